@@ -1,0 +1,19 @@
+import type { NestApplicationOptions } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+
+/** Options for creating the app; body parsers are added by `configureApp` with our limits. */
+export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
+
+/**
+ * HTTP-level settings that are not expressible as module providers. Used by `main.ts` and by
+ * every e2e test, so tests exercise the same application users get.
+ */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '16kb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,123 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { mongo } from 'mongoose';
+import {
+  InvalidRequest,
+  NotFound,
+  ProtocolError,
+  ServerError,
+  TemporarilyUnavailable,
+  TooManyRequests,
+} from './protocol-error';
+
+/** Driver errors that mean "the database cannot be reached right now", not a bug. */
+const DATABASE_UNAVAILABLE: ReadonlyArray<new (...args: never[]) => Error> = [
+  mongo.MongoNetworkError,
+  mongo.MongoServerSelectionError,
+  mongo.MongoNotConnectedError,
+  mongo.MongoTopologyClosedError,
+];
+
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as BodyParserError).type === 'string' &&
+    typeof (e as BodyParserError).status === 'number'
+  );
+}
+
+/**
+ * The one place where errors become responses: `{ error, error_description }` with the right
+ * status. Client mistakes keep their 4xx; a database outage is a 503; anything unexpected is a
+ * generic 500 whose cause goes to the log only.
+ */
+@Catch()
+export class ProtocolErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProtocolErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const error = this.toProtocolError(exception, request);
+
+    if (error instanceof ServerError) {
+      this.logger.error(
+        `${request.method} ${request.path} failed`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
+    } else if (error instanceof TemporarilyUnavailable) {
+      this.logger.warn(`${request.method} ${request.path}: ${describe(exception)}`);
+    }
+
+    if (response.headersSent) return;
+    response.status(error.status);
+    response.setHeader('Cache-Control', 'no-store');
+    for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+    response.json({ error: error.error, error_description: error.description });
+  }
+
+  toProtocolError(exception: unknown, request: Pick<Request, 'method' | 'path'>): ProtocolError {
+    if (exception instanceof ProtocolError) return exception;
+    if (DATABASE_UNAVAILABLE.some((type) => exception instanceof type)) {
+      return new TemporarilyUnavailable('The database is unavailable; retry shortly');
+    }
+    if (exception instanceof HttpException) {
+      return fromHttpException(exception, request);
+    }
+    if (isBodyParserError(exception)) {
+      return fromBodyParser(exception);
+    }
+    return new ServerError('An unexpected error occurred');
+  }
+}
+
+function fromHttpException(e: HttpException, request: Pick<Request, 'method' | 'path'>) {
+  const status = e.getStatus();
+  // Nest wraps body-parser failures in a BadRequestException/PayloadTooLargeException.
+  if (isBodyParserError(e.cause)) return fromBodyParser(e.cause);
+  switch (status) {
+    case 404:
+      // Never echo the query string: it may hold a code or a token.
+      return new NotFound(`No route for ${request.method} ${request.path}`);
+    case 405:
+      return new InvalidRequest(`Method ${request.method} is not allowed here`);
+    case 413:
+      return new InvalidRequest('The request body is too large');
+    case 415:
+      return new InvalidRequest('Unsupported content type');
+    case 429:
+      return new TooManyRequests('Too many requests; slow down', 60);
+    case 503:
+      return new TemporarilyUnavailable('The service is temporarily unavailable');
+    default:
+      if (status >= 400 && status < 500) return new InvalidRequest('The request is invalid');
+      return new ServerError('An unexpected error occurred');
+  }
+}
+
+function fromBodyParser(e: BodyParserError): ProtocolError {
+  switch (e.type) {
+    case 'entity.too.large':
+      return new InvalidRequest('The request body is too large');
+    case 'entity.parse.failed':
+      return new InvalidRequest('The request body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new InvalidRequest('Unsupported request body encoding');
+    default:
+      return e.status < 500
+        ? new InvalidRequest('The request body could not be read')
+        : new ServerError('An unexpected error occurred');
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

@@ -1,0 +1,100 @@
+/**
+ * Domain errors that map to the one response envelope `{ error, error_description }`.
+ * Services throw these (never Nest's HttpException); ProtocolErrorFilter serialises them.
+ * `description` is shown to the client, so it must never carry a secret.
+ */
+export abstract class ProtocolError extends Error {
+  abstract readonly error: string;
+  abstract readonly status: number;
+  /** Extra response headers, e.g. WWW-Authenticate or Retry-After. */
+  readonly headers: Record<string, string> = {};
+
+  constructor(readonly description: string) {
+    super(description);
+    this.name = new.target.name;
+  }
+}
+
+// RFC 6749 §5.2 and §4.1.2.1
+export class InvalidRequest extends ProtocolError {
+  readonly error = 'invalid_request';
+  readonly status = 400;
+}
+
+export class InvalidClient extends ProtocolError {
+  readonly error = 'invalid_client';
+  readonly status = 401;
+  constructor(description: string, authScheme = 'Basic') {
+    super(description);
+    this.headers['WWW-Authenticate'] = `${authScheme} realm="proofgate"`;
+  }
+}
+
+export class InvalidGrant extends ProtocolError {
+  readonly error = 'invalid_grant';
+  readonly status = 400;
+}
+
+export class UnauthorizedClient extends ProtocolError {
+  readonly error = 'unauthorized_client';
+  readonly status = 400;
+}
+
+export class UnsupportedGrantType extends ProtocolError {
+  readonly error = 'unsupported_grant_type';
+  readonly status = 400;
+}
+
+export class UnsupportedResponseType extends ProtocolError {
+  readonly error = 'unsupported_response_type';
+  readonly status = 400;
+}
+
+export class InvalidScope extends ProtocolError {
+  readonly error = 'invalid_scope';
+  readonly status = 400;
+}
+
+export class AccessDenied extends ProtocolError {
+  readonly error = 'access_denied';
+  readonly status = 403;
+}
+
+// RFC 6750 §3.1
+export class InvalidToken extends ProtocolError {
+  readonly error = 'invalid_token';
+  readonly status = 401;
+  constructor(description: string) {
+    super(description);
+    this.headers['WWW-Authenticate'] =
+      `Bearer realm="proofgate", error="invalid_token", error_description="${description}"`;
+  }
+}
+
+export class NotFound extends ProtocolError {
+  readonly error = 'not_found';
+  readonly status = 404;
+}
+
+export class TooManyRequests extends ProtocolError {
+  readonly error = 'too_many_requests';
+  readonly status = 429;
+  constructor(description: string, retryAfterSeconds: number) {
+    super(description);
+    this.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  }
+}
+
+export class TemporarilyUnavailable extends ProtocolError {
+  readonly error = 'temporarily_unavailable';
+  readonly status = 503;
+  constructor(description: string, retryAfterSeconds = 5) {
+    super(description);
+    this.headers['Retry-After'] = String(retryAfterSeconds);
+  }
+}
+
+export class ServerError extends ProtocolError {
+  readonly error = 'server_error';
+  readonly status = 500;
+}

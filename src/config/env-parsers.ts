@@ -1,0 +1,92 @@
+/**
+ * Small, strict readers for environment variables. Every failure names the variable, so a bad
+ * deployment stops at boot with a message an operator can act on.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+export function str(env: Env, name: string, fallback: string): string;
+export function str(env: Env, name: string): string | undefined;
+export function str(env: Env, name: string, fallback?: string): string | undefined {
+  return raw(env, name) ?? fallback;
+}
+
+export function int(
+  env: Env,
+  name: string,
+  fallback: number,
+  { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value)) {
+    throw new ConfigError(`${name} must be a whole number, got "${value}"`);
+  }
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${parsed}`);
+  }
+  return parsed;
+}
+
+export function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'off'].includes(lower)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+export function oneOf<T extends string>(
+  env: Env,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+export function httpUrl(env: Env, name: string, fallback: string): string {
+  const value = raw(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(`${name} must not carry a query or fragment, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function mongoUri(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  if (!/^mongodb(\+srv)?:\/\/[^/]+/.test(value)) {
+    throw new ConfigError(`${name} must be a mongodb:// or mongodb+srv:// URI`);
+  }
+  return value;
+}

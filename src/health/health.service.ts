@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  checks: { database: { status: 'up' | 'down'; latency_ms?: number } };
+}
+
+@Injectable()
+export class HealthService {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  /** `ping` rather than `hello`: it is answered by every MongoDB-compatible server. */
+  async check(): Promise<HealthReport> {
+    const started = performance.now();
+    try {
+      const db = this.connection.db;
+      if (!db) throw new Error('not connected');
+      await db.command({ ping: 1 });
+      const latency = Math.round((performance.now() - started) * 10) / 10;
+      return { status: 'ok', checks: { database: { status: 'up', latency_ms: latency } } };
+    } catch {
+      return { status: 'unavailable', checks: { database: { status: 'down' } } };
+    }
+  }
+}

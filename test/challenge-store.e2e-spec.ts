@@ -1,0 +1,131 @@
+import { ChallengeStore } from '../src/common/challenge-store/challenge-store';
+import { CHALLENGE_COLLECTION } from '../src/common/challenge-store/persistence/challenge.schema';
+import { randomToken, sha256Base64Url } from '../src/common/crypto/hashing';
+import { TestApp, createTestApp } from './support/test-app';
+
+describe('ChallengeStore on the test MongoDB server', () => {
+  let t: TestApp;
+  let store: ChallengeStore;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    store = t.app.get(ChallengeStore);
+  });
+  afterAll(() => t.close());
+
+  const binding = { client_id: 'demo-client', redirect_uri: 'http://localhost:25001/callback' };
+  const issueCode = (key = randomToken(), ttlSeconds = 60) =>
+    store.issue({ kind: 'authorization_code', key, binding, payload: { sub: 'user0' }, ttlSeconds });
+
+  it('redeems a challenge once, returning its payload, then never again', async () => {
+    const key = randomToken();
+    await issueCode(key);
+
+    const first = await store.consume<{ sub: string }>('authorization_code', key, binding);
+    expect(first).toMatchObject({ ok: true, challenge: { payload: { sub: 'user0' }, binding } });
+
+    const second = await store.consume('authorization_code', key, binding);
+    expect(second).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  it('gives exactly one success to 50 concurrent consumes of one challenge', async () => {
+    const key = randomToken();
+    await issueCode(key);
+
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => store.consume('authorization_code', key, binding)),
+    );
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'unknown')).toBe(true);
+  });
+
+  it('never redeems an expired challenge, even while its document still exists', async () => {
+    const key = randomToken();
+    await issueCode(key, 5);
+    t.clock.advance(6);
+
+    const result = await store.consume('authorization_code', key, binding);
+
+    expect(result).toEqual({ ok: false, reason: 'expired' });
+    // The TTL monitor has not removed it: the refusal comes from the consuming query itself.
+    const stored = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .countDocuments({ _id: sha256Base64Url(key) as never });
+    expect(stored).toBe(1);
+  });
+
+  it('does not consume on a wrong binding, and the rightful owner can still redeem', async () => {
+    const key = randomToken();
+    await issueCode(key);
+
+    const wrong = await store.consume('authorization_code', key, {
+      ...binding,
+      client_id: 'attacker',
+    });
+    expect(wrong).toEqual({ ok: false, reason: 'binding_mismatch', mismatched: ['client_id'] });
+
+    const rightful = await store.consume('authorization_code', key, binding);
+    expect(rightful.ok).toBe(true);
+  });
+
+  it('names every mismatched binding field', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    const result = await store.consume('authorization_code', key, {
+      client_id: 'other',
+      redirect_uri: 'http://evil.example/cb',
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'binding_mismatch',
+      mismatched: ['client_id', 'redirect_uri'],
+    });
+  });
+
+  it('keeps kinds apart: a code cannot be redeemed as a wallet nonce', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    expect(await store.consume('wallet_nonce', key, binding)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+    expect((await store.consume('authorization_code', key, binding)).ok).toBe(true);
+  });
+
+  it('stores only a hash of the key', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    const raw = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .findOne({ _id: sha256Base64Url(key) as never });
+    expect(raw).not.toBeNull();
+    expect(JSON.stringify(raw)).not.toContain(key);
+    expect(raw).toMatchObject({ kind: 'authorization_code', binding });
+    expect(raw!.expiresAt.getTime() - raw!.createdAt.getTime()).toBe(60_000);
+  });
+
+  it('lists only live challenges', async () => {
+    const live = randomToken();
+    const dead = randomToken();
+    await issueCode(dead, 1);
+    t.clock.advance(2);
+    await issueCode(live);
+    const hashes = (await store.listLive('authorization_code')).map((c) => c.keyHash);
+    expect(hashes).toContain(sha256Base64Url(live));
+    expect(hashes).not.toContain(sha256Base64Url(dead));
+  });
+
+  it('has a TTL index on expiresAt with expireAfterSeconds 0', async () => {
+    const indexes = await t.connection.collection(CHALLENGE_COLLECTION).listIndexes().toArray();
+    expect(indexes).toContainEqual(
+      expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+    );
+  });
+
+  it('refuses binding field names that could become query operators', async () => {
+    await expect(
+      store.consume('authorization_code', randomToken(), { $where: 'x' }),
+    ).rejects.toThrow('Invalid challenge binding field');
+  });
+});

@@ -1,0 +1,11 @@
+'use strict';
+// Runs before each e2e test file: points MONGODB_URI at a database of the file's own, so files
+// running in parallel never see each other's data.
+const { randomBytes } = require('node:crypto');
+const { testDatabaseUri } = require('./test-database-uri');
+
+process.env.NODE_ENV = 'test';
+process.env.MONGODB_URI = testDatabaseUri(
+  process.env.PROOFGATE_TEST_MONGODB_BASE,
+  `proofgate_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`,
+);

@@ -1,0 +1,49 @@
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module';
+import { APP_OPTIONS, configureApp } from '../../src/app.setup';
+import { Clock } from '../../src/common/clock/clock';
+import { AppConfig } from '../../src/config/app-config';
+import { TestClock } from './test-clock';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof request>;
+  clock: TestClock;
+  config: AppConfig;
+  connection: Connection;
+  close: (options?: { dropDatabase?: boolean }) => Promise<void>;
+}
+
+/**
+ * Boots the real AppModule in-process against the test database of this file (see
+ * test/setup/database-per-file.js), with the production HTTP setup and a controllable clock.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = AppConfig.fromEnv({ ...process.env, ...env });
+  const clock = new TestClock();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
+  configureApp(app);
+  await app.init();
+  const connection = app.get<Connection>(getConnectionToken());
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    clock,
+    config,
+    connection,
+    close: async ({ dropDatabase = true } = {}) => {
+      if (dropDatabase) await connection.dropDatabase().catch(() => undefined);
+      await app.close();
+    },
+  };
+}
