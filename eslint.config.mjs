@@ -30,9 +30,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tools/**/*.js'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    files: ['**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { ...globals.node },
+      parserOptions: { projectService: false },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -15,7 +15,13 @@ describe('ChallengeStore on the test MongoDB server', () => {
 
   const binding = { client_id: 'demo-client', redirect_uri: 'http://localhost:25001/callback' };
   const issueCode = (key = randomToken(), ttlSeconds = 60) =>
-    store.issue({ kind: 'authorization_code', key, binding, payload: { sub: 'user0' }, ttlSeconds });
+    store.issue({
+      kind: 'authorization_code',
+      key,
+      binding,
+      payload: { sub: 'user0' },
+      ttlSeconds,
+    });
 
   it('redeems a challenge once, returning its payload, then never again', async () => {
     const key = randomToken();
@@ -102,7 +108,8 @@ describe('ChallengeStore on the test MongoDB server', () => {
     expect(raw).not.toBeNull();
     expect(JSON.stringify(raw)).not.toContain(key);
     expect(raw).toMatchObject({ kind: 'authorization_code', binding });
-    expect(raw!.expiresAt.getTime() - raw!.createdAt.getTime()).toBe(60_000);
+    const { createdAt, expiresAt } = raw as unknown as { createdAt: Date; expiresAt: Date };
+    expect(expiresAt.getTime() - createdAt.getTime()).toBe(60_000);
   });
 
   it('lists only live challenges', async () => {

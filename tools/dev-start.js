@@ -21,13 +21,13 @@ async function main() {
   let database;
   const env = { ...process.env };
   if (!env.MONGODB_URI) {
-    const dataDir = path.join(ROOT, '.data');
+    const dataDir = path.resolve(ROOT, process.env.PROOFGATE_DATA_DIR || '.data');
     fs.mkdirSync(dataDir, { recursive: true });
     const h2File = path.join(dataDir, 'proofgate.mv');
     database = await startMongoServer({ h2File });
     env.MONGODB_URI = `${database.uri}/proofgate`;
     log(`MONGODB_URI is unset: started the embedded dev database at ${env.MONGODB_URI}`);
-    log(`its data lives in ${path.relative(ROOT, h2File)} (delete .data/ to start afresh)`);
+    log(`its data lives in ${path.relative(ROOT, h2File)} (delete it to start afresh)`);
   }
 
   if (!watch) {

@@ -1,4 +1,14 @@
-import { ConfigError, Env, httpUrl, int, mongoUri, oneOf, str } from './env-parsers';
+import {
+  ConfigError,
+  Env,
+  chainIds,
+  httpUrl,
+  int,
+  mongoUri,
+  oneOf,
+  rpcUrls,
+  str,
+} from './env-parsers';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -9,6 +19,37 @@ export interface DatabaseConfig {
   readonly uri: string;
   /** How long an operation waits for a reachable server before the request is answered 503. */
   readonly serverSelectionTimeoutMs: number;
+}
+
+export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+/** Used only outside production; a production boot without KEY_ENCRYPTION_SECRET is refused. */
+export const DEV_KEY_ENCRYPTION_SECRET = 'proofgate-development-only-key-encryption-secret';
+
+export interface TokenConfig {
+  readonly signingAlg: SigningAlg;
+  /** Encrypts the private signing keys stored in MongoDB. */
+  readonly keyEncryptionSecret: string;
+  readonly accessTokenTtlSeconds: number;
+  /** `aud` of access tokens (RFC 9068): the protected API. */
+  readonly audience: string;
+  /** Absolute lifetime of a refresh-token family, from the login that started it. */
+  readonly refreshTokenTtlSeconds: number;
+  /** How long the immediately previous refresh token may be retried (same answer, no alarm). */
+  readonly refreshGraceSeconds: number;
+}
+
+export interface WalletConfig {
+  /** EIP-4361 `domain` the service accepts: pinned, never taken from the Host header. */
+  readonly domain: string;
+  /** The origin a message's `uri` must equal or lie under. */
+  readonly uri: string;
+  readonly allowedChainIds: readonly number[];
+  /** ERC-1271/6492 RPC endpoint per chain; a chain without one accepts EOA signatures only. */
+  readonly rpcUrls: Readonly<Record<number, string>>;
+  readonly rpcTimeoutMs: number;
+  readonly clockSkewSeconds: number;
 }
 
 export interface ChallengeConfig {
@@ -28,6 +69,8 @@ export class AppConfig {
   readonly logLevel!: LogLevel;
   readonly database!: DatabaseConfig;
   readonly challenges!: ChallengeConfig;
+  readonly tokens!: TokenConfig;
+  readonly wallet!: WalletConfig;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -44,11 +87,20 @@ export class AppConfig {
           : 'MONGODB_URI is not set (use `npm start`, which starts an embedded dev database)',
       );
     }
+    const issuer = httpUrl(env, 'ISSUER', `http://localhost:${port}`);
+    const keyEncryptionSecret = str(env, 'KEY_ENCRYPTION_SECRET');
+    if (keyEncryptionSecret === undefined && nodeEnv === 'production') {
+      throw new ConfigError('KEY_ENCRYPTION_SECRET is required when NODE_ENV=production');
+    }
+    if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 32) {
+      throw new ConfigError('KEY_ENCRYPTION_SECRET must be at least 32 characters');
+    }
+    const siweUri = httpUrl(env, 'SIWE_URI', new URL(issuer).origin);
     return Object.assign(new AppConfig(), {
       nodeEnv,
       host: str(env, 'HOST', '127.0.0.1'),
       port,
-      issuer: httpUrl(env, 'ISSUER', `http://localhost:${port}`),
+      issuer,
       logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
       database: {
         uri,
@@ -60,6 +112,25 @@ export class AppConfig {
       challenges: {
         authorizationCodeTtlSeconds: int(env, 'AUTH_CODE_TTL_SECONDS', 60, { min: 1, max: 600 }),
         walletNonceTtlSeconds: int(env, 'WALLET_NONCE_TTL_SECONDS', 300, { min: 1, max: 3600 }),
+      },
+      tokens: {
+        signingAlg: oneOf(env, 'TOKEN_SIGNING_ALG', SIGNING_ALGS, 'ES256'),
+        keyEncryptionSecret: keyEncryptionSecret ?? DEV_KEY_ENCRYPTION_SECRET,
+        accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 86_400 }),
+        audience: str(env, 'ACCESS_TOKEN_AUDIENCE', `${issuer}/api`),
+        refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, {
+          min: 60,
+          max: 365 * 86_400,
+        }),
+        refreshGraceSeconds: int(env, 'REFRESH_TOKEN_GRACE_SECONDS', 10, { min: 0, max: 120 }),
+      },
+      wallet: {
+        domain: str(env, 'SIWE_DOMAIN', new URL(siweUri).host),
+        uri: siweUri,
+        allowedChainIds: chainIds(env, 'SIWE_CHAIN_IDS', [1]),
+        rpcUrls: rpcUrls(env, 'SIWE_RPC_URLS'),
+        rpcTimeoutMs: int(env, 'SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
+        clockSkewSeconds: int(env, 'SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
       },
     });
   }

@@ -90,3 +90,31 @@ export function mongoUri(env: Env, name: string): string | undefined {
   }
   return value;
 }
+
+/** A comma-separated list of EIP-155 chain ids, e.g. `1,8453`. */
+export function chainIds(env: Env, name: string, fallback: number[]): number[] {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  return value.split(',').map((part) => {
+    const id = part.trim();
+    if (!/^[1-9]\d{0,15}$/.test(id)) {
+      throw new ConfigError(`${name} must list chain ids like "1,8453", got "${value}"`);
+    }
+    return Number(id);
+  });
+}
+
+/** `chainId=url` pairs separated by commas, e.g. `1=https://rpc.example,8453=https://...`. */
+export function rpcUrls(env: Env, name: string): Record<number, string> {
+  const value = raw(env, name);
+  if (value === undefined) return {};
+  const result: Record<number, string> = {};
+  for (const pair of value.split(',')) {
+    const [id, url] = pair.split(/=(.*)/s, 2).map((s) => s?.trim());
+    if (!id || !/^[1-9]\d{0,15}$/.test(id) || !url || !/^https?:\/\/\S+$/.test(url)) {
+      throw new ConfigError(`${name} must be "chainId=url" pairs separated by commas`);
+    }
+    result[Number(id)] = url;
+  }
+  return result;
+}

@@ -20,7 +20,8 @@ function cachedClasspath() {
 function resolveClasspath({ quiet = false } = {}) {
   const cached = cachedClasspath();
   if (cached) return cached;
-  if (!quiet) process.stderr.write('Resolving mongo-java-server from Maven Central (first run only)...\n');
+  if (!quiet)
+    process.stderr.write('Resolving mongo-java-server from Maven Central (first run only)...\n');
   try {
     execFileSync(
       'mvn',

@@ -21,7 +21,9 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000 } = {}) {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
 
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -38,7 +40,9 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000 } = {}) {
     }, startTimeoutMs);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`mongo-java-server exited (${code ?? signal}) before it was ready\n${stderr}`));
+      reject(
+        new Error(`mongo-java-server exited (${code ?? signal}) before it was ready\n${stderr}`),
+      );
     });
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       const match = /^listening ([\d.]+):(\d+)$/.exec(line);

@@ -1,4 +1,10 @@
-import { ChallengeBinding, ChallengeKind, ConsumeResult, IssueChallenge, StoredChallenge } from './challenge';
+import {
+  ChallengeBinding,
+  ChallengeKind,
+  ConsumeResult,
+  IssueChallenge,
+  StoredChallenge,
+} from './challenge';
 
 /**
  * The one place both login models keep their challenges. Implementations must make `consume`

@@ -81,7 +81,10 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     if (consumed) return { ok: true, challenge: toChallenge<P>(consumed) };
 
     // Not redeemed: read (never write) what is there, only to tell the caller why.
-    const existing = await this.model.findOne({ _id: keyHash, kind }).lean<ChallengeRecord>().exec();
+    const existing = await this.model
+      .findOne({ _id: keyHash, kind })
+      .lean<ChallengeRecord>()
+      .exec();
     if (!existing) return { ok: false, reason: 'unknown' };
     if (existing.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
     const mismatched = Object.keys(expectedBinding).filter(

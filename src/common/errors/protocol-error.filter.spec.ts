@@ -1,0 +1,82 @@
+import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { mongo } from 'mongoose';
+import { ProtocolErrorFilter } from './protocol-error.filter';
+import { InvalidClient, InvalidGrant } from './protocol-error';
+
+describe('ProtocolErrorFilter.toProtocolError', () => {
+  const filter = new ProtocolErrorFilter();
+  const request = { method: 'GET', path: '/authorize' };
+  const map = (e: unknown) => {
+    const error = filter.toProtocolError(e, request);
+    return { status: error.status, error: error.error, description: error.description };
+  };
+
+  it('passes protocol errors through unchanged', () => {
+    expect(map(new InvalidGrant('Authorization code already used'))).toEqual({
+      status: 400,
+      error: 'invalid_grant',
+      description: 'Authorization code already used',
+    });
+  });
+
+  it('gives invalid_client a 401 with WWW-Authenticate', () => {
+    const error = filter.toProtocolError(
+      new InvalidClient('Client authentication failed'),
+      request,
+    );
+    expect(error.status).toBe(401);
+    expect(error.headers['WWW-Authenticate']).toMatch(/^Basic /);
+  });
+
+  it('answers a database outage with 503 temporarily_unavailable', () => {
+    const outage = new mongo.MongoServerSelectionError('connect ECONNREFUSED 127.0.0.1:1', {
+      type: 'Unknown',
+      servers: new Map(),
+      stale: false,
+      compatible: true,
+      heartbeatFrequencyMS: 10000,
+      localThresholdMS: 15,
+      setName: null,
+      maxElectionId: null,
+      maxSetVersion: null,
+      commonWireVersion: 0,
+      logicalSessionTimeoutMinutes: null,
+    } as unknown as ConstructorParameters<typeof mongo.MongoServerSelectionError>[1]);
+    expect(map(outage)).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
+    expect(map(new mongo.MongoNetworkError('socket closed'))).toMatchObject({ status: 503 });
+  });
+
+  it('maps a 404 without echoing the query string', () => {
+    expect(map(new NotFoundException('Cannot GET /authorize?code=secret'))).toEqual({
+      status: 404,
+      error: 'not_found',
+      description: 'No route for GET /authorize',
+    });
+  });
+
+  it('maps body-parser failures to invalid_request', () => {
+    const parse = new BadRequestException('bad', {
+      cause: Object.assign(new SyntaxError('Unexpected token'), {
+        type: 'entity.parse.failed',
+        status: 400,
+      }),
+    });
+    expect(map(parse)).toMatchObject({
+      status: 400,
+      error: 'invalid_request',
+      description: 'The request body is not valid JSON',
+    });
+    expect(map(new PayloadTooLargeException())).toMatchObject({
+      status: 400,
+      description: 'The request body is too large',
+    });
+  });
+
+  it('turns anything unknown into a generic 500 that reveals nothing', () => {
+    expect(map(new TypeError('secret-code-123 is not a function'))).toEqual({
+      status: 500,
+      error: 'server_error',
+      description: 'An unexpected error occurred',
+    });
+  });
+});

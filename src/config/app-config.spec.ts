@@ -1,0 +1,70 @@
+import { AppConfig, DEV_KEY_ENCRYPTION_SECRET } from './app-config';
+import { ConfigError } from './env-parsers';
+
+const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate' };
+
+describe('AppConfig.fromEnv', () => {
+  it('has working defaults for development', () => {
+    const config = AppConfig.fromEnv(base);
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 25000,
+      issuer: 'http://localhost:25000',
+      challenges: { authorizationCodeTtlSeconds: 60, walletNonceTtlSeconds: 300 },
+      tokens: { signingAlg: 'ES256', accessTokenTtlSeconds: 900, refreshGraceSeconds: 10 },
+      wallet: { domain: 'localhost:25000', uri: 'http://localhost:25000', allowedChainIds: [1] },
+    });
+    expect(config.tokens.keyEncryptionSecret).toBe(DEV_KEY_ENCRYPTION_SECRET);
+  });
+
+  it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
+    expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).issuer).toBe('http://localhost:8080');
+    expect(AppConfig.fromEnv({ ...base, ISSUER: 'https://auth.example.com/' }).issuer).toBe(
+      'https://auth.example.com',
+    );
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be a whole number'],
+    [{ PORT: '70000' }, 'PORT must be between 0 and 65535'],
+    [{ ISSUER: 'ftp://x' }, 'ISSUER must be an http(s) URL'],
+    [{ ISSUER: 'http://x/?a=1' }, 'ISSUER must not carry a query'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV must be one of development, test, production'],
+    [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI must be a mongodb://'],
+    [{ AUTH_CODE_TTL_SECONDS: '0' }, 'AUTH_CODE_TTL_SECONDS must be between 1 and 600'],
+    [{ TOKEN_SIGNING_ALG: 'HS256' }, 'TOKEN_SIGNING_ALG must be one of ES256, RS256'],
+    [{ SIWE_CHAIN_IDS: '1,abc' }, 'SIWE_CHAIN_IDS must list chain ids'],
+    [{ SIWE_RPC_URLS: '1=notaurl' }, 'SIWE_RPC_URLS must be "chainId=url" pairs'],
+    [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(ConfigError);
+    expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);
+  });
+
+  it('requires MONGODB_URI and KEY_ENCRYPTION_SECRET in production', () => {
+    expect(() => AppConfig.fromEnv({ NODE_ENV: 'production' })).toThrow(
+      'MONGODB_URI is required when NODE_ENV=production',
+    );
+    expect(() => AppConfig.fromEnv({ ...base, NODE_ENV: 'production' })).toThrow(
+      'KEY_ENCRYPTION_SECRET is required when NODE_ENV=production',
+    );
+    const secret = 'x'.repeat(32);
+    expect(
+      AppConfig.fromEnv({ ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret })
+        .isProduction,
+    ).toBe(true);
+  });
+
+  it('parses per-chain RPC URLs', () => {
+    const config = AppConfig.fromEnv({
+      ...base,
+      SIWE_CHAIN_IDS: '1, 8453',
+      SIWE_RPC_URLS: '1=https://rpc.one/v1?key=a,8453=http://127.0.0.1:8545',
+    });
+    expect(config.wallet.allowedChainIds).toEqual([1, 8453]);
+    expect(config.wallet.rpcUrls).toEqual({
+      1: 'https://rpc.one/v1?key=a',
+      8453: 'http://127.0.0.1:8545',
+    });
+  });
+});

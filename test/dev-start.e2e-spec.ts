@@ -1,0 +1,81 @@
+/**
+ * `npm start` on a fresh clone: no MONGODB_URI, so it starts the embedded dev database (H2 file)
+ * and the service together, stops both on Ctrl-C, and the data survives a restart.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mongo } from 'mongoose';
+import { exitOf, freePort, statusOf, waitFor } from './support/processes';
+
+const ROOT = join(__dirname, '..');
+
+interface Started {
+  child: ChildProcess;
+  databaseUri: string;
+  output: () => string;
+}
+
+async function npmStart(port: number, dataDir: string): Promise<Started> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PROOFGATE_DATA_DIR: dataDir,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.MONGODB_URI;
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'dev-start.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const status = await waitFor(
+    () => statusOf(`http://127.0.0.1:${port}/health`),
+    (s) => s === 200 || child.exitCode !== null,
+    120_000,
+  );
+  if (status !== 200) throw new Error(`npm start did not become healthy:\n${output}`);
+  const match = /started the embedded dev database at (mongodb:\/\/\S+)/.exec(output);
+  if (!match) throw new Error(`no embedded database announced:\n${output}`);
+  return { child, databaseUri: match[1], output: () => output };
+}
+
+describe('npm start without MONGODB_URI', () => {
+  jest.setTimeout(240_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'proofgate-dev-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data across restarts', async () => {
+    const port = await freePort();
+
+    const first = await npmStart(port, dataDir);
+    expect(first.output()).toContain('its data lives in');
+    const client = new mongo.MongoClient(first.databaseUri, { serverSelectionTimeoutMS: 2000 });
+    await client.db().collection('restart_probe').insertOne({ written: 'before restart' });
+    await client.close();
+
+    first.child.kill('SIGINT');
+    expect(await exitOf(first.child)).toBe(0);
+    expect(await statusOf(`http://127.0.0.1:${port}/health`)).toBe(0);
+    const dbPort = Number(new URL(first.databaseUri).port);
+    const probe = new mongo.MongoClient(`mongodb://127.0.0.1:${dbPort}`, {
+      serverSelectionTimeoutMS: 500,
+    });
+    await expect(probe.db().command({ ping: 1 })).rejects.toThrow();
+    await probe.close();
+
+    const second = await npmStart(port, dataDir);
+    const again = new mongo.MongoClient(second.databaseUri, { serverSelectionTimeoutMS: 2000 });
+    const doc = await again.db().collection('restart_probe').findOne({});
+    await again.close();
+    expect(doc).toMatchObject({ written: 'before restart' });
+
+    second.child.kill('SIGTERM');
+    expect(await exitOf(second.child)).toBe(0);
+  });
+});
