@@ -13,6 +13,7 @@ const common = {
 module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
+  testTimeout: 30_000,
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/**/*.spec.ts'],
   projects: [
     {
@@ -25,7 +26,6 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup/database-per-file.js'],
-      testTimeout: 30_000,
     },
   ],
 };

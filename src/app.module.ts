@@ -8,6 +8,10 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { ApiModule } from './api/api.module';
+import { SecurityEventsModule } from './common/security-events/security-events.module';
+import { OAuthModule } from './oauth/oauth.module';
+import { TokensModule } from './tokens/tokens.module';
 
 @Module({
   imports: [
@@ -17,6 +21,10 @@ import { HealthModule } from './health/health.module';
     DatabaseModule,
     ChallengeStoreModule,
     HealthModule,
+    SecurityEventsModule,
+    TokensModule,
+    OAuthModule,
+    ApiModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },

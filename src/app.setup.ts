@@ -1,6 +1,7 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { securityHeaders } from './common/http/security-headers';
 
 /** Options for creating the app; body parsers are added by `configureApp` with our limits. */
 export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
@@ -12,6 +13,7 @@ export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParse
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.useBodyParser('json', { limit: '16kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
   app.enableShutdownHooks();

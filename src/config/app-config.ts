@@ -1,6 +1,8 @@
 import {
   ConfigError,
   Env,
+  bool,
+  clients,
   chainIds,
   httpUrl,
   int,
@@ -52,6 +54,48 @@ export interface WalletConfig {
   readonly clockSkewSeconds: number;
 }
 
+export interface ClientConfig {
+  readonly clientId: string;
+  /** Absent for public clients (token endpoint auth method `none`). */
+  readonly clientSecret?: string;
+  readonly redirectUris: readonly string[];
+  readonly name: string;
+}
+
+/** The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on. */
+export const DEMO_CLIENTS: readonly ClientConfig[] = [
+  {
+    clientId: 'demo-client',
+    clientSecret: 'demo-secret',
+    redirectUris: ['http://localhost:25001/callback'],
+    name: 'Demo confidential client',
+  },
+  {
+    clientId: 'demo-spa',
+    redirectUris: ['http://127.0.0.1:25002/callback'],
+    name: 'Demo single-page app',
+  },
+];
+
+export interface OAuthConfig {
+  /** Registered clients, from OAUTH_CLIENTS plus the demo clients when seeding is on. */
+  readonly clients: readonly ClientConfig[];
+  /** Seed the demo users and clients (known passwords): on by default outside production. */
+  readonly seedDemoData: boolean;
+  /** Require `state` at /authorize (CSRF protection for clients that forget it). */
+  readonly requireState: boolean;
+  readonly sessionTtlSeconds: number;
+}
+
+export interface RateLimitConfig {
+  /** Requests per minute. */
+  readonly tokenPerIp: number;
+  readonly tokenPerClient: number;
+  readonly loginPerIp: number;
+  readonly walletPerIp: number;
+  readonly walletPerAddress: number;
+}
+
 export interface ChallengeConfig {
   readonly authorizationCodeTtlSeconds: number;
   readonly walletNonceTtlSeconds: number;
@@ -71,6 +115,8 @@ export class AppConfig {
   readonly challenges!: ChallengeConfig;
   readonly tokens!: TokenConfig;
   readonly wallet!: WalletConfig;
+  readonly oauth!: OAuthConfig;
+  readonly rateLimits!: RateLimitConfig;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -95,6 +141,8 @@ export class AppConfig {
     if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 32) {
       throw new ConfigError('KEY_ENCRYPTION_SECRET must be at least 32 characters');
     }
+    const seedDemoData = bool(env, 'SEED_DEMO_DATA', nodeEnv !== 'production');
+    const configuredClients = clients(env, 'OAUTH_CLIENTS');
     const siweUri = httpUrl(env, 'SIWE_URI', new URL(issuer).origin);
     return Object.assign(new AppConfig(), {
       nodeEnv,
@@ -132,6 +180,28 @@ export class AppConfig {
         rpcTimeoutMs: int(env, 'SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
         clockSkewSeconds: int(env, 'SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
       },
+      oauth: {
+        clients: mergeClients(seedDemoData ? DEMO_CLIENTS : [], configuredClients),
+        seedDemoData,
+        requireState: bool(env, 'OAUTH_REQUIRE_STATE', true),
+        sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
+      },
+      rateLimits: {
+        tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
+        tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),
+        loginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, { min: 1 }),
+        walletPerIp: int(env, 'RATE_LIMIT_WALLET_PER_IP', 300, { min: 1 }),
+        walletPerAddress: int(env, 'RATE_LIMIT_WALLET_PER_ADDRESS', 60, { min: 1 }),
+      },
     });
   }
+}
+
+/** Configured clients replace demo clients of the same id. */
+function mergeClients(
+  demo: readonly ClientConfig[],
+  configured: readonly ClientConfig[],
+): ClientConfig[] {
+  const ids = new Set(configured.map((c) => c.clientId));
+  return [...demo.filter((c) => !ids.has(c.clientId)), ...configured];
 }

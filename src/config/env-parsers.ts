@@ -118,3 +118,55 @@ export function rpcUrls(env: Env, name: string): Record<number, string> {
   }
   return result;
 }
+
+interface ClientEntry {
+  client_id?: unknown;
+  client_secret?: unknown;
+  redirect_uris?: unknown;
+  name?: unknown;
+}
+
+/**
+ * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name? }`.
+ * No secret means a public client. Redirect URIs must be absolute, without a fragment.
+ */
+export function clients(
+  env: Env,
+  name: string,
+): { clientId: string; clientSecret?: string; redirectUris: string[]; name: string }[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(`${name} must be a JSON array of clients`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be a JSON array of clients`);
+  return parsed.map((entry: ClientEntry, index) => {
+    const where = `${name}[${index}]`;
+    if (typeof entry.client_id !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(entry.client_id)) {
+      throw new ConfigError(`${where}.client_id must be 1-64 characters of [A-Za-z0-9._-]`);
+    }
+    if (entry.client_secret !== undefined) {
+      if (typeof entry.client_secret !== 'string' || entry.client_secret.length < 8) {
+        throw new ConfigError(`${where}.client_secret must be a string of 8+ characters`);
+      }
+    }
+    const uris = entry.redirect_uris;
+    if (!Array.isArray(uris) || uris.length === 0) {
+      throw new ConfigError(`${where}.redirect_uris must be a non-empty array`);
+    }
+    for (const uri of uris) {
+      if (typeof uri !== 'string' || !URL.canParse(uri) || uri.includes('#')) {
+        throw new ConfigError(`${where}.redirect_uris must be absolute URLs without a fragment`);
+      }
+    }
+    return {
+      clientId: entry.client_id,
+      ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
+      redirectUris: uris as string[],
+      name: typeof entry.name === 'string' ? entry.name : entry.client_id,
+    };
+  });
+}

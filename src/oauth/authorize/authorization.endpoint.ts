@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import {
+  InvalidRequest,
+  ProtocolError,
+  UnsupportedResponseType,
+} from '../../common/errors/protocol-error';
+import { Params } from '../../common/http/single-params';
+import { AppConfig } from '../../config/app-config';
+import { isRegisteredRedirectUri } from '../clients/check-redirect-uri';
+import { ClientRegistry } from '../clients/client-registry.service';
+import { LoginSession } from '../login/session';
+import { checkCodeChallenge } from '../pkce/check-pkce';
+import { checkScope } from '../scopes';
+import { AuthorizationCodeService } from './authorization-code.service';
+
+/** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
+export type AuthorizationOutcome =
+  | { kind: 'error_page'; error: ProtocolError }
+  | { kind: 'login'; location: string }
+  | { kind: 'redirect'; location: string };
+
+/**
+ * RFC 6749 §4.1.1 with OAuth 2.1's rules. Until client and redirect URI are known to be genuine,
+ * errors are shown as a page (§4.1.2.1: never redirect to an unverified URI); after that they
+ * go back to the client with `state` and `iss` (RFC 9207).
+ */
+@Injectable()
+export class AuthorizationEndpoint {
+  constructor(
+    private readonly clients: ClientRegistry,
+    private readonly codes: AuthorizationCodeService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async handle(
+    params: Params,
+    session: LoginSession | null,
+    originalUrl: string,
+  ): Promise<AuthorizationOutcome> {
+    const { client_id: clientId, redirect_uri: redirectUri } = params;
+    if (!clientId) return page(new InvalidRequest('client_id is required'));
+    const client = await this.clients.find(clientId);
+    if (!client) return page(new InvalidRequest('Unknown client_id'));
+    if (!redirectUri) return page(new InvalidRequest('redirect_uri is required'));
+    if (!isRegisteredRedirectUri(client.redirectUris, redirectUri)) {
+      return page(new InvalidRequest('redirect_uri is not registered for this client'));
+    }
+
+    const state = params.state;
+    try {
+      if (params.response_type !== 'code') {
+        throw params.response_type
+          ? new UnsupportedResponseType('Only response_type=code is supported')
+          : new InvalidRequest('response_type is required');
+      }
+      const codeChallenge = checkCodeChallenge(params.code_challenge, params.code_challenge_method);
+      if (this.config.oauth.requireState && !state) {
+        throw new InvalidRequest('state is required');
+      }
+      const scope = checkScope(params.scope);
+
+      if (!session) {
+        return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
+      }
+
+      const code = await this.codes.issue(
+        { client_id: client.clientId, redirect_uri: redirectUri, code_challenge: codeChallenge },
+        { sub: session.sub, scope, authMethod: session.authMethod },
+      );
+      return this.redirect(redirectUri, { code, state });
+    } catch (error) {
+      if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
+      return this.redirect(redirectUri, {
+        error: error.error,
+        error_description: error.description,
+        state,
+      });
+    }
+  }
+
+  private redirect(redirectUri: string, params: Record<string, string | undefined>) {
+    const url = new URL(redirectUri);
+    for (const [name, value] of Object.entries({ ...params, iss: this.config.issuer })) {
+      if (value !== undefined) url.searchParams.set(name, value);
+    }
+    return { kind: 'redirect' as const, location: url.toString() };
+  }
+}
+
+function page(error: ProtocolError): AuthorizationOutcome {
+  return { kind: 'error_page', error };
+}

@@ -1,0 +1,13 @@
+export type ClientType = 'confidential' | 'public';
+
+/** A registered OAuth client as the service sees it; the secret exists only as a hash. */
+export interface OAuthClient {
+  clientId: string;
+  type: ClientType;
+  name: string;
+  redirectUris: string[];
+  secretHash?: string;
+}
+
+/** RFC 8414 token_endpoint_auth_methods_supported. */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];

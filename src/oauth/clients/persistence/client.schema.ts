@@ -1,0 +1,23 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { ClientType } from '../oauth-client';
+
+@Schema({ collection: 'oauth_clients', versionKey: false })
+export class ClientRecord {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true, enum: ['confidential', 'public'] })
+  type!: ClientType;
+
+  @Prop({ type: String, required: true })
+  name!: string;
+
+  @Prop({ type: [String], required: true })
+  redirectUris!: string[];
+
+  /** scrypt hash of the client secret; absent for public clients. */
+  @Prop({ type: String })
+  secretHash?: string;
+}
+
+export const ClientSchema = SchemaFactory.createForClass(ClientRecord);

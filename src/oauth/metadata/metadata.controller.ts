@@ -1,0 +1,35 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/oauth-client';
+import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
+import { SUPPORTED_SCOPES } from '../scopes';
+import { SUPPORTED_GRANT_TYPES } from '../token/token.endpoint';
+
+/** RFC 8414 authorization server metadata. */
+@Controller('.well-known/oauth-authorization-server')
+export class MetadataController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Get()
+  @Header('Cache-Control', 'public, max-age=300')
+  metadata() {
+    const issuer = this.config.issuer;
+    return {
+      issuer,
+      authorization_endpoint: `${issuer}/authorize`,
+      token_endpoint: `${issuer}/token`,
+      revocation_endpoint: `${issuer}/revoke`,
+      introspection_endpoint: `${issuer}/introspect`,
+      jwks_uri: `${issuer}/jwks.json`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: SUPPORTED_GRANT_TYPES,
+      code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
+      token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+      revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      scopes_supported: SUPPORTED_SCOPES,
+      authorization_response_iss_parameter_supported: true,
+    };
+  }
+}

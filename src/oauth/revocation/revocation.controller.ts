@@ -1,0 +1,38 @@
+import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { Clock } from '../../common/clock/clock';
+import { InvalidRequest } from '../../common/errors/protocol-error';
+import { singleParams } from '../../common/http/single-params';
+import { GrantRepository } from '../../tokens/grants/grant.repository';
+import { ClientAuthenticator, readClientCredentials } from '../clients/client-authenticator';
+import { TokenLookup } from './token-lookup.service';
+
+/** RFC 7009 token revocation. */
+@Controller('revoke')
+export class RevocationController {
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly lookup: TokenLookup,
+    private readonly grants: GrantRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async revoke(@Req() request: Request): Promise<Record<string, never>> {
+    const params = singleParams(request.body);
+    const client = await this.clients.authenticate(readClientCredentials(request, params));
+    if (params.token === undefined) throw new InvalidRequest('token is required');
+
+    const found = await this.lookup.find(params.token, params.token_type_hint);
+    // §2.2: unknown tokens, and tokens of other clients, get the same 200 and stay untouched.
+    if (found?.type === 'refresh_token' && found.record.clientId === client.clientId) {
+      // Revoking a refresh token ends its grant: the family and its access tokens (§2.1).
+      await this.grants.revoke(found.record.grantId, 'revoked_by_client', this.clock.now());
+    } else if (found?.type === 'access_token' && found.claims.client_id === client.clientId) {
+      await this.grants.revokeAccessToken(found.claims.gid, found.claims.jti);
+    }
+    return {};
+  }
+}

@@ -1,0 +1,17 @@
+import { InvalidScope } from '../common/errors/protocol-error';
+
+/** The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). */
+export const SUPPORTED_SCOPES = ['profile', 'email', 'api'] as const;
+export const DEFAULT_SCOPE = 'profile';
+
+/** RFC 6749 §3.3 scope syntax, against the supported set; returns the normalised scope. */
+export function checkScope(requested: string | undefined): string {
+  if (requested === undefined) return DEFAULT_SCOPE;
+  const values = requested.split(' ');
+  if (values.some((v) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(v))) {
+    throw new InvalidScope('scope is malformed');
+  }
+  const unknown = values.filter((v) => !(SUPPORTED_SCOPES as readonly string[]).includes(v));
+  if (unknown.length > 0) throw new InvalidScope(`Unsupported scope: ${unknown.join(' ')}`);
+  return [...new Set(values)].join(' ');
+}

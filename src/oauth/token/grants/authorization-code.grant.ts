@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { ChallengeStore } from '../../../common/challenge-store/challenge-store';
+import { Clock } from '../../../common/clock/clock';
+import { sha256Base64Url } from '../../../common/crypto/hashing';
+import { InvalidGrant, InvalidRequest } from '../../../common/errors/protocol-error';
+import { Params } from '../../../common/http/single-params';
+import { SecurityEventLog } from '../../../common/security-events/security-event.log';
+import { GrantRepository } from '../../../tokens/grants/grant.repository';
+import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import type {
+  AuthorizationCodeBinding,
+  AuthorizationCodePayload,
+} from '../../authorize/authorization-code.service';
+import { OAuthClient } from '../../clients/oauth-client';
+import { checkCodeVerifier, s256 } from '../../pkce/check-pkce';
+import { GrantHandler } from '../grant-handler';
+
+/** RFC 6749 §4.1.3 with RFC 7636 §4.5-4.6, as OAuth 2.1 requires them. */
+@Injectable()
+export class AuthorizationCodeGrant extends GrantHandler {
+  readonly grantType = 'authorization_code';
+
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly grants: GrantRepository,
+    private readonly issuer: GrantTokenIssuer,
+    private readonly events: SecurityEventLog,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async handle(client: OAuthClient, params: Params): Promise<TokenResponse> {
+    const code = required(params, 'code');
+    const redirectUri = required(params, 'redirect_uri');
+    // Every code here was issued with an S256 challenge, so a verifier is always due; a code
+    // without a challenge could never match the binding below (downgrade guard).
+    const verifier = checkCodeVerifier(params.code_verifier);
+
+    // One atomic consume whose filter carries client, redirect URI and the PKCE proof: a wrong
+    // verifier, client or redirect URI leaves the code for its rightful owner.
+    const binding: AuthorizationCodeBinding = {
+      client_id: client.clientId,
+      redirect_uri: redirectUri,
+      code_challenge: s256(verifier),
+    };
+    const result = await this.store.consume<AuthorizationCodePayload>(
+      'authorization_code',
+      code,
+      binding,
+    );
+
+    if (!result.ok) {
+      switch (result.reason) {
+        case 'expired':
+          throw new InvalidGrant('Authorization code expired');
+        case 'binding_mismatch':
+          if (result.mismatched.includes('client_id')) {
+            throw new InvalidGrant('Authorization code was issued to another client');
+          }
+          if (result.mismatched.includes('redirect_uri')) {
+            throw new InvalidGrant('redirect_uri does not match the authorization request');
+          }
+          throw new InvalidGrant('PKCE verification failed');
+        case 'unknown':
+          return this.rejectUnknownOrReplayed(client, code);
+      }
+    }
+
+    const { payload } = result.challenge;
+    return this.issuer.startGrant({
+      clientId: client.clientId,
+      sub: payload.sub,
+      scope: payload.scope,
+      authMethod: payload.authMethod,
+      codeHash: result.challenge.keyHash,
+    });
+  }
+
+  /** RFC 6749 §4.1.2: a code used twice revokes every token issued from it. */
+  private async rejectUnknownOrReplayed(client: OAuthClient, code: string): Promise<never> {
+    const codeHash = sha256Base64Url(code);
+    const grant = await this.grants.findByCodeHash(codeHash);
+    if (!grant) throw new InvalidGrant('Invalid authorization code');
+    const revoked = await this.grants.revoke(
+      grant.grantId,
+      'authorization_code_replay',
+      this.clock.now(),
+    );
+    if (revoked) {
+      await this.events.record('authorization_code_replay', {
+        client_id: client.clientId,
+        grant_id: grant.grantId,
+        code: `sha256:${codeHash.slice(0, 8)}`,
+      });
+    }
+    throw new InvalidGrant('Authorization code already used');
+  }
+}
+
+function required(params: Params, name: string): string {
+  const value = params[name];
+  if (value === undefined) throw new InvalidRequest(`${name} is required`);
+  return value;
+}

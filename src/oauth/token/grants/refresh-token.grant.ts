@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidRequest } from '../../../common/errors/protocol-error';
+import { Params } from '../../../common/http/single-params';
+import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import { OAuthClient } from '../../clients/oauth-client';
+import { GrantHandler } from '../grant-handler';
+
+/** RFC 6749 §6, with rotation on every use (OAuth 2.1 §4.3.1). */
+@Injectable()
+export class RefreshTokenGrant extends GrantHandler {
+  readonly grantType = 'refresh_token';
+
+  constructor(private readonly issuer: GrantTokenIssuer) {
+    super();
+  }
+
+  handle(client: OAuthClient, params: Params): Promise<TokenResponse> {
+    const refreshToken = params.refresh_token;
+    if (refreshToken === undefined) throw new InvalidRequest('refresh_token is required');
+    return this.issuer.refresh(client.clientId, refreshToken, params.scope);
+  }
+}

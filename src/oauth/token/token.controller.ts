@@ -1,0 +1,17 @@
+import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { TokenEndpoint } from './token.endpoint';
+
+@Controller('token')
+export class TokenController {
+  constructor(private readonly endpoint: TokenEndpoint) {}
+
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  token(@Req() request: Request): Promise<TokenResponse> {
+    return this.endpoint.handle(request);
+  }
+}

@@ -1,0 +1,108 @@
+import { randomBytes, createHash } from 'node:crypto';
+import type { App } from 'supertest/types';
+import request from 'supertest';
+
+export const DEMO_CLIENT = {
+  id: 'demo-client',
+  secret: 'demo-secret',
+  redirectUri: 'http://localhost:25001/callback',
+};
+export const DEMO_SPA = { id: 'demo-spa', redirectUri: 'http://127.0.0.1:25002/callback' };
+
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+export function basic(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** Logs in through the real /login form (CSRF token from the page, session cookie kept). */
+// Resolves to the 303 that ends a successful login; anything else fails the calling test.
+export async function login(
+  agent: Agent,
+  returnTo = '/',
+  username = 'user0',
+  password = 'password0',
+): Promise<request.Response> {
+  const page = await agent.get(`/login?return_to=${encodeURIComponent(returnTo)}`).expect(200);
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+  if (!csrf) throw new Error('no CSRF token on the login page');
+  return agent
+    .post('/login')
+    .type('form')
+    .send({ username, password, csrf_token: csrf, return_to: returnTo })
+    .expect(303);
+}
+
+export interface AuthorizeParams {
+  client_id?: string;
+  redirect_uri?: string;
+  response_type?: string;
+  state?: string;
+  scope?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
+}
+
+export function authorizePath(params: AuthorizeParams): string {
+  const query = new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return `/authorize?${query.toString()}`;
+}
+
+/** A logged-in agent's authorization request, answered with a code for DEMO_CLIENT. */
+export async function obtainCode(
+  agent: Agent,
+  overrides: AuthorizeParams = {},
+): Promise<{ code: string; verifier: string; state: string; location: URL }> {
+  const { verifier, challenge } = pkcePair();
+  const state = randomBytes(8).toString('hex');
+  const res = await agent
+    .get(
+      authorizePath({
+        client_id: DEMO_CLIENT.id,
+        redirect_uri: DEMO_CLIENT.redirectUri,
+        response_type: 'code',
+        state,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        ...overrides,
+      }),
+    )
+    .expect(302);
+  const location = new URL(res.headers.location);
+  const code = location.searchParams.get('code');
+  if (!code) throw new Error(`no code in ${location.toString()}`);
+  return { code, verifier, state, location };
+}
+
+export function exchangeCode(
+  app: App,
+  code: string,
+  verifier: string | undefined,
+  client: { id: string; secret?: string; redirectUri: string } = DEMO_CLIENT,
+) {
+  const req = request(app).post('/token').type('form');
+  const form: Record<string, string> = {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: client.redirectUri,
+  };
+  if (verifier !== undefined) form.code_verifier = verifier;
+  if (client.secret) req.set('Authorization', basic(client.id, client.secret));
+  else form.client_id = client.id;
+  return req.send(form);
+}
+
+export function refresh(app: App, refreshToken: string, client = DEMO_CLIENT) {
+  return request(app)
+    .post('/token')
+    .type('form')
+    .set('Authorization', basic(client.id, client.secret))
+    .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+}
