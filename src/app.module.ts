@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { ApiModule } from './api/api.module';
 import { SecurityEventsModule } from './common/security-events/security-events.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({
@@ -21,6 +22,7 @@ import { TokensModule } from './tokens/tokens.module';
     DatabaseModule,
     ChallengeStoreModule,
     HealthModule,
+    RateLimitModule,
     SecurityEventsModule,
     TokensModule,
     OAuthModule,

@@ -1,5 +1,6 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { RateLimit } from '../../common/rate-limit/rate-limit';
 import { Clock } from '../../common/clock/clock';
 import { InvalidClient, InvalidRequest } from '../../common/errors/protocol-error';
 import { singleParams } from '../../common/http/single-params';
@@ -24,6 +25,7 @@ export type IntrospectionResponse =
     };
 
 /** RFC 7662 token introspection, for confidential clients, about their own tokens. */
+@RateLimit('token')
 @Controller('introspect')
 export class IntrospectionController {
   constructor(

@@ -1,5 +1,6 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { RateLimit } from '../../common/rate-limit/rate-limit';
 import { Clock } from '../../common/clock/clock';
 import { InvalidRequest } from '../../common/errors/protocol-error';
 import { singleParams } from '../../common/http/single-params';
@@ -8,6 +9,7 @@ import { ClientAuthenticator, readClientCredentials } from '../clients/client-au
 import { TokenLookup } from './token-lookup.service';
 
 /** RFC 7009 token revocation. */
+@RateLimit('token')
 @Controller('revoke')
 export class RevocationController {
   constructor(

@@ -1,8 +1,10 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { RateLimit } from '../../common/rate-limit/rate-limit';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { TokenEndpoint } from './token.endpoint';
 
+@RateLimit('token')
 @Controller('token')
 export class TokenController {
   constructor(private readonly endpoint: TokenEndpoint) {}

@@ -122,7 +122,7 @@ export class MongoRefreshTokenRepository extends RefreshTokenRepository implemen
       .findOneAndUpdate(
         { _id: tokenHash, clientId, rotatedAt: null, expiresAt: { $gt: now } },
         { $set: { rotatedAt: now } },
-        { new: false },
+        { returnDocument: 'before' },
       )
       .lean<RefreshTokenDocument>()
       .exec();
