@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { SignJWT, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { Clock } from '../common/clock/clock';
+import { randomToken } from '../common/crypto/hashing';
+import { InvalidToken } from '../common/errors/protocol-error';
+import { AppConfig, SIGNING_ALGS } from '../config/app-config';
+import {
+  ACCESS_TOKEN_TYP,
+  AUTH_METHODS,
+  REGISTERED_CLAIMS,
+  type AccessTokenClaims,
+  type AuthMethod,
+  type SignAccessTokenInput,
+  type SignedAccessToken,
+} from './access-token';
+import { SigningKeyService } from './signing-keys/signing-key.service';
+
+export const ACCESS_TOKEN_EXPIRED = 'The access token expired';
+export const ACCESS_TOKEN_INVALID = 'The access token is invalid';
+
+/** 16 bytes: 128 bits of CSPRNG output per jti. */
+const JTI_BYTES = 16;
+
+function isAuthMethod(value: unknown): value is AuthMethod {
+  return (AUTH_METHODS as readonly unknown[]).includes(value);
+}
+
+function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
+  const { iss, sub, aud, exp, iat, jti } = payload;
+  const { client_id, scope, auth_method, gid } = payload;
+  if (
+    typeof iss !== 'string' ||
+    typeof sub !== 'string' ||
+    // We issue one audience; jose has already checked it is ours.
+    typeof aud !== 'string' ||
+    typeof exp !== 'number' ||
+    typeof iat !== 'number' ||
+    typeof jti !== 'string' ||
+    typeof client_id !== 'string' ||
+    typeof scope !== 'string' ||
+    typeof gid !== 'string' ||
+    !isAuthMethod(auth_method)
+  ) {
+    return undefined;
+  }
+  const extra: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (!REGISTERED_CLAIMS.has(name) && typeof value === 'string') extra[name] = value;
+  }
+  return { iss, sub, aud, exp, iat, jti, client_id, scope, auth_method, gid, extra };
+}
+
+/** Issues and verifies RFC 9068 JWT access tokens with the service's signing keys. */
+@Injectable()
+export class AccessTokenService {
+  private readonly logger = new Logger(AccessTokenService.name);
+
+  constructor(
+    private readonly keys: SigningKeyService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async sign(input: SignAccessTokenInput): Promise<SignedAccessToken> {
+    const extra = input.extra ?? {};
+    const clash = Object.keys(extra).find((name) => REGISTERED_CLAIMS.has(name));
+    if (clash !== undefined)
+      throw new Error(`Extra claim "${clash}" would override a registered claim`);
+
+    const key = await this.keys.signingKey();
+    const iat = this.clock.nowSeconds();
+    const expiresIn = this.config.tokens.accessTokenTtlSeconds;
+    const exp = iat + expiresIn;
+    const jti = randomToken(JTI_BYTES);
+    const token = await new SignJWT({
+      ...extra,
+      client_id: input.clientId,
+      scope: input.scope,
+      auth_method: input.authMethod,
+      gid: input.grantId,
+    })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
+      .setIssuer(this.config.issuer)
+      .setSubject(input.sub)
+      .setAudience(this.config.tokens.audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(key.privateKey);
+    return { token, jti, expiresAt: new Date(exp * 1000), expiresIn };
+  }
+
+  /**
+   * RFC 9068 §4 validation: signature by a published key of an allowed alg, `typ`, `iss`, `aud`
+   * and `exp` against the service clock. Revocation is checked by callers on top of this.
+   */
+  async verify(token: string): Promise<AccessTokenClaims> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.resolveKey, {
+        algorithms: [...SIGNING_ALGS],
+        typ: ACCESS_TOKEN_TYP,
+        issuer: this.config.issuer,
+        audience: this.config.tokens.audience,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        currentDate: this.clock.now(),
+      }));
+    } catch (error) {
+      // Infrastructure failures (the key lookup's database) are not the token's fault.
+      if (!(error instanceof errors.JOSEError)) throw error;
+      this.logger.debug(`Access token rejected: ${error.code}`);
+      throw new InvalidToken(
+        error instanceof errors.JWTExpired ? ACCESS_TOKEN_EXPIRED : ACCESS_TOKEN_INVALID,
+      );
+    }
+    const claims = toClaims(payload);
+    if (!claims) {
+      this.logger.debug('Access token rejected: claims of the wrong type');
+      throw new InvalidToken(ACCESS_TOKEN_INVALID);
+    }
+    return claims;
+  }
+
+  private readonly resolveKey: JWTVerifyGetKey = async (header) => {
+    const key = header.kid === undefined ? undefined : await this.keys.verificationKey(header.kid);
+    // The header's alg must be the key's own, not merely one on the allow-list.
+    if (!key || key.alg !== header.alg) throw new errors.JWKSNoMatchingKey();
+    return key.publicKey;
+  };
+}

@@ -1,0 +1,65 @@
+export const AUTH_METHODS = ['password', 'siwe'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** RFC 9068 §2.1: the `typ` header of a JWT access token. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** Claims this service sets itself; `extra` may not override them. */
+export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set([
+  // RFC 7519 §4.1
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  // RFC 9068 §2.2 and RFC 8693 §4
+  'client_id',
+  'scope',
+  'auth_time',
+  'acr',
+  'amr',
+  'act',
+  'may_act',
+  'cnf',
+  // Proofgate
+  'auth_method',
+  'gid',
+]);
+
+export interface SignAccessTokenInput {
+  sub: string;
+  clientId: string;
+  /** Space-separated scope values (RFC 6749 §3.3). */
+  scope: string;
+  authMethod: AuthMethod;
+  /** The grant (refresh-token family) the token was issued under, for revocation. */
+  grantId: string;
+  /** Further string claims; a registered claim name here is a programming error. */
+  extra?: Record<string, string>;
+}
+
+export interface SignedAccessToken {
+  token: string;
+  jti: string;
+  expiresAt: Date;
+  /** Seconds, for the token response's `expires_in`. */
+  expiresIn: number;
+}
+
+/** A verified access token's claims (RFC 9068 §2.2), as the token carries them. */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  client_id: string;
+  scope: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  auth_method: AuthMethod;
+  gid: string;
+  /** The string claims the token carries beyond the registered ones. */
+  extra: Record<string, string>;
+}

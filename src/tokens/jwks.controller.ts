@@ -1,0 +1,20 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import type { PublishedJwk } from './signing-keys/signing-key';
+import { SigningKeyService } from './signing-keys/signing-key.service';
+
+export interface JwksResponse {
+  keys: PublishedJwk[];
+}
+
+/** RFC 7517 §5 JWK Set of the keys that verify this service's access tokens. */
+@Controller()
+export class JwksController {
+  constructor(private readonly signingKeys: SigningKeyService) {}
+
+  @Get('jwks.json')
+  // Resource servers may cache it; jose's remote JWK set re-fetches on an unknown kid anyway.
+  @Header('Cache-Control', 'public, max-age=300')
+  async jwks(): Promise<JwksResponse> {
+    return { keys: await this.signingKeys.publishedJwks() };
+  }
+}

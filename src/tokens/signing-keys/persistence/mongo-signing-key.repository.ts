@@ -1,0 +1,77 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { mongo, type Model } from 'mongoose';
+import { ensureIndexes } from '../../../database/ensure-indexes';
+import type { NewSigningKey, StoredSigningKey } from '../signing-key';
+import { SigningKeyRepository } from '../signing-key.repository';
+import { ACTIVE_SLOT, SigningKeyRecord } from './signing-key.schema';
+
+function toSigningKey(record: SigningKeyRecord): StoredSigningKey {
+  const { kid, alg, publicJwk, encryptedPrivateKey, createdAt, retiredAt } = record;
+  return {
+    kid,
+    alg,
+    publicJwk,
+    ...(encryptedPrivateKey ? { encryptedPrivateKey: { ...encryptedPrivateKey } } : {}),
+    createdAt,
+    ...(retiredAt ? { retiredAt } : {}),
+  };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof mongo.MongoServerError && error.code === 11000;
+}
+
+@Injectable()
+export class MongoSigningKeyRepository extends SigningKeyRepository implements OnModuleInit {
+  constructor(@InjectModel(SigningKeyRecord.name) private readonly model: Model<SigningKeyRecord>) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async findActive(): Promise<StoredSigningKey | null> {
+    const record = await this.model.findOne({ slot: ACTIVE_SLOT }).lean<SigningKeyRecord>().exec();
+    return record ? toSigningKey(record) : null;
+  }
+
+  async findByKid(kid: string): Promise<StoredSigningKey | null> {
+    const record = await this.model.findOne({ kid }).lean<SigningKeyRecord>().exec();
+    return record ? toSigningKey(record) : null;
+  }
+
+  async insertActive(key: NewSigningKey): Promise<boolean> {
+    const record: SigningKeyRecord = { ...key, slot: ACTIVE_SLOT };
+    try {
+      await this.model.create(record);
+      return true;
+    } catch (error) {
+      // The slot index refused it: another instance installed its key first. (The other unique
+      // index, on kid, cannot collide: kid is the thumbprint of a key generated just now.)
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async retire(kid: string, retiredAt: Date): Promise<boolean> {
+    const retired = await this.model
+      .findOneAndUpdate(
+        { kid, slot: ACTIVE_SLOT },
+        { $set: { retiredAt }, $unset: { slot: 1, encryptedPrivateKey: 1 } },
+      )
+      .lean<SigningKeyRecord>()
+      .exec();
+    return retired !== null;
+  }
+
+  async listPublishable(retiredAfter: Date): Promise<StoredSigningKey[]> {
+    const records = await this.model
+      .find({ $or: [{ slot: ACTIVE_SLOT }, { retiredAt: { $gt: retiredAfter } }] })
+      .sort({ createdAt: -1 })
+      .lean<SigningKeyRecord[]>()
+      .exec();
+    return records.map(toSigningKey);
+  }
+}

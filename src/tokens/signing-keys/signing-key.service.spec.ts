@@ -1,0 +1,218 @@
+import { Logger } from '@nestjs/common';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { TestClock } from '../../../test/support/test-clock';
+import { AppConfig } from '../../config/app-config';
+import { PrivateKeyCipher } from './private-key-cipher';
+import {
+  ACTIVE_KEY_RECHECK_SECONDS,
+  SigningKeyDecryptionError,
+  SigningKeyService,
+  privateKeyAssociatedData,
+} from './signing-key.service';
+import { InMemorySigningKeyRepository } from './testing/in-memory-signing-key.repository';
+
+const SECRET = 'unit-test-key-encryption-secret-0123456789';
+const TTL_SECONDS = 600;
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+function configFor(env: Record<string, string> = {}): AppConfig {
+  return AppConfig.fromEnv({
+    NODE_ENV: 'test',
+    MONGODB_URI: 'mongodb://127.0.0.1:1/unit_test',
+    ISSUER: 'https://issuer.test',
+    KEY_ENCRYPTION_SECRET: SECRET,
+    ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS),
+    ...env,
+  });
+}
+
+async function decryptStoredPrivateJwk(repository: InMemorySigningKeyRepository): Promise<JWK> {
+  const [stored] = repository.keys;
+  const plaintext = await new PrivateKeyCipher(SECRET).open(
+    stored.encryptedPrivateKey!,
+    privateKeyAssociatedData(stored.kid, stored.alg),
+  );
+  return JSON.parse(plaintext) as JWK;
+}
+
+describe('SigningKeyService', () => {
+  let repository: InMemorySigningKeyRepository;
+  let clock: TestClock;
+
+  const create = (env: Record<string, string> = {}) =>
+    new SigningKeyService(repository, configFor(env), clock);
+  const start = async (env: Record<string, string> = {}) => {
+    const service = create(env);
+    await service.onModuleInit();
+    return service;
+  };
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  beforeEach(() => {
+    repository = new InMemorySigningKeyRepository();
+    clock = new TestClock();
+  });
+
+  it('generates one ES256 key on first start, named by its RFC 7638 thumbprint', async () => {
+    const service = await start();
+
+    expect(repository.keys).toHaveLength(1);
+    const [stored] = repository.keys;
+    expect(stored.alg).toBe('ES256');
+    expect(stored.publicJwk).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: expect.any(String),
+      y: expect.any(String),
+    });
+    expect(stored.kid).toBe(await calculateJwkThumbprint(stored.publicJwk, 'sha256'));
+    expect(stored.retiredAt).toBeUndefined();
+    expect(await service.signingKey()).toMatchObject({ kid: stored.kid, alg: 'ES256' });
+  });
+
+  it('stores the private key only encrypted', async () => {
+    await start();
+
+    const privateJwk = await decryptStoredPrivateJwk(repository);
+    expect(privateJwk.d).toEqual(expect.any(String));
+    expect(JSON.stringify(repository.keys)).not.toContain(privateJwk.d);
+  });
+
+  it('signs with the stored key after a restart or on another instance', async () => {
+    const first = await start();
+    const second = await start();
+
+    expect((await second.signingKey()).kid).toBe((await first.signingKey()).kid);
+    expect(repository.keys).toHaveLength(1);
+  });
+
+  it('lets two instances starting at once on an empty store settle on one key', async () => {
+    const [a, b] = await Promise.all([start(), start()]);
+
+    expect(repository.insertsRefused).toBe(1);
+    expect(repository.keys).toHaveLength(1);
+    expect((await a.signingKey()).kid).toBe(repository.keys[0].kid);
+    expect((await b.signingKey()).kid).toBe(repository.keys[0].kid);
+  });
+
+  it('refuses to start with another secret, leaving the stored keys untouched', async () => {
+    await start();
+    const before = structuredClone(repository.keys);
+
+    const wrong = start({ KEY_ENCRYPTION_SECRET: 'a-different-key-encryption-secret-987654321' });
+
+    await expect(wrong).rejects.toBeInstanceOf(SigningKeyDecryptionError);
+    await expect(wrong).rejects.toThrow(/KEY_ENCRYPTION_SECRET is not the secret/);
+    expect(repository.keys).toEqual(before);
+  });
+
+  it('refuses another secret even when the alg changed too, instead of replacing the key', async () => {
+    await start();
+    const before = structuredClone(repository.keys);
+
+    await expect(
+      start({
+        TOKEN_SIGNING_ALG: 'RS256',
+        KEY_ENCRYPTION_SECRET: 'a-different-key-encryption-secret-987654321',
+      }),
+    ).rejects.toBeInstanceOf(SigningKeyDecryptionError);
+    expect(repository.keys).toEqual(before);
+  });
+
+  it('installs a key of the newly configured alg and retires the old one', async () => {
+    const es = await start();
+    const oldKid = (await es.signingKey()).kid;
+
+    const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
+
+    const active = await rs.signingKey();
+    expect(active.alg).toBe('RS256');
+    expect(active.kid).not.toBe(oldKid);
+    const old = repository.keys.find((key) => key.kid === oldKid)!;
+    expect(old.retiredAt).toEqual(expect.any(Date));
+    expect(old.encryptedPrivateKey).toBeUndefined();
+    expect((await rs.publishedJwks()).map((jwk) => [jwk.kid, jwk.alg])).toEqual([
+      [active.kid, 'RS256'],
+      [oldKid, 'ES256'],
+    ]);
+  });
+
+  it('publishes only public members, with kid, alg and use', async () => {
+    const es = await start();
+    const [esJwk] = await es.publishedJwks();
+    expect(Object.keys(esJwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    expect(esJwk).toMatchObject({ kty: 'EC', alg: 'ES256', use: 'sig' });
+
+    await es.rotate();
+    const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
+    const [rsJwk] = await rs.publishedJwks();
+    expect(Object.keys(rsJwk).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    expect(rsJwk).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', e: 'AQAB' });
+    for (const jwk of await rs.publishedJwks()) {
+      for (const member of PRIVATE_MEMBERS) expect(jwk).not.toHaveProperty(member);
+    }
+  });
+
+  it('rotates: the old key verifies until its last token can have expired, then disappears', async () => {
+    const service = await start();
+    const oldKid = (await service.signingKey()).kid;
+
+    const { kid: newKid } = await service.rotate();
+
+    expect(newKid).not.toBe(oldKid);
+    expect((await service.signingKey()).kid).toBe(newKid);
+    expect(service.retiredKeyLifetimeSeconds).toBe(TTL_SECONDS + ACTIVE_KEY_RECHECK_SECONDS);
+    expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([newKid, oldKid]);
+
+    clock.advance(service.retiredKeyLifetimeSeconds - 1);
+    expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([newKid, oldKid]);
+    expect(await service.verificationKey(oldKid)).toMatchObject({ kid: oldKid });
+
+    clock.advance(2);
+    expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([newKid]);
+    expect(await service.verificationKey(oldKid)).toBeUndefined();
+    expect(await service.verificationKey(newKid)).toMatchObject({ kid: newKid });
+  });
+
+  it('coalesces rotations started on two instances at once into one new key', async () => {
+    const [a, b] = [await start(), await start()];
+
+    const [fromA, fromB] = await Promise.all([a.rotate(), b.rotate()]);
+
+    expect(fromA.kid).toBe(fromB.kid);
+    expect(repository.keys).toHaveLength(2);
+    expect(repository.keys.filter((key) => !key.retiredAt)).toHaveLength(1);
+  });
+
+  it('follows a rotation made by another instance once the recheck interval has passed', async () => {
+    const a = await start();
+    const b = await start();
+    const oldKid = (await a.signingKey()).kid;
+
+    const { kid: newKid } = await b.rotate();
+
+    expect((await a.signingKey()).kid).toBe(oldKid);
+    clock.advance(ACTIVE_KEY_RECHECK_SECONDS);
+    expect((await a.signingKey()).kid).toBe(newKid);
+  });
+
+  it('loads the public key of a kid another instance created', async () => {
+    const a = await start();
+    const b = await start();
+    const { kid } = await b.rotate();
+
+    expect(await a.verificationKey(kid)).toMatchObject({ kid, alg: 'ES256' });
+  });
+
+  it('does not query the store for a kid that cannot be a thumbprint', async () => {
+    const service = await start();
+    const findByKid = jest.spyOn(repository, 'findByKid');
+
+    expect(await service.verificationKey('{"$ne":null}')).toBeUndefined();
+    expect(await service.verificationKey('A'.repeat(43))).toBeUndefined();
+    expect(findByKid).toHaveBeenCalledTimes(1);
+    expect(findByKid).toHaveBeenCalledWith('A'.repeat(43));
+  });
+});

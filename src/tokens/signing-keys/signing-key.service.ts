@@ -1,0 +1,269 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
+import { Clock } from '../../common/clock/clock';
+import { AppConfig, type SigningAlg } from '../../config/app-config';
+import { PrivateKeyCipher, PrivateKeyDecryptionError } from './private-key-cipher';
+import type { NewSigningKey, PublicJwk, PublishedJwk, StoredSigningKey } from './signing-key';
+import { SigningKeyRepository } from './signing-key.repository';
+
+/**
+ * How long an instance keeps signing with the key it knows before re-reading which key is active,
+ * so it follows a rotation (or alg change) made by another instance. A retired key stays published
+ * this much longer than the access-token lifetime, because an instance may sign with it for up to
+ * this long after it was retired elsewhere.
+ */
+export const ACTIVE_KEY_RECHECK_SECONDS = 30;
+
+/** Enough for one lost race per competing instance; more means instances disagree on the alg. */
+const MAX_ELECTION_ATTEMPTS = 5;
+
+/** An RFC 7638 SHA-256 thumbprint: 32 bytes, base64url. Anything else is never looked up. */
+const KID_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+export interface ActiveSigningKey {
+  readonly kid: string;
+  readonly alg: SigningAlg;
+  readonly privateKey: CryptoKey;
+}
+
+export interface VerificationKey {
+  readonly kid: string;
+  readonly alg: SigningAlg;
+  readonly publicKey: CryptoKey;
+}
+
+/** The configured secret does not open the stored keys; starting would strand every token. */
+export class SigningKeyDecryptionError extends Error {
+  constructor(kid: string) {
+    super(
+      `Cannot decrypt signing key ${kid} stored in MongoDB: KEY_ENCRYPTION_SECRET is not the ` +
+        'secret it was encrypted with. Refusing to start rather than replace the signing keys; ' +
+        'restore the original KEY_ENCRYPTION_SECRET.',
+    );
+    this.name = 'SigningKeyDecryptionError';
+  }
+}
+
+/** Binds a stored private key's ciphertext to its document (kid and alg). */
+export function privateKeyAssociatedData(kid: string, alg: SigningAlg): string {
+  return `proofgate-signing-key:${kid}:${alg}`;
+}
+
+/** Keeps only the public members, whatever else the exporter added. */
+export function toPublicJwk(jwk: JWK): PublicJwk {
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256' && jwk.x && jwk.y) {
+    return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+  }
+  if (jwk.kty === 'RSA' && jwk.n && jwk.e) return { kty: 'RSA', n: jwk.n, e: jwk.e };
+  throw new Error(`Unsupported signing key type ${String(jwk.kty)}`);
+}
+
+async function importKey(jwk: JWK, alg: SigningAlg): Promise<CryptoKey> {
+  const key = await importJWK(jwk, alg, { extractable: false });
+  if (key instanceof Uint8Array) throw new Error('A signing key imported as a symmetric secret');
+  return key;
+}
+
+/**
+ * The service's signing keys: one active key shared by every instance, kept in MongoDB with its
+ * private half encrypted, plus the retired keys that still verify tokens signed before a rotation.
+ */
+@Injectable()
+export class SigningKeyService implements OnModuleInit {
+  private readonly logger = new Logger(SigningKeyService.name);
+  private readonly cipher: PrivateKeyCipher;
+  private active?: { key: ActiveSigningKey; checkedAtMs: number };
+  private refreshing?: Promise<ActiveSigningKey>;
+  private readonly verificationKeys = new Map<string, { key: VerificationKey; retiredAt?: Date }>();
+
+  constructor(
+    private readonly repository: SigningKeyRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.cipher = new PrivateKeyCipher(config.tokens.keyEncryptionSecret);
+  }
+
+  /** Installs or loads the active key before the service takes traffic. */
+  async onModuleInit(): Promise<void> {
+    await this.refreshActiveKey();
+  }
+
+  /** How long a retired key stays in the JWKS and keeps verifying. */
+  get retiredKeyLifetimeSeconds(): number {
+    return this.config.tokens.accessTokenTtlSeconds + ACTIVE_KEY_RECHECK_SECONDS;
+  }
+
+  /** The key to sign with now: the one active key, re-read every ACTIVE_KEY_RECHECK_SECONDS. */
+  async signingKey(): Promise<ActiveSigningKey> {
+    if (
+      this.active &&
+      this.clock.now().getTime() - this.active.checkedAtMs < ACTIVE_KEY_RECHECK_SECONDS * 1000
+    ) {
+      return this.active.key;
+    }
+    this.refreshing ??= this.refreshActiveKey().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /**
+   * Retires the active key and installs a new one. Concurrent rotations from several instances
+   * coalesce into one new key: only one of them can fill the freed active slot.
+   */
+  async rotate(): Promise<{ kid: string; alg: SigningAlg }> {
+    const current = await this.repository.findActive();
+    if (current && (await this.retire(current.kid))) {
+      this.logger.log(`Retired signing key ${current.kid} (rotation)`);
+    }
+    const next = await this.refreshActiveKey();
+    return { kid: next.kid, alg: next.alg };
+  }
+
+  /**
+   * The public key for `kid` if it is active or retired recently enough to be published. An
+   * unknown kid is looked up in the database once: another instance may have rotated.
+   */
+  async verificationKey(kid: string): Promise<VerificationKey | undefined> {
+    if (!KID_FORMAT.test(kid)) return undefined;
+    let entry = this.verificationKeys.get(kid);
+    if (!entry) {
+      const stored = await this.repository.findByKid(kid);
+      if (!stored) return undefined;
+      entry = await this.rememberVerificationKey(stored);
+    }
+    // A key cached while active may since have been retired by another instance; accepting it
+    // meanwhile is harmless, as every token it signed still has to pass its own `exp`.
+    if (entry.retiredAt && !this.isPublished(entry.retiredAt)) return undefined;
+    return entry.key;
+  }
+
+  /** RFC 7517 JWK Set members: the active key and retired keys whose tokens may still be live. */
+  async publishedJwks(): Promise<PublishedJwk[]> {
+    const retiredAfter = new Date(
+      this.clock.now().getTime() - this.retiredKeyLifetimeSeconds * 1000,
+    );
+    const keys = await this.repository.listPublishable(retiredAfter);
+    return keys.map((key) => ({ ...key.publicJwk, kid: key.kid, alg: key.alg, use: 'sig' }));
+  }
+
+  private isPublished(retiredAt: Date): boolean {
+    return this.clock.now().getTime() < retiredAt.getTime() + this.retiredKeyLifetimeSeconds * 1000;
+  }
+
+  /**
+   * Makes this instance sign with the one active key, electing one if there is none. The election
+   * is the store's unique active slot: whoever inserts first wins, everyone else adopts that key.
+   */
+  private async refreshActiveKey(): Promise<ActiveSigningKey> {
+    const alg = this.config.tokens.signingAlg;
+    for (let attempt = 1; attempt <= MAX_ELECTION_ATTEMPTS; attempt++) {
+      const current = await this.repository.findActive();
+      if (current) {
+        // Opened even when about to be retired: a wrong secret must stop the start, not lead
+        // to fresh keys that strand every token signed so far.
+        const key = await this.unseal(current);
+        if (current.alg === alg) {
+          if (!this.verificationKeys.has(current.kid)) await this.rememberVerificationKey(current);
+          return this.adopt(key);
+        }
+        if (await this.retire(current.kid)) {
+          this.logger.warn(
+            `Retired signing key ${current.kid} (${current.alg}): TOKEN_SIGNING_ALG is ${alg}`,
+          );
+        }
+      }
+      const candidate = await this.generate(alg);
+      if (await this.repository.insertActive(candidate.stored)) {
+        this.logger.log(`Installed new ${alg} signing key ${candidate.stored.kid}`);
+        await this.rememberVerificationKey(candidate.stored);
+        return this.adopt(candidate.key);
+      }
+    }
+    throw new Error(
+      `No active signing key after ${MAX_ELECTION_ATTEMPTS} attempts; ` +
+        'do all instances have the same TOKEN_SIGNING_ALG?',
+    );
+  }
+
+  private async retire(kid: string): Promise<boolean> {
+    const retiredAt = this.clock.now();
+    const retired = await this.repository.retire(kid, retiredAt);
+    const cached = this.verificationKeys.get(kid);
+    if (retired && cached) cached.retiredAt = retiredAt;
+    return retired;
+  }
+
+  private adopt(key: ActiveSigningKey): ActiveSigningKey {
+    this.active = { key, checkedAtMs: this.clock.now().getTime() };
+    return key;
+  }
+
+  private async unseal(stored: StoredSigningKey): Promise<ActiveSigningKey> {
+    if (this.active?.key.kid === stored.kid) return this.active.key;
+    if (!stored.encryptedPrivateKey) {
+      throw new Error(`Active signing key ${stored.kid} has no private key stored`);
+    }
+    let plaintext: string;
+    try {
+      plaintext = await this.cipher.open(
+        stored.encryptedPrivateKey,
+        privateKeyAssociatedData(stored.kid, stored.alg),
+      );
+    } catch (error) {
+      if (error instanceof PrivateKeyDecryptionError)
+        throw new SigningKeyDecryptionError(stored.kid);
+      throw error;
+    }
+    const privateJwk = JSON.parse(plaintext) as JWK;
+    if ((await calculateJwkThumbprint(privateJwk, 'sha256')) !== stored.kid) {
+      throw new Error(`Stored private key does not match signing key ${stored.kid}`);
+    }
+    return {
+      kid: stored.kid,
+      alg: stored.alg,
+      privateKey: await importKey(privateJwk, stored.alg),
+    };
+  }
+
+  private async generate(
+    alg: SigningAlg,
+  ): Promise<{ stored: NewSigningKey; key: ActiveSigningKey }> {
+    // Extractable only so that the private half can be exported once, encrypted, and stored.
+    const pair = await generateKeyPair(alg, { extractable: true });
+    const publicJwk = toPublicJwk(await exportJWK(pair.publicKey));
+    const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
+    const privateJwk = await exportJWK(pair.privateKey);
+    const encryptedPrivateKey = await this.cipher.seal(
+      JSON.stringify(privateJwk),
+      privateKeyAssociatedData(kid, alg),
+    );
+    return {
+      stored: { kid, alg, publicJwk, encryptedPrivateKey, createdAt: this.clock.now() },
+      key: { kid, alg, privateKey: await importKey(privateJwk, alg) },
+    };
+  }
+
+  private async rememberVerificationKey(
+    stored: Pick<StoredSigningKey, 'kid' | 'alg' | 'publicJwk' | 'retiredAt'>,
+  ): Promise<{ key: VerificationKey; retiredAt?: Date }> {
+    const entry = {
+      key: {
+        kid: stored.kid,
+        alg: stored.alg,
+        publicKey: await importKey(stored.publicJwk, stored.alg),
+      },
+      ...(stored.retiredAt ? { retiredAt: stored.retiredAt } : {}),
+    };
+    this.verificationKeys.set(stored.kid, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AccessTokenService } from './access-token.service';
+import { JwksController } from './jwks.controller';
+import { SigningKeyPersistenceModule } from './signing-keys/persistence/signing-key-persistence.module';
+import { SigningKeyService } from './signing-keys/signing-key.service';
+
+@Module({
+  imports: [SigningKeyPersistenceModule],
+  controllers: [JwksController],
+  providers: [SigningKeyService, AccessTokenService],
+  exports: [SigningKeyService, AccessTokenService],
+})
+export class TokensModule {}
