@@ -1,0 +1,238 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type Address,
+  BaseError,
+  ExecutionRevertedError,
+  type Hex,
+  type Transport,
+  createPublicClient,
+  encodeDeployData,
+  erc6492SignatureValidatorAbi,
+  erc6492SignatureValidatorByteCode,
+  hashMessage,
+  hexToBigInt,
+  isAddressEqual,
+  recoverMessageAddress,
+  size,
+} from 'viem';
+import { Clock } from '../../common/clock/clock';
+import { constantTimeEqual } from '../../common/crypto/hashing';
+import { InvalidRequest, TemporarilyUnavailable } from '../../common/errors/protocol-error';
+import { AppConfig, WalletConfig } from '../../config/app-config';
+import {
+  ChainNotAllowed,
+  ContractWalletUnsupported,
+  DomainMismatch,
+  ExpiredMessage,
+  InvalidMessage,
+  InvalidNonce,
+  InvalidSignature,
+  NotYetValid,
+  UriMismatch,
+} from '../wallet.errors';
+import { EthRpcTransports } from './eth-rpc-transports';
+import { SiweFields } from './siwe-message.parser';
+
+/** Longest signature we look at; ERC-6492 wrappers carry factory calldata, so well above 65. */
+export const MAX_SIGNATURE_BYTES = 8192;
+
+export interface VerifiedSigner {
+  /** EIP-55 checksummed. */
+  readonly address: Address;
+  /** `eoa`: ecrecover matched locally; `contract`: ERC-1271 / ERC-6492 through the chain's RPC. */
+  readonly kind: 'eoa' | 'contract';
+}
+
+type LocalRecovery = 'signer' | 'other-key' | 'unrecoverable' | 'not-65-bytes';
+
+/**
+ * Checks a parsed EIP-4361 message against this service's policy and its signature against the
+ * message's address. Nonce bookkeeping belongs to the caller.
+ */
+@Injectable()
+export class SiweVerifier {
+  private readonly logger = new Logger(SiweVerifier.name);
+  private readonly wallet: WalletConfig;
+  private readonly serviceUri: URL;
+
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+    private readonly transports: EthRpcTransports,
+  ) {
+    this.wallet = config.wallet;
+    this.serviceUri = new URL(config.wallet.uri);
+  }
+
+  /** EIP-4361 §Message validation: domain, uri, version, chain and validity window. */
+  checkPolicy(fields: SiweFields): void {
+    this.checkDomain(fields);
+    this.checkUri(fields.uri);
+    if (fields.version !== '1') {
+      throw new InvalidMessage('Only version 1 of EIP-4361 messages is supported');
+    }
+    if (!this.wallet.allowedChainIds.includes(fields.chainId)) {
+      throw new ChainNotAllowed(fields.chainId);
+    }
+    this.checkValidityWindow(fields);
+  }
+
+  /** For callers that hold the nonce they issued (e.g. bound to a session) rather than look it up. */
+  checkNonce(fields: SiweFields, expectedNonce: string): void {
+    if (!constantTimeEqual(fields.nonce, expectedNonce)) {
+      throw new InvalidNonce('The message nonce is not the one issued for this sign-in');
+    }
+  }
+
+  /**
+   * `fields` must be `parseSiweMessage(messageText)`. An EOA signature is checked locally (EIP-191
+   * personal_sign + ecrecover) and never costs an RPC call; only otherwise is the chain asked.
+   */
+  async verifySignature(
+    messageText: string,
+    fields: SiweFields,
+    signature: string,
+  ): Promise<VerifiedSigner> {
+    const bytes = readSignature(signature);
+    const local = await recoverLocally(messageText, bytes, fields.address);
+    if (local === 'signer') return { address: fields.address, kind: 'eoa' };
+
+    const transport = this.transports.forChain(fields.chainId);
+    if (transport === undefined) {
+      // No RPC: 65 bytes that fail ecrecover are invalid; any other signature may be a contract's.
+      if (local === 'unrecoverable') {
+        throw new InvalidSignature('The signature is not a valid ECDSA signature');
+      }
+      throw new ContractWalletUnsupported(fields.chainId);
+    }
+    if (await this.isValidContractSignature(transport, messageText, fields, bytes)) {
+      return { address: fields.address, kind: 'contract' };
+    }
+    throw new InvalidSignature('The signature is not valid for the message address');
+  }
+
+  private checkDomain(fields: SiweFields): void {
+    if (fields.domain !== this.wallet.domain) {
+      throw new DomainMismatch('The message is for another domain');
+    }
+    if (fields.scheme !== undefined && `${fields.scheme}:` !== this.serviceUri.protocol) {
+      throw new DomainMismatch('The message is for another scheme');
+    }
+  }
+
+  /** The URI must equal or lie under the service URI: same origin, path on a segment boundary. */
+  private checkUri(uri: string): void {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      throw new UriMismatch('The message URI is not under this service');
+    }
+    const basePath = this.serviceUri.pathname.replace(/\/+$/, '');
+    const underBase = url.pathname === basePath || url.pathname.startsWith(`${basePath}/`);
+    if (
+      url.origin === 'null' ||
+      url.origin !== this.serviceUri.origin ||
+      url.username !== '' ||
+      url.password !== '' ||
+      !underBase
+    ) {
+      throw new UriMismatch('The message URI is not under this service');
+    }
+  }
+
+  private checkValidityWindow(fields: SiweFields): void {
+    const now = this.clock.now().getTime();
+    if (fields.expirationTime !== undefined && now >= toMillis(fields.expirationTime)) {
+      throw new ExpiredMessage('The message has expired');
+    }
+    if (fields.notBefore !== undefined && now < toMillis(fields.notBefore)) {
+      throw new NotYetValid('The message is not valid yet (Not Before is in the future)');
+    }
+    if (toMillis(fields.issuedAt) > now + this.wallet.clockSkewSeconds * 1000) {
+      throw new NotYetValid(
+        'The message was issued in the future (Issued At is ahead of our clock)',
+      );
+    }
+  }
+
+  /**
+   * ERC-6492's universal validator as a deployless eth_call: it handles ERC-6492 wrappers
+   * (wallets not deployed yet), deployed ERC-1271 wallets and plain ecrecover alike. We issue
+   * the call ourselves because the public client's `verifyMessage` turns every failed call,
+   * timeouts included, into `false`, and an outage must not read as a bad signature.
+   */
+  private async isValidContractSignature(
+    transport: Transport,
+    messageText: string,
+    fields: SiweFields,
+    signature: Hex,
+  ): Promise<boolean> {
+    // No CCIP-read: the wallet's contract must not make us fetch URLs of its choosing.
+    const client = createPublicClient({ transport, ccipRead: false });
+    const data = encodeDeployData({
+      abi: erc6492SignatureValidatorAbi,
+      bytecode: erc6492SignatureValidatorByteCode,
+      args: [fields.address, hashMessage(messageText), signature],
+    });
+    try {
+      const { data: result } = await client.call({ data });
+      return result !== undefined && hexToBigInt(result) === 1n;
+    } catch (error) {
+      // A revert is the wallet's answer (many revert on a bad signature); anything else means
+      // we could not ask, which is not the client's fault.
+      if (error instanceof BaseError && error.walk((e) => e instanceof ExecutionRevertedError)) {
+        return false;
+      }
+      // Only the error's class: its message may hold the call data or an RPC URL with a key.
+      this.logger.warn(
+        `Contract signature check on chain ${fields.chainId} failed: ${rootName(error)}`,
+      );
+      throw new TemporarilyUnavailable(
+        `Could not reach chain ${fields.chainId} to check a contract wallet signature; try again`,
+      );
+    }
+  }
+}
+
+function readSignature(signature: string): Hex {
+  if (!/^0x[0-9a-fA-F]*$/.test(signature)) {
+    throw new InvalidRequest('The signature must be 0x-prefixed hex');
+  }
+  if (signature.length > 2 + 2 * MAX_SIGNATURE_BYTES) {
+    throw new InvalidRequest(`The signature is longer than ${MAX_SIGNATURE_BYTES} bytes`);
+  }
+  if (signature.length % 2 !== 0) {
+    throw new InvalidSignature('The signature is not a whole number of bytes');
+  }
+  return signature as Hex;
+}
+
+async function recoverLocally(
+  messageText: string,
+  signature: Hex,
+  address: Address,
+): Promise<LocalRecovery> {
+  if (size(signature) !== 65) return 'not-65-bytes';
+  let recovered: Address;
+  try {
+    recovered = await recoverMessageAddress({ message: messageText, signature });
+  } catch {
+    // Not a point on the curve, r/s out of range or a v other than 0/1/27/28: classified, not lost.
+    return 'unrecoverable';
+  }
+  return isAddressEqual(recovered, address) ? 'signer' : 'other-key';
+}
+
+function toMillis(dateTime: string): number {
+  const millis = Date.parse(dateTime);
+  if (Number.isNaN(millis)) {
+    throw new InvalidMessage('A date-time in the message cannot be read');
+  }
+  return millis;
+}
+
+function rootName(error: unknown): string {
+  if (error instanceof BaseError) return error.walk().name;
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Global, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { getAddress } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { Clock } from '../../common/clock/clock';
+import { AppConfig } from '../../config/app-config';
+import { ContractWalletUnsupported, DomainMismatch } from '../wallet.errors';
+import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
+import { SiweModule } from './siwe.module';
+import { SiweVerifier } from './siwe-verifier';
+
+describe('SiweModule', () => {
+  let server: Server;
+  let rpcUrl: string;
+
+  beforeAll(async () => {
+    // Chain 1's RPC: accepts every contract signature, so a pass proves the wiring reached it.
+    server = createServer((request, response) => {
+      let raw = '';
+      request.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      request.on('end', () => {
+        const { id } = JSON.parse(raw) as { id: number };
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ jsonrpc: '2.0', id, result: '0x01' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  async function resolveVerifier(): Promise<SiweVerifier> {
+    const config = Object.assign(new AppConfig(), {
+      wallet: {
+        domain: 'app.example.com',
+        uri: 'https://app.example.com',
+        allowedChainIds: [1, 8453],
+        rpcUrls: { 1: rpcUrl },
+        rpcTimeoutMs: 1000,
+        clockSkewSeconds: 60,
+      },
+    });
+    class FixedClock extends Clock {
+      now(): Date {
+        return new Date('2026-03-01T12:00:00.000Z');
+      }
+    }
+    @Global()
+    @Module({
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: Clock, useValue: new FixedClock() },
+      ],
+      exports: [AppConfig, Clock],
+    })
+    class GlobalsModule {}
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [GlobalsModule, SiweModule],
+    }).compile();
+    return moduleRef.get(SiweVerifier);
+  }
+
+  it('builds SiweVerifier from AppConfig, Clock and the configured RPC URLs', async () => {
+    const verifier = await resolveVerifier();
+    const owner = privateKeyToAccount(`0x${'44'.repeat(32)}`);
+    const message = (chainId: number) =>
+      buildSiweMessage({
+        domain: 'app.example.com',
+        address: getAddress('0x00000000000000000000000000000000000c0de5'),
+        uri: 'https://app.example.com',
+        version: '1',
+        chainId,
+        nonce: 'abcdefgh12345678',
+        issuedAt: '2026-03-01T12:00:00.000Z',
+      });
+
+    const onMainnet = message(1);
+    const fields = parseSiweMessage(onMainnet);
+    expect(() => verifier.checkPolicy(fields)).not.toThrow();
+    expect(() => verifier.checkPolicy({ ...fields, domain: 'other.example.com' })).toThrow(
+      DomainMismatch,
+    );
+    const signature = await owner.signMessage({ message: onMainnet });
+    await expect(verifier.verifySignature(onMainnet, fields, signature)).resolves.toMatchObject({
+      kind: 'contract',
+    });
+
+    const onBase = message(8453);
+    await expect(
+      verifier.verifySignature(
+        onBase,
+        parseSiweMessage(onBase),
+        await owner.signMessage({ message: onBase }),
+      ),
+    ).rejects.toBeInstanceOf(ContractWalletUnsupported);
+  });
+});
