@@ -23,10 +23,11 @@ export class TokenLookup {
 
   /** `hint` only orders the search (RFC 7009 §2.1); an unknown token yields null. */
   async find(token: string, hint?: string): Promise<FoundToken | null> {
-    const order =
-      hint === 'access_token' ? [this.asAccess, this.asRefresh] : [this.asRefresh, this.asAccess];
+    const asAccess = () => this.asAccess(token);
+    const asRefresh = () => this.asRefresh(token);
+    const order = hint === 'access_token' ? [asAccess, asRefresh] : [asRefresh, asAccess];
     for (const lookup of order) {
-      const found = await lookup.call(this, token);
+      const found = await lookup();
       if (found) return found;
     }
     return null;
