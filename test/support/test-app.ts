@@ -22,15 +22,20 @@ export interface TestApp {
  * Boots the real AppModule in-process against the test database of this file (see
  * test/setup/database-per-file.js), with the production HTTP setup and a controllable clock.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  /** Providers to replace, e.g. a stub RPC transport: `[[EthRpcTransports, stub]]`. */
+  overrides: ReadonlyArray<readonly [abstract new (...args: never[]) => unknown, unknown]> = [],
+): Promise<TestApp> {
   const config = AppConfig.fromEnv({ ...process.env, ...env });
   const clock = new TestClock();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)
     .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
+    .useValue(clock);
+  for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
   configureApp(app);
   await app.init();
