@@ -13,6 +13,7 @@ import { SecurityEventsModule } from './common/security-events/security-events.m
 import { OAuthModule } from './oauth/oauth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
+import { WalletModule } from './wallet/wallet.module';
 
 @Module({
   imports: [
@@ -26,6 +27,7 @@ import { TokensModule } from './tokens/tokens.module';
     SecurityEventsModule,
     TokensModule,
     OAuthModule,
+    WalletModule,
     ApiModule,
   ],
   providers: [

@@ -47,6 +47,6 @@ import { TokenEndpoint } from './token/token.endpoint';
     TokenEndpoint,
     TokenLookup,
   ],
-  exports: [ClientRegistry, ClientAuthenticator],
+  exports: [ClientRegistry, ClientAuthenticator, ClientRepository],
 })
 export class OAuthModule {}

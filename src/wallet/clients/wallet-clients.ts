@@ -1,0 +1,49 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InvalidRequest } from '../../common/errors/protocol-error';
+import { ClientRegistry } from '../../oauth/clients/client-registry.service';
+import { ClientRepository } from '../../oauth/clients/client.repository';
+import { OAuthClient } from '../../oauth/clients/oauth-client';
+
+/** The client wallet logins are issued to when the request names none. */
+export const DEFAULT_WALLET_CLIENT_ID = 'wallet';
+
+/**
+ * The OAuth clients a wallet login may be issued to. Only public ones: /wallet/verify takes no
+ * client secret, so issuing to a confidential client would let anyone act as it.
+ */
+@Injectable()
+export class WalletClients implements OnModuleInit {
+  private readonly logger = new Logger(WalletClients.name);
+
+  constructor(
+    private readonly registry: ClientRegistry,
+    private readonly clients: ClientRepository,
+  ) {}
+
+  /**
+   * The built-in `wallet` client must exist so its refresh tokens work at POST /token (auth
+   * method `none`). A `wallet` client configured in OAUTH_CLIENTS is left as configured.
+   */
+  async onModuleInit(): Promise<void> {
+    if (await this.clients.findById(DEFAULT_WALLET_CLIENT_ID)) return;
+    await this.clients.save({
+      clientId: DEFAULT_WALLET_CLIENT_ID,
+      type: 'public',
+      name: 'Sign-In with Ethereum',
+      // Wallet login never redirects: this client cannot be used at /authorize.
+      redirectUris: [],
+    });
+    this.logger.log(`Registered public client ${DEFAULT_WALLET_CLIENT_ID}`);
+  }
+
+  async resolve(clientId: string = DEFAULT_WALLET_CLIENT_ID): Promise<OAuthClient> {
+    const client = await this.registry.find(clientId);
+    if (!client) throw new InvalidRequest('client_id is not a registered client');
+    if (client.type !== 'public') {
+      throw new InvalidRequest(
+        'client_id must be a public client: wallet login does not authenticate client secrets',
+      );
+    }
+    return client;
+  }
+}

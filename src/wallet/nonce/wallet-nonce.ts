@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** 22 base62 characters carry log2(62) * 22 ≈ 131 bits, above EIP-4361's 96-bit minimum. */
+export const WALLET_NONCE_LENGTH = 22;
+// Largest multiple of 62 below 256: bytes at or above it are dropped so every character is uniform.
+const UNBIASED_LIMIT = 248;
+
+/**
+ * An EIP-4361 nonce (alphanumeric, at least 8 characters) from node:crypto's CSPRNG. Not viem's
+ * `generateSiweNonce`, which draws from Math.random.
+ */
+export function generateWalletNonce(length = WALLET_NONCE_LENGTH): string {
+  let nonce = '';
+  while (nonce.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte >= UNBIASED_LIMIT) continue;
+      nonce += BASE62[byte % 62];
+      if (nonce.length === length) break;
+    }
+  }
+  return nonce;
+}

@@ -1,0 +1,96 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChallengeStore } from '../../common/challenge-store/challenge-store';
+import { Clock } from '../../common/clock/clock';
+import { redact, sha256Base64Url } from '../../common/crypto/hashing';
+import { SecurityEventLog } from '../../common/security-events/security-event.log';
+import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { WalletClients } from '../clients/wallet-clients';
+import { IssuedWalletNonce, WalletNonceLedger } from '../nonce/wallet-nonce.ledger';
+import { SiweFields, parseSiweMessage } from '../siwe/siwe-message.parser';
+import { SiweVerifier } from '../siwe/siwe-verifier';
+import { InvalidNonce, NonceAlreadyUsed } from '../wallet.errors';
+
+export interface SiweLoginRequest {
+  message: string;
+  signature: string;
+  clientId?: string;
+}
+
+export const SIWE_SCOPE = 'profile';
+
+/**
+ * POST /wallet/verify: EIP-4361 §Message validation as a list of steps. The nonce is checked
+ * read-only before the (possibly RPC-bound) signature check and redeemed atomically only after
+ * it, so a bad signature never burns the rightful owner's nonce.
+ */
+@Injectable()
+export class SiweLoginService {
+  private readonly logger = new Logger(SiweLoginService.name);
+
+  constructor(
+    private readonly clients: WalletClients,
+    private readonly verifier: SiweVerifier,
+    private readonly ledger: WalletNonceLedger,
+    private readonly challenges: ChallengeStore,
+    private readonly issuer: GrantTokenIssuer,
+    private readonly securityEvents: SecurityEventLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async login(request: SiweLoginRequest): Promise<TokenResponse> {
+    const client = await this.clients.resolve(request.clientId);
+    const fields = parseSiweMessage(request.message);
+    this.verifier.checkPolicy(fields);
+    const issued = await this.checkNonceIssued(fields);
+    const signer = await this.verifier.verifySignature(request.message, fields, request.signature);
+    await this.redeemNonce(fields, issued);
+
+    // CAIP-10 account id: the same key on another chain is another account.
+    const sub = `eip155:${fields.chainId}:${signer.address}`;
+    this.logger.log(`SIWE login of ${sub} (${signer.kind}) for client ${client.clientId}`);
+    return this.issuer.startGrant({
+      clientId: client.clientId,
+      sub,
+      scope: SIWE_SCOPE,
+      authMethod: 'siwe',
+    });
+  }
+
+  /** Read-only: did we issue this nonce, to this address, and is it still in date? */
+  private async checkNonceIssued(fields: SiweFields): Promise<IssuedWalletNonce> {
+    const issued = await this.ledger.find(sha256Base64Url(fields.nonce));
+    if (!issued) throw new InvalidNonce('The nonce was not issued by this service');
+    if (issued.expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new InvalidNonce('The nonce has expired; request a new one');
+    }
+    if (issued.address !== fields.address.toLowerCase()) {
+      throw new InvalidNonce('The nonce is bound to another address');
+    }
+    return issued;
+  }
+
+  /** The one atomic, address-bound redemption: at most one login per nonce, however many race. */
+  private async redeemNonce(fields: SiweFields, issued: IssuedWalletNonce): Promise<void> {
+    const result = await this.challenges.consume('wallet_nonce', fields.nonce, {
+      address: fields.address.toLowerCase(),
+    });
+    if (result.ok) return;
+    switch (result.reason) {
+      case 'expired':
+        throw new InvalidNonce('The nonce has expired; request a new one');
+      case 'binding_mismatch':
+        throw new InvalidNonce('The nonce is bound to another address');
+      case 'unknown':
+        // Expired meanwhile and already cleaned up by the TTL monitor.
+        if (issued.expiresAt.getTime() <= this.clock.now().getTime()) {
+          throw new InvalidNonce('The nonce has expired; request a new one');
+        }
+        // The ledger vouched for an issued, unexpired nonce that is no longer redeemable: used.
+        await this.securityEvents.record('wallet_nonce_replay', {
+          address: fields.address,
+          nonce: redact(fields.nonce),
+        });
+        throw new NonceAlreadyUsed('The nonce has already been used; request a new one');
+    }
+  }
+}
