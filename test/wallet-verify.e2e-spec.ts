@@ -1,8 +1,4 @@
-import { getConnectionToken } from '@nestjs/mongoose';
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Wallet } from 'ethers';
-import type { Connection } from 'mongoose';
 import request from 'supertest';
 import {
   type Address,
@@ -22,14 +18,9 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { randomBytes } from 'node:crypto';
-import { AppModule } from '../src/app.module';
-import { APP_OPTIONS, configureApp } from '../src/app.setup';
-import { Clock } from '../src/common/clock/clock';
 import { SecurityEventLog } from '../src/common/security-events/security-event.log';
-import { AppConfig } from '../src/config/app-config';
 import { EthRpcTransports } from '../src/wallet/siwe/eth-rpc-transports';
 import { TestApp, createTestApp } from './support/test-app';
-import { TestClock } from './support/test-clock';
 
 const ENV = {
   SIWE_URI: 'https://app.example.com',
@@ -98,37 +89,13 @@ class StubChain {
   }
 }
 
-/** test/support/test-app.ts plus an RPC transport for chain 1 that reaches `chain`. */
-async function createWalletTestApp(chain: StubChain): Promise<TestApp> {
-  const config = AppConfig.fromEnv({ ...process.env, ...ENV });
-  const clock = new TestClock();
+/** The real app with an RPC transport for chain 1 that reaches `chain`. */
+function createWalletTestApp(chain: StubChain): Promise<TestApp> {
   const transport = chain.transport();
   const transports: EthRpcTransports = {
     forChain: (chainId: number) => (chainId === 1 ? transport : undefined),
   };
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AppConfig)
-    .useValue(config)
-    .overrideProvider(Clock)
-    .useValue(clock)
-    .overrideProvider(EthRpcTransports)
-    .useValue(transports)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
-  configureApp(app);
-  await app.init();
-  const connection = app.get<Connection>(getConnectionToken());
-  return {
-    app,
-    http: () => request(app.getHttpServer()),
-    clock,
-    config,
-    connection,
-    close: async ({ dropDatabase = true } = {}) => {
-      if (dropDatabase) await connection.dropDatabase().catch(() => undefined);
-      await app.close();
-    },
-  };
+  return createTestApp(ENV, [[EthRpcTransports, transports]]);
 }
 
 type Signer = { address: Address; sign: (message: string) => Promise<Hex> };
@@ -496,8 +463,7 @@ describe('POST /wallet/verify (EIP-4361)', () => {
         .post('/wallet/verify')
         .set('Content-Type', 'application/json')
         .send('{"message":');
-      // Only the code: the wording belongs to the shared error filter.
-      expectError(res, 400, 'invalid_request');
+      expectError(res, 400, 'invalid_request', 'The request body is not valid JSON');
     });
 
     it('answers an oversized message with 400 invalid_request before parsing it', async () => {
@@ -582,9 +548,8 @@ describe('POST /wallet/verify (EIP-4361)', () => {
       );
     });
 
-    // The verifier cannot tell a tampered EOA message from a contract wallet's 65-byte signature
-    // without asking the chain, so it answers contract_wallet_unsupported here.
-    it('answers a message edited after signing with contract_wallet_unsupported', async () => {
+    // EOA only: a 65-byte signature that does not recover to the address is invalid.
+    it('answers a message edited after signing with invalid_signature', async () => {
       const signer = viemSigner();
       const issued = await bareNonce(signer.address);
       const signature = await signer.sign(issued.message);
@@ -592,7 +557,7 @@ describe('POST /wallet/verify (EIP-4361)', () => {
 
       const res = await bare.http().post('/wallet/verify').send({ message: tampered, signature });
 
-      expectError(res, 401, 'contract_wallet_unsupported');
+      expectError(res, 401, 'invalid_signature');
     });
   });
 

@@ -66,6 +66,9 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
       error: 'invalid_request',
       description: 'The request body is not valid JSON',
     });
+    expect(
+      map(new BadRequestException("Expected property name or '}' in JSON at position 1")),
+    ).toMatchObject({ status: 400, description: 'The request body is not valid JSON' });
     expect(map(new PayloadTooLargeException())).toMatchObject({
       status: 400,
       description: 'The request body is too large',

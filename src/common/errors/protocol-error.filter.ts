@@ -83,6 +83,12 @@ function fromHttpException(e: HttpException, request: Pick<Request, 'method' | '
   // Nest wraps body-parser failures in a BadRequestException/PayloadTooLargeException.
   if (isBodyParserError(e.cause)) return fromBodyParser(e.cause);
   switch (status) {
+    case 400:
+      // Our own validation throws InvalidRequest; a BadRequestException comes from Nest's body
+      // parsing, whose message is the JSON parser's (safe to classify, not to echo).
+      return new InvalidRequest(
+        /JSON/.test(e.message) ? 'The request body is not valid JSON' : 'The request is invalid',
+      );
     case 404:
       // Never echo the query string: it may hold a code or a token.
       return new NotFound(`No route for ${request.method} ${request.path}`);

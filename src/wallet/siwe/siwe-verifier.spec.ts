@@ -338,12 +338,11 @@ describe('SiweVerifier.verifySignature', () => {
       expect(rpc.calls).toEqual([{ signer: account.address, hash: hashMessage(text), signature }]);
     });
 
-    it('is ContractWalletUnsupported on a chain without an RPC (it may be a contract owner key)', async () => {
+    it('is InvalidSignature on a chain without an RPC (65 bytes are judged as an EOA signature)', async () => {
       const error = await rejection(
         verifier(walletConfig(), NOW).verifySignature(text, fields, await signed()),
       );
-      expect(error).toBeInstanceOf(ContractWalletUnsupported);
-      expect(error.description).toMatch(/chain 1/);
+      expect(error).toBeInstanceOf(InvalidSignature);
     });
 
     it('is InvalidSignature when the chain RPC answers with a revert', async () => {
@@ -571,14 +570,14 @@ describe('verification_negative.json', () => {
     }
   });
 
-  it('wrong signature: without an RPC for the chain, ContractWalletUnsupported', async () => {
+  it('wrong signature: without an RPC for the chain, InvalidSignature', async () => {
     const { signature, ...rawFields } = Object.fromEntries(cases)['wrong signature'];
     const text = buildSiweMessage(rawFields as unknown as SiweFields);
     const fields = parseSiweMessage(text);
     const error = await rejection(
       verifier(ownPolicy(fields), fields.issuedAt).verifySignature(text, fields, signature),
     );
-    expect(error).toBeInstanceOf(ContractWalletUnsupported);
+    expect(error).toBeInstanceOf(InvalidSignature);
   });
 });
 
@@ -630,11 +629,14 @@ describe('eip1271.json (contract wallets, against a stubbed eth_call)', () => {
         expect(rpc.calls).toHaveLength(1);
       });
 
-      it('is ContractWalletUnsupported without an RPC for chain 1', async () => {
+      // Without an RPC only EOAs are supported: a 65-byte contract signature (argent's is its
+      // owner key's) cannot be told from a wrong EOA signature, any other shape can.
+      it('is refused without an RPC for chain 1', async () => {
         const error = await rejection(
           check().verifySignature(vector.message, fields, vector.signature),
         );
-        expect(error).toBeInstanceOf(ContractWalletUnsupported);
+        const eoaShaped = (vector.signature.length - 2) / 2 === 65;
+        expect(error).toBeInstanceOf(eoaShaped ? InvalidSignature : ContractWalletUnsupported);
       });
     },
   );

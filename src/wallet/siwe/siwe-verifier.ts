@@ -99,11 +99,14 @@ export class SiweVerifier {
 
     const transport = this.transports.forChain(fields.chainId);
     if (transport === undefined) {
-      // No RPC: 65 bytes that fail ecrecover are invalid; any other signature may be a contract's.
-      if (local === 'unrecoverable') {
-        throw new InvalidSignature('The signature is not a valid ECDSA signature');
-      }
-      throw new ContractWalletUnsupported(fields.chainId);
+      // No RPC means EOA only: a 65-byte signature is judged as an EOA's (a tampered message or
+      // another key is invalid_signature); any other shape can only be a contract wallet's.
+      if (local === 'not-65-bytes') throw new ContractWalletUnsupported(fields.chainId);
+      throw new InvalidSignature(
+        local === 'unrecoverable'
+          ? 'The signature is not a valid ECDSA signature'
+          : 'The signature is not valid for the message address',
+      );
     }
     if (await this.isValidContractSignature(transport, messageText, fields, bytes)) {
       return { address: fields.address, kind: 'contract' };
