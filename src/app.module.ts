@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ChallengeEventsModule } from './common/challenge-events/challenge-events.module';
 import { ChallengeStoreModule } from './common/challenge-store/challenge-store.module';
+import { CompareModule } from './compare/compare.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ClockModule } from './common/clock/clock.module';
 import { ProtocolErrorFilter } from './common/errors/protocol-error.filter';
 import { LoggingModule } from './common/logging.module';
@@ -21,6 +24,8 @@ import { WalletModule } from './wallet/wallet.module';
     LoggingModule,
     ClockModule,
     DatabaseModule,
+    MetricsModule,
+    ChallengeEventsModule,
     ChallengeStoreModule,
     HealthModule,
     RateLimitModule,
@@ -29,6 +34,7 @@ import { WalletModule } from './wallet/wallet.module';
     OAuthModule,
     WalletModule,
     ApiModule,
+    CompareModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },

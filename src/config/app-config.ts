@@ -117,6 +117,8 @@ export class AppConfig {
   readonly wallet!: WalletConfig;
   readonly oauth!: OAuthConfig;
   readonly rateLimits!: RateLimitConfig;
+  /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
+  readonly adminToken?: string;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -140,6 +142,10 @@ export class AppConfig {
     }
     if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 32) {
       throw new ConfigError('KEY_ENCRYPTION_SECRET must be at least 32 characters');
+    }
+    const adminToken = str(env, 'ADMIN_TOKEN');
+    if (adminToken !== undefined && adminToken.length < 32) {
+      throw new ConfigError('ADMIN_TOKEN must be at least 32 characters');
     }
     const seedDemoData = bool(env, 'SEED_DEMO_DATA', nodeEnv !== 'production');
     const configuredClients = clients(env, 'OAUTH_CLIENTS');
@@ -186,6 +192,7 @@ export class AppConfig {
         requireState: bool(env, 'OAUTH_REQUIRE_STATE', true),
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
       },
+      ...(adminToken ? { adminToken } : {}),
       rateLimits: {
         tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
         tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),

@@ -8,10 +8,18 @@ export abstract class ProtocolError extends Error {
   abstract readonly status: number;
   /** Extra response headers, e.g. WWW-Authenticate or Retry-After. */
   readonly headers: Record<string, string> = {};
+  /** A finer, bounded label for figures and metrics (e.g. `wrong_verifier`); never shown. */
+  reason?: string;
 
   constructor(readonly description: string) {
     super(description);
     this.name = new.target.name;
+  }
+
+  /** Tags the error with its figures/metrics reason: `throw new InvalidGrant(...).because('replay')`. */
+  because(reason: string): this {
+    this.reason = reason;
+    return this;
   }
 }
 

@@ -5,7 +5,9 @@ import {
   UnsupportedResponseType,
 } from '../../common/errors/protocol-error';
 import { Params } from '../../common/http/single-params';
+import { ChallengeEvents } from '../../common/challenge-events/challenge-events.service';
 import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 import { isRegisteredRedirectUri } from '../clients/check-redirect-uri';
 import { ClientRegistry } from '../clients/client-registry.service';
 import { LoginSession } from '../login/session';
@@ -17,7 +19,7 @@ import { AuthorizationCodeService } from './authorization-code.service';
 export type AuthorizationOutcome =
   | { kind: 'error_page'; error: ProtocolError }
   | { kind: 'login'; location: string }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string; error?: string };
 
 /**
  * RFC 6749 §4.1.1 with OAuth 2.1's rules. Until client and redirect URI are known to be genuine,
@@ -30,9 +32,25 @@ export class AuthorizationEndpoint {
     private readonly clients: ClientRegistry,
     private readonly codes: AuthorizationCodeService,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    private readonly challengeEvents: ChallengeEvents,
   ) {}
 
   async handle(
+    params: Params,
+    session: LoginSession | null,
+    originalUrl: string,
+  ): Promise<AuthorizationOutcome> {
+    const outcome = await this.decide(params, session, originalUrl);
+    const method = params.code_challenge_method;
+    this.metrics.codeChallengeMethods.inc({
+      method: method === undefined ? 'none' : ['S256', 'plain'].includes(method) ? method : 'other',
+    });
+    this.metrics.authorizationRequests.inc(outcomeLabels(outcome));
+    return outcome;
+  }
+
+  private async decide(
     params: Params,
     session: LoginSession | null,
     originalUrl: string,
@@ -70,11 +88,15 @@ export class AuthorizationEndpoint {
       return this.redirect(redirectUri, { code, state });
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
-      return this.redirect(redirectUri, {
+      if (error.reason) await this.challengeEvents.rejected('pkce', error.reason);
+      return {
+        ...this.redirect(redirectUri, {
+          error: error.error,
+          error_description: error.description,
+          state,
+        }),
         error: error.error,
-        error_description: error.description,
-        state,
-      });
+      };
     }
   }
 
@@ -89,4 +111,18 @@ export class AuthorizationEndpoint {
 
 function page(error: ProtocolError): AuthorizationOutcome {
   return { kind: 'error_page', error };
+}
+
+/** Bounded metric labels for an authorization outcome. */
+function outcomeLabels(outcome: AuthorizationOutcome): { outcome: string; error: string } {
+  switch (outcome.kind) {
+    case 'error_page':
+      return { outcome: 'error_page', error: outcome.error.error };
+    case 'login':
+      return { outcome: 'login_required', error: '' };
+    case 'redirect':
+      return outcome.error
+        ? { outcome: 'error_redirect', error: outcome.error }
+        : { outcome: 'code_issued', error: '' };
+  }
 }

@@ -13,24 +13,34 @@ export function checkCodeChallenge(
   challenge: string | undefined,
   method: string | undefined,
 ): string {
-  if (!challenge) throw new InvalidRequest('code_challenge is required (PKCE)');
+  if (!challenge) {
+    throw new InvalidRequest('code_challenge is required (PKCE)').because('missing_challenge');
+  }
   if (method === 'plain') {
-    throw new InvalidRequest('code_challenge_method "plain" is not supported; use S256');
+    throw new InvalidRequest('code_challenge_method "plain" is not supported; use S256').because(
+      'plain_method',
+    );
   }
   if (method !== 'S256') {
-    throw new InvalidRequest('code_challenge_method must be S256');
+    throw new InvalidRequest('code_challenge_method must be S256').because('unsupported_method');
   }
   if (!CHALLENGE.test(challenge)) {
-    throw new InvalidRequest('code_challenge must be 43 base64url characters (S256)');
+    throw new InvalidRequest('code_challenge must be 43 base64url characters (S256)').because(
+      'malformed_challenge',
+    );
   }
   return challenge;
 }
 
 /** /token: the verifier's syntax (its proof is checked by the atomic consume). */
 export function checkCodeVerifier(verifier: string | undefined): string {
-  if (verifier === undefined) throw new InvalidRequest('Code verifier is required');
+  if (verifier === undefined) {
+    throw new InvalidRequest('Code verifier is required').because('missing_verifier');
+  }
   if (!VERIFIER.test(verifier)) {
-    throw new InvalidRequest('code_verifier must be 43-128 characters of [A-Za-z0-9-._~]');
+    throw new InvalidRequest('code_verifier must be 43-128 characters of [A-Za-z0-9-._~]').because(
+      'malformed_verifier',
+    );
   }
   return verifier;
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { InvalidRequest, UnsupportedGrantType } from '../../common/errors/protocol-error';
+import { ProtocolError } from '../../common/errors/protocol-error';
 import { singleParams } from '../../common/http/single-params';
+import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator, readClientCredentials } from '../clients/client-authenticator';
 import { GrantHandler } from './grant-handler';
@@ -19,11 +21,33 @@ export class TokenEndpoint {
     private readonly clients: ClientAuthenticator,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
+    private readonly metrics: MetricsService,
   ) {
     this.handlers = new Map([authorizationCode, refreshToken].map((h) => [h.grantType, h]));
   }
 
   async handle(request: Request): Promise<TokenResponse> {
+    const stop = this.metrics.startTimer();
+    const grantType = (request.body as Record<string, unknown> | undefined)?.grant_type;
+    // A bounded label: known grant types, else "other" (never the client's string).
+    const label =
+      typeof grantType === 'string' && SUPPORTED_GRANT_TYPES.includes(grantType)
+        ? grantType
+        : 'other';
+    try {
+      const response = await this.dispatch(request);
+      this.metrics.tokenRequests.inc({ grant_type: label, outcome: 'success' });
+      return response;
+    } catch (error) {
+      const outcome = error instanceof ProtocolError ? error.error : 'server_error';
+      this.metrics.tokenRequests.inc({ grant_type: label, outcome });
+      throw error;
+    } finally {
+      this.metrics.tokenDuration.observe({ grant_type: label }, stop());
+    }
+  }
+
+  private async dispatch(request: Request): Promise<TokenResponse> {
     if (!request.is('application/x-www-form-urlencoded')) {
       throw new InvalidRequest('The token request must be application/x-www-form-urlencoded');
     }

@@ -5,6 +5,7 @@ import { randomToken, redact, sha256Base64Url } from '../../common/crypto/hashin
 import { InvalidGrant } from '../../common/errors/protocol-error';
 import { SecurityEventLog } from '../../common/security-events/security-event.log';
 import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 import { Grant } from './grant';
 import { GrantRepository, RefreshTokenRepository } from './grant.repository';
 
@@ -31,6 +32,7 @@ export class RefreshTokenRotation {
     private readonly events: SecurityEventLog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.successorKey = Buffer.from(
       hkdfSync(
@@ -92,6 +94,7 @@ export class RefreshTokenRotation {
 
     const revoked = await this.grants.revoke(record.grantId, 'refresh_token_reuse', now);
     if (revoked) {
+      this.metrics.refreshTokenReuse.inc();
       await this.events.record('refresh_token_reuse', {
         client_id: clientId,
         grant_id: record.grantId,

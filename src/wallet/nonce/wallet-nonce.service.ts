@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Address, getAddress } from 'viem';
 import { ChallengeStore } from '../../common/challenge-store/challenge-store';
 import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 import { buildSiweMessage } from '../siwe/siwe-message.parser';
 import { ChainNotAllowed } from '../wallet.errors';
 import { generateWalletNonce } from './wallet-nonce';
@@ -34,6 +35,7 @@ export class WalletNonceService {
     private readonly challenges: ChallengeStore,
     private readonly ledger: WalletNonceLedger,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async issue(requestedAddress: string, chainId: number): Promise<WalletNonceResponse> {
@@ -57,6 +59,7 @@ export class WalletNonceService {
       expiresAt: stored.expiresAt,
     });
 
+    this.metrics.walletNonces.inc();
     const issuedAt = stored.createdAt.toISOString();
     // EIP-4361: the message stops being valid when its nonce does.
     const expirationTime = stored.expiresAt.toISOString();

@@ -2,7 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ChallengeStore } from '../../common/challenge-store/challenge-store';
 import { Clock } from '../../common/clock/clock';
 import { redact, sha256Base64Url } from '../../common/crypto/hashing';
+import { ChallengeEvents } from '../../common/challenge-events/challenge-events.service';
+import { ProtocolError } from '../../common/errors/protocol-error';
 import { SecurityEventLog } from '../../common/security-events/security-event.log';
+import { MetricsService } from '../../metrics/metrics.service';
 import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
 import { IssuedWalletNonce, WalletNonceLedger } from '../nonce/wallet-nonce.ledger';
@@ -35,9 +38,27 @@ export class SiweLoginService {
     private readonly issuer: GrantTokenIssuer,
     private readonly securityEvents: SecurityEventLog,
     private readonly clock: Clock,
+    private readonly challengeEvents: ChallengeEvents,
+    private readonly metrics: MetricsService,
   ) {}
 
   async login(request: SiweLoginRequest): Promise<TokenResponse> {
+    const stop = this.metrics.startTimer();
+    try {
+      const tokens = await this.verifyAndIssue(request);
+      this.metrics.walletVerifications.inc({ outcome: 'success' });
+      return tokens;
+    } catch (error) {
+      const known = error instanceof ProtocolError && error.status < 500;
+      this.metrics.walletVerifications.inc({ outcome: known ? error.error : 'server_error' });
+      if (known) await this.challengeEvents.rejected('siwe', error.reason ?? error.error);
+      throw error;
+    } finally {
+      this.metrics.walletVerifyDuration.observe(stop());
+    }
+  }
+
+  private async verifyAndIssue(request: SiweLoginRequest): Promise<TokenResponse> {
     const client = await this.clients.resolve(request.clientId);
     const fields = parseSiweMessage(request.message);
     this.verifier.checkPolicy(fields);
@@ -59,12 +80,14 @@ export class SiweLoginService {
   /** Read-only: did we issue this nonce, to this address, and is it still in date? */
   private async checkNonceIssued(fields: SiweFields): Promise<IssuedWalletNonce> {
     const issued = await this.ledger.find(sha256Base64Url(fields.nonce));
-    if (!issued) throw new InvalidNonce('The nonce was not issued by this service');
+    if (!issued) {
+      throw new InvalidNonce('The nonce was not issued by this service').because('unknown_nonce');
+    }
     if (issued.expiresAt.getTime() <= this.clock.now().getTime()) {
-      throw new InvalidNonce('The nonce has expired; request a new one');
+      throw new InvalidNonce('The nonce has expired; request a new one').because('expired_nonce');
     }
     if (issued.address !== fields.address.toLowerCase()) {
-      throw new InvalidNonce('The nonce is bound to another address');
+      throw new InvalidNonce('The nonce is bound to another address').because('binding_mismatch');
     }
     return issued;
   }
@@ -77,20 +100,24 @@ export class SiweLoginService {
     if (result.ok) return;
     switch (result.reason) {
       case 'expired':
-        throw new InvalidNonce('The nonce has expired; request a new one');
+        throw new InvalidNonce('The nonce has expired; request a new one').because('expired_nonce');
       case 'binding_mismatch':
-        throw new InvalidNonce('The nonce is bound to another address');
+        throw new InvalidNonce('The nonce is bound to another address').because('binding_mismatch');
       case 'unknown':
         // Expired meanwhile and already cleaned up by the TTL monitor.
         if (issued.expiresAt.getTime() <= this.clock.now().getTime()) {
-          throw new InvalidNonce('The nonce has expired; request a new one');
+          throw new InvalidNonce('The nonce has expired; request a new one').because(
+            'expired_nonce',
+          );
         }
         // The ledger vouched for an issued, unexpired nonce that is no longer redeemable: used.
         await this.securityEvents.record('wallet_nonce_replay', {
           address: fields.address,
           nonce: redact(fields.nonce),
         });
-        throw new NonceAlreadyUsed('The nonce has already been used; request a new one');
+        throw new NonceAlreadyUsed('The nonce has already been used; request a new one').because(
+          'replay',
+        );
     }
   }
 }

@@ -11,6 +11,7 @@ import {
   IssueChallenge,
   StoredChallenge,
 } from '../challenge';
+import { ChallengeObserver } from '../challenge-observer';
 import { ChallengeStore } from '../challenge-store';
 import { ChallengeRecord } from './challenge.schema';
 
@@ -39,6 +40,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
   constructor(
     @InjectModel(ChallengeRecord.name) private readonly model: Model<ChallengeRecord>,
     private readonly clock: Clock,
+    private readonly observer: ChallengeObserver,
   ) {
     super();
   }
@@ -59,7 +61,9 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       expiresAt: new Date(createdAt.getTime() + input.ttlSeconds * 1000),
     };
     await this.model.create(record);
-    return toChallenge<P>(record);
+    const challenge = toChallenge<P>(record);
+    await this.observer.issued(challenge);
+    return challenge;
   }
 
   async consume<P>(
@@ -78,7 +82,11 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       .findOneAndDelete({ _id: keyHash, kind, expiresAt: { $gt: now }, ...bindingFilter })
       .lean<ChallengeRecord>()
       .exec();
-    if (consumed) return { ok: true, challenge: toChallenge<P>(consumed) };
+    if (consumed) {
+      const challenge = toChallenge<P>(consumed);
+      await this.observer.redeemed(challenge, now);
+      return { ok: true, challenge };
+    }
 
     // Not redeemed: read (never write) what is there, only to tell the caller why.
     const existing = await this.model

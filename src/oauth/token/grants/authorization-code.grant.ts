@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../../common/challenge-store/challenge-store';
 import { Clock } from '../../../common/clock/clock';
 import { sha256Base64Url } from '../../../common/crypto/hashing';
-import { InvalidGrant, InvalidRequest } from '../../../common/errors/protocol-error';
+import { ChallengeEvents } from '../../../common/challenge-events/challenge-events.service';
+import { InvalidGrant, InvalidRequest, ProtocolError } from '../../../common/errors/protocol-error';
+import { MetricsService } from '../../../metrics/metrics.service';
 import { Params } from '../../../common/http/single-params';
 import { SecurityEventLog } from '../../../common/security-events/security-event.log';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
@@ -25,12 +27,27 @@ export class AuthorizationCodeGrant extends GrantHandler {
     private readonly grants: GrantRepository,
     private readonly issuer: GrantTokenIssuer,
     private readonly events: SecurityEventLog,
+    private readonly challengeEvents: ChallengeEvents,
+    private readonly metrics: MetricsService,
     private readonly clock: Clock,
   ) {
     super();
   }
 
   async handle(client: OAuthClient, params: Params): Promise<TokenResponse> {
+    try {
+      return await this.redeem(client, params);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.status < 500) {
+        const reason = error.reason ?? error.error;
+        if (PKCE_PROOF_FAILURES.has(reason)) this.metrics.pkceFailures.inc({ reason });
+        await this.challengeEvents.rejected('pkce', reason);
+      }
+      throw error;
+    }
+  }
+
+  private async redeem(client: OAuthClient, params: Params): Promise<TokenResponse> {
     const code = required(params, 'code');
     const redirectUri = required(params, 'redirect_uri');
     // Every code here was issued with an S256 challenge, so a verifier is always due; a code
@@ -53,15 +70,19 @@ export class AuthorizationCodeGrant extends GrantHandler {
     if (!result.ok) {
       switch (result.reason) {
         case 'expired':
-          throw new InvalidGrant('Authorization code expired');
+          throw new InvalidGrant('Authorization code expired').because('expired');
         case 'binding_mismatch':
           if (result.mismatched.includes('client_id')) {
-            throw new InvalidGrant('Authorization code was issued to another client');
+            throw new InvalidGrant('Authorization code was issued to another client').because(
+              'client_mismatch',
+            );
           }
           if (result.mismatched.includes('redirect_uri')) {
-            throw new InvalidGrant('redirect_uri does not match the authorization request');
+            throw new InvalidGrant('redirect_uri does not match the authorization request').because(
+              'redirect_uri_mismatch',
+            );
           }
-          throw new InvalidGrant('PKCE verification failed');
+          throw new InvalidGrant('PKCE verification failed').because('wrong_verifier');
         case 'unknown':
           return this.rejectUnknownOrReplayed(client, code);
       }
@@ -81,7 +102,8 @@ export class AuthorizationCodeGrant extends GrantHandler {
   private async rejectUnknownOrReplayed(client: OAuthClient, code: string): Promise<never> {
     const codeHash = sha256Base64Url(code);
     const grant = await this.grants.findByCodeHash(codeHash);
-    if (!grant) throw new InvalidGrant('Invalid authorization code');
+    if (!grant) throw new InvalidGrant('Invalid authorization code').because('unknown_code');
+    this.metrics.codeReuse.inc();
     const revoked = await this.grants.revoke(
       grant.grantId,
       'authorization_code_replay',
@@ -94,9 +116,12 @@ export class AuthorizationCodeGrant extends GrantHandler {
         code: `sha256:${codeHash.slice(0, 8)}`,
       });
     }
-    throw new InvalidGrant('Authorization code already used');
+    throw new InvalidGrant('Authorization code already used').because('replay');
   }
 }
+
+/** Failures of the PKCE proof itself (proofgate_pkce_failures_total). */
+const PKCE_PROOF_FAILURES = new Set(['wrong_verifier', 'missing_verifier', 'malformed_verifier']);
 
 function required(params: Params, name: string): string {
   const value = params[name];

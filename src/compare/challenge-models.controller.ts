@@ -1,0 +1,56 @@
+import { Controller, Get, Header, Headers, Param } from '@nestjs/common';
+import { constantTimeEqual } from '../common/crypto/hashing';
+import { InvalidToken, NotFound } from '../common/errors/protocol-error';
+import { AppConfig } from '../config/app-config';
+import type { ChallengeModel } from '../metrics/metrics.service';
+import { WINDOW_SECONDS } from './challenge-figures.service';
+import {
+  ChallengeModelView,
+  ChallengeModelsService,
+  LiveChallengeView,
+  MODEL_IDS,
+} from './challenge-models.service';
+
+@Controller('challenge-models')
+export class ChallengeModelsController {
+  constructor(
+    private readonly models: ChallengeModelsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  async all(): Promise<{
+    generated_at: string;
+    window_seconds: number;
+    models: ChallengeModelView[];
+  }> {
+    const models = await Promise.all(MODEL_IDS.map((id) => this.models.describe(id)));
+    return { generated_at: new Date().toISOString(), window_seconds: WINDOW_SECONDS, models };
+  }
+
+  /** Outside production for anyone; in production only with the admin token. */
+  @Get('live')
+  @Header('Cache-Control', 'no-store')
+  async live(
+    @Headers('authorization') authorization?: string,
+  ): Promise<{ challenges: LiveChallengeView[] }> {
+    if (this.config.isProduction) {
+      const expected = this.config.adminToken;
+      const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+      if (!expected || !presented || !constantTimeEqual(presented, expected)) {
+        throw new InvalidToken('An admin token is required for live challenges in production');
+      }
+    }
+    return { challenges: await this.models.live() };
+  }
+
+  @Get(':id')
+  @Header('Cache-Control', 'no-store')
+  one(@Param('id') id: string): Promise<ChallengeModelView> {
+    if (!(MODEL_IDS as readonly string[]).includes(id)) {
+      throw new NotFound(`Unknown challenge model; use one of ${MODEL_IDS.join(', ')}`);
+    }
+    return this.models.describe(id as ChallengeModel);
+  }
+}

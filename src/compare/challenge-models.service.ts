@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { ChallengeKind } from '../common/challenge-store/challenge';
+import { ChallengeStore } from '../common/challenge-store/challenge-store';
+import { CHALLENGE_COLLECTION } from '../common/challenge-store/persistence/challenge.schema';
+import { MODEL_OF_KIND } from '../common/challenge-events/challenge-events.service';
+import { Clock } from '../common/clock/clock';
+import { AppConfig } from '../config/app-config';
+import type { ChallengeModel } from '../metrics/metrics.service';
+import { ChallengeFigures, ModelFigures } from './challenge-figures.service';
+import { CHALLENGE_MODELS, ProtocolShape, ThreatModel } from './challenge-models';
+
+export const MODEL_IDS: readonly ChallengeModel[] = ['pkce', 'siwe'];
+
+const KIND_OF_MODEL: Record<ChallengeModel, ChallengeKind> = {
+  pkce: 'authorization_code',
+  siwe: 'wallet_nonce',
+};
+
+export interface ChallengeModelView {
+  id: ChallengeModel;
+  protocol: ProtocolShape;
+  policy: {
+    challenge_kind: ChallengeKind;
+    lifetime_seconds: number;
+    storage: {
+      collection: string;
+      key: string;
+      ttl_index: { field: string; expire_after_seconds: number };
+    };
+    delete_on_use: true;
+    expiry_checked_in_consume: true;
+    bound_to: string[];
+    threats: ThreatModel;
+  };
+  figures: ModelFigures;
+}
+
+export interface LiveChallengeView {
+  model: ChallengeModel;
+  key_hash_prefix: string;
+  created_at: string;
+  expires_at: string;
+  expires_in_seconds: number;
+  binding: Record<string, string>;
+}
+
+/** What GET /challenge-models answers: both models, their live policy and figures. */
+@Injectable()
+export class ChallengeModelsService {
+  constructor(
+    private readonly figures: ChallengeFigures,
+    private readonly store: ChallengeStore,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async describe(id: ChallengeModel): Promise<ChallengeModelView> {
+    const { protocol, threats } = CHALLENGE_MODELS[id];
+    const lifetime =
+      id === 'pkce'
+        ? this.config.challenges.authorizationCodeTtlSeconds
+        : this.config.challenges.walletNonceTtlSeconds;
+    return {
+      id,
+      protocol,
+      policy: {
+        challenge_kind: KIND_OF_MODEL[id],
+        lifetime_seconds: lifetime,
+        storage: {
+          collection: CHALLENGE_COLLECTION,
+          key: id === 'pkce' ? 'SHA-256 of the authorization code' : 'SHA-256 of the nonce',
+          ttl_index: { field: 'expiresAt', expire_after_seconds: 0 },
+        },
+        delete_on_use: true,
+        expiry_checked_in_consume: true,
+        bound_to: protocol.bound_to,
+        threats,
+      },
+      figures: await this.figures.of(id),
+    };
+  }
+
+  /** The challenges alive now, secrets reduced to hash prefixes. */
+  async live(): Promise<LiveChallengeView[]> {
+    const now = this.clock.now().getTime();
+    const challenges = await this.store.listLive(undefined, 200);
+    return challenges.map((c) => ({
+      model: MODEL_OF_KIND[c.kind],
+      key_hash_prefix: c.keyHash.slice(0, 8),
+      created_at: c.createdAt.toISOString(),
+      expires_at: c.expiresAt.toISOString(),
+      expires_in_seconds: Math.max(0, Math.round((c.expiresAt.getTime() - now) / 1000)),
+      binding: redactBinding(c.binding),
+    }));
+  }
+}
+
+/** The PKCE challenge is a commitment to a secret: show a prefix only. */
+function redactBinding(binding: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(binding).map(([field, value]) =>
+      field === 'code_challenge' ? [field, `${value.slice(0, 8)}…`] : [field, value],
+    ),
+  );
+}

@@ -1,0 +1,87 @@
+import type { ChallengeModel } from '../metrics/metrics.service';
+
+/** The static shape of each challenge-response protocol, as the specs define it. */
+export interface ProtocolShape {
+  name: string;
+  standard: string[];
+  client_generates: string;
+  sent_up_front: string;
+  server_stores: string;
+  bound_to: string[];
+  client_proves_later: string;
+  server_verifies: string;
+  cryptography: string;
+  endpoints: string[];
+}
+
+export interface ThreatModel {
+  stops: string[];
+  does_not_stop: string[];
+}
+
+export const CHALLENGE_MODELS: Record<
+  ChallengeModel,
+  { protocol: ProtocolShape; threats: ThreatModel }
+> = {
+  pkce: {
+    protocol: {
+      name: 'OAuth 2.1 authorization code with PKCE (S256)',
+      standard: ['RFC 7636', 'RFC 6749 §4.1', 'OAuth 2.1', 'RFC 9207'],
+      client_generates: 'code_verifier: 43-128 characters of high-entropy randomness, kept secret',
+      sent_up_front:
+        'code_challenge = BASE64URL(SHA-256(code_verifier)), code_challenge_method=S256',
+      server_stores:
+        'the SHA-256 of a 256-bit authorization code, with client, redirect URI, user, scope and code_challenge',
+      bound_to: ['client_id', 'redirect_uri', 'code_challenge'],
+      client_proves_later: 'code_verifier, sent with the code to the token endpoint',
+      server_verifies:
+        'BASE64URL(SHA-256(code_verifier)) equals the stored code_challenge, inside the one atomic consume',
+      cryptography: 'SHA-256 hash commitment (no keys, no signatures)',
+      endpoints: ['GET /authorize', 'POST /token'],
+    },
+    threats: {
+      stops: [
+        'authorization code interception: a stolen code without the verifier is refused',
+        'authorization code injection into another session or client',
+        'replay: a code is consumed once; a second use revokes every token issued from it',
+        'downgrade to the plain method: only S256 is accepted',
+      ],
+      does_not_stop: [
+        'it does not authenticate the user: that is the login step before the code is issued',
+        'a compromised client that holds both the code and the verifier',
+        'theft of the tokens after they are issued (use short lifetimes, rotation, sender-constraining)',
+        'phishing of the user on a look-alike authorization server',
+      ],
+    },
+  },
+  siwe: {
+    protocol: {
+      name: 'Sign-In with Ethereum (EIP-4361) with an address-bound nonce',
+      standard: ['EIP-4361', 'EIP-191', 'ERC-1271', 'ERC-6492', 'CAIP-10'],
+      client_generates: 'nothing secret: the wallet already holds its private key',
+      sent_up_front: 'the wallet address and chain id',
+      server_stores: 'the SHA-256 of a 96+-bit random nonce, bound to the address',
+      bound_to: ['address'],
+      client_proves_later:
+        'an EIP-4361 message carrying the nonce, signed by the wallet (EIP-191 personal_sign)',
+      server_verifies:
+        'message fields (pinned domain, URI, chain, validity window), then recovers the signer from the signature and compares it with the bound address; contract wallets through ERC-1271/6492',
+      cryptography: 'secp256k1 ECDSA signature with public-key (address) recovery',
+      endpoints: ['POST /wallet/nonce', 'POST /wallet/verify'],
+    },
+    threats: {
+      stops: [
+        'replay of a signed message: the nonce is consumed once',
+        'a nonce issued to one address used by another',
+        'signatures phished for another site: the domain is pinned and checked',
+        'forged or tampered messages: the signature no longer recovers to the address',
+      ],
+      does_not_stop: [
+        'it does not protect a token after it is issued (bearer tokens: keep them short-lived)',
+        'a stolen or drained private key: whoever holds the key is the account',
+        'a user who signs a malicious message on a phishing domain the wallet does not flag',
+        'it proves control of an address, not a real-world identity',
+      ],
+    },
+  },
+};

@@ -1,0 +1,18 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { MetricsService } from './metrics.service';
+
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  /** Prometheus text exposition format. */
+  @Get()
+  async scrape(@Res() response: Response): Promise<void> {
+    response
+      .status(200)
+      .type(this.metrics.registry.contentType)
+      .setHeader('Cache-Control', 'no-store')
+      .send(await this.metrics.registry.metrics());
+  }
+}

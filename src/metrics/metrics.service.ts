@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type ChallengeModel = 'pkce' | 'siwe';
+
+/**
+ * The Prometheus metrics an operator alerts on. Labels are bounded enumerations (model, grant
+ * type, outcome, error code, reason): never an address, code, client-supplied string or token.
+ * One registry per application instance, so several apps in one process stay apart.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly authorizationRequests = new Counter({
+    name: 'proofgate_authorization_requests_total',
+    help: 'GET /authorize requests by outcome (code_issued, login_required, error_redirect, error_page) and error code',
+    labelNames: ['outcome', 'error'] as const,
+    registers: [this.registry],
+  });
+
+  readonly codeChallengeMethods = new Counter({
+    name: 'proofgate_code_challenge_methods_total',
+    help: 'code_challenge_method values requested at /authorize (S256, plain, none, other)',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tokenRequests = new Counter({
+    name: 'proofgate_token_requests_total',
+    help: 'POST /token requests by grant type and outcome (success or the error code)',
+    labelNames: ['grant_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tokenDuration = new Histogram({
+    name: 'proofgate_token_request_duration_seconds',
+    help: 'POST /token latency by grant type',
+    labelNames: ['grant_type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly pkceFailures = new Counter({
+    name: 'proofgate_pkce_failures_total',
+    help: 'Rejected PKCE challenges and proofs by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly codeReuse = new Counter({
+    name: 'proofgate_authorization_code_reuse_total',
+    help: 'Authorization codes presented again after redemption (their grant is revoked)',
+    registers: [this.registry],
+  });
+
+  readonly refreshTokenReuse = new Counter({
+    name: 'proofgate_refresh_token_reuse_total',
+    help: 'Rotated refresh tokens reused outside the grace window (their family is revoked)',
+    registers: [this.registry],
+  });
+
+  readonly walletNonces = new Counter({
+    name: 'proofgate_wallet_nonces_issued_total',
+    help: 'SIWE nonces issued',
+    registers: [this.registry],
+  });
+
+  readonly walletVerifications = new Counter({
+    name: 'proofgate_wallet_verifications_total',
+    help: 'POST /wallet/verify requests by outcome (success or the error code)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly walletVerifyDuration = new Histogram({
+    name: 'proofgate_wallet_verify_duration_seconds',
+    help: 'POST /wallet/verify latency',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly challengesIssued = new Counter({
+    name: 'proofgate_challenges_issued_total',
+    help: 'Challenges issued by model (pkce: authorization codes, siwe: wallet nonces)',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly challengesRedeemed = new Counter({
+    name: 'proofgate_challenges_redeemed_total',
+    help: 'Challenges redeemed (consumed) by model',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly challengesRejected = new Counter({
+    name: 'proofgate_challenges_rejected_total',
+    help: 'Challenge redemptions or requests rejected, by model and reason',
+    labelNames: ['model', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly redemptionLatency = new Histogram({
+    name: 'proofgate_challenge_redemption_latency_seconds',
+    help: 'Time from issuing a challenge to its redemption, by model',
+    labelNames: ['model'] as const,
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'proofgate_' });
+  }
+
+  /** Starts a timer; call the result with labels when the request ends. */
+  startTimer(): () => number {
+    const started = process.hrtime.bigint();
+    return () => Number(process.hrtime.bigint() - started) / 1e9;
+  }
+}
