@@ -45,8 +45,7 @@ function addressOf(req: Record<string, unknown>): string {
 /** Per-minute limits (in-memory per instance: put a shared limiter in front for a fleet). */
 export function rateLimitThrottlers(limits: RateLimitConfig): ThrottlerOptions[] {
   const minute = 60_000;
-  const only = (group: RateLimitGroup) => (context: ExecutionContext) =>
-    groupOf(context) !== group;
+  const only = (group: RateLimitGroup) => (context: ExecutionContext) => groupOf(context) !== group;
   return [
     { name: 'token-ip', ttl: minute, limit: limits.tokenPerIp, skipIf: only('token') },
     {
