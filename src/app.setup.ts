@@ -2,6 +2,7 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { securityHeaders } from './common/http/security-headers';
+import { setupOpenApi } from './docs/openapi';
 
 /** Options for creating the app; body parsers are added by `configureApp` with our limits. */
 export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
@@ -16,6 +17,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(securityHeaders());
   app.useBodyParser('json', { limit: '16kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -1,11 +1,24 @@
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ERROR_SCHEMA, ME_SCHEMA } from '../docs/schemas';
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, BearerAuthGuard } from './bearer-auth.guard';
 
 /** The protected resource both login models end at. */
+@ApiTags('api')
+@ApiBearerAuth('bearer')
 @Controller('api')
 @UseGuards(BearerAuthGuard)
 export class MeController {
   @Get('me')
+  @ApiOperation({ summary: 'Who the bearer access token is for, from either login model' })
+  @ApiOkResponse({ schema: ME_SCHEMA })
+  @ApiUnauthorizedResponse({ description: 'With WWW-Authenticate: Bearer', schema: ERROR_SCHEMA })
   @Header('Cache-Control', 'no-store')
   me(@Req() request: AuthenticatedRequest) {
     const token = request.accessToken;

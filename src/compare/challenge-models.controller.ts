@@ -1,3 +1,18 @@
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import {
+  CHALLENGE_MODEL_SCHEMA,
+  CHALLENGE_MODELS_SCHEMA,
+  ERROR_SCHEMA,
+  LIVE_CHALLENGES_SCHEMA,
+} from '../docs/schemas';
 import { Controller, Get, Header, Headers, Param } from '@nestjs/common';
 import { constantTimeEqual } from '../common/crypto/hashing';
 import { InvalidToken, NotFound } from '../common/errors/protocol-error';
@@ -11,6 +26,7 @@ import {
   MODEL_IDS,
 } from './challenge-models.service';
 
+@ApiTags('compare')
 @Controller('challenge-models')
 export class ChallengeModelsController {
   constructor(
@@ -19,6 +35,10 @@ export class ChallengeModelsController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Both challenge models side by side: protocol, live policy, live figures',
+  })
+  @ApiOkResponse({ schema: CHALLENGE_MODELS_SCHEMA })
   @Header('Cache-Control', 'no-store')
   async all(): Promise<{
     generated_at: string;
@@ -31,6 +51,12 @@ export class ChallengeModelsController {
 
   /** Outside production for anyone; in production only with the admin token. */
   @Get('live')
+  @ApiOperation({
+    summary: 'Challenges alive now, secrets as hash prefixes (admin token in production)',
+  })
+  @ApiBearerAuth('bearer')
+  @ApiOkResponse({ schema: LIVE_CHALLENGES_SCHEMA })
+  @ApiUnauthorizedResponse({ schema: ERROR_SCHEMA })
   @Header('Cache-Control', 'no-store')
   async live(
     @Headers('authorization') authorization?: string,
@@ -46,6 +72,10 @@ export class ChallengeModelsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One challenge model' })
+  @ApiParam({ name: 'id', enum: ['pkce', 'siwe'] })
+  @ApiOkResponse({ schema: CHALLENGE_MODEL_SCHEMA })
+  @ApiNotFoundResponse({ schema: ERROR_SCHEMA })
   @Header('Cache-Control', 'no-store')
   one(@Param('id') id: string): Promise<ChallengeModelView> {
     if (!(MODEL_IDS as readonly string[]).includes(id)) {

@@ -1,3 +1,5 @@
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JWKS_SCHEMA } from '../docs/schemas';
 import { Controller, Get, Header } from '@nestjs/common';
 import type { PublishedJwk } from './signing-keys/signing-key';
 import { SigningKeyService } from './signing-keys/signing-key.service';
@@ -7,10 +9,13 @@ export interface JwksResponse {
 }
 
 /** RFC 7517 §5 JWK Set of the keys that verify this service's access tokens. */
+@ApiTags('oauth')
 @Controller()
 export class JwksController {
   constructor(private readonly signingKeys: SigningKeyService) {}
 
+  @ApiOperation({ summary: 'Public signing keys (active, and retired until their tokens expire)' })
+  @ApiOkResponse({ schema: JWKS_SCHEMA })
   @Get('jwks.json')
   // Resource servers may cache it; jose's remote JWK set re-fetches on an unknown kid anyway.
   @Header('Cache-Control', 'public, max-age=300')

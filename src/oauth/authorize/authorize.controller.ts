@@ -1,3 +1,11 @@
+import {
+  ApiBadRequestResponse,
+  ApiFoundResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ERROR_SCHEMA } from '../../docs/schemas';
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { singleParams } from '../../common/http/single-params';
@@ -5,6 +13,7 @@ import { SessionService } from '../login/session.service';
 import { renderErrorPage } from '../pages/error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 
+@ApiTags('oauth')
 @Controller('authorize')
 export class AuthorizeController {
   constructor(
@@ -13,6 +22,23 @@ export class AuthorizeController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, S256 only)',
+    description:
+      'Redirects to the client with `code`, `state` and `iss` (RFC 9207), or with `error`; sends an unauthenticated user to /login first. An unknown client or unregistered redirect URI gets a 400 page, never a redirect.',
+  })
+  @ApiQuery({ name: 'response_type', enum: ['code'] })
+  @ApiQuery({ name: 'client_id' })
+  @ApiQuery({ name: 'redirect_uri' })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'scope', required: false })
+  @ApiQuery({ name: 'code_challenge', description: 'BASE64URL(SHA-256(code_verifier))' })
+  @ApiQuery({ name: 'code_challenge_method', enum: ['S256'] })
+  @ApiFoundResponse({ description: 'Redirect to the client, or to /login' })
+  @ApiBadRequestResponse({
+    description: 'HTML page (or this JSON with Accept: application/json)',
+    schema: ERROR_SCHEMA,
+  })
   @Header('Cache-Control', 'no-store')
   async authorize(@Req() request: Request, @Res() response: Response): Promise<void> {
     const params = singleParams(request.query);

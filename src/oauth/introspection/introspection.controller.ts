@@ -1,3 +1,20 @@
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import {
+  ERROR_SCHEMA,
+  FORM,
+  INTROSPECTION_SCHEMA,
+  TOKEN_OPERATION_REQUEST_SCHEMA,
+} from '../../docs/schemas';
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { RateLimit } from '../../common/rate-limit/rate-limit';
@@ -26,6 +43,7 @@ export type IntrospectionResponse =
 
 /** RFC 7662 token introspection, for confidential clients, about their own tokens. */
 @RateLimit('token')
+@ApiTags('oauth')
 @Controller('introspect')
 export class IntrospectionController {
   constructor(
@@ -36,6 +54,16 @@ export class IntrospectionController {
   ) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'RFC 7662 introspection, for confidential clients about their own tokens',
+  })
+  @ApiBody({ schema: TOKEN_OPERATION_REQUEST_SCHEMA })
+  @ApiOkResponse({ schema: INTROSPECTION_SCHEMA })
+  @ApiConsumes(FORM)
+  @ApiBasicAuth('client_secret_basic')
+  @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
+  @ApiUnauthorizedResponse({ description: 'invalid_client', schema: ERROR_SCHEMA })
+  @ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async introspect(@Req() request: Request): Promise<IntrospectionResponse> {

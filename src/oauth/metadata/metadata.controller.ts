@@ -1,3 +1,5 @@
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { METADATA_SCHEMA } from '../../docs/schemas';
 import { Controller, Get, Header } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/oauth-client';
@@ -6,11 +8,14 @@ import { SUPPORTED_SCOPES } from '../scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/token.endpoint';
 
 /** RFC 8414 authorization server metadata. */
+@ApiTags('oauth')
 @Controller('.well-known/oauth-authorization-server')
 export class MetadataController {
   constructor(private readonly config: AppConfig) {}
 
   @Get()
+  @ApiOperation({ summary: 'RFC 8414 authorization server metadata' })
+  @ApiOkResponse({ schema: METADATA_SCHEMA })
   @Header('Cache-Control', 'public, max-age=300')
   metadata() {
     const issuer = this.config.issuer;

@@ -1,3 +1,15 @@
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ERROR_SCHEMA, FORM, TOKEN_OPERATION_REQUEST_SCHEMA } from '../../docs/schemas';
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { RateLimit } from '../../common/rate-limit/rate-limit';
@@ -10,6 +22,7 @@ import { TokenLookup } from './token-lookup.service';
 
 /** RFC 7009 token revocation. */
 @RateLimit('token')
+@ApiTags('oauth')
 @Controller('revoke')
 export class RevocationController {
   constructor(
@@ -20,6 +33,16 @@ export class RevocationController {
   ) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'RFC 7009 revocation: a refresh token ends its grant; an access token alone',
+  })
+  @ApiBody({ schema: TOKEN_OPERATION_REQUEST_SCHEMA })
+  @ApiOkResponse({ schema: { type: 'object', properties: {} } })
+  @ApiConsumes(FORM)
+  @ApiBasicAuth('client_secret_basic')
+  @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
+  @ApiUnauthorizedResponse({ description: 'invalid_client', schema: ERROR_SCHEMA })
+  @ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async revoke(@Req() request: Request): Promise<Record<string, never>> {
