@@ -1,0 +1,29 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './login.page';
+
+/**
+ * The password form's POST body. Fields are optional here on purpose: a missing field is an
+ * ordinary user mistake answered with the form and a message, not with the JSON error envelope.
+ * Repeated or unknown fields and over-long values are malformed and still rejected by validation.
+ */
+export class LoginFormDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(USERNAME_MAX_LENGTH)
+  username?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  csrf_token?: string;
+
+  /** Checked by `safeReturnTo`: an unsafe value is replaced, not refused. */
+  @IsOptional()
+  @IsString()
+  return_to?: string;
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { LoginFormDto } from './login-form.dto';
+import { LoginPageQueryDto } from './login-page-query.dto';
+import { renderLoginPage } from './login.page';
+import { LoginOutcome, PasswordLoginService } from './password-login.service';
+
+function send(res: Response, outcome: LoginOutcome): void {
+  if (outcome.kind === 'redirect') {
+    // 303: the browser follows with a GET, never re-posting the credentials.
+    res.redirect(303, outcome.location);
+    return;
+  }
+  res.status(outcome.status).type('html').send(renderLoginPage(outcome.view));
+}
+
+/** The server-rendered password login page. */
+@Controller('login')
+export class LoginController {
+  constructor(private readonly login: PasswordLoginService) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  showForm(@Query() query: LoginPageQueryDto, @Req() req: Request, @Res() res: Response): void {
+    send(res, this.login.showForm(query.return_to, { req, res }));
+  }
+
+  @Post()
+  @Header('Cache-Control', 'no-store')
+  async submit(
+    @Body() form: LoginFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    send(res, await this.login.submit(form, { req, res }));
+  }
+}

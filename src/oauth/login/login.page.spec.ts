@@ -1,0 +1,33 @@
+import { renderLoginPage } from './login.page';
+
+describe('renderLoginPage', () => {
+  const hostile = `"><script>alert(1)</script><input value='`;
+
+  it('escapes the username, the error, the return_to and the CSRF token', () => {
+    const html = renderLoginPage({
+      csrfToken: hostile,
+      returnTo: hostile,
+      username: hostile,
+      error: hostile,
+    });
+
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain(`"><`);
+    expect(html.match(/&quot;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;/g)).toHaveLength(4);
+  });
+
+  it('has no inline script, style or event handler (the CSP would block them)', () => {
+    const html = renderLoginPage({ csrfToken: 't', returnTo: '/', error: 'e' });
+
+    expect(html).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+  });
+
+  it('carries the CSRF token and return_to as hidden fields, and never a password value', () => {
+    const html = renderLoginPage({ csrfToken: 'tok', returnTo: '/authorize?a=1&b=2' });
+
+    expect(html).toContain('<input type="hidden" name="csrf_token" value="tok">');
+    expect(html).toContain('<input type="hidden" name="return_to" value="/authorize?a=1&amp;b=2">');
+    expect(html).toMatch(/<input id="password" name="password" type="password"(?![^>]*value=)/);
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+  });
+});

@@ -1,0 +1,27 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { AUTH_METHODS, type AuthMethod } from '../session';
+
+export const SESSION_COLLECTION = 'sessions';
+
+@Schema({ collection: SESSION_COLLECTION, versionKey: false, strict: 'throw' })
+export class SessionRecord {
+  /** BASE64URL(SHA-256(cookie value)): a database leak does not hand out live sessions. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  sub!: string;
+
+  @Prop({ type: String, required: true, enum: AUTH_METHODS })
+  authMethod!: AuthMethod;
+
+  @Prop({ type: Date, required: true })
+  authTime!: Date;
+
+  @Prop({ type: Date, required: true })
+  expiresAt!: Date;
+}
+
+export const SessionSchema = SchemaFactory.createForClass(SessionRecord);
+// Clean-up only (the TTL monitor runs about once a minute): lookups filter on `expiresAt > now`.
+SessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });

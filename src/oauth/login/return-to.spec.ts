@@ -1,0 +1,32 @@
+import { DEFAULT_RETURN_TO, RETURN_TO_MAX_LENGTH, safeReturnTo } from './return-to';
+
+describe('safeReturnTo', () => {
+  it.each([
+    '/authorize?response_type=code&client_id=demo&code_challenge=abc_-~.%2F',
+    '/authorize?',
+  ])('keeps an authorization request on this server: %s', (value) => {
+    expect(safeReturnTo(value)).toBe(value);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['the default itself', '/'],
+    ['an absolute URL', 'https://evil.example/authorize?x=1'],
+    ['a scheme-relative URL', '//evil.example/authorize?x=1'],
+    ['a backslash that browsers read as a slash', '/\\evil.example'],
+    ['a backslash later on', '/authorize?x=\\y'],
+    ['another path', '/health'],
+    ['a look-alike path', '/authorize/../token?x=1'],
+    ['a path without the query', '/authorize'],
+    ['a longer path', '/authorizex?x=1'],
+    ['a javascript: URL', 'javascript:alert(1)'],
+    ['a header injection', '/authorize?x=1\r\nSet-Cookie: a=b'],
+    ['spaces', '/authorize?x= 1'],
+    ['non-ASCII', '/authorize?x=é'],
+    ['a leading space', ' /authorize?x=1'],
+    ['an over-long value', `/authorize?x=${'a'.repeat(RETURN_TO_MAX_LENGTH)}`],
+  ])('replaces %s with the default', (_label, value) => {
+    expect(safeReturnTo(value)).toBe(DEFAULT_RETURN_TO);
+  });
+});

@@ -1,0 +1,23 @@
+export const DEFAULT_RETURN_TO = '/';
+/** Longer values are not a real authorization request; they fall back to the default. */
+export const RETURN_TO_MAX_LENGTH = 4096;
+/** A path-absolute reference to our own /authorize with a query of printable ASCII only. */
+const AUTHORIZE_REQUEST = /^\/authorize\?[\x21-\x7E]*$/;
+
+/**
+ * Where the login form may send the browser afterwards: back to an authorization request on this
+ * server, else `/`. Anything else (absolute URLs, `//host`, `/\host`, which browsers treat as
+ * `//host`, other paths) is replaced, never followed: an open redirect would lend our origin to
+ * phishing and could leak codes to other sites.
+ */
+export function safeReturnTo(candidate: string | undefined): string {
+  if (
+    candidate === undefined ||
+    candidate.length > RETURN_TO_MAX_LENGTH ||
+    candidate.includes('\\') ||
+    !AUTHORIZE_REQUEST.test(candidate)
+  ) {
+    return DEFAULT_RETURN_TO;
+  }
+  return candidate;
+}

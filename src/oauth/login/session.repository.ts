@@ -1,0 +1,10 @@
+import type { StoredSession } from './session';
+
+export abstract class SessionRepository {
+  abstract create(session: StoredSession): Promise<void>;
+
+  /** The session with this id hash if it has not expired at `now`, whether or not TTL removed it. */
+  abstract findLive(idHash: string, now: Date): Promise<StoredSession | null>;
+
+  abstract delete(idHash: string): Promise<void>;
+}

@@ -1,0 +1,20 @@
+export const AUTH_METHODS = ['password', 'siwe'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** Who logged in, and how: what a login flow hands to `SessionService.start`. */
+export interface SessionIdentity {
+  readonly sub: string;
+  readonly authMethod: AuthMethod;
+}
+
+/** A browser's live login session (OpenID Connect's `auth_time` is `authTime`). */
+export interface LoginSession extends SessionIdentity {
+  readonly authTime: Date;
+  readonly expiresAt: Date;
+}
+
+/** A session as stored: keyed by the SHA-256 of the cookie value, never by the value. */
+export interface StoredSession extends LoginSession {
+  /** BASE64URL(SHA-256(cookie value)). */
+  readonly idHash: string;
+}

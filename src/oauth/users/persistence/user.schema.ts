@@ -1,0 +1,18 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+export const USER_COLLECTION = 'users';
+
+@Schema({ collection: USER_COLLECTION, versionKey: false, strict: 'throw' })
+export class UserRecord {
+  /** The username: `_id` makes it unique without a second index. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  passwordHash!: string;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+}
+
+export const UserSchema = SchemaFactory.createForClass(UserRecord);
