@@ -1,5 +1,6 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { securityHeaders } from './common/http/security-headers';
 import { setupOpenApi } from './docs/openapi';
@@ -15,6 +16,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  app.useStaticAssets(join(__dirname, 'public'), {
+    prefix: '/static/',
+    maxAge: '1h',
+    index: false,
+  });
   app.useBodyParser('json', { limit: '16kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
   setupOpenApi(app);

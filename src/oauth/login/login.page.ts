@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../common/http/html';
+import { escapeHtml, renderPage } from '../../common/http/html';
 
 export interface LoginPageView {
   readonly csrfToken: string;
@@ -23,16 +23,11 @@ export function renderLoginPage(view: LoginPageView): string {
     ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
   const described = view.error ? ' aria-describedby="login-error"' : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Proofgate</title>
-</head>
-<body>
-<main>
-<h1>Sign in</h1>${error}
+  return renderPage({
+    title: 'Sign in',
+    narrow: true,
+    body: `<h1>Sign in</h1>${error}
+<div class="card">
 <form method="post" action="/login">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
@@ -46,8 +41,6 @@ export function renderLoginPage(view: LoginPageView): string {
 </p>
 <p><button type="submit">Sign in</button></p>
 </form>
-</main>
-</body>
-</html>
-`;
+</div>`,
+  });
 }
