@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ChallengeEventsModule } from './common/challenge-events/challenge-events.module';
 import { ChallengeStoreModule } from './common/challenge-store/challenge-store.module';
 import { CompareModule } from './compare/compare.module';
+import { HomeModule } from './home/home.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ClockModule } from './common/clock/clock.module';
 import { ProtocolErrorFilter } from './common/errors/protocol-error.filter';
@@ -35,6 +36,7 @@ import { WalletModule } from './wallet/wallet.module';
     WalletModule,
     ApiModule,
     CompareModule,
+    HomeModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },
