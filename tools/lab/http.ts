@@ -1,0 +1,82 @@
+/**
+ * The lab's only way to reach Proofgate: plain HTTP against its public API, like any client.
+ * Redirects are never followed (every 302/303 is something the lab asserts), cookies are kept
+ * per name, as a browser would for one origin.
+ */
+
+export interface Reply {
+  status: number;
+  /** The Location header, for redirects. */
+  location: string | null;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  form?: Record<string, string>;
+  json?: unknown;
+}
+
+export class HttpClient {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(readonly baseUrl: string) {}
+
+  get(path: string, options: RequestOptions = {}): Promise<Reply> {
+    return this.send('GET', path, options);
+  }
+
+  post(path: string, options: RequestOptions = {}): Promise<Reply> {
+    return this.send('POST', path, options);
+  }
+
+  private async send(method: string, path: string, options: RequestOptions): Promise<Reply> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    let body: string | undefined;
+    if (options.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(options.form).toString();
+    } else if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (cookie) headers.cookie = cookie;
+
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    const text = await response.text();
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text,
+      json: parse(text),
+    };
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A string field of a JSON object body, if there is one. */
+export function field(json: unknown, name: string): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const value = (json as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}

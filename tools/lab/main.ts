@@ -1,0 +1,205 @@
+/**
+ * `npm run lab [-- --url http://host:port] [--json]`: runs the attack lab against a running
+ * Proofgate, or, without --url, against one it starts itself on a fresh embedded dev database
+ * with 2-second challenge lifetimes. Exits 0 when every row passes, 1 when one fails, 2 when
+ * the lab could not run.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LabRow, runLab } from './scenarios';
+import { tableHeader, tableRow, tableSummary } from './table';
+
+const ROOT = join(__dirname, '..', '..');
+const STARTUP_TIMEOUT_MS = 120_000;
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+const CHALLENGE_TTL_SECONDS = '2';
+
+const USAGE = `Usage: npm run lab [-- --url http://host:port] [--json]
+
+  --url URL  attack a running Proofgate (default: start one on a fresh embedded database)
+  --json     print { "passed": boolean, "rows": [...] } only
+`;
+
+interface Args {
+  url?: string;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const args: Args = { json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') args.json = true;
+    else if (arg === '--url') args.url = argv[++i];
+    else if (arg.startsWith('--url=')) args.url = arg.slice('--url='.length);
+    else if (arg === '--help' || arg === '-h') return USAGE;
+    else return `Unknown argument ${arg}\n\n${USAGE}`;
+  }
+  if (args.url !== undefined && !/^https?:\/\/[^/]+/.test(args.url)) {
+    return `--url needs an http(s) URL\n\n${USAGE}`;
+  }
+  return args;
+}
+
+interface LocalService {
+  baseUrl: string;
+  stop: () => Promise<void>;
+}
+
+const START_ATTEMPTS = 3;
+
+class ServiceExited extends Error {}
+
+/**
+ * dev-start runs `nest build` into the shared dist/ (deleteOutDir) before serving, so a build
+ * started at the same moment elsewhere (another `npm start`, the dev-start e2e spec running in
+ * a parallel jest worker) can make ours fail with ENOTEMPTY. A start whose process exits before
+ * it is healthy is retried; one that hangs is not.
+ */
+async function startService(): Promise<LocalService> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServiceOnce();
+    } catch (error) {
+      if (!(error instanceof ServiceExited) || attempt >= START_ATTEMPTS) throw error;
+      process.stderr.write(`Start attempt ${attempt} failed, retrying: ${error.message}\n`);
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
+/** `npm start` on a throwaway database: the lab's own Proofgate, removed afterwards. */
+async function startServiceOnce(): Promise<LocalService> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'proofgate-lab-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Inherited NODE_ENV=test (e.g. from jest) would not be the development service users run.
+    NODE_ENV: 'development',
+    PORT: String(port),
+    PROOFGATE_DATA_DIR: dataDir,
+    AUTH_CODE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
+    WALLET_NONCE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
+    LOG_LEVEL: 'warn',
+  };
+  delete env.MONGODB_URI;
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'dev-start.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      await terminate(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while ((await statusOf(`${baseUrl}/health`)) !== 200) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new ServiceExited(
+        `Proofgate exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Proofgate did not become healthy at ${baseUrl} in time:\n${output}`);
+    }
+    await sleep(300);
+  }
+  return { baseUrl, stop };
+}
+
+/** SIGTERM, and wait for the exit (dev-start stops the service and its database first). */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function statusOf(url: string): Promise<number> {
+  try {
+    return (await fetch(url)).status;
+  } catch {
+    return 0;
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args === USAGE) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (typeof args === 'string') {
+    process.stderr.write(args);
+    return 2;
+  }
+
+  let service: LocalService | undefined;
+  const interrupt = (): void => {
+    void (service?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  try {
+    let baseUrl = args.url;
+    if (baseUrl === undefined) {
+      process.stderr.write(
+        'Starting Proofgate on a fresh embedded database (first build can take a minute)...\n',
+      );
+      service = await startService();
+      baseUrl = service.baseUrl;
+    }
+    if (!args.json) {
+      process.stdout.write(`Proofgate attack lab against ${baseUrl}\n\n${tableHeader()}\n`);
+    }
+    const rows: LabRow[] = await runLab({
+      baseUrl,
+      onRow: args.json ? undefined : (row) => process.stdout.write(`${tableRow(row)}\n`),
+    });
+    const passed = rows.length > 0 && rows.every((row) => row.passed);
+    process.stdout.write(
+      args.json ? `${JSON.stringify({ passed, rows }, null, 2)}\n` : `\n${tableSummary(rows)}\n`,
+    );
+    return passed ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(
+      `The lab could not run: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 2;
+  } finally {
+    await service?.stop();
+  }
+}
+
+void main().then((code) => process.exit(code));

@@ -1,0 +1,301 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ErrorAnswer,
+  LabStepFailed,
+  Outcome,
+  allOf,
+  describeReply,
+  errorOutcome,
+  raceOutcome,
+} from './expectations';
+import { HttpClient, Reply, field } from './http';
+
+/** The demo data a fresh development database is seeded with (README, Quick start). */
+const USER = { username: 'user0', password: 'password0' };
+const CLIENT = {
+  id: 'demo-client',
+  secret: 'demo-secret',
+  redirectUri: 'http://localhost:25001/callback',
+};
+const PUBLIC_CLIENT_ID = 'demo-spa';
+
+export interface Pkce {
+  verifier: string;
+  challenge: string;
+}
+
+/** RFC 7636 §4.1-4.2: a 43-character verifier and its S256 challenge. */
+export function newPkce(): Pkce {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+export interface IssuedCode {
+  code: string;
+  verifier: string;
+}
+
+interface RedeemOptions {
+  /** Omit the code_verifier parameter altogether. */
+  verifier?: string;
+  /** Redeem as the public client demo-spa instead of demo-client. */
+  asPublicClient?: boolean;
+  redirectUri?: string;
+}
+
+/**
+ * The user's browser and the client application of the PKCE story, both talking to the
+ * service over HTTP only. One login session serves every code the scenarios need.
+ */
+export class PkceLab {
+  private readonly browser: HttpClient;
+  private readonly api: HttpClient;
+  private loggedIn = false;
+
+  constructor(
+    baseUrl: string,
+    /** `issuer` from the RFC 8414 metadata: what `iss` must say (RFC 9207). */
+    private readonly issuer: string,
+  ) {
+    this.browser = new HttpClient(baseUrl);
+    this.api = new HttpClient(baseUrl);
+  }
+
+  authorizePath(overrides: Record<string, string | undefined>): string {
+    const params: Record<string, string | undefined> = {
+      response_type: 'code',
+      client_id: CLIENT.id,
+      redirect_uri: CLIENT.redirectUri,
+      state: randomBytes(8).toString('hex'),
+      scope: 'profile',
+      code_challenge_method: 'S256',
+      ...overrides,
+    };
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(params))
+      if (value !== undefined) query.set(name, value);
+    return `/authorize?${query.toString()}`;
+  }
+
+  /** Through the real login form: /authorize sends us to /login, which sends us back. */
+  async login(authorizePath: string): Promise<Reply> {
+    const first = await this.browser.get(authorizePath, { headers: { accept: 'text/html' } });
+    const loginUrl = first.location ? new URL(first.location, this.browser.baseUrl) : undefined;
+    if (first.status !== 302 || loginUrl?.pathname !== '/login') {
+      throw new LabStepFailed(
+        `GET /authorize without a session: ${describeReply(first)}, not 302 to /login`,
+      );
+    }
+    const returnTo = loginUrl.searchParams.get('return_to') ?? '';
+    const page = await this.browser.get(loginUrl.pathname + loginUrl.search, {
+      headers: { accept: 'text/html' },
+    });
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    if (page.status !== 200 || !csrf) {
+      throw new LabStepFailed(`GET /login: ${page.status}, no csrf_token in the form`);
+    }
+    const submitted = await this.browser.post('/login', {
+      headers: { accept: 'text/html' },
+      form: { ...USER, csrf_token: csrf, return_to: returnTo },
+    });
+    if (submitted.status !== 303 || submitted.location !== returnTo) {
+      throw new LabStepFailed(`POST /login: ${submitted.status}, not 303 back to /authorize`);
+    }
+    this.loggedIn = true;
+    return this.browser.get(submitted.location, { headers: { accept: 'text/html' } });
+  }
+
+  /** A fresh code for a fresh PKCE pair, from the logged-in browser. */
+  async issueCode(): Promise<IssuedCode> {
+    const pkce = newPkce();
+    const state = randomBytes(8).toString('hex');
+    const path = this.authorizePath({ code_challenge: pkce.challenge, state });
+    const reply = this.loggedIn
+      ? await this.browser.get(path, { headers: { accept: 'text/html' } })
+      : await this.login(path);
+    const callback = this.callbackOf(reply);
+    const code = callback?.get('code');
+    if (!code || callback?.get('state') !== state || callback.get('iss') !== this.issuer) {
+      throw new LabStepFailed(`GET /authorize: ${reply.status} ${reply.location ?? ''}, no code`);
+    }
+    return { code, verifier: pkce.verifier };
+  }
+
+  /** The redirect's query when /authorize answered 302 to the client's redirect URI. */
+  callbackOf(reply: Reply): URLSearchParams | undefined {
+    if (reply.status !== 302 || !reply.location) return undefined;
+    const target = new URL(reply.location, this.browser.baseUrl);
+    if (`${target.origin}${target.pathname}` !== CLIENT.redirectUri) return undefined;
+    return target.searchParams;
+  }
+
+  redeem(code: string, options: RedeemOptions = {}): Promise<Reply> {
+    const form: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: options.redirectUri ?? CLIENT.redirectUri,
+    };
+    if (options.verifier !== undefined) form.code_verifier = options.verifier;
+    if (options.asPublicClient) {
+      form.client_id = PUBLIC_CLIENT_ID;
+      return this.api.post('/token', { form });
+    }
+    const basic = Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64');
+    return this.api.post('/token', { form, headers: { authorization: `Basic ${basic}` } });
+  }
+
+  me(accessToken: string): Promise<Reply> {
+    return this.api.get('/api/me', { headers: { authorization: `Bearer ${accessToken}` } });
+  }
+
+  // --- scenarios -------------------------------------------------------------------------
+
+  async normalLogin(): Promise<Outcome> {
+    const pkce = newPkce();
+    const state = randomBytes(8).toString('hex');
+    const back = await this.login(this.authorizePath({ code_challenge: pkce.challenge, state }));
+    const callback = this.callbackOf(back);
+    const code = callback?.get('code');
+    const authorized = {
+      expected: '302 with code, state, iss',
+      answered: callback
+        ? `${back.status} with ${['code', 'state', 'iss'].filter((p) => callback.has(p)).join(', ')}`
+        : `${back.status} ${back.location ?? ''}`.trim(),
+      passed: !!code && callback?.get('state') === state && callback?.get('iss') === this.issuer,
+    };
+    if (!code) return allOf(authorized);
+    const tokens = await this.redeem(code, { verifier: pkce.verifier });
+    const accessToken = field(tokens.json, 'access_token');
+    const token = {
+      expected: '/token 200',
+      answered: `/token ${describeReply(tokens)}`,
+      passed: tokens.status === 200 && !!accessToken,
+    };
+    if (!accessToken) return allOf(authorized, token);
+    const me = await this.me(accessToken);
+    const who = {
+      expected: `/api/me 200 ${USER.username}`,
+      answered: `/api/me ${describeReply(me)} ${field(me.json, 'sub') ?? ''}`.trim(),
+      passed: me.status === 200 && field(me.json, 'sub') === USER.username,
+    };
+    return allOf(authorized, token, who);
+  }
+
+  async stolenCodeWrongVerifier(): Promise<Outcome> {
+    const { code, verifier } = await this.issueCode();
+    const attack = errorOutcome(await this.redeem(code, { verifier: newPkce().verifier }), {
+      status: 400,
+      error: 'invalid_grant',
+      description: 'PKCE verification failed',
+    });
+    const owner = await this.redeem(code, { verifier });
+    return allOf(attack, {
+      expected: 'owner then 200',
+      answered: `owner then ${describeReply(owner)}`,
+      passed: owner.status === 200,
+    });
+  }
+
+  async stolenCodeNoVerifier(): Promise<Outcome> {
+    const { code } = await this.issueCode();
+    return errorOutcome(await this.redeem(code), {
+      status: 400,
+      error: 'invalid_request',
+      description: 'Code verifier is required',
+    });
+  }
+
+  async replayedCode(): Promise<Outcome> {
+    const { code, verifier } = await this.issueCode();
+    const first = await this.redeem(code, { verifier });
+    const accessToken = field(first.json, 'access_token');
+    if (first.status !== 200 || !accessToken) {
+      throw new LabStepFailed(`first redemption: ${describeReply(first)}`);
+    }
+    const replay = errorOutcome(await this.redeem(code, { verifier }), {
+      status: 400,
+      error: 'invalid_grant',
+      description: 'Authorization code already used',
+    });
+    // RFC 6749 §4.1.2: tokens issued from a replayed code are revoked.
+    const me = await this.me(accessToken);
+    return allOf(replay, {
+      expected: 'first token 401 at /api/me',
+      answered: `first token ${me.status} at /api/me`,
+      passed: me.status === 401,
+    });
+  }
+
+  async plainMethod(): Promise<Outcome> {
+    return this.refusedAtAuthorize({
+      code_challenge: newPkce().verifier,
+      code_challenge_method: 'plain',
+    });
+  }
+
+  async missingChallenge(): Promise<Outcome> {
+    return this.refusedAtAuthorize({ code_challenge: undefined });
+  }
+
+  private async refusedAtAuthorize(
+    overrides: Record<string, string | undefined>,
+  ): Promise<Outcome> {
+    if (!this.loggedIn) await this.issueCode();
+    const reply = await this.browser.get(this.authorizePath(overrides), {
+      headers: { accept: 'text/html' },
+    });
+    const callback = this.callbackOf(reply);
+    const error = callback?.get('error');
+    return {
+      expected: '302 to redirect_uri, error=invalid_request, no code',
+      answered: callback
+        ? `302 to redirect_uri, error=${error ?? '(none)'}${callback.has('code') ? ', code' : ''}`
+        : `${reply.status} ${reply.location ?? ''}`.trim(),
+      passed: error === 'invalid_request' && !callback?.has('code'),
+    };
+  }
+
+  async otherClient(): Promise<Outcome> {
+    const { code, verifier } = await this.issueCode();
+    return errorOutcome(await this.redeem(code, { verifier, asPublicClient: true }), {
+      status: 400,
+      error: 'invalid_grant',
+    });
+  }
+
+  async otherRedirectUri(): Promise<Outcome> {
+    const { code, verifier } = await this.issueCode();
+    return errorOutcome(
+      await this.redeem(code, { verifier, redirectUri: 'http://localhost:25001/other' }),
+      { status: 400, error: 'invalid_grant' },
+    );
+  }
+
+  async finishExpiredCode(issued: IssuedCode): Promise<Outcome> {
+    return errorOutcome(
+      await this.redeem(issued.code, { verifier: issued.verifier }),
+      EXPIRED_CODE,
+    );
+  }
+
+  async race(concurrency: number): Promise<Outcome> {
+    const { code, verifier } = await this.issueCode();
+    const started = Date.now();
+    const replies = await Promise.all(
+      Array.from({ length: concurrency }, () => this.redeem(code, { verifier })),
+    );
+    // Replay and expiry are both invalid_grant here, so the lifetime needs no allowance.
+    const rules = {
+      loser: { status: 400, error: 'invalid_grant' },
+      expired: [],
+      outlastedLifetime: false,
+    };
+    return raceOutcome(replies, rules, Date.now() - started);
+  }
+}
+
+export const EXPIRED_CODE: ErrorAnswer = {
+  status: 400,
+  error: 'invalid_grant',
+  description: 'Authorization code expired',
+};

@@ -1,0 +1,221 @@
+/**
+ * The attack lab: every attack of the README (and of RFC 7636 / EIP-4361) against both login
+ * models, through Proofgate's public HTTP API only. A client, never an import of service code.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LabStepFailed, Outcome, describeError } from './expectations';
+import { HttpClient, field } from './http';
+import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
+import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
+
+export type LabModel = 'pkce' | 'siwe';
+
+export interface LabRow {
+  model: LabModel;
+  scenario: string;
+  /** What the spec requires, e.g. `400 invalid_grant "PKCE verification failed"`. */
+  expected: string;
+  /** What the service answered, in the same words. */
+  answered: string;
+  passed: boolean;
+}
+
+export interface LabOptions {
+  baseUrl: string;
+  /** Called as each row is decided, in the order of the run. */
+  onRow?: (row: LabRow) => void;
+}
+
+export const RACE_CONCURRENCY = 50;
+
+/** The README's defaults, used when GET /challenge-models/<model> cannot tell. */
+const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = { pkce: 60, siwe: 300 };
+
+interface Lifetime {
+  seconds: number;
+  source: string;
+}
+
+/** Runs every scenario once and returns the rows (PKCE first, the two expiry rows last). */
+export async function runLab({ baseUrl, onRow }: LabOptions): Promise<LabRow[]> {
+  const rows: LabRow[] = [];
+  const record = (model: LabModel, scenario: string, outcome: Outcome): void => {
+    const row: LabRow = { model, scenario, ...outcome };
+    rows.push(row);
+    onRow?.(row);
+  };
+  const attempt = async (
+    model: LabModel,
+    scenario: string,
+    expected: string,
+    run: () => Promise<Outcome>,
+  ): Promise<void> => {
+    record(model, scenario, await settle(expected, run));
+  };
+
+  const http = new HttpClient(baseUrl);
+  const metadata = await http.get('/.well-known/oauth-authorization-server');
+  const issuer = field(metadata.json, 'issuer');
+  if (metadata.status !== 200 || !issuer) {
+    throw new Error(`GET /.well-known/oauth-authorization-server answered ${metadata.status}`);
+  }
+  const pkce = new PkceLab(baseUrl, issuer);
+  const siwe = new SiweLab(baseUrl);
+
+  await attempt(
+    'pkce',
+    'normal login',
+    'login 303; 302 with code, state, iss; /token 200; /api/me 200',
+    () => pkce.normalLogin(),
+  );
+
+  // Both expiry challenges are issued now and redeemed last, so the run waits once, for the
+  // longer lifetime, while the other scenarios run.
+  const expiringCode = started(() => pkce.issueCode());
+  const expiringNonce = started(() => siwe.startExpiredNonce());
+  const codeLifetime = await lifetimeOf(http, 'pkce');
+  const nonceLifetime = await lifetimeOf(
+    http,
+    'siwe',
+    async () => (await expiringNonce).value?.issued,
+  );
+
+  await attempt('pkce', 'stolen code, wrong verifier', '400 invalid_grant; owner then 200', () =>
+    pkce.stolenCodeWrongVerifier(),
+  );
+  await attempt('pkce', 'stolen code, no verifier', '400 invalid_request', () =>
+    pkce.stolenCodeNoVerifier(),
+  );
+  await attempt('pkce', 'replayed code', '400 invalid_grant; first token 401', () =>
+    pkce.replayedCode(),
+  );
+  await attempt('pkce', 'code_challenge_method=plain', '302 error=invalid_request', () =>
+    pkce.plainMethod(),
+  );
+  await attempt('pkce', 'missing code_challenge', '302 error=invalid_request', () =>
+    pkce.missingChallenge(),
+  );
+  await attempt('pkce', 'code redeemed by another client', '400 invalid_grant', () =>
+    pkce.otherClient(),
+  );
+  await attempt('pkce', 'other redirect URI', '400 invalid_grant', () => pkce.otherRedirectUri());
+  await attempt('pkce', `${RACE_CONCURRENCY} concurrent redemptions`, 'exactly one 200', () =>
+    pkce.race(RACE_CONCURRENCY),
+  );
+
+  await attempt('siwe', 'normal login', '200; /api/me 200 siwe', () => siwe.normalLogin());
+  await attempt('siwe', 'replayed signed message', '401 nonce_already_used', () =>
+    siwe.replayedMessage(),
+  );
+  await attempt('siwe', 'nonce bound to another address', '401 invalid_nonce', () =>
+    siwe.nonceBoundToAnotherAddress(),
+  );
+  await attempt('siwe', 'wrong domain', '401 domain_mismatch', () => siwe.wrongDomain());
+  await attempt('siwe', 'wrong chain', '400 chain_not_allowed', () => siwe.wrongChain());
+  await attempt('siwe', 'tampered message', '401 invalid_signature', () => siwe.tamperedMessage());
+  await attempt('siwe', 'signature from another key', '401 invalid_signature', () =>
+    siwe.signatureFromAnotherKey(),
+  );
+  await attempt('siwe', `${RACE_CONCURRENCY} concurrent redemptions`, 'exactly one 200', () =>
+    siwe.race(RACE_CONCURRENCY, nonceLifetime.seconds),
+  );
+
+  const code = await expiringCode;
+  const nonce = await expiringNonce;
+  const codeDue = code.at + (codeLifetime.seconds + 1) * 1000;
+  const nonceDue = nonce.at + (nonceLifetime.seconds + 1) * 1000;
+  await sleep(Math.max(0, Math.max(codeDue, nonceDue) - Date.now()));
+
+  const codeWait = waitText(codeLifetime);
+  await attempt('pkce', 'expired code', `${codeWait} ${describeError(EXPIRED_CODE)}`, async () =>
+    after(codeWait, await redeemLater(code, (issued) => pkce.finishExpiredCode(issued))),
+  );
+  const nonceWait = waitText(nonceLifetime);
+  await attempt('siwe', 'expired nonce', `${nonceWait} ${describeError(EXPIRED_NONCE)}`, async () =>
+    after(nonceWait, await redeemLater(nonce, (pending) => siwe.finishExpiredNonce(pending))),
+  );
+  return rows;
+}
+
+function waitText(lifetime: Lifetime): string {
+  return `after ${lifetime.seconds} s (${lifetime.source}) + 1 s:`;
+}
+
+function after(wait: string, outcome: Outcome): Outcome {
+  return { ...outcome, expected: `${wait} ${outcome.expected}` };
+}
+
+/** A challenge issued ahead of its redemption: its value, or why it could not be had. */
+interface Started<T> {
+  value?: T;
+  failure?: Error;
+  /** When it was in hand (issued no later than this). */
+  at: number;
+}
+
+async function started<T>(issue: () => Promise<T>): Promise<Started<T>> {
+  try {
+    const value = await issue();
+    return { value, at: Date.now() };
+  } catch (failure) {
+    const error = failure instanceof Error ? failure : new Error(String(failure));
+    return { failure: error, at: Date.now() };
+  }
+}
+
+async function redeemLater<T>(
+  challenge: Started<T>,
+  redeem: (value: T) => Promise<Outcome>,
+): Promise<Outcome> {
+  if (challenge.value === undefined) throw challenge.failure ?? new Error('no challenge issued');
+  return redeem(challenge.value);
+}
+
+/**
+ * A scenario's outcome, with its own `expected` text kept when it has one; a failed
+ * precondition or a network error becomes a failing row instead of ending the run.
+ */
+async function settle(summary: string, run: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await run();
+  } catch (error) {
+    const reason = error instanceof LabStepFailed ? error.message : `lab error: ${String(error)}`;
+    return { expected: summary, answered: reason, passed: false };
+  }
+}
+
+/**
+ * `policy.lifetime_seconds` of GET /challenge-models/<model>; failing that, for SIWE, the
+ * lifetime the nonce response itself states (its message expires with the nonce); failing
+ * that, the README's default.
+ */
+async function lifetimeOf(
+  http: HttpClient,
+  model: LabModel,
+  issuedNonce?: () => Promise<IssuedNonce | undefined>,
+): Promise<Lifetime> {
+  const path = `/challenge-models/${model}`;
+  const reply = await http.get(path).catch(() => undefined);
+  const policy =
+    typeof reply?.json === 'object' && reply.json !== null
+      ? (reply.json as Record<string, unknown>).policy
+      : undefined;
+  const seconds =
+    typeof policy === 'object' && policy !== null
+      ? (policy as Record<string, unknown>).lifetime_seconds
+      : undefined;
+  if (reply?.status === 200 && typeof seconds === 'number' && seconds >= 0) {
+    return { seconds, source: 'policy.lifetime_seconds' };
+  }
+  const issued = await issuedNonce?.();
+  if (issued) {
+    const ms = Date.parse(issued.expirationTime) - Date.parse(issued.issuedAt);
+    if (Number.isFinite(ms) && ms >= 0) {
+      return { seconds: Math.ceil(ms / 1000), source: "the nonce's expirationTime" };
+    }
+  }
+  return {
+    seconds: DEFAULT_LIFETIME_SECONDS[model],
+    source: `default; ${path} answered ${reply?.status ?? 'nothing'}`,
+  };
+}
