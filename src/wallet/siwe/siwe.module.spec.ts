@@ -6,7 +6,7 @@ import { getAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
-import { ContractWalletUnsupported, DomainMismatch } from '../wallet.errors';
+import { DomainMismatch, InvalidSignature } from '../wallet.errors';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { SiweModule } from './siwe.module';
 import { SiweVerifier } from './siwe-verifier';
@@ -99,6 +99,7 @@ describe('SiweModule', () => {
         parseSiweMessage(onBase),
         await owner.signMessage({ message: onBase }),
       ),
-    ).rejects.toBeInstanceOf(ContractWalletUnsupported);
+      // No RPC for chain 8453: EOA only, so the owner key's signature is simply not the address's.
+    ).rejects.toBeInstanceOf(InvalidSignature);
   });
 });
