@@ -18,6 +18,8 @@ import { OAuthModule } from './oauth/oauth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WalletModule } from './wallet/wallet.module';
+import { SiweSessionLoginModule } from './oauth/login/siwe-session-login.module';
+import { DemoModule } from './demo/demo.module';
 
 @Module({
   imports: [
@@ -34,6 +36,8 @@ import { WalletModule } from './wallet/wallet.module';
     TokensModule,
     OAuthModule,
     WalletModule,
+    SiweSessionLoginModule,
+    DemoModule,
     ApiModule,
     CompareModule,
     HomeModule,

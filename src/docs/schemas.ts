@@ -218,3 +218,17 @@ export const WALLET_VERIFY_REQUEST_SCHEMA = obj(
   },
   ['message', 'signature'],
 );
+
+export const SIWE_SESSION_LOGIN_REQUEST_SCHEMA = obj(
+  {
+    message: str('EIP-4361 text from POST /wallet/nonce, at most 4 KiB'),
+    signature: str('0x-hex personal_sign signature'),
+    csrf_token: str('The login page CSRF token (must equal the pg_csrf cookie)'),
+    return_to: str('A relative /authorize? path; anything else goes to /'),
+  },
+  ['message', 'signature', 'csrf_token'],
+);
+
+export const SIWE_SESSION_LOGIN_SCHEMA = obj({
+  redirect: str('Where to go next: the checked return_to, or /'),
+});

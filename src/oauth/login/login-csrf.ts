@@ -9,10 +9,19 @@ const CSRF_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export type CsrfCheck = 'ok' | 'missing_cookie' | 'missing_token' | 'mismatch';
 
+/** What the user is told when a login (password form or wallet button) fails the CSRF check. */
+export const CSRF_FAILURES: Readonly<Record<Exclude<CsrfCheck, 'ok'>, string>> = {
+  missing_cookie:
+    'Your browser did not send the login form’s security cookie. Make sure cookies are enabled, then sign in again.',
+  missing_token: 'The login form’s security token is missing. Sign in again from this page.',
+  mismatch: 'The login form’s security token does not match. Sign in again from this page.',
+};
+
 /**
- * Login CSRF protection for the password form: a per-browser random token in an HttpOnly,
- * SameSite=Strict cookie that the form must echo in a hidden field. A cross-site page can make a
- * browser submit the form but can neither read the token nor get the Strict cookie sent with it.
+ * Login CSRF protection for the login page, password form and wallet sign-in alike: a
+ * per-browser random token in an HttpOnly, SameSite=Strict cookie that the form's hidden field
+ * (or the wallet sign-in request) must echo. A cross-site page can make a browser submit the form
+ * but can neither read the token nor get the Strict cookie sent with it.
  */
 @Injectable()
 export class LoginCsrf {

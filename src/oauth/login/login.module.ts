@@ -10,6 +10,6 @@ import { SessionService } from './session.service';
   imports: [UsersModule, SessionPersistenceModule],
   controllers: [LoginController],
   providers: [SessionService, LoginCsrf, PasswordLoginService],
-  exports: [SessionService, UsersModule],
+  exports: [SessionService, LoginCsrf, UsersModule],
 })
 export class LoginModule {}

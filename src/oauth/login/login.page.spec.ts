@@ -19,7 +19,21 @@ describe('renderLoginPage', () => {
   it('has no inline script, style or event handler (the CSP would block them)', () => {
     const html = renderLoginPage({ csrfToken: 't', returnTo: '/', error: 'e' });
 
-    expect(html).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+    expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    // The only scripts are files under /static, with nothing inline.
+    expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
+      '<script src="/static/siwe-login.js" defer></script>',
+    ]);
+    expect(html.match(/<script/g)).toHaveLength(1);
+  });
+
+  it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {
+    const html = renderLoginPage({ csrfToken: 't', returnTo: '/' });
+
+    expect(html).toMatch(
+      /<\/form>\n<p class="divider">or<\/p>\n<p><button type="button" id="siwe-login" class="secondary" disabled>Sign in with Ethereum<\/button><\/p>/,
+    );
+    expect(html).toContain('<p id="siwe-error" role="alert" hidden></p>');
   });
 
   it('carries the CSRF token and return_to as hidden fields, and never a password value', () => {

@@ -14,9 +14,14 @@ export const USERNAME_MAX_LENGTH = 256;
 /** Longest password the form accepts: bounds the work one request can ask of scrypt. */
 export const PASSWORD_MAX_LENGTH = 1024;
 
+/** Served from src/public: reads the form's csrf_token and return_to, talks to window.ethereum. */
+export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
+
 /**
- * The password login form. Plain HTML with no inline script or style, as the strict
- * Content-Security-Policy demands; every interpolated value goes through `escapeHtml`.
+ * The login page: the password form and, below a divider, "Sign in with Ethereum". Plain HTML
+ * with no inline script or style, as the strict Content-Security-Policy demands; every
+ * interpolated value goes through `escapeHtml`. The wallet button starts disabled and is enabled
+ * by its script only when the browser has a wallet.
  */
 export function renderLoginPage(view: LoginPageView): string {
   const error = view.error
@@ -26,6 +31,7 @@ export function renderLoginPage(view: LoginPageView): string {
   return renderPage({
     title: 'Sign in',
     narrow: true,
+    scripts: [SIWE_LOGIN_SCRIPT],
     body: `<h1>Sign in</h1>${error}
 <div class="card">
 <form method="post" action="/login">
@@ -41,6 +47,10 @@ export function renderLoginPage(view: LoginPageView): string {
 </p>
 <p><button type="submit">Sign in</button></p>
 </form>
+<p class="divider">or</p>
+<p><button type="button" id="siwe-login" class="secondary" disabled>Sign in with Ethereum</button></p>
+<p id="siwe-status" class="muted" aria-live="polite" hidden></p>
+<p id="siwe-error" role="alert" hidden></p>
 </div>`,
   });
 }

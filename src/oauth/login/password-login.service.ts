@@ -2,20 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { redact } from '../../common/crypto/hashing';
 import { UserService } from '../users/user.service';
-import { CsrfCheck, LoginCsrf } from './login-csrf';
+import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
 import type { LoginFormDto } from './login-form.dto';
 import type { LoginPageView } from './login.page';
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password.';
-
-const CSRF_FAILURES: Readonly<Record<Exclude<CsrfCheck, 'ok'>, string>> = {
-  missing_cookie:
-    'Your browser did not send the login form’s security cookie. Make sure cookies are enabled, then sign in again.',
-  missing_token: 'The login form’s security token is missing. Sign in again from this page.',
-  mismatch: 'The login form’s security token does not match. Sign in again from this page.',
-};
 
 export type LoginOutcome =
   | { readonly kind: 'redirect'; readonly location: string }

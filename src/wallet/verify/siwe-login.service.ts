@@ -13,18 +13,30 @@ import { SiweFields, parseSiweMessage } from '../siwe/siwe-message.parser';
 import { SiweVerifier } from '../siwe/siwe-verifier';
 import { InvalidNonce, NonceAlreadyUsed } from '../wallet.errors';
 
-export interface SiweLoginRequest {
+/** A signed EIP-4361 message, as a wallet hands it back. */
+export interface SiweProof {
   message: string;
   signature: string;
+}
+
+export interface SiweLoginRequest extends SiweProof {
   clientId?: string;
+}
+
+/** The account a verified SIWE message signs in. */
+export interface VerifiedSiweAccount {
+  /** CAIP-10 account id `eip155:<chainId>:<EIP-55 address>`: the same key on another chain is another account. */
+  sub: string;
 }
 
 export const SIWE_SCOPE = 'profile';
 
 /**
- * POST /wallet/verify: EIP-4361 §Message validation as a list of steps. The nonce is checked
- * read-only before the (possibly RPC-bound) signature check and redeemed atomically only after
- * it, so a bad signature never burns the rightful owner's nonce.
+ * EIP-4361 §Message validation as a list of steps, shared by POST /wallet/verify (tokens for a
+ * dApp) and POST /login/siwe (a login session inside an OAuth authorization request). The nonce is
+ * checked read-only before the (possibly RPC-bound) signature check and redeemed atomically only
+ * after it, so a bad signature never burns the rightful owner's nonce. Both flows record the same
+ * figures and metrics.
  */
 @Injectable()
 export class SiweLoginService {
@@ -42,12 +54,34 @@ export class SiweLoginService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async login(request: SiweLoginRequest): Promise<TokenResponse> {
+  /** POST /wallet/verify: verify, then start a token grant for the (public) client. */
+  login(request: SiweLoginRequest): Promise<TokenResponse> {
+    return this.recorded(async () => {
+      // Before verification: an unusable client_id must not cost the wallet its nonce.
+      const client = await this.clients.resolve(request.clientId);
+      const { sub } = await this.verifyAccount(request);
+      this.logger.log(`SIWE login of ${sub} for client ${client.clientId}`);
+      return this.issuer.startGrant({
+        clientId: client.clientId,
+        sub,
+        scope: SIWE_SCOPE,
+        authMethod: 'siwe',
+      });
+    });
+  }
+
+  /** Verifies a signed message and redeems its nonce, issuing nothing: the caller decides what follows. */
+  verify(proof: SiweProof): Promise<VerifiedSiweAccount> {
+    return this.recorded(() => this.verifyAccount(proof));
+  }
+
+  /** Wallet verification metrics and challenge rejection figures around one attempt. */
+  private async recorded<T>(attempt: () => Promise<T>): Promise<T> {
     const stop = this.metrics.startTimer();
     try {
-      const tokens = await this.verifyAndIssue(request);
+      const result = await attempt();
       this.metrics.walletVerifications.inc({ outcome: 'success' });
-      return tokens;
+      return result;
     } catch (error) {
       const known = error instanceof ProtocolError && error.status < 500;
       this.metrics.walletVerifications.inc({ outcome: known ? error.error : 'server_error' });
@@ -58,23 +92,16 @@ export class SiweLoginService {
     }
   }
 
-  private async verifyAndIssue(request: SiweLoginRequest): Promise<TokenResponse> {
-    const client = await this.clients.resolve(request.clientId);
-    const fields = parseSiweMessage(request.message);
+  /** Parse, policy, read-only nonce check, signature, then the one atomic consume. */
+  private async verifyAccount(proof: SiweProof): Promise<VerifiedSiweAccount> {
+    const fields = parseSiweMessage(proof.message);
     this.verifier.checkPolicy(fields);
     const issued = await this.checkNonceIssued(fields);
-    const signer = await this.verifier.verifySignature(request.message, fields, request.signature);
+    const signer = await this.verifier.verifySignature(proof.message, fields, proof.signature);
     await this.redeemNonce(fields, issued);
-
-    // CAIP-10 account id: the same key on another chain is another account.
     const sub = `eip155:${fields.chainId}:${signer.address}`;
-    this.logger.log(`SIWE login of ${sub} (${signer.kind}) for client ${client.clientId}`);
-    return this.issuer.startGrant({
-      clientId: client.clientId,
-      sub,
-      scope: SIWE_SCOPE,
-      authMethod: 'siwe',
-    });
+    this.logger.log(`SIWE signature of ${sub} verified (${signer.kind})`);
+    return { sub };
   }
 
   /** Read-only: did we issue this nonce, to this address, and is it still in date? */
