@@ -44,6 +44,51 @@ describe('ChallengeStore on the test MongoDB server', () => {
 
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'unknown')).toBe(true);
+    // The challenge is gone afterwards.
+    expect(await store.consume('authorization_code', key, binding)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+  });
+
+  it('deletes a redeemed challenge (delete-on-use)', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    expect((await store.consume('authorization_code', key, binding)).ok).toBe(true);
+    const left = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .countDocuments({ _id: sha256Base64Url(key) as never });
+    expect(left).toBe(0);
+  });
+
+  it('tells a redeemer about a replay that arrived while its redemption was completing', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    let replay: Awaited<ReturnType<ChallengeStore['consume']>> | undefined;
+    const first = await store.consume('authorization_code', key, binding, {
+      beforeRelease: async () => {
+        replay = await store.consume('authorization_code', key, binding);
+      },
+    });
+    expect(replay).toEqual({ ok: false, reason: 'unknown', redeemed: true });
+    expect(first).toMatchObject({ ok: true, replayed: true });
+
+    const after = await store.consume('authorization_code', key, binding);
+    expect(after).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  it("deletes the challenge even when the redeemer's hook fails", async () => {
+    const key = randomToken();
+    await issueCode(key);
+    await expect(
+      store.consume('authorization_code', key, binding, {
+        beforeRelease: () => Promise.reject(new Error('boom')),
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.consume('authorization_code', key, binding)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
   });
 
   it('never redeems an expired challenge, even while its document still exists', async () => {

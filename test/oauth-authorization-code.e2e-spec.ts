@@ -146,10 +146,20 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     );
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
+    // Every other request is a replay, answered as one; none looks like an unknown code.
     for (const r of results.filter((res) => res.status !== 200)) {
       expect(r.status).toBe(400);
-      expect(r.body.error).toBe('invalid_grant');
+      expect(r.body).toEqual({
+        error: 'invalid_grant',
+        error_description: 'Authorization code already used',
+      });
     }
+    // A replay means the tokens of the redemption are revoked (RFC 6749 §4.1.2).
+    await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `Bearer ${ok[0].body.access_token}`)
+      .expect(401);
   });
 
   it.each([

@@ -1,16 +1,17 @@
 import {
   ChallengeBinding,
   ChallengeKind,
+  ConsumeHooks,
   ConsumeResult,
   IssueChallenge,
   StoredChallenge,
 } from './challenge';
 
 /**
- * The one place both login models keep their challenges. Implementations must make `consume`
- * a single atomic delete whose filter checks the binding and `expiresAt > now`: at most one
- * caller ever gets `ok: true` for a challenge, and an expired one is never redeemable, whether
- * or not the TTL monitor has removed it yet.
+ * The one place both login models keep their challenges. Implementations must redeem with one
+ * atomic operation whose filter checks the binding and `expiresAt > now`: at most one caller
+ * ever gets `ok: true` for a challenge, and an expired one is never redeemable, whether or not
+ * the TTL monitor has removed it yet. A redeemed challenge is deleted (delete-on-use).
  */
 export abstract class ChallengeStore {
   abstract issue<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>>;
@@ -23,6 +24,7 @@ export abstract class ChallengeStore {
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
+    hooks?: ConsumeHooks<P>,
   ): Promise<ConsumeResult<P>>;
 
   /** The challenges alive now (unexpired, unredeemed), newest first. */

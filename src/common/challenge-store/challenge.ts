@@ -31,6 +31,18 @@ export interface StoredChallenge<P = unknown> {
 export type ConsumeFailureReason = 'unknown' | 'expired' | 'binding_mismatch';
 
 export type ConsumeResult<P> =
-  | { ok: true; challenge: StoredChallenge<P> }
-  | { ok: false; reason: 'unknown' | 'expired' }
+  /** `replayed`: another consumer presented it while this redemption was being completed. */
+  | { ok: true; challenge: StoredChallenge<P>; replayed: boolean }
+  /** `redeemed`: it was redeemed moments ago and is being released (a replay). */
+  | { ok: false; reason: 'unknown'; redeemed?: true }
+  | { ok: false; reason: 'expired' }
   | { ok: false; reason: 'binding_mismatch'; mismatched: string[] };
+
+export interface ConsumeHooks<P> {
+  /**
+   * Runs after the challenge is claimed and before its document is deleted, so that whatever it
+   * records (e.g. the grant a code started) exists before the challenge disappears: a replay
+   * then always finds one or the other.
+   */
+  beforeRelease?: (challenge: StoredChallenge<P>) => Promise<void>;
+}

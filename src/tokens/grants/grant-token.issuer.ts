@@ -39,6 +39,11 @@ export class GrantTokenIssuer {
   ) {}
 
   async startGrant(input: StartGrant): Promise<TokenResponse> {
+    return this.issueFor(await this.openGrant(input));
+  }
+
+  /** Records a new grant; tokens come from `issueFor`. */
+  async openGrant(input: StartGrant): Promise<Grant> {
     const now = this.clock.now();
     const grant: Grant = {
       grantId: randomToken(16),
@@ -47,6 +52,11 @@ export class GrantTokenIssuer {
       expiresAt: new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
     };
     await this.grants.create(grant);
+    return grant;
+  }
+
+  /** The first tokens of a grant opened with `openGrant`. */
+  async issueFor(grant: Grant): Promise<TokenResponse> {
     const refreshToken = await this.refreshTokens.mint(grant);
     return this.respond(grant, grant.scope, refreshToken);
   }

@@ -24,6 +24,14 @@ export class ChallengeRecord {
 
   @Prop({ type: Date, required: true })
   expiresAt!: Date;
+
+  /** Set by the one atomic claim; the document is deleted right after the claimer's hook. */
+  @Prop({ type: Date, default: null })
+  consumedAt?: Date | null;
+
+  /** Set when someone presents the challenge while its redemption is being completed. */
+  @Prop({ type: Date })
+  replayedAt?: Date;
 }
 
 export const ChallengeSchema = SchemaFactory.createForClass(ChallengeRecord);

@@ -7,6 +7,7 @@ import { sha256Base64Url } from '../../crypto/hashing';
 import {
   ChallengeBinding,
   ChallengeKind,
+  ConsumeHooks,
   ConsumeResult,
   IssueChallenge,
   StoredChallenge,
@@ -70,6 +71,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
+    hooks: ConsumeHooks<P> = {},
   ): Promise<ConsumeResult<P>> {
     assertBindingFields(expectedBinding);
     const keyHash = sha256Base64Url(key);
@@ -78,33 +80,63 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       Object.entries(expectedBinding).map(([field, value]) => [`binding.${field}`, value]),
     );
 
-    const consumed = await this.model
-      .findOneAndDelete({ _id: keyHash, kind, expiresAt: { $gt: now }, ...bindingFilter })
+    // The one atomic redemption: unclaimed, unexpired and bound as expected, or nothing.
+    const claimed = await this.model
+      .findOneAndUpdate(
+        { _id: keyHash, kind, consumedAt: null, expiresAt: { $gt: now }, ...bindingFilter },
+        { $set: { consumedAt: now } },
+        { returnDocument: 'before' },
+      )
       .lean<ChallengeRecord>()
       .exec();
-    if (consumed) {
-      const challenge = toChallenge<P>(consumed);
+    if (claimed) {
+      const challenge = toChallenge<P>(claimed);
       await this.observer.redeemed(challenge, now);
-      return { ok: true, challenge };
+      let released: ChallengeRecord | null;
+      try {
+        await hooks.beforeRelease?.(challenge);
+      } finally {
+        // Delete-on-use; the deleted document says whether a replay arrived meanwhile.
+        released = await this.model
+          .findOneAndDelete({ _id: keyHash })
+          .lean<ChallengeRecord>()
+          .exec();
+      }
+      return { ok: true, challenge, replayed: Boolean(released?.replayedAt) };
     }
 
-    // Not redeemed: read (never write) what is there, only to tell the caller why.
+    // Presented while its redemption is being completed: flag it for the redeemer.
+    const inFlight = await this.model
+      .findOneAndUpdate(
+        { _id: keyHash, kind, consumedAt: { $ne: null } },
+        { $set: { replayedAt: now } },
+      )
+      .lean<ChallengeRecord>()
+      .exec();
+    if (inFlight) return { ok: false, reason: 'unknown', redeemed: true };
+
+    // Not redeemed: read what is there, only to tell the caller why.
     const existing = await this.model
       .findOne({ _id: keyHash, kind })
       .lean<ChallengeRecord>()
       .exec();
     if (!existing) return { ok: false, reason: 'unknown' };
+    if (existing.consumedAt) return { ok: false, reason: 'unknown', redeemed: true };
     if (existing.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
     const mismatched = Object.keys(expectedBinding).filter(
       (field) => existing.binding[field] !== expectedBinding[field],
     );
-    // A concurrent consumer may have redeemed it between the two reads.
+    // Claimed and released between our two reads.
     if (mismatched.length === 0) return { ok: false, reason: 'unknown' };
     return { ok: false, reason: 'binding_mismatch', mismatched };
   }
 
   async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {
-    const filter = { expiresAt: { $gt: this.clock.now() }, ...(kind ? { kind } : {}) };
+    const filter = {
+      expiresAt: { $gt: this.clock.now() },
+      consumedAt: null,
+      ...(kind ? { kind } : {}),
+    };
     const records = await this.model
       .find(filter)
       .sort({ createdAt: -1 })

@@ -7,6 +7,7 @@ import { InvalidGrant, InvalidRequest, ProtocolError } from '../../../common/err
 import { MetricsService } from '../../../metrics/metrics.service';
 import { Params } from '../../../common/http/single-params';
 import { SecurityEventLog } from '../../../common/security-events/security-event.log';
+import { Grant } from '../../../tokens/grants/grant';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import type {
@@ -61,10 +62,23 @@ export class AuthorizationCodeGrant extends GrantHandler {
       redirect_uri: redirectUri,
       code_challenge: s256(verifier),
     };
+    // The grant is recorded before the code's document goes: a replay finds one or the other.
+    let grant: Grant | undefined;
     const result = await this.store.consume<AuthorizationCodePayload>(
       'authorization_code',
       code,
       binding,
+      {
+        beforeRelease: async ({ keyHash, payload }) => {
+          grant = await this.issuer.openGrant({
+            clientId: client.clientId,
+            sub: payload.sub,
+            scope: payload.scope,
+            authMethod: payload.authMethod,
+            codeHash: keyHash,
+          });
+        },
+      },
     );
 
     if (!result.ok) {
@@ -84,39 +98,47 @@ export class AuthorizationCodeGrant extends GrantHandler {
           }
           throw new InvalidGrant('PKCE verification failed').because('wrong_verifier');
         case 'unknown':
-          return this.rejectUnknownOrReplayed(client, code);
+          return this.rejectUnknownOrReplayed(client, code, result.redeemed === true);
       }
     }
 
-    const { payload } = result.challenge;
-    return this.issuer.startGrant({
-      clientId: client.clientId,
-      sub: payload.sub,
-      scope: payload.scope,
-      authMethod: payload.authMethod,
-      codeHash: result.challenge.keyHash,
-    });
+    if (!grant) throw new Error('The redeemed code has no grant recorded');
+    const tokens = await this.issuer.issueFor(grant);
+    // A replay arrived while this redemption was in flight: it was refused, and these tokens
+    // are revoked with their grant, as for any replay.
+    if (result.replayed) await this.revokeReplayed(client, grant, result.challenge.keyHash);
+    return tokens;
   }
 
   /** RFC 6749 §4.1.2: a code used twice revokes every token issued from it. */
-  private async rejectUnknownOrReplayed(client: OAuthClient, code: string): Promise<never> {
+  private async rejectUnknownOrReplayed(
+    client: OAuthClient,
+    code: string,
+    inFlight: boolean,
+  ): Promise<never> {
     const codeHash = sha256Base64Url(code);
     const grant = await this.grants.findByCodeHash(codeHash);
-    if (!grant) throw new InvalidGrant('Invalid authorization code').because('unknown_code');
-    this.metrics.codeReuse.inc();
+    if (grant) await this.revokeReplayed(client, grant, codeHash);
+    // In flight: its redeemer revokes the grant once it is recorded (see `replayed`).
+    else if (!inFlight) {
+      throw new InvalidGrant('Invalid authorization code').because('unknown_code');
+    }
+    throw new InvalidGrant('Authorization code already used').because('replay');
+  }
+
+  private async revokeReplayed(client: OAuthClient, grant: Grant, codeHash: string) {
     const revoked = await this.grants.revoke(
       grant.grantId,
       'authorization_code_replay',
       this.clock.now(),
     );
-    if (revoked) {
-      await this.events.record('authorization_code_replay', {
-        client_id: client.clientId,
-        grant_id: grant.grantId,
-        code: `sha256:${codeHash.slice(0, 8)}`,
-      });
-    }
-    throw new InvalidGrant('Authorization code already used').because('replay');
+    if (!revoked) return;
+    this.metrics.codeReuse.inc();
+    await this.events.record('authorization_code_replay', {
+      client_id: client.clientId,
+      grant_id: grant.grantId,
+      code: `sha256:${codeHash.slice(0, 8)}`,
+    });
   }
 }
 
