@@ -68,14 +68,14 @@ export class MetricsService {
 
   readonly walletVerifications = new Counter({
     name: 'proofgate_wallet_verifications_total',
-    help: 'POST /wallet/verify requests by outcome (success or the error code)',
+    help: 'SIWE verifications (POST /wallet/verify, POST /login/siwe) by outcome (success or the error code)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 
   readonly walletVerifyDuration = new Histogram({
     name: 'proofgate_wallet_verify_duration_seconds',
-    help: 'POST /wallet/verify latency',
+    help: 'SIWE verification latency (POST /wallet/verify, POST /login/siwe)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });

@@ -1,37 +1,13 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { ChallengeStoreModule } from '../common/challenge-store/challenge-store.module';
-import { OAuthModule } from '../oauth/oauth.module';
-import { GrantsModule } from '../tokens/grants/grants.module';
-import { WalletClients } from './clients/wallet-clients';
-import { MongoWalletNonceLedger } from './nonce/persistence/mongo-wallet-nonce.ledger';
-import {
-  WalletNonceReceiptRecord,
-  WalletNonceReceiptSchema,
-} from './nonce/persistence/wallet-nonce-ledger.schema';
-import { WalletNonceLedger } from './nonce/wallet-nonce.ledger';
 import { WalletNonceService } from './nonce/wallet-nonce.service';
-import { SiweModule } from './siwe/siwe.module';
-import { SiweLoginService } from './verify/siwe-login.service';
+import { SiweVerificationModule } from './verify/siwe-verification.module';
 import { WalletController } from './wallet.controller';
 
 /** Wallet login: POST /wallet/nonce and POST /wallet/verify. */
 @Module({
-  imports: [
-    SiweModule,
-    GrantsModule,
-    ChallengeStoreModule,
-    OAuthModule,
-    MongooseModule.forFeature([
-      { name: WalletNonceReceiptRecord.name, schema: WalletNonceReceiptSchema },
-    ]),
-  ],
+  imports: [SiweVerificationModule, ChallengeStoreModule],
   controllers: [WalletController],
-  providers: [
-    { provide: WalletNonceLedger, useClass: MongoWalletNonceLedger },
-    WalletNonceService,
-    WalletClients,
-    SiweLoginService,
-  ],
+  providers: [WalletNonceService],
 })
 export class WalletModule {}

@@ -14,9 +14,9 @@ import { SiweModule } from '../siwe/siwe.module';
 import { SiweLoginService } from './siwe-login.service';
 
 /**
- * SIWE message verification (`SiweLoginService`) for modules outside the wallet feature, such as
- * the OAuth login page's "Sign in with Ethereum". Its providers mirror WalletModule's, which
- * does not export them; WalletModule could import this module instead of declaring its own.
+ * SIWE message verification (`SiweLoginService`), shared by the wallet endpoints and the OAuth
+ * login page's "Sign in with Ethereum". A module of its own because WalletModule -> OAuthModule
+ * -> LoginModule would otherwise be circular.
  */
 @Module({
   imports: [
