@@ -4,6 +4,7 @@ import { ChallengeEventsModule } from './common/challenge-events/challenge-event
 import { ChallengeStoreModule } from './common/challenge-store/challenge-store.module';
 import { CompareModule } from './compare/compare.module';
 import { HomeModule } from './home/home.module';
+import { LabModule } from './lab/lab.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ClockModule } from './common/clock/clock.module';
 import { ProtocolErrorFilter } from './common/errors/protocol-error.filter';
@@ -41,6 +42,7 @@ import { DemoModule } from './demo/demo.module';
     ApiModule,
     CompareModule,
     HomeModule,
+    LabModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },

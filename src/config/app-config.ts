@@ -117,6 +117,8 @@ export class AppConfig {
   readonly wallet!: WalletConfig;
   readonly oauth!: OAuthConfig;
   readonly rateLimits!: RateLimitConfig;
+  /** The /lab page may run the attack scenarios against this instance (off in production). */
+  readonly labEnabled!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
   readonly adminToken?: string;
 
@@ -193,6 +195,7 @@ export class AppConfig {
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
       },
       ...(adminToken ? { adminToken } : {}),
+      labEnabled: bool(env, 'LAB_ENABLED', nodeEnv !== 'production'),
       rateLimits: {
         tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
         tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),

@@ -60,6 +60,8 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     response.status(error.status);
     response.setHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+    // Explicitly: a route's own @Header('Content-Type', ...) must not relabel the envelope.
+    response.type('application/json');
     response.json({ error: error.error, error_description: error.description });
   }
 

@@ -30,6 +30,7 @@ export function renderPage({ title, body, scripts = [], narrow = false }: PageOp
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Proofgate</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/proofgate.css">
 ${tags}
 </head>

@@ -1,6 +1,7 @@
 /**
  * The attack lab: every attack of the README (and of RFC 7636 / EIP-4361) against both login
- * models, through Proofgate's public HTTP API only. A client, never an import of service code.
+ * models, through Proofgate's public HTTP API only: a client of the service, importing none of
+ * its code. Run by the CLI (tools/lab) and, outside production, by the service's /lab page.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabStepFailed, Outcome, describeError } from './expectations';

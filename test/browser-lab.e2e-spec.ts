@@ -1,0 +1,83 @@
+import { launchBrowser, screenshot } from './support/browser';
+import { freePort } from './support/processes';
+import { TestApp, createTestApp } from './support/test-app';
+
+describe('GET /lab in a browser', () => {
+  jest.setTimeout(180_000);
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await createTestApp({
+      ISSUER: base,
+      AUTH_CODE_TTL_SECONDS: '2',
+      WALLET_NONCE_TTL_SECONDS: '2',
+    });
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  it('runs every scenario against this instance and shows a fully passing table and the figures', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      await page.goto(`${base}/lab`);
+      await page.click('#run');
+      await page.waitForSelector('#status[data-done]', { timeout: 150_000 });
+      await page.waitForSelector('#figures section[data-model="siwe"]');
+      await screenshot(page, 'lab-page');
+
+      expect(await page.getAttribute('#status', 'data-done')).toBe('passed');
+      const results = await page.$$eval('#rows tbody tr', (rows) =>
+        rows.map((r) => [
+          r.children[0].textContent,
+          r.children[1].textContent,
+          r.children[4].textContent,
+        ]),
+      );
+      expect(results.length).toBeGreaterThanOrEqual(19);
+      expect(results.filter(([, , result]) => result !== 'PASS')).toEqual([]);
+      const scenarios = results.map(([model, scenario]) => `${model} ${scenario}`);
+      expect(scenarios).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^PKCE .*wrong verifier/),
+          expect.stringMatching(/^PKCE replayed code/),
+          expect.stringMatching(/^SIWE .*replay/),
+          expect.stringMatching(/^SIWE expired nonce/),
+        ]),
+      );
+      const figures = await page.textContent('#figures section[data-model="pkce"] pre');
+      expect(JSON.parse(figures ?? '{}')).toMatchObject({
+        since_start: { redeemed: expect.any(Number) },
+      });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('the lab in production', () => {
+  it('is not served', async () => {
+    const t = await createTestApp({
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+    });
+    try {
+      const res = await t.http().get('/lab').expect(404);
+      expect(res.body).toEqual({
+        error: 'not_found',
+        error_description: 'The lab is disabled on this instance',
+      });
+      await t.http().get('/lab/run').expect(404);
+    } finally {
+      await t.close();
+    }
+  });
+});
