@@ -5,7 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { mongo } from 'mongoose';
 import { exitOf, freePort, statusOf, waitFor } from './support/processes';
 
@@ -22,6 +22,8 @@ async function npmStart(port: number, dataDir: string): Promise<Started> {
     ...process.env,
     PORT: String(port),
     PROOFGATE_DATA_DIR: dataDir,
+    // Its own build folder: other test files build the service at the same time.
+    PROOFGATE_DIST_DIR: join(ROOT, '.build', basename(dataDir)),
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
   };
@@ -48,7 +50,10 @@ async function npmStart(port: number, dataDir: string): Promise<Started> {
 describe('npm start without MONGODB_URI', () => {
   jest.setTimeout(240_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'proofgate-dev-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(join(ROOT, '.build', basename(dataDir)), { recursive: true, force: true });
+  });
 
   it('serves /health on the embedded database, stops both on Ctrl-C, keeps data across restarts', async () => {
     const port = await freePort();

@@ -14,6 +14,26 @@ function log(message) {
   process.stderr.write(`[proofgate] ${message}\n`);
 }
 
+/**
+ * Builds the service into `distDir`: `nest build` for dist/, otherwise tsc plus the static
+ * assets, so that runs with their own PROOFGATE_DIST_DIR (the lab, tests) never race a build
+ * of dist/. The folder must lie inside the project so node_modules resolve.
+ */
+function build(distDir) {
+  if (distDir === path.join(ROOT, 'dist')) {
+    return spawnSync(process.execPath, [NEST, 'build'], { cwd: ROOT, stdio: 'inherit' }).status;
+  }
+  fs.rmSync(distDir, { recursive: true, force: true });
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = ['-p', 'tsconfig.build.json', '--outDir', distDir];
+  args.push('--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo'));
+  const result = spawnSync(process.execPath, [tsc, ...args], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status === 0) {
+    fs.cpSync(path.join(ROOT, 'src', 'public'), path.join(distDir, 'public'), { recursive: true });
+  }
+  return result.status;
+}
+
 async function main() {
   const envFile = path.join(ROOT, '.env');
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
@@ -30,14 +50,15 @@ async function main() {
     log(`its data lives in ${path.relative(ROOT, h2File)} (delete it to start afresh)`);
   }
 
+  const distDir = path.resolve(ROOT, process.env.PROOFGATE_DIST_DIR || 'dist');
   if (!watch) {
-    const build = spawnSync(process.execPath, [NEST, 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) {
+    const status = build(distDir);
+    if (status !== 0) {
       await database?.stop();
-      process.exit(build.status ?? 1);
+      process.exit(status ?? 1);
     }
   }
-  const args = watch ? [NEST, 'start', '--watch'] : [path.join(ROOT, 'dist', 'main.js')];
+  const args = watch ? [NEST, 'start', '--watch'] : [path.join(distDir, 'main.js')];
   const service = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
 
   let stopping = false;

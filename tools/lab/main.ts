@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabRow, runLab } from '../../src/lab/scenarios/scenarios';
 import { tableHeader, tableRow, tableSummary } from './table';
@@ -50,38 +50,21 @@ interface LocalService {
   stop: () => Promise<void>;
 }
 
-const START_ATTEMPTS = 3;
-
-class ServiceExited extends Error {}
-
 /**
- * dev-start runs `nest build` into the shared dist/ (deleteOutDir) before serving, so a build
- * started at the same moment elsewhere (another `npm start`, the dev-start e2e spec running in
- * a parallel jest worker) can make ours fail with ENOTEMPTY. A start whose process exits before
- * it is healthy is retried; one that hangs is not.
+ * `npm start` on a throwaway database and its own build folder (so it never races a build of
+ * dist/), both removed afterwards.
  */
 async function startService(): Promise<LocalService> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startServiceOnce();
-    } catch (error) {
-      if (!(error instanceof ServiceExited) || attempt >= START_ATTEMPTS) throw error;
-      process.stderr.write(`Start attempt ${attempt} failed, retrying: ${error.message}\n`);
-      await sleep(1000 * attempt);
-    }
-  }
-}
-
-/** `npm start` on a throwaway database: the lab's own Proofgate, removed afterwards. */
-async function startServiceOnce(): Promise<LocalService> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'proofgate-lab-'));
+  const distDir = join(ROOT, '.build', basename(dataDir));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // Inherited NODE_ENV=test (e.g. from jest) would not be the development service users run.
     NODE_ENV: 'development',
     PORT: String(port),
     PROOFGATE_DATA_DIR: dataDir,
+    PROOFGATE_DIST_DIR: distDir,
     AUTH_CODE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
     WALLET_NONCE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
     LOG_LEVEL: 'warn',
@@ -104,6 +87,7 @@ async function startServiceOnce(): Promise<LocalService> {
     (stopped ??= (async () => {
       await terminate(child);
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(distDir, { recursive: true, force: true });
     })());
 
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -111,7 +95,7 @@ async function startServiceOnce(): Promise<LocalService> {
   while ((await statusOf(`${baseUrl}/health`)) !== 200) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await stop();
-      throw new ServiceExited(
+      throw new Error(
         `Proofgate exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output}`,
       );
     }
