@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { TestApp, createTestApp } from './support/test-app';
-import { Agent, AuthorizeParams, DEMO_CLIENT, authorizePath, login, pkcePair } from './support/oauth';
+import {
+  Agent,
+  AuthorizeParams,
+  DEMO_CLIENT,
+  authorizePath,
+  login,
+  pkcePair,
+} from './support/oauth';
 
 describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
   let t: TestApp;
@@ -43,14 +50,18 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
         'redirect_uri is not registered for this client',
       ],
     ])('%s', async (_what, overrides, description) => {
-      const res = await agent.get(authorizePath({ ...valid, ...overrides })).set('Accept', 'text/html');
+      const res = await agent
+        .get(authorizePath({ ...valid, ...overrides }))
+        .set('Accept', 'text/html');
       expect(res.status).toBe(400);
       expect(res.headers.location).toBeUndefined();
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain('<dd id="error">invalid_request</dd>');
       expect(res.text).toContain(`<dd id="error_description">${description}</dd>`);
 
-      const json = await agent.get(authorizePath({ ...valid, ...overrides })).set('Accept', 'application/json');
+      const json = await agent
+        .get(authorizePath({ ...valid, ...overrides }))
+        .set('Accept', 'application/json');
       expect(json.status).toBe(400);
       expect(json.body).toEqual({ error: 'invalid_request', error_description: description });
     });
@@ -69,12 +80,42 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
 
   describe('other errors go back to the client with state and iss (RFC 9207)', () => {
     it.each([
-      ['plain method', { code_challenge_method: 'plain' }, 'invalid_request', 'code_challenge_method "plain" is not supported; use S256'],
-      ['missing challenge', { code_challenge: undefined }, 'invalid_request', 'code_challenge is required (PKCE)'],
-      ['missing method', { code_challenge_method: undefined }, 'invalid_request', 'code_challenge_method must be S256'],
-      ['short challenge', { code_challenge: 'abc' }, 'invalid_request', 'code_challenge must be 43 base64url characters (S256)'],
-      ['token response type', { response_type: 'token' }, 'unsupported_response_type', 'Only response_type=code is supported'],
-      ['missing response type', { response_type: undefined }, 'invalid_request', 'response_type is required'],
+      [
+        'plain method',
+        { code_challenge_method: 'plain' },
+        'invalid_request',
+        'code_challenge_method "plain" is not supported; use S256',
+      ],
+      [
+        'missing challenge',
+        { code_challenge: undefined },
+        'invalid_request',
+        'code_challenge is required (PKCE)',
+      ],
+      [
+        'missing method',
+        { code_challenge_method: undefined },
+        'invalid_request',
+        'code_challenge_method must be S256',
+      ],
+      [
+        'short challenge',
+        { code_challenge: 'abc' },
+        'invalid_request',
+        'code_challenge must be 43 base64url characters (S256)',
+      ],
+      [
+        'token response type',
+        { response_type: 'token' },
+        'unsupported_response_type',
+        'Only response_type=code is supported',
+      ],
+      [
+        'missing response type',
+        { response_type: undefined },
+        'invalid_request',
+        'response_type is required',
+      ],
       ['unknown scope', { scope: 'profile admin' }, 'invalid_scope', 'Unsupported scope: admin'],
     ])('%s', async (_what, overrides, error, description) => {
       const res = await agent.get(authorizePath({ ...valid, ...overrides })).expect(302);

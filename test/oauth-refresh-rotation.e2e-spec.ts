@@ -28,7 +28,11 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     expect(second.body.scope).toBe('profile api');
     const third = await refresh(t.app.getHttpServer(), second.body.refresh_token).expect(200);
     expect(third.body.refresh_token).not.toBe(second.body.refresh_token);
-    await t.http().get('/api/me').set('Authorization', `Bearer ${third.body.access_token}`).expect(200);
+    await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `Bearer ${third.body.access_token}`)
+      .expect(200);
   });
 
   it('answers a retry of the previous token within the grace window with the same successor', async () => {
@@ -62,14 +66,19 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
       error_description: 'Refresh token reuse detected; the grant has been revoked',
     });
     const legit = await refresh(t.app.getHttpServer(), second.body.refresh_token);
-    expect(legit.body).toEqual({ error: 'invalid_grant', error_description: 'The grant has been revoked' });
+    expect(legit.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'The grant has been revoked',
+    });
     await t
       .http()
       .get('/api/me')
       .set('Authorization', `Bearer ${second.body.access_token}`)
       .expect(401);
     expect(
-      await t.connection.collection('security_events').countDocuments({ type: 'refresh_token_reuse' }),
+      await t.connection
+        .collection('security_events')
+        .countDocuments({ type: 'refresh_token_reuse' }),
     ).toBeGreaterThanOrEqual(1);
   });
 
@@ -109,14 +118,21 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
 
   it('rejects unknown tokens, other clients and expired families', async () => {
     const unknown = await refresh(t.app.getHttpServer(), 'x'.repeat(43));
-    expect(unknown.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
+    expect(unknown.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Invalid refresh token',
+    });
 
     const first = await tokens();
     const other = await t
       .http()
       .post('/token')
       .type('form')
-      .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: 'demo-spa' });
+      .send({
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token,
+        client_id: 'demo-spa',
+      });
     expect(other.body).toEqual({
       error: 'invalid_grant',
       error_description: 'Refresh token was issued to another client',
@@ -124,6 +140,9 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
 
     t.clock.advance(30 * 86_400 + 1);
     const expired = await refresh(t.app.getHttpServer(), first.refresh_token);
-    expect(expired.body).toEqual({ error: 'invalid_grant', error_description: 'Refresh token expired' });
+    expect(expired.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Refresh token expired',
+    });
   });
 });

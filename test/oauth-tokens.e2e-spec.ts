@@ -39,31 +39,68 @@ describe('token endpoint client authentication, revocation, introspection and /a
     });
 
     it.each([
-      ['a wrong secret', { Authorization: basic('demo-client', 'wrong') }, {}, 'Client authentication failed'],
-      ['an unknown client', { Authorization: basic('nobody', 'x') }, {}, 'Client authentication failed'],
+      [
+        'a wrong secret',
+        { Authorization: basic('demo-client', 'wrong') },
+        {},
+        'Client authentication failed',
+      ],
+      [
+        'an unknown client',
+        { Authorization: basic('nobody', 'x') },
+        {},
+        'Client authentication failed',
+      ],
       ['no credentials', {}, {}, 'Client authentication is required'],
-      ['a confidential client without secret', {}, { client_id: 'demo-client' }, 'Client authentication is required'],
-      ['a public client with a secret', {}, { client_id: 'demo-spa', client_secret: 'x' }, 'Public clients authenticate with method "none"'],
-      ['a malformed Basic header', { Authorization: 'Basic !!!' }, {}, 'Malformed Basic client authentication'],
-    ])('answers %s with 401 invalid_client and WWW-Authenticate', async (_w, headers, body, description) => {
-      const res = await form('/token')
-        .set(headers)
-        .send({ grant_type: 'refresh_token', refresh_token: 'x', ...body });
-      expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toMatch(/^Basic realm="proofgate"/);
-      expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
-    });
+      [
+        'a confidential client without secret',
+        {},
+        { client_id: 'demo-client' },
+        'Client authentication is required',
+      ],
+      [
+        'a public client with a secret',
+        {},
+        { client_id: 'demo-spa', client_secret: 'x' },
+        'Public clients authenticate with method "none"',
+      ],
+      [
+        'a malformed Basic header',
+        { Authorization: 'Basic !!!' },
+        {},
+        'Malformed Basic client authentication',
+      ],
+    ])(
+      'answers %s with 401 invalid_client and WWW-Authenticate',
+      async (_w, headers, body, description) => {
+        const res = await form('/token')
+          .set(headers)
+          .send({ grant_type: 'refresh_token', refresh_token: 'x', ...body });
+        expect(res.status).toBe(401);
+        expect(res.headers['www-authenticate']).toMatch(/^Basic realm="proofgate"/);
+        expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
+      },
+    );
 
     it('rejects an unsupported grant type, a missing one, JSON bodies and repeated parameters', async () => {
       const auth = basic('demo-client', 'demo-secret');
-      const password = await form('/token').set('Authorization', auth).send({ grant_type: 'password' });
+      const password = await form('/token')
+        .set('Authorization', auth)
+        .send({ grant_type: 'password' });
       expect(password.body).toEqual({
         error: 'unsupported_grant_type',
         error_description: 'Unsupported grant_type: password',
       });
       const missing = await form('/token').set('Authorization', auth).send({});
-      expect(missing.body).toEqual({ error: 'invalid_request', error_description: 'grant_type is required' });
-      const json = await t.http().post('/token').set('Authorization', auth).send({ grant_type: 'refresh_token' });
+      expect(missing.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'grant_type is required',
+      });
+      const json = await t
+        .http()
+        .post('/token')
+        .set('Authorization', auth)
+        .send({ grant_type: 'refresh_token' });
       expect(json.status).toBe(400);
       expect(json.body.error_description).toBe(
         'The token request must be application/x-www-form-urlencoded',
@@ -91,7 +128,10 @@ describe('token endpoint client authentication, revocation, introspection and /a
     it('rejects a tampered token', async () => {
       const { access_token } = await tokens();
       const [header, payload, signature] = access_token.split('.');
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
       const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'user1' })).toString('base64url');
       const res = await t
         .http()
@@ -99,7 +139,9 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .set('Authorization', `Bearer ${header}.${forged}.${signature}`)
         .expect(401);
       expect(res.body.error).toBe('invalid_token');
-      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="proofgate", error="invalid_token"/);
+      expect(res.headers['www-authenticate']).toMatch(
+        /^Bearer realm="proofgate", error="invalid_token"/,
+      );
     });
 
     it('rejects a token signed by another key under our kid', async () => {
@@ -113,15 +155,26 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
-      const res = await t.http().get('/api/me').set('Authorization', `Bearer ${forged}`).expect(401);
+      const res = await t
+        .http()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${forged}`)
+        .expect(401);
       expect(res.body.error).toBe('invalid_token');
     });
 
     it('rejects an expired token', async () => {
       const { access_token } = await tokens();
       t.clock.advance(901);
-      const res = await t.http().get('/api/me').set('Authorization', `Bearer ${access_token}`).expect(401);
-      expect(res.body).toEqual({ error: 'invalid_token', error_description: 'The access token expired' });
+      const res = await t
+        .http()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${access_token}`)
+        .expect(401);
+      expect(res.body).toEqual({
+        error: 'invalid_token',
+        error_description: 'The access token expired',
+      });
     });
   });
 
@@ -132,7 +185,11 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ token: access_token, token_type_hint: 'access_token' })
         .expect(200, {});
-      const me = await t.http().get('/api/me').set('Authorization', `Bearer ${access_token}`).expect(401);
+      const me = await t
+        .http()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${access_token}`)
+        .expect(401);
       expect(me.body.error_description).toBe('The access token has been revoked');
       // The grant lives on: the refresh token still works.
       const refreshed = await form('/token')
@@ -159,7 +216,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
       expect(refreshed.body.error).toBe('invalid_grant');
     });
 
-    it('answers 200 for unknown tokens and leaves other clients\' tokens alone', async () => {
+    it("answers 200 for unknown tokens and leaves other clients' tokens alone", async () => {
       await form('/revoke')
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ token: 'not-a-token' })
@@ -172,8 +229,13 @@ describe('token endpoint client authentication, revocation, introspection and /a
     it('requires client authentication and a token', async () => {
       const anonymous = await form('/revoke').send({ token: 'x' });
       expect(anonymous.status).toBe(401);
-      const missing = await form('/revoke').set('Authorization', basic('demo-client', 'demo-secret')).send({});
-      expect(missing.body).toEqual({ error: 'invalid_request', error_description: 'token is required' });
+      const missing = await form('/revoke')
+        .set('Authorization', basic('demo-client', 'demo-secret'))
+        .send({});
+      expect(missing.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'token is required',
+      });
     });
   });
 
@@ -194,7 +256,11 @@ describe('token endpoint client authentication, revocation, introspection and /a
         auth_method: 'password',
       });
       const refreshBody = (await introspect(refresh_token).expect(200)).body;
-      expect(refreshBody).toMatchObject({ active: true, token_type: 'refresh_token', sub: 'user0' });
+      expect(refreshBody).toMatchObject({
+        active: true,
+        token_type: 'refresh_token',
+        sub: 'user0',
+      });
     });
 
     it('says inactive for revoked, rotated, expired and unknown tokens', async () => {
