@@ -34,7 +34,8 @@ describe('GET /lab in a browser', () => {
       await screenshot(page, 'lab-page');
 
       expect(await page.getAttribute('#status', 'data-done')).toBe('passed');
-      const results = await page.$$eval('#rows tbody tr', (rows) =>
+      type Row = { children: ArrayLike<{ textContent: string | null }> };
+      const results = await page.$$eval('#rows tbody tr', (rows: Row[]) =>
         rows.map((r) => [
           r.children[0].textContent,
           r.children[1].textContent,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { TestApp, createTestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
 import {
   Agent,
   DEMO_CLIENT,
@@ -9,6 +9,7 @@ import {
   login,
   obtainCode,
   pkcePair,
+  createLoggedInApp,
 } from './support/oauth';
 
 describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
@@ -16,9 +17,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   let agent: Agent;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
+    ({ t, agent } = await createLoggedInApp());
   });
   afterAll(() => t.close());
 

@@ -1,15 +1,12 @@
-import request from 'supertest';
-import { TestApp, createTestApp } from './support/test-app';
-import { Agent, exchangeCode, login, obtainCode, refresh } from './support/oauth';
+import { TestApp } from './support/test-app';
+import { Agent, exchangeCode, obtainCode, refresh, createLoggedInApp } from './support/oauth';
 
 describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.3.1)', () => {
   let t: TestApp;
   let agent: Agent;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
+    ({ t, agent } = await createLoggedInApp());
   });
   afterAll(() => t.close());
 
@@ -124,15 +121,11 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     });
 
     const first = await tokens();
-    const other = await t
-      .http()
-      .post('/token')
-      .type('form')
-      .send({
-        grant_type: 'refresh_token',
-        refresh_token: first.refresh_token,
-        client_id: 'demo-spa',
-      });
+    const other = await t.http().post('/token').type('form').send({
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token,
+      client_id: 'demo-spa',
+    });
     expect(other.body).toEqual({
       error: 'invalid_grant',
       error_description: 'Refresh token was issued to another client',

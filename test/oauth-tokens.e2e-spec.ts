@@ -1,16 +1,13 @@
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
-import request from 'supertest';
 import { TestApp, createTestApp } from './support/test-app';
-import { Agent, basic, exchangeCode, login, obtainCode } from './support/oauth';
+import { Agent, basic, exchangeCode, obtainCode, createLoggedInApp } from './support/oauth';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
   let t: TestApp;
   let agent: Agent;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
+    ({ t, agent } = await createLoggedInApp());
   });
   afterAll(() => t.close());
 

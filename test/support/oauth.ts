@@ -1,6 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import type { App } from 'supertest/types';
 import request from 'supertest';
+import { TestApp, createTestApp } from './test-app';
 
 export const DEMO_CLIENT = {
   id: 'demo-client',
@@ -105,4 +106,14 @@ export function refresh(app: App, refreshToken: string, client = DEMO_CLIENT) {
     .type('form')
     .set('Authorization', basic(client.id, client.secret))
     .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+/** A test app with a browser agent already logged in as user0, for specs of the OAuth flow. */
+export async function createLoggedInApp(
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; agent: Agent }> {
+  const t = await createTestApp(env);
+  const agent = request.agent(t.app.getHttpServer());
+  await login(agent);
+  return { t, agent };
 }

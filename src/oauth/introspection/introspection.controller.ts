@@ -1,27 +1,13 @@
-import {
-  ApiBadRequestResponse,
-  ApiBasicAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import {
-  ERROR_SCHEMA,
-  FORM,
-  INTROSPECTION_SCHEMA,
-  TOKEN_OPERATION_REQUEST_SCHEMA,
-} from '../../docs/schemas';
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { RateLimit } from '../../common/rate-limit/rate-limit';
 import { Clock } from '../../common/clock/clock';
 import { InvalidClient, InvalidRequest } from '../../common/errors/protocol-error';
 import { singleParams } from '../../common/http/single-params';
+import { RateLimit } from '../../common/rate-limit/rate-limit';
 import { AppConfig } from '../../config/app-config';
+import { ApiClientAuthenticatedForm } from '../../docs/api-decorators';
+import { INTROSPECTION_SCHEMA, TOKEN_OPERATION_REQUEST_SCHEMA } from '../../docs/schemas';
 import { ClientAuthenticator, readClientCredentials } from '../clients/client-authenticator';
 import { FoundToken, TokenLookup } from '../revocation/token-lookup.service';
 
@@ -54,16 +40,11 @@ export class IntrospectionController {
   ) {}
 
   @Post()
-  @ApiOperation({
-    summary: 'RFC 7662 introspection, for confidential clients about their own tokens',
-  })
-  @ApiBody({ schema: TOKEN_OPERATION_REQUEST_SCHEMA })
-  @ApiOkResponse({ schema: INTROSPECTION_SCHEMA })
-  @ApiConsumes(FORM)
-  @ApiBasicAuth('client_secret_basic')
-  @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
-  @ApiUnauthorizedResponse({ description: 'invalid_client', schema: ERROR_SCHEMA })
-  @ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
+  @ApiClientAuthenticatedForm(
+    'RFC 7662 introspection, for confidential clients about their own tokens',
+    TOKEN_OPERATION_REQUEST_SCHEMA,
+    INTROSPECTION_SCHEMA,
+  )
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async introspect(@Req() request: Request): Promise<IntrospectionResponse> {

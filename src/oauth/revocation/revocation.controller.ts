@@ -1,21 +1,12 @@
-import {
-  ApiBadRequestResponse,
-  ApiBasicAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ERROR_SCHEMA, FORM, TOKEN_OPERATION_REQUEST_SCHEMA } from '../../docs/schemas';
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { RateLimit } from '../../common/rate-limit/rate-limit';
 import { Clock } from '../../common/clock/clock';
 import { InvalidRequest } from '../../common/errors/protocol-error';
 import { singleParams } from '../../common/http/single-params';
+import { RateLimit } from '../../common/rate-limit/rate-limit';
+import { ApiClientAuthenticatedForm } from '../../docs/api-decorators';
+import { TOKEN_OPERATION_REQUEST_SCHEMA } from '../../docs/schemas';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { ClientAuthenticator, readClientCredentials } from '../clients/client-authenticator';
 import { TokenLookup } from './token-lookup.service';
@@ -33,16 +24,11 @@ export class RevocationController {
   ) {}
 
   @Post()
-  @ApiOperation({
-    summary: 'RFC 7009 revocation: a refresh token ends its grant; an access token alone',
-  })
-  @ApiBody({ schema: TOKEN_OPERATION_REQUEST_SCHEMA })
-  @ApiOkResponse({ schema: { type: 'object', properties: {} } })
-  @ApiConsumes(FORM)
-  @ApiBasicAuth('client_secret_basic')
-  @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
-  @ApiUnauthorizedResponse({ description: 'invalid_client', schema: ERROR_SCHEMA })
-  @ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
+  @ApiClientAuthenticatedForm(
+    'RFC 7009 revocation: a refresh token ends its grant; an access token alone',
+    TOKEN_OPERATION_REQUEST_SCHEMA,
+    { type: 'object', properties: {} },
+  )
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async revoke(@Req() request: Request): Promise<Record<string, never>> {

@@ -1,23 +1,9 @@
-import {
-  ApiBadRequestResponse,
-  ApiBasicAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import {
-  ERROR_SCHEMA,
-  FORM,
-  TOKEN_REQUEST_SCHEMA,
-  TOKEN_RESPONSE_SCHEMA,
-} from '../../docs/schemas';
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { RateLimit } from '../../common/rate-limit/rate-limit';
+import { ApiClientAuthenticatedForm } from '../../docs/api-decorators';
+import { TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA } from '../../docs/schemas';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { TokenEndpoint } from './token.endpoint';
 
@@ -28,16 +14,11 @@ export class TokenController {
   constructor(private readonly endpoint: TokenEndpoint) {}
 
   @Post()
-  @ApiOperation({
-    summary: 'Token endpoint: authorization_code (with code_verifier) and refresh_token grants',
-  })
-  @ApiBody({ schema: TOKEN_REQUEST_SCHEMA })
-  @ApiOkResponse({ schema: TOKEN_RESPONSE_SCHEMA })
-  @ApiConsumes(FORM)
-  @ApiBasicAuth('client_secret_basic')
-  @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
-  @ApiUnauthorizedResponse({ description: 'invalid_client', schema: ERROR_SCHEMA })
-  @ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
+  @ApiClientAuthenticatedForm(
+    'Token endpoint: authorization_code (with code_verifier) and refresh_token grants',
+    TOKEN_REQUEST_SCHEMA,
+    TOKEN_RESPONSE_SCHEMA,
+  )
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
