@@ -36,7 +36,7 @@ export class BearerTokenAuthenticator {
   }
 
   /** Signature-valid claims are active only while their grant is and the jti is not revoked. */
-  async checkActive(claims: AccessTokenClaims): Promise<AccessTokenClaims> {
+  private async checkActive(claims: AccessTokenClaims): Promise<AccessTokenClaims> {
     if (!(await this.grants.isAccessTokenActive(claims.gid, claims.jti, this.clock.now()))) {
       throw new InvalidToken('The access token has been revoked');
     }
