@@ -1,26 +1,25 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ChallengeEventsModule } from './common/challenge-events/challenge-events.module';
-import { ChallengeStoreModule } from './common/challenge-store/challenge-store.module';
+import { ChallengeEventsModule } from './compare/figures/challenge-events.module';
+import { ChallengeStoreModule } from './challenges/challenge-store.module';
 import { CompareModule } from './compare/compare.module';
-import { HomeModule } from './home/home.module';
-import { LabModule } from './lab/lab.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { ClockModule } from './common/clock/clock.module';
-import { ProtocolErrorFilter } from './common/errors/protocol-error.filter';
-import { LoggingModule } from './common/logging.module';
-import { createValidationPipe } from './common/validation/validation.pipe';
+import { HomeModule } from './pages/home/home.module';
+import { LabModule } from './pages/lab/lab.module';
+import { MetricsModule } from './telemetry/metrics.module';
+import { ClockModule } from './platform/clock/clock.module';
+import { ProtocolErrorFilter } from './platform/errors/protocol-error.filter';
+import { LoggingModule } from './platform/logging/logging.module';
+import { createValidationPipe } from './platform/validation/validation.pipe';
 import { AppConfigModule } from './config/config.module';
-import { DatabaseModule } from './database/database.module';
-import { HealthModule } from './health/health.module';
-import { ApiModule } from './api/api.module';
-import { SecurityEventsModule } from './common/security-events/security-events.module';
+import { DatabaseModule } from './platform/database/database.module';
+import { HealthModule } from './platform/health/health.module';
+import { ApiModule } from './resource/api.module';
+import { SecurityEventsModule } from './telemetry/security-events/security-events.module';
 import { OAuthModule } from './oauth/oauth.module';
-import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WalletModule } from './wallet/wallet.module';
-import { SiweSessionLoginModule } from './oauth/login/siwe-session-login.module';
-import { DemoModule } from './demo/demo.module';
+import { DemoModule } from './pages/demo/demo.module';
 
 @Module({
   imports: [
@@ -37,7 +36,6 @@ import { DemoModule } from './demo/demo.module';
     TokensModule,
     OAuthModule,
     WalletModule,
-    SiweSessionLoginModule,
     DemoModule,
     ApiModule,
     CompareModule,

@@ -2,8 +2,8 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
-import { securityHeaders } from './common/http/security-headers';
-import { setupOpenApi } from './docs/openapi';
+import { securityHeaders } from './platform/http/security-headers';
+import { setupOpenApi } from './platform/openapi/openapi';
 
 /** Options for creating the app; body parsers are added by `configureApp` with our limits. */
 export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };

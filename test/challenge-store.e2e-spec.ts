@@ -1,6 +1,6 @@
-import { ChallengeStore } from '../src/common/challenge-store/challenge-store';
-import { CHALLENGE_COLLECTION } from '../src/common/challenge-store/persistence/challenge.schema';
-import { randomToken, sha256Base64Url } from '../src/common/crypto/hashing';
+import { ChallengeStore } from '../src/challenges/challenge-store';
+import { CHALLENGE_COLLECTION } from '../src/challenges/persistence/challenge.schema';
+import { randomToken, sha256Base64Url } from '../src/platform/crypto/hashing';
 import { TestApp, createTestApp } from './support/test-app';
 
 describe('ChallengeStore on the test MongoDB server', () => {

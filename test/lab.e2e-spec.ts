@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getAddress } from 'viem';
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe';
-import { LabRow, runLab } from '../src/lab/scenarios/scenarios';
+import { LabRow, runLab } from '../src/pages/lab/scenarios/scenarios';
 import { freePort } from './support/processes';
 import { TestApp, createTestApp } from './support/test-app';
 

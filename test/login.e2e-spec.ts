@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { sha256Base64Url } from '../src/common/crypto/hashing';
-import { PasswordHasher } from '../src/common/crypto/password-hasher';
-import { SESSION_COLLECTION } from '../src/oauth/login/persistence/session.schema';
-import { SessionService } from '../src/oauth/login/session.service';
-import { USER_COLLECTION } from '../src/oauth/users/persistence/user.schema';
-import { UserRepository } from '../src/oauth/users/user.repository';
+import { sha256Base64Url } from '../src/platform/crypto/hashing';
+import { PasswordHasher } from '../src/platform/crypto/password-hasher';
+import { SESSION_COLLECTION } from '../src/login/persistence/session.schema';
+import { SessionService } from '../src/login/session.service';
+import { USER_COLLECTION } from '../src/login/users/persistence/user.schema';
+import { UserRepository } from '../src/login/users/user.repository';
 import { TestApp, createTestApp } from './support/test-app';
 
 type LoginTestApp = TestApp & { agent: () => ReturnType<typeof request.agent> };

@@ -4,7 +4,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { APP_OPTIONS } from '../src/app.setup';
-import { InvalidToken } from '../src/common/errors/protocol-error';
+import { InvalidToken } from '../src/platform/errors/protocol-error';
 import { AppConfig } from '../src/config/app-config';
 import type { SignAccessTokenInput } from '../src/tokens/access-token';
 import { AccessTokenService } from '../src/tokens/access-token.service';

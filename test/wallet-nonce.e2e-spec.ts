@@ -1,7 +1,7 @@
 import { SiweMessage } from '@signinwithethereum/siwe';
 import { getAddress } from 'viem';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
-import { sha256Base64Url } from '../src/common/crypto/hashing';
+import { sha256Base64Url } from '../src/platform/crypto/hashing';
 import { TestApp, createTestApp } from './support/test-app';
 
 describe('POST /wallet/nonce', () => {

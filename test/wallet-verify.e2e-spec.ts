@@ -18,7 +18,7 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { randomBytes } from 'node:crypto';
-import { SecurityEventLog } from '../src/common/security-events/security-event.log';
+import { SecurityEventLog } from '../src/telemetry/security-events/security-event.log';
 import { EthRpcTransports } from '../src/wallet/siwe/eth-rpc-transports';
 import { TestApp, createTestApp } from './support/test-app';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeEvents } from '../common/challenge-events/challenge-events.service';
-import { Clock } from '../common/clock/clock';
-import type { ChallengeModel } from '../metrics/metrics.service';
+import { ChallengeEvents } from './figures/challenge-events.service';
+import { Clock } from '../platform/clock/clock';
+import type { ChallengeModel } from '../telemetry/metrics.service';
 
 export const WINDOW_SECONDS = 300;
 /** Percentiles are taken over at most this many most recent redemptions. */

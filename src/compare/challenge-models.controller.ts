@@ -12,12 +12,12 @@ import {
   CHALLENGE_MODELS_SCHEMA,
   ERROR_SCHEMA,
   LIVE_CHALLENGES_SCHEMA,
-} from '../docs/schemas';
+} from '../platform/openapi/schemas';
 import { Controller, Get, Header, Headers, Param } from '@nestjs/common';
-import { constantTimeEqual } from '../common/crypto/hashing';
-import { InvalidToken, NotFound } from '../common/errors/protocol-error';
+import { constantTimeEqual } from '../platform/crypto/hashing';
+import { InvalidToken, NotFound } from '../platform/errors/protocol-error';
 import { AppConfig } from '../config/app-config';
-import type { ChallengeModel } from '../metrics/metrics.service';
+import type { ChallengeModel } from '../telemetry/metrics.service';
 import { WINDOW_SECONDS } from './challenge-figures.service';
 import {
   ChallengeModelView,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeKind } from '../common/challenge-store/challenge';
-import { ChallengeStore } from '../common/challenge-store/challenge-store';
-import { CHALLENGE_COLLECTION } from '../common/challenge-store/persistence/challenge.schema';
-import { MODEL_OF_KIND } from '../common/challenge-events/challenge-events.service';
-import { Clock } from '../common/clock/clock';
+import { ChallengeKind } from '../challenges/challenge';
+import { ChallengeStore } from '../challenges/challenge-store';
+import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
+import { MODEL_OF_KIND } from './figures/challenge-events.service';
+import { Clock } from '../platform/clock/clock';
 import { AppConfig } from '../config/app-config';
-import type { ChallengeModel } from '../metrics/metrics.service';
+import type { ChallengeModel } from '../telemetry/metrics.service';
 import { ChallengeFigures, ModelFigures } from './challenge-figures.service';
 import { CHALLENGE_MODELS, ProtocolShape, ThreatModel } from './challenge-models';
 

@@ -1,4 +1,4 @@
-import type { ChallengeModel } from '../metrics/metrics.service';
+import type { ChallengeModel } from '../telemetry/metrics.service';
 
 /** The static shape of each challenge-response protocol, as the specs define it. */
 export interface ProtocolShape {

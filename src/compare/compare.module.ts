@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ChallengeStoreModule } from '../common/challenge-store/challenge-store.module';
+import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { ChallengeFigures } from './challenge-figures.service';
 import { ChallengeModelsController } from './challenge-models.controller';
 import { ChallengeModelsService } from './challenge-models.service';

@@ -1,18 +1,12 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { ChallengeStoreModule } from '../common/challenge-store/challenge-store.module';
-import { PasswordHasher } from '../common/crypto/password-hasher';
+import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { AuthorizationCodeService } from './authorize/authorization-code.service';
 import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizeController } from './authorize/authorize.controller';
-import { ClientAuthenticator } from './clients/client-authenticator';
-import { ClientRegistry } from './clients/client-registry.service';
-import { ClientRepository } from './clients/client.repository';
-import { ClientRecord, ClientSchema } from './clients/persistence/client.schema';
-import { MongoClientRepository } from './clients/persistence/mongo-client.repository';
+import { ClientsModule } from '../clients/clients.module';
 import { IntrospectionController } from './introspection/introspection.controller';
-import { LoginModule } from './login/login.module';
+import { LoginModule } from '../login/login.module';
 import { MetadataController } from './metadata/metadata.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
@@ -25,8 +19,8 @@ import { TokenEndpoint } from './token/token.endpoint';
   imports: [
     ChallengeStoreModule,
     GrantsModule,
+    ClientsModule,
     LoginModule,
-    MongooseModule.forFeature([{ name: ClientRecord.name, schema: ClientSchema }]),
   ],
   controllers: [
     MetadataController,
@@ -36,10 +30,6 @@ import { TokenEndpoint } from './token/token.endpoint';
     IntrospectionController,
   ],
   providers: [
-    { provide: ClientRepository, useClass: MongoClientRepository },
-    PasswordHasher,
-    ClientRegistry,
-    ClientAuthenticator,
     AuthorizationCodeService,
     AuthorizationEndpoint,
     AuthorizationCodeGrant,
@@ -47,6 +37,5 @@ import { TokenEndpoint } from './token/token.endpoint';
     TokenEndpoint,
     TokenLookup,
   ],
-  exports: [ClientRegistry, ClientAuthenticator, ClientRepository],
 })
 export class OAuthModule {}

@@ -1,4 +1,4 @@
-import { InvalidScope } from '../common/errors/protocol-error';
+import { InvalidScope } from '../platform/errors/protocol-error';
 
 /** The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). */
 export const SUPPORTED_SCOPES = ['profile', 'email', 'api'] as const;

@@ -11,7 +11,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { TestClock } from '../../test/support/test-clock';
-import { InvalidToken } from '../common/errors/protocol-error';
+import { InvalidToken } from '../platform/errors/protocol-error';
 import { AppConfig } from '../config/app-config';
 import type { SignAccessTokenInput } from './access-token';
 import {

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SignJWT, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { Clock } from '../common/clock/clock';
-import { randomToken } from '../common/crypto/hashing';
-import { InvalidToken } from '../common/errors/protocol-error';
+import { Clock } from '../platform/clock/clock';
+import { randomToken } from '../platform/crypto/hashing';
+import { InvalidToken } from '../platform/errors/protocol-error';
 import { AppConfig, SIGNING_ALGS } from '../config/app-config';
 import {
   ACCESS_TOKEN_TYP,

@@ -1,5 +1,5 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JWKS_SCHEMA } from '../docs/schemas';
+import { JWKS_SCHEMA } from '../platform/openapi/schemas';
 import { Controller, Get, Header } from '@nestjs/common';
 import type { PublishedJwk } from './signing-keys/signing-key';
 import { SigningKeyService } from './signing-keys/signing-key.service';

@@ -14,9 +14,9 @@ import {
   WALLET_NONCE_REQUEST_SCHEMA,
   WALLET_NONCE_SCHEMA,
   WALLET_VERIFY_REQUEST_SCHEMA,
-} from '../docs/schemas';
+} from '../platform/openapi/schemas';
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
-import { RateLimit } from '../common/rate-limit/rate-limit';
+import { RateLimit } from '../platform/rate-limit/rate-limit';
 import type { TokenResponse } from '../tokens/grants/grant-token.issuer';
 import { NonceRequestDto } from './nonce/nonce-request.dto';
 import { WalletNonceResponse, WalletNonceService } from './nonce/wallet-nonce.service';

@@ -1,11 +1,11 @@
-import { ProtocolError } from '../common/errors/protocol-error';
+import { ProtocolError } from '../platform/errors/protocol-error';
 
 /**
  * Sign-In with Ethereum (EIP-4361) failures, one class per `error` code. Descriptions reach the
  * client: they never quote the signature or the message text.
  * Size and shape problems of the request itself reuse `InvalidRequest` (400).
  */
-export { InvalidRequest } from '../common/errors/protocol-error';
+export { InvalidRequest } from '../platform/errors/protocol-error';
 
 /** The text or the fields do not form an EIP-4361 message (grammar, checksum, impossible dates). */
 export class InvalidMessage extends ProtocolError {

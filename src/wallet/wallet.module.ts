@@ -1,13 +1,41 @@
 import { Module } from '@nestjs/common';
-import { ChallengeStoreModule } from '../common/challenge-store/challenge-store.module';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ChallengeStoreModule } from '../challenges/challenge-store.module';
+import { ClientsModule } from '../clients/clients.module';
+import { GrantsModule } from '../tokens/grants/grants.module';
+import { WalletClients } from './clients/wallet-clients';
+import { MongoWalletNonceLedger } from './nonce/persistence/mongo-wallet-nonce.ledger';
+import {
+  WalletNonceReceiptRecord,
+  WalletNonceReceiptSchema,
+} from './nonce/persistence/wallet-nonce-ledger.schema';
+import { WalletNonceLedger } from './nonce/wallet-nonce.ledger';
 import { WalletNonceService } from './nonce/wallet-nonce.service';
-import { SiweVerificationModule } from './verify/siwe-verification.module';
+import { SiweModule } from './siwe/siwe.module';
+import { SiweLoginService } from './verify/siwe-login.service';
 import { WalletController } from './wallet.controller';
 
-/** Wallet login: POST /wallet/nonce and POST /wallet/verify. */
+/**
+ * Wallet login: POST /wallet/nonce and POST /wallet/verify. Exports SIWE verification for the
+ * login page's "Sign in with Ethereum" (login/ uses wallet/, never the reverse).
+ */
 @Module({
-  imports: [SiweVerificationModule, ChallengeStoreModule],
+  imports: [
+    SiweModule,
+    ClientsModule,
+    GrantsModule,
+    ChallengeStoreModule,
+    MongooseModule.forFeature([
+      { name: WalletNonceReceiptRecord.name, schema: WalletNonceReceiptSchema },
+    ]),
+  ],
   controllers: [WalletController],
-  providers: [WalletNonceService],
+  providers: [
+    { provide: WalletNonceLedger, useClass: MongoWalletNonceLedger },
+    WalletClients,
+    WalletNonceService,
+    SiweLoginService,
+  ],
+  exports: [SiweLoginService],
 })
 export class WalletModule {}

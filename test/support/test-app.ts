@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
-import { Clock } from '../../src/common/clock/clock';
+import { Clock } from '../../src/platform/clock/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { TestClock } from './test-clock';
 

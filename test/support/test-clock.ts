@@ -1,4 +1,4 @@
-import { Clock } from '../../src/common/clock/clock';
+import { Clock } from '../../src/platform/clock/clock';
 
 /** Real time plus an offset that tests move forward, so expiry is tested without waiting. */
 export class TestClock extends Clock {

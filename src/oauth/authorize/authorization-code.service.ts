@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeStore } from '../../common/challenge-store/challenge-store';
-import { randomToken } from '../../common/crypto/hashing';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { randomToken } from '../../platform/crypto/hashing';
 import { AppConfig } from '../../config/app-config';
 import type { AuthMethod } from '../../tokens/access-token';
 

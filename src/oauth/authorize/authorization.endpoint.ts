@@ -3,14 +3,14 @@ import {
   InvalidRequest,
   ProtocolError,
   UnsupportedResponseType,
-} from '../../common/errors/protocol-error';
-import { Params } from '../../common/http/single-params';
-import { ChallengeEvents } from '../../common/challenge-events/challenge-events.service';
+} from '../../platform/errors/protocol-error';
+import { Params } from '../../platform/http/single-params';
+import { ChallengeEvents } from '../../compare/figures/challenge-events.service';
 import { AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../metrics/metrics.service';
-import { isRegisteredRedirectUri } from '../clients/check-redirect-uri';
-import { ClientRegistry } from '../clients/client-registry.service';
-import { LoginSession } from '../login/session';
+import { MetricsService } from '../../telemetry/metrics.service';
+import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
+import { ClientRegistry } from '../../clients/client-registry.service';
+import { LoginSession } from '../../login/session';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkScope } from '../scopes';
 import { AuthorizationCodeService } from './authorization-code.service';

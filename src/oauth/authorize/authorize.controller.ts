@@ -5,12 +5,12 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ERROR_SCHEMA } from '../../docs/schemas';
+import { ERROR_SCHEMA } from '../../platform/openapi/schemas';
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { singleParams } from '../../common/http/single-params';
-import { SessionService } from '../login/session.service';
-import { renderErrorPage } from '../pages/error-page';
+import { singleParams } from '../../platform/http/single-params';
+import { SessionService } from '../../login/session.service';
+import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 
 @ApiTags('oauth')

@@ -1,14 +1,14 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Clock } from '../../common/clock/clock';
-import { InvalidClient, InvalidRequest } from '../../common/errors/protocol-error';
-import { singleParams } from '../../common/http/single-params';
-import { RateLimit } from '../../common/rate-limit/rate-limit';
+import { Clock } from '../../platform/clock/clock';
+import { InvalidClient, InvalidRequest } from '../../platform/errors/protocol-error';
+import { singleParams } from '../../platform/http/single-params';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { AppConfig } from '../../config/app-config';
-import { ApiClientAuthenticatedForm } from '../../docs/api-decorators';
-import { INTROSPECTION_SCHEMA, TOKEN_OPERATION_REQUEST_SCHEMA } from '../../docs/schemas';
-import { ClientAuthenticator, readClientCredentials } from '../clients/client-authenticator';
+import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
+import { INTROSPECTION_SCHEMA, TOKEN_OPERATION_REQUEST_SCHEMA } from '../../platform/openapi/schemas';
+import { ClientAuthenticator, readClientCredentials } from '../../clients/client-authenticator';
 import { FoundToken, TokenLookup } from '../revocation/token-lookup.service';
 
 export type IntrospectionResponse =

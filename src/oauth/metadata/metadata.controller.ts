@@ -1,8 +1,8 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { METADATA_SCHEMA } from '../../docs/schemas';
+import { METADATA_SCHEMA } from '../../platform/openapi/schemas';
 import { Controller, Get, Header } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/oauth-client';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/token.endpoint';

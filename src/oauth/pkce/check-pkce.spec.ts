@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../../common/errors/protocol-error';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { checkCodeChallenge, checkCodeVerifier, s256 } from './check-pkce';
 
 describe('PKCE checks', () => {

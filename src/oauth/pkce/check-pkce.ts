@@ -1,5 +1,5 @@
-import { sha256Base64Url } from '../../common/crypto/hashing';
-import { InvalidRequest } from '../../common/errors/protocol-error';
+import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
 
 /** RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is always 43 characters. */
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;

@@ -1,14 +1,14 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Clock } from '../../common/clock/clock';
-import { InvalidRequest } from '../../common/errors/protocol-error';
-import { singleParams } from '../../common/http/single-params';
-import { RateLimit } from '../../common/rate-limit/rate-limit';
-import { ApiClientAuthenticatedForm } from '../../docs/api-decorators';
-import { TOKEN_OPERATION_REQUEST_SCHEMA } from '../../docs/schemas';
+import { Clock } from '../../platform/clock/clock';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { singleParams } from '../../platform/http/single-params';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
+import { TOKEN_OPERATION_REQUEST_SCHEMA } from '../../platform/openapi/schemas';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
-import { ClientAuthenticator, readClientCredentials } from '../clients/client-authenticator';
+import { ClientAuthenticator, readClientCredentials } from '../../clients/client-authenticator';
 import { TokenLookup } from './token-lookup.service';
 
 /** RFC 7009 token revocation. */

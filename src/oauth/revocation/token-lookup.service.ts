@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { sha256Base64Url } from '../../common/crypto/hashing';
-import { ProtocolError } from '../../common/errors/protocol-error';
+import { Clock } from '../../platform/clock/clock';
+import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { ProtocolError } from '../../platform/errors/protocol-error';
 import { AccessTokenService } from '../../tokens/access-token.service';
 import type { AccessTokenClaims } from '../../tokens/access-token';
 import { Grant, RefreshTokenRecord } from '../../tokens/grants/grant';

@@ -1,9 +1,9 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { RateLimit } from '../../common/rate-limit/rate-limit';
-import { ApiClientAuthenticatedForm } from '../../docs/api-decorators';
-import { TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA } from '../../docs/schemas';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
+import { TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA } from '../../platform/openapi/schemas';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { TokenEndpoint } from './token.endpoint';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { InvalidRequest, UnsupportedGrantType } from '../../common/errors/protocol-error';
-import { ProtocolError } from '../../common/errors/protocol-error';
-import { singleParams } from '../../common/http/single-params';
-import { MetricsService } from '../../metrics/metrics.service';
+import { InvalidRequest, UnsupportedGrantType } from '../../platform/errors/protocol-error';
+import { ProtocolError } from '../../platform/errors/protocol-error';
+import { singleParams } from '../../platform/http/single-params';
+import { MetricsService } from '../../telemetry/metrics.service';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
-import { ClientAuthenticator, readClientCredentials } from '../clients/client-authenticator';
+import { ClientAuthenticator, readClientCredentials } from '../../clients/client-authenticator';
 import { GrantHandler } from './grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { InvalidToken, ProtocolError } from '../../common/errors/protocol-error';
+import { Clock } from '../../platform/clock/clock';
+import { InvalidToken, ProtocolError } from '../../platform/errors/protocol-error';
 import { AccessTokenService } from '../access-token.service';
 import type { AccessTokenClaims } from '../access-token';
 import { GrantRepository } from './grant.repository';

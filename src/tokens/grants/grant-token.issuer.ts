@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { randomToken } from '../../common/crypto/hashing';
-import { InvalidScope } from '../../common/errors/protocol-error';
+import { Clock } from '../../platform/clock/clock';
+import { randomToken } from '../../platform/crypto/hashing';
+import { InvalidScope } from '../../platform/errors/protocol-error';
 import { AppConfig } from '../../config/app-config';
 import { AccessTokenService } from '../access-token.service';
 import type { AuthMethod } from '../access-token';

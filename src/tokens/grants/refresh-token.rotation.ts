@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { Clock } from '../../common/clock/clock';
-import { randomToken, redact, sha256Base64Url } from '../../common/crypto/hashing';
-import { InvalidGrant } from '../../common/errors/protocol-error';
-import { SecurityEventLog } from '../../common/security-events/security-event.log';
+import { Clock } from '../../platform/clock/clock';
+import { randomToken, redact, sha256Base64Url } from '../../platform/crypto/hashing';
+import { InvalidGrant } from '../../platform/errors/protocol-error';
+import { SecurityEventLog } from '../../telemetry/security-events/security-event.log';
 import { AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../metrics/metrics.service';
+import { MetricsService } from '../../telemetry/metrics.service';
 import { Grant } from './grant';
 import { GrantRepository, RefreshTokenRepository } from './grant.repository';
 

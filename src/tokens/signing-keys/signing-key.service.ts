@@ -7,7 +7,7 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import { Clock } from '../../common/clock/clock';
+import { Clock } from '../../platform/clock/clock';
 import { AppConfig, type SigningAlg } from '../../config/app-config';
 import { PrivateKeyCipher, PrivateKeyDecryptionError } from './private-key-cipher';
 import type { NewSigningKey, PublicJwk, PublishedJwk, StoredSigningKey } from './signing-key';

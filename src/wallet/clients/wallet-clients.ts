@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InvalidRequest } from '../../common/errors/protocol-error';
-import { ClientRegistry } from '../../oauth/clients/client-registry.service';
-import { ClientRepository } from '../../oauth/clients/client.repository';
-import { OAuthClient } from '../../oauth/clients/oauth-client';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { ClientRegistry } from '../../clients/client-registry.service';
+import { ClientRepository } from '../../clients/client.repository';
+import { OAuthClient } from '../../clients/oauth-client';
 
 /** The client wallet logins are issued to when the request names none. */
 export const DEFAULT_WALLET_CLIENT_ID = 'wallet';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type Address, getAddress } from 'viem';
-import { ChallengeStore } from '../../common/challenge-store/challenge-store';
+import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../metrics/metrics.service';
+import { MetricsService } from '../../telemetry/metrics.service';
 import { buildSiweMessage } from '../siwe/siwe-message.parser';
 import { ChainNotAllowed } from '../wallet.errors';
 import { generateWalletNonce } from './wallet-nonce';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { getAddress } from 'viem';
-import { ProtocolError } from '../../common/errors/protocol-error';
+import { ProtocolError } from '../../platform/errors/protocol-error';
 import { InvalidMessage, InvalidRequest } from '../wallet.errors';
 import {
   SIWE_LIMITS,

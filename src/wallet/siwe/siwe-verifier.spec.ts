@@ -15,8 +15,8 @@ import {
   serializeErc6492Signature,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { Clock } from '../../common/clock/clock';
-import { ProtocolError, TemporarilyUnavailable } from '../../common/errors/protocol-error';
+import { Clock } from '../../platform/clock/clock';
+import { ProtocolError, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
 import { AppConfig, type WalletConfig } from '../../config/app-config';
 import {
   ChainNotAllowed,

@@ -15,9 +15,9 @@ import {
   recoverMessageAddress,
   size,
 } from 'viem';
-import { Clock } from '../../common/clock/clock';
-import { constantTimeEqual } from '../../common/crypto/hashing';
-import { InvalidRequest, TemporarilyUnavailable } from '../../common/errors/protocol-error';
+import { Clock } from '../../platform/clock/clock';
+import { constantTimeEqual } from '../../platform/crypto/hashing';
+import { InvalidRequest, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
 import { AppConfig, WalletConfig } from '../../config/app-config';
 import {
   ChainNotAllowed,

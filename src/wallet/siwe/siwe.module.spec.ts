@@ -4,7 +4,7 @@ import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { Clock } from '../../common/clock/clock';
+import { Clock } from '../../platform/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { DomainMismatch, InvalidSignature } from '../wallet.errors';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ChallengeStore } from '../../common/challenge-store/challenge-store';
-import { Clock } from '../../common/clock/clock';
-import { redact, sha256Base64Url } from '../../common/crypto/hashing';
-import { ChallengeEvents } from '../../common/challenge-events/challenge-events.service';
-import { ProtocolError } from '../../common/errors/protocol-error';
-import { SecurityEventLog } from '../../common/security-events/security-event.log';
-import { MetricsService } from '../../metrics/metrics.service';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { Clock } from '../../platform/clock/clock';
+import { redact, sha256Base64Url } from '../../platform/crypto/hashing';
+import { ChallengeEvents } from '../../compare/figures/challenge-events.service';
+import { ProtocolError } from '../../platform/errors/protocol-error';
+import { SecurityEventLog } from '../../telemetry/security-events/security-event.log';
+import { MetricsService } from '../../telemetry/metrics.service';
 import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
 import { IssuedWalletNonce, WalletNonceLedger } from '../nonce/wallet-nonce.ledger';

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeStore } from '../../../common/challenge-store/challenge-store';
-import { Clock } from '../../../common/clock/clock';
-import { sha256Base64Url } from '../../../common/crypto/hashing';
-import { ChallengeEvents } from '../../../common/challenge-events/challenge-events.service';
-import { InvalidGrant, InvalidRequest, ProtocolError } from '../../../common/errors/protocol-error';
-import { MetricsService } from '../../../metrics/metrics.service';
-import { Params } from '../../../common/http/single-params';
-import { SecurityEventLog } from '../../../common/security-events/security-event.log';
+import { ChallengeStore } from '../../../challenges/challenge-store';
+import { Clock } from '../../../platform/clock/clock';
+import { sha256Base64Url } from '../../../platform/crypto/hashing';
+import { ChallengeEvents } from '../../../compare/figures/challenge-events.service';
+import { InvalidGrant, InvalidRequest, ProtocolError } from '../../../platform/errors/protocol-error';
+import { MetricsService } from '../../../telemetry/metrics.service';
+import { Params } from '../../../platform/http/single-params';
+import { SecurityEventLog } from '../../../telemetry/security-events/security-event.log';
 import { Grant } from '../../../tokens/grants/grant';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
@@ -14,7 +14,7 @@ import type {
   AuthorizationCodeBinding,
   AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
-import { OAuthClient } from '../../clients/oauth-client';
+import { OAuthClient } from '../../../clients/oauth-client';
 import { checkCodeVerifier, s256 } from '../../pkce/check-pkce';
 import { GrantHandler } from '../grant-handler';
 

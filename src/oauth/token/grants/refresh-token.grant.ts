@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidRequest } from '../../../common/errors/protocol-error';
-import { Params } from '../../../common/http/single-params';
+import { InvalidRequest } from '../../../platform/errors/protocol-error';
+import { Params } from '../../../platform/http/single-params';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
-import { OAuthClient } from '../../clients/oauth-client';
+import { OAuthClient } from '../../../clients/oauth-client';
 import { GrantHandler } from '../grant-handler';
 
 /** RFC 6749 §6, with rotation on every use (OAuth 2.1 §4.3.1). */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ensureIndexes } from '../../../database/ensure-indexes';
+import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { Grant, RefreshTokenRecord } from '../grant';
 import { GrantRepository, RefreshTokenRepository } from '../grant.repository';
 import { GrantRecord, RefreshTokenDocument } from './grant.schema';

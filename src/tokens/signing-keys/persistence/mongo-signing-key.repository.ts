@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
-import { ensureIndexes } from '../../../database/ensure-indexes';
+import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import type { NewSigningKey, StoredSigningKey } from '../signing-key';
 import { SigningKeyRepository } from '../signing-key.repository';
 import { ACTIVE_SLOT, SigningKeyRecord } from './signing-key.schema';

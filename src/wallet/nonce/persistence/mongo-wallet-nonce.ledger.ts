@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ensureIndexes } from '../../../database/ensure-indexes';
+import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { IssuedWalletNonce, WalletNonceLedger } from '../wallet-nonce.ledger';
 import { WalletNonceReceiptRecord } from './wallet-nonce-ledger.schema';
 

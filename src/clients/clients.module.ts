@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { PasswordHasher } from '../platform/crypto/password-hasher';
+import { ClientAuthenticator } from './client-authenticator';
+import { ClientRegistry } from './client-registry.service';
+import { ClientRepository } from './client.repository';
+import { ClientRecord, ClientSchema } from './persistence/client.schema';
+import { MongoClientRepository } from './persistence/mongo-client.repository';
+
+/** Registered OAuth clients and client authentication, used by OAuth and wallet login alike. */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: ClientRecord.name, schema: ClientSchema }])],
+  providers: [
+    { provide: ClientRepository, useClass: MongoClientRepository },
+    PasswordHasher,
+    ClientRegistry,
+    ClientAuthenticator,
+  ],
+  exports: [ClientRegistry, ClientAuthenticator, ClientRepository],
+})
+export class ClientsModule {}

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RateLimit } from '../platform/rate-limit/rate-limit';
+import { FORM, LOGIN_FORM_SCHEMA } from '../platform/openapi/schemas';
+import { LoginFormDto } from './login-form.dto';
+import { LoginPageQueryDto } from './login-page-query.dto';
+import { renderLoginPage } from './login.page';
+import { LoginOutcome, PasswordLoginService } from './password-login.service';
+
+function send(res: Response, outcome: LoginOutcome): void {
+  if (outcome.kind === 'redirect') {
+    // 303: the browser follows with a GET, never re-posting the credentials.
+    res.redirect(303, outcome.location);
+    return;
+  }
+  res.status(outcome.status).type('html').send(renderLoginPage(outcome.view));
+}
+
+/** The server-rendered password login page. */
+@ApiTags('login')
+@ApiProduces('text/html')
+@Controller('login')
+export class LoginController {
+  constructor(private readonly login: PasswordLoginService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The password login form (HTML, with a CSRF token)' })
+  @ApiOkResponse({
+    description: 'HTML page',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  @Header('Cache-Control', 'no-store')
+  showForm(@Query() query: LoginPageQueryDto, @Req() req: Request, @Res() res: Response): void {
+    send(res, this.login.showForm(query.return_to, { req, res }));
+  }
+
+  @Post()
+  @RateLimit('login')
+  @ApiOperation({ summary: 'Password login: 303 to return_to, or the form again with an error' })
+  @ApiConsumes(FORM)
+  @ApiBody({ schema: LOGIN_FORM_SCHEMA })
+  @ApiResponse({ status: 303, description: 'Logged in; Location is return_to' })
+  @ApiResponse({ status: 401, description: 'Invalid username or password (HTML page)' })
+  @Header('Cache-Control', 'no-store')
+  async submit(
+    @Body() form: LoginFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    send(res, await this.login.submit(form, { req, res }));
+  }
+}

@@ -1,0 +1,56 @@
+import { escapeHtml, renderPage } from '../platform/http/html';
+
+export interface LoginPageView {
+  readonly csrfToken: string;
+  /** Already checked by `safeReturnTo`. */
+  readonly returnTo: string;
+  /** Echoed back after a failed attempt; the password never is. */
+  readonly username?: string;
+  readonly error?: string;
+}
+
+/** Longest username the form accepts. */
+export const USERNAME_MAX_LENGTH = 256;
+/** Longest password the form accepts: bounds the work one request can ask of scrypt. */
+export const PASSWORD_MAX_LENGTH = 1024;
+
+/** Served from src/public: reads the form's csrf_token and return_to, talks to window.ethereum. */
+export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
+
+/**
+ * The login page: the password form and, below a divider, "Sign in with Ethereum". Plain HTML
+ * with no inline script or style, as the strict Content-Security-Policy demands; every
+ * interpolated value goes through `escapeHtml`. The wallet button starts disabled and is enabled
+ * by its script only when the browser has a wallet.
+ */
+export function renderLoginPage(view: LoginPageView): string {
+  const error = view.error
+    ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
+    : '';
+  const described = view.error ? ' aria-describedby="login-error"' : '';
+  return renderPage({
+    title: 'Sign in',
+    narrow: true,
+    scripts: [SIWE_LOGIN_SCRIPT],
+    body: `<h1>Sign in</h1>${error}
+<div class="card">
+<form method="post" action="/login">
+<input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
+<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<p>
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
+</p>
+<p>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="${PASSWORD_MAX_LENGTH}"${described}>
+</p>
+<p><button type="submit">Sign in</button></p>
+</form>
+<p class="divider">or</p>
+<p><button type="button" id="siwe-login" class="secondary" disabled>Sign in with Ethereum</button></p>
+<p id="siwe-status" class="muted" aria-live="polite" hidden></p>
+<p id="siwe-error" role="alert" hidden></p>
+</div>`,
+  });
+}

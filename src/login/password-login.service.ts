@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { redact } from '../platform/crypto/hashing';
+import { UserService } from './users/user.service';
+import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
+import type { LoginFormDto } from './login-form.dto';
+import type { LoginPageView } from './login.page';
+import { safeReturnTo } from './return-to';
+import { SessionService } from './session.service';
+
+export const INVALID_CREDENTIALS = 'Invalid username or password.';
+
+export type LoginOutcome =
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'form'; readonly status: 200 | 400 | 401; readonly view: LoginPageView };
+
+type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie'> };
+
+/** The password login use case behind `GET/POST /login`. */
+@Injectable()
+export class PasswordLoginService {
+  private readonly logger = new Logger(PasswordLoginService.name);
+
+  constructor(
+    private readonly users: UserService,
+    private readonly sessions: SessionService,
+    private readonly csrf: LoginCsrf,
+  ) {}
+
+  showForm(returnTo: string | undefined, http: Exchange): LoginOutcome {
+    return this.form(200, http, { returnTo: safeReturnTo(returnTo) });
+  }
+
+  async submit(form: LoginFormDto, http: Exchange): Promise<LoginOutcome> {
+    const returnTo = safeReturnTo(form.return_to);
+    const { username, password } = form;
+
+    const csrf = this.csrf.check(http.req, form.csrf_token);
+    if (csrf !== 'ok') {
+      this.logger.warn(`Password login refused: CSRF check failed (${csrf})`);
+      return this.form(400, http, { returnTo, username, error: CSRF_FAILURES[csrf] });
+    }
+
+    if (!username || !password) {
+      const missing = [!username && 'username', !password && 'password'].filter(Boolean);
+      const error = `Enter your ${missing.join(' and ')}.`;
+      return this.form(400, http, { returnTo, username, error });
+    }
+
+    const user = await this.users.authenticate(username, password);
+    if (!user) {
+      // The typed username may be a mistyped password: log only its hash.
+      this.logger.warn(`Password login failed for username ${redact(username)}`);
+      return this.form(401, http, { returnTo, username, error: INVALID_CREDENTIALS });
+    }
+
+    await this.sessions.start(http.res, { sub: user.sub, authMethod: 'password' });
+    this.logger.log(`Password login succeeded for ${user.sub}`);
+    return { kind: 'redirect', location: returnTo };
+  }
+
+  private form(
+    status: 200 | 400 | 401,
+    http: Exchange,
+    view: Omit<LoginPageView, 'csrfToken'>,
+  ): LoginOutcome {
+    return {
+      kind: 'form',
+      status,
+      view: { ...view, csrfToken: this.csrf.token(http.req, http.res) },
+    };
+  }
+}

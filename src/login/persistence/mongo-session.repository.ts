@@ -1,0 +1,41 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { ensureIndexes } from '../../platform/database/ensure-indexes';
+import type { StoredSession } from '../session';
+import { SessionRepository } from '../session.repository';
+import { SessionRecord } from './session.schema';
+
+function toSession(record: SessionRecord): StoredSession {
+  const { _id, sub, authMethod, authTime, expiresAt } = record;
+  return { idHash: _id, sub, authMethod, authTime, expiresAt };
+}
+
+@Injectable()
+export class MongoSessionRepository extends SessionRepository implements OnModuleInit {
+  constructor(@InjectModel(SessionRecord.name) private readonly model: Model<SessionRecord>) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async create(session: StoredSession): Promise<void> {
+    const { idHash, sub, authMethod, authTime, expiresAt } = session;
+    const record: SessionRecord = { _id: idHash, sub, authMethod, authTime, expiresAt };
+    await this.model.create(record);
+  }
+
+  async findLive(idHash: string, now: Date): Promise<StoredSession | null> {
+    const record = await this.model
+      .findOne({ _id: { $eq: idHash }, expiresAt: { $gt: now } })
+      .lean<SessionRecord>()
+      .exec();
+    return record ? toSession(record) : null;
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.model.deleteOne({ _id: { $eq: idHash } }).exec();
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { RateLimit } from '../platform/rate-limit/rate-limit';
+import {
+  ERROR_SCHEMA,
+  SIWE_SESSION_LOGIN_REQUEST_SCHEMA,
+  SIWE_SESSION_LOGIN_SCHEMA,
+} from '../platform/openapi/schemas';
+import { SiweSessionLoginDto } from './siwe-session-login.dto';
+import { SiweSessionLoginResponse, SiweSessionLoginService } from './siwe-session-login.service';
+
+/** The login page's "Sign in with Ethereum" button posts here (JSON, from /static/siwe-login.js). */
+@ApiTags('login')
+@Controller('login')
+export class SiweSessionLoginController {
+  constructor(private readonly login: SiweSessionLoginService) {}
+
+  @Post('siwe')
+  @RateLimit('login')
+  @ApiOperation({
+    summary: 'Sign in with Ethereum on the login page: a login session, no tokens',
+    description:
+      'Verifies the signed EIP-4361 message exactly as POST /wallet/verify does, checks the login page CSRF token (pg_csrf cookie), starts a login session (pg_session cookie, auth_method siwe) for the CAIP-10 account and answers where to go next.',
+  })
+  @ApiBody({ schema: SIWE_SESSION_LOGIN_REQUEST_SCHEMA })
+  @ApiOkResponse({ description: 'Logged in', schema: SIWE_SESSION_LOGIN_SCHEMA })
+  @ApiBadRequestResponse({
+    description:
+      'invalid_request (including a failed CSRF check), invalid_message, chain_not_allowed',
+    schema: ERROR_SCHEMA,
+  })
+  @ApiUnauthorizedResponse({
+    description:
+      'domain_mismatch, uri_mismatch, expired_message, not_yet_valid, invalid_nonce, nonce_already_used, invalid_signature, contract_wallet_unsupported',
+    schema: ERROR_SCHEMA,
+  })
+  @ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  signIn(
+    @Body() body: SiweSessionLoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SiweSessionLoginResponse> {
+    return this.login.login(body, { req, res });
+  }
+}

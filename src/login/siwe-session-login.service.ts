@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { InvalidRequest } from '../platform/errors/protocol-error';
+import { SiweLoginService } from '../wallet/verify/siwe-login.service';
+import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
+import type { SiweSessionLoginDto } from './siwe-session-login.dto';
+import { safeReturnTo } from './return-to';
+import { SessionService } from './session.service';
+
+export interface SiweSessionLoginResponse {
+  /** Where the login page goes next: the pending authorization request, else `/`. */
+  redirect: string;
+}
+
+type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie'> };
+
+/**
+ * "Sign in with Ethereum" on the login page (POST /login/siwe): the same SIWE verification as
+ * POST /wallet/verify, ending in a login session instead of tokens, so a pending /authorize
+ * request completes with the wallet's CAIP-10 account as `sub`.
+ */
+@Injectable()
+export class SiweSessionLoginService {
+  private readonly logger = new Logger(SiweSessionLoginService.name);
+
+  constructor(
+    private readonly siwe: SiweLoginService,
+    private readonly sessions: SessionService,
+    private readonly csrf: LoginCsrf,
+  ) {}
+
+  async login(body: SiweSessionLoginDto, http: Exchange): Promise<SiweSessionLoginResponse> {
+    const redirect = safeReturnTo(body.return_to);
+
+    // Checked before the signature: a forged request must not cost the wallet its nonce.
+    const csrf = this.csrf.check(http.req, body.csrf_token);
+    if (csrf !== 'ok') {
+      this.logger.warn(`Wallet login refused: CSRF check failed (${csrf})`);
+      throw new InvalidRequest(CSRF_FAILURES[csrf]);
+    }
+
+    const { sub } = await this.siwe.verify({ message: body.message, signature: body.signature });
+    await this.sessions.start(http.res, { sub, authMethod: 'siwe' });
+    this.logger.log(`Wallet login session started for ${sub}`);
+    return { redirect };
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../../platform/clock/clock';
+import { PasswordHasher } from '../../platform/crypto/password-hasher';
+import { AppConfig } from '../../config/app-config';
+import { UserRepository } from './user.repository';
+
+export interface DemoUser {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The lab's demo accounts. Only their scrypt hashes are stored. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  { username: 'user0', password: 'password0' },
+  { username: 'user1', password: 'password1' },
+];
+
+/**
+ * Creates the demo accounts at start-up when they are missing. Safe to run on several instances at
+ * once: the insert is conditional on the username (`_id`), and losing that race is not an error.
+ */
+@Injectable()
+export class DemoUserSeeder implements OnModuleInit {
+  private readonly logger = new Logger(DemoUserSeeder.name);
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // Accounts with published passwords: off by default in production (SEED_DEMO_DATA).
+    if (!this.config.oauth.seedDemoData) return;
+    await Promise.all(DEMO_USERS.map((user) => this.seed(user)));
+  }
+
+  private async seed({ username, password }: DemoUser): Promise<void> {
+    // Hashing is deliberately slow: skip it when the account already exists.
+    if (await this.users.findByUsername(username)) return;
+    const inserted = await this.users.insertIfAbsent({
+      username,
+      passwordHash: await this.hasher.hash(password),
+      createdAt: this.clock.now(),
+    });
+    if (inserted) this.logger.log(`Seeded demo user ${username}`);
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { mongo, type Model } from 'mongoose';
+import { ensureIndexes } from '../../../platform/database/ensure-indexes';
+import type { StoredUser } from '../user';
+import { UserRepository } from '../user.repository';
+import { UserRecord } from './user.schema';
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof mongo.MongoServerError && error.code === 11000;
+}
+
+@Injectable()
+export class MongoUserRepository extends UserRepository implements OnModuleInit {
+  constructor(@InjectModel(UserRecord.name) private readonly model: Model<UserRecord>) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async findByUsername(username: string): Promise<StoredUser | null> {
+    // `$eq` keeps the value a literal even if a caller ever passes something other than a string.
+    const record = await this.model
+      .findOne({ _id: { $eq: username } })
+      .lean<UserRecord>()
+      .exec();
+    return record
+      ? { username: record._id, passwordHash: record.passwordHash, createdAt: record.createdAt }
+      : null;
+  }
+
+  async insertIfAbsent(user: StoredUser): Promise<boolean> {
+    const record: UserRecord = {
+      _id: user.username,
+      passwordHash: user.passwordHash,
+      createdAt: user.createdAt,
+    };
+    try {
+      await this.model.create(record);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+}

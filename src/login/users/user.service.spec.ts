@@ -1,0 +1,78 @@
+import { PasswordHasher } from '../../platform/crypto/password-hasher';
+import type { StoredUser } from './user';
+import { UserRepository } from './user.repository';
+import { UserService } from './user.service';
+
+class InMemoryUserRepository extends UserRepository {
+  readonly users = new Map<string, StoredUser>();
+
+  findByUsername(username: string): Promise<StoredUser | null> {
+    return Promise.resolve(this.users.get(username) ?? null);
+  }
+
+  insertIfAbsent(user: StoredUser): Promise<boolean> {
+    if (this.users.has(user.username)) return Promise.resolve(false);
+    this.users.set(user.username, user);
+    return Promise.resolve(true);
+  }
+}
+
+describe('UserService.authenticate', () => {
+  const hasher = new PasswordHasher();
+  let repository: InMemoryUserRepository;
+  let service: UserService;
+  let user0Hash: string;
+
+  beforeAll(async () => {
+    user0Hash = await hasher.hash('password0');
+  });
+
+  beforeEach(async () => {
+    repository = new InMemoryUserRepository();
+    await repository.insertIfAbsent({
+      username: 'user0',
+      passwordHash: user0Hash,
+      createdAt: new Date(),
+    });
+    service = new UserService(repository, hasher);
+    await service.onModuleInit();
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('returns the subject for the right password', async () => {
+    await expect(service.authenticate('user0', 'password0')).resolves.toEqual({ sub: 'user0' });
+  });
+
+  it('returns null for a wrong password', async () => {
+    await expect(service.authenticate('user0', 'password1')).resolves.toBeNull();
+  });
+
+  it('still runs one scrypt verification for an unknown user, against a non-user hash', async () => {
+    const verify = jest.spyOn(hasher, 'verify');
+
+    await expect(service.authenticate('nobody', 'password0')).resolves.toBeNull();
+
+    expect(verify).toHaveBeenCalledTimes(1);
+    const [secret, stored] = verify.mock.calls[0];
+    expect(secret).toBe('password0');
+    expect(stored).toMatch(/^scrypt\$/);
+    expect(stored).not.toBe(user0Hash);
+  });
+
+  it('never accepts a password for an unknown user, whatever it is', async () => {
+    const verify = jest.spyOn(hasher, 'verify').mockResolvedValue(true);
+
+    await expect(service.authenticate('nobody', 'anything')).resolves.toBeNull();
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('uses the same dummy hash for every unknown user', async () => {
+    const verify = jest.spyOn(hasher, 'verify');
+
+    await service.authenticate('nobody', 'a');
+    await service.authenticate('somebody-else', 'b');
+
+    expect(verify.mock.calls[0][1]).toBe(verify.mock.calls[1][1]);
+  });
+});

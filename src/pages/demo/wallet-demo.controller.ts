@@ -1,0 +1,28 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../../config/app-config';
+import { renderWalletDemoPage } from './wallet-demo.page';
+
+/** The demo dApp page; everything it does happens in /static/wallet-demo.js. */
+@ApiTags('pages')
+@Controller('demo')
+export class WalletDemoController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Get('wallet')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Demo dApp: connect a wallet, sign in with SIWE, call /api/me, sign out',
+  })
+  @ApiProduces('text/html')
+  @ApiOkResponse({
+    description: 'HTML page',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  page(): string {
+    return renderWalletDemoPage({
+      refreshTokenTtlSeconds: this.config.tokens.refreshTokenTtlSeconds,
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { renderPage } from '../../platform/http/html';
+
+export const WALLET_DEMO_SCRIPT = '/static/wallet-demo.js';
+
+export interface WalletDemoView {
+  /** Absolute lifetime of a refresh-token family: the response of /wallet/verify does not say. */
+  readonly refreshTokenTtlSeconds: number;
+}
+
+/**
+ * A minimal dApp on Proofgate's own origin (the CSP's connect-src is 'self'): connect a wallet,
+ * sign in with SIWE at POST /wallet/verify, call GET /api/me, sign out at POST /revoke. Its
+ * script keeps the tokens in memory only.
+ */
+export function renderWalletDemoPage(view: WalletDemoView): string {
+  return renderPage({
+    title: 'Wallet dApp demo',
+    scripts: [WALLET_DEMO_SCRIPT],
+    body: `<h1>Wallet dApp demo</h1>
+<p class="muted">A dApp signing in with Sign-In with Ethereum (EIP-4361): it gets a nonce bound to the wallet's address, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>
+<p id="demo-error" role="alert" hidden></p>
+<div class="grid" id="demo" data-refresh-ttl-seconds="${view.refreshTokenTtlSeconds}">
+<section>
+<h2>Wallet</h2>
+<div class="card">
+<p id="wallet-status" class="muted">Not connected.</p>
+<p><button type="button" id="connect" disabled>Connect wallet</button></p>
+</div>
+</section>
+<section>
+<h2>Session</h2>
+<div class="card">
+<p id="session-status" class="muted">Signed out.</p>
+<p><button type="button" id="sign-in" disabled>Sign in</button>
+<button type="button" id="sign-out" disabled>Sign out</button></p>
+</div>
+</section>
+</div>
+<section id="identity" hidden>
+<h2>GET /api/me</h2>
+<div class="card">
+<pre id="me"></pre>
+<table>
+<thead><tr><th>Token</th><th>Expires at</th><th>Remaining</th></tr></thead>
+<tbody>
+<tr><td>Access token (JWT)</td><td id="access-expires-at"></td><td id="access-remaining"></td></tr>
+<tr><td>Refresh token (opaque, rotates on use)</td><td id="refresh-expires-at"></td><td id="refresh-remaining"></td></tr>
+</tbody>
+</table>
+</div>
+</section>
+<section id="after-sign-out" hidden>
+<h2>After sign-out</h2>
+<div class="card">
+<p id="revocation"></p>
+<pre id="old-token-answer"></pre>
+</div>
+</section>`,
+  });
+}

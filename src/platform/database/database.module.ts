@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppConfig } from '../../config/app-config';
+
+@Module({
+  imports: [
+    MongooseModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        uri: config.database.uri,
+        appName: 'proofgate',
+        serverSelectionTimeoutMS: config.database.serverSelectionTimeoutMs,
+        // Fail fast while the database is away (answered 503) instead of queueing requests.
+        bufferCommands: false,
+        // Indexes are created explicitly at start-up by the repositories that own them.
+        autoIndex: false,
+      }),
+    }),
+  ],
+})
+export class DatabaseModule {}

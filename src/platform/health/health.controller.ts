@@ -1,0 +1,32 @@
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ERROR_SCHEMA, HEALTH_SCHEMA } from '../openapi/schemas';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { HealthService } from './health.service';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Database ping: 200, or 503 when the database is unreachable' })
+  @ApiOkResponse({ schema: HEALTH_SCHEMA })
+  @ApiServiceUnavailableResponse({ schema: { allOf: [ERROR_SCHEMA, HEALTH_SCHEMA] } })
+  @Header('Cache-Control', 'no-store')
+  async check(@Res({ passthrough: true }) response: Response) {
+    const report = await this.health.check();
+    if (report.status === 'ok') return report;
+    response.status(503).setHeader('Retry-After', '5');
+    return {
+      error: 'temporarily_unavailable',
+      error_description: 'The database is unreachable',
+      ...report,
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '../../config/app-config';
+
+export const DOCS_PATH = 'docs';
+
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = app.get(AppConfig);
+  const builder = new DocumentBuilder()
+    .setTitle('Proofgate')
+    .setDescription(
+      'Two challenge-response login models side by side: OAuth 2.1 authorization code + PKCE ' +
+        '(RFC 7636, S256) and Sign-In with Ethereum (EIP-4361), ending in the same tokens. ' +
+        'Errors are `{ "error", "error_description" }`.',
+    )
+    .setVersion('0.1.0')
+    .addServer(config.issuer)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addBasicAuth({ type: 'http', scheme: 'basic' }, 'client_secret_basic')
+    .build();
+  return SwaggerModule.createDocument(app, builder);
+}
+
+/** Serves the OpenAPI description at /docs (UI) and /docs-json (the document). */
+export function setupOpenApi(app: INestApplication): void {
+  // Swagger UI sets inline styles; relax style-src for its page only.
+  app.use(`/${DOCS_PATH}`, (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    );
+    next();
+  });
+  SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
+}
