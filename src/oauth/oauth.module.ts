@@ -16,12 +16,7 @@ import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
 
 @Module({
-  imports: [
-    ChallengeStoreModule,
-    GrantsModule,
-    ClientsModule,
-    LoginModule,
-  ],
+  imports: [ChallengeStoreModule, GrantsModule, ClientsModule, LoginModule],
   controllers: [
     MetadataController,
     AuthorizeController,

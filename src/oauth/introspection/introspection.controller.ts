@@ -7,7 +7,10 @@ import { singleParams } from '../../platform/http/single-params';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { AppConfig } from '../../config/app-config';
 import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
-import { INTROSPECTION_SCHEMA, TOKEN_OPERATION_REQUEST_SCHEMA } from '../../platform/openapi/schemas';
+import {
+  INTROSPECTION_SCHEMA,
+  TOKEN_OPERATION_REQUEST_SCHEMA,
+} from '../../platform/openapi/schemas';
 import { ClientAuthenticator, readClientCredentials } from '../../clients/client-authenticator';
 import { FoundToken, TokenLookup } from '../revocation/token-lookup.service';
 

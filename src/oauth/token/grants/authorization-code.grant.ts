@@ -3,7 +3,11 @@ import { ChallengeStore } from '../../../challenges/challenge-store';
 import { Clock } from '../../../platform/clock/clock';
 import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import { ChallengeEvents } from '../../../compare/figures/challenge-events.service';
-import { InvalidGrant, InvalidRequest, ProtocolError } from '../../../platform/errors/protocol-error';
+import {
+  InvalidGrant,
+  InvalidRequest,
+  ProtocolError,
+} from '../../../platform/errors/protocol-error';
 import { MetricsService } from '../../../telemetry/metrics.service';
 import { Params } from '../../../platform/http/single-params';
 import { SecurityEventLog } from '../../../telemetry/security-events/security-event.log';
