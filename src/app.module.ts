@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ChallengeEventsModule } from './compare/figures/challenge-events.module';
 import { ChallengeStoreModule } from './challenges/challenge-store.module';
-import { CompareModule } from './compare/compare.module';
 import { HomeModule } from './pages/home/home.module';
 import { LabModule } from './pages/lab/lab.module';
-import { MetricsModule } from './telemetry/metrics.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
+import { EventsModule } from './platform/events/events.module';
 import { ClockModule } from './platform/clock/clock.module';
 import { ProtocolErrorFilter } from './platform/errors/protocol-error.filter';
 import { LoggingModule } from './platform/logging/logging.module';
@@ -14,7 +13,6 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { HealthModule } from './platform/health/health.module';
 import { ApiModule } from './resource/api.module';
-import { SecurityEventsModule } from './telemetry/security-events/security-events.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -27,18 +25,16 @@ import { DemoModule } from './pages/demo/demo.module';
     LoggingModule,
     ClockModule,
     DatabaseModule,
-    MetricsModule,
-    ChallengeEventsModule,
+    EventsModule,
+    TelemetryModule,
     ChallengeStoreModule,
     HealthModule,
     RateLimitModule,
-    SecurityEventsModule,
     TokensModule,
     OAuthModule,
     WalletModule,
     DemoModule,
     ApiModule,
-    CompareModule,
     HomeModule,
     LabModule,
   ],

@@ -1,3 +1,4 @@
+import { ChallengeFiguresRecorder } from '../src/compare/figures/challenge-figures.recorder';
 import request from 'supertest';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { TestApp, createTestApp } from './support/test-app';
@@ -46,6 +47,8 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     await a.close();
   });
 
+  const flushFigures = (...apps: TestApp[]) =>
+    Promise.all(apps.map((t) => t.app.get(ChallengeFiguresRecorder).flush()));
   const advanceBoth = (seconds: number) => {
     a.clock.advance(seconds);
     b.clock.advance(seconds);
@@ -85,7 +88,7 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
         standard: expect.arrayContaining(['EIP-4361']),
         cryptography: expect.stringMatching(/secp256k1/),
       },
-      policy: { lifetime_seconds: 60, bound_to: ['address'] },
+      policy: { lifetime_seconds: 60, bound_to: ['address', 'chain_id'] },
     });
     const one = await a.http().get('/challenge-models/siwe').expect(200);
     expect(one.body.id).toBe('siwe');
@@ -111,6 +114,8 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     expect((await verify(b, issued.message, signature)).status).toBe(200);
     expect((await verify(a, issued.message, signature)).body.error).toBe('nonce_already_used');
 
+    // Each instance adds its figures up in memory and writes them at most every second.
+    await flushFigures(a, b);
     for (const t of [a, b]) {
       const models = (await t.http().get('/challenge-models').expect(200)).body
         .models as ModelView[];
@@ -137,6 +142,7 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
 
     // Once the window has passed, the last 5 minutes are empty again; totals stay.
     advanceBoth(600);
+    await flushFigures(a, b);
     const later = (await b.http().get('/challenge-models/pkce').expect(200)).body as ModelView;
     expect(later.figures.last_5_minutes).toMatchObject({
       issued: 0,

@@ -53,7 +53,8 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       access_token: expect.any(String),
       token_type: 'Bearer',
       expires_in: 900,
-      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      // `<grant id>.<secret>`: opaque to clients, one lookup for the server.
+      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
       scope: 'profile',
     });
     const me = await t

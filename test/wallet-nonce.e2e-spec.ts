@@ -56,7 +56,7 @@ describe('POST /wallet/nonce', () => {
     expect(parsed.prepareMessage()).toBe(body.message);
   });
 
-  it('stores only a hash of the nonce, bound to the lower-cased address, expiring with the message', async () => {
+  it('stores only a hash of the nonce, bound to the lower-cased address and the chain, expiring with the message', async () => {
     const wallet = address();
     const body = (await nonce({ address: wallet, chainId: 1 }).expect(201)).body as {
       nonce: string;
@@ -68,10 +68,12 @@ describe('POST /wallet/nonce', () => {
     const stored = await challenges.findOne({ _id: sha256Base64Url(body.nonce) as never });
     expect(stored).toMatchObject({
       kind: 'wallet_nonce',
-      binding: { address: wallet.toLowerCase() },
-      payload: { chainId: 1 },
+      binding: { address: wallet.toLowerCase(), chain_id: '1' },
     });
     expect((stored?.expiresAt as Date).toISOString()).toBe(body.expirationTime);
+    // One document per nonce, living as long as the nonce: nothing else is written for it.
+    const collections = (await t.connection.db!.listCollections().toArray()).map((c) => c.name);
+    expect(collections).not.toContain('wallet_nonce_receipts');
   });
 
   it('hands out a fresh nonce on every call, several alive per address', async () => {

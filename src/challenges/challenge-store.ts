@@ -1,32 +1,40 @@
 import {
   ChallengeBinding,
   ChallengeKind,
-  ConsumeHooks,
   ConsumeResult,
   IssueChallenge,
   StoredChallenge,
 } from './challenge';
 
 /**
- * The one place both login models keep their challenges. Implementations must redeem with one
- * atomic operation whose filter checks the binding and `expiresAt > now`: at most one caller
- * ever gets `ok: true` for a challenge, and an expired one is never redeemable, whether or not
- * the TTL monitor has removed it yet. A redeemed challenge is deleted (delete-on-use).
+ * The one place both login models keep their challenges, and their one replay mechanism.
+ *
+ * Redemption is one atomic operation whose filter checks the binding, that the challenge is
+ * unspent, and `expiresAt > now`: at most one caller ever gets `ok: true`, and an expired
+ * challenge is never redeemable, whether or not the TTL monitor has removed it yet. The same
+ * operation deletes the challenge's payload and leaves a spent marker (no secret, no payload)
+ * until the challenge's own expiry, when the TTL index deletes it: a replay is then recognised as
+ * a replay, never mistaken for an unknown challenge, even when it races the redemption.
  */
 export abstract class ChallengeStore {
   abstract issue<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>>;
 
   /**
-   * Redeems the challenge for `key` if it is live and `expectedBinding` matches its binding on
-   * every listed field. A mismatch leaves the challenge in place for its rightful owner.
+   * Redeems the challenge for `key` if it is live, unspent and `expectedBinding` matches its
+   * binding on every listed field. A mismatch leaves the challenge in place for its owner.
    */
   abstract consume<P>(
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
-    hooks?: ConsumeHooks<P>,
   ): Promise<ConsumeResult<P>>;
 
-  /** The challenges alive now (unexpired, unredeemed), newest first. */
+  /** Read-only: the live (unspent, unexpired) challenge for `key`, if any. */
+  abstract peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null>;
+
+  /** The challenges alive now (unexpired, unspent), newest first. */
   abstract listLive(kind?: ChallengeKind, limit?: number): Promise<StoredChallenge[]>;
+
+  /** How many challenges of `kind` are alive now. */
+  abstract countLive(kind: ChallengeKind): Promise<number>;
 }

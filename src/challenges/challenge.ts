@@ -4,8 +4,8 @@ export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /**
  * What a consumer must present to redeem a challenge: e.g. client, redirect URI and PKCE challenge
- * for a code, or the wallet address for a nonce. Keys are plain identifiers; values are compared
- * exactly, so callers normalise them first (lower-case addresses, ...).
+ * for a code, or the wallet address and chain for a nonce. Keys are plain identifiers; values are
+ * compared exactly, so callers normalise them first (lower-case addresses, ...).
  */
 export type ChallengeBinding = Readonly<Record<string, string>>;
 
@@ -28,21 +28,21 @@ export interface StoredChallenge<P = unknown> {
   expiresAt: Date;
 }
 
-export type ConsumeFailureReason = 'unknown' | 'expired' | 'binding_mismatch';
-
 export type ConsumeResult<P> =
-  /** `replayed`: another consumer presented it while this redemption was being completed. */
-  | { ok: true; challenge: StoredChallenge<P>; replayed: boolean }
-  /** `redeemed`: it was redeemed moments ago and is being released (a replay). */
-  | { ok: false; reason: 'unknown'; redeemed?: true }
+  | { ok: true; challenge: StoredChallenge<P> }
+  /** Never issued (or long gone). */
+  | { ok: false; reason: 'unknown' }
   | { ok: false; reason: 'expired' }
-  | { ok: false; reason: 'binding_mismatch'; mismatched: string[] };
-
-export interface ConsumeHooks<P> {
   /**
-   * Runs after the challenge is claimed and before its document is deleted, so that whatever it
-   * records (e.g. the grant a code started) exists before the challenge disappears: a replay
-   * then always finds one or the other.
+   * Already redeemed: a replay. `sameBinding` says whether the replay presented everything the
+   * redemption did (for a code: the same client, redirect URI and a correct verifier).
    */
-  beforeRelease?: (challenge: StoredChallenge<P>) => Promise<void>;
-}
+  | {
+      ok: false;
+      reason: 'replayed';
+      keyHash: string;
+      binding: ChallengeBinding;
+      sameBinding: boolean;
+    }
+  /** Live, but bound to something else; it stays redeemable by its rightful owner. */
+  | { ok: false; reason: 'binding_mismatch'; mismatched: string[] };

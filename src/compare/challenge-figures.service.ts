@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeEvents } from './figures/challenge-events.service';
+import { ChallengeStore } from '../challenges/challenge-store';
 import { Clock } from '../platform/clock/clock';
-import type { ChallengeModel } from '../telemetry/metrics.service';
+import { KIND_OF_MODEL, type ChallengeModel } from './challenge-model';
+import { ChallengeFiguresRecorder } from './figures/challenge-figures.recorder';
+import {
+  ChallengeMinuteRecord,
+  LATENCY_BOUNDS_MS,
+  minuteId,
+  minuteOf,
+} from './figures/figures.schema';
 
 export const WINDOW_SECONDS = 300;
-/** Percentiles are taken over at most this many most recent redemptions. */
-const LATENCY_SAMPLE = 10_000;
 
 export interface WindowFigures {
   issued: number;
@@ -24,96 +29,108 @@ export interface ModelFigures {
   last_5_minutes: WindowFigures;
 }
 
-/** Nearest-rank percentile of ascending values. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+/**
+ * Nearest-rank percentile over a latency histogram (bucket index -> count), reported as the
+ * upper bound of the bucket it falls in (the open last bucket reports the last bound).
+ */
+export function histogramPercentile(histogram: Record<string, number>, p: number): number | null {
+  const counts = LATENCY_BOUNDS_MS.map((_, i) => histogram[i] ?? 0);
+  counts.push(histogram[LATENCY_BOUNDS_MS.length] ?? 0);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i];
+    if (seen >= rank) return LATENCY_BOUNDS_MS[Math.min(i, LATENCY_BOUNDS_MS.length - 1)];
+  }
+  return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1];
 }
 
 /**
- * The live figures, computed from MongoDB so that every instance sharing the database reports
- * the same numbers. Each challenge ends exactly one way (redeemed, expired unredeemed, or still
- * live), so expired-unredeemed since start is issued - redeemed - live.
+ * The live figures, read from MongoDB so every instance sharing the database reports the same
+ * numbers once each has flushed (this instance flushes before it reads). Each challenge ends one
+ * way (redeemed, expired unredeemed, or still live), so expired-unredeemed since start is
+ * issued - redeemed - live. The 5-minute window is counted in whole minutes, except expiries,
+ * which are exact to the second.
  */
 @Injectable()
 export class ChallengeFigures {
   constructor(
-    private readonly events: ChallengeEvents,
+    private readonly recorder: ChallengeFiguresRecorder,
+    private readonly store: ChallengeStore,
     private readonly clock: Clock,
   ) {}
 
   async of(model: ChallengeModel): Promise<ModelFigures> {
+    await this.recorder.flush();
     const now = this.clock.now();
-    const windowStart = new Date(now.getTime() - WINDOW_SECONDS * 1000);
-    const [counters, live, recent] = await Promise.all([
-      this.events.counters.findById(model).lean().exec(),
-      this.events.lifecycles
-        .countDocuments({ model, expiresAt: { $gt: now }, redeemedAt: { $exists: false } })
-        .exec(),
-      this.window(model, windowStart, now),
+    const [totals, live, minutes] = await Promise.all([
+      this.recorder.totalsModel.findById(model).lean().exec(),
+      this.store.countLive(KIND_OF_MODEL[model]),
+      this.minutesOfWindow(model, now),
     ]);
-    const rejected = counters?.rejected ?? {};
-    const issued = counters?.issued ?? 0;
-    const redeemed = counters?.redeemed ?? 0;
+    const issued = totals?.issued ?? 0;
+    const redeemed = totals?.redeemed ?? 0;
+    const rejected = totals?.rejected ?? {};
     return {
       live,
-      since: counters?.since.toISOString() ?? null,
+      since: totals?.since.toISOString() ?? null,
       since_start: {
         issued,
         redeemed,
         expired_unredeemed: Math.max(0, issued - redeemed - live),
         rejected: { total: sum(rejected), by_reason: sorted(rejected) },
-        redemption_latency_ms: await this.latency(model),
+        redemption_latency_ms: latency(totals?.latency ?? {}),
       },
-      last_5_minutes: recent,
+      last_5_minutes: window(minutes, now),
     };
   }
 
-  private async window(model: ChallengeModel, from: Date, now: Date): Promise<WindowFigures> {
-    const lifecycles = this.events.lifecycles;
-    const [issued, redeemed, expired, rejections] = await Promise.all([
-      lifecycles.countDocuments({ model, issuedAt: { $gte: from } }).exec(),
-      lifecycles.countDocuments({ model, redeemedAt: { $gte: from } }).exec(),
-      lifecycles
-        .countDocuments({
-          model,
-          expiresAt: { $gt: from, $lte: now },
-          redeemedAt: { $exists: false },
-        })
-        .exec(),
-      this.events.rejections
-        .aggregate<{ _id: string; n: number }>([
-          { $match: { model, at: { $gte: from } } },
-          { $group: { _id: '$reason', n: { $sum: 1 } } },
-        ])
-        .exec(),
-    ]);
-    const byReason = Object.fromEntries(rejections.map((r) => [r._id, r.n]));
-    return {
-      issued,
-      redeemed,
-      expired_unredeemed: expired,
-      rejected: { total: sum(byReason), by_reason: sorted(byReason) },
-      redemption_latency_ms: await this.latency(model, from),
-    };
-  }
-
-  private async latency(model: ChallengeModel, from?: Date) {
-    const records = await this.events.lifecycles
-      .find(
-        { model, redeemedAt: from ? { $gte: from } : { $exists: true } },
-        { latencyMs: 1, _id: 0 },
-      )
-      .sort({ redeemedAt: -1 })
-      .limit(LATENCY_SAMPLE)
-      .lean<{ latencyMs?: number }[]>()
+  private minutesOfWindow(model: ChallengeModel, now: Date): Promise<ChallengeMinuteRecord[]> {
+    const first = minuteOf(new Date(now.getTime() - WINDOW_SECONDS * 1000)).getTime();
+    const ids: string[] = [];
+    for (let t = first; t <= now.getTime(); t += 60_000) ids.push(minuteId(model, new Date(t)));
+    return this.recorder.minutesModel
+      .find({ _id: { $in: ids } })
+      .lean<ChallengeMinuteRecord[]>()
       .exec();
-    const values = records
-      .map((r) => r.latencyMs)
-      .filter((v): v is number => typeof v === 'number')
-      .sort((a, b) => a - b);
-    return { p50: percentile(values, 50), p95: percentile(values, 95) };
   }
+}
+
+function window(minutes: ChallengeMinuteRecord[], now: Date): WindowFigures {
+  const from = now.getTime() - WINDOW_SECONDS * 1000;
+  const figures = { issued: 0, redeemed: 0, expired: 0 };
+  const rejected: Record<string, number> = {};
+  const histogram: Record<string, number> = {};
+  for (const record of minutes) {
+    const start = record.minute.getTime();
+    for (const [second, n] of Object.entries(record.expiring ?? {})) {
+      const at = start + Number(second) * 1000;
+      if (at > from && at <= now.getTime()) figures.expired += n;
+    }
+    // Events are counted by the minute they happened in: a minute overlapping the window counts.
+    if (start + 60_000 <= from || start > now.getTime()) continue;
+    figures.issued += record.issued ?? 0;
+    figures.redeemed += record.redeemed ?? 0;
+    add(rejected, record.rejected ?? {});
+    add(histogram, record.latency ?? {});
+  }
+  return {
+    issued: figures.issued,
+    redeemed: figures.redeemed,
+    expired_unredeemed: Math.max(0, figures.expired),
+    rejected: { total: sum(rejected), by_reason: sorted(rejected) },
+    redemption_latency_ms: latency(histogram),
+  };
+}
+
+function latency(histogram: Record<string, number>) {
+  return { p50: histogramPercentile(histogram, 50), p95: histogramPercentile(histogram, 95) };
+}
+
+function add(into: Record<string, number>, counts: Record<string, number>): void {
+  for (const [key, n] of Object.entries(counts)) into[key] = (into[key] ?? 0) + n;
 }
 
 function sum(counts: Record<string, number>): number {
@@ -121,5 +138,9 @@ function sum(counts: Record<string, number>): number {
 }
 
 function sorted(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(counts)
+      .filter(([, n]) => n !== 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }

@@ -17,7 +17,7 @@ import { Controller, Get, Header, Headers, Param } from '@nestjs/common';
 import { constantTimeEqual } from '../platform/crypto/hashing';
 import { InvalidToken, NotFound } from '../platform/errors/protocol-error';
 import { AppConfig } from '../config/app-config';
-import type { ChallengeModel } from '../telemetry/metrics.service';
+import type { ChallengeModel } from './challenge-model';
 import { WINDOW_SECONDS } from './challenge-figures.service';
 import {
   ChallengeModelView,

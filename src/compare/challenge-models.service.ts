@@ -2,19 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeKind } from '../challenges/challenge';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
-import { MODEL_OF_KIND } from './figures/challenge-events.service';
 import { Clock } from '../platform/clock/clock';
 import { AppConfig } from '../config/app-config';
-import type { ChallengeModel } from '../telemetry/metrics.service';
+import { KIND_OF_MODEL, MODEL_OF_KIND, type ChallengeModel } from './challenge-model';
 import { ChallengeFigures, ModelFigures } from './challenge-figures.service';
 import { CHALLENGE_MODELS, ProtocolShape, ThreatModel } from './challenge-models';
 
-export const MODEL_IDS: readonly ChallengeModel[] = ['pkce', 'siwe'];
-
-const KIND_OF_MODEL: Record<ChallengeModel, ChallengeKind> = {
-  pkce: 'authorization_code',
-  siwe: 'wallet_nonce',
-};
+export { MODEL_IDS } from './challenge-model';
 
 export interface ChallengeModelView {
   id: ChallengeModel;

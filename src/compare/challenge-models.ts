@@ -1,4 +1,4 @@
-import type { ChallengeModel } from '../telemetry/metrics.service';
+import type { ChallengeModel } from './challenge-model';
 
 /** The static shape of each challenge-response protocol, as the specs define it. */
 export interface ProtocolShape {
@@ -60,8 +60,8 @@ export const CHALLENGE_MODELS: Record<
       standard: ['EIP-4361', 'EIP-191', 'ERC-1271', 'ERC-6492', 'CAIP-10'],
       client_generates: 'nothing secret: the wallet already holds its private key',
       sent_up_front: 'the wallet address and chain id',
-      server_stores: 'the SHA-256 of a 96+-bit random nonce, bound to the address',
-      bound_to: ['address'],
+      server_stores: 'the SHA-256 of a 96+-bit random nonce, bound to the address and chain',
+      bound_to: ['address', 'chain_id'],
       client_proves_later:
         'an EIP-4361 message carrying the nonce, signed by the wallet (EIP-191 personal_sign)',
       server_verifies:
@@ -72,7 +72,8 @@ export const CHALLENGE_MODELS: Record<
     threats: {
       stops: [
         'replay of a signed message: the nonce is consumed once',
-        'a nonce issued to one address used by another',
+        'a nonce issued to one address used by another, or on another chain',
+        'a message back-dated before its nonce existed (Issued At is checked against the nonce)',
         'signatures phished for another site: the domain is pinned and checked',
         'forged or tampered messages: the signature no longer recovers to the address',
       ],

@@ -1,12 +1,28 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { ChallengeFigures } from './challenge-figures.service';
 import { ChallengeModelsController } from './challenge-models.controller';
 import { ChallengeModelsService } from './challenge-models.service';
+import { ChallengeFiguresRecorder } from './figures/challenge-figures.recorder';
+import {
+  ChallengeMinuteRecord,
+  ChallengeMinuteSchema,
+  ChallengeTotalsRecord,
+  ChallengeTotalsSchema,
+} from './figures/figures.schema';
 
+/** GET /challenge-models: both models side by side, with figures fed by telemetry/. */
 @Module({
-  imports: [ChallengeStoreModule],
+  imports: [
+    ChallengeStoreModule,
+    MongooseModule.forFeature([
+      { name: ChallengeTotalsRecord.name, schema: ChallengeTotalsSchema },
+      { name: ChallengeMinuteRecord.name, schema: ChallengeMinuteSchema },
+    ]),
+  ],
   controllers: [ChallengeModelsController],
-  providers: [ChallengeFigures, ChallengeModelsService],
+  providers: [ChallengeFiguresRecorder, ChallengeFigures, ChallengeModelsService],
+  exports: [ChallengeFiguresRecorder],
 })
 export class CompareModule {}

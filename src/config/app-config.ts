@@ -40,6 +40,8 @@ export interface TokenConfig {
   readonly refreshTokenTtlSeconds: number;
   /** How long the immediately previous refresh token may be retried (same answer, no alarm). */
   readonly refreshGraceSeconds: number;
+  /** How many retries of the previous refresh token the grace window answers (same client only). */
+  readonly refreshGraceRetries: number;
 }
 
 export interface WalletConfig {
@@ -99,6 +101,8 @@ export interface RateLimitConfig {
 export interface ChallengeConfig {
   readonly authorizationCodeTtlSeconds: number;
   readonly walletNonceTtlSeconds: number;
+  /** How often each instance writes its in-memory figures to MongoDB (and on shutdown). */
+  readonly figuresFlushMs: number;
 }
 
 /**
@@ -168,6 +172,7 @@ export class AppConfig {
       challenges: {
         authorizationCodeTtlSeconds: int(env, 'AUTH_CODE_TTL_SECONDS', 60, { min: 1, max: 600 }),
         walletNonceTtlSeconds: int(env, 'WALLET_NONCE_TTL_SECONDS', 300, { min: 1, max: 3600 }),
+        figuresFlushMs: int(env, 'FIGURES_FLUSH_MS', 1000, { min: 100, max: 600_000 }),
       },
       tokens: {
         signingAlg: oneOf(env, 'TOKEN_SIGNING_ALG', SIGNING_ALGS, 'ES256'),
@@ -179,6 +184,7 @@ export class AppConfig {
           max: 365 * 86_400,
         }),
         refreshGraceSeconds: int(env, 'REFRESH_TOKEN_GRACE_SECONDS', 10, { min: 0, max: 120 }),
+        refreshGraceRetries: int(env, 'REFRESH_TOKEN_GRACE_RETRIES', 5, { min: 0, max: 100 }),
       },
       wallet: {
         domain: str(env, 'SIWE_DOMAIN', new URL(siweUri).host),

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type ChallengeModel = 'pkce' | 'siwe';
-
 /**
  * The Prometheus metrics an operator alerts on. Labels are bounded enumerations (model, grant
  * type, outcome, error code, reason): never an address, code, client-supplied string or token.
@@ -109,13 +107,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly grantsOpened = new Counter({
+    name: 'proofgate_grants_opened_total',
+    help: 'Grants (refresh-token families) opened, by login method (password, siwe)',
+    labelNames: ['auth_method'] as const,
+    registers: [this.registry],
+  });
+
+  readonly grantsRevoked = new Counter({
+    name: 'proofgate_grants_revoked_total',
+    help: 'Grants revoked, by reason (authorization_code_replay, refresh_token_reuse, revoked_by_client, ...)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'proofgate_' });
-  }
-
-  /** Starts a timer; call the result with labels when the request ends. */
-  startTimer(): () => number {
-    const started = process.hrtime.bigint();
-    return () => Number(process.hrtime.bigint() - started) / 1e9;
   }
 }

@@ -1,15 +1,8 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { WalletClients } from './clients/wallet-clients';
-import { MongoWalletNonceLedger } from './nonce/persistence/mongo-wallet-nonce.ledger';
-import {
-  WalletNonceReceiptRecord,
-  WalletNonceReceiptSchema,
-} from './nonce/persistence/wallet-nonce-ledger.schema';
-import { WalletNonceLedger } from './nonce/wallet-nonce.ledger';
 import { WalletNonceService } from './nonce/wallet-nonce.service';
 import { SiweModule } from './siwe/siwe.module';
 import { SiweLoginService } from './verify/siwe-login.service';
@@ -20,22 +13,9 @@ import { WalletController } from './wallet.controller';
  * login page's "Sign in with Ethereum" (login/ uses wallet/, never the reverse).
  */
 @Module({
-  imports: [
-    SiweModule,
-    ClientsModule,
-    GrantsModule,
-    ChallengeStoreModule,
-    MongooseModule.forFeature([
-      { name: WalletNonceReceiptRecord.name, schema: WalletNonceReceiptSchema },
-    ]),
-  ],
+  imports: [SiweModule, ClientsModule, GrantsModule, ChallengeStoreModule],
   controllers: [WalletController],
-  providers: [
-    { provide: WalletNonceLedger, useClass: MongoWalletNonceLedger },
-    WalletClients,
-    WalletNonceService,
-    SiweLoginService,
-  ],
+  providers: [WalletClients, WalletNonceService, SiweLoginService],
   exports: [SiweLoginService],
 })
 export class WalletModule {}

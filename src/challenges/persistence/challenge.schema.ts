@@ -16,8 +16,9 @@ export class ChallengeRecord {
   @Prop({ type: MongooseSchema.Types.Mixed, required: true })
   binding!: Record<string, string>;
 
-  @Prop({ type: MongooseSchema.Types.Mixed, required: true })
-  payload!: unknown;
+  /** Removed by the redeeming operation itself (delete-on-use). */
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  payload?: unknown;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;
@@ -25,17 +26,13 @@ export class ChallengeRecord {
   @Prop({ type: Date, required: true })
   expiresAt!: Date;
 
-  /** Set by the one atomic claim; the document is deleted right after the claimer's hook. */
+  /** Set by the one atomic redemption; the spent marker then lives until `expiresAt`. */
   @Prop({ type: Date, default: null })
-  consumedAt?: Date | null;
-
-  /** Set when someone presents the challenge while its redemption is being completed. */
-  @Prop({ type: Date })
-  replayedAt?: Date;
+  spentAt?: Date | null;
 }
 
 export const ChallengeSchema = SchemaFactory.createForClass(ChallengeRecord);
 // Clean-up only: the TTL monitor runs about once a minute, so correctness never relies on it;
-// every consume also filters on `expiresAt > now`.
+// every redemption also filters on `expiresAt > now`.
 ChallengeSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 ChallengeSchema.index({ kind: 1, createdAt: -1 });

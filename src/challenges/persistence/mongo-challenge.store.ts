@@ -1,18 +1,19 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
+
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { DomainEvents } from '../../platform/events/domain-events';
 import {
   ChallengeBinding,
   ChallengeKind,
-  ConsumeHooks,
   ConsumeResult,
   IssueChallenge,
   StoredChallenge,
 } from '../challenge';
-import { ChallengeObserver } from '../challenge-observer';
+import { ChallengeIssued, ChallengeRedeemed } from '../challenge.events';
 import { ChallengeStore } from '../challenge-store';
 import { ChallengeRecord } from './challenge.schema';
 
@@ -36,14 +37,22 @@ function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
   };
 }
 
+/**
+ * Challenges in MongoDB, on the driver's collection directly: the hot path carries no mongoose
+ * casting or hydration (the schema still defines the collection and its indexes). Every filter
+ * starts with `_id`, so each operation is one indexed document, on any MongoDB.
+ */
 @Injectable()
 export class MongoChallengeStore extends ChallengeStore implements OnModuleInit {
+  private readonly collection: mongo.Collection<ChallengeRecord>;
+
   constructor(
     @InjectModel(ChallengeRecord.name) private readonly model: Model<ChallengeRecord>,
     private readonly clock: Clock,
-    private readonly observer: ChallengeObserver,
+    private readonly events: DomainEvents,
   ) {
     super();
+    this.collection = model.collection as unknown as mongo.Collection<ChallengeRecord>;
   }
 
   async onModuleInit(): Promise<void> {
@@ -60,18 +69,17 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       payload: input.payload,
       createdAt,
       expiresAt: new Date(createdAt.getTime() + input.ttlSeconds * 1000),
+      spentAt: null,
     };
-    await this.model.create(record);
-    const challenge = toChallenge<P>(record);
-    await this.observer.issued(challenge);
-    return challenge;
+    await this.collection.insertOne(record);
+    this.events.emit(new ChallengeIssued(record.kind, createdAt, record.expiresAt));
+    return toChallenge<P>(record);
   }
 
   async consume<P>(
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
-    hooks: ConsumeHooks<P> = {},
   ): Promise<ConsumeResult<P>> {
     assertBindingFields(expectedBinding);
     const keyHash = sha256Base64Url(key);
@@ -80,69 +88,68 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       Object.entries(expectedBinding).map(([field, value]) => [`binding.${field}`, value]),
     );
 
-    // The one atomic redemption: unclaimed, unexpired and bound as expected, or nothing.
-    const claimed = await this.model
-      .findOneAndUpdate(
-        { _id: keyHash, kind, consumedAt: null, expiresAt: { $gt: now }, ...bindingFilter },
-        { $set: { consumedAt: now } },
-        { returnDocument: 'before' },
-      )
-      .lean<ChallengeRecord>()
-      .exec();
-    if (claimed) {
-      const challenge = toChallenge<P>(claimed);
-      await this.observer.redeemed(challenge, now);
-      let released: ChallengeRecord | null;
-      try {
-        await hooks.beforeRelease?.(challenge);
-      } finally {
-        // Delete-on-use; the deleted document says whether a replay arrived meanwhile.
-        released = await this.model
-          .findOneAndDelete({ _id: keyHash })
-          .lean<ChallengeRecord>()
-          .exec();
-      }
-      return { ok: true, challenge, replayed: Boolean(released?.replayedAt) };
+    // The one atomic redemption: unspent, unexpired and bound as expected, or nothing. It drops
+    // the payload and leaves the spent marker that tells a later replay what it is.
+    const filter: mongo.Filter<ChallengeRecord> = {
+      _id: keyHash,
+      kind,
+      spentAt: null,
+      expiresAt: { $gt: now },
+      ...bindingFilter,
+    };
+    const redeemed = await this.collection.findOneAndUpdate(
+      filter,
+      { $set: { spentAt: now }, $unset: { payload: '' } },
+      { returnDocument: 'before' },
+    );
+    if (redeemed) {
+      this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, redeemed.expiresAt, now));
+      return { ok: true, challenge: toChallenge<P>(redeemed) };
     }
 
-    // Presented while its redemption is being completed: flag it for the redeemer.
-    const inFlight = await this.model
-      .findOneAndUpdate(
-        { _id: keyHash, kind, consumedAt: { $ne: null } },
-        { $set: { replayedAt: now } },
-      )
-      .lean<ChallengeRecord>()
-      .exec();
-    if (inFlight) return { ok: false, reason: 'unknown', redeemed: true };
-
     // Not redeemed: read what is there, only to tell the caller why.
-    const existing = await this.model
-      .findOne({ _id: keyHash, kind })
-      .lean<ChallengeRecord>()
-      .exec();
-    if (!existing) return { ok: false, reason: 'unknown' };
-    if (existing.consumedAt) return { ok: false, reason: 'unknown', redeemed: true };
-    if (existing.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+    const existing = await this.collection.findOne({ _id: keyHash });
+    if (!existing || existing.kind !== kind) return { ok: false, reason: 'unknown' };
     const mismatched = Object.keys(expectedBinding).filter(
       (field) => existing.binding[field] !== expectedBinding[field],
     );
-    // Claimed and released between our two reads.
-    if (mismatched.length === 0) return { ok: false, reason: 'unknown' };
+    if (existing.spentAt) {
+      return {
+        ok: false,
+        reason: 'replayed',
+        keyHash,
+        binding: existing.binding,
+        sameBinding: mismatched.length === 0,
+      };
+    }
+    if (existing.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
     return { ok: false, reason: 'binding_mismatch', mismatched };
   }
 
-  async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {
-    const filter = {
+  async peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null> {
+    const record = await this.collection.findOne({
+      _id: sha256Base64Url(key),
+      kind,
+      spentAt: null,
       expiresAt: { $gt: this.clock.now() },
-      consumedAt: null,
-      ...(kind ? { kind } : {}),
-    };
-    const records = await this.model
-      .find(filter)
+    });
+    return record ? toChallenge<P>(record) : null;
+  }
+
+  async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {
+    const records = await this.collection
+      .find(this.liveFilter(kind))
       .sort({ createdAt: -1 })
       .limit(limit)
-      .lean<ChallengeRecord[]>()
-      .exec();
+      .toArray();
     return records.map((record) => toChallenge(record));
+  }
+
+  countLive(kind: ChallengeKind): Promise<number> {
+    return this.collection.countDocuments(this.liveFilter(kind));
+  }
+
+  private liveFilter(kind?: ChallengeKind): mongo.Filter<ChallengeRecord> {
+    return { expiresAt: { $gt: this.clock.now() }, spentAt: null, ...(kind ? { kind } : {}) };
   }
 }

@@ -5,15 +5,16 @@ import {
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
 import { Params } from '../../platform/http/single-params';
-import { ChallengeEvents } from '../../compare/figures/challenge-events.service';
+import { ChallengeRejected } from '../../challenges/challenge.events';
 import { AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../telemetry/metrics.service';
+import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkScope } from '../scopes';
 import { AuthorizationCodeService } from './authorization-code.service';
+import { AuthorizationRequested } from './authorization.events';
 
 /** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
 export type AuthorizationOutcome =
@@ -32,8 +33,7 @@ export class AuthorizationEndpoint {
     private readonly clients: ClientRegistry,
     private readonly codes: AuthorizationCodeService,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
-    private readonly challengeEvents: ChallengeEvents,
+    private readonly events: DomainEvents,
   ) {}
 
   async handle(
@@ -42,11 +42,15 @@ export class AuthorizationEndpoint {
     originalUrl: string,
   ): Promise<AuthorizationOutcome> {
     const outcome = await this.decide(params, session, originalUrl);
+    const { outcome: label, error } = outcomeLabels(outcome);
     const method = params.code_challenge_method;
-    this.metrics.codeChallengeMethods.inc({
-      method: method === undefined ? 'none' : ['S256', 'plain'].includes(method) ? method : 'other',
-    });
-    this.metrics.authorizationRequests.inc(outcomeLabels(outcome));
+    this.events.emit(
+      new AuthorizationRequested(
+        label,
+        error,
+        method === undefined ? 'none' : method === 'S256' || method === 'plain' ? method : 'other',
+      ),
+    );
     return outcome;
   }
 
@@ -88,7 +92,7 @@ export class AuthorizationEndpoint {
       return this.redirect(redirectUri, { code, state });
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
-      if (error.reason) await this.challengeEvents.rejected('pkce', error.reason);
+      if (error.reason) this.events.emit(new ChallengeRejected('authorization_code', error.reason));
       return {
         ...this.redirect(redirectUri, {
           error: error.error,
@@ -113,8 +117,10 @@ function page(error: ProtocolError): AuthorizationOutcome {
   return { kind: 'error_page', error };
 }
 
-/** Bounded metric labels for an authorization outcome. */
-function outcomeLabels(outcome: AuthorizationOutcome): { outcome: string; error: string } {
+function outcomeLabels(outcome: AuthorizationOutcome): {
+  outcome: AuthorizationRequested['outcome'];
+  error: string;
+} {
   switch (outcome.kind) {
     case 'error_page':
       return { outcome: 'error_page', error: outcome.error.error };

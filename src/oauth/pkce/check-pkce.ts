@@ -1,5 +1,5 @@
 import { sha256Base64Url } from '../../platform/crypto/hashing';
-import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { InvalidGrant, InvalidRequest } from '../../platform/errors/protocol-error';
 
 /** RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is always 43 characters. */
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -49,3 +49,26 @@ export function checkCodeVerifier(verifier: string | undefined): string {
 export function s256(verifier: string): string {
   return sha256Base64Url(verifier);
 }
+
+/** The field of an authorization code's binding that PKCE owns. */
+export const PKCE_BINDING_FIELD = 'code_challenge';
+
+/**
+ * /token: what the presented verifier proves, as binding fields of the code. The atomic consume
+ * compares them with the bound challenge (RFC 7636 §4.6), so a wrong verifier redeems nothing.
+ */
+export function pkceProof(verifier: string | undefined): { [PKCE_BINDING_FIELD]: string } {
+  return { [PKCE_BINDING_FIELD]: s256(checkCodeVerifier(verifier)) };
+}
+
+/** RFC 7636 §4.6: the verifier does not hash to the challenge bound to the code. */
+export function wrongVerifier(): InvalidGrant {
+  return new InvalidGrant('PKCE verification failed').because('wrong_verifier');
+}
+
+/** Failures of the PKCE proof itself (as opposed to the code, client or redirect URI). */
+export const PKCE_PROOF_FAILURES: ReadonlySet<string> = new Set([
+  'wrong_verifier',
+  'missing_verifier',
+  'malformed_verifier',
+]);

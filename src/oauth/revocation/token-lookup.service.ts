@@ -4,8 +4,20 @@ import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { AccessTokenService } from '../../tokens/access-token.service';
 import type { AccessTokenClaims } from '../../tokens/access-token';
-import { Grant, RefreshTokenRecord } from '../../tokens/grants/grant';
-import { GrantRepository, RefreshTokenRepository } from '../../tokens/grants/grant.repository';
+import { Grant } from '../../tokens/grants/grant';
+import { GrantRepository } from '../../tokens/grants/grant.repository';
+
+/** A refresh token as its grant knows it. */
+export interface RefreshTokenRecord {
+  grantId: string;
+  clientId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set when the token was rotated away (it is spent). */
+  rotatedAt?: Date;
+}
+
+const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.[A-Za-z0-9_-]{43}$/;
 
 export type FoundToken =
   | { type: 'refresh_token'; record: RefreshTokenRecord; grant: Grant | null }
@@ -15,7 +27,6 @@ export type FoundToken =
 @Injectable()
 export class TokenLookup {
   constructor(
-    private readonly refreshTokens: RefreshTokenRepository,
     private readonly grants: GrantRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly clock: Clock,
@@ -34,13 +45,25 @@ export class TokenLookup {
   }
 
   private async asRefresh(token: string): Promise<FoundToken | null> {
-    const record = await this.refreshTokens.findByHash(sha256Base64Url(token));
-    if (!record) return null;
-    return { type: 'refresh_token', record, grant: await this.grants.findById(record.grantId) };
+    const grantId = REFRESH_TOKEN.exec(token)?.[1];
+    const grant = grantId ? await this.grants.findById(grantId) : null;
+    if (!grant) return null;
+    const hash = sha256Base64Url(token);
+    const isCurrent = grant.refresh.current === hash;
+    if (!isCurrent && !grant.refresh.spent.includes(hash)) return null;
+    const record: RefreshTokenRecord = {
+      grantId: grant.grantId,
+      clientId: grant.clientId,
+      createdAt: (isCurrent && grant.refresh.rotatedAt) || grant.createdAt,
+      expiresAt: grant.expiresAt,
+      // A spent token's rotation time is not kept; that it was rotated is what matters.
+      ...(isCurrent ? {} : { rotatedAt: grant.refresh.rotatedAt ?? grant.createdAt }),
+    };
+    return { type: 'refresh_token', record, grant };
   }
 
   private async asAccess(token: string): Promise<FoundToken | null> {
-    if (!token.includes('.')) return null;
+    if (token.split('.').length !== 3) return null;
     try {
       const claims = await this.accessTokens.verify(token);
       const active = await this.grants.isAccessTokenActive(

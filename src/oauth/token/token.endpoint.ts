@@ -3,12 +3,13 @@ import type { Request } from 'express';
 import { InvalidRequest, UnsupportedGrantType } from '../../platform/errors/protocol-error';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { singleParams } from '../../platform/http/single-params';
-import { MetricsService } from '../../telemetry/metrics.service';
+import { DomainEvents } from '../../platform/events/domain-events';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator, readClientCredentials } from '../../clients/client-authenticator';
 import { GrantHandler } from './grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenRequestCompleted } from './token.events';
 
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
@@ -21,29 +22,30 @@ export class TokenEndpoint {
     private readonly clients: ClientAuthenticator,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
-    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
   ) {
     this.handlers = new Map([authorizationCode, refreshToken].map((h) => [h.grantType, h]));
   }
 
   async handle(request: Request): Promise<TokenResponse> {
-    const stop = this.metrics.startTimer();
+    const started = performance.now();
     const grantType = (request.body as Record<string, unknown> | undefined)?.grant_type;
-    // A bounded label: known grant types, else "other" (never the client's string).
+    // Known grant types, else "other" (never the client's string).
     const label =
       typeof grantType === 'string' && SUPPORTED_GRANT_TYPES.includes(grantType)
         ? grantType
         : 'other';
+    const done = (outcome: string) =>
+      this.events.emit(
+        new TokenRequestCompleted(label, outcome, (performance.now() - started) / 1000),
+      );
     try {
       const response = await this.dispatch(request);
-      this.metrics.tokenRequests.inc({ grant_type: label, outcome: 'success' });
+      done('success');
       return response;
     } catch (error) {
-      const outcome = error instanceof ProtocolError ? error.error : 'server_error';
-      this.metrics.tokenRequests.inc({ grant_type: label, outcome });
+      done(error instanceof ProtocolError ? error.error : 'server_error');
       throw error;
-    } finally {
-      this.metrics.tokenDuration.observe({ grant_type: label }, stop());
     }
   }
 

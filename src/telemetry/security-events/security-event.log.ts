@@ -11,6 +11,10 @@ export const SECURITY_EVENT_TYPES = [
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
+function isSecurityEventType(type: string): type is SecurityEventType {
+  return (SECURITY_EVENT_TYPES as readonly string[]).includes(type);
+}
+
 @Schema({ collection: 'security_events', versionKey: false })
 export class SecurityEventRecord {
   @Prop({ type: String, required: true, enum: SECURITY_EVENT_TYPES })
@@ -43,7 +47,8 @@ export class SecurityEventLog implements OnModuleInit {
     await ensureIndexes(this.model);
   }
 
-  async record(type: SecurityEventType, details: Record<string, string>): Promise<void> {
+  async record(type: string, details: Readonly<Record<string, string>>): Promise<void> {
+    if (!isSecurityEventType(type)) throw new Error(`Unknown security event type: ${type}`);
     this.logger.warn({ type, ...details }, `security event: ${type}`);
     await this.model.create({ type, at: this.clock.now(), details });
   }

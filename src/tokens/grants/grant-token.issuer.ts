@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../platform/clock/clock';
-import { randomToken } from '../../platform/crypto/hashing';
-import { InvalidScope } from '../../platform/errors/protocol-error';
 import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../platform/clock/clock';
+import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
 import type { AuthMethod } from '../access-token';
 import { Grant } from './grant';
+import { GrantOpened } from './grant.events';
 import { GrantRepository } from './grant.repository';
 import { RefreshTokenRotation } from './refresh-token.rotation';
 
@@ -19,12 +19,12 @@ export interface TokenResponse {
 }
 
 export interface StartGrant {
+  /** See `grantIdForChallenge`: derived from the challenge the login redeemed. */
+  grantId: string;
   clientId: string;
   sub: string;
   scope: string;
   authMethod: AuthMethod;
-  /** SHA-256 of the authorization code redeemed, when the grant comes from one. */
-  codeHash?: string;
 }
 
 /** Issues the token responses of both login models: a new grant, or a refreshed one. */
@@ -34,46 +34,30 @@ export class GrantTokenIssuer {
     private readonly grants: GrantRepository,
     private readonly refreshTokens: RefreshTokenRotation,
     private readonly accessTokens: AccessTokenService,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
+  /** Records a new grant and its first refresh token in one write, then signs its tokens. */
   async startGrant(input: StartGrant): Promise<TokenResponse> {
-    return this.issueFor(await this.openGrant(input));
-  }
-
-  /** Records a new grant; tokens come from `issueFor`. */
-  async openGrant(input: StartGrant): Promise<Grant> {
     const now = this.clock.now();
+    const first = this.refreshTokens.mint(input.grantId);
     const grant: Grant = {
-      grantId: randomToken(16),
       ...input,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
+      refresh: { current: first.hash, retries: 0, spent: [] },
     };
-    await this.grants.create(grant);
-    return grant;
-  }
-
-  /** The first tokens of a grant opened with `openGrant`. */
-  async issueFor(grant: Grant): Promise<TokenResponse> {
-    const refreshToken = await this.refreshTokens.mint(grant);
-    return this.respond(grant, grant.scope, refreshToken);
+    await this.grants.open(grant);
+    this.events.emit(new GrantOpened(grant.authMethod));
+    return this.respond(grant, grant.scope, first.token);
   }
 
   /** RFC 6749 §6: rotate the refresh token, optionally narrowing the scope. */
   async refresh(clientId: string, refreshToken: string, scope?: string): Promise<TokenResponse> {
-    const rotated = await this.refreshTokens.rotate(clientId, refreshToken);
-    const granted = new Set(rotated.grant.scope.split(' ').filter(Boolean));
-    const requested = scope?.split(' ').filter(Boolean);
-    if (requested && requested.some((s) => !granted.has(s))) {
-      throw new InvalidScope('The requested scope exceeds the scope originally granted');
-    }
-    return this.respond(
-      rotated.grant,
-      requested?.join(' ') ?? rotated.grant.scope,
-      rotated.refreshToken,
-    );
+    const rotated = await this.refreshTokens.rotate(clientId, refreshToken, scope);
+    return this.respond(rotated.grant, rotated.scope, rotated.refreshToken);
   }
 
   private async respond(grant: Grant, scope: string, refreshToken: string): Promise<TokenResponse> {

@@ -1,26 +1,45 @@
-import { Grant, RefreshTokenRecord } from './grant';
+import { Grant } from './grant';
+
+/** How many spent refresh-token hashes a grant keeps for reuse detection. */
+export const MAX_SPENT_REFRESH_TOKENS = 64;
 
 export abstract class GrantRepository {
-  abstract create(grant: Grant): Promise<void>;
+  /**
+   * Records a new grant with its first refresh token. If a replay has already revoked this grant
+   * id (see `revokeForReplay`), the grant is recorded revoked.
+   */
+  abstract open(grant: Grant): Promise<void>;
   abstract findById(grantId: string): Promise<Grant | null>;
-  abstract findByCodeHash(codeHash: string): Promise<Grant | null>;
   /** Marks the grant revoked (first reason wins); true if this call revoked it. */
   abstract revoke(grantId: string, reason: string, at: Date): Promise<boolean>;
+  /**
+   * Revokes the grant a replayed challenge opened, if it belongs to `clientId`; when it is not
+   * recorded yet (the replay raced the redemption), records it revoked in advance, so the
+   * redemption's `open` finds it revoked. True if this call revoked or pre-empted it.
+   */
+  abstract revokeForReplay(
+    grantId: string,
+    clientId: string,
+    reason: string,
+    at: Date,
+    expiresAt: Date,
+  ): Promise<boolean>;
   abstract revokeAccessToken(grantId: string, jti: string): Promise<void>;
   /** True if the grant is live (unrevoked, unexpired) and this access token not revoked. */
   abstract isAccessTokenActive(grantId: string, jti: string, now: Date): Promise<boolean>;
-}
-
-export abstract class RefreshTokenRepository {
-  abstract save(record: RefreshTokenRecord): Promise<void>;
-  abstract findByHash(tokenHash: string): Promise<RefreshTokenRecord | null>;
   /**
-   * Atomically marks an unrotated, unexpired token of this client as rotated; returns it, or
-   * null when no such token exists (unknown, another client's, expired or already rotated).
+   * Atomically replaces the live grant's current refresh token `presented` by `successor`;
+   * false if `presented` is no longer current (rotated meanwhile) or the grant was revoked.
    */
-  abstract markRotated(
-    tokenHash: string,
-    clientId: string,
+  abstract rotateRefresh(
+    grantId: string,
+    presented: string,
+    successor: string,
     now: Date,
-  ): Promise<RefreshTokenRecord | null>;
+  ): Promise<boolean>;
+  /**
+   * Counts one grace-window retry of the token that `current` replaced, if `current` is still
+   * the live grant's current token and fewer than `maxRetries` retries were answered.
+   */
+  abstract countGraceRetry(grantId: string, current: string, maxRetries: number): Promise<boolean>;
 }

@@ -1,4 +1,19 @@
+import { sha256Base64Url } from '../../platform/crypto/hashing';
 import type { AuthMethod } from '../access-token';
+
+/**
+ * Where a grant's refresh-token family stands. Tokens are kept as SHA-256 hashes only; every
+ * rotation moves `current` into `spent`, so a spent token presented again is recognised.
+ */
+export interface RefreshState {
+  current: string;
+  /** When `current` replaced the previous token (absent before the first rotation). */
+  rotatedAt?: Date;
+  /** Retries of the previous token answered in the grace window since that rotation. */
+  retries: number;
+  /** Hashes of the family's rotated tokens, most recent last (bounded, see MAX_SPENT). */
+  spent: string[];
+}
 
 /**
  * A grant: one user's authorization of one client, from a login to its revocation. It is the
@@ -11,20 +26,19 @@ export interface Grant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
-  /** SHA-256 of the authorization code that started it, to recognise a replayed code. */
-  codeHash?: string;
   createdAt: Date;
   /** Absolute end of the refresh-token family. */
   expiresAt: Date;
   revokedAt?: Date;
   revokedReason?: string;
+  refresh: RefreshState;
 }
 
-export interface RefreshTokenRecord {
-  tokenHash: string;
-  grantId: string;
-  clientId: string;
-  createdAt: Date;
-  expiresAt: Date;
-  rotatedAt?: Date;
+/**
+ * The grant a redeemed challenge (code or nonce) opens has an id derived from the challenge's
+ * key hash: whoever sees the challenge spent can find, or pre-empt, the grant it opened, which
+ * is how a replay that races the redemption still revokes its tokens (RFC 6749 §4.1.2).
+ */
+export function grantIdForChallenge(challengeKeyHash: string): string {
+  return sha256Base64Url(`grant:${challengeKeyHash}`).slice(0, 22);
 }

@@ -1,33 +1,21 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TokensModule } from '../tokens.module';
-import { GrantRepository, RefreshTokenRepository } from './grant.repository';
+import { GrantRepository } from './grant.repository';
 import { BearerTokenAuthenticator } from './grant-bearer.authenticator';
 import { GrantTokenIssuer } from './grant-token.issuer';
-import {
-  GrantRecord,
-  GrantSchema,
-  RefreshTokenDocument,
-  RefreshTokenSchema,
-} from './persistence/grant.schema';
-import {
-  MongoGrantRepository,
-  MongoRefreshTokenRepository,
-} from './persistence/mongo-grant.repository';
+import { GrantRecord, GrantSchema } from './persistence/grant.schema';
+import { MongoGrantRepository } from './persistence/mongo-grant.repository';
 import { RefreshTokenRotation } from './refresh-token.rotation';
 
 /** Grants, refresh-token rotation and bearer authentication, shared by OAuth and wallet login. */
 @Module({
   imports: [
     TokensModule,
-    MongooseModule.forFeature([
-      { name: GrantRecord.name, schema: GrantSchema },
-      { name: RefreshTokenDocument.name, schema: RefreshTokenSchema },
-    ]),
+    MongooseModule.forFeature([{ name: GrantRecord.name, schema: GrantSchema }]),
   ],
   providers: [
     { provide: GrantRepository, useClass: MongoGrantRepository },
-    { provide: RefreshTokenRepository, useClass: MongoRefreshTokenRepository },
     RefreshTokenRotation,
     GrantTokenIssuer,
     BearerTokenAuthenticator,
@@ -36,7 +24,7 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
     GrantTokenIssuer,
     BearerTokenAuthenticator,
     GrantRepository,
-    RefreshTokenRepository,
+    RefreshTokenRotation,
     TokensModule,
   ],
 })

@@ -1,38 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, hkdfSync } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../platform/clock/clock';
 import { randomToken, redact, sha256Base64Url } from '../../platform/crypto/hashing';
-import { InvalidGrant } from '../../platform/errors/protocol-error';
-import { SecurityEventLog } from '../../telemetry/security-events/security-event.log';
-import { AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../telemetry/metrics.service';
+import { InvalidGrant, InvalidScope } from '../../platform/errors/protocol-error';
+import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { Grant } from './grant';
-import { GrantRepository, RefreshTokenRepository } from './grant.repository';
+import { GrantRevoked } from './grant.events';
+import { GrantRepository } from './grant.repository';
 
 export interface Rotated {
   grant: Grant;
   refreshToken: string;
+  /** The scope of this token response: the grant's, or the narrower one requested. */
+  scope: string;
 }
 
+/** `<grant id>.<secret>`: the grant id lets one read of one document serve the whole request. */
+const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
 /**
- * Opaque refresh tokens, stored as SHA-256 hashes and rotated on every use (OAuth 2.1 §4.3.1).
+ * Opaque refresh tokens, stored as SHA-256 hashes in their grant and rotated on every use
+ * (OAuth 2.1 §4.3.1).
  *
  * A token's successor is HMAC(server key, token): the server can answer a retried request with
- * the same successor without ever storing a token in clear. Presenting a rotated token is
- * accepted only as a retry, within the grace window and while its successor is unused; any other
- * reuse means two parties hold the family, so the whole grant is revoked (RFC 9700 §4.14.2).
+ * the same successor without storing a token in clear. A rotated token is accepted again only as
+ * a retry: by the same client, within the grace window, while its successor is unused, and at
+ * most REFRESH_TOKEN_GRACE_RETRIES times. Any other reuse means two parties hold the family, so
+ * the whole grant is revoked (RFC 9700 §4.14.2). A refused request (wrong client, scope beyond the
+ * grant) changes nothing: RFC 6749 §5.2 leaves the refresh token valid after an error response.
  */
 @Injectable()
 export class RefreshTokenRotation {
   private readonly successorKey: Buffer;
 
   constructor(
-    private readonly tokens: RefreshTokenRepository,
     private readonly grants: GrantRepository,
-    private readonly events: SecurityEventLog,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
   ) {
     this.successorKey = Buffer.from(
       hkdfSync(
@@ -45,85 +51,89 @@ export class RefreshTokenRotation {
     );
   }
 
-  /** The first refresh token of a new grant. */
-  async mint(grant: Grant): Promise<string> {
-    const token = randomToken(32);
-    await this.save(token, grant);
-    return token;
+  /** The first refresh token of a new grant, and the hash its grant stores. */
+  mint(grantId: string): { token: string; hash: string } {
+    const token = `${grantId}.${randomToken(32)}`;
+    return { token, hash: sha256Base64Url(token) };
   }
 
-  async rotate(clientId: string, presented: string): Promise<Rotated> {
-    const now = this.clock.now();
-    const tokenHash = sha256Base64Url(presented);
-    const rotated = await this.tokens.markRotated(tokenHash, clientId, now);
-    if (rotated) {
-      const grant = await this.liveGrant(rotated.grantId, now);
-      const successor = this.successorOf(presented);
-      await this.save(successor, grant);
-      return { grant, refreshToken: successor };
+  async rotate(clientId: string, presented: string, requestedScope?: string): Promise<Rotated> {
+    const grantId = REFRESH_TOKEN.exec(presented)?.[1];
+    if (!grantId) throw new InvalidGrant('Invalid refresh token');
+    const grant = await this.grants.findById(grantId);
+    const hash = sha256Base64Url(presented);
+    const isCurrent = grant?.refresh.current === hash;
+    if (!grant || (!isCurrent && !grant.refresh.spent.includes(hash))) {
+      throw new InvalidGrant('Invalid refresh token');
     }
-    return this.explainOrRetry(clientId, presented, tokenHash, now);
-  }
-
-  private async explainOrRetry(
-    clientId: string,
-    presented: string,
-    tokenHash: string,
-    now: Date,
-  ): Promise<Rotated> {
-    const record = await this.tokens.findByHash(tokenHash);
-    if (!record) throw new InvalidGrant('Invalid refresh token');
-    if (record.clientId !== clientId) {
+    if (grant.clientId !== clientId) {
       throw new InvalidGrant('Refresh token was issued to another client');
     }
-    if (record.expiresAt.getTime() <= now.getTime()) {
+    if (grant.revokedAt) throw new InvalidGrant('The grant has been revoked');
+    const now = this.clock.now();
+    if (grant.expiresAt.getTime() <= now.getTime()) {
       throw new InvalidGrant('Refresh token expired');
     }
-    if (!record.rotatedAt) throw new InvalidGrant('Invalid refresh token');
-
-    const successor = this.successorOf(presented);
-    const next = await this.tokens.findByHash(sha256Base64Url(successor));
-    const withinGrace =
-      now.getTime() - record.rotatedAt.getTime() <= this.config.tokens.refreshGraceSeconds * 1000;
-    if (withinGrace && (!next || !next.rotatedAt)) {
-      // A retry of the request that rotated it (e.g. the response was lost): same answer.
-      const grant = await this.liveGrant(record.grantId, now);
-      await this.save(successor, grant);
-      return { grant, refreshToken: successor };
+    const successor = this.successorOf(grantId, presented);
+    const successorHash = sha256Base64Url(successor);
+    if (!isCurrent && !this.isGraceRetry(grant, hash, successorHash, now)) {
+      return this.revokeReused(grant, presented, now);
     }
+    const scope = narrowScope(grant.scope, requestedScope);
 
-    const revoked = await this.grants.revoke(record.grantId, 'refresh_token_reuse', now);
-    if (revoked) {
-      this.metrics.refreshTokenReuse.inc();
-      await this.events.record('refresh_token_reuse', {
-        client_id: clientId,
-        grant_id: record.grantId,
-        token: redact(presented),
-      });
+    if (isCurrent && (await this.grants.rotateRefresh(grantId, hash, successorHash, now))) {
+      return { grant, refreshToken: successor, scope };
+    }
+    // A retry, or a concurrent use that lost the rotation to another: both get the successor.
+    if (await this.grants.countGraceRetry(grantId, successorHash, this.maxRetries)) {
+      return { grant, refreshToken: successor, scope };
+    }
+    throw new InvalidGrant(
+      'Refresh token already rotated; the grace window answers no more retries of it',
+    );
+  }
+
+  /** The previous token, retried within the grace window while its successor is current. */
+  private isGraceRetry(grant: Grant, hash: string, successorHash: string, now: Date): boolean {
+    const { spent, current, rotatedAt } = grant.refresh;
+    return (
+      spent[spent.length - 1] === hash &&
+      current === successorHash &&
+      rotatedAt !== undefined &&
+      now.getTime() - rotatedAt.getTime() <= this.config.tokens.refreshGraceSeconds * 1000
+    );
+  }
+
+  private async revokeReused(grant: Grant, presented: string, now: Date): Promise<never> {
+    if (await this.grants.revoke(grant.grantId, 'refresh_token_reuse', now)) {
+      this.events.emit(new GrantRevoked('refresh_token_reuse'));
+      await this.events.emitAndWait(
+        new SecurityEventDetected('refresh_token_reuse', {
+          client_id: grant.clientId,
+          grant_id: grant.grantId,
+          token: redact(presented),
+        }),
+      );
     }
     throw new InvalidGrant('Refresh token reuse detected; the grant has been revoked');
   }
 
-  private async liveGrant(grantId: string, now: Date): Promise<Grant> {
-    const grant = await this.grants.findById(grantId);
-    if (!grant || grant.revokedAt) throw new InvalidGrant('The grant has been revoked');
-    if (grant.expiresAt.getTime() <= now.getTime()) {
-      throw new InvalidGrant('Refresh token expired');
-    }
-    return grant;
+  private get maxRetries(): number {
+    return this.config.tokens.refreshGraceRetries;
   }
 
-  private successorOf(token: string): string {
-    return createHmac('sha256', this.successorKey).update(token).digest('base64url');
+  private successorOf(grantId: string, token: string): string {
+    return `${grantId}.${createHmac('sha256', this.successorKey).update(token).digest('base64url')}`;
   }
+}
 
-  private save(token: string, grant: Grant): Promise<void> {
-    return this.tokens.save({
-      tokenHash: sha256Base64Url(token),
-      grantId: grant.grantId,
-      clientId: grant.clientId,
-      createdAt: this.clock.now(),
-      expiresAt: grant.expiresAt,
-    });
+/** RFC 6749 §6: the requested scope must not include any scope not originally granted. */
+function narrowScope(granted: string, requested: string | undefined): string {
+  if (requested === undefined) return granted;
+  const allowed = new Set(granted.split(' ').filter(Boolean));
+  const asked = requested.split(' ').filter(Boolean);
+  if (asked.some((s) => !allowed.has(s))) {
+    throw new InvalidScope('The requested scope exceeds the scope originally granted');
   }
+  return asked.join(' ');
 }

@@ -21,3 +21,11 @@ export function generateWalletNonce(length = WALLET_NONCE_LENGTH): string {
   }
   return nonce;
 }
+
+/**
+ * What a nonce is bound to: the address that asked for it (lower-case hex) and the EIP-155 chain
+ * it was issued for, so a chain-1 nonce never signs in on chain 10.
+ */
+export function walletNonceBinding(address: string, chainId: number): Record<string, string> {
+  return { address: address.toLowerCase(), chain_id: String(chainId) };
+}

@@ -92,6 +92,8 @@ export class SiweVerifier {
     messageText: string,
     fields: SiweFields,
     signature: string,
+    /** Runs before an RPC call is spent (e.g. a read-only nonce check); may throw to refuse. */
+    beforeRpc?: () => Promise<void>,
   ): Promise<VerifiedSigner> {
     const bytes = readSignature(signature);
     const local = await recoverLocally(messageText, bytes, fields.address);
@@ -108,6 +110,7 @@ export class SiweVerifier {
           : 'The signature is not valid for the message address',
       );
     }
+    await beforeRpc?.();
     if (await this.isValidContractSignature(transport, messageText, fields, bytes)) {
       return { address: fields.address, kind: 'contract' };
     }

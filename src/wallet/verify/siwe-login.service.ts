@@ -1,17 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { Clock } from '../../platform/clock/clock';
-import { redact, sha256Base64Url } from '../../platform/crypto/hashing';
-import { ChallengeEvents } from '../../compare/figures/challenge-events.service';
+import { AppConfig } from '../../config/app-config';
+import { redact } from '../../platform/crypto/hashing';
 import { ProtocolError } from '../../platform/errors/protocol-error';
-import { SecurityEventLog } from '../../telemetry/security-events/security-event.log';
-import { MetricsService } from '../../telemetry/metrics.service';
+import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
+import { grantIdForChallenge } from '../../tokens/grants/grant';
 import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
-import { IssuedWalletNonce, WalletNonceLedger } from '../nonce/wallet-nonce.ledger';
+import { walletNonceBinding } from '../nonce/wallet-nonce';
 import { SiweFields, parseSiweMessage } from '../siwe/siwe-message.parser';
 import { SiweVerifier } from '../siwe/siwe-verifier';
 import { InvalidNonce, NonceAlreadyUsed } from '../wallet.errors';
+import { WalletVerificationCompleted } from './wallet.events';
 
 /** A signed EIP-4361 message, as a wallet hands it back. */
 export interface SiweProof {
@@ -27,16 +28,19 @@ export interface SiweLoginRequest extends SiweProof {
 export interface VerifiedSiweAccount {
   /** CAIP-10 account id `eip155:<chainId>:<EIP-55 address>`: the same key on another chain is another account. */
   sub: string;
+  /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
+  nonceKeyHash: string;
 }
 
 export const SIWE_SCOPE = 'profile';
 
 /**
  * EIP-4361 §Message validation as a list of steps, shared by POST /wallet/verify (tokens for a
- * dApp) and POST /login/siwe (a login session inside an OAuth authorization request). The nonce is
- * checked read-only before the (possibly RPC-bound) signature check and redeemed atomically only
- * after it, so a bad signature never burns the rightful owner's nonce. Both flows record the same
- * figures and metrics.
+ * dApp) and POST /login/siwe (a login session inside an OAuth authorization request). Cheap checks
+ * first, then the signature (recovered locally; a contract wallet's RPC check only after a
+ * read-only look at the nonce, so no RPC call is spent on a nonce never issued), and only then the
+ * one atomic, address- and chain-bound redemption of the nonce: a bad signature never burns its
+ * rightful owner's nonce.
  */
 @Injectable()
 export class SiweLoginService {
@@ -45,23 +49,21 @@ export class SiweLoginService {
   constructor(
     private readonly clients: WalletClients,
     private readonly verifier: SiweVerifier,
-    private readonly ledger: WalletNonceLedger,
     private readonly challenges: ChallengeStore,
     private readonly issuer: GrantTokenIssuer,
-    private readonly securityEvents: SecurityEventLog,
-    private readonly clock: Clock,
-    private readonly challengeEvents: ChallengeEvents,
-    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
   ) {}
 
   /** POST /wallet/verify: verify, then start a token grant for the (public) client. */
   login(request: SiweLoginRequest): Promise<TokenResponse> {
-    return this.recorded(async () => {
+    return this.reported(async () => {
       // Before verification: an unusable client_id must not cost the wallet its nonce.
       const client = await this.clients.resolve(request.clientId);
-      const { sub } = await this.verifyAccount(request);
+      const { sub, nonceKeyHash } = await this.verifyAccount(request);
       this.logger.log(`SIWE login of ${sub} for client ${client.clientId}`);
       return this.issuer.startGrant({
+        grantId: grantIdForChallenge(nonceKeyHash),
         clientId: client.clientId,
         sub,
         scope: SIWE_SCOPE,
@@ -72,79 +74,97 @@ export class SiweLoginService {
 
   /** Verifies a signed message and redeems its nonce, issuing nothing: the caller decides what follows. */
   verify(proof: SiweProof): Promise<VerifiedSiweAccount> {
-    return this.recorded(() => this.verifyAccount(proof));
+    return this.reported(() => this.verifyAccount(proof));
   }
 
-  /** Wallet verification metrics and challenge rejection figures around one attempt. */
-  private async recorded<T>(attempt: () => Promise<T>): Promise<T> {
-    const stop = this.metrics.startTimer();
+  /** Tells the rest of the service how the attempt ended. */
+  private async reported<T>(attempt: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const done = (outcome: string) =>
+      this.events.emit(
+        new WalletVerificationCompleted(outcome, (performance.now() - started) / 1000),
+      );
     try {
       const result = await attempt();
-      this.metrics.walletVerifications.inc({ outcome: 'success' });
+      done('success');
       return result;
     } catch (error) {
       const known = error instanceof ProtocolError && error.status < 500;
-      this.metrics.walletVerifications.inc({ outcome: known ? error.error : 'server_error' });
-      if (known) await this.challengeEvents.rejected('siwe', error.reason ?? error.error);
+      done(known ? error.error : 'server_error');
+      if (known)
+        this.events.emit(new ChallengeRejected('wallet_nonce', error.reason ?? error.error));
       throw error;
-    } finally {
-      this.metrics.walletVerifyDuration.observe(stop());
     }
   }
 
-  /** Parse, policy, read-only nonce check, signature, then the one atomic consume. */
   private async verifyAccount(proof: SiweProof): Promise<VerifiedSiweAccount> {
     const fields = parseSiweMessage(proof.message);
     this.verifier.checkPolicy(fields);
-    const issued = await this.checkNonceIssued(fields);
-    const signer = await this.verifier.verifySignature(proof.message, fields, proof.signature);
-    await this.redeemNonce(fields, issued);
+    const signer = await this.verifier.verifySignature(proof.message, fields, proof.signature, () =>
+      this.checkNonceLive(fields),
+    );
+    const nonceKeyHash = await this.redeemNonce(fields);
     const sub = `eip155:${fields.chainId}:${signer.address}`;
     this.logger.log(`SIWE signature of ${sub} verified (${signer.kind})`);
-    return { sub };
+    return { sub, nonceKeyHash };
   }
 
-  /** Read-only: did we issue this nonce, to this address, and is it still in date? */
-  private async checkNonceIssued(fields: SiweFields): Promise<IssuedWalletNonce> {
-    const issued = await this.ledger.find(sha256Base64Url(fields.nonce));
-    if (!issued) {
-      throw new InvalidNonce('The nonce was not issued by this service').because('unknown_nonce');
+  /** Read-only: is the nonce issued and unspent? Spares an RPC call for one that is not. */
+  private async checkNonceLive(fields: SiweFields): Promise<void> {
+    if (!(await this.challenges.peek('wallet_nonce', fields.nonce))) {
+      throw new InvalidNonce('The nonce is unknown, expired or used; request a new one').because(
+        'unknown_nonce',
+      );
     }
-    if (issued.expiresAt.getTime() <= this.clock.now().getTime()) {
-      throw new InvalidNonce('The nonce has expired; request a new one').because('expired_nonce');
-    }
-    if (issued.address !== fields.address.toLowerCase()) {
-      throw new InvalidNonce('The nonce is bound to another address').because('binding_mismatch');
-    }
-    return issued;
   }
 
-  /** The one atomic, address-bound redemption: at most one login per nonce, however many race. */
-  private async redeemNonce(fields: SiweFields, issued: IssuedWalletNonce): Promise<void> {
-    const result = await this.challenges.consume('wallet_nonce', fields.nonce, {
-      address: fields.address.toLowerCase(),
-    });
-    if (result.ok) return;
+  /** The one atomic redemption: at most one login per nonce, however many race. */
+  private async redeemNonce(fields: SiweFields): Promise<string> {
+    const result = await this.challenges.consume(
+      'wallet_nonce',
+      fields.nonce,
+      walletNonceBinding(fields.address, fields.chainId),
+    );
+    if (result.ok) {
+      this.checkIssuedAfterNonce(fields, result.challenge.createdAt);
+      return result.challenge.keyHash;
+    }
     switch (result.reason) {
       case 'expired':
         throw new InvalidNonce('The nonce has expired; request a new one').because('expired_nonce');
-      case 'binding_mismatch':
-        throw new InvalidNonce('The nonce is bound to another address').because('binding_mismatch');
       case 'unknown':
-        // Expired meanwhile and already cleaned up by the TTL monitor.
-        if (issued.expiresAt.getTime() <= this.clock.now().getTime()) {
-          throw new InvalidNonce('The nonce has expired; request a new one').because(
-            'expired_nonce',
+        throw new InvalidNonce('The nonce was not issued by this service').because('unknown_nonce');
+      case 'binding_mismatch':
+        if (result.mismatched.includes('address')) {
+          throw new InvalidNonce('The nonce is bound to another address').because(
+            'binding_mismatch',
           );
         }
-        // The ledger vouched for an issued, unexpired nonce that is no longer redeemable: used.
-        await this.securityEvents.record('wallet_nonce_replay', {
-          address: fields.address,
-          nonce: redact(fields.nonce),
-        });
+        throw new InvalidNonce('The nonce was issued for another chain').because('chain_mismatch');
+      case 'replayed':
+        await this.events.emitAndWait(
+          new SecurityEventDetected('wallet_nonce_replay', {
+            address: fields.address,
+            nonce: redact(fields.nonce),
+          }),
+        );
         throw new NonceAlreadyUsed('The nonce has already been used; request a new one').because(
           'replay',
         );
+    }
+  }
+
+  /**
+   * A message cannot have been written before its nonce existed: `Issued At` earlier than the
+   * nonce's creation (less the tolerated clock skew) is a message not built from this nonce.
+   */
+  private checkIssuedAfterNonce(fields: SiweFields, nonceCreatedAt: Date): void {
+    const issuedAt = Date.parse(fields.issuedAt);
+    const skew = this.config.wallet.clockSkewSeconds * 1000;
+    if (!(issuedAt >= nonceCreatedAt.getTime() - skew)) {
+      throw new InvalidNonce('The message was issued before its nonce').because(
+        'issued_before_nonce',
+      );
     }
   }
 }

@@ -1,26 +1,31 @@
 import { Injectable } from '@nestjs/common';
+import { ChallengeRejected } from '../../../challenges/challenge.events';
 import { ChallengeStore } from '../../../challenges/challenge-store';
+import { AppConfig } from '../../../config/app-config';
 import { Clock } from '../../../platform/clock/clock';
-import { sha256Base64Url } from '../../../platform/crypto/hashing';
-import { ChallengeEvents } from '../../../compare/figures/challenge-events.service';
 import {
   InvalidGrant,
   InvalidRequest,
   ProtocolError,
 } from '../../../platform/errors/protocol-error';
-import { MetricsService } from '../../../telemetry/metrics.service';
+import { DomainEvents, SecurityEventDetected } from '../../../platform/events/domain-events';
 import { Params } from '../../../platform/http/single-params';
-import { SecurityEventLog } from '../../../telemetry/security-events/security-event.log';
-import { Grant } from '../../../tokens/grants/grant';
+import { grantIdForChallenge } from '../../../tokens/grants/grant';
+import { GrantRevoked } from '../../../tokens/grants/grant.events';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import type { OAuthClient } from '../../../clients/oauth-client';
 import type {
   AuthorizationCodeBinding,
   AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
-import { OAuthClient } from '../../../clients/oauth-client';
-import { checkCodeVerifier, s256 } from '../../pkce/check-pkce';
+import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
 import { GrantHandler } from '../grant-handler';
+
+type Replayed = Extract<
+  Awaited<ReturnType<ChallengeStore['consume']>>,
+  { ok: false; reason: 'replayed' }
+>;
 
 /** RFC 6749 §4.1.3 with RFC 7636 §4.5-4.6, as OAuth 2.1 requires them. */
 @Injectable()
@@ -31,10 +36,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
     private readonly store: ChallengeStore,
     private readonly grants: GrantRepository,
     private readonly issuer: GrantTokenIssuer,
-    private readonly events: SecurityEventLog,
-    private readonly challengeEvents: ChallengeEvents,
-    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {
     super();
   }
@@ -44,9 +48,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
       return await this.redeem(client, params);
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500) {
-        const reason = error.reason ?? error.error;
-        if (PKCE_PROOF_FAILURES.has(reason)) this.metrics.pkceFailures.inc({ reason });
-        await this.challengeEvents.rejected('pkce', reason);
+        this.events.emit(new ChallengeRejected('authorization_code', error.reason ?? error.error));
       }
       throw error;
     }
@@ -55,99 +57,88 @@ export class AuthorizationCodeGrant extends GrantHandler {
   private async redeem(client: OAuthClient, params: Params): Promise<TokenResponse> {
     const code = required(params, 'code');
     const redirectUri = required(params, 'redirect_uri');
-    // Every code here was issued with an S256 challenge, so a verifier is always due; a code
-    // without a challenge could never match the binding below (downgrade guard).
-    const verifier = checkCodeVerifier(params.code_verifier);
+    // Every code here was issued with an S256 challenge, so a verifier is always due.
+    const proof = pkceProof(params.code_verifier);
 
     // One atomic consume whose filter carries client, redirect URI and the PKCE proof: a wrong
     // verifier, client or redirect URI leaves the code for its rightful owner.
     const binding: AuthorizationCodeBinding = {
       client_id: client.clientId,
       redirect_uri: redirectUri,
-      code_challenge: s256(verifier),
+      ...proof,
     };
-    // The grant is recorded before the code's document goes: a replay finds one or the other.
-    let grant: Grant | undefined;
     const result = await this.store.consume<AuthorizationCodePayload>(
       'authorization_code',
       code,
       binding,
-      {
-        beforeRelease: async ({ keyHash, payload }) => {
-          grant = await this.issuer.openGrant({
-            clientId: client.clientId,
-            sub: payload.sub,
-            scope: payload.scope,
-            authMethod: payload.authMethod,
-            codeHash: keyHash,
-          });
-        },
-      },
     );
-
-    if (!result.ok) {
-      switch (result.reason) {
-        case 'expired':
-          throw new InvalidGrant('Authorization code expired').because('expired');
-        case 'binding_mismatch':
-          if (result.mismatched.includes('client_id')) {
-            throw new InvalidGrant('Authorization code was issued to another client').because(
-              'client_mismatch',
-            );
-          }
-          if (result.mismatched.includes('redirect_uri')) {
-            throw new InvalidGrant('redirect_uri does not match the authorization request').because(
-              'redirect_uri_mismatch',
-            );
-          }
-          throw new InvalidGrant('PKCE verification failed').because('wrong_verifier');
-        case 'unknown':
-          return this.rejectUnknownOrReplayed(client, code, result.redeemed === true);
-      }
+    if (result.ok) {
+      const { keyHash, payload } = result.challenge;
+      return this.issuer.startGrant({
+        grantId: grantIdForChallenge(keyHash),
+        clientId: client.clientId,
+        sub: payload.sub,
+        scope: payload.scope,
+        authMethod: payload.authMethod,
+      });
     }
-
-    if (!grant) throw new Error('The redeemed code has no grant recorded');
-    const tokens = await this.issuer.issueFor(grant);
-    // A replay arrived while this redemption was in flight: it was refused, and these tokens
-    // are revoked with their grant, as for any replay.
-    if (result.replayed) await this.revokeReplayed(client, grant, result.challenge.keyHash);
-    return tokens;
+    switch (result.reason) {
+      case 'expired':
+        throw new InvalidGrant('Authorization code expired').because('expired');
+      case 'unknown':
+        throw new InvalidGrant('Invalid authorization code').because('unknown_code');
+      case 'replayed':
+        await this.onReplay(client, result);
+        throw new InvalidGrant('Authorization code already used').because('replay');
+      case 'binding_mismatch':
+        if (result.mismatched.includes('client_id')) {
+          throw new InvalidGrant('Authorization code was issued to another client').because(
+            'client_mismatch',
+          );
+        }
+        if (result.mismatched.includes('redirect_uri')) {
+          throw new InvalidGrant('redirect_uri does not match the authorization request').because(
+            'redirect_uri_mismatch',
+          );
+        }
+        if (result.mismatched.includes(PKCE_BINDING_FIELD)) throw wrongVerifier();
+        throw new InvalidGrant('Invalid authorization code').because('unknown_code');
+    }
   }
 
-  /** RFC 6749 §4.1.2: a code used twice revokes every token issued from it. */
-  private async rejectUnknownOrReplayed(
-    client: OAuthClient,
-    code: string,
-    inFlight: boolean,
-  ): Promise<never> {
-    const codeHash = sha256Base64Url(code);
-    const grant = await this.grants.findByCodeHash(codeHash);
-    if (grant) await this.revokeReplayed(client, grant, codeHash);
-    // In flight: its redeemer revokes the grant once it is recorded (see `replayed`).
-    else if (!inFlight) {
-      throw new InvalidGrant('Invalid authorization code').because('unknown_code');
+  /**
+   * RFC 6749 §4.1.2: a code used twice revokes every token issued from it, but only when the
+   * code's own client presents it (OAuth 2.1 §4.1.3: the code is bound to its client): proven
+   * by client authentication, or for a public client by the PKCE verifier itself. Anyone else
+   * presenting a used code is refused and recorded, and revokes nothing.
+   */
+  private async onReplay(client: OAuthClient, replay: Replayed): Promise<void> {
+    const owner = replay.binding.client_id === client.clientId;
+    const proven = owner && (client.type === 'confidential' || replay.sameBinding);
+    let revoked = false;
+    if (proven) {
+      const now = this.clock.now();
+      revoked = await this.grants.revokeForReplay(
+        grantIdForChallenge(replay.keyHash),
+        client.clientId,
+        'authorization_code_replay',
+        now,
+        new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
+      );
+      if (revoked) this.events.emit(new GrantRevoked('authorization_code_replay'));
     }
-    throw new InvalidGrant('Authorization code already used').because('replay');
-  }
-
-  private async revokeReplayed(client: OAuthClient, grant: Grant, codeHash: string) {
-    const revoked = await this.grants.revoke(
-      grant.grantId,
-      'authorization_code_replay',
-      this.clock.now(),
-    );
-    if (!revoked) return;
-    this.metrics.codeReuse.inc();
-    await this.events.record('authorization_code_replay', {
-      client_id: client.clientId,
-      grant_id: grant.grantId,
-      code: `sha256:${codeHash.slice(0, 8)}`,
-    });
+    // One record per attack: the revoking replay, or each replay by someone else.
+    if (revoked || !proven) {
+      await this.events.emitAndWait(
+        new SecurityEventDetected('authorization_code_replay', {
+          client_id: client.clientId,
+          code: `sha256:${replay.keyHash.slice(0, 8)}`,
+          outcome: revoked ? 'grant_revoked' : 'refused',
+        }),
+      );
+    }
   }
 }
-
-/** Failures of the PKCE proof itself (proofgate_pkce_failures_total). */
-const PKCE_PROOF_FAILURES = new Set(['wrong_verifier', 'missing_verifier', 'malformed_verifier']);
 
 function required(params: Params, name: string): string {
   const value = params[name];

@@ -1,131 +1,172 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
-import { Grant, RefreshTokenRecord } from '../grant';
-import { GrantRepository, RefreshTokenRepository } from '../grant.repository';
-import { GrantRecord, RefreshTokenDocument } from './grant.schema';
+import { Grant } from '../grant';
+import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
+import { GrantRecord } from './grant.schema';
 
-function toGrant(record: GrantRecord): Grant {
+const DUPLICATE_KEY = 11000;
+
+function toGrant(record: GrantRecord): Grant | null {
+  // A grant revoked in advance by a replay, whose redemption has not recorded it (yet).
+  if (record.sub === undefined || !record.refresh) return null;
   return {
     grantId: record._id,
     clientId: record.clientId,
     sub: record.sub,
-    scope: record.scope,
-    authMethod: record.authMethod,
+    scope: record.scope ?? '',
+    authMethod: record.authMethod ?? 'password',
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
-    ...(record.codeHash ? { codeHash: record.codeHash } : {}),
+    refresh: record.refresh,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),
     ...(record.revokedReason ? { revokedReason: record.revokedReason } : {}),
   };
 }
 
+/**
+ * Grants on the driver's collection directly (no mongoose casting or hydration on the hot path).
+ * Every filter starts with `_id`: one indexed document per operation on any MongoDB.
+ */
 @Injectable()
 export class MongoGrantRepository extends GrantRepository implements OnModuleInit {
+  private readonly collection: mongo.Collection<GrantRecord>;
+
   constructor(@InjectModel(GrantRecord.name) private readonly model: Model<GrantRecord>) {
     super();
+    this.collection = model.collection as unknown as mongo.Collection<GrantRecord>;
   }
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.model);
   }
 
-  async create(grant: Grant): Promise<void> {
-    const { grantId, ...fields } = grant;
-    await this.model.create({ _id: grantId, ...fields, revokedJtis: [] });
+  async open(grant: Grant): Promise<void> {
+    const { grantId, revokedAt, revokedReason, ...fields } = grant;
+    void revokedAt;
+    void revokedReason;
+    // An upsert that sets the grant's fields but never its revocation: a replay that got here
+    // first (revokeForReplay) leaves the grant revoked.
+    await retryOnDuplicate(() =>
+      this.collection.updateOne(
+        { _id: grantId },
+        { $set: fields, $setOnInsert: { revokedJtis: [] } },
+        { upsert: true },
+      ),
+    );
   }
 
   async findById(grantId: string): Promise<Grant | null> {
-    const record = await this.model.findById(grantId).lean<GrantRecord>().exec();
-    return record ? toGrant(record) : null;
-  }
-
-  async findByCodeHash(codeHash: string): Promise<Grant | null> {
-    const record = await this.model.findOne({ codeHash }).lean<GrantRecord>().exec();
+    const record = await this.collection.findOne({ _id: grantId });
     return record ? toGrant(record) : null;
   }
 
   async revoke(grantId: string, reason: string, at: Date): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { _id: grantId, revokedAt: { $exists: false } },
-        { $set: { revokedAt: at, revokedReason: reason } },
-      )
-      .exec();
+    const result = await this.collection.updateOne(
+      { _id: grantId, revokedAt: { $exists: false } },
+      { $set: { revokedAt: at, revokedReason: reason } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async revokeForReplay(
+    grantId: string,
+    clientId: string,
+    reason: string,
+    at: Date,
+    expiresAt: Date,
+  ): Promise<boolean> {
+    if (await this.revokeOwn(grantId, clientId, reason, at)) return true;
+    try {
+      // Not recorded yet: the replay raced the redemption. Record the grant revoked first.
+      const result = await this.collection.updateOne(
+        { _id: grantId },
+        {
+          $setOnInsert: {
+            clientId,
+            createdAt: at,
+            expiresAt,
+            revokedAt: at,
+            revokedReason: reason,
+            revokedJtis: [],
+          },
+        },
+        { upsert: true },
+      );
+      if (result.upsertedCount === 1) return true;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+    // Recorded meanwhile by the redemption.
+    return this.revokeOwn(grantId, clientId, reason, at);
+  }
+
+  private async revokeOwn(grantId: string, clientId: string, reason: string, at: Date) {
+    const result = await this.collection.updateOne(
+      { _id: grantId, clientId, revokedAt: { $exists: false } },
+      { $set: { revokedAt: at, revokedReason: reason } },
+    );
     return result.modifiedCount === 1;
   }
 
   async revokeAccessToken(grantId: string, jti: string): Promise<void> {
-    await this.model.updateOne({ _id: grantId }, { $addToSet: { revokedJtis: jti } }).exec();
+    await this.collection.updateOne({ _id: grantId }, { $addToSet: { revokedJtis: jti } });
   }
 
   async isAccessTokenActive(grantId: string, jti: string, now: Date): Promise<boolean> {
-    const live = await this.model
-      .exists({
+    const live = await this.collection.findOne(
+      {
         _id: grantId,
         revokedAt: { $exists: false },
         expiresAt: { $gt: now },
         revokedJtis: { $ne: jti },
-      })
-      .exec();
+      },
+      { projection: { _id: 1 } },
+    );
     return live !== null;
   }
-}
 
-function toRefreshToken(record: RefreshTokenDocument): RefreshTokenRecord {
-  return {
-    tokenHash: record._id,
-    grantId: record.grantId,
-    clientId: record.clientId,
-    createdAt: record.createdAt,
-    expiresAt: record.expiresAt,
-    ...(record.rotatedAt ? { rotatedAt: record.rotatedAt } : {}),
-  };
-}
-
-@Injectable()
-export class MongoRefreshTokenRepository extends RefreshTokenRepository implements OnModuleInit {
-  constructor(
-    @InjectModel(RefreshTokenDocument.name) private readonly model: Model<RefreshTokenDocument>,
-  ) {
-    super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
-  }
-
-  async save(record: RefreshTokenRecord): Promise<void> {
-    const { tokenHash, rotatedAt, ...fields } = record;
-    // Upsert that never resets a rotation: a retried save of the same successor is a no-op.
-    await this.model
-      .updateOne(
-        { _id: tokenHash },
-        { $setOnInsert: { ...fields, rotatedAt: rotatedAt ?? null } },
-        { upsert: true },
-      )
-      .exec();
-  }
-
-  async findByHash(tokenHash: string): Promise<RefreshTokenRecord | null> {
-    const record = await this.model.findById(tokenHash).lean<RefreshTokenDocument>().exec();
-    return record ? toRefreshToken(record) : null;
-  }
-
-  async markRotated(
-    tokenHash: string,
-    clientId: string,
+  async rotateRefresh(
+    grantId: string,
+    presented: string,
+    successor: string,
     now: Date,
-  ): Promise<RefreshTokenRecord | null> {
-    const record = await this.model
-      .findOneAndUpdate(
-        { _id: tokenHash, clientId, rotatedAt: null, expiresAt: { $gt: now } },
-        { $set: { rotatedAt: now } },
-        { returnDocument: 'before' },
-      )
-      .lean<RefreshTokenDocument>()
-      .exec();
-    return record ? toRefreshToken(record) : null;
+  ): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: grantId, 'refresh.current': presented, revokedAt: { $exists: false } },
+      {
+        $set: { 'refresh.current': successor, 'refresh.rotatedAt': now, 'refresh.retries': 0 },
+        $push: { 'refresh.spent': { $each: [presented], $slice: -MAX_SPENT_REFRESH_TOKENS } },
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async countGraceRetry(grantId: string, current: string, maxRetries: number): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      {
+        _id: grantId,
+        'refresh.current': current,
+        revokedAt: { $exists: false },
+        'refresh.retries': { $lt: maxRetries },
+      },
+      { $inc: { 'refresh.retries': 1 } },
+    );
+    return result.modifiedCount === 1;
+  }
+}
+
+/**
+ * Two concurrent upserts of one `_id` can both try the insert; the loser's duplicate-key error
+ * means the document now exists, so the update applies on a second try (mongod retries this
+ * itself from 4.2 on; other servers may not).
+ */
+async function retryOnDuplicate<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    return operation();
   }
 }

@@ -1,0 +1,36 @@
+import type { DomainEvent } from '../platform/events/domain-events';
+import type { ChallengeKind } from './challenge';
+
+export class ChallengeIssued implements DomainEvent {
+  static readonly type = 'challenge.issued';
+  readonly type = ChallengeIssued.type;
+  constructor(
+    readonly kind: ChallengeKind,
+    readonly createdAt: Date,
+    readonly expiresAt: Date,
+  ) {}
+}
+
+export class ChallengeRedeemed implements DomainEvent {
+  static readonly type = 'challenge.redeemed';
+  readonly type = ChallengeRedeemed.type;
+  constructor(
+    readonly kind: ChallengeKind,
+    readonly createdAt: Date,
+    readonly expiresAt: Date,
+    readonly redeemedAt: Date,
+  ) {}
+}
+
+/**
+ * A challenge, or a request for one, refused. `reason` is a closed snake_case vocabulary of the
+ * emitting protocol (`wrong_verifier`, `replay`, `expired_nonce`, ...), never client input.
+ */
+export class ChallengeRejected implements DomainEvent {
+  static readonly type = 'challenge.rejected';
+  readonly type = ChallengeRejected.type;
+  constructor(
+    readonly kind: ChallengeKind,
+    readonly reason: string,
+  ) {}
+}

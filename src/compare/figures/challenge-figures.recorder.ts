@@ -1,0 +1,167 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, mongo } from 'mongoose';
+import { AppConfig } from '../../config/app-config';
+import { ensureIndexes } from '../../platform/database/ensure-indexes';
+import type { ChallengeModel } from '../challenge-model';
+import {
+  ChallengeMinuteRecord,
+  ChallengeTotalsRecord,
+  FIGURES_HISTORY_SECONDS,
+  latencyBucket,
+  minuteId,
+  minuteOf,
+} from './figures.schema';
+
+/** Reason labels are a closed vocabulary (they become field names and metric labels). */
+const REASON = /^[a-z][a-z0-9_]{0,39}$/;
+
+interface PendingTotals {
+  since: Date;
+  inc: Map<string, number>;
+}
+
+interface PendingMinute {
+  model: ChallengeModel;
+  minute: Date;
+  inc: Map<string, number>;
+}
+
+/**
+ * Keeps the comparison figures off the request path: events are added up in memory and written
+ * in bulk (`$inc`, one `bulkWrite` per collection) at most every FIGURES_FLUSH_MS and on
+ * shutdown. Counts only ever add, so instances sharing a database agree exactly once each has
+ * flushed. A failed write is merged back and retried at the next flush, so nothing is lost.
+ */
+@Injectable()
+export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ChallengeFiguresRecorder.name);
+  private totals = new Map<ChallengeModel, PendingTotals>();
+  private minutes = new Map<string, PendingMinute>();
+  private timer?: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectModel(ChallengeTotalsRecord.name) readonly totalsModel: Model<ChallengeTotalsRecord>,
+    @InjectModel(ChallengeMinuteRecord.name) readonly minutesModel: Model<ChallengeMinuteRecord>,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.totalsModel);
+    await ensureIndexes(this.minutesModel);
+    this.timer = setInterval(() => void this.flush(), this.config.challenges.figuresFlushMs);
+    this.timer.unref();
+  }
+
+  /** Before the database connection closes: the last counts are written, not lost. */
+  onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    return this.flush();
+  }
+
+  issued(model: ChallengeModel, at: Date, expiresAt: Date): void {
+    this.addTotal(model, at, 'issued', 1);
+    this.addMinute(model, at, 'issued', 1);
+    this.addMinute(model, expiresAt, `expiring.${secondOf(expiresAt)}`, 1);
+  }
+
+  redeemed(model: ChallengeModel, createdAt: Date, expiresAt: Date, at: Date): void {
+    const bucket = `latency.${latencyBucket(at.getTime() - createdAt.getTime())}`;
+    this.addTotal(model, at, 'redeemed', 1);
+    this.addTotal(model, at, bucket, 1);
+    this.addMinute(model, at, 'redeemed', 1);
+    this.addMinute(model, at, bucket, 1);
+    // Redeemed, so it will not expire unredeemed.
+    this.addMinute(model, expiresAt, `expiring.${secondOf(expiresAt)}`, -1);
+  }
+
+  rejected(model: ChallengeModel, reason: string, at: Date): void {
+    const field = `rejected.${REASON.test(reason) ? reason : 'other'}`;
+    this.addTotal(model, at, field, 1);
+    this.addMinute(model, at, field, 1);
+  }
+
+  /** Writes what has been added up so far; concurrent calls are serialised. */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.write());
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.totals.size === 0 && this.minutes.size === 0) return;
+    const totals = this.totals;
+    const minutes = this.minutes;
+    this.totals = new Map();
+    this.minutes = new Map();
+    try {
+      await byId(this.totalsModel).bulkWrite(
+        [...totals].map(([model, pending]) =>
+          upsertInc(model, pending.inc, { since: pending.since }),
+        ),
+        { ordered: false },
+      );
+      await byId(this.minutesModel).bulkWrite(
+        [...minutes].map(([id, pending]) =>
+          upsertInc(id, pending.inc, {
+            model: pending.model,
+            minute: pending.minute,
+            expireAt: new Date(pending.minute.getTime() + FIGURES_HISTORY_SECONDS * 1000),
+          }),
+        ),
+        { ordered: false },
+      );
+    } catch (error) {
+      // Database away: keep the counts for the next flush rather than drop them.
+      for (const [model, pending] of totals) {
+        for (const [field, n] of pending.inc) this.addTotal(model, pending.since, field, n);
+      }
+      for (const pending of minutes.values()) {
+        for (const [field, n] of pending.inc)
+          this.addMinuteAt(pending.model, pending.minute, field, n);
+      }
+      this.logger.warn(`Figures not written yet, will retry: ${(error as Error).message}`);
+    }
+  }
+
+  private addTotal(model: ChallengeModel, at: Date, field: string, n: number): void {
+    let pending = this.totals.get(model);
+    if (!pending) this.totals.set(model, (pending = { since: at, inc: new Map() }));
+    if (at < pending.since) pending.since = at;
+    pending.inc.set(field, (pending.inc.get(field) ?? 0) + n);
+  }
+
+  private addMinute(model: ChallengeModel, at: Date, field: string, n: number): void {
+    this.addMinuteAt(model, minuteOf(at), field, n);
+  }
+
+  private addMinuteAt(model: ChallengeModel, minute: Date, field: string, n: number): void {
+    const id = minuteId(model, minute);
+    let pending = this.minutes.get(id);
+    if (!pending) this.minutes.set(id, (pending = { model, minute, inc: new Map() }));
+    pending.inc.set(field, (pending.inc.get(field) ?? 0) + n);
+  }
+}
+
+/** The driver collection behind a model whose documents have string ids. */
+function byId<T>(model: Model<T>): mongo.Collection<{ _id: string }> {
+  return model.collection as unknown as mongo.Collection<{ _id: string }>;
+}
+
+function secondOf(at: Date): number {
+  return Math.floor((at.getTime() % 60_000) / 1000);
+}
+
+function upsertInc(
+  id: string,
+  inc: Map<string, number>,
+  onInsert: Record<string, unknown>,
+): mongo.AnyBulkWriteOperation<{ _id: string }> {
+  return {
+    updateOne: {
+      filter: { _id: id },
+      update: { $inc: Object.fromEntries(inc), $setOnInsert: onInsert },
+      upsert: true,
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import {
+  ChallengeIssued,
+  ChallengeRedeemed,
+  ChallengeRejected,
+} from '../challenges/challenge.events';
+import { MODEL_OF_KIND } from '../compare/challenge-model';
+import { ChallengeFiguresRecorder } from '../compare/figures/challenge-figures.recorder';
+import { AuthorizationRequested } from '../oauth/authorize/authorization.events';
+import { PKCE_PROOF_FAILURES } from '../oauth/pkce/check-pkce';
+import { TokenRequestCompleted } from '../oauth/token/token.events';
+import { Clock } from '../platform/clock/clock';
+import { SecurityEventDetected } from '../platform/events/domain-events';
+import { GrantOpened, GrantRevoked } from '../tokens/grants/grant.events';
+import { WalletVerificationCompleted } from '../wallet/verify/wallet.events';
+import { MetricsService } from './metrics.service';
+import { SecurityEventLog } from './security-events/security-event.log';
+
+/** Reason labels are a closed vocabulary; anything else is `other` (bounded metric labels). */
+const REASON = /^[a-z][a-z0-9_]{0,39}$/;
+
+/**
+ * The one place that listens to what the protocols report and turns it into Prometheus metrics,
+ * the comparison figures and the security-event audit log. Protocol code knows none of these.
+ * Listeners are synchronous and in memory, except the audit log, which the emitter awaits.
+ */
+@Injectable()
+export class TelemetrySubscriber {
+  private readonly logger = new Logger(TelemetrySubscriber.name);
+
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly figures: ChallengeFiguresRecorder,
+    private readonly securityEvents: SecurityEventLog,
+    private readonly clock: Clock,
+  ) {}
+
+  @OnEvent(ChallengeIssued.type)
+  challengeIssued(event: ChallengeIssued): void {
+    const model = MODEL_OF_KIND[event.kind];
+    this.metrics.challengesIssued.inc({ model });
+    if (event.kind === 'wallet_nonce') this.metrics.walletNonces.inc();
+    this.figures.issued(model, event.createdAt, event.expiresAt);
+  }
+
+  @OnEvent(ChallengeRedeemed.type)
+  challengeRedeemed(event: ChallengeRedeemed): void {
+    const model = MODEL_OF_KIND[event.kind];
+    const latencySeconds = (event.redeemedAt.getTime() - event.createdAt.getTime()) / 1000;
+    this.metrics.challengesRedeemed.inc({ model });
+    this.metrics.redemptionLatency.observe({ model }, Math.max(0, latencySeconds));
+    this.figures.redeemed(model, event.createdAt, event.expiresAt, event.redeemedAt);
+  }
+
+  @OnEvent(ChallengeRejected.type)
+  challengeRejected(event: ChallengeRejected): void {
+    const model = MODEL_OF_KIND[event.kind];
+    const reason = REASON.test(event.reason) ? event.reason : 'other';
+    this.metrics.challengesRejected.inc({ model, reason });
+    if (event.kind === 'authorization_code' && PKCE_PROOF_FAILURES.has(reason)) {
+      this.metrics.pkceFailures.inc({ reason });
+    }
+    this.figures.rejected(model, reason, this.clock.now());
+  }
+
+  @OnEvent(AuthorizationRequested.type)
+  authorizationRequested(event: AuthorizationRequested): void {
+    this.metrics.codeChallengeMethods.inc({ method: event.challengeMethod });
+    this.metrics.authorizationRequests.inc({ outcome: event.outcome, error: event.error });
+  }
+
+  @OnEvent(TokenRequestCompleted.type)
+  tokenRequestCompleted(event: TokenRequestCompleted): void {
+    this.metrics.tokenRequests.inc({ grant_type: event.grantType, outcome: event.outcome });
+    this.metrics.tokenDuration.observe({ grant_type: event.grantType }, event.seconds);
+  }
+
+  @OnEvent(WalletVerificationCompleted.type)
+  walletVerificationCompleted(event: WalletVerificationCompleted): void {
+    this.metrics.walletVerifications.inc({ outcome: event.outcome });
+    this.metrics.walletVerifyDuration.observe(event.seconds);
+  }
+
+  @OnEvent(GrantOpened.type)
+  grantOpened(event: GrantOpened): void {
+    this.metrics.grantsOpened.inc({ auth_method: event.authMethod });
+  }
+
+  @OnEvent(GrantRevoked.type)
+  grantRevoked(event: GrantRevoked): void {
+    const reason = REASON.test(event.reason) ? event.reason : 'other';
+    this.metrics.grantsRevoked.inc({ reason });
+    if (reason === 'authorization_code_replay') this.metrics.codeReuse.inc();
+    if (reason === 'refresh_token_reuse') this.metrics.refreshTokenReuse.inc();
+  }
+
+  /** Awaited by the emitter: the attack is on record before the refusal is answered. */
+  @OnEvent(SecurityEventDetected.type, { async: false, promisify: true, suppressErrors: false })
+  async securityEvent(event: SecurityEventDetected): Promise<void> {
+    try {
+      await this.securityEvents.record(event.name, event.details);
+    } catch (error) {
+      this.logger.error(`Security event ${event.name} not recorded: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+}
