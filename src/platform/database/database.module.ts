@@ -14,6 +14,9 @@ import { AppConfig } from '../../config/app-config';
         bufferCommands: false,
         // Indexes are created explicitly at start-up by the repositories that own them.
         autoIndex: false,
+        // Command events (no cost without listeners): the round-trip budget tests and the
+        // write-concern checks read them.
+        monitorCommands: true,
       }),
     }),
   ],

@@ -1,0 +1,113 @@
+import type { mongo } from 'mongoose';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { Agent, createLoggedInApp, exchangeCode, obtainCode, refresh } from './support/oauth';
+import type { TestApp } from './support/test-app';
+
+/**
+ * Database round trips per request, counted with the driver's command monitoring, so a change
+ * that puts another query on the hot path fails CI. The budgets are the protocol's minimum:
+ * one atomic redeem, one write of the grant it opens, a read for what must be checked first.
+ */
+describe('database round trips per request (command monitoring)', () => {
+  let t: TestApp;
+  let agent: Agent;
+  let commands: string[] | undefined;
+  const account = privateKeyToAccount(generatePrivateKey());
+
+  beforeAll(async () => {
+    // Figures are written by a timer off the request path; keep it out of the counts.
+    ({ t, agent } = await createLoggedInApp({ FIGURES_FLUSH_MS: '600000' }));
+    const client = t.connection.getClient();
+    client.on('commandStarted', (event: mongo.CommandStartedEvent) => {
+      commands?.push(`${event.commandName} ${String(event.command[event.commandName])}`);
+    });
+  });
+  afterAll(() => t.close());
+
+  /** The commands one request sends, after a first request of the same kind warmed caches. */
+  async function counted(request: () => Promise<unknown>): Promise<string[]> {
+    commands = [];
+    await request();
+    const sent = commands;
+    commands = undefined;
+    return sent;
+  }
+
+  const server = () => t.app.getHttpServer();
+
+  async function tokens() {
+    const { code, verifier } = await obtainCode(agent);
+    return (await exchangeCode(server(), code, verifier).expect(200)).body as {
+      access_token: string;
+      refresh_token: string;
+    };
+  }
+
+  async function signedMessage() {
+    const issued = await t
+      .http()
+      .post('/wallet/nonce')
+      .send({ address: account.address, chainId: 1 })
+      .expect(201);
+    const message = issued.body.message as string;
+    return { message, signature: await account.signMessage({ message }) };
+  }
+
+  beforeAll(async () => {
+    // Warm-up: signing keys, client records and any lazy state of each path.
+    const warm = await tokens();
+    await refresh(server(), warm.refresh_token).expect(200);
+    await t.http().get('/api/me').set('Authorization', `Bearer ${warm.access_token}`).expect(200);
+    await t
+      .http()
+      .post('/wallet/verify')
+      .send(await signedMessage())
+      .expect(200);
+  });
+
+  it('code exchange: at most 3', async () => {
+    const { code, verifier } = await obtainCode(agent);
+    const sent = await counted(() => exchangeCode(server(), code, verifier).expect(200));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(3);
+  });
+
+  it('refresh: at most 3', async () => {
+    const { refresh_token } = await tokens();
+    const sent = await counted(() => refresh(server(), refresh_token).expect(200));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(3);
+  });
+
+  it('nonce issue: exactly 1', async () => {
+    const sent = await counted(() =>
+      t.http().post('/wallet/nonce').send({ address: account.address, chainId: 1 }).expect(201),
+    );
+    expect(sent).toEqual(['insert challenges']);
+  });
+
+  it('wallet verify: at most 3', async () => {
+    const body = await signedMessage();
+    const sent = await counted(() => t.http().post('/wallet/verify').send(body).expect(200));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(3);
+  });
+
+  it('/api/me: at most 1, and a revoked token is still refused', async () => {
+    const { access_token, refresh_token } = await tokens();
+    const bearer = `Bearer ${access_token}`;
+    const sent = await counted(() =>
+      t.http().get('/api/me').set('Authorization', bearer).expect(200),
+    );
+    expect(sent).toEqual(['find grants']);
+
+    await t
+      .http()
+      .post('/revoke')
+      .type('form')
+      .auth('demo-client', 'demo-secret')
+      .send({ token: refresh_token })
+      .expect(200);
+    await t.http().get('/api/me').set('Authorization', bearer).expect(401);
+  });
+});
