@@ -6,6 +6,7 @@ import {
   DEMO_SPA,
   authorizePath,
   exchangeCode,
+  refresh,
   login,
   obtainCode,
   pkcePair,
@@ -186,6 +187,38 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       error: 'invalid_grant',
       error_description: 'Authorization code was issued to another client',
     });
+  });
+
+  it('a used code replayed by another client: invalid_grant and a security event, the owner keeps its tokens', async () => {
+    const { code, verifier } = await obtainCode(agent);
+    const first = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+    const events = () =>
+      t.connection.collection('security_events').countDocuments({
+        type: 'authorization_code_replay',
+        'details.client_id': DEMO_SPA.id,
+      });
+    const before = await events();
+
+    // The public client needs no credentials; a stolen used code and any verifier cost nothing.
+    for (const presented of [verifier, pkcePair().verifier]) {
+      const replay = await exchangeCode(t.app.getHttpServer(), code, presented, {
+        id: DEMO_SPA.id,
+        redirectUri: DEMO_SPA.redirectUri,
+      });
+      expect(replay.status).toBe(400);
+      expect(replay.body).toEqual({
+        error: 'invalid_grant',
+        error_description: 'Authorization code already used',
+      });
+    }
+
+    expect(await events()).toBe(before + 2);
+    await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `Bearer ${first.body.access_token}`)
+      .expect(200);
+    await refresh(t.app.getHttpServer(), first.body.refresh_token).expect(200);
   });
 
   it('rejects a code redeemed with another redirect URI', async () => {

@@ -125,6 +125,39 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     expect(widened.body.error).toBe('invalid_scope');
   });
 
+  it('leaves the refresh token valid after a refused escalation of scope (RFC 6749 §5.2)', async () => {
+    const first = await tokens();
+    const escalated = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .auth('demo-client', 'demo-secret')
+      .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token, scope: 'admin' });
+    expect(escalated.status).toBe(400);
+    expect(escalated.body.error).toBe('invalid_scope');
+
+    // Well past the grace window: had the refusal rotated the token, this would be "reuse".
+    t.clock.advance(60);
+    const next = await refresh(t.app.getHttpServer(), first.refresh_token).expect(200);
+    await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `Bearer ${next.body.access_token}`)
+      .expect(200);
+  });
+
+  it('leaves the refresh token valid after another client presented it', async () => {
+    const first = await tokens();
+    const other = await t.http().post('/token').type('form').send({
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token,
+      client_id: 'demo-spa',
+    });
+    expect(other.body.error).toBe('invalid_grant');
+    t.clock.advance(60);
+    await refresh(t.app.getHttpServer(), first.refresh_token).expect(200);
+  });
+
   it('rejects unknown tokens, other clients and expired families', async () => {
     const unknown = await refresh(t.app.getHttpServer(), 'x'.repeat(43));
     expect(unknown.body).toEqual({

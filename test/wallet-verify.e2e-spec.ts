@@ -255,6 +255,30 @@ describe('POST /wallet/verify (EIP-4361)', () => {
     await verify({ message: issued.message, signature: await a.sign(issued.message) }).expect(200);
   });
 
+  it('refuses a chain-1 nonce in a message for another chain, and it still works on chain 1', async () => {
+    const signer = viemSigner();
+    const issued = await nonceFor(signer.address, 1);
+    const elsewhere = messageWith(issued, { chainId: 8453 });
+
+    const res = await verify({ message: elsewhere, signature: await signer.sign(elsewhere) });
+
+    expectError(res, 401, 'invalid_nonce', 'The nonce was issued for another chain');
+    await verify({
+      message: issued.message,
+      signature: await signer.sign(issued.message),
+    }).expect(200);
+  });
+
+  it('refuses a message whose Issued At predates its nonce', async () => {
+    const signer = viemSigner();
+    const issued = await nonceFor(signer.address);
+    const backdated = messageWith(issued, { issuedAt: new Date('2000-01-01T00:00:00Z') });
+
+    const res = await verify({ message: backdated, signature: await signer.sign(backdated) });
+
+    expectError(res, 401, 'invalid_nonce', 'The message was issued before its nonce');
+  });
+
   it('refuses a nonce this service never issued with invalid_nonce', async () => {
     const signer = viemSigner();
     const issued = await nonceFor(signer.address);
