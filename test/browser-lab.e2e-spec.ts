@@ -14,6 +14,8 @@ describe('GET /lab in a browser', () => {
       ISSUER: base,
       AUTH_CODE_TTL_SECONDS: '2',
       WALLET_NONCE_TTL_SECONDS: '2',
+      REFRESH_TOKEN_GRACE_SECONDS: '1',
+      SIWE_CHAIN_IDS: '1,10',
     });
     await t.app.listen(port, '127.0.0.1');
   });

@@ -29,16 +29,32 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string]> = [
     'replayed code',
     '400 invalid_grant "Authorization code already used"; first token 401 at /api/me',
   ],
+  [
+    'pkce',
+    'used code replayed by another client',
+    '400 invalid_grant "Authorization code already used"; owner\'s token 200 at /api/me',
+  ],
   ['pkce', 'code_challenge_method=plain', '302 to redirect_uri, error=invalid_request'],
   ['pkce', 'missing code_challenge', '302 to redirect_uri, error=invalid_request'],
   ['pkce', 'code redeemed by another client', '400 invalid_grant'],
   ['pkce', 'other redirect URI', '400 invalid_grant'],
   ['pkce', 'expired code', '400 invalid_grant "Authorization code expired"'],
+  [
+    'pkce',
+    'refresh asking for more scope',
+    '400 invalid_scope "The requested scope exceeds the scope originally granted"; the same refresh token later 200',
+  ],
   ['pkce', '50 concurrent redemptions', '1× 200'],
   ['siwe', 'normal login', '/wallet/verify 200; /api/me 200 siwe, sub eip155:1:<address>'],
   ['siwe', 'replayed signed message', '401 nonce_already_used'],
   ['siwe', 'nonce bound to another address', '401 invalid_nonce'],
   ['siwe', 'expired nonce', '401 invalid_nonce'],
+  ['siwe', 'nonce for another chain', '401 invalid_nonce "The nonce was issued for another chain"'],
+  [
+    'siwe',
+    'Issued At before the nonce',
+    '401 invalid_nonce "The message was issued before its nonce"',
+  ],
   ['siwe', 'wrong domain', '401 domain_mismatch'],
   ['siwe', 'wrong chain', '400 chain_not_allowed'],
   ['siwe', 'tampered message', '401 invalid_signature'],
@@ -67,6 +83,8 @@ describe('the attack lab', () => {
         SIWE_URI: baseUrl,
         AUTH_CODE_TTL_SECONDS: '2',
         WALLET_NONCE_TTL_SECONDS: '2',
+        REFRESH_TOKEN_GRACE_SECONDS: '1',
+        SIWE_CHAIN_IDS: '1,10',
       });
       await t.app.listen(port, '127.0.0.1');
     });

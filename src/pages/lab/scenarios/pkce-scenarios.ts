@@ -226,6 +226,66 @@ export class PkceLab {
     });
   }
 
+  /** OAuth 2.1 §4.1.3: only the code's own client revokes by replaying it; anyone else is refused. */
+  async replayByOtherClient(): Promise<Outcome> {
+    const { code, verifier } = await this.issueCode();
+    const first = await this.redeem(code, { verifier });
+    const accessToken = field(first.json, 'access_token');
+    if (first.status !== 200 || !accessToken) {
+      throw new LabStepFailed(`first redemption: ${describeReply(first)}`);
+    }
+    const replay = errorOutcome(await this.redeem(code, { verifier, asPublicClient: true }), {
+      status: 400,
+      error: 'invalid_grant',
+      description: 'Authorization code already used',
+    });
+    const me = await this.me(accessToken);
+    return allOf(replay, {
+      expected: "owner's token 200 at /api/me",
+      answered: `owner's token ${me.status} at /api/me`,
+      passed: me.status === 200,
+    });
+  }
+
+  /**
+   * RFC 6749 §5.2: a refused refresh (scope beyond the grant) leaves the token valid. The second
+   * half runs after the lab's expiry wait, past the refresh grace window, where a token the
+   * refusal had rotated would count as reused.
+   */
+  async startEscalatedRefresh(): Promise<{ refused: Outcome; refreshToken?: string }> {
+    const { code, verifier } = await this.issueCode();
+    const tokens = await this.redeem(code, { verifier });
+    const refreshToken = field(tokens.json, 'refresh_token');
+    if (tokens.status !== 200 || !refreshToken) {
+      throw new LabStepFailed(`code exchange: ${describeReply(tokens)}`);
+    }
+    const refused = errorOutcome(await this.refresh(refreshToken, 'profile admin'), {
+      status: 400,
+      error: 'invalid_scope',
+    });
+    return { refused, refreshToken };
+  }
+
+  async finishEscalatedRefresh(started: { refused: Outcome; refreshToken?: string }) {
+    if (!started.refreshToken) return started.refused;
+    const later = await this.refresh(started.refreshToken);
+    return allOf(started.refused, {
+      expected: 'the same refresh token later 200',
+      answered: `the same refresh token later ${describeReply(later)}`,
+      passed: later.status === 200,
+    });
+  }
+
+  refresh(refreshToken: string, scope?: string): Promise<Reply> {
+    const form: Record<string, string> = {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    };
+    if (scope !== undefined) form.scope = scope;
+    const basic = Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64');
+    return this.api.post('/token', { form, headers: { authorization: `Basic ${basic}` } });
+  }
+
   async plainMethod(): Promise<Outcome> {
     return this.refusedAtAuthorize({
       code_challenge: newPkce().verifier,

@@ -90,6 +90,13 @@ export async function runLab({ baseUrl, onRow }: LabOptions): Promise<LabRow[]> 
   await attempt('pkce', 'replayed code', '400 invalid_grant; first token 401', () =>
     pkce.replayedCode(),
   );
+  await attempt(
+    'pkce',
+    'used code replayed by another client',
+    "400 invalid_grant; owner's token 200",
+    () => pkce.replayByOtherClient(),
+  );
+  const escalation = started(() => pkce.startEscalatedRefresh());
   await attempt('pkce', 'code_challenge_method=plain', '302 error=invalid_request', () =>
     pkce.plainMethod(),
   );
@@ -111,6 +118,12 @@ export async function runLab({ baseUrl, onRow }: LabOptions): Promise<LabRow[]> 
   await attempt('siwe', 'nonce bound to another address', '401 invalid_nonce', () =>
     siwe.nonceBoundToAnotherAddress(),
   );
+  await attempt('siwe', 'nonce for another chain', '401 invalid_nonce', () =>
+    siwe.nonceForAnotherChain(),
+  );
+  await attempt('siwe', 'Issued At before the nonce', '401 invalid_nonce', () =>
+    siwe.backdatedMessage(),
+  );
   await attempt('siwe', 'wrong domain', '401 domain_mismatch', () => siwe.wrongDomain());
   await attempt('siwe', 'wrong chain', '400 chain_not_allowed', () => siwe.wrongChain());
   await attempt('siwe', 'tampered message', '401 invalid_signature', () => siwe.tamperedMessage());
@@ -130,6 +143,13 @@ export async function runLab({ baseUrl, onRow }: LabOptions): Promise<LabRow[]> 
   const codeWait = waitText(codeLifetime);
   await attempt('pkce', 'expired code', `${codeWait} ${describeError(EXPIRED_CODE)}`, async () =>
     after(codeWait, await redeemLater(code, (issued) => pkce.finishExpiredCode(issued))),
+  );
+  const escalated = await escalation;
+  await attempt(
+    'pkce',
+    'refresh asking for more scope',
+    '400 invalid_scope; the same refresh token later 200',
+    () => redeemLater(escalated, (pending) => pkce.finishEscalatedRefresh(pending)),
   );
   const nonceWait = waitText(nonceLifetime);
   await attempt('siwe', 'expired nonce', `${nonceWait} ${describeError(EXPIRED_NONCE)}`, async () =>

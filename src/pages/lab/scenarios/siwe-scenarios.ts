@@ -29,6 +29,7 @@ type MessageChanges = Partial<{
   chainId: number;
   domain: string;
   statement: string;
+  issuedAt: Date;
   /** null: leave Expiration Time out of the message. */
   expirationTime: Date | null;
 }>;
@@ -70,7 +71,7 @@ export class SiweLab {
       version: '1',
       chainId: changes.chainId ?? issued.chainId,
       nonce: issued.nonce,
-      issuedAt: new Date(issued.issuedAt),
+      issuedAt: changes.issuedAt ?? new Date(issued.issuedAt),
       expirationTime,
     });
   }
@@ -120,6 +121,36 @@ export class SiweLab {
     return errorOutcome(await this.verify(issued.message, signature), {
       status: 401,
       error: 'nonce_already_used',
+    });
+  }
+
+  /** A chain-1 nonce in a message for chain 10 (or, where only chain 1 is allowed, refused as such). */
+  async nonceForAnotherChain(): Promise<Outcome> {
+    const account = newAccount();
+    const issued = await this.nonceFor(account, 1);
+    const message = this.rebuild(issued, { chainId: 10 });
+    const reply = await this.verify(message, await account.signMessage({ message }));
+    const bound = errorOutcome(reply, {
+      status: 401,
+      error: 'invalid_nonce',
+      description: 'The nonce was issued for another chain',
+    });
+    const onlyChain1 = errorOutcome(reply, { status: 400, error: 'chain_not_allowed' });
+    return {
+      expected: `${bound.expected} (${onlyChain1.expected} where chain 10 is not allowed)`,
+      answered: bound.answered,
+      passed: bound.passed || onlyChain1.passed,
+    };
+  }
+
+  async backdatedMessage(): Promise<Outcome> {
+    const account = newAccount();
+    const issued = await this.nonceFor(account);
+    const message = this.rebuild(issued, { issuedAt: new Date('2000-01-01T00:00:00Z') });
+    return errorOutcome(await this.verify(message, await account.signMessage({ message })), {
+      status: 401,
+      error: 'invalid_nonce',
+      description: 'The message was issued before its nonce',
     });
   }
 
