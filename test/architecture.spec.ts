@@ -64,6 +64,11 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['platform', 'config'], (area) => !allowed.has(area))).toEqual([]);
   });
 
+  it('protocol code knows nothing of metrics or figures: it emits events, telemetry/ listens', () => {
+    const protocol = ['challenges', 'clients', 'tokens', 'oauth', 'wallet', 'login', 'resource'];
+    expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
+  });
+
   it('the challenge store stands on platform/ and config/ only', () => {
     const allowed = new Set(['platform', 'config']);
     expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);
