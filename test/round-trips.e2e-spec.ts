@@ -12,6 +12,7 @@ describe('database round trips per request (command monitoring)', () => {
   let t: TestApp;
   let agent: Agent;
   let commands: string[] | undefined;
+  let writes: mongo.Document[] | undefined;
   const account = privateKeyToAccount(generatePrivateKey());
 
   beforeAll(async () => {
@@ -20,6 +21,9 @@ describe('database round trips per request (command monitoring)', () => {
     const client = t.connection.getClient();
     client.on('commandStarted', (event: mongo.CommandStartedEvent) => {
       commands?.push(`${event.commandName} ${String(event.command[event.commandName])}`);
+      if (['insert', 'update', 'findAndModify', 'delete'].includes(event.commandName)) {
+        writes?.push(event.command);
+      }
     });
   });
   afterAll(() => t.close());
@@ -91,6 +95,29 @@ describe('database round trips per request (command monitoring)', () => {
     const sent = await counted(() => t.http().post('/wallet/verify').send(body).expect(200));
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.length).toBeLessThanOrEqual(3);
+  });
+
+  it('writes single-use state with write concern majority (a failover cannot roll back a redemption)', async () => {
+    writes = [];
+    const { refresh_token } = await tokens();
+    await refresh(server(), refresh_token).expect(200);
+    const body = await signedMessage();
+    await t.http().post('/wallet/verify').send(body).expect(200);
+    const seen = writes;
+    writes = undefined;
+
+    // The collection is the value of the command's first key (`findAndModify` also has `update`).
+    const single = seen.filter((command) =>
+      ['challenges', 'grants'].includes(String(Object.values(command)[0])),
+    );
+    // Issue and redeem (code and nonce), open grant (twice), rotate: all seven of them.
+    expect(single).toHaveLength(7);
+    for (const command of single) {
+      expect({ command: Object.keys(command)[0], writeConcern: command.writeConcern }).toEqual({
+        command: Object.keys(command)[0],
+        writeConcern: { w: 'majority' },
+      });
+    }
   });
 
   it('/api/me: at most 1, and a revoked token is still refused', async () => {

@@ -5,6 +5,7 @@ import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { DomainEvents } from '../../platform/events/domain-events';
 import {
   ChallengeBinding,
@@ -71,7 +72,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       expiresAt: new Date(createdAt.getTime() + input.ttlSeconds * 1000),
       spentAt: null,
     };
-    await this.collection.insertOne(record);
+    await this.collection.insertOne(record, SINGLE_USE_WRITE);
     this.events.emit(new ChallengeIssued(record.kind, createdAt, record.expiresAt));
     return toChallenge<P>(record);
   }
@@ -100,7 +101,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     const redeemed = await this.collection.findOneAndUpdate(
       filter,
       { $set: { spentAt: now }, $unset: { payload: '' } },
-      { returnDocument: 'before' },
+      { returnDocument: 'before', ...SINGLE_USE_WRITE },
     );
     if (redeemed) {
       this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, redeemed.expiresAt, now));
@@ -108,7 +109,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     }
 
     // Not redeemed: read what is there, only to tell the caller why.
-    const existing = await this.collection.findOne({ _id: keyHash });
+    const existing = await this.collection.findOne({ _id: keyHash }, SINGLE_USE_READ);
     if (!existing || existing.kind !== kind) return { ok: false, reason: 'unknown' };
     const mismatched = Object.keys(expectedBinding).filter(
       (field) => existing.binding[field] !== expectedBinding[field],
@@ -127,12 +128,10 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
   }
 
   async peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null> {
-    const record = await this.collection.findOne({
-      _id: sha256Base64Url(key),
-      kind,
-      spentAt: null,
-      expiresAt: { $gt: this.clock.now() },
-    });
+    const record = await this.collection.findOne(
+      { _id: sha256Base64Url(key), kind, spentAt: null, expiresAt: { $gt: this.clock.now() } },
+      SINGLE_USE_READ,
+    );
     return record ? toChallenge<P>(record) : null;
   }
 

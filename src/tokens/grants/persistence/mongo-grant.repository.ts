@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
+import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
 import { Grant } from '../grant';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
 import { GrantRecord } from './grant.schema';
@@ -52,13 +53,13 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
       this.collection.updateOne(
         { _id: grantId },
         { $set: fields, $setOnInsert: { revokedJtis: [] } },
-        { upsert: true },
+        { upsert: true, ...SINGLE_USE_WRITE },
       ),
     );
   }
 
   async findById(grantId: string): Promise<Grant | null> {
-    const record = await this.collection.findOne({ _id: grantId });
+    const record = await this.collection.findOne({ _id: grantId }, SINGLE_USE_READ);
     return record ? toGrant(record) : null;
   }
 
@@ -66,6 +67,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     const result = await this.collection.updateOne(
       { _id: grantId, revokedAt: { $exists: false } },
       { $set: { revokedAt: at, revokedReason: reason } },
+      SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
   }
@@ -92,7 +94,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
             revokedJtis: [],
           },
         },
-        { upsert: true },
+        { upsert: true, ...SINGLE_USE_WRITE },
       );
       if (result.upsertedCount === 1) return true;
     } catch (error) {
@@ -106,12 +108,17 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     const result = await this.collection.updateOne(
       { _id: grantId, clientId, revokedAt: { $exists: false } },
       { $set: { revokedAt: at, revokedReason: reason } },
+      SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
   }
 
   async revokeAccessToken(grantId: string, jti: string): Promise<void> {
-    await this.collection.updateOne({ _id: grantId }, { $addToSet: { revokedJtis: jti } });
+    await this.collection.updateOne(
+      { _id: grantId },
+      { $addToSet: { revokedJtis: jti } },
+      SINGLE_USE_WRITE,
+    );
   }
 
   async isAccessTokenActive(grantId: string, jti: string, now: Date): Promise<boolean> {
@@ -122,7 +129,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         expiresAt: { $gt: now },
         revokedJtis: { $ne: jti },
       },
-      { projection: { _id: 1 } },
+      { projection: { _id: 1 }, ...SINGLE_USE_READ },
     );
     return live !== null;
   }
@@ -139,6 +146,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         $set: { 'refresh.current': successor, 'refresh.rotatedAt': now, 'refresh.retries': 0 },
         $push: { 'refresh.spent': { $each: [presented], $slice: -MAX_SPENT_REFRESH_TOKENS } },
       },
+      SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
   }
@@ -152,6 +160,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         'refresh.retries': { $lt: maxRetries },
       },
       { $inc: { 'refresh.retries': 1 } },
+      SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
   }
