@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { getAddress } from 'viem';
+import { siweVectors } from '../../../test/support/siwe-vectors';
 import { ProtocolError } from '../../common/errors/protocol-error';
 import { InvalidMessage, InvalidRequest } from '../wallet.errors';
 import {
@@ -9,15 +8,6 @@ import {
   buildSiweMessage,
   parseSiweMessage,
 } from './siwe-message.parser';
-
-// The upstream conformance vectors, never copied into this repository: CI clones it with
-// `shared/` beside it, exactly as /work/main and /work/shared sit locally.
-const VECTORS = path.resolve(__dirname, '../../../../shared/vectors/siwe');
-
-function vectors<T>(file: string): [string, T][] {
-  const json = JSON.parse(readFileSync(path.join(VECTORS, file), 'utf8')) as Record<string, T>;
-  return Object.entries(json);
-}
 
 type Json = Record<string, unknown>;
 
@@ -99,7 +89,7 @@ function uriParts(uri: string): UriParts {
 
 describe('parseSiweMessage / buildSiweMessage', () => {
   describe('parsing_positive.json', () => {
-    const cases = vectors<{ message: string; fields: Json }>('parsing_positive.json');
+    const cases = siweVectors<{ message: string; fields: Json }>('parsing_positive.json');
 
     it('still holds the cases our policy rejects (so the policy tests below are not vacuous)', () => {
       expect(cases.map(([name]) => name)).toEqual(expect.arrayContaining(USERINFO_DOMAIN_CASES));
@@ -127,7 +117,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('parsing_negative.json', () => {
-    const cases = vectors<string>('parsing_negative.json');
+    const cases = siweVectors<string>('parsing_negative.json');
 
     it.each(cases.filter(([name]) => name !== LOWERCASE_ADDRESS_CASE))(
       '%s: fails with invalid_message and a description free of message values',
@@ -151,7 +141,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('parsing_negative_objects.json', () => {
-    it.each(vectors<Json>('parsing_negative_objects.json'))(
+    it.each(siweVectors<Json>('parsing_negative_objects.json'))(
       '%s: building fails',
       (_name, fields) => {
         expect(() => buildSiweMessage(fields as unknown as SiweFields)).toThrow(InvalidMessage);
@@ -160,7 +150,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('message_objects.json', () => {
-    const cases = vectors<{ msg: Json; error: string }>('message_objects.json');
+    const cases = siweVectors<{ msg: Json; error: string }>('message_objects.json');
 
     it.each(cases.filter(([, vector]) => vector.error === 'none'))(
       '%s: builds, and the text parses back to the same fields',
@@ -219,13 +209,13 @@ describe('parseSiweMessage / buildSiweMessage', () => {
       };
     type CharCase = { rule: string; input: string; answer: boolean };
 
-    it.each(vectors<CharCase>('valid_chars.json'))('valid %s', (_name, vector) => {
+    it.each(siweVectors<CharCase>('valid_chars.json'))('valid %s', (_name, vector) => {
       expect(vector.answer).toBe(true);
       const context = contexts[vector.rule];
       expect(context.part(parseSiweMessage(context.text(vector.input)))).toBe(vector.input);
     });
 
-    it.each(vectors<CharCase>('invalid_chars.json'))('invalid %s', (_name, vector) => {
+    it.each(siweVectors<CharCase>('invalid_chars.json'))('invalid %s', (_name, vector) => {
       expect(vector.answer).toBe(false);
       const context = contexts[vector.rule];
       let accepted: unknown;
@@ -240,7 +230,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
 
   describe('valid_uris.json', () => {
     type UriCase = { msg: string; uri: Record<string, string | number | null> };
-    it.each(vectors<UriCase>('valid_uris.json'))('%s', (_name, vector) => {
+    it.each(siweVectors<UriCase>('valid_uris.json'))('%s', (_name, vector) => {
       const fields = parseSiweMessage(vector.msg);
       expect(vector.msg).toContain(`\nURI: ${fields.uri}\n`);
       const parts = uriParts(fields.uri) as Record<string, string | undefined>;
@@ -254,13 +244,13 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('invalid_uris.json', () => {
-    it.each(vectors<string>('invalid_uris.json'))('%s', (_name, text) => {
+    it.each(siweVectors<string>('invalid_uris.json'))('%s', (_name, text) => {
       expect(() => parseSiweMessage(text)).toThrow(InvalidMessage);
     });
   });
 
   describe('valid_resources.json', () => {
-    it.each(vectors<{ msg: string; resources: string[] }>('valid_resources.json'))(
+    it.each(siweVectors<{ msg: string; resources: string[] }>('valid_resources.json'))(
       '%s',
       (_name, vector) => {
         expect(parseSiweMessage(vector.msg).resources).toEqual(vector.resources);
@@ -269,13 +259,13 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('invalid_resources.json', () => {
-    it.each(vectors<string>('invalid_resources.json'))('%s', (_name, text) => {
+    it.each(siweVectors<string>('invalid_resources.json'))('%s', (_name, text) => {
       expect(() => parseSiweMessage(text)).toThrow(InvalidMessage);
     });
   });
 
   describe('valid_specification.json', () => {
-    it.each(vectors<{ msg: string; items: Json }>('valid_specification.json'))(
+    it.each(siweVectors<{ msg: string; items: Json }>('valid_specification.json'))(
       '%s',
       (_name, vector) => {
         const fields = parseSiweMessage(vector.msg) as unknown as Json;

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Wallet } from 'ethers';
 import {
@@ -16,6 +14,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../common/clock/clock';
+import { siweVectors } from '../../../test/support/siwe-vectors';
 import { ProtocolError, TemporarilyUnavailable } from '../../common/errors/protocol-error';
 import { AppConfig, type WalletConfig } from '../../config/app-config';
 import {
@@ -34,15 +33,6 @@ import {
 import { EthRpcTransports } from './eth-rpc-transports';
 import { type SiweFields, buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { MAX_SIGNATURE_BYTES, SiweVerifier } from './siwe-verifier';
-
-// The upstream conformance vectors, never copied into this repository: CI clones it with
-// `shared/` beside it, exactly as /work/main and /work/shared sit locally.
-const VECTORS = path.resolve(__dirname, '../../../../shared/vectors/siwe');
-
-function vectors<T>(file: string): [string, T][] {
-  const json = JSON.parse(readFileSync(path.join(VECTORS, file), 'utf8')) as Record<string, T>;
-  return Object.entries(json);
-}
 
 class FixedClock extends Clock {
   constructor(private readonly at: Date) {
@@ -474,7 +464,7 @@ describe('verification_positive.json', () => {
    */
   const ISSUED_AFTER_TIME = 'expired message';
 
-  describe.each(vectors<Case>('verification_positive.json'))('%s', (name, vector) => {
+  describe.each(siweVectors<Case>('verification_positive.json'))('%s', (name, vector) => {
     const { signature, time, ...rawFields } = vector;
     const text = buildSiweMessage(rawFields as unknown as SiweFields);
     const fields = parseSiweMessage(text);
@@ -527,7 +517,7 @@ describe('verification_negative.json', () => {
     'invalid notBefore': ['build', InvalidMessage],
     'invalid expirationTime': ['build', InvalidMessage],
   };
-  const cases = vectors<Case>('verification_negative.json');
+  const cases = siweVectors<Case>('verification_negative.json');
 
   it('has an expected outcome for every case', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(cases.map(([name]) => name).sort());
@@ -582,7 +572,7 @@ describe('verification_negative.json', () => {
 });
 
 describe('eip1271.json (contract wallets, against a stubbed eth_call)', () => {
-  describe.each(vectors<{ message: string; signature: string }>('eip1271.json'))(
+  describe.each(siweVectors<{ message: string; signature: string }>('eip1271.json'))(
     '%s',
     (_name, vector) => {
       const fields = parseSiweMessage(vector.message);
