@@ -10,9 +10,14 @@ import {
   erc6492SignatureValidatorByteCode,
   getAddress,
   hashMessage,
+  hexToBigInt,
   isAddressEqual,
+  parseSignature,
   recoverAddress,
+  serializeCompactSignature,
   serializeErc6492Signature,
+  serializeSignature,
+  signatureToCompactSignature,
   toHex,
 } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -117,6 +122,24 @@ function ethersSigner(): Signer {
 function expectError(res: request.Response, status: number, error: string, description?: string) {
   expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
   if (description !== undefined) expect(res.body.error_description).toBe(description);
+}
+
+/** secp256k1 group order n (SEC 2 §2.4.1). */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/** EIP-2's malleated twin of a wallet signature: (r, n - s, other v). Same key, high s. */
+function highSTwin(signature: Hex): Hex {
+  const { r, s, yParity } = parseSignature(signature);
+  return serializeSignature({
+    r,
+    s: toHex(SECP256K1_N - hexToBigInt(s), { size: 32 }),
+    yParity: 1 - yParity,
+  });
+}
+
+/** The EIP-2098 compact (64-byte) form of a wallet signature. */
+function compactForm(signature: Hex): Hex {
+  return serializeCompactSignature(signatureToCompactSignature(parseSignature(signature)));
 }
 
 describe('POST /wallet/verify (EIP-4361)', () => {
@@ -480,6 +503,64 @@ describe('POST /wallet/verify (EIP-4361)', () => {
     });
   });
 
+  describe('EOA signature policy (EIP-2 low s, EIP-2098 compact signatures)', () => {
+    it('refuses the high-s twin of a wallet signature with invalid_signature, never asking the chain, without burning the nonce', async () => {
+      const signer = viemSigner();
+      const issued = await nonceFor(signer.address);
+      const signature = await signer.sign(issued.message);
+      const twin = highSTwin(signature);
+      // The chain's ecrecover would take it (it ignores EIP-2): only our policy refuses it.
+      expect(await recoverAddress({ hash: hashMessage(issued.message), signature: twin })).toBe(
+        signer.address,
+      );
+
+      const res = await verify({ message: issued.message, signature: twin });
+
+      expectError(
+        res,
+        401,
+        'invalid_signature',
+        'The signature has a high s value, which EIP-2 forbids; sign again with the wallet',
+      );
+      expect(JSON.stringify(res.body)).not.toContain(twin.slice(66, 100));
+      expect(chain.calls).not.toContain(signer.address);
+      await verify({ message: issued.message, signature }).expect(200);
+    });
+
+    it('accepts the EIP-2098 compact (64-byte) form of a wallet signature, checked locally', async () => {
+      const signer = ethersSigner();
+      const issued = await nonceFor(signer.address);
+      const signature = compactForm(await signer.sign(issued.message));
+      expect(signature).toHaveLength(2 + 128);
+
+      const res = await verify({ message: issued.message, signature });
+
+      expect(res.status).toBe(200);
+      expect(chain.calls).not.toContain(signer.address);
+      expect((await me((res.body as TokenBody).access_token)).sub).toBe(
+        `eip155:1:${signer.address}`,
+      );
+    });
+
+    it("refuses the EIP-2098 compact form of another key's signature with invalid_signature", async () => {
+      const signer = viemSigner();
+      const intruder = viemSigner();
+      const issued = await nonceFor(signer.address);
+
+      const res = await verify({
+        message: issued.message,
+        signature: compactForm(await intruder.sign(issued.message)),
+      });
+
+      expectError(
+        res,
+        401,
+        'invalid_signature',
+        'The signature is not valid for the message address',
+      );
+    });
+  });
+
   describe('malformed requests', () => {
     it('answers malformed JSON with 400 invalid_request', async () => {
       const res = await t
@@ -582,6 +663,60 @@ describe('POST /wallet/verify (EIP-4361)', () => {
       const res = await bare.http().post('/wallet/verify').send({ message: tampered, signature });
 
       expectError(res, 401, 'invalid_signature');
+    });
+
+    it('answers the high-s twin of a wallet signature with invalid_signature (EIP-2)', async () => {
+      const signer = viemSigner();
+      const issued = await bareNonce(signer.address);
+      const twin = highSTwin(await signer.sign(issued.message));
+
+      const res = await bare
+        .http()
+        .post('/wallet/verify')
+        .send({ message: issued.message, signature: twin });
+
+      expectError(
+        res,
+        401,
+        'invalid_signature',
+        'The signature has a high s value, which EIP-2 forbids; sign again with the wallet',
+      );
+    });
+
+    it.each([
+      [
+        "another key's EIP-2098 signature",
+        async (message: string) => compactForm(await viemSigner().sign(message)),
+      ],
+      ['64 random bytes', () => Promise.resolve(toHex(randomBytes(64)))],
+    ])(
+      'answers %s (64 bytes) with invalid_signature, not contract_wallet_unsupported',
+      async (_what, makeSignature) => {
+        const signer = viemSigner();
+        const issued = await bareNonce(signer.address);
+        const signature = await makeSignature(issued.message);
+        expect(signature).toHaveLength(2 + 128);
+
+        const res = await bare
+          .http()
+          .post('/wallet/verify')
+          .send({ message: issued.message, signature });
+
+        expectError(res, 401, 'invalid_signature');
+      },
+    );
+
+    it("accepts the EIP-2098 compact form of the wallet's own signature", async () => {
+      const signer = viemSigner();
+      const issued = await bareNonce(signer.address);
+      await bare
+        .http()
+        .post('/wallet/verify')
+        .send({
+          message: issued.message,
+          signature: compactForm(await signer.sign(issued.message)),
+        })
+        .expect(200);
     });
   });
 

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { getAddress } from 'viem';
+import { isDeepStrictEqual } from 'node:util';
+import { SiweMessage } from '@signinwithethereum/siwe';
+import { type Address, getAddress } from 'viem';
+import { siweVectors } from '../../../test/support/siwe-vectors';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { InvalidMessage, InvalidRequest } from '../wallet.errors';
 import {
@@ -9,15 +10,6 @@ import {
   buildSiweMessage,
   parseSiweMessage,
 } from './siwe-message.parser';
-
-// The upstream conformance vectors, never copied into this repository: CI clones it with
-// `shared/` beside it, exactly as /work/main and /work/shared sit locally.
-const VECTORS = path.resolve(__dirname, '../../../../shared/vectors/siwe');
-
-function vectors<T>(file: string): [string, T][] {
-  const json = JSON.parse(readFileSync(path.join(VECTORS, file), 'utf8')) as Record<string, T>;
-  return Object.entries(json);
-}
 
 type Json = Record<string, unknown>;
 
@@ -45,7 +37,7 @@ function withoutNulls(fields: Json): Json {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
 }
 
-const ADDRESS = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
+const ADDRESS: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
 
 function message(parts: {
   statement?: string;
@@ -99,7 +91,7 @@ function uriParts(uri: string): UriParts {
 
 describe('parseSiweMessage / buildSiweMessage', () => {
   describe('parsing_positive.json', () => {
-    const cases = vectors<{ message: string; fields: Json }>('parsing_positive.json');
+    const cases = siweVectors<{ message: string; fields: Json }>('parsing_positive.json');
 
     it('still holds the cases our policy rejects (so the policy tests below are not vacuous)', () => {
       expect(cases.map(([name]) => name)).toEqual(expect.arrayContaining(USERINFO_DOMAIN_CASES));
@@ -127,7 +119,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('parsing_negative.json', () => {
-    const cases = vectors<string>('parsing_negative.json');
+    const cases = siweVectors<string>('parsing_negative.json');
 
     it.each(cases.filter(([name]) => name !== LOWERCASE_ADDRESS_CASE))(
       '%s: fails with invalid_message and a description free of message values',
@@ -151,7 +143,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('parsing_negative_objects.json', () => {
-    it.each(vectors<Json>('parsing_negative_objects.json'))(
+    it.each(siweVectors<Json>('parsing_negative_objects.json'))(
       '%s: building fails',
       (_name, fields) => {
         expect(() => buildSiweMessage(fields as unknown as SiweFields)).toThrow(InvalidMessage);
@@ -160,7 +152,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('message_objects.json', () => {
-    const cases = vectors<{ msg: Json; error: string }>('message_objects.json');
+    const cases = siweVectors<{ msg: Json; error: string }>('message_objects.json');
 
     it.each(cases.filter(([, vector]) => vector.error === 'none'))(
       '%s: builds, and the text parses back to the same fields',
@@ -219,13 +211,13 @@ describe('parseSiweMessage / buildSiweMessage', () => {
       };
     type CharCase = { rule: string; input: string; answer: boolean };
 
-    it.each(vectors<CharCase>('valid_chars.json'))('valid %s', (_name, vector) => {
+    it.each(siweVectors<CharCase>('valid_chars.json'))('valid %s', (_name, vector) => {
       expect(vector.answer).toBe(true);
       const context = contexts[vector.rule];
       expect(context.part(parseSiweMessage(context.text(vector.input)))).toBe(vector.input);
     });
 
-    it.each(vectors<CharCase>('invalid_chars.json'))('invalid %s', (_name, vector) => {
+    it.each(siweVectors<CharCase>('invalid_chars.json'))('invalid %s', (_name, vector) => {
       expect(vector.answer).toBe(false);
       const context = contexts[vector.rule];
       let accepted: unknown;
@@ -240,7 +232,7 @@ describe('parseSiweMessage / buildSiweMessage', () => {
 
   describe('valid_uris.json', () => {
     type UriCase = { msg: string; uri: Record<string, string | number | null> };
-    it.each(vectors<UriCase>('valid_uris.json'))('%s', (_name, vector) => {
+    it.each(siweVectors<UriCase>('valid_uris.json'))('%s', (_name, vector) => {
       const fields = parseSiweMessage(vector.msg);
       expect(vector.msg).toContain(`\nURI: ${fields.uri}\n`);
       const parts = uriParts(fields.uri) as Record<string, string | undefined>;
@@ -254,13 +246,13 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('invalid_uris.json', () => {
-    it.each(vectors<string>('invalid_uris.json'))('%s', (_name, text) => {
+    it.each(siweVectors<string>('invalid_uris.json'))('%s', (_name, text) => {
       expect(() => parseSiweMessage(text)).toThrow(InvalidMessage);
     });
   });
 
   describe('valid_resources.json', () => {
-    it.each(vectors<{ msg: string; resources: string[] }>('valid_resources.json'))(
+    it.each(siweVectors<{ msg: string; resources: string[] }>('valid_resources.json'))(
       '%s',
       (_name, vector) => {
         expect(parseSiweMessage(vector.msg).resources).toEqual(vector.resources);
@@ -269,13 +261,13 @@ describe('parseSiweMessage / buildSiweMessage', () => {
   });
 
   describe('invalid_resources.json', () => {
-    it.each(vectors<string>('invalid_resources.json'))('%s', (_name, text) => {
+    it.each(siweVectors<string>('invalid_resources.json'))('%s', (_name, text) => {
       expect(() => parseSiweMessage(text)).toThrow(InvalidMessage);
     });
   });
 
   describe('valid_specification.json', () => {
-    it.each(vectors<{ msg: string; items: Json }>('valid_specification.json'))(
+    it.each(siweVectors<{ msg: string; items: Json }>('valid_specification.json'))(
       '%s',
       (_name, vector) => {
         const fields = parseSiweMessage(vector.msg) as unknown as Json;
@@ -388,5 +380,289 @@ describe('parseSiweMessage / buildSiweMessage', () => {
       const broken = { ...fields(), ...change } as unknown as SiweFields;
       expect(() => buildSiweMessage(broken)).toThrow(InvalidMessage);
     });
+  });
+});
+
+/**
+ * buildSiweMessage renders the text itself and never parses it (no grammar parser on the nonce
+ * path). These tests keep the proof that it is still right: on every field set below, it
+ * builds exactly when the reference library renders a text that our parser accepts and reads
+ * back as the same fields, and then it builds that very text.
+ */
+describe('buildSiweMessage against the reference library (build without parsing)', () => {
+  const BASE: SiweFields = {
+    domain: 'service.org',
+    address: ADDRESS,
+    statement: 'I accept the ServiceOrg Terms of Service: https://service.org/tos',
+    uri: 'https://service.org/login',
+    version: '1',
+    chainId: 1,
+    nonce: '32891757',
+    issuedAt: '2021-09-30T16:25:24.000Z',
+  };
+
+  type Outcome = { built: string } | 'refused';
+
+  /** The previous implementation: the library renders, then the text is parsed back. */
+  function reference(fields: SiweFields): Outcome {
+    let text: string;
+    try {
+      text = new SiweMessage({
+        ...fields,
+        resources: fields.resources === undefined ? undefined : [...fields.resources],
+      }).prepareMessage();
+      if (!isDeepStrictEqual(parseSiweMessage(text), fields)) return 'refused';
+    } catch {
+      return 'refused';
+    }
+    return { built: text };
+  }
+
+  function ours(fields: SiweFields): Outcome {
+    try {
+      return { built: buildSiweMessage(fields) };
+    } catch (error) {
+      // Only our typed errors, never a crash.
+      expect(error).toBeInstanceOf(ProtocolError);
+      return 'refused';
+    }
+  }
+
+  function expectSameOutcome(fields: SiweFields): Outcome {
+    const expected = reference(fields);
+    expect([JSON.stringify(fields), ours(fields)]).toEqual([JSON.stringify(fields), expected]);
+    return expected;
+  }
+
+  // Pieces chosen to sit on either side of each grammar rule (RFC 3986, RFC 3339, EIP-4361).
+  const SCHEMES = ['uri', 'https', 'a+b-c.d', 'HTTP', '1http', '', 'h_t', 'ht tp', '+a'];
+  const USERINFOS = ['', 'user@', 'u:p@', '@', '%41@', '%4@', 'a b@', 'u[@', "!$&'()*+,;=:@"];
+  const HOSTS = [
+    '',
+    'example.com',
+    'EXAMPLE.com',
+    '1.2.3.4',
+    '1.2.3.256',
+    '01.002.3.4',
+    '[::1]',
+    '[::]',
+    '[1:2:3:4:5:6:7:8]',
+    '[1:2:3:4:5:6:7:8:9]',
+    '[1:2:3:4:5:6:7::]',
+    '[::2:3:4:5:6:7:8]',
+    '[1::3:4:5:6:7:8]',
+    '[1::3:4:5:6:7:8:9]',
+    '[::ffff:1.2.3.4]',
+    '[1:2:3:4:5:6:1.2.3.4]',
+    '[1:2:3:4:5:6:7:1.2.3.4]',
+    '[::1.2.3.256]',
+    '[::001.2.3.4]',
+    '[::0001.2.3.4]',
+    '[::1.2.3]',
+    '[1::2::3]',
+    '[12345::]',
+    '[:::]',
+    '[1:]',
+    '[:1]',
+    '[fe80::1%25eth0]',
+    '[v1.x]',
+    '[v.x]',
+    '[vG.x]',
+    '[V1a.b:c]',
+    '[v1.]',
+    'a%20b',
+    'a%2',
+    'ex ample',
+    'ex_ample~',
+    "a!$&'()*+,;=b",
+    'a[b',
+    'ü.com',
+  ];
+  const PORTS = ['', ':', ':80', ':8a', '::80', ':65536'];
+  const PATHS = [
+    '',
+    '/',
+    '/a/b',
+    '//a',
+    'a/b',
+    '/a//b',
+    '/%7e',
+    '/%zz',
+    '/a b',
+    '/a@b:c',
+    '/ä',
+    ':a',
+  ];
+  const QUERIES = ['', '?', '?a=b&c', '?/?', '?[x]', '?%2', '?a b'];
+  const FRAGMENTS = ['', '#', '#f', '#a#b', '#/?', '#^', '#%41'];
+  const DATES = [
+    '2021-09-30T16:25:24.000Z',
+    '2021-09-30T16:25:24Z',
+    '2021-09-30t16:25:24z',
+    '2021-09-30T16:25:24+02:00',
+    '2021-09-30T16:25:24.123456789-23:59',
+    '2021-09-30T16:25:24+24:00',
+    '2021-02-29T00:00:00Z',
+    '2024-02-29T00:00:00Z',
+    '2021-04-31T00:00:00Z',
+    '2021-13-01T00:00:00Z',
+    '2021-00-01T00:00:00Z',
+    '2021-09-30T24:00:00Z',
+    '2021-09-30T23:59:60Z',
+    '2021-09-30T23:60:00Z',
+    '2021-09-30 16:25:24Z',
+    '2021-09-30T16:25:24',
+    '2021-09-30T16:25:24+2:00',
+    '2021-09-30T16:25:24.Z',
+    '0000-01-01T00:00:00Z',
+    '21-09-30T16:25:24Z',
+    'Wed Oct 05 2011 16:48:00 GMT+0200 (CEST)',
+  ];
+  const STATEMENTS = [
+    '',
+    'Sign in',
+    ' ',
+    'I accept: https://x/?a=b#c [1] @home ~_~ (ok) $5 & more; a=b, c*d+e!',
+    'a\nb',
+    'quote "x"',
+    '100%',
+    'a<b',
+    'a>b',
+    'tab\there',
+    'ü',
+    'a`b',
+    'back\\slash',
+    '{}',
+    '|',
+    '^',
+  ];
+  const NONCES = [
+    '12345678',
+    'abcDEF0123',
+    '1234567',
+    'abc-defgh',
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+    'abcdefg ',
+  ];
+  const REQUEST_IDS = ['', 'some_id', 'a/b', 'a?b', 'a b', '%41', '%4', 'x@y:z', "!$&'()*+,;="];
+
+  function uri(
+    parts: Partial<Record<'scheme' | 'authority' | 'path' | 'query' | 'fragment', string>>,
+  ): string {
+    return `${parts.scheme ?? 'uri'}:${parts.authority ?? ''}${parts.path ?? ''}${parts.query ?? ''}${parts.fragment ?? ''}`;
+  }
+
+  /** Deterministic (mulberry32): the same cases on every run and machine. */
+  function prng(seed: number): (items: readonly string[]) => string {
+    let state = seed;
+    return (items) => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return items[((t ^ (t >>> 14)) >>> 0) % items.length];
+    };
+  }
+
+  it("builds the upstream vectors' fields exactly as the library renders them", () => {
+    const fieldSets = [
+      ...siweVectors<{ fields: Json }>('parsing_positive.json').map(([, v]) =>
+        withoutNulls(v.fields),
+      ),
+      ...siweVectors<{ msg: Json }>('message_objects.json').map(([, v]) => v.msg),
+      ...siweVectors<Json>('parsing_negative_objects.json').map(([, v]) => v),
+    ];
+    let built = 0;
+    for (const fields of fieldSets) {
+      if (expectSameOutcome(fields as unknown as SiweFields) !== 'refused') built += 1;
+    }
+    expect(built).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each<[string, (piece: string) => Partial<SiweFields>, readonly string[]]>([
+    ['scheme', (p) => ({ uri: uri({ scheme: p, authority: '//h' }) }), SCHEMES],
+    ['userinfo', (p) => ({ uri: uri({ authority: `//${p}h` }) }), USERINFOS],
+    ['host', (p) => ({ uri: uri({ authority: `//${p}` }) }), HOSTS],
+    ['host and port', (p) => ({ uri: uri({ authority: `//h${p}` }) }), PORTS],
+    ['path under an authority', (p) => ({ uri: uri({ authority: '//h', path: p }) }), PATHS],
+    ['path alone', (p) => ({ uri: uri({ path: p }) }), PATHS],
+    ['query', (p) => ({ uri: uri({ authority: '//h', query: p }) }), QUERIES],
+    ['fragment', (p) => ({ uri: uri({ path: '/p', fragment: p }) }), FRAGMENTS],
+    ['domain host', (p) => ({ domain: p }), HOSTS],
+    ['domain port', (p) => ({ domain: `service.org${p}` }), PORTS],
+    ['domain with a userinfo', (p) => ({ domain: `${p}service.org` }), USERINFOS],
+    ['scheme before the domain', (p) => ({ scheme: p }), SCHEMES],
+    ['resource host', (p) => ({ resources: ['uri:', `https://${p}/r`] }), HOSTS],
+    ['resource path', (p) => ({ resources: [uri({ path: p })] }), PATHS],
+    ['statement', (p) => ({ statement: p }), STATEMENTS],
+    ['nonce', (p) => ({ nonce: p }), NONCES],
+    ['issued at', (p) => ({ issuedAt: p }), DATES],
+    ['expiration time', (p) => ({ expirationTime: p }), DATES],
+    ['not before', (p) => ({ notBefore: p }), DATES],
+    ['request id', (p) => ({ requestId: p }), REQUEST_IDS],
+    ['version', (p) => ({ version: p }), ['1', '2', '01', '']],
+  ])('agrees on every %s we try', (_rule, change, pieces) => {
+    const outcomes = pieces.map((piece) => expectSameOutcome({ ...BASE, ...change(piece) }));
+    // Each list holds pieces on both sides of the rule: the test must see both answers.
+    expect(outcomes.some((o) => o === 'refused')).toBe(true);
+    expect(outcomes.some((o) => o !== 'refused')).toBe(true);
+  });
+
+  it('agrees on chain ids, including 0, 2^53 - 1 and negatives', () => {
+    for (const chainId of [0, 1, 8453, Number.MAX_SAFE_INTEGER]) {
+      expect(expectSameOutcome({ ...BASE, chainId })).not.toBe('refused');
+    }
+    expect(expectSameOutcome({ ...BASE, chainId: -1 })).toBe('refused');
+  });
+
+  it('agrees on 1,500 generated messages mixing all of the above', () => {
+    const pick = prng(4361);
+    /** Mostly the fallback, one time in six any piece of the list: a few odd parts at a time. */
+    const sometimes = (fallback: string, pieces: readonly string[]) =>
+      pick(['0', '1', '2', '3', '4', '5']) === '0' ? pick(pieces) : fallback;
+    const coin = () => pick(['heads', 'tails']) === 'heads';
+    let built = 0;
+    for (let i = 0; i < 1500; i++) {
+      const authority = `//${sometimes('', USERINFOS)}${sometimes('h.example', HOSTS)}${sometimes('', PORTS)}`;
+      const fields: Record<string, unknown> = {
+        ...BASE,
+        uri: uri({
+          scheme: sometimes('https', SCHEMES),
+          authority: coin() ? authority : '',
+          path: sometimes('/p', PATHS),
+          query: sometimes('', QUERIES),
+          fragment: sometimes('', FRAGMENTS),
+        }),
+        domain: `${sometimes('service.org', HOSTS)}${sometimes('', PORTS)}`,
+        nonce: sometimes('abcdefgh1', NONCES),
+        issuedAt: sometimes(BASE.issuedAt, DATES),
+      };
+      if (coin()) fields.statement = sometimes('Sign in', STATEMENTS);
+      else delete fields.statement;
+      if (coin()) fields.scheme = sometimes('https', SCHEMES);
+      if (coin()) fields.expirationTime = sometimes('2031-09-30T16:25:24Z', DATES);
+      if (coin()) fields.notBefore = sometimes('2021-09-30T16:25:24Z', DATES);
+      if (coin()) fields.requestId = sometimes('req', REQUEST_IDS);
+      if (coin()) {
+        fields.resources = [
+          uri({ authority: `//${sometimes('r.example', HOSTS)}`, path: sometimes('', PATHS) }),
+        ];
+      }
+      if (expectSameOutcome(fields as unknown as SiweFields) !== 'refused') built += 1;
+    }
+    // Enough of both kinds for the comparison to mean something.
+    expect(built).toBeGreaterThan(150);
+    expect(built).toBeLessThan(1350);
+  });
+
+  it('never parses or renders through the library to build', () => {
+    const prepare = jest.spyOn(SiweMessage.prototype, 'prepareMessage');
+    try {
+      const text = buildSiweMessage({ ...BASE, resources: ['uri:'], requestId: 'r' });
+      expect(prepare).not.toHaveBeenCalled();
+      // The proof it would have given, here instead of on the request path:
+      expect(parseSiweMessage(text)).toEqual({ ...BASE, resources: ['uri:'], requestId: 'r' });
+    } finally {
+      prepare.mockRestore();
+    }
   });
 });

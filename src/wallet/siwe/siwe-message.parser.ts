@@ -58,38 +58,142 @@ export function parseSiweMessage(text: string): SiweFields {
 }
 
 /**
- * Renders the exact EIP-4361 text for a wallet to sign. The fields are validated the same way a
- * signed message is: the result is always something `parseSiweMessage` accepts.
+ * Renders the exact EIP-4361 text for a wallet to sign. Every field is checked against the
+ * EIP-4361 grammar rule it is written under (the rules below), so the text is always one
+ * `parseSiweMessage` accepts and parses back to the same fields; the text is built directly,
+ * never parsed back here: the specs prove that property, the request path does not pay for it.
  */
 export function buildSiweMessage(fields: SiweFields): string {
   assertFieldTypes(fields);
   assertFieldLimits(fields.statement, fields.resources ?? []);
   assertNoUserinfo(fields.domain);
   const address = normaliseAddress(fields.address);
-
-  let message: SiweMessage;
-  try {
-    message = new SiweMessage({
-      scheme: fields.scheme,
-      domain: fields.domain,
-      address,
-      statement: fields.statement,
-      uri: fields.uri,
-      version: fields.version,
-      chainId: fields.chainId,
-      nonce: fields.nonce,
-      issuedAt: fields.issuedAt,
-      expirationTime: fields.expirationTime,
-      notBefore: fields.notBefore,
-      requestId: fields.requestId,
-      resources: fields.resources === undefined ? undefined : [...fields.resources],
-    });
-  } catch (error) {
-    throw new InvalidMessage(describeLibraryError(error));
-  }
-  const text = message.prepareMessage();
-  parseSiweMessage(text);
+  assertGrammar(fields);
+  const text = renderSiweMessage(fields, address);
+  assertMessageSize(text);
   return text;
+}
+
+/**
+ * EIP-4361 §Message format, line by line, as the reference library's `toMessage` writes it:
+ * after the address a blank line, then the statement and a blank line, or a second blank line
+ * when there is no statement (an empty statement thus gives three: the grammar's
+ * `empty-statement`); then the fields in their fixed order, optional ones only when present.
+ */
+function renderSiweMessage(fields: SiweFields, address: Address): string {
+  const prefix = fields.scheme === undefined ? '' : `${fields.scheme}://`;
+  const lines = [
+    `${prefix}${fields.domain} wants you to sign in with your Ethereum account:`,
+    address,
+    '',
+    ...(fields.statement === undefined ? [''] : [fields.statement, '']),
+    `URI: ${fields.uri}`,
+    `Version: ${fields.version}`,
+    `Chain ID: ${fields.chainId}`,
+    `Nonce: ${fields.nonce}`,
+    `Issued At: ${fields.issuedAt}`,
+  ];
+  if (fields.expirationTime !== undefined) lines.push(`Expiration Time: ${fields.expirationTime}`);
+  if (fields.notBefore !== undefined) lines.push(`Not Before: ${fields.notBefore}`);
+  if (fields.requestId !== undefined) lines.push(`Request ID: ${fields.requestId}`);
+  if (fields.resources !== undefined) {
+    lines.push('Resources:', ...fields.resources.map((resource) => `- ${resource}`));
+  }
+  return lines.join('\n');
+}
+
+/*
+ * The EIP-4361 ABNF (with RFC 3986 for URIs and RFC 3339 for dates) as regular expressions, one
+ * per field, written after the reference parser's grammar (@signinwithethereum/siwe-parser):
+ * same character sets, IPv4 octets with leading zeros, IPv6 and IPvFuture literals, a `port`
+ * of any digits. The parser spec checks them against that parser on the upstream vectors and on
+ * generated fields, both ways.
+ */
+const PCT_ENCODED = '%[0-9A-Fa-f]{2}';
+/** unreserved / sub-delims / ":" (RFC 3986 §3.2.1), as userinfo and IPvFuture use them. */
+const UNRESERVED_SUB_DELIMS_COLON = "A-Za-z0-9\\-._~!$&'()*+,;=:";
+const USERINFO = `(?:[${UNRESERVED_SUB_DELIMS_COLON}]|${PCT_ENCODED})*`;
+const REG_NAME = `(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|${PCT_ENCODED})*`;
+const PCHAR = `(?:[${UNRESERVED_SUB_DELIMS_COLON}@]|${PCT_ENCODED})`;
+const SCHEME = '[A-Za-z][A-Za-z0-9+\\-.]*';
+const DEC_OCTET = '(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])';
+const IPV4 = `${DEC_OCTET}(?:\\.${DEC_OCTET}){3}`;
+const H16 = '[0-9A-Fa-f]{1,4}';
+const LS32 = `(?:${H16}:${H16}|${IPV4})`;
+/** RFC 3986 §3.2.2 IPv6address, its nine forms. */
+const IPV6 = [
+  `(?:${H16}:){6}${LS32}`,
+  `::(?:${H16}:){5}${LS32}`,
+  `(?:${H16})?::(?:${H16}:){4}${LS32}`,
+  `(?:(?:${H16}:){0,1}${H16})?::(?:${H16}:){3}${LS32}`,
+  `(?:(?:${H16}:){0,2}${H16})?::(?:${H16}:){2}${LS32}`,
+  `(?:(?:${H16}:){0,3}${H16})?::${H16}:${LS32}`,
+  `(?:(?:${H16}:){0,4}${H16})?::${LS32}`,
+  `(?:(?:${H16}:){0,5}${H16})?::${H16}`,
+  `(?:(?:${H16}:){0,6}${H16})?::`,
+].join('|');
+const IPVFUTURE = `[vV][0-9A-Fa-f]+\\.[${UNRESERVED_SUB_DELIMS_COLON}]+`;
+/** An IPv4 address is also a reg-name, so `reg-name` covers it. */
+const HOST = `(?:\\[(?:${IPV6}|${IPVFUTURE})\\]|${REG_NAME})`;
+const HOST_PORT = `${HOST}(?::[0-9]*)?`;
+const PATH_REST = `(?:/${PCHAR}*)*`;
+const QUERY_OR_FRAGMENT = `(?:${PCHAR}|[/?])*`;
+const URI = [
+  `${SCHEME}:`,
+  `(?://(?:${USERINFO}@)?${HOST_PORT}${PATH_REST}|/(?:${PCHAR}+${PATH_REST})?|${PCHAR}+${PATH_REST}|)`,
+  `(?:\\?${QUERY_OR_FRAGMENT})?(?:#${QUERY_OR_FRAGMENT})?`,
+].join('');
+
+const whole = (pattern: string) => new RegExp(`^(?:${pattern})$`);
+const GRAMMAR = {
+  scheme: whole(SCHEME),
+  /** `domain = authority`, less the userinfo our policy refuses beforehand. */
+  domain: whole(HOST_PORT),
+  uri: whole(URI),
+  /** The reserved and unreserved characters and space: no line break, no `%`, `"`, `<`, `>`... */
+  statement: /^[A-Za-z0-9 !#$&'()*+,\-./:;=?@[\]_~]*$/,
+  nonce: /^[A-Za-z0-9]{8,}$/,
+  requestId: whole(`${PCHAR}*`),
+  /** RFC 3339 `date-time`; the letters T and Z in either case, as ABNF strings are. */
+  dateTimeSyntax:
+    /^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$/,
+  /** RFC 3339 §5.7 ranges; the day must also exist in its month (checked below). */
+  dateTimeRanges:
+    /^(?<date>[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01]))[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$/,
+} as const;
+
+/** Messages name the grammar rule a field breaks, as the parser's do; never the value. */
+function assertGrammar(fields: SiweFields): void {
+  const refuse = (rule: string): never => {
+    throw new InvalidMessage(`Not an EIP-4361 message: invalid ${rule}`);
+  };
+  if (fields.scheme !== undefined && !GRAMMAR.scheme.test(fields.scheme)) refuse('URI scheme');
+  if (!GRAMMAR.domain.test(fields.domain)) refuse('domain');
+  if (fields.statement !== undefined && !GRAMMAR.statement.test(fields.statement)) {
+    refuse('statement');
+  }
+  if (!GRAMMAR.uri.test(fields.uri)) refuse('URI');
+  if (fields.version !== '1') refuse('version');
+  if (fields.chainId < 0) refuse('chain-id');
+  if (!GRAMMAR.nonce.test(fields.nonce)) refuse('nonce');
+  assertDateTime(fields.issuedAt, 'issued-at');
+  if (fields.expirationTime !== undefined) assertDateTime(fields.expirationTime, 'expiration-time');
+  if (fields.notBefore !== undefined) assertDateTime(fields.notBefore, 'not-before');
+  if (fields.requestId !== undefined && !GRAMMAR.requestId.test(fields.requestId)) {
+    refuse('requestID');
+  }
+  if (fields.resources?.some((resource) => !GRAMMAR.uri.test(resource))) refuse('resource URI');
+}
+
+function assertDateTime(value: string, rule: string): void {
+  if (!GRAMMAR.dateTimeSyntax.test(value)) {
+    throw new InvalidMessage(`Not an EIP-4361 message: invalid ${rule} date time syntax`);
+  }
+  const date = GRAMMAR.dateTimeRanges.exec(value)?.groups?.date;
+  // A calendar date that exists: 2023-02-29 or 2023-04-31 come back as another day.
+  if (date === undefined || new Date(date).toISOString().slice(0, 10) !== date) {
+    throw new InvalidMessage(`Not an EIP-4361 message: invalid ${rule} date time semantics`);
+  }
 }
 
 function assertMessageSize(text: string): void {

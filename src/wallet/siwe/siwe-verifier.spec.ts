@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Wallet } from 'ethers';
 import {
@@ -12,10 +10,14 @@ import {
   erc6492SignatureValidatorByteCode,
   hashMessage,
   isAddressEqual,
+  parseSignature,
+  serializeCompactSignature,
   serializeErc6492Signature,
+  signatureToCompactSignature,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../platform/clock/clock';
+import { siweVectors } from '../../../test/support/siwe-vectors';
 import { ProtocolError, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
 import { AppConfig, type WalletConfig } from '../../config/app-config';
 import {
@@ -33,16 +35,8 @@ import {
 } from '../wallet.errors';
 import { EthRpcTransports } from './eth-rpc-transports';
 import { type SiweFields, buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
+import { SECP256K1_N, SignatureRecovery } from './signature-recovery';
 import { MAX_SIGNATURE_BYTES, SiweVerifier } from './siwe-verifier';
-
-// The upstream conformance vectors, never copied into this repository: CI clones it with
-// `shared/` beside it, exactly as /work/main and /work/shared sit locally.
-const VECTORS = path.resolve(__dirname, '../../../../shared/vectors/siwe');
-
-function vectors<T>(file: string): [string, T][] {
-  const json = JSON.parse(readFileSync(path.join(VECTORS, file), 'utf8')) as Record<string, T>;
-  return Object.entries(json);
-}
 
 class FixedClock extends Clock {
   constructor(private readonly at: Date) {
@@ -465,6 +459,126 @@ describe('SiweVerifier.verifySignature', () => {
   });
 });
 
+describe('SiweVerifier.verifySignature: EOA signature policy (EIP-2, EIP-2098, v values)', () => {
+  const account = privateKeyToAccount(KEY);
+  const text = buildSiweMessage(fieldsAt());
+  const fields = parseSiweMessage(text);
+  const n = SECP256K1_N;
+  let signature: Hex;
+  beforeAll(async () => {
+    signature = await account.signMessage({ message: text });
+  });
+  const r = () => signature.slice(2, 66);
+  const s = () => BigInt(`0x${signature.slice(66, 130)}`);
+  const v = () => parseInt(signature.slice(130), 16);
+  const withV = (value: number): Hex =>
+    `0x${signature.slice(2, 130)}${value.toString(16).padStart(2, '0')}`;
+  /** (r, n - s, other parity): EIP-2's malleated twin, still this key's signature. */
+  const highS = (): Hex =>
+    `0x${r()}${(n - s()).toString(16).padStart(64, '0')}${(v() === 27 ? 28 : 27).toString(16)}`;
+  const compact = (): Hex =>
+    serializeCompactSignature(signatureToCompactSignature(parseSignature(signature)));
+
+  describe.each(['native', 'viem'] as const)('with %s recovery', (implementation) => {
+    const recovery = SignatureRecovery.using(implementation);
+    const check = (transports: Record<number, Transport> = {}) =>
+      new SiweVerifier(
+        Object.assign(new AppConfig(), { wallet: walletConfig() }),
+        new FixedClock(NOW),
+        new StubTransports(transports),
+        recovery,
+      );
+
+    it('accepts the wallet signature, with v as 27/28 or as 0/1', async () => {
+      for (const sig of [signature, withV(v() - 27)]) {
+        await expect(check().verifySignature(text, fields, sig)).resolves.toEqual({
+          address: account.address,
+          kind: 'eoa',
+        });
+      }
+    });
+
+    it('refuses its high-s twin (EIP-2) with invalid_signature, without asking the chain', async () => {
+      // With an RPC, the validator's ecrecover fallback would accept it: it must not be asked.
+      const rpc = forbiddenRpc();
+      const setups: Record<number, Transport>[] = [{}, { 1: rpc.transport }];
+      for (const transports of setups) {
+        const error = await rejection(check(transports).verifySignature(text, fields, highS()));
+        expect(error).toBeInstanceOf(InvalidSignature);
+        expect(error.reason).toBe('high_s');
+        expect(error.description).toMatch(/high s value, which EIP-2 forbids/);
+        expect(error.description).not.toContain(highS().slice(66, 90));
+      }
+      expect(rpc.request).not.toHaveBeenCalled();
+    });
+
+    it('accepts the EIP-2098 compact (64-byte) form of the same signature locally', async () => {
+      const rpc = forbiddenRpc();
+      await expect(
+        check({ 1: rpc.transport }).verifySignature(text, fields, compact()),
+      ).resolves.toEqual({ address: account.address, kind: 'eoa' });
+      expect(rpc.request).not.toHaveBeenCalled();
+    });
+
+    it.each<[string, () => Promise<Hex> | Hex]>([
+      [
+        'a compact signature by another key',
+        async () =>
+          serializeCompactSignature(
+            signatureToCompactSignature(
+              parseSignature(
+                await privateKeyToAccount(`0x${'33'.repeat(32)}`).signMessage({ message: text }),
+              ),
+            ),
+          ),
+      ],
+      ['64 random bytes', () => `0x${'5a'.repeat(64)}`],
+      ['64 bytes with r = 0', () => `0x${'00'.repeat(32)}${'11'.repeat(32)}`],
+    ])(
+      'answers %s with invalid_signature on a chain without RPC (no longer contract_wallet_unsupported)',
+      async (_name, make) => {
+        const error = await rejection(check().verifySignature(text, fields, await make()));
+        expect(error).toBeInstanceOf(InvalidSignature);
+      },
+    );
+
+    it.each([2, 26, 29, 35, 36, 255])(
+      'answers v = %d with invalid_signature on a chain without RPC',
+      async (value) => {
+        const error = await rejection(check().verifySignature(text, fields, withV(value)));
+        expect(error).toBeInstanceOf(InvalidSignature);
+        expect(error.description).toBe('The signature v value must be 27 or 28 (or 0 or 1)');
+      },
+    );
+
+    it("leaves a 64/65-byte signature that is not this key's to the chain when it has an RPC (contract wallets)", async () => {
+      for (const sig of [withV(29), compact().replace(/^0x../, '0x00') as Hex]) {
+        const rpc = honestWallet(account.address, text, sig);
+        await expect(
+          check({ 1: rpc.transport }).verifySignature(text, fields, sig),
+        ).resolves.toEqual({ address: account.address, kind: 'contract' });
+        expect(rpc.calls).toHaveLength(1);
+      }
+    });
+
+    it('leaves a high-s signature by another key to the chain (it may be a contract format)', async () => {
+      const other = await privateKeyToAccount(`0x${'44'.repeat(32)}`).signMessage({
+        message: text,
+      });
+      const otherS = BigInt(`0x${other.slice(66, 130)}`);
+      const otherV = parseInt(other.slice(130), 16);
+      const twin: Hex = `0x${other.slice(2, 66)}${(n - otherS).toString(16).padStart(64, '0')}${(otherV === 27 ? 28 : 27).toString(16)}`;
+      const rpc = rejectingWallet();
+      const error = await rejection(
+        check({ 1: rpc.transport }).verifySignature(text, fields, twin),
+      );
+      expect(error).toBeInstanceOf(InvalidSignature);
+      expect(error.reason).toBeUndefined();
+      expect(rpc.calls).toHaveLength(1);
+    });
+  });
+});
+
 describe('verification_positive.json', () => {
   type Case = Record<string, unknown> & { signature: string; time?: string };
   /**
@@ -474,7 +588,7 @@ describe('verification_positive.json', () => {
    */
   const ISSUED_AFTER_TIME = 'expired message';
 
-  describe.each(vectors<Case>('verification_positive.json'))('%s', (name, vector) => {
+  describe.each(siweVectors<Case>('verification_positive.json'))('%s', (name, vector) => {
     const { signature, time, ...rawFields } = vector;
     const text = buildSiweMessage(rawFields as unknown as SiweFields);
     const fields = parseSiweMessage(text);
@@ -527,7 +641,7 @@ describe('verification_negative.json', () => {
     'invalid notBefore': ['build', InvalidMessage],
     'invalid expirationTime': ['build', InvalidMessage],
   };
-  const cases = vectors<Case>('verification_negative.json');
+  const cases = siweVectors<Case>('verification_negative.json');
 
   it('has an expected outcome for every case', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(cases.map(([name]) => name).sort());
@@ -582,7 +696,7 @@ describe('verification_negative.json', () => {
 });
 
 describe('eip1271.json (contract wallets, against a stubbed eth_call)', () => {
-  describe.each(vectors<{ message: string; signature: string }>('eip1271.json'))(
+  describe.each(siweVectors<{ message: string; signature: string }>('eip1271.json'))(
     '%s',
     (_name, vector) => {
       const fields = parseSiweMessage(vector.message);

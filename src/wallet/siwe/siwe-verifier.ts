@@ -12,8 +12,6 @@ import {
   hashMessage,
   hexToBigInt,
   isAddressEqual,
-  recoverMessageAddress,
-  size,
 } from 'viem';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual } from '../../platform/crypto/hashing';
@@ -31,6 +29,7 @@ import {
   UriMismatch,
 } from '../wallet.errors';
 import { EthRpcTransports } from './eth-rpc-transports';
+import { SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
 import { SiweFields } from './siwe-message.parser';
 
 /** Longest signature we look at; ERC-6492 wrappers carry factory calldata, so well above 65. */
@@ -42,8 +41,6 @@ export interface VerifiedSigner {
   /** `eoa`: ecrecover matched locally; `contract`: ERC-1271 / ERC-6492 through the chain's RPC. */
   readonly kind: 'eoa' | 'contract';
 }
-
-type LocalRecovery = 'signer' | 'other-key' | 'unrecoverable' | 'not-65-bytes';
 
 /**
  * Checks a parsed EIP-4361 message against this service's policy and its signature against the
@@ -59,6 +56,8 @@ export class SiweVerifier {
     config: AppConfig,
     private readonly clock: Clock,
     private readonly transports: EthRpcTransports,
+    // Optional so that the three-argument form keeps working: the process's preferred recovery.
+    private readonly recovery: SignatureRecovery = SignatureRecovery.load(),
   ) {
     this.wallet = config.wallet;
     this.serviceUri = new URL(config.wallet.uri);
@@ -87,6 +86,11 @@ export class SiweVerifier {
   /**
    * `fields` must be `parseSiweMessage(messageText)`. An EOA signature is checked locally (EIP-191
    * personal_sign + ecrecover) and never costs an RPC call; only otherwise is the chain asked.
+   *
+   * EOA policy (README, wallet section): 65-byte r‖s‖v with v in 27/28 or 0/1, or 64-byte
+   * EIP-2098 compact signatures; s must be low (EIP-2). A high-s signature by the message's own
+   * key is refused outright, even when the chain has an RPC: ERC-6492's validator would fall
+   * back to the ecrecover precompile for an address without code, which accepts high s.
    */
   async verifySignature(
     messageText: string,
@@ -96,20 +100,29 @@ export class SiweVerifier {
     beforeRpc?: () => Promise<void>,
   ): Promise<VerifiedSigner> {
     const bytes = readSignature(signature);
-    const local = await recoverLocally(messageText, bytes, fields.address);
-    if (local === 'signer') return { address: fields.address, kind: 'eoa' };
+    const local = await this.recovery.examineMessage(messageText, bytes);
+    if (local.outcome === 'recovered' && isAddressEqual(local.address, fields.address)) {
+      return { address: fields.address, kind: 'eoa' };
+    }
+    if (local.outcome === 'high-s' && isAddressEqual(local.address, fields.address)) {
+      // EIP-2: the address's own key, in the malleable high-s form wallets never produce.
+      throw new InvalidSignature(SIGNATURE_REFUSALS['high-s']).because('high_s');
+    }
 
     const transport = this.transports.forChain(fields.chainId);
     if (transport === undefined) {
-      // No RPC means EOA only: a 65-byte signature is judged as an EOA's (a tampered message or
-      // another key is invalid_signature); any other shape can only be a contract wallet's.
-      if (local === 'not-65-bytes') throw new ContractWalletUnsupported(fields.chainId);
+      // No RPC means EOA only: a 64- or 65-byte signature is judged as an EOA's (a tampered
+      // message, another key, a bad v or a point off the curve is invalid_signature); any other
+      // shape can only be a contract wallet's.
+      if (local.outcome === 'not-ecdsa') throw new ContractWalletUnsupported(fields.chainId);
       throw new InvalidSignature(
-        local === 'unrecoverable'
-          ? 'The signature is not a valid ECDSA signature'
+        local.outcome === 'invalid'
+          ? SIGNATURE_REFUSALS[local.problem]
           : 'The signature is not valid for the message address',
       );
     }
+    // Contract wallets define their own signature format (ERC-1271): whatever the bytes look
+    // like to ecrecover, the wallet's contract decides.
     await beforeRpc?.();
     if (await this.isValidContractSignature(transport, messageText, fields, bytes)) {
       return { address: fields.address, kind: 'contract' };
@@ -212,22 +225,6 @@ function readSignature(signature: string): Hex {
     throw new InvalidSignature('The signature is not a whole number of bytes');
   }
   return signature as Hex;
-}
-
-async function recoverLocally(
-  messageText: string,
-  signature: Hex,
-  address: Address,
-): Promise<LocalRecovery> {
-  if (size(signature) !== 65) return 'not-65-bytes';
-  let recovered: Address;
-  try {
-    recovered = await recoverMessageAddress({ message: messageText, signature });
-  } catch {
-    // Not a point on the curve, r/s out of range or a v other than 0/1/27/28: classified, not lost.
-    return 'unrecoverable';
-  }
-  return isAddressEqual(recovered, address) ? 'signer' : 'other-key';
 }
 
 function toMillis(dateTime: string): number {

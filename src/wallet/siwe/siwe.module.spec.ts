@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -8,6 +8,7 @@ import { Clock } from '../../platform/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { DomainMismatch, InvalidSignature } from '../wallet.errors';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
+import { SignatureRecovery } from './signature-recovery';
 import { SiweModule } from './siwe.module';
 import { SiweVerifier } from './siwe-verifier';
 
@@ -35,7 +36,7 @@ describe('SiweModule', () => {
     server.close();
   });
 
-  async function resolveVerifier(): Promise<SiweVerifier> {
+  async function resolveModule() {
     const config = Object.assign(new AppConfig(), {
       wallet: {
         domain: 'app.example.com',
@@ -61,11 +62,25 @@ describe('SiweModule', () => {
     })
     class GlobalsModule {}
 
-    const moduleRef = await Test.createTestingModule({
-      imports: [GlobalsModule, SiweModule],
-    }).compile();
-    return moduleRef.get(SiweVerifier);
+    return Test.createTestingModule({ imports: [GlobalsModule, SiweModule] }).compile();
   }
+
+  async function resolveVerifier(): Promise<SiweVerifier> {
+    return (await resolveModule()).get(SiweVerifier);
+  }
+
+  it("provides the process's signature recovery, logging which implementation it is", async () => {
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      const recovery = (await resolveModule()).get(SignatureRecovery);
+      expect(recovery).toBe(SignatureRecovery.load());
+      expect(JSON.stringify(log.mock.calls)).toContain(
+        `EOA signature recovery: ${recovery.implementation}`,
+      );
+    } finally {
+      log.mockRestore();
+    }
+  });
 
   it('builds SiweVerifier from AppConfig, Clock and the configured RPC URLs', async () => {
     const verifier = await resolveVerifier();

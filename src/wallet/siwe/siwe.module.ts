@@ -1,10 +1,29 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { EthRpcTransports, HttpEthRpcTransports } from './eth-rpc-transports';
+import { SignatureRecovery } from './signature-recovery';
 import { SiweVerifier } from './siwe-verifier';
+
+/** Native secp256k1 when its binding loads, else viem; the log says which answers. */
+function signatureRecovery(): SignatureRecovery {
+  const recovery = SignatureRecovery.load();
+  const logger = new Logger(SignatureRecovery.name);
+  if (recovery.fallbackReason === undefined) {
+    logger.log(`EOA signature recovery: ${recovery.implementation}`);
+  } else {
+    logger.warn(
+      `EOA signature recovery: ${recovery.implementation} (native secp256k1 did not load: ${recovery.fallbackReason})`,
+    );
+  }
+  return recovery;
+}
 
 /** SIWE verification over the configured RPC endpoints. Needs AppConfig and Clock (global). */
 @Module({
-  providers: [SiweVerifier, { provide: EthRpcTransports, useClass: HttpEthRpcTransports }],
-  exports: [SiweVerifier],
+  providers: [
+    SiweVerifier,
+    { provide: EthRpcTransports, useClass: HttpEthRpcTransports },
+    { provide: SignatureRecovery, useFactory: signatureRecovery },
+  ],
+  exports: [SiweVerifier, SignatureRecovery],
 })
 export class SiweModule {}
