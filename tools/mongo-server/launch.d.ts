@@ -11,4 +11,9 @@ export function startMongoServer(options?: {
   port?: number;
   h2File?: string;
   startTimeoutMs?: number;
+  /**
+   * Period of the TTL monitor, which deletes TTL-expired documents as mongod does. Defaults to
+   * PROOFGATE_TTL_MONITOR_SECONDS, else 60 (mongod's); 0 turns it off.
+   */
+  ttlMonitorSeconds?: number;
 }): Promise<MongoServerHandle>;

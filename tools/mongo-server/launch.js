@@ -6,16 +6,33 @@ const readline = require('node:readline');
 const { resolveClasspath } = require('./classpath');
 
 const LAUNCHER = path.join(__dirname, 'MongoServerLauncher.java');
+// Read by the launcher; an environment variable so that `npm start` users can set it too.
+const TTL_MONITOR_ENV = 'PROOFGATE_TTL_MONITOR_SECONDS';
 
 /**
- * @param {{ port?: number, h2File?: string, startTimeoutMs?: number }} options
+ * @param {{ port?: number, h2File?: string, startTimeoutMs?: number, ttlMonitorSeconds?: number }} options
  *   port 0 (default) picks a free port; h2File keeps data on disk, otherwise it lives in memory.
+ *   ttlMonitorSeconds: how often TTL-expired documents are deleted (60, as mongod, unless
+ *   PROOFGATE_TTL_MONITOR_SECONDS says otherwise; 0 turns it off).
  * @returns {Promise<{ uri: string, port: number, pid: number, stop: () => Promise<void> }>}
  */
-function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000 } = {}) {
+function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000, ttlMonitorSeconds } = {}) {
+  const env = { ...process.env };
+  if (ttlMonitorSeconds !== undefined) {
+    if (
+      typeof ttlMonitorSeconds !== 'number' ||
+      !Number.isFinite(ttlMonitorSeconds) ||
+      ttlMonitorSeconds < 0
+    ) {
+      return Promise.reject(
+        new TypeError(`ttlMonitorSeconds must be a number >= 0, not ${String(ttlMonitorSeconds)}`),
+      );
+    }
+    env[TTL_MONITOR_ENV] = String(ttlMonitorSeconds);
+  }
   const args = ['-Xss4m', '-XX:+UseSerialGC', '-cp', resolveClasspath(), LAUNCHER, String(port)];
   if (h2File) args.push(h2File);
-  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
