@@ -64,3 +64,15 @@ export class LoadGenerator {
     this.child.send(message);
   }
 }
+
+/** Fields of captured JSON answers, failing loudly when one is missing. */
+export function capturedField(
+  captured: readonly (Readonly<Record<string, unknown>> | null)[] | undefined,
+  name: string,
+): string[] {
+  return (captured ?? []).map((entry, i) => {
+    const value = entry?.[name];
+    if (typeof value !== 'string') throw new Error(`answer ${i} has no ${name}`);
+    return value;
+  });
+}

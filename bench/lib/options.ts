@@ -35,7 +35,7 @@ export const DEFAULTS: BenchOptions = {
   skipBuild: false,
   out: 'docs/BENCHMARKS.md',
   codeTtlSeconds: 300,
-  timeoutMinutes: 15,
+  timeoutMinutes: 30,
 };
 
 export const USAGE = `npm run bench -- [options]

@@ -155,15 +155,3 @@ export async function signMessages(
     })),
   );
 }
-
-/** Fields of captured JSON answers, failing loudly when one is missing. */
-export function field(
-  captured: readonly (Readonly<Record<string, unknown>> | null)[] | undefined,
-  name: string,
-): string[] {
-  return (captured ?? []).map((entry, i) => {
-    const value = entry?.[name];
-    if (typeof value !== 'string') throw new Error(`answer ${i} has no ${name}`);
-    return value;
-  });
-}

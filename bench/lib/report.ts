@@ -86,8 +86,8 @@ function distanceFromFloor(report: BenchReport): string {
   }
   return [
     "Each path's throughput as a share of the floor's (same load generator, same connections, same",
-    'machine): a code exchange does at least one signature and several database round trips, so the',
-    'last columns say how much of the gap they explain.',
+    'machine). The bare POST shows the whole distance; the signature and the findOne columns show',
+    'what is left against a floor that already pays one signature or one round trip.',
     '',
     '| Path | req/s | of a bare POST | of POST + ES256 | of POST + findOne | DB round trips / request |',
     '|---|---|---|---|---|---|',
@@ -134,7 +134,7 @@ ${busyWarning(report)}
 ${machine.memory}
 \`\`\`
 
-- Service: ${report.source}, compiled with \`tsc -p tsconfig.build.json\` into \`dist-bench/\`, run as \`node dist-bench/main.js\` with \`NODE_ENV=production\`, \`SEED_DEMO_DATA=true\`, \`LOG_LEVEL=warn\`, the /token and /wallet rate limits raised
+- Service: ${report.source}, compiled with \`tsc -p tsconfig.build.json\` into \`dist-bench/\`${report.buildReused ? ' by an earlier run (`--skip-build`: it may predate src/)' : ''}, run as \`node dist-bench/main.js\` with \`NODE_ENV=production\`, \`SEED_DEMO_DATA=true\`, \`LOG_LEVEL=warn\`, the /token and /wallet rate limits raised
 - Compared with: node-oidc-provider ${report.versions['oidc-provider']} (\`bench/oidc-provider/server.mjs\`, \`NODE_ENV=production\`)
 - Database: ${report.database}, one server for every process of the run, each with its own database
 - Versions: ${Object.entries(report.versions)
@@ -188,12 +188,12 @@ ${distanceFromFloor(report)}
   viem (\`privateKeyToAccount\`, ${report.walletAccounts} accounts).
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
   round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
-  Proofgate's other phases, alternating which server goes first. The floor phases run after both
-  servers have stopped, in turn, ${Math.min(options.rounds, 3)} time(s) after one unrecorded pass; medians reported. The ratio is computed per round,
-  and its median reported, so one disturbed round does not decide it.
+  Proofgate's other phases, alternating which server goes first. The ratio is computed per round
+  and its median reported, so one disturbed round does not decide it. The floor phases run after
+  both servers have stopped, in turn, ${Math.min(options.rounds, 3)} time(s) after one unrecorded pass; medians reported.
 - **Database round trips.** Each server reaches the database through its own TCP proxy in the
   bench process, which reads the MongoDB wire-protocol header of every message the server sends and
-  the first key of the command document (\`find\`, \`insert\`, \`update\`, \`findAndModify\`, ...).
+  the first element of the command document: the command and its collection (\`find grants\`).
   Counts are taken from the moment the connections are open to ${report.settleMs} ms after the last answer, and divided
   by the requests of the phase. Monitoring messages (\`hello\`) are left out. Both servers (and the
   floor) go through the same kind of proxy, so each pays the same extra hop. With nothing sent to
@@ -205,7 +205,9 @@ ${distanceFromFloor(report)}
   opaque and stored, and its JWT is the ID token (scope \`openid\`). oidc-provider is configured to
   issue a refresh token on every exchange not tied to the login session, as Proofgate does, and its
   storage adapter (\`bench/oidc-provider/mongo-adapter.mjs\`, written for this bench to the documented
-  adapter interface) keeps one collection per model.
+  adapter interface) keeps one collection per model. That interface reads a code, then marks it
+  consumed with a separate write; Proofgate redeems a code with one atomic delete that also checks
+  its binding and expiry.
 - **Caveats.** The database is mongo-java-server, not MongoDB: round-trip counts carry over, absolute
   latencies do not. All processes share ${machine.cpus} CPUs, so a faster load generator or database
   would show higher numbers for both servers; compare the ratio and the round trips, and runs on the

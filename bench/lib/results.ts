@@ -42,6 +42,8 @@ export interface BenchReport {
   readonly machine: Machine;
   readonly loadAverageAfter: string;
   readonly source: string;
+  /** The service build in dist-bench/ was an earlier run's (--skip-build). */
+  readonly buildReused: boolean;
   readonly database: string;
   /** The order the two code exchanges ran in, per measured round. */
   readonly orders: readonly (readonly Side[])[];

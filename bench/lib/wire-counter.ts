@@ -30,6 +30,8 @@ export interface WireMessage {
   readonly opCode: number;
   /** The command name (first key of the command document), or a label for other messages. */
   readonly command: string;
+  /** The command's string argument, when it has one: the collection (`{ find: 'grants' }`). */
+  readonly collection?: string;
   /** OP_MSG sent with moreToCome: the server sends no reply. */
   readonly moreToCome: boolean;
 }
@@ -41,15 +43,30 @@ function cstring(head: Buffer, start: number): { value: string; end: number } | 
   return { value: head.toString('utf8', start, end), end: end + 1 };
 }
 
-/** First key of the BSON document at `offset`: int32 size, then type byte, then the key. */
-function firstKey(head: Buffer, offset: number): string | undefined {
+const BSON_STRING = 0x02;
+
+/**
+ * First element of the BSON document at `offset` (int32 size, then type byte, key, value): its
+ * key, and its value when that is a string (int32 length with the NUL, bytes, NUL).
+ */
+function firstElement(
+  head: Buffer,
+  offset: number,
+): { command: string; collection?: string } | undefined {
   if (offset + 6 > head.length) return undefined;
-  if (head[offset + 4] === 0) return undefined; // empty document
-  return cstring(head, offset + 5)?.value;
+  const type = head[offset + 4];
+  if (type === 0) return undefined; // empty document
+  const key = cstring(head, offset + 5);
+  if (!key) return undefined;
+  if (type !== BSON_STRING || key.end + 4 > head.length) return { command: key.value };
+  const size = head.readInt32LE(key.end);
+  const end = key.end + 4 + size - 1;
+  if (size < 1 || end > head.length) return { command: key.value };
+  return { command: key.value, collection: head.toString('utf8', key.end + 4, end) };
 }
 
 type Scan =
-  | { readonly command: string }
+  | { readonly command: string; readonly collection?: string }
   /** The next section starts at this offset of the message, past the bytes seen. */
   | { readonly resumeAt: number };
 
@@ -62,7 +79,7 @@ function scanSections(window: Buffer, start: number, length: number): Scan {
   let offset = 0;
   while (offset < window.length && start + offset < length) {
     const kind = window[offset];
-    if (kind === 0) return { command: firstKey(window, offset + 1) ?? 'unknown' };
+    if (kind === 0) return firstElement(window, offset + 1) ?? { command: 'unknown' };
     if (kind !== 1 || offset + 5 > window.length) break;
     const next = offset + 1 + window.readInt32LE(offset + 1);
     if (next >= window.length) {
@@ -99,13 +116,13 @@ function describeHead(
     const { moreToCome } = opMsgFlags(head);
     const scan = scanSections(head.subarray(OP_MSG_SECTIONS), OP_MSG_SECTIONS, length);
     if ('resumeAt' in scan) return { resumeAt: scan.resumeAt, moreToCome };
-    return { message: { length, opCode, command: scan.command, moreToCome } };
+    return { message: { length, opCode, ...scan, moreToCome } };
   }
   if (opCode === OP_QUERY && head.length > 20) {
     // flags, fullCollectionName, numberToSkip, numberToReturn, query document.
     const ns = cstring(head, 20);
-    const key = ns ? firstKey(head, ns.end + 8) : undefined;
-    return { message: { length, opCode, command: key ?? 'legacy_query', moreToCome: false } };
+    const command = (ns && firstElement(head, ns.end + 8)) || { command: 'legacy_query' };
+    return { message: { length, opCode, ...command, moreToCome: false } };
   }
   const command = opCode === OP_COMPRESSED ? 'compressed' : `op_${opCode}`;
   return { message: { length, opCode, command, moreToCome: false } };
@@ -186,7 +203,7 @@ export class WireMessageSplitter {
     }
     const scan = scanSections(window, this.windowStart, this.length);
     if ('resumeAt' in scan) return this.nextWindow(scan.resumeAt);
-    return { length: this.length, opCode: OP_MSG, command: scan.command, ...this.pending };
+    return { length: this.length, opCode: OP_MSG, ...scan, ...this.pending };
   }
 
   private nextWindow(start: number): undefined {
@@ -214,7 +231,7 @@ export interface CountSnapshot {
   readonly byCommand: Readonly<Record<string, number>>;
 }
 
-/** Counts the messages it is given, by command. */
+/** Counts the messages it is given, by command and collection ('find grants'). */
 export class CommandCounter {
   private total = 0;
   private readonly byCommand = new Map<string, number>();
@@ -222,7 +239,8 @@ export class CommandCounter {
   add(message: WireMessage): void {
     this.total++;
     // A one-way message (moreToCome) is counted apart: the sender does not wait for it.
-    const key = message.moreToCome ? `${message.command}${NO_REPLY}` : message.command;
+    const name = message.collection ? `${message.command} ${message.collection}` : message.command;
+    const key = message.moreToCome ? `${name}${NO_REPLY}` : name;
     this.byCommand.set(key, (this.byCommand.get(key) ?? 0) + 1);
   }
 
@@ -251,7 +269,7 @@ export function roundTripsBetween(before: CountSnapshot, after: CountSnapshot): 
   for (const [command, count] of Object.entries(after.byCommand)) {
     const delta = count - (before.byCommand[command] ?? 0);
     if (delta <= 0) continue;
-    if (MONITORING_COMMANDS.has(command)) {
+    if (MONITORING_COMMANDS.has(command.split(' ')[0])) {
       monitoring += delta;
       continue;
     }

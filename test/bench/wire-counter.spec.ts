@@ -64,6 +64,7 @@ const legacyHello = opQuery('admin.$cmd', { isMaster: 1, client: { driver: 'x' }
 describe('MongoDB wire message counting', () => {
   it('names the command of each kind of message', () => {
     expect(describeMessage(find)).toMatchObject({
+      collection: 'challenges',
       command: 'find',
       opCode: OP_MSG,
       moreToCome: false,
@@ -75,6 +76,10 @@ describe('MongoDB wire message counting', () => {
     expect(describeMessage(sequenced).command).toBe('insert');
     expect(describeMessage(oneWay)).toMatchObject({ command: 'update', moreToCome: true });
     expect(describeMessage(legacyHello)).toMatchObject({ command: 'isMaster', opCode: OP_QUERY });
+    expect(describeMessage(legacyHello).collection).toBeUndefined(); // { isMaster: 1 }
+    // A string argument cut off by the end of the head: the command alone.
+    expect(describeMessage(find.subarray(0, 33), find.length)).toMatchObject({ command: 'find' });
+    expect(describeMessage(find.subarray(0, 33), find.length).collection).toBeUndefined();
   });
 
   it('splits a stream into the same messages whatever the chunk boundaries', () => {
@@ -106,7 +111,7 @@ describe('MongoDB wire message counting', () => {
     add(find, find, bigInsert, oneWay, legacyHello, opMsg({ hello: 1, $db: 'admin' }));
     expect(roundTripsBetween(before, counter.snapshot())).toEqual({
       total: 3,
-      byCommand: { find: 2, insert: 1, 'update (no reply)': 1 },
+      byCommand: { 'find challenges': 2, 'insert floor': 1, 'update figures (no reply)': 1 },
       monitoring: 2,
       oneWay: 1,
     });
@@ -143,7 +148,11 @@ describe('CountingProxy', () => {
     socket.destroy();
     await proxy.close();
     expect(echoed.equals(payload)).toBe(true);
-    expect(proxy.counter.snapshot().byCommand).toEqual({ find: 1, insert: 2 });
+    expect(proxy.counter.snapshot().byCommand).toEqual({
+      'find challenges': 1,
+      'insert floor': 1,
+      'insert grants': 1,
+    });
     expect(proxy.error).toBeUndefined();
   });
 });
