@@ -154,8 +154,10 @@ function sourceDescription(): string {
   const git = (...args: string[]) =>
     spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
   const commit = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
+  // The tree names src/ itself: the same whatever commits outside src/ came after.
+  const tree = git('rev-parse', '--short', 'HEAD:src') || 'unknown';
   const dirty = git('status', '--porcelain', '--', 'src') !== '';
-  return `src/ at ${commit}${dirty ? ' with uncommitted changes' : ''}`;
+  return `src/ tree ${tree} (commit ${commit})${dirty ? ' with uncommitted changes' : ''}`;
 }
 
 function databaseDescription(): string {

@@ -23,7 +23,9 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 function commands(summary: PhaseSummary): string {
   const entries = Object.entries(summary.commands);
   if (entries.length === 0) return 'none';
-  return entries.map(([name, perRequest]) => `${name} ${f2(perRequest)}`).join(', ');
+  // Rare requests (a key cache refill) would round to 0.00: show them with more digits.
+  const per = (n: number) => (n < 0.01 ? n.toPrecision(2) : f2(n));
+  return entries.map(([name, perRequest]) => `${name} ${per(perRequest)}`).join(', ');
 }
 
 function phaseTable(report: BenchReport, keys: PhaseKey[]): string {
