@@ -1,0 +1,78 @@
+/**
+ * node-oidc-provider as the bench sees it (bench/oidc-provider/server.mjs): codes minted through
+ * its own authorization endpoint and interactions (login, then consent, once; afterwards the
+ * session and the stored grant answer /auth straight away), redeemed at its token endpoint.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RequestSpec } from '../loadgen/protocol';
+import { Browser, basicAuth, inBatches } from './browser';
+import { codeFromRedirect, pkcePair, type MintedCode } from './pkce';
+import { CLIENT } from './proofgate';
+
+const MAX_STEPS = 12;
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&#x2F;/gi, '/')
+    .replace(/&#x3D;/gi, '=')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+/**
+ * One authorization request, answering the interaction pages like a user would (any login is
+ * accepted by the provider's development interactions); resolves to the code.
+ */
+export async function authorize(browser: Browser): Promise<MintedCode> {
+  const { verifier, challenge } = pkcePair();
+  const state = randomBytes(8).toString('hex');
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: CLIENT.id,
+    redirect_uri: CLIENT.redirectUri,
+    state,
+    scope: 'openid',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  let res = await browser.get(`/auth?${query.toString()}`);
+  for (let step = 0; step < MAX_STEPS; step++) {
+    if (res.status >= 300 && res.status < 400 && res.location) {
+      if (res.location.startsWith(CLIENT.redirectUri)) {
+        return { code: codeFromRedirect(res.location, state), verifier };
+      }
+      res = await browser.get(res.location);
+      continue;
+    }
+    const prompt = /name="prompt" value="(\w+)"/.exec(res.text)?.[1];
+    const action = /<form[^>]*action="([^"]+)"/.exec(res.text)?.[1];
+    if (res.status !== 200 || !prompt || !action) {
+      throw new Error(`oidc-provider authorization: ${res.status} ${res.text.slice(0, 300)}`);
+    }
+    const form: Record<string, string> =
+      prompt === 'login' ? { prompt, login: 'user0', password: 'password0' } : { prompt };
+    res = await browser.postForm(unescapeHtml(action), form);
+  }
+  throw new Error(`oidc-provider authorization took more than ${MAX_STEPS} steps`);
+}
+
+/** Codes minted with the browser's session (log in and consent first with `authorize`). */
+export function mintCodes(browser: Browser, n: number): Promise<MintedCode[]> {
+  return inBatches(n, 16, () => authorize(browser));
+}
+
+export function exchangeRequests(codes: readonly MintedCode[]): RequestSpec[] {
+  const authorization = basicAuth(CLIENT.id, CLIENT.secret);
+  return codes.map(({ code, verifier }) => ({
+    method: 'POST',
+    path: '/token',
+    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CLIENT.redirectUri,
+    }).toString(),
+  }));
+}

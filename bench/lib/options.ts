@@ -1,0 +1,142 @@
+/** Command-line options of `npm run bench -- ...`. */
+
+export interface BenchOptions {
+  /** Measured rounds; each runs every phase once. */
+  readonly rounds: number;
+  /** Concurrent keep-alive connections of the load generator. */
+  readonly connections: number;
+  /** Code exchanges per server and round (the compared phase). */
+  readonly requests: number;
+  /** Requests per round of Proofgate's other phases (refresh, /api/me, nonce, verify). */
+  readonly phaseRequests: number;
+  /** Requests per phase in the unrecorded warm-up round (0: none). */
+  readonly warmup: number;
+  /** Run only one side of the comparison. */
+  readonly only?: 'proofgate' | 'oidc';
+  /** Also measure the floor (bare Express, ES256 signing, one findOne). */
+  readonly floor: boolean;
+  /** Reuse the service build in dist-bench/ instead of compiling src/ again. */
+  readonly skipBuild: boolean;
+  /** Where the Markdown report goes (relative to the project root); '-' for nowhere. */
+  readonly out: string;
+  /** Authorization code lifetime given to both servers, seconds. */
+  readonly codeTtlSeconds: number;
+  /** The whole run is stopped after this many minutes. */
+  readonly timeoutMinutes: number;
+}
+
+export const DEFAULTS: BenchOptions = {
+  rounds: 5,
+  connections: 50,
+  requests: 2000,
+  phaseRequests: 1000,
+  warmup: 200,
+  floor: true,
+  skipBuild: false,
+  out: 'docs/BENCHMARKS.md',
+  codeTtlSeconds: 300,
+  timeoutMinutes: 30,
+};
+
+export const USAGE = `npm run bench -- [options]
+  --rounds N        measured rounds (default ${DEFAULTS.rounds})
+  --connections N   concurrent connections of the load generator (default ${DEFAULTS.connections})
+  --requests N      code exchanges per server and round (default ${DEFAULTS.requests})
+  --phase-requests N  requests per round of Proofgate's other phases, at most --requests
+                    (default ${DEFAULTS.phaseRequests})
+  --warmup N        requests per phase in the unrecorded warm-up round, 0 for none (default ${DEFAULTS.warmup})
+  --only proofgate|oidc   one side only (no ratio)
+  --no-floor        skip the floor measurements
+  --skip-build      reuse dist-bench/ instead of compiling src/
+  --out FILE        report file (default ${DEFAULTS.out}); - to write none
+  --code-ttl S      authorization code lifetime on both servers (default ${DEFAULTS.codeTtlSeconds})
+  --timeout MIN     stop everything after MIN minutes (default ${DEFAULTS.timeoutMinutes})`;
+
+function integer(name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} needs an integer from ${min} to ${max}, got ${value ?? 'nothing'}`);
+  }
+  return n;
+}
+
+/** Parses argv (without node and the script); throws with a message naming the bad option. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULTS };
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i];
+    const value = () => argv[++i];
+    switch (name) {
+      case '--rounds':
+        options.rounds = integer(name, value(), 1, 50);
+        break;
+      case '--connections':
+        options.connections = integer(name, value(), 1, 1000);
+        break;
+      case '--requests':
+        options.requests = integer(name, value(), 1, 100_000);
+        break;
+      case '--phase-requests':
+        options.phaseRequests = integer(name, value(), 1, 100_000);
+        break;
+      case '--warmup':
+        options.warmup = integer(name, value(), 0, 100_000);
+        break;
+      case '--only': {
+        const side = value();
+        if (side !== 'proofgate' && side !== 'oidc') {
+          throw new Error(`--only needs proofgate or oidc, got ${side ?? 'nothing'}`);
+        }
+        options.only = side;
+        break;
+      }
+      case '--no-floor':
+        options.floor = false;
+        break;
+      case '--skip-build':
+        options.skipBuild = true;
+        break;
+      case '--out': {
+        const file = value();
+        if (!file) throw new Error('--out needs a file name (or -)');
+        options.out = file;
+        break;
+      }
+      case '--code-ttl':
+        options.codeTtlSeconds = integer(name, value(), 10, 600);
+        break;
+      case '--timeout':
+        options.timeoutMinutes = integer(name, value(), 1, 240);
+        break;
+      default:
+        throw new Error(`unknown option ${name}`);
+    }
+  }
+  // Refresh tokens and access tokens come from the exchange phase: there are --requests of them.
+  options.phaseRequests = Math.min(options.phaseRequests, options.requests);
+  return options;
+}
+
+/** The options as they would be typed, for the report: only those that differ from the defaults. */
+export function commandLine(options: BenchOptions): string {
+  const parts: string[] = [];
+  const add = (flag: string, value: unknown, fallback: unknown) => {
+    if (value !== fallback) parts.push(value === true ? flag : `${flag} ${String(value)}`);
+  };
+  add('--rounds', options.rounds, DEFAULTS.rounds);
+  add('--connections', options.connections, DEFAULTS.connections);
+  add('--requests', options.requests, DEFAULTS.requests);
+  add(
+    '--phase-requests',
+    options.phaseRequests,
+    Math.min(DEFAULTS.phaseRequests, options.requests),
+  );
+  add('--warmup', options.warmup, DEFAULTS.warmup);
+  if (options.only) parts.push(`--only ${options.only}`);
+  if (!options.floor) parts.push('--no-floor');
+  add('--skip-build', options.skipBuild, false);
+  add('--out', options.out, DEFAULTS.out);
+  add('--code-ttl', options.codeTtlSeconds, DEFAULTS.codeTtlSeconds);
+  add('--timeout', options.timeoutMinutes, DEFAULTS.timeoutMinutes);
+  return parts.length ? `npm run bench -- ${parts.join(' ')}` : 'npm run bench';
+}

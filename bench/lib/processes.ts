@@ -1,0 +1,139 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export interface ServerProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** The last few KiB it printed (stdout and stderr), for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server process and waits until `readyUrl` answers (any status below 500). Its output
+ * is kept in memory, not printed, so a chatty server does not slow the terminal down.
+ */
+export async function startServer(options: {
+  name: string;
+  command: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  readyUrl: string;
+  timeoutMs?: number;
+}): Promise<ServerProcess> {
+  const { name, readyUrl, timeoutMs = 90_000 } = options;
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const server: ServerProcess = { name, pid: child.pid ?? -1, child, output: () => tail, stop };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `${name} exited (${child.exitCode ?? child.signalCode}) before it was ready\n${tail}`,
+      );
+    }
+    try {
+      const res = await request(readyUrl, { headersTimeout: 2000, bodyTimeout: 2000 });
+      await res.body.text();
+      if (res.statusCode < 500) return server;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  await stop();
+  throw new Error(`${name} was not ready within ${timeoutMs} ms\n${tail}`);
+}
+
+export interface Memory {
+  /** Resident set size now, MiB. */
+  readonly rssMiB: number;
+  /** Peak resident set size, MiB. */
+  readonly peakMiB: number;
+}
+
+/** VmRSS and VmHWM of a process, from /proc/<pid>/status (Linux). */
+export function readMemory(pid: number): Memory | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Machine {
+  readonly cpus: string;
+  readonly cpuModel: string;
+  readonly memory: string;
+  readonly node: string;
+  readonly loadAverage: string;
+}
+
+function run(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trimEnd() : `(${command} unavailable)`;
+}
+
+export function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function describeMachine(): Machine {
+  let cpuModel = 'unknown';
+  try {
+    cpuModel =
+      /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpuModel;
+  } catch {
+    // not Linux
+  }
+  return {
+    cpus: run('nproc', []).trim(),
+    cpuModel,
+    memory: run('free', ['-g']),
+    node: process.version,
+    loadAverage: loadAverage(),
+  };
+}

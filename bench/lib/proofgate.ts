@@ -1,0 +1,157 @@
+/**
+ * Proofgate as the bench sees it: built from this tree into its own folder, started as a child
+ * process in production mode (with the demo users and clients seeded), and driven only through
+ * its public HTTP API. Nothing here imports the service's code.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { PrivateKeyAccount } from 'viem/accounts';
+import type { RequestSpec } from '../loadgen/protocol';
+import { Browser, basicAuth, inBatches } from './browser';
+import { codeFromRedirect, pkcePair, type MintedCode } from './pkce';
+
+export const CLIENT = {
+  id: 'demo-client',
+  secret: 'demo-secret',
+  redirectUri: 'http://localhost:25001/callback',
+};
+
+/** Compiles src/ into `distDir` with the build tsconfig (never touching dist/), plus static files. */
+export function buildService(root: string, distDir: string): void {
+  rmSync(distDir, { recursive: true, force: true });
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = ['-p', 'tsconfig.build.json', '--outDir', distDir];
+  args.push('--tsBuildInfoFile', join(distDir, '.tsbuildinfo'));
+  const result = spawnSync(process.execPath, [tsc, ...args], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0)
+    throw new Error(`the service did not build (tsc exited ${result.status})`);
+  const assets = join(root, 'src', 'public');
+  if (existsSync(assets)) cpSync(assets, join(distDir, 'public'), { recursive: true });
+}
+
+/**
+ * Production settings with the demo users and clients seeded; the per-IP and per-client limits on
+ * /token and /wallet, which a benchmark from one address trips at once, raised out of the way.
+ */
+export function serviceEnv(options: {
+  port: number;
+  mongoUri: string;
+  codeTtlSeconds: number;
+}): NodeJS.ProcessEnv {
+  const unlimited = '100000000';
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    SEED_DEMO_DATA: 'true',
+    KEY_ENCRYPTION_SECRET: randomBytes(36).toString('base64url'),
+    MONGODB_URI: options.mongoUri,
+    HOST: '127.0.0.1',
+    PORT: String(options.port),
+    ISSUER: `http://127.0.0.1:${options.port}`,
+    LOG_LEVEL: 'warn',
+    AUTH_CODE_TTL_SECONDS: String(options.codeTtlSeconds),
+    RATE_LIMIT_TOKEN_PER_IP: unlimited,
+    RATE_LIMIT_TOKEN_PER_CLIENT: unlimited,
+    RATE_LIMIT_WALLET_PER_IP: unlimited,
+    RATE_LIMIT_WALLET_PER_ADDRESS: unlimited,
+  };
+}
+
+/** Logs user0 in through the real form: the page's CSRF token and cookie, then the POST. */
+export async function login(browser: Browser): Promise<void> {
+  const page = await browser.get('/login?return_to=%2F');
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+  if (page.status !== 200 || !csrf) throw new Error(`login page: ${page.status}, no CSRF token`);
+  const res = await browser.postForm('/login', {
+    username: 'user0',
+    password: 'password0',
+    csrf_token: csrf,
+    return_to: '/',
+  });
+  if (res.status !== 303) throw new Error(`login: ${res.status} ${res.text.slice(0, 200)}`);
+}
+
+/** Codes from GET /authorize with the logged-in browser's session, as a client would get them. */
+export async function mintCodes(browser: Browser, n: number): Promise<MintedCode[]> {
+  return inBatches(n, 16, async () => {
+    const { verifier, challenge } = pkcePair();
+    const state = randomBytes(8).toString('hex');
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: CLIENT.id,
+      redirect_uri: CLIENT.redirectUri,
+      state,
+      scope: 'profile',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    const res = await browser.get(`/authorize?${query.toString()}`);
+    if (res.status !== 302) throw new Error(`authorize: ${res.status} ${res.text.slice(0, 200)}`);
+    return { code: codeFromRedirect(res.location, state), verifier };
+  });
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+export function exchangeRequests(codes: readonly MintedCode[]): RequestSpec[] {
+  const authorization = basicAuth(CLIENT.id, CLIENT.secret);
+  return codes.map(({ code, verifier }) => ({
+    method: 'POST',
+    path: '/token',
+    headers: { authorization, 'content-type': FORM },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CLIENT.redirectUri,
+    }).toString(),
+  }));
+}
+
+export function refreshRequests(refreshTokens: readonly string[]): RequestSpec[] {
+  const authorization = basicAuth(CLIENT.id, CLIENT.secret);
+  return refreshTokens.map((token) => ({
+    method: 'POST',
+    path: '/token',
+    headers: { authorization, 'content-type': FORM },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
+  }));
+}
+
+export function meRequests(accessTokens: readonly string[], n: number): RequestSpec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    method: 'GET',
+    path: '/api/me',
+    headers: { authorization: `Bearer ${accessTokens[i % accessTokens.length]}` },
+  }));
+}
+
+export function nonceRequests(accounts: readonly PrivateKeyAccount[], n: number): RequestSpec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    method: 'POST',
+    path: '/wallet/nonce',
+    headers: { 'content-type': JSON_TYPE },
+    body: JSON.stringify({ address: accounts[i % accounts.length].address, chainId: 1 }),
+  }));
+}
+
+/** Signs each issued message with the account it was issued to (nonce request i used account i % k). */
+export async function signMessages(
+  accounts: readonly PrivateKeyAccount[],
+  messages: readonly string[],
+): Promise<RequestSpec[]> {
+  return Promise.all(
+    messages.map(async (message, i) => ({
+      method: 'POST' as const,
+      path: '/wallet/verify',
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify({
+        message,
+        signature: await accounts[i % accounts.length].signMessage({ message }),
+      }),
+    })),
+  );
+}

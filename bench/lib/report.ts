@@ -1,0 +1,247 @@
+import {
+  PHASES,
+  exchangeRatio,
+  summarizePhase,
+  type BenchReport,
+  type PhaseKey,
+  type PhaseSummary,
+} from './results';
+
+const PROOFGATE_PHASES: PhaseKey[] = [
+  'proofgate.exchange',
+  'proofgate.refresh',
+  'proofgate.me',
+  'proofgate.nonce',
+  'proofgate.verify',
+];
+const FLOOR_PHASES: PhaseKey[] = ['floor.noop', 'floor.sign', 'floor.find'];
+
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+
+function commands(summary: PhaseSummary): string {
+  const entries = Object.entries(summary.commands);
+  if (entries.length === 0) return 'none';
+  // Rare requests (a key cache refill) would round to 0.00: show them with more digits.
+  const per = (n: number) => (n < 0.01 ? n.toPrecision(2) : f2(n));
+  return entries.map(([name, perRequest]) => `${name} ${per(perRequest)}`).join(', ');
+}
+
+function phaseTable(report: BenchReport, keys: PhaseKey[]): string {
+  const rows = keys
+    .map((key) => summarizePhase(report.records, key))
+    .filter((s): s is PhaseSummary => s !== undefined)
+    .map(
+      (s) =>
+        `| ${PHASES[s.key]} | ${s.rounds} × ${s.requestsPerRound} | ${f0(s.rps)} | ${f1(s.p50)} | ${f1(s.p99)} | ${f2(s.tripsPerRequest)} | ${commands(s)} |`,
+    );
+  if (rows.length === 0) return 'Not measured in this run (`--only`).';
+  return [
+    '| Phase | Rounds × requests | req/s | p50 (ms) | p99 (ms) | DB round trips / request | By command, per request |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function comparisonSection(report: BenchReport): string {
+  const pg = report.records.filter((r) => r.key === 'proofgate.exchange');
+  const op = report.records.filter((r) => r.key === 'oidc.exchange');
+  if (pg.length === 0 || op.length === 0) {
+    return 'Not measured in this run (`--only`).';
+  }
+  const { ratios, median } = exchangeRatio(report.records);
+  const rows = report.orders.map((order, i) => {
+    const round = i + 1;
+    const a = pg.find((r) => r.round === round)?.load;
+    const b = op.find((r) => r.round === round)?.load;
+    const first = order[0] === 'proofgate' ? 'Proofgate' : 'oidc-provider';
+    return `| ${round} | ${first} | ${a ? f0(a.rps) : '–'} | ${a ? f1(a.latency.p50) : '–'} | ${a ? f1(a.latency.p99) : '–'} | ${b ? f0(b.rps) : '–'} | ${b ? f1(b.latency.p50) : '–'} | ${b ? f1(b.latency.p99) : '–'} | ${f2(ratios[i])} |`;
+  });
+  const pgSummary = summarizePhase(report.records, 'proofgate.exchange')!;
+  const opSummary = summarizePhase(report.records, 'oidc.exchange')!;
+  return [
+    `**Median throughput ratio Proofgate / oidc-provider: ${f2(median)}** (per round: ${ratios.map(f2).join(', ')}).`,
+    '',
+    '| Round | First | Proofgate req/s | p50 (ms) | p99 (ms) | oidc-provider req/s | p50 (ms) | p99 (ms) | Ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Database round trips per code exchange: Proofgate ${f2(pgSummary.tripsPerRequest)} (${commands(pgSummary)}); ` +
+      `oidc-provider ${f2(opSummary.tripsPerRequest)} (${commands(opSummary)}).`,
+  ].join('\n');
+}
+
+/** Each measured path's throughput as a share of each floor's: how far it is from them. */
+function distanceFromFloor(report: BenchReport): string {
+  const floors = FLOOR_PHASES.map((key) => summarizePhase(report.records, key));
+  if (floors.some((f) => f === undefined)) return '';
+  const [noop, sign, find] = floors as PhaseSummary[];
+  const share = (s: PhaseSummary, floor: PhaseSummary) => `${f1((100 * s.rps) / floor.rps)} %`;
+  const rows: string[] = [];
+  for (const key of [...PROOFGATE_PHASES, 'oidc.exchange' as const]) {
+    const s = summarizePhase(report.records, key);
+    if (!s) continue;
+    rows.push(
+      `| ${PHASES[key]} | ${f0(s.rps)} | ${share(s, noop)} | ${share(s, sign)} | ${share(s, find)} | ${f2(s.tripsPerRequest)} |`,
+    );
+  }
+  return [
+    "Each path's throughput as a share of the floor's (same load generator, same connections, same",
+    'machine). The bare POST shows the whole distance; the signature and the findOne columns show',
+    'what is left against a floor that already pays one signature or one round trip.',
+    '',
+    '| Path | req/s | of a bare POST | of POST + ES256 | of POST + findOne | DB round trips / request |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/**
+ * Said up front when the machine already had work before the run started (the run itself loads
+ * every CPU, so only the load before it tells of other work): such numbers only prove the harness.
+ */
+function busyWarning(report: BenchReport): string {
+  const cpus = Number(report.machine.cpus);
+  const before = Number(report.machine.loadAverage.split(' ')[0]);
+  if (!Number.isFinite(cpus) || !Number.isFinite(before) || before <= cpus / 2) return '';
+  return `
+> **The machine was busy when this run started** (1-minute load average ${f2(before)} on ${cpus}
+> CPUs before the benchmark started anything): the numbers below show that the harness works,
+> not how fast anything is. Measure on a quiet machine.
+`;
+}
+
+export function renderReport(report: BenchReport): string {
+  const { options, machine } = report;
+  const mem = (side: 'proofgate' | 'oidc') => {
+    const m = report.memory[side];
+    return m ? `${f0(m.rssMiB)} MiB (peak ${f0(m.peakMiB)} MiB)` : 'not measured';
+  };
+  const idle = (side: 'proofgate' | 'oidc') => {
+    const v = report.idleRate[side];
+    return v === undefined ? 'not measured' : `${f1(v)} per second`;
+  };
+  const c = report.calibration;
+  return `# Benchmarks
+
+Written by \`npm run bench\` (\`bench/main.ts\`); run it again rather than editing this file.
+${busyWarning(report)}
+- Date: ${report.startedAt.toISOString()} (the run took ${f0(report.seconds)} s)
+- Command: \`${report.command}\`
+- Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}; Node ${machine.node}; load average ${machine.loadAverage} before the run, ${report.loadAverageAfter} after
+- Memory (\`free -g\`):
+
+\`\`\`
+${machine.memory}
+\`\`\`
+
+- Service: ${report.source}, compiled with \`tsc -p tsconfig.build.json\` into \`dist-bench/\`${report.buildReused ? ' by an earlier run (`--skip-build`: it may predate src/)' : ''}, run as \`node dist-bench/main.js\` with \`NODE_ENV=production\`, \`SEED_DEMO_DATA=true\`, \`LOG_LEVEL=warn\`, the /token and /wallet rate limits raised
+- Compared with: node-oidc-provider ${report.versions['oidc-provider']} (\`bench/oidc-provider/server.mjs\`, \`NODE_ENV=production\`)
+- Database: ${report.database}, one server for every process of the run, each with its own database
+- Versions: ${Object.entries(report.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}
+
+## Code exchange: Proofgate against node-oidc-provider
+
+${comparisonSection(report)}
+
+## Proofgate, every phase (medians over the rounds)
+
+${phaseTable(report, PROOFGATE_PHASES)}
+
+Memory of the Proofgate process after the whole run: ${mem('proofgate')}; of the oidc-provider
+process: ${mem('oidc')} (VmRSS and VmHWM from \`/proc/<pid>/status\`).
+
+## The floor
+
+${c ? phaseTable(report, FLOOR_PHASES) : 'Not measured in this run (`--no-floor`).'}
+${
+  c
+    ? `
+In one process, one at a time (no HTTP, no concurrency): jose ES256 signing ${f0(c.sign.perSecond)} per second
+(${f0(c.sign.microseconds)} µs each); findOne by _id through the driver and the counting proxy
+${f0(c.findOne.perSecond)} per second (${f0(c.findOne.microseconds)} µs each, ${c.n} of each).
+
+${distanceFromFloor(report)}
+`
+    : ''
+}
+## How it is measured
+
+- **Processes.** The database server, Proofgate, node-oidc-provider, the floor server and the load
+  generator are separate processes on the same ${machine.cpus} CPUs; the bench process itself only
+  prepares requests between phases and forwards database traffic (below). Nothing leaves 127.0.0.1.
+- **Load.** A closed loop: ${options.connections} keep-alive HTTP/1.1 connections (undici \`Pool\`,
+  no pipelining), each sending its next request as soon as the answer to the previous one is read.
+  Every connection is opened before the clock starts. Throughput is requests over the time from the
+  first request sent to the last answer read; p50 and p99 are nearest-rank percentiles of each
+  request's time from send to the end of its answer body, as the load generator sees it. A phase
+  fails the run unless every answer has the expected status (200, or 201 for /wallet/nonce).
+- **Requests are prepared, not generated, under load.** Codes are minted just before each
+  code-exchange phase through the real browser flow: Proofgate's \`GET /login\`, \`POST /login\`
+  (CSRF token and cookie), then \`GET /authorize\` with the session cookie for each code;
+  oidc-provider's \`/auth\` with its own login and consent interactions the first time, then \`/auth\`
+  with its session for each code. Every code has its own PKCE verifier. Code lifetime is
+  ${options.codeTtlSeconds} s on both servers (\`AUTH_CODE_TTL_SECONDS\`). The refresh phase redeems the
+  refresh tokens the exchange phase returned, \`/api/me\` uses its access tokens, and
+  \`/wallet/verify\` redeems the nonces issued in the nonce phase, each message signed beforehand with
+  viem (\`privateKeyToAccount\`, ${report.walletAccounts} accounts).
+- **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
+  round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
+  Proofgate's other phases, alternating which server goes first. The ratio is computed per round
+  and its median reported, so one disturbed round does not decide it. The floor phases run after
+  both servers have stopped, in turn, ${Math.min(options.rounds, 3)} time(s) after one unrecorded pass; medians reported.
+- **Database round trips.** Each server reaches the database through its own TCP proxy in the
+  bench process, which reads the MongoDB wire-protocol header of every message the server sends and
+  the first element of the command document: the command and its collection (\`find grants\`).
+  Counts are taken from the moment the connections are open to ${report.settleMs} ms after the last answer, and divided
+  by the requests of the phase. Monitoring messages (\`hello\`) are left out. Both servers (and the
+  floor) go through the same kind of proxy, so each pays the same extra hop. With nothing sent to
+  them, the servers made ${idle('proofgate')} (Proofgate) and ${idle('oidc')} (oidc-provider)
+  database requests of their own.
+- **What each server does per code exchange.** Both authenticate the client (HTTP Basic), verify
+  PKCE S256, redeem the code once, and answer with an access token and a rotating refresh token,
+  signing one ES256 JWT. Proofgate's access token is that JWT; oidc-provider's access token is
+  opaque and stored, and its JWT is the ID token (scope \`openid\`). oidc-provider is configured to
+  issue a refresh token on every exchange not tied to the login session, as Proofgate does, and its
+  storage adapter (\`bench/oidc-provider/mongo-adapter.mjs\`, written for this bench to the documented
+  adapter interface) keeps one collection per model. That interface reads a code, then marks it
+  consumed with a separate write; Proofgate redeems a code with one atomic delete that also checks
+  its binding and expiry.
+- **Caveats.** The database is mongo-java-server, not MongoDB: round-trip counts carry over, absolute
+  latencies do not. All processes share ${machine.cpus} CPUs, so a faster load generator or database
+  would show higher numbers for both servers; compare the ratio and the round trips, and runs on the
+  same machine with each other. oidc-provider ${report.versions['oidc-provider']} warns that it supports
+  Node 22 and later; the run used Node ${machine.node}.
+`;
+}
+
+/** The short version printed at the end of a run. */
+export function renderSummary(report: BenchReport): string {
+  const lines = [
+    '',
+    `Benchmark: ${report.command} (${f0(report.seconds)} s, load average ${report.machine.loadAverage} -> ${report.loadAverageAfter})`,
+  ];
+  const all: PhaseKey[] = [...PROOFGATE_PHASES, 'oidc.exchange', ...FLOOR_PHASES];
+  for (const key of all) {
+    const s = summarizePhase(report.records, key);
+    if (!s) continue;
+    lines.push(
+      `  ${PHASES[key].padEnd(58)} ${f0(s.rps).padStart(6)} req/s  p50 ${f1(s.p50).padStart(6)} ms  p99 ${f1(s.p99).padStart(6)} ms  ${f2(s.tripsPerRequest)} db/req`,
+    );
+  }
+  const ratio = exchangeRatio(report.records);
+  if (ratio.ratios.length > 0) {
+    lines.push(
+      `  Code exchange throughput, Proofgate / oidc-provider: median ${f2(ratio.median)} (rounds: ${ratio.ratios.map(f2).join(', ')})`,
+    );
+  }
+  for (const side of ['proofgate', 'oidc'] as const) {
+    const m = report.memory[side];
+    if (m)
+      lines.push(`  RSS after the run, ${side}: ${f0(m.rssMiB)} MiB (peak ${f0(m.peakMiB)} MiB)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,119 @@
+import type { LoadResult } from '../loadgen/protocol';
+import type { BenchOptions } from './options';
+import type { Machine, Memory } from './processes';
+import { median, medianRatio } from './stats';
+import type { RoundTrips } from './wire-counter';
+
+export type Side = 'proofgate' | 'oidc';
+
+export const PHASES = {
+  'proofgate.exchange': 'Proofgate POST /token (authorization_code + PKCE)',
+  'proofgate.refresh': 'Proofgate POST /token (refresh_token)',
+  'proofgate.me': 'Proofgate GET /api/me',
+  'proofgate.nonce': 'Proofgate POST /wallet/nonce',
+  'proofgate.verify': 'Proofgate POST /wallet/verify',
+  'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
+  'floor.noop': 'Express POST, JSON in and out, nothing else',
+  'floor.sign': 'Express POST + one jose ES256 JWT signature',
+  'floor.find': 'Express POST + one MongoDB findOne by _id',
+} as const;
+
+export type PhaseKey = keyof typeof PHASES;
+
+export interface PhaseRecord {
+  readonly key: PhaseKey;
+  /** 1-based measured round; 0 for the warm-up round. */
+  readonly round: number;
+  readonly load: Omit<LoadResult, 'captured'>;
+  readonly trips: RoundTrips;
+}
+
+export interface Calibration {
+  readonly n: number;
+  readonly sign: { readonly perSecond: number; readonly microseconds: number };
+  readonly findOne: { readonly perSecond: number; readonly microseconds: number };
+}
+
+export interface BenchReport {
+  readonly options: BenchOptions;
+  readonly command: string;
+  readonly startedAt: Date;
+  readonly seconds: number;
+  readonly machine: Machine;
+  readonly loadAverageAfter: string;
+  readonly source: string;
+  /** The service build in dist-bench/ was an earlier run's (--skip-build). */
+  readonly buildReused: boolean;
+  readonly database: string;
+  /** The order the two code exchanges ran in, per measured round. */
+  readonly orders: readonly (readonly Side[])[];
+  readonly records: readonly PhaseRecord[];
+  readonly memory: Partial<Record<Side, Memory>>;
+  /** Database requests per second while nothing was sent to the server, per side. */
+  readonly idleRate: Partial<Record<Side, number>>;
+  readonly calibration?: Calibration;
+  /** How long after a phase's last answer its database requests were still counted. */
+  readonly settleMs: number;
+  readonly walletAccounts: number;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+export interface PhaseSummary {
+  readonly key: PhaseKey;
+  readonly rounds: number;
+  readonly requestsPerRound: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Database requests per HTTP request, over all measured rounds. */
+  readonly tripsPerRequest: number;
+  /** The same, by command. */
+  readonly commands: Readonly<Record<string, number>>;
+}
+
+/** Medians over the measured rounds of one phase; undefined when it never ran. */
+export function summarizePhase(
+  records: readonly PhaseRecord[],
+  key: PhaseKey,
+): PhaseSummary | undefined {
+  const runs = records.filter((r) => r.key === key && r.round > 0);
+  if (runs.length === 0) return undefined;
+  const requests = runs.reduce((sum, r) => sum + r.load.requests, 0);
+  const commands: Record<string, number> = {};
+  for (const run of runs) {
+    for (const [command, count] of Object.entries(run.trips.byCommand)) {
+      commands[command] = (commands[command] ?? 0) + count;
+    }
+  }
+  for (const command of Object.keys(commands)) commands[command] /= requests;
+  return {
+    key,
+    rounds: runs.length,
+    requestsPerRound: runs[0].load.requests,
+    rps: median(runs.map((r) => r.load.rps)),
+    p50: median(runs.map((r) => r.load.latency.p50)),
+    p99: median(runs.map((r) => r.load.latency.p99)),
+    tripsPerRequest: runs.reduce((sum, r) => sum + r.trips.total, 0) / requests,
+    commands,
+  };
+}
+
+/** Per-round Proofgate/oidc-provider throughput ratios of the code exchange, and their median. */
+export function exchangeRatio(records: readonly PhaseRecord[]): {
+  ratios: number[];
+  median: number;
+} {
+  const byRound = (key: PhaseKey) => {
+    const rounds = new Map(
+      records.filter((r) => r.key === key && r.round > 0).map((r) => [r.round, r.load.rps]),
+    );
+    return rounds;
+  };
+  const proofgate = byRound('proofgate.exchange');
+  const oidc = byRound('oidc.exchange');
+  const rounds = [...proofgate.keys()].filter((r) => oidc.has(r)).sort((a, b) => a - b);
+  return medianRatio(
+    rounds.map((r) => proofgate.get(r)!),
+    rounds.map((r) => oidc.get(r)!),
+  );
+}

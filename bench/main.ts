@@ -1,0 +1,494 @@
+/**
+ * `npm run bench`: Proofgate against node-oidc-provider, and against the floor, each server in
+ * its own process, all on one embedded database server, driven by a separate load-generator
+ * process. See docs/BENCHMARKS.md (written by this script) for what is measured and how.
+ *
+ * Processes: the database (mongo-java-server, in memory); Proofgate (built from src/ into
+ * dist-bench/, NODE_ENV=production); node-oidc-provider (bench/oidc-provider/server.mjs); a bare
+ * Express floor server (bench/floor/server.mjs); the load generator (bench/loadgen/worker.ts).
+ * This process prepares every request (logins, codes, signatures) before each phase, and runs
+ * one counting TCP proxy per server between it and the database.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { startMongoServer } from '../tools/mongo-server/launch';
+import type { RequestSpec } from './loadgen/protocol';
+import { Browser } from './lib/browser';
+import { LoadGenerator, capturedField } from './lib/load-generator';
+import * as oidc from './lib/oidc';
+import { USAGE, commandLine, parseOptions, type BenchOptions } from './lib/options';
+import {
+  describeMachine,
+  freePort,
+  loadAverage,
+  readMemory,
+  startServer,
+  type ServerProcess,
+} from './lib/processes';
+import * as proofgate from './lib/proofgate';
+import { renderReport, renderSummary } from './lib/report';
+import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './lib/results';
+import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
+import { CountingProxy } from './lib/wire-proxy';
+
+const ROOT = resolve(__dirname, '..');
+const DIST = join(ROOT, 'dist-bench');
+/** After the last answer of a phase, writes the server makes afterwards still count for it. */
+const SETTLE_MS = 250;
+const IDLE_WINDOW_MS = 2000;
+const WALLET_ACCOUNTS = 50;
+
+const T0 = performance.now();
+
+function log(message: string): void {
+  const seconds = ((performance.now() - T0) / 1000).toFixed(1);
+  process.stderr.write(`[bench +${seconds}s] ${message}\n`);
+}
+
+/** Runs `work`, logging how long it took (preparation steps, never measured ones). */
+async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  log(`${what} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+interface Target {
+  readonly origin: string;
+  readonly proxy: CountingProxy;
+  /** A GET that touches no database, to open the connections before the clock starts. */
+  readonly warmPath: string;
+  readonly server: ServerProcess;
+}
+
+class Bench {
+  readonly records: PhaseRecord[] = [];
+  private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private loadgen!: LoadGenerator;
+
+  constructor(readonly options: BenchOptions) {}
+
+  onCleanup(step: () => Promise<void> | void): void {
+    this.cleanups.push(step);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const step of this.cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log(`cleanup: ${String(error)}`);
+      }
+    }
+    this.cleanups.length = 0;
+  }
+
+  async startLoadGenerator(): Promise<void> {
+    this.loadgen = await LoadGenerator.start(ROOT);
+    this.onCleanup(() => this.loadgen.stop());
+  }
+
+  /** One measured (or warm-up, round 0) phase; fails the run if any answer is not `expect`. */
+  async phase(
+    key: PhaseKey,
+    round: number,
+    target: Target,
+    requests: RequestSpec[],
+    expect: number,
+    capture?: string[],
+  ) {
+    let before: CountSnapshot | undefined;
+    const { captured, ...load } = await this.loadgen.run(
+      {
+        origin: target.origin,
+        connections: this.options.connections,
+        requests,
+        expectStatus: expect,
+        warmPath: target.warmPath,
+        ...(capture ? { capture } : {}),
+      },
+      () => (before = target.proxy.counter.snapshot()),
+    );
+    await sleep(SETTLE_MS);
+    const trips = roundTripsBetween(before!, target.proxy.counter.snapshot());
+    if (target.proxy.error) throw new Error(`database proxy: ${target.proxy.error.message}`);
+    if (load.ok !== load.requests) {
+      throw new Error(
+        `${key}: ${load.requests - load.ok} of ${load.requests} answers were not ${expect} ` +
+          `(${JSON.stringify(load.statuses)}, ${load.errors} errors)\n${load.samples.join('\n')}\n` +
+          `server output:\n${target.server.output().slice(-2000)}`,
+      );
+    }
+    const record: PhaseRecord = { key, round, load, trips };
+    if (round > 0) this.records.push(record);
+    const tag = round > 0 ? `round ${round}` : 'warm-up';
+    log(
+      `${tag} ${key}: ${load.rps.toFixed(0)} req/s, p50 ${load.latency.p50.toFixed(1)} ms, ` +
+        `p99 ${load.latency.p99.toFixed(1)} ms, ${(trips.total / load.requests).toFixed(2)} db/req`,
+    );
+    return { record, captured };
+  }
+}
+
+/** Database requests per second from a server left alone (background work, monitors excluded). */
+async function idleRate(proxy: CountingProxy): Promise<number> {
+  const before = proxy.counter.snapshot();
+  await sleep(IDLE_WINDOW_MS);
+  return (roundTripsBetween(before, proxy.counter.snapshot()).total * 1000) / IDLE_WINDOW_MS;
+}
+
+function version(pkg: string): string {
+  try {
+    const file = join(ROOT, 'node_modules', pkg, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function sourceDescription(): string {
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
+  // The tree names src/ itself: the same whatever commits outside src/ came after.
+  const tree = git('rev-parse', '--short', 'HEAD:src') || 'unknown';
+  const dirty = git('status', '--porcelain', '--', 'src') !== '';
+  return `src/ tree ${tree} (commit ${commit})${dirty ? ' with uncommitted changes' : ''}`;
+}
+
+function databaseDescription(): string {
+  const pom = readFileSync(join(ROOT, 'tools', 'mongo-server', 'pom.xml'), 'utf8');
+  const v = /<mongo-java-server.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
+  return `mongo-java-server ${v}, in-memory backend, wire version 9`;
+}
+
+async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
+  const startedAt = new Date();
+  const machine = describeMachine();
+  const withProofgate = options.only !== 'oidc';
+  const withOidc = options.only !== 'proofgate';
+
+  let buildReused = false;
+  if (withProofgate) {
+    if (options.skipBuild && existsSync(join(DIST, 'main.js'))) {
+      buildReused = true;
+      log('reusing the service build in dist-bench/');
+    } else {
+      log('building the service into dist-bench/');
+      proofgate.buildService(ROOT, DIST);
+    }
+  }
+
+  const database = await startMongoServer();
+  bench.onCleanup(() => database.stop());
+  log(`database at ${database.uri} (pid ${database.pid})`);
+
+  const proxy = async () => {
+    const p = new CountingProxy(database.port);
+    const port = await p.listen();
+    bench.onCleanup(() => p.close());
+    return { proxy: p, uri: `mongodb://127.0.0.1:${port}` };
+  };
+
+  let pg: Target | undefined;
+  if (withProofgate) {
+    const { proxy: p, uri } = await proxy();
+    const port = await freePort();
+    const server = await startServer({
+      name: 'proofgate',
+      command: process.execPath,
+      args: [join(DIST, 'main.js')],
+      cwd: ROOT,
+      env: proofgate.serviceEnv({
+        port,
+        mongoUri: `${uri}/proofgate_bench`,
+        codeTtlSeconds: options.codeTtlSeconds,
+      }),
+      readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+    });
+    bench.onCleanup(() => server.stop());
+    pg = {
+      origin: `http://127.0.0.1:${port}`,
+      proxy: p,
+      warmPath: '/.well-known/oauth-authorization-server',
+      server,
+    };
+    log(`proofgate on ${pg.origin} (pid ${server.pid})`);
+  }
+
+  let op: Target | undefined;
+  if (withOidc) {
+    const { proxy: p, uri } = await proxy();
+    const port = await freePort();
+    const server = await startServer({
+      name: 'oidc-provider',
+      command: process.execPath,
+      args: [join(ROOT, 'bench', 'oidc-provider', 'server.mjs')],
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        ISSUER: `http://127.0.0.1:${port}`,
+        MONGODB_URI: `${uri}/oidc_provider_bench`,
+        AUTH_CODE_TTL_SECONDS: String(options.codeTtlSeconds),
+      },
+      readyUrl: `http://127.0.0.1:${port}/.well-known/openid-configuration`,
+    });
+    bench.onCleanup(() => server.stop());
+    op = {
+      origin: `http://127.0.0.1:${port}`,
+      proxy: p,
+      warmPath: '/.well-known/openid-configuration',
+      server,
+    };
+    log(`oidc-provider on ${op.origin} (pid ${server.pid})`);
+  }
+
+  await bench.startLoadGenerator();
+
+  const idle: Partial<Record<Side, number>> = {};
+  const [pgIdle, opIdle] = await Promise.all([pg && idleRate(pg.proxy), op && idleRate(op.proxy)]);
+  if (pgIdle !== undefined) idle.proofgate = pgIdle;
+  if (opIdle !== undefined) idle.oidc = opIdle;
+
+  // Sessions: one real login per server, kept for every authorization request after it.
+  const pgBrowser = pg && new Browser(pg.origin);
+  const opBrowser = op && new Browser(op.origin);
+  if (pgBrowser) {
+    bench.onCleanup(() => pgBrowser.close());
+    await proofgate.login(pgBrowser);
+  }
+  if (opBrowser) {
+    bench.onCleanup(() => opBrowser.close());
+    await oidc.authorize(opBrowser); // log in and consent; the code is left unused
+  }
+  const accounts = Array.from({ length: WALLET_ACCOUNTS }, () =>
+    privateKeyToAccount(generatePrivateKey()),
+  );
+
+  const proofgateRound = async (round: number, n: number, m: number) => {
+    const target = pg!;
+    const codes = await timed(`minted ${n} Proofgate codes`, () =>
+      proofgate.mintCodes(pgBrowser!, n),
+    );
+    const exchange = await bench.phase(
+      'proofgate.exchange',
+      round,
+      target,
+      proofgate.exchangeRequests(codes),
+      200,
+      ['access_token', 'refresh_token'],
+    );
+    const accessTokens = capturedField(exchange.captured, 'access_token');
+    const refreshTokens = capturedField(exchange.captured, 'refresh_token').slice(0, m);
+    await bench.phase(
+      'proofgate.refresh',
+      round,
+      target,
+      proofgate.refreshRequests(refreshTokens),
+      200,
+    );
+    await bench.phase('proofgate.me', round, target, proofgate.meRequests(accessTokens, m), 200);
+    const nonces = await bench.phase(
+      'proofgate.nonce',
+      round,
+      target,
+      proofgate.nonceRequests(accounts, m),
+      201,
+      ['message'],
+    );
+    const messages = capturedField(nonces.captured, 'message');
+    const signed = await timed(`signed ${m} SIWE messages`, () =>
+      proofgate.signMessages(accounts, messages),
+    );
+    await bench.phase('proofgate.verify', round, target, signed, 200);
+  };
+  const oidcRound = async (round: number, n: number) => {
+    const codes = await timed(`minted ${n} oidc-provider codes`, () =>
+      oidc.mintCodes(opBrowser!, n),
+    );
+    // Read back like Proofgate's answers (same load-generator work), and checked for the tokens.
+    const exchange = await bench.phase(
+      'oidc.exchange',
+      round,
+      op!,
+      oidc.exchangeRequests(codes),
+      200,
+      ['access_token', 'refresh_token'],
+    );
+    capturedField(exchange.captured, 'access_token');
+    capturedField(exchange.captured, 'refresh_token');
+  };
+
+  const sides: Side[] = [...(pg ? ['proofgate' as const] : []), ...(op ? ['oidc' as const] : [])];
+  const runSide = (side: Side, round: number, n: number, m: number) =>
+    side === 'proofgate' ? proofgateRound(round, n, m) : oidcRound(round, n);
+
+  if (options.warmup > 0) {
+    for (const side of sides) await runSide(side, 0, options.warmup, options.warmup);
+  }
+  const orders: Side[][] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    // Alternate which server goes first, so neither always runs on a warmer or cooler machine.
+    const order = round % 2 === 1 ? [...sides] : [...sides].reverse();
+    orders.push(order);
+    for (const side of order) await runSide(side, round, options.requests, options.phaseRequests);
+  }
+
+  const memory: BenchReport['memory'] = {};
+  if (pg) memory.proofgate = readMemory(pg.server.pid);
+  if (op) memory.oidc = readMemory(op.server.pid);
+  // The comparison is over: stop both so the floor has the machine to itself.
+  await pg?.server.stop();
+  await op?.server.stop();
+
+  let calibration: Calibration | undefined;
+  if (options.floor) {
+    calibration = await measureFloor(
+      bench,
+      database.port,
+      options.phaseRequests,
+      Math.min(options.rounds, 3),
+    );
+  }
+
+  return {
+    options,
+    command: commandLine(options),
+    startedAt,
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine,
+    loadAverageAfter: loadAverage(),
+    source: sourceDescription(),
+    buildReused,
+    database: databaseDescription(),
+    orders,
+    records: bench.records,
+    memory,
+    idleRate: idle,
+    ...(calibration ? { calibration } : {}),
+    settleMs: SETTLE_MS,
+    walletAccounts: WALLET_ACCOUNTS,
+    versions: {
+      node: process.version,
+      'oidc-provider': version('oidc-provider'),
+      mongodb: version('mongodb'),
+      mongoose: version('mongoose'),
+      express: version('express'),
+      jose: version('jose'),
+      undici: version('undici'),
+    },
+  };
+}
+
+/**
+ * The floor server: bare Express, then one signature, then one findOne, same load generator,
+ * `repeats` times in turn (medians reported), after one unrecorded pass.
+ */
+async function measureFloor(
+  bench: Bench,
+  databasePort: number,
+  n: number,
+  repeats: number,
+): Promise<Calibration> {
+  const proxy = new CountingProxy(databasePort);
+  const proxyPort = await proxy.listen();
+  bench.onCleanup(() => proxy.close());
+  const port = await freePort();
+  const server = await startServer({
+    name: 'floor',
+    command: process.execPath,
+    args: [join(ROOT, 'bench', 'floor', 'server.mjs')],
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      MONGODB_URI: `mongodb://127.0.0.1:${proxyPort}/floor_bench`,
+    },
+    readyUrl: `http://127.0.0.1:${port}/`,
+  });
+  bench.onCleanup(() => server.stop());
+  const target: Target = { origin: `http://127.0.0.1:${port}`, proxy, warmPath: '/', server };
+  // A body of the size of a code exchange's, parsed and ignored.
+  const body = JSON.stringify({
+    grant_type: 'authorization_code',
+    code: 'x'.repeat(43),
+    code_verifier: 'y'.repeat(43),
+  });
+  const posts = (path: string): RequestSpec[] =>
+    Array.from({ length: n }, () => ({
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json' },
+      body,
+    }));
+  const paths = [
+    ['floor.noop', '/noop'],
+    ['floor.sign', '/sign'],
+    ['floor.find', '/find'],
+  ] as const;
+  for (let round = 0; round <= repeats; round++) {
+    for (const [key, path] of paths) {
+      await bench.phase(
+        key,
+        round,
+        target,
+        posts(path).slice(0, round === 0 ? Math.min(n, 500) : n),
+        200,
+      );
+    }
+  }
+  const res = await request(`${target.origin}/calibrate?n=2000`);
+  const calibration = (await res.body.json()) as Calibration;
+  await server.stop();
+  return calibration;
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const bench = new Bench(options);
+  let stopping = false;
+  const abort = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${why}: stopping`);
+    void bench.cleanup().finally(() => process.exit(1));
+  };
+  process.on('SIGINT', () => abort('SIGINT'));
+  process.on('SIGTERM', () => abort('SIGTERM'));
+  const deadline = setTimeout(
+    () => abort(`still running after ${options.timeoutMinutes} minutes`),
+    options.timeoutMinutes * 60_000,
+  );
+
+  try {
+    const report = await run(bench, options);
+    if (options.out !== '-') {
+      writeFileSync(resolve(ROOT, options.out), renderReport(report));
+      log(`report written to ${options.out}`);
+    }
+    process.stdout.write(renderSummary(report));
+  } finally {
+    clearTimeout(deadline);
+    await bench.cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

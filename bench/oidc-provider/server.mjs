@@ -1,0 +1,77 @@
+// node-oidc-provider configured like Proofgate's demo deployment, for the benchmark's comparison:
+// the confidential client demo-client (client_secret_basic, PKCE S256 required), authorization
+// codes, rotating refresh tokens issued with every code exchange, ES256 signatures, and MongoDB
+// storage through ./mongo-adapter.mjs. Interactions are the library's own devInteractions (any
+// login and password is accepted): the bench drives them over HTTP to mint codes.
+//
+// Environment: PORT, ISSUER, MONGODB_URI (with the database name), AUTH_CODE_TTL_SECONDS.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { exportJWK, generateKeyPair } from 'jose';
+import { MongoClient } from 'mongodb';
+import Provider from 'oidc-provider';
+import { MODELS, createIndexes, mongoAdapter } from './mongo-adapter.mjs';
+
+const port = Number(process.env.PORT);
+const issuer = process.env.ISSUER;
+const codeTtl = Number(process.env.AUTH_CODE_TTL_SECONDS ?? 60);
+
+const mongo = new MongoClient(process.env.MONGODB_URI);
+await mongo.connect();
+const db = mongo.db();
+await createIndexes(db, MODELS);
+
+const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+const signingKey = {
+  ...(await exportJWK(privateKey)),
+  alg: 'ES256',
+  use: 'sig',
+  kid: 'bench-es256',
+};
+
+const provider = new Provider(issuer, {
+  adapter: mongoAdapter(db),
+  clients: [
+    {
+      client_id: 'demo-client',
+      client_secret: 'demo-secret',
+      redirect_uris: ['http://localhost:25001/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+    },
+  ],
+  jwks: { keys: [signingKey] },
+  cookies: { keys: [randomBytes(32).toString('base64url')] },
+  pkce: { required: () => true },
+  // Like Proofgate: every code exchange returns a refresh token, not tied to the login session.
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  expiresWithSession: async () => false,
+  rotateRefreshToken: true,
+  // Accounts are not stored: Proofgate's code exchange does not read the user either.
+  findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+  ttl: {
+    AccessToken: 900,
+    AuthorizationCode: codeTtl,
+    IdToken: 900,
+    RefreshToken: 30 * 24 * 3600,
+    Interaction: 3600,
+    Session: 8 * 3600,
+    Grant: 30 * 24 * 3600,
+  },
+  features: { devInteractions: { enabled: true } },
+});
+
+const server = createServer(provider.callback());
+server.listen(port, '127.0.0.1', () => {
+  process.stdout.write(`listening ${port}\n`);
+});
+
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  void mongo.close().finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
