@@ -45,7 +45,7 @@ async function timedClaim(size: Size): Promise<number> {
   const before = await claim(size.collection, id, now);
   const elapsed = performance.now() - started;
   if (before?._id !== id) throw new Error(`claim of ${id} returned ${JSON.stringify(before)}`);
-  await size.collection.updateOne({ _id: id }, { $set: { consumedAt: null } });
+  await size.collection.updateOne({ _id: id }, { $set: { spentAt: null } });
   return elapsed;
 }
 

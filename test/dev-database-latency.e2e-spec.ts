@@ -63,10 +63,10 @@ describe('a claim in the dev database', () => {
     const started = performance.now();
     const before = await claim(collection, id, now);
     const elapsed = performance.now() - started;
-    if (before?._id !== id || before.consumedAt !== null) {
+    if (before?._id !== id || before.spentAt !== null) {
       throw new Error(`claim of ${id} returned ${JSON.stringify(before)}`);
     }
-    await collection.updateOne({ _id: id }, { $set: { consumedAt: null } });
+    await collection.updateOne({ _id: id }, { $set: { spentAt: null } });
     return elapsed;
   }
 
@@ -131,7 +131,7 @@ describe.each([
     challenges = db.collection<ChallengeLike>('challenges');
     await createChallengeIndexes(challenges);
     live = await seedChallenges(challenges, 200);
-    const consumed = await challenges.findOne({ consumedAt: { $ne: null } });
+    const consumed = await challenges.findOne({ spentAt: { $ne: null } });
     consumedId = consumed!._id;
   }, 120_000);
 
@@ -149,10 +149,10 @@ describe.each([
     const now = new Date();
 
     expect(await claim(challenges, id, now)).toEqual(before);
-    expect(await stored(id)).toEqual({ ...before, consumedAt: now });
-    // Claimed already: consumedAt is no longer null.
+    expect(await stored(id)).toEqual({ ...before, spentAt: now });
+    // Claimed already: spentAt is no longer null.
     expect(await claim(challenges, id, new Date())).toBeNull();
-    expect(await stored(id)).toEqual({ ...before, consumedAt: now });
+    expect(await stored(id)).toEqual({ ...before, spentAt: now });
   });
 
   it('returns null and changes nothing when any other condition does not match', async () => {
@@ -175,8 +175,8 @@ describe.each([
     const cases: [mongo.Filter<ChallengeLike>, number][] = [
       [claimFilter(live[2], now), 1],
       [claimFilter(live[2], now, { clientId: 'another-client' }), 0],
-      [{ _id: live[2], consumedAt: { $ne: null } }, 0],
-      [{ _id: consumedId, consumedAt: { $ne: null } }, 1],
+      [{ _id: live[2], spentAt: { $ne: null } }, 0],
+      [{ _id: consumedId, spentAt: { $ne: null } }, 1],
       [{ _id: { $eq: live[3] }, kind: 'authorization_code' }, 1],
       [{ _id: live[3], $or: [{ kind: 'wallet_nonce' }, { 'binding.client_id': CLIENT_ID }] }, 1],
       [{ _id: live[3], $or: [{ kind: 'wallet_nonce' }, { 'binding.client_id': 'x' }] }, 0],
@@ -203,20 +203,20 @@ describe.each([
     const now = new Date();
 
     const miss = await challenges.updateOne(claimFilter(id, now, { clientId: 'x' }), {
-      $set: { consumedAt: now },
+      $set: { spentAt: now },
     });
     expect([miss.matchedCount, miss.modifiedCount]).toEqual([0, 0]);
     expect(
       (await challenges.deleteOne(claimFilter(id, now, { kind: 'wallet_nonce' }))).deletedCount,
     ).toBe(0);
-    expect(await challenges.findOneAndDelete({ _id: id, consumedAt: { $ne: null } })).toBeNull();
+    expect(await challenges.findOneAndDelete({ _id: id, spentAt: { $ne: null } })).toBeNull();
     expect(await stored(id)).toEqual(before);
 
-    const hit = await challenges.updateOne(claimFilter(id, now), { $set: { consumedAt: now } });
+    const hit = await challenges.updateOne(claimFilter(id, now), { $set: { spentAt: now } });
     expect([hit.matchedCount, hit.modifiedCount]).toEqual([1, 1]);
-    expect(await challenges.findOneAndDelete({ _id: id, consumedAt: now })).toEqual({
+    expect(await challenges.findOneAndDelete({ _id: id, spentAt: now })).toEqual({
       ...before,
-      consumedAt: now,
+      spentAt: now,
     });
     expect(await stored(id)).toBeNull();
     expect(

@@ -13,7 +13,7 @@ export interface ChallengeLike {
   payload: Record<string, unknown>;
   createdAt: Date;
   expiresAt: Date;
-  consumedAt: Date | null;
+  spentAt: Date | null;
 }
 
 export type ChallengeCollection = mongo.Collection<ChallengeLike>;
@@ -33,7 +33,7 @@ export function claimFilter(
   return {
     _id: id,
     kind: (overrides.kind ?? 'authorization_code') as ChallengeLike['kind'],
-    consumedAt: null,
+    spentAt: null,
     expiresAt: { $gt: now },
     'binding.client_id': overrides.clientId ?? CLIENT_ID,
   };
@@ -48,7 +48,7 @@ export function claim(
 ): Promise<ChallengeLike | null> {
   return collection.findOneAndUpdate(
     claimFilter(id, now, overrides),
-    { $set: { consumedAt: now } },
+    { $set: { spentAt: now } },
     { returnDocument: 'before' },
   );
 }
@@ -72,7 +72,7 @@ function challenge(now: number, state: 'live' | 'expired' | 'consumed'): Challen
     payload: { sub: 'user0', scope: 'profile', authMethod: 'password' },
     createdAt,
     expiresAt: new Date(createdAt.getTime() + 600_000),
-    consumedAt: state === 'consumed' ? new Date(now - 5_000) : null,
+    spentAt: state === 'consumed' ? new Date(now - 5_000) : null,
   };
 }
 
@@ -91,7 +91,7 @@ export async function seedChallenges(
     const batch = Array.from({ length: Math.min(INSERT_BATCH, total - inserted) }, (_, i) => {
       const n = inserted + i;
       const doc = challenge(now, n % 5 === 0 ? 'live' : n % 2 === 0 ? 'expired' : 'consumed');
-      if (doc.consumedAt === null && doc.expiresAt.getTime() > now) live.push(doc._id);
+      if (doc.spentAt === null && doc.expiresAt.getTime() > now) live.push(doc._id);
       return doc;
     });
     await collection.insertMany(batch, { ordered: false });
