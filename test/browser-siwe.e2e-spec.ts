@@ -48,7 +48,7 @@ describe('Sign in with Ethereum on the login page (browser)', () => {
       route.fulfill({ status: 200, contentType: 'text/html', body: CALLBACK_PAGE }),
     );
   });
-  afterEach(() => context.close());
+  afterEach(() => context?.close());
 
   /**
    * Playwright cannot intercept the hops of a redirect (microsoft/playwright#2617), so the 302

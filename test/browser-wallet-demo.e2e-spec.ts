@@ -46,7 +46,7 @@ describe('GET /demo/wallet (browser)', () => {
       if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
     });
   });
-  afterEach(() => context.close());
+  afterEach(() => context?.close());
 
   async function apiMe(accessToken: string): Promise<Response> {
     return fetch(`${issuer}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });

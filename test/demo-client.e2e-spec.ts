@@ -85,7 +85,7 @@ describe('demo OAuth client (browser)', () => {
       }
     });
   });
-  afterEach(() => context.close());
+  afterEach(() => context?.close());
 
   const cell = (p: Page, name: string) =>
     p

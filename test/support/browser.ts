@@ -1,29 +1,69 @@
 /**
- * Headless Chromium from Debian's `chromium` package, driven by playwright-core (never a
- * downloaded browser), plus an injected EIP-1193 wallet backed by a viem local account.
+ * Headless Chromium driven by playwright-core (never a browser downloaded by Playwright), plus an
+ * injected EIP-1193 wallet backed by a viem local account. Which Chromium: see ./chromium.ts.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, Page, chromium } from 'playwright-core';
+import { Browser, LaunchOptions, Page, chromium } from 'playwright-core';
 import type { PrivateKeyAccount } from 'viem/accounts';
+import { FoundChromium, findChromium } from './chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
+/** Ours, whichever Chromium runs. */
+export const BROWSER_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Of the packaged build's recommended flags, the ones kept. The others are left out on purpose:
+ * --disable-web-security, --allow-running-insecure-content, --disable-site-isolation-trials and
+ * --disable-features=IsolateOrigins,site-per-process would switch off the very browser rules
+ * (same-origin, CORS, cookies, CSP) these tests check; --single-process and --in-process-gpu
+ * change the process model; --headless='shell' is Playwright's `headless` (the build is a
+ * headless shell anyway); the graphics flags are moot with --disable-gpu.
+ */
+export const PACKAGED_FLAGS_KEPT = new Set([
+  '--no-zygote',
+  '--disable-setuid-sandbox',
+  '--disable-domain-reliability',
+  '--no-pings',
+  '--no-default-browser-check',
+  '--font-render-hinting=none',
+]);
+
+export function launchOptions(found: FoundChromium): LaunchOptions {
+  const recommended = found.recommendedArgs.filter(
+    (flag) => PACKAGED_FLAGS_KEPT.has(flag) && !BROWSER_FLAGS.includes(flag),
+  );
+  return {
+    executablePath: found.executablePath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+    args: [...BROWSER_FLAGS, ...recommended],
+    ...(found.env ? { env: found.env } : {}),
+  };
+}
+
+let found: Promise<FoundChromium> | undefined;
+
+/** Finds Chromium once per test file (see ./chromium.ts) and launches it headless. */
+export async function launchBrowser(): Promise<Browser> {
+  found ??= findChromium();
+  const options = launchOptions(await found);
+  try {
+    return await chromium.launch(options);
+  } catch (error) {
+    const { source, executablePath } = await found;
+    throw new Error(
+      `Chromium from ${source} (${executablePath}) did not start: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** Saves a full-page screenshot under test/artifacts/ (git-ignored). */
