@@ -5,20 +5,9 @@
  */
 import request from 'supertest';
 import { LogDestination } from '../src/platform/logging/log-destination';
+import { CapturedLog } from './support/captured-log';
 import { DEMO_CLIENT, basic, exchangeCode, obtainCode } from './support/oauth';
 import { TestApp, createTestApp } from './support/test-app';
-
-class CapturedLog extends LogDestination {
-  readonly lines: string[] = [];
-
-  write(line: string): void {
-    this.lines.push(line);
-  }
-
-  records(): Record<string, unknown>[] {
-    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-}
 
 interface RequestRecord {
   msg: string;
