@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CsrfModule } from '../platform/csrf/csrf.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { UsersModule } from './users/users.module';
 import { LoginCsrf } from './login-csrf';
@@ -11,7 +12,7 @@ import { SiweSessionLoginService } from './siwe-session-login.service';
 
 /** Login sessions: password login (GET/POST /login) and Sign in with Ethereum (POST /login/siwe). */
 @Module({
-  imports: [UsersModule, SessionPersistenceModule, WalletModule],
+  imports: [UsersModule, SessionPersistenceModule, WalletModule, CsrfModule],
   controllers: [LoginController, SiweSessionLoginController],
   providers: [SessionService, LoginCsrf, PasswordLoginService, SiweSessionLoginService],
   exports: [SessionService, LoginCsrf, UsersModule],

@@ -223,7 +223,9 @@ export const SIWE_SESSION_LOGIN_REQUEST_SCHEMA = obj(
   {
     message: str('EIP-4361 text from POST /wallet/nonce, at most 4 KiB'),
     signature: str('0x-hex personal_sign signature'),
-    csrf_token: str('The login page CSRF token (must equal the pg_csrf cookie)'),
+    csrf_token: str(
+      'The login page CSRF token: signed by the server for this browser, equal to the pg_csrf cookie',
+    ),
     return_to: str('A relative /authorize? path; anything else goes to /'),
   },
   ['message', 'signature', 'csrf_token'],
