@@ -4,6 +4,7 @@ import type { CookieOptions, Request, Response } from 'express';
 import { hkdfSync } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { constantTimeEqual, randomToken } from '../crypto/hashing';
+import { InvalidRequest } from '../errors/protocol-error';
 import { readCookie, usesSecureCookies } from '../http/cookies';
 
 /** Why a state-changing request's CSRF token was refused, or `ok`. */
@@ -13,6 +14,15 @@ export type CsrfVerdict = 'ok' | 'missing_cookie' | 'missing_token' | 'mismatch'
 export const CSRF_TOKEN_MAX_LENGTH = 160;
 /** The header scripts send the token in (forms send a `csrf_token` field). */
 export const CSRF_HEADER = 'x-csrf-token';
+
+/** What a page's script or form is told when its request fails the check (never the token). */
+const REFUSALS: Readonly<Record<Exclude<CsrfVerdict, 'ok'>, string>> = {
+  missing_cookie:
+    'Your browser did not send this page’s security cookie; make sure cookies are enabled, then reload the page',
+  missing_token: 'The page’s security token is missing; reload the page and try again',
+  mismatch: 'The page’s security token does not match; reload the page and try again',
+  invalid: 'The page’s security token is not valid for this browser; reload the page and try again',
+};
 
 /** A pre-login session id is `randomToken(32)`: 256 bits, 43 base64url characters. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
@@ -94,6 +104,15 @@ export class CsrfProtection {
     return this.csrf.validateRequest(asRequest({ cookies, sessionId, submitted }))
       ? 'ok'
       : 'invalid';
+  }
+
+  /**
+   * Refuses the request with `400 invalid_request` unless its token passes: the request lacks a
+   * valid required parameter, and reloading the page fixes it.
+   */
+  assertValid(req: Pick<Request, 'headers'>, submitted: string | undefined): void {
+    const verdict = this.verify(req, submitted);
+    if (verdict !== 'ok') throw new InvalidRequest(REFUSALS[verdict]).because(`csrf_${verdict}`);
   }
 
   private sessionIdFrom(req: Pick<Request, 'headers'>): string | undefined {

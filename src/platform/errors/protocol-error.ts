@@ -96,6 +96,12 @@ export class NotFound extends ProtocolError {
   readonly status = 404;
 }
 
+/** The request conflicts with work already under way (e.g. a second lab run). */
+export class Conflict extends ProtocolError {
+  readonly error = 'conflict';
+  readonly status = 409;
+}
+
 export class TooManyRequests extends ProtocolError {
   readonly error = 'too_many_requests';
   readonly status = 429;
