@@ -205,6 +205,14 @@ export const LOGIN_FORM_SCHEMA = obj({
   return_to: str('A relative /authorize? path; anything else goes to /'),
 });
 
+export const LOGOUT_FORM_SCHEMA = obj(
+  {
+    csrf_token: str('The CSRF token of the page the form is on'),
+    return_to: str('A relative /authorize? path; anything else goes to /login'),
+  },
+  ['csrf_token'],
+);
+
 export const WALLET_NONCE_REQUEST_SCHEMA = obj({
   address: str('0x + 40 hex; mixed case must be a valid EIP-55 checksum'),
   chainId: int(),
