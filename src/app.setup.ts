@@ -2,6 +2,7 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
+import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
 import { securityHeaders } from './platform/http/security-headers';
 import { setupOpenApi } from './platform/openapi/openapi';
 
@@ -22,7 +23,10 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     index: false,
   });
   app.useBodyParser('json', { limit: '16kb' });
+  // `extended: false`: form bodies are flat name=value pairs (no qs `a[b][c]` nesting), as is the
+  // query string (Express 5's simple parser). JSON can nest, so its depth is bounded next.
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
+  app.use(rejectDeeplyNestedBodies());
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;

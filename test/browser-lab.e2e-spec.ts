@@ -78,7 +78,7 @@ describe('the lab in production', () => {
         error: 'not_found',
         error_description: 'The lab is disabled on this instance',
       });
-      await t.http().get('/lab/run').expect(404);
+      await t.http().post('/lab/run').expect(404);
     } finally {
       await t.close();
     }

@@ -89,7 +89,7 @@ describe('password login (GET/POST /login)', () => {
   }
 
   describe('GET /login', () => {
-    it('renders the form with a CSRF token that equals its HttpOnly SameSite=Strict cookie', async () => {
+    it('renders the form with a signed CSRF token that equals its HttpOnly SameSite=Strict cookie', async () => {
       const res = await t.http().get('/login').query({ return_to: RETURN_TO }).expect(200);
 
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -99,13 +99,18 @@ describe('password login (GET/POST /login)', () => {
       expect(res.text).toContain('name="username"');
       expect(res.text).toContain('name="password" type="password"');
 
+      // HMAC-SHA256 over the pre-login session id and a random value, then that value (hex).
       const csrf = setCookie(res, 'pg_csrf');
-      expect(cookieValue(csrf)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(cookieValue(csrf)).toMatch(/^[0-9a-f]{64}\.[0-9a-f]{64}$/);
       expect(hiddenField(res.text, 'csrf_token')).toBe(cookieValue(csrf));
-      expect(attributes(csrf)).toEqual(
-        expect.arrayContaining(['path=/login', 'httponly', 'samesite=strict']),
-      );
-      expect(attributes(csrf)).not.toContain('secure');
+      const presession = setCookie(res, 'pg_presession');
+      expect(cookieValue(presession)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      for (const cookie of [csrf, presession]) {
+        expect(attributes(cookie)).toEqual(
+          expect.arrayContaining(['path=/', 'httponly', 'samesite=strict']),
+        );
+        expect(attributes(cookie)).not.toContain('secure');
+      }
       expect(hiddenField(res.text, 'return_to')).toBe(RETURN_TO.replace(/&/g, '&amp;'));
     });
 
@@ -136,8 +141,9 @@ describe('password login (GET/POST /login)', () => {
       const first = await agent.get('/login').expect(200);
       const second = await agent.get('/login').expect(200);
 
-      expect(setCookie(second, 'pg_csrf')).toBeUndefined();
+      expect(setCookie(second, 'pg_presession')).toBeUndefined();
       expect(hiddenField(second.text, 'csrf_token')).toBe(hiddenField(first.text, 'csrf_token'));
+      expect(cookieValue(setCookie(second, 'pg_csrf'))).toBe(hiddenField(first.text, 'csrf_token'));
     });
 
     it('replaces an unsafe return_to in the form with /', async () => {
@@ -430,18 +436,31 @@ describe('password login behind an https issuer', () => {
   });
   afterAll(() => t.close());
 
-  it('marks the CSRF and session cookies Secure', async () => {
+  it('marks the CSRF and session cookies Secure, the CSRF ones with the __Host- prefix', async () => {
     const page = await t.http().get('/login').expect(200);
-    const csrf = setCookie(page, 'pg_csrf');
-    expect(attributes(csrf)).toContain('secure');
+    const csrf = setCookie(page, '__Host-pg_csrf');
+    const presession = setCookie(page, '__Host-pg_presession');
+    for (const cookie of [csrf, presession]) {
+      // __Host-: Secure, Path=/ and no Domain, so no other host can set or shadow it.
+      expect(attributes(cookie)).toEqual(expect.arrayContaining(['secure', 'path=/']));
+      expect(attributes(cookie).some((a) => a.startsWith('domain='))).toBe(false);
+    }
+    expect(setCookie(page, 'pg_csrf')).toBeUndefined();
 
     // supertest speaks plain http, so its cookie jar would withhold a Secure cookie: send it by hand.
     const res = await t
       .http()
       .post('/login')
-      .set('Cookie', `pg_csrf=${cookieValue(csrf)}`)
+      .set(
+        'Cookie',
+        `__Host-pg_presession=${cookieValue(presession)}; __Host-pg_csrf=${cookieValue(csrf)}`,
+      )
       .type('form')
-      .send({ username: 'user0', password: 'password0', csrf_token: cookieValue(csrf) })
+      .send({
+        username: 'user0',
+        password: 'password0',
+        csrf_token: hiddenField(page.text, 'csrf_token'),
+      })
       .expect(303);
 
     expect(res.headers.location).toBe('/');

@@ -36,6 +36,8 @@ describe('AppConfig.fromEnv', () => {
     [{ SIWE_CHAIN_IDS: '1,abc' }, 'SIWE_CHAIN_IDS must list chain ids'],
     [{ SIWE_RPC_URLS: '1=notaurl' }, 'SIWE_RPC_URLS must be "chainId=url" pairs'],
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
+    [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
+    [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);
@@ -53,6 +55,22 @@ describe('AppConfig.fromEnv', () => {
       AppConfig.fromEnv({ ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret })
         .isProduction,
     ).toBe(true);
+  });
+
+  it('serves /metrics and /docs openly outside production only, unless told otherwise', () => {
+    const production = { ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    expect(AppConfig.fromEnv(base).operatorViews).toEqual({
+      metricsEnabled: true,
+      docsEnabled: true,
+    });
+    expect(AppConfig.fromEnv(production).operatorViews).toEqual({
+      metricsEnabled: false,
+      docsEnabled: false,
+    });
+    expect(
+      AppConfig.fromEnv({ ...production, METRICS_ENABLED: 'true', DOCS_ENABLED: 'false' })
+        .operatorViews,
+    ).toEqual({ metricsEnabled: true, docsEnabled: false });
   });
 
   it('parses per-chain RPC URLs', () => {

@@ -98,6 +98,11 @@ export interface RateLimitConfig {
   readonly walletPerAddress: number;
 }
 
+export interface OperatorViewsConfig {
+  readonly metricsEnabled: boolean;
+  readonly docsEnabled: boolean;
+}
+
 export interface ChallengeConfig {
   readonly authorizationCodeTtlSeconds: number;
   readonly walletNonceTtlSeconds: number;
@@ -125,6 +130,12 @@ export class AppConfig {
   readonly labEnabled!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
   readonly adminToken?: string;
+  /**
+   * Serve /metrics and /docs (with /docs-json) to anyone. When off, only a request carrying
+   * `Authorization: Bearer <ADMIN_TOKEN>` gets them, and without an ADMIN_TOKEN nobody does.
+   * On by default outside production, off in production.
+   */
+  readonly operatorViews!: OperatorViewsConfig;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -202,6 +213,10 @@ export class AppConfig {
       },
       ...(adminToken ? { adminToken } : {}),
       labEnabled: bool(env, 'LAB_ENABLED', nodeEnv !== 'production'),
+      operatorViews: {
+        metricsEnabled: bool(env, 'METRICS_ENABLED', nodeEnv !== 'production'),
+        docsEnabled: bool(env, 'DOCS_ENABLED', nodeEnv !== 'production'),
+      },
       rateLimits: {
         tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
         tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),

@@ -1,4 +1,5 @@
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { CSRF_TOKEN_MAX_LENGTH } from '../platform/csrf/csrf-protection';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './login.page';
 
 /**
@@ -19,7 +20,7 @@ export class LoginFormDto {
 
   @IsOptional()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(CSRF_TOKEN_MAX_LENGTH)
   csrf_token?: string;
 
   /** Checked by `safeReturnTo`: an unsafe value is replaced, not refused. */

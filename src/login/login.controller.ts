@@ -15,22 +15,29 @@ import { LoginFormDto } from './login-form.dto';
 import { LoginPageQueryDto } from './login-page-query.dto';
 import { renderLoginPage } from './login.page';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
+import { SessionService } from './session.service';
 
-function send(res: Response, outcome: LoginOutcome): void {
+function send(res: Response, outcome: LoginOutcome, signedInAs?: string): void {
   if (outcome.kind === 'redirect') {
     // 303: the browser follows with a GET, never re-posting the credentials.
     res.redirect(303, outcome.location);
     return;
   }
-  res.status(outcome.status).type('html').send(renderLoginPage(outcome.view));
+  res
+    .status(outcome.status)
+    .type('html')
+    .send(renderLoginPage({ ...outcome.view, signedInAs }));
 }
 
-/** The server-rendered password login page. */
+/** The server-rendered password login page (with a Sign out control when a session is live). */
 @ApiTags('login')
 @ApiProduces('text/html')
 @Controller('login')
 export class LoginController {
-  constructor(private readonly login: PasswordLoginService) {}
+  constructor(
+    private readonly login: PasswordLoginService,
+    private readonly sessions: SessionService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The password login form (HTML, with a CSRF token)' })
@@ -39,8 +46,13 @@ export class LoginController {
     content: { 'text/html': { schema: { type: 'string' } } },
   })
   @Header('Cache-Control', 'no-store')
-  showForm(@Query() query: LoginPageQueryDto, @Req() req: Request, @Res() res: Response): void {
-    send(res, this.login.showForm(query.return_to, { req, res }));
+  async showForm(
+    @Query() query: LoginPageQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const session = await this.sessions.current(req);
+    send(res, this.login.showForm(query.return_to, { req, res }), session?.sub);
   }
 
   @Post()

@@ -1,19 +1,31 @@
 import { Module } from '@nestjs/common';
+import { CsrfModule } from '../platform/csrf/csrf.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { UsersModule } from './users/users.module';
 import { LoginCsrf } from './login-csrf';
 import { LoginController } from './login.controller';
+import { LogoutController } from './logout.controller';
+import { LogoutService } from './logout.service';
 import { PasswordLoginService } from './password-login.service';
 import { SessionPersistenceModule } from './persistence/session-persistence.module';
 import { SessionService } from './session.service';
 import { SiweSessionLoginController } from './siwe-session-login.controller';
 import { SiweSessionLoginService } from './siwe-session-login.service';
 
-/** Login sessions: password login (GET/POST /login) and Sign in with Ethereum (POST /login/siwe). */
+/**
+ * Login sessions: password login (GET/POST /login), Sign in with Ethereum (POST /login/siwe) and
+ * sign out (POST /logout).
+ */
 @Module({
-  imports: [UsersModule, SessionPersistenceModule, WalletModule],
-  controllers: [LoginController, SiweSessionLoginController],
-  providers: [SessionService, LoginCsrf, PasswordLoginService, SiweSessionLoginService],
+  imports: [UsersModule, SessionPersistenceModule, WalletModule, CsrfModule],
+  controllers: [LoginController, SiweSessionLoginController, LogoutController],
+  providers: [
+    SessionService,
+    LoginCsrf,
+    PasswordLoginService,
+    SiweSessionLoginService,
+    LogoutService,
+  ],
   exports: [SessionService, LoginCsrf, UsersModule],
 })
 export class LoginModule {}

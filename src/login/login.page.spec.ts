@@ -44,4 +44,14 @@ describe('renderLoginPage', () => {
     expect(html).toMatch(/<input id="password" name="password" type="password"(?![^>]*value=)/);
     expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
   });
+
+  it('shows a signed-in user, escaped, with a Sign out form carrying the CSRF token', () => {
+    const html = renderLoginPage({ csrfToken: 'tok', returnTo: '/', signedInAs: '<b>x</b>' });
+
+    expect(html).toContain('Signed in as <strong>&lt;b&gt;x&lt;/b&gt;</strong>.');
+    expect(html).toMatch(
+      /<form method="post" action="\/logout">\n<input type="hidden" name="csrf_token" value="tok">\n<button type="submit" class="secondary">Sign out<\/button>\n<\/form>/,
+    );
+    expect(renderLoginPage({ csrfToken: 'tok', returnTo: '/' })).not.toContain('/logout');
+  });
 });

@@ -7,6 +7,8 @@ export interface LoginPageView {
   /** Echoed back after a failed attempt; the password never is. */
   readonly username?: string;
   readonly error?: string;
+  /** The `sub` of the browser's live session, if any: shown with a Sign out control. */
+  readonly signedInAs?: string;
 }
 
 /** Longest username the form accepts. */
@@ -28,11 +30,21 @@ export function renderLoginPage(view: LoginPageView): string {
     ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
   const described = view.error ? ' aria-describedby="login-error"' : '';
+  const signedIn = view.signedInAs
+    ? `
+<div class="card" id="signed-in">
+<p>Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>.</p>
+<form method="post" action="/logout">
+<input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
+<button type="submit" class="secondary">Sign out</button>
+</form>
+</div>`
+    : '';
   return renderPage({
     title: 'Sign in',
     narrow: true,
     scripts: [SIWE_LOGIN_SCRIPT],
-    body: `<h1>Sign in</h1>${error}
+    body: `<h1>Sign in</h1>${error}${signedIn}
 <div class="card">
 <form method="post" action="/login">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">

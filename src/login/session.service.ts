@@ -3,7 +3,7 @@ import type { CookieOptions, Request, Response } from 'express';
 import { Clock } from '../platform/clock/clock';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { AppConfig } from '../config/app-config';
-import { readCookie, usesSecureCookies } from './cookies';
+import { readCookie, usesSecureCookies } from '../platform/http/cookies';
 import type { LoginSession, SessionIdentity, StoredSession } from './session';
 import { SessionRepository } from './session.repository';
 

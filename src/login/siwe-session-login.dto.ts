@@ -1,4 +1,5 @@
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { CSRF_TOKEN_MAX_LENGTH } from '../platform/csrf/csrf-protection';
 
 /**
  * POST /login/siwe body, sent by /static/siwe-login.js. The message's size limits and grammar are
@@ -14,7 +15,7 @@ export class SiweSessionLoginDto {
 
   @IsOptional()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(CSRF_TOKEN_MAX_LENGTH)
   csrf_token?: string;
 
   /** Checked by `safeReturnTo`: an unsafe value is replaced, not refused. */

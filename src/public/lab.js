@@ -1,5 +1,6 @@
 'use strict';
-// The attack lab page: streams the run from /lab/run and fills the table, then the figures.
+// The attack lab page: starts a run (POST /lab/run), fills the table from the streamed rows,
+// then shows the figures.
 (function () {
   const button = document.getElementById('run');
   const status = document.getElementById('status');
@@ -48,34 +49,67 @@
     figures.replaceChildren(...models.map(figureCard));
   }
 
-  function run() {
-    button.disabled = true;
-    body.replaceChildren();
-    status.textContent = 'Running… (the expiry rows wait for the challenge lifetimes)';
-    const events = new EventSource('/lab/run');
-    events.addEventListener('row', (event) => addRow(JSON.parse(event.data)));
-    events.addEventListener('done', (event) => {
-      const { passed } = JSON.parse(event.data);
-      status.textContent = passed ? 'All scenarios passed.' : 'Some scenarios FAILED.';
-      status.dataset.done = passed ? 'passed' : 'failed';
-      events.close();
-      button.disabled = false;
-      void showFigures();
-    });
-    events.addEventListener('failed', (event) => {
-      status.textContent = JSON.parse(event.data).message;
-      status.dataset.done = 'error';
-      events.close();
-      button.disabled = false;
-    });
-    events.onerror = () => {
-      if (status.dataset.done) return;
-      status.textContent = 'The lab stream was interrupted.';
-      events.close();
-      button.disabled = false;
-    };
+  /** Ends the run on the page: the status line, and the button back. */
+  function finish(text, done) {
+    status.textContent = text;
+    status.dataset.done = done;
+    button.disabled = false;
   }
 
-  button.addEventListener('click', run);
+  function handle(event) {
+    if (event.event === 'row') addRow(event.row);
+    else if (event.event === 'done') {
+      finish(
+        event.passed ? 'All scenarios passed.' : 'Some scenarios FAILED.',
+        event.passed ? 'passed' : 'failed',
+      );
+      void showFigures();
+    } else if (event.event === 'failed') finish(event.message, 'error');
+  }
+
+  /** The error envelope's description, or a generic line. */
+  async function refusal(response) {
+    const body = await response.json().catch(() => null);
+    return (body && body.error_description) || `The server answered ${response.status}.`;
+  }
+
+  /**
+   * Starts a run with a POST carrying the page's CSRF token, then reads the streamed answer: one
+   * JSON event per line. Leaving the page closes the connection, which stops the run.
+   */
+  async function run() {
+    button.disabled = true;
+    body.replaceChildren();
+    delete status.dataset.done;
+    status.textContent = 'Running… (the expiry rows wait for the challenge lifetimes)';
+    try {
+      const response = await fetch('/lab/run', {
+        method: 'POST',
+        headers: { 'x-csrf-token': button.dataset.csrfToken || '', accept: 'application/x-ndjson' },
+        credentials: 'same-origin',
+      });
+      if (!response.ok || !response.body) {
+        finish(await refusal(response), 'error');
+        return;
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffered = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffered += value;
+        const lines = buffered.split('\n');
+        buffered = lines.pop();
+        for (const line of lines) if (line) handle(JSON.parse(line));
+      }
+      if (!status.dataset.done) finish('The lab stream was interrupted.', 'error');
+    } catch {
+      finish('The lab stream was interrupted.', 'error');
+    }
+  }
+
+  button.addEventListener('click', () => {
+    void run();
+  });
   void showFigures();
 })();

@@ -1,19 +1,44 @@
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Controller, Get, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { AppConfig } from '../config/app-config';
+import { assertOperatorAccess } from '../platform/http/operator-access';
+import { ERROR_SCHEMA } from '../platform/openapi/schemas';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Prometheus text exposition format. */
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics of this instance' })
+  @ApiOperation({
+    summary: 'Prometheus metrics of this instance',
+    description:
+      'Open when METRICS_ENABLED (the default outside production); otherwise only with the admin token.',
+  })
+  @ApiBearerAuth('bearer')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  async scrape(@Res() response: Response): Promise<void> {
+  @ApiUnauthorizedResponse({ description: 'The admin token is required', schema: ERROR_SCHEMA })
+  @ApiNotFoundResponse({ description: 'Not served (no ADMIN_TOKEN set)', schema: ERROR_SCHEMA })
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    assertOperatorAccess(this.config, this.config.operatorViews.metricsEnabled, authorization);
     response
       .status(200)
       .type(this.metrics.registry.contentType)

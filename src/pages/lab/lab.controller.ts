@@ -1,32 +1,38 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { NotFound, TooManyRequests } from '../../platform/errors/protocol-error';
-import { renderPage } from '../../platform/http/html';
+import { Controller, Get, Header, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
-import { LabRow, runLab } from './scenarios/scenarios';
+import { CSRF_HEADER, CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { NotFound } from '../../platform/errors/protocol-error';
+import { ERROR_SCHEMA } from '../../platform/openapi/schemas';
+import { LabRunService } from './lab-run.service';
+import { renderLabPage } from './lab.page';
+import type { LabRow } from './scenarios/scenarios';
 
-const LAB_PAGE = renderPage({
-  title: 'Attack lab',
-  scripts: ['/static/lab.js'],
-  body: `<h1>Attack lab</h1>
-<p class="muted">Every attack on both challenge models, run by this instance against its own public API. Each row says what the specification requires and what Proofgate answered. The expiry rows wait for the challenge lifetime.</p>
-<p><button type="button" id="run">Run the lab</button> <span id="status" class="muted" role="status"></span></p>
-<table id="rows">
-<thead><tr><th>Model</th><th>Scenario</th><th>The spec requires</th><th>Proofgate answered</th><th>Result</th></tr></thead>
-<tbody></tbody>
-</table>
-<h2>Live figures</h2>
-<div class="grid" id="figures"></div>`,
-});
+/** One line of the streamed run (NDJSON). */
+type LabEvent =
+  | { event: 'row'; row: LabRow }
+  | { event: 'done'; passed: boolean }
+  | { event: 'failed'; message: string };
 
-/** The attack lab in the browser: the page, and the run streamed as server-sent events. */
+/** The attack lab in the browser: the page, and a run streamed back as NDJSON. */
 @ApiTags('pages')
 @Controller('lab')
 export class LabController {
-  private running = false;
-
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runs: LabRunService,
+    private readonly csrf: CsrfProtection,
+  ) {}
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -37,47 +43,71 @@ export class LabController {
     description: 'HTML page',
     content: { 'text/html': { schema: { type: 'string' } } },
   })
-  page(): string {
+  page(@Req() request: Request, @Res({ passthrough: true }) response: Response): string {
     this.assertEnabled();
-    return LAB_PAGE;
+    return renderLabPage(this.csrf.issue(request, response));
   }
 
   /**
-   * Runs every scenario against this instance's issuer URL, one run at a time, streaming each
-   * row as an `event: row` and the verdict as `event: done`.
+   * Starts a run (a POST: it changes state and holds the instance's one run slot for as long as
+   * the challenge lifetimes) and streams each row as it is decided. A client that goes away
+   * stops its run.
    */
-  @Get('run')
+  @Post('run')
   @ApiOperation({
-    summary: 'Run the attack lab, streamed as server-sent events (outside production)',
+    summary: 'Run the attack lab, streamed as NDJSON (outside production)',
+    description:
+      'Needs the lab page’s CSRF token in X-CSRF-Token and its cookies. One run per instance at a time; closing the connection stops the run.',
   })
-  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'X-CSRF-Token', description: 'The token the lab page carries' })
+  @ApiProduces('application/x-ndjson')
   @ApiOkResponse({
     description:
-      '`event: row` per scenario (model, scenario, expected, answered, passed), then `event: done` with `{ passed }`',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+      'One JSON object per line: `{ "event": "row", "row": { model, scenario, expected, answered, passed } }` per scenario, then `{ "event": "done", "passed" }` (or `{ "event": "failed", "message" }`)',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } } },
   })
-  async run(@Res() response: Response): Promise<void> {
+  @ApiBadRequestResponse({
+    description: 'invalid_request: CSRF check failed',
+    schema: ERROR_SCHEMA,
+  })
+  @ApiConflictResponse({ description: 'conflict: a run is in progress', schema: ERROR_SCHEMA })
+  @ApiNotFoundResponse({ description: 'The lab is disabled', schema: ERROR_SCHEMA })
+  async run(@Req() request: Request, @Res() response: Response): Promise<void> {
     this.assertEnabled();
-    if (this.running) throw new TooManyRequests('A lab run is already in progress', 10);
-    this.running = true;
-    response.status(200);
-    response.setHeader('Content-Type', 'text/event-stream');
-    response.setHeader('Cache-Control', 'no-store');
-    response.flushHeaders();
-    const send = (event: string, data: unknown) =>
-      response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.csrf.assertValid(request, request.header(CSRF_HEADER));
+
+    const stop = new AbortController();
+    // The response's 'close' before it finished means the client went away. (The request's own
+    // 'close' is no such signal: Node emits it as soon as a POST's body has been read.)
+    response.on('close', () => {
+      if (!response.writableFinished) stop.abort();
+    });
+    const send = (event: LabEvent) => response.write(`${JSON.stringify(event)}\n`);
     try {
-      const rows: LabRow[] = await runLab({
-        baseUrl: this.config.issuer,
-        onRow: (row) => send('row', row),
+      const passed = await this.runs.run({
+        signal: stop.signal,
+        onStart: () => {
+          response.status(200);
+          response.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+          response.setHeader('Cache-Control', 'no-store');
+          // Proxies such as nginx would otherwise hold the rows back until the run ends.
+          response.setHeader('X-Accel-Buffering', 'no');
+          response.flushHeaders();
+        },
+        onRow: (row) => send({ event: 'row', row }),
       });
-      send('done', { passed: rows.every((row) => row.passed) });
-    } catch {
-      send('failed', { message: 'The lab could not reach this instance at its issuer URL' });
-    } finally {
-      this.running = false;
-      response.end();
+      send({ event: 'done', passed });
+    } catch (error) {
+      // Refused before streaming (a run is in progress): the error filter answers.
+      if (!response.headersSent) throw error;
+      if (!stop.signal.aborted) {
+        send({
+          event: 'failed',
+          message: 'The lab could not reach this instance at its issuer URL',
+        });
+      }
     }
+    response.end();
   }
 
   private assertEnabled(): void {

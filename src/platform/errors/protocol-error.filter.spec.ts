@@ -1,7 +1,7 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { mongo } from 'mongoose';
 import { ProtocolErrorFilter } from './protocol-error.filter';
-import { InvalidClient, InvalidGrant } from './protocol-error';
+import { InvalidClient, InvalidGrant, InvalidToken } from './protocol-error';
 
 describe('ProtocolErrorFilter.toProtocolError', () => {
   const filter = new ProtocolErrorFilter();
@@ -26,6 +26,17 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     );
     expect(error.status).toBe(401);
     expect(error.headers['WWW-Authenticate']).toMatch(/^Basic /);
+  });
+
+  it('keeps quotes, backslashes and non-ASCII out of the RFC 6750 error_description', () => {
+    const error = filter.toProtocolError(
+      new InvalidToken('Must be "Bearer <token>", not C:\\path or “this”\n'),
+      request,
+    );
+    expect(error.headers['WWW-Authenticate']).toBe(
+      `Bearer realm="proofgate", error="invalid_token", error_description="Must be 'Bearer <token>', not C:path or 'this'"`,
+    );
+    expect(error.description).toBe('Must be "Bearer <token>", not C:\\path or “this”\n');
   });
 
   it('answers a database outage with 503 temporarily_unavailable', () => {

@@ -68,20 +68,38 @@ export class AccessDenied extends ProtocolError {
   readonly status = 403;
 }
 
+/**
+ * A description as an RFC 6750 §3 `error_description` value, which may hold only
+ * %x20-21 / %x23-5B / %x5D-7E: no `"`, no `\` (not even escaped), no control or non-ASCII
+ * characters. Double and typographic quotes become `'`; anything else outside the set is dropped.
+ */
+export function headerDescription(description: string): string {
+  return description
+    .replace(/["\u201C\u201D\u2018\u2019]/g, "'")
+    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '');
+}
+
 // RFC 6750 §3.1
 export class InvalidToken extends ProtocolError {
   readonly error = 'invalid_token';
   readonly status = 401;
   constructor(description: string) {
     super(description);
+    // The body keeps the description as written; the header gets the RFC 6750 §3 subset.
     this.headers['WWW-Authenticate'] =
-      `Bearer realm="proofgate", error="invalid_token", error_description="${description}"`;
+      `Bearer realm="proofgate", error="invalid_token", error_description="${headerDescription(description)}"`;
   }
 }
 
 export class NotFound extends ProtocolError {
   readonly error = 'not_found';
   readonly status = 404;
+}
+
+/** The request conflicts with work already under way (e.g. a second lab run). */
+export class Conflict extends ProtocolError {
+  readonly error = 'conflict';
+  readonly status = 409;
 }
 
 export class TooManyRequests extends ProtocolError {

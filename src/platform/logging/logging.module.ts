@@ -2,38 +2,83 @@ import { Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
+import { LogDestination, LogDestinationModule } from './log-destination';
 
-/** Request paths only: query strings can carry codes, states and tokens. */
-function pathOnly(url: string | undefined): string {
-  return (url ?? '').split('?', 1)[0];
+/**
+ * A URL as it may be logged: the path, and a marker where the query was. Query strings carry
+ * authorization codes, `state`, and in callbacks anything a client put there.
+ */
+export function loggableUrl(url: string | undefined): string {
+  const value = url ?? '';
+  const query = value.indexOf('?');
+  return query < 0 ? value : `${value.slice(0, query)}?[redacted]`;
+}
+
+/**
+ * The only request headers logged: what helps an operator tell clients apart and debug a body.
+ * Authorization, Cookie and CSRF headers carry secrets and are never among them.
+ */
+const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length'] as const;
+const MAX_HEADER_LENGTH = 160;
+
+/** pino-http's own view of a request (pino-std-serializers), which our serializer narrows. */
+interface SerializedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  remoteAddress?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+interface SerializedResponse {
+  statusCode?: number;
+  headers?: Record<string, string | number | string[] | undefined>;
+}
+
+function requestView(req: SerializedRequest) {
+  const headers: Record<string, string> = {};
+  for (const name of LOGGED_REQUEST_HEADERS) {
+    const value = req.headers?.[name];
+    if (typeof value === 'string') headers[name] = value.slice(0, MAX_HEADER_LENGTH);
+  }
+  return {
+    id: req.id,
+    method: req.method,
+    url: loggableUrl(req.url),
+    remoteAddress: req.remoteAddress,
+    headers,
+  };
+}
+
+/**
+ * Status and size only. Response headers are not logged at all: Location carries the code and
+ * state of every authorization response, Set-Cookie the session, and the security headers are
+ * the same long text on every line.
+ */
+function responseView(res: SerializedResponse) {
+  const length = Number(res.headers?.['content-length']);
+  return {
+    statusCode: res.statusCode,
+    ...(Number.isFinite(length) ? { contentLength: length } : {}),
+  };
 }
 
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          // Secrets travel in these; they never reach a log line.
-          redact: {
-            paths: [
-              'req.headers.authorization',
-              'req.headers.cookie',
-              'req.headers["x-csrf-token"]',
-              'res.headers["set-cookie"]',
-            ],
-            censor: '[redacted]',
+      imports: [LogDestinationModule],
+      inject: [AppConfig, LogDestination],
+      useFactory: (config: AppConfig, destination: LogDestination) => ({
+        pinoHttp: [
+          {
+            level: config.logLevel,
+            serializers: { req: requestView, res: responseView },
+            autoLogging: {
+              ignore: (req: IncomingMessage) => (req.url ?? '').split('?', 1)[0] === '/health',
+            },
           },
-          serializers: {
-            req: (req: IncomingMessage & { id?: unknown; remoteAddress?: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: pathOnly(req.url),
-            }),
-          },
-          autoLogging: { ignore: (req: IncomingMessage) => pathOnly(req.url) === '/health' },
-        },
+          destination,
+        ],
       }),
     }),
   ],

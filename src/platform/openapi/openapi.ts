@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
+import { assertOperatorAccess } from '../http/operator-access';
 
 export const DOCS_PATH = 'docs';
 
@@ -23,8 +24,17 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, builder);
 }
 
-/** Serves the OpenAPI description at /docs (UI) and /docs-json (the document). */
+/**
+ * Serves the OpenAPI description at /docs (UI), /docs-json and /docs-yaml: to anyone while
+ * DOCS_ENABLED, else to the admin token only (see assertOperatorAccess).
+ */
 export function setupOpenApi(app: INestApplication): void {
+  const config = app.get(AppConfig);
+  const paths = [`/${DOCS_PATH}`, `/${DOCS_PATH}-json`, `/${DOCS_PATH}-yaml`];
+  app.use(paths, (req: Request, _res: Response, next: NextFunction) => {
+    assertOperatorAccess(config, config.operatorViews.docsEnabled, req.headers.authorization);
+    next();
+  });
   // Swagger UI sets inline styles; relax style-src for its page only.
   app.use(`/${DOCS_PATH}`, (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader(

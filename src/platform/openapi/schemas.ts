@@ -205,6 +205,14 @@ export const LOGIN_FORM_SCHEMA = obj({
   return_to: str('A relative /authorize? path; anything else goes to /'),
 });
 
+export const LOGOUT_FORM_SCHEMA = obj(
+  {
+    csrf_token: str('The CSRF token of the page the form is on'),
+    return_to: str('A relative /authorize? path; anything else goes to /login'),
+  },
+  ['csrf_token'],
+);
+
 export const WALLET_NONCE_REQUEST_SCHEMA = obj({
   address: str('0x + 40 hex; mixed case must be a valid EIP-55 checksum'),
   chainId: int(),
@@ -223,7 +231,9 @@ export const SIWE_SESSION_LOGIN_REQUEST_SCHEMA = obj(
   {
     message: str('EIP-4361 text from POST /wallet/nonce, at most 4 KiB'),
     signature: str('0x-hex personal_sign signature'),
-    csrf_token: str('The login page CSRF token (must equal the pg_csrf cookie)'),
+    csrf_token: str(
+      'The login page CSRF token: signed by the server for this browser, equal to the pg_csrf cookie',
+    ),
     return_to: str('A relative /authorize? path; anything else goes to /'),
   },
   ['message', 'signature', 'csrf_token'],

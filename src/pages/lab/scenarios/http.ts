@@ -22,7 +22,11 @@ export interface RequestOptions {
 export class HttpClient {
   private readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Aborts every request in flight, and refuses new ones, once the run is stopped. */
+    private readonly signal?: AbortSignal,
+  ) {}
 
   get(path: string, options: RequestOptions = {}): Promise<Reply> {
     return this.send('GET', path, options);
@@ -50,6 +54,7 @@ export class HttpClient {
       headers,
       body,
       redirect: 'manual',
+      signal: this.signal,
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');

@@ -56,9 +56,10 @@ export class PkceLab {
     baseUrl: string,
     /** `issuer` from the RFC 8414 metadata: what `iss` must say (RFC 9207). */
     private readonly issuer: string,
+    signal?: AbortSignal,
   ) {
-    this.browser = new HttpClient(baseUrl);
-    this.api = new HttpClient(baseUrl);
+    this.browser = new HttpClient(baseUrl, signal);
+    this.api = new HttpClient(baseUrl, signal);
   }
 
   authorizePath(overrides: Record<string, string | undefined>): string {

@@ -25,6 +25,8 @@ export interface LabOptions {
   baseUrl: string;
   /** Called as each row is decided, in the order of the run. */
   onRow?: (row: LabRow) => void;
+  /** Stops the run: requests in flight are aborted and the run rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export const RACE_CONCURRENCY = 50;
@@ -38,7 +40,7 @@ interface Lifetime {
 }
 
 /** Runs every scenario once and returns the rows (PKCE first, the two expiry rows last). */
-export async function runLab({ baseUrl, onRow }: LabOptions): Promise<LabRow[]> {
+export async function runLab({ baseUrl, onRow, signal }: LabOptions): Promise<LabRow[]> {
   const rows: LabRow[] = [];
   const record = (model: LabModel, scenario: string, outcome: Outcome): void => {
     const row: LabRow = { model, scenario, ...outcome };
@@ -51,17 +53,21 @@ export async function runLab({ baseUrl, onRow }: LabOptions): Promise<LabRow[]> 
     expected: string,
     run: () => Promise<Outcome>,
   ): Promise<void> => {
-    record(model, scenario, await settle(expected, run));
+    signal?.throwIfAborted();
+    const outcome = await settle(expected, run);
+    // A scenario cut short by the stop is no verdict on the service.
+    signal?.throwIfAborted();
+    record(model, scenario, outcome);
   };
 
-  const http = new HttpClient(baseUrl);
+  const http = new HttpClient(baseUrl, signal);
   const metadata = await http.get('/.well-known/oauth-authorization-server');
   const issuer = field(metadata.json, 'issuer');
   if (metadata.status !== 200 || !issuer) {
     throw new Error(`GET /.well-known/oauth-authorization-server answered ${metadata.status}`);
   }
-  const pkce = new PkceLab(baseUrl, issuer);
-  const siwe = new SiweLab(baseUrl);
+  const pkce = new PkceLab(baseUrl, issuer, signal);
+  const siwe = new SiweLab(baseUrl, signal);
 
   await attempt(
     'pkce',
@@ -138,7 +144,7 @@ export async function runLab({ baseUrl, onRow }: LabOptions): Promise<LabRow[]> 
   const nonce = await expiringNonce;
   const codeDue = code.at + (codeLifetime.seconds + 1) * 1000;
   const nonceDue = nonce.at + (nonceLifetime.seconds + 1) * 1000;
-  await sleep(Math.max(0, Math.max(codeDue, nonceDue) - Date.now()));
+  await sleep(Math.max(0, Math.max(codeDue, nonceDue) - Date.now()), undefined, { signal });
 
   const codeWait = waitText(codeLifetime);
   await attempt('pkce', 'expired code', `${codeWait} ${describeError(EXPIRED_CODE)}`, async () =>

@@ -38,8 +38,8 @@ type MessageChanges = Partial<{
 export class SiweLab {
   private readonly http: HttpClient;
 
-  constructor(baseUrl: string) {
-    this.http = new HttpClient(baseUrl);
+  constructor(baseUrl: string, signal?: AbortSignal) {
+    this.http = new HttpClient(baseUrl, signal);
   }
 
   async nonceFor(account: PrivateKeyAccount, chainId = 1): Promise<IssuedNonce> {

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../config/app-config';
 
 /**
  * The value of cookie `name` from the Cookie header, or undefined. When a name repeats, the first

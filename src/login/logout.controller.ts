@@ -1,0 +1,40 @@
+import { Body, Controller, Header, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ERROR_SCHEMA, FORM, LOGOUT_FORM_SCHEMA } from '../platform/openapi/schemas';
+import { LogoutFormDto } from './logout-form.dto';
+import { LogoutService } from './logout.service';
+
+@ApiTags('login')
+@Controller('logout')
+export class LogoutController {
+  constructor(private readonly logout: LogoutService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Sign out: ends the login session and clears its cookie (CSRF-protected)',
+  })
+  @ApiConsumes(FORM)
+  @ApiBody({ schema: LOGOUT_FORM_SCHEMA })
+  @ApiResponse({ status: 303, description: 'Signed out; Location is return_to or /login' })
+  @ApiBadRequestResponse({
+    description: 'invalid_request: CSRF check failed',
+    schema: ERROR_SCHEMA,
+  })
+  @Header('Cache-Control', 'no-store')
+  async signOut(
+    @Body() form: LogoutFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // 303: the browser follows with a GET.
+    res.redirect(303, await this.logout.logout(form, { req, res }));
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { Conflict } from '../../platform/errors/protocol-error';
+import { LabRow, runLab } from './scenarios/scenarios';
+
+export interface LabRunOptions {
+  /** Stops the run (its client went away); the run then rejects with the signal's reason. */
+  signal: AbortSignal;
+  /** Called once the run holds this instance's run slot, before any row. */
+  onStart: () => void;
+  onRow: (row: LabRow) => void;
+}
+
+/**
+ * Runs the attack lab against this instance's issuer URL, one run at a time: a run sends real
+ * attack traffic and waits out the challenge lifetimes, so a second one would only double the
+ * load and muddle the live figures.
+ */
+@Injectable()
+export class LabRunService {
+  private running = false;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** Whether every row passed. Throws Conflict when a run is already under way. */
+  async run({ signal, onStart, onRow }: LabRunOptions): Promise<boolean> {
+    if (this.running) {
+      throw new Conflict(
+        'A lab run is already in progress on this instance; wait for it to finish, then start again',
+      );
+    }
+    this.running = true;
+    try {
+      onStart();
+      const rows = await runLab({ baseUrl: this.config.issuer, onRow, signal });
+      return rows.every((row) => row.passed);
+    } finally {
+      this.running = false;
+    }
+  }
+}

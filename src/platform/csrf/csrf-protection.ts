@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { doubleCsrf, type DoubleCsrfUtilities } from 'csrf-csrf';
+import type { CookieOptions, Request, Response } from 'express';
+import { hkdfSync } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { constantTimeEqual, randomToken } from '../crypto/hashing';
+import { InvalidRequest } from '../errors/protocol-error';
+import { readCookie, usesSecureCookies } from '../http/cookies';
+
+/** Why a state-changing request's CSRF token was refused, or `ok`. */
+export type CsrfVerdict = 'ok' | 'missing_cookie' | 'missing_token' | 'mismatch' | 'invalid';
+
+/** A token is 64 hex characters of HMAC-SHA256, a dot and 64 hex characters of random value. */
+export const CSRF_TOKEN_MAX_LENGTH = 160;
+/** The header scripts send the token in (forms send a `csrf_token` field). */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** What a page's script or form is told when its request fails the check (never the token). */
+const REFUSALS: Readonly<Record<Exclude<CsrfVerdict, 'ok'>, string>> = {
+  missing_cookie:
+    'Your browser did not send this page’s security cookie; make sure cookies are enabled, then reload the page',
+  missing_token: 'The page’s security token is missing; reload the page and try again',
+  mismatch: 'The page’s security token does not match; reload the page and try again',
+  invalid: 'The page’s security token is not valid for this browser; reload the page and try again',
+};
+
+/** A pre-login session id is `randomToken(32)`: 256 bits, 43 base64url characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The parts of a request csrf-csrf reads, through the accessors configured below: the token
+ * cookie, the session identifier and the submitted token. We hand it this view rather than the
+ * Express request, so the same check serves form fields, JSON bodies and headers alike.
+ */
+interface CsrfView {
+  cookies: Record<string, string>;
+  sessionId: string;
+  submitted?: string;
+}
+
+const asRequest = (view: CsrfView) => view as unknown as Request;
+const asView = (req: Request) => req as unknown as CsrfView;
+
+/**
+ * Signed double-submit CSRF protection (csrf-csrf) for every state-changing browser request:
+ * password and wallet login, logout, starting a lab run.
+ *
+ * The token is `HMAC(key, pre-login session id, random).random`, in an HttpOnly SameSite=Strict
+ * cookie that the form field or header must echo. The key is derived from KEY_ENCRYPTION_SECRET,
+ * so a pair an attacker made up (or minted with any other key) is refused; and the HMAC binds the
+ * token to this browser's pre-login session cookie, so a token issued to another browser is
+ * refused too. Over https both cookies carry the `__Host-` prefix: a sibling subdomain cannot
+ * plant or overwrite them (RFC 6265bis §4.1.3.2).
+ */
+@Injectable()
+export class CsrfProtection {
+  readonly tokenCookie: string;
+  readonly sessionCookie: string;
+  private readonly cookieOptions: CookieOptions;
+  private readonly csrf: DoubleCsrfUtilities;
+
+  constructor(config: AppConfig) {
+    const secure = usesSecureCookies(config);
+    const prefix = secure ? '__Host-' : '';
+    this.tokenCookie = `${prefix}pg_csrf`;
+    this.sessionCookie = `${prefix}pg_presession`;
+    // Strict: sent only with same-site requests, never with a cross-site form post.
+    this.cookieOptions = { httpOnly: true, sameSite: 'strict', path: '/', secure };
+    const secret = Buffer.from(
+      hkdfSync('sha256', config.tokens.keyEncryptionSecret, 'proofgate', 'csrf-token', 32),
+    ).toString('hex');
+    this.csrf = doubleCsrf({
+      getSecret: () => secret,
+      getSessionIdentifier: (req) => asView(req).sessionId,
+      getCsrfTokenFromRequest: (req) => asView(req).submitted,
+      cookieName: this.tokenCookie,
+      cookieOptions: this.cookieOptions,
+    });
+  }
+
+  /**
+   * The browser's token, for a form field or a script. Keeps a still-valid token; otherwise
+   * issues a fresh one, and a pre-login session id first when the browser has none.
+   */
+  issue(req: Pick<Request, 'headers'>, res: Pick<Response, 'cookie'>): string {
+    let sessionId = this.sessionIdFrom(req);
+    if (!sessionId) {
+      sessionId = randomToken(32);
+      res.cookie(this.sessionCookie, sessionId, this.cookieOptions);
+    }
+    return this.csrf.generateCsrfToken(
+      asRequest({ cookies: this.tokenCookieOf(req), sessionId }),
+      res as Response,
+    );
+  }
+
+  verify(req: Pick<Request, 'headers'>, submitted: string | undefined): CsrfVerdict {
+    const sessionId = this.sessionIdFrom(req);
+    const cookies = this.tokenCookieOf(req);
+    const cookie = cookies[this.tokenCookie];
+    if (!sessionId || !cookie) return 'missing_cookie';
+    if (!submitted) return 'missing_token';
+    if (!constantTimeEqual(submitted, cookie)) return 'mismatch';
+    return this.csrf.validateRequest(asRequest({ cookies, sessionId, submitted }))
+      ? 'ok'
+      : 'invalid';
+  }
+
+  /**
+   * Refuses the request with `400 invalid_request` unless its token passes: the request lacks a
+   * valid required parameter, and reloading the page fixes it.
+   */
+  assertValid(req: Pick<Request, 'headers'>, submitted: string | undefined): void {
+    const verdict = this.verify(req, submitted);
+    if (verdict !== 'ok') throw new InvalidRequest(REFUSALS[verdict]).because(`csrf_${verdict}`);
+  }
+
+  private sessionIdFrom(req: Pick<Request, 'headers'>): string | undefined {
+    const value = readCookie(req, this.sessionCookie);
+    return value !== undefined && SESSION_ID.test(value) ? value : undefined;
+  }
+
+  private tokenCookieOf(req: Pick<Request, 'headers'>): Record<string, string> {
+    const value = readCookie(req, this.tokenCookie);
+    return value !== undefined && value.length <= CSRF_TOKEN_MAX_LENGTH
+      ? { [this.tokenCookie]: value }
+      : {};
+  }
+}
