@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../scopes';
-import { SUPPORTED_GRANT_TYPES } from '../token/token.endpoint';
+import { SUPPORTED_GRANT_TYPES } from '../token/grant-handler';
 
 /** RFC 8414 authorization server metadata. */
 @ApiTags('oauth')
