@@ -72,9 +72,11 @@ describe('GET /docs (OpenAPI)', () => {
     ) as { schema: { enum: string[] } };
     expect(method.schema.enum).toEqual(['S256']);
     const token = document.paths['/token'].post!.responses['200'] as {
-      content: Record<string, { schema: { properties: Record<string, unknown> } }>;
+      content: Record<string, { schema: { $ref: string } }>;
     };
-    expect(Object.keys(token.content['application/json'].schema.properties)).toEqual([
+    const ref = token.content['application/json'].schema.$ref.split('/').pop()!;
+    const response = document.components!.schemas![ref] as { properties: object };
+    expect(Object.keys(response.properties)).toEqual([
       'access_token',
       'token_type',
       'expires_in',
