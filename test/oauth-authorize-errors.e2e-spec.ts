@@ -138,6 +138,27 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
     });
   });
 
+  describe('request parameters (RFC 6749 §3.1)', () => {
+    it('ignores unrecognized parameters and treats empty ones as absent', async () => {
+      const res = await agent.get(`${authorizePath(valid)}&prompt=consent&scope=`).expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.origin + location.pathname).toBe(DEMO_CLIENT.redirectUri);
+      expect(location.searchParams.get('code')).toBeTruthy();
+      expect(location.searchParams.get('error')).toBeNull();
+    });
+
+    it('still refuses an unrecognized parameter sent twice', async () => {
+      const res = await agent
+        .get(`${authorizePath(valid)}&prompt=login&prompt=consent`)
+        .set('Accept', 'application/json');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'Parameter prompt must not be repeated',
+      });
+    });
+  });
+
   it('does not require state when OAUTH_REQUIRE_STATE=false', async () => {
     const relaxed = await createTestApp({ OAUTH_REQUIRE_STATE: 'false' });
     try {

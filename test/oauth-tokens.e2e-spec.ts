@@ -112,6 +112,78 @@ describe('token endpoint client authentication, revocation, introspection and /a
     });
   });
 
+  describe('request parameters at /token, /revoke and /introspect (RFC 6749 §3.1, §3.2)', () => {
+    const auth = basic('demo-client', 'demo-secret');
+
+    it('ignores unrecognized parameters and treats empty ones as absent', async () => {
+      const { code, verifier } = await obtainCode(agent);
+      // An empty client_secret next to Basic authentication is no second method.
+      await form('/token')
+        .set('Authorization', auth)
+        .send({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: verifier,
+          redirect_uri: 'http://localhost:25001/callback',
+          client_secret: '',
+          resource: 'https://api.example.com',
+        })
+        .expect(200);
+      const empty = await form('/token')
+        .set('Authorization', auth)
+        .send({ grant_type: 'refresh_token', refresh_token: '' });
+      expect(empty.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'refresh_token is required',
+      });
+      await form('/introspect')
+        .set('Authorization', auth)
+        .send({ token: 'x', extra: '1' })
+        .expect(200);
+    });
+
+    it.each(['/token', '/revoke', '/introspect'])(
+      'refuses a parameter sent twice at %s, recognized or not',
+      async (path) => {
+        for (const name of ['client_id', 'resource']) {
+          const res = await form(path)
+            .set('Authorization', auth)
+            .send(`grant_type=refresh_token&token=x&${name}=a&${name}=b`);
+          expect(res.status).toBe(400);
+          expect(res.body).toEqual({
+            error: 'invalid_request',
+            error_description: `Parameter ${name} must not be repeated`,
+          });
+        }
+      },
+    );
+
+    it('counts token requests refused before the grant runs in the metrics', async () => {
+      const refusedRefreshes = async () => {
+        const metrics = (await t.http().get('/metrics').expect(200)).text;
+        const line = metrics
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('proofgate_token_requests_total{') &&
+              l.includes('grant_type="refresh_token"') &&
+              l.includes('outcome="invalid_request"'),
+          );
+        return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+      };
+      const before = await refusedRefreshes();
+      await t
+        .http()
+        .post('/token')
+        .set('Authorization', auth)
+        .send({ grant_type: 'refresh_token' });
+      await form('/token')
+        .set('Authorization', auth)
+        .send('grant_type=refresh_token&code=a&code=b');
+      expect(await refusedRefreshes()).toBe(before + 2);
+    });
+  });
+
   describe('GET /api/me (RFC 6750)', () => {
     it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
       const res = await t.http().get('/api/me').expect(401);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { Clock } from '../platform/clock/clock';
 import { KIND_OF_MODEL, type ChallengeModel } from './challenge-model';
+import type { ModelFiguresDto, WindowFiguresDto } from './challenge-models.dto';
 import { ChallengeFiguresRecorder } from './figures/challenge-figures.recorder';
 import {
   ChallengeMinuteRecord,
@@ -11,23 +12,6 @@ import {
 } from './figures/figures.schema';
 
 export const WINDOW_SECONDS = 300;
-
-export interface WindowFigures {
-  issued: number;
-  redeemed: number;
-  expired_unredeemed: number;
-  rejected: { total: number; by_reason: Record<string, number> };
-  redemption_latency_ms: { p50: number | null; p95: number | null };
-}
-
-export interface ModelFigures {
-  /** Issued, unexpired and unredeemed right now. */
-  live: number;
-  /** When this deployment (the database) saw its first challenge of this model. */
-  since: string | null;
-  since_start: WindowFigures;
-  last_5_minutes: WindowFigures;
-}
 
 /**
  * Nearest-rank percentile over a latency histogram (bucket index -> count), reported as the
@@ -62,7 +46,7 @@ export class ChallengeFigures {
     private readonly clock: Clock,
   ) {}
 
-  async of(model: ChallengeModel): Promise<ModelFigures> {
+  async of(model: ChallengeModel): Promise<ModelFiguresDto> {
     await this.recorder.flush();
     const now = this.clock.now();
     const [totals, live, minutes] = await Promise.all([
@@ -98,7 +82,7 @@ export class ChallengeFigures {
   }
 }
 
-function window(minutes: ChallengeMinuteRecord[], now: Date): WindowFigures {
+function window(minutes: ChallengeMinuteRecord[], now: Date): WindowFiguresDto {
   const from = now.getTime() - WINDOW_SECONDS * 1000;
   const figures = { issued: 0, redeemed: 0, expired: 0 };
   const rejected: Record<string, number> = {};

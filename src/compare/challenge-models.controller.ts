@@ -7,24 +7,20 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import {
-  CHALLENGE_MODEL_SCHEMA,
-  CHALLENGE_MODELS_SCHEMA,
-  ERROR_SCHEMA,
-  LIVE_CHALLENGES_SCHEMA,
-} from '../platform/openapi/schemas';
-import { Controller, Get, Header, Headers, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param } from '@nestjs/common';
 import { constantTimeEqual } from '../platform/crypto/hashing';
 import { InvalidToken, NotFound } from '../platform/errors/protocol-error';
+import { AuthorizationHeader } from '../platform/http/authorization-header';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { AppConfig } from '../config/app-config';
 import type { ChallengeModel } from './challenge-model';
 import { WINDOW_SECONDS } from './challenge-figures.service';
 import {
-  ChallengeModelView,
-  ChallengeModelsService,
-  LiveChallengeView,
-  MODEL_IDS,
-} from './challenge-models.service';
+  ChallengeModelsResponseDto,
+  ChallengeModelViewDto,
+  LiveChallengesResponseDto,
+} from './challenge-models.dto';
+import { ChallengeModelsService, MODEL_IDS } from './challenge-models.service';
 
 @ApiTags('compare')
 @Controller('challenge-models')
@@ -38,13 +34,9 @@ export class ChallengeModelsController {
   @ApiOperation({
     summary: 'Both challenge models side by side: protocol, live policy, live figures',
   })
-  @ApiOkResponse({ schema: CHALLENGE_MODELS_SCHEMA })
+  @ApiOkResponse({ type: ChallengeModelsResponseDto })
   @Header('Cache-Control', 'no-store')
-  async all(): Promise<{
-    generated_at: string;
-    window_seconds: number;
-    models: ChallengeModelView[];
-  }> {
+  async all(): Promise<ChallengeModelsResponseDto> {
     const models = await Promise.all(MODEL_IDS.map((id) => this.models.describe(id)));
     return { generated_at: new Date().toISOString(), window_seconds: WINDOW_SECONDS, models };
   }
@@ -55,12 +47,12 @@ export class ChallengeModelsController {
     summary: 'Challenges alive now, secrets as hash prefixes (admin token in production)',
   })
   @ApiBearerAuth('bearer')
-  @ApiOkResponse({ schema: LIVE_CHALLENGES_SCHEMA })
-  @ApiUnauthorizedResponse({ schema: ERROR_SCHEMA })
+  @ApiOkResponse({ type: LiveChallengesResponseDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
   @Header('Cache-Control', 'no-store')
   async live(
-    @Headers('authorization') authorization?: string,
-  ): Promise<{ challenges: LiveChallengeView[] }> {
+    @AuthorizationHeader() authorization: string | undefined,
+  ): Promise<LiveChallengesResponseDto> {
     if (this.config.isProduction) {
       const expected = this.config.adminToken;
       const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
@@ -73,11 +65,12 @@ export class ChallengeModelsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One challenge model' })
-  @ApiParam({ name: 'id', enum: ['pkce', 'siwe'] })
-  @ApiOkResponse({ schema: CHALLENGE_MODEL_SCHEMA })
-  @ApiNotFoundResponse({ schema: ERROR_SCHEMA })
+  // The example inside the schema: next to `enum`, @nestjs/swagger drops a parameter's example.
+  @ApiParam({ name: 'id', schema: { type: 'string', enum: [...MODEL_IDS], example: 'pkce' } })
+  @ApiOkResponse({ type: ChallengeModelViewDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   @Header('Cache-Control', 'no-store')
-  one(@Param('id') id: string): Promise<ChallengeModelView> {
+  one(@Param('id') id: string): Promise<ChallengeModelViewDto> {
     if (!(MODEL_IDS as readonly string[]).includes(id)) {
       throw new NotFound(`Unknown challenge model; use one of ${MODEL_IDS.join(', ')}`);
     }

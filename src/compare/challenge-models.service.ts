@@ -1,42 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeKind } from '../challenges/challenge';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
 import { Clock } from '../platform/clock/clock';
 import { AppConfig } from '../config/app-config';
 import { KIND_OF_MODEL, MODEL_OF_KIND, type ChallengeModel } from './challenge-model';
-import { ChallengeFigures, ModelFigures } from './challenge-figures.service';
-import { CHALLENGE_MODELS, ProtocolShape, ThreatModel } from './challenge-models';
+import { ChallengeFigures } from './challenge-figures.service';
+import { CHALLENGE_MODELS } from './challenge-models';
+import type { ChallengeModelViewDto, LiveChallengeDto } from './challenge-models.dto';
 
 export { MODEL_IDS } from './challenge-model';
-
-export interface ChallengeModelView {
-  id: ChallengeModel;
-  protocol: ProtocolShape;
-  policy: {
-    challenge_kind: ChallengeKind;
-    lifetime_seconds: number;
-    storage: {
-      collection: string;
-      key: string;
-      ttl_index: { field: string; expire_after_seconds: number };
-    };
-    delete_on_use: true;
-    expiry_checked_in_consume: true;
-    bound_to: string[];
-    threats: ThreatModel;
-  };
-  figures: ModelFigures;
-}
-
-export interface LiveChallengeView {
-  model: ChallengeModel;
-  key_hash_prefix: string;
-  created_at: string;
-  expires_at: string;
-  expires_in_seconds: number;
-  binding: Record<string, string>;
-}
 
 /** What GET /challenge-models answers: both models, their live policy and figures. */
 @Injectable()
@@ -48,7 +20,7 @@ export class ChallengeModelsService {
     private readonly clock: Clock,
   ) {}
 
-  async describe(id: ChallengeModel): Promise<ChallengeModelView> {
+  async describe(id: ChallengeModel): Promise<ChallengeModelViewDto> {
     const { protocol, threats } = CHALLENGE_MODELS[id];
     const lifetime =
       id === 'pkce'
@@ -75,7 +47,7 @@ export class ChallengeModelsService {
   }
 
   /** The challenges alive now, secrets reduced to hash prefixes. */
-  async live(): Promise<LiveChallengeView[]> {
+  async live(): Promise<LiveChallengeDto[]> {
     const now = this.clock.now().getTime();
     const challenges = await this.store.listLive(undefined, 200);
     return challenges.map((c) => ({

@@ -1,27 +1,10 @@
 import type { ChallengeModel } from './challenge-model';
+import type { ProtocolShapeDto, ThreatModelDto } from './challenge-models.dto';
 
 /** The static shape of each challenge-response protocol, as the specs define it. */
-export interface ProtocolShape {
-  name: string;
-  standard: string[];
-  client_generates: string;
-  sent_up_front: string;
-  server_stores: string;
-  bound_to: string[];
-  client_proves_later: string;
-  server_verifies: string;
-  cryptography: string;
-  endpoints: string[];
-}
-
-export interface ThreatModel {
-  stops: string[];
-  does_not_stop: string[];
-}
-
 export const CHALLENGE_MODELS: Record<
   ChallengeModel,
-  { protocol: ProtocolShape; threats: ThreatModel }
+  { protocol: ProtocolShapeDto; threats: ThreatModelDto }
 > = {
   pkce: {
     protocol: {

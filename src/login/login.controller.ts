@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
-  ApiBody,
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
@@ -10,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
-import { FORM, LOGIN_FORM_SCHEMA } from '../platform/openapi/schemas';
+import { FORM } from '../platform/openapi/api-decorators';
 import { LoginFormDto } from './login-form.dto';
 import { LoginPageQueryDto } from './login-page-query.dto';
 import { renderLoginPage } from './login.page';
@@ -59,7 +58,6 @@ export class LoginController {
   @RateLimit('login')
   @ApiOperation({ summary: 'Password login: 303 to return_to, or the form again with an error' })
   @ApiConsumes(FORM)
-  @ApiBody({ schema: LOGIN_FORM_SCHEMA })
   @ApiResponse({ status: 303, description: 'Logged in; Location is return_to' })
   @ApiResponse({ status: 401, description: 'Invalid username or password (HTML page)' })
   @Header('Cache-Control', 'no-store')

@@ -8,7 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ERROR_SCHEMA, FORM, LOGOUT_FORM_SCHEMA } from '../platform/openapi/schemas';
+import { FORM } from '../platform/openapi/api-decorators';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { LogoutFormDto } from './logout-form.dto';
 import { LogoutService } from './logout.service';
 
@@ -22,11 +23,11 @@ export class LogoutController {
     summary: 'Sign out: ends the login session and clears its cookie (CSRF-protected)',
   })
   @ApiConsumes(FORM)
-  @ApiBody({ schema: LOGOUT_FORM_SCHEMA })
+  @ApiBody({ type: LogoutFormDto })
   @ApiResponse({ status: 303, description: 'Signed out; Location is return_to or /login' })
   @ApiBadRequestResponse({
     description: 'invalid_request: CSRF check failed',
-    schema: ERROR_SCHEMA,
+    type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')
   async signOut(

@@ -1,7 +1,6 @@
 import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBody,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -10,13 +9,10 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
-import {
-  ERROR_SCHEMA,
-  SIWE_SESSION_LOGIN_REQUEST_SCHEMA,
-  SIWE_SESSION_LOGIN_SCHEMA,
-} from '../platform/openapi/schemas';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { SiweSessionLoginDto } from './siwe-session-login.dto';
-import { SiweSessionLoginResponse, SiweSessionLoginService } from './siwe-session-login.service';
+import { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
+import { SiweSessionLoginService } from './siwe-session-login.service';
 
 /** The login page's "Sign in with Ethereum" button posts here (JSON, from /static/siwe-login.js). */
 @ApiTags('login')
@@ -31,26 +27,25 @@ export class SiweSessionLoginController {
     description:
       'Verifies the signed EIP-4361 message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (pg_session cookie, auth_method siwe) for the CAIP-10 account and answers where to go next.',
   })
-  @ApiBody({ schema: SIWE_SESSION_LOGIN_REQUEST_SCHEMA })
-  @ApiOkResponse({ description: 'Logged in', schema: SIWE_SESSION_LOGIN_SCHEMA })
+  @ApiOkResponse({ description: 'Logged in', type: SiweSessionLoginResponseDto })
   @ApiBadRequestResponse({
     description:
       'invalid_request (including a failed CSRF check), invalid_message, chain_not_allowed',
-    schema: ERROR_SCHEMA,
+    type: ErrorResponseDto,
   })
   @ApiUnauthorizedResponse({
     description:
       'domain_mismatch, uri_mismatch, expired_message, not_yet_valid, invalid_nonce, nonce_already_used, invalid_signature, contract_wallet_unsupported',
-    schema: ERROR_SCHEMA,
+    type: ErrorResponseDto,
   })
-  @ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   signIn(
     @Body() body: SiweSessionLoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<SiweSessionLoginResponse> {
+  ): Promise<SiweSessionLoginResponseDto> {
     return this.login.login(body, { req, res });
   }
 }

@@ -4,13 +4,9 @@ import { InvalidRequest } from '../platform/errors/protocol-error';
 import { SiweLoginService } from '../wallet/verify/siwe-login.service';
 import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
 import type { SiweSessionLoginDto } from './siwe-session-login.dto';
+import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
-
-export interface SiweSessionLoginResponse {
-  /** Where the login page goes next: the pending authorization request, else `/`. */
-  redirect: string;
-}
 
 type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie'> };
 
@@ -29,7 +25,7 @@ export class SiweSessionLoginService {
     private readonly csrf: LoginCsrf,
   ) {}
 
-  async login(body: SiweSessionLoginDto, http: Exchange): Promise<SiweSessionLoginResponse> {
+  async login(body: SiweSessionLoginDto, http: Exchange): Promise<SiweSessionLoginResponseDto> {
     const redirect = safeReturnTo(body.return_to);
 
     // Checked before the signature: a forged request must not cost the wallet its nonce.

@@ -5,9 +5,10 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ERROR_SCHEMA, ME_SCHEMA } from '../platform/openapi/schemas';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, BearerAuthGuard } from './bearer-auth.guard';
+import { MeResponseDto } from './me-response.dto';
 
 /** The protected resource both login models end at. */
 @ApiTags('api')
@@ -17,10 +18,10 @@ import { AuthenticatedRequest, BearerAuthGuard } from './bearer-auth.guard';
 export class MeController {
   @Get('me')
   @ApiOperation({ summary: 'Who the bearer access token is for, from either login model' })
-  @ApiOkResponse({ schema: ME_SCHEMA })
-  @ApiUnauthorizedResponse({ description: 'With WWW-Authenticate: Bearer', schema: ERROR_SCHEMA })
+  @ApiOkResponse({ type: MeResponseDto })
+  @ApiUnauthorizedResponse({ description: 'With WWW-Authenticate: Bearer', type: ErrorResponseDto })
   @Header('Cache-Control', 'no-store')
-  me(@Req() request: AuthenticatedRequest) {
+  me(@Req() request: AuthenticatedRequest): MeResponseDto {
     const token = request.accessToken;
     return {
       sub: token.sub,

@@ -11,7 +11,7 @@ import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { assertOperatorAccess } from '../platform/http/operator-access';
-import { ERROR_SCHEMA } from '../platform/openapi/schemas';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
@@ -32,8 +32,8 @@ export class MetricsController {
   @ApiBearerAuth('bearer')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  @ApiUnauthorizedResponse({ description: 'The admin token is required', schema: ERROR_SCHEMA })
-  @ApiNotFoundResponse({ description: 'Not served (no ADMIN_TOKEN set)', schema: ERROR_SCHEMA })
+  @ApiUnauthorizedResponse({ description: 'The admin token is required', type: ErrorResponseDto })
+  @ApiNotFoundResponse({ description: 'Not served (no ADMIN_TOKEN set)', type: ErrorResponseDto })
   async scrape(
     @Headers('authorization') authorization: string | undefined,
     @Res() response: Response,

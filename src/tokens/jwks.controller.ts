@@ -1,12 +1,7 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JWKS_SCHEMA } from '../platform/openapi/schemas';
 import { Controller, Get, Header } from '@nestjs/common';
-import type { PublishedJwk } from './signing-keys/signing-key';
+import { JwksResponseDto } from './jwks-response.dto';
 import { SigningKeyService } from './signing-keys/signing-key.service';
-
-export interface JwksResponse {
-  keys: PublishedJwk[];
-}
 
 /** RFC 7517 §5 JWK Set of the keys that verify this service's access tokens. */
 @ApiTags('oauth')
@@ -15,11 +10,11 @@ export class JwksController {
   constructor(private readonly signingKeys: SigningKeyService) {}
 
   @ApiOperation({ summary: 'Public signing keys (active, and retired until their tokens expire)' })
-  @ApiOkResponse({ schema: JWKS_SCHEMA })
+  @ApiOkResponse({ type: JwksResponseDto })
   @Get('jwks.json')
   // Resource servers may cache it; jose's remote JWK set re-fetches on an unknown kid anyway.
   @Header('Cache-Control', 'public, max-age=300')
-  async jwks(): Promise<JwksResponse> {
+  async jwks(): Promise<JwksResponseDto> {
     return { keys: await this.signingKeys.publishedJwks() };
   }
 }

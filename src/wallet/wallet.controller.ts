@@ -1,6 +1,5 @@
 import {
   ApiBadRequestResponse,
-  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -8,25 +7,20 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import {
-  ERROR_SCHEMA,
-  TOKEN_RESPONSE_SCHEMA,
-  WALLET_NONCE_REQUEST_SCHEMA,
-  WALLET_NONCE_SCHEMA,
-  WALLET_VERIFY_REQUEST_SCHEMA,
-} from '../platform/openapi/schemas';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
-import type { TokenResponse } from '../tokens/grants/grant-token.issuer';
+import { TokenResponseDto } from '../tokens/grants/token-response.dto';
 import { NonceRequestDto } from './nonce/nonce-request.dto';
-import { WalletNonceResponse, WalletNonceService } from './nonce/wallet-nonce.service';
+import { WalletNonceResponseDto } from './nonce/wallet-nonce-response.dto';
+import { WalletNonceService } from './nonce/wallet-nonce.service';
 import { SiweLoginService } from './verify/siwe-login.service';
 import { VerifyRequestDto } from './verify/verify-request.dto';
 
 /** Sign-In with Ethereum (EIP-4361): get a nonce and a message to sign, then trade the signature for tokens. */
 @ApiTags('wallet')
-@ApiBadRequestResponse({ schema: ERROR_SCHEMA })
-@ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA })
+@ApiBadRequestResponse({ type: ErrorResponseDto })
+@ApiTooManyRequestsResponse({ type: ErrorResponseDto })
 @Controller('wallet')
 @RateLimit('wallet')
 export class WalletController {
@@ -38,27 +32,25 @@ export class WalletController {
   /** 201: every call creates a new single-use challenge. */
   @Post('nonce')
   @ApiOperation({ summary: 'A nonce bound to the address, and the EIP-4361 message to sign' })
-  @ApiBody({ schema: WALLET_NONCE_REQUEST_SCHEMA })
-  @ApiCreatedResponse({ schema: WALLET_NONCE_SCHEMA })
+  @ApiCreatedResponse({ type: WalletNonceResponseDto })
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
-  nonce(@Body() body: NonceRequestDto): Promise<WalletNonceResponse> {
+  nonce(@Body() body: NonceRequestDto): Promise<WalletNonceResponseDto> {
     return this.nonces.issue(body.address, body.chainId);
   }
 
   /** 200 with the same token response as POST /token (RFC 6749 §5.1). */
   @Post('verify')
   @ApiOperation({ summary: 'Trade a signed EIP-4361 message for tokens (same response as /token)' })
-  @ApiBody({ schema: WALLET_VERIFY_REQUEST_SCHEMA })
-  @ApiOkResponse({ schema: TOKEN_RESPONSE_SCHEMA })
+  @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({
     description:
       'domain_mismatch, uri_mismatch, expired_message, not_yet_valid, invalid_nonce, nonce_already_used, invalid_signature, contract_wallet_unsupported',
-    schema: ERROR_SCHEMA,
+    type: ErrorResponseDto,
   })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  verify(@Body() body: VerifyRequestDto): Promise<TokenResponse> {
+  verify(@Body() body: VerifyRequestDto): Promise<TokenResponseDto> {
     return this.logins.login({
       message: body.message,
       signature: body.signature,

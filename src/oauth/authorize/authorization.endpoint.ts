@@ -4,7 +4,6 @@ import {
   ProtocolError,
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
-import { Params } from '../../platform/http/single-params';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { AppConfig } from '../../config/app-config';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -14,6 +13,7 @@ import { LoginSession } from '../../login/session';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkScope } from '../scopes';
 import { AuthorizationCodeService } from './authorization-code.service';
+import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
 
 /** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
@@ -37,13 +37,13 @@ export class AuthorizationEndpoint {
   ) {}
 
   async handle(
-    params: Params,
+    request: AuthorizationRequestDto,
     session: LoginSession | null,
     originalUrl: string,
   ): Promise<AuthorizationOutcome> {
-    const outcome = await this.decide(params, session, originalUrl);
+    const outcome = await this.decide(request, session, originalUrl);
     const { outcome: label, error } = outcomeLabels(outcome);
-    const method = params.code_challenge_method;
+    const method = request.code_challenge_method;
     this.events.emit(
       new AuthorizationRequested(
         label,
@@ -55,11 +55,11 @@ export class AuthorizationEndpoint {
   }
 
   private async decide(
-    params: Params,
+    request: AuthorizationRequestDto,
     session: LoginSession | null,
     originalUrl: string,
   ): Promise<AuthorizationOutcome> {
-    const { client_id: clientId, redirect_uri: redirectUri } = params;
+    const { client_id: clientId, redirect_uri: redirectUri } = request;
     if (!clientId) return page(new InvalidRequest('client_id is required'));
     const client = await this.clients.find(clientId);
     if (!client) return page(new InvalidRequest('Unknown client_id'));
@@ -68,18 +68,21 @@ export class AuthorizationEndpoint {
       return page(new InvalidRequest('redirect_uri is not registered for this client'));
     }
 
-    const state = params.state;
+    const state = request.state;
     try {
-      if (params.response_type !== 'code') {
-        throw params.response_type
+      if (request.response_type !== 'code') {
+        throw request.response_type
           ? new UnsupportedResponseType('Only response_type=code is supported')
           : new InvalidRequest('response_type is required');
       }
-      const codeChallenge = checkCodeChallenge(params.code_challenge, params.code_challenge_method);
+      const codeChallenge = checkCodeChallenge(
+        request.code_challenge,
+        request.code_challenge_method,
+      );
       if (this.config.oauth.requireState && !state) {
         throw new InvalidRequest('state is required');
       }
-      const scope = checkScope(params.scope);
+      const scope = checkScope(request.scope);
 
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };

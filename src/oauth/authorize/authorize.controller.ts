@@ -1,17 +1,11 @@
-import {
-  ApiBadRequestResponse,
-  ApiFoundResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ERROR_SCHEMA } from '../../platform/openapi/schemas';
-import { Controller, Get, Header, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { singleParams } from '../../platform/http/single-params';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { SessionService } from '../../login/session.service';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
+import { AuthorizationRequestDto } from './authorization-request.dto';
 
 @ApiTags('oauth')
 @Controller('authorize')
@@ -27,23 +21,20 @@ export class AuthorizeController {
     description:
       'Redirects to the client with `code`, `state` and `iss` (RFC 9207), or with `error`; sends an unauthenticated user to /login first. An unknown client or unregistered redirect URI gets a 400 page, never a redirect.',
   })
-  @ApiQuery({ name: 'response_type', enum: ['code'] })
-  @ApiQuery({ name: 'client_id' })
-  @ApiQuery({ name: 'redirect_uri' })
-  @ApiQuery({ name: 'state', required: false })
-  @ApiQuery({ name: 'scope', required: false })
-  @ApiQuery({ name: 'code_challenge', description: 'BASE64URL(SHA-256(code_verifier))' })
-  @ApiQuery({ name: 'code_challenge_method', enum: ['S256'] })
   @ApiFoundResponse({ description: 'Redirect to the client, or to /login' })
   @ApiBadRequestResponse({
     description: 'HTML page (or this JSON with Accept: application/json)',
-    schema: ERROR_SCHEMA,
+    type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')
-  async authorize(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const params = singleParams(request.query);
+  async authorize(
+    @Query() query: AuthorizationRequestDto,
+    // The login session cookie, content negotiation and the URL to come back to after login.
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const session = await this.sessions.current(request);
-    const outcome = await this.endpoint.handle(params, session, request.originalUrl);
+    const outcome = await this.endpoint.handle(query, session, request.originalUrl);
     switch (outcome.kind) {
       case 'error_page':
         if (request.accepts(['html', 'json']) === 'json') {

@@ -1,34 +1,16 @@
-import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidClient, InvalidRequest } from '../../platform/errors/protocol-error';
-import { singleParams } from '../../platform/http/single-params';
+import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { AppConfig } from '../../config/app-config';
 import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
-import {
-  INTROSPECTION_SCHEMA,
-  TOKEN_OPERATION_REQUEST_SCHEMA,
-} from '../../platform/openapi/schemas';
-import { ClientAuthenticator, readClientCredentials } from '../../clients/client-authenticator';
+import { ClientAuthenticator } from '../../clients/client-authenticator';
+import { presentedCredentials } from '../client-authentication.dto';
 import { FoundToken, TokenLookup } from '../revocation/token-lookup.service';
-
-export type IntrospectionResponse =
-  | { active: false }
-  | {
-      active: true;
-      token_type: 'Bearer' | 'refresh_token';
-      client_id: string;
-      sub: string;
-      scope: string;
-      exp: number;
-      iat: number;
-      iss: string;
-      aud?: string;
-      jti?: string;
-      auth_method: string;
-    };
+import { TokenOperationRequestDto } from '../revocation/token-operation-request.dto';
+import { IntrospectionResponseDto } from './introspection-response.dto';
 
 /** RFC 7662 token introspection, for confidential clients, about their own tokens. */
 @RateLimit('token')
@@ -45,23 +27,24 @@ export class IntrospectionController {
   @Post()
   @ApiClientAuthenticatedForm(
     'RFC 7662 introspection, for confidential clients about their own tokens',
-    TOKEN_OPERATION_REQUEST_SCHEMA,
-    INTROSPECTION_SCHEMA,
+    IntrospectionResponseDto,
   )
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async introspect(@Req() request: Request): Promise<IntrospectionResponse> {
-    const params = singleParams(request.body);
-    const client = await this.clients.authenticate(readClientCredentials(request, params));
+  async introspect(
+    @Body() request: TokenOperationRequestDto,
+    @AuthorizationHeader() authorization: string | undefined,
+  ): Promise<IntrospectionResponseDto> {
+    const client = await this.clients.authenticate(presentedCredentials(authorization, request));
     if (client.type !== 'confidential') {
       throw new InvalidClient('Introspection requires a confidential client');
     }
-    if (params.token === undefined) throw new InvalidRequest('token is required');
-    const found = await this.lookup.find(params.token, params.token_type_hint);
+    if (request.token === undefined) throw new InvalidRequest('token is required');
+    const found = await this.lookup.find(request.token, request.token_type_hint);
     return this.describe(found, client.clientId);
   }
 
-  private describe(found: FoundToken | null, clientId: string): IntrospectionResponse {
+  private describe(found: FoundToken | null, clientId: string): IntrospectionResponseDto {
     const now = this.clock.now();
     if (found?.type === 'access_token' && found.active && found.claims.client_id === clientId) {
       const c = found.claims;

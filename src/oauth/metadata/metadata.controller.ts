@@ -1,11 +1,11 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { METADATA_SCHEMA } from '../../platform/openapi/schemas';
 import { Controller, Get, Header } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../scopes';
-import { SUPPORTED_GRANT_TYPES } from '../token/token.endpoint';
+import { SUPPORTED_GRANT_TYPES } from '../token/grant-handler';
+import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
 
 /** RFC 8414 authorization server metadata. */
 @ApiTags('oauth')
@@ -15,9 +15,9 @@ export class MetadataController {
 
   @Get()
   @ApiOperation({ summary: 'RFC 8414 authorization server metadata' })
-  @ApiOkResponse({ schema: METADATA_SCHEMA })
+  @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   @Header('Cache-Control', 'public, max-age=300')
-  metadata() {
+  metadata(): AuthorizationServerMetadataDto {
     const issuer = this.config.issuer;
     return {
       issuer,

@@ -1,10 +1,12 @@
-import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { AuthorizationHeader } from '../../platform/http/authorization-header';
+import { RequireContentType } from '../../platform/http/require-content-type.interceptor';
+import { ApiClientAuthenticatedForm, FORM } from '../../platform/openapi/api-decorators';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
-import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
-import { TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA } from '../../platform/openapi/schemas';
-import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { TokenResponseDto } from '../../tokens/grants/token-response.dto';
+import { TokenRequestDto } from './token-request.dto';
+import { TokenRequestOutcomeInterceptor } from './token-request-outcome.interceptor';
 import { TokenEndpoint } from './token.endpoint';
 
 @RateLimit('token')
@@ -16,13 +18,20 @@ export class TokenController {
   @Post()
   @ApiClientAuthenticatedForm(
     'Token endpoint: authorization_code (with code_verifier) and refresh_token grants',
-    TOKEN_REQUEST_SCHEMA,
-    TOKEN_RESPONSE_SCHEMA,
+    TokenResponseDto,
+  )
+  @UseInterceptors(
+    TokenRequestOutcomeInterceptor,
+    // RFC 6749 §4.1.3, §6: the parameters come form-encoded, checked before they are read.
+    new RequireContentType(FORM, 'The token request must be application/x-www-form-urlencoded'),
   )
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(@Req() request: Request): Promise<TokenResponse> {
-    return this.endpoint.handle(request);
+  token(
+    @Body() request: TokenRequestDto,
+    @AuthorizationHeader() authorization: string | undefined,
+  ): Promise<TokenResponseDto> {
+    return this.endpoint.handle(request, authorization);
   }
 }

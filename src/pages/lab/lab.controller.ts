@@ -13,7 +13,8 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { CSRF_HEADER, CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { NotFound } from '../../platform/errors/protocol-error';
-import { ERROR_SCHEMA } from '../../platform/openapi/schemas';
+import { LOGIN_EXAMPLE } from '../../login/login.examples';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { LabRunService } from './lab-run.service';
 import { renderLabPage } from './lab.page';
 import type { LabRow } from './scenarios/scenarios';
@@ -59,7 +60,11 @@ export class LabController {
     description:
       'Needs the lab page’s CSRF token in X-CSRF-Token and its cookies. One run per instance at a time; closing the connection stops the run.',
   })
-  @ApiHeader({ name: 'X-CSRF-Token', description: 'The token the lab page carries' })
+  @ApiHeader({
+    name: 'X-CSRF-Token',
+    description: 'The token the lab page carries',
+    example: LOGIN_EXAMPLE.csrfToken,
+  })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({
     description:
@@ -68,10 +73,10 @@ export class LabController {
   })
   @ApiBadRequestResponse({
     description: 'invalid_request: CSRF check failed',
-    schema: ERROR_SCHEMA,
+    type: ErrorResponseDto,
   })
-  @ApiConflictResponse({ description: 'conflict: a run is in progress', schema: ERROR_SCHEMA })
-  @ApiNotFoundResponse({ description: 'The lab is disabled', schema: ERROR_SCHEMA })
+  @ApiConflictResponse({ description: 'conflict: a run is in progress', type: ErrorResponseDto })
+  @ApiNotFoundResponse({ description: 'The lab is disabled', type: ErrorResponseDto })
   async run(@Req() request: Request, @Res() response: Response): Promise<void> {
     this.assertEnabled();
     this.csrf.assertValid(request, request.header(CSRF_HEADER));

@@ -16,7 +16,7 @@ export const CSRF_TOKEN_MAX_LENGTH = 160;
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** What a page's script or form is told when its request fails the check (never the token). */
-const REFUSALS: Readonly<Record<Exclude<CsrfVerdict, 'ok'>, string>> = {
+export const CSRF_REFUSALS: Readonly<Record<Exclude<CsrfVerdict, 'ok'>, string>> = {
   missing_cookie:
     'Your browser did not send this page’s security cookie; make sure cookies are enabled, then reload the page',
   missing_token: 'The page’s security token is missing; reload the page and try again',
@@ -112,7 +112,8 @@ export class CsrfProtection {
    */
   assertValid(req: Pick<Request, 'headers'>, submitted: string | undefined): void {
     const verdict = this.verify(req, submitted);
-    if (verdict !== 'ok') throw new InvalidRequest(REFUSALS[verdict]).because(`csrf_${verdict}`);
+    if (verdict !== 'ok')
+      throw new InvalidRequest(CSRF_REFUSALS[verdict]).because(`csrf_${verdict}`);
   }
 
   private sessionIdFrom(req: Pick<Request, 'headers'>): string | undefined {

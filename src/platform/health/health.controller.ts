@@ -4,9 +4,9 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ERROR_SCHEMA, HEALTH_SCHEMA } from '../openapi/schemas';
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { HealthReportDto, HealthUnavailableDto } from './health-report.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('operations')
@@ -16,10 +16,12 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Database ping: 200, or 503 when the database is unreachable' })
-  @ApiOkResponse({ schema: HEALTH_SCHEMA })
-  @ApiServiceUnavailableResponse({ schema: { allOf: [ERROR_SCHEMA, HEALTH_SCHEMA] } })
+  @ApiOkResponse({ type: HealthReportDto })
+  @ApiServiceUnavailableResponse({ type: HealthUnavailableDto })
   @Header('Cache-Control', 'no-store')
-  async check(@Res({ passthrough: true }) response: Response) {
+  async check(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<HealthReportDto | HealthUnavailableDto> {
     const report = await this.health.check();
     if (report.status === 'ok') return report;
     response.status(503).setHeader('Retry-After', '5');

@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-
-export interface HealthReport {
-  status: 'ok' | 'unavailable';
-  checks: { database: { status: 'up' | 'down'; latency_ms?: number } };
-}
+import type { HealthReportDto } from './health-report.dto';
 
 @Injectable()
 export class HealthService {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   /** `ping` rather than `hello`: it is answered by every MongoDB-compatible server. */
-  async check(): Promise<HealthReport> {
+  async check(): Promise<HealthReportDto> {
     const started = performance.now();
     try {
       const db = this.connection.db;

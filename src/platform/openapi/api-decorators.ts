@@ -1,34 +1,30 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, Type } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBasicAuth,
-  ApiBody,
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger';
-import { ERROR_SCHEMA, FORM } from './schemas';
+import { ErrorResponseDto } from './error-response.dto';
+
+export const FORM = 'application/x-www-form-urlencoded';
 
 /**
  * The documentation every client-authenticated, form-encoded endpoint shares (/token, /revoke,
- * /introspect): RFC 6749 §2.3 client authentication and the error answers.
+ * /introspect): RFC 6749 §2.3 client authentication and the error answers. The request body is
+ * the handler's `@Body()` DTO.
  */
-export function ApiClientAuthenticatedForm(
-  summary: string,
-  request: SchemaObject,
-  response: SchemaObject,
-) {
+export function ApiClientAuthenticatedForm(summary: string, response: Type<unknown>) {
   return applyDecorators(
     ApiOperation({ summary }),
     ApiConsumes(FORM),
-    ApiBody({ schema: request }),
     ApiBasicAuth('client_secret_basic'),
-    ApiOkResponse({ schema: response }),
-    ApiBadRequestResponse({ schema: ERROR_SCHEMA }),
-    ApiUnauthorizedResponse({ description: 'invalid_client', schema: ERROR_SCHEMA }),
-    ApiTooManyRequestsResponse({ schema: ERROR_SCHEMA }),
+    ApiOkResponse({ type: response }),
+    ApiBadRequestResponse({ type: ErrorResponseDto }),
+    ApiUnauthorizedResponse({ description: 'invalid_client', type: ErrorResponseDto }),
+    ApiTooManyRequestsResponse({ type: ErrorResponseDto }),
   );
 }

@@ -1,5 +1,23 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage, ValidatorOptions } from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
+
+const IGNORES_UNKNOWN_PARAMETERS = 'proofgate:ignores-unknown-parameters';
+
+/**
+ * Marks a request DTO whose unknown parameters are dropped instead of refused. Only for
+ * protocols that demand it (RFC 6749 §3.1, §3.2: the server MUST ignore unrecognized request
+ * parameters); every other DTO refuses unknown fields.
+ */
+export function IgnoreUnknownParameters(): ClassDecorator {
+  return (target) => Reflect.defineMetadata(IGNORES_UNKNOWN_PARAMETERS, true, target);
+}
+
+function ignoresUnknownParameters(type: unknown): boolean {
+  return (
+    typeof type === 'function' && Reflect.getMetadata(IGNORES_UNKNOWN_PARAMETERS, type) === true
+  );
+}
 
 function firstMessage(errors: ValidationError[], parent = ''): string {
   for (const error of errors) {
@@ -7,9 +25,6 @@ function firstMessage(errors: ValidationError[], parent = ''): string {
     if (error.constraints) {
       const [message] = Object.values(error.constraints);
       if (error.constraints.whitelistValidation) return `Unknown parameter: ${path}`;
-      if (Array.isArray(error.value) && error.constraints.isString) {
-        return `Parameter ${path} must not be repeated`;
-      }
       return message.replace(error.property, path);
     }
     if (error.children?.length) return firstMessage(error.children, path);
@@ -17,16 +32,81 @@ function firstMessage(errors: ValidationError[], parent = ''): string {
   return 'The request is invalid';
 }
 
+/** The fields a DTO declares: those with validation rules (the others are never accepted). */
+function declaredFields(dto: Type<unknown>): Set<string> {
+  return new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(dto, '', true, false)
+      .map((rule) => rule.propertyName),
+  );
+}
+
+/** May `field` arrive as an array? Only if the DTO declares it one. */
+function allowsArray(dto: Type<unknown>, field: string): boolean {
+  if (declaredFields(dto).has(field)) {
+    return Reflect.getMetadata('design:type', dto.prototype as object, field) === Array;
+  }
+  // An unknown field is refused as unknown by validation, or dropped: only then checked here.
+  return !ignoresUnknownParameters(dto);
+}
+
 /**
- * The global validation pipe: strips nothing silently (unknown fields are rejected), converts
- * failures into `400 invalid_request` naming the first offending parameter, never its value.
+ * A parameter sent more than once (`?a=1&a=2`, a form field twice) arrives as an array. It is
+ * refused, naming the parameter (RFC 6749 §3.1, §3.2: "Request and response parameters MUST NOT
+ * be included more than once"), unless the handler expects an array there.
  */
+function refuseRepeated(value: unknown, { data, metatype }: ArgumentMetadata, dto?: Type<unknown>) {
+  const repeated = (name: string) => new InvalidRequest(`Parameter ${name} must not be repeated`);
+  if (data !== undefined) {
+    if (Array.isArray(value) && metatype !== Array && !dto) throw repeated(data);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
+    if (Array.isArray(field) && !(dto && allowsArray(dto, name))) {
+      throw repeated(name);
+    }
+  }
+}
+
+/**
+ * The one global pipe (registered as APP_PIPE): refuses repeated parameters in every query and
+ * body, then validates and transforms DTOs (`whitelist`, `forbidNonWhitelisted` unless the DTO is
+ * marked with `@IgnoreUnknownParameters()`, `transform`). Failures become `400 invalid_request`
+ * naming the first offending parameter, never its value.
+ */
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new InvalidRequest(firstMessage(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const dto = this.toValidate(metadata) ? (metadata.metatype as Type<unknown>) : undefined;
+      refuseRepeated(value, metadata, dto);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+
+  protected override validate(
+    object: object,
+    options?: ValidatorOptions,
+  ): Promise<ValidationError[]> | ValidationError[] {
+    return super.validate(
+      object,
+      ignoresUnknownParameters(object.constructor)
+        ? { ...options, forbidNonWhitelisted: false }
+        : options,
+    );
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    validationError: { target: false, value: true },
-    exceptionFactory: (errors) => new InvalidRequest(firstMessage(errors)),
-  });
+  return new RequestValidationPipe();
 }

@@ -8,15 +8,10 @@ import { Grant } from './grant';
 import { GrantOpened } from './grant.events';
 import { GrantRepository } from './grant.repository';
 import { RefreshTokenRotation } from './refresh-token.rotation';
+import type { TokenResponseDto } from './token-response.dto';
 
 /** RFC 6749 §5.1 successful token response. */
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  refresh_token: string;
-  scope: string;
-}
+export type TokenResponse = TokenResponseDto;
 
 export interface StartGrant {
   /** See `grantIdForChallenge`: derived from the challenge the login redeemed. */

@@ -1,5 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, ValidateBy } from 'class-validator';
 import { isAddress } from 'viem';
+import { WALLET_EXAMPLE } from '../wallet.examples';
 
 /**
  * EIP-55: all-lowercase is accepted (many wallets emit it); a mixed-case address must carry a
@@ -19,10 +21,18 @@ function IsEthereumAddress(): PropertyDecorator {
 
 /** POST /wallet/nonce body. */
 export class NonceRequestDto {
+  @ApiProperty({
+    description: '0x + 40 hex digits; mixed case must be a valid EIP-55 checksum',
+    example: WALLET_EXAMPLE.address,
+  })
   @IsString()
   @IsEthereumAddress()
   address!: string;
 
+  @ApiProperty({
+    description: 'EIP-155 chain id, one of SIWE_CHAIN_IDS',
+    example: WALLET_EXAMPLE.chainId,
+  })
   @IsInt()
   chainId!: number;
 }

@@ -1,25 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { type Address, getAddress } from 'viem';
+import { getAddress } from 'viem';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
 import { buildSiweMessage } from '../siwe/siwe-message.parser';
 import { ChainNotAllowed } from '../wallet.errors';
 import { generateWalletNonce, walletNonceBinding } from './wallet-nonce';
+import type { WalletNonceResponseDto } from './wallet-nonce-response.dto';
 
 export const SIWE_STATEMENT = 'Sign in to Proofgate';
-
-export interface WalletNonceResponse {
-  nonce: string;
-  /** EIP-55 checksummed. */
-  address: Address;
-  chainId: number;
-  domain: string;
-  uri: string;
-  issuedAt: string;
-  expirationTime: string;
-  /** The exact EIP-4361 text for the wallet to sign. */
-  message: string;
-}
 
 /**
  * Issues single-use SIWE nonces bound to the address and chain that asked for them: one
@@ -32,7 +20,7 @@ export class WalletNonceService {
     private readonly config: AppConfig,
   ) {}
 
-  async issue(requestedAddress: string, chainId: number): Promise<WalletNonceResponse> {
+  async issue(requestedAddress: string, chainId: number): Promise<WalletNonceResponseDto> {
     const { domain, uri, allowedChainIds } = this.config.wallet;
     if (!allowedChainIds.includes(chainId)) throw new ChainNotAllowed(chainId);
     const address = getAddress(requestedAddress.toLowerCase());

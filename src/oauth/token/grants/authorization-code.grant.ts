@@ -9,7 +9,6 @@ import {
   ProtocolError,
 } from '../../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../../platform/events/domain-events';
-import { Params } from '../../../platform/http/single-params';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
@@ -21,6 +20,7 @@ import type {
 } from '../../authorize/authorization-code.service';
 import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
 import { GrantHandler } from '../grant-handler';
+import type { TokenRequestDto } from '../token-request.dto';
 
 type Replayed = Extract<
   Awaited<ReturnType<ChallengeStore['consume']>>,
@@ -43,9 +43,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
     super();
   }
 
-  async handle(client: OAuthClient, params: Params): Promise<TokenResponse> {
+  async handle(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
     try {
-      return await this.redeem(client, params);
+      return await this.redeem(client, request);
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500) {
         this.events.emit(new ChallengeRejected('authorization_code', error.reason ?? error.error));
@@ -54,11 +54,11 @@ export class AuthorizationCodeGrant extends GrantHandler {
     }
   }
 
-  private async redeem(client: OAuthClient, params: Params): Promise<TokenResponse> {
-    const code = required(params, 'code');
-    const redirectUri = required(params, 'redirect_uri');
+  private async redeem(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
+    const code = required(request.code, 'code');
+    const redirectUri = required(request.redirect_uri, 'redirect_uri');
     // Every code here was issued with an S256 challenge, so a verifier is always due.
-    const proof = pkceProof(params.code_verifier);
+    const proof = pkceProof(request.code_verifier);
 
     // One atomic consume whose filter carries client, redirect URI and the PKCE proof: a wrong
     // verifier, client or redirect URI leaves the code for its rightful owner.
@@ -140,8 +140,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
   }
 }
 
-function required(params: Params, name: string): string {
-  const value = params[name];
+function required(value: string | undefined, name: string): string {
   if (value === undefined) throw new InvalidRequest(`${name} is required`);
   return value;
 }

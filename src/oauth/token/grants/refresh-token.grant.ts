@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidRequest } from '../../../platform/errors/protocol-error';
-import { Params } from '../../../platform/http/single-params';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import { OAuthClient } from '../../../clients/oauth-client';
 import { GrantHandler } from '../grant-handler';
+import type { TokenRequestDto } from '../token-request.dto';
 
 /** RFC 6749 §6, with rotation on every use (OAuth 2.1 §4.3.1). */
 @Injectable()
@@ -14,9 +14,9 @@ export class RefreshTokenGrant extends GrantHandler {
     super();
   }
 
-  handle(client: OAuthClient, params: Params): Promise<TokenResponse> {
-    const refreshToken = params.refresh_token;
+  handle(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
+    const refreshToken = request.refresh_token;
     if (refreshToken === undefined) throw new InvalidRequest('refresh_token is required');
-    return this.issuer.refresh(client.clientId, refreshToken, params.scope);
+    return this.issuer.refresh(client.clientId, refreshToken, request.scope);
   }
 }

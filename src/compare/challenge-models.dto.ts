@@ -1,0 +1,208 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ChallengeKind } from '../challenges/challenge';
+import { MODEL_IDS, type ChallengeModel } from './challenge-model';
+
+/** The static shape of a challenge-response protocol, as its specs define it. */
+export class ProtocolShapeDto {
+  @ApiProperty({ example: 'OAuth 2.1 authorization code with PKCE (S256)' })
+  name!: string;
+
+  @ApiProperty({ type: [String], example: ['RFC 7636', 'RFC 6749 §4.1', 'OAuth 2.1', 'RFC 9207'] })
+  standard!: string[];
+
+  @ApiProperty({ example: 'code_verifier: 43-128 characters of high-entropy randomness' })
+  client_generates!: string;
+
+  @ApiProperty({ example: 'code_challenge = BASE64URL(SHA-256(code_verifier))' })
+  sent_up_front!: string;
+
+  @ApiProperty({ example: 'the SHA-256 of a 256-bit authorization code, with its binding' })
+  server_stores!: string;
+
+  @ApiProperty({ type: [String], example: ['client_id', 'redirect_uri', 'code_challenge'] })
+  bound_to!: string[];
+
+  @ApiProperty({ example: 'code_verifier, sent with the code to the token endpoint' })
+  client_proves_later!: string;
+
+  @ApiProperty({ example: 'BASE64URL(SHA-256(code_verifier)) equals the stored code_challenge' })
+  server_verifies!: string;
+
+  @ApiProperty({ example: 'SHA-256 hash commitment (no keys, no signatures)' })
+  cryptography!: string;
+
+  @ApiProperty({ type: [String], example: ['GET /authorize', 'POST /token'] })
+  endpoints!: string[];
+}
+
+export class ThreatModelDto {
+  @ApiProperty({
+    type: [String],
+    example: ['authorization code interception: a stolen code without the verifier is refused'],
+  })
+  stops!: string[];
+
+  @ApiProperty({
+    type: [String],
+    example: ['a compromised client that holds both the code and the verifier'],
+  })
+  does_not_stop!: string[];
+}
+
+export class TtlIndexDto {
+  @ApiProperty({ example: 'expiresAt' })
+  field!: string;
+
+  @ApiProperty({ example: 0 })
+  expire_after_seconds!: number;
+}
+
+export class ChallengeStorageDto {
+  @ApiProperty({ example: 'challenges' })
+  collection!: string;
+
+  @ApiProperty({ example: 'SHA-256 of the authorization code' })
+  key!: string;
+
+  @ApiProperty({ type: TtlIndexDto })
+  ttl_index!: TtlIndexDto;
+}
+
+/** The policy this deployment applies, read from its live configuration. */
+export class ChallengePolicyDto {
+  @ApiProperty({ enum: ['authorization_code', 'wallet_nonce'], example: 'authorization_code' })
+  challenge_kind!: ChallengeKind;
+
+  @ApiProperty({ example: 60 })
+  lifetime_seconds!: number;
+
+  @ApiProperty({ type: ChallengeStorageDto })
+  storage!: ChallengeStorageDto;
+
+  @ApiProperty({ example: true })
+  delete_on_use!: true;
+
+  @ApiProperty({ example: true })
+  expiry_checked_in_consume!: true;
+
+  @ApiProperty({ type: [String], example: ['client_id', 'redirect_uri', 'code_challenge'] })
+  bound_to!: string[];
+
+  @ApiProperty({ type: ThreatModelDto })
+  threats!: ThreatModelDto;
+}
+
+export class RejectedFiguresDto {
+  @ApiProperty({ example: 2 })
+  total!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { wrong_verifier: 1, replay: 1 },
+  })
+  by_reason!: Record<string, number>;
+}
+
+export class LatencyFiguresDto {
+  @ApiProperty({ type: Number, nullable: true, example: 25 })
+  p50!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 100 })
+  p95!: number | null;
+}
+
+export class WindowFiguresDto {
+  @ApiProperty({ example: 12 })
+  issued!: number;
+
+  @ApiProperty({ example: 10 })
+  redeemed!: number;
+
+  @ApiProperty({ example: 1 })
+  expired_unredeemed!: number;
+
+  @ApiProperty({ type: RejectedFiguresDto })
+  rejected!: RejectedFiguresDto;
+
+  @ApiProperty({ description: 'Issue to redemption, milliseconds', type: LatencyFiguresDto })
+  redemption_latency_ms!: LatencyFiguresDto;
+}
+
+export class ModelFiguresDto {
+  @ApiProperty({ description: 'Issued, unexpired and unredeemed right now', example: 1 })
+  live!: number;
+
+  @ApiProperty({
+    description: 'When this deployment (the database) saw its first challenge of this model',
+    type: String,
+    nullable: true,
+    example: '2026-01-01T00:00:00.000Z',
+  })
+  since!: string | null;
+
+  @ApiProperty({ type: WindowFiguresDto })
+  since_start!: WindowFiguresDto;
+
+  @ApiProperty({ type: WindowFiguresDto })
+  last_5_minutes!: WindowFiguresDto;
+}
+
+/** One challenge model: protocol shape, live policy and live figures. */
+export class ChallengeModelViewDto {
+  @ApiProperty({ enum: MODEL_IDS, example: 'pkce' })
+  id!: ChallengeModel;
+
+  @ApiProperty({ type: ProtocolShapeDto })
+  protocol!: ProtocolShapeDto;
+
+  @ApiProperty({ type: ChallengePolicyDto })
+  policy!: ChallengePolicyDto;
+
+  @ApiProperty({ type: ModelFiguresDto })
+  figures!: ModelFiguresDto;
+}
+
+export class ChallengeModelsResponseDto {
+  @ApiProperty({ example: '2026-01-01T00:00:00.000Z' })
+  generated_at!: string;
+
+  @ApiProperty({ description: 'The window of `last_5_minutes`', example: 300 })
+  window_seconds!: number;
+
+  @ApiProperty({ type: [ChallengeModelViewDto] })
+  models!: ChallengeModelViewDto[];
+}
+
+/** A challenge alive now, its secret reduced to a hash prefix. */
+export class LiveChallengeDto {
+  @ApiProperty({ enum: MODEL_IDS, example: 'siwe' })
+  model!: ChallengeModel;
+
+  @ApiProperty({
+    description: 'First 8 characters of the SHA-256 of the code or nonce',
+    example: 'q3Zr8xWm',
+  })
+  key_hash_prefix!: string;
+
+  @ApiProperty({ example: '2026-01-01T00:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({ example: '2026-01-01T00:05:00.000Z' })
+  expires_at!: string;
+
+  @ApiProperty({ example: 240 })
+  expires_in_seconds!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { address: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266', chain_id: '1' },
+  })
+  binding!: Record<string, string>;
+}
+
+export class LiveChallengesResponseDto {
+  @ApiProperty({ type: [LiveChallengeDto] })
+  challenges!: LiveChallengeDto[];
+}

@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
+import { EXAMPLE } from '../oauth.examples';
+import { OptionalOAuthParam } from '../oauth-params';
+import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
+import { SUPPORTED_SCOPES } from '../scopes';
+
+/**
+ * GET /authorize query (RFC 6749 §4.1.1, RFC 7636 §4.3). The description marks what the
+ * protocol requires, but no presence rule is enforced here: until the client and redirect URI are
+ * known to be genuine an error is a page, afterwards a redirect to the client (§4.1.2.1), so
+ * AuthorizationEndpoint checks each one in that order. Unrecognized parameters are ignored (§3.1).
+ */
+@IgnoreUnknownParameters()
+export class AuthorizationRequestDto {
+  @ApiProperty({ required: true, enum: ['code'], example: 'code' })
+  @OptionalOAuthParam()
+  response_type?: string;
+
+  @ApiProperty({ required: true, example: EXAMPLE.clientId })
+  @OptionalOAuthParam()
+  client_id?: string;
+
+  @ApiProperty({
+    required: true,
+    description: 'Exactly as registered for the client',
+    example: EXAMPLE.redirectUri,
+  })
+  @OptionalOAuthParam()
+  redirect_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'Returned unchanged with the code; required unless OAUTH_REQUIRE_STATE=false',
+    example: EXAMPLE.state,
+  })
+  @OptionalOAuthParam()
+  state?: string;
+
+  @ApiPropertyOptional({
+    description: `Space-separated, of: ${SUPPORTED_SCOPES.join(', ')}; default profile`,
+    example: EXAMPLE.scope,
+  })
+  @OptionalOAuthParam()
+  scope?: string;
+
+  @ApiProperty({
+    required: true,
+    description: 'BASE64URL(SHA-256(code_verifier)): 43 characters',
+    example: EXAMPLE.codeChallenge,
+  })
+  @OptionalOAuthParam()
+  code_challenge?: string;
+
+  @ApiProperty({ required: true, enum: CODE_CHALLENGE_METHODS, example: 'S256' })
+  @OptionalOAuthParam()
+  code_challenge_method?: string;
+}

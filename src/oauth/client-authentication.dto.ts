@@ -1,0 +1,38 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ClientCredentials, readClientCredentials } from '../clients/client-authenticator';
+import { EXAMPLE } from './oauth.examples';
+import { OptionalOAuthParam } from './oauth-params';
+
+/**
+ * RFC 6749 §2.3.1 client credentials in the request body (client_secret_post), or the client_id
+ * of a public client (method `none`). The other way, client_secret_basic, is the Authorization
+ * header.
+ */
+export class ClientAuthenticationDto {
+  @ApiPropertyOptional({
+    description:
+      'The client: a public client (method `none`) or with client_secret_post. With client_secret_basic, omit it or send the same id',
+    example: EXAMPLE.clientId,
+  })
+  @OptionalOAuthParam()
+  client_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'client_secret_post. Leave it empty when authenticating with client_secret_basic: one method per request',
+    example: EXAMPLE.clientSecret,
+  })
+  @OptionalOAuthParam()
+  client_secret?: string;
+}
+
+/** The credentials a request presents: the Basic Authorization header, else its parameters. */
+export function presentedCredentials(
+  authorization: string | undefined,
+  params: ClientAuthenticationDto,
+): ClientCredentials {
+  return readClientCredentials(
+    { headers: { authorization } },
+    { client_id: params.client_id, client_secret: params.client_secret },
+  );
+}

@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AUTH_METHODS, type AuthMethod } from '../../tokens/access-token';
+
+/**
+ * RFC 7662 §2.2 introspection response: `{ "active": false }` for anything not active and the
+ * caller's own; the other fields only with `active: true`.
+ */
+export class IntrospectionResponseDto {
+  @ApiProperty({ example: true })
+  active!: boolean;
+
+  @ApiPropertyOptional({ enum: ['Bearer', 'refresh_token'], example: 'Bearer' })
+  token_type?: 'Bearer' | 'refresh_token';
+
+  @ApiPropertyOptional({ example: 'demo-client' })
+  client_id?: string;
+
+  @ApiPropertyOptional({
+    description: 'User name, or CAIP-10 account eip155:<chainId>:<address>',
+    example: 'user0',
+  })
+  sub?: string;
+
+  @ApiPropertyOptional({ example: 'profile' })
+  scope?: string;
+
+  @ApiPropertyOptional({ description: 'Expiry, seconds since the epoch', example: 1767226500 })
+  exp?: number;
+
+  @ApiPropertyOptional({ description: 'Issued at, seconds since the epoch', example: 1767225600 })
+  iat?: number;
+
+  @ApiPropertyOptional({ example: 'http://localhost:25000' })
+  iss?: string;
+
+  @ApiPropertyOptional({ description: 'Access tokens only', example: 'http://localhost:25000/api' })
+  aud?: string;
+
+  @ApiPropertyOptional({
+    description: 'Access tokens only',
+    example: 'n3Xw0qJt8dYV2cLkP5sR1g',
+  })
+  jti?: string;
+
+  @ApiPropertyOptional({ enum: AUTH_METHODS, example: 'password' })
+  auth_method?: AuthMethod;
+}

@@ -1,0 +1,57 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+const ISSUER = 'http://localhost:25000';
+
+/** RFC 8414 §2 authorization server metadata. */
+export class AuthorizationServerMetadataDto {
+  @ApiProperty({ example: ISSUER })
+  issuer!: string;
+
+  @ApiProperty({ example: `${ISSUER}/authorize` })
+  authorization_endpoint!: string;
+
+  @ApiProperty({ example: `${ISSUER}/token` })
+  token_endpoint!: string;
+
+  @ApiProperty({ example: `${ISSUER}/revoke` })
+  revocation_endpoint!: string;
+
+  @ApiProperty({ example: `${ISSUER}/introspect` })
+  introspection_endpoint!: string;
+
+  @ApiProperty({ example: `${ISSUER}/jwks.json` })
+  jwks_uri!: string;
+
+  @ApiProperty({ type: [String], example: ['code'] })
+  response_types_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['query'] })
+  response_modes_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['authorization_code', 'refresh_token'] })
+  grant_types_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['S256'] })
+  code_challenge_methods_supported!: string[];
+
+  @ApiProperty({
+    type: [String],
+    example: ['client_secret_basic', 'client_secret_post', 'none'],
+  })
+  token_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({
+    type: [String],
+    example: ['client_secret_basic', 'client_secret_post', 'none'],
+  })
+  revocation_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post'] })
+  introspection_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['profile', 'email', 'api'] })
+  scopes_supported!: readonly string[];
+
+  @ApiProperty({ description: 'RFC 9207: authorization responses carry `iss`', example: true })
+  authorization_response_iss_parameter_supported!: boolean;
+}

@@ -1,0 +1,27 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsDefined, IsOptional, IsString } from 'class-validator';
+
+/**
+ * RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted from
+ * the request."
+ */
+const emptyMeansAbsent = Transform(({ value }: { value: unknown }) =>
+  value === '' ? undefined : value,
+);
+
+/** A form or query parameter is text; anything else (a JSON number, an object) is malformed. */
+const text = IsString({ message: 'Parameter $property is malformed' });
+
+/**
+ * An OAuth request parameter that may be absent. Presence rules that depend on the grant, the
+ * client or the redirect URI are the endpoint's (they decide which error, and how it is sent).
+ */
+export function OptionalOAuthParam(): PropertyDecorator {
+  return applyDecorators(emptyMeansAbsent, IsOptional(), text);
+}
+
+/** An OAuth request parameter without which the request is refused before anything else. */
+export function RequiredOAuthParam(missing: string): PropertyDecorator {
+  return applyDecorators(emptyMeansAbsent, IsDefined({ message: missing }), text);
+}

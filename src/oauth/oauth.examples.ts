@@ -1,0 +1,18 @@
+/**
+ * Example values for the OpenAPI description, valid for the demo client of a development
+ * database, so that Swagger UI's "Try it out" sends requests the service accepts as well formed.
+ */
+export const EXAMPLE = {
+  clientId: 'demo-client',
+  clientSecret: 'demo-secret',
+  redirectUri: 'http://localhost:25001/callback',
+  state: 'af0ifjsldkj',
+  scope: 'profile',
+  /** RFC 7636 Appendix B: the verifier and its S256 challenge. */
+  codeVerifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  /** The code of RFC 6749 §4.1.2's example. */
+  code: 'SplxlOBeZQQYbYS6WxSbIA',
+  /** Shaped like ours: grant id, a dot, 32 random bytes (all base64url). */
+  refreshToken: 'tGzv3JOkF0XG5Qx2TlKWIA.kVbhZpXmoqyOtKYPCNUpjyUl90HsfDrCE-xDMV2xMkw',
+} as const;

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
+import { ClientAuthenticationDto } from '../client-authentication.dto';
+import { EXAMPLE } from '../oauth.examples';
+import { OptionalOAuthParam, RequiredOAuthParam } from '../oauth-params';
+import { SUPPORTED_GRANT_TYPES } from './grant-handler';
+
+/**
+ * POST /token parameters (RFC 6749 §4.1.3, §6; RFC 7636 §4.5). Only grant_type is required here:
+ * each grant checks the parameters it needs once the client is authenticated. Unrecognized
+ * parameters are ignored (RFC 6749 §3.2).
+ */
+@IgnoreUnknownParameters()
+export class TokenRequestDto extends ClientAuthenticationDto {
+  @ApiProperty({ enum: SUPPORTED_GRANT_TYPES, example: 'authorization_code' })
+  @RequiredOAuthParam('grant_type is required')
+  grant_type!: string;
+
+  @ApiPropertyOptional({
+    description: 'authorization_code: the code from /authorize',
+    example: EXAMPLE.code,
+  })
+  @OptionalOAuthParam()
+  code?: string;
+
+  @ApiPropertyOptional({
+    description: 'authorization_code: the redirect_uri of the authorization request',
+    example: EXAMPLE.redirectUri,
+  })
+  @OptionalOAuthParam()
+  redirect_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'authorization_code: the PKCE verifier, 43-128 characters of [A-Za-z0-9-._~]',
+    example: EXAMPLE.codeVerifier,
+  })
+  @OptionalOAuthParam()
+  code_verifier?: string;
+
+  @ApiPropertyOptional({
+    description: 'refresh_token: the refresh token (rotated on every use)',
+    example: EXAMPLE.refreshToken,
+  })
+  @OptionalOAuthParam()
+  refresh_token?: string;
+
+  @ApiPropertyOptional({
+    description: 'refresh_token: a narrower scope than granted (RFC 6749 §6)',
+    example: EXAMPLE.scope,
+  })
+  @OptionalOAuthParam()
+  scope?: string;
+}

@@ -1,0 +1,105 @@
+import type { ArgumentMetadata, Type } from '@nestjs/common';
+import { IsArray, IsInt, IsOptional, IsString } from 'class-validator';
+import { InvalidRequest } from '../errors/protocol-error';
+import { IgnoreUnknownParameters, RequestValidationPipe } from './validation.pipe';
+
+class StrictDto {
+  @IsString()
+  name!: string;
+
+  @IsOptional()
+  @IsInt()
+  count?: number;
+
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  tags?: string[];
+}
+
+@IgnoreUnknownParameters()
+class LenientDto {
+  @IsOptional()
+  @IsString()
+  name?: string;
+}
+
+describe('RequestValidationPipe', () => {
+  const pipe = new RequestValidationPipe();
+  const run = (value: unknown, metatype: Type<unknown>, type: ArgumentMetadata['type'] = 'body') =>
+    pipe.transform(value, { type, metatype });
+  const refusal = async (attempt: Promise<unknown>) => {
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidRequest);
+    return (error as InvalidRequest).description;
+  };
+
+  describe('repeated parameters (RFC 6749 §3.1, §3.2)', () => {
+    it('refuses a declared field sent twice, naming it, in a body or a query', async () => {
+      expect(await refusal(run({ name: ['a', 'b'] }, StrictDto))).toBe(
+        'Parameter name must not be repeated',
+      );
+      expect(await refusal(run({ name: ['a', 'b'] }, LenientDto, 'query'))).toBe(
+        'Parameter name must not be repeated',
+      );
+    });
+
+    it('refuses repetition before any other fault, whatever the field type', async () => {
+      expect(await refusal(run({ count: ['1', '2'], name: 5 }, StrictDto))).toBe(
+        'Parameter count must not be repeated',
+      );
+    });
+
+    it('refuses an unrecognized parameter sent twice even where unknown ones are ignored', async () => {
+      expect(await refusal(run({ name: 'a', extra: ['1', '2'] }, LenientDto))).toBe(
+        'Parameter extra must not be repeated',
+      );
+    });
+
+    it('accepts an array for a field the DTO declares as one', async () => {
+      await expect(run({ name: 'a', tags: ['x', 'y'] }, StrictDto)).resolves.toEqual({
+        name: 'a',
+        tags: ['x', 'y'],
+      });
+    });
+
+    it('refuses a repeated single named parameter (`@Query("x")`)', async () => {
+      await expect(
+        pipe.transform(['1', '2'], { type: 'query', data: 'x', metatype: String }),
+      ).rejects.toThrow('Parameter x must not be repeated');
+      await expect(
+        pipe.transform(['1', '2'], { type: 'query', data: 'x', metatype: Array }),
+      ).resolves.toEqual(['1', '2']);
+    });
+
+    it('checks bodies without a DTO class too', async () => {
+      expect(await refusal(run({ a: ['1', '2'] }, Object))).toBe(
+        'Parameter a must not be repeated',
+      );
+    });
+  });
+
+  describe('unknown parameters', () => {
+    it('refuses them by default, naming the first', async () => {
+      expect(await refusal(run({ name: 'a', extra: '1' }, StrictDto))).toBe(
+        'Unknown parameter: extra',
+      );
+      expect(await refusal(run({ name: 'a', extra: ['1', '2'] }, StrictDto))).toBe(
+        'Unknown parameter: extra',
+      );
+    });
+
+    it('drops them from a DTO marked @IgnoreUnknownParameters()', async () => {
+      const dto = await run({ name: 'a', extra: '1' }, LenientDto);
+      expect(dto).toBeInstanceOf(LenientDto);
+      expect(dto).toEqual({ name: 'a' });
+    });
+  });
+
+  it('answers other failures with the first message, as invalid_request', async () => {
+    expect(await refusal(run({ name: 5 }, StrictDto))).toBe('name must be a string');
+  });
+});

@@ -1,0 +1,26 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** RFC 6749 §5.1 successful token response, of POST /token and POST /wallet/verify alike. */
+export class TokenResponseDto {
+  @ApiProperty({
+    description: 'RFC 9068 JWT access token',
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6IjFhMmIzYyJ9.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
+  })
+  access_token!: string;
+
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
+  token_type!: 'Bearer';
+
+  @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
+  expires_in!: number;
+
+  @ApiProperty({
+    description: 'Opaque, rotated on every use',
+    example: 'tGzv3JOkF0XG5Qx2TlKWIA.kVbhZpXmoqyOtKYPCNUpjyUl90HsfDrCE-xDMV2xMkw',
+  })
+  refresh_token!: string;
+
+  @ApiProperty({ example: 'profile' })
+  scope!: string;
+}
