@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { Clock } from '../platform/clock/clock';
 import { sha256Base64Url } from '../platform/crypto/hashing';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
+import { parseBasicCredentials } from '../platform/http/basic-credentials';
 import { InvalidClient, InvalidRequest } from '../platform/errors/protocol-error';
 import { ClientRegistry } from './client-registry.service';
 import { OAuthClient } from './oauth-client';
@@ -14,11 +15,6 @@ export interface ClientCredentials {
   viaBasic: boolean;
 }
 
-/** RFC 6749 §2.3.1: client_id and secret are form-urlencoded before Basic encoding. */
-function formDecode(value: string): string {
-  return decodeURIComponent(value.replace(/\+/g, ' '));
-}
-
 export function readClientCredentials(
   request: Pick<Request, 'headers'>,
   body: Record<string, string | undefined>,
@@ -27,27 +23,15 @@ export function readClientCredentials(
   if (header === undefined) {
     return { clientId: body.client_id, clientSecret: body.client_secret, viaBasic: false };
   }
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
-  const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-  const colon = decoded.indexOf(':');
-  if (!match || colon < 0) {
-    throw new InvalidClient('Malformed Basic client authentication');
-  }
+  const basic = parseBasicCredentials(header);
+  if (!basic) throw new InvalidClient('Malformed Basic client authentication');
   if (body.client_secret !== undefined) {
     throw new InvalidRequest('Use only one client authentication method');
   }
-  let clientId: string;
-  let clientSecret: string;
-  try {
-    clientId = formDecode(decoded.slice(0, colon));
-    clientSecret = formDecode(decoded.slice(colon + 1));
-  } catch {
-    throw new InvalidClient('Malformed Basic client authentication');
-  }
-  if (body.client_id !== undefined && body.client_id !== clientId) {
+  if (body.client_id !== undefined && body.client_id !== basic.username) {
     throw new InvalidRequest('client_id does not match the authenticated client');
   }
-  return { clientId, clientSecret, viaBasic: true };
+  return { clientId: basic.username, clientSecret: basic.password, viaBasic: true };
 }
 
 /**

@@ -91,6 +91,7 @@ export interface RateLimitConfig {
   /** Requests per minute. */
   readonly tokenPerIp: number;
   readonly tokenPerClient: number;
+  readonly authorizePerIp: number;
   readonly loginPerIp: number;
   readonly walletPerIp: number;
   readonly walletPerAddress: number;
@@ -199,6 +200,7 @@ export class AppConfig {
       rateLimits: {
         tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
         tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),
+        authorizePerIp: int(env, 'RATE_LIMIT_AUTHORIZE_PER_IP', 300, { min: 1 }),
         loginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, { min: 1 }),
         walletPerIp: int(env, 'RATE_LIMIT_WALLET_PER_IP', 300, { min: 1 }),
         walletPerAddress: int(env, 'RATE_LIMIT_WALLET_PER_ADDRESS', 60, { min: 1 }),

@@ -4,15 +4,18 @@ import {
   ApiOperation,
   ApiQuery,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { ERROR_SCHEMA } from '../../platform/openapi/schemas';
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { singleParams } from '../../platform/http/single-params';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { SessionService } from '../../login/session.service';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 
+@RateLimit('authorize')
 @ApiTags('oauth')
 @Controller('authorize')
 export class AuthorizeController {
@@ -37,6 +40,10 @@ export class AuthorizeController {
   @ApiFoundResponse({ description: 'Redirect to the client, or to /login' })
   @ApiBadRequestResponse({
     description: 'HTML page (or this JSON with Accept: application/json)',
+    schema: ERROR_SCHEMA,
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'More than RATE_LIMIT_AUTHORIZE_PER_IP requests per minute from this IP',
     schema: ERROR_SCHEMA,
   })
   @Header('Cache-Control', 'no-store')
