@@ -55,6 +55,47 @@ describe('AppConfig.fromEnv', () => {
     ).toBe(true);
   });
 
+  it.each([
+    ['http on a public host', 'http://app.example/cb', 'may use http only on a loopback host'],
+    ['an empty fragment', 'https://app.example/cb#', 'must not contain a fragment'],
+    ['a javascript: URI', 'javascript:alert(1)', 'must use https'],
+    ['a scheme that is not reverse-domain', 'myapp:/cb', 'must use https'],
+    ['userinfo', 'http://:@127.0.0.1/cb', 'must not contain userinfo'],
+    ['127.1 for 127.0.0.1', 'http://127.1/cb', 'may use http only on a loopback host'],
+    ['an upper-case loopback host', 'http://LOCALHOST/cb', 'may use http only on a loopback host'],
+    [
+      'a dot segment',
+      'https://app.example/a/../cb',
+      'must be written in normalised form ("https://app.example/cb")',
+    ],
+  ])('refuses a redirect URI with %s', (_what, uri, message) => {
+    const env = {
+      ...base,
+      OAUTH_CLIENTS: JSON.stringify([{ client_id: 'c', redirect_uris: [uri] }]),
+    };
+    expect(() => AppConfig.fromEnv(env)).toThrow(`OAUTH_CLIENTS[0].redirect_uris ${message}`);
+  });
+
+  it.each([
+    'https://app.example/cb',
+    'https://app.example/cb?tenant=1',
+    'http://127.0.0.1:8080/cb',
+    'http://[::1]/cb',
+    'http://localhost:3000/cb',
+    'com.example.app:/oauth2redirect',
+  ])('accepts the redirect URI %s', (uri) => {
+    const env = {
+      ...base,
+      OAUTH_CLIENTS: JSON.stringify([{ client_id: 'c', redirect_uris: [uri] }]),
+    };
+    expect(AppConfig.fromEnv(env).oauth.clients.at(-1)?.redirectUris).toEqual([uri]);
+  });
+
+  it('seeds demo clients that pass the same redirect URI rules', () => {
+    const ids = AppConfig.fromEnv(base).oauth.clients.map((client) => client.clientId);
+    expect(ids).toEqual(['demo-client', 'demo-spa']);
+  });
+
   it('parses per-chain RPC URLs', () => {
     const config = AppConfig.fromEnv({
       ...base,

@@ -11,6 +11,7 @@ import {
   rpcUrls,
   str,
 } from './env-parsers';
+import { redirectUriProblem } from './redirect-uri-rules';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -62,7 +63,11 @@ export interface ClientConfig {
   readonly name: string;
 }
 
-/** The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on. */
+/**
+ * The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on.
+ * `demo-client` keeps `http://localhost`: RFC 8252 §8.3 prefers 127.0.0.1, but dev setups rely
+ * on localhost, and it is matched exactly (no port freedom), as any confidential client is.
+ */
 export const DEMO_CLIENTS: readonly ClientConfig[] = [
   {
     clientId: 'demo-client',
@@ -190,7 +195,10 @@ export class AppConfig {
         clockSkewSeconds: int(env, 'SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
       },
       oauth: {
-        clients: mergeClients(seedDemoData ? DEMO_CLIENTS : [], configuredClients),
+        clients: mergeClients(
+          seedDemoData ? checkDemoClients(DEMO_CLIENTS) : [],
+          configuredClients,
+        ),
         seedDemoData,
         requireState: bool(env, 'OAUTH_REQUIRE_STATE', true),
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
@@ -207,6 +215,18 @@ export class AppConfig {
       },
     });
   }
+}
+
+/** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */
+function checkDemoClients(demo: readonly ClientConfig[]): readonly ClientConfig[] {
+  for (const client of demo) {
+    for (const uri of client.redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem)
+        throw new ConfigError(`Demo client ${client.clientId}: redirect_uris ${problem}`);
+    }
+  }
+  return demo;
 }
 
 /** Configured clients replace demo clients of the same id. */
