@@ -92,6 +92,22 @@ export interface OAuthConfig {
   readonly sessionTtlSeconds: number;
 }
 
+export interface ClientAuthConfig {
+  /**
+   * How long a client read from MongoDB is served from memory: a change (a removed client, a new
+   * secret or redirect URI) reaches every instance within this delay. 0 reads on every request.
+   */
+  readonly registryCacheTtlSeconds: number;
+  /** scrypt verifications of client secrets run at once, per instance. */
+  readonly maxConcurrentHashes: number;
+  /** Verifications that may wait for a slot; past that the request gets 503. */
+  readonly maxQueuedHashes: number;
+  /** Failed authentications of one client id before it is refused with 429 ... */
+  readonly maxFailures: number;
+  /** ... until this window, started by the first failure, ends. */
+  readonly failureWindowSeconds: number;
+}
+
 export interface RateLimitConfig {
   /** Requests per minute. */
   readonly tokenPerIp: number;
@@ -123,6 +139,7 @@ export class AppConfig {
   readonly wallet!: WalletConfig;
   readonly oauth!: OAuthConfig;
   readonly rateLimits!: RateLimitConfig;
+  readonly clientAuth!: ClientAuthConfig;
   /** The /lab page may run the attack scenarios against this instance (off in production). */
   readonly labEnabled!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
@@ -205,6 +222,16 @@ export class AppConfig {
       },
       ...(adminToken ? { adminToken } : {}),
       labEnabled: bool(env, 'LAB_ENABLED', nodeEnv !== 'production'),
+      clientAuth: {
+        registryCacheTtlSeconds: int(env, 'CLIENT_CACHE_TTL_SECONDS', 10, { min: 0, max: 300 }),
+        maxConcurrentHashes: int(env, 'CLIENT_AUTH_MAX_CONCURRENT_HASHES', 2, { min: 1, max: 64 }),
+        maxQueuedHashes: int(env, 'CLIENT_AUTH_MAX_QUEUED_HASHES', 16, { min: 0, max: 10_000 }),
+        maxFailures: int(env, 'CLIENT_AUTH_MAX_FAILURES', 10, { min: 1 }),
+        failureWindowSeconds: int(env, 'CLIENT_AUTH_FAILURE_WINDOW_SECONDS', 60, {
+          min: 1,
+          max: 86_400,
+        }),
+      },
       rateLimits: {
         tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
         tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),
