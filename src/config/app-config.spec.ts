@@ -36,6 +36,12 @@ describe('AppConfig.fromEnv', () => {
     [{ SIWE_CHAIN_IDS: '1,abc' }, 'SIWE_CHAIN_IDS must list chain ids'],
     [{ SIWE_RPC_URLS: '1=notaurl' }, 'SIWE_RPC_URLS must be "chainId=url" pairs'],
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
+    // NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account.
+    [{ LOGIN_FAILURES_PER_ACCOUNT: '101' }, 'LOGIN_FAILURES_PER_ACCOUNT must be between 1 and 100'],
+    [
+      { CLIENT_AUTH_MAX_CONCURRENT_HASHES: '0' },
+      'CLIENT_AUTH_MAX_CONCURRENT_HASHES must be between',
+    ],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);

@@ -108,6 +108,16 @@ export interface ClientAuthConfig {
   readonly failureWindowSeconds: number;
 }
 
+/** NIST SP 800-63B §5.2.2 limits on failed password logins (see LoginThrottle). */
+export interface LoginThrottleConfig {
+  /** Failures of one account from one address before the exponential back-off starts. */
+  readonly failuresPerAccountAddress: number;
+  /** Failures of one account from all addresses per window: at most 100 (NIST). */
+  readonly failuresPerAccount: number;
+  /** Length of the fixed windows the counters are kept in. */
+  readonly failureWindowSeconds: number;
+}
+
 export interface RateLimitConfig {
   /** Requests per minute. */
   readonly tokenPerIp: number;
@@ -140,6 +150,7 @@ export class AppConfig {
   readonly oauth!: OAuthConfig;
   readonly rateLimits!: RateLimitConfig;
   readonly clientAuth!: ClientAuthConfig;
+  readonly loginThrottle!: LoginThrottleConfig;
   /** The /lab page may run the attack scenarios against this instance (off in production). */
   readonly labEnabled!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
@@ -229,6 +240,17 @@ export class AppConfig {
         maxFailures: int(env, 'CLIENT_AUTH_MAX_FAILURES', 10, { min: 1 }),
         failureWindowSeconds: int(env, 'CLIENT_AUTH_FAILURE_WINDOW_SECONDS', 60, {
           min: 1,
+          max: 86_400,
+        }),
+      },
+      loginThrottle: {
+        failuresPerAccountAddress: int(env, 'LOGIN_FAILURES_PER_ACCOUNT_IP', 5, {
+          min: 1,
+          max: 100,
+        }),
+        failuresPerAccount: int(env, 'LOGIN_FAILURES_PER_ACCOUNT', 100, { min: 1, max: 100 }),
+        failureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 3600, {
+          min: 60,
           max: 86_400,
         }),
       },

@@ -8,10 +8,11 @@ import { SessionPersistenceModule } from './persistence/session-persistence.modu
 import { SessionService } from './session.service';
 import { SiweSessionLoginController } from './siwe-session-login.controller';
 import { SiweSessionLoginService } from './siwe-session-login.service';
+import { LoginThrottleModule } from './throttle/login-throttle.module';
 
 /** Login sessions: password login (GET/POST /login) and Sign in with Ethereum (POST /login/siwe). */
 @Module({
-  imports: [UsersModule, SessionPersistenceModule, WalletModule],
+  imports: [UsersModule, SessionPersistenceModule, LoginThrottleModule, WalletModule],
   controllers: [LoginController, SiweSessionLoginController],
   providers: [SessionService, LoginCsrf, PasswordLoginService, SiweSessionLoginService],
   exports: [SessionService, LoginCsrf, UsersModule],

@@ -1,4 +1,5 @@
 import { BoundedWorkQueue, WorkQueueFull } from './bounded-work-queue';
+import { KeyedSequence } from './keyed-sequence';
 import { SingleFlight } from './single-flight';
 
 function deferred<T = void>() {
@@ -56,5 +57,26 @@ describe('SingleFlight', () => {
     await flight.run('a', () => Promise.resolve(8));
     expect(calls).toBe(1);
     await expect(flight.run('a', () => Promise.resolve(9))).resolves.toBe(9);
+  });
+});
+
+describe('KeyedSequence', () => {
+  it('runs tasks of one key one at a time, in order, and other keys alongside', async () => {
+    const sequence = new KeyedSequence<string>();
+    const log: string[] = [];
+    const gate = deferred();
+    const first = sequence.run('a', async () => {
+      log.push('a1 start');
+      await gate.promise;
+      log.push('a1 end');
+      throw new Error('a1 failed');
+    });
+    const second = sequence.run('a', () => Promise.resolve(log.push('a2')));
+    await sequence.run('b', () => Promise.resolve(log.push('b1')));
+    gate.resolve();
+
+    await expect(first).rejects.toThrow('a1 failed');
+    await second;
+    expect(log).toEqual(['a1 start', 'b1', 'a1 end', 'a2']);
   });
 });
