@@ -33,6 +33,7 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string]> = [
   ['pkce', 'missing code_challenge', '302 to redirect_uri, error=invalid_request'],
   ['pkce', 'code redeemed by another client', '400 invalid_grant'],
   ['pkce', 'other redirect URI', '400 invalid_grant'],
+  ['pkce', 'redirect_uri bypass', '400 page invalid_request, no redirect, for all 4'],
   ['pkce', 'expired code', '400 invalid_grant "Authorization code expired"'],
   ['pkce', '50 concurrent redemptions', '1× 200'],
   ['siwe', 'normal login', '/wallet/verify 200; /api/me 200 siwe, sub eip155:1:<address>'],
@@ -126,6 +127,14 @@ describe('the attack lab', () => {
         /^50× 200 \(in \d+ ms\)$/,
       );
       expect(rowOf(rows, 'siwe', 'wrong chain').answered).toBe('200');
+      expect(rowOf(rows, 'pkce', 'redirect_uri bypass').answered).toBe(
+        [
+          'upper-case host: 302 to http://localhost:25001/callback',
+          'dot segment: 302 to http://localhost:25001/callback',
+          'empty fragment: 302 to http://localhost:25001/callback',
+          'other port: 302 to http://localhost:9999/callback',
+        ].join('; '),
+      );
     });
   });
 
