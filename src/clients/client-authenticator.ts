@@ -64,11 +64,11 @@ interface FailureWindow {
  * bounded, cheapest check first:
  * 1. an unknown client id is refused from the registry cache, without hashing anything
  *    (/authorize already tells which ids exist, so there is nothing to hide by faking the work);
- * 2. a secret verified recently for this client and stored hash is accepted from memory, and a
- *    secret refused recently is refused from memory;
+ * 2. a secret verified recently for this client and stored hash is accepted from memory;
  * 3. a client id with `maxFailures` failed authentications in its window gets 429 until the
  *    window ends, whatever the address: guessing cannot be spread over IPs. A client whose
  *    secret was verified before the attack keeps working from memory (step 2 comes first);
+ *    a secret refused recently is refused from memory (and counts as a failure);
  * 4. concurrent requests presenting the same (client, secret) share one verification;
  * 5. at most `maxConcurrentHashes` verifications run at once, `maxQueuedHashes` more wait, and
  *    past that the request is answered 503 temporarily_unavailable: the server is saturated,
