@@ -38,6 +38,7 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string]> = [
   ['pkce', 'missing code_challenge', '302 to redirect_uri, error=invalid_request'],
   ['pkce', 'code redeemed by another client', '400 invalid_grant'],
   ['pkce', 'other redirect URI', '400 invalid_grant'],
+  ['pkce', 'redirect_uri bypass', '400 page invalid_request, no redirect, for all 4'],
   ['pkce', 'expired code', '400 invalid_grant "Authorization code expired"'],
   [
     'pkce',
@@ -144,6 +145,14 @@ describe('the attack lab', () => {
         /^50× 200 \(in \d+ ms\)$/,
       );
       expect(rowOf(rows, 'siwe', 'wrong chain').answered).toBe('200');
+      expect(rowOf(rows, 'pkce', 'redirect_uri bypass').answered).toBe(
+        [
+          'upper-case host: 302 to http://localhost:25001/callback',
+          'dot segment: 302 to http://localhost:25001/callback',
+          'empty fragment: 302 to http://localhost:25001/callback',
+          'other port: 302 to http://localhost:9999/callback',
+        ].join('; '),
+      );
     });
   });
 

@@ -1,29 +1,42 @@
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+import type { OAuthClient } from './oauth-client';
 
 /**
- * Exact string match against a registered redirect URI (OAuth 2.1 §2.3.1), with one exception:
- * for an http loopback redirect the port may differ, since native apps bind an ephemeral port
- * (RFC 8252 §7.3).
+ * A loopback redirect of RFC 8252 §7.3: `http://`, an IP literal of the loopback interface, an
+ * optional port, then the rest. Matched on the string, not parsed with URL: parsing normalises
+ * (host case, `127.1`, `0x7f000001`, dot segments, an empty userinfo or fragment), and every
+ * normalisation would let a different string match.
  */
-export function isRegisteredRedirectUri(registered: readonly string[], requested: string): boolean {
-  if (registered.includes(requested)) return true;
-  let wanted: URL;
-  try {
-    wanted = new URL(requested);
-  } catch {
-    return false;
-  }
-  if (wanted.protocol !== 'http:' || !LOOPBACK_HOSTS.has(wanted.hostname)) return false;
-  return registered.some((uri) => {
-    const candidate = new URL(uri);
-    return (
-      candidate.protocol === 'http:' &&
-      candidate.hostname === wanted.hostname &&
-      candidate.pathname === wanted.pathname &&
-      candidate.search === wanted.search &&
-      wanted.username === '' &&
-      wanted.password === '' &&
-      wanted.hash === ''
-    );
+const LOOPBACK_REDIRECT = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::([1-9][0-9]{0,4}))?([/?][^#]*)?$/;
+
+interface LoopbackRedirect {
+  host: string;
+  /** Everything after the port: path and query. */
+  rest: string;
+}
+
+function loopbackRedirect(uri: string): LoopbackRedirect | undefined {
+  const match = LOOPBACK_REDIRECT.exec(uri);
+  if (!match || (match[2] !== undefined && Number(match[2]) > 65535)) return undefined;
+  return { host: match[1], rest: match[3] ?? '' };
+}
+
+/**
+ * RFC 9700 §4.1.3 (and OAuth 2.1 §2.3.1): a redirect URI is registered when it equals one of the
+ * client's URIs as a string. The only exception, RFC 8252 §7.3: a native app (a public client)
+ * registered with a loopback IP literal may use any port, since it listens on an ephemeral one.
+ * Not `localhost` (§8.3: it may resolve elsewhere) and not a confidential client (not a native
+ * app, and a secret-holding web server has a fixed address).
+ */
+export function isRegisteredRedirectUri(
+  client: Pick<OAuthClient, 'type' | 'redirectUris'>,
+  requested: string,
+): boolean {
+  if (client.redirectUris.includes(requested)) return true;
+  if (client.type !== 'public') return false;
+  const wanted = loopbackRedirect(requested);
+  if (!wanted) return false;
+  return client.redirectUris.some((uri) => {
+    const registered = loopbackRedirect(uri);
+    return registered?.host === wanted.host && registered.rest === wanted.rest;
   });
 }

@@ -1,9 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
+import { createHmac, randomBytes } from 'node:crypto';
+import { ExpiringCache } from '../platform/cache/expiring-cache';
 import { Clock } from '../platform/clock/clock';
-import { sha256Base64Url } from '../platform/crypto/hashing';
+import { BoundedWorkQueue, WorkQueueFull } from '../platform/concurrency/bounded-work-queue';
+import { SingleFlight } from '../platform/concurrency/single-flight';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
-import { InvalidClient, InvalidRequest } from '../platform/errors/protocol-error';
+import { parseBasicCredentials } from '../platform/http/basic-credentials';
+import {
+  InvalidClient,
+  InvalidRequest,
+  TemporarilyUnavailable,
+  TooManyRequests,
+} from '../platform/errors/protocol-error';
+import { AppConfig } from '../config/app-config';
 import { ClientRegistry } from './client-registry.service';
 import { OAuthClient } from './oauth-client';
 
@@ -14,11 +24,6 @@ export interface ClientCredentials {
   viaBasic: boolean;
 }
 
-/** RFC 6749 §2.3.1: client_id and secret are form-urlencoded before Basic encoding. */
-function formDecode(value: string): string {
-  return decodeURIComponent(value.replace(/\+/g, ' '));
-}
-
 export function readClientCredentials(
   request: Pick<Request, 'headers'>,
   body: Record<string, string | undefined>,
@@ -27,58 +32,77 @@ export function readClientCredentials(
   if (header === undefined) {
     return { clientId: body.client_id, clientSecret: body.client_secret, viaBasic: false };
   }
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
-  const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-  const colon = decoded.indexOf(':');
-  if (!match || colon < 0) {
-    throw new InvalidClient('Malformed Basic client authentication');
-  }
+  const basic = parseBasicCredentials(header);
+  if (!basic) throw new InvalidClient('Malformed Basic client authentication');
   if (body.client_secret !== undefined) {
     throw new InvalidRequest('Use only one client authentication method');
   }
-  let clientId: string;
-  let clientSecret: string;
-  try {
-    clientId = formDecode(decoded.slice(0, colon));
-    clientSecret = formDecode(decoded.slice(colon + 1));
-  } catch {
-    throw new InvalidClient('Malformed Basic client authentication');
-  }
-  if (body.client_id !== undefined && body.client_id !== clientId) {
+  if (body.client_id !== undefined && body.client_id !== basic.username) {
     throw new InvalidRequest('client_id does not match the authenticated client');
   }
-  return { clientId, clientSecret, viaBasic: true };
+  return { clientId: basic.username, clientSecret: basic.password, viaBasic: true };
+}
+
+/** What a request refused for a saturated verification queue is told to wait. */
+const RETRY_WHEN_SATURATED_SECONDS = 2;
+/** Verified secrets are remembered this long after their last use (sliding). */
+const VERIFIED_TTL_MS = 5 * 60_000;
+/** Wrong secrets are remembered this long: a repeated wrong secret costs no scrypt. */
+const REFUSED_TTL_MS = 5 * 60_000;
+const VERDICT_ENTRIES = 1000;
+
+interface FailureWindow {
+  failures: number;
+  endsAt: number;
 }
 
 /**
  * Authenticates the client at the token, revocation and introspection endpoints:
  * confidential clients with client_secret_basic or client_secret_post, public ones with `none`.
+ *
+ * A secret check is scrypt (32 MiB, tens of milliseconds), so what a caller can make this do is
+ * bounded, cheapest check first:
+ * 1. an unknown client id is refused from the registry cache, without hashing anything
+ *    (/authorize already tells which ids exist, so there is nothing to hide by faking the work);
+ * 2. a secret verified recently for this client and stored hash is accepted from memory;
+ * 3. a client id with `maxFailures` failed authentications in its window gets 429 until the
+ *    window ends, whatever the address: guessing cannot be spread over IPs. A client whose
+ *    secret was verified before the attack keeps working from memory (step 2 comes first);
+ *    a secret refused recently is refused from memory (and counts as a failure);
+ * 4. concurrent requests presenting the same (client, secret) share one verification;
+ * 5. at most `maxConcurrentHashes` verifications run at once, `maxQueuedHashes` more wait, and
+ *    past that the request is answered 503 temporarily_unavailable: the server is saturated,
+ *    which is not this caller's fault (so not 429), and it should retry shortly. libuv's
+ *    thread pool (4 threads) is where scrypt runs; keeping client authentication to a part of
+ *    it leaves room for password logins and everything else.
+ * The failure counters are per instance: they protect this instance's CPU.
  */
 @Injectable()
 export class ClientAuthenticator {
-  /**
-   * Recently verified (client, secret hash, secret) triples: scrypt on every token request would
-   * make the token endpoint CPU-bound. Keyed by SHA-256, never the secret itself; bounded.
-   */
-  private readonly verified = new Map<string, number>();
-  private static readonly CACHE_MS = 5 * 60_000;
-  private static readonly CACHE_SIZE = 1000;
+  private readonly logger = new Logger(ClientAuthenticator.name);
+  /** Keys are HMACs under a per-process key: memory holds nothing to brute-force offline. */
+  private readonly verdictKey = randomBytes(32);
+  private readonly verified = new ExpiringCache<string, true>(VERDICT_ENTRIES);
+  private readonly refused = new ExpiringCache<string, true>(VERDICT_ENTRIES);
+  private readonly verifications = new SingleFlight<string, boolean>();
+  private readonly hashing: BoundedWorkQueue;
+  private readonly failures = new Map<string, FailureWindow>();
 
   constructor(
     private readonly registry: ClientRegistry,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
-  ) {}
+    private readonly config: AppConfig,
+  ) {
+    const { maxConcurrentHashes, maxQueuedHashes } = config.clientAuth;
+    this.hashing = new BoundedWorkQueue(maxConcurrentHashes, maxQueuedHashes);
+  }
 
   async authenticate(credentials: ClientCredentials): Promise<OAuthClient> {
     const { clientId, clientSecret } = credentials;
     if (!clientId) throw new InvalidClient('Client authentication is required');
     const client = await this.registry.find(clientId);
-    if (!client) {
-      // Same answer and similar work as a wrong secret: client ids are not enumerable.
-      if (clientSecret !== undefined) await this.hasher.hash(clientSecret);
-      throw new InvalidClient('Client authentication failed');
-    }
+    if (!client) throw new InvalidClient('Client authentication failed');
     if (client.type === 'public') {
       if (clientSecret !== undefined) {
         throw new InvalidClient('Public clients authenticate with method "none"');
@@ -88,20 +112,75 @@ export class ClientAuthenticator {
     if (clientSecret === undefined) {
       throw new InvalidClient('Client authentication is required');
     }
-    if (!client.secretHash || !(await this.verifySecret(clientSecret, client.secretHash))) {
+    if (!client.secretHash || !(await this.verifySecret(client, client.secretHash, clientSecret))) {
+      this.recordFailure(client.clientId);
       throw new InvalidClient('Client authentication failed');
     }
     return client;
   }
 
-  private async verifySecret(secret: string, secretHash: string): Promise<boolean> {
-    const key = sha256Base64Url(`${secretHash}\n${secret}`);
+  private async verifySecret(
+    client: OAuthClient,
+    secretHash: string,
+    secret: string,
+  ): Promise<boolean> {
+    // The stored hash is part of the key: a new secret (or hash) never meets an old verdict.
+    const key = createHmac('sha256', this.verdictKey)
+      .update(`${client.clientId}\n${secretHash}\n${secret}`)
+      .digest('base64url');
     const now = this.clock.now().getTime();
-    const until = this.verified.get(key);
-    if (until !== undefined && until > now) return true;
-    if (!(await this.hasher.verify(secret, secretHash))) return false;
-    if (this.verified.size >= ClientAuthenticator.CACHE_SIZE) this.verified.clear();
-    this.verified.set(key, now + ClientAuthenticator.CACHE_MS);
-    return true;
+    if (this.verified.get(key, now)) {
+      this.verified.set(key, true, now + VERIFIED_TTL_MS);
+      return true;
+    }
+    this.assertNotThrottled(client.clientId, now);
+    if (this.refused.get(key, now)) return false;
+
+    const valid = await this.verifications.run(key, () => this.verifyBounded(secret, secretHash));
+    const later = this.clock.now().getTime();
+    if (valid) this.verified.set(key, true, later + VERIFIED_TTL_MS);
+    else this.refused.set(key, true, later + REFUSED_TTL_MS);
+    return valid;
+  }
+
+  private async verifyBounded(secret: string, secretHash: string): Promise<boolean> {
+    try {
+      return await this.hashing.run(() => this.hasher.verify(secret, secretHash));
+    } catch (error) {
+      if (error instanceof WorkQueueFull) {
+        throw new TemporarilyUnavailable(
+          'Too many client authentications in progress; retry shortly',
+          RETRY_WHEN_SATURATED_SECONDS,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private assertNotThrottled(clientId: string, now: number): void {
+    const window = this.failures.get(clientId);
+    if (!window || window.endsAt <= now || window.failures < this.config.clientAuth.maxFailures) {
+      return;
+    }
+    throw new TooManyRequests(
+      'Too many failed authentications for this client; retry later',
+      (window.endsAt - now) / 1000,
+    );
+  }
+
+  private recordFailure(clientId: string): void {
+    const now = this.clock.now().getTime();
+    const { maxFailures, failureWindowSeconds } = this.config.clientAuth;
+    let window = this.failures.get(clientId);
+    if (!window || window.endsAt <= now) {
+      window = { failures: 0, endsAt: now + failureWindowSeconds * 1000 };
+      this.failures.set(clientId, window);
+    }
+    window.failures += 1;
+    if (window.failures === maxFailures) {
+      this.logger.warn(
+        `Client ${clientId}: ${maxFailures} failed authentications; refused until the window ends`,
+      );
+    }
   }
 }

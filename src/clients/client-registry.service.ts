@@ -1,26 +1,62 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ExpiringCache } from '../platform/cache/expiring-cache';
+import { Clock } from '../platform/clock/clock';
+import { SingleFlight } from '../platform/concurrency/single-flight';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { AppConfig, ClientConfig } from '../config/app-config';
 import { ClientRepository } from './client.repository';
 import { OAuthClient } from './oauth-client';
 
-/** Registers the configured clients in MongoDB at start-up and looks clients up. */
+/** Most clients held in memory; unknown ids are held apart so they cannot push known ones out. */
+const CACHE_ENTRIES = 10_000;
+
+/**
+ * Registers the configured clients in MongoDB at start-up and looks clients up. Lookups are
+ * served from memory for `CLIENT_CACHE_TTL_SECONDS` (unknown ids too), and concurrent lookups of
+ * one id share one read: /token, /authorize and wallet login do not read MongoDB per request.
+ * The price is a propagation delay: a client changed or removed in the database (by another
+ * instance's configuration) is seen here at most that many seconds later.
+ */
 @Injectable()
 export class ClientRegistry implements OnModuleInit {
   private readonly logger = new Logger(ClientRegistry.name);
+  private readonly known = new ExpiringCache<string, OAuthClient>(CACHE_ENTRIES);
+  private readonly unknown = new ExpiringCache<string, true>(CACHE_ENTRIES);
+  private readonly lookups = new SingleFlight<string, OAuthClient | null>();
 
   constructor(
     private readonly clients: ClientRepository,
     private readonly hasher: PasswordHasher,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
     for (const client of this.config.oauth.clients) await this.register(client);
   }
 
-  find(clientId: string): Promise<OAuthClient | null> {
-    return this.clients.findById(clientId);
+  async find(clientId: string): Promise<OAuthClient | null> {
+    const now = this.clock.now().getTime();
+    const cached = this.known.get(clientId, now);
+    if (cached) return cached;
+    if (this.unknown.get(clientId, now)) return null;
+    return this.lookups.run(clientId, () => this.load(clientId));
+  }
+
+  private async load(clientId: string): Promise<OAuthClient | null> {
+    const client = await this.clients.findById(clientId);
+    const ttlMs = this.config.clientAuth.registryCacheTtlSeconds * 1000;
+    if (ttlMs > 0) {
+      const expiresAt = this.clock.now().getTime() + ttlMs;
+      if (client) this.known.set(clientId, client, expiresAt);
+      else this.unknown.set(clientId, true, expiresAt);
+    }
+    return client;
+  }
+
+  private forget(clientId: string): void {
+    this.known.delete(clientId);
+    this.unknown.delete(clientId);
   }
 
   private async register(wanted: ClientConfig): Promise<void> {
@@ -48,6 +84,7 @@ export class ClientRegistry implements OnModuleInit {
       existing.redirectUris.join('\n') === client.redirectUris.join('\n');
     if (unchanged) return;
     await this.clients.save(client);
+    this.forget(client.clientId);
     this.logger.log(`Registered ${client.type} client ${client.clientId}`);
   }
 }

@@ -38,6 +38,12 @@ describe('AppConfig.fromEnv', () => {
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
     [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
     [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],
+    // NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account.
+    [{ LOGIN_FAILURES_PER_ACCOUNT: '101' }, 'LOGIN_FAILURES_PER_ACCOUNT must be between 1 and 100'],
+    [
+      { CLIENT_AUTH_MAX_CONCURRENT_HASHES: '0' },
+      'CLIENT_AUTH_MAX_CONCURRENT_HASHES must be between',
+    ],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);
@@ -71,6 +77,47 @@ describe('AppConfig.fromEnv', () => {
       AppConfig.fromEnv({ ...production, METRICS_ENABLED: 'true', DOCS_ENABLED: 'false' })
         .operatorViews,
     ).toEqual({ metricsEnabled: true, docsEnabled: false });
+  });
+
+  it.each([
+    ['http on a public host', 'http://app.example/cb', 'may use http only on a loopback host'],
+    ['an empty fragment', 'https://app.example/cb#', 'must not contain a fragment'],
+    ['a javascript: URI', 'javascript:alert(1)', 'must use https'],
+    ['a scheme that is not reverse-domain', 'myapp:/cb', 'must use https'],
+    ['userinfo', 'http://:@127.0.0.1/cb', 'must not contain userinfo'],
+    ['127.1 for 127.0.0.1', 'http://127.1/cb', 'may use http only on a loopback host'],
+    ['an upper-case loopback host', 'http://LOCALHOST/cb', 'may use http only on a loopback host'],
+    [
+      'a dot segment',
+      'https://app.example/a/../cb',
+      'must be written in normalised form ("https://app.example/cb")',
+    ],
+  ])('refuses a redirect URI with %s', (_what, uri, message) => {
+    const env = {
+      ...base,
+      OAUTH_CLIENTS: JSON.stringify([{ client_id: 'c', redirect_uris: [uri] }]),
+    };
+    expect(() => AppConfig.fromEnv(env)).toThrow(`OAUTH_CLIENTS[0].redirect_uris ${message}`);
+  });
+
+  it.each([
+    'https://app.example/cb',
+    'https://app.example/cb?tenant=1',
+    'http://127.0.0.1:8080/cb',
+    'http://[::1]/cb',
+    'http://localhost:3000/cb',
+    'com.example.app:/oauth2redirect',
+  ])('accepts the redirect URI %s', (uri) => {
+    const env = {
+      ...base,
+      OAUTH_CLIENTS: JSON.stringify([{ client_id: 'c', redirect_uris: [uri] }]),
+    };
+    expect(AppConfig.fromEnv(env).oauth.clients.at(-1)?.redirectUris).toEqual([uri]);
+  });
+
+  it('seeds demo clients that pass the same redirect URI rules', () => {
+    const ids = AppConfig.fromEnv(base).oauth.clients.map((client) => client.clientId);
+    expect(ids).toEqual(['demo-client', 'demo-spa']);
   });
 
   it('parses per-chain RPC URLs', () => {

@@ -11,6 +11,7 @@ import {
   rpcUrls,
   str,
 } from './env-parsers';
+import { redirectUriProblem } from './redirect-uri-rules';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -64,7 +65,11 @@ export interface ClientConfig {
   readonly name: string;
 }
 
-/** The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on. */
+/**
+ * The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on.
+ * `demo-client` keeps `http://localhost`: RFC 8252 §8.3 prefers 127.0.0.1, but dev setups rely
+ * on localhost, and it is matched exactly (no port freedom), as any confidential client is.
+ */
 export const DEMO_CLIENTS: readonly ClientConfig[] = [
   {
     clientId: 'demo-client',
@@ -89,10 +94,37 @@ export interface OAuthConfig {
   readonly sessionTtlSeconds: number;
 }
 
+export interface ClientAuthConfig {
+  /**
+   * How long a client read from MongoDB is served from memory: a change (a removed client, a new
+   * secret or redirect URI) reaches every instance within this delay. 0 reads on every request.
+   */
+  readonly registryCacheTtlSeconds: number;
+  /** scrypt verifications of client secrets run at once, per instance. */
+  readonly maxConcurrentHashes: number;
+  /** Verifications that may wait for a slot; past that the request gets 503. */
+  readonly maxQueuedHashes: number;
+  /** Failed authentications of one client id before it is refused with 429 ... */
+  readonly maxFailures: number;
+  /** ... until this window, started by the first failure, ends. */
+  readonly failureWindowSeconds: number;
+}
+
+/** NIST SP 800-63B §5.2.2 limits on failed password logins (see LoginThrottle). */
+export interface LoginThrottleConfig {
+  /** Failures of one account from one address before the exponential back-off starts. */
+  readonly failuresPerAccountAddress: number;
+  /** Failures of one account from all addresses per window: at most 100 (NIST). */
+  readonly failuresPerAccount: number;
+  /** Length of the fixed windows the counters are kept in. */
+  readonly failureWindowSeconds: number;
+}
+
 export interface RateLimitConfig {
   /** Requests per minute. */
   readonly tokenPerIp: number;
   readonly tokenPerClient: number;
+  readonly authorizePerIp: number;
   readonly loginPerIp: number;
   readonly walletPerIp: number;
   readonly walletPerAddress: number;
@@ -126,6 +158,8 @@ export class AppConfig {
   readonly wallet!: WalletConfig;
   readonly oauth!: OAuthConfig;
   readonly rateLimits!: RateLimitConfig;
+  readonly clientAuth!: ClientAuthConfig;
+  readonly loginThrottle!: LoginThrottleConfig;
   /** The /lab page may run the attack scenarios against this instance (off in production). */
   readonly labEnabled!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
@@ -206,7 +240,10 @@ export class AppConfig {
         clockSkewSeconds: int(env, 'SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
       },
       oauth: {
-        clients: mergeClients(seedDemoData ? DEMO_CLIENTS : [], configuredClients),
+        clients: mergeClients(
+          seedDemoData ? checkDemoClients(DEMO_CLIENTS) : [],
+          configuredClients,
+        ),
         seedDemoData,
         requireState: bool(env, 'OAUTH_REQUIRE_STATE', true),
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
@@ -217,15 +254,49 @@ export class AppConfig {
         metricsEnabled: bool(env, 'METRICS_ENABLED', nodeEnv !== 'production'),
         docsEnabled: bool(env, 'DOCS_ENABLED', nodeEnv !== 'production'),
       },
+      clientAuth: {
+        registryCacheTtlSeconds: int(env, 'CLIENT_CACHE_TTL_SECONDS', 10, { min: 0, max: 300 }),
+        maxConcurrentHashes: int(env, 'CLIENT_AUTH_MAX_CONCURRENT_HASHES', 2, { min: 1, max: 64 }),
+        maxQueuedHashes: int(env, 'CLIENT_AUTH_MAX_QUEUED_HASHES', 16, { min: 0, max: 10_000 }),
+        maxFailures: int(env, 'CLIENT_AUTH_MAX_FAILURES', 10, { min: 1 }),
+        failureWindowSeconds: int(env, 'CLIENT_AUTH_FAILURE_WINDOW_SECONDS', 60, {
+          min: 1,
+          max: 86_400,
+        }),
+      },
+      loginThrottle: {
+        failuresPerAccountAddress: int(env, 'LOGIN_FAILURES_PER_ACCOUNT_IP', 5, {
+          min: 1,
+          max: 100,
+        }),
+        failuresPerAccount: int(env, 'LOGIN_FAILURES_PER_ACCOUNT', 100, { min: 1, max: 100 }),
+        failureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 3600, {
+          min: 60,
+          max: 86_400,
+        }),
+      },
       rateLimits: {
         tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
         tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),
+        authorizePerIp: int(env, 'RATE_LIMIT_AUTHORIZE_PER_IP', 300, { min: 1 }),
         loginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, { min: 1 }),
         walletPerIp: int(env, 'RATE_LIMIT_WALLET_PER_IP', 300, { min: 1 }),
         walletPerAddress: int(env, 'RATE_LIMIT_WALLET_PER_ADDRESS', 60, { min: 1 }),
       },
     });
   }
+}
+
+/** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */
+function checkDemoClients(demo: readonly ClientConfig[]): readonly ClientConfig[] {
+  for (const client of demo) {
+    for (const uri of client.redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem)
+        throw new ConfigError(`Demo client ${client.clientId}: redirect_uris ${problem}`);
+    }
+  }
+  return demo;
 }
 
 /** Configured clients replace demo clients of the same id. */

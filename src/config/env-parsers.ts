@@ -1,3 +1,5 @@
+import { redirectUriProblem } from './redirect-uri-rules';
+
 /**
  * Small, strict readers for environment variables. Every failure names the variable, so a bad
  * deployment stops at boot with a message an operator can act on.
@@ -128,7 +130,7 @@ interface ClientEntry {
 
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name? }`.
- * No secret means a public client. Redirect URIs must be absolute, without a fragment.
+ * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
  */
 export function clients(
   env: Env,
@@ -158,9 +160,11 @@ export function clients(
       throw new ConfigError(`${where}.redirect_uris must be a non-empty array`);
     }
     for (const uri of uris) {
-      if (typeof uri !== 'string' || !URL.canParse(uri) || uri.includes('#')) {
-        throw new ConfigError(`${where}.redirect_uris must be absolute URLs without a fragment`);
+      if (typeof uri !== 'string') {
+        throw new ConfigError(`${where}.redirect_uris must be strings`);
       }
+      const problem = redirectUriProblem(uri);
+      if (problem) throw new ConfigError(`${where}.redirect_uris ${problem}, got "${uri}"`);
     }
     return {
       clientId: entry.client_id,

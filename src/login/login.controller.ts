@@ -16,16 +16,30 @@ import { renderLoginPage } from './login.page';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from './session.service';
 
-function send(res: Response, outcome: LoginOutcome, signedInAs?: string): void {
-  if (outcome.kind === 'redirect') {
-    // 303: the browser follows with a GET, never re-posting the credentials.
-    res.redirect(303, outcome.location);
-    return;
+function send(req: Request, res: Response, outcome: LoginOutcome, signedInAs?: string): void {
+  switch (outcome.kind) {
+    case 'redirect':
+      // 303: the browser follows with a GET, never re-posting the credentials.
+      res.redirect(303, outcome.location);
+      return;
+    case 'form':
+      res
+        .status(outcome.status)
+        .type('html')
+        .send(renderLoginPage({ ...outcome.view, signedInAs }));
+      return;
+    case 'throttled': {
+      const { error } = outcome;
+      res.status(error.status);
+      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+      // The form for a browser; the one error envelope for a client that asks for JSON.
+      if (req.accepts(['html', 'json']) === 'json') {
+        res.json({ error: error.error, error_description: error.description });
+      } else {
+        res.type('html').send(renderLoginPage(outcome.view));
+      }
+    }
   }
-  res
-    .status(outcome.status)
-    .type('html')
-    .send(renderLoginPage({ ...outcome.view, signedInAs }));
 }
 
 /** The server-rendered password login page (with a Sign out control when a session is live). */
@@ -51,7 +65,7 @@ export class LoginController {
     @Res() res: Response,
   ): Promise<void> {
     const session = await this.sessions.current(req);
-    send(res, this.login.showForm(query.return_to, { req, res }), session?.sub);
+    send(req, res, this.login.showForm(query.return_to, { req, res }), session?.sub);
   }
 
   @Post()
@@ -60,12 +74,17 @@ export class LoginController {
   @ApiConsumes(FORM)
   @ApiResponse({ status: 303, description: 'Logged in; Location is return_to' })
   @ApiResponse({ status: 401, description: 'Invalid username or password (HTML page)' })
+  @ApiResponse({
+    status: 429,
+    description:
+      'Too many failed attempts for this account (from this address, or in all): the form with the message and Retry-After, or the JSON error envelope with Accept: application/json',
+  })
   @Header('Cache-Control', 'no-store')
   async submit(
     @Body() form: LoginFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    send(res, await this.login.submit(form, { req, res }));
+    send(req, res, await this.login.submit(form, { req, res }));
   }
 }

@@ -11,13 +11,14 @@ import { SessionPersistenceModule } from './persistence/session-persistence.modu
 import { SessionService } from './session.service';
 import { SiweSessionLoginController } from './siwe-session-login.controller';
 import { SiweSessionLoginService } from './siwe-session-login.service';
+import { LoginThrottleModule } from './throttle/login-throttle.module';
 
 /**
  * Login sessions: password login (GET/POST /login), Sign in with Ethereum (POST /login/siwe) and
  * sign out (POST /logout).
  */
 @Module({
-  imports: [UsersModule, SessionPersistenceModule, WalletModule, CsrfModule],
+  imports: [UsersModule, SessionPersistenceModule, LoginThrottleModule, WalletModule, CsrfModule],
   controllers: [LoginController, SiweSessionLoginController, LogoutController],
   providers: [
     SessionService,

@@ -1,20 +1,34 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { redact } from '../platform/crypto/hashing';
+import { TooManyRequests } from '../platform/errors/protocol-error';
+import { clientAddress } from '../platform/http/client-address';
 import { UserService } from './users/user.service';
 import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
 import type { LoginFormDto } from './login-form.dto';
 import type { LoginPageView } from './login.page';
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
+import { LoginThrottle } from './throttle/login-throttle';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password.';
 
+/** The message of a throttled attempt, on the page and in the JSON envelope alike. */
+export function tooManyFailures(retryAfterSeconds: number): string {
+  const wait =
+    retryAfterSeconds < 120
+      ? `${retryAfterSeconds} seconds`
+      : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
+  return `Too many failed sign-in attempts. Try again in ${wait}.`;
+}
+
 export type LoginOutcome =
   | { readonly kind: 'redirect'; readonly location: string }
-  | { readonly kind: 'form'; readonly status: 200 | 400 | 401; readonly view: LoginPageView };
+  | { readonly kind: 'form'; readonly status: 200 | 400 | 401; readonly view: LoginPageView }
+  /** 429 with Retry-After: the form with the error's message, or the error's JSON envelope. */
+  | { readonly kind: 'throttled'; readonly error: TooManyRequests; readonly view: LoginPageView };
 
-type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie'> };
+type Exchange = { req: Pick<Request, 'headers' | 'ip'>; res: Pick<Response, 'cookie'> };
 
 /** The password login use case behind `GET/POST /login`. */
 @Injectable()
@@ -25,6 +39,7 @@ export class PasswordLoginService {
     private readonly users: UserService,
     private readonly sessions: SessionService,
     private readonly csrf: LoginCsrf,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   showForm(returnTo: string | undefined, http: Exchange): LoginOutcome {
@@ -47,13 +62,27 @@ export class PasswordLoginService {
       return this.form(400, http, { returnTo, username, error });
     }
 
-    const user = await this.users.authenticate(username, password);
-    if (!user) {
+    const attempt = await this.throttle.attempt(username, clientAddress(http.req), () =>
+      this.users.authenticate(username, password),
+    );
+    if (attempt.kind === 'throttled') {
       // The typed username may be a mistyped password: log only its hash.
+      this.logger.warn(
+        `Password login refused for username ${redact(username)}: too many failures (${attempt.limit})`,
+      );
+      const error = tooManyFailures(attempt.retryAfterSeconds);
+      return {
+        kind: 'throttled',
+        error: new TooManyRequests(error, attempt.retryAfterSeconds),
+        view: { returnTo, username, error, csrfToken: this.csrf.token(http.req, http.res) },
+      };
+    }
+    if (attempt.kind === 'failed') {
       this.logger.warn(`Password login failed for username ${redact(username)}`);
       return this.form(401, http, { returnTo, username, error: INVALID_CREDENTIALS });
     }
 
+    const user = attempt.value;
     await this.sessions.start(http.res, { sub: user.sub, authMethod: 'password' });
     this.logger.log(`Password login succeeded for ${user.sub}`);
     return { kind: 'redirect', location: returnTo };

@@ -64,7 +64,7 @@ export class AuthorizationEndpoint {
     const client = await this.clients.find(clientId);
     if (!client) return page(new InvalidRequest('Unknown client_id'));
     if (!redirectUri) return page(new InvalidRequest('redirect_uri is required'));
-    if (!isRegisteredRedirectUri(client.redirectUris, redirectUri)) {
+    if (!isRegisteredRedirectUri(client, redirectUri)) {
       return page(new InvalidRequest('redirect_uri is not registered for this client'));
     }
 

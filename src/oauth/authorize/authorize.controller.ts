@@ -1,12 +1,20 @@
 import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { SessionService } from '../../login/session.service';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 import { AuthorizationRequestDto } from './authorization-request.dto';
 
+@RateLimit('authorize')
 @ApiTags('oauth')
 @Controller('authorize')
 export class AuthorizeController {
@@ -24,6 +32,10 @@ export class AuthorizeController {
   @ApiFoundResponse({ description: 'Redirect to the client, or to /login' })
   @ApiBadRequestResponse({
     description: 'HTML page (or this JSON with Accept: application/json)',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'More than RATE_LIMIT_AUTHORIZE_PER_IP requests per minute from this IP',
     type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')

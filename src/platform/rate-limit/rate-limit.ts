@@ -2,8 +2,9 @@ import { ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { ThrottlerOptions } from '@nestjs/throttler';
 import type { Request } from 'express';
 import type { RateLimitConfig } from '../../config/app-config';
+import { parseBasicCredentials } from '../http/basic-credentials';
 
-export type RateLimitGroup = 'token' | 'login' | 'wallet';
+export type RateLimitGroup = 'token' | 'authorize' | 'login' | 'wallet';
 const GROUP = 'proofgate:rate-limit-group';
 
 /** Puts a route under the named group's limits; routes without a group are not limited. */
@@ -18,14 +19,16 @@ function ipOf(req: Record<string, unknown>): string {
   return (req as unknown as Request).ip ?? 'unknown';
 }
 
-/** The client a token request claims to be (Basic header or client_id), else its IP. */
+/**
+ * The client a token request claims to be (Basic header or client_id), else its IP. The Basic
+ * user name is read exactly as client authentication reads it (form-decoded, any case of the
+ * scheme), so `demo%2Dclient` or `basic ...` cannot open a fresh bucket for `demo-client`.
+ */
 function clientOf(req: Record<string, unknown>): string {
   const request = req as unknown as Request;
   const header = request.headers.authorization;
-  if (header?.startsWith('Basic ')) {
-    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-    return `client:${decoded.split(':', 1)[0]}`;
-  }
+  const basic = header === undefined ? null : parseBasicCredentials(header);
+  if (basic) return `client:${basic.username}`;
   const body = request.body as Record<string, unknown> | undefined;
   const id = body?.client_id;
   return typeof id === 'string' ? `client:${id}` : `ip:${ipOf(req)}`;
@@ -55,6 +58,7 @@ export function rateLimitThrottlers(limits: RateLimitConfig): ThrottlerOptions[]
       skipIf: only('token'),
       getTracker: clientOf,
     },
+    { name: 'authorize-ip', ttl: minute, limit: limits.authorizePerIp, skipIf: only('authorize') },
     { name: 'login-ip', ttl: minute, limit: limits.loginPerIp, skipIf: only('login') },
     { name: 'wallet-ip', ttl: minute, limit: limits.walletPerIp, skipIf: only('wallet') },
     {

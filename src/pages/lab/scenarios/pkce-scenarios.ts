@@ -332,6 +332,49 @@ export class PkceLab {
     );
   }
 
+  /**
+   * RFC 9700 §4.1.3: redirect URIs are compared as exact strings, so spellings that a URL parser
+   * would normalise to the registered one must not get a redirect (RFC 6749 §4.1.2.1: an error
+   * page instead, since the URI cannot be trusted).
+   */
+  async redirectUriBypass(): Promise<Outcome> {
+    if (!this.loggedIn) await this.issueCode();
+    const registered = new URL(CLIENT.redirectUri);
+    const spellings: ReadonlyArray<readonly [string, string]> = [
+      ['upper-case host', CLIENT.redirectUri.replace(registered.hostname, 'LOCALHOST')],
+      [
+        'dot segment',
+        CLIENT.redirectUri.replace(registered.pathname, `/x/..${registered.pathname}`),
+      ],
+      ['empty fragment', `${CLIENT.redirectUri}#`],
+      ['other port', CLIENT.redirectUri.replace(`:${registered.port}`, ':9999')],
+    ];
+    const parts: Outcome[] = [];
+    for (const [name, redirectUri] of spellings) {
+      const reply = await this.browser.get(
+        this.authorizePath({ redirect_uri: redirectUri, code_challenge: newPkce().challenge }),
+        { headers: { accept: 'text/html' } },
+      );
+      const refused =
+        reply.status === 400 &&
+        reply.location === null &&
+        reply.text.includes('<dd id="error">invalid_request</dd>');
+      parts.push({
+        expected: name,
+        answered: refused ? name : `${name}: ${describePage(reply)}`,
+        passed: refused,
+      });
+    }
+    const failed = parts.filter((part) => !part.passed);
+    return {
+      expected: `400 page invalid_request, no redirect, for: ${parts.map((p) => p.expected).join(', ')}`,
+      answered: failed.length
+        ? failed.map((part) => part.answered).join('; ')
+        : `400 page invalid_request, no redirect, for all ${parts.length}`,
+      passed: failed.length === 0,
+    };
+  }
+
   async finishExpiredCode(issued: IssuedCode): Promise<Outcome> {
     return errorOutcome(
       await this.redeem(issued.code, { verifier: issued.verifier }),
@@ -352,6 +395,17 @@ export class PkceLab {
       outlastedLifetime: false,
     };
     return raceOutcome(replies, rules, Date.now() - started);
+  }
+}
+
+/** Status and, for a redirect, where to (origin and path only: the query may carry a code). */
+function describePage(reply: Reply): string {
+  if (!reply.location) return String(reply.status);
+  try {
+    const target = new URL(reply.location);
+    return `${reply.status} to ${target.origin}${target.pathname}`;
+  } catch {
+    return `${reply.status} to an unparsable location`;
   }
 }
 

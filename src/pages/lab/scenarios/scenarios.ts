@@ -113,6 +113,9 @@ export async function runLab({ baseUrl, onRow, signal }: LabOptions): Promise<La
     pkce.otherClient(),
   );
   await attempt('pkce', 'other redirect URI', '400 invalid_grant', () => pkce.otherRedirectUri());
+  await attempt('pkce', 'redirect_uri bypass', '400 page, never a redirect', () =>
+    pkce.redirectUriBypass(),
+  );
   await attempt('pkce', `${RACE_CONCURRENCY} concurrent redemptions`, 'exactly one 200', () =>
     pkce.race(RACE_CONCURRENCY),
   );

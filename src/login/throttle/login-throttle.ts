@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
+import { Clock } from '../../platform/clock/clock';
+import { KeyedSequence } from '../../platform/concurrency/keyed-sequence';
+import { AppConfig } from '../../config/app-config';
+import { CounterKey, FailureCounter, LoginFailureStore } from './login-failure.store';
+
+/** The first wait once an address has used its free failures; it doubles with each further one. */
+export const BACKOFF_BASE_SECONDS = 30;
+/** How long a successful login keeps its address exempt from the account's ceiling. */
+const KNOWN_ADDRESS_DAYS = 30;
+
+export type LoginAttempt<T> =
+  | { readonly kind: 'succeeded'; readonly value: T }
+  | { readonly kind: 'failed' }
+  | {
+      readonly kind: 'throttled';
+      readonly retryAfterSeconds: number;
+      /** Which limit: the back-off of this address, or the ceiling of the account. */
+      readonly limit: 'address' | 'account';
+    };
+
+interface Keys {
+  /** Failures of this account from this address, in the current window. */
+  readonly pair: CounterKey;
+  /** Failures of this account from anywhere, in the current window. */
+  readonly account: CounterKey;
+  /** Present when this address logged in to this account successfully not long ago. */
+  readonly known: CounterKey;
+  readonly windowEndsAt: number;
+}
+
+/**
+ * NIST SP 800-63B §5.2.2 rate limiting of password guesses, without handing an attacker a cheap
+ * lock-out of the user:
+ * - per account and address: `failuresPerAccountAddress` free failures, then a wait of 30 s
+ *   that doubles with each further failure (to the end of the window). A success resets it.
+ *   Guessing from one address is slow, and it slows only that address;
+ * - per account: at most `failuresPerAccount` (NIST: 100 at most) failures per window from all
+ *   addresses together; past that every attempt is refused until the window ends, except from
+ *   an address that logged in to the account successfully in the last 30 days.
+ * Refused attempts are not evaluated, so the right password is refused too, and cost no scrypt.
+ * Counters are in MongoDB (one document per key and fixed window, `$inc`, TTL index), so the
+ * limits hold across instances. Attempts for one account and address run one at a time per
+ * instance, so a burst cannot slip guesses past the check; across instances, and for the
+ * account ceiling across addresses, concurrent attempts can exceed a limit by the number in
+ * flight.
+ */
+@Injectable()
+export class LoginThrottle {
+  /** Keys are HMACs, shared by every instance: the collection holds no username or address. */
+  private readonly keyHmacSecret: Buffer;
+  private readonly sequence = new KeyedSequence<string>();
+
+  constructor(
+    private readonly store: LoginFailureStore,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.keyHmacSecret = createHmac('sha256', config.tokens.keyEncryptionSecret)
+      .update('proofgate login throttle keys')
+      .digest();
+  }
+
+  /**
+   * Runs `check` (the password verification) unless a limit refuses the attempt, and counts its
+   * outcome. `check` resolves to the authenticated value, or null for wrong credentials.
+   */
+  attempt<T>(
+    username: string,
+    address: string,
+    check: () => Promise<T | null>,
+  ): Promise<LoginAttempt<T>> {
+    const pair = this.hmac(`pair\n${username}\n${address}`);
+    return this.sequence.run(pair, () => this.run(username, pair, check));
+  }
+
+  private async run<T>(
+    username: string,
+    pair: string,
+    check: () => Promise<T | null>,
+  ): Promise<LoginAttempt<T>> {
+    const now = this.clock.now().getTime();
+    const keys = this.keys(username, pair, now);
+    const counters = await this.store.read(
+      [keys.pair.id, keys.account.id, keys.known.id],
+      new Date(now),
+    );
+    const refusal = this.refusal(keys, counters, now);
+    if (refusal) return refusal;
+
+    const value = await check();
+    const at = this.clock.now();
+    if (value === null) {
+      await this.store.addFailure([keys.pair, keys.account], at);
+      return { kind: 'failed' };
+    }
+    await this.store.recordSuccess(keys.pair.id, {
+      id: keys.known.id,
+      expiresAt: new Date(at.getTime() + KNOWN_ADDRESS_DAYS * 86_400_000),
+    });
+    return { kind: 'succeeded', value };
+  }
+
+  private refusal(
+    keys: Keys,
+    counters: ReadonlyMap<string, FailureCounter>,
+    now: number,
+  ): LoginAttempt<never> | undefined {
+    const { failuresPerAccountAddress, failuresPerAccount } = this.config.loginThrottle;
+    const pair = counters.get(keys.pair.id);
+    if (pair?.lastFailureAt && pair.failures >= failuresPerAccountAddress) {
+      const waitMs = BACKOFF_BASE_SECONDS * 1000 * 2 ** (pair.failures - failuresPerAccountAddress);
+      const until = Math.min(pair.lastFailureAt.getTime() + waitMs, keys.windowEndsAt);
+      if (until > now) return throttled(until - now, 'address');
+    }
+    const account = counters.get(keys.account.id);
+    if (account && account.failures >= failuresPerAccount && !counters.has(keys.known.id)) {
+      return throttled(keys.windowEndsAt - now, 'account');
+    }
+    return undefined;
+  }
+
+  /**
+   * Counters of fixed windows: the window's index is part of the `_id`, so a new window starts
+   * from zero with a plain `$inc` even while the TTL monitor has not yet removed the old one.
+   */
+  private keys(username: string, pair: string, now: number): Keys {
+    const windowMs = this.config.loginThrottle.failureWindowSeconds * 1000;
+    const index = Math.floor(now / windowMs);
+    const windowEndsAt = (index + 1) * windowMs;
+    const expiresAt = new Date(windowEndsAt);
+    return {
+      pair: { id: `ai:${pair}:${index}`, expiresAt },
+      account: { id: `a:${this.hmac(`account\n${username}`)}:${index}`, expiresAt },
+      known: { id: `k:${pair}`, expiresAt: new Date(now + KNOWN_ADDRESS_DAYS * 86_400_000) },
+      windowEndsAt,
+    };
+  }
+
+  private hmac(value: string): string {
+    return createHmac('sha256', this.keyHmacSecret).update(value, 'utf8').digest('base64url');
+  }
+}
+
+function throttled(waitMs: number, limit: 'address' | 'account'): LoginAttempt<never> {
+  return { kind: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), limit };
+}
