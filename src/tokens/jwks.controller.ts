@@ -2,7 +2,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JWKS_SCHEMA } from '../platform/openapi/schemas';
 import { Controller, Get, Header } from '@nestjs/common';
 import type { PublishedJwk } from './signing-keys/signing-key';
-import { SigningKeyService } from './signing-keys/signing-key.service';
+import { JWKS_MAX_AGE_SECONDS, SigningKeyService } from './signing-keys/signing-key.service';
 
 export interface JwksResponse {
   keys: PublishedJwk[];
@@ -14,11 +14,13 @@ export interface JwksResponse {
 export class JwksController {
   constructor(private readonly signingKeys: SigningKeyService) {}
 
-  @ApiOperation({ summary: 'Public signing keys (active, and retired until their tokens expire)' })
+  @ApiOperation({
+    summary: 'Public signing keys (next, active, and retired until their tokens expire)',
+  })
   @ApiOkResponse({ schema: JWKS_SCHEMA })
   @Get('jwks.json')
   // Resource servers may cache it; jose's remote JWK set re-fetches on an unknown kid anyway.
-  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
   async jwks(): Promise<JwksResponse> {
     return { keys: await this.signingKeys.publishedJwks() };
   }
