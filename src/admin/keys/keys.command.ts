@@ -4,12 +4,13 @@ import {
   SigningKeyService,
   type SigningKeyStatus,
 } from '../../tokens/signing-keys/signing-key.service';
+import { Clock } from '../../platform/clock/clock';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderTable } from '../io/output';
 
 /**
- * The active key retires when the next key becomes due; a retired key retired when it stopped
- * signing. A next key has not started its life yet.
+ * When a key stops signing: the active key once the pending next key is due, a retired key when
+ * it was retired. A next key has not started signing yet.
  */
 function retiresAt(key: SigningKeyStatus, keys: readonly SigningKeyStatus[]): Date | undefined {
   if (key.state === 'retired') return key.retiredAt;
@@ -45,8 +46,10 @@ export function registerKeysCommands(program: Command, deps: CommandDeps): void 
     .command('list')
     .description('every signing key: next, active, retired')
     .action(async (_options: unknown, command: Command) => {
-      const list = await deps.withContext((app) => app.get(SigningKeyService).describeKeys());
-      const now = new Date();
+      const { list, now } = await deps.withContext(async (app) => ({
+        list: await app.get(SigningKeyService).describeKeys(),
+        now: app.get(Clock).now(),
+      }));
       const table = renderTable(
         [
           { header: 'KID', cell: (key: SigningKeyStatus) => key.kid },

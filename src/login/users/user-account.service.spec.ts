@@ -88,7 +88,7 @@ describe('UserAccountService', () => {
     await expect(accounts.disable('alice')).resolves.toBe(true);
     await expect(accounts.disable('alice')).resolves.toBe(false);
     await expect(login.authenticate('alice', 'correct horse')).resolves.toBeNull();
-    expect((await accounts.find('alice'))?.disabledAt).toEqual(expect.any(Date));
+    expect(repository.users.get('alice')?.disabledAt).toEqual(expect.any(Date));
 
     await expect(accounts.enable('alice')).resolves.toBe(true);
     await expect(accounts.enable('alice')).resolves.toBe(false);

@@ -102,11 +102,6 @@ export class UserAccountService {
     return false;
   }
 
-  async find(username: string): Promise<UserAccount | null> {
-    const user = await this.users.findByUsername(username);
-    return user ? toAccount(user) : null;
-  }
-
   async list(): Promise<UserAccount[]> {
     return (await this.users.list()).map(toAccount);
   }
