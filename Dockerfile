@@ -18,6 +18,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The admin CLI on PATH: `docker compose exec proofgate proofgate-admin --help`.
+COPY --chown=node:node bin ./bin
+ENV PATH=/app/bin:$PATH
 USER node
 EXPOSE 25000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \

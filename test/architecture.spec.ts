@@ -69,6 +69,12 @@ describe('layout: dependencies point one way', () => {
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });
 
+  it("admin/ (the operators' CLI) sits on top of the features: nothing imports it", () => {
+    const others = [...new Set(files.map((file) => file.area))].filter((area) => area !== 'admin');
+    expect(files.some((file) => file.area === 'admin')).toBe(true);
+    expect(violations(others, (area) => area === 'admin')).toEqual([]);
+  });
+
   it('the challenge store stands on platform/ and config/ only', () => {
     const allowed = new Set(['platform', 'config']);
     expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);

@@ -5,7 +5,7 @@
  * MongoDB is healthy, in production mode, with its secret required and every documented setting
  * able to reach it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AppConfig } from '../src/config/app-config';
@@ -224,5 +224,23 @@ describe('.dockerignore', () => {
   it('keeps the sources in', () => {
     expect(ignored('src/main.ts')).toBe(false);
     expect(ignored('package.json')).toBe(false);
+  });
+
+  it('puts the admin CLI on PATH in the image, running the build in dist/', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const launcher = readFileSync(join(ROOT, 'bin', 'proofgate-admin'), 'utf8');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+
+    expect(pkg.bin).toEqual({ 'proofgate-admin': 'bin/proofgate-admin' });
+    expect(dockerfile).toMatch(/^COPY --chown=node:node bin \.\/bin$/m);
+    expect(dockerfile).toMatch(/^ENV PATH=\/app\/bin:\$PATH$/m);
+    expect(launcher).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(launcher).toContain("path.join(dist, 'admin', 'main.js')");
+    // `nest build` compiles every file under src/, so the CLI's entry point is in dist/.
+    expect(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')).toContain('"src/**/*.ts"');
+    expect(statSync(join(ROOT, 'src', 'admin', 'main.ts')).isFile()).toBe(true);
+    expect(statSync(join(ROOT, 'bin', 'proofgate-admin')).mode & 0o111).not.toBe(0);
   });
 });

@@ -243,6 +243,38 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
       expect(retired).not.toHaveProperty('encryptedPrivateKey');
     });
 
+    it('keeps one next key, promoted only into a free active slot, and by one writer', async () => {
+      const app = await open({ MONGODB_URI: freshDatabaseUri('next') });
+      const repository = app.app.get(SigningKeyRepository);
+      const active = (await repository.findActive())!;
+      const activatesAt = new Date(app.clock.now().getTime() + 300_000);
+      const candidate = (n: number) => ({
+        ...active,
+        kid: `${active.kid.slice(0, 40)}-${String(n).padStart(2, '0')}`,
+        encryptedPrivateKey: active.encryptedPrivateKey!,
+        activatesAt,
+      });
+
+      const inserted = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => repository.insertNext(candidate(n))),
+      );
+      expect(inserted.filter(Boolean)).toHaveLength(1);
+      const { next } = await repository.findSlots();
+      expect(next).toMatchObject({ activatesAt });
+      expect(await repository.promoteNext(next!.kid)).toBe(false);
+
+      expect(await repository.retire(active.kid, app.clock.now())).toBe(true);
+      const promoted = await Promise.all([1, 2, 3].map(() => repository.promoteNext(next!.kid)));
+
+      expect(promoted.filter(Boolean)).toHaveLength(1);
+      const slots = await repository.findSlots();
+      expect(slots).toEqual({ active: expect.objectContaining({ kid: next!.kid }), next: null });
+      expect(slots.active).not.toHaveProperty('activatesAt');
+      const keys = app.connection.collection(SIGNING_KEY_COLLECTION);
+      expect(await keys.findOne({ kid: next!.kid })).toMatchObject({ slot: ACTIVE_SLOT });
+      expect(await keys.countDocuments({ slot: { $exists: true } })).toBe(1);
+    });
+
     it('signs with RS256 when TOKEN_SIGNING_ALG=RS256', async () => {
       const rs = await open({ TOKEN_SIGNING_ALG: 'RS256', MONGODB_URI: freshDatabaseUri('rs') });
 

@@ -7,6 +7,11 @@ export interface OAuthClient {
   name: string;
   redirectUris: string[];
   secretHash?: string;
+  /**
+   * Registered as the operator's own application. Recorded only: Proofgate has no consent
+   * screen, so no client is asked for consent today, first-party or not.
+   */
+  firstParty?: boolean;
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */

@@ -121,21 +121,26 @@ export function rpcUrls(env: Env, name: string): Record<number, string> {
   return result;
 }
 
-interface ClientEntry {
+export interface ClientEntry {
   client_id?: unknown;
   client_secret?: unknown;
   redirect_uris?: unknown;
   name?: unknown;
 }
 
+/** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
+export interface ClientEntryConfig {
+  clientId: string;
+  clientSecret?: string;
+  redirectUris: string[];
+  name: string;
+}
+
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name? }`.
  * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
  */
-export function clients(
-  env: Env,
-  name: string,
-): { clientId: string; clientSecret?: string; redirectUris: string[]; name: string }[] {
+export function clients(env: Env, name: string): ClientEntryConfig[] {
   const value = raw(env, name);
   if (value === undefined) return [];
   let parsed: unknown;
@@ -145,32 +150,38 @@ export function clients(
     throw new ConfigError(`${name} must be a JSON array of clients`);
   }
   if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be a JSON array of clients`);
-  return parsed.map((entry: ClientEntry, index) => {
-    const where = `${name}[${index}]`;
-    if (typeof entry.client_id !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(entry.client_id)) {
-      throw new ConfigError(`${where}.client_id must be 1-64 characters of [A-Za-z0-9._-]`);
+  return parsed.map((entry: ClientEntry, index) => clientEntry(entry, `${name}[${index}].`));
+}
+
+/**
+ * One client entry, checked by the rules every registered client obeys, however it is
+ * registered: OAUTH_CLIENTS and the admin CLI both come through here. `where` prefixes the
+ * field names in error messages (`OAUTH_CLIENTS[0].`).
+ */
+export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
+  if (typeof entry.client_id !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(entry.client_id)) {
+    throw new ConfigError(`${where}client_id must be 1-64 characters of [A-Za-z0-9._-]`);
+  }
+  if (entry.client_secret !== undefined) {
+    if (typeof entry.client_secret !== 'string' || entry.client_secret.length < 8) {
+      throw new ConfigError(`${where}client_secret must be a string of 8+ characters`);
     }
-    if (entry.client_secret !== undefined) {
-      if (typeof entry.client_secret !== 'string' || entry.client_secret.length < 8) {
-        throw new ConfigError(`${where}.client_secret must be a string of 8+ characters`);
-      }
+  }
+  const uris = entry.redirect_uris;
+  if (!Array.isArray(uris) || uris.length === 0) {
+    throw new ConfigError(`${where}redirect_uris must be a non-empty array`);
+  }
+  for (const uri of uris) {
+    if (typeof uri !== 'string') {
+      throw new ConfigError(`${where}redirect_uris must be strings`);
     }
-    const uris = entry.redirect_uris;
-    if (!Array.isArray(uris) || uris.length === 0) {
-      throw new ConfigError(`${where}.redirect_uris must be a non-empty array`);
-    }
-    for (const uri of uris) {
-      if (typeof uri !== 'string') {
-        throw new ConfigError(`${where}.redirect_uris must be strings`);
-      }
-      const problem = redirectUriProblem(uri);
-      if (problem) throw new ConfigError(`${where}.redirect_uris ${problem}, got "${uri}"`);
-    }
-    return {
-      clientId: entry.client_id,
-      ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
-      redirectUris: uris as string[],
-      name: typeof entry.name === 'string' ? entry.name : entry.client_id,
-    };
-  });
+    const problem = redirectUriProblem(uri);
+    if (problem) throw new ConfigError(`${where}redirect_uris ${problem}, got "${uri}"`);
+  }
+  return {
+    clientId: entry.client_id,
+    ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
+    redirectUris: uris as string[],
+    name: typeof entry.name === 'string' ? entry.name : entry.client_id,
+  };
 }

@@ -1,5 +1,5 @@
 import { AppConfig } from './app-config';
-import { ConfigError } from './env-parsers';
+import { ConfigError, Env, str } from './env-parsers';
 
 /** Validates the environment before anything starts; a bad value ends the process with its name. */
 export function loadConfigOrExit(): AppConfig {
@@ -12,4 +12,19 @@ export function loadConfigOrExit(): AppConfig {
     }
     throw error;
   }
+}
+
+/**
+ * The admin CLI's configuration: the service's own rules, except that MONGODB_URI is required
+ * in every environment (the CLI never starts a database of its own) and demo data is never
+ * seeded (an operator's shell pointed at production may well have NODE_ENV unset). Throws
+ * ConfigError naming the variable.
+ */
+export function loadAdminConfig(env: Env = process.env): AppConfig {
+  if (str(env, 'MONGODB_URI') === undefined) {
+    throw new ConfigError(
+      "MONGODB_URI is required: the connection string of the service's MongoDB",
+    );
+  }
+  return AppConfig.fromEnv({ ...env, SEED_DEMO_DATA: 'false' });
 }

@@ -7,4 +7,7 @@ export abstract class SessionRepository {
   abstract findLive(idHash: string, now: Date): Promise<StoredSession | null>;
 
   abstract delete(idHash: string): Promise<void>;
+
+  /** Ends every session of `sub` (an account disabled); resolves to how many there were. */
+  abstract deleteAllFor(sub: string): Promise<number>;
 }

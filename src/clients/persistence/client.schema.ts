@@ -18,6 +18,9 @@ export class ClientRecord {
   /** scrypt hash of the client secret; absent for public clients. */
   @Prop({ type: String })
   secretHash?: string;
+
+  @Prop({ type: Boolean })
+  firstParty?: boolean;
 }
 
 export const ClientSchema = SchemaFactory.createForClass(ClientRecord);

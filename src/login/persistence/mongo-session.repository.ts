@@ -38,4 +38,9 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
   async delete(idHash: string): Promise<void> {
     await this.model.deleteOne({ _id: { $eq: idHash } }).exec();
   }
+
+  async deleteAllFor(sub: string): Promise<number> {
+    const result = await this.model.deleteMany({ sub: { $eq: sub } }).exec();
+    return result.deletedCount;
+  }
 }

@@ -25,3 +25,5 @@ export class SessionRecord {
 export const SessionSchema = SchemaFactory.createForClass(SessionRecord);
 // Clean-up only (the TTL monitor runs about once a minute): lookups filter on `expiresAt > now`.
 SessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+// Ending every session of a disabled account.
+SessionSchema.index({ sub: 1 });

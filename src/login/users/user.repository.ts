@@ -9,4 +9,16 @@ export abstract class UserRepository {
    * another writer got there first, so concurrent seeding by several instances is safe.
    */
   abstract insertIfAbsent(user: StoredUser): Promise<boolean>;
+
+  /** Every account, by username. */
+  abstract list(): Promise<StoredUser[]>;
+
+  /** Replaces the password hash; false when there is no such user. */
+  abstract updatePasswordHash(username: string, passwordHash: string): Promise<boolean>;
+
+  /** Marks the account disabled at `at`; false when there is no such user or it already was. */
+  abstract disable(username: string, at: Date): Promise<boolean>;
+
+  /** Lifts a disablement; false when there is no such user or it was not disabled. */
+  abstract enable(username: string): Promise<boolean>;
 }

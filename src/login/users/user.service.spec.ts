@@ -1,21 +1,6 @@
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
-import type { StoredUser } from './user';
-import { UserRepository } from './user.repository';
+import { InMemoryUserRepository } from './testing/in-memory-user.repository';
 import { UserService } from './user.service';
-
-class InMemoryUserRepository extends UserRepository {
-  readonly users = new Map<string, StoredUser>();
-
-  findByUsername(username: string): Promise<StoredUser | null> {
-    return Promise.resolve(this.users.get(username) ?? null);
-  }
-
-  insertIfAbsent(user: StoredUser): Promise<boolean> {
-    if (this.users.has(user.username)) return Promise.resolve(false);
-    this.users.set(user.username, user);
-    return Promise.resolve(true);
-  }
-}
 
 describe('UserService.authenticate', () => {
   const hasher = new PasswordHasher();
@@ -46,6 +31,15 @@ describe('UserService.authenticate', () => {
 
   it('returns null for a wrong password', async () => {
     await expect(service.authenticate('user0', 'password1')).resolves.toBeNull();
+  });
+
+  it('refuses a disabled account its right password, after the same scrypt verification', async () => {
+    await repository.disable('user0', new Date());
+    const verify = jest.spyOn(hasher, 'verify');
+
+    await expect(service.authenticate('user0', 'password0')).resolves.toBeNull();
+
+    expect(verify).toHaveBeenCalledWith('password0', user0Hash);
   });
 
   it('still runs one scrypt verification for an unknown user, against a non-user hash', async () => {

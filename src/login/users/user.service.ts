@@ -28,7 +28,8 @@ export class UserService implements OnModuleInit {
     // which usernames exist.
     const stored = user?.passwordHash ?? (await this.dummyPasswordHash());
     const valid = await this.hasher.verify(password, stored);
-    return user && valid ? { sub: user.username } : null;
+    // A disabled account gets the same answer, after the same work, as a wrong password.
+    return user && valid && !user.disabledAt ? { sub: user.username } : null;
   }
 
   private dummyPasswordHash(): Promise<string> {

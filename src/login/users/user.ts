@@ -4,6 +4,8 @@ export interface StoredUser {
   /** `PasswordHasher` output (scrypt); the password itself is never stored. */
   readonly passwordHash: string;
   readonly createdAt: Date;
+  /** Set by an administrator: the account can no longer log in. */
+  readonly disabledAt?: Date;
 }
 
 /** What a successful password check proves: who the user is. */

@@ -1,24 +1,24 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { MongooseModule, type MongooseModuleFactoryOptions } from '@nestjs/mongoose';
 import { AppConfig } from '../../config/app-config';
 
+/** The service's connection settings; the admin CLI opens its connection with them too. */
+export function mongooseOptions(config: AppConfig): MongooseModuleFactoryOptions {
+  return {
+    uri: config.database.uri,
+    appName: 'proofgate',
+    serverSelectionTimeoutMS: config.database.serverSelectionTimeoutMs,
+    // Fail fast while the database is away (answered 503) instead of queueing requests.
+    bufferCommands: false,
+    // Indexes are created explicitly at start-up by the repositories that own them.
+    autoIndex: false,
+    // Command events (no cost without listeners): the round-trip budget tests and the
+    // write-concern checks read them.
+    monitorCommands: true,
+  };
+}
+
 @Module({
-  imports: [
-    MongooseModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        uri: config.database.uri,
-        appName: 'proofgate',
-        serverSelectionTimeoutMS: config.database.serverSelectionTimeoutMs,
-        // Fail fast while the database is away (answered 503) instead of queueing requests.
-        bufferCommands: false,
-        // Indexes are created explicitly at start-up by the repositories that own them.
-        autoIndex: false,
-        // Command events (no cost without listeners): the round-trip budget tests and the
-        // write-concern checks read them.
-        monitorCommands: true,
-      }),
-    }),
-  ],
+  imports: [MongooseModule.forRootAsync({ inject: [AppConfig], useFactory: mongooseOptions })],
 })
 export class DatabaseModule {}

@@ -1,4 +1,4 @@
-import { Grant } from './grant';
+import { Grant, GrantFilter, GrantSummary } from './grant';
 
 /** How many spent refresh-token hashes a grant keeps for reuse detection. */
 export const MAX_SPENT_REFRESH_TOKENS = 64;
@@ -42,4 +42,19 @@ export abstract class GrantRepository {
    * the live grant's current token and fewer than `maxRetries` retries were answered.
    */
   abstract countGraceRetry(grantId: string, current: string, maxRetries: number): Promise<boolean>;
+
+  /**
+   * Grants matching `filter`, newest first, at most `limit`: only live ones (unrevoked and
+   * unexpired at `now`) unless `includeEnded`.
+   */
+  abstract list(
+    filter: GrantFilter,
+    options: { now: Date; includeEnded: boolean; limit: number },
+  ): Promise<GrantSummary[]>;
+
+  /**
+   * Revokes every live grant matching `filter` (which names a subject or a client) in one
+   * write; resolves to how many this call revoked.
+   */
+  abstract revokeAll(filter: GrantFilter, reason: string, at: Date): Promise<number>;
 }

@@ -34,6 +34,15 @@ export interface Grant {
   refresh: RefreshState;
 }
 
+/** A grant as administration lists it: everything but its refresh-token hashes. */
+export type GrantSummary = Omit<Grant, 'refresh'>;
+
+/** Which grants an administrator means: those of one subject, one client, or both. */
+export interface GrantFilter {
+  sub?: string;
+  clientId?: string;
+}
+
 /**
  * The grant a redeemed challenge (code or nonce) opens has an id derived from the challenge's
  * key hash: whoever sees the challenge spent can find, or pre-empt, the grant it opened, which

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { PrivateKeyCipher } from './private-key-cipher';
 import {
   ACTIVE_KEY_RECHECK_SECONDS,
+  NEXT_KEY_PUBLISH_SECONDS,
   SigningKeyDecryptionError,
   SigningKeyService,
   privateKeyAssociatedData,
@@ -204,6 +205,154 @@ describe('SigningKeyService', () => {
     const { kid } = await b.rotate();
 
     expect(await a.verificationKey(kid)).toMatchObject({ kid, alg: 'ES256' });
+  });
+
+  describe('scheduled rotation (next key pre-published)', () => {
+    it('publishes the next key at once but keeps signing with the active one until it is due', async () => {
+      const service = await start();
+      const oldKid = (await service.signingKey()).kid;
+
+      const before = clock.now().getTime();
+      const scheduled = await service.scheduleRotation();
+
+      expect(scheduled).toEqual({
+        kid: expect.any(String),
+        alg: 'ES256',
+        activatesAt: expect.any(Date),
+        created: true,
+      });
+      // The TestClock runs on real time plus its offset: "now" moves while the key is generated.
+      const delay = scheduled.activatesAt.getTime() - before;
+      expect(delay).toBeGreaterThanOrEqual(NEXT_KEY_PUBLISH_SECONDS * 1000);
+      expect(delay).toBeLessThan((NEXT_KEY_PUBLISH_SECONDS + 5) * 1000);
+      expect(NEXT_KEY_PUBLISH_SECONDS).toBeGreaterThanOrEqual(300);
+      expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([
+        scheduled.kid,
+        oldKid,
+      ]);
+      // Past the recheck interval, but not yet due: the active key still signs.
+      clock.advance(NEXT_KEY_PUBLISH_SECONDS - 5);
+      expect((await service.signingKey()).kid).toBe(oldKid);
+      expect(await service.verificationKey(scheduled.kid)).toMatchObject({ kid: scheduled.kid });
+    });
+
+    it('stores the next key encrypted, like the active one', async () => {
+      const service = await start();
+      const { kid } = await service.scheduleRotation();
+
+      const next = repository.keys.find((key) => key.kid === kid)!;
+      expect(next.encryptedPrivateKey).toEqual(expect.objectContaining({ v: 1 }));
+      expect(JSON.stringify(next)).not.toMatch(/"d":/);
+    });
+
+    it('signs with the next key once due, and keeps the old one verifying for its tokens', async () => {
+      const service = await start();
+      const oldKid = (await service.signingKey()).kid;
+      const { kid: nextKid } = await service.scheduleRotation();
+
+      clock.advance(NEXT_KEY_PUBLISH_SECONDS);
+
+      const before = clock.now();
+      expect((await service.signingKey()).kid).toBe(nextKid);
+      const retired = repository.keys.find((key) => key.kid === oldKid)!;
+      expect(retired.retiredAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+      expect(retired.retiredAt!.getTime()).toBeLessThanOrEqual(clock.now().getTime());
+      expect(retired.encryptedPrivateKey).toBeUndefined();
+      expect(repository.keys.find((key) => key.kid === nextKid)!.activatesAt).toBeUndefined();
+      expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([nextKid, oldKid]);
+
+      clock.advance(service.retiredKeyLifetimeSeconds - 1);
+      expect(await service.verificationKey(oldKid)).toMatchObject({ kid: oldKid });
+      clock.advance(2);
+      expect(await service.verificationKey(oldKid)).toBeUndefined();
+      expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([nextKid]);
+    });
+
+    it('has every instance settle on the next key, whichever promotes it', async () => {
+      const [a, b, c] = [await start(), await start(), await start()];
+      const { kid: nextKid } = await a.scheduleRotation();
+
+      clock.advance(NEXT_KEY_PUBLISH_SECONDS);
+      const kids = await Promise.all([a, b, c].map(async (s) => (await s.signingKey()).kid));
+
+      expect(kids).toEqual([nextKid, nextKid, nextKid]);
+      expect(repository.keys).toHaveLength(2);
+      expect(repository.keys.filter((key) => !key.retiredAt)).toHaveLength(1);
+    });
+
+    it('keeps one rotation pending at a time: scheduling again returns the pending key', async () => {
+      const a = await start();
+      const b = await start();
+
+      const [first, second] = await Promise.all([a.scheduleRotation(), b.scheduleRotation()]);
+      const third = await a.scheduleRotation();
+
+      expect(second.kid).toBe(first.kid);
+      expect(third).toEqual({ ...first, created: false });
+      expect([first.created, second.created].sort()).toEqual([false, true]);
+      expect(repository.keys).toHaveLength(2);
+    });
+
+    it('rotates at once to the pending next key when asked to rotate now', async () => {
+      const service = await start();
+      const oldKid = (await service.signingKey()).kid;
+      const { kid: nextKid } = await service.scheduleRotation();
+
+      await expect(service.rotate()).resolves.toEqual({ kid: nextKid, alg: 'ES256' });
+
+      expect((await service.signingKey()).kid).toBe(nextKid);
+      expect(repository.keys.map((key) => key.kid).sort()).toEqual([oldKid, nextKid].sort());
+    });
+
+    it('describes every key: next, active, retired with the time it leaves the JWKS', async () => {
+      const service = await start();
+      const firstKid = (await service.signingKey()).kid;
+      const { kid: secondKid } = await service.rotate();
+      const { retiredAt } = repository.keys.find((key) => key.kid === firstKid)!;
+      clock.advance(service.retiredKeyLifetimeSeconds + 60);
+      const { kid: nextKid, activatesAt } = await service.scheduleRotation();
+
+      // Dates as ISO strings: the in-memory store's structuredClone makes Dates of another realm.
+      const described = JSON.parse(JSON.stringify(await service.describeKeys())) as unknown;
+
+      const iso = (date: Date) => date.toISOString();
+      expect(described).toEqual([
+        {
+          kid: nextKid,
+          alg: 'ES256',
+          state: 'next',
+          createdAt: expect.any(String),
+          activatesAt: iso(activatesAt),
+        },
+        { kid: secondKid, alg: 'ES256', state: 'active', createdAt: expect.any(String) },
+        {
+          kid: firstKid,
+          alg: 'ES256',
+          state: 'retired',
+          createdAt: expect.any(String),
+          retiredAt: iso(retiredAt!),
+          publishedUntil: iso(
+            new Date(retiredAt!.getTime() + service.retiredKeyLifetimeSeconds * 1000),
+          ),
+        },
+      ]);
+    });
+
+    it('replaces a pending next key of another alg than the configured one', async () => {
+      await start();
+      const es = await start();
+      const { kid: esNext } = await es.scheduleRotation();
+
+      const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
+
+      const active = await rs.signingKey();
+      expect(active.alg).toBe('RS256');
+      expect(repository.keys.find((key) => key.kid === esNext)!.retiredAt).toEqual(
+        expect.any(Date),
+      );
+      const scheduled = await rs.scheduleRotation();
+      expect(scheduled).toMatchObject({ alg: 'RS256', created: true });
+    });
   });
 
   it('does not query the store for a kid that cannot be a thumbprint', async () => {

@@ -21,6 +21,16 @@ import { SigningKeyRepository } from './signing-key.repository';
  */
 export const ACTIVE_KEY_RECHECK_SECONDS = 30;
 
+/** How long resource servers may cache /jwks.json (its Cache-Control max-age). */
+export const JWKS_MAX_AGE_SECONDS = 300;
+
+/**
+ * How long a scheduled rotation publishes the next key before it signs anything: a resource
+ * server that fetched the JWKS just before the key appeared has re-fetched by then, so it never
+ * meets a token whose kid it does not know.
+ */
+export const NEXT_KEY_PUBLISH_SECONDS = JWKS_MAX_AGE_SECONDS;
+
 /** Enough for one lost race per competing instance; more means instances disagree on the alg. */
 const MAX_ELECTION_ATTEMPTS = 5;
 
@@ -37,6 +47,30 @@ export interface VerificationKey {
   readonly kid: string;
   readonly alg: SigningAlg;
   readonly publicKey: CryptoKey;
+}
+
+export type SigningKeyState = 'next' | 'active' | 'retired';
+
+/** A key's place in its life: published as next, signing, then only verifying until it is gone. */
+export interface SigningKeyStatus {
+  readonly kid: string;
+  readonly alg: SigningAlg;
+  readonly state: SigningKeyState;
+  readonly createdAt: Date;
+  /** Next key: when it replaces the active key. */
+  readonly activatesAt?: Date;
+  /** Retired key: when it stopped signing. */
+  readonly retiredAt?: Date;
+  /** Retired key: when it leaves the JWKS and stops verifying (its last tokens have expired). */
+  readonly publishedUntil?: Date;
+}
+
+export interface ScheduledRotation {
+  readonly kid: string;
+  readonly alg: SigningAlg;
+  readonly activatesAt: Date;
+  /** False when a rotation was already pending: this is that one's next key. */
+  readonly created: boolean;
 }
 
 /** The configured secret does not open the stored keys; starting would strand every token. */
@@ -116,8 +150,10 @@ export class SigningKeyService implements OnModuleInit {
   }
 
   /**
-   * Retires the active key and installs a new one. Concurrent rotations from several instances
-   * coalesce into one new key: only one of them can fill the freed active slot.
+   * Rotates now: retires the active key and installs the pending next key, or a new one. Tokens
+   * signed with the new key can reach a resource server whose cached JWKS predates it (it then
+   * has to re-fetch); `scheduleRotation` avoids that and is the routine way. Concurrent rotations
+   * from several instances coalesce into one new key: only one can fill the freed active slot.
    */
   async rotate(): Promise<{ kid: string; alg: SigningAlg }> {
     const current = await this.repository.findActive();
@@ -126,6 +162,48 @@ export class SigningKeyService implements OnModuleInit {
     }
     const next = await this.refreshActiveKey();
     return { kid: next.kid, alg: next.alg };
+  }
+
+  /**
+   * Pre-publishes the next key: in the JWKS at once, signing from NEXT_KEY_PUBLISH_SECONDS on,
+   * when the first instance to re-check its key after that time promotes it and retires the
+   * active one (which keeps verifying until its tokens have expired). One rotation is pending at
+   * a time: while one is, this returns its next key.
+   */
+  async scheduleRotation(): Promise<ScheduledRotation> {
+    const alg = this.config.tokens.signingAlg;
+    for (let attempt = 1; attempt <= MAX_ELECTION_ATTEMPTS; attempt++) {
+      const { next } = await this.repository.findSlots();
+      if (next?.activatesAt && next.alg === alg) {
+        return { kid: next.kid, alg, activatesAt: next.activatesAt, created: false };
+      }
+      if (next) await this.retireStaleNext(next);
+      const candidate = await this.generate(alg);
+      const activatesAt = new Date(this.clock.now().getTime() + NEXT_KEY_PUBLISH_SECONDS * 1000);
+      if (await this.repository.insertNext({ ...candidate.stored, activatesAt })) {
+        this.logger.log(
+          `Published next signing key ${candidate.stored.kid}; it signs from ${activatesAt.toISOString()}`,
+        );
+        return { kid: candidate.stored.kid, alg, activatesAt, created: true };
+      }
+    }
+    throw new Error(`No next signing key after ${MAX_ELECTION_ATTEMPTS} attempts`);
+  }
+
+  /** Every stored key and where it stands, newest first. */
+  async describeKeys(): Promise<SigningKeyStatus[]> {
+    // Retired after the epoch: every retired key, not only the published ones.
+    const keys = await this.repository.listPublishable(new Date(0));
+    return keys.map(({ kid, alg, createdAt, activatesAt, retiredAt }): SigningKeyStatus => {
+      if (retiredAt) {
+        const publishedUntil = new Date(
+          retiredAt.getTime() + this.retiredKeyLifetimeSeconds * 1000,
+        );
+        return { kid, alg, state: 'retired', createdAt, retiredAt, publishedUntil };
+      }
+      if (activatesAt) return { kid, alg, state: 'next', createdAt, activatesAt };
+      return { kid, alg, state: 'active', createdAt };
+    });
   }
 
   /**
@@ -161,25 +239,44 @@ export class SigningKeyService implements OnModuleInit {
 
   /**
    * Makes this instance sign with the one active key, electing one if there is none. The election
-   * is the store's unique active slot: whoever inserts first wins, everyone else adopts that key.
+   * is the store's unique active slot: whoever fills it first wins, everyone else adopts that key.
+   * A pre-published next key that is due replaces the active key here; a free slot takes the next
+   * key, due or not, before any newly generated one.
    */
   private async refreshActiveKey(): Promise<ActiveSigningKey> {
     const alg = this.config.tokens.signingAlg;
     for (let attempt = 1; attempt <= MAX_ELECTION_ATTEMPTS; attempt++) {
-      const current = await this.repository.findActive();
+      const { active: current, next } = await this.repository.findSlots();
+      const successor = next?.alg === alg ? next : undefined;
+      if (next && !successor) await this.retireStaleNext(next);
       if (current) {
         // Opened even when about to be retired: a wrong secret must stop the start, not lead
         // to fresh keys that strand every token signed so far.
         const key = await this.unseal(current);
-        if (current.alg === alg) {
+        const due = successor?.activatesAt !== undefined && this.isDue(successor.activatesAt);
+        if (current.alg === alg && !due) {
           if (!this.verificationKeys.has(current.kid)) await this.rememberVerificationKey(current);
           return this.adopt(key);
         }
         if (await this.retire(current.kid)) {
-          this.logger.warn(
-            `Retired signing key ${current.kid} (${current.alg}): TOKEN_SIGNING_ALG is ${alg}`,
-          );
+          if (due) {
+            this.logger.log(`Retired signing key ${current.kid}: next key ${successor.kid} is due`);
+          } else {
+            this.logger.warn(
+              `Retired signing key ${current.kid} (${current.alg}): TOKEN_SIGNING_ALG is ${alg}`,
+            );
+          }
         }
+      }
+      if (successor) {
+        const key = await this.unseal(successor);
+        if (await this.repository.promoteNext(successor.kid)) {
+          this.logger.log(`Signing with pre-published key ${successor.kid}`);
+          await this.rememberVerificationKey(successor);
+          return this.adopt(key);
+        }
+        // Another instance promoted it, or filled the free slot first: read the slots again.
+        continue;
       }
       const candidate = await this.generate(alg);
       if (await this.repository.insertActive(candidate.stored)) {
@@ -192,6 +289,20 @@ export class SigningKeyService implements OnModuleInit {
       `No active signing key after ${MAX_ELECTION_ATTEMPTS} attempts; ` +
         'do all instances have the same TOKEN_SIGNING_ALG?',
     );
+  }
+
+  private isDue(activatesAt: Date): boolean {
+    return this.clock.now().getTime() >= activatesAt.getTime();
+  }
+
+  /** A next key of another alg than the configured one would never sign: take it out. */
+  private async retireStaleNext(next: StoredSigningKey): Promise<void> {
+    if (await this.retire(next.kid)) {
+      this.logger.warn(
+        `Retired next signing key ${next.kid} (${next.alg}): TOKEN_SIGNING_ALG is ` +
+          this.config.tokens.signingAlg,
+      );
+    }
   }
 
   private async retire(kid: string): Promise<boolean> {

@@ -29,10 +29,24 @@ export interface StoredSigningKey {
   /** Absent once the key is retired: a retired key only ever verifies. */
   encryptedPrivateKey?: EncryptedPrivateKey;
   createdAt: Date;
-  /** Absent while the key is the active one. */
+  /**
+   * Present only while the key is the pre-published next key: published, not yet signing, due
+   * to replace the active key at this time.
+   */
+  activatesAt?: Date;
+  /** Absent while the key is the next or the active one. */
   retiredAt?: Date;
 }
 
-export type NewSigningKey = Omit<StoredSigningKey, 'retiredAt' | 'encryptedPrivateKey'> & {
+export type NewSigningKey = Omit<
+  StoredSigningKey,
+  'retiredAt' | 'activatesAt' | 'encryptedPrivateKey'
+> & {
   encryptedPrivateKey: EncryptedPrivateKey;
 };
+
+/** The keys that hold a slot: the one signing now, and the one pre-published to sign next. */
+export interface SigningKeySlots {
+  active: StoredSigningKey | null;
+  next: StoredSigningKey | null;
+}

@@ -6,6 +6,15 @@ import type { StoredUser } from '../user';
 import { UserRepository } from '../user.repository';
 import { UserRecord } from './user.schema';
 
+function toUser(record: UserRecord): StoredUser {
+  return {
+    username: record._id,
+    passwordHash: record.passwordHash,
+    createdAt: record.createdAt,
+    ...(record.disabledAt ? { disabledAt: record.disabledAt } : {}),
+  };
+}
+
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof mongo.MongoServerError && error.code === 11000;
 }
@@ -26,9 +35,7 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
       .findOne({ _id: { $eq: username } })
       .lean<UserRecord>()
       .exec();
-    return record
-      ? { username: record._id, passwordHash: record.passwordHash, createdAt: record.createdAt }
-      : null;
+    return record ? toUser(record) : null;
   }
 
   async insertIfAbsent(user: StoredUser): Promise<boolean> {
@@ -36,6 +43,7 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
       _id: user.username,
       passwordHash: user.passwordHash,
       createdAt: user.createdAt,
+      ...(user.disabledAt ? { disabledAt: user.disabledAt } : {}),
     };
     try {
       await this.model.create(record);
@@ -44,5 +52,37 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+  }
+
+  async list(): Promise<StoredUser[]> {
+    const records = await this.model.find().sort({ _id: 1 }).lean<UserRecord[]>().exec();
+    return records.map(toUser);
+  }
+
+  async updatePasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ _id: { $eq: username } }, { $set: { passwordHash } })
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  async disable(username: string, at: Date): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: { $eq: username }, disabledAt: { $exists: false } },
+        { $set: { disabledAt: at } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  async enable(username: string): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: { $eq: username }, disabledAt: { $exists: true } },
+        { $unset: { disabledAt: 1 } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
   }
 }

@@ -13,6 +13,9 @@ export class UserRecord {
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;
+
+  @Prop({ type: Date })
+  disabledAt?: Date;
 }
 
 export const UserSchema = SchemaFactory.createForClass(UserRecord);

@@ -44,3 +44,6 @@ export class GrantRecord {
 
 export const GrantSchema = SchemaFactory.createForClass(GrantRecord);
 GrantSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+// Administration lists and revokes the grants of one user or one client.
+GrantSchema.index({ sub: 1 });
+GrantSchema.index({ clientId: 1 });

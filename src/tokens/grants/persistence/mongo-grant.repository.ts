@@ -3,15 +3,15 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
-import { Grant } from '../grant';
+import { Grant, GrantFilter, GrantSummary } from '../grant';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
 import { GrantRecord } from './grant.schema';
 
 const DUPLICATE_KEY = 11000;
 
-function toGrant(record: GrantRecord): Grant | null {
+function toSummary(record: GrantRecord): GrantSummary | null {
   // A grant revoked in advance by a replay, whose redemption has not recorded it (yet).
-  if (record.sub === undefined || !record.refresh) return null;
+  if (record.sub === undefined) return null;
   return {
     grantId: record._id,
     clientId: record.clientId,
@@ -20,15 +20,27 @@ function toGrant(record: GrantRecord): Grant | null {
     authMethod: record.authMethod ?? 'password',
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
-    refresh: record.refresh,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),
     ...(record.revokedReason ? { revokedReason: record.revokedReason } : {}),
   };
 }
 
+function toGrant(record: GrantRecord): Grant | null {
+  const summary = toSummary(record);
+  return summary && record.refresh ? { ...summary, refresh: record.refresh } : null;
+}
+
+function byOwner({ sub, clientId }: GrantFilter): mongo.Filter<GrantRecord> {
+  return {
+    ...(sub !== undefined ? { sub: { $eq: sub } } : {}),
+    ...(clientId !== undefined ? { clientId: { $eq: clientId } } : {}),
+  };
+}
+
 /**
  * Grants on the driver's collection directly (no mongoose casting or hydration on the hot path).
- * Every filter starts with `_id`: one indexed document per operation on any MongoDB.
+ * Every filter of the request path starts with `_id`: one indexed document per operation on any
+ * MongoDB. Administration's filters use the `sub` and `clientId` indexes.
  */
 @Injectable()
 export class MongoGrantRepository extends GrantRepository implements OnModuleInit {
@@ -163,6 +175,38 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
       SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
+  }
+
+  async list(
+    filter: GrantFilter,
+    { now, includeEnded, limit }: { now: Date; includeEnded: boolean; limit: number },
+  ): Promise<GrantSummary[]> {
+    const records = await this.collection
+      .find(
+        {
+          // Grants a replay revoked before their redemption recorded them have no subject.
+          sub: { $exists: true },
+          ...byOwner(filter),
+          ...(includeEnded ? {} : { revokedAt: { $exists: false }, expiresAt: { $gt: now } }),
+        },
+        { projection: { refresh: 0, revokedJtis: 0 } },
+      )
+      .sort({ createdAt: -1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return records.map(toSummary).filter((grant): grant is GrantSummary => grant !== null);
+  }
+
+  async revokeAll(filter: GrantFilter, reason: string, at: Date): Promise<number> {
+    // A filter naming nothing would revoke every grant: never what an administrator meant.
+    if (filter.sub === undefined && filter.clientId === undefined) {
+      throw new Error('revokeAll needs a subject or a client');
+    }
+    const result = await this.collection.updateMany(
+      { ...byOwner(filter), revokedAt: { $exists: false }, expiresAt: { $gt: at } },
+      { $set: { revokedAt: at, revokedReason: reason } },
+    );
+    return result.modifiedCount;
   }
 }
 

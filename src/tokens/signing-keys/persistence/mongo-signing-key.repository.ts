@@ -2,18 +2,19 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
-import type { NewSigningKey, StoredSigningKey } from '../signing-key';
+import type { NewSigningKey, SigningKeySlots, StoredSigningKey } from '../signing-key';
 import { SigningKeyRepository } from '../signing-key.repository';
-import { ACTIVE_SLOT, SigningKeyRecord } from './signing-key.schema';
+import { ACTIVE_SLOT, NEXT_SLOT, SigningKeyRecord } from './signing-key.schema';
 
 function toSigningKey(record: SigningKeyRecord): StoredSigningKey {
-  const { kid, alg, publicJwk, encryptedPrivateKey, createdAt, retiredAt } = record;
+  const { kid, alg, publicJwk, encryptedPrivateKey, createdAt, activatesAt, retiredAt } = record;
   return {
     kid,
     alg,
     publicJwk,
     ...(encryptedPrivateKey ? { encryptedPrivateKey: { ...encryptedPrivateKey } } : {}),
     createdAt,
+    ...(activatesAt ? { activatesAt } : {}),
     ...(retiredAt ? { retiredAt } : {}),
   };
 }
@@ -58,8 +59,8 @@ export class MongoSigningKeyRepository extends SigningKeyRepository implements O
   async retire(kid: string, retiredAt: Date): Promise<boolean> {
     const retired = await this.model
       .findOneAndUpdate(
-        { kid, slot: ACTIVE_SLOT },
-        { $set: { retiredAt }, $unset: { slot: 1, encryptedPrivateKey: 1 } },
+        { kid, slot: { $in: [ACTIVE_SLOT, NEXT_SLOT] } },
+        { $set: { retiredAt }, $unset: { slot: 1, encryptedPrivateKey: 1, activatesAt: 1 } },
       )
       .lean<SigningKeyRecord>()
       .exec();
@@ -68,10 +69,54 @@ export class MongoSigningKeyRepository extends SigningKeyRepository implements O
 
   async listPublishable(retiredAfter: Date): Promise<StoredSigningKey[]> {
     const records = await this.model
-      .find({ $or: [{ slot: ACTIVE_SLOT }, { retiredAt: { $gt: retiredAfter } }] })
+      .find({
+        $or: [{ slot: { $in: [ACTIVE_SLOT, NEXT_SLOT] } }, { retiredAt: { $gt: retiredAfter } }],
+      })
       .sort({ createdAt: -1 })
       .lean<SigningKeyRecord[]>()
       .exec();
     return records.map(toSigningKey);
+  }
+
+  async findSlots(): Promise<SigningKeySlots> {
+    const records = await this.model
+      .find({ slot: { $in: [ACTIVE_SLOT, NEXT_SLOT] } })
+      .lean<SigningKeyRecord[]>()
+      .exec();
+    const inSlot = (slot: string) => records.find((record) => record.slot === slot);
+    const active = inSlot(ACTIVE_SLOT);
+    const next = inSlot(NEXT_SLOT);
+    return {
+      active: active ? toSigningKey(active) : null,
+      next: next ? toSigningKey(next) : null,
+    };
+  }
+
+  async insertNext(key: NewSigningKey & { activatesAt: Date }): Promise<boolean> {
+    const record: SigningKeyRecord = { ...key, slot: NEXT_SLOT };
+    try {
+      await this.model.create(record);
+      return true;
+    } catch (error) {
+      // The slot index refused it: a rotation is already pending.
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async promoteNext(kid: string): Promise<boolean> {
+    try {
+      const result = await this.model
+        .updateOne(
+          { kid, slot: NEXT_SLOT },
+          { $set: { slot: ACTIVE_SLOT }, $unset: { activatesAt: 1 } },
+        )
+        .exec();
+      return result.modifiedCount === 1;
+    } catch (error) {
+      // The slot index refused it: another key took the active slot first.
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
   }
 }

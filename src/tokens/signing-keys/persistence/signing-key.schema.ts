@@ -7,6 +7,9 @@ export const SIGNING_KEY_COLLECTION = 'signing_keys';
 
 /** The value of `slot` on the one active key; retired keys have no `slot` at all. */
 export const ACTIVE_SLOT = 'active';
+/** The value of `slot` on the one pre-published key that is to sign next. */
+export const NEXT_SLOT = 'next';
+export type SigningKeySlot = typeof ACTIVE_SLOT | typeof NEXT_SLOT;
 
 @Schema({ _id: false, versionKey: false, strict: 'throw' })
 export class EncryptedPrivateKeyRecord {
@@ -42,11 +45,15 @@ export class SigningKeyRecord {
   @Prop({ type: EncryptedPrivateKeySchema, required: false })
   encryptedPrivateKey?: EncryptedPrivateKeyRecord;
 
-  @Prop({ type: String, required: false, enum: [ACTIVE_SLOT] })
-  slot?: typeof ACTIVE_SLOT;
+  @Prop({ type: String, required: false, enum: [ACTIVE_SLOT, NEXT_SLOT] })
+  slot?: SigningKeySlot;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;
+
+  /** Only on the next key: when it is due to replace the active key. */
+  @Prop({ type: Date, required: false })
+  activatesAt?: Date;
 
   @Prop({ type: Date, required: false })
   retiredAt?: Date;
@@ -54,7 +61,7 @@ export class SigningKeyRecord {
 
 export const SigningKeySchema = SchemaFactory.createForClass(SigningKeyRecord);
 SigningKeySchema.index({ kid: 1 }, { unique: true });
-// At most one document holds the active slot: this index, not a read before the write, is what
-// keeps two instances starting (or rotating) at once from both installing a key. Sparse, so the
-// retired keys, which have no slot, do not collide with each other.
+// At most one document holds the active slot, and one the next slot: this index, not a read before
+// the write, is what keeps two instances starting (or rotating) at once from both installing a
+// key. Sparse, so the retired keys, which have no slot, do not collide with each other.
 SigningKeySchema.index({ slot: 1 }, { unique: true, sparse: true });

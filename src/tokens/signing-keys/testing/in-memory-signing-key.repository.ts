@@ -1,10 +1,13 @@
-import type { NewSigningKey, StoredSigningKey } from '../signing-key';
+import type { NewSigningKey, SigningKeySlots, StoredSigningKey } from '../signing-key';
 import { SigningKeyRepository } from '../signing-key.repository';
+
+const isActive = (key: StoredSigningKey) => !key.retiredAt && !key.activatesAt;
+const isNext = (key: StoredSigningKey) => !key.retiredAt && key.activatesAt !== undefined;
 
 /**
  * A SigningKeyRepository for unit specs with the Mongo implementation's contract: one active slot
- * taken atomically (JavaScript runs each method body up to its first await without interleaving),
- * copies in and out so callers never share state with the store.
+ * and one next slot, each taken atomically (JavaScript runs each method body up to its first
+ * await without interleaving), copies in and out so callers never share state with the store.
  */
 export class InMemorySigningKeyRepository extends SigningKeyRepository {
   readonly keys: StoredSigningKey[] = [];
@@ -13,7 +16,7 @@ export class InMemorySigningKeyRepository extends SigningKeyRepository {
   failNextLookup?: Error;
 
   findActive(): Promise<StoredSigningKey | null> {
-    const active = this.keys.find((key) => !key.retiredAt);
+    const active = this.keys.find(isActive);
     return Promise.resolve(active ? structuredClone(active) : null);
   }
 
@@ -26,7 +29,7 @@ export class InMemorySigningKeyRepository extends SigningKeyRepository {
   }
 
   insertActive(key: NewSigningKey): Promise<boolean> {
-    if (this.keys.some((candidate) => !candidate.retiredAt)) {
+    if (this.keys.some(isActive)) {
       this.insertsRefused++;
       return Promise.resolve(false);
     }
@@ -39,6 +42,7 @@ export class InMemorySigningKeyRepository extends SigningKeyRepository {
     if (!key) return Promise.resolve(false);
     key.retiredAt = retiredAt;
     delete key.encryptedPrivateKey;
+    delete key.activatesAt;
     return Promise.resolve(true);
   }
 
@@ -49,5 +53,27 @@ export class InMemorySigningKeyRepository extends SigningKeyRepository {
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
         .map((key) => structuredClone(key)),
     );
+  }
+
+  findSlots(): Promise<SigningKeySlots> {
+    const active = this.keys.find(isActive);
+    const next = this.keys.find(isNext);
+    return Promise.resolve({
+      active: active ? structuredClone(active) : null,
+      next: next ? structuredClone(next) : null,
+    });
+  }
+
+  insertNext(key: NewSigningKey & { activatesAt: Date }): Promise<boolean> {
+    if (this.keys.some(isNext)) return Promise.resolve(false);
+    this.keys.push(structuredClone(key));
+    return Promise.resolve(true);
+  }
+
+  promoteNext(kid: string): Promise<boolean> {
+    const key = this.keys.find((candidate) => candidate.kid === kid && isNext(candidate));
+    if (!key || this.keys.some(isActive)) return Promise.resolve(false);
+    delete key.activatesAt;
+    return Promise.resolve(true);
   }
 }

@@ -1,0 +1,67 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/env-parsers';
+import { UsageError } from './admin.errors';
+import { registerClientsCommands } from './clients/clients.command';
+import { registerGrantsCommands } from './grants/grants.command';
+import type { CommandDeps } from './io/command-output';
+import { registerKeysCommands } from './keys/keys.command';
+import { registerUsersCommands } from './users/users.command';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+const NAME = 'proofgate-admin';
+const USAGE_HINT = `(${NAME} <command> --help shows the usage)`;
+
+export function buildAdminProgram(deps: CommandDeps): Command {
+  const program = new Command(NAME)
+    .description(
+      "Administers Proofgate through the service's own modules, on its MongoDB (MONGODB_URI).",
+    )
+    .option('--json', 'print the answer as JSON on stdout')
+    // Settings made before the subcommands are added are inherited by them.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => deps.io.stdout.write(text),
+      writeErr: (text) => deps.io.stderr.write(text),
+      outputError: (text, write) => write(`${NAME}: ${text.replace(/^error: /, '')}`),
+    })
+    .showHelpAfterError(USAGE_HINT)
+    .addHelpText(
+      'after',
+      '\nPasswords are read from stdin or a hidden prompt, never from the command line.\n' +
+        'Exit codes: 0 done, 1 refused or failed (one line on stderr), 2 usage.',
+    );
+  registerUsersCommands(program, deps);
+  registerClientsCommands(program, deps);
+  registerKeysCommands(program, deps);
+  registerGrantsCommands(program, deps);
+  return program;
+}
+
+/** Runs one command line; resolves to the exit code. Never prints a stack trace. */
+export async function runAdminCli(argv: readonly string[], deps: CommandDeps): Promise<number> {
+  try {
+    await buildAdminProgram(deps).parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    // Commander has printed its message (or the help) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      deps.io.stderr.write(`${NAME}: ${error.message}\n${USAGE_HINT}\n`);
+      return EXIT_USAGE;
+    }
+    deps.io.stderr.write(`${NAME}: ${describeFailure(error)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+/** One line an operator can act on. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return 'unexpected failure';
+  const message = error.message.replace(/\s*\n\s*/g, ' ');
+  if (error instanceof ConfigError) return `invalid configuration: ${message}`;
+  if (/ServerSelectionError$/.test(error.name)) return `cannot reach MongoDB: ${message}`;
+  return message;
+}

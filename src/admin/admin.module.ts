@@ -1,0 +1,60 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppConfig } from '../config/app-config';
+import { ClientsModule } from '../clients/clients.module';
+import { SessionPersistenceModule } from '../login/persistence/session-persistence.module';
+import { UsersModule } from '../login/users/users.module';
+import { ClockModule } from '../platform/clock/clock.module';
+import { PasswordHasher } from '../platform/crypto/password-hasher';
+import { mongooseOptions } from '../platform/database/database.module';
+import { EventsModule } from '../platform/events/events.module';
+import { GrantsModule } from '../tokens/grants/grants.module';
+import { ClientAdministration } from './clients/client-administration.service';
+import { GrantAdministration } from './grants/grant-administration.service';
+import { UserAdministration } from './users/user-administration.service';
+
+/** The CLI's configuration, validated before Nest starts, available everywhere like AppConfigModule's. */
+@Module({})
+class AdminConfigModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AdminConfigModule,
+      global: true,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}
+
+/**
+ * What `proofgate-admin` runs on: the service's own feature modules (users, sessions, clients,
+ * grants, signing keys) on the service's database, without HTTP. Loading them runs their start-up
+ * work as a service instance would (indexes, the active signing key, OAUTH_CLIENTS registration),
+ * except demo seeding, which the admin configuration turns off.
+ */
+@Module({})
+export class AdminModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AdminModule,
+      imports: [
+        AdminConfigModule.forConfig(config),
+        ClockModule,
+        EventsModule,
+        // One attempt: an operator waits for an answer, not for half a minute of retries.
+        MongooseModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (appConfig: AppConfig) => ({
+            ...mongooseOptions(appConfig),
+            retryAttempts: 0,
+          }),
+        }),
+        UsersModule,
+        SessionPersistenceModule,
+        ClientsModule,
+        GrantsModule,
+      ],
+      providers: [PasswordHasher, UserAdministration, ClientAdministration, GrantAdministration],
+    };
+  }
+}

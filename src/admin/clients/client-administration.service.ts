@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { ConfigError, clientEntry, type ClientEntryConfig } from '../../config/env-parsers';
+import { Clock } from '../../platform/clock/clock';
+import { randomToken } from '../../platform/crypto/hashing';
+import { PasswordHasher } from '../../platform/crypto/password-hasher';
+import { ClientRepository } from '../../clients/client.repository';
+import type { ClientType, OAuthClient } from '../../clients/oauth-client';
+import { GrantRepository } from '../../tokens/grants/grant.repository';
+import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
+import { AdminError } from '../admin.errors';
+
+/** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
+export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database';
+
+/** A client as administration shows it: never its secret hash. */
+export interface RegisteredClient {
+  readonly clientId: string;
+  readonly type: ClientType;
+  readonly name: string;
+  readonly redirectUris: readonly string[];
+  readonly firstParty: boolean;
+  readonly source: ClientSource;
+}
+
+export interface NewClient {
+  readonly clientId: string;
+  readonly redirectUris: readonly string[];
+  readonly name?: string;
+  readonly public: boolean;
+  readonly firstParty: boolean;
+}
+
+/** 32 bytes of CSPRNG output: 256 bits, 43 base64url characters. */
+const SECRET_BYTES = 32;
+
+/**
+ * `proofgate-admin clients …`: registering clients in the database, with the rules configured
+ * clients obey. A confidential client's secret is generated here, handed out once and stored only
+ * as the same scrypt hash as configured secrets.
+ */
+@Injectable()
+export class ClientAdministration {
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly grants: GrantRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
+    const entry = checkedEntry(wanted);
+    this.refuseManaged(entry.clientId, 'add');
+    const secret = wanted.public ? undefined : randomToken(SECRET_BYTES);
+    const client: OAuthClient = {
+      clientId: entry.clientId,
+      type: secret === undefined ? 'public' : 'confidential',
+      name: entry.name,
+      redirectUris: entry.redirectUris,
+      ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
+      ...(wanted.firstParty ? { firstParty: true } : {}),
+    };
+    if (!(await this.clients.insertIfAbsent(client))) {
+      throw new AdminError(`client ${client.clientId} already exists`);
+    }
+    return { client: this.view(client), ...(secret !== undefined ? { secret } : {}) };
+  }
+
+  async list(): Promise<RegisteredClient[]> {
+    return (await this.clients.list()).map((client) => this.view(client));
+  }
+
+  async show(clientId: string): Promise<RegisteredClient> {
+    return this.view(await this.existing(clientId));
+  }
+
+  /**
+   * Deletes the client, then revokes its grants: without them its access tokens would live on
+   * until they expire (the bearer check reads the grant, not the client).
+   */
+  async remove(clientId: string): Promise<{ grantsRevoked: number }> {
+    this.refuseManaged(clientId, 'remove');
+    if (!(await this.clients.delete(clientId))) throw new AdminError(`no client ${clientId}`);
+    const grantsRevoked = await this.grants.revokeAll(
+      { clientId },
+      'client_removed',
+      this.clock.now(),
+    );
+    return { grantsRevoked };
+  }
+
+  /** A new secret for a confidential client; the old one stops working at once. */
+  async rotateSecret(clientId: string): Promise<{ client: RegisteredClient; secret: string }> {
+    this.refuseManaged(clientId, 'change the secret of');
+    const client = await this.existing(clientId);
+    if (client.type !== 'confidential') {
+      throw new AdminError(`client ${clientId} is public: it has no secret`);
+    }
+    const secret = randomToken(SECRET_BYTES);
+    if (!(await this.clients.updateSecretHash(clientId, await this.hasher.hash(secret)))) {
+      throw new AdminError(`no client ${clientId}`);
+    }
+    return { client: this.view(client), secret };
+  }
+
+  private async existing(clientId: string): Promise<OAuthClient> {
+    const client = await this.clients.findById(clientId);
+    if (!client) throw new AdminError(`no client ${clientId}`);
+    return client;
+  }
+
+  /** What the service re-registers at every start would silently undo the change. */
+  private refuseManaged(clientId: string, action: string): void {
+    const source = this.sourceOf(clientId);
+    if (source === 'OAUTH_CLIENTS') {
+      throw new AdminError(
+        `client ${clientId} is configured in OAUTH_CLIENTS: ${action} it there, not here`,
+      );
+    }
+    if (source === 'built-in') {
+      throw new AdminError(`client ${clientId} is built in (wallet login): cannot ${action} it`);
+    }
+  }
+
+  private sourceOf(clientId: string): ClientSource {
+    if (clientId === DEFAULT_WALLET_CLIENT_ID) return 'built-in';
+    if (this.config.oauth.clients.some((configured) => configured.clientId === clientId)) {
+      return 'OAUTH_CLIENTS';
+    }
+    return 'database';
+  }
+
+  private view(client: OAuthClient): RegisteredClient {
+    return {
+      clientId: client.clientId,
+      type: client.type,
+      name: client.name,
+      redirectUris: [...client.redirectUris],
+      firstParty: client.firstParty === true,
+      source: this.sourceOf(client.clientId),
+    };
+  }
+}
+
+/** The rules of OAUTH_CLIENTS entries; their failures are the operator's to fix, not the config's. */
+function checkedEntry(wanted: NewClient): ClientEntryConfig {
+  try {
+    return clientEntry({
+      client_id: wanted.clientId,
+      redirect_uris: [...wanted.redirectUris],
+      ...(wanted.name !== undefined ? { name: wanted.name } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new AdminError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { answer, type CommandDeps } from '../io/command-output';
+import { renderFields, renderTable } from '../io/output';
+import { ClientAdministration, type RegisteredClient } from './client-administration.service';
+
+/** RFC 7591 client metadata names where one exists. */
+function clientJson(client: RegisteredClient) {
+  return {
+    client_id: client.clientId,
+    client_name: client.name,
+    client_type: client.type,
+    token_endpoint_auth_method: client.type === 'public' ? 'none' : 'client_secret_basic',
+    redirect_uris: client.redirectUris,
+    first_party: client.firstParty,
+    source: client.source,
+  };
+}
+
+function clientFields(client: RegisteredClient): Array<readonly [string, string]> {
+  return [
+    ['client_id', client.clientId],
+    ['name', client.name],
+    ['type', client.type],
+    ['redirect URIs', client.redirectUris.join(' ') || '-'],
+    ['first party', client.firstParty ? 'yes' : 'no'],
+    ['source', client.source],
+  ];
+}
+
+/** The secret once, and how to keep it: it is not stored anywhere it can be read back from. */
+function secretNotice(client: RegisteredClient, secret: string): string {
+  return (
+    renderFields([...clientFields(client), ['client_secret', secret]]) +
+    'The secret is shown this once and stored only as a hash: keep it now.\n'
+  );
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerClientsCommands(program: Command, deps: CommandDeps): void {
+  const clients = program.command('clients').description('registered OAuth clients');
+
+  clients
+    .command('add')
+    .description('register a client; a confidential one gets a generated secret, shown once')
+    .argument('<client_id>', '1-64 characters of [A-Za-z0-9._-]')
+    .requiredOption('--redirect-uri <uri>', 'a redirect URI (repeat for several)', collect)
+    .option('--public', 'a public client (no secret: PKCE only, e.g. a SPA or native app)')
+    .option('--name <name>', 'display name (default: the client_id)')
+    .option('--first-party', 'record the client as your own application')
+    .action(
+      async (
+        clientId: string,
+        options: { redirectUri: string[]; public?: boolean; name?: string; firstParty?: boolean },
+        command: Command,
+      ) => {
+        const { client, secret } = await deps.withContext((app) =>
+          app.get(ClientAdministration).add({
+            clientId,
+            redirectUris: options.redirectUri,
+            public: options.public === true,
+            firstParty: options.firstParty === true,
+            ...(options.name !== undefined ? { name: options.name } : {}),
+          }),
+        );
+        const human =
+          secret === undefined
+            ? `Registered public client ${client.clientId}.\n${renderFields(clientFields(client))}`
+            : `Registered confidential client ${client.clientId}.\n${secretNotice(client, secret)}`;
+        answer(deps, command, human, {
+          ...clientJson(client),
+          ...(secret !== undefined ? { client_secret: secret } : {}),
+        });
+      },
+    );
+
+  clients
+    .command('list')
+    .description('every registered client')
+    .action(async (_options: unknown, command: Command) => {
+      const list = await deps.withContext((app) => app.get(ClientAdministration).list());
+      const table = renderTable(
+        [
+          { header: 'CLIENT ID', cell: (client: RegisteredClient) => client.clientId },
+          { header: 'TYPE', cell: (client) => client.type },
+          { header: 'NAME', cell: (client) => client.name },
+          { header: 'FIRST PARTY', cell: (client) => (client.firstParty ? 'yes' : 'no') },
+          { header: 'SOURCE', cell: (client) => client.source },
+          { header: 'REDIRECT URIS', cell: (client) => client.redirectUris.join(' ') || '-' },
+        ],
+        list,
+      );
+      answer(deps, command, table, list.map(clientJson));
+    });
+
+  clients
+    .command('show')
+    .description('one client (never its secret)')
+    .argument('<client_id>')
+    .action(async (clientId: string, _options: unknown, command: Command) => {
+      const client = await deps.withContext((app) => app.get(ClientAdministration).show(clientId));
+      answer(deps, command, renderFields(clientFields(client)), clientJson(client));
+    });
+
+  clients
+    .command('remove')
+    .description('delete a client and revoke its grants')
+    .argument('<client_id>')
+    .action(async (clientId: string, _options: unknown, command: Command) => {
+      const { grantsRevoked } = await deps.withContext((app) =>
+        app.get(ClientAdministration).remove(clientId),
+      );
+      answer(deps, command, `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`, {
+        client_id: clientId,
+        removed: true,
+        grants_revoked: grantsRevoked,
+      });
+    });
+
+  clients
+    .command('rotate-secret')
+    .description("replace a confidential client's secret; the old one stops working at once")
+    .argument('<client_id>')
+    .action(async (clientId: string, _options: unknown, command: Command) => {
+      const { client, secret } = await deps.withContext((app) =>
+        app.get(ClientAdministration).rotateSecret(clientId),
+      );
+      answer(deps, command, `New secret for ${client.clientId}.\n${secretNotice(client, secret)}`, {
+        ...clientJson(client),
+        client_secret: secret,
+      });
+    });
+}

@@ -1,0 +1,133 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { GrantFilter } from '../../tokens/grants/grant';
+import { UsageError } from '../admin.errors';
+import { answer, type CommandDeps } from '../io/command-output';
+import { formatDate, renderTable } from '../io/output';
+import { GrantAdministration, type ListedGrant } from './grant-administration.service';
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 10_000;
+
+function grantJson(grant: ListedGrant) {
+  return {
+    grant_id: grant.grantId,
+    sub: grant.sub,
+    client_id: grant.clientId,
+    scope: grant.scope,
+    auth_method: grant.authMethod,
+    status: grant.status,
+    created_at: grant.createdAt,
+    expires_at: grant.expiresAt,
+    revoked_at: grant.revokedAt ?? null,
+    revoked_reason: grant.revokedReason ?? null,
+  };
+}
+
+function limit(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > MAX_LIMIT) {
+    throw new InvalidArgumentError(`a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  return parsed;
+}
+
+function filterOf(options: { user?: string; client?: string }): GrantFilter {
+  return {
+    ...(options.user !== undefined ? { sub: options.user } : {}),
+    ...(options.client !== undefined ? { clientId: options.client } : {}),
+  };
+}
+
+function describeFilter({ sub, clientId }: GrantFilter): string {
+  return [sub !== undefined && `user ${sub}`, clientId !== undefined && `client ${clientId}`]
+    .filter(Boolean)
+    .join(' at ');
+}
+
+export function registerGrantsCommands(program: Command, deps: CommandDeps): void {
+  const grants = program
+    .command('grants')
+    .description('grants: one login of one user at one client, with its refresh and access tokens');
+
+  grants
+    .command('list')
+    .description('live grants, newest first')
+    .option('--user <sub>', 'of this subject (a username, or eip155:<chain>:<address>)')
+    .option('--client <client_id>', 'at this client')
+    .option('--all', 'include revoked and expired grants')
+    .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, limit, DEFAULT_LIMIT)
+    .action(
+      async (
+        options: { user?: string; client?: string; all?: boolean; limit: number },
+        command: Command,
+      ) => {
+        const list = await deps.withContext((app) =>
+          app
+            .get(GrantAdministration)
+            .list(filterOf(options), { includeEnded: options.all === true, limit: options.limit }),
+        );
+        if (list.length === options.limit) {
+          deps.io.stderr.write(`Showing the first ${options.limit}; --limit shows more.\n`);
+        }
+        const table = renderTable(
+          [
+            { header: 'GRANT ID', cell: (grant: ListedGrant) => grant.grantId },
+            { header: 'USER', cell: (grant) => grant.sub },
+            { header: 'CLIENT', cell: (grant) => grant.clientId },
+            { header: 'SCOPE', cell: (grant) => grant.scope },
+            { header: 'METHOD', cell: (grant) => grant.authMethod },
+            { header: 'STATUS', cell: (grant) => grant.status },
+            { header: 'CREATED', cell: (grant) => formatDate(grant.createdAt) },
+            { header: 'EXPIRES', cell: (grant) => formatDate(grant.expiresAt) },
+          ],
+          list,
+        );
+        answer(deps, command, table, list.map(grantJson));
+      },
+    );
+
+  grants
+    .command('revoke')
+    .description(
+      'end a grant (its access tokens at /api/me, its refresh tokens at /token), ' +
+        'or every live grant of a user, a client, or a user at a client',
+    )
+    .argument('[grant_id]')
+    .option('--user <sub>', 'every live grant of this subject')
+    .option('--client <client_id>', 'every live grant at this client')
+    .action(
+      async (
+        grantId: string | undefined,
+        options: { user?: string; client?: string },
+        command: Command,
+      ) => {
+        const filter = filterOf(options);
+        const byOwner = Object.keys(filter).length > 0;
+        if ((grantId === undefined) === !byOwner) {
+          throw new UsageError('name a grant_id, or --user and/or --client (not both)');
+        }
+        if (grantId !== undefined) {
+          const result = await deps.withContext((app) =>
+            app.get(GrantAdministration).revoke(grantId),
+          );
+          const human = result.revoked
+            ? `Revoked grant ${grantId} (user ${result.sub}, client ${result.clientId}).\n`
+            : `Grant ${grantId} was already revoked (${formatDate(result.revokedAt)}).\n`;
+          answer(deps, command, human, {
+            grant_id: grantId,
+            sub: result.sub,
+            client_id: result.clientId,
+            revoked: result.revoked,
+            revoked_at: result.revokedAt,
+          });
+          return;
+        }
+        const revoked = await deps.withContext((app) =>
+          app.get(GrantAdministration).revokeAll(filter),
+        );
+        answer(deps, command, `Revoked ${revoked} live grant(s) of ${describeFilter(filter)}.\n`, {
+          revoked,
+        });
+      },
+    );
+}

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { WithAdminContext } from '../admin-context';
+import type { PasswordInputStream } from './password-input';
+import { renderJson } from './output';
+
+export interface AdminIo {
+  readonly stdout: Pick<NodeJS.WritableStream, 'write'>;
+  readonly stderr: Pick<NodeJS.WritableStream, 'write'>;
+  readonly stdin: PasswordInputStream;
+}
+
+/** What every command needs: where to talk, and how to reach the service's modules. */
+export interface CommandDeps {
+  readonly io: AdminIo;
+  readonly withContext: WithAdminContext;
+}
+
+/** `--json` anywhere on the command line. */
+export function wantsJson(command: Command): boolean {
+  return command.optsWithGlobals<{ json?: boolean }>().json === true;
+}
+
+/** A command's answer on stdout: the human text, or with --json the JSON document. */
+export function answer(deps: CommandDeps, command: Command, human: string, json: unknown): void {
+  deps.io.stdout.write(wantsJson(command) ? renderJson(json) : human);
+}

@@ -1,0 +1,133 @@
+import { Option, type Command } from 'commander';
+import {
+  checkPassword,
+  checkUsername,
+  type UserAccount,
+} from '../../login/users/user-account.service';
+import { UsageError } from '../admin.errors';
+import { answer, type CommandDeps } from '../io/command-output';
+import { formatDate, renderTable } from '../io/output';
+import { PASSWORD_NOT_IN_ARGV, readPassword } from '../io/password-input';
+import { UserAdministration } from './user-administration.service';
+
+function userJson(user: UserAccount) {
+  return {
+    username: user.username,
+    status: user.disabledAt ? 'disabled' : 'active',
+    created_at: user.createdAt,
+    disabled_at: user.disabledAt ?? null,
+  };
+}
+
+/**
+ * A password on the command line would sit in shell history and in `ps` output: the commands
+ * that take one accept exactly one argument, and a --password option only to refuse it.
+ */
+function withPasswordGuard(command: Command): Command {
+  return command
+    .allowExcessArguments(true)
+    .allowUnknownOption(true)
+    .addOption(new Option('-p, --password [password]').hideHelp());
+}
+
+function refusePasswordInArgv(command: Command): void {
+  const { password } = command.opts<{ password?: unknown }>();
+  if (password !== undefined || command.args.length !== 1) {
+    throw new UsageError(PASSWORD_NOT_IN_ARGV);
+  }
+}
+
+export function registerUsersCommands(program: Command, deps: CommandDeps): void {
+  const users = program.command('users').description('password accounts');
+  const readNewPassword = (username: string) =>
+    readPassword(deps.io.stdin, deps.io.stderr, {
+      label: `New password for ${username}`,
+      confirm: true,
+    });
+
+  withPasswordGuard(
+    users
+      .command('add')
+      .description('create an account; its password is read from stdin or a hidden prompt')
+      .argument('<username>'),
+  ).action(async (username: string, _options: unknown, command: Command) => {
+    refusePasswordInArgv(command);
+    checkUsername(username);
+    const password = await readNewPassword(username);
+    checkPassword(password);
+    const user = await deps.withContext((app) =>
+      app.get(UserAdministration).add(username, password),
+    );
+    answer(deps, command, `Created user ${user.username}.\n`, userJson(user));
+  });
+
+  users
+    .command('list')
+    .description('every account, with its status')
+    .action(async (_options: unknown, command: Command) => {
+      const list = await deps.withContext((app) => app.get(UserAdministration).list());
+      const table = renderTable(
+        [
+          { header: 'USERNAME', cell: (user: UserAccount) => user.username },
+          { header: 'STATUS', cell: (user) => (user.disabledAt ? 'disabled' : 'active') },
+          { header: 'CREATED', cell: (user) => formatDate(user.createdAt) },
+          { header: 'DISABLED', cell: (user) => formatDate(user.disabledAt) },
+        ],
+        list,
+      );
+      answer(deps, command, table, list.map(userJson));
+    });
+
+  users
+    .command('disable')
+    .description('refuse its logins, end its login sessions and revoke its grants')
+    .argument('<username>')
+    .action(async (username: string, _options: unknown, command: Command) => {
+      const result = await deps.withContext((app) => app.get(UserAdministration).disable(username));
+      const what = result.changed
+        ? `Disabled user ${username}`
+        : `User ${username} was already disabled`;
+      answer(
+        deps,
+        command,
+        `${what}: ended ${result.sessionsEnded} login session(s), revoked ${result.grantsRevoked} grant(s).\n`,
+        {
+          username,
+          status: 'disabled',
+          changed: result.changed,
+          sessions_ended: result.sessionsEnded,
+          grants_revoked: result.grantsRevoked,
+        },
+      );
+    });
+
+  users
+    .command('enable')
+    .description('let a disabled account log in again')
+    .argument('<username>')
+    .action(async (username: string, _options: unknown, command: Command) => {
+      const changed = await deps.withContext((app) => app.get(UserAdministration).enable(username));
+      const human = changed
+        ? `Enabled user ${username}.\n`
+        : `User ${username} was not disabled.\n`;
+      answer(deps, command, human, { username, status: 'active', changed });
+    });
+
+  withPasswordGuard(
+    users
+      .command('set-password')
+      .description('replace the password, read from stdin or a hidden prompt')
+      .argument('<username>'),
+  ).action(async (username: string, _options: unknown, command: Command) => {
+    refusePasswordInArgv(command);
+    const password = await readNewPassword(username);
+    checkPassword(password);
+    await deps.withContext((app) => app.get(UserAdministration).setPassword(username, password));
+    answer(
+      deps,
+      command,
+      `Password of ${username} replaced. Its sessions and tokens live on; \`users disable\` ends them.\n`,
+      { username, password_changed: true },
+    );
+  });
+}

@@ -1,0 +1,44 @@
+import type { StoredUser } from '../user';
+import { UserRepository } from '../user.repository';
+
+/** A UserRepository for unit specs, with the Mongo implementation's contract. */
+export class InMemoryUserRepository extends UserRepository {
+  readonly users = new Map<string, StoredUser>();
+
+  findByUsername(username: string): Promise<StoredUser | null> {
+    return Promise.resolve(this.users.get(username) ?? null);
+  }
+
+  insertIfAbsent(user: StoredUser): Promise<boolean> {
+    if (this.users.has(user.username)) return Promise.resolve(false);
+    this.users.set(user.username, user);
+    return Promise.resolve(true);
+  }
+
+  list(): Promise<StoredUser[]> {
+    return Promise.resolve(
+      [...this.users.values()].sort((a, b) => (a.username < b.username ? -1 : 1)),
+    );
+  }
+
+  updatePasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    const user = this.users.get(username);
+    if (user) this.users.set(username, { ...user, passwordHash });
+    return Promise.resolve(user !== undefined);
+  }
+
+  disable(username: string, at: Date): Promise<boolean> {
+    const user = this.users.get(username);
+    if (!user || user.disabledAt) return Promise.resolve(false);
+    this.users.set(username, { ...user, disabledAt: at });
+    return Promise.resolve(true);
+  }
+
+  enable(username: string): Promise<boolean> {
+    const user = this.users.get(username);
+    if (!user?.disabledAt) return Promise.resolve(false);
+    const { username: name, passwordHash, createdAt } = user;
+    this.users.set(username, { username: name, passwordHash, createdAt });
+    return Promise.resolve(true);
+  }
+}

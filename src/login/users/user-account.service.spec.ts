@@ -1,0 +1,118 @@
+import { TestClock } from '../../../test/support/test-clock';
+import { PasswordHasher } from '../../platform/crypto/password-hasher';
+import { PASSWORD_MAX_LENGTH } from '../login.page';
+import { InMemoryUserRepository } from './testing/in-memory-user.repository';
+import { UserAccountError, UserAccountService, checkPassword } from './user-account.service';
+import { UserService } from './user.service';
+
+describe('UserAccountService', () => {
+  const hasher = new PasswordHasher();
+  let repository: InMemoryUserRepository;
+  let accounts: UserAccountService;
+  let login: UserService;
+
+  beforeEach(() => {
+    repository = new InMemoryUserRepository();
+    accounts = new UserAccountService(repository, hasher, new TestClock());
+    login = new UserService(repository, hasher);
+  });
+
+  it('registers an account that logs in with its password, storing only a scrypt hash', async () => {
+    const account = await accounts.register('alice', 'correct horse');
+
+    expect(account).toEqual({ username: 'alice', createdAt: expect.any(Date) });
+    const stored = repository.users.get('alice')!;
+    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored.passwordHash).not.toContain('correct horse');
+    await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
+  });
+
+  it('refuses a second account of the same name, leaving the first untouched', async () => {
+    await accounts.register('alice', 'correct horse');
+
+    await expect(accounts.register('alice', 'another password')).rejects.toThrow(
+      new UserAccountError('user alice already exists'),
+    );
+    await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', 'a wallet subject'],
+    ['-alice', 'a leading dash'],
+    ['al ice', 'a space'],
+    ['a'.repeat(65), '65 characters'],
+  ])('refuses the username %j (%s)', async (username) => {
+    await expect(accounts.register(username, 'correct horse')).rejects.toThrow(/^username must/);
+    expect(repository.users.size).toBe(0);
+  });
+
+  it('accepts e-mail-like usernames', async () => {
+    await expect(accounts.register('ops+1@example.com', 'correct horse')).resolves.toMatchObject({
+      username: 'ops+1@example.com',
+    });
+  });
+
+  it.each([
+    ['short', 'password must be at least 8 characters'],
+    [
+      'x'.repeat(PASSWORD_MAX_LENGTH + 1),
+      `password must be at most ${PASSWORD_MAX_LENGTH} characters`,
+    ],
+    ['two\nlines!', 'password must be a single line'],
+  ])('refuses a password the login form could not use, without echoing it', (password, message) => {
+    expect(() => checkPassword(password)).toThrow(new UserAccountError(message));
+  });
+
+  it('sets a new password: the old one stops working, the new one works', async () => {
+    await accounts.register('alice', 'correct horse');
+
+    await accounts.setPassword('alice', 'battery staple');
+
+    await expect(login.authenticate('alice', 'correct horse')).resolves.toBeNull();
+    await expect(login.authenticate('alice', 'battery staple')).resolves.toEqual({ sub: 'alice' });
+  });
+
+  it('refuses to set the password of an unknown user, or a password the rules refuse', async () => {
+    await expect(accounts.setPassword('nobody', 'battery staple')).rejects.toThrow(
+      'no user nobody',
+    );
+    await accounts.register('alice', 'correct horse');
+    await expect(accounts.setPassword('alice', 'short')).rejects.toThrow(/at least 8/);
+    await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
+  });
+
+  it('disables and enables an account, saying whether anything changed', async () => {
+    await accounts.register('alice', 'correct horse');
+
+    await expect(accounts.disable('alice')).resolves.toBe(true);
+    await expect(accounts.disable('alice')).resolves.toBe(false);
+    await expect(login.authenticate('alice', 'correct horse')).resolves.toBeNull();
+    expect(repository.users.get('alice')?.disabledAt).toEqual(expect.any(Date));
+
+    await expect(accounts.enable('alice')).resolves.toBe(true);
+    await expect(accounts.enable('alice')).resolves.toBe(false);
+    await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
+  });
+
+  it('says so when asked to disable or enable an unknown user', async () => {
+    await expect(accounts.disable('nobody')).rejects.toThrow(
+      new UserAccountError('no user nobody'),
+    );
+    await expect(accounts.enable('nobody')).rejects.toThrow(new UserAccountError('no user nobody'));
+  });
+
+  it('lists accounts by username, without their password hashes', async () => {
+    await accounts.register('bob', 'correct horse');
+    await accounts.register('alice', 'correct horse');
+    await accounts.disable('bob');
+
+    const listed = await accounts.list();
+
+    expect(listed).toEqual([
+      { username: 'alice', createdAt: expect.any(Date) },
+      { username: 'bob', createdAt: expect.any(Date), disabledAt: expect.any(Date) },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('scrypt');
+  });
+});

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../platform/clock/clock';
+import { PasswordHasher } from '../../platform/crypto/password-hasher';
+import { PASSWORD_MAX_LENGTH } from '../login.page';
+import { UserRepository } from './user.repository';
+import type { StoredUser } from './user';
+
+/** NIST SP 800-63B §5.1.1.2: user-chosen passwords are at least 8 characters long. */
+export const PASSWORD_MIN_LENGTH = 8;
+
+/**
+ * A username is also the token subject (`sub`). No colon: a password account can never take a
+ * subject of the form `eip155:<chain>:<address>` that wallet logins use.
+ */
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+
+/** A request the account rules refuse, or an account that is not there; safe to show as is. */
+export class UserAccountError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserAccountError';
+  }
+}
+
+export function checkUsername(username: string): void {
+  if (!USERNAME.test(username)) {
+    throw new UserAccountError(
+      'username must be 1-64 characters of letters, digits and . _ @ + -, starting with a letter or digit',
+    );
+  }
+}
+
+/**
+ * What the login form can submit (at most PASSWORD_MAX_LENGTH characters, one line) and at least
+ * PASSWORD_MIN_LENGTH characters. Never echoes the password.
+ */
+export function checkPassword(password: string): void {
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    throw new UserAccountError(`password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+  }
+  if (password.length > PASSWORD_MAX_LENGTH) {
+    throw new UserAccountError(`password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+  }
+  if (/[\r\n]/.test(password)) {
+    throw new UserAccountError('password must be a single line');
+  }
+}
+
+/** An account as administration sees it: never its password hash. */
+export interface UserAccount {
+  readonly username: string;
+  readonly createdAt: Date;
+  readonly disabledAt?: Date;
+}
+
+function toAccount({ username, createdAt, disabledAt }: StoredUser): UserAccount {
+  return { username, createdAt, ...(disabledAt ? { disabledAt } : {}) };
+}
+
+/** Managing password accounts: creating them, setting passwords, disabling and listing them. */
+@Injectable()
+export class UserAccountService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  async register(username: string, password: string): Promise<UserAccount> {
+    checkUsername(username);
+    checkPassword(password);
+    const user: StoredUser = {
+      username,
+      passwordHash: await this.hasher.hash(password),
+      createdAt: this.clock.now(),
+    };
+    if (!(await this.users.insertIfAbsent(user))) {
+      throw new UserAccountError(`user ${username} already exists`);
+    }
+    return toAccount(user);
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    checkPassword(password);
+    const passwordHash = await this.hasher.hash(password);
+    if (!(await this.users.updatePasswordHash(username, passwordHash))) {
+      throw new UserAccountError(`no user ${username}`);
+    }
+  }
+
+  /** True if this call disabled the account, false if it already was disabled. */
+  async disable(username: string): Promise<boolean> {
+    if (await this.users.disable(username, this.clock.now())) return true;
+    await this.existing(username);
+    return false;
+  }
+
+  /** True if this call enabled the account, false if it was not disabled. */
+  async enable(username: string): Promise<boolean> {
+    if (await this.users.enable(username)) return true;
+    await this.existing(username);
+    return false;
+  }
+
+  async list(): Promise<UserAccount[]> {
+    return (await this.users.list()).map(toAccount);
+  }
+
+  private async existing(username: string): Promise<StoredUser> {
+    const user = await this.users.findByUsername(username);
+    if (!user) throw new UserAccountError(`no user ${username}`);
+    return user;
+  }
+}
