@@ -1,3 +1,4 @@
+import { ChallengeFiguresRecorder } from '../src/compare/figures/challenge-figures.recorder';
 import request from 'supertest';
 import { TestApp, createTestApp } from './support/test-app';
 import {
@@ -169,5 +170,29 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
     } finally {
       await relaxed.close({ dropDatabase: false });
     }
+  });
+
+  it('keeps refused PKCE requests as counters, never one document per request', async () => {
+    const db = t.connection.db!;
+    const documents = async () => {
+      const names = (await db.listCollections().toArray()).map((c) => c.name);
+      const counts = await Promise.all(names.map((name) => db.collection(name).countDocuments()));
+      return counts.reduce((a, b) => a + b, 0);
+    };
+    await t.app.get(ChallengeFiguresRecorder).flush();
+    // Warm: the minute and total documents of this minute exist after one refusal.
+    await agent.get(authorizePath({ ...valid, code_challenge_method: 'plain' })).expect(302);
+    await t.app.get(ChallengeFiguresRecorder).flush();
+    const before = await documents();
+
+    for (let i = 0; i < 20; i++) {
+      await agent.get(authorizePath({ ...valid, code_challenge_method: 'plain' })).expect(302);
+    }
+    await t.app.get(ChallengeFiguresRecorder).flush();
+
+    // 20 unauthenticated refusals add nothing but counts; a minute boundary may add one document.
+    expect((await documents()) - before).toBeLessThanOrEqual(2);
+    const names = (await db.listCollections().toArray()).map((c) => c.name);
+    expect(names).not.toContain('challenge_rejections');
   });
 });
