@@ -97,6 +97,33 @@ function distanceFromFloor(report: BenchReport): string {
   ].join('\n');
 }
 
+/** The issue's targets, each checked against this run (never as a timed test). */
+function targetsSection(report: BenchReport): string {
+  const phase = (key: PhaseKey) => summarizePhase(report.records, key);
+  const exchange = phase('proofgate.exchange');
+  if (!exchange) return 'Not measured in this run (`--only`).';
+  const rows: string[] = [];
+  const row = (target: string, measured: string, met: boolean | undefined) =>
+    rows.push(`| ${target} | ${measured} | ${met === undefined ? '–' : met ? 'met' : 'not met'} |`);
+  const { median } = exchangeRatio(report.records);
+  if (Number.isFinite(median)) {
+    row('Code exchange ≥ 1.5× node-oidc-provider (same run)', `${f2(median)}×`, median >= 1.5);
+  }
+  row('Code exchange p99 ≤ 100 ms', `${f1(exchange.p99)} ms`, exchange.p99 <= 100);
+  const relative = (key: PhaseKey, factor: number, name: string) => {
+    const s = phase(key);
+    if (!s) return;
+    const ratio = s.rps / exchange.rps;
+    row(`${name} ≥ ${factor}× Proofgate's code exchange`, `${f2(ratio)}×`, ratio >= factor);
+  };
+  relative('proofgate.verify', 0.8, 'Wallet verify');
+  relative('proofgate.nonce', 2, 'Nonce issue');
+  relative('proofgate.me', 5, '/api/me');
+  const rss = report.memory.proofgate?.rssMiB;
+  if (rss !== undefined) row('RSS ≤ 250 MB after the full benchmark', `${f0(rss)} MiB`, rss <= 250);
+  return ['| Target | Measured | |', '|---|---|---|', ...rows].join('\n');
+}
+
 /**
  * Said up front when the machine already had work before the run started (the run itself loads
  * every CPU, so only the load before it tells of other work): such numbers only prove the harness.
@@ -142,6 +169,10 @@ ${machine.memory}
 - Versions: ${Object.entries(report.versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
+
+## Targets
+
+${targetsSection(report)}
 
 ## Code exchange: Proofgate against node-oidc-provider
 
