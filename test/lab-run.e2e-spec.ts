@@ -165,6 +165,8 @@ describe('POST /lab/run', () => {
     const events = third.lines.map((line) => JSON.parse(line) as { event: string });
     const rows = events.filter((e) => e.event === 'row');
     expect(rows.length).toBeGreaterThanOrEqual(19);
+    // Any failing row, named, before the verdict (a bare `passed: false` says nothing).
+    expect(events.filter((e) => JSON.stringify(e).includes('"passed":false'))).toEqual([]);
     expect(events.at(-1)).toEqual({ event: 'done', passed: true });
   });
 });
