@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Headers, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -7,6 +7,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { UserInfoResponseDto } from './userinfo-response.dto';
 import { UserInfoService } from './userinfo.service';
@@ -20,7 +21,11 @@ const FORBIDDEN = {
   type: ErrorResponseDto,
 } as const;
 
-/** OpenID Connect Core §5.3 UserInfo endpoint: GET and POST alike (§5.3.1). */
+/**
+ * OpenID Connect Core §5.3 UserInfo endpoint: GET and POST alike (§5.3.1). The bearer token is
+ * read from the request rather than declared as a parameter: OpenAPI describes it as the
+ * `bearer` security scheme, as for /api/me.
+ */
 @ApiTags('oauth')
 @ApiBearerAuth('bearer')
 @Controller('userinfo')
@@ -33,8 +38,8 @@ export class UserInfoController {
   @ApiUnauthorizedResponse(UNAUTHORIZED)
   @ApiForbiddenResponse(FORBIDDEN)
   @Header('Cache-Control', 'no-store')
-  get(@Headers('authorization') authorization?: string): Promise<UserInfoResponseDto> {
-    return this.userInfo.userInfo(authorization);
+  get(@Req() request: Request): Promise<UserInfoResponseDto> {
+    return this.userInfo.userInfo(request.headers.authorization);
   }
 
   @Post()
@@ -44,7 +49,7 @@ export class UserInfoController {
   @ApiUnauthorizedResponse(UNAUTHORIZED)
   @ApiForbiddenResponse(FORBIDDEN)
   @Header('Cache-Control', 'no-store')
-  post(@Headers('authorization') authorization?: string): Promise<UserInfoResponseDto> {
-    return this.userInfo.userInfo(authorization);
+  post(@Req() request: Request): Promise<UserInfoResponseDto> {
+    return this.userInfo.userInfo(request.headers.authorization);
   }
 }
