@@ -1,6 +1,6 @@
-// Test files run as CommonJS. ESM-only dependencies (jose 6, oauth4webapi) are transformed by
-// ts-jest (allowJs, transpile-only); type checking is `npm run typecheck`'s job.
-const esmOnly = ['jose', 'oauth4webapi'];
+// Test files run as CommonJS. ESM-only dependencies (jose 6, oauth4webapi, openid-client 6) are
+// transformed by ts-jest (allowJs, transpile-only); type checking is `npm run typecheck`'s job.
+const esmOnly = ['jose', 'oauth4webapi', 'openid-client'];
 
 const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -4,6 +4,7 @@
  */
 import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
+import * as oidc from 'openid-client';
 import { SiweMessage } from '@signinwithethereum/siwe';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Wallet } from 'ethers';
@@ -22,6 +23,13 @@ describe('dependencies under Jest', () => {
 
   it('oauth4webapi computes an S256 PKCE challenge (RFC 7636 appendix B)', async () => {
     const challenge = await oauth.calculatePKCECodeChallenge(
+      'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+    );
+    expect(challenge).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  });
+
+  it('openid-client computes the same S256 PKCE challenge', async () => {
+    const challenge = await oidc.calculatePKCECodeChallenge(
       'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
     );
     expect(challenge).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');

@@ -12,11 +12,13 @@ interface Schema {
   properties?: Record<string, Schema>;
   items?: Schema;
   example?: unknown;
+  required?: string[];
 }
 interface Parameter {
   name: string;
   in: string;
   example?: unknown;
+  required?: string[];
   examples?: Record<string, { value: unknown }>;
   schema?: Schema;
 }
@@ -259,6 +261,8 @@ describe('GET /docs (OpenAPI)', () => {
       'expires_in',
       'refresh_token',
       'scope',
+      'id_token',
     ]);
+    expect(response.required).not.toContain('id_token');
   });
 });

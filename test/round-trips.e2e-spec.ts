@@ -76,6 +76,20 @@ describe('database round trips per request (command monitoring)', () => {
     expect(sent.length).toBeLessThanOrEqual(3);
   });
 
+  it('code exchange with openid: the same commands, the ID token from the code alone', async () => {
+    const plain = await obtainCode(agent);
+    const withoutOpenid = await counted(() =>
+      exchangeCode(server(), plain.code, plain.verifier).expect(200),
+    );
+    const oidc = await obtainCode(agent, { scope: 'openid profile', nonce: 'n-0S6_WzA2Mj' });
+    let idToken: unknown;
+    const withOpenid = await counted(async () => {
+      idToken = (await exchangeCode(server(), oidc.code, oidc.verifier).expect(200)).body.id_token;
+    });
+    expect(idToken).toEqual(expect.any(String));
+    expect(withOpenid).toEqual(withoutOpenid);
+  });
+
   it('refresh: at most 3', async () => {
     const { refresh_token } = await tokens();
     const sent = await counted(() => refresh(server(), refresh_token).expect(200));

@@ -8,6 +8,8 @@ export const EXAMPLE = {
   redirectUri: 'http://localhost:25001/callback',
   state: 'af0ifjsldkj',
   scope: 'profile',
+  /** OpenID Connect Core §3.1.2.1's example nonce. */
+  nonce: 'n-0S6_WzA2Mj',
   /** RFC 7636 Appendix B: the verifier and its S256 challenge. */
   codeVerifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
   codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',

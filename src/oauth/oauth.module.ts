@@ -14,6 +14,8 @@ import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant'
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
+import { UserInfoController } from './userinfo/userinfo.controller';
+import { UserInfoService } from './userinfo/userinfo.service';
 
 @Module({
   imports: [ChallengeStoreModule, GrantsModule, ClientsModule, LoginModule],
@@ -23,6 +25,7 @@ import { TokenEndpoint } from './token/token.endpoint';
     TokenController,
     RevocationController,
     IntrospectionController,
+    UserInfoController,
   ],
   providers: [
     AuthorizationCodeService,
@@ -31,6 +34,7 @@ import { TokenEndpoint } from './token/token.endpoint';
     RefreshTokenGrant,
     TokenEndpoint,
     TokenLookup,
+    UserInfoService,
   ],
 })
 export class OAuthModule {}

@@ -1,7 +1,9 @@
 import { InvalidScope } from '../platform/errors/protocol-error';
 
 /** The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). */
-export const SUPPORTED_SCOPES = ['profile', 'email', 'api'] as const;
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'api'] as const;
+/** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
+export const OPENID_SCOPE = 'openid';
 export const DEFAULT_SCOPE = 'profile';
 
 /** RFC 6749 §3.3 scope syntax, against the supported set; returns the normalised scope. */
@@ -14,4 +16,9 @@ export function checkScope(requested: string | undefined): string {
   const unknown = values.filter((v) => !(SUPPORTED_SCOPES as readonly string[]).includes(v));
   if (unknown.length > 0) throw new InvalidScope(`Unsupported scope: ${unknown.join(' ')}`);
   return [...new Set(values)].join(' ');
+}
+
+/** Whether a granted (normalised) scope includes `value`. */
+export function hasScope(scope: string, value: string): boolean {
+  return scope.split(' ').includes(value);
 }

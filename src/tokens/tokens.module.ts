@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessTokenService } from './access-token.service';
+import { IdTokenService } from './id-token.service';
 import { JwksController } from './jwks.controller';
 import { SigningKeyPersistenceModule } from './signing-keys/persistence/signing-key-persistence.module';
 import { SigningKeyService } from './signing-keys/signing-key.service';
@@ -7,7 +8,7 @@ import { SigningKeyService } from './signing-keys/signing-key.service';
 @Module({
   imports: [SigningKeyPersistenceModule],
   controllers: [JwksController],
-  providers: [SigningKeyService, AccessTokenService],
-  exports: [SigningKeyService, AccessTokenService],
+  providers: [SigningKeyService, AccessTokenService, IdTokenService],
+  exports: [SigningKeyService, AccessTokenService, IdTokenService],
 })
 export class TokensModule {}

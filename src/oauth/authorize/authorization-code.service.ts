@@ -9,7 +9,21 @@ export interface AuthorizationCodePayload {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /**
+   * OpenID Connect `auth_time`: when the login session started, seconds since the epoch. Carried
+   * with the code so the token endpoint signs the ID token without reading the session.
+   */
+  authTime?: number;
+  /** OpenID Connect Core §3.1.2.1: echoed in the ID token, when the request sent one. */
+  nonce?: string;
 }
+
+/**
+ * A `nonce` longer than this is refused. OpenID Connect sets no limit; it is stored with the code
+ * and signed into the ID token, so it is bounded like any other stored request value. 512 is far
+ * above what clients send (a hash or 32 random bytes, base64url: 43 characters).
+ */
+export const MAX_NONCE_LENGTH = 512;
 
 /** The binding the token request must reproduce for the code to be consumed. */
 export interface AuthorizationCodeBinding {

@@ -4,6 +4,7 @@ import { EXAMPLE } from '../oauth.examples';
 import { OptionalOAuthParam } from '../oauth-params';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../scopes';
+import { MAX_NONCE_LENGTH } from './authorization-code.service';
 
 /**
  * GET /authorize query (RFC 6749 §4.1.1, RFC 7636 §4.3). The description marks what the
@@ -54,4 +55,11 @@ export class AuthorizationRequestDto {
   @ApiProperty({ required: true, enum: CODE_CHALLENGE_METHODS, example: 'S256' })
   @OptionalOAuthParam()
   code_challenge_method?: string;
+
+  @ApiPropertyOptional({
+    description: `OpenID Connect: echoed in the ID token's \`nonce\` claim; at most ${MAX_NONCE_LENGTH} characters`,
+    example: EXAMPLE.nonce,
+  })
+  @OptionalOAuthParam()
+  nonce?: string;
 }

@@ -12,7 +12,7 @@ import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkScope } from '../scopes';
-import { AuthorizationCodeService } from './authorization-code.service';
+import { AuthorizationCodeService, MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
 
@@ -83,6 +83,7 @@ export class AuthorizationEndpoint {
         throw new InvalidRequest('state is required');
       }
       const scope = checkScope(request.scope);
+      const nonce = checkNonce(request.nonce);
 
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
@@ -90,7 +91,13 @@ export class AuthorizationEndpoint {
 
       const code = await this.codes.issue(
         { client_id: client.clientId, redirect_uri: redirectUri, code_challenge: codeChallenge },
-        { sub: session.sub, scope, authMethod: session.authMethod },
+        {
+          sub: session.sub,
+          scope,
+          authMethod: session.authMethod,
+          authTime: Math.floor(session.authTime.getTime() / 1000),
+          ...(nonce === undefined ? {} : { nonce }),
+        },
       );
       return this.redirect(redirectUri, { code, state });
     } catch (error) {
@@ -114,6 +121,13 @@ export class AuthorizationEndpoint {
     }
     return { kind: 'redirect' as const, location: url.toString() };
   }
+}
+
+function checkNonce(nonce: string | undefined): string | undefined {
+  if (nonce !== undefined && nonce.length > MAX_NONCE_LENGTH) {
+    throw new InvalidRequest(`nonce is longer than ${MAX_NONCE_LENGTH} characters`);
+  }
+  return nonce;
 }
 
 function page(error: ProtocolError): AuthorizationOutcome {

@@ -1,19 +1,20 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { AppConfig, SIGNING_ALGS } from '../../config/app-config';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/grant-handler';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
+import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-metadata.dto';
 
-/** RFC 8414 authorization server metadata. */
+/** RFC 8414 authorization server metadata, and OpenID Connect Discovery's superset of it. */
 @ApiTags('oauth')
-@Controller('.well-known/oauth-authorization-server')
+@Controller('.well-known')
 export class MetadataController {
   constructor(private readonly config: AppConfig) {}
 
-  @Get()
+  @Get('oauth-authorization-server')
   @ApiOperation({ summary: 'RFC 8414 authorization server metadata' })
   @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   @Header('Cache-Control', 'public, max-age=300')
@@ -35,6 +36,24 @@ export class MetadataController {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       scopes_supported: SUPPORTED_SCOPES,
       authorization_response_iss_parameter_supported: true,
+    };
+  }
+
+  /**
+   * OpenID Connect Discovery 1.0 §3: the RFC 8414 document (same issuer, same endpoints) plus
+   * what an OpenID Provider must also say.
+   */
+  @Get('openid-configuration')
+  @ApiOperation({ summary: 'OpenID Connect Discovery: OpenID Provider metadata' })
+  @ApiOkResponse({ type: OpenIdProviderMetadataDto })
+  @Header('Cache-Control', 'public, max-age=300')
+  openidConfiguration(): OpenIdProviderMetadataDto {
+    return {
+      ...this.metadata(),
+      userinfo_endpoint: `${this.config.issuer}/userinfo`,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: SIGNING_ALGS,
+      claims_supported: ID_TOKEN_CLAIMS,
     };
   }
 }

@@ -91,6 +91,17 @@ export class InvalidToken extends ProtocolError {
   }
 }
 
+/** RFC 6750 §3.1: a valid token without the scope the resource requires. */
+export class InsufficientScope extends ProtocolError {
+  readonly error = 'insufficient_scope';
+  readonly status = 403;
+  constructor(description: string, requiredScope: string) {
+    super(description);
+    this.headers['WWW-Authenticate'] =
+      `Bearer realm="proofgate", error="insufficient_scope", error_description="${headerDescription(description)}", scope="${requiredScope}"`;
+  }
+}
+
 export class NotFound extends ProtocolError {
   readonly error = 'not_found';
   readonly status = 404;

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** RFC 6749 §5.1 successful token response, of POST /token and POST /wallet/verify alike. */
 export class TokenResponseDto {
@@ -23,4 +23,11 @@ export class TokenResponseDto {
 
   @ApiProperty({ example: 'profile' })
   scope!: string;
+
+  @ApiPropertyOptional({
+    description: 'OpenID Connect ID token, when the scope includes openid (not on refresh)',
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjFhMmIzYyJ9.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
+  })
+  id_token?: string;
 }

@@ -13,12 +13,14 @@ import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import type { IdTokenAuthentication } from '../../../tokens/id-token';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type {
   AuthorizationCodeBinding,
   AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
 import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
+import { OPENID_SCOPE, hasScope } from '../../scopes';
 import { GrantHandler } from '../grant-handler';
 import type { TokenRequestDto } from '../token-request.dto';
 
@@ -74,13 +76,16 @@ export class AuthorizationCodeGrant extends GrantHandler {
     );
     if (result.ok) {
       const { keyHash, payload } = result.challenge;
-      return this.issuer.startGrant({
-        grantId: grantIdForChallenge(keyHash),
-        clientId: client.clientId,
-        sub: payload.sub,
-        scope: payload.scope,
-        authMethod: payload.authMethod,
-      });
+      return this.issuer.startGrant(
+        {
+          grantId: grantIdForChallenge(keyHash),
+          clientId: client.clientId,
+          sub: payload.sub,
+          scope: payload.scope,
+          authMethod: payload.authMethod,
+        },
+        idTokenAuthentication(payload),
+      );
     }
     switch (result.reason) {
       case 'expired':
@@ -138,6 +143,18 @@ export class AuthorizationCodeGrant extends GrantHandler {
       );
     }
   }
+}
+
+/**
+ * OpenID Connect Core §3.1.3.3: an ID token when the authorization request had the openid scope,
+ * from what the code carries (no session read). A code issued before `authTime` was carried
+ * cannot have asked for openid: `openid` became a scope with it.
+ */
+function idTokenAuthentication(
+  payload: AuthorizationCodePayload,
+): IdTokenAuthentication | undefined {
+  if (!hasScope(payload.scope, OPENID_SCOPE) || payload.authTime === undefined) return undefined;
+  return { authTime: payload.authTime, nonce: payload.nonce };
 }
 
 function required(value: string | undefined, name: string): string {

@@ -1,0 +1,35 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
+
+/** The claims of our ID tokens and UserInfo responses, for `claims_supported`. */
+export const ID_TOKEN_CLAIMS = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'at_hash',
+  'amr',
+  'preferred_username',
+];
+
+/** OpenID Connect Discovery 1.0 §3 OpenID Provider metadata. */
+export class OpenIdProviderMetadataDto extends AuthorizationServerMetadataDto {
+  @ApiProperty({ example: 'http://localhost:25000/userinfo' })
+  userinfo_endpoint!: string;
+
+  @ApiProperty({ type: [String], example: ['public'] })
+  subject_types_supported!: string[];
+
+  @ApiProperty({
+    type: [String],
+    description: 'The algs of the signing keys; the active key decides which one signs',
+    example: ['ES256', 'RS256'],
+  })
+  id_token_signing_alg_values_supported!: readonly string[];
+
+  @ApiProperty({ type: [String], example: ID_TOKEN_CLAIMS })
+  claims_supported!: string[];
+}

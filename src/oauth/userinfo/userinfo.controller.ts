@@ -1,0 +1,55 @@
+import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { UserInfoResponseDto } from './userinfo-response.dto';
+import { UserInfoService } from './userinfo.service';
+
+const UNAUTHORIZED = {
+  description: 'No valid bearer token; with WWW-Authenticate: Bearer (RFC 6750 §3)',
+  type: ErrorResponseDto,
+} as const;
+const FORBIDDEN = {
+  description: 'The token lacks the openid scope: insufficient_scope (RFC 6750 §3.1)',
+  type: ErrorResponseDto,
+} as const;
+
+/**
+ * OpenID Connect Core §5.3 UserInfo endpoint: GET and POST alike (§5.3.1). The bearer token is
+ * read from the request rather than declared as a parameter: OpenAPI describes it as the
+ * `bearer` security scheme, as for /api/me.
+ */
+@ApiTags('oauth')
+@ApiBearerAuth('bearer')
+@Controller('userinfo')
+export class UserInfoController {
+  constructor(private readonly userInfo: UserInfoService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'OpenID Connect UserInfo: sub and the claims the scopes allow' })
+  @ApiOkResponse({ type: UserInfoResponseDto })
+  @ApiUnauthorizedResponse(UNAUTHORIZED)
+  @ApiForbiddenResponse(FORBIDDEN)
+  @Header('Cache-Control', 'no-store')
+  get(@Req() request: Request): Promise<UserInfoResponseDto> {
+    return this.userInfo.userInfo(request.headers.authorization);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'OpenID Connect UserInfo, by POST (the token in the header)' })
+  @ApiOkResponse({ type: UserInfoResponseDto })
+  @ApiUnauthorizedResponse(UNAUTHORIZED)
+  @ApiForbiddenResponse(FORBIDDEN)
+  @Header('Cache-Control', 'no-store')
+  post(@Req() request: Request): Promise<UserInfoResponseDto> {
+    return this.userInfo.userInfo(request.headers.authorization);
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { TestClock } from '../../test/support/test-clock';
+import { AppConfig } from '../config/app-config';
+import type { SignIdTokenInput } from './id-token';
+import { IdTokenService, accessTokenHash } from './id-token.service';
+import { SigningKeyService } from './signing-keys/signing-key.service';
+import { InMemorySigningKeyRepository } from './signing-keys/testing/in-memory-signing-key.repository';
+
+const ISSUER = 'https://issuer.test';
+const TTL_SECONDS = 300;
+
+const INPUT: SignIdTokenInput = {
+  sub: 'eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+  clientId: 'demo-spa',
+  authMethod: 'siwe',
+  authTime: 1_767_225_600,
+  nonce: 'n-0S6_WzA2Mj',
+  accessToken: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
+};
+
+function configFor(alg: string): AppConfig {
+  return AppConfig.fromEnv({
+    NODE_ENV: 'test',
+    MONGODB_URI: 'mongodb://127.0.0.1:1/unit_test',
+    ISSUER,
+    ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS),
+    TOKEN_SIGNING_ALG: alg,
+    KEY_ENCRYPTION_SECRET: 'unit-test-key-encryption-secret-0123456789',
+  });
+}
+
+describe('IdTokenService', () => {
+  it.each(['ES256', 'RS256'])(
+    'signs with the active %s key: OpenID Connect Core §2 claims, at_hash of that alg',
+    async (alg) => {
+      const clock = new TestClock();
+      const config = configFor(alg);
+      const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config, clock);
+      await keys.onModuleInit();
+
+      const idToken = await new IdTokenService(keys, config, clock).sign(INPUT);
+
+      const { payload, protectedHeader } = await jwtVerify(
+        idToken,
+        createLocalJWKSet({ keys: await keys.publishedJwks() }),
+        { issuer: ISSUER, audience: INPUT.clientId, typ: 'JWT', algorithms: [alg] },
+      );
+      expect(protectedHeader.kid).toBe((await keys.signingKey()).kid);
+      // SHA-256 for both algs, left 128 bits: computed here without the service's helper.
+      const half = createHash('sha256').update(INPUT.accessToken).digest().subarray(0, 16);
+      expect(payload).toEqual({
+        iss: ISSUER,
+        sub: INPUT.sub,
+        aud: INPUT.clientId,
+        iat: clock.nowSeconds(),
+        exp: clock.nowSeconds() + TTL_SECONDS,
+        auth_time: INPUT.authTime,
+        nonce: INPUT.nonce,
+        at_hash: half.toString('base64url'),
+        amr: ['siwe'],
+      });
+    },
+  );
+
+  it('leaves nonce out when the request had none, and says pwd for a password login', async () => {
+    const clock = new TestClock();
+    const config = configFor('ES256');
+    const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config, clock);
+    await keys.onModuleInit();
+
+    const idToken = await new IdTokenService(keys, config, clock).sign({
+      ...INPUT,
+      nonce: undefined,
+      sub: 'user0',
+      authMethod: 'password',
+    });
+
+    const { payload } = await jwtVerify(
+      idToken,
+      createLocalJWKSet({ keys: await keys.publishedJwks() }),
+    );
+    expect(payload).not.toHaveProperty('nonce');
+    expect(payload.amr).toEqual(['pwd']);
+  });
+
+  it('hashes the access token with the hash of the alg and keeps its left half', () => {
+    expect(Buffer.from(accessTokenHash('token', 'ES256'), 'base64url')).toHaveLength(16);
+    expect(accessTokenHash('token', 'RS256')).toBe(accessTokenHash('token', 'ES256'));
+  });
+});

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { AppConfig, type SigningAlg } from '../config/app-config';
+import { Clock } from '../platform/clock/clock';
+import { AMR, type SignIdTokenInput } from './id-token';
+import { SigningKeyService } from './signing-keys/signing-key.service';
+
+/** The hash of a JWS alg (RFC 7518 §3.1): SHA-256 for ES256 and RS256, and so on. */
+function hashOf(alg: SigningAlg): string {
+  return `sha${alg.slice(-3)}`;
+}
+
+/**
+ * OpenID Connect Core §3.1.3.6 `at_hash`: the left-most half of the hash of the access token's
+ * ASCII octets, with the hash of the ID token's own alg, base64url encoded.
+ */
+export function accessTokenHash(accessToken: string, alg: SigningAlg): string {
+  const digest = createHash(hashOf(alg)).update(accessToken, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+/** Signs OpenID Connect ID tokens (Core §2) with the keys and alg of the access tokens. */
+@Injectable()
+export class IdTokenService {
+  constructor(
+    private readonly keys: SigningKeyService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async sign(input: SignIdTokenInput): Promise<string> {
+    const key = await this.keys.signingKey();
+    const iat = this.clock.nowSeconds();
+    return (
+      new SignJWT({
+        auth_time: input.authTime,
+        ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
+        at_hash: accessTokenHash(input.accessToken, key.alg),
+        amr: AMR[input.authMethod],
+      })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+        .setIssuer(this.config.issuer)
+        .setSubject(input.sub)
+        .setAudience(input.clientId)
+        .setIssuedAt(iat)
+        // As long as the access token issued with it: what the ID token asserts is the same login.
+        .setExpirationTime(iat + this.config.tokens.accessTokenTtlSeconds)
+        .sign(key.privateKey)
+    );
+  }
+}
