@@ -75,13 +75,15 @@ export class ClientRegistry implements OnModuleInit {
       name: wanted.name,
       redirectUris: [...wanted.redirectUris],
       ...(secretHash ? { secretHash } : {}),
+      ...(wanted.resources?.length ? { resources: [...wanted.resources] } : {}),
     };
     const unchanged =
       existing &&
       existing.type === client.type &&
       existing.name === client.name &&
       existing.secretHash === client.secretHash &&
-      existing.redirectUris.join('\n') === client.redirectUris.join('\n');
+      existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
+      (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;
     await this.clients.save(client);
     this.forget(client.clientId);

@@ -47,6 +47,7 @@ export interface AuthorizeParams {
   scope?: string;
   code_challenge?: string;
   code_challenge_method?: string;
+  resource?: string;
 }
 
 export function authorizePath(params: AuthorizeParams): string {

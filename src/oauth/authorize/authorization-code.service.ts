@@ -9,6 +9,8 @@ export interface AuthorizationCodePayload {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** RFC 8707: the resource the authorization is for (absent on codes issued before it was kept). */
+  resource?: string;
 }
 
 /** The binding the token request must reproduce for the code to be consumed. */

@@ -54,4 +54,12 @@ export class AuthorizationRequestDto {
   @ApiProperty({ required: true, enum: CODE_CHALLENGE_METHODS, example: 'S256' })
   @OptionalOAuthParam()
   code_challenge_method?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 8707: the absolute URI of the API the access tokens are for; default ACCESS_TOKEN_AUDIENCE',
+    example: EXAMPLE.resource,
+  })
+  @OptionalOAuthParam()
+  resource?: string;
 }

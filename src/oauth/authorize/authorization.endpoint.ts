@@ -11,6 +11,7 @@ import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
 import { checkCodeChallenge } from '../pkce/check-pkce';
+import { checkAuthorizedResource } from '../resource/check-resource';
 import { checkScope } from '../scopes';
 import { AuthorizationCodeService } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
@@ -83,6 +84,11 @@ export class AuthorizationEndpoint {
         throw new InvalidRequest('state is required');
       }
       const scope = checkScope(request.scope);
+      const resource = checkAuthorizedResource(
+        client,
+        request.resource,
+        this.config.tokens.audience,
+      );
 
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
@@ -90,7 +96,7 @@ export class AuthorizationEndpoint {
 
       const code = await this.codes.issue(
         { client_id: client.clientId, redirect_uri: redirectUri, code_challenge: codeChallenge },
-        { sub: session.sub, scope, authMethod: session.authMethod },
+        { sub: session.sub, scope, authMethod: session.authMethod, resource },
       );
       return this.redirect(redirectUri, { code, state });
     } catch (error) {

@@ -11,6 +11,7 @@ import {
 import { DomainEvents, SecurityEventDetected } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
+import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import type { OAuthClient } from '../../../clients/oauth-client';
@@ -80,6 +81,10 @@ export class AuthorizationCodeGrant extends GrantHandler {
         sub: payload.sub,
         scope: payload.scope,
         authMethod: payload.authMethod,
+        resource: checkRequestedResource(
+          payload.resource ?? this.config.tokens.audience,
+          request.resource,
+        ),
       });
     }
     switch (result.reason) {
