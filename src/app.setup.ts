@@ -2,7 +2,9 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
+import { CrossOriginPolicy } from './oauth/cors/cross-origin.policy';
 import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
+import { crossOriginRequests } from './platform/http/cors';
 import { securityHeaders } from './platform/http/security-headers';
 import { setupOpenApi } from './platform/openapi/openapi';
 
@@ -17,6 +19,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  // Before any route: a CORS preflight is answered here, for the endpoints the policy lists.
+  app.use(crossOriginRequests(app.get(CrossOriginPolicy).ruleFor));
   app.useStaticAssets(join(__dirname, 'public'), {
     prefix: '/static/',
     maxAge: '1h',

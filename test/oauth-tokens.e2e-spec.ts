@@ -126,7 +126,8 @@ describe('token endpoint client authentication, revocation, introspection and /a
           code_verifier: verifier,
           redirect_uri: 'http://localhost:25001/callback',
           client_secret: '',
-          resource: 'https://api.example.com',
+          // RFC 8693's parameter; the token exchange grant is not offered here.
+          audience: 'https://api.example.com',
         })
         .expect(200);
       const empty = await form('/token')
@@ -187,7 +188,9 @@ describe('token endpoint client authentication, revocation, introspection and /a
   describe('GET /api/me (RFC 6750)', () => {
     it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
       const res = await t.http().get('/api/me').expect(401);
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="proofgate"');
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer realm="proofgate", resource_metadata="${t.config.issuer}/.well-known/oauth-protected-resource/api"`,
+      );
       expect(res.body).toEqual({
         error: 'invalid_request',
         error_description: 'A bearer access token is required',

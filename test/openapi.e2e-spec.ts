@@ -68,7 +68,12 @@ describe('GET /docs (OpenAPI)', () => {
     expect(routes.length).toBeGreaterThanOrEqual(15);
     expect(routes.filter((r) => !documented.includes(r))).toEqual([]);
     expect(routes).toEqual(
-      expect.arrayContaining(['get /challenge-models/{id}', 'post /wallet/verify']),
+      expect.arrayContaining([
+        'get /challenge-models/{id}',
+        'post /wallet/verify',
+        'get /.well-known/oauth-protected-resource',
+        'get /.well-known/oauth-protected-resource/api',
+      ]),
     );
   });
 
@@ -251,6 +256,12 @@ describe('GET /docs (OpenAPI)', () => {
       (p) => 'name' in p && p.name === 'code_challenge_method',
     ) as { schema: { enum: string[] } };
     expect(method.schema.enum).toEqual(['S256']);
+    // RFC 8707: the example is the default resource, which "Try it out" may use.
+    const resource = authorize.parameters!.find((p) => 'name' in p && p.name === 'resource') as {
+      example?: string;
+      schema: { example?: string };
+    };
+    expect(resource.example ?? resource.schema.example).toBe(t.config.tokens.audience);
     const token = document.paths['/token'].post!.responses['200'] as {
       content: Record<string, { schema: Schema }>;
     };

@@ -97,6 +97,26 @@ describe('database round trips per request (command monitoring)', () => {
     expect(sent.length).toBeLessThanOrEqual(3);
   });
 
+  it('a cross-origin code exchange costs what a same-origin one does (origins are cached)', async () => {
+    const origin = 'http://localhost:25001';
+    const first = await obtainCode(agent);
+    await exchangeCode(server(), first.code, first.verifier).set('Origin', origin).expect(200);
+    const { code, verifier } = await obtainCode(agent);
+    const sent = await counted(async () => {
+      const res = await exchangeCode(server(), code, verifier).set('Origin', origin).expect(200);
+      expect(res.headers['access-control-allow-origin']).toBe(origin);
+    });
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(3);
+  });
+
+  it('refresh: at most 3', async () => {
+    const { refresh_token } = await tokens();
+    const sent = await counted(() => refresh(server(), refresh_token).expect(200));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(3);
+  });
+
   it('nonce issue: exactly 1', async () => {
     const sent = await counted(() =>
       t.http().post('/wallet/nonce').send({ address: account.address, chainId: 1 }).expect(201),

@@ -44,7 +44,12 @@ describe('WWW-Authenticate on GET /api/me (RFC 6750 §3)', () => {
     const header = String(res.headers['www-authenticate']);
     const { scheme, params } = parseChallenge(header);
     expect(scheme).toBe('Bearer');
-    expect(params).toMatchObject({ realm: 'proofgate', error: 'invalid_token' });
+    expect(params).toMatchObject({
+      realm: 'proofgate',
+      error: 'invalid_token',
+      // RFC 9728 §5.1
+      resource_metadata: `${t.config.issuer}/.well-known/oauth-protected-resource/api`,
+    });
     expect(params.error_description).toMatch(RFC6750_VALUE);
     expect(params.error_description.length).toBeGreaterThan(10);
     expect(res.body).toMatchObject({ error: 'invalid_token' });

@@ -23,6 +23,8 @@ export class ClientRegistry implements OnModuleInit {
   private readonly known = new ExpiringCache<string, OAuthClient>(CACHE_ENTRIES);
   private readonly unknown = new ExpiringCache<string, true>(CACHE_ENTRIES);
   private readonly lookups = new SingleFlight<string, OAuthClient | null>();
+  private readonly originsCache = new ExpiringCache<'all', ReadonlySet<string>>(1);
+  private readonly originLookups = new SingleFlight<'all', ReadonlySet<string>>();
 
   constructor(
     private readonly clients: ClientRepository,
@@ -43,6 +45,31 @@ export class ClientRegistry implements OnModuleInit {
     return this.lookups.run(clientId, () => this.load(clientId));
   }
 
+  /**
+   * Whether `origin` is the origin of some registered client's redirect URI: the web origins a
+   * browser-based client calls the token endpoint from (CORS). One read of all clients, cached
+   * like lookups are, and only when a cross-origin request asks.
+   */
+  async isRedirectOrigin(origin: string): Promise<boolean> {
+    const cached = this.originsCache.get('all', this.clock.now().getTime());
+    const origins = cached ?? (await this.originLookups.run('all', () => this.loadOrigins()));
+    return origins.has(origin);
+  }
+
+  private async loadOrigins(): Promise<ReadonlySet<string>> {
+    const origins = new Set<string>();
+    for (const client of await this.clients.list()) {
+      for (const uri of client.redirectUris) {
+        // A private-use scheme (a native app) has the opaque origin "null": never a CORS origin.
+        const url = URL.canParse(uri) ? new URL(uri) : undefined;
+        if (url?.protocol === 'https:' || url?.protocol === 'http:') origins.add(url.origin);
+      }
+    }
+    const ttlMs = this.config.clientAuth.registryCacheTtlSeconds * 1000;
+    if (ttlMs > 0) this.originsCache.set('all', origins, this.clock.now().getTime() + ttlMs);
+    return origins;
+  }
+
   private async load(clientId: string): Promise<OAuthClient | null> {
     const client = await this.clients.findById(clientId);
     const ttlMs = this.config.clientAuth.registryCacheTtlSeconds * 1000;
@@ -57,6 +84,7 @@ export class ClientRegistry implements OnModuleInit {
   private forget(clientId: string): void {
     this.known.delete(clientId);
     this.unknown.delete(clientId);
+    this.originsCache.delete('all');
   }
 
   private async register(wanted: ClientConfig): Promise<void> {
@@ -75,13 +103,15 @@ export class ClientRegistry implements OnModuleInit {
       name: wanted.name,
       redirectUris: [...wanted.redirectUris],
       ...(secretHash ? { secretHash } : {}),
+      ...(wanted.resources?.length ? { resources: [...wanted.resources] } : {}),
     };
     const unchanged =
       existing &&
       existing.type === client.type &&
       existing.name === client.name &&
       existing.secretHash === client.secretHash &&
-      existing.redirectUris.join('\n') === client.redirectUris.join('\n');
+      existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
+      (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;
     await this.clients.save(client);
     this.forget(client.clientId);

@@ -7,6 +7,8 @@ export interface OAuthClient {
   name: string;
   redirectUris: string[];
   secretHash?: string;
+  /** RFC 8707 resources it may ask tokens for, besides the default audience (every client's). */
+  resources?: string[];
   /**
    * Registered as the operator's own application. Recorded only: Proofgate has no consent
    * screen, so no client is asked for consent today, first-party or not.

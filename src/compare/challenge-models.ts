@@ -14,7 +14,7 @@ export const CHALLENGE_MODELS: Record<
       sent_up_front:
         'code_challenge = BASE64URL(SHA-256(code_verifier)), code_challenge_method=S256',
       server_stores:
-        'the SHA-256 of a 256-bit authorization code, with client, redirect URI, user, scope, code_challenge, login time and any OpenID Connect nonce',
+        'the SHA-256 of a 256-bit authorization code, with client, redirect URI, user, scope, resource (RFC 8707), code_challenge, login time and any OpenID Connect nonce',
       bound_to: ['client_id', 'redirect_uri', 'code_challenge'],
       client_proves_later: 'code_verifier, sent with the code to the token endpoint',
       server_verifies:

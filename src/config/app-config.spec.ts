@@ -115,6 +115,33 @@ describe('AppConfig.fromEnv', () => {
     expect(AppConfig.fromEnv(env).oauth.clients.at(-1)?.redirectUris).toEqual([uri]);
   });
 
+  it.each([
+    ['a fragment', 'https://api.example/#x', 'must not contain a fragment'],
+    ['a relative URI', '/api', 'must be absolute URIs'],
+    ['a non-string', 42, 'must be strings'],
+  ])('refuses a resource (RFC 8707) with %s', (_what, resource, message) => {
+    const env = {
+      ...base,
+      OAUTH_CLIENTS: JSON.stringify([
+        { client_id: 'c', redirect_uris: ['https://app.example/cb'], resources: [resource] },
+      ]),
+    };
+    expect(() => AppConfig.fromEnv(env)).toThrow(`OAUTH_CLIENTS[0].resources ${message}`);
+  });
+
+  it.each(['https://api.example', 'https://api.example/v1', 'urn:example:calendar'])(
+    'accepts the resource %s',
+    (resource) => {
+      const env = {
+        ...base,
+        OAUTH_CLIENTS: JSON.stringify([
+          { client_id: 'c', redirect_uris: ['https://app.example/cb'], resources: [resource] },
+        ]),
+      };
+      expect(AppConfig.fromEnv(env).oauth.clients.at(-1)?.resources).toEqual([resource]);
+    },
+  );
+
   it('seeds demo clients that pass the same redirect URI rules', () => {
     const ids = AppConfig.fromEnv(base).oauth.clients.map((client) => client.clientId);
     expect(ids).toEqual(['demo-client', 'demo-spa']);

@@ -63,6 +63,8 @@ export interface ClientConfig {
   readonly clientSecret?: string;
   readonly redirectUris: readonly string[];
   readonly name: string;
+  /** RFC 8707 resources this client may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
+  readonly resources?: readonly string[];
 }
 
 /**

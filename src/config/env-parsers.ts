@@ -1,4 +1,5 @@
 import { redirectUriProblem } from './redirect-uri-rules';
+import { resourceProblem } from './resource-indicator-rules';
 
 /**
  * Small, strict readers for environment variables. Every failure names the variable, so a bad
@@ -126,6 +127,7 @@ export interface ClientEntry {
   client_secret?: unknown;
   redirect_uris?: unknown;
   name?: unknown;
+  resources?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -134,10 +136,12 @@ export interface ClientEntryConfig {
   clientSecret?: string;
   redirectUris: string[];
   name: string;
+  /** RFC 8707 resources this client may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
+  resources?: string[];
 }
 
 /**
- * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name? }`.
+ * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources? }`.
  * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
@@ -178,10 +182,19 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     const problem = redirectUriProblem(uri);
     if (problem) throw new ConfigError(`${where}redirect_uris ${problem}, got "${uri}"`);
   }
+  const resources = entry.resources;
+  if (resources !== undefined) {
+    if (!Array.isArray(resources)) throw new ConfigError(`${where}resources must be an array`);
+    for (const resource of resources) {
+      const problem = typeof resource === 'string' ? resourceProblem(resource) : 'must be strings';
+      if (problem) throw new ConfigError(`${where}resources ${problem}, got "${String(resource)}"`);
+    }
+  }
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
     redirectUris: uris as string[],
     name: typeof entry.name === 'string' ? entry.name : entry.client_id,
+    ...(resources?.length ? { resources: resources as string[] } : {}),
   };
 }

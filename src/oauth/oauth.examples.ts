@@ -17,4 +17,6 @@ export const EXAMPLE = {
   code: 'SplxlOBeZQQYbYS6WxSbIA',
   /** Shaped like ours: grant id, a dot, 32 random bytes (all base64url). */
   refreshToken: 'tGzv3JOkF0XG5Qx2TlKWIA.kVbhZpXmoqyOtKYPCNUpjyUl90HsfDrCE-xDMV2xMkw',
+  /** The default ACCESS_TOKEN_AUDIENCE of a development instance: Proofgate's own /api. */
+  resource: 'http://localhost:25000/api',
 } as const;

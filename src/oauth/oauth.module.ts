@@ -5,6 +5,7 @@ import { AuthorizationCodeService } from './authorize/authorization-code.service
 import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
+import { CrossOriginPolicy } from './cors/cross-origin.policy';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { LoginModule } from '../login/login.module';
 import { MetadataController } from './metadata/metadata.controller';
@@ -30,6 +31,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
   providers: [
     AuthorizationCodeService,
     AuthorizationEndpoint,
+    CrossOriginPolicy,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     TokenEndpoint,

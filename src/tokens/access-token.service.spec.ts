@@ -16,6 +16,7 @@ import { AppConfig } from '../config/app-config';
 import type { SignAccessTokenInput } from './access-token';
 import {
   ACCESS_TOKEN_EXPIRED,
+  ACCESS_TOKEN_FOR_ANOTHER_RESOURCE,
   ACCESS_TOKEN_INVALID,
   AccessTokenService,
 } from './access-token.service';
@@ -205,8 +206,19 @@ describe('AccessTokenService', () => {
     await expectRejected(tampered);
   });
 
-  it('rejects a token for another audience', async () => {
-    await expectRejected(await forge({ aud: 'https://other-api.test' }));
+  it('rejects a token for another audience, saying so', async () => {
+    await expectRejected(
+      await forge({ aud: 'https://other-api.test' }),
+      ACCESS_TOKEN_FOR_ANOTHER_RESOURCE,
+    );
+  });
+
+  it('signs for the requested resource (RFC 8707), which only an any-audience check accepts', async () => {
+    const { token } = await tokens.sign({ ...INPUT, audience: 'https://calendar.test/' });
+    expect(decodeJwt(token).aud).toBe('https://calendar.test/');
+    await expectRejected(token, ACCESS_TOKEN_FOR_ANOTHER_RESOURCE);
+    const claims = await tokens.verify(token, { anyAudience: true });
+    expect(claims.aud).toBe('https://calendar.test/');
   });
 
   it('rejects a token from another issuer', async () => {

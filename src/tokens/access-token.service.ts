@@ -17,6 +17,7 @@ import { SigningKeyService } from './signing-keys/signing-key.service';
 
 export const ACCESS_TOKEN_EXPIRED = 'The access token expired';
 export const ACCESS_TOKEN_INVALID = 'The access token is invalid';
+export const ACCESS_TOKEN_FOR_ANOTHER_RESOURCE = 'The access token is for another resource';
 
 /** 16 bytes: 128 bits of CSPRNG output per jti. */
 const JTI_BYTES = 16;
@@ -31,7 +32,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   if (
     typeof iss !== 'string' ||
     typeof sub !== 'string' ||
-    // We issue one audience; jose has already checked it is ours.
+    // We issue one audience per token (RFC 8707); jose has checked it when the caller asked.
     typeof aud !== 'string' ||
     typeof exp !== 'number' ||
     typeof iat !== 'number' ||
@@ -82,7 +83,7 @@ export class AccessTokenService {
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.config.issuer)
       .setSubject(input.sub)
-      .setAudience(this.config.tokens.audience)
+      .setAudience(input.audience ?? this.config.tokens.audience)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .setJti(jti)
@@ -93,16 +94,18 @@ export class AccessTokenService {
   /**
    * RFC 9068 §4 validation: signature by a published key of an allowed alg, `typ`, `iss`, `aud`
    * and `exp` against the service clock. Revocation is checked by callers on top of this.
+   * `aud` must be ACCESS_TOKEN_AUDIENCE (Proofgate's own API) unless `anyAudience`: introspection
+   * describes tokens issued for any resource (RFC 8707) to the resource servers that ask.
    */
-  async verify(token: string): Promise<AccessTokenClaims> {
+  async verify(token: string, { anyAudience = false } = {}): Promise<AccessTokenClaims> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.resolveKey, {
         algorithms: [...SIGNING_ALGS],
         typ: ACCESS_TOKEN_TYP,
         issuer: this.config.issuer,
-        audience: this.config.tokens.audience,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        ...(anyAudience ? {} : { audience: this.config.tokens.audience }),
+        requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
         currentDate: this.clock.now(),
       }));
     } catch (error) {
@@ -110,7 +113,11 @@ export class AccessTokenService {
       if (!(error instanceof errors.JOSEError)) throw error;
       this.logger.debug(`Access token rejected: ${error.code}`);
       throw new InvalidToken(
-        error instanceof errors.JWTExpired ? ACCESS_TOKEN_EXPIRED : ACCESS_TOKEN_INVALID,
+        error instanceof errors.JWTExpired
+          ? ACCESS_TOKEN_EXPIRED
+          : error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud'
+            ? ACCESS_TOKEN_FOR_ANOTHER_RESOURCE
+            : ACCESS_TOKEN_INVALID,
       );
     }
     const claims = toClaims(payload);

@@ -29,6 +29,8 @@ export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set([
 ]);
 
 export interface SignAccessTokenInput {
+  /** RFC 8707 / RFC 9068 §3: the resource the token is for; default ACCESS_TOKEN_AUDIENCE. */
+  audience?: string;
   sub: string;
   clientId: string;
   /** Space-separated scope values (RFC 6749 §3.3). */

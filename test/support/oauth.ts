@@ -48,6 +48,7 @@ export interface AuthorizeParams {
   code_challenge?: string;
   code_challenge_method?: string;
   nonce?: string;
+  resource?: string;
 }
 
 export function authorizePath(params: AuthorizeParams): string {

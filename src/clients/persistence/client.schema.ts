@@ -19,6 +19,9 @@ export class ClientRecord {
   @Prop({ type: String })
   secretHash?: string;
 
+  @Prop({ type: [String], default: undefined })
+  resources?: string[];
+
   @Prop({ type: Boolean })
   firstParty?: boolean;
 }

@@ -14,6 +14,7 @@ function toClient(record: ClientRecord): OAuthClient {
     redirectUris: record.redirectUris,
     ...(record.secretHash ? { secretHash: record.secretHash } : {}),
     ...(record.firstParty ? { firstParty: true } : {}),
+    ...(record.resources?.length ? { resources: record.resources } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ export interface AuthorizationCodePayload {
   authTime?: number;
   /** OpenID Connect Core §3.1.2.1: echoed in the ID token, when the request sent one. */
   nonce?: string;
+  /** RFC 8707: the resource the authorization is for (absent on codes issued before it was kept). */
+  resource?: string;
 }
 
 /**

@@ -62,4 +62,12 @@ export class AuthorizationRequestDto {
   })
   @OptionalOAuthParam()
   nonce?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 8707: the absolute URI of the API the access tokens are for; default ACCESS_TOKEN_AUDIENCE',
+    example: EXAMPLE.resource,
+  })
+  @OptionalOAuthParam()
+  resource?: string;
 }

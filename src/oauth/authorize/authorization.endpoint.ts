@@ -11,6 +11,7 @@ import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
 import { checkCodeChallenge } from '../pkce/check-pkce';
+import { checkAuthorizedResource } from '../resource/check-resource';
 import { checkScope } from '../scopes';
 import { AuthorizationCodeService, MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
@@ -84,6 +85,11 @@ export class AuthorizationEndpoint {
       }
       const scope = checkScope(request.scope);
       const nonce = checkNonce(request.nonce);
+      const resource = checkAuthorizedResource(
+        client,
+        request.resource,
+        this.config.tokens.audience,
+      );
 
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
@@ -97,6 +103,7 @@ export class AuthorizationEndpoint {
           authMethod: session.authMethod,
           authTime: Math.floor(session.authTime.getTime() / 1000),
           ...(nonce === undefined ? {} : { nonce }),
+          resource,
         },
       );
       return this.redirect(redirectUri, { code, state });

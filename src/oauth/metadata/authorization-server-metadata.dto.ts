@@ -54,4 +54,12 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({ description: 'RFC 9207: authorization responses carry `iss`', example: true })
   authorization_response_iss_parameter_supported!: boolean;
+
+  @ApiProperty({
+    type: [String],
+    description:
+      'RFC 9728 §4: the resources whose tokens this server issues; others per client (RFC 8707)',
+    example: [`${ISSUER}/api`],
+  })
+  protected_resources!: string[];
 }

@@ -36,6 +36,7 @@ export class MetadataController {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       scopes_supported: SUPPORTED_SCOPES,
       authorization_response_iss_parameter_supported: true,
+      protected_resources: [this.config.tokens.audience],
     };
   }
 

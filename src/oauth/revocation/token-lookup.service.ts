@@ -65,7 +65,7 @@ export class TokenLookup {
   private async asAccess(token: string): Promise<FoundToken | null> {
     if (token.split('.').length !== 3) return null;
     try {
-      const claims = await this.accessTokens.verify(token);
+      const claims = await this.accessTokens.verify(token, { anyAudience: true });
       const active = await this.grants.isAccessTokenActive(
         claims.gid,
         claims.jti,

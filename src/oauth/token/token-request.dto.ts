@@ -50,4 +50,12 @@ export class TokenRequestDto extends ClientAuthenticationDto {
   })
   @OptionalOAuthParam()
   scope?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 8707: the resource the access token is for, one the grant authorized; default that one',
+    example: EXAMPLE.resource,
+  })
+  @OptionalOAuthParam()
+  resource?: string;
 }

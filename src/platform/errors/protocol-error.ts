@@ -63,6 +63,12 @@ export class InvalidScope extends ProtocolError {
   readonly status = 400;
 }
 
+// RFC 8707 §2: the requested resource is invalid, unknown, or not allowed for this client.
+export class InvalidTarget extends ProtocolError {
+  readonly error = 'invalid_target';
+  readonly status = 400;
+}
+
 export class AccessDenied extends ProtocolError {
   readonly error = 'access_denied';
   readonly status = 403;

@@ -22,6 +22,8 @@ export interface StartGrant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** RFC 8707: the resource the grant's access tokens are for (their `aud`); default the API's. */
+  resource?: string;
 }
 
 /** Issues the token responses of both login models: a new grant, or a refreshed one. */
@@ -68,17 +70,22 @@ export class GrantTokenIssuer {
   }
 
   /**
-   * RFC 6749 §6: rotate the refresh token, optionally narrowing the scope. No ID token: OpenID
-   * Connect Core §12.2 makes one optional here, and one would have to repeat the original
-   * `auth_time`, which the grant does not keep; the client keeps the ID token of the login.
+   * RFC 6749 §6: rotate the refresh token, optionally narrowing the scope or the resource. No ID
+   * token: OpenID Connect Core §12.2 makes one optional here, and one would have to repeat the
+   * original `auth_time`, which the grant does not keep; the client keeps the ID token of the login.
    */
-  async refresh(clientId: string, refreshToken: string, scope?: string): Promise<TokenResponse> {
-    const rotated = await this.refreshTokens.rotate(clientId, refreshToken, scope);
+  async refresh(
+    clientId: string,
+    refreshToken: string,
+    narrowing: { scope?: string; resource?: string } = {},
+  ): Promise<TokenResponse> {
+    const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing);
     return this.respond(rotated.grant, rotated.scope, rotated.refreshToken);
   }
 
   private async respond(grant: Grant, scope: string, refreshToken: string): Promise<TokenResponse> {
     const access = await this.accessTokens.sign({
+      audience: grant.resource ?? this.config.tokens.audience,
       sub: grant.sub,
       clientId: grant.clientId,
       scope,

@@ -26,6 +26,8 @@ export interface Grant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** RFC 8707: the resource (access token `aud`) authorized; absent on grants from before it. */
+  resource?: string;
   createdAt: Date;
   /** Absolute end of the refresh-token family. */
   expiresAt: Date;

@@ -7,6 +7,7 @@ import { InvalidGrant, InvalidScope } from '../../platform/errors/protocol-error
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { Grant } from './grant';
 import { GrantRevoked } from './grant.events';
+import { checkRequestedResource } from './grant-resource';
 import { GrantRepository } from './grant.repository';
 
 export interface Rotated {
@@ -57,7 +58,11 @@ export class RefreshTokenRotation {
     return { token, hash: sha256Base64Url(token) };
   }
 
-  async rotate(clientId: string, presented: string, requestedScope?: string): Promise<Rotated> {
+  async rotate(
+    clientId: string,
+    presented: string,
+    requested: { scope?: string; resource?: string } = {},
+  ): Promise<Rotated> {
     const grantId = REFRESH_TOKEN.exec(presented)?.[1];
     if (!grantId) throw new InvalidGrant('Invalid refresh token');
     const grant = await this.grants.findById(grantId);
@@ -79,7 +84,8 @@ export class RefreshTokenRotation {
     if (!isCurrent && !this.isGraceRetry(grant, hash, successorHash, now)) {
       return this.revokeReused(grant, presented, now);
     }
-    const scope = narrowScope(grant.scope, requestedScope);
+    const scope = narrowScope(grant.scope, requested.scope);
+    checkRequestedResource(grant.resource ?? this.config.tokens.audience, requested.resource);
 
     if (isCurrent && (await this.grants.rotateRefresh(grantId, hash, successorHash, now))) {
       return { grant, refreshToken: successor, scope };

@@ -11,6 +11,7 @@ import {
 import { DomainEvents, SecurityEventDetected } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
+import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import type { IdTokenAuthentication } from '../../../tokens/id-token';
@@ -83,6 +84,10 @@ export class AuthorizationCodeGrant extends GrantHandler {
           sub: payload.sub,
           scope: payload.scope,
           authMethod: payload.authMethod,
+          resource: checkRequestedResource(
+            payload.resource ?? this.config.tokens.audience,
+            request.resource,
+          ),
         },
         idTokenAuthentication(payload),
       );

@@ -17,6 +17,9 @@ export class RefreshTokenGrant extends GrantHandler {
   handle(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
     const refreshToken = request.refresh_token;
     if (refreshToken === undefined) throw new InvalidRequest('refresh_token is required');
-    return this.issuer.refresh(client.clientId, refreshToken, request.scope);
+    return this.issuer.refresh(client.clientId, refreshToken, {
+      scope: request.scope,
+      resource: request.resource,
+    });
   }
 }

@@ -21,6 +21,9 @@ export class GrantRecord {
   @Prop({ type: String, enum: AUTH_METHODS })
   authMethod?: AuthMethod;
 
+  @Prop({ type: String })
+  resource?: string;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 

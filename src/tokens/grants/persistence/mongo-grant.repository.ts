@@ -18,6 +18,7 @@ function toSummary(record: GrantRecord): GrantSummary | null {
     sub: record.sub,
     scope: record.scope ?? '',
     authMethod: record.authMethod ?? 'password',
+    ...(record.resource !== undefined ? { resource: record.resource } : {}),
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),

@@ -1,0 +1,54 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** Who may call a path from another origin, and with which methods. */
+export interface CorsRule {
+  readonly methods: readonly string[];
+  /** `any`: a public document (`*`); otherwise whether this origin may call. */
+  readonly origins: 'any' | ((origin: string) => Promise<boolean>);
+}
+
+/** Headers a cross-origin caller may send: the credentials and body type of a token request. */
+const ALLOWED_HEADERS = 'Authorization, Content-Type';
+/** Beyond the CORS-safelisted ones: the error and back-off hints of 401, 429 and 503 answers. */
+const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After';
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+/**
+ * CORS (Fetch standard) for the paths `ruleFor` names; every other path gets no CORS header,
+ * so browsers keep them same-origin. `Access-Control-Allow-Credentials` is never sent: callers
+ * authenticate with an Authorization header or a form parameter, never with cookies.
+ */
+export function crossOriginRequests(
+  ruleFor: (path: string) => CorsRule | undefined,
+): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const rule = ruleFor(req.path);
+    if (!rule) {
+      next();
+      return;
+    }
+    answer(rule, req, res, next).catch(next);
+  };
+}
+
+async function answer(rule: CorsRule, req: Request, res: Response, next: NextFunction) {
+  const origin = req.headers.origin;
+  const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'];
+  if (rule.origins !== 'any') res.vary('Origin');
+  const allowed = origin !== undefined && (rule.origins === 'any' || (await rule.origins(origin)));
+  if (allowed) {
+    res.setHeader('Access-Control-Allow-Origin', rule.origins === 'any' ? '*' : origin);
+  }
+  if (!preflight) {
+    if (allowed) res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    next();
+    return;
+  }
+  // A refused preflight is answered all the same, without the headers that would allow the call.
+  if (allowed) {
+    res.setHeader('Access-Control-Allow-Methods', rule.methods.join(', '));
+    res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+    res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
+  }
+  res.status(204).end();
+}

@@ -1,0 +1,40 @@
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { SUPPORTED_SCOPES } from '../oauth/scopes';
+import { ProtectedResourceMetadataDto } from './protected-resource-metadata.dto';
+
+const WELL_KNOWN = '.well-known/oauth-protected-resource';
+
+/** RFC 9728 §3.1: the metadata URL of the resource at `<issuer>/api`, path-suffixed. */
+export function protectedResourceMetadataUrl(issuer: string): string {
+  return `${issuer}/${WELL_KNOWN}/api`;
+}
+
+/**
+ * RFC 9728 metadata of Proofgate's own API (`/api`): which authorization server issues its
+ * tokens and how to present them. Served at the path-suffixed URL §3.1 derives from the
+ * resource, and at the bare well-known URL for clients that look only there.
+ */
+@ApiTags('api')
+@Controller(WELL_KNOWN)
+export class ProtectedResourceMetadataController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Get(['', 'api'])
+  @ApiOperation({ summary: 'RFC 9728 protected resource metadata of /api' })
+  @ApiOkResponse({ type: ProtectedResourceMetadataDto })
+  @Header('Cache-Control', 'public, max-age=300')
+  metadata(): ProtectedResourceMetadataDto {
+    const issuer = this.config.issuer;
+    return {
+      resource: this.config.tokens.audience,
+      authorization_servers: [issuer],
+      // RFC 6750 §2.1 only: no form-body or query tokens.
+      bearer_methods_supported: ['header'],
+      scopes_supported: SUPPORTED_SCOPES,
+      jwks_uri: `${issuer}/jwks.json`,
+      resource_name: 'Proofgate API',
+    };
+  }
+}

@@ -1,0 +1,178 @@
+import request from 'supertest';
+import {
+  basic,
+  createLoggedInApp,
+  exchangeCode,
+  obtainCode,
+  pkcePair,
+  authorizePath,
+  type Agent,
+} from './support/oauth';
+import type { TestApp } from './support/test-app';
+
+const CALENDAR = 'https://calendar.example.com/';
+const CLIENT = {
+  id: 'calendar-app',
+  secret: 'calendar-secret',
+  redirectUri: 'http://localhost:25003/callback',
+};
+const OAUTH_CLIENTS = JSON.stringify([
+  {
+    client_id: CLIENT.id,
+    client_secret: CLIENT.secret,
+    redirect_uris: [CLIENT.redirectUri],
+    resources: [CALENDAR],
+  },
+]);
+
+function audienceOf(accessToken: string): unknown {
+  return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).aud;
+}
+
+describe('Resource indicators (RFC 8707)', () => {
+  let t: TestApp;
+  let agent: Agent;
+  let api: string;
+
+  beforeAll(async () => {
+    ({ t, agent } = await createLoggedInApp({ OAUTH_CLIENTS }));
+    api = t.config.tokens.audience;
+  });
+  afterAll(() => t.close());
+
+  const server = () => t.app.getHttpServer();
+  const authorize = (resource?: string) =>
+    obtainCode(agent, { client_id: CLIENT.id, redirect_uri: CLIENT.redirectUri, resource });
+  const exchange = (code: string, verifier: string, resource?: string) =>
+    request(server())
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
+      .send({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: CLIENT.redirectUri,
+        ...(resource !== undefined ? { resource } : {}),
+      });
+  const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
+    request(server())
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
+      .send({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+
+  it('issues a token for the authorized resource: `aud` is the resource', async () => {
+    const { code, verifier } = await authorize(CALENDAR);
+    const res = await exchange(code, verifier).expect(200);
+    expect(audienceOf(res.body.access_token)).toBe(CALENDAR);
+  });
+
+  it('accepts the authorized resource named again at /token', async () => {
+    const { code, verifier } = await authorize(CALENDAR);
+    const res = await exchange(code, verifier, CALENDAR).expect(200);
+    expect(audienceOf(res.body.access_token)).toBe(CALENDAR);
+  });
+
+  it('defaults to ACCESS_TOKEN_AUDIENCE, which every client may use', async () => {
+    const { code, verifier } = await authorize();
+    const res = await exchange(code, verifier).expect(200);
+    expect(audienceOf(res.body.access_token)).toBe(api);
+    const spa = await obtainCode(agent, { resource: api });
+    const demo = await exchangeCode(server(), spa.code, spa.verifier).expect(200);
+    expect(audienceOf(demo.body.access_token)).toBe(api);
+  });
+
+  it('redirects with invalid_target for a resource the client may not use', async () => {
+    const { challenge } = pkcePair();
+    const res = await agent
+      .get(
+        authorizePath({
+          client_id: 'demo-client',
+          redirect_uri: 'http://localhost:25001/callback',
+          response_type: 'code',
+          state: 's1',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          resource: CALENDAR,
+        }),
+      )
+      .expect(302);
+    const location = new URL(res.headers.location);
+    expect(location.searchParams.get('error')).toBe('invalid_target');
+    expect(location.searchParams.get('error_description')).toBe(
+      'resource is not allowed for this client',
+    );
+    expect(location.searchParams.get('state')).toBe('s1');
+  });
+
+  it.each([
+    ['a relative URI', '/api', 'resource must be absolute URI'],
+    ['a fragment', 'https://calendar.example.com/#x', 'resource must not contain a fragment'],
+  ])('refuses %s at /authorize with invalid_target', async (_, resource, description) => {
+    const { challenge } = pkcePair();
+    const res = await agent
+      .get(
+        authorizePath({
+          client_id: CLIENT.id,
+          redirect_uri: CLIENT.redirectUri,
+          response_type: 'code',
+          state: 's2',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          resource,
+        }),
+      )
+      .expect(302);
+    const location = new URL(res.headers.location);
+    expect(location.searchParams.get('error')).toBe('invalid_target');
+    expect(location.searchParams.get('error_description')).toBe(description);
+  });
+
+  it('refuses at /token a resource the code did not authorize: 400 invalid_target', async () => {
+    const { code, verifier } = await authorize(CALENDAR);
+    const res = await exchange(code, verifier, api).expect(400);
+    expect(res.body).toEqual({
+      error: 'invalid_target',
+      error_description: 'resource was not authorized by this grant',
+    });
+  });
+
+  it('refresh keeps the resource, or narrows to it; another is invalid_target and changes nothing', async () => {
+    const { code, verifier } = await authorize(CALENDAR);
+    const first = await exchange(code, verifier).expect(200);
+
+    const refused = await refresh(first.body.refresh_token, { resource: api }).expect(400);
+    expect(refused.body).toEqual({
+      error: 'invalid_target',
+      error_description: 'resource was not authorized by this grant',
+    });
+
+    // The refused request left the refresh token valid (RFC 6749 §5.2).
+    const kept = await refresh(first.body.refresh_token).expect(200);
+    expect(audienceOf(kept.body.access_token)).toBe(CALENDAR);
+
+    const named = await refresh(kept.body.refresh_token, { resource: CALENDAR }).expect(200);
+    expect(audienceOf(named.body.access_token)).toBe(CALENDAR);
+  });
+
+  it('/api/me refuses a token for another resource; introspection still describes it', async () => {
+    const { code, verifier } = await authorize(CALENDAR);
+    const token = (await exchange(code, verifier).expect(200)).body.access_token as string;
+
+    const me = await t.http().get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
+    expect(me.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'The access token is for another resource',
+    });
+    expect(me.headers['www-authenticate']).toContain('error="invalid_token"');
+
+    const introspection = await request(server())
+      .post('/introspect')
+      .type('form')
+      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
+      .send({ token })
+      .expect(200);
+    expect(introspection.body).toMatchObject({ active: true, aud: CALENDAR });
+  });
+});
