@@ -53,6 +53,20 @@ describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=
     }
   });
 
+  it('counts concurrent first requests of a window exactly (no refusal from an upsert race)', async () => {
+    placeInWindow([a, b], 0);
+    // A public client: no scrypt, so the four really arrive together.
+    const spa = (t: TestApp) =>
+      t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'demo-spa' });
+    const statuses = await Promise.all([a, b, a, b].map((t) => spa(t).then((r) => r.status)));
+    expect(statuses).toEqual([400, 400, 400, 400]);
+    expect((await spa(b)).status).toBe(429);
+  });
+
   it('gives the next window a fresh count on both instances', async () => {
     placeInWindow([a, b], 0);
     expect((await badToken(b)).status).toBe(400);

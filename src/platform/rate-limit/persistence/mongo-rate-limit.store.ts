@@ -8,6 +8,11 @@ import { RATE_LIMIT_COUNTER_COLLECTION, RateLimitCounterRecord } from './rate-li
 type Write = mongo.AnyBulkWriteOperation<RateLimitCounterRecord>;
 
 const DUPLICATE_KEY = 11000;
+/**
+ * Acknowledged by the primary alone: a count that a failover rolls back lets a few more requests
+ * through in one window, which is not worth a majority wait on every limited request.
+ */
+const COUNTER_WRITE_CONCERN = { w: 1 } as const;
 
 /**
  * Counters in MongoDB, one document per limit, key and window, always found through `_id`.
@@ -46,7 +51,12 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
       this.collection().findOneAndUpdate(
         { _id: id },
         { $inc: { count: 1 }, $setOnInsert: { expireAt: expiresAt } },
-        { upsert: true, returnDocument: 'after', projection: { count: 1 } },
+        {
+          upsert: true,
+          returnDocument: 'after',
+          projection: { count: 1 },
+          writeConcern: COUNTER_WRITE_CONCERN,
+        },
       );
     let counter: RateLimitCounterRecord | null;
     try {
@@ -78,7 +88,10 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
   /** Runs the writes as one unordered bulk; returns those refused with a duplicate key. */
   private async duplicateKeyFailures(writes: readonly Write[]): Promise<Write[]> {
     try {
-      await this.collection().bulkWrite([...writes], { ordered: false });
+      await this.collection().bulkWrite([...writes], {
+        ordered: false,
+        writeConcern: COUNTER_WRITE_CONCERN,
+      });
       return [];
     } catch (error) {
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
