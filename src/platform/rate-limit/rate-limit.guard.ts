@@ -49,15 +49,15 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const policy = policyOf(context);
     if (!policy) return true;
-    const request = context.switchToHttp().getRequest<Request>();
-    const now = this.clock.now().getTime();
-    const counters = this.rules[policy.group].map((rule) => this.counter(rule, request, now));
     if (
       policy.whenStoreDown === 'open' &&
       Date.now() - this.lastStoreFailure < OPEN_SKIP_AFTER_FAILURE_MS
     ) {
       return true;
     }
+    const request = context.switchToHttp().getRequest<Request>();
+    const now = this.clock.now().getTime();
+    const counters = this.rules[policy.group].map((rule) => this.counter(rule, request, now));
 
     let allowed: boolean;
     try {
