@@ -147,6 +147,14 @@ describe('AppConfig.fromEnv', () => {
     expect(ids).toEqual(['demo-client', 'demo-spa']);
   });
 
+  it('counts rate limits in MongoDB unless RATE_LIMIT_STORE=memory, and refuses other stores', () => {
+    expect(AppConfig.fromEnv(base).rateLimits.store).toBe('mongo');
+    expect(AppConfig.fromEnv({ ...base, RATE_LIMIT_STORE: 'memory' }).rateLimits.store).toBe(
+      'memory',
+    );
+    expect(() => AppConfig.fromEnv({ ...base, RATE_LIMIT_STORE: 'redis' })).toThrow(ConfigError);
+  });
+
   it('parses per-chain RPC URLs', () => {
     const config = AppConfig.fromEnv({
       ...base,

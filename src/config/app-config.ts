@@ -122,7 +122,12 @@ export interface LoginThrottleConfig {
   readonly failureWindowSeconds: number;
 }
 
+export const RATE_LIMIT_STORES = ['mongo', 'memory'] as const;
+export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
+
 export interface RateLimitConfig {
+  /** `mongo`: counted fleet-wide in MongoDB; `memory`: per instance (a single instance only). */
+  readonly store: RateLimitStoreKind;
   /** Requests per minute. */
   readonly tokenPerIp: number;
   readonly tokenPerClient: number;
@@ -130,6 +135,8 @@ export interface RateLimitConfig {
   readonly loginPerIp: number;
   readonly walletPerIp: number;
   readonly walletPerAddress: number;
+  /** Metadata and JWKS requests per minute per IP (served unlimited while the store is down). */
+  readonly metadataPerIp: number;
 }
 
 export interface OperatorViewsConfig {
@@ -278,12 +285,14 @@ export class AppConfig {
         }),
       },
       rateLimits: {
+        store: oneOf(env, 'RATE_LIMIT_STORE', RATE_LIMIT_STORES, 'mongo'),
         tokenPerIp: int(env, 'RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
         tokenPerClient: int(env, 'RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),
         authorizePerIp: int(env, 'RATE_LIMIT_AUTHORIZE_PER_IP', 300, { min: 1 }),
         loginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, { min: 1 }),
         walletPerIp: int(env, 'RATE_LIMIT_WALLET_PER_IP', 300, { min: 1 }),
         walletPerAddress: int(env, 'RATE_LIMIT_WALLET_PER_ADDRESS', 60, { min: 1 }),
+        metadataPerIp: int(env, 'RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
       },
     });
   }

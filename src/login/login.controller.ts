@@ -69,7 +69,7 @@ export class LoginController {
   }
 
   @Post()
-  @RateLimit('login')
+  @RateLimit('login', 'closed')
   @ApiOperation({ summary: 'Password login: 303 to return_to, or the form again with an error' })
   @ApiConsumes(FORM)
   @ApiResponse({ status: 303, description: 'Logged in; Location is return_to' })

@@ -21,7 +21,7 @@ export class SiweSessionLoginController {
   constructor(private readonly login: SiweSessionLoginService) {}
 
   @Post('siwe')
-  @RateLimit('login')
+  @RateLimit('login', 'closed')
   @ApiOperation({
     summary: 'Sign in with Ethereum on the login page: a login session, no tokens',
     description:

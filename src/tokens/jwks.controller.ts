@@ -1,5 +1,6 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
+import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { JwksResponseDto } from './jwks-response.dto';
 import { JWKS_MAX_AGE_SECONDS, SigningKeyService } from './signing-keys/signing-key.service';
 
@@ -14,6 +15,7 @@ export class JwksController {
   })
   @ApiOkResponse({ type: JwksResponseDto })
   @Get('jwks.json')
+  @RateLimit('metadata', 'open')
   // Resource servers may cache it; jose's remote JWK set re-fetches on an unknown kid anyway.
   @Header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
   async jwks(): Promise<JwksResponseDto> {

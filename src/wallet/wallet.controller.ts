@@ -22,7 +22,7 @@ import { VerifyRequestDto } from './verify/verify-request.dto';
 @ApiBadRequestResponse({ type: ErrorResponseDto })
 @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
 @Controller('wallet')
-@RateLimit('wallet')
+@RateLimit('wallet', 'closed')
 export class WalletController {
   constructor(
     private readonly nonces: WalletNonceService,

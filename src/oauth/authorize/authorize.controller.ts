@@ -14,7 +14,7 @@ import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 import { AuthorizationRequestDto } from './authorization-request.dto';
 
-@RateLimit('authorize')
+@RateLimit('authorize', 'closed')
 @ApiTags('oauth')
 @Controller('authorize')
 export class AuthorizeController {

@@ -13,7 +13,7 @@ import { TokenOperationRequestDto } from '../revocation/token-operation-request.
 import { IntrospectionResponseDto } from './introspection-response.dto';
 
 /** RFC 7662 token introspection, for confidential clients, about their own tokens. */
-@RateLimit('token')
+@RateLimit('token', 'closed')
 @ApiTags('oauth')
 @Controller('introspect')
 export class IntrospectionController {

@@ -3,6 +3,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { AppConfig, SIGNING_ALGS } from '../../config/app-config';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { SUPPORTED_SCOPES } from '../scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/grant-handler';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
@@ -11,6 +12,7 @@ import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-me
 /** RFC 8414 authorization server metadata, and OpenID Connect Discovery's superset of it. */
 @ApiTags('oauth')
 @Controller('.well-known')
+@RateLimit('metadata', 'open')
 export class MetadataController {
   constructor(private readonly config: AppConfig) {}
 

@@ -13,7 +13,7 @@ import { TokenLookup } from './token-lookup.service';
 import { TokenOperationRequestDto } from './token-operation-request.dto';
 
 /** RFC 7009 token revocation. */
-@RateLimit('token')
+@RateLimit('token', 'closed')
 @ApiTags('oauth')
 @Controller('revoke')
 export class RevocationController {

@@ -9,7 +9,7 @@ import { TokenRequestDto } from './token-request.dto';
 import { TokenRequestOutcomeInterceptor } from './token-request-outcome.interceptor';
 import { TokenEndpoint } from './token.endpoint';
 
-@RateLimit('token')
+@RateLimit('token', 'closed')
 @ApiTags('oauth')
 @Controller('token')
 export class TokenController {

@@ -1,16 +1,32 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../../config/app-config';
-import { rateLimitThrottlers } from './rate-limit';
+import { MemoryRateLimitStore } from './memory-rate-limit.store';
+import { MongoRateLimitStore } from './persistence/mongo-rate-limit.store';
+import {
+  RateLimitCounterRecord,
+  RateLimitCounterSchema,
+} from './persistence/rate-limit-counter.schema';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitStore } from './rate-limit.store';
 
 @Module({
   imports: [
-    ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ throttlers: rateLimitThrottlers(config.rateLimits) }),
-    }),
+    MongooseModule.forFeature([
+      { name: RateLimitCounterRecord.name, schema: RateLimitCounterSchema },
+    ]),
   ],
-  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+  providers: [
+    MongoRateLimitStore,
+    MemoryRateLimitStore,
+    {
+      provide: RateLimitStore,
+      inject: [AppConfig, MongoRateLimitStore, MemoryRateLimitStore],
+      useFactory: (config: AppConfig, mongo: MongoRateLimitStore, memory: MemoryRateLimitStore) =>
+        config.rateLimits.store === 'mongo' ? mongo : memory,
+    },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
 })
 export class RateLimitModule {}
