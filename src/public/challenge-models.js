@@ -113,7 +113,14 @@
       const last = values[values.length - 1];
       return `${LABELS[m.id] || m.id}: ${total} ${COUNTS[metric]} in the last ${minutes} minutes (most in one minute ${Math.max(...values)}, this minute ${last})`;
     });
-    draw(figure, minutes, lines, (v) => v / max, [0, max / 2, max], `${parts.join('. ')}.`);
+    draw(
+      figure,
+      minutes,
+      lines,
+      (v) => v / max,
+      max % 2 === 0 ? [0, max / 2, max] : [0, max],
+      `${parts.join('. ')}.`,
+    );
   }
 
   function drawLatency(figure, series) {
