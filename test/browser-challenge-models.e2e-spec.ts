@@ -30,18 +30,23 @@ describe('GET /challenge-models in a browser', () => {
       expect(response?.headers()['content-type']).toMatch(/^text\/html/);
 
       expect(await page.textContent('h1')).toBe('Challenge models side by side');
-      const columns = await page.$$eval('table.compare thead th', (cells) =>
+      type Text = { textContent: string | null };
+      const columns = await page.$$eval('table.compare thead th', (cells: Text[]) =>
         cells.map((c) => c.textContent),
       );
       expect(columns).toEqual(['Aspect', 'OAuth 2.1 + PKCE', 'Sign-In with Ethereum']);
-      const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells) =>
+      const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),
       );
       expect(rowHeaders).toEqual(expect.arrayContaining(['Stops', 'Does not stop', 'Lifetime']));
 
       // The first poll draws every chart, each an SVG image with a text alternative.
       await page.waitForSelector('#updated[data-at]');
-      const charts = await page.$$eval('figure.chart', (figures) =>
+      type Figure = {
+        getAttribute: (name: string) => string | null;
+        querySelector: (selector: string) => Figure | null;
+      };
+      const charts = await page.$$eval('figure.chart', (figures: Figure[]) =>
         figures.map((f) => ({
           metric: f.getAttribute('data-metric'),
           label: f.querySelector('svg[role="img"]')?.getAttribute('aria-label') ?? null,
