@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { launchBrowser, screenshot } from './support/browser';
+import { launchBrowser, screenshot, until } from './support/browser';
 import { exchangeCode, login, obtainCode } from './support/oauth';
 import { freePort } from './support/processes';
 import { TestApp, createTestApp } from './support/test-app';
@@ -73,12 +73,9 @@ describe('GET /challenge-models in a browser', () => {
       await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
 
       // The page polls every 5 s and redraws.
-      // (An expression string: the test project has no DOM types.)
-      await page.waitForFunction(
-        `document.querySelector('figure[data-metric="redeemed"]')?.dataset.pkceTotal === '1'`,
-        undefined,
-        { timeout: 20_000 },
-      );
+      // The page polls every 5 s and redraws. (Polled from here: the page's CSP forbids the
+      // string evaluation a waitForFunction expression would need.)
+      await until(async () => (await total('redeemed')) === '1', 20_000);
       expect(await total('issued')).toBe('1');
       expect(await page.getAttribute('figure[data-metric="issued"] svg', 'aria-label')).toMatch(
         /^PKCE: 1 issued in the last 60 minutes/,
