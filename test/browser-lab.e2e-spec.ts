@@ -1,4 +1,4 @@
-import { launchBrowser, screenshot } from './support/browser';
+import { launchBrowser, screenshot, until } from './support/browser';
 import { freePort } from './support/processes';
 import { TestApp, createTestApp } from './support/test-app';
 
@@ -12,8 +12,10 @@ describe('GET /lab in a browser', () => {
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
       ISSUER: base,
-      AUTH_CODE_TTL_SECONDS: '2',
-      // Long enough that the run still has to wait for the nonce once the other rows are done.
+      // Long enough that the run still has to wait once the other rows are done; the same for
+      // both, so the code is not swept by the TTL index (then "Invalid", no longer "expired")
+      // while the run waits for a later nonce.
+      AUTH_CODE_TTL_SECONDS: '25',
       WALLET_NONCE_TTL_SECONDS: '25',
       REFRESH_TOKEN_GRACE_SECONDS: '1',
       SIWE_CHAIN_IDS: '1,10',
@@ -36,14 +38,12 @@ describe('GET /lab in a browser', () => {
       // The run announces its wait for the expiry challenges; the page counts it down.
       await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
       const first = await page.textContent('#status');
-      expect(first).toMatch(/^Waiting \d+ s for the nonce to expire…$/);
+      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce) to expire…$/);
       await screenshot(page, 'lab-countdown');
       const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
-      // (An expression string: the test project has no DOM types.)
-      await page.waitForFunction(
-        `Number(/Waiting (\\d+) s/.exec(document.getElementById('status').textContent)?.[1]) < ${secondsOf(first)}`,
-        undefined,
-        { timeout: 5_000 },
+      await until(
+        async () => secondsOf(await page.textContent('#status')) < secondsOf(first),
+        5_000,
       );
 
       // A second page meanwhile: its run is refused, and says so plainly.
