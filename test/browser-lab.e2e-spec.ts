@@ -1,4 +1,4 @@
-import { launchBrowser, screenshot } from './support/browser';
+import { launchBrowser, screenshot, until } from './support/browser';
 import { freePort } from './support/processes';
 import { TestApp, createTestApp } from './support/test-app';
 
@@ -12,8 +12,11 @@ describe('GET /lab in a browser', () => {
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
       ISSUER: base,
-      AUTH_CODE_TTL_SECONDS: '2',
-      WALLET_NONCE_TTL_SECONDS: '2',
+      // Long enough that the run still has to wait once the other rows are done; the same for
+      // both, so the code is not swept by the TTL index (then "Invalid", no longer "expired")
+      // while the run waits for a later nonce.
+      AUTH_CODE_TTL_SECONDS: '25',
+      WALLET_NONCE_TTL_SECONDS: '25',
       REFRESH_TOKEN_GRACE_SECONDS: '1',
       SIWE_CHAIN_IDS: '1,10',
     });
@@ -21,7 +24,7 @@ describe('GET /lab in a browser', () => {
   });
   afterAll(() => t.close());
 
-  it('runs every scenario against this instance and shows a fully passing table and the figures', async () => {
+  it('runs every scenario against this instance, counts down the expiry wait, refuses a second run, and shows a fully passing table and the figures', async () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
@@ -31,7 +34,32 @@ describe('GET /lab in a browser', () => {
       });
       await page.goto(`${base}/lab`);
       await page.click('#run');
+
+      // The run announces its wait for the expiry challenges; the page counts it down.
+      await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
+      const first = await page.textContent('#status');
+      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce) to expire…$/);
+      await screenshot(page, 'lab-countdown');
+      const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
+      await until(
+        async () => secondsOf(await page.textContent('#status')) < secondsOf(first),
+        5_000,
+      );
+
+      // A second page meanwhile: its run is refused, and says so plainly.
+      const other = await browser.newPage();
+      await other.goto(`${base}/lab`);
+      await other.click('#run');
+      await other.waitForSelector('#status[data-done]');
+      expect(await other.getAttribute('#status', 'data-done')).toBe('conflict');
+      expect(await other.textContent('#status')).toBe(
+        'Another lab run is already in progress on this instance. Wait for it to finish, then run the lab again.',
+      );
+      await screenshot(other, 'lab-conflict');
+      await other.close();
+
       await page.waitForSelector('#status[data-done]', { timeout: 150_000 });
+      expect(await page.getAttribute('#status', 'data-waiting')).toBeNull();
       await page.waitForSelector('#figures section[data-model="siwe"]');
       await screenshot(page, 'lab-page');
 

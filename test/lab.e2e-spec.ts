@@ -93,8 +93,13 @@ describe('the attack lab', () => {
 
     it('runs every scenario, each answered as the spec requires', async () => {
       const streamed: LabRow[] = [];
+      const waits: { seconds: number; challenge: string; rowsBefore: number }[] = [];
       const started = Date.now();
-      const rows = await runLab({ baseUrl, onRow: (row) => streamed.push(row) });
+      const rows = await runLab({
+        baseUrl,
+        onRow: (row) => streamed.push(row),
+        onWait: (wait) => waits.push({ ...wait, rowsBefore: streamed.length }),
+      });
       const seconds = (Date.now() - started) / 1000;
 
       expect(streamed).toEqual(rows);
@@ -117,6 +122,15 @@ describe('the attack lab', () => {
       expect(rowOf(rows, 'siwe', 'expired nonce').expected).toMatch(
         /^after 2 s \(policy\.lifetime_seconds\) \+ 1 s: /,
       );
+      // A wait, when one is left, is announced once, before the rows that waited, for at most a
+      // lifetime plus its second.
+      expect(waits.length).toBeLessThanOrEqual(1);
+      for (const wait of waits) {
+        expect(wait.seconds).toBeGreaterThan(0);
+        expect(wait.seconds).toBeLessThanOrEqual(3);
+        expect(['code', 'nonce']).toContain(wait.challenge);
+        expect(wait.rowsBefore).toBe(rows.findIndex((r) => r.scenario === 'expired code'));
+      }
       // One short wait for both expiries, not the README defaults (60 s, 300 s).
       expect(seconds).toBeLessThan(30);
     });

@@ -229,6 +229,11 @@ describe('GET /docs (OpenAPI)', () => {
         'invalid_nonce',
         'The nonce was not issued by this service',
       ),
+      'get /challenge-models/series': (res) => {
+        expect(res.status).toBe(200);
+        expect(res.body.minutes).toBe(60);
+        expect(res.body.models[0].points).toHaveLength(60);
+      },
       'get /challenge-models/{id}': (res) => {
         expect(res.status).toBe(200);
         expect(res.body.id).toBe('pkce');

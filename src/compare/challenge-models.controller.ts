@@ -1,44 +1,83 @@
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
-import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { constantTimeEqual } from '../platform/crypto/hashing';
 import { InvalidToken, NotFound } from '../platform/errors/protocol-error';
 import { AuthorizationHeader } from '../platform/http/authorization-header';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { AppConfig } from '../config/app-config';
 import type { ChallengeModel } from './challenge-model';
-import { WINDOW_SECONDS } from './challenge-figures.service';
 import {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
   LiveChallengesResponseDto,
 } from './challenge-models.dto';
+import { renderChallengeModelsPage } from './challenge-models.page';
 import { ChallengeModelsService, MODEL_IDS } from './challenge-models.service';
+import { ChallengeSeriesQueryDto, ChallengeSeriesResponseDto } from './challenge-series.dto';
+import { ChallengeSeries } from './challenge-series.service';
 
 @ApiTags('compare')
 @Controller('challenge-models')
 export class ChallengeModelsController {
   constructor(
     private readonly models: ChallengeModelsService,
+    private readonly series: ChallengeSeries,
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * JSON for API clients (and for Accept: any type); the same view as a page with tables and live charts
+   * when the client prefers `text/html`, as a browser does.
+   */
   @Get()
   @ApiOperation({
     summary: 'Both challenge models side by side: protocol, live policy, live figures',
+    description:
+      'JSON by default; a browser (Accept preferring text/html) gets a page with the comparison table and live per-minute charts.',
   })
-  @ApiOkResponse({ type: ChallengeModelsResponseDto })
+  @ApiExtraModels(ChallengeModelsResponseDto)
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ChallengeModelsResponseDto) } },
+      'text/html': { schema: { type: 'string' } },
+    },
+  })
   @Header('Cache-Control', 'no-store')
-  async all(): Promise<ChallengeModelsResponseDto> {
-    const models = await Promise.all(MODEL_IDS.map((id) => this.models.describe(id)));
-    return { generated_at: new Date().toISOString(), window_seconds: WINDOW_SECONDS, models };
+  @Header('Vary', 'Accept')
+  async all(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ChallengeModelsResponseDto | string> {
+    const view = await this.models.overview();
+    if (request.accepts(['json', 'html']) !== 'html') return view;
+    response.type('html');
+    return renderChallengeModelsPage(view);
+  }
+
+  /** What the page's charts poll: a few indexed reads, however many minutes. */
+  @Get('series')
+  @ApiOperation({
+    summary: 'Per-minute figures of both models (issued, redeemed, expired, rejected, latency)',
+  })
+  @ApiOkResponse({ type: ChallengeSeriesResponseDto })
+  @ApiBadRequestResponse({ description: 'invalid_request', type: ErrorResponseDto })
+  @Header('Cache-Control', 'no-store')
+  perMinute(@Query() query: ChallengeSeriesQueryDto): Promise<ChallengeSeriesResponseDto> {
+    return this.series.last(query.minutes ?? 60);
   }
 
   /** Outside production for anyone; in production only with the admin token. */

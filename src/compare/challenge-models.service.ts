@@ -3,10 +3,14 @@ import { ChallengeStore } from '../challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
 import { Clock } from '../platform/clock/clock';
 import { AppConfig } from '../config/app-config';
-import { KIND_OF_MODEL, MODEL_OF_KIND, type ChallengeModel } from './challenge-model';
-import { ChallengeFigures } from './challenge-figures.service';
+import { KIND_OF_MODEL, MODEL_IDS, MODEL_OF_KIND, type ChallengeModel } from './challenge-model';
+import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
 import { CHALLENGE_MODELS } from './challenge-models';
-import type { ChallengeModelViewDto, LiveChallengeDto } from './challenge-models.dto';
+import type {
+  ChallengeModelsResponseDto,
+  ChallengeModelViewDto,
+  LiveChallengeDto,
+} from './challenge-models.dto';
 
 export { MODEL_IDS } from './challenge-model';
 
@@ -19,6 +23,11 @@ export class ChallengeModelsService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
+
+  async overview(): Promise<ChallengeModelsResponseDto> {
+    const models = await Promise.all(MODEL_IDS.map((id) => this.describe(id)));
+    return { generated_at: new Date().toISOString(), window_seconds: WINDOW_SECONDS, models };
+  }
 
   async describe(id: ChallengeModel): Promise<ChallengeModelViewDto> {
     const { protocol, threats } = CHALLENGE_MODELS[id];

@@ -4,6 +4,7 @@ import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { ChallengeFigures } from './challenge-figures.service';
 import { ChallengeModelsController } from './challenge-models.controller';
 import { ChallengeModelsService } from './challenge-models.service';
+import { ChallengeSeries } from './challenge-series.service';
 import { ChallengeFiguresRecorder } from './figures/challenge-figures.recorder';
 import {
   ChallengeMinuteRecord,
@@ -22,7 +23,7 @@ import {
     ]),
   ],
   controllers: [ChallengeModelsController],
-  providers: [ChallengeFiguresRecorder, ChallengeFigures, ChallengeModelsService],
+  providers: [ChallengeFiguresRecorder, ChallengeFigures, ChallengeModelsService, ChallengeSeries],
   exports: [ChallengeFiguresRecorder],
 })
 export class CompareModule {}

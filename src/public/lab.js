@@ -49,15 +49,47 @@
     figures.replaceChildren(...models.map(figureCard));
   }
 
+  const WAITING_FOR = { code: 'the code', nonce: 'the nonce' };
+  let countdown;
+
+  function stopCountdown() {
+    clearInterval(countdown);
+    countdown = undefined;
+  }
+
+  /** "waiting N s for the nonce to expire", counted down each second until the next event. */
+  function startCountdown(event) {
+    stopCountdown();
+    const until = Date.now() + event.seconds * 1000;
+    const what = WAITING_FOR[event.challenge] || 'the challenges';
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      status.textContent = `Waiting ${left} s for ${what} to expire…`;
+      status.dataset.waiting = String(left);
+      if (left === 0) stopCountdown();
+    };
+    tick();
+    countdown = setInterval(tick, 1000);
+  }
+
   /** Ends the run on the page: the status line, and the button back. */
   function finish(text, done) {
+    stopCountdown();
+    delete status.dataset.waiting;
     status.textContent = text;
     status.dataset.done = done;
     button.disabled = false;
   }
 
   function handle(event) {
-    if (event.event === 'row') addRow(event.row);
+    if (event.event === 'row') {
+      if (countdown !== undefined || status.dataset.waiting) {
+        stopCountdown();
+        delete status.dataset.waiting;
+        status.textContent = 'Running… (the rows that waited for expiry)';
+      }
+      addRow(event.row);
+    } else if (event.event === 'wait') startCountdown(event);
     else if (event.event === 'done') {
       finish(
         event.passed ? 'All scenarios passed.' : 'Some scenarios FAILED.',
@@ -67,10 +99,18 @@
     } else if (event.event === 'failed') finish(event.message, 'error');
   }
 
-  /** The error envelope's description, or a generic line. */
+  /** A refused run (nothing was streamed): what it means, never "interrupted". */
   async function refusal(response) {
     const body = await response.json().catch(() => null);
-    return (body && body.error_description) || `The server answered ${response.status}.`;
+    const said = body && body.error_description;
+    if (response.status === 409) {
+      return 'Another lab run is already in progress on this instance. Wait for it to finish, then run the lab again.';
+    }
+    if (response.status === 429) {
+      const after = response.headers.get('retry-after');
+      return `Too many requests: try again${after ? ` in ${after} s` : ' in a moment'}.`;
+    }
+    return said || `The server answered ${response.status}.`;
   }
 
   /**
@@ -89,7 +129,7 @@
         credentials: 'same-origin',
       });
       if (!response.ok || !response.body) {
-        finish(await refusal(response), 'error');
+        finish(await refusal(response), response.status === 409 ? 'conflict' : 'error');
         return;
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -73,6 +73,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
+ * Resolves once `check` holds, checking every 250 ms; throws after `timeoutMs`. For waiting on a
+ * page from the test side: our pages' CSP forbids the string evaluation a `waitForFunction`
+ * expression needs (and the test project has no DOM types for a function).
+ */
+export async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
  * Gives the page a `window.ethereum` (EIP-1193) whose accounts and signatures come from `account`
  * in the test process, as a browser wallet extension would provide them.
  */

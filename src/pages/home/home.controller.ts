@@ -21,7 +21,7 @@ const HOME = renderPage({
 <h2>See them side by side</h2>
 <ul>
 <li><a href="/lab">The attack lab</a>: every attack of both models, run against this instance</li>
-<li><a href="/challenge-models">/challenge-models</a>: protocol, policy and live figures of both models (JSON)</li>
+<li><a href="/challenge-models">/challenge-models</a>: protocol, policy and live figures of both models, with charts (JSON for API clients)</li>
 <li><a href="/docs">/docs</a>: the OpenAPI description</li>
 <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
 <li><a href="/health">/health</a></li>

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Conflict } from '../../platform/errors/protocol-error';
-import { LabRow, runLab } from './scenarios/scenarios';
+import { LabRow, LabWait, runLab } from './scenarios/scenarios';
 
 export interface LabRunOptions {
   /** Stops the run (its client went away); the run then rejects with the signal's reason. */
@@ -9,6 +9,8 @@ export interface LabRunOptions {
   /** Called once the run holds this instance's run slot, before any row. */
   onStart: () => void;
   onRow: (row: LabRow) => void;
+  /** Called when the run starts waiting out the challenge lifetimes. */
+  onWait: (wait: LabWait) => void;
 }
 
 /**
@@ -23,7 +25,7 @@ export class LabRunService {
   constructor(private readonly config: AppConfig) {}
 
   /** Whether every row passed. Throws Conflict when a run is already under way. */
-  async run({ signal, onStart, onRow }: LabRunOptions): Promise<boolean> {
+  async run({ signal, onStart, onRow, onWait }: LabRunOptions): Promise<boolean> {
     if (this.running) {
       throw new Conflict(
         'A lab run is already in progress on this instance; wait for it to finish, then start again',
@@ -32,7 +34,7 @@ export class LabRunService {
     this.running = true;
     try {
       onStart();
-      const rows = await runLab({ baseUrl: this.config.issuer, onRow, signal });
+      const rows = await runLab({ baseUrl: this.config.issuer, onRow, onWait, signal });
       return rows.every((row) => row.passed);
     } finally {
       this.running = false;

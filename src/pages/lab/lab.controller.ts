@@ -17,11 +17,12 @@ import { LOGIN_EXAMPLE } from '../../login/login.examples';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { LabRunService } from './lab-run.service';
 import { renderLabPage } from './lab.page';
-import type { LabRow } from './scenarios/scenarios';
+import type { LabRow, LabWait } from './scenarios/scenarios';
 
 /** One line of the streamed run (NDJSON). */
 type LabEvent =
   | { event: 'row'; row: LabRow }
+  | ({ event: 'wait' } & LabWait)
   | { event: 'done'; passed: boolean }
   | { event: 'failed'; message: string };
 
@@ -68,7 +69,7 @@ export class LabController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({
     description:
-      'One JSON object per line: `{ "event": "row", "row": { model, scenario, expected, answered, passed } }` per scenario, then `{ "event": "done", "passed" }` (or `{ "event": "failed", "message" }`)',
+      'One JSON object per line: `{ "event": "row", "row": { model, scenario, expected, answered, passed } }` per scenario, `{ "event": "wait", "seconds", "challenge": "code" | "nonce" }` before the run waits for its expiry challenges, then `{ "event": "done", "passed" }` (or `{ "event": "failed", "message" }`)',
     content: { 'application/x-ndjson': { schema: { type: 'string' } } },
   })
   @ApiBadRequestResponse({
@@ -100,6 +101,7 @@ export class LabController {
           response.flushHeaders();
         },
         onRow: (row) => send({ event: 'row', row }),
+        onWait: (wait) => send({ event: 'wait', ...wait }),
       });
       send({ event: 'done', passed });
     } catch (error) {

@@ -13,6 +13,7 @@ export function renderLabPage(csrfToken: string): string {
 <tbody></tbody>
 </table>
 <h2>Live figures</h2>
+<p class="muted">As charts of the last hour, per minute: <a href="/challenge-models">the models side by side</a>.</p>
 <div class="grid" id="figures"></div>`,
   });
 }

@@ -21,10 +21,18 @@ export interface LabRow {
   passed: boolean;
 }
 
+/** The run is about to wait for its expiry challenges: how long, and for which (the later). */
+export interface LabWait {
+  seconds: number;
+  challenge: 'code' | 'nonce';
+}
+
 export interface LabOptions {
   baseUrl: string;
   /** Called as each row is decided, in the order of the run. */
   onRow?: (row: LabRow) => void;
+  /** Called before the run waits out the challenge lifetimes (not when nothing is left to wait). */
+  onWait?: (wait: LabWait) => void;
   /** Stops the run: requests in flight are aborted and the run rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -40,7 +48,7 @@ interface Lifetime {
 }
 
 /** Runs every scenario once and returns the rows (PKCE first, the two expiry rows last). */
-export async function runLab({ baseUrl, onRow, signal }: LabOptions): Promise<LabRow[]> {
+export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Promise<LabRow[]> {
   const rows: LabRow[] = [];
   const record = (model: LabModel, scenario: string, outcome: Outcome): void => {
     const row: LabRow = { model, scenario, ...outcome };
@@ -147,7 +155,14 @@ export async function runLab({ baseUrl, onRow, signal }: LabOptions): Promise<La
   const nonce = await expiringNonce;
   const codeDue = code.at + (codeLifetime.seconds + 1) * 1000;
   const nonceDue = nonce.at + (nonceLifetime.seconds + 1) * 1000;
-  await sleep(Math.max(0, Math.max(codeDue, nonceDue) - Date.now()), undefined, { signal });
+  const waitMs = Math.max(0, Math.max(codeDue, nonceDue) - Date.now());
+  if (waitMs > 0) {
+    onWait?.({
+      seconds: Math.ceil(waitMs / 1000),
+      challenge: codeDue >= nonceDue ? 'code' : 'nonce',
+    });
+  }
+  await sleep(waitMs, undefined, { signal });
 
   const codeWait = waitText(codeLifetime);
   await attempt('pkce', 'expired code', `${codeWait} ${describeError(EXPIRED_CODE)}`, async () =>

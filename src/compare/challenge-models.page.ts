@@ -1,0 +1,163 @@
+import { escapeHtml, renderPage } from '../platform/http/html';
+import type {
+  ChallengeModelsResponseDto,
+  ChallengeModelViewDto,
+  WindowFiguresDto,
+} from './challenge-models.dto';
+
+export const CHALLENGE_MODELS_SCRIPT = '/static/challenge-models.js';
+export const SERIES_MINUTES = 60;
+/** How often the page asks for fresh figures. */
+export const POLL_MS = 5000;
+
+const LABEL: Record<string, string> = { pkce: 'OAuth 2.1 + PKCE', siwe: 'Sign-In with Ethereum' };
+
+type Cell = (model: ChallengeModelViewDto) => string;
+
+const text =
+  (pick: (model: ChallengeModelViewDto) => string): Cell =>
+  (model) =>
+    escapeHtml(pick(model));
+const list =
+  (pick: (model: ChallengeModelViewDto) => string[]): Cell =>
+  (model) =>
+    `<ul>${pick(model)
+      .map((item) => `<li>${escapeHtml(item)}</li>`)
+      .join('')}</ul>`;
+const codes =
+  (pick: (model: ChallengeModelViewDto) => string[]): Cell =>
+  (model) =>
+    pick(model)
+      .map((item) => `<code>${escapeHtml(item)}</code>`)
+      .join(', ');
+
+/** The rows of the side-by-side table: protocol shape, then this deployment's policy. */
+const COMPARISON: [string, Cell][] = [
+  ['Protocol', text((m) => m.protocol.name)],
+  ['Standards', text((m) => m.protocol.standard.join(', '))],
+  ['The client generates', text((m) => m.protocol.client_generates)],
+  ['Sent up front', text((m) => m.protocol.sent_up_front)],
+  ['The server stores', text((m) => m.protocol.server_stores)],
+  ['Bound to', codes((m) => m.policy.bound_to)],
+  ['The client proves later', text((m) => m.protocol.client_proves_later)],
+  ['The server verifies', text((m) => m.protocol.server_verifies)],
+  ['Cryptography', text((m) => m.protocol.cryptography)],
+  ['Endpoints', codes((m) => m.protocol.endpoints)],
+  ['Lifetime', text((m) => `${m.policy.lifetime_seconds} s`)],
+  [
+    'Single use',
+    text(
+      (m) =>
+        `deleted on use from ${m.policy.storage.collection} (keyed by ${m.policy.storage.key}); expiry checked in the same atomic consume`,
+    ),
+  ],
+  ['Stops', list((m) => m.policy.threats.stops)],
+  ['Does not stop', list((m) => m.policy.threats.does_not_stop)],
+];
+
+type Figure = (figures: WindowFiguresDto) => number | null;
+
+/** The live figures table; each cell names its JSON path so /static/challenge-models.js refreshes it. */
+const FIGURES: [string, string, Figure][] = [
+  ['Issued', 'issued', (f) => f.issued],
+  ['Redeemed', 'redeemed', (f) => f.redeemed],
+  ['Expired unredeemed', 'expired_unredeemed', (f) => f.expired_unredeemed],
+  ['Rejected', 'rejected.total', (f) => f.rejected.total],
+  [
+    'Redemption latency p50 (ms, bucket bound)',
+    'redemption_latency_ms.p50',
+    (f) => f.redemption_latency_ms.p50,
+  ],
+  [
+    'Redemption latency p95 (ms, bucket bound)',
+    'redemption_latency_ms.p95',
+    (f) => f.redemption_latency_ms.p95,
+  ],
+];
+
+const WINDOWS = ['since_start', 'last_5_minutes'] as const;
+
+function figure(value: number | null): string {
+  return value === null ? '—' : String(value);
+}
+
+function comparisonTable(models: ChallengeModelViewDto[]): string {
+  const head = models.map((m) => `<th scope="col">${escapeHtml(LABEL[m.id] ?? m.id)}</th>`);
+  const rows = COMPARISON.map(
+    ([name, cell]) =>
+      `<tr><th scope="row">${escapeHtml(name)}</th>${models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
+  );
+  return `<table class="compare">
+<caption>The two challenge-response models, as specified and as this deployment runs them</caption>
+<thead><tr><th scope="col">Aspect</th>${head.join('')}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+function figuresTable(view: ChallengeModelsResponseDto): string {
+  const windowName = { since_start: 'since start', last_5_minutes: 'last 5 min' };
+  const head = view.models.flatMap((m) =>
+    WINDOWS.map((w) => `<th scope="col">${escapeHtml(m.id.toUpperCase())}, ${windowName[w]}</th>`),
+  );
+  const live = `<tr><th scope="row">Live now (issued, not yet used or expired)</th>${view.models
+    .map(
+      (m) =>
+        `<td colspan="2" data-model="${m.id}" data-figure="live">${figure(m.figures.live)}</td>`,
+    )
+    .join('')}</tr>`;
+  const rows = FIGURES.map(
+    ([name, path, pick]) =>
+      `<tr><th scope="row">${escapeHtml(name)}</th>${view.models
+        .flatMap((m) =>
+          WINDOWS.map(
+            (w) =>
+              `<td data-model="${m.id}" data-figure="${w}.${path}">${figure(pick(m.figures[w]))}</td>`,
+          ),
+        )
+        .join('')}</tr>`,
+  );
+  return `<table class="figures">
+<caption>Live figures, refreshed every ${POLL_MS / 1000} s</caption>
+<thead><tr><th scope="col">Figure</th>${head.join('')}</tr></thead>
+<tbody>
+${live}
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+/** A chart's frame; /static/challenge-models.js draws the SVG and its text alternative in it. */
+function chart(metric: string, title: string): string {
+  return `<figure class="chart card" data-metric="${metric}">
+<figcaption>${escapeHtml(title)}</figcaption>
+<div class="plot"></div>
+<p class="chart-summary muted">Loading…</p>
+</figure>`;
+}
+
+/** GET /challenge-models for a browser: the comparison table, the figures and live charts. */
+export function renderChallengeModelsPage(view: ChallengeModelsResponseDto): string {
+  return renderPage({
+    title: 'Challenge models side by side',
+    scripts: [CHALLENGE_MODELS_SCRIPT],
+    body: `<h1>Challenge models side by side</h1>
+<p class="muted">Both login models are challenge-response: the server hands out a single-use challenge and later checks a proof tied to it. This is the same information as the JSON answer of <code>GET /challenge-models</code> (ask with <code>Accept: application/json</code>), read live from this deployment.</p>
+<h2 id="protocols">Protocol and policy</h2>
+${comparisonTable(view.models)}
+<section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}">
+<h2 id="live-heading">Live figures</h2>
+${figuresTable(view)}
+<h2 id="charts-heading">The last hour, per minute</h2>
+<p class="muted">Per-minute figures from <code>GET /challenge-models/series?minutes=${SERIES_MINUTES}</code>. <span class="key key-pkce">PKCE</span> <span class="key key-siwe">SIWE</span> <span id="updated" class="muted"></span></p>
+<div class="charts">
+${chart('issued', 'Challenges issued per minute')}
+${chart('redeemed', 'Challenges redeemed per minute')}
+${chart('expired', 'Challenges expired unredeemed per minute')}
+${chart('rejected', 'Redemptions rejected per minute')}
+${chart('latency', 'Redemption latency per minute, p50 (solid) and p95 (dashed), ms, log scale')}
+</div>
+</section>`,
+  });
+}
