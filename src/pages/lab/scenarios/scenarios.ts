@@ -155,30 +155,43 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const nonce = await expiringNonce;
   const codeDue = code.at + (codeLifetime.seconds + 1) * 1000;
   const nonceDue = nonce.at + (nonceLifetime.seconds + 1) * 1000;
-  const waitMs = Math.max(0, Math.max(codeDue, nonceDue) - Date.now());
-  if (waitMs > 0) {
-    onWait?.({
-      seconds: Math.ceil(waitMs / 1000),
-      challenge: codeDue >= nonceDue ? 'code' : 'nonce',
-    });
+  // Each expired challenge is presented as soon as it falls due: waiting for the later one too
+  // would leave the earlier one to the TTL monitor, which deletes expired challenges.
+  const waitUntil = async (due: number, challenge: LabWait['challenge']) => {
+    const waitMs = Math.max(0, due - Date.now());
+    if (waitMs > 0) onWait?.({ seconds: Math.ceil(waitMs / 1000), challenge });
+    await sleep(waitMs, undefined, { signal });
+  };
+  const expiredCode = async () => {
+    await waitUntil(codeDue, 'code');
+    const codeWait = waitText(codeLifetime);
+    await attempt('pkce', 'expired code', `${codeWait} ${describeError(EXPIRED_CODE)}`, async () =>
+      after(codeWait, await redeemLater(code, (issued) => pkce.finishExpiredCode(issued))),
+    );
+    const escalated = await escalation;
+    await attempt(
+      'pkce',
+      'refresh asking for more scope',
+      '400 invalid_scope; the same refresh token later 200',
+      () => redeemLater(escalated, (pending) => pkce.finishEscalatedRefresh(pending)),
+    );
+  };
+  const expiredNonce = async () => {
+    await waitUntil(nonceDue, 'nonce');
+    const nonceWait = waitText(nonceLifetime);
+    await attempt(
+      'siwe',
+      'expired nonce',
+      `${nonceWait} ${describeError(EXPIRED_NONCE)}`,
+      async () =>
+        after(nonceWait, await redeemLater(nonce, (pending) => siwe.finishExpiredNonce(pending))),
+    );
+  };
+  for (const step of codeDue <= nonceDue
+    ? [expiredCode, expiredNonce]
+    : [expiredNonce, expiredCode]) {
+    await step();
   }
-  await sleep(waitMs, undefined, { signal });
-
-  const codeWait = waitText(codeLifetime);
-  await attempt('pkce', 'expired code', `${codeWait} ${describeError(EXPIRED_CODE)}`, async () =>
-    after(codeWait, await redeemLater(code, (issued) => pkce.finishExpiredCode(issued))),
-  );
-  const escalated = await escalation;
-  await attempt(
-    'pkce',
-    'refresh asking for more scope',
-    '400 invalid_scope; the same refresh token later 200',
-    () => redeemLater(escalated, (pending) => pkce.finishEscalatedRefresh(pending)),
-  );
-  const nonceWait = waitText(nonceLifetime);
-  await attempt('siwe', 'expired nonce', `${nonceWait} ${describeError(EXPIRED_NONCE)}`, async () =>
-    after(nonceWait, await redeemLater(nonce, (pending) => siwe.finishExpiredNonce(pending))),
-  );
   return rows;
 }
 
