@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseHealthIndicator } from './database.health';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 import { ProbesController } from './probes.controller';
@@ -8,6 +9,6 @@ import { ProbesController } from './probes.controller';
   // Failed checks are answered 503; they are not also logged with a stack on every probe.
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, ProbesController],
-  providers: [HealthService],
+  providers: [HealthService, DatabaseHealthIndicator],
 })
 export class HealthModule {}

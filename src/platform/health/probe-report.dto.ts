@@ -31,6 +31,6 @@ export class ProbeUnavailableDto {
   @ApiProperty({ enum: ['error'], example: 'error' })
   status!: 'error';
 
-  @ApiProperty({ example: { database: { status: 'down', message: 'timeout of 3000ms exceeded' } } })
+  @ApiProperty({ example: { database: { status: 'down' } } })
   details!: Record<string, ProbeIndicatorDto>;
 }

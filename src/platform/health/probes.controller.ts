@@ -5,14 +5,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
-import {
-  HealthCheck,
-  HealthCheckService,
-  MongooseHealthIndicator,
-  type HealthCheckResult,
-} from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { AppConfig } from '../../config/app-config';
+import { DatabaseHealthIndicator } from './database.health';
 import { ProbeReportDto, ProbeUnavailableDto } from './probe-report.dto';
 
 /**
@@ -25,8 +20,7 @@ import { ProbeReportDto, ProbeUnavailableDto } from './probe-report.dto';
 export class ProbesController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongoose: MongooseHealthIndicator,
-    private readonly config: AppConfig,
+    private readonly database: DatabaseHealthIndicator,
   ) {}
 
   @Get('live')
@@ -47,9 +41,8 @@ export class ProbesController {
   async ready(
     @Res({ passthrough: true }) response: Response,
   ): Promise<HealthCheckResult | ProbeUnavailableDto> {
-    const timeout = this.config.database.serverSelectionTimeoutMs;
     try {
-      return await this.health.check([() => this.mongoose.pingCheck('database', { timeout })]);
+      return await this.health.check([() => this.database.ping('database')]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
