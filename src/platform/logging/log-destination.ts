@@ -17,7 +17,11 @@ type PrettyFactory = (options: Record<string, unknown>) => DestinationStream;
  * Development: one readable line per record through pino-pretty (a development dependency, so a
  * production install without it falls back to JSON). Production and tests: JSON lines.
  */
-export function logDestination(config: AppConfig): DestinationStream {
+export function logDestination(
+  config: AppConfig,
+  /** Where the pretty lines go: standard output, or a test's stream. */
+  output: number | NodeJS.WritableStream = 1,
+): DestinationStream {
   if (config.nodeEnv === 'development') {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,6 +34,7 @@ export function logDestination(config: AppConfig): DestinationStream {
           '{if context}[{context}] {end}{if req}{req.method} {req.url} {res.statusCode} {responseTime} ms{end}{msg}',
         singleLine: true,
         sync: true,
+        destination: output,
       });
     } catch {
       // pino-pretty not installed: JSON it is.
@@ -39,7 +44,13 @@ export function logDestination(config: AppConfig): DestinationStream {
 }
 
 @Module({
-  providers: [{ provide: LogDestination, inject: [AppConfig], useFactory: logDestination }],
+  providers: [
+    {
+      provide: LogDestination,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => logDestination(config),
+    },
+  ],
   exports: [LogDestination],
 })
 export class LogDestinationModule {}
