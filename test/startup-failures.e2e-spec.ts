@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MongoServerHandle, startMongoServer } from '../tools/mongo-server/launch';
 import { buildService } from './support/build';
-import { freePort } from './support/processes';
+import { exitOf, freePort, waitFor } from './support/processes';
 
 const ROOT = join(__dirname, '..');
+/** This file's test database, read before `shell()` hides it from the processes started. */
+const TEST_DATABASE_URI = process.env.MONGODB_URI ?? '';
 
 interface Ended {
   code: number | null;
@@ -157,12 +159,50 @@ describe('the built service refuses to start, in one line', () => {
     it('says so and to choose another PORT', async () => {
       const ended = await run(
         [main],
-        shell({ NODE_ENV: 'test', MONGODB_URI: process.env.MONGODB_URI ?? '', PORT: String(port) }),
+        shell({ NODE_ENV: 'test', MONGODB_URI: TEST_DATABASE_URI, PORT: String(port) }),
       );
       expect(ended.code).toBe(1);
       expect(ended.lines).toEqual([
         `Port ${port} is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:${port}, or choose another PORT.`,
       ]);
     });
+  });
+
+  it('starts quietly: no Nest boot chatter, and the ready line with the URL', async () => {
+    const port = await freePort();
+    const env = shell({
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: TEST_DATABASE_URI,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
+    const child = spawn(process.execPath, [main], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(
+        () => Promise.resolve(output),
+        (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
+        60_000,
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await exitOf(child);
+    }
+    const records = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; context?: string });
+    expect(records.find((r) => r.msg?.startsWith('Proofgate is ready'))?.msg).toBe(
+      `Proofgate is ready: open http://localhost:${port} (issuer http://localhost:${port})`,
+    );
+    const chatter = ['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory'];
+    expect(records.filter((r) => chatter.includes(r.context ?? ''))).toEqual([]);
   });
 });
