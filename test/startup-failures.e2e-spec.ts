@@ -170,10 +170,13 @@ describe('the built service refuses to start, in one line', () => {
 
   it('starts quietly: no Nest boot chatter, and the ready line with the URL', async () => {
     const port = await freePort();
+    const quietDatabase = new URL(TEST_DATABASE_URI);
+    quietDatabase.pathname = `${quietDatabase.pathname}_quiet`;
     const env = shell({
       NODE_ENV: 'production',
       KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
-      MONGODB_URI: TEST_DATABASE_URI,
+      // A database of its own: the other starts here sealed signing keys with the development secret.
+      MONGODB_URI: quietDatabase.href,
       PORT: String(port),
       LOG_LEVEL: 'info',
     });
@@ -195,6 +198,7 @@ describe('the built service refuses to start, in one line', () => {
       child.kill('SIGTERM');
       await exitOf(child);
     }
+    if (!output.includes('Proofgate is ready')) throw new Error(`no ready line:\n${output}`);
     const records = output
       .split('\n')
       .filter((line) => line.startsWith('{'))
