@@ -2,6 +2,7 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
 import { CrossOriginPolicy } from './oauth/cors/cross-origin.policy';
 import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
 import { crossOriginRequests } from './platform/http/cors';
@@ -18,6 +19,9 @@ export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParse
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // TRUST_PROXY: `req.ip` (rate limits, logs) is the X-Forwarded-For client only behind trusted proxies.
+  const { trustProxy } = app.get(AppConfig);
+  app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
   app.use(securityHeaders());
   // Before any route: a CORS preflight is answered here, for the endpoints the policy lists.
   app.use(crossOriginRequests(app.get(CrossOriginPolicy).ruleFor));

@@ -4,15 +4,36 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/load-config';
+import { databaseUnreachable } from './platform/database/database-preflight';
+import { listenFailure, readyBanner } from './platform/startup/ready-banner';
+
+/** Ends a start-up that cannot go on, with the one line that says why and what to do. */
+function fail(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const unreachable = await databaseUnreachable(config.database);
+  if (unreachable) fail(unreachable);
+
   const app = await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS);
   configureApp(app);
-  await app.listen(config.port, config.host);
-  app
-    .get(Logger)
-    .log(`Proofgate listening on http://${config.host}:${config.port} (issuer ${config.issuer})`);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    const line = listenFailure(error, config);
+    if (!line) throw error;
+    await app.close().catch(() => undefined);
+    fail(line);
+  }
+  const banner = readyBanner(config);
+  if (config.isProduction) {
+    app.get(Logger).log(`${banner[0]} (issuer ${config.issuer})`);
+  } else if (config.logLevel !== 'silent') {
+    process.stdout.write(`\n${banner.join('\n')}\n\n`);
+  }
 }
 
 void bootstrap();

@@ -9,6 +9,8 @@ const { startMongoServer } = require('./mongo-server/launch');
 const ROOT = path.resolve(__dirname, '..');
 const NEST = path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
 const watch = process.argv.includes('--watch');
+const CHECK_CONFIG = path.join(ROOT, 'src', 'config', 'check-config.ts');
+const EMBEDDED_PLACEHOLDER_URI = 'mongodb://127.0.0.1:27017/proofgate';
 
 function log(message) {
   process.stderr.write(`[proofgate] ${message}\n`);
@@ -34,17 +36,66 @@ function build(distDir) {
   return result.status;
 }
 
+/** Ends `npm start` with one line: what happened and what to do. */
+function fail(message) {
+  log(message);
+  process.exit(1);
+}
+
+/** The embedded database's start-up failures, each as the one thing the user can do about it. */
+function databaseStartFailure(error, h2File) {
+  const file = path.relative(ROOT, h2File);
+  switch (error.reason) {
+    case 'java-missing':
+      return (
+        'Java was not found: the embedded dev database needs Java 17 or later on PATH. ' +
+        'Install it, or set MONGODB_URI to a MongoDB of your own.'
+      );
+    case 'data-file-locked':
+      return (
+        `The embedded dev database's file ${file} is in use, most likely by another \`npm start\` ` +
+        'in this folder: stop that one, or set PROOFGATE_DATA_DIR to another folder.'
+      );
+    default:
+      return `The embedded dev database did not start: ${error.message.split('\n', 1)[0]}`;
+  }
+}
+
 async function main() {
   const envFile = path.join(ROOT, '.env');
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
 
   let database;
   const env = { ...process.env };
+  if (!env.MONGODB_URI && env.NODE_ENV === 'production') {
+    // The embedded database is a development convenience (one process, no replication, no auth).
+    fail(
+      'NODE_ENV=production: set MONGODB_URI to your MongoDB; `npm start` runs its embedded dev ' +
+        'database only outside production.',
+    );
+  }
+  // Every invalid variable at once, before anything is built or started. The embedded database's
+  // URI is not known yet, so a placeholder stands in for it.
+  const check = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', CHECK_CONFIG],
+    {
+      cwd: ROOT,
+      env: { ...env, MONGODB_URI: env.MONGODB_URI || EMBEDDED_PLACEHOLDER_URI },
+      stdio: 'inherit',
+    },
+  );
+  if (check.status !== 0) process.exit(check.status ?? 1);
+
   if (!env.MONGODB_URI) {
     const dataDir = path.resolve(ROOT, process.env.PROOFGATE_DATA_DIR || '.data');
     fs.mkdirSync(dataDir, { recursive: true });
     const h2File = path.join(dataDir, 'proofgate.mv');
-    database = await startMongoServer({ h2File });
+    try {
+      database = await startMongoServer({ h2File });
+    } catch (error) {
+      fail(databaseStartFailure(error, h2File));
+    }
     env.MONGODB_URI = `${database.uri}/proofgate`;
     log(`MONGODB_URI is unset: started the embedded dev database at ${env.MONGODB_URI}`);
     log(`its data lives in ${path.relative(ROOT, h2File)} (delete it to start afresh)`);
@@ -58,6 +109,7 @@ async function main() {
       process.exit(status ?? 1);
     }
   }
+
   const args = watch ? [NEST, 'start', '--watch'] : [path.join(distDir, 'main.js')];
   const service = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
 

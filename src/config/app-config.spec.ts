@@ -168,3 +168,54 @@ describe('AppConfig.fromEnv', () => {
     });
   });
 });
+
+describe('AppConfig.fromEnv with several invalid variables', () => {
+  it('reports every one of them, one problem per variable', () => {
+    const env = {
+      ...base,
+      PORT: 'abc',
+      NODE_ENV: 'staging',
+      MONGODB_URI: 'postgres://x',
+      METRICS_ENABLED: 'maybe',
+      TRUST_PROXY: 'nonsense',
+      OAUTH_CLIENTS: '[',
+    };
+    let caught: unknown;
+    try {
+      AppConfig.fromEnv(env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems.map((p) => p.split(' ', 1)[0]).sort()).toEqual([
+      'METRICS_ENABLED',
+      'MONGODB_URI',
+      'NODE_ENV',
+      'OAUTH_CLIENTS',
+      'PORT',
+      'TRUST_PROXY',
+    ]);
+    expect((caught as ConfigError).message.split('\n')).toEqual(problems);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    [undefined, false],
+    ['0', false],
+    ['1', 1],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.7,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']],
+  ])('reads %j as %j', (value, expected) => {
+    const env = value === undefined ? base : { ...base, TRUST_PROXY: value };
+    expect(AppConfig.fromEnv(env).trustProxy).toEqual(expected);
+  });
+
+  it.each(['true', 'yes', '10.0.0.0/33', '300.1.1.1', 'proxy.internal', '1,2', '99'])(
+    'refuses %j naming the variable',
+    (value) => {
+      expect(() => AppConfig.fromEnv({ ...base, TRUST_PROXY: value })).toThrow(/^TRUST_PROXY must/);
+    },
+  );
+});

@@ -1,15 +1,17 @@
 import {
   ConfigError,
   Env,
-  bool,
+  TrustProxy,
+  bool as readBool,
   clients,
   chainIds,
-  httpUrl,
-  int,
+  httpUrl as readHttpUrl,
+  int as readInt,
   mongoUri,
-  oneOf,
+  oneOf as readOneOf,
   rpcUrls,
   str,
+  trustProxy,
 } from './env-parsers';
 import { redirectUriProblem } from './redirect-uri-rules';
 
@@ -179,17 +181,47 @@ export class AppConfig {
    * On by default outside production, off in production.
    */
   readonly operatorViews!: OperatorViewsConfig;
+  /**
+   * Express `trust proxy`: which proxies in front of the service may name the client in
+   * X-Forwarded-For. `false` (unset): none, the client is the TCP peer.
+   */
+  readonly trustProxy!: TrustProxy;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
   }
 
+  /**
+   * Reads and validates every variable before failing, so that an operator sees all the problems
+   * of a deployment at once: throws one ConfigError listing each variable's problem.
+   */
   static fromEnv(env: Env): AppConfig {
+    const problems: string[] = [];
+    /** A variable's value, or `fallback` (recorded as a problem) when it is invalid. */
+    const read = <T>(parse: () => T, fallback: T): T => {
+      try {
+        return parse();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+        return fallback;
+      }
+    };
+    // The readers of env-parsers, each recording its problem and going on with the default.
+    const int = (e: Env, name: string, fallback: number, range?: { min?: number; max?: number }) =>
+      read(() => readInt(e, name, fallback, range), fallback);
+    const bool = (e: Env, name: string, fallback: boolean) =>
+      read(() => readBool(e, name, fallback), fallback);
+    const oneOf = <T extends string>(e: Env, name: string, allowed: readonly T[], fallback: T) =>
+      read(() => readOneOf(e, name, allowed, fallback), fallback);
+    const httpUrl = (e: Env, name: string, fallback: string) =>
+      read(() => readHttpUrl(e, name, fallback), fallback);
+
     const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
     const port = int(env, 'PORT', 25000, { min: 0, max: 65535 });
-    const uri = mongoUri(env, 'MONGODB_URI');
+    const uri = read(() => mongoUri(env, 'MONGODB_URI'), '');
     if (uri === undefined) {
-      throw new ConfigError(
+      problems.push(
         nodeEnv === 'production'
           ? 'MONGODB_URI is required when NODE_ENV=production'
           : 'MONGODB_URI is not set (use `npm start`, which starts an embedded dev database)',
@@ -198,26 +230,26 @@ export class AppConfig {
     const issuer = httpUrl(env, 'ISSUER', `http://localhost:${port}`);
     const keyEncryptionSecret = str(env, 'KEY_ENCRYPTION_SECRET');
     if (keyEncryptionSecret === undefined && nodeEnv === 'production') {
-      throw new ConfigError('KEY_ENCRYPTION_SECRET is required when NODE_ENV=production');
+      problems.push('KEY_ENCRYPTION_SECRET is required when NODE_ENV=production');
     }
     if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 32) {
-      throw new ConfigError('KEY_ENCRYPTION_SECRET must be at least 32 characters');
+      problems.push('KEY_ENCRYPTION_SECRET must be at least 32 characters');
     }
     const adminToken = str(env, 'ADMIN_TOKEN');
     if (adminToken !== undefined && adminToken.length < 32) {
-      throw new ConfigError('ADMIN_TOKEN must be at least 32 characters');
+      problems.push('ADMIN_TOKEN must be at least 32 characters');
     }
     const seedDemoData = bool(env, 'SEED_DEMO_DATA', nodeEnv !== 'production');
-    const configuredClients = clients(env, 'OAUTH_CLIENTS');
+    const configuredClients = read(() => clients(env, 'OAUTH_CLIENTS'), []);
     const siweUri = httpUrl(env, 'SIWE_URI', new URL(issuer).origin);
-    return Object.assign(new AppConfig(), {
+    const config = Object.assign(new AppConfig(), {
       nodeEnv,
       host: str(env, 'HOST', '127.0.0.1'),
       port,
       issuer,
       logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
       database: {
-        uri,
+        uri: uri ?? '',
         serverSelectionTimeoutMs: int(env, 'MONGODB_SERVER_SELECTION_TIMEOUT_MS', 3000, {
           min: 100,
           max: 60_000,
@@ -243,14 +275,14 @@ export class AppConfig {
       wallet: {
         domain: str(env, 'SIWE_DOMAIN', new URL(siweUri).host),
         uri: siweUri,
-        allowedChainIds: chainIds(env, 'SIWE_CHAIN_IDS', [1]),
-        rpcUrls: rpcUrls(env, 'SIWE_RPC_URLS'),
+        allowedChainIds: read(() => chainIds(env, 'SIWE_CHAIN_IDS', [1]), [1]),
+        rpcUrls: read(() => rpcUrls(env, 'SIWE_RPC_URLS'), {}),
         rpcTimeoutMs: int(env, 'SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
         clockSkewSeconds: int(env, 'SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
       },
       oauth: {
         clients: mergeClients(
-          seedDemoData ? checkDemoClients(DEMO_CLIENTS) : [],
+          seedDemoData ? read(() => checkDemoClients(DEMO_CLIENTS), []) : [],
           configuredClients,
         ),
         seedDemoData,
@@ -258,6 +290,7 @@ export class AppConfig {
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
       },
       ...(adminToken ? { adminToken } : {}),
+      trustProxy: read(() => trustProxy(env, 'TRUST_PROXY'), false),
       labEnabled: bool(env, 'LAB_ENABLED', nodeEnv !== 'production'),
       operatorViews: {
         metricsEnabled: bool(env, 'METRICS_ENABLED', nodeEnv !== 'production'),
@@ -295,6 +328,8 @@ export class AppConfig {
         metadataPerIp: int(env, 'RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
       },
     });
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
   }
 }
 

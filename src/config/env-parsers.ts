@@ -1,14 +1,20 @@
+import { isIP } from 'node:net';
 import { redirectUriProblem } from './redirect-uri-rules';
 import { resourceProblem } from './resource-indicator-rules';
 
 /**
  * Small, strict readers for environment variables. Every failure names the variable, so a bad
- * deployment stops at boot with a message an operator can act on.
+ * deployment stops at boot with a message an operator can act on. One error may carry several
+ * problems (`AppConfig.fromEnv` reports every variable's at once), one line each in `message`.
  */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly problems: readonly string[];
+
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
     this.name = 'ConfigError';
+    this.problems = list;
   }
 }
 
@@ -197,4 +203,45 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     name: typeof entry.name === 'string' ? entry.name : entry.client_id,
     ...(resources?.length ? { resources: resources as string[] } : {}),
   };
+}
+
+/** Express `trust proxy`: off, a number of hops, or the addresses (and subnets) of the proxies. */
+export type TrustProxy = false | number | readonly string[];
+
+/** The names Express (proxy-addr) gives to the reserved ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: unset for no proxy; a hop count (`1` behind one reverse proxy); or a comma-separated
+ * list of proxy addresses, CIDR subnets and the names `loopback`, `linklocal`, `uniquelocal`.
+ * `true` (trust every hop) is refused: anyone could then choose their address for the rate limits.
+ */
+export function trustProxy(env: Env, name: string): TrustProxy {
+  const value = raw(env, name);
+  if (value === undefined) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 32) throw new ConfigError(`${name} must be a hop count of at most 32, got ${hops}`);
+    return hops === 0 ? false : hops;
+  }
+  const entries = value.split(',').map((part) => part.trim());
+  for (const entry of entries) {
+    if (!isProxyAddress(entry)) {
+      throw new ConfigError(
+        `${name} must be a hop count or a comma-separated list of proxy addresses, CIDR subnets, ` +
+          `loopback, linklocal or uniquelocal, got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -1,13 +1,18 @@
 import { AppConfig } from './app-config';
 import { ConfigError, Env, str } from './env-parsers';
 
-/** Validates the environment before anything starts; a bad value ends the process with its name. */
+/**
+ * Validates the environment before anything is built or started; invalid values end the process
+ * with one line per variable.
+ */
 export function loadConfigOrExit(): AppConfig {
   try {
     return AppConfig.fromEnv(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      for (const problem of error.problems) {
+        process.stderr.write(`Invalid configuration: ${problem}\n`);
+      }
       process.exit(1);
     }
     throw error;

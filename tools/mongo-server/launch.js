@@ -9,6 +9,19 @@ const LAUNCHER = path.join(__dirname, 'MongoServerLauncher.java');
 // Read by the launcher; an environment variable so that `npm start` users can set it too.
 const TTL_MONITOR_ENV = 'PROOFGATE_TTL_MONITOR_SECONDS';
 
+/** Why the server could not start, for callers that tell the user what to do about it. */
+class MongoServerStartError extends Error {
+  /**
+   * @param {string} message
+   * @param {'java-missing' | 'data-file-locked' | 'exited' | 'timeout'} reason
+   */
+  constructor(message, reason) {
+    super(message);
+    this.name = 'MongoServerStartError';
+    this.reason = reason;
+  }
+}
+
 /**
  * @param {{ port?: number, h2File?: string, startTimeoutMs?: number, ttlMonitorSeconds?: number }} options
  *   port 0 (default) picks a free port; h2File keeps data on disk, otherwise it lives in memory.
@@ -53,12 +66,33 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000, ttlMonito
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`mongo-java-server did not start within ${startTimeoutMs} ms\n${stderr}`));
+      reject(
+        new MongoServerStartError(
+          `mongo-java-server did not start within ${startTimeoutMs} ms\n${stderr}`,
+          'timeout',
+        ),
+      );
     }, startTimeoutMs);
+    // `java` not on PATH: spawn reports ENOENT here (and no exit follows).
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      const missing = error.code === 'ENOENT';
+      reject(
+        new MongoServerStartError(
+          missing ? 'java was not found on PATH' : `java could not be started: ${error.message}`,
+          missing ? 'java-missing' : 'exited',
+        ),
+      );
+    });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
+      // H2 (MVStore) holds an exclusive lock on its file while a server has it open.
+      const locked = /MVStoreException: The file is locked/.test(stderr);
       reject(
-        new Error(`mongo-java-server exited (${code ?? signal}) before it was ready\n${stderr}`),
+        new MongoServerStartError(
+          `mongo-java-server exited (${code ?? signal}) before it was ready\n${stderr}`,
+          locked ? 'data-file-locked' : 'exited',
+        ),
       );
     });
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
@@ -71,4 +105,4 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000, ttlMonito
   });
 }
 
-module.exports = { startMongoServer };
+module.exports = { startMongoServer, MongoServerStartError };

@@ -8,6 +8,9 @@ export function mongooseOptions(config: AppConfig): MongooseModuleFactoryOptions
     uri: config.database.uri,
     appName: 'proofgate',
     serverSelectionTimeoutMS: config.database.serverSelectionTimeoutMs,
+    // main.ts checks that the database answers before the app is built; a connection failing
+    // after that fails the start-up at once rather than retrying nine times with a stack each.
+    retryAttempts: 0,
     // Fail fast while the database is away (answered 503) instead of queueing requests.
     bufferCommands: false,
     // Indexes are created explicitly at start-up by the repositories that own them.

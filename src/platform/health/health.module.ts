@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseHealthIndicator } from './database.health';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
+import { ProbesController } from './probes.controller';
 
-@Module({ controllers: [HealthController], providers: [HealthService] })
+@Module({
+  // Failed checks are answered 503; they are not also logged with a stack on every probe.
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController, ProbesController],
+  providers: [HealthService, DatabaseHealthIndicator],
+})
 export class HealthModule {}

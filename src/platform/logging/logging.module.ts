@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type pino from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { LogDestination, LogDestinationModule } from './log-destination';
 
@@ -23,6 +24,8 @@ const MAX_HEADER_LENGTH = 160;
 
 /** pino-http's own view of a request (pino-std-serializers), which our serializer narrows. */
 interface SerializedRequest {
+  /** The request itself (pino-std-serializers keeps it, not enumerable). */
+  raw?: { ip?: string };
   id?: unknown;
   method?: string;
   url?: string;
@@ -45,7 +48,8 @@ function requestView(req: SerializedRequest) {
     id: req.id,
     method: req.method,
     url: loggableUrl(req.url),
-    remoteAddress: req.remoteAddress,
+    // Express's `req.ip`: the X-Forwarded-For client when TRUST_PROXY trusts the proxy, else the peer.
+    remoteAddress: req.raw?.ip ?? req.remoteAddress,
     headers,
   };
 }
@@ -63,6 +67,26 @@ function responseView(res: SerializedResponse) {
   };
 }
 
+/**
+ * Nest's own start-up chatter ("InstanceLoader ... dependencies initialized", one line per route
+ * mapped): dropped at info level so that a start shows what matters. Their warnings still show.
+ */
+const NEST_BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+const INFO = 30;
+
+function isBootChatter(args: unknown[], level: number): boolean {
+  const first = args[0];
+  const context =
+    typeof first === 'object' && first !== null ? (first as { context?: unknown }).context : '';
+  return level === INFO && typeof context === 'string' && NEST_BOOT_CONTEXTS.has(context);
+}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -73,8 +97,15 @@ function responseView(res: SerializedResponse) {
           {
             level: config.logLevel,
             serializers: { req: requestView, res: responseView },
+            hooks: {
+              logMethod(args: Parameters<pino.LogFn>, method: pino.LogFn, level: number) {
+                if (!isBootChatter(args, level)) method.apply(this, args);
+              },
+            },
             autoLogging: {
-              ignore: (req: IncomingMessage) => (req.url ?? '').split('?', 1)[0] === '/health',
+              // Probes arrive every few seconds; their lines would drown the rest.
+              ignore: (req: IncomingMessage) =>
+                /^\/health(\/|$)/.test((req.url ?? '').split('?', 1)[0]),
             },
           },
           destination,

@@ -1,0 +1,59 @@
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { DatabaseHealthIndicator } from './database.health';
+import { ProbeReportDto, ProbeUnavailableDto } from './probe-report.dto';
+
+/**
+ * Probes for orchestrators (Kubernetes `livenessProbe` / `readinessProbe`, load balancers).
+ * Liveness never looks at the database: a database outage must not get healthy processes
+ * restarted, only taken out of rotation by readiness.
+ */
+@ApiTags('operations')
+@Controller('health')
+export class ProbesController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Liveness: 200 while the process serves requests (no database check)' })
+  @ApiOkResponse({ type: ProbeReportDto })
+  @Header('Cache-Control', 'no-store')
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: database ping; 503 when the database is unreachable' })
+  @ApiOkResponse({ type: ProbeReportDto })
+  @ApiServiceUnavailableResponse({ type: ProbeUnavailableDto })
+  @Header('Cache-Control', 'no-store')
+  async ready(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<HealthCheckResult | ProbeUnavailableDto> {
+    try {
+      return await this.health.check([() => this.database.ping('database')]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      response.status(503).setHeader('Retry-After', '5');
+      // Terminus's own `error` key (the failed checks) would clash with the envelope's.
+      return {
+        error: 'temporarily_unavailable',
+        error_description: 'The database is unreachable',
+        status: 'error',
+        details: result.details,
+      };
+    }
+  }
+}

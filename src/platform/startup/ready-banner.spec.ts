@@ -1,0 +1,39 @@
+import { AppConfig } from '../../config/app-config';
+import { listenFailure, readyBanner } from './ready-banner';
+
+const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate', PORT: '25000' };
+
+describe('readyBanner', () => {
+  it('names the URL, /docs, /lab and the demo logins in development', () => {
+    expect(readyBanner(AppConfig.fromEnv(base))).toEqual([
+      'Proofgate is ready: open http://localhost:25000',
+      '  API docs       http://localhost:25000/docs',
+      '  attack lab     http://localhost:25000/lab',
+      '  demo login     user0 / password0',
+      '  demo client    demo-client / demo-secret',
+    ]);
+  });
+
+  it('shows no demo logins, docs or lab where they are off', () => {
+    const config = AppConfig.fromEnv({
+      ...base,
+      HOST: '0.0.0.0',
+      SEED_DEMO_DATA: 'false',
+      DOCS_ENABLED: 'false',
+      LAB_ENABLED: 'false',
+    });
+    expect(readyBanner(config)).toEqual(['Proofgate is ready: open http://localhost:25000']);
+  });
+});
+
+describe('listenFailure', () => {
+  const config = AppConfig.fromEnv(base);
+  it('turns EADDRINUSE into what to do', () => {
+    expect(listenFailure(Object.assign(new Error('x'), { code: 'EADDRINUSE' }), config)).toBe(
+      'Port 25000 is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:25000, or choose another PORT.',
+    );
+  });
+  it('leaves other errors alone', () => {
+    expect(listenFailure(new Error('boom'), config)).toBeUndefined();
+  });
+});
