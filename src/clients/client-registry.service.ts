@@ -75,12 +75,14 @@ export class ClientRegistry implements OnModuleInit {
       name: wanted.name,
       redirectUris: [...wanted.redirectUris],
       ...(secretHash ? { secretHash } : {}),
+      ...(wanted.firstParty ? { firstParty: true } : {}),
     };
     const unchanged =
       existing &&
       existing.type === client.type &&
       existing.name === client.name &&
       existing.secretHash === client.secretHash &&
+      existing.firstParty === client.firstParty &&
       existing.redirectUris.join('\n') === client.redirectUris.join('\n');
     if (unchanged) return;
     await this.clients.save(client);

@@ -8,8 +8,8 @@ export interface OAuthClient {
   redirectUris: string[];
   secretHash?: string;
   /**
-   * Registered as the operator's own application. Recorded only: Proofgate has no consent
-   * screen, so no client is asked for consent today, first-party or not.
+   * Registered as the operator's own application: its users are not asked for consent. Every
+   * other client gets the consent screen before its first code (and again for a wider scope).
    */
   firstParty?: boolean;
 }

@@ -126,6 +126,7 @@ export interface ClientEntry {
   client_secret?: unknown;
   redirect_uris?: unknown;
   name?: unknown;
+  first_party?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -134,10 +135,12 @@ export interface ClientEntryConfig {
   clientSecret?: string;
   redirectUris: string[];
   name: string;
+  /** The operator's own application: its users are not asked for consent. */
+  firstParty?: boolean;
 }
 
 /**
- * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name? }`.
+ * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, first_party? }`.
  * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
@@ -178,10 +181,14 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     const problem = redirectUriProblem(uri);
     if (problem) throw new ConfigError(`${where}redirect_uris ${problem}, got "${uri}"`);
   }
+  if (entry.first_party !== undefined && typeof entry.first_party !== 'boolean') {
+    throw new ConfigError(`${where}first_party must be true or false`);
+  }
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
     redirectUris: uris as string[],
     name: typeof entry.name === 'string' ? entry.name : entry.client_id,
+    ...(entry.first_party === true ? { firstParty: true } : {}),
   };
 }
