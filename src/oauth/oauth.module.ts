@@ -5,6 +5,10 @@ import { AuthorizationCodeService } from './authorize/authorization-code.service
 import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
+import { CsrfModule } from '../platform/csrf/csrf.module';
+import { ConsentController } from './consent/consent.controller';
+import { ConsentDecisionService } from './consent/consent-decision.service';
+import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { LoginModule } from '../login/login.module';
 import { MetadataController } from './metadata/metadata.controller';
@@ -16,10 +20,18 @@ import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
 
 @Module({
-  imports: [ChallengeStoreModule, GrantsModule, ClientsModule, LoginModule],
+  imports: [
+    ChallengeStoreModule,
+    GrantsModule,
+    ClientsModule,
+    LoginModule,
+    ConsentModule,
+    CsrfModule,
+  ],
   controllers: [
     MetadataController,
     AuthorizeController,
+    ConsentController,
     TokenController,
     RevocationController,
     IntrospectionController,
@@ -27,6 +39,7 @@ import { TokenEndpoint } from './token/token.endpoint';
   providers: [
     AuthorizationCodeService,
     AuthorizationEndpoint,
+    ConsentDecisionService,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     TokenEndpoint,
