@@ -155,6 +155,8 @@ describe('consent for clients that are not first-party', () => {
     const screen = await agent.get(partnerRequest('profile email', 'st-1', challenge)).expect(200);
     expect(screen.headers['content-type']).toMatch(/^text\/html/);
     expect(screen.headers.location).toBeUndefined();
+    // No other site may frame the screen and trick a click on Allow.
+    expect(screen.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(screen.text).toContain('<strong id="consent-client">Partner &lt;Analytics&gt;</strong>');
     expect(screen.text).toContain('wants to:');
     expect(screen.text).toContain('<li data-scope="profile">');
