@@ -156,6 +156,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     return res.status;
   }
 
+  /** First-party, so `signIn` gets its code without a consent step (oauth-consent covers that). */
   async function addClient(id: string, options: string[] = []): Promise<ClientUnderTest> {
     const redirectUri = `http://127.0.0.1:7001/${id}/callback`;
     const added = await adminJson([
@@ -164,6 +165,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       id,
       '--redirect-uri',
       redirectUri,
+      '--first-party',
       ...options,
     ]);
     return {
@@ -296,6 +298,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         'add',
         'cli-spa',
         '--public',
+        '--first-party',
         '--redirect-uri',
         'http://127.0.0.1:7002/callback',
       ]);

@@ -1,8 +1,8 @@
 /**
  * Every environment variable is documented where it belongs and listed where users look:
  * - the README's configuration table is exactly what the service reads (src/config);
- * - its table of variables read by the tools and tests is exactly what tools/, test/ and bench/
- *   read besides (less the system's and the test harness's own);
+ * - its table of variables read by the tools and tests is exactly what tools/, test/, bench/ and
+ *   examples/ read besides (less the system's and the test harness's own);
  * - .env.example lists exactly the configuration table, commented out, with values that boot.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -40,8 +40,8 @@ function readByTheService(): Set<string> {
 /** `process.env.<name>`, `env.<name>` (a copy or an injected env), `process.env['<name>']`. */
 function readByTheScripts(): Map<string, string[]> {
   const reads = new Map<string, string[]>();
-  for (const dir of ['tools', 'test', 'bench']) {
-    for (const file of filesUnder(dir, (n) => /\.(ts|js)$/.test(n))) {
+  for (const dir of ['tools', 'test', 'bench', 'examples']) {
+    for (const file of filesUnder(dir, (n) => /\.(ts|m?js)$/.test(n))) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(
         /\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g,
@@ -82,7 +82,7 @@ describe('the README documents every environment variable where it belongs', () 
     expect(differences(configuration, readByTheService())).toEqual(NO_DIFFERENCE);
   });
 
-  it('the tools table lists exactly what the tools, tests and benchmarks read besides', () => {
+  it('the tools table lists exactly what the tools, tests, benchmarks and examples read besides', () => {
     const service = new Set(configuration);
     const reads = readByTheScripts();
     const theirs = [...reads.keys()].filter((n) => !service.has(n) && !(n in NOT_OURS));

@@ -163,6 +163,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /introspect': [FORM],
       'post /login': [FORM],
       'post /logout': [FORM],
+      'post /consent': [FORM],
       'post /login/siwe': ['application/json'],
       'post /wallet/nonce': ['application/json'],
       'post /wallet/verify': ['application/json'],
@@ -215,6 +216,7 @@ describe('GET /docs (OpenAPI)', () => {
       },
       'post /login/siwe': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
       'post /logout': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /consent': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /lab/run': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /wallet/nonce': (res) => {
         expect(res.status).toBe(201);

@@ -44,7 +44,10 @@ describe('redirect URI matching at /authorize (RFC 9700 §4.1.3, RFC 8252 §7.3)
   });
 
   beforeAll(async () => {
-    t = await createTestApp({ OAUTH_CLIENTS: JSON.stringify(CLIENTS) });
+    // First-party: a registered redirect URI is answered with a code at once, no consent step.
+    t = await createTestApp({
+      OAUTH_CLIENTS: JSON.stringify(CLIENTS.map((client) => ({ ...client, first_party: true }))),
+    });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });

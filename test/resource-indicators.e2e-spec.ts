@@ -22,6 +22,8 @@ const OAUTH_CLIENTS = JSON.stringify([
     client_secret: CLIENT.secret,
     redirect_uris: [CLIENT.redirectUri],
     resources: [CALENDAR],
+    // Consent has its own spec; here codes are issued straight after login.
+    first_party: true,
   },
 ]);
 

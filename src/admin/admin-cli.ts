@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env-parsers';
 import { UsageError } from './admin.errors';
 import { registerClientsCommands } from './clients/clients.command';
+import { registerConsentsCommands } from './consents/consents.command';
 import { registerGrantsCommands } from './grants/grants.command';
 import type { CommandDeps } from './io/command-output';
 import { registerKeysCommands } from './keys/keys.command';
@@ -37,6 +38,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerClientsCommands(program, deps);
   registerKeysCommands(program, deps);
   registerGrantsCommands(program, deps);
+  registerConsentsCommands(program, deps);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { mongooseOptions } from '../platform/database/database.module';
 import { EventsModule } from '../platform/events/events.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
+import { ConsentModule } from '../oauth/consent/consent.module';
 import { ClientAdministration } from './clients/client-administration.service';
 import { GrantAdministration } from './grants/grant-administration.service';
 import { UserAdministration } from './users/user-administration.service';
@@ -28,7 +29,7 @@ class AdminConfigModule {
 
 /**
  * What `proofgate-admin` runs on: the service's own feature modules (users, sessions, clients,
- * grants, signing keys) on the service's database, without HTTP. Loading them runs their start-up
+ * grants, consents, signing keys) on the service's database, without HTTP. Loading them runs their start-up
  * work as a service instance would (indexes, the active signing key, OAUTH_CLIENTS registration),
  * except demo seeding, which the admin configuration turns off.
  */
@@ -53,6 +54,7 @@ export class AdminModule {
         SessionPersistenceModule,
         ClientsModule,
         GrantsModule,
+        ConsentModule,
       ],
       providers: [PasswordHasher, UserAdministration, ClientAdministration, GrantAdministration],
     };

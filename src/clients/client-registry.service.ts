@@ -104,12 +104,14 @@ export class ClientRegistry implements OnModuleInit {
       redirectUris: [...wanted.redirectUris],
       ...(secretHash ? { secretHash } : {}),
       ...(wanted.resources?.length ? { resources: [...wanted.resources] } : {}),
+      ...(wanted.firstParty ? { firstParty: true } : {}),
     };
     const unchanged =
       existing &&
       existing.type === client.type &&
       existing.name === client.name &&
       existing.secretHash === client.secretHash &&
+      existing.firstParty === client.firstParty &&
       existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
       (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;

@@ -10,8 +10,8 @@ export interface OAuthClient {
   /** RFC 8707 resources it may ask tokens for, besides the default audience (every client's). */
   resources?: string[];
   /**
-   * Registered as the operator's own application. Recorded only: Proofgate has no consent
-   * screen, so no client is asked for consent today, first-party or not.
+   * Registered as the operator's own application: its users are not asked for consent. Every
+   * other client gets the consent screen before its first code (and again for a wider scope).
    */
   firstParty?: boolean;
 }

@@ -155,6 +155,27 @@ describe('AppConfig.fromEnv', () => {
     expect(() => AppConfig.fromEnv({ ...base, RATE_LIMIT_STORE: 'redis' })).toThrow(ConfigError);
   });
 
+  it('reads first_party (default false); the demo clients are first-party', () => {
+    const entries = [
+      { client_id: 'own', redirect_uris: ['https://own.example/cb'], first_party: true },
+      { client_id: 'partner', redirect_uris: ['https://partner.example/cb'] },
+    ];
+    const clients = AppConfig.fromEnv({ ...base, OAUTH_CLIENTS: JSON.stringify(entries) }).oauth
+      .clients;
+    expect(clients.map((client) => [client.clientId, client.firstParty === true])).toEqual([
+      ['demo-client', true],
+      ['demo-spa', true],
+      ['own', true],
+      ['partner', false],
+    ]);
+    const invalid = [
+      { client_id: 'c', redirect_uris: ['https://c.example/cb'], first_party: 'yes' },
+    ];
+    expect(() => AppConfig.fromEnv({ ...base, OAUTH_CLIENTS: JSON.stringify(invalid) })).toThrow(
+      'OAUTH_CLIENTS[0].first_party must be true or false',
+    );
+  });
+
   it('parses per-chain RPC URLs', () => {
     const config = AppConfig.fromEnv({
       ...base,

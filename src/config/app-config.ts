@@ -67,12 +67,16 @@ export interface ClientConfig {
   readonly name: string;
   /** RFC 8707 resources this client may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
   readonly resources?: readonly string[];
+  /** The operator's own application: no consent screen (`first_party` in OAUTH_CLIENTS). */
+  readonly firstParty?: boolean;
 }
 
 /**
  * The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on.
  * `demo-client` keeps `http://localhost`: RFC 8252 §8.3 prefers 127.0.0.1, but dev setups rely
  * on localhost, and it is matched exactly (no port freedom), as any confidential client is.
+ * Both are first-party: the lab, the demo client and the tests complete /authorize with them
+ * and expect a code at once, with no consent step.
  */
 export const DEMO_CLIENTS: readonly ClientConfig[] = [
   {
@@ -80,11 +84,13 @@ export const DEMO_CLIENTS: readonly ClientConfig[] = [
     clientSecret: 'demo-secret',
     redirectUris: ['http://localhost:25001/callback'],
     name: 'Demo confidential client',
+    firstParty: true,
   },
   {
     clientId: 'demo-spa',
     redirectUris: ['http://127.0.0.1:25002/callback'],
     name: 'Demo single-page app',
+    firstParty: true,
   },
 ];
 

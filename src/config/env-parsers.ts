@@ -134,6 +134,7 @@ export interface ClientEntry {
   redirect_uris?: unknown;
   name?: unknown;
   resources?: unknown;
+  first_party?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -144,10 +145,12 @@ export interface ClientEntryConfig {
   name: string;
   /** RFC 8707 resources this client may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
   resources?: string[];
+  /** The operator's own application: its users are not asked for consent. */
+  firstParty?: boolean;
 }
 
 /**
- * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources? }`.
+ * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?, first_party? }`.
  * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
@@ -196,12 +199,16 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       if (problem) throw new ConfigError(`${where}resources ${problem}, got "${String(resource)}"`);
     }
   }
+  if (entry.first_party !== undefined && typeof entry.first_party !== 'boolean') {
+    throw new ConfigError(`${where}first_party must be true or false`);
+  }
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
     redirectUris: uris as string[],
     name: typeof entry.name === 'string' ? entry.name : entry.client_id,
     ...(resources?.length ? { resources: resources as string[] } : {}),
+    ...(entry.first_party === true ? { firstParty: true } : {}),
   };
 }
 

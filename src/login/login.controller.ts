@@ -12,11 +12,15 @@ import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { FORM } from '../platform/openapi/api-decorators';
 import { LoginFormDto } from './login-form.dto';
 import { LoginPageQueryDto } from './login-page-query.dto';
-import { renderLoginPage } from './login.page';
+import { type LoginPageView, renderLoginPage } from './login.page';
+import { PendingAuthorization } from './pending-authorization';
+import { safeReturnTo } from './return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from './session.service';
 
-function send(req: Request, res: Response, outcome: LoginOutcome, signedInAs?: string): void {
+type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending'>;
+
+function send(req: Request, res: Response, outcome: LoginOutcome, extras: PageExtras = {}): void {
   switch (outcome.kind) {
     case 'redirect':
       // 303: the browser follows with a GET, never re-posting the credentials.
@@ -26,7 +30,7 @@ function send(req: Request, res: Response, outcome: LoginOutcome, signedInAs?: s
       res
         .status(outcome.status)
         .type('html')
-        .send(renderLoginPage({ ...outcome.view, signedInAs }));
+        .send(renderLoginPage({ ...outcome.view, ...extras }));
       return;
     case 'throttled': {
       const { error } = outcome;
@@ -36,7 +40,7 @@ function send(req: Request, res: Response, outcome: LoginOutcome, signedInAs?: s
       if (req.accepts(['html', 'json']) === 'json') {
         res.json({ error: error.error, error_description: error.description });
       } else {
-        res.type('html').send(renderLoginPage(outcome.view));
+        res.type('html').send(renderLoginPage({ ...outcome.view, pending: extras.pending }));
       }
     }
   }
@@ -50,6 +54,7 @@ export class LoginController {
   constructor(
     private readonly login: PasswordLoginService,
     private readonly sessions: SessionService,
+    private readonly pending: PendingAuthorization,
   ) {}
 
   @Get()
@@ -65,7 +70,11 @@ export class LoginController {
     @Res() res: Response,
   ): Promise<void> {
     const session = await this.sessions.current(req);
-    send(req, res, this.login.showForm(query.return_to, { req, res }), session?.sub);
+    const pending = await this.pending.describe(safeReturnTo(query.return_to));
+    send(req, res, this.login.showForm(query.return_to, { req, res }), {
+      signedInAs: session?.sub,
+      pending,
+    });
   }
 
   @Post()
@@ -85,6 +94,7 @@ export class LoginController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    send(req, res, await this.login.submit(form, { req, res }));
+    const pending = await this.pending.describe(safeReturnTo(form.return_to));
+    send(req, res, await this.login.submit(form, { req, res }), { pending });
   }
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
 import { CsrfModule } from '../platform/csrf/csrf.module';
+import { PendingAuthorization } from './pending-authorization';
 import { WalletModule } from '../wallet/wallet.module';
 import { UsersModule } from './users/users.module';
 import { LoginCsrf } from './login-csrf';
@@ -18,7 +20,14 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
  * sign out (POST /logout).
  */
 @Module({
-  imports: [UsersModule, SessionPersistenceModule, LoginThrottleModule, WalletModule, CsrfModule],
+  imports: [
+    UsersModule,
+    SessionPersistenceModule,
+    LoginThrottleModule,
+    WalletModule,
+    CsrfModule,
+    ClientsModule,
+  ],
   controllers: [LoginController, SiweSessionLoginController, LogoutController],
   providers: [
     SessionService,
@@ -26,6 +35,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     PasswordLoginService,
     SiweSessionLoginService,
     LogoutService,
+    PendingAuthorization,
   ],
   exports: [SessionService, LoginCsrf, UsersModule],
 })

@@ -1,4 +1,5 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
+import type { PendingAuthorizationView } from './pending-authorization';
 
 export interface LoginPageView {
   readonly csrfToken: string;
@@ -9,6 +10,8 @@ export interface LoginPageView {
   readonly error?: string;
   /** The `sub` of the browser's live session, if any: shown with a Sign out control. */
   readonly signedInAs?: string;
+  /** The application whose authorization request the login continues, if any. */
+  readonly pending?: PendingAuthorizationView;
 }
 
 /** Longest username the form accepts. */
@@ -40,11 +43,21 @@ export function renderLoginPage(view: LoginPageView): string {
 </form>
 </div>`
     : '';
+  const pending = view.pending
+    ? `
+<div class="card" id="pending-authorization">
+<p><strong id="pending-client">${escapeHtml(view.pending.clientName)}</strong> <span class="muted">(${escapeHtml(view.pending.clientId)})</span> asks you to sign in${
+        view.pending.scopes.length > 0
+          ? `, for: <span id="pending-scopes">${view.pending.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}</span>`
+          : ''
+      }.</p>
+</div>`
+    : '';
   return renderPage({
     title: 'Sign in',
     narrow: true,
     scripts: [SIWE_LOGIN_SCRIPT],
-    body: `<h1>Sign in</h1>${error}${signedIn}
+    body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
 <form method="post" action="/login">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">

@@ -6,6 +6,10 @@ import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
 import { CrossOriginPolicy } from './cors/cross-origin.policy';
+import { CsrfModule } from '../platform/csrf/csrf.module';
+import { ConsentController } from './consent/consent.controller';
+import { ConsentDecisionService } from './consent/consent-decision.service';
+import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { LoginModule } from '../login/login.module';
 import { MetadataController } from './metadata/metadata.controller';
@@ -19,10 +23,18 @@ import { UserInfoController } from './userinfo/userinfo.controller';
 import { UserInfoService } from './userinfo/userinfo.service';
 
 @Module({
-  imports: [ChallengeStoreModule, GrantsModule, ClientsModule, LoginModule],
+  imports: [
+    ChallengeStoreModule,
+    GrantsModule,
+    ClientsModule,
+    LoginModule,
+    ConsentModule,
+    CsrfModule,
+  ],
   controllers: [
     MetadataController,
     AuthorizeController,
+    ConsentController,
     TokenController,
     RevocationController,
     IntrospectionController,
@@ -32,6 +44,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     AuthorizationCodeService,
     AuthorizationEndpoint,
     CrossOriginPolicy,
+    ConsentDecisionService,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     TokenEndpoint,

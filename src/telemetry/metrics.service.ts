@@ -12,7 +12,7 @@ export class MetricsService {
 
   readonly authorizationRequests = new Counter({
     name: 'proofgate_authorization_requests_total',
-    help: 'GET /authorize requests by outcome (code_issued, login_required, error_redirect, error_page) and error code',
+    help: 'GET /authorize requests by outcome (code_issued, login_required, consent_required, error_redirect, error_page) and error code',
     labelNames: ['outcome', 'error'] as const,
     registers: [this.registry],
   });

@@ -10,6 +10,8 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
+import type { OAuthClient } from '../../clients/oauth-client';
+import { ConsentService } from '../consent/consent.service';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { checkScope } from '../scopes';
@@ -21,6 +23,8 @@ import { AuthorizationRequested } from './authorization.events';
 export type AuthorizationOutcome =
   | { kind: 'error_page'; error: ProtocolError }
   | { kind: 'login'; location: string }
+  /** A client that is not first-party, without a remembered consent covering the scope. */
+  | { kind: 'consent'; client: OAuthClient; scope: string; session: LoginSession; returnTo: string }
   | { kind: 'redirect'; location: string; error?: string };
 
 /**
@@ -35,6 +39,7 @@ export class AuthorizationEndpoint {
     private readonly codes: AuthorizationCodeService,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
+    private readonly consents: ConsentService,
   ) {}
 
   async handle(
@@ -94,6 +99,12 @@ export class AuthorizationEndpoint {
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
       }
+      if (
+        !client.firstParty &&
+        !(await this.consents.covers(session.sub, client.clientId, scope))
+      ) {
+        return { kind: 'consent', client, scope, session, returnTo: originalUrl };
+      }
 
       const code = await this.codes.issue(
         { client_id: client.clientId, redirect_uri: redirectUri, code_challenge: codeChallenge },
@@ -150,6 +161,8 @@ function outcomeLabels(outcome: AuthorizationOutcome): {
       return { outcome: 'error_page', error: outcome.error.error };
     case 'login':
       return { outcome: 'login_required', error: '' };
+    case 'consent':
+      return { outcome: 'consent_required', error: '' };
     case 'redirect':
       return outcome.error
         ? { outcome: 'error_redirect', error: outcome.error }

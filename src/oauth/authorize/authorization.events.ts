@@ -1,11 +1,12 @@
 import type { DomainEvent } from '../../platform/events/domain-events';
 
-/** GET /authorize answered: with a code, a login, an error redirect or an error page. */
+/** GET /authorize answered: with a code, a login, a consent screen, an error redirect or an error page. */
 export class AuthorizationRequested implements DomainEvent {
   static readonly type = 'authorization.requested';
   readonly type = AuthorizationRequested.type;
   constructor(
-    readonly outcome: 'code_issued' | 'login_required' | 'error_redirect' | 'error_page',
+    readonly outcome:
+      'code_issued' | 'login_required' | 'consent_required' | 'error_redirect' | 'error_page',
     /** The RFC 6749 error code, or '' on success. */
     readonly error: string,
     /** `code_challenge_method` as sent, reduced to S256, plain, none or other. */

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -10,6 +11,8 @@ import type { Request, Response } from 'express';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { SessionService } from '../../login/session.service';
+import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { renderConsentPage } from '../consent/consent.page';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 import { AuthorizationRequestDto } from './authorization-request.dto';
@@ -21,15 +24,20 @@ export class AuthorizeController {
   constructor(
     private readonly endpoint: AuthorizationEndpoint,
     private readonly sessions: SessionService,
+    private readonly csrf: CsrfProtection,
   ) {}
 
   @Get()
   @ApiOperation({
     summary: 'Authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, S256 only)',
     description:
-      'Redirects to the client with `code`, `state` and `iss` (RFC 9207), or with `error`; sends an unauthenticated user to /login first. An unknown client or unregistered redirect URI gets a 400 page, never a redirect.',
+      'Redirects to the client with `code`, `state` and `iss` (RFC 9207), or with `error`; sends an unauthenticated user to /login first, and shows the consent screen (200, HTML) for a client that is not first-party until the user has allowed the requested scopes. An unknown client or unregistered redirect URI gets a 400 page, never a redirect.',
   })
   @ApiFoundResponse({ description: 'Redirect to the client, or to /login' })
+  @ApiOkResponse({
+    description: 'The consent screen (HTML): Allow / Deny, posted to /consent',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   @ApiBadRequestResponse({
     description: 'HTML page (or this JSON with Accept: application/json)',
     type: ErrorResponseDto,
@@ -57,6 +65,21 @@ export class AuthorizeController {
         } else {
           response.status(outcome.error.status).type('html').send(renderErrorPage(outcome.error));
         }
+        return;
+      case 'consent':
+        response
+          .status(200)
+          .type('html')
+          .send(
+            renderConsentPage({
+              clientName: outcome.client.name,
+              clientId: outcome.client.clientId,
+              scopes: outcome.scope.split(' '),
+              signedInAs: outcome.session.sub,
+              returnTo: outcome.returnTo,
+              csrfToken: this.csrf.issue(request, response),
+            }),
+          );
         return;
       case 'login':
       case 'redirect':

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import type { Consent } from '../../oauth/consent/consent';
+import { ConsentService } from '../../oauth/consent/consent.service';
+import { answer, type CommandDeps } from '../io/command-output';
+import { formatDate, renderTable } from '../io/output';
+
+function consentJson(consent: Consent) {
+  return {
+    sub: consent.sub,
+    client_id: consent.clientId,
+    scope: consent.scopes.join(' '),
+    granted_at: consent.grantedAt,
+    updated_at: consent.updatedAt,
+  };
+}
+
+export function registerConsentsCommands(program: Command, deps: CommandDeps): void {
+  const consents = program
+    .command('consents')
+    .description('remembered consents: the scopes a user allowed a client that is not first-party');
+
+  consents
+    .command('list')
+    .description("a user's remembered consents, by client")
+    .requiredOption('--user <sub>', 'the subject (a username, or eip155:<chain>:<address>)')
+    .action(async (options: { user: string }, command: Command) => {
+      const list = await deps.withContext((app) => app.get(ConsentService).list(options.user));
+      const table = renderTable(
+        [
+          { header: 'CLIENT', cell: (consent: Consent) => consent.clientId },
+          { header: 'SCOPE', cell: (consent) => consent.scopes.join(' ') },
+          { header: 'GRANTED', cell: (consent) => formatDate(consent.grantedAt) },
+          { header: 'UPDATED', cell: (consent) => formatDate(consent.updatedAt) },
+        ],
+        list,
+      );
+      answer(deps, command, table, list.map(consentJson));
+    });
+
+  consents
+    .command('revoke')
+    .description(
+      'forget what a user allowed one client, or every client: the consent screen shows again ' +
+        '(tokens already issued live on; `grants revoke` ends them)',
+    )
+    .requiredOption('--user <sub>', 'the subject')
+    .option('--client <client_id>', 'only at this client')
+    .action(async (options: { user: string; client?: string }, command: Command) => {
+      const revoked = await deps.withContext((app) =>
+        app.get(ConsentService).revoke(options.user, options.client),
+      );
+      const at = options.client === undefined ? '' : ` at client ${options.client}`;
+      answer(deps, command, `Revoked ${revoked} consent(s) of user ${options.user}${at}.\n`, {
+        revoked,
+      });
+    });
+}

@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request } from 'express';
+import { AppConfig } from '../../config/app-config';
+import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
+import { ClientRegistry } from '../../clients/client-registry.service';
+import { safeReturnTo } from '../../login/return-to';
+import { SessionService } from '../../login/session.service';
+import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
+import { checkScope } from '../scopes';
+import type { ConsentFormDto } from './consent-form.dto';
+import { ConsentService } from './consent.service';
+
+/**
+ * The consent screen's answer (POST /consent). The pending request comes back from the page
+ * and is trusted for nothing: its client and redirect URI are checked again as /authorize checks
+ * them, before anything is remembered or any redirect to the client is made.
+ */
+@Injectable()
+export class ConsentDecisionService {
+  private readonly logger = new Logger(ConsentDecisionService.name);
+
+  constructor(
+    private readonly consents: ConsentService,
+    private readonly clients: ClientRegistry,
+    private readonly sessions: SessionService,
+    private readonly csrf: CsrfProtection,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Where the browser goes next. */
+  async decide(form: ConsentFormDto, req: Pick<Request, 'headers'>): Promise<string> {
+    // A cross-site form must not be able to click Allow for the user.
+    this.csrf.assertValid(req, form.csrf_token);
+    const returnTo = form.return_to;
+    if (returnTo === undefined || safeReturnTo(returnTo) !== returnTo) {
+      throw new InvalidRequest('return_to must be the pending authorization request');
+    }
+    const session = await this.sessions.current(req);
+    if (!session) return `/login?return_to=${encodeURIComponent(returnTo)}`;
+
+    const request = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));
+    const param = (name: string): string | undefined => {
+      const values = request.getAll(name);
+      if (values.length > 1) throw new InvalidRequest(`${name} is repeated`);
+      return values[0];
+    };
+    const clientId = param('client_id');
+    const redirectUri = param('redirect_uri');
+    const client = clientId === undefined ? null : await this.clients.find(clientId);
+    if (!client || redirectUri === undefined || !isRegisteredRedirectUri(client, redirectUri)) {
+      throw new InvalidRequest(
+        'The authorization request has no registered client and redirect URI',
+      );
+    }
+
+    if (form.decision === 'deny') {
+      this.logger.log(`${session.sub} denied client ${client.clientId}`);
+      // RFC 6749 §4.1.2.1: access_denied, with the request's state; RFC 9207: with iss.
+      const url = new URL(redirectUri);
+      const state = param('state');
+      url.searchParams.set('error', 'access_denied');
+      url.searchParams.set('error_description', 'The user denied the request');
+      if (state !== undefined) url.searchParams.set('state', state);
+      url.searchParams.set('iss', this.config.issuer);
+      return url.toString();
+    }
+
+    try {
+      const scope = checkScope(param('scope'));
+      await this.consents.allow(session.sub, client.clientId, scope);
+      this.logger.log(`${session.sub} allowed client ${client.clientId}: ${scope}`);
+    } catch (error) {
+      // An unsupported scope is remembered for nothing; /authorize answers it with invalid_scope.
+      if (!(error instanceof InvalidScope)) throw error;
+    }
+    return returnTo;
+  }
+}

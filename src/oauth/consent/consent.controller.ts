@@ -1,0 +1,48 @@
+import { Body, Controller, Header, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { FORM } from '../../platform/openapi/api-decorators';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { ConsentDecisionService } from './consent-decision.service';
+import { ConsentFormDto } from './consent-form.dto';
+
+@RateLimit('authorize', 'closed')
+@ApiTags('oauth')
+@Controller('consent')
+export class ConsentController {
+  constructor(private readonly decision: ConsentDecisionService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'The consent screen’s answer: Allow or Deny (CSRF-protected)',
+    description:
+      'Allow remembers the scopes for this user and client and goes back to the pending /authorize request, which then issues the code; Deny redirects to the client with `error=access_denied`, `state` and `iss`.',
+  })
+  @ApiConsumes(FORM)
+  @ApiBody({ type: ConsentFormDto })
+  @ApiResponse({
+    status: 303,
+    description: 'Allow: the pending /authorize request; Deny: the client with access_denied',
+  })
+  @ApiBadRequestResponse({
+    description: 'invalid_request: CSRF check failed, or no registered client and redirect URI',
+    type: ErrorResponseDto,
+  })
+  @Header('Cache-Control', 'no-store')
+  async decide(
+    @Body() form: ConsentFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // 303: the browser follows with a GET.
+    res.redirect(303, await this.decision.decide(form, req));
+  }
+}

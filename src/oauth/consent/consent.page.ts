@@ -1,0 +1,57 @@
+import { escapeHtml, renderPage } from '../../platform/http/html';
+
+export interface ConsentPageView {
+  /** The registered client's name, from the client registry (never from the request). */
+  readonly clientName: string;
+  readonly clientId: string;
+  /** Normalised scope values, already checked against the supported set. */
+  readonly scopes: readonly string[];
+  readonly signedInAs: string;
+  /** The pending GET /authorize request, path and query, to come back to. */
+  readonly returnTo: string;
+  readonly csrfToken: string;
+}
+
+/** What each scope lets the client do, in the user's words. */
+const SCOPE_MEANINGS: Readonly<Record<string, string>> = {
+  profile: 'Know who you are (your account name)',
+  email: 'See your email address',
+  api: 'Call the Proofgate API on your behalf',
+};
+
+/**
+ * The consent screen: "<client> wants to: …" with Allow and Deny, one form posting the page's
+ * CSRF token and the pending request. Anti-framing headers apply to it like every page, so a
+ * client cannot overlay it to click Allow for the user.
+ */
+export function renderConsentPage(view: ConsentPageView): string {
+  const items = view.scopes
+    .map((scope) => {
+      const meaning = SCOPE_MEANINGS[scope];
+      const text = meaning
+        ? `${escapeHtml(meaning)} (<code>${escapeHtml(scope)}</code>)`
+        : `<code>${escapeHtml(scope)}</code>`;
+      return `<li data-scope="${escapeHtml(scope)}">${text}</li>`;
+    })
+    .join('\n');
+  return renderPage({
+    title: 'Allow access?',
+    narrow: true,
+    body: `<h1>Allow access?</h1>
+<div class="card" id="consent">
+<p><strong id="consent-client">${escapeHtml(view.clientName)}</strong> <span class="muted">(${escapeHtml(view.clientId)})</span> wants to:</p>
+<ul id="consent-scopes">
+${items}
+</ul>
+<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
+<form method="post" action="/consent">
+<input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
+<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<p>
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</p>
+</form>
+</div>`,
+  });
+}

@@ -1,0 +1,84 @@
+import { Clock } from '../../platform/clock/clock';
+import type { Consent } from './consent';
+import { ConsentRepository } from './consent.repository';
+import { ConsentService } from './consent.service';
+
+/** Keeps consents in a map, with the repository's union semantics. */
+class InMemoryConsentRepository extends ConsentRepository {
+  readonly records = new Map<string, Consent>();
+
+  find(sub: string, clientId: string): Promise<Consent | null> {
+    return Promise.resolve(this.records.get(`${sub} ${clientId}`) ?? null);
+  }
+
+  allow(sub: string, clientId: string, scopes: readonly string[], now: Date): Promise<void> {
+    const existing = this.records.get(`${sub} ${clientId}`);
+    this.records.set(`${sub} ${clientId}`, {
+      sub,
+      clientId,
+      scopes: [...new Set([...(existing?.scopes ?? []), ...scopes])],
+      grantedAt: existing?.grantedAt ?? now,
+      updatedAt: now,
+    });
+    return Promise.resolve();
+  }
+
+  listByUser(sub: string): Promise<Consent[]> {
+    return Promise.resolve([...this.records.values()].filter((c) => c.sub === sub));
+  }
+
+  revoke(sub: string, clientId?: string): Promise<number> {
+    let count = 0;
+    for (const [key, consent] of this.records) {
+      if (consent.sub === sub && (clientId === undefined || consent.clientId === clientId)) {
+        this.records.delete(key);
+        count += 1;
+      }
+    }
+    return Promise.resolve(count);
+  }
+}
+
+describe('ConsentService', () => {
+  const clock = { now: () => new Date('2026-01-01T00:00:00Z') } as Clock;
+  let service: ConsentService;
+
+  beforeEach(() => {
+    service = new ConsentService(new InMemoryConsentRepository(), clock);
+  });
+
+  it('covers nothing before Allow', async () => {
+    expect(await service.covers('alice', 'partner', 'profile')).toBe(false);
+  });
+
+  it('covers what was allowed, and less, but not a wider scope', async () => {
+    await service.allow('alice', 'partner', 'profile email');
+    expect(await service.covers('alice', 'partner', 'profile email')).toBe(true);
+    expect(await service.covers('alice', 'partner', 'email')).toBe(true);
+    expect(await service.covers('alice', 'partner', 'profile api')).toBe(false);
+  });
+
+  it('adds a later Allow to the earlier one', async () => {
+    await service.allow('alice', 'partner', 'profile');
+    await service.allow('alice', 'partner', 'api');
+    expect(await service.covers('alice', 'partner', 'profile api')).toBe(true);
+  });
+
+  it('is per user and per client', async () => {
+    await service.allow('alice', 'partner', 'profile');
+    expect(await service.covers('bob', 'partner', 'profile')).toBe(false);
+    expect(await service.covers('alice', 'other', 'profile')).toBe(false);
+  });
+
+  it('revoke forgets one client, or every client of the user', async () => {
+    await service.allow('alice', 'partner', 'profile');
+    await service.allow('alice', 'other', 'profile');
+    await service.allow('bob', 'partner', 'profile');
+    expect(await service.revoke('alice', 'partner')).toBe(1);
+    expect(await service.covers('alice', 'partner', 'profile')).toBe(false);
+    expect(await service.covers('alice', 'other', 'profile')).toBe(true);
+    expect(await service.revoke('alice')).toBe(1);
+    expect(await service.list('alice')).toEqual([]);
+    expect(await service.covers('bob', 'partner', 'profile')).toBe(true);
+  });
+});

@@ -1,0 +1,40 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+export const CONSENT_COLLECTION = 'consents';
+
+/**
+ * `_id` is the user and the client together (`consentId`), so the check on every /authorize of a
+ * non-first-party client and the upsert on Allow are single-document operations on `_id`.
+ */
+@Schema({ collection: CONSENT_COLLECTION, versionKey: false, strict: 'throw' })
+export class ConsentRecord {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  sub!: string;
+
+  @Prop({ type: String, required: true })
+  clientId!: string;
+
+  @Prop({ type: [String], required: true })
+  scopes!: string[];
+
+  @Prop({ type: Date, required: true })
+  grantedAt!: Date;
+
+  @Prop({ type: Date, required: true })
+  updatedAt!: Date;
+}
+
+export const ConsentSchema = SchemaFactory.createForClass(ConsentRecord);
+// `consents list/revoke --user`: an operator's query, not a request path.
+ConsentSchema.index({ sub: 1 });
+
+/**
+ * Client ids never contain a space (`[A-Za-z0-9._-]`), so the last space separates the two
+ * unambiguously whatever the subject holds.
+ */
+export function consentId(sub: string, clientId: string): string {
+  return `${sub} ${clientId}`;
+}

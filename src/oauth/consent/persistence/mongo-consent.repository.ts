@@ -1,0 +1,63 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { ensureIndexes } from '../../../platform/database/ensure-indexes';
+import type { Consent } from '../consent';
+import { ConsentRepository } from '../consent.repository';
+import { ConsentRecord, consentId } from './consent.schema';
+
+function toConsent(record: ConsentRecord): Consent {
+  const { sub, clientId, scopes, grantedAt, updatedAt } = record;
+  return { sub, clientId, scopes, grantedAt, updatedAt };
+}
+
+@Injectable()
+export class MongoConsentRepository extends ConsentRepository implements OnModuleInit {
+  constructor(@InjectModel(ConsentRecord.name) private readonly model: Model<ConsentRecord>) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async find(sub: string, clientId: string): Promise<Consent | null> {
+    const record = await this.model
+      .findOne({ _id: { $eq: consentId(sub, clientId) } })
+      .lean<ConsentRecord>()
+      .exec();
+    return record ? toConsent(record) : null;
+  }
+
+  async allow(sub: string, clientId: string, scopes: readonly string[], now: Date): Promise<void> {
+    // One upsert on _id: two concurrent Allows both land, as a union ($addToSet), never a lost write.
+    await this.model
+      .updateOne(
+        { _id: { $eq: consentId(sub, clientId) } },
+        {
+          $addToSet: { scopes: { $each: [...scopes] } },
+          $set: { updatedAt: now },
+          $setOnInsert: { sub, clientId, grantedAt: now },
+        },
+        { upsert: true },
+      )
+      .exec();
+  }
+
+  async listByUser(sub: string): Promise<Consent[]> {
+    const records = await this.model
+      .find({ sub: { $eq: sub } })
+      .sort({ clientId: 1 })
+      .lean<ConsentRecord[]>()
+      .exec();
+    return records.map(toConsent);
+  }
+
+  async revoke(sub: string, clientId?: string): Promise<number> {
+    const result =
+      clientId === undefined
+        ? await this.model.deleteMany({ sub: { $eq: sub } }).exec()
+        : await this.model.deleteOne({ _id: { $eq: consentId(sub, clientId) } }).exec();
+    return result.deletedCount;
+  }
+}
