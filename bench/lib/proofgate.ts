@@ -56,6 +56,10 @@ export function serviceEnv(options: {
     RATE_LIMIT_TOKEN_PER_CLIENT: unlimited,
     RATE_LIMIT_WALLET_PER_IP: unlimited,
     RATE_LIMIT_WALLET_PER_ADDRESS: unlimited,
+    // Codes are minted through the real login and /authorize before each exchange phase.
+    RATE_LIMIT_AUTHORIZE_PER_IP: unlimited,
+    RATE_LIMIT_LOGIN_PER_IP: unlimited,
+    RATE_LIMIT_METADATA_PER_IP: unlimited,
   };
 }
 
