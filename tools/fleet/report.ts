@@ -226,6 +226,15 @@ on a socket destroyed before its \`close\` event, which returns false and emits 
 nor \`error\`, the two events the driver's \`writeCommand\` waits for. A driver bug; in the trials
 made while building this harness, 3 of 25 database restarts left one or two instances stuck (5 of
 75 instance recoveries). Proofgate has no way out of it short of a process restart.`,
+  'no-other-5xx': `The 5xx other than 503 diagnosed while building this harness were answered
+just as the database went away: the instance log has \`POST /token failed\` with \`Error: This
+socket has been ended by the other party\` (EPIPE) thrown from the MongoDB driver's
+\`Connection.writeCommand\`, a command written on a pooled connection whose peer had just closed
+it. The driver passes that plain Node error up instead of a \`MongoNetworkError\`, and
+\`ProtocolErrorFilter\` maps only the driver's network, server-selection, not-connected and
+topology-closed errors to 503, so it became \`500 server_error\`. The fix belongs in
+\`src/platform/errors/protocol-error.filter.ts\`: socket errors from the database layer (EPIPE,
+ECONNRESET) mean "unavailable" too.`,
   'families-survive': `A family ends when a refresh is refused. "Refused after an answer that was
 lost or 503" means an earlier try of the same token got no answer (cut by a kill) or a 503, and
 the retry came more than \`REFRESH_TOKEN_GRACE_SECONDS\` (10 s) after a rotation that had happened
@@ -239,7 +248,7 @@ function findings(run: FleetRun): string {
   for (const check of run.checks) {
     if (!check.ok && CHECK_NOTES[check.id]) {
       lines.push(
-        `- **${check.title}** failed: ${check.detail}.\n\n  ${CHECK_NOTES[check.id].replace(/\n/g, '\n  ')}\n`,
+        `- **${check.title}** failed: ${check.detail}.\n\n  What it was when diagnosed: ${CHECK_NOTES[check.id].replace(/\n/g, '\n  ')}\n`,
       );
     }
   }
