@@ -15,7 +15,7 @@ function outage(stoppedAt: number, backAt: number, recoveryMs: number[]): FaultR
     kind: 'database-outage',
     scheduledAt: stoppedAt,
     startedAt: stoppedAt,
-    outage: { stoppedAt, backAt },
+    outage: { stoppedAt, restartedAt: backAt - 1000, backAt },
     recoveryFrom: backAt,
     recoveryFromLabel: 'database listening again',
     recoveryMs,

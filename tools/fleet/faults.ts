@@ -26,7 +26,12 @@ export interface FaultRecord {
   readonly scheduledAt: number;
   readonly startedAt: number;
   /** The database outage: from the server's exit to its restart (listening again). */
-  readonly outage?: { readonly stoppedAt: number; readonly backAt: number };
+  readonly outage?: {
+    readonly stoppedAt: number;
+    /** When the server was started again (it listens from `backAt`). */
+    readonly restartedAt: number;
+    readonly backAt: number;
+  };
   /** The kill: when the process was gone, and what the burst in flight at it became. */
   readonly kill?: {
     readonly killedAt: number;
@@ -171,11 +176,12 @@ export class FaultRunner {
     const scanFrom = this.client.attempts.length;
     const stoppedAt = await this.fleet.database.stop();
     await sleep(this.settings.outageSeconds * 1000);
+    const restartedAt = this.elapsed();
     const backAt = await this.fleet.database.start();
     const recoveryMs = await this.recovery(backAt, [0, 1, 2], scanFrom);
     return {
       kind: 'database-outage' as const,
-      outage: { stoppedAt, backAt },
+      outage: { stoppedAt, restartedAt, backAt },
       recoveryFrom: backAt,
       recoveryFromLabel: 'database listening again',
       recoveryMs,

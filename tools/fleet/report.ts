@@ -25,6 +25,11 @@ export interface Environment {
 
 const s1 = (ms: number) => (ms / 1000).toFixed(1);
 const s2 = (ms: number) => (ms / 1000).toFixed(2);
+/** Seconds relative to the start of the load, signed: "+12.3", "−4.0". */
+const at = (ms: number) => {
+  const tenths = Math.round(ms / 100);
+  return tenths < 0 ? `−${(-tenths / 10).toFixed(1)}` : `+${(tenths / 10).toFixed(1)}`;
+};
 
 const FAULT_NAMES: Record<FaultRecord['kind'], string> = {
   'database-outage': 'database stopped, restarted on the same port and file',
@@ -135,7 +140,7 @@ function faultTable(run: FleetRun): string {
     const what =
       FAULT_NAMES[fault.kind] + (fault.victim === undefined ? '' : ` (instance ${fault.victim})`);
     const downtime = fault.outage
-      ? `database away ${s1(fault.outage.backAt - fault.outage.stoppedAt)} s`
+      ? `database away ${s1(fault.outage.backAt - fault.outage.stoppedAt)} s (stopped ${s1(fault.outage.restartedAt - fault.outage.stoppedAt)} s, then ${s1(fault.outage.backAt - fault.outage.restartedAt)} s to start)`
       : fault.kill
         ? `down ${s1(fault.recoveryFrom - fault.kill.killedAt)} s, boot ${fault.bootMs.map(s1).join(', ')} s`
         : `${(fault.stops ?? [])
@@ -184,7 +189,7 @@ function memoryTable(run: FleetRun): string {
     '|---|---|---|---:|---:|---:|---:|---:|---:|',
     ...segments.map(
       (seg) =>
-        `| ${seg.slot} | ${seg.pid} | +${s1(seg.firstAt - run.loadStartedAt)} → +${s1(seg.lastAt - run.loadStartedAt)} s | ${f0(seg.startMiB)} | ${f0(seg.baselineMiB)} | ${f0(seg.endMiB)} | ${f0(seg.peakMiB)} | ${seg.judged && seg.ratio !== null ? `×${seg.ratio.toFixed(2)}` : 'too short to judge'} | ${seg.slopeMiBPerMinute === null ? '–' : seg.slopeMiBPerMinute.toFixed(1)} |`,
+        `| ${seg.slot} | ${seg.pid} | ${at(seg.firstAt - run.loadStartedAt)} → ${at(seg.lastAt - run.loadStartedAt)} s | ${f0(seg.startMiB)} | ${f0(seg.baselineMiB)} | ${f0(seg.endMiB)} | ${f0(seg.peakMiB)} | ${seg.judged && seg.ratio !== null ? `×${seg.ratio.toFixed(2)}` : 'too short to judge'} | ${seg.slopeMiBPerMinute === null ? '–' : seg.slopeMiBPerMinute.toFixed(1)} |`,
     ),
   ].join('\n');
 }
@@ -298,7 +303,7 @@ while the database is away, quick recovery, state that survives every restart, f
 - Database: ${env.database}, on a file in a temporary folder (database \`${DATABASE_NAME}\`), so a restart on the same port finds the data again.
 - Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits-today)).
 - Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 503 is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls.
-- Faults: one every ${o.faultIntervalSeconds} s from the start of the load, the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
+- Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
 
 ## Checks
 
@@ -311,7 +316,9 @@ ${endpointTable(run)}
 Answers by class and by what was happening (a fault's window runs from its start until every
 instance it touched answered 200 again). No answer is not an answer: a connection refused by an
 instance that is down is retried on the next instance, and a connection cut mid-request is
-retried on another; both are counted here, separately.
+retried on another; both are counted here, separately. The \`400 invalid_grant\` and
+\`401 nonce_already_used\` answers are the replays' (and retries' of redemptions whose first
+answer was lost), as the protocol requires.
 
 ${answersTable(run)}
 
