@@ -24,7 +24,10 @@ export const WALLET_CLIENT = 'wallet';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
-/** Pause before retrying a request answered 503, as the answer's Retry-After invites. */
+/**
+ * Pause before retrying a request answered 503: shorter than the answer's Retry-After (5 s), so
+ * that the harness sees recovery to within a few hundred milliseconds.
+ */
 const RETRY_AFTER_503_MS = 300;
 /** A request answered 503 for this long is stuck, not waiting out a fault: the harness gives up. */
 const GIVE_UP_AFTER_503_MS = 120_000;
@@ -50,7 +53,7 @@ export interface Family {
   fate?: string;
   /** A refresh of the current token was answered 503 or lost: the client cannot know whether it rotated. */
   uncertain: boolean;
-  /** The last tries of its refreshes, for the report when it ends: "+12.3s i1 200", "+12.4s i2 lost". */
+  /** Its last refresh tries (copy, instance, times, answer), for the report if it ends. */
   readonly history: string[];
 }
 
