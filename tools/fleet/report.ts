@@ -241,7 +241,7 @@ topology-closed errors to 503, so it became \`500 server_error\`. The fix belong
 \`src/platform/errors/protocol-error.filter.ts\`: socket errors from the database layer (EPIPE,
 ECONNRESET) mean "unavailable" too.`,
   'families-survive': `A family ends when a refresh is refused. "Refused after an answer that was
-lost or 503" means an earlier try of the same token got no answer (cut by a kill) or a 503, and
+lost or 5xx" means an earlier try of the same token got no answer (cut by a kill) or a 5xx, and
 the retry came more than \`REFRESH_TOKEN_GRACE_SECONDS\` (10 s) after a rotation that had happened
 unseen: the retry is then reuse, and the grant is revoked (RFC 9700 §4.14.2). Each family's last
 tries are listed.`,
@@ -302,7 +302,7 @@ while the database is away, quick recovery, state that survives every restart, f
 - Source: ${env.source}, built once into its own folder and started as ${INSTANCES} separate Node processes (\`NODE_ENV=production\`).
 - Database: ${env.database}, on a file in a temporary folder (database \`${DATABASE_NAME}\`), so a restart on the same port finds the data again.
 - Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits-today)).
-- Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 503 is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls.
+- Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 5xx is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls.
 - Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
 
 ## Checks
@@ -337,7 +337,7 @@ refresh tokens are counted by distinct successors.
 
 "Never answered 200" is not a failure of single use: every replay group has its one winner, so
 these are logins lost to a fault. The instance redeemed the secret and then died, or was cut,
-before its answer left (or a 503 answered a redemption recorded just as the database went away);
+before its answer left (or a 5xx answered a redemption recorded just as the database went away);
 the client's retry was refused as already used (${c.codesRedeemedUnseen} codes, ${c.noncesRedeemedUnseen} nonces). The kill burst and
 the held challenges count here too.
 ${f.refresh.answeredTwice} presented refresh tokens were answered 200 more than once, always with one successor.

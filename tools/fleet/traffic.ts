@@ -25,12 +25,12 @@ export const WALLET_CLIENT = 'wallet';
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 /**
- * Pause before retrying a request answered 503: shorter than the answer's Retry-After (5 s), so
+ * Pause before retrying a request answered 5xx: shorter than the answer's Retry-After (5 s), so
  * that the harness sees recovery to within a few hundred milliseconds.
  */
-const RETRY_AFTER_503_MS = 300;
-/** A request answered 503 for this long is stuck, not waiting out a fault: the harness gives up. */
-const GIVE_UP_AFTER_503_MS = 120_000;
+const RETRY_AFTER_5XX_MS = 300;
+/** A request answered 5xx for this long is stuck, not waiting out a fault: the harness gives up. */
+const GIVE_UP_AFTER_5XX_MS = 120_000;
 const WALLET_ACCOUNTS = 40;
 /** Refresh-token families followed at once; older ones are let go when new ones arrive. */
 const MAX_FAMILIES = 120;
@@ -39,7 +39,7 @@ const CODE_REPLAY_EVERY = 10;
 const REFRESH_DUPLICATE_EVERY = 3;
 const SIWE_REPLAY_EVERY = 10;
 
-/** A request was answered 503 for longer than any fault lasts (booked as unexpected). */
+/** A request was answered 5xx for longer than any fault lasts (booked as unexpected). */
 export class StillUnavailable extends Error {}
 
 export interface Family {
@@ -51,7 +51,7 @@ export interface Family {
   busy: boolean;
   /** Why the family ended, if it did (it then leaves the pool). */
   fate?: string;
-  /** A refresh of the current token was answered 503 or lost: the client cannot know whether it rotated. */
+  /** A refresh of the current token was answered 5xx or lost: the client cannot know whether it rotated. */
   uncertain: boolean;
   /** Its last refresh tries (copy, instance, times, answer), for the report if it ends. */
   readonly history: string[];
@@ -68,7 +68,7 @@ export interface RedemptionOutcome {
   readonly ok: number;
   /** A copy's try was lost mid-flight and retried. */
   readonly lost: boolean;
-  /** Refused as already used after its own try was lost or answered 503. */
+  /** Refused as already used after its own try was lost or answered 5xx. */
   readonly redeemedUnseen: boolean;
   readonly tokens?: { access_token: string; refresh_token: string };
 }
@@ -176,7 +176,7 @@ export class Traffic {
     if (!replayed && outcome.tokens) this.adopt(CODE_CLIENT.id, outcome.tokens);
   }
 
-  /** GET /authorize with the login session, as a browser would; retried while answered 503. */
+  /** GET /authorize with the login session, as a browser would; retried while answered 5xx. */
   async mintCode(): Promise<MintedCode> {
     const { verifier, challenge } = pkcePair();
     const state = randomBytes(8).toString('hex');
@@ -199,11 +199,11 @@ export class Traffic {
       if (res.status === 302 && res.location?.startsWith(CODE_CLIENT.redirectUri)) {
         return { code: codeFromRedirect(res.location, state), verifier };
       }
-      if (!isUnavailable(res)) {
+      if (!this.retryable('authorize', res)) {
         this.ledger.surprise('authorize', res, 'expected 302 to the client with a code, or 503');
         throw new Error(`authorize answered ${res.status}`);
       }
-      await this.after503(since, 'authorize', res);
+      await this.afterServerError(since, 'authorize', res);
     }
   }
 
@@ -264,11 +264,11 @@ export class Traffic {
       if (res.status === 201 && nonce && message) {
         return { nonce, message, signature: await account.signMessage({ message }) };
       }
-      if (!isUnavailable(res)) {
+      if (!this.retryable('wallet.nonce', res)) {
         this.ledger.surprise('wallet.nonce', res, 'expected 201 with a nonce and message, or 503');
         throw new Error(`wallet nonce answered ${res.status}`);
       }
-      await this.after503(since, 'wallet.nonce', res);
+      await this.afterServerError(since, 'wallet.nonce', res);
     }
   }
 
@@ -296,9 +296,9 @@ export class Traffic {
   // One redemption, single or with concurrent replays
 
   /**
-   * Sends `copies` identical redemptions at once. Each copy retries while answered 503, until it
+   * Sends `copies` identical redemptions at once. Each copy retries while answered 5xx, until it
    * gets another answer or a sibling has logged in. Allowed: one 200 for the secret; "already
-   * used" for a replay, or for a copy whose own earlier try was lost or answered 503 (its
+   * used" for a replay, or for a copy whose own earlier try was lost or answered 5xx (its
    * redemption may have happened unseen); 503 temporarily_unavailable. Anything else is booked as
    * unexpected.
    */
@@ -355,11 +355,11 @@ export class Traffic {
           tokens = { access_token: access, refresh_token: refresh };
           return;
         }
-        if (isUnavailable(res)) {
+        if (this.retryable(endpoint, res)) {
           uncertain = true;
           if (ok > 0) return; // a sibling logged in: the client stops here
           try {
-            await this.after503(since, endpoint, res);
+            await this.afterServerError(since, endpoint, res);
           } catch (error) {
             if (error instanceof StillUnavailable) return;
             throw error;
@@ -383,7 +383,7 @@ export class Traffic {
           res,
           copies > 1
             ? 'a replay group allows one 200, "already used" or 503'
-            : 'a fresh secret allows 200 or 503 ("already used" only after a lost or 503 try)',
+            : 'a fresh secret allows 200 or 503 ("already used" only after a lost or 5xx try)',
         );
         return;
       }
@@ -392,17 +392,28 @@ export class Traffic {
     return { ok, lost, redeemedUnseen, ...(tokens ? { tokens } : {}) };
   }
 
-  /** Waits before retrying a 503; gives up (StillUnavailable) once it has lasted too long. */
-  private async after503(since: number, endpoint: Endpoint, res: Answer): Promise<void> {
-    if (this.elapsed() - since > GIVE_UP_AFTER_503_MS) {
+  /**
+   * A 5xx is retried, as a client would. A 503 temporarily_unavailable is the answer an outage
+   * must get; any other 5xx is booked as unexpected first.
+   */
+  private retryable(endpoint: Endpoint, res: Answer): boolean {
+    if (isUnavailable(res)) return true;
+    if (res.status < 500) return false;
+    this.ledger.surprise(endpoint, res, 'a 5xx other than 503 temporarily_unavailable (retried)');
+    return true;
+  }
+
+  /** Waits before retrying a 5xx; gives up (StillUnavailable) once it has lasted too long. */
+  private async afterServerError(since: number, endpoint: Endpoint, res: Answer): Promise<void> {
+    if (this.elapsed() - since > GIVE_UP_AFTER_5XX_MS) {
       this.ledger.surprise(
         endpoint,
         res,
-        `still 503 after ${GIVE_UP_AFTER_503_MS / 1000} s of retries`,
+        `still 5xx after ${GIVE_UP_AFTER_5XX_MS / 1000} s of retries`,
       );
-      throw new StillUnavailable(`${endpoint}: still 503 after ${GIVE_UP_AFTER_503_MS / 1000} s`);
+      throw new StillUnavailable(`${endpoint}: still 5xx after ${GIVE_UP_AFTER_5XX_MS / 1000} s`);
     }
-    await sleep(RETRY_AFTER_503_MS);
+    await sleep(RETRY_AFTER_5XX_MS);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -492,11 +503,11 @@ export class Traffic {
             latest = { access, refresh };
             return;
           }
-          if (isUnavailable(res)) {
+          if (this.retryable('token.refresh', res)) {
             family.uncertain = true;
             if (latest) return; // the duplicate already has the successor
             try {
-              await this.after503(since, 'token.refresh', res);
+              await this.afterServerError(since, 'token.refresh', res);
             } catch (error) {
               if (error instanceof StillUnavailable) return;
               throw error;
@@ -511,7 +522,7 @@ export class Traffic {
       if (refused) {
         const description = str(refused, 'error_description') ?? String(refused.status);
         family.fate = family.uncertain
-          ? `refused after an answer that was lost or 503: ${description}`
+          ? `refused after an answer that was lost or 5xx: ${description}`
           : `refused: ${description}`;
         if (latest) {
           this.ledger.surprise(
