@@ -248,8 +248,10 @@ describe('memory segments', () => {
   });
 
   it('leave a process too short-lived to judge unjudged', () => {
-    const short = flatMemory().filter((s) => s.at < 20_000);
+    const short = flatMemory().filter((s) => s.at < 35_000);
     expect(memorySegments(short, 0, 10_000).every((s) => !s.judged)).toBe(true);
+    const longEnough = flatMemory().filter((s) => s.at <= 40_000);
+    expect(memorySegments(longEnough, 0, 10_000).every((s) => s.judged)).toBe(true);
   });
 
   it('one segment per process: a restarted instance starts afresh', () => {

@@ -12,6 +12,11 @@ import { STOP_GRACE_MS } from './processes';
 export const DATABASE_RECOVERY_LIMIT_MS = 5000;
 /** RSS at the end of a process's life may be at most this many times its post-warm-up level. */
 export const MEMORY_GROWTH_LIMIT = 1.5;
+/**
+ * A process is judged only with this much life after its warm-up: a restarted instance's heap
+ * is still growing to its working size in its first minute, which is not a leak.
+ */
+export const MIN_JUDGED_SPAN_MS = 30_000;
 
 export interface RateLimitObservation {
   /** RATE_LIMIT_LOGIN_PER_IP of every instance. */
@@ -74,7 +79,7 @@ export interface MemorySegment {
   readonly peakMiB: number;
   /** Least-squares slope after warm-up, MiB per minute (information, not judged). */
   readonly slopeMiBPerMinute: number | null;
-  /** Long enough after warm-up to judge (three windows at least). */
+  /** Long enough after warm-up to judge (three windows and MIN_JUDGED_SPAN_MS at least). */
   readonly judged: boolean;
   readonly ratio: number | null;
 }
@@ -118,7 +123,7 @@ export function memorySegments(
     const after = list.filter((s) => s.at >= judgedFrom);
     const span = last.at - judgedFrom;
     const window = Math.max(5000, span * 0.15);
-    const judged = span >= 3 * window && after.length >= 6;
+    const judged = span >= Math.max(3 * window, MIN_JUDGED_SPAN_MS) && after.length >= 6;
     const baseline = after.filter((s) => s.at <= judgedFrom + window).map((s) => s.rssMiB);
     const end = list.filter((s) => s.at >= last.at - window).map((s) => s.rssMiB);
     const baselineMiB = baseline.length > 0 ? median(baseline) : null;

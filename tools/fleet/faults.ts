@@ -78,6 +78,8 @@ export class FaultRunner {
     private readonly traffic: Traffic,
     private readonly elapsed: Elapsed,
     private readonly settings: { outageSeconds: number; killDownSeconds: number },
+    /** Ends every wait of a fault at once (the run is being aborted). */
+    private readonly signal: AbortSignal,
   ) {}
 
   async run(kind: FaultKind, scheduledAt: number, victim?: number): Promise<FaultRecord> {
@@ -129,7 +131,7 @@ export class FaultRunner {
           if (res.status === 200 && Array.isArray(keys)) {
             return keys.map((key: unknown) => String((key as { kid?: unknown }).kid)).sort();
           }
-          await sleep(300);
+          await sleep(300, undefined, { signal: this.signal });
         }
         return ['(no JWKS)'];
       }),
@@ -175,7 +177,7 @@ export class FaultRunner {
   private async databaseOutage() {
     const scanFrom = this.client.attempts.length;
     const stoppedAt = await this.fleet.database.stop();
-    await sleep(this.settings.outageSeconds * 1000);
+    await sleep(this.settings.outageSeconds * 1000, undefined, { signal: this.signal });
     const restartedAt = this.elapsed();
     const backAt = await this.fleet.database.start();
     const recoveryMs = await this.recovery(backAt, [0, 1, 2], scanFrom);
@@ -210,7 +212,8 @@ export class FaultRunner {
     const killedAt = await instance.kill();
     const outcomes = await Promise.all(burst);
     const cut = outcomes.filter((o) => o.lost);
-    await sleep(Math.max(0, this.settings.killDownSeconds * 1000 - (this.elapsed() - killedAt)));
+    const downFor = this.settings.killDownSeconds * 1000 - (this.elapsed() - killedAt);
+    await sleep(Math.max(0, downFor), undefined, { signal: this.signal });
     const started = await this.fleet.startInstance(instance);
     const recoveryMs = await this.recovery(started.spawnedAt, [victim], scanFrom);
     return {
@@ -284,7 +287,7 @@ export class FaultRunner {
     const deadline = this.elapsed() + timeoutMs;
     while (!done()) {
       if (this.elapsed() > deadline) return false;
-      await sleep(50);
+      await sleep(50, undefined, { signal: this.signal });
     }
     return true;
   }

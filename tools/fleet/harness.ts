@@ -41,6 +41,8 @@ export interface RunSettings {
   readonly distDir: string;
   readonly root: string;
   readonly log: (message: string) => void;
+  /** Aborts the run (its processes are stopped, its folder kept). */
+  readonly signal?: AbortSignal;
 }
 
 /** What today's per-instance login limiter does with limit + 1 attempts spread over the fleet. */
@@ -104,21 +106,27 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
   const client = new FleetClient(fleet.origins, options.inFlight, elapsed);
   const ledger = new Ledger();
   const traffic = new Traffic(client, ledger, elapsed);
-  const faults = new FaultRunner(fleet, client, traffic, elapsed, options);
   const records: FaultRecord[] = [];
   let keepRunDir = true;
-  // A fleet that never recovers must not hang the caller: past the deadline every request fails.
-  let aborted = false;
+  // A fleet that never recovers must not hang the caller: past the deadline, or when the caller
+  // aborts (Ctrl-C), every request fails at once and the run unwinds through its clean-up.
+  const halt = new AbortController();
+  let abortedBecause = '';
+  const abort = (why: string) => {
+    if (halt.signal.aborted) return;
+    abortedBecause = why;
+    log(`${why}: stopping`);
+    halt.abort();
+    void client.close();
+  };
   const watchdog = setTimeout(
-    () => {
-      aborted = true;
-      log(
-        `still running ${RUN_OVERTIME_MS / 60_000} min after the load should have ended: aborting`,
-      );
-      void client.close();
-    },
+    () => abort(`still running ${RUN_OVERTIME_MS / 60_000} min after the load should have ended`),
     options.seconds * 1000 + RUN_OVERTIME_MS,
   );
+  const faults = new FaultRunner(fleet, client, traffic, elapsed, options, halt.signal);
+  const onInterrupt = () => abort('interrupted');
+  if (settings.signal?.aborted) onInterrupt();
+  settings.signal?.addEventListener('abort', onInterrupt, { once: true });
   try {
     const bootMs = fleet.starts.map((s) => s.readyAt - s.spawnedAt);
     log(
@@ -141,7 +149,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
 
     for (const fault of faultSchedule(options)) {
       const due = loadStartedAt + fault.atSeconds * 1000;
-      if (elapsed() < due) await sleep(due - elapsed());
+      if (elapsed() < due) await sleep(due - elapsed(), undefined, { signal: halt.signal });
       log(
         `fault: ${fault.kind}${fault.victim === undefined ? '' : ` of instance ${fault.victim}`}`,
       );
@@ -155,7 +163,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     }
     const tail = (options.faultIntervalSeconds * 1000) / 2;
     const end = Math.max(loadStartedAt + options.seconds * 1000, elapsed() + tail);
-    if (elapsed() < end) await sleep(end - elapsed());
+    if (elapsed() < end) await sleep(end - elapsed(), undefined, { signal: halt.signal });
     await traffic.stop();
     const loadEndedAt = elapsed();
     fleet.stopSampling();
@@ -204,11 +212,11 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
       logs: fleet.instances.map((_, slot) => join(runDir, `instance-${slot}.log`)),
     };
   } catch (error) {
-    if (aborted)
-      throw new Error(`the run was aborted (the fleet did not recover); logs in ${runDir}`);
+    if (halt.signal.aborted) throw new Error(`run aborted (${abortedBecause}); logs in ${runDir}`);
     throw error;
   } finally {
     clearTimeout(watchdog);
+    settings.signal?.removeEventListener('abort', onInterrupt);
     const stopped = traffic.stop();
     await client.close();
     await stopped;

@@ -42,7 +42,16 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const machine = describeMachine();
-  const run = await runFleet(options, { distDir: DIST, root: ROOT, log });
+  // Ctrl-C or a kill: the run stops its instances and database before it exits.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  process.once('SIGTERM', () => interrupt.abort());
+  const run = await runFleet(options, {
+    distDir: DIST,
+    root: ROOT,
+    log,
+    signal: interrupt.signal,
+  });
   if (options.out !== '-') {
     const totalMemory = /^Mem:\s+(\d+)/m.exec(machine.memory)?.[1];
     const env: Environment = {

@@ -357,7 +357,8 @@ RSS from \`/proc/<pid>/status\` every ${o.sampleMs / 1000} s, one row per proces
 instance is a new process). "After warm-up" is the median over a window starting ${o.warmupSeconds} s after the
 load (or the process) started; "end" the median over the last window of the same length (15% of the
 judged span, at least 5 s). The check: end ≤ 1.5 × after warm-up, for every process that lived at
-least three windows after its warm-up. Why this rule: RSS saw-tooths by tens of MiB with every
+least three windows, and 30 s, after its warm-up (a restarted instance's heap is still growing to
+its working size in its first minute; its row is shown, not judged). Why this rule: RSS saw-tooths by tens of MiB with every
 garbage collection, so single samples, or a slope fitted over a short life, swing with the phase of
 the collector; medians over windows do not, and V8 settling its heap after warm-up stays well inside
 1.5×, while a leak that grows with traffic shows over a soak that serves many times the warm-up's
