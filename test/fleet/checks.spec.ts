@@ -1,0 +1,264 @@
+import {
+  fleetChecks,
+  memorySegments,
+  outageAnswers,
+  type FleetFigures,
+} from '../../tools/fleet/checks';
+import type { Attempt } from '../../tools/fleet/client';
+import type { FaultRecord } from '../../tools/fleet/faults';
+import type { MemorySample } from '../../tools/fleet/fleet';
+
+const KID = 'k'.repeat(43);
+
+function outage(stoppedAt: number, backAt: number, recoveryMs: number[]): FaultRecord {
+  return {
+    kind: 'database-outage',
+    scheduledAt: stoppedAt,
+    startedAt: stoppedAt,
+    outage: { stoppedAt, restartedAt: backAt - 1000, backAt },
+    recoveryFrom: backAt,
+    recoveryFromLabel: 'database listening again',
+    recoveryMs,
+    bootMs: [],
+    endedAt: backAt + 5000,
+    redeemedUnseen: 0,
+    held: { codes: 3, codesRedeemed: 3, nonces: 3, noncesRedeemed: 3 },
+    families: { checked: 10, alive: 10 },
+    jwks: [[KID], [KID], [KID]],
+  };
+}
+
+function kill(cut: number): FaultRecord {
+  return {
+    kind: 'instance-kill',
+    victim: 1,
+    scheduledAt: 40_000,
+    startedAt: 40_000,
+    kill: {
+      killedAt: 41_000,
+      burst: 10,
+      answeredBeforeKill: 10 - cut,
+      cut,
+      redeemedUnseen: 0,
+      redeemedOnRetry: cut,
+    },
+    recoveryFrom: 43_000,
+    recoveryFromLabel: 'killed instance started again',
+    recoveryMs: [null, 4000, null],
+    bootMs: [3000],
+    endedAt: 50_000,
+    redeemedUnseen: 0,
+    held: { codes: 3, codesRedeemed: 3, nonces: 3, noncesRedeemed: 3 },
+    families: { checked: 10, alive: 10 },
+    jwks: [[KID], [KID], [KID]],
+  };
+}
+
+function restart(forced: boolean): FaultRecord {
+  return {
+    kind: 'fleet-restart',
+    scheduledAt: 60_000,
+    startedAt: 60_000,
+    stops: [0, 1, 2].map(() => ({ ms: forced ? 15_000 : 1200, forced })),
+    recoveryFrom: 62_000,
+    recoveryFromLabel: 'instances started again',
+    recoveryMs: [5000, 5100, 5200],
+    bootMs: [4000, 4100, 4200],
+    endedAt: 70_000,
+    redeemedUnseen: forced ? 2 : 0,
+    held: { codes: 3, codesRedeemed: 3, nonces: 3, noncesRedeemed: 3 },
+    families: { checked: 10, alive: 10 },
+    jwks: [[KID], [KID], [KID]],
+  };
+}
+
+function answered(sentAt: number, endedAt: number, status: number, error?: string): Attempt {
+  return {
+    endpoint: 'token.code',
+    instance: 0,
+    sentAt,
+    endedAt,
+    outcome: 'answered',
+    status,
+    ...(error ? { error } : {}),
+  };
+}
+
+/** A flat memory trace for three processes: 140 MiB with a ±10 MiB collector saw-tooth. */
+function flatMemory(): MemorySample[] {
+  const samples: MemorySample[] = [];
+  for (let at = 0; at <= 90_000; at += 1000) {
+    for (const slot of [0, 1, 2]) {
+      samples.push({ slot, pid: 100 + slot, at, rssMiB: 140 + ((at / 1000) % 4) * 5 - 10 });
+    }
+  }
+  return samples;
+}
+
+function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
+  return {
+    faults: [outage(20_000, 32_000, [900, 1000, 1100]), kill(3), restart(false)],
+    attempts: [
+      answered(19_000, 19_050, 200),
+      answered(21_000, 22_000, 503, 'temporarily_unavailable'),
+      answered(25_000, 26_000, 503, 'temporarily_unavailable'),
+      answered(32_100, 32_900, 200),
+    ],
+    codes: { secrets: 100, maxOk: 1, redeemedTwice: 0, neverOk: 2 },
+    nonces: { secrets: 50, maxOk: 1, redeemedTwice: 0, neverOk: 0 },
+    refresh: { presented: 80, maxSuccessors: 1, forked: 0, answeredTwice: 20 },
+    counts: {},
+    kids: new Map([[KID, 300]]),
+    unexpected: [],
+    unexpectedCount: 0,
+    harnessFailures: [],
+    endedFamilies: [],
+    jwksAtStart: [[KID], [KID], [KID]],
+    jwksAtEnd: [[KID], [KID], [KID]],
+    memory: flatMemory(),
+    loadStartedAt: 0,
+    warmupMs: 10_000,
+    rateLimit: {
+      limit: 10,
+      sent: 11,
+      perInstance: [4, 4, 3],
+      refusedFleetWide: 0,
+      controlInstance: 2,
+      acceptedByControlBefore429: 10,
+    },
+    ...overrides,
+  };
+}
+
+function failed(f: FleetFigures): string[] {
+  return fleetChecks(f)
+    .filter((check) => !check.ok)
+    .map((check) => check.id);
+}
+
+describe('fleet checks', () => {
+  it('pass on a run where everything held', () => {
+    expect(failed(figures())).toEqual([]);
+  });
+
+  it('a code answered 200 twice is a double redemption', () => {
+    const f = figures({ codes: { secrets: 100, maxOk: 2, redeemedTwice: 1, neverOk: 0 } });
+    expect(failed(f)).toEqual(['single-redemption']);
+  });
+
+  it('two successors for one refresh token is a double redemption; one successor twice is not', () => {
+    expect(
+      failed(figures({ refresh: { presented: 5, maxSuccessors: 2, forked: 1, answeredTwice: 0 } })),
+    ).toEqual(['single-redemption']);
+    expect(
+      failed(figures({ refresh: { presented: 5, maxSuccessors: 1, forked: 0, answeredTwice: 5 } })),
+    ).toEqual([]);
+  });
+
+  it('only answers sent after the database exited and answered before it returned are the outage', () => {
+    const f = figures();
+    expect(outageAnswers(f.attempts, f.faults[0]).map((a) => a.sentAt)).toEqual([21_000, 25_000]);
+  });
+
+  it('a 500 during the outage fails both the outage and the 5xx checks', () => {
+    const f = figures({
+      attempts: [...figures().attempts, answered(27_000, 28_000, 500, 'server_error')],
+    });
+    expect(failed(f)).toEqual(['outage-503', 'no-other-5xx']);
+  });
+
+  it('a 503 with another body is not the envelope', () => {
+    const f = figures({ attempts: [...figures().attempts, answered(50_000, 50_100, 503)] });
+    expect(failed(f)).toEqual(['no-other-5xx']);
+  });
+
+  it('an outage nobody asked anything during proves nothing', () => {
+    const f = figures({ attempts: [answered(19_000, 19_050, 200)] });
+    expect(failed(f)).toEqual(['outage-503']);
+  });
+
+  it('recovery beyond 5 s, or none, fails', () => {
+    expect(
+      failed(
+        figures({ faults: [outage(20_000, 32_000, [900, 5200, 1100]), kill(3), restart(false)] }),
+      ),
+    ).toEqual(['database-recovery']);
+  });
+
+  it('a second kid, in a token or a JWKS, fails the key check', () => {
+    expect(
+      failed(
+        figures({
+          kids: new Map([
+            [KID, 3],
+            ['other', 1],
+          ]),
+        }),
+      ),
+    ).toEqual(['signing-key']);
+    expect(failed(figures({ jwksAtEnd: [[KID], [KID, 'other'], [KID]] }))).toEqual(['signing-key']);
+  });
+
+  it('a kill that cut nothing did not hit a redemption', () => {
+    const faults = [outage(20_000, 32_000, [900, 1000, 1100]), kill(0), restart(false)];
+    expect(failed(figures({ faults }))).toEqual(['kill-mid-redemption']);
+  });
+
+  it('an instance that had to be killed after SIGTERM did not stop gracefully', () => {
+    const faults = [outage(20_000, 32_000, [900, 1000, 1100]), kill(3), restart(true)];
+    const check = fleetChecks(figures({ faults })).find((c) => c.id === 'graceful-stop');
+    expect(check?.ok).toBe(false);
+    expect(check?.detail).toContain('instance 0 still running after 15.0 s: SIGKILL');
+    expect(check?.detail).toContain('2 codes or nonces redeemed during the restart');
+  });
+
+  it('a family that ended fails the survival check', () => {
+    const f = figures({ endedFamilies: [{ id: 7, fate: 'refused: revoked', history: [] }] });
+    expect(failed(f)).toEqual(['families-survive']);
+  });
+
+  it('today the limiter is per instance; a fleet-wide one would fail this check', () => {
+    const fleetWide = {
+      ...figures().rateLimit,
+      refusedFleetWide: 1,
+      acceptedByControlBefore429: 3,
+    };
+    expect(failed(figures({ rateLimit: fleetWide }))).toEqual(['rate-limit-per-instance']);
+  });
+});
+
+describe('memory segments', () => {
+  it('judge a saw-tooth around a flat level as flat', () => {
+    const segments = memorySegments(flatMemory(), 0, 10_000);
+    expect(segments).toHaveLength(3);
+    for (const segment of segments) {
+      expect(segment.judged).toBe(true);
+      expect(segment.ratio).toBeGreaterThan(0.9);
+      expect(segment.ratio).toBeLessThan(1.1);
+    }
+  });
+
+  it('see a leak that doubles RSS over the run', () => {
+    const leaking = flatMemory().map((s) =>
+      s.slot === 1 ? { ...s, rssMiB: 140 + (s.at / 90_000) * 200 } : s,
+    );
+    const leak = memorySegments(leaking, 0, 10_000).find((s) => s.slot === 1);
+    expect(leak?.ratio).toBeGreaterThan(1.5);
+    expect(failed(figures({ memory: leaking }))).toEqual(['memory-flat']);
+  });
+
+  it('leave a process too short-lived to judge unjudged', () => {
+    const short = flatMemory().filter((s) => s.at < 35_000);
+    expect(memorySegments(short, 0, 10_000).every((s) => !s.judged)).toBe(true);
+    const longEnough = flatMemory().filter((s) => s.at <= 40_000);
+    expect(memorySegments(longEnough, 0, 10_000).every((s) => s.judged)).toBe(true);
+  });
+
+  it('one segment per process: a restarted instance starts afresh', () => {
+    const restarted = flatMemory().map((s) =>
+      s.slot === 0 && s.at >= 45_000 ? { ...s, pid: 200 } : s,
+    );
+    const zero = memorySegments(restarted, 0, 10_000).filter((s) => s.slot === 0);
+    expect(zero.map((s) => s.pid)).toEqual([100, 200]);
+  });
+});

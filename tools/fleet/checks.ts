@@ -1,0 +1,350 @@
+/**
+ * What a fleet run must show, computed from its records alone (no process, no network), so the
+ * same rules judge `npm run fleet`, the soak and the e2e test, and can be unit-tested.
+ */
+import type { Attempt } from './client';
+import type { FaultRecord } from './faults';
+import type { MemorySample } from './fleet';
+import type { RedemptionSummary, RefreshSummary, Unexpected } from './ledger';
+import { STOP_GRACE_MS } from './processes';
+
+/** The issue's bound: the first 200 after the database returns, on every instance. */
+export const DATABASE_RECOVERY_LIMIT_MS = 5000;
+/** RSS at the end of a process's life may be at most this many times its post-warm-up level. */
+export const MEMORY_GROWTH_LIMIT = 1.5;
+/**
+ * A process is judged only with this much life after its warm-up: a restarted instance's heap
+ * is still growing to its working size in its first minute, which is not a leak.
+ */
+export const MIN_JUDGED_SPAN_MS = 30_000;
+
+export interface RateLimitObservation {
+  /** RATE_LIMIT_LOGIN_PER_IP of every instance. */
+  readonly limit: number;
+  /** limit + 1 login attempts from one IP, sent round robin over the instances. */
+  readonly sent: number;
+  readonly perInstance: readonly number[];
+  readonly refusedFleetWide: number;
+  /** Then one instance alone: how many of the same IP's attempts it took before its first 429. */
+  readonly controlInstance: number;
+  readonly acceptedByControlBefore429: number | null;
+}
+
+export interface FleetFigures {
+  readonly faults: readonly FaultRecord[];
+  readonly attempts: readonly Attempt[];
+  readonly codes: RedemptionSummary;
+  readonly nonces: RedemptionSummary;
+  readonly refresh: RefreshSummary;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly kids: ReadonlyMap<string, number>;
+  readonly unexpected: readonly Unexpected[];
+  readonly unexpectedCount: number;
+  readonly harnessFailures: readonly string[];
+  readonly endedFamilies: readonly {
+    readonly id: number;
+    readonly fate?: string;
+    readonly history: readonly string[];
+  }[];
+  /** JWKS kids per instance, at the start and the end of the load. */
+  readonly jwksAtStart: readonly (readonly string[])[];
+  readonly jwksAtEnd: readonly (readonly string[])[];
+  readonly memory: readonly MemorySample[];
+  readonly loadStartedAt: number;
+  readonly warmupMs: number;
+  readonly rateLimit: RateLimitObservation;
+}
+
+export interface Check {
+  readonly id: string;
+  readonly title: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+// -----------------------------------------------------------------------------------------------
+// Memory
+
+export interface MemorySegment {
+  readonly slot: number;
+  readonly pid: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+  readonly samples: number;
+  readonly startMiB: number;
+  /** Median RSS over the first window after warm-up. */
+  readonly baselineMiB: number | null;
+  /** Median RSS over the last window. */
+  readonly endMiB: number;
+  readonly peakMiB: number;
+  /** Least-squares slope after warm-up, MiB per minute (information, not judged). */
+  readonly slopeMiBPerMinute: number | null;
+  /** Long enough after warm-up to judge (three windows and MIN_JUDGED_SPAN_MS at least). */
+  readonly judged: boolean;
+  readonly ratio: number | null;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function slope(points: readonly { x: number; y: number }[]): number | null {
+  if (points.length < 3) return null;
+  const mx = points.reduce((s, p) => s + p.x, 0) / points.length;
+  const my = points.reduce((s, p) => s + p.y, 0) / points.length;
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  if (sxx === 0) return null;
+  return points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx;
+}
+
+/**
+ * One segment per process (an instance restarted is a new process). The baseline is the median
+ * RSS over a window starting `warmupMs` after the load (or the process, if later) started; the
+ * end is the median over the last window of the same length (15% of the judged span, at least
+ * 5 s). Medians of windows, not single samples: RSS saw-tooths with every garbage collection.
+ */
+export function memorySegments(
+  samples: readonly MemorySample[],
+  loadStartedAt: number,
+  warmupMs: number,
+): MemorySegment[] {
+  const byPid = new Map<number, MemorySample[]>();
+  for (const sample of samples) {
+    const list = byPid.get(sample.pid) ?? [];
+    list.push(sample);
+    byPid.set(sample.pid, list);
+  }
+  return [...byPid.values()].map((list) => {
+    const first = list[0];
+    const last = list[list.length - 1];
+    const judgedFrom = Math.max(first.at, loadStartedAt) + warmupMs;
+    const after = list.filter((s) => s.at >= judgedFrom);
+    const span = last.at - judgedFrom;
+    const window = Math.max(5000, span * 0.15);
+    const judged = span >= Math.max(3 * window, MIN_JUDGED_SPAN_MS) && after.length >= 6;
+    const baseline = after.filter((s) => s.at <= judgedFrom + window).map((s) => s.rssMiB);
+    const end = list.filter((s) => s.at >= last.at - window).map((s) => s.rssMiB);
+    const baselineMiB = baseline.length > 0 ? median(baseline) : null;
+    const endMiB = median(end);
+    const perMinute = slope(after.map((s) => ({ x: s.at / 60_000, y: s.rssMiB })));
+    return {
+      slot: first.slot,
+      pid: first.pid,
+      firstAt: first.at,
+      lastAt: last.at,
+      samples: list.length,
+      startMiB: first.rssMiB,
+      baselineMiB,
+      endMiB,
+      peakMiB: Math.max(...list.map((s) => s.rssMiB)),
+      slopeMiBPerMinute: perMinute,
+      judged: judged && baselineMiB !== null,
+      ratio: baselineMiB ? endMiB / baselineMiB : null,
+    };
+  });
+}
+
+// -----------------------------------------------------------------------------------------------
+// Answers in windows
+
+/** Answered attempts sent after the database had exited and answered before it was back. */
+export function outageAnswers(attempts: readonly Attempt[], fault: FaultRecord): Attempt[] {
+  if (!fault.outage) return [];
+  const { stoppedAt, backAt } = fault.outage;
+  return attempts.filter(
+    (a) => a.outcome === 'answered' && a.sentAt >= stoppedAt && a.endedAt <= backAt,
+  );
+}
+
+function isUnavailable(a: Attempt): boolean {
+  return a.status === 503 && a.error === 'temporarily_unavailable';
+}
+
+/** "503 temporarily_unavailable", "400 invalid_grant", "302"... */
+export function answerClass(a: Attempt): string {
+  if (a.outcome !== 'answered') return a.outcome;
+  return a.error ? `${a.status} ${a.error}` : String(a.status);
+}
+
+// -----------------------------------------------------------------------------------------------
+// The checks
+
+export function fleetChecks(f: FleetFigures): Check[] {
+  const checks: Check[] = [];
+  const add = (id: string, title: string, ok: boolean, detail: string) =>
+    checks.push({ id, title, ok, detail });
+
+  add(
+    'single-redemption',
+    'No code, nonce or refresh token redeemed twice',
+    f.codes.redeemedTwice === 0 && f.nonces.redeemedTwice === 0 && f.refresh.forked === 0,
+    `${f.codes.secrets} codes, most 200s for one: ${f.codes.maxOk}; ` +
+      `${f.nonces.secrets} nonces, most 200s for one: ${f.nonces.maxOk}; ` +
+      `${f.refresh.presented} refresh tokens presented, most distinct successors for one: ${f.refresh.maxSuccessors} ` +
+      `(${f.refresh.answeredTwice} answered 200 twice with the same successor: grace retries)`,
+  );
+
+  const outages = f.faults.filter((fault) => fault.kind === 'database-outage');
+  const outageDetail = outages.map((fault) => {
+    const answers = outageAnswers(f.attempts, fault);
+    const other = answers.filter((a) => !isUnavailable(a));
+    return { answers: answers.length, other };
+  });
+  add(
+    'outage-503',
+    'Every answer while the database is down is 503 temporarily_unavailable',
+    outages.length > 0 && outageDetail.every((o) => o.answers > 0 && o.other.length === 0),
+    outageDetail
+      .map(
+        (o, i) =>
+          `outage ${i + 1}: ${o.answers} answers, ${o.other.length} other` +
+          (o.other.length > 0 ? ` (${[...new Set(o.other.map(answerClass))].join(', ')})` : ''),
+      )
+      .join('; ') || 'no database outage in this run',
+  );
+
+  const fiveHundreds = f.attempts.filter(
+    (a) => a.outcome === 'answered' && (a.status ?? 0) >= 500 && !isUnavailable(a),
+  );
+  add(
+    'no-other-5xx',
+    'No 5xx other than 503 temporarily_unavailable, at any time',
+    fiveHundreds.length === 0,
+    fiveHundreds.length === 0
+      ? `${f.attempts.filter(isUnavailable).length} answers were 503 temporarily_unavailable, none another 5xx`
+      : `${fiveHundreds.length} other 5xx: ${[...new Set(fiveHundreds.map((a) => `${a.endpoint} ${answerClass(a)}`))].join(', ')}`,
+  );
+
+  const recoveries = outages.map((fault) => fault.recoveryMs);
+  add(
+    'database-recovery',
+    `Every instance answers 200 within ${DATABASE_RECOVERY_LIMIT_MS / 1000} s of the database's return`,
+    outages.length > 0 &&
+      recoveries.every((per) => per.every((ms) => ms !== null && ms <= DATABASE_RECOVERY_LIMIT_MS)),
+    recoveries
+      .map(
+        (per, i) =>
+          `outage ${i + 1}: ${per.map((ms) => (ms === null ? 'none' : `${(ms / 1000).toFixed(2)} s`)).join(', ')}`,
+      )
+      .join('; '),
+  );
+
+  const kids = [...f.kids.keys()];
+  const snapshots = [f.jwksAtStart, ...f.faults.map((fault) => fault.jwks), f.jwksAtEnd];
+  const oneKey =
+    kids.length === 1 &&
+    snapshots.every((perInstance) =>
+      perInstance.every((published) => published.length === 1 && published[0] === kids[0]),
+    );
+  add(
+    'signing-key',
+    'One signing key: the same kid in every token and every JWKS, across instances and restarts',
+    oneKey,
+    `kids in ${[...f.kids.values()].reduce((a, b) => a + b, 0)} access tokens: ${kids.length}; ` +
+      `${snapshots.length} JWKS snapshots × ${f.jwksAtStart.length} instances` +
+      (oneKey ? ', all publishing exactly that kid' : `: ${JSON.stringify(snapshots)}`),
+  );
+
+  const ended = f.endedFamilies;
+  add(
+    'families-survive',
+    'Every followed refresh family still rotates after every fault',
+    ended.length === 0 &&
+      f.faults.every((fault) => fault.families.alive === fault.families.checked),
+    f.faults.map((fault) => `${fault.families.alive}/${fault.families.checked}`).join(', ') +
+      ' families alive after each fault' +
+      (ended.length > 0
+        ? `; ended: ${ended.map((family) => `#${family.id} ${family.fate ?? ''}`).join('; ')}`
+        : ''),
+  );
+
+  const held = f.faults.map((fault) => fault.held);
+  add(
+    'challenges-survive',
+    'Codes and nonces issued before a fault are redeemed once after it',
+    held.every((h) => h.codesRedeemed === h.codes && h.noncesRedeemed === h.nonces),
+    held
+      .map((h) => `${h.codesRedeemed}/${h.codes} codes, ${h.noncesRedeemed}/${h.nonces} nonces`)
+      .join('; '),
+  );
+
+  add(
+    'expected-answers',
+    'Every answer is one the protocol allows for that request',
+    f.unexpectedCount === 0 && f.harnessFailures.length === 0,
+    f.unexpectedCount === 0 && f.harnessFailures.length === 0
+      ? 'none unexpected'
+      : `${f.unexpectedCount} unexpected: ` +
+          f.unexpected
+            .slice(0, 5)
+            .map(
+              (u) =>
+                `+${(u.at / 1000).toFixed(1)} s ${u.endpoint} at instance ${u.instance}: ${u.status} ${u.error ?? ''} "${u.description ?? ''}" (${u.note})`,
+            )
+            .join('; ') +
+          (f.harnessFailures.length > 0 ? `; harness: ${f.harnessFailures[0]}` : ''),
+  );
+
+  const kills = f.faults.filter((fault) => fault.kill);
+  add(
+    'kill-mid-redemption',
+    'The SIGKILL cut redemptions in flight (and none was redeemed twice)',
+    kills.length > 0 && kills.every((fault) => (fault.kill?.cut ?? 0) > 0),
+    kills
+      .map(
+        (fault) =>
+          `instance ${fault.victim}: ${fault.kill?.cut}/${fault.kill?.burst} cut, ` +
+          `${fault.kill?.redeemedUnseen} of them already redeemed by the victim, ${fault.kill?.redeemedOnRetry} redeemed on retry`,
+      )
+      .join('; ') || 'no kill in this run',
+  );
+
+  const restarts = f.faults.filter((fault) => fault.stops);
+  const stops = restarts.flatMap((fault) => fault.stops ?? []);
+  add(
+    'graceful-stop',
+    `A SIGTERM'd instance finishes its requests and exits within ${STOP_GRACE_MS / 1000} s, under load`,
+    stops.length > 0 && stops.every((stop) => !stop.forced),
+    restarts
+      .map(
+        (fault) =>
+          (fault.stops ?? [])
+            .map((stop, slot) =>
+              stop.forced
+                ? `instance ${slot} still running after ${(stop.ms / 1000).toFixed(1)} s: SIGKILL`
+                : `instance ${slot} exited in ${(stop.ms / 1000).toFixed(1)} s`,
+            )
+            .join(', ') +
+          `; ${fault.redeemedUnseen} codes or nonces redeemed during the restart without their answer reaching the client`,
+      )
+      .join('; ') || 'no fleet restart in this run',
+  );
+
+  const segments = memorySegments(f.memory, f.loadStartedAt, f.warmupMs);
+  const judged = segments.filter((s) => s.judged);
+  add(
+    'memory-flat',
+    `RSS at the end of each process's life ≤ ${MEMORY_GROWTH_LIMIT} × its level after warm-up`,
+    judged.length > 0 && judged.every((s) => (s.ratio ?? Infinity) <= MEMORY_GROWTH_LIMIT),
+    judged
+      .map(
+        (s) =>
+          `instance ${s.slot} pid ${s.pid}: ${s.baselineMiB?.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB (×${s.ratio?.toFixed(2)})`,
+      )
+      .join('; ') || 'no process lived long enough to judge',
+  );
+
+  const r = f.rateLimit;
+  add(
+    'rate-limit-per-instance',
+    'Today the login limit is per instance: limit + 1 attempts over 3 instances are all let through',
+    r.refusedFleetWide === 0 && r.acceptedByControlBefore429 === r.limit,
+    `limit ${r.limit}/min per IP; ${r.sent} attempts round robin (${r.perInstance.join('+')}): ` +
+      `${r.refusedFleetWide} refused with 429; instance ${r.controlInstance} alone took ` +
+      `${r.acceptedByControlBefore429 ?? 'more than the limit'} before its first 429`,
+  );
+
+  return checks;
+}

@@ -1,0 +1,294 @@
+/**
+ * The faults, each made while the traffic runs, and what is checked after each: the challenges
+ * issued before it are still redeemable, every followed refresh family still rotates, and every
+ * instance publishes the same signing key.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MintedCode } from '../../bench/lib/pkce';
+import type { FleetClient } from './client';
+import type { Fleet } from './fleet';
+import type { FaultKind } from './options';
+import type { Elapsed } from './processes';
+import type { SignedNonce, Traffic } from './traffic';
+
+/** Challenges issued before a fault, redeemed after it. */
+const HELD_CHALLENGES = 3;
+/** Code exchanges sent to the victim at once; it is killed as soon as the first is answered. */
+const KILL_BURST = 10;
+/** Refresh families checked concurrently after a fault. */
+const SWEEP_CONCURRENCY = 3;
+/** A fault waits this long at most for every instance to answer 200 again. */
+const RECOVERY_PATIENCE_MS = 60_000;
+
+export interface FaultRecord {
+  readonly kind: FaultKind;
+  readonly victim?: number;
+  readonly scheduledAt: number;
+  readonly startedAt: number;
+  /** The database outage: from the server's exit to its restart (listening again). */
+  readonly outage?: {
+    readonly stoppedAt: number;
+    /** When the server was started again (it listens from `backAt`). */
+    readonly restartedAt: number;
+    readonly backAt: number;
+  };
+  /** The kill: when the process was gone, and what the burst in flight at it became. */
+  readonly kill?: {
+    readonly killedAt: number;
+    readonly burst: number;
+    /** Burst requests answered by the victim before it died. */
+    readonly answeredBeforeKill: number;
+    /** Burst requests cut by the kill and retried on another instance. */
+    readonly cut: number;
+    /** Of those, refused as "already used": the victim had redeemed them, unseen. */
+    readonly redeemedUnseen: number;
+    /** Of those, redeemed by the retry. */
+    readonly redeemedOnRetry: number;
+  };
+  /** The moment recovery is measured from (database back, instance or fleet started again). */
+  readonly recoveryFrom: number;
+  readonly recoveryFromLabel: string;
+  /** Per instance, ms from `recoveryFrom` to its first 200 (null: none within the patience). */
+  readonly recoveryMs: readonly (number | null)[];
+  /** Per restarted instance: ms from spawn to /health 200. */
+  readonly bootMs: readonly number[];
+  /** The fleet restart: per instance, how long it took to exit after SIGTERM, and whether it had to be killed. */
+  readonly stops?: readonly { readonly ms: number; readonly forced: boolean }[];
+  /**
+   * Codes and nonces redeemed during the fault whose answer never reached the client (cut, or
+   * 503), refused as "already used" on retry: a login lost, though never a double redemption.
+   */
+  readonly redeemedUnseen: number;
+  readonly endedAt: number;
+  readonly held: {
+    readonly codes: number;
+    readonly codesRedeemed: number;
+    readonly nonces: number;
+    readonly noncesRedeemed: number;
+  };
+  readonly families: { readonly checked: number; readonly alive: number };
+  /** The kids of each instance's JWKS after the fault. */
+  readonly jwks: readonly (readonly string[])[];
+}
+
+export class FaultRunner {
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly client: FleetClient,
+    private readonly traffic: Traffic,
+    private readonly elapsed: Elapsed,
+    private readonly settings: { outageSeconds: number; killDownSeconds: number },
+    /** Ends every wait of a fault at once (the run is being aborted). */
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async run(kind: FaultKind, scheduledAt: number, victim?: number): Promise<FaultRecord> {
+    const held = await this.hold();
+    const startedAt = this.elapsed();
+    const unseenBefore = this.unseenRedemptions();
+    let measured: Omit<
+      FaultRecord,
+      'held' | 'families' | 'jwks' | 'endedAt' | 'scheduledAt' | 'startedAt' | 'redeemedUnseen'
+    >;
+    switch (kind) {
+      case 'database-outage':
+        measured = await this.databaseOutage();
+        break;
+      case 'instance-kill':
+        measured = await this.instanceKill(victim ?? 1);
+        break;
+      case 'fleet-restart':
+        measured = await this.fleetRestart();
+        break;
+    }
+    const redeemedUnseen = this.unseenRedemptions() - unseenBefore;
+    const redeemed = await this.redeemHeld(held);
+    const families = await this.sweepFamilies();
+    const jwks = await this.jwks();
+    return {
+      ...measured,
+      scheduledAt,
+      startedAt,
+      endedAt: this.elapsed(),
+      redeemedUnseen,
+      held: redeemed,
+      families,
+      jwks,
+    };
+  }
+
+  /** Each instance's published kids, read from that instance itself (retried while 503). */
+  async jwks(): Promise<string[][]> {
+    return Promise.all(
+      this.fleet.instances.map(async (_, instance) => {
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const res = await this.client.send(
+            'jwks',
+            { method: 'GET', path: '/jwks.json' },
+            { instance },
+          );
+          const keys = res.json?.keys;
+          if (res.status === 200 && Array.isArray(keys)) {
+            return keys.map((key: unknown) => String((key as { kid?: unknown }).kid)).sort();
+          }
+          await sleep(300, undefined, { signal: this.signal });
+        }
+        return ['(no JWKS)'];
+      }),
+    );
+  }
+
+  /** Refreshes every followed family once: each must still rotate after the fault. */
+  async sweepFamilies(): Promise<{ checked: number; alive: number }> {
+    const families = [...this.traffic.families];
+    let alive = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: SWEEP_CONCURRENCY }, async () => {
+        for (let i = next++; i < families.length; i = next++) {
+          if (await this.traffic.refresh(families[i])) alive++;
+        }
+      }),
+    );
+    return { checked: families.length, alive };
+  }
+
+  private async hold(): Promise<{ codes: MintedCode[]; nonces: SignedNonce[] }> {
+    const codes: MintedCode[] = [];
+    const nonces: SignedNonce[] = [];
+    for (let i = 0; i < HELD_CHALLENGES; i++) {
+      codes.push(await this.traffic.mintCode());
+      nonces.push(await this.traffic.signedNonce());
+    }
+    return { codes, nonces };
+  }
+
+  private async redeemHeld(held: { codes: MintedCode[]; nonces: SignedNonce[] }) {
+    const codes = await Promise.all(held.codes.map((code) => this.traffic.exchange(code, 1)));
+    const nonces = await Promise.all(held.nonces.map((nonce) => this.traffic.verify(nonce, 1)));
+    return {
+      codes: held.codes.length,
+      codesRedeemed: codes.filter((outcome) => outcome.ok === 1).length,
+      nonces: held.nonces.length,
+      noncesRedeemed: nonces.filter((outcome) => outcome.ok === 1).length,
+    };
+  }
+
+  private async databaseOutage() {
+    const scanFrom = this.client.attempts.length;
+    const stoppedAt = await this.fleet.database.stop();
+    await sleep(this.settings.outageSeconds * 1000, undefined, { signal: this.signal });
+    const restartedAt = this.elapsed();
+    const backAt = await this.fleet.database.start();
+    const recoveryMs = await this.recovery(backAt, [0, 1, 2], scanFrom);
+    return {
+      kind: 'database-outage' as const,
+      outage: { stoppedAt, restartedAt, backAt },
+      recoveryFrom: backAt,
+      recoveryFromLabel: 'database listening again',
+      recoveryMs,
+      bootMs: [],
+    };
+  }
+
+  private async instanceKill(victim: number) {
+    const instance = this.fleet.instances[victim];
+    const scanFrom = this.client.attempts.length;
+    const codes: MintedCode[] = [];
+    for (let i = 0; i < KILL_BURST; i++) codes.push(await this.traffic.mintCode());
+    const burstAt = this.elapsed();
+    const burst = codes.map((code) => this.traffic.exchange(code, 1, victim));
+    // Killed while it works: as soon as the victim has answered one of the burst.
+    const attempts = this.client.attempts;
+    let scanned = scanFrom;
+    await this.waitFor(() => {
+      for (; scanned < attempts.length; scanned++) {
+        const a = attempts[scanned];
+        const ofBurst = a.endpoint === 'token.code' && a.instance === victim && a.sentAt >= burstAt;
+        if (ofBurst && a.outcome === 'answered') return true;
+      }
+      return false;
+    }, 5000);
+    const killedAt = await instance.kill();
+    const outcomes = await Promise.all(burst);
+    const cut = outcomes.filter((o) => o.lost);
+    const downFor = this.settings.killDownSeconds * 1000 - (this.elapsed() - killedAt);
+    await sleep(Math.max(0, downFor), undefined, { signal: this.signal });
+    const started = await this.fleet.startInstance(instance);
+    const recoveryMs = await this.recovery(started.spawnedAt, [victim], scanFrom);
+    return {
+      kind: 'instance-kill' as const,
+      victim,
+      kill: {
+        killedAt,
+        burst: codes.length,
+        answeredBeforeKill: outcomes.length - cut.length,
+        cut: cut.length,
+        redeemedUnseen: cut.filter((o) => o.redeemedUnseen).length,
+        redeemedOnRetry: cut.filter((o) => o.ok === 1).length,
+      },
+      recoveryFrom: started.spawnedAt,
+      recoveryFromLabel: 'killed instance started again',
+      recoveryMs: [0, 1, 2].map((slot) => (slot === victim ? recoveryMs[0] : null)),
+      bootMs: [started.readyAt - started.spawnedAt],
+    };
+  }
+
+  private async fleetRestart() {
+    const instances = this.fleet.instances;
+    const scanFrom = this.client.attempts.length;
+    const stops = await Promise.all(instances.map((instance) => instance.stop()));
+    const spawnFrom = this.elapsed();
+    const started = await Promise.all(instances.map((i) => this.fleet.startInstance(i)));
+    const recoveryMs = await this.recovery(spawnFrom, [0, 1, 2], scanFrom);
+    return {
+      kind: 'fleet-restart' as const,
+      stops: stops.map((stop) => ({ ms: stop.exitedAt - stop.requestedAt, forced: stop.forced })),
+      recoveryFrom: spawnFrom,
+      recoveryFromLabel: 'instances started again',
+      recoveryMs,
+      bootMs: started.map((s) => s.readyAt - s.spawnedAt),
+    };
+  }
+
+  private unseenRedemptions(): number {
+    const counts = this.traffic.ledgerCounts;
+    return counts.codesRedeemedUnseen + counts.noncesRedeemedUnseen;
+  }
+
+  /**
+   * Per listed instance: ms from `from` to the first 200 it answered after `from`. Attempts are
+   * recorded as they end, so only those after `scanFrom` (an index taken before the fault) count.
+   */
+  private async recovery(
+    from: number,
+    slots: number[],
+    scanFrom: number,
+  ): Promise<(number | null)[]> {
+    const attempts = this.client.attempts;
+    const firstOk = (slot: number) => {
+      for (let i = scanFrom; i < attempts.length; i++) {
+        const a = attempts[i];
+        if (a.instance === slot && a.status === 200 && a.endedAt >= from) return a;
+      }
+      return undefined;
+    };
+    await this.waitFor(
+      () => slots.every((slot) => firstOk(slot) !== undefined),
+      RECOVERY_PATIENCE_MS,
+    );
+    return slots.map((slot) => {
+      const attempt = firstOk(slot);
+      return attempt ? attempt.endedAt - from : null;
+    });
+  }
+
+  private async waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = this.elapsed() + timeoutMs;
+    while (!done()) {
+      if (this.elapsed() > deadline) return false;
+      await sleep(50, undefined, { signal: this.signal });
+    }
+    return true;
+  }
+}

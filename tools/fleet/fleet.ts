@@ -1,0 +1,127 @@
+/**
+ * A fleet: three Proofgate instances, started from one build, on one database server, with the
+ * settings a fleet shares (issuer, key-encryption secret, database) and the harness's own: limits
+ * out of the way except the login limit (see the rate-limit check), database outages answered
+ * fast, and a code lifetime long enough to hold codes across a fault.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { freePort } from '../../bench/lib/processes';
+import { FleetDatabase, FleetInstance, residentMiB, type Elapsed } from './processes';
+
+export const INSTANCES = 3;
+/** The one issuer every instance signs as, as behind a load balancer (a name, never contacted). */
+export const ISSUER = 'http://proofgate.fleet.localhost';
+export const DATABASE_NAME = 'proofgate_fleet';
+/** Per-IP login attempts per minute: low, for the check of today's per-instance limiter. */
+export const LOGIN_LIMIT = 10;
+/** How long a request waits for the database before the service answers 503. */
+export const SERVER_SELECTION_TIMEOUT_MS = 1000;
+/** Held codes must outlive a fault (the default is 60 s). */
+export const AUTH_CODE_TTL_SECONDS = 180;
+
+export interface MemorySample {
+  readonly slot: number;
+  readonly pid: number;
+  readonly at: number;
+  readonly rssMiB: number;
+}
+
+export class Fleet {
+  readonly instances: FleetInstance[] = [];
+  readonly memory: MemorySample[] = [];
+  /** Every process start: slot, pid, when spawned and when ready. */
+  readonly starts: { slot: number; pid: number; spawnedAt: number; readyAt: number }[] = [];
+  private sampler?: NodeJS.Timeout;
+
+  private constructor(
+    readonly database: FleetDatabase,
+    private readonly elapsed: Elapsed,
+  ) {}
+
+  /** Starts the database (H2 file in `runDir`) and the instances from `distDir`, all at once. */
+  static async start(distDir: string, runDir: string, elapsed: Elapsed): Promise<Fleet> {
+    const database = new FleetDatabase(join(runDir, 'fleet.mv'), elapsed);
+    await database.start();
+    const fleet = new Fleet(database, elapsed);
+    try {
+      const secret = randomBytes(36).toString('base64url');
+      for (let slot = 0; slot < INSTANCES; slot++) {
+        const port = await freePort();
+        const env = serviceEnv(port, database.uri(DATABASE_NAME), secret);
+        const log = join(runDir, `instance-${slot}.log`);
+        fleet.instances.push(
+          new FleetInstance(slot, port, join(distDir, 'main.js'), env, log, elapsed),
+        );
+      }
+      await Promise.all(fleet.instances.map((instance) => fleet.startInstance(instance)));
+    } catch (error) {
+      await fleet.close();
+      throw error;
+    }
+    return fleet;
+  }
+
+  get origins(): string[] {
+    return this.instances.map((instance) => instance.origin);
+  }
+
+  async startInstance(instance: FleetInstance): Promise<{ spawnedAt: number; readyAt: number }> {
+    const started = await instance.start();
+    this.starts.push({ slot: instance.slot, ...started });
+    return started;
+  }
+
+  startSampling(everyMs: number): void {
+    const sample = () => {
+      const at = this.elapsed();
+      for (const instance of this.instances) {
+        const pid = instance.pid;
+        const rss = pid === undefined ? undefined : residentMiB(pid);
+        if (pid !== undefined && rss !== undefined) {
+          this.memory.push({ slot: instance.slot, pid, at, rssMiB: rss });
+        }
+      }
+    };
+    sample();
+    this.sampler = setInterval(sample, everyMs);
+  }
+
+  stopSampling(): void {
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.stopSampling();
+    await Promise.all(this.instances.map((instance) => instance.close()));
+    await this.database.stop();
+  }
+}
+
+/**
+ * Production settings, the demo users and clients seeded, one issuer and one key-encryption
+ * secret for the whole fleet (so every instance opens the same signing key and derives the same
+ * refresh-token successors).
+ */
+function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.ProcessEnv {
+  const unlimited = '100000000';
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    SEED_DEMO_DATA: 'true',
+    KEY_ENCRYPTION_SECRET: secret,
+    MONGODB_URI: mongoUri,
+    MONGODB_SERVER_SELECTION_TIMEOUT_MS: String(SERVER_SELECTION_TIMEOUT_MS),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ISSUER,
+    LOG_LEVEL: 'warn',
+    AUTH_CODE_TTL_SECONDS: String(AUTH_CODE_TTL_SECONDS),
+    RATE_LIMIT_TOKEN_PER_IP: unlimited,
+    RATE_LIMIT_TOKEN_PER_CLIENT: unlimited,
+    RATE_LIMIT_WALLET_PER_IP: unlimited,
+    RATE_LIMIT_WALLET_PER_ADDRESS: unlimited,
+    RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT),
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * One fleet run: build the service once, start the database and three instances, check today's
+ * rate limiter, run the traffic with the faults in their slots, then stop everything and judge
+ * the records. Used by `npm run fleet`, `npm run soak` and test/fleet.e2e-spec.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildService } from '../../bench/lib/proofgate';
+import { fleetChecks, type Check, type FleetFigures, type RateLimitObservation } from './checks';
+import { FleetClient } from './client';
+import { FaultRunner, type FaultRecord } from './faults';
+import { Fleet, LOGIN_LIMIT } from './fleet';
+import { Ledger } from './ledger';
+import { faultSchedule, type FleetOptions } from './options';
+import type { Elapsed } from './processes';
+import { Traffic } from './traffic';
+
+/** How long a run may go on after its planned end (faults, checks) before it is aborted. */
+const RUN_OVERTIME_MS = 6 * 60_000;
+
+export interface FleetRun {
+  readonly options: FleetOptions;
+  readonly startedAt: Date;
+  readonly runDir: string;
+  /** Elapsed ms when the load started and ended. */
+  readonly loadStartedAt: number;
+  readonly loadEndedAt: number;
+  readonly bootMs: readonly number[];
+  readonly starts: Fleet['starts'];
+  readonly figures: FleetFigures;
+  readonly checks: readonly Check[];
+  readonly ok: boolean;
+  /** The instances' log files (kept when a check failed). */
+  readonly logs: readonly string[];
+}
+
+export interface RunSettings {
+  /** Where the service is built (inside the project, so node_modules resolve). */
+  readonly distDir: string;
+  readonly root: string;
+  readonly log: (message: string) => void;
+  /** Aborts the run (its processes are stopped, its folder kept). */
+  readonly signal?: AbortSignal;
+}
+
+/** What today's per-instance login limiter does with limit + 1 attempts spread over the fleet. */
+async function observeRateLimit(client: FleetClient): Promise<RateLimitObservation> {
+  const attempt = (instance: number) =>
+    client.send(
+      'login',
+      {
+        method: 'POST',
+        path: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        // No CSRF cookie: answered 400 at once, no password hashed, after the limiter counted it.
+        body: 'username=rate-limit-check&password=x',
+      },
+      { instance, retryLost: false },
+    );
+  const perInstance = client.origins.map(() => 0);
+  let refusedFleetWide = 0;
+  const sent = LOGIN_LIMIT + 1;
+  for (let i = 0; i < sent; i++) {
+    const instance = i % client.size;
+    perInstance[instance]++;
+    if ((await attempt(instance)).status === 429) refusedFleetWide++;
+  }
+  const controlInstance = client.size - 1;
+  let accepted = perInstance[controlInstance];
+  let acceptedByControlBefore429: number | null = null;
+  for (let i = 0; i <= LOGIN_LIMIT; i++) {
+    if ((await attempt(controlInstance)).status === 429) {
+      acceptedByControlBefore429 = accepted;
+      break;
+    }
+    accepted++;
+  }
+  return {
+    limit: LOGIN_LIMIT,
+    sent,
+    perInstance,
+    refusedFleetWide,
+    controlInstance,
+    acceptedByControlBefore429,
+  };
+}
+
+export async function runFleet(options: FleetOptions, settings: RunSettings): Promise<FleetRun> {
+  const { log } = settings;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const elapsed: Elapsed = () => performance.now() - t0;
+
+  if (options.skipBuild) {
+    log(`reusing the service build in ${settings.distDir}`);
+  } else {
+    log(`building the service into ${settings.distDir}`);
+    buildService(settings.root, settings.distDir);
+  }
+
+  const runDir = mkdtempSync(join(tmpdir(), 'proofgate-fleet-'));
+  log(`run folder (database file, instance logs): ${runDir}`);
+  const fleet = await Fleet.start(settings.distDir, runDir, elapsed);
+  const client = new FleetClient(fleet.origins, options.inFlight, elapsed);
+  const ledger = new Ledger();
+  const traffic = new Traffic(client, ledger, elapsed);
+  const records: FaultRecord[] = [];
+  let keepRunDir = true;
+  // A fleet that never recovers must not hang the caller: past the deadline, or when the caller
+  // aborts (Ctrl-C), every request fails at once and the run unwinds through its clean-up.
+  const halt = new AbortController();
+  let abortedBecause = '';
+  const abort = (why: string) => {
+    if (halt.signal.aborted) return;
+    abortedBecause = why;
+    log(`${why}: stopping`);
+    halt.abort();
+    void client.close();
+  };
+  const watchdog = setTimeout(
+    () => abort(`still running ${RUN_OVERTIME_MS / 60_000} min after the load should have ended`),
+    options.seconds * 1000 + RUN_OVERTIME_MS,
+  );
+  const faults = new FaultRunner(fleet, client, traffic, elapsed, options, halt.signal);
+  const onInterrupt = () => abort('interrupted');
+  if (settings.signal?.aborted) onInterrupt();
+  settings.signal?.addEventListener('abort', onInterrupt, { once: true });
+  try {
+    const bootMs = fleet.starts.map((s) => s.readyAt - s.spawnedAt);
+    log(
+      `database on port ${fleet.database.port}; instances on ${fleet.instances.map((i) => i.port).join(', ')} ` +
+        `(ready in ${bootMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`,
+    );
+
+    const rateLimit = await observeRateLimit(client);
+    log(
+      `login limit ${rateLimit.limit}/min per IP: ${rateLimit.sent} attempts over the fleet, ` +
+        `${rateLimit.refusedFleetWide} refused; one instance alone refused after ${rateLimit.acceptedByControlBefore429}`,
+    );
+    await traffic.login(0);
+    const jwksAtStart = await faults.jwks();
+
+    fleet.startSampling(options.sampleMs);
+    const loadStartedAt = elapsed();
+    traffic.start(options.workers);
+    log(`load: ${options.workers} workers, at most ${options.inFlight} requests in flight`);
+
+    for (const fault of faultSchedule(options)) {
+      const due = loadStartedAt + fault.atSeconds * 1000;
+      if (elapsed() < due) await sleep(due - elapsed(), undefined, { signal: halt.signal });
+      log(
+        `fault: ${fault.kind}${fault.victim === undefined ? '' : ` of instance ${fault.victim}`}`,
+      );
+      const record = await faults.run(fault.kind, due, fault.victim);
+      records.push(record);
+      log(
+        `  recovered: ${record.recoveryMs.map((ms) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`)).join(', ')} ` +
+          `after ${record.recoveryFromLabel}; held challenges ${record.held.codesRedeemed + record.held.noncesRedeemed}/` +
+          `${record.held.codes + record.held.nonces}; families ${record.families.alive}/${record.families.checked}`,
+      );
+    }
+    const tail = (options.faultIntervalSeconds * 1000) / 2;
+    const end = Math.max(loadStartedAt + options.seconds * 1000, elapsed() + tail);
+    if (elapsed() < end) await sleep(end - elapsed(), undefined, { signal: halt.signal });
+    await traffic.stop();
+    const loadEndedAt = elapsed();
+    fleet.stopSampling();
+    log(`load stopped after ${((loadEndedAt - loadStartedAt) / 1000).toFixed(0)} s`);
+    const finalSweep = await faults.sweepFamilies();
+    const jwksAtEnd = await faults.jwks();
+    log(`final check: families ${finalSweep.alive}/${finalSweep.checked}`);
+
+    const figures: FleetFigures = {
+      faults: records,
+      attempts: client.attempts,
+      codes: ledger.summarize(ledger.codes),
+      nonces: ledger.summarize(ledger.nonces),
+      refresh: ledger.summarizeRefresh(),
+      counts: { ...ledger.counts },
+      kids: ledger.kids,
+      unexpected: ledger.unexpected,
+      unexpectedCount: ledger.unexpectedCount,
+      harnessFailures: traffic.failures,
+      endedFamilies: traffic.endedFamilies.map(({ id, fate, history }) => ({
+        id,
+        ...(fate ? { fate } : {}),
+        history: [...history],
+      })),
+      jwksAtStart,
+      jwksAtEnd,
+      memory: fleet.memory,
+      loadStartedAt,
+      warmupMs: options.warmupSeconds * 1000,
+      rateLimit,
+    };
+    const checks = fleetChecks(figures);
+    const ok = checks.every((check) => check.ok);
+    keepRunDir = !ok;
+    return {
+      options,
+      startedAt,
+      runDir,
+      loadStartedAt,
+      loadEndedAt,
+      bootMs,
+      starts: fleet.starts,
+      figures,
+      checks,
+      ok,
+      logs: fleet.instances.map((_, slot) => join(runDir, `instance-${slot}.log`)),
+    };
+  } catch (error) {
+    if (halt.signal.aborted) throw new Error(`run aborted (${abortedBecause}); logs in ${runDir}`);
+    throw error;
+  } finally {
+    clearTimeout(watchdog);
+    settings.signal?.removeEventListener('abort', onInterrupt);
+    const stopped = traffic.stop();
+    await client.close();
+    await stopped;
+    await fleet.close();
+    if (!keepRunDir) rmSync(runDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run fleet` (about 80 s, exits 1 if a check fails) and `npm run soak -- --minutes N`
+ * (writes docs/RELIABILITY.md): three Proofgate instances on one database, mixed traffic, faults.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describeMachine, loadAverage } from '../../bench/lib/processes';
+import { runFleet } from './harness';
+import { USAGE, parseOptions, type FleetOptions } from './options';
+import { renderReport, renderSummary, type Environment } from './report';
+
+const ROOT = resolve(__dirname, '..', '..');
+const DIST = join(ROOT, 'dist-fleet');
+const T0 = performance.now();
+
+function log(message: string): void {
+  process.stderr.write(`[fleet +${((performance.now() - T0) / 1000).toFixed(1)}s] ${message}\n`);
+}
+
+function source(): string {
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
+  const tree = git('rev-parse', '--short', 'HEAD:src') || 'unknown';
+  const dirty = git('status', '--porcelain', '--', 'src') !== '';
+  return `src/ tree ${tree} (commit ${commit})${dirty ? ' with uncommitted changes' : ''}`;
+}
+
+function database(): string {
+  const pom = readFileSync(join(ROOT, 'tools', 'mongo-server', 'pom.xml'), 'utf8');
+  const version = /<mongo-java-server.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
+  return `mongo-java-server ${version}, H2 backend, wire version 9`;
+}
+
+async function main(): Promise<void> {
+  let options: FleetOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const machine = describeMachine();
+  // Ctrl-C or a kill: the run stops its instances and database before it exits.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  process.once('SIGTERM', () => interrupt.abort());
+  const run = await runFleet(options, {
+    distDir: DIST,
+    root: ROOT,
+    log,
+    signal: interrupt.signal,
+  });
+  if (options.out !== '-') {
+    const totalMemory = /^Mem:\s+(\d+)/m.exec(machine.memory)?.[1];
+    const env: Environment = {
+      cpus: machine.cpus,
+      cpuModel: machine.cpuModel,
+      memory: totalMemory ? `${totalMemory} GiB memory` : 'memory unknown',
+      node: machine.node,
+      loadAverageBefore: machine.loadAverage,
+      loadAverageAfter: loadAverage(),
+      source: source(),
+      database: database(),
+    };
+    writeFileSync(resolve(ROOT, options.out), renderReport(run, env));
+    log(`report written to ${options.out}`);
+  }
+  process.stdout.write(renderSummary(run));
+  process.exit(run.ok ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

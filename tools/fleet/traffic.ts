@@ -1,0 +1,605 @@
+/**
+ * Mixed traffic through the fleet, as its clients would send it: authorization codes minted with
+ * the real login session and exchanged (every tenth with two concurrent replays), refresh tokens
+ * rotated (every third with a concurrent duplicate), SIWE logins signed by viem wallets (every
+ * tenth with two concurrent replays), and protected-API calls. Each answer is checked against what
+ * the protocol allows and booked in the ledger.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { basicAuth } from '../../bench/lib/browser';
+import { codeFromRedirect, pkcePair, type MintedCode } from '../../bench/lib/pkce';
+import { GaveUp, NoAnswer, type Answer, type Endpoint, type FleetClient } from './client';
+import type { Ledger } from './ledger';
+import type { Elapsed } from './processes';
+
+export const CODE_CLIENT = {
+  id: 'demo-client',
+  secret: 'demo-secret',
+  redirectUri: 'http://localhost:25001/callback',
+};
+/** The public client wallet logins are issued to when they name none. */
+export const WALLET_CLIENT = 'wallet';
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+/**
+ * Pause before retrying a request answered 5xx: shorter than the answer's Retry-After (5 s), so
+ * that the harness sees recovery to within a few hundred milliseconds.
+ */
+const RETRY_AFTER_5XX_MS = 300;
+/** A request answered 5xx for this long is stuck, not waiting out a fault: the harness gives up. */
+const GIVE_UP_AFTER_5XX_MS = 120_000;
+const WALLET_ACCOUNTS = 40;
+/** Refresh-token families followed at once; older ones are let go when new ones arrive. */
+const MAX_FAMILIES = 120;
+
+const CODE_REPLAY_EVERY = 10;
+const REFRESH_DUPLICATE_EVERY = 3;
+const SIWE_REPLAY_EVERY = 10;
+
+/** A request was answered 5xx for longer than any fault lasts (booked as unexpected). */
+export class StillUnavailable extends Error {}
+
+export interface Family {
+  readonly id: number;
+  readonly clientId: string;
+  readonly bornAt: number;
+  refreshToken: string;
+  accessToken: string;
+  busy: boolean;
+  /** Why the family ended, if it did (it then leaves the pool). */
+  fate?: string;
+  /** A refresh of the current token was answered 5xx or lost: the client cannot know whether it rotated. */
+  uncertain: boolean;
+  /** Its last refresh tries (copy, instance, times, answer), for the report if it ends. */
+  readonly history: string[];
+}
+
+export interface SignedNonce {
+  readonly nonce: string;
+  readonly message: string;
+  readonly signature: string;
+}
+
+export interface RedemptionOutcome {
+  /** 200 answers over every copy. */
+  readonly ok: number;
+  /** A copy's try was lost mid-flight and retried. */
+  readonly lost: boolean;
+  /** Refused as already used after its own try was lost or answered 5xx. */
+  readonly redeemedUnseen: boolean;
+  readonly tokens?: { access_token: string; refresh_token: string };
+}
+
+function str(answer: Answer, field: string): string | undefined {
+  const value = answer.json?.[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isUnavailable(answer: Answer): boolean {
+  return answer.status === 503 && str(answer, 'error') === 'temporarily_unavailable';
+}
+
+export class Traffic {
+  readonly families: Family[] = [];
+  /** Families that ended, with why (revoked by a refresh answered 400...). */
+  readonly endedFamilies: Family[] = [];
+  /** Exceptions from the harness itself (never the service's answers). */
+  readonly failures: string[] = [];
+  private readonly accounts: PrivateKeyAccount[] = Array.from({ length: WALLET_ACCOUNTS }, () =>
+    privateKeyToAccount(generatePrivateKey()),
+  );
+  private sessionCookie = '';
+  private stopping = false;
+  private workers: Promise<void>[] = [];
+  private seq = { family: 0, code: 0, refresh: 0, siwe: 0, account: 0 };
+
+  constructor(
+    private readonly client: FleetClient,
+    private readonly ledger: Ledger,
+    private readonly elapsed: Elapsed,
+  ) {}
+
+  get ledgerCounts(): Ledger['counts'] {
+    return this.ledger.counts;
+  }
+
+  /** Logs user0 in through the real form on `instance`; the session cookie works on every instance. */
+  async login(instance: number): Promise<void> {
+    const page = await this.client.send(
+      'login',
+      { method: 'GET', path: '/login?return_to=%2F' },
+      { instance },
+    );
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const csrfCookie = cookieValue(page.setCookie, 'pg_csrf');
+    if (page.status !== 200 || !csrf || !csrfCookie) {
+      throw new Error(`login page: ${page.status}, no CSRF token or cookie`);
+    }
+    const res = await this.client.send(
+      'login',
+      {
+        method: 'POST',
+        path: '/login',
+        headers: { 'content-type': FORM, cookie: `pg_csrf=${csrfCookie}` },
+        body: new URLSearchParams({
+          username: 'user0',
+          password: 'password0',
+          csrf_token: csrf,
+          return_to: '/',
+        }).toString(),
+      },
+      { instance },
+    );
+    const session = cookieValue(res.setCookie, 'pg_session');
+    if (res.status !== 303 || !session) throw new Error(`login: ${res.status}, no session cookie`);
+    this.sessionCookie = `pg_session=${session}`;
+  }
+
+  start(workers: number): void {
+    this.stopping = false;
+    this.workers = Array.from({ length: workers }, () => this.work());
+  }
+
+  /** Lets every worker finish the scenario it is in, then returns. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.workers);
+  }
+
+  private async work(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const r = Math.random();
+        if (r < 0.35) await this.codeLogin();
+        else if (r < 0.7) await this.refreshSomeFamily();
+        else if (r < 0.9) await this.siweLogin();
+        else await this.callApi();
+      } catch (error) {
+        if (error instanceof NoAnswer && this.stopping) return;
+        this.failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        if (this.failures.length > 20) return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Authorization code + PKCE
+
+  private async codeLogin(): Promise<void> {
+    const minted = await this.mintCode();
+    const replayed = ++this.seq.code % CODE_REPLAY_EVERY === 0;
+    const outcome = await this.exchange(minted, replayed ? 3 : 1);
+    // A replayed code revokes the grant of its redemption (RFC 6749 §4.1.2): not a family to follow.
+    if (!replayed && outcome.tokens) this.adopt(CODE_CLIENT.id, outcome.tokens);
+  }
+
+  /** GET /authorize with the login session, as a browser would; retried while answered 5xx. */
+  async mintCode(): Promise<MintedCode> {
+    const { verifier, challenge } = pkcePair();
+    const state = randomBytes(8).toString('hex');
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: CODE_CLIENT.id,
+      redirect_uri: CODE_CLIENT.redirectUri,
+      state,
+      scope: 'profile',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    const since = this.elapsed();
+    for (;;) {
+      const res = await this.client.send('authorize', {
+        method: 'GET',
+        path: `/authorize?${query.toString()}`,
+        headers: { cookie: this.sessionCookie, accept: 'text/html' },
+      });
+      if (res.status === 302 && res.location?.startsWith(CODE_CLIENT.redirectUri)) {
+        return { code: codeFromRedirect(res.location, state), verifier };
+      }
+      if (!this.retryable('authorize', res)) {
+        this.ledger.surprise('authorize', res, 'expected 302 to the client with a code, or 503');
+        throw new Error(`authorize answered ${res.status}`);
+      }
+      await this.afterServerError(since, 'authorize', res);
+    }
+  }
+
+  /** Exchanges a code with `copies` concurrent requests (1: a normal exchange). */
+  exchange(minted: MintedCode, copies: number, instance?: number): Promise<RedemptionOutcome> {
+    this.ledger.counts.codes++;
+    if (copies > 1) this.ledger.counts.codeReplayGroups++;
+    const record = this.ledger.code(minted.code);
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: minted.code,
+      code_verifier: minted.verifier,
+      redirect_uri: CODE_CLIENT.redirectUri,
+    }).toString();
+    const headers = {
+      authorization: basicAuth(CODE_CLIENT.id, CODE_CLIENT.secret),
+      'content-type': FORM,
+    };
+    return this.redeem(
+      'token.code',
+      copies,
+      instance,
+      { method: 'POST', path: '/token', headers, body },
+      record,
+      {
+        usedError: 'invalid_grant',
+        usedStatus: 400,
+        usedDescription: 'Authorization code already used',
+        onUnseen: () => this.ledger.counts.codesRedeemedUnseen++,
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sign-In with Ethereum
+
+  private async siweLogin(): Promise<void> {
+    const signed = await this.signedNonce();
+    const replayed = ++this.seq.siwe % SIWE_REPLAY_EVERY === 0;
+    const outcome = await this.verify(signed, replayed ? 3 : 1);
+    // A nonce replay is refused and revokes nothing: the winner's family is a real one.
+    if (outcome.tokens) this.adopt(WALLET_CLIENT, outcome.tokens);
+  }
+
+  /** A nonce for one of the test wallets, and its EIP-4361 message signed by that wallet. */
+  async signedNonce(): Promise<SignedNonce> {
+    const account = this.accounts[this.seq.account++ % this.accounts.length];
+    const since = this.elapsed();
+    for (;;) {
+      const res = await this.client.send('wallet.nonce', {
+        method: 'POST',
+        path: '/wallet/nonce',
+        headers: { 'content-type': JSON_TYPE },
+        body: JSON.stringify({ address: account.address, chainId: 1 }),
+      });
+      const nonce = str(res, 'nonce');
+      const message = str(res, 'message');
+      if (res.status === 201 && nonce && message) {
+        return { nonce, message, signature: await account.signMessage({ message }) };
+      }
+      if (!this.retryable('wallet.nonce', res)) {
+        this.ledger.surprise('wallet.nonce', res, 'expected 201 with a nonce and message, or 503');
+        throw new Error(`wallet nonce answered ${res.status}`);
+      }
+      await this.afterServerError(since, 'wallet.nonce', res);
+    }
+  }
+
+  verify(signed: SignedNonce, copies: number, instance?: number): Promise<RedemptionOutcome> {
+    this.ledger.counts.logins++;
+    if (copies > 1) this.ledger.counts.siweReplayGroups++;
+    const record = this.ledger.nonce(signed.nonce);
+    const body = JSON.stringify({ message: signed.message, signature: signed.signature });
+    return this.redeem(
+      'wallet.verify',
+      copies,
+      instance,
+      { method: 'POST', path: '/wallet/verify', headers: { 'content-type': JSON_TYPE }, body },
+      record,
+      {
+        usedError: 'nonce_already_used',
+        usedStatus: 401,
+        usedDescription: undefined,
+        onUnseen: () => this.ledger.counts.noncesRedeemedUnseen++,
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One redemption, single or with concurrent replays
+
+  /**
+   * Sends `copies` identical redemptions at once. Each copy retries while answered 5xx, until it
+   * gets another answer or a sibling has logged in. Allowed: one 200 for the secret; "already
+   * used" for a replay, or for a copy whose own earlier try was lost or answered 5xx (its
+   * redemption may have happened unseen); 503 temporarily_unavailable. Anything else is booked as
+   * unexpected.
+   */
+  private async redeem(
+    endpoint: Endpoint,
+    copies: number,
+    instance: number | undefined,
+    spec: Parameters<FleetClient['send']>[1],
+    record: { ok: number; answers: number },
+    used: {
+      usedError: string;
+      usedStatus: number;
+      usedDescription: string | undefined;
+      onUnseen: () => void;
+    },
+  ): Promise<RedemptionOutcome> {
+    let ok = 0;
+    let lost = false;
+    let redeemedUnseen = false;
+    let tokens: RedemptionOutcome['tokens'];
+    const since = this.elapsed();
+    const copy = async (n: number) => {
+      let uncertain = false;
+      // Only the first try goes where the caller said; retries go round robin.
+      let target = instance === undefined ? undefined : (instance + n) % this.client.size;
+      for (;;) {
+        let res: Answer;
+        try {
+          // A client stops retrying a copy once another copy has logged in.
+          res = await this.client.send(endpoint, spec, {
+            ...(target === undefined ? {} : { instance: target }),
+            giveUp: () => ok > 0,
+          });
+        } catch (error) {
+          if (error instanceof GaveUp) return;
+          throw error;
+        }
+        target = undefined;
+        record.answers++;
+        if (res.lost > 0) {
+          lost = true;
+          uncertain = true;
+        }
+        if (res.status === 200) {
+          const access = str(res, 'access_token');
+          const refresh = str(res, 'refresh_token');
+          if (!access || !refresh) {
+            this.ledger.surprise(endpoint, res, 'a 200 without access_token and refresh_token');
+            return;
+          }
+          record.ok++;
+          ok++;
+          this.ledger.accessToken(access);
+          tokens = { access_token: access, refresh_token: refresh };
+          return;
+        }
+        if (this.retryable(endpoint, res)) {
+          uncertain = true;
+          if (ok > 0) return; // a sibling logged in: the client stops here
+          try {
+            await this.afterServerError(since, endpoint, res);
+          } catch (error) {
+            if (error instanceof StillUnavailable) return;
+            throw error;
+          }
+          continue;
+        }
+        const alreadyUsed =
+          res.status === used.usedStatus &&
+          str(res, 'error') === used.usedError &&
+          (used.usedDescription === undefined ||
+            str(res, 'error_description') === used.usedDescription);
+        if (alreadyUsed && (copies > 1 || uncertain)) {
+          if (copies === 1) {
+            redeemedUnseen = true;
+            used.onUnseen();
+          }
+          return;
+        }
+        this.ledger.surprise(
+          endpoint,
+          res,
+          copies > 1
+            ? 'a replay group allows one 200, "already used" or 503'
+            : 'a fresh secret allows 200 or 503 ("already used" only after a lost or 5xx try)',
+        );
+        return;
+      }
+    };
+    await Promise.all(Array.from({ length: copies }, (_, n) => copy(n)));
+    return { ok, lost, redeemedUnseen, ...(tokens ? { tokens } : {}) };
+  }
+
+  /**
+   * A 5xx is retried, as a client would. A 503 temporarily_unavailable is the answer an outage
+   * must get; any other 5xx is booked as unexpected first.
+   */
+  private retryable(endpoint: Endpoint, res: Answer): boolean {
+    if (isUnavailable(res)) return true;
+    if (res.status < 500) return false;
+    this.ledger.surprise(endpoint, res, 'a 5xx other than 503 temporarily_unavailable (retried)');
+    return true;
+  }
+
+  /** Waits before retrying a 5xx; gives up (StillUnavailable) once it has lasted too long. */
+  private async afterServerError(since: number, endpoint: Endpoint, res: Answer): Promise<void> {
+    if (this.elapsed() - since > GIVE_UP_AFTER_5XX_MS) {
+      this.ledger.surprise(
+        endpoint,
+        res,
+        `still 5xx after ${GIVE_UP_AFTER_5XX_MS / 1000} s of retries`,
+      );
+      throw new StillUnavailable(`${endpoint}: still 5xx after ${GIVE_UP_AFTER_5XX_MS / 1000} s`);
+    }
+    await sleep(RETRY_AFTER_5XX_MS);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Refresh-token families
+
+  private adopt(clientId: string, tokens: { access_token: string; refresh_token: string }): void {
+    this.families.push({
+      id: ++this.seq.family,
+      clientId,
+      bornAt: this.elapsed(),
+      refreshToken: tokens.refresh_token,
+      accessToken: tokens.access_token,
+      busy: false,
+      uncertain: false,
+      history: [],
+    });
+    if (this.families.length > MAX_FAMILIES) {
+      const idle = this.families.findIndex((f) => !f.busy);
+      if (idle >= 0) this.families.splice(idle, 1);
+    }
+  }
+
+  private async refreshSomeFamily(): Promise<void> {
+    const idle = this.families.filter((f) => !f.busy);
+    if (idle.length === 0) return this.codeLogin();
+    const family = idle[Math.floor(Math.random() * idle.length)];
+    const duplicated = ++this.seq.refresh % REFRESH_DUPLICATE_EVERY === 0;
+    await this.refresh(family, duplicated ? 2 : 1);
+  }
+
+  /**
+   * Rotates a family's refresh token with `copies` concurrent requests. The service answers
+   * concurrent duplicates (and retries within REFRESH_TOKEN_GRACE_SECONDS) with the SAME successor:
+   * several 200s for one presented token are allowed, two different successors never are.
+   * Returns whether the family is still alive.
+   */
+  async refresh(family: Family, copies = 1): Promise<boolean> {
+    while (family.busy) await sleep(20);
+    if (family.fate) return false;
+    family.busy = true;
+    try {
+      this.ledger.counts.refreshes++;
+      if (copies > 1) this.ledger.counts.refreshDuplicates++;
+      const presented = family.refreshToken;
+      const record = this.ledger.refresh(presented);
+      const form: Record<string, string> = {
+        grant_type: 'refresh_token',
+        refresh_token: presented,
+      };
+      const headers: Record<string, string> = { 'content-type': FORM };
+      if (family.clientId === CODE_CLIENT.id) {
+        headers.authorization = basicAuth(CODE_CLIENT.id, CODE_CLIENT.secret);
+      } else {
+        form.client_id = family.clientId;
+      }
+      const spec = {
+        method: 'POST' as const,
+        path: '/token',
+        headers,
+        body: new URLSearchParams(form).toString(),
+      };
+      let refused: Answer | undefined;
+      let latest: { access: string; refresh: string } | undefined;
+      const since = this.elapsed();
+      const copy = async (n: number) => {
+        for (;;) {
+          let res: Answer;
+          try {
+            // Once a copy has the successor, the client drops the other.
+            res = await this.client.send('token.refresh', spec, { giveUp: () => !!latest });
+          } catch (error) {
+            if (error instanceof GaveUp) return;
+            throw error;
+          }
+          remember(family, n, res);
+          if (res.lost > 0) family.uncertain = true;
+          if (res.status === 200) {
+            const access = str(res, 'access_token');
+            const refresh = str(res, 'refresh_token');
+            if (!access || !refresh) {
+              this.ledger.surprise('token.refresh', res, 'a 200 without the rotated tokens');
+              return;
+            }
+            record.ok++;
+            record.successors.add(refresh);
+            this.ledger.accessToken(access);
+            latest = { access, refresh };
+            return;
+          }
+          if (this.retryable('token.refresh', res)) {
+            family.uncertain = true;
+            if (latest) return; // the duplicate already has the successor
+            try {
+              await this.afterServerError(since, 'token.refresh', res);
+            } catch (error) {
+              if (error instanceof StillUnavailable) return;
+              throw error;
+            }
+            continue;
+          }
+          refused = res;
+          return;
+        }
+      };
+      await Promise.all(Array.from({ length: copies }, (_, n) => copy(n)));
+      if (refused) {
+        const description = str(refused, 'error_description') ?? String(refused.status);
+        family.fate = family.uncertain
+          ? `refused after an answer that was lost or 5xx: ${description}`
+          : `refused: ${description}`;
+        if (latest) {
+          this.ledger.surprise(
+            'token.refresh',
+            refused,
+            'a concurrent duplicate gets the same successor (grace window), not a refusal',
+          );
+        } else if (!family.uncertain) {
+          this.ledger.surprise(
+            'token.refresh',
+            refused,
+            'a live family must refresh (200) or get 503',
+          );
+        }
+        this.retire(family);
+        return false;
+      }
+      if (latest) {
+        family.refreshToken = latest.refresh;
+        family.accessToken = latest.access;
+        family.uncertain = false;
+        return true;
+      }
+      return false;
+    } finally {
+      family.busy = false;
+    }
+  }
+
+  private retire(family: Family): void {
+    const index = this.families.indexOf(family);
+    if (index >= 0) this.families.splice(index, 1);
+    this.endedFamilies.push(family);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Protected API
+
+  private async callApi(): Promise<void> {
+    const family = this.families[Math.floor(Math.random() * this.families.length)];
+    if (!family) return this.codeLogin();
+    this.ledger.counts.meCalls++;
+    const res = await this.client.send('api.me', {
+      method: 'GET',
+      path: '/api/me',
+      headers: { authorization: `Bearer ${family.accessToken}` },
+    });
+    if (res.status === 200 && typeof res.json?.sub === 'string') return;
+    if (isUnavailable(res)) return;
+    // The family may have ended while this call was under way.
+    if (res.status === 401 && family.fate) return;
+    this.ledger.surprise('api.me', res, 'a live access token gets 200 (or 503) on every instance');
+  }
+}
+
+const FAMILY_HISTORY = 16;
+
+function remember(family: Family, copy: number, answer: Answer): void {
+  for (const t of answer.tries) {
+    const what =
+      t.outcome === 'answered'
+        ? `${t.status}${t.error ? ` ${t.error}` : ''}`
+        : `${t.outcome} (${t.cause})`;
+    family.history.push(
+      `copy ${copy} sent +${(t.sentAt / 1000).toFixed(2)}s to instance ${t.instance}, ended +${(t.endedAt / 1000).toFixed(2)}s: ${what}`,
+    );
+  }
+  family.history.splice(0, Math.max(0, family.history.length - FAMILY_HISTORY));
+}
+
+function cookieValue(setCookie: readonly string[], name: string): string | undefined {
+  for (const line of setCookie) {
+    const [pair] = line.split(';');
+    const separator = pair.indexOf('=');
+    if (separator > 0 && pair.slice(0, separator).trim() === name) {
+      return pair.slice(separator + 1).trim();
+    }
+  }
+  return undefined;
+}
