@@ -122,9 +122,9 @@ function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
       limit: 10,
       sent: 11,
       perInstance: [4, 4, 3],
-      refusedFleetWide: 0,
+      refusedFleetWide: 1,
       controlInstance: 2,
-      acceptedByControlBefore429: 10,
+      acceptedByControlBefore429: 3,
     },
     ...overrides,
   };
@@ -217,13 +217,13 @@ describe('fleet checks', () => {
     expect(failed(f)).toEqual(['families-survive']);
   });
 
-  it('today the limiter is per instance; a fleet-wide one would fail this check', () => {
-    const fleetWide = {
+  it('a per-instance limiter (limit + 1 attempts all let through) fails the fleet-wide check', () => {
+    const perInstance = {
       ...figures().rateLimit,
-      refusedFleetWide: 1,
-      acceptedByControlBefore429: 3,
+      refusedFleetWide: 0,
+      acceptedByControlBefore429: 10,
     };
-    expect(failed(figures({ rateLimit: fleetWide }))).toEqual(['rate-limit-per-instance']);
+    expect(failed(figures({ rateLimit: perInstance }))).toEqual(['rate-limit-fleet-wide']);
   });
 });
 

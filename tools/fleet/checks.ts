@@ -338,9 +338,9 @@ export function fleetChecks(f: FleetFigures): Check[] {
 
   const r = f.rateLimit;
   add(
-    'rate-limit-per-instance',
-    'Today the login limit is per instance: limit + 1 attempts over 3 instances are all let through',
-    r.refusedFleetWide === 0 && r.acceptedByControlBefore429 === r.limit,
+    'rate-limit-fleet-wide',
+    'The login limit holds fleet-wide: of limit + 1 attempts over 3 instances exactly one is refused, and one instance alone refuses at once',
+    r.refusedFleetWide === 1 && r.acceptedByControlBefore429 === r.perInstance[r.controlInstance],
     `limit ${r.limit}/min per IP; ${r.sent} attempts round robin (${r.perInstance.join('+')}): ` +
       `${r.refusedFleetWide} refused with 429; instance ${r.controlInstance} alone took ` +
       `${r.acceptedByControlBefore429 ?? 'more than the limit'} before its first 429`,

@@ -301,7 +301,7 @@ while the database is away, quick recovery, state that survives every restart, f
 - Machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memory}, Node ${env.node}. Load average ${env.loadAverageBefore} before the run and ${env.loadAverageAfter} after: the machine is shared with other work, so latencies here say little about Proofgate itself.
 - Source: ${env.source}, built once into its own folder and started as ${INSTANCES} separate Node processes (\`NODE_ENV=production\`).
 - Database: ${env.database}, on a file in a temporary folder (database \`${DATABASE_NAME}\`), so a restart on the same port finds the data again.
-- Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits-today)).
+- Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits)).
 - Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 5xx is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls.
 - Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
 
@@ -366,15 +366,13 @@ requests. The slope is printed for information.
 
 ${memoryTable(run)}
 
-## Rate limits today
+## Rate limits
 
-Measured at the start of the run, before the load: every instance had \`RATE_LIMIT_LOGIN_PER_IP=${r.limit}\`
-(per minute). ${r.sent} login attempts from one IP (127.0.0.1), sent round robin over the ${INSTANCES}
+Measured at the start of the run, before the load, from an address of its own (X-Forwarded-For, \`TRUST_PROXY=loopback\`): every instance had \`RATE_LIMIT_LOGIN_PER_IP=${r.limit}\`
+(per minute). ${r.sent} login attempts from one IP (203.0.113.7), sent round robin over the ${INSTANCES}
 instances (${r.perInstance.join(', ')} each), were answered with ${r.refusedFleetWide} \`429\`. Instance ${r.controlInstance}
-alone then refused the same IP after ${r.acceptedByControlBefore429 ?? 'more than the limit'} attempts in the minute. So today each instance
-counts only what it sees: a fleet of ${INSTANCES} lets one IP make up to ${INSTANCES}× the configured limit.
-A fleet-wide limiter (counters in MongoDB) would have refused attempt ${r.limit + 1}; the e2e test
-asserts today's behaviour and will need its expectation turned round when that lands.
+alone then refused the same IP after ${r.acceptedByControlBefore429 ?? 'more than the limit'} attempts of its own in the minute. The limit is counted in
+MongoDB, so it holds for the fleet: one IP gets the configured limit, not ${INSTANCES}× it.
 
 ## Findings
 
