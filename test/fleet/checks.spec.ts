@@ -199,6 +199,14 @@ describe('fleet checks', () => {
     expect(failed(figures({ jwksAtEnd: [[KID], [KID, 'other'], [KID]] }))).toEqual(['signing-key']);
   });
 
+  it('an instance that served no JWKS publishes no other key', () => {
+    expect(failed(figures({ jwksAtEnd: [[KID], null, [KID]] }))).toEqual([]);
+    const check = fleetChecks(figures({ jwksAtEnd: [[KID], null, [KID]] })).find(
+      (c) => c.id === 'signing-key',
+    );
+    expect(check?.detail).toContain('1 not served');
+  });
+
   it('a kill that cut nothing did not hit a redemption', () => {
     const faults = [outage(20_000, 32_000, [900, 1000, 1100]), kill(0), restart(false)];
     expect(failed(figures({ faults }))).toEqual(['kill-mid-redemption']);

@@ -47,8 +47,8 @@ export interface FleetFigures {
     readonly history: readonly string[];
   }[];
   /** JWKS kids per instance, at the start and the end of the load. */
-  readonly jwksAtStart: readonly (readonly string[])[];
-  readonly jwksAtEnd: readonly (readonly string[])[];
+  readonly jwksAtStart: readonly (readonly string[] | null)[];
+  readonly jwksAtEnd: readonly (readonly string[] | null)[];
   readonly memory: readonly MemorySample[];
   readonly loadStartedAt: number;
   readonly warmupMs: number;
@@ -233,17 +233,21 @@ export function fleetChecks(f: FleetFigures): Check[] {
 
   const kids = [...f.kids.keys()];
   const snapshots = [f.jwksAtStart, ...f.faults.map((fault) => fault.jwks), f.jwksAtEnd];
+  const published = snapshots.flat();
+  // An instance that served no JWKS (stuck, see the recovery check) publishes no other key.
+  const served = published.filter((kidList) => kidList !== null);
   const oneKey =
     kids.length === 1 &&
-    snapshots.every((perInstance) =>
-      perInstance.every((published) => published.length === 1 && published[0] === kids[0]),
-    );
+    served.length > 0 &&
+    served.every((kidList) => kidList.length === 1 && kidList[0] === kids[0]);
+  const unserved = published.length - served.length;
   add(
     'signing-key',
     'One signing key: the same kid in every token and every JWKS, across instances and restarts',
     oneKey,
     `kids in ${[...f.kids.values()].reduce((a, b) => a + b, 0)} access tokens: ${kids.length}; ` +
       `${snapshots.length} JWKS snapshots × ${f.jwksAtStart.length} instances` +
+      (unserved > 0 ? ` (${unserved} not served: the instance answered no JWKS)` : '') +
       (oneKey ? ', all publishing exactly that kid' : `: ${JSON.stringify(snapshots)}`),
   );
 

@@ -18,7 +18,9 @@ const KILL_BURST = 10;
 /** Refresh families checked concurrently after a fault. */
 const SWEEP_CONCURRENCY = 3;
 /** A fault waits this long at most for every instance to answer 200 again. */
-const RECOVERY_PATIENCE_MS = 60_000;
+const RECOVERY_PATIENCE_MS = 30_000;
+/** How long an instance is given to serve its JWKS after a fault. */
+const JWKS_PATIENCE_MS = 15_000;
 
 export interface FaultRecord {
   readonly kind: FaultKind;
@@ -67,8 +69,8 @@ export interface FaultRecord {
     readonly noncesRedeemed: number;
   };
   readonly families: { readonly checked: number; readonly alive: number };
-  /** The kids of each instance's JWKS after the fault. */
-  readonly jwks: readonly (readonly string[])[];
+  /** The kids of each instance's JWKS after the fault (null: it served none). */
+  readonly jwks: readonly (readonly string[] | null)[];
 }
 
 export class FaultRunner {
@@ -117,11 +119,16 @@ export class FaultRunner {
     };
   }
 
-  /** Each instance's published kids, read from that instance itself (retried while 503). */
-  async jwks(): Promise<string[][]> {
+  /**
+   * Each instance's published kids, read from that instance itself, retried while it answers 503;
+   * null for an instance that gave no JWKS within JWKS_PATIENCE_MS (one that is stuck: the
+   * recovery check reports it).
+   */
+  async jwks(): Promise<(string[] | null)[]> {
     return Promise.all(
       this.fleet.instances.map(async (_, instance) => {
-        for (let attempt = 0; attempt < 100; attempt++) {
+        const deadline = this.elapsed() + JWKS_PATIENCE_MS;
+        while (this.elapsed() < deadline) {
           const res = await this.client.send(
             'jwks',
             { method: 'GET', path: '/jwks.json' },
@@ -133,7 +140,7 @@ export class FaultRunner {
           }
           await sleep(300, undefined, { signal: this.signal });
         }
-        return ['(no JWKS)'];
+        return null;
       }),
     );
   }

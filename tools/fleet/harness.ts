@@ -17,8 +17,13 @@ import { faultSchedule, type FleetOptions } from './options';
 import type { Elapsed } from './processes';
 import { Traffic } from './traffic';
 
-/** How long a run may go on after its planned end (faults, checks) before it is aborted. */
-const RUN_OVERTIME_MS = 6 * 60_000;
+/**
+ * How long a run may go on after its planned end before it is aborted: a few minutes, and one
+ * more per fault (a fault waits up to a minute longer when an instance never recovers).
+ */
+function overtimeMs(options: FleetOptions): number {
+  return (3 + faultSchedule(options).length) * 60_000;
+}
 
 export interface FleetRun {
   readonly options: FleetOptions;
@@ -126,8 +131,9 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     void client.close();
   };
   const watchdog = setTimeout(
-    () => abort(`still running ${RUN_OVERTIME_MS / 60_000} min after the load should have ended`),
-    options.seconds * 1000 + RUN_OVERTIME_MS,
+    () =>
+      abort(`still running ${overtimeMs(options) / 60_000} min after the load should have ended`),
+    options.seconds * 1000 + overtimeMs(options),
   );
   const faults = new FaultRunner(fleet, client, traffic, elapsed, options, halt.signal);
   const onInterrupt = () => abort('interrupted');

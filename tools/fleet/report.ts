@@ -148,8 +148,13 @@ function faultTable(run: FleetRun): string {
               stop.forced ? `SIGKILL after ${s1(stop.ms)} s` : `exited in ${s1(stop.ms)} s`,
             )
             .join(', ')}; boot ${fault.bootMs.map(s1).join(', ')} s`;
+    // A kill touches its victim only; the other faults, every instance.
     const recovery = fault.recoveryMs
-      .map((ms, slot) => (ms === null ? null : `${slot}: ${s2(ms)} s`))
+      .map((ms, slot) =>
+        fault.kind === 'instance-kill' && slot !== fault.victim
+          ? null
+          : `${slot}: ${ms === null ? '**none**' : `${s2(ms)} s`}`,
+      )
       .filter(Boolean)
       .join(', ');
     const held = `${fault.held.codesRedeemed}/${fault.held.codes} codes, ${fault.held.noncesRedeemed}/${fault.held.nonces} nonces`;
