@@ -79,7 +79,7 @@ export interface MemorySegment {
   readonly peakMiB: number;
   /** Least-squares slope after warm-up, MiB per minute (information, not judged). */
   readonly slopeMiBPerMinute: number | null;
-  /** Long enough after warm-up to judge (three windows and MIN_JUDGED_SPAN_MS at least). */
+  /** Long enough after warm-up to judge (MIN_JUDGED_SPAN_MS, and six samples, at least). */
   readonly judged: boolean;
   readonly ratio: number | null;
 }
@@ -102,7 +102,7 @@ function slope(points: readonly { x: number; y: number }[]): number | null {
 /**
  * One segment per process (an instance restarted is a new process). The baseline is the median
  * RSS over a window starting `warmupMs` after the load (or the process, if later) started; the
- * end is the median over the last window of the same length (15% of the judged span, at least
+ * end is the median over the last window of the same length (a quarter of the judged span, at least
  * 5 s). Medians of windows, not single samples: RSS saw-tooths with every garbage collection.
  */
 export function memorySegments(
@@ -122,8 +122,8 @@ export function memorySegments(
     const judgedFrom = Math.max(first.at, loadStartedAt) + warmupMs;
     const after = list.filter((s) => s.at >= judgedFrom);
     const span = last.at - judgedFrom;
-    const window = Math.max(5000, span * 0.15);
-    const judged = span >= Math.max(3 * window, MIN_JUDGED_SPAN_MS) && after.length >= 6;
+    const window = Math.max(5000, span * 0.25);
+    const judged = span >= MIN_JUDGED_SPAN_MS && after.length >= 6;
     const baseline = after.filter((s) => s.at <= judgedFrom + window).map((s) => s.rssMiB);
     const end = list.filter((s) => s.at >= last.at - window).map((s) => s.rssMiB);
     const baselineMiB = baseline.length > 0 ? median(baseline) : null;

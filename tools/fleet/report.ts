@@ -1,7 +1,7 @@
 /** docs/RELIABILITY.md and the console summary of a fleet run. */
 import { answerClass, memorySegments, type Check } from './checks';
 import type { Attempt, Endpoint } from './client';
-import type { FaultRecord } from './faults';
+import { KILL_LOOPS, type FaultRecord } from './faults';
 import {
   AUTH_CODE_TTL_SECONDS,
   DATABASE_NAME,
@@ -174,7 +174,7 @@ function killLines(run: FleetRun): string {
     .map(
       (f) =>
         `- Instance ${f.victim}, killed at +${s1((f.kill?.killedAt ?? 0) - run.loadStartedAt)} s with ` +
-        `${f.kill?.burst} code exchanges sent to it: ${f.kill?.answeredBeforeKill} answered before it died, ` +
+        `${f.kill?.burst} code exchanges sent to it, ${KILL_LOOPS} at a time: ${f.kill?.answeredBeforeKill} answered before it died, ` +
         `${f.kill?.cut} cut mid-request and retried on another instance; of those, ` +
         `${f.kill?.redeemedUnseen} were refused as already used (the victim had redeemed them and died before answering) ` +
         `and ${f.kill?.redeemedOnRetry} were redeemed by the retry.`,
@@ -359,15 +359,15 @@ ${killLines(run)}
 ## Memory
 
 RSS from \`/proc/<pid>/status\` every ${o.sampleMs / 1000} s, one row per process (a restarted
-instance is a new process). "After warm-up" is the median over a window starting ${o.warmupSeconds} s after the
-load (or the process) started; "end" the median over the last window of the same length (15% of the
-judged span, at least 5 s). The check: end ≤ 1.5 × after warm-up, for every process that lived at
-least three windows, and 30 s, after its warm-up (a restarted instance's heap is still growing to
-its working size in its first minute; its row is shown, not judged). Why this rule: RSS saw-tooths by tens of MiB with every
-garbage collection, so single samples, or a slope fitted over a short life, swing with the phase of
-the collector; medians over windows do not, and V8 settling its heap after warm-up stays well inside
-1.5×, while a leak that grows with traffic shows over a soak that serves many times the warm-up's
-requests. The slope is printed for information.
+instance is a new process). "After warm-up" is the median over the first quarter of a process's
+life after its warm-up (${o.warmupSeconds} s after the load, or the process, started); "end" the median over
+its last quarter (windows of at least 5 s). The check: end ≤ 1.5 × after warm-up, for every
+process with at least 30 s of life after its warm-up (shorter ones are shown, not judged). Why this
+rule: RSS saw-tooths by up to a hundred MiB as the garbage collector grows and trims the heap, so
+single samples, or a slope fitted over a short life, swing with the collector's phase, while
+medians over quarters of a life span several of its cycles. A leak that grows with traffic still
+shows: a soak serves many times the warm-up's requests, and instance 0, never killed, gives one
+trace across the run up to the fleet restart. The slope is printed for information.
 
 ${memoryTable(run)}
 
