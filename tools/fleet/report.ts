@@ -214,17 +214,13 @@ function checksTable(checks: readonly Check[]): string {
  * the notes), and printed only when that check fails in the run being reported.
  */
 const CHECK_NOTES: Record<string, string> = {
-  'graceful-stop': `After SIGTERM an instance goes on answering every request that arrives on a
-connection it already has open (with \`Connection: keep-alive\`, \`/health\` included): Node's
-\`server.close()\` only refuses new connections and closes the idle ones, and Nest waits for the
-server to close before it shuts down. A client or load balancer that keeps its connections busy
-therefore never lets the instance exit; here it was killed when the grace period ended, and what it
-was doing then was cut, including redemptions already written (a refresh rotated, a code spent)
-whose answers never left. Outside the harness (24 refresh loops on one instance, SIGTERM, killed
-after 15 s, twice), 6 and 8 of the 24 cut refreshes had rotated. A client retrying such a refresh after
-\`REFRESH_TOKEN_GRACE_SECONDS\` is told "reuse detected" and loses the family; a code retried is
-"already used" and revokes its grant. The fix belongs in \`src/\`: once shutting down, answer
-\`Connection: close\` and fail \`/health\` so clients move away, then close with a bounded drain.`,
+  'graceful-stop': `A stopping instance drains (src/platform/http/http-drain.ts): it stops
+listening, answers each open connection once more with \`Connection: close\`, reports not ready, and
+cuts what is left after \`SHUTDOWN_GRACE_SECONDS\` (10 s, below the harness's 15 s). An instance
+still running after 15 s therefore hung in its shutdown hooks (figures flush, database close), not in
+HTTP: its log ends with the line "Connections drained in …". Before the drain existed, busy
+keep-alive connections kept every instance answering until the SIGKILL, and the requests cut then
+included redemptions already written whose answers never left.`,
   'database-recovery': `An instance that never answered 200 again after the database came back:
 its log shows every request failing server selection with the error of the connection that closed
 when the database stopped, for as long as the process lived (it recovers only when restarted). The
