@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config';
 import { CrossOriginPolicy } from './oauth/cors/cross-origin.policy';
 import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
 import { crossOriginRequests } from './platform/http/cors';
+import { HttpDrain } from './platform/http/http-drain';
 import { securityHeaders } from './platform/http/security-headers';
 import { setupOpenApi } from './platform/openapi/openapi';
 
@@ -22,6 +23,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // TRUST_PROXY: `req.ip` (rate limits, logs) is the X-Forwarded-For client only behind trusted proxies.
   const { trustProxy } = app.get(AppConfig);
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
+  app.use(app.get(HttpDrain).closeConnectionsWhileDraining());
   app.use(securityHeaders());
   // Before any route: a CORS preflight is answered here, for the endpoints the policy lists.
   app.use(crossOriginRequests(app.get(CrossOriginPolicy).ruleFor));
@@ -36,6 +38,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
   app.use(rejectDeeplyNestedBodies());
   setupOpenApi(app);
-  app.enableShutdownHooks();
+  // No `enableShutdownHooks()`: main.ts stops on signals through HttpDrain, which drains the
+  // connections before the shutdown hooks run.
   return app;
 }

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/load-config';
 import { databaseUnreachable } from './platform/database/database-preflight';
+import { HttpDrain } from './platform/http/http-drain';
 import { listenFailure, readyBanner } from './platform/startup/ready-banner';
 
 /** Ends a start-up that cannot go on, with the one line that says why and what to do. */
@@ -28,6 +29,7 @@ async function bootstrap(): Promise<void> {
     await app.close().catch(() => undefined);
     fail(line);
   }
+  app.get(HttpDrain).stopOnSignals(app, config.shutdownGraceSeconds * 1000);
   const banner = readyBanner(config);
   if (config.isProduction) {
     app.get(Logger).log(`${banner[0]} (issuer ${config.issuer})`);

@@ -19,6 +19,7 @@ interface Service {
   environment?: Record<string, string | null>;
   ports?: string[];
   healthcheck?: { test: string[] };
+  stop_grace_period?: string;
   volumes?: string[];
 }
 
@@ -99,6 +100,8 @@ describe('docker-compose.yml', () => {
     expect(proofgate.build).toBe('.');
     expect(proofgate.depends_on).toEqual({ mongo: { condition: 'service_healthy' } });
     expect(proofgate.ports).toEqual(['25000:25000']);
+    // Compose's default (10 s) would SIGKILL a drain that uses all of SHUTDOWN_GRACE_SECONDS.
+    expect(proofgate.stop_grace_period).toBe('30s');
     expect(proofgate.healthcheck?.test.join(' ')).toContain('/health');
   });
 

@@ -192,6 +192,12 @@ export class AppConfig {
    * X-Forwarded-For. `false` (unset): none, the client is the TCP peer.
    */
   readonly trustProxy!: TrustProxy;
+  /**
+   * On SIGTERM or SIGINT: how long requests already under way (and one more on each open
+   * connection, answered with `Connection: close`) may take before the remaining connections are
+   * cut. Below an orchestrator's own grace period (Kubernetes: 30 s).
+   */
+  readonly shutdownGraceSeconds!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -297,6 +303,7 @@ export class AppConfig {
       },
       ...(adminToken ? { adminToken } : {}),
       trustProxy: read(() => trustProxy(env, 'TRUST_PROXY'), false),
+      shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, { min: 0, max: 600 }),
       labEnabled: bool(env, 'LAB_ENABLED', nodeEnv !== 'production'),
       operatorViews: {
         metricsEnabled: bool(env, 'METRICS_ENABLED', nodeEnv !== 'production'),

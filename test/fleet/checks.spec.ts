@@ -122,9 +122,9 @@ function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
       limit: 10,
       sent: 11,
       perInstance: [4, 4, 3],
-      refusedFleetWide: 0,
+      refusedFleetWide: 1,
       controlInstance: 2,
-      acceptedByControlBefore429: 10,
+      acceptedByControlBefore429: 3,
     },
     ...overrides,
   };
@@ -199,6 +199,14 @@ describe('fleet checks', () => {
     expect(failed(figures({ jwksAtEnd: [[KID], [KID, 'other'], [KID]] }))).toEqual(['signing-key']);
   });
 
+  it('an instance that served no JWKS publishes no other key', () => {
+    expect(failed(figures({ jwksAtEnd: [[KID], null, [KID]] }))).toEqual([]);
+    const check = fleetChecks(figures({ jwksAtEnd: [[KID], null, [KID]] })).find(
+      (c) => c.id === 'signing-key',
+    );
+    expect(check?.detail).toContain('1 not served');
+  });
+
   it('a kill that cut nothing did not hit a redemption', () => {
     const faults = [outage(20_000, 32_000, [900, 1000, 1100]), kill(0), restart(false)];
     expect(failed(figures({ faults }))).toEqual(['kill-mid-redemption']);
@@ -217,13 +225,13 @@ describe('fleet checks', () => {
     expect(failed(f)).toEqual(['families-survive']);
   });
 
-  it('today the limiter is per instance; a fleet-wide one would fail this check', () => {
-    const fleetWide = {
+  it('a per-instance limiter (limit + 1 attempts all let through) fails the fleet-wide check', () => {
+    const perInstance = {
       ...figures().rateLimit,
-      refusedFleetWide: 1,
-      acceptedByControlBefore429: 3,
+      refusedFleetWide: 0,
+      acceptedByControlBefore429: 10,
     };
-    expect(failed(figures({ rateLimit: fleetWide }))).toEqual(['rate-limit-per-instance']);
+    expect(failed(figures({ rateLimit: perInstance }))).toEqual(['rate-limit-fleet-wide']);
   });
 });
 

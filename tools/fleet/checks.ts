@@ -47,8 +47,8 @@ export interface FleetFigures {
     readonly history: readonly string[];
   }[];
   /** JWKS kids per instance, at the start and the end of the load. */
-  readonly jwksAtStart: readonly (readonly string[])[];
-  readonly jwksAtEnd: readonly (readonly string[])[];
+  readonly jwksAtStart: readonly (readonly string[] | null)[];
+  readonly jwksAtEnd: readonly (readonly string[] | null)[];
   readonly memory: readonly MemorySample[];
   readonly loadStartedAt: number;
   readonly warmupMs: number;
@@ -79,7 +79,7 @@ export interface MemorySegment {
   readonly peakMiB: number;
   /** Least-squares slope after warm-up, MiB per minute (information, not judged). */
   readonly slopeMiBPerMinute: number | null;
-  /** Long enough after warm-up to judge (three windows and MIN_JUDGED_SPAN_MS at least). */
+  /** Long enough after warm-up to judge (MIN_JUDGED_SPAN_MS, and six samples, at least). */
   readonly judged: boolean;
   readonly ratio: number | null;
 }
@@ -102,7 +102,7 @@ function slope(points: readonly { x: number; y: number }[]): number | null {
 /**
  * One segment per process (an instance restarted is a new process). The baseline is the median
  * RSS over a window starting `warmupMs` after the load (or the process, if later) started; the
- * end is the median over the last window of the same length (15% of the judged span, at least
+ * end is the median over the last window of the same length (a quarter of the judged span, at least
  * 5 s). Medians of windows, not single samples: RSS saw-tooths with every garbage collection.
  */
 export function memorySegments(
@@ -122,8 +122,8 @@ export function memorySegments(
     const judgedFrom = Math.max(first.at, loadStartedAt) + warmupMs;
     const after = list.filter((s) => s.at >= judgedFrom);
     const span = last.at - judgedFrom;
-    const window = Math.max(5000, span * 0.15);
-    const judged = span >= Math.max(3 * window, MIN_JUDGED_SPAN_MS) && after.length >= 6;
+    const window = Math.max(5000, span * 0.25);
+    const judged = span >= MIN_JUDGED_SPAN_MS && after.length >= 6;
     const baseline = after.filter((s) => s.at <= judgedFrom + window).map((s) => s.rssMiB);
     const end = list.filter((s) => s.at >= last.at - window).map((s) => s.rssMiB);
     const baselineMiB = baseline.length > 0 ? median(baseline) : null;
@@ -233,17 +233,21 @@ export function fleetChecks(f: FleetFigures): Check[] {
 
   const kids = [...f.kids.keys()];
   const snapshots = [f.jwksAtStart, ...f.faults.map((fault) => fault.jwks), f.jwksAtEnd];
+  const published = snapshots.flat();
+  // An instance that served no JWKS (stuck, see the recovery check) publishes no other key.
+  const served = published.filter((kidList) => kidList !== null);
   const oneKey =
     kids.length === 1 &&
-    snapshots.every((perInstance) =>
-      perInstance.every((published) => published.length === 1 && published[0] === kids[0]),
-    );
+    served.length > 0 &&
+    served.every((kidList) => kidList.length === 1 && kidList[0] === kids[0]);
+  const unserved = published.length - served.length;
   add(
     'signing-key',
     'One signing key: the same kid in every token and every JWKS, across instances and restarts',
     oneKey,
     `kids in ${[...f.kids.values()].reduce((a, b) => a + b, 0)} access tokens: ${kids.length}; ` +
       `${snapshots.length} JWKS snapshots × ${f.jwksAtStart.length} instances` +
+      (unserved > 0 ? ` (${unserved} not served: the instance answered no JWKS)` : '') +
       (oneKey ? ', all publishing exactly that kid' : `: ${JSON.stringify(snapshots)}`),
   );
 
@@ -338,9 +342,9 @@ export function fleetChecks(f: FleetFigures): Check[] {
 
   const r = f.rateLimit;
   add(
-    'rate-limit-per-instance',
-    'Today the login limit is per instance: limit + 1 attempts over 3 instances are all let through',
-    r.refusedFleetWide === 0 && r.acceptedByControlBefore429 === r.limit,
+    'rate-limit-fleet-wide',
+    'The login limit holds fleet-wide: of limit + 1 attempts over 3 instances exactly one is refused, and one instance alone refuses at once',
+    r.refusedFleetWide === 1 && r.acceptedByControlBefore429 === r.perInstance[r.controlInstance],
     `limit ${r.limit}/min per IP; ${r.sent} attempts round robin (${r.perInstance.join('+')}): ` +
       `${r.refusedFleetWide} refused with 429; instance ${r.controlInstance} alone took ` +
       `${r.acceptedByControlBefore429 ?? 'more than the limit'} before its first 429`,

@@ -9,16 +9,24 @@ import type { FleetClient } from './client';
 import type { Fleet } from './fleet';
 import type { FaultKind } from './options';
 import type { Elapsed } from './processes';
-import type { SignedNonce, Traffic } from './traffic';
+import type { RedemptionOutcome, SignedNonce, Traffic } from './traffic';
 
 /** Challenges issued before a fault, redeemed after it. */
 const HELD_CHALLENGES = 3;
-/** Code exchanges sent to the victim at once; it is killed as soon as the first is answered. */
-const KILL_BURST = 10;
+/**
+ * The kill: this many loops exchange codes at the victim without pause, and once it has answered
+ * KILL_AFTER_ANSWERS of them it is killed, so that several exchanges are in flight, some inside
+ * their redemption. A one-shot burst is not enough: a quiet machine answers all of it at once.
+ */
+export const KILL_LOOPS = 8;
+const KILL_CODES = 64;
+const KILL_AFTER_ANSWERS = 6;
 /** Refresh families checked concurrently after a fault. */
 const SWEEP_CONCURRENCY = 3;
 /** A fault waits this long at most for every instance to answer 200 again. */
-const RECOVERY_PATIENCE_MS = 60_000;
+const RECOVERY_PATIENCE_MS = 30_000;
+/** How long an instance is given to serve its JWKS after a fault. */
+const JWKS_PATIENCE_MS = 15_000;
 
 export interface FaultRecord {
   readonly kind: FaultKind;
@@ -32,13 +40,14 @@ export interface FaultRecord {
     readonly restartedAt: number;
     readonly backAt: number;
   };
-  /** The kill: when the process was gone, and what the burst in flight at it became. */
+  /** The kill: when the process was gone, and what the code exchanges sent to it became. */
   readonly kill?: {
     readonly killedAt: number;
+    /** Code exchanges sent to the victim (KILL_LOOPS at a time) until it was killed. */
     readonly burst: number;
-    /** Burst requests answered by the victim before it died. */
+    /** Of those, answered by the victim before it died. */
     readonly answeredBeforeKill: number;
-    /** Burst requests cut by the kill and retried on another instance. */
+    /** Of those, cut by the kill and retried on another instance. */
     readonly cut: number;
     /** Of those, refused as "already used": the victim had redeemed them, unseen. */
     readonly redeemedUnseen: number;
@@ -67,8 +76,8 @@ export interface FaultRecord {
     readonly noncesRedeemed: number;
   };
   readonly families: { readonly checked: number; readonly alive: number };
-  /** The kids of each instance's JWKS after the fault. */
-  readonly jwks: readonly (readonly string[])[];
+  /** The kids of each instance's JWKS after the fault (null: it served none). */
+  readonly jwks: readonly (readonly string[] | null)[];
 }
 
 export class FaultRunner {
@@ -117,11 +126,16 @@ export class FaultRunner {
     };
   }
 
-  /** Each instance's published kids, read from that instance itself (retried while 503). */
-  async jwks(): Promise<string[][]> {
+  /**
+   * Each instance's published kids, read from that instance itself, retried while it answers 503;
+   * null for an instance that gave no JWKS within JWKS_PATIENCE_MS (one that is stuck: the
+   * recovery check reports it).
+   */
+  async jwks(): Promise<(string[] | null)[]> {
     return Promise.all(
       this.fleet.instances.map(async (_, instance) => {
-        for (let attempt = 0; attempt < 100; attempt++) {
+        const deadline = this.elapsed() + JWKS_PATIENCE_MS;
+        while (this.elapsed() < deadline) {
           const res = await this.client.send(
             'jwks',
             { method: 'GET', path: '/jwks.json' },
@@ -133,7 +147,7 @@ export class FaultRunner {
           }
           await sleep(300, undefined, { signal: this.signal });
         }
-        return ['(no JWKS)'];
+        return null;
       }),
     );
   }
@@ -194,23 +208,31 @@ export class FaultRunner {
   private async instanceKill(victim: number) {
     const instance = this.fleet.instances[victim];
     const scanFrom = this.client.attempts.length;
-    const codes: MintedCode[] = [];
-    for (let i = 0; i < KILL_BURST; i++) codes.push(await this.traffic.mintCode());
-    const burstAt = this.elapsed();
-    const burst = codes.map((code) => this.traffic.exchange(code, 1, victim));
-    // Killed while it works: as soon as the victim has answered one of the burst.
+    const codes = await this.mintMany(KILL_CODES);
+    const streamAt = this.elapsed();
+    let killing = false;
+    let next = 0;
+    const outcomes: RedemptionOutcome[] = [];
+    const loops = Array.from({ length: KILL_LOOPS }, async () => {
+      while (!killing && next < codes.length) {
+        outcomes.push(await this.traffic.exchange(codes[next++], 1, victim));
+      }
+    });
     const attempts = this.client.attempts;
     let scanned = scanFrom;
+    let answered = 0;
     await this.waitFor(() => {
       for (; scanned < attempts.length; scanned++) {
         const a = attempts[scanned];
-        const ofBurst = a.endpoint === 'token.code' && a.instance === victim && a.sentAt >= burstAt;
-        if (ofBurst && a.outcome === 'answered') return true;
+        const ofStream =
+          a.endpoint === 'token.code' && a.instance === victim && a.sentAt >= streamAt;
+        if (ofStream && a.outcome === 'answered') answered++;
       }
-      return false;
-    }, 5000);
+      return answered >= KILL_AFTER_ANSWERS;
+    }, 10_000);
+    killing = true;
     const killedAt = await instance.kill();
-    const outcomes = await Promise.all(burst);
+    await Promise.all(loops);
     const cut = outcomes.filter((o) => o.lost);
     const downFor = this.settings.killDownSeconds * 1000 - (this.elapsed() - killedAt);
     await sleep(Math.max(0, downFor), undefined, { signal: this.signal });
@@ -221,7 +243,7 @@ export class FaultRunner {
       victim,
       kill: {
         killedAt,
-        burst: codes.length,
+        burst: outcomes.length,
         answeredBeforeKill: outcomes.length - cut.length,
         cut: cut.length,
         redeemedUnseen: cut.filter((o) => o.redeemedUnseen).length,
@@ -232,6 +254,17 @@ export class FaultRunner {
       recoveryMs: [0, 1, 2].map((slot) => (slot === victim ? recoveryMs[0] : null)),
       bootMs: [started.readyAt - started.spawnedAt],
     };
+  }
+
+  /** `n` codes, minted four at a time. */
+  private async mintMany(n: number): Promise<MintedCode[]> {
+    const codes: MintedCode[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (codes.length < n) codes.push(await this.traffic.mintCode());
+      }),
+    );
+    return codes.slice(0, n);
   }
 
   private async fleetRestart() {

@@ -122,6 +122,11 @@ function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.Proc
     RATE_LIMIT_TOKEN_PER_CLIENT: unlimited,
     RATE_LIMIT_WALLET_PER_IP: unlimited,
     RATE_LIMIT_WALLET_PER_ADDRESS: unlimited,
+    RATE_LIMIT_AUTHORIZE_PER_IP: unlimited,
+    RATE_LIMIT_METADATA_PER_IP: unlimited,
     RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT),
+    // The rate-limit check speaks for a client address of its own (X-Forwarded-For from the
+    // loopback proxy), so exhausting its limit leaves the load's logins alone.
+    TRUST_PROXY: 'loopback',
   };
 }

@@ -45,7 +45,8 @@ export const SOAK_DEFAULTS: FleetOptions = {
   mode: 'soak',
   seconds: 600,
   faultIntervalSeconds: 60,
-  warmupSeconds: 20,
+  // A restarted instance's heap grows to its working size over its first minute.
+  warmupSeconds: 60,
   outageSeconds: 10,
   killDownSeconds: 5,
   workers: 8,

@@ -1,7 +1,7 @@
 /** docs/RELIABILITY.md and the console summary of a fleet run. */
 import { answerClass, memorySegments, type Check } from './checks';
 import type { Attempt, Endpoint } from './client';
-import type { FaultRecord } from './faults';
+import { KILL_LOOPS, type FaultRecord } from './faults';
 import {
   AUTH_CODE_TTL_SECONDS,
   DATABASE_NAME,
@@ -148,8 +148,13 @@ function faultTable(run: FleetRun): string {
               stop.forced ? `SIGKILL after ${s1(stop.ms)} s` : `exited in ${s1(stop.ms)} s`,
             )
             .join(', ')}; boot ${fault.bootMs.map(s1).join(', ')} s`;
+    // A kill touches its victim only; the other faults, every instance.
     const recovery = fault.recoveryMs
-      .map((ms, slot) => (ms === null ? null : `${slot}: ${s2(ms)} s`))
+      .map((ms, slot) =>
+        fault.kind === 'instance-kill' && slot !== fault.victim
+          ? null
+          : `${slot}: ${ms === null ? '**none**' : `${s2(ms)} s`}`,
+      )
       .filter(Boolean)
       .join(', ');
     const held = `${fault.held.codesRedeemed}/${fault.held.codes} codes, ${fault.held.noncesRedeemed}/${fault.held.nonces} nonces`;
@@ -169,7 +174,7 @@ function killLines(run: FleetRun): string {
     .map(
       (f) =>
         `- Instance ${f.victim}, killed at +${s1((f.kill?.killedAt ?? 0) - run.loadStartedAt)} s with ` +
-        `${f.kill?.burst} code exchanges sent to it: ${f.kill?.answeredBeforeKill} answered before it died, ` +
+        `${f.kill?.burst} code exchanges sent to it, ${KILL_LOOPS} at a time: ${f.kill?.answeredBeforeKill} answered before it died, ` +
         `${f.kill?.cut} cut mid-request and retried on another instance; of those, ` +
         `${f.kill?.redeemedUnseen} were refused as already used (the victim had redeemed them and died before answering) ` +
         `and ${f.kill?.redeemedOnRetry} were redeemed by the retry.`,
@@ -209,17 +214,13 @@ function checksTable(checks: readonly Check[]): string {
  * the notes), and printed only when that check fails in the run being reported.
  */
 const CHECK_NOTES: Record<string, string> = {
-  'graceful-stop': `After SIGTERM an instance goes on answering every request that arrives on a
-connection it already has open (with \`Connection: keep-alive\`, \`/health\` included): Node's
-\`server.close()\` only refuses new connections and closes the idle ones, and Nest waits for the
-server to close before it shuts down. A client or load balancer that keeps its connections busy
-therefore never lets the instance exit; here it was killed when the grace period ended, and what it
-was doing then was cut, including redemptions already written (a refresh rotated, a code spent)
-whose answers never left. Outside the harness (24 refresh loops on one instance, SIGTERM, killed
-after 15 s, twice), 6 and 8 of the 24 cut refreshes had rotated. A client retrying such a refresh after
-\`REFRESH_TOKEN_GRACE_SECONDS\` is told "reuse detected" and loses the family; a code retried is
-"already used" and revokes its grant. The fix belongs in \`src/\`: once shutting down, answer
-\`Connection: close\` and fail \`/health\` so clients move away, then close with a bounded drain.`,
+  'graceful-stop': `A stopping instance drains (src/platform/http/http-drain.ts): it stops
+listening, answers each open connection once more with \`Connection: close\`, reports not ready, and
+cuts what is left after \`SHUTDOWN_GRACE_SECONDS\` (10 s, below the harness's 15 s). An instance
+still running after 15 s therefore hung in its shutdown hooks (figures flush, database close), not in
+HTTP: its log ends with the line "Connections drained in …". Before the drain existed, busy
+keep-alive connections kept every instance answering until the SIGKILL, and the requests cut then
+included redemptions already written whose answers never left.`,
   'database-recovery': `An instance that never answered 200 again after the database came back:
 its log shows every request failing server selection with the error of the connection that closed
 when the database stopped, for as long as the process lived (it recovers only when restarted). The
@@ -301,7 +302,7 @@ while the database is away, quick recovery, state that survives every restart, f
 - Machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memory}, Node ${env.node}. Load average ${env.loadAverageBefore} before the run and ${env.loadAverageAfter} after: the machine is shared with other work, so latencies here say little about Proofgate itself.
 - Source: ${env.source}, built once into its own folder and started as ${INSTANCES} separate Node processes (\`NODE_ENV=production\`).
 - Database: ${env.database}, on a file in a temporary folder (database \`${DATABASE_NAME}\`), so a restart on the same port finds the data again.
-- Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits-today)).
+- Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits)).
 - Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 5xx is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls.
 - Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
 
@@ -354,27 +355,25 @@ ${killLines(run)}
 ## Memory
 
 RSS from \`/proc/<pid>/status\` every ${o.sampleMs / 1000} s, one row per process (a restarted
-instance is a new process). "After warm-up" is the median over a window starting ${o.warmupSeconds} s after the
-load (or the process) started; "end" the median over the last window of the same length (15% of the
-judged span, at least 5 s). The check: end ≤ 1.5 × after warm-up, for every process that lived at
-least three windows, and 30 s, after its warm-up (a restarted instance's heap is still growing to
-its working size in its first minute; its row is shown, not judged). Why this rule: RSS saw-tooths by tens of MiB with every
-garbage collection, so single samples, or a slope fitted over a short life, swing with the phase of
-the collector; medians over windows do not, and V8 settling its heap after warm-up stays well inside
-1.5×, while a leak that grows with traffic shows over a soak that serves many times the warm-up's
-requests. The slope is printed for information.
+instance is a new process). "After warm-up" is the median over the first quarter of a process's
+life after its warm-up (${o.warmupSeconds} s after the load, or the process, started); "end" the median over
+its last quarter (windows of at least 5 s). The check: end ≤ 1.5 × after warm-up, for every
+process with at least 30 s of life after its warm-up (shorter ones are shown, not judged). Why this
+rule: RSS saw-tooths by up to a hundred MiB as the garbage collector grows and trims the heap, so
+single samples, or a slope fitted over a short life, swing with the collector's phase, while
+medians over quarters of a life span several of its cycles. A leak that grows with traffic still
+shows: a soak serves many times the warm-up's requests, and instance 0, never killed, gives one
+trace across the run up to the fleet restart. The slope is printed for information.
 
 ${memoryTable(run)}
 
-## Rate limits today
+## Rate limits
 
-Measured at the start of the run, before the load: every instance had \`RATE_LIMIT_LOGIN_PER_IP=${r.limit}\`
-(per minute). ${r.sent} login attempts from one IP (127.0.0.1), sent round robin over the ${INSTANCES}
+Measured at the start of the run, before the load, from an address of its own (X-Forwarded-For, \`TRUST_PROXY=loopback\`): every instance had \`RATE_LIMIT_LOGIN_PER_IP=${r.limit}\`
+(per minute). ${r.sent} login attempts from one IP (203.0.113.7), sent round robin over the ${INSTANCES}
 instances (${r.perInstance.join(', ')} each), were answered with ${r.refusedFleetWide} \`429\`. Instance ${r.controlInstance}
-alone then refused the same IP after ${r.acceptedByControlBefore429 ?? 'more than the limit'} attempts in the minute. So today each instance
-counts only what it sees: a fleet of ${INSTANCES} lets one IP make up to ${INSTANCES}× the configured limit.
-A fleet-wide limiter (counters in MongoDB) would have refused attempt ${r.limit + 1}; the e2e test
-asserts today's behaviour and will need its expectation turned round when that lands.
+alone then refused the same IP after ${r.acceptedByControlBefore429 ?? 'more than the limit'} attempts of its own in the minute. The limit is counted in
+MongoDB, so it holds for the fleet: one IP gets the configured limit, not ${INSTANCES}× it.
 
 ## Findings
 

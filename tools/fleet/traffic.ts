@@ -115,7 +115,9 @@ export class Traffic {
     );
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
     const csrfCookie = cookieValue(page.setCookie, 'pg_csrf');
-    if (page.status !== 200 || !csrf || !csrfCookie) {
+    // The CSRF token is signed for this pre-login session: its cookie goes back too.
+    const presession = cookieValue(page.setCookie, 'pg_presession');
+    if (page.status !== 200 || !csrf || !csrfCookie || !presession) {
       throw new Error(`login page: ${page.status}, no CSRF token or cookie`);
     }
     const res = await this.client.send(
@@ -123,7 +125,10 @@ export class Traffic {
       {
         method: 'POST',
         path: '/login',
-        headers: { 'content-type': FORM, cookie: `pg_csrf=${csrfCookie}` },
+        headers: {
+          'content-type': FORM,
+          cookie: `pg_csrf=${csrfCookie}; pg_presession=${presession}`,
+        },
         body: new URLSearchParams({
           username: 'user0',
           password: 'password0',

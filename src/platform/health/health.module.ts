@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { HttpDrain } from '../http/http-drain';
 import { DatabaseHealthIndicator } from './database.health';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
@@ -9,6 +10,7 @@ import { ProbesController } from './probes.controller';
   // Failed checks are answered 503; they are not also logged with a stack on every probe.
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, ProbesController],
-  providers: [HealthService, DatabaseHealthIndicator],
+  providers: [HealthService, DatabaseHealthIndicator, HttpDrain],
+  exports: [HttpDrain],
 })
 export class HealthModule {}

@@ -20,7 +20,7 @@ export class ProbeReportDto {
   details!: Record<string, ProbeIndicatorDto>;
 }
 
-/** The 503 answer of /health/ready: the error envelope with the checks. */
+/** The 503 answer of /health/ready: the error envelope with the checks (none when stopping). */
 export class ProbeUnavailableDto {
   @ApiProperty({ example: 'temporarily_unavailable' })
   error!: string;

@@ -7,6 +7,7 @@ import {
 import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { HttpDrain } from '../http/http-drain';
 import { DatabaseHealthIndicator } from './database.health';
 import { ProbeReportDto, ProbeUnavailableDto } from './probe-report.dto';
 
@@ -21,6 +22,7 @@ export class ProbesController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
+    private readonly drain: HttpDrain,
   ) {}
 
   @Get('live')
@@ -34,13 +36,24 @@ export class ProbesController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: database ping; 503 when the database is unreachable' })
+  @ApiOperation({
+    summary: 'Readiness: database ping; 503 when the database is unreachable or the process is stopping',
+  })
   @ApiOkResponse({ type: ProbeReportDto })
   @ApiServiceUnavailableResponse({ type: ProbeUnavailableDto })
   @Header('Cache-Control', 'no-store')
   async ready(
     @Res({ passthrough: true }) response: Response,
   ): Promise<HealthCheckResult | ProbeUnavailableDto> {
+    if (this.drain.draining) {
+      response.status(503).setHeader('Retry-After', '5');
+      return {
+        error: 'temporarily_unavailable',
+        error_description: 'The instance is shutting down',
+        status: 'error',
+        details: {},
+      };
+    }
     try {
       return await this.health.check([() => this.database.ping('database')]);
     } catch (error) {
