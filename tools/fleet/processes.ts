@@ -111,7 +111,25 @@ export class FleetInstance {
     return this.tail;
   }
 
-  async start(timeoutMs = 120_000): Promise<InstanceStart> {
+  /**
+   * Starts the instance and waits until it answers /health. A start that ends before it is ready
+   * (on a loaded machine the service's start-up check may not reach the database within
+   * MONGODB_SERVER_SELECTION_TIMEOUT_MS) is tried again after a second, as an orchestrator's
+   * restart policy would, up to `attempts` times.
+   */
+  async start(timeoutMs = 120_000, attempts = 5): Promise<InstanceStart> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.startOnce(timeoutMs);
+      } catch (error) {
+        if (!(error instanceof ExitedBeforeReady) || attempt >= attempts) throw error;
+        this.write(`--- instance ${this.slot} exited before it was ready: starting it again\n`);
+        await sleep(1000);
+      }
+    }
+  }
+
+  private async startOnce(timeoutMs: number): Promise<InstanceStart> {
     if (this.running) throw new Error(`instance ${this.slot} is already running`);
     const spawnedAt = this.elapsed();
     const child = spawn(process.execPath, [this.mainJs], {
@@ -131,7 +149,7 @@ export class FleetInstance {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) {
-        throw new Error(`instance ${this.slot} exited before it was ready\n${this.tail}`);
+        throw new ExitedBeforeReady(`instance ${this.slot} exited before it was ready\n${this.tail}`);
       }
       if ((await this.health()) === 200) return { pid, spawnedAt, readyAt: this.elapsed() };
       await sleep(200);
@@ -208,3 +226,5 @@ export function residentMiB(pid: number): number | undefined {
     return undefined;
   }
 }
+
+class ExitedBeforeReady extends Error {}
