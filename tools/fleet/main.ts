@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const machine = describeMachine();
+  // What is built and run: read now, before anything can change the tree during the run.
+  const built = source();
   // Ctrl-C or a kill: the run stops its instances and database before it exits.
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort());
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
       node: machine.node,
       loadAverageBefore: machine.loadAverage,
       loadAverageAfter: loadAverage(),
-      source: source(),
+      source: built,
       database: database(),
     };
     writeFileSync(resolve(ROOT, options.out), renderReport(run, env));
