@@ -1,0 +1,304 @@
+/**
+ * examples/mcp-server, the MCP authorization flow end to end, driven by the MCP SDK's own client
+ * (Client + StreamableHTTPClientTransport with an OAuthClientProvider): a 401 from the MCP
+ * server, RFC 9728 discovery of its protected-resource metadata, RFC 8414 discovery of Proofgate,
+ * authorization code + PKCE with `resource` (RFC 8707) through the real login page and consent
+ * screen, a token whose `aud` is the MCP server's URL, and the `whoami` tool answering for the
+ * user who logged in. Proofgate and the MCP server each listen on a port of their own.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  UnauthorizedError,
+  type OAuthClientProvider,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
+import request from 'supertest';
+import { startMcpServer, type RunningMcpServer } from '../examples/mcp-server/mcp-server';
+import { CookieBrowser } from './support/cookie-browser';
+import { exchangeCode, login, obtainCode } from './support/oauth';
+import { freePort } from './support/processes';
+import { TestApp, createTestApp } from './support/test-app';
+
+/** A public client registered in config, allowed the MCP server as a resource (RFC 8707). */
+const MCP_CLIENT = {
+  id: 'mcp-client',
+  name: 'MCP test client',
+  // Never listened on: the test reads the code off the redirect, as a native client would.
+  redirectUri: 'http://127.0.0.1:33418/callback',
+};
+
+function claimsOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * An MCP client's OAuth state, kept in memory. With `preRegistered` it presents a client that
+ * was registered beforehand; without, `auth()` registers it (RFC 7591) and keeps the answer via
+ * `saveClientInformation`; with `clientMetadataUrl` the URL itself is the client_id (client ID
+ * metadata document).
+ */
+class InMemoryOAuthClientProvider implements OAuthClientProvider {
+  /** Where `auth()` sent the user agent: the authorization request. */
+  authorizationUrl?: URL;
+  private client?: OAuthClientInformationMixed;
+  private saved?: OAuthTokens;
+  private verifier?: string;
+
+  constructor(
+    readonly redirectUrl: string,
+    readonly clientMetadata: OAuthClientMetadata,
+    preRegistered?: OAuthClientInformationMixed,
+    readonly clientMetadataUrl?: string,
+  ) {
+    this.client = preRegistered;
+  }
+
+  state(): string {
+    return 'mcp-state';
+  }
+  clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.client;
+  }
+  saveClientInformation(client: OAuthClientInformationMixed): void {
+    this.client = client;
+  }
+  tokens(): OAuthTokens | undefined {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens): void {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(authorizationUrl: URL): void {
+    this.authorizationUrl = authorizationUrl;
+  }
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+  codeVerifier(): string {
+    if (!this.verifier) throw new Error('no code verifier saved');
+    return this.verifier;
+  }
+}
+
+describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let mcp: RunningMcpServer;
+  let resource: string;
+
+  beforeAll(async () => {
+    const [proofgatePort, mcpPort] = [await freePort(), await freePort()];
+    issuer = `http://127.0.0.1:${proofgatePort}`;
+    resource = `http://127.0.0.1:${mcpPort}/mcp`;
+    t = await createTestApp({
+      ISSUER: issuer,
+      // Not first-party: the user sees and answers the consent screen.
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: MCP_CLIENT.id,
+          name: MCP_CLIENT.name,
+          redirect_uris: [MCP_CLIENT.redirectUri],
+          resources: [resource],
+        },
+      ]),
+    });
+    await t.app.listen(proofgatePort, '127.0.0.1');
+    mcp = await startMcpServer({ issuer, resource, port: mcpPort });
+  });
+  afterAll(async () => {
+    await mcp?.close();
+    await t?.close();
+  });
+
+  /**
+   * The user agent's part: from the authorization request through the login form (user1) and,
+   * when shown, the consent screen (Allow), to the redirect back to the client. `pages` lists
+   * the forms answered on the way.
+   */
+  async function loginAndConsent(
+    authorizationUrl: URL,
+  ): Promise<{ callback: URL; pages: ('login' | 'consent')[] }> {
+    const browser = new CookieBrowser();
+    const pages: ('login' | 'consent')[] = [];
+    let response = await browser.get(authorizationUrl.href);
+    for (let step = 0; step < 10; step++) {
+      if (response.status === 200) {
+        const page = await response.text();
+        const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)?.[1];
+        const returnTo = /name="return_to" value="([^"]+)"/.exec(page)?.[1];
+        if (!csrf || !returnTo) throw new Error('neither a login form nor a consent screen');
+        const unescaped = returnTo.replaceAll('&amp;', '&');
+        const consent = page.includes('name="decision"');
+        pages.push(consent ? 'consent' : 'login');
+        response = consent
+          ? await browser.postForm(`${issuer}/consent`, {
+              decision: 'allow',
+              csrf_token: csrf,
+              return_to: unescaped,
+            })
+          : await browser.postForm(`${issuer}/login`, {
+              username: 'user1',
+              password: 'password1',
+              csrf_token: csrf,
+              return_to: unescaped,
+            });
+        continue;
+      }
+      if (![302, 303].includes(response.status)) {
+        throw new Error(`unexpected ${response.status} from ${response.url}`);
+      }
+      const location = new URL(response.headers.get('location')!, issuer);
+      if (location.origin !== issuer) return { callback: location, pages };
+      response = await browser.get(location.href);
+    }
+    throw new Error('no redirect back to the client after 10 steps');
+  }
+
+  /**
+   * The whole flow for one OAuthClientProvider: connect (401, discovery, authorization request),
+   * log in and consent, finishAuth with the code, connect again and call `whoami`.
+   */
+  async function authorizeAndCallWhoami(provider: InMemoryOAuthClientProvider) {
+    const serverUrl = new URL(resource);
+    const unauthorized = new Client({ name: 'proofgate-test', version: '1.0.0' });
+    const first = new StreamableHTTPClientTransport(serverUrl, { authProvider: provider });
+    await expect(unauthorized.connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+    const authorizationUrl = provider.authorizationUrl;
+    if (!authorizationUrl) throw new Error('auth() did not send the user agent anywhere');
+
+    const { callback, pages } = await loginAndConsent(authorizationUrl);
+    expect(callback.origin + callback.pathname).toBe(provider.redirectUrl);
+    expect(callback.searchParams.get('state')).toBe('mcp-state');
+    expect(callback.searchParams.get('iss')).toBe(issuer);
+    await first.finishAuth(callback.searchParams.get('code')!);
+
+    const client = new Client({ name: 'proofgate-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(serverUrl, { authProvider: provider }));
+    const { tools } = await client.listTools();
+    const answer = await client.callTool({ name: 'whoami' });
+    await client.close();
+    const [content] = answer.content as { type: string; text: string }[];
+    return {
+      authorizationUrl,
+      pages,
+      tokens: provider.tokens()!,
+      tools: tools.map((tool) => tool.name),
+      caller: JSON.parse(content.text) as unknown,
+    };
+  }
+
+  it('pre-registered public client: 401, discovery, code + PKCE for the MCP server, whoami', async () => {
+    const provider = new InMemoryOAuthClientProvider(
+      MCP_CLIENT.redirectUri,
+      {
+        client_name: MCP_CLIENT.name,
+        redirect_uris: [MCP_CLIENT.redirectUri],
+        token_endpoint_auth_method: 'none',
+        scope: 'profile',
+      },
+      { client_id: MCP_CLIENT.id },
+    );
+
+    const { authorizationUrl, pages, tokens, tools, caller } =
+      await authorizeAndCallWhoami(provider);
+
+    // Found through the MCP server's RFC 9728 document, then Proofgate's RFC 8414 document.
+    expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(`${issuer}/authorize`);
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({
+      client_id: MCP_CLIENT.id,
+      response_type: 'code',
+      code_challenge_method: 'S256',
+      resource,
+      scope: 'profile',
+    });
+    expect(pages).toEqual(['login', 'consent']);
+    expect(claimsOf(tokens.access_token)).toMatchObject({
+      iss: issuer,
+      aud: resource,
+      sub: 'user1',
+      client_id: MCP_CLIENT.id,
+    });
+    expect(tools).toEqual(['whoami']);
+    expect(caller).toEqual({ sub: 'user1', client_id: MCP_CLIENT.id, scope: 'profile' });
+
+    // The token is for the MCP server only: Proofgate's own API refuses it.
+    const me = await t.http().get('/api/me').set('Authorization', `Bearer ${tokens.access_token}`);
+    expect(me.status).toBe(401);
+    expect(me.body.error_description).toBe('The access token is for another resource');
+  });
+
+  describe('the MCP server refuses', () => {
+    const initialize = (authorization?: string) =>
+      fetch(resource, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: {},
+            clientInfo: { name: 'curl', version: '0' },
+          },
+        }),
+      });
+    const challenge = (metadataUrl: string) => `resource_metadata="${metadataUrl}"`;
+
+    it('a request without a token, naming its RFC 9728 metadata (which names Proofgate)', async () => {
+      const res = await initialize();
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(res.headers.get('www-authenticate')).toContain(challenge(mcp.resourceMetadataUrl));
+
+      expect(mcp.resourceMetadataUrl).toBe(
+        `${new URL(resource).origin}/.well-known/oauth-protected-resource/mcp`,
+      );
+      const metadata = await fetch(mcp.resourceMetadataUrl);
+      expect(metadata.status).toBe(200);
+      expect(await metadata.json()).toMatchObject({ resource, authorization_servers: [issuer] });
+    });
+
+    it("an access token for Proofgate's own API (another audience)", async () => {
+      const agent = request.agent(t.app.getHttpServer());
+      await login(agent);
+      const { code, verifier } = await obtainCode(agent);
+      const issued = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+      const token = issued.body.access_token as string;
+      expect(claimsOf(token).aud).toBe(t.config.tokens.audience);
+      // Good where it belongs...
+      await t.http().get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+
+      // ...and refused by the MCP server.
+      const res = await initialize(`Bearer ${token}`);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: 'invalid_token',
+        error_description: 'The access token is for another resource',
+      });
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(res.headers.get('www-authenticate')).toContain(challenge(mcp.resourceMetadataUrl));
+    });
+
+    it('a token that is not a Proofgate access token', async () => {
+      const res = await initialize('Bearer not-a-jwt');
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: 'invalid_token',
+        error_description: 'The access token is invalid',
+      });
+    });
+  });
+});
