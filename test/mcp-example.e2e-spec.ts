@@ -195,17 +195,30 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     };
   }
 
+  /** What the MCP client says of itself: sent as is by dynamic registration (RFC 7591). */
+  const clientMetadata: OAuthClientMetadata = {
+    client_name: MCP_CLIENT.name,
+    redirect_uris: [MCP_CLIENT.redirectUri],
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    scope: 'profile',
+  };
+
+  // The registration variants, once Proofgate has them, are one test each on the same helper:
+  // - dynamic client registration (POST /register, RFC 7591): a provider without client
+  //   information, `new InMemoryOAuthClientProvider(MCP_CLIENT.redirectUri, clientMetadata)`;
+  //   auth() finds `registration_endpoint` in Proofgate's metadata and registers;
+  // - client ID metadata documents: a provider with `clientMetadataUrl` (the SDK accepts only an
+  //   https URL with a path, and uses it only when the metadata says
+  //   `client_id_metadata_document_supported: true`), the document served by the test.
+  // Either way the client gets a code for the MCP server only if Proofgate lets it name that
+  // resource (src/oauth/resource/check-resource.ts reads the client's `resources`), and it sees
+  // the consent screen, which `pages` shows.
   it('pre-registered public client: 401, discovery, code + PKCE for the MCP server, whoami', async () => {
-    const provider = new InMemoryOAuthClientProvider(
-      MCP_CLIENT.redirectUri,
-      {
-        client_name: MCP_CLIENT.name,
-        redirect_uris: [MCP_CLIENT.redirectUri],
-        token_endpoint_auth_method: 'none',
-        scope: 'profile',
-      },
-      { client_id: MCP_CLIENT.id },
-    );
+    const provider = new InMemoryOAuthClientProvider(MCP_CLIENT.redirectUri, clientMetadata, {
+      client_id: MCP_CLIENT.id,
+    });
 
     const { authorizationUrl, pages, tokens, tools, caller } =
       await authorizeAndCallWhoami(provider);
