@@ -17,12 +17,18 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import request from 'supertest';
 import { startMcpServer, type RunningMcpServer } from '../examples/mcp-server/mcp-server';
 import { CookieBrowser } from './support/cookie-browser';
 import { exchangeCode, login, obtainCode } from './support/oauth';
-import { freePort } from './support/processes';
+import { exitOf, freePort, statusOf, waitFor } from './support/processes';
 import { TestApp, createTestApp } from './support/test-app';
+
+const ROOT = join(__dirname, '..');
+const MAIN = join(ROOT, 'examples', 'mcp-server', 'main.ts');
+const TS_NODE = join(ROOT, 'node_modules', '.bin', 'ts-node');
 
 /** A public client registered in config, allowed the MCP server as a resource (RFC 8707). */
 const MCP_CLIENT = {
@@ -247,6 +253,30 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     expect(me.status).toBe(401);
     expect(me.body.error_description).toBe('The access token is for another resource');
   });
+
+  it('runs from the command line (npm run example:mcp) with PROOFGATE_URL and MCP_SERVER_URL', async () => {
+    const url = `http://localhost:${await freePort()}/tools/mcp`;
+    const cli = spawn(TS_NODE, ['--transpile-only', '-P', 'tsconfig.jest.json', MAIN], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, PROOFGATE_URL: issuer, MCP_SERVER_URL: url },
+      stdio: 'ignore',
+    });
+    try {
+      const metadataUrl = `${new URL(url).origin}/.well-known/oauth-protected-resource/tools/mcp`;
+      const status = await waitFor(
+        () => statusOf(metadataUrl),
+        (s) => s === 200,
+        30_000,
+      );
+      expect(status).toBe(200);
+      const metadata = await (await fetch(metadataUrl)).json();
+      expect(metadata).toMatchObject({ resource: url, authorization_servers: [issuer] });
+      expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+    } finally {
+      cli.kill('SIGTERM');
+    }
+    expect(await exitOf(cli)).toBe(0);
+  }, 60_000);
 
   describe('the MCP server refuses', () => {
     const initialize = (authorization?: string) =>

@@ -9,7 +9,13 @@ async function main(): Promise<void> {
   const issuer = process.env.PROOFGATE_URL ?? 'http://localhost:25000';
   const resource = process.env.MCP_SERVER_URL ?? 'http://localhost:25004/mcp';
   const url = new URL(resource);
-  const server = await startMcpServer({ issuer, resource, port: Number(url.port || 80) });
+  const server = await startMcpServer({
+    issuer,
+    resource,
+    // Where clients look for it: the URL's host (`localhost` binds where `localhost` resolves).
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(url.port || 80),
+  });
   console.log(`MCP server for ${resource}, tokens from ${issuer}`);
   console.log(`Protected resource metadata: ${server.resourceMetadataUrl}`);
   const stop = () => void server.close().then(() => process.exit(0));
