@@ -12,6 +12,7 @@ import {
   UnauthorizedError,
   type OAuthClientProvider,
 } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
@@ -174,8 +175,16 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
    */
   async function authorizeAndCallWhoami(provider: InMemoryOAuthClientProvider) {
     const serverUrl = new URL(resource);
+    // Every request the SDK makes, MCP and OAuth alike, as "METHOD url status".
+    const requests: string[] = [];
+    const recording: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      requests.push(`${init?.method ?? 'GET'} ${String(url)} ${response.status}`);
+      return response;
+    };
+    const options = { authProvider: provider, fetch: recording };
     const unauthorized = new Client({ name: 'proofgate-test', version: '1.0.0' });
-    const first = new StreamableHTTPClientTransport(serverUrl, { authProvider: provider });
+    const first = new StreamableHTTPClientTransport(serverUrl, options);
     await expect(unauthorized.connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
     const authorizationUrl = provider.authorizationUrl;
     if (!authorizationUrl) throw new Error('auth() did not send the user agent anywhere');
@@ -187,12 +196,13 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     await first.finishAuth(callback.searchParams.get('code')!);
 
     const client = new Client({ name: 'proofgate-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(serverUrl, { authProvider: provider }));
+    await client.connect(new StreamableHTTPClientTransport(serverUrl, options));
     const { tools } = await client.listTools();
     const answer = await client.callTool({ name: 'whoami' });
     await client.close();
     const [content] = answer.content as { type: string; text: string }[];
     return {
+      requests,
       authorizationUrl,
       pages,
       tokens: provider.tokens()!,
@@ -214,7 +224,8 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   // The registration variants, once Proofgate has them, are one test each on the same helper:
   // - dynamic client registration (POST /register, RFC 7591): a provider without client
   //   information, `new InMemoryOAuthClientProvider(MCP_CLIENT.redirectUri, clientMetadata)`;
-  //   auth() finds `registration_endpoint` in Proofgate's metadata and registers;
+  //   auth() finds `registration_endpoint` in Proofgate's metadata and registers (`requests`
+  //   then holds the POST to it, between the RFC 8414 document and the login);
   // - client ID metadata documents: a provider with `clientMetadataUrl` (the SDK accepts only an
   //   https URL with a path, and uses it only when the metadata says
   //   `client_id_metadata_document_supported: true`), the document served by the test.
@@ -226,8 +237,23 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       client_id: MCP_CLIENT.id,
     });
 
-    const { authorizationUrl, pages, tokens, tools, caller } =
+    const { requests, authorizationUrl, pages, tokens, tools, caller } =
       await authorizeAndCallWhoami(provider);
+
+    // 401, then RFC 9728 at the MCP server, then RFC 8414 at the issuer it names, then the code
+    // exchange, then MCP with the token. (The SDK discovers again in finishAuth: order, not count.)
+    const metadataUrl = `${new URL(resource).origin}/.well-known/oauth-protected-resource/mcp`;
+    const milestones = [
+      `POST ${resource} 401`,
+      `GET ${metadataUrl} 200`,
+      `GET ${issuer}/.well-known/oauth-authorization-server 200`,
+      `POST ${issuer}/token 200`,
+      `POST ${resource} 200`,
+    ].map((request) => requests.indexOf(request));
+    expect(milestones[0]).toBe(0);
+    expect(milestones).toEqual([...milestones].sort((a, b) => a - b));
+    expect(new Set(milestones).size).toBe(milestones.length);
+    expect(requests.filter((request) => request.includes('/register'))).toEqual([]);
 
     // Found through the MCP server's RFC 9728 document, then Proofgate's RFC 8414 document.
     expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(`${issuer}/authorize`);
