@@ -19,6 +19,7 @@ import type {
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startMcpServer, type RunningMcpServer } from '../examples/mcp-server/mcp-server';
@@ -305,8 +306,8 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   }, 60_000);
 
   describe('the MCP server refuses', () => {
-    const initialize = (authorization?: string) =>
-      fetch(resource, {
+    const initialize = (authorization?: string, url = resource) =>
+      fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -359,6 +360,38 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       });
       expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
       expect(res.headers.get('www-authenticate')).toContain(challenge(mcp.resourceMetadataUrl));
+    });
+
+    it("a request with 500 server_error, not 401, when Proofgate's keys cannot be fetched", async () => {
+      // An issuer whose RFC 8414 document names a JWKS that nobody serves.
+      const nowhere = `http://127.0.0.1:${await freePort()}/jwks.json`;
+      const fakeIssuer = createServer((_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ issuer: fakeIssuerUrl, jwks_uri: nowhere }));
+      });
+      const fakeIssuerUrl = `http://127.0.0.1:${await freePort()}`;
+      await new Promise<void>((resolve) =>
+        fakeIssuer.listen(Number(new URL(fakeIssuerUrl).port), '127.0.0.1', resolve),
+      );
+      const port = await freePort();
+      const lonely = await startMcpServer({
+        issuer: fakeIssuerUrl,
+        resource: `http://127.0.0.1:${port}/mcp`,
+        port,
+      });
+      try {
+        const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const jwt = `${part({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' })}.${part({ sub: 'x' })}.AAAA`;
+        const res = await initialize(`Bearer ${jwt}`, lonely.resource);
+        expect(res.status).toBe(500);
+        expect(await res.json()).toEqual({
+          error: 'server_error',
+          error_description: "The authorization server's keys could not be fetched",
+        });
+      } finally {
+        await lonely.close();
+        await new Promise((resolve) => fakeIssuer.close(resolve));
+      }
     });
 
     it('a token that is not a Proofgate access token', async () => {

@@ -12,7 +12,7 @@ import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import { metadataHandler } from '@modelcontextprotocol/sdk/server/auth/handlers/metadata.js';
 import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { InvalidTokenError, ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
@@ -79,6 +79,10 @@ function accessTokenVerifier(
           typ: 'at+jwt',
         }));
       } catch (error) {
+        // Not the token's fault: a 401 would send the client to sign in again, to no avail.
+        if (keysUnavailable(error)) {
+          throw new ServerError("The authorization server's keys could not be fetched");
+        }
         throw new InvalidTokenError(refusal(error));
       }
       return {
@@ -91,6 +95,19 @@ function accessTokenVerifier(
       };
     },
   };
+}
+
+/**
+ * The JWKS could not be had: the fetch failed or timed out, or the answer was no key set (jose
+ * throws its generic JOSEError for a non-200 answer). Every other jose error is about the token.
+ */
+function keysUnavailable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    error.code === errors.JOSEError.code
+  );
 }
 
 /** Why a token is refused, in words that name no part of the token. */
