@@ -63,4 +63,9 @@ export default tseslint.config(
     files: ['src/public/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
   },
+  {
+    // The SPA example's module script, loaded by the browser as is (no bundler).
+    files: ['examples/spa/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
 );

@@ -1,5 +1,7 @@
 // Test files run as CommonJS. ESM-only dependencies (jose 6, oauth4webapi, openid-client 6) are
 // transformed by ts-jest (allowJs, transpile-only); type checking is `npm run typecheck`'s job.
+// @modelcontextprotocol/sdk needs no entry: its exports map gives `require` a CommonJS build
+// (dist/cjs); the one ESM-only package it loads, jose (lazily, for private_key_jwt), is above.
 const esmOnly = ['jose', 'oauth4webapi', 'openid-client'];
 
 const common = {

@@ -53,6 +53,40 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
     expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
   });
 
+  it('lets a registered origin call /api/me with its bearer token, and no other origin', async () => {
+    const { code, verifier } = await obtainCode(agent, {
+      client_id: DEMO_SPA.id,
+      redirect_uri: DEMO_SPA.redirectUri,
+    });
+    const token = (await exchangeCode(t.app.getHttpServer(), code, verifier, DEMO_SPA)).body
+      .access_token as string;
+    const pre = await t
+      .http()
+      .options('/api/me')
+      .set('Origin', SPA_ORIGIN)
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization')
+      .expect(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
+    expect(pre.headers['access-control-allow-methods']).toBe('GET');
+    expect(pre.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+
+    const me = await t
+      .http()
+      .get('/api/me')
+      .set('Origin', SPA_ORIGIN)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(me.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
+    expect(me.headers['access-control-allow-credentials']).toBeUndefined();
+    // The page can read a 401's challenge (RFC 9728 resource_metadata).
+    const refused = await t.http().get('/api/me').set('Origin', SPA_ORIGIN).expect(401);
+    expect(refused.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
+
+    const other = await preflight(t, '/api/me', OTHER_ORIGIN).expect(204);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('gives another origin no CORS headers on /token, preflight or not', async () => {
     const pre = await preflight(t, '/token', OTHER_ORIGIN).expect(204);
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();

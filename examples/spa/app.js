@@ -1,0 +1,103 @@
+// The SPA: authorization code + PKCE against Proofgate with oauth4webapi, no build step.
+// Configuration comes from the server that serves the page (serve.mjs: /config.json).
+import * as oauth from './oauth4webapi.js';
+
+// Only what survives the redirect to Proofgate and back: the PKCE verifier and the state, in
+// sessionStorage (this tab only), removed as soon as the callback reads them.
+const PENDING = 'proofgate-spa-pending';
+
+const $ = (id) => document.getElementById(id);
+
+function fail(message) {
+  $('status').textContent = message;
+  $('status').className = 'error';
+}
+
+async function main() {
+  const config = await (await fetch('/config.json')).json();
+  const issuer = new URL(config.issuer);
+  // oauth4webapi refuses http:// unless told; a local Proofgate is plain http.
+  const options = issuer.protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {};
+  const client = { client_id: config.client_id };
+  $('issuer').textContent = issuer.origin;
+  $('client-id').textContent = client.client_id;
+
+  // RFC 8414 discovery (Proofgate answers it to any origin).
+  const as = await oauth.processDiscoveryResponse(
+    issuer,
+    await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...options }),
+  );
+
+  if (location.pathname === '/callback') {
+    await finishSignIn(as, client, config, options);
+    return;
+  }
+  $('status').textContent = 'Signed out.';
+  $('sign-in').disabled = false;
+  $('sign-in').addEventListener('click', () => void startSignIn(as, client, config));
+}
+
+async function startSignIn(as, client, config) {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state }));
+  const url = new URL(as.authorization_endpoint);
+  url.search = new URLSearchParams({
+    client_id: client.client_id,
+    redirect_uri: config.redirect_uri,
+    response_type: 'code',
+    scope: config.scope,
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  }).toString();
+  location.assign(url.href);
+}
+
+async function finishSignIn(as, client, config, options) {
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null');
+  sessionStorage.removeItem(PENDING);
+  const callback = new URL(location.href);
+  // The code is single-use and short-lived, but keep it out of the history all the same.
+  history.replaceState(null, '', '/');
+  if (!pending) {
+    fail('No sign-in was pending in this tab: start again.');
+    return;
+  }
+  // Checks state and, since Proofgate's metadata says it sends one, iss (RFC 9207).
+  const params = oauth.validateAuthResponse(as, client, callback, pending.state);
+  // POST /token from this origin: Proofgate allows the origins of registered redirect URIs (CORS).
+  const tokens = await oauth.processAuthorizationCodeResponse(
+    as,
+    client,
+    await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      params,
+      config.redirect_uri,
+      pending.verifier,
+      options,
+    ),
+  );
+  const response = await oauth.protectedResourceRequest(
+    tokens.access_token,
+    'GET',
+    new URL(config.api),
+    undefined,
+    undefined,
+    options,
+  );
+  const me = await response.json();
+  if (!response.ok) {
+    fail(`${config.api} answered ${response.status}: ${me.error_description ?? me.error}`);
+    return;
+  }
+  $('sub').textContent = me.sub;
+  $('api').textContent = `GET ${config.api}`;
+  $('me').textContent = JSON.stringify(me, null, 2);
+  $('signed-in').hidden = false;
+  $('status').textContent = 'Signed in.';
+}
+
+main().catch((error) => fail(`Sign-in failed: ${error.message}`));
