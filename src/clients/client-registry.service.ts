@@ -56,6 +56,20 @@ export class ClientRegistry implements OnModuleInit {
     return origins.has(origin);
   }
 
+  /**
+   * Stores a dynamically registered client (RFC 7591) and makes it usable at once on this
+   * instance: a lookup of its id just before (cached as unknown) is forgotten. Other instances
+   * see it when their own cached "unknown" for that id expires: within CLIENT_CACHE_TTL_SECONDS,
+   * and in practice at once, since nobody looks up an id before it is issued.
+   */
+  async add(client: OAuthClient): Promise<void> {
+    if (!(await this.clients.insertIfAbsent(client))) {
+      // 128 random bits: a collision means a broken random source, not bad luck.
+      throw new Error(`client_id ${client.clientId} is already taken`);
+    }
+    this.forget(client.clientId);
+  }
+
   private async loadOrigins(): Promise<ReadonlySet<string>> {
     const origins = new Set<string>();
     for (const client of await this.clients.list()) {

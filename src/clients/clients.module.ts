@@ -4,6 +4,7 @@ import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientRegistry } from './client-registry.service';
 import { ClientRepository } from './client.repository';
+import { ClientRegistrationService } from './registration/client-registration.service';
 import { ClientRecord, ClientSchema } from './persistence/client.schema';
 import { MongoClientRepository } from './persistence/mongo-client.repository';
 
@@ -15,7 +16,8 @@ import { MongoClientRepository } from './persistence/mongo-client.repository';
     PasswordHasher,
     ClientRegistry,
     ClientAuthenticator,
+    ClientRegistrationService,
   ],
-  exports: [ClientRegistry, ClientAuthenticator, ClientRepository],
+  exports: [ClientRegistry, ClientAuthenticator, ClientRepository, ClientRegistrationService],
 })
 export class ClientsModule {}

@@ -17,6 +17,12 @@ describe('AppConfig.fromEnv', () => {
     expect(config.tokens.keyEncryptionSecret).toBe(DEV_KEY_ENCRYPTION_SECRET);
   });
 
+  it('opens registration to public clients by default', () => {
+    const config = AppConfig.fromEnv(base);
+    expect(config.registration).toEqual({ open: true });
+    expect(config.rateLimits.registerPerIp).toBe(20);
+  });
+
   it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
     expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).issuer).toBe('http://localhost:8080');
     expect(AppConfig.fromEnv({ ...base, ISSUER: 'https://auth.example.com/' }).issuer).toBe(
@@ -38,6 +44,12 @@ describe('AppConfig.fromEnv', () => {
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
     [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
     [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],
+    [{ RATE_LIMIT_REGISTER_PER_IP: '0' }, 'RATE_LIMIT_REGISTER_PER_IP must be between 1'],
+    [{ REGISTRATION_OPEN: 'maybe' }, 'REGISTRATION_OPEN must be true or false'],
+    [
+      { REGISTRATION_INITIAL_ACCESS_TOKEN: 'short' },
+      'REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters',
+    ],
     // NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account.
     [{ LOGIN_FAILURES_PER_ACCOUNT: '101' }, 'LOGIN_FAILURES_PER_ACCOUNT must be between 1 and 100'],
     [

@@ -7,7 +7,7 @@ type Origins = 'any' | 'registered';
 /**
  * RFC 9700 §2.6 and the browser-based apps BCP: the endpoints a browser-based client calls
  * directly. The token-issuing ones answer the origins of registered redirect URIs; published
- * metadata and keys answer anyone. Nothing else, and never /authorize or the login pages: they
+ * metadata and keys answer anyone, and so does registration. Nothing else, and never /authorize or the login pages: they
  * are navigated to, never fetched.
  */
 const CROSS_ORIGIN_ENDPOINTS: ReadonlyArray<{
@@ -17,6 +17,8 @@ const CROSS_ORIGIN_ENDPOINTS: ReadonlyArray<{
 }> = [
   { path: '/token', methods: ['POST'], origins: 'registered' },
   { path: '/revoke', methods: ['POST'], origins: 'registered' },
+  // RFC 7591: a browser-based client registers before any origin of it is known.
+  { path: '/register', methods: ['POST'], origins: 'any' },
   { path: /^\/\.well-known\//, methods: ['GET'], origins: 'any' },
   { path: '/jwks.json', methods: ['GET'], origins: 'any' },
 ];

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -18,6 +18,12 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({ example: `${ISSUER}/introspect` })
   introspection_endpoint!: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 dynamic client registration (absent when registration is disabled)',
+    example: `${ISSUER}/register`,
+  })
+  registration_endpoint?: string;
 
   @ApiProperty({ example: `${ISSUER}/jwks.json` })
   jwks_uri!: string;
