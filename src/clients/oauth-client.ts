@@ -16,6 +16,11 @@ export interface OAuthClient {
   firstParty?: boolean;
   /** RFC 7591: registered by the client itself at POST /register, at this time. */
   dynamicallyRegisteredAt?: Date;
+  /**
+   * The client_id is the URL of its metadata document (draft-ietf-oauth-client-id-metadata-document):
+   * never stored, read from the document and cached.
+   */
+  metadataDocument?: true;
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */

@@ -160,6 +160,17 @@ export interface RegistrationConfig {
   readonly initialAccessToken?: string;
 }
 
+/** Client ID metadata documents (draft-ietf-oauth-client-id-metadata-document). */
+export interface ClientMetadataConfig {
+  /** An https `client_id` is fetched as the client's metadata document. */
+  readonly enabled: boolean;
+  /**
+   * Fetch documents from private, loopback and link-local addresses, and over plain http: for
+   * tests and development only (refused in production, where it would open an SSRF hole).
+   */
+  readonly allowPrivate: boolean;
+}
+
 export interface OperatorViewsConfig {
   readonly metricsEnabled: boolean;
   readonly docsEnabled: boolean;
@@ -191,6 +202,7 @@ export class AppConfig {
   readonly clientAuth!: ClientAuthConfig;
   readonly loginThrottle!: LoginThrottleConfig;
   readonly registration!: RegistrationConfig;
+  readonly clientMetadata!: ClientMetadataConfig;
   /** The /lab page may run the attack scenarios against this instance (off in production). */
   readonly labEnabled!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
@@ -258,6 +270,12 @@ export class AppConfig {
     const initialAccessToken = str(env, 'REGISTRATION_INITIAL_ACCESS_TOKEN');
     if (initialAccessToken !== undefined && initialAccessToken.length < 32) {
       problems.push('REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters');
+    }
+    const allowPrivateMetadata = bool(env, 'CLIENT_METADATA_ALLOW_PRIVATE', false);
+    if (allowPrivateMetadata && nodeEnv === 'production') {
+      problems.push(
+        'CLIENT_METADATA_ALLOW_PRIVATE=true is refused when NODE_ENV=production (it lets a client_id make the server fetch internal addresses)',
+      );
     }
     const adminToken = str(env, 'ADMIN_TOKEN');
     if (adminToken !== undefined && adminToken.length < 32) {
@@ -355,6 +373,10 @@ export class AppConfig {
       registration: {
         open: bool(env, 'REGISTRATION_OPEN', true),
         ...(initialAccessToken ? { initialAccessToken } : {}),
+      },
+      clientMetadata: {
+        enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),
+        allowPrivate: allowPrivateMetadata,
       },
     });
     if (problems.length > 0) throw new ConfigError(problems);

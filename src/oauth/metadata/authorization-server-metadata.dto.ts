@@ -68,4 +68,11 @@ export class AuthorizationServerMetadataDto {
     example: [`${ISSUER}/api`],
   })
   protected_resources!: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'draft-ietf-oauth-client-id-metadata-document: an https client_id is the URL of the client metadata (absent when CLIENT_METADATA_DOCUMENTS=false)',
+    example: true,
+  })
+  client_id_metadata_document_supported?: boolean;
 }

@@ -42,6 +42,9 @@ export class MetadataController {
       authorization_response_iss_parameter_supported: true,
       protected_resources: [this.config.tokens.audience],
       ...(registrationPossible ? { registration_endpoint: `${issuer}/register` } : {}),
+      ...(this.config.clientMetadata.enabled
+        ? { client_id_metadata_document_supported: true }
+        : {}),
     };
   }
 
