@@ -35,6 +35,8 @@ class StubResolver extends HostResolver {
   }
   resolve(hostname: string): Promise<ResolvedAddress[]> {
     this.asked.push(hostname);
+    // A DNS server that never answers.
+    if (hostname === 'hang.example') return new Promise(() => undefined);
     const addresses = this.answers[hostname];
     if (!addresses) return Promise.reject(new Error(`ENOTFOUND ${hostname}`));
     return Promise.resolve(
@@ -401,6 +403,15 @@ describe('client ID metadata documents: the SSRF guard (private addresses not al
     expect(resolver.asked).toContain(host);
     expect(connections).toBe(0);
   });
+
+  it('gives up on a host name that does not resolve within 5 s', async () => {
+    const started = Date.now();
+    expect(await find('https://hang.example/client.json')).toBeNull();
+    expect(Date.now() - started).toBeLessThan(6_500);
+    expect(lastReason()).toBe(
+      'Client metadata document from hang.example refused: no answer within 5000 ms',
+    );
+  }, 15_000);
 
   it('does not fetch http URLs: an http client_id is just an unknown client', async () => {
     const asked = resolver.asked.length;

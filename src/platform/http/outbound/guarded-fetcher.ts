@@ -43,8 +43,14 @@ export class GuardedFetcher {
 
   async get(target: URL, options: GuardedFetchOptions): Promise<FetchedDocument> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
-    const address = await this.checkedAddress(target, options);
-    if (deadline.aborted) throw new OutboundFetchError(`no answer within ${options.timeoutMs} ms`);
+    const late = new Promise<never>((_resolve, reject) => {
+      deadline.addEventListener('abort', () =>
+        reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`)),
+      );
+    });
+    late.catch(() => undefined);
+    // The time limit covers name resolution too: a slow DNS server must not hold a request.
+    const address = await Promise.race([this.checkedAddress(target, options), late]);
     return this.exchange(target, address, options, deadline);
   }
 
