@@ -252,6 +252,28 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     expect(res.body).toEqual({ error, error_description: description });
   });
 
+  it('refuses a body over 16 KB and one that does not parse, as invalid_request', async () => {
+    const huge = await register(t, {
+      redirect_uris: ['https://app.example/cb'],
+      token_endpoint_auth_method: 'none',
+      padding: 'x'.repeat(17 * 1024),
+    }).expect(400);
+    expect(huge.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'The request body is too large',
+    });
+    const broken = await t
+      .http()
+      .post('/register')
+      .set('Content-Type', 'application/json')
+      .send('{"redirect_uris": [')
+      .expect(400);
+    expect(broken.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'The request body is not valid JSON',
+    });
+  });
+
   it('refuses a body that is not JSON', async () => {
     const res = await t
       .http()
