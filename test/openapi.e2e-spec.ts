@@ -167,6 +167,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /login/siwe': ['application/json'],
       'post /wallet/nonce': ['application/json'],
       'post /wallet/verify': ['application/json'],
+      'post /register': ['application/json'],
     });
   });
 
@@ -231,6 +232,15 @@ describe('GET /docs (OpenAPI)', () => {
         'invalid_nonce',
         'The nonce was not issued by this service',
       ),
+      // Open registration of the example public client: RFC 7591 §3.2.1's 201.
+      'post /register': (res) => {
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({
+          client_id: expect.stringMatching(/^dcr_/),
+          redirect_uris: ['http://127.0.0.1:53682/callback'],
+          token_endpoint_auth_method: 'none',
+        });
+      },
       'get /challenge-models/series': (res) => {
         expect(res.status).toBe(200);
         expect(res.body.minutes).toBe(60);

@@ -60,6 +60,7 @@ export function serviceEnv(options: {
     RATE_LIMIT_AUTHORIZE_PER_IP: unlimited,
     RATE_LIMIT_LOGIN_PER_IP: unlimited,
     RATE_LIMIT_METADATA_PER_IP: unlimited,
+    RATE_LIMIT_REGISTER_PER_IP: unlimited,
   };
 }
 

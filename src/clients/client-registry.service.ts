@@ -5,6 +5,7 @@ import { SingleFlight } from '../platform/concurrency/single-flight';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { AppConfig, ClientConfig } from '../config/app-config';
 import { ClientRepository } from './client.repository';
+import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
 import { OAuthClient } from './oauth-client';
 
 /** Most clients held in memory; unknown ids are held apart so they cannot push known ones out. */
@@ -31,13 +32,20 @@ export class ClientRegistry implements OnModuleInit {
     private readonly hasher: PasswordHasher,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly documents: ClientMetadataDocuments,
   ) {}
 
   async onModuleInit(): Promise<void> {
     for (const client of this.config.oauth.clients) await this.register(client);
   }
 
+  /**
+   * The client, or null when there is none. A client_id that is an https URL is a client ID
+   * metadata document's (never stored, fetched and cached by ClientMetadataDocuments): an
+   * unusable document is an unknown client, wherever the lookup happens.
+   */
   async find(clientId: string): Promise<OAuthClient | null> {
+    if (this.documents.handles(clientId)) return this.documents.find(clientId);
     const now = this.clock.now().getTime();
     const cached = this.known.get(clientId, now);
     if (cached) return cached;
@@ -54,6 +62,20 @@ export class ClientRegistry implements OnModuleInit {
     const cached = this.originsCache.get('all', this.clock.now().getTime());
     const origins = cached ?? (await this.originLookups.run('all', () => this.loadOrigins()));
     return origins.has(origin);
+  }
+
+  /**
+   * Stores a dynamically registered client (RFC 7591) and makes it usable at once on this
+   * instance: a lookup of its id just before (cached as unknown) is forgotten. Other instances
+   * see it when their own cached "unknown" for that id expires: within CLIENT_CACHE_TTL_SECONDS,
+   * and in practice at once, since nobody looks up an id before it is issued.
+   */
+  async add(client: OAuthClient): Promise<void> {
+    if (!(await this.clients.insertIfAbsent(client))) {
+      // 128 random bits: a collision means a broken random source, not bad luck.
+      throw new Error(`client_id ${client.clientId} is already taken`);
+    }
+    this.forget(client.clientId);
   }
 
   private async loadOrigins(): Promise<ReadonlySet<string>> {

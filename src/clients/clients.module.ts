@@ -4,6 +4,10 @@ import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientRegistry } from './client-registry.service';
 import { ClientRepository } from './client.repository';
+import { GuardedFetcher } from '../platform/http/outbound/guarded-fetcher';
+import { HostResolver, SystemHostResolver } from '../platform/http/outbound/host-resolver';
+import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
+import { ClientRegistrationService } from './registration/client-registration.service';
 import { ClientRecord, ClientSchema } from './persistence/client.schema';
 import { MongoClientRepository } from './persistence/mongo-client.repository';
 
@@ -15,7 +19,11 @@ import { MongoClientRepository } from './persistence/mongo-client.repository';
     PasswordHasher,
     ClientRegistry,
     ClientAuthenticator,
+    ClientRegistrationService,
+    { provide: HostResolver, useClass: SystemHostResolver },
+    GuardedFetcher,
+    ClientMetadataDocuments,
   ],
-  exports: [ClientRegistry, ClientAuthenticator, ClientRepository],
+  exports: [ClientRegistry, ClientAuthenticator, ClientRepository, ClientRegistrationService],
 })
 export class ClientsModule {}

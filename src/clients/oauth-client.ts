@@ -14,7 +14,21 @@ export interface OAuthClient {
    * other client gets the consent screen before its first code (and again for a wider scope).
    */
   firstParty?: boolean;
+  /** RFC 7591: registered by the client itself at POST /register, at this time. */
+  dynamicallyRegisteredAt?: Date;
+  /**
+   * The client_id is the URL of its metadata document (draft-ietf-oauth-client-id-metadata-document):
+   * never stored, read from the document and cached.
+   */
+  metadataDocument?: true;
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
+
+/**
+ * Prefix of every dynamically registered client_id (RFC 7591). RFC 9700 §4.15: a client must never
+ * hold an identifier equal to a user's `sub`. The ids are random and server-chosen, and user names
+ * may not start with this prefix (checkUsername); wallet subjects are CAIP-10 (`eip155:…`).
+ */
+export const DYNAMIC_CLIENT_ID_PREFIX = 'dcr_';

@@ -17,6 +17,29 @@ describe('AppConfig.fromEnv', () => {
     expect(config.tokens.keyEncryptionSecret).toBe(DEV_KEY_ENCRYPTION_SECRET);
   });
 
+  it('opens registration to public clients and client metadata documents by default', () => {
+    const config = AppConfig.fromEnv(base);
+    expect(config.registration).toEqual({ open: true });
+    expect(config.clientMetadata).toEqual({ enabled: true, allowPrivate: false });
+    expect(config.rateLimits.registerPerIp).toBe(20);
+  });
+
+  it('refuses CLIENT_METADATA_ALLOW_PRIVATE in production (an SSRF hole there)', () => {
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      CLIENT_METADATA_ALLOW_PRIVATE: 'true',
+    };
+    expect(() => AppConfig.fromEnv(production)).toThrow(
+      /CLIENT_METADATA_ALLOW_PRIVATE=true is refused when NODE_ENV=production/,
+    );
+    expect(
+      AppConfig.fromEnv({ ...base, NODE_ENV: 'test', CLIENT_METADATA_ALLOW_PRIVATE: 'true' })
+        .clientMetadata.allowPrivate,
+    ).toBe(true);
+  });
+
   it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
     expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).issuer).toBe('http://localhost:8080');
     expect(AppConfig.fromEnv({ ...base, ISSUER: 'https://auth.example.com/' }).issuer).toBe(
@@ -38,6 +61,13 @@ describe('AppConfig.fromEnv', () => {
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
     [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
     [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],
+    [{ RATE_LIMIT_REGISTER_PER_IP: '0' }, 'RATE_LIMIT_REGISTER_PER_IP must be between 1'],
+    [{ REGISTRATION_OPEN: 'maybe' }, 'REGISTRATION_OPEN must be true or false'],
+    [
+      { REGISTRATION_INITIAL_ACCESS_TOKEN: 'short' },
+      'REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters',
+    ],
+    [{ CLIENT_METADATA_DOCUMENTS: 'x' }, 'CLIENT_METADATA_DOCUMENTS must be true or false'],
     // NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account.
     [{ LOGIN_FAILURES_PER_ACCOUNT: '101' }, 'LOGIN_FAILURES_PER_ACCOUNT must be between 1 and 100'],
     [

@@ -145,6 +145,30 @@ export interface RateLimitConfig {
   readonly walletPerAddress: number;
   /** Metadata and JWKS requests per minute per IP (served unlimited while the store is down). */
   readonly metadataPerIp: number;
+  /** Dynamic client registrations (POST /register) per minute per IP. */
+  readonly registerPerIp: number;
+}
+
+/** RFC 7591 dynamic client registration at POST /register. */
+export interface RegistrationConfig {
+  /** Anyone may register a public client (`token_endpoint_auth_method: none`). */
+  readonly open: boolean;
+  /**
+   * RFC 7591 §3: the initial access token a confidential registration must present as a Bearer
+   * token. Unset: confidential clients cannot register dynamically at all.
+   */
+  readonly initialAccessToken?: string;
+}
+
+/** Client ID metadata documents (draft-ietf-oauth-client-id-metadata-document). */
+export interface ClientMetadataConfig {
+  /** An https `client_id` is fetched as the client's metadata document. */
+  readonly enabled: boolean;
+  /**
+   * Fetch documents from private, loopback and link-local addresses, and over plain http: for
+   * tests and development only (refused in production, where it would open an SSRF hole).
+   */
+  readonly allowPrivate: boolean;
 }
 
 export interface OperatorViewsConfig {
@@ -177,6 +201,8 @@ export class AppConfig {
   readonly rateLimits!: RateLimitConfig;
   readonly clientAuth!: ClientAuthConfig;
   readonly loginThrottle!: LoginThrottleConfig;
+  readonly registration!: RegistrationConfig;
+  readonly clientMetadata!: ClientMetadataConfig;
   /** The /lab page may run the attack scenarios against this instance (off in production). */
   readonly labEnabled!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
@@ -246,6 +272,16 @@ export class AppConfig {
     }
     if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 32) {
       problems.push('KEY_ENCRYPTION_SECRET must be at least 32 characters');
+    }
+    const initialAccessToken = str(env, 'REGISTRATION_INITIAL_ACCESS_TOKEN');
+    if (initialAccessToken !== undefined && initialAccessToken.length < 32) {
+      problems.push('REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters');
+    }
+    const allowPrivateMetadata = bool(env, 'CLIENT_METADATA_ALLOW_PRIVATE', false);
+    if (allowPrivateMetadata && nodeEnv === 'production') {
+      problems.push(
+        'CLIENT_METADATA_ALLOW_PRIVATE=true is refused when NODE_ENV=production (it lets a client_id make the server fetch internal addresses)',
+      );
     }
     const adminToken = str(env, 'ADMIN_TOKEN');
     if (adminToken !== undefined && adminToken.length < 32) {
@@ -339,6 +375,15 @@ export class AppConfig {
         walletPerIp: int(env, 'RATE_LIMIT_WALLET_PER_IP', 300, { min: 1 }),
         walletPerAddress: int(env, 'RATE_LIMIT_WALLET_PER_ADDRESS', 60, { min: 1 }),
         metadataPerIp: int(env, 'RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
+        registerPerIp: int(env, 'RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
+      },
+      registration: {
+        open: bool(env, 'REGISTRATION_OPEN', true),
+        ...(initialAccessToken ? { initialAccessToken } : {}),
+      },
+      clientMetadata: {
+        enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),
+        allowPrivate: allowPrivateMetadata,
       },
     });
     if (problems.length > 0) throw new ConfigError(problems);

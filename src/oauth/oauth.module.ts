@@ -13,6 +13,7 @@ import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { LoginModule } from '../login/login.module';
 import { MetadataController } from './metadata/metadata.controller';
+import { RegistrationController } from './registration/registration.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
@@ -39,6 +40,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     RevocationController,
     IntrospectionController,
     UserInfoController,
+    RegistrationController,
   ],
   providers: [
     AuthorizationCodeService,

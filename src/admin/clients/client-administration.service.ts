@@ -11,7 +11,7 @@ import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminError } from '../admin.errors';
 
 /** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
-export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database';
+export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
 
 /** A client as administration shows it: never its secret hash. */
 export interface RegisteredClient {
@@ -21,6 +21,8 @@ export interface RegisteredClient {
   readonly redirectUris: readonly string[];
   readonly firstParty: boolean;
   readonly source: ClientSource;
+  /** Registered by the client itself (RFC 7591 POST /register): when. */
+  readonly registeredAt?: Date;
 }
 
 export interface NewClient {
@@ -123,8 +125,9 @@ export class ClientAdministration {
     }
   }
 
-  private sourceOf(clientId: string): ClientSource {
+  private sourceOf(clientId: string, client?: OAuthClient): ClientSource {
     if (clientId === DEFAULT_WALLET_CLIENT_ID) return 'built-in';
+    if (client?.dynamicallyRegisteredAt) return 'dynamic registration';
     if (this.config.oauth.clients.some((configured) => configured.clientId === clientId)) {
       return 'OAUTH_CLIENTS';
     }
@@ -138,7 +141,8 @@ export class ClientAdministration {
       name: client.name,
       redirectUris: [...client.redirectUris],
       firstParty: client.firstParty === true,
-      source: this.sourceOf(client.clientId),
+      source: this.sourceOf(client.clientId, client),
+      ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
     };
   }
 }

@@ -13,6 +13,9 @@ function clientJson(client: RegisteredClient) {
     redirect_uris: client.redirectUris,
     first_party: client.firstParty,
     source: client.source,
+    ...(client.registeredAt
+      ? { client_id_issued_at: Math.floor(client.registeredAt.getTime() / 1000) }
+      : {}),
   };
 }
 
@@ -24,6 +27,7 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ['redirect URIs', client.redirectUris.join(' ') || '-'],
     ['first party', client.firstParty ? 'yes' : 'no'],
     ['source', client.source],
+    ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
   ];
 }
 

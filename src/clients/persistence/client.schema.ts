@@ -24,6 +24,10 @@ export class ClientRecord {
 
   @Prop({ type: Boolean })
   firstParty?: boolean;
+
+  /** Set for clients that registered themselves (RFC 7591): when they did. */
+  @Prop({ type: Date })
+  dynamicallyRegisteredAt?: Date;
 }
 
 export const ClientSchema = SchemaFactory.createForClass(ClientRecord);

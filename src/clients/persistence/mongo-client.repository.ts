@@ -15,6 +15,9 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.secretHash ? { secretHash: record.secretHash } : {}),
     ...(record.firstParty ? { firstParty: true } : {}),
     ...(record.resources?.length ? { resources: record.resources } : {}),
+    ...(record.dynamicallyRegisteredAt
+      ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
+      : {}),
   };
 }
 

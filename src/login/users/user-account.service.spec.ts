@@ -42,6 +42,11 @@ describe('UserAccountService', () => {
     ['-alice', 'a leading dash'],
     ['al ice', 'a space'],
     ['a'.repeat(65), '65 characters'],
+    [
+      'dcr_0123456789abcdef0123456789abcdef',
+      'the prefix of registered client ids (RFC 9700 §4.15)',
+    ],
+    ['DCR_x', 'that prefix in capitals'],
   ])('refuses the username %j (%s)', async (username) => {
     await expect(accounts.register(username, 'correct horse')).rejects.toThrow(/^username must/);
     expect(repository.users.size).toBe(0);

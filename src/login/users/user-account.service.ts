@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DYNAMIC_CLIENT_ID_PREFIX } from '../../clients/oauth-client';
 import { Clock } from '../../platform/clock/clock';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { PASSWORD_MAX_LENGTH } from '../login.page';
@@ -26,6 +27,12 @@ export function checkUsername(username: string): void {
   if (!USERNAME.test(username)) {
     throw new UserAccountError(
       'username must be 1-64 characters of letters, digits and . _ @ + -, starting with a letter or digit',
+    );
+  }
+  // RFC 9700 §4.15: the prefix of registered client ids, so no user's sub can equal one.
+  if (username.toLowerCase().startsWith(DYNAMIC_CLIENT_ID_PREFIX)) {
+    throw new UserAccountError(
+      `username must not start with "${DYNAMIC_CLIENT_ID_PREFIX}" (reserved for registered clients)`,
     );
   }
 }

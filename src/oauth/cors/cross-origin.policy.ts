@@ -7,8 +7,8 @@ type Origins = 'any' | 'registered';
 /**
  * RFC 9700 §2.6 and the browser-based apps BCP: the endpoints a browser-based client calls
  * directly. The token-issuing ones and the protected API answer the origins of registered
- * redirect URIs; published metadata and keys answer anyone. Nothing else, and never /authorize or
- * the login pages: they are navigated to, never fetched.
+ * redirect URIs; published metadata and keys answer anyone, and so does registration. Nothing
+ * else, and never /authorize or the login pages: they are navigated to, never fetched.
  */
 const CROSS_ORIGIN_ENDPOINTS: ReadonlyArray<{
   path: string | RegExp;
@@ -19,6 +19,8 @@ const CROSS_ORIGIN_ENDPOINTS: ReadonlyArray<{
   { path: '/revoke', methods: ['POST'], origins: 'registered' },
   // Bearer tokens only (no cookies): a browser-based client calls the API with its token.
   { path: '/api/me', methods: ['GET'], origins: 'registered' },
+  // RFC 7591: a browser-based client registers before any origin of it is known.
+  { path: '/register', methods: ['POST'], origins: 'any' },
   { path: /^\/\.well-known\//, methods: ['GET'], origins: 'any' },
   { path: '/jwks.json', methods: ['GET'], origins: 'any' },
 ];

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -18,6 +18,12 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({ example: `${ISSUER}/introspect` })
   introspection_endpoint!: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 dynamic client registration (absent when registration is disabled)',
+    example: `${ISSUER}/register`,
+  })
+  registration_endpoint?: string;
 
   @ApiProperty({ example: `${ISSUER}/jwks.json` })
   jwks_uri!: string;
@@ -62,4 +68,11 @@ export class AuthorizationServerMetadataDto {
     example: [`${ISSUER}/api`],
   })
   protected_resources!: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'draft-ietf-oauth-client-id-metadata-document: an https client_id is the URL of the client metadata (absent when CLIENT_METADATA_DOCUMENTS=false)',
+    example: true,
+  })
+  client_id_metadata_document_supported?: boolean;
 }

@@ -22,6 +22,8 @@ export class MetadataController {
   @Header('Cache-Control', 'public, max-age=300')
   metadata(): AuthorizationServerMetadataDto {
     const issuer = this.config.issuer;
+    const { open, initialAccessToken } = this.config.registration;
+    const registrationPossible = open || initialAccessToken !== undefined;
     return {
       issuer,
       authorization_endpoint: `${issuer}/authorize`,
@@ -39,6 +41,10 @@ export class MetadataController {
       scopes_supported: SUPPORTED_SCOPES,
       authorization_response_iss_parameter_supported: true,
       protected_resources: [this.config.tokens.audience],
+      ...(registrationPossible ? { registration_endpoint: `${issuer}/register` } : {}),
+      ...(this.config.clientMetadata.enabled
+        ? { client_id_metadata_document_supported: true }
+        : {}),
     };
   }
 

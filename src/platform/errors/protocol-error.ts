@@ -69,6 +69,18 @@ export class InvalidTarget extends ProtocolError {
   readonly status = 400;
 }
 
+// RFC 7591 §3.2.2: a registration refused for one of its redirect URIs ...
+export class InvalidRedirectUri extends ProtocolError {
+  readonly error = 'invalid_redirect_uri';
+  readonly status = 400;
+}
+
+// ... or for another metadata value (also: a confidential registration not allowed).
+export class InvalidClientMetadata extends ProtocolError {
+  readonly error = 'invalid_client_metadata';
+  readonly status = 400;
+}
+
 export class AccessDenied extends ProtocolError {
   readonly error = 'access_denied';
   readonly status = 403;

@@ -4,7 +4,7 @@ import type { RateLimitConfig } from '../../config/app-config';
 import { parseBasicCredentials } from '../http/basic-credentials';
 import { clientAddress } from '../http/client-address';
 
-export type RateLimitGroup = 'token' | 'authorize' | 'login' | 'wallet' | 'metadata';
+export type RateLimitGroup = 'token' | 'authorize' | 'login' | 'wallet' | 'metadata' | 'register';
 
 /**
  * What a limited route does when the limiter's store cannot be reached. `closed`: refuse with
@@ -84,5 +84,6 @@ export function rateLimitRules(
       { name: 'wallet-address', limit: limits.walletPerAddress, windowMs, keyOf: addressOf },
     ],
     metadata: [{ name: 'metadata-ip', limit: limits.metadataPerIp, windowMs, keyOf: ipOf }],
+    register: [{ name: 'register-ip', limit: limits.registerPerIp, windowMs, keyOf: ipOf }],
   };
 }

@@ -1,0 +1,146 @@
+import { redirectUriProblem } from '../../config/redirect-uri-rules';
+import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
+
+export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
+  'none',
+  'client_secret_basic',
+  'client_secret_post',
+] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHOD_VALUES)[number];
+
+/** The grants and response types a client may register: those the server implements. */
+export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+export const REGISTRABLE_RESPONSE_TYPES = ['code'] as const;
+
+/**
+ * Bounds on what a client may register about itself, so that registration cannot be used to
+ * park large data in the database or on the consent screen.
+ */
+export const CLIENT_METADATA_LIMITS = {
+  redirectUris: 10,
+  redirectUriLength: 2000,
+  clientNameLength: 100,
+} as const;
+
+/** RFC 7591 §2 client metadata, as far as this server uses it; everything else is ignored. */
+export interface ClientMetadata {
+  readonly redirectUris: string[];
+  readonly clientName?: string;
+  /** Absent when the client did not say (RFC 7591 §2 defaults differ per use). */
+  readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  readonly grantTypes: string[];
+  readonly responseTypes: string[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringArray(body: Record<string, unknown>, name: string): string[] | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new InvalidClientMetadata(`${name} must be an array of strings`);
+  }
+  return value;
+}
+
+function subsetOf(name: string, values: string[], allowed: readonly string[]): string[] {
+  const unsupported = values.find((value) => !allowed.includes(value));
+  if (unsupported !== undefined) {
+    throw new InvalidClientMetadata(`${name} may contain only ${allowed.join(', ')}`);
+  }
+  return [...new Set(values)];
+}
+
+function redirectUris(body: Record<string, unknown>): string[] {
+  const uris = stringArray(body, 'redirect_uris');
+  // RFC 7591 §2: required for the authorization code grant, the only one registered here.
+  if (!uris || uris.length === 0) {
+    throw new InvalidRedirectUri('redirect_uris must name at least one redirect URI');
+  }
+  if (uris.length > CLIENT_METADATA_LIMITS.redirectUris) {
+    throw new InvalidRedirectUri(
+      `redirect_uris may name at most ${CLIENT_METADATA_LIMITS.redirectUris} URIs`,
+    );
+  }
+  uris.forEach((uri, index) => {
+    if (uri.length > CLIENT_METADATA_LIMITS.redirectUriLength) {
+      throw new InvalidRedirectUri(
+        `redirect_uris[${index}] is longer than ${CLIENT_METADATA_LIMITS.redirectUriLength} characters`,
+      );
+    }
+    // The rules configured clients obey (RFC 9700 §2.1, RFC 8252 §7): never plain http elsewhere.
+    const problem = redirectUriProblem(uri);
+    if (problem) throw new InvalidRedirectUri(`redirect_uris[${index}] ${problem}`);
+  });
+  return [...new Set(uris)];
+}
+
+function clientName(body: Record<string, unknown>): string | undefined {
+  const name = body.client_name;
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string') throw new InvalidClientMetadata('client_name must be a string');
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > CLIENT_METADATA_LIMITS.clientNameLength) {
+    throw new InvalidClientMetadata(
+      `client_name must have 1 to ${CLIENT_METADATA_LIMITS.clientNameLength} characters`,
+    );
+  }
+  // It is shown to users on the consent screen: no control or bidirectional-override characters.
+  if (/[\p{Cc}\p{Cf}]/u.test(trimmed)) {
+    throw new InvalidClientMetadata('client_name must not contain control or format characters');
+  }
+  return trimmed;
+}
+
+function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | undefined {
+  const method = body.token_endpoint_auth_method;
+  if (method === undefined) return undefined;
+  if (
+    typeof method !== 'string' ||
+    !(TOKEN_ENDPOINT_AUTH_METHOD_VALUES as readonly string[]).includes(method)
+  ) {
+    throw new InvalidClientMetadata(
+      `token_endpoint_auth_method must be one of ${TOKEN_ENDPOINT_AUTH_METHOD_VALUES.join(', ')}`,
+    );
+  }
+  return method as TokenEndpointAuthMethod;
+}
+
+/**
+ * Reads RFC 7591 §2 client metadata, from a registration request or a client ID metadata
+ * document. Unknown metadata is ignored (§2: "the authorization server MUST ignore any client
+ * metadata sent by the client that it does not understand"); a value this server cannot honour
+ * is refused with the §3.2.2 error naming the field, never echoing its value.
+ */
+export function parseClientMetadata(body: unknown): ClientMetadata {
+  if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
+  const uris = redirectUris(body);
+  const name = clientName(body);
+  const method = authMethod(body);
+  // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code.
+  const grantTypes = subsetOf(
+    'grant_types',
+    stringArray(body, 'grant_types') ?? ['authorization_code'],
+    REGISTRABLE_GRANT_TYPES,
+  );
+  if (!grantTypes.includes('authorization_code')) {
+    throw new InvalidClientMetadata('grant_types must include authorization_code');
+  }
+  const responseTypes = subsetOf(
+    'response_types',
+    stringArray(body, 'response_types') ?? ['code'],
+    REGISTRABLE_RESPONSE_TYPES,
+  );
+  if (responseTypes.length === 0) {
+    throw new InvalidClientMetadata('response_types must include code');
+  }
+  return {
+    redirectUris: uris,
+    ...(name !== undefined ? { clientName: name } : {}),
+    ...(method !== undefined ? { tokenEndpointAuthMethod: method } : {}),
+    grantTypes,
+    responseTypes,
+  };
+}

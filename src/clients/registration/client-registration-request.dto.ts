@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/**
+ * RFC 7591 §2 client metadata, for the OpenAPI description only: the body is read by
+ * `parseClientMetadata`, because RFC 7591 wants unknown metadata ignored (arrays included) and
+ * its own error codes (`invalid_redirect_uri`, `invalid_client_metadata`), not `invalid_request`.
+ */
+export class ClientRegistrationRequestDto {
+  @ApiProperty({
+    type: [String],
+    description:
+      'At most 10: https, http on 127.0.0.1, [::1] or localhost, or a reverse-domain private-use scheme; no fragment',
+    example: ['http://127.0.0.1:53682/callback'],
+  })
+  redirect_uris!: string[];
+
+  @ApiPropertyOptional({
+    description: 'Shown on the consent screen (at most 100 characters)',
+    example: 'Example MCP client',
+  })
+  client_name?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 7591 default `client_secret_basic`. `none` (a public client, PKCE only) is open to anyone; the others need the initial access token',
+    enum: ['none', 'client_secret_basic', 'client_secret_post'],
+    example: 'none',
+  })
+  token_endpoint_auth_method?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Default `authorization_code`',
+    example: ['authorization_code', 'refresh_token'],
+  })
+  grant_types?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Default `code`', example: ['code'] })
+  response_types?: string[];
+}

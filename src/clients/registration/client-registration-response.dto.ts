@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** RFC 7591 §3.2.1: the client information response. */
+export class ClientRegistrationResponseDto {
+  @ApiProperty({
+    description: 'Issued by the server; starts with `dcr_`, so it never looks like a user `sub`',
+    example: 'dcr_3q2d4kqv7m9w2x5f6h8j0c1b',
+  })
+  client_id!: string;
+
+  @ApiProperty({
+    description: 'When the client_id was issued (seconds since the epoch)',
+    example: 1767225600,
+  })
+  client_id_issued_at!: number;
+
+  @ApiPropertyOptional({
+    description: 'Confidential clients only: shown this once, stored only as a hash',
+    example: 'mJ0sT3lq0f1oX8uQh6o0b9Yw3Zr3pVqk1c2d3e4f5g6',
+  })
+  client_secret?: string;
+
+  @ApiPropertyOptional({ description: '0: the secret does not expire', example: 0 })
+  client_secret_expires_at?: number;
+
+  @ApiProperty({ type: [String], example: ['http://127.0.0.1:53682/callback'] })
+  redirect_uris!: string[];
+
+  @ApiPropertyOptional({ example: 'Example MCP client' })
+  client_name?: string;
+
+  @ApiProperty({ example: 'none', enum: ['none', 'client_secret_basic', 'client_secret_post'] })
+  token_endpoint_auth_method!: string;
+
+  @ApiProperty({ type: [String], example: ['authorization_code', 'refresh_token'] })
+  grant_types!: string[];
+
+  @ApiProperty({ type: [String], example: ['code'] })
+  response_types!: string[];
+}

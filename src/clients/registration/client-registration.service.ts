@@ -1,0 +1,115 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../platform/clock/clock';
+import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
+import { PasswordHasher } from '../../platform/crypto/password-hasher';
+import {
+  AccessDenied,
+  InvalidClientMetadata,
+  InvalidToken,
+} from '../../platform/errors/protocol-error';
+import { ClientRegistry } from '../client-registry.service';
+import { DYNAMIC_CLIENT_ID_PREFIX, type OAuthClient } from '../oauth-client';
+import { ClientRegistrationResponseDto } from './client-registration-response.dto';
+import { parseClientMetadata, type TokenEndpointAuthMethod } from './client-metadata';
+
+/** 16 bytes of CSPRNG output, hex: 128 bits the client has no say in. */
+function newClientId(): string {
+  return `${DYNAMIC_CLIENT_ID_PREFIX}${randomBytes(16).toString('hex')}`;
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * RFC 7591 dynamic client registration. Public clients (`none`: PKCE only, as every client here)
+ * may register without credentials while REGISTRATION_OPEN is on; a confidential client gets a
+ * secret only with the initial access token (RFC 7591 §3), since a secret proves nothing about
+ * who registered it.
+ */
+@Injectable()
+export class ClientRegistrationService {
+  private readonly logger = new Logger(ClientRegistrationService.name);
+
+  constructor(
+    private readonly registry: ClientRegistry,
+    private readonly hasher: PasswordHasher,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async register(
+    body: unknown,
+    authorization: string | undefined,
+  ): Promise<ClientRegistrationResponseDto> {
+    const authorized = this.checkInitialAccessToken(authorization);
+    const metadata = parseClientMetadata(body);
+    // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
+    const method: TokenEndpointAuthMethod =
+      metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
+    if (method !== 'none' && !authorized) {
+      throw new InvalidClientMetadata(
+        this.config.registration.initialAccessToken === undefined
+          ? 'Only public clients (token_endpoint_auth_method "none") may register dynamically'
+          : 'A confidential client needs the initial access token to register; a public client registers with token_endpoint_auth_method "none"',
+      );
+    }
+
+    const secret = method === 'none' ? undefined : randomToken(32);
+    const now = this.clock.now();
+    const client: OAuthClient = {
+      clientId: newClientId(),
+      type: secret === undefined ? 'public' : 'confidential',
+      name: metadata.clientName ?? 'Unnamed client',
+      redirectUris: metadata.redirectUris,
+      ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
+      dynamicallyRegisteredAt: now,
+    };
+    await this.registry.add(client);
+    const hosts = [...new Set(client.redirectUris.map((uri) => new URL(uri).host || uri))];
+    this.logger.log(
+      `Registered ${client.type} client ${client.clientId} dynamically (redirect hosts: ${hosts.join(', ')})`,
+    );
+
+    return {
+      client_id: client.clientId,
+      client_id_issued_at: Math.floor(now.getTime() / 1000),
+      ...(secret !== undefined ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
+      redirect_uris: client.redirectUris,
+      ...(metadata.clientName !== undefined ? { client_name: metadata.clientName } : {}),
+      token_endpoint_auth_method: method,
+      grant_types: metadata.grantTypes,
+      response_types: metadata.responseTypes,
+    };
+  }
+
+  /**
+   * Whether the request carries the initial access token. A token that is presented must be the
+   * right one (RFC 6750 §3.1 invalid_token otherwise); with open registration off, one is needed.
+   */
+  private checkInitialAccessToken(authorization: string | undefined): boolean {
+    const { open, initialAccessToken } = this.config.registration;
+    const presented = bearerToken(authorization);
+    if (presented !== undefined || authorization !== undefined) {
+      if (
+        presented === undefined ||
+        initialAccessToken === undefined ||
+        // Hashed first, so that not even the token's length shows in the comparison time.
+        !constantTimeEqual(sha256Base64Url(presented), sha256Base64Url(initialAccessToken))
+      ) {
+        throw new InvalidToken('The initial access token is invalid');
+      }
+      return true;
+    }
+    if (!open) {
+      throw new AccessDenied(
+        initialAccessToken === undefined
+          ? 'Dynamic client registration is disabled'
+          : 'Open registration is disabled; registering needs the initial access token',
+      );
+    }
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { ClientRegistrationRequestDto } from '../../clients/registration/client-registration-request.dto';
+import { ClientRegistrationResponseDto } from '../../clients/registration/client-registration-response.dto';
+import { ClientRegistrationService } from '../../clients/registration/client-registration.service';
+import { AuthorizationHeader } from '../../platform/http/authorization-header';
+import { RawBody } from '../../platform/http/raw-body';
+import { RequireContentType } from '../../platform/http/require-content-type.interceptor';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
+
+/** RFC 7591 dynamic client registration. */
+@ApiTags('oauth')
+@Controller('register')
+@RateLimit('register', 'closed')
+export class RegistrationController {
+  constructor(private readonly registrations: ClientRegistrationService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'RFC 7591 dynamic client registration',
+    description:
+      'Open to public clients (`token_endpoint_auth_method: none`) unless REGISTRATION_OPEN=false; confidential clients need `Authorization: Bearer <initial access token>`. Unknown metadata is ignored.',
+  })
+  @ApiBearerAuth('bearer')
+  @ApiBody({ type: ClientRegistrationRequestDto })
+  @ApiCreatedResponse({ type: ClientRegistrationResponseDto })
+  @ApiBadRequestResponse({
+    description: 'invalid_redirect_uri, invalid_client_metadata, invalid_request',
+    type: ErrorResponseDto,
+  })
+  @ApiUnauthorizedResponse({
+    description: 'invalid_token: a wrong initial access token',
+    type: ErrorResponseDto,
+  })
+  @ApiForbiddenResponse({
+    description: 'access_denied: registration is closed',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  // RFC 7591 §3.1: the metadata is sent as a JSON document.
+  @UseInterceptors(
+    new RequireContentType('application/json', 'The registration request must be application/json'),
+  )
+  register(
+    @RawBody() body: unknown,
+    @AuthorizationHeader() authorization: string | undefined,
+  ): Promise<ClientRegistrationResponseDto> {
+    return this.registrations.register(body, authorization);
+  }
+}

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { nonPublicAddressReason } from './address-class';
+import { HostResolver, type ResolvedAddress } from './host-resolver';
+
+/** Why an outbound fetch failed; `message` is safe to log (no response content). */
+export class OutboundFetchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutboundFetchError';
+  }
+}
+
+export interface GuardedFetchOptions {
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  /**
+   * Development and tests only: allow plain http and non-public addresses (loopback, private,
+   * link-local, ...). Off, only https to public unicast addresses is fetched.
+   */
+  readonly allowPrivate: boolean;
+  readonly accept: string;
+}
+
+export interface FetchedDocument {
+  readonly body: Buffer;
+  readonly contentType: string | undefined;
+  readonly cacheControl: string | undefined;
+}
+
+/**
+ * GET of a URL a remote party named (SSRF-guarded): the host is resolved here, every address it
+ * resolves to must be public, and the connection goes to the first checked address (the request
+ * never resolves the name again, so a DNS answer that changes in between, DNS rebinding, is not
+ * followed). TLS still verifies the certificate against the host name. Redirects are not
+ * followed, the body is cut off past `maxBytes` and the whole exchange past `timeoutMs`.
+ */
+@Injectable()
+export class GuardedFetcher {
+  constructor(private readonly resolver: HostResolver) {}
+
+  async get(target: URL, options: GuardedFetchOptions): Promise<FetchedDocument> {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const late = new Promise<never>((_resolve, reject) => {
+      deadline.addEventListener('abort', () =>
+        reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`)),
+      );
+    });
+    late.catch(() => undefined);
+    // The time limit covers name resolution too: a slow DNS server must not hold a request.
+    const address = await Promise.race([this.checkedAddress(target, options), late]);
+    return this.exchange(target, address, options, deadline);
+  }
+
+  private async checkedAddress(
+    target: URL,
+    options: GuardedFetchOptions,
+  ): Promise<ResolvedAddress> {
+    if (target.protocol !== 'https:' && !(options.allowPrivate && target.protocol === 'http:')) {
+      throw new OutboundFetchError(`scheme ${target.protocol} is not fetched`);
+    }
+    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+    const family = isIP(host);
+    let addresses: ResolvedAddress[];
+    if (family !== 0) {
+      addresses = [{ address: host, family }];
+    } else {
+      try {
+        addresses = await this.resolver.resolve(host);
+      } catch {
+        throw new OutboundFetchError('the host name does not resolve');
+      }
+    }
+    if (addresses.length === 0) throw new OutboundFetchError('the host name does not resolve');
+    if (!options.allowPrivate) {
+      // Every address: a name that also resolves to an internal one is refused outright.
+      for (const { address } of addresses) {
+        const reason = nonPublicAddressReason(address);
+        if (reason)
+          throw new OutboundFetchError(`the host resolves to a non-public address (${reason})`);
+      }
+    }
+    return addresses[0];
+  }
+
+  private exchange(
+    target: URL,
+    { address, family }: ResolvedAddress,
+    options: GuardedFetchOptions,
+    deadline: AbortSignal,
+  ): Promise<FetchedDocument> {
+    // Always the checked address; Node asks with `all: true` when it may try several families.
+    const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
+      if (lookupOptions.all) callback(null, [{ address, family }]);
+      else callback(null, address, family);
+    };
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<FetchedDocument>((resolve, reject) => {
+      const fail = (message: string) => {
+        req.destroy();
+        reject(new OutboundFetchError(message));
+      };
+      const req = send(
+        target,
+        {
+          method: 'GET',
+          headers: { accept: options.accept },
+          lookup: pinned,
+          agent: false,
+          signal: deadline,
+        },
+        (res: IncomingMessage) => {
+          const status = res.statusCode ?? 0;
+          if (status >= 300 && status < 400) return fail(`redirect (${status}) not followed`);
+          if (status !== 200) return fail(`HTTP status ${status}`);
+          const declared = Number(res.headers['content-length']);
+          if (declared > options.maxBytes) return fail(`larger than ${options.maxBytes} bytes`);
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > options.maxBytes) return fail(`larger than ${options.maxBytes} bytes`);
+            chunks.push(chunk);
+          });
+          res.on('end', () =>
+            resolve({
+              body: Buffer.concat(chunks),
+              contentType: res.headers['content-type'],
+              cacheControl: res.headers['cache-control'],
+            }),
+          );
+          res.on('error', () => undefined);
+        },
+      );
+      req.on('error', (error: Error) => {
+        reject(
+          new OutboundFetchError(
+            deadline.aborted
+              ? `no answer within ${options.timeoutMs} ms`
+              : `connection failed (${error.message})`,
+          ),
+        );
+      });
+      req.end();
+    });
+  }
+}

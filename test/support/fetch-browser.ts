@@ -1,0 +1,87 @@
+/** Just enough of a browser over real HTTP: follows nothing by itself, keeps cookies per name. */
+export class FetchBrowser {
+  private readonly cookies = new Map<string, string>();
+
+  async get(url: string): Promise<Response> {
+    return this.send(url, { method: 'GET' });
+  }
+
+  async postForm(url: string, form: Record<string, string>): Promise<Response> {
+    return this.send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    return res;
+  }
+}
+
+const unescapeHtml = (value: string) =>
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+function hidden(page: string, name: string): string {
+  const value = new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1];
+  if (value === undefined) throw new Error(`no ${name} on the page`);
+  return unescapeHtml(value);
+}
+
+export interface ConsentSeen {
+  /** Where the authorization server finally redirected the browser (the client's callback). */
+  callback: URL;
+  /** The consent page as served (client name, client id, scopes). */
+  consentPage: string;
+}
+
+/**
+ * A user's browser through a third-party client's authorization request: login form as
+ * user1, then the consent screen, Allow, and back to /authorize until the redirect to the client.
+ */
+export async function authorizeWithConsent(
+  authorizationUrl: URL,
+  issuer: string,
+): Promise<ConsentSeen> {
+  const browser = new FetchBrowser();
+  const first = await browser.get(authorizationUrl.href);
+  if (first.status !== 302)
+    throw new Error(`/authorize answered ${first.status}: ${await first.text()}`);
+  const loginUrl = new URL(first.headers.get('location')!, issuer);
+  const loginPage = await (await browser.get(loginUrl.href)).text();
+  const loggedIn = await browser.postForm(`${issuer}/login`, {
+    username: 'user1',
+    password: 'password1',
+    csrf_token: hidden(loginPage, 'csrf_token'),
+    return_to: loginUrl.searchParams.get('return_to')!,
+  });
+  if (loggedIn.status !== 303) throw new Error(`login answered ${loggedIn.status}`);
+  const consent = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
+  if (consent.status !== 200) throw new Error(`expected the consent page, got ${consent.status}`);
+  const consentPage = await consent.text();
+  const allowed = await browser.postForm(`${issuer}/consent`, {
+    decision: 'allow',
+    csrf_token: hidden(consentPage, 'csrf_token'),
+    return_to: hidden(consentPage, 'return_to'),
+  });
+  if (allowed.status !== 303) throw new Error(`consent answered ${allowed.status}`);
+  const back = await browser.get(new URL(allowed.headers.get('location')!, issuer).href);
+  if (back.status !== 302) throw new Error(`/authorize after consent answered ${back.status}`);
+  return { callback: new URL(back.headers.get('location')!), consentPage };
+}
