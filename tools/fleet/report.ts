@@ -240,7 +240,16 @@ it. The driver passes that plain Node error up instead of a \`MongoNetworkError\
 \`ProtocolErrorFilter\` maps only the driver's network, server-selection, not-connected and
 topology-closed errors to 503, so it became \`500 server_error\`. The fix belongs in
 \`src/platform/errors/protocol-error.filter.ts\`: socket errors from the database layer (EPIPE,
-ECONNRESET) mean "unavailable" too.`,
+ECONNRESET) mean "unavailable" too.
+
+Seen once since, in one 10-minute soak of about a dozen runs (2026-11-22): 1,527 \`500 server_error\`
+on \`/token\` (refresh and code) for 58 s from the start of the load, on all three instances, until
+the first database restart; the log has \`MongoServerError: Unknown error: Expected one element but
+got zero\` from \`updateOne\` on \`grants\`. That is mongo-java-server's \`getSinglePosition\`: the
+document matched, but none of its indexes held its position, so its \`_id\` index had lost an
+entry, and rebuilt it when the server restarted. Not reproduced outside the harness (concurrent
+upserts, concurrent index creation on a new collection); real MongoDB has no such path. An unknown
+server error is a 500 by design: it is not the client's doing and not an outage.`,
   'families-survive': `A family ends when a refresh is refused. "Refused after an answer that was
 lost or 5xx" means an earlier try of the same token got no answer (cut by a kill) or a 5xx, and
 the retry came more than \`REFRESH_TOKEN_GRACE_SECONDS\` (10 s) after a rotation that had happened
