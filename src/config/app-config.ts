@@ -102,6 +102,22 @@ export interface OAuthConfig {
   /** Require `state` at /authorize (CSRF protection for clients that forget it). */
   readonly requireState: boolean;
   readonly sessionTtlSeconds: number;
+  /** RFC 8707 resources of clients that registered themselves (see ResourcePolicy). */
+  readonly registeredClientResources: RegisteredClientResources;
+}
+
+export const REGISTERED_CLIENT_RESOURCE_POLICIES = ['https', 'none'] as const;
+/**
+ * Which resources a public client that registered itself (POST /register, or a metadata
+ * document) may ask tokens for, besides ACCESS_TOKEN_AUDIENCE: any `https:` resource, or none.
+ */
+export interface RegisteredClientResources {
+  readonly policy: (typeof REGISTERED_CLIENT_RESOURCE_POLICIES)[number];
+  /**
+   * Also `http:` resources on a loopback host (127.0.0.1, [::1], localhost): a resource server
+   * on the developer's machine. Outside production only.
+   */
+  readonly loopbackHttp: boolean;
 }
 
 export interface ClientAuthConfig {
@@ -336,6 +352,15 @@ export class AppConfig {
         seedDemoData,
         requireState: bool(env, 'OAUTH_REQUIRE_STATE', true),
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
+        registeredClientResources: {
+          policy: oneOf(
+            env,
+            'REGISTERED_CLIENT_RESOURCES',
+            REGISTERED_CLIENT_RESOURCE_POLICIES,
+            'https',
+          ),
+          loopbackHttp: nodeEnv !== 'production',
+        },
       },
       ...(adminToken ? { adminToken } : {}),
       trustProxy: read(() => trustProxy(env, 'TRUST_PROXY'), false),
