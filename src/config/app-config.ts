@@ -9,6 +9,7 @@ import {
   int as readInt,
   mongoUri,
   oneOf as readOneOf,
+  pemCertificates,
   rpcUrls,
   str,
   trustProxy,
@@ -185,6 +186,11 @@ export interface ClientMetadataConfig {
    * tests and development only (refused in production, where it would open an SSRF hole).
    */
   readonly allowPrivate: boolean;
+  /**
+   * CLIENT_METADATA_CA_FILE: PEM certificates trusted for document fetches besides Node's
+   * built-in roots (client documents served under a private PKI). Unset: the built-in roots.
+   */
+  readonly extraCaCertificates?: readonly string[];
 }
 
 export interface OperatorViewsConfig {
@@ -299,6 +305,7 @@ export class AppConfig {
         'CLIENT_METADATA_ALLOW_PRIVATE=true is refused when NODE_ENV=production (it lets a client_id make the server fetch internal addresses)',
       );
     }
+    const metadataCas = read(() => pemCertificates(env, 'CLIENT_METADATA_CA_FILE'), undefined);
     const adminToken = str(env, 'ADMIN_TOKEN');
     if (adminToken !== undefined && adminToken.length < 32) {
       problems.push('ADMIN_TOKEN must be at least 32 characters');
@@ -409,6 +416,7 @@ export class AppConfig {
       clientMetadata: {
         enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),
         allowPrivate: allowPrivateMetadata,
+        ...(metadataCas ? { extraCaCertificates: metadataCas } : {}),
       },
     });
     if (problems.length > 0) throw new ConfigError(problems);
