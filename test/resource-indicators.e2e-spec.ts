@@ -260,6 +260,22 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
       expect(audienceOf(res.body.access_token)).toBe(MCP_SERVER);
     });
 
+    it('asks again before a remembered client gets tokens for another resource', async () => {
+      const other = await registerPublicClient(t);
+      const first = await authorizeRegistered(agent, other, MCP_SERVER);
+      expect(first.consentPage).toBeDefined();
+      // Remembered for this resource and scope: straight to the code.
+      const again = await authorizeRegistered(agent, other, MCP_SERVER);
+      expect(again.consentPage).toBeUndefined();
+      expect(again.location.searchParams.get('code')).toBeTruthy();
+      // Another server: the user is asked, and shown that server.
+      const elsewhere = await authorizeRegistered(agent, other, 'https://files.example.com/mcp');
+      expect(elsewhere.consentPage).toContain(
+        '<code id="consent-resource">https://files.example.com/mcp</code>',
+      );
+      expect(elsewhere.location.searchParams.get('code')).toBeTruthy();
+    });
+
     it("shows no resource on the consent screen for Proofgate's own API", async () => {
       const other = await registerPublicClient(t);
       const { location, consentPage } = await authorizeRegistered(

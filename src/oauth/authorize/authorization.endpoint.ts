@@ -106,9 +106,10 @@ export class AuthorizationEndpoint {
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
       }
+      const otherResource = resource === this.config.tokens.audience ? undefined : resource;
       if (
         !client.firstParty &&
-        !(await this.consents.covers(session.sub, client.clientId, scope))
+        !(await this.consents.covers(session.sub, client.clientId, scope, otherResource))
       ) {
         return {
           kind: 'consent',
@@ -116,7 +117,7 @@ export class AuthorizationEndpoint {
           scope,
           session,
           returnTo: originalUrl,
-          ...(resource === this.config.tokens.audience ? {} : { resource }),
+          ...(otherResource === undefined ? {} : { resource: otherResource }),
         };
       }
 
