@@ -4,7 +4,10 @@
  * server, RFC 9728 discovery of its protected-resource metadata, RFC 8414 discovery of Proofgate,
  * authorization code + PKCE with `resource` (RFC 8707) through the real login page and consent
  * screen, a token whose `aud` is the MCP server's URL, and the `whoami` tool answering for the
- * user who logged in. Proofgate and the MCP server each listen on a port of their own.
+ * user who logged in. Proofgate and the MCP server each listen on a port of their own. The client
+ * is known three ways: pre-registered in OAUTH_CLIENTS, registered by the SDK itself (RFC 7591),
+ * and by its client ID metadata document, served by this spec over https with a self-signed
+ * certificate that Proofgate trusts through CLIENT_METADATA_CA_FILE.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
