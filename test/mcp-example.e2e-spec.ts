@@ -4,7 +4,10 @@
  * server, RFC 9728 discovery of its protected-resource metadata, RFC 8414 discovery of Proofgate,
  * authorization code + PKCE with `resource` (RFC 8707) through the real login page and consent
  * screen, a token whose `aud` is the MCP server's URL, and the `whoami` tool answering for the
- * user who logged in. Proofgate and the MCP server each listen on a port of their own.
+ * user who logged in. Proofgate and the MCP server each listen on a port of their own. The client
+ * is known three ways: pre-registered in OAUTH_CLIENTS, registered by the SDK itself (RFC 7591),
+ * and by its client ID metadata document, served by this spec over https with a self-signed
+ * certificate that Proofgate trusts through CLIENT_METADATA_CA_FILE.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -19,13 +22,18 @@ import type {
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startMcpServer, type RunningMcpServer } from '../examples/mcp-server/mcp-server';
+import { ClientRepository } from '../src/clients/client.repository';
 import { CookieBrowser } from './support/cookie-browser';
 import { exchangeCode, login, obtainCode } from './support/oauth';
 import { exitOf, freePort, statusOf, waitFor } from './support/processes';
+import { selfSignedCertificate } from './support/self-signed-certificate';
 import { TestApp, createTestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -101,13 +109,40 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   let issuer: string;
   let mcp: RunningMcpServer;
   let resource: string;
+  /** The client ID metadata document's URL (its client_id), served over https by the test. */
+  let documentUrl: string;
+  let documentServer: HttpsServer;
+  let documentFetches = 0;
+  let caDirectory: string;
 
   beforeAll(async () => {
-    const [proofgatePort, mcpPort] = [await freePort(), await freePort()];
+    const [proofgatePort, mcpPort, documentPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     issuer = `http://127.0.0.1:${proofgatePort}`;
     resource = `http://127.0.0.1:${mcpPort}/mcp`;
+    documentUrl = `https://127.0.0.1:${documentPort}/oauth/client.json`;
+
+    // The MCP SDK takes only an https client_id URL; Proofgate trusts this self-signed
+    // certificate through CLIENT_METADATA_CA_FILE (for document fetches only).
+    const { key, cert } = selfSignedCertificate(['127.0.0.1']);
+    caDirectory = mkdtempSync(join(tmpdir(), 'proofgate-mcp-ca-'));
+    writeFileSync(join(caDirectory, 'ca.pem'), cert);
+    documentServer = createHttpsServer({ key, cert }, (req, res) => {
+      if (req.url !== new URL(documentUrl).pathname) return void res.writeHead(404).end();
+      documentFetches++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ client_id: documentUrl, ...clientMetadata }));
+    });
+    await new Promise<void>((resolve) => documentServer.listen(documentPort, '127.0.0.1', resolve));
+
     t = await createTestApp({
       ISSUER: issuer,
+      // The document is on loopback: development and tests only (refused in production).
+      CLIENT_METADATA_ALLOW_PRIVATE: 'true',
+      CLIENT_METADATA_CA_FILE: join(caDirectory, 'ca.pem'),
       // Not first-party: the user sees and answers the consent screen.
       OAUTH_CLIENTS: JSON.stringify([
         {
@@ -124,6 +159,8 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   afterAll(async () => {
     await mcp?.close();
     await t?.close();
+    await new Promise((resolve) => documentServer?.close(resolve));
+    if (caDirectory) rmSync(caDirectory, { recursive: true, force: true });
   });
 
   /**
@@ -133,9 +170,10 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
    */
   async function loginAndConsent(
     authorizationUrl: URL,
-  ): Promise<{ callback: URL; pages: ('login' | 'consent')[] }> {
+  ): Promise<{ callback: URL; pages: ('login' | 'consent')[]; consentPage?: string }> {
     const browser = new CookieBrowser();
     const pages: ('login' | 'consent')[] = [];
+    let consentPage: string | undefined;
     let response = await browser.get(authorizationUrl.href);
     for (let step = 0; step < 10; step++) {
       if (response.status === 200) {
@@ -146,6 +184,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
         const unescaped = returnTo.replaceAll('&amp;', '&');
         const consent = page.includes('name="decision"');
         pages.push(consent ? 'consent' : 'login');
+        if (consent) consentPage = page;
         response = consent
           ? await browser.postForm(`${issuer}/consent`, {
               decision: 'allow',
@@ -164,7 +203,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
         throw new Error(`unexpected ${response.status} from ${response.url}`);
       }
       const location = new URL(response.headers.get('location')!, issuer);
-      if (location.origin !== issuer) return { callback: location, pages };
+      if (location.origin !== issuer) return { callback: location, pages, consentPage };
       response = await browser.get(location.href);
     }
     throw new Error('no redirect back to the client after 10 steps');
@@ -190,7 +229,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     const authorizationUrl = provider.authorizationUrl;
     if (!authorizationUrl) throw new Error('auth() did not send the user agent anywhere');
 
-    const { callback, pages } = await loginAndConsent(authorizationUrl);
+    const { callback, pages, consentPage } = await loginAndConsent(authorizationUrl);
     expect(callback.origin + callback.pathname).toBe(provider.redirectUrl);
     expect(callback.searchParams.get('state')).toBe('mcp-state');
     expect(callback.searchParams.get('iss')).toBe(issuer);
@@ -206,6 +245,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       requests,
       authorizationUrl,
       pages,
+      consentPage,
       tokens: provider.tokens()!,
       tools: tools.map((tool) => tool.name),
       caller: JSON.parse(content.text) as unknown,
@@ -222,17 +262,85 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     scope: 'profile',
   };
 
-  // The registration variants, once Proofgate has them, are one test each on the same helper:
-  // - dynamic client registration (POST /register, RFC 7591): a provider without client
-  //   information, `new InMemoryOAuthClientProvider(MCP_CLIENT.redirectUri, clientMetadata)`;
-  //   auth() finds `registration_endpoint` in Proofgate's metadata and registers (`requests`
-  //   then holds the POST to it, between the RFC 8414 document and the login);
-  // - client ID metadata documents: a provider with `clientMetadataUrl` (the SDK accepts only an
-  //   https URL with a path, and uses it only when the metadata says
-  //   `client_id_metadata_document_supported: true`), the document served by the test.
-  // Either way the client gets a code for the MCP server only if Proofgate lets it name that
-  // resource (src/oauth/resource/check-resource.ts reads the client's `resources`), and it sees
-  // the consent screen, which `pages` shows.
+  it('dynamic client registration: the SDK registers at /register, then code + PKCE for the MCP server, whoami', async () => {
+    // No client information: auth() registers (RFC 7591) at Proofgate's registration_endpoint.
+    const provider = new InMemoryOAuthClientProvider(MCP_CLIENT.redirectUri, clientMetadata);
+
+    const { requests, authorizationUrl, pages, consentPage, tokens, caller } =
+      await authorizeAndCallWhoami(provider);
+
+    const registered = provider.clientInformation()!;
+    expect(registered.client_id).toMatch(/^dcr_[0-9a-f]{32}$/);
+    // Registered after discovery and before the user was sent anywhere; once.
+    const milestones = [
+      `GET ${issuer}/.well-known/oauth-authorization-server 200`,
+      `POST ${issuer}/register 201`,
+      `POST ${issuer}/token 200`,
+    ].map((request) => requests.indexOf(request));
+    expect(milestones).toEqual([...milestones].sort((a, b) => a - b));
+    expect(milestones).not.toContain(-1);
+    expect(requests.filter((request) => request.includes('/register'))).toHaveLength(1);
+
+    // The registration is an ordinary stored client, public, marked as dynamically registered.
+    const stored = await t.app.get(ClientRepository).findById(registered.client_id);
+    expect(stored).toMatchObject({
+      clientId: registered.client_id,
+      type: 'public',
+      name: MCP_CLIENT.name,
+      redirectUris: [MCP_CLIENT.redirectUri],
+      dynamicallyRegisteredAt: expect.any(Date),
+    });
+    expect(stored?.resources).toBeUndefined();
+
+    // It names the MCP server as resource, which REGISTERED_CLIENT_RESOURCES lets it do, and
+    // the user is shown that server on the consent screen.
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({
+      client_id: registered.client_id,
+      code_challenge_method: 'S256',
+      resource,
+    });
+    expect(pages).toEqual(['login', 'consent']);
+    expect(consentPage).toContain(`<code id="consent-resource">${resource}</code>`);
+    expect(claimsOf(tokens.access_token)).toMatchObject({
+      iss: issuer,
+      aud: resource,
+      sub: 'user1',
+      client_id: registered.client_id,
+    });
+    expect(caller).toEqual({ sub: 'user1', client_id: registered.client_id, scope: 'profile' });
+  });
+
+  it('client ID metadata document: the SDK uses the https URL as client_id, no registration, whoami', async () => {
+    const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
+    expect(metadata.body.client_id_metadata_document_supported).toBe(true);
+    const provider = new InMemoryOAuthClientProvider(
+      MCP_CLIENT.redirectUri,
+      clientMetadata,
+      undefined,
+      documentUrl,
+    );
+    const fetchesBefore = documentFetches;
+
+    const { requests, authorizationUrl, pages, consentPage, tokens, caller } =
+      await authorizeAndCallWhoami(provider);
+
+    expect(requests.filter((request) => request.includes('/register'))).toEqual([]);
+    expect(authorizationUrl.searchParams.get('client_id')).toBe(documentUrl);
+    expect(authorizationUrl.searchParams.get('resource')).toBe(resource);
+    // Proofgate fetched the document over https, trusting the test's CA (then cached it).
+    expect(documentFetches).toBe(fetchesBefore + 1);
+    expect(pages).toEqual(['login', 'consent']);
+    expect(consentPage).toContain(MCP_CLIENT.name);
+    expect(consentPage).toContain(`<code id="consent-resource">${resource}</code>`);
+    expect(claimsOf(tokens.access_token)).toMatchObject({
+      iss: issuer,
+      aud: resource,
+      sub: 'user1',
+      client_id: documentUrl,
+    });
+    expect(caller).toEqual({ sub: 'user1', client_id: documentUrl, scope: 'profile' });
+  });
+
   it('pre-registered public client: 401, discovery, code + PKCE for the MCP server, whoami', async () => {
     const provider = new InMemoryOAuthClientProvider(MCP_CLIENT.redirectUri, clientMetadata, {
       client_id: MCP_CLIENT.id,

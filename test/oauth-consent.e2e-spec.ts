@@ -314,7 +314,7 @@ describe('consent for clients that are not first-party', () => {
       expect.objectContaining({ sub: 'user1', client_id: 'partner', scope: 'profile' }),
     ]);
     const table = await admin(['consents', 'list', '--user', 'user1']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^CLIENT\s+SCOPE\s+GRANTED\s+UPDATED$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^CLIENT\s+SCOPE\s+RESOURCES\s+GRANTED\s+UPDATED$/);
 
     const revoked = await admin(['consents', 'revoke', '--user', 'user1', '--client', 'partner']);
     expect(revoked).toEqual({

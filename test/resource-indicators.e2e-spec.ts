@@ -178,3 +178,190 @@ describe('Resource indicators (RFC 8707)', () => {
     expect(introspection.body).toMatchObject({ active: true, aud: CALENDAR });
   });
 });
+
+/**
+ * Issue #12: a public client that registered itself (RFC 7591, or a client ID metadata document)
+ * has no configured `resources`; REGISTERED_CLIENT_RESOURCES says what it may name instead.
+ */
+describe('Resource indicators of self-registered public clients (REGISTERED_CLIENT_RESOURCES)', () => {
+  const CALLBACK = 'http://127.0.0.1:53682/callback';
+  const MCP_SERVER = 'https://mcp.example.com/mcp';
+
+  async function registerPublicClient(t: TestApp): Promise<string> {
+    const res = await t
+      .http()
+      .post('/register')
+      .set('Content-Type', 'application/json')
+      .send(
+        JSON.stringify({
+          redirect_uris: [CALLBACK],
+          client_name: 'Registered MCP client',
+          token_endpoint_auth_method: 'none',
+        }),
+      )
+      .expect(201);
+    return res.body.client_id as string;
+  }
+
+  /**
+   * /authorize for a registered client as a logged-in user: the consent screen (Allow) on the
+   * way, then the redirect. Resolves to the redirect and the consent page as served.
+   */
+  async function authorizeRegistered(agent: Agent, clientId: string, resource: string) {
+    const { verifier, challenge } = pkcePair();
+    const path = authorizePath({
+      client_id: clientId,
+      redirect_uri: CALLBACK,
+      response_type: 'code',
+      state: 'r1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      resource,
+    });
+    let res = await agent.get(path);
+    let consentPage: string | undefined;
+    if (res.status === 200) {
+      consentPage = res.text;
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(res.text)![1];
+      await agent
+        .post('/consent')
+        .type('form')
+        .send({ decision: 'allow', csrf_token: csrf, return_to: path })
+        .expect(303);
+      res = await agent.get(path);
+    }
+    expect(res.status).toBe(302);
+    return { location: new URL(res.headers.location), verifier, consentPage };
+  }
+
+  describe('with the default (https)', () => {
+    let t: TestApp;
+    let agent: Agent;
+    let clientId: string;
+
+    beforeAll(async () => {
+      ({ t, agent } = await createLoggedInApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' }));
+      clientId = await registerPublicClient(t);
+    });
+    afterAll(() => t.close());
+
+    it('gets a token whose aud is the https resource it named, after the user saw it on the consent screen', async () => {
+      const { location, verifier, consentPage } = await authorizeRegistered(
+        agent,
+        clientId,
+        MCP_SERVER,
+      );
+      expect(consentPage).toContain(`<code id="consent-resource">${MCP_SERVER}</code>`);
+      const code = location.searchParams.get('code')!;
+      const res = await exchangeCode(t.app.getHttpServer(), code, verifier, {
+        id: clientId,
+        redirectUri: CALLBACK,
+      }).expect(200);
+      expect(audienceOf(res.body.access_token)).toBe(MCP_SERVER);
+    });
+
+    it('asks again before a remembered client gets tokens for another resource', async () => {
+      const other = await registerPublicClient(t);
+      const first = await authorizeRegistered(agent, other, MCP_SERVER);
+      expect(first.consentPage).toBeDefined();
+      // Remembered for this resource and scope: straight to the code.
+      const again = await authorizeRegistered(agent, other, MCP_SERVER);
+      expect(again.consentPage).toBeUndefined();
+      expect(again.location.searchParams.get('code')).toBeTruthy();
+      // Another server: the user is asked, and shown that server.
+      const elsewhere = await authorizeRegistered(agent, other, 'https://files.example.com/mcp');
+      expect(elsewhere.consentPage).toContain(
+        '<code id="consent-resource">https://files.example.com/mcp</code>',
+      );
+      expect(elsewhere.location.searchParams.get('code')).toBeTruthy();
+    });
+
+    it("shows no resource on the consent screen for Proofgate's own API", async () => {
+      const other = await registerPublicClient(t);
+      const { location, consentPage } = await authorizeRegistered(
+        agent,
+        other,
+        t.config.tokens.audience,
+      );
+      expect(consentPage).toBeDefined();
+      expect(consentPage).not.toContain('consent-resource');
+      expect(location.searchParams.get('code')).toBeTruthy();
+    });
+
+    it.each([
+      [
+        'plain http on a non-loopback host',
+        'http://mcp.example.com/mcp',
+        'resource must be an https: URI for a registered client',
+      ],
+      [
+        'another scheme',
+        'urn:example:calendar',
+        'resource must be an https: URI for a registered client',
+      ],
+      ['a fragment', 'https://mcp.example.com/mcp#x', 'resource must not contain a fragment'],
+    ])('refuses %s with invalid_target', async (_, resource, description) => {
+      const { location } = await authorizeRegistered(agent, clientId, resource);
+      expect(location.searchParams.get('error')).toBe('invalid_target');
+      expect(location.searchParams.get('error_description')).toBe(description);
+    });
+
+    it('allows http on a loopback host outside production (a resource server on this machine)', async () => {
+      const { location } = await authorizeRegistered(agent, clientId, 'http://127.0.0.1:3001/mcp');
+      expect(location.searchParams.get('code')).toBeTruthy();
+    });
+
+    it('leaves configured clients to their `resources`: a configured public client still gets invalid_target', async () => {
+      const { challenge } = pkcePair();
+      const res = await agent
+        .get(
+          authorizePath({
+            client_id: 'demo-spa',
+            redirect_uri: 'http://127.0.0.1:25002/callback',
+            response_type: 'code',
+            state: 's1',
+            code_challenge: challenge,
+            code_challenge_method: 'S256',
+            resource: MCP_SERVER,
+          }),
+        )
+        .expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.searchParams.get('error')).toBe('invalid_target');
+      expect(location.searchParams.get('error_description')).toBe(
+        'resource is not allowed for this client',
+      );
+    });
+  });
+
+  describe('with REGISTERED_CLIENT_RESOURCES=none', () => {
+    let t: TestApp;
+    let agent: Agent;
+
+    beforeAll(async () => {
+      ({ t, agent } = await createLoggedInApp({ REGISTERED_CLIENT_RESOURCES: 'none' }));
+    });
+    afterAll(() => t.close());
+
+    it('refuses any resource but the default with invalid_target', async () => {
+      const clientId = await registerPublicClient(t);
+      const refused = await authorizeRegistered(agent, clientId, MCP_SERVER);
+      expect(refused.location.searchParams.get('error')).toBe('invalid_target');
+      expect(refused.location.searchParams.get('error_description')).toBe(
+        'resource is not allowed for this client',
+      );
+      const { location, verifier } = await authorizeRegistered(
+        agent,
+        clientId,
+        t.config.tokens.audience,
+      );
+      const res = await exchangeCode(
+        t.app.getHttpServer(),
+        location.searchParams.get('code')!,
+        verifier,
+        { id: clientId, redirectUri: CALLBACK },
+      ).expect(200);
+      expect(audienceOf(res.body.access_token)).toBe(t.config.tokens.audience);
+    });
+  });
+});

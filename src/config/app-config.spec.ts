@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selfSignedCertificate } from '../../test/support/self-signed-certificate';
 import { AppConfig, DEV_KEY_ENCRYPTION_SECRET } from './app-config';
 import { ConfigError } from './env-parsers';
 
@@ -38,6 +42,44 @@ describe('AppConfig.fromEnv', () => {
       AppConfig.fromEnv({ ...base, NODE_ENV: 'test', CLIENT_METADATA_ALLOW_PRIVATE: 'true' })
         .clientMetadata.allowPrivate,
     ).toBe(true);
+  });
+
+  describe('CLIENT_METADATA_CA_FILE (extra CAs for document fetches)', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'proofgate-ca-spec-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads every certificate of the bundle at boot', () => {
+      const bundle = [selfSignedCertificate(['a.example']), selfSignedCertificate(['b.example'])]
+        .map(({ cert }) => cert)
+        .join('');
+      writeFileSync(join(dir, 'bundle.pem'), `# private PKI\n${bundle}`);
+      const config = AppConfig.fromEnv({
+        ...base,
+        CLIENT_METADATA_CA_FILE: join(dir, 'bundle.pem'),
+      });
+      expect(config.clientMetadata.extraCaCertificates).toHaveLength(2);
+      expect(config.clientMetadata.extraCaCertificates?.join('')).toBe(bundle);
+    });
+
+    it('refuses to start with a missing file, or one without a parsable certificate', () => {
+      expect(() =>
+        AppConfig.fromEnv({ ...base, CLIENT_METADATA_CA_FILE: join(dir, 'missing.pem') }),
+      ).toThrow(/CLIENT_METADATA_CA_FILE: cannot read/);
+      writeFileSync(join(dir, 'empty.pem'), 'not a certificate');
+      expect(() =>
+        AppConfig.fromEnv({ ...base, CLIENT_METADATA_CA_FILE: join(dir, 'empty.pem') }),
+      ).toThrow(/holds no PEM certificate/);
+      writeFileSync(
+        join(dir, 'broken.pem'),
+        '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+      );
+      expect(() =>
+        AppConfig.fromEnv({ ...base, CLIENT_METADATA_CA_FILE: join(dir, 'broken.pem') }),
+      ).toThrow(/certificate 1 of .* does not parse/);
+    });
   });
 
   it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {

@@ -9,6 +9,7 @@ import {
   int as readInt,
   mongoUri,
   oneOf as readOneOf,
+  pemCertificates,
   rpcUrls,
   str,
   trustProxy,
@@ -102,6 +103,22 @@ export interface OAuthConfig {
   /** Require `state` at /authorize (CSRF protection for clients that forget it). */
   readonly requireState: boolean;
   readonly sessionTtlSeconds: number;
+  /** RFC 8707 resources of clients that registered themselves (see ResourcePolicy). */
+  readonly registeredClientResources: RegisteredClientResources;
+}
+
+export const REGISTERED_CLIENT_RESOURCE_POLICIES = ['https', 'none'] as const;
+/**
+ * Which resources a public client that registered itself (POST /register, or a metadata
+ * document) may ask tokens for, besides ACCESS_TOKEN_AUDIENCE: any `https:` resource, or none.
+ */
+export interface RegisteredClientResources {
+  readonly policy: (typeof REGISTERED_CLIENT_RESOURCE_POLICIES)[number];
+  /**
+   * Also `http:` resources on a loopback host (127.0.0.1, [::1], localhost): a resource server
+   * on the developer's machine. Outside production only.
+   */
+  readonly loopbackHttp: boolean;
 }
 
 export interface ClientAuthConfig {
@@ -169,6 +186,11 @@ export interface ClientMetadataConfig {
    * tests and development only (refused in production, where it would open an SSRF hole).
    */
   readonly allowPrivate: boolean;
+  /**
+   * CLIENT_METADATA_CA_FILE: PEM certificates trusted for document fetches besides Node's
+   * built-in roots (client documents served under a private PKI). Unset: the built-in roots.
+   */
+  readonly extraCaCertificates?: readonly string[];
 }
 
 export interface OperatorViewsConfig {
@@ -283,6 +305,7 @@ export class AppConfig {
         'CLIENT_METADATA_ALLOW_PRIVATE=true is refused when NODE_ENV=production (it lets a client_id make the server fetch internal addresses)',
       );
     }
+    const metadataCas = read(() => pemCertificates(env, 'CLIENT_METADATA_CA_FILE'), undefined);
     const adminToken = str(env, 'ADMIN_TOKEN');
     if (adminToken !== undefined && adminToken.length < 32) {
       problems.push('ADMIN_TOKEN must be at least 32 characters');
@@ -336,6 +359,15 @@ export class AppConfig {
         seedDemoData,
         requireState: bool(env, 'OAUTH_REQUIRE_STATE', true),
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
+        registeredClientResources: {
+          policy: oneOf(
+            env,
+            'REGISTERED_CLIENT_RESOURCES',
+            REGISTERED_CLIENT_RESOURCE_POLICIES,
+            'https',
+          ),
+          loopbackHttp: nodeEnv !== 'production',
+        },
       },
       ...(adminToken ? { adminToken } : {}),
       trustProxy: read(() => trustProxy(env, 'TRUST_PROXY'), false),
@@ -384,6 +416,7 @@ export class AppConfig {
       clientMetadata: {
         enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),
         allowPrivate: allowPrivateMetadata,
+        ...(metadataCas ? { extraCaCertificates: metadataCas } : {}),
       },
     });
     if (problems.length > 0) throw new ConfigError(problems);

@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { redirectUriProblem } from './redirect-uri-rules';
 import { resourceProblem } from './resource-indicator-rules';
@@ -58,6 +60,31 @@ export function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes', 'on'].includes(lower)) return true;
   if (['false', '0', 'no', 'off'].includes(lower)) return false;
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+/**
+ * A file of PEM certificates (a CA bundle), read and parsed at boot so that a wrong path or a
+ * file that is not certificates stops the start, not the first fetch that needs it.
+ */
+export function pemCertificates(env: Env, name: string): string[] | undefined {
+  const path = raw(env, name);
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${name}: cannot read "${path}" (${(error as Error).message})`);
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new ConfigError(`${name}: "${path}" holds no PEM certificate`);
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new ConfigError(`${name}: certificate ${index + 1} of "${path}" does not parse`);
+    }
+  }
+  return blocks.map((block) => `${block}\n`);
 }
 
 export function oneOf<T extends string>(

@@ -9,6 +9,7 @@ function consentJson(consent: Consent) {
     sub: consent.sub,
     client_id: consent.clientId,
     scope: consent.scopes.join(' '),
+    resources: consent.resources,
     granted_at: consent.grantedAt,
     updated_at: consent.updatedAt,
   };
@@ -29,6 +30,7 @@ export function registerConsentsCommands(program: Command, deps: CommandDeps): v
         [
           { header: 'CLIENT', cell: (consent: Consent) => consent.clientId },
           { header: 'SCOPE', cell: (consent) => consent.scopes.join(' ') },
+          { header: 'RESOURCES', cell: (consent) => consent.resources.join(' ') || '-' },
           { header: 'GRANTED', cell: (consent) => formatDate(consent.grantedAt) },
           { header: 'UPDATED', cell: (consent) => formatDate(consent.updatedAt) },
         ],

@@ -82,6 +82,9 @@ export class ClientMetadataDocuments {
         timeoutMs: CLIENT_METADATA_DOCUMENT_LIMITS.timeoutMs,
         allowPrivate: this.config.clientMetadata.allowPrivate,
         accept: 'application/json',
+        ...(this.config.clientMetadata.extraCaCertificates
+          ? { extraCaCertificates: this.config.clientMetadata.extraCaCertificates }
+          : {}),
       });
       client = toClient(clientId, url, fetched.contentType, fetched.body);
       ttlSeconds = documentCacheSeconds(fetched.cacheControl);

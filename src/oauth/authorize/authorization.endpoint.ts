@@ -24,7 +24,15 @@ export type AuthorizationOutcome =
   | { kind: 'error_page'; error: ProtocolError }
   | { kind: 'login'; location: string }
   /** A client that is not first-party, without a remembered consent covering the scope. */
-  | { kind: 'consent'; client: OAuthClient; scope: string; session: LoginSession; returnTo: string }
+  | {
+      kind: 'consent';
+      client: OAuthClient;
+      scope: string;
+      session: LoginSession;
+      returnTo: string;
+      /** RFC 8707: the resource the tokens will be for, when it is not Proofgate's own API. */
+      resource?: string;
+    }
   | { kind: 'redirect'; location: string; error?: string };
 
 /**
@@ -90,20 +98,27 @@ export class AuthorizationEndpoint {
       }
       const scope = checkScope(request.scope);
       const nonce = checkNonce(request.nonce);
-      const resource = checkAuthorizedResource(
-        client,
-        request.resource,
-        this.config.tokens.audience,
-      );
+      const resource = checkAuthorizedResource(client, request.resource, {
+        defaultResource: this.config.tokens.audience,
+        registeredClients: this.config.oauth.registeredClientResources,
+      });
 
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
       }
+      const otherResource = resource === this.config.tokens.audience ? undefined : resource;
       if (
         !client.firstParty &&
-        !(await this.consents.covers(session.sub, client.clientId, scope))
+        !(await this.consents.covers(session.sub, client.clientId, scope, otherResource))
       ) {
-        return { kind: 'consent', client, scope, session, returnTo: originalUrl };
+        return {
+          kind: 'consent',
+          client,
+          scope,
+          session,
+          returnTo: originalUrl,
+          ...(otherResource === undefined ? {} : { resource: otherResource }),
+        };
       }
 
       const code = await this.codes.issue(

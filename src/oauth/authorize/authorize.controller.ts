@@ -75,6 +75,7 @@ export class AuthorizeController {
               clientName: outcome.client.name,
               clientId: outcome.client.clientId,
               scopes: outcome.scope.split(' '),
+              ...(outcome.resource === undefined ? {} : { resource: outcome.resource }),
               signedInAs: outcome.session.sub,
               returnTo: outcome.returnTo,
               csrfToken: this.csrf.issue(request, response),

@@ -6,7 +6,8 @@ import { ClientRegistry } from '../../clients/client-registry.service';
 import { safeReturnTo } from '../../login/return-to';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
-import { InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
+import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
+import { checkAuthorizedResource } from '../resource/check-resource';
 import { checkScope } from '../scopes';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from './consent.service';
@@ -68,11 +69,19 @@ export class ConsentDecisionService {
 
     try {
       const scope = checkScope(param('scope'));
-      await this.consents.allow(session.sub, client.clientId, scope);
-      this.logger.log(`${session.sub} allowed client ${client.clientId}: ${scope}`);
+      const defaultResource = this.config.tokens.audience;
+      const resource = checkAuthorizedResource(client, param('resource'), {
+        defaultResource,
+        registeredClients: this.config.oauth.registeredClientResources,
+      });
+      const otherResource = resource === defaultResource ? undefined : resource;
+      await this.consents.allow(session.sub, client.clientId, scope, otherResource);
+      const at = otherResource === undefined ? '' : ` at ${otherResource}`;
+      this.logger.log(`${session.sub} allowed client ${client.clientId}: ${scope}${at}`);
     } catch (error) {
-      // An unsupported scope is remembered for nothing; /authorize answers it with invalid_scope.
-      if (!(error instanceof InvalidScope)) throw error;
+      // An unsupported scope or resource is remembered for nothing; /authorize answers it with
+      // invalid_scope or invalid_target.
+      if (!(error instanceof InvalidScope) && !(error instanceof InvalidTarget)) throw error;
     }
     return returnTo;
   }

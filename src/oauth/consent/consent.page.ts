@@ -6,6 +6,11 @@ export interface ConsentPageView {
   readonly clientId: string;
   /** Normalised scope values, already checked against the supported set. */
   readonly scopes: readonly string[];
+  /**
+   * RFC 8707: the resource (the token's audience) when it is not Proofgate's own API: the user
+   * is letting the client act on their behalf at that server, and must see which one.
+   */
+  readonly resource?: string;
   readonly signedInAs: string;
   /** The pending GET /authorize request, path and query, to come back to. */
   readonly returnTo: string;
@@ -43,7 +48,11 @@ export function renderConsentPage(view: ConsentPageView): string {
 <ul id="consent-scopes">
 ${items}
 </ul>
-<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
+${
+  view.resource === undefined
+    ? ''
+    : `<p>at <strong><code id="consent-resource">${escapeHtml(view.resource)}</code></strong> (not Proofgate's own API: the access is for that server).</p>\n`
+}<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
 <form method="post" action="/consent">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">

@@ -11,12 +11,19 @@ class InMemoryConsentRepository extends ConsentRepository {
     return Promise.resolve(this.records.get(`${sub} ${clientId}`) ?? null);
   }
 
-  allow(sub: string, clientId: string, scopes: readonly string[], now: Date): Promise<void> {
+  allow(
+    sub: string,
+    clientId: string,
+    scopes: readonly string[],
+    resources: readonly string[],
+    now: Date,
+  ): Promise<void> {
     const existing = this.records.get(`${sub} ${clientId}`);
     this.records.set(`${sub} ${clientId}`, {
       sub,
       clientId,
       scopes: [...new Set([...(existing?.scopes ?? []), ...scopes])],
+      resources: [...new Set([...(existing?.resources ?? []), ...resources])],
       grantedAt: existing?.grantedAt ?? now,
       updatedAt: now,
     });
@@ -45,6 +52,18 @@ describe('ConsentService', () => {
 
   beforeEach(() => {
     service = new ConsentService(new InMemoryConsentRepository(), clock);
+  });
+
+  it('covers a resource other than the own API only once it was allowed, with the scope', async () => {
+    await service.allow('alice', 'mcp', 'profile');
+    expect(await service.covers('alice', 'mcp', 'profile')).toBe(true);
+    expect(await service.covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(false);
+    await service.allow('alice', 'mcp', 'profile', 'https://a.example/mcp');
+    expect(await service.covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(true);
+    expect(await service.covers('alice', 'mcp', 'profile', 'https://b.example/mcp')).toBe(false);
+    expect(await service.covers('alice', 'mcp', 'profile email', 'https://a.example/mcp')).toBe(
+      false,
+    );
   });
 
   it('covers nothing before Allow', async () => {

@@ -16,15 +16,21 @@ export class ConsentService {
     private readonly clock: Clock,
   ) {}
 
-  /** True when the user has allowed the client every value of `scope` (normalised, space-separated). */
-  async covers(sub: string, clientId: string, scope: string): Promise<boolean> {
+  /**
+   * True when the user has allowed the client every value of `scope` (normalised,
+   * space-separated) and, when given, `resource`: a resource other than Proofgate's own API
+   * (RFC 8707), which the user saw on the consent screen.
+   */
+  async covers(sub: string, clientId: string, scope: string, resource?: string): Promise<boolean> {
     const consent = await this.consents.find(sub, clientId);
     if (!consent) return false;
+    if (resource !== undefined && !consent.resources.includes(resource)) return false;
     return scopeValues(scope).every((value) => consent.scopes.includes(value));
   }
 
-  allow(sub: string, clientId: string, scope: string): Promise<void> {
-    return this.consents.allow(sub, clientId, scopeValues(scope), this.clock.now());
+  allow(sub: string, clientId: string, scope: string, resource?: string): Promise<void> {
+    const resources = resource === undefined ? [] : [resource];
+    return this.consents.allow(sub, clientId, scopeValues(scope), resources, this.clock.now());
   }
 
   list(sub: string): Promise<Consent[]> {

@@ -3,6 +3,11 @@ export interface Consent {
   readonly sub: string;
   readonly clientId: string;
   readonly scopes: readonly string[];
+  /**
+   * RFC 8707 resources (token audiences) allowed besides Proofgate's own API, accumulated like
+   * the scopes: a client allowed at one server is asked again before its tokens are for another.
+   */
+  readonly resources: readonly string[];
   /** When the user first allowed this client. */
   readonly grantedAt: Date;
   /** When the user last allowed it (a wider scope). */

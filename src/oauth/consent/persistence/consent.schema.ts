@@ -20,6 +20,10 @@ export class ConsentRecord {
   @Prop({ type: [String], required: true })
   scopes!: string[];
 
+  /** Absent in records written before resources were remembered: none allowed. */
+  @Prop({ type: [String], default: undefined })
+  resources?: string[];
+
   @Prop({ type: Date, required: true })
   grantedAt!: Date;
 

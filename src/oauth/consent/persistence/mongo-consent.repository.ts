@@ -7,8 +7,8 @@ import { ConsentRepository } from '../consent.repository';
 import { ConsentRecord, consentId } from './consent.schema';
 
 function toConsent(record: ConsentRecord): Consent {
-  const { sub, clientId, scopes, grantedAt, updatedAt } = record;
-  return { sub, clientId, scopes, grantedAt, updatedAt };
+  const { sub, clientId, scopes, resources = [], grantedAt, updatedAt } = record;
+  return { sub, clientId, scopes, resources, grantedAt, updatedAt };
 }
 
 @Injectable()
@@ -29,13 +29,19 @@ export class MongoConsentRepository extends ConsentRepository implements OnModul
     return record ? toConsent(record) : null;
   }
 
-  async allow(sub: string, clientId: string, scopes: readonly string[], now: Date): Promise<void> {
+  async allow(
+    sub: string,
+    clientId: string,
+    scopes: readonly string[],
+    resources: readonly string[],
+    now: Date,
+  ): Promise<void> {
     // One upsert on _id: two concurrent Allows both land, as a union ($addToSet), never a lost write.
     await this.model
       .updateOne(
         { _id: { $eq: consentId(sub, clientId) } },
         {
-          $addToSet: { scopes: { $each: [...scopes] } },
+          $addToSet: { scopes: { $each: [...scopes] }, resources: { $each: [...resources] } },
           $set: { updatedAt: now },
           $setOnInsert: { sub, clientId, grantedAt: now },
         },

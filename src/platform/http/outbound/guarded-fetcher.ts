@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { nonPublicAddressReason } from './address-class';
 import { HostResolver, type ResolvedAddress } from './host-resolver';
 
@@ -22,6 +23,12 @@ export interface GuardedFetchOptions {
    */
   readonly allowPrivate: boolean;
   readonly accept: string;
+  /**
+   * PEM certificates trusted besides Node's built-in roots (a private PKI). Only for this
+   * fetcher's requests: never process-wide (no NODE_EXTRA_CA_CERTS, no
+   * NODE_TLS_REJECT_UNAUTHORIZED), and host name verification stays on.
+   */
+  readonly extraCaCertificates?: readonly string[];
 }
 
 export interface FetchedDocument {
@@ -110,6 +117,9 @@ export class GuardedFetcher {
           lookup: pinned,
           agent: false,
           signal: deadline,
+          ...(options.extraCaCertificates?.length
+            ? { ca: [...rootCertificates, ...options.extraCaCertificates] }
+            : {}),
         },
         (res: IncomingMessage) => {
           const status = res.statusCode ?? 0;
