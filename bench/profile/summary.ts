@@ -19,6 +19,8 @@ export interface ProfileSummary {
   readonly busyUs: number;
   readonly components: readonly Row[];
   readonly functions: readonly Row[];
+  /** Components grouped by what they are for (HTTP, Nest, database, ...), self time only. */
+  readonly areas: readonly Row[];
 }
 
 const SPECIAL = new Set(['(garbage collector)', '(program)', '(idle)', '(root)']);
@@ -42,6 +44,38 @@ export function componentOf(node: CpuProfileNode): string {
   return url;
 }
 
+const AREAS: readonly [RegExp, string][] = [
+  [/^(mongodb|bson|mongoose|@mongodb-js\/.*)$/, 'database driver (with its socket writes)'],
+  [/^(@nestjs\/.*|rxjs|reflect-metadata|iterare|path-to-regexp)$/, 'Nest pipeline'],
+  [
+    /^(class-validator|class-transformer|validator|libphonenumber-js)$/,
+    'validation (class-validator)',
+  ],
+  [
+    /^(pino|pino-http|pino-std-serializers|nestjs-pino|sonic-boom|fast-redact|quick-format-unescaped|safe-stable-stringify|on-exit-leak-free|thread-stream|atomic-sleep)$/,
+    'logging (pino)',
+  ],
+  [/^node:async_hooks$/, 'async context (AsyncLocalStorage)'],
+  [
+    /^(express|router|body-parser|raw-body|type-is|qs|content-type|media-typer|mime-types|mime-db|iconv-lite|on-finished|finalhandler|send|serve-static|parseurl|encodeurl|escape-html|statuses|http-errors|depd|debug|ms|fresh|etag|accepts|negotiator|vary|cookie|cookie-signature|cookie-parser|proxy-addr|forwarded|ipaddr\.js|range-parser|content-disposition|merge-descriptors|setprototypeof|bytes|unpipe|ee-first|destroy|helmet|node:_http_.*|node:http)$/,
+    'HTTP (Node http, Express, body parsers, helmet)',
+  ],
+  [
+    /^(jose|node:crypto|@noble\/.*|viem|ox|abitype|@signinwithethereum\/.*|secp256k1)$/,
+    'crypto (jose, hashes, secp256k1)',
+  ],
+  [/^proofgate /, 'Proofgate src/'],
+  [/^(eventemitter2|prom-client|tdigest|bintrees)$/, 'events and metrics'],
+  [/^\(garbage collector\)$/, 'garbage collector'],
+];
+
+/** What a component is for, to say how much of a request each kind of work takes. */
+export function areaOf(component: string): string {
+  for (const [pattern, area] of AREAS) if (pattern.test(component)) return area;
+  if (component.startsWith('node:')) return 'Node core (streams, net, timers, microtasks)';
+  return `other (${component})`;
+}
+
 function functionKey(node: CpuProfileNode): string {
   const { url, functionName, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
@@ -58,6 +92,20 @@ export function summarise(profile: CpuProfile): ProfileSummary {
     for (const child of node.children ?? []) parent.set(child, node.id);
   }
   const components = new Map<string, { self: number; total: number }>();
+  const areas = new Map<string, { self: number; total: number }>();
+  // Native code (a socket write, a hash) is booked to the package or service code that called it,
+  // past the Node core frames in between (Socket.write, Hash.update).
+  const ownerOf = (id: number): CpuProfileNode => {
+    const leaf = byId.get(id)!;
+    if (componentOf(leaf) !== '(native)') return leaf;
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const node = byId.get(up)!;
+      if (node.callFrame.functionName === '(root)') break;
+      const component = componentOf(node);
+      if (component !== '(native)' && !component.startsWith('node:')) return node;
+    }
+    return leaf;
+  };
   const functions = new Map<string, { self: number; total: number }>();
   const bump = (map: typeof components, key: string, field: 'self' | 'total', us: number) => {
     const row = map.get(key) ?? { self: 0, total: 0 };
@@ -76,7 +124,9 @@ export function summarise(profile: CpuProfile): ProfileSummary {
       idleUs += us;
       continue;
     }
-    bump(components, componentOf(leaf), 'self', us);
+    const owner = componentOf(ownerOf(leaf.id));
+    bump(components, owner, 'self', us);
+    bump(areas, areaOf(owner), 'self', us);
     bump(functions, functionKey(leaf), 'self', us);
     const seenComponents = new Set<string>();
     const seenFunctions = new Set<string>();
@@ -96,6 +146,7 @@ export function summarise(profile: CpuProfile): ProfileSummary {
     busyUs: sampledUs - idleUs,
     components: rows(components),
     functions: rows(functions),
+    areas: rows(areas),
   };
 }
 
@@ -114,7 +165,12 @@ export function renderSummary(summary: ProfileSummary, requests: number, top = 2
   return [
     `busy ${(summary.busyUs / 1000).toFixed(0)} ms of ${(summary.sampledUs / 1000).toFixed(0)} ms sampled ` +
       `(${requests} requests: ${(summary.busyUs / requests).toFixed(0)} µs of CPU per request)`,
-    table('By component, self time:', summary.components, 'selfUs'),
+    table('By area, self time (native code booked to its caller):', summary.areas, 'selfUs'),
+    table(
+      'By component, self time (native code booked to its caller):',
+      summary.components,
+      'selfUs',
+    ),
     table('By component, inclusive time:', summary.components, 'totalUs'),
     table('By function, self time:', summary.functions, 'selfUs'),
     table('By function, inclusive time:', summary.functions, 'totalUs'),
