@@ -7,9 +7,12 @@
  * The raw profiles go to --out (open them in Chrome DevTools or speedscope).
  *
  *   npm run bench:profile -- [--requests N] [--phases exchange,refresh,me,nonce,verify]
- *                            [--skip-build] [--out DIR] [--interval US] [--top N]
+ *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
+ *
+ * With --cpu-only there is no profiler: each phase reports the CPU time (user + system, from
+ * /proc) the Proofgate process spent per request, a figure other load on the machine barely moves.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startMongoServer } from '../../tools/mongo-server/launch';
@@ -35,6 +38,17 @@ interface Options {
   intervalUs: number;
   top: number;
   connections: number;
+  /** Measure only the process's CPU time per request, without the profiler's overhead. */
+  cpuOnly: boolean;
+}
+
+/** User plus system CPU time of a process so far, in µs (Linux: /proc/<pid>/stat, 100 Hz ticks). */
+function cpuTimeUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10_000;
 }
 
 function parse(argv: readonly string[]): Options {
@@ -47,6 +61,7 @@ function parse(argv: readonly string[]): Options {
     intervalUs: 200,
     top: 25,
     connections: 50,
+    cpuOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -80,6 +95,9 @@ function parse(argv: readonly string[]): Options {
         break;
       case '--top':
         options.top = Number(value());
+        break;
+      case '--cpu-only':
+        options.cpuOnly = true;
         break;
       case '--connections':
         options.connections = Number(value());
@@ -138,6 +156,7 @@ async function main(): Promise<void> {
       profiled: boolean,
       capture?: string[],
     ) => {
+      let cpuBefore = 0;
       const run = loadgen.run(
         {
           origin,
@@ -148,14 +167,21 @@ async function main(): Promise<void> {
           ...(capture ? { capture } : {}),
         },
         () => {
-          if (profiled) void inspector.send('Profiler.start');
+          cpuBefore = cpuTimeUs(server.pid);
+          if (profiled && !options.cpuOnly) void inspector.send('Profiler.start');
         },
       );
       const result = await run;
       if (result.ok !== result.requests) {
         throw new Error(`${phase}: ${result.requests - result.ok} answers were not ${expect}`);
       }
-      if (profiled) {
+      const cpuPerRequest = (cpuTimeUs(server.pid) - cpuBefore) / result.requests;
+      if (profiled && options.cpuOnly) {
+        process.stdout.write(
+          `${phase}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s, ` +
+            `${cpuPerRequest.toFixed(0)} µs of Proofgate CPU time (user + system) per request\n`,
+        );
+      } else if (profiled) {
         const { profile } = await inspector.send<{ profile: CpuProfile }>('Profiler.stop');
         const file = join(resolve(ROOT, options.out), `${phase}.cpuprofile`);
         writeFileSync(file, JSON.stringify(profile));
