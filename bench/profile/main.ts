@@ -8,6 +8,7 @@
  *
  *   npm run bench:profile -- [--requests N] [--phases exchange,refresh,me,nonce,verify]
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
+ *                            [--dist DIR (a build of another tree, implies --skip-build)]
  *
  * With --cpu-only there is no profiler: each phase reports the CPU time (user + system, from
  * /proc) the Proofgate process spent per request, a figure other load on the machine barely moves.
@@ -25,7 +26,6 @@ import { InspectorSession, type CpuProfile } from './inspector-session';
 import { renderSummary, summarise } from './summary';
 
 const ROOT = resolve(__dirname, '..', '..');
-const DIST = join(ROOT, 'dist-bench');
 const PHASES = ['exchange', 'refresh', 'me', 'nonce', 'verify'] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -40,6 +40,8 @@ interface Options {
   connections: number;
   /** Measure only the process's CPU time per request, without the profiler's overhead. */
   cpuOnly: boolean;
+  /** The build to run (default dist-bench/, built from src/ unless --skip-build). */
+  dist: string;
 }
 
 /** User plus system CPU time of a process so far, in µs (Linux: /proc/<pid>/stat, 100 Hz ticks). */
@@ -62,6 +64,7 @@ function parse(argv: readonly string[]): Options {
     top: 25,
     connections: 50,
     cpuOnly: false,
+    dist: 'dist-bench',
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -96,6 +99,10 @@ function parse(argv: readonly string[]): Options {
       case '--top':
         options.top = Number(value());
         break;
+      case '--dist':
+        options.dist = value();
+        options.skipBuild = true;
+        break;
       case '--cpu-only':
         options.cpuOnly = true;
         break;
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[profile] ${line}\n`);
   if (!options.skipBuild) {
     log('building the service into dist-bench/');
-    proofgate.buildService(ROOT, DIST);
+    proofgate.buildService(ROOT, resolve(ROOT, options.dist));
   }
   const cleanups: (() => unknown)[] = [];
   try {
@@ -125,7 +132,7 @@ async function main(): Promise<void> {
     const server = await startServer({
       name: 'proofgate',
       command: process.execPath,
-      args: [`--inspect=127.0.0.1:${inspectPort}`, join(DIST, 'main.js')],
+      args: [`--inspect=127.0.0.1:${inspectPort}`, join(resolve(ROOT, options.dist), 'main.js')],
       cwd: ROOT,
       env: proofgate.serviceEnv({
         port,
