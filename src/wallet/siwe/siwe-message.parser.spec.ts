@@ -9,6 +9,7 @@ import {
   type SiweFields,
   buildSiweMessage,
   parseSiweMessage,
+  parseWithLibrary,
 } from './siwe-message.parser';
 
 type Json = Record<string, unknown>;
@@ -389,6 +390,16 @@ describe('parseSiweMessage / buildSiweMessage', () => {
  * builds exactly when the reference library renders a text that our parser accepts and reads
  * back as the same fields, and then it builds that very text.
  */
+/** The message the library path refuses `text` with. */
+function parseWithLibraryError(text: string): string {
+  try {
+    parseWithLibrary(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the library accepted it');
+}
+
 describe('buildSiweMessage against the reference library (build without parsing)', () => {
   const BASE: SiweFields = {
     domain: 'service.org',
@@ -411,7 +422,8 @@ describe('buildSiweMessage against the reference library (build without parsing)
         ...fields,
         resources: fields.resources === undefined ? undefined : [...fields.resources],
       }).prepareMessage();
-      if (!isDeepStrictEqual(parseSiweMessage(text), fields)) return 'refused';
+      // The library's own parser: parseSiweMessage reads the builder's texts without it.
+      if (!isDeepStrictEqual(parseWithLibrary(text), fields)) return 'refused';
     } catch {
       return 'refused';
     }
@@ -431,6 +443,10 @@ describe('buildSiweMessage against the reference library (build without parsing)
   function expectSameOutcome(fields: SiweFields): Outcome {
     const expected = reference(fields);
     expect([JSON.stringify(fields), ours(fields)]).toEqual([JSON.stringify(fields), expected]);
+    if (expected !== 'refused') {
+      // What the request path reads from the text is what the library reads.
+      expect(parseSiweMessage(expected.built)).toStrictEqual(parseWithLibrary(expected.built));
+    }
     return expected;
   }
 
@@ -652,6 +668,26 @@ describe('buildSiweMessage against the reference library (build without parsing)
     // Enough of both kinds for the comparison to mean something.
     expect(built).toBeGreaterThan(150);
     expect(built).toBeLessThan(1350);
+  });
+
+  it('reads its own renderings without the library, and anything else with it', () => {
+    const prepare = jest.spyOn(SiweMessage.prototype, 'prepareMessage');
+    try {
+      const fields = { ...BASE, resources: ['https://r.example/a'], requestId: 'r' };
+      const text = buildSiweMessage(fields);
+      expect(parseSiweMessage(text)).toStrictEqual(fields);
+      expect(prepare).not.toHaveBeenCalled();
+      // One byte off the builder's rendering (a lowercase address): the library decides.
+      const lowercase = text.replace(ADDRESS, ADDRESS.toLowerCase());
+      expect(parseSiweMessage(lowercase)).toStrictEqual(fields);
+      expect(prepare).toHaveBeenCalledTimes(1);
+      // So are its refusals, worded as before.
+      expect(() => parseSiweMessage(text.replace('Chain ID: 1', 'Chain ID: 01'))).toThrow(
+        parseWithLibraryError(text.replace('Chain ID: 1', 'Chain ID: 01')),
+      );
+    } finally {
+      prepare.mockRestore();
+    }
   });
 
   it('never parses or renders through the library to build', () => {

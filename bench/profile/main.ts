@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:profile`: where Proofgate's CPU goes, phase by phase. Starts the database and
+ * Proofgate as `npm run bench` does (same build, same production settings, no counting proxy),
+ * with the inspector on 127.0.0.1, drives one unprofiled warm-up pass, then each phase under the
+ * same closed-loop load with the V8 sampling profiler running, and prints, per phase, the time by
+ * component and by function (self and inclusive) in % of the busy CPU and in µs per request.
+ * The raw profiles go to --out (open them in Chrome DevTools or speedscope).
+ *
+ *   npm run bench:profile -- [--requests N] [--phases exchange,refresh,me,nonce,verify]
+ *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
+ *                            [--dist DIR (a build of another tree, implies --skip-build)]
+ *
+ * With --cpu-only there is no profiler: each phase reports the CPU time (user + system, from
+ * /proc) the Proofgate process spent per request, a figure other load on the machine barely moves.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { startMongoServer } from '../../tools/mongo-server/launch';
+import type { RequestSpec } from '../loadgen/protocol';
+import { Browser } from '../lib/browser';
+import { LoadGenerator, capturedField } from '../lib/load-generator';
+import { freePort, readMemory, startServer } from '../lib/processes';
+import * as proofgate from '../lib/proofgate';
+import { InspectorSession, type CpuProfile } from './inspector-session';
+import { renderSummary, summarise } from './summary';
+
+const ROOT = resolve(__dirname, '..', '..');
+const PHASES = ['exchange', 'refresh', 'me', 'nonce', 'verify'] as const;
+type Phase = (typeof PHASES)[number];
+
+interface Options {
+  requests: number;
+  warmup: number;
+  phases: Phase[];
+  skipBuild: boolean;
+  out: string;
+  intervalUs: number;
+  top: number;
+  connections: number;
+  /** Measure only the process's CPU time per request, without the profiler's overhead. */
+  cpuOnly: boolean;
+  /** The build to run (default dist-bench/, built from src/ unless --skip-build). */
+  dist: string;
+}
+
+/** User plus system CPU time of a process so far, in µs (Linux: /proc/<pid>/stat, 100 Hz ticks). */
+function cpuTimeUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10_000;
+}
+
+function parse(argv: readonly string[]): Options {
+  const options: Options = {
+    requests: 1000,
+    warmup: 300,
+    phases: [...PHASES],
+    skipBuild: false,
+    out: 'bench-profiles',
+    intervalUs: 200,
+    top: 25,
+    connections: 50,
+    cpuOnly: false,
+    dist: 'dist-bench',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+      return v;
+    };
+    switch (argv[i]) {
+      case '--requests':
+        options.requests = Number(value());
+        break;
+      case '--warmup':
+        options.warmup = Number(value());
+        break;
+      case '--phases':
+        options.phases = value()
+          .split(',')
+          .map((p) => {
+            if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase ${p}`);
+            return p as Phase;
+          });
+        break;
+      case '--skip-build':
+        options.skipBuild = true;
+        break;
+      case '--out':
+        options.out = value();
+        break;
+      case '--interval':
+        options.intervalUs = Number(value());
+        break;
+      case '--top':
+        options.top = Number(value());
+        break;
+      case '--dist':
+        options.dist = value();
+        options.skipBuild = true;
+        break;
+      case '--cpu-only':
+        options.cpuOnly = true;
+        break;
+      case '--connections':
+        options.connections = Number(value());
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parse(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`[profile] ${line}\n`);
+  if (!options.skipBuild) {
+    log('building the service into dist-bench/');
+    proofgate.buildService(ROOT, resolve(ROOT, options.dist));
+  }
+  const cleanups: (() => unknown)[] = [];
+  try {
+    const database = await startMongoServer();
+    cleanups.push(() => database.stop());
+    const port = await freePort();
+    const inspectPort = await freePort();
+    const server = await startServer({
+      name: 'proofgate',
+      command: process.execPath,
+      args: [`--inspect=127.0.0.1:${inspectPort}`, join(resolve(ROOT, options.dist), 'main.js')],
+      cwd: ROOT,
+      env: proofgate.serviceEnv({
+        port,
+        mongoUri: `${database.uri}/proofgate_profile`,
+        codeTtlSeconds: 300,
+      }),
+      readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+    });
+    cleanups.push(() => server.stop());
+    const origin = `http://127.0.0.1:${port}`;
+    const inspector = await InspectorSession.connect(inspectPort);
+    cleanups.push(() => inspector.close());
+    await inspector.send('Profiler.enable');
+    await inspector.send('Profiler.setSamplingInterval', { interval: options.intervalUs });
+
+    const loadgen = await LoadGenerator.start(ROOT);
+    cleanups.push(() => loadgen.stop());
+    const browser = new Browser(origin);
+    cleanups.push(() => browser.close());
+    await proofgate.login(browser);
+    const accounts = Array.from({ length: 50 }, () => privateKeyToAccount(generatePrivateKey()));
+    mkdirSync(resolve(ROOT, options.out), { recursive: true });
+
+    const drive = async (
+      phase: Phase,
+      requests: RequestSpec[],
+      expect: number,
+      profiled: boolean,
+      capture?: string[],
+    ) => {
+      let cpuBefore = 0;
+      const run = loadgen.run(
+        {
+          origin,
+          connections: options.connections,
+          requests,
+          expectStatus: expect,
+          warmPath: '/.well-known/oauth-authorization-server',
+          ...(capture ? { capture } : {}),
+        },
+        () => {
+          cpuBefore = cpuTimeUs(server.pid);
+          if (profiled && !options.cpuOnly) void inspector.send('Profiler.start');
+        },
+      );
+      const result = await run;
+      if (result.ok !== result.requests) {
+        throw new Error(`${phase}: ${result.requests - result.ok} answers were not ${expect}`);
+      }
+      const cpuPerRequest = (cpuTimeUs(server.pid) - cpuBefore) / result.requests;
+      if (profiled && options.cpuOnly) {
+        process.stdout.write(
+          `${phase}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s, ` +
+            `${cpuPerRequest.toFixed(0)} µs of Proofgate CPU time (user + system) per request\n`,
+        );
+      } else if (profiled) {
+        const { profile } = await inspector.send<{ profile: CpuProfile }>('Profiler.stop');
+        const file = join(resolve(ROOT, options.out), `${phase}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        process.stdout.write(
+          `\n=== ${phase}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s with the ` +
+            `profiler on (${file})\n${renderSummary(summarise(profile), result.requests, options.top)}\n`,
+        );
+      } else {
+        log(`warm-up ${phase}: ${result.rps.toFixed(0)} req/s`);
+      }
+      return result.captured;
+    };
+
+    const pass = async (n: number, profiled: boolean) => {
+      const wanted = (phase: Phase) => !profiled || options.phases.includes(phase);
+      const codes = await proofgate.mintCodes(browser, n);
+      const exchanged = await drive(
+        'exchange',
+        proofgate.exchangeRequests(codes),
+        200,
+        profiled && wanted('exchange'),
+        ['access_token', 'refresh_token'],
+      );
+      const accessTokens = capturedField(exchanged, 'access_token');
+      const refreshTokens = capturedField(exchanged, 'refresh_token');
+      if (wanted('refresh')) {
+        await drive('refresh', proofgate.refreshRequests(refreshTokens), 200, profiled);
+      }
+      if (wanted('me')) {
+        await drive('me', proofgate.meRequests(accessTokens, n), 200, profiled);
+      }
+      if (wanted('nonce') || wanted('verify')) {
+        const issued = await drive(
+          'nonce',
+          proofgate.nonceRequests(accounts, n),
+          201,
+          profiled && wanted('nonce'),
+          ['message'],
+        );
+        if (wanted('verify')) {
+          const signed = await proofgate.signMessages(accounts, capturedField(issued, 'message'));
+          await drive('verify', signed, 200, profiled);
+        }
+      }
+    };
+    if (options.warmup > 0) await pass(options.warmup, false);
+    await pass(options.requests, true);
+    const memory = readMemory(server.pid);
+    if (memory) {
+      process.stdout.write(
+        `\nProofgate RSS ${memory.rssMiB.toFixed(0)} MiB (peak ${memory.peakMiB.toFixed(0)} MiB)\n`,
+      );
+    }
+  } finally {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log(`cleanup: ${String(error)}`);
+      }
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
