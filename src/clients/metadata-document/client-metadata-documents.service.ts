@@ -160,6 +160,7 @@ function toClient(
     type: 'public',
     name: metadata.clientName ?? url.host,
     redirectUris: metadata.redirectUris,
+    grantTypes: metadata.grantTypes,
     metadataDocument: true,
   };
 }
