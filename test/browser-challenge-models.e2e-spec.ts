@@ -38,7 +38,9 @@ describe('GET /challenge-models in a browser', () => {
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),
       );
-      expect(rowHeaders).toEqual(expect.arrayContaining(['Stops', 'Does not stop', 'Lifetime']));
+      expect(rowHeaders).toEqual(
+        expect.arrayContaining(['Stops', 'Does not stop', 'Lifetime', 'Used by']),
+      );
 
       // The first poll draws every chart, each an SVG image with a text alternative.
       await page.waitForSelector('#updated[data-at]');

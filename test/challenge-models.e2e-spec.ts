@@ -17,6 +17,12 @@ interface ModelView {
   figures: { live: number; since_start: WindowFigures; last_5_minutes: WindowFigures };
 }
 
+interface ClientUse {
+  clients: string;
+  through: string[];
+  standards: string[];
+}
+
 /** Sums a counter's samples with the given labels in Prometheus text. */
 function sample(metrics: string, name: string, labels: Record<string, string> = {}): number {
   let total = 0;
@@ -94,6 +100,39 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     expect(one.body.id).toBe('siwe');
     const unknown = await a.http().get('/challenge-models/saml').expect(404);
     expect(unknown.body.error).toBe('not_found');
+  });
+
+  it('names the clients of each model and what they use, with the live registration settings', async () => {
+    const res = await a.http().get('/challenge-models').expect(200);
+    const [pkce, siwe] = res.body.models as (ModelView & { used_by: ClientUse[] })[];
+    expect(pkce.used_by.map((use) => use.clients)).toEqual([
+      'browser single-page apps',
+      'native and CLI apps',
+      'OpenID Connect relying parties',
+      'MCP clients',
+    ]);
+    const mcp = pkce.used_by.find((use) => use.clients === 'MCP clients')!;
+    // Defaults: open registration without an initial access token, metadata documents on.
+    expect(mcp.through).toEqual(
+      expect.arrayContaining([
+        'dynamic client registration (RFC 7591, POST /register): open to public clients',
+        'client ID metadata documents (an https client_id): on',
+      ]),
+    );
+    expect(mcp.standards).toEqual(expect.arrayContaining(['RFC 9728', 'RFC 7591', 'RFC 8707']));
+    expect(siwe.used_by.map((use) => use.clients)).toEqual([
+      'dApps, directly',
+      'OpenID Connect relying parties',
+    ]);
+    expect(siwe.used_by[0].through).toContain(
+      'wallets on chain 1; contract wallets (ERC-1271, ERC-6492) on no chain (no SIWE_RPC_URLS)',
+    );
+    expect(siwe.used_by[1].through.join(' ')).toMatch(/POST \/login\/siwe.*amr \["siwe"\]/);
+
+    const page = await a.http().get('/challenge-models').set('Accept', 'text/html').expect(200);
+    expect(page.text).toContain('<th scope="row">Used by</th>');
+    expect(page.text).toContain('<strong>MCP clients</strong>');
+    expect(page.text).toContain('POST /register): open to public clients');
   });
 
   it('counts issue 3, redeem 1, replay 1, let 1 expire, the same on both instances', async () => {
@@ -212,6 +251,34 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     });
     expect(challenges[0].binding.code_challenge).toMatch(/^.{8}…$/);
     expect(res.text).not.toContain(code);
+  });
+});
+
+describe('GET /challenge-models with registration closed and metadata documents off', () => {
+  it('says so in what MCP clients use', async () => {
+    const t = await createTestApp({
+      REGISTRATION_OPEN: 'false',
+      REGISTRATION_INITIAL_ACCESS_TOKEN: 'i'.repeat(40),
+      CLIENT_METADATA_DOCUMENTS: 'false',
+      SIWE_CHAIN_IDS: '1,10',
+      SIWE_RPC_URLS: '10=http://127.0.0.1:9/rpc',
+    });
+    try {
+      const res = await t.http().get('/challenge-models/pkce').expect(200);
+      const mcp = (res.body.used_by as ClientUse[]).find((use) => use.clients === 'MCP clients')!;
+      expect(mcp.through).toEqual(
+        expect.arrayContaining([
+          'dynamic client registration (RFC 7591, POST /register): only with the initial access token',
+          'client ID metadata documents (an https client_id): off',
+        ]),
+      );
+      const siwe = await t.http().get('/challenge-models/siwe').expect(200);
+      expect((siwe.body.used_by as ClientUse[])[0].through).toContain(
+        'wallets on chains 1, 10; contract wallets (ERC-1271, ERC-6492) on chain 10',
+      );
+    } finally {
+      await t.close();
+    }
   });
 });
 

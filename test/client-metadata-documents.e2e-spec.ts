@@ -166,6 +166,23 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
     expect(docs.hits.get('/client.json')).toBe(1);
   });
 
+  it("enforces the document's grant_types at /token: without refresh_token, a refresh is unauthorized_client", async () => {
+    const clientId = url('/code-only.json');
+    // RFC 7591 §2: grant_types defaults to authorization_code alone.
+    docs.json('/code-only.json', documentFor(clientId, { grant_types: undefined }));
+    const refused = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .send({ grant_type: 'refresh_token', client_id: clientId, refresh_token: 'anything' })
+      .expect(400);
+    expect(refused.body).toEqual({
+      error: 'unauthorized_client',
+      error_description: 'The client is not registered for the refresh_token grant type',
+    });
+    expect((await find(clientId))?.grantTypes).toEqual(['authorization_code']);
+  });
+
   it('connects to the address it resolved and checked, never resolving the name again', async () => {
     const clientId = `http://docs.example:${docs.port}/pinned.json`;
     let hostHeader: string | undefined;

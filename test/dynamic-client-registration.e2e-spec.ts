@@ -162,6 +162,120 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     );
   });
 
+  describe('registered grant_types are enforced at /token (RFC 6749 §5.2)', () => {
+    /** Registers a public client, signs user1 in through consent, and redeems the code. */
+    async function registerAndRedeem(grantTypes?: string[]) {
+      const registered = await register(t, {
+        redirect_uris: [LOOPBACK_CALLBACK],
+        token_endpoint_auth_method: 'none',
+        ...(grantTypes ? { grant_types: grantTypes } : {}),
+      }).expect(201);
+      const clientId = (registered.body as { client_id: string }).client_id;
+      const verifier = oauth.generateRandomCodeVerifier();
+      const authorizationUrl = new URL(`${issuer}/authorize`);
+      authorizationUrl.search = new URLSearchParams({
+        client_id: clientId,
+        redirect_uri: LOOPBACK_CALLBACK,
+        response_type: 'code',
+        scope: 'profile',
+        state: 'grant-types',
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      }).toString();
+      const { callback } = await authorizeWithConsent(authorizationUrl, issuer);
+      const exchanged = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'authorization_code',
+          client_id: clientId,
+          code: callback.searchParams.get('code')!,
+          redirect_uri: LOOPBACK_CALLBACK,
+          code_verifier: verifier,
+        })
+        .expect(200);
+      return { clientId, tokens: exchanged.body as Record<string, unknown> };
+    }
+
+    it('gives a client registered for authorization_code alone no refresh token, and refuses its refresh', async () => {
+      // RFC 7591 §2: grant_types defaults to authorization_code.
+      const { clientId, tokens } = await registerAndRedeem();
+      expect(tokens).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: expect.any(Number),
+        scope: 'profile',
+      });
+      await t
+        .http()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${tokens.access_token as string}`)
+        .expect(200);
+
+      // Refused on the grant type alone, before any refresh token is looked at.
+      const refused = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', client_id: clientId, refresh_token: 'anything' })
+        .expect(400);
+      expect(refused.body).toEqual({
+        error: 'unauthorized_client',
+        error_description: 'The client is not registered for the refresh_token grant type',
+      });
+    });
+
+    it('refuses even a real refresh token to a client registered without refresh_token', async () => {
+      const onlyCode = await registerAndRedeem(['authorization_code']);
+      // A refresh token of another client (registered for both) is no way around the rule.
+      const both = await registerAndRedeem(['authorization_code', 'refresh_token']);
+      const refused = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'refresh_token',
+          client_id: onlyCode.clientId,
+          refresh_token: both.tokens.refresh_token as string,
+        })
+        .expect(400);
+      expect(refused.body).toMatchObject({ error: 'unauthorized_client' });
+      // The refused attempt changed nothing: the token still refreshes for its own client.
+      await t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'refresh_token',
+          client_id: both.clientId,
+          refresh_token: both.tokens.refresh_token as string,
+        })
+        .expect(200);
+    });
+
+    it('gives a client registered for both a refresh token that rotates', async () => {
+      const { clientId, tokens } = await registerAndRedeem(['authorization_code', 'refresh_token']);
+      expect(tokens.refresh_token).toEqual(expect.any(String));
+      const refreshed = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'refresh_token',
+          client_id: clientId,
+          refresh_token: tokens.refresh_token as string,
+        })
+        .expect(200);
+      expect(refreshed.body).toMatchObject({
+        token_type: 'Bearer',
+        scope: 'profile',
+        refresh_token: expect.any(String),
+      });
+      expect(refreshed.body.refresh_token).not.toBe(tokens.refresh_token);
+    });
+  });
+
   it('refuses plain http to another host with invalid_redirect_uri', async () => {
     const res = await register(t, {
       redirect_uris: ['http://evil.example/cb'],

@@ -39,6 +39,37 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string]> = [
   ['pkce', 'code redeemed by another client', '400 invalid_grant'],
   ['pkce', 'other redirect URI', '400 invalid_grant'],
   ['pkce', 'redirect_uri bypass', '400 page invalid_request, no redirect, for all 4'],
+  ['pkce', 'resource the client may not use', '302 to redirect_uri, error=invalid_target'],
+  [
+    'pkce',
+    'token for another resource at /api/me',
+    'token aud http://localhost:25004/mcp; /api/me 401 invalid_token "The access token is for another resource"',
+  ],
+  [
+    'pkce',
+    'registration: foreign http redirect URI',
+    '400 invalid_redirect_uri "redirect_uris[0] may use http only on a loopback host',
+  ],
+  [
+    'pkce',
+    'registration: confidential without the initial access token',
+    '400 invalid_client_metadata "Only public clients',
+  ],
+  [
+    'pkce',
+    'registration: wrong initial access token',
+    '401 invalid_token "The initial access token is invalid"',
+  ],
+  [
+    'pkce',
+    'registration: implicit grant (response_types token)',
+    '400 invalid_client_metadata "response_types may contain only code"',
+  ],
+  [
+    'pkce',
+    'registration: client_name with a right-to-left override',
+    '400 invalid_client_metadata "client_name must not contain control or format characters"',
+  ],
   ['pkce', 'expired code', '400 invalid_grant "Authorization code expired"'],
   [
     'pkce',
@@ -250,6 +281,8 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
       return redirect(303, new URLSearchParams(body).get('return_to') ?? '/', 'session=1');
     case 'POST /token':
       return json(200, { access_token: 'password', token_type: 'Bearer' });
+    case 'POST /register':
+      return json(201, { client_id: randomBytes(8).toString('hex'), ...JSON.parse(body) });
     case 'POST /wallet/nonce': {
       const { address, chainId } = JSON.parse(body) as { address: string; chainId: number };
       const fields = {

@@ -21,6 +21,12 @@ export interface OAuthClient {
    * never stored, read from the document and cached.
    */
   metadataDocument?: true;
+  /**
+   * RFC 7591 §2 grant_types of a client that registered itself (POST /register or a metadata
+   * document). Absent for clients the operator configured, which may use every grant the token
+   * endpoint has (see `grantTypesOf`).
+   */
+  grantTypes?: string[];
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */

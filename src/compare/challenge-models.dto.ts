@@ -148,6 +148,27 @@ export class ModelFiguresDto {
   last_5_minutes!: WindowFiguresDto;
 }
 
+/** A kind of client that logs users in through a model, and what it uses to do so. */
+export class ClientUseDto {
+  @ApiProperty({ example: 'MCP clients' })
+  clients!: string;
+
+  @ApiProperty({
+    description: "What the client uses, with this deployment's live settings where they matter",
+    type: [String],
+    example: [
+      'protected resource metadata (RFC 9728) from the 401 of the resource',
+      'dynamic client registration (RFC 7591, POST /register): open to public clients',
+      'client ID metadata documents (https client_id): on',
+      'resource (RFC 8707) at /authorize and /token: the token audience',
+    ],
+  })
+  through!: string[];
+
+  @ApiProperty({ type: [String], example: ['RFC 9728', 'RFC 7591', 'RFC 8707'] })
+  standards!: string[];
+}
+
 /** One challenge model: protocol shape, live policy and live figures. */
 export class ChallengeModelViewDto {
   @ApiProperty({ enum: MODEL_IDS, example: 'pkce' })
@@ -158,6 +179,12 @@ export class ChallengeModelViewDto {
 
   @ApiProperty({ type: ChallengePolicyDto })
   policy!: ChallengePolicyDto;
+
+  @ApiProperty({
+    description: 'The clients that use this model, and through what',
+    type: [ClientUseDto],
+  })
+  used_by!: ClientUseDto[];
 
   @ApiProperty({ type: ModelFiguresDto })
   figures!: ModelFiguresDto;

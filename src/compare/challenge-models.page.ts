@@ -31,6 +31,15 @@ const codes =
       .map((item) => `<code>${escapeHtml(item)}</code>`)
       .join(', ');
 
+/** Each kind of client, then what it uses (with the live settings) and its standards. */
+const uses: Cell = (model) =>
+  `<ul class="used-by">${model.used_by
+    .map(
+      (use) =>
+        `<li><strong>${escapeHtml(use.clients)}</strong>: ${escapeHtml(use.through.join('; '))} <span class="muted">(${escapeHtml(use.standards.join(', '))})</span></li>`,
+    )
+    .join('')}</ul>`;
+
 /** The rows of the side-by-side table: protocol shape, then this deployment's policy. */
 const COMPARISON: [string, Cell][] = [
   ['Protocol', text((m) => m.protocol.name)],
@@ -43,6 +52,7 @@ const COMPARISON: [string, Cell][] = [
   ['The server verifies', text((m) => m.protocol.server_verifies)],
   ['Cryptography', text((m) => m.protocol.cryptography)],
   ['Endpoints', codes((m) => m.protocol.endpoints)],
+  ['Used by', uses],
   ['Lifetime', text((m) => `${m.policy.lifetime_seconds} s`)],
   [
     'Single use',

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { KIND_OF_MODEL, MODEL_IDS, MODEL_OF_KIND, type ChallengeModel } from './challenge-model';
 import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
 import { CHALLENGE_MODELS } from './challenge-models';
+import { clientUsesOf } from './client-uses';
 import type {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
@@ -51,6 +52,7 @@ export class ChallengeModelsService {
         bound_to: protocol.bound_to,
         threats,
       },
+      used_by: clientUsesOf(id, this.config),
       figures: await this.figures.of(id),
     };
   }

@@ -85,6 +85,9 @@ export const DEMO_CLIENTS: readonly ClientConfig[] = [
     clientSecret: 'demo-secret',
     redirectUris: ['http://localhost:25001/callback'],
     name: 'Demo confidential client',
+    // RFC 8707: the default resource of examples/mcp-server, so the demo client can get tokens
+    // for it, and the attack lab can show such a token refused at /api/me (audience confusion).
+    resources: ['http://localhost:25004/mcp'],
     firstParty: true,
   },
   {

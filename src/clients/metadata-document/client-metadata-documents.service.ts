@@ -163,6 +163,7 @@ function toClient(
     type: 'public',
     name: metadata.clientName ?? url.host,
     redirectUris: metadata.redirectUris,
+    grantTypes: metadata.grantTypes,
     metadataDocument: true,
   };
 }

@@ -25,6 +25,10 @@ export class ClientRecord {
   @Prop({ type: Boolean })
   firstParty?: boolean;
 
+  /** RFC 7591 grant_types of a client that registered itself; absent: every grant. */
+  @Prop({ type: [String], default: undefined })
+  grantTypes?: string[];
+
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;

@@ -15,6 +15,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.secretHash ? { secretHash: record.secretHash } : {}),
     ...(record.firstParty ? { firstParty: true } : {}),
     ...(record.resources?.length ? { resources: record.resources } : {}),
+    ...(record.grantTypes ? { grantTypes: record.grantTypes } : {}),
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
       : {}),

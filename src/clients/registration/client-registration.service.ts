@@ -65,6 +65,7 @@ export class ClientRegistrationService {
       name: metadata.clientName ?? 'Unnamed client',
       redirectUris: metadata.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
+      grantTypes: metadata.grantTypes,
       dynamicallyRegisteredAt: now,
     };
     await this.registry.add(client);

@@ -3,12 +3,16 @@ import { UnsupportedGrantType } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { presentedCredentials } from '../client-authentication.dto';
+import { checkGrantType, withRegisteredGrants } from './check-grant-type';
 import { GrantHandler } from './grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import type { TokenRequestDto } from './token-request.dto';
 
-/** RFC 6749 §3.2: authenticate the client, then hand the request to its grant's handler. */
+/**
+ * RFC 6749 §3.2: authenticate the client, check it may use the grant, hand the request to the
+ * grant's handler, and give the client only the tokens its registered grants can use.
+ */
 @Injectable()
 export class TokenEndpoint {
   private readonly handlers: ReadonlyMap<string, GrantHandler>;
@@ -30,6 +34,7 @@ export class TokenEndpoint {
     if (!handler) {
       throw new UnsupportedGrantType(`Unsupported grant_type: ${request.grant_type.slice(0, 40)}`);
     }
-    return handler.handle(client, request);
+    checkGrantType(client, handler.grantType);
+    return withRegisteredGrants(client, await handler.handle(client, request));
   }
 }

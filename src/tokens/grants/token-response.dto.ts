@@ -15,11 +15,12 @@ export class TokenResponseDto {
   @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
   expires_in!: number;
 
-  @ApiProperty({
-    description: 'Opaque, rotated on every use',
+  @ApiPropertyOptional({
+    description:
+      'Opaque, rotated on every use; not issued to a client whose registered grant_types lack refresh_token',
     example: 'tGzv3JOkF0XG5Qx2TlKWIA.kVbhZpXmoqyOtKYPCNUpjyUl90HsfDrCE-xDMV2xMkw',
   })
-  refresh_token!: string;
+  refresh_token?: string;
 
   @ApiProperty({ example: 'profile' })
   scope!: string;

@@ -18,6 +18,14 @@ const CLIENT = {
   redirectUri: 'http://localhost:25001/callback',
 };
 const PUBLIC_CLIENT_ID = 'demo-spa';
+/**
+ * RFC 8707 resources of the demo data: one demo-client may use besides the API (the default
+ * resource of examples/mcp-server), and one no client is configured for.
+ */
+const RESOURCES = {
+  allowed: 'http://localhost:25004/mcp',
+  foreign: 'https://evil.example/api',
+};
 
 export interface Pkce {
   verifier: string;
@@ -107,10 +115,10 @@ export class PkceLab {
   }
 
   /** A fresh code for a fresh PKCE pair, from the logged-in browser. */
-  async issueCode(): Promise<IssuedCode> {
+  async issueCode(overrides: Record<string, string> = {}): Promise<IssuedCode> {
     const pkce = newPkce();
     const state = randomBytes(8).toString('hex');
-    const path = this.authorizePath({ code_challenge: pkce.challenge, state });
+    const path = this.authorizePath({ ...overrides, code_challenge: pkce.challenge, state });
     const reply = this.loggedIn
       ? await this.browser.get(path, { headers: { accept: 'text/html' } })
       : await this.login(path);
@@ -300,6 +308,7 @@ export class PkceLab {
 
   private async refusedAtAuthorize(
     overrides: Record<string, string | undefined>,
+    expectedError = 'invalid_request',
   ): Promise<Outcome> {
     if (!this.loggedIn) await this.issueCode();
     const reply = await this.browser.get(this.authorizePath(overrides), {
@@ -308,12 +317,47 @@ export class PkceLab {
     const callback = this.callbackOf(reply);
     const error = callback?.get('error');
     return {
-      expected: '302 to redirect_uri, error=invalid_request, no code',
+      expected: `302 to redirect_uri, error=${expectedError}, no code`,
       answered: callback
         ? `302 to redirect_uri, error=${error ?? '(none)'}${callback.has('code') ? ', code' : ''}`
         : `${reply.status} ${reply.location ?? ''}`.trim(),
-      passed: error === 'invalid_request' && !callback?.has('code'),
+      passed: error === expectedError && !callback?.has('code'),
     };
+  }
+
+  /** RFC 8707 §2: a resource the client is not configured for gets no code at all. */
+  async resourceNotAllowed(): Promise<Outcome> {
+    return this.refusedAtAuthorize(
+      { code_challenge: newPkce().challenge, resource: RESOURCES.foreign },
+      'invalid_target',
+    );
+  }
+
+  /**
+   * Audience confusion (RFC 8707 §1, RFC 9068 §4): a token the client legitimately got for
+   * another resource, here the MCP server, is no key to the API: its `aud` is that resource.
+   */
+  async tokenForAnotherResource(): Promise<Outcome> {
+    const { code, verifier } = await this.issueCode({ resource: RESOURCES.allowed });
+    const tokens = await this.redeem(code, { verifier });
+    const accessToken = field(tokens.json, 'access_token');
+    if (tokens.status !== 200 || !accessToken) {
+      throw new LabStepFailed(`code exchange for ${RESOURCES.allowed}: ${describeReply(tokens)}`);
+    }
+    const me = errorOutcome(await this.me(accessToken), {
+      status: 401,
+      error: 'invalid_token',
+      description: 'The access token is for another resource',
+    });
+    const audience = audienceOf(accessToken);
+    return allOf(
+      {
+        expected: `token aud ${RESOURCES.allowed}`,
+        answered: `token aud ${audience ?? '(unreadable)'}`,
+        passed: audience === RESOURCES.allowed,
+      },
+      { ...me, expected: `/api/me ${me.expected}`, answered: `/api/me ${me.answered}` },
+    );
   }
 
   async otherClient(): Promise<Outcome> {
@@ -395,6 +439,18 @@ export class PkceLab {
       outlastedLifetime: false,
     };
     return raceOutcome(replies, rules, Date.now() - started);
+  }
+}
+
+/** The `aud` of a JWT access token, read without verifying it (the lab only reports it). */
+function audienceOf(accessToken: string): string | undefined {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as unknown;
+    return field(payload, 'aud');
+  } catch {
+    return undefined;
   }
 }
 

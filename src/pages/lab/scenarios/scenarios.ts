@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LabStepFailed, Outcome, describeError } from './expectations';
 import { HttpClient, field } from './http';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
+import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
 
 export type LabModel = 'pkce' | 'siwe';
@@ -76,6 +77,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   }
   const pkce = new PkceLab(baseUrl, issuer, signal);
   const siwe = new SiweLab(baseUrl, signal);
+  const registration = new RegistrationLab(baseUrl, signal);
 
   await attempt(
     'pkce',
@@ -123,6 +125,38 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   await attempt('pkce', 'other redirect URI', '400 invalid_grant', () => pkce.otherRedirectUri());
   await attempt('pkce', 'redirect_uri bypass', '400 page, never a redirect', () =>
     pkce.redirectUriBypass(),
+  );
+  // Audience confusion (RFC 8707): tokens are for one resource, named at /authorize.
+  await attempt('pkce', 'resource the client may not use', '302 error=invalid_target', () =>
+    pkce.resourceNotAllowed(),
+  );
+  await attempt('pkce', 'token for another resource at /api/me', '401 invalid_token', () =>
+    pkce.tokenForAnotherResource(),
+  );
+  // Registration abuse (RFC 7591): clients that register themselves get only what a client may.
+  await attempt('pkce', 'registration: foreign http redirect URI', '400 invalid_redirect_uri', () =>
+    registration.foreignRedirectUri(),
+  );
+  await attempt(
+    'pkce',
+    'registration: confidential without the initial access token',
+    '400 invalid_client_metadata',
+    () => registration.confidentialWithoutToken(),
+  );
+  await attempt('pkce', 'registration: wrong initial access token', '401 invalid_token', () =>
+    registration.wrongInitialAccessToken(),
+  );
+  await attempt(
+    'pkce',
+    'registration: implicit grant (response_types token)',
+    '400 invalid_client_metadata',
+    () => registration.implicitResponseType(),
+  );
+  await attempt(
+    'pkce',
+    'registration: client_name with a right-to-left override',
+    '400 invalid_client_metadata',
+    () => registration.spoofedClientName(),
   );
   await attempt('pkce', `${RACE_CONCURRENCY} concurrent redemptions`, 'exactly one 200', () =>
     pkce.race(RACE_CONCURRENCY),

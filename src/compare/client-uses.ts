@@ -1,0 +1,100 @@
+import type { AppConfig } from '../config/app-config';
+import type { ChallengeModel } from './challenge-model';
+import type { ClientUseDto } from './challenge-models.dto';
+
+/** RFC 7591 at POST /register, as this deployment runs it. */
+function dynamicRegistration(config: AppConfig): string {
+  const { open, initialAccessToken } = config.registration;
+  const withToken = initialAccessToken !== undefined;
+  const state = open
+    ? withToken
+      ? 'open to public clients; confidential clients with the initial access token'
+      : 'open to public clients'
+    : withToken
+      ? 'only with the initial access token'
+      : 'off';
+  return `dynamic client registration (RFC 7591, POST /register): ${state}`;
+}
+
+function metadataDocuments(config: AppConfig): string {
+  return `client ID metadata documents (an https client_id): ${config.clientMetadata.enabled ? 'on' : 'off'}`;
+}
+
+function onChains(ids: readonly (string | number)[]): string {
+  return `on chain${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`;
+}
+
+/** SIWE_CHAIN_IDS, and the chains whose SIWE_RPC_URLS let contract wallets sign in. */
+function chains(config: AppConfig): string {
+  const withRpc = Object.keys(config.wallet.rpcUrls);
+  return `wallets ${onChains(config.wallet.allowedChainIds)}; contract wallets (ERC-1271, ERC-6492) ${withRpc.length ? onChains(withRpc) : 'on no chain (no SIWE_RPC_URLS)'}`;
+}
+
+/**
+ * Which clients log users in through each model, and what they use: the protocol's reach,
+ * with the live settings (registration, metadata documents, chains) read from configuration.
+ */
+export function clientUsesOf(model: ChallengeModel, config: AppConfig): ClientUseDto[] {
+  if (model === 'pkce') {
+    return [
+      {
+        clients: 'browser single-page apps',
+        through: [
+          'a public client: no secret, PKCE is the proof (token_endpoint_auth_method none)',
+          'CORS on /token, /revoke and /api/me for the origins of registered redirect URIs',
+        ],
+        standards: ['RFC 7636', 'RFC 9700 §2.6'],
+      },
+      {
+        clients: 'native and CLI apps',
+        through: [
+          'a loopback redirect URI on any port (http://127.0.0.1 or [::1])',
+          'a reverse-domain private-use scheme (com.example.app:/cb)',
+        ],
+        standards: ['RFC 8252'],
+      },
+      {
+        clients: 'OpenID Connect relying parties',
+        through: [
+          'scope openid: an id_token with the code exchange',
+          'GET /userinfo',
+          'discovery at /.well-known/openid-configuration',
+        ],
+        standards: ['OpenID Connect Core 1.0', 'OpenID Connect Discovery 1.0'],
+      },
+      {
+        clients: 'MCP clients',
+        through: [
+          'protected resource metadata (RFC 9728), named in the 401 of the resource',
+          dynamicRegistration(config),
+          metadataDocuments(config),
+          'resource (RFC 8707) at /authorize and /token: the token audience',
+        ],
+        standards: [
+          'RFC 9728',
+          'RFC 7591',
+          'draft-ietf-oauth-client-id-metadata-document',
+          'RFC 8707',
+        ],
+      },
+    ];
+  }
+  return [
+    {
+      clients: 'dApps, directly',
+      through: [
+        'POST /wallet/nonce, then POST /wallet/verify with the signed message: the token response',
+        chains(config),
+      ],
+      standards: ['EIP-4361', 'EIP-191', 'CAIP-10'],
+    },
+    {
+      clients: 'OpenID Connect relying parties',
+      through: [
+        '"Sign in with Ethereum" on the login page of an authorization code + PKCE flow (POST /login/siwe)',
+        'the id_token says amr ["siwe"], sub eip155:<chainId>:<address>',
+      ],
+      standards: ['EIP-4361', 'OpenID Connect Core 1.0', 'RFC 7636'],
+    },
+  ];
+}

@@ -1,0 +1,33 @@
+import type { OAuthClient } from '../../clients/oauth-client';
+import { UnauthorizedClient } from '../../platform/errors/protocol-error';
+import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { SUPPORTED_GRANT_TYPES } from './grant-handler';
+
+/**
+ * The grants a client may use at /token: those it registered (RFC 7591 §2 `grant_types`, from
+ * POST /register or its metadata document), else, for a client the operator configured, every
+ * grant the token endpoint has.
+ */
+export function grantTypesOf(client: OAuthClient): readonly string[] {
+  return client.grantTypes ?? SUPPORTED_GRANT_TYPES;
+}
+
+/** RFC 6749 §5.2: a client may use only the grant types it is registered for. */
+export function checkGrantType(client: OAuthClient, grantType: string): void {
+  if (!grantTypesOf(client).includes(grantType)) {
+    throw new UnauthorizedClient(
+      `The client is not registered for the ${grantType} grant type`,
+    ).because('grant_type_not_registered');
+  }
+}
+
+/**
+ * RFC 6749 §1.5, §5.1: a refresh token is issued only to a client that may redeem it; one not
+ * registered for refresh_token gets the access token alone and signs the user in again.
+ */
+export function withRegisteredGrants(client: OAuthClient, response: TokenResponse): TokenResponse {
+  if (grantTypesOf(client).includes('refresh_token')) return response;
+  const withheld: TokenResponse = { ...response };
+  delete withheld.refresh_token;
+  return withheld;
+}
