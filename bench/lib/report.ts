@@ -97,6 +97,51 @@ function distanceFromFloor(report: BenchReport): string {
   ].join('\n');
 }
 
+/**
+ * What the unmet targets ask of this machine, from this run's floor: a bare POST costs 1/noop s,
+ * a signature adds 1/sign − 1/noop, a database round trip adds 1/find − 1/noop. A server that
+ * did nothing but a path's round trips and signature could not serve more than the sum allows.
+ */
+function targetsFloor(report: BenchReport): string {
+  const floors = FLOOR_PHASES.map((key) => summarizePhase(report.records, key));
+  const exchange = summarizePhase(report.records, 'proofgate.exchange');
+  const oidc = summarizePhase(report.records, 'oidc.exchange');
+  if (floors.some((f) => f === undefined) || !exchange || !oidc) return '';
+  const [noop, sign, find] = floors as PhaseSummary[];
+  const bare = 1e6 / noop.rps;
+  const signature = 1e6 / sign.rps - bare;
+  const trip = 1e6 / find.rps - bare;
+  const floorRps = (trips: number, signatures: number) =>
+    1e6 / (bare + signatures * signature + trips * trip);
+  const three = floorRps(3, 1);
+  const two = floorRps(2, 1);
+  const connections = report.options.connections;
+  const me = floorRps(1, 1);
+  return `
+What the targets that are not met ask of this machine, from this run's floor (a bare POST
+${f0(bare)} µs, a signature +${f0(signature)} µs, a database round trip +${f0(trip)} µs of the
+machine's time per request; a path that did nothing else could not go faster):
+
+- **Code exchange ≥ 1.5× oidc-provider** needs ${f0(1.5 * oidc.rps)} req/s. Express doing only
+  the exchange's 3 round trips and one signature would do ${f0(three)} req/s
+  (${f2(three / oidc.rps)}× oidc-provider); Proofgate does ${f0(exchange.rps)}
+  (${f1((100 * exchange.rps) / three)} % of that floor, ${f0(1e6 / exchange.rps - 1e6 / three)} µs per
+  request above it). With 2 round trips the floor would be ${f0(two)} req/s
+  (${f2(two / oidc.rps)}×). ${
+    three >= 1.5 * oidc.rps
+      ? 'The 3-round-trip floor allows the target: what stands between is CPU above the floor.'
+      : 'Even the 3-round-trip floor misses the target: it needs a round trip fewer, not only less CPU.'
+  }
+- **p99 ≤ 100 ms at ${connections} connections**: with every connection always busy, the median
+  alone is ${connections} ÷ throughput, ${f0((1000 * connections) / three)} ms at the 3-round-trip
+  floor.
+- **/api/me ≥ 5× the code exchange** needs ${f0(5 * exchange.rps)} req/s; its one round trip (the
+  revocation check) and one signature check allow at most ${f0(me)} req/s
+  (${f2(me / exchange.rps)}× the exchange). Only a revocation cache could get there, trading a
+  bounded delay in honouring revocation for it.
+`;
+}
+
 /** The issue's targets, each checked against this run (never as a timed test). */
 function targetsSection(report: BenchReport): string {
   const phase = (key: PhaseKey) => summarizePhase(report.records, key);
@@ -173,7 +218,7 @@ ${machine.memory}
 ## Targets
 
 ${targetsSection(report)}
-
+${targetsFloor(report)}
 ## Code exchange: Proofgate against node-oidc-provider
 
 ${comparisonSection(report)}
