@@ -1,0 +1,123 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection, ConnectOptions } from 'mongoose';
+import { performance } from 'node:perf_hooks';
+import { AppConfig } from '../../config/app-config';
+import { databaseUnreachable } from './database-preflight';
+
+/** How often the driver checks the server (`heartbeatFrequencyMS`); see connectionOptions. */
+export const HEARTBEAT_MS = 2000;
+/** Three heartbeats missed: the driver's server monitor has stopped. */
+const SILENCE_MS = 3 * HEARTBEAT_MS;
+const CHECK_EVERY_MS = 1000;
+
+/** Reconnects when the database answers and the driver's server monitor has gone silent. */
+export type Reconnect = () => Promise<void>;
+
+/**
+ * The MongoDB driver (7.x) can lose its server monitor for good: a heartbeat written on a socket
+ * the database closed, just before the socket's `close` event, waits for a `drain` that never
+ * comes (`Connection.writeCommand`), and the monitor, still "monitoring", never checks the server
+ * again. Every request then fails server selection (answered 503) long after the database is
+ * back, until the process restarts: seen in the fleet harness in about one database restart in
+ * eight. The monitor otherwise reports a heartbeat (started, succeeded or failed) every
+ * `HEARTBEAT_MS`, outages included, so silence is the sign. When the monitor has been silent for
+ * `SILENCE_MS` and a fresh client reaches the database, the connection is closed and opened
+ * again: a new driver client, new monitors; models and collections follow the connection.
+ */
+@Injectable()
+export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DatabaseWatchdog.name);
+  private lastHeartbeat = performance.now();
+  private watched: object | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+  private stopped = false;
+
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.follow();
+    this.timer = setInterval(() => void this.check(), CHECK_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  /** One round of the watch: exposed for the unit spec, which drives it without timers. */
+  async check(
+    now = performance.now(),
+    databaseAnswers: () => Promise<boolean> = async () =>
+      (await databaseUnreachable(this.config.database)) === undefined,
+    reconnect: Reconnect = () => this.reconnect(),
+  ): Promise<boolean> {
+    if (this.stopped || this.checking || now - this.lastHeartbeat < SILENCE_MS) return false;
+    this.checking = true;
+    try {
+      // A real outage keeps the monitor busy failing heartbeats; silence with the database
+      // answering a fresh client is the stuck monitor.
+      if (!(await databaseAnswers()) || this.stopped) return false;
+      this.logger.error(
+        `The database driver has not checked the server for ${((now - this.lastHeartbeat) / 1000).toFixed(0)} s ` +
+          'while the database answers: reconnecting',
+      );
+      await reconnect();
+      this.lastHeartbeat = performance.now();
+      return true;
+    } catch (error) {
+      this.logger.error(`Reconnecting to the database failed: ${(error as Error).message}`);
+      return false;
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    await this.connection.close();
+    await this.connection.openUri(this.config.database.uri, connectionOptions(this.config));
+    this.follow();
+  }
+
+  /** Follows the heartbeats of the connection's current driver client (at start, after a reconnect). */
+  follow(): void {
+    const client = this.connection.getClient();
+    if (client === this.watched) return;
+    this.watched = client;
+    const seen = () => (this.lastHeartbeat = performance.now());
+    client.on('serverHeartbeatStarted', seen);
+    client.on('serverHeartbeatSucceeded', seen);
+    client.on('serverHeartbeatFailed', seen);
+    this.lastHeartbeat = performance.now();
+  }
+}
+
+/** The driver settings of the service's connection (mongooseOptions adds Nest's own). */
+export function connectionOptions(config: AppConfig): ConnectOptions {
+  return {
+    appName: 'proofgate',
+    serverSelectionTimeoutMS: config.database.serverSelectionTimeoutMs,
+    // Frequent enough for DatabaseWatchdog to tell a stopped monitor within seconds; a heartbeat
+    // is one `hello` per server, not a command the application sends.
+    heartbeatFrequencyMS: HEARTBEAT_MS,
+    // Fail fast while the database is away (answered 503) instead of queueing requests.
+    bufferCommands: false,
+    // Indexes are created explicitly at start-up by the repositories that own them.
+    autoIndex: false,
+    // Command events: the round-trip budget tests and the write-concern checks read them. The
+    // driver builds each event (a copy of the command and of the reply) whether or not anything
+    // listens, about 80 µs of CPU per code exchange, so production, where nothing listens, has
+    // none.
+    monitorCommands: !config.isProduction,
+  };
+}
