@@ -231,7 +231,13 @@ the monitor stays "monitoring" and never checks the server again. This is consis
 on a socket destroyed before its \`close\` event, which returns false and emits neither \`drain\`
 nor \`error\`, the two events the driver's \`writeCommand\` waits for. A driver bug; in the trials
 made while building this harness, 3 of 25 database restarts left one or two instances stuck (5 of
-75 instance recoveries). Proofgate has no way out of it short of a process restart.`,
+75 instance recoveries). Proofgate has no way out of it short of a process restart.
+
+Since then the service has a way out (src/platform/database/database-watchdog.ts): heartbeats
+every 2 s, and when three are missed while a fresh client reaches the database, the connection is
+closed and opened again. An instance that still fails this check either did not log "The database
+driver has not checked the server … reconnecting" (then the silence was not the sign, and the cause
+is new) or logged it and still failed (then the reconnect did not help).`,
   'no-other-5xx': `The 5xx other than 503 diagnosed while building this harness were answered
 just as the database went away: the instance log has \`POST /token failed\` with \`Error: This
 socket has been ended by the other party\` (EPIPE) thrown from the MongoDB driver's
