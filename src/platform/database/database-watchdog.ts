@@ -19,6 +19,14 @@ const CHECK_EVERY_MS = 1000;
 /** Reconnects when the database answers and the driver's server monitor has gone silent. */
 export type Reconnect = () => Promise<void>;
 
+/** The two questions asked before a reconnect; each resolves true when the database answers. */
+export interface Probes {
+  /** A fresh client of its own: is the database there at all? */
+  fresh: () => Promise<boolean>;
+  /** The service's own client: does it still reach the database? */
+  current: () => Promise<boolean>;
+}
+
 /**
  * The MongoDB driver (7.x) can lose its server monitor for good: a heartbeat written on a socket
  * the database closed, just before the socket's `close` event, waits for a `drain` that never
@@ -27,13 +35,16 @@ export type Reconnect = () => Promise<void>;
  * back, until the process restarts: seen in the fleet harness in about one database restart in
  * eight. The monitor otherwise reports a heartbeat (started, succeeded or failed) every
  * `HEARTBEAT_MS`, outages included, so silence is the sign. When the monitor has been silent for
- * `SILENCE_MS` and a fresh client reaches the database, the connection is closed and opened
- * again: a new driver client, new monitors; models and collections follow the connection.
+ * `SILENCE_MS`, a fresh client reaches the database and the service's own client does not, the
+ * connection is closed and opened again: a new driver client, new monitors; models and
+ * collections follow the connection. Silence counts only while the watchdog's own timer keeps
+ * time: a stalled event loop delays the heartbeats too, and is no reason to reconnect.
  */
 @Injectable()
 export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DatabaseWatchdog.name);
   private lastHeartbeat = performance.now();
+  private lastTick = performance.now();
   private watched: object | undefined;
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
@@ -58,28 +69,48 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
   /** One round of the watch: exposed for the unit spec, which drives it without timers. */
   async check(
     now = performance.now(),
-    databaseAnswers: () => Promise<boolean> = async () =>
-      (await databaseUnreachable(this.config.database)) === undefined,
+    probes: Probes = { fresh: () => this.freshClientAnswers(), current: () => this.pings() },
     reconnect: Reconnect = () => this.reconnect(),
   ): Promise<boolean> {
+    const stalled = now - this.lastTick > 2 * CHECK_EVERY_MS;
+    this.lastTick = now;
+    if (stalled) this.lastHeartbeat = Math.max(this.lastHeartbeat, now - CHECK_EVERY_MS);
     if (this.stopped || this.checking || now - this.lastHeartbeat < SILENCE_MS) return false;
     this.checking = true;
     try {
-      // A real outage keeps the monitor busy failing heartbeats; silence with the database
-      // answering a fresh client is the stuck monitor.
-      if (!(await databaseAnswers()) || this.stopped) return false;
+      // A real outage keeps the monitor busy failing heartbeats, and a fresh client fails too;
+      // a stuck monitor leaves the service's client failing while a fresh one gets through.
+      if (!(await probes.fresh()) || this.stopped) return false;
+      if (await probes.current()) {
+        this.lastHeartbeat = Math.max(now, performance.now());
+        return false;
+      }
+      if (this.stopped) return false;
       this.logger.error(
         `The database driver has not checked the server for ${((now - this.lastHeartbeat) / 1000).toFixed(0)} s ` +
           'while the database answers: reconnecting',
       );
       await reconnect();
-      this.lastHeartbeat = performance.now();
+      this.lastHeartbeat = Math.max(now, performance.now());
       return true;
     } catch (error) {
       this.logger.error(`Reconnecting to the database failed: ${(error as Error).message}`);
       return false;
     } finally {
       this.checking = false;
+    }
+  }
+
+  private async freshClientAnswers(): Promise<boolean> {
+    return (await databaseUnreachable(this.config.database)) === undefined;
+  }
+
+  private async pings(): Promise<boolean> {
+    try {
+      await this.connection.getClient().db().command({ ping: 1 });
+      return true;
+    } catch {
+      return false;
     }
   }
 
