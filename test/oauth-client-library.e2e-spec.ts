@@ -6,43 +6,12 @@
  */
 import * as oauth from 'oauth4webapi';
 import { TestApp, createTestApp } from './support/test-app';
+import { FetchBrowser } from './support/fetch-browser';
 import { freePort } from './support/processes';
-
-/** Just enough of a browser: follows nothing by itself, keeps cookies per name. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async get(url: string): Promise<Response> {
-    return this.send(url, { method: 'GET' });
-  }
-
-  async postForm(url: string, form: Record<string, string>): Promise<Response> {
-    return this.send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-}
 
 /** Follows the authorization request through login until the redirect back to the client. */
 async function authorizeInBrowser(authorizationUrl: URL, issuer: string): Promise<URL> {
-  const browser = new Browser();
+  const browser = new FetchBrowser();
   const first = await browser.get(authorizationUrl.href);
   expect(first.status).toBe(302);
   const loginUrl = new URL(first.headers.get('location')!, issuer);
