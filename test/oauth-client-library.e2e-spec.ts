@@ -6,12 +6,12 @@
  */
 import * as oauth from 'oauth4webapi';
 import { TestApp, createTestApp } from './support/test-app';
-import { FetchBrowser } from './support/fetch-browser';
+import { CookieBrowser } from './support/cookie-browser';
 import { freePort } from './support/processes';
 
 /** Follows the authorization request through login until the redirect back to the client. */
 async function authorizeInBrowser(authorizationUrl: URL, issuer: string): Promise<URL> {
-  const browser = new FetchBrowser();
+  const browser = new CookieBrowser();
   const first = await browser.get(authorizationUrl.href);
   expect(first.status).toBe(302);
   const loginUrl = new URL(first.headers.get('location')!, issuer);

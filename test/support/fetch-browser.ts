@@ -1,34 +1,4 @@
-/** Just enough of a browser over real HTTP: follows nothing by itself, keeps cookies per name. */
-export class FetchBrowser {
-  private readonly cookies = new Map<string, string>();
-
-  async get(url: string): Promise<Response> {
-    return this.send(url, { method: 'GET' });
-  }
-
-  async postForm(url: string, form: Record<string, string>): Promise<Response> {
-    return this.send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-}
+import { CookieBrowser } from './cookie-browser';
 
 const unescapeHtml = (value: string) =>
   value
@@ -59,7 +29,7 @@ export async function authorizeWithConsent(
   authorizationUrl: URL,
   issuer: string,
 ): Promise<ConsentSeen> {
-  const browser = new FetchBrowser();
+  const browser = new CookieBrowser();
   const first = await browser.get(authorizationUrl.href);
   if (first.status !== 302)
     throw new Error(`/authorize answered ${first.status}: ${await first.text()}`);
