@@ -9,7 +9,6 @@
  * This process prepares every request (logins, codes, signatures) before each phase, and runs
  * one counting TCP proxy per server between it and the database.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +22,8 @@ import * as oidc from './lib/oidc';
 import { USAGE, commandLine, parseOptions, type BenchOptions } from './lib/options';
 import {
   describeMachine,
+  mongoJavaServerVersion,
+  sourceDescription,
   freePort,
   loadAverage,
   readMemory,
@@ -148,22 +149,6 @@ function version(pkg: string): string {
   } catch {
     return 'unknown';
   }
-}
-
-function sourceDescription(): string {
-  const git = (...args: string[]) =>
-    spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
-  // The tree names src/ itself: the same whatever commits outside src/ came after.
-  const tree = git('rev-parse', '--short', 'HEAD:src') || 'unknown';
-  const dirty = git('status', '--porcelain', '--', 'src') !== '';
-  return `src/ tree ${tree} (commit ${commit})${dirty ? ' with uncommitted changes' : ''}`;
-}
-
-function databaseDescription(): string {
-  const pom = readFileSync(join(ROOT, 'tools', 'mongo-server', 'pom.xml'), 'utf8');
-  const v = /<mongo-java-server.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
-  return `mongo-java-server ${v}, in-memory backend, wire version 9`;
 }
 
 async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
@@ -364,9 +349,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
     loadAverageAfter: loadAverage(),
-    source: sourceDescription(),
+    source: sourceDescription(ROOT),
     buildReused,
-    database: databaseDescription(),
+    database: `mongo-java-server ${mongoJavaServerVersion(ROOT)}, in-memory backend, wire version 9`,
     orders,
     records: bench.records,
     memory,

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
@@ -136,4 +137,23 @@ export function describeMachine(): Machine {
     node: process.version,
     loadAverage: loadAverage(),
   };
+}
+
+/**
+ * The src/ that was built, for a report: the tree names src/ itself (the same whatever commits
+ * outside src/ came after), and uncommitted changes are said.
+ */
+export function sourceDescription(root: string): string {
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
+  const tree = git('rev-parse', '--short', 'HEAD:src') || 'unknown';
+  const dirty = git('status', '--porcelain', '--', 'src') !== '';
+  return `src/ tree ${tree} (commit ${commit})${dirty ? ' with uncommitted changes' : ''}`;
+}
+
+/** The mongo-java-server version the launcher pins (tools/mongo-server/pom.xml). */
+export function mongoJavaServerVersion(root: string): string {
+  const pom = readFileSync(join(root, 'tools', 'mongo-server', 'pom.xml'), 'utf8');
+  return /<mongo-java-server.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
 }

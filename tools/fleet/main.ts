@@ -2,10 +2,14 @@
  * `npm run fleet` (about 80 s, exits 1 if a check fails) and `npm run soak -- --minutes N`
  * (writes docs/RELIABILITY.md): three Proofgate instances on one database, mixed traffic, faults.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeMachine, loadAverage } from '../../bench/lib/processes';
+import {
+  describeMachine,
+  loadAverage,
+  mongoJavaServerVersion,
+  sourceDescription,
+} from '../../bench/lib/processes';
 import { runFleet } from './harness';
 import { USAGE, parseOptions, type FleetOptions } from './options';
 import { renderReport, renderSummary, type Environment } from './report';
@@ -18,21 +22,6 @@ function log(message: string): void {
   process.stderr.write(`[fleet +${((performance.now() - T0) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
-function source(): string {
-  const git = (...args: string[]) =>
-    spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
-  const tree = git('rev-parse', '--short', 'HEAD:src') || 'unknown';
-  const dirty = git('status', '--porcelain', '--', 'src') !== '';
-  return `src/ tree ${tree} (commit ${commit})${dirty ? ' with uncommitted changes' : ''}`;
-}
-
-function database(): string {
-  const pom = readFileSync(join(ROOT, 'tools', 'mongo-server', 'pom.xml'), 'utf8');
-  const version = /<mongo-java-server.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
-  return `mongo-java-server ${version}, H2 backend, wire version 9`;
-}
-
 async function main(): Promise<void> {
   let options: FleetOptions;
   try {
@@ -43,7 +32,7 @@ async function main(): Promise<void> {
   }
   const machine = describeMachine();
   // What is built and run: read now, before anything can change the tree during the run.
-  const built = source();
+  const built = sourceDescription(ROOT);
   // Ctrl-C or a kill: the run stops its instances and database before it exits.
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort());
@@ -64,7 +53,7 @@ async function main(): Promise<void> {
       loadAverageBefore: machine.loadAverage,
       loadAverageAfter: loadAverage(),
       source: built,
-      database: database(),
+      database: `mongo-java-server ${mongoJavaServerVersion(ROOT)}, H2 backend, wire version 9`,
     };
     writeFileSync(resolve(ROOT, options.out), renderReport(run, env));
     log(`report written to ${options.out}`);
