@@ -67,9 +67,11 @@ describe('GET /demo/wallet (browser)', () => {
     await screenshot(page, 'siwe-demo-1-start');
 
     await page.locator('#connect').click();
-    await expect(page.locator('#wallet-status').textContent()).resolves.toBe(
-      `Connected: ${account.address}`,
-    );
+    // Connecting is asynchronous (the wallet answers eth_requestAccounts from the test process):
+    // wait for the status to change before reading it exactly.
+    const walletStatus = page.locator('#wallet-status');
+    await page.locator('#wallet-status', { hasText: 'Connected:' }).waitFor();
+    await expect(walletStatus.textContent()).resolves.toBe(`Connected: ${account.address}`);
     await expect(page.locator('#connect').isDisabled()).resolves.toBe(true);
     await screenshot(page, 'siwe-demo-2-connected');
 
