@@ -18,6 +18,19 @@ interface UpdateReply {
   readonly writeConcernError?: { code: number; errmsg: string };
 }
 
+/** A request waiting for its counters to be counted. */
+interface Waiting {
+  readonly counters: readonly WindowCounter[];
+  readonly resolve: (allowed: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** One counter of a batch and the requests (indexes into the batch) counted against it. */
+interface Tally {
+  readonly counter: WindowCounter;
+  readonly requests: number[];
+}
+
 /** A failure the driver would retry a write after (a failover, a dropped connection). */
 function retryable(error: unknown): boolean {
   return (
@@ -33,21 +46,42 @@ const DUPLICATE_KEY = 11000;
  */
 const COUNTER_WRITE_CONCERN = { w: 1 } as const;
 
+/** Counts `n` requests against `counter` if all of them fit under its limit, else none. */
+function increment({ id, limit, expiresAt }: WindowCounter, n: number): CounterUpdate {
+  return {
+    q: { _id: id, count: { $lte: limit - n } },
+    u: { $inc: { count: n }, $setOnInsert: { expireAt: expiresAt } },
+    upsert: true,
+  };
+}
+
 /**
  * Counters in MongoDB, one document per limit, key and window, always found through `_id`.
  *
- * One counter (most routes): one `findOneAndUpdate` upsert with `$inc`, filtered on `_id` only,
- * which returns the count.
+ * **One command per batch.** Requests that arrive while a command is under way wait for it and
+ * are then counted together, in one unordered `update` command with one upsert per distinct
+ * counter: `{ _id, count: { $lte: limit - n } }` with `$inc: n` for the n requests of the batch
+ * counted against it (group commit). The first command leaves at the end of the event loop's
+ * current turn (`setImmediate`), so requests read in the same turn share it too; a lone request
+ * is a batch of one: one round trip, as before batching. Under load, the hot counters (one client, one IP behind a proxy)
+ * cost one round trip per batch instead of one per request, and the count stays exact across a
+ * fleet: a counter only ever moves by whole batches that fit under its limit.
  *
- * Several counters (per IP and per client or address): one unordered `update` command of upserts.
- * It returns no documents, so each write carries its limit: `{ _id, count: { $lt: limit } }`.
- * A full counter does not match, its upsert collides with the existing `_id`, and that duplicate
- * key error, reported per write, is the refusal. (An update pipeline that stops at the limit would
- * keep the filter on `_id` alone, but the embedded development server does not run pipelines.)
- * A refused request costs a second round trip, to tell a full counter from a first-upsert race.
+ * **Refusals.** The command returns no documents, so each write carries its limit. A counter
+ * without room for the whole batch does not match, its upsert collides with the existing `_id`,
+ * and that duplicate key error, reported per write, says so. Such a counter is then counted one
+ * request at a time (one statement each, `count < limit`, all in one more command), so the
+ * requests that still fit get through and the others are refused; a statement that fails twice
+ * is refused (once could be the race of two first upserts of one window). A refused request is
+ * still counted against its other counters, as each counter is its own limit. (An update
+ * pipeline that stops at the limit would keep the filter on `_id` alone, but the embedded
+ * development server does not run pipelines.)
  */
 @Injectable()
 export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit {
+  private waiting: Waiting[] = [];
+  private counting = false;
+
   constructor(
     @InjectModel(RateLimitCounterRecord.name)
     private readonly model: Model<RateLimitCounterRecord>,
@@ -59,56 +93,77 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
     await ensureIndexes(this.model);
   }
 
-  async hit(counters: readonly WindowCounter[]): Promise<boolean> {
-    if (counters.length === 0) return true;
-    if (counters.length === 1) return this.hitOne(counters[0]);
-    return this.hitAll(counters);
+  hit(counters: readonly WindowCounter[]): Promise<boolean> {
+    if (counters.length === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve, reject) => {
+      this.waiting.push({ counters, resolve, reject });
+      if (!this.counting) {
+        this.counting = true;
+        setImmediate(() => void this.countWaiting());
+      }
+    });
   }
 
-  private async hitOne({ id, limit, expiresAt }: WindowCounter): Promise<boolean> {
-    const increment = () =>
-      this.collection().findOneAndUpdate(
-        { _id: id },
-        { $inc: { count: 1 }, $setOnInsert: { expireAt: expiresAt } },
-        {
-          upsert: true,
-          returnDocument: 'after',
-          projection: { count: 1 },
-          writeConcern: COUNTER_WRITE_CONCERN,
-        },
-      );
-    let counter: RateLimitCounterRecord | null;
-    try {
-      counter = await increment();
-    } catch (error) {
-      // Two first upserts of one `_id` raced (servers before 4.2 do not retry it themselves):
-      // the document exists now, so the same increment counts once.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      counter = await increment();
+  /** Counts the waiting requests, batch after batch, until none is left. Never rejects. */
+  private async countWaiting(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      try {
+        const allowed = await this.count(batch.map((request) => request.counters));
+        batch.forEach((request, i) => request.resolve(allowed[i]));
+      } catch (error) {
+        for (const request of batch) request.reject(error);
+      }
     }
-    return (counter?.count ?? 1) <= limit;
+    this.counting = false;
   }
 
-  private async hitAll(counters: readonly WindowCounter[]): Promise<boolean> {
-    const writes: CounterUpdate[] = counters.map(({ id, limit, expiresAt }) => ({
-      q: { _id: id, count: { $lt: limit } },
-      u: { $inc: { count: 1 }, $setOnInsert: { expireAt: expiresAt } },
-      upsert: true,
-    }));
-    const refused = await this.duplicateKeyFailures(writes);
-    if (refused.length === 0) return true;
-    // A duplicate key means the counter is full, or that its first upsert in this window raced
-    // another one: the failed writes alone are tried once more, and fail again only if full.
-    return (await this.duplicateKeyFailures(refused)).length === 0;
+  /** Counts a batch of requests; answers whether each is allowed. */
+  private async count(batch: readonly (readonly WindowCounter[])[]): Promise<boolean[]> {
+    const tallies = new Map<string, Tally>();
+    batch.forEach((counters, request) => {
+      for (const counter of counters) {
+        const tally = tallies.get(counter.id) ?? { counter, requests: [] };
+        tally.requests.push(request);
+        tallies.set(counter.id, tally);
+      }
+    });
+    // More requests than the limit cannot all fit: those are counted one at a time at once.
+    const whole = [...tallies.values()].filter((t) => t.requests.length <= t.counter.limit);
+    const failed = await this.duplicateKeyFailures(
+      whole.map(({ counter, requests }) => increment(counter, requests.length)),
+    );
+    const allowed = batch.map(() => true);
+    const one = [
+      ...failed.map((i) => whole[i]),
+      ...[...tallies.values()].filter((t) => t.requests.length > t.counter.limit),
+    ];
+    if (one.length === 0) return allowed;
+
+    // Counters without room for their whole batch: one request at a time.
+    const single = one.flatMap(({ counter, requests }) =>
+      requests.map((request) => ({ counter, request })),
+    );
+    let refused = await this.duplicateKeyFailures(single.map((s) => increment(s.counter, 1)));
+    if (refused.length > 0) {
+      const again = refused.map((i) => single[i]);
+      refused = (await this.duplicateKeyFailures(again.map((s) => increment(s.counter, 1)))).map(
+        (i) => single.indexOf(again[i]),
+      );
+    }
+    for (const i of refused) allowed[single[i].request] = false;
+    return allowed;
   }
 
   /**
-   * Sends the writes as one unordered `update` command; returns those refused with a duplicate
-   * key. The command itself rather than `bulkWrite`: the driver's bulk API builds batches and
-   * merges results for any mix of operations, about 150 µs of CPU on every limited request, for
-   * what is here always one command of a few upserts. The command is the one `bulkWrite` sent.
+   * Sends the writes as one unordered `update` command; answers the indexes of those refused
+   * with a duplicate key. The command itself rather than `bulkWrite`: the driver's bulk API
+   * builds batches and merges results for any mix of operations, about 150 µs of CPU on every
+   * limited request, for what is here always one command of upserts.
    */
-  private async duplicateKeyFailures(writes: readonly CounterUpdate[]): Promise<CounterUpdate[]> {
+  private async duplicateKeyFailures(writes: readonly CounterUpdate[]): Promise<number[]> {
+    if (writes.length === 0) return [];
     const command = {
       update: RATE_LIMIT_COUNTER_COLLECTION,
       updates: writes,
@@ -132,17 +187,12 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
     if (reply.writeConcernError) {
       throw new mongo.MongoServerError({ ...reply.writeConcernError });
     }
-    return failed.map((e) => writes[e.index]);
+    return failed.map((e) => e.index);
   }
 
   private database(): mongo.Db {
     const db = this.model.db.db;
     if (!db) throw new mongo.MongoNotConnectedError('Not connected to the database');
     return db;
-  }
-
-  /** The driver's collection, typed with the schema's string `_id`. */
-  private collection(): mongo.Collection<RateLimitCounterRecord> {
-    return this.model.db.collection<RateLimitCounterRecord>(RATE_LIMIT_COUNTER_COLLECTION);
   }
 }
