@@ -109,6 +109,22 @@ describe('database round trips per request (command monitoring)', () => {
     expect(sent.length).toBeLessThanOrEqual(3);
   });
 
+  it('code exchange under concurrent load: grants opened together share a command', async () => {
+    const codes = [];
+    for (let i = 0; i < 20; i++) codes.push(await obtainCode(agent));
+    let answers: { status: number; body: { refresh_token: string } }[] = [];
+    const sent = await counted(async () => {
+      answers = await Promise.all(
+        codes.map(({ code, verifier }) => exchangeCode(server(), code, verifier)),
+      );
+    });
+    expect(answers.map((a) => a.status)).toEqual(codes.map(() => 200));
+    const grantWrites = sent.filter((c) => c === 'update grants').length;
+    expect(grantWrites).toBeLessThan(20);
+    // Every grant was opened: each refresh token rotates.
+    for (const { body } of answers) await refresh(server(), body.refresh_token).expect(200);
+  });
+
   it('refresh: at most 3, the limiter one of them', async () => {
     const { refresh_token } = await tokens();
     const sent = await counted(() => refresh(server(), refresh_token).expect(200));

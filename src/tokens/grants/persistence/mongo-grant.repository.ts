@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
+import { GroupCommit } from '../../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
 import { Grant, GrantFilter, GrantSummary } from '../grant';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
@@ -46,10 +47,12 @@ function byOwner({ sub, clientId }: GrantFilter): mongo.Filter<GrantRecord> {
 @Injectable()
 export class MongoGrantRepository extends GrantRepository implements OnModuleInit {
   private readonly collection: mongo.Collection<GrantRecord>;
+  private readonly opening: GroupCommit<GrantRecord>;
 
   constructor(@InjectModel(GrantRecord.name) private readonly model: Model<GrantRecord>) {
     super();
     this.collection = model.collection as unknown as mongo.Collection<GrantRecord>;
+    this.opening = new GroupCommit(this.collection, SINGLE_USE_WRITE);
   }
 
   async onModuleInit(): Promise<void> {
@@ -62,12 +65,15 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     void revokedReason;
     // An upsert that sets the grant's fields but never its revocation: a replay that got here
     // first (revokeForReplay) leaves the grant revoked.
+    // Opened in batches with the grants of concurrent redemptions (one command per batch).
     await retryOnDuplicate(() =>
-      this.collection.updateOne(
-        { _id: grantId },
-        { $set: fields, $setOnInsert: { revokedJtis: [] } },
-        { upsert: true, ...SINGLE_USE_WRITE },
-      ),
+      this.opening.write({
+        updateOne: {
+          filter: { _id: grantId },
+          update: { $set: fields, $setOnInsert: { revokedJtis: [] } },
+          upsert: true,
+        },
+      }),
     );
   }
 

@@ -1,0 +1,87 @@
+import { mongo } from 'mongoose';
+
+interface Waiting<T extends mongo.Document> {
+  readonly write: mongo.AnyBulkWriteOperation<T>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for independent writes to one collection. Writes asked for while a batch is under
+ * way (or in the same turn of the event loop) leave together in the next unordered `bulkWrite`:
+ * one command, acknowledged with the given write concern, for many writes. Each caller learns its
+ * own write's outcome: resolved once the command is acknowledged, rejected with its own write
+ * error (a duplicate key, say), or with the command's error when the command itself failed or its
+ * write concern was not satisfied (then no write of the batch counts as acknowledged).
+ *
+ * Under load the per-command cost (driver, wire, server) is paid once per batch instead of once
+ * per write; a lone write is a batch of one and costs what a single `updateOne` does. The
+ * driver's retryable writes apply to the bulk as to any write, so each write must be safe to
+ * apply twice (an upsert that sets fields, for instance).
+ */
+export class GroupCommit<T extends mongo.Document> {
+  private waiting: Waiting<T>[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly collection: mongo.Collection<T>,
+    private readonly options: mongo.BulkWriteOptions,
+  ) {}
+
+  write(write: mongo.AnyBulkWriteOperation<T>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ write, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  /** Sends batch after batch until none waits. Never rejects. */
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      await this.send(batch);
+    }
+    this.scheduled = false;
+  }
+
+  private async send(batch: readonly Waiting<T>[]): Promise<void> {
+    try {
+      await this.collection.bulkWrite(
+        batch.map((w) => w.write),
+        { ...this.options, ordered: false },
+      );
+    } catch (error) {
+      const failed = writeErrorsOf(error);
+      if (!failed) {
+        for (const w of batch) w.reject(error);
+        return;
+      }
+      batch.forEach((w, i) => {
+        const own = failed.get(i);
+        if (own) w.reject(own);
+        else w.resolve();
+      });
+      return;
+    }
+    for (const w of batch) w.resolve();
+  }
+}
+
+/**
+ * The per-write errors of a bulk that failed only write by write (no write concern error), by
+ * index, each as the error a single write would have thrown; undefined for any other failure.
+ */
+function writeErrorsOf(error: unknown): Map<number, mongo.MongoServerError> | undefined {
+  if (!(error instanceof mongo.MongoBulkWriteError)) return undefined;
+  const result = error.result as mongo.BulkWriteResult | undefined;
+  if (!result || result.getWriteConcernError()) return undefined;
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  if (errors.length === 0) return undefined;
+  return new Map(
+    errors.map((e) => [e.index, new mongo.MongoServerError({ code: e.code, errmsg: e.errmsg })]),
+  );
+}
