@@ -79,7 +79,7 @@ function writeErrorsOf(error: unknown): Map<number, mongo.MongoServerError> | un
   if (!(error instanceof mongo.MongoBulkWriteError)) return undefined;
   const result = error.result as mongo.BulkWriteResult | undefined;
   if (!result || result.getWriteConcernError()) return undefined;
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  const errors = ([] as mongo.WriteError[]).concat(error.writeErrors);
   if (errors.length === 0) return undefined;
   return new Map(
     errors.map((e) => [e.index, new mongo.MongoServerError({ code: e.code, errmsg: e.errmsg })]),
