@@ -5,6 +5,7 @@ import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { GroupCommit } from '../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { DomainEvents } from '../../platform/events/domain-events';
 import {
@@ -46,6 +47,7 @@ function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
 @Injectable()
 export class MongoChallengeStore extends ChallengeStore implements OnModuleInit {
   private readonly collection: mongo.Collection<ChallengeRecord>;
+  private readonly issuing: GroupCommit<ChallengeRecord>;
 
   constructor(
     @InjectModel(ChallengeRecord.name) private readonly model: Model<ChallengeRecord>,
@@ -54,6 +56,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
   ) {
     super();
     this.collection = model.collection as unknown as mongo.Collection<ChallengeRecord>;
+    this.issuing = new GroupCommit(this.collection, SINGLE_USE_WRITE);
   }
 
   async onModuleInit(): Promise<void> {
@@ -72,7 +75,8 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       expiresAt: new Date(createdAt.getTime() + input.ttlSeconds * 1000),
       spentAt: null,
     };
-    await this.collection.insertOne(record, SINGLE_USE_WRITE);
+    // Inserted in batches with the challenges issued meanwhile (one command per batch).
+    await this.issuing.write({ insertOne: { document: record } });
     this.events.emit(new ChallengeIssued(record.kind, createdAt, record.expiresAt));
     return toChallenge<P>(record);
   }
