@@ -42,6 +42,8 @@ const DIST = join(ROOT, 'dist-bench');
 const SETTLE_MS = 250;
 const IDLE_WINDOW_MS = 2000;
 const WALLET_ACCOUNTS = 50;
+/** How long the servers stay idle before their memory is read again (V8's reducer needs ~20 s). */
+const SETTLE_SECONDS = 30;
 
 const T0 = performance.now();
 
@@ -325,9 +327,24 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     for (const side of order) await runSide(side, round, options.requests, options.phaseRequests);
   }
 
+  // RSS at the last answer holds garbage V8 has not collected yet: its memory reducer collects
+  // and returns it once a process has been idle for a while. Both figures are reported.
+  const atEnd = {
+    ...(pg ? { proofgate: readMemory(pg.server.pid) } : {}),
+    ...(op ? { oidc: readMemory(op.server.pid) } : {}),
+  };
+  await sleep(SETTLE_SECONDS * 1000);
   const memory: BenchReport['memory'] = {};
-  if (pg) memory.proofgate = readMemory(pg.server.pid);
-  if (op) memory.oidc = readMemory(op.server.pid);
+  for (const [side, server] of [
+    ['proofgate', pg?.server],
+    ['oidc', op?.server],
+  ] as const) {
+    const end = atEnd[side];
+    const settled = server ? readMemory(server.pid) : undefined;
+    if (end && settled) {
+      memory[side] = { ...end, settledMiB: settled.rssMiB, settleSeconds: SETTLE_SECONDS };
+    }
+  }
   // The comparison is over: stop both so the floor has the machine to itself.
   await pg?.server.stop();
   await op?.server.stop();

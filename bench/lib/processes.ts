@@ -89,6 +89,13 @@ export interface Memory {
   readonly peakMiB: number;
 }
 
+/** Memory at the last answer of a run, and once the process has been idle a while. */
+export interface MemoryAfterRun extends Memory {
+  /** Resident set size after `settleSeconds` without requests, MiB. */
+  readonly settledMiB: number;
+  readonly settleSeconds: number;
+}
+
 /** VmRSS and VmHWM of a process, from /proc/<pid>/status (Linux). */
 export function readMemory(pid: number): Memory | undefined {
   try {

@@ -106,6 +106,7 @@ function targetsFloor(report: BenchReport): string {
   const floors = FLOOR_PHASES.map((key) => summarizePhase(report.records, key));
   const exchange = summarizePhase(report.records, 'proofgate.exchange');
   const oidc = summarizePhase(report.records, 'oidc.exchange');
+  const meSummary = summarizePhase(report.records, 'proofgate.me');
   if (floors.some((f) => f === undefined) || !exchange || !oidc) return '';
   const [noop, sign, find] = floors as PhaseSummary[];
   const bare = 1e6 / noop.rps;
@@ -113,18 +114,15 @@ function targetsFloor(report: BenchReport): string {
   const trip = 1e6 / find.rps - bare;
   const floorRps = (trips: number, signatures: number) =>
     1e6 / (bare + signatures * signature + trips * trip);
-  // The exchange's own round trips as measured (the limiter's, counted in batches, is a fraction).
+  // The exchange's own round trips as measured (batched writes count as fractions).
   const trips = exchange.tripsPerRequest;
   const own = floorRps(trips, 1);
   const fewer = floorRps(Math.max(trips - 1, 0), 1);
   const connections = report.options.connections;
   const me = floorRps(1, 1);
-  return `
-What the targets that are not met ask of this machine, from this run's floor (a bare POST
-${f0(bare)} µs, a signature +${f0(signature)} µs, a database round trip +${f0(trip)} µs of the
-machine's time per request; a path that did nothing else could not go faster):
-
-- **Code exchange ≥ 1.5× oidc-provider** needs ${f0(1.5 * oidc.rps)} req/s. Express doing only
+  const bullets: string[] = [];
+  if (exchangeRatio(report.records).median < 1.5) {
+    bullets.push(`- **Code exchange ≥ 1.5× oidc-provider** needs ${f0(1.5 * oidc.rps)} req/s. Express doing only
   the exchange's ${f2(trips)} round trips and one signature would do ${f0(own)} req/s
   (${f2(own / oidc.rps)}× oidc-provider); Proofgate does ${f0(exchange.rps)}
   (${f1((100 * exchange.rps) / own)} % of that floor, ${f0(1e6 / exchange.rps - 1e6 / own)} µs per
@@ -133,13 +131,31 @@ machine's time per request; a path that did nothing else could not go faster):
     own >= 1.5 * oidc.rps
       ? 'The floor allows the target: what stands between is CPU above the floor.'
       : 'Even the floor misses the target: it needs a round trip fewer, not only less CPU.'
+  }`);
   }
-- **p99 ≤ 100 ms at ${connections} connections**: with every connection always busy, the median
-  alone is ${connections} ÷ throughput, ${f0((1000 * connections) / own)} ms at that floor.
-- **/api/me ≥ 5× the code exchange** needs ${f0(5 * exchange.rps)} req/s; its one round trip (the
+  if (exchange.p99 > 100) {
+    bullets.push(`- **p99 ≤ 100 ms at ${connections} connections**: with every connection always busy, the median
+  alone is ${connections} ÷ throughput: ${f0((1000 * connections) / exchange.rps)} ms at the measured
+  ${f0(exchange.rps)} req/s, ${f0((1000 * connections) / own)} ms at the floor above; the p99 adds
+  the tail (garbage collection pauses, the database's own) on top.`);
+  }
+  if (meSummary && meSummary.rps < 5 * exchange.rps) {
+    bullets.push(`- **/api/me ≥ 5× the code exchange** needs ${f0(5 * exchange.rps)} req/s; its one round trip (the
   revocation check) and one signature check allow at most ${f0(me)} req/s
-  (${f2(me / exchange.rps)}× the exchange). Only a revocation cache could get there, trading a
-  bounded delay in honouring revocation for it.
+  (${f2(me / exchange.rps)}× the exchange), and a bare POST that does nothing at all runs at
+  ${f0(noop.rps)} req/s (${f2(noop.rps / exchange.rps)}× the exchange). ${
+    noop.rps < 5 * exchange.rps
+      ? 'Out of reach on this machine: even an endpoint that does nothing cannot answer 5 requests in the time of one exchange, and the faster the exchange, the further the target.'
+      : 'Only a revocation cache could get there, trading a bounded delay in honouring revocation for it.'
+  }`);
+  }
+  if (bullets.length === 0) return '';
+  return `
+What the targets that are not met ask of this machine, from this run's floor (a bare POST
+${f0(bare)} µs, a signature +${f0(signature)} µs, a database round trip +${f0(trip)} µs of the
+machine's time per request; a path that did nothing else could not go faster):
+
+${bullets.join('\n')}
 `;
 }
 
@@ -165,8 +181,14 @@ function targetsSection(report: BenchReport): string {
   relative('proofgate.verify', 0.8, 'Wallet verify');
   relative('proofgate.nonce', 2, 'Nonce issue');
   relative('proofgate.me', 5, '/api/me');
-  const rss = report.memory.proofgate?.rssMiB;
-  if (rss !== undefined) row('RSS ≤ 250 MB after the full benchmark', `${f0(rss)} MiB`, rss <= 250);
+  const m = report.memory.proofgate;
+  if (m) {
+    row(
+      'RSS ≤ 250 MB after the full benchmark',
+      `${f0(m.settledMiB)} MiB after ${m.settleSeconds} s idle (${f0(m.rssMiB)} MiB at the last answer, peak ${f0(m.peakMiB)} MiB)`,
+      m.settledMiB <= 250,
+    );
+  }
   return ['| Target | Measured | |', '|---|---|---|', ...rows].join('\n');
 }
 
@@ -189,7 +211,9 @@ export function renderReport(report: BenchReport): string {
   const { options, machine } = report;
   const mem = (side: 'proofgate' | 'oidc') => {
     const m = report.memory[side];
-    return m ? `${f0(m.rssMiB)} MiB (peak ${f0(m.peakMiB)} MiB)` : 'not measured';
+    return m
+      ? `${f0(m.settledMiB)} MiB after ${m.settleSeconds} s idle, ${f0(m.rssMiB)} MiB at the last answer (peak ${f0(m.peakMiB)} MiB)`
+      : 'not measured';
   };
   const idle = (side: 'proofgate' | 'oidc') => {
     const v = report.idleRate[side];
@@ -229,7 +253,11 @@ ${comparisonSection(report)}
 ${phaseTable(report, PROOFGATE_PHASES)}
 
 Memory of the Proofgate process after the whole run: ${mem('proofgate')}; of the oidc-provider
-process: ${mem('oidc')} (VmRSS and VmHWM from \`/proc/<pid>/status\`).
+process: ${mem('oidc')} (VmRSS and VmHWM from \`/proc/<pid>/status\`). At the last answer the
+heap still holds the garbage of the last phases: V8 lets the old generation grow under load and
+its memory reducer collects it and returns the pages once the process has been idle for some
+seconds. The figure after idling is what the process keeps; the one at the last answer and the
+peak are what a host must have room for under load.
 
 ## The floor
 
@@ -318,7 +346,9 @@ export function renderSummary(report: BenchReport): string {
   for (const side of ['proofgate', 'oidc'] as const) {
     const m = report.memory[side];
     if (m)
-      lines.push(`  RSS after the run, ${side}: ${f0(m.rssMiB)} MiB (peak ${f0(m.peakMiB)} MiB)`);
+      lines.push(
+        `  RSS after the run, ${side}: ${f0(m.settledMiB)} MiB after ${m.settleSeconds} s idle, ${f0(m.rssMiB)} MiB at the last answer (peak ${f0(m.peakMiB)} MiB)`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import type { LoadResult } from '../loadgen/protocol';
 import type { BenchOptions } from './options';
-import type { Machine, Memory } from './processes';
+import type { Machine, MemoryAfterRun } from './processes';
 import { median, medianRatio } from './stats';
 import type { RoundTrips } from './wire-counter';
 
@@ -48,7 +48,7 @@ export interface BenchReport {
   /** The order the two code exchanges ran in, per measured round. */
   readonly orders: readonly (readonly Side[])[];
   readonly records: readonly PhaseRecord[];
-  readonly memory: Partial<Record<Side, Memory>>;
+  readonly memory: Partial<Record<Side, MemoryAfterRun>>;
   /** Database requests per second while nothing was sent to the server, per side. */
   readonly idleRate: Partial<Record<Side, number>>;
   readonly calibration?: Calibration;
