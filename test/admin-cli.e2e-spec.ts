@@ -248,6 +248,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         client_type: 'confidential',
         token_endpoint_auth_method: 'client_secret_basic',
         redirect_uris: [client.redirectUri],
+        grant_types: ['authorization_code', 'refresh_token'],
         first_party: true,
         source: 'database',
         client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),

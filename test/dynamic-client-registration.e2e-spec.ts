@@ -514,6 +514,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       redirect_uris: ['https://admin-view.example/cb'],
       client_name: 'Seen by the operator',
       token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
     }).expect(201);
     const { client_id: id, client_id_issued_at: issuedAt } = res.body as {
       client_id: string;
@@ -534,9 +535,11 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       token_endpoint_auth_method: 'none',
       source: 'dynamic registration',
       client_id_issued_at: issuedAt,
+      grant_types: ['authorization_code'],
     });
     const human = await admin(t, ['clients', 'show', id]);
     expect(human.stdout).toMatch(/source:\s+dynamic registration/);
+    expect(human.stdout).toMatch(/grant types:\s+authorization_code\n/);
     expect(human.stdout).toMatch(/registered:\s+\d{4}-\d\d-\d\dT/);
 
     const removed = await admin(t, ['clients', 'remove', id]);

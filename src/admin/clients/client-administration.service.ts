@@ -6,6 +6,7 @@ import { randomToken } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { ClientRepository } from '../../clients/client.repository';
 import type { ClientType, OAuthClient } from '../../clients/oauth-client';
+import { grantTypesOf } from '../../oauth/token/check-grant-type';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminError } from '../admin.errors';
@@ -19,6 +20,8 @@ export interface RegisteredClient {
   readonly type: ClientType;
   readonly name: string;
   readonly redirectUris: readonly string[];
+  /** RFC 7591 grant_types: what the client registered, else every grant the server supports. */
+  readonly grantTypes: readonly string[];
   readonly firstParty: boolean;
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
@@ -140,6 +143,7 @@ export class ClientAdministration {
       type: client.type,
       name: client.name,
       redirectUris: [...client.redirectUris],
+      grantTypes: [...grantTypesOf(client)],
       firstParty: client.firstParty === true,
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),

@@ -11,6 +11,7 @@ function clientJson(client: RegisteredClient) {
     client_type: client.type,
     token_endpoint_auth_method: client.type === 'public' ? 'none' : 'client_secret_basic',
     redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
     first_party: client.firstParty,
     source: client.source,
     ...(client.registeredAt
@@ -25,6 +26,7 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ['name', client.name],
     ['type', client.type],
     ['redirect URIs', client.redirectUris.join(' ') || '-'],
+    ['grant types', client.grantTypes.join(' ')],
     ['first party', client.firstParty ? 'yes' : 'no'],
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
