@@ -95,4 +95,24 @@ describe('GroupCommit', () => {
     // And the next batch goes out as usual.
     await expect(group.write(upsert('d'))).resolves.toBeUndefined();
   });
+
+  it('hands back an outage the driver wrapped in a bulk error as the network error it was', async () => {
+    const result = { getWriteConcernError: () => undefined } as unknown as mongo.BulkWriteResult;
+    const wrap = (cause: Error) => new mongo.MongoBulkWriteError(cause, result);
+    const { collection } = collectionAnswering([
+      () => Promise.reject(wrap(new mongo.MongoNetworkError('connection 7 closed'))),
+      () =>
+        Promise.reject(
+          wrap(new mongo.MongoServerError({ code: 13, errmsg: 'not authorized on proofgate' })),
+        ),
+    ]);
+    const group = new GroupCommit(collection, {});
+    const outage = group.write(upsert('a'));
+    await expect(outage).rejects.toBeInstanceOf(mongo.MongoNetworkError);
+    await expect(outage).rejects.toThrow('connection 7 closed');
+    // A server error keeps its code (and stays a 500 for the error filter).
+    const refused = group.write(upsert('b'));
+    await expect(refused).rejects.not.toBeInstanceOf(mongo.MongoNetworkError);
+    await expect(refused).rejects.toMatchObject({ code: 13 });
+  });
 });

@@ -57,7 +57,8 @@ export class GroupCommit<T extends mongo.Document> {
     } catch (error) {
       const failed = writeErrorsOf(error);
       if (!failed) {
-        for (const w of batch) w.reject(error);
+        const cause = unwrapped(error);
+        for (const w of batch) w.reject(cause);
         return;
       }
       batch.forEach((w, i) => {
@@ -84,4 +85,22 @@ function writeErrorsOf(error: unknown): Map<number, mongo.MongoServerError> | un
   return new Map(
     errors.map((e) => [e.index, new mongo.MongoServerError({ code: e.code, errmsg: e.errmsg })]),
   );
+}
+
+/**
+ * The error a single write would have thrown. When a bulk fails as a whole for a driver-level
+ * reason (the connection closed, no server could be selected), the driver wraps that error in a
+ * MongoBulkWriteError with no write errors and no code, losing its class; the error filter, which
+ * answers 503 for an unreachable database and 500 for anything unexpected, needs it back. A wrapped
+ * server error keeps its code and stays as it is.
+ */
+function unwrapped(error: unknown): unknown {
+  if (
+    error instanceof mongo.MongoBulkWriteError &&
+    error.code === undefined &&
+    ([] as mongo.WriteError[]).concat(error.writeErrors).length === 0
+  ) {
+    return new mongo.MongoNetworkError(error.message, { cause: error });
+  }
+  return error;
 }

@@ -38,6 +38,18 @@ export abstract class GrantRepository {
     now: Date,
   ): Promise<boolean>;
   /**
+   * The usual refresh in one round trip: atomically replaces `presented` by `successor` if it is
+   * the current token of a live grant (unrevoked, unexpired at `now`) issued to `clientId`, and
+   * answers the grant as it was; null when any of that does not hold, having changed nothing.
+   */
+  abstract rotateIfCurrent(
+    grantId: string,
+    clientId: string,
+    presented: string,
+    successor: string,
+    now: Date,
+  ): Promise<Grant | null>;
+  /**
    * Counts one grace-window retry of the token that `current` replaced, if `current` is still
    * the live grant's current token and fewer than `maxRetries` retries were answered.
    */

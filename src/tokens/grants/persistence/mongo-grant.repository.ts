@@ -161,13 +161,31 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
   ): Promise<boolean> {
     const result = await this.collection.updateOne(
       { _id: grantId, 'refresh.current': presented, revokedAt: { $exists: false } },
-      {
-        $set: { 'refresh.current': successor, 'refresh.rotatedAt': now, 'refresh.retries': 0 },
-        $push: { 'refresh.spent': { $each: [presented], $slice: -MAX_SPENT_REFRESH_TOKENS } },
-      },
+      rotation(presented, successor, now),
       SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
+  }
+
+  async rotateIfCurrent(
+    grantId: string,
+    clientId: string,
+    presented: string,
+    successor: string,
+    now: Date,
+  ): Promise<Grant | null> {
+    const before = await this.collection.findOneAndUpdate(
+      {
+        _id: grantId,
+        'refresh.current': presented,
+        clientId,
+        revokedAt: { $exists: false },
+        expiresAt: { $gt: now },
+      },
+      rotation(presented, successor, now),
+      { returnDocument: 'before', projection: { revokedJtis: 0 }, ...SINGLE_USE_WRITE },
+    );
+    return before ? toGrant(before) : null;
   }
 
   async countGraceRetry(grantId: string, current: string, maxRetries: number): Promise<boolean> {
@@ -215,6 +233,18 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     );
     return result.modifiedCount;
   }
+}
+
+/** Makes `successor` the current refresh token and `presented` the latest spent one. */
+function rotation(
+  presented: string,
+  successor: string,
+  now: Date,
+): mongo.UpdateFilter<GrantRecord> {
+  return {
+    $set: { 'refresh.current': successor, 'refresh.rotatedAt': now, 'refresh.retries': 0 },
+    $push: { 'refresh.spent': { $each: [presented], $slice: -MAX_SPENT_REFRESH_TOKENS } },
+  };
 }
 
 /**
