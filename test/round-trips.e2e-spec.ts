@@ -166,8 +166,8 @@ describe('database round trips per request (command monitoring)', () => {
   });
 
   it('nonce issue under concurrent load: nonces and limits issued together share commands', async () => {
-    // The limiter and the challenge store send what arrives while their command is under way in
-    // one command (group commit), so under load a nonce costs a fraction of a round trip.
+    // The limiter and the challenge store send what one turn of the event loop collected in one
+    // command (group commit), so under load a nonce costs a fraction of a round trip.
     const accounts = Array.from({ length: 40 }, () => privateKeyToAccount(generatePrivateKey()));
     const listening = t.app.getHttpServer().listening;
     if (!listening) await t.app.listen(0, '127.0.0.1');

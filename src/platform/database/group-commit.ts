@@ -7,9 +7,10 @@ interface Waiting<T extends mongo.Document> {
 }
 
 /**
- * Group commit for independent writes to one collection. Writes asked for while a batch is under
- * way (or in the same turn of the event loop) leave together in the next unordered `bulkWrite`:
- * one command, acknowledged with the given write concern, for many writes. Each caller learns its
+ * Group commit for independent writes to one collection. Writes asked for in the same turn of
+ * the event loop leave together in one unordered `bulkWrite` at the end of that turn
+ * (`setImmediate`): one command, acknowledged with the given write concern, for many writes.
+ * Under load one turn handles many requests' I/O, so batches grow with the load by themselves. Each caller learns its
  * own write's outcome: resolved once the command is acknowledged, rejected with its own write
  * error (a duplicate key, say), or with the command's error when the command itself failed or its
  * write concern was not satisfied (then no write of the batch counts as acknowledged).
@@ -38,14 +39,15 @@ export class GroupCommit<T extends mongo.Document> {
     });
   }
 
-  /** Sends batch after batch until none waits. Never rejects. */
+  /**
+   * Sends what this turn collected, without waiting for earlier bulks: a bulk stuck on a dead
+   * connection holds up its own writes only. Never rejects.
+   */
   private async drain(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
-      await this.send(batch);
-    }
+    const batch = this.waiting;
+    this.waiting = [];
     this.scheduled = false;
+    await this.send(batch);
   }
 
   private async send(batch: readonly Waiting<T>[]): Promise<void> {

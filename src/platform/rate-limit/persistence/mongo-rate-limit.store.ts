@@ -58,12 +58,12 @@ function increment({ id, limit, expiresAt }: WindowCounter, n: number): CounterU
 /**
  * Counters in MongoDB, one document per limit, key and window, always found through `_id`.
  *
- * **One command per batch.** Requests that arrive while a command is under way wait for it and
- * are then counted together, in one unordered `update` command with one upsert per distinct
- * counter: `{ _id, count: { $lte: limit - n } }` with `$inc: n` for the n requests of the batch
- * counted against it (group commit). The first command leaves at the end of the event loop's
- * current turn (`setImmediate`), so requests read in the same turn share it too; a lone request
- * is a batch of one: one round trip, as before batching. Under load, the hot counters (one client, one IP behind a proxy)
+ * **One command per batch.** Requests that reach the limiter in the same turn of the event loop
+ * are counted together at the end of that turn (`setImmediate`), in one unordered `update`
+ * command with one upsert per distinct counter: `{ _id, count: { $lte: limit - n } }` with
+ * `$inc: n` for the n requests of the batch counted against it (group commit). Under load one
+ * turn reads many requests, so batches grow with the load; a lone request is a batch of one: one
+ * round trip, as before batching. Under load, the hot counters (one client, one IP behind a proxy)
  * cost one round trip per batch instead of one per request, and the count stays exact across a
  * fleet: a counter only ever moves by whole batches that fit under its limit.
  *
@@ -104,19 +104,20 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
     });
   }
 
-  /** Counts the waiting requests, batch after batch, until none is left. Never rejects. */
+  /**
+   * Counts the requests this turn collected, without waiting for earlier commands: one stuck on a
+   * dead connection holds up its own requests only. Never rejects.
+   */
   private async countWaiting(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
-      try {
-        const allowed = await this.count(batch.map((request) => request.counters));
-        batch.forEach((request, i) => request.resolve(allowed[i]));
-      } catch (error) {
-        for (const request of batch) request.reject(error);
-      }
-    }
+    const batch = this.waiting;
+    this.waiting = [];
     this.counting = false;
+    try {
+      const allowed = await this.count(batch.map((request) => request.counters));
+      batch.forEach((request, i) => request.resolve(allowed[i]));
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+    }
   }
 
   /** Counts a batch of requests; answers whether each is allowed. */
