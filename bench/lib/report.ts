@@ -140,9 +140,9 @@ function targetsFloor(report: BenchReport): string {
   the tail (garbage collection pauses, the database's own) on top.`);
   }
   if (meSummary && meSummary.rps < 5 * exchange.rps) {
-    bullets.push(`- **/api/me ≥ 5× the code exchange** needs ${f0(5 * exchange.rps)} req/s; its one round trip (the
-  revocation check) and one signature check allow at most ${f0(me)} req/s
-  (${f2(me / exchange.rps)}× the exchange), and a bare POST that does nothing at all runs at
+    bullets.push(`- **/api/me ≥ 5× the code exchange** needs ${f0(5 * exchange.rps)} req/s; the floor with its one round
+  trip (the revocation check) and one signature (signing; /api/me verifies) is about ${f0(me)} req/s
+  (${f2(me / exchange.rps)}× the exchange; Proofgate does ${meSummary ? f0(meSummary.rps) : '–'}), and a bare POST that does nothing at all runs at
   ${f0(noop.rps)} req/s (${f2(noop.rps / exchange.rps)}× the exchange). ${
     noop.rps < 5 * exchange.rps
       ? 'Out of reach on this machine: even an endpoint that does nothing cannot answer 5 requests in the time of one exchange, and the faster the exchange, the further the target.'
