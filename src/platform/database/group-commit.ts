@@ -1,16 +1,10 @@
 import { mongo } from 'mongoose';
-
-interface Waiting<T extends mongo.Document> {
-  readonly write: mongo.AnyBulkWriteOperation<T>;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
+import { TurnBatcher, type ItemOutcome } from './turn-batcher';
 
 /**
  * Group commit for independent writes to one collection. Writes asked for in the same turn of
- * the event loop leave together in one unordered `bulkWrite` at the end of that turn
- * (`setImmediate`): one command, acknowledged with the given write concern, for many writes.
- * Under load one turn handles many requests' I/O, so batches grow with the load by themselves. Each caller learns its
+ * the event loop leave together in one unordered `bulkWrite` (see `TurnBatcher`): one command,
+ * acknowledged with the given write concern, for many writes. Each caller learns its
  * own write's outcome: resolved once the command is acknowledged, rejected with its own write
  * error (a duplicate key, say), or with the command's error when the command itself failed or its
  * write concern was not satisfied (then no write of the batch counts as acknowledged).
@@ -21,8 +15,9 @@ interface Waiting<T extends mongo.Document> {
  * apply twice (an upsert that sets fields, for instance).
  */
 export class GroupCommit<T extends mongo.Document> {
-  private waiting: Waiting<T>[] = [];
-  private scheduled = false;
+  private readonly batches = new TurnBatcher<mongo.AnyBulkWriteOperation<T>, void>((writes) =>
+    this.send(writes),
+  );
 
   constructor(
     private readonly collection: mongo.Collection<T>,
@@ -30,47 +25,23 @@ export class GroupCommit<T extends mongo.Document> {
   ) {}
 
   write(write: mongo.AnyBulkWriteOperation<T>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ write, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.drain());
-      }
-    });
+    return this.batches.add(write);
   }
 
-  /**
-   * Sends what this turn collected, without waiting for earlier bulks: a bulk stuck on a dead
-   * connection holds up its own writes only. Never rejects.
-   */
-  private async drain(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    this.scheduled = false;
-    await this.send(batch);
-  }
-
-  private async send(batch: readonly Waiting<T>[]): Promise<void> {
+  private async send(
+    writes: readonly mongo.AnyBulkWriteOperation<T>[],
+  ): Promise<ItemOutcome<void>[]> {
     try {
-      await this.collection.bulkWrite(
-        batch.map((w) => w.write),
-        { ...this.options, ordered: false },
-      );
+      await this.collection.bulkWrite([...writes], { ...this.options, ordered: false });
     } catch (error) {
       const failed = writeErrorsOf(error);
-      if (!failed) {
-        const cause = unwrapped(error);
-        for (const w of batch) w.reject(cause);
-        return;
-      }
-      batch.forEach((w, i) => {
+      if (!failed) throw unwrapped(error);
+      return writes.map((_, i) => {
         const own = failed.get(i);
-        if (own) w.reject(own);
-        else w.resolve();
+        return own ? { error: own } : { value: undefined };
       });
-      return;
     }
-    for (const w of batch) w.resolve();
+    return writes.map(() => ({ value: undefined }));
   }
 }
 

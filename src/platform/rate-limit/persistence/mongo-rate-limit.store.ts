@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../database/ensure-indexes';
+import { TurnBatcher } from '../../database/turn-batcher';
 import { RateLimitStore, WindowCounter } from '../rate-limit.store';
 import { RATE_LIMIT_COUNTER_COLLECTION, RateLimitCounterRecord } from './rate-limit-counter.schema';
 
@@ -16,13 +17,6 @@ interface CounterUpdate {
 interface UpdateReply {
   readonly writeErrors?: readonly { index: number; code: number; errmsg?: string }[];
   readonly writeConcernError?: { code: number; errmsg: string };
-}
-
-/** A request waiting for its counters to be counted. */
-interface Waiting {
-  readonly counters: readonly WindowCounter[];
-  readonly resolve: (allowed: boolean) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /** One counter of a batch and the requests (indexes into the batch) counted against it. */
@@ -59,7 +53,7 @@ function increment({ id, limit, expiresAt }: WindowCounter, n: number): CounterU
  * Counters in MongoDB, one document per limit, key and window, always found through `_id`.
  *
  * **One command per batch.** Requests that reach the limiter in the same turn of the event loop
- * are counted together at the end of that turn (`setImmediate`), in one unordered `update`
+ * are counted together at the end of that turn (`TurnBatcher`), in one unordered `update`
  * command with one upsert per distinct counter: `{ _id, count: { $lte: limit - n } }` with
  * `$inc: n` for the n requests of the batch counted against it (group commit). Under load one
  * turn reads many requests, so batches grow with the load; a lone request is a batch of one: one
@@ -79,8 +73,9 @@ function increment({ id, limit, expiresAt }: WindowCounter, n: number): CounterU
  */
 @Injectable()
 export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit {
-  private waiting: Waiting[] = [];
-  private counting = false;
+  private readonly batches = new TurnBatcher<readonly WindowCounter[], boolean>(async (batch) =>
+    (await this.count(batch)).map((value) => ({ value })),
+  );
 
   constructor(
     @InjectModel(RateLimitCounterRecord.name)
@@ -95,29 +90,7 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
 
   hit(counters: readonly WindowCounter[]): Promise<boolean> {
     if (counters.length === 0) return Promise.resolve(true);
-    return new Promise<boolean>((resolve, reject) => {
-      this.waiting.push({ counters, resolve, reject });
-      if (!this.counting) {
-        this.counting = true;
-        setImmediate(() => void this.countWaiting());
-      }
-    });
-  }
-
-  /**
-   * Counts the requests this turn collected, without waiting for earlier commands: one stuck on a
-   * dead connection holds up its own requests only. Never rejects.
-   */
-  private async countWaiting(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    this.counting = false;
-    try {
-      const allowed = await this.count(batch.map((request) => request.counters));
-      batch.forEach((request, i) => request.resolve(allowed[i]));
-    } catch (error) {
-      for (const request of batch) request.reject(error);
-    }
+    return this.batches.add(counters);
   }
 
   /** Counts a batch of requests; answers whether each is allowed. */

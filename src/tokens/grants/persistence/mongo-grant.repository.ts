@@ -64,8 +64,8 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     void revokedAt;
     void revokedReason;
     // An upsert that sets the grant's fields but never its revocation: a replay that got here
-    // first (revokeForReplay) leaves the grant revoked.
-    // Opened in batches with the grants of concurrent redemptions (one command per batch).
+    // first (revokeForReplay) leaves the grant revoked. Sent in one bulk with the other grants
+    // opened in the same turn (group commit).
     await retryOnDuplicate(() =>
       this.opening.write({
         updateOne: {
