@@ -13,7 +13,7 @@
  * With --cpu-only there is no profiler: each phase reports the CPU time (user + system, from
  * /proc) the Proofgate process spent per request, a figure other load on the machine barely moves.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startMongoServer } from '../../tools/mongo-server/launch';
@@ -22,6 +22,7 @@ import { Browser } from '../lib/browser';
 import { LoadGenerator, capturedField } from '../lib/load-generator';
 import { freePort, readMemory, startServer } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
+import { cpuTimeUs } from './cpu-time';
 import { InspectorSession, type CpuProfile } from './inspector-session';
 import { renderSummary, summarise } from './summary';
 
@@ -42,15 +43,6 @@ interface Options {
   cpuOnly: boolean;
   /** The build to run (default dist-bench/, built from src/ unless --skip-build). */
   dist: string;
-}
-
-/** User plus system CPU time of a process so far, in µs (Linux: /proc/<pid>/stat, 100 Hz ticks). */
-function cpuTimeUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks * 10_000;
 }
 
 function parse(argv: readonly string[]): Options {

@@ -1,4 +1,10 @@
-import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  BadRequestException,
+  Logger,
+  NotFoundException,
+  PayloadTooLargeException,
+} from '@nestjs/common';
 import { mongo } from 'mongoose';
 import { ProtocolErrorFilter } from './protocol-error.filter';
 import { InvalidClient, InvalidGrant, InvalidToken } from './protocol-error';
@@ -92,5 +98,44 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
       error: 'server_error',
       description: 'An unexpected error occurred',
     });
+  });
+});
+
+describe('ProtocolErrorFilter.catch', () => {
+  function host(request: Record<string, unknown>) {
+    const response = {
+      headersSent: false,
+      status: jest.fn().mockReturnThis(),
+      setHeader: jest.fn(),
+      type: jest.fn(),
+      json: jest.fn(),
+    };
+    const switchToHttp = () => ({ getRequest: () => request, getResponse: () => response });
+    return { host: { switchToHttp } as unknown as ArgumentsHost, response };
+  }
+
+  it('logs an unexpected error with the request it ended, never the query', () => {
+    const filter = new ProtocolErrorFilter();
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const { host: context, response } = host({ method: 'POST', path: '/token', id: 41 });
+      filter.catch(new Error('boom'), context);
+      expect(response.status).toHaveBeenCalledWith(500);
+      expect(error).toHaveBeenCalledWith('POST /token (request 41) failed', expect.any(String));
+    } finally {
+      error.mockRestore();
+    }
+  });
+
+  it('names the request without an id when the request log has not seen it yet', () => {
+    const filter = new ProtocolErrorFilter();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const { host: context } = host({ method: 'GET', path: '/api/me' });
+      filter.catch(new mongo.MongoNetworkError('connection reset'), context);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^GET \/api\/me: /));
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -33,6 +33,16 @@ function isBodyParserError(e: unknown): e is BodyParserError {
 }
 
 /**
+ * A request as a log line names it: method, path (never the query) and the request log's id,
+ * which ties the line to that request's own line.
+ */
+function requestName(request: Request): string {
+  const id = (request as { id?: unknown }).id;
+  const suffix = typeof id === 'number' || typeof id === 'string' ? ` (request ${id})` : '';
+  return `${request.method} ${request.path}${suffix}`;
+}
+
+/**
  * The one place where errors become responses: `{ error, error_description }` with the right
  * status. Client mistakes keep their 4xx; a database outage is a 503; anything unexpected is a
  * generic 500 whose cause goes to the log only.
@@ -49,11 +59,11 @@ export class ProtocolErrorFilter implements ExceptionFilter {
 
     if (error instanceof ServerError) {
       this.logger.error(
-        `${request.method} ${request.path} failed`,
+        `${requestName(request)} failed`,
         exception instanceof Error ? exception.stack : String(exception),
       );
     } else if (error instanceof TemporarilyUnavailable) {
-      this.logger.warn(`${request.method} ${request.path}: ${describe(exception)}`);
+      this.logger.warn(`${requestName(request)}: ${describe(exception)}`);
     }
 
     if (response.headersSent) return;

@@ -1,0 +1,202 @@
+/**
+ * `npm run bench:ab -- --a DIR --b DIR`: two builds of Proofgate side by side, to tell whether a
+ * change is faster. Both run at once on one database server (each with its own database) and
+ * take turns under the same closed-loop load, as `npm run bench` does with oidc-provider, so a
+ * drift of the shared machine moves both. Per round it prints req/s and the CPU time (user +
+ * system) each process spent per request; at the end, the median ratio B / A of both.
+ *
+ *   npm run bench:ab -- --a dist-bench --b dist-bench-x [--phase exchange|me|refresh]
+ *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
+ *
+ * Build a tree into a directory with `npx tsc -p tsconfig.build.json --outDir DIR` (from a
+ * worktree of the other commit, for example).
+ */
+import { join, resolve } from 'node:path';
+import { startMongoServer } from '../../tools/mongo-server/launch';
+import type { RequestSpec } from '../loadgen/protocol';
+import { Browser } from '../lib/browser';
+import { LoadGenerator, capturedField } from '../lib/load-generator';
+import { freePort, startServer, type ServerProcess } from '../lib/processes';
+import * as proofgate from '../lib/proofgate';
+import { median } from '../lib/stats';
+import { cpuTimeUs } from './cpu-time';
+
+const ROOT = resolve(__dirname, '..', '..');
+const PHASES = ['exchange', 'me', 'refresh'] as const;
+type Phase = (typeof PHASES)[number];
+
+interface Options {
+  a: string;
+  b: string;
+  phase: Phase;
+  rounds: number;
+  requests: number;
+  warmup: number;
+  connections: number;
+}
+
+function parse(argv: readonly string[]): Options {
+  const options: Options = {
+    a: '',
+    b: '',
+    phase: 'exchange',
+    rounds: 6,
+    requests: 3000,
+    warmup: 1000,
+    connections: 50,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+      return next;
+    };
+    switch (argv[i]) {
+      case '--a':
+        options.a = value();
+        break;
+      case '--b':
+        options.b = value();
+        break;
+      case '--phase': {
+        const phase = value();
+        if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}`);
+        options.phase = phase as Phase;
+        break;
+      }
+      case '--rounds':
+        options.rounds = Number(value());
+        break;
+      case '--requests':
+        options.requests = Number(value());
+        break;
+      case '--warmup':
+        options.warmup = Number(value());
+        break;
+      case '--connections':
+        options.connections = Number(value());
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  if (!options.a || !options.b) throw new Error('--a DIR and --b DIR are both required');
+  return options;
+}
+
+interface Side {
+  label: 'A' | 'B';
+  server: ServerProcess;
+  origin: string;
+  browser: Browser;
+}
+
+async function main(): Promise<void> {
+  const options = parse(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
+  const cleanups: (() => unknown)[] = [];
+  try {
+    const database = await startMongoServer();
+    cleanups.push(() => database.stop());
+    const start = async (label: 'A' | 'B', dist: string): Promise<Side> => {
+      const port = await freePort();
+      const server = await startServer({
+        name: `proofgate-${label}`,
+        command: process.execPath,
+        args: [join(resolve(ROOT, dist), 'main.js')],
+        cwd: ROOT,
+        env: proofgate.serviceEnv({
+          port,
+          mongoUri: `${database.uri}/proofgate_ab_${label.toLowerCase()}`,
+          codeTtlSeconds: 600,
+        }),
+        readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+      });
+      cleanups.push(() => server.stop());
+      const origin = `http://127.0.0.1:${port}`;
+      const browser = new Browser(origin);
+      cleanups.push(() => browser.close());
+      await proofgate.login(browser);
+      return { label, server, origin, browser };
+    };
+    const sides = [await start('A', options.a), await start('B', options.b)];
+    const loadgen = await LoadGenerator.start(ROOT);
+    cleanups.push(() => loadgen.stop());
+
+    /** The requests of one turn, prepared beforehand (codes minted through the real login). */
+    const prepare = async (side: Side, n: number): Promise<RequestSpec[]> => {
+      const codes = await proofgate.mintCodes(side.browser, n);
+      if (options.phase === 'exchange') return proofgate.exchangeRequests(codes);
+      const exchanged = await drive(side, proofgate.exchangeRequests(codes));
+      if (options.phase === 'me') {
+        return proofgate.meRequests(capturedField(exchanged.captured, 'access_token'), n);
+      }
+      return proofgate.refreshRequests(capturedField(exchanged.captured, 'refresh_token'));
+    };
+    const drive = async (side: Side, requests: RequestSpec[]) => {
+      let cpuBefore = 0;
+      const result = await loadgen.run(
+        {
+          origin: side.origin,
+          connections: options.connections,
+          requests,
+          expectStatus: 200,
+          warmPath: '/.well-known/oauth-authorization-server',
+          capture: ['access_token', 'refresh_token'],
+        },
+        () => {
+          cpuBefore = cpuTimeUs(side.server.pid);
+        },
+      );
+      if (result.ok !== result.requests) {
+        throw new Error(`${side.label}: ${result.requests - result.ok} answers were not 200`);
+      }
+      const cpuUs = (cpuTimeUs(side.server.pid) - cpuBefore) / result.requests;
+      return { rps: result.rps, cpuUs, captured: result.captured };
+    };
+
+    for (const side of sides) await drive(side, await prepare(side, options.warmup));
+    log(`warmed up both sides with ${options.warmup} requests`);
+
+    const rpsRatios: number[] = [];
+    const cpuRatios: number[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      // Alternate who goes first, so neither always runs on a machine the other just heated.
+      const order = round % 2 === 1 ? sides : [...sides].reverse();
+      const prepared = new Map<Side, RequestSpec[]>();
+      for (const side of order) prepared.set(side, await prepare(side, options.requests));
+      const measured = new Map<Side, { rps: number; cpuUs: number }>();
+      for (const side of order) measured.set(side, await drive(side, prepared.get(side) ?? []));
+      const a = measured.get(sides[0]);
+      const b = measured.get(sides[1]);
+      if (!a || !b) throw new Error('a side was not measured');
+      rpsRatios.push(b.rps / a.rps);
+      cpuRatios.push(b.cpuUs / a.cpuUs);
+      process.stdout.write(
+        `round ${round} (${order[0].label} first): ` +
+          `A ${a.rps.toFixed(0)} req/s ${a.cpuUs.toFixed(0)} µs/req, ` +
+          `B ${b.rps.toFixed(0)} req/s ${b.cpuUs.toFixed(0)} µs/req, ` +
+          `B/A req/s ${(b.rps / a.rps).toFixed(3)}, CPU ${(b.cpuUs / a.cpuUs).toFixed(3)}\n`,
+      );
+    }
+    process.stdout.write(
+      `${options.phase}, median over ${options.rounds} rounds: B/A req/s ` +
+        `${median(rpsRatios).toFixed(3)}, B/A CPU per request ${median(cpuRatios).toFixed(3)}\n`,
+    );
+  } finally {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log(`cleanup: ${String(error)}`);
+      }
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
