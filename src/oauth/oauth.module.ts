@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { AuthorizationCodeService } from './authorize/authorization-code.service';
@@ -20,6 +20,7 @@ import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant'
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
+import { TokenRequestOutcome } from './token/token-request-outcome.middleware';
 import { UserInfoController } from './userinfo/userinfo.controller';
 import { UserInfoService } from './userinfo/userinfo.service';
 
@@ -54,4 +55,8 @@ import { UserInfoService } from './userinfo/userinfo.service';
     UserInfoService,
   ],
 })
-export class OAuthModule {}
+export class OAuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(TokenRequestOutcome).forRoutes({ path: 'token', method: RequestMethod.POST });
+  }
+}

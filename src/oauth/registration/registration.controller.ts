@@ -9,13 +9,13 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ClientRegistrationRequestDto } from '../../clients/registration/client-registration-request.dto';
 import { ClientRegistrationResponseDto } from '../../clients/registration/client-registration-response.dto';
 import { ClientRegistrationService } from '../../clients/registration/client-registration.service';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { RawBody } from '../../platform/http/raw-body';
-import { RequireContentType } from '../../platform/http/require-content-type.interceptor';
+import { RequireContentType } from '../../platform/http/require-content-type.guard';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 
@@ -51,7 +51,7 @@ export class RegistrationController {
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   // RFC 7591 §3.1: the metadata is sent as a JSON document.
-  @UseInterceptors(
+  @UseGuards(
     new RequireContentType('application/json', 'The registration request must be application/json'),
   )
   register(

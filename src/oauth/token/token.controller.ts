@@ -1,12 +1,11 @@
-import { Body, Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
-import { RequireContentType } from '../../platform/http/require-content-type.interceptor';
+import { RequireContentType } from '../../platform/http/require-content-type.guard';
 import { ApiClientAuthenticatedForm, FORM } from '../../platform/openapi/api-decorators';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { TokenResponseDto } from '../../tokens/grants/token-response.dto';
 import { TokenRequestDto } from './token-request.dto';
-import { TokenRequestOutcomeInterceptor } from './token-request-outcome.interceptor';
 import { TokenEndpoint } from './token.endpoint';
 
 @RateLimit('token', 'closed')
@@ -20,9 +19,9 @@ export class TokenController {
     'Token endpoint: authorization_code (with code_verifier) and refresh_token grants',
     TokenResponseDto,
   )
-  @UseInterceptors(
-    TokenRequestOutcomeInterceptor,
-    // RFC 6749 §4.1.3, §6: the parameters come form-encoded, checked before they are read.
+  // RFC 6749 §4.1.3, §6: the parameters come form-encoded, checked before they are read.
+  // How each request ended is reported by TokenRequestOutcome (a middleware, see OAuthModule).
+  @UseGuards(
     new RequireContentType(FORM, 'The token request must be application/x-www-form-urlencoded'),
   )
   @HttpCode(200)

@@ -9,6 +9,7 @@ import {
   TemporarilyUnavailable,
   TooManyRequests,
 } from './protocol-error';
+import { recordAnsweredError } from './answered-error';
 
 /** Driver errors that mean "the database cannot be reached right now", not a bug. */
 const DATABASE_UNAVAILABLE: ReadonlyArray<new (...args: never[]) => Error> = [
@@ -67,6 +68,7 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     }
 
     if (response.headersSent) return;
+    recordAnsweredError(response, error.error);
     response.status(error.status);
     response.setHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);

@@ -37,7 +37,8 @@ export class ProbesController {
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
-    summary: 'Readiness: database ping; 503 when the database is unreachable or the process is stopping',
+    summary:
+      'Readiness: database ping; 503 when the database is unreachable or the process is stopping',
   })
   @ApiOkResponse({ type: ProbeReportDto })
   @ApiServiceUnavailableResponse({ type: ProbeUnavailableDto })
