@@ -30,7 +30,7 @@ export const DEFAULTS: BenchOptions = {
   connections: 50,
   requests: 2000,
   phaseRequests: 1000,
-  warmup: 200,
+  warmup: 1000,
   floor: true,
   skipBuild: false,
   out: 'docs/BENCHMARKS.md',

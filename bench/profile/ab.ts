@@ -5,13 +5,14 @@
  * drift of the shared machine moves both. Per round it prints req/s and the CPU time (user +
  * system) each process spent per request; at the end, the median ratio B / A of both.
  *
- *   npm run bench:ab -- --a dist-bench --b dist-bench-x [--phase exchange|me|refresh]
+ *   npm run bench:ab -- --a dist-bench --b dist-bench-x [--phase exchange|me|refresh|nonce]
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
  *
  * Build a tree into a directory with `npx tsc -p tsconfig.build.json --outDir DIR` (from a
  * worktree of the other commit, for example).
  */
 import { join, resolve } from 'node:path';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import type { RequestSpec } from '../loadgen/protocol';
 import { Browser } from '../lib/browser';
@@ -22,7 +23,7 @@ import { median } from '../lib/stats';
 import { cpuTimeUs } from './cpu-time';
 
 const ROOT = resolve(__dirname, '..', '..');
-const PHASES = ['exchange', 'me', 'refresh'] as const;
+const PHASES = ['exchange', 'me', 'refresh', 'nonce'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -122,9 +123,12 @@ async function main(): Promise<void> {
     const sides = [await start('A', options.a), await start('B', options.b)];
     const loadgen = await LoadGenerator.start(ROOT);
     cleanups.push(() => loadgen.stop());
+    const accounts = Array.from({ length: 50 }, () => privateKeyToAccount(generatePrivateKey()));
+    const expectStatus = options.phase === 'nonce' ? 201 : 200;
 
     /** The requests of one turn, prepared beforehand (codes minted through the real login). */
     const prepare = async (side: Side, n: number): Promise<RequestSpec[]> => {
+      if (options.phase === 'nonce') return proofgate.nonceRequests(accounts, n);
       const codes = await proofgate.mintCodes(side.browser, n);
       if (options.phase === 'exchange') return proofgate.exchangeRequests(codes);
       const exchanged = await drive(side, proofgate.exchangeRequests(codes));
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
           origin: side.origin,
           connections: options.connections,
           requests,
-          expectStatus: 200,
+          expectStatus,
           warmPath: '/.well-known/oauth-authorization-server',
           capture: ['access_token', 'refresh_token'],
         },
@@ -149,7 +153,7 @@ async function main(): Promise<void> {
         },
       );
       if (result.ok !== result.requests) {
-        throw new Error(`${side.label}: ${result.requests - result.ok} answers were not 200`);
+        throw new Error(`${side.label}: ${result.requests - result.ok} answers were not ${expectStatus}`);
       }
       const cpuUs = (cpuTimeUs(side.server.pid) - cpuBefore) / result.requests;
       return { rps: result.rps, cpuUs, captured: result.captured };

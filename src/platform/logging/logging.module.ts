@@ -1,73 +1,10 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { RequestHandler } from 'express';
-import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { pinoHttp } from 'pino-http';
 import { AppConfig } from '../../config/app-config';
 import { LogDestination, LogDestinationModule } from './log-destination';
-
-/**
- * A URL as it may be logged: the path, and a marker where the query was. Query strings carry
- * authorization codes, `state`, and in callbacks anything a client put there.
- */
-export function loggableUrl(url: string | undefined): string {
-  const value = url ?? '';
-  const query = value.indexOf('?');
-  return query < 0 ? value : `${value.slice(0, query)}?[redacted]`;
-}
-
-/**
- * The only request headers logged: what helps an operator tell clients apart and debug a body.
- * Authorization, Cookie and CSRF headers carry secrets and are never among them.
- */
-const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length'] as const;
-const MAX_HEADER_LENGTH = 160;
-
-/** pino-http's own view of a request (pino-std-serializers), which our serializer narrows. */
-interface SerializedRequest {
-  /** The request itself (pino-std-serializers keeps it, not enumerable). */
-  raw?: { ip?: string };
-  id?: unknown;
-  method?: string;
-  url?: string;
-  remoteAddress?: string;
-  headers?: Record<string, string | string[] | undefined>;
-}
-
-interface SerializedResponse {
-  statusCode?: number;
-  headers?: Record<string, string | number | string[] | undefined>;
-}
-
-function requestView(req: SerializedRequest) {
-  const headers: Record<string, string> = {};
-  for (const name of LOGGED_REQUEST_HEADERS) {
-    const value = req.headers?.[name];
-    if (typeof value === 'string') headers[name] = value.slice(0, MAX_HEADER_LENGTH);
-  }
-  return {
-    id: req.id,
-    method: req.method,
-    url: loggableUrl(req.url),
-    // Express's `req.ip`: the X-Forwarded-For client when TRUST_PROXY trusts the proxy, else the peer.
-    remoteAddress: req.raw?.ip ?? req.remoteAddress,
-    headers,
-  };
-}
-
-/**
- * Status and size only. Response headers are not logged at all: Location carries the code and
- * state of every authorization response, Set-Cookie the session, and the security headers are
- * the same long text on every line.
- */
-function responseView(res: SerializedResponse) {
-  const length = Number(res.headers?.['content-length']);
-  return {
-    statusCode: res.statusCode,
-    ...(Number.isFinite(length) ? { contentLength: length } : {}),
-  };
-}
+import { requestLog } from './request-log';
 
 /**
  * Nest's own start-up chatter ("InstanceLoader ... dependencies initialized", one line per route
@@ -90,8 +27,8 @@ function isBootChatter(args: unknown[], level: number): boolean {
 }
 
 /**
- * The process's one pino logger, and the request log (pino-http) written through it. Nest's own
- * logger (nestjs-pino) writes through the same logger.
+ * The process's one pino logger, and the request log written through it. Nest's own logger
+ * (nestjs-pino) writes through the same logger.
  */
 export class RequestLog {
   constructor(
@@ -112,15 +49,7 @@ function createRequestLog(config: AppConfig, destination: LogDestination): Reque
     },
     destination,
   );
-  const middleware = pinoHttp({
-    logger,
-    serializers: { req: requestView, res: responseView },
-    autoLogging: {
-      // Probes arrive every few seconds; their lines would drown the rest.
-      ignore: (req: IncomingMessage) => /^\/health(\/|$)/.test((req.url ?? '').split('?', 1)[0]),
-    },
-  });
-  return new RequestLog(logger, middleware);
+  return new RequestLog(logger, requestLog(logger));
 }
 
 @Module({
@@ -133,8 +62,9 @@ function createRequestLog(config: AppConfig, destination: LogDestination): Reque
 class RequestLogModule {}
 
 /**
- * Logging: one JSON line per request (pino-http: method, path without its query, status, size,
- * time) and Nest's logger on the same pino logger (nestjs-pino).
+ * Logging: one JSON line per request (`request-log.ts`: method, path without its query, status,
+ * size, time) and Nest's logger on the same pino logger (nestjs-pino; `pinoHttp` below only hands
+ * it that logger).
  *
  * nestjs-pino's own request middleware is not used. Besides pino-http, it runs every request
  * inside an AsyncLocalStorage, so that lines logged during a request carry that request; on

@@ -1,0 +1,110 @@
+import express from 'express';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import pino from 'pino';
+import request from 'supertest';
+import { loggableUrl, requestLog } from './request-log';
+
+function captured(level: pino.Level) {
+  const lines: string[] = [];
+  const logger = pino({ level }, { write: (line: string) => void lines.push(line) });
+  const records = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
+  return { logger, lines, records };
+}
+
+let slowArrived = false;
+
+function app(logger: pino.Logger) {
+  const server = express();
+  server.use(requestLog(logger));
+  server.get('/health', (_req, res) => void res.json({ status: 'ok' }));
+  server.get('/id', (req, res) => void res.json({ id: (req as { id?: number }).id }));
+  server.post('/token', (_req, res) => void res.status(400).json({ error: 'invalid_grant' }));
+  server.get('/slow', () => {
+    slowArrived = true;
+  });
+  return server;
+}
+
+/** The line is written once the response has closed, which may be after supertest resolves. */
+async function until<T>(read: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no log line');
+}
+
+describe('requestLog', () => {
+  it('writes one line per answered request: status, size and time, the query redacted', async () => {
+    const log = captured('info');
+    await request(app(log.logger))
+      .post('/token?code=secret-code&state=s1')
+      .set('Authorization', 'Basic c2VjcmV0')
+      .set('Cookie', 'pg_session=secret-session')
+      .set('User-Agent', 'spec-agent')
+      .expect(400);
+    const line = await until(() => log.records()[0]);
+    expect(line.msg).toBe('request completed');
+    expect(line.req).toEqual({
+      id: 1,
+      method: 'POST',
+      url: '/token?[redacted]',
+      remoteAddress: expect.any(String),
+      headers: { 'user-agent': 'spec-agent', 'content-length': '0' },
+    });
+    expect(line.res).toEqual({ statusCode: 400, contentLength: expect.any(Number) });
+    expect(typeof line.responseTime).toBe('number');
+    expect(log.lines.join('')).not.toMatch(/secret|c2VjcmV0|authorization|cookie/i);
+  });
+
+  it('numbers every request, and logs no line for health probes', async () => {
+    const log = captured('info');
+    const server = app(log.logger);
+    await request(server).get('/health').expect(200);
+    const second = await request(server).get('/id').expect(200);
+    expect(second.body).toEqual({ id: 2 });
+    const line = await until(() => log.records()[0]);
+    expect(line.req.url).toBe('/id');
+    expect(log.lines).toHaveLength(1);
+  });
+
+  it('says when the client left before the answer', async () => {
+    const log = captured('info');
+    const server = app(log.logger).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      slowArrived = false;
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/slow' });
+      req.on('error', () => undefined);
+      req.end();
+      await until(() => (slowArrived ? true : undefined));
+      req.destroy();
+      const line = await until(() => log.records()[0]);
+      expect(line.msg).toBe('request aborted');
+      expect(line.req.url).toBe('/slow');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('writes nothing above info, and still numbers the requests', async () => {
+    const log = captured('warn');
+    const server = app(log.logger);
+    await request(server).get('/id').expect(200);
+    const res = await request(server).get('/id').expect(200);
+    expect(res.body).toEqual({ id: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(log.lines).toEqual([]);
+  });
+
+  it('redacts whatever follows a question mark', () => {
+    expect(loggableUrl('/authorize?code=x')).toBe('/authorize?[redacted]');
+    expect(loggableUrl('/token')).toBe('/token');
+    expect(loggableUrl(undefined)).toBe('');
+  });
+});
