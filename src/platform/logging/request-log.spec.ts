@@ -6,10 +6,17 @@ import pino from 'pino';
 import request from 'supertest';
 import { loggableUrl, requestLog } from './request-log';
 
+interface LogLine {
+  msg: string;
+  req: { url: string } & Record<string, unknown>;
+  res: Record<string, unknown>;
+  responseTime: unknown;
+}
+
 function captured(level: pino.Level) {
   const lines: string[] = [];
   const logger = pino({ level }, { write: (line: string) => void lines.push(line) });
-  const records = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
+  const records = () => lines.map((line) => JSON.parse(line) as LogLine);
   return { logger, lines, records };
 }
 
