@@ -119,6 +119,12 @@ describe('SignatureRecovery: which implementation', () => {
     expect(recovery.fallbackReason).toBeUndefined();
   });
 
+  // So does the `keccak` package (XKCP): message hashes and addresses are native too.
+  (prebuilt ? it : it.skip)('hashes with the native keccak binding on linux-x64', () => {
+    expect(SignatureRecovery.load().keccak).toBe('native');
+    expect(reference.keccak).toBe('viem');
+  });
+
   it('falls back to viem, and says why, when the native binding does not load', async () => {
     const recovery = SignatureRecovery.load(() => {
       throw new Error('No native build was found for platform=sunos arch=sparc\nmore detail');
@@ -208,6 +214,29 @@ describe('SignatureRecovery cross-check: native and viem agree', () => {
       expect(other).not.toEqual(signer);
     }
   }, 60_000);
+
+  it('on the EIP-191 hash of every upstream message and of 500 random texts (any script, any length)', () => {
+    const texts = [
+      ...siweVectors<{ message: string }>('eip1271.json').map(([, v]) => v.message),
+      ...siweVectors<Record<string, unknown>>('parsing_positive.json').map(([, v]) =>
+        typeof v.message === 'string' ? v.message : JSON.stringify(v),
+      ),
+      '',
+      'é',
+      '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and emoji 🦊 across a 136-byte keccak block boundary '.repeat(5),
+    ];
+    for (let i = 0; i < 500; i++) {
+      // Lengths around 0, 135, 136, 137, 272... bytes: the sponge's rate is 136 bytes.
+      const bytes = randomBytes(i % 300);
+      texts.push(
+        i % 3 === 0 ? bytes.toString('hex') : bytes.toString(i % 3 === 1 ? 'utf8' : 'latin1'),
+      );
+    }
+    for (const text of texts) {
+      expect(loadNativeBackend().hashMessage(text)).toBe(hashMessage(text));
+      expect(viemBackend.hashMessage(text)).toBe(hashMessage(text));
+    }
+  });
 
   it('on 300 random 65- and 64-byte strings (mostly not signatures)', async () => {
     const outcomes = new Set<string>();

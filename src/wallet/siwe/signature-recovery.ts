@@ -1,12 +1,13 @@
 import {
   type Address,
   type Hex,
+  bytesToHex,
   checksumAddress,
   concat,
-  hashMessage,
+  hashMessage as viemHashMessage,
   hexToBytes,
   isHex,
-  keccak256,
+  keccak256 as viemKeccak256,
   recoverAddress as viemRecoverAddress,
 } from 'viem';
 import { InvalidSignature } from '../wallet.errors';
@@ -19,15 +20,50 @@ export const SECP256K1_HALF_N = SECP256K1_N / 2n;
 /** `native`: libsecp256k1 through the `secp256k1` package's N-API binding; `viem`: noble-curves (pure JS). */
 export type RecoveryImplementation = 'native' | 'viem';
 
-/** One curve implementation, reduced to the only operation we need from it. */
+/** One curve implementation, reduced to the only operations we need from it. */
 export interface RecoveryBackend {
   readonly name: RecoveryImplementation;
+  /** Who computes keccak-256 for this backend (native unless the `keccak` binding is missing). */
+  readonly keccak: RecoveryImplementation;
   /**
    * The EIP-55 address of the key that made the signature `rs` (r‖s, 64 bytes) with recovery id
    * `recoveryId` over the 32-byte `hash`. Throws (or rejects) when no key can be recovered.
    * No policy here: both backends take every r, s they can, so they can be compared raw.
    */
   recover(hash: Uint8Array, rs: Uint8Array, recoveryId: 0 | 1): Address | Promise<Address>;
+  /** EIP-191 personal_sign: keccak256("\x19Ethereum Signed Message:\n" + length + message). */
+  hashMessage(messageText: string): Hex;
+}
+
+/** What the `keccak` package's binding offers (its createKeccakHash contract). */
+type NativeKeccakHash = (algorithm: 'keccak256') => {
+  update(data: Buffer): { digest(): Buffer };
+};
+
+/** keccak-256 through the `keccak` package's native binding (XKCP), else viem's (noble, pure JS). */
+function loadKeccak(): { name: RecoveryImplementation; hash: (data: Uint8Array) => Uint8Array } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const createHash = require('keccak/bindings') as NativeKeccakHash;
+    return {
+      name: 'native',
+      hash: (data) =>
+        createHash('keccak256')
+          .update(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+          .digest(),
+    };
+  } catch {
+    return { name: 'viem', hash: (data) => viemKeccak256(data, 'bytes') };
+  }
+}
+
+const EIP191_PREFIX = '\x19Ethereum Signed Message:\n';
+
+/** The EIP-191 personal_sign hash with a given keccak-256; the same bytes as viem's hashMessage. */
+function eip191Hash(messageText: string, keccak: (data: Uint8Array) => Uint8Array): Hex {
+  const message = Buffer.from(messageText, 'utf8');
+  const prefix = Buffer.from(`${EIP191_PREFIX}${message.length}`, 'utf8');
+  return bytesToHex(keccak(Buffer.concat([prefix, message])));
 }
 
 /** What the `secp256k1` package's binding offers for recovery (its lib/index.js contract). */
@@ -49,31 +85,39 @@ export function loadNativeBackend(): RecoveryBackend {
   // A native module may be absent for this platform: a require() failure is how we learn it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const native = require('secp256k1/bindings') as NativeSecp256k1;
+  const keccak = loadKeccak();
   return {
     name: 'native',
+    keccak: keccak.name,
     recover(hash, rs, recoveryId) {
-      return addressOfPublicKey(native.ecdsaRecover(rs, recoveryId, hash, false));
+      return addressOfPublicKey(native.ecdsaRecover(rs, recoveryId, hash, false), keccak.hash);
     },
+    hashMessage: (messageText) => eip191Hash(messageText, keccak.hash),
   };
 }
 
 /** viem's `recoverAddress` over the canonical r‖s‖v form (v = 27 + recovery id). */
 export const viemBackend: RecoveryBackend = {
   name: 'viem',
+  keccak: 'viem',
   recover(hash, rs, recoveryId) {
     return viemRecoverAddress({ hash, signature: concat([rs, Uint8Array.of(27 + recoveryId)]) });
   },
+  hashMessage: (messageText) => viemHashMessage(messageText),
 };
 
 /**
  * Yellow Paper, Appendix F: the address is the last 20 bytes of keccak256 over the 64-byte
  * uncompressed point (without its 0x04 prefix); written with the EIP-55 checksum.
  */
-function addressOfPublicKey(uncompressed: Uint8Array): Address {
+function addressOfPublicKey(
+  uncompressed: Uint8Array,
+  keccak: (data: Uint8Array) => Uint8Array,
+): Address {
   if (uncompressed.length !== 65 || uncompressed[0] !== 4) {
     throw new Error('expected an uncompressed secp256k1 public key');
   }
-  return checksumAddress(`0x${keccak256(uncompressed.subarray(1)).slice(26)}`);
+  return checksumAddress(bytesToHex(keccak(uncompressed.subarray(1)).subarray(12)));
 }
 
 /** Why a 64/65-byte signature is refused before any curve arithmetic, or by the curve itself. */
@@ -192,6 +236,11 @@ export class SignatureRecovery {
     return this.backend.name;
   }
 
+  /** Which implementation computes keccak-256 (message hashes, addresses of recovered keys). */
+  get keccak(): RecoveryImplementation {
+    return this.backend.keccak;
+  }
+
   /** The native binding if it loads, else viem. The process's choice is made once. */
   static load(loadNative: () => RecoveryBackend = loadNativeBackend): SignatureRecovery {
     if (loadNative !== loadNativeBackend) return SignatureRecovery.choose(loadNative);
@@ -218,7 +267,7 @@ export class SignatureRecovery {
    * not a well-formed low-s ECDSA signature (including any high s, EIP-2).
    */
   recoverMessageAddress(messageText: string, signature: Hex): Promise<Address> {
-    return this.recoverAddress(hashMessage(messageText), signature);
+    return this.recoverAddress(this.backend.hashMessage(messageText), signature);
   }
 
   /** As `recoverMessageAddress`, over a 32-byte hash already computed. */
@@ -236,9 +285,9 @@ export class SignatureRecovery {
     }
   }
 
-  /** `examine` over the EIP-191 personal_sign hash of `messageText` (viem's `hashMessage`). */
+  /** `examine` over the EIP-191 personal_sign hash of `messageText` (as viem's `hashMessage`). */
   examineMessage(messageText: string, signature: Hex): Promise<EoaRecovery> {
-    return this.examine(hashMessage(messageText), signature);
+    return this.examine(this.backend.hashMessage(messageText), signature);
   }
 
   /**

@@ -3,12 +3,14 @@ import { EthRpcTransports, HttpEthRpcTransports } from './eth-rpc-transports';
 import { SignatureRecovery } from './signature-recovery';
 import { SiweVerifier } from './siwe-verifier';
 
-/** Native secp256k1 when its binding loads, else viem; the log says which answers. */
+/** Native secp256k1 (and keccak) when the bindings load, else viem; the log says which answers. */
 function signatureRecovery(): SignatureRecovery {
   const recovery = SignatureRecovery.load();
   const logger = new Logger(SignatureRecovery.name);
   if (recovery.fallbackReason === undefined) {
-    logger.log(`EOA signature recovery: ${recovery.implementation}`);
+    logger.log(
+      `EOA signature recovery: ${recovery.implementation} (keccak-256: ${recovery.keccak})`,
+    );
   } else {
     logger.warn(
       `EOA signature recovery: ${recovery.implementation} (native secp256k1 did not load: ${recovery.fallbackReason})`,
