@@ -48,6 +48,20 @@ describe('the per-client /token limit is keyed on the decoded client id', () => 
     expect(Number(encoded.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('counts the refusals of the limit in the token-request metrics', async () => {
+    const metrics = (await t.http().get('/metrics').expect(200)).text;
+    const line = metrics
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('proofgate_token_requests_total{') &&
+          l.includes('grant_type="refresh_token"') &&
+          l.includes('outcome="too_many_requests"'),
+      );
+    // The test above was refused once by the per-client limit.
+    expect(line && Number(line.slice(line.lastIndexOf(' ') + 1))).toBe(1);
+  });
+
   it('treats a lower-case "basic" scheme like "Basic"', async () => {
     // The scheme is case-insensitive (RFC 9110 §11.1), for authentication and limits alike.
     expect((await refresh(rawBasic('basic', 'scheme-client', 'scheme-secret'))).status).toBe(400);
