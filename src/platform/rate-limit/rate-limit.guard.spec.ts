@@ -73,6 +73,14 @@ describe('RateLimitGuard', () => {
     });
   });
 
+  it('names a counter the same on every request and on every instance (ids are reused)', async () => {
+    const other = new RateLimitGuard(config, store, clock);
+    for (let i = 0; i < 3; i++) await guard.canActivate(contextFor('token', 'closed'));
+    await other.canActivate(contextFor('token', 'closed'));
+    const ids = store.calls.map((counters) => counters.map((counter) => counter.id).join(' '));
+    expect(new Set(ids).size).toBe(1);
+  });
+
   it('counts the next window afresh', async () => {
     await guard.canActivate(contextFor('login', 'closed'));
     clock.at = minuteStart + 60_000;
