@@ -25,11 +25,14 @@ export interface BenchOptions {
   readonly timeoutMinutes: number;
 }
 
+/** Requests of the nonce phase, in multiples of the other phases' (`--phase-requests`). */
+export const NONCE_PHASE_FACTOR = 2;
+
 export const DEFAULTS: BenchOptions = {
   rounds: 5,
   connections: 50,
   requests: 2000,
-  phaseRequests: 1000,
+  phaseRequests: 2000,
   warmup: 1000,
   floor: true,
   skipBuild: false,
@@ -42,7 +45,7 @@ export const USAGE = `npm run bench -- [options]
   --rounds N        measured rounds (default ${DEFAULTS.rounds})
   --connections N   concurrent connections of the load generator (default ${DEFAULTS.connections})
   --requests N      code exchanges per server and round (default ${DEFAULTS.requests})
-  --phase-requests N  requests per round of Proofgate's other phases, at most --requests
+  --phase-requests N  requests per round of Proofgate's other phases (twice that for nonce issue), at most --requests
                     (default ${DEFAULTS.phaseRequests})
   --warmup N        requests per phase in the unrecorded warm-up round, 0 for none (default ${DEFAULTS.warmup})
   --only proofgate|oidc   one side only (no ratio)

@@ -1,3 +1,4 @@
+import { NONCE_PHASE_FACTOR } from './options';
 import {
   PHASES,
   exchangeRatio,
@@ -295,7 +296,8 @@ ${distanceFromFloor(report)}
   viem (\`privateKeyToAccount\`, ${report.walletAccounts} accounts).
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
   round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
-  Proofgate's other phases, alternating which server goes first. The ratio is computed per round
+  Proofgate's other phases (${NONCE_PHASE_FACTOR * options.phaseRequests} for nonce issue, which answers about twice as fast: each phase lasts
+  about as long), alternating which server goes first. The ratio is computed per round
   and its median reported, so one disturbed round does not decide it. The floor phases run after
   both servers have stopped, in turn, ${Math.min(options.rounds, 3)} time(s) after one unrecorded pass; medians reported.
 - **Database round trips.** Each server reaches the database through its own TCP proxy in the

@@ -61,7 +61,8 @@ function parse(argv: readonly string[]): Options {
         break;
       case '--phase': {
         const phase = value();
-        if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}`);
+        if (!(PHASES as readonly string[]).includes(phase))
+          throw new Error(`unknown phase ${phase}`);
         options.phase = phase as Phase;
         break;
       }
@@ -153,7 +154,9 @@ async function main(): Promise<void> {
         },
       );
       if (result.ok !== result.requests) {
-        throw new Error(`${side.label}: ${result.requests - result.ok} answers were not ${expectStatus}`);
+        throw new Error(
+          `${side.label}: ${result.requests - result.ok} answers were not ${expectStatus}`,
+        );
       }
       const cpuUs = (cpuTimeUs(side.server.pid) - cpuBefore) / result.requests;
       return { rps: result.rps, cpuUs, captured: result.captured };
