@@ -114,11 +114,16 @@ describe('ProtocolErrorFilter.catch', () => {
     return { host: { switchToHttp } as unknown as ArgumentsHost, response };
   }
 
-  it('logs an unexpected error with the request it ended, never the query', () => {
+  it('logs an unexpected error with the method, path (not the query) and id of its request', () => {
     const filter = new ProtocolErrorFilter();
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
-      const { host: context, response } = host({ method: 'POST', path: '/token', id: 41 });
+      const { host: context, response } = host({
+        method: 'POST',
+        path: '/token',
+        originalUrl: '/token?code=secret',
+        id: 41,
+      });
       filter.catch(new Error('boom'), context);
       expect(response.status).toHaveBeenCalledWith(500);
       expect(error).toHaveBeenCalledWith('POST /token (request 41) failed', expect.any(String));
