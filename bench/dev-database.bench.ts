@@ -21,6 +21,7 @@ import {
   seedChallenges,
 } from '../test/support/challenge-fixtures';
 import { startMongoServer } from '../tools/mongo-server/launch';
+import { runScript } from './lib/script';
 
 const argv = process.argv.slice(2);
 const SAMPLES = Number(argv[argv.indexOf('--samples') + 1] || 2000);
@@ -97,9 +98,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

@@ -41,6 +41,7 @@ import { renderReport, renderSummary } from './lib/report';
 import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './lib/results';
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
 import { CountingProxy } from './lib/wire-proxy';
+import { Cleanups, runScript } from './lib/script';
 
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist-bench');
@@ -76,7 +77,7 @@ interface Target {
 
 class Bench {
   readonly records: PhaseRecord[] = [];
-  private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private readonly cleanups = new Cleanups(log);
   private loadgen!: LoadGenerator;
 
   constructor(readonly options: BenchOptions) {}
@@ -85,15 +86,8 @@ class Bench {
     this.cleanups.push(step);
   }
 
-  async cleanup(): Promise<void> {
-    for (const step of this.cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup: ${String(error)}`);
-      }
-    }
-    this.cleanups.length = 0;
+  cleanup(): Promise<void> {
+    return this.cleanups.run();
   }
 
   async startLoadGenerator(): Promise<void> {
@@ -496,9 +490,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { TestApp, createTestApp } from './support/test-app';
 import { Agent, exchangeCode, login, obtainCode } from './support/oauth';
+import { sample } from './support/metrics';
 
 interface WindowFigures {
   issued: number;
@@ -21,18 +22,6 @@ interface ClientUse {
   clients: string;
   through: string[];
   standards: string[];
-}
-
-/** Sums a counter's samples with the given labels in Prometheus text. */
-function sample(metrics: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) {
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-  }
-  return total;
 }
 
 describe('GET /challenge-models: live figures from two instances sharing one database', () => {

@@ -1,6 +1,7 @@
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { TestApp, createTestApp } from './support/test-app';
 import { Agent, basic, exchangeCode, obtainCode, createLoggedInApp } from './support/oauth';
+import { sample } from './support/metrics';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
   let t: TestApp;
@@ -160,18 +161,15 @@ describe('token endpoint client authentication, revocation, introspection and /a
     );
 
     it('counts token requests refused before the grant runs in the metrics', async () => {
-      const refusedRefreshes = async () => {
-        const metrics = (await t.http().get('/metrics').expect(200)).text;
-        const line = metrics
-          .split('\n')
-          .find(
-            (l) =>
-              l.startsWith('proofgate_token_requests_total{') &&
-              l.includes('grant_type="refresh_token"') &&
-              l.includes('outcome="invalid_request"'),
-          );
-        return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-      };
+      const refusedRefreshes = async () =>
+        sample(
+          (await t.http().get('/metrics').expect(200)).text,
+          'proofgate_token_requests_total',
+          {
+            grant_type: 'refresh_token',
+            outcome: 'invalid_request',
+          },
+        );
       const before = await refusedRefreshes();
       await t
         .http()

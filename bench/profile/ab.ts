@@ -21,6 +21,7 @@ import { freePort, startServer, type ServerProcess } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { median } from '../lib/stats';
 import { cpuTimeUs } from './cpu-time';
+import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PHASES = ['exchange', 'me', 'refresh', 'nonce'] as const;
@@ -96,7 +97,7 @@ interface Side {
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
-  const cleanups: (() => unknown)[] = [];
+  const cleanups = new Cleanups(log);
   try {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
@@ -191,19 +192,8 @@ async function main(): Promise<void> {
         `${median(rpsRatios).toFixed(3)}, B/A CPU per request ${median(cpuRatios).toFixed(3)}\n`,
     );
   } finally {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup: ${String(error)}`);
-      }
-    }
+    await cleanups.run();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

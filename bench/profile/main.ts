@@ -25,6 +25,7 @@ import * as proofgate from '../lib/proofgate';
 import { cpuTimeUs } from './cpu-time';
 import { InspectorSession, type CpuProfile } from './inspector-session';
 import { renderSummary, summarise } from './summary';
+import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PHASES = ['exchange', 'refresh', 'me', 'nonce', 'verify'] as const;
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     log('building the service into dist-bench/');
     proofgate.buildService(ROOT, resolve(ROOT, options.dist));
   }
-  const cleanups: (() => unknown)[] = [];
+  const cleanups = new Cleanups(log);
   try {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
@@ -235,19 +236,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup: ${String(error)}`);
-      }
-    }
+    await cleanups.run();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

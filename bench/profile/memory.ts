@@ -11,12 +11,13 @@ import { LoadGenerator } from '../lib/load-generator';
 import { freePort, readMemory, startServer } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { InspectorSession } from './inspector-session';
+import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
   const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 2000;
-  const cleanups: (() => unknown)[] = [];
+  const cleanups = new Cleanups((line) => process.stderr.write(`[memory] ${line}\n`));
   try {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
@@ -80,13 +81,8 @@ async function main(): Promise<void> {
     );
     await report(`after ${requests} code exchanges`);
   } finally {
-    for (const step of cleanups.reverse()) await step();
+    await cleanups.run();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);
