@@ -12,6 +12,7 @@
  * worktree of the other commit, for example).
  */
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import type { RequestSpec } from '../loadgen/protocol';
@@ -37,54 +38,38 @@ interface Options {
   connections: number;
 }
 
-function parse(argv: readonly string[]): Options {
-  const options: Options = {
-    a: '',
-    b: '',
-    phase: 'exchange',
-    rounds: 6,
-    requests: 3000,
-    warmup: 1000,
-    connections: 50,
+function parse(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      a: { type: 'string' },
+      b: { type: 'string' },
+      phase: { type: 'string', default: 'exchange' },
+      rounds: { type: 'string', default: '6' },
+      requests: { type: 'string', default: '3000' },
+      warmup: { type: 'string', default: '1000' },
+      connections: { type: 'string', default: '50' },
+    },
+  });
+  const { a, b, phase } = values;
+  if (!a || !b) throw new Error('--a DIR and --b DIR are both required');
+  if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}`);
+  const count = (name: 'rounds' | 'requests' | 'warmup' | 'connections') => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${name} needs a positive integer`);
+    return value;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-      return next;
-    };
-    switch (argv[i]) {
-      case '--a':
-        options.a = value();
-        break;
-      case '--b':
-        options.b = value();
-        break;
-      case '--phase': {
-        const phase = value();
-        if (!(PHASES as readonly string[]).includes(phase))
-          throw new Error(`unknown phase ${phase}`);
-        options.phase = phase as Phase;
-        break;
-      }
-      case '--rounds':
-        options.rounds = Number(value());
-        break;
-      case '--requests':
-        options.requests = Number(value());
-        break;
-      case '--warmup':
-        options.warmup = Number(value());
-        break;
-      case '--connections':
-        options.connections = Number(value());
-        break;
-      default:
-        throw new Error(`unknown option ${argv[i]}`);
-    }
-  }
-  if (!options.a || !options.b) throw new Error('--a DIR and --b DIR are both required');
-  return options;
+  return {
+    a,
+    b,
+    phase: phase as Phase,
+    rounds: count('rounds'),
+    requests: count('requests'),
+    warmup: count('warmup'),
+    connections: count('connections'),
+  };
 }
 
 interface Side {
