@@ -63,6 +63,21 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     expect(map(new mongo.MongoNetworkError('socket closed'))).toMatchObject({ status: 503 });
   });
 
+  it('answers a lost connection the driver did not wrap (Node EPIPE, ECONNRESET) with 503', () => {
+    for (const code of ['EPIPE', 'ECONNRESET']) {
+      const lost = Object.assign(new Error('This socket has been ended by the other party'), {
+        code,
+      });
+      expect(map(lost)).toEqual({
+        status: 503,
+        error: 'temporarily_unavailable',
+        description: 'A connection the service needs was lost; retry shortly',
+      });
+    }
+    // Any other coded error is still a bug of ours: a generic 500.
+    expect(map(Object.assign(new Error('x'), { code: 'ERR_INVALID_ARG_TYPE' })).status).toBe(500);
+  });
+
   it('maps a 404 without echoing the query string', () => {
     expect(map(new NotFoundException('Cannot GET /authorize?code=secret'))).toEqual({
       status: 404,

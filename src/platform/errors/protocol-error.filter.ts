@@ -19,6 +19,28 @@ const DATABASE_UNAVAILABLE: ReadonlyArray<new (...args: never[]) => Error> = [
   mongo.MongoTopologyClosedError,
 ];
 
+/**
+ * Socket failures, as Node reports them (`error.code`). The database driver lets some through
+ * unwrapped: a command written just after the server closed the connection fails with Node's
+ * own `EPIPE` ("This socket has been ended by the other party"), not a MongoNetworkError (seen
+ * with mongodb 7.8 in the fleet test, the database stopped mid-flight). A lost connection is an
+ * outage to retry after, never a bug of the request.
+ */
+const SOCKET_FAILURES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function isSocketFailure(e: unknown): boolean {
+  const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
+  return code !== undefined && SOCKET_FAILURES.has(code);
+}
+
 interface BodyParserError {
   type: string;
   status: number;
@@ -81,6 +103,9 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     if (exception instanceof ProtocolError) return exception;
     if (DATABASE_UNAVAILABLE.some((type) => exception instanceof type)) {
       return new TemporarilyUnavailable('The database is unavailable; retry shortly');
+    }
+    if (isSocketFailure(exception)) {
+      return new TemporarilyUnavailable('A connection the service needs was lost; retry shortly');
     }
     if (exception instanceof HttpException) {
       return fromHttpException(exception, request);
