@@ -39,7 +39,7 @@ export class Fleet {
     private readonly elapsed: Elapsed,
   ) {}
 
-  /** Starts the database (H2 file in `runDir`) and the instances from `distDir`, all at once. */
+  /** Starts the database (H2 file in `runDir`), then the first instance from `distDir`, then the others at once. */
   static async start(distDir: string, runDir: string, elapsed: Elapsed): Promise<Fleet> {
     const database = new FleetDatabase(join(runDir, 'fleet.mv'), elapsed);
     await database.start();
@@ -54,7 +54,15 @@ export class Fleet {
           new FleetInstance(slot, port, join(distDir, 'main.js'), env, log, elapsed),
         );
       }
-      await Promise.all(fleet.instances.map((instance) => fleet.startInstance(instance)));
+      // The first instance alone creates the collections and indexes; then the others, at once.
+      // mongo-java-server's collection creation is not atomic: two instances creating the same
+      // collection at the same moment can leave the server holding a collection object without
+      // its _id index, after which every update of that collection fails ("Expected one element
+      // but got zero") until the server restarts. Seen once in a CI dry run (all challenge
+      // redemptions of the run's first 20 s); real MongoDB creates collections atomically.
+      const [first, ...others] = fleet.instances;
+      await fleet.startInstance(first);
+      await Promise.all(others.map((instance) => fleet.startInstance(instance)));
     } catch (error) {
       await fleet.close();
       throw error;
