@@ -15,8 +15,15 @@ import { TestApp, createTestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
 
+/**
+ * An expired code is refused as expired, or, when the TTL monitor (about once a minute) swept it
+ * in the second between its expiry and its presentation, as unknown: refused all the same.
+ */
+const EXPIRED_OR_SWEPT =
+  /^400 invalid_grant "Authorization code expired"|^400 invalid_grant "Invalid authorization code" \(deleted by the TTL monitor before it was presented\)$/;
+
 /** Every scenario the lab must run, and what the service's answer must say in each. */
-const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string]> = [
+const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegExp]> = [
   ['pkce', 'normal login', '302 with code, state, iss; /token 200; /api/me 200 user0'],
   [
     'pkce',
@@ -70,7 +77,7 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string]> = [
     'registration: client_name with a right-to-left override',
     '400 invalid_client_metadata "client_name must not contain control or format characters"',
   ],
-  ['pkce', 'expired code', '400 invalid_grant "Authorization code expired"'],
+  ['pkce', 'expired code', EXPIRED_OR_SWEPT],
   [
     'pkce',
     'refresh asking for more scope',
@@ -142,7 +149,9 @@ describe('the attack lab', () => {
         expect({ model, scenario, answered: row.answered, passed: row.passed }).toEqual({
           model,
           scenario,
-          answered: expect.stringContaining(answer) as string,
+          answered: (typeof answer === 'string'
+            ? expect.stringContaining(answer)
+            : expect.stringMatching(answer)) as string,
           passed: true,
         });
       }
