@@ -1,14 +1,20 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
+import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { CrossOriginPolicy } from './oauth/cors/cross-origin.policy';
 import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
 import { crossOriginRequests } from './platform/http/cors';
 import { HttpDrain } from './platform/http/http-drain';
+import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
+import { RequestLog } from './platform/logging/logging.module';
 import { setupOpenApi } from './platform/openapi/openapi';
+
+/** Largest JSON or form body accepted (413 above). */
+const BODY_LIMIT = '16kb';
 
 /** Options for creating the app; body parsers are added by `configureApp` with our limits. */
 export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
@@ -23,20 +29,32 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // TRUST_PROXY: `req.ip` (rate limits, logs) is the X-Forwarded-For client only behind trusted proxies.
   const { trustProxy } = app.get(AppConfig);
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
-  app.use(app.get(HttpDrain).closeConnectionsWhileDraining());
-  app.use(securityHeaders());
-  // Before any route: a CORS preflight is answered here, for the endpoints the policy lists.
-  app.use(crossOriginRequests(app.get(CrossOriginPolicy).ruleFor));
+  // What every request passes runs as one layer of Express's router (`inSequence`): numbered and
+  // logged first (`request-log.ts`; a request refused below still gets its line), then the drain,
+  // the security headers, and CORS, whose preflights are answered here, before any route.
+  app.use(
+    inSequence(
+      app.get(RequestLog).middleware,
+      app.get(HttpDrain).closeConnectionsWhileDraining(),
+      securityHeaders(),
+      crossOriginRequests(app.get(CrossOriginPolicy).ruleFor),
+    ),
+  );
   app.useStaticAssets(join(__dirname, 'public'), {
     prefix: '/static/',
     maxAge: '1h',
     index: false,
   });
-  app.useBodyParser('json', { limit: '16kb' });
-  // `extended: false`: form bodies are flat name=value pairs (no qs `a[b][c]` nesting), as is the
-  // query string (Express 5's simple parser). JSON can nest, so its depth is bounded next.
-  app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
-  app.use(rejectDeeplyNestedBodies());
+  // The bodies, likewise as one layer. `extended: false`: form bodies are flat name=value pairs
+  // (no qs `a[b][c]` nesting), as is the query string (Express 5's simple parser). JSON can nest,
+  // so its depth is bounded right after parsing.
+  app.use(
+    inSequence(
+      json({ limit: BODY_LIMIT }),
+      urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }),
+      rejectDeeplyNestedBodies(),
+    ),
+  );
   setupOpenApi(app);
   // No `enableShutdownHooks()`: main.ts stops on signals through HttpDrain, which drains the
   // connections before the shutdown hooks run.

@@ -103,4 +103,23 @@ describe('request logging', () => {
       expect(Buffer.byteLength(line)).toBeLessThan(512);
     }
   });
+  it('logs a request the body parser refuses, and a CORS preflight answered before any route', async () => {
+    const server = t.app.getHttpServer();
+    await request(server)
+      .post('/wallet/nonce')
+      .set('content-type', 'application/json')
+      .send('{"address": ')
+      .expect(400);
+    await request(server)
+      .options('/token')
+      .set('origin', 'https://unknown.example')
+      .set('access-control-request-method', 'POST')
+      .expect(204);
+
+    expect((await requestRecord('POST', '/wallet/nonce')).res).toEqual({
+      statusCode: 400,
+      contentLength: expect.any(Number),
+    });
+    expect((await requestRecord('OPTIONS', '/token')).res).toMatchObject({ statusCode: 204 });
+  });
 });

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
@@ -78,7 +78,7 @@ class RequestLogModule {}
     LoggerModule.forRootAsync({
       imports: [RequestLogModule],
       inject: [RequestLog],
-      // No routes: the request log is applied below, without nestjs-pino's AsyncLocalStorage.
+      // No routes: `configureApp` applies the request log, without nestjs-pino's AsyncLocalStorage.
       useFactory: (requestLog: RequestLog) => ({
         pinoHttp: { logger: requestLog.logger },
         forRoutes: [],
@@ -86,10 +86,4 @@ class RequestLogModule {}
     }),
   ],
 })
-export class LoggingModule implements NestModule {
-  constructor(private readonly requestLog: RequestLog) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(this.requestLog.middleware).forRoutes({ path: '*', method: RequestMethod.ALL });
-  }
-}
+export class LoggingModule {}

@@ -1,0 +1,31 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/**
+ * Several middleware run as one: each in turn, in one layer of Express's router, the way helmet
+ * runs its own. An error (passed on or thrown) skips the rest and goes to Express's error
+ * handling, as between separate layers. Every layer the router passes costs a request a few
+ * microseconds of its bookkeeping (the `params` it sets, the promise check of each handler); the
+ * ones that run for every request are cheaper grouped (`npm run bench:ab`).
+ */
+export function inSequence(...handlers: readonly RequestHandler[]): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    let index = 0;
+    const step = (error?: unknown): void => {
+      if (error !== undefined && error !== null) {
+        next(error);
+        return;
+      }
+      const handler = handlers[index++];
+      if (!handler) {
+        next();
+        return;
+      }
+      try {
+        void handler(req, res, step);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
+}
