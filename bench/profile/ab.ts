@@ -9,7 +9,8 @@
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
  *
  * Build a tree into a directory with `npx tsc -p tsconfig.build.json --outDir DIR` (from a
- * worktree of the other commit, for example).
+ * worktree of the other commit, for example). To compare Node flags on one build instead, give
+ * them in AB_NODE_FLAGS_A / AB_NODE_FLAGS_B (e.g. `AB_NODE_FLAGS_B=--max-semi-space-size=32`).
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -72,6 +73,11 @@ function parse(argv: string[]): Options {
   };
 }
 
+/** Node flags for one side, from AB_NODE_FLAGS_A / AB_NODE_FLAGS_B (space-separated). */
+function nodeFlags(label: 'A' | 'B'): string[] {
+  return (process.env[`AB_NODE_FLAGS_${label}`] ?? '').split(' ').filter(Boolean);
+}
+
 interface Side {
   label: 'A' | 'B';
   server: ServerProcess;
@@ -91,7 +97,7 @@ async function main(): Promise<void> {
       const server = await startServer({
         name: `proofgate-${label}`,
         command: process.execPath,
-        args: [join(resolve(ROOT, dist), 'main.js')],
+        args: [...nodeFlags(label), join(resolve(ROOT, dist), 'main.js')],
         cwd: ROOT,
         env: proofgate.serviceEnv({
           port,
