@@ -98,22 +98,31 @@ export function summarizePhase(
   };
 }
 
+/**
+ * Per-round throughput ratios of phase `a` to phase `b`, paired by round, and their median. Both
+ * ran within one round, close in time, so a drift of the shared machine between rounds moves
+ * both and cancels out of each ratio; a ratio of the phases' medians would not pair them.
+ */
+export function roundRatio(
+  records: readonly PhaseRecord[],
+  a: PhaseKey,
+  b: PhaseKey,
+): { ratios: number[]; median: number } {
+  const byRound = (key: PhaseKey) =>
+    new Map(records.filter((r) => r.key === key && r.round > 0).map((r) => [r.round, r.load.rps]));
+  const as = byRound(a);
+  const bs = byRound(b);
+  const rounds = [...as.keys()].filter((r) => bs.has(r)).sort((x, y) => x - y);
+  return medianRatio(
+    rounds.map((r) => as.get(r)!),
+    rounds.map((r) => bs.get(r)!),
+  );
+}
+
 /** Per-round Proofgate/oidc-provider throughput ratios of the code exchange, and their median. */
 export function exchangeRatio(records: readonly PhaseRecord[]): {
   ratios: number[];
   median: number;
 } {
-  const byRound = (key: PhaseKey) => {
-    const rounds = new Map(
-      records.filter((r) => r.key === key && r.round > 0).map((r) => [r.round, r.load.rps]),
-    );
-    return rounds;
-  };
-  const proofgate = byRound('proofgate.exchange');
-  const oidc = byRound('oidc.exchange');
-  const rounds = [...proofgate.keys()].filter((r) => oidc.has(r)).sort((a, b) => a - b);
-  return medianRatio(
-    rounds.map((r) => proofgate.get(r)!),
-    rounds.map((r) => oidc.get(r)!),
-  );
+  return roundRatio(records, 'proofgate.exchange', 'oidc.exchange');
 }

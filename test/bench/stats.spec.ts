@@ -1,5 +1,10 @@
 import { median, medianRatio, percentile, summarize } from '../../bench/lib/stats';
-import { exchangeRatio, summarizePhase, type PhaseRecord } from '../../bench/lib/results';
+import {
+  exchangeRatio,
+  roundRatio,
+  summarizePhase,
+  type PhaseRecord,
+} from '../../bench/lib/results';
 
 const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
 
@@ -77,5 +82,21 @@ describe('bench results', () => {
   it('the exchange ratio is the median of per-round ratios', () => {
     expect(exchangeRatio(records)).toEqual({ ratios: [2, 3, 1.2], median: 2 });
     expect(exchangeRatio(records.filter((r) => r.key !== 'oidc.exchange')).ratios).toEqual([]);
+  });
+
+  it('pairs any two phases by round: a round missing either phase is left out', () => {
+    const nonce = [
+      record('proofgate.nonce', 1, 250),
+      record('proofgate.nonce', 2, 500),
+      record('proofgate.nonce', 4, 999),
+    ];
+    // Ratio of medians would be 500 / 120; paired, round 1 gives 2.5 and round 2 gives 1.67.
+    const { ratios, median } = roundRatio(
+      [...records, ...nonce],
+      'proofgate.nonce',
+      'proofgate.exchange',
+    );
+    expect(ratios.map((r) => Number(r.toFixed(3)))).toEqual([2.5, 1.667]);
+    expect(median).toBeCloseTo((2.5 + 500 / 300) / 2);
   });
 });
