@@ -391,8 +391,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
 }
 
 /**
- * The floor server: bare Express, then one signature, then one findOne, same load generator,
- * `repeats` times in turn (medians reported), after one unrecorded pass.
+ * The floor servers: bare Express, then one signature, then one findOne, then NestJS with a
+ * validated DTO (the framework Proofgate is built on), same load generator, `repeats` times in
+ * turn (medians reported), after one unrecorded pass.
  */
 async function measureFloor(
   bench: Bench,
@@ -419,6 +420,31 @@ async function measureFloor(
   });
   bench.onCleanup(() => server.stop());
   const target: Target = { origin: `http://127.0.0.1:${port}`, proxy, warmPath: '/', server };
+  const nestPort = await freePort();
+  const nestServer = await startServer({
+    name: 'floor-nest',
+    command: process.execPath,
+    args: [
+      '--require',
+      'ts-node/register/transpile-only',
+      join(ROOT, 'bench', 'floor', 'nest-server.ts'),
+    ],
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(nestPort),
+      TS_NODE_PROJECT: join(ROOT, 'tsconfig.jest.json'),
+    },
+    readyUrl: `http://127.0.0.1:${nestPort}/`,
+  });
+  bench.onCleanup(() => nestServer.stop());
+  const nestTarget: Target = {
+    origin: `http://127.0.0.1:${nestPort}`,
+    proxy,
+    warmPath: '/',
+    server: nestServer,
+  };
   // A body of the size of a code exchange's, parsed and ignored.
   const body = JSON.stringify({
     grant_type: 'authorization_code',
@@ -433,16 +459,17 @@ async function measureFloor(
       body,
     }));
   const paths = [
-    ['floor.noop', '/noop'],
-    ['floor.sign', '/sign'],
-    ['floor.find', '/find'],
+    ['floor.noop', '/noop', target],
+    ['floor.sign', '/sign', target],
+    ['floor.find', '/find', target],
+    ['floor.nest', '/noop', nestTarget],
   ] as const;
   for (let round = 0; round <= repeats; round++) {
-    for (const [key, path] of paths) {
+    for (const [key, path, on] of paths) {
       await bench.phase(
         key,
         round,
-        target,
+        on,
         posts(path).slice(0, round === 0 ? Math.min(n, 500) : n),
         200,
       );
@@ -451,6 +478,7 @@ async function measureFloor(
   const res = await request(`${target.origin}/calibrate?n=2000`);
   const calibration = (await res.body.json()) as Calibration;
   await server.stop();
+  await nestServer.stop();
   return calibration;
 }
 

@@ -79,22 +79,25 @@ function distanceFromFloor(report: BenchReport): string {
   const floors = FLOOR_PHASES.map((key) => summarizePhase(report.records, key));
   if (floors.some((f) => f === undefined)) return '';
   const [noop, sign, find] = floors as PhaseSummary[];
-  const share = (s: PhaseSummary, floor: PhaseSummary) => `${f1((100 * s.rps) / floor.rps)} %`;
+  const nest = summarizePhase(report.records, 'floor.nest');
+  const share = (s: PhaseSummary, floor: PhaseSummary | undefined) =>
+    floor ? `${f1((100 * s.rps) / floor.rps)} %` : '–';
   const rows: string[] = [];
   for (const key of [...PROOFGATE_PHASES, 'oidc.exchange' as const]) {
     const s = summarizePhase(report.records, key);
     if (!s) continue;
     rows.push(
-      `| ${PHASES[key]} | ${f0(s.rps)} | ${share(s, noop)} | ${share(s, sign)} | ${share(s, find)} | ${f2(s.tripsPerRequest)} |`,
+      `| ${PHASES[key]} | ${f0(s.rps)} | ${share(s, noop)} | ${share(s, nest)} | ${share(s, sign)} | ${share(s, find)} | ${f2(s.tripsPerRequest)} |`,
     );
   }
   return [
     "Each path's throughput as a share of the floor's (same load generator, same connections, same",
-    'machine). The bare POST shows the whole distance; the signature and the findOne columns show',
-    'what is left against a floor that already pays one signature or one round trip.',
+    'machine). The bare POST shows the whole distance; the NestJS POST what is left once the',
+    'framework Proofgate is built on has had its share; the signature and the findOne columns what',
+    'is left against a floor that already pays one signature or one round trip.',
     '',
-    '| Path | req/s | of a bare POST | of POST + ES256 | of POST + findOne | DB round trips / request |',
-    '|---|---|---|---|---|---|',
+    '| Path | req/s | of a bare POST | of a NestJS POST | of POST + ES256 | of POST + findOne | DB round trips / request |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -111,6 +114,7 @@ function targetsFloor(report: BenchReport): string {
   const meSummary = summarizePhase(report.records, 'proofgate.me');
   if (floors.some((f) => f === undefined) || !exchange || !oidc) return '';
   const [noop, sign, find] = floors as PhaseSummary[];
+  const nest = summarizePhase(report.records, 'floor.nest');
   const bare = 1e6 / noop.rps;
   const signature = 1e6 / sign.rps - bare;
   const trip = 1e6 / find.rps - bare;
@@ -145,7 +149,11 @@ function targetsFloor(report: BenchReport): string {
     bullets.push(`- **/api/me ≥ 5× the code exchange** needs ${f0(5 * exchange.rps)} req/s; the floor with its one round
   trip (the revocation check) and one signature (signing; /api/me verifies) is about ${f0(me)} req/s
   (${f2(me / exchange.rps)}× the exchange; Proofgate does ${meSummary ? f0(meSummary.rps) : '–'}), and a bare POST that does nothing at all runs at
-  ${f0(noop.rps)} req/s (${f2(noop.rps / exchange.rps)}× the exchange). ${
+  ${f0(noop.rps)} req/s (${f2(noop.rps / exchange.rps)}× the exchange)${
+    nest
+      ? `; NestJS answering a validated POST with nothing else, ${f0(nest.rps)} req/s (${f2(nest.rps / exchange.rps)}×)`
+      : ''
+  }. ${
     noop.rps < 5 * exchange.rps
       ? 'Out of reach on this machine: even an endpoint that does nothing cannot answer 5 requests in the time of one exchange, and the faster the exchange, the further the target.'
       : 'Only a revocation cache could get there, trading a bounded delay in honouring revocation for it.'
@@ -159,7 +167,12 @@ function targetsFloor(report: BenchReport): string {
   its ${f2(nonce.tripsPerRequest)} round trips would do ${f0(nonceFloor)} req/s (${f2(nonceFloor / exchange.rps)}× the exchange);
   Proofgate does ${f0(nonce.rps)} (${f1((100 * nonce.rps) / nonceFloor)} % of that floor, ${f0(1e6 / nonce.rps - 1e6 / nonceFloor)} µs per
   request above it: the framework's routing, guards and validation, the limiter, the security
-  headers, the message). A target relative to the exchange moves away as the exchange gets faster:
+  headers, the message).${
+    nest
+      ? ` NestJS alone, answering a validated POST and doing nothing else, runs at ${f0(nest.rps)} req/s
+  (${f2(nest.rps / exchange.rps)}× the exchange): the nonce issue runs at ${f1((100 * nonce.rps) / nest.rps)} % of its framework's floor.`
+      : ''
+  } A target relative to the exchange moves away as the exchange gets faster:
   the exchange runs at ${f1((100 * exchange.rps) / own)} % of its own floor.`);
   }
   const verify = summarizePhase(report.records, 'proofgate.verify');
@@ -291,7 +304,7 @@ peak are what a host must have room for under load.
 
 ## The floor
 
-${c ? phaseTable(report, FLOOR_PHASES) : 'Not measured in this run (`--no-floor`).'}
+${c ? phaseTable(report, [...FLOOR_PHASES, 'floor.nest']) : 'Not measured in this run (`--no-floor`).'}
 ${
   c
     ? `
@@ -305,9 +318,12 @@ ${distanceFromFloor(report)}
 }
 ## How it is measured
 
-- **Processes.** The database server, Proofgate, node-oidc-provider, the floor server and the load
+- **Processes.** The database server, Proofgate, node-oidc-provider, the floor servers and the load
   generator are separate processes on the same ${machine.cpus} CPUs; the bench process itself only
   prepares requests between phases and forwards database traffic (below). Nothing leaves 127.0.0.1.
+  The floor servers: a bare Express app (\`bench/floor/server.mjs\`: a POST, one signature, one
+  findOne) and a NestJS app (\`bench/floor/nest-server.ts\`: one POST whose body is a DTO checked
+  by Nest's ValidationPipe), Proofgate's framework doing nothing else.
 - **Load.** A closed loop: ${options.connections} keep-alive HTTP/1.1 connections (undici \`Pool\`,
   no pipelining), each sending its next request as soon as the answer to the previous one is read.
   Every connection is opened before the clock starts. Throughput is requests over the time from the

@@ -1,10 +1,6 @@
 import { median, medianRatio, percentile, summarize } from '../../bench/lib/stats';
-import {
-  exchangeRatio,
-  roundRatio,
-  summarizePhase,
-  type PhaseRecord,
-} from '../../bench/lib/results';
+import { exchangeRatio, roundRatio, summarizePhase } from '../../bench/lib/results';
+import { record } from './records';
 
 const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
 
@@ -39,24 +35,6 @@ describe('bench statistics', () => {
     expect(medianRatio([], []).median).toBeNaN();
   });
 });
-
-function record(key: PhaseRecord['key'], round: number, rps: number, trips = 0): PhaseRecord {
-  return {
-    key,
-    round,
-    load: {
-      requests: 10,
-      elapsedMs: 1000,
-      rps,
-      latency: { count: 10, mean: 1, p50: rps / 10, p90: 1, p99: rps / 5, max: 1 },
-      statuses: { '200': 10 },
-      ok: 10,
-      errors: 0,
-      samples: [],
-    },
-    trips: { total: trips, byCommand: trips ? { find: trips } : {}, monitoring: 0, oneWay: 0 },
-  };
-}
 
 describe('bench results', () => {
   const records = [

@@ -1,0 +1,90 @@
+import { parseOptions } from '../../bench/lib/options';
+import { renderReport, renderSummary } from '../../bench/lib/report';
+import type { BenchReport, PhaseRecord } from '../../bench/lib/results';
+import { record } from './records';
+
+/** A run of three rounds with the given phases. */
+function report(records: PhaseRecord[]): BenchReport {
+  return {
+    options: parseOptions(['--rounds', '3']),
+    command: 'npm run bench',
+    startedAt: new Date('2026-11-22T21:00:00Z'),
+    seconds: 100,
+    machine: {
+      cpus: '2',
+      cpuModel: 'test',
+      memory: '',
+      node: 'v20',
+      loadAverage: '0.10 0.10 0.10',
+    },
+    loadAverageAfter: '1.00 1.00 1.00',
+    source: 'tree',
+    buildReused: false,
+    database: 'mongo-java-server',
+    orders: [
+      ['proofgate', 'oidc'],
+      ['oidc', 'proofgate'],
+      ['proofgate', 'oidc'],
+    ],
+    records,
+    memory: {},
+    idleRate: {},
+    calibration: {
+      n: 10,
+      sign: { perSecond: 10_000, microseconds: 100 },
+      findOne: { perSecond: 5_000, microseconds: 200 },
+    },
+    settleMs: 100,
+    walletAccounts: 50,
+    versions: {},
+  };
+}
+
+/** Nonce issue against the exchange: 2.40, 1.90 and 1.80, round by round. */
+const records = [
+  ...[1000, 1600, 2000].flatMap((rps, i) => [
+    record('proofgate.exchange', i + 1, rps, 1.2 * 10),
+    record('oidc.exchange', i + 1, rps / 2, 5 * 10),
+  ]),
+  record('proofgate.nonce', 1, 2400, 1),
+  record('proofgate.nonce', 2, 3040, 1),
+  record('proofgate.nonce', 3, 3600, 1),
+  ...[1, 2, 3].flatMap((round) => [
+    record('floor.noop', round, 6000),
+    record('floor.sign', round, 3500),
+    record('floor.find', round, 2200, 10),
+    record('floor.nest', round, 4000),
+  ]),
+];
+
+describe('bench report', () => {
+  it('judges a target relative to the exchange by the median of the rounds, not the medians', () => {
+    // Nonce 3300, 3000, 3500 against exchanges of 1000, 1600, 2000: the medians give
+    // 3300 / 1600 = 2.06, but round by round it is 3.30, 1.88 and 1.75.
+    const drifting = records.map((r) =>
+      r.key === 'proofgate.nonce'
+        ? record('proofgate.nonce', r.round, [3300, 3000, 3500][r.round - 1], 1)
+        : r,
+    );
+    expect(renderReport(report(drifting))).toMatch(
+      /\| Nonce issue ≥ 2× Proofgate's code exchange \(median of the rounds\) \| 1\.88× \(rounds: 3\.30, 1\.88, 1\.75\) \| not met \|/,
+    );
+    expect(renderReport(report(records))).toMatch(
+      /\| Nonce issue ≥ 2× [^|]+\| 1\.90× \(rounds: 2\.40, 1\.90, 1\.80\) \| not met \|/,
+    );
+  });
+
+  it('sets each path against the NestJS floor, and says how far the nonce issue is from it', () => {
+    const text = renderReport(report(records));
+    expect(text).toContain('| of a bare POST | of a NestJS POST |');
+    // 3040 req/s against the NestJS floor's 4000.
+    expect(text).toMatch(/\| Proofgate POST \/wallet\/nonce \| 3040 \| 50\.7 % \| 76\.0 % \|/);
+    expect(text).toContain(
+      '| NestJS POST (Express adapter), body DTO validated, JSON in and out, nothing else | 3 × 10 | 4000 |',
+    );
+    expect(text).toMatch(/the nonce issue runs at 76\.0 % of its framework's floor/);
+    expect(renderSummary(report(records))).toContain(
+      "Nonce issue / Proofgate's code exchange: median 1.90 (rounds: 2.40, 1.90, 1.80)",
+    );
+  });
+});
