@@ -7,7 +7,7 @@
 //
 // Environment: PORT.
 import 'reflect-metadata';
-import { Body, Controller, Get, Module, Post, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Post, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IsString, MaxLength } from 'class-validator';
 
@@ -33,6 +33,7 @@ class FloorController {
   }
 
   @Post('noop')
+  @HttpCode(200)
   noop(@Body() body: FloorBody): { ok: true; received: number } {
     return { ok: true, received: Object.keys(body).length };
   }
