@@ -378,7 +378,7 @@ export function renderSummary(report: BenchReport): string {
     '',
     `Benchmark: ${report.command} (${f0(report.seconds)} s, load average ${report.machine.loadAverage} -> ${report.loadAverageAfter})`,
   ];
-  const all: PhaseKey[] = [...PROOFGATE_PHASES, 'oidc.exchange', ...FLOOR_PHASES];
+  const all: PhaseKey[] = [...PROOFGATE_PHASES, 'oidc.exchange', ...FLOOR_PHASES, 'floor.nest'];
   for (const key of all) {
     const s = summarizePhase(report.records, key);
     if (!s) continue;

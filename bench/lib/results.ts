@@ -16,7 +16,7 @@ export const PHASES = {
   'floor.noop': 'Express POST, JSON in and out, nothing else',
   'floor.sign': 'Express POST + one jose ES256 JWT signature',
   'floor.find': 'Express POST + one MongoDB findOne by _id',
-  'floor.nest': 'NestJS POST (Express adapter), body DTO validated, JSON in and out, nothing else',
+  'floor.nest': 'NestJS POST, DTO validated, JSON in and out, nothing else',
 } as const;
 
 export type PhaseKey = keyof typeof PHASES;

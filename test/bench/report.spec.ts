@@ -80,7 +80,7 @@ describe('bench report', () => {
     // 3040 req/s against the NestJS floor's 4000.
     expect(text).toMatch(/\| Proofgate POST \/wallet\/nonce \| 3040 \| 50\.7 % \| 76\.0 % \|/);
     expect(text).toContain(
-      '| NestJS POST (Express adapter), body DTO validated, JSON in and out, nothing else | 3 × 10 | 4000 |',
+      '| NestJS POST, DTO validated, JSON in and out, nothing else | 3 × 10 | 4000 |',
     );
     expect(text).toMatch(/the nonce issue runs at 76\.0 % of its framework's floor/);
     expect(renderSummary(report(records))).toContain(
