@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, ValidateBy } from 'class-validator';
-import { isAddress } from 'viem';
+import { eip55 } from '../siwe/eip55';
 import { WALLET_EXAMPLE } from '../wallet.examples';
 
 /**
@@ -11,8 +11,7 @@ function IsEthereumAddress(): PropertyDecorator {
   return ValidateBy({
     name: 'isEthereumAddress',
     validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value) && isAddress(value),
+      validate: (value: unknown) => eip55.isValid(value),
       defaultMessage: () =>
         'address must be a 0x-prefixed 20-byte hex address (mixed case needs a valid EIP-55 checksum)',
     },

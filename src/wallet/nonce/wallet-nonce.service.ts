@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { getAddress } from 'viem';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
+import { eip55 } from '../siwe/eip55';
 import { buildSiweMessage } from '../siwe/siwe-message.parser';
 import { ChainNotAllowed } from '../wallet.errors';
 import { generateWalletNonce, walletNonceBinding } from './wallet-nonce';
@@ -23,7 +23,7 @@ export class WalletNonceService {
   async issue(requestedAddress: string, chainId: number): Promise<WalletNonceResponseDto> {
     const { domain, uri, allowedChainIds } = this.config.wallet;
     if (!allowedChainIds.includes(chainId)) throw new ChainNotAllowed(chainId);
-    const address = getAddress(requestedAddress.toLowerCase());
+    const address = eip55.checksum(requestedAddress);
     const nonce = generateWalletNonce();
     const stored = await this.challenges.issue<Record<string, never>>({
       kind: 'wallet_nonce',

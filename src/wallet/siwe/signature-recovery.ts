@@ -2,15 +2,15 @@ import {
   type Address,
   type Hex,
   bytesToHex,
-  checksumAddress,
   concat,
   hashMessage as viemHashMessage,
   hexToBytes,
   isHex,
-  keccak256 as viemKeccak256,
   recoverAddress as viemRecoverAddress,
 } from 'viem';
 import { InvalidSignature } from '../wallet.errors';
+import { Eip55 } from './eip55';
+import { type CryptoImplementation, loadKeccak } from './keccak';
 
 /** Order n of the secp256k1 group (SEC 2 v2, §2.4.1). */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -18,7 +18,7 @@ export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd
 export const SECP256K1_HALF_N = SECP256K1_N / 2n;
 
 /** `native`: libsecp256k1 through the `secp256k1` package's N-API binding; `viem`: noble-curves (pure JS). */
-export type RecoveryImplementation = 'native' | 'viem';
+export type RecoveryImplementation = CryptoImplementation;
 
 /** One curve implementation, reduced to the only operations we need from it. */
 export interface RecoveryBackend {
@@ -33,28 +33,6 @@ export interface RecoveryBackend {
   recover(hash: Uint8Array, rs: Uint8Array, recoveryId: 0 | 1): Address | Promise<Address>;
   /** EIP-191 personal_sign: keccak256("\x19Ethereum Signed Message:\n" + length + message). */
   hashMessage(messageText: string): Hex;
-}
-
-/** What the `keccak` package's binding offers (its createKeccakHash contract). */
-type NativeKeccakHash = (algorithm: 'keccak256') => {
-  update(data: Buffer): { digest(): Buffer };
-};
-
-/** keccak-256 through the `keccak` package's native binding (XKCP), else viem's (noble, pure JS). */
-function loadKeccak(): { name: RecoveryImplementation; hash: (data: Uint8Array) => Uint8Array } {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const createHash = require('keccak/bindings') as NativeKeccakHash;
-    return {
-      name: 'native',
-      hash: (data) =>
-        createHash('keccak256')
-          .update(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-          .digest(),
-    };
-  } catch {
-    return { name: 'viem', hash: (data) => viemKeccak256(data, 'bytes') };
-  }
 }
 
 const EIP191_PREFIX = '\x19Ethereum Signed Message:\n';
@@ -86,11 +64,13 @@ export function loadNativeBackend(): RecoveryBackend {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const native = require('secp256k1/bindings') as NativeSecp256k1;
   const keccak = loadKeccak();
+  const addresses = new Eip55(keccak);
   return {
     name: 'native',
     keccak: keccak.name,
     recover(hash, rs, recoveryId) {
-      return addressOfPublicKey(native.ecdsaRecover(rs, recoveryId, hash, false), keccak.hash);
+      const publicKey = native.ecdsaRecover(rs, recoveryId, hash, false);
+      return addressOfPublicKey(publicKey, keccak.hash, addresses);
     },
     hashMessage: (messageText) => eip191Hash(messageText, keccak.hash),
   };
@@ -113,11 +93,12 @@ export const viemBackend: RecoveryBackend = {
 function addressOfPublicKey(
   uncompressed: Uint8Array,
   keccak: (data: Uint8Array) => Uint8Array,
+  addresses: Eip55,
 ): Address {
   if (uncompressed.length !== 65 || uncompressed[0] !== 4) {
     throw new Error('expected an uncompressed secp256k1 public key');
   }
-  return checksumAddress(bytesToHex(keccak(uncompressed.subarray(1)).subarray(12)));
+  return addresses.checksum(bytesToHex(keccak(uncompressed.subarray(1)).subarray(12)));
 }
 
 /** Why a 64/65-byte signature is refused before any curve arithmetic, or by the curve itself. */

@@ -1,6 +1,7 @@
 import { SiweError, SiweMessage, SiweParseError } from '@signinwithethereum/siwe';
-import { type Address, getAddress } from 'viem';
+import type { Address } from 'viem';
 import { InvalidMessage, InvalidRequest } from '../wallet.errors';
+import { eip55 } from './eip55';
 
 /** The fields of an EIP-4361 message, as signed. Absent optional fields are left out. */
 export interface SiweFields {
@@ -350,7 +351,7 @@ function normaliseAddress(address: string): Address {
   if (!/^0x[0-9a-fA-F]{40}$/.test(address)) {
     throw new InvalidMessage('The address is not a 20-byte hex Ethereum address');
   }
-  const checksummed = getAddress(address.toLowerCase());
+  const checksummed = eip55.checksum(address);
   if (address !== address.toLowerCase() && address !== checksummed) {
     throw new InvalidMessage('invalid EIP-55 address: a mixed-case address needs a valid checksum');
   }
