@@ -48,7 +48,6 @@ const DIST = join(ROOT, 'dist-bench');
 /** After the last answer of a phase, writes the server makes afterwards still count for it. */
 const SETTLE_MS = 250;
 const IDLE_WINDOW_MS = 2000;
-const WALLET_ACCOUNTS = 50;
 /** How long the servers stay idle before their memory is read again (V8's reducer needs ~20 s). */
 const SETTLE_SECONDS = 30;
 
@@ -254,9 +253,6 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     bench.onCleanup(() => opBrowser.close());
     await oidc.authorize(opBrowser); // log in and consent; the code is left unused
   }
-  const accounts = Array.from({ length: WALLET_ACCOUNTS }, () =>
-    privateKeyToAccount(generatePrivateKey()),
-  );
 
   const proofgateRound = async (round: number, n: number, m: number) => {
     const target = pg!;
@@ -283,17 +279,26 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     await bench.phase('proofgate.me', round, target, proofgate.meRequests(accessTokens, m), 200);
     // Nonce issue answers about twice as fast as the rest: twice the requests, so that its phase
     // lasts as long and a pause of the shared machine weighs on it no more than on the others.
+    // Every nonce request from a wallet of its own, never seen before in the run: the first m
+    // are accounts whose messages verify signs next, the rest addresses only.
+    const wallets = await timed(`created ${m} wallets`, () =>
+      Promise.resolve(Array.from({ length: m }, () => privateKeyToAccount(generatePrivateKey()))),
+    );
+    const addresses = [
+      ...wallets.map((wallet) => wallet.address),
+      ...proofgate.newWalletAddresses(NONCE_PHASE_FACTOR * m - m),
+    ];
     const nonces = await bench.phase(
       'proofgate.nonce',
       round,
       target,
-      proofgate.nonceRequests(accounts, NONCE_PHASE_FACTOR * m),
+      proofgate.nonceRequests(addresses, addresses.length),
       201,
       ['message'],
     );
     const messages = capturedField(nonces.captured, 'message').slice(0, m);
     const signed = await timed(`signed ${m} SIWE messages`, () =>
-      proofgate.signMessages(accounts, messages),
+      proofgate.signMessages(wallets, messages),
     );
     await bench.phase('proofgate.verify', round, target, signed, 200);
   };
@@ -377,7 +382,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     idleRate: idle,
     ...(calibration ? { calibration } : {}),
     settleMs: SETTLE_MS,
-    walletAccounts: WALLET_ACCOUNTS,
+    walletAccounts: options.phaseRequests,
     versions: {
       node: process.version,
       'oidc-provider': version('oidc-provider'),

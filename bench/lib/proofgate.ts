@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { type Address, getAddress } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { RequestSpec } from '../loadgen/protocol';
 import { Browser, basicAuth, inBatches } from './browser';
@@ -134,13 +135,23 @@ export function meRequests(accessTokens: readonly string[], n: number): RequestS
   }));
 }
 
-export function nonceRequests(accounts: readonly PrivateKeyAccount[], n: number): RequestSpec[] {
+/** POST /wallet/nonce for each address in turn (request i from `addresses[i % length]`). */
+export function nonceRequests(addresses: readonly Address[], n: number): RequestSpec[] {
   return Array.from({ length: n }, (_, i) => ({
     method: 'POST',
     path: '/wallet/nonce',
     headers: { 'content-type': JSON_TYPE },
-    body: JSON.stringify({ address: accounts[i % accounts.length].address, chainId: 1 }),
+    body: JSON.stringify({ address: addresses[i % addresses.length], chainId: 1 }),
   }));
+}
+
+/**
+ * Addresses of wallets never seen before, checksummed (EIP-55) as wallets send them. Sign-ins
+ * come from many wallets: a nonce issue for a wallet met for the first time pays for its
+ * checksum, which repeating a few accounts would leave to a cache.
+ */
+export function newWalletAddresses(n: number): Address[] {
+  return Array.from({ length: n }, () => getAddress(`0x${randomBytes(20).toString('hex')}`));
 }
 
 /** Signs each issued message with the account it was issued to (nonce request i used account i % k). */

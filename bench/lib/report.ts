@@ -338,7 +338,10 @@ ${distanceFromFloor(report)}
   ${options.codeTtlSeconds} s on both servers (\`AUTH_CODE_TTL_SECONDS\`). The refresh phase redeems the
   refresh tokens the exchange phase returned, \`/api/me\` uses its access tokens, and
   \`/wallet/verify\` redeems the nonces issued in the nonce phase, each message signed beforehand with
-  viem (\`privateKeyToAccount\`, ${report.walletAccounts} accounts).
+  viem. Every nonce request comes from a wallet of its own, never seen before in the run (sign-ins
+  come from many wallets, and a wallet met for the first time pays for its EIP-55 checksum): the
+  first ${report.walletAccounts} of each round from new viem accounts (\`privateKeyToAccount\`), whose messages
+  verify signs, the others from random addresses, checksummed as wallets send them.
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
   round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
   Proofgate's other phases (${NONCE_PHASE_FACTOR * options.phaseRequests} for nonce issue, which answers about twice as fast: each phase lasts

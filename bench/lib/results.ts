@@ -55,6 +55,7 @@ export interface BenchReport {
   readonly calibration?: Calibration;
   /** How long after a phase's last answer its database requests were still counted. */
   readonly settleMs: number;
+  /** New wallet accounts per round, whose nonces the verify phase redeems. */
   readonly walletAccounts: number;
   readonly versions: Readonly<Record<string, string>>;
 }

@@ -14,7 +14,6 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import type { RequestSpec } from '../loadgen/protocol';
 import { Browser } from '../lib/browser';
@@ -116,12 +115,12 @@ async function main(): Promise<void> {
     const sides = [await start('A', options.a), await start('B', options.b)];
     const loadgen = await LoadGenerator.start(ROOT);
     cleanups.push(() => loadgen.stop());
-    const accounts = Array.from({ length: 50 }, () => privateKeyToAccount(generatePrivateKey()));
     const expectStatus = options.phase === 'nonce' ? 201 : 200;
 
     /** The requests of one turn, prepared beforehand (codes minted through the real login). */
     const prepare = async (side: Side, n: number): Promise<RequestSpec[]> => {
-      if (options.phase === 'nonce') return proofgate.nonceRequests(accounts, n);
+      if (options.phase === 'nonce')
+        return proofgate.nonceRequests(proofgate.newWalletAddresses(n), n);
       const codes = await proofgate.mintCodes(side.browser, n);
       if (options.phase === 'exchange') return proofgate.exchangeRequests(codes);
       const exchanged = await drive(side, proofgate.exchangeRequests(codes));

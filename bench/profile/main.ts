@@ -216,7 +216,10 @@ async function main(): Promise<void> {
       if (wanted('nonce') || wanted('verify')) {
         const issued = await drive(
           'nonce',
-          proofgate.nonceRequests(accounts, n),
+          proofgate.nonceRequests(
+            accounts.map((account) => account.address),
+            n,
+          ),
           201,
           profiled && wanted('nonce'),
           ['message'],
