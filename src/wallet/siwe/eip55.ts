@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import { type Keccak256, loadKeccak } from './keccak';
+import { type Keccak256, keccak256 } from './keccak';
 
 const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** Checksummed addresses kept (about 100 bytes each); past it the cache starts again. */
@@ -14,7 +14,7 @@ const MAX_CACHED = 8_192;
 export class Eip55 {
   private readonly cache = new Map<string, Address>();
 
-  constructor(private readonly keccak: Keccak256 = loadKeccak()) {}
+  constructor(private readonly keccak: Keccak256 = keccak256) {}
 
   /** Which implementation computes the checksums. */
   get implementation(): Keccak256['name'] {
@@ -51,5 +51,8 @@ export class Eip55 {
   }
 }
 
-/** The process's one instance: a pure function of its input, shared by DTOs and services. */
+/**
+ * The process's one instance, and its one cache: DTOs, services and signature recovery all ask it,
+ * so the address a SIWE message names and the address recovered from its signature are one entry.
+ */
 export const eip55 = new Eip55();

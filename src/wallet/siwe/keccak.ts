@@ -14,7 +14,7 @@ export interface Keccak256 {
 }
 
 /** keccak-256 through the `keccak` package's native binding (XKCP), else viem's (noble, pure JS). */
-export function loadKeccak(): Keccak256 {
+function loadKeccak(): Keccak256 {
   try {
     // A native module may be absent for this platform: a require() failure is how we learn it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,3 +35,6 @@ export const viemKeccak: Keccak256 = {
   name: 'viem',
   hash: (data) => viemKeccak256(data, 'bytes'),
 };
+
+/** The process's keccak-256, chosen once: message hashes, recovered addresses, EIP-55 checksums. */
+export const keccak256: Keccak256 = loadKeccak();

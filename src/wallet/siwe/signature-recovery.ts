@@ -9,8 +9,8 @@ import {
   recoverAddress as viemRecoverAddress,
 } from 'viem';
 import { InvalidSignature } from '../wallet.errors';
-import { Eip55 } from './eip55';
-import { type CryptoImplementation, loadKeccak } from './keccak';
+import { eip55 } from './eip55';
+import { type CryptoImplementation, keccak256 } from './keccak';
 
 /** Order n of the secp256k1 group (SEC 2 v2, §2.4.1). */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -37,11 +37,11 @@ export interface RecoveryBackend {
 
 const EIP191_PREFIX = '\x19Ethereum Signed Message:\n';
 
-/** The EIP-191 personal_sign hash with a given keccak-256; the same bytes as viem's hashMessage. */
-function eip191Hash(messageText: string, keccak: (data: Uint8Array) => Uint8Array): Hex {
+/** The EIP-191 personal_sign hash with the process's keccak-256; the same bytes as viem's hashMessage. */
+function eip191Hash(messageText: string): Hex {
   const message = Buffer.from(messageText, 'utf8');
   const prefix = Buffer.from(`${EIP191_PREFIX}${message.length}`, 'utf8');
-  return bytesToHex(keccak(Buffer.concat([prefix, message])));
+  return bytesToHex(keccak256.hash(Buffer.concat([prefix, message])));
 }
 
 /** What the `secp256k1` package's binding offers for recovery (its lib/index.js contract). */
@@ -63,16 +63,13 @@ export function loadNativeBackend(): RecoveryBackend {
   // A native module may be absent for this platform: a require() failure is how we learn it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const native = require('secp256k1/bindings') as NativeSecp256k1;
-  const keccak = loadKeccak();
-  const addresses = new Eip55(keccak);
   return {
     name: 'native',
-    keccak: keccak.name,
+    keccak: keccak256.name,
     recover(hash, rs, recoveryId) {
-      const publicKey = native.ecdsaRecover(rs, recoveryId, hash, false);
-      return addressOfPublicKey(publicKey, keccak.hash, addresses);
+      return addressOfPublicKey(native.ecdsaRecover(rs, recoveryId, hash, false));
     },
-    hashMessage: (messageText) => eip191Hash(messageText, keccak.hash),
+    hashMessage: eip191Hash,
   };
 }
 
@@ -90,15 +87,11 @@ export const viemBackend: RecoveryBackend = {
  * Yellow Paper, Appendix F: the address is the last 20 bytes of keccak256 over the 64-byte
  * uncompressed point (without its 0x04 prefix); written with the EIP-55 checksum.
  */
-function addressOfPublicKey(
-  uncompressed: Uint8Array,
-  keccak: (data: Uint8Array) => Uint8Array,
-  addresses: Eip55,
-): Address {
+function addressOfPublicKey(uncompressed: Uint8Array): Address {
   if (uncompressed.length !== 65 || uncompressed[0] !== 4) {
     throw new Error('expected an uncompressed secp256k1 public key');
   }
-  return addresses.checksum(bytesToHex(keccak(uncompressed.subarray(1)).subarray(12)));
+  return eip55.checksum(bytesToHex(keccak256.hash(uncompressed.subarray(1)).subarray(12)));
 }
 
 /** Why a 64/65-byte signature is refused before any curve arithmetic, or by the curve itself. */
