@@ -16,7 +16,10 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.nonce',
   'proofgate.verify',
 ];
+/** The bare Express floors, which the distance computations need all of. */
 const FLOOR_PHASES: PhaseKey[] = ['floor.noop', 'floor.sign', 'floor.find'];
+/** Every floor, for the tables: the Express ones and the NestJS one. */
+const ALL_FLOOR_PHASES: PhaseKey[] = [...FLOOR_PHASES, 'floor.nest'];
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
@@ -304,7 +307,7 @@ peak are what a host must have room for under load.
 
 ## The floor
 
-${c ? phaseTable(report, [...FLOOR_PHASES, 'floor.nest']) : 'Not measured in this run (`--no-floor`).'}
+${c ? phaseTable(report, ALL_FLOOR_PHASES) : 'Not measured in this run (`--no-floor`).'}
 ${
   c
     ? `
@@ -381,7 +384,7 @@ export function renderSummary(report: BenchReport): string {
     '',
     `Benchmark: ${report.command} (${f0(report.seconds)} s, load average ${report.machine.loadAverage} -> ${report.loadAverageAfter})`,
   ];
-  const all: PhaseKey[] = [...PROOFGATE_PHASES, 'oidc.exchange', ...FLOOR_PHASES, 'floor.nest'];
+  const all: PhaseKey[] = [...PROOFGATE_PHASES, 'oidc.exchange', ...ALL_FLOOR_PHASES];
   for (const key of all) {
     const s = summarizePhase(report.records, key);
     if (!s) continue;
