@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import { runAdminCli } from '../src/admin/admin-cli';
 import { CHALLENGE_COLLECTION } from '../src/challenges/persistence/challenge.schema';
+import { ConsentService } from '../src/oauth/consent/consent.service';
 import { CONSENT_COLLECTION } from '../src/oauth/consent/persistence/consent.schema';
 import {
   DEMO_CLIENT,
@@ -298,6 +299,60 @@ describe('consent for clients that are not first-party', () => {
     });
   });
 
+  it('forgets a consent CONSENT_TTL_DAYS after the last Allow (bounded state), TTL-indexed', async () => {
+    const agent = await signedIn('user1', 'password1');
+    const screen = await agent.get(partnerRequest('profile', 'st-ttl')).expect(200);
+    await agent
+      .post('/consent')
+      .type('form')
+      .send({ ...consentForm(screen.text), decision: 'allow' })
+      .expect(303);
+    const consents = t.connection.collection<{ _id: string; expiresAt?: Date }>(
+      CONSENT_COLLECTION,
+    );
+    const stored = await consents.findOne({ _id: 'user1 partner' });
+    const ttlMs = t.config.oauth.consentTtlDays * 86_400_000;
+    expect(stored?.expiresAt?.getTime()).toBeGreaterThan(t.clock.now().getTime() + ttlMs - 60_000);
+    expect(stored?.expiresAt?.getTime()).toBeLessThanOrEqual(t.clock.now().getTime() + ttlMs);
+    const indexes = await consents.indexes();
+    expect(indexes).toContainEqual(
+      expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+    );
+
+    // The session outlives no such span: sign in again after it, and the screen is back.
+    t.clock.advance(t.config.oauth.consentTtlDays * 86_400 - 120);
+    try {
+      const again = await signedIn('user1', 'password1');
+      await again.get(partnerRequest('profile', 'st-ttl-2')).expect(302);
+      t.clock.advance(120);
+      await again.get(partnerRequest('profile', 'st-ttl-3')).expect(200);
+    } finally {
+      t.clock.advance(-t.config.oauth.consentTtlDays * 86_400);
+      await t.app.get(ConsentService).revoke('user1');
+    }
+  });
+
+  it('gives consents remembered before they expired a full lifetime at start', async () => {
+    const consents = t.connection.collection<{ _id: string; expiresAt?: Date }>(
+      CONSENT_COLLECTION,
+    );
+    const then = new Date(t.clock.now().getTime() - 400 * 86_400_000);
+    await consents.insertOne({
+      _id: 'user1 legacy-client',
+      sub: 'user1',
+      clientId: 'legacy-client',
+      scopes: ['profile'],
+      grantedAt: then,
+      updatedAt: then,
+    } as { _id: string });
+    await t.app.get(ConsentService).onModuleInit();
+    const dated = await consents.findOne({ _id: 'user1 legacy-client' });
+    const lifetime = t.config.oauth.consentTtlDays * 86_400_000;
+    expect(dated?.expiresAt?.getTime()).toBeGreaterThan(t.clock.now().getTime() + lifetime - 60_000);
+    expect(await t.app.get(ConsentService).covers('user1', 'legacy-client', 'profile')).toBe(true);
+    await t.app.get(ConsentService).revoke('user1');
+  });
+
   it('proofgate-admin consents list / revoke: after a revoke the client asks again', async () => {
     const agent = await signedIn('user1', 'password1');
     const screen = await agent.get(partnerRequest('profile', 'st-cli')).expect(200);
@@ -314,7 +369,9 @@ describe('consent for clients that are not first-party', () => {
       expect.objectContaining({ sub: 'user1', client_id: 'partner', scope: 'profile' }),
     ]);
     const table = await admin(['consents', 'list', '--user', 'user1']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^CLIENT\s+SCOPE\s+RESOURCES\s+GRANTED\s+UPDATED$/);
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^CLIENT\s+SCOPE\s+RESOURCES\s+GRANTED\s+UPDATED\s+EXPIRES$/,
+    );
 
     const revoked = await admin(['consents', 'revoke', '--user', 'user1', '--client', 'partner']);
     expect(revoked).toEqual({

@@ -106,6 +106,11 @@ export interface OAuthConfig {
   /** Require `state` at /authorize (CSRF protection for clients that forget it). */
   readonly requireState: boolean;
   readonly sessionTtlSeconds: number;
+  /**
+   * How long a remembered consent lasts after the user last allowed the client: consents are
+   * written for any signed-in subject, wallets included, so they must not pile up forever.
+   */
+  readonly consentTtlDays: number;
   /** RFC 8707 resources of clients that registered themselves (see ResourcePolicy). */
   readonly registeredClientResources: RegisteredClientResources;
 }
@@ -362,6 +367,7 @@ export class AppConfig {
         seedDemoData,
         requireState: bool(env, 'OAUTH_REQUIRE_STATE', true),
         sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
+        consentTtlDays: int(env, 'CONSENT_TTL_DAYS', 365, { min: 1, max: 3650 }),
         registeredClientResources: {
           policy: oneOf(
             env,

@@ -12,6 +12,7 @@ function consentJson(consent: Consent) {
     resources: consent.resources,
     granted_at: consent.grantedAt,
     updated_at: consent.updatedAt,
+    expires_at: consent.expiresAt,
   };
 }
 
@@ -33,6 +34,7 @@ export function registerConsentsCommands(program: Command, deps: CommandDeps): v
           { header: 'RESOURCES', cell: (consent) => consent.resources.join(' ') || '-' },
           { header: 'GRANTED', cell: (consent) => formatDate(consent.grantedAt) },
           { header: 'UPDATED', cell: (consent) => formatDate(consent.updatedAt) },
+          { header: 'EXPIRES', cell: (consent) => formatDate(consent.expiresAt) },
         ],
         list,
       );

@@ -5,7 +5,7 @@ export abstract class ConsentRepository {
   abstract find(sub: string, clientId: string): Promise<Consent | null>;
   /**
    * Adds `scopes` and `resources` to what the user allowed the client (creating the record when
-   * needed).
+   * needed), and moves its expiry to `expiresAt`.
    */
   abstract allow(
     sub: string,
@@ -13,7 +13,10 @@ export abstract class ConsentRepository {
     scopes: readonly string[],
     resources: readonly string[],
     now: Date,
+    expiresAt: Date,
   ): Promise<void>;
+  /** Gives `expiresAt` to the records written before consents expired; how many there were. */
+  abstract expireUndated(expiresAt: Date): Promise<number>;
   /** The user's consents, by client id. */
   abstract listByUser(sub: string): Promise<Consent[]>;
   /** Forgets the user's consent for one client, or for every client; how many were forgotten. */

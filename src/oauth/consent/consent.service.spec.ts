@@ -1,3 +1,4 @@
+import type { AppConfig } from '../../config/app-config';
 import { Clock } from '../../platform/clock/clock';
 import type { Consent } from './consent';
 import { ConsentRepository } from './consent.repository';
@@ -17,6 +18,7 @@ class InMemoryConsentRepository extends ConsentRepository {
     scopes: readonly string[],
     resources: readonly string[],
     now: Date,
+    expiresAt: Date,
   ): Promise<void> {
     const existing = this.records.get(`${sub} ${clientId}`);
     this.records.set(`${sub} ${clientId}`, {
@@ -26,8 +28,13 @@ class InMemoryConsentRepository extends ConsentRepository {
       resources: [...new Set([...(existing?.resources ?? []), ...resources])],
       grantedAt: existing?.grantedAt ?? now,
       updatedAt: now,
+      expiresAt,
     });
     return Promise.resolve();
+  }
+
+  expireUndated(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   listByUser(sub: string): Promise<Consent[]> {
@@ -47,11 +54,27 @@ class InMemoryConsentRepository extends ConsentRepository {
 }
 
 describe('ConsentService', () => {
-  const clock = { now: () => new Date('2026-01-01T00:00:00Z') } as Clock;
+  let now: Date;
+  const clock = { now: () => now } as Clock;
+  const config = { oauth: { consentTtlDays: 30 } } as AppConfig;
   let service: ConsentService;
 
   beforeEach(() => {
-    service = new ConsentService(new InMemoryConsentRepository(), clock);
+    now = new Date('2026-01-01T00:00:00Z');
+    service = new ConsentService(new InMemoryConsentRepository(), clock, config);
+  });
+
+  it('forgets a consent CONSENT_TTL_DAYS after the last Allow, and a new Allow renews it', async () => {
+    await service.allow('alice', 'partner', 'profile');
+    now = new Date('2026-01-30T23:59:59Z');
+    expect(await service.covers('alice', 'partner', 'profile')).toBe(true);
+    await service.allow('alice', 'partner', 'profile');
+    now = new Date('2026-03-01T23:59:58Z');
+    expect(await service.covers('alice', 'partner', 'profile')).toBe(true);
+    expect(await service.list('alice')).toHaveLength(1);
+    now = new Date('2026-03-01T23:59:59Z');
+    expect(await service.covers('alice', 'partner', 'profile')).toBe(false);
+    expect(await service.list('alice')).toEqual([]);
   });
 
   it('covers a resource other than the own API only once it was allowed, with the scope', async () => {

@@ -1,44 +1,77 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../platform/clock/clock';
 import type { Consent } from './consent';
 import { ConsentRepository } from './consent.repository';
 
 const scopeValues = (scope: string): string[] => scope.split(' ').filter(Boolean);
+const DAY_MS = 86_400_000;
 
 /**
  * Remembered consents: what a user allowed a client that is not first-party. Allowing adds to
- * what was allowed before; a request for any scope value not allowed yet asks again.
+ * what was allowed before; a request for any scope value not allowed yet asks again. A consent
+ * lasts CONSENT_TTL_DAYS after the last Allow: any signed-in subject (a fresh wallet too) can
+ * write one per client, so they are bounded by an expiry like every anonymous-writable record.
  */
 @Injectable()
-export class ConsentService {
+export class ConsentService implements OnModuleInit {
+  private readonly logger = new Logger(ConsentService.name);
+  private readonly ttlMs: number;
+
   constructor(
     private readonly consents: ConsentRepository,
     private readonly clock: Clock,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.ttlMs = config.oauth.consentTtlDays * DAY_MS;
+  }
+
+  /** Consents remembered before they expired get a full lifetime from the upgrade on. */
+  async onModuleInit(): Promise<void> {
+    const dated = await this.consents.expireUndated(this.expiryFrom(this.clock.now()));
+    if (dated > 0) this.logger.log(`Gave ${dated} remembered consents an expiry`);
+  }
 
   /**
    * True when the user has allowed the client every value of `scope` (normalised,
    * space-separated) and, when given, `resource`: a resource other than Proofgate's own API
-   * (RFC 8707), which the user saw on the consent screen.
+   * (RFC 8707), which the user saw on the consent screen. An expired consent covers nothing.
    */
   async covers(sub: string, clientId: string, scope: string, resource?: string): Promise<boolean> {
     const consent = await this.consents.find(sub, clientId);
-    if (!consent) return false;
+    if (!consent || !this.current(consent)) return false;
     if (resource !== undefined && !consent.resources.includes(resource)) return false;
     return scopeValues(scope).every((value) => consent.scopes.includes(value));
   }
 
   allow(sub: string, clientId: string, scope: string, resource?: string): Promise<void> {
     const resources = resource === undefined ? [] : [resource];
-    return this.consents.allow(sub, clientId, scopeValues(scope), resources, this.clock.now());
+    const now = this.clock.now();
+    return this.consents.allow(
+      sub,
+      clientId,
+      scopeValues(scope),
+      resources,
+      now,
+      this.expiryFrom(now),
+    );
   }
 
-  list(sub: string): Promise<Consent[]> {
-    return this.consents.listByUser(sub);
+  /** The user's consents that still hold. */
+  async list(sub: string): Promise<Consent[]> {
+    return (await this.consents.listByUser(sub)).filter((consent) => this.current(consent));
   }
 
   /** The user is asked again by the client (or by every client) at its next authorization request. */
   revoke(sub: string, clientId?: string): Promise<number> {
     return this.consents.revoke(sub, clientId);
+  }
+
+  private current(consent: Consent): boolean {
+    return consent.expiresAt.getTime() > this.clock.now().getTime();
+  }
+
+  private expiryFrom(now: Date): Date {
+    return new Date(now.getTime() + this.ttlMs);
   }
 }

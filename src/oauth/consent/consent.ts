@@ -12,4 +12,6 @@ export interface Consent {
   readonly grantedAt: Date;
   /** When the user last allowed it (a wider scope). */
   readonly updatedAt: Date;
+  /** When the user is asked again: CONSENT_TTL_DAYS after the last Allow. */
+  readonly expiresAt: Date;
 }

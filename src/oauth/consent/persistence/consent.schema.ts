@@ -29,11 +29,20 @@ export class ConsentRecord {
 
   @Prop({ type: Date, required: true })
   updatedAt!: Date;
+
+  /**
+   * `updatedAt` plus CONSENT_TTL_DAYS: the user is asked again after it. Absent only in records
+   * written before consents expired; the repository gives those one at start.
+   */
+  @Prop({ type: Date })
+  expiresAt?: Date;
 }
 
 export const ConsentSchema = SchemaFactory.createForClass(ConsentRecord);
 // `consents list/revoke --user`: an operator's query, not a request path.
 ConsentSchema.index({ sub: 1 });
+// Clean-up only (the dev database never deletes): reads compare `expiresAt` with the clock.
+ConsentSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 /**
  * Client ids never contain a space (`[A-Za-z0-9._-]`), so the last space separates the two

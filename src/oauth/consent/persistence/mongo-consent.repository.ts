@@ -8,7 +8,9 @@ import { ConsentRecord, consentId } from './consent.schema';
 
 function toConsent(record: ConsentRecord): Consent {
   const { sub, clientId, scopes, resources = [], grantedAt, updatedAt } = record;
-  return { sub, clientId, scopes, resources, grantedAt, updatedAt };
+  // Undated until `expireUndated` runs at start: already expired rather than never.
+  const expiresAt = record.expiresAt ?? updatedAt;
+  return { sub, clientId, scopes, resources, grantedAt, updatedAt, expiresAt };
 }
 
 @Injectable()
@@ -35,6 +37,7 @@ export class MongoConsentRepository extends ConsentRepository implements OnModul
     scopes: readonly string[],
     resources: readonly string[],
     now: Date,
+    expiresAt: Date,
   ): Promise<void> {
     // One upsert on _id: two concurrent Allows both land, as a union ($addToSet), never a lost write.
     await this.model
@@ -42,12 +45,19 @@ export class MongoConsentRepository extends ConsentRepository implements OnModul
         { _id: { $eq: consentId(sub, clientId) } },
         {
           $addToSet: { scopes: { $each: [...scopes] }, resources: { $each: [...resources] } },
-          $set: { updatedAt: now },
+          $set: { updatedAt: now, expiresAt },
           $setOnInsert: { sub, clientId, grantedAt: now },
         },
         { upsert: true },
       )
       .exec();
+  }
+
+  async expireUndated(expiresAt: Date): Promise<number> {
+    const result = await this.model
+      .updateMany({ expiresAt: { $exists: false } }, { $set: { expiresAt } })
+      .exec();
+    return result.modifiedCount;
   }
 
   async listByUser(sub: string): Promise<Consent[]> {
