@@ -51,5 +51,8 @@ export interface GrantFilter {
  * is how a replay that races the redemption still revokes its tokens (RFC 6749 §4.1.2).
  */
 export function grantIdForChallenge(challengeKeyHash: string): string {
-  return sha256Base64Url(`grant:${challengeKeyHash}`).slice(0, 22);
+  const id = sha256Base64Url(`grant:${challengeKeyHash}`).slice(0, 22);
+  // Never a leading '-': `proofgate-admin grants revoke <id>` would read it as an option. Only
+  // those ids change (one in 64), and a collision with another hash is a 126-bit chance.
+  return id.startsWith('-') ? `g${id.slice(1)}` : id;
 }
