@@ -79,7 +79,10 @@ describe('proofgate-admin command line', () => {
     [['grants', 'revoke'], /name a grant_id, or --user and\/or --client/],
     [['grants', 'revoke', 'abc', '--user', 'alice'], /name a grant_id, or --user and\/or --client/],
     [['grants', 'list', '--limit', '0'], /--limit <n>' argument '0' is invalid/],
-    [['grants', 'revoke', '-dtaq0123456789abcdefgh'], /goes after --: proofgate-admin grants revoke --/],
+    [
+      ['grants', 'revoke', '-dtaq0123456789abcdefgh'],
+      /goes after --: proofgate-admin grants revoke --/,
+    ],
   ])('answers %j with exit code 2 and the usage on stderr', async (argv, message) => {
     const result = await run(argv);
 
