@@ -82,6 +82,25 @@ describe('AppConfig.fromEnv', () => {
     });
   });
 
+  it.each([
+    [
+      '[{"client_id": "app",\n  "client_secret": "s3cret-value" "redirect_uris": []}]',
+      "Expected ',' or '}' after property value (line 2, column 35)",
+    ],
+    ['[{"client_id": "app",}]', 'Expected double-quoted property name (line 1, column 22)'],
+    ['[{"client_id": "app"}', "Expected ',' or ']' after array element (line 1, column 22)"],
+    ['s3cret-value', 'Unexpected token'],
+  ])('says where OAUTH_CLIENTS stops being JSON, never quoting it: %j', (value, where) => {
+    let message = '';
+    try {
+      AppConfig.fromEnv({ ...base, OAUTH_CLIENTS: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`OAUTH_CLIENTS must be a JSON array of clients: ${where}`);
+    expect(message).not.toContain('s3cret');
+  });
+
   it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
     expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).issuer).toBe('http://localhost:8080');
     expect(AppConfig.fromEnv({ ...base, ISSUER: 'https://auth.example.com/' }).issuer).toBe(

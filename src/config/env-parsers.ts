@@ -186,11 +186,29 @@ export function clients(env: Env, name: string): ClientEntryConfig[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
-  } catch {
-    throw new ConfigError(`${name} must be a JSON array of clients`);
+  } catch (error) {
+    throw new ConfigError(`${name} must be a JSON array of clients: ${jsonProblem(error, value)}`);
   }
   if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be a JSON array of clients`);
   return parsed.map((entry: ClientEntry, index) => clientEntry(entry, `${name}[${index}].`));
+}
+
+/**
+ * Where and why `text` is not JSON, without quoting it (it holds client secrets): the parser's
+ * reason, and the line and column of `at position N` when it gives one.
+ */
+export function jsonProblem(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : '';
+  // V8 quotes the input in some messages (`Unexpected token 'x', "…" is not valid JSON`).
+  const reason = message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/ after JSON at position \d+.*$/s, ' after the JSON')
+    .replace(/^(Unexpected token)\b.*$/s, '$1')
+    .replace(/^Unexpected end of JSON input$/, 'it ends too early');
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return reason || 'not valid JSON';
+  const before = text.slice(0, Number(position)).split('\n');
+  return `${reason} (line ${before.length}, column ${before[before.length - 1].length + 1})`;
 }
 
 /**
