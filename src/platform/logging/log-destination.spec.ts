@@ -4,28 +4,41 @@ import { logDestination } from './log-destination';
 
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate' };
 
+/** What the development destination prints for `records`. */
+async function pretty(records: readonly object[]): Promise<string> {
+  const written: string[] = [];
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written.push(chunk.toString());
+      done();
+    },
+  });
+  const stream = logDestination(AppConfig.fromEnv({ ...base, NODE_ENV: 'development' }), output);
+  for (const record of records) {
+    stream.write(`${JSON.stringify({ time: Date.now(), pid: 1, hostname: 'h', ...record })}\n`);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  return written.join('');
+}
+
 describe('logDestination', () => {
   it('pretty-prints in development: one readable line, not JSON', async () => {
-    const written: string[] = [];
-    const output = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        written.push(chunk.toString());
-        done();
-      },
-    });
-    {
-      const stream = logDestination(
-        AppConfig.fromEnv({ ...base, NODE_ENV: 'development' }),
-        output,
-      );
-      stream.write(
-        `${JSON.stringify({ level: 40, time: Date.now(), pid: 1, hostname: 'h', context: 'Boot', msg: 'careful' })}\n`,
-      );
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    const text = written.join('');
+    const text = await pretty([{ level: 40, context: 'Boot', msg: 'careful' }]);
     expect(text).toMatch(/WARN.*\[Boot\] careful/);
     expect(text).not.toContain('"msg"');
+  });
+
+  it('separates a request line from its message', async () => {
+    const text = await pretty([
+      {
+        level: 30,
+        req: { method: 'GET', url: '/' },
+        res: { statusCode: 200 },
+        responseTime: 5,
+        msg: 'request completed',
+      },
+    ]);
+    expect(text).toMatch(/INFO.*: GET \/ 200 5 ms: request completed\n$/);
   });
 });
 

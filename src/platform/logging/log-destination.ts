@@ -31,7 +31,7 @@ export function logDestination(
         translateTime: 'SYS:HH:MM:ss',
         ignore: 'pid,hostname,context,req,res,responseTime',
         messageFormat:
-          '{if context}[{context}] {end}{if req}{req.method} {req.url} {res.statusCode} {responseTime} ms{end}{msg}',
+          '{if context}[{context}] {end}{if req}{req.method} {req.url} {res.statusCode} {responseTime} ms: {end}{msg}',
         singleLine: true,
         sync: true,
         destination: output,
