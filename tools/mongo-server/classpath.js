@@ -23,14 +23,21 @@ function resolveClasspath({ quiet = false } = {}) {
   if (!quiet)
     process.stderr.write('Resolving mongo-java-server from Maven Central (first run only)...\n');
   try {
+    // Maven's output is kept, and shown only when it fails: even quiet and in batch mode it
+    // writes colour resets that would be glued to the next line of the terminal.
     execFileSync(
       'mvn',
       ['-B', '-q', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${CACHE}`],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
   } catch (error) {
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .trim();
     throw new Error(
-      `Could not resolve mongo-java-server with Maven (is \`mvn\` on PATH with Java 17+?): ${error.message}`,
+      `Could not resolve mongo-java-server with Maven (is \`mvn\` on PATH with Java 17+?): ${error.message}` +
+        (output ? `\n${output}` : ''),
     );
   }
   return fs.readFileSync(CACHE, 'utf8').trim();
