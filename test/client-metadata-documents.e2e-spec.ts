@@ -397,15 +397,31 @@ describe('client ID metadata documents: the SSRF guard (private addresses not al
   });
 
   it.each([
-    [(port: number) => `https://127.0.0.1:${port}/client.json`, 'loopback'],
-    [() => 'https://10.0.0.1/client.json', 'private'],
-    [() => 'https://169.254.169.254/latest/meta-data/client.json', 'link-local'],
-    [(port: number) => `https://[::1]:${port}/client.json`, 'loopback'],
-    [(port: number) => `https://[::ffff:7f00:1]:${port}/client.json`, 'IPv4-mapped loopback'],
-    [() => 'https://100.64.0.1/client.json', 'shared (CGNAT)'],
-  ])('refuses an IP literal that is not public, without connecting (%#)', async (make, kind) => {
-    expect(await find(make(trapPort))).toBeNull();
+    ['https://127.0.0.1/client.json', 'loopback'],
+    ['https://10.0.0.1/client.json', 'private'],
+    ['https://169.254.169.254/latest/meta-data/client.json', 'link-local'],
+    ['https://[::1]/client.json', 'loopback'],
+    ['https://[::ffff:7f00:1]/client.json', 'IPv4-mapped loopback'],
+    ['https://100.64.0.1/client.json', 'shared (CGNAT)'],
+  ])('refuses an IP literal that is not public, before connecting: %s', async (clientId, kind) => {
+    expect(await find(clientId)).toBeNull();
+    // The address check comes before any connection (the reason says which check refused).
     expect(lastReason()).toContain(`refused: the host resolves to a non-public address (${kind})`);
+  });
+
+  it('fetches from port 443 only: another port is refused before resolving or connecting', async () => {
+    const asked = resolver.asked.length;
+    for (const clientId of [
+      `https://127.0.0.1:${trapPort}/client.json`,
+      `https://internal.example:${trapPort}/client.json`,
+      'https://docs.example:8443/client.json',
+    ]) {
+      expect(await find(clientId)).toBeNull();
+      expect(lastReason()).toMatch(
+        /refused: client_id names port \d+: documents are fetched from port 443 only$/,
+      );
+    }
+    expect(resolver.asked).toHaveLength(asked);
     expect(connections).toBe(0);
   });
 
@@ -416,9 +432,9 @@ describe('client ID metadata documents: the SSRF guard (private addresses not al
     'loopback6.example',
     'mapped.example',
   ])('refuses %s: one of its addresses is not public; nothing is connected to', async (host) => {
-    expect(await find(`https://${host}:${trapPort}/client.json`)).toBeNull();
+    expect(await find(`https://${host}/client.json`)).toBeNull();
     expect(resolver.asked).toContain(host);
-    expect(connections).toBe(0);
+    expect(lastReason()).toContain('refused: the host resolves to a non-public address');
   });
 
   it('gives up on a host name that does not resolve within 5 s', async () => {

@@ -16,6 +16,7 @@ const NOT_OURS: Record<string, string> = {
   PATH: 'the system search path (where the browser tests look for chromium)',
   LD_LIBRARY_PATH: 'the system loader path, extended for the packaged Chromium',
   JEST_WORKER_ID: 'set by Jest',
+  UV_THREADPOOL_SIZE: "libuv's pool size, read by the tests that hold every thread of it",
   PROOFGATE_TEST_MONGODB_BASE: "handed by the tests' global setup to each test file",
 };
 

@@ -4,25 +4,23 @@ import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientRegistry } from './client-registry.service';
 import { ClientRepository } from './client.repository';
-import { GuardedFetcher } from '../platform/http/outbound/guarded-fetcher';
-import { HostResolver, SystemHostResolver } from '../platform/http/outbound/host-resolver';
-import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
+import { ClientMetadataDocumentsModule } from './metadata-document/client-metadata-documents.module';
 import { ClientRegistrationService } from './registration/client-registration.service';
 import { ClientRecord, ClientSchema } from './persistence/client.schema';
 import { MongoClientRepository } from './persistence/mongo-client.repository';
 
 /** Registered OAuth clients and client authentication, used by OAuth and wallet login alike. */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: ClientRecord.name, schema: ClientSchema }])],
+  imports: [
+    MongooseModule.forFeature([{ name: ClientRecord.name, schema: ClientSchema }]),
+    ClientMetadataDocumentsModule,
+  ],
   providers: [
     { provide: ClientRepository, useClass: MongoClientRepository },
     PasswordHasher,
     ClientRegistry,
     ClientAuthenticator,
     ClientRegistrationService,
-    { provide: HostResolver, useClass: SystemHostResolver },
-    GuardedFetcher,
-    ClientMetadataDocuments,
   ],
   exports: [ClientRegistry, ClientAuthenticator, ClientRepository, ClientRegistrationService],
 })

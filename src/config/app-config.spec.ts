@@ -44,6 +44,16 @@ describe('AppConfig.fromEnv', () => {
     ).toBe(true);
   });
 
+  it('reads CLIENT_METADATA_DNS_SERVERS: addresses with optional ports (unset: the system servers)', () => {
+    expect(AppConfig.fromEnv(base).clientMetadata.dnsServers).toBeUndefined();
+    expect(
+      AppConfig.fromEnv({
+        ...base,
+        CLIENT_METADATA_DNS_SERVERS: '192.0.2.53, 192.0.2.54:5353,2001:db8::53,[2001:db8::54]:5353',
+      }).clientMetadata.dnsServers,
+    ).toEqual(['192.0.2.53', '192.0.2.54:5353', '2001:db8::53', '[2001:db8::54]:5353']);
+  });
+
   describe('CLIENT_METADATA_CA_FILE (extra CAs for document fetches)', () => {
     let dir: string;
     beforeAll(() => {
@@ -129,6 +139,10 @@ describe('AppConfig.fromEnv', () => {
       'REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters',
     ],
     [{ CLIENT_METADATA_DOCUMENTS: 'x' }, 'CLIENT_METADATA_DOCUMENTS must be true or false'],
+    [{ CLIENT_METADATA_DNS_SERVERS: 'dns.example' }, 'CLIENT_METADATA_DNS_SERVERS must list'],
+    [{ CLIENT_METADATA_DNS_SERVERS: '192.0.2.53:0' }, 'CLIENT_METADATA_DNS_SERVERS must list'],
+    [{ CLIENT_METADATA_DNS_SERVERS: '[192.0.2.53]:53' }, 'CLIENT_METADATA_DNS_SERVERS must list'],
+    [{ CLIENT_METADATA_DNS_SERVERS: '192.0.2.53,' }, 'CLIENT_METADATA_DNS_SERVERS must list'],
     // NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account.
     [{ LOGIN_FAILURES_PER_ACCOUNT: '101' }, 'LOGIN_FAILURES_PER_ACCOUNT must be between 1 and 100'],
     [

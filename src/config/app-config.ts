@@ -9,6 +9,7 @@ import {
   int as readInt,
   mongoUri,
   oneOf as readOneOf,
+  dnsServers,
   pemCertificates,
   rpcUrls,
   str,
@@ -199,6 +200,11 @@ export interface ClientMetadataConfig {
    * built-in roots (client documents served under a private PKI). Unset: the built-in roots.
    */
   readonly extraCaCertificates?: readonly string[];
+  /**
+   * CLIENT_METADATA_DNS_SERVERS: the DNS servers document hosts are resolved with (c-ares, not
+   * the operating system's getaddrinfo). Unset: the system's, from /etc/resolv.conf.
+   */
+  readonly dnsServers?: readonly string[];
 }
 
 export interface OperatorViewsConfig {
@@ -314,6 +320,10 @@ export class AppConfig {
       );
     }
     const metadataCas = read(() => pemCertificates(env, 'CLIENT_METADATA_CA_FILE'), undefined);
+    const metadataDnsServers = read(
+      () => dnsServers(env, 'CLIENT_METADATA_DNS_SERVERS'),
+      undefined,
+    );
     const adminToken = str(env, 'ADMIN_TOKEN');
     if (adminToken !== undefined && adminToken.length < 32) {
       problems.push('ADMIN_TOKEN must be at least 32 characters');
@@ -426,6 +436,7 @@ export class AppConfig {
         enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),
         allowPrivate: allowPrivateMetadata,
         ...(metadataCas ? { extraCaCertificates: metadataCas } : {}),
+        ...(metadataDnsServers ? { dnsServers: metadataDnsServers } : {}),
       },
     });
     if (problems.length > 0) throw new ConfigError(problems);

@@ -127,6 +127,35 @@ export function mongoUri(env: Env, name: string): string | undefined {
   return value;
 }
 
+/**
+ * A comma-separated list of DNS servers as `dns.Resolver#setServers` takes them: IPv4 or IPv6
+ * addresses, each with an optional port (`192.0.2.53`, `192.0.2.53:5353`, `2001:db8::53`,
+ * `[2001:db8::53]:5353`). Only addresses: a server named by a host name would need a resolver
+ * to be found.
+ */
+export function dnsServers(env: Env, name: string): string[] | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  return value.split(',').map((part) => {
+    const entry = part.trim();
+    const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry);
+    const v4 = /^([\d.]+)(?::(\d{1,5}))?$/.exec(entry);
+    const [address, port] = bracketed
+      ? [bracketed[1], bracketed[2]]
+      : v4
+        ? [v4[1], v4[2]]
+        : [entry, undefined];
+    const family = isIP(address);
+    const portOk = port === undefined || (Number(port) >= 1 && Number(port) <= 65_535);
+    if (family === 0 || !portOk || (bracketed && family !== 6)) {
+      throw new ConfigError(
+        `${name} must list DNS server IP addresses with optional ports, like "192.0.2.53,[2001:db8::53]:5353", got "${value}"`,
+      );
+    }
+    return entry;
+  });
+}
+
 /** A comma-separated list of EIP-155 chain ids, e.g. `1,8453`. */
 export function chainIds(env: Env, name: string, fallback: number[]): number[] {
   const value = raw(env, name);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCertificate } from '../../../../test/support/self-signed-certificate';
 import { GuardedFetcher, OutboundFetchError, type GuardedFetchOptions } from './guarded-fetcher';
-import { HostResolver } from './host-resolver';
+import { HostResolutionError, HostResolver } from './host-resolver';
 
 /** Every name is 127.0.0.1: the https server below, whatever the URL's host. */
 class LoopbackResolver extends HostResolver {
@@ -55,5 +55,43 @@ describe('GuardedFetcher: extra trusted CAs (CLIENT_METADATA_CA_FILE)', () => {
     await expect(fetcher.get(url('other.example'), options([trusted.cert]))).rejects.toThrow(
       /connection failed \(Hostname\/IP does not match certificate's altnames/,
     );
+  });
+});
+
+describe('GuardedFetcher: which failures are the host alone (hostUnusable)', () => {
+  class TableResolver extends HostResolver {
+    resolve(hostname: string) {
+      if (hostname === 'private.example') {
+        return Promise.resolve([{ address: '10.0.0.1', family: 4 }]);
+      }
+      return Promise.reject(new HostResolutionError('ENOTFOUND'));
+    }
+  }
+  const fetcher = new GuardedFetcher(new TableResolver());
+  const options: GuardedFetchOptions = {
+    maxBytes: 1024,
+    timeoutMs: 5_000,
+    allowPrivate: false,
+    accept: 'application/json',
+  };
+  const failure = (url: string, allowPrivate = false) =>
+    fetcher.get(new URL(url), { ...options, allowPrivate }).catch((e: unknown) => e);
+
+  it('a name that does not resolve, or only to refused addresses: the host is unusable', async () => {
+    expect(await failure('https://gone.example/client.json')).toEqual(
+      new OutboundFetchError('the host name does not resolve (ENOTFOUND)', true),
+    );
+    expect(await failure('https://private.example/client.json')).toMatchObject({
+      message: 'the host resolves to a non-public address (private)',
+      hostUnusable: true,
+    });
+  });
+
+  it('a scheme it does not fetch, or a failed connection: not the host as a whole', async () => {
+    expect(await failure('ftp://gone.example/client.json')).toMatchObject({ hostUnusable: false });
+    // Nothing listens on 127.0.0.1:9 (discard) here: the connection fails after resolving.
+    expect(await failure('http://127.0.0.1:9/client.json', true)).toMatchObject({
+      hostUnusable: false,
+    });
   });
 });

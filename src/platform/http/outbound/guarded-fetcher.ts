@@ -4,11 +4,19 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { nonPublicAddressReason } from './address-class';
-import { HostResolver, type ResolvedAddress } from './host-resolver';
+import { HostResolutionError, HostResolver, type ResolvedAddress } from './host-resolver';
 
 /** Why an outbound fetch failed; `message` is safe to log (no response content). */
 export class OutboundFetchError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * The failure is the host's alone, whatever the URL's path: its name does not resolve (or
+     * not in time), or it resolves to an address that is refused. A caller may remember it per
+     * host. Anything later (connection, TLS, status, body) may depend on the path and is not.
+     */
+    readonly hostUnusable = false,
+  ) {
     super(message);
     this.name = 'OutboundFetchError';
   }
@@ -52,11 +60,12 @@ export class GuardedFetcher {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const late = new Promise<never>((_resolve, reject) => {
       deadline.addEventListener('abort', () =>
-        reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`)),
+        reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`, true)),
       );
     });
     late.catch(() => undefined);
     // The time limit covers name resolution too: a slow DNS server must not hold a request.
+    // `late` is raced with resolution only, so when it wins the host's DNS did not answer.
     const address = await Promise.race([this.checkedAddress(target, options), late]);
     return this.exchange(target, address, options, deadline);
   }
@@ -76,17 +85,25 @@ export class GuardedFetcher {
     } else {
       try {
         addresses = await this.resolver.resolve(host);
-      } catch {
-        throw new OutboundFetchError('the host name does not resolve');
+      } catch (error) {
+        throw new OutboundFetchError(
+          error instanceof HostResolutionError ? error.message : 'the host name does not resolve',
+          true,
+        );
       }
     }
-    if (addresses.length === 0) throw new OutboundFetchError('the host name does not resolve');
+    if (addresses.length === 0) {
+      throw new OutboundFetchError('the host name does not resolve', true);
+    }
     if (!options.allowPrivate) {
       // Every address: a name that also resolves to an internal one is refused outright.
       for (const { address } of addresses) {
         const reason = nonPublicAddressReason(address);
         if (reason)
-          throw new OutboundFetchError(`the host resolves to a non-public address (${reason})`);
+          throw new OutboundFetchError(
+            `the host resolves to a non-public address (${reason})`,
+            true,
+          );
       }
     }
     return addresses[0];

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AppConfig } from '../../config/app-config';
+import { GuardedFetcher } from '../../platform/http/outbound/guarded-fetcher';
+import { DnsHostResolver, HostResolver } from '../../platform/http/outbound/host-resolver';
+import {
+  CLIENT_METADATA_DOCUMENT_LIMITS,
+  ClientMetadataDocuments,
+} from './client-metadata-documents.service';
+import { DocumentFetchAdmission } from './document-fetch-admission.interceptor';
+
+/**
+ * Client ID metadata documents: the fetcher with its SSRF guard and its own DNS resolver
+ * (c-ares, `CLIENT_METADATA_DNS_SERVERS` or the system's servers), the document cache, and the
+ * per-address admission of first-time fetches on every route.
+ */
+@Module({
+  providers: [
+    {
+      provide: HostResolver,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new DnsHostResolver({
+          ...(config.clientMetadata.dnsServers
+            ? { servers: config.clientMetadata.dnsServers }
+            : {}),
+          timeoutMs: CLIENT_METADATA_DOCUMENT_LIMITS.dnsTimeoutMs,
+          tries: CLIENT_METADATA_DOCUMENT_LIMITS.dnsTries,
+        }),
+    },
+    GuardedFetcher,
+    ClientMetadataDocuments,
+    { provide: APP_INTERCEPTOR, useClass: DocumentFetchAdmission },
+  ],
+  exports: [ClientMetadataDocuments],
+})
+export class ClientMetadataDocumentsModule {}
