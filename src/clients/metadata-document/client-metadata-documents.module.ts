@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config';
 import { GuardedFetcher } from '../../platform/http/outbound/guarded-fetcher';
 import { DnsHostResolver, HostResolver } from '../../platform/http/outbound/host-resolver';
@@ -7,7 +7,7 @@ import {
   CLIENT_METADATA_DOCUMENT_LIMITS,
   ClientMetadataDocuments,
 } from './client-metadata-documents.service';
-import { DocumentFetchAdmission } from './document-fetch-admission.interceptor';
+import { DocumentFetchAdmission } from './document-fetch-admission.guard';
 
 /**
  * Client ID metadata documents: the fetcher with its SSRF guard and its own DNS resolver
@@ -30,7 +30,7 @@ import { DocumentFetchAdmission } from './document-fetch-admission.interceptor';
     },
     GuardedFetcher,
     ClientMetadataDocuments,
-    { provide: APP_INTERCEPTOR, useClass: DocumentFetchAdmission },
+    { provide: APP_GUARD, useClass: DocumentFetchAdmission },
   ],
   exports: [ClientMetadataDocuments],
 })
