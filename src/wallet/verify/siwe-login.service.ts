@@ -47,13 +47,13 @@ export const MAX_CONTRACT_CHECKS_PER_NONCE = 3;
 /**
  * EIP-4361 §Message validation as a list of steps, shared by POST /wallet/verify (tokens for a
  * dApp) and POST /login/siwe (a login session inside an OAuth authorization request). Cheap checks
- * first, then the signature (recovered locally; a contract wallet's RPC check only after a
- * read-only look at the nonce, so no RPC call is spent on a nonce never issued), and only then the
- * one atomic, address- and chain-bound redemption of the nonce: a bad signature never burns its
- * rightful owner's nonce, except that a nonce allows only MAX_CONTRACT_CHECKS_PER_NONCE contract
- * checks (each an RPC call, also charged to the caller's IP). The address's own rate-limit budget
- * is charged only then, once the signature is valid and the nonce redeemed: naming an address
- * spends nothing of it.
+ * first, then the signature (recovered locally; a contract wallet's RPC check only after an
+ * atomic count in the nonce's challenge, so no RPC call is spent on a nonce never issued and at
+ * most MAX_CONTRACT_CHECKS_PER_NONCE on any nonce, each also charged to the caller's IP), and only
+ * then the one atomic, address- and chain-bound redemption of the nonce. A bad signature never
+ * burns its rightful owner's nonce, except the last contract check a nonce allows. The address's
+ * own rate-limit budget is charged only then, once the signature is valid and the nonce redeemed:
+ * naming an address spends nothing of it.
  */
 @Injectable()
 export class SiweLoginService {
