@@ -75,6 +75,30 @@ describe('layout: dependencies point one way', () => {
     expect(violations(others, (area) => area === 'admin')).toEqual([]);
   });
 
+  it('platform/rate-limit is the mechanism only: the features declare and prove the keys', () => {
+    const rateLimit = files.filter((file) => file.path.startsWith('platform/rate-limit/'));
+    expect(rateLimit.length).toBeGreaterThan(3);
+    const identities = new Set(['clients', 'oauth', 'wallet', 'login']);
+    expect(violations(['platform'], (area) => identities.has(area))).toEqual([]);
+    // Client credentials are read by the feature that authenticates them, never by the limiter.
+    const credentials = rateLimit.flatMap((file) =>
+      file.imports
+        .filter((imported) => /http\/basic-credentials$/.test(imported.specifier))
+        .map((imported) => `${file.path} imports ${imported.specifier}`),
+    );
+    expect(credentials).toEqual([]);
+    for (const file of rateLimit) {
+      const text = readFileSync(join(SRC, file.path), 'utf8');
+      expect({
+        file: file.path,
+        siwe: /siwe|client_id|headers\.authorization/i.test(text),
+      }).toEqual({
+        file: file.path,
+        siwe: false,
+      });
+    }
+  });
+
   it('the challenge store stands on platform/ and config/ only', () => {
     const allowed = new Set(['platform', 'config']);
     expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);

@@ -81,6 +81,32 @@ describe('ChallengeStore on the test MongoDB server', () => {
     expect(hashes).not.toContain(sha256Base64Url(key));
   });
 
+  it('counts attempts atomically up to the maximum, however many race, and none on a dead challenge', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    const counted = await Promise.all(
+      Array.from({ length: 20 }, () => store.countAttempt('authorization_code', key, 3)),
+    );
+    expect(counted.filter((n) => n !== null).sort()).toEqual([1, 2, 3]);
+    expect(counted.filter((n) => n === null)).toHaveLength(17);
+    // Used up for attempts, still redeemable by its owner's proof.
+    expect((await store.consume('authorization_code', key, binding)).ok).toBe(true);
+
+    expect(await store.countAttempt('authorization_code', randomToken(), 3)).toBeNull();
+    const expired = randomToken();
+    await issueCode(expired, 5);
+    t.clock.advance(6);
+    expect(await store.countAttempt('authorization_code', expired, 3)).toBeNull();
+  });
+
+  it('spends a challenge without redeeming it: a later redemption is told it was used', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    await store.spend('authorization_code', key);
+    expect(await store.peek('authorization_code', key)).toBeNull();
+    expect(await store.consume('authorization_code', key, binding)).toEqual(replayOf(key));
+  });
+
   it('never redeems an expired challenge, even while its document still exists', async () => {
     const key = randomToken();
     await issueCode(key, 5);

@@ -8,7 +8,7 @@ function rawBasic(scheme: string, id: string, secret: string): string {
   return `${scheme} ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 }
 
-describe('the per-client /token limit is keyed on the decoded client id', () => {
+describe('the per-client /token limits are keyed on the decoded client id', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -58,6 +58,18 @@ describe('the per-client /token limit is keyed on the decoded client id', () => 
         outcome: 'too_many_requests',
       }),
     ).toBe(1);
+  });
+
+  it('counts a request that fails authentication under its decoded claim and address only', async () => {
+    t.clock.advance(60);
+    for (let i = 0; i < 3; i++) {
+      expect((await refresh(basic(DEMO_CLIENT.id, `wrong-${i}`))).status).toBe(401);
+    }
+    // Before authentication the claimed client is counted with the caller's address: the same
+    // claim, form-encoded, is the same (address, client) count ...
+    const encoded = await refresh(rawBasic('Basic', 'demo%2Dclient', 'wrong-3'));
+    expect(encoded.status).toBe(429);
+    expect(encoded.body.error_description).toBe('Too many requests; slow down');
   });
 
   it('treats a lower-case "basic" scheme like "Basic"', async () => {

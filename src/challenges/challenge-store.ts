@@ -29,6 +29,25 @@ export abstract class ChallengeStore {
     expectedBinding: ChallengeBinding,
   ): Promise<ConsumeResult<P>>;
 
+  /**
+   * Counts one more attempt at proving the live challenge for `key` (e.g. a signature check that
+   * costs an RPC call), atomically, if fewer than `maxAttempts` were counted: answers this
+   * attempt's number (1 to `maxAttempts`), or null when the challenge is not live (unknown,
+   * spent, expired) or its attempts are used up. Concurrent attempts never exceed the maximum.
+   */
+  abstract countAttempt(
+    kind: ChallengeKind,
+    key: string,
+    maxAttempts: number,
+  ): Promise<number | null>;
+
+  /**
+   * Spends the live challenge for `key` without redeeming it (its payload dropped, the spent
+   * marker left): a challenge whose proofs failed too often is used up. A later redemption is
+   * told it was used.
+   */
+  abstract spend(kind: ChallengeKind, key: string): Promise<void>;
+
   /** Read-only: the live (unspent, unexpired) challenge for `key`, if any. */
   abstract peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null>;
 

@@ -22,15 +22,23 @@ export interface ClientCredentials {
   clientSecret?: string;
   /** `client_secret_basic` was used. */
   viaBasic: boolean;
+  /** Where the request comes from (`clientAddress`): failed authentications count per address. */
+  callerAddress: string;
 }
 
 export function readClientCredentials(
   request: Pick<Request, 'headers'>,
   body: Record<string, string | undefined>,
+  callerAddress: string,
 ): ClientCredentials {
   const header = request.headers.authorization;
   if (header === undefined) {
-    return { clientId: body.client_id, clientSecret: body.client_secret, viaBasic: false };
+    return {
+      clientId: body.client_id,
+      clientSecret: body.client_secret,
+      viaBasic: false,
+      callerAddress,
+    };
   }
   const basic = parseBasicCredentials(header);
   if (!basic) throw new InvalidClient('Malformed Basic client authentication');
@@ -40,7 +48,7 @@ export function readClientCredentials(
   if (body.client_id !== undefined && body.client_id !== basic.username) {
     throw new InvalidRequest('client_id does not match the authenticated client');
   }
-  return { clientId: basic.username, clientSecret: basic.password, viaBasic: true };
+  return { clientId: basic.username, clientSecret: basic.password, viaBasic: true, callerAddress };
 }
 
 /** What a request refused for a saturated verification queue is told to wait. */
@@ -50,6 +58,11 @@ const VERIFIED_TTL_MS = 5 * 60_000;
 /** Wrong secrets are remembered this long: a repeated wrong secret costs no scrypt. */
 const REFUSED_TTL_MS = 5 * 60_000;
 const VERDICT_ENTRIES = 1000;
+/**
+ * Failure windows kept, at most: one per (address, client) that failed lately. When full, the
+ * oldest makes room; an attacker who floods it with addresses has fresh windows there anyway.
+ */
+const FAILURE_WINDOW_ENTRIES = 10_000;
 
 interface FailureWindow {
   failures: number;
@@ -65,17 +78,20 @@ interface FailureWindow {
  * 1. an unknown client id is refused from the registry cache, without hashing anything
  *    (/authorize already tells which ids exist, so there is nothing to hide by faking the work);
  * 2. a secret verified recently for this client and stored hash is accepted from memory;
- * 3. a client id with `maxFailures` failed authentications in its window gets 429 until the
- *    window ends, whatever the address: guessing cannot be spread over IPs. A client whose
- *    secret was verified before the attack keeps working from memory (step 2 comes first);
- *    a secret refused recently is refused from memory (and counts as a failure);
+ * 3. an (address, client id) with `maxFailures` failed authentications in its window gets 429
+ *    until the window ends, from that address only: an attacker's failures never lock out the
+ *    client from its own addresses, even on an instance that has never verified its secret
+ *    (a new or restarted one). Spreading guesses over addresses is bounded by the per-IP rate
+ *    limit and by step 5; a secret refused recently is refused from memory (and counts as a
+ *    failure);
  * 4. concurrent requests presenting the same (client, secret) share one verification;
  * 5. at most `maxConcurrentHashes` verifications run at once, `maxQueuedHashes` more wait, and
  *    past that the request is answered 503 temporarily_unavailable: the server is saturated,
  *    which is not this caller's fault (so not 429), and it should retry shortly. libuv's
  *    thread pool (4 threads) is where scrypt runs; keeping client authentication to a part of
  *    it leaves room for password logins and everything else.
- * The failure counters are per instance: they protect this instance's CPU.
+ * The failure counters are per instance: they protect this instance's CPU. The client's own
+ * rate limit is charged by the endpoints after this proof, never before.
  */
 @Injectable()
 export class ClientAuthenticator {
@@ -86,7 +102,7 @@ export class ClientAuthenticator {
   private readonly refused = new ExpiringCache<string, true>(VERDICT_ENTRIES);
   private readonly verifications = new SingleFlight<string, boolean>();
   private readonly hashing: BoundedWorkQueue;
-  private readonly failures = new Map<string, FailureWindow>();
+  private readonly failures = new ExpiringCache<string, FailureWindow>(FAILURE_WINDOW_ENTRIES);
 
   constructor(
     private readonly registry: ClientRegistry,
@@ -112,8 +128,12 @@ export class ClientAuthenticator {
     if (clientSecret === undefined) {
       throw new InvalidClient('Client authentication is required');
     }
-    if (!client.secretHash || !(await this.verifySecret(client, client.secretHash, clientSecret))) {
-      this.recordFailure(client.clientId);
+    const failureKey = JSON.stringify([credentials.callerAddress, client.clientId]);
+    if (
+      !client.secretHash ||
+      !(await this.verifySecret(client, client.secretHash, clientSecret, failureKey))
+    ) {
+      this.recordFailure(failureKey, client.clientId);
       throw new InvalidClient('Client authentication failed');
     }
     return client;
@@ -123,6 +143,7 @@ export class ClientAuthenticator {
     client: OAuthClient,
     secretHash: string,
     secret: string,
+    failureKey: string,
   ): Promise<boolean> {
     // The stored hash is part of the key: a new secret (or hash) never meets an old verdict.
     const key = createHmac('sha256', this.verdictKey)
@@ -133,7 +154,7 @@ export class ClientAuthenticator {
       this.verified.set(key, true, now + VERIFIED_TTL_MS);
       return true;
     }
-    this.assertNotThrottled(client.clientId, now);
+    this.assertNotThrottled(failureKey, now);
     if (this.refused.get(key, now)) return false;
 
     const valid = await this.verifications.run(key, () => this.verifyBounded(secret, secretHash));
@@ -157,29 +178,27 @@ export class ClientAuthenticator {
     }
   }
 
-  private assertNotThrottled(clientId: string, now: number): void {
-    const window = this.failures.get(clientId);
-    if (!window || window.endsAt <= now || window.failures < this.config.clientAuth.maxFailures) {
-      return;
-    }
+  private assertNotThrottled(failureKey: string, now: number): void {
+    const window = this.failures.get(failureKey, now);
+    if (!window || window.failures < this.config.clientAuth.maxFailures) return;
     throw new TooManyRequests(
-      'Too many failed authentications for this client; retry later',
+      'Too many failed authentications for this client from this address; retry later',
       (window.endsAt - now) / 1000,
     );
   }
 
-  private recordFailure(clientId: string): void {
+  private recordFailure(failureKey: string, clientId: string): void {
     const now = this.clock.now().getTime();
     const { maxFailures, failureWindowSeconds } = this.config.clientAuth;
-    let window = this.failures.get(clientId);
-    if (!window || window.endsAt <= now) {
+    let window = this.failures.get(failureKey, now);
+    if (!window) {
       window = { failures: 0, endsAt: now + failureWindowSeconds * 1000 };
-      this.failures.set(clientId, window);
+      this.failures.set(failureKey, window, window.endsAt);
     }
     window.failures += 1;
     if (window.failures === maxFailures) {
       this.logger.warn(
-        `Client ${clientId}: ${maxFailures} failed authentications; refused until the window ends`,
+        `Client ${clientId}: ${maxFailures} failed authentications from one address; that address is refused until the window ends`,
       );
     }
   }

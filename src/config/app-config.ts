@@ -169,6 +169,8 @@ export interface RateLimitConfig {
   readonly loginPerIp: number;
   readonly walletPerIp: number;
   readonly walletPerAddress: number;
+  /** Contract-wallet signature checks (one RPC call each) per minute per IP. */
+  readonly walletRpcPerIp: number;
   /** Metadata and JWKS requests per minute per IP (served unlimited while the store is down). */
   readonly metadataPerIp: number;
   /** Dynamic client registrations (POST /register) per minute per IP. */
@@ -425,6 +427,7 @@ export class AppConfig {
         loginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, { min: 1 }),
         walletPerIp: int(env, 'RATE_LIMIT_WALLET_PER_IP', 300, { min: 1 }),
         walletPerAddress: int(env, 'RATE_LIMIT_WALLET_PER_ADDRESS', 60, { min: 1 }),
+        walletRpcPerIp: int(env, 'RATE_LIMIT_WALLET_RPC_PER_IP', 20, { min: 1 }),
         metadataPerIp: int(env, 'RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
         registerPerIp: int(env, 'RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
       },

@@ -8,7 +8,8 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { RateLimit } from '../platform/rate-limit/rate-limit';
+import { RateLimit, perIp } from '../platform/rate-limit/rate-limit';
+import { LOGIN_PER_IP } from './login.rate-limits';
 import { FORM } from '../platform/openapi/api-decorators';
 import { LoginFormDto } from './login-form.dto';
 import { LoginPageQueryDto } from './login-page-query.dto';
@@ -78,7 +79,7 @@ export class LoginController {
   }
 
   @Post()
-  @RateLimit('login', 'closed')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
   @ApiOperation({ summary: 'Password login: 303 to return_to, or the form again with an error' })
   @ApiConsumes(FORM)
   @ApiResponse({ status: 303, description: 'Logged in; Location is return_to' })

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidRequest } from '../platform/errors/protocol-error';
+import { clientAddress } from '../platform/http/client-address';
 import { SiweLoginService } from '../wallet/verify/siwe-login.service';
 import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
 import type { SiweSessionLoginDto } from './siwe-session-login.dto';
@@ -8,7 +9,7 @@ import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
 
-type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie'> };
+type Exchange = { req: Pick<Request, 'headers' | 'ip'>; res: Pick<Response, 'cookie'> };
 
 /**
  * "Sign in with Ethereum" on the login page (POST /login/siwe): the same SIWE verification as
@@ -35,7 +36,10 @@ export class SiweSessionLoginService {
       throw new InvalidRequest(CSRF_FAILURES[csrf]);
     }
 
-    const { sub } = await this.siwe.verify({ message: body.message, signature: body.signature });
+    const { sub } = await this.siwe.verify(
+      { message: body.message, signature: body.signature },
+      clientAddress(http.req),
+    );
     await this.sessions.start(http.res, { sub, authMethod: 'siwe' });
     this.logger.log(`Wallet login session started for ${sub}`);
     return { redirect };

@@ -26,13 +26,18 @@ export class ClientAuthenticationDto {
   client_secret?: string;
 }
 
-/** The credentials a request presents: the Basic Authorization header, else its parameters. */
+/**
+ * The credentials a request presents (the Basic Authorization header, else its parameters), and
+ * the address it comes from.
+ */
 export function presentedCredentials(
   authorization: string | undefined,
   params: ClientAuthenticationDto,
+  callerAddress: string,
 ): ClientCredentials {
   return readClientCredentials(
     { headers: { authorization } },
     { client_id: params.client_id, client_secret: params.client_secret },
+    callerAddress,
   );
 }

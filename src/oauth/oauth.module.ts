@@ -7,6 +7,7 @@ import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
 import { CrossOriginPolicy } from './cors/cross-origin.policy';
 import { CsrfModule } from '../platform/csrf/csrf.module';
+import { ClientBudget } from './client-budget';
 import { ConsentController } from './consent/consent.controller';
 import { ConsentDecisionService } from './consent/consent-decision.service';
 import { ConsentModule } from './consent/consent.module';
@@ -52,6 +53,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     RefreshTokenGrant,
     TokenEndpoint,
     TokenLookup,
+    ClientBudget,
     UserInfoService,
   ],
 })

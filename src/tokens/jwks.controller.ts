@@ -1,6 +1,7 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
+import { METADATA_LIMITS } from './tokens.rate-limits';
 import { JwksResponseDto } from './jwks-response.dto';
 import { JWKS_MAX_AGE_SECONDS, SigningKeyService } from './signing-keys/signing-key.service';
 
@@ -15,7 +16,7 @@ export class JwksController {
   })
   @ApiOkResponse({ type: JwksResponseDto })
   @Get('jwks.json')
-  @RateLimit('metadata', 'open')
+  @RateLimit('open', ...METADATA_LIMITS)
   // Resource servers may cache it; jose's remote JWK set re-fetches on an unknown kid anyway.
   @Header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
   async jwks(): Promise<JwksResponseDto> {

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { CallerAddress } from '../platform/http/client-address';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { TokenResponseDto } from '../tokens/grants/token-response.dto';
 import { NonceRequestDto } from './nonce/nonce-request.dto';
@@ -16,13 +17,14 @@ import { WalletNonceResponseDto } from './nonce/wallet-nonce-response.dto';
 import { WalletNonceService } from './nonce/wallet-nonce.service';
 import { SiweLoginService } from './verify/siwe-login.service';
 import { VerifyRequestDto } from './verify/verify-request.dto';
+import { WALLET_LIMITS } from './wallet.rate-limits';
 
 /** Sign-In with Ethereum (EIP-4361): get a nonce and a message to sign, then trade the signature for tokens. */
 @ApiTags('wallet')
 @ApiBadRequestResponse({ type: ErrorResponseDto })
 @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
 @Controller('wallet')
-@RateLimit('wallet', 'closed')
+@RateLimit('closed', ...WALLET_LIMITS)
 export class WalletController {
   constructor(
     private readonly nonces: WalletNonceService,
@@ -50,11 +52,13 @@ export class WalletController {
   })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  verify(@Body() body: VerifyRequestDto): Promise<TokenResponseDto> {
-    return this.logins.login({
-      message: body.message,
-      signature: body.signature,
-      clientId: body.client_id,
-    });
+  verify(
+    @Body() body: VerifyRequestDto,
+    @CallerAddress() callerAddress: string,
+  ): Promise<TokenResponseDto> {
+    return this.logins.login(
+      { message: body.message, signature: body.signature, clientId: body.client_id },
+      callerAddress,
+    );
   }
 }

@@ -26,6 +26,10 @@ export class ChallengeRecord {
   @Prop({ type: Date, required: true })
   expiresAt!: Date;
 
+  /** Failed proofs that cost something (a contract wallet's RPC check), counted before each. */
+  @Prop({ type: Number })
+  attempts?: number;
+
   /** Set by the one atomic redemption; the spent marker then lives until `expiresAt`. */
   @Prop({ type: Date, default: null })
   spentAt?: Date | null;

@@ -131,6 +131,35 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     return { ok: false, reason: 'binding_mismatch', mismatched };
   }
 
+  async countAttempt(
+    kind: ChallengeKind,
+    key: string,
+    maxAttempts: number,
+  ): Promise<number | null> {
+    // One conditional $inc: the filter admits the attempt only below the maximum (a challenge
+    // never attempted has no counter yet), so racing attempts cannot pass it together.
+    const counted = await this.collection.findOneAndUpdate(
+      {
+        _id: sha256Base64Url(key),
+        kind,
+        spentAt: null,
+        expiresAt: { $gt: this.clock.now() },
+        attempts: { $not: { $gte: maxAttempts } },
+      },
+      { $inc: { attempts: 1 } },
+      { returnDocument: 'after', projection: { attempts: 1 }, ...SINGLE_USE_WRITE },
+    );
+    return counted?.attempts ?? null;
+  }
+
+  async spend(kind: ChallengeKind, key: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: sha256Base64Url(key), kind, spentAt: null },
+      { $set: { spentAt: this.clock.now() }, $unset: { payload: '' } },
+      SINGLE_USE_WRITE,
+    );
+  }
+
   async peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null> {
     const record = await this.collection.findOne(
       { _id: sha256Base64Url(key), kind, spentAt: null, expiresAt: { $gt: this.clock.now() } },

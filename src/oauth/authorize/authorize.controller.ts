@@ -9,7 +9,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
-import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { renderConsentPage } from '../consent/consent.page';
@@ -17,7 +18,7 @@ import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 import { AuthorizationRequestDto } from './authorization-request.dto';
 
-@RateLimit('authorize', 'closed')
+@RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')
 @Controller('authorize')
 export class AuthorizeController {

@@ -10,11 +10,12 @@ import {
 import type { Request, Response } from 'express';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
-import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { ConsentDecisionService } from './consent-decision.service';
 import { ConsentFormDto } from './consent-form.dto';
 
-@RateLimit('authorize', 'closed')
+@RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')
 @Controller('consent')
 export class ConsentController {

@@ -3,22 +3,29 @@ import { ApiTags } from '@nestjs/swagger';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidClient, InvalidRequest } from '../../platform/errors/protocol-error';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
+import { CallerAddress } from '../../platform/http/client-address';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { AppConfig } from '../../config/app-config';
 import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { presentedCredentials } from '../client-authentication.dto';
+import { ClientBudget } from '../client-budget';
+import { CLIENT_ENDPOINT_LIMITS } from '../oauth.rate-limits';
 import { FoundToken, TokenLookup } from '../revocation/token-lookup.service';
 import { TokenOperationRequestDto } from '../revocation/token-operation-request.dto';
 import { IntrospectionResponseDto } from './introspection-response.dto';
 
-/** RFC 7662 token introspection, for confidential clients, about their own tokens. */
-@RateLimit('token', 'closed')
+/**
+ * RFC 7662 token introspection, for confidential clients, about their own tokens. The client's
+ * budget is charged once its secret is checked; a public client is refused and charged nothing.
+ */
+@RateLimit('closed', ...CLIENT_ENDPOINT_LIMITS)
 @ApiTags('oauth')
 @Controller('introspect')
 export class IntrospectionController {
   constructor(
     private readonly clients: ClientAuthenticator,
+    private readonly budget: ClientBudget,
     private readonly lookup: TokenLookup,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -34,14 +41,20 @@ export class IntrospectionController {
   async introspect(
     @Body() request: TokenOperationRequestDto,
     @AuthorizationHeader() authorization: string | undefined,
+    @CallerAddress() callerAddress: string,
   ): Promise<IntrospectionResponseDto> {
-    const client = await this.clients.authenticate(presentedCredentials(authorization, request));
+    const client = await this.clients.authenticate(
+      presentedCredentials(authorization, request, callerAddress),
+    );
     if (client.type !== 'confidential') {
       throw new InvalidClient('Introspection requires a confidential client');
     }
-    if (request.token === undefined) throw new InvalidRequest('token is required');
-    const found = await this.lookup.find(request.token, request.token_type_hint);
-    return this.describe(found, client.clientId);
+    // Proven by its secret: charged alongside the token's lookup.
+    return this.budget.alongside(client.clientId, async () => {
+      if (request.token === undefined) throw new InvalidRequest('token is required');
+      const found = await this.lookup.find(request.token, request.token_type_hint);
+      return this.describe(found, client.clientId);
+    });
   }
 
   private describe(found: FoundToken | null, clientId: string): IntrospectionResponseDto {

@@ -4,6 +4,7 @@ import { AppConfig, SIGNING_ALGS } from '../../config/app-config';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { SUPPORTED_SCOPES } from '../scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/grant-handler';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
@@ -12,7 +13,7 @@ import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-me
 /** RFC 8414 authorization server metadata, and OpenID Connect Discovery's superset of it. */
 @ApiTags('oauth')
 @Controller('.well-known')
-@RateLimit('metadata', 'open')
+@RateLimit('open', ...METADATA_LIMITS)
 export class MetadataController {
   constructor(private readonly config: AppConfig) {}
 

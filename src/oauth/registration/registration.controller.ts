@@ -17,12 +17,13 @@ import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { RawBody } from '../../platform/http/raw-body';
 import { RequireContentType } from '../../platform/http/require-content-type.guard';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
-import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { REGISTER_PER_IP } from '../oauth.rate-limits';
 
 /** RFC 7591 dynamic client registration. */
 @ApiTags('oauth')
 @Controller('register')
-@RateLimit('register', 'closed')
+@RateLimit('closed', perIp(REGISTER_PER_IP))
 export class RegistrationController {
   constructor(private readonly registrations: ClientRegistrationService) {}
 

@@ -1,14 +1,16 @@
 import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
+import { CallerAddress } from '../../platform/http/client-address';
 import { RequireContentType } from '../../platform/http/require-content-type.guard';
 import { ApiClientAuthenticatedForm, FORM } from '../../platform/openapi/api-decorators';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { CLIENT_ENDPOINT_LIMITS } from '../oauth.rate-limits';
 import { TokenResponseDto } from '../../tokens/grants/token-response.dto';
 import { TokenRequestDto } from './token-request.dto';
 import { TokenEndpoint } from './token.endpoint';
 
-@RateLimit('token', 'closed')
+@RateLimit('closed', ...CLIENT_ENDPOINT_LIMITS)
 @ApiTags('oauth')
 @Controller('token')
 export class TokenController {
@@ -30,7 +32,8 @@ export class TokenController {
   token(
     @Body() request: TokenRequestDto,
     @AuthorizationHeader() authorization: string | undefined,
+    @CallerAddress() callerAddress: string,
   ): Promise<TokenResponseDto> {
-    return this.endpoint.handle(request, authorization);
+    return this.endpoint.handle(request, authorization, callerAddress);
   }
 }

@@ -3,6 +3,7 @@ import { UnsupportedGrantType } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { presentedCredentials } from '../client-authentication.dto';
+import { ClientBudget } from '../client-budget';
 import { checkGrantType, withRegisteredGrants } from './check-grant-type';
 import { GrantHandler } from './grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -12,6 +13,12 @@ import type { TokenRequestDto } from './token-request.dto';
 /**
  * RFC 6749 §3.2: authenticate the client, check it may use the grant, hand the request to the
  * grant's handler, and give the client only the tokens its registered grants can use.
+ *
+ * The client's rate-limit budget is charged once the client is proven, alongside work the
+ * request does anyway: a confidential client right after its secret is checked (the charge
+ * overlaps the code's redemption); a public client, which has no secret, by its grant once the
+ * code or refresh token proves it (the charge overlaps the grant's write). A request that proves
+ * nothing spends nothing of the client's budget.
  */
 @Injectable()
 export class TokenEndpoint {
@@ -19,6 +26,7 @@ export class TokenEndpoint {
 
   constructor(
     private readonly clients: ClientAuthenticator,
+    private readonly budget: ClientBudget,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
   ) {
@@ -28,13 +36,19 @@ export class TokenEndpoint {
   async handle(
     request: TokenRequestDto,
     authorization: string | undefined,
+    callerAddress: string,
   ): Promise<TokenResponse> {
     const handler = this.handlers.get(request.grant_type);
-    const client = await this.clients.authenticate(presentedCredentials(authorization, request));
+    const client = await this.clients.authenticate(
+      presentedCredentials(authorization, request, callerAddress),
+    );
     if (!handler) {
       throw new UnsupportedGrantType(`Unsupported grant_type: ${request.grant_type.slice(0, 40)}`);
     }
     checkGrantType(client, handler.grantType);
-    return withRegisteredGrants(client, await handler.handle(client, request));
+    const charge = this.budget.chargeFor(client.clientId);
+    if (client.type === 'confidential') charge.start();
+    const response = await charge.around(() => handler.handle(client, request, charge));
+    return withRegisteredGrants(client, response);
   }
 }

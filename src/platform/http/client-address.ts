@@ -1,3 +1,4 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
 import type { Request } from 'express';
 
@@ -8,3 +9,9 @@ import type { Request } from 'express';
 export function clientAddress(req: Pick<Request, 'ip'>): string {
   return normalizeIp(req.ip ?? 'unknown', 64);
 }
+
+/** The request's `clientAddress`, for handlers whose services count or key by it. */
+export const CallerAddress = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string =>
+    clientAddress(context.switchToHttp().getRequest<Request>()),
+);

@@ -2,9 +2,18 @@ import type { ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../clock/clock';
 import { TemporarilyUnavailable, TooManyRequests } from '../errors/protocol-error';
-import { RateLimit, RateLimitGroup, StoreDownPolicy } from './rate-limit';
+import {
+  MINUTE_MS,
+  RateLimit,
+  RateLimitRule,
+  RequestLimit,
+  StoreDownPolicy,
+  perIp,
+  perIpAndClaim,
+} from './rate-limit';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitStore, WindowCounter } from './rate-limit.store';
+import { RateLimiter } from './rate-limiter';
 
 class FixedClock extends Clock {
   constructor(public at: number) {
@@ -26,12 +35,26 @@ class FakeStore extends RateLimitStore {
   }
 }
 
-function contextFor(group: RateLimitGroup, policy: StoreDownPolicy): ExecutionContext {
+const PER_IP: RateLimitRule = { name: 'ip', windowMs: MINUTE_MS, limit: (l) => l.tokenPerIp };
+const PER_IP_AND_APP: RateLimitRule = {
+  name: 'ip-app',
+  windowMs: MINUTE_MS,
+  limit: (l) => l.tokenPerClient,
+};
+const PER_APP: RateLimitRule = { name: 'app', windowMs: MINUTE_MS, limit: () => 2 };
+const claimedApp = (request: { body?: { app?: string } }) => request.body?.app;
+const ROUTE_LIMITS: RequestLimit[] = [perIp(PER_IP), perIpAndClaim(PER_IP_AND_APP, claimedApp)];
+
+function contextFor(
+  policy: StoreDownPolicy,
+  body: Record<string, string> = { app: 'app' },
+  limits: RequestLimit[] = ROUTE_LIMITS,
+): ExecutionContext {
   class Controller {
     handle(): void {}
   }
-  RateLimit(group, policy)(Controller);
-  const request = { ip: '203.0.113.7', headers: {}, body: { client_id: 'app' } };
+  RateLimit(policy, ...limits)(Controller);
+  const request = { ip: '203.0.113.7', headers: {}, body };
   return {
     getHandler: () => Controller.prototype.handle,
     getClass: () => Controller,
@@ -39,33 +62,48 @@ function contextFor(group: RateLimitGroup, policy: StoreDownPolicy): ExecutionCo
   } as unknown as ExecutionContext;
 }
 
-describe('RateLimitGuard', () => {
+describe('RateLimitGuard and RateLimiter', () => {
   const config = AppConfig.fromEnv({ MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate' });
   const minuteStart = Date.UTC(2026, 0, 1, 12, 0);
   let store: FakeStore;
   let clock: FixedClock;
+  let limiter: RateLimiter;
   let guard: RateLimitGuard;
 
   beforeEach(() => {
     store = new FakeStore();
     clock = new FixedClock(minuteStart + 15_250);
-    guard = new RateLimitGuard(config, store, clock);
+    limiter = new RateLimiter(config, store, clock);
+    guard = new RateLimitGuard(limiter);
   });
 
-  it('sends every limit of the group in one call, expiring at the end of the fixed window', async () => {
-    await expect(guard.canActivate(contextFor('token', 'closed'))).resolves.toBe(true);
+  it('sends every limit the route declares in one call, expiring at the end of the fixed window', async () => {
+    await expect(guard.canActivate(contextFor('closed'))).resolves.toBe(true);
 
     expect(store.calls).toHaveLength(1);
-    const [ip, client] = store.calls[0];
-    expect([ip.limit, client.limit]).toEqual([300, 600]);
+    const [ip, ipAndApp] = store.calls[0];
+    expect([ip.limit, ipAndApp.limit]).toEqual([300, 600]);
     expect(ip.expiresAt.getTime()).toBe(minuteStart + 60_000);
-    expect(ip.id).not.toBe(client.id);
+    expect(ip.id).not.toBe(ipAndApp.id);
     expect(JSON.stringify(store.calls)).not.toMatch(/203\.0\.113|app/);
+  });
+
+  it('does not count a claim-keyed limit for a request that claims nothing', async () => {
+    await guard.canActivate(contextFor('closed', {}));
+    expect(store.calls[0]).toHaveLength(1);
+  });
+
+  it('keys a claim with the address: the same claim from two addresses is two counters', async () => {
+    await guard.canActivate(contextFor('closed'));
+    const other = contextFor('closed');
+    other.switchToHttp().getRequest<{ ip: string }>().ip = '198.51.100.1';
+    await guard.canActivate(other);
+    expect(store.calls[0][1].id).not.toBe(store.calls[1][1].id);
   });
 
   it('refuses past the limit with the seconds left in the window as Retry-After', async () => {
     store.answer = false;
-    const refusal = guard.canActivate(contextFor('login', 'closed'));
+    const refusal = guard.canActivate(contextFor('closed'));
     await expect(refusal).rejects.toBeInstanceOf(TooManyRequests);
     // 15.25 s into the window: 44.75 s remain, rounded up.
     await refusal.catch((error: TooManyRequests) => {
@@ -73,34 +111,52 @@ describe('RateLimitGuard', () => {
     });
   });
 
+  it('charges a proven key with the same counters, store and refusal as the guard', async () => {
+    await limiter.charge(PER_APP, 'app', 'closed');
+    expect(store.calls[0]).toEqual([
+      { id: expect.any(String), limit: 2, expiresAt: new Date(minuteStart + 60_000) },
+    ]);
+    // Another key, another counter; the same key on another limiter instance, the same one.
+    await limiter.charge(PER_APP, 'other-app', 'closed');
+    await new RateLimiter(config, store, clock).charge(PER_APP, 'app', 'closed');
+    expect(store.calls[1][0].id).not.toBe(store.calls[0][0].id);
+    expect(store.calls[2][0].id).toBe(store.calls[0][0].id);
+
+    store.answer = false;
+    await expect(limiter.charge(PER_APP, 'app', 'closed')).rejects.toBeInstanceOf(TooManyRequests);
+  });
+
   it('names a counter the same on every request and on every instance (ids are reused)', async () => {
-    const other = new RateLimitGuard(config, store, clock);
-    for (let i = 0; i < 3; i++) await guard.canActivate(contextFor('token', 'closed'));
-    await other.canActivate(contextFor('token', 'closed'));
+    const other = new RateLimitGuard(new RateLimiter(config, store, clock));
+    for (let i = 0; i < 3; i++) await guard.canActivate(contextFor('closed'));
+    await other.canActivate(contextFor('closed'));
     const ids = store.calls.map((counters) => counters.map((counter) => counter.id).join(' '));
     expect(new Set(ids).size).toBe(1);
   });
 
   it('counts the next window afresh', async () => {
-    await guard.canActivate(contextFor('login', 'closed'));
+    await guard.canActivate(contextFor('closed'));
     clock.at = minuteStart + 60_000;
-    await guard.canActivate(contextFor('login', 'closed'));
+    await guard.canActivate(contextFor('closed'));
     expect(store.calls[0][0].id).not.toBe(store.calls[1][0].id);
   });
 
   it('fails closed with 503 where the route says closed', async () => {
     store.answer = new Error('server selection timed out');
-    const refusal = guard.canActivate(contextFor('token', 'closed'));
+    const refusal = guard.canActivate(contextFor('closed'));
     await expect(refusal).rejects.toBeInstanceOf(TemporarilyUnavailable);
     await refusal.catch((error: TemporarilyUnavailable) => {
       expect(error.headers['Retry-After']).toBe('5');
     });
+    await expect(limiter.charge(PER_APP, 'app', 'closed')).rejects.toBeInstanceOf(
+      TemporarilyUnavailable,
+    );
   });
 
   it('fails open where the route says open, and skips the store for a while after', async () => {
     store.answer = new Error('server selection timed out');
-    await expect(guard.canActivate(contextFor('metadata', 'open'))).resolves.toBe(true);
-    await expect(guard.canActivate(contextFor('metadata', 'open'))).resolves.toBe(true);
+    await expect(guard.canActivate(contextFor('open'))).resolves.toBe(true);
+    await expect(guard.canActivate(contextFor('open'))).resolves.toBe(true);
     expect(store.calls).toHaveLength(1);
   });
 });

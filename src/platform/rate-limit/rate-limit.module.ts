@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../../config/app-config';
@@ -10,7 +10,13 @@ import {
 } from './persistence/rate-limit-counter.schema';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitStore } from './rate-limit.store';
+import { RateLimiter } from './rate-limiter';
 
+/**
+ * The rate-limit mechanism: the guard that counts what routes declare with `@RateLimit`, and
+ * `RateLimiter` (global) for features to charge an identity after proving it.
+ */
+@Global()
 @Module({
   imports: [
     MongooseModule.forFeature([
@@ -26,7 +32,9 @@ import { RateLimitStore } from './rate-limit.store';
       useFactory: (config: AppConfig, mongo: MongoRateLimitStore, memory: MemoryRateLimitStore) =>
         config.rateLimits.store === 'mongo' ? mongo : memory,
     },
+    RateLimiter,
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
+  exports: [RateLimiter],
 })
 export class RateLimitModule {}

@@ -96,7 +96,7 @@ export class SiweVerifier {
     messageText: string,
     fields: SiweFields,
     signature: string,
-    /** Runs before an RPC call is spent (e.g. a read-only nonce check); may throw to refuse. */
+    /** Runs before an RPC call is spent (e.g. the nonce's attempt count); may throw to refuse. */
     beforeRpc?: () => Promise<void>,
   ): Promise<VerifiedSigner> {
     const bytes = readSignature(signature);

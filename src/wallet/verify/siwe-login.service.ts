@@ -4,6 +4,7 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
 import { redact } from '../../platform/crypto/hashing';
 import { ProtocolError } from '../../platform/errors/protocol-error';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../tokens/grants/grant';
 import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
@@ -11,7 +12,8 @@ import { WalletClients } from '../clients/wallet-clients';
 import { walletNonceBinding } from '../nonce/wallet-nonce';
 import { SiweFields, parseSiweMessage } from '../siwe/siwe-message.parser';
 import { SiweVerifier } from '../siwe/siwe-verifier';
-import { InvalidNonce, NonceAlreadyUsed } from '../wallet.errors';
+import { InvalidNonce, InvalidSignature, NonceAlreadyUsed } from '../wallet.errors';
+import { WALLET_PER_ADDRESS, WALLET_RPC_PER_IP } from '../wallet.rate-limits';
 import { WalletVerificationCompleted } from './wallet.events';
 
 /** A signed EIP-4361 message, as a wallet hands it back. */
@@ -28,6 +30,8 @@ export interface SiweLoginRequest extends SiweProof {
 export interface VerifiedSiweAccount {
   /** CAIP-10 account id `eip155:<chainId>:<EIP-55 address>`: the same key on another chain is another account. */
   sub: string;
+  /** The signer, EIP-55 checksummed. */
+  address: string;
   /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
   nonceKeyHash: string;
 }
@@ -35,12 +39,21 @@ export interface VerifiedSiweAccount {
 export const SIWE_SCOPE = 'profile';
 
 /**
+ * Contract-wallet signature checks (one RPC call each) one nonce allows: the nonce is spent by
+ * the last one that fails, so a nonce is never a lever for more calls than this.
+ */
+export const MAX_CONTRACT_CHECKS_PER_NONCE = 3;
+
+/**
  * EIP-4361 §Message validation as a list of steps, shared by POST /wallet/verify (tokens for a
  * dApp) and POST /login/siwe (a login session inside an OAuth authorization request). Cheap checks
- * first, then the signature (recovered locally; a contract wallet's RPC check only after a
- * read-only look at the nonce, so no RPC call is spent on a nonce never issued), and only then the
- * one atomic, address- and chain-bound redemption of the nonce: a bad signature never burns its
- * rightful owner's nonce.
+ * first, then the signature (recovered locally; a contract wallet's RPC check only after an
+ * atomic count in the nonce's challenge, so no RPC call is spent on a nonce never issued and at
+ * most MAX_CONTRACT_CHECKS_PER_NONCE on any nonce, each also charged to the caller's IP), and only
+ * then the one atomic, address- and chain-bound redemption of the nonce. A bad signature never
+ * burns its rightful owner's nonce, except the last contract check a nonce allows. The address's
+ * own rate-limit budget is charged only then, once the signature is valid and the nonce redeemed:
+ * naming an address spends nothing of it.
  */
 @Injectable()
 export class SiweLoginService {
@@ -52,29 +65,50 @@ export class SiweLoginService {
     private readonly challenges: ChallengeStore,
     private readonly issuer: GrantTokenIssuer,
     private readonly events: DomainEvents,
+    private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
   ) {}
 
-  /** POST /wallet/verify: verify, then start a token grant for the (public) client. */
-  login(request: SiweLoginRequest): Promise<TokenResponse> {
+  /**
+   * POST /wallet/verify: verify, then start a token grant for the (public) client. The address's
+   * budget is charged alongside the grant's write; past it the answer is 429 (the nonce is spent
+   * and the grant's tokens never leave).
+   */
+  login(request: SiweLoginRequest, callerAddress: string): Promise<TokenResponse> {
     return this.reported(async () => {
       // Before verification: an unusable client_id must not cost the wallet its nonce.
       const client = await this.clients.resolve(request.clientId);
-      const { sub, nonceKeyHash } = await this.verifyAccount(request);
+      const { sub, address, nonceKeyHash } = await this.verifyAccount(request, callerAddress);
       this.logger.log(`SIWE login of ${sub} for client ${client.clientId}`);
-      return this.issuer.startGrant({
-        grantId: grantIdForChallenge(nonceKeyHash),
-        clientId: client.clientId,
-        sub,
-        scope: SIWE_SCOPE,
-        authMethod: 'siwe',
-      });
+      const [response] = await Promise.all([
+        this.issuer.startGrant({
+          grantId: grantIdForChallenge(nonceKeyHash),
+          clientId: client.clientId,
+          sub,
+          scope: SIWE_SCOPE,
+          authMethod: 'siwe',
+        }),
+        this.chargeAddress(address),
+      ]);
+      return response;
     });
   }
 
-  /** Verifies a signed message and redeems its nonce, issuing nothing: the caller decides what follows. */
-  verify(proof: SiweProof): Promise<VerifiedSiweAccount> {
-    return this.reported(() => this.verifyAccount(proof));
+  /**
+   * Verifies a signed message, redeems its nonce and charges the address's budget, issuing
+   * nothing: the caller decides what follows (and does nothing of it past the budget).
+   */
+  verify(proof: SiweProof, callerAddress: string): Promise<VerifiedSiweAccount> {
+    return this.reported(async () => {
+      const account = await this.verifyAccount(proof, callerAddress);
+      await this.chargeAddress(account.address);
+      return account;
+    });
+  }
+
+  /** RATE_LIMIT_WALLET_PER_ADDRESS, for an address that has just proven itself. */
+  private chargeAddress(address: string): Promise<void> {
+    return this.limiter.charge(WALLET_PER_ADDRESS, address.toLowerCase(), 'closed');
   }
 
   /** Tells the rest of the service how the attempt ended. */
@@ -97,25 +131,55 @@ export class SiweLoginService {
     }
   }
 
-  private async verifyAccount(proof: SiweProof): Promise<VerifiedSiweAccount> {
+  private async verifyAccount(
+    proof: SiweProof,
+    callerAddress: string,
+  ): Promise<VerifiedSiweAccount> {
     const fields = parseSiweMessage(proof.message);
     this.verifier.checkPolicy(fields);
-    const signer = await this.verifier.verifySignature(proof.message, fields, proof.signature, () =>
-      this.checkNonceLive(fields),
-    );
+    let contractCheck: number | undefined;
+    const signer = await this.verifier
+      .verifySignature(proof.message, fields, proof.signature, async () => {
+        contractCheck = await this.beforeContractCheck(fields, callerAddress);
+      })
+      .catch((error: unknown) => this.afterFailedCheck(error, fields, contractCheck));
     const nonceKeyHash = await this.redeemNonce(fields);
     const sub = `eip155:${fields.chainId}:${signer.address}`;
     this.logger.log(`SIWE signature of ${sub} verified (${signer.kind})`);
-    return { sub, nonceKeyHash };
+    return { sub, address: signer.address, nonceKeyHash };
   }
 
-  /** Read-only: is the nonce issued and unspent? Spares an RPC call for one that is not. */
-  private async checkNonceLive(fields: SiweFields): Promise<void> {
-    if (!(await this.challenges.peek('wallet_nonce', fields.nonce))) {
+  /**
+   * Before an RPC call is spent: the nonce must be live with a contract check left (counted
+   * atomically in its challenge), and the caller's IP within its RPC budget. Both at once: one
+   * round trip's wait. Answers which check of the nonce this is.
+   */
+  private async beforeContractCheck(fields: SiweFields, callerAddress: string): Promise<number> {
+    const [check] = await Promise.all([
+      this.challenges.countAttempt('wallet_nonce', fields.nonce, MAX_CONTRACT_CHECKS_PER_NONCE),
+      this.limiter.charge(WALLET_RPC_PER_IP, callerAddress, 'closed'),
+    ]);
+    if (check === null) {
       throw new InvalidNonce('The nonce is unknown, expired or used; request a new one').because(
         'unknown_nonce',
       );
     }
+    return check;
+  }
+
+  /** The last contract check a nonce allows has failed: the nonce is spent, and the caller told. */
+  private async afterFailedCheck(
+    error: unknown,
+    fields: SiweFields,
+    contractCheck: number | undefined,
+  ): Promise<never> {
+    if (error instanceof InvalidSignature && contractCheck === MAX_CONTRACT_CHECKS_PER_NONCE) {
+      await this.challenges.spend('wallet_nonce', fields.nonce);
+      throw new InvalidSignature(
+        `The signature is not valid for the message address; after ${MAX_CONTRACT_CHECKS_PER_NONCE} failed checks the nonce is used up, request a new one`,
+      ).because('nonce_checks_exhausted');
+    }
+    throw error;
   }
 
   /** The one atomic redemption: at most one login per nonce, however many race. */

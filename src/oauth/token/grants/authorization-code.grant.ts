@@ -22,6 +22,7 @@ import type {
 } from '../../authorize/authorization-code.service';
 import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
 import { OPENID_SCOPE, hasScope } from '../../scopes';
+import type { ClientCharge } from '../../client-budget';
 import { GrantHandler } from '../grant-handler';
 import type { TokenRequestDto } from '../token-request.dto';
 
@@ -46,9 +47,13 @@ export class AuthorizationCodeGrant extends GrantHandler {
     super();
   }
 
-  async handle(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
+  async handle(
+    client: OAuthClient,
+    request: TokenRequestDto,
+    charge: ClientCharge,
+  ): Promise<TokenResponse> {
     try {
-      return await this.redeem(client, request);
+      return await this.redeem(client, request, charge);
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500) {
         this.events.emit(new ChallengeRejected('authorization_code', error.reason ?? error.error));
@@ -57,7 +62,11 @@ export class AuthorizationCodeGrant extends GrantHandler {
     }
   }
 
-  private async redeem(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
+  private async redeem(
+    client: OAuthClient,
+    request: TokenRequestDto,
+    charge: ClientCharge,
+  ): Promise<TokenResponse> {
     const code = required(request.code, 'code');
     const redirectUri = required(request.redirect_uri, 'redirect_uri');
     // Every code here was issued with an S256 challenge, so a verifier is always due.
@@ -76,6 +85,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
       binding,
     );
     if (result.ok) {
+      // The code proves its client (bound to it, PKCE checked): the client's budget is charged
+      // from here, alongside the grant's write.
+      charge.start();
       const { keyHash, payload } = result.challenge;
       return this.issuer.startGrant(
         {

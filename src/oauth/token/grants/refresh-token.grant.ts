@@ -14,6 +14,11 @@ export class RefreshTokenGrant extends GrantHandler {
     super();
   }
 
+  /**
+   * The rotation is both the proof (the refresh token is the client's and current) and the last
+   * database write, so a public client's charge (started by the endpoint on success) follows it:
+   * the one token request that costs a round trip more, as nothing else proves a public client.
+   */
   handle(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
     const refreshToken = request.refresh_token;
     if (refreshToken === undefined) throw new InvalidRequest('refresh_token is required');
