@@ -68,7 +68,7 @@ export function redirectUriProblem(uri: string): string | undefined {
   }
   const hostProblem = redirectHostProblem(url.hostname);
   if (hostProblem) return hostProblem;
-  // Never echo the URI (README: values are never echoed): say what the normal form looks like.
+  // Never echo the URI (refusals name the field, never its value): describe the normal form.
   if (url.href !== uri) {
     return 'must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)';
   }
