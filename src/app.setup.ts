@@ -10,6 +10,7 @@ import { crossOriginRequests } from './platform/http/cors';
 import { HttpDrain } from './platform/http/http-drain';
 import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
+import { refuseInvalidUtf8 } from './platform/http/utf8-body';
 import { RequestLog } from './platform/logging/logging.module';
 import { setupOpenApi } from './platform/openapi/openapi';
 
@@ -50,7 +51,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // so its depth is bounded right after parsing.
   app.use(
     inSequence(
-      json({ limit: BODY_LIMIT }),
+      json({ limit: BODY_LIMIT, verify: refuseInvalidUtf8 }),
       urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }),
       rejectDeeplyNestedBodies(),
     ),

@@ -10,7 +10,11 @@ import { runAdminCli } from '../src/admin/admin-cli';
 import { AdminModule } from '../src/admin/admin.module';
 import { ClientRegistry } from '../src/clients/client-registry.service';
 import { UserAccountService } from '../src/login/users/user-account.service';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import { authorizeWithConsent } from './support/fetch-browser';
+import { authorizePath, login, pkcePair } from './support/oauth';
 import { freePort } from './support/processes';
 import { TestApp, createTestApp } from './support/test-app';
 
@@ -545,6 +549,199 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     const removed = await admin(t, ['clients', 'remove', id]);
     expect(removed.code).toBe(0);
     expect(await admin(t, ['clients', 'show', id])).toMatchObject({ code: 1 });
+  });
+});
+
+/**
+ * Issue #19, item 12: what a client may say about itself. Redirect URIs that look like a
+ * wildcard, a dangerous scheme or the cloud metadata service; names that pass for the service;
+ * text that is not valid Unicode; and refusals that never echo what was sent.
+ */
+describe('POST /register refuses misleading or malformed metadata (issue #19)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
+  });
+  afterAll(() => t.close());
+
+  const publicClient = (extra: Record<string, unknown>) => ({
+    redirect_uris: ['https://app.example/cb'],
+    token_endpoint_auth_method: 'none',
+    ...extra,
+  });
+
+  it.each([
+    [
+      'a literal "*" in the host',
+      'https://*.example.com/cb',
+      'redirect_uris[0] must name a host of letters, digits, "-" and "." only (no wildcard such as "*")',
+    ],
+    [
+      'a private-use scheme whose first label is javascript',
+      'javascript.x:/cb',
+      'redirect_uris[0] must not use a private-use scheme whose first label is a URL scheme (javascript., data., file., http. ...); use a reverse domain name such as com.example.app',
+    ],
+    [
+      'a private-use scheme whose first label is data',
+      'data.x:/cb',
+      'redirect_uris[0] must not use a private-use scheme whose first label is a URL scheme (javascript., data., file., http. ...); use a reverse domain name such as com.example.app',
+    ],
+    [
+      'the cloud metadata address',
+      'https://169.254.169.254/cb',
+      'redirect_uris[0] must not name a link-local or cloud metadata address (169.254.0.0/16, fe80::/10)',
+    ],
+    [
+      'an IPv6 link-local address',
+      'https://[fe80::1]/cb',
+      'redirect_uris[0] must not name a link-local or cloud metadata address (169.254.0.0/16, fe80::/10)',
+    ],
+  ])(
+    'refuses a redirect URI with %s: 400 invalid_redirect_uri',
+    async (_what, uri, description) => {
+      const res = await register(t, publicClient({ redirect_uris: [uri] })).expect(400);
+      expect(res.body).toEqual({ error: 'invalid_redirect_uri', error_description: description });
+    },
+  );
+
+  it('says a redirect URI is not in normal form without echoing it', async () => {
+    const uri = 'https://App.Example/echo-marker/../cb';
+    const res = await register(t, publicClient({ redirect_uris: [uri] })).expect(400);
+    expect(res.body).toEqual({
+      error: 'invalid_redirect_uri',
+      error_description:
+        'redirect_uris[0] must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)',
+    });
+    expect(res.text.toLowerCase()).not.toContain('app.example');
+    expect(res.text).not.toContain('echo-marker');
+  });
+
+  it.each([
+    'Proofgate (first-party) — official demo-client',
+    'Prооfgatе', // Cyrillic о, о and е
+    'ＰＲＯＯＦＧＡＴＥ Login', // fullwidth
+    'P r o o f g a t e',
+    'First Party Calendar',
+    'The 0fficial app',
+  ])('refuses the client_name %j: 400 invalid_client_metadata', async (name) => {
+    const res = await register(t, publicClient({ client_name: name })).expect(400);
+    expect(res.body).toEqual({
+      error: 'invalid_client_metadata',
+      error_description:
+        'client_name must not claim to be Proofgate, first-party or official (names are self-asserted)',
+    });
+  });
+
+  it('refuses a lone surrogate in any registration string: 400 invalid_client_metadata', async () => {
+    for (const [field, json] of [
+      ['client_name', '"client_name":"Bad \\ud800 name"'],
+      ['redirect_uris', '"client_name":"ok","redirect_uris":["https://app.example/\\udc00"]'],
+      ['software_id', '"client_name":"ok","software_id":"\\ud83d"'],
+    ]) {
+      const body = `{"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_method":"none",${json}}`;
+      const res = await t
+        .http()
+        .post('/register')
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
+      expect(res.body).toEqual({
+        error: 'invalid_client_metadata',
+        error_description: `${field} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
+      });
+    }
+  });
+
+  it('refuses a body that is not valid UTF-8: 400 invalid_request', async () => {
+    const body = Buffer.concat([
+      Buffer.from(
+        '{"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_method":"none","client_name":"Bad ',
+      ),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}'),
+    ]);
+    // Raw bytes over a socket of its own: superagent would re-encode a Buffer as JSON.
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const res = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/register',
+          headers: { 'content-type': 'application/json' },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'The request body is not valid UTF-8',
+    });
+  });
+
+  it('still registers an ordinary name, accents and emoji included', async () => {
+    const res = await register(t, publicClient({ client_name: 'Agenda Café 📅' })).expect(201);
+    expect(res.body.client_name).toBe('Agenda Café 📅');
+  });
+
+  it("tells the user on the consent screen that a registered client's name is its own claim", async () => {
+    const callback = 'http://127.0.0.1:53682/callback';
+    const res = await register(t, {
+      redirect_uris: [callback],
+      client_name: 'Calendar Sync',
+      token_endpoint_auth_method: 'none',
+    }).expect(201);
+    const agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    const screen = await agent
+      .get(
+        authorizePath({
+          client_id: res.body.client_id as string,
+          redirect_uri: callback,
+          response_type: 'code',
+          state: 's',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        }),
+      )
+      .expect(200);
+    expect(screen.text).toContain('<strong id="consent-client">Calendar Sync</strong>');
+    expect(screen.text).toContain(
+      '<p class="muted" id="consent-self-asserted">This application registered itself: its name is its own claim, not checked by Proofgate. Allow only an application you expected.</p>',
+    );
+  });
+
+  it('keeps the dcr_ prefix to registration: proofgate-admin clients add dcr_0123 is refused', async () => {
+    for (const id of ['dcr_0123', 'DCR_0123']) {
+      const run = await admin(t, [
+        'clients',
+        'add',
+        id,
+        '--public',
+        '--redirect-uri',
+        'https://app.example/cb',
+      ]);
+      expect(run).toEqual({
+        code: 1,
+        stdout:
+          'proofgate-admin: client_id must not start with "dcr_" (reserved for dynamically registered clients)\n',
+      });
+    }
+    const show = await admin(t, ['clients', 'show', 'dcr_0123']);
+    expect(show.code).toBe(1);
   });
 });
 

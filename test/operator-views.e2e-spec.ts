@@ -69,4 +69,24 @@ describe('/metrics and /docs', () => {
       await t.http().get('/metrics').expect(404);
       await t.http().get('/docs-json').expect(200);
     }));
+
+  it('in production take the admin token with the Bearer scheme in any case (RFC 7235 §2.1), /challenge-models/live too', () =>
+    withApp({ ...PRODUCTION, ADMIN_TOKEN }, async (t) => {
+      // One admin-token check serves every view: the same answers for the same headers.
+      for (const path of ['/metrics', '/docs-json', '/challenge-models/live']) {
+        for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+          await t.http().get(path).set('Authorization', `${scheme} ${ADMIN_TOKEN}`).expect(200);
+        }
+        for (const authorization of [
+          `Bearer ${ADMIN_TOKEN.slice(1)}`,
+          `Bearer ${ADMIN_TOKEN}x`,
+          `Basic ${ADMIN_TOKEN}`,
+          `Bearer${ADMIN_TOKEN}`,
+          ADMIN_TOKEN,
+        ]) {
+          const res = await t.http().get(path).set('Authorization', authorization).expect(401);
+          expect(res.body.error).toBe('invalid_token');
+        }
+      }
+    }));
 });

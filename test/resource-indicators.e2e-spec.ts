@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
   basic,
@@ -331,6 +333,95 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
       expect(location.searchParams.get('error_description')).toBe(
         'resource is not allowed for this client',
       );
+    });
+  });
+
+  /**
+   * Issue #19, item 11: an access token's `aud` is its resource, an ID token's `aud` its client's
+   * id. A resource that is a client's id (here a client ID metadata document's URL) would give
+   * the attacker's client a token carrying the victim client's `aud`.
+   */
+  describe("a resource that is another client's id", () => {
+    let t: TestApp;
+    let agent: Agent;
+    let docs: Server;
+    let base: string;
+    /** Metadata documents served by path; any other path is a 404. */
+    const documents = new Map<string, object>();
+    const documentAt = (path: string) => ({
+      client_id: `${base}${path}`,
+      client_name: 'Victim relying party',
+      redirect_uris: ['http://127.0.0.1:61234/callback'],
+      token_endpoint_auth_method: 'none',
+    });
+
+    beforeAll(async () => {
+      docs = createServer((req, res) => {
+        const document = documents.get(req.url ?? '');
+        if (!document) return void res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
+      });
+      await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+      // Documents on 127.0.0.1: private addresses allowed, as in the metadata document spec.
+      ({ t, agent } = await createLoggedInApp({
+        CLIENT_METADATA_ALLOW_PRIVATE: 'true',
+        RATE_LIMIT_REGISTER_PER_IP: '1000',
+      }));
+    });
+    afterAll(async () => {
+      await t.close();
+      docs.closeAllConnections();
+      await new Promise((resolve) => docs.close(resolve));
+    });
+
+    it('is refused at /authorize with invalid_target', async () => {
+      documents.set('/client.json', documentAt('/client.json'));
+      const attacker = await registerPublicClient(t);
+      const { location, consentPage } = await authorizeRegistered(
+        agent,
+        attacker,
+        `${base}/client.json`,
+      );
+      expect(consentPage).toBeUndefined();
+      expect(location.searchParams.get('code')).toBeNull();
+      expect(location.searchParams.get('error')).toBe('invalid_target');
+      expect(location.searchParams.get('error_description')).toBe(
+        'resource must not be the client_id of a client',
+      );
+    });
+
+    it('is refused at /token when the document appeared after /authorize', async () => {
+      const attacker = await registerPublicClient(t);
+      // No document there yet (404, remembered 30 s): /authorize lets the resource through.
+      const { location, verifier } = await authorizeRegistered(
+        agent,
+        attacker,
+        `${base}/late.json`,
+      );
+      const code = location.searchParams.get('code')!;
+      documents.set('/late.json', documentAt('/late.json'));
+      t.clock.advance(31);
+      const res = await exchangeCode(t.app.getHttpServer(), code, verifier, {
+        id: attacker,
+        redirectUri: CALLBACK,
+      }).expect(400);
+      expect(res.body).toEqual({
+        error: 'invalid_target',
+        error_description: 'resource must not be the client_id of a client',
+      });
+    });
+
+    it('still allows a resource that is no client (the URL serves no metadata document)', async () => {
+      const client = await registerPublicClient(t);
+      const { location, verifier } = await authorizeRegistered(agent, client, `${base}/mcp`);
+      const res = await exchangeCode(
+        t.app.getHttpServer(),
+        location.searchParams.get('code')!,
+        verifier,
+        { id: client, redirectUri: CALLBACK },
+      ).expect(200);
+      expect(audienceOf(res.body.access_token)).toBe(`${base}/mcp`);
     });
   });
 

@@ -13,9 +13,9 @@ import {
 } from '@nestjs/swagger';
 import { Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { constantTimeEqual } from '../platform/crypto/hashing';
 import { InvalidToken, NotFound } from '../platform/errors/protocol-error';
 import { AuthorizationHeader } from '../platform/http/authorization-header';
+import { presentsAdminToken } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { AppConfig } from '../config/app-config';
 import type { ChallengeModel } from './challenge-model';
@@ -92,12 +92,8 @@ export class ChallengeModelsController {
   async live(
     @AuthorizationHeader() authorization: string | undefined,
   ): Promise<LiveChallengesResponseDto> {
-    if (this.config.isProduction) {
-      const expected = this.config.adminToken;
-      const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-      if (!expected || !presented || !constantTimeEqual(presented, expected)) {
-        throw new InvalidToken('An admin token is required for live challenges in production');
-      }
+    if (this.config.isProduction && !presentsAdminToken(this.config, authorization)) {
+      throw new InvalidToken('An admin token is required for live challenges in production');
     }
     return { challenges: await this.models.live() };
   }

@@ -192,10 +192,30 @@ describe('AppConfig.fromEnv', () => {
     ['userinfo', 'http://:@127.0.0.1/cb', 'must not contain userinfo'],
     ['127.1 for 127.0.0.1', 'http://127.1/cb', 'may use http only on a loopback host'],
     ['an upper-case loopback host', 'http://LOCALHOST/cb', 'may use http only on a loopback host'],
+    ['a wildcard host', 'https://*.example.com/cb', 'must name a host of letters, digits'],
+    ['an underscore in the host', 'https://a_b.example/cb', 'must name a host of letters'],
+    [
+      'a private-use scheme whose first label is javascript',
+      'javascript.x:/cb',
+      'must not use a private-use scheme whose first label is a URL scheme',
+    ],
+    ['a data. private-use scheme', 'data.evil.app:/cb', 'must not use a private-use scheme'],
+    [
+      'the cloud metadata address',
+      'https://169.254.169.254/cb',
+      'must not name a link-local or cloud metadata address',
+    ],
+    ['an IPv6 link-local host', 'https://[fe80::1]/cb', 'must not name a link-local'],
+    [
+      'an IPv4-mapped link-local host',
+      'https://[::ffff:a9fe:a9fe]/cb',
+      'must not name a link-local',
+    ],
+    ['the AWS IPv6 metadata address', 'https://[fd00:ec2::254]/cb', 'must not name a link-local'],
     [
       'a dot segment',
       'https://app.example/a/../cb',
-      'must be written in normalised form ("https://app.example/cb")',
+      'must be written in normalised form, as URL parsing gives it back',
     ],
   ])('refuses a redirect URI with %s', (_what, uri, message) => {
     const env = {
@@ -212,6 +232,9 @@ describe('AppConfig.fromEnv', () => {
     'http://[::1]/cb',
     'http://localhost:3000/cb',
     'com.example.app:/oauth2redirect',
+    'https://xn--bcher-kva.example/cb',
+    'https://203.0.114.7/cb',
+    'com.javascript.app:/cb',
   ])('accepts the redirect URI %s', (uri) => {
     const env = {
       ...base,
@@ -244,6 +267,23 @@ describe('AppConfig.fromEnv', () => {
         ]),
       };
       expect(AppConfig.fromEnv(env).oauth.clients.at(-1)?.resources).toEqual([resource]);
+    },
+  );
+
+  it.each(['dcr_0123', 'DCR_0123', 'https://app.example/client.json'])(
+    'refuses the client_id %s, reserved for clients that register themselves',
+    (clientId) => {
+      const env = {
+        ...base,
+        OAUTH_CLIENTS: JSON.stringify([
+          { client_id: clientId, redirect_uris: ['https://app.example/cb'] },
+        ]),
+      };
+      expect(() => AppConfig.fromEnv(env)).toThrow(
+        clientId.startsWith('https')
+          ? 'OAUTH_CLIENTS[0].client_id must be 1-64 characters of [A-Za-z0-9._-]'
+          : 'OAUTH_CLIENTS[0].client_id must not start with "dcr_" (reserved for dynamically registered clients)',
+      );
     },
   );
 

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { operatorClientIdProblem } from './client-id-rules';
 import { redirectUriProblem } from './redirect-uri-rules';
 import { resourceProblem } from './resource-indicator-rules';
 
@@ -246,8 +247,9 @@ export function jsonProblem(error: unknown, text: string): string {
  * field names in error messages (`OAUTH_CLIENTS[0].`).
  */
 export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
-  if (typeof entry.client_id !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(entry.client_id)) {
-    throw new ConfigError(`${where}client_id must be 1-64 characters of [A-Za-z0-9._-]`);
+  const idProblem = operatorClientIdProblem(entry.client_id);
+  if (idProblem !== undefined || typeof entry.client_id !== 'string') {
+    throw new ConfigError(`${where}client_id ${idProblem ?? 'must be a string'}`);
   }
   if (entry.client_secret !== undefined) {
     if (typeof entry.client_secret !== 'string' || entry.client_secret.length < 8) {

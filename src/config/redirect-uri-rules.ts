@@ -4,10 +4,43 @@
  * in the form URL parsing gives back: the URI a request must name is the URI redirected to.
  */
 
+import { isIP } from 'node:net';
+import { nonPublicAddressReason } from '../platform/http/outbound/address-class';
+
 /** `http:` is allowed only on these hosts (exact, lower case, no other spelling). */
 const HTTP_LOOPBACK = /^http:\/\/(?:127\.0\.0\.1|\[::1\]|localhost)(?::\d+)?(?:[/?]|$)/;
 /** RFC 8252 §7.1: a private-use scheme is a reverse domain name, e.g. `com.example.app`. */
 const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+:/;
+/**
+ * A private-use scheme's first label must not be a URL scheme a browser or OS gives a meaning
+ * of its own: `javascript.x:` is no reverse domain name (RFC 8252 §7.1), and a consent screen,
+ * log or client that shows or parses it by its first label would see `javascript`. The WHATWG
+ * special schemes, the fetch "local" schemes and the script ones (no TLD is any of these).
+ */
+const URL_SCHEMES = new Set([
+  'about',
+  'blob',
+  'data',
+  'file',
+  'filesystem',
+  'ftp',
+  'http',
+  'https',
+  'jar',
+  'javascript',
+  'vbscript',
+  'view-source',
+  'ws',
+  'wss',
+]);
+/**
+ * A host name as URL parsing leaves it: LDH labels (RFC 1123 §2.1; an IDN is in its `xn--`
+ * form). WHATWG URL parsing accepts `*`, `!`, `$`, `_`, `~` and more in a host: `*` reads as a
+ * wildcard no one matches, and none of them belong in a host one redirects to.
+ */
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+/** Cloud metadata services outside the link-local ranges: AWS over IPv6, Alibaba Cloud. */
+const CLOUD_METADATA_ADDRESSES = new Set(['[fd00:ec2::254]', '100.100.100.200']);
 
 /** Why `uri` cannot be registered as a redirect URI, or undefined when it can. */
 export function redirectUriProblem(uri: string): string | undefined {
@@ -30,7 +63,32 @@ export function redirectUriProblem(uri: string): string | undefined {
     }
   } else if (url.protocol !== 'https:' && !PRIVATE_USE_SCHEME.test(uri)) {
     return 'must use https, http on a loopback host, or a reverse-domain private-use scheme such as com.example.app:/callback';
+  } else if (url.protocol !== 'https:' && URL_SCHEMES.has(url.protocol.split('.')[0])) {
+    return 'must not use a private-use scheme whose first label is a URL scheme (javascript., data., file., http. ...); use a reverse domain name such as com.example.app';
   }
-  if (url.href !== uri) return `must be written in normalised form ("${url.href}")`;
+  const hostProblem = redirectHostProblem(url.hostname);
+  if (hostProblem) return hostProblem;
+  // Never echo the URI (refusals name the field, never its value): describe the normal form.
+  if (url.href !== uri) {
+    return 'must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)';
+  }
+  return undefined;
+}
+
+function redirectHostProblem(hostname: string): string | undefined {
+  if (hostname === '') return undefined;
+  const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  if (isIP(bare) !== 0) {
+    // A browser sent there by a redirect reaches the user's own network, not ours; still, no
+    // client has a reason to register the address of a cloud metadata service.
+    const reason = nonPublicAddressReason(hostname);
+    if (reason?.endsWith('link-local') || CLOUD_METADATA_ADDRESSES.has(hostname)) {
+      return 'must not name a link-local or cloud metadata address (169.254.0.0/16, fe80::/10)';
+    }
+    return undefined;
+  }
+  if (!HOST_NAME.test(hostname)) {
+    return 'must name a host of letters, digits, "-" and "." only (no wildcard such as "*")';
+  }
   return undefined;
 }

@@ -14,7 +14,8 @@ export function resourceProblem(uri: string): string | undefined {
   }
   // `https://api.example.com` is as usual as its parsed form, which adds the `/` path.
   if (url.href !== uri && url.href !== `${uri}/`) {
-    return `must be written in normalised form ("${url.href}")`;
+    // Never echo the URI: say what the normal form looks like.
+    return 'must be written in normalised form, as URL parsing gives it back';
   }
   return undefined;
 }

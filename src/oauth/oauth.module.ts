@@ -14,6 +14,7 @@ import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { LoginModule } from '../login/login.module';
 import { MetadataController } from './metadata/metadata.controller';
+import { ResourceClientIdCheck } from './resource/check-resource-client-id';
 import { RegistrationController } from './registration/registration.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
@@ -55,6 +56,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     TokenLookup,
     ClientBudget,
     UserInfoService,
+    ResourceClientIdCheck,
   ],
 })
 export class OAuthModule implements NestModule {

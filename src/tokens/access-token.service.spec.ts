@@ -20,6 +20,8 @@ import {
   ACCESS_TOKEN_INVALID,
   AccessTokenService,
 } from './access-token.service';
+import { withFlippedS } from '../../test/support/jws';
+import { hasLowS } from './ecdsa-low-s';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 import { InMemorySigningKeyRepository } from './signing-keys/testing/in-memory-signing-key.repository';
 
@@ -196,6 +198,31 @@ describe('AccessTokenService', () => {
 
     clock.advance(2);
     await expectRejected(token, ACCESS_TOKEN_EXPIRED);
+  });
+
+  it('signs every ES256 token with a low-s signature, which an independent verifier accepts', async () => {
+    const jwks = createLocalJWKSet({ keys: await keys.publishedJwks() });
+    // WebCrypto leaves s high for about half its signatures: 64 unnormalised in a row would
+    // happen once in 2^64 runs.
+    for (let i = 0; i < 64; i += 1) {
+      const { token } = await tokens.sign(INPUT);
+      expect(hasLowS(token)).toBe(true);
+      await jwtVerify(token, jwks, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'] });
+    }
+  });
+
+  it('rejects the high-s twin of its own token, which jose alone accepts (SEC 1 §4.1.4)', async () => {
+    const { token } = await tokens.sign(INPUT);
+    const twin = withFlippedS(token);
+    expect(twin).not.toBe(token);
+    // The malleability is real: the library verifies both encodings.
+    await jwtVerify(twin, createLocalJWKSet({ keys: await keys.publishedJwks() }), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+
+    await expectRejected(twin);
+    await expect(tokens.verify(twin, { anyAudience: true })).rejects.toBeInstanceOf(InvalidToken);
   });
 
   it('rejects a token whose payload was altered', async () => {

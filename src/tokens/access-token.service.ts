@@ -13,6 +13,7 @@ import {
   type SignAccessTokenInput,
   type SignedAccessToken,
 } from './access-token';
+import { hasLowS, withLowS } from './ecdsa-low-s';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
 export const ACCESS_TOKEN_EXPIRED = 'The access token expired';
@@ -73,7 +74,7 @@ export class AccessTokenService {
     const expiresIn = this.config.tokens.accessTokenTtlSeconds;
     const exp = iat + expiresIn;
     const jti = randomToken(JTI_BYTES);
-    const token = await new SignJWT({
+    const signed = await new SignJWT({
       ...extra,
       client_id: input.clientId,
       scope: input.scope,
@@ -88,19 +89,26 @@ export class AccessTokenService {
       .setExpirationTime(exp)
       .setJti(jti)
       .sign(key.privateKey);
+    // One encoding per token: WebCrypto's ECDSA leaves s high about half the time.
+    const token = key.alg === 'ES256' ? withLowS(signed) : signed;
     return { token, jti, expiresAt: new Date(exp * 1000), expiresIn };
   }
 
   /**
    * RFC 9068 §4 validation: signature by a published key of an allowed alg, `typ`, `iss`, `aud`
-   * and `exp` against the service clock. Revocation is checked by callers on top of this.
+   * and `exp` against the service clock, and for ES256 the canonical (low-s) signature Proofgate
+   * signs with (see ecdsa-low-s.ts): the other encoding of a token is refused. Revocation is checked by callers on top of this.
    * `aud` must be ACCESS_TOKEN_AUDIENCE (Proofgate's own API) unless `anyAudience`: introspection
    * describes tokens issued for any resource (RFC 8707) to the resource servers that ask.
    */
   async verify(token: string, { anyAudience = false } = {}): Promise<AccessTokenClaims> {
     let payload: JWTPayload;
+    let alg: string;
     try {
-      ({ payload } = await jwtVerify(token, this.resolveKey, {
+      ({
+        payload,
+        protectedHeader: { alg },
+      } = await jwtVerify(token, this.resolveKey, {
         algorithms: [...SIGNING_ALGS],
         typ: ACCESS_TOKEN_TYP,
         issuer: this.config.issuer,
@@ -119,6 +127,10 @@ export class AccessTokenService {
             ? ACCESS_TOKEN_FOR_ANOTHER_RESOURCE
             : ACCESS_TOKEN_INVALID,
       );
+    }
+    if (alg === 'ES256' && !hasLowS(token)) {
+      this.logger.debug('Access token rejected: a high-s (non-canonical) ES256 signature');
+      throw new InvalidToken(ACCESS_TOKEN_INVALID);
     }
     const claims = toClaims(payload);
     if (!claims) {

@@ -3,6 +3,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { TestClock } from '../../test/support/test-clock';
 import { AppConfig } from '../config/app-config';
 import type { SignIdTokenInput } from './id-token';
+import { hasLowS } from './ecdsa-low-s';
 import { IdTokenService, accessTokenHash } from './id-token.service';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 import { InMemorySigningKeyRepository } from './signing-keys/testing/in-memory-signing-key.repository';
@@ -31,6 +32,20 @@ function configFor(alg: string): AppConfig {
 }
 
 describe('IdTokenService', () => {
+  it('signs every ES256 ID token with a low-s signature (one encoding per token)', async () => {
+    const clock = new TestClock();
+    const config = configFor('ES256');
+    const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config, clock);
+    await keys.onModuleInit();
+    const idTokens = new IdTokenService(keys, config, clock);
+    const jwks = createLocalJWKSet({ keys: await keys.publishedJwks() });
+    for (let i = 0; i < 64; i += 1) {
+      const idToken = await idTokens.sign(INPUT);
+      expect(hasLowS(idToken)).toBe(true);
+      await jwtVerify(idToken, jwks, { issuer: ISSUER, audience: INPUT.clientId });
+    }
+  });
+
   it.each(['ES256', 'RS256'])(
     'signs with the active %s key: OpenID Connect Core §2 claims, at_hash of that alg',
     async (alg) => {

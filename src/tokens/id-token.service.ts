@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { AppConfig, type SigningAlg } from '../config/app-config';
 import { Clock } from '../platform/clock/clock';
+import { withLowS } from './ecdsa-low-s';
 import { AMR, type SignIdTokenInput } from './id-token';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
@@ -32,21 +33,21 @@ export class IdTokenService {
   async sign(input: SignIdTokenInput): Promise<string> {
     const key = await this.keys.signingKey();
     const iat = this.clock.nowSeconds();
-    return (
-      new SignJWT({
-        auth_time: input.authTime,
-        ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
-        at_hash: accessTokenHash(input.accessToken, key.alg),
-        amr: AMR[input.authMethod],
-      })
-        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-        .setIssuer(this.config.issuer)
-        .setSubject(input.sub)
-        .setAudience(input.clientId)
-        .setIssuedAt(iat)
-        // As long as the access token issued with it: what the ID token asserts is the same login.
-        .setExpirationTime(iat + this.config.tokens.accessTokenTtlSeconds)
-        .sign(key.privateKey)
-    );
+    const signed = await new SignJWT({
+      auth_time: input.authTime,
+      ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
+      at_hash: accessTokenHash(input.accessToken, key.alg),
+      amr: AMR[input.authMethod],
+    })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setIssuer(this.config.issuer)
+      .setSubject(input.sub)
+      .setAudience(input.clientId)
+      .setIssuedAt(iat)
+      // As long as the access token issued with it: what the ID token asserts is the same login.
+      .setExpirationTime(iat + this.config.tokens.accessTokenTtlSeconds)
+      .sign(key.privateKey);
+    // One encoding per token, like the access tokens (ecdsa-low-s.ts).
+    return key.alg === 'ES256' ? withLowS(signed) : signed;
   }
 }

@@ -28,6 +28,13 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     });
   });
 
+  it('accepts a name with characters outside the BMP (a surrogate pair is no lone surrogate)', () => {
+    expect(
+      parseClientMetadata({ redirect_uris: ['https://app.example/cb'], client_name: 'Rocket 🚀' })
+        .clientName,
+    ).toBe('Rocket 🚀');
+  });
+
   it('drops repeated values', () => {
     const metadata = parseClientMetadata({
       redirect_uris: ['https://app.example/cb', 'https://app.example/cb'],
@@ -52,12 +59,32 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     [
       { redirect_uris: ['https://app.example'] },
       InvalidRedirectUri,
-      'redirect_uris[0] must be written in normalised form ("https://app.example/")',
+      'redirect_uris[0] must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)',
     ],
     [
       { redirect_uris: ['javascript:alert(1)'] },
       InvalidRedirectUri,
       'redirect_uris[0] must use https, http on a loopback host, or a reverse-domain private-use scheme such as com.example.app:/callback',
+    ],
+    [
+      { redirect_uris: ['https://app.example/cb'], client_name: 'Proofgate (first-party)' },
+      InvalidClientMetadata,
+      'client_name must not claim to be Proofgate, first-party or official (names are self-asserted)',
+    ],
+    [
+      { redirect_uris: ['https://app.example/cb'], client_name: 'Bad \ud800 name' },
+      InvalidClientMetadata,
+      'client_name is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8',
+    ],
+    [
+      { redirect_uris: ['https://app.example/\udc00'] },
+      InvalidClientMetadata,
+      'redirect_uris is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8',
+    ],
+    [
+      { redirect_uris: ['https://app.example/cb'], contacts: [{ note: '\ud83d' }] },
+      InvalidClientMetadata,
+      'contacts is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8',
     ],
     [
       { redirect_uris: ['https://app.example/cb'], grant_types: ['refresh_token'] },

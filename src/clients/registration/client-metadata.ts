@@ -1,5 +1,6 @@
 import { redirectUriProblem } from '../../config/redirect-uri-rules';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
+import { impersonatesService } from './client-name';
 
 export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
   'none',
@@ -91,7 +92,38 @@ function clientName(body: Record<string, unknown>): string | undefined {
   if (/[\p{Cc}\p{Cf}]/u.test(trimmed)) {
     throw new InvalidClientMetadata('client_name must not contain control or format characters');
   }
+  // A name is the client's own claim: it may not pass itself off as the service (client-name.ts).
+  if (impersonatesService(trimmed)) {
+    throw new InvalidClientMetadata(
+      'client_name must not claim to be Proofgate, first-party or official (names are self-asserted)',
+    );
+  }
   return trimmed;
+}
+
+/** A UTF-16 code unit of a surrogate pair, found alone: no character, and not UTF-8 encodable. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The top-level metadata name whose name or value (at any depth) holds a lone surrogate. A JSON
+ * text may write one as an escape (`"\ud800"`, RFC 8259 §8.2); it would be stored and shown as
+ * U+FFFD, or fail in whatever next encodes it as UTF-8.
+ */
+function fieldWithLoneSurrogate(body: Record<string, unknown>): string | undefined {
+  for (const [name, value] of Object.entries(body)) {
+    if (LONE_SURROGATE.test(name)) return 'a metadata name';
+    const pending: unknown[] = [value];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (typeof next === 'string' && LONE_SURROGATE.test(next)) return name;
+      if (typeof next === 'object' && next !== null) {
+        for (const [key, child] of Object.entries(next)) {
+          if (LONE_SURROGATE.test(key)) return name;
+          pending.push(child);
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | undefined {
@@ -116,6 +148,12 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
  */
 export function parseClientMetadata(body: unknown): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
+  const malformed = fieldWithLoneSurrogate(body);
+  if (malformed !== undefined) {
+    throw new InvalidClientMetadata(
+      `${malformed} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
+    );
+  }
   const uris = redirectUris(body);
   const name = clientName(body);
   const method = authMethod(body);

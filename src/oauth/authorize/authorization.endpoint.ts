@@ -14,6 +14,7 @@ import type { OAuthClient } from '../../clients/oauth-client';
 import { ConsentService } from '../consent/consent.service';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
+import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { checkScope } from '../scopes';
 import { AuthorizationCodeService, MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
@@ -48,6 +49,7 @@ export class AuthorizationEndpoint {
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
     private readonly consents: ConsentService,
+    private readonly resourceClientIds: ResourceClientIdCheck,
   ) {}
 
   async handle(
@@ -102,6 +104,7 @@ export class AuthorizationEndpoint {
         defaultResource: this.config.tokens.audience,
         registeredClients: this.config.oauth.registeredClientResources,
       });
+      await this.resourceClientIds.refuseClientId(client, resource);
 
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };

@@ -75,6 +75,9 @@ export class AuthorizeController {
             renderConsentPage({
               clientName: outcome.client.name,
               clientId: outcome.client.clientId,
+              selfAsserted:
+                outcome.client.dynamicallyRegisteredAt !== undefined ||
+                outcome.client.metadataDocument === true,
               scopes: outcome.scope.split(' '),
               ...(outcome.resource === undefined ? {} : { resource: outcome.resource }),
               signedInAs: outcome.session.sub,

@@ -8,6 +8,7 @@ import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
 import { checkAuthorizedResource } from '../resource/check-resource';
+import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { checkScope } from '../scopes';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from './consent.service';
@@ -27,6 +28,7 @@ export class ConsentDecisionService {
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
     private readonly config: AppConfig,
+    private readonly resourceClientIds: ResourceClientIdCheck,
   ) {}
 
   /** Where the browser goes next. */
@@ -74,6 +76,7 @@ export class ConsentDecisionService {
         defaultResource,
         registeredClients: this.config.oauth.registeredClientResources,
       });
+      await this.resourceClientIds.refuseClientId(client, resource);
       const otherResource = resource === defaultResource ? undefined : resource;
       await this.consents.allow(session.sub, client.clientId, scope, otherResource);
       const at = otherResource === undefined ? '' : ` at ${otherResource}`;

@@ -4,6 +4,11 @@ export interface ConsentPageView {
   /** The registered client's name, from the client registry (never from the request). */
   readonly clientName: string;
   readonly clientId: string;
+  /**
+   * The client registered itself (RFC 7591, or a client ID metadata document): its name is its
+   * own claim, which the user is told, never an identity Proofgate vouches for.
+   */
+  readonly selfAsserted: boolean;
   /** Normalised scope values, already checked against the supported set. */
   readonly scopes: readonly string[];
   /**
@@ -45,7 +50,11 @@ export function renderConsentPage(view: ConsentPageView): string {
     body: `<h1>Allow access?</h1>
 <div class="card" id="consent">
 <p><strong id="consent-client">${escapeHtml(view.clientName)}</strong> <span class="muted">(${escapeHtml(view.clientId)})</span> wants to:</p>
-<ul id="consent-scopes">
+${
+  view.selfAsserted
+    ? '<p class="muted" id="consent-self-asserted">This application registered itself: its name is its own claim, not checked by Proofgate. Allow only an application you expected.</p>\n'
+    : ''
+}<ul id="consent-scopes">
 ${items}
 </ul>
 ${

@@ -79,7 +79,7 @@ describe('checkAuthorizedResource (RFC 8707 §2)', () => {
     [
       'a URI not in normalised form',
       'https://MCP.example/mcp',
-      'resource must be written in normalised form ("https://mcp.example/mcp")',
+      'resource must be written in normalised form, as URL parsing gives it back',
     ],
   ])('refuses %s', (_, resource, description) => {
     expect(refusal(() => checkAuthorizedResource(registered, resource, policy()))).toBe(

@@ -1,6 +1,29 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config';
-import { constantTimeEqual } from '../crypto/hashing';
 import { InvalidToken, NotFound } from '../errors/protocol-error';
+
+/**
+ * `Authorization: Bearer <token>` (RFC 6750 §2.1) with the scheme in any case: RFC 7235 §2.1
+ * makes the auth-scheme case-insensitive.
+ */
+const BEARER_CREDENTIALS = /^bearer +(\S+)$/i;
+
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Whether `authorization` presents the admin token. The one check of ADMIN_TOKEN, whichever view
+ * asks (/metrics, /docs, /challenge-models/live). Compared as SHA-256 digests in constant time,
+ * so the time taken tells nothing about the token, not even its length.
+ */
+export function presentsAdminToken(
+  config: Pick<AppConfig, 'adminToken'>,
+  authorization: string | undefined,
+): boolean {
+  const expected = config.adminToken;
+  const presented = BEARER_CREDENTIALS.exec(authorization ?? '')?.[1];
+  if (expected === undefined || presented === undefined) return false;
+  return timingSafeEqual(digest(presented), digest(expected));
+}
 
 /**
  * Who may read an operator view (/metrics, /docs): anyone while it is enabled; otherwise only a
@@ -13,10 +36,8 @@ export function assertOperatorAccess(
   authorization: string | undefined,
 ): void {
   if (enabled) return;
-  const expected = config.adminToken;
-  if (!expected) throw new NotFound('This operator view is not served on this instance');
-  const presented = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-  if (!presented || !constantTimeEqual(presented, expected)) {
+  if (!config.adminToken) throw new NotFound('This operator view is not served on this instance');
+  if (!presentsAdminToken(config, authorization)) {
     throw new InvalidToken('An admin token is required for this operator view');
   }
 }

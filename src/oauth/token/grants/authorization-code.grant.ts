@@ -20,6 +20,7 @@ import type {
   AuthorizationCodeBinding,
   AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
+import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
 import { OPENID_SCOPE, hasScope } from '../../scopes';
 import type { ClientCharge } from '../../client-budget';
@@ -43,6 +44,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly resourceClientIds: ResourceClientIdCheck,
   ) {
     super();
   }
@@ -89,6 +91,13 @@ export class AuthorizationCodeGrant extends GrantHandler {
       // from here, alongside the grant's write.
       charge.start();
       const { keyHash, payload } = result.challenge;
+      const resource = checkRequestedResource(
+        payload.resource ?? this.config.tokens.audience,
+        request.resource,
+      );
+      // Checked again: a client ID metadata document may have appeared at that URL since
+      // /authorize. A refresh only ever repeats the resource checked here.
+      await this.resourceClientIds.refuseClientId(client, resource);
       return this.issuer.startGrant(
         {
           grantId: grantIdForChallenge(keyHash),
@@ -96,10 +105,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
           sub: payload.sub,
           scope: payload.scope,
           authMethod: payload.authMethod,
-          resource: checkRequestedResource(
-            payload.resource ?? this.config.tokens.audience,
-            request.resource,
-          ),
+          resource,
         },
         idTokenAuthentication(payload),
       );
