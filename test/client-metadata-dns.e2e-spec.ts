@@ -197,6 +197,24 @@ describe('client metadata documents: DNS that never answers denies no one (c-are
       error_description:
         'Too many client metadata documents are being fetched for this address; retry shortly',
     });
+    // A resource is looked up as a client id too (it must never be one): the same cap holds.
+    const viaResource = await send(
+      t
+        .http()
+        .get('/authorize')
+        .set('X-Forwarded-For', attacker)
+        .query({
+          client_id: 'demo-client',
+          redirect_uri: 'http://localhost:25001/callback',
+          response_type: 'code',
+          state: 'xyz',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          resource: url('docs2.test', '/clients/resource.json'),
+        }),
+    );
+    expect(viaResource.status).toBe(429);
+    expect(docs.hits.get('/clients/resource.json')).toBeUndefined();
     // Another address is served, from another host.
     expectKnown(await authorize(url('docs2.test', '/clients/p.json'), '203.0.113.10'));
 

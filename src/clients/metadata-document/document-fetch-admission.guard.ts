@@ -5,16 +5,29 @@ import { clientAddress } from '../../platform/http/client-address';
 import type { Release } from './in-flight-limit';
 import { ClientMetadataDocuments } from './client-metadata-documents.service';
 
-/** The client_ids a request names where a client lookup reads them: query, body, Basic user. */
+/** Strings among a parameter's values (one value, or a repeated parameter's list). */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * The ids a request may make the registry look up, where it reads them: `client_id` in the
+ * query or body, the Basic user name, and `resource` (RFC 8707), which a self-registered
+ * client's request has looked up as a client id (it must never be one).
+ */
 function namedClientIds(request: Request): string[] {
-  const ids = new Set<string>();
   const query = request.query as Record<string, unknown> | undefined;
-  const body = request.body as unknown;
-  if (typeof query?.client_id === 'string') ids.add(query.client_id);
-  if (typeof body === 'object' && body !== null) {
-    const fromBody = (body as Record<string, unknown>).client_id;
-    if (typeof fromBody === 'string') ids.add(fromBody);
-  }
+  const body: Record<string, unknown> =
+    typeof request.body === 'object' && request.body !== null
+      ? (request.body as Record<string, unknown>)
+      : {};
+  const ids = new Set<string>([
+    ...strings(query?.client_id),
+    ...strings(body.client_id),
+    ...strings(query?.resource),
+    ...strings(body.resource),
+  ]);
   const authorization = request.headers.authorization;
   const basic = authorization ? parseBasicCredentials(authorization) : null;
   if (basic) ids.add(basic.username);
