@@ -307,9 +307,7 @@ describe('consent for clients that are not first-party', () => {
       .type('form')
       .send({ ...consentForm(screen.text), decision: 'allow' })
       .expect(303);
-    const consents = t.connection.collection<{ _id: string; expiresAt?: Date }>(
-      CONSENT_COLLECTION,
-    );
+    const consents = t.connection.collection<{ _id: string; expiresAt?: Date }>(CONSENT_COLLECTION);
     const stored = await consents.findOne({ _id: 'user1 partner' });
     const ttlMs = t.config.oauth.consentTtlDays * 86_400_000;
     expect(stored?.expiresAt?.getTime()).toBeGreaterThan(t.clock.now().getTime() + ttlMs - 60_000);
@@ -333,9 +331,7 @@ describe('consent for clients that are not first-party', () => {
   });
 
   it('gives consents remembered before they expired a full lifetime at start', async () => {
-    const consents = t.connection.collection<{ _id: string; expiresAt?: Date }>(
-      CONSENT_COLLECTION,
-    );
+    const consents = t.connection.collection<{ _id: string; expiresAt?: Date }>(CONSENT_COLLECTION);
     const then = new Date(t.clock.now().getTime() - 400 * 86_400_000);
     await consents.insertOne({
       _id: 'user1 legacy-client',
@@ -348,7 +344,9 @@ describe('consent for clients that are not first-party', () => {
     await t.app.get(ConsentService).onModuleInit();
     const dated = await consents.findOne({ _id: 'user1 legacy-client' });
     const lifetime = t.config.oauth.consentTtlDays * 86_400_000;
-    expect(dated?.expiresAt?.getTime()).toBeGreaterThan(t.clock.now().getTime() + lifetime - 60_000);
+    expect(dated?.expiresAt?.getTime()).toBeGreaterThan(
+      t.clock.now().getTime() + lifetime - 60_000,
+    );
     expect(await t.app.get(ConsentService).covers('user1', 'legacy-client', 'profile')).toBe(true);
     await t.app.get(ConsentService).revoke('user1');
   });
