@@ -9,6 +9,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  setupFiles: ['<rootDir>/test/setup/quiet-nest-logger.js'],
 };
 
 /** @type {import('jest').Config} */
@@ -27,7 +28,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFiles: ['<rootDir>/test/setup/database-per-file.js'],
+      setupFiles: [...common.setupFiles, '<rootDir>/test/setup/database-per-file.js'],
     },
   ],
 };

@@ -27,7 +27,8 @@ export async function createTestApp(
   /** Providers to replace, e.g. a stub RPC transport: `[[EthRpcTransports, stub]]`. */
   overrides: ReadonlyArray<readonly [abstract new (...args: never[]) => unknown, unknown]> = [],
 ): Promise<TestApp> {
-  const config = AppConfig.fromEnv({ ...process.env, ...env });
+  // Silent unless a spec asks: LOG_LEVEL's default is `info` under NODE_ENV=production.
+  const config = AppConfig.fromEnv({ LOG_LEVEL: 'silent', ...process.env, ...env });
   const clock = new TestClock();
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
