@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
@@ -41,6 +41,68 @@ function violations(from: string[], forbidden: (area: string) => boolean): strin
         .filter((imported) => imported.area !== file.area && forbidden(imported.area))
         .map((imported) => `${file.path} imports ${imported.specifier}`),
     );
+}
+
+
+/** Each source file's relative imports, resolved to files (type-only imports count too). */
+const importGraph = new Map(
+  sourceFiles(SRC).map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const targets = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)]
+      .map((match) => resolve(dirname(file), match[1]))
+      .map((target) => [`${target}.ts`, join(target, 'index.ts')].find((f) => existsSync(f)))
+      .filter((target): target is string => target !== undefined)
+      .map((target) => relative(SRC, target));
+    return [relative(SRC, file), targets] as const;
+  }),
+);
+
+/** The strongly connected groups of more than one member (Tarjan): each is an import cycle. */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (stack.includes(next)) {
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const group: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        group.push(member);
+      } while (member !== node);
+      if (group.length > 1) found.push(group.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+/** Folders under src/ as one node each; platform/ and config/ are one layer (they share types). */
+function areaGraph(): Map<string, string[]> {
+  const layer = (path: string) => {
+    const area = path.split('/')[0];
+    return area === 'config' ? 'platform' : area;
+  };
+  const graph = new Map<string, Set<string>>();
+  for (const [file, targets] of importGraph) {
+    const from = layer(file);
+    const edges = graph.get(from) ?? new Set<string>();
+    for (const target of targets) if (layer(target) !== from) edges.add(layer(target));
+    graph.set(from, edges);
+  }
+  return new Map([...graph].map(([area, edges]) => [area, [...edges]]));
 }
 
 describe('layout: dependencies point one way', () => {
@@ -97,6 +159,24 @@ describe('layout: dependencies point one way', () => {
         siwe: false,
       });
     }
+  });
+
+  it('has no import cycle between files, type-only imports included', () => {
+    expect(cycles(importGraph)).toEqual([]);
+  });
+
+  it('has no import cycle between folders (platform/ with config/ counted as one)', () => {
+    expect(cycles(areaGraph())).toEqual([]);
+  });
+
+  it('finds a cycle where there is one (the check itself works)', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
+    expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
   });
 
   it('the challenge store stands on platform/ and config/ only', () => {

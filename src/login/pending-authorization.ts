@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientRegistry } from '../clients/client-registry.service';
-import { checkScope } from '../oauth/scopes';
+import { checkScope } from '../tokens/scopes';
 import { DEFAULT_RETURN_TO } from './return-to';
 
 /** Who is asking the user to sign in, and for what: shown on the login page. */
@@ -15,8 +15,8 @@ export interface PendingAuthorizationView {
 /**
  * Reads the pending /authorize request a login will return to. The query is the client's (or
  * anyone's) text, so only its client_id is used, to look the client up; the scope values are
- * shown only once checked against the supported set (`checkScope`, a pure function of the
- * OAuth vocabulary, imported as a leaf: no module of oauth/ is involved).
+ * shown only once checked against the supported set (`checkScope`, the scope vocabulary of
+ * tokens/, below both login/ and oauth/).
  */
 @Injectable()
 export class PendingAuthorization {

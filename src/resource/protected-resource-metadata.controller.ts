@@ -1,7 +1,7 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { SUPPORTED_SCOPES } from '../oauth/scopes';
+import { SUPPORTED_SCOPES } from '../tokens/scopes';
 import { ProtectedResourceMetadataDto } from './protected-resource-metadata.dto';
 
 const WELL_KNOWN = '.well-known/oauth-protected-resource';

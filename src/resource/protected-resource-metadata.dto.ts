@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { SUPPORTED_SCOPES } from '../oauth/scopes';
+import { SUPPORTED_SCOPES } from '../tokens/scopes';
 
 const ISSUER = 'http://localhost:25000';
 

@@ -3,7 +3,7 @@ import { IgnoreUnknownParameters } from '../../platform/validation/validation.pi
 import { EXAMPLE } from '../oauth.examples';
 import { OptionalOAuthParam } from '../oauth-params';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
-import { SUPPORTED_SCOPES } from '../scopes';
+import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 
 /**

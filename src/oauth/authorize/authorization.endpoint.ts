@@ -15,7 +15,7 @@ import { ConsentService } from '../consent/consent.service';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { checkScope } from '../scopes';
+import { checkScope } from '../../tokens/scopes';
 import { AuthorizationCodeService, MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';

@@ -9,7 +9,7 @@ import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { checkScope } from '../scopes';
+import { checkScope } from '../../tokens/scopes';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from './consent.service';
 

@@ -5,8 +5,8 @@ import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
-import { SUPPORTED_SCOPES } from '../scopes';
-import { SUPPORTED_GRANT_TYPES } from '../token/grant-handler';
+import { SUPPORTED_SCOPES } from '../../tokens/scopes';
+import { SUPPORTED_GRANT_TYPES } from '../token/grant-types';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
 import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-metadata.dto';
 

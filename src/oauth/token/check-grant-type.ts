@@ -1,7 +1,7 @@
 import type { OAuthClient } from '../../clients/oauth-client';
 import { UnauthorizedClient } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
-import { SUPPORTED_GRANT_TYPES } from './grant-handler';
+import { SUPPORTED_GRANT_TYPES } from './grant-types';
 
 /**
  * The grants a client may use at /token: those it registered (RFC 7591 §2 `grant_types`, from

@@ -3,9 +3,6 @@ import type { OAuthClient } from '../../clients/oauth-client';
 import type { ClientCharge } from '../client-budget';
 import type { TokenRequestDto } from './token-request.dto';
 
-/** The grant types the token endpoint has a handler for. */
-export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'];
-
 /**
  * One class per grant type; the token endpoint dispatches on `grant_type`. A handler starts
  * `charge` as soon as its grant proves the client (a public client has no other proof), so the

@@ -2,7 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { answeredError } from '../../platform/errors/answered-error';
 import { DomainEvents } from '../../platform/events/domain-events';
-import { SUPPORTED_GRANT_TYPES } from './grant-handler';
+import { SUPPORTED_GRANT_TYPES } from './grant-types';
 import { TokenRequestCompleted } from './token.events';
 
 /**

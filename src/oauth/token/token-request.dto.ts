@@ -3,7 +3,7 @@ import { IgnoreUnknownParameters } from '../../platform/validation/validation.pi
 import { ClientAuthenticationDto } from '../client-authentication.dto';
 import { EXAMPLE } from '../oauth.examples';
 import { OptionalOAuthParam, RequiredOAuthParam } from '../oauth-params';
-import { SUPPORTED_GRANT_TYPES } from './grant-handler';
+import { SUPPORTED_GRANT_TYPES } from './grant-types';
 
 /**
  * POST /token parameters (RFC 6749 §4.1.3, §6; RFC 7636 §4.5). Only grant_type is required here:

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InsufficientScope } from '../../platform/errors/protocol-error';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
-import { OPENID_SCOPE, hasScope } from '../scopes';
+import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
 import type { UserInfoResponseDto } from './userinfo-response.dto';
 
 /** OpenID Connect Core §5.3: the claims about the user that the access token's scopes allow. */

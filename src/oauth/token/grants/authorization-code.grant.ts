@@ -22,7 +22,7 @@ import type {
 } from '../../authorize/authorization-code.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
-import { OPENID_SCOPE, hasScope } from '../../scopes';
+import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import type { ClientCharge } from '../../client-budget';
 import { GrantHandler } from '../grant-handler';
 import type { TokenRequestDto } from '../token-request.dto';
