@@ -9,21 +9,35 @@ import { HostResolver, SystemHostResolver } from '../platform/http/outbound/host
 import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
 import { ClientRegistrationService } from './registration/client-registration.service';
 import { ClientRecord, ClientSchema } from './persistence/client.schema';
+import { ClientOriginRecord, ClientOriginSchema } from './persistence/client-origin.schema';
+import { RegisteredClientSweeper } from './registration/registered-client-sweeper';
 import { MongoClientRepository } from './persistence/mongo-client.repository';
 
 /** Registered OAuth clients and client authentication, used by OAuth and wallet login alike. */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: ClientRecord.name, schema: ClientSchema }])],
+  imports: [
+    MongooseModule.forFeature([
+      { name: ClientRecord.name, schema: ClientSchema },
+      { name: ClientOriginRecord.name, schema: ClientOriginSchema },
+    ]),
+  ],
   providers: [
     { provide: ClientRepository, useClass: MongoClientRepository },
     PasswordHasher,
     ClientRegistry,
     ClientAuthenticator,
     ClientRegistrationService,
+    RegisteredClientSweeper,
     { provide: HostResolver, useClass: SystemHostResolver },
     GuardedFetcher,
     ClientMetadataDocuments,
   ],
-  exports: [ClientRegistry, ClientAuthenticator, ClientRepository, ClientRegistrationService],
+  exports: [
+    ClientRegistry,
+    ClientAuthenticator,
+    ClientRepository,
+    ClientRegistrationService,
+    RegisteredClientSweeper,
+  ],
 })
 export class ClientsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnsupportedGrantType } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { presentedCredentials } from '../client-authentication.dto';
 import { checkGrantType, withRegisteredGrants } from './check-grant-type';
 import { GrantHandler } from './grant-handler';
@@ -19,6 +20,7 @@ export class TokenEndpoint {
 
   constructor(
     private readonly clients: ClientAuthenticator,
+    private readonly registry: ClientRegistry,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
   ) {
@@ -35,6 +37,9 @@ export class TokenEndpoint {
       throw new UnsupportedGrantType(`Unsupported grant_type: ${request.grant_type.slice(0, 40)}`);
     }
     checkGrantType(client, handler.grantType);
-    return withRegisteredGrants(client, await handler.handle(client, request));
+    const response = withRegisteredGrants(client, await handler.handle(client, request));
+    // A registered client stays known while tokens are issued to it (about one write a day).
+    await this.registry.recordUse(client);
+    return response;
   }
 }

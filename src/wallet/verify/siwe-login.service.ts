@@ -62,13 +62,15 @@ export class SiweLoginService {
       const client = await this.clients.resolve(request.clientId);
       const { sub, nonceKeyHash } = await this.verifyAccount(request);
       this.logger.log(`SIWE login of ${sub} for client ${client.clientId}`);
-      return this.issuer.startGrant({
+      const tokens = await this.issuer.startGrant({
         grantId: grantIdForChallenge(nonceKeyHash),
         clientId: client.clientId,
         sub,
         scope: SIWE_SCOPE,
         authMethod: 'siwe',
       });
+      await this.clients.recordUse(client);
+      return tokens;
     });
   }
 
