@@ -53,6 +53,7 @@ const LABEL = argv.includes('--label') ? option('--label', '') : undefined;
 /** Registrations sent per load-generator run (each body is ~15 KB). */
 const REGISTER_CHUNK = 1000;
 const SPA_ORIGIN = 'http://127.0.0.1:25002';
+const SETTLE_SECONDS = 30;
 const SECTION_START = '<!-- bench:cors -->';
 const SECTION_END = '<!-- /bench:cors -->';
 
@@ -83,6 +84,8 @@ interface SizeResult {
   /** Milliseconds of the first preflight after each registration: an unrelated origin, its own. */
   readonly afterRegistration: { unrelated: number[]; own: number[] };
   readonly rssMiB: number;
+  /** RSS after SETTLE_SECONDS without requests (V8 returns memory only after a while). */
+  readonly settledMiB: number;
 }
 
 class CorsBench {
@@ -285,7 +288,9 @@ class CorsBench {
     this.registered = clients; // the timed registrations are not counted as the size
     await sleep(1000);
     const rssMiB = readMemory(this.serverPid)?.rssMiB ?? Number.NaN;
-    return { clients, preflight, me, afterRegistration: { unrelated, own }, rssMiB };
+    await sleep(SETTLE_SECONDS * 1000);
+    const settledMiB = readMemory(this.serverPid)?.rssMiB ?? Number.NaN;
+    return { clients, preflight, me, afterRegistration: { unrelated, own }, rssMiB, settledMiB };
   }
 
   private async timedPreflight(origin: string): Promise<number> {
@@ -357,7 +362,8 @@ class CorsBench {
         ([what, a, b]) => `| ${what} | ${ms(a)} | ${ms(b)} | ${ratio(b, a)} | ${verdict(b, a)} |`,
       ),
       `| Slowest first preflight after a registration (unrelated / own origin) | ${ms(worst(empty.afterRegistration.unrelated))} / ${ms(worst(empty.afterRegistration.own))} | ${ms(worst(full.afterRegistration.unrelated))} / ${ms(worst(full.afterRegistration.own))} | | |`,
-      `| RSS of the service after the phases | ${empty.rssMiB.toFixed(0)} MiB | ${full.rssMiB.toFixed(0)} MiB | ${ratio(full.rssMiB, empty.rssMiB)} | |`,
+      `| RSS of the service at the last answer | ${empty.rssMiB.toFixed(0)} MiB | ${full.rssMiB.toFixed(0)} MiB | ${ratio(full.rssMiB, empty.rssMiB)} | |`,
+      `| RSS after ${SETTLE_SECONDS} s idle | ${empty.settledMiB.toFixed(0)} MiB | ${full.settledMiB.toFixed(0)} MiB | ${ratio(full.settledMiB, empty.settledMiB)} | |`,
       '',
       'Latencies are measured by the client (load generator, or this script one request at a time), HTTP on loopback. The p99 of a few thousand requests on a shared 2-core machine moves by several milliseconds from run to run; the p50 and the medians are the figures to compare.',
       SECTION_END,
