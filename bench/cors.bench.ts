@@ -120,7 +120,6 @@ class CorsBench {
           }),
           // Room for every client of the run (the previous version ignores it).
           REGISTERED_CLIENTS_MAX: String(CLIENTS * 2 + 100),
-          ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}),
         },
         readyUrl: `${this.origin}/.well-known/oauth-authorization-server`,
       });
