@@ -2,7 +2,7 @@
 import type { LatencySummary } from '../lib/stats';
 
 export interface RequestSpec {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'OPTIONS';
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;

@@ -6,9 +6,14 @@ import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { AppConfig, ClientConfig } from '../config/app-config';
 import { ClientRepository } from './client.repository';
 import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
-import { OAuthClient } from './oauth-client';
+import { isLive, OAuthClient } from './oauth-client';
+import { RegisteredClientExpiry } from './registration/registered-client-expiry';
+import { isWebOrigin, webOriginsOf } from './web-origins';
 
-/** Most clients held in memory; unknown ids are held apart so they cannot push known ones out. */
+/**
+ * Most clients (and origins) held in memory; unknown ids and refused origins are held apart so
+ * they cannot push known ones out.
+ */
 const CACHE_ENTRIES = 10_000;
 
 /**
@@ -16,7 +21,8 @@ const CACHE_ENTRIES = 10_000;
  * served from memory for `CLIENT_CACHE_TTL_SECONDS` (unknown ids too), and concurrent lookups of
  * one id share one read: /token, /authorize and wallet login do not read MongoDB per request.
  * The price is a propagation delay: a client changed or removed in the database (by another
- * instance's configuration) is seen here at most that many seconds later.
+ * instance's configuration) is seen here at most that many seconds later. A client past its
+ * `expiresAt` is unknown at every lookup, cached or not.
  */
 @Injectable()
 export class ClientRegistry implements OnModuleInit {
@@ -24,8 +30,13 @@ export class ClientRegistry implements OnModuleInit {
   private readonly known = new ExpiringCache<string, OAuthClient>(CACHE_ENTRIES);
   private readonly unknown = new ExpiringCache<string, true>(CACHE_ENTRIES);
   private readonly lookups = new SingleFlight<string, OAuthClient | null>();
-  private readonly originsCache = new ExpiringCache<'all', ReadonlySet<string>>(1);
-  private readonly originLookups = new SingleFlight<'all', ReadonlySet<string>>();
+  private readonly allowedOrigins = new ExpiringCache<string, true>(CACHE_ENTRIES);
+  private readonly refusedOrigins = new ExpiringCache<string, true>(CACHE_ENTRIES);
+  private readonly originLookups = new SingleFlight<string, boolean>();
+  /** Registered clients whose use was written lately, so the next tokens write nothing. */
+  private readonly recentlyUsed = new ExpiringCache<string, true>(CACHE_ENTRIES);
+  private readonly useWrites = new SingleFlight<string, void>();
+  private readonly expiry: RegisteredClientExpiry;
 
   constructor(
     private readonly clients: ClientRepository,
@@ -33,9 +44,14 @@ export class ClientRegistry implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly documents: ClientMetadataDocuments,
-  ) {}
+  ) {
+    this.expiry = new RegisteredClientExpiry(config.registration);
+  }
 
   async onModuleInit(): Promise<void> {
+    // Before anything is registered: a database written by an earlier version gets its origin
+    // index (existing clients keep CORS) and its registered clients an expiry.
+    await this.clients.prepare(this.expiry.afterUse(this.clock.now()));
     for (const client of this.config.oauth.clients) await this.register(client);
   }
 
@@ -48,20 +64,50 @@ export class ClientRegistry implements OnModuleInit {
     if (this.documents.handles(clientId)) return this.documents.find(clientId);
     const now = this.clock.now().getTime();
     const cached = this.known.get(clientId, now);
-    if (cached) return cached;
-    if (this.unknown.get(clientId, now)) return null;
+    // A cached client past its expiry is read again: another instance may have recorded a use.
+    if (cached && isLive(cached, now)) return cached;
+    if (!cached && this.unknown.get(clientId, now)) return null;
     return this.lookups.run(clientId, () => this.load(clientId));
   }
 
   /**
-   * Whether `origin` is the origin of some registered client's redirect URI: the web origins a
-   * browser-based client calls the token endpoint from (CORS). One read of all clients, cached
-   * like lookups are, and only when a cross-origin request asks.
+   * Whether `origin` is the origin of some live client's redirect URI: the web origins a
+   * browser-based client calls the token endpoint from (CORS). One read by `_id` of the origin
+   * index, whatever the number of clients, cached per origin (allowed or not) like lookups are;
+   * concurrent checks of one origin share the read.
    */
   async isRedirectOrigin(origin: string): Promise<boolean> {
-    const cached = this.originsCache.get('all', this.clock.now().getTime());
-    const origins = cached ?? (await this.originLookups.run('all', () => this.loadOrigins()));
-    return origins.has(origin);
+    if (!isWebOrigin(origin)) return false;
+    const now = this.clock.now().getTime();
+    if (this.allowedOrigins.get(origin, now)) return true;
+    if (this.refusedOrigins.get(origin, now)) return false;
+    return this.originLookups.run(origin, () => this.loadOrigin(origin));
+  }
+
+  /**
+   * A token was issued to `client`: a registered client's use extends its expiry. Written about
+   * once a day per client (see RegisteredClientExpiry), never once per token; concurrent tokens
+   * share the write. A failed write is logged, not answered: the tokens are issued already, and
+   * the next token tries again.
+   */
+  async recordUse(client: OAuthClient): Promise<void> {
+    if (client.expiresAt === undefined || client.metadataDocument) return;
+    const now = this.clock.now();
+    const nowMs = now.getTime();
+    const interval = this.expiry.useRecordingIntervalMs;
+    if (client.lastUsedAt && nowMs - client.lastUsedAt.getTime() < interval) return;
+    if (this.recentlyUsed.get(client.clientId, nowMs)) return;
+    try {
+      await this.useWrites.run(client.clientId, async () => {
+        await this.clients.recordUse(client, now, this.expiry.afterUse(now));
+        this.recentlyUsed.set(client.clientId, true, nowMs + interval);
+        this.forget(client.clientId, []);
+      });
+    } catch (error) {
+      this.logger.warn(
+        `Could not record the use of client ${client.clientId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   /**
@@ -75,38 +121,44 @@ export class ClientRegistry implements OnModuleInit {
       // 128 random bits: a collision means a broken random source, not bad luck.
       throw new Error(`client_id ${client.clientId} is already taken`);
     }
-    this.forget(client.clientId);
+    // Only this client's id and origins: a registration clears no cache anyone else relies on.
+    this.forget(client.clientId, webOriginsOf(client.redirectUris));
   }
 
-  private async loadOrigins(): Promise<ReadonlySet<string>> {
-    const origins = new Set<string>();
-    for (const client of await this.clients.list()) {
-      for (const uri of client.redirectUris) {
-        // A private-use scheme (a native app) has the opaque origin "null": never a CORS origin.
-        const url = URL.canParse(uri) ? new URL(uri) : undefined;
-        if (url?.protocol === 'https:' || url?.protocol === 'http:') origins.add(url.origin);
-      }
-    }
+  private async loadOrigin(origin: string): Promise<boolean> {
+    const expiresAt = await this.clients.originExpiry(origin);
+    const now = this.clock.now().getTime();
+    const allowed = expiresAt !== null && expiresAt.getTime() > now;
     const ttlMs = this.config.clientAuth.registryCacheTtlSeconds * 1000;
-    if (ttlMs > 0) this.originsCache.set('all', origins, this.clock.now().getTime() + ttlMs);
-    return origins;
+    if (ttlMs > 0) {
+      if (allowed)
+        this.allowedOrigins.set(origin, true, Math.min(now + ttlMs, expiresAt.getTime()));
+      else this.refusedOrigins.set(origin, true, now + ttlMs);
+    }
+    return allowed;
   }
 
   private async load(clientId: string): Promise<OAuthClient | null> {
-    const client = await this.clients.findById(clientId);
+    const stored = await this.clients.findById(clientId);
+    const now = this.clock.now().getTime();
+    const client = stored && isLive(stored, now) ? stored : null;
     const ttlMs = this.config.clientAuth.registryCacheTtlSeconds * 1000;
+    if (!client) this.known.delete(clientId);
     if (ttlMs > 0) {
-      const expiresAt = this.clock.now().getTime() + ttlMs;
+      const expiresAt = now + ttlMs;
       if (client) this.known.set(clientId, client, expiresAt);
       else this.unknown.set(clientId, true, expiresAt);
     }
     return client;
   }
 
-  private forget(clientId: string): void {
+  private forget(clientId: string, origins: readonly string[]): void {
     this.known.delete(clientId);
     this.unknown.delete(clientId);
-    this.originsCache.delete('all');
+    for (const origin of origins) {
+      this.allowedOrigins.delete(origin);
+      this.refusedOrigins.delete(origin);
+    }
   }
 
   private async register(wanted: ClientConfig): Promise<void> {
@@ -138,7 +190,10 @@ export class ClientRegistry implements OnModuleInit {
       (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;
     await this.clients.save(client);
-    this.forget(client.clientId);
+    this.forget(client.clientId, [
+      ...webOriginsOf(client.redirectUris),
+      ...webOriginsOf(existing?.redirectUris ?? []),
+    ]);
     this.logger.log(`Registered ${client.type} client ${client.clientId}`);
   }
 }

@@ -1,15 +1,34 @@
 import { OAuthClient } from './oauth-client';
 
 export abstract class ClientRepository {
+  /**
+   * Creates the indexes, then gives clients stored by an earlier version what they lack: their
+   * web origins in the origin index, and an expiry (`legacyRegisteredExpiresAt`) for those that
+   * registered themselves. Idempotent; its work is bounded by the number of clients stored.
+   */
+  abstract prepare(legacyRegisteredExpiresAt: Date): Promise<void>;
   abstract findById(clientId: string): Promise<OAuthClient | null>;
   /** Inserts or replaces the client (registration from configuration). */
   abstract save(client: OAuthClient): Promise<void>;
   /** Stores a new client; false (storing nothing) when its client_id is taken. */
   abstract insertIfAbsent(client: OAuthClient): Promise<boolean>;
-  /** Every client, by client_id. */
+  /** Every client, by client_id (expired ones included). */
   abstract list(): Promise<OAuthClient[]>;
   /** Replaces a confidential client's secret hash; false when there is no such client. */
   abstract updateSecretHash(clientId: string, secretHash: string): Promise<boolean>;
   /** False when there was no such client. */
   abstract delete(clientId: string): Promise<boolean>;
+  /** Deletes those of these clients that are still stored; how many it deleted. */
+  abstract deleteAll(clientIds: readonly string[]): Promise<number>;
+  /**
+   * When the last client whose redirect URIs have this web origin expires, at the latest; null
+   * when none has it. One read by `_id`, whatever the number of clients.
+   */
+  abstract originExpiry(origin: string): Promise<Date | null>;
+  /** A token was issued to the (registered) client: its last use, and an expiry never lowered. */
+  abstract recordUse(client: OAuthClient, usedAt: Date, expiresAt: Date): Promise<void>;
+  /** Deletes at most `limit` clients expired at `now`, and as many expired origins; how many clients. */
+  abstract deleteExpired(now: Date, limit: number): Promise<number>;
+  /** Clients stored, of every kind: from the collection's metadata, without reading them. */
+  abstract countStored(): Promise<number>;
 }

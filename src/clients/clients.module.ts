@@ -7,12 +7,17 @@ import { ClientRepository } from './client.repository';
 import { ClientMetadataDocumentsModule } from './metadata-document/client-metadata-documents.module';
 import { ClientRegistrationService } from './registration/client-registration.service';
 import { ClientRecord, ClientSchema } from './persistence/client.schema';
+import { ClientOriginRecord, ClientOriginSchema } from './persistence/client-origin.schema';
+import { RegisteredClientSweeper } from './registration/registered-client-sweeper';
 import { MongoClientRepository } from './persistence/mongo-client.repository';
 
 /** Registered OAuth clients and client authentication, used by OAuth and wallet login alike. */
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: ClientRecord.name, schema: ClientSchema }]),
+    MongooseModule.forFeature([
+      { name: ClientRecord.name, schema: ClientSchema },
+      { name: ClientOriginRecord.name, schema: ClientOriginSchema },
+    ]),
     ClientMetadataDocumentsModule,
   ],
   providers: [
@@ -21,7 +26,14 @@ import { MongoClientRepository } from './persistence/mongo-client.repository';
     ClientRegistry,
     ClientAuthenticator,
     ClientRegistrationService,
+    RegisteredClientSweeper,
   ],
-  exports: [ClientRegistry, ClientAuthenticator, ClientRepository, ClientRegistrationService],
+  exports: [
+    ClientRegistry,
+    ClientAuthenticator,
+    ClientRepository,
+    ClientRegistrationService,
+    RegisteredClientSweeper,
+  ],
 })
 export class ClientsModule {}

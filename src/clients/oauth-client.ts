@@ -17,6 +17,14 @@ export interface OAuthClient {
   /** RFC 7591: registered by the client itself at POST /register, at this time. */
   dynamicallyRegisteredAt?: Date;
   /**
+   * A registered client is unknown from this time on (REGISTERED_CLIENT_UNUSED_TTL_HOURS after
+   * registering, REGISTERED_CLIENT_IDLE_TTL_DAYS after its last token). Absent: never expires
+   * (configured and operator-added clients).
+   */
+  expiresAt?: Date;
+  /** When a token was last issued to it, recorded about once a day (registered clients only). */
+  lastUsedAt?: Date;
+  /**
    * The client_id is the URL of its metadata document (draft-ietf-oauth-client-id-metadata-document):
    * never stored, read from the document and cached.
    */
@@ -39,3 +47,8 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secre
  * may not start with this prefix (checkUsername); wallet subjects are CAIP-10 (`eip155:…`).
  */
 export { DYNAMIC_CLIENT_ID_PREFIX } from '../config/client-id-rules';
+
+/** Whether the client may still be used at `nowMs` (see `expiresAt`). */
+export function isLive(client: OAuthClient, nowMs: number): boolean {
+  return client.expiresAt === undefined || client.expiresAt.getTime() > nowMs;
+}

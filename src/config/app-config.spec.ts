@@ -23,7 +23,12 @@ describe('AppConfig.fromEnv', () => {
 
   it('opens registration to public clients and client metadata documents by default', () => {
     const config = AppConfig.fromEnv(base);
-    expect(config.registration).toEqual({ open: true });
+    expect(config.registration).toEqual({
+      open: true,
+      unusedClientTtlHours: 24,
+      idleClientTtlDays: 90,
+      maxClients: 10_000,
+    });
     expect(config.clientMetadata).toEqual({ enabled: true, allowPrivate: false });
     expect(config.rateLimits.registerPerIp).toBe(20);
   });

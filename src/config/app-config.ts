@@ -186,6 +186,15 @@ export interface RegistrationConfig {
    * token. Unset: confidential clients cannot register dynamically at all.
    */
   readonly initialAccessToken?: string;
+  /** A registered client to which no token was ever issued is forgotten this long after registering. */
+  readonly unusedClientTtlHours: number;
+  /** A registered client is forgotten this long after the last token issued to it. */
+  readonly idleClientTtlDays: number;
+  /**
+   * Most clients stored (registered, configured and operator-added alike: one cheap count); past
+   * it, POST /register answers 503 until expired registrations are swept.
+   */
+  readonly maxClients: number;
 }
 
 /** Client ID metadata documents (draft-ietf-oauth-client-id-metadata-document). */
@@ -434,6 +443,12 @@ export class AppConfig {
       registration: {
         open: bool(env, 'REGISTRATION_OPEN', true),
         ...(initialAccessToken ? { initialAccessToken } : {}),
+        unusedClientTtlHours: int(env, 'REGISTERED_CLIENT_UNUSED_TTL_HOURS', 24, {
+          min: 1,
+          max: 24 * 365,
+        }),
+        idleClientTtlDays: int(env, 'REGISTERED_CLIENT_IDLE_TTL_DAYS', 90, { min: 1, max: 3650 }),
+        maxClients: int(env, 'REGISTERED_CLIENTS_MAX', 10_000, { min: 1, max: 10_000_000 }),
       },
       clientMetadata: {
         enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),

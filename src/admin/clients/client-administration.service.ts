@@ -5,7 +5,7 @@ import { Clock } from '../../platform/clock/clock';
 import { randomToken } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { ClientRepository } from '../../clients/client.repository';
-import type { ClientType, OAuthClient } from '../../clients/oauth-client';
+import { isLive, type ClientType, type OAuthClient } from '../../clients/oauth-client';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
@@ -26,7 +26,25 @@ export interface RegisteredClient {
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
+  /** A registered client: when a token was last issued to it (recorded about once a day). */
+  readonly lastUsedAt?: Date;
+  /** A registered client: unknown to the service from then on. */
+  readonly expiresAt?: Date;
+  /** Past `expiresAt`: the service treats it as unknown; `clients prune` deletes it. */
+  readonly expired: boolean;
 }
+
+/** Which registered clients `clients prune` deletes besides the expired ones. */
+export interface PruneOptions {
+  /** Also those without a token for this many days (since registration if never used). */
+  readonly unusedDays?: number;
+  /** Only say which clients would go. */
+  readonly dryRun: boolean;
+}
+
+/** Clients deleted in one command by `clients prune`. */
+const PRUNE_BATCH = 500;
+const DAY_MS = 86_400_000;
 
 export interface NewClient {
   readonly clientId: string;
@@ -74,6 +92,48 @@ export class ClientAdministration {
 
   async list(): Promise<RegisteredClient[]> {
     return (await this.clients.list()).map((client) => this.view(client));
+  }
+
+  /** Clients that registered themselves (RFC 7591); with `expiredOnly`, the expired ones. */
+  async listRegistered(expiredOnly: boolean): Promise<RegisteredClient[]> {
+    return (await this.clients.list())
+      .filter((client) => client.dynamicallyRegisteredAt !== undefined)
+      .map((client) => this.view(client))
+      .filter((client) => !expiredOnly || client.expired);
+  }
+
+  /**
+   * Deletes registered clients that expired (and, with `unusedDays`, those unused that long),
+   * then revokes their grants as `remove` does. Configured and operator-added clients are never
+   * pruned: only the clients that registered themselves expire.
+   */
+  async prune(
+    options: PruneOptions,
+  ): Promise<{ clients: RegisteredClient[]; grantsRevoked: number }> {
+    const now = this.clock.now();
+    const unusedSince =
+      options.unusedDays === undefined ? undefined : now.getTime() - options.unusedDays * DAY_MS;
+    const doomed = (await this.listRegistered(false)).filter(
+      (client) =>
+        client.expired ||
+        (unusedSince !== undefined &&
+          (client.lastUsedAt ?? client.registeredAt ?? now).getTime() <= unusedSince),
+    );
+    if (options.dryRun) return { clients: doomed, grantsRevoked: 0 };
+    let grantsRevoked = 0;
+    for (let i = 0; i < doomed.length; i += PRUNE_BATCH) {
+      const batch = doomed.slice(i, i + PRUNE_BATCH);
+      await this.clients.deleteAll(batch.map((client) => client.clientId));
+      // A client never issued a token holds no grant: nothing to revoke, no write per client.
+      for (const client of batch.filter((c) => c.lastUsedAt !== undefined)) {
+        grantsRevoked += await this.grants.revokeAll(
+          { clientId: client.clientId },
+          'client_removed',
+          now,
+        );
+      }
+    }
+    return { clients: doomed, grantsRevoked };
   }
 
   async show(clientId: string): Promise<RegisteredClient> {
@@ -147,6 +207,9 @@ export class ClientAdministration {
       firstParty: client.firstParty === true,
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
+      ...(client.lastUsedAt ? { lastUsedAt: client.lastUsedAt } : {}),
+      ...(client.expiresAt ? { expiresAt: client.expiresAt } : {}),
+      expired: !isLive(client, this.clock.now().getTime()),
     };
   }
 }

@@ -1,7 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { answer, type CommandDeps } from '../io/command-output';
-import { renderFields, renderTable } from '../io/output';
+import { formatDate, renderFields, renderTable } from '../io/output';
 import { ClientAdministration, type RegisteredClient } from './client-administration.service';
+
+const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** RFC 7591 client metadata names where one exists. */
 function clientJson(client: RegisteredClient) {
@@ -14,8 +16,10 @@ function clientJson(client: RegisteredClient) {
     grant_types: client.grantTypes,
     first_party: client.firstParty,
     source: client.source,
-    ...(client.registeredAt
-      ? { client_id_issued_at: Math.floor(client.registeredAt.getTime() / 1000) }
+    ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
+    ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
+    ...(client.expiresAt
+      ? { expires_at: unixSeconds(client.expiresAt), expired: client.expired }
       : {}),
   };
 }
@@ -30,7 +34,87 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ['first party', client.firstParty ? 'yes' : 'no'],
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
+    ...(client.registeredAt ? [['last used', formatDate(client.lastUsedAt)] as const] : []),
+    ...(client.expiresAt
+      ? [
+          [
+            'expires',
+            `${formatDate(client.expiresAt)}${client.expired ? ' (expired)' : ''}`,
+          ] as const,
+        ]
+      : []),
   ];
+}
+
+/** Registered clients with their lifecycle: when they came, were last used, and go. */
+function registeredClientsTable(list: readonly RegisteredClient[]): string {
+  return renderTable(
+    [
+      { header: 'CLIENT ID', cell: (client: RegisteredClient) => client.clientId },
+      { header: 'NAME', cell: (client) => client.name },
+      { header: 'CREATED', cell: (client) => formatDate(client.registeredAt) },
+      { header: 'LAST USED', cell: (client) => formatDate(client.lastUsedAt) },
+      {
+        header: 'EXPIRES',
+        cell: (client) => `${formatDate(client.expiresAt)}${client.expired ? ' (expired)' : ''}`,
+      },
+      { header: 'REDIRECT URIS', cell: (client) => client.redirectUris.join(' ') || '-' },
+    ],
+    list,
+  );
+}
+
+/** `clients list --registered | --expired`: the clients that registered themselves (RFC 7591). */
+async function listRegistered(
+  deps: CommandDeps,
+  command: Command,
+  expiredOnly: boolean,
+): Promise<void> {
+  const list = await deps.withContext((app) =>
+    app.get(ClientAdministration).listRegistered(expiredOnly),
+  );
+  answer(deps, command, registeredClientsTable(list), list.map(clientJson));
+}
+
+function nonNegativeDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(days)) {
+    throw new InvalidArgumentError('expected a whole number of days');
+  }
+  return days;
+}
+
+/** `clients prune`: delete expired registered clients (and, on request, long-unused ones). */
+function registerPruneCommand(clients: Command, deps: CommandDeps): void {
+  clients
+    .command('prune')
+    .description(
+      'delete the registered clients (POST /register) that expired, and revoke their grants',
+    )
+    .option(
+      '--unused-days <days>',
+      'also those without a token for this many days',
+      nonNegativeDays,
+    )
+    .option('--dry-run', 'only list the clients that would be deleted')
+    .action(async (options: { unusedDays?: number; dryRun?: boolean }, command: Command) => {
+      const dryRun = options.dryRun === true;
+      const { clients: pruned, grantsRevoked } = await deps.withContext((app) =>
+        app.get(ClientAdministration).prune({
+          dryRun,
+          ...(options.unusedDays !== undefined ? { unusedDays: options.unusedDays } : {}),
+        }),
+      );
+      const human = dryRun
+        ? `Would delete ${pruned.length} registered client(s).\n`
+        : `Deleted ${pruned.length} registered client(s); revoked ${grantsRevoked} grant(s).\n`;
+      answer(deps, command, pruned.length ? `${human}${registeredClientsTable(pruned)}` : human, {
+        dry_run: dryRun,
+        deleted: dryRun ? 0 : pruned.length,
+        grants_revoked: grantsRevoked,
+        clients: pruned.map(clientJson),
+      });
+    });
 }
 
 /** The secret once, and how to keep it: it is not stored anywhere it can be read back from. */
@@ -83,7 +167,16 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
   clients
     .command('list')
     .description('every registered client')
-    .action(async (_options: unknown, command: Command) => {
+    .option(
+      '--registered',
+      'only clients that registered themselves, with created, last used, expiry',
+    )
+    .option('--expired', 'only registered clients past their expiry (see `clients prune`)')
+    .action(async (options: { registered?: boolean; expired?: boolean }, command: Command) => {
+      if (options.registered || options.expired) {
+        await listRegistered(deps, command, options.expired === true);
+        return;
+      }
       const list = await deps.withContext((app) => app.get(ClientAdministration).list());
       const table = renderTable(
         [
@@ -122,6 +215,8 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
         grants_revoked: grantsRevoked,
       });
     });
+
+  registerPruneCommand(clients, deps);
 
   clients
     .command('rotate-secret')

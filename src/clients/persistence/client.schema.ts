@@ -32,6 +32,25 @@ export class ClientRecord {
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;
+
+  /** Registered clients only: unknown from then on (checked on every lookup; the TTL index cleans up). */
+  @Prop({ type: Date })
+  expiresAt?: Date;
+
+  /** Registered clients only: when a token was last issued to it (written about once a day). */
+  @Prop({ type: Date })
+  lastUsedAt?: Date;
+
+  /**
+   * The web origins of `redirectUris`, kept with the record so that the origin index
+   * (`client_origins`) can be recomputed for an origin when a client leaves it. Absent: stored by a
+   * version before the origin index (filled in at start, see MongoClientRepository.prepare).
+   */
+  @Prop({ type: [String], default: undefined })
+  origins?: string[];
 }
 
 export const ClientSchema = SchemaFactory.createForClass(ClientRecord);
+// Clean-up only: the expiry is checked on every lookup, and swept where TTL deletion never runs.
+ClientSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+ClientSchema.index({ origins: 1 });

@@ -1,10 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { mongo, type Model } from 'mongoose';
+import { mongo, type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
 import { OAuthClient } from '../oauth-client';
+import { webOriginsOf } from '../web-origins';
+import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
 import { ClientRecord } from './client.schema';
+
+/** Writes sent in one bulk command while the origin index is filled in at start. */
+const PREPARE_BATCH = 500;
 
 function toClient(record: ClientRecord): OAuthClient {
   return {
@@ -19,17 +24,70 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
       : {}),
+    ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
+    ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt } : {}),
   };
 }
 
+function toRecord(client: OAuthClient): ClientRecord {
+  const { clientId, ...fields } = client;
+  return { ...fields, _id: clientId, origins: webOriginsOf(client.redirectUris) };
+}
+
+/** `$max`: an origin's expiry is the latest of its clients', so storing one only ever raises it. */
+function raise(origin: string, expiresAt: Date): AnyBulkWriteOperation<ClientOriginRecord> {
+  return {
+    updateOne: { filter: { _id: origin }, update: { $max: { expiresAt } }, upsert: true },
+  };
+}
+
+/**
+ * Clients in `oauth_clients`, and the origin index in `client_origins` kept in step with them by
+ * every write here. Order of writes: an origin is raised before the client that needs it is
+ * stored, so a failure in between leaves an origin allowed a little longer, never a live client
+ * without CORS.
+ */
 @Injectable()
-export class MongoClientRepository extends ClientRepository implements OnModuleInit {
-  constructor(@InjectModel(ClientRecord.name) private readonly model: Model<ClientRecord>) {
+export class MongoClientRepository extends ClientRepository {
+  constructor(
+    @InjectModel(ClientRecord.name) private readonly model: Model<ClientRecord>,
+    @InjectModel(ClientOriginRecord.name) private readonly origins: Model<ClientOriginRecord>,
+  ) {
     super();
   }
 
-  async onModuleInit(): Promise<void> {
+  async prepare(legacyRegisteredExpiresAt: Date): Promise<void> {
     await ensureIndexes(this.model);
+    await ensureIndexes(this.origins);
+    const cursor = this.model
+      .find({ origins: { $exists: false } })
+      .select({ redirectUris: 1, expiresAt: 1, dynamicallyRegisteredAt: 1 })
+      .lean<Pick<ClientRecord, '_id' | 'redirectUris' | 'expiresAt' | 'dynamicallyRegisteredAt'>>()
+      .cursor();
+    let clientWrites: AnyBulkWriteOperation<ClientRecord>[] = [];
+    let originWrites: AnyBulkWriteOperation<ClientOriginRecord>[] = [];
+    const flush = async () => {
+      if (originWrites.length) await this.origins.bulkWrite(originWrites, { ordered: false });
+      if (clientWrites.length) await this.model.bulkWrite(clientWrites, { ordered: false });
+      clientWrites = [];
+      originWrites = [];
+    };
+    for await (const record of cursor) {
+      const origins = webOriginsOf(record.redirectUris);
+      // Registered before clients expired: as if used at the upgrade (its last use is unknown).
+      const expiresAt =
+        record.expiresAt ??
+        (record.dynamicallyRegisteredAt ? legacyRegisteredExpiresAt : undefined);
+      for (const origin of origins) originWrites.push(raise(origin, expiresAt ?? NEVER_EXPIRES));
+      clientWrites.push({
+        updateOne: {
+          filter: { _id: record._id },
+          update: { $set: { origins, ...(expiresAt ? { expiresAt } : {}) } },
+        },
+      });
+      if (clientWrites.length >= PREPARE_BATCH) await flush();
+    }
+    await flush();
   }
 
   async findById(clientId: string): Promise<OAuthClient | null> {
@@ -38,16 +96,24 @@ export class MongoClientRepository extends ClientRepository implements OnModuleI
   }
 
   async save(client: OAuthClient): Promise<void> {
-    const { clientId, ...fields } = client;
-    await this.model
-      .replaceOne({ _id: clientId }, { ...fields, _id: clientId }, { upsert: true })
+    const record = toRecord(client);
+    await this.raiseOrigins(record.origins ?? [], client.expiresAt);
+    const before = await this.model
+      .findOneAndReplace({ _id: record._id }, record, { upsert: true, returnDocument: 'before' })
+      .select({ origins: 1, redirectUris: 1 })
+      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
       .exec();
+    if (before) {
+      const kept = new Set(record.origins);
+      await this.settleOrigins(originsOf(before).filter((origin) => !kept.has(origin)));
+    }
   }
 
   async insertIfAbsent(client: OAuthClient): Promise<boolean> {
-    const { clientId, ...fields } = client;
+    const record = toRecord(client);
+    await this.raiseOrigins(record.origins ?? [], client.expiresAt);
     try {
-      await this.model.create({ ...fields, _id: clientId });
+      await this.model.create(record);
       return true;
     } catch (error) {
       if (error instanceof mongo.MongoServerError && error.code === 11000) return false;
@@ -68,7 +134,130 @@ export class MongoClientRepository extends ClientRepository implements OnModuleI
   }
 
   async delete(clientId: string): Promise<boolean> {
-    const result = await this.model.deleteOne({ _id: { $eq: clientId } }).exec();
-    return result.deletedCount === 1;
+    const deleted = await this.model
+      .findOneAndDelete({ _id: { $eq: clientId } })
+      .select({ origins: 1, redirectUris: 1 })
+      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
+      .exec();
+    if (!deleted) return false;
+    await this.settleOrigins(originsOf(deleted));
+    return true;
   }
+
+  async deleteAll(clientIds: readonly string[]): Promise<number> {
+    if (clientIds.length === 0) return 0;
+    const ids = [...clientIds];
+    const records = await this.model
+      .find({ _id: { $in: ids } })
+      .select({ origins: 1, redirectUris: 1 })
+      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>[]>()
+      .exec();
+    const result = await this.model.deleteMany({ _id: { $in: ids } }).exec();
+    await this.settleOrigins([...new Set(records.flatMap(originsOf))]);
+    return result.deletedCount;
+  }
+
+  async originExpiry(origin: string): Promise<Date | null> {
+    const record = await this.origins
+      .findById(origin)
+      .select({ expiresAt: 1 })
+      .lean<Pick<ClientOriginRecord, 'expiresAt'>>()
+      .exec();
+    return record?.expiresAt ?? null;
+  }
+
+  async recordUse(client: OAuthClient, usedAt: Date, expiresAt: Date): Promise<void> {
+    await this.raiseOrigins(webOriginsOf(client.redirectUris), expiresAt);
+    await this.model
+      .updateOne({ _id: client.clientId }, { $max: { lastUsedAt: usedAt, expiresAt } })
+      .exec();
+  }
+
+  /**
+   * A client deleted here had expired, so its share of each of its origins' expiry (at most its
+   * own) lies in the past too: its origins need no recomputing, and those of them no other client
+   * keeps alive have expired and go in the same sweep.
+   */
+  async deleteExpired(now: Date, limit: number): Promise<number> {
+    const expired = { expiresAt: { $lte: now } };
+    const ids = await this.model.find(expired).select({ _id: 1 }).limit(limit).lean().exec();
+    let deleted = 0;
+    if (ids.length) {
+      // The expiry again in the filter: one used meanwhile (a later expiry) stays.
+      const filter = { _id: { $in: ids.map((record) => record._id) }, ...expired };
+      deleted = (await this.model.deleteMany(filter).exec()).deletedCount;
+    }
+    const origins = await this.origins.find(expired).select({ _id: 1 }).limit(limit).lean().exec();
+    if (origins.length) {
+      await this.origins
+        .deleteMany({ _id: { $in: origins.map((record) => record._id) }, ...expired })
+        .exec();
+    }
+    return deleted;
+  }
+
+  countStored(): Promise<number> {
+    return this.model.estimatedDocumentCount().exec();
+  }
+
+  private async raiseOrigins(origins: readonly string[], expiresAt = NEVER_EXPIRES) {
+    if (origins.length === 0) return;
+    await this.origins.bulkWrite(
+      origins.map((origin) => raise(origin, expiresAt)),
+      { ordered: false },
+    );
+  }
+
+  /**
+   * Sets each origin's expiry to the latest of the clients that still have it, or removes it.
+   * A client stored with one of them between the read and the write would be undone by the
+   * write, so the read is made again after it and anything found raised once more (`$max`):
+   * a client stored concurrently always keeps its origin, at worst an origin stays a little long.
+   */
+  private async settleOrigins(origins: readonly string[]): Promise<void> {
+    if (origins.length === 0) return;
+    const settled = await this.latestExpiries(origins);
+    await this.origins.bulkWrite(
+      origins.map((origin): AnyBulkWriteOperation<ClientOriginRecord> => {
+        const expiresAt = settled.get(origin);
+        return expiresAt
+          ? {
+              updateOne: { filter: { _id: origin }, update: { $set: { expiresAt } }, upsert: true },
+            }
+          : { deleteOne: { filter: { _id: origin } } };
+      }),
+      { ordered: false },
+    );
+    const again = await this.latestExpiries(origins);
+    if (again.size) {
+      await this.origins.bulkWrite(
+        [...again].map(([origin, expiresAt]) => raise(origin, expiresAt)),
+        { ordered: false },
+      );
+    }
+  }
+
+  /** The latest expiry among the clients having each origin (absent: none has it). */
+  private async latestExpiries(origins: readonly string[]): Promise<Map<string, Date>> {
+    const wanted = new Set(origins);
+    const records = await this.model
+      .find({ origins: { $in: [...wanted] } })
+      .select({ origins: 1, expiresAt: 1 })
+      .lean<Pick<ClientRecord, 'origins' | 'expiresAt'>[]>()
+      .exec();
+    const latest = new Map<string, Date>();
+    for (const record of records) {
+      const expiresAt = record.expiresAt ?? NEVER_EXPIRES;
+      for (const origin of record.origins ?? []) {
+        const known = latest.get(origin);
+        if (wanted.has(origin) && (!known || known < expiresAt)) latest.set(origin, expiresAt);
+      }
+    }
+    return latest;
+  }
+}
+
+/** The origins a stored record counts for (computed for one stored before the origin index). */
+function originsOf(record: Pick<ClientRecord, 'origins' | 'redirectUris'>): string[] {
+  return record.origins ?? webOriginsOf(record.redirectUris);
 }

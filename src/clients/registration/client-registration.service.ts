@@ -13,6 +13,8 @@ import { ClientRegistry } from '../client-registry.service';
 import { DYNAMIC_CLIENT_ID_PREFIX, type OAuthClient } from '../oauth-client';
 import { ClientRegistrationResponseDto } from './client-registration-response.dto';
 import { parseClientMetadata, type TokenEndpointAuthMethod } from './client-metadata';
+import { RegisteredClientExpiry } from './registered-client-expiry';
+import { RegisteredClientSweeper } from './registered-client-sweeper';
 
 /** 16 bytes of CSPRNG output, hex: 128 bits the client has no say in. */
 function newClientId(): string {
@@ -32,13 +34,17 @@ function bearerToken(authorization: string | undefined): string | undefined {
 @Injectable()
 export class ClientRegistrationService {
   private readonly logger = new Logger(ClientRegistrationService.name);
+  private readonly expiry: RegisteredClientExpiry;
 
   constructor(
     private readonly registry: ClientRegistry,
+    private readonly sweeper: RegisteredClientSweeper,
     private readonly hasher: PasswordHasher,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.expiry = new RegisteredClientExpiry(config.registration);
+  }
 
   async register(
     body: unknown,
@@ -57,6 +63,8 @@ export class ClientRegistrationService {
       );
     }
 
+    // After the request's own errors (a bad request hears about those first), before any work.
+    await this.sweeper.ensureCapacity();
     const secret = method === 'none' ? undefined : randomToken(32);
     const now = this.clock.now();
     const client: OAuthClient = {
@@ -67,6 +75,7 @@ export class ClientRegistrationService {
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
       grantTypes: metadata.grantTypes,
       dynamicallyRegisteredAt: now,
+      expiresAt: this.expiry.atRegistration(now),
     };
     await this.registry.add(client);
     const hosts = [...new Set(client.redirectUris.map((uri) => new URL(uri).host || uri))];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnsupportedGrantType } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
 import { checkGrantType, withRegisteredGrants } from './check-grant-type';
@@ -27,6 +28,7 @@ export class TokenEndpoint {
   constructor(
     private readonly clients: ClientAuthenticator,
     private readonly budget: ClientBudget,
+    private readonly registry: ClientRegistry,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
   ) {
@@ -49,6 +51,8 @@ export class TokenEndpoint {
     const charge = this.budget.chargeFor(client.clientId);
     if (client.type === 'confidential') charge.start();
     const response = await charge.around(() => handler.handle(client, request, charge));
+    // A registered client stays known while tokens are issued to it (about one write a day).
+    await this.registry.recordUse(client);
     return withRegisteredGrants(client, response);
   }
 }

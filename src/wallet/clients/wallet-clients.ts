@@ -36,6 +36,11 @@ export class WalletClients implements OnModuleInit {
     this.logger.log(`Registered public client ${DEFAULT_WALLET_CLIENT_ID}`);
   }
 
+  /** Tokens were issued to `client`: a registered client stays known while it is used. */
+  recordUse(client: OAuthClient): Promise<void> {
+    return this.registry.recordUse(client);
+  }
+
   async resolve(clientId: string = DEFAULT_WALLET_CLIENT_ID): Promise<OAuthClient> {
     const client = await this.registry.find(clientId);
     if (!client) throw new InvalidRequest('client_id is not a registered client');

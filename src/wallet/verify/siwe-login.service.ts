@@ -89,6 +89,8 @@ export class SiweLoginService {
           authMethod: 'siwe',
         }),
         this.chargeAddress(address),
+        // A registered client stays known while tokens are issued to it (about one write a day).
+        this.clients.recordUse(client),
       ]);
       return response;
     });
