@@ -92,8 +92,7 @@ describe('bounded state', () => {
         const ttl = /\bexpiry\b/.test(row.bound) && schemas.every((c) => c.ttlIndexed);
         const caps = [...row.bound.matchAll(/`([A-Z][A-Z0-9_]*_MAX)`/g)].map((m) => m[1]);
         const capped = caps.length > 0 && caps.every((cap) => settings.has(cap));
-        const linked = /\]\(#[a-z0-9-]+\)/.test(row.bound);
-        return !ttl && !capped && !linked;
+        return !ttl && !capped;
       })
       .map((row) => row.collection);
     expect(unbounded).toEqual([]);
