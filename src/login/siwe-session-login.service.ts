@@ -8,7 +8,7 @@ import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
 
-type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie'> };
+type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie' | 'clearCookie'> };
 
 /**
  * "Sign in with Ethereum" on the login page (POST /login/siwe): the same SIWE verification as
@@ -36,7 +36,7 @@ export class SiweSessionLoginService {
     }
 
     const { sub } = await this.siwe.verify({ message: body.message, signature: body.signature });
-    await this.sessions.start(http.res, { sub, authMethod: 'siwe' });
+    await this.sessions.start(http, { sub, authMethod: 'siwe' });
     this.logger.log(`Wallet login session started for ${sub}`);
     return { redirect };
   }
