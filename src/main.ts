@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { demoDataWarning } from './login/users/demo-user.seeder';
 import { APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/load-config';
 import { databaseUnreachable } from './platform/database/database-preflight';
@@ -32,7 +33,15 @@ async function bootstrap(): Promise<void> {
   app.get(HttpDrain).stopOnSignals(app, config.shutdownGraceSeconds * 1000);
   const banner = readyBanner(config);
   if (config.isProduction) {
-    app.get(Logger).log(`${banner[0]} (issuer ${config.issuer})`);
+    const logger = app.get(Logger);
+    logger.log(`${banner[0]} (issuer ${config.issuer})`);
+    // Repeated beside the ready line, where an operator looks once the start is over.
+    if (config.oauth.seedDemoData) logger.warn(demoDataWarning());
+    if (config.allowInsecureIssuer && config.issuer.startsWith('http:')) {
+      logger.warn(
+        `ALLOW_INSECURE_ISSUER=true: serving the http issuer ${config.issuer} in production; cookies are not Secure and codes and tokens cross the network in clear text`,
+      );
+    }
   } else if (config.logLevel !== 'silent') {
     process.stdout.write(`\n${banner.join('\n')}\n\n`);
   }

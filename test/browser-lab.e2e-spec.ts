@@ -99,6 +99,7 @@ describe('the lab in production', () => {
     const t = await createTestApp({
       NODE_ENV: 'production',
       KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+      ISSUER: 'https://auth.example.test',
     });
     try {
       const res = await t.http().get('/lab').expect(404);

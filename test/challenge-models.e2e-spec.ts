@@ -277,6 +277,7 @@ describe('GET /challenge-models/live in production', () => {
     const t = await createTestApp({
       NODE_ENV: 'production',
       KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+      ISSUER: 'https://auth.example.test',
       ADMIN_TOKEN: token,
       LOG_LEVEL: 'silent',
     });

@@ -139,6 +139,9 @@ describe('docker-compose.yml', () => {
       KEY_ENCRYPTION_SECRET: secret,
       ADMIN_TOKEN: 'a'.repeat(32),
       SIWE_CHAIN_IDS: '1,8453',
+      // The default ISSUER is http://localhost:25000: a local trial, which production refuses
+      // unless told (see the next test).
+      ALLOW_INSECURE_ISSUER: 'true',
       NODE_ENV: 'development', // fixed by compose: ignored
       MONGODB_URI: 'mongodb://127.0.0.1:27017/elsewhere',
     };
@@ -158,6 +161,15 @@ describe('docker-compose.yml', () => {
     expect(config).toEqual(AppConfig.fromEnv(setOnly));
     expect(config.oauth.seedDemoData).toBe(false);
     expect(config.labEnabled).toBe(false);
+  });
+
+  it('refuses its default http issuer unless ALLOW_INSECURE_ISSUER=true, and takes an https one', () => {
+    const secret = 'k'.repeat(40);
+    expect(() =>
+      AppConfig.fromEnv(containerEnv(proofgate, { KEY_ENCRYPTION_SECRET: secret })),
+    ).toThrow(/ISSUER must be an https URL when NODE_ENV=production.*ALLOW_INSECURE_ISSUER=true/);
+    const https = { KEY_ENCRYPTION_SECRET: secret, ISSUER: 'https://auth.example.com' };
+    expect(AppConfig.fromEnv(containerEnv(proofgate, https)).issuer).toBe(https.ISSUER);
   });
 });
 

@@ -436,7 +436,7 @@ describe('password login behind an https issuer', () => {
   });
   afterAll(() => t.close());
 
-  it('marks the CSRF and session cookies Secure, the CSRF ones with the __Host- prefix', async () => {
+  it('marks the CSRF and session cookies Secure, with the __Host- prefix', async () => {
     const page = await t.http().get('/login').expect(200);
     const csrf = setCookie(page, '__Host-pg_csrf');
     const presession = setCookie(page, '__Host-pg_presession');
@@ -464,9 +464,11 @@ describe('password login behind an https issuer', () => {
       .expect(303);
 
     expect(res.headers.location).toBe('/');
-    expect(attributes(setCookie(res, 'pg_session'))).toEqual(
+    // The session cookie is __Host- too (see test/session-cookie.e2e-spec.ts).
+    expect(attributes(setCookie(res, '__Host-pg_session'))).toEqual(
       expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']),
     );
+    expect(setCookie(res, 'pg_session')).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ const ADMIN_TOKEN = 'a'.repeat(40);
 const PRODUCTION = {
   NODE_ENV: 'production',
   KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+  ISSUER: 'https://auth.example.test',
   LOG_LEVEL: 'silent',
 };
 const VIEWS = ['/metrics', '/docs-json', '/docs/'] as const;

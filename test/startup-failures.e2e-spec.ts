@@ -70,6 +70,29 @@ describe('npm start refuses to start, in one line', () => {
     expect(ended.lines[0]).toMatch(/NODE_ENV=production: set MONGODB_URI/);
   });
 
+  it('in production with an http ISSUER, or LAB_ENABLED without ADMIN_TOKEN (the production preflight)', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
+    };
+    const insecure = await devStart({ ...production, ISSUER: 'http://auth.example.test' });
+    expect(insecure.code).toBe(1);
+    expect(insecure.lines).toEqual([
+      'Invalid configuration: ISSUER must be an https URL when NODE_ENV=production, got http://auth.example.test (cookies would not be Secure, and codes and tokens would cross the network in clear text); for a local trial only, set ALLOW_INSECURE_ISSUER=true',
+    ]);
+
+    const lab = await devStart({
+      ...production,
+      ISSUER: 'https://auth.example.test',
+      LAB_ENABLED: 'true',
+    });
+    expect(lab.code).toBe(1);
+    expect(lab.lines).toEqual([
+      'Invalid configuration: LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production: a lab run must present it as a Bearer token',
+    ]);
+  });
+
   it('with every invalid variable on a line of its own, before anything starts', async () => {
     const ended = await devStart({
       PORT: 'abc',
@@ -175,6 +198,8 @@ describe('the built service refuses to start, in one line', () => {
     const env = shell({
       NODE_ENV: 'production',
       KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      // Production refuses an http issuer unless told: this is the local trial it allows.
+      ALLOW_INSECURE_ISSUER: 'true',
       // A database of its own: the other starts here sealed signing keys with the development secret.
       MONGODB_URI: quietDatabase.href,
       PORT: String(port),

@@ -51,6 +51,8 @@ export function serviceEnv(options: {
     HOST: '127.0.0.1',
     PORT: String(options.port),
     ISSUER: `http://127.0.0.1:${options.port}`,
+    // Production refuses an http issuer unless told: the bench runs on loopback only.
+    ALLOW_INSECURE_ISSUER: 'true',
     LOG_LEVEL: 'warn',
     AUTH_CODE_TTL_SECONDS: String(options.codeTtlSeconds),
     RATE_LIMIT_TOKEN_PER_IP: unlimited,

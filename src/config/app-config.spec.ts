@@ -168,13 +168,74 @@ describe('AppConfig.fromEnv', () => {
     );
     const secret = 'x'.repeat(32);
     expect(
-      AppConfig.fromEnv({ ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret })
-        .isProduction,
+      AppConfig.fromEnv({
+        ...base,
+        NODE_ENV: 'production',
+        KEY_ENCRYPTION_SECRET: secret,
+        ISSUER: 'https://auth.example.test',
+      }).isProduction,
     ).toBe(true);
   });
 
+  describe('the production preflight', () => {
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      ISSUER: 'https://auth.example.test',
+    };
+
+    it('refuses an http ISSUER unless ALLOW_INSECURE_ISSUER=true', () => {
+      const http = { ...production, ISSUER: 'http://auth.example.test' };
+      expect(() => AppConfig.fromEnv(http)).toThrow(
+        'ISSUER must be an https URL when NODE_ENV=production, got http://auth.example.test',
+      );
+      expect(() => AppConfig.fromEnv({ ...production, ISSUER: undefined })).toThrow(
+        /ISSUER must be an https URL .*got http:\/\/localhost:25000/,
+      );
+      const allowed = AppConfig.fromEnv({ ...http, ALLOW_INSECURE_ISSUER: 'true' });
+      expect(allowed).toMatchObject({
+        issuer: 'http://auth.example.test',
+        allowInsecureIssuer: true,
+      });
+      expect(() => AppConfig.fromEnv({ ...http, ALLOW_INSECURE_ISSUER: 'maybe' })).toThrow(
+        'ALLOW_INSECURE_ISSUER must be true or false',
+      );
+    });
+
+    it('refuses LAB_ENABLED=true without an ADMIN_TOKEN', () => {
+      expect(() => AppConfig.fromEnv({ ...production, LAB_ENABLED: 'true' })).toThrow(
+        'LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production',
+      );
+      const withToken = { ...production, LAB_ENABLED: 'true', ADMIN_TOKEN: 'a'.repeat(32) };
+      expect(AppConfig.fromEnv(withToken).labEnabled).toBe(true);
+    });
+
+    it('lists both refusals at once, and changes nothing outside production', () => {
+      const unsafe = { ...production, ISSUER: 'http://auth.example.test', LAB_ENABLED: 'true' };
+      expect(() => AppConfig.fromEnv(unsafe)).toThrow(
+        expect.objectContaining({
+          problems: [expect.stringMatching(/^ISSUER/), expect.stringMatching(/^LAB_ENABLED/)],
+        }),
+      );
+      for (const NODE_ENV of ['development', 'test']) {
+        expect(AppConfig.fromEnv({ ...unsafe, NODE_ENV }).labEnabled).toBe(true);
+      }
+    });
+
+    it('does not apply to the admin CLI, which serves nothing', () => {
+      const unsafe = { ...production, ISSUER: 'http://auth.example.test', LAB_ENABLED: 'true' };
+      expect(AppConfig.fromEnv(unsafe, { serves: false }).isProduction).toBe(true);
+    });
+  });
+
   it('serves /metrics and /docs openly outside production only, unless told otherwise', () => {
-    const production = { ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      ISSUER: 'https://auth.example.test',
+    };
     expect(AppConfig.fromEnv(base).operatorViews).toEqual({
       metricsEnabled: true,
       docsEnabled: true,

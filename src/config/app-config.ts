@@ -250,8 +250,13 @@ export class AppConfig {
   readonly loginThrottle!: LoginThrottleConfig;
   readonly registration!: RegistrationConfig;
   readonly clientMetadata!: ClientMetadataConfig;
-  /** The /lab page may run the attack scenarios against this instance (off in production). */
+  /**
+   * The /lab page may run the attack scenarios against this instance (off in production; there,
+   * only with an ADMIN_TOKEN, which every run must present).
+   */
   readonly labEnabled!: boolean;
+  /** ALLOW_INSECURE_ISSUER: a production instance may serve an `http:` issuer (a local trial). */
+  readonly allowInsecureIssuer!: boolean;
   /** Bearer token for operator views (/challenge-models/live in production); unset: none. */
   readonly adminToken?: string;
   /**
@@ -279,8 +284,11 @@ export class AppConfig {
   /**
    * Reads and validates every variable before failing, so that an operator sees all the problems
    * of a deployment at once: throws one ConfigError listing each variable's problem.
+   *
+   * `serves: false` is for the admin CLI, which answers no request: the production preflight of
+   * what a served instance exposes (its issuer's scheme, the lab) does not apply to it.
    */
-  static fromEnv(env: Env): AppConfig {
+  static fromEnv(env: Env, { serves = true }: { serves?: boolean } = {}): AppConfig {
     const problems: string[] = [];
     /** A variable's value, or `fallback` (recorded as a problem) when it is invalid. */
     const read = <T>(parse: () => T, fallback: T): T => {
@@ -340,6 +348,13 @@ export class AppConfig {
       problems.push('ADMIN_TOKEN must be at least 32 characters');
     }
     const seedDemoData = bool(env, 'SEED_DEMO_DATA', nodeEnv !== 'production');
+    const labEnabled = bool(env, 'LAB_ENABLED', nodeEnv !== 'production');
+    const allowInsecureIssuer = bool(env, 'ALLOW_INSECURE_ISSUER', false);
+    if (nodeEnv === 'production' && serves) {
+      // The production preflight: settings that are fine on a developer's machine and unsafe on
+      // a served instance stop the start (demo data only warns: see DemoUserSeeder).
+      problems.push(...productionRefusals({ issuer, allowInsecureIssuer, labEnabled, adminToken }));
+    }
     const configuredClients = read(() => clients(env, 'OAUTH_CLIENTS'), []);
     const siweUri = httpUrl(env, 'SIWE_URI', new URL(issuer).origin);
     const config = Object.assign(new AppConfig(), {
@@ -402,7 +417,8 @@ export class AppConfig {
       ...(adminToken ? { adminToken } : {}),
       trustProxy: read(() => trustProxy(env, 'TRUST_PROXY'), false),
       shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, { min: 0, max: 600 }),
-      labEnabled: bool(env, 'LAB_ENABLED', nodeEnv !== 'production'),
+      labEnabled,
+      allowInsecureIssuer,
       operatorViews: {
         metricsEnabled: bool(env, 'METRICS_ENABLED', nodeEnv !== 'production'),
         docsEnabled: bool(env, 'DOCS_ENABLED', nodeEnv !== 'production'),
@@ -460,6 +476,33 @@ export class AppConfig {
     if (problems.length > 0) throw new ConfigError(problems);
     return config;
   }
+}
+
+/**
+ * What a production instance refuses to start with. An `http:` issuer sends codes, tokens and the
+ * session cookie in the clear and leaves cookies without `Secure` (OAuth 2.1 §1.5, RFC 9700
+ * §2.6: TLS on every endpoint): only ALLOW_INSECURE_ISSUER=true, an explicit choice, lets it
+ * through. The lab sends attack traffic from the instance itself: in production only an
+ * operator holding ADMIN_TOKEN may start it.
+ */
+function productionRefusals(settings: {
+  issuer: string;
+  allowInsecureIssuer: boolean;
+  labEnabled: boolean;
+  adminToken: string | undefined;
+}): string[] {
+  const refusals: string[] = [];
+  if (new URL(settings.issuer).protocol === 'http:' && !settings.allowInsecureIssuer) {
+    refusals.push(
+      `ISSUER must be an https URL when NODE_ENV=production, got ${settings.issuer} (cookies would not be Secure, and codes and tokens would cross the network in clear text); for a local trial only, set ALLOW_INSECURE_ISSUER=true`,
+    );
+  }
+  if (settings.labEnabled && settings.adminToken === undefined) {
+    refusals.push(
+      'LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production: a lab run must present it as a Bearer token',
+    );
+  }
+  return refusals;
 }
 
 /** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */

@@ -22,7 +22,8 @@ export function loadConfigOrExit(): AppConfig {
 /**
  * The admin CLI's configuration: the service's own rules, except that MONGODB_URI is required
  * in every environment (the CLI never starts a database of its own) and demo data is never
- * seeded (an operator's shell pointed at production may well have NODE_ENV unset). Throws
+ * seeded (an operator's shell pointed at production may well have NODE_ENV unset), and the
+production preflight of a served instance (issuer scheme, lab) is skipped: the CLI serves nothing. Throws
  * ConfigError naming the variable.
  */
 export function loadAdminConfig(env: Env = process.env): AppConfig {
@@ -31,5 +32,5 @@ export function loadAdminConfig(env: Env = process.env): AppConfig {
       "MONGODB_URI is required: the connection string of the service's MongoDB",
     );
   }
-  return AppConfig.fromEnv({ ...env, SEED_DEMO_DATA: 'false' });
+  return AppConfig.fromEnv({ ...env, SEED_DEMO_DATA: 'false' }, { serves: false });
 }

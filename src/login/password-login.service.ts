@@ -28,7 +28,10 @@ export type LoginOutcome =
   /** 429 with Retry-After: the form with the error's message, or the error's JSON envelope. */
   | { readonly kind: 'throttled'; readonly error: TooManyRequests; readonly view: LoginPageView };
 
-type Exchange = { req: Pick<Request, 'headers' | 'ip'>; res: Pick<Response, 'cookie'> };
+type Exchange = {
+  req: Pick<Request, 'headers' | 'ip'>;
+  res: Pick<Response, 'cookie' | 'clearCookie'>;
+};
 
 /** The password login use case behind `GET/POST /login`. */
 @Injectable()
@@ -83,7 +86,7 @@ export class PasswordLoginService {
     }
 
     const user = attempt.value;
-    await this.sessions.start(http.res, { sub: user.sub, authMethod: 'password' });
+    await this.sessions.start(http, { sub: user.sub, authMethod: 'password' });
     this.logger.log(`Password login succeeded for ${user.sub}`);
     return { kind: 'redirect', location: returnTo };
   }

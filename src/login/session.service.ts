@@ -3,11 +3,24 @@ import type { CookieOptions, Request, Response } from 'express';
 import { Clock } from '../platform/clock/clock';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { AppConfig } from '../config/app-config';
-import { readCookie, usesSecureCookies } from '../platform/http/cookies';
+import { InvalidRequest } from '../platform/errors/protocol-error';
+import { readCookies, usesSecureCookies } from '../platform/http/cookies';
 import type { LoginSession, SessionIdentity, StoredSession } from './session';
 import { SessionRepository } from './session.repository';
 
+/** The session cookie over plain http (an `http:` ISSUER). */
 export const SESSION_COOKIE = 'pg_session';
+/**
+ * The session cookie over https. RFC 6265bis §4.1.3.2: a `__Host-` cookie is accepted by the
+ * browser only with Secure, Path=/ and no Domain, so neither a sibling subdomain nor an http
+ * man-in-the-middle can set one, and a browser holds at most one per host.
+ */
+export const SECURE_SESSION_COOKIE = '__Host-pg_session';
+const SESSION_COOKIES = [SESSION_COOKIE, SECURE_SESSION_COOKIE] as const;
+
+/** Said when a request carries more than one session cookie (never their values). */
+export const AMBIGUOUS_SESSION =
+  'The request carries more than one login session cookie, so it cannot say whose session it is; sign in again (if this repeats, clear this site’s cookies)';
 /** A session cookie value is `randomToken(32)`: 256 bits, 43 base64url characters. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
@@ -21,24 +34,54 @@ function toLoginSession({ sub, authMethod, authTime, expiresAt }: StoredSession)
  */
 @Injectable()
 export class SessionService {
+  /** The session cookie this instance sets and reads: `__Host-pg_session` over https. */
+  readonly cookieName: string;
+
   constructor(
     private readonly sessions: SessionRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.cookieName = usesSecureCookies(config) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+  }
 
+  /**
+   * The request's live session, or null. A request with more than one session cookie (either
+   * name, or one name twice) has none: a cookie planted by a sibling subdomain or an http
+   * man-in-the-middle (say with `Path=/authorize`, which browsers list first) would otherwise sign
+   * the victim in as the attacker (login CSRF), and nothing in the request says which is the
+   * browser's own. Over https only `__Host-pg_session` is read at all.
+   */
   async current(req: Pick<Request, 'headers'>): Promise<LoginSession | null> {
-    const idHash = this.idHashFrom(req);
-    if (!idHash) return null;
-    const session = await this.sessions.findLive(idHash, this.clock.now());
+    const cookie = this.sessionCookieOf(req);
+    if (cookie.kind !== 'one' || cookie.idHash === null) return null;
+    const session = await this.sessions.findLive(cookie.idHash, this.clock.now());
     return session ? toLoginSession(session) : null;
   }
 
   /**
-   * Starts a new session for `identity` and sets its cookie. The value is always freshly random,
-   * never taken from the request, so a session id planted before login cannot be fixated.
+   * `current` for a form that acts on the user's behalf (the consent screen's answer): a request
+   * with several session cookies is refused with `400 invalid_request` rather than treated as
+   * signed out, so the user learns why the click did nothing.
    */
-  async start(res: Pick<Response, 'cookie'>, identity: SessionIdentity): Promise<LoginSession> {
+  async currentOrRefuse(req: Pick<Request, 'headers'>): Promise<LoginSession | null> {
+    if (this.sessionCookieOf(req).kind === 'several') {
+      throw new InvalidRequest(AMBIGUOUS_SESSION).because('session_cookie_repeated');
+    }
+    return this.current(req);
+  }
+
+  /**
+   * Starts a new session for `identity` and sets its cookie. The value is always freshly random,
+   * never taken from the request, so a session id planted before login cannot be fixated. Over
+   * https it also clears a `pg_session` the browser still holds (set before the `__Host-` name,
+   * or planted on this host): left in place, it would make every later request ambiguous.
+   */
+  async start(
+    http: { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie' | 'clearCookie'> },
+    identity: SessionIdentity,
+  ): Promise<LoginSession> {
+    const { req, res } = http;
     const value = randomToken(32);
     const authTime = this.clock.now();
     const ttlSeconds = this.config.oauth.sessionTtlSeconds;
@@ -50,23 +93,52 @@ export class SessionService {
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
     };
     await this.sessions.create(session);
-    res.cookie(SESSION_COOKIE, value, {
+    this.clearOtherCookie(req, res);
+    res.cookie(this.cookieName, value, {
       ...this.cookieOptions(),
       maxAge: ttlSeconds * 1000,
     });
     return toLoginSession(session);
   }
 
-  /** Deletes the session (when there is one) and clears its cookie. */
+  /**
+   * Signs out: deletes every session the request's session cookies name and clears the cookies.
+   * Unlike `current`, it needs no single cookie: ending a session grants nothing, and a user who
+   * asks to sign out must be signed out even when another cookie was planted beside theirs.
+   */
   async end(req: Pick<Request, 'headers'>, res: Pick<Response, 'clearCookie'>): Promise<void> {
-    const idHash = this.idHashFrom(req);
-    if (idHash) await this.sessions.delete(idHash);
-    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
+    const values = SESSION_COOKIES.flatMap((name) => readCookies(req, name));
+    for (const value of values) {
+      if (value !== undefined && SESSION_ID.test(value)) {
+        await this.sessions.delete(sha256Base64Url(value));
+      }
+    }
+    this.clearOtherCookie(req, res);
+    res.clearCookie(this.cookieName, this.cookieOptions());
   }
 
-  private idHashFrom(req: Pick<Request, 'headers'>): string | null {
-    const value = readCookie(req, SESSION_COOKIE);
-    return value !== undefined && SESSION_ID.test(value) ? sha256Base64Url(value) : null;
+  /** Every session cookie the request carries, under either name: none, exactly one, several. */
+  private sessionCookieOf(
+    req: Pick<Request, 'headers'>,
+  ): { kind: 'none' | 'several' } | { kind: 'one'; idHash: string | null } {
+    const all = SESSION_COOKIES.flatMap((name) =>
+      readCookies(req, name).map((value) => ({ name, value })),
+    );
+    if (all.length === 0) return { kind: 'none' };
+    if (all.length > 1) return { kind: 'several' };
+    const [{ name, value }] = all;
+    const ours = name === this.cookieName && value !== undefined && SESSION_ID.test(value);
+    return { kind: 'one', idHash: ours ? sha256Base64Url(value) : null };
+  }
+
+  /** Over https: expires the plain `pg_session` the request carries (host-only, Path=/). */
+  private clearOtherCookie(
+    req: Pick<Request, 'headers'>,
+    res: Pick<Response, 'clearCookie'>,
+  ): void {
+    if (this.cookieName === SESSION_COOKIE) return;
+    if (readCookies(req, SESSION_COOKIE).length === 0) return;
+    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
   }
 
   private cookieOptions(): CookieOptions {

@@ -33,7 +33,7 @@ export class SiweSessionLoginController {
   @ApiOperation({
     summary: 'Sign in with Ethereum on the login page: a login session, no tokens',
     description:
-      'Verifies the signed EIP-4361 message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (pg_session cookie, auth_method siwe) for the CAIP-10 account and answers where to go next.',
+      'Verifies the signed EIP-4361 message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (the pg_session cookie, __Host-pg_session over https; auth_method siwe) for the CAIP-10 account and answers where to go next.',
   })
   @ApiOkResponse({ description: 'Logged in', type: SiweSessionLoginResponseDto })
   @ApiBadRequestResponse({

@@ -9,7 +9,10 @@ import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
 
-type Exchange = { req: Pick<Request, 'headers' | 'ip'>; res: Pick<Response, 'cookie'> };
+type Exchange = {
+  req: Pick<Request, 'headers' | 'ip'>;
+  res: Pick<Response, 'cookie' | 'clearCookie'>;
+};
 
 /**
  * "Sign in with Ethereum" on the login page (POST /login/siwe): the same SIWE verification as
@@ -40,7 +43,7 @@ export class SiweSessionLoginService {
       { message: body.message, signature: body.signature },
       clientAddress(http.req),
     );
-    await this.sessions.start(http.res, { sub, authMethod: 'siwe' });
+    await this.sessions.start(http, { sub, authMethod: 'siwe' });
     this.logger.log(`Wallet login session started for ${sub}`);
     return { redirect };
   }

@@ -6,6 +6,8 @@
   const status = document.getElementById('status');
   const body = document.querySelector('#rows tbody');
   const figures = document.getElementById('figures');
+  // Shown in production only: the operator's ADMIN_TOKEN, sent with the run and kept nowhere.
+  const adminToken = document.getElementById('admin-token');
 
   function cell(row, text, className) {
     const td = document.createElement('td');
@@ -123,9 +125,14 @@
     delete status.dataset.done;
     status.textContent = 'Running… (the expiry rows wait for the challenge lifetimes)';
     try {
+      const headers = {
+        'x-csrf-token': button.dataset.csrfToken || '',
+        accept: 'application/x-ndjson',
+      };
+      if (adminToken) headers.authorization = `Bearer ${adminToken.value.trim()}`;
       const response = await fetch('/lab/run', {
         method: 'POST',
-        headers: { 'x-csrf-token': button.dataset.csrfToken || '', accept: 'application/x-ndjson' },
+        headers,
         credentials: 'same-origin',
       });
       if (!response.ok || !response.body) {

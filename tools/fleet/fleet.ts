@@ -124,6 +124,8 @@ function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.Proc
     HOST: '127.0.0.1',
     PORT: String(port),
     ISSUER,
+    // Production refuses an http issuer unless told: the fleet runs on loopback only.
+    ALLOW_INSECURE_ISSUER: 'true',
     LOG_LEVEL: 'warn',
     AUTH_CODE_TTL_SECONDS: String(AUTH_CODE_TTL_SECONDS),
     RATE_LIMIT_TOKEN_PER_IP: unlimited,

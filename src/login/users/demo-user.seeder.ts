@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
-import { AppConfig } from '../../config/app-config';
+import { AppConfig, DEMO_CLIENTS } from '../../config/app-config';
 import { UserRepository } from './user.repository';
 
 export interface DemoUser {
@@ -14,6 +14,21 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'user0', password: 'password0' },
   { username: 'user1', password: 'password1' },
 ];
+
+/**
+ * The warning a production instance logs (at start-up and beside its ready line) while it seeds
+ * demo data: it names the accounts and clients, never their passwords or secrets.
+ */
+export function demoDataWarning(): string {
+  const users = DEMO_USERS.map((user) => user.username).join(', ');
+  const clients = DEMO_CLIENTS.map((client) => client.clientId).join(', ');
+  return (
+    `SEED_DEMO_DATA=true in production: the demo users ${users} and the demo clients ${clients} ` +
+    'exist with passwords and secrets published in the README, so anyone can sign in as them. ' +
+    'Never on a public instance: unset SEED_DEMO_DATA, then disable them ' +
+    '(proofgate-admin users disable <username>, clients remove <client_id>).'
+  );
+}
 
 /**
  * Creates the demo accounts at start-up when they are missing. Safe to run on several instances at
@@ -33,6 +48,7 @@ export class DemoUserSeeder implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     // Accounts with published passwords: off by default in production (SEED_DEMO_DATA).
     if (!this.config.oauth.seedDemoData) return;
+    if (this.config.isProduction) this.logger.warn(demoDataWarning());
     await Promise.all(DEMO_USERS.map((user) => this.seed(user)));
   }
 

@@ -54,6 +54,10 @@ export class AuthorizeController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
+    // Several session cookies count as signed out (SessionService.current): the user is sent to
+    // /login, whose new session replaces this host's cookie and clears a stale `pg_session`, as
+    // for an expired session. An error page instead would strand a user whose browser merely
+    // kept the cookie of an earlier version, and could never sign anyone in as the attacker.
     const session = await this.sessions.current(request);
     const outcome = await this.endpoint.handle(query, session, request.originalUrl);
     switch (outcome.kind) {

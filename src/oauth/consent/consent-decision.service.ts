@@ -39,7 +39,7 @@ export class ConsentDecisionService {
     if (returnTo === undefined || safeReturnTo(returnTo) !== returnTo) {
       throw new InvalidRequest('return_to must be the pending authorization request');
     }
-    const session = await this.sessions.current(req);
+    const session = await this.sessions.currentOrRefuse(req);
     if (!session) return `/login?return_to=${encodeURIComponent(returnTo)}`;
 
     const request = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));

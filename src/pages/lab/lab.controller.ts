@@ -8,11 +8,13 @@ import {
   ApiOperation,
   ApiProduces,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { CSRF_HEADER, CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { NotFound } from '../../platform/errors/protocol-error';
+import { assertOperatorAccess } from '../../platform/http/operator-access';
 import { LOGIN_EXAMPLE } from '../../login/login.examples';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { LabRunService } from './lab-run.service';
@@ -47,7 +49,9 @@ export class LabController {
   })
   page(@Req() request: Request, @Res({ passthrough: true }) response: Response): string {
     this.assertEnabled();
-    return renderLabPage(this.csrf.issue(request, response));
+    return renderLabPage(this.csrf.issue(request, response), {
+      adminTokenRequired: this.config.isProduction,
+    });
   }
 
   /**
@@ -59,7 +63,7 @@ export class LabController {
   @ApiOperation({
     summary: 'Run the attack lab, streamed as NDJSON (outside production)',
     description:
-      'Needs the lab page’s CSRF token in X-CSRF-Token and its cookies. One run per instance at a time; closing the connection stops the run.',
+      'Needs the lab page’s CSRF token in X-CSRF-Token and its cookies, and in production `Authorization: Bearer <ADMIN_TOKEN>`. One run per instance at a time; closing the connection stops the run.',
   })
   @ApiHeader({
     name: 'X-CSRF-Token',
@@ -76,10 +80,22 @@ export class LabController {
     description: 'invalid_request: CSRF check failed',
     type: ErrorResponseDto,
   })
+  @ApiUnauthorizedResponse({
+    description: 'invalid_token: in production, without the admin token',
+    type: ErrorResponseDto,
+  })
   @ApiConflictResponse({ description: 'conflict: a run is in progress', type: ErrorResponseDto })
   @ApiNotFoundResponse({ description: 'The lab is disabled', type: ErrorResponseDto })
   async run(@Req() request: Request, @Res() response: Response): Promise<void> {
     this.assertEnabled();
+    // In production a run is an operator action: it sends attack traffic from this instance and
+    // holds its run slot, so a visitor who fetched the page's CSRF token must not start one.
+    assertOperatorAccess(
+      this.config,
+      !this.config.isProduction,
+      request.header('authorization'),
+      'a lab run in production',
+    );
     this.csrf.assertValid(request, request.header(CSRF_HEADER));
 
     const stop = new AbortController();

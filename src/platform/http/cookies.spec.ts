@@ -1,4 +1,4 @@
-import { readCookie, usesSecureCookies } from './cookies';
+import { readCookie, readCookies, usesSecureCookies } from './cookies';
 
 const withCookie = (cookie?: string) => ({ headers: cookie === undefined ? {} : { cookie } });
 
@@ -23,6 +23,18 @@ describe('readCookie', () => {
     expect(readCookie(withCookie(), 'n')).toBeUndefined();
     expect(readCookie(withCookie('other=1'), 'n')).toBeUndefined();
     expect(readCookie(withCookie('n=%E0%A4%A'), 'n')).toBeUndefined();
+  });
+});
+
+describe('readCookies', () => {
+  it('answers every value of a repeated name in header order, an undecodable one as undefined', () => {
+    expect(readCookies(withCookie('s=1; t=2; s=3; s=%E0%A4%A'), 's')).toEqual([
+      '1',
+      '3',
+      undefined,
+    ]);
+    expect(readCookies(withCookie('xs=1'), 's')).toEqual([]);
+    expect(readCookies(withCookie(), 's')).toEqual([]);
   });
 });
 

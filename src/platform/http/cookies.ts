@@ -3,11 +3,22 @@ import type { AppConfig } from '../../config/app-config';
 
 /**
  * The value of cookie `name` from the Cookie header, or undefined. When a name repeats, the first
- * wins: browsers list the cookie with the most specific path first (RFC 6265 §5.4).
+ * wins: browsers list the cookie with the most specific path first (RFC 6265 §5.4). Where a
+ * repeated name must not be trusted at all (the login session), use `readCookies`.
  */
 export function readCookie(req: Pick<Request, 'headers'>, name: string): string | undefined {
+  return readCookies(req, name)[0];
+}
+
+/**
+ * Every value the Cookie header carries under `name`, in header order. A browser sends one per
+ * (domain, path) it holds, so more than one means another host or path set a cookie of that name
+ * too (RFC 6265 §8.5, §8.6: cookies do not isolate sibling hosts or paths).
+ */
+export function readCookies(req: Pick<Request, 'headers'>, name: string): (string | undefined)[] {
   const header = req.headers.cookie;
-  if (!header) return undefined;
+  if (!header) return [];
+  const values: (string | undefined)[] = [];
   for (const pair of header.split(';')) {
     const separator = pair.indexOf('=');
     if (separator < 0 || pair.slice(0, separator).trim() !== name) continue;
@@ -16,12 +27,13 @@ export function readCookie(req: Pick<Request, 'headers'>, name: string): string 
       value = value.slice(1, -1);
     }
     try {
-      return decodeURIComponent(value);
+      values.push(decodeURIComponent(value));
     } catch {
-      return undefined;
+      // Present but undecodable: still a cookie of that name, counted, never used.
+      values.push(undefined);
     }
   }
-  return undefined;
+  return values;
 }
 
 /** Cookies get `Secure` whenever the service is reached over https, as its issuer says. */

@@ -34,10 +34,14 @@ export function assertOperatorAccess(
   config: Pick<AppConfig, 'adminToken'>,
   enabled: boolean,
   authorization: string | undefined,
+  /** What the refusal names: an operator view, or an operator action such as a lab run. */
+  what = 'this operator view',
 ): void {
   if (enabled) return;
-  if (!config.adminToken) throw new NotFound('This operator view is not served on this instance');
+  if (!config.adminToken) throw new NotFound(`${capitalized(what)} is not served on this instance`);
   if (!presentsAdminToken(config, authorization)) {
-    throw new InvalidToken('An admin token is required for this operator view');
+    throw new InvalidToken(`An admin token is required for ${what}`);
   }
 }
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -44,7 +44,12 @@ describe('logDestination', () => {
 
 it('writes JSON in production and in tests', () => {
   for (const NODE_ENV of ['production', 'test']) {
-    const env = { ...base, NODE_ENV, KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    const env = {
+      ...base,
+      NODE_ENV,
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      ISSUER: 'https://auth.example.test',
+    };
     expect(logDestination(AppConfig.fromEnv(env)).constructor.name).toBe('SonicBoom');
   }
 });
