@@ -8,6 +8,20 @@ import { loadConfigOrExit } from './config/load-config';
 import { databaseUnreachable } from './platform/database/database-preflight';
 import { HttpDrain } from './platform/http/http-drain';
 import { listenFailure, readyBanner } from './platform/startup/ready-banner';
+import { SigningKeyDecryptionError } from './tokens/signing-keys/signing-key.service';
+
+/**
+ * The one line for a start that failed in a way the operator must mend: the port, or a
+ * KEY_ENCRYPTION_SECRET that does not open the stored signing keys (a new secret on every
+ * `docker compose up` would otherwise crash-loop with a stack trace). Anything else is a bug.
+ */
+function startFailure(
+  error: unknown,
+  config: ReturnType<typeof loadConfigOrExit>,
+): string | undefined {
+  if (error instanceof SigningKeyDecryptionError) return error.message;
+  return listenFailure(error, config);
+}
 
 /** Ends a start-up that cannot go on, with the one line that says why and what to do. */
 function fail(line: string): never {
@@ -25,7 +39,7 @@ async function bootstrap(): Promise<void> {
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
-    const line = listenFailure(error, config);
+    const line = startFailure(error, config);
     if (!line) throw error;
     await app.close().catch(() => undefined);
     fail(line);

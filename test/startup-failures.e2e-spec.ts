@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { MongoServerHandle, startMongoServer } from '../tools/mongo-server/launch';
 import { buildService } from './support/build';
 import { exitOf, freePort, waitFor } from './support/processes';
+import { createTestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
 /** This file's test database, read before `shell()` hides it from the processes started. */
@@ -189,6 +190,40 @@ describe('the built service refuses to start, in one line', () => {
         `Port ${port} is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:${port}, or choose another PORT.`,
       ]);
     });
+  });
+
+  it('when KEY_ENCRYPTION_SECRET does not open the stored signing keys: says so, no stack trace', async () => {
+    const sealed = new URL(TEST_DATABASE_URI);
+    sealed.pathname = `${sealed.pathname}_sealed`;
+    // Keys sealed with one secret (as a first `docker compose up` leaves them)...
+    const first = await createTestApp({
+      MONGODB_URI: sealed.href,
+      KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
+    });
+    await first.close({ dropDatabase: false });
+    try {
+      // ...then a start with another (a new secret generated on the next run).
+      const ended = await run(
+        [main],
+        shell({
+          NODE_ENV: 'test',
+          MONGODB_URI: sealed.href,
+          KEY_ENCRYPTION_SECRET: 'b'.repeat(32),
+          PORT: String(await freePort()),
+        }),
+      );
+      expect(ended.code).toBe(1);
+      expect(ended.lines).toHaveLength(1);
+      expect(ended.lines[0]).toMatch(
+        /^Cannot decrypt signing key \S+ stored in MongoDB: KEY_ENCRYPTION_SECRET is not the secret it was encrypted with\./,
+      );
+    } finally {
+      const cleanup = await createTestApp({
+        MONGODB_URI: sealed.href,
+        KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
+      });
+      await cleanup.close();
+    }
   });
 
   it('starts quietly: no Nest boot chatter, and the ready line with the URL', async () => {
