@@ -1,49 +1,26 @@
 import type { Request } from 'express';
 import { parseBasicCredentials } from '../platform/http/basic-credentials';
-import {
-  MINUTE_MS,
-  RateLimitRule,
-  RequestLimit,
-  perIp,
-  perIpAndClaim,
-} from '../platform/rate-limit/rate-limit';
+import { RequestLimit, perIp, perIpAndClaim, perMinute } from '../platform/rate-limit/rate-limit';
 
 /** /token, /revoke and /introspect per IP, before anything is proven. */
-export const TOKEN_PER_IP: RateLimitRule = {
-  name: 'token-ip',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.tokenPerIp,
-};
+export const TOKEN_PER_IP = perMinute('token-ip', (limits) => limits.tokenPerIp);
 
 /**
  * The per-client budget (RATE_LIMIT_TOKEN_PER_CLIENT). Before authentication it counts per
  * (IP, claimed client): a caller spends only its own share of the client's name. The client's
  * own budget (`TOKEN_PER_CLIENT`) is charged once the client is proven (`ClientBudget`).
  */
-export const TOKEN_PER_IP_AND_CLIENT: RateLimitRule = {
-  name: 'token-ip-client',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.tokenPerClient,
-};
+export const TOKEN_PER_IP_AND_CLIENT = perMinute(
+  'token-ip-client',
+  (limits) => limits.tokenPerClient,
+);
 
 /** A proven client's requests, from every address: charged after its proof, never before. */
-export const TOKEN_PER_CLIENT: RateLimitRule = {
-  name: 'token-client',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.tokenPerClient,
-};
+export const TOKEN_PER_CLIENT = perMinute('token-client', (limits) => limits.tokenPerClient);
 
-export const AUTHORIZE_PER_IP: RateLimitRule = {
-  name: 'authorize-ip',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.authorizePerIp,
-};
+export const AUTHORIZE_PER_IP = perMinute('authorize-ip', (limits) => limits.authorizePerIp);
 
-export const REGISTER_PER_IP: RateLimitRule = {
-  name: 'register-ip',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.registerPerIp,
-};
+export const REGISTER_PER_IP = perMinute('register-ip', (limits) => limits.registerPerIp);
 
 /**
  * The client a request claims to be (Basic user name, else client_id), read as client

@@ -1,45 +1,26 @@
 import type { Request } from 'express';
-import {
-  MINUTE_MS,
-  RateLimitRule,
-  RequestLimit,
-  perIp,
-  perIpAndClaim,
-} from '../platform/rate-limit/rate-limit';
+import { RequestLimit, perIp, perIpAndClaim, perMinute } from '../platform/rate-limit/rate-limit';
 
 /** /wallet/nonce and /wallet/verify per IP, before anything is proven. */
-export const WALLET_PER_IP: RateLimitRule = {
-  name: 'wallet-ip',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.walletPerIp,
-};
+export const WALLET_PER_IP = perMinute('wallet-ip', (limits) => limits.walletPerIp);
 
 /**
  * The per-address budget (RATE_LIMIT_WALLET_PER_ADDRESS) before a valid signature: per (IP,
  * claimed address), so a caller naming an address spends only its own share of it.
  */
-export const WALLET_PER_IP_AND_ADDRESS: RateLimitRule = {
-  name: 'wallet-ip-address',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.walletPerAddress,
-};
+export const WALLET_PER_IP_AND_ADDRESS = perMinute(
+  'wallet-ip-address',
+  (limits) => limits.walletPerAddress,
+);
 
 /** An address's own budget, from every IP: charged after its signature verified and its nonce redeemed. */
-export const WALLET_PER_ADDRESS: RateLimitRule = {
-  name: 'wallet-address',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.walletPerAddress,
-};
+export const WALLET_PER_ADDRESS = perMinute('wallet-address', (limits) => limits.walletPerAddress);
 
 /**
  * Contract-wallet signature checks per IP (RATE_LIMIT_WALLET_RPC_PER_IP): each costs an
  * `eth_call` on a possibly paid RPC, charged before the call.
  */
-export const WALLET_RPC_PER_IP: RateLimitRule = {
-  name: 'wallet-rpc-ip',
-  windowMs: MINUTE_MS,
-  limit: (limits) => limits.walletRpcPerIp,
-};
+export const WALLET_RPC_PER_IP = perMinute('wallet-rpc-ip', (limits) => limits.walletRpcPerIp);
 
 /** EIP-4361: the address is the message's second line. Only the start of a message is read. */
 const MESSAGE_ADDRESS = /^[^\n]{0,512}\n(0x[0-9a-fA-F]{40})\n/;

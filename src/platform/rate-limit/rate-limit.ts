@@ -38,6 +38,11 @@ export interface RateLimitPolicy {
 /** Counts of one minute, aligned on the minute. */
 export const MINUTE_MS = 60_000;
 
+/** A rule counted per minute: `name` names its counters, `limit` reads its setting. */
+export function perMinute(name: string, limit: RateLimitRule['limit']): RateLimitRule {
+  return { name, windowMs: MINUTE_MS, limit };
+}
+
 /** Counts each caller's address (an IPv6 address by its /64). */
 export function perIp(rule: RateLimitRule): RequestLimit {
   return { rule, keyOf: (request) => `ip:${clientAddress(request)}` };
