@@ -136,6 +136,16 @@ class Bench {
   }
 }
 
+/**
+ * The sections other bench scripts keep in the same file (`<!-- bench:NAME -->` … `<!-- /bench:NAME -->`,
+ * e.g. `npm run bench:cors`): kept as they are when this report is written anew.
+ */
+function otherSections(path: string): string {
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const sections = [...previous.matchAll(/<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->\n?/g)];
+  return sections.map((section) => `\n${section[0].trimEnd()}\n`).join('');
+}
+
 /** Database requests per second from a server left alone (background work, monitors excluded). */
 async function idleRate(proxy: CountingProxy): Promise<number> {
   const before = proxy.counter.snapshot();
@@ -513,7 +523,8 @@ async function main(): Promise<void> {
   try {
     const report = await run(bench, options);
     if (options.out !== '-') {
-      writeFileSync(resolve(ROOT, options.out), renderReport(report));
+      const out = resolve(ROOT, options.out);
+      writeFileSync(out, renderReport(report) + otherSections(out));
       log(`report written to ${options.out}`);
     }
     process.stdout.write(renderSummary(report));
