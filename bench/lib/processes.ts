@@ -91,7 +91,7 @@ export interface Memory {
 
 /** Memory at the last answer of a run, and once the process has been idle a while. */
 export interface MemoryAfterRun extends Memory {
-  /** Resident set size after `settleSeconds` without requests, MiB. */
+  /** The lowest resident set size in a minute without requests, MiB, first read `settleSeconds` in. */
   readonly settledMiB: number;
   readonly settleSeconds: number;
 }

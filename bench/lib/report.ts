@@ -302,8 +302,10 @@ Memory of the Proofgate process after the whole run: ${mem('proofgate')}; of the
 process: ${mem('oidc')} (VmRSS and VmHWM from \`/proc/<pid>/status\`). At the last answer the
 heap still holds the garbage of the last phases: V8 lets the old generation grow under load and
 its memory reducer collects it and returns the pages once the process has been idle for some
-seconds. The figure after idling is what the process keeps; the one at the last answer and the
-peak are what a host must have room for under load.
+20 to 40 seconds (its timing varies from run to run, so the memory is read each second for a
+minute and the lowest reading is reported, with when it came). The figure after idling is what
+the process keeps; the one at the last answer and the peak are what a host must have room for
+under load.
 
 ## The floor
 
