@@ -3,7 +3,7 @@
  * and the service together, stops both on Ctrl-C, and the data survives a restart.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { mongo } from 'mongoose';
@@ -28,6 +28,8 @@ async function npmStart(port: number, dataDir: string): Promise<Started> {
     LOG_LEVEL: 'warn',
   };
   delete env.MONGODB_URI;
+  // As a developer's shell: the launcher gives the service the data folder's own secret.
+  delete env.KEY_ENCRYPTION_SECRET;
   const child = spawn(process.execPath, [join(ROOT, 'tools', 'dev-start.js')], {
     cwd: ROOT,
     env,
@@ -55,11 +57,24 @@ describe('npm start without MONGODB_URI', () => {
     rmSync(join(ROOT, '.build', basename(dataDir)), { recursive: true, force: true });
   });
 
-  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data across restarts', async () => {
+  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data and its secret across restarts, readable by its owner only', async () => {
     const port = await freePort();
 
     const first = await npmStart(port, dataDir);
     expect(first.output()).toContain('its data lives in');
+    // Its owner's only: the folder 0700, the database file and the folder's secret 0600.
+    const mode = (name: string) => statSync(join(dataDir, name)).mode & 0o777;
+    expect({
+      folder: mode('.'),
+      h2: mode('proofgate.mv'),
+      secret: mode('key-encryption-secret'),
+    }).toEqual({
+      folder: 0o700,
+      h2: 0o600,
+      secret: 0o600,
+    });
+    const secret = readFileSync(join(dataDir, 'key-encryption-secret'), 'utf8');
+    expect(Buffer.from(secret.trim(), 'base64url')).toHaveLength(32);
     const client = new mongo.MongoClient(first.databaseUri, { serverSelectionTimeoutMS: 2000 });
     await client.db().collection('restart_probe').insertOne({ written: 'before restart' });
     await client.close();
@@ -74,7 +89,10 @@ describe('npm start without MONGODB_URI', () => {
     await expect(probe.db().command({ ping: 1 })).rejects.toThrow();
     await probe.close();
 
+    // The second start reads the same secret (and so opens the signing keys the first sealed:
+    // it would refuse to start otherwise).
     const second = await npmStart(port, dataDir);
+    expect(readFileSync(join(dataDir, 'key-encryption-secret'), 'utf8')).toBe(secret);
     const again = new mongo.MongoClient(second.databaseUri, { serverSelectionTimeoutMS: 2000 });
     const doc = await again.db().collection('restart_probe').findOne({});
     await again.close();
