@@ -1,10 +1,13 @@
 'use strict';
 // `npm start`: serves Proofgate. With MONGODB_URI unset it first starts an embedded dev database
 // (mongo-java-server with an H2 file under .data/, kept across restarts) and stops it on exit.
+// Outside production, without KEY_ENCRYPTION_SECRET, it gives the service the data folder's own
+// secret (tools/dev-data.js).
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startMongoServer } = require('./mongo-server/launch');
+const { devKeyEncryptionSecret, prepareDataDir, withPrivateFiles } = require('./dev-data');
 
 const ROOT = path.resolve(__dirname, '..');
 const NEST = path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
@@ -87,18 +90,45 @@ async function main() {
   );
   if (check.status !== 0) process.exit(check.status ?? 1);
 
+  // The data folder holds the embedded database and, unless KEY_ENCRYPTION_SECRET is set, the
+  // development secret. Production uses neither: it requires MONGODB_URI (above) and
+  // KEY_ENCRYPTION_SECRET (the configuration check above). Prepared after the check, so that a
+  // start the check refuses changes nothing.
+  const dataDir = path.resolve(ROOT, process.env.PROOFGATE_DATA_DIR || '.data');
+  const usesDataDir =
+    env.NODE_ENV !== 'production' && (!env.MONGODB_URI || !env.KEY_ENCRYPTION_SECRET);
+  const { h2File } = usesDataDir ? prepareDataDir(dataDir) : {};
+  let secretFile;
+  if (usesDataDir && !env.KEY_ENCRYPTION_SECRET) {
+    // The service reads its settings from the environment only (src/config), so the launcher,
+    // which owns the data folder, hands it the folder's secret.
+    const { secret, origin, file } = devKeyEncryptionSecret(dataDir);
+    env.KEY_ENCRYPTION_SECRET = secret;
+    secretFile = path.relative(ROOT, file);
+    if (origin === 'kept') {
+      log(
+        `${secretFile}: this data folder's database predates per-folder secrets, so its signing ` +
+          'keys stay sealed with the former built-in development secret, now kept there; delete ' +
+          'the folder to start afresh with a random one.',
+      );
+    } else if (env.MONGODB_URI) {
+      log(`KEY_ENCRYPTION_SECRET is unset: using this data folder's, kept in ${secretFile}`);
+    }
+  }
+
   if (!env.MONGODB_URI) {
-    const dataDir = path.resolve(ROOT, process.env.PROOFGATE_DATA_DIR || '.data');
-    fs.mkdirSync(dataDir, { recursive: true });
-    const h2File = path.join(dataDir, 'proofgate.mv');
     try {
-      database = await startMongoServer({ h2File });
+      // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.
+      database = await withPrivateFiles(() => startMongoServer({ h2File }));
     } catch (error) {
       fail(databaseStartFailure(error, h2File));
     }
     env.MONGODB_URI = `${database.uri}/proofgate`;
     log(`MONGODB_URI is unset: started the embedded dev database at ${env.MONGODB_URI}`);
-    log(`its data lives in ${path.relative(ROOT, h2File)} (delete it to start afresh)`);
+    const secretNote = secretFile ? `, its KEY_ENCRYPTION_SECRET in ${secretFile}` : '';
+    log(
+      `its data lives in ${path.relative(ROOT, h2File)}${secretNote} (delete the folder to start afresh)`,
+    );
   }
 
   const distDir = path.resolve(ROOT, process.env.PROOFGATE_DIST_DIR || 'dist');

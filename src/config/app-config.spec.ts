@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSignedCertificate } from '../../test/support/self-signed-certificate';
-import { AppConfig, DEV_KEY_ENCRYPTION_SECRET } from './app-config';
+import { AppConfig } from './app-config';
 import { ConfigError } from './env-parsers';
+import { loadAdminConfig } from './load-config';
 
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate' };
 
@@ -18,7 +19,30 @@ describe('AppConfig.fromEnv', () => {
       tokens: { signingAlg: 'ES256', accessTokenTtlSeconds: 900, refreshGraceSeconds: 10 },
       wallet: { domain: 'localhost:25000', uri: 'http://localhost:25000', allowedChainIds: [1] },
     });
-    expect(config.tokens.keyEncryptionSecret).toBe(DEV_KEY_ENCRYPTION_SECRET);
+  });
+
+  it('outside production without KEY_ENCRYPTION_SECRET: a random secret, the same for the whole process', () => {
+    const secret = AppConfig.fromEnv(base).tokens.keyEncryptionSecret;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(secret).not.toBe('proofgate-development-only-key-encryption-secret');
+    expect(AppConfig.fromEnv({ ...base, NODE_ENV: 'test' }).tokens.keyEncryptionSecret).toBe(
+      secret,
+    );
+    const chosen = 's'.repeat(32);
+    expect(
+      AppConfig.fromEnv({ ...base, KEY_ENCRYPTION_SECRET: chosen }).tokens.keyEncryptionSecret,
+    ).toBe(chosen);
+  });
+
+  it('gives the admin CLI no secret of its own: KEY_ENCRYPTION_SECRET is required, like MONGODB_URI', () => {
+    expect(() => loadAdminConfig(base)).toThrow(
+      /^KEY_ENCRYPTION_SECRET is required: the service's own/,
+    );
+    expect(() => loadAdminConfig({ KEY_ENCRYPTION_SECRET: 's'.repeat(32) })).toThrow(
+      /^MONGODB_URI is required/,
+    );
+    const config = loadAdminConfig({ ...base, KEY_ENCRYPTION_SECRET: 's'.repeat(32) });
+    expect(config.oauth.seedDemoData).toBe(false);
   });
 
   it('opens registration to public clients and client metadata documents by default', () => {

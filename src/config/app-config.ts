@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   ConfigError,
   Env,
@@ -31,8 +32,15 @@ export interface DatabaseConfig {
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
-/** Used only outside production; a production boot without KEY_ENCRYPTION_SECRET is refused. */
-export const DEV_KEY_ENCRYPTION_SECRET = 'proofgate-development-only-key-encryption-secret';
+/**
+ * KEY_ENCRYPTION_SECRET of a process started without one outside production: random, and the
+ * same for every configuration this process reads (tests boot several apps on one database).
+ * `npm start` never relies on it: it hands the service its data folder's own secret
+ * (tools/dev-data.js). Keys sealed with it cannot be opened by another process, so a process
+ * that must share a database with others (the admin CLI) requires the variable instead. A
+ * production boot without KEY_ENCRYPTION_SECRET is refused.
+ */
+const PROCESS_KEY_ENCRYPTION_SECRET = randomBytes(32).toString('base64url');
 
 export interface TokenConfig {
   readonly signingAlg: SigningAlg;
@@ -377,7 +385,7 @@ export class AppConfig {
       },
       tokens: {
         signingAlg: oneOf(env, 'TOKEN_SIGNING_ALG', SIGNING_ALGS, 'ES256'),
-        keyEncryptionSecret: keyEncryptionSecret ?? DEV_KEY_ENCRYPTION_SECRET,
+        keyEncryptionSecret: keyEncryptionSecret ?? PROCESS_KEY_ENCRYPTION_SECRET,
         accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 86_400 }),
         audience: str(env, 'ACCESS_TOKEN_AUDIENCE', `${issuer}/api`),
         refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, {

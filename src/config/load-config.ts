@@ -20,8 +20,8 @@ export function loadConfigOrExit(): AppConfig {
 }
 
 /**
- * The admin CLI's configuration: the service's own rules, except that MONGODB_URI is required
- * in every environment (the CLI never starts a database of its own) and demo data is never
+ * The admin CLI's configuration: the service's own rules, except that MONGODB_URI and
+ * KEY_ENCRYPTION_SECRET are required in every environment (the CLI never starts a database of its own) and demo data is never
  * seeded (an operator's shell pointed at production may well have NODE_ENV unset), and the
 production preflight of a served instance (issuer scheme, lab) is skipped: the CLI serves nothing. Throws
  * ConfigError naming the variable.
@@ -30,6 +30,13 @@ export function loadAdminConfig(env: Env = process.env): AppConfig {
   if (str(env, 'MONGODB_URI') === undefined) {
     throw new ConfigError(
       "MONGODB_URI is required: the connection string of the service's MongoDB",
+    );
+  }
+  // Also outside production: without it the CLI would seal or open signing keys with a secret of
+  // its own, which the service cannot open (or which cannot open the service's).
+  if (str(env, 'KEY_ENCRYPTION_SECRET') === undefined) {
+    throw new ConfigError(
+      "KEY_ENCRYPTION_SECRET is required: the service's own (in development, `npm start` keeps it in .data/key-encryption-secret)",
     );
   }
   return AppConfig.fromEnv({ ...env, SEED_DEMO_DATA: 'false' }, { serves: false });

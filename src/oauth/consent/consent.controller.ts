@@ -34,7 +34,8 @@ export class ConsentController {
     description: 'Allow: the pending /authorize request; Deny: the client with access_denied',
   })
   @ApiBadRequestResponse({
-    description: 'invalid_request: CSRF check failed, or no registered client and redirect URI',
+    description:
+      'invalid_request: CSRF check failed, no registered client and redirect URI, or more than one login session cookie',
     type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')
