@@ -14,7 +14,7 @@
  * phase), `--connections 8`, `--rev <commit>`, `--no-write`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +33,8 @@ import {
   startServer,
 } from './lib/processes';
 import * as proofgate from './lib/proofgate';
+import { registrationBody, registrationRequests } from './lib/registrations';
+import { writeReportSection } from './lib/report-section';
 import { Cleanups, runScript } from './lib/script';
 import { median, summarize, type LatencySummary } from './lib/stats';
 
@@ -62,19 +64,6 @@ function log(message: string): void {
   process.stderr.write(
     `[bench:cors +${((performance.now() - T0) / 1000).toFixed(1)}s] ${message}\n`,
   );
-}
-
-/** The largest registration the service accepts: 10 redirect URIs of ~1,450 characters. */
-function registrationBody(i: number): string {
-  const padding = 'a'.repeat(1400);
-  return JSON.stringify({
-    redirect_uris: Array.from(
-      { length: 10 },
-      (_, j) => `https://c${i}-${j}.bench.example/callback/${padding}`,
-    ),
-    token_endpoint_auth_method: 'none',
-    client_name: `Bench client ${i}`,
-  });
 }
 
 interface SizeResult {
@@ -192,15 +181,8 @@ class CorsBench {
   private async registerMany(n: number): Promise<void> {
     const started = performance.now();
     for (let done = 0; done < n; done += REGISTER_CHUNK) {
-      const requests: RequestSpec[] = Array.from(
-        { length: Math.min(REGISTER_CHUNK, n - done) },
-        () => ({
-          method: 'POST',
-          path: '/register',
-          headers: { 'content-type': 'application/json' },
-          body: registrationBody(this.registered++),
-        }),
-      );
+      const requests = registrationRequests(this.registered, Math.min(REGISTER_CHUNK, n - done));
+      this.registered += requests.length;
       const result = await this.loadgen.run(
         {
           origin: this.origin,
@@ -373,14 +355,7 @@ class CorsBench {
 /** Replaces this script's section of docs/BENCHMARKS.md, or appends it. */
 function writeSection(section: string): void {
   const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  const text = readFileSync(path, 'utf8');
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  const next =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+  writeReportSection(path, 'cors', section);
   log(`wrote ${path}`);
 }
 

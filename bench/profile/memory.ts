@@ -2,21 +2,35 @@
  * `npm run bench:memory`: where Proofgate's memory goes. Starts it as `npm run bench` does (from
  * dist-bench/, which `npm run bench` or `npm run bench:profile` builds), reads RSS and the V8
  * heap figures once it is ready, after a forced GC, then again after `--requests` code exchanges
- * (and a GC), through the inspector.
+ * (and a GC), through the inspector; with `--registrations N`, again after N clients registered
+ * at the largest size POST /register accepts (issue #19: does the registry's state stay flat?).
+ * With `--write`, the figures replace this script's section of docs/BENCHMARKS.md.
  */
 import { join, resolve } from 'node:path';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import { Browser } from '../lib/browser';
 import { LoadGenerator } from '../lib/load-generator';
-import { freePort, readMemory, startServer } from '../lib/processes';
+import {
+  describeMachine,
+  freePort,
+  readMemory,
+  sourceDescription,
+  startServer,
+} from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
+import { registrationRequests } from '../lib/registrations';
+import { writeReportSection } from '../lib/report-section';
 import { InspectorSession } from './inspector-session';
 import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
+const REGISTER_CHUNK = 1000;
 
 async function main(): Promise<void> {
   const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 2000;
+  const registrations = process.argv.includes('--registrations')
+    ? Number(process.argv[process.argv.indexOf('--registrations') + 1])
+    : 0;
   const cleanups = new Cleanups((line) => process.stderr.write(`[memory] ${line}\n`));
   try {
     const database = await startMongoServer();
@@ -38,6 +52,7 @@ async function main(): Promise<void> {
     cleanups.push(() => server.stop());
     const inspector = await InspectorSession.connect(inspectPort);
     cleanups.push(() => inspector.close());
+    const rows: string[] = [];
     const report = async (when: string) => {
       const before = readMemory(server.pid);
       process.stdout.write(`${when}, before a forced GC: RSS ${before?.rssMiB.toFixed(1)} MiB\n`);
@@ -52,6 +67,9 @@ async function main(): Promise<void> {
       };
       const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
       const memory = readMemory(server.pid);
+      rows.push(
+        `| ${when} | ${before?.rssMiB.toFixed(1)} MiB | ${memory?.rssMiB.toFixed(1)} MiB | ${mib(usage.heapUsed)} | ${mib(usage.external)} |`,
+      );
       process.stdout.write(
         `${when}, after a forced GC: RSS ${memory?.rssMiB.toFixed(1)} MiB (peak ${memory?.peakMiB.toFixed(1)}), ` +
           `heap ${mib(usage.heapUsed)} used of ${mib(usage.heapTotal)}, external ${mib(usage.external)}, ` +
@@ -80,6 +98,50 @@ async function main(): Promise<void> {
       () => undefined,
     );
     await report(`after ${requests} code exchanges`);
+    for (let done = 0; done < registrations; done += REGISTER_CHUNK) {
+      const chunk = registrationRequests(done, Math.min(REGISTER_CHUNK, registrations - done));
+      const result = await loadgen.run(
+        {
+          origin: `http://127.0.0.1:${port}`,
+          connections: 8,
+          requests: chunk,
+          expectStatus: 201,
+          warmPath: '/health/live',
+        },
+        () => undefined,
+      );
+      if (result.ok !== chunk.length)
+        throw new Error(`registration: ${result.ok}/${chunk.length} ok`);
+    }
+    if (registrations > 0) await report(`after ${registrations} registrations`);
+    if (process.argv.includes('--write')) {
+      const command = `npm run bench:memory -- ${process.argv.slice(2).join(' ')}`;
+      const machine = describeMachine();
+      writeReportSection(
+        join(ROOT, 'docs', 'BENCHMARKS.md'),
+        'memory',
+        [
+          '<!-- bench:memory -->',
+          '## Memory after a forced GC: code exchanges, then registrations',
+          '',
+          'Written by `npm run bench:memory -- --write` (`bench/profile/memory.ts`); run it again rather than editing this section.',
+          '',
+          `- Date: ${new Date().toISOString()}`,
+          `- Command: \`${command}\``,
+          `- Machine: ${machine.cpus} CPUs, ${machine.cpuModel}; Node ${machine.node}; load average ${machine.loadAverage}`,
+          `- Service: ${sourceDescription(ROOT)}, run from dist-bench/ as \`npm run bench\` runs it; the inspector forces each GC`,
+          '- Registrations: POST /register at the largest size it accepts (10 redirect URIs of ~1,450 characters, ~15 KB each)',
+          '',
+          '| After | RSS | RSS after a forced GC | V8 heap used | External |',
+          '|---|---|---|---|---|',
+          ...rows,
+          '',
+          'What the service keeps is the heap after a forced GC. RSS after it also holds what the',
+          "allocator kept of the requests' buffers, which the process reuses but does not return.",
+          '<!-- /bench:memory -->',
+        ].join('\n'),
+      );
+    }
   } finally {
     await cleanups.run();
   }
