@@ -26,13 +26,8 @@ import {
   prepareDataDir,
   withPrivateFiles,
 } from '../tools/dev-data';
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mongo } from 'mongoose';
-import { AppModule } from '../src/app.module';
-import { APP_OPTIONS } from '../src/app.setup';
-import { AppConfig } from '../src/config/app-config';
-import { createTestApp } from './support/test-app';
+import { createTestApp, startupFailure } from './support/test-app';
 
 const DEV_DATA = join(__dirname, '..', 'tools', 'dev-data.js');
 
@@ -54,31 +49,6 @@ async function signingKeysOpenedWith(secret: string, database: string): Promise<
     return (jwks.body as { keys: { kid: string }[] }).keys.map((key) => key.kid);
   } finally {
     await t.close({ dropDatabase: false });
-  }
-}
-
-/** Why the real app refuses to start with `secret` on `database` (closed either way). */
-async function startupFailure(secret: string, database: string): Promise<unknown> {
-  const config = AppConfig.fromEnv({
-    ...process.env,
-    KEY_ENCRYPTION_SECRET: secret,
-    MONGODB_URI: database,
-  });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AppConfig)
-    .useValue(config)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    ...APP_OPTIONS,
-    logger: false,
-  });
-  try {
-    await app.init();
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await app.close();
   }
 }
 
@@ -178,9 +148,11 @@ describe("npm start's data folder", () => {
     const database = siblingDatabaseUri('folder_secret');
     const kids = await signingKeysOpenedWith(devKeyEncryptionSecret(dir).secret, database);
     expect(await signingKeysOpenedWith(devKeyEncryptionSecret(dir).secret, database)).toEqual(kids);
-    expect(String(await startupFailure(FORMER_DEV_SECRET, database))).toMatch(
-      /KEY_ENCRYPTION_SECRET is not the secret/,
-    );
+    expect(
+      String(
+        await startupFailure({ KEY_ENCRYPTION_SECRET: FORMER_DEV_SECRET, MONGODB_URI: database }),
+      ),
+    ).toMatch(/KEY_ENCRYPTION_SECRET is not the secret/);
   });
 
   it('keeps a folder from before (a database, no secret file) on the former secret, so its keys still open', async () => {

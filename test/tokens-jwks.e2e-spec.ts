@@ -1,11 +1,6 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { AppModule } from '../src/app.module';
-import { APP_OPTIONS } from '../src/app.setup';
 import { InvalidToken } from '../src/platform/errors/protocol-error';
-import { AppConfig } from '../src/config/app-config';
 import type { SignAccessTokenInput } from '../src/tokens/access-token';
 import { AccessTokenService } from '../src/tokens/access-token.service';
 import {
@@ -19,7 +14,7 @@ import {
   SigningKeyService,
   privateKeyAssociatedData,
 } from '../src/tokens/signing-keys/signing-key.service';
-import { TestApp, createTestApp } from './support/test-app';
+import { TestApp, createTestApp, startupFailure } from './support/test-app';
 
 const INPUT: SignAccessTokenInput = {
   sub: 'user-1',
@@ -55,27 +50,6 @@ async function verifyWithServedJwks(t: TestApp, token: string, jwks?: JSONWebKey
     algorithms: ['ES256', 'RS256'],
     currentDate: t.clock.now(),
   });
-}
-
-/** Boots the real AppModule and returns why `init` failed; createTestApp would leak the app. */
-async function startupFailure(env: Record<string, string>): Promise<unknown> {
-  const config = AppConfig.fromEnv({ ...process.env, ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AppConfig)
-    .useValue(config)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    ...APP_OPTIONS,
-    logger: false,
-  });
-  try {
-    await app.init();
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await app.close();
-  }
 }
 
 describe('Token signing keys and JWKS on the test MongoDB server', () => {

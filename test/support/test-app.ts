@@ -53,3 +53,27 @@ export async function createTestApp(
     },
   };
 }
+
+/**
+ * Boots the real AppModule with `env` and returns why `init` failed (undefined when it started);
+ * the app is closed either way, which createTestApp's caller could not do for a failed start.
+ */
+export async function startupFailure(env: Record<string, string>): Promise<unknown> {
+  const config = AppConfig.fromEnv({ LOG_LEVEL: 'silent', ...process.env, ...env });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    ...APP_OPTIONS,
+    logger: false,
+  });
+  try {
+    await app.init();
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    await app.close();
+  }
+}
