@@ -4,10 +4,7 @@
  * carry the RFC 7591 §3.2.2 codes; registration is rate limited, can be closed, and a registered
  * client is an ordinary row of the client registry (admin CLI included).
  */
-import { NestFactory } from '@nestjs/core';
 import * as oauth from 'oauth4webapi';
-import { runAdminCli } from '../src/admin/admin-cli';
-import { AdminModule } from '../src/admin/admin.module';
 import { ClientRegistry } from '../src/clients/client-registry.service';
 import { UserAccountService } from '../src/login/users/user-account.service';
 import { request as httpRequest } from 'node:http';
@@ -17,6 +14,7 @@ import { authorizeWithConsent } from './support/fetch-browser';
 import { authorizePath, login, pkcePair } from './support/oauth';
 import { freePort } from './support/processes';
 import { TestApp, createTestApp } from './support/test-app';
+import { adminCli } from './support/admin-cli';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -27,27 +25,10 @@ function register(t: TestApp, body: unknown, token?: string) {
   return req.send(JSON.stringify(body));
 }
 
-/** Runs `proofgate-admin` in-process on the test database; resolves to its stdout. */
+/** Runs `proofgate-admin` in-process on the test database; resolves to what it printed. */
 async function admin(t: TestApp, argv: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const code = await runAdminCli(argv, {
-    io: {
-      stdout: { write: (text: string) => Boolean((stdout += text)) },
-      stderr: { write: (text: string) => Boolean((stdout += text)) },
-      stdin: process.stdin,
-    },
-    withContext: async (work) => {
-      const app = await NestFactory.createApplicationContext(AdminModule.forConfig(t.config), {
-        logger: false,
-      });
-      try {
-        return await work(app);
-      } finally {
-        await app.close();
-      }
-    },
-  });
-  return { code, stdout };
+  const { code, output } = await adminCli(t, argv);
+  return { code, stdout: output };
 }
 
 describe('POST /register (RFC 7591), open to public clients', () => {

@@ -5,9 +5,7 @@
  * the answer is a CSRF-protected POST, and `proofgate-admin consents revoke` makes it ask again.
  * The login page names the client and the scopes of the request it continues.
  */
-import { PassThrough } from 'node:stream';
 import request from 'supertest';
-import { runAdminCli } from '../src/admin/admin-cli';
 import { CHALLENGE_COLLECTION } from '../src/challenges/persistence/challenge.schema';
 import { ConsentService } from '../src/oauth/consent/consent.service';
 import { CONSENT_COLLECTION } from '../src/oauth/consent/persistence/consent.schema';
@@ -20,6 +18,7 @@ import {
   type Agent,
 } from './support/oauth';
 import { TestApp, createTestApp } from './support/test-app';
+import { adminCli } from './support/admin-cli';
 
 const PARTNER = {
   id: 'partner',
@@ -80,20 +79,7 @@ describe('consent for clients that are not first-party', () => {
   const codesIssued = () =>
     t.connection.collection(CHALLENGE_COLLECTION).countDocuments({ kind: 'authorization_code' });
 
-  /** proofgate-admin in-process, on this app's own modules. */
-  async function admin(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runAdminCli(argv, {
-      io: {
-        stdout: { write: (text: string) => Boolean((stdout += text)) },
-        stderr: { write: (text: string) => Boolean((stderr += text)) },
-        stdin: new PassThrough(),
-      },
-      withContext: (work) => work(t.app),
-    });
-    return { code, stdout, stderr };
-  }
+  const admin = (argv: string[]) => adminCli(t, argv);
 
   describe('the login page', () => {
     it('names the registered client and the requested scopes of the pending request', async () => {
@@ -372,7 +358,7 @@ describe('consent for clients that are not first-party', () => {
     );
 
     const revoked = await admin(['consents', 'revoke', '--user', 'user1', '--client', 'partner']);
-    expect(revoked).toEqual({
+    expect(revoked).toMatchObject({
       code: 0,
       stdout: 'Revoked 1 consent(s) of user user1 at client partner.\n',
       stderr: '',

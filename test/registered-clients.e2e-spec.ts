@@ -4,14 +4,11 @@
  * Database work is counted with the driver's command monitoring (as round-trips.e2e-spec.ts does);
  * time is moved with the injectable Clock; the admin CLI runs in-process on the same clock.
  */
-import { Test } from '@nestjs/testing';
 import type { mongo } from 'mongoose';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { runAdminCli } from '../src/admin/admin-cli';
-import { AdminModule } from '../src/admin/admin.module';
 import { AppConfig } from '../src/config/app-config';
-import { Clock } from '../src/platform/clock/clock';
 import { TestApp, createTestApp } from './support/test-app';
+import { adminCli } from './support/admin-cli';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -284,29 +281,8 @@ describe('admin CLI: clients list --registered / --expired, clients prune', () =
 
   /** `proofgate-admin` in-process on this file's database and on the app's clock. */
   async function admin(argv: string[]): Promise<{ code: number; stdout: string }> {
-    let stdout = '';
-    const code = await runAdminCli(argv, {
-      io: {
-        stdout: { write: (text: string) => Boolean((stdout += text)) },
-        stderr: { write: (text: string) => Boolean((stdout += text)) },
-        stdin: process.stdin,
-      },
-      withContext: async (work) => {
-        const context = await Test.createTestingModule({
-          imports: [AdminModule.forConfig(t.config)],
-        })
-          .overrideProvider(Clock)
-          .useValue(t.clock)
-          .compile();
-        await context.init();
-        try {
-          return await work(context);
-        } finally {
-          await context.close();
-        }
-      },
-    });
-    return { code, stdout };
+    const { code, output } = await adminCli(t, argv);
+    return { code, stdout: output };
   }
 
   async function adminJson<T>(argv: string[]): Promise<T> {
