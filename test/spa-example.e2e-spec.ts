@@ -132,3 +132,52 @@ describe('examples/spa (browser)', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('examples/spa off its registered origin', () => {
+  let t: TestApp;
+  let issuer: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ ISSUER: issuer });
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t?.close());
+
+  /** Runs the example to its end (it should not start serving); what it printed. */
+  async function runExample(
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; err: string }> {
+    const child = spawn(process.execPath, [SCRIPT], {
+      env: { PATH: process.env.PATH, PROOFGATE_URL: issuer, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exitOf(child);
+    clearTimeout(timer);
+    return { code, err };
+  }
+
+  it('refuses to start on another port than demo-spa’s, printing the OAUTH_CLIENTS line to use', async () => {
+    const port = await freePort();
+    const { code, err } = await runExample({ SPA_PORT: String(port) });
+    expect(code).toBe(1);
+    // demo-spa's loopback redirect passes on any port; the browser's /token call would not (CORS).
+    expect(err).toContain(`no client has a redirect URI on http://127.0.0.1:${port}`);
+    expect(err).toContain(
+      `OAUTH_CLIENTS='[{"client_id":"my-spa","redirect_uris":["http://127.0.0.1:${port}/callback"],"first_party":true}]'`,
+    );
+    expect(err).toContain(`SPA_CLIENT_ID=my-spa SPA_PORT=${port}`);
+  });
+
+  it('names a client that lacks the redirect URI', async () => {
+    const { code, err } = await runExample({
+      SPA_PORT: String(await freePort()),
+      SPA_CLIENT_ID: 'demo-client',
+    });
+    expect(code).toBe(1);
+    expect(err).toMatch(/demo-client has no redirect URI http:\/\/127\.0\.0\.1:\d+\/callback/);
+  });
+});

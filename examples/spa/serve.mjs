@@ -54,6 +54,50 @@ const server = createServer((req, res) => {
   );
 });
 
+/**
+ * Before serving: does Proofgate know this client at this origin? A redirect URI on another port
+ * passes /authorize (a public client's loopback redirect may use any port, RFC 8252 §7.3), but the
+ * browser's call to /token is then refused by CORS after the login: say so now, with the fix.
+ */
+async function registrationProblem() {
+  let preflight;
+  try {
+    preflight = await fetch(`${issuer}/token`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+  } catch {
+    console.warn(`Proofgate does not answer at ${issuer} yet (start it with npm start).`);
+    return undefined;
+  }
+  const authorize = new URL('/authorize', issuer);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: config.redirect_uri,
+    response_type: 'code',
+    state: 'registration-check',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  }).toString();
+  const redirect = await fetch(authorize, { redirect: 'manual' });
+  if (redirect.status === 400) return `${clientId} has no redirect URI ${config.redirect_uri}`;
+  if (preflight.headers.get('access-control-allow-origin') !== origin) {
+    return `no client has a redirect URI on ${origin}, so the browser may not call /token from it (CORS)`;
+  }
+  return undefined;
+}
+
+const problem = await registrationProblem();
+if (problem) {
+  const client = { client_id: 'my-spa', redirect_uris: [config.redirect_uri], first_party: true };
+  console.error(
+    `SPA example: Proofgate at ${issuer} does not know this page: ${problem}.\n` +
+      `Start Proofgate with OAUTH_CLIENTS='${JSON.stringify([client])}' and this example with ` +
+      `SPA_CLIENT_ID=my-spa SPA_PORT=${port}, or run it on SPA_PORT=25002 (demo-spa's).`,
+  );
+  process.exit(1);
+}
+
 server.listen(port, '127.0.0.1', () => {
   console.log(`SPA example on ${origin}/ (client ${clientId}, Proofgate ${issuer})`);
 });
