@@ -1,7 +1,7 @@
 /**
  * One fleet run: build the service once, start the database and three instances, check today's
  * rate limiter, run the traffic with the faults in their slots, then stop everything and judge
- * the records. Used by `npm run fleet`, `npm run soak` and test/fleet.e2e-spec.ts.
+ * the records. Used by `npm run fleet`, `npm run soak` and test/e2e/platform/fleet.e2e-spec.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -302,7 +302,7 @@ export function renderReport(run: FleetRun, env: Environment): string {
   return `# Reliability: a Proofgate fleet under faults
 
 Written by \`${commandLine(o)}\` (\`tools/fleet/\`); \`npm run fleet\` runs the same harness for
-about 80 s, and \`test/fleet.e2e-spec.ts\` runs that in the test suite. Three Proofgate instances
+about 80 s, and \`test/e2e/platform/fleet.e2e-spec.ts\` runs that in the test suite. Three Proofgate instances
 share one database server while mixed traffic runs through them, and the database, one instance,
 then the whole fleet are taken away under that traffic. The harness counts every answer per
 secret and checks what must hold: no secret redeemed twice, only \`503 temporarily_unavailable\`

@@ -1,0 +1,634 @@
+/**
+ * `proofgate-admin` as operators run it: the compiled CLI started through its bin launcher, as a
+ * process of its own, on the same database as a running service (in-process here, over real
+ * HTTP). What it creates must work at the service's endpoints, and what it revokes must stop
+ * working there; an independent OAuth client library (oauth4webapi) drives the flows.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import * as oauth from 'oauth4webapi';
+import request from 'supertest';
+import {
+  ACTIVE_KEY_RECHECK_SECONDS,
+  NEXT_KEY_PUBLISH_SECONDS,
+} from '../../../src/tokens/signing-keys/signing-key.service';
+import { buildService } from '../../support/build';
+import { basic, login, type Agent } from '../../support/oauth';
+import { freePort } from '../../support/processes';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+/** The client registry cache of the service (CLIENT_CACHE_TTL_SECONDS, default 10 s). */
+const CLIENT_CACHE_SECONDS = 10;
+
+const ROOT = join(__dirname, '..', '..', '..');
+const LAUNCHER = join(ROOT, 'bin', 'proofgate-admin');
+const DIST = join(ROOT, '.build', `admin-cli-e2e-${randomBytes(4).toString('hex')}`);
+
+type Json = Record<string, unknown>;
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One `proofgate-admin` process on this file's test database; `stdin` is piped, then closed. */
+function admin(
+  args: string[],
+  { stdin = '', env = {} }: { stdin?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliRun> {
+  const child = spawn(process.execPath, [LAUNCHER, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PROOFGATE_DIST_DIR: DIST, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(stdin);
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Runs a command that must succeed with --json, and returns its parsed answer. */
+async function adminJson<T = Json>(args: string[], stdin?: string): Promise<T> {
+  const run = await admin([...args, '--json'], stdin === undefined ? {} : { stdin });
+  if (run.code !== 0) throw new Error(`${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
+
+interface ClientUnderTest {
+  id: string;
+  secret?: string;
+  redirectUri: string;
+}
+
+describe('proofgate-admin (the built CLI, against the service on the same database)', () => {
+  jest.setTimeout(300_000);
+  let t: TestApp;
+  let issuer: string;
+  let as: oauth.AuthorizationServer;
+  const insecure = { [oauth.allowInsecureRequests]: true };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    const [app] = await Promise.all([createTestApp({ ISSUER: issuer }), buildService(DIST)]);
+    t = app;
+    await t.app.listen(port, '127.0.0.1');
+    const discovery = await oauth.discoveryRequest(new URL(issuer), {
+      algorithm: 'oauth2',
+      ...insecure,
+    });
+    as = await oauth.processDiscoveryResponse(new URL(issuer), discovery);
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(DIST, { recursive: true, force: true });
+  });
+
+  const agent = (): Agent => request.agent(t.app.getHttpServer());
+  const clientAuth = (client: ClientUnderTest) =>
+    client.secret === undefined ? oauth.None() : oauth.ClientSecretBasic(client.secret);
+
+  /** Authorization code + PKCE, the browser part through the real /login form. */
+  async function signIn(
+    browser: Agent,
+    client: ClientUnderTest,
+  ): Promise<oauth.TokenEndpointResponse> {
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: client.redirectUri,
+      scope: 'profile api',
+      state,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const authorized = await browser.get(`/authorize?${query.toString()}`).expect(302);
+    const callback = new URL(authorized.headers.location);
+    const params = oauth.validateAuthResponse(as, { client_id: client.id }, callback, state);
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      { client_id: client.id },
+      clientAuth(client),
+      params,
+      client.redirectUri,
+      verifier,
+      insecure,
+    );
+    return oauth.processAuthorizationCodeResponse(as, { client_id: client.id }, response);
+  }
+
+  async function loggedIn(username: string, password: string): Promise<Agent> {
+    const browser = agent();
+    await login(browser, '/', username, password);
+    return browser;
+  }
+
+  const me = (accessToken: string) =>
+    t.http().get('/api/me').set('Authorization', `Bearer ${accessToken}`);
+
+  function refresh(client: ClientUnderTest, refreshToken: string) {
+    const req = t.http().post('/token').type('form');
+    const form: Record<string, string> = {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    };
+    if (client.secret !== undefined) req.set('Authorization', basic(client.id, client.secret));
+    else form.client_id = client.id;
+    return req.send(form);
+  }
+
+  async function passwordLoginStatus(username: string, password: string): Promise<number> {
+    const browser = agent();
+    const page = await browser.get('/login').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const res = await browser
+      .post('/login')
+      .type('form')
+      .send({ username, password, csrf_token: csrf, return_to: '/' });
+    return res.status;
+  }
+
+  /** First-party, so `signIn` gets its code without a consent step (oauth-consent covers that). */
+  async function addClient(id: string, options: string[] = []): Promise<ClientUnderTest> {
+    const redirectUri = `http://127.0.0.1:7001/${id}/callback`;
+    const added = await adminJson([
+      'clients',
+      'add',
+      id,
+      '--redirect-uri',
+      redirectUri,
+      '--first-party',
+      ...options,
+    ]);
+    return {
+      id,
+      redirectUri,
+      ...(added.client_secret !== undefined ? { secret: added.client_secret as string } : {}),
+    };
+  }
+
+  describe('command line and configuration errors', () => {
+    it('refuses a password given as an argument (usage, exit 2) and creates nothing', async () => {
+      const run = await admin(['users', 'add', 'mallory', 'hunter2hunter2'], {
+        stdin: 'correct horse battery\n',
+      });
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('passwords are never read from the command line');
+      expect(run.stderr).not.toContain('hunter2');
+      expect(run.stdout).toBe('');
+      const options = await admin(['users', 'set-password', 'user0', '--password=hunter2hunter2']);
+      expect(options.code).toBe(2);
+      expect(await passwordLoginStatus('user0', 'password0')).toBe(303);
+      const users = await adminJson<{ username: string }[]>(['users', 'list']);
+      expect(users.map((user) => user.username)).not.toContain('mallory');
+    });
+
+    it('needs MONGODB_URI, and says so in one line (exit 1)', async () => {
+      const run = await admin(['users', 'list'], { env: { MONGODB_URI: undefined } });
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        "proofgate-admin: invalid configuration: MONGODB_URI is required: the connection string of the service's MongoDB\n",
+      );
+      expect(run.stdout).toBe('');
+    });
+
+    it('reports an unreachable database in one line, without a stack trace', async () => {
+      const run = await admin(['users', 'list'], {
+        env: {
+          MONGODB_URI: 'mongodb://127.0.0.1:1/proofgate_test_unreachable',
+          MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
+        },
+      });
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^proofgate-admin: cannot reach MongoDB: .+\n$/);
+      expect(run.stderr.split('\n')).toHaveLength(2);
+    });
+  });
+
+  describe('a user and a client created with the CLI', () => {
+    const password = 'correct horse battery';
+    let client: ClientUnderTest;
+    let addOutput: CliRun;
+
+    beforeAll(async () => {
+      const user = await admin(['users', 'add', 'alice'], { stdin: `${password}\n` });
+      expect(user).toMatchObject({ code: 0, stdout: 'Created user alice.\n' });
+      const redirectUri = 'http://127.0.0.1:7001/billing/callback';
+      addOutput = await admin([
+        'clients',
+        'add',
+        'billing',
+        '--redirect-uri',
+        redirectUri,
+        '--name',
+        'Billing',
+        '--first-party',
+        '--json',
+      ]);
+      expect(addOutput.code).toBe(0);
+      const added = JSON.parse(addOutput.stdout);
+      client = { id: 'billing', secret: added.client_secret, redirectUri };
+    });
+
+    it('prints the generated secret once, as JSON with the client metadata', () => {
+      expect(JSON.parse(addOutput.stdout)).toEqual({
+        client_id: 'billing',
+        client_name: 'Billing',
+        client_type: 'confidential',
+        token_endpoint_auth_method: 'client_secret_basic',
+        redirect_uris: [client.redirectUri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        first_party: true,
+        source: 'database',
+        client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      });
+      expect(addOutput.stdout.split(client.secret!)).toHaveLength(2);
+    });
+
+    it('stores only hashes, and never shows the secret again', async () => {
+      const stored = await t.connection
+        .collection('oauth_clients')
+        .findOne({ _id: 'billing' as never });
+      expect(stored?.secretHash).toMatch(/^scrypt\$/);
+      expect(JSON.stringify(stored)).not.toContain(client.secret);
+      const user = await t.connection.collection('users').findOne({ _id: 'alice' as never });
+      expect(user?.passwordHash).toMatch(/^scrypt\$/);
+      expect(JSON.stringify(user)).not.toContain(password);
+
+      for (const args of [
+        ['clients', 'show', 'billing'],
+        ['clients', 'list'],
+        ['clients', 'list', '--json'],
+      ]) {
+        const run = await admin(args);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain('billing');
+        expect(run.stdout).not.toContain(client.secret);
+      }
+      const shown = await adminJson(['clients', 'show', 'billing']);
+      expect(shown).not.toHaveProperty('client_secret');
+    });
+
+    it('complete an authorization code + PKCE flow, and the token is theirs at /api/me', async () => {
+      const tokens = await signIn(await loggedIn('alice', password), client);
+
+      expect(tokens.token_type).toBe('bearer');
+      const res = await me(tokens.access_token).expect(200);
+      expect(res.body).toMatchObject({
+        sub: 'alice',
+        client_id: 'billing',
+        auth_method: 'password',
+      });
+      await refresh(client, tokens.refresh_token!).expect(200);
+    });
+
+    it('a public client (--public) gets no secret and uses PKCE alone', async () => {
+      const run = await admin([
+        'clients',
+        'add',
+        'cli-spa',
+        '--public',
+        '--first-party',
+        '--redirect-uri',
+        'http://127.0.0.1:7002/callback',
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Registered public client cli-spa\./);
+      expect(run.stdout).not.toContain('client_secret');
+
+      const spa = { id: 'cli-spa', redirectUri: 'http://127.0.0.1:7002/callback' };
+      const tokens = await signIn(await loggedIn('alice', password), spa);
+      await me(tokens.access_token).expect(200);
+    });
+
+    it('refuses what configured clients would refuse, and a taken client_id', async () => {
+      const fragment = await admin([
+        'clients',
+        'add',
+        'frag',
+        '--redirect-uri',
+        'https://x.example/cb#f',
+      ]);
+      expect(fragment).toMatchObject({
+        code: 1,
+        stderr:
+          'proofgate-admin: redirect_uris must not contain a fragment, got "https://x.example/cb#f"\n',
+      });
+      const relative = await admin(['clients', 'add', 'rel', '--redirect-uri', '/callback']);
+      expect(relative.code).toBe(1);
+      const badId = await admin([
+        'clients',
+        'add',
+        'bad id',
+        '--redirect-uri',
+        'https://x.example/cb',
+      ]);
+      expect(badId.stderr).toBe(
+        'proofgate-admin: client_id must be 1-64 characters of [A-Za-z0-9._-]\n',
+      );
+      const taken = await admin([
+        'clients',
+        'add',
+        'billing',
+        '--redirect-uri',
+        'https://x.example/cb',
+      ]);
+      expect(taken).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: client billing already exists\n',
+      });
+      const wallet = await admin(['clients', 'remove', 'wallet']);
+      expect(wallet.code).toBe(1);
+      expect(wallet.stderr).toMatch(/client wallet is built in/);
+    });
+
+    it('rotate-secret: the new secret works at once and the old one no longer does', async () => {
+      const rotated = await adminJson(['clients', 'rotate-secret', 'billing']);
+      const fresh = { ...client, secret: rotated.client_secret as string };
+      expect(fresh.secret).not.toBe(client.secret);
+      // Instances see a change made elsewhere within CLIENT_CACHE_TTL_SECONDS (README).
+      t.clock.advance(CLIENT_CACHE_SECONDS + 1);
+
+      const old = await refresh(client, 'A'.repeat(22) + '.' + 'B'.repeat(43)).expect(401);
+      expect(old.body.error).toBe('invalid_client');
+      const tokens = await signIn(await loggedIn('alice', password), fresh);
+      await me(tokens.access_token).expect(200);
+      client = fresh;
+    });
+  });
+
+  describe('grants', () => {
+    const password = 'grants password 1';
+    let client: ClientUnderTest;
+
+    beforeAll(async () => {
+      await adminJson(['users', 'add', 'gina'], `${password}\n`);
+      client = await addClient('grants-app');
+    });
+
+    it('lists the grant a login opened, with the id its access token carries', async () => {
+      const tokens = await signIn(await loggedIn('gina', password), client);
+
+      const grants = await adminJson<Json[]>(['grants', 'list', '--user', 'gina']);
+
+      expect(grants).toEqual([
+        {
+          grant_id: decodeJwt(tokens.access_token).gid,
+          sub: 'gina',
+          client_id: 'grants-app',
+          scope: 'profile api',
+          auth_method: 'password',
+          status: 'active',
+          created_at: expect.any(String),
+          expires_at: expect.any(String),
+          revoked_at: null,
+          revoked_reason: null,
+        },
+      ]);
+      expect(await adminJson(['grants', 'list', '--client', 'grants-app'])).toEqual(grants);
+      const table = await admin(['grants', 'list', '--user', 'gina']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^GRANT ID\s+USER\s+CLIENT\s+SCOPE/);
+    });
+
+    it('revoke <grant_id> ends that session: /api/me 401, refresh invalid_grant', async () => {
+      const tokens = await signIn(await loggedIn('gina', password), client);
+      const other = await signIn(await loggedIn('gina', password), client);
+      const grantId = decodeJwt(tokens.access_token).gid as string;
+
+      const revoked = await adminJson(['grants', 'revoke', grantId]);
+
+      expect(revoked).toMatchObject({ grant_id: grantId, sub: 'gina', revoked: true });
+      const denied = await me(tokens.access_token).expect(401);
+      expect(denied.headers['www-authenticate']).toMatch(/^Bearer /);
+      const refused = await refresh(client, tokens.refresh_token!).expect(400);
+      expect(refused.body).toEqual({
+        error: 'invalid_grant',
+        error_description: 'The grant has been revoked',
+      });
+      // Another session of the same user lives on.
+      await me(other.access_token).expect(200);
+      const again = await adminJson(['grants', 'revoke', grantId]);
+      expect(again).toMatchObject({ revoked: false });
+      const listed = await adminJson<Json[]>(['grants', 'list', '--user', 'gina', '--all']);
+      expect(listed.find((grant) => grant.grant_id === grantId)).toMatchObject({
+        status: 'revoked',
+        revoked_reason: 'revoked_by_admin',
+      });
+    });
+
+    it('revoke --user / --client end every live grant they name', async () => {
+      const first = await signIn(await loggedIn('gina', password), client);
+      const second = await signIn(await loggedIn('gina', password), client);
+      const bystander = await signIn(await loggedIn('user0', 'password0'), client);
+
+      const byUser = await adminJson(['grants', 'revoke', '--user', 'gina']);
+      expect(byUser.revoked).toBeGreaterThanOrEqual(2);
+      await me(first.access_token).expect(401);
+      await me(second.access_token).expect(401);
+      await me(bystander.access_token).expect(200);
+      expect(await adminJson(['grants', 'list', '--user', 'gina'])).toEqual([]);
+
+      const byClient = await adminJson(['grants', 'revoke', '--client', 'grants-app']);
+      expect(byClient).toEqual({ revoked: 1 });
+      await me(bystander.access_token).expect(401);
+      await refresh(client, bystander.refresh_token!).expect(400);
+    });
+
+    it('an unknown grant is an error (exit 1)', async () => {
+      const run = await admin(['grants', 'revoke', 'no-such-grant']);
+      expect(run).toMatchObject({ code: 1, stderr: 'proofgate-admin: no grant no-such-grant\n' });
+    });
+
+    it('keeps the sub and clientId indexes the administration queries use', async () => {
+      const indexes = await t.connection.collection('grants').listIndexes().toArray();
+      expect(indexes.map((index) => index.key as Record<string, number>)).toEqual(
+        expect.arrayContaining([{ sub: 1 }, { clientId: 1 }]),
+      );
+    });
+  });
+
+  describe('users disable, enable and set-password', () => {
+    const password = 'dora password 1';
+    let client: ClientUnderTest;
+
+    beforeAll(async () => {
+      await adminJson(['users', 'add', 'dora'], `${password}\n`);
+      client = await addClient('dora-app');
+    });
+
+    it('disable refuses logins and ends the sessions and tokens already out; enable undoes it', async () => {
+      const browser = await loggedIn('dora', password);
+      const tokens = await signIn(browser, client);
+
+      const disabled = await adminJson(['users', 'disable', 'dora']);
+
+      expect(disabled).toEqual({
+        username: 'dora',
+        status: 'disabled',
+        changed: true,
+        sessions_ended: 1,
+        grants_revoked: 1,
+      });
+      await me(tokens.access_token).expect(401);
+      expect((await refresh(client, tokens.refresh_token!).expect(400)).body.error).toBe(
+        'invalid_grant',
+      );
+      // The browser's login session is gone: /authorize sends it to /login again.
+      const authorize = await browser
+        .get(
+          `/authorize?response_type=code&client_id=dora-app&redirect_uri=${encodeURIComponent(client.redirectUri)}&state=s&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+        )
+        .expect(302);
+      expect(authorize.headers.location).toMatch(/^\/login\?/);
+      expect(await passwordLoginStatus('dora', password)).toBe(401);
+      const users = await adminJson<Json[]>(['users', 'list']);
+      expect(users.find((user) => user.username === 'dora')).toMatchObject({
+        status: 'disabled',
+        disabled_at: expect.any(String),
+      });
+
+      expect(await adminJson(['users', 'enable', 'dora'])).toMatchObject({ changed: true });
+      expect(await passwordLoginStatus('dora', password)).toBe(303);
+    });
+
+    it('set-password takes the new password from stdin; the old one stops working', async () => {
+      const run = await admin(['users', 'set-password', 'dora'], { stdin: 'dora password 2\n' });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout + run.stderr).not.toContain('dora password 2');
+      expect(await passwordLoginStatus('dora', password)).toBe(401);
+      expect(await passwordLoginStatus('dora', 'dora password 2')).toBe(303);
+    });
+
+    it('refuses a password the login rules refuse, and unknown users', async () => {
+      const short = await admin(['users', 'set-password', 'dora'], { stdin: 'short\n' });
+      expect(short).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: password must be at least 8 characters\n',
+      });
+      const unknown = await admin(['users', 'disable', 'nobody']);
+      expect(unknown).toMatchObject({ code: 1, stderr: 'proofgate-admin: no user nobody\n' });
+      const taken = await admin(['users', 'add', 'dora'], { stdin: 'another password\n' });
+      expect(taken).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: user dora already exists\n',
+      });
+    });
+  });
+
+  it('clients remove: /authorize no longer knows the client, and its tokens end', async () => {
+    const client = await addClient('short-lived');
+    const tokens = await signIn(await loggedIn('user0', 'password0'), client);
+
+    expect(await adminJson(['clients', 'remove', 'short-lived'])).toEqual({
+      client_id: 'short-lived',
+      removed: true,
+      grants_revoked: 1,
+    });
+
+    await me(tokens.access_token).expect(401);
+    // Instances see a change made elsewhere within CLIENT_CACHE_TTL_SECONDS (README).
+    t.clock.advance(CLIENT_CACHE_SECONDS + 1);
+    const page = await agent()
+      .get(
+        `/authorize?response_type=code&client_id=short-lived&redirect_uri=${encodeURIComponent(client.redirectUri)}`,
+      )
+      .expect(400);
+    expect(page.text).toContain('Unknown client_id');
+    expect((await admin(['clients', 'show', 'short-lived'])).code).toBe(1);
+  });
+
+  // Last: these move the service's clock by many minutes.
+  describe('keys rotate', () => {
+    const jwksKids = async () =>
+      ((await t.http().get('/jwks.json').expect(200)).body as { keys: { kid: string }[] }).keys.map(
+        (key) => key.kid,
+      );
+    const kidOf = (token: string) => decodeProtectedHeader(token).kid;
+
+    it('rotate --now signs with a new key at once; instances follow within the recheck interval', async () => {
+      const client = await addClient('keys-now-app');
+      const before = await signIn(await loggedIn('user0', 'password0'), client);
+      const oldKid = kidOf(before.access_token);
+
+      const rotated = await adminJson(['keys', 'rotate', '--now']);
+
+      expect(rotated).toMatchObject({ state: 'active', replaces: oldKid });
+      expect(await jwksKids()).toEqual([rotated.kid, oldKid]);
+      t.clock.advance(ACTIVE_KEY_RECHECK_SECONDS);
+      const after = await refresh(client, before.refresh_token!).expect(200);
+      expect(kidOf(after.body.access_token)).toBe(rotated.kid);
+      await me(before.access_token).expect(200);
+      await me(after.body.access_token).expect(200);
+    });
+
+    it('pre-publishes the next key; tokens carry it once due, and older tokens live out their time', async () => {
+      const client = await addClient('keys-app');
+      const before = await signIn(await loggedIn('user0', 'password0'), client);
+      const oldKid = kidOf(before.access_token);
+      const listed = await adminJson<Json[]>(['keys', 'list']);
+      expect(listed.filter((key) => key.state !== 'retired')).toEqual([
+        expect.objectContaining({
+          kid: oldKid,
+          state: 'active',
+          retires_at: null,
+          published: true,
+        }),
+      ]);
+
+      const rotation = await adminJson(['keys', 'rotate']);
+
+      expect(rotation).toMatchObject({ state: 'next', created: true, replaces: oldKid });
+      const nextKid = rotation.kid as string;
+      const delay = Date.parse(rotation.activates_at as string) - Date.now();
+      expect(delay).toBeGreaterThan((NEXT_KEY_PUBLISH_SECONDS - 60) * 1000);
+      expect(delay).toBeLessThanOrEqual(NEXT_KEY_PUBLISH_SECONDS * 1000);
+      // Published at once, for resource servers to fetch before any token needs it.
+      expect((await jwksKids()).slice(0, 2)).toEqual([nextKid, oldKid]);
+      const stillOld = await refresh(client, before.refresh_token!).expect(200);
+      expect(kidOf(stillOld.body.access_token)).toBe(oldKid);
+      const pending = await adminJson<Json[]>(['keys', 'list']);
+      expect(pending.slice(0, 2).map((key) => [key.kid, key.state])).toEqual([
+        [nextKid, 'next'],
+        [oldKid, 'active'],
+      ]);
+      expect(pending[1].retires_at).toBe(rotation.activates_at);
+      expect(await adminJson(['keys', 'rotate'])).toMatchObject({ kid: nextKid, created: false });
+
+      t.clock.advance(NEXT_KEY_PUBLISH_SECONDS + ACTIVE_KEY_RECHECK_SECONDS);
+
+      const after = await refresh(client, stillOld.body.refresh_token).expect(200);
+      expect(kidOf(after.body.access_token)).toBe(nextKid);
+      // Tokens of the retired key stay valid until they expire.
+      await me(before.access_token).expect(200);
+      await me(after.body.access_token).expect(200);
+      const rotated = await adminJson<Json[]>(['keys', 'list']);
+      expect(rotated.slice(0, 2).map((key) => [key.kid, key.state])).toEqual([
+        [nextKid, 'active'],
+        [oldKid, 'retired'],
+      ]);
+      expect(rotated[1]).toMatchObject({ retires_at: expect.any(String), published: true });
+      const table = await admin(['keys', 'list']);
+      expect(table.stdout.split('\n')[0]).toMatch(
+        /^KID\s+ALG\s+STATE\s+CREATED\s+RETIRES AT\s+NOTE$/,
+      );
+
+      // Just past the old token's exp; the new one, issued later, still has time to run.
+      t.clock.advance(decodeJwt(before.access_token).exp! - t.clock.nowSeconds() + 5);
+      const expired = await me(before.access_token).expect(401);
+      expect(expired.headers['www-authenticate']).toContain('The access token expired');
+      await me(after.body.access_token).expect(200);
+    });
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * `npm start` on a fresh clone: no MONGODB_URI, so it starts the embedded dev database (H2 file)
+ * and the service together, stops both on Ctrl-C, and the data survives a restart.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { mongo } from 'mongoose';
+import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+interface Started {
+  child: ChildProcess;
+  databaseUri: string;
+  output: () => string;
+}
+
+/** Every launcher started here: one still running when a test fails is stopped afterwards. */
+const launched: ChildProcess[] = [];
+
+async function npmStart(port: number, dataDir: string, distDir: string): Promise<Started> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PROOFGATE_DATA_DIR: dataDir,
+    PROOFGATE_DIST_DIR: distDir,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.MONGODB_URI;
+  // As a developer's shell: the launcher gives the service the data folder's own secret.
+  delete env.KEY_ENCRYPTION_SECRET;
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'dev-start.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  launched.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const status = await waitFor(
+    () => statusOf(`http://127.0.0.1:${port}/health`),
+    (s) => s === 200 || child.exitCode !== null,
+    120_000,
+  );
+  if (status !== 200) throw new Error(`npm start did not become healthy:\n${output}`);
+  const match = /started the embedded dev database at (mongodb:\/\/\S+)/.exec(output);
+  if (!match) throw new Error(`no embedded database announced:\n${output}`);
+  return { child, databaseUri: match[1], output: () => output };
+}
+
+describe('npm start without MONGODB_URI', () => {
+  jest.setTimeout(240_000);
+  const workDir = mkdtempSync(join(tmpdir(), 'proofgate-dev-'));
+  // Not there yet: the launcher creates it, as .data/ on a fresh clone.
+  const dataDir = join(workDir, '.data');
+  // Its own build folder: other test files build the service at the same time.
+  const distDir = join(ROOT, '.build', basename(workDir));
+  afterAll(async () => {
+    for (const child of launched) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT');
+        await exitOf(child);
+      }
+    }
+    rmSync(workDir, { recursive: true, force: true });
+    rmSync(distDir, { recursive: true, force: true });
+  });
+
+  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data and its secret across restarts, readable by its owner only', async () => {
+    const port = await freePort();
+
+    const first = await npmStart(port, dataDir, distDir);
+    expect(first.output()).toContain('its data lives in');
+    // Its owner's only: the folder 0700, the database file and the folder's secret 0600.
+    const mode = (name: string) => statSync(join(dataDir, name)).mode & 0o777;
+    expect({
+      folder: mode('.'),
+      h2: mode('proofgate.mv'),
+      secret: mode('key-encryption-secret'),
+    }).toEqual({
+      folder: 0o700,
+      h2: 0o600,
+      secret: 0o600,
+    });
+    const secret = readFileSync(join(dataDir, 'key-encryption-secret'), 'utf8');
+    expect(Buffer.from(secret.trim(), 'base64url')).toHaveLength(32);
+    const client = new mongo.MongoClient(first.databaseUri, { serverSelectionTimeoutMS: 2000 });
+    await client.db().collection('restart_probe').insertOne({ written: 'before restart' });
+    await client.close();
+
+    first.child.kill('SIGINT');
+    expect(await exitOf(first.child)).toBe(0);
+    expect(await statusOf(`http://127.0.0.1:${port}/health`)).toBe(0);
+    const dbPort = Number(new URL(first.databaseUri).port);
+    const probe = new mongo.MongoClient(`mongodb://127.0.0.1:${dbPort}`, {
+      serverSelectionTimeoutMS: 500,
+    });
+    await expect(probe.db().command({ ping: 1 })).rejects.toThrow();
+    await probe.close();
+
+    // The second start reads the same secret (and so opens the signing keys the first sealed:
+    // it would refuse to start otherwise).
+    const second = await npmStart(port, dataDir, distDir);
+    expect(readFileSync(join(dataDir, 'key-encryption-secret'), 'utf8')).toBe(secret);
+    const again = new mongo.MongoClient(second.databaseUri, { serverSelectionTimeoutMS: 2000 });
+    const doc = await again.db().collection('restart_probe').findOne({});
+    await again.close();
+    expect(doc).toMatchObject({ written: 'before restart' });
+
+    second.child.kill('SIGTERM');
+    expect(await exitOf(second.child)).toBe(0);
+  });
+});

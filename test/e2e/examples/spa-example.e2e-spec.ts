@@ -1,0 +1,183 @@
+/**
+ * examples/spa in headless Chromium: the SPA, served by its own script from its own origin (another
+ * port than Proofgate's), signs a password user in with authorization code + PKCE through the
+ * real login page and consent screen, exchanges the code with fetch to /token across origins
+ * (CORS) and shows what /api/me answers for the token.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { launchBrowser, screenshot, until } from '../../support/browser';
+import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'spa', 'serve.mjs');
+const CLIENT = { id: 'spa-example', name: 'SPA example' };
+
+describe('examples/spa (browser)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let spaOrigin: string;
+  let spa: ChildProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    const [proofgatePort, spaPort] = [await freePort(), await freePort()];
+    issuer = `http://127.0.0.1:${proofgatePort}`;
+    spaOrigin = `http://127.0.0.1:${spaPort}`;
+    t = await createTestApp({
+      ISSUER: issuer,
+      // A public client whose redirect URI is on the SPA's origin, so /token answers it (CORS).
+      // Not first-party: the user answers the consent screen.
+      OAUTH_CLIENTS: JSON.stringify([
+        { client_id: CLIENT.id, name: CLIENT.name, redirect_uris: [`${spaOrigin}/callback`] },
+      ]),
+    });
+    await t.app.listen(proofgatePort, '127.0.0.1');
+    spa = spawn(process.execPath, [SCRIPT], {
+      env: {
+        PATH: process.env.PATH,
+        PROOFGATE_URL: issuer,
+        SPA_PORT: String(spaPort),
+        SPA_CLIENT_ID: CLIENT.id,
+      },
+      stdio: 'ignore',
+    });
+    await waitFor(
+      () => statusOf(`${spaOrigin}/`),
+      (status) => status === 200,
+      15_000,
+    );
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (spa && spa.exitCode === null) {
+      spa.kill('SIGTERM');
+      await exitOf(spa);
+    }
+    await t?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+    problems = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        problems.push(message.text());
+      }
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      // The browser's own favicon request is not the page's.
+      if (response.status() >= 400 && url.pathname !== '/favicon.ico') {
+        problems.push(`${response.status()} ${response.url()}`);
+      }
+    });
+  });
+  afterEach(() => context?.close());
+
+  it('signs user1 in with code + PKCE, exchanges the code across origins and shows /api/me', async () => {
+    const tokenRequest = page.waitForRequest(
+      (request) => request.url() === `${issuer}/token` && request.method() === 'POST',
+    );
+
+    await page.goto(`${spaOrigin}/`);
+    const signIn = page.locator('#sign-in');
+    // Enabled once the page has read Proofgate's metadata (RFC 8414), a cross-origin fetch.
+    await until(() => signIn.isEnabled(), 10_000);
+    await expect(page.locator('#status').textContent()).resolves.toBe('Signed out.');
+    await screenshot(page, 'spa-1-start');
+    await signIn.click();
+
+    // Proofgate's login page, reached through /authorize.
+    await page.waitForURL((url) => url.origin === issuer && url.pathname === '/login');
+    await page.locator('#username').fill('user1');
+    await page.locator('#password').fill('password1');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+    // Its consent screen, naming the client from the registry.
+    await page.locator('#consent').waitFor({ state: 'visible' });
+    await expect(page.locator('#consent-client').textContent()).resolves.toBe(CLIENT.name);
+    await screenshot(page, 'spa-2-consent');
+    await page.locator('button[name="decision"][value="allow"]').click();
+
+    // Back on the SPA: the code exchanged, /api/me called, the subject shown.
+    await page.locator('#signed-in').waitFor({ state: 'visible' });
+    await screenshot(page, 'spa-3-signed-in');
+    await expect(page.locator('#sub').textContent()).resolves.toBe('user1');
+    const me = JSON.parse((await page.locator('#me').textContent()) ?? '') as unknown;
+    expect(me).toMatchObject({ sub: 'user1', auth_method: 'password', client_id: CLIENT.id });
+
+    // The exchange was the page's own cross-origin fetch, a public client proving PKCE.
+    const exchange: Request = await tokenRequest;
+    expect(await exchange.headerValue('origin')).toBe(spaOrigin);
+    const form = new URLSearchParams(exchange.postData() ?? '');
+    expect(form.get('grant_type')).toBe('authorization_code');
+    expect(form.get('client_id')).toBe(CLIENT.id);
+    expect(form.get('redirect_uri')).toBe(`${spaOrigin}/callback`);
+    expect(form.get('code_verifier')).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    const answer = await exchange.response();
+    expect(answer?.status()).toBe(200);
+    expect(await answer?.headerValue('access-control-allow-origin')).toBe(spaOrigin);
+
+    // The code left the address bar, and the verifier and state left storage.
+    expect(page.url()).toBe(`${spaOrigin}/`);
+    await expect(page.evaluate('localStorage.length + sessionStorage.length')).resolves.toBe(0);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('examples/spa off its registered origin', () => {
+  let t: TestApp;
+  let issuer: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ ISSUER: issuer });
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t?.close());
+
+  /** Runs the example to its end (it should not start serving); what it printed. */
+  async function runExample(
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; err: string }> {
+    const child = spawn(process.execPath, [SCRIPT], {
+      env: { PATH: process.env.PATH, PROOFGATE_URL: issuer, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exitOf(child);
+    clearTimeout(timer);
+    return { code, err };
+  }
+
+  it('refuses to start on another port than demo-spa’s, printing the OAUTH_CLIENTS line to use', async () => {
+    const port = await freePort();
+    const { code, err } = await runExample({ SPA_PORT: String(port) });
+    expect(code).toBe(1);
+    // demo-spa's loopback redirect passes on any port; the browser's /token call would not (CORS).
+    expect(err).toContain(`no client has a redirect URI on http://127.0.0.1:${port}`);
+    expect(err).toContain(
+      `OAUTH_CLIENTS='[{"client_id":"my-spa","redirect_uris":["http://127.0.0.1:${port}/callback"],"first_party":true}]'`,
+    );
+    expect(err).toContain(`SPA_CLIENT_ID=my-spa SPA_PORT=${port}`);
+  });
+
+  it('names a client that lacks the redirect URI', async () => {
+    const { code, err } = await runExample({
+      SPA_PORT: String(await freePort()),
+      SPA_CLIENT_ID: 'demo-client',
+    });
+    expect(code).toBe(1);
+    expect(err).toMatch(/demo-client has no redirect URI http:\/\/127\.0\.0\.1:\d+\/callback/);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * POST /logout ends the browser's login session on the server, not only its cookie: the old
+ * session cookie, replayed, no longer authorizes at /authorize, which asks for a login again.
+ */
+import request from 'supertest';
+import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
+import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
+import { DEMO_CLIENT, authorizePath, login, pkcePair } from '../../support/oauth';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+type Agent = ReturnType<typeof request.agent>;
+type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
+
+function setCookie(res: HttpResponse, name: string): string | undefined {
+  const header: unknown = res.headers['set-cookie'];
+  const lines = Array.isArray(header) ? (header as string[]) : [];
+  return lines.find((line) => line.startsWith(`${name}=`));
+}
+
+function cookieValue(line: string | undefined): string {
+  const match = /^[^=]+=([^;]*)/.exec(line ?? '');
+  if (!match) throw new Error(`No cookie in ${line}`);
+  return match[1];
+}
+
+function authorizeRequest(): string {
+  return authorizePath({
+    response_type: 'code',
+    client_id: DEMO_CLIENT.id,
+    redirect_uri: DEMO_CLIENT.redirectUri,
+    state: 'st-logout',
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+  });
+}
+
+describe('POST /logout', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' });
+  });
+  afterAll(() => t.close());
+
+  /** A logged-in browser, its session cookie value, and the token its login page carries. */
+  async function signedInBrowser(): Promise<{ agent: Agent; session: string; csrf: string }> {
+    const agent = request.agent(t.app.getHttpServer());
+    const loggedIn = await login(agent);
+    const session = cookieValue(setCookie(loggedIn, 'pg_session'));
+    const page = await agent.get('/login').expect(200);
+    const csrf =
+      /<form method="post" action="\/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)">/.exec(
+        page.text,
+      )?.[1];
+    if (!csrf) throw new Error('no sign-out form on the login page of a signed-in browser');
+    return { agent, session, csrf };
+  }
+
+  const authorizeWith = (session: string) =>
+    t.http().get(authorizeRequest()).set('Cookie', `pg_session=${session}`).expect(302);
+
+  it('ends the session: the old cookie no longer authorizes, /authorize asks for login again', async () => {
+    const { agent, session, csrf } = await signedInBrowser();
+    const before = new URL((await authorizeWith(session)).headers.location, t.config.issuer);
+    expect(`${before.origin}${before.pathname}`).toBe(DEMO_CLIENT.redirectUri);
+
+    const res = await agent.post('/logout').type('form').send({ csrf_token: csrf }).expect(303);
+
+    expect(res.headers.location).toBe('/login');
+    const cleared = setCookie(res, 'pg_session');
+    expect(cleared).toMatch(/^pg_session=;/);
+    expect(cleared?.toLowerCase()).toMatch(/expires=thu, 01 jan 1970/);
+    expect(
+      await t.connection
+        .collection<{ _id: string }>(SESSION_COLLECTION)
+        .countDocuments({ _id: sha256Base64Url(session) }),
+    ).toBe(0);
+
+    const after = await authorizeWith(session);
+    expect(after.headers.location).toMatch(/^\/login\?return_to=%2Fauthorize%3F/);
+  });
+
+  it('shows the signed-in user and a Sign out control on the login page, and not after logout', async () => {
+    const { agent, csrf } = await signedInBrowser();
+    const signedIn = await agent.get('/login').expect(200);
+    expect(signedIn.text).toContain('Signed in as <strong>user0</strong>');
+    expect(signedIn.text).toContain('<button type="submit" class="secondary">Sign out</button>');
+
+    await agent.post('/logout').type('form').send({ csrf_token: csrf }).expect(303);
+
+    const signedOut = await agent.get('/login').expect(200);
+    expect(signedOut.text).not.toContain('Signed in as');
+    expect(signedOut.text).not.toContain('action="/logout"');
+  });
+
+  it('goes back to a return_to that passes the return_to rules, else to /login', async () => {
+    const first = await signedInBrowser();
+    const returnTo = authorizeRequest();
+    const safe = await first.agent
+      .post('/logout')
+      .type('form')
+      .send({ csrf_token: first.csrf, return_to: returnTo })
+      .expect(303);
+    expect(safe.headers.location).toBe(returnTo);
+
+    const second = await signedInBrowser();
+    const unsafe = await second.agent
+      .post('/logout')
+      .type('form')
+      .send({ csrf_token: second.csrf, return_to: 'https://evil.example/' })
+      .expect(303);
+    expect(unsafe.headers.location).toBe('/login');
+  });
+
+  it('refuses a logout without the page’s CSRF token and keeps the session', async () => {
+    const { agent, session } = await signedInBrowser();
+
+    const res = await agent.post('/logout').type('form').send({}).expect(400);
+
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'The page’s security token is missing; reload the page and try again',
+    });
+    expect(setCookie(res, 'pg_session')).toBeUndefined();
+    const still = new URL((await authorizeWith(session)).headers.location, t.config.issuer);
+    expect(`${still.origin}${still.pathname}`).toBe(DEMO_CLIENT.redirectUri);
+  });
+});

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { mongo } from 'mongoose';
+import { ChallengeStore } from '../../../src/challenges/challenge-store';
+import { GrantRepository } from '../../../src/tokens/grants/grant.repository';
+import type { Grant } from '../../../src/tokens/grants/grant';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+/**
+ * Group commit on the real database: writes asked for in one turn of the event loop leave in one
+ * command, and each is acknowledged and stored on its own. (Through HTTP, how many requests one
+ * turn handles depends on arrival; here the writes are asked for together on purpose.)
+ */
+describe('group commit of challenge inserts and grant opens', () => {
+  let t: TestApp;
+  let commands: string[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    commands = [];
+    t.connection.getClient().on('commandStarted', (event: mongo.CommandStartedEvent) => {
+      commands.push(`${event.commandName} ${String(event.command[event.commandName])}`);
+    });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => {
+    commands = [];
+  });
+
+  const key = () => randomBytes(32).toString('base64url');
+
+  it('inserts the challenges of one turn in one command, each of them stored', async () => {
+    const store = t.app.get(ChallengeStore);
+    const keys = Array.from({ length: 30 }, key);
+    const issued = await Promise.all(
+      keys.map((k) =>
+        store.issue({
+          kind: 'wallet_nonce',
+          key: k,
+          binding: { address: '0x0000000000000000000000000000000000000001', chainId: '1' },
+          payload: {},
+          ttlSeconds: 300,
+        }),
+      ),
+    );
+    expect(commands).toEqual(['insert challenges']);
+    expect(new Set(issued.map((c) => c.keyHash)).size).toBe(30);
+    const found = await Promise.all(keys.map((k) => store.peek('wallet_nonce', k)));
+    expect(found.every((c) => c !== null)).toBe(true);
+  });
+
+  it('opens the grants of one turn in one command, each of them stored', async () => {
+    const grants = t.app.get(GrantRepository);
+    const now = t.clock.now();
+    const opened: Grant[] = Array.from({ length: 20 }, (_, i) => ({
+      grantId: randomBytes(16).toString('base64url').slice(0, 22),
+      clientId: 'demo-client',
+      sub: `user${i}`,
+      scope: 'openid',
+      authMethod: 'password',
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      refresh: { current: key(), retries: 0, spent: [] },
+    }));
+    await Promise.all(opened.map((g) => grants.open(g)));
+    expect(commands).toEqual(['update grants']);
+    const found = await Promise.all(opened.map((g) => grants.findById(g.grantId)));
+    expect(found.map((g) => g?.sub)).toEqual(opened.map((g) => g.sub));
+  });
+
+  it('keeps a grant a replay revoked first, when its open shares a command with others', async () => {
+    const grants = t.app.get(GrantRepository);
+    const now = t.clock.now();
+    const grant = (id: string): Grant => ({
+      grantId: id,
+      clientId: 'demo-client',
+      sub: 'user1',
+      scope: '',
+      authMethod: 'password',
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      refresh: { current: key(), retries: 0, spent: [] },
+    });
+    const raced = grant(randomBytes(16).toString('base64url').slice(0, 22));
+    const expires = new Date(now.getTime() + 3_600_000);
+    await grants.revokeForReplay(raced.grantId, 'demo-client', 'code_replay', now, expires);
+    const others = Array.from({ length: 5 }, () =>
+      grant(randomBytes(16).toString('base64url').slice(0, 22)),
+    );
+    await Promise.all([raced, ...others].map((g) => grants.open(g)));
+    const stored = await grants.findById(raced.grantId);
+    expect(stored?.revokedAt).toBeInstanceOf(Date);
+    expect(stored?.revokedReason).toBe('code_replay');
+    expect((await grants.findById(others[0].grantId))?.revokedAt).toBeUndefined();
+  });
+});

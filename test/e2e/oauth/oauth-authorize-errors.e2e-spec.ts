@@ -1,0 +1,198 @@
+import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
+import request from 'supertest';
+import { TestApp, createTestApp } from '../../support/test-app';
+import {
+  Agent,
+  AuthorizeParams,
+  DEMO_CLIENT,
+  authorizePath,
+  login,
+  pkcePair,
+} from '../../support/oauth';
+
+describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
+  let t: TestApp;
+  let agent: Agent;
+  const { challenge } = pkcePair();
+  const valid: AuthorizeParams = {
+    client_id: DEMO_CLIENT.id,
+    redirect_uri: DEMO_CLIENT.redirectUri,
+    response_type: 'code',
+    state: 'st4te',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+  });
+  afterAll(() => t.close());
+
+  describe('with an untrustworthy client or redirect URI: a 400 page, never a redirect', () => {
+    it.each([
+      ['unknown client', { client_id: 'nobody' }, 'Unknown client_id'],
+      ['missing client', { client_id: undefined }, 'client_id is required'],
+      ['missing redirect URI', { redirect_uri: undefined }, 'redirect_uri is required'],
+      [
+        'unregistered redirect URI',
+        { redirect_uri: 'https://evil.example/callback' },
+        'redirect_uri is not registered for this client',
+      ],
+      [
+        'redirect URI differing in path',
+        { redirect_uri: 'http://localhost:25001/callback/x' },
+        'redirect_uri is not registered for this client',
+      ],
+      [
+        'non-loopback port change',
+        { redirect_uri: 'http://localhost:25001/callback?x=1' },
+        'redirect_uri is not registered for this client',
+      ],
+    ])('%s', async (_what, overrides, description) => {
+      const res = await agent
+        .get(authorizePath({ ...valid, ...overrides }))
+        .set('Accept', 'text/html');
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain('<dd id="error">invalid_request</dd>');
+      expect(res.text).toContain(`<dd id="error_description">${description}</dd>`);
+
+      const json = await agent
+        .get(authorizePath({ ...valid, ...overrides }))
+        .set('Accept', 'application/json');
+      expect(json.status).toBe(400);
+      expect(json.body).toEqual({ error: 'invalid_request', error_description: description });
+    });
+
+    it('rejects a repeated parameter', async () => {
+      const res = await agent
+        .get(`${authorizePath(valid)}&client_id=demo-spa`)
+        .set('Accept', 'application/json');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'Parameter client_id must not be repeated',
+      });
+    });
+  });
+
+  describe('other errors go back to the client with state and iss (RFC 9207)', () => {
+    it.each([
+      [
+        'plain method',
+        { code_challenge_method: 'plain' },
+        'invalid_request',
+        'code_challenge_method "plain" is not supported; use S256',
+      ],
+      [
+        'missing challenge',
+        { code_challenge: undefined },
+        'invalid_request',
+        'code_challenge is required (PKCE)',
+      ],
+      [
+        'missing method',
+        { code_challenge_method: undefined },
+        'invalid_request',
+        'code_challenge_method must be S256',
+      ],
+      [
+        'short challenge',
+        { code_challenge: 'abc' },
+        'invalid_request',
+        'code_challenge must be 43 base64url characters (S256)',
+      ],
+      [
+        'token response type',
+        { response_type: 'token' },
+        'unsupported_response_type',
+        'Only response_type=code is supported',
+      ],
+      [
+        'missing response type',
+        { response_type: undefined },
+        'invalid_request',
+        'response_type is required',
+      ],
+      ['unknown scope', { scope: 'profile admin' }, 'invalid_scope', 'Unsupported scope: admin'],
+    ])('%s', async (_what, overrides, error, description) => {
+      const res = await agent.get(authorizePath({ ...valid, ...overrides })).expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.origin + location.pathname).toBe(DEMO_CLIENT.redirectUri);
+      expect(Object.fromEntries(location.searchParams)).toEqual({
+        error,
+        error_description: description,
+        state: 'st4te',
+        iss: t.config.issuer,
+      });
+    });
+
+    it('requires state by default', async () => {
+      const res = await agent.get(authorizePath({ ...valid, state: undefined })).expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.searchParams.get('error')).toBe('invalid_request');
+      expect(location.searchParams.get('error_description')).toBe('state is required');
+      expect(location.searchParams.get('code')).toBeNull();
+    });
+  });
+
+  describe('request parameters (RFC 6749 §3.1)', () => {
+    it('ignores unrecognized parameters and treats empty ones as absent', async () => {
+      const res = await agent.get(`${authorizePath(valid)}&prompt=consent&scope=`).expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.origin + location.pathname).toBe(DEMO_CLIENT.redirectUri);
+      expect(location.searchParams.get('code')).toBeTruthy();
+      expect(location.searchParams.get('error')).toBeNull();
+    });
+
+    it('still refuses an unrecognized parameter sent twice', async () => {
+      const res = await agent
+        .get(`${authorizePath(valid)}&prompt=login&prompt=consent`)
+        .set('Accept', 'application/json');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'Parameter prompt must not be repeated',
+      });
+    });
+  });
+
+  it('does not require state when OAUTH_REQUIRE_STATE=false', async () => {
+    const relaxed = await createTestApp({ OAUTH_REQUIRE_STATE: 'false' });
+    try {
+      const a = request.agent(relaxed.app.getHttpServer());
+      await login(a);
+      const res = await a.get(authorizePath({ ...valid, state: undefined })).expect(302);
+      expect(new URL(res.headers.location).searchParams.get('code')).toBeTruthy();
+    } finally {
+      await relaxed.close({ dropDatabase: false });
+    }
+  });
+
+  it('keeps refused PKCE requests as counters, never one document per request', async () => {
+    const db = t.connection.db!;
+    const documents = async () => {
+      const names = (await db.listCollections().toArray()).map((c) => c.name);
+      const counts = await Promise.all(names.map((name) => db.collection(name).countDocuments()));
+      return counts.reduce((a, b) => a + b, 0);
+    };
+    await t.app.get(ChallengeFiguresRecorder).flush();
+    // Warm: the minute and total documents of this minute exist after one refusal.
+    await agent.get(authorizePath({ ...valid, code_challenge_method: 'plain' })).expect(302);
+    await t.app.get(ChallengeFiguresRecorder).flush();
+    const before = await documents();
+
+    for (let i = 0; i < 20; i++) {
+      await agent.get(authorizePath({ ...valid, code_challenge_method: 'plain' })).expect(302);
+    }
+    await t.app.get(ChallengeFiguresRecorder).flush();
+
+    // 20 unauthenticated refusals add nothing but counts; a minute boundary may add one document.
+    expect((await documents()) - before).toBeLessThanOrEqual(2);
+    const names = (await db.listCollections().toArray()).map((c) => c.name);
+    expect(names).not.toContain('challenge_rejections');
+  });
+});

@@ -1,0 +1,48 @@
+import { createTestApp, type TestApp } from '../../support/test-app';
+
+describe('Proofgate API as an RFC 9728 protected resource', () => {
+  let t: TestApp;
+  let issuer: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    issuer = t.config.issuer;
+  });
+  afterAll(() => t.close());
+
+  it.each(['/.well-known/oauth-protected-resource/api', '/.well-known/oauth-protected-resource'])(
+    'GET %s describes /api and the server issuing its tokens',
+    async (path) => {
+      const res = await t.http().get(path).expect(200);
+      expect(res.body).toEqual({
+        resource: t.config.tokens.audience,
+        authorization_servers: [issuer],
+        bearer_methods_supported: ['header'],
+        scopes_supported: ['openid', 'profile', 'email', 'api'],
+        jwks_uri: `${issuer}/jwks.json`,
+        resource_name: 'Proofgate API',
+      });
+    },
+  );
+
+  it('/api/me without a token answers a bare Bearer challenge naming the metadata', async () => {
+    const res = await t.http().get('/api/me').expect(401);
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="proofgate", resource_metadata="${issuer}/.well-known/oauth-protected-resource/api"`,
+    );
+  });
+
+  it('/api/me with a bad token keeps the error attributes and adds resource_metadata', async () => {
+    const res = await t.http().get('/api/me').set('Authorization', 'Bearer a.b.c').expect(401);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="proofgate", error="invalid_token", ' +
+        'error_description="The access token is invalid", ' +
+        `resource_metadata="${issuer}/.well-known/oauth-protected-resource/api"`,
+    );
+  });
+
+  it('the authorization server metadata lists the API among its protected resources', async () => {
+    const res = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
+    expect(res.body.protected_resources).toEqual([t.config.tokens.audience]);
+  });
+});

@@ -1,0 +1,288 @@
+import request from 'supertest';
+import type { mongo } from 'mongoose';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import {
+  Agent,
+  DEMO_CLIENT,
+  basic,
+  createLoggedInApp,
+  exchangeCode,
+  obtainCode,
+  refresh,
+} from '../../support/oauth';
+import type { TestApp } from '../../support/test-app';
+
+/**
+ * Database round trips per request, counted with the driver's command monitoring, so a change
+ * that puts another query on the hot path fails CI. The budgets are the protocol's minimum:
+ * one atomic redeem, one write of the grant it opens, a read for what must be checked first,
+ * plus one for the fleet-wide rate limit of a limited route (its pre-proof limits in one command,
+ * shared with the requests that arrive meanwhile). The limit of a proven identity (the client, the
+ * wallet address) is a second limiter command, sent alongside a command the request sends anyway:
+ * it adds a command, not a round trip. `rounds` counts the round trips a request waits for one
+ * after the other (a command started while another of the request is in flight is not one more).
+ */
+describe('database round trips per request (command monitoring)', () => {
+  let t: TestApp;
+  let agent: Agent;
+  let commands: string[] | undefined;
+  let inFlight = 0;
+  let rounds = 0;
+  let writes: mongo.Document[] | undefined;
+  const account = privateKeyToAccount(generatePrivateKey());
+
+  beforeAll(async () => {
+    // Figures are written by a timer off the request path; keep it out of the counts.
+    ({ t, agent } = await createLoggedInApp({ FIGURES_FLUSH_MS: '600000' }));
+    const client = t.connection.getClient();
+    client.on('commandStarted', (event: mongo.CommandStartedEvent) => {
+      if (commands && inFlight++ === 0) rounds += 1;
+      commands?.push(`${event.commandName} ${String(event.command[event.commandName])}`);
+      if (['insert', 'update', 'findAndModify', 'delete'].includes(event.commandName)) {
+        writes?.push(event.command);
+      }
+    });
+  });
+  afterAll(() => t.close());
+
+  const ended = () => {
+    if (commands) inFlight -= 1;
+  };
+  beforeAll(() => {
+    const client = t.connection.getClient();
+    client.on('commandSucceeded', ended);
+    client.on('commandFailed', ended);
+  });
+
+  /** The commands one request sends, after a first request of the same kind warmed caches. */
+  async function counted(request: () => Promise<unknown>): Promise<string[]> {
+    commands = [];
+    inFlight = 0;
+    rounds = 0;
+    await request();
+    const sent = commands;
+    commands = undefined;
+    return sent;
+  }
+
+  const server = () => t.app.getHttpServer();
+
+  /**
+   * Before the proof, per IP and per (IP, claimed client or address): two counters, one command.
+   * After it, the proven client's or address's own counter: one more, alongside other work.
+   */
+  const LIMITER = 'update rate_limit_counters';
+  const limiterCommands = (sent: string[]) => sent.filter((c) => c.includes('rate_limit_counters'));
+
+  async function tokens() {
+    const { code, verifier } = await obtainCode(agent);
+    return (await exchangeCode(server(), code, verifier).expect(200)).body as {
+      access_token: string;
+      refresh_token: string;
+    };
+  }
+
+  async function signedMessage() {
+    const issued = await t
+      .http()
+      .post('/wallet/nonce')
+      .send({ address: account.address, chainId: 1 })
+      .expect(201);
+    const message = issued.body.message as string;
+    return { message, signature: await account.signMessage({ message }) };
+  }
+
+  beforeAll(async () => {
+    // Warm-up: signing keys, client records and any lazy state of each path.
+    const warm = await tokens();
+    await refresh(server(), warm.refresh_token).expect(200);
+    await t.http().get('/api/me').set('Authorization', `Bearer ${warm.access_token}`).expect(200);
+    await t
+      .http()
+      .post('/wallet/verify')
+      .send(await signedMessage())
+      .expect(200);
+  });
+
+  it('code exchange: at most 3 round trips, the client charged alongside the redeem', async () => {
+    const { code, verifier } = await obtainCode(agent);
+    const sent = await counted(() => exchangeCode(server(), code, verifier).expect(200));
+    expect(limiterCommands(sent)).toEqual([LIMITER, LIMITER]);
+    expect(sent.length).toBeLessThanOrEqual(4);
+    expect(rounds).toBeLessThanOrEqual(3);
+  });
+
+  it('code exchange with openid: the same commands, the ID token from the code alone', async () => {
+    const plain = await obtainCode(agent);
+    const withoutOpenid = await counted(() =>
+      exchangeCode(server(), plain.code, plain.verifier).expect(200),
+    );
+    const oidc = await obtainCode(agent, { scope: 'openid profile', nonce: 'n-0S6_WzA2Mj' });
+    let idToken: unknown;
+    const withOpenid = await counted(async () => {
+      idToken = (await exchangeCode(server(), oidc.code, oidc.verifier).expect(200)).body.id_token;
+    });
+    expect(idToken).toEqual(expect.any(String));
+    expect(withOpenid).toEqual(withoutOpenid);
+  });
+
+  it('a cross-origin code exchange costs what a same-origin one does (origins are cached)', async () => {
+    const origin = 'http://localhost:25001';
+    const first = await obtainCode(agent);
+    await exchangeCode(server(), first.code, first.verifier).set('Origin', origin).expect(200);
+    const { code, verifier } = await obtainCode(agent);
+    const sent = await counted(async () => {
+      const res = await exchangeCode(server(), code, verifier).set('Origin', origin).expect(200);
+      expect(res.headers['access-control-allow-origin']).toBe(origin);
+    });
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(4);
+    expect(rounds).toBeLessThanOrEqual(3);
+  });
+
+  it('code exchange under concurrent load: at most one grant write each, every grant opened', async () => {
+    const codes: Awaited<ReturnType<typeof obtainCode>>[] = [];
+    for (let i = 0; i < 20; i++) codes.push(await obtainCode(agent));
+    let answers: { status: number; body: { refresh_token: string } }[] = [];
+    const sent = await counted(async () => {
+      answers = await Promise.all(
+        codes.map(({ code, verifier }) => exchangeCode(server(), code, verifier)),
+      );
+    });
+    expect(answers.map((a) => a.status)).toEqual(codes.map(() => 200));
+    // At most one grant write each, fewer when opens share a command (group commit: how many do
+    // depends on arrival here; test/e2e/oauth/group-commit.e2e-spec.ts shows it deterministically).
+    expect(sent.filter((c) => c === 'update grants').length).toBeLessThanOrEqual(20);
+    // Every grant was opened: each refresh token rotates.
+    for (const { body } of answers) await refresh(server(), body.refresh_token).expect(200);
+  });
+
+  it('refresh: 2 round trips (limit; one atomic rotation that also checks client, expiry and revocation, alongside the client charge)', async () => {
+    const { refresh_token } = await tokens();
+    const sent = await counted(() => refresh(server(), refresh_token).expect(200));
+    expect([...sent].sort()).toEqual(['findAndModify grants', LIMITER, LIMITER]);
+    expect(sent[0]).toBe(LIMITER);
+    expect(rounds).toBe(2);
+  });
+
+  it('refresh that narrows the scope: 3 (the grant is read first); a grace retry: 4', async () => {
+    const { code, verifier } = await obtainCode(agent, { scope: 'openid profile' });
+    const exchanged = await exchangeCode(server(), code, verifier).expect(200);
+    const { refresh_token } = exchanged.body as { refresh_token: string };
+    const narrowed = await counted(() =>
+      request(server())
+        .post('/token')
+        .type('form')
+        .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
+        .send({ grant_type: 'refresh_token', refresh_token, scope: 'openid' })
+        .expect(200),
+    );
+    expect(narrowed.filter((c) => c !== LIMITER)).toEqual(['find grants', 'update grants']);
+    expect(limiterCommands(narrowed)).toEqual([LIMITER, LIMITER]);
+    expect(rounds).toBeLessThanOrEqual(3);
+    // The same token again, within the grace window: its successor once more.
+    const retried = await counted(() => refresh(server(), refresh_token).expect(200));
+    expect(retried.filter((c) => c !== LIMITER)).toEqual([
+      'findAndModify grants',
+      'find grants',
+      'update grants',
+    ]);
+    expect(rounds).toBeLessThanOrEqual(4);
+  });
+
+  it('nonce issue: exactly 2 (limit, issue)', async () => {
+    const sent = await counted(() =>
+      t.http().post('/wallet/nonce').send({ address: account.address, chainId: 1 }).expect(201),
+    );
+    expect(sent).toEqual([LIMITER, 'insert challenges']);
+  });
+
+  it('nonce issue under concurrent load: at most one insert and one count each, every nonce stored', async () => {
+    // The limiter and the challenge store send what one turn of the event loop collected in one
+    // command (group commit), so under load a nonce costs a fraction of a round trip.
+    const accounts = Array.from({ length: 40 }, () => privateKeyToAccount(generatePrivateKey()));
+    const listening = t.app.getHttpServer().listening;
+    if (!listening) await t.app.listen(0, '127.0.0.1');
+    const url = await t.app.getUrl();
+    let messages: string[] = [];
+    const sent = await counted(async () => {
+      messages = await Promise.all(
+        accounts.map(async ({ address }) => {
+          const response = await fetch(`${url}/wallet/nonce`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ address, chainId: 1 }),
+          });
+          expect(response.status).toBe(201);
+          return ((await response.json()) as { message: string }).message;
+        }),
+      );
+    });
+    // At most one insert and one count each, fewer when requests share a command (how many do
+    // depends on arrival, as the test's own client shares the event loop; test/group-commit and
+    // test/rate-limit-batching show it deterministically).
+    expect(sent.filter((c) => c === 'insert challenges').length).toBeLessThanOrEqual(40);
+    expect(limiterCommands(sent).length).toBeLessThanOrEqual(40);
+    // Every nonce was stored: each signs in once.
+    for (const [i, message] of messages.entries()) {
+      const signature = await accounts[i].signMessage({ message });
+      await t.http().post('/wallet/verify').send({ message, signature }).expect(200);
+    }
+  });
+
+  it('wallet verify: at most 3 round trips, the address charged alongside the grant write', async () => {
+    const body = await signedMessage();
+    const sent = await counted(() => t.http().post('/wallet/verify').send(body).expect(200));
+    expect(limiterCommands(sent)).toEqual([LIMITER, LIMITER]);
+    expect(sent.length).toBeLessThanOrEqual(4);
+    expect(rounds).toBeLessThanOrEqual(3);
+  });
+
+  it('metadata: exactly 1, the one limit counted', async () => {
+    const sent = await counted(() =>
+      t.http().get('/.well-known/oauth-authorization-server').expect(200),
+    );
+    expect(sent).toEqual([LIMITER]);
+  });
+
+  it('writes single-use state with write concern majority (a failover cannot roll back a redemption)', async () => {
+    writes = [];
+    const { refresh_token } = await tokens();
+    await refresh(server(), refresh_token).expect(200);
+    const body = await signedMessage();
+    await t.http().post('/wallet/verify').send(body).expect(200);
+    const seen = writes;
+    writes = undefined;
+
+    // The collection is the value of the command's first key (`findAndModify` also has `update`).
+    const single = seen.filter((command) =>
+      ['challenges', 'grants'].includes(String(Object.values(command)[0])),
+    );
+    // Issue and redeem (code and nonce), open grant (twice), rotate: all seven of them.
+    expect(single).toHaveLength(7);
+    for (const command of single) {
+      expect({ command: Object.keys(command)[0], writeConcern: command.writeConcern }).toEqual({
+        command: Object.keys(command)[0],
+        writeConcern: { w: 'majority' },
+      });
+    }
+  });
+
+  it('/api/me: at most 1, and a revoked token is still refused', async () => {
+    const { access_token, refresh_token } = await tokens();
+    const bearer = `Bearer ${access_token}`;
+    const sent = await counted(() =>
+      t.http().get('/api/me').set('Authorization', bearer).expect(200),
+    );
+    expect(sent).toEqual(['find grants']);
+
+    await t
+      .http()
+      .post('/revoke')
+      .type('form')
+      .auth('demo-client', 'demo-secret')
+      .send({ token: refresh_token })
+      .expect(200);
+    await t.http().get('/api/me').set('Authorization', bearer).expect(401);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * RFC 6750 §3 challenges must parse: `WWW-Authenticate` is `Bearer` followed by auth-params
+ * (RFC 9110 §11.2), each value a token or a quoted-string, and `error_description` may use only
+ * %x20-21 / %x23-5B / %x5D-7E: no `"` and no `\` at all, not even escaped.
+ */
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+const QUOTED_STRING =
+  '"(?:[\\t \\x21\\x23-\\x5B\\x5D-\\x7E\\x80-\\xFF]|\\\\[\\t \\x21-\\x7E\\x80-\\xFF])*"';
+const AUTH_PARAM = `${TOKEN}[ \\t]*=[ \\t]*(?:${TOKEN}|${QUOTED_STRING})`;
+const CHALLENGE = new RegExp(`^(${TOKEN})(?: +(${AUTH_PARAM}(?:[ \\t]*,[ \\t]*${AUTH_PARAM})*))?$`);
+/** RFC 6750 §3: the characters allowed in error and error_description values. */
+const RFC6750_VALUE = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
+
+/** The scheme and the auth-params of one challenge; throws if the header does not parse. */
+function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+  const match = CHALLENGE.exec(header);
+  if (!match) throw new Error(`WWW-Authenticate does not parse: ${header}`);
+  const params: Record<string, string> = {};
+  const param = new RegExp(`(${TOKEN})[ \\t]*=[ \\t]*(?:(${TOKEN})|(${QUOTED_STRING}))`, 'g');
+  for (const [, name, token, quoted] of (match[2] ?? '').matchAll(param)) {
+    params[name.toLowerCase()] = token ?? quoted.slice(1, -1).replace(/\\(.)/g, '$1');
+  }
+  return { scheme: match[1], params };
+}
+
+describe('WWW-Authenticate on GET /api/me (RFC 6750 §3)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['another scheme', 'Basic dXNlcjpwYXNz'],
+    ['Bearer with two values', 'Bearer abc def'],
+    ['a malformed token', 'Bearer ab"c'],
+    ['an invalid JWT', 'Bearer not.a.jwt'],
+  ])('answers %s with a challenge that parses', async (_label, authorization) => {
+    const res = await t.http().get('/api/me').set('Authorization', authorization).expect(401);
+
+    const header = String(res.headers['www-authenticate']);
+    const { scheme, params } = parseChallenge(header);
+    expect(scheme).toBe('Bearer');
+    expect(params).toMatchObject({
+      realm: 'proofgate',
+      error: 'invalid_token',
+      // RFC 9728 §5.1
+      resource_metadata: `${t.config.issuer}/.well-known/oauth-protected-resource/api`,
+    });
+    expect(params.error_description).toMatch(RFC6750_VALUE);
+    expect(params.error_description.length).toBeGreaterThan(10);
+    expect(res.body).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it('keeps the meaning of the description in the header', async () => {
+    const res = await t.http().get('/api/me').set('Authorization', 'Basic abc').expect(401);
+    const { params } = parseChallenge(String(res.headers['www-authenticate']));
+    expect(params.error_description).toBe("The Authorization header must be 'Bearer <token>'");
+  });
+});

@@ -1,0 +1,98 @@
+import request from 'supertest';
+import { launchBrowser, screenshot, until } from '../../support/browser';
+import { exchangeCode, login, obtainCode } from '../../support/oauth';
+import { freePort } from '../../support/processes';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+describe('GET /challenge-models in a browser', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ ISSUER: base });
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  it('shows both models side by side, and charts that follow a code issued and redeemed', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      const response = await page.goto(`${base}/challenge-models`);
+      expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+
+      expect(await page.textContent('h1')).toBe('Challenge models side by side');
+      type Text = { textContent: string | null };
+      const columns = await page.$$eval('table.compare thead th', (cells: Text[]) =>
+        cells.map((c) => c.textContent),
+      );
+      expect(columns).toEqual(['Aspect', 'OAuth 2.1 + PKCE', 'Sign-In with Ethereum']);
+      const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
+        cells.map((c) => c.textContent),
+      );
+      expect(rowHeaders).toEqual(
+        expect.arrayContaining(['Stops', 'Does not stop', 'Lifetime', 'Used by']),
+      );
+
+      // The first poll draws every chart, each an SVG image with a text alternative.
+      await page.waitForSelector('#updated[data-at]');
+      type Figure = {
+        getAttribute: (name: string) => string | null;
+        querySelector: (selector: string) => Figure | null;
+      };
+      const charts = await page.$$eval('figure.chart', (figures: Figure[]) =>
+        figures.map((f) => ({
+          metric: f.getAttribute('data-metric'),
+          label: f.querySelector('svg[role="img"]')?.getAttribute('aria-label') ?? null,
+        })),
+      );
+      expect(charts.map((c) => c.metric)).toEqual([
+        'issued',
+        'redeemed',
+        'expired',
+        'rejected',
+        'latency',
+      ]);
+      for (const chart of charts) expect(chart.label).toMatch(/PKCE: .*SIWE: /);
+      const total = (metric: string) =>
+        page.getAttribute(`figure[data-metric="${metric}"]`, 'data-pkce-total');
+      expect(await total('issued')).toBe('0');
+      expect(await total('redeemed')).toBe('0');
+      await screenshot(page, 'challenge-models-page');
+
+      // A code issued and redeemed through the real flow, outside the page.
+      const agent = request.agent(t.app.getHttpServer());
+      await login(agent);
+      const { code, verifier } = await obtainCode(agent);
+      await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+
+      // The page polls every 5 s and redraws.
+      // The page polls every 5 s and redraws. (Polled from here: the page's CSP forbids the
+      // string evaluation a waitForFunction expression would need.)
+      await until(async () => (await total('redeemed')) === '1', 20_000);
+      expect(await total('issued')).toBe('1');
+      expect(await page.getAttribute('figure[data-metric="issued"] svg', 'aria-label')).toMatch(
+        /^PKCE: 1 issued in the last 60 minutes/,
+      );
+      expect(await page.$$('figure[data-metric="issued"] svg .line-pkce')).not.toHaveLength(0);
+      expect(
+        await page.textContent('td[data-model="pkce"][data-figure="since_start.redeemed"]'),
+      ).toBe('1');
+      expect(await page.getAttribute('figure[data-metric="latency"] svg', 'aria-label')).toMatch(
+        /PKCE: latest minute with redemptions p50 ≤ \d+ ms/,
+      );
+      await screenshot(page, 'challenge-models-after-redemption');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

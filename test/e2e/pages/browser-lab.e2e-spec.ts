@@ -1,0 +1,115 @@
+import { launchBrowser, screenshot, until } from '../../support/browser';
+import { freePort } from '../../support/processes';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+describe('GET /lab in a browser', () => {
+  jest.setTimeout(180_000);
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await createTestApp({
+      ISSUER: base,
+      // Long enough that the run still has to wait once the other rows are done; the same for
+      // both, so the code is not swept by the TTL index (then "Invalid", no longer "expired")
+      // while the run waits for a later nonce.
+      AUTH_CODE_TTL_SECONDS: '25',
+      WALLET_NONCE_TTL_SECONDS: '25',
+      REFRESH_TOKEN_GRACE_SECONDS: '1',
+      SIWE_CHAIN_IDS: '1,10',
+    });
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  it('runs every scenario against this instance, counts down the expiry wait, refuses a second run, and shows a fully passing table and the figures', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      await page.goto(`${base}/lab`);
+      await page.click('#run');
+
+      // The run announces its wait for the expiry challenges; the page counts it down.
+      await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
+      const first = await page.textContent('#status');
+      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce) to expire…$/);
+      await screenshot(page, 'lab-countdown');
+      const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
+      await until(
+        async () => secondsOf(await page.textContent('#status')) < secondsOf(first),
+        5_000,
+      );
+
+      // A second page meanwhile: its run is refused, and says so plainly.
+      const other = await browser.newPage();
+      await other.goto(`${base}/lab`);
+      await other.click('#run');
+      await other.waitForSelector('#status[data-done]');
+      expect(await other.getAttribute('#status', 'data-done')).toBe('conflict');
+      expect(await other.textContent('#status')).toBe(
+        'Another lab run is already in progress on this instance. Wait for it to finish, then run the lab again.',
+      );
+      await screenshot(other, 'lab-conflict');
+      await other.close();
+
+      await page.waitForSelector('#status[data-done]', { timeout: 150_000 });
+      expect(await page.getAttribute('#status', 'data-waiting')).toBeNull();
+      await page.waitForSelector('#figures section[data-model="siwe"]');
+      await screenshot(page, 'lab-page');
+
+      expect(await page.getAttribute('#status', 'data-done')).toBe('passed');
+      type Row = { children: ArrayLike<{ textContent: string | null }> };
+      const results = await page.$$eval('#rows tbody tr', (rows: Row[]) =>
+        rows.map((r) => [
+          r.children[0].textContent,
+          r.children[1].textContent,
+          r.children[4].textContent,
+        ]),
+      );
+      expect(results.length).toBeGreaterThanOrEqual(19);
+      expect(results.filter(([, , result]) => result !== 'PASS')).toEqual([]);
+      const scenarios = results.map(([model, scenario]) => `${model} ${scenario}`);
+      expect(scenarios).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^PKCE .*wrong verifier/),
+          expect.stringMatching(/^PKCE replayed code/),
+          expect.stringMatching(/^SIWE .*replay/),
+          expect.stringMatching(/^SIWE expired nonce/),
+        ]),
+      );
+      const figures = await page.textContent('#figures section[data-model="pkce"] pre');
+      expect(JSON.parse(figures ?? '{}')).toMatchObject({
+        since_start: { redeemed: expect.any(Number) },
+      });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('the lab in production', () => {
+  it('is not served', async () => {
+    const t = await createTestApp({
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+      ISSUER: 'https://auth.example.test',
+    });
+    try {
+      const res = await t.http().get('/lab').expect(404);
+      expect(res.body).toEqual({
+        error: 'not_found',
+        error_description: 'The lab is disabled on this instance',
+      });
+      await t.http().post('/lab/run').expect(404);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,327 @@
+/**
+ * The attack lab (`npm run lab`, tools/lab): run in-process against the real service over real
+ * HTTP, against a fake that accepts every attack (so each row is shown to be able to fail), and
+ * as a user runs it, from the command line with the service it starts itself.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { getAddress } from 'viem';
+import { createSiweMessage, parseSiweMessage } from 'viem/siwe';
+import { LabRow, runLab } from '../../../src/pages/lab/scenarios/scenarios';
+import { freePort } from '../../support/processes';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * An expired code is refused as expired, or, when the TTL monitor (about once a minute) swept it
+ * in the second between its expiry and its presentation, as unknown: refused all the same.
+ */
+const EXPIRED_OR_SWEPT =
+  /^400 invalid_grant "Authorization code expired"|^400 invalid_grant "Invalid authorization code" \(deleted by the TTL monitor before it was presented\)$/;
+
+/** Every scenario the lab must run, and what the service's answer must say in each. */
+const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegExp]> = [
+  ['pkce', 'normal login', '302 with code, state, iss; /token 200; /api/me 200 user0'],
+  [
+    'pkce',
+    'stolen code, wrong verifier',
+    '400 invalid_grant "PKCE verification failed"; owner then 200',
+  ],
+  ['pkce', 'stolen code, no verifier', '400 invalid_request "Code verifier is required"'],
+  [
+    'pkce',
+    'replayed code',
+    '400 invalid_grant "Authorization code already used"; first token 401 at /api/me',
+  ],
+  [
+    'pkce',
+    'used code replayed by another client',
+    '400 invalid_grant "Authorization code already used"; owner\'s token 200 at /api/me',
+  ],
+  ['pkce', 'code_challenge_method=plain', '302 to redirect_uri, error=invalid_request'],
+  ['pkce', 'missing code_challenge', '302 to redirect_uri, error=invalid_request'],
+  ['pkce', 'code redeemed by another client', '400 invalid_grant'],
+  ['pkce', 'other redirect URI', '400 invalid_grant'],
+  ['pkce', 'redirect_uri bypass', '400 page invalid_request, no redirect, for all 4'],
+  ['pkce', 'resource the client may not use', '302 to redirect_uri, error=invalid_target'],
+  [
+    'pkce',
+    'token for another resource at /api/me',
+    'token aud http://localhost:25004/mcp; /api/me 401 invalid_token "The access token is for another resource"',
+  ],
+  [
+    'pkce',
+    'registration: foreign http redirect URI',
+    '400 invalid_redirect_uri "redirect_uris[0] may use http only on a loopback host',
+  ],
+  [
+    'pkce',
+    'registration: confidential without the initial access token',
+    '400 invalid_client_metadata "Only public clients',
+  ],
+  [
+    'pkce',
+    'registration: wrong initial access token',
+    '401 invalid_token "The initial access token is invalid"',
+  ],
+  [
+    'pkce',
+    'registration: implicit grant (response_types token)',
+    '400 invalid_client_metadata "response_types may contain only code"',
+  ],
+  [
+    'pkce',
+    'registration: client_name with a right-to-left override',
+    '400 invalid_client_metadata "client_name must not contain control or format characters"',
+  ],
+  ['pkce', 'expired code', EXPIRED_OR_SWEPT],
+  [
+    'pkce',
+    'refresh asking for more scope',
+    '400 invalid_scope "The requested scope exceeds the scope originally granted"; the same refresh token later 200',
+  ],
+  ['pkce', '50 concurrent redemptions', '1× 200'],
+  ['siwe', 'normal login', '/wallet/verify 200; /api/me 200 siwe, sub eip155:1:<address>'],
+  ['siwe', 'replayed signed message', '401 nonce_already_used'],
+  ['siwe', 'nonce bound to another address', '401 invalid_nonce'],
+  ['siwe', 'expired nonce', '401 invalid_nonce'],
+  ['siwe', 'nonce for another chain', '401 invalid_nonce "The nonce was issued for another chain"'],
+  [
+    'siwe',
+    'Issued At before the nonce',
+    '401 invalid_nonce "The message was issued before its nonce"',
+  ],
+  ['siwe', 'wrong domain', '401 domain_mismatch'],
+  ['siwe', 'wrong chain', '400 chain_not_allowed'],
+  ['siwe', 'tampered message', '401 invalid_signature'],
+  ['siwe', 'signature from another key', '401 invalid_signature'],
+  ['siwe', '50 concurrent redemptions', '1× 200'],
+];
+
+function rowOf(rows: LabRow[], model: string, scenario: string): LabRow {
+  const row = rows.find((r) => r.model === model && r.scenario === scenario);
+  if (!row) throw new Error(`no row for ${model} / ${scenario}`);
+  return row;
+}
+
+describe('the attack lab', () => {
+  jest.setTimeout(240_000);
+
+  describe('against the real service, in-process, with 2-second challenge lifetimes', () => {
+    let t: TestApp;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      t = await createTestApp({
+        ISSUER: baseUrl,
+        SIWE_URI: baseUrl,
+        AUTH_CODE_TTL_SECONDS: '2',
+        WALLET_NONCE_TTL_SECONDS: '2',
+        REFRESH_TOKEN_GRACE_SECONDS: '1',
+        SIWE_CHAIN_IDS: '1,10',
+      });
+      await t.app.listen(port, '127.0.0.1');
+    });
+    afterAll(() => t.close());
+
+    it('runs every scenario, each answered as the spec requires', async () => {
+      const streamed: LabRow[] = [];
+      const waits: { seconds: number; challenge: string; rowsBefore: number }[] = [];
+      const started = Date.now();
+      const rows = await runLab({
+        baseUrl,
+        onRow: (row) => streamed.push(row),
+        onWait: (wait) => waits.push({ ...wait, rowsBefore: streamed.length }),
+      });
+      const seconds = (Date.now() - started) / 1000;
+
+      expect(streamed).toEqual(rows);
+      expect(rows.map((r) => [r.model, r.scenario]).sort()).toEqual(
+        SCENARIOS.map(([model, scenario]) => [model, scenario]).sort(),
+      );
+      for (const [model, scenario, answer] of SCENARIOS) {
+        const row = rowOf(rows, model, scenario);
+        expect({ model, scenario, answered: row.answered, passed: row.passed }).toEqual({
+          model,
+          scenario,
+          answered: (typeof answer === 'string'
+            ? expect.stringContaining(answer)
+            : expect.stringMatching(answer)) as string,
+          passed: true,
+        });
+      }
+      // The lifetimes come from the service (GET /challenge-models/<model>), not a default.
+      expect(rowOf(rows, 'pkce', 'expired code').expected).toMatch(
+        /^after 2 s \(policy\.lifetime_seconds\) \+ 1 s: /,
+      );
+      expect(rowOf(rows, 'siwe', 'expired nonce').expected).toMatch(
+        /^after 2 s \(policy\.lifetime_seconds\) \+ 1 s: /,
+      );
+      // Each expired challenge is presented when it falls due (before the TTL monitor removes
+      // it): a wait, when one is left, is announced for that challenge, right before its row,
+      // for at most a lifetime plus its second.
+      expect(waits.length).toBeLessThanOrEqual(2);
+      expect(new Set(waits.map((w) => w.challenge)).size).toBe(waits.length);
+      for (const wait of waits) {
+        expect(wait.seconds).toBeGreaterThan(0);
+        expect(wait.seconds).toBeLessThanOrEqual(3);
+        const scenario = wait.challenge === 'code' ? 'expired code' : 'expired nonce';
+        expect(wait.rowsBefore).toBe(rows.findIndex((r) => r.scenario === scenario));
+      }
+      // One short wait for both expiries, not the README defaults (60 s, 300 s).
+      expect(seconds).toBeLessThan(30);
+    });
+  });
+
+  describe('against a service that accepts every attack', () => {
+    let server: Server;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      server = createServer((req, res) => void gullible(baseUrl, req, res));
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('passes the normal logins and fails every attack row', async () => {
+      const rows = await runLab({ baseUrl });
+
+      expect(rows).toHaveLength(SCENARIOS.length);
+      const passed = rows.filter((r) => r.passed).map((r) => `${r.model} ${r.scenario}`);
+      expect(passed.sort()).toEqual(['pkce normal login', 'siwe normal login']);
+      expect(rowOf(rows, 'pkce', 'replayed code').answered).toBe('200; first token 200 at /api/me');
+      expect(rowOf(rows, 'pkce', '50 concurrent redemptions').answered).toMatch(
+        /^50× 200 \(in \d+ ms\)$/,
+      );
+      expect(rowOf(rows, 'siwe', 'wrong chain').answered).toBe('200');
+      expect(rowOf(rows, 'pkce', 'redirect_uri bypass').answered).toBe(
+        [
+          'upper-case host: 302 to http://localhost:25001/callback',
+          'dot segment: 302 to http://localhost:25001/callback',
+          'empty fragment: 302 to http://localhost:25001/callback',
+          'other port: 302 to http://localhost:9999/callback',
+        ].join('; '),
+      );
+    });
+  });
+
+  describe('npm run lab -- --json', () => {
+    it('starts its own service on a fresh embedded database, passes every row, exits 0', async () => {
+      const { code, stdout, stderr } = await run('npm', ['run', 'lab', '--', '--json'], 240_000);
+
+      expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+      // npm prints its own "> proofgate@... lab" banner first; the lab's output is the JSON.
+      const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+        passed: boolean;
+        rows: LabRow[];
+      };
+      expect(report.passed).toBe(true);
+      expect(report.rows).toHaveLength(SCENARIOS.length);
+      expect(report.rows.every((r) => r.passed)).toBe(true);
+      expect(Object.keys(report).sort()).toEqual(['passed', 'rows']);
+    });
+  });
+});
+
+/** Runs a command in its own process group, killed as a whole if it outlives the timeout. */
+function run(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGTERM'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Just enough of Proofgate's API to complete both normal logins, with every check missing:
+ * any code, verifier, client, nonce or signature is accepted, any number of times.
+ */
+async function gullible(issuer: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', issuer);
+  let body = '';
+  for await (const chunk of req) body += (chunk as Buffer).toString();
+  const json = (status: number, value: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  };
+  const redirect = (status: number, location: string, cookie?: string): void => {
+    res.writeHead(status, { location, ...(cookie ? { 'set-cookie': cookie } : {}) }).end();
+  };
+
+  switch (`${req.method} ${url.pathname}`) {
+    case 'GET /.well-known/oauth-authorization-server':
+      return json(200, { issuer });
+    case 'GET /challenge-models/pkce':
+    case 'GET /challenge-models/siwe':
+      return json(200, { policy: { lifetime_seconds: 0 } });
+    case 'GET /authorize': {
+      if (!req.headers.cookie?.includes('session=1')) {
+        return redirect(302, `/login?return_to=${encodeURIComponent(url.pathname + url.search)}`);
+      }
+      const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+      back.search = new URLSearchParams({
+        code: randomBytes(8).toString('hex'),
+        state: url.searchParams.get('state') ?? '',
+        iss: issuer,
+      }).toString();
+      return redirect(302, back.href);
+    }
+    case 'GET /login':
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end('<input type="hidden" name="csrf_token" value="t">');
+    case 'POST /login':
+      return redirect(303, new URLSearchParams(body).get('return_to') ?? '/', 'session=1');
+    case 'POST /token':
+      return json(200, { access_token: 'password', token_type: 'Bearer' });
+    case 'POST /register':
+      return json(201, { client_id: randomBytes(8).toString('hex'), ...JSON.parse(body) });
+    case 'POST /wallet/nonce': {
+      const { address, chainId } = JSON.parse(body) as { address: string; chainId: number };
+      const fields = {
+        nonce: randomBytes(8).toString('hex'),
+        address: getAddress(address),
+        chainId,
+        domain: url.host,
+        uri: issuer,
+        issuedAt: new Date(),
+        expirationTime: new Date(Date.now() + 60_000),
+      };
+      return json(201, {
+        ...fields,
+        issuedAt: fields.issuedAt.toISOString(),
+        expirationTime: fields.expirationTime.toISOString(),
+        message: createSiweMessage({ ...fields, statement: 'Sign in', version: '1' }),
+      });
+    }
+    case 'POST /wallet/verify': {
+      const { message } = JSON.parse(body) as { message: string };
+      const fields = parseSiweMessage(message);
+      return json(200, { access_token: `eip155:${fields.chainId}:${fields.address}` });
+    }
+    case 'GET /api/me': {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      return token === 'password'
+        ? json(200, { sub: 'user0', auth_method: 'password' })
+        : json(200, { sub: token, auth_method: 'siwe' });
+    }
+    default:
+      return json(404, { error: 'not_found' });
+  }
+}

@@ -1,0 +1,199 @@
+import { ChallengeStore } from '../../../src/challenges/challenge-store';
+import { CHALLENGE_COLLECTION } from '../../../src/challenges/persistence/challenge.schema';
+import { randomToken, sha256Base64Url } from '../../../src/platform/crypto/hashing';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+describe('ChallengeStore on the test MongoDB server', () => {
+  let t: TestApp;
+  let store: ChallengeStore;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    store = t.app.get(ChallengeStore);
+  });
+  afterAll(() => t.close());
+
+  const binding = { client_id: 'demo-client', redirect_uri: 'http://localhost:25001/callback' };
+  const issueCode = (key = randomToken(), ttlSeconds = 60) =>
+    store.issue({
+      kind: 'authorization_code',
+      key,
+      binding,
+      payload: { sub: 'user0' },
+      ttlSeconds,
+    });
+
+  const replayOf = (key: string, sameBinding = true) => ({
+    ok: false,
+    reason: 'replayed',
+    keyHash: sha256Base64Url(key),
+    binding,
+    sameBinding,
+  });
+
+  it('redeems a challenge once, returning its payload, then recognises every replay', async () => {
+    const key = randomToken();
+    await issueCode(key);
+
+    const first = await store.consume<{ sub: string }>('authorization_code', key, binding);
+    expect(first).toMatchObject({ ok: true, challenge: { payload: { sub: 'user0' }, binding } });
+
+    expect(await store.consume('authorization_code', key, binding)).toEqual(replayOf(key));
+    const other = await store.consume('authorization_code', key, { ...binding, client_id: 'x' });
+    expect(other).toEqual(replayOf(key, false));
+  });
+
+  it('gives exactly one success to 50 concurrent consumes of one challenge; the rest see a replay', async () => {
+    const key = randomToken();
+    await issueCode(key);
+
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => store.consume('authorization_code', key, binding)),
+    );
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    // Never mistaken for an unknown challenge, however closely it raced the redemption.
+    expect(results.filter((r) => !r.ok)).toEqual(Array(49).fill(replayOf(key)));
+  });
+
+  it('deletes the payload in the redeeming operation and keeps no secret (delete-on-use)', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    expect((await store.consume('authorization_code', key, binding)).ok).toBe(true);
+    const left = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .findOne({ _id: sha256Base64Url(key) as never });
+    // The spent marker: no payload, no key, and the TTL index deletes it at the original expiry.
+    expect(left).not.toHaveProperty('payload');
+    expect(left?.spentAt).toEqual(expect.any(Date));
+    expect(JSON.stringify(left)).not.toContain(key);
+  });
+
+  it('does not list or count a spent challenge as live, nor let peek see it', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    expect(await store.peek('authorization_code', key)).not.toBeNull();
+    const liveBefore = await store.countLive('authorization_code');
+    expect((await store.consume('authorization_code', key, binding)).ok).toBe(true);
+    expect(await store.countLive('authorization_code')).toBe(liveBefore - 1);
+    expect(await store.peek('authorization_code', key)).toBeNull();
+    const hashes = (await store.listLive('authorization_code')).map((c) => c.keyHash);
+    expect(hashes).not.toContain(sha256Base64Url(key));
+  });
+
+  it('counts attempts atomically up to the maximum, however many race, and none on a dead challenge', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    const counted = await Promise.all(
+      Array.from({ length: 20 }, () => store.countAttempt('authorization_code', key, 3)),
+    );
+    expect(counted.filter((n) => n !== null).sort()).toEqual([1, 2, 3]);
+    expect(counted.filter((n) => n === null)).toHaveLength(17);
+    // Used up for attempts, still redeemable by its owner's proof.
+    expect((await store.consume('authorization_code', key, binding)).ok).toBe(true);
+
+    expect(await store.countAttempt('authorization_code', randomToken(), 3)).toBeNull();
+    const expired = randomToken();
+    await issueCode(expired, 5);
+    t.clock.advance(6);
+    expect(await store.countAttempt('authorization_code', expired, 3)).toBeNull();
+  });
+
+  it('spends a challenge without redeeming it: a later redemption is told it was used', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    await store.spend('authorization_code', key);
+    expect(await store.peek('authorization_code', key)).toBeNull();
+    expect(await store.consume('authorization_code', key, binding)).toEqual(replayOf(key));
+  });
+
+  it('never redeems an expired challenge, even while its document still exists', async () => {
+    const key = randomToken();
+    await issueCode(key, 5);
+    t.clock.advance(6);
+
+    const result = await store.consume('authorization_code', key, binding);
+
+    expect(result).toEqual({ ok: false, reason: 'expired' });
+    // The TTL monitor has not removed it: the refusal comes from the consuming query itself.
+    const stored = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .countDocuments({ _id: sha256Base64Url(key) as never });
+    expect(stored).toBe(1);
+  });
+
+  it('does not consume on a wrong binding, and the rightful owner can still redeem', async () => {
+    const key = randomToken();
+    await issueCode(key);
+
+    const wrong = await store.consume('authorization_code', key, {
+      ...binding,
+      client_id: 'attacker',
+    });
+    expect(wrong).toEqual({ ok: false, reason: 'binding_mismatch', mismatched: ['client_id'] });
+
+    const rightful = await store.consume('authorization_code', key, binding);
+    expect(rightful.ok).toBe(true);
+  });
+
+  it('names every mismatched binding field', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    const result = await store.consume('authorization_code', key, {
+      client_id: 'other',
+      redirect_uri: 'http://evil.example/cb',
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'binding_mismatch',
+      mismatched: ['client_id', 'redirect_uri'],
+    });
+  });
+
+  it('keeps kinds apart: a code cannot be redeemed as a wallet nonce', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    expect(await store.consume('wallet_nonce', key, binding)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+    expect((await store.consume('authorization_code', key, binding)).ok).toBe(true);
+  });
+
+  it('stores only a hash of the key', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    const raw = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .findOne({ _id: sha256Base64Url(key) as never });
+    expect(raw).not.toBeNull();
+    expect(JSON.stringify(raw)).not.toContain(key);
+    expect(raw).toMatchObject({ kind: 'authorization_code', binding });
+    const { createdAt, expiresAt } = raw as unknown as { createdAt: Date; expiresAt: Date };
+    expect(expiresAt.getTime() - createdAt.getTime()).toBe(60_000);
+  });
+
+  it('lists only live challenges', async () => {
+    const live = randomToken();
+    const dead = randomToken();
+    await issueCode(dead, 1);
+    t.clock.advance(2);
+    await issueCode(live);
+    const hashes = (await store.listLive('authorization_code')).map((c) => c.keyHash);
+    expect(hashes).toContain(sha256Base64Url(live));
+    expect(hashes).not.toContain(sha256Base64Url(dead));
+  });
+
+  it('has a TTL index on expiresAt with expireAfterSeconds 0', async () => {
+    const indexes = await t.connection.collection(CHALLENGE_COLLECTION).listIndexes().toArray();
+    expect(indexes).toContainEqual(
+      expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+    );
+  });
+
+  it('refuses binding field names that could become query operators', async () => {
+    await expect(
+      store.consume('authorization_code', randomToken(), { $where: 'x' }),
+    ).rejects.toThrow('Invalid challenge binding field');
+  });
+});

@@ -1,0 +1,64 @@
+import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('GET /health', () => {
+  it('answers 200 with the database up', async () => {
+    const t = await createTestApp();
+    try {
+      const res = await t.http().get('/health').expect(200);
+      expect(res.body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
+      expect(res.headers['cache-control']).toBe('no-store');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('a database outage', () => {
+  // A server of its own, so stopping it does not disturb the other test files.
+  let server: MongoServerHandle;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    server = await startMongoServer();
+    t = await createTestApp({
+      MONGODB_URI: `${server.uri}/proofgate_test_outage`,
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await server.stop();
+  });
+
+  it('is answered 503 in the error envelope, and the service recovers when it returns', async () => {
+    await t.http().get('/health').expect(200);
+
+    await server.stop();
+    const down = await t.http().get('/health');
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({
+      error: 'temporarily_unavailable',
+      error_description: 'The database is unreachable',
+      checks: { database: { status: 'down' } },
+    });
+    expect(down.headers['retry-after']).toBe('5');
+    expect(JSON.stringify(down.body)).not.toMatch(/at \S+ \(|Mongo\w*Error/);
+
+    server = await startMongoServer({ port: server.port });
+    const up = await eventually(
+      () => t.http().get('/health'),
+      (res) => res.status === 200,
+    );
+    expect(up.status).toBe(200);
+  });
+});

@@ -1,0 +1,296 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { Response } from 'supertest';
+import { CSRF_FAILURES } from '../../../src/login/login-csrf';
+import { CSRF_REFUSALS } from '../../../src/platform/csrf/csrf-protection';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+
+interface Schema {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  example?: unknown;
+  required?: string[];
+}
+interface Parameter {
+  name: string;
+  in: string;
+  example?: unknown;
+  required?: string[];
+  examples?: Record<string, { value: unknown }>;
+  schema?: Schema;
+}
+interface Operation {
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Every (method, path) the Nest application registered, in OpenAPI path syntax. */
+function registeredRoutes(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
+  const routes: string[] = [];
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
+    // The documentation serving itself, and Nest's catch-all "no route" handler.
+    if (path.startsWith('/docs') || path === '/{*path}') continue;
+    for (const method of Object.keys(layer.route.methods)) routes.push(`${method} ${path}`);
+  }
+  return routes.sort();
+}
+
+describe('GET /docs (OpenAPI)', () => {
+  let t: TestApp;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    document = (await t.http().get('/docs-json').expect(200)).body as OpenAPIObject;
+  });
+  afterAll(() => t.close());
+
+  it('serves the Swagger UI page', async () => {
+    const res = await t.http().get('/docs/').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('swagger-ui');
+  });
+
+  it('documents every route the application registers', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
+    const routes = registeredRoutes(t);
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    expect(routes.filter((r) => !documented.includes(r))).toEqual([]);
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'get /challenge-models/{id}',
+        'post /wallet/verify',
+        'get /.well-known/oauth-protected-resource',
+        'get /.well-known/oauth-protected-resource/api',
+      ]),
+    );
+  });
+
+  it('gives every JSON endpoint a response schema for its success status', () => {
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(
+        item as Record<
+          string,
+          { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }
+        >,
+      )) {
+        const success = Object.entries(operation.responses).find(([status]) => /^2/.test(status));
+        const redirect = Object.keys(operation.responses).some((status) => /^3/.test(status));
+        if (redirect) continue;
+        const content = success?.[1].content;
+        const hasSchema = content && Object.values(content).some((c) => c.schema);
+        if (!hasSchema) missing.push(`${method} ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  const operations = (): [string, Operation][] =>
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, Operation>).map(
+        ([method, operation]): [string, Operation] => [`${method} ${path}`, operation],
+      ),
+    );
+  const component = (schema: Schema): Schema => {
+    const name = schema.$ref?.replace('#/components/schemas/', '');
+    return name ? document.components!.schemas![name] : schema;
+  };
+  const exampleOf = (parameter: Parameter): unknown =>
+    parameter.example ??
+    parameter.schema?.example ??
+    Object.values(parameter.examples ?? {})[0]?.value;
+
+  it('takes every JSON request and response shape from a DTO class, none written by hand', () => {
+    const handWritten: string[] = [];
+    for (const [operation, { requestBody, responses }] of operations()) {
+      const bodies = Object.entries(requestBody?.content ?? {}).map(([type, c]) => [
+        `${operation} request ${type}`,
+        c.schema,
+      ]);
+      const answers = Object.entries(responses).flatMap(([status, response]) =>
+        Object.entries(response.content ?? {})
+          .filter(([type]) => type === 'application/json')
+          .map(([type, c]) => [`${operation} ${status} ${type}`, c.schema]),
+      );
+      for (const [where, schema] of [...bodies, ...answers] as [string, Schema | undefined][]) {
+        if (!(schema?.$ref ?? schema?.items?.$ref)) handWritten.push(where);
+      }
+    }
+    expect(handWritten).toEqual([]);
+    expect(
+      Object.keys(document.components!.schemas!).filter((name) => !name.endsWith('Dto')),
+    ).toEqual([]);
+  });
+
+  it('gives every parameter and every request body field an example', () => {
+    const missing: string[] = [];
+    for (const [operation, { parameters = [], requestBody }] of operations()) {
+      for (const parameter of parameters) {
+        if (exampleOf(parameter) === undefined) missing.push(`${operation} ${parameter.name}`);
+      }
+      for (const [type, { schema }] of Object.entries(requestBody?.content ?? {})) {
+        const properties = Object.entries(component(schema).properties ?? {});
+        if (properties.length === 0) missing.push(`${operation} ${type} (no fields)`);
+        for (const [name, property] of properties) {
+          if (property.example === undefined) missing.push(`${operation} ${type} ${name}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('declares the form encoding of the form endpoints', () => {
+    const bodyTypes = Object.fromEntries(
+      operations()
+        .filter(([, operation]) => operation.requestBody)
+        .map(([operation, { requestBody }]) => [operation, Object.keys(requestBody!.content)]),
+    );
+    expect(bodyTypes).toEqual({
+      'post /token': [FORM],
+      'post /revoke': [FORM],
+      'post /introspect': [FORM],
+      'post /login': [FORM],
+      'post /logout': [FORM],
+      'post /consent': [FORM],
+      'post /login/siwe': ['application/json'],
+      'post /wallet/nonce': ['application/json'],
+      'post /wallet/verify': ['application/json'],
+      'post /register': ['application/json'],
+    });
+  });
+
+  /** What Swagger UI's "Try it out" sends with every example filled in. */
+  function tryItOut(operation: string, { parameters = [], requestBody }: Operation) {
+    const [method, template] = operation.split(' ');
+    let path = template;
+    const query = new URLSearchParams();
+    for (const parameter of parameters) {
+      const value = String(exampleOf(parameter));
+      if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, value);
+      if (parameter.in === 'query') query.set(parameter.name, value);
+    }
+    const url = query.size > 0 ? `${path}?${query.toString()}` : path;
+    const sent = method === 'post' ? t.http().post(url) : t.http().get(url);
+    const [type, media] = Object.entries(requestBody?.content ?? {})[0] ?? [];
+    if (!media) return sent;
+    const body = Object.fromEntries(
+      Object.entries(component(media.schema).properties ?? {}).map(([name, p]) => [
+        name,
+        p.example,
+      ]),
+    );
+    return type === FORM ? sent.type('form').send(body) : sent.send(body);
+  }
+
+  it('answers "Try it out" with the examples as the protocol does, never as malformed', async () => {
+    const error = (status: number, code: string, description: string) => (res: Response) => {
+      expect(res.status).toBe(status);
+      expect(res.body).toEqual({ error: code, error_description: description });
+    };
+    const expected: Record<string, (res: Response) => void> = {
+      // Not logged in yet: on to the login page, the request kept for afterwards.
+      'get /authorize': (res) => {
+        expect(res.status).toBe(302);
+        expect(res.headers.location).toMatch(/^\/login\?return_to=%2Fauthorize%3F/);
+      },
+      // The example code was never issued; everything before the code checks passed.
+      'post /token': error(400, 'invalid_grant', 'Invalid authorization code'),
+      'post /revoke': (res) => expect([res.status, res.body]).toEqual([200, {}]),
+      'post /introspect': (res) => expect([res.status, res.body]).toEqual([200, { active: false }]),
+      'get /login': (res) => expect(res.status).toBe(200),
+      // The page's CSRF cookie is not sent by a bare API call: the form again, with the reason.
+      'post /login': (res) => {
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+      },
+      'post /login/siwe': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
+      'post /logout': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /consent': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /lab/run': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /wallet/nonce': (res) => {
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({
+          address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+          chainId: 1,
+        });
+      },
+      // Message, domain, chain and signature all pass; the example nonce was never issued.
+      'post /wallet/verify': error(
+        401,
+        'invalid_nonce',
+        'The nonce was not issued by this service',
+      ),
+      // Open registration of the example public client: RFC 7591 §3.2.1's 201.
+      'post /register': (res) => {
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({
+          client_id: expect.stringMatching(/^dcr_/),
+          redirect_uris: ['http://127.0.0.1:53682/callback'],
+          token_endpoint_auth_method: 'none',
+        });
+      },
+      'get /challenge-models/series': (res) => {
+        expect(res.status).toBe(200);
+        expect(res.body.minutes).toBe(60);
+        expect(res.body.models[0].points).toHaveLength(60);
+      },
+      'get /challenge-models/{id}': (res) => {
+        expect(res.status).toBe(200);
+        expect(res.body.id).toBe('pkce');
+      },
+    };
+    const withInput = operations().filter(
+      ([, operation]) => operation.requestBody || (operation.parameters ?? []).length > 0,
+    );
+    expect(withInput.map(([operation]) => operation).sort()).toEqual(Object.keys(expected).sort());
+    for (const [operation, details] of withInput) {
+      const res = await tryItOut(operation, details);
+      try {
+        expected[operation](res);
+      } catch (failure) {
+        throw new Error(
+          `${operation}: ${res.status} ${res.text.slice(0, 300)}\n${String(failure)}`,
+        );
+      }
+    }
+  });
+
+  it('describes PKCE as S256 only and the token response fields', () => {
+    const authorize = document.paths['/authorize'].get!;
+    const method = authorize.parameters!.find(
+      (p) => 'name' in p && p.name === 'code_challenge_method',
+    ) as { schema: { enum: string[] } };
+    expect(method.schema.enum).toEqual(['S256']);
+    // RFC 8707: the example is the default resource, which "Try it out" may use.
+    const resource = authorize.parameters!.find((p) => 'name' in p && p.name === 'resource') as {
+      example?: string;
+      schema: { example?: string };
+    };
+    expect(resource.example ?? resource.schema.example).toBe(t.config.tokens.audience);
+    const token = document.paths['/token'].post!.responses['200'] as {
+      content: Record<string, { schema: Schema }>;
+    };
+    const response = component(token.content['application/json'].schema);
+    expect(Object.keys(response.properties!)).toEqual([
+      'access_token',
+      'token_type',
+      'expires_in',
+      'refresh_token',
+      'scope',
+      'id_token',
+    ]);
+    expect(response.required).not.toContain('id_token');
+  });
+});

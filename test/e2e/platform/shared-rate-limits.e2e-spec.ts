@@ -1,0 +1,144 @@
+import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
+import { DEMO_CLIENT, basic } from '../../support/oauth';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+/** A /token request every instance answers 400 (an unknown refresh token). */
+const badToken = (t: TestApp) =>
+  t
+    .http()
+    .post('/token')
+    .type('form')
+    .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
+    .send({ grant_type: 'refresh_token', refresh_token: 'not-a-token' });
+
+/**
+ * Moves every app's clock to `secondsIn` seconds (and a half) into the next minute, or into the
+ * current one, so a test has one fixed window to itself and knows exactly where in it it stands.
+ */
+function placeInWindow(apps: readonly TestApp[], secondsIn: number, next = true): void {
+  const now = apps[0].clock.now().getTime();
+  const target = now - (now % 60_000) + (next ? 60_000 : 0) + secondsIn * 1000 + 500;
+  for (const t of apps) t.clock.advance((target - t.clock.now().getTime()) / 1000);
+}
+
+describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=mongo)', () => {
+  const env = { RATE_LIMIT_TOKEN_PER_IP: '4', RATE_LIMIT_TOKEN_PER_CLIENT: '100' };
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    a = await createTestApp(env);
+    b = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await b.close({ dropDatabase: false });
+    await a.close();
+  });
+
+  it('counts requests to either instance against one limit, with the exact Retry-After', async () => {
+    placeInWindow([a, b], 0);
+    for (const t of [a, b, a, b]) expect((await badToken(t)).status).toBe(400);
+
+    for (const t of [a, b]) {
+      placeInWindow([a, b], 15, false);
+      const limited = await badToken(t);
+      expect(limited.status).toBe(429);
+      expect(limited.body).toEqual({
+        error: 'too_many_requests',
+        error_description: 'Too many requests; slow down',
+      });
+      // 15.5 s into the window: 44.5 s remain, rounded up.
+      expect(limited.headers['retry-after']).toBe('45');
+      expect(Object.keys(limited.headers).filter((h) => h.startsWith('retry-after-'))).toEqual([]);
+    }
+  });
+
+  it('counts concurrent first requests of a window exactly (no refusal from an upsert race)', async () => {
+    placeInWindow([a, b], 0);
+    // A public client: no scrypt, so the four really arrive together.
+    const spa = (t: TestApp) =>
+      t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'demo-spa' });
+    const statuses = await Promise.all([a, b, a, b].map((t) => spa(t).then((r) => r.status)));
+    expect(statuses).toEqual([400, 400, 400, 400]);
+    expect((await spa(b)).status).toBe(429);
+  });
+
+  it('gives the next window a fresh count on both instances', async () => {
+    placeInWindow([a, b], 0);
+    expect((await badToken(b)).status).toBe(400);
+    expect((await badToken(a)).status).toBe(400);
+  });
+});
+
+describe('RATE_LIMIT_STORE=memory counts per instance', () => {
+  const env = { RATE_LIMIT_STORE: 'memory', RATE_LIMIT_TOKEN_PER_IP: '2' };
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    a = await createTestApp(env);
+    b = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await b.close({ dropDatabase: false });
+    await a.close();
+  });
+
+  it('limits each instance on its own, with the exact Retry-After', async () => {
+    placeInWindow([a, b], 0);
+    for (const t of [a, a]) expect((await badToken(t)).status).toBe(400);
+    placeInWindow([a, b], 30, false);
+    const limited = await badToken(a);
+    expect(limited.status).toBe(429);
+    // 30.5 s into the window: 29.5 s remain, rounded up.
+    expect(limited.headers['retry-after']).toBe('30');
+
+    expect((await badToken(b)).status).toBe(400);
+    expect((await badToken(b)).status).toBe(400);
+    expect((await badToken(b)).status).toBe(429);
+  });
+});
+
+describe('the limiter when its database is unreachable', () => {
+  // A server of its own, so stopping it does not disturb the other test files.
+  let server: MongoServerHandle;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    server = await startMongoServer();
+    t = await createTestApp({
+      MONGODB_URI: `${server.uri}/proofgate_test_limiter_outage`,
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
+    });
+  });
+  afterAll(async () => {
+    await t.close({ dropDatabase: false });
+    await server.stop();
+  });
+
+  it('refuses /token and login with 503 (closed) and still serves metadata (open)', async () => {
+    expect((await badToken(t)).status).toBe(400);
+    await t.http().get('/.well-known/oauth-authorization-server').expect(200);
+
+    await server.stop();
+
+    for (const res of [
+      await badToken(t),
+      await t.http().post('/login').type('form').send({ username: 'alice', password: 'x' }),
+    ]) {
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'Rate limits cannot be checked; retry shortly',
+      });
+      expect(res.headers['retry-after']).toBe('5');
+    }
+    const metadata = await t.http().get('/.well-known/oauth-authorization-server');
+    expect(metadata.status).toBe(200);
+    expect(metadata.body).toMatchObject({ issuer: t.config.issuer });
+  });
+});

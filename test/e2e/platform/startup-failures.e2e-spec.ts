@@ -1,0 +1,272 @@
+/**
+ * A start that cannot go on ends at once with one line saying what happened and what to do, and a
+ * non-zero exit: run as users run it, `node tools/dev-start.js` (`npm start`) or the built service,
+ * each with the bad condition for real.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
+import { buildService } from '../../support/build';
+import { exitOf, freePort, waitFor } from '../../support/processes';
+import { createTestApp } from '../../support/test-app';
+
+const ROOT = join(__dirname, '..', '..', '..');
+/** This file's test database, read before `shell()` hides it from the processes started. */
+const TEST_DATABASE_URI = process.env.MONGODB_URI ?? '';
+
+interface Ended {
+  code: number | null;
+  lines: string[];
+  ms: number;
+}
+
+/** Runs `node <args>` with `env` to its end (killed after `timeoutMs`), keeping what it printed. */
+function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Ended> {
+  const started = Date.now();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const lines = output.split('\n').filter((line) => line.trim() !== '');
+      resolve({ code, lines, ms: Date.now() - started });
+    }),
+  );
+}
+
+/** The environment of a developer's shell: none of the test harness's database settings. */
+function shell(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development' };
+  delete env.MONGODB_URI;
+  return { ...env, ...extra };
+}
+
+const DEV_START = join(ROOT, 'tools', 'dev-start.js');
+
+describe('npm start refuses to start, in one line', () => {
+  jest.setTimeout(120_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'proofgate-startup-'));
+  const distDir = join(ROOT, '.build', basename(dataDir));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(distDir, { recursive: true, force: true });
+  });
+  const devStart = (extra: Record<string, string>) =>
+    run([DEV_START], shell({ PROOFGATE_DATA_DIR: dataDir, PROOFGATE_DIST_DIR: distDir, ...extra }));
+
+  it('in production without MONGODB_URI (no embedded database there)', async () => {
+    const ended = await devStart({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toHaveLength(1);
+    expect(ended.lines[0]).toMatch(/NODE_ENV=production: set MONGODB_URI/);
+  });
+
+  it('in production with an http ISSUER, or LAB_ENABLED without ADMIN_TOKEN (the production preflight)', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
+    };
+    const insecure = await devStart({ ...production, ISSUER: 'http://auth.example.test' });
+    expect(insecure.code).toBe(1);
+    expect(insecure.lines).toEqual([
+      'Invalid configuration: ISSUER must be an https URL when NODE_ENV=production, got http://auth.example.test (cookies would not be Secure, and codes and tokens would cross the network in clear text); for a local trial only, set ALLOW_INSECURE_ISSUER=true',
+    ]);
+
+    const lab = await devStart({
+      ...production,
+      ISSUER: 'https://auth.example.test',
+      LAB_ENABLED: 'true',
+    });
+    expect(lab.code).toBe(1);
+    expect(lab.lines).toEqual([
+      'Invalid configuration: LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production: a lab run must present it as a Bearer token',
+    ]);
+  });
+
+  it('with every invalid variable on a line of its own, before anything starts', async () => {
+    const ended = await devStart({
+      PORT: 'abc',
+      METRICS_ENABLED: 'maybe',
+      TRUST_PROXY: 'everyone',
+    });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toHaveLength(3);
+    expect(ended.lines).toEqual(
+      expect.arrayContaining([
+        'Invalid configuration: PORT must be a whole number, got "abc"',
+        'Invalid configuration: METRICS_ENABLED must be true or false, got "maybe"',
+        expect.stringMatching(/^Invalid configuration: TRUST_PROXY must be a hop count/),
+      ]),
+    );
+  });
+
+  it('without Java, naming it and not printing the classpath', async () => {
+    const emptyPath = join(dataDir, 'no-java-here');
+    mkdirSync(emptyPath, { recursive: true });
+    const ended = await devStart({ PATH: emptyPath });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toEqual([
+      expect.stringMatching(/Java was not found: .*Java 17 or later.*set MONGODB_URI/),
+    ]);
+    expect(ended.lines.join('\n')).not.toMatch(/\.jar|ENOENT|\n\s+at /);
+  });
+
+  describe('while another npm start holds the data folder', () => {
+    let other: MongoServerHandle;
+    const lockedDir = join(dataDir, 'locked');
+    beforeAll(async () => {
+      mkdirSync(lockedDir, { recursive: true });
+      other = await startMongoServer({ h2File: join(lockedDir, 'proofgate.mv') });
+    });
+    afterAll(() => other.stop());
+
+    it('says to stop it or set PROOFGATE_DATA_DIR', async () => {
+      const ended = await devStart({ PROOFGATE_DATA_DIR: lockedDir });
+      expect(ended.code).toBe(1);
+      expect(ended.lines).toEqual([
+        expect.stringMatching(/in use, most likely by another `npm start`.*PROOFGATE_DATA_DIR/),
+      ]);
+      expect(ended.lines[0]).not.toMatch(/MVStoreException/);
+    });
+  });
+});
+
+describe('the built service refuses to start, in one line', () => {
+  jest.setTimeout(240_000);
+  const outDir = join(ROOT, '.build', `startup-${process.pid}`);
+  const main = join(outDir, 'main.js');
+  beforeAll(() => buildService(outDir), 180_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('when MONGODB_URI does not answer: within the selection timeout, naming it and the address, no credentials', async () => {
+    const port = await freePort();
+    const ended = await run(
+      [main],
+      shell({
+        NODE_ENV: 'test',
+        MONGODB_URI: `mongodb://someone:s3cr3t-pw@127.0.0.1:${port}/proofgate?authSource=admin`,
+        MONGODB_SERVER_SELECTION_TIMEOUT_MS: '1000',
+      }),
+    );
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toHaveLength(1);
+    expect(ended.lines[0]).toContain(
+      `Cannot reach the database at 127.0.0.1:${port} (MONGODB_URI)`,
+    );
+    expect(ended.lines[0]).toContain('within 1000 ms');
+    expect(ended.lines[0]).not.toMatch(/s3cr3t|someone/);
+    // The timeout plus Node's own start, never the connection module's nine retries.
+    expect(ended.ms).toBeLessThan(15_000);
+  });
+
+  describe('when PORT is taken', () => {
+    let squatter: Server;
+    let port: number;
+    beforeAll(async () => {
+      port = await freePort();
+      squatter = createServer();
+      await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    });
+    afterAll(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+
+    it('says so and to choose another PORT', async () => {
+      const ended = await run(
+        [main],
+        shell({ NODE_ENV: 'test', MONGODB_URI: TEST_DATABASE_URI, PORT: String(port) }),
+      );
+      expect(ended.code).toBe(1);
+      expect(ended.lines).toEqual([
+        `Port ${port} is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:${port}, or choose another PORT.`,
+      ]);
+    });
+  });
+
+  it('when KEY_ENCRYPTION_SECRET does not open the stored signing keys: says so, no stack trace', async () => {
+    const sealed = new URL(TEST_DATABASE_URI);
+    sealed.pathname = `${sealed.pathname}_sealed`;
+    // Keys sealed with one secret (as a first `docker compose up` leaves them)...
+    const first = await createTestApp({
+      MONGODB_URI: sealed.href,
+      KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
+    });
+    await first.close({ dropDatabase: false });
+    try {
+      // ...then a start with another (a new secret generated on the next run).
+      const ended = await run(
+        [main],
+        shell({
+          NODE_ENV: 'test',
+          MONGODB_URI: sealed.href,
+          KEY_ENCRYPTION_SECRET: 'b'.repeat(32),
+          PORT: String(await freePort()),
+        }),
+      );
+      expect(ended.code).toBe(1);
+      expect(ended.lines).toHaveLength(1);
+      expect(ended.lines[0]).toMatch(
+        /^Cannot decrypt signing key \S+ stored in MongoDB: KEY_ENCRYPTION_SECRET is not the secret it was encrypted with\./,
+      );
+    } finally {
+      const cleanup = await createTestApp({
+        MONGODB_URI: sealed.href,
+        KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
+      });
+      await cleanup.close();
+    }
+  });
+
+  it('starts quietly: no Nest boot chatter, and the ready line with the URL', async () => {
+    const port = await freePort();
+    const quietDatabase = new URL(TEST_DATABASE_URI);
+    quietDatabase.pathname = `${quietDatabase.pathname}_quiet`;
+    const env = shell({
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      // Production refuses an http issuer unless told: this is the local trial it allows.
+      ALLOW_INSECURE_ISSUER: 'true',
+      // A database of its own: the other starts here sealed signing keys with the development secret.
+      MONGODB_URI: quietDatabase.href,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
+    const child = spawn(process.execPath, [main], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(
+        () => Promise.resolve(output),
+        (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
+        60_000,
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await exitOf(child);
+    }
+    if (!output.includes('Proofgate is ready')) throw new Error(`no ready line:\n${output}`);
+    const records = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; context?: string });
+    expect(records.find((r) => r.msg?.startsWith('Proofgate is ready'))?.msg).toBe(
+      `Proofgate is ready: open http://localhost:${port} (issuer http://localhost:${port})`,
+    );
+    const chatter = ['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory'];
+    expect(records.filter((r) => chatter.includes(r.context ?? ''))).toEqual([]);
+  });
+});

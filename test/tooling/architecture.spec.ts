@@ -1,0 +1,186 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/**
+ * The layout's dependency rules, read from the code's own imports: a rule broken here fails CI,
+ * so the shape cannot drift back one import at a time.
+ */
+const SRC = resolve(__dirname, '..', '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'public' ? [] : sourceFiles(path);
+    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+/** Top-level folder under src/ of each relative import of `file` (e.g. `oauth`, `platform`). */
+function importedAreas(file: string): { area: string; specifier: string }[] {
+  const text = readFileSync(file, 'utf8');
+  const found: { area: string; specifier: string }[] = [];
+  for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+    const target = relative(SRC, resolve(dirname(file), match[1]));
+    if (target.startsWith('..')) continue;
+    found.push({ area: target.split('/')[0], specifier: match[1] });
+  }
+  return found;
+}
+
+const files = sourceFiles(SRC).map((file) => ({
+  path: relative(SRC, file),
+  area: relative(SRC, file).split('/')[0],
+  imports: importedAreas(file),
+}));
+
+function violations(from: string[], forbidden: (area: string) => boolean): string[] {
+  return files
+    .filter((file) => from.includes(file.area))
+    .flatMap((file) =>
+      file.imports
+        .filter((imported) => imported.area !== file.area && forbidden(imported.area))
+        .map((imported) => `${file.path} imports ${imported.specifier}`),
+    );
+}
+
+
+/** Each source file's relative imports, resolved to files (type-only imports count too). */
+const importGraph = new Map(
+  sourceFiles(SRC).map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const targets = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)]
+      .map((match) => resolve(dirname(file), match[1]))
+      .map((target) => [`${target}.ts`, join(target, 'index.ts')].find((f) => existsSync(f)))
+      .filter((target): target is string => target !== undefined)
+      .map((target) => relative(SRC, target));
+    return [relative(SRC, file), targets] as const;
+  }),
+);
+
+/** The strongly connected groups of more than one member (Tarjan): each is an import cycle. */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (stack.includes(next)) {
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const group: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        group.push(member);
+      } while (member !== node);
+      if (group.length > 1) found.push(group.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+/** Folders under src/ as one node each; platform/ and config/ are one layer (they share types). */
+function areaGraph(): Map<string, string[]> {
+  const layer = (path: string) => {
+    const area = path.split('/')[0];
+    return area === 'config' ? 'platform' : area;
+  };
+  const graph = new Map<string, Set<string>>();
+  for (const [file, targets] of importGraph) {
+    const from = layer(file);
+    const edges = graph.get(from) ?? new Set<string>();
+    for (const target of targets) if (layer(target) !== from) edges.add(layer(target));
+    graph.set(from, edges);
+  }
+  return new Map([...graph].map(([area, edges]) => [area, [...edges]]));
+}
+
+describe('layout: dependencies point one way', () => {
+  it('reads the source tree', () => {
+    expect(files.length).toBeGreaterThan(50);
+    expect(files.some((file) => file.area === 'oauth')).toBe(true);
+    expect(files.some((file) => file.area === 'wallet')).toBe(true);
+  });
+
+  it('oauth/ never imports wallet/, and wallet/ never imports oauth/', () => {
+    expect(violations(['oauth'], (area) => area === 'wallet')).toEqual([]);
+    expect(violations(['wallet'], (area) => area === 'oauth')).toEqual([]);
+  });
+
+  it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
+    expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
+  });
+
+  it('platform/ and config/ know no protocol: they import only each other', () => {
+    const allowed = new Set(['platform', 'config']);
+    expect(violations(['platform', 'config'], (area) => !allowed.has(area))).toEqual([]);
+  });
+
+  it('protocol code knows nothing of metrics or figures: it emits events, telemetry/ listens', () => {
+    const protocol = ['challenges', 'clients', 'tokens', 'oauth', 'wallet', 'login', 'resource'];
+    expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
+  });
+
+  it("admin/ (the operators' CLI) sits on top of the features: nothing imports it", () => {
+    const others = [...new Set(files.map((file) => file.area))].filter((area) => area !== 'admin');
+    expect(files.some((file) => file.area === 'admin')).toBe(true);
+    expect(violations(others, (area) => area === 'admin')).toEqual([]);
+  });
+
+  it('platform/rate-limit is the mechanism only: the features declare and prove the keys', () => {
+    const rateLimit = files.filter((file) => file.path.startsWith('platform/rate-limit/'));
+    expect(rateLimit.length).toBeGreaterThan(3);
+    const identities = new Set(['clients', 'oauth', 'wallet', 'login']);
+    expect(violations(['platform'], (area) => identities.has(area))).toEqual([]);
+    // Client credentials are read by the feature that authenticates them, never by the limiter.
+    const credentials = rateLimit.flatMap((file) =>
+      file.imports
+        .filter((imported) => /http\/basic-credentials$/.test(imported.specifier))
+        .map((imported) => `${file.path} imports ${imported.specifier}`),
+    );
+    expect(credentials).toEqual([]);
+    for (const file of rateLimit) {
+      const text = readFileSync(join(SRC, file.path), 'utf8');
+      expect({
+        file: file.path,
+        siwe: /siwe|client_id|headers\.authorization/i.test(text),
+      }).toEqual({
+        file: file.path,
+        siwe: false,
+      });
+    }
+  });
+
+  it('has no import cycle between files, type-only imports included', () => {
+    expect(cycles(importGraph)).toEqual([]);
+  });
+
+  it('has no import cycle between folders (platform/ with config/ counted as one)', () => {
+    expect(cycles(areaGraph())).toEqual([]);
+  });
+
+  it('finds a cycle where there is one (the check itself works)', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
+    expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('the challenge store stands on platform/ and config/ only', () => {
+    const allowed = new Set(['platform', 'config']);
+    expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);
+  });
+});

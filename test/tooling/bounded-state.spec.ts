@@ -1,0 +1,108 @@
+/**
+ * Bounded anonymous state (issue #19): every collection the service writes has a row in the
+ * README's bounded-state table, and every collection an unauthenticated caller can grow is
+ * bounded by an expiry that a TTL index enforces, or by a `*_MAX` cap setting. The schemas are
+ * read from the code itself (every `*.schema.ts` under src/), so a new collection without a row,
+ * or an anonymous one without a bound, fails here.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Schema } from 'mongoose';
+import { CONFIGURATION_HEADING, ROOT, readme, variablesOfTable } from '../support/readme';
+
+interface Collection {
+  readonly name: string;
+  readonly file: string;
+  readonly ttlIndexed: boolean;
+}
+
+function schemaFiles(): string[] {
+  return readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.schema.ts'))
+    .map((name) => join('src', name));
+}
+
+/** The collections the schemas of `file` are stored in, from the mongoose schemas it exports. */
+function collectionsOf(file: string): Collection[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(join(ROOT, file)) as Record<string, unknown>;
+  return Object.values(exported)
+    .filter((value): value is Schema => value instanceof Schema)
+    .flatMap((schema) => {
+      const name = schema.get('collection');
+      if (typeof name !== 'string') return [];
+      const ttlIndexed = schema
+        .indexes()
+        .some(([, options]) => typeof options?.expireAfterSeconds === 'number');
+      return [{ name, file, ttlIndexed }];
+    });
+}
+
+interface Row {
+  readonly collection: string;
+  readonly writers: string;
+  readonly bound: string;
+  readonly atBound: string;
+}
+
+/** The rows of the first table under `### Bounded state`. */
+function boundedStateRows(markdown: string): Row[] {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf('### Bounded state');
+  if (start < 0) throw new Error('README has no "### Bounded state" heading');
+  let row = start + 1;
+  while (row < lines.length && !lines[row].startsWith('|')) row += 1;
+  const rows: Row[] = [];
+  for (row += 2; row < lines.length && lines[row].startsWith('|'); row += 1) {
+    const [collection, writers, bound, atBound] = lines[row]
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+    const name = /^`([a-z_]+)`$/.exec(collection)?.[1];
+    if (!name) throw new Error(`bounded-state row without a collection name: ${lines[row]}`);
+    rows.push({ collection: name, writers, bound, atBound });
+  }
+  return rows;
+}
+
+describe('bounded state', () => {
+  const collections = schemaFiles().flatMap(collectionsOf);
+  const rows = boundedStateRows(readme());
+  const settings = new Set(variablesOfTable(readme(), CONFIGURATION_HEADING));
+
+  it('finds the schemas (the reader itself works)', () => {
+    expect(collections.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['challenges', 'rate_limit_counters', 'oauth_clients', 'grants']),
+    );
+    expect(collections.find((c) => c.name === 'challenges')?.ttlIndexed).toBe(true);
+    expect(collections.find((c) => c.name === 'users')?.ttlIndexed).toBe(false);
+  });
+
+  it('has exactly one README row for every collection a schema declares, and no other', () => {
+    const named = rows.map((row) => row.collection);
+    expect(new Set(named).size).toBe(named.length);
+    expect([...named].sort()).toEqual([...new Set(collections.map((c) => c.name))].sort());
+  });
+
+  it('bounds every collection anyone can write: a TTL-indexed expiry or a *_MAX cap setting', () => {
+    const unbounded = rows
+      .filter((row) => /^anyone\b/i.test(row.writers))
+      .filter((row) => {
+        const schemas = collections.filter((c) => c.name === row.collection);
+        const ttl = /\bexpiry\b/.test(row.bound) && schemas.every((c) => c.ttlIndexed);
+        const caps = [...row.bound.matchAll(/`([A-Z][A-Z0-9_]*_MAX)`/g)].map((m) => m[1]);
+        const capped = caps.length > 0 && caps.every((cap) => settings.has(cap));
+        return !ttl && !capped;
+      })
+      .map((row) => row.collection);
+    expect(unbounded).toEqual([]);
+  });
+
+  it('says for every anonymous-writable collection what happens at its bound', () => {
+    const silent = rows
+      .filter((row) => /^anyone\b/i.test(row.writers))
+      .filter((row) => row.atBound === '' || row.atBound === '—')
+      .map((row) => row.collection);
+    expect(silent).toEqual([]);
+  });
+});

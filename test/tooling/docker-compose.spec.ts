@@ -1,0 +1,261 @@
+/**
+ * docker compose cannot run on the CI machines (no Docker engine), so this checks the shape that
+ * makes it work for users: a real MongoDB 7 pinned to a minor version with a healthcheck, the
+ * service built from a Node LTS Dockerfile out of a small build context, started only once
+ * MongoDB is healthy, in production mode, with its secret required and every documented setting
+ * able to reach it.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { AppConfig } from '../../src/config/app-config';
+import { ROOT, configurationVariables } from '../support/readme';
+
+interface Service {
+  image?: string;
+  build?: string;
+  depends_on?: Record<string, { condition: string }>;
+  env_file?: (string | { path: string; required?: boolean })[];
+  environment?: Record<string, string | null>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  stop_grace_period?: string;
+  volumes?: string[];
+}
+
+/** What compose sets from its own network and ports, whatever the shell or .env say. */
+const FIXED_BY_COMPOSE: Record<string, string> = {
+  NODE_ENV: 'production',
+  HOST: '0.0.0.0',
+  PORT: '25000',
+  MONGODB_URI: 'mongodb://mongo:27017/proofgate',
+};
+
+/** Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}` against a given shell. */
+function interpolate(value: string, shell: Record<string, string>): string {
+  return value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-?])([^}]*))?\}/g,
+    (_, name: string, op?: string, arg?: string) => {
+      const set = shell[name];
+      if (set !== undefined && set !== '') return set;
+      if (op === '?') throw new Error(`compose stops: ${arg}`);
+      return op === '-' ? (arg ?? '') : '';
+    },
+  );
+}
+
+/** The container's environment for that shell (no .env file). */
+function containerEnv(service: Service, shell: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v ?? '', shell)]),
+  );
+}
+
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const dockerignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
+
+/** Whether .dockerignore keeps `path` (relative to the project) out of the build context. */
+function ignored(path: string): boolean {
+  let result = false;
+  for (const entry of dockerignore) {
+    const negated = entry.startsWith('!');
+    const pattern = (negated ? entry.slice(1) : entry).replace(/^\/|\/$/g, '');
+    const regex = new RegExp(
+      `^${pattern
+        .split('**')
+        .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+        .join('.*')}(/.*)?$`,
+    );
+    if (regex.test(path)) result = !negated;
+  }
+  return result;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, Service>;
+    volumes: Record<string, unknown>;
+  };
+  const { mongo, proofgate } = compose.services;
+
+  it('runs MongoDB 7 pinned to a minor version, with a ping healthcheck and a named volume, not published to the host', () => {
+    expect(mongo.image).toMatch(/^mongo:7\.\d+(\.\d+)?$/);
+    expect(mongo.healthcheck?.test.join(' ')).toContain("db.adminCommand('ping')");
+    expect(mongo.volumes).toEqual(['mongo-data:/data/db']);
+    expect(compose.volumes).toHaveProperty('mongo-data');
+    expect(mongo.ports).toBeUndefined();
+  });
+
+  it('pins every image it pulls to a version', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.image === undefined) continue;
+      expect(`${name}: ${service.image}`).toMatch(/:\d+\.\d+/);
+    }
+  });
+
+  it('builds the service from the Dockerfile and starts it once MongoDB is healthy', () => {
+    expect(proofgate.build).toBe('.');
+    expect(proofgate.depends_on).toEqual({ mongo: { condition: 'service_healthy' } });
+    expect(proofgate.ports).toEqual(['25000:25000']);
+    // Compose's default (10 s) would SIGKILL a drain that uses all of SHUTDOWN_GRACE_SECONDS.
+    expect(proofgate.stop_grace_period).toBe('30s');
+    expect(proofgate.healthcheck?.test.join(' ')).toContain('/health');
+  });
+
+  it('configures production against the mongo service and requires the key secret', () => {
+    const env = proofgate.environment ?? {};
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.MONGODB_URI).toBe('mongodb://mongo:27017/proofgate');
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.KEY_ENCRYPTION_SECRET).toMatch(/^\$\{KEY_ENCRYPTION_SECRET:\?/);
+    expect(() => containerEnv(proofgate, {})).toThrow(/KEY_ENCRYPTION_SECRET/);
+  });
+
+  it('reads an optional .env file beside it', () => {
+    expect(proofgate.env_file).toEqual([{ path: '.env', required: false }]);
+  });
+
+  it('lets every variable of the README configuration table reach the container', () => {
+    const env = proofgate.environment ?? {};
+    const documented = configurationVariables();
+    const wiring = documented.map((name) => {
+      const value = env[name];
+      if (name in FIXED_BY_COMPOSE) return `${name}: ${value === FIXED_BY_COMPOSE[name]}`;
+      // Passed through: its value is the variable itself, from the shell or .env.
+      const self = new RegExp(`^\\$\\{${name}(:[-?][^}]*)?\\}$`);
+      return `${name}: ${typeof value === 'string' && self.test(value)}`;
+    });
+    expect(wiring).toEqual(documented.map((name) => `${name}: true`));
+    // Nothing else: a typo here would set a variable the service never reads.
+    expect(Object.keys(env).filter((name) => !documented.includes(name))).toEqual([]);
+  });
+
+  it('passes a value from the shell through, and an unset one as empty, which the service reads as unset', () => {
+    const secret = 'k'.repeat(40);
+    const shell = {
+      KEY_ENCRYPTION_SECRET: secret,
+      ADMIN_TOKEN: 'a'.repeat(32),
+      SIWE_CHAIN_IDS: '1,8453',
+      // The default ISSUER is http://localhost:25000: a local trial, which production refuses
+      // unless told (see the next test).
+      ALLOW_INSECURE_ISSUER: 'true',
+      NODE_ENV: 'development', // fixed by compose: ignored
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/elsewhere',
+    };
+    const env = containerEnv(proofgate, shell);
+    expect(env).toMatchObject({
+      ADMIN_TOKEN: shell.ADMIN_TOKEN,
+      SIWE_CHAIN_IDS: '1,8453',
+      NODE_ENV: 'production',
+      MONGODB_URI: FIXED_BY_COMPOSE.MONGODB_URI,
+      SEED_DEMO_DATA: '',
+    });
+    const config = AppConfig.fromEnv(env);
+    expect(config.adminToken).toBe(shell.ADMIN_TOKEN);
+    expect(config.wallet.allowedChainIds).toEqual([1, 8453]);
+    // Every empty pass-through is the service's default, as if compose had not set it.
+    const setOnly = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+    expect(config).toEqual(AppConfig.fromEnv(setOnly));
+    expect(config.oauth.seedDemoData).toBe(false);
+    expect(config.labEnabled).toBe(false);
+  });
+
+  it('refuses its default http issuer unless ALLOW_INSECURE_ISSUER=true, and takes an https one', () => {
+    const secret = 'k'.repeat(40);
+    expect(() =>
+      AppConfig.fromEnv(containerEnv(proofgate, { KEY_ENCRYPTION_SECRET: secret })),
+    ).toThrow(/ISSUER must be an https URL when NODE_ENV=production.*ALLOW_INSECURE_ISSUER=true/);
+    const https = { KEY_ENCRYPTION_SECRET: secret, ISSUER: 'https://auth.example.com' };
+    expect(AppConfig.fromEnv(containerEnv(proofgate, https)).issuer).toBe(https.ISSUER);
+  });
+});
+
+describe('Dockerfile', () => {
+  const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+
+  it('builds on a Node LTS release (an even major, 22 or later) of Debian slim in every stage', () => {
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const image of froms) {
+      const major = Number(/^node:(\d+)-bookworm-slim$/.exec(image)?.[1]);
+      expect({ image, lts: major >= 22 && major % 2 === 0 }).toEqual({ image, lts: true });
+    }
+  });
+
+  it('builds, drops dev dependencies and runs as a non-root user', () => {
+    expect(dockerfile).toContain('npm run build');
+    expect(dockerfile).toContain('npm prune --omit=dev');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/health/m);
+  });
+
+  it('installs without update checks, audit, funding messages or install-time analytics', () => {
+    expect(dockerfile).toMatch(/^RUN npm ci --no-audit --no-fund$/m);
+    expect(dockerfile).toMatch(/NPM_CONFIG_UPDATE_NOTIFIER=false/);
+    expect(dockerfile).toMatch(/DO_NOT_TRACK=1/);
+    // @scarf/scarf (under swagger-ui-dist) reports installs unless the root package opts out.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scarfSettings?: { enabled?: boolean };
+    };
+    expect(pkg.scarfSettings?.enabled).toBe(false);
+  });
+
+  it('copies only files that exist and that .dockerignore lets into the build context', () => {
+    const copies = [...dockerfile.matchAll(/^COPY\s+(?!--from)(.+)$/gm)].map((m) =>
+      m[1].split(/\s+/).filter((part) => !part.startsWith('--')),
+    );
+    const sources = copies.flatMap((parts) => parts.slice(0, -1));
+    expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'src']));
+    for (const source of sources) {
+      expect({ source, exists: existsSync(join(ROOT, source)), ignored: ignored(source) }).toEqual({
+        source,
+        exists: true,
+        ignored: false,
+      });
+    }
+  });
+});
+
+describe('.dockerignore', () => {
+  it.each([
+    'test',
+    'tools',
+    'bench',
+    'docs',
+    '.git',
+    'node_modules',
+    '.data',
+    '.env',
+    'dist',
+    'coverage',
+  ])('keeps %s out of the build context', (path) => {
+    expect(ignored(path)).toBe(true);
+    expect(ignored(`${path}/some/file`)).toBe(true);
+  });
+
+  it('keeps the sources in', () => {
+    expect(ignored('src/main.ts')).toBe(false);
+    expect(ignored('package.json')).toBe(false);
+  });
+
+  it('puts the admin CLI on PATH in the image, running the build in dist/', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const launcher = readFileSync(join(ROOT, 'bin', 'proofgate-admin'), 'utf8');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+
+    expect(pkg.bin).toEqual({ 'proofgate-admin': 'bin/proofgate-admin' });
+    expect(dockerfile).toMatch(/^COPY --chown=node:node bin \.\/bin$/m);
+    expect(dockerfile).toMatch(/^ENV PATH=\/app\/bin:\$PATH$/m);
+    expect(launcher).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(launcher).toContain("path.join(dist, 'admin', 'main.js')");
+    // `nest build` compiles every file under src/, so the CLI's entry point is in dist/.
+    expect(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')).toContain('"src/**/*.ts"');
+    expect(statSync(join(ROOT, 'src', 'admin', 'main.ts')).isFile()).toBe(true);
+    expect(statSync(join(ROOT, 'bin', 'proofgate-admin')).mode & 0o111).not.toBe(0);
+  });
+});
