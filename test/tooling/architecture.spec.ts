@@ -43,7 +43,6 @@ function violations(from: string[], forbidden: (area: string) => boolean): strin
     );
 }
 
-
 /** Each source file's relative imports, resolved to files (type-only imports count too). */
 const importGraph = new Map(
   sourceFiles(SRC).map((file) => {

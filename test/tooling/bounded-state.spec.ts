@@ -1,11 +1,11 @@
 /**
  * Bounded anonymous state (issue #19): every collection the service writes has a row in the
- * README's bounded-state table, and every collection an unauthenticated caller can grow is
+ * bounded-state table of docs/SECURITY.md, and every collection an unauthenticated caller can grow is
  * bounded by an expiry that a TTL index enforces, or by a `*_MAX` cap setting. The schemas are
  * read from the code itself (every `*.schema.ts` under src/), so a new collection without a row,
  * or an anonymous one without a bound, fails here.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Schema } from 'mongoose';
 import { CONFIGURATION_HEADING, ROOT, readme, variablesOfTable } from '../support/readme';
@@ -45,11 +45,11 @@ interface Row {
   readonly atBound: string;
 }
 
-/** The rows of the first table under `### Bounded state`. */
+/** The rows of the first table under `## Bounded state`. */
 function boundedStateRows(markdown: string): Row[] {
   const lines = markdown.split('\n');
-  const start = lines.indexOf('### Bounded state');
-  if (start < 0) throw new Error('README has no "### Bounded state" heading');
+  const start = lines.indexOf('## Bounded state');
+  if (start < 0) throw new Error('docs/SECURITY.md has no "## Bounded state" heading');
   let row = start + 1;
   while (row < lines.length && !lines[row].startsWith('|')) row += 1;
   const rows: Row[] = [];
@@ -67,7 +67,7 @@ function boundedStateRows(markdown: string): Row[] {
 
 describe('bounded state', () => {
   const collections = schemaFiles().flatMap(collectionsOf);
-  const rows = boundedStateRows(readme());
+  const rows = boundedStateRows(readFileSync(join(ROOT, 'docs', 'SECURITY.md'), 'utf8'));
   const settings = new Set(variablesOfTable(readme(), CONFIGURATION_HEADING));
 
   it('finds the schemas (the reader itself works)', () => {
@@ -78,7 +78,7 @@ describe('bounded state', () => {
     expect(collections.find((c) => c.name === 'users')?.ttlIndexed).toBe(false);
   });
 
-  it('has exactly one README row for every collection a schema declares, and no other', () => {
+  it('has exactly one row for every collection a schema declares, and no other', () => {
     const named = rows.map((row) => row.collection);
     expect(new Set(named).size).toBe(named.length);
     expect([...named].sort()).toEqual([...new Set(collections.map((c) => c.name))].sort());

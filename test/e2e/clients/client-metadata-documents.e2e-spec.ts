@@ -9,7 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { ClientRegistry } from '../../../src/clients/client-registry.service';
-import { HostResolver, type ResolvedAddress } from '../../../src/platform/http/outbound/host-resolver';
+import {
+  HostResolver,
+  type ResolvedAddress,
+} from '../../../src/platform/http/outbound/host-resolver';
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { authorizeWithConsent } from '../../support/fetch-browser';

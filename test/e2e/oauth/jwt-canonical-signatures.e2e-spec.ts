@@ -6,7 +6,13 @@
 import request from 'supertest';
 import { hasLowS } from '../../../src/tokens/ecdsa-low-s';
 import { withFlippedS } from '../../support/jws';
-import { DEMO_CLIENT, basic, createLoggedInApp, exchangeCode, obtainCode } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  basic,
+  createLoggedInApp,
+  exchangeCode,
+  obtainCode,
+} from '../../support/oauth';
 import type { Agent } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 

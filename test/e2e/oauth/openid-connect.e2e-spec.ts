@@ -13,7 +13,14 @@ import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
 import { CookieBrowser } from '../../support/cookie-browser';
-import { DEMO_CLIENT, DEMO_SPA, exchangeCode, login, obtainCode, refresh } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  DEMO_SPA,
+  exchangeCode,
+  login,
+  obtainCode,
+  refresh,
+} from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 

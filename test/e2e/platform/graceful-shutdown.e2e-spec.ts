@@ -130,13 +130,10 @@ async function busyLoop(port: number, agent: Agent) {
   const seen = { answers: 0, resets: 0, errors: [] as string[] };
   for (;;) {
     const outcome = await new Promise<string | undefined>((resolve) => {
-      const req = httpRequest(
-        { host: '127.0.0.1', port, path: '/health/ready', agent },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(undefined));
-        },
-      );
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/health/ready', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(undefined));
+      });
       req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
       req.end();
     });
@@ -157,7 +154,9 @@ describe('SIGTERM drains the instance, then it exits', () => {
   beforeAll(() => buildService(DIST), 120_000);
   afterAll(() => rmSync(DIST, { recursive: true, force: true }));
   // A failed expectation must not leave an instance running.
-  afterEach(() => started.splice(0).forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+  afterEach(() =>
+    started.splice(0).forEach((child) => child.exitCode === null && child.kill('SIGKILL')),
+  );
 
   it('answers what is under way, closes every connection after it, and exits well within the grace period', async () => {
     const instance = await start(60);
