@@ -74,7 +74,8 @@ function parse(argv: string[]): Options {
 
 /** Node flags for one side, from AB_NODE_FLAGS_A / AB_NODE_FLAGS_B (space-separated). */
 function nodeFlags(label: 'A' | 'B'): string[] {
-  return (process.env[`AB_NODE_FLAGS_${label}`] ?? '').split(' ').filter(Boolean);
+  const flags = label === 'A' ? process.env.AB_NODE_FLAGS_A : process.env.AB_NODE_FLAGS_B;
+  return (flags ?? '').split(' ').filter(Boolean);
 }
 
 interface Side {

@@ -7,7 +7,6 @@ const { resolveClasspath } = require('./classpath');
 
 const LAUNCHER = path.join(__dirname, 'MongoServerLauncher.java');
 // Read by the launcher; an environment variable so that `npm start` users can set it too.
-const TTL_MONITOR_ENV = 'PROOFGATE_TTL_MONITOR_SECONDS';
 
 /** Why the server could not start, for callers that tell the user what to do about it. */
 class MongoServerStartError extends Error {
@@ -41,7 +40,8 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000, ttlMonito
         new TypeError(`ttlMonitorSeconds must be a number >= 0, not ${String(ttlMonitorSeconds)}`),
       );
     }
-    env[TTL_MONITOR_ENV] = String(ttlMonitorSeconds);
+    // Read by MongoServerLauncher.java (TTL_MONITOR_ENV).
+    env.PROOFGATE_TTL_MONITOR_SECONDS = String(ttlMonitorSeconds);
   }
   const args = ['-Xss4m', '-XX:+UseSerialGC', '-cp', resolveClasspath(), LAUNCHER, String(port)];
   if (h2File) args.push(h2File);
