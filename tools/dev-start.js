@@ -4,6 +4,7 @@
 // Outside production, without KEY_ENCRYPTION_SECRET, it gives the service the data folder's own
 // secret (tools/dev-data.js).
 const { spawn, spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startMongoServer } = require('./mongo-server/launch');
@@ -12,31 +13,115 @@ const { devKeyEncryptionSecret, prepareDataDir, withPrivateFiles } = require('./
 const ROOT = path.resolve(__dirname, '..');
 const NEST = path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
 const watch = process.argv.includes('--watch');
-const CHECK_CONFIG = path.join(ROOT, 'src', 'config', 'check-config.ts');
+const SRC = path.join(ROOT, 'src');
 const EMBEDDED_PLACEHOLDER_URI = 'mongodb://127.0.0.1:27017/proofgate';
 
 function log(message) {
   process.stderr.write(`[proofgate] ${message}\n`);
 }
 
+/** The running compiler, stopped when the start fails meanwhile. */
+let compiler;
+
 /**
- * Builds the service into `distDir`: `nest build` for dist/, otherwise tsc plus the static
- * assets, so that runs with their own PROOFGATE_DIST_DIR (the lab, tests) never race a build
- * of dist/. The folder must lie inside the project so node_modules resolve.
+ * What the build depends on: every source file's path, size and modification time, and the
+ * compiler settings. Equal to the last build's signature means dist/ is up to date.
  */
-function build(distDir) {
-  if (distDir === path.join(ROOT, 'dist')) {
-    return spawnSync(process.execPath, [NEST, 'build'], { cwd: ROOT, stdio: 'inherit' }).status;
+function sourceSignature() {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else files.push(file);
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) {
+    files.push(path.join(ROOT, name));
   }
-  fs.rmSync(distDir, { recursive: true, force: true });
+  const hash = createHash('sha256');
+  for (const file of files.sort()) {
+    const stat = fs.statSync(file);
+    hash.update(`${path.relative(ROOT, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
+  }
+  return { digest: hash.digest('hex'), sources: files.filter((f) => f.startsWith(SRC)).length };
+}
+
+/**
+ * Builds the service into `distDir` when its sources changed since the last build, and only
+ * what changed: tsc incremental (its .tsbuildinfo beside the output) plus the static assets. A
+ * source file removed or added since wipes the folder first, so no stale module is left behind.
+ * Runs asynchronously, so that the embedded database starts meanwhile. Resolves to the exit
+ * status (0 also when nothing had to be built).
+ */
+async function build(distDir) {
+  const stamp = path.join(distDir, '.source-signature.json');
+  const signature = sourceSignature();
+  let last;
+  try {
+    last = JSON.parse(fs.readFileSync(stamp, 'utf8'));
+  } catch {
+    last = undefined;
+  }
+  if (last?.digest === signature.digest && fs.existsSync(path.join(distDir, 'main.js'))) {
+    log(`${path.relative(ROOT, distDir)}/ is up to date with src/: not rebuilt`);
+    return 0;
+  }
+  if (!last || last.sources !== signature.sources) {
+    fs.rmSync(distDir, { recursive: true, force: true });
+  }
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = ['-p', 'tsconfig.build.json', '--outDir', distDir];
+  const args = ['-p', 'tsconfig.build.json', '--outDir', distDir, '--incremental'];
   args.push('--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo'));
-  const result = spawnSync(process.execPath, [tsc, ...args], { cwd: ROOT, stdio: 'inherit' });
-  if (result.status === 0) {
-    fs.cpSync(path.join(ROOT, 'src', 'public'), path.join(distDir, 'public'), { recursive: true });
+  const status = await new Promise((resolve) => {
+    compiler = spawn(process.execPath, [tsc, ...args], { cwd: ROOT, stdio: 'inherit' });
+    compiler.on('exit', (code) => resolve(code ?? 1));
+  });
+  if (status === 0) {
+    fs.rmSync(path.join(distDir, 'public'), { recursive: true, force: true });
+    fs.cpSync(path.join(SRC, 'public'), path.join(distDir, 'public'), { recursive: true });
+    fs.writeFileSync(stamp, JSON.stringify(signature));
   }
-  return result.status;
+  return status;
+}
+
+/**
+ * Checks the configuration, that PORT is free and (when MONGODB_URI is set) that the database
+ * answers, before anything is built or started: src/platform/startup/start-check.ts, from the
+ * last build when it is current, else from the sources. Exits with its one line per problem.
+ */
+function startCheck(distDir, env, embedded) {
+  const compiled = path.join(distDir, 'platform', 'startup', 'start-check.js');
+  const current =
+    fs.existsSync(compiled) &&
+    (() => {
+      try {
+        const last = JSON.parse(
+          fs.readFileSync(path.join(distDir, '.source-signature.json'), 'utf8'),
+        );
+        return last.digest === sourceSignature().digest;
+      } catch {
+        return false;
+      }
+    })();
+  const script = current
+    ? [compiled]
+    : [
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(SRC, 'platform', 'startup', 'start-check.ts'),
+      ];
+  const check = spawnSync(
+    process.execPath,
+    [...script, ...(embedded ? ['--embedded-database'] : [])],
+    {
+      cwd: ROOT,
+      env: { ...env, MONGODB_URI: env.MONGODB_URI || EMBEDDED_PLACEHOLDER_URI },
+      stdio: 'inherit',
+    },
+  );
+  if (check.status !== 0) process.exit(check.status ?? 1);
 }
 
 /** Ends `npm start` with one line: what happened and what to do. */
@@ -77,18 +162,10 @@ async function main() {
         'database only outside production.',
     );
   }
-  // Every invalid variable at once, before anything is built or started. The embedded database's
-  // URI is not known yet, so a placeholder stands in for it.
-  const check = spawnSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', CHECK_CONFIG],
-    {
-      cwd: ROOT,
-      env: { ...env, MONGODB_URI: env.MONGODB_URI || EMBEDDED_PLACEHOLDER_URI },
-      stdio: 'inherit',
-    },
-  );
-  if (check.status !== 0) process.exit(check.status ?? 1);
+  // Every invalid variable, a taken PORT and an unreachable MONGODB_URI, before anything is built
+  // or started. The embedded database's URI is not known yet, so a placeholder stands in for it.
+  const distDir = path.resolve(ROOT, process.env.PROOFGATE_DIST_DIR || 'dist');
+  startCheck(distDir, env, !env.MONGODB_URI);
 
   // The data folder holds the embedded database and, unless KEY_ENCRYPTION_SECRET is set, the
   // development secret. Production uses neither: it requires MONGODB_URI (above) and
@@ -116,11 +193,14 @@ async function main() {
     }
   }
 
+  // The embedded database (a JVM) starts while the sources build.
+  const building = watch ? Promise.resolve(0) : build(distDir);
   if (!env.MONGODB_URI) {
     try {
       // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.
       database = await withPrivateFiles(() => startMongoServer({ h2File }));
     } catch (error) {
+      compiler?.kill();
       fail(databaseStartFailure(error, h2File));
     }
     env.MONGODB_URI = `${database.uri}/proofgate`;
@@ -131,13 +211,10 @@ async function main() {
     );
   }
 
-  const distDir = path.resolve(ROOT, process.env.PROOFGATE_DIST_DIR || 'dist');
-  if (!watch) {
-    const status = build(distDir);
-    if (status !== 0) {
-      await database?.stop();
-      process.exit(status ?? 1);
-    }
+  const status = await building;
+  if (status !== 0) {
+    await database?.stop();
+    process.exit(status);
   }
 
   const args = watch ? [NEST, 'start', '--watch'] : [path.join(distDir, 'main.js')];

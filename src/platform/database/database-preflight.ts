@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { mongo } from 'mongoose';
 import type { DatabaseConfig } from '../../config/app-config';
 
@@ -22,6 +23,8 @@ export function databaseAddress(uri: string): string {
  * line, or undefined when the database answers.
  */
 export async function databaseUnreachable(database: DatabaseConfig): Promise<string | undefined> {
+  const refused = await refusedEverywhere(database);
+  if (refused) return unreachableLine(database, refused);
   const client = new mongo.MongoClient(database.uri, {
     appName: 'proofgate',
     serverSelectionTimeoutMS: database.serverSelectionTimeoutMs,
@@ -30,15 +33,57 @@ export async function databaseUnreachable(database: DatabaseConfig): Promise<str
     await client.db().command({ ping: 1 });
     return undefined;
   } catch (error) {
-    const address = databaseAddress(database.uri);
-    return (
-      `Cannot reach the database at ${address} (MONGODB_URI) within ` +
-      `${database.serverSelectionTimeoutMs} ms: ${reason(error)}. Start MongoDB there, or set ` +
-      'MONGODB_URI to a reachable one (unset, `npm start` runs an embedded dev database).'
+    return unreachableLine(
+      database,
+      `within ${database.serverSelectionTimeoutMs} ms: ${reason(error)}`,
     );
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+function unreachableLine(database: DatabaseConfig, why: string): string {
+  return (
+    `Cannot reach the database at ${databaseAddress(database.uri)} (MONGODB_URI) ${why}. Start ` +
+    'MongoDB there, or set MONGODB_URI to a reachable one (unset, `npm start` runs an embedded ' +
+    'dev database).'
+  );
+}
+
+/** Errors that say no server can be there, as opposed to one that is slow to answer. */
+const NOBODY_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A `mongodb://` URI whose every host refuses the connection (or does not resolve) cannot be
+ * served: say so at once, instead of after the driver's whole server selection timeout. Resolves
+ * to the reason, or undefined when any host accepts, is slow, or the URI is `mongodb+srv://`
+ * (whose hosts come from DNS: the driver's ping decides).
+ */
+async function refusedEverywhere(database: DatabaseConfig): Promise<string | undefined> {
+  if (!database.uri.startsWith('mongodb://')) return undefined;
+  const hosts = databaseAddress(database.uri).split(',');
+  const answers = await Promise.all(
+    hosts.map((address) => connectionError(address, database.serverSelectionTimeoutMs)),
+  );
+  if (!answers.every((code) => code !== undefined && NOBODY_THERE.has(code))) return undefined;
+  return `at once: ${answers[0] === 'ECONNREFUSED' ? 'connection refused' : `no such host (${answers[0]})`}`;
+}
+
+/** The error code of a TCP connection to `host:port`, or undefined when it opens or times out. */
+function connectionError(address: string, timeoutMs: number): Promise<string | undefined> {
+  const colon = address.lastIndexOf(':');
+  const host = address.slice(0, colon).replace(/^\[|\]$/g, '');
+  const port = Number(address.slice(colon + 1));
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    const done = (code: string | undefined) => {
+      socket.destroy();
+      resolve(code);
+    };
+    socket.once('connect', () => done(undefined));
+    socket.once('timeout', () => done(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? 'error'));
+  });
 }
 
 /** The driver's first line, with anything shaped like credentials removed. */

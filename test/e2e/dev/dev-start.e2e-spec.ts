@@ -105,6 +105,8 @@ describe('npm start without MONGODB_URI', () => {
     // The second start reads the same secret (and so opens the signing keys the first sealed:
     // it would refuse to start otherwise).
     const second = await npmStart(port, dataDir, distDir);
+    // Nothing changed in src/ since the first start built it.
+    expect(second.output()).toContain('is up to date with src/: not rebuilt');
     expect(readFileSync(join(dataDir, 'key-encryption-secret'), 'utf8')).toBe(secret);
     const again = new mongo.MongoClient(second.databaseUri, { serverSelectionTimeoutMS: 2000 });
     const doc = await again.db().collection('restart_probe').findOne({});

@@ -1,0 +1,39 @@
+/**
+ * `npm start` runs this before it builds anything or starts the embedded database, so that a
+ * start which cannot succeed ends within a few seconds with one line per problem: every invalid
+ * variable, a taken PORT, and (when MONGODB_URI is set) a database that does not answer. The
+ * service itself checks the same again (src/main.ts); this only moves the verdict to the front.
+ *
+ *   node dist/platform/startup/start-check.js [--embedded-database]
+ *
+ * With --embedded-database the launcher will start the database itself: there is nothing to ping.
+ */
+import { createServer } from 'node:net';
+import { loadConfigOrExit } from '../../config/load-config';
+import { databaseUnreachable } from '../database/database-preflight';
+import { listenFailure } from './ready-banner';
+
+/** Binds the service's address for a moment: resolves to why it cannot, or undefined. */
+function portProblem(config: ReturnType<typeof loadConfigOrExit>): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolve(listenFailure(error, config) ?? String(error)));
+    probe.listen({ port: config.port, host: config.host, exclusive: true }, () => {
+      probe.close(() => resolve(undefined));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const embedded = process.argv.includes('--embedded-database');
+  const problems = await Promise.all([
+    portProblem(config),
+    embedded ? Promise.resolve(undefined) : databaseUnreachable(config.database),
+  ]);
+  const lines = problems.filter((line): line is string => line !== undefined);
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  process.exit(lines.length === 0 ? 0 : 1);
+}
+
+void main();
