@@ -14,6 +14,7 @@ import { DatabaseModule } from './platform/database/database.module';
 import { HealthModule } from './platform/health/health.module';
 import { ApiModule } from './resource/api.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { LoginModule } from './login/login.module';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -31,6 +32,7 @@ import { DemoModule } from './pages/demo/demo.module';
     HealthModule,
     RateLimitModule,
     TokensModule,
+    LoginModule,
     OAuthModule,
     WalletModule,
     DemoModule,

@@ -106,7 +106,8 @@ ${rows.join('\n')}
 </table>`;
 }
 
-function figuresTable(view: ChallengeModelsResponseDto): string {
+/** The live figures of every model, since start and over 5 minutes (also on the lab page). */
+export function figuresTable(view: ChallengeModelsResponseDto): string {
   const windowName = { since_start: 'since start', last_5_minutes: 'last 5 min' };
   const head = view.models.flatMap((m) =>
     WINDOWS.map((w) => `<th scope="col">${escapeHtml(m.id.toUpperCase())}, ${windowName[w]}</th>`),

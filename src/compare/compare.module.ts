@@ -24,6 +24,6 @@ import {
   ],
   controllers: [ChallengeModelsController],
   providers: [ChallengeFiguresRecorder, ChallengeFigures, ChallengeModelsService, ChallengeSeries],
-  exports: [ChallengeFiguresRecorder],
+  exports: [ChallengeFiguresRecorder, ChallengeModelsService],
 })
 export class CompareModule {}

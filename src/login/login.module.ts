@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { CsrfModule } from '../platform/csrf/csrf.module';
+import { PageSessions } from './page-session';
 import { PendingAuthorization } from './pending-authorization';
 import { WalletModule } from '../wallet/wallet.module';
 import { UsersModule } from './users/users.module';
@@ -36,7 +37,8 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     SiweSessionLoginService,
     LogoutService,
     PendingAuthorization,
+    PageSessions,
   ],
-  exports: [SessionService, LoginCsrf, UsersModule],
+  exports: [SessionService, LoginCsrf, UsersModule, PageSessions],
 })
 export class LoginModule {}

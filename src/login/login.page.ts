@@ -56,6 +56,9 @@ export function renderLoginPage(view: LoginPageView): string {
   return renderPage({
     title: 'Sign in',
     narrow: true,
+    session: view.signedInAs
+      ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
+      : null,
     scripts: [SIWE_LOGIN_SCRIPT],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">

@@ -5,7 +5,7 @@
   const button = document.getElementById('run');
   const status = document.getElementById('status');
   const body = document.querySelector('#rows tbody');
-  const figures = document.getElementById('figures');
+  const figures = document.getElementById('live');
   // Shown in production only: the operator's ADMIN_TOKEN, sent with the run and kept nowhere.
   const adminToken = document.getElementById('admin-token');
 
@@ -27,29 +27,24 @@
     body.appendChild(tr);
   }
 
-  function figureCard(model) {
-    const section = document.createElement('section');
-    section.className = 'card';
-    section.dataset.model = model.id;
-    const title = document.createElement('h2');
-    title.textContent = model.protocol.name;
-    const pre = document.createElement('pre');
-    const f = model.figures;
-    pre.textContent = JSON.stringify(
-      { live: f.live, since_start: f.since_start, last_5_minutes: f.last_5_minutes },
-      null,
-      2,
-    );
-    section.append(title, pre);
-    return section;
+  function pick(object, path) {
+    return path.split('.').reduce((value, key) => (value == null ? value : value[key]), object);
   }
 
+  /** Refreshes each cell of the figures table from GET /challenge-models (the cell names its path). */
   async function showFigures() {
     const response = await fetch('/challenge-models', { headers: { accept: 'application/json' } });
     if (!response.ok) return;
     const { models } = await response.json();
-    figures.replaceChildren(...models.map(figureCard));
+    const byId = Object.fromEntries(models.map((m) => [m.id, m.figures]));
+    for (const cell of figures.querySelectorAll('td[data-figure]')) {
+      const value = pick(byId[cell.dataset.model], cell.dataset.figure);
+      cell.textContent = value == null ? '—' : String(value);
+    }
   }
+
+  // As often as /challenge-models refreshes its own page.
+  setInterval(() => void showFigures().catch(() => undefined), 5000);
 
   const WAITING_FOR = { code: 'the code', nonce: 'the nonce' };
   let countdown;

@@ -1,10 +1,14 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { renderPage } from '../../platform/http/html';
+import type { Request, Response } from 'express';
+import { PageSessions } from '../../login/page-session';
+import { type PageSession, renderPage } from '../../platform/http/html';
 
-const HOME = renderPage({
-  title: 'Two ways to prove who you are',
-  body: `<h1>Proofgate</h1>
+const homePage = (session: PageSession | null) =>
+  renderPage({
+    title: 'Two ways to prove who you are',
+    session,
+    body: `<h1>Proofgate</h1>
 <p class="muted">An authorization service with two challenge-response login models side by side, ending in the same signed tokens.</p>
 <div class="grid">
 <section class="card">
@@ -26,21 +30,27 @@ const HOME = renderPage({
 <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
 <li><a href="/health">/health</a></li>
 </ul>`,
-});
+  });
 
 @ApiTags('pages')
 @Controller()
 export class HomeController {
+  constructor(private readonly sessions: PageSessions) {}
+
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'public, max-age=300')
+  // The header names whoever is signed in: never cached.
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Landing page' })
   @ApiProduces('text/html')
   @ApiOkResponse({
     description: 'HTML page',
     content: { 'text/html': { schema: { type: 'string' } } },
   })
-  home(): string {
-    return HOME;
+  async home(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    return homePage(await this.sessions.of(request, response, '/'));
   }
 }

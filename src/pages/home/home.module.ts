@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { LoginModule } from '../../login/login.module';
 import { HomeController } from './home.controller';
 
-@Module({ controllers: [HomeController] })
+@Module({ imports: [LoginModule], controllers: [HomeController] })
 export class HomeModule {}

@@ -11,6 +11,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ChallengeModelsService } from '../../compare/challenge-models.service';
+import { PageSessions } from '../../login/page-session';
 import { AppConfig } from '../../config/app-config';
 import { CSRF_HEADER, CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { NotFound } from '../../platform/errors/protocol-error';
@@ -36,6 +38,8 @@ export class LabController {
     private readonly config: AppConfig,
     private readonly runs: LabRunService,
     private readonly csrf: CsrfProtection,
+    private readonly models: ChallengeModelsService,
+    private readonly sessions: PageSessions,
   ) {}
 
   @Get()
@@ -47,10 +51,18 @@ export class LabController {
     description: 'HTML page',
     content: { 'text/html': { schema: { type: 'string' } } },
   })
-  page(@Req() request: Request, @Res({ passthrough: true }) response: Response): string {
+  async page(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
     this.assertEnabled();
+    const { authorizationCodeTtlSeconds, walletNonceTtlSeconds } = this.config.challenges;
     return renderLabPage(this.csrf.issue(request, response), {
       adminTokenRequired: this.config.isProduction,
+      // The run waits out the longer lifetime; the other expiry is presented meanwhile.
+      waitSeconds: Math.max(authorizationCodeTtlSeconds, walletNonceTtlSeconds),
+      figures: await this.models.overview(),
+      session: await this.sessions.of(request, response, '/lab'),
     });
   }
 

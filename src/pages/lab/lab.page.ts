@@ -1,4 +1,6 @@
-import { escapeHtml, renderPage } from '../../platform/http/html';
+import { figuresTable } from '../../compare/challenge-models.page';
+import type { ChallengeModelsResponseDto } from '../../compare/challenge-models.dto';
+import { type PageSession, escapeHtml, renderPage } from '../../platform/http/html';
 
 /**
  * The lab page; `csrfToken` goes with the POST that starts a run (read by /static/lab.js). In
@@ -7,7 +9,17 @@ import { escapeHtml, renderPage } from '../../platform/http/html';
  */
 export function renderLabPage(
   csrfToken: string,
-  { adminTokenRequired }: { adminTokenRequired: boolean },
+  {
+    adminTokenRequired,
+    waitSeconds,
+    figures,
+    session,
+  }: {
+    adminTokenRequired: boolean;
+    waitSeconds: number;
+    figures: ChallengeModelsResponseDto;
+    session: PageSession | null;
+  },
 ): string {
   const adminToken = adminTokenRequired
     ? `<p id="admin-token-note">This instance runs in production: a run needs its <code>ADMIN_TOKEN</code>, sent as <code>Authorization: Bearer</code> with the run.</p>
@@ -16,16 +28,29 @@ export function renderLabPage(
     : '';
   return renderPage({
     title: 'Attack lab',
+    session,
     scripts: ['/static/lab.js'],
     body: `<h1>Attack lab</h1>
-<p class="muted">Every attack on both challenge models, run by this instance against its own public API. Each row says what the specification requires and what Proofgate answered. The expiry rows wait for the challenge lifetime.</p>
-${adminToken}<p><button type="button" id="run" data-csrf-token="${escapeHtml(csrfToken)}">Run the lab</button> <span id="status" class="muted" role="status"></span></p>
+<p class="muted">Every attack on the challenge models, run by this instance against its own public API. Each row says what the specification requires and what Proofgate answered.</p>
+${adminToken}<p><button type="button" id="run" data-csrf-token="${escapeHtml(csrfToken)}">Run the lab</button> <span id="duration" class="muted">${escapeHtml(duration(waitSeconds))}</span> <span id="status" class="muted" role="status"></span></p>
 <table id="rows">
 <thead><tr><th>Model</th><th>Scenario</th><th>The spec requires</th><th>Proofgate answered</th><th>Result</th></tr></thead>
 <tbody></tbody>
 </table>
-<h2>Live figures</h2>
-<p class="muted">As charts of the last hour, per minute: <a href="/challenge-models">the models side by side</a>.</p>
-<div class="grid" id="figures"></div>`,
+<section id="live" aria-labelledby="live-heading">
+<h2 id="live-heading">Live figures</h2>
+<p class="muted">The figures of <code>GET /challenge-models</code>; as charts of the last hour, per minute: <a href="/challenge-models">the models side by side</a>.</p>
+${figuresTable(figures)}
+</section>`,
   });
+}
+
+/** How long a run takes: the expiry rows wait out the longest challenge lifetime. */
+function duration(waitSeconds: number): string {
+  const minutes = Math.round(waitSeconds / 60);
+  const span =
+    minutes >= 1
+      ? `about ${minutes} minute${minutes === 1 ? '' : 's'}`
+      : `about ${waitSeconds} seconds`;
+  return `A run takes ${span}: its expiry rows wait until a code and a nonce have expired.`;
 }

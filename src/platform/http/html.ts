@@ -19,10 +19,40 @@ export interface PageOptions {
   scripts?: string[];
   /** A narrow column, for forms. */
   narrow?: boolean;
+  /**
+   * The browser's login session, for the header: "Signed in as … Sign out", or (null) a Sign in
+   * link. Left out, the header says nothing about it (a page that did not look it up).
+   */
+  session?: PageSession | null;
+}
+
+/** What the header needs to show a live login session and sign it out. */
+export interface PageSession {
+  readonly subject: string;
+  /** The page's CSRF token, posted with Sign out. */
+  readonly csrfToken: string;
+  /** Where Sign out lands: this page (checked again by POST /logout). */
+  readonly returnTo: string;
+}
+
+function sessionNav(session: PageSession | null | undefined): string {
+  if (session === undefined) return '';
+  if (session === null) return '<a href="/login" id="nav-sign-in">Sign in</a>';
+  return `<span id="nav-session">Signed in as <strong>${escapeHtml(session.subject)}</strong></span><form method="post" action="/logout" class="nav-sign-out">
+<input type="hidden" name="csrf_token" value="${escapeHtml(session.csrfToken)}">
+<input type="hidden" name="return_to" value="${escapeHtml(session.returnTo)}">
+<button type="submit" class="link">Sign out</button>
+</form>`;
 }
 
 /** The shared page frame: stylesheet, site header, no inline script or style. */
-export function renderPage({ title, body, scripts = [], narrow = false }: PageOptions): string {
+export function renderPage({
+  title,
+  body,
+  scripts = [],
+  narrow = false,
+  session,
+}: PageOptions): string {
   const tags = scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -36,7 +66,7 @@ ${tags}
 </head>
 <body>
 <header class="site"><a class="brand" href="/">Proofgate</a>
-<nav><a href="/lab">Lab</a><a href="/challenge-models">Models</a><a href="/docs">API</a><a href="/demo/wallet">dApp demo</a></nav></header>
+<nav><a href="/lab">Lab</a><a href="/challenge-models">Models</a><a href="/docs">API</a><a href="/demo/wallet">dApp demo</a>${sessionNav(session)}</nav></header>
 <main${narrow ? ' class="narrow"' : ''}>
 ${body}
 </main>

@@ -125,4 +125,34 @@ describe('POST /logout', () => {
     const still = new URL((await authorizeWith(session)).headers.location, t.config.issuer);
     expect(`${still.origin}${still.pathname}`).toBe(DEMO_CLIENT.redirectUri);
   });
+
+  it('names the signed-in user in the header of / and the lab, with a Sign out that ends the session and comes back', async () => {
+    const { agent } = await signedInBrowser();
+    for (const [path, returnTo] of [
+      ['/', '/'],
+      ['/lab', '/lab'],
+    ]) {
+      const page = await agent.get(path).expect(200);
+      expect(page.headers['cache-control']).toBe('no-store');
+      expect(page.text).toContain(
+        '<span id="nav-session">Signed in as <strong>user0</strong></span>',
+      );
+      expect(page.text).toContain(`<input type="hidden" name="return_to" value="${returnTo}">`);
+    }
+    const home = await agent.get('/').expect(200);
+    const csrf =
+      /class="nav-sign-out">\s*<input type="hidden" name="csrf_token" value="([^"]+)">/.exec(
+        home.text,
+      )?.[1];
+    expect(csrf).toBeDefined();
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send({ csrf_token: csrf, return_to: '/' })
+      .expect(303);
+    expect(out.headers.location).toBe('/');
+    const after = await agent.get('/').expect(200);
+    expect(after.text).not.toContain('nav-session');
+    expect(after.text).toContain('<a href="/login" id="nav-sign-in">Sign in</a>');
+  });
 });

@@ -33,6 +33,10 @@ describe('GET /lab in a browser', () => {
         if (m.type() === 'error') problems.push(m.text());
       });
       await page.goto(`${base}/lab`);
+      // Says up front how long a run takes: the expiry rows wait out the 25 s lifetimes.
+      expect(await page.textContent('#duration')).toBe(
+        'A run takes about 25 seconds: its expiry rows wait until a code and a nonce have expired.',
+      );
       await page.click('#run');
 
       // The run announces its wait for the expiry challenges; the page counts it down.
@@ -60,7 +64,6 @@ describe('GET /lab in a browser', () => {
 
       await page.waitForSelector('#status[data-done]', { timeout: 150_000 });
       expect(await page.getAttribute('#status', 'data-waiting')).toBeNull();
-      await page.waitForSelector('#figures section[data-model="siwe"]');
       await screenshot(page, 'lab-page');
 
       expect(await page.getAttribute('#status', 'data-done')).toBe('passed');
@@ -83,13 +86,40 @@ describe('GET /lab in a browser', () => {
           expect.stringMatching(/^SIWE expired nonce/),
         ]),
       );
-      const figures = await page.textContent('#figures section[data-model="pkce"] pre');
-      expect(JSON.parse(figures ?? '{}')).toMatchObject({
-        since_start: { redeemed: expect.any(Number) },
-      });
+      // The figures are the table of /challenge-models, and agree with its JSON once refreshed.
+      const { body } = await t.http().get('/challenge-models').set('Accept', 'application/json');
+      const api = body as {
+        models: Array<{ id: string; figures: { since_start: { redeemed: number } } }>;
+      };
+      for (const model of api.models) {
+        const redeemed = model.figures.since_start.redeemed;
+        expect(redeemed).toBeGreaterThan(0);
+        const cell = `#live td[data-model="${model.id}"][data-figure="since_start.redeemed"]`;
+        await until(async () => (await page.textContent(cell)) === String(redeemed), 10_000);
+      }
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe('GET /lab with the default lifetimes', () => {
+  it('says a run takes about 5 minutes, and shows the figures of /challenge-models as a table', async () => {
+    const t = await createTestApp();
+    try {
+      const res = await t.http().get('/lab').expect(200);
+      expect(res.text).toContain(
+        'A run takes about 5 minutes: its expiry rows wait until a code and a nonce have expired.',
+      );
+      for (const model of ['pkce', 'siwe']) {
+        expect(res.text).toContain(
+          `<td data-model="${model}" data-figure="since_start.redeemed">0</td>`,
+        );
+      }
+      expect(res.text).not.toContain('<pre');
+    } finally {
+      await t.close();
     }
   });
 });
