@@ -1,3 +1,4 @@
+import type { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 
 export interface ConsentPageView {
@@ -22,8 +23,9 @@ export interface ConsentPageView {
   readonly csrfToken: string;
 }
 
-/** What each scope lets the client do, in the user's words. */
-const SCOPE_MEANINGS: Readonly<Record<string, string>> = {
+/** What each scope lets the client do, in the user's words: every scope this server grants. */
+const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], string>> = {
+  openid: 'Sign you in with your Proofgate account (it learns who you are and when you signed in)',
   profile: 'Know who you are (your account name)',
   email: 'See your email address',
   api: 'Call the Proofgate API on your behalf',
@@ -37,7 +39,7 @@ const SCOPE_MEANINGS: Readonly<Record<string, string>> = {
 export function renderConsentPage(view: ConsentPageView): string {
   const items = view.scopes
     .map((scope) => {
-      const meaning = SCOPE_MEANINGS[scope];
+      const meaning = (SCOPE_MEANINGS as Readonly<Record<string, string>>)[scope];
       const text = meaning
         ? `${escapeHtml(meaning)} (<code>${escapeHtml(scope)}</code>)`
         : `<code>${escapeHtml(scope)}</code>`;

@@ -134,6 +134,16 @@ describe('consent for clients that are not first-party', () => {
     }
   });
 
+  it('says what openid means, in words, like every scope', async () => {
+    const agent = await signedIn();
+    const screen = await agent
+      .get(partnerRequest('openid profile', 'st-openid', pkcePair().challenge))
+      .expect(200);
+    expect(screen.text).toContain(
+      '<li data-scope="openid">Sign you in with your Proofgate account (it learns who you are and when you signed in) (<code>openid</code>)</li>',
+    );
+  });
+
   it('shows the consent screen and issues no code; Allow issues one and is remembered', async () => {
     const agent = await signedIn();
     const { verifier, challenge } = pkcePair();
