@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { mongo, type AnyBulkWriteOperation, type Model } from 'mongoose';
+import { type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
 import { OAuthClient } from '../oauth-client';
 import { webOriginsOf } from '../web-origins';
 import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
 import { ClientRecord } from './client.schema';
+import { isDuplicateKey } from '../../platform/database/duplicate-key';
 
 /** Writes sent in one bulk command while the origin index is filled in at start. */
 const PREPARE_BATCH = 500;
@@ -116,7 +117,7 @@ export class MongoClientRepository extends ClientRepository {
       await this.model.create(record);
       return true;
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -4,6 +4,7 @@ import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { CounterKey, FailureCounter, LoginFailureStore } from '../login-failure.store';
 import { LOGIN_FAILURE_COLLECTION, LoginFailureRecord } from './login-failure.schema';
+import { isDuplicateKey } from '../../../platform/database/duplicate-key';
 
 type Write = mongo.AnyBulkWriteOperation<LoginFailureRecord>;
 
@@ -16,7 +17,7 @@ type Write = mongo.AnyBulkWriteOperation<LoginFailureRecord>;
 function duplicateKeyRetries(error: unknown, writes: readonly Write[]): Write[] | undefined {
   if (!(error instanceof mongo.MongoBulkWriteError)) return undefined;
   const failed = ([] as mongo.WriteError[]).concat(error.writeErrors);
-  if (failed.length === 0 || failed.some((e) => e.code !== 11000)) return undefined;
+  if (failed.length === 0 || failed.some((e) => !isDuplicateKey(e))) return undefined;
   return failed.map((e) => writes[e.index]);
 }
 

@@ -1,10 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { mongo, type Model } from 'mongoose';
+import type { Model } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import type { StoredUser } from '../user';
 import { UserRepository } from '../user.repository';
 import { UserRecord } from './user.schema';
+import { isDuplicateKey } from '../../../platform/database/duplicate-key';
 
 function toUser(record: UserRecord): StoredUser {
   return {
@@ -13,10 +14,6 @@ function toUser(record: UserRecord): StoredUser {
     createdAt: record.createdAt,
     ...(record.disabledAt ? { disabledAt: record.disabledAt } : {}),
   };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
 }
 
 @Injectable()

@@ -5,6 +5,7 @@ import { ensureIndexes } from '../../database/ensure-indexes';
 import { TurnBatcher } from '../../database/turn-batcher';
 import { RateLimitStore, WindowCounter } from '../rate-limit.store';
 import { RATE_LIMIT_COUNTER_COLLECTION, RateLimitCounterRecord } from './rate-limit-counter.schema';
+import { isDuplicateKey } from '../../database/duplicate-key';
 
 /** One statement of an `update` command. */
 interface CounterUpdate {
@@ -33,7 +34,6 @@ function retryable(error: unknown): boolean {
   );
 }
 
-const DUPLICATE_KEY = 11000;
 /**
  * Acknowledged by the primary alone: a count that a failover rolls back lets a few more requests
  * through in one window, which is not worth a majority wait on every limited request.
@@ -155,7 +155,7 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
       reply = await this.database().command(command);
     }
     const failed = reply.writeErrors ?? [];
-    if (failed.some((e) => e.code !== DUPLICATE_KEY)) {
+    if (failed.some((e) => !isDuplicateKey(e))) {
       throw new mongo.MongoServerError({ ...failed[0], errmsg: failed[0].errmsg });
     }
     if (reply.writeConcernError) {

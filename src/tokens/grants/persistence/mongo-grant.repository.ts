@@ -7,8 +7,7 @@ import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/si
 import { Grant, GrantFilter, GrantSummary } from '../grant';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
 import { GrantRecord } from './grant.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from '../../../platform/database/duplicate-key';
 
 function toSummary(record: GrantRecord): GrantSummary | null {
   // A grant revoked in advance by a replay, whose redemption has not recorded it (yet).
@@ -117,7 +116,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
       );
       if (result.upsertedCount === 1) return true;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     // Recorded meanwhile by the redemption.
     return this.revokeOwn(grantId, clientId, reason, at);
@@ -256,7 +255,7 @@ async function retryOnDuplicate<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKey(error)) throw error;
     return operation();
   }
 }

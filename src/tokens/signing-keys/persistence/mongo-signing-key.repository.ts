@@ -1,10 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { mongo, type Model } from 'mongoose';
+import type { Model } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import type { NewSigningKey, SigningKeySlots, StoredSigningKey } from '../signing-key';
 import { SigningKeyRepository } from '../signing-key.repository';
 import { ACTIVE_SLOT, NEXT_SLOT, SigningKeyRecord } from './signing-key.schema';
+import { isDuplicateKey } from '../../../platform/database/duplicate-key';
 
 function toSigningKey(record: SigningKeyRecord): StoredSigningKey {
   const { kid, alg, publicJwk, encryptedPrivateKey, createdAt, activatesAt, retiredAt } = record;
@@ -17,10 +18,6 @@ function toSigningKey(record: SigningKeyRecord): StoredSigningKey {
     ...(activatesAt ? { activatesAt } : {}),
     ...(retiredAt ? { retiredAt } : {}),
   };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
 }
 
 @Injectable()
