@@ -1,3 +1,4 @@
+import { parseAbsoluteUri } from './uri-syntax';
 /**
  * What a redirect URI must look like to be registered (RFC 9700 §2.1 and §4.1.3, RFC 8252 §7,
  * §8.3). Redirect URIs are then compared as exact strings, so each one is also required to be
@@ -44,15 +45,8 @@ const CLOUD_METADATA_ADDRESSES = new Set(['[fd00:ec2::254]', '100.100.100.200'])
 
 /** Why `uri` cannot be registered as a redirect URI, or undefined when it can. */
 export function redirectUriProblem(uri: string): string | undefined {
-  // RFC 6749 §3.1.2: never a fragment, not even an empty one.
-  if (uri.includes('#')) return 'must not contain a fragment';
-  if (/[\s\p{Cc}\\]/u.test(uri)) return 'must not contain whitespace, control characters or "\\"';
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'must be absolute URIs';
-  }
+  const { url, problem } = parseAbsoluteUri(uri);
+  if (problem !== undefined) return problem;
   if (url.username !== '' || url.password !== '' || /^[^:/?]+:\/\/[^/?]*@/.test(uri)) {
     return 'must not contain userinfo';
   }
