@@ -1,4 +1,3 @@
-import { parseAbsoluteUri } from './uri-syntax';
 /**
  * What a redirect URI must look like to be registered (RFC 9700 §2.1 and §4.1.3, RFC 8252 §7,
  * §8.3). Redirect URIs are then compared as exact strings, so each one is also required to be
@@ -7,6 +6,7 @@ import { parseAbsoluteUri } from './uri-syntax';
 
 import { isIP } from 'node:net';
 import { nonPublicAddressReason } from '../platform/http/outbound/address-class';
+import { parseAbsoluteUri } from './uri-syntax';
 
 /** `http:` is allowed only on these hosts (exact, lower case, no other spelling). */
 const HTTP_LOOPBACK = /^http:\/\/(?:127\.0\.0\.1|\[::1\]|localhost)(?::\d+)?(?:[/?]|$)/;
