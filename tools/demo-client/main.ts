@@ -1,9 +1,44 @@
 /**
  * `npm run demo:client`: serves the demo OAuth client on DEMO_CLIENT_PORT (default 25001, the
  * port of `demo-client`'s registered redirect URI) against the Proofgate at PROOFGATE_URL
- * (default http://localhost:25000). Stops on Ctrl-C.
+ * (default http://localhost:25000), as DEMO_CLIENT_ID / DEMO_CLIENT_SECRET (default
+ * `demo-client` / `demo-secret`). Stops on Ctrl-C.
  */
+import { randomBytes } from 'node:crypto';
 import { startDemoClient } from './server';
+
+/**
+ * Before serving: does Proofgate accept this client's redirect URI? A confidential client's
+ * redirect URI must match exactly, port included (RFC 9700 §4.1.3), so on another port every
+ * login would end on Proofgate's "redirect_uri is not registered" page: say so now, with the fix.
+ * Resolves to the problem, or undefined (also when Proofgate does not answer yet).
+ */
+async function registrationProblem(
+  authorizationServer: string,
+  clientId: string,
+  redirectUri: string,
+): Promise<string | undefined> {
+  const authorize = new URL('/authorize', authorizationServer);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    state: 'registration-check',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  }).toString();
+  let answer: Response;
+  try {
+    answer = await fetch(authorize, { redirect: 'manual' });
+  } catch {
+    console.warn(
+      `Proofgate does not answer at ${authorizationServer} yet (start it with npm start).`,
+    );
+    return undefined;
+  }
+  // The 400 page: an unknown client, or a redirect URI it does not have (never a redirect).
+  return answer.status === 400 ? `${clientId} has no redirect URI ${redirectUri}` : undefined;
+}
 
 async function main(): Promise<void> {
   const port = Number(process.env.DEMO_CLIENT_PORT ?? '25001');
@@ -11,7 +46,27 @@ async function main(): Promise<void> {
     throw new Error(`DEMO_CLIENT_PORT must be a port number, got ${process.env.DEMO_CLIENT_PORT}`);
   }
   const authorizationServer = process.env.PROOFGATE_URL ?? 'http://localhost:25000';
-  const client = await startDemoClient({ port, authorizationServer });
+  const clientId = process.env.DEMO_CLIENT_ID ?? 'demo-client';
+  const clientSecret = process.env.DEMO_CLIENT_SECRET ?? 'demo-secret';
+  const redirectUri = `http://localhost:${port}/callback`;
+  const problem = await registrationProblem(authorizationServer, clientId, redirectUri);
+  if (problem) {
+    const secret = randomBytes(24).toString('base64url');
+    const client = {
+      client_id: 'my-demo-client',
+      client_secret: secret,
+      redirect_uris: [redirectUri],
+      first_party: true,
+    };
+    console.error(
+      `demo-client: Proofgate at ${authorizationServer} would refuse every login: ${problem}.\n` +
+        `Start Proofgate with OAUTH_CLIENTS='${JSON.stringify([client])}' and this client with ` +
+        `DEMO_CLIENT_ID=my-demo-client DEMO_CLIENT_SECRET=${secret} DEMO_CLIENT_PORT=${port}, ` +
+        'or run it on DEMO_CLIENT_PORT=25001 (demo-client’s).',
+    );
+    process.exit(1);
+  }
+  const client = await startDemoClient({ port, authorizationServer, clientId, clientSecret });
   console.log(`Demo client on ${client.url} (authorization server ${authorizationServer})`);
   const stop = () => {
     client.close().then(

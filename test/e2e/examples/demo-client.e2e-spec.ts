@@ -5,13 +5,16 @@
  * the client must refuse without a token exchange. The client listens on 25001 (demo-client's
  * registered redirect URI); Proofgate on a free port; browser and issuer both use `localhost`.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoClient, startDemoClient } from '../../../tools/demo-client/server';
 import { launchBrowser, screenshot } from '../../support/browser';
-import { freePort } from '../../support/processes';
+import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
+const ROOT = join(__dirname, '..', '..', '..');
 const DEMO_PORT = 25001;
 
 interface ProofgateRequest {
@@ -300,5 +303,91 @@ describe('demo OAuth client (browser)', () => {
     await expect(cell(page, 'error_description')).resolves.toBe('Authorization code expired');
     expect(tokenRequests()).toHaveLength(1);
     await screenshot(page, 'demo-client-token-error');
+  });
+});
+
+describe('npm run demo:client off demo-client’s port', () => {
+  jest.setTimeout(60_000);
+  let t: TestApp;
+  let issuer: string;
+  let registeredPort: number;
+  const SECRET = 'a-secret-for-the-demo-client-on-another-port';
+
+  beforeAll(async () => {
+    const port = await freePort();
+    registeredPort = await freePort();
+    issuer = `http://localhost:${port}`;
+    t = await createTestApp({
+      ISSUER: issuer,
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: 'my-demo-client',
+          client_secret: SECRET,
+          redirect_uris: [`http://localhost:${registeredPort}/callback`],
+          first_party: true,
+        },
+      ]),
+    });
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  function demoClient(env: Record<string, string>): ChildProcess {
+    return spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'tools', 'demo-client', 'main.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          TS_NODE_PROJECT: 'tsconfig.jest.json',
+          PROOFGATE_URL: issuer,
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+  }
+
+  it('refuses to start, printing the OAUTH_CLIENTS line and the variables to use', async () => {
+    const port = await freePort();
+    const child = demoClient({ DEMO_CLIENT_PORT: String(port) });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(err).toContain(`demo-client has no redirect URI http://localhost:${port}/callback`);
+    const line = /OAUTH_CLIENTS='([^']+)'/.exec(err)?.[1];
+    expect(JSON.parse(line ?? '[]')).toEqual([
+      {
+        client_id: 'my-demo-client',
+        client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) as string,
+        redirect_uris: [`http://localhost:${port}/callback`],
+        first_party: true,
+      },
+    ]);
+    expect(err).toMatch(
+      new RegExp(
+        `DEMO_CLIENT_ID=my-demo-client DEMO_CLIENT_SECRET=[A-Za-z0-9_-]{32} DEMO_CLIENT_PORT=${port}`,
+      ),
+    );
+  });
+
+  it('starts as the client those variables name', async () => {
+    const child = demoClient({
+      DEMO_CLIENT_PORT: String(registeredPort),
+      DEMO_CLIENT_ID: 'my-demo-client',
+      DEMO_CLIENT_SECRET: SECRET,
+    });
+    try {
+      const status = await waitFor(
+        () => statusOf(`http://localhost:${registeredPort}/`),
+        (s) => s === 200 || child.exitCode !== null,
+        30_000,
+      );
+      expect(status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+      await exitOf(child);
+    }
   });
 });
