@@ -4,11 +4,37 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, LaunchOptions, Page, chromium } from 'playwright-core';
+import { Browser, LaunchOptions, Page, Response, chromium } from 'playwright-core';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { FoundChromium, findChromium } from './chromium';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
+
+/**
+ * Collects what went wrong in a page, for a test to expect none: console errors (CSP violations
+ * among them), uncaught exceptions, and the failed responses `counts` says are the page's (by
+ * default every 4xx/5xx but the browser's own favicon request). "Failed to load resource" console
+ * lines are left to `counts`, which sees the response itself. Returns the live list.
+ */
+export function watchPageProblems(
+  page: Page,
+  counts: (response: Response) => boolean = (response) =>
+    new URL(response.url()).pathname !== '/favicon.ico',
+): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400 && counts(response)) {
+      problems.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  return problems;
+}
 
 /** Ours, whichever Chromium runs. */
 export const BROWSER_FLAGS = [

@@ -19,6 +19,7 @@ import { authorizeWithConsent } from '../../support/fetch-browser';
 import { pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { INSECURE, discover } from '../../support/oauth-discovery';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
 /** One for the file: the logger of the first app booted in a process keeps its destination. */
@@ -98,7 +99,6 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
   let t: TestApp;
   let issuer: string;
   let resolver: StubResolver;
-  const insecure = { [oauth.allowInsecureRequests]: true };
   const url = (path: string) => `http://127.0.0.1:${docs.port}${path}`;
   const find = (clientId: string) => t.app.get(ClientRegistry).find(clientId);
 
@@ -129,10 +129,7 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
   it('runs the code + PKCE flow for a client known only by its document (oauth4webapi)', async () => {
     const clientId = url('/client.json');
     docs.json('/client.json', documentFor(clientId), { 'cache-control': 'max-age=3600' });
-    const as = await oauth.processDiscoveryResponse(
-      new URL(issuer),
-      await oauth.discoveryRequest(new URL(issuer), { algorithm: 'oauth2', ...insecure }),
-    );
+    const as = await discover(issuer);
     const client: oauth.Client = { client_id: clientId, id_token_signed_response_alg: 'ES256' };
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
@@ -159,7 +156,7 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
       params,
       CALLBACK,
       verifier,
-      insecure,
+      INSECURE,
     );
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
       requireIdToken: true,

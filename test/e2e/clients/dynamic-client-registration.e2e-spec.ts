@@ -15,6 +15,7 @@ import { authorizePath, login, pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
+import { INSECURE, discover } from '../../support/oauth-discovery';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -34,7 +35,6 @@ async function admin(t: TestApp, argv: string[]): Promise<{ code: number; stdout
 describe('POST /register (RFC 7591), open to public clients', () => {
   let t: TestApp;
   let issuer: string;
-  const insecure = { [oauth.allowInsecureRequests]: true };
 
   beforeAll(async () => {
     const port = await freePort();
@@ -48,16 +48,8 @@ describe('POST /register (RFC 7591), open to public clients', () => {
   });
   afterAll(() => t.close());
 
-  async function discover(): Promise<oauth.AuthorizationServer> {
-    const response = await oauth.discoveryRequest(new URL(issuer), {
-      algorithm: 'oauth2',
-      ...insecure,
-    });
-    return oauth.processDiscoveryResponse(new URL(issuer), response);
-  }
-
   it('registers a public client with oauth4webapi, which then logs a user in with PKCE', async () => {
-    const as = await discover();
+    const as = await discover(issuer);
     expect(as.registration_endpoint).toBe(`${issuer}/register`);
     const openid = await t.http().get('/.well-known/openid-configuration').expect(200);
     expect(openid.body.registration_endpoint).toBe(`${issuer}/register`);
@@ -75,7 +67,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         software_id: '4NRB1-0XZABZI9E6-5SM3R',
         x_vendor_extension: { nested: [1, 2, 3] },
       },
-      insecure,
+      INSECURE,
     );
     expect(registration.status).toBe(201);
     expect(registration.headers.get('cache-control')).toBe('no-store');
@@ -120,7 +112,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       params,
       redirectUri,
       verifier,
-      insecure,
+      INSECURE,
     );
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenResponse, {
       requireIdToken: true,

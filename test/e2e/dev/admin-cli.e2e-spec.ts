@@ -19,6 +19,7 @@ import { buildService } from '../../support/build';
 import { basic, login, type Agent } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { INSECURE, discover } from '../../support/oauth-discovery';
 
 /** The client registry cache of the service (CLIENT_CACHE_TTL_SECONDS, default 10 s). */
 const CLIENT_CACHE_SECONDS = 10;
@@ -71,7 +72,6 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   let t: TestApp;
   let issuer: string;
   let as: oauth.AuthorizationServer;
-  const insecure = { [oauth.allowInsecureRequests]: true };
 
   beforeAll(async () => {
     const port = await freePort();
@@ -79,11 +79,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     const [app] = await Promise.all([createTestApp({ ISSUER: issuer }), buildService(DIST)]);
     t = app;
     await t.app.listen(port, '127.0.0.1');
-    const discovery = await oauth.discoveryRequest(new URL(issuer), {
-      algorithm: 'oauth2',
-      ...insecure,
-    });
-    as = await oauth.processDiscoveryResponse(new URL(issuer), discovery);
+    as = await discover(issuer);
   });
   afterAll(async () => {
     await t?.close();
@@ -120,7 +116,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       params,
       client.redirectUri,
       verifier,
-      insecure,
+      INSECURE,
     );
     return oauth.processAuthorizationCodeResponse(as, { client_id: client.id }, response);
   }

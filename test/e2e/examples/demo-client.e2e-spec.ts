@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoClient, startDemoClient } from '../../../tools/demo-client/server';
-import { launchBrowser, screenshot } from '../../support/browser';
+import { launchBrowser, screenshot, watchPageProblems } from '../../support/browser';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -73,20 +73,12 @@ describe('demo OAuth client (browser)', () => {
     page = await context.newPage();
     // CSP violations (an inline script or style, a foreign stylesheet) appear as console errors;
     // error pages answer 400, so failed loads are judged per subresource instead.
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      const request = response.request();
-      const favicon = new URL(request.url()).pathname === '/favicon.ico';
-      if (request.resourceType() !== 'document' && !favicon && response.status() >= 400) {
-        problems.push(`${response.status()} ${request.url()}`);
-      }
-    });
+    problems = watchPageProblems(
+      page,
+      (response) =>
+        response.request().resourceType() !== 'document' &&
+        new URL(response.url()).pathname !== '/favicon.ico',
+    );
   });
   afterEach(() => context?.close());
 

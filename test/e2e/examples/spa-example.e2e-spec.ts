@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { launchBrowser, screenshot, until } from '../../support/browser';
+import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -65,20 +65,7 @@ describe('examples/spa (browser)', () => {
   beforeEach(async () => {
     context = await browser.newContext();
     page = await context.newPage();
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      const url = new URL(response.url());
-      // The browser's own favicon request is not the page's.
-      if (response.status() >= 400 && url.pathname !== '/favicon.ico') {
-        problems.push(`${response.status()} ${response.url()}`);
-      }
-    });
+    problems = watchPageProblems(page);
   });
   afterEach(() => context?.close());
 

@@ -8,6 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { freePort } from '../../support/processes';
+import { INSECURE, discover } from '../../support/oauth-discovery';
 
 /** Follows the authorization request through login until the redirect back to the client. */
 async function authorizeInBrowser(authorizationUrl: URL, issuer: string): Promise<URL> {
@@ -34,7 +35,6 @@ async function authorizeInBrowser(authorizationUrl: URL, issuer: string): Promis
 describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
   let t: TestApp;
   let issuer: string;
-  const insecure = { [oauth.allowInsecureRequests]: true };
 
   beforeAll(async () => {
     const port = await freePort();
@@ -44,16 +44,8 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
   });
   afterAll(() => t.close());
 
-  async function discover(): Promise<oauth.AuthorizationServer> {
-    const response = await oauth.discoveryRequest(new URL(issuer), {
-      algorithm: 'oauth2',
-      ...insecure,
-    });
-    return oauth.processDiscoveryResponse(new URL(issuer), response);
-  }
-
   it('logs a user in with PKCE, refreshes, introspects and revokes (confidential client)', async () => {
-    const as = await discover();
+    const as = await discover(issuer);
     expect(as.code_challenge_methods_supported).toEqual(['S256']);
     const client: oauth.Client = { client_id: 'demo-client' };
     const clientAuth = oauth.ClientSecretBasic('demo-secret');
@@ -83,7 +75,7 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
       params,
       redirectUri,
       verifier,
-      insecure,
+      INSECURE,
     );
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenResponse);
     expect(tokens.token_type).toBe('bearer');
@@ -93,7 +85,7 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
     const me = new Request(`${issuer}/api/me`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
-    const claims = await oauth.validateJwtAccessToken(as, me, `${issuer}/api`, insecure);
+    const claims = await oauth.validateJwtAccessToken(as, me, `${issuer}/api`, INSECURE);
     expect(claims).toMatchObject({ sub: 'user1', client_id: 'demo-client', iss: issuer });
 
     const meResponse = await oauth.protectedResourceRequest(
@@ -102,37 +94,37 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
       new URL(`${issuer}/api/me`),
       undefined,
       undefined,
-      insecure,
+      INSECURE,
     );
     expect(await meResponse.json()).toMatchObject({ sub: 'user1', auth_method: 'password' });
 
     const refreshed = await oauth.processRefreshTokenResponse(
       as,
       client,
-      await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, insecure),
+      await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, INSECURE),
     );
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
     const introspection = await oauth.processIntrospectionResponse(
       as,
       client,
-      await oauth.introspectionRequest(as, client, clientAuth, refreshed.access_token, insecure),
+      await oauth.introspectionRequest(as, client, clientAuth, refreshed.access_token, INSECURE),
     );
     expect(introspection).toMatchObject({ active: true, sub: 'user1', client_id: 'demo-client' });
 
     await oauth.processRevocationResponse(
-      await oauth.revocationRequest(as, client, clientAuth, refreshed.refresh_token!, insecure),
+      await oauth.revocationRequest(as, client, clientAuth, refreshed.refresh_token!, INSECURE),
     );
     const after = await oauth.processIntrospectionResponse(
       as,
       client,
-      await oauth.introspectionRequest(as, client, clientAuth, refreshed.access_token, insecure),
+      await oauth.introspectionRequest(as, client, clientAuth, refreshed.access_token, INSECURE),
     );
     expect(after.active).toBe(false);
   });
 
   it('serves a public client (demo-spa) with client authentication "none"', async () => {
-    const as = await discover();
+    const as = await discover(issuer);
     const client: oauth.Client = { client_id: 'demo-spa' };
     const redirectUri = 'http://127.0.0.1:25002/callback';
     const verifier = oauth.generateRandomCodeVerifier();
@@ -162,7 +154,7 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
         params,
         redirectUri,
         verifier,
-        insecure,
+        INSECURE,
       ),
     );
     expect(tokens.access_token).toBeTruthy();
@@ -174,7 +166,7 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
       params,
       redirectUri,
       oauth.generateRandomCodeVerifier(),
-      insecure,
+      INSECURE,
     );
     await expect(oauth.processAuthorizationCodeResponse(as, client, stolen)).rejects.toMatchObject({
       error: 'invalid_grant',

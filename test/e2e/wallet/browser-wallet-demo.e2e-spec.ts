@@ -6,7 +6,12 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { installTestWallet, launchBrowser, screenshot } from '../../support/browser';
+import {
+  installTestWallet,
+  launchBrowser,
+  screenshot,
+  watchPageProblems,
+} from '../../support/browser';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -33,18 +38,7 @@ describe('GET /demo/wallet (browser)', () => {
   beforeEach(async () => {
     context = await browser.newContext();
     page = await context.newPage();
-    // Console errors include CSP violations; failed requests are listed by URL instead (the
-    // browser's own favicon.ico request, a 404, is not the page's).
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-    });
+    problems = watchPageProblems(page);
   });
   afterEach(() => context?.close());
 
