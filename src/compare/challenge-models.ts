@@ -97,7 +97,7 @@ export const CHALLENGE_MODELS: Record<
         'a message not exactly as issued: edited fields, a multi-line statement, other times',
         'signatures phished for another site: the domain is pinned and checked',
         'forged or tampered messages, and signatures by another key',
-        'addresses no wallet can sign for (off-curve program addresses, small-order points): no nonce',
+        'small-order keys, which would verify forged signatures: no nonce, no sign-in',
       ],
       does_not_stop: [
         'it does not protect a token after it is issued (bearer tokens: keep them short-lived)',

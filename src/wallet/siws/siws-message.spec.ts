@@ -8,7 +8,7 @@ import type { SolanaSignInInput } from '@solana/wallet-standard-features';
 import bs58 from 'bs58';
 import { readEd25519Signature, verifyEd25519 } from './ed25519-signature';
 import { SiwsFields, buildSiwsMessage, isSiwsMessage, parseSiwsMessage } from './siws-message';
-import { isSigningKey, solanaAddressBytes } from './solana-address';
+import { SMALL_ORDER_ENCODINGS, isSigningKey, solanaAddressBytes } from './solana-address';
 
 function keypair() {
   const secretKey = ed25519.utils.randomPrivateKey();
@@ -146,16 +146,50 @@ describe('Solana addresses', () => {
     expect(solanaAddressBytes(`0x${'ab'.repeat(20)}`)).toBeUndefined();
   });
 
-  it('name a signing key only when the point is on the curve and not of small order', () => {
+  it('are refused as signing keys exactly when they encode a point of small order', () => {
     expect(isSigningKey(keypair().publicKey)).toBe(true);
-    // The identity point (y = 1): small order, it "verifies" forged signatures.
-    const identity = new Uint8Array(32);
-    identity[0] = 1;
-    expect(isSigningKey(identity)).toBe(false);
-    // A program-derived address is off the curve by construction; y = 2 is off the curve.
+    // Seven y values (five of the eight points' and y + p for y = 0 and 1), each with either
+    // sign bit: libsodium's blacklist, which compares without the sign bit, has the same seven.
+    expect(SMALL_ORDER_ENCODINGS.size).toBe(14);
+    let canonical = 0;
+    for (const hex of SMALL_ORDER_ENCODINGS) {
+      const bytes = Uint8Array.from(Buffer.from(hex, 'hex'));
+      expect(isSigningKey(bytes)).toBe(false);
+      let point: ReturnType<typeof ed25519.Point.fromBytes> | undefined;
+      try {
+        point = ed25519.Point.fromBytes(bytes, false);
+      } catch {
+        // A non-canonical form: strict decoding refuses it; a lax decoder reads a small point.
+        point = ed25519.Point.fromBytes(bytes, true);
+      }
+      expect(point.isSmallOrder()).toBe(true);
+      if (Buffer.from(point.toBytes()).toString('hex') === hex) canonical += 1;
+    }
+    expect(canonical).toBe(8);
+    // An off-curve key (y = 2) is not refused here: no signature verifies for it (below).
     const offCurve = new Uint8Array(32);
     offCurve[0] = 2;
-    expect(isSigningKey(offCurve)).toBe(false);
+    expect(isSigningKey(offCurve)).toBe(true);
+    expect(() => ed25519.Point.fromBytes(offCurve)).toThrow();
+  });
+});
+
+describe('the strict reader and the Wallet Standard writer', () => {
+  it('agree both ways on generated messages: parse(build(f)) = f and build(parse(t)) = t', () => {
+    for (let i = 0; i < 200; i++) {
+      const input = fields(keypair().address, {
+        nonce: Buffer.from(ed25519.utils.randomPrivateKey())
+          .toString('hex')
+          .slice(0, 8 + (i % 40)),
+        issuedAt: new Date(1_767_225_600_000 + i * 997).toISOString(),
+        expirationTime: new Date(1_767_225_900_000 + i * 997).toISOString(),
+        domain: i % 2 ? 'app.example.com' : `localhost:${20000 + i}`,
+        chainId: i % 3 ? 'solana:mainnet' : 'solana:devnet',
+      });
+      const text = createSignInMessageText(input);
+      expect(parseSiwsMessage(text)).toEqual(input);
+      expect(buildSiwsMessage(parseSiwsMessage(text))).toBe(text);
+    }
   });
 });
 
@@ -200,6 +234,7 @@ describe('Ed25519 verification (node:crypto), against @noble/curves and verifySi
     ['a tampered message', signature, wallet.publicKey, tampered, false],
     ['a flipped bit in R', flipped, wallet.publicKey, message, false],
     ['S + L (malleated)', malleated, wallet.publicKey, message, false],
+    ['an off-curve key', signature, Uint8Array.from([2, ...new Uint8Array(31)]), message, false],
   ];
 
   it.each(cases)('%s: all three agree', (_name, sig, publicKey, signed, valid) => {

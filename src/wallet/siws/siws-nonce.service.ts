@@ -31,7 +31,7 @@ export class SiwsNonceService {
     const publicKey = solanaAddressBytes(address);
     if (publicKey === undefined || !isSigningKey(publicKey)) {
       throw new InvalidRequest(
-        'address is not an Ed25519 public key a wallet can sign with (off the curve, or of small order)',
+        'address is a small-order Ed25519 point: no wallet holds its key, and it would verify forged signatures',
       );
     }
     const nonce = generateWalletNonce();

@@ -13,7 +13,7 @@ import {
 } from '../wallet.errors';
 import { readEd25519Signature, verifyEd25519 } from './ed25519-signature';
 import { SiwsFields } from './siws-message';
-import { solanaAddressBytes } from './solana-address';
+import { isSigningKey, solanaAddressBytes } from './solana-address';
 
 /** The statement every SIWS message Proofgate issues carries, as SIWE's does. */
 export const SIWS_STATEMENT = 'Sign in to Proofgate';
@@ -75,9 +75,13 @@ export class SiwsVerifier {
   /** `fields` must be `parseSiwsMessage(messageText)`. */
   verifySignature(messageText: string, fields: SiwsFields, signature: string): void {
     const bytes = readEd25519Signature(signature);
-    // The parser accepted the address, so it decodes.
+    // The parser accepted the address, so it decodes. Its nonce was refused to a small-order
+    // key; checked again here, as it costs a set lookup.
     const publicKey = solanaAddressBytes(fields.address)!;
-    if (!verifyEd25519(publicKey, Buffer.from(messageText, 'utf8'), bytes)) {
+    if (
+      !isSigningKey(publicKey) ||
+      !verifyEd25519(publicKey, Buffer.from(messageText, 'utf8'), bytes)
+    ) {
       throw new InvalidSignature('The signature is not valid for the message address');
     }
   }

@@ -193,19 +193,23 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
         'invalid_request',
         'address must be a base58 Ed25519 public key (32 bytes), as Solana wallets show it',
       ],
-      // y = 2 is not on the curve: a program-derived address, which no wallet can sign for.
-      [
-        { address: bs58.encode(Uint8Array.from([2, ...new Uint8Array(31)])) },
-        400,
-        'invalid_request',
-        'address is not an Ed25519 public key a wallet can sign with (off the curve, or of small order)',
-      ],
       // The identity point: small order, it would "verify" forged signatures.
       [
         { address: bs58.encode(Uint8Array.from([1, ...new Uint8Array(31)])) },
         400,
         'invalid_request',
-        'address is not an Ed25519 public key a wallet can sign with (off the curve, or of small order)',
+        'address is a small-order Ed25519 point: no wallet holds its key, and it would verify forged signatures',
+      ],
+      // A point of order 8 (libsodium's blacklist).
+      [
+        {
+          address: bs58.encode(
+            Buffer.from('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', 'hex'),
+          ),
+        },
+        400,
+        'invalid_request',
+        'address is a small-order Ed25519 point: no wallet holds its key, and it would verify forged signatures',
       ],
     ])('refuses %j', async (override, status, error, description) => {
       const res = await nonce({
@@ -310,6 +314,20 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
       );
       expect((await verify(issued.message, bs58.encode(wallet.sign(issued.message)))).status).toBe(
         200,
+      );
+    });
+
+    it('gives an off-curve (program-derived) address a nonce that no signature redeems', async () => {
+      // y = 2 is not on the curve: no private key exists for it, so no wallet can sign for it.
+      const address = bs58.encode(Uint8Array.from([2, ...new Uint8Array(31)]));
+      const res = await nonce({ address, chainId: 'solana:mainnet' });
+      expect(res.status).toBe(201);
+      const message = (res.body as NonceBody).message;
+      expectRefusal(
+        await verify(message, bs58.encode(solanaWallet().sign(message))),
+        401,
+        'invalid_signature',
+        'The signature is not valid for the message address',
       );
     });
 
