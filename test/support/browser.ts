@@ -196,3 +196,37 @@ export async function installSolanaTestWallet(
   });
   return { signedMessages };
 }
+
+/**
+ * Playwright cannot intercept the hops of a redirect (microsoft/playwright#2617), so the 302
+ * from /authorize to a client's redirect URI would reach the network and fail. This relays it:
+ * /authorize is fetched from the real server without following redirects, and a redirect to
+ * `redirectUri` becomes a page that navigates there, a new navigation a route of the test can
+ * answer. Answers the statuses and locations /authorize gave, in order.
+ */
+export async function relayAuthorizeRedirects(
+  page: Page,
+  issuer: string,
+  redirectUri: string,
+): Promise<Array<{ status: number; location: string | undefined }>> {
+  const answers: Array<{ status: number; location: string | undefined }> = [];
+  await page.route(
+    (url) => url.origin === issuer && url.pathname === '/authorize',
+    async (route) => {
+      const response = await route.fetch({ maxRedirects: 0 });
+      const location = response.headers().location;
+      answers.push({ status: response.status(), location });
+      if (location?.startsWith(`${redirectUri}?`)) {
+        const escaped = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/html',
+          body: `<!DOCTYPE html><meta http-equiv="refresh" content="0;url=${escaped}">`,
+        });
+      } else {
+        await route.fulfill({ response });
+      }
+    },
+  );
+  return answers;
+}

@@ -14,6 +14,7 @@ import {
   installSolanaTestWallet,
   installTestWallet,
   launchBrowser,
+  relayAuthorizeRedirects,
   screenshot,
 } from '../../support/browser';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
@@ -70,36 +71,6 @@ describe('Sign in with Solana on the login page (browser)', () => {
   });
   afterEach(() => context?.close());
 
-  /**
-   * Playwright cannot intercept the hops of a redirect (microsoft/playwright#2617): /authorize is
-   * fetched from the real server without following redirects, and its redirect to the client
-   * becomes a page that navigates there, a new navigation the route above answers.
-   */
-  async function relayRedirectsToCallback(
-    target: Page,
-  ): Promise<Array<{ status: number; location: string | undefined }>> {
-    const answers: Array<{ status: number; location: string | undefined }> = [];
-    await target.route(
-      (url) => url.origin === issuer && url.pathname === '/authorize',
-      async (route) => {
-        const response = await route.fetch({ maxRedirects: 0 });
-        const location = response.headers().location;
-        answers.push({ status: response.status(), location });
-        if (location?.startsWith(`${DEMO_CLIENT.redirectUri}?`)) {
-          const escaped = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-          await route.fulfill({
-            status: 200,
-            contentType: 'text/html',
-            body: `<!DOCTYPE html><meta http-equiv="refresh" content="0;url=${escaped}">`,
-          });
-        } else {
-          await route.fulfill({ response });
-        }
-      },
-    );
-    return answers;
-  }
-
   function authorizeUrl(challenge: string): string {
     return `${issuer}${authorizePath({
       response_type: 'code',
@@ -126,7 +97,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
     await expect(page.locator('#siwe-login').isDisabled()).resolves.toBe(true);
     await screenshot(page, 'siws-login-page');
 
-    const answers = await relayRedirectsToCallback(page);
+    const answers = await relayAuthorizeRedirects(page, issuer, DEMO_CLIENT.redirectUri);
     await Promise.all([
       page.waitForURL((url) => `${url.origin}${url.pathname}` === DEMO_CLIENT.redirectUri),
       button.click(),
