@@ -2,7 +2,10 @@
 // transformed by ts-jest (allowJs, transpile-only); type checking is `npm run typecheck`'s job.
 // @modelcontextprotocol/sdk needs no entry: its exports map gives `require` a CommonJS build
 // (dist/cjs); the one ESM-only package it loads, jose (lazily, for private_key_jwt), is above.
-const esmOnly = ['jose', 'oauth4webapi', 'openid-client'];
+// wagmi and @wagmi/core (the dApp-kit adapters' e2e drives a real wagmi config) are ESM-only too;
+// RainbowKit's runtime is not loaded (its bundle pulls React components, CSS and a chain of
+// ESM-only wallet SDKs): its adapter is typed against the package and driven as an object.
+const esmOnly = ['jose', 'oauth4webapi', 'openid-client', 'wagmi', '@wagmi/core'];
 
 const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -316,6 +316,27 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       proofgate.signMessages(wallets, messages),
     );
     await bench.phase('proofgate.verify', round, target, signed, 200);
+
+    // Sign In With Solana, the same two steps with Ed25519 wallets: one nonce per new wallet,
+    // each message signed beforehand, then verified (issue #21: SIWS verify >= SIWE verify).
+    const solanaWallets = proofgate.newSolanaWallets(m);
+    const solanaNonces = await bench.phase(
+      'proofgate.siws-nonce',
+      round,
+      target,
+      proofgate.solanaNonceRequests(solanaWallets),
+      201,
+      ['message'],
+    );
+    const solanaSigned = await timed(`signed ${m} SIWS messages`, () =>
+      Promise.resolve(
+        proofgate.signSolanaMessages(
+          solanaWallets,
+          capturedField(solanaNonces.captured, 'message'),
+        ),
+      ),
+    );
+    await bench.phase('proofgate.siws-verify', round, target, solanaSigned, 200);
   };
   const oidcRound = async (round: number, n: number) => {
     const codes = await timed(`minted ${n} oidc-provider codes`, () =>

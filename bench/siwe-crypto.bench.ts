@@ -3,14 +3,18 @@
  * - EOA signature recovery (EIP-191 hash + ecrecover + address), native libsecp256k1 against
  *   viem, and against what /wallet/verify used before (viem's recoverMessageAddress);
  * - building the SIWE message at nonce issue, against the previous build (the library renders,
- *   then the text is parsed back twice).
+ *   then the text is parsed back twice);
+ * - Sign In With Solana's Ed25519 check (issue #21): node's OpenSSL, as /wallet/verify runs it,
+ *   against @noble/curves, beside SIWE's native recovery.
  * Run: `npx ts-node --transpile-only -P tsconfig.jest.json bench/siwe-crypto.bench.ts [--n 2000] [--rounds 3]`
  */
 import { SiweMessage } from '@signinwithethereum/siwe';
 import { performance } from 'node:perf_hooks';
 import { type Hex, recoverMessageAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { ed25519 } from '@noble/curves/ed25519';
 import { SignatureRecovery } from '../src/wallet/siwe/signature-recovery';
+import { verifyEd25519 } from '../src/wallet/siws/ed25519-signature';
 import {
   type SiweFields,
   buildSiweMessage,
@@ -116,7 +120,34 @@ async function main(): Promise<void> {
     ],
     ['nonce message: buildSiweMessage (direct)', (i) => buildSiweMessage(fields(i, address))],
   ]);
-  console.log(`  direct build: ${(oldBuild / newBuild).toFixed(1)}x the previous one`);
+  console.log(`  direct build: ${(oldBuild / newBuild).toFixed(1)}x the previous one\n`);
+
+  const keys = Array.from({ length: 50 }, () => ed25519.utils.randomPrivateKey());
+  const solana = signed.map(({ message }, i) => {
+    const bytes = new TextEncoder().encode(message);
+    const key = keys[i % keys.length];
+    return { bytes, publicKey: ed25519.getPublicKey(key), signature: ed25519.sign(bytes, key) };
+  });
+  const [secp, openssl, noble] = await compare([
+    [
+      'SIWE: native secp256k1 recovery (as /wallet/verify)',
+      (i) => native.examineMessage(signed[i].message, signed[i].signature),
+    ],
+    [
+      'SIWS: Ed25519 verify, node:crypto (as /wallet/verify)',
+      (i) => verifyEd25519(solana[i].publicKey, solana[i].bytes, solana[i].signature),
+    ],
+    [
+      'SIWS: Ed25519 verify, @noble/curves (zip215 off)',
+      (i) =>
+        ed25519.verify(solana[i].signature, solana[i].bytes, solana[i].publicKey, {
+          zip215: false,
+        }),
+    ],
+  ]);
+  console.log(
+    `  Ed25519 (node:crypto): ${(secp / openssl).toFixed(2)}x secp256k1 recovery, ${(noble / openssl).toFixed(1)}x @noble/curves`,
+  );
 }
 
 void main();

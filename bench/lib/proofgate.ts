@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519';
+import bs58 from 'bs58';
 import { type Address, getAddress } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { RequestSpec } from '../loadgen/protocol';
@@ -154,6 +156,47 @@ export function nonceRequests(addresses: readonly Address[], n: number): Request
  */
 export function newWalletAddresses(n: number): Address[] {
   return Array.from({ length: n }, () => getAddress(`0x${randomBytes(20).toString('hex')}`));
+}
+
+/** A Solana wallet of the bench: an Ed25519 keypair (@noble/curves), its address base58. */
+export interface SolanaBenchWallet {
+  readonly address: string;
+  readonly secretKey: Uint8Array;
+}
+
+export function newSolanaWallets(n: number): SolanaBenchWallet[] {
+  return Array.from({ length: n }, () => {
+    const secretKey = ed25519.utils.randomPrivateKey();
+    return { address: bs58.encode(ed25519.getPublicKey(secretKey)), secretKey };
+  });
+}
+
+/** One Sign In With Solana nonce request per wallet, on mainnet (the default SIWS_CHAINS). */
+export function solanaNonceRequests(wallets: readonly SolanaBenchWallet[]): RequestSpec[] {
+  return wallets.map((wallet) => ({
+    method: 'POST',
+    path: '/wallet/nonce',
+    headers: { 'content-type': JSON_TYPE },
+    body: JSON.stringify({ address: wallet.address, chainId: 'solana:mainnet' }),
+  }));
+}
+
+/** Signs message i with wallet i, base58 as Solana wallets hand signatures over. */
+export function signSolanaMessages(
+  wallets: readonly SolanaBenchWallet[],
+  messages: readonly string[],
+): RequestSpec[] {
+  return messages.map((message, i) => ({
+    method: 'POST' as const,
+    path: '/wallet/verify',
+    headers: { 'content-type': JSON_TYPE },
+    body: JSON.stringify({
+      message,
+      signature: bs58.encode(
+        ed25519.sign(new TextEncoder().encode(message), wallets[i % wallets.length].secretKey),
+      ),
+    }),
+  }));
 }
 
 /** Signs each issued message with the account it was issued to (nonce request i used account i % k). */

@@ -15,6 +15,8 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.me',
   'proofgate.nonce',
   'proofgate.verify',
+  'proofgate.siws-nonce',
+  'proofgate.siws-verify',
 ];
 /** The bare Express floors, which the distance computations need all of. */
 const FLOOR_PHASES: PhaseKey[] = ['floor.noop', 'floor.sign', 'floor.find'];
@@ -226,6 +228,16 @@ function targetsSection(report: BenchReport): string {
   };
   relative('proofgate.verify', 0.8, 'Wallet verify');
   relative('proofgate.nonce', 2, 'Nonce issue');
+  // Issue #21: Ed25519 verification is cheaper than secp256k1 recovery, so SIWS must not be
+  // the slower wallet login. Paired by round, like the rest.
+  const siws = roundRatio(report.records, 'proofgate.siws-verify', 'proofgate.verify');
+  if (siws.ratios.length > 0) {
+    row(
+      'SIWS verify ≥ SIWE verify (median of the rounds)',
+      `${f2(siws.median)}× (rounds: ${siws.ratios.map(f2).join(', ')})`,
+      siws.median >= 1,
+    );
+  }
   relative('proofgate.me', 5, '/api/me');
   const m = report.memory.proofgate;
   if (m) {
@@ -346,7 +358,10 @@ ${distanceFromFloor(report)}
   viem. Every nonce request comes from a wallet of its own, never seen before in the run (sign-ins
   come from many wallets, and a wallet met for the first time pays for its EIP-55 checksum): the
   first ${report.walletAccounts} of each round from new viem accounts (\`privateKeyToAccount\`), whose messages
-  verify signs, the others from random addresses, checksummed as wallets send them.
+  verify signs, the others from random addresses, checksummed as wallets send them. The Solana
+  phases do the same with ${report.walletAccounts} new Ed25519 wallets a round (\`@noble/curves\`): one
+  \`solana:mainnet\` nonce each, each Sign In With Solana message signed beforehand (base58), then
+  verified; SIWS verify is compared with SIWE verify round by round.
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
   round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
   Proofgate's other phases (${NONCE_PHASE_FACTOR * options.phaseRequests} for nonce issue, which answers about twice as fast: each phase lasts
@@ -398,6 +413,12 @@ export function renderSummary(report: BenchReport): string {
   if (ratio.ratios.length > 0) {
     lines.push(
       `  Code exchange throughput, Proofgate / oidc-provider: median ${f2(ratio.median)} (rounds: ${ratio.ratios.map(f2).join(', ')})`,
+    );
+  }
+  const siws = roundRatio(report.records, 'proofgate.siws-verify', 'proofgate.verify');
+  if (siws.ratios.length > 0) {
+    lines.push(
+      `  SIWS verify / SIWE verify: median ${f2(siws.median)} (rounds: ${siws.ratios.map(f2).join(', ')})`,
     );
   }
   for (const [key, name] of [

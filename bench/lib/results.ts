@@ -12,6 +12,8 @@ export const PHASES = {
   'proofgate.me': 'Proofgate GET /api/me',
   'proofgate.nonce': 'Proofgate POST /wallet/nonce',
   'proofgate.verify': 'Proofgate POST /wallet/verify',
+  'proofgate.siws-nonce': 'Proofgate POST /wallet/nonce (Solana)',
+  'proofgate.siws-verify': 'Proofgate POST /wallet/verify (Solana, Ed25519)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
   'floor.noop': 'Express POST, JSON in and out, nothing else',
   'floor.sign': 'Express POST + one jose ES256 JWT signature',

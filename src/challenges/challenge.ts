@@ -1,5 +1,5 @@
-/** The kinds of short-lived, single-use challenge the two login models keep. */
-export const CHALLENGE_KINDS = ['authorization_code', 'wallet_nonce'] as const;
+/** The kinds of short-lived, single-use challenge the login models keep. */
+export const CHALLENGE_KINDS = ['authorization_code', 'wallet_nonce', 'siws_nonce'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /**

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ChallengeKind } from '../challenges/challenge';
+import { CHALLENGE_KINDS, type ChallengeKind } from '../challenges/challenge';
 import { MODEL_IDS, type ChallengeModel } from './challenge-model';
 
 /** The static shape of a challenge-response protocol, as its specs define it. */
@@ -70,7 +70,7 @@ export class ChallengeStorageDto {
 
 /** The policy this deployment applies, read from its live configuration. */
 export class ChallengePolicyDto {
-  @ApiProperty({ enum: ['authorization_code', 'wallet_nonce'], example: 'authorization_code' })
+  @ApiProperty({ enum: CHALLENGE_KINDS, example: 'authorization_code' })
   challenge_kind!: ChallengeKind;
 
   @ApiProperty({ example: 60 })

@@ -10,7 +10,11 @@ export const SERIES_MINUTES = 60;
 /** How often the page asks for fresh figures. */
 export const POLL_MS = 5000;
 
-const LABEL: Record<string, string> = { pkce: 'OAuth 2.1 + PKCE', siwe: 'Sign-In with Ethereum' };
+const LABEL: Record<string, string> = {
+  pkce: 'OAuth 2.1 + PKCE',
+  siwe: 'Sign-In with Ethereum',
+  siws: 'Sign In With Solana',
+};
 
 type Cell = (model: ChallengeModelViewDto) => string;
 
@@ -161,7 +165,7 @@ ${comparisonTable(view.models)}
 <h2 id="live-heading">Live figures</h2>
 ${figuresTable(view)}
 <h2 id="charts-heading">The last hour, per minute</h2>
-<p class="muted">Per-minute figures from <code>GET /challenge-models/series?minutes=${SERIES_MINUTES}</code>. <span class="key key-pkce">PKCE</span> <span class="key key-siwe">SIWE</span> <span id="updated" class="muted"></span></p>
+<p class="muted">Per-minute figures from <code>GET /challenge-models/series?minutes=${SERIES_MINUTES}</code>. <span class="key key-pkce">PKCE</span> <span class="key key-siwe">SIWE</span> <span class="key key-siws">SIWS</span> <span id="updated" class="muted"></span></p>
 <div class="charts">
 ${chart('issued', 'Challenges issued per minute')}
 ${chart('redeemed', 'Challenges redeemed per minute')}

@@ -79,6 +79,26 @@ export function clientUsesOf(model: ChallengeModel, config: AppConfig): ClientUs
       },
     ];
   }
+  if (model === 'siws') {
+    return [
+      {
+        clients: 'Solana dApps, directly',
+        through: [
+          'POST /wallet/nonce with chainId solana:..., then POST /wallet/verify with the signed message: the token response',
+          `clusters ${config.wallet.solanaChains.map((cluster) => cluster.name).join(', ')} (SIWS_CHAINS)`,
+        ],
+        standards: ['CAIP-122', 'CAIP-10', 'Wallet Standard'],
+      },
+      {
+        clients: 'OpenID Connect relying parties',
+        through: [
+          '"Sign in with Solana" on the login page of an authorization code + PKCE flow (POST /login/siwe)',
+          'the id_token says amr ["siws"], sub solana:<genesis reference>:<address>',
+        ],
+        standards: ['CAIP-122', 'OpenID Connect Core 1.0', 'RFC 7636'],
+      },
+    ];
+  }
   return [
     {
       clients: 'dApps, directly',

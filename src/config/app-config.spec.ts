@@ -158,6 +158,10 @@ describe('AppConfig.fromEnv', () => {
     [{ TOKEN_SIGNING_ALG: 'HS256' }, 'TOKEN_SIGNING_ALG must be one of ES256, RS256'],
     [{ SIWE_CHAIN_IDS: '1,abc' }, 'SIWE_CHAIN_IDS must list chain ids'],
     [{ SIWE_RPC_URLS: '1=notaurl' }, 'SIWE_RPC_URLS must be "chainId=url" pairs'],
+    [
+      { SIWS_CHAINS: 'solana:mainnet,solana:localnet' },
+      'SIWS_CHAINS must list Solana chains among solana:mainnet, solana:devnet, solana:testnet (or their CAIP-2 ids), got "solana:mainnet,solana:localnet"',
+    ],
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
     [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
     [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],
@@ -422,6 +426,20 @@ describe('AppConfig.fromEnv', () => {
       1: 'https://rpc.one/v1?key=a',
       8453: 'http://127.0.0.1:8545',
     });
+  });
+
+  it('reads SIWS_CHAINS by Wallet Standard name or CAIP-2 id, mainnet only by default', () => {
+    expect(AppConfig.fromEnv(base).wallet.solanaChains.map((c) => c.name)).toEqual([
+      'solana:mainnet',
+    ]);
+    const config = AppConfig.fromEnv({
+      ...base,
+      SIWS_CHAINS: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1, solana:mainnet,solana:devnet',
+    });
+    expect(config.wallet.solanaChains).toEqual([
+      { name: 'solana:devnet', caip2: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1' },
+      { name: 'solana:mainnet', caip2: 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp' },
+    ]);
   });
 });
 

@@ -13,10 +13,12 @@ import {
   dnsServers,
   pemCertificates,
   rpcUrls,
+  solanaChains,
   str,
   trustProxy,
 } from './env-parsers';
 import { redirectUriProblem } from './redirect-uri-rules';
+import { SOLANA_CLUSTERS, type SolanaCluster } from './solana-clusters';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -63,6 +65,8 @@ export interface WalletConfig {
   /** The origin a message's `uri` must equal or lie under. */
   readonly uri: string;
   readonly allowedChainIds: readonly number[];
+  /** Sign In With Solana (CAIP-122): the clusters a nonce may be issued for (SIWS_CHAINS). */
+  readonly solanaChains: readonly SolanaCluster[];
   /** ERC-1271/6492 RPC endpoint per chain; a chain without one accepts EOA signatures only. */
   readonly rpcUrls: Readonly<Record<number, string>>;
   readonly rpcTimeoutMs: number;
@@ -399,6 +403,10 @@ export class AppConfig {
         domain: str(env, 'SIWE_DOMAIN', new URL(siweUri).host),
         uri: siweUri,
         allowedChainIds: read(() => chainIds(env, 'SIWE_CHAIN_IDS', [1]), [1]),
+        solanaChains: read(
+          () => solanaChains(env, 'SIWS_CHAINS', [SOLANA_CLUSTERS[0]]),
+          [SOLANA_CLUSTERS[0]],
+        ),
         rpcUrls: read(() => rpcUrls(env, 'SIWE_RPC_URLS'), {}),
         rpcTimeoutMs: int(env, 'SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
         clockSkewSeconds: int(env, 'SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),

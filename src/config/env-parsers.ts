@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { operatorClientIdProblem } from './client-id-rules';
 import { redirectUriProblem } from './redirect-uri-rules';
 import { resourceProblem } from './resource-indicator-rules';
+import { SOLANA_CLUSTERS, type SolanaCluster, solanaCluster } from './solana-clusters';
 
 /**
  * Small, strict readers for environment variables. Every failure names the variable, so a bad
@@ -168,6 +169,28 @@ export function chainIds(env: Env, name: string, fallback: number[]): number[] {
     }
     return Number(id);
   });
+}
+
+/** Solana clusters, comma-separated, by Wallet Standard name or CAIP-2 id (`solana:mainnet`). */
+export function solanaChains(
+  env: Env,
+  name: string,
+  fallback: readonly SolanaCluster[],
+): SolanaCluster[] {
+  const value = raw(env, name);
+  if (value === undefined) return [...fallback];
+  const chains: SolanaCluster[] = [];
+  for (const part of value.split(',')) {
+    const cluster = solanaCluster(part.trim());
+    if (cluster === undefined) {
+      const names = SOLANA_CLUSTERS.map((c) => c.name).join(', ');
+      throw new ConfigError(
+        `${name} must list Solana chains among ${names} (or their CAIP-2 ids), got "${value}"`,
+      );
+    }
+    if (!chains.includes(cluster)) chains.push(cluster);
+  }
+  return chains;
 }
 
 /** `chainId=url` pairs separated by commas, e.g. `1=https://rpc.example,8453=https://...`. */

@@ -23,8 +23,9 @@ describe('renderLoginPage', () => {
     // The only scripts are files under /static, with nothing inline.
     expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
       '<script src="/static/siwe-login.js" defer></script>',
+      '<script src="/static/siws-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html.match(/<script/g)).toHaveLength(2);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {
@@ -34,6 +35,15 @@ describe('renderLoginPage', () => {
       /<\/form>\n<p class="divider">or<\/p>\n<p><button type="button" id="siwe-login" class="secondary" disabled>Sign in with Ethereum<\/button><\/p>/,
     );
     expect(html).toContain('<p id="siwe-error" role="alert" hidden></p>');
+  });
+
+  it('offers Sign in with Solana beside it, disabled until Wallet Standard discovery finds one', () => {
+    const html = renderLoginPage({ csrfToken: 't', returnTo: '/' });
+
+    expect(html).toMatch(
+      /<p id="siwe-error" role="alert" hidden><\/p>\n<p><button type="button" id="siws-login" class="secondary" disabled>Sign in with Solana<\/button><\/p>/,
+    );
+    expect(html).toContain('<p id="siws-error" role="alert" hidden></p>');
   });
 
   it('carries the CSRF token and return_to as hidden fields, and never a password value', () => {

@@ -21,12 +21,14 @@ export const PASSWORD_MAX_LENGTH = 1024;
 
 /** Served from src/public: reads the form's csrf_token and return_to, talks to window.ethereum. */
 export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
+/** Served from src/public: the same for Solana wallets, found by Wallet Standard discovery. */
+export const SIWS_LOGIN_SCRIPT = '/static/siws-login.js';
 
 /**
- * The login page: the password form and, below a divider, "Sign in with Ethereum". Plain HTML
- * with no inline script or style, as the strict Content-Security-Policy demands; every
- * interpolated value goes through `escapeHtml`. The wallet button starts disabled and is enabled
- * by its script only when the browser has a wallet.
+ * The login page: the password form and, below a divider, "Sign in with Ethereum" and "Sign in
+ * with Solana". Plain HTML with no inline script or style, as the strict Content-Security-Policy
+ * demands; every interpolated value goes through `escapeHtml`. Each wallet button starts disabled
+ * and is enabled by its script only when the browser has such a wallet.
  */
 export function renderLoginPage(view: LoginPageView): string {
   const error = view.error
@@ -59,7 +61,7 @@ export function renderLoginPage(view: LoginPageView): string {
     session: view.signedInAs
       ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
       : null,
-    scripts: [SIWE_LOGIN_SCRIPT],
+    scripts: [SIWE_LOGIN_SCRIPT, SIWS_LOGIN_SCRIPT],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
 <form method="post" action="/login">
@@ -79,6 +81,9 @@ export function renderLoginPage(view: LoginPageView): string {
 <p><button type="button" id="siwe-login" class="secondary" disabled>Sign in with Ethereum</button></p>
 <p id="siwe-status" class="muted" aria-live="polite" hidden></p>
 <p id="siwe-error" role="alert" hidden></p>
+<p><button type="button" id="siws-login" class="secondary" disabled>Sign in with Solana</button></p>
+<p id="siws-status" class="muted" aria-live="polite" hidden></p>
+<p id="siws-error" role="alert" hidden></p>
 </div>`,
   });
 }

@@ -16,7 +16,10 @@ import { SiweSessionLoginDto } from './siwe-session-login.dto';
 import { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
 import { SiweSessionLoginService } from './siwe-session-login.service';
 
-/** The login page's "Sign in with Ethereum" button posts here (JSON, from /static/siwe-login.js). */
+/**
+ * The login page's "Sign in with Ethereum" and "Sign in with Solana" buttons post here (JSON,
+ * from /static/siwe-login.js and /static/siws-login.js); the signed message says which.
+ */
 @ApiTags('login')
 @Controller('login')
 export class SiweSessionLoginController {
@@ -31,9 +34,9 @@ export class SiweSessionLoginController {
     perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
   )
   @ApiOperation({
-    summary: 'Sign in with Ethereum on the login page: a login session, no tokens',
+    summary: 'Sign in with Ethereum or Solana on the login page: a login session, no tokens',
     description:
-      'Verifies the signed EIP-4361 message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (the pg_session cookie, __Host-pg_session over https; auth_method siwe) for the CAIP-10 account and answers where to go next.',
+      'Verifies the signed EIP-4361 or Sign In With Solana (CAIP-122) message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (the pg_session cookie, __Host-pg_session over https; auth_method siwe or siws) for the CAIP-10 account and answers where to go next.',
   })
   @ApiOkResponse({ description: 'Logged in', type: SiweSessionLoginResponseDto })
   @ApiBadRequestResponse({

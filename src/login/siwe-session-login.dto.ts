@@ -11,14 +11,16 @@ import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE, RETURN_TO_DESCRIPTION } from './
  */
 export class SiweSessionLoginDto {
   @ApiProperty({
-    description: 'EIP-4361 text from POST /wallet/nonce, exactly as signed; at most 4 KiB',
+    description:
+      'EIP-4361 or Sign In With Solana text from POST /wallet/nonce, exactly as signed; at most 4 KiB',
     example: WALLET_EXAMPLE.message,
   })
   @IsString()
   message!: string;
 
   @ApiProperty({
-    description: '0x-hex personal_sign (EIP-191) signature of the message',
+    description:
+      'Ethereum: 0x-hex personal_sign (EIP-191) signature. Solana: the 64-byte Ed25519 signature, base58 or padded base64',
     example: WALLET_EXAMPLE.signature,
   })
   @IsString()

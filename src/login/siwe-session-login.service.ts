@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
-import { SiweLoginService } from '../wallet/verify/siwe-login.service';
+import { WalletSignInService } from '../wallet/verify/wallet-sign-in.service';
 import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
 import type { SiweSessionLoginDto } from './siwe-session-login.dto';
 import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
@@ -15,16 +15,17 @@ type Exchange = {
 };
 
 /**
- * "Sign in with Ethereum" on the login page (POST /login/siwe): the same SIWE verification as
- * POST /wallet/verify, ending in a login session instead of tokens, so a pending /authorize
- * request completes with the wallet's CAIP-10 account as `sub`.
+ * "Sign in with Ethereum" and "Sign in with Solana" on the login page (POST /login/siwe): the
+ * same wallet verification as POST /wallet/verify (EIP-4361 or CAIP-122 Solana, as the signed
+ * message says), ending in a login session instead of tokens, so a pending /authorize request
+ * completes with the wallet's CAIP-10 account as `sub`.
  */
 @Injectable()
 export class SiweSessionLoginService {
   private readonly logger = new Logger(SiweSessionLoginService.name);
 
   constructor(
-    private readonly siwe: SiweLoginService,
+    private readonly wallets: WalletSignInService,
     private readonly sessions: SessionService,
     private readonly csrf: LoginCsrf,
   ) {}
@@ -39,11 +40,11 @@ export class SiweSessionLoginService {
       throw new InvalidRequest(CSRF_FAILURES[csrf]);
     }
 
-    const { sub } = await this.siwe.verify(
+    const { sub, authMethod } = await this.wallets.verify(
       { message: body.message, signature: body.signature },
       clientAddress(http.req),
     );
-    await this.sessions.start(http, { sub, authMethod: 'siwe' });
+    await this.sessions.start(http, { sub, authMethod });
     this.logger.log(`Wallet login session started for ${sub}`);
     return { redirect };
   }

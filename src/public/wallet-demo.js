@@ -1,14 +1,18 @@
 /*
- * The demo dApp (GET /demo/wallet), no dependencies. Connect: eth_requestAccounts. Sign in:
- * POST /wallet/nonce, personal_sign of the EIP-4361 message, POST /wallet/verify for tokens, then
- * GET /api/me with the access token. Sign out: POST /revoke with the refresh token (RFC 7009: it
- * ends the whole grant), then shows that /api/me refuses the old access token. Tokens are kept in
- * this closure only, never in localStorage or cookies.
+ * The demo dApp (GET /demo/wallet), no dependencies, for an Ethereum or a Solana wallet.
+ * Ethereum: the provider an EIP-6963 wallet announces, else window.ethereum (EIP-1193);
+ * eth_requestAccounts, then personal_sign of the EIP-4361 message. Solana: a wallet found by
+ * Wallet Standard discovery; standard:connect, then solana:signMessage of the exact Sign In With
+ * Solana text. Either way: POST /wallet/nonce, POST /wallet/verify for tokens, then GET /api/me
+ * with the access token. Sign out: POST /revoke with the refresh token (RFC 7009: it ends the
+ * whole grant), then shows that /api/me refuses the old access token. Tokens are kept in this
+ * closure only, never in localStorage or cookies.
  */
 'use strict';
 
 (function () {
   const WALLET_CLIENT_ID = 'wallet';
+  const SOLANA_CLUSTERS = ['solana:mainnet', 'solana:devnet', 'solana:testnet'];
   const byId = (id) => document.getElementById(id);
   const demo = byId('demo');
   if (!demo) return;
@@ -18,6 +22,7 @@
     walletStatus: byId('wallet-status'),
     sessionStatus: byId('session-status'),
     connect: byId('connect'),
+    connectSolana: byId('connect-solana'),
     signIn: byId('sign-in'),
     signOut: byId('sign-out'),
     identity: byId('identity'),
@@ -32,19 +37,54 @@
   };
   const refreshTtlSeconds = Number(demo.dataset.refreshTtlSeconds);
 
-  /** In memory only. */
-  let address = null;
+  /** In memory only. `connected`: { kind: 'ethereum', address } or { kind: 'solana', ... }. */
+  let connected = null;
   let session = null;
   let countdown = null;
 
-  const ethereum = window.ethereum;
-  if (!ethereum || typeof ethereum.request !== 'function') {
-    ui.connect.textContent = 'No Ethereum wallet found in this browser';
-    ui.walletStatus.textContent = 'Install a browser wallet (EIP-1193) to try the demo.';
-    return;
+  // EIP-6963: wallets announce their providers when asked; window.ethereum (EIP-1193) otherwise.
+  let ethereum = null;
+  window.addEventListener('eip6963:announceProvider', (event) => {
+    const provider = event.detail && event.detail.provider;
+    if (!ethereum && provider && typeof provider.request === 'function') ethereum = provider;
+  });
+  window.dispatchEvent(new Event('eip6963:requestProvider'));
+  if (!ethereum && window.ethereum && typeof window.ethereum.request === 'function') {
+    ethereum = window.ethereum;
   }
-  ui.connect.disabled = false;
-  ui.connect.addEventListener('click', () => void run(ui.connect, connect));
+
+  // Wallet Standard discovery (as @wallet-standard/app's getWallets): wallets loaded later
+  // announce themselves; wallets loaded earlier register on app-ready.
+  const solanaWallets = [];
+  const walletApi = Object.freeze({
+    register(...wallets) {
+      for (const wallet of wallets) {
+        const features = wallet && wallet.features;
+        const usable =
+          features &&
+          features['standard:connect'] &&
+          features['solana:signMessage'] &&
+          Array.isArray(wallet.chains) &&
+          wallet.chains.some((chain) => SOLANA_CLUSTERS.includes(chain));
+        if (usable && !solanaWallets.includes(wallet)) solanaWallets.push(wallet);
+      }
+      render();
+      return () => {};
+    },
+  });
+  window.addEventListener('wallet-standard:register-wallet', (event) => event.detail(walletApi));
+  window.dispatchEvent(new CustomEvent('wallet-standard:app-ready', { detail: walletApi }));
+
+  if (!ethereum) ui.connect.textContent = 'No Ethereum wallet found in this browser';
+  if (solanaWallets.length === 0) {
+    ui.connectSolana.textContent = 'No Solana wallet found in this browser';
+  }
+  if (!ethereum && solanaWallets.length === 0) {
+    ui.walletStatus.textContent =
+      'Install a browser wallet (EIP-1193 for Ethereum, Wallet Standard for Solana) to try the demo.';
+  }
+  ui.connect.addEventListener('click', () => void run(ui.connect, connectEthereum));
+  ui.connectSolana.addEventListener('click', () => void run(ui.connectSolana, connectSolana));
   ui.signIn.addEventListener('click', () => void run(ui.signIn, signIn));
   ui.signOut.addEventListener('click', () => void run(ui.signOut, signOut));
 
@@ -70,8 +110,9 @@
   }
 
   function render() {
-    ui.connect.disabled = address !== null;
-    ui.signIn.disabled = address === null || session !== null;
+    ui.connect.disabled = !ethereum || connected !== null;
+    ui.connectSolana.disabled = solanaWallets.length === 0 || connected !== null;
+    ui.signIn.disabled = connected === null || session !== null;
     ui.signOut.disabled = session === null;
     // Outlined only while usable: the stylesheet greys disabled buttons as filled ones.
     ui.signOut.classList.toggle('secondary', session !== null);
@@ -108,25 +149,64 @@
     return hex;
   }
 
-  async function connect() {
+  function base64(bytes) {
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  }
+
+  async function connectEthereum() {
     const accounts = await ethereum.request({ method: 'eth_requestAccounts' });
     if (!Array.isArray(accounts) || typeof accounts[0] !== 'string') {
       throw new Error('The wallet did not share an account.');
     }
-    address = accounts[0];
-    ui.walletStatus.textContent = `Connected: ${address}`;
+    connected = { kind: 'ethereum', address: accounts[0] };
+    ui.walletStatus.textContent = `Connected: ${connected.address}`;
     ui.walletStatus.className = '';
   }
 
-  async function signIn() {
+  async function connectSolana() {
+    const wallet = solanaWallets[0];
+    const { accounts } = await wallet.features['standard:connect'].connect();
+    const account = accounts && accounts[0];
+    if (!account || typeof account.address !== 'string') {
+      throw new Error('The wallet did not share an account.');
+    }
+    const chains =
+      Array.isArray(account.chains) && account.chains.length ? account.chains : wallet.chains;
+    const chainId = SOLANA_CLUSTERS.find((cluster) => chains.includes(cluster));
+    if (!chainId) throw new Error('The wallet offers no Solana cluster this page knows.');
+    connected = { kind: 'solana', address: account.address, wallet, account, chainId };
+    ui.walletStatus.textContent = `Connected (${wallet.name}, ${chainId}): ${account.address}`;
+    ui.walletStatus.className = '';
+  }
+
+  /** The nonce's exact message, signed by the connected wallet as its chain does. */
+  async function signIssued() {
+    if (connected.kind === 'solana') {
+      const { wallet, account, address, chainId } = connected;
+      const issued = await postJson('/wallet/nonce', { address, chainId });
+      ui.sessionStatus.textContent = 'Sign the message in your wallet…';
+      const message = new TextEncoder().encode(issued.message);
+      const [signed] = await wallet.features['solana:signMessage'].signMessage({
+        account,
+        message,
+      });
+      return { issued, signature: base64(signed.signature) };
+    }
     const chainId = Number.parseInt(await ethereum.request({ method: 'eth_chainId' }), 16);
     if (!Number.isSafeInteger(chainId)) throw new Error('The wallet did not name its chain.');
-    const issued = await postJson('/wallet/nonce', { address, chainId });
+    const issued = await postJson('/wallet/nonce', { address: connected.address, chainId });
     ui.sessionStatus.textContent = 'Sign the message in your wallet…';
     const signature = await ethereum.request({
       method: 'personal_sign',
-      params: [utf8Hex(issued.message), address],
+      params: [utf8Hex(issued.message), connected.address],
     });
+    return { issued, signature };
+  }
+
+  async function signIn() {
+    const { issued, signature } = await signIssued();
     const tokens = await postJson('/wallet/verify', { message: issued.message, signature });
     const now = Date.now();
     session = {

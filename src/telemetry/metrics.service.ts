@@ -66,21 +66,21 @@ export class MetricsService {
 
   readonly walletVerifications = new Counter({
     name: 'proofgate_wallet_verifications_total',
-    help: 'SIWE verifications (POST /wallet/verify, POST /login/siwe) by outcome (success or the error code)',
+    help: 'Wallet verifications, SIWE and SIWS (POST /wallet/verify, POST /login/siwe) by outcome (success or the error code)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 
   readonly walletVerifyDuration = new Histogram({
     name: 'proofgate_wallet_verify_duration_seconds',
-    help: 'SIWE verification latency (POST /wallet/verify, POST /login/siwe)',
+    help: 'Wallet verification latency, SIWE and SIWS (POST /wallet/verify, POST /login/siwe)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
 
   readonly challengesIssued = new Counter({
     name: 'proofgate_challenges_issued_total',
-    help: 'Challenges issued by model (pkce: authorization codes, siwe: wallet nonces)',
+    help: 'Challenges issued by model (pkce: authorization codes, siwe: Ethereum wallet nonces, siws: Solana wallet nonces)',
     labelNames: ['model'] as const,
     registers: [this.registry],
   });
@@ -109,7 +109,7 @@ export class MetricsService {
 
   readonly grantsOpened = new Counter({
     name: 'proofgate_grants_opened_total',
-    help: 'Grants (refresh-token families) opened, by login method (password, siwe)',
+    help: 'Grants (refresh-token families) opened, by login method (password, siwe, siws)',
     labelNames: ['auth_method'] as const,
     registers: [this.registry],
   });

@@ -1,4 +1,4 @@
-export const AUTH_METHODS = ['password', 'siwe'] as const;
+export const AUTH_METHODS = ['password', 'siwe', 'siws'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** RFC 9068 §2.1: the `typ` header of a JWT access token. */

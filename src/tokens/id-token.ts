@@ -22,9 +22,11 @@ export interface SignIdTokenInput extends IdTokenAuthentication {
  * Ethereum: the nearest, `pop` (proof of possession of a key), `swk` and `hwk` (software- or
  * hardware-secured key), would each claim more or less than we know (we cannot tell where the
  * wallet keeps its key) and would hide from the client that the user is an Ethereum account.
- * RFC 8176 §2 lets other values be used, so a wallet login says `siwe`, after EIP-4361's name.
+ * RFC 8176 §2 lets other values be used, so a wallet login says `siwe`, after EIP-4361's name,
+ * and a Solana one `siws`, after Sign In With Solana's.
  */
 export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   password: ['pwd'],
   siwe: ['siwe'],
+  siws: ['siws'],
 };

@@ -15,11 +15,14 @@ import { TokenResponseDto } from '../tokens/grants/token-response.dto';
 import { NonceRequestDto } from './nonce/nonce-request.dto';
 import { WalletNonceResponseDto } from './nonce/wallet-nonce-response.dto';
 import { WalletNonceService } from './nonce/wallet-nonce.service';
-import { SiweLoginService } from './verify/siwe-login.service';
+import { WalletSignInService } from './verify/wallet-sign-in.service';
 import { VerifyRequestDto } from './verify/verify-request.dto';
 import { WALLET_LIMITS } from './wallet.rate-limits';
 
-/** Sign-In with Ethereum (EIP-4361): get a nonce and a message to sign, then trade the signature for tokens. */
+/**
+ * Wallet sign-in, Sign-In with Ethereum (EIP-4361) and Sign In With Solana (CAIP-122): get a
+ * nonce and a message to sign, then trade the signature for tokens.
+ */
 @ApiTags('wallet')
 @ApiBadRequestResponse({ type: ErrorResponseDto })
 @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
@@ -28,12 +31,14 @@ import { WALLET_LIMITS } from './wallet.rate-limits';
 export class WalletController {
   constructor(
     private readonly nonces: WalletNonceService,
-    private readonly logins: SiweLoginService,
+    private readonly logins: WalletSignInService,
   ) {}
 
   /** 201: every call creates a new single-use challenge. */
   @Post('nonce')
-  @ApiOperation({ summary: 'A nonce bound to the address, and the EIP-4361 message to sign' })
+  @ApiOperation({
+    summary: 'A nonce bound to the address and chain, and the EIP-4361 or SIWS message to sign',
+  })
   @ApiCreatedResponse({ type: WalletNonceResponseDto })
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
@@ -43,7 +48,9 @@ export class WalletController {
 
   /** 200 with the same token response as POST /token (RFC 6749 §5.1). */
   @Post('verify')
-  @ApiOperation({ summary: 'Trade a signed EIP-4361 message for tokens (same response as /token)' })
+  @ApiOperation({
+    summary: 'Trade a signed EIP-4361 or SIWS message for tokens (same response as /token)',
+  })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({
     description:

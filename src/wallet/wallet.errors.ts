@@ -1,7 +1,7 @@
 import { ProtocolError } from '../platform/errors/protocol-error';
 
 /**
- * Sign-In with Ethereum (EIP-4361) failures, one class per `error` code. Descriptions reach the
+ * Wallet sign-in failures (EIP-4361 SIWE and CAIP-122 SIWS alike), one class per `error` code. Descriptions reach the
  * client: they never quote the signature or the message text.
  * Size and shape problems of the request itself reuse `InvalidRequest` (400).
  */
@@ -16,7 +16,8 @@ export class InvalidMessage extends ProtocolError {
 export class ChainNotAllowed extends ProtocolError {
   readonly error = 'chain_not_allowed';
   readonly status = 400;
-  constructor(chainId: number) {
+  /** An EIP-155 chain id, or a CAIP-2 / Wallet Standard chain id (`solana:devnet`). */
+  constructor(chainId: number | string) {
     super(`Chain ${chainId} is not accepted by this service`);
   }
 }

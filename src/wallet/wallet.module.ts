@@ -5,17 +5,30 @@ import { GrantsModule } from '../tokens/grants/grants.module';
 import { WalletClients } from './clients/wallet-clients';
 import { WalletNonceService } from './nonce/wallet-nonce.service';
 import { SiweModule } from './siwe/siwe.module';
+import { SiwsLoginService } from './siws/siws-login.service';
+import { SiwsNonceService } from './siws/siws-nonce.service';
+import { SiwsVerifier } from './siws/siws-verifier';
 import { SiweLoginService } from './verify/siwe-login.service';
+import { WalletSignInService } from './verify/wallet-sign-in.service';
 import { WalletController } from './wallet.controller';
 
 /**
- * Wallet login: POST /wallet/nonce and POST /wallet/verify. Exports SIWE verification for the
- * login page's "Sign in with Ethereum" (login/ uses wallet/, never the reverse).
+ * Wallet login: POST /wallet/nonce and POST /wallet/verify, for Ethereum (SIWE) and Solana (SIWS).
+ * Exports the verification for the login page's wallet buttons (login/ uses wallet/, never the
+ * reverse).
  */
 @Module({
   imports: [SiweModule, ClientsModule, GrantsModule, ChallengeStoreModule],
   controllers: [WalletController],
-  providers: [WalletClients, WalletNonceService, SiweLoginService],
-  exports: [SiweLoginService],
+  providers: [
+    WalletClients,
+    WalletNonceService,
+    SiweLoginService,
+    SiwsNonceService,
+    SiwsVerifier,
+    SiwsLoginService,
+    WalletSignInService,
+  ],
+  exports: [WalletSignInService],
 })
 export class WalletModule {}

@@ -147,3 +147,112 @@ export async function installTestWallet(page: Page, account: PrivateKeyAccount):
     };`,
   });
 }
+
+/** An Ed25519 keypair the Solana test wallet signs with, in the test process. */
+export interface SolanaTestKey {
+  /** Base58 public key. */
+  readonly address: string;
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/**
+ * Registers a Wallet Standard wallet (standard:connect, standard:events, solana:signMessage) in
+ * the page, whose account and signatures come from `key` in the test process, the way a wallet
+ * extension registers itself: by the `wallet-standard:register-wallet` event, and on
+ * `wallet-standard:app-ready` for an app that loads later (@wallet-standard/wallet's
+ * registerWallet). `signedMessages` collects the texts it was asked to sign.
+ */
+export async function installSolanaTestWallet(
+  page: Page,
+  key: SolanaTestKey,
+  chains: readonly string[] = ['solana:mainnet', 'solana:devnet'],
+): Promise<{ signedMessages: string[] }> {
+  const signedMessages: string[] = [];
+  await page.exposeFunction('__proofgateSolanaSign', (message: number[]): number[] => {
+    const bytes = Uint8Array.from(message);
+    signedMessages.push(new TextDecoder().decode(bytes));
+    return Array.from(key.sign(bytes));
+  });
+  const account = {
+    address: key.address,
+    publicKey: Array.from(key.publicKey),
+    chains,
+    features: ['solana:signMessage'],
+  };
+  await page.addInitScript({
+    content: `(() => {
+      const account = ${JSON.stringify(account)};
+      account.publicKey = Uint8Array.from(account.publicKey);
+      const wallet = {
+        version: '1.0.0',
+        name: 'Proofgate Solana Test Wallet',
+        icon: 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=',
+        chains: account.chains,
+        accounts: [],
+        features: {
+          'standard:connect': {
+            version: '1.0.0',
+            connect: async () => {
+              wallet.accounts = [account];
+              return { accounts: wallet.accounts };
+            },
+          },
+          'standard:events': { version: '1.0.0', on: () => () => {} },
+          'solana:signMessage': {
+            version: '1.0.0',
+            signMessage: (...inputs) =>
+              Promise.all(
+                inputs.map(async ({ message }) => ({
+                  signedMessage: message,
+                  signature: Uint8Array.from(
+                    await window.__proofgateSolanaSign(Array.from(message)),
+                  ),
+                })),
+              ),
+          },
+        },
+      };
+      const callback = ({ register }) => register(wallet);
+      window.dispatchEvent(
+        new CustomEvent('wallet-standard:register-wallet', { detail: callback }),
+      );
+      window.addEventListener('wallet-standard:app-ready', ({ detail }) => callback(detail));
+    })();`,
+  });
+  return { signedMessages };
+}
+
+/**
+ * Playwright cannot intercept the hops of a redirect (microsoft/playwright#2617), so the 302
+ * from /authorize to a client's redirect URI would reach the network and fail. This relays it:
+ * /authorize is fetched from the real server without following redirects, and a redirect to
+ * `redirectUri` becomes a page that navigates there, a new navigation a route of the test can
+ * answer. Answers the statuses and locations /authorize gave, in order.
+ */
+export async function relayAuthorizeRedirects(
+  page: Page,
+  issuer: string,
+  redirectUri: string,
+): Promise<Array<{ status: number; location: string | undefined }>> {
+  const answers: Array<{ status: number; location: string | undefined }> = [];
+  await page.route(
+    (url) => url.origin === issuer && url.pathname === '/authorize',
+    async (route) => {
+      const response = await route.fetch({ maxRedirects: 0 });
+      const location = response.headers().location;
+      answers.push({ status: response.status(), location });
+      if (location?.startsWith(`${redirectUri}?`)) {
+        const escaped = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/html',
+          body: `<!DOCTYPE html><meta http-equiv="refresh" content="0;url=${escaped}">`,
+        });
+      } else {
+        await route.fulfill({ response });
+      }
+    },
+  );
+  return answers;
+}

@@ -70,6 +70,7 @@ async function startService(): Promise<LocalService> {
     // Shorter than the lifetimes the lab waits out, so the refresh row outlasts the grace window.
     REFRESH_TOKEN_GRACE_SECONDS: '1',
     SIWE_CHAIN_IDS: '1,10',
+    SIWS_CHAINS: 'solana:mainnet,solana:devnet',
     LOG_LEVEL: 'warn',
   };
   delete env.MONGODB_URI;

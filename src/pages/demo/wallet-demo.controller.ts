@@ -13,7 +13,8 @@ export class WalletDemoController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary: 'Demo dApp: connect a wallet, sign in with SIWE, call /api/me, sign out',
+    summary:
+      'Demo dApp: connect an Ethereum or Solana wallet, sign in with SIWE or SIWS, call /api/me, sign out',
   })
   @ApiProduces('text/html')
   @ApiOkResponse({

@@ -8,23 +8,25 @@ export interface WalletDemoView {
 }
 
 /**
- * A minimal dApp on Proofgate's own origin (the CSP's connect-src is 'self'): connect a wallet,
- * sign in with SIWE at POST /wallet/verify, call GET /api/me, sign out at POST /revoke. Its
- * script keeps the tokens in memory only.
+ * A minimal dApp on Proofgate's own origin (the CSP's connect-src is 'self'): connect an Ethereum
+ * (EIP-6963 / EIP-1193) or a Solana (Wallet Standard) wallet, sign in with SIWE or SIWS at
+ * POST /wallet/verify, call GET /api/me, sign out at POST /revoke. Its script keeps the tokens in
+ * memory only.
  */
 export function renderWalletDemoPage(view: WalletDemoView): string {
   return renderPage({
     title: 'Wallet dApp demo',
     scripts: [WALLET_DEMO_SCRIPT],
     body: `<h1>Wallet dApp demo</h1>
-<p class="muted">A dApp signing in with Sign-In with Ethereum (EIP-4361): it gets a nonce bound to the wallet's address, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>
+<p class="muted">A dApp signing in with Sign-In with Ethereum (EIP-4361) or Sign In With Solana (CAIP-122): it gets a nonce bound to the wallet's address and chain, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>
 <p id="demo-error" role="alert" hidden></p>
 <div class="grid" id="demo" data-refresh-ttl-seconds="${view.refreshTokenTtlSeconds}">
 <section>
 <h2>Wallet</h2>
 <div class="card">
 <p id="wallet-status" class="muted">Not connected.</p>
-<p><button type="button" id="connect" disabled>Connect wallet</button></p>
+<p><button type="button" id="connect" disabled>Connect Ethereum wallet</button>
+<button type="button" id="connect-solana" disabled>Connect Solana wallet</button></p>
 </div>
 </section>
 <section>

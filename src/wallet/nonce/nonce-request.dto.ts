@@ -1,19 +1,46 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, ValidateBy } from 'class-validator';
+import { IsString, ValidateBy, ValidationArguments } from 'class-validator';
+import { CAIP2_CHAIN_ID } from '../chains/wallet-chain';
 import { eip55 } from '../siwe/eip55';
+import { solanaAddressBytes } from '../siws/solana-address';
 import { WALLET_EXAMPLE } from '../wallet.examples';
 
+/** A Solana chain is named as a string `solana:...`; every other request is an Ethereum one. */
+function namesSolana(request: object): boolean {
+  const chainId = (request as { chainId?: unknown }).chainId;
+  return typeof chainId === 'string' && chainId.startsWith('solana:');
+}
+
 /**
- * EIP-55: all-lowercase is accepted (many wallets emit it); a mixed-case address must carry a
- * valid checksum; all-uppercase is refused, as the SIWE message parser does.
+ * The address in the form its chain writes it. Ethereum (EIP-55): all-lowercase is accepted
+ * (many wallets emit it); a mixed-case address must carry a valid checksum; all-uppercase is
+ * refused, as the SIWE message parser does. Solana: a base58 32-byte public key.
  */
-function IsEthereumAddress(): PropertyDecorator {
+function IsWalletAddress(): PropertyDecorator {
   return ValidateBy({
-    name: 'isEthereumAddress',
+    name: 'isWalletAddress',
     validator: {
-      validate: (value: unknown) => eip55.isValid(value),
+      validate: (value: unknown, args?: ValidationArguments) =>
+        args !== undefined && namesSolana(args.object)
+          ? typeof value === 'string' && solanaAddressBytes(value) !== undefined
+          : eip55.isValid(value),
+      defaultMessage: (args?: ValidationArguments) =>
+        args !== undefined && namesSolana(args.object)
+          ? 'address must be a base58 Ed25519 public key (32 bytes), as Solana wallets show it'
+          : 'address must be a 0x-prefixed 20-byte hex address (mixed case needs a valid EIP-55 checksum)',
+    },
+  });
+}
+
+/** An EIP-155 chain id as a number (as SIWE has always taken it), or a CAIP-2 chain id. */
+function IsWalletChainId(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isWalletChainId',
+    validator: {
+      validate: (value: unknown) =>
+        Number.isSafeInteger(value) || (typeof value === 'string' && CAIP2_CHAIN_ID.test(value)),
       defaultMessage: () =>
-        'address must be a 0x-prefixed 20-byte hex address (mixed case needs a valid EIP-55 checksum)',
+        'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',
     },
   });
 }
@@ -21,17 +48,20 @@ function IsEthereumAddress(): PropertyDecorator {
 /** POST /wallet/nonce body. */
 export class NonceRequestDto {
   @ApiProperty({
-    description: '0x + 40 hex digits; mixed case must be a valid EIP-55 checksum',
+    description:
+      'Ethereum: 0x + 40 hex digits, mixed case a valid EIP-55 checksum. Solana: the base58 Ed25519 public key',
     example: WALLET_EXAMPLE.address,
   })
   @IsString()
-  @IsEthereumAddress()
+  @IsWalletAddress()
   address!: string;
 
   @ApiProperty({
-    description: 'EIP-155 chain id, one of SIWE_CHAIN_IDS',
+    description:
+      'EIP-155 chain id (one of SIWE_CHAIN_IDS) as a number or as CAIP-2 (`eip155:1`), or a Solana cluster of SIWS_CHAINS (`solana:mainnet`, `solana:devnet`, or their CAIP-2 genesis ids)',
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
     example: WALLET_EXAMPLE.chainId,
   })
-  @IsInt()
-  chainId!: number;
+  @IsWalletChainId()
+  chainId!: number | string;
 }

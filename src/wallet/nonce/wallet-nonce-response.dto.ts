@@ -1,17 +1,27 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Address } from 'viem';
 import { WALLET_EXAMPLE } from '../wallet.examples';
 
-/** POST /wallet/nonce: the nonce and the exact EIP-4361 message for the wallet to sign. */
+/**
+ * POST /wallet/nonce: the nonce and the exact message for the wallet to sign: EIP-4361 for an
+ * Ethereum chain, Sign In With Solana (CAIP-122) for a Solana cluster.
+ */
 export class WalletNonceResponseDto {
   @ApiProperty({ description: '96+ bits, alphanumeric', example: WALLET_EXAMPLE.nonce })
   nonce!: string;
 
-  @ApiProperty({ description: 'EIP-55 checksummed', example: WALLET_EXAMPLE.address })
-  address!: Address;
+  @ApiProperty({
+    description: 'Ethereum: EIP-55 checksummed. Solana: the base58 public key as requested',
+    example: WALLET_EXAMPLE.address,
+  })
+  address!: string;
 
-  @ApiProperty({ example: WALLET_EXAMPLE.chainId })
-  chainId!: number;
+  @ApiProperty({
+    description:
+      'The EIP-155 chain id (a number), or the Solana cluster as the message names it (`solana:mainnet`)',
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    example: WALLET_EXAMPLE.chainId,
+  })
+  chainId!: number | string;
 
   @ApiProperty({ description: 'The pinned SIWE domain', example: 'localhost:25000' })
   domain!: string;
@@ -29,7 +39,7 @@ export class WalletNonceResponseDto {
   expirationTime!: string;
 
   @ApiProperty({
-    description: 'The exact EIP-4361 text to sign',
+    description: 'The exact text to sign: EIP-4361, or Sign In With Solana (CAIP-122)',
     example: WALLET_EXAMPLE.issuedMessage,
   })
   message!: string;

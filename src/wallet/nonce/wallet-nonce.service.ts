@@ -3,6 +3,8 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
 import { eip55 } from '../siwe/eip55';
 import { buildSiweMessage } from '../siwe/siwe-message.parser';
+import { parseWalletChain } from '../chains/wallet-chain';
+import { SiwsNonceService } from '../siws/siws-nonce.service';
 import { ChainNotAllowed } from '../wallet.errors';
 import { generateWalletNonce, walletNonceBinding } from './wallet-nonce';
 import type { WalletNonceResponseDto } from './wallet-nonce-response.dto';
@@ -10,17 +12,32 @@ import type { WalletNonceResponseDto } from './wallet-nonce-response.dto';
 export const SIWE_STATEMENT = 'Sign in to Proofgate';
 
 /**
- * Issues single-use SIWE nonces bound to the address and chain that asked for them: one
- * document, living exactly as long as the nonce.
+ * Issues single-use wallet nonces bound to the address and chain that asked for them: one
+ * document, living exactly as long as the nonce. SIWE here; Solana's in `SiwsNonceService`.
  */
 @Injectable()
 export class WalletNonceService {
   constructor(
     private readonly challenges: ChallengeStore,
     private readonly config: AppConfig,
+    private readonly siws: SiwsNonceService,
   ) {}
 
-  async issue(requestedAddress: string, chainId: number): Promise<WalletNonceResponseDto> {
+  /** Dispatches on the chain's namespace: EIP-4361 for `eip155`, CAIP-122 Solana for `solana`. */
+  async issue(
+    requestedAddress: string,
+    requestedChain: number | string,
+  ): Promise<WalletNonceResponseDto> {
+    const chain = parseWalletChain(requestedChain);
+    if (chain === undefined) throw new ChainNotAllowed(requestedChain);
+    if (chain.namespace === 'solana') return this.siws.issue(requestedAddress, chain.cluster);
+    return this.issueSiwe(requestedAddress, chain.chainId);
+  }
+
+  private async issueSiwe(
+    requestedAddress: string,
+    chainId: number,
+  ): Promise<WalletNonceResponseDto> {
     const { domain, uri, allowedChainIds } = this.config.wallet;
     if (!allowedChainIds.includes(chainId)) throw new ChainNotAllowed(chainId);
     const address = eip55.checksum(requestedAddress);

@@ -48,6 +48,7 @@ function config(rpcUrls: Record<number, string>): AppConfig {
     domain: 'app.example.com',
     uri: 'https://app.example.com',
     allowedChainIds: [1],
+    solanaChains: [],
     rpcUrls,
     rpcTimeoutMs: 300,
     clockSkewSeconds: 60,

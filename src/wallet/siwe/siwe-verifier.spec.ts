@@ -124,6 +124,7 @@ function walletConfig(overrides: Partial<WalletConfig> = {}): WalletConfig {
     domain: 'app.example.com',
     uri: 'https://app.example.com/wallet',
     allowedChainIds: [1, 8453],
+    solanaChains: [],
     rpcUrls: {},
     rpcTimeoutMs: 1000,
     clockSkewSeconds: 60,

@@ -1,20 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
-import { redact } from '../../platform/crypto/hashing';
-import { ProtocolError } from '../../platform/errors/protocol-error';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
-import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
+import { DomainEvents } from '../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../tokens/grants/grant';
 import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
 import { walletNonceBinding } from '../nonce/wallet-nonce';
 import { SiweFields, parseSiweMessage } from '../siwe/siwe-message.parser';
 import { SiweVerifier } from '../siwe/siwe-verifier';
-import { InvalidNonce, InvalidSignature, NonceAlreadyUsed } from '../wallet.errors';
+import { InvalidNonce, InvalidSignature } from '../wallet.errors';
 import { WALLET_PER_ADDRESS, WALLET_RPC_PER_IP } from '../wallet.rate-limits';
-import { WalletVerificationCompleted } from './wallet.events';
+import { redeemWalletNonce, reportWalletVerification } from './wallet-nonce-redemption';
+import type { WalletLogin } from './wallet-proof';
 
 /** A signed EIP-4361 message, as a wallet hands it back. */
 export interface SiweProof {
@@ -34,6 +32,7 @@ export interface VerifiedSiweAccount {
   address: string;
   /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
   nonceKeyHash: string;
+  authMethod: 'siwe';
 }
 
 export const SIWE_SCOPE = 'profile';
@@ -56,7 +55,7 @@ export const MAX_CONTRACT_CHECKS_PER_NONCE = 3;
  * naming an address spends nothing of it.
  */
 @Injectable()
-export class SiweLoginService {
+export class SiweLoginService implements WalletLogin {
   private readonly logger = new Logger(SiweLoginService.name);
 
   constructor(
@@ -114,23 +113,8 @@ export class SiweLoginService {
   }
 
   /** Tells the rest of the service how the attempt ended. */
-  private async reported<T>(attempt: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    const done = (outcome: string) =>
-      this.events.emit(
-        new WalletVerificationCompleted(outcome, (performance.now() - started) / 1000),
-      );
-    try {
-      const result = await attempt();
-      done('success');
-      return result;
-    } catch (error) {
-      const known = error instanceof ProtocolError && error.status < 500;
-      done(known ? error.error : 'server_error');
-      if (known)
-        this.events.emit(new ChallengeRejected('wallet_nonce', error.reason ?? error.error));
-      throw error;
-    }
+  private reported<T>(attempt: () => Promise<T>): Promise<T> {
+    return reportWalletVerification(this.events, 'wallet_nonce', attempt);
   }
 
   private async verifyAccount(
@@ -148,7 +132,7 @@ export class SiweLoginService {
     const nonceKeyHash = await this.redeemNonce(fields);
     const sub = `eip155:${fields.chainId}:${signer.address}`;
     this.logger.log(`SIWE signature of ${sub} verified (${signer.kind})`);
-    return { sub, address: signer.address, nonceKeyHash };
+    return { sub, address: signer.address, nonceKeyHash, authMethod: 'siwe' };
   }
 
   /**
@@ -186,38 +170,16 @@ export class SiweLoginService {
 
   /** The one atomic redemption: at most one login per nonce, however many race. */
   private async redeemNonce(fields: SiweFields): Promise<string> {
-    const result = await this.challenges.consume(
+    const challenge = await redeemWalletNonce(
+      this.challenges,
+      this.events,
       'wallet_nonce',
       fields.nonce,
       walletNonceBinding(fields.address, fields.chainId),
+      fields.address,
     );
-    if (result.ok) {
-      this.checkIssuedAfterNonce(fields, result.challenge.createdAt);
-      return result.challenge.keyHash;
-    }
-    switch (result.reason) {
-      case 'expired':
-        throw new InvalidNonce('The nonce has expired; request a new one').because('expired_nonce');
-      case 'unknown':
-        throw new InvalidNonce('The nonce was not issued by this service').because('unknown_nonce');
-      case 'binding_mismatch':
-        if (result.mismatched.includes('address')) {
-          throw new InvalidNonce('The nonce is bound to another address').because(
-            'binding_mismatch',
-          );
-        }
-        throw new InvalidNonce('The nonce was issued for another chain').because('chain_mismatch');
-      case 'replayed':
-        await this.events.emitAndWait(
-          new SecurityEventDetected('wallet_nonce_replay', {
-            address: fields.address,
-            nonce: redact(fields.nonce),
-          }),
-        );
-        throw new NonceAlreadyUsed('The nonce has already been used; request a new one').because(
-          'replay',
-        );
-    }
+    this.checkIssuedAfterNonce(fields, challenge.createdAt);
+    return challenge.keyHash;
   }
 
   /**

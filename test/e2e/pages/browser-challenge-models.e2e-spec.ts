@@ -34,7 +34,12 @@ describe('GET /challenge-models in a browser', () => {
       const columns = await page.$$eval('table.compare thead th', (cells: Text[]) =>
         cells.map((c) => c.textContent),
       );
-      expect(columns).toEqual(['Aspect', 'OAuth 2.1 + PKCE', 'Sign-In with Ethereum']);
+      expect(columns).toEqual([
+        'Aspect',
+        'OAuth 2.1 + PKCE',
+        'Sign-In with Ethereum',
+        'Sign In With Solana',
+      ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),
       );
@@ -61,7 +66,7 @@ describe('GET /challenge-models in a browser', () => {
         'rejected',
         'latency',
       ]);
-      for (const chart of charts) expect(chart.label).toMatch(/PKCE: .*SIWE: /);
+      for (const chart of charts) expect(chart.label).toMatch(/PKCE: .*SIWE: .*SIWS: /);
       const total = (metric: string) =>
         page.getAttribute(`figure[data-metric="${metric}"]`, 'data-pkce-total');
       expect(await total('issued')).toBe('0');

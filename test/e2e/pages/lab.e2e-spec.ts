@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getAddress } from 'viem';
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe';
+import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-standard-util';
 import { LabRow, runLab } from '../../../src/pages/lab/scenarios/scenarios';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
+const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
 /**
  * An expired code is refused as expired, or, when the TTL monitor (about once a minute) swept it
@@ -99,6 +101,25 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   ['siwe', 'tampered message', '401 invalid_signature'],
   ['siwe', 'signature from another key', '401 invalid_signature'],
   ['siwe', '50 concurrent redemptions', '1× 200'],
+  [
+    'siws',
+    'normal login',
+    '/wallet/verify 200; /api/me 200 siws, sub solana:<mainnet genesis>:<address>',
+  ],
+  ['siws', 'replayed signed message', '401 nonce_already_used'],
+  [
+    'siws',
+    'nonce bound to another address',
+    '401 invalid_nonce "The nonce is bound to another address"',
+  ],
+  [
+    'siws',
+    'mainnet nonce in a devnet message',
+    '401 invalid_nonce "The nonce was issued for another chain"',
+  ],
+  ['siws', 'multi-line statement', '400 invalid_message'],
+  ['siws', 'tampered message', '401 invalid_signature'],
+  ['siws', 'signature from another key', '401 invalid_signature'],
 ];
 
 function rowOf(rows: LabRow[], model: string, scenario: string): LabRow {
@@ -124,6 +145,7 @@ describe('the attack lab', () => {
         WALLET_NONCE_TTL_SECONDS: '2',
         REFRESH_TOKEN_GRACE_SECONDS: '1',
         SIWE_CHAIN_IDS: '1,10',
+        SIWS_CHAINS: 'solana:mainnet,solana:devnet',
       });
       await t.app.listen(port, '127.0.0.1');
     });
@@ -195,7 +217,11 @@ describe('the attack lab', () => {
 
       expect(rows).toHaveLength(SCENARIOS.length);
       const passed = rows.filter((r) => r.passed).map((r) => `${r.model} ${r.scenario}`);
-      expect(passed.sort()).toEqual(['pkce normal login', 'siwe normal login']);
+      expect(passed.sort()).toEqual([
+        'pkce normal login',
+        'siwe normal login',
+        'siws normal login',
+      ]);
       expect(rowOf(rows, 'pkce', 'replayed code').answered).toBe('200; first token 200 at /api/me');
       expect(rowOf(rows, 'pkce', '50 concurrent redemptions').answered).toMatch(
         /^50× 200 \(in \d+ ms\)$/,
@@ -293,11 +319,26 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
     case 'POST /register':
       return json(201, { client_id: randomBytes(8).toString('hex'), ...JSON.parse(body) });
     case 'POST /wallet/nonce': {
-      const { address, chainId } = JSON.parse(body) as { address: string; chainId: number };
+      const { address, chainId } = JSON.parse(body) as {
+        address: string;
+        chainId: number | string;
+      };
+      if (typeof chainId === 'string') {
+        const solana = {
+          nonce: randomBytes(8).toString('hex'),
+          address,
+          chainId,
+          domain: url.host,
+          uri: issuer,
+          issuedAt: new Date().toISOString(),
+          expirationTime: new Date(Date.now() + 60_000).toISOString(),
+        };
+        return json(201, { ...solana, message: createSignInMessageText(solana) });
+      }
       const fields = {
         nonce: randomBytes(8).toString('hex'),
-        address: getAddress(address),
         chainId,
+        address: getAddress(address),
         domain: url.host,
         uri: issuer,
         issuedAt: new Date(),
@@ -312,14 +353,17 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
     }
     case 'POST /wallet/verify': {
       const { message } = JSON.parse(body) as { message: string };
+      const solana = parseSignInMessageText(message);
+      if (solana) {
+        return json(200, { access_token: `${SOLANA_MAINNET}:${solana.address}` });
+      }
       const fields = parseSiweMessage(message);
       return json(200, { access_token: `eip155:${fields.chainId}:${fields.address}` });
     }
     case 'GET /api/me': {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-      return token === 'password'
-        ? json(200, { sub: 'user0', auth_method: 'password' })
-        : json(200, { sub: token, auth_method: 'siwe' });
+      if (token === 'password') return json(200, { sub: 'user0', auth_method: 'password' });
+      return json(200, { sub: token, auth_method: token.startsWith('solana:') ? 'siws' : 'siwe' });
     }
     default:
       return json(404, { error: 'not_found' });

@@ -115,15 +115,16 @@ describe('POST /wallet/nonce', () => {
     ['a short address', { address: '0x1234', chainId: 1 }, badAddress],
     ['an address without 0x', { address: checksummed.slice(2), chainId: 1 }, badAddress],
     ['a missing address', { chainId: 1 }, badAddress],
+    // A string must be CAIP-2 (`"eip155:1"`, issue #21); a bare "1" is neither.
     [
       'a chainId given as a string',
       { address: checksummed, chainId: '1' },
-      'chainId must be an integer number',
+      'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',
     ],
     [
       'a fractional chainId',
       { address: checksummed, chainId: 1.5 },
-      'chainId must be an integer number',
+      'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',
     ],
     [
       'an unknown field',

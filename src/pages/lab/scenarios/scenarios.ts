@@ -1,6 +1,6 @@
 /**
- * The attack lab: every attack of the README (and of RFC 7636 / EIP-4361) against both login
- * models, through Proofgate's public HTTP API only: a client of the service, importing none of
+ * The attack lab: every attack of the README (and of RFC 7636 / EIP-4361 / CAIP-122) against the
+ * login models, through Proofgate's public HTTP API only: a client of the service, importing none of
  * its code. Run by the CLI (tools/lab) and, outside production, by the service's /lab page.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,8 +9,9 @@ import { HttpClient, field } from './http';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
+import { SiwsLab } from './siws-scenarios';
 
-export type LabModel = 'pkce' | 'siwe';
+export type LabModel = 'pkce' | 'siwe' | 'siws';
 
 export interface LabRow {
   model: LabModel;
@@ -41,7 +42,7 @@ export interface LabOptions {
 export const RACE_CONCURRENCY = 50;
 
 /** The README's defaults, used when GET /challenge-models/<model> cannot tell. */
-const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = { pkce: 60, siwe: 300 };
+const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = { pkce: 60, siwe: 300, siws: 300 };
 
 interface Lifetime {
   seconds: number;
@@ -77,6 +78,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   }
   const pkce = new PkceLab(baseUrl, issuer, signal);
   const siwe = new SiweLab(baseUrl, signal);
+  const siws = new SiwsLab(baseUrl, signal);
   const registration = new RegistrationLab(baseUrl, signal);
 
   await attempt(
@@ -183,6 +185,24 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt('siwe', `${RACE_CONCURRENCY} concurrent redemptions`, 'exactly one 200', () =>
     siwe.race(RACE_CONCURRENCY, nonceLifetime.seconds),
+  );
+
+  await attempt('siws', 'normal login', '200; /api/me 200 siws', () => siws.normalLogin());
+  await attempt('siws', 'replayed signed message', '401 nonce_already_used', () =>
+    siws.replayedMessage(),
+  );
+  await attempt('siws', 'nonce bound to another address', '401 invalid_nonce', () =>
+    siws.nonceBoundToAnotherAddress(),
+  );
+  await attempt('siws', 'mainnet nonce in a devnet message', '401 invalid_nonce', () =>
+    siws.nonceForAnotherCluster(),
+  );
+  await attempt('siws', 'multi-line statement', '400 invalid_message', () =>
+    siws.multiLineStatement(),
+  );
+  await attempt('siws', 'tampered message', '401 invalid_signature', () => siws.tamperedMessage());
+  await attempt('siws', 'signature from another key', '401 invalid_signature', () =>
+    siws.signatureFromAnotherKey(),
   );
 
   const code = await expiringCode;

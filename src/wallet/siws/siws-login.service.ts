@@ -1,0 +1,115 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { grantIdForChallenge } from '../../tokens/grants/grant';
+import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { WalletClients } from '../clients/wallet-clients';
+import { SIWE_SCOPE } from '../verify/siwe-login.service';
+import { redeemWalletNonce, reportWalletVerification } from '../verify/wallet-nonce-redemption';
+import type {
+  VerifiedWalletAccount,
+  WalletLogin,
+  WalletLoginRequest,
+  WalletProof,
+} from '../verify/wallet-proof';
+import { InvalidNonce } from '../wallet.errors';
+import { WALLET_PER_ADDRESS } from '../wallet.rate-limits';
+import { SiwsFields, parseSiwsMessage } from './siws-message';
+import { siwsNonceBinding } from './siws-nonce.service';
+import { SiwsVerifier } from './siws-verifier';
+
+/**
+ * Sign In With Solana (CAIP-122, Solana profile) as a list of steps, shared by POST /wallet/verify
+ * and the login page: the strict parse, the field-by-field policy, the Ed25519 signature (local,
+ * no RPC: a Solana address is its key, there is no contract account to consult), then the one
+ * atomic, address- and cluster-bound redemption of the nonce and the issue-time binding. A bad
+ * signature never burns its owner's nonce. The address's own rate-limit budget is charged only
+ * after all that: naming an address spends nothing of it.
+ */
+@Injectable()
+export class SiwsLoginService implements WalletLogin {
+  private readonly logger = new Logger(SiwsLoginService.name);
+
+  constructor(
+    private readonly clients: WalletClients,
+    private readonly verifier: SiwsVerifier,
+    private readonly challenges: ChallengeStore,
+    private readonly issuer: GrantTokenIssuer,
+    private readonly events: DomainEvents,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  /** POST /wallet/verify: verify, then start a token grant for the (public) client. */
+  login(request: WalletLoginRequest): Promise<TokenResponse> {
+    return this.reported(async () => {
+      // Before verification: an unusable client_id must not cost the wallet its nonce.
+      const client = await this.clients.resolve(request.clientId);
+      const { sub, address, nonceKeyHash } = await this.verifyAccount(request);
+      this.logger.log(`SIWS login of ${sub} for client ${client.clientId}`);
+      const [response] = await Promise.all([
+        this.issuer.startGrant({
+          grantId: grantIdForChallenge(nonceKeyHash),
+          clientId: client.clientId,
+          sub,
+          scope: SIWE_SCOPE,
+          authMethod: 'siws',
+        }),
+        this.chargeAddress(address),
+        this.clients.recordUse(client),
+      ]);
+      return response;
+    });
+  }
+
+  /** Verifies, redeems the nonce and charges the address's budget, issuing nothing. */
+  verify(proof: WalletProof): Promise<VerifiedWalletAccount> {
+    return this.reported(async () => {
+      const account = await this.verifyAccount(proof);
+      await this.chargeAddress(account.address);
+      return account;
+    });
+  }
+
+  /** RATE_LIMIT_WALLET_PER_ADDRESS; base58 is case-sensitive, so the address is the key as is. */
+  private chargeAddress(address: string): Promise<void> {
+    return this.limiter.charge(WALLET_PER_ADDRESS, address, 'closed');
+  }
+
+  private reported<T>(attempt: () => Promise<T>): Promise<T> {
+    return reportWalletVerification(this.events, 'siws_nonce', attempt);
+  }
+
+  private async verifyAccount(proof: WalletProof): Promise<VerifiedWalletAccount> {
+    const fields = parseSiwsMessage(proof.message);
+    const cluster = this.verifier.checkPolicy(fields);
+    this.verifier.verifySignature(proof.message, fields, proof.signature);
+    const challenge = await redeemWalletNonce(
+      this.challenges,
+      this.events,
+      'siws_nonce',
+      fields.nonce,
+      siwsNonceBinding(fields.address, cluster),
+      fields.address,
+    );
+    this.checkIssueTime(fields, challenge.createdAt, challenge.expiresAt);
+    const sub = `${cluster.caip2}:${fields.address}`;
+    this.logger.log(`SIWS signature of ${sub} verified`);
+    return { sub, address: fields.address, nonceKeyHash: challenge.keyHash, authMethod: 'siws' };
+  }
+
+  /**
+   * The message must carry exactly the times its nonce was issued with: the nonce endpoint wrote
+   * both from the stored challenge, so any other value is a message not built from this nonce.
+   */
+  private checkIssueTime(fields: SiwsFields, createdAt: Date, expiresAt: Date): void {
+    if (
+      fields.issuedAt !== createdAt.toISOString() ||
+      fields.expirationTime !== expiresAt.toISOString()
+    ) {
+      throw new InvalidNonce('The message times are not the ones issued with its nonce').because(
+        'issue_time_mismatch',
+      );
+    }
+  }
+}

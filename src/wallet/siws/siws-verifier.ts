@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig, WalletConfig } from '../../config/app-config';
+import { solanaCluster, type SolanaCluster } from '../../config/solana-clusters';
+import { Clock } from '../../platform/clock/clock';
+import {
+  ChainNotAllowed,
+  DomainMismatch,
+  ExpiredMessage,
+  InvalidMessage,
+  InvalidSignature,
+  NotYetValid,
+  UriMismatch,
+} from '../wallet.errors';
+import { readEd25519Signature, verifyEd25519 } from './ed25519-signature';
+import { SiwsFields } from './siws-message';
+import { isSigningKey, solanaAddressBytes } from './solana-address';
+
+/** The statement every SIWS message Proofgate issues carries, as SIWE's does. */
+export const SIWS_STATEMENT = 'Sign in to Proofgate';
+
+/** CAIP-122 nonce: alphanumeric, at least 8 characters (ours are 22). */
+const NONCE = /^[A-Za-z0-9]{8,64}$/;
+/** The one date-time form the nonce endpoint writes (`Date.toISOString`). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Checks a parsed Sign In With Solana message field by field against what the nonce endpoint
+ * issues (pinned domain and URI, the fixed statement, version 1, an allowed cluster, the validity
+ * window) and its Ed25519 signature against the message's address. Nonce bookkeeping (and the
+ * issue-time binding, which needs the stored nonce) belongs to the caller.
+ */
+@Injectable()
+export class SiwsVerifier {
+  private readonly wallet: WalletConfig;
+
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.wallet = config.wallet;
+  }
+
+  /** Answers the cluster the message is for. */
+  checkPolicy(fields: SiwsFields): SolanaCluster {
+    // CAIP-122 §Security considerations, as EIP-4361's: the domain binds the signature to the site.
+    if (fields.domain !== this.wallet.domain) {
+      throw new DomainMismatch('The message is for another domain');
+    }
+    if (fields.uri !== this.wallet.uri) {
+      throw new UriMismatch('The message URI is not the one this service issues');
+    }
+    if (fields.statement !== SIWS_STATEMENT) {
+      throw new InvalidMessage('The message statement is not the one this service issues');
+    }
+    if (fields.version !== '1') {
+      throw new InvalidMessage('Only version 1 of Sign In With Solana messages is supported');
+    }
+    const cluster = solanaCluster(fields.chainId);
+    // Issued messages name the cluster as wallets do; the CAIP-2 form is never written in one.
+    if (cluster === undefined || cluster.name !== fields.chainId) {
+      throw new InvalidMessage(
+        'The message Chain ID is not a Solana cluster name (solana:mainnet, ...)',
+      );
+    }
+    if (!this.wallet.solanaChains.includes(cluster)) throw new ChainNotAllowed(cluster.name);
+    if (!NONCE.test(fields.nonce))
+      throw new InvalidMessage('The message nonce is not alphanumeric');
+    if (!ISO_INSTANT.test(fields.issuedAt) || !ISO_INSTANT.test(fields.expirationTime)) {
+      throw new InvalidMessage('The message date-times are not the ones this service writes');
+    }
+    this.checkValidityWindow(fields);
+    return cluster;
+  }
+
+  /** `fields` must be `parseSiwsMessage(messageText)`. */
+  verifySignature(messageText: string, fields: SiwsFields, signature: string): void {
+    const bytes = readEd25519Signature(signature);
+    // The parser accepted the address, so it decodes. Its nonce was refused to a small-order
+    // key; checked again here, as it costs a set lookup.
+    const publicKey = solanaAddressBytes(fields.address)!;
+    if (
+      !isSigningKey(publicKey) ||
+      !verifyEd25519(publicKey, Buffer.from(messageText, 'utf8'), bytes)
+    ) {
+      throw new InvalidSignature('The signature is not valid for the message address');
+    }
+  }
+
+  private checkValidityWindow(fields: SiwsFields): void {
+    const now = this.clock.now().getTime();
+    if (now >= Date.parse(fields.expirationTime)) {
+      throw new ExpiredMessage('The message has expired');
+    }
+    if (Date.parse(fields.issuedAt) > now + this.wallet.clockSkewSeconds * 1000) {
+      throw new NotYetValid(
+        'The message was issued in the future (Issued At is ahead of our clock)',
+      );
+    }
+  }
+}

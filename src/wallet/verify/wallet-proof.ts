@@ -1,0 +1,27 @@
+import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
+
+/** A signed sign-in message (EIP-4361 or CAIP-122 Solana), as a wallet hands it back. */
+export interface WalletProof {
+  message: string;
+  signature: string;
+}
+
+export interface WalletLoginRequest extends WalletProof {
+  clientId?: string;
+}
+
+/** The account a verified wallet message signs in. */
+export interface VerifiedWalletAccount {
+  /** CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>` or `solana:<genesis ref>:<address>`. */
+  sub: string;
+  address: string;
+  /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
+  nonceKeyHash: string;
+  authMethod: 'siwe' | 'siws';
+}
+
+/** One wallet sign-in protocol: tokens for a dApp, or a verified account for a login session. */
+export interface WalletLogin {
+  login(request: WalletLoginRequest, callerAddress: string): Promise<TokenResponse>;
+  verify(proof: WalletProof, callerAddress: string): Promise<VerifiedWalletAccount>;
+}

@@ -1,0 +1,120 @@
+/**
+ * The demo dApp (GET /demo/wallet) with a Solana wallet (issue #21), in headless Chromium with a
+ * Wallet Standard test wallet registered in the page: connect, sign in (nonce, signMessage of the
+ * Sign In With Solana text, POST /wallet/verify), see /api/me for the CAIP-10 account, sign out
+ * and see the old access token refused. With both kinds of wallet, both are offered.
+ */
+import { ed25519 } from '@noble/curves/ed25519';
+import bs58 from 'bs58';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import {
+  installSolanaTestWallet,
+  installTestWallet,
+  launchBrowser,
+  screenshot,
+} from '../../support/browser';
+import { freePort } from '../../support/processes';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const DEVNET = 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1';
+
+describe('GET /demo/wallet with a Solana wallet (browser)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ ISSUER: issuer, SIWS_CHAINS: 'solana:devnet' });
+    await t.app.listen(port, '127.0.0.1');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+    problems = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        problems.push(message.text());
+      }
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+  });
+  afterEach(() => context?.close());
+
+  it('connects a devnet wallet, signs in, shows /api/me and signs out', async () => {
+    const secretKey = ed25519.utils.randomPrivateKey();
+    const publicKey = ed25519.getPublicKey(secretKey);
+    const address = bs58.encode(publicKey);
+    const sub = `${DEVNET}:${address}`;
+    const wallet = await installSolanaTestWallet(
+      page,
+      { address, publicKey, sign: (message) => ed25519.sign(message, secretKey) },
+      ['solana:devnet'],
+    );
+    const verified = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/wallet/verify',
+    );
+
+    await page.goto(`${issuer}/demo/wallet`);
+    await expect(page.locator('#connect').textContent()).resolves.toBe(
+      'No Ethereum wallet found in this browser',
+    );
+    await page.locator('#connect-solana').click();
+    await page.locator('#wallet-status', { hasText: 'Connected' }).waitFor();
+    await expect(page.locator('#wallet-status').textContent()).resolves.toBe(
+      `Connected (Proofgate Solana Test Wallet, solana:devnet): ${address}`,
+    );
+    await expect(page.locator('#connect-solana').isDisabled()).resolves.toBe(true);
+
+    await page.locator('#sign-in').click();
+    await page.locator('#identity').waitFor({ state: 'visible' });
+    const tokens = (await (await verified).json()) as { access_token: string };
+    expect(wallet.signedMessages).toHaveLength(1);
+    expect(wallet.signedMessages[0]).toContain('\nChain ID: solana:devnet\n');
+    const shown = JSON.parse((await page.locator('#me').textContent()) ?? '') as unknown;
+    expect(shown).toMatchObject({ sub, auth_method: 'siws', client_id: 'wallet' });
+    await expect(page.locator('#session-status').getAttribute('title')).resolves.toBe(sub);
+    await screenshot(page, 'siws-demo-signed-in');
+
+    await page.locator('#sign-out').click();
+    await page.locator('#after-sign-out').waitFor({ state: 'visible' });
+    await expect(page.locator('#revocation').textContent()).resolves.toBe(
+      'The old access token is refused by GET /api/me: 401.',
+    );
+    const me = await fetch(`${issuer}/api/me`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(me.status).toBe(401);
+    expect(problems).toEqual([`401 ${issuer}/api/me`]);
+  });
+
+  it('offers both wallets when the browser has both', async () => {
+    await installTestWallet(page, privateKeyToAccount(generatePrivateKey()));
+    const secretKey = ed25519.utils.randomPrivateKey();
+    const publicKey = ed25519.getPublicKey(secretKey);
+    await installSolanaTestWallet(page, {
+      address: bs58.encode(publicKey),
+      publicKey,
+      sign: (message) => ed25519.sign(message, secretKey),
+    });
+    await page.goto(`${issuer}/demo/wallet`);
+    await expect(page.locator('#connect').isEnabled()).resolves.toBe(true);
+    await expect(page.locator('#connect-solana').isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'wallet-demo-both-wallets');
+    expect(problems).toEqual([]);
+  });
+});
