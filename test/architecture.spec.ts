@@ -179,6 +179,12 @@ describe('layout: dependencies point one way', () => {
     expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
   });
 
+  it('accounts/ knows no protocol: platform/ and config/ only, and every proof may use it', () => {
+    const allowed = new Set(['platform', 'config']);
+    expect(files.some((file) => file.area === 'accounts')).toBe(true);
+    expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
+  });
+
   it('the challenge store stands on platform/ and config/ only', () => {
     const allowed = new Set(['platform', 'config']);
     expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);
