@@ -17,6 +17,7 @@ import { OAuthModule } from './oauth/oauth.module';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WalletModule } from './wallet/wallet.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 import { DemoModule } from './pages/demo/demo.module';
 
 @Module({
@@ -33,6 +34,7 @@ import { DemoModule } from './pages/demo/demo.module';
     TokensModule,
     OAuthModule,
     WalletModule,
+    PasskeysModule,
     DemoModule,
     ApiModule,
     HomeModule,

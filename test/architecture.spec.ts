@@ -117,6 +117,13 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['wallet'], (area) => area === 'oauth')).toEqual([]);
   });
 
+  it('passkeys/ is a proof of its own: it imports no other proof, oauth/ or login/, and none of them imports it but login/', () => {
+    expect(files.some((file) => file.area === 'passkeys')).toBe(true);
+    const others = new Set(['wallet', 'oauth', 'login', 'resource']);
+    expect(violations(['passkeys'], (area) => others.has(area))).toEqual([]);
+    expect(violations(['wallet', 'oauth', 'resource'], (area) => area === 'passkeys')).toEqual([]);
+  });
+
   it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });
@@ -127,7 +134,17 @@ describe('layout: dependencies point one way', () => {
   });
 
   it('protocol code knows nothing of metrics or figures: it emits events, telemetry/ listens', () => {
-    const protocol = ['challenges', 'clients', 'tokens', 'oauth', 'wallet', 'login', 'resource'];
+    const protocol = [
+      'challenges',
+      'clients',
+      'tokens',
+      'oauth',
+      'wallet',
+      'passkeys',
+      'accounts',
+      'login',
+      'resource',
+    ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });
 

@@ -168,6 +168,8 @@ describe('GET /docs (OpenAPI)', () => {
       'post /wallet/nonce': ['application/json'],
       'post /wallet/verify': ['application/json'],
       'post /register': ['application/json'],
+      'post /passkeys/registration/verify': ['application/json'],
+      'post /passkeys/authentication/verify': ['application/json'],
     });
   });
 
@@ -241,6 +243,17 @@ describe('GET /docs (OpenAPI)', () => {
           token_endpoint_auth_method: 'none',
         });
       },
+      // A well-formed response; no bearer token (registration) or no such passkey (sign-in).
+      'post /passkeys/registration/verify': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      'post /passkeys/authentication/verify': error(
+        401,
+        'unknown_credential',
+        'No account has this passkey',
+      ),
       'get /challenge-models/series': (res) => {
         expect(res.status).toBe(200);
         expect(res.body.minutes).toBe(60);

@@ -1,7 +1,13 @@
 import type { SignInMethod } from './account';
 
 /** How a claim of a method key for an account ended. */
-export type ClaimOutcome = 'claimed' | 'already_yours' | 'taken';
+export type ClaimOutcome = 'claimed' | 'already_yours' | 'taken' | 'full';
+
+/**
+ * Most sign-in methods one account lists: what one account (a fresh wallet's too) can make the
+ * service store is bounded.
+ */
+export const MAX_METHODS_PER_ACCOUNT = 20;
 
 /** How a release of a method ended. */
 export type ReleaseOutcome = 'released' | 'last_method' | 'not_linked';
@@ -24,7 +30,8 @@ export abstract class AccountRepository {
   /**
    * Claims `method.key` for `method.sub` (one insert on the index's unique key), then lists it on
    * the account's record (creating it). A key another account holds is `taken`, and nothing is
-   * written; one the same account holds is `already_yours`, and its listing is repaired.
+   * written; one the same account holds is `already_yours`, and its listing is repaired. An
+   * account that lists MAX_METHODS_PER_ACCOUNT methods is `full`, and the claim is undone.
    */
   abstract claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome>;
 

@@ -7,8 +7,13 @@ import {
   methodTypeOf,
   originalMethodKey,
 } from './account';
-import { AccountRepository } from './account.repository';
-import { LastSignInMethod, MethodAlreadyLinked, MethodNotLinked } from './accounts.errors';
+import { AccountRepository, MAX_METHODS_PER_ACCOUNT } from './account.repository';
+import {
+  LastSignInMethod,
+  MethodAlreadyLinked,
+  MethodNotLinked,
+  TooManySignInMethods,
+} from './accounts.errors';
 
 /**
  * Accounts and their sign-in methods, for every proof alike: which account a proven method signs
@@ -74,7 +79,7 @@ export class AccountService {
         sub,
         addedAt: now,
       });
-      if (own === 'taken') {
+      if (own === 'taken' || own === 'full') {
         throw new MethodAlreadyLinked(
           'This account’s own sign-in method now signs in another account; sign in again',
         );
@@ -84,6 +89,11 @@ export class AccountService {
     const outcome = await this.accounts.claim(method);
     if (outcome === 'taken') {
       throw new MethodAlreadyLinked(`This ${type} is already linked to another account`);
+    }
+    if (outcome === 'full') {
+      throw new TooManySignInMethods(
+        `An account has at most ${MAX_METHODS_PER_ACCOUNT} sign-in methods; remove one first`,
+      );
     }
     this.logger.log(`Linked a ${type} method to ${sub} (${outcome})`);
     return method;

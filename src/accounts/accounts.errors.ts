@@ -16,3 +16,9 @@ export class MethodNotLinked extends ProtocolError {
   readonly error = 'not_found';
   readonly status = 404;
 }
+
+/** The account lists as many methods as one may (MAX_METHODS_PER_ACCOUNT). */
+export class TooManySignInMethods extends ProtocolError {
+  readonly error = 'too_many_sign_in_methods';
+  readonly status = 409;
+}

@@ -1,16 +1,23 @@
 import type { ChallengeKind } from '../challenges/challenge';
 
-/** The two login models compared: PKCE (authorization codes) and SIWE (wallet nonces). */
-export type ChallengeModel = 'pkce' | 'siwe';
+/**
+ * The login models compared: PKCE (authorization codes), SIWE (wallet nonces) and passkeys
+ * (WebAuthn challenges).
+ */
+export type ChallengeModel = 'pkce' | 'siwe' | 'passkey';
 
-export const MODEL_IDS: readonly ChallengeModel[] = ['pkce', 'siwe'];
+export const MODEL_IDS: readonly ChallengeModel[] = ['pkce', 'siwe', 'passkey'];
 
 export const MODEL_OF_KIND: Record<ChallengeKind, ChallengeModel> = {
   authorization_code: 'pkce',
   wallet_nonce: 'siwe',
+  webauthn_registration: 'passkey',
+  webauthn_authentication: 'passkey',
 };
 
+/** The kind whose figures stand for the model: a passkey's sign-in, not its registration. */
 export const KIND_OF_MODEL: Record<ChallengeModel, ChallengeKind> = {
   pkce: 'authorization_code',
   siwe: 'wallet_nonce',
+  passkey: 'webauthn_authentication',
 };

@@ -1,4 +1,4 @@
-export const AUTH_METHODS = ['password', 'siwe'] as const;
+export const AUTH_METHODS = ['password', 'siwe', 'passkey'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** Who logged in, and how: what a login flow hands to `SessionService.start`. */

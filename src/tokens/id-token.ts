@@ -27,4 +27,7 @@ export interface SignIdTokenInput extends IdTokenAuthentication {
 export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   password: ['pwd'],
   siwe: ['siwe'],
+  // RFC 8176 §2: a key the user proved possession of; `hwk` (device-bound) or `swk` (synced)
+  // and `user` are added per login when known (see the login's own `amr`).
+  passkey: ['pop'],
 };

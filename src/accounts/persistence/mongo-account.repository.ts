@@ -4,7 +4,12 @@ import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import type { SignInMethod } from '../account';
-import { AccountRepository, ClaimOutcome, ReleaseOutcome } from '../account.repository';
+import {
+  AccountRepository,
+  ClaimOutcome,
+  MAX_METHODS_PER_ACCOUNT,
+  ReleaseOutcome,
+} from '../account.repository';
 import { AccountMethodRecord } from './account-method.schema';
 import { AccountRecord } from './account.schema';
 
@@ -93,8 +98,9 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
       if (holder?.sub !== method.sub) return 'taken';
       outcome = 'already_yours';
     }
-    await this.listOnAccount(method.sub, method.key, method.addedAt);
-    return outcome;
+    if (await this.listOnAccount(method.sub, method.key, method.addedAt)) return outcome;
+    if (outcome === 'claimed') await this.index.deleteOne({ _id: method.key, sub: method.sub });
+    return 'full';
   }
 
   async release(sub: string, key: string): Promise<ReleaseOutcome> {
@@ -124,20 +130,33 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return result.matchedCount === 1;
   }
 
-  /** Adds the key to the account's record, creating the record with its first listing. */
-  private async listOnAccount(sub: string, key: string, at: Date): Promise<void> {
+  /**
+   * Adds the key to the account's record, creating the record with its first listing; false
+   * when the record already lists MAX_METHODS_PER_ACCOUNT other keys. One conditional upsert: a
+   * full record does not match, so the upsert's insert fails on its `_id`, as does the loser of
+   * two first listings racing; a second try tells them apart.
+   */
+  private async listOnAccount(sub: string, key: string, at: Date): Promise<boolean> {
     const upsert = () =>
       this.records.updateOne(
-        { _id: sub },
+        {
+          _id: sub,
+          $or: [
+            { [`methods.${MAX_METHODS_PER_ACCOUNT - 1}`]: { $exists: false } },
+            { methods: key },
+          ],
+        },
         { $setOnInsert: { createdAt: at }, $addToSet: { methods: key } },
         { upsert: true, ...SINGLE_USE_WRITE },
       );
-    try {
-      await upsert();
-    } catch (error) {
-      // Two first links racing: both upserts tried the insert; the loser updates now.
-      if (!isDuplicateKey(error)) throw error;
-      await upsert();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await upsert();
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        if (attempt === 2) return false;
+      }
     }
   }
 }

@@ -80,7 +80,10 @@ describe('accounts: one subject, many sign-in methods', () => {
 
     expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe('user0');
     const linked = await accounts.account('user0');
-    expect(linked.methods.map((m) => m.key)).toEqual([passwordMethodKey('user0'), walletOf(wallet)]);
+    expect(linked.methods.map((m) => m.key)).toEqual([
+      passwordMethodKey('user0'),
+      walletOf(wallet),
+    ]);
 
     await accounts.unlink('user0', walletOf(wallet));
     expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe(walletOf(wallet));
@@ -162,13 +165,39 @@ describe('accounts: one subject, many sign-in methods', () => {
     });
   });
 
+  it('an account holds at most 20 methods: the 21st is refused and left unclaimed', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const passkey = {
+      publicKey: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice' as const,
+      backedUp: false,
+    };
+    for (let i = 0; i < 19; i++) {
+      await accounts.link(walletOf(wallet), passkeyMethodKey(`cap${i}`), passkey);
+    }
+    await expect(
+      accounts.link(walletOf(wallet), passkeyMethodKey('cap-over'), passkey),
+    ).rejects.toMatchObject({
+      error: 'too_many_sign_in_methods',
+      status: 409,
+      description: 'An account has at most 20 sign-in methods; remove one first',
+    });
+    await expect(accounts.findMethod(passkeyMethodKey('cap-over'))).resolves.toBeNull();
+    // Linking again what it holds is not a 21st method.
+    await accounts.link(walletOf(wallet), passkeyMethodKey('cap0'), passkey);
+    expect((await accounts.account(walletOf(wallet))).methods).toHaveLength(20);
+  });
+
   it('migration: grants, refresh tokens and consents from before a link keep working', async () => {
     // Before: a password user's code grant and consent, and a wallet's grant.
     const agent = request.agent(t.app.getHttpServer());
     await login(agent, '/', 'user1', 'password1');
     const { code, verifier } = await obtainCode(agent, { scope: 'openid profile' });
-    const before = (await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200))
-      .body as { refresh_token: string };
+    const before = (await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200)).body as {
+      refresh_token: string;
+    };
     await t.app.get(ConsentService).allow('user1', PARTNER.id, 'profile');
     const wallet = privateKeyToAccount(generatePrivateKey());
     const walletBefore = await walletLogin(wallet);

@@ -106,6 +106,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
           scope: payload.scope,
           authMethod: payload.authMethod,
           resource,
+          ...(payload.authTime === undefined
+            ? {}
+            : { authTime: new Date(payload.authTime * 1000) }),
         },
         idTokenAuthentication(payload),
       );
