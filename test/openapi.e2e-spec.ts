@@ -169,6 +169,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /wallet/verify': ['application/json'],
       'post /register': ['application/json'],
       'post /passkeys/registration/verify': ['application/json'],
+      'post /account/methods/wallet': ['application/json'],
       'post /passkeys/authentication/verify': ['application/json'],
     });
   });
@@ -184,7 +185,12 @@ describe('GET /docs (OpenAPI)', () => {
       if (parameter.in === 'query') query.set(parameter.name, value);
     }
     const url = query.size > 0 ? `${path}?${query.toString()}` : path;
-    const sent = method === 'post' ? t.http().post(url) : t.http().get(url);
+    const sent =
+      method === 'post'
+        ? t.http().post(url)
+        : method === 'delete'
+          ? t.http().delete(url)
+          : t.http().get(url);
     const [type, media] = Object.entries(requestBody?.content ?? {})[0] ?? [];
     if (!media) return sent;
     const body = Object.fromEntries(
@@ -243,6 +249,17 @@ describe('GET /docs (OpenAPI)', () => {
           token_endpoint_auth_method: 'none',
         });
       },
+      // No bearer token: nothing of the account is read, the wallet's nonce is not spent.
+      'post /account/methods/wallet': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      'delete /account/methods/{method}': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
       // A well-formed response; no bearer token (registration) or no such passkey (sign-in).
       'post /passkeys/registration/verify': error(
         401,

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { ClientsModule } from '../clients/clients.module';
+import { GrantsModule } from '../tokens/grants/grants.module';
+import { AccountMethodsController } from './account/account-methods.controller';
+import { AccountMethodsService } from './account/account-methods.service';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { PendingAuthorization } from './pending-authorization';
 import { WalletModule } from '../wallet/wallet.module';
@@ -27,8 +31,15 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     WalletModule,
     CsrfModule,
     ClientsModule,
+    AccountsModule,
+    GrantsModule,
   ],
-  controllers: [LoginController, SiweSessionLoginController, LogoutController],
+  controllers: [
+    LoginController,
+    SiweSessionLoginController,
+    LogoutController,
+    AccountMethodsController,
+  ],
   providers: [
     SessionService,
     LoginCsrf,
@@ -36,6 +47,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     SiweSessionLoginService,
     LogoutService,
     PendingAuthorization,
+    AccountMethodsService,
   ],
   exports: [SessionService, LoginCsrf, UsersModule],
 })

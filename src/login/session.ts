@@ -5,6 +5,11 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
 export interface SessionIdentity {
   readonly sub: string;
   readonly authMethod: AuthMethod;
+  /**
+   * RFC 8176 `amr` of this login when the method says more than its default (a passkey: `hwk`
+   * or `swk`, `user`); the ID tokens of the session carry it.
+   */
+  readonly amr?: readonly string[];
 }
 
 /** A browser's live login session (OpenID Connect's `auth_time` is `authTime`). */

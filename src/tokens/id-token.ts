@@ -6,6 +6,8 @@ export interface IdTokenAuthentication {
   authTime: number;
   /** The `nonce` of the authorization request, when it sent one. */
   nonce?: string;
+  /** RFC 8176 `amr` of the login, when known beyond the method's default. */
+  amr?: readonly string[];
 }
 
 export interface SignIdTokenInput extends IdTokenAuthentication {

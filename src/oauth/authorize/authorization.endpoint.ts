@@ -136,6 +136,7 @@ export class AuthorizationEndpoint {
           sub: session.sub,
           scope,
           authMethod: session.authMethod,
+          ...(session.amr ? { amr: [...session.amr] } : {}),
           authTime: Math.floor(session.authTime.getTime() / 1000),
           ...(nonce === undefined ? {} : { nonce }),
           resource,

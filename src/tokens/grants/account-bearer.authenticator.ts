@@ -31,7 +31,14 @@ export class AccountBearerAuthenticator {
     private readonly config: AppConfig,
   ) {}
 
-  async authenticate(authorization: string | undefined): Promise<AccountBearer> {
+  /**
+   * `recentLogin: false` for what only reads the account (its list of methods): the scope is
+   * still required, the login's age is not.
+   */
+  async authenticate(
+    authorization: string | undefined,
+    { recentLogin = true }: { recentLogin?: boolean } = {},
+  ): Promise<AccountBearer> {
     const claims = await this.bearer.authenticate(authorization);
     if (!hasScope(claims.scope, ACCOUNT_SCOPE)) {
       throw new InsufficientScope(
@@ -41,7 +48,7 @@ export class AccountBearerAuthenticator {
     }
     const maxAge = this.config.passkeys.recentLoginSeconds;
     const age = this.clock.nowSeconds() - (claims.auth_time ?? Number.NEGATIVE_INFINITY);
-    if (!(age <= maxAge)) {
+    if (recentLogin && !(age <= maxAge)) {
       throw new InsufficientUserAuthentication(
         `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
         maxAge,

@@ -180,7 +180,7 @@ function idTokenAuthentication(
   payload: AuthorizationCodePayload,
 ): IdTokenAuthentication | undefined {
   if (!hasScope(payload.scope, OPENID_SCOPE) || payload.authTime === undefined) return undefined;
-  return { authTime: payload.authTime, nonce: payload.nonce };
+  return { authTime: payload.authTime, nonce: payload.nonce, amr: payload.amr };
 }
 
 function required(value: string | undefined, name: string): string {
