@@ -170,6 +170,10 @@ describe('GET /docs (OpenAPI)', () => {
       'post /register': ['application/json'],
       'post /passkeys/registration/verify': ['application/json'],
       'post /account/methods/wallet': ['application/json'],
+      'post /login/passkey': ['application/json'],
+      'post /account/passkeys/options': ['application/json'],
+      'post /account/passkeys': ['application/json'],
+      'post /account/methods/remove': [FORM],
       'post /passkeys/authentication/verify': ['application/json'],
     });
   });
@@ -249,6 +253,11 @@ describe('GET /docs (OpenAPI)', () => {
           token_endpoint_auth_method: 'none',
         });
       },
+      // The account page's and the login page's passkey calls: the page's CSRF cookie first.
+      'post /login/passkey': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
+      'post /account/passkeys/options': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       // No bearer token: nothing of the account is read, the wallet's nonce is not spent.
       'post /account/methods/wallet': error(
         401,

@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
+import { PasskeySessionLoginController } from './passkey/passkey-session-login.controller';
+import { PasskeySessionLoginService } from './passkey/passkey-session-login.service';
+import { WebAuthnBrowserController } from './passkey/webauthn-browser.controller';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { AccountMethodsController } from './account/account-methods.controller';
 import { AccountMethodsService } from './account/account-methods.service';
+import { AccountPageController } from './account/account-page.controller';
+import { AccountPageService } from './account/account-page.service';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { PendingAuthorization } from './pending-authorization';
 import { WalletModule } from '../wallet/wallet.module';
@@ -33,12 +39,16 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     ClientsModule,
     AccountsModule,
     GrantsModule,
+    PasskeysModule,
   ],
   controllers: [
     LoginController,
     SiweSessionLoginController,
     LogoutController,
     AccountMethodsController,
+    AccountPageController,
+    PasskeySessionLoginController,
+    WebAuthnBrowserController,
   ],
   providers: [
     SessionService,
@@ -48,6 +58,8 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     LogoutService,
     PendingAuthorization,
     AccountMethodsService,
+    PasskeySessionLoginService,
+    AccountPageService,
   ],
   exports: [SessionService, LoginCsrf, UsersModule],
 })

@@ -1,5 +1,6 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { PendingAuthorizationView } from './pending-authorization';
+import { WEBAUTHN_BROWSER_SCRIPT } from './passkey/webauthn-browser.controller';
 
 export interface LoginPageView {
   readonly csrfToken: string;
@@ -12,6 +13,8 @@ export interface LoginPageView {
   readonly signedInAs?: string;
   /** The application whose authorization request the login continues, if any. */
   readonly pending?: PendingAuthorizationView;
+  /** Offer "Sign in with a passkey" (passkeys are on: an RP ID is configured). */
+  readonly passkeys?: boolean;
 }
 
 /** Longest username the form accepts. */
@@ -21,6 +24,8 @@ export const PASSWORD_MAX_LENGTH = 1024;
 
 /** Served from src/public: reads the form's csrf_token and return_to, talks to window.ethereum. */
 export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
+/** Served from src/public: the passkey button, on @simplewebauthn/browser. */
+export const PASSKEY_LOGIN_SCRIPT = '/static/passkey-login.js';
 
 /**
  * The login page: the password form and, below a divider, "Sign in with Ethereum". Plain HTML
@@ -56,7 +61,9 @@ export function renderLoginPage(view: LoginPageView): string {
   return renderPage({
     title: 'Sign in',
     narrow: true,
-    scripts: [SIWE_LOGIN_SCRIPT],
+    scripts: view.passkeys
+      ? [SIWE_LOGIN_SCRIPT, WEBAUTHN_BROWSER_SCRIPT, PASSKEY_LOGIN_SCRIPT]
+      : [SIWE_LOGIN_SCRIPT],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
 <form method="post" action="/login">
@@ -64,7 +71,7 @@ export function renderLoginPage(view: LoginPageView): string {
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
 <p>
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
+<input id="username" name="username" type="text" autocomplete="username${view.passkeys ? ' webauthn' : ''}" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
 </p>
 <p>
 <label for="password">Password</label>
@@ -75,7 +82,14 @@ export function renderLoginPage(view: LoginPageView): string {
 <p class="divider">or</p>
 <p><button type="button" id="siwe-login" class="secondary" disabled>Sign in with Ethereum</button></p>
 <p id="siwe-status" class="muted" aria-live="polite" hidden></p>
-<p id="siwe-error" role="alert" hidden></p>
+<p id="siwe-error" role="alert" hidden></p>${
+      view.passkeys
+        ? `
+<p><button type="button" id="passkey-login" class="secondary" hidden>Sign in with a passkey</button></p>
+<p id="passkey-status" class="muted" aria-live="polite" hidden></p>
+<p id="passkey-error" role="alert" hidden></p>`
+        : ''
+    }
 </div>`,
   });
 }

@@ -22,6 +22,6 @@ import { RelyingParty } from './relying-party';
     PasskeyAuthenticationService,
     PasskeyLoginService,
   ],
-  exports: [PasskeyAuthenticationService, RelyingParty],
+  exports: [PasskeyAuthenticationService, PasskeyRegistrationService, RelyingParty],
 })
 export class PasskeysModule {}

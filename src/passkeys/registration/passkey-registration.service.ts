@@ -13,7 +13,6 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { ProtocolError } from '../../platform/errors/protocol-error';
-import type { AccountBearer } from '../../tokens/grants/account-bearer.authenticator';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
 import { RelyingParty } from '../relying-party';
@@ -25,6 +24,11 @@ export const SUPPORTED_ALGORITHMS = [-7, -8, -257];
 export interface RegisteredPasskey {
   credentialId: string;
   createdAt: Date;
+}
+
+/** Whose account a passkey is added to: the caller has proven a recent login of it. */
+export interface RegisteringAccount {
+  readonly sub: string;
 }
 
 /**
@@ -48,7 +52,7 @@ export class PasskeyRegistrationService {
    * PublicKeyCredentialCreationOptions: a discoverable credential (resident key required), user
    * verification preferred, no attestation asked for, the account's passkeys excluded.
    */
-  async options(bearer: AccountBearer): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  async options(bearer: RegisteringAccount): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const rp = this.rp.settings();
     const account = await this.accounts.account(bearer.sub);
     const options = await generateRegistrationOptions({
@@ -78,7 +82,7 @@ export class PasskeyRegistrationService {
   }
 
   async verify(
-    bearer: AccountBearer,
+    bearer: RegisteringAccount,
     response: RegistrationResponseJSON,
   ): Promise<RegisteredPasskey> {
     try {
@@ -94,7 +98,7 @@ export class PasskeyRegistrationService {
   }
 
   private async register(
-    bearer: AccountBearer,
+    bearer: RegisteringAccount,
     response: RegistrationResponseJSON,
   ): Promise<RegisteredPasskey> {
     const rp = this.rp.settings();

@@ -222,6 +222,33 @@ describe('linking sign-in methods', () => {
       .expect(401);
   });
 
+  it('the account page: a browser without a session is sent to sign in; a stale login cannot add a passkey', async () => {
+    const anonymous = await t.http().get('/account').expect(303);
+    expect(anonymous.headers.location).toBe('/login?return_to=%2Faccount');
+
+    const browser = await passwordBrowser('user1');
+    const page = await browser.get('/account').expect(200);
+    expect(page.text).toContain('id="add-passkey"');
+    expect(page.text).toContain('<strong id="account-sub">user1</strong>');
+    const csrf = /data-csrf-token="([^"]+)"/.exec(page.text)![1];
+    await browser.post('/account/passkeys/options').send({ csrf_token: csrf }).expect(200);
+    t.clock.advance(601);
+    try {
+      const stale = await browser.get('/account').expect(200);
+      expect(stale.text).not.toContain('id="add-passkey"');
+      expect(stale.text).toContain('sign in again');
+      const refused = await browser
+        .post('/account/passkeys/options')
+        .send({ csrf_token: csrf })
+        .expect(401);
+      expect(refused.body.error).toBe('insufficient_user_authentication');
+    } finally {
+      t.clock.advance(-601);
+    }
+    // Without the page's CSRF token nothing changes.
+    await browser.post('/account/passkeys/options').send({}).expect(400);
+  });
+
   it('id_token amr: pwd for a password; siwe for a wallet; both and mfa when one browser proved both', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const browser = await passwordBrowser('user1');
