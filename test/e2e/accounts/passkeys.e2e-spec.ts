@@ -7,7 +7,8 @@
  */
 import request from 'supertest';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
-import { DEMO_CLIENT, exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
+import { accountToken as accountTokenOf } from '../../support/accounts';
+import { DEMO_CLIENT, login, type Agent } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../support/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -51,13 +52,8 @@ describe('passkeys: the JSON API', () => {
   const server = () => t.app.getHttpServer();
 
   /** An access token of a fresh password login of `username`, for demo-client (first-party). */
-  async function accountToken(username = 'user0', scope = 'openid account'): Promise<string> {
-    const agent: Agent = request.agent(server());
-    await login(agent, '/', username, `password${username.slice(-1)}`);
-    const { code, verifier } = await obtainCode(agent, { scope });
-    const res = await exchangeCode(server(), code, verifier).expect(200);
-    return res.body.access_token as string;
-  }
+  const accountToken = (username = 'user0', scope = 'openid account') =>
+    accountTokenOf(t, username, scope);
 
   const creationOptions = (token: string) =>
     t
