@@ -34,7 +34,12 @@ describe('GET /challenge-models in a browser', () => {
       const columns = await page.$$eval('table.compare thead th', (cells: Text[]) =>
         cells.map((c) => c.textContent),
       );
-      expect(columns).toEqual(['Aspect', 'OAuth 2.1 + PKCE', 'Sign-In with Ethereum']);
+      expect(columns).toEqual([
+        'Aspect',
+        'OAuth 2.1 + PKCE',
+        'Sign-In with Ethereum',
+        'Passkeys (WebAuthn)',
+      ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),
       );

@@ -15,6 +15,7 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.me',
   'proofgate.nonce',
   'proofgate.verify',
+  'proofgate.passkey',
 ];
 /** The bare Express floors, which the distance computations need all of. */
 const FLOOR_PHASES: PhaseKey[] = ['floor.noop', 'floor.sign', 'floor.find'];
@@ -225,6 +226,15 @@ function targetsSection(report: BenchReport): string {
     );
   };
   relative('proofgate.verify', 0.8, 'Wallet verify');
+  // Issue #20: a passkey sign-in against the other proof-of-key sign-in, round by round.
+  const passkey = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
+  if (passkey.ratios.length > 0) {
+    row(
+      'Passkey verify ≥ 0.8× wallet verify (median of the rounds)',
+      `${f2(passkey.median)}× (rounds: ${passkey.ratios.map(f2).join(', ')})`,
+      passkey.median >= 0.8,
+    );
+  }
   relative('proofgate.nonce', 2, 'Nonce issue');
   relative('proofgate.me', 5, '/api/me');
   const m = report.memory.proofgate;
@@ -398,6 +408,12 @@ export function renderSummary(report: BenchReport): string {
   if (ratio.ratios.length > 0) {
     lines.push(
       `  Code exchange throughput, Proofgate / oidc-provider: median ${f2(ratio.median)} (rounds: ${ratio.ratios.map(f2).join(', ')})`,
+    );
+  }
+  const passkey = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
+  if (passkey.ratios.length > 0) {
+    lines.push(
+      `  Passkey verify / wallet verify: median ${f2(passkey.median)} (rounds: ${passkey.ratios.map(f2).join(', ')})`,
     );
   }
   for (const [key, name] of [

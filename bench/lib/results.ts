@@ -12,6 +12,7 @@ export const PHASES = {
   'proofgate.me': 'Proofgate GET /api/me',
   'proofgate.nonce': 'Proofgate POST /wallet/nonce',
   'proofgate.verify': 'Proofgate POST /wallet/verify',
+  'proofgate.passkey': 'Proofgate POST /passkeys/authentication/verify',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
   'floor.noop': 'Express POST, JSON in and out, nothing else',
   'floor.sign': 'Express POST + one jose ES256 JWT signature',

@@ -10,7 +10,11 @@ export const SERIES_MINUTES = 60;
 /** How often the page asks for fresh figures. */
 export const POLL_MS = 5000;
 
-const LABEL: Record<string, string> = { pkce: 'OAuth 2.1 + PKCE', siwe: 'Sign-In with Ethereum' };
+const LABEL: Record<string, string> = {
+  pkce: 'OAuth 2.1 + PKCE',
+  siwe: 'Sign-In with Ethereum',
+  passkey: 'Passkeys (WebAuthn)',
+};
 
 type Cell = (model: ChallengeModelViewDto) => string;
 

@@ -6,6 +6,7 @@
  * credential, a counter that goes backwards, with the zero-counter rule).
  */
 import request from 'supertest';
+import { sample } from '../../support/metrics';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { accountToken as accountTokenOf } from '../../support/accounts';
 import { DEMO_CLIENT, login, type Agent } from '../../support/oauth';
@@ -367,6 +368,34 @@ describe('passkeys: the JSON API', () => {
       ]);
       expect(answers.map((r) => r.status).sort()).toEqual([200, 401]);
       expect(answers.find((r) => r.status === 401)?.body.error).toBe('counter_regression');
+    });
+
+    it('the metrics count passkey challenges as the third model, refusals by reason', async () => {
+      const authenticator = await newPasskey();
+      await verify(authenticator.assert(await requestOptions())).expect(200);
+      await verify(
+        authenticator.assert(await requestOptions(), { origin: 'https://evil.example' }),
+      ).expect(401);
+      const metrics = (await t.http().get('/metrics').expect(200)).text;
+      expect(
+        sample(metrics, 'proofgate_challenges_issued_total', { model: 'passkey' }),
+      ).toBeGreaterThan(0);
+      expect(
+        sample(metrics, 'proofgate_challenges_redeemed_total', { model: 'passkey' }),
+      ).toBeGreaterThan(0);
+      expect(
+        sample(metrics, 'proofgate_challenges_rejected_total', {
+          model: 'passkey',
+          reason: 'origin_mismatch',
+        }),
+      ).toBeGreaterThan(0);
+      const model = await t.http().get('/challenge-models/passkey').expect(200);
+      expect(model.body).toMatchObject({
+        id: 'passkey',
+        policy: { challenge_kind: 'webauthn_authentication', lifetime_seconds: 300 },
+      });
+      expect(model.body.protocol.bound_to).toEqual(['ceremony', 'origin', 'rp_id']);
+      expect(model.body.figures).toBeDefined();
     });
 
     it('tokens for a named public client; a confidential client is refused before the challenge is spent', async () => {
