@@ -36,6 +36,7 @@ import {
   startServer,
   type ServerProcess,
 } from './lib/processes';
+import * as passkeys from './lib/passkeys';
 import * as proofgate from './lib/proofgate';
 import { renderReport, renderSummary } from './lib/report';
 import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './lib/results';
@@ -260,9 +261,12 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   // Sessions: one real login per server, kept for every authorization request after it.
   const pgBrowser = pg && new Browser(pg.origin);
   const opBrowser = op && new Browser(op.origin);
+  let authenticator: Awaited<ReturnType<typeof passkeys.registerPasskey>> | undefined;
   if (pgBrowser) {
     bench.onCleanup(() => pgBrowser.close());
     await proofgate.login(pgBrowser);
+    // Registered while the login is recent (ACCOUNT_RECENT_LOGIN_SECONDS).
+    authenticator = await timed('registered a passkey', () => passkeys.registerPasskey(pgBrowser));
   }
   if (opBrowser) {
     bench.onCleanup(() => opBrowser.close());
@@ -316,6 +320,10 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       proofgate.signMessages(wallets, messages),
     );
     await bench.phase('proofgate.verify', round, target, signed, 200);
+    const assertions = await timed(`signed ${m} passkey assertions`, () =>
+      passkeys.passkeyRequests(target.origin, authenticator!, m),
+    );
+    await bench.phase('proofgate.passkey', round, target, assertions, 200);
 
     // Sign In With Solana, the same two steps with Ed25519 wallets: one nonce per new wallet,
     // each message signed beforehand, then verified (issue #21: SIWS verify >= SIWE verify).

@@ -18,6 +18,7 @@ import { LoginModule } from './login/login.module';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WalletModule } from './wallet/wallet.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 import { DemoModule } from './pages/demo/demo.module';
 
 @Module({
@@ -35,6 +36,7 @@ import { DemoModule } from './pages/demo/demo.module';
     LoginModule,
     OAuthModule,
     WalletModule,
+    PasskeysModule,
     DemoModule,
     ApiModule,
     HomeModule,

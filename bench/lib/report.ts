@@ -15,6 +15,7 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.me',
   'proofgate.nonce',
   'proofgate.verify',
+  'proofgate.passkey',
   'proofgate.siws-nonce',
   'proofgate.siws-verify',
 ];
@@ -227,6 +228,15 @@ function targetsSection(report: BenchReport): string {
     );
   };
   relative('proofgate.verify', 0.8, 'Wallet verify');
+  // Issue #20: a passkey sign-in against the other proof-of-key sign-in, round by round.
+  const passkey = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
+  if (passkey.ratios.length > 0) {
+    row(
+      'Passkey verify ≥ 0.8× wallet verify (median of the rounds)',
+      `${f2(passkey.median)}× (rounds: ${passkey.ratios.map(f2).join(', ')})`,
+      passkey.median >= 0.8,
+    );
+  }
   relative('proofgate.nonce', 2, 'Nonce issue');
   // Issue #21: Ed25519 verification is cheaper than secp256k1 recovery, so SIWS must not be
   // the slower wallet login. Paired by round, like the rest.
@@ -413,6 +423,12 @@ export function renderSummary(report: BenchReport): string {
   if (ratio.ratios.length > 0) {
     lines.push(
       `  Code exchange throughput, Proofgate / oidc-provider: median ${f2(ratio.median)} (rounds: ${ratio.ratios.map(f2).join(', ')})`,
+    );
+  }
+  const passkey = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
+  if (passkey.ratios.length > 0) {
+    lines.push(
+      `  Passkey verify / wallet verify: median ${f2(passkey.median)} (rounds: ${passkey.ratios.map(f2).join(', ')})`,
     );
   }
   const siws = roundRatio(report.records, 'proofgate.siws-verify', 'proofgate.verify');

@@ -12,6 +12,7 @@ export const PHASES = {
   'proofgate.me': 'Proofgate GET /api/me',
   'proofgate.nonce': 'Proofgate POST /wallet/nonce',
   'proofgate.verify': 'Proofgate POST /wallet/verify',
+  'proofgate.passkey': 'Proofgate POST /passkeys/authentication/verify',
   'proofgate.siws-nonce': 'Proofgate POST /wallet/nonce (Solana)',
   'proofgate.siws-verify': 'Proofgate POST /wallet/verify (Solana, Ed25519)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env-parsers';
 import { UsageError } from './admin.errors';
+import { registerAccountsCommands } from './accounts/accounts.command';
 import { registerClientsCommands } from './clients/clients.command';
 import { registerConsentsCommands } from './consents/consents.command';
 import { registerGrantsCommands } from './grants/grants.command';
@@ -39,6 +40,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerKeysCommands(program, deps);
   registerGrantsCommands(program, deps);
   registerConsentsCommands(program, deps);
+  registerAccountsCommands(program, deps);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AccountsModule } from '../accounts/accounts.module';
 import { AppConfig } from '../config/app-config';
 import { ClientsModule } from '../clients/clients.module';
 import { SessionPersistenceModule } from '../login/persistence/session-persistence.module';
@@ -55,6 +56,7 @@ export class AdminModule {
         ClientsModule,
         GrantsModule,
         ConsentModule,
+        AccountsModule,
       ],
       providers: [PasswordHasher, UserAdministration, ClientAdministration, GrantAdministration],
     };

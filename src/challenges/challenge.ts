@@ -1,5 +1,13 @@
 /** The kinds of short-lived, single-use challenge the login models keep. */
-export const CHALLENGE_KINDS = ['authorization_code', 'wallet_nonce', 'siws_nonce'] as const;
+export const CHALLENGE_KINDS = [
+  'authorization_code',
+  'wallet_nonce',
+  // WebAuthn Level 3 §13.4.3: each ceremony's challenge, of its own kind, so one ceremony's
+  // challenge never completes the other.
+  'webauthn_registration',
+  'webauthn_authentication',
+  'siws_nonce',
+] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /**

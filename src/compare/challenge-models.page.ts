@@ -13,6 +13,7 @@ export const POLL_MS = 5000;
 const LABEL: Record<string, string> = {
   pkce: 'OAuth 2.1 + PKCE',
   siwe: 'Sign-In with Ethereum',
+  passkey: 'Passkeys (WebAuthn)',
   siws: 'Sign In With Solana',
 };
 

@@ -15,7 +15,14 @@ import type {
 
 export { MODEL_IDS } from './challenge-model';
 
-/** What GET /challenge-models answers: both models, their live policy and figures. */
+const STORAGE_KEY: Record<ChallengeModel, string> = {
+  pkce: 'SHA-256 of the authorization code',
+  siwe: 'SHA-256 of the nonce',
+  passkey: 'SHA-256 of the WebAuthn challenge',
+  siws: 'SHA-256 of the nonce',
+};
+
+/** What GET /challenge-models answers: every model, its live policy and figures. */
 @Injectable()
 export class ChallengeModelsService {
   constructor(
@@ -32,19 +39,23 @@ export class ChallengeModelsService {
 
   async describe(id: ChallengeModel): Promise<ChallengeModelViewDto> {
     const { protocol, threats } = CHALLENGE_MODELS[id];
-    const lifetime =
-      id === 'pkce'
-        ? this.config.challenges.authorizationCodeTtlSeconds
-        : this.config.challenges.walletNonceTtlSeconds;
+    const { authorizationCodeTtlSeconds, walletNonceTtlSeconds, webauthnChallengeTtlSeconds } =
+      this.config.challenges;
+    const lifetime: Record<ChallengeModel, number> = {
+      pkce: authorizationCodeTtlSeconds,
+      siwe: walletNonceTtlSeconds,
+      passkey: webauthnChallengeTtlSeconds,
+      siws: walletNonceTtlSeconds,
+    };
     return {
       id,
       protocol,
       policy: {
         challenge_kind: KIND_OF_MODEL[id],
-        lifetime_seconds: lifetime,
+        lifetime_seconds: lifetime[id],
         storage: {
           collection: CHALLENGE_COLLECTION,
-          key: id === 'pkce' ? 'SHA-256 of the authorization code' : 'SHA-256 of the nonce',
+          key: STORAGE_KEY[id],
           ttl_index: { field: 'expiresAt', expire_after_seconds: 0 },
         },
         delete_on_use: true,

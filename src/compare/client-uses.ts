@@ -79,6 +79,27 @@ export function clientUsesOf(model: ChallengeModel, config: AppConfig): ClientUs
       },
     ];
   }
+  if (model === 'passkey') {
+    return [
+      {
+        clients: 'single-page and first-party apps, directly',
+        through: [
+          'POST /passkeys/authentication/options, then POST /passkeys/authentication/verify with the assertion: the token response',
+          `relying party ${config.passkeys.rpId ?? '(off: set WEBAUTHN_RP_ID)'}, origins ${config.passkeys.origins.join(', ')}`,
+          'a passkey is added with an account-scoped token of a recent login (POST /passkeys/registration/*)',
+        ],
+        standards: ['WebAuthn Level 3', 'RFC 9470'],
+      },
+      {
+        clients: 'OpenID Connect relying parties',
+        through: [
+          '"Sign in with a passkey" on the login page of an authorization code + PKCE flow',
+          'the id_token says amr with hwk or swk, and user when the authenticator verified the user',
+        ],
+        standards: ['WebAuthn Level 3', 'OpenID Connect Core 1.0', 'RFC 8176'],
+      },
+    ];
+  }
   if (model === 'siws') {
     return [
       {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSignedCertificate } from '../../test/support/self-signed-certificate';
-import { AppConfig } from './app-config';
+import { AppConfig, passkeysOffReason } from './app-config';
 import { ConfigError } from './env-parsers';
 import { loadAdminConfig } from './load-config';
 
@@ -492,4 +492,55 @@ describe('TRUST_PROXY', () => {
       expect(() => AppConfig.fromEnv({ ...base, TRUST_PROXY: value })).toThrow(/^TRUST_PROXY must/);
     },
   );
+});
+
+describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
+  it('defaults to ISSUER: its host the RP ID, its origin the one origin, a 10-minute recent login', () => {
+    const config = AppConfig.fromEnv({ ...base, ISSUER: 'https://auth.example.com' });
+    expect(config.passkeys).toEqual({
+      rpId: 'auth.example.com',
+      origins: ['https://auth.example.com'],
+      recentLoginSeconds: 600,
+    });
+  });
+
+  it('takes a parent domain as RP ID with origins under it', () => {
+    const config = AppConfig.fromEnv({
+      ...base,
+      ISSUER: 'https://auth.example.com',
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_ORIGINS: 'https://auth.example.com,https://app.example.com',
+    });
+    expect(config.passkeys).toMatchObject({
+      rpId: 'example.com',
+      origins: ['https://auth.example.com', 'https://app.example.com'],
+    });
+  });
+
+  it('an ISSUER on an IP address without WEBAUTHN_RP_ID: passkeys off, and said why', () => {
+    const config = AppConfig.fromEnv({ ...base, ISSUER: 'http://127.0.0.1:25000' });
+    expect(config.passkeys.rpId).toBeUndefined();
+    expect(passkeysOffReason(config)).toMatch(
+      /^Passkeys are off: ISSUER's host 127\.0\.0\.1 is an IP address, which browsers refuse/,
+    );
+    expect(passkeysOffReason(AppConfig.fromEnv(base))).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { WEBAUTHN_RP_ID: '127.0.0.1' },
+      /WEBAUTHN_RP_ID must be a domain name: browsers refuse an IP address/,
+    ],
+    [{ WEBAUTHN_RP_ID: '[::1]' }, /WEBAUTHN_RP_ID must be a domain name/],
+    [{ WEBAUTHN_RP_ID: 'https://example.com' }, /WEBAUTHN_RP_ID must be a lower-case domain name/],
+    [{ WEBAUTHN_ORIGINS: 'http://auth.example.com' }, /WEBAUTHN_ORIGINS must list https origins/],
+    [{ WEBAUTHN_ORIGINS: 'https://localhost/app' }, /WEBAUTHN_ORIGINS must list bare origins/],
+    [
+      { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.org' },
+      /WEBAUTHN_ORIGINS: https:\/\/example\.org is not on the RP ID example\.com/,
+    ],
+    [{ ACCOUNT_RECENT_LOGIN_SECONDS: '5' }, /ACCOUNT_RECENT_LOGIN_SECONDS must be between 30/],
+  ])('refuses %j at start', (env, message) => {
+    expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);
+  });
 });

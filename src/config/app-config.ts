@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   ConfigError,
   Env,
@@ -16,6 +17,8 @@ import {
   solanaChains,
   str,
   trustProxy,
+  webOrigins,
+  webauthnRpId,
 } from './env-parsers';
 import { redirectUriProblem } from './redirect-uri-rules';
 import { SOLANA_CLUSTERS, type SolanaCluster } from './solana-clusters';
@@ -71,6 +74,23 @@ export interface WalletConfig {
   readonly rpcUrls: Readonly<Record<number, string>>;
   readonly rpcTimeoutMs: number;
   readonly clockSkewSeconds: number;
+}
+
+/** Passkeys (WebAuthn Level 3): the relying party this service is, and the account rules. */
+export interface PasskeyConfig {
+  /**
+   * The RP ID credentials are scoped to: WEBAUTHN_RP_ID, else ISSUER's host. Undefined when
+   * ISSUER's host is an IP address and WEBAUTHN_RP_ID is unset: browsers refuse an IP as an RP
+   * ID, so passkeys are off (said at start; see `passkeysOffReason`).
+   */
+  readonly rpId?: string;
+  /** The origins a ceremony may come from (clientDataJSON `origin`). */
+  readonly origins: readonly string[];
+  /**
+   * How old the login behind an account change (a passkey registered, a method linked) may be:
+   * older, and the bearer is told to sign in again (RFC 9470 `max_age`).
+   */
+  readonly recentLoginSeconds: number;
 }
 
 export interface ClientConfig {
@@ -187,6 +207,8 @@ export interface RateLimitConfig {
   readonly metadataPerIp: number;
   /** Dynamic client registrations (POST /register) per minute per IP. */
   readonly registerPerIp: number;
+  /** Passkey ceremonies (options and verify, anonymous or not) per minute per IP. */
+  readonly passkeyPerIp: number;
 }
 
 /** RFC 7591 dynamic client registration at POST /register. */
@@ -238,6 +260,8 @@ export interface OperatorViewsConfig {
 export interface ChallengeConfig {
   readonly authorizationCodeTtlSeconds: number;
   readonly walletNonceTtlSeconds: number;
+  /** Both WebAuthn ceremonies' challenges (registration and authentication). */
+  readonly webauthnChallengeTtlSeconds: number;
   /** How often each instance writes its in-memory figures to MongoDB (and on shutdown). */
   readonly figuresFlushMs: number;
 }
@@ -256,6 +280,7 @@ export class AppConfig {
   readonly challenges!: ChallengeConfig;
   readonly tokens!: TokenConfig;
   readonly wallet!: WalletConfig;
+  readonly passkeys!: PasskeyConfig;
   readonly oauth!: OAuthConfig;
   readonly rateLimits!: RateLimitConfig;
   readonly clientAuth!: ClientAuthConfig;
@@ -369,6 +394,10 @@ export class AppConfig {
     }
     const configuredClients = read(() => clients(env, 'OAUTH_CLIENTS'), []);
     const siweUri = httpUrl(env, 'SIWE_URI', new URL(issuer).origin);
+    const passkeys = read(() => passkeySettings(env, issuer), {
+      origins: [new URL(issuer).origin],
+      recentLoginSeconds: 600,
+    });
     const config = Object.assign(new AppConfig(), {
       nodeEnv,
       host: str(env, 'HOST', '127.0.0.1'),
@@ -385,6 +414,10 @@ export class AppConfig {
       challenges: {
         authorizationCodeTtlSeconds: int(env, 'AUTH_CODE_TTL_SECONDS', 60, { min: 1, max: 600 }),
         walletNonceTtlSeconds: int(env, 'WALLET_NONCE_TTL_SECONDS', 300, { min: 1, max: 3600 }),
+        webauthnChallengeTtlSeconds: int(env, 'WEBAUTHN_CHALLENGE_TTL_SECONDS', 300, {
+          min: 10,
+          max: 600,
+        }),
         figuresFlushMs: int(env, 'FIGURES_FLUSH_MS', 1000, { min: 100, max: 600_000 }),
       },
       tokens: {
@@ -411,6 +444,7 @@ export class AppConfig {
         rpcTimeoutMs: int(env, 'SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
         clockSkewSeconds: int(env, 'SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
       },
+      passkeys,
       oauth: {
         clients: mergeClients(
           seedDemoData ? read(() => checkDemoClients(DEMO_CLIENTS), []) : [],
@@ -471,6 +505,7 @@ export class AppConfig {
         walletRpcPerIp: int(env, 'RATE_LIMIT_WALLET_RPC_PER_IP', 20, { min: 1 }),
         metadataPerIp: int(env, 'RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
         registerPerIp: int(env, 'RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
+        passkeyPerIp: int(env, 'RATE_LIMIT_PASSKEY_PER_IP', 300, { min: 1 }),
       },
       registration: {
         open: bool(env, 'REGISTRATION_OPEN', true),
@@ -519,6 +554,53 @@ function productionRefusals(settings: {
     );
   }
   return refusals;
+}
+
+/**
+ * WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS and ACCOUNT_RECENT_LOGIN_SECONDS, checked together: WebAuthn
+ * Level 3 §5.1.2 lets a ceremony use an RP ID only when it is the origin's host or a registrable
+ * suffix of it, so every origin must lie under the RP ID.
+ */
+function passkeySettings(env: Env, issuer: string): PasskeyConfig {
+  const problems: string[] = [];
+  const collect = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return fallback;
+    }
+  };
+  const issuerHost = new URL(issuer).hostname;
+  const configured = collect(() => webauthnRpId(env, 'WEBAUTHN_RP_ID'), undefined);
+  const derivable = isIP(issuerHost.replace(/^\[|\]$/g, '')) === 0;
+  const rpId = configured ?? (derivable ? issuerHost : undefined);
+  const origins = collect(() => webOrigins(env, 'WEBAUTHN_ORIGINS'), undefined) ?? [
+    new URL(issuer).origin,
+  ];
+  if (rpId !== undefined) {
+    for (const origin of origins) {
+      const host = new URL(origin).hostname;
+      if (host !== rpId && !host.endsWith(`.${rpId}`)) {
+        problems.push(
+          `WEBAUTHN_ORIGINS: ${origin} is not on the RP ID ${rpId} (its host must be ${rpId} or end in .${rpId}); set WEBAUTHN_RP_ID or WEBAUTHN_ORIGINS`,
+        );
+      }
+    }
+  }
+  const recentLoginSeconds = collect(
+    () => readInt(env, 'ACCOUNT_RECENT_LOGIN_SECONDS', 600, { min: 30, max: 86_400 }),
+    600,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...(rpId === undefined ? {} : { rpId }), origins, recentLoginSeconds };
+}
+
+/** Why passkeys are off on this instance, for the start-up log; undefined when they are on. */
+export function passkeysOffReason(config: AppConfig): string | undefined {
+  if (config.passkeys.rpId !== undefined) return undefined;
+  return `Passkeys are off: ISSUER's host ${new URL(config.issuer).hostname} is an IP address, which browsers refuse as a WebAuthn RP ID; set WEBAUTHN_RP_ID (a domain the origins lie under) and WEBAUTHN_ORIGINS to turn them on`;
 }
 
 /** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */

@@ -351,3 +351,57 @@ function isProxyAddress(entry: string): boolean {
   if (!/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
+
+/**
+ * WEBAUTHN_RP_ID: a domain name (WebAuthn Level 3 §5.1.2 `rp.id`, a valid domain string), lower
+ * case, without scheme or port. Browsers refuse an IP address as an RP ID.
+ */
+export function webauthnRpId(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  if (isIP(value.replace(/^\[|\]$/g, '')) !== 0) {
+    throw new ConfigError(
+      `${name} must be a domain name: browsers refuse an IP address as a WebAuthn RP ID, got "${value}"`,
+    );
+  }
+  if (
+    !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+      value,
+    )
+  ) {
+    throw new ConfigError(
+      `${name} must be a lower-case domain name like "example.com", got "${value}"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * WEBAUTHN_ORIGINS: comma-separated origins (`https://app.example.com,https://example.com`) a
+ * ceremony's clientDataJSON `origin` may be. https only, except on localhost, which browsers
+ * treat as a secure context.
+ */
+export function webOrigins(env: Env, name: string): string[] | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  return value.split(',').map((part) => {
+    const entry = part.trim();
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`${name} must list origins like "https://example.com", got "${entry}"`);
+    }
+    if (url.origin !== entry) {
+      throw new ConfigError(
+        `${name} must list bare origins (scheme, host, port; no path), got "${entry}"`,
+      );
+    }
+    if (url.protocol !== 'https:' && url.hostname !== 'localhost') {
+      throw new ConfigError(
+        `${name} must list https origins (http only on localhost), got "${entry}"`,
+      );
+    }
+    return entry;
+  });
+}

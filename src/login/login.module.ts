@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
+import { PasskeySessionLoginController } from './passkey/passkey-session-login.controller';
+import { PasskeySessionLoginService } from './passkey/passkey-session-login.service';
+import { WebAuthnBrowserController } from './passkey/webauthn-browser.controller';
 import { ClientsModule } from '../clients/clients.module';
+import { GrantsModule } from '../tokens/grants/grants.module';
+import { AccountMethodsController } from './account/account-methods.controller';
+import { AccountMethodsService } from './account/account-methods.service';
+import { AccountPageController } from './account/account-page.controller';
+import { AccountPageService } from './account/account-page.service';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { PageSessions } from './page-session';
 import { PendingAuthorization } from './pending-authorization';
@@ -28,8 +38,19 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     WalletModule,
     CsrfModule,
     ClientsModule,
+    AccountsModule,
+    GrantsModule,
+    PasskeysModule,
   ],
-  controllers: [LoginController, SiweSessionLoginController, LogoutController],
+  controllers: [
+    LoginController,
+    SiweSessionLoginController,
+    LogoutController,
+    AccountMethodsController,
+    AccountPageController,
+    PasskeySessionLoginController,
+    WebAuthnBrowserController,
+  ],
   providers: [
     SessionService,
     LoginCsrf,
@@ -38,6 +59,9 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     LogoutService,
     PendingAuthorization,
     PageSessions,
+    AccountMethodsService,
+    PasskeySessionLoginService,
+    AccountPageService,
   ],
   exports: [SessionService, LoginCsrf, UsersModule, PageSessions],
 })

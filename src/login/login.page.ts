@@ -1,5 +1,6 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { PendingAuthorizationView } from './pending-authorization';
+import { WEBAUTHN_BROWSER_SCRIPT } from './passkey/webauthn-browser.controller';
 
 export interface LoginPageView {
   readonly csrfToken: string;
@@ -12,6 +13,8 @@ export interface LoginPageView {
   readonly signedInAs?: string;
   /** The application whose authorization request the login continues, if any. */
   readonly pending?: PendingAuthorizationView;
+  /** Offer "Sign in with a passkey" (passkeys are on: an RP ID is configured). */
+  readonly passkeys?: boolean;
 }
 
 /** Longest username the form accepts. */
@@ -23,6 +26,8 @@ export const PASSWORD_MAX_LENGTH = 1024;
 export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
 /** Served from src/public: the same for Solana wallets, found by Wallet Standard discovery. */
 export const SIWS_LOGIN_SCRIPT = '/static/siws-login.js';
+/** Served from src/public: the passkey button, on @simplewebauthn/browser. */
+export const PASSKEY_LOGIN_SCRIPT = '/static/passkey-login.js';
 
 /**
  * The login page: the password form and, below a divider, "Sign in with Ethereum" and "Sign in
@@ -61,7 +66,9 @@ export function renderLoginPage(view: LoginPageView): string {
     session: view.signedInAs
       ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
       : null,
-    scripts: [SIWE_LOGIN_SCRIPT, SIWS_LOGIN_SCRIPT],
+    scripts: view.passkeys
+      ? [SIWE_LOGIN_SCRIPT, SIWS_LOGIN_SCRIPT, WEBAUTHN_BROWSER_SCRIPT, PASSKEY_LOGIN_SCRIPT]
+      : [SIWE_LOGIN_SCRIPT, SIWS_LOGIN_SCRIPT],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
 <form method="post" action="/login">
@@ -69,7 +76,7 @@ export function renderLoginPage(view: LoginPageView): string {
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
 <p>
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
+<input id="username" name="username" type="text" autocomplete="username${view.passkeys ? ' webauthn' : ''}" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
 </p>
 <p>
 <label for="password">Password</label>
@@ -83,7 +90,14 @@ export function renderLoginPage(view: LoginPageView): string {
 <p id="siwe-error" role="alert" hidden></p>
 <p><button type="button" id="siws-login" class="secondary" disabled>Sign in with Solana</button></p>
 <p id="siws-status" class="muted" aria-live="polite" hidden></p>
-<p id="siws-error" role="alert" hidden></p>
+<p id="siws-error" role="alert" hidden></p>${
+      view.passkeys
+        ? `
+<p><button type="button" id="passkey-login" class="secondary" hidden>Sign in with a passkey</button></p>
+<p id="passkey-status" class="muted" aria-live="polite" hidden></p>
+<p id="passkey-error" role="alert" hidden></p>`
+        : ''
+    }
 </div>`,
   });
 }

@@ -1,4 +1,6 @@
 export const DEFAULT_RETURN_TO = '/';
+/** The account page (GET /account): a signed-in browser's methods. */
+export const ACCOUNT_PAGE = '/account';
 /** Longer values are not a real authorization request; they fall back to the default. */
 export const RETURN_TO_MAX_LENGTH = 4096;
 /** A path-absolute reference to our own /authorize with a query of printable ASCII only. */
@@ -11,6 +13,8 @@ const AUTHORIZE_REQUEST = /^\/authorize\?[\x21-\x7E]*$/;
  * phishing and could leak codes to other sites.
  */
 export function safeReturnTo(candidate: string | undefined): string {
+  // The account page sends a browser without a session to sign in, and back.
+  if (candidate === ACCOUNT_PAGE) return candidate;
   if (
     candidate === undefined ||
     candidate.length > RETURN_TO_MAX_LENGTH ||

@@ -5,6 +5,7 @@ import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { AppConfig } from '../config/app-config';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { readCookies, usesSecureCookies } from '../platform/http/cookies';
+import { AMR } from '../tokens/id-token';
 import type { LoginSession, SessionIdentity, StoredSession } from './session';
 import { SessionRepository } from './session.repository';
 
@@ -24,8 +25,25 @@ export const AMBIGUOUS_SESSION =
 /** A session cookie value is `randomToken(32)`: 256 bits, 43 base64url characters. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-function toLoginSession({ sub, authMethod, authTime, expiresAt }: StoredSession): LoginSession {
-  return { sub, authMethod, authTime, expiresAt };
+function toLoginSession(session: StoredSession): LoginSession {
+  const { sub, authMethod, authTime, expiresAt, amr } = session;
+  return { sub, authMethod, authTime, expiresAt, ...(amr ? { amr } : {}) };
+}
+
+/**
+ * RFC 8176 `amr` of a login. A login of the same account that the browser's live session proved
+ * with another method combines both: the values of each, and `mfa`.
+ */
+export function combinedAmr(
+  identity: SessionIdentity,
+  previous: LoginSession | null,
+): readonly string[] {
+  const own = identity.amr ?? AMR[identity.authMethod];
+  if (!previous || previous.sub !== identity.sub || previous.authMethod === identity.authMethod) {
+    return own;
+  }
+  const before = previous.amr ?? AMR[previous.authMethod];
+  return [...new Set([...before.filter((value) => value !== 'mfa'), ...own, 'mfa'])];
 }
 
 /**
@@ -82,6 +100,8 @@ export class SessionService {
     identity: SessionIdentity,
   ): Promise<LoginSession> {
     const { req, res } = http;
+    // One read: a second proof of the same account in this browser makes the login `mfa`.
+    const amr = combinedAmr(identity, await this.current(req));
     const value = randomToken(32);
     const authTime = this.clock.now();
     const ttlSeconds = this.config.oauth.sessionTtlSeconds;
@@ -89,6 +109,7 @@ export class SessionService {
       idHash: sha256Base64Url(value),
       sub: identity.sub,
       authMethod: identity.authMethod,
+      amr,
       authTime,
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
     };

@@ -1,10 +1,15 @@
-export const AUTH_METHODS = ['password', 'siwe', 'siws'] as const;
+export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** Who logged in, and how: what a login flow hands to `SessionService.start`. */
 export interface SessionIdentity {
   readonly sub: string;
   readonly authMethod: AuthMethod;
+  /**
+   * RFC 8176 `amr` of this login when the method says more than its default (a passkey: `hwk`
+   * or `swk`, `user`); the ID tokens of the session carry it.
+   */
+  readonly amr?: readonly string[];
 }
 
 /** A browser's live login session (OpenID Connect's `auth_time` is `authTime`). */

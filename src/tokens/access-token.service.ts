@@ -29,7 +29,7 @@ function isAuthMethod(value: unknown): value is AuthMethod {
 
 function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   const { iss, sub, aud, exp, iat, jti } = payload;
-  const { client_id, scope, auth_method, gid } = payload;
+  const { client_id, scope, auth_method, gid, auth_time } = payload;
   if (
     typeof iss !== 'string' ||
     typeof sub !== 'string' ||
@@ -49,7 +49,20 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   for (const [name, value] of Object.entries(payload)) {
     if (!REGISTERED_CLAIMS.has(name) && typeof value === 'string') extra[name] = value;
   }
-  return { iss, sub, aud, exp, iat, jti, client_id, scope, auth_method, gid, extra };
+  return {
+    iss,
+    sub,
+    aud,
+    exp,
+    iat,
+    jti,
+    client_id,
+    scope,
+    auth_method,
+    gid,
+    ...(typeof auth_time === 'number' ? { auth_time } : {}),
+    extra,
+  };
 }
 
 /** Issues and verifies RFC 9068 JWT access tokens with the service's signing keys. */
@@ -80,6 +93,7 @@ export class AccessTokenService {
       scope: input.scope,
       auth_method: input.authMethod,
       gid: input.grantId,
+      ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.config.issuer)

@@ -1,4 +1,4 @@
-export const AUTH_METHODS = ['password', 'siwe', 'siws'] as const;
+export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** RFC 9068 §2.1: the `typ` header of a JWT access token. */
@@ -38,6 +38,11 @@ export interface SignAccessTokenInput {
   authMethod: AuthMethod;
   /** The grant (refresh-token family) the token was issued under, for revocation. */
   grantId: string;
+  /**
+   * RFC 9068 §2.2.1 `auth_time`: when the user logged in, seconds since the epoch. Lets a
+   * resource ask for a recent login (RFC 9470 `max_age`); absent on grants from before it.
+   */
+  authTime?: number;
   /** Further string claims; a registered claim name here is a programming error. */
   extra?: Record<string, string>;
 }
@@ -62,6 +67,8 @@ export interface AccessTokenClaims {
   jti: string;
   auth_method: AuthMethod;
   gid: string;
+  /** RFC 9068 §2.2.1: when the user logged in (seconds), if the token says. */
+  auth_time?: number;
   /** The string claims the token carries beyond the registered ones. */
   extra: Record<string, string>;
 }

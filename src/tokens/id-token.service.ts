@@ -37,7 +37,7 @@ export class IdTokenService {
       auth_time: input.authTime,
       ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
       at_hash: accessTokenHash(input.accessToken, key.alg),
-      amr: AMR[input.authMethod],
+      amr: input.amr ?? AMR[input.authMethod],
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.config.issuer)

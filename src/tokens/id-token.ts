@@ -6,6 +6,8 @@ export interface IdTokenAuthentication {
   authTime: number;
   /** The `nonce` of the authorization request, when it sent one. */
   nonce?: string;
+  /** RFC 8176 `amr` of the login, when known beyond the method's default. */
+  amr?: readonly string[];
 }
 
 export interface SignIdTokenInput extends IdTokenAuthentication {
@@ -28,5 +30,8 @@ export interface SignIdTokenInput extends IdTokenAuthentication {
 export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   password: ['pwd'],
   siwe: ['siwe'],
+  // RFC 8176 §2: a key the user proved possession of; `hwk` (device-bound) or `swk` (synced)
+  // and `user` are added per login when known (see the login's own `amr`).
+  passkey: ['pop'],
   siws: ['siws'],
 };

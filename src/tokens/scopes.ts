@@ -1,10 +1,15 @@
 import { InvalidScope } from '../platform/errors/protocol-error';
 
 /** The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). */
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'api'] as const;
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'api', 'account'] as const;
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
 export const OPENID_SCOPE = 'openid';
 export const DEFAULT_SCOPE = 'profile';
+/**
+ * Managing the account itself (its passkeys and linked methods): granted to first-party clients
+ * only, since a token with it can add a way into the account.
+ */
+export const ACCOUNT_SCOPE = 'account';
 
 /** RFC 6749 §3.3 scope syntax, against the supported set; returns the normalised scope. */
 export function checkScope(requested: string | undefined): string {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
@@ -18,7 +19,7 @@ import { WalletController } from './wallet.controller';
  * reverse).
  */
 @Module({
-  imports: [SiweModule, ClientsModule, GrantsModule, ChallengeStoreModule],
+  imports: [SiweModule, ClientsModule, GrantsModule, ChallengeStoreModule, AccountsModule],
   controllers: [WalletController],
   providers: [
     WalletClients,

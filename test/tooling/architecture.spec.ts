@@ -116,6 +116,13 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['wallet'], (area) => area === 'oauth')).toEqual([]);
   });
 
+  it('passkeys/ is a proof of its own: it imports no other proof, oauth/ or login/, and none of them imports it but login/', () => {
+    expect(files.some((file) => file.area === 'passkeys')).toBe(true);
+    const others = new Set(['wallet', 'oauth', 'login', 'resource']);
+    expect(violations(['passkeys'], (area) => others.has(area))).toEqual([]);
+    expect(violations(['wallet', 'oauth', 'resource'], (area) => area === 'passkeys')).toEqual([]);
+  });
+
   it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });
@@ -126,7 +133,17 @@ describe('layout: dependencies point one way', () => {
   });
 
   it('protocol code knows nothing of metrics or figures: it emits events, telemetry/ listens', () => {
-    const protocol = ['challenges', 'clients', 'tokens', 'oauth', 'wallet', 'login', 'resource'];
+    const protocol = [
+      'challenges',
+      'clients',
+      'tokens',
+      'oauth',
+      'wallet',
+      'passkeys',
+      'accounts',
+      'login',
+      'resource',
+    ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });
 
@@ -176,6 +193,12 @@ describe('layout: dependencies point one way', () => {
       ['d', ['a']],
     ]);
     expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('accounts/ knows no protocol: platform/ and config/ only, and every proof may use it', () => {
+    const allowed = new Set(['platform', 'config']);
+    expect(files.some((file) => file.area === 'accounts')).toBe(true);
+    expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
   });
 
   it('the challenge store stands on platform/ and config/ only', () => {

@@ -7,8 +7,8 @@ import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
 
 function toSession(record: SessionRecord): StoredSession {
-  const { _id, sub, authMethod, authTime, expiresAt } = record;
-  return { idHash: _id, sub, authMethod, authTime, expiresAt };
+  const { _id, sub, authMethod, authTime, expiresAt, amr } = record;
+  return { idHash: _id, sub, authMethod, authTime, expiresAt, ...(amr ? { amr } : {}) };
 }
 
 @Injectable()
@@ -22,8 +22,15 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
   }
 
   async create(session: StoredSession): Promise<void> {
-    const { idHash, sub, authMethod, authTime, expiresAt } = session;
-    const record: SessionRecord = { _id: idHash, sub, authMethod, authTime, expiresAt };
+    const { idHash, sub, authMethod, authTime, expiresAt, amr } = session;
+    const record: SessionRecord = {
+      _id: idHash,
+      sub,
+      authMethod,
+      authTime,
+      expiresAt,
+      ...(amr ? { amr: [...amr] } : {}),
+    };
     await this.model.create(record);
   }
 

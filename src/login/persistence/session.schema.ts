@@ -18,6 +18,10 @@ export class SessionRecord {
   @Prop({ type: Date, required: true })
   authTime!: Date;
 
+  /** RFC 8176 values; absent on sessions from before they were kept (the method's default). */
+  @Prop({ type: [String], default: undefined })
+  amr?: string[];
+
   @Prop({ type: Date, required: true })
   expiresAt!: Date;
 }

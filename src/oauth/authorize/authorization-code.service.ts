@@ -9,6 +9,8 @@ export interface AuthorizationCodePayload {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** RFC 8176 `amr` of the login, when the session kept it (else the method's default). */
+  amr?: string[];
   /**
    * OpenID Connect `auth_time`: when the login session started, seconds since the epoch. Carried
    * with the code so the token endpoint signs the ID token without reading the session.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   InvalidRequest,
+  InvalidScope,
   ProtocolError,
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
@@ -15,7 +16,7 @@ import { ConsentService } from '../consent/consent.service';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { checkScope } from '../../tokens/scopes';
+import { ACCOUNT_SCOPE, checkScope, hasScope } from '../../tokens/scopes';
 import { AuthorizationCodeService, MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
@@ -99,6 +100,11 @@ export class AuthorizationEndpoint {
         throw new InvalidRequest('state is required');
       }
       const scope = checkScope(request.scope);
+      if (hasScope(scope, ACCOUNT_SCOPE) && !client.firstParty) {
+        throw new InvalidScope(
+          `The ${ACCOUNT_SCOPE} scope is granted to first-party clients only`,
+        ).because('account_scope_not_first_party');
+      }
       const nonce = checkNonce(request.nonce);
       const resource = checkAuthorizedResource(client, request.resource, {
         defaultResource: this.config.tokens.audience,
@@ -130,6 +136,7 @@ export class AuthorizationEndpoint {
           sub: session.sub,
           scope,
           authMethod: session.authMethod,
+          ...(session.amr ? { amr: [...session.amr] } : {}),
           authTime: Math.floor(session.authTime.getTime() / 1000),
           ...(nonce === undefined ? {} : { nonce }),
           resource,

@@ -29,6 +29,8 @@ const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], string>
   profile: 'Know who you are (your account name)',
   email: 'See your email address',
   api: 'Call the Proofgate API on your behalf',
+  // Granted to first-party clients only, which never show this screen; said plainly all the same.
+  account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',
 };
 
 /**

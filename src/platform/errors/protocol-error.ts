@@ -120,6 +120,20 @@ export class InsufficientScope extends ProtocolError {
   }
 }
 
+/**
+ * RFC 9470 §3: the token is valid, but the login behind it is older than the resource accepts;
+ * `max_age` says how recent (seconds) a new login must be.
+ */
+export class InsufficientUserAuthentication extends ProtocolError {
+  readonly error = 'insufficient_user_authentication';
+  readonly status = 401;
+  constructor(description: string, maxAgeSeconds: number) {
+    super(description);
+    this.headers['WWW-Authenticate'] =
+      `Bearer realm="proofgate", error="insufficient_user_authentication", error_description="${headerDescription(description)}", max_age="${maxAgeSeconds}"`;
+  }
+}
+
 export class NotFound extends ProtocolError {
   readonly error = 'not_found';
   readonly status = 404;

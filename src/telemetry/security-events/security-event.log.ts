@@ -8,6 +8,8 @@ export const SECURITY_EVENT_TYPES = [
   'authorization_code_replay',
   'refresh_token_reuse',
   'wallet_nonce_replay',
+  'webauthn_challenge_replay',
+  'passkey_counter_regression',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -24,6 +24,8 @@ export interface StartGrant {
   authMethod: AuthMethod;
   /** RFC 8707: the resource the grant's access tokens are for (their `aud`); default the API's. */
   resource?: string;
+  /** When the user logged in: the session's start; default now (a login that opens the grant). */
+  authTime?: Date;
 }
 
 /** Issues the token responses of both login models: a new grant, or a refreshed one. */
@@ -51,6 +53,7 @@ export class GrantTokenIssuer {
     const first = this.refreshTokens.mint(input.grantId);
     const grant: Grant = {
       ...input,
+      authTime: input.authTime ?? now,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
       refresh: { current: first.hash, retries: 0, spent: [] },
@@ -91,6 +94,7 @@ export class GrantTokenIssuer {
       scope,
       authMethod: grant.authMethod,
       grantId: grant.grantId,
+      ...(grant.authTime ? { authTime: Math.floor(grant.authTime.getTime() / 1000) } : {}),
     });
     return {
       access_token: access.token,

@@ -26,6 +26,8 @@ export interface Grant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** When the login the grant came from happened; absent on grants from before it was kept. */
+  authTime?: Date;
   /** RFC 8707: the resource (access token `aud`) authorized; absent on grants from before it. */
   resource?: string;
   createdAt: Date;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TokensModule } from '../tokens.module';
+import { AccountBearerAuthenticator } from './account-bearer.authenticator';
 import { GrantRepository } from './grant.repository';
 import { BearerTokenAuthenticator } from './grant-bearer.authenticator';
 import { GrantTokenIssuer } from './grant-token.issuer';
@@ -19,10 +20,12 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
     RefreshTokenRotation,
     GrantTokenIssuer,
     BearerTokenAuthenticator,
+    AccountBearerAuthenticator,
   ],
   exports: [
     GrantTokenIssuer,
     BearerTokenAuthenticator,
+    AccountBearerAuthenticator,
     GrantRepository,
     RefreshTokenRotation,
     TokensModule,

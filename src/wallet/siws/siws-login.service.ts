@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { walletMethodKey } from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -38,6 +40,7 @@ export class SiwsLoginService implements WalletLogin {
     private readonly issuer: GrantTokenIssuer,
     private readonly events: DomainEvents,
     private readonly limiter: RateLimiter,
+    private readonly accounts: AccountService,
   ) {}
 
   /** POST /wallet/verify: verify, then start a token grant for the (public) client. */
@@ -84,18 +87,29 @@ export class SiwsLoginService implements WalletLogin {
     const fields = parseSiwsMessage(proof.message);
     const cluster = this.verifier.checkPolicy(fields);
     this.verifier.verifySignature(proof.message, fields, proof.signature);
-    const challenge = await redeemWalletNonce(
-      this.challenges,
-      this.events,
-      'siws_nonce',
-      fields.nonce,
-      siwsNonceBinding(fields.address, cluster),
-      fields.address,
-    );
+    const walletAccount = walletMethodKey(`${cluster.caip2}:${fields.address}`);
+    // The account lookup (one indexed read) runs beside the redemption: no added wait. A Solana
+    // address links to an account exactly as an Ethereum one does.
+    const [challenge, sub] = await Promise.all([
+      redeemWalletNonce(
+        this.challenges,
+        this.events,
+        'siws_nonce',
+        fields.nonce,
+        siwsNonceBinding(fields.address, cluster),
+        fields.address,
+      ),
+      this.accounts.subjectFor(walletAccount, walletAccount),
+    ]);
     this.checkIssueTime(fields, challenge.createdAt, challenge.expiresAt);
-    const sub = `${cluster.caip2}:${fields.address}`;
-    this.logger.log(`SIWS signature of ${sub} verified`);
-    return { sub, address: fields.address, nonceKeyHash: challenge.keyHash, authMethod: 'siws' };
+    this.logger.log(`SIWS signature of ${walletAccount} verified`);
+    return {
+      sub,
+      walletAccount,
+      address: fields.address,
+      nonceKeyHash: challenge.keyHash,
+      authMethod: 'siws',
+    };
   }
 
   /**

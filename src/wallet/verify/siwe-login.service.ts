@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { walletMethodKey } from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
@@ -26,8 +28,13 @@ export interface SiweLoginRequest extends SiweProof {
 
 /** The account a verified SIWE message signs in. */
 export interface VerifiedSiweAccount {
-  /** CAIP-10 account id `eip155:<chainId>:<EIP-55 address>`: the same key on another chain is another account. */
+  /**
+   * The subject the wallet signs in: its account's when the wallet is linked to one (a password
+   * user's, say), else the wallet's own CAIP-10 id.
+   */
   sub: string;
+  /** CAIP-10 account id `eip155:<chainId>:<EIP-55 address>`: the same key on another chain is another account. */
+  walletAccount: string;
   /** The signer, EIP-55 checksummed. */
   address: string;
   /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
@@ -66,6 +73,7 @@ export class SiweLoginService implements WalletLogin {
     private readonly events: DomainEvents,
     private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
+    private readonly accounts: AccountService,
   ) {}
 
   /**
@@ -129,10 +137,14 @@ export class SiweLoginService implements WalletLogin {
         contractCheck = await this.beforeContractCheck(fields, callerAddress);
       })
       .catch((error: unknown) => this.afterFailedCheck(error, fields, contractCheck));
-    const nonceKeyHash = await this.redeemNonce(fields);
-    const sub = `eip155:${fields.chainId}:${signer.address}`;
-    this.logger.log(`SIWE signature of ${sub} verified (${signer.kind})`);
-    return { sub, address: signer.address, nonceKeyHash, authMethod: 'siwe' };
+    const walletAccount = walletMethodKey(`eip155:${fields.chainId}:${signer.address}`);
+    // The account lookup (one indexed read) runs beside the redemption: no added wait.
+    const [nonceKeyHash, sub] = await Promise.all([
+      this.redeemNonce(fields),
+      this.accounts.subjectFor(walletAccount, walletAccount),
+    ]);
+    this.logger.log(`SIWE signature of ${walletAccount} verified (${signer.kind})`);
+    return { sub, walletAccount, address: signer.address, nonceKeyHash, authMethod: 'siwe' };
   }
 
   /**

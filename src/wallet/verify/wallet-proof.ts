@@ -12,8 +12,13 @@ export interface WalletLoginRequest extends WalletProof {
 
 /** The account a verified wallet message signs in. */
 export interface VerifiedWalletAccount {
-  /** CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>` or `solana:<genesis ref>:<address>`. */
+  /**
+   * The subject the wallet signs in: its account's when the wallet is linked to one (a password
+   * user's, say), else the wallet's own CAIP-10 id.
+   */
   sub: string;
+  /** CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>` or `solana:<genesis ref>:<address>`. */
+  walletAccount: string;
   address: string;
   /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
   nonceKeyHash: string;

@@ -18,7 +18,7 @@ describe('Proofgate API as an RFC 9728 protected resource', () => {
         resource: t.config.tokens.audience,
         authorization_servers: [issuer],
         bearer_methods_supported: ['header'],
-        scopes_supported: ['openid', 'profile', 'email', 'api'],
+        scopes_supported: ['openid', 'profile', 'email', 'api', 'account'],
         jwks_uri: `${issuer}/jwks.json`,
         resource_name: 'Proofgate API',
       });

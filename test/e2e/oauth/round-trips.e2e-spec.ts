@@ -230,11 +230,13 @@ describe('database round trips per request (command monitoring)', () => {
     }
   });
 
-  it('wallet verify: at most 3 round trips, the address charged alongside the grant write', async () => {
+  it('wallet verify: at most 3 round trips, the address charged alongside the grant write, the account looked up alongside the redeem', async () => {
     const body = await signedMessage();
     const sent = await counted(() => t.http().post('/wallet/verify').send(body).expect(200));
     expect(limiterCommands(sent)).toEqual([LIMITER, LIMITER]);
-    expect(sent.length).toBeLessThanOrEqual(4);
+    // One command more than before accounts (#20): the method index read, beside the redeem.
+    expect(sent.filter((c) => c.includes('account_methods'))).toEqual(['find account_methods']);
+    expect(sent.length).toBeLessThanOrEqual(5);
     expect(rounds).toBeLessThanOrEqual(3);
   });
 

@@ -38,6 +38,7 @@ describe('GET /challenge-models in a browser', () => {
         'Aspect',
         'OAuth 2.1 + PKCE',
         'Sign-In with Ethereum',
+        'Passkeys (WebAuthn)',
         'Sign In With Solana',
       ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>

@@ -93,7 +93,8 @@ describe('GET /lab in a browser', () => {
       };
       for (const model of api.models) {
         const redeemed = model.figures.since_start.redeemed;
-        expect(redeemed).toBeGreaterThan(0);
+        // The lab signs in with a code and with a wallet of each chain.
+        if (['pkce', 'siwe', 'siws'].includes(model.id)) expect(redeemed).toBeGreaterThan(0);
         const cell = `#live td[data-model="${model.id}"][data-figure="since_start.redeemed"]`;
         await until(async () => (await page.textContent(cell)) === String(redeemed), 10_000);
       }

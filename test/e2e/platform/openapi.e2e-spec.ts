@@ -168,6 +168,13 @@ describe('GET /docs (OpenAPI)', () => {
       'post /wallet/nonce': ['application/json'],
       'post /wallet/verify': ['application/json'],
       'post /register': ['application/json'],
+      'post /passkeys/registration/verify': ['application/json'],
+      'post /account/methods/wallet': ['application/json'],
+      'post /login/passkey': ['application/json'],
+      'post /account/passkeys/options': ['application/json'],
+      'post /account/passkeys': ['application/json'],
+      'post /account/methods/remove': [FORM],
+      'post /passkeys/authentication/verify': ['application/json'],
     });
   });
 
@@ -182,7 +189,12 @@ describe('GET /docs (OpenAPI)', () => {
       if (parameter.in === 'query') query.set(parameter.name, value);
     }
     const url = query.size > 0 ? `${path}?${query.toString()}` : path;
-    const sent = method === 'post' ? t.http().post(url) : t.http().get(url);
+    const sent =
+      method === 'post'
+        ? t.http().post(url)
+        : method === 'delete'
+          ? t.http().delete(url)
+          : t.http().get(url);
     const [type, media] = Object.entries(requestBody?.content ?? {})[0] ?? [];
     if (!media) return sent;
     const body = Object.fromEntries(
@@ -241,6 +253,33 @@ describe('GET /docs (OpenAPI)', () => {
           token_endpoint_auth_method: 'none',
         });
       },
+      // The account page's and the login page's passkey calls: the page's CSRF cookie first.
+      'post /login/passkey': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
+      'post /account/passkeys/options': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      // No bearer token: nothing of the account is read, the wallet's nonce is not spent.
+      'post /account/methods/wallet': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      'delete /account/methods/{method}': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      // A well-formed response; no bearer token (registration) or no such passkey (sign-in).
+      'post /passkeys/registration/verify': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      'post /passkeys/authentication/verify': error(
+        401,
+        'unknown_credential',
+        'No account has this passkey',
+      ),
       'get /challenge-models/series': (res) => {
         expect(res.status).toBe(200);
         expect(res.body.minutes).toBe(60);

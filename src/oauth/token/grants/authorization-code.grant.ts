@@ -106,6 +106,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
           scope: payload.scope,
           authMethod: payload.authMethod,
           resource,
+          ...(payload.authTime === undefined
+            ? {}
+            : { authTime: new Date(payload.authTime * 1000) }),
         },
         idTokenAuthentication(payload),
       );
@@ -177,7 +180,7 @@ function idTokenAuthentication(
   payload: AuthorizationCodePayload,
 ): IdTokenAuthentication | undefined {
   if (!hasScope(payload.scope, OPENID_SCOPE) || payload.authTime === undefined) return undefined;
-  return { authTime: payload.authTime, nonce: payload.nonce };
+  return { authTime: payload.authTime, nonce: payload.nonce, amr: payload.amr };
 }
 
 function required(value: string | undefined, name: string): string {

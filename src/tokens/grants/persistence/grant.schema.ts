@@ -24,6 +24,9 @@ export class GrantRecord {
   @Prop({ type: String })
   resource?: string;
 
+  @Prop({ type: Date })
+  authTime?: Date;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 

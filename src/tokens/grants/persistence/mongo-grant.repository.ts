@@ -19,6 +19,7 @@ function toSummary(record: GrantRecord): GrantSummary | null {
     scope: record.scope ?? '',
     authMethod: record.authMethod ?? 'password',
     ...(record.resource !== undefined ? { resource: record.resource } : {}),
+    ...(record.authTime ? { authTime: record.authTime } : {}),
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),

@@ -1,0 +1,51 @@
+import type { SignInMethod } from './account';
+
+/** How a claim of a method key for an account ended. */
+export type ClaimOutcome = 'claimed' | 'already_yours' | 'taken' | 'full';
+
+/**
+ * Most sign-in methods one account lists: what one account (a fresh wallet's too) can make the
+ * service store is bounded.
+ */
+export const MAX_METHODS_PER_ACCOUNT = 20;
+
+/** How a release of a method ended. */
+export type ReleaseOutcome = 'released' | 'last_method' | 'not_linked';
+
+/**
+ * Where accounts and their method index live. The index's key is the method key, unique by
+ * construction: a second account claiming a method is refused by the database itself, whatever
+ * the timing, never by a read before the write. Implementations never hand out documents.
+ */
+export abstract class AccountRepository {
+  /** The index entry for `key`, if any account holds it. */
+  abstract findMethod(key: string): Promise<SignInMethod | null>;
+
+  /** Every method of `sub`, oldest first. */
+  abstract methodsOf(sub: string): Promise<SignInMethod[]>;
+
+  /** When the account's record was created, or null when it has none (it never linked). */
+  abstract accountCreatedAt(sub: string): Promise<Date | null>;
+
+  /**
+   * Claims `method.key` for `method.sub` (one insert on the index's unique key), then lists it on
+   * the account's record (creating it). A key another account holds is `taken`, and nothing is
+   * written; one the same account holds is `already_yours`, and its listing is repaired. An
+   * account that lists MAX_METHODS_PER_ACCOUNT methods is `full`, and the claim is undone.
+   */
+  abstract claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome>;
+
+  /**
+   * Removes `key` from `sub`, unless it is the account's last method: one conditional update of
+   * the account's record decides (so two removals racing for the last two methods cannot both
+   * pass), then the index entry goes.
+   */
+  abstract release(sub: string, key: string): Promise<ReleaseOutcome>;
+
+  /**
+   * Records a passkey's new signature counter if it is higher than the stored one (one
+   * conditional update): false when it is not, i.e. another assertion with this counter or a
+   * higher one was accepted first.
+   */
+  abstract advancePasskeyCounter(key: string, counter: number, at: Date): Promise<boolean>;
+}

@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../platform/clock/clock';
+import {
+  type Account,
+  type PasskeyCredential,
+  type SignInMethod,
+  methodTypeOf,
+  originalMethodKey,
+} from './account';
+import { AccountRepository, MAX_METHODS_PER_ACCOUNT } from './account.repository';
+import {
+  LastSignInMethod,
+  MethodAlreadyLinked,
+  MethodNotLinked,
+  TooManySignInMethods,
+} from './accounts.errors';
+
+/**
+ * Accounts and their sign-in methods, for every proof alike: which account a proven method signs
+ * in, linking a method to an account, removing one. Callers prove the method (and the account's
+ * fresh login) first; nothing here knows a protocol.
+ */
+@Injectable()
+export class AccountService {
+  private readonly logger = new Logger(AccountService.name);
+
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The subject a proven method signs in: its account's when one lists it, else `ownSubject`,
+   * the subject that method always gave (a wallet's CAIP-10 id). One indexed read.
+   */
+  async subjectFor(methodKey: string, ownSubject: string): Promise<string> {
+    const method = await this.accounts.findMethod(methodKey);
+    return method?.sub ?? ownSubject;
+  }
+
+  /** The index entry of a method, with what it keeps (a passkey's credential record). */
+  findMethod(methodKey: string): Promise<SignInMethod | null> {
+    return this.accounts.findMethod(methodKey);
+  }
+
+  /**
+   * The account of `sub` with its methods. An account with no record has the one method its
+   * subject came from.
+   */
+  async account(sub: string): Promise<Account> {
+    const [methods, createdAt] = await Promise.all([
+      this.accounts.methodsOf(sub),
+      this.accounts.accountCreatedAt(sub),
+    ]);
+    if (methods.length > 0) return { sub, ...(createdAt ? { createdAt } : {}), methods };
+    const key = originalMethodKey(sub);
+    return { sub, methods: [{ key, type: methodTypeOf(key)!, sub }] };
+  }
+
+  /**
+   * Links a method the caller has just proven to the account of `sub`. The account's original
+   * method is claimed first (an account with no record gets one), so that it too can never be
+   * taken by another account once this one has several. Refused when another account holds
+   * either key: the index's unique key decides, never a read before the write.
+   */
+  async link(
+    sub: string,
+    methodKey: string,
+    passkey?: PasskeyCredential,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    const type = methodTypeOf(methodKey);
+    if (!type) throw new Error(`not a method key: ${methodKey}`);
+    const now = this.clock.now();
+    const original = originalMethodKey(sub);
+    if (original !== methodKey) {
+      const own = await this.accounts.claim({
+        key: original,
+        type: methodTypeOf(original)!,
+        sub,
+        addedAt: now,
+      });
+      if (own === 'taken' || own === 'full') {
+        throw new MethodAlreadyLinked(
+          'This account’s own sign-in method now signs in another account; sign in again',
+        );
+      }
+    }
+    const method = { key: methodKey, type, sub, addedAt: now, ...(passkey ? { passkey } : {}) };
+    const outcome = await this.accounts.claim(method);
+    if (outcome === 'taken') {
+      throw new MethodAlreadyLinked(`This ${type} is already linked to another account`);
+    }
+    if (outcome === 'full') {
+      throw new TooManySignInMethods(
+        `An account has at most ${MAX_METHODS_PER_ACCOUNT} sign-in methods; remove one first`,
+      );
+    }
+    this.logger.log(`Linked a ${type} method to ${sub} (${outcome})`);
+    return method;
+  }
+
+  /** Removes a method from the account of `sub`; never its last one. */
+  async unlink(sub: string, methodKey: string): Promise<void> {
+    const outcome = await this.accounts.release(sub, methodKey);
+    if (outcome === 'released') {
+      this.logger.log(`Unlinked a ${methodTypeOf(methodKey)} method from ${sub}`);
+      return;
+    }
+    if (outcome === 'last_method' || methodKey === originalMethodKey(sub)) {
+      throw new LastSignInMethod('An account keeps at least one sign-in method');
+    }
+    throw new MethodNotLinked('The account has no such sign-in method');
+  }
+
+  /** See AccountRepository.advancePasskeyCounter. */
+  advancePasskeyCounter(methodKey: string, counter: number): Promise<boolean> {
+    return this.accounts.advancePasskeyCounter(methodKey, counter, this.clock.now());
+  }
+}

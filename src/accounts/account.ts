@@ -1,0 +1,83 @@
+/**
+ * One account, many proofs. An account has a stable subject (`sub`) and sign-in methods, each
+ * named by a method key that no two accounts can hold:
+ *
+ * - a wallet: its CAIP-10 account id, exactly as the wallet login builds it (`eip155:1:0xAb…`,
+ *   later `solana:<reference>:<address>`): three colon-separated parts;
+ * - a passkey: `passkey:<credential id, base64url>`; a password: `password:<username>`: two
+ *   parts (neither base64url nor a username holds a colon), so never equal to a CAIP-10 id
+ *   whatever namespace a chain takes.
+ *
+ * Existing subjects keep their values: an account that never linked anything has no record, and
+ * its subject is what its one method always gave (the username, or the CAIP-10 id).
+ */
+export const METHOD_TYPES = ['password', 'wallet', 'passkey'] as const;
+export type MethodType = (typeof METHOD_TYPES)[number];
+
+/** CAIP-10: `<namespace>:<reference>:<address>` (CAIP-2 namespace and reference, then the account). */
+const CAIP10 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}:[-.%a-zA-Z0-9]{1,128}$/;
+const PASSKEY_PREFIX = 'passkey:';
+const PASSWORD_PREFIX = 'password:';
+
+export function walletMethodKey(caip10AccountId: string): string {
+  if (!CAIP10.test(caip10AccountId)) throw new Error('not a CAIP-10 account id');
+  return caip10AccountId;
+}
+
+export function passkeyMethodKey(credentialId: string): string {
+  return `${PASSKEY_PREFIX}${credentialId}`;
+}
+
+export function passwordMethodKey(username: string): string {
+  return `${PASSWORD_PREFIX}${username}`;
+}
+
+export function methodTypeOf(key: string): MethodType | undefined {
+  if (key.startsWith(PASSKEY_PREFIX)) return 'passkey';
+  if (key.startsWith(PASSWORD_PREFIX)) return 'password';
+  return CAIP10.test(key) ? 'wallet' : undefined;
+}
+
+/** The credential id of a passkey method key. */
+export function credentialIdOf(key: string): string {
+  return key.slice(PASSKEY_PREFIX.length);
+}
+
+/**
+ * The method an account without a record was created by, read from its subject: a CAIP-10
+ * subject is a wallet's account, any other a password user's (usernames hold no colon).
+ */
+export function originalMethodKey(sub: string): string {
+  return CAIP10.test(sub) ? walletMethodKey(sub) : passwordMethodKey(sub);
+}
+
+/** What a passkey method keeps of its credential (WebAuthn Level 3 §6.5 credential record). */
+export interface PasskeyCredential {
+  /** COSE_Key of the credential public key, base64url. */
+  readonly publicKey: string;
+  /** The signature counter last seen (0 for authenticators that never count). */
+  readonly counter: number;
+  readonly transports: readonly string[];
+  /** `singleDevice` (device-bound: a hardware key) or `multiDevice` (synced). */
+  readonly deviceType: 'singleDevice' | 'multiDevice';
+  readonly backedUp: boolean;
+}
+
+/** One entry of the method index. */
+export interface SignInMethod {
+  readonly key: string;
+  readonly type: MethodType;
+  /** The account it signs in. */
+  readonly sub: string;
+  /** Absent for the method an account was created by, while the account has no record. */
+  readonly addedAt?: Date;
+  readonly lastUsedAt?: Date;
+  readonly passkey?: PasskeyCredential;
+}
+
+export interface Account {
+  readonly sub: string;
+  /** Absent for an account that has never linked anything (it has no record yet). */
+  readonly createdAt?: Date;
+  readonly methods: readonly SignInMethod[];
+}

@@ -1,0 +1,24 @@
+import { ProtocolError } from '../platform/errors/protocol-error';
+
+/** The method (a wallet, a passkey) already signs in another account. */
+export class MethodAlreadyLinked extends ProtocolError {
+  readonly error = 'method_already_linked';
+  readonly status = 409;
+}
+
+/** Removing the method would leave the account with no way to sign in. */
+export class LastSignInMethod extends ProtocolError {
+  readonly error = 'last_sign_in_method';
+  readonly status = 409;
+}
+
+export class MethodNotLinked extends ProtocolError {
+  readonly error = 'not_found';
+  readonly status = 404;
+}
+
+/** The account lists as many methods as one may (MAX_METHODS_PER_ACCOUNT). */
+export class TooManySignInMethods extends ProtocolError {
+  readonly error = 'too_many_sign_in_methods';
+  readonly status = 409;
+}

@@ -1,0 +1,56 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { METHOD_TYPES, type MethodType } from '../account';
+
+export const ACCOUNT_METHOD_COLLECTION = 'account_methods';
+
+/** A passkey's credential record (WebAuthn Level 3 §6.5), kept with its index entry. */
+@Schema({ _id: false, versionKey: false, strict: 'throw' })
+export class PasskeyCredentialRecord {
+  @Prop({ type: String, required: true })
+  publicKey!: string;
+
+  @Prop({ type: Number, required: true })
+  counter!: number;
+
+  @Prop({ type: [String], required: true })
+  transports!: string[];
+
+  @Prop({ type: String, required: true, enum: ['singleDevice', 'multiDevice'] })
+  deviceType!: 'singleDevice' | 'multiDevice';
+
+  @Prop({ type: Boolean, required: true })
+  backedUp!: boolean;
+}
+
+const PasskeyCredentialSchema = SchemaFactory.createForClass(PasskeyCredentialRecord);
+
+/**
+ * The method index: one document per sign-in method any account holds. `_id` is the method key,
+ * so "this wallet or passkey already signs in another account" is the database's duplicate-key
+ * refusal of the second insert, whatever the timing.
+ */
+@Schema({ collection: ACCOUNT_METHOD_COLLECTION, versionKey: false, strict: 'throw' })
+export class AccountMethodRecord {
+  /** The method key (see accounts/account.ts). */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true, enum: METHOD_TYPES })
+  type!: MethodType;
+
+  @Prop({ type: String, required: true })
+  sub!: string;
+
+  @Prop({ type: Date })
+  addedAt?: Date;
+
+  @Prop({ type: Date })
+  lastUsedAt?: Date;
+
+  @Prop({ type: PasskeyCredentialSchema })
+  passkey?: PasskeyCredentialRecord;
+}
+
+export const AccountMethodSchema = SchemaFactory.createForClass(AccountMethodRecord);
+// An account's methods (the account page, excludeCredentials of a passkey registration).
+AccountMethodSchema.index({ sub: 1 });

@@ -1,0 +1,26 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+export const ACCOUNT_COLLECTION = 'accounts';
+
+/**
+ * An account that has linked a second method. Accounts with one method (every password user and
+ * wallet before this collection existed) have no record: their subject is their method's.
+ */
+@Schema({ collection: ACCOUNT_COLLECTION, versionKey: false, strict: 'throw' })
+export class AccountRecord {
+  /** The account's subject (`sub`), stable for life. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+
+  /**
+   * Method keys of the account's sign-in methods. The index (`account_methods`) says who holds a
+   * key; this list is what "never the last method" is decided on, in one conditional update.
+   */
+  @Prop({ type: [String], required: true })
+  methods!: string[];
+}
+
+export const AccountSchema = SchemaFactory.createForClass(AccountRecord);

@@ -1,0 +1,162 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { mongo, type Model } from 'mongoose';
+import { ensureIndexes } from '../../platform/database/ensure-indexes';
+import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
+import type { SignInMethod } from '../account';
+import {
+  AccountRepository,
+  ClaimOutcome,
+  MAX_METHODS_PER_ACCOUNT,
+  ReleaseOutcome,
+} from '../account.repository';
+import { AccountMethodRecord } from './account-method.schema';
+import { AccountRecord } from './account.schema';
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof mongo.MongoServerError && error.code === 11000;
+}
+
+function toMethod(record: AccountMethodRecord): SignInMethod {
+  const { _id, type, sub, addedAt, lastUsedAt, passkey } = record;
+  return {
+    key: _id,
+    type,
+    sub,
+    ...(addedAt ? { addedAt } : {}),
+    ...(lastUsedAt ? { lastUsedAt } : {}),
+    ...(passkey ? { passkey } : {}),
+  };
+}
+
+/**
+ * Accounts and the method index in MongoDB. No transaction (none on every deployment): the
+ * writes are ordered so that a crash between two of them leaves the account list shorter than
+ * the index, never longer, and a retried link repairs it.
+ */
+@Injectable()
+export class MongoAccountRepository extends AccountRepository implements OnModuleInit {
+  /** The driver's collection: the method lookup is on the wallet login's hot path. */
+  private readonly index: mongo.Collection<AccountMethodRecord>;
+  private readonly records: mongo.Collection<AccountRecord>;
+
+  constructor(
+    @InjectModel(AccountRecord.name) private readonly accounts: Model<AccountRecord>,
+    @InjectModel(AccountMethodRecord.name) private readonly methods: Model<AccountMethodRecord>,
+  ) {
+    super();
+    this.index = methods.collection as unknown as mongo.Collection<AccountMethodRecord>;
+    this.records = accounts.collection as unknown as mongo.Collection<AccountRecord>;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.accounts);
+    await ensureIndexes(this.methods);
+  }
+
+  async findMethod(key: string): Promise<SignInMethod | null> {
+    // Primary reads: a method linked or removed a moment ago decides whom a login signs in.
+    const record = await this.index.findOne({ _id: key }, SINGLE_USE_READ);
+    return record ? toMethod(record) : null;
+  }
+
+  async methodsOf(sub: string): Promise<SignInMethod[]> {
+    const records = await this.methods
+      .find({ sub: { $eq: sub } })
+      .lean<AccountMethodRecord[]>()
+      .exec();
+    return records
+      .map(toMethod)
+      .sort((a, b) => (a.addedAt?.getTime() ?? 0) - (b.addedAt?.getTime() ?? 0));
+  }
+
+  async accountCreatedAt(sub: string): Promise<Date | null> {
+    const record = await this.accounts
+      .findOne({ _id: { $eq: sub } })
+      .lean<AccountRecord>()
+      .exec();
+    return record?.createdAt ?? null;
+  }
+
+  async claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome> {
+    let outcome: ClaimOutcome = 'claimed';
+    try {
+      const { passkey } = method;
+      await this.index.insertOne(
+        {
+          _id: method.key,
+          type: method.type,
+          sub: method.sub,
+          addedAt: method.addedAt,
+          ...(passkey ? { passkey: { ...passkey, transports: [...passkey.transports] } } : {}),
+        },
+        SINGLE_USE_WRITE,
+      );
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const holder = await this.findMethod(method.key);
+      if (holder?.sub !== method.sub) return 'taken';
+      outcome = 'already_yours';
+    }
+    if (await this.listOnAccount(method.sub, method.key, method.addedAt)) return outcome;
+    if (outcome === 'claimed') await this.index.deleteOne({ _id: method.key, sub: method.sub });
+    return 'full';
+  }
+
+  async release(sub: string, key: string): Promise<ReleaseOutcome> {
+    // The guard and the removal in one update: only while another method stays listed.
+    const pulled = await this.records.updateOne(
+      { _id: sub, methods: key, 'methods.1': { $exists: true } },
+      { $pull: { methods: key } },
+      SINGLE_USE_WRITE,
+    );
+    if (pulled.modifiedCount === 1) {
+      await this.index.deleteOne({ _id: key, sub }, SINGLE_USE_WRITE);
+      return 'released';
+    }
+    const account = await this.accounts
+      .findOne({ _id: { $eq: sub } })
+      .lean<AccountRecord>()
+      .exec();
+    return account?.methods.includes(key) ? 'last_method' : 'not_linked';
+  }
+
+  async advancePasskeyCounter(key: string, counter: number, at: Date): Promise<boolean> {
+    const result = await this.index.updateOne(
+      { _id: key, 'passkey.counter': { $lt: counter } },
+      { $set: { 'passkey.counter': counter, lastUsedAt: at } },
+      SINGLE_USE_WRITE,
+    );
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Adds the key to the account's record, creating the record with its first listing; false
+   * when the record already lists MAX_METHODS_PER_ACCOUNT other keys. One conditional upsert: a
+   * full record does not match, so the upsert's insert fails on its `_id`, as does the loser of
+   * two first listings racing; a second try tells them apart.
+   */
+  private async listOnAccount(sub: string, key: string, at: Date): Promise<boolean> {
+    const upsert = () =>
+      this.records.updateOne(
+        {
+          _id: sub,
+          $or: [
+            { [`methods.${MAX_METHODS_PER_ACCOUNT - 1}`]: { $exists: false } },
+            { methods: key },
+          ],
+        },
+        { $setOnInsert: { createdAt: at }, $addToSet: { methods: key } },
+        { upsert: true, ...SINGLE_USE_WRITE },
+      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await upsert();
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        if (attempt === 2) return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import type { Command } from 'commander';
+import {
+  type SignInMethod,
+  credentialIdOf,
+  methodTypeOf,
+  passkeyMethodKey,
+  walletMethodKey,
+} from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
+import { UsageError } from '../admin.errors';
+import { answer, type CommandDeps } from '../io/command-output';
+import { formatDate, renderTable } from '../io/output';
+
+function methodJson(method: SignInMethod) {
+  return {
+    method: method.key,
+    type: method.type,
+    added_at: method.addedAt,
+    last_used_at: method.lastUsedAt,
+    ...(method.passkey
+      ? {
+          device_type: method.passkey.deviceType,
+          backed_up: method.passkey.backedUp,
+          counter: method.passkey.counter,
+        }
+      : {}),
+  };
+}
+
+const METHOD_COLUMNS = [
+  { header: 'TYPE', cell: (method: SignInMethod) => method.type },
+  { header: 'METHOD', cell: (method: SignInMethod) => method.key },
+  { header: 'ADDED', cell: (method: SignInMethod) => formatDate(method.addedAt) },
+  { header: 'LAST USED', cell: (method: SignInMethod) => formatDate(method.lastUsedAt) },
+] as const;
+
+async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
+  const account = await deps.withContext((app) => app.get(AccountService).account(sub));
+  return [...account.methods];
+}
+
+/**
+ * `accounts` (an account's sign-in methods; link and unlink by an operator) and `passkeys` (a
+ * user's passkeys: list, remove). An operator's link needs no proof of the method: it is for
+ * support cases the operator has checked by other means; only wallets can be linked this way
+ * (a passkey exists only through its registration ceremony).
+ */
+export function registerAccountsCommands(program: Command, deps: CommandDeps): void {
+  const accounts = program
+    .command('accounts')
+    .description('accounts: one subject, many sign-in methods (passwords, wallets, passkeys)');
+
+  accounts
+    .command('methods')
+    .description("an account's sign-in methods")
+    .requiredOption('--user <sub>', 'the subject (a username, or eip155:<chain>:<address>)')
+    .action(async (options: { user: string }, command: Command) => {
+      const methods = await methodsOf(deps, options.user);
+      answer(deps, command, renderTable(METHOD_COLUMNS, methods), methods.map(methodJson));
+    });
+
+  accounts
+    .command('link')
+    .description('link a wallet (its CAIP-10 account id) to an account, without its signature')
+    .requiredOption('--user <sub>', 'the subject')
+    .requiredOption('--wallet <caip10>', 'e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266')
+    .action(async (options: { user: string; wallet: string }, command: Command) => {
+      if (methodTypeOf(options.wallet) !== 'wallet') {
+        throw new UsageError('--wallet must be a CAIP-10 account id like eip155:1:0x…');
+      }
+      const method = await deps.withContext((app) =>
+        app.get(AccountService).link(options.user, walletMethodKey(options.wallet)),
+      );
+      answer(deps, command, `Linked ${method.key} to ${options.user}.\n`, methodJson(method));
+    });
+
+  accounts
+    .command('unlink')
+    .description('remove a sign-in method from an account (never its last)')
+    .requiredOption('--user <sub>', 'the subject')
+    .requiredOption('--method <key>', 'the method key, as `accounts methods` lists it')
+    .action(async (options: { user: string; method: string }, command: Command) => {
+      if (methodTypeOf(options.method) === 'password') {
+        throw new UsageError('a password is disabled with `users disable`, not unlinked');
+      }
+      await deps.withContext((app) => app.get(AccountService).unlink(options.user, options.method));
+      answer(deps, command, `Removed ${options.method} from ${options.user}.\n`, {
+        removed: options.method,
+      });
+    });
+
+  const passkeys = program.command('passkeys').description("a user's passkeys (WebAuthn)");
+
+  passkeys
+    .command('list')
+    .description("a user's passkeys")
+    .requiredOption('--user <sub>', 'the subject')
+    .action(async (options: { user: string }, command: Command) => {
+      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'passkey');
+      const table = renderTable(
+        [
+          { header: 'CREDENTIAL', cell: (method: SignInMethod) => credentialIdOf(method.key) },
+          { header: 'DEVICE', cell: (method) => method.passkey?.deviceType ?? '-' },
+          { header: 'COUNTER', cell: (method) => String(method.passkey?.counter ?? '-') },
+          { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+          { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
+        ],
+        list,
+      );
+      answer(deps, command, table, list.map(methodJson));
+    });
+
+  passkeys
+    .command('remove')
+    .description("remove one of a user's passkeys (never the account's last method)")
+    .requiredOption('--user <sub>', 'the subject')
+    .requiredOption(
+      '--credential <id>',
+      'the credential id (base64url), as `passkeys list` shows it',
+    )
+    .action(async (options: { user: string; credential: string }, command: Command) => {
+      const key = passkeyMethodKey(options.credential);
+      await deps.withContext((app) => app.get(AccountService).unlink(options.user, key));
+      answer(deps, command, `Removed passkey ${options.credential} of ${options.user}.\n`, {
+        removed: key,
+      });
+    });
+}

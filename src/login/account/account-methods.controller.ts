@@ -1,0 +1,103 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CallerAddress } from '../../platform/http/client-address';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimit, perIp, perIpAndClaim } from '../../platform/rate-limit/rate-limit';
+import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.rate-limits';
+import { LOGIN_PER_IP } from '../login.rate-limits';
+import { AccountMethodDto, AccountMethodsResponseDto, LinkWalletDto } from './account-method.dto';
+import { AccountMethodsService } from './account-methods.service';
+
+const BEARER_REFUSALS =
+  '401 without a token or with a login older than ACCOUNT_RECENT_LOGIN_SECONDS (insufficient_user_authentication, RFC 9470); 403 insufficient_scope without the account scope';
+
+/** The bearer's own account and its sign-in methods (JSON; the page is GET /account). */
+@ApiTags('account')
+@ApiBearerAuth('bearer')
+@ApiUnauthorizedResponse({ description: BEARER_REFUSALS, type: ErrorResponseDto })
+@ApiForbiddenResponse({ description: 'insufficient_scope', type: ErrorResponseDto })
+@Controller('account/methods')
+export class AccountMethodsController {
+  constructor(private readonly methods: AccountMethodsService) {}
+
+  @Get()
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({ summary: 'The account’s subject and sign-in methods' })
+  @ApiOkResponse({ type: AccountMethodsResponseDto })
+  @Header('Cache-Control', 'no-store')
+  list(
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<AccountMethodsResponseDto> {
+    return this.methods.list(authorization);
+  }
+
+  @Post('wallet')
+  // As for every SIWE route before the signature: per IP, and per (IP, claimed address).
+  @RateLimit(
+    'closed',
+    perIp(LOGIN_PER_IP),
+    perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
+  )
+  @ApiOperation({
+    summary:
+      'Link a wallet: a SIWE or SIWS message over a fresh nonce, signed by it (both proofs fresh)',
+  })
+  @ApiCreatedResponse({ type: AccountMethodDto })
+  @ApiConflictResponse({
+    description:
+      'method_already_linked: the wallet signs in another account; too_many_sign_in_methods',
+    type: ErrorResponseDto,
+  })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  linkWallet(
+    @Body() body: LinkWalletDto,
+    @Headers('authorization') authorization: string | undefined,
+    @CallerAddress() callerAddress: string,
+  ): Promise<AccountMethodDto> {
+    return this.methods.linkWallet(
+      authorization,
+      { message: body.message, signature: body.signature },
+      callerAddress,
+    );
+  }
+
+  @Delete(':method')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({ summary: 'Remove a sign-in method (never the last one)' })
+  @ApiParam({
+    name: 'method',
+    description: 'The method key, URL-encoded',
+    example: 'passkey:q2xlYXJseS1ub3QtYS1yZWFsLWNyZWRlbnRpYWw',
+  })
+  @ApiOkResponse({ description: 'Removed: the methods left', type: AccountMethodsResponseDto })
+  @ApiConflictResponse({ description: 'last_sign_in_method', type: ErrorResponseDto })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  unlink(
+    @Param('method') method: string,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<AccountMethodsResponseDto> {
+    return this.methods.unlink(authorization, method);
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type Account, type SignInMethod, methodTypeOf } from '../../accounts/account';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { AccountService } from '../../accounts/account.service';
+import { AccountBearerAuthenticator } from '../../tokens/grants/account-bearer.authenticator';
+import type { WalletProof } from '../../wallet/verify/wallet-proof';
+import { WalletSignInService } from '../../wallet/verify/wallet-sign-in.service';
+import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
+
+export function methodView(method: SignInMethod): AccountMethodDto {
+  return {
+    method: method.key,
+    type: method.type,
+    ...(method.addedAt ? { added_at: method.addedAt.toISOString() } : {}),
+  };
+}
+
+export function accountView(account: Account): AccountMethodsResponseDto {
+  return { sub: account.sub, methods: account.methods.map(methodView) };
+}
+
+/**
+ * The account's own sign-in methods, for the bearer of an `account`-scoped token: listing them,
+ * linking a wallet, removing one. A change needs both proofs fresh: the token's login at most
+ * ACCOUNT_RECENT_LOGIN_SECONDS old, and the new method's own proof (here a SIWE or SIWS signature over a
+ * nonce issued minutes ago).
+ */
+@Injectable()
+export class AccountMethodsService {
+  private readonly logger = new Logger(AccountMethodsService.name);
+
+  constructor(
+    private readonly bearer: AccountBearerAuthenticator,
+    private readonly accounts: AccountService,
+    private readonly wallets: WalletSignInService,
+  ) {}
+
+  async list(authorization: string | undefined): Promise<AccountMethodsResponseDto> {
+    const { sub } = await this.bearer.authenticate(authorization, { recentLogin: false });
+    return accountView(await this.accounts.account(sub));
+  }
+
+  /** Links the wallet that signed `proof` to the bearer's account. */
+  async linkWallet(
+    authorization: string | undefined,
+    proof: WalletProof,
+    callerAddress: string,
+  ): Promise<AccountMethodDto> {
+    // The account's proof first: a bad token must not cost the wallet its nonce.
+    const { sub } = await this.bearer.authenticate(authorization);
+    // SIWE or Sign In With Solana: the message says which (a Solana address links the same way).
+    const wallet = await this.wallets.verify(proof, callerAddress);
+    const method = await this.accounts.link(sub, wallet.walletAccount);
+    this.logger.log(`Wallet ${wallet.walletAccount} linked to ${sub}`);
+    return methodView(method);
+  }
+
+  /** Removes a method (never the last); answers the methods left. */
+  async unlink(
+    authorization: string | undefined,
+    methodKey: string,
+  ): Promise<AccountMethodsResponseDto> {
+    const { sub } = await this.bearer.authenticate(authorization);
+    if (methodTypeOf(methodKey) === 'password') {
+      // The password lives in `users`: removing it from the list would leave it working.
+      throw new InvalidRequest(
+        'A password is not removed here; an operator disables it (proofgate-admin users disable)',
+      );
+    }
+    await this.accounts.unlink(sub, methodKey);
+    return accountView(await this.accounts.account(sub));
+  }
+}

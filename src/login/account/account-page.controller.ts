@@ -1,0 +1,104 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { FORM } from '../../platform/openapi/api-decorators';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { ProtocolError } from '../../platform/errors/protocol-error';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
+import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
+import { LOGIN_PER_IP } from '../login.rate-limits';
+import { ACCOUNT_PAGE } from '../return-to';
+import { AccountPageRequestDto, AccountPasskeyDto, RemoveMethodFormDto } from './account-page.dto';
+import { AccountPageService } from './account-page.service';
+import { renderAccountPage } from './account.page';
+
+/** GET /account and its actions, for a signed-in browser (session cookie, CSRF token). */
+@ApiTags('account')
+@ApiBadRequestResponse({
+  description: 'invalid_request: CSRF check failed',
+  type: ErrorResponseDto,
+})
+@Controller('account')
+export class AccountPageController {
+  constructor(private readonly page: AccountPageService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({
+    description: 'HTML page',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 303, description: 'No session: to /login, and back here after' })
+  @Header('Cache-Control', 'no-store')
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const view = await this.page.view({ req, res });
+    if (!view) {
+      res.redirect(303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
+      return;
+    }
+    res.type('html').send(renderAccountPage(view));
+  }
+
+  @Post('passkeys/options')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({ summary: 'Creation options for a new passkey of the signed-in account' })
+  @ApiOkResponse({ type: PasskeyCreationOptionsDto })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  passkeyOptions(
+    @Body() body: AccountPageRequestDto,
+    @Req() req: Request,
+  ): Promise<PasskeyCreationOptionsDto> {
+    return this.page.passkeyOptions(req, body.csrf_token);
+  }
+
+  @Post('passkeys')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({ summary: 'Add the passkey the browser created to the signed-in account' })
+  @ApiCreatedResponse({ type: PasskeyRegisteredDto })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  async addPasskey(
+    @Body() body: AccountPasskeyDto,
+    @Req() req: Request,
+  ): Promise<PasskeyRegisteredDto> {
+    const added = await this.page.addPasskey(req, body.csrf_token, body.response);
+    return { credential_id: added.credentialId, created_at: added.createdAt.toISOString() };
+  }
+
+  @Post('methods/remove')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({ summary: 'Remove a sign-in method (form; never the last)' })
+  @ApiConsumes(FORM)
+  @ApiResponse({ status: 303, description: 'Removed: back to /account' })
+  @Header('Cache-Control', 'no-store')
+  async removeMethod(
+    @Body() form: RemoveMethodFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    try {
+      await this.page.removeMethod(req, form.csrf_token, form.method);
+    } catch (error) {
+      // A refusal of the account rules is shown on the page; a failed CSRF check is not a page's.
+      if (!(error instanceof ProtocolError) || error.status !== 409) throw error;
+      const view = await this.page.view({ req, res }, error.description);
+      if (view) {
+        res.status(error.status).type('html').send(renderAccountPage(view));
+        return;
+      }
+    }
+    res.redirect(303, ACCOUNT_PAGE);
+  }
+}

@@ -1,0 +1,52 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { CSRF_TOKEN_MAX_LENGTH } from '../../platform/csrf/csrf-protection';
+import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
+import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
+import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE } from '../login.examples';
+
+/** A request of the account page: its CSRF token (its absence is a failed check). */
+export class AccountPageRequestDto {
+  @ApiProperty({
+    required: true,
+    description: CSRF_TOKEN_DESCRIPTION,
+    example: LOGIN_EXAMPLE.csrfToken,
+    maxLength: 128,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(CSRF_TOKEN_MAX_LENGTH)
+  csrf_token?: string;
+}
+
+/** POST /account/passkeys: the browser's new passkey. */
+export class AccountPasskeyDto extends AccountPageRequestDto {
+  @ApiProperty({
+    type: Object,
+    description: 'The browser’s RegistrationResponseJSON, from navigator.credentials.create()',
+    example: {
+      id: PASSKEY_EXAMPLE.credentialId,
+      rawId: PASSKEY_EXAMPLE.credentialId,
+      type: 'public-key',
+      response: PASSKEY_EXAMPLE.attestationResponse,
+      clientExtensionResults: {},
+      authenticatorAttachment: 'platform',
+    },
+  })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RegistrationResponseDto)
+  response!: RegistrationResponseDto;
+}
+
+/** POST /account/methods/remove (form). */
+export class RemoveMethodFormDto extends AccountPageRequestDto {
+  @ApiProperty({
+    description: 'The method key',
+    example: `passkey:${PASSKEY_EXAMPLE.credentialId}`,
+  })
+  @IsString()
+  @MaxLength(1500)
+  method!: string;
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { LOGIN_PER_IP } from '../login.rate-limits';
+import { SiweSessionLoginResponseDto } from '../siwe-session-login-response.dto';
+import { PasskeySessionLoginDto } from './passkey-session-login.dto';
+import { PasskeySessionLoginService } from './passkey-session-login.service';
+
+/** The login page's "Sign in with a passkey" posts here (JSON, from /static/passkey-login.js). */
+@ApiTags('login')
+@Controller('login')
+export class PasskeySessionLoginController {
+  constructor(private readonly login: PasskeySessionLoginService) {}
+
+  @Post('passkey')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({
+    summary: 'Sign in with a passkey on the login page: a login session, no tokens',
+    description:
+      'Verifies the assertion exactly as POST /passkeys/authentication/verify does (options from POST /passkeys/authentication/options), checks the login page CSRF token, starts a login session (auth_method passkey) for the passkey’s account and answers where to go next.',
+  })
+  @ApiOkResponse({ description: 'Logged in', type: SiweSessionLoginResponseDto })
+  @ApiBadRequestResponse({
+    description: 'invalid_request (including a failed CSRF check)',
+    type: ErrorResponseDto,
+  })
+  @ApiUnauthorizedResponse({
+    description:
+      'invalid_challenge, challenge_already_used, origin_mismatch, rp_id_mismatch, user_not_present, unknown_credential, invalid_credential_response, counter_regression',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  signIn(
+    @Body() body: PasskeySessionLoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SiweSessionLoginResponseDto> {
+    return this.login.login(body, { req, res });
+  }
+}

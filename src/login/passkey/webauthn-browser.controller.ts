@@ -1,0 +1,40 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Where the login and account pages load @simplewebauthn/browser from (its UMD bundle). */
+export const WEBAUTHN_BROWSER_SCRIPT = '/static/vendor/simplewebauthn-browser.js';
+
+/**
+ * Serves @simplewebauthn/browser's UMD bundle (global `SimpleWebAuthnBrowser`) from this origin,
+ * as the Content-Security-Policy (`script-src 'self'`) requires: no CDN. Read once, from the
+ * installed package (its exports map names only the CommonJS entry, `script/index.js`).
+ */
+@ApiTags('login')
+@Controller()
+export class WebAuthnBrowserController {
+  private readonly bundle = readFileSync(
+    join(
+      dirname(require.resolve('@simplewebauthn/browser')),
+      '..',
+      'dist',
+      'bundle',
+      'index.umd.min.js',
+    ),
+    'utf8',
+  );
+
+  @Get(WEBAUTHN_BROWSER_SCRIPT)
+  @ApiOperation({ summary: '@simplewebauthn/browser (UMD), for the login and account pages' })
+  @ApiProduces('text/javascript')
+  @ApiOkResponse({
+    description: 'JavaScript',
+    content: { 'text/javascript': { schema: { type: 'string' } } },
+  })
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  script(): string {
+    return this.bundle;
+  }
+}

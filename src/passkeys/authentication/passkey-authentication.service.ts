@@ -1,0 +1,188 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  generateAuthenticationOptions,
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { type SignInMethod, passkeyMethodKey } from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
+import { ChallengeRejected } from '../../challenges/challenge.events';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { AppConfig } from '../../config/app-config';
+import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
+import { ProtocolError } from '../../platform/errors/protocol-error';
+import { ChallengeRedemption } from '../challenge-redemption';
+import { refusalOf } from '../passkey-response-errors';
+import { CounterRegression, InvalidCredentialResponse, UnknownCredential } from '../passkey.errors';
+import { RelyingParty } from '../relying-party';
+import { userHandleOf } from '../user-handle';
+
+/** A passkey sign-in that verified: whom it signs in, and what the assertion says of the user. */
+export interface VerifiedPasskey {
+  /** The account's subject. */
+  readonly sub: string;
+  readonly credentialId: string;
+  /** Key hash of the challenge redeemed: the grant a sign-in opens is derived from it. */
+  readonly challengeKeyHash: string;
+  /** The authenticator verified the user (UV flag: a PIN or biometric), not only presence. */
+  readonly userVerified: boolean;
+  /** `singleDevice` (device-bound) or `multiDevice` (synced). */
+  readonly deviceType: 'singleDevice' | 'multiDevice';
+}
+
+/**
+ * RFC 8176 `amr` of a passkey sign-in: `hwk` for a device-bound key, `swk` for a synced one (its
+ * private key lives in software the user's provider syncs), and `user` when the authenticator
+ * verified the user.
+ */
+export function passkeyAmr(
+  verified: Pick<VerifiedPasskey, 'userVerified' | 'deviceType'>,
+): string[] {
+  return [
+    verified.deviceType === 'singleDevice' ? 'hwk' : 'swk',
+    ...(verified.userVerified ? ['user'] : []),
+  ];
+}
+
+/**
+ * Signing in with a passkey (WebAuthn Level 3 §7.2), with discoverable credentials: the options
+ * name no account (unlike SIWE, where the address comes first); the assertion's credential id
+ * finds the account.
+ */
+@Injectable()
+export class PasskeyAuthenticationService {
+  private readonly logger = new Logger(PasskeyAuthenticationService.name);
+
+  constructor(
+    private readonly rp: RelyingParty,
+    private readonly challenges: ChallengeStore,
+    private readonly accounts: AccountService,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  async options(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const rp = this.rp.settings();
+    const options = await generateAuthenticationOptions({
+      rpID: rp.id,
+      userVerification: 'preferred',
+      timeout: this.config.challenges.webauthnChallengeTtlSeconds * 1000,
+    });
+    await this.challenges.issue({
+      kind: 'webauthn_authentication',
+      key: options.challenge,
+      binding: {},
+      payload: {},
+      ttlSeconds: this.config.challenges.webauthnChallengeTtlSeconds,
+    });
+    return options;
+  }
+
+  /**
+   * Verifies an assertion: one read of the credential, the challenge redeemed inside the
+   * library's check, then the counter advanced in one conditional update.
+   */
+  async verify(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
+    try {
+      return await this.check(response);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.status < 500) {
+        this.events.emit(
+          new ChallengeRejected('webauthn_authentication', error.reason ?? error.error),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async check(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
+    const rp = this.rp.settings();
+    const method = await this.accounts.findMethod(passkeyMethodKey(response.id));
+    const passkey = method?.passkey;
+    if (!method || !passkey) {
+      throw new UnknownCredential('No account has this passkey').because('unknown_credential');
+    }
+    const redemption = new ChallengeRedemption(
+      this.challenges,
+      this.events,
+      'webauthn_authentication',
+    );
+    let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    try {
+      verified = await verifyAuthenticationResponse({
+        response,
+        expectedChallenge: redemption.redeem,
+        expectedOrigin: rp.origins,
+        expectedRPID: rp.id,
+        credential: {
+          id: response.id,
+          publicKey: isoBase64URL.toBuffer(passkey.publicKey),
+          // The counter is checked below, atomically against the stored one; 0 here turns the
+          // library's own read-then-compare check off.
+          counter: 0,
+          transports: [...passkey.transports],
+        },
+        requireUserVerification: false,
+      });
+    } catch (error) {
+      throw redemption.refusal() ?? refusalOf(error);
+    }
+    if (!verified.verified) throw refusalOf(undefined);
+    const info = verified.authenticationInfo;
+    this.checkUserHandle(response, method);
+    await this.advanceCounter(method, passkey.counter, info.newCounter);
+    this.logger.log(`Passkey sign-in of ${method.sub}`);
+    return {
+      sub: method.sub,
+      credentialId: response.id,
+      challengeKeyHash: redemption.keyHash,
+      userVerified: info.userVerified,
+      deviceType: info.credentialDeviceType,
+    };
+  }
+
+  /** WebAuthn Level 3 §7.2 step 6: a user handle, when given, must be the account's. */
+  private checkUserHandle(response: AuthenticationResponseJSON, method: SignInMethod): void {
+    const handle = response.response.userHandle;
+    if (handle === undefined) return;
+    if (handle !== isoBase64URL.fromBuffer(userHandleOf(method.sub))) {
+      throw new InvalidCredentialResponse('The user handle is not the passkey account’s').because(
+        'user_handle_mismatch',
+      );
+    }
+  }
+
+  /**
+   * WebAuthn Level 3 §7.2 step 22. An authenticator that never counts sends 0 each time, and 0
+   * is stored: that is no regression. Otherwise the counter must grow: the new value is written
+   * only over a smaller stored one (one conditional update, so two assertions racing with the
+   * same counter cannot both pass), and a counter that did not grow is refused and recorded, as
+   * a cloned authenticator.
+   */
+  private async advanceCounter(
+    method: SignInMethod,
+    storedCounter: number,
+    newCounter: number,
+  ): Promise<void> {
+    if (newCounter === 0 && storedCounter === 0) return;
+    if (
+      newCounter > storedCounter &&
+      (await this.accounts.advancePasskeyCounter(method.key, newCounter))
+    ) {
+      return;
+    }
+    await this.events.emitAndWait(
+      new SecurityEventDetected('passkey_counter_regression', {
+        sub: method.sub,
+        credential: `${method.key.slice(0, 20)}…`,
+        stored_counter: String(storedCounter),
+        presented_counter: String(newCounter),
+      }),
+    );
+    throw new CounterRegression(
+      'The passkey’s signature counter went backwards: the authenticator may have been cloned',
+    ).because('counter_regression');
+  }
+}

@@ -1,0 +1,65 @@
+import { ProtocolError } from '../platform/errors/protocol-error';
+
+/**
+ * WebAuthn ceremony failures (WebAuthn Level 3 §7.1 registration, §7.2 authentication), one
+ * class per `error` code. Descriptions reach the client: they never quote a challenge, a
+ * signature or clientDataJSON.
+ */
+export { InvalidRequest } from '../platform/errors/protocol-error';
+
+/** The challenge is unknown, expired, or of the other ceremony. */
+export class InvalidChallenge extends ProtocolError {
+  readonly error = 'invalid_challenge';
+  readonly status = 401;
+}
+
+/** The challenge was redeemed before: a replayed response. */
+export class ChallengeAlreadyUsed extends ProtocolError {
+  readonly error = 'challenge_already_used';
+  readonly status = 401;
+}
+
+/** clientDataJSON `origin` is not one of WEBAUTHN_ORIGINS (a phishing site's, say). */
+export class OriginMismatch extends ProtocolError {
+  readonly error = 'origin_mismatch';
+  readonly status = 401;
+}
+
+/** authenticatorData's RP ID hash is not that of this service's RP ID. */
+export class RpIdMismatch extends ProtocolError {
+  readonly error = 'rp_id_mismatch';
+  readonly status = 401;
+}
+
+/** The authenticator did not set the user-present (UP) flag. */
+export class UserNotPresent extends ProtocolError {
+  readonly error = 'user_not_present';
+  readonly status = 401;
+}
+
+/** No account holds a passkey with this credential id. */
+export class UnknownCredential extends ProtocolError {
+  readonly error = 'unknown_credential';
+  readonly status = 401;
+}
+
+/** The signature, or another part of the response, does not verify. */
+export class InvalidCredentialResponse extends ProtocolError {
+  readonly error = 'invalid_credential_response';
+  readonly status = 401;
+}
+
+/**
+ * WebAuthn Level 3 §7.2 step 22: the signature counter did not move forward, a sign that the
+ * authenticator may have been cloned.
+ */
+export class CounterRegression extends ProtocolError {
+  readonly error = 'counter_regression';
+  readonly status = 401;
+}
+
+/** Passkeys are off on this instance (no usable RP ID). */
+export class PasskeysOff extends ProtocolError {
+  readonly error = 'not_found';
+  readonly status = 404;
+}

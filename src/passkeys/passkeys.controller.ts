@@ -1,0 +1,114 @@
+import { Body, Controller, Header, Headers, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
+import { RateLimit } from '../platform/rate-limit/rate-limit';
+import { AccountBearerAuthenticator } from '../tokens/grants/account-bearer.authenticator';
+import { TokenResponseDto } from '../tokens/grants/token-response.dto';
+import { PasskeyLoginService } from './authentication/passkey-login.service';
+import { PasskeyAuthenticationService } from './authentication/passkey-authentication.service';
+import { PASSKEY_LIMITS } from './passkey.rate-limits';
+import { PasskeyCreationOptionsDto, PasskeyRequestOptionsDto } from './passkey-options.dto';
+import {
+  PasskeyAuthenticationRequestDto,
+  PasskeyRegisteredDto,
+  RegistrationResponseDto,
+} from './passkey-request.dto';
+import { PasskeyRegistrationService } from './registration/passkey-registration.service';
+
+const CEREMONY_REFUSALS =
+  'invalid_challenge, challenge_already_used, origin_mismatch, rp_id_mismatch, user_not_present, invalid_credential_response';
+
+/**
+ * Passkeys (WebAuthn Level 3) as a JSON API for SPAs and first-party apps: no cookies. Adding a
+ * passkey needs an account-scoped bearer token of a recent login; signing in needs nothing up
+ * front and ends in the token response /wallet/verify gives.
+ */
+@ApiTags('passkeys')
+@ApiBadRequestResponse({ type: ErrorResponseDto })
+@ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+@Controller('passkeys')
+@RateLimit('closed', ...PASSKEY_LIMITS)
+export class PasskeysController {
+  constructor(
+    private readonly bearer: AccountBearerAuthenticator,
+    private readonly registration: PasskeyRegistrationService,
+    private readonly authentication: PasskeyAuthenticationService,
+    private readonly login: PasskeyLoginService,
+  ) {}
+
+  @Post('registration/options')
+  @ApiOperation({ summary: 'Creation options for a new passkey of the bearer’s account' })
+  @ApiBearerAuth('bearer')
+  @ApiOkResponse({ type: PasskeyCreationOptionsDto })
+  @ApiUnauthorizedResponse({
+    description: 'No or an invalid token; insufficient_user_authentication (RFC 9470) with max_age',
+    type: ErrorResponseDto,
+  })
+  @ApiForbiddenResponse({
+    description: 'insufficient_scope: the account scope',
+    type: ErrorResponseDto,
+  })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  // No body is read: the options name nothing the server does not know (send `{}`).
+  async registrationOptions(
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<PasskeyCreationOptionsDto> {
+    return this.registration.options(await this.bearer.authenticate(authorization));
+  }
+
+  @Post('registration/verify')
+  @ApiOperation({ summary: 'Register the passkey the browser created (RegistrationResponseJSON)' })
+  @ApiBearerAuth('bearer')
+  @ApiCreatedResponse({ type: PasskeyRegisteredDto })
+  @ApiUnauthorizedResponse({ description: CEREMONY_REFUSALS, type: ErrorResponseDto })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  async registrationVerify(
+    @Body() body: RegistrationResponseDto,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<PasskeyRegisteredDto> {
+    const registered = await this.registration.verify(
+      await this.bearer.authenticate(authorization),
+      body,
+    );
+    return {
+      credential_id: registered.credentialId,
+      created_at: registered.createdAt.toISOString(),
+    };
+  }
+
+  @Post('authentication/options')
+  @ApiOperation({
+    summary: 'Request options for a passkey sign-in (discoverable: no account named)',
+  })
+  @ApiOkResponse({ type: PasskeyRequestOptionsDto })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  authenticationOptions(): Promise<PasskeyRequestOptionsDto> {
+    return this.authentication.options();
+  }
+
+  @Post('authentication/verify')
+  @ApiOperation({ summary: 'Trade a passkey assertion for tokens (same response as /token)' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({
+    description: `${CEREMONY_REFUSALS}, unknown_credential, counter_regression`,
+    type: ErrorResponseDto,
+  })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  authenticationVerify(@Body() body: PasskeyAuthenticationRequestDto): Promise<TokenResponseDto> {
+    return this.login.login(body.response, body.client_id);
+  }
+}

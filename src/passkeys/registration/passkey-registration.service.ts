@@ -1,0 +1,138 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { passkeyMethodKey, credentialIdOf } from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
+import { ChallengeRejected } from '../../challenges/challenge.events';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { AppConfig } from '../../config/app-config';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { ProtocolError } from '../../platform/errors/protocol-error';
+import { ChallengeRedemption } from '../challenge-redemption';
+import { refusalOf } from '../passkey-response-errors';
+import { RelyingParty } from '../relying-party';
+import { userHandleOf } from '../user-handle';
+
+/** COSE algorithms accepted (RFC 9053): ES256 (-7), EdDSA/Ed25519 (-8), RS256 (-257). */
+export const SUPPORTED_ALGORITHMS = [-7, -8, -257];
+
+export interface RegisteredPasskey {
+  credentialId: string;
+  createdAt: Date;
+}
+
+/** Whose account a passkey is added to: the caller has proven a recent login of it. */
+export interface RegisteringAccount {
+  readonly sub: string;
+}
+
+/**
+ * Adding a passkey to an account (WebAuthn Level 3 §7.1), for the bearer of an account-scoped
+ * token of a recent login. The challenge is bound to the account: a challenge issued to one
+ * account cannot register a passkey on another.
+ */
+@Injectable()
+export class PasskeyRegistrationService {
+  private readonly logger = new Logger(PasskeyRegistrationService.name);
+
+  constructor(
+    private readonly rp: RelyingParty,
+    private readonly challenges: ChallengeStore,
+    private readonly accounts: AccountService,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * PublicKeyCredentialCreationOptions: a discoverable credential (resident key required), user
+   * verification preferred, no attestation asked for, the account's passkeys excluded.
+   */
+  async options(bearer: RegisteringAccount): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const rp = this.rp.settings();
+    const account = await this.accounts.account(bearer.sub);
+    const options = await generateRegistrationOptions({
+      rpName: rp.name,
+      rpID: rp.id,
+      userName: bearer.sub,
+      userID: userHandleOf(bearer.sub),
+      attestationType: 'none',
+      excludeCredentials: account.methods
+        .filter((method) => method.type === 'passkey')
+        .map((method) => ({
+          id: credentialIdOf(method.key),
+          transports: [...(method.passkey?.transports ?? [])],
+        })),
+      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+      timeout: this.config.challenges.webauthnChallengeTtlSeconds * 1000,
+    });
+    await this.challenges.issue({
+      kind: 'webauthn_registration',
+      key: options.challenge,
+      binding: { sub: bearer.sub },
+      payload: {},
+      ttlSeconds: this.config.challenges.webauthnChallengeTtlSeconds,
+    });
+    return options;
+  }
+
+  async verify(
+    bearer: RegisteringAccount,
+    response: RegistrationResponseJSON,
+  ): Promise<RegisteredPasskey> {
+    try {
+      return await this.register(bearer, response);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.status < 500) {
+        this.events.emit(
+          new ChallengeRejected('webauthn_registration', error.reason ?? error.error),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async register(
+    bearer: RegisteringAccount,
+    response: RegistrationResponseJSON,
+  ): Promise<RegisteredPasskey> {
+    const rp = this.rp.settings();
+    const redemption = new ChallengeRedemption(
+      this.challenges,
+      this.events,
+      'webauthn_registration',
+      { sub: bearer.sub },
+    );
+    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    try {
+      verified = await verifyRegistrationResponse({
+        response,
+        expectedChallenge: redemption.redeem,
+        expectedOrigin: rp.origins,
+        expectedRPID: rp.id,
+        // User verification preferred, not required: presence is what every passkey proves.
+        requireUserVerification: false,
+        supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+      });
+    } catch (error) {
+      throw redemption.refusal() ?? refusalOf(error);
+    }
+    if (!verified.verified) throw refusalOf(undefined);
+    const info = verified.registrationInfo;
+    const credentialId = info.credential.id;
+    const method = await this.accounts.link(bearer.sub, passkeyMethodKey(credentialId), {
+      publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+      counter: info.credential.counter,
+      transports: [...(response.response.transports ?? [])],
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+    });
+    this.logger.log(`Passkey registered for ${bearer.sub} (${info.credentialDeviceType})`);
+    return { credentialId, createdAt: method.addedAt };
+  }
+}

@@ -1,0 +1,64 @@
+/*
+ * "Add a passkey" on the account page, with @simplewebauthn/browser (served from this origin;
+ * the CSP allows no inline script). Gets creation options for the signed-in account from
+ * POST /account/passkeys/options, has the browser create the passkey, posts it to
+ * POST /account/passkeys (both with the page's CSRF token), then reloads the page.
+ */
+'use strict';
+
+(function () {
+  const button = document.getElementById('add-passkey');
+  const status = document.getElementById('passkey-status');
+  const alertBox = document.getElementById('passkey-error');
+  const lib = window.SimpleWebAuthnBrowser;
+  if (!button || !status || !alertBox || !lib || !lib.browserSupportsWebAuthn()) return;
+  const csrfToken = button.dataset.csrfToken || '';
+
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    void addPasskey();
+  });
+
+  function show(element, text) {
+    element.textContent = text;
+    element.hidden = text === '';
+  }
+
+  async function postJson(path, body) {
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      const description = data && data.error_description;
+      throw new Error(description || `The server answered ${response.status}.`);
+    }
+    return data;
+  }
+
+  async function addPasskey() {
+    button.disabled = true;
+    show(alertBox, '');
+    show(status, 'Waiting for your authenticator…');
+    try {
+      const optionsJSON = await postJson('/account/passkeys/options', { csrf_token: csrfToken });
+      const response = await lib.startRegistration({ optionsJSON });
+      show(status, 'Saving the passkey…');
+      await postJson('/account/passkeys', { csrf_token: csrfToken, response });
+      window.location.reload();
+    } catch (error) {
+      show(status, '');
+      const cancelled = error && error.name === 'NotAllowedError';
+      show(
+        alertBox,
+        cancelled
+          ? 'The passkey request was cancelled or timed out.'
+          : (error && error.message) || 'Adding a passkey failed.',
+      );
+      button.disabled = false;
+    }
+  }
+})();

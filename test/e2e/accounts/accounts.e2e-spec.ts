@@ -1,0 +1,228 @@
+/**
+ * Accounts and their method index: one account, many sign-in methods. A method key is unique in
+ * the index (`_id`), so a second account taking a linked wallet is a duplicate-key refusal, and
+ * removing an account's last method is refused by one conditional update, however requests race.
+ * Subjects from before accounts existed keep their values, and so do their grants and consents.
+ */
+import request from 'supertest';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { AccountService } from '../../../src/accounts/account.service';
+import { passkeyMethodKey, passwordMethodKey } from '../../../src/accounts/account';
+import { ConsentService } from '../../../src/oauth/consent/consent.service';
+import { exchangeCode, login, obtainCode, refresh } from '../../support/oauth';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const PARTNER = {
+  id: 'partner',
+  secret: 'partner-secret',
+  redirectUri: 'http://127.0.0.1:7100/callback',
+};
+
+describe('accounts: one subject, many sign-in methods', () => {
+  let t: TestApp;
+  let accounts: AccountService;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      RATE_LIMIT_LOGIN_PER_IP: '1000',
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: PARTNER.id,
+          client_secret: PARTNER.secret,
+          redirect_uris: [PARTNER.redirectUri],
+        },
+      ]),
+    });
+    accounts = t.app.get(AccountService);
+  });
+  afterAll(() => t.close());
+
+  const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
+
+  async function walletLogin(account: PrivateKeyAccount) {
+    const issued = await t
+      .http()
+      .post('/wallet/nonce')
+      .send({ address: account.address, chainId: 1 })
+      .expect(201);
+    const message = issued.body.message as string;
+    const signature = await account.signMessage({ message });
+    const res = await t.http().post('/wallet/verify').send({ message, signature }).expect(200);
+    return res.body as { access_token: string; refresh_token: string };
+  }
+
+  async function subjectOf(accessToken: string): Promise<string> {
+    const me = await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .expect(200);
+    return me.body.sub as string;
+  }
+
+  it('an account that never linked anything has the one method its subject came from', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    await expect(accounts.account('user1')).resolves.toEqual({
+      sub: 'user1',
+      methods: [{ key: passwordMethodKey('user1'), type: 'password', sub: 'user1' }],
+    });
+    await expect(accounts.account(walletOf(wallet))).resolves.toEqual({
+      sub: walletOf(wallet),
+      methods: [{ key: walletOf(wallet), type: 'wallet', sub: walletOf(wallet) }],
+    });
+  });
+
+  it('a wallet linked to a password user signs in that user; unlinked, its own subject again', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe(walletOf(wallet));
+
+    await accounts.link('user0', walletOf(wallet));
+
+    expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe('user0');
+    const linked = await accounts.account('user0');
+    expect(linked.methods.map((m) => m.key)).toEqual([
+      passwordMethodKey('user0'),
+      walletOf(wallet),
+    ]);
+
+    await accounts.unlink('user0', walletOf(wallet));
+    expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe(walletOf(wallet));
+  });
+
+  it('two accounts linking one wallet at once: exactly one wins, the other is told it is taken', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const outcomes = await Promise.allSettled([
+      accounts.link('user0', walletOf(wallet)),
+      accounts.link('user1', walletOf(wallet)),
+      accounts.link('user0', walletOf(wallet)),
+      accounts.link('user1', walletOf(wallet)),
+    ]);
+    const holder = (await accounts.findMethod(walletOf(wallet)))!.sub;
+    outcomes.forEach((outcome, i) => {
+      const claimant = i % 2 === 0 ? 'user0' : 'user1';
+      if (claimant === holder) expect(outcome.status).toBe('fulfilled');
+      else
+        expect(outcome).toMatchObject({
+          status: 'rejected',
+          reason: {
+            error: 'method_already_linked',
+            status: 409,
+            description: 'This wallet is already linked to another account',
+          },
+        });
+    });
+    await accounts.unlink(holder, walletOf(wallet));
+  });
+
+  it('a wallet-only account keeps its eip155 subject after it links a second method', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    await accounts.link(walletOf(wallet), passkeyMethodKey('AAAA'), {
+      publicKey: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: ['internal'],
+      deviceType: 'multiDevice',
+      backedUp: true,
+    });
+
+    expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe(walletOf(wallet));
+    const account = await accounts.account(walletOf(wallet));
+    expect(account.methods.map((m) => [m.type, m.key])).toEqual([
+      ['wallet', walletOf(wallet)],
+      ['passkey', passkeyMethodKey('AAAA')],
+    ]);
+    // The account's own wallet cannot be taken by another account now.
+    await expect(accounts.link('user1', walletOf(wallet))).rejects.toMatchObject({
+      error: 'method_already_linked',
+    });
+  });
+
+  it('never removes the last method, even when two removals of the last two race', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    await expect(accounts.unlink(walletOf(wallet), walletOf(wallet))).rejects.toMatchObject({
+      error: 'last_sign_in_method',
+      status: 409,
+    });
+    await accounts.link(walletOf(wallet), passkeyMethodKey('BBBB'), {
+      publicKey: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice',
+      backedUp: false,
+    });
+
+    const outcomes = await Promise.allSettled([
+      accounts.unlink(walletOf(wallet), walletOf(wallet)),
+      accounts.unlink(walletOf(wallet), passkeyMethodKey('BBBB')),
+    ]);
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({
+      reason: { error: 'last_sign_in_method' },
+    });
+    expect((await accounts.account(walletOf(wallet))).methods).toHaveLength(1);
+    await expect(accounts.unlink('user1', walletOf(wallet))).rejects.toMatchObject({
+      error: 'not_found',
+    });
+  });
+
+  it('an account holds at most 20 methods: the 21st is refused and left unclaimed', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const passkey = {
+      publicKey: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice' as const,
+      backedUp: false,
+    };
+    for (let i = 0; i < 19; i++) {
+      await accounts.link(walletOf(wallet), passkeyMethodKey(`cap${i}`), passkey);
+    }
+    await expect(
+      accounts.link(walletOf(wallet), passkeyMethodKey('cap-over'), passkey),
+    ).rejects.toMatchObject({
+      error: 'too_many_sign_in_methods',
+      status: 409,
+      description: 'An account has at most 20 sign-in methods; remove one first',
+    });
+    await expect(accounts.findMethod(passkeyMethodKey('cap-over'))).resolves.toBeNull();
+    // Linking again what it holds is not a 21st method.
+    await accounts.link(walletOf(wallet), passkeyMethodKey('cap0'), passkey);
+    expect((await accounts.account(walletOf(wallet))).methods).toHaveLength(20);
+  });
+
+  it('migration: grants, refresh tokens and consents from before a link keep working', async () => {
+    // Before: a password user's code grant and consent, and a wallet's grant.
+    const agent = request.agent(t.app.getHttpServer());
+    await login(agent, '/', 'user1', 'password1');
+    const { code, verifier } = await obtainCode(agent, { scope: 'openid profile' });
+    const before = (await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200)).body as {
+      refresh_token: string;
+    };
+    await t.app.get(ConsentService).allow('user1', PARTNER.id, 'profile');
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const walletBefore = await walletLogin(wallet);
+
+    // The change: the wallet joins user1's account.
+    await accounts.link('user1', walletOf(wallet));
+
+    const rotated = await refresh(t.app.getHttpServer(), before.refresh_token).expect(200);
+    expect(await subjectOf(rotated.body.access_token as string)).toBe('user1');
+    const walletRotated = await request(t.app.getHttpServer())
+      .post('/token')
+      .type('form')
+      .send({
+        grant_type: 'refresh_token',
+        refresh_token: walletBefore.refresh_token,
+        client_id: 'wallet',
+      })
+      .expect(200);
+    // A grant keeps the subject it was opened for: the wallet's tokens do not change hands.
+    expect(await subjectOf(walletRotated.body.access_token as string)).toBe(walletOf(wallet));
+    await expect(t.app.get(ConsentService).covers('user1', PARTNER.id, 'profile')).resolves.toBe(
+      true,
+    );
+    const again = await obtainCode(agent);
+    const after = await exchangeCode(t.app.getHttpServer(), again.code, again.verifier).expect(200);
+    expect(await subjectOf(after.body.access_token as string)).toBe('user1');
+  });
+});

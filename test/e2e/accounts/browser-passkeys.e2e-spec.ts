@@ -1,0 +1,153 @@
+/**
+ * Passkeys in the project's Chromium with a virtual authenticator (Chrome DevTools Protocol
+ * `WebAuthn.addVirtualAuthenticator`: a CTAP2 platform authenticator with resident keys and user
+ * verification): a real ceremony through the pages. user0 signs in with a password, adds a
+ * passkey on GET /account, signs out, then signs in with the passkey inside an authorization
+ * request of demo-client, whose code gives tokens for user0 (amr hwk + user). The issuer is
+ * http://localhost (a secure context, and a valid RP ID; an IP address is not).
+ */
+import { decodeJwt } from 'jose';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { launchBrowser, screenshot } from '../../support/browser';
+import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
+import { freePort } from '../../support/processes';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const CALLBACK_PAGE = '<!DOCTYPE html><title>demo-client</title><h1>demo-client callback</h1>';
+
+describe('passkeys in the browser (virtual authenticator)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let cdp: CDPSession;
+  let authenticatorId: string;
+  let problems: string[];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://localhost:${port}`;
+    t = await createTestApp({ ISSUER: issuer, RATE_LIMIT_LOGIN_PER_IP: '100000' });
+    await t.app.listen(port, '127.0.0.1');
+    browser = await launchBrowser();
+    context = await browser.newContext();
+    page = await context.newPage();
+    problems = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await context.route('http://localhost:25001/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: CALLBACK_PAGE }),
+    );
+    // Playwright cannot intercept the hops of a redirect (microsoft/playwright#2617): the 302 of
+    // /authorize to demo-client's callback is relayed as a page that navigates there.
+    await page.route(
+      (url) => url.origin === issuer && url.pathname === '/authorize',
+      async (route) => {
+        const response = await route.fetch({ maxRedirects: 0 });
+        const location = response.headers().location;
+        if (location?.startsWith(`${DEMO_CLIENT.redirectUri}?`)) {
+          const escaped = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+          await route.fulfill({
+            status: 200,
+            contentType: 'text/html',
+            body: `<!DOCTYPE html><meta http-equiv="refresh" content="0;url=${escaped}">`,
+          });
+        } else {
+          await route.fulfill({ response });
+        }
+      },
+    );
+    cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    }));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('adds a passkey on the account page, then signs in with it inside an authorization of demo-client', async () => {
+    // A password login that returns to the account page.
+    await page.goto(`${issuer}/login?return_to=%2Faccount`);
+    await page.fill('#username', 'user0');
+    await page.fill('#password', 'password0');
+    await Promise.all([
+      page.waitForURL(`${issuer}/account`),
+      page.click('button[type="submit"]:has-text("Sign in")'),
+    ]);
+    await expect(page.locator('#account-sub').textContent()).resolves.toBe('user0');
+
+    // Add a passkey: navigator.credentials.create() answered by the virtual authenticator.
+    const add = page.locator('#add-passkey');
+    await add.waitFor({ state: 'visible' });
+    await Promise.all([page.waitForEvent('load'), add.click()]);
+    await page.locator('tr[data-method-type="passkey"]').waitFor();
+    await screenshot(page, 'account-page-with-passkey');
+    const stored = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(stored.credentials).toHaveLength(1);
+    expect(stored.credentials[0].isResidentCredential).toBe(true);
+
+    // Sign out.
+    await Promise.all([page.waitForURL(`${issuer}/login`), page.click('#sign-out')]);
+
+    // An authorization request of demo-client: the login page, then the passkey button. The
+    // virtual authenticator would answer the page's conditional (autofill) request on its own,
+    // racing the click: this page load is told the browser has no conditional mediation.
+    await page.addInitScript(() => {
+      const browserGlobals = globalThis as unknown as { PublicKeyCredential: object };
+      Object.defineProperty(browserGlobals.PublicKeyCredential, 'isConditionalMediationAvailable', {
+        value: () => Promise.resolve(false),
+      });
+    });
+    const { verifier, challenge } = pkcePair();
+    await page.goto(
+      `${issuer}${authorizePath({
+        response_type: 'code',
+        client_id: DEMO_CLIENT.id,
+        redirect_uri: DEMO_CLIENT.redirectUri,
+        state: 'passkey-state',
+        scope: 'openid profile',
+        nonce: 'passkey-nonce',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      })}`,
+    );
+    expect(new URL(page.url()).pathname).toBe('/login');
+    const button = page.locator('#passkey-login');
+    await button.waitFor({ state: 'visible' });
+    await expect(button.textContent()).resolves.toBe('Sign in with a passkey');
+    await Promise.all([
+      page.waitForURL((url) => `${url.origin}${url.pathname}` === DEMO_CLIENT.redirectUri),
+      button.click(),
+    ]);
+    const callback = new URL(page.url());
+    expect(callback.searchParams.get('state')).toBe('passkey-state');
+    const code = callback.searchParams.get('code')!;
+
+    const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+    const idToken = decodeJwt(tokens.body.id_token as string);
+    expect(idToken).toMatchObject({ sub: 'user0', nonce: 'passkey-nonce', amr: ['hwk', 'user'] });
+    const me = await fetch(`${issuer}/api/me`, {
+      headers: { authorization: `Bearer ${tokens.body.access_token}` },
+    });
+    expect(await me.json()).toMatchObject({
+      sub: 'user0',
+      auth_method: 'passkey',
+      client_id: DEMO_CLIENT.id,
+    });
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,320 @@
+/**
+ * Linking sign-in methods (#20): both proofs fresh (an account-scoped token of a login at most
+ * 10 minutes old, and the new method's own proof), one account per method, never the last method
+ * removed, and the `amr` a login says. Wallets sign with viem, passkeys with the software
+ * authenticator; everything goes through HTTP against the real AppModule.
+ */
+import { ed25519 } from '@noble/curves/ed25519';
+import bs58 from 'bs58';
+import request from 'supertest';
+import { decodeJwt } from 'jose';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
+import { SoftwareAuthenticator } from '../../support/software-authenticator';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const ISSUER = 'http://localhost:25000';
+
+describe('linking sign-in methods', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
+  });
+  afterAll(() => t.close());
+
+  const server = () => t.app.getHttpServer();
+  const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
+
+  async function signed(account: PrivateKeyAccount) {
+    const issued = await t
+      .http()
+      .post('/wallet/nonce')
+      .send({ address: account.address, chainId: 1 })
+      .expect(201);
+    const message = issued.body.message as string;
+    return { message, signature: await account.signMessage({ message }) };
+  }
+
+  /** A browser signed in with a password. */
+  async function passwordBrowser(username = 'user0'): Promise<Agent> {
+    const agent = request.agent(server());
+    await login(agent, '/', username, `password${username.slice(-1)}`);
+    return agent;
+  }
+
+  /** A browser signed in with a wallet on the login page (POST /login/siwe). */
+  async function walletBrowser(account: PrivateKeyAccount): Promise<Agent> {
+    const agent = request.agent(server());
+    const page = await agent.get('/login').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    await agent
+      .post('/login/siwe')
+      .send({ ...(await signed(account)), csrf_token: csrf, return_to: '/' })
+      .expect(200);
+    return agent;
+  }
+
+  /** Tokens of the browser's session for demo-client (first-party), with `scope`. */
+  async function tokensOf(agent: Agent, scope = 'openid account') {
+    const { code, verifier } = await obtainCode(agent, { scope, nonce: 'n-1' });
+    const res = await exchangeCode(server(), code, verifier).expect(200);
+    return res.body as { access_token: string; id_token: string };
+  }
+
+  const bearer = (token: string) => `Bearer ${token}`;
+
+  async function me(token: string) {
+    return (await t.http().get('/api/me').set('Authorization', bearer(token)).expect(200)).body as {
+      sub: string;
+      auth_method: string;
+    };
+  }
+
+  async function walletLogin(account: PrivateKeyAccount) {
+    const res = await t
+      .http()
+      .post('/wallet/verify')
+      .send(await signed(account))
+      .expect(200);
+    return res.body as { access_token: string };
+  }
+
+  it('a password user links a wallet; then SIWE for that address yields the user’s sub', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { access_token } = await tokensOf(await passwordBrowser('user1'));
+
+    const linked = await t
+      .http()
+      .post('/account/methods/wallet')
+      .set('Authorization', bearer(access_token))
+      .send(await signed(wallet))
+      .expect(201);
+
+    expect(linked.body).toEqual({
+      method: walletOf(wallet),
+      type: 'wallet',
+      added_at: expect.any(String),
+    });
+    expect(await me((await walletLogin(wallet)).access_token)).toEqual(
+      expect.objectContaining({ sub: 'user1', auth_method: 'siwe' }),
+    );
+    const listed = await t
+      .http()
+      .get('/account/methods')
+      .set('Authorization', bearer(access_token))
+      .expect(200);
+    expect(listed.body).toEqual({
+      sub: 'user1',
+      methods: [
+        { method: 'password:user1', type: 'password', added_at: expect.any(String) },
+        { method: walletOf(wallet), type: 'wallet', added_at: expect.any(String) },
+      ],
+    });
+
+    // The password is not removed from the list while it still works.
+    const password = await t
+      .http()
+      .delete('/account/methods/password%3Auser1')
+      .set('Authorization', bearer(access_token))
+      .expect(400);
+    expect(password.body.error_description).toBe(
+      'A password is not removed here; an operator disables it (proofgate-admin users disable)',
+    );
+
+    // A second account cannot take the linked address.
+    const other = await tokensOf(await passwordBrowser('user0'));
+    const taken = await t
+      .http()
+      .post('/account/methods/wallet')
+      .set('Authorization', bearer(other.access_token))
+      .send(await signed(wallet))
+      .expect(409);
+    expect(taken.body).toEqual({
+      error: 'method_already_linked',
+      error_description: 'This wallet is already linked to another account',
+    });
+  });
+
+  it('a Solana address links to an account like an Ethereum one (#21); then SIWS yields the user’s sub', async () => {
+    const secretKey = ed25519.utils.randomPrivateKey();
+    const address = bs58.encode(ed25519.getPublicKey(secretKey));
+    const signedSolana = async () => {
+      const issued = await t
+        .http()
+        .post('/wallet/nonce')
+        .send({ address, chainId: 'solana:mainnet' })
+        .expect(201);
+      const message = issued.body.message as string;
+      const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), secretKey));
+      return { message, signature };
+    };
+    const { access_token } = await tokensOf(await passwordBrowser('user0'));
+
+    const linked = await t
+      .http()
+      .post('/account/methods/wallet')
+      .set('Authorization', bearer(access_token))
+      .send(await signedSolana())
+      .expect(201);
+    expect(linked.body).toMatchObject({
+      method: `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:${address}`,
+      type: 'wallet',
+    });
+
+    const tokens = await t
+      .http()
+      .post('/wallet/verify')
+      .send(await signedSolana())
+      .expect(200);
+    expect(await me(tokens.body.access_token as string)).toEqual(
+      expect.objectContaining({ sub: 'user0', auth_method: 'siws' }),
+    );
+  });
+
+  it('linking needs a login at most 10 minutes old, checked before the wallet’s nonce is spent', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { access_token } = await tokensOf(await passwordBrowser());
+    const proof = await signed(wallet);
+    t.clock.advance(601);
+    try {
+      const stale = await t
+        .http()
+        .post('/account/methods/wallet')
+        .set('Authorization', bearer(access_token))
+        .send(proof)
+        .expect(401);
+      expect(stale.body.error).toBe('insufficient_user_authentication');
+      expect(stale.headers['www-authenticate']).toContain('max_age="600"');
+    } finally {
+      t.clock.advance(-601);
+    }
+    // The nonce was left for its owner: the same signed message still signs in.
+    await t.http().post('/wallet/verify').send(proof).expect(200);
+    // Without the account scope: 403.
+    const profileOnly = await tokensOf(await passwordBrowser(), 'openid profile');
+    await t
+      .http()
+      .post('/account/methods/wallet')
+      .set('Authorization', bearer(profileOnly.access_token))
+      .send(await signed(wallet))
+      .expect(403);
+  });
+
+  it('a wallet-only account adds a passkey and keeps its eip155 subject', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const browser = await walletBrowser(wallet);
+    const { access_token } = await tokensOf(browser);
+    expect((await me(access_token)).sub).toBe(walletOf(wallet));
+
+    const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
+    const options = await t
+      .http()
+      .post('/passkeys/registration/options')
+      .set('Authorization', bearer(access_token))
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post('/passkeys/registration/verify')
+      .set('Authorization', bearer(access_token))
+      .send(authenticator.register(options.body as { challenge: string; user: { id: string } }))
+      .expect(201);
+
+    const request2 = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
+    const signedIn = await t
+      .http()
+      .post('/passkeys/authentication/verify')
+      .send({ response: authenticator.assert(request2.body as { challenge: string }) })
+      .expect(200);
+    expect(await me(signedIn.body.access_token as string)).toEqual(
+      expect.objectContaining({ sub: walletOf(wallet), auth_method: 'passkey' }),
+    );
+    expect((await me((await walletLogin(wallet)).access_token)).sub).toBe(walletOf(wallet));
+
+    // Unlink: the passkey goes; the wallet, now the last method, cannot.
+    const passkeyKey = `passkey:${authenticator.id}`;
+    const left = await t
+      .http()
+      .delete(`/account/methods/${encodeURIComponent(passkeyKey)}`)
+      .set('Authorization', bearer(access_token))
+      .expect(200);
+    expect(left.body).toEqual({
+      sub: walletOf(wallet),
+      methods: [{ method: walletOf(wallet), type: 'wallet', added_at: expect.any(String) }],
+    });
+    const last = await t
+      .http()
+      .delete(`/account/methods/${encodeURIComponent(walletOf(wallet))}`)
+      .set('Authorization', bearer(access_token))
+      .expect(409);
+    expect(last.body).toEqual({
+      error: 'last_sign_in_method',
+      error_description: 'An account keeps at least one sign-in method',
+    });
+    const request3 = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
+    await t
+      .http()
+      .post('/passkeys/authentication/verify')
+      .send({ response: authenticator.assert(request3.body as { challenge: string }) })
+      .expect(401);
+  });
+
+  it('the account page: a browser without a session is sent to sign in; a stale login cannot add a passkey', async () => {
+    const anonymous = await t.http().get('/account').expect(303);
+    expect(anonymous.headers.location).toBe('/login?return_to=%2Faccount');
+
+    const browser = await passwordBrowser('user1');
+    const page = await browser.get('/account').expect(200);
+    expect(page.text).toContain('id="add-passkey"');
+    expect(page.text).toContain('<strong id="account-sub">user1</strong>');
+    const csrf = /data-csrf-token="([^"]+)"/.exec(page.text)![1];
+    await browser.post('/account/passkeys/options').send({ csrf_token: csrf }).expect(200);
+    t.clock.advance(601);
+    try {
+      const stale = await browser.get('/account').expect(200);
+      expect(stale.text).not.toContain('id="add-passkey"');
+      expect(stale.text).toContain('sign in again');
+      const refused = await browser
+        .post('/account/passkeys/options')
+        .send({ csrf_token: csrf })
+        .expect(401);
+      expect(refused.body.error).toBe('insufficient_user_authentication');
+    } finally {
+      t.clock.advance(-601);
+    }
+    // Without the page's CSRF token nothing changes.
+    await browser.post('/account/passkeys/options').send({}).expect(400);
+  });
+
+  it('id_token amr: pwd for a password; siwe for a wallet; both and mfa when one browser proved both', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const browser = await passwordBrowser('user1');
+    const first = await tokensOf(browser);
+    expect(decodeJwt(first.id_token).amr).toEqual(['pwd']);
+    await t
+      .http()
+      .post('/account/methods/wallet')
+      .set('Authorization', bearer(first.access_token))
+      .send(await signed(wallet))
+      .expect(201);
+
+    // The same browser signs in with the linked wallet: the same account, a second proof.
+    const page = await browser.get('/login').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    await browser
+      .post('/login/siwe')
+      .send({ ...(await signed(wallet)), csrf_token: csrf, return_to: '/' })
+      .expect(200);
+    const combined = await tokensOf(browser);
+    expect(decodeJwt(combined.id_token)).toMatchObject({
+      sub: 'user1',
+      amr: ['pwd', 'siwe', 'mfa'],
+    });
+
+    const walletOnly = await tokensOf(
+      await walletBrowser(privateKeyToAccount(generatePrivateKey())),
+    );
+    expect(decodeJwt(walletOnly.id_token).amr).toEqual(['siwe']);
+  });
+});

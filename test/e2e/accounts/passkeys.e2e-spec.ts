@@ -1,0 +1,413 @@
+/**
+ * The passkey JSON API (WebAuthn Level 3 with @simplewebauthn/server), driven by a software
+ * authenticator (ES256, `none` attestation) that builds its responses byte by byte: adding a
+ * passkey with an account-scoped token of a recent login, signing in with it, and every refusal
+ * the issue names (replay, the other ceremony's challenge, origin, RP ID, user presence, unknown
+ * credential, a counter that goes backwards, with the zero-counter rule).
+ */
+import request from 'supertest';
+import { sample } from '../../support/metrics';
+import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
+import { accountToken as accountTokenOf } from '../../support/accounts';
+import { DEMO_CLIENT, login, type Agent } from '../../support/oauth';
+import { FLAGS, SoftwareAuthenticator } from '../../support/software-authenticator';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const ISSUER = 'http://localhost:25000';
+const RP_ID = 'localhost';
+const PARTNER = {
+  id: 'partner',
+  secret: 'partner-secret',
+  redirectUri: 'http://127.0.0.1:7100/cb',
+};
+
+interface CreationOptions {
+  challenge: string;
+  rp: { id: string; name: string };
+  user: { id: string; name: string };
+  authenticatorSelection: Record<string, unknown>;
+  attestation: string;
+  excludeCredentials: { id: string }[];
+}
+
+describe('passkeys: the JSON API', () => {
+  let t: TestApp;
+  let events: SecurityEventLog;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      ISSUER,
+      RATE_LIMIT_LOGIN_PER_IP: '1000',
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: PARTNER.id,
+          client_secret: PARTNER.secret,
+          redirect_uris: [PARTNER.redirectUri],
+        },
+      ]),
+    });
+    events = t.app.get(SecurityEventLog);
+  });
+  afterAll(() => t.close());
+
+  const server = () => t.app.getHttpServer();
+
+  /** An access token of a fresh password login of `username`, for demo-client (first-party). */
+  const accountToken = (username = 'user0', scope = 'openid account') =>
+    accountTokenOf(t, username, scope);
+
+  const creationOptions = (token: string) =>
+    t
+      .http()
+      .post('/passkeys/registration/options')
+      .set('Authorization', `Bearer ${token}`)
+      .send({});
+
+  /** Registers the authenticator's passkey on the token's account; resolves to the answer. */
+  async function registered(token: string, authenticator: SoftwareAuthenticator) {
+    const options = (await creationOptions(token).expect(200)).body as CreationOptions;
+    return t
+      .http()
+      .post('/passkeys/registration/verify')
+      .set('Authorization', `Bearer ${token}`)
+      .send(authenticator.register(options))
+      .then((res) => res);
+  }
+
+  async function requestOptions(): Promise<{ challenge: string }> {
+    const res = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
+    return res.body as { challenge: string };
+  }
+
+  const verify = (response: unknown, extra: Record<string, unknown> = {}) =>
+    t
+      .http()
+      .post('/passkeys/authentication/verify')
+      .send({ response, ...extra });
+
+  async function newPasskey(options: { counts?: boolean; synced?: boolean } = {}) {
+    const authenticator = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER, ...options });
+    expect((await registered(await accountToken(), authenticator)).status).toBe(201);
+    return authenticator;
+  }
+
+  describe('registration', () => {
+    it('without a token: 401 with a Bearer challenge', async () => {
+      const res = await t.http().post('/passkeys/registration/options').send({}).expect(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="proofgate"/);
+    });
+
+    it('with a token lacking the account scope: 403 insufficient_scope', async () => {
+      const res = await creationOptions(await accountToken('user0', 'openid profile')).expect(403);
+      expect(res.body).toEqual({
+        error: 'insufficient_scope',
+        error_description:
+          'The access token lacks the account scope, which changing the account requires',
+      });
+      expect(res.headers['www-authenticate']).toContain('scope="account"');
+    });
+
+    it('with a login older than 10 minutes: 401 insufficient_user_authentication and max_age (RFC 9470)', async () => {
+      const token = await accountToken();
+      t.clock.advance(601);
+      try {
+        const res = await creationOptions(token).expect(401);
+        expect(res.body.error).toBe('insufficient_user_authentication');
+        expect(res.headers['www-authenticate']).toBe(
+          'Bearer realm="proofgate", error="insufficient_user_authentication", error_description="Changing the account needs a login at most 600 seconds old; sign in again", max_age="600"',
+        );
+      } finally {
+        t.clock.advance(-601);
+      }
+    });
+
+    it('the account scope is granted to first-party clients only: invalid_scope at authorize', async () => {
+      const agent: Agent = request.agent(server());
+      await login(agent);
+      const res = await agent
+        .get(
+          `/authorize?response_type=code&client_id=${PARTNER.id}&redirect_uri=${encodeURIComponent(PARTNER.redirectUri)}&state=s1&scope=account&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`,
+        )
+        .expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.searchParams.get('error')).toBe('invalid_scope');
+      expect(location.searchParams.get('error_description')).toBe(
+        'The account scope is granted to first-party clients only',
+      );
+      const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
+      expect(metadata.body.scopes_supported).toContain('account');
+    });
+
+    it('creation options: resident key required, user verification preferred, no attestation, own passkeys excluded', async () => {
+      const token = await accountToken('user1');
+      const first = (await creationOptions(token).expect(200)).body as CreationOptions;
+      expect(first.rp).toEqual({ id: RP_ID, name: 'Proofgate' });
+      expect(first.user.name).toBe('user1');
+      expect(first.authenticatorSelection).toMatchObject({
+        residentKey: 'required',
+        requireResidentKey: true,
+        userVerification: 'preferred',
+      });
+      expect(first.attestation).toBe('none');
+      expect(first.excludeCredentials).toEqual([]);
+
+      const authenticator = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      const res = await t
+        .http()
+        .post('/passkeys/registration/verify')
+        .set('Authorization', `Bearer ${token}`)
+        .send(authenticator.register(first))
+        .expect(201);
+      expect(res.body).toEqual({
+        credential_id: authenticator.id,
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      const second = (await creationOptions(token).expect(200)).body as CreationOptions;
+      expect(second.excludeCredentials.map((c) => c.id)).toEqual([authenticator.id]);
+    });
+
+    it('a passkey already on another account: 409 method_already_linked', async () => {
+      const authenticator = await newPasskey();
+      const res = await registered(await accountToken('user1'), authenticator);
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual({
+        error: 'method_already_linked',
+        error_description: 'This passkey is already linked to another account',
+      });
+    });
+
+    it('a registration challenge issued to one account cannot register on another', async () => {
+      const options = (await creationOptions(await accountToken('user1')).expect(200))
+        .body as CreationOptions;
+      const authenticator = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      const res = await t
+        .http()
+        .post('/passkeys/registration/verify')
+        .set('Authorization', `Bearer ${await accountToken('user0')}`)
+        .send(authenticator.register(options))
+        .expect(401);
+      expect(res.body).toEqual({
+        error: 'invalid_challenge',
+        error_description: 'The challenge was issued to another account',
+      });
+    });
+  });
+
+  describe('sign-in', () => {
+    it('signs in: the token response, sub the account, auth_method passkey', async () => {
+      const authenticator = await newPasskey();
+      const options = await requestOptions();
+      const res = await verify(authenticator.assert(options)).expect(200);
+      expect(res.body).toMatchObject({ token_type: 'Bearer', scope: 'profile' });
+      const me = await t
+        .http()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${res.body.access_token}`)
+        .expect(200);
+      expect(me.body).toMatchObject({ sub: 'user0', auth_method: 'passkey', client_id: 'wallet' });
+    });
+
+    it('request options name no account (discoverable credentials)', async () => {
+      const options = (await t.http().post('/passkeys/authentication/options').send({}).expect(200))
+        .body as Record<string, unknown>;
+      expect(options).toMatchObject({ rpId: RP_ID, userVerification: 'preferred' });
+      expect(options.allowCredentials ?? []).toEqual([]);
+    });
+
+    it('a replayed assertion: 401 challenge_already_used, recorded as a security event', async () => {
+      const authenticator = await newPasskey();
+      const assertion = authenticator.assert(await requestOptions());
+      await verify(assertion).expect(200);
+      const before = await events.count('webauthn_challenge_replay');
+
+      const res = await verify(assertion).expect(401);
+
+      expect(res.body).toEqual({
+        error: 'challenge_already_used',
+        error_description: 'The challenge has already been used; start the ceremony again',
+      });
+      expect(await events.count('webauthn_challenge_replay')).toBe(before + 1);
+    });
+
+    it('a registration challenge cannot complete a sign-in, nor a sign-in challenge a registration', async () => {
+      const authenticator = await newPasskey();
+      const token = await accountToken();
+      const creation = (await creationOptions(token).expect(200)).body as CreationOptions;
+      const res = await verify(authenticator.assert({ challenge: creation.challenge })).expect(401);
+      expect(res.body).toEqual({
+        error: 'invalid_challenge',
+        error_description: 'The challenge was not issued by this service for this ceremony',
+      });
+
+      const signIn = await requestOptions();
+      const other = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      const reg = await t
+        .http()
+        .post('/passkeys/registration/verify')
+        .set('Authorization', `Bearer ${token}`)
+        .send(other.register({ challenge: signIn.challenge, user: creation.user }))
+        .expect(401);
+      expect(reg.body.error).toBe('invalid_challenge');
+      // The registration challenge was left for its own ceremony.
+      await t
+        .http()
+        .post('/passkeys/registration/verify')
+        .set('Authorization', `Bearer ${token}`)
+        .send(other.register(creation))
+        .expect(201);
+    });
+
+    it('a response of the other ceremony type: 401 invalid_challenge', async () => {
+      const authenticator = await newPasskey();
+      const res = await verify(
+        authenticator.assert(await requestOptions(), { type: 'webauthn.create' }),
+      ).expect(401);
+      expect(res.body).toEqual({
+        error: 'invalid_challenge',
+        error_description: 'The response belongs to the other WebAuthn ceremony',
+      });
+    });
+
+    it('another origin (a phishing site): 401 origin_mismatch', async () => {
+      const authenticator = await newPasskey();
+      const res = await verify(
+        authenticator.assert(await requestOptions(), { origin: 'https://proofgate.example.net' }),
+      ).expect(401);
+      expect(res.body).toEqual({
+        error: 'origin_mismatch',
+        error_description: 'The response comes from an origin this service does not accept',
+      });
+    });
+
+    it('another RP ID: 401 rp_id_mismatch', async () => {
+      const authenticator = await newPasskey();
+      const res = await verify(
+        authenticator.assert(await requestOptions(), { rpId: 'example.com' }),
+      ).expect(401);
+      expect(res.body).toEqual({
+        error: 'rp_id_mismatch',
+        error_description: 'The credential is scoped to another relying party (RP ID)',
+      });
+    });
+
+    it('the user-presence flag missing: 401 user_not_present', async () => {
+      const authenticator = await newPasskey();
+      const res = await verify(
+        authenticator.assert(await requestOptions(), { flags: FLAGS.UV }),
+      ).expect(401);
+      expect(res.body).toEqual({
+        error: 'user_not_present',
+        error_description: 'The authenticator did not confirm the user was present',
+      });
+    });
+
+    it('an unknown credential: 401 unknown_credential, the challenge left unspent', async () => {
+      const stranger = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      const options = await requestOptions();
+      const res = await verify(stranger.assert(options)).expect(401);
+      expect(res.body).toEqual({
+        error: 'unknown_credential',
+        error_description: 'No account has this passkey',
+      });
+      const known = await newPasskey();
+      await verify(known.assert(options)).expect(200);
+    });
+
+    it('a bad signature: 401 invalid_credential_response', async () => {
+      const authenticator = await newPasskey();
+      const assertion = authenticator.assert(await requestOptions());
+      const tampered = {
+        ...assertion,
+        response: { ...assertion.response, signature: Buffer.alloc(70, 1).toString('base64url') },
+      };
+      const res = await verify(tampered).expect(401);
+      expect(res.body.error).toBe('invalid_credential_response');
+    });
+
+    it('a counter that goes backwards is refused and raised as a security event (a cloned authenticator)', async () => {
+      const authenticator = await newPasskey();
+      authenticator.setCounter(10);
+      await verify(authenticator.assert(await requestOptions())).expect(200);
+      const before = await events.count('passkey_counter_regression');
+
+      const behind = await verify(
+        authenticator.assert(await requestOptions(), { counter: 5 }),
+      ).expect(401);
+      const same = await verify(
+        authenticator.assert(await requestOptions(), { counter: 11 }),
+      ).expect(401);
+      const zero = await verify(
+        authenticator.assert(await requestOptions(), { counter: 0 }),
+      ).expect(401);
+
+      for (const res of [behind, same, zero]) {
+        expect(res.body).toEqual({
+          error: 'counter_regression',
+          error_description:
+            'The passkey’s signature counter went backwards: the authenticator may have been cloned',
+        });
+      }
+      expect(await events.count('passkey_counter_regression')).toBe(before + 3);
+      // The genuine authenticator, counting on, still signs in.
+      await verify(authenticator.assert(await requestOptions(), { counter: 12 })).expect(200);
+    });
+
+    it('an authenticator that never counts (counter always 0) signs in again and again', async () => {
+      const authenticator = await newPasskey({ counts: false, synced: true });
+      for (let i = 0; i < 3; i++) {
+        await verify(authenticator.assert(await requestOptions())).expect(200);
+      }
+    });
+
+    it('two assertions racing with the same counter: one passes, one is a regression', async () => {
+      const authenticator = await newPasskey();
+      const [a, b] = [await requestOptions(), await requestOptions()];
+      const answers = await Promise.all([
+        verify(authenticator.assert(a, { counter: 7 })),
+        verify(authenticator.assert(b, { counter: 7 })),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 401]);
+      expect(answers.find((r) => r.status === 401)?.body.error).toBe('counter_regression');
+    });
+
+    it('the metrics count passkey challenges as the third model, refusals by reason', async () => {
+      const authenticator = await newPasskey();
+      await verify(authenticator.assert(await requestOptions())).expect(200);
+      await verify(
+        authenticator.assert(await requestOptions(), { origin: 'https://evil.example' }),
+      ).expect(401);
+      const metrics = (await t.http().get('/metrics').expect(200)).text;
+      expect(
+        sample(metrics, 'proofgate_challenges_issued_total', { model: 'passkey' }),
+      ).toBeGreaterThan(0);
+      expect(
+        sample(metrics, 'proofgate_challenges_redeemed_total', { model: 'passkey' }),
+      ).toBeGreaterThan(0);
+      expect(
+        sample(metrics, 'proofgate_challenges_rejected_total', {
+          model: 'passkey',
+          reason: 'origin_mismatch',
+        }),
+      ).toBeGreaterThan(0);
+      const model = await t.http().get('/challenge-models/passkey').expect(200);
+      expect(model.body).toMatchObject({
+        id: 'passkey',
+        policy: { challenge_kind: 'webauthn_authentication', lifetime_seconds: 300 },
+      });
+      expect(model.body.protocol.bound_to).toEqual(['ceremony', 'origin', 'rp_id']);
+      expect(model.body.figures).toBeDefined();
+    });
+
+    it('tokens for a named public client; a confidential client is refused before the challenge is spent', async () => {
+      const authenticator = await newPasskey();
+      const options = await requestOptions();
+      const assertion = authenticator.assert(options);
+      const refused = await verify(assertion, { client_id: DEMO_CLIENT.id }).expect(400);
+      expect(refused.body.error_description).toBe(
+        'client_id must be a public client: passkey sign-in does not authenticate client secrets',
+      );
+      const res = await verify(assertion, { client_id: 'demo-spa' }).expect(200);
+      expect(res.body.access_token).toEqual(expect.any(String));
+    });
+  });
+});
