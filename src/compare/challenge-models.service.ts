@@ -3,7 +3,7 @@ import { ChallengeStore } from '../challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
 import { Clock } from '../platform/clock/clock';
 import { AppConfig } from '../config/app-config';
-import { KIND_OF_MODEL, MODEL_IDS, MODEL_OF_KIND, type ChallengeModel } from './challenge-model';
+import { KIND_OF_MODEL, MODEL_IDS, MODEL_OF_KIND, type LoginModel } from './challenge-model';
 import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
 import { CHALLENGE_MODELS } from './challenge-models';
 import { clientUsesOf } from './client-uses';
@@ -30,7 +30,7 @@ export class ChallengeModelsService {
     return { generated_at: new Date().toISOString(), window_seconds: WINDOW_SECONDS, models };
   }
 
-  async describe(id: ChallengeModel): Promise<ChallengeModelViewDto> {
+  async describe(id: LoginModel): Promise<ChallengeModelViewDto> {
     const { protocol, threats } = CHALLENGE_MODELS[id];
     const lifetime =
       id === 'pkce'

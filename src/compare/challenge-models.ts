@@ -1,9 +1,9 @@
-import type { ChallengeModel } from './challenge-model';
+import type { LoginModel } from './challenge-model';
 import type { ProtocolShapeDto, ThreatModelDto } from './challenge-models.dto';
 
 /** The static shape of each challenge-response protocol, as the specs define it. */
 export const CHALLENGE_MODELS: Record<
-  ChallengeModel,
+  LoginModel,
   { protocol: ProtocolShapeDto; threats: ThreatModelDto }
 > = {
   pkce: {
