@@ -40,6 +40,8 @@ export interface SignAccessTokenInput {
   grantId: string;
   /** Further string claims; a registered claim name here is a programming error. */
   extra?: Record<string, string>;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`). */
+  jkt?: string;
 }
 
 export interface SignedAccessToken {
@@ -62,6 +64,8 @@ export interface AccessTokenClaims {
   jti: string;
   auth_method: AuthMethod;
   gid: string;
+  /** RFC 9449 §6.1: a DPoP-bound token's key thumbprint; absent on a bearer token. */
+  cnf?: { jkt: string };
   /** The string claims the token carries beyond the registered ones. */
   extra: Record<string, string>;
 }

@@ -70,4 +70,12 @@ export class AuthorizationRequestDto {
   })
   @OptionalOAuthParam()
   resource?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 9449 §10: the RFC 7638 thumbprint of the DPoP key the code may be redeemed with',
+    example: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+  })
+  @OptionalOAuthParam()
+  dpop_jkt?: string;
 }

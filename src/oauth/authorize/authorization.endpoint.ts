@@ -16,7 +16,11 @@ import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { checkScope } from '../../tokens/scopes';
-import { AuthorizationCodeService, MAX_NONCE_LENGTH } from './authorization-code.service';
+import {
+  AuthorizationCodeService,
+  DPOP_JKT_BINDING_FIELD,
+  MAX_NONCE_LENGTH,
+} from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
 
@@ -100,6 +104,7 @@ export class AuthorizationEndpoint {
       }
       const scope = checkScope(request.scope);
       const nonce = checkNonce(request.nonce);
+      const dpopJkt = checkDpopJkt(request.dpop_jkt);
       const resource = checkAuthorizedResource(client, request.resource, {
         defaultResource: this.config.tokens.audience,
         registeredClients: this.config.oauth.registeredClientResources,
@@ -125,7 +130,12 @@ export class AuthorizationEndpoint {
       }
 
       const code = await this.codes.issue(
-        { client_id: client.clientId, redirect_uri: redirectUri, code_challenge: codeChallenge },
+        {
+          client_id: client.clientId,
+          redirect_uri: redirectUri,
+          code_challenge: codeChallenge,
+          ...(dpopJkt === undefined ? {} : { [DPOP_JKT_BINDING_FIELD]: dpopJkt }),
+        },
         {
           sub: session.sub,
           scope,
@@ -164,6 +174,14 @@ function checkNonce(nonce: string | undefined): string | undefined {
     throw new InvalidRequest(`nonce is longer than ${MAX_NONCE_LENGTH} characters`);
   }
   return nonce;
+}
+
+/** RFC 9449 §10: `dpop_jkt` is a base64url SHA-256 JWK thumbprint (RFC 7638): 43 characters. */
+function checkDpopJkt(jkt: string | undefined): string | undefined {
+  if (jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(jkt)) {
+    throw new InvalidRequest('dpop_jkt must be a base64url SHA-256 JWK thumbprint');
+  }
+  return jkt;
 }
 
 function page(error: ProtocolError): AuthorizationOutcome {

@@ -63,6 +63,13 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({
     type: [String],
+    description: 'RFC 9449 §5.1: the JWS algorithms accepted for DPoP proofs',
+    example: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
+  })
+  dpop_signing_alg_values_supported!: string[];
+
+  @ApiProperty({
+    type: [String],
     description:
       'RFC 9728 §4: the resources whose tokens this server issues; others per client (RFC 8707)',
     example: [`${ISSUER}/api`],

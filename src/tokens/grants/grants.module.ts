@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { DpopModule } from '../dpop/dpop.module';
 import { TokensModule } from '../tokens.module';
 import { GrantRepository } from './grant.repository';
 import { BearerTokenAuthenticator } from './grant-bearer.authenticator';
@@ -12,6 +13,7 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
 @Module({
   imports: [
     TokensModule,
+    DpopModule,
     MongooseModule.forFeature([{ name: GrantRecord.name, schema: GrantSchema }]),
   ],
   providers: [
@@ -26,6 +28,7 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
     GrantRepository,
     RefreshTokenRotation,
     TokensModule,
+    DpopModule,
   ],
 })
 export class GrantsModule {}
