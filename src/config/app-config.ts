@@ -249,6 +249,11 @@ export interface DpopConfig {
    * stale one, is answered `use_dpop_nonce` and a `DPoP-Nonce` to use.
    */
   readonly requireNonce: boolean;
+  /**
+   * Proofgate's own API (`/api`) accepts DPoP-bound access tokens only (RFC 9728
+   * `dpop_bound_access_tokens_required`): a bearer token is refused there.
+   */
+  readonly requiredAtApi: boolean;
 }
 
 /**
@@ -490,6 +495,7 @@ export class AppConfig {
       },
       dpop: {
         requireNonce: bool(env, 'DPOP_REQUIRE_NONCE', false),
+        requiredAtApi: bool(env, 'API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED', false),
       },
       clientMetadata: {
         enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),

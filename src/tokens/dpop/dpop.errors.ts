@@ -6,7 +6,7 @@ import { DPOP_CHALLENGE_ALGS } from './dpop-algorithms';
  * envelope; at a protected resource `401` with a `WWW-Authenticate: DPoP` challenge naming the
  * accepted algorithms (§7.1), see `atResource`. Descriptions never quote the proof.
  */
-abstract class DpopError extends ProtocolError {
+export abstract class DpopError extends ProtocolError {
   readonly status: number = 400;
 
   /** The same error as a protected resource answers it: 401 with a DPoP challenge (§7.1, §9). */
