@@ -256,6 +256,14 @@ export interface DpopConfig {
   readonly requiredAtApi: boolean;
 }
 
+/** RFC 9126 pushed authorization requests (see docs/DPOP-AND-PAR.md). */
+export interface ParConfig {
+  /** `require_pushed_authorization_requests` for every client (RFC 9126 §5). */
+  readonly required: boolean;
+  /** Lifetime of a `request_uri` (RFC 9126 §2.2: short; a minute is usual). */
+  readonly requestUriTtlSeconds: number;
+}
+
 /**
  * The service's typed, validated configuration. `AppConfig.fromEnv` is the only code that reads
  * environment variables; everything else injects `AppConfig`.
@@ -277,6 +285,7 @@ export class AppConfig {
   readonly registration!: RegistrationConfig;
   readonly clientMetadata!: ClientMetadataConfig;
   readonly dpop!: DpopConfig;
+  readonly par!: ParConfig;
   /**
    * The /lab page may run the attack scenarios against this instance (off in production; there,
    * only with an ADMIN_TOKEN, which every run must present).
@@ -496,6 +505,10 @@ export class AppConfig {
       dpop: {
         requireNonce: bool(env, 'DPOP_REQUIRE_NONCE', false),
         requiredAtApi: bool(env, 'API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED', false),
+      },
+      par: {
+        required: bool(env, 'REQUIRE_PUSHED_AUTHORIZATION_REQUESTS', false),
+        requestUriTtlSeconds: int(env, 'PAR_REQUEST_URI_TTL_SECONDS', 60, { min: 5, max: 600 }),
       },
       clientMetadata: {
         enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),

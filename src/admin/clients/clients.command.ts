@@ -175,8 +175,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             public: options.public === true,
             firstParty: options.firstParty === true,
             dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
-            requirePushedAuthorizationRequests:
-              options.requirePushedAuthorizationRequests === true,
+            requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
             ...(options.name !== undefined ? { name: options.name } : {}),
           }),
         );

@@ -39,7 +39,7 @@ export class ClientRegistrationRequestDto {
   response_types?: string[];
 
   @ApiPropertyOptional({
-    description: 'RFC 9449 §5.2: refuse this client\'s token requests without a DPoP proof',
+    description: "RFC 9449 §5.2: refuse this client's token requests without a DPoP proof",
     example: true,
   })
   dpop_bound_access_tokens?: boolean;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
 import { EXAMPLE } from '../oauth.examples';
 import { OptionalOAuthParam } from '../oauth-params';
@@ -78,4 +78,13 @@ export class AuthorizationRequestDto {
   })
   @OptionalOAuthParam()
   dpop_jkt?: string;
+
+  /**
+   * RFC 9126 §4: the request pushed to POST /par; then only client_id besides it counts. Kept out
+   * of the OpenAPI description: "Try it out" fills every parameter, and with this one all the
+   * others would be ignored (the README and docs/DPOP-AND-PAR.md describe it).
+   */
+  @ApiHideProperty()
+  @OptionalOAuthParam()
+  request_uri?: string;
 }

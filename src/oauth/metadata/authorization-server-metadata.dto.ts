@@ -13,6 +13,15 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: `${ISSUER}/token` })
   token_endpoint!: string;
 
+  @ApiProperty({ description: 'RFC 9126 §5', example: `${ISSUER}/par` })
+  pushed_authorization_request_endpoint!: string;
+
+  @ApiProperty({
+    description: 'RFC 9126 §5: every client must push (REQUIRE_PUSHED_AUTHORIZATION_REQUESTS)',
+    example: false,
+  })
+  require_pushed_authorization_requests!: boolean;
+
   @ApiProperty({ example: `${ISSUER}/revoke` })
   revocation_endpoint!: string;
 

@@ -30,6 +30,9 @@ export class MetadataController {
       issuer,
       authorization_endpoint: `${issuer}/authorize`,
       token_endpoint: `${issuer}/token`,
+      // RFC 9126 §5
+      pushed_authorization_request_endpoint: `${issuer}/par`,
+      require_pushed_authorization_requests: this.config.par.required,
       revocation_endpoint: `${issuer}/revoke`,
       introspection_endpoint: `${issuer}/introspect`,
       jwks_uri: `${issuer}/jwks.json`,

@@ -98,9 +98,7 @@ export class DpopProofVerifier {
       );
     }
     if (typeof htu !== 'string' || !sameResource(htu, request.url)) {
-      throw new InvalidDpopProof('The DPoP proof is for another URI (htu)').because(
-        'htu_mismatch',
-      );
+      throw new InvalidDpopProof('The DPoP proof is for another URI (htu)').because('htu_mismatch');
     }
     this.checkIssuedAt(iat);
     if (request.accessToken !== undefined && ath !== sha256Base64Url(request.accessToken)) {

@@ -34,7 +34,9 @@ const CLIENTS = JSON.stringify([
   },
 ]);
 
-async function listening(env: Record<string, string> = {}): Promise<{ t: TestApp; issuer: string }> {
+async function listening(
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; issuer: string }> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const t = await createTestApp({ ISSUER: issuer, OAUTH_CLIENTS: CLIENTS, ...env });
