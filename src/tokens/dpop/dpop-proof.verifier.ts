@@ -7,12 +7,14 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
+import { DomainEvents } from '../../platform/events/domain-events';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../platform/clock/clock';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
-import { InvalidDpopProof, UseDpopNonce } from './dpop.errors';
+import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
 import { DpopNonces } from './dpop-nonces';
 
 /**
@@ -59,9 +61,18 @@ export class DpopProofVerifier {
     private readonly nonces: DpopNonces,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   async verify(header: string, request: DpopRequest): Promise<DpopProof> {
+    try {
+      return await this.check(header, request);
+    } catch (error) {
+      throw this.reported(error);
+    }
+  }
+
+  private async check(header: string, request: DpopRequest): Promise<DpopProof> {
     // Node joins repeated headers with ", ": a value that is not one compact JWS is refused.
     if (header.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(header)) {
       throw new InvalidDpopProof('The DPoP header must hold exactly one proof JWT').because(
@@ -123,7 +134,9 @@ export class DpopProofVerifier {
       DPOP_PROOF_MAX_AGE_SECONDS + DPOP_PROOF_FUTURE_SECONDS,
     );
     if (!fresh) {
-      throw new InvalidDpopProof('The DPoP proof was already used (jti replay)').because('replay');
+      throw this.reported(
+        new InvalidDpopProof('The DPoP proof was already used (jti replay)').because('replay'),
+      );
     }
   }
 
@@ -157,6 +170,14 @@ export class DpopProofVerifier {
       ).because('nonce_stale');
     }
     return verdict === 'previous' ? this.nonces.current() : undefined;
+  }
+
+  /** A refusal, reported to the figures (closed vocabulary of `because`) before it is thrown. */
+  private reported(error: unknown): unknown {
+    if (error instanceof DpopError) {
+      this.events.emit(new ChallengeRejected('dpop_jti', error.reason ?? error.error));
+    }
+    return error;
   }
 
   /** The nonce to offer with an answer when nonces are required (RFC 9449 §8.2). */
