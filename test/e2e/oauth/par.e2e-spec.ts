@@ -15,6 +15,8 @@ const insecure = { [oauth.allowInsecureRequests]: true };
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
 const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
+/** A client that is not first-party: its users see the consent screen. */
+const THIRD_PARTY = { id: 'third-party', redirectUri: 'http://127.0.0.1:25012/callback' };
 const CLIENTS = JSON.stringify([
   {
     client_id: PUSHER.id,
@@ -22,7 +24,18 @@ const CLIENTS = JSON.stringify([
     first_party: true,
     require_pushed_authorization_requests: true,
   },
+  { client_id: THIRD_PARTY.id, redirect_uris: [THIRD_PARTY.redirectUri] },
 ]);
+
+/** The consent form's hidden fields, as a browser submits them. */
+function consentForm(html: string): { csrf_token: string; return_to: string } {
+  const field = (name: string) =>
+    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
+  const csrf = field('csrf_token');
+  const returnTo = field('return_to');
+  if (!csrf || !returnTo) throw new Error('no consent form on the page');
+  return { csrf_token: csrf, return_to: returnTo };
+}
 
 describe('PAR with oauth4webapi (RFC 9126)', () => {
   let t: TestApp;
@@ -311,6 +324,29 @@ describe('request_uri refusals at /authorize', () => {
       .send({ redirect_uri: DEMO_CLIENT.redirectUri });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
+  });
+
+  it('keeps a pushed request through the consent screen: Allow, then one code', async () => {
+    const uri = await push(THIRD_PARTY, { scope: 'profile email' });
+    const screen = await authorize(THIRD_PARTY.id, uri).set('Accept', 'text/html');
+    expect(screen.status).toBe(200);
+    expect(screen.text).toContain('<li data-scope="email">');
+    const form = consentForm(screen.text);
+    const allowed = await agent
+      .post('/consent')
+      .type('form')
+      .send({ ...form, decision: 'allow' })
+      .expect(303);
+    const back = await agent.get(allowed.headers.location).expect(302);
+    const location = new URL(back.headers.location);
+    expect(location.origin + location.pathname).toBe(THIRD_PARTY.redirectUri);
+    expect(location.searchParams.get('state')).toBe('st');
+    expect(location.searchParams.get('code')).toBeTruthy();
+    expectPage(
+      await authorize(THIRD_PARTY.id, uri),
+      'invalid_request_uri',
+      'request_uri was already used',
+    );
   });
 
   it('a client registered with require_pushed_authorization_requests must push (RFC 9126 §6)', async () => {
