@@ -17,6 +17,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startMongoServer } from '../tools/mongo-server/launch';
 import type { RequestSpec } from './loadgen/protocol';
 import { Browser } from './lib/browser';
+import { dpopSigner } from './lib/dpop';
 import { LoadGenerator, capturedField } from './lib/load-generator';
 import * as oidc from './lib/oidc';
 import {
@@ -273,8 +274,35 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     await oidc.authorize(opBrowser); // log in and consent; the code is left unused
   }
 
+  const signer = dpopSigner();
+  // RFC 9449: the same exchange and the same API call, with DPoP proofs (signed just before
+  // each phase: a proof is accepted for 60 s after its iat). Run before the bearer phases in even
+  // rounds and after them in odd ones, so that neither side always finds the process warmer.
+  const dpopPair = async (round: number, m: number) => {
+    const target = pg!;
+    const dpopCodes = await timed(`minted ${m} Proofgate codes for DPoP`, () =>
+      proofgate.mintCodes(pgBrowser!, m),
+    );
+    const dpopExchange = await bench.phase(
+      'proofgate.dpop_exchange',
+      round,
+      target,
+      proofgate.dpopExchangeRequests(dpopCodes, target.origin, signer),
+      200,
+      ['access_token'],
+    );
+    const boundTokens = capturedField(dpopExchange.captured, 'access_token');
+    await bench.phase(
+      'proofgate.dpop_me',
+      round,
+      target,
+      proofgate.dpopMeRequests(boundTokens, m, target.origin, signer),
+      200,
+    );
+  };
   const proofgateRound = async (round: number, n: number, m: number) => {
     const target = pg!;
+    if (round % 2 === 0) await dpopPair(round, m);
     const codes = await timed(`minted ${n} Proofgate codes`, () =>
       proofgate.mintCodes(pgBrowser!, n),
     );
@@ -296,6 +324,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       200,
     );
     await bench.phase('proofgate.me', round, target, proofgate.meRequests(accessTokens, m), 200);
+    if (round % 2 === 1) await dpopPair(round, m);
     // Nonce issue answers about twice as fast as the rest: twice the requests, so that its phase
     // lasts as long and a pause of the shared machine weighs on it no more than on the others.
     // Every nonce request from a wallet of its own, never seen before in the run: the first m

@@ -13,6 +13,7 @@ import { type Address, getAddress } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { RequestSpec } from '../loadgen/protocol';
 import { Browser, basicAuth, inBatches } from './browser';
+import { dpopProof, type DpopSigner } from './dpop';
 import { codeFromRedirect, pkcePair, type MintedCode } from './pkce';
 
 export const CLIENT = {
@@ -124,6 +125,38 @@ export function exchangeRequests(codes: readonly MintedCode[]): RequestSpec[] {
       redirect_uri: CLIENT.redirectUri,
     }).toString(),
   }));
+}
+
+/** The same exchanges, each with a fresh DPoP proof of `signer`'s key (RFC 9449 §5). */
+export function dpopExchangeRequests(
+  codes: readonly MintedCode[],
+  origin: string,
+  signer: DpopSigner,
+): RequestSpec[] {
+  return exchangeRequests(codes).map((spec) => ({
+    ...spec,
+    headers: { ...spec.headers, dpop: dpopProof(signer, 'POST', `${origin}/token`) },
+  }));
+}
+
+/** GET /api/me with DPoP-bound tokens, each with a fresh proof carrying its `ath` (§7). */
+export function dpopMeRequests(
+  accessTokens: readonly string[],
+  n: number,
+  origin: string,
+  signer: DpopSigner,
+): RequestSpec[] {
+  return Array.from({ length: n }, (_, i) => {
+    const token = accessTokens[i % accessTokens.length];
+    return {
+      method: 'GET',
+      path: '/api/me',
+      headers: {
+        authorization: `DPoP ${token}`,
+        dpop: dpopProof(signer, 'GET', `${origin}/api/me`, token),
+      },
+    };
+  });
 }
 
 export function refreshRequests(refreshTokens: readonly string[]): RequestSpec[] {

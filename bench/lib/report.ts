@@ -13,6 +13,8 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.exchange',
   'proofgate.refresh',
   'proofgate.me',
+  'proofgate.dpop_exchange',
+  'proofgate.dpop_me',
   'proofgate.nonce',
   'proofgate.verify',
   'proofgate.passkey',
@@ -249,6 +251,18 @@ function targetsSection(report: BenchReport): string {
     );
   }
   relative('proofgate.me', 5, '/api/me');
+  // RFC 9449 (issue #22): what a proof costs, each against its own bearer phase of the round.
+  const dpop = (key: PhaseKey, base: PhaseKey, factor: number, name: string) => {
+    const { ratios, median } = roundRatio(report.records, key, base);
+    if (ratios.length === 0) return;
+    row(
+      `${name} ≥ ${factor}× the same without DPoP (median of the rounds)`,
+      `${f2(median)}× (rounds: ${ratios.map(f2).join(', ')})`,
+      median >= factor,
+    );
+  };
+  dpop('proofgate.dpop_exchange', 'proofgate.exchange', 0.8, 'DPoP code exchange');
+  dpop('proofgate.dpop_me', 'proofgate.me', 0.7, '/api/me with DPoP');
   const m = report.memory.proofgate;
   if (m) {
     row(
@@ -447,6 +461,14 @@ export function renderSummary(report: BenchReport): string {
       lines.push(
         `  ${name} / Proofgate's code exchange: median ${f2(own.median)} (rounds: ${own.ratios.map(f2).join(', ')})`,
       );
+  }
+  for (const [key, base, name] of [
+    ['proofgate.dpop_exchange', 'proofgate.exchange', 'DPoP code exchange / bearer exchange'],
+    ['proofgate.dpop_me', 'proofgate.me', '/api/me with DPoP / with a bearer token'],
+  ] as const) {
+    const own = roundRatio(report.records, key, base);
+    if (own.ratios.length > 0)
+      lines.push(`  ${name}: median ${f2(own.median)} (rounds: ${own.ratios.map(f2).join(', ')})`);
   }
   for (const side of ['proofgate', 'oidc'] as const) {
     const m = report.memory[side];

@@ -10,6 +10,8 @@ export const PHASES = {
   'proofgate.exchange': 'Proofgate POST /token (authorization_code + PKCE)',
   'proofgate.refresh': 'Proofgate POST /token (refresh_token)',
   'proofgate.me': 'Proofgate GET /api/me',
+  'proofgate.dpop_exchange': 'Proofgate POST /token (authorization_code + PKCE, DPoP proof)',
+  'proofgate.dpop_me': 'Proofgate GET /api/me (DPoP-bound token, DPoP proof)',
   'proofgate.nonce': 'Proofgate POST /wallet/nonce',
   'proofgate.verify': 'Proofgate POST /wallet/verify',
   'proofgate.passkey': 'Proofgate POST /passkeys/authentication/verify',

@@ -3,6 +3,7 @@ import {
   ChallengeKind,
   ConsumeResult,
   IssueChallenge,
+  OptionalBinding,
   StoredChallenge,
 } from './challenge';
 
@@ -21,12 +22,14 @@ export abstract class ChallengeStore {
 
   /**
    * Redeems the challenge for `key` if it is live, unspent and `expectedBinding` matches its
-   * binding on every listed field. A mismatch leaves the challenge in place for its owner.
+   * binding on every listed field, and on every field of `optionalBinding` the challenge has. A
+   * mismatch leaves the challenge in place for its owner.
    */
   abstract consume<P>(
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
+    optionalBinding?: OptionalBinding,
   ): Promise<ConsumeResult<P>>;
 
   /**
@@ -47,6 +50,14 @@ export abstract class ChallengeStore {
    * told it was used.
    */
   abstract spend(kind: ChallengeKind, key: string): Promise<void>;
+
+  /**
+   * Records `key` as seen, once: one insert whose unique `_id` is the key's hash. Resolves true
+   * for the first record of `key` while an earlier one is kept (until `ttlSeconds` from now, as
+   * long as the TTL index takes), false for any later one: a replay, on whichever instance it
+   * arrives. The record is born spent: nothing can redeem it, it only remembers the key.
+   */
+  abstract recordOnce(kind: ChallengeKind, key: string, ttlSeconds: number): Promise<boolean>;
 
   /** Read-only: the live (unspent, unexpired) challenge for `key`, if any. */
   abstract peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null>;

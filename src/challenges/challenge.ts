@@ -1,4 +1,8 @@
-/** The kinds of short-lived, single-use challenge the login models keep. */
+/**
+ * The kinds of short-lived, single-use challenge the login models and the proofs of possession
+ * keep: a DPoP proof's `jti` (RFC 9449 §11.1: seen once per proof lifetime) and a pushed
+ * authorization request's `request_uri` (RFC 9126 §2.2: one use, bound to its client).
+ */
 export const CHALLENGE_KINDS = [
   'authorization_code',
   'wallet_nonce',
@@ -7,6 +11,8 @@ export const CHALLENGE_KINDS = [
   'webauthn_registration',
   'webauthn_authentication',
   'siws_nonce',
+  'dpop_jti',
+  'par_request_uri',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
@@ -16,6 +22,13 @@ export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
  * compared exactly, so callers normalise them first (lower-case addresses, ...).
  */
 export type ChallengeBinding = Readonly<Record<string, string>>;
+
+/**
+ * Binding fields a challenge may or may not carry: when it carries one, the consumer must present
+ * the same value (`null`: a consumer with nothing to present redeems only challenges without it).
+ * E.g. a code bound to a DPoP key by `dpop_jkt` (RFC 9449 §10), which an unbound code lacks.
+ */
+export type OptionalBinding = Readonly<Record<string, string | null>>;
 
 export interface IssueChallenge<P> {
   kind: ChallengeKind;

@@ -179,6 +179,10 @@ export class ClientRegistry implements OnModuleInit {
       ...(secretHash ? { secretHash } : {}),
       ...(wanted.resources?.length ? { resources: [...wanted.resources] } : {}),
       ...(wanted.firstParty ? { firstParty: true } : {}),
+      ...(wanted.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
+      ...(wanted.requirePushedAuthorizationRequests
+        ? { requirePushedAuthorizationRequests: true }
+        : {}),
     };
     const unchanged =
       existing &&
@@ -186,6 +190,8 @@ export class ClientRegistry implements OnModuleInit {
       existing.name === client.name &&
       existing.secretHash === client.secretHash &&
       existing.firstParty === client.firstParty &&
+      existing.dpopBoundAccessTokens === client.dpopBoundAccessTokens &&
+      existing.requirePushedAuthorizationRequests === client.requirePushedAuthorizationRequests &&
       existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
       (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;

@@ -35,6 +35,13 @@ export interface OAuthClient {
    * endpoint has (see `grantTypesOf`).
    */
   grantTypes?: string[];
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof, so
+   * the client never gets a bearer token.
+   */
+  dpopBoundAccessTokens?: true;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`: /authorize only with a request_uri. */
+  requirePushedAuthorizationRequests?: true;
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */

@@ -18,7 +18,7 @@ import { AuthorizationHeader } from '../platform/http/authorization-header';
 import { presentsAdminToken } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { AppConfig } from '../config/app-config';
-import type { ChallengeModel } from './challenge-model';
+import type { LoginModel } from './challenge-model';
 import {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
@@ -109,6 +109,6 @@ export class ChallengeModelsController {
     if (!(MODEL_IDS as readonly string[]).includes(id)) {
       throw new NotFound(`Unknown challenge model; use one of ${MODEL_IDS.join(', ')}`);
     }
-    return this.models.describe(id as ChallengeModel);
+    return this.models.describe(id as LoginModel);
   }
 }

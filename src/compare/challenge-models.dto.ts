@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CHALLENGE_KINDS, type ChallengeKind } from '../challenges/challenge';
-import { MODEL_IDS, type ChallengeModel } from './challenge-model';
+import type { ChallengeKind } from '../challenges/challenge';
+import {
+  KIND_OF_MODEL,
+  MODEL_IDS,
+  POSSESSION_MODEL_IDS,
+  type ChallengeModel,
+  type PossessionModel,
+} from './challenge-model';
 
 /** The static shape of a challenge-response protocol, as its specs define it. */
 export class ProtocolShapeDto {
@@ -70,7 +76,7 @@ export class ChallengeStorageDto {
 
 /** The policy this deployment applies, read from its live configuration. */
 export class ChallengePolicyDto {
-  @ApiProperty({ enum: CHALLENGE_KINDS, example: 'authorization_code' })
+  @ApiProperty({ enum: MODEL_IDS.map((id) => KIND_OF_MODEL[id]), example: 'authorization_code' })
   challenge_kind!: ChallengeKind;
 
   @ApiProperty({ example: 60 })
@@ -190,6 +196,53 @@ export class ChallengeModelViewDto {
   figures!: ModelFiguresDto;
 }
 
+/** What a proof of possession keeps in the challenge store, and what that costs per request. */
+export class PossessionStoreDto {
+  @ApiProperty({ enum: ['dpop_jti', 'par_request_uri'], example: 'dpop_jti' })
+  challenge_kind!: ChallengeKind;
+
+  @ApiProperty({ description: 'How long one record lives', example: 65 })
+  lifetime_seconds!: number;
+
+  @ApiProperty({ type: ChallengeStorageDto })
+  storage!: ChallengeStorageDto;
+
+  @ApiProperty({
+    description: 'Database round trips a request adds, and whether they overlap its own work',
+    example: 'one insert per proof, alongside the grant or resource check',
+  })
+  cost_per_request!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "This deployment's settings of the mechanism",
+    example: { nonce: 'stateless HMAC over the minute, not required (DPOP_REQUIRE_NONCE=false)' },
+  })
+  settings!: Record<string, string>;
+}
+
+/**
+ * A proof of possession beside the login models (RFC 9449 DPoP, RFC 9126 PAR): not a way to log
+ * in, but what keeps the tokens and the request of a login to whoever started it.
+ */
+export class PossessionModelViewDto {
+  @ApiProperty({ enum: POSSESSION_MODEL_IDS, example: 'dpop' })
+  id!: PossessionModel;
+
+  @ApiProperty({ type: ProtocolShapeDto })
+  protocol!: ProtocolShapeDto;
+
+  @ApiProperty({ type: ThreatModelDto })
+  threats!: ThreatModelDto;
+
+  @ApiProperty({ type: PossessionStoreDto })
+  store!: PossessionStoreDto;
+
+  @ApiProperty({ type: ModelFiguresDto })
+  figures!: ModelFiguresDto;
+}
+
 export class ChallengeModelsResponseDto {
   @ApiProperty({ example: '2026-01-01T00:00:00.000Z' })
   generated_at!: string;
@@ -199,6 +252,12 @@ export class ChallengeModelsResponseDto {
 
   @ApiProperty({ type: [ChallengeModelViewDto] })
   models!: ChallengeModelViewDto[];
+
+  @ApiProperty({
+    description: 'The proofs of possession that guard what a login yields: DPoP and PAR',
+    type: [PossessionModelViewDto],
+  })
+  proof_of_possession!: PossessionModelViewDto[];
 }
 
 /** A challenge alive now, its secret reduced to a hash prefix. */

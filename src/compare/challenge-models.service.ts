@@ -2,20 +2,43 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
 import { Clock } from '../platform/clock/clock';
+import {
+  DPOP_PROOF_FUTURE_SECONDS,
+  DPOP_PROOF_MAX_AGE_SECONDS,
+} from '../tokens/dpop/dpop-proof.verifier';
 import { AppConfig } from '../config/app-config';
-import { KIND_OF_MODEL, MODEL_IDS, MODEL_OF_KIND, type ChallengeModel } from './challenge-model';
+import {
+  KIND_OF_MODEL,
+  MODEL_IDS,
+  MODEL_OF_KIND,
+  POSSESSION_MODEL_IDS,
+  type LoginModel,
+  type PossessionModel,
+} from './challenge-model';
 import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
-import { CHALLENGE_MODELS } from './challenge-models';
+import { CHALLENGE_MODELS, POSSESSION_MODELS } from './challenge-models';
 import { clientUsesOf } from './client-uses';
 import type {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
   LiveChallengeDto,
+  PossessionModelViewDto,
 } from './challenge-models.dto';
+
+/** RFC 9449 §11.1: a jti is kept as long as its proof could be accepted (see DpopProofVerifier). */
+const DPOP_JTI_LIFETIME_SECONDS = DPOP_PROOF_MAX_AGE_SECONDS + DPOP_PROOF_FUTURE_SECONDS;
+
+function storage(key: string) {
+  return {
+    collection: CHALLENGE_COLLECTION,
+    key,
+    ttl_index: { field: 'expiresAt', expire_after_seconds: 0 },
+  };
+}
 
 export { MODEL_IDS } from './challenge-model';
 
-const STORAGE_KEY: Record<ChallengeModel, string> = {
+const STORAGE_KEY: Record<LoginModel, string> = {
   pkce: 'SHA-256 of the authorization code',
   siwe: 'SHA-256 of the nonce',
   passkey: 'SHA-256 of the WebAuthn challenge',
@@ -33,15 +56,53 @@ export class ChallengeModelsService {
   ) {}
 
   async overview(): Promise<ChallengeModelsResponseDto> {
-    const models = await Promise.all(MODEL_IDS.map((id) => this.describe(id)));
-    return { generated_at: new Date().toISOString(), window_seconds: WINDOW_SECONDS, models };
+    const [models, proofOfPossession] = await Promise.all([
+      Promise.all(MODEL_IDS.map((id) => this.describe(id))),
+      Promise.all(POSSESSION_MODEL_IDS.map((id) => this.describePossession(id))),
+    ]);
+    return {
+      generated_at: new Date().toISOString(),
+      window_seconds: WINDOW_SECONDS,
+      models,
+      proof_of_possession: proofOfPossession,
+    };
   }
 
-  async describe(id: ChallengeModel): Promise<ChallengeModelViewDto> {
+  /** DPoP or PAR: its shape, what it keeps in the store and costs, and its live figures. */
+  async describePossession(id: PossessionModel): Promise<PossessionModelViewDto> {
+    const { protocol, threats } = POSSESSION_MODELS[id];
+    const { dpop, par } = this.config;
+    const store: PossessionModelViewDto['store'] =
+      id === 'dpop'
+        ? {
+            challenge_kind: KIND_OF_MODEL.dpop,
+            lifetime_seconds: DPOP_JTI_LIFETIME_SECONDS,
+            storage: storage('SHA-256 of the key thumbprint and the proof jti'),
+            cost_per_request:
+              'one insert per proof (a duplicate key is a replay), alongside the grant or the resource check: no round trip in sequence; none without a DPoP header',
+            settings: {
+              nonce: `stateless HMAC over the minute; ${dpop.requireNonce ? 'required' : 'checked when sent, not required'} (DPOP_REQUIRE_NONCE=${dpop.requireNonce})`,
+              api: `/api ${dpop.requiredAtApi ? 'takes DPoP-bound tokens only' : 'takes bearer and DPoP-bound tokens'} (API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED=${dpop.requiredAtApi})`,
+            },
+          }
+        : {
+            challenge_kind: KIND_OF_MODEL.par,
+            lifetime_seconds: par.requestUriTtlSeconds,
+            storage: storage('SHA-256 of the request_uri'),
+            cost_per_request:
+              'one insert at POST /par; one read per /authorize visit and one atomic consume when the code is issued',
+            settings: {
+              required: `${par.required ? 'every client' : 'the clients registered with require_pushed_authorization_requests'} (REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=${par.required})`,
+            },
+          };
+    return { id, protocol, threats, store, figures: await this.figures.of(id) };
+  }
+
+  async describe(id: LoginModel): Promise<ChallengeModelViewDto> {
     const { protocol, threats } = CHALLENGE_MODELS[id];
     const { authorizationCodeTtlSeconds, walletNonceTtlSeconds, webauthnChallengeTtlSeconds } =
       this.config.challenges;
-    const lifetime: Record<ChallengeModel, number> = {
+    const lifetime: Record<LoginModel, number> = {
       pkce: authorizationCodeTtlSeconds,
       siwe: walletNonceTtlSeconds,
       passkey: webauthnChallengeTtlSeconds,

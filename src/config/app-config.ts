@@ -103,6 +103,10 @@ export interface ClientConfig {
   readonly resources?: readonly string[];
   /** The operator's own application: no consent screen (`first_party` in OAUTH_CLIENTS). */
   readonly firstParty?: boolean;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`. */
+  readonly requirePushedAuthorizationRequests?: boolean;
 }
 
 /**
@@ -266,6 +270,28 @@ export interface ChallengeConfig {
   readonly figuresFlushMs: number;
 }
 
+/** RFC 9449 DPoP (see docs/DPOP-AND-PAR.md). */
+export interface DpopConfig {
+  /**
+   * Every DPoP proof must carry a fresh server nonce (RFC 9449 §8): one without it, or with a
+   * stale one, is answered `use_dpop_nonce` and a `DPoP-Nonce` to use.
+   */
+  readonly requireNonce: boolean;
+  /**
+   * Proofgate's own API (`/api`) accepts DPoP-bound access tokens only (RFC 9728
+   * `dpop_bound_access_tokens_required`): a bearer token is refused there.
+   */
+  readonly requiredAtApi: boolean;
+}
+
+/** RFC 9126 pushed authorization requests (see docs/DPOP-AND-PAR.md). */
+export interface ParConfig {
+  /** `require_pushed_authorization_requests` for every client (RFC 9126 §5). */
+  readonly required: boolean;
+  /** Lifetime of a `request_uri` (RFC 9126 §2.2: short; a minute is usual). */
+  readonly requestUriTtlSeconds: number;
+}
+
 /**
  * The service's typed, validated configuration. `AppConfig.fromEnv` is the only code that reads
  * environment variables; everything else injects `AppConfig`.
@@ -287,6 +313,8 @@ export class AppConfig {
   readonly loginThrottle!: LoginThrottleConfig;
   readonly registration!: RegistrationConfig;
   readonly clientMetadata!: ClientMetadataConfig;
+  readonly dpop!: DpopConfig;
+  readonly par!: ParConfig;
   /**
    * The /lab page may run the attack scenarios against this instance (off in production; there,
    * only with an ADMIN_TOKEN, which every run must present).
@@ -516,6 +544,14 @@ export class AppConfig {
         }),
         idleClientTtlDays: int(env, 'REGISTERED_CLIENT_IDLE_TTL_DAYS', 90, { min: 1, max: 3650 }),
         maxClients: int(env, 'REGISTERED_CLIENTS_MAX', 10_000, { min: 1, max: 10_000_000 }),
+      },
+      dpop: {
+        requireNonce: bool(env, 'DPOP_REQUIRE_NONCE', false),
+        requiredAtApi: bool(env, 'API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED', false),
+      },
+      par: {
+        required: bool(env, 'REQUIRE_PUSHED_AUTHORIZATION_REQUESTS', false),
+        requestUriTtlSeconds: int(env, 'PAR_REQUEST_URI_TTL_SECONDS', 60, { min: 5, max: 600 }),
       },
       clientMetadata: {
         enabled: bool(env, 'CLIENT_METADATA_DOCUMENTS', true),

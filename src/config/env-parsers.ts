@@ -215,6 +215,8 @@ export interface ClientEntry {
   name?: unknown;
   resources?: unknown;
   first_party?: unknown;
+  dpop_bound_access_tokens?: unknown;
+  require_pushed_authorization_requests?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -227,10 +229,15 @@ export interface ClientEntryConfig {
   resources?: string[];
   /** The operator's own application: its users are not asked for consent. */
   firstParty?: boolean;
+  /** RFC 9449 §5.2: every token request must carry a DPoP proof. */
+  dpopBoundAccessTokens?: boolean;
+  /** RFC 9126 §6: authorization requests only through PAR. */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /**
- * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?, first_party? }`.
+ * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
+ * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests? }`.
  * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
@@ -298,8 +305,14 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       if (problem) throw new ConfigError(`${where}resources ${problem}, got "${String(resource)}"`);
     }
   }
-  if (entry.first_party !== undefined && typeof entry.first_party !== 'boolean') {
-    throw new ConfigError(`${where}first_party must be true or false`);
+  for (const flag of [
+    'first_party',
+    'dpop_bound_access_tokens',
+    'require_pushed_authorization_requests',
+  ] as const) {
+    if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') {
+      throw new ConfigError(`${where}${flag} must be true or false`);
+    }
   }
   return {
     clientId: entry.client_id,
@@ -308,6 +321,10 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     name: typeof entry.name === 'string' ? entry.name : entry.client_id,
     ...(resources?.length ? { resources: resources as string[] } : {}),
     ...(entry.first_party === true ? { firstParty: true } : {}),
+    ...(entry.dpop_bound_access_tokens === true ? { dpopBoundAccessTokens: true } : {}),
+    ...(entry.require_pushed_authorization_requests === true
+      ? { requirePushedAuthorizationRequests: true }
+      : {}),
   };
 }
 

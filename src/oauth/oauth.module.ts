@@ -3,6 +3,7 @@ import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { AuthorizationCodeService } from './authorize/authorization-code.service';
 import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
+import { AuthorizationRequestCheck } from './authorize/authorization-request.check';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
 import { CrossOriginPolicy } from './cors/cross-origin.policy';
@@ -14,6 +15,9 @@ import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { LoginModule } from '../login/login.module';
 import { MetadataController } from './metadata/metadata.controller';
+import { ParController } from './par/par.controller';
+import { PushedAuthorizationEndpoint } from './par/pushed-authorization.endpoint';
+import { PushedAuthorizationRequests } from './par/pushed-authorization.service';
 import { ResourceClientIdCheck } from './resource/check-resource-client-id';
 import { RegistrationController } from './registration/registration.controller';
 import { RevocationController } from './revocation/revocation.controller';
@@ -44,6 +48,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     IntrospectionController,
     UserInfoController,
     RegistrationController,
+    ParController,
   ],
   providers: [
     AuthorizationCodeService,
@@ -57,6 +62,9 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ClientBudget,
     UserInfoService,
     ResourceClientIdCheck,
+    AuthorizationRequestCheck,
+    PushedAuthorizationRequests,
+    PushedAuthorizationEndpoint,
   ],
 })
 export class OAuthModule implements NestModule {

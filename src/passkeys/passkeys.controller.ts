@@ -1,4 +1,4 @@
-import { Body, Controller, Header, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -24,6 +24,8 @@ import {
   RegistrationResponseDto,
 } from './passkey-request.dto';
 import { PasskeyRegistrationService } from './registration/passkey-registration.service';
+import type { PresentedToken } from '../tokens/grants/grant-bearer.authenticator';
+import { PresentedAccessToken } from '../tokens/grants/presented-token.decorator';
 
 const CEREMONY_REFUSALS =
   'invalid_challenge, challenge_already_used, origin_mismatch, rp_id_mismatch, user_not_present, invalid_credential_response';
@@ -62,9 +64,9 @@ export class PasskeysController {
   @Header('Cache-Control', 'no-store')
   // No body is read: the options name nothing the server does not know (send `{}`).
   async registrationOptions(
-    @Headers('authorization') authorization: string | undefined,
+    @PresentedAccessToken() presented: PresentedToken,
   ): Promise<PasskeyCreationOptionsDto> {
-    return this.registration.options(await this.bearer.authenticate(authorization));
+    return this.registration.options(await this.bearer.authenticate(presented));
   }
 
   @Post('registration/verify')
@@ -76,10 +78,10 @@ export class PasskeysController {
   @Header('Cache-Control', 'no-store')
   async registrationVerify(
     @Body() body: RegistrationResponseDto,
-    @Headers('authorization') authorization: string | undefined,
+    @PresentedAccessToken() presented: PresentedToken,
   ): Promise<PasskeyRegisteredDto> {
     const registered = await this.registration.verify(
-      await this.bearer.authenticate(authorization),
+      await this.bearer.authenticate(presented),
       body,
     );
     return {

@@ -1,14 +1,18 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { ProtocolError } from '../platform/errors/protocol-error';
 import type { AccessTokenClaims } from '../tokens/access-token';
+import { DpopResourceChallenge } from '../tokens/dpop/dpop.errors';
 import { BearerTokenAuthenticator } from '../tokens/grants/grant-bearer.authenticator';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.controller';
 
 export type AuthenticatedRequest = Request & { accessToken: AccessTokenClaims };
 
-/** RFC 6750 bearer authentication for the protected API. */
+/**
+ * RFC 6750 bearer and RFC 9449 DPoP authentication for the protected API. With
+ * API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED, only DPoP-bound tokens are accepted.
+ */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   constructor(
@@ -17,9 +21,24 @@ export class BearerAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
     try {
-      request.accessToken = await this.authenticator.authenticate(request.headers.authorization);
+      const { claims, dpopNonce } = await this.authenticator.authenticate({
+        authorization: request.headers.authorization,
+        dpop: request.headers.dpop as string | undefined,
+        method: request.method,
+        path: request.path,
+      });
+      if (this.config.dpop.requiredAtApi && claims.cnf === undefined) {
+        throw new DpopResourceChallenge(
+          'invalid_token',
+          'This API accepts DPoP-bound access tokens only',
+        );
+      }
+      // RFC 9449 §9: the next nonce, when the proof's was about to expire.
+      if (dpopNonce !== undefined) http.getResponse<Response>().setHeader('DPoP-Nonce', dpopNonce);
+      request.accessToken = claims;
     } catch (error) {
       if (error instanceof ProtocolError) this.pointToMetadata(error);
       throw error;
@@ -27,10 +46,10 @@ export class BearerAuthGuard implements CanActivate {
     return true;
   }
 
-  /** RFC 9728 §5.1: a Bearer challenge names the resource's metadata, for clients to discover. */
+  /** RFC 9728 §5.1: a challenge names the resource's metadata, for clients to discover. */
   private pointToMetadata(error: ProtocolError): void {
     const challenge = error.headers['WWW-Authenticate'];
-    if (!challenge?.startsWith('Bearer ')) return;
+    if (!challenge?.startsWith('Bearer ') && !challenge?.startsWith('DPoP ')) return;
     // The issuer is a validated URL: no `"` or `\` to quote.
     error.headers['WWW-Authenticate'] =
       `${challenge}, resource_metadata="${protectedResourceMetadataUrl(this.config.issuer)}"`;

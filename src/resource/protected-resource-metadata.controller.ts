@@ -1,6 +1,7 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { DPOP_SIGNING_ALGS } from '../tokens/dpop/dpop-algorithms';
 import { SUPPORTED_SCOPES } from '../tokens/scopes';
 import { ProtectedResourceMetadataDto } from './protected-resource-metadata.dto';
 
@@ -35,6 +36,9 @@ export class ProtectedResourceMetadataController {
       scopes_supported: SUPPORTED_SCOPES,
       jwks_uri: `${issuer}/jwks.json`,
       resource_name: 'Proofgate API',
+      // RFC 9728 §2, RFC 9449 §7.1: DPoP-bound tokens are accepted (and, if so set, required).
+      dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
+      ...(this.config.dpop.requiredAtApi ? { dpop_bound_access_tokens_required: true } : {}),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SUPPORTED_SCOPES } from '../tokens/scopes';
 
 const ISSUER = 'http://localhost:25000';
@@ -25,4 +25,17 @@ export class ProtectedResourceMetadataDto {
 
   @ApiProperty({ example: 'Proofgate API' })
   resource_name!: string;
+
+  @ApiProperty({
+    type: [String],
+    description: 'RFC 9449: the algorithms of the DPoP proofs accepted with bound tokens',
+    example: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
+  })
+  dpop_signing_alg_values_supported!: string[];
+
+  @ApiPropertyOptional({
+    description: 'Only DPoP-bound tokens (API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED); absent: false',
+    example: true,
+  })
+  dpop_bound_access_tokens_required?: boolean;
 }

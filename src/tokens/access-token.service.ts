@@ -45,6 +45,8 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   ) {
     return undefined;
   }
+  const cnf = confirmation(payload.cnf);
+  if (cnf === null) return undefined;
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (!REGISTERED_CLAIMS.has(name) && typeof value === 'string') extra[name] = value;
@@ -61,8 +63,16 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     auth_method,
     gid,
     ...(typeof auth_time === 'number' ? { auth_time } : {}),
+    ...(cnf ? { cnf } : {}),
     extra,
   };
+}
+
+/** RFC 9449 §6.1 `cnf`: absent (a bearer token), `{ jkt }`, or null when malformed. */
+function confirmation(cnf: unknown): { jkt: string } | undefined | null {
+  if (cnf === undefined) return undefined;
+  if (typeof cnf !== 'object' || cnf === null || !('jkt' in cnf)) return null;
+  return typeof cnf.jkt === 'string' ? { jkt: cnf.jkt } : null;
 }
 
 /** Issues and verifies RFC 9068 JWT access tokens with the service's signing keys. */
@@ -94,6 +104,7 @@ export class AccessTokenService {
       auth_method: input.authMethod,
       gid: input.grantId,
       ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
+      ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.config.issuer)

@@ -45,6 +45,8 @@ export interface SignAccessTokenInput {
   authTime?: number;
   /** Further string claims; a registered claim name here is a programming error. */
   extra?: Record<string, string>;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`). */
+  jkt?: string;
 }
 
 export interface SignedAccessToken {
@@ -69,6 +71,8 @@ export interface AccessTokenClaims {
   gid: string;
   /** RFC 9068 §2.2.1: when the user logged in (seconds), if the token says. */
   auth_time?: number;
+  /** RFC 9449 §6.1: a DPoP-bound token's key thumbprint; absent on a bearer token. */
+  cnf?: { jkt: string };
   /** The string claims the token carries beyond the registered ones. */
   extra: Record<string, string>;
 }

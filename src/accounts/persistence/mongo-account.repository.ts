@@ -12,10 +12,7 @@ import {
 } from '../account.repository';
 import { AccountMethodRecord } from './account-method.schema';
 import { AccountRecord } from './account.schema';
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
-}
+import { isDuplicateKey } from '../../platform/database/duplicate-key';
 
 function toMethod(record: AccountMethodRecord): SignInMethod {
   const { _id, type, sub, addedAt, lastUsedAt, passkey } = record;

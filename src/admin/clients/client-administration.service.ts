@@ -23,6 +23,10 @@ export interface RegisteredClient {
   /** RFC 7591 grant_types: what the client registered, else every grant the server supports. */
   readonly grantTypes: readonly string[];
   readonly firstParty: boolean;
+  /** RFC 9449 §5.2 dpop_bound_access_tokens. */
+  readonly dpopBoundAccessTokens: boolean;
+  /** RFC 9126 §6 require_pushed_authorization_requests. */
+  readonly requirePushedAuthorizationRequests: boolean;
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -52,6 +56,8 @@ export interface NewClient {
   readonly name?: string;
   readonly public: boolean;
   readonly firstParty: boolean;
+  readonly dpopBoundAccessTokens?: boolean;
+  readonly requirePushedAuthorizationRequests?: boolean;
 }
 
 /** 32 bytes of CSPRNG output: 256 bits, 43 base64url characters. */
@@ -83,6 +89,10 @@ export class ClientAdministration {
       redirectUris: entry.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
       ...(wanted.firstParty ? { firstParty: true } : {}),
+      ...(wanted.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
+      ...(wanted.requirePushedAuthorizationRequests
+        ? { requirePushedAuthorizationRequests: true }
+        : {}),
     };
     if (!(await this.clients.insertIfAbsent(client))) {
       throw new AdminError(`client ${client.clientId} already exists`);
@@ -205,6 +215,8 @@ export class ClientAdministration {
       redirectUris: [...client.redirectUris],
       grantTypes: [...grantTypesOf(client)],
       firstParty: client.firstParty === true,
+      dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
+      requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests === true,
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.lastUsedAt ? { lastUsedAt: client.lastUsedAt } : {}),

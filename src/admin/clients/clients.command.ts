@@ -15,6 +15,11 @@ function clientJson(client: RegisteredClient) {
     redirect_uris: client.redirectUris,
     grant_types: client.grantTypes,
     first_party: client.firstParty,
+    // RFC 9449 §5.2 / RFC 9126 §6 metadata, shown when set (both default to false).
+    ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
+    ...(client.requirePushedAuthorizationRequests
+      ? { require_pushed_authorization_requests: true }
+      : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
@@ -32,6 +37,10 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ['redirect URIs', client.redirectUris.join(' ') || '-'],
     ['grant types', client.grantTypes.join(' ')],
     ['first party', client.firstParty ? 'yes' : 'no'],
+    ...(client.dpopBoundAccessTokens ? [['DPoP proofs', 'required'] as const] : []),
+    ...(client.requirePushedAuthorizationRequests
+      ? [['pushed requests', 'required'] as const]
+      : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredAt ? [['last used', formatDate(client.lastUsedAt)] as const] : []),
@@ -138,10 +147,25 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .option('--public', 'a public client (no secret: PKCE only, e.g. a SPA or native app)')
     .option('--name <name>', 'display name (default: the client_id)')
     .option('--first-party', 'record the client as your own application')
+    .option(
+      '--dpop-bound-access-tokens',
+      'RFC 9449: refuse its token requests without a DPoP proof (no bearer tokens)',
+    )
+    .option(
+      '--require-pushed-authorization-requests',
+      'RFC 9126: accept its authorization requests only through POST /par',
+    )
     .action(
       async (
         clientId: string,
-        options: { redirectUri: string[]; public?: boolean; name?: string; firstParty?: boolean },
+        options: {
+          redirectUri: string[];
+          public?: boolean;
+          name?: string;
+          firstParty?: boolean;
+          dpopBoundAccessTokens?: boolean;
+          requirePushedAuthorizationRequests?: boolean;
+        },
         command: Command,
       ) => {
         const { client, secret } = await deps.withContext((app) =>
@@ -150,6 +174,8 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             redirectUris: options.redirectUri,
             public: options.public === true,
             firstParty: options.firstParty === true,
+            dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
+            requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
             ...(options.name !== undefined ? { name: options.name } : {}),
           }),
         );

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model, mongo } from 'mongoose';
+import { mongo, type Model } from 'mongoose';
 
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
@@ -13,15 +13,17 @@ import {
   ChallengeKind,
   ConsumeResult,
   IssueChallenge,
+  OptionalBinding,
   StoredChallenge,
 } from '../challenge';
 import { ChallengeIssued, ChallengeRedeemed } from '../challenge.events';
 import { ChallengeStore } from '../challenge-store';
 import { ChallengeRecord } from './challenge.schema';
+import { isDuplicateKey } from '../../platform/database/duplicate-key';
 
 const BINDING_FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-function assertBindingFields(binding: ChallengeBinding): void {
+function assertBindingFields(binding: ChallengeBinding | OptionalBinding): void {
   for (const field of Object.keys(binding)) {
     // Field names become query paths (`binding.<field>`): never let them carry operators.
     if (!BINDING_FIELD.test(field)) throw new Error(`Invalid challenge binding field: ${field}`);
@@ -81,17 +83,48 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     return toChallenge<P>(record);
   }
 
+  async recordOnce(kind: ChallengeKind, key: string, ttlSeconds: number): Promise<boolean> {
+    const createdAt = this.clock.now();
+    const record: ChallengeRecord = {
+      _id: sha256Base64Url(key),
+      kind,
+      binding: {},
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + ttlSeconds * 1000),
+      spentAt: createdAt,
+    };
+    try {
+      // Atomic insert-if-absent: the unique `_id` decides, never a read before the write. Sent
+      // with the other inserts of the same turn (group commit), each with its own outcome.
+      await this.issuing.write({ insertOne: { document: record } });
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    // Issued by the client and spent in the same moment: the figures count it as both.
+    this.events.emit(new ChallengeIssued(kind, createdAt, record.expiresAt));
+    this.events.emit(new ChallengeRedeemed(kind, createdAt, record.expiresAt, createdAt));
+    return true;
+  }
+
   async consume<P>(
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
+    optionalBinding: OptionalBinding = {},
   ): Promise<ConsumeResult<P>> {
     assertBindingFields(expectedBinding);
+    assertBindingFields(optionalBinding);
     const keyHash = sha256Base64Url(key);
     const now = this.clock.now();
-    const bindingFilter = Object.fromEntries(
-      Object.entries(expectedBinding).map(([field, value]) => [`binding.${field}`, value]),
-    );
+    const bindingFilter: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(expectedBinding)) {
+      bindingFilter[`binding.${field}`] = value;
+    }
+    // `null` matches a field the challenge lacks: absent, or equal to the value presented.
+    for (const [field, value] of Object.entries(optionalBinding)) {
+      bindingFilter[`binding.${field}`] = value === null ? null : { $in: [value, null] };
+    }
 
     // The one atomic redemption: unspent, unexpired and bound as expected, or nothing. It drops
     // the payload and leaves the spent marker that tells a later replay what it is.
@@ -115,9 +148,16 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     // Not redeemed: read what is there, only to tell the caller why.
     const existing = await this.collection.findOne({ _id: keyHash }, SINGLE_USE_READ);
     if (!existing || existing.kind !== kind) return { ok: false, reason: 'unknown' };
-    const mismatched = Object.keys(expectedBinding).filter(
-      (field) => existing.binding[field] !== expectedBinding[field],
-    );
+    const mismatched = [
+      ...Object.keys(expectedBinding).filter(
+        (field) => existing.binding[field] !== expectedBinding[field],
+      ),
+      ...Object.keys(optionalBinding).filter(
+        (field) =>
+          existing.binding[field] !== undefined &&
+          existing.binding[field] !== optionalBinding[field],
+      ),
+    ];
     if (existing.spentAt) {
       return {
         ok: false,

@@ -271,6 +271,10 @@ function toClient(
     name: metadata.clientName ?? url.host,
     redirectUris: metadata.redirectUris,
     grantTypes: metadata.grantTypes,
+    ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
+    ...(metadata.requirePushedAuthorizationRequests
+      ? { requirePushedAuthorizationRequests: true }
+      : {}),
     metadataDocument: true,
   };
 }

@@ -25,6 +25,14 @@ export class ClientRecord {
   @Prop({ type: Boolean })
   firstParty?: boolean;
 
+  /** RFC 9449 §5.2 dpop_bound_access_tokens: token requests must carry a DPoP proof. */
+  @Prop({ type: Boolean })
+  dpopBoundAccessTokens?: boolean;
+
+  /** RFC 9126 §6 require_pushed_authorization_requests. */
+  @Prop({ type: Boolean })
+  requirePushedAuthorizationRequests?: boolean;
+
   /** RFC 7591 grant_types of a client that registered itself; absent: every grant. */
   @Prop({ type: [String], default: undefined })
   grantTypes?: string[];

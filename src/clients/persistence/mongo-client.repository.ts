@@ -22,6 +22,10 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.firstParty ? { firstParty: true } : {}),
     ...(record.resources?.length ? { resources: record.resources } : {}),
     ...(record.grantTypes ? { grantTypes: record.grantTypes } : {}),
+    ...(record.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
+    ...(record.requirePushedAuthorizationRequests
+      ? { requirePushedAuthorizationRequests: true }
+      : {}),
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
       : {}),

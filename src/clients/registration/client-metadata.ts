@@ -31,6 +31,10 @@ export interface ClientMetadata {
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   readonly grantTypes: string[];
   readonly responseTypes: string[];
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens` (default false). */
+  readonly dpopBoundAccessTokens?: true;
+  /** RFC 9126 §6 `require_pushed_authorization_requests` (default false). */
+  readonly requirePushedAuthorizationRequests?: true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -126,6 +130,14 @@ function fieldWithLoneSurrogate(body: Record<string, unknown>): string | undefin
   return undefined;
 }
 
+function flag(body: Record<string, unknown>, name: string): boolean {
+  const value = body[name];
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InvalidClientMetadata(`${name} must be true or false`);
+  }
+  return value === true;
+}
+
 function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | undefined {
   const method = body.token_endpoint_auth_method;
   if (method === undefined) return undefined;
@@ -180,5 +192,9 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     ...(method !== undefined ? { tokenEndpointAuthMethod: method } : {}),
     grantTypes,
     responseTypes,
+    ...(flag(body, 'dpop_bound_access_tokens') ? { dpopBoundAccessTokens: true } : {}),
+    ...(flag(body, 'require_pushed_authorization_requests')
+      ? { requirePushedAuthorizationRequests: true }
+      : {}),
   };
 }

@@ -37,4 +37,16 @@ export class ClientRegistrationRequestDto {
 
   @ApiPropertyOptional({ type: [String], description: 'Default `code`', example: ['code'] })
   response_types?: string[];
+
+  @ApiPropertyOptional({
+    description: "RFC 9449 §5.2: refuse this client's token requests without a DPoP proof",
+    example: true,
+  })
+  dpop_bound_access_tokens?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'RFC 9126 §6: accept its authorization requests only through POST /par',
+    example: false,
+  })
+  require_pushed_authorization_requests?: boolean;
 }

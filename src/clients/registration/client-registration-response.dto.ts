@@ -37,4 +37,10 @@ export class ClientRegistrationResponseDto {
 
   @ApiProperty({ type: [String], example: ['code'] })
   response_types!: string[];
+
+  @ApiPropertyOptional({ description: 'RFC 9449 §5.2, when registered true', example: true })
+  dpop_bound_access_tokens?: boolean;
+
+  @ApiPropertyOptional({ description: 'RFC 9126 §6, when registered true', example: true })
+  require_pushed_authorization_requests?: boolean;
 }

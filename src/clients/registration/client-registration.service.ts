@@ -74,6 +74,10 @@ export class ClientRegistrationService {
       redirectUris: metadata.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
       grantTypes: metadata.grantTypes,
+      ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
+      ...(metadata.requirePushedAuthorizationRequests
+        ? { requirePushedAuthorizationRequests: true }
+        : {}),
       dynamicallyRegisteredAt: now,
       expiresAt: this.expiry.atRegistration(now),
     };
@@ -92,6 +96,10 @@ export class ClientRegistrationService {
       token_endpoint_auth_method: method,
       grant_types: metadata.grantTypes,
       response_types: metadata.responseTypes,
+      ...(metadata.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
+      ...(metadata.requirePushedAuthorizationRequests
+        ? { require_pushed_authorization_requests: true }
+        : {}),
     };
   }
 

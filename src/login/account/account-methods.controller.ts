@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   Header,
-  Headers,
   HttpCode,
   Param,
   Post,
@@ -27,6 +26,8 @@ import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.r
 import { LOGIN_PER_IP } from '../login.rate-limits';
 import { AccountMethodDto, AccountMethodsResponseDto, LinkWalletDto } from './account-method.dto';
 import { AccountMethodsService } from './account-methods.service';
+import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
+import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
 
 const BEARER_REFUSALS =
   '401 without a token or with a login older than ACCOUNT_RECENT_LOGIN_SECONDS (insufficient_user_authentication, RFC 9470); 403 insufficient_scope without the account scope';
@@ -45,10 +46,8 @@ export class AccountMethodsController {
   @ApiOperation({ summary: 'The account’s subject and sign-in methods' })
   @ApiOkResponse({ type: AccountMethodsResponseDto })
   @Header('Cache-Control', 'no-store')
-  list(
-    @Headers('authorization') authorization: string | undefined,
-  ): Promise<AccountMethodsResponseDto> {
-    return this.methods.list(authorization);
+  list(@PresentedAccessToken() presented: PresentedToken): Promise<AccountMethodsResponseDto> {
+    return this.methods.list(presented);
   }
 
   @Post('wallet')
@@ -72,11 +71,11 @@ export class AccountMethodsController {
   @Header('Cache-Control', 'no-store')
   linkWallet(
     @Body() body: LinkWalletDto,
-    @Headers('authorization') authorization: string | undefined,
+    @PresentedAccessToken() presented: PresentedToken,
     @CallerAddress() callerAddress: string,
   ): Promise<AccountMethodDto> {
     return this.methods.linkWallet(
-      authorization,
+      presented,
       { message: body.message, signature: body.signature },
       callerAddress,
     );
@@ -96,8 +95,8 @@ export class AccountMethodsController {
   @Header('Cache-Control', 'no-store')
   unlink(
     @Param('method') method: string,
-    @Headers('authorization') authorization: string | undefined,
+    @PresentedAccessToken() presented: PresentedToken,
   ): Promise<AccountMethodsResponseDto> {
-    return this.methods.unlink(authorization, method);
+    return this.methods.unlink(presented, method);
   }
 }

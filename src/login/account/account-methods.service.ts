@@ -6,6 +6,7 @@ import { AccountBearerAuthenticator } from '../../tokens/grants/account-bearer.a
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
 import { WalletSignInService } from '../../wallet/verify/wallet-sign-in.service';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
+import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 
 export function methodView(method: SignInMethod): AccountMethodDto {
   return {
@@ -35,19 +36,19 @@ export class AccountMethodsService {
     private readonly wallets: WalletSignInService,
   ) {}
 
-  async list(authorization: string | undefined): Promise<AccountMethodsResponseDto> {
-    const { sub } = await this.bearer.authenticate(authorization, { recentLogin: false });
+  async list(presented: PresentedToken): Promise<AccountMethodsResponseDto> {
+    const { sub } = await this.bearer.authenticate(presented, { recentLogin: false });
     return accountView(await this.accounts.account(sub));
   }
 
   /** Links the wallet that signed `proof` to the bearer's account. */
   async linkWallet(
-    authorization: string | undefined,
+    presented: PresentedToken,
     proof: WalletProof,
     callerAddress: string,
   ): Promise<AccountMethodDto> {
     // The account's proof first: a bad token must not cost the wallet its nonce.
-    const { sub } = await this.bearer.authenticate(authorization);
+    const { sub } = await this.bearer.authenticate(presented);
     // SIWE or Sign In With Solana: the message says which (a Solana address links the same way).
     const wallet = await this.wallets.verify(proof, callerAddress);
     const method = await this.accounts.link(sub, wallet.walletAccount);
@@ -56,11 +57,8 @@ export class AccountMethodsService {
   }
 
   /** Removes a method (never the last); answers the methods left. */
-  async unlink(
-    authorization: string | undefined,
-    methodKey: string,
-  ): Promise<AccountMethodsResponseDto> {
-    const { sub } = await this.bearer.authenticate(authorization);
+  async unlink(presented: PresentedToken, methodKey: string): Promise<AccountMethodsResponseDto> {
+    const { sub } = await this.bearer.authenticate(presented);
     if (methodTypeOf(methodKey) === 'password') {
       // The password lives in `users`: removing it from the list would leave it working.
       throw new InvalidRequest(

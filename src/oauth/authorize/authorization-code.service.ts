@@ -35,8 +35,12 @@ export interface AuthorizationCodeBinding {
   redirect_uri: string;
   /** Only S256 exists here, so the binding holds BASE64URL(SHA-256(verifier)). */
   code_challenge: string;
+  /** And `dpop_jkt` (DPOP_JKT_BINDING_FIELD) when the request named the key to redeem it with. */
   [field: string]: string;
 }
+
+/** The code's binding field of RFC 9449 §10 `dpop_jkt`: present only on codes bound to a key. */
+export const DPOP_JKT_BINDING_FIELD = 'dpop_jkt';
 
 @Injectable()
 export class AuthorizationCodeService {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
 import { EXAMPLE } from '../oauth.examples';
 import { OptionalOAuthParam } from '../oauth-params';
@@ -70,4 +70,21 @@ export class AuthorizationRequestDto {
   })
   @OptionalOAuthParam()
   resource?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 9449 §10: the RFC 7638 thumbprint of the DPoP key the code may be redeemed with',
+    example: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+  })
+  @OptionalOAuthParam()
+  dpop_jkt?: string;
+
+  /**
+   * RFC 9126 §4: the request pushed to POST /par; then only client_id besides it counts. Kept out
+   * of the OpenAPI description: "Try it out" fills every parameter, and with this one all the
+   * others would be ignored (the README and docs/DPOP-AND-PAR.md describe it).
+   */
+  @ApiHideProperty()
+  @OptionalOAuthParam()
+  request_uri?: string;
 }

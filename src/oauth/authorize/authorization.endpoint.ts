@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  InvalidRequest,
-  InvalidScope,
-  ProtocolError,
-  UnsupportedResponseType,
-} from '../../platform/errors/protocol-error';
+import { InvalidRequest, ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { AppConfig } from '../../config/app-config';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -13,11 +8,10 @@ import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { ConsentService } from '../consent/consent.service';
-import { checkCodeChallenge } from '../pkce/check-pkce';
-import { checkAuthorizedResource } from '../resource/check-resource';
-import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { ACCOUNT_SCOPE, checkScope, hasScope } from '../../tokens/scopes';
-import { AuthorizationCodeService, MAX_NONCE_LENGTH } from './authorization-code.service';
+import { InvalidRequestUri } from '../par/par.errors';
+import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
+import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
+import { AuthorizationRequestCheck } from './authorization-request.check';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
 
@@ -50,7 +44,8 @@ export class AuthorizationEndpoint {
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
     private readonly consents: ConsentService,
-    private readonly resourceClientIds: ResourceClientIdCheck,
+    private readonly requests: AuthorizationRequestCheck,
+    private readonly pushed: PushedAuthorizationRequests,
   ) {}
 
   async handle(
@@ -72,14 +67,33 @@ export class AuthorizationEndpoint {
   }
 
   private async decide(
-    request: AuthorizationRequestDto,
+    query: AuthorizationRequestDto,
     session: LoginSession | null,
     originalUrl: string,
   ): Promise<AuthorizationOutcome> {
-    const { client_id: clientId, redirect_uri: redirectUri } = request;
+    const clientId = query.client_id;
     if (!clientId) return page(new InvalidRequest('client_id is required'));
     const client = await this.clients.find(clientId);
     if (!client) return page(new InvalidRequest('Unknown client_id'));
+    // RFC 9126 §4: with a request_uri, the pushed request is the request; the front channel's
+    // other parameters are ignored. Unknown, used, expired or another client's: a page.
+    const requestUri = query.request_uri;
+    let request = query;
+    if (requestUri !== undefined) {
+      try {
+        request = { ...(await this.pushed.find(client.clientId, requestUri)), client_id: clientId };
+      } catch (error) {
+        if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
+        if (error.reason) this.events.emit(new ChallengeRejected('par_request_uri', error.reason));
+        return page(error);
+      }
+    } else if (this.config.par.required || client.requirePushedAuthorizationRequests) {
+      // RFC 9126 §5, §6: only pushed requests, from this client or from every client.
+      return page(
+        new InvalidRequest('Authorization requests must be pushed to /par first (RFC 9126)'),
+      );
+    }
+    const redirectUri = request.redirect_uri;
     if (!redirectUri) return page(new InvalidRequest('redirect_uri is required'));
     if (!isRegisteredRedirectUri(client, redirectUri)) {
       return page(new InvalidRequest('redirect_uri is not registered for this client'));
@@ -87,30 +101,8 @@ export class AuthorizationEndpoint {
 
     const state = request.state;
     try {
-      if (request.response_type !== 'code') {
-        throw request.response_type
-          ? new UnsupportedResponseType('Only response_type=code is supported')
-          : new InvalidRequest('response_type is required');
-      }
-      const codeChallenge = checkCodeChallenge(
-        request.code_challenge,
-        request.code_challenge_method,
-      );
-      if (this.config.oauth.requireState && !state) {
-        throw new InvalidRequest('state is required');
-      }
-      const scope = checkScope(request.scope);
-      if (hasScope(scope, ACCOUNT_SCOPE) && !client.firstParty) {
-        throw new InvalidScope(
-          `The ${ACCOUNT_SCOPE} scope is granted to first-party clients only`,
-        ).because('account_scope_not_first_party');
-      }
-      const nonce = checkNonce(request.nonce);
-      const resource = checkAuthorizedResource(client, request.resource, {
-        defaultResource: this.config.tokens.audience,
-        registeredClients: this.config.oauth.registeredClientResources,
-      });
-      await this.resourceClientIds.refuseClientId(client, resource);
+      const checked = await this.requests.check(client, request);
+      const { scope, resource } = checked;
 
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
@@ -130,22 +122,32 @@ export class AuthorizationEndpoint {
         };
       }
 
+      // The pushed request yields one code: spent (atomically) before the code is issued.
+      if (requestUri !== undefined) await this.pushed.redeem(client.clientId, requestUri);
       const code = await this.codes.issue(
-        { client_id: client.clientId, redirect_uri: redirectUri, code_challenge: codeChallenge },
+        {
+          client_id: client.clientId,
+          redirect_uri: redirectUri,
+          code_challenge: checked.codeChallenge,
+          ...(checked.dpopJkt === undefined ? {} : { [DPOP_JKT_BINDING_FIELD]: checked.dpopJkt }),
+        },
         {
           sub: session.sub,
           scope,
           authMethod: session.authMethod,
           ...(session.amr ? { amr: [...session.amr] } : {}),
           authTime: Math.floor(session.authTime.getTime() / 1000),
-          ...(nonce === undefined ? {} : { nonce }),
+          ...(checked.nonce === undefined ? {} : { nonce: checked.nonce }),
           resource,
         },
       );
       return this.redirect(redirectUri, { code, state });
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
-      if (error.reason) this.events.emit(new ChallengeRejected('authorization_code', error.reason));
+      if (error.reason) {
+        const kind = error instanceof InvalidRequestUri ? 'par_request_uri' : 'authorization_code';
+        this.events.emit(new ChallengeRejected(kind, error.reason));
+      }
       return {
         ...this.redirect(redirectUri, {
           error: error.error,
@@ -164,13 +166,6 @@ export class AuthorizationEndpoint {
     }
     return { kind: 'redirect' as const, location: url.toString() };
   }
-}
-
-function checkNonce(nonce: string | undefined): string | undefined {
-  if (nonce !== undefined && nonce.length > MAX_NONCE_LENGTH) {
-    throw new InvalidRequest(`nonce is longer than ${MAX_NONCE_LENGTH} characters`);
-  }
-  return nonce;
 }
 
 function page(error: ProtocolError): AuthorizationOutcome {

@@ -7,6 +7,10 @@ import { safeReturnTo } from '../../login/return-to';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
+import {
+  PushedAuthorizationRequests,
+  type PushedParameters,
+} from '../par/pushed-authorization.service';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { checkScope } from '../../tokens/scopes';
@@ -29,6 +33,7 @@ export class ConsentDecisionService {
     private readonly csrf: CsrfProtection,
     private readonly config: AppConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
+    private readonly pushed: PushedAuthorizationRequests,
   ) {}
 
   /** Where the browser goes next. */
@@ -42,13 +47,21 @@ export class ConsentDecisionService {
     const session = await this.sessions.currentOrRefuse(req);
     if (!session) return `/login?return_to=${encodeURIComponent(returnTo)}`;
 
-    const request = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));
-    const param = (name: string): string | undefined => {
-      const values = request.getAll(name);
+    const query = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));
+    const queryParam = (name: string): string | undefined => {
+      const values = query.getAll(name);
       if (values.length > 1) throw new InvalidRequest(`${name} is repeated`);
       return values[0];
     };
-    const clientId = param('client_id');
+    const clientId = queryParam('client_id');
+    // RFC 9126 §4: a pushed request's parameters are in the store, not in the URL.
+    const requestUri = queryParam('request_uri');
+    const pushed =
+      requestUri === undefined || clientId === undefined
+        ? undefined
+        : await this.pushed.find(clientId, requestUri);
+    const param = (name: string): string | undefined =>
+      pushed === undefined ? queryParam(name) : pushed[name as keyof PushedParameters];
     const redirectUri = param('redirect_uri');
     const client = clientId === undefined ? null : await this.clients.find(clientId);
     if (!client || redirectUri === undefined || !isRegisteredRedirectUri(client, redirectUri)) {

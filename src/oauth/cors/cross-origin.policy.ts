@@ -16,6 +16,8 @@ const CROSS_ORIGIN_ENDPOINTS: ReadonlyArray<{
   origins: Origins;
 }> = [
   { path: '/token', methods: ['POST'], origins: 'registered' },
+  // RFC 9126: a browser-based client pushes its request before sending the user to /authorize.
+  { path: '/par', methods: ['POST'], origins: 'registered' },
   { path: '/revoke', methods: ['POST'], origins: 'registered' },
   // Bearer tokens only (no cookies): a browser-based client calls the API with its token.
   { path: '/api/me', methods: ['GET'], origins: 'registered' },

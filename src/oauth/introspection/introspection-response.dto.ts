@@ -9,8 +9,14 @@ export class IntrospectionResponseDto {
   @ApiProperty({ example: true })
   active!: boolean;
 
-  @ApiPropertyOptional({ enum: ['Bearer', 'refresh_token'], example: 'Bearer' })
-  token_type?: 'Bearer' | 'refresh_token';
+  @ApiPropertyOptional({ enum: ['Bearer', 'DPoP', 'refresh_token'], example: 'Bearer' })
+  token_type?: 'Bearer' | 'DPoP' | 'refresh_token';
+
+  @ApiPropertyOptional({
+    description: 'RFC 9449 §6.2: the DPoP key a bound access token is bound to',
+    example: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' },
+  })
+  cnf?: { jkt: string };
 
   @ApiPropertyOptional({ example: 'demo-client' })
   client_id?: string;

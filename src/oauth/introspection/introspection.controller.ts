@@ -63,7 +63,9 @@ export class IntrospectionController {
       const c = found.claims;
       return {
         active: true,
-        token_type: 'Bearer',
+        // RFC 9449 §6.2: a bound token is of type DPoP, and its `cnf` is told.
+        token_type: c.cnf === undefined ? 'Bearer' : 'DPoP',
+        ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
         client_id: c.client_id,
         sub: c.sub,
         scope: c.scope,

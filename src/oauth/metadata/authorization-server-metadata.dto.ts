@@ -13,6 +13,15 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: `${ISSUER}/token` })
   token_endpoint!: string;
 
+  @ApiProperty({ description: 'RFC 9126 §5', example: `${ISSUER}/par` })
+  pushed_authorization_request_endpoint!: string;
+
+  @ApiProperty({
+    description: 'RFC 9126 §5: every client must push (REQUIRE_PUSHED_AUTHORIZATION_REQUESTS)',
+    example: false,
+  })
+  require_pushed_authorization_requests!: boolean;
+
   @ApiProperty({ example: `${ISSUER}/revoke` })
   revocation_endpoint!: string;
 
@@ -60,6 +69,13 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({ description: 'RFC 9207: authorization responses carry `iss`', example: true })
   authorization_response_iss_parameter_supported!: boolean;
+
+  @ApiProperty({
+    type: [String],
+    description: 'RFC 9449 §5.1: the JWS algorithms accepted for DPoP proofs',
+    example: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
+  })
+  dpop_signing_alg_values_supported!: string[];
 
   @ApiProperty({
     type: [String],

@@ -5,6 +5,7 @@ import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
+import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/grant-types';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
@@ -29,6 +30,9 @@ export class MetadataController {
       issuer,
       authorization_endpoint: `${issuer}/authorize`,
       token_endpoint: `${issuer}/token`,
+      // RFC 9126 §5
+      pushed_authorization_request_endpoint: `${issuer}/par`,
+      require_pushed_authorization_requests: this.config.par.required,
       revocation_endpoint: `${issuer}/revoke`,
       introspection_endpoint: `${issuer}/introspect`,
       jwks_uri: `${issuer}/jwks.json`,
@@ -41,6 +45,8 @@ export class MetadataController {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       scopes_supported: SUPPORTED_SCOPES,
       authorization_response_iss_parameter_supported: true,
+      // RFC 9449 §5.1
+      dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
       protected_resources: [this.config.tokens.audience],
       ...(registrationPossible ? { registration_endpoint: `${issuer}/register` } : {}),
       ...(this.config.clientMetadata.enabled

@@ -1,11 +1,13 @@
-import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Header, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { CallerAddress } from '../../platform/http/client-address';
 import { RequireContentType } from '../../platform/http/require-content-type.guard';
 import { ApiClientAuthenticatedForm, FORM } from '../../platform/openapi/api-decorators';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { CLIENT_ENDPOINT_LIMITS } from '../oauth.rate-limits';
+import { DpopHeader } from '../../tokens/dpop/dpop-header';
 import { TokenResponseDto } from '../../tokens/grants/token-response.dto';
 import { TokenRequestDto } from './token-request.dto';
 import { TokenEndpoint } from './token.endpoint';
@@ -26,14 +28,25 @@ export class TokenController {
   @UseGuards(
     new RequireContentType(FORM, 'The token request must be application/x-www-form-urlencoded'),
   )
+  @ApiHeader({
+    name: 'DPoP',
+    required: false,
+    description: 'RFC 9449 proof of possession: the tokens are then bound to its key',
+    example:
+      'eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIn19.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJl',
+  })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(
+  async token(
     @Body() request: TokenRequestDto,
     @AuthorizationHeader() authorization: string | undefined,
     @CallerAddress() callerAddress: string,
+    @DpopHeader() dpop: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<TokenResponseDto> {
-    return this.endpoint.handle(request, authorization, callerAddress);
+    const answer = await this.endpoint.handle(request, authorization, callerAddress, dpop);
+    if (answer.dpopNonce !== undefined) response.setHeader('DPoP-Nonce', answer.dpopNonce);
+    return answer.tokens;
   }
 }

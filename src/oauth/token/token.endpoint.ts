@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UnsupportedGrantType } from '../../platform/errors/protocol-error';
+import { AppConfig } from '../../config/app-config';
+import { InvalidRequest, UnsupportedGrantType } from '../../platform/errors/protocol-error';
+import { DpopProofVerifier, type DpopProof } from '../../tokens/dpop/dpop-proof.verifier';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { ClientRegistry } from '../../clients/client-registry.service';
@@ -20,26 +22,37 @@ import type { TokenRequestDto } from './token-request.dto';
  * overlaps the code's redemption); a public client, which has no secret, by its grant once the
  * code or refresh token proves it (the charge overlaps the grant's write). A request that proves
  * nothing spends nothing of the client's budget.
+ *
+ * With a DPoP proof (RFC 9449 §5) the tokens are bound to its key. The proof is checked once the
+ * client is known (no round trip: a signature and the claims), and its `jti` recorded alongside
+ * the grant's own work, like the charge: one more round trip, overlapped. A replayed proof wins
+ * over the grant's answer.
  */
 @Injectable()
 export class TokenEndpoint {
   private readonly handlers: ReadonlyMap<string, GrantHandler>;
+  /** RFC 9449 §4.3: the `htu` every proof sent here must name. */
+  private readonly tokenUrl: string;
 
   constructor(
     private readonly clients: ClientAuthenticator,
     private readonly budget: ClientBudget,
     private readonly registry: ClientRegistry,
+    private readonly dpop: DpopProofVerifier,
+    config: AppConfig,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
   ) {
     this.handlers = new Map([authorizationCode, refreshToken].map((h) => [h.grantType, h]));
+    this.tokenUrl = new URL(`${config.issuer}/token`).href;
   }
 
   async handle(
     request: TokenRequestDto,
     authorization: string | undefined,
     callerAddress: string,
-  ): Promise<TokenResponse> {
+    dpopHeader?: string,
+  ): Promise<TokenEndpointAnswer> {
     const handler = this.handlers.get(request.grant_type);
     const client = await this.clients.authenticate(
       presentedCredentials(authorization, request, callerAddress),
@@ -48,11 +61,50 @@ export class TokenEndpoint {
       throw new UnsupportedGrantType(`Unsupported grant_type: ${request.grant_type.slice(0, 40)}`);
     }
     checkGrantType(client, handler.grantType);
+    const proof =
+      dpopHeader === undefined
+        ? undefined
+        : await this.dpop.verify(dpopHeader, { method: 'POST', url: this.tokenUrl });
+    // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens never gets bearer tokens.
+    if (!proof && client.dpopBoundAccessTokens) {
+      throw new InvalidRequest('This client must send a DPoP proof with its token requests');
+    }
     const charge = this.budget.chargeFor(client.clientId);
     if (client.type === 'confidential') charge.start();
-    const response = await charge.around(() => handler.handle(client, request, charge));
+    const response = await charge.around(() =>
+      this.unlessReplayed(proof, () => handler.handle(client, request, charge, proof?.jkt)),
+    );
     // A registered client stays known while tokens are issued to it (about one write a day).
     await this.registry.recordUse(client);
-    return withRegisteredGrants(client, response);
+    return {
+      tokens: withRegisteredGrants(client, response),
+      ...(proof?.nextNonce === undefined ? {} : { dpopNonce: proof.nextNonce }),
+    };
   }
+
+  /** Runs `work` while the proof's `jti` is recorded; a replay's refusal wins over its outcome. */
+  private async unlessReplayed<T>(
+    proof: DpopProof | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    if (!proof) return work();
+    const recorded = this.dpop.recordJti(proof);
+    // Observed now, awaited below: a refusal never goes unhandled while the work runs.
+    recorded.catch(() => undefined);
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      await recorded;
+      throw error;
+    }
+    await recorded;
+    return result;
+  }
+}
+
+/** The token response, and the DPoP nonce to send with it (RFC 9449 §8.2), if one is due. */
+export interface TokenEndpointAnswer {
+  tokens: TokenResponse;
+  dpopNonce?: string;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -7,7 +7,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { UserInfoResponseDto } from './userinfo-response.dto';
 import { UserInfoService } from './userinfo.service';
@@ -38,8 +38,11 @@ export class UserInfoController {
   @ApiUnauthorizedResponse(UNAUTHORIZED)
   @ApiForbiddenResponse(FORBIDDEN)
   @Header('Cache-Control', 'no-store')
-  get(@Req() request: Request): Promise<UserInfoResponseDto> {
-    return this.userInfo.userInfo(request.headers.authorization);
+  get(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UserInfoResponseDto> {
+    return this.answer(request, response);
   }
 
   @Post()
@@ -49,7 +52,22 @@ export class UserInfoController {
   @ApiUnauthorizedResponse(UNAUTHORIZED)
   @ApiForbiddenResponse(FORBIDDEN)
   @Header('Cache-Control', 'no-store')
-  post(@Req() request: Request): Promise<UserInfoResponseDto> {
-    return this.userInfo.userInfo(request.headers.authorization);
+  post(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UserInfoResponseDto> {
+    return this.answer(request, response);
+  }
+
+  /** Bearer or DPoP (RFC 9449 §7): the proof's `htm` and `htu` are this request's. */
+  private async answer(request: Request, response: Response): Promise<UserInfoResponseDto> {
+    const { info, dpopNonce } = await this.userInfo.userInfo({
+      authorization: request.headers.authorization,
+      dpop: request.headers.dpop as string | undefined,
+      method: request.method,
+      path: request.path,
+    });
+    if (dpopNonce !== undefined) response.setHeader('DPoP-Nonce', dpopNonce);
+    return info;
   }
 }

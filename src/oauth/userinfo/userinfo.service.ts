@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InsufficientScope } from '../../platform/errors/protocol-error';
-import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
+import {
+  BearerTokenAuthenticator,
+  type PresentedToken,
+} from '../../tokens/grants/grant-bearer.authenticator';
 import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
 import type { UserInfoResponseDto } from './userinfo-response.dto';
 
@@ -9,8 +12,11 @@ import type { UserInfoResponseDto } from './userinfo-response.dto';
 export class UserInfoService {
   constructor(private readonly bearer: BearerTokenAuthenticator) {}
 
-  async userInfo(authorization: string | undefined): Promise<UserInfoResponseDto> {
-    const token = await this.bearer.authenticate(authorization);
+  /** The claims, and the DPoP nonce to send with them (RFC 9449 §9), if one is due. */
+  async userInfo(
+    presented: PresentedToken,
+  ): Promise<{ info: UserInfoResponseDto; dpopNonce?: string }> {
+    const { claims: token, dpopNonce } = await this.bearer.authenticate(presented);
     // Core §5.3.1: the access token must come from an OpenID Connect request.
     if (!hasScope(token.scope, OPENID_SCOPE)) {
       throw new InsufficientScope('The access token was not issued for the openid scope', 'openid');
@@ -21,6 +27,6 @@ export class UserInfoService {
     if (hasScope(token.scope, 'profile') && token.auth_method === 'password') {
       info.preferred_username = token.sub;
     }
-    return info;
+    return { info, ...(dpopNonce === undefined ? {} : { dpopNonce }) };
   }
 }

@@ -7,10 +7,16 @@ export interface CorsRule {
   readonly origins: 'any' | ((origin: string) => Promise<boolean>);
 }
 
-/** Headers a cross-origin caller may send: the credentials and body type of a token request. */
-const ALLOWED_HEADERS = 'Authorization, Content-Type';
-/** Beyond the CORS-safelisted ones: the error and back-off hints of 401, 429 and 503 answers. */
-const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After';
+/**
+ * Headers a cross-origin caller may send: the credentials and body type of a token request, and
+ * a browser client's proof of possession (RFC 9449 §4.1 `DPoP`).
+ */
+const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP';
+/**
+ * Beyond the CORS-safelisted ones: the error and back-off hints of 401, 429 and 503 answers, and
+ * the server nonce a DPoP client must use next (RFC 9449 §8 `DPoP-Nonce`).
+ */
+const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After, DPoP-Nonce';
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /**

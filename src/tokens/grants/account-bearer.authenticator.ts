@@ -6,7 +6,7 @@ import {
   InsufficientUserAuthentication,
 } from '../../platform/errors/protocol-error';
 import { ACCOUNT_SCOPE, hasScope } from '../scopes';
-import { BearerTokenAuthenticator } from './grant-bearer.authenticator';
+import { BearerTokenAuthenticator, type PresentedToken } from './grant-bearer.authenticator';
 
 /** Who may change an account: the bearer of an `account`-scoped token of a recent login. */
 export interface AccountBearer {
@@ -36,10 +36,10 @@ export class AccountBearerAuthenticator {
    * still required, the login's age is not.
    */
   async authenticate(
-    authorization: string | undefined,
+    presented: PresentedToken,
     { recentLogin = true }: { recentLogin?: boolean } = {},
   ): Promise<AccountBearer> {
-    const claims = await this.bearer.authenticate(authorization);
+    const { claims } = await this.bearer.authenticate(presented);
     if (!hasScope(claims.scope, ACCOUNT_SCOPE)) {
       throw new InsufficientScope(
         `The access token lacks the ${ACCOUNT_SCOPE} scope, which changing the account requires`,

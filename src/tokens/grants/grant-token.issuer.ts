@@ -28,6 +28,16 @@ export interface StartGrant {
   authTime?: Date;
 }
 
+/**
+ * RFC 9449: the DPoP key a token request proved possession of. Its access tokens are bound to
+ * it (`cnf.jkt`, `token_type` DPoP); with `bindRefresh` (a public client, §5) its refresh tokens
+ * too, for the grant's whole life.
+ */
+export interface DpopBinding {
+  jkt: string;
+  bindRefresh: boolean;
+}
+
 /** Issues the token responses of both login models: a new grant, or a refreshed one. */
 @Injectable()
 export class GrantTokenIssuer {
@@ -48,6 +58,7 @@ export class GrantTokenIssuer {
   async startGrant(
     input: StartGrant,
     authentication?: IdTokenAuthentication,
+    dpop?: DpopBinding,
   ): Promise<TokenResponse> {
     const now = this.clock.now();
     const first = this.refreshTokens.mint(input.grantId);
@@ -57,10 +68,11 @@ export class GrantTokenIssuer {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
       refresh: { current: first.hash, retries: 0, spent: [] },
+      ...(dpop?.bindRefresh ? { dpopJkt: dpop.jkt } : {}),
     };
     await this.grants.open(grant);
     this.events.emit(new GrantOpened(grant.authMethod));
-    const response = await this.respond(grant, grant.scope, first.token);
+    const response = await this.respond(grant, grant.scope, first.token, dpop?.jkt);
     if (!authentication) return response;
     const idToken = await this.idTokens.sign({
       ...authentication,
@@ -81,12 +93,18 @@ export class GrantTokenIssuer {
     clientId: string,
     refreshToken: string,
     narrowing: { scope?: string; resource?: string } = {},
+    dpopJkt?: string,
   ): Promise<TokenResponse> {
-    const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing);
-    return this.respond(rotated.grant, rotated.scope, rotated.refreshToken);
+    const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing, dpopJkt);
+    return this.respond(rotated.grant, rotated.scope, rotated.refreshToken, dpopJkt);
   }
 
-  private async respond(grant: Grant, scope: string, refreshToken: string): Promise<TokenResponse> {
+  private async respond(
+    grant: Grant,
+    scope: string,
+    refreshToken: string,
+    dpopJkt?: string,
+  ): Promise<TokenResponse> {
     const access = await this.accessTokens.sign({
       audience: grant.resource ?? this.config.tokens.audience,
       sub: grant.sub,
@@ -95,10 +113,12 @@ export class GrantTokenIssuer {
       authMethod: grant.authMethod,
       grantId: grant.grantId,
       ...(grant.authTime ? { authTime: Math.floor(grant.authTime.getTime() / 1000) } : {}),
+      ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
     });
     return {
       access_token: access.token,
-      token_type: 'Bearer',
+      // RFC 9449 §5: a bound token is of type DPoP.
+      token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: access.expiresIn,
       refresh_token: refreshToken,
       scope,

@@ -39,8 +39,9 @@ export abstract class GrantRepository {
   ): Promise<boolean>;
   /**
    * The usual refresh in one round trip: atomically replaces `presented` by `successor` if it is
-   * the current token of a live grant (unrevoked, unexpired at `now`) issued to `clientId`, and
-   * answers the grant as it was; null when any of that does not hold, having changed nothing.
+   * the current token of a live grant (unrevoked, unexpired at `now`) issued to `clientId`, whose
+   * refresh tokens are bound to no DPoP key or to `dpopJkt`, and answers the grant as it was;
+   * null when any of that does not hold, having changed nothing.
    */
   abstract rotateIfCurrent(
     grantId: string,
@@ -48,6 +49,7 @@ export abstract class GrantRepository {
     presented: string,
     successor: string,
     now: Date,
+    dpopJkt?: string,
   ): Promise<Grant | null>;
   /**
    * Counts one grace-window retry of the token that `current` replaced, if `current` is still

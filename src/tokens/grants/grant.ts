@@ -36,10 +36,15 @@ export interface Grant {
   revokedAt?: Date;
   revokedReason?: string;
   refresh: RefreshState;
+  /**
+   * RFC 9449 §5: the thumbprint of the DPoP key a public client's refresh tokens are bound to
+   * (a refresh must prove possession of it). Absent: the refresh tokens are not key-bound.
+   */
+  dpopJkt?: string;
 }
 
 /** A grant as administration lists it: everything but its refresh-token hashes. */
-export type GrantSummary = Omit<Grant, 'refresh'>;
+export type GrantSummary = Omit<Grant, 'refresh' | 'dpopJkt'>;
 
 /** Which grants an administrator means: those of one subject, one client, or both. */
 export interface GrantFilter {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { DpopModule } from '../dpop/dpop.module';
 import { TokensModule } from '../tokens.module';
 import { AccountBearerAuthenticator } from './account-bearer.authenticator';
 import { GrantRepository } from './grant.repository';
@@ -13,6 +14,7 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
 @Module({
   imports: [
     TokensModule,
+    DpopModule,
     MongooseModule.forFeature([{ name: GrantRecord.name, schema: GrantSchema }]),
   ],
   providers: [
@@ -29,6 +31,7 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
     GrantRepository,
     RefreshTokenRotation,
     TokensModule,
+    DpopModule,
   ],
 })
 export class GrantsModule {}

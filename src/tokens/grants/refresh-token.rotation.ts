@@ -58,10 +58,15 @@ export class RefreshTokenRotation {
     return { token, hash: sha256Base64Url(token) };
   }
 
+  /**
+   * `dpopJkt`: the key the request proved possession of (RFC 9449), if any; a family bound to a
+   * key (a public client's, see `Grant.dpopJkt`) rotates only for that key.
+   */
   async rotate(
     clientId: string,
     presented: string,
     requested: { scope?: string; resource?: string } = {},
+    dpopJkt?: string,
   ): Promise<Rotated> {
     const grantId = REFRESH_TOKEN.exec(presented)?.[1];
     if (!grantId) throw new InvalidGrant('Invalid refresh token');
@@ -78,6 +83,7 @@ export class RefreshTokenRotation {
         hash,
         successorHash,
         now,
+        dpopJkt,
       );
       if (rotated) return { grant: rotated, refreshToken: successor, scope: rotated.scope };
     }
@@ -91,6 +97,12 @@ export class RefreshTokenRotation {
       throw new InvalidGrant('Refresh token was issued to another client');
     }
     if (grant.revokedAt) throw new InvalidGrant('The grant has been revoked');
+    // RFC 9449 §5: changes nothing, like any refused request (RFC 6749 §5.2).
+    if (grant.dpopJkt !== undefined && grant.dpopJkt !== dpopJkt) {
+      throw new InvalidGrant(
+        'Refresh token is bound to a DPoP key: present a proof of that key',
+      ).because('dpop_key_mismatch');
+    }
     const now = this.clock.now();
     if (grant.expiresAt.getTime() <= now.getTime()) {
       throw new InvalidGrant('Refresh token expired');

@@ -9,8 +9,12 @@ export class TokenResponseDto {
   })
   access_token!: string;
 
-  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
-  token_type!: 'Bearer';
+  @ApiProperty({
+    enum: ['Bearer', 'DPoP'],
+    description: 'DPoP when the request carried a DPoP proof: the token is bound to its key',
+    example: 'Bearer',
+  })
+  token_type!: 'Bearer' | 'DPoP';
 
   @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
   expires_in!: number;

@@ -43,7 +43,7 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
     const res = await preflight(t, '/token', SPA_ORIGIN).expect(204);
     expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
     expect(res.headers['access-control-allow-methods']).toBe('POST');
-    expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+    expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, DPoP');
     expect(Number(res.headers['access-control-max-age'])).toBeGreaterThan(0);
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
   });
@@ -69,7 +69,7 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
       .expect(204);
     expect(pre.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
     expect(pre.headers['access-control-allow-methods']).toBe('GET');
-    expect(pre.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+    expect(pre.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, DPoP');
 
     const me = await t
       .http()

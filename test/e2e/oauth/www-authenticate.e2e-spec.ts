@@ -58,6 +58,8 @@ describe('WWW-Authenticate on GET /api/me (RFC 6750 §3)', () => {
   it('keeps the meaning of the description in the header', async () => {
     const res = await t.http().get('/api/me').set('Authorization', 'Basic abc').expect(401);
     const { params } = parseChallenge(String(res.headers['www-authenticate']));
-    expect(params.error_description).toBe("The Authorization header must be 'Bearer <token>'");
+    expect(params.error_description).toBe(
+      "The Authorization header must be 'Bearer <token>' or 'DPoP <token>'",
+    );
   });
 });

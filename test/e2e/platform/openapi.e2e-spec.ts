@@ -159,6 +159,7 @@ describe('GET /docs (OpenAPI)', () => {
     );
     expect(bodyTypes).toEqual({
       'post /token': [FORM],
+      'post /par': [FORM],
       'post /revoke': [FORM],
       'post /introspect': [FORM],
       'post /login': [FORM],
@@ -219,6 +220,11 @@ describe('GET /docs (OpenAPI)', () => {
       },
       // The example code was never issued; everything before the code checks passed.
       'post /token': error(400, 'invalid_grant', 'Invalid authorization code'),
+      // RFC 9126 §2.2: the example request is a valid one of the example client.
+      'post /par': (res) => {
+        expect(res.status).toBe(201);
+        expect(res.body.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+      },
       'post /revoke': (res) => expect([res.status, res.body]).toEqual([200, {}]),
       'post /introspect': (res) => expect([res.status, res.body]).toEqual([200, { active: false }]),
       'get /login': (res) => expect(res.status).toBe(200),

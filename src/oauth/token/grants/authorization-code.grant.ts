@@ -16,9 +16,10 @@ import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import type { IdTokenAuthentication } from '../../../tokens/id-token';
 import type { OAuthClient } from '../../../clients/oauth-client';
-import type {
-  AuthorizationCodeBinding,
-  AuthorizationCodePayload,
+import {
+  DPOP_JKT_BINDING_FIELD,
+  type AuthorizationCodeBinding,
+  type AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
@@ -53,9 +54,10 @@ export class AuthorizationCodeGrant extends GrantHandler {
     client: OAuthClient,
     request: TokenRequestDto,
     charge: ClientCharge,
+    dpopJkt?: string,
   ): Promise<TokenResponse> {
     try {
-      return await this.redeem(client, request, charge);
+      return await this.redeem(client, request, charge, dpopJkt);
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500) {
         this.events.emit(new ChallengeRejected('authorization_code', error.reason ?? error.error));
@@ -68,6 +70,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
     client: OAuthClient,
     request: TokenRequestDto,
     charge: ClientCharge,
+    dpopJkt: string | undefined,
   ): Promise<TokenResponse> {
     const code = required(request.code, 'code');
     const redirectUri = required(request.redirect_uri, 'redirect_uri');
@@ -81,10 +84,12 @@ export class AuthorizationCodeGrant extends GrantHandler {
       redirect_uri: redirectUri,
       ...proof,
     };
+    // RFC 9449 §10: a code issued with `dpop_jkt` is redeemed only with a proof of that key.
     const result = await this.store.consume<AuthorizationCodePayload>(
       'authorization_code',
       code,
       binding,
+      { [DPOP_JKT_BINDING_FIELD]: dpopJkt ?? null },
     );
     if (result.ok) {
       // The code proves its client (bound to it, PKCE checked): the client's budget is charged
@@ -111,6 +116,8 @@ export class AuthorizationCodeGrant extends GrantHandler {
             : { authTime: new Date(payload.authTime * 1000) }),
         },
         idTokenAuthentication(payload),
+        // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.
+        dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
       );
     }
     switch (result.reason) {
@@ -133,6 +140,11 @@ export class AuthorizationCodeGrant extends GrantHandler {
           );
         }
         if (result.mismatched.includes(PKCE_BINDING_FIELD)) throw wrongVerifier();
+        if (result.mismatched.includes(DPOP_JKT_BINDING_FIELD)) {
+          throw new InvalidGrant(
+            'Authorization code is bound to another DPoP key (dpop_jkt)',
+          ).because('dpop_key_mismatch');
+        }
         throw new InvalidGrant('Invalid authorization code').because('unknown_code');
     }
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidRequest } from '../../../platform/errors/protocol-error';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import { OAuthClient } from '../../../clients/oauth-client';
+import type { ClientCharge } from '../../client-budget';
 import { GrantHandler } from '../grant-handler';
 import type { TokenRequestDto } from '../token-request.dto';
 
@@ -19,12 +20,19 @@ export class RefreshTokenGrant extends GrantHandler {
    * database write, so a public client's charge (started by the endpoint on success) follows it:
    * the one token request that costs a round trip more, as nothing else proves a public client.
    */
-  handle(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
+  handle(
+    client: OAuthClient,
+    request: TokenRequestDto,
+    _charge: ClientCharge,
+    dpopJkt?: string,
+  ): Promise<TokenResponse> {
     const refreshToken = request.refresh_token;
     if (refreshToken === undefined) throw new InvalidRequest('refresh_token is required');
-    return this.issuer.refresh(client.clientId, refreshToken, {
-      scope: request.scope,
-      resource: request.resource,
-    });
+    return this.issuer.refresh(
+      client.clientId,
+      refreshToken,
+      { scope: request.scope, resource: request.resource },
+      dpopJkt,
+    );
   }
 }

@@ -43,6 +43,10 @@ export class GrantRecord {
   @Prop({ type: [String], default: [] })
   revokedJtis!: string[];
 
+  /** RFC 9449 §5: the DPoP key a public client's refresh tokens are bound to. */
+  @Prop({ type: String })
+  dpopJkt?: string;
+
   /** The refresh-token family, in the grant's own document: one write opens both. */
   @Prop({ type: MongooseSchema.Types.Mixed })
   refresh?: RefreshState;

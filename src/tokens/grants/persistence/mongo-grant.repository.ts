@@ -29,7 +29,12 @@ function toSummary(record: GrantRecord): GrantSummary | null {
 
 function toGrant(record: GrantRecord): Grant | null {
   const summary = toSummary(record);
-  return summary && record.refresh ? { ...summary, refresh: record.refresh } : null;
+  if (!summary || !record.refresh) return null;
+  return {
+    ...summary,
+    refresh: record.refresh,
+    ...(record.dpopJkt !== undefined ? { dpopJkt: record.dpopJkt } : {}),
+  };
 }
 
 function byOwner({ sub, clientId }: GrantFilter): mongo.Filter<GrantRecord> {
@@ -173,6 +178,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     presented: string,
     successor: string,
     now: Date,
+    dpopJkt?: string,
   ): Promise<Grant | null> {
     const before = await this.collection.findOneAndUpdate(
       {
@@ -181,6 +187,10 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         clientId,
         revokedAt: { $exists: false },
         expiresAt: { $gt: now },
+        // A key-bound family rotates only for its key; `null` matches an unbound one.
+        ...(dpopJkt === undefined
+          ? { dpopJkt: { $exists: false } }
+          : { $or: [{ dpopJkt: { $exists: false } }, { dpopJkt }] }),
       },
       rotation(presented, successor, now),
       { returnDocument: 'before', projection: { revokedJtis: 0 }, ...SINGLE_USE_WRITE },

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { AppConfig } from '../../config/app-config';
+import { randomToken } from '../../platform/crypto/hashing';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
+import type { OAuthClient } from '../../clients/oauth-client';
+import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
+import type { AuthorizationRequestDto } from '../authorize/authorization-request.dto';
+import { InvalidRequestUri } from './par.errors';
+
+/** RFC 9126 §2.2: the URN prefix of a `request_uri`; the rest is the store's key. */
+export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+const REQUEST_URI = /^urn:ietf:params:oauth:request_uri:([A-Za-z0-9_-]{43})$/;
+
+/** The authorization request parameters a pushed request keeps (those /authorize reads). */
+const PUSHED_PARAMETERS = [
+  'response_type',
+  'redirect_uri',
+  'state',
+  'scope',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+  'resource',
+  'dpop_jkt',
+] as const;
+
+/** A pushed request's parameters, as /authorize reads them, and the client that pushed it. */
+export type PushedParameters = Partial<Record<(typeof PUSHED_PARAMETERS)[number], string>>;
+
+/**
+ * RFC 9126 pushed authorization requests, kept in the challenge store as kind `par_request_uri`:
+ * the request is checked as /authorize checks it, stored under the SHA-256 of a 256-bit
+ * `request_uri`, bound to its client, and lives PAR_REQUEST_URI_TTL_SECONDS. /authorize reads it
+ * while the user signs in and consents, and redeems it (one atomic consume) when it issues the
+ * code: a `request_uri` yields at most one code, only for its client, only while it lives.
+ */
+@Injectable()
+export class PushedAuthorizationRequests {
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly requests: AuthorizationRequestCheck,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Checks and stores the request of an authenticated client. `dpopJkt` is the key of the
+   * request's DPoP proof (RFC 9449 §10.1): the code will be bound to it.
+   */
+  async push(
+    client: OAuthClient,
+    request: AuthorizationRequestDto,
+    dpopJkt?: string,
+  ): Promise<{ request_uri: string; expires_in: number }> {
+    // RFC 9126 §2.1: a pushed request cannot itself point at another.
+    if (request.request_uri !== undefined) {
+      throw new InvalidRequest('request_uri cannot be pushed');
+    }
+    if (request.redirect_uri === undefined) throw new InvalidRequest('redirect_uri is required');
+    if (!isRegisteredRedirectUri(client, request.redirect_uri)) {
+      throw new InvalidRequest('redirect_uri is not registered for this client');
+    }
+    if (dpopJkt !== undefined && request.dpop_jkt !== undefined && request.dpop_jkt !== dpopJkt) {
+      throw new InvalidRequest("dpop_jkt is not the thumbprint of the DPoP proof's key");
+    }
+    const pushed: AuthorizationRequestDto = {
+      ...request,
+      ...(dpopJkt === undefined ? {} : { dpop_jkt: dpopJkt }),
+    };
+    await this.requests.check(client, pushed);
+    const key = randomToken(32);
+    const ttlSeconds = this.config.par.requestUriTtlSeconds;
+    await this.store.issue<PushedParameters>({
+      kind: 'par_request_uri',
+      key,
+      binding: { client_id: client.clientId },
+      payload: parametersOf(pushed),
+      ttlSeconds,
+    });
+    return { request_uri: `${REQUEST_URI_PREFIX}${key}`, expires_in: ttlSeconds };
+  }
+
+  /**
+   * The live request behind `requestUri`, pushed by `clientId` (read only: the user may still
+   * have to sign in or consent). Unknown, used, expired or another client's: InvalidRequestUri.
+   */
+  async find(clientId: string, requestUri: string): Promise<PushedParameters> {
+    const key = keyOf(requestUri);
+    const live = await this.store.peek<PushedParameters>('par_request_uri', key);
+    if (live && live.binding.client_id === clientId) return live.payload;
+    if (live) throw anotherClient();
+    // Not live: ask the store why, which changes nothing for a challenge that is not live.
+    throw refusal(await this.store.consume('par_request_uri', key, { client_id: clientId }));
+  }
+
+  /** Spends the request as its code is issued: the one atomic redemption. */
+  async redeem(clientId: string, requestUri: string): Promise<void> {
+    const result = await this.store.consume('par_request_uri', keyOf(requestUri), {
+      client_id: clientId,
+    });
+    if (!result.ok) throw refusal(result);
+  }
+}
+
+function keyOf(requestUri: string): string {
+  const key = REQUEST_URI.exec(requestUri)?.[1];
+  if (key === undefined) {
+    throw new InvalidRequestUri('request_uri is not one this server issued').because('unknown');
+  }
+  return key;
+}
+
+function parametersOf(request: AuthorizationRequestDto): PushedParameters {
+  const parameters: PushedParameters = {};
+  for (const name of PUSHED_PARAMETERS) {
+    const value = request[name];
+    if (value !== undefined) parameters[name] = value;
+  }
+  return parameters;
+}
+
+function anotherClient(): InvalidRequestUri {
+  return new InvalidRequestUri('request_uri was pushed by another client').because(
+    'client_mismatch',
+  );
+}
+
+function refusal(result: Awaited<ReturnType<ChallengeStore['consume']>>): InvalidRequestUri {
+  if (result.ok) throw new Error('A live request_uri cannot be refused');
+  switch (result.reason) {
+    case 'expired':
+      return new InvalidRequestUri('request_uri expired').because('expired');
+    case 'replayed':
+      return new InvalidRequestUri('request_uri was already used').because('replay');
+    case 'binding_mismatch':
+      return anotherClient();
+    case 'unknown':
+      return new InvalidRequestUri('request_uri is not one this server issued').because('unknown');
+  }
+}

@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import {
+  EmbeddedJWK,
+  calculateJwkThumbprint,
+  errors,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
+import { ChallengeRejected } from '../../challenges/challenge.events';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../platform/clock/clock';
+import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
+import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
+import { DpopNonces } from './dpop-nonces';
+
+/**
+ * RFC 9449 §11.1: a proof is accepted this long after its `iat`, and its `jti` remembered as
+ * long; a proof from up to DPOP_PROOF_FUTURE_SECONDS ahead is a client clock a little fast.
+ */
+export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
+export const DPOP_PROOF_FUTURE_SECONDS = 5;
+/** A proof is a few hundred bytes (an RSA-4096 key and signature: under 2 KiB). */
+const MAX_PROOF_LENGTH = 8192;
+const MAX_JTI_LENGTH = 256;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** What a request's proof must match: its method and URI, and the token it presents (§4.3). */
+export interface DpopRequest {
+  /** `htm`: the HTTP method. */
+  method: string;
+  /** `htu`: the request's URI without query and fragment, as the issuer names it. */
+  url: string;
+  /** At a protected resource: the access token, whose hash `ath` must be. */
+  accessToken?: string;
+}
+
+/** A verified DPoP proof: the key it proves possession of, and what its replay check needs. */
+export interface DpopProof {
+  /** RFC 7638 SHA-256 thumbprint of the proof's public key: `cnf.jkt` of bound tokens. */
+  jkt: string;
+  jti: string;
+  /** A nonce to hand the client with the answer: its own was stale, or it sent none. */
+  nextNonce?: string;
+}
+
+/**
+ * Checks DPoP proofs (RFC 9449 §4.3) with jose: `typ` dpop+jwt, an asymmetric `alg` of
+ * DPOP_SIGNING_ALGS, the signature by the public `jwk` of its header (jose refuses a private
+ * key there), `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. `verify` costs
+ * no round trip; `recordJti` is the one insert that makes the proof single-use fleet-wide, and can
+ * run alongside the request's own work.
+ */
+@Injectable()
+export class DpopProofVerifier {
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly nonces: DpopNonces,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async verify(header: string, request: DpopRequest): Promise<DpopProof> {
+    try {
+      return await this.check(header, request);
+    } catch (error) {
+      throw this.reported(error);
+    }
+  }
+
+  private async check(header: string, request: DpopRequest): Promise<DpopProof> {
+    // Node joins repeated headers with ", ": a value that is not one compact JWS is refused.
+    if (header.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(header)) {
+      throw new InvalidDpopProof('The DPoP header must hold exactly one proof JWT').because(
+        'malformed',
+      );
+    }
+    let payload: JWTPayload;
+    let jwk: JWK | undefined;
+    try {
+      ({
+        payload,
+        protectedHeader: { jwk },
+      } = await jwtVerify(header, EmbeddedJWK, {
+        typ: 'dpop+jwt',
+        algorithms: [...DPOP_SIGNING_ALGS],
+        requiredClaims: ['iat', 'jti', 'htm', 'htu'],
+        currentDate: this.clock.now(),
+      }));
+    } catch (error) {
+      if (!(error instanceof errors.JOSEError)) throw error;
+      throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
+        'invalid_signature',
+      );
+    }
+    const { jti, htm, htu, iat, ath, nonce } = payload;
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
+      throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
+        'malformed',
+      );
+    }
+    if (htm !== request.method) {
+      throw new InvalidDpopProof('The DPoP proof is for another HTTP method (htm)').because(
+        'htm_mismatch',
+      );
+    }
+    if (typeof htu !== 'string' || !sameResource(htu, request.url)) {
+      throw new InvalidDpopProof('The DPoP proof is for another URI (htu)').because('htu_mismatch');
+    }
+    this.checkIssuedAt(iat);
+    if (request.accessToken !== undefined && ath !== sha256Base64Url(request.accessToken)) {
+      throw new InvalidDpopProof(
+        'The DPoP proof does not carry the hash of this access token (ath)',
+      ).because('ath_mismatch');
+    }
+    const nextNonce = this.checkNonce(nonce);
+    const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
+    return { jkt, jti, ...(nextNonce === undefined ? {} : { nextNonce }) };
+  }
+
+  /**
+   * RFC 9449 §11.1: the proof's `jti` is recorded once, fleet-wide, for as long as the proof
+   * could be accepted: a second use anywhere is refused. Keyed by the key's thumbprint too, so
+   * nobody can spend another key's `jti` in advance.
+   */
+  async recordJti(proof: DpopProof): Promise<void> {
+    const fresh = await this.store.recordOnce(
+      'dpop_jti',
+      `dpop:${proof.jkt}:${proof.jti}`,
+      DPOP_PROOF_MAX_AGE_SECONDS + DPOP_PROOF_FUTURE_SECONDS,
+    );
+    if (!fresh) {
+      throw this.reported(
+        new InvalidDpopProof('The DPoP proof was already used (jti replay)').because('replay'),
+      );
+    }
+  }
+
+  private checkIssuedAt(iat: unknown): void {
+    const now = this.clock.nowSeconds();
+    if (
+      typeof iat !== 'number' ||
+      iat < now - DPOP_PROOF_MAX_AGE_SECONDS ||
+      iat > now + DPOP_PROOF_FUTURE_SECONDS
+    ) {
+      throw new InvalidDpopProof(
+        `The DPoP proof iat is not within ${DPOP_PROOF_MAX_AGE_SECONDS} seconds of the server's time`,
+      ).because('stale_iat');
+    }
+  }
+
+  /** RFC 9449 §8: the nonce the proof must carry when required, and is checked whenever sent. */
+  private checkNonce(nonce: unknown): string | undefined {
+    if (nonce === undefined) {
+      if (!this.config.dpop.requireNonce) return undefined;
+      throw new UseDpopNonce(
+        'A DPoP nonce is required: retry with the one in DPoP-Nonce',
+        this.nonces.current(),
+      ).because('nonce_missing');
+    }
+    const verdict = typeof nonce === 'string' ? this.nonces.check(nonce) : 'invalid';
+    if (verdict === 'invalid') {
+      throw new UseDpopNonce(
+        'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
+        this.nonces.current(),
+      ).because('nonce_stale');
+    }
+    return verdict === 'previous' ? this.nonces.current() : undefined;
+  }
+
+  /** A refusal, reported to the figures (closed vocabulary of `because`) before it is thrown. */
+  private reported(error: unknown): unknown {
+    if (error instanceof DpopError) {
+      this.events.emit(new ChallengeRejected('dpop_jti', error.reason ?? error.error));
+    }
+    return error;
+  }
+
+  /** The nonce to offer with an answer when nonces are required (RFC 9449 §8.2). */
+  currentNonce(): string | undefined {
+    return this.config.dpop.requireNonce ? this.nonces.current() : undefined;
+  }
+}
+
+/** RFC 9449 §4.3 (9): `htu` names the request's URI, query and fragment aside, normalised. */
+function sameResource(htu: string, expected: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(htu);
+  } catch {
+    return false;
+  }
+  url.search = '';
+  url.hash = '';
+  return url.href === expected;
+}
+
+/** What jose found wrong, in words that quote nothing of the proof. */
+function joseReason(error: errors.JOSEError): string {
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'alg not allowed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim}`;
+  if (error instanceof errors.JWTExpired) return 'expired';
+  return 'header, key or encoding';
+}

@@ -1,0 +1,49 @@
+import { ProtocolError, headerDescription } from '../../platform/errors/protocol-error';
+import { DPOP_CHALLENGE_ALGS } from './dpop-algorithms';
+
+/**
+ * RFC 9449 §5.2 / §7.1 / §8 / §9 errors. At the token endpoint they are `400` with the JSON
+ * envelope; at a protected resource `401` with a `WWW-Authenticate: DPoP` challenge naming the
+ * accepted algorithms (§7.1), see `atResource`. Descriptions never quote the proof.
+ */
+export abstract class DpopError extends ProtocolError {
+  readonly status: number = 400;
+
+  /** The same error as a protected resource answers it: 401 with a DPoP challenge (§7.1, §9). */
+  atResource(): ProtocolError {
+    return new DpopResourceChallenge(this.error, this.description, this.headers);
+  }
+}
+
+/** RFC 9449 §5.2: the DPoP proof is missing a check (signature, claims, replay, URI). */
+export class InvalidDpopProof extends DpopError {
+  readonly error = 'invalid_dpop_proof';
+}
+
+/** RFC 9449 §8: a fresh server nonce is required; `DPoP-Nonce` carries the one to use. */
+export class UseDpopNonce extends DpopError {
+  readonly error = 'use_dpop_nonce';
+  constructor(description: string, nonce: string) {
+    super(description);
+    this.headers['DPoP-Nonce'] = nonce;
+  }
+}
+
+/**
+ * RFC 9449 §7.1: a resource's refusal of a DPoP-bound request, and of a DPoP-bound token sent
+ * as a bearer token (§7.2): `invalid_token`, `invalid_dpop_proof` or `use_dpop_nonce`.
+ */
+export class DpopResourceChallenge extends ProtocolError {
+  readonly status = 401;
+
+  constructor(
+    readonly error: string,
+    description: string,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(description);
+    Object.assign(this.headers, headers);
+    this.headers['WWW-Authenticate'] =
+      `DPoP realm="proofgate", error="${error}", error_description="${headerDescription(description)}", ${DPOP_CHALLENGE_ALGS}`;
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ChallengeStoreModule } from '../../challenges/challenge-store.module';
+import { DpopNonces } from './dpop-nonces';
+import { DpopProofVerifier } from './dpop-proof.verifier';
+
+/** RFC 9449 proof checking, for the token endpoint and the protected resources alike. */
+@Module({
+  imports: [ChallengeStoreModule],
+  providers: [DpopNonces, DpopProofVerifier],
+  exports: [DpopProofVerifier],
+})
+export class DpopModule {}

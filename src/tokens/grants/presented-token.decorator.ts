@@ -1,0 +1,20 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { PresentedToken } from './grant-bearer.authenticator';
+
+/**
+ * The access token a request presents, with what a DPoP proof of it must match (RFC 9449 §7):
+ * for routes that authenticate the bearer themselves (the account and passkey endpoints).
+ */
+export const PresentedAccessToken = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): PresentedToken => {
+    const request = context.switchToHttp().getRequest<Request>();
+    const dpop = request.headers.dpop;
+    return {
+      authorization: request.headers.authorization,
+      dpop: typeof dpop === 'string' ? dpop : undefined,
+      method: request.method,
+      path: request.path,
+    };
+  },
+);

@@ -1,0 +1,556 @@
+/**
+ * RFC 9449 DPoP at the token endpoint: an independent client stack (oauth4webapi's `DPoP()`
+ * handle, its nonce retry) for a public and a confidential client, and every refusal of §4.3,
+ * §5, §8 and §10 on its own, with proofs signed by jose in the test.
+ */
+import { randomUUID } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import { decodeJwt } from 'jose';
+import request from 'supertest';
+import { TestApp, createTestApp } from '../../support/test-app';
+import { freePort } from '../../support/processes';
+import { DEMO_CLIENT, DEMO_SPA, basic, login, obtainCode, type Agent } from '../../support/oauth';
+import {
+  authorizeInBrowser,
+  dpopKey,
+  signProof,
+  withNonceRetry,
+  type DpopKey,
+} from '../../support/dpop';
+
+const insecure = { [oauth.allowInsecureRequests]: true };
+
+/** A client that must use DPoP (RFC 9449 §5.2 dpop_bound_access_tokens), configured at boot. */
+const DPOP_ONLY = {
+  id: 'dpop-only',
+  redirectUri: 'http://127.0.0.1:25009/callback',
+};
+const CLIENTS = JSON.stringify([
+  {
+    client_id: DPOP_ONLY.id,
+    redirect_uris: [DPOP_ONLY.redirectUri],
+    first_party: true,
+    dpop_bound_access_tokens: true,
+  },
+]);
+
+async function listening(
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; issuer: string }> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ ISSUER: issuer, OAUTH_CLIENTS: CLIENTS, ...env });
+  await t.app.listen(port, '127.0.0.1');
+  return { t, issuer };
+}
+
+async function discover(issuer: string): Promise<oauth.AuthorizationServer> {
+  const response = await oauth.discoveryRequest(new URL(issuer), {
+    algorithm: 'oauth2',
+    ...insecure,
+  });
+  return oauth.processDiscoveryResponse(new URL(issuer), response);
+}
+
+/** An authorization request for `clientId`, through the login form, to its callback. */
+async function authorize(
+  as: oauth.AuthorizationServer,
+  issuer: string,
+  client: oauth.Client,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+): Promise<{ params: URLSearchParams; verifier: string }> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const url = new URL(as.authorization_endpoint!);
+  url.search = new URLSearchParams({
+    client_id: client.client_id,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'profile',
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  }).toString();
+  const callback = await authorizeInBrowser(url, issuer);
+  return { params: oauth.validateAuthResponse(as, client, callback, state), verifier };
+}
+
+describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
+  let t: TestApp;
+  let issuer: string;
+
+  beforeAll(async () => ({ t, issuer } = await listening()));
+  afterAll(() => t.close());
+
+  it('advertises dpop_signing_alg_values_supported (RFC 9449 §5.1)', async () => {
+    const as = await discover(issuer);
+    expect(as.dpop_signing_alg_values_supported).toEqual([
+      'ES256',
+      'EdDSA',
+      'Ed25519',
+      'RS256',
+      'PS256',
+    ]);
+  });
+
+  it('binds a public client’s tokens to its key: cnf.jkt, token_type DPoP, refresh only with that key', async () => {
+    const as = await discover(issuer);
+    const client: oauth.Client = { client_id: DEMO_SPA.id };
+    const keyPair = await oauth.generateKeyPair('ES256');
+    const DPoP = oauth.DPoP(client, keyPair);
+    const { params, verifier } = await authorize(as, issuer, client, DEMO_SPA.redirectUri);
+
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        params,
+        DEMO_SPA.redirectUri,
+        verifier,
+        { DPoP, ...insecure },
+      ),
+    );
+    expect(tokens.token_type).toBe('dpop');
+    const jkt = await DPoP.calculateThumbprint();
+    expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt });
+
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, {
+        DPoP,
+        ...insecure,
+      }),
+    );
+    expect(refreshed.token_type).toBe('dpop');
+    expect(decodeJwt(refreshed.access_token).cnf).toEqual({ jkt });
+
+    // RFC 9449 §5: the public client's refresh token is bound to the key; another key is refused.
+    const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    await expect(
+      oauth.processRefreshTokenResponse(
+        as,
+        client,
+        await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshed.refresh_token!, {
+          DPoP: other,
+          ...insecure,
+        }),
+      ),
+    ).rejects.toMatchObject({
+      error: 'invalid_grant',
+      error_description: 'Refresh token is bound to a DPoP key: present a proof of that key',
+    });
+    // ... and so is no key at all; the refusals changed nothing, the right key still refreshes.
+    await expect(
+      oauth.processRefreshTokenResponse(
+        as,
+        client,
+        await oauth.refreshTokenGrantRequest(
+          as,
+          client,
+          oauth.None(),
+          refreshed.refresh_token!,
+          insecure,
+        ),
+      ),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    const again = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshed.refresh_token!, {
+        DPoP,
+        ...insecure,
+      }),
+    );
+    expect(again.token_type).toBe('dpop');
+  });
+
+  it('binds a confidential client’s access tokens; its refresh tokens stay bound to its secret', async () => {
+    const as = await discover(issuer);
+    const client: oauth.Client = { client_id: DEMO_CLIENT.id };
+    const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('EdDSA'));
+    const { params, verifier } = await authorize(as, issuer, client, DEMO_CLIENT.redirectUri);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        auth,
+        params,
+        DEMO_CLIENT.redirectUri,
+        verifier,
+        { DPoP, ...insecure },
+      ),
+    );
+    expect(tokens.token_type).toBe('dpop');
+    expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: await DPoP.calculateThumbprint() });
+    // A new key at refresh binds the new access token to it (RFC 9449 §5: only public clients'
+    // refresh tokens are key-bound).
+    const next = oauth.DPoP(client, await oauth.generateKeyPair('PS256'));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token!, {
+        DPoP: next,
+        ...insecure,
+      }),
+    );
+    expect(decodeJwt(refreshed.access_token).cnf).toEqual({
+      jkt: await next.calculateThumbprint(),
+    });
+  });
+
+  it('binds the code to the key named by dpop_jkt at /authorize (RFC 9449 §10)', async () => {
+    const as = await discover(issuer);
+    const client: oauth.Client = { client_id: DEMO_SPA.id };
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const { params, verifier } = await authorize(as, issuer, client, DEMO_SPA.redirectUri, {
+      dpop_jkt: await DPoP.calculateThumbprint(),
+    });
+    const grant = (key: oauth.DPoPHandle | undefined) =>
+      oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        params,
+        DEMO_SPA.redirectUri,
+        verifier,
+        { ...(key ? { DPoP: key } : {}), ...insecure },
+      );
+    const thief = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    await expect(
+      oauth.processAuthorizationCodeResponse(as, client, await grant(thief)),
+    ).rejects.toMatchObject({
+      error: 'invalid_grant',
+      error_description: 'Authorization code is bound to another DPoP key (dpop_jkt)',
+    });
+    await expect(
+      oauth.processAuthorizationCodeResponse(as, client, await grant(undefined)),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    // The refusals left the code to its key.
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await grant(DPoP));
+    expect(tokens.token_type).toBe('dpop');
+  });
+
+  it('refuses a malformed dpop_jkt at /authorize', async () => {
+    const as = await discover(issuer);
+    const client: oauth.Client = { client_id: DEMO_SPA.id };
+    await expect(
+      authorize(as, issuer, client, DEMO_SPA.redirectUri, { dpop_jkt: 'not-a-thumbprint' }),
+    ).rejects.toMatchObject({
+      error: 'invalid_request',
+      error_description: 'dpop_jkt must be a base64url SHA-256 JWK thumbprint',
+    });
+  });
+});
+
+describe('DPoP nonces at /token with oauth4webapi (DPOP_REQUIRE_NONCE=true, RFC 9449 §8)', () => {
+  let t: TestApp;
+  let issuer: string;
+
+  beforeAll(async () => ({ t, issuer } = await listening({ DPOP_REQUIRE_NONCE: 'true' })));
+  afterAll(() => t.close());
+
+  it('answers use_dpop_nonce with a DPoP-Nonce, which the client library retries with', async () => {
+    const as = await discover(issuer);
+    const client: oauth.Client = { client_id: DEMO_CLIENT.id };
+    const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const { params, verifier } = await authorize(as, issuer, client, DEMO_CLIENT.redirectUri);
+    let refusals = 0;
+    const tokens = await withNonceRetry(async () => {
+      refusals += 1;
+      return oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          auth,
+          params,
+          DEMO_CLIENT.redirectUri,
+          verifier,
+          { DPoP, ...insecure },
+        ),
+      );
+    });
+    // The first try had no nonce and was refused before the code was spent.
+    expect(refusals).toBe(2);
+    expect(tokens.token_type).toBe('dpop');
+    // The handle keeps the nonce: the refresh needs no retry within the nonce's step.
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token!, {
+        DPoP,
+        ...insecure,
+      }),
+    );
+    expect(refreshed.token_type).toBe('dpop');
+  });
+});
+
+/**
+ * Every refusal on its own, with proofs built by the test: the exact status, `error` and
+ * `error_description` of RFC 9449 §5.2 / §8 / §10.
+ */
+describe('DPoP proof refusals at /token', () => {
+  let t: TestApp;
+  let agent: Agent;
+  let issuer: string;
+  let htu: string;
+  let key: DpopKey;
+
+  beforeAll(async () => {
+    issuer = 'http://127.0.0.1:25999';
+    htu = `${issuer}/token`;
+    t = await createTestApp({
+      ISSUER: issuer,
+      OAUTH_CLIENTS: CLIENTS,
+      DPOP_REQUIRE_NONCE: 'false',
+    });
+    agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    key = await dpopKey();
+  });
+  afterAll(() => t.close());
+
+  /** A code exchange by the public demo SPA with `dpop` as its DPoP header(s). */
+  async function exchange(dpop: string | string[] | undefined, client = DEMO_SPA) {
+    const { code, verifier } = await obtainCode(agent, {
+      client_id: client.id,
+      redirect_uri: client.redirectUri,
+    });
+    const req = t.http().post('/token').type('form');
+    // An array sends the header once per value, as two DPoP headers would arrive.
+    // (superagent's types allow arrays for Cookie only; Node sends any array that way.)
+    if (dpop !== undefined) req.set('DPoP', dpop as string);
+    return req.send({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: client.redirectUri,
+      code_verifier: verifier,
+      client_id: client.id,
+    });
+  }
+
+  function expectRefused(res: request.Response, error: string, description: string): void {
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 400,
+      body: { error, error_description: description },
+    });
+  }
+
+  it('accepts a well-formed proof (the baseline the refusals differ from)', async () => {
+    const res = await exchange(await signProof(key, { htu }));
+    expect(res.status).toBe(200);
+    expect(res.body.token_type).toBe('DPoP');
+    expect(decodeJwt(res.body.access_token).cnf).toEqual({ jkt: key.jkt });
+  });
+
+  it('refuses a proof replayed with the same jti (RFC 9449 §11.1)', async () => {
+    const proof = await signProof(key, { htu });
+    expect((await exchange(proof)).status).toBe(200);
+    expectRefused(
+      await exchange(proof),
+      'invalid_dpop_proof',
+      'The DPoP proof was already used (jti replay)',
+    );
+  });
+
+  it('refuses a proof for another method (htm)', async () => {
+    expectRefused(
+      await exchange(await signProof(key, { htu, htm: 'GET' })),
+      'invalid_dpop_proof',
+      'The DPoP proof is for another HTTP method (htm)',
+    );
+  });
+
+  it('refuses a proof for another URI (htu), but ignores its query and fragment', async () => {
+    expectRefused(
+      await exchange(await signProof(key, { htu: `${issuer}/userinfo` })),
+      'invalid_dpop_proof',
+      'The DPoP proof is for another URI (htu)',
+    );
+    expect((await exchange(await signProof(key, { htu: `${htu}?a=b#c` }))).status).toBe(200);
+  });
+
+  it('refuses a proof whose iat is too old or in the future', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const iat of [now - 120, now + 60]) {
+      expectRefused(
+        await exchange(await signProof(key, { htu, iat })),
+        'invalid_dpop_proof',
+        "The DPoP proof iat is not within 60 seconds of the server's time",
+      );
+    }
+  });
+
+  it('refuses a proof of another typ', async () => {
+    expectRefused(
+      await exchange(await signProof(key, { htu }, { typ: 'JWT' })),
+      'invalid_dpop_proof',
+      'The DPoP proof is invalid (claim typ)',
+    );
+  });
+
+  it('refuses a symmetric alg and an alg not offered', async () => {
+    const secret = new TextEncoder().encode('0123456789abcdef0123456789abcdef');
+    const { SignJWT } = await import('jose');
+    const hs256 = await new SignJWT({ htm: 'POST', htu, jti: randomUUID(), iat: Date.now() / 1000 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct' } })
+      .sign(secret);
+    expectRefused(
+      await exchange(hs256),
+      'invalid_dpop_proof',
+      'The DPoP proof is invalid (alg not allowed)',
+    );
+    const es384 = await dpopKey('ES384');
+    expectRefused(
+      await exchange(await signProof(es384, { htu }, { alg: 'ES384' })),
+      'invalid_dpop_proof',
+      'The DPoP proof is invalid (alg not allowed)',
+    );
+  });
+
+  it('refuses a private key in the jwk header (RFC 9449 §4.2)', async () => {
+    const { exportJWK } = await import('jose');
+    const privateJwk = await exportJWK(key.privateKey);
+    expectRefused(
+      await exchange(await signProof(key, { htu }, { jwk: privateJwk })),
+      'invalid_dpop_proof',
+      'The DPoP proof is invalid (header, key or encoding)',
+    );
+  });
+
+  it('refuses a proof signed by another key than its jwk', async () => {
+    const other = await dpopKey();
+    expectRefused(
+      await exchange(await signProof(other, { htu }, { jwk: key.jwk })),
+      'invalid_dpop_proof',
+      'The DPoP proof is invalid (signature)',
+    );
+  });
+
+  it('refuses two DPoP headers, and a header that is not a JWT', async () => {
+    const proofs = [await signProof(key, { htu }), await signProof(key, { htu })];
+    expectRefused(
+      await exchange(proofs),
+      'invalid_dpop_proof',
+      'The DPoP header must hold exactly one proof JWT',
+    );
+    expectRefused(
+      await exchange('not a proof'),
+      'invalid_dpop_proof',
+      'The DPoP header must hold exactly one proof JWT',
+    );
+  });
+
+  it('refuses a token request without a proof from a dpop_bound_access_tokens client (§5.2)', async () => {
+    expectRefused(
+      await exchange(undefined, DPOP_ONLY),
+      'invalid_request',
+      'This client must send a DPoP proof with its token requests',
+    );
+    expect((await exchange(await signProof(key, { htu }), DPOP_ONLY)).status).toBe(200);
+  });
+
+  it('refuses a nonce it did not issue, even when nonces are not required (§8)', async () => {
+    const res = await exchange(await signProof(key, { htu, nonce: 'made-up' }));
+    expectRefused(
+      res,
+      'use_dpop_nonce',
+      'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
+    );
+    expect(res.headers['dpop-nonce']).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('issues no bearer token for a confidential client that sent a broken proof', async () => {
+    const { code, verifier } = await obtainCode(agent);
+    const res = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
+      .set('DPoP', await signProof(key, { htu, htm: 'PUT' }))
+      .send({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: DEMO_CLIENT.redirectUri,
+        code_verifier: verifier,
+      });
+    expectRefused(res, 'invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
+  });
+});
+
+describe('DPoP nonce refusals at /token (DPOP_REQUIRE_NONCE=true)', () => {
+  let t: TestApp;
+  let agent: Agent;
+  const issuer = 'http://127.0.0.1:25998';
+  const htu = `${issuer}/token`;
+  let key: DpopKey;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ISSUER: issuer, DPOP_REQUIRE_NONCE: 'true' });
+    agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    key = await dpopKey();
+  });
+  afterAll(() => t.close());
+
+  async function exchange(dpop: string) {
+    const { code, verifier } = await obtainCode(agent, {
+      client_id: DEMO_SPA.id,
+      redirect_uri: DEMO_SPA.redirectUri,
+    });
+    return t.http().post('/token').type('form').set('DPoP', dpop).send({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: DEMO_SPA.redirectUri,
+      code_verifier: verifier,
+      client_id: DEMO_SPA.id,
+    });
+  }
+
+  it('refuses a proof without a nonce: use_dpop_nonce and the nonce to use', async () => {
+    const res = await exchange(await signProof(key, { htu }));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'use_dpop_nonce',
+      error_description: 'A DPoP nonce is required: retry with the one in DPoP-Nonce',
+    });
+    const nonce = res.headers['dpop-nonce'];
+    expect(nonce).toBeDefined();
+    const ok = await exchange(await signProof(key, { htu, nonce }));
+    expect(ok.status).toBe(200);
+    // Current nonce: nothing new to hand out.
+    expect(ok.headers['dpop-nonce']).toBeUndefined();
+  });
+
+  it('accepts the previous step’s nonce with a fresh one, and refuses a stale one', async () => {
+    const first = await exchange(await signProof(key, { htu }));
+    const nonce = first.headers['dpop-nonce'];
+    t.clock.advance(60);
+    const iat = () => Math.floor(t.clock.now().getTime() / 1000);
+    const previous = await exchange(await signProof(key, { htu, nonce, iat: iat() }));
+    expect(previous.status).toBe(200);
+    expect(previous.headers['dpop-nonce']).toBeDefined();
+    expect(previous.headers['dpop-nonce']).not.toBe(nonce);
+    t.clock.advance(60);
+    const stale = await exchange(await signProof(key, { htu, nonce, iat: iat() }));
+    expect(stale.status).toBe(400);
+    expect(stale.body).toEqual({
+      error: 'use_dpop_nonce',
+      error_description: 'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
+    });
+    expect(stale.headers['dpop-nonce']).toBeDefined();
+    expect([nonce, previous.headers['dpop-nonce']]).not.toContain(stale.headers['dpop-nonce']);
+  });
+});

@@ -1,0 +1,410 @@
+/**
+ * RFC 9126 pushed authorization requests, driven by oauth4webapi's pushedAuthorizationRequest for
+ * a public and a confidential client; then each refusal of a request_uri on its own: reused, used
+ * by another client, expired, unknown; and the `require_pushed_authorization_requests` settings.
+ */
+import * as oauth from 'oauth4webapi';
+import { decodeJwt } from 'jose';
+import request from 'supertest';
+import { TestApp, createTestApp } from '../../support/test-app';
+import { freePort } from '../../support/processes';
+import { DEMO_CLIENT, DEMO_SPA, basic, login, pkcePair, type Agent } from '../../support/oauth';
+import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
+
+const insecure = { [oauth.allowInsecureRequests]: true };
+
+/** A public client that must push its requests (RFC 9126 §6), configured at boot. */
+const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
+/** A client that is not first-party: its users see the consent screen. */
+const THIRD_PARTY = { id: 'third-party', redirectUri: 'http://127.0.0.1:25012/callback' };
+const CLIENTS = JSON.stringify([
+  {
+    client_id: PUSHER.id,
+    redirect_uris: [PUSHER.redirectUri],
+    first_party: true,
+    require_pushed_authorization_requests: true,
+  },
+  { client_id: THIRD_PARTY.id, redirect_uris: [THIRD_PARTY.redirectUri] },
+]);
+
+/** The consent form's hidden fields, as a browser submits them. */
+function consentForm(html: string): { csrf_token: string; return_to: string } {
+  const field = (name: string) =>
+    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
+  const csrf = field('csrf_token');
+  const returnTo = field('return_to');
+  if (!csrf || !returnTo) throw new Error('no consent form on the page');
+  return { csrf_token: csrf, return_to: returnTo };
+}
+
+describe('PAR with oauth4webapi (RFC 9126)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let as: oauth.AuthorizationServer;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ ISSUER: issuer });
+    await t.app.listen(port, '127.0.0.1');
+    const response = await oauth.discoveryRequest(new URL(issuer), {
+      algorithm: 'oauth2',
+      ...insecure,
+    });
+    as = await oauth.processDiscoveryResponse(new URL(issuer), response);
+  });
+  afterAll(() => t.close());
+
+  it('advertises the endpoint (RFC 9126 §5)', () => {
+    expect(as.pushed_authorization_request_endpoint).toBe(`${issuer}/par`);
+    expect(as.require_pushed_authorization_requests).toBe(false);
+  });
+
+  async function pushAndSignIn(
+    client: oauth.Client,
+    auth: oauth.ClientAuth,
+    redirectUri: string,
+    options: oauth.PushedAuthorizationRequestOptions = {},
+  ) {
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const pushed = await oauth.processPushedAuthorizationResponse(
+      as,
+      client,
+      await oauth.pushedAuthorizationRequest(
+        as,
+        client,
+        auth,
+        {
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          scope: 'profile',
+          state,
+          code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+        },
+        { ...options, ...insecure },
+      ),
+    );
+    expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:[A-Za-z0-9_-]{43}$/);
+    expect(pushed.expires_in).toBe(60);
+    const url = new URL(as.authorization_endpoint!);
+    url.search = new URLSearchParams({
+      client_id: client.client_id,
+      request_uri: pushed.request_uri,
+    }).toString();
+    // The front channel carries two parameters; the browser signs in with only those.
+    const callback = await authorizeInBrowser(url, issuer);
+    return {
+      params: oauth.validateAuthResponse(as, client, callback, state),
+      verifier,
+      url,
+    };
+  }
+
+  it('a confidential client pushes its request, the user signs in, the code is exchanged', async () => {
+    const client: oauth.Client = { client_id: DEMO_CLIENT.id };
+    const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
+    const { params, verifier, url } = await pushAndSignIn(client, auth, DEMO_CLIENT.redirectUri);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        auth,
+        params,
+        DEMO_CLIENT.redirectUri,
+        verifier,
+        insecure,
+      ),
+    );
+    expect(tokens.scope).toBe('profile');
+    // The request_uri yielded its one code: used again, it is refused (a page, no redirect).
+    const again = await fetch(url, { redirect: 'manual', headers: { accept: 'application/json' } });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({
+      error: 'invalid_request_uri',
+      error_description: 'request_uri was already used',
+    });
+  });
+
+  it('a public client pushes with a DPoP proof: the code is bound to its key (RFC 9449 §10.1)', async () => {
+    const client: oauth.Client = { client_id: DEMO_SPA.id };
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const { params, verifier } = await pushAndSignIn(client, oauth.None(), DEMO_SPA.redirectUri, {
+      DPoP,
+    });
+    const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const grant = (key: oauth.DPoPHandle) =>
+      oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        params,
+        DEMO_SPA.redirectUri,
+        verifier,
+        { DPoP: key, ...insecure },
+      );
+    await expect(
+      oauth.processAuthorizationCodeResponse(as, client, await grant(other)),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await grant(DPoP));
+    expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: await DPoP.calculateThumbprint() });
+  });
+
+  it('checks the pushed request as /authorize would, answering JSON errors (RFC 9126 §2.3)', async () => {
+    const client: oauth.Client = { client_id: DEMO_SPA.id };
+    const push = async (parameters: Record<string, string>) =>
+      oauth.processPushedAuthorizationResponse(
+        as,
+        client,
+        await oauth.pushedAuthorizationRequest(as, client, oauth.None(), parameters, insecure),
+      );
+    const base = {
+      redirect_uri: DEMO_SPA.redirectUri,
+      response_type: 'code',
+      state: 'xyz',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    };
+    await expect(
+      push({ ...base, redirect_uri: 'http://127.0.0.1:1/elsewhere' }),
+    ).rejects.toMatchObject({
+      error: 'invalid_request',
+      error_description: 'redirect_uri is not registered for this client',
+    });
+    await expect(push({ ...base, code_challenge_method: 'plain' })).rejects.toMatchObject({
+      error: 'invalid_request',
+    });
+    await expect(push({ ...base, scope: 'root' })).rejects.toMatchObject({
+      error: 'invalid_scope',
+    });
+  });
+});
+
+describe('request_uri refusals at /authorize', () => {
+  let t: TestApp;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    t = await createTestApp({ OAUTH_CLIENTS: CLIENTS });
+    agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+  });
+  afterAll(() => t.close());
+
+  async function push(
+    client: { id: string; secret?: string; redirectUri: string } = DEMO_SPA,
+    extra: Record<string, string> = {},
+  ) {
+    const req = t.http().post('/par').type('form');
+    if (client.secret) req.set('Authorization', basic(client.id, client.secret));
+    const res = await req
+      .send({
+        ...(client.secret ? {} : { client_id: client.id }),
+        redirect_uri: client.redirectUri,
+        response_type: 'code',
+        state: 'st',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+        ...extra,
+      })
+      .expect(201);
+    return res.body.request_uri as string;
+  }
+
+  function authorize(clientId: string, requestUri?: string, extra: Record<string, string> = {}) {
+    const query = new URLSearchParams({
+      client_id: clientId,
+      ...(requestUri === undefined ? {} : { request_uri: requestUri }),
+      ...extra,
+    });
+    return agent.get(`/authorize?${query.toString()}`).set('Accept', 'application/json');
+  }
+
+  function expectPage(res: request.Response, error: string, description: string): void {
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 400,
+      body: { error, error_description: description },
+    });
+  }
+
+  it('uses the pushed parameters and ignores those of the front channel', async () => {
+    const uri = await push();
+    const res = await authorize(DEMO_SPA.id, uri, {
+      redirect_uri: 'http://127.0.0.1:1/evil',
+      state: 'forged',
+    });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.location);
+    expect(location.origin + location.pathname).toBe(DEMO_SPA.redirectUri);
+    expect(location.searchParams.get('state')).toBe('st');
+    expect(location.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('refuses a request_uri used twice', async () => {
+    const uri = await push();
+    expect((await authorize(DEMO_SPA.id, uri)).status).toBe(302);
+    expectPage(
+      await authorize(DEMO_SPA.id, uri),
+      'invalid_request_uri',
+      'request_uri was already used',
+    );
+  });
+
+  it('refuses a request_uri presented by another client, and leaves it to its own', async () => {
+    const uri = await push(DEMO_CLIENT);
+    expectPage(
+      await authorize(DEMO_SPA.id, uri),
+      'invalid_request_uri',
+      'request_uri was pushed by another client',
+    );
+    expect((await authorize(DEMO_CLIENT.id, uri)).status).toBe(302);
+  });
+
+  it('refuses an expired request_uri', async () => {
+    const uri = await push();
+    t.clock.advance(61);
+    expectPage(await authorize(DEMO_SPA.id, uri), 'invalid_request_uri', 'request_uri expired');
+  });
+
+  it('refuses a request_uri it never issued', async () => {
+    expectPage(
+      await authorize(DEMO_SPA.id, 'urn:ietf:params:oauth:request_uri:nope'),
+      'invalid_request_uri',
+      'request_uri is not one this server issued',
+    );
+  });
+
+  it('refuses a pushed request_uri parameter (RFC 9126 §2.1) and a mismatched dpop_jkt', async () => {
+    const uri = await push();
+    const nested = await t
+      .http()
+      .post('/par')
+      .type('form')
+      .send({ client_id: DEMO_SPA.id, request_uri: uri, redirect_uri: DEMO_SPA.redirectUri });
+    expect(nested.status).toBe(400);
+    expect(nested.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'request_uri cannot be pushed',
+    });
+    const key = await dpopKey();
+    const other = await dpopKey();
+    const mismatch = await t
+      .http()
+      .post('/par')
+      .type('form')
+      // The clock of this app has moved on (the expiry test): the proof follows it.
+      .set(
+        'DPoP',
+        await signProof(key, { htu: `${t.config.issuer}/par`, iat: t.clock.nowSeconds() }),
+      )
+      .send({
+        client_id: DEMO_SPA.id,
+        redirect_uri: DEMO_SPA.redirectUri,
+        response_type: 'code',
+        state: 'st',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+        dpop_jkt: other.jkt,
+      });
+    expect(mismatch.body).toEqual({
+      error: 'invalid_request',
+      error_description: "dpop_jkt is not the thumbprint of the DPoP proof's key",
+    });
+  });
+
+  it('refuses a confidential client with a wrong secret at /par', async () => {
+    const res = await t
+      .http()
+      .post('/par')
+      .type('form')
+      .set('Authorization', basic(DEMO_CLIENT.id, 'wrong-secret'))
+      .send({ redirect_uri: DEMO_CLIENT.redirectUri });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  });
+
+  it('keeps a pushed request through the consent screen: Allow, then one code', async () => {
+    const uri = await push(THIRD_PARTY, { scope: 'profile email' });
+    const screen = await authorize(THIRD_PARTY.id, uri).set('Accept', 'text/html');
+    expect(screen.status).toBe(200);
+    expect(screen.text).toContain('<li data-scope="email">');
+    const form = consentForm(screen.text);
+    const allowed = await agent
+      .post('/consent')
+      .type('form')
+      .send({ ...form, decision: 'allow' })
+      .expect(303);
+    const back = await agent.get(allowed.headers.location).expect(302);
+    const location = new URL(back.headers.location);
+    expect(location.origin + location.pathname).toBe(THIRD_PARTY.redirectUri);
+    expect(location.searchParams.get('state')).toBe('st');
+    expect(location.searchParams.get('code')).toBeTruthy();
+    expectPage(
+      await authorize(THIRD_PARTY.id, uri),
+      'invalid_request_uri',
+      'request_uri was already used',
+    );
+  });
+
+  it('a client registered with require_pushed_authorization_requests must push (RFC 9126 §6)', async () => {
+    const { challenge } = pkcePair();
+    expectPage(
+      await authorize(PUSHER.id, undefined, {
+        redirect_uri: PUSHER.redirectUri,
+        response_type: 'code',
+        state: 'st',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }),
+      'invalid_request',
+      'Authorization requests must be pushed to /par first (RFC 9126)',
+    );
+    expect((await authorize(PUSHER.id, await push(PUSHER))).status).toBe(302);
+    // Others still may send their requests in the front channel.
+    expect(
+      (
+        await authorize(DEMO_SPA.id, undefined, {
+          redirect_uri: DEMO_SPA.redirectUri,
+          response_type: 'code',
+          state: 'st',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        })
+      ).status,
+    ).toBe(302);
+  });
+});
+
+describe('REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it('refuses every front-channel request and says so in the metadata', async () => {
+    const { challenge } = pkcePair();
+    const query = new URLSearchParams({
+      client_id: DEMO_SPA.id,
+      redirect_uri: DEMO_SPA.redirectUri,
+      response_type: 'code',
+      state: 'st',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    const res = await t
+      .http()
+      .get(`/authorize?${query.toString()}`)
+      .set('Accept', 'application/json');
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toBe(
+      'Authorization requests must be pushed to /par first (RFC 9126)',
+    );
+    const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
+    expect(metadata.body.require_pushed_authorization_requests).toBe(true);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Two instances on one database, as a fleet runs: a DPoP proof spent on one instance is refused
+ * by the other (its `jti` lives in the shared challenge store), a nonce of one is accepted by the
+ * other (an HMAC under the fleet's shared secret), and a request_uri pushed to one is used once,
+ * on whichever instance the browser lands.
+ */
+import request from 'supertest';
+import { DEMO_SPA, login, obtainCode, pkcePair, type Agent } from '../../support/oauth';
+import { TestApp, createTestApp } from '../../support/test-app';
+import { dpopKey, signProof, type DpopKey } from '../../support/dpop';
+
+describe('proofs of possession across two instances on one database', () => {
+  const issuer = 'http://127.0.0.1:25994';
+  const env = { ISSUER: issuer, DPOP_REQUIRE_NONCE: 'true' };
+  let a: TestApp;
+  let b: TestApp;
+  let agentA: Agent;
+  let agentB: Agent;
+  let key: DpopKey;
+
+  beforeAll(async () => {
+    a = await createTestApp(env);
+    b = await createTestApp(env);
+    agentA = request.agent(a.app.getHttpServer());
+    agentB = request.agent(b.app.getHttpServer());
+    await login(agentA);
+    await login(agentB);
+    key = await dpopKey();
+  });
+  afterAll(async () => {
+    await b.close({ dropDatabase: false });
+    await a.close();
+  });
+
+  /** A code exchange on `t` with the demo SPA's code from `agent`, and `proof` as DPoP header. */
+  async function exchange(t: TestApp, agent: Agent, proof: string) {
+    const { code, verifier } = await obtainCode(agent, {
+      client_id: DEMO_SPA.id,
+      redirect_uri: DEMO_SPA.redirectUri,
+    });
+    return t.http().post('/token').type('form').set('DPoP', proof).send({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: DEMO_SPA.redirectUri,
+      code_verifier: verifier,
+      client_id: DEMO_SPA.id,
+    });
+  }
+
+  it('refuses on one instance a /token proof spent on the other, with a nonce from either', async () => {
+    const refused = await exchange(a, agentA, await signProof(key, { htu: `${issuer}/token` }));
+    expect(refused.body.error).toBe('use_dpop_nonce');
+    // The nonce instance A handed out is good on instance B: one secret, no shared state.
+    const nonce = String(refused.headers['dpop-nonce']);
+    const proof = await signProof(key, { htu: `${issuer}/token`, nonce });
+    expect((await exchange(b, agentB, proof)).status).toBe(200);
+    const replay = await exchange(a, agentA, proof);
+    expect({ status: replay.status, body: replay.body }).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_dpop_proof',
+        error_description: 'The DPoP proof was already used (jti replay)',
+      },
+    });
+  });
+
+  it('refuses on one instance an /api/me proof spent on the other', async () => {
+    const nonce = String(
+      (await exchange(a, agentA, await signProof(key, { htu: `${issuer}/token` }))).headers[
+        'dpop-nonce'
+      ],
+    );
+    const tokens = await exchange(
+      a,
+      agentA,
+      await signProof(key, { htu: `${issuer}/token`, nonce }),
+    );
+    const accessToken = tokens.body.access_token as string;
+    const proof = await signProof(key, {
+      htm: 'GET',
+      htu: `${issuer}/api/me`,
+      accessToken,
+      nonce,
+    });
+    const me = (t: TestApp) =>
+      t.http().get('/api/me').set('Authorization', `DPoP ${accessToken}`).set('DPoP', proof);
+    expect((await me(a)).status).toBe(200);
+    const replay = await me(b);
+    expect(replay.status).toBe(401);
+    expect(replay.body).toEqual({
+      error: 'invalid_dpop_proof',
+      error_description: 'The DPoP proof was already used (jti replay)',
+    });
+    expect(String(replay.headers['www-authenticate'])).toMatch(/^DPoP /);
+  });
+
+  it('uses a request_uri pushed to one instance on the other, once', async () => {
+    const pushed = await a
+      .http()
+      .post('/par')
+      .type('form')
+      .send({
+        client_id: DEMO_SPA.id,
+        redirect_uri: DEMO_SPA.redirectUri,
+        response_type: 'code',
+        state: 'st',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      })
+      .expect(201);
+    const path = `/authorize?${new URLSearchParams({
+      client_id: DEMO_SPA.id,
+      request_uri: pushed.body.request_uri as string,
+    }).toString()}`;
+    const first = await agentB.get(path);
+    expect(first.status).toBe(302);
+    expect(new URL(first.headers.location).searchParams.get('code')).toBeTruthy();
+    const again = await agentA.get(path).set('Accept', 'application/json');
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual({
+      error: 'invalid_request_uri',
+      error_description: 'request_uri was already used',
+    });
+  });
+});

@@ -1,0 +1,99 @@
+import { createHash, randomUUID } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
+import { CookieBrowser } from './cookie-browser';
+
+/** A DPoP key of the test's own: its public JWK, thumbprint, and a way to sign proofs. */
+export interface DpopKey {
+  privateKey: CryptoKey;
+  jwk: JWK;
+  jkt: string;
+}
+
+export async function dpopKey(alg = 'ES256'): Promise<DpopKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
+}
+
+export interface ProofClaims {
+  htm?: string;
+  htu: string;
+  iat?: number;
+  jti?: string;
+  nonce?: string;
+  /** The access token the proof goes with: its `ath` (RFC 9449 §4.2). */
+  accessToken?: string;
+}
+
+/**
+ * A DPoP proof signed with jose, independently of the server's code, with every claim and header
+ * under the test's control (so that each refusal can be shown on its own).
+ */
+export async function signProof(
+  key: DpopKey,
+  claims: ProofClaims,
+  header: { typ?: string; alg?: string; jwk?: JWK } = {},
+): Promise<string> {
+  const payload: Record<string, unknown> = {
+    htm: claims.htm ?? 'POST',
+    htu: claims.htu,
+    jti: claims.jti ?? randomUUID(),
+    iat: claims.iat ?? Math.floor(Date.now() / 1000),
+    ...(claims.nonce === undefined ? {} : { nonce: claims.nonce }),
+    ...(claims.accessToken === undefined
+      ? {}
+      : { ath: createHash('sha256').update(claims.accessToken).digest('base64url') }),
+  };
+  return new SignJWT(payload)
+    .setProtectedHeader({
+      alg: header.alg ?? 'ES256',
+      typ: header.typ ?? 'dpop+jwt',
+      jwk: header.jwk ?? key.jwk,
+    })
+    .sign(key.privateKey);
+}
+
+/**
+ * Follows an authorization request through the /login form (user1) to the redirect back to the
+ * client, as a browser would: the URL the client receives.
+ */
+export async function authorizeInBrowser(
+  authorizationUrl: URL,
+  issuer: string,
+  browser = new CookieBrowser(),
+): Promise<URL> {
+  const first = await browser.get(authorizationUrl.href);
+  if (first.status !== 302) throw new Error(`/authorize answered ${first.status}`);
+  const next = new URL(first.headers.get('location')!, issuer);
+  if (next.pathname !== '/login') return next;
+  const page = await (await browser.get(next.href)).text();
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
+  const loggedIn = await browser.postForm(`${issuer}/login`, {
+    username: 'user1',
+    password: 'password1',
+    csrf_token: csrf,
+    return_to: next.searchParams.get('return_to')!,
+  });
+  if (loggedIn.status !== 303) throw new Error(`/login answered ${loggedIn.status}`);
+  const back = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
+  if (back.status !== 302) throw new Error(`/authorize after login answered ${back.status}`);
+  return new URL(back.headers.get('location')!);
+}
+
+/** oauth4webapi's own advice: a request refused for its DPoP nonce is sent again, once. */
+export async function withNonceRetry<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (!oauth.isDPoPNonceError(error)) throw error;
+    return send();
+  }
+}
