@@ -10,7 +10,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
-import type { OAuthClient } from '../../clients/oauth-client';
+import { clientLabel, type OAuthClient } from '../../clients/oauth-client';
 import { ConsentService } from '../consent/consent.service';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
@@ -138,7 +138,11 @@ export class AuthorizationEndpoint {
       return this.redirect(redirectUri, { code, state });
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
-      if (error.reason) this.events.emit(new ChallengeRejected('authorization_code', error.reason));
+      if (error.reason) {
+        this.events.emit(
+          new ChallengeRejected('authorization_code', error.reason, clientLabel(client)),
+        );
+      }
       return {
         ...this.redirect(redirectUri, {
           error: error.error,
