@@ -5,7 +5,7 @@
  * which it fires and in which it must not.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../../support/readme';
@@ -82,6 +82,16 @@ describe('deploy/prometheus rules', () => {
         runbook: expect.stringMatching(/^docs\/runbooks\/[a-z0-9-]+\.md$/),
       });
     }
+  });
+
+  it('link every alert to a runbook that exists, and every runbook to an alert', () => {
+    const linked = new Set(alerts.map((alert) => alert.annotations?.runbook_url));
+    for (const url of linked)
+      expect({ url, exists: existsSync(join(ROOT, url ?? '')) }).toEqual({ url, exists: true });
+    const runbooks = readdirSync(join(ROOT, 'docs', 'runbooks')).map(
+      (name) => `docs/runbooks/${name}`,
+    );
+    expect(runbooks.filter((path) => !linked.has(path))).toEqual([]);
   });
 
   it('keep alert labels bounded: only model, client, rule, instance, job or flow beside severity', () => {
