@@ -17,6 +17,7 @@ import {
   trustProxy,
 } from './env-parsers';
 import { redirectUriProblem } from './redirect-uri-rules';
+import { TracingConfig, tracingConfig } from './tracing-config';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -284,6 +285,8 @@ export class AppConfig {
    * cut. Below an orchestrator's own grace period (Kubernetes: 30 s).
    */
   readonly shutdownGraceSeconds!: number;
+  /** OpenTelemetry traces; undefined (off, nothing loaded) unless an OTLP endpoint is set. */
+  readonly tracing?: TracingConfig;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -365,6 +368,7 @@ export class AppConfig {
     }
     const configuredClients = read(() => clients(env, 'OAUTH_CLIENTS'), []);
     const siweUri = httpUrl(env, 'SIWE_URI', new URL(issuer).origin);
+    const tracing = read(() => tracingConfig(env), undefined);
     const config = Object.assign(new AppConfig(), {
       nodeEnv,
       host: str(env, 'HOST', '127.0.0.1'),
@@ -423,6 +427,7 @@ export class AppConfig {
         },
       },
       ...(adminToken ? { adminToken } : {}),
+      ...(tracing ? { tracing } : {}),
       trustProxy: read(() => trustProxy(env, 'TRUST_PROXY'), false),
       shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, { min: 0, max: 600 }),
       labEnabled,

@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import {
   InvalidRequest,
@@ -57,7 +58,21 @@ export class AuthorizationEndpoint {
     session: LoginSession | null,
     originalUrl: string,
   ): Promise<AuthorizationOutcome> {
-    const outcome = await this.decide(request, session, originalUrl);
+    return tracedStep(
+      'oauth.authorize',
+      { [STEP_ATTRIBUTES.model]: 'pkce', [STEP_ATTRIBUTES.clientId]: request.client_id },
+      async (span) => {
+        const outcome = await this.decide(request, session, originalUrl);
+        span.set(STEP_ATTRIBUTES.outcome, outcomeLabels(outcome).outcome);
+        return this.reported(request, outcome);
+      },
+    );
+  }
+
+  private reported(
+    request: AuthorizationRequestDto,
+    outcome: AuthorizationOutcome,
+  ): AuthorizationOutcome {
     const { outcome: label, error } = outcomeLabels(outcome);
     const method = request.code_challenge_method;
     this.events.emit(

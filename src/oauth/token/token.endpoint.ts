@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { UnsupportedGrantType } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
@@ -41,18 +42,32 @@ export class TokenEndpoint {
     callerAddress: string,
   ): Promise<TokenResponse> {
     const handler = this.handlers.get(request.grant_type);
-    const client = await this.clients.authenticate(
-      presentedCredentials(authorization, request, callerAddress),
+    // RFC 7636 §4.6: the code exchange is the PKCE model's proof.
+    const model = handler?.grantType === 'authorization_code' ? 'pkce' : undefined;
+    return tracedStep(
+      'oauth.token',
+      {
+        [STEP_ATTRIBUTES.grantType]: handler?.grantType ?? 'other',
+        [STEP_ATTRIBUTES.model]: model,
+      },
+      async (span) => {
+        const client = await this.clients.authenticate(
+          presentedCredentials(authorization, request, callerAddress),
+        );
+        span.set(STEP_ATTRIBUTES.clientId, client.clientId);
+        if (!handler) {
+          throw new UnsupportedGrantType(
+            `Unsupported grant_type: ${request.grant_type.slice(0, 40)}`,
+          );
+        }
+        checkGrantType(client, handler.grantType);
+        const charge = this.budget.chargeFor(client.clientId);
+        if (client.type === 'confidential') charge.start();
+        const response = await charge.around(() => handler.handle(client, request, charge));
+        // A registered client stays known while tokens are issued to it (about one write a day).
+        await this.registry.recordUse(client);
+        return withRegisteredGrants(client, response);
+      },
     );
-    if (!handler) {
-      throw new UnsupportedGrantType(`Unsupported grant_type: ${request.grant_type.slice(0, 40)}`);
-    }
-    checkGrantType(client, handler.grantType);
-    const charge = this.budget.chargeFor(client.clientId);
-    if (client.type === 'confidential') charge.start();
-    const response = await charge.around(() => handler.handle(client, request, charge));
-    // A registered client stays known while tokens are issued to it (about one write a day).
-    await this.registry.recordUse(client);
-    return withRegisteredGrants(client, response);
   }
 }

@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
@@ -20,7 +21,16 @@ export class WalletNonceService {
     private readonly config: AppConfig,
   ) {}
 
-  async issue(requestedAddress: string, chainId: number): Promise<WalletNonceResponseDto> {
+  issue(requestedAddress: string, chainId: number): Promise<WalletNonceResponseDto> {
+    return tracedStep('siwe.nonce', { [STEP_ATTRIBUTES.model]: 'siwe' }, () =>
+      this.issueNonce(requestedAddress, chainId),
+    );
+  }
+
+  private async issueNonce(
+    requestedAddress: string,
+    chainId: number,
+  ): Promise<WalletNonceResponseDto> {
     const { domain, uri, allowedChainIds } = this.config.wallet;
     if (!allowedChainIds.includes(chainId)) throw new ChainNotAllowed(chainId);
     const address = eip55.checksum(requestedAddress);

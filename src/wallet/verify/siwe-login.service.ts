@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
@@ -113,8 +114,14 @@ export class SiweLoginService {
     return this.limiter.charge(WALLET_PER_ADDRESS, address.toLowerCase(), 'closed');
   }
 
-  /** Tells the rest of the service how the attempt ended. */
-  private async reported<T>(attempt: () => Promise<T>): Promise<T> {
+  /** Tells the rest of the service how the attempt ended, in a span of its own when tracing. */
+  private reported<T>(attempt: () => Promise<T>): Promise<T> {
+    return tracedStep('siwe.verify', { [STEP_ATTRIBUTES.model]: 'siwe' }, () =>
+      this.measured(attempt),
+    );
+  }
+
+  private async measured<T>(attempt: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const done = (outcome: string) =>
       this.events.emit(
