@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../../support/readme';
 import { PROMTOOL_MISSING, findPromtool } from '../../support/promtool';
+import { probeMetrics } from '../../../tools/probe/probe';
 
 const DIR = join(ROOT, 'deploy', 'prometheus');
 const RULE_FILES = ['recording.rules.yml', 'alerts.rules.yml'];
@@ -105,6 +106,26 @@ describe('deploy/prometheus rules', () => {
         unbounded: labels.filter((l) => !BOUNDED_LABELS.has(l)),
       }).toEqual({ alert: alert.alert, unbounded: [] });
     }
+  });
+
+  it('alert on the synthetic probe only through series the probe writes', async () => {
+    const written = await probeMetrics(
+      [
+        {
+          flow: 'pkce',
+          ok: true,
+          seconds: 1,
+          steps: [{ flow: 'pkce', step: 'token', ok: true, ms: 1 }],
+        },
+      ],
+      new Date(),
+    );
+    const probeNames = new Set([...written.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+    const used = alerts.flatMap((alert) =>
+      [...alert.expr.matchAll(/proofgate_probe_[a-z_]+/g)].map((m) => m[0]),
+    );
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((name) => !probeNames.has(name))).toEqual([]);
   });
 
   it('test every alert firing and not firing', () => {
