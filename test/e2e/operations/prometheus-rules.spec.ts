@@ -55,6 +55,14 @@ describe('deploy/prometheus rules', () => {
     expect(result).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 
+  withPromtool(`load from prometheus.yml (promtool check config)${skippedNote}`, () => {
+    const result = run(['check', 'config', 'prometheus.yml']);
+    expect(result).toEqual({
+      status: 0,
+      output: expect.stringContaining('is valid prometheus config'),
+    });
+  });
+
   withPromtool(
     `pass their unit tests (promtool test rules deploy/prometheus/tests/*.test.yml)${skippedNote}`,
     () => {
