@@ -9,6 +9,8 @@
  * This process prepares every request (logins, codes, signatures) before each phase, and runs
  * one counting TCP proxy per server between it and the database.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -169,6 +171,26 @@ function version(pkg: string): string {
   }
 }
 
+/**
+ * An OTLP/HTTP endpoint that accepts every export and keeps nothing, so that `--tracing`
+ * measures the service's side of tracing (spans, context, export), not a collector's.
+ */
+async function startOtlpSink(bench: Bench): Promise<string> {
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  bench.onCleanup(
+    () =>
+      new Promise<void>((resolve) => {
+        sink.closeAllConnections();
+        sink.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+}
+
 async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date();
   const machine = describeMachine();
@@ -201,16 +223,23 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   if (withProofgate) {
     const { proxy: p, uri } = await proxy();
     const port = await freePort();
+    const tracing = options.tracing ? await startOtlpSink(bench) : undefined;
+    if (tracing) log(`tracing on: spans exported to ${tracing}`);
     const server = await startServer({
       name: 'proofgate',
       command: process.execPath,
       args: [join(DIST, 'main.js')],
       cwd: ROOT,
-      env: proofgate.serviceEnv({
-        port,
-        mongoUri: `${uri}/proofgate_bench`,
-        codeTtlSeconds: options.codeTtlSeconds,
-      }),
+      env: {
+        ...proofgate.serviceEnv({
+          port,
+          mongoUri: `${uri}/proofgate_bench`,
+          codeTtlSeconds: options.codeTtlSeconds,
+        }),
+        ...(tracing
+          ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
+          : {}),
+      },
       readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
     });
     bench.onCleanup(() => server.stop());

@@ -8,6 +8,7 @@ import { EventsModule } from './platform/events/events.module';
 import { ClockModule } from './platform/clock/clock.module';
 import { ProtocolErrorFilter } from './platform/errors/protocol-error.filter';
 import { LoggingModule } from './platform/logging/logging.module';
+import { TracingModule } from './platform/tracing/tracing.module';
 import { createValidationPipe } from './platform/validation/validation.pipe';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
@@ -25,6 +26,7 @@ import { DemoModule } from './pages/demo/demo.module';
   imports: [
     AppConfigModule,
     LoggingModule,
+    TracingModule,
     ClockModule,
     DatabaseModule,
     EventsModule,

@@ -1,3 +1,5 @@
+// First: tracing, when configured, must patch http and mongodb before anything loads them.
+import './platform/tracing/preload';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';

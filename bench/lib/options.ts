@@ -23,6 +23,11 @@ export interface BenchOptions {
   readonly codeTtlSeconds: number;
   /** The whole run is stopped after this many minutes. */
   readonly timeoutMinutes: number;
+  /**
+   * Run Proofgate with OpenTelemetry tracing on (every request sampled, spans exported over
+   * OTLP/HTTP protobuf to a sink in the bench process), to measure what tracing costs.
+   */
+  readonly tracing: boolean;
 }
 
 /** Requests of the nonce phase, in multiples of the other phases' (`--phase-requests`). */
@@ -39,6 +44,7 @@ export const DEFAULTS: BenchOptions = {
   out: 'docs/BENCHMARKS.md',
   codeTtlSeconds: 300,
   timeoutMinutes: 30,
+  tracing: false,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -53,7 +59,8 @@ export const USAGE = `npm run bench -- [options]
   --skip-build      reuse dist-bench/ instead of compiling src/
   --out FILE        report file (default ${DEFAULTS.out}); - to write none
   --code-ttl S      authorization code lifetime on both servers (default ${DEFAULTS.codeTtlSeconds})
-  --timeout MIN     stop everything after MIN minutes (default ${DEFAULTS.timeoutMinutes})`;
+  --timeout MIN     stop everything after MIN minutes (default ${DEFAULTS.timeoutMinutes})
+  --tracing         Proofgate with OpenTelemetry traces on, exported to a local OTLP sink (its cost)`;
 
 function integer(name: string, value: string | undefined, min: number, max: number): number {
   const n = Number(value);
@@ -111,6 +118,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--timeout':
         options.timeoutMinutes = integer(name, value(), 1, 240);
         break;
+      case '--tracing':
+        options.tracing = true;
+        break;
       default:
         throw new Error(`unknown option ${name}`);
     }
@@ -141,5 +151,6 @@ export function commandLine(options: BenchOptions): string {
   add('--out', options.out, DEFAULTS.out);
   add('--code-ttl', options.codeTtlSeconds, DEFAULTS.codeTtlSeconds);
   add('--timeout', options.timeoutMinutes, DEFAULTS.timeoutMinutes);
+  add('--tracing', options.tracing, false);
   return parts.length ? `npm run bench -- ${parts.join(' ')}` : 'npm run bench';
 }

@@ -32,5 +32,10 @@ export class ChallengeRejected implements DomainEvent {
   constructor(
     readonly kind: ChallengeKind,
     readonly reason: string,
+    /**
+     * Whose proof failed, as a bounded metric label: an operator-configured client id, or a
+     * class of clients (`registered`); absent where no client is known.
+     */
+    readonly client?: string,
   ) {}
 }

@@ -44,6 +44,17 @@ export interface OAuthClient {
   requirePushedAuthorizationRequests?: true;
 }
 
+/**
+ * The client as a metric or span label: the id of a client the operator configured (a bounded
+ * set), `registered` for one that registered itself (RFC 7591 or a metadata document URL), whose
+ * ids anyone can multiply.
+ */
+export function clientLabel(client: OAuthClient): string {
+  return client.dynamicallyRegisteredAt !== undefined || client.metadataDocument === true
+    ? 'registered'
+    : client.clientId;
+}
+
 /** RFC 8414 token_endpoint_auth_methods_supported. */
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 

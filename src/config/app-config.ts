@@ -22,6 +22,7 @@ import {
 } from './env-parsers';
 import { redirectUriProblem } from './redirect-uri-rules';
 import { SOLANA_CLUSTERS, type SolanaCluster } from './solana-clusters';
+import { TracingConfig, tracingConfig } from './tracing-config';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -341,6 +342,8 @@ export class AppConfig {
    * cut. Below an orchestrator's own grace period (Kubernetes: 30 s).
    */
   readonly shutdownGraceSeconds!: number;
+  /** OpenTelemetry traces; undefined (off, nothing loaded) unless an OTLP endpoint is set. */
+  readonly tracing?: TracingConfig;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -426,6 +429,7 @@ export class AppConfig {
       origins: [new URL(issuer).origin],
       recentLoginSeconds: 600,
     });
+    const tracing = read(() => tracingConfig(env), undefined);
     const config = Object.assign(new AppConfig(), {
       nodeEnv,
       host: str(env, 'HOST', '127.0.0.1'),
@@ -493,6 +497,7 @@ export class AppConfig {
         },
       },
       ...(adminToken ? { adminToken } : {}),
+      ...(tracing ? { tracing } : {}),
       trustProxy: read(() => trustProxy(env, 'TRUST_PROXY'), false),
       shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, { min: 0, max: 600 }),
       labEnabled,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { MODEL_IDS } from '../compare/challenge-model';
 
 /**
  * The Prometheus metrics an operator alerts on. Labels are bounded enumerations (model, grant
@@ -41,8 +42,8 @@ export class MetricsService {
 
   readonly pkceFailures = new Counter({
     name: 'proofgate_pkce_failures_total',
-    help: 'Rejected PKCE challenges and proofs by reason',
-    labelNames: ['reason'] as const,
+    help: 'Rejected PKCE proofs by reason and client (a configured client id, else "registered")',
+    labelNames: ['reason', 'client'] as const,
     registers: [this.registry],
   });
 
@@ -107,6 +108,53 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /**
+   * The proof of every login model, side by side: an SLO's events. pkce: the code exchange
+   * (POST /token, authorization_code), siwe: the signature check (POST /wallet/verify, POST
+   * /login/siwe); a new model feeds the same two series with its own `model` value.
+   */
+  readonly challengeVerifications = new Counter({
+    name: 'proofgate_challenge_verifications_total',
+    help: 'Proofs of a challenge checked, by model and outcome (success or the error code answered)',
+    labelNames: ['model', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly challengeVerificationDuration = new Histogram({
+    name: 'proofgate_challenge_verification_duration_seconds',
+    help: 'Time to answer a proof of a challenge, by model',
+    labelNames: ['model'] as const,
+    // 0.2: the operations guide's p95 target for the token exchange; 0.5: the latency SLO.
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'proofgate_rate_limited_total',
+    help: 'Requests refused with 429 by a rate-limit rule (the rule names a route family, never a key)',
+    labelNames: ['rule'] as const,
+    registers: [this.registry],
+  });
+
+  readonly databaseUp = new Gauge({
+    name: 'proofgate_database_up',
+    help: "1 while the database driver's last heartbeat succeeded, 0 after a failed one",
+    registers: [this.registry],
+  });
+
+  private signingKeyCreatedAt: () => Date | undefined = () => undefined;
+
+  readonly signingKeyCreated = new Gauge({
+    name: 'proofgate_signing_key_created_timestamp_seconds',
+    help: 'When the signing key this instance signs with was created (Unix seconds)',
+    registers: [this.registry],
+    // Read at each scrape from what the instance already knows: no database read.
+    collect: () => {
+      const createdAt = this.signingKeyCreatedAt();
+      if (createdAt) this.signingKeyCreated.set(createdAt.getTime() / 1000);
+    },
+  });
+
   readonly grantsOpened = new Counter({
     name: 'proofgate_grants_opened_total',
     help: 'Grants (refresh-token families) opened, by login method (password, siwe, siws)',
@@ -123,5 +171,18 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'proofgate_' });
+    // Every model's series from the start: a ratio over a series that does not exist yet is no
+    // value at all, and an outage that fails every proof would otherwise never alert.
+    for (const model of MODEL_IDS) {
+      this.challengesIssued.inc({ model }, 0);
+      this.challengesRedeemed.inc({ model }, 0);
+      this.challengeVerifications.inc({ model, outcome: 'success' }, 0);
+    }
+    this.databaseUp.set(1);
+  }
+
+  /** Where each scrape reads the active signing key's creation time. */
+  observeSigningKey(createdAt: () => Date | undefined): void {
+    this.signingKeyCreatedAt = createdAt;
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CompareModule } from '../compare/compare.module';
+import { TokensModule } from '../tokens/tokens.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import {
@@ -15,6 +16,7 @@ import { TelemetrySubscriber } from './telemetry.subscriber';
 @Module({
   imports: [
     CompareModule,
+    TokensModule,
     MongooseModule.forFeature([{ name: SecurityEventRecord.name, schema: SecurityEventSchema }]),
   ],
   controllers: [MetricsController],

@@ -5,20 +5,28 @@ import {
   ChallengeRedeemed,
   ChallengeRejected,
 } from '../challenges/challenge.events';
-import { MODEL_OF_KIND } from '../compare/challenge-model';
+import { MODEL_OF_KIND, type ChallengeModel } from '../compare/challenge-model';
 import { ChallengeFiguresRecorder } from '../compare/figures/challenge-figures.recorder';
 import { AuthorizationRequested } from '../oauth/authorize/authorization.events';
 import { PKCE_PROOF_FAILURES } from '../oauth/pkce/check-pkce';
 import { TokenRequestCompleted } from '../oauth/token/token.events';
 import { Clock } from '../platform/clock/clock';
 import { SecurityEventDetected } from '../platform/events/domain-events';
+import { DatabaseReachabilityChanged } from '../platform/database/database.events';
+import { RateLimitRefused } from '../platform/rate-limit/rate-limit.events';
 import { GrantOpened, GrantRevoked } from '../tokens/grants/grant.events';
+import { SigningKeyService } from '../tokens/signing-keys/signing-key.service';
+import { PasskeyVerificationCompleted } from '../passkeys/passkey.events';
 import { WalletVerificationCompleted } from '../wallet/verify/wallet.events';
 import { MetricsService } from './metrics.service';
 import { SecurityEventLog } from './security-events/security-event.log';
 
 /** Reason labels are a closed vocabulary; anything else is `other` (bounded metric labels). */
 const REASON = /^[a-z][a-z0-9_]{0,39}$/;
+/** Rate-limit rule names are code constants; the check only keeps a mistake from exploding. */
+const RULE = /^[a-z][a-z0-9_-]{0,39}$/;
+/** Client labels are configured client ids or `registered` (see clientLabel); else `other`. */
+const CLIENT = /^[\x21-\x7e]{1,100}$/;
 
 /**
  * The one place that listens to what the protocols report and turns it into Prometheus metrics,
@@ -34,7 +42,10 @@ export class TelemetrySubscriber {
     private readonly figures: ChallengeFiguresRecorder,
     private readonly securityEvents: SecurityEventLog,
     private readonly clock: Clock,
-  ) {}
+    signingKeys: SigningKeyService,
+  ) {
+    metrics.observeSigningKey(() => signingKeys.activeKeyCreatedAt);
+  }
 
   @OnEvent(ChallengeIssued.type)
   challengeIssued(event: ChallengeIssued): void {
@@ -59,7 +70,9 @@ export class TelemetrySubscriber {
     const reason = REASON.test(event.reason) ? event.reason : 'other';
     this.metrics.challengesRejected.inc({ model, reason });
     if (event.kind === 'authorization_code' && PKCE_PROOF_FAILURES.has(reason)) {
-      this.metrics.pkceFailures.inc({ reason });
+      const client =
+        event.client === undefined ? 'unknown' : CLIENT.test(event.client) ? event.client : 'other';
+      this.metrics.pkceFailures.inc({ reason, client });
     }
     this.figures.rejected(model, reason, this.clock.now());
   }
@@ -74,12 +87,38 @@ export class TelemetrySubscriber {
   tokenRequestCompleted(event: TokenRequestCompleted): void {
     this.metrics.tokenRequests.inc({ grant_type: event.grantType, outcome: event.outcome });
     this.metrics.tokenDuration.observe({ grant_type: event.grantType }, event.seconds);
+    // The code exchange is the PKCE model's proof (RFC 7636 §4.6).
+    if (event.grantType === 'authorization_code') {
+      this.challengeVerified('pkce', event.outcome, event.seconds);
+    }
   }
 
   @OnEvent(WalletVerificationCompleted.type)
   walletVerificationCompleted(event: WalletVerificationCompleted): void {
     this.metrics.walletVerifications.inc({ outcome: event.outcome });
     this.metrics.walletVerifyDuration.observe(event.seconds);
+    this.challengeVerified(MODEL_OF_KIND[event.kind], event.outcome, event.seconds);
+  }
+
+  @OnEvent(PasskeyVerificationCompleted.type)
+  passkeyVerificationCompleted(event: PasskeyVerificationCompleted): void {
+    this.challengeVerified('passkey', event.outcome, event.seconds);
+  }
+
+  @OnEvent(RateLimitRefused.type)
+  rateLimitRefused(event: RateLimitRefused): void {
+    this.metrics.rateLimited.inc({ rule: RULE.test(event.rule) ? event.rule : 'other' });
+  }
+
+  @OnEvent(DatabaseReachabilityChanged.type)
+  databaseReachabilityChanged(event: DatabaseReachabilityChanged): void {
+    this.metrics.databaseUp.set(event.reachable ? 1 : 0);
+  }
+
+  /** The models' proofs side by side: one pair of series, the model a label (SLOs by model). */
+  private challengeVerified(model: ChallengeModel, outcome: string, seconds: number): void {
+    this.metrics.challengeVerifications.inc({ model, outcome });
+    this.metrics.challengeVerificationDuration.observe({ model }, seconds);
   }
 
   @OnEvent(GrantOpened.type)

@@ -16,6 +16,7 @@ describe('bench options', () => {
       'oidc',
       '--no-floor',
       '--skip-build',
+      '--tracing',
     ];
     const options = parseOptions(argv);
     expect(options).toMatchObject({
@@ -25,9 +26,10 @@ describe('bench options', () => {
       only: 'oidc',
       floor: false,
       skipBuild: true,
+      tracing: true,
     });
     expect(commandLine(options)).toBe(
-      'npm run bench -- --rounds 1 --requests 300 --only oidc --no-floor --skip-build',
+      'npm run bench -- --rounds 1 --requests 300 --only oidc --no-floor --skip-build --tracing',
     );
     expect(commandLine(parseOptions(['--phase-requests', '50']))).toBe(
       'npm run bench -- --phase-requests 50',

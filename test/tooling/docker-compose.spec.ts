@@ -13,6 +13,8 @@ import { ROOT, configurationVariables } from '../support/readme';
 
 interface Service {
   image?: string;
+  profiles?: string[];
+  command?: string[];
   build?: string;
   depends_on?: Record<string, { condition: string }>;
   env_file?: (string | { path: string; required?: boolean })[];
@@ -92,7 +94,8 @@ describe('docker-compose.yml', () => {
   it('pins every image it pulls to a version', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       if (service.image === undefined) continue;
-      expect(`${name}: ${service.image}`).toMatch(/:\d+\.\d+/);
+      // Prometheus tags its releases v2.55.1.
+      expect(`${name}: ${service.image}`).toMatch(/:v?\d+\.\d+/);
     }
   });
 
@@ -173,6 +176,90 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml, profile observability', () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, Service>;
+    volumes: Record<string, unknown>;
+  };
+  const { prometheus, grafana, mongo, proofgate } = compose.services;
+  const mounts = (service: Service) =>
+    Object.fromEntries(
+      (service.volumes ?? []).map((volume) => {
+        const [source, target] = volume.split(':');
+        return [target, source];
+      }),
+    );
+
+  it('starts Prometheus and Grafana only with the profile, the service and MongoDB always', () => {
+    expect(prometheus.profiles).toEqual(['observability']);
+    expect(grafana.profiles).toEqual(['observability']);
+    expect(mongo.profiles).toBeUndefined();
+    expect(proofgate.profiles).toBeUndefined();
+  });
+
+  it('gives Prometheus its config and both rule files, in one folder as the config names them', () => {
+    const mounted = mounts(prometheus);
+    expect(prometheus.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect(mounted['/etc/prometheus/prometheus.yml']).toBe('./deploy/prometheus/prometheus.yml');
+    const config = parse(
+      readFileSync(join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8'),
+    ) as {
+      rule_files: string[];
+      scrape_configs: {
+        job_name: string;
+        metrics_path: string;
+        static_configs: { targets: string[] }[];
+      }[];
+    };
+    expect(config.rule_files.sort()).toEqual(['alerts.rules.yml', 'recording.rules.yml']);
+    for (const file of config.rule_files) {
+      expect(mounted[`/etc/prometheus/${file}`]).toBe(`./deploy/prometheus/${file}`);
+      expect(existsSync(join(ROOT, 'deploy', 'prometheus', file))).toBe(true);
+    }
+    // The job the alerts' up{job="proofgate"} names, on the service's port inside the network.
+    expect(config.scrape_configs).toEqual([
+      expect.objectContaining({
+        job_name: 'proofgate',
+        metrics_path: '/metrics',
+        static_configs: [{ targets: [`proofgate:${proofgate.environment?.PORT}`] }],
+      }),
+    ]);
+    expect(mounted['/prometheus']).toBe('prometheus-data');
+    expect(compose.volumes).toHaveProperty('prometheus-data');
+  });
+
+  it('gives Grafana the provisioning of deploy/grafana: the Prometheus datasource and the three dashboards', () => {
+    const mounted = mounts(grafana);
+    expect(mounted['/etc/grafana/provisioning']).toBe('./deploy/grafana/provisioning');
+    const provider = parse(
+      readFileSync(
+        join(ROOT, 'deploy', 'grafana', 'provisioning', 'dashboards', 'proofgate.yml'),
+        'utf8',
+      ),
+    ) as { providers: { options: { path: string } }[] };
+    const dashboardsPath = provider.providers[0].options.path;
+    expect(mounted[dashboardsPath]).toBe('./deploy/grafana/dashboards');
+    for (const file of ['executive.json', 'on-call.json', 'debug.json']) {
+      expect(existsSync(join(ROOT, 'deploy', 'grafana', 'dashboards', file))).toBe(true);
+    }
+    const datasources = parse(
+      readFileSync(
+        join(ROOT, 'deploy', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'),
+        'utf8',
+      ),
+    ) as { datasources: { type: string; url: string }[] };
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' }),
+    ]);
+  });
+
+  it('publishes Prometheus and Grafana on the loopback only, Grafana read-only for the anonymous', () => {
+    expect(prometheus.ports).toEqual(['127.0.0.1:9090:9090']);
+    expect(grafana.ports).toEqual(['127.0.0.1:3000:3000']);
+    expect(grafana.environment?.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+  });
+});
+
 describe('Dockerfile', () => {
   const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
 
@@ -225,6 +312,8 @@ describe('.dockerignore', () => {
     'tools',
     'bench',
     'docs',
+    'deploy',
+    '.cache',
     '.git',
     'node_modules',
     '.data',

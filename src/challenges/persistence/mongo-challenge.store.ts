@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
@@ -65,7 +66,13 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     await ensureIndexes(this.model);
   }
 
-  async issue<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>> {
+  issue<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>> {
+    return tracedStep('challenge.issue', { [STEP_ATTRIBUTES.challengeKind]: input.kind }, () =>
+      this.insert(input),
+    );
+  }
+
+  private async insert<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>> {
     assertBindingFields(input.binding);
     const createdAt = this.clock.now();
     const record: ChallengeRecord = {
@@ -107,7 +114,23 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     return true;
   }
 
-  async consume<P>(
+  consume<P>(
+    kind: ChallengeKind,
+    key: string,
+    expectedBinding: ChallengeBinding,
+  ): Promise<ConsumeResult<P>> {
+    return tracedStep(
+      'challenge.redeem',
+      { [STEP_ATTRIBUTES.challengeKind]: kind },
+      async (span) => {
+        const result = await this.redeem<P>(kind, key, expectedBinding);
+        span.set(STEP_ATTRIBUTES.outcome, result.ok ? 'redeemed' : result.reason);
+        return result;
+      },
+    );
+  }
+
+  private async redeem<P>(
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,

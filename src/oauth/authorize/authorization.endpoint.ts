@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { InvalidRequest, ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRejected } from '../../challenges/challenge.events';
@@ -6,7 +7,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
-import type { OAuthClient } from '../../clients/oauth-client';
+import { clientLabel, type OAuthClient } from '../../clients/oauth-client';
 import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
@@ -53,7 +54,21 @@ export class AuthorizationEndpoint {
     session: LoginSession | null,
     originalUrl: string,
   ): Promise<AuthorizationOutcome> {
-    const outcome = await this.decide(request, session, originalUrl);
+    return tracedStep(
+      'oauth.authorize',
+      { [STEP_ATTRIBUTES.model]: 'pkce', [STEP_ATTRIBUTES.clientId]: request.client_id },
+      async (span) => {
+        const outcome = await this.decide(request, session, originalUrl);
+        span.set(STEP_ATTRIBUTES.outcome, outcomeLabels(outcome).outcome);
+        return this.reported(request, outcome);
+      },
+    );
+  }
+
+  private reported(
+    request: AuthorizationRequestDto,
+    outcome: AuthorizationOutcome,
+  ): AuthorizationOutcome {
     const { outcome: label, error } = outcomeLabels(outcome);
     const method = request.code_challenge_method;
     this.events.emit(
@@ -146,7 +161,7 @@ export class AuthorizationEndpoint {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
       if (error.reason) {
         const kind = error instanceof InvalidRequestUri ? 'par_request_uri' : 'authorization_code';
-        this.events.emit(new ChallengeRejected(kind, error.reason));
+        this.events.emit(new ChallengeRejected(kind, error.reason, clientLabel(client)));
       }
       return {
         ...this.redirect(redirectUri, {

@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { InvalidRequest, UnsupportedGrantType } from '../../platform/errors/protocol-error';
@@ -54,32 +55,46 @@ export class TokenEndpoint {
     dpopHeader?: string,
   ): Promise<TokenEndpointAnswer> {
     const handler = this.handlers.get(request.grant_type);
-    const client = await this.clients.authenticate(
-      presentedCredentials(authorization, request, callerAddress),
+    // RFC 7636 §4.6: the code exchange is the PKCE model's proof.
+    const model = handler?.grantType === 'authorization_code' ? 'pkce' : undefined;
+    return tracedStep(
+      'oauth.token',
+      {
+        [STEP_ATTRIBUTES.grantType]: handler?.grantType ?? 'other',
+        [STEP_ATTRIBUTES.model]: model,
+      },
+      async (span) => {
+        const client = await this.clients.authenticate(
+          presentedCredentials(authorization, request, callerAddress),
+        );
+        span.set(STEP_ATTRIBUTES.clientId, client.clientId);
+        if (!handler) {
+          throw new UnsupportedGrantType(
+            `Unsupported grant_type: ${request.grant_type.slice(0, 40)}`,
+          );
+        }
+        checkGrantType(client, handler.grantType);
+        const proof =
+          dpopHeader === undefined
+            ? undefined
+            : await this.dpop.verify(dpopHeader, { method: 'POST', url: this.tokenUrl });
+        // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens never gets bearer tokens.
+        if (!proof && client.dpopBoundAccessTokens) {
+          throw new InvalidRequest('This client must send a DPoP proof with its token requests');
+        }
+        const charge = this.budget.chargeFor(client.clientId);
+        if (client.type === 'confidential') charge.start();
+        const response = await charge.around(() =>
+          this.unlessReplayed(proof, () => handler.handle(client, request, charge, proof?.jkt)),
+        );
+        // A registered client stays known while tokens are issued to it (about one write a day).
+        await this.registry.recordUse(client);
+        return {
+          tokens: withRegisteredGrants(client, response),
+          ...(proof?.nextNonce === undefined ? {} : { dpopNonce: proof.nextNonce }),
+        };
+      },
     );
-    if (!handler) {
-      throw new UnsupportedGrantType(`Unsupported grant_type: ${request.grant_type.slice(0, 40)}`);
-    }
-    checkGrantType(client, handler.grantType);
-    const proof =
-      dpopHeader === undefined
-        ? undefined
-        : await this.dpop.verify(dpopHeader, { method: 'POST', url: this.tokenUrl });
-    // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens never gets bearer tokens.
-    if (!proof && client.dpopBoundAccessTokens) {
-      throw new InvalidRequest('This client must send a DPoP proof with its token requests');
-    }
-    const charge = this.budget.chargeFor(client.clientId);
-    if (client.type === 'confidential') charge.start();
-    const response = await charge.around(() =>
-      this.unlessReplayed(proof, () => handler.handle(client, request, charge, proof?.jkt)),
-    );
-    // A registered client stays known while tokens are issued to it (about one write a day).
-    await this.registry.recordUse(client);
-    return {
-      tokens: withRegisteredGrants(client, response),
-      ...(proof?.nextNonce === undefined ? {} : { dpopNonce: proof.nextNonce }),
-    };
   }
 
   /** Runs `work` while the proof's `jti` is recorded; a replay's refusal wins over its outcome. */

@@ -16,6 +16,7 @@ import { ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
 import { CounterRegression, InvalidCredentialResponse, UnknownCredential } from '../passkey.errors';
+import { PasskeyVerificationCompleted } from '../passkey.events';
 import { RelyingParty } from '../relying-party';
 import { userHandleOf } from '../user-handle';
 
@@ -85,10 +86,19 @@ export class PasskeyAuthenticationService {
    * library's check, then the counter advanced in one conditional update.
    */
   async verify(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
+    const started = performance.now();
+    const done = (outcome: string) =>
+      this.events.emit(
+        new PasskeyVerificationCompleted(outcome, (performance.now() - started) / 1000),
+      );
     try {
-      return await this.check(response);
+      const verified = await this.check(response);
+      done('success');
+      return verified;
     } catch (error) {
-      if (error instanceof ProtocolError && error.status < 500) {
+      const known = error instanceof ProtocolError && error.status < 500;
+      done(known ? error.error : 'server_error');
+      if (known) {
         this.events.emit(
           new ChallengeRejected('webauthn_authentication', error.reason ?? error.error),
         );

@@ -2,18 +2,28 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'mongoose';
 import { AppConfig } from '../../config/app-config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DomainEvents } from '../events/domain-events';
+import { DatabaseReachabilityChanged } from './database.events';
 import { DatabaseWatchdog, HEARTBEAT_MS, type Probes, type Reconnect } from './database-watchdog';
 
 function setup() {
   const client = new EventEmitter();
+  const emitter = new EventEmitter2();
+  const events = new DomainEvents(emitter);
+  const reported: boolean[] = [];
+  emitter.on(DatabaseReachabilityChanged.type, (event: DatabaseReachabilityChanged) =>
+    reported.push(event.reachable),
+  );
   const connection = { getClient: () => client } as unknown as Connection;
   const watchdog = new DatabaseWatchdog(
     connection,
     AppConfig.fromEnv({ NODE_ENV: 'test', MONGODB_URI: 'mongodb://127.0.0.1:1/watchdog' }),
+    events,
   );
   watchdog.follow();
   const reconnect = jest.fn(() => Promise.resolve());
-  return { client, watchdog, reconnect, start: performance.now() };
+  return { client, watchdog, reconnect, reported, start: performance.now() };
 }
 
 const yes = () => Promise.resolve(true);
@@ -111,5 +121,15 @@ describe('DatabaseWatchdog', () => {
     expect(failing).toHaveBeenCalled();
     const working = jest.fn(() => Promise.resolve());
     expect(await watchdog.check(start + 4 * HEARTBEAT_MS + 1000, stuck, working)).toBe(true);
+  });
+
+  it('reports the database going and coming back, once per change (the database_up metric)', () => {
+    const { client, reported } = setup();
+    client.emit('serverHeartbeatSucceeded');
+    client.emit('serverHeartbeatFailed');
+    client.emit('serverHeartbeatFailed');
+    client.emit('serverHeartbeatStarted');
+    client.emit('serverHeartbeatSucceeded');
+    expect(reported).toEqual([false, true]);
   });
 });

@@ -8,7 +8,9 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, ConnectOptions } from 'mongoose';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config';
+import { DomainEvents } from '../events/domain-events';
 import { databaseUnreachable } from './database-preflight';
+import { DatabaseReachabilityChanged } from './database.events';
 
 /** How often the driver checks the server (`heartbeatFrequencyMS`); see connectionOptions. */
 export const HEARTBEAT_MS = 2000;
@@ -49,10 +51,13 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
   private stopped = false;
+  /** What the last heartbeat said; the service started only once the database answered. */
+  private reachable = true;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
     private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -120,6 +125,13 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
     this.follow();
   }
 
+  /** Tells the rest of the service (metrics) when the database comes and goes. */
+  private report(reachable: boolean): void {
+    if (reachable === this.reachable) return;
+    this.reachable = reachable;
+    this.events.emit(new DatabaseReachabilityChanged(reachable));
+  }
+
   /** Follows the heartbeats of the connection's current driver client (at start, after a reconnect). */
   follow(): void {
     const client = this.connection.getClient();
@@ -127,8 +139,14 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
     this.watched = client;
     const seen = () => (this.lastHeartbeat = performance.now());
     client.on('serverHeartbeatStarted', seen);
-    client.on('serverHeartbeatSucceeded', seen);
-    client.on('serverHeartbeatFailed', seen);
+    client.on('serverHeartbeatSucceeded', () => {
+      seen();
+      this.report(true);
+    });
+    client.on('serverHeartbeatFailed', () => {
+      seen();
+      this.report(false);
+    });
     this.lastHeartbeat = performance.now();
   }
 }

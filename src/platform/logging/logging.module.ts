@@ -5,6 +5,7 @@ import pino from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { LogDestination, LogDestinationModule } from './log-destination';
 import { requestLog } from './request-log';
+import { activeTraceId, tracingEnabled } from '../tracing/tracing';
 
 /**
  * Nest's own start-up chatter ("InstanceLoader ... dependencies initialized", one line per route
@@ -49,7 +50,7 @@ function createRequestLog(config: AppConfig, destination: LogDestination): Reque
     },
     destination,
   );
-  return new RequestLog(logger, requestLog(logger));
+  return new RequestLog(logger, requestLog(logger, tracingEnabled() ? activeTraceId : undefined));
 }
 
 @Module({

@@ -114,4 +114,19 @@ describe('requestLog', () => {
     expect(loggableUrl('/token')).toBe('/token');
     expect(loggableUrl(undefined)).toBe('');
   });
+
+  it('writes the trace id of the request when tracing gives one, and no field when it does not', async () => {
+    const traced = captured('info');
+    const server = express();
+    server.use(requestLog(traced.logger, () => '0af7651916cd43dd8448eb211c80319c'));
+    server.get('/', (_req, res) => void res.json({}));
+    await request(server).get('/').expect(200);
+    expect(await until(() => traced.records()[0])).toMatchObject({
+      trace_id: '0af7651916cd43dd8448eb211c80319c',
+    });
+
+    const plain = captured('info');
+    await request(app(plain.logger)).get('/id').expect(200);
+    expect(await until(() => plain.records()[0])).not.toHaveProperty('trace_id');
+  });
 });

@@ -54,13 +54,18 @@ function responseView(res: Response) {
  * One line per request at `info` once it is answered (`request completed`, or `request aborted`
  * when the client left first): the request as `req` (id, method, path with the query redacted,
  * client address, three harmless headers), the response as `res` (status and size) and
- * `responseTime` in ms. Every request gets a number (`req.id`) that other lines can name.
+ * `responseTime` in ms, and with tracing on the request's `trace_id`. Every request gets a number
+ * (`req.id`) that other lines can name.
  *
  * Written here rather than with pino-http, which builds a child logger and serialises the request
  * for every request before it knows whether a line will be written: about a sixth of a nonce
  * issue's CPU time at LOG_LEVEL=warn (`npm run bench:ab`). Above `info`, this costs a counter.
  */
-export function requestLog(logger: pino.Logger): RequestHandler {
+export function requestLog(
+  logger: pino.Logger,
+  /** With tracing on: the trace id of the request's server span, written as `trace_id`. */
+  traceIdOf?: () => string | undefined,
+): RequestHandler {
   let lastId = 0;
   return (req: Request, res: Response, next: NextFunction) => {
     lastId = lastId === Number.MAX_SAFE_INTEGER ? 1 : lastId + 1;
@@ -68,9 +73,12 @@ export function requestLog(logger: pino.Logger): RequestHandler {
     (req as { id?: number }).id = id;
     if (logger.isLevelEnabled('info') && !UNLOGGED_PATHS.test(req.path)) {
       const started = performance.now();
+      // Read now: the server span is the active one while the request is being routed.
+      const traceId = traceIdOf?.();
       res.once('close', () => {
         logger.info(
           {
+            ...(traceId === undefined ? {} : { trace_id: traceId }),
             req: requestView(req, id),
             res: responseView(res),
             responseTime: Math.round(performance.now() - started),

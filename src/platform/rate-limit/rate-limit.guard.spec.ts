@@ -14,6 +14,9 @@ import {
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitStore, WindowCounter } from './rate-limit.store';
 import { RateLimiter } from './rate-limiter';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DomainEvents, type DomainEvent } from '../events/domain-events';
+import { RateLimitRefused } from './rate-limit.events';
 
 class FixedClock extends Clock {
   constructor(public at: number) {
@@ -21,6 +24,17 @@ class FixedClock extends Clock {
   }
   now(): Date {
     return new Date(this.at);
+  }
+}
+
+/** Domain events as emitted, for the refusals the metrics count. */
+class RecordedEvents extends DomainEvents {
+  emitted: DomainEvent[] = [];
+  constructor() {
+    super(new EventEmitter2());
+  }
+  override emit(event: DomainEvent): void {
+    this.emitted.push(event);
   }
 }
 
@@ -69,11 +83,13 @@ describe('RateLimitGuard and RateLimiter', () => {
   let clock: FixedClock;
   let limiter: RateLimiter;
   let guard: RateLimitGuard;
+  let events: RecordedEvents;
 
   beforeEach(() => {
     store = new FakeStore();
     clock = new FixedClock(minuteStart + 15_250);
-    limiter = new RateLimiter(config, store, clock);
+    events = new RecordedEvents();
+    limiter = new RateLimiter(config, store, clock, events);
     guard = new RateLimitGuard(limiter);
   });
 
@@ -109,6 +125,13 @@ describe('RateLimitGuard and RateLimiter', () => {
     await refusal.catch((error: TooManyRequests) => {
       expect(error.headers['Retry-After']).toBe('45');
     });
+    // The refusal is reported by rule name, for the saturation alert; never the counted key.
+    expect(events.emitted).toEqual([new RateLimitRefused('ip'), new RateLimitRefused('ip-app')]);
+  });
+
+  it('reports nothing for an allowed request', async () => {
+    await guard.canActivate(contextFor('closed'));
+    expect(events.emitted).toEqual([]);
   });
 
   it('charges a proven key with the same counters, store and refusal as the guard', async () => {
@@ -118,7 +141,7 @@ describe('RateLimitGuard and RateLimiter', () => {
     ]);
     // Another key, another counter; the same key on another limiter instance, the same one.
     await limiter.charge(PER_APP, 'other-app', 'closed');
-    await new RateLimiter(config, store, clock).charge(PER_APP, 'app', 'closed');
+    await new RateLimiter(config, store, clock, events).charge(PER_APP, 'app', 'closed');
     expect(store.calls[1][0].id).not.toBe(store.calls[0][0].id);
     expect(store.calls[2][0].id).toBe(store.calls[0][0].id);
 
@@ -127,7 +150,7 @@ describe('RateLimitGuard and RateLimiter', () => {
   });
 
   it('names a counter the same on every request and on every instance (ids are reused)', async () => {
-    const other = new RateLimitGuard(new RateLimiter(config, store, clock));
+    const other = new RateLimitGuard(new RateLimiter(config, store, clock, events));
     for (let i = 0; i < 3; i++) await guard.canActivate(contextFor('closed'));
     await other.canActivate(contextFor('closed'));
     const ids = store.calls.map((counters) => counters.map((counter) => counter.id).join(' '));

@@ -2,9 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { AppConfig, RateLimitConfig } from '../../config/app-config';
 import { Clock } from '../clock/clock';
+import { DomainEvents } from '../events/domain-events';
 import { TemporarilyUnavailable, TooManyRequests } from '../errors/protocol-error';
 import type { RateLimitRule, StoreDownPolicy } from './rate-limit';
 import { RateLimitStore, WindowCounter } from './rate-limit.store';
+import { RateLimitRefused } from './rate-limit.events';
 
 /** What a `closed` route's 503 tells the client to wait. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -52,6 +54,7 @@ export class RateLimiter {
     config: AppConfig,
     private readonly store: RateLimitStore,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {
     this.limits = config.rateLimits;
     this.idKey = createHmac('sha256', config.tokens.keyEncryptionSecret)
@@ -87,6 +90,9 @@ export class RateLimiter {
       return this.storeDown(whenStoreDown, charges, error);
     }
     if (allowed) return;
+    // Which rule refused is not told by the store: every rule of the request is reported (a
+    // route's rules are few, and saturation alerts read them per rule).
+    for (const charge of charges) this.events.emit(new RateLimitRefused(charge.rule.name));
     // Every counter of a refused request ends no later than the latest window end.
     const windowEnd = Math.max(...counters.map((counter) => counter.expiresAt.getTime()));
     throw new TooManyRequests('Too many requests; slow down', (windowEnd - now) / 1000);

@@ -113,7 +113,7 @@ async function importKey(jwk: JWK, alg: SigningAlg): Promise<CryptoKey> {
 export class SigningKeyService implements OnModuleInit {
   private readonly logger = new Logger(SigningKeyService.name);
   private readonly cipher: PrivateKeyCipher;
-  private active?: { key: ActiveSigningKey; checkedAtMs: number };
+  private active?: { key: ActiveSigningKey; checkedAtMs: number; createdAt: Date };
   private refreshing?: Promise<ActiveSigningKey>;
   private readonly verificationKeys = new Map<string, { key: VerificationKey; retiredAt?: Date }>();
 
@@ -256,7 +256,7 @@ export class SigningKeyService implements OnModuleInit {
         const due = successor?.activatesAt !== undefined && this.isDue(successor.activatesAt);
         if (current.alg === alg && !due) {
           if (!this.verificationKeys.has(current.kid)) await this.rememberVerificationKey(current);
-          return this.adopt(key);
+          return this.adopt(key, current.createdAt);
         }
         if (await this.retire(current.kid)) {
           if (due) {
@@ -273,7 +273,7 @@ export class SigningKeyService implements OnModuleInit {
         if (await this.repository.promoteNext(successor.kid)) {
           this.logger.log(`Signing with pre-published key ${successor.kid}`);
           await this.rememberVerificationKey(successor);
-          return this.adopt(key);
+          return this.adopt(key, successor.createdAt);
         }
         // Another instance promoted it, or filled the free slot first: read the slots again.
         continue;
@@ -282,7 +282,7 @@ export class SigningKeyService implements OnModuleInit {
       if (await this.repository.insertActive(candidate.stored)) {
         this.logger.log(`Installed new ${alg} signing key ${candidate.stored.kid}`);
         await this.rememberVerificationKey(candidate.stored);
-        return this.adopt(candidate.key);
+        return this.adopt(candidate.key, candidate.stored.createdAt);
       }
     }
     throw new Error(
@@ -313,9 +313,17 @@ export class SigningKeyService implements OnModuleInit {
     return retired;
   }
 
-  private adopt(key: ActiveSigningKey): ActiveSigningKey {
-    this.active = { key, checkedAtMs: this.clock.now().getTime() };
+  private adopt(key: ActiveSigningKey, createdAt: Date): ActiveSigningKey {
+    this.active = { key, checkedAtMs: this.clock.now().getTime(), createdAt };
     return key;
+  }
+
+  /**
+   * When the key this instance signs with was created (a pre-published key signs
+   * NEXT_KEY_PUBLISH_SECONDS later), for the rotation-overdue alert. No database read.
+   */
+  get activeKeyCreatedAt(): Date | undefined {
+    return this.active?.createdAt;
   }
 
   private async unseal(stored: StoredSigningKey): Promise<ActiveSigningKey> {

@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { AppConfig } from '../../config/app-config';
@@ -23,15 +24,25 @@ export class WalletNonceService {
     private readonly siws: SiwsNonceService,
   ) {}
 
-  /** Dispatches on the chain's namespace: EIP-4361 for `eip155`, CAIP-122 Solana for `solana`. */
-  async issue(
+  /**
+   * Dispatches on the chain's namespace: EIP-4361 for `eip155`, CAIP-122 Solana for `solana`; a
+   * span of its own per model when tracing.
+   */
+  issue(
     requestedAddress: string,
     requestedChain: number | string,
   ): Promise<WalletNonceResponseDto> {
     const chain = parseWalletChain(requestedChain);
-    if (chain === undefined) throw new ChainNotAllowed(requestedChain);
-    if (chain.namespace === 'solana') return this.siws.issue(requestedAddress, chain.cluster);
-    return this.issueSiwe(requestedAddress, chain.chainId);
+    if (chain === undefined) return Promise.reject(new ChainNotAllowed(requestedChain));
+    if (chain.namespace === 'solana') {
+      const { cluster } = chain;
+      return tracedStep('siws.nonce', { [STEP_ATTRIBUTES.model]: 'siws' }, () =>
+        this.siws.issue(requestedAddress, cluster),
+      );
+    }
+    return tracedStep('siwe.nonce', { [STEP_ATTRIBUTES.model]: 'siwe' }, () =>
+      this.issueSiwe(requestedAddress, chain.chainId),
+    );
   }
 
   private async issueSiwe(

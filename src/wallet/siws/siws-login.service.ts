@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { walletMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
@@ -80,7 +81,9 @@ export class SiwsLoginService implements WalletLogin {
   }
 
   private reported<T>(attempt: () => Promise<T>): Promise<T> {
-    return reportWalletVerification(this.events, 'siws_nonce', attempt);
+    return tracedStep('siws.verify', { [STEP_ATTRIBUTES.model]: 'siws' }, () =>
+      reportWalletVerification(this.events, 'siws_nonce', attempt),
+    );
   }
 
   private async verifyAccount(proof: WalletProof): Promise<VerifiedWalletAccount> {

@@ -1,3 +1,4 @@
+import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { walletMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
@@ -120,9 +121,11 @@ export class SiweLoginService implements WalletLogin {
     return this.limiter.charge(WALLET_PER_ADDRESS, address.toLowerCase(), 'closed');
   }
 
-  /** Tells the rest of the service how the attempt ended. */
+  /** Tells the rest of the service how the attempt ended, in a span of its own when tracing. */
   private reported<T>(attempt: () => Promise<T>): Promise<T> {
-    return reportWalletVerification(this.events, 'wallet_nonce', attempt);
+    return tracedStep('siwe.verify', { [STEP_ATTRIBUTES.model]: 'siwe' }, () =>
+      reportWalletVerification(this.events, 'wallet_nonce', attempt),
+    );
   }
 
   private async verifyAccount(

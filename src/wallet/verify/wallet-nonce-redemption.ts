@@ -55,7 +55,9 @@ export async function reportWalletVerification<T>(
 ): Promise<T> {
   const started = performance.now();
   const done = (outcome: string) =>
-    events.emit(new WalletVerificationCompleted(outcome, (performance.now() - started) / 1000));
+    events.emit(
+      new WalletVerificationCompleted(outcome, (performance.now() - started) / 1000, kind),
+    );
   try {
     const result = await attempt();
     done('success');

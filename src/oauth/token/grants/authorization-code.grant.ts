@@ -15,7 +15,7 @@ import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import type { IdTokenAuthentication } from '../../../tokens/id-token';
-import type { OAuthClient } from '../../../clients/oauth-client';
+import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
 import {
   DPOP_JKT_BINDING_FIELD,
   type AuthorizationCodeBinding,
@@ -60,7 +60,13 @@ export class AuthorizationCodeGrant extends GrantHandler {
       return await this.redeem(client, request, charge, dpopJkt);
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500) {
-        this.events.emit(new ChallengeRejected('authorization_code', error.reason ?? error.error));
+        this.events.emit(
+          new ChallengeRejected(
+            'authorization_code',
+            error.reason ?? error.error,
+            clientLabel(client),
+          ),
+        );
       }
       throw error;
     }

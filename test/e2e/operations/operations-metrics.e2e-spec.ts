@@ -1,0 +1,94 @@
+/**
+ * The series the alert rules and dashboards of deploy/ read, as the running service exports
+ * them: every model's proofs side by side, PKCE failures by client, rate-limit refusals by rule,
+ * database reachability and the signing key's age.
+ */
+import { ed25519 } from '@noble/curves/ed25519';
+import bs58 from 'bs58';
+import { TestApp } from '../../support/test-app';
+import { Agent, createLoggedInApp, exchangeCode, obtainCode } from '../../support/oauth';
+import { sample } from '../../support/metrics';
+import { SigningKeyService } from '../../../src/tokens/signing-keys/signing-key.service';
+
+describe('operations metrics', () => {
+  let t: TestApp;
+  let agent: Agent;
+  const scrape = async () => (await t.http().get('/metrics').expect(200)).text;
+
+  beforeAll(async () => {
+    ({ t, agent } = await createLoggedInApp({ RATE_LIMIT_METADATA_PER_IP: '2' }));
+  });
+  afterAll(() => t.close());
+
+  it('exports every model from the start, so ratios exist before the first proof', async () => {
+    const metrics = await scrape();
+    for (const model of ['pkce', 'siwe', 'passkey', 'siws']) {
+      expect(metrics).toContain(
+        `proofgate_challenge_verifications_total{model="${model}",outcome="success"} 0`,
+      );
+      expect(metrics).toContain(`proofgate_challenges_issued_total{model="${model}"}`);
+    }
+  });
+
+  it('counts a code exchange as the pkce model’s proof, with its latency, and a wrong verifier by client', async () => {
+    const before = await scrape();
+    const good = await obtainCode(agent);
+    await exchangeCode(t.app.getHttpServer(), good.code, good.verifier).expect(200);
+    const bad = await obtainCode(agent);
+    await exchangeCode(t.app.getHttpServer(), bad.code, `${bad.verifier.slice(0, -1)}A`).expect(
+      400,
+    );
+    const after = await scrape();
+
+    const delta = (name: string, labels: Record<string, string>) =>
+      sample(after, name, labels) - sample(before, name, labels);
+    const pkce = { model: 'pkce' };
+    expect(delta('proofgate_challenge_verifications_total', { ...pkce, outcome: 'success' })).toBe(
+      1,
+    );
+    expect(
+      delta('proofgate_challenge_verifications_total', { ...pkce, outcome: 'invalid_grant' }),
+    ).toBe(1);
+    expect(delta('proofgate_challenge_verification_duration_seconds_count', pkce)).toBe(2);
+    expect(
+      delta('proofgate_pkce_failures_total', { reason: 'wrong_verifier', client: 'demo-client' }),
+    ).toBe(1);
+  });
+
+  it('counts a Sign In With Solana verification as the siws model’s proof, not siwe’s', async () => {
+    const secretKey = ed25519.utils.randomPrivateKey();
+    const address = bs58.encode(ed25519.getPublicKey(secretKey));
+    const issued = await t
+      .http()
+      .post('/wallet/nonce')
+      .send({ address, chainId: 'solana:mainnet' })
+      .expect(201);
+    const message = issued.body.message as string;
+    const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), secretKey));
+    const before = await scrape();
+    await t.http().post('/wallet/verify').send({ message, signature }).expect(200);
+    const after = await scrape();
+    const delta = (model: string) =>
+      sample(after, 'proofgate_challenge_verifications_total', { model, outcome: 'success' }) -
+      sample(before, 'proofgate_challenge_verifications_total', { model, outcome: 'success' });
+    expect({ siws: delta('siws'), siwe: delta('siwe') }).toEqual({ siws: 1, siwe: 0 });
+  });
+
+  it('counts a 429 under the rule that refused it, never the key', async () => {
+    for (let i = 0; i < 2; i++) await t.http().get('/jwks.json').expect(200);
+    await t.http().get('/jwks.json').expect(429);
+    const metrics = await scrape();
+    expect(sample(metrics, 'proofgate_rate_limited_total', { rule: 'metadata-ip' })).toBe(1);
+    expect(metrics).not.toMatch(/proofgate_rate_limited_total\{[^}]*(127\.0\.0\.1|::1)/);
+  });
+
+  it('tells the database is up and when the signing key was created', async () => {
+    const metrics = await scrape();
+    expect(sample(metrics, 'proofgate_database_up')).toBe(1);
+    const created = sample(metrics, 'proofgate_signing_key_created_timestamp_seconds');
+    const active = (await t.app.get(SigningKeyService).describeKeys()).find(
+      (key) => key.state === 'active',
+    );
+    expect(created).toBe((active?.createdAt.getTime() ?? NaN) / 1000);
+  });
+});
