@@ -118,12 +118,13 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
+    optionalBinding: OptionalBinding = {},
   ): Promise<ConsumeResult<P>> {
     return tracedStep(
       'challenge.redeem',
       { [STEP_ATTRIBUTES.challengeKind]: kind },
       async (span) => {
-        const result = await this.redeem<P>(kind, key, expectedBinding);
+        const result = await this.redeem<P>(kind, key, expectedBinding, optionalBinding);
         span.set(STEP_ATTRIBUTES.outcome, result.ok ? 'redeemed' : result.reason);
         return result;
       },
@@ -134,7 +135,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     kind: ChallengeKind,
     key: string,
     expectedBinding: ChallengeBinding,
-    optionalBinding: OptionalBinding = {},
+    optionalBinding: OptionalBinding,
   ): Promise<ConsumeResult<P>> {
     assertBindingFields(expectedBinding);
     assertBindingFields(optionalBinding);

@@ -93,7 +93,7 @@ describe('demo OAuth client (browser)', () => {
     await p.locator('#password').fill('password0');
     await Promise.all([
       p.waitForURL((url) => url.origin === demo.url && url.pathname === '/callback'),
-      p.getByRole('button', { name: 'Sign in' }).click(),
+      p.getByRole('button', { name: 'Sign in', exact: true }).click(),
     ]);
   }
 
@@ -108,7 +108,7 @@ describe('demo OAuth client (browser)', () => {
     await page.locator('#password').fill('password0');
     await Promise.all([
       page.waitForURL((url) => url.pathname !== '/login'),
-      page.getByRole('button', { name: 'Sign in' }).click(),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
     ]);
     const start = await page.request.get(`${demo.url}/login`, { maxRedirects: 0 });
     expect(start.status()).toBe(302);
