@@ -35,9 +35,11 @@ describe('operations metrics', () => {
     const good = await obtainCode(agent);
     await exchangeCode(t.app.getHttpServer(), good.code, good.verifier).expect(200);
     const bad = await obtainCode(agent);
-    await exchangeCode(t.app.getHttpServer(), bad.code, `${bad.verifier.slice(0, -1)}A`).expect(
-      400,
-    );
+    await exchangeCode(
+      t.app.getHttpServer(),
+      bad.code,
+      `${bad.verifier.slice(0, -1)}${bad.verifier.endsWith('A') ? 'B' : 'A'}`,
+    ).expect(400);
     const after = await scrape();
 
     const delta = (name: string, labels: Record<string, string>) =>
