@@ -4,14 +4,13 @@
  * removed, and the `amr` a login says. Wallets sign with viem, passkeys with the software
  * authenticator; everything goes through HTTP against the real AppModule.
  */
-import { ed25519 } from '@noble/curves/ed25519';
-import bs58 from 'bs58';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
 import { SoftwareAuthenticator } from '../../support/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { newSolanaWallet } from '../../support/solana';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -137,8 +136,8 @@ describe('linking sign-in methods', () => {
   });
 
   it('a Solana address links to an account like an Ethereum one (#21); then SIWS yields the user’s sub', async () => {
-    const secretKey = ed25519.utils.randomPrivateKey();
-    const address = bs58.encode(ed25519.getPublicKey(secretKey));
+    const wallet = newSolanaWallet();
+    const { address } = wallet;
     const signedSolana = async () => {
       const issued = await t
         .http()
@@ -146,8 +145,7 @@ describe('linking sign-in methods', () => {
         .send({ address, chainId: 'solana:mainnet' })
         .expect(201);
       const message = issued.body.message as string;
-      const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), secretKey));
-      return { message, signature };
+      return { message, signature: wallet.signText(message) };
     };
     const { access_token } = await tokensOf(await passwordBrowser('user0'));
 

@@ -6,11 +6,8 @@
  * account. The app listens on a real port; the issuer, the SIWS domain and the browser all use
  * 127.0.0.1.
  */
-import { ed25519 } from '@noble/curves/ed25519';
-import bs58 from 'bs58';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  SolanaTestKey,
   installSolanaTestWallet,
   installTestWallet,
   launchBrowser,
@@ -21,19 +18,10 @@ import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../suppor
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { newSolanaWallet } from '../../support/solana';
 
 const CALLBACK_PAGE = '<!DOCTYPE html><title>demo-client</title><h1>demo-client callback</h1>';
 const MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
-
-function solanaKey(): SolanaTestKey {
-  const secretKey = ed25519.utils.randomPrivateKey();
-  const publicKey = ed25519.getPublicKey(secretKey);
-  return {
-    address: bs58.encode(publicKey),
-    publicKey,
-    sign: (message) => ed25519.sign(message, secretKey),
-  };
-}
 
 describe('Sign in with Solana on the login page (browser)', () => {
   let t: TestApp;
@@ -84,7 +72,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
   }
 
   it('completes the authorization request of demo-client with the Solana wallet', async () => {
-    const key = solanaKey();
+    const key = newSolanaWallet();
     const wallet = await installSolanaTestWallet(page, key);
     const { verifier, challenge } = pkcePair();
 
@@ -137,7 +125,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
 
   it('offers both wallets when the browser has both, and shows a refusal in the page', async () => {
     await installTestWallet(page, privateKeyToAccount(generatePrivateKey()));
-    await installSolanaTestWallet(page, solanaKey());
+    await installSolanaTestWallet(page, newSolanaWallet());
     const { challenge } = pkcePair();
     await page.goto(authorizeUrl(challenge));
     await expect(page.locator('#siwe-login').isEnabled()).resolves.toBe(true);

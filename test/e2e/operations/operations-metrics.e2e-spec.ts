@@ -3,12 +3,11 @@
  * them: every model's proofs side by side, PKCE failures by client, rate-limit refusals by rule,
  * database reachability and the signing key's age.
  */
-import { ed25519 } from '@noble/curves/ed25519';
-import bs58 from 'bs58';
 import { TestApp } from '../../support/test-app';
 import { Agent, createLoggedInApp, exchangeCode, obtainCode } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { SigningKeyService } from '../../../src/tokens/signing-keys/signing-key.service';
+import { newSolanaWallet } from '../../support/solana';
 
 describe('operations metrics', () => {
   let t: TestApp;
@@ -58,15 +57,15 @@ describe('operations metrics', () => {
   });
 
   it('counts a Sign In With Solana verification as the siws model’s proof, not siwe’s', async () => {
-    const secretKey = ed25519.utils.randomPrivateKey();
-    const address = bs58.encode(ed25519.getPublicKey(secretKey));
+    const wallet = newSolanaWallet();
+    const { address } = wallet;
     const issued = await t
       .http()
       .post('/wallet/nonce')
       .send({ address, chainId: 'solana:mainnet' })
       .expect(201);
     const message = issued.body.message as string;
-    const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(message), secretKey));
+    const signature = wallet.signText(message);
     const before = await scrape();
     await t.http().post('/wallet/verify').send({ message, signature }).expect(200);
     const after = await scrape();

@@ -4,8 +4,6 @@
  * Sign In With Solana text, POST /wallet/verify), see /api/me for the CAIP-10 account, sign out
  * and see the old access token refused. With both kinds of wallet, both are offered.
  */
-import { ed25519 } from '@noble/curves/ed25519';
-import bs58 from 'bs58';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
@@ -16,6 +14,7 @@ import {
 } from '../../support/browser';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { newSolanaWallet } from '../../support/solana';
 
 const DEVNET = 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1';
 
@@ -56,15 +55,9 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
   afterEach(() => context?.close());
 
   it('connects a devnet wallet, signs in, shows /api/me and signs out', async () => {
-    const secretKey = ed25519.utils.randomPrivateKey();
-    const publicKey = ed25519.getPublicKey(secretKey);
-    const address = bs58.encode(publicKey);
-    const sub = `${DEVNET}:${address}`;
-    const wallet = await installSolanaTestWallet(
-      page,
-      { address, publicKey, sign: (message) => ed25519.sign(message, secretKey) },
-      ['solana:devnet'],
-    );
+    const key = newSolanaWallet();
+    const sub = `${DEVNET}:${key.address}`;
+    const wallet = await installSolanaTestWallet(page, key, ['solana:devnet']);
     const verified = page.waitForResponse(
       (response) => new URL(response.url()).pathname === '/wallet/verify',
     );
@@ -76,7 +69,7 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
     await page.locator('#connect-solana').click();
     await page.locator('#wallet-status', { hasText: 'Connected' }).waitFor();
     await expect(page.locator('#wallet-status').textContent()).resolves.toBe(
-      `Connected (Proofgate Solana Test Wallet, solana:devnet): ${address}`,
+      `Connected (Proofgate Solana Test Wallet, solana:devnet): ${key.address}`,
     );
     await expect(page.locator('#connect-solana').isDisabled()).resolves.toBe(true);
 
@@ -104,13 +97,7 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
 
   it('offers both wallets when the browser has both', async () => {
     await installTestWallet(page, privateKeyToAccount(generatePrivateKey()));
-    const secretKey = ed25519.utils.randomPrivateKey();
-    const publicKey = ed25519.getPublicKey(secretKey);
-    await installSolanaTestWallet(page, {
-      address: bs58.encode(publicKey),
-      publicKey,
-      sign: (message) => ed25519.sign(message, secretKey),
-    });
+    await installSolanaTestWallet(page, newSolanaWallet());
     await page.goto(`${issuer}/demo/wallet`);
     await expect(page.locator('#connect').isEnabled()).resolves.toBe(true);
     await expect(page.locator('#connect-solana').isEnabled()).resolves.toBe(true);

@@ -11,8 +11,6 @@
  *   is signed through wagmi's own `signMessage` action. RainbowKit's runtime does not load under
  *   jest (see jest.config.js), so the adapter is typed against its package and driven directly.
  */
-import { ed25519 } from '@noble/curves/ed25519';
-import bs58 from 'bs58';
 import type { Address, Hex } from 'viem';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createConfig, createConnector, http } from 'wagmi';
@@ -23,6 +21,7 @@ import { ProofgateSIWX } from '../../../examples/dapp-kits/proofgate-siwx';
 import { ProofgateError } from '../../../examples/dapp-kits/proofgate-wallet-api';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { newSolanaWallet } from '../../support/solana';
 
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
@@ -116,8 +115,8 @@ describe('dApp-kit adapters against a running Proofgate', () => {
 
     it('signs a Solana account in (CAIP-2 genesis chain id, base58 signature)', async () => {
       const siwx = new ProofgateSIWX({ issuer });
-      const secretKey = ed25519.utils.randomPrivateKey();
-      const address = bs58.encode(ed25519.getPublicKey(secretKey));
+      const wallet = newSolanaWallet();
+      const { address } = wallet;
       const message = await siwx.createMessage({
         accountAddress: address,
         chainId: SOLANA_MAINNET,
@@ -126,7 +125,7 @@ describe('dApp-kit adapters against a running Proofgate', () => {
       expect(text.split('\n')[0]).toBe(
         `${new URL(issuer).host} wants you to sign in with your Solana account:`,
       );
-      const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(text), secretKey));
+      const signature = wallet.signText(text);
       await siwx.addSession({ data: message, message: text, signature });
 
       expect(await siwx.getSessions(SOLANA_MAINNET, address)).toHaveLength(1);

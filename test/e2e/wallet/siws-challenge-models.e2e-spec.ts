@@ -3,11 +3,10 @@
  * `siws` with its live policy, and its figures, per-minute series, live challenges and /metrics
  * move with real nonces issued, redeemed and replayed.
  */
-import { ed25519 } from '@noble/curves/ed25519';
-import bs58 from 'bs58';
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import { sample } from '../../support/metrics';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { newSolanaWallet } from '../../support/solana';
 
 interface Figures {
   issued: number;
@@ -17,10 +16,9 @@ interface Figures {
 
 describe('GET /challenge-models: the siws model', () => {
   let t: TestApp;
-  const secretKey = ed25519.utils.randomPrivateKey();
-  const address = bs58.encode(ed25519.getPublicKey(secretKey));
-  const sign = (message: string) =>
-    bs58.encode(ed25519.sign(new TextEncoder().encode(message), secretKey));
+  const wallet = newSolanaWallet();
+  const { address } = wallet;
+  const sign = (message: string) => wallet.signText(message);
 
   beforeAll(async () => {
     t = await createTestApp({ WALLET_NONCE_TTL_SECONDS: '120', SIWS_CHAINS: 'solana:devnet' });
