@@ -13,6 +13,9 @@ const common = {
   transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   setupFiles: ['<rootDir>/test/setup/quiet-nest-logger.js'],
+  // A dynamic import() in src/ names the compiled file (`./x.js`, as module node20 requires);
+  // under jest the TypeScript source answers for it.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
 /** @type {import('jest').Config} */

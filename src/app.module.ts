@@ -13,7 +13,7 @@ import { createValidationPipe } from './platform/validation/validation.pipe';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { HealthModule } from './platform/health/health.module';
-import { ApiModule } from './resource/api.module';
+import { ApiModule } from './resource-server/api.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { LoginModule } from './login/login.module';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module';

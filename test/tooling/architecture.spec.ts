@@ -118,9 +118,9 @@ describe('layout: dependencies point one way', () => {
 
   it('passkeys/ is a proof of its own: it imports no other proof, oauth/ or login/, and none of them imports it but login/', () => {
     expect(files.some((file) => file.area === 'passkeys')).toBe(true);
-    const others = new Set(['wallet', 'oauth', 'login', 'resource']);
+    const others = new Set(['wallet', 'oauth', 'login', 'resource-server']);
     expect(violations(['passkeys'], (area) => others.has(area))).toEqual([]);
-    expect(violations(['wallet', 'oauth', 'resource'], (area) => area === 'passkeys')).toEqual([]);
+    expect(violations(['wallet', 'oauth', 'resource-server'], (area) => area === 'passkeys')).toEqual([]);
   });
 
   it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
@@ -142,7 +142,7 @@ describe('layout: dependencies point one way', () => {
       'passkeys',
       'accounts',
       'login',
-      'resource',
+      'resource-server',
     ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });
@@ -199,6 +199,30 @@ describe('layout: dependencies point one way', () => {
     const allowed = new Set(['platform', 'config']);
     expect(files.some((file) => file.area === 'accounts')).toBe(true);
     expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
+  });
+
+  it('lab-client/ (the attack lab) is a client of the service: it imports none of its code, and the service loads it only to run the lab', () => {
+    expect(files.some((file) => file.area === 'lab-client')).toBe(true);
+    expect(violations(['lab-client'], () => true)).toEqual([]);
+    const users = files.filter(
+      (file) => file.area !== 'lab-client' && file.imports.some((i) => i.area === 'lab-client'),
+    );
+    expect(users.map((file) => file.path).sort()).toEqual([
+      'pages/lab/lab-run.service.ts',
+      'pages/lab/lab.controller.ts',
+    ]);
+    // Types are erased; the one value import is the dynamic one in the run, so a service whose lab
+    // is off never loads the attack client's code.
+    for (const file of users) {
+      const text = readFileSync(join(SRC, file.path), 'utf8');
+      const valueImports = [
+        ...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']*lab-client[^']*)'/gm),
+      ];
+      expect({ file: file.path, valueImports: valueImports.map((m) => m[1]) }).toEqual({
+        file: file.path,
+        valueImports: [],
+      });
+    }
   });
 
   it('the challenge store stands on platform/ and config/ only', () => {

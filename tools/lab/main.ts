@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LabRow, runLab } from '../../src/pages/lab/scenarios/scenarios';
+import { LabRow, runLab } from '../../src/lab-client/scenarios';
 import { tableHeader, tableRow, tableSummary } from './table';
 
 const ROOT = join(__dirname, '..', '..');

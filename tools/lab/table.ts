@@ -1,4 +1,4 @@
-import type { LabRow } from '../../src/pages/lab/scenarios/scenarios';
+import type { LabRow } from '../../src/lab-client/scenarios';
 
 /** Column widths: with two spaces between columns a line is at most 99 characters wide. */
 const COLUMNS = [

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Conflict } from '../../platform/errors/protocol-error';
-import { LabRow, LabWait, runLab } from './scenarios/scenarios';
+// Types only: the attack client itself is loaded by the first run (see `run`).
+import type { LabRow, LabWait } from '../../lab-client/scenarios';
 
 export interface LabRunOptions {
   /** Stops the run (its client went away); the run then rejects with the signal's reason. */
@@ -33,6 +34,9 @@ export class LabRunService {
     }
     this.running = true;
     try {
+      // The attack client (demo credentials, attack traffic) is loaded only when a run starts,
+      // which only an enabled lab allows: an instance without the lab never loads it.
+      const { runLab } = await import('../../lab-client/scenarios.js');
       onStart();
       const rows = await runLab({ baseUrl: this.config.issuer, onRow, onWait, signal });
       return rows.every((row) => row.passed);

@@ -21,7 +21,7 @@ import { LOGIN_EXAMPLE } from '../../login/login.examples';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { LabRunService } from './lab-run.service';
 import { renderLabPage } from './lab.page';
-import type { LabRow, LabWait } from './scenarios/scenarios';
+import type { LabRow, LabWait } from '../../lab-client/scenarios';
 
 /** One line of the streamed run (NDJSON). */
 type LabEvent =

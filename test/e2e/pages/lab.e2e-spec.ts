@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { getAddress } from 'viem';
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe';
 import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-standard-util';
-import { LabRow, runLab } from '../../../src/pages/lab/scenarios/scenarios';
+import { LabRow, runLab } from '../../../src/lab-client/scenarios';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
