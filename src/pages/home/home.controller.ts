@@ -6,10 +6,10 @@ import { type PageSession, renderPage } from '../../platform/http/html';
 
 const homePage = (session: PageSession | null) =>
   renderPage({
-    title: 'Two ways to prove who you are',
+    title: 'Every proof you carry, side by side',
     session,
     body: `<h1>Proofgate</h1>
-<p class="muted">An authorization service with two challenge-response login models side by side, ending in the same signed tokens.</p>
+<p class="muted">An authorization server built on challenge-response: a PKCE verifier, an Ethereum or Solana wallet, a passkey, in one challenge store, over one account, ending in the same signed tokens; DPoP binds those tokens to the client's key.</p>
 <div class="grid">
 <section class="card">
 <h2>OAuth 2.1 + PKCE</h2>
@@ -17,15 +17,25 @@ const homePage = (session: PageSession | null) =>
 <p><a href="/login">Sign in</a> · <a href="/.well-known/oauth-authorization-server">Metadata</a> · demo client: <code>npm run demo:client</code> (port 25001)</p>
 </section>
 <section class="card">
-<h2>Sign-In with Ethereum</h2>
-<p>The wallet sends its address up front and gets a nonce bound to it; it signs an EIP-4361 message carrying the nonce; the server recovers the signer.</p>
-<p><a href="/demo/wallet">dApp demo</a> · <a href="/login">Sign in with Ethereum inside OAuth</a></p>
+<h2>Sign-In with Ethereum or Solana</h2>
+<p>The wallet sends its address up front and gets a nonce bound to it; it signs an EIP-4361 (or CAIP-122 Solana) message carrying the nonce; the server checks the signer against the bound address.</p>
+<p><a href="/demo/wallet">dApp demo</a> · <a href="/login">Sign in with a wallet inside OAuth</a></p>
+</section>
+<section class="card">
+<h2>Passkeys</h2>
+<p>The challenge names no account; the authenticator signs it with a key bound to this site's origin, so a phishing site gets nothing it can use.</p>
+<p><a href="/login">Sign in with a passkey</a> · <a href="/account">Your account</a>: add a passkey, link a wallet</p>
+</section>
+<section class="card">
+<h2>DPoP and PAR</h2>
+<p>DPoP binds the tokens to a key the client proves on every request; PAR sends the authorization request on the back channel and hands back a single-use <code>request_uri</code>.</p>
+<p><a href="/.well-known/oauth-authorization-server">Metadata</a> (<code>dpop_signing_alg_values_supported</code>, <code>pushed_authorization_request_endpoint</code>)</p>
 </section>
 </div>
 <h2>See them side by side</h2>
 <ul>
-<li><a href="/lab">The attack lab</a>: every attack of both models, run against this instance</li>
-<li><a href="/challenge-models">/challenge-models</a>: protocol, policy and live figures of both models, with charts (JSON for API clients)</li>
+<li><a href="/lab">The attack lab</a>: every attack on every model, run against this instance</li>
+<li><a href="/challenge-models">/challenge-models</a>: protocol, policy and live figures of every model, with charts (JSON for API clients)</li>
 <li><a href="/docs">/docs</a>: the OpenAPI description</li>
 <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
 <li><a href="/health">/health</a></li>

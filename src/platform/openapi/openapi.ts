@@ -12,8 +12,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Proofgate')
     .setDescription(
-      'Two challenge-response login models side by side: OAuth 2.1 authorization code + PKCE ' +
-        '(RFC 7636, S256) and Sign-In with Ethereum (EIP-4361), ending in the same tokens. ' +
+      'Challenge-response login models side by side: OAuth 2.1 authorization code + PKCE ' +
+        '(RFC 7636, S256), Sign-In with Ethereum (EIP-4361), Sign In With Solana (CAIP-122) and ' +
+        'passkeys (WebAuthn), ending in the same tokens, which DPoP (RFC 9449) can bind to a key. ' +
         'Errors are `{ "error", "error_description" }`.',
     )
     .setVersion('0.1.0')

@@ -1,0 +1,43 @@
+/**
+ * The landing page is where `npm start` sends a newcomer: it names every login model the service
+ * runs and links only to things that exist on this instance.
+ */
+import { TestApp, createTestApp } from '../../support/test-app';
+
+describe('GET / (the landing page)', () => {
+  let t: TestApp;
+  let html: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const res = await t.http().get('/').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    html = res.text;
+  });
+
+  afterAll(() => t.close());
+
+  it('names every login model and the proofs of possession', () => {
+    for (const heading of [
+      'OAuth 2.1 + PKCE',
+      'Sign-In with Ethereum or Solana',
+      'Passkeys',
+      'DPoP and PAR',
+    ]) {
+      expect(html).toContain(`<h2>${heading}</h2>`);
+    }
+  });
+
+  it('links only to pages and documents this instance serves', async () => {
+    const links = [...new Set([...html.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]))];
+    expect(links).toEqual(
+      expect.arrayContaining(['/login', '/account', '/demo/wallet', '/lab', '/challenge-models']),
+    );
+    const answers: Record<string, number> = {};
+    for (const link of links) answers[link] = (await t.http().get(link)).status;
+    // A page behind a login answers 303 to /login: it exists. A 404 is a dead link.
+    expect(Object.entries(answers).filter(([, status]) => status === 404 || status >= 500)).toEqual(
+      [],
+    );
+  });
+});
