@@ -4,6 +4,7 @@ import type {
   ChallengeModelViewDto,
   WindowFiguresDto,
 } from './challenge-models.dto';
+import { possessionSection } from './possession-models.page';
 
 export const CHALLENGE_MODELS_SCRIPT = '/static/challenge-models.js';
 export const SERIES_MINUTES = 60;
@@ -174,6 +175,7 @@ ${chart('expired', 'Challenges expired unredeemed per minute')}
 ${chart('rejected', 'Redemptions rejected per minute')}
 ${chart('latency', 'Redemption latency per minute, p50 (solid) and p95 (dashed), ms, log scale')}
 </div>
-</section>`,
+</section>
+${possessionSection(view)}`,
   });
 }
