@@ -155,6 +155,13 @@ function chart(name: string, title: string, lines: string): string {
 </figure>`;
 }
 
+/** The live figures of DPoP and PAR, one table each (also on the lab page). */
+export function possessionFigures(view: ChallengeModelsResponseDto): string {
+  return `<div class="possession-tables">
+${view.proof_of_possession.map(figuresTable).join('\n')}
+</div>`;
+}
+
 /** The section of GET /challenge-models (HTML) on DPoP and PAR. */
 export function possessionSection(view: ChallengeModelsResponseDto): string {
   const models = view.proof_of_possession;
@@ -174,9 +181,7 @@ ${rows.join('\n')}
 </tbody>
 </table>
 <h3 id="possession-figures-heading">Live figures</h3>
-<div class="possession-tables">
-${models.map(figuresTable).join('\n')}
-</div>
+${possessionFigures(view)}
 <h3 id="possession-charts-heading">The last hour, per minute</h3>
 <p class="muted">From <code>proof_of_possession</code> of <code>GET /challenge-models/series</code>. <span class="key key-dpop">DPoP</span> <span class="key key-par">PAR</span></p>
 <div class="charts">
