@@ -1,4 +1,5 @@
 import { escapeHtml } from '../platform/http/html';
+import { codes, list, text, type Cell as ComparisonCell } from './comparison-cells';
 import type { PossessionModel } from './challenge-model';
 import type {
   ChallengeModelsResponseDto,
@@ -20,24 +21,7 @@ const LABEL: Record<PossessionModel, string> = {
   par: 'PAR (RFC 9126)',
 };
 
-type Cell = (model: PossessionModelViewDto) => string;
-
-const text =
-  (pick: (model: PossessionModelViewDto) => string): Cell =>
-  (model) =>
-    escapeHtml(pick(model));
-const list =
-  (pick: (model: PossessionModelViewDto) => string[]): Cell =>
-  (model) =>
-    `<ul>${pick(model)
-      .map((item) => `<li>${escapeHtml(item)}</li>`)
-      .join('')}</ul>`;
-const codes =
-  (pick: (model: PossessionModelViewDto) => string[]): Cell =>
-  (model) =>
-    pick(model)
-      .map((item) => `<code>${escapeHtml(item)}</code>`)
-      .join(', ');
+type Cell = ComparisonCell<PossessionModelViewDto>;
 
 /** This deployment's settings of the mechanism, one line each. */
 const settings: Cell = (model) =>
