@@ -4,6 +4,8 @@ import type {
   ChallengeModelViewDto,
   WindowFiguresDto,
 } from './challenge-models.dto';
+import { codes, list, text, type Cell as ComparisonCell } from './comparison-cells';
+import { possessionSection } from './possession-models.page';
 
 export const CHALLENGE_MODELS_SCRIPT = '/static/challenge-models.js';
 export const SERIES_MINUTES = 60;
@@ -17,24 +19,7 @@ const LABEL: Record<string, string> = {
   siws: 'Sign In With Solana',
 };
 
-type Cell = (model: ChallengeModelViewDto) => string;
-
-const text =
-  (pick: (model: ChallengeModelViewDto) => string): Cell =>
-  (model) =>
-    escapeHtml(pick(model));
-const list =
-  (pick: (model: ChallengeModelViewDto) => string[]): Cell =>
-  (model) =>
-    `<ul>${pick(model)
-      .map((item) => `<li>${escapeHtml(item)}</li>`)
-      .join('')}</ul>`;
-const codes =
-  (pick: (model: ChallengeModelViewDto) => string[]): Cell =>
-  (model) =>
-    pick(model)
-      .map((item) => `<code>${escapeHtml(item)}</code>`)
-      .join(', ');
+type Cell = ComparisonCell<ChallengeModelViewDto>;
 
 /** Each kind of client, then what it uses (with the live settings) and its standards. */
 const uses: Cell = (model) =>
@@ -174,6 +159,7 @@ ${chart('expired', 'Challenges expired unredeemed per minute')}
 ${chart('rejected', 'Redemptions rejected per minute')}
 ${chart('latency', 'Redemption latency per minute, p50 (solid) and p95 (dashed), ms, log scale')}
 </div>
-</section>`,
+</section>
+${possessionSection(view)}`,
   });
 }

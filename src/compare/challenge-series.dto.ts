@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MODEL_IDS, type ChallengeModel } from './challenge-model';
+import { ALL_MODEL_IDS, type ChallengeModel } from './challenge-model';
 import { LatencyFiguresDto } from './challenge-models.dto';
 
 export const SERIES_MAX_MINUTES = 180;
@@ -51,7 +51,7 @@ export class ChallengeMinutePointDto {
 }
 
 export class ChallengeModelSeriesDto {
-  @ApiProperty({ enum: MODEL_IDS, example: 'pkce' })
+  @ApiProperty({ enum: ALL_MODEL_IDS, example: 'pkce' })
   id!: ChallengeModel;
 
   @ApiProperty({
@@ -70,4 +70,11 @@ export class ChallengeSeriesResponseDto {
 
   @ApiProperty({ type: [ChallengeModelSeriesDto] })
   models!: ChallengeModelSeriesDto[];
+
+  @ApiProperty({
+    description:
+      'DPoP (issued: proofs accepted, their jti recorded) and PAR (issued: request_uris pushed; redeemed: used)',
+    type: [ChallengeModelSeriesDto],
+  })
+  proof_of_possession!: ChallengeModelSeriesDto[];
 }

@@ -1,15 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
-import { MODEL_IDS, type ChallengeModel } from './challenge-model';
+import {
+  ALL_MODEL_IDS,
+  MODEL_IDS,
+  POSSESSION_MODEL_IDS,
+  type ChallengeModel,
+} from './challenge-model';
 import { histogramPercentile } from './challenge-figures.service';
 import type { ChallengeMinutePointDto, ChallengeSeriesResponseDto } from './challenge-series.dto';
 import { ChallengeFiguresRecorder } from './figures/challenge-figures.recorder';
 import { ChallengeMinuteRecord, minuteId, minuteOf } from './figures/figures.schema';
 
 /**
- * Per-minute figures of both models for the charts: one read of the minute documents by `_id`
- * (`<model>:<minute ISO>`, so the `$in` is served by the `_id` index), minutes without a
- * document reading as zero.
+ * Per-minute figures of every model for the charts, the login models and the proofs of
+ * possession: one read of the minute documents by `_id` (`<model>:<minute ISO>`, so the `$in` is
+ * served by the `_id` index), minutes without a document reading as zero.
  */
 @Injectable()
 export class ChallengeSeries {
@@ -22,19 +27,21 @@ export class ChallengeSeries {
     await this.recorder.flush();
     const now = this.clock.now();
     const starts = minuteStarts(now, minutes);
-    const ids = MODEL_IDS.flatMap((model) => starts.map((start) => minuteId(model, start)));
+    const ids = ALL_MODEL_IDS.flatMap((model) => starts.map((start) => minuteId(model, start)));
     const records = await this.recorder.minutesModel
       .find({ _id: { $in: ids } })
       .lean<ChallengeMinuteRecord[]>()
       .exec();
     const byId = new Map(records.map((record) => [record._id, record]));
+    const seriesOf = (id: ChallengeModel) => ({
+      id,
+      points: starts.map((start) => point(start, byId.get(minuteId(id, start)), now)),
+    });
     return {
       generated_at: now.toISOString(),
       minutes,
-      models: MODEL_IDS.map((id: ChallengeModel) => ({
-        id,
-        points: starts.map((start) => point(start, byId.get(minuteId(id, start)), now)),
-      })),
+      models: MODEL_IDS.map(seriesOf),
+      proof_of_possession: POSSESSION_MODEL_IDS.map(seriesOf),
     };
   }
 }

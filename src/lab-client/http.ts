@@ -11,6 +11,8 @@ export interface Reply {
   text: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: unknown;
+  /** Every response header (e.g. `DPoP-Nonce`, `WWW-Authenticate`). */
+  headers: Headers;
 }
 
 export interface RequestOptions {
@@ -67,6 +69,7 @@ export class HttpClient {
       location: response.headers.get('location'),
       text,
       json: parse(text),
+      headers: response.headers,
     };
   }
 }

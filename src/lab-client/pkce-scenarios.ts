@@ -114,14 +114,19 @@ export class PkceLab {
     return this.browser.get(submitted.location, { headers: { accept: 'text/html' } });
   }
 
+  /** GET `path` (an /authorize request, of any client) in the user's browser, signed in first. */
+  authorize(path: string): Promise<Reply> {
+    return this.loggedIn
+      ? this.browser.get(path, { headers: { accept: 'text/html' } })
+      : this.login(path);
+  }
+
   /** A fresh code for a fresh PKCE pair, from the logged-in browser. */
   async issueCode(overrides: Record<string, string> = {}): Promise<IssuedCode> {
     const pkce = newPkce();
     const state = randomBytes(8).toString('hex');
     const path = this.authorizePath({ ...overrides, code_challenge: pkce.challenge, state });
-    const reply = this.loggedIn
-      ? await this.browser.get(path, { headers: { accept: 'text/html' } })
-      : await this.login(path);
+    const reply = await this.authorize(path);
     const callback = this.callbackOf(reply);
     const code = callback?.get('code');
     if (!code || callback?.get('state') !== state || callback.get('iss') !== this.issuer) {

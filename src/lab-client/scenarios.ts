@@ -5,13 +5,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabStepFailed, Outcome, describeError } from './expectations';
+import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
+import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
 import { SiwsLab } from './siws-scenarios';
 
-export type LabModel = 'pkce' | 'siwe' | 'siws';
+export type LabModel = 'pkce' | 'siwe' | 'siws' | 'dpop' | 'par';
 
 export interface LabRow {
   model: LabModel;
@@ -26,7 +28,7 @@ export interface LabRow {
 /** The run is about to wait for its expiry challenges: how long, and for which (the later). */
 export interface LabWait {
   seconds: number;
-  challenge: 'code' | 'nonce';
+  challenge: 'code' | 'nonce' | 'request_uri';
 }
 
 export interface LabOptions {
@@ -42,7 +44,13 @@ export interface LabOptions {
 export const RACE_CONCURRENCY = 50;
 
 /** The README's defaults, used when GET /challenge-models/<model> cannot tell. */
-const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = { pkce: 60, siwe: 300, siws: 300 };
+const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
+  pkce: 60,
+  siwe: 300,
+  siws: 300,
+  dpop: 65,
+  par: 60,
+};
 
 interface Lifetime {
   seconds: number;
@@ -80,6 +88,9 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const siwe = new SiweLab(baseUrl, signal);
   const siws = new SiwsLab(baseUrl, signal);
   const registration = new RegistrationLab(baseUrl, signal);
+  const tokenEndpoint = field(metadata.json, 'token_endpoint') ?? `${issuer}/token`;
+  const dpop = new DpopLab(baseUrl, issuer, tokenEndpoint, pkce, signal);
+  const par = new ParLab(baseUrl, issuer, pkce, signal);
 
   await attempt(
     'pkce',
@@ -92,6 +103,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   // longer lifetime, while the other scenarios run.
   const expiringCode = started(() => pkce.issueCode());
   const expiringNonce = started(() => siwe.startExpiredNonce());
+  const expiringRequest = started(() => par.push());
   const codeLifetime = await lifetimeOf(http, 'pkce');
   const nonceLifetime = await lifetimeOf(
     http,
@@ -205,6 +217,51 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     siws.signatureFromAnotherKey(),
   );
 
+  // DPoP (RFC 9449): proofs of possession for the tokens a login yields.
+  await attempt(
+    'dpop',
+    'normal login',
+    '/token 200 token_type DPoP, cnf.jkt of the key; /api/me with a proof 200',
+    () => dpop.normalLogin(),
+  );
+  await attempt('dpop', 'replayed proof', '400 invalid_dpop_proof', () => dpop.replayedProof());
+  await attempt('dpop', 'proof for another URL', '400 invalid_dpop_proof', () =>
+    dpop.proofForAnotherUrl(),
+  );
+  await attempt('dpop', 'proof for another method', '400 invalid_dpop_proof', () =>
+    dpop.proofForAnotherMethod(),
+  );
+  await attempt('dpop', 'bound token sent as a bearer token', '401 invalid_token', () =>
+    dpop.boundTokenAsBearer(),
+  );
+  await attempt(
+    'dpop',
+    'refresh with another key',
+    "400 invalid_grant; the owner's key then 200",
+    () => dpop.refreshWithAnotherKey(),
+  );
+  const noncePolicy = dpop
+    .noncePolicy()
+    .catch((error: unknown) => ({ source: `GET /challenge-models failed: ${String(error)}` }));
+  await attempt('dpop', 'missing nonce', 'as DPOP_REQUIRE_NONCE says', async () =>
+    dpop.missingNonce(await noncePolicy),
+  );
+  await attempt('dpop', 'stale nonce', '400 use_dpop_nonce with a DPoP-Nonce', async () =>
+    dpop.staleNonce(await noncePolicy),
+  );
+
+  // PAR (RFC 9126): the authorization request in the back channel, used once by its client.
+  await attempt('par', 'normal login', '/par 201; 302 with code; /token 200', () =>
+    par.normalLogin(),
+  );
+  await attempt('par', 'request_uri reused', '400 page invalid_request_uri', () => par.reused());
+  await attempt('par', 'request_uri used by another client', '400 page invalid_request_uri', () =>
+    par.usedByAnotherClient(),
+  );
+  await attempt('par', 'front-channel parameters changed', '302 to the pushed redirect_uri', () =>
+    par.frontChannelTampering(),
+  );
+
   const code = await expiringCode;
   const nonce = await expiringNonce;
   const codeDue = code.at + (codeLifetime.seconds + 1) * 1000;
@@ -241,9 +298,29 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
         after(nonceWait, await redeemLater(nonce, (pending) => siwe.finishExpiredNonce(pending))),
     );
   };
-  for (const step of codeDue <= nonceDue
-    ? [expiredCode, expiredNonce]
-    : [expiredNonce, expiredCode]) {
+  const pushed = await expiringRequest;
+  const requestLifetime = {
+    seconds: pushed.value?.expiresIn ?? 0,
+    source: 'expires_in of POST /par',
+  };
+  const requestDue = pushed.at + (requestLifetime.seconds + 1) * 1000;
+  const expiredRequest = async () => {
+    await waitUntil(requestDue, 'request_uri');
+    const requestWait = waitText(requestLifetime);
+    await attempt(
+      'par',
+      'expired request_uri',
+      `${requestWait} ${describeError(EXPIRED_REQUEST_URI)}`,
+      async () =>
+        after(requestWait, await redeemLater(pushed, (request) => par.finishExpired(request))),
+    );
+  };
+  const steps: [number, () => Promise<void>][] = [
+    [codeDue, expiredCode],
+    [nonceDue, expiredNonce],
+    [requestDue, expiredRequest],
+  ];
+  for (const [, step] of steps.sort(([a], [b]) => a - b)) {
     await step();
   }
   return rows;

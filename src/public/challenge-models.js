@@ -152,17 +152,66 @@
       if (metric === 'latency') drawLatency(figure, series);
       else drawCounts(figure, series, metric);
     }
+    for (const figure of document.querySelectorAll('figure.possession-chart')) {
+      drawPossession(figure, series);
+    }
+  }
+
+  const POSSESSION_LABELS = { dpop: 'DPoP', par: 'PAR' };
+  const POSSESSION_COUNTS = {
+    'dpop:issued': 'proofs accepted',
+    'dpop:rejected': 'proofs refused',
+    'par:issued': 'request_uris pushed',
+    'par:redeemed': 'request_uris used',
+    'par:rejected': 'request_uris refused',
+  };
+
+  /** A DPoP/PAR chart: its `data-lines` name `model:metric[:dashed]` of `proof_of_possession`. */
+  function drawPossession(figure, series) {
+    const byId = Object.fromEntries((series.proof_of_possession || []).map((m) => [m.id, m]));
+    const lines = [];
+    const parts = [];
+    for (const spec of (figure.dataset.lines || '').split(',')) {
+      const [model, metric, style] = spec.split(':');
+      const points = byId[model] ? byId[model].points : [];
+      const values = points.map((p) => p[metric]);
+      const total = values.reduce((a, b) => a + b, 0);
+      figure.dataset[`${model}${metric[0].toUpperCase()}${metric.slice(1)}Total`] = String(total);
+      lines.push({ model, values, dashed: style === 'dashed' });
+      const what =
+        POSSESSION_COUNTS[`${model}:${metric}`] || `${POSSESSION_LABELS[model]} ${metric}`;
+      parts.push(
+        `${POSSESSION_LABELS[model] || model}: ${total} ${what} in the last ${series.minutes} minutes`,
+      );
+    }
+    const max = niceMax(Math.max(0, ...lines.flatMap((l) => l.values)));
+    draw(
+      figure,
+      series.minutes,
+      lines,
+      (v) => v / max,
+      max % 2 === 0 ? [0, max / 2, max] : [0, max],
+      `${parts.join('. ')}.`,
+    );
   }
 
   function pick(object, path) {
     return path.split('.').reduce((value, key) => (value == null ? value : value[key]), object);
   }
 
+  /** A count, or counts by reason ("replay 1, htu_mismatch 2"), as the page first shows it. */
+  function format(value) {
+    if (value == null) return '—';
+    if (typeof value !== 'object') return String(value);
+    const entries = Object.entries(value);
+    return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
+  }
+
   function renderFigures(view) {
-    const byId = Object.fromEntries(view.models.map((m) => [m.id, m.figures]));
-    for (const cell of live.querySelectorAll('td[data-figure]')) {
-      const value = pick(byId[cell.dataset.model], cell.dataset.figure);
-      cell.textContent = value == null ? '—' : String(value);
+    const models = view.models.concat(view.proof_of_possession || []);
+    const byId = Object.fromEntries(models.map((m) => [m.id, m.figures]));
+    for (const cell of document.querySelectorAll('td[data-figure]')) {
+      cell.textContent = format(pick(byId[cell.dataset.model], cell.dataset.figure));
     }
   }
 

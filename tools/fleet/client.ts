@@ -27,6 +27,12 @@ export interface RequestSpec {
   readonly body?: string;
 }
 
+/**
+ * A request, or how to make each try of it: a DPoP proof (RFC 9449 §4.2) is made fresh for every
+ * try, since a try cut mid-flight may have spent its `jti` on the instance that received it.
+ */
+export type RequestSource = RequestSpec | (() => RequestSpec);
+
 /** One try of a request at one instance. */
 export interface Attempt {
   readonly endpoint: Endpoint;
@@ -132,7 +138,7 @@ export class FleetClient {
    */
   async send(
     endpoint: Endpoint,
-    spec: RequestSpec,
+    source: RequestSource,
     options: { instance?: number; retryLost?: boolean; giveUp?: () => boolean } = {},
   ): Promise<Answer> {
     let instance = options.instance ?? this.next++ % this.size;
@@ -142,6 +148,7 @@ export class FleetClient {
     const tries: Attempt[] = [];
     for (;;) {
       if (this.closed) throw new NoAnswer('the client is closed');
+      const spec = typeof source === 'function' ? source() : source;
       const result = await this.limit.run(() => this.attempt(endpoint, spec, instance));
       tries.push(result.attempt);
       if (result.outcome === 'answered') return { ...result.answer, lost, tries };

@@ -71,6 +71,11 @@ export class Ledger {
     refreshes: 0,
     refreshDuplicates: 0,
     meCalls: 0,
+    /** Code exchanges with a DPoP proof (RFC 9449): tokens bound to the client's key. */
+    dpopExchanges: 0,
+    /** Refreshes and /api/me calls of DPoP-bound families, each with a fresh proof. */
+    dpopRefreshes: 0,
+    dpopMeCalls: 0,
   };
 
   code(code: string): RedemptionRecord {

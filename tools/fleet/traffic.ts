@@ -1,16 +1,27 @@
 /**
  * Mixed traffic through the fleet, as its clients would send it: authorization codes minted with
- * the real login session and exchanged (every tenth with two concurrent replays), refresh tokens
- * rotated (every third with a concurrent duplicate), SIWE logins signed by viem wallets (every
- * tenth with two concurrent replays), and protected-API calls. Each answer is checked against what
- * the protocol allows and booked in the ledger.
+ * the real login session and exchanged (every tenth with two concurrent replays; every fourth
+ * with a DPoP proof, its family then refreshing and calling the API with proofs of the same
+ * key), refresh tokens rotated (every third with a concurrent duplicate), SIWE logins signed by
+ * viem wallets (every tenth with two concurrent replays), and protected-API calls. Each answer is
+ * checked against what the protocol allows and booked in the ledger.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { basicAuth } from '../../bench/lib/browser';
+import { dpopProof, dpopSigner, type DpopSigner } from '../../bench/lib/dpop';
 import { codeFromRedirect, pkcePair, type MintedCode } from '../../bench/lib/pkce';
-import { GaveUp, NoAnswer, type Answer, type Endpoint, type FleetClient } from './client';
+import {
+  GaveUp,
+  NoAnswer,
+  type Answer,
+  type Endpoint,
+  type FleetClient,
+  type RequestSource,
+  type RequestSpec,
+} from './client';
+import { ISSUER } from './fleet';
 import type { Ledger } from './ledger';
 import type { Elapsed } from './processes';
 
@@ -38,6 +49,8 @@ const MAX_FAMILIES = 120;
 const CODE_REPLAY_EVERY = 10;
 const REFRESH_DUPLICATE_EVERY = 3;
 const SIWE_REPLAY_EVERY = 10;
+/** Every so many code logins sender-constrain their tokens with DPoP (RFC 9449). */
+const DPOP_EVERY = 4;
 
 /** A request was answered 5xx for longer than any fault lasts (booked as unexpected). */
 export class StillUnavailable extends Error {}
@@ -49,6 +62,8 @@ export interface Family {
   refreshToken: string;
   accessToken: string;
   busy: boolean;
+  /** The DPoP key its tokens are bound to, if they are (`token_type` DPoP, `cnf.jkt`). */
+  readonly dpop?: DpopSigner;
   /** Why the family ended, if it did (it then leaves the pool). */
   fate?: string;
   /** A refresh of the current token was answered 5xx or lost: the client cannot know whether it rotated. */
@@ -175,10 +190,12 @@ export class Traffic {
 
   private async codeLogin(): Promise<void> {
     const minted = await this.mintCode();
-    const replayed = ++this.seq.code % CODE_REPLAY_EVERY === 0;
-    const outcome = await this.exchange(minted, replayed ? 3 : 1);
+    const n = ++this.seq.code;
+    const replayed = n % CODE_REPLAY_EVERY === 0;
+    const dpop = n % DPOP_EVERY === 1 ? dpopSigner() : undefined;
+    const outcome = await this.exchange(minted, replayed ? 3 : 1, undefined, dpop);
     // A replayed code revokes the grant of its redemption (RFC 6749 §4.1.2): not a family to follow.
-    if (!replayed && outcome.tokens) this.adopt(CODE_CLIENT.id, outcome.tokens);
+    if (!replayed && outcome.tokens) this.adopt(CODE_CLIENT.id, outcome.tokens, dpop);
   }
 
   /** GET /authorize with the login session, as a browser would; retried while answered 5xx. */
@@ -212,10 +229,19 @@ export class Traffic {
     }
   }
 
-  /** Exchanges a code with `copies` concurrent requests (1: a normal exchange). */
-  exchange(minted: MintedCode, copies: number, instance?: number): Promise<RedemptionOutcome> {
+  /**
+   * Exchanges a code with `copies` concurrent requests (1: a normal exchange); with `dpop`, each
+   * try carries a fresh proof of that key, and the tokens must come back bound to it.
+   */
+  exchange(
+    minted: MintedCode,
+    copies: number,
+    instance?: number,
+    dpop?: DpopSigner,
+  ): Promise<RedemptionOutcome> {
     this.ledger.counts.codes++;
     if (copies > 1) this.ledger.counts.codeReplayGroups++;
+    if (dpop) this.ledger.counts.dpopExchanges++;
     const record = this.ledger.code(minted.code);
     const body = new URLSearchParams({
       grant_type: 'authorization_code',
@@ -227,17 +253,19 @@ export class Traffic {
       authorization: basicAuth(CODE_CLIENT.id, CODE_CLIENT.secret),
       'content-type': FORM,
     };
+    const spec: RequestSpec = { method: 'POST', path: '/token', headers, body };
     return this.redeem(
       'token.code',
       copies,
       instance,
-      { method: 'POST', path: '/token', headers, body },
+      dpop ? withProof(spec, dpop) : spec,
       record,
       {
         usedError: 'invalid_grant',
         usedStatus: 400,
         usedDescription: 'Authorization code already used',
         onUnseen: () => this.ledger.counts.codesRedeemedUnseen++,
+        tokenType: dpop ? 'DPoP' : 'Bearer',
       },
     );
   }
@@ -311,13 +339,15 @@ export class Traffic {
     endpoint: Endpoint,
     copies: number,
     instance: number | undefined,
-    spec: Parameters<FleetClient['send']>[1],
+    spec: RequestSource,
     record: { ok: number; answers: number },
     used: {
       usedError: string;
       usedStatus: number;
       usedDescription: string | undefined;
       onUnseen: () => void;
+      /** The `token_type` a 200 must carry, where the endpoint says one. */
+      tokenType?: TokenType;
     },
   ): Promise<RedemptionOutcome> {
     let ok = 0;
@@ -357,6 +387,7 @@ export class Traffic {
           record.ok++;
           ok++;
           this.ledger.accessToken(access);
+          if (used.tokenType) checkTokenType(this.ledger, endpoint, res, used.tokenType);
           tokens = { access_token: access, refresh_token: refresh };
           return;
         }
@@ -424,10 +455,15 @@ export class Traffic {
   // ---------------------------------------------------------------------------------------------
   // Refresh-token families
 
-  private adopt(clientId: string, tokens: { access_token: string; refresh_token: string }): void {
+  private adopt(
+    clientId: string,
+    tokens: { access_token: string; refresh_token: string },
+    dpop?: DpopSigner,
+  ): void {
     this.families.push({
       id: ++this.seq.family,
       clientId,
+      ...(dpop ? { dpop } : {}),
       bornAt: this.elapsed(),
       refreshToken: tokens.refresh_token,
       accessToken: tokens.access_token,
@@ -462,6 +498,7 @@ export class Traffic {
     try {
       this.ledger.counts.refreshes++;
       if (copies > 1) this.ledger.counts.refreshDuplicates++;
+      if (family.dpop) this.ledger.counts.dpopRefreshes++;
       const presented = family.refreshToken;
       const record = this.ledger.refresh(presented);
       const form: Record<string, string> = {
@@ -474,12 +511,14 @@ export class Traffic {
       } else {
         form.client_id = family.clientId;
       }
-      const spec = {
-        method: 'POST' as const,
+      const request: RequestSpec = {
+        method: 'POST',
         path: '/token',
         headers,
         body: new URLSearchParams(form).toString(),
       };
+      // RFC 9449 §5: a bound family refreshes with proofs of its key, and stays bound.
+      const spec = family.dpop ? withProof(request, family.dpop) : request;
       let refused: Answer | undefined;
       let latest: { access: string; refresh: string } | undefined;
       const since = this.elapsed();
@@ -505,6 +544,7 @@ export class Traffic {
             record.ok++;
             record.successors.add(refresh);
             this.ledger.accessToken(access);
+            checkTokenType(this.ledger, 'token.refresh', res, family.dpop ? 'DPoP' : 'Bearer');
             latest = { access, refresh };
             return;
           }
@@ -570,11 +610,23 @@ export class Traffic {
     const family = this.families[Math.floor(Math.random() * this.families.length)];
     if (!family) return this.codeLogin();
     this.ledger.counts.meCalls++;
-    const res = await this.client.send('api.me', {
-      method: 'GET',
-      path: '/api/me',
-      headers: { authorization: `Bearer ${family.accessToken}` },
-    });
+    const token = family.accessToken;
+    const { dpop } = family;
+    if (dpop) this.ledger.counts.dpopMeCalls++;
+    // RFC 9449 §7.1: a bound token goes with the DPoP scheme and a proof carrying its hash (ath).
+    const res = await this.client.send(
+      'api.me',
+      dpop
+        ? () => ({
+            method: 'GET',
+            path: '/api/me',
+            headers: {
+              authorization: `DPoP ${token}`,
+              dpop: dpopProof(dpop, 'GET', `${ISSUER}/api/me`, token),
+            },
+          })
+        : { method: 'GET', path: '/api/me', headers: { authorization: `Bearer ${token}` } },
+    );
     if (res.status === 200 && typeof res.json?.sub === 'string') return;
     if (isUnavailable(res)) return;
     // The family may have ended while this call was under way.
@@ -584,6 +636,28 @@ export class Traffic {
 }
 
 const FAMILY_HISTORY = 16;
+
+/** `spec` with a fresh DPoP proof of `signer` for each try (its `htu` as the issuer names it). */
+function withProof(spec: RequestSpec, signer: DpopSigner): () => RequestSpec {
+  return () => ({
+    ...spec,
+    headers: { ...spec.headers, dpop: dpopProof(signer, spec.method, `${ISSUER}${spec.path}`) },
+  });
+}
+
+type TokenType = 'Bearer' | 'DPoP';
+
+/** RFC 9449 §5: tokens for a request with a proof are `DPoP` tokens; without one, `Bearer`. */
+function checkTokenType(
+  ledger: Ledger,
+  endpoint: Endpoint,
+  res: Answer,
+  expected: TokenType,
+): void {
+  if (str(res, 'token_type') !== expected) {
+    ledger.surprise(endpoint, res, `a 200 with token_type ${expected}`);
+  }
+}
 
 function remember(family: Family, copy: number, answer: Answer): void {
   for (const t of answer.tries) {

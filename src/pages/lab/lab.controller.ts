@@ -57,10 +57,15 @@ export class LabController {
   ): Promise<string> {
     this.assertEnabled();
     const { authorizationCodeTtlSeconds, walletNonceTtlSeconds } = this.config.challenges;
+    const requestUriTtlSeconds = this.config.par.requestUriTtlSeconds;
     return renderLabPage(this.csrf.issue(request, response), {
       adminTokenRequired: this.config.isProduction,
       // The run waits out the longer lifetime; the other expiry is presented meanwhile.
-      waitSeconds: Math.max(authorizationCodeTtlSeconds, walletNonceTtlSeconds),
+      waitSeconds: Math.max(
+        authorizationCodeTtlSeconds,
+        walletNonceTtlSeconds,
+        requestUriTtlSeconds,
+      ),
       figures: await this.models.overview(),
       session: await this.sessions.of(request, response, '/lab'),
     });
@@ -85,7 +90,7 @@ export class LabController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({
     description:
-      'One JSON object per line: `{ "event": "row", "row": { model, scenario, expected, answered, passed } }` per scenario, `{ "event": "wait", "seconds", "challenge": "code" | "nonce" }` before the run waits for its expiry challenges, then `{ "event": "done", "passed" }` (or `{ "event": "failed", "message" }`)',
+      'One JSON object per line: `{ "event": "row", "row": { model, scenario, expected, answered, passed } }` per scenario, `{ "event": "wait", "seconds", "challenge": "code" | "nonce" | "request_uri" }` before the run waits for its expiry challenges, then `{ "event": "done", "passed" }` (or `{ "event": "failed", "message" }`)',
     content: { 'application/x-ndjson': { schema: { type: 'string' } } },
   })
   @ApiBadRequestResponse({

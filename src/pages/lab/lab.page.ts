@@ -1,5 +1,6 @@
 import { figuresTable } from '../../compare/challenge-models.page';
 import type { ChallengeModelsResponseDto } from '../../compare/challenge-models.dto';
+import { possessionFigures } from '../../compare/possession-models.page';
 import { type PageSession, escapeHtml, renderPage } from '../../platform/http/html';
 
 /**
@@ -41,6 +42,8 @@ ${adminToken}<p><button type="button" id="run" data-csrf-token="${escapeHtml(csr
 <h2 id="live-heading">Live figures</h2>
 <p class="muted">The figures of <code>GET /challenge-models</code>; as charts of the last hour, per minute: <a href="/challenge-models">the models side by side</a>.</p>
 ${figuresTable(figures)}
+<h3 id="possession-figures-heading">DPoP and PAR</h3>
+${possessionFigures(figures)}
 </section>`,
   });
 }
@@ -52,5 +55,5 @@ function duration(waitSeconds: number): string {
     minutes >= 1
       ? `about ${minutes} minute${minutes === 1 ? '' : 's'}`
       : `about ${waitSeconds} seconds`;
-  return `A run takes ${span}: its expiry rows wait until a code and a nonce have expired.`;
+  return `A run takes ${span}: its expiry rows wait until a code, a nonce and a request_uri have expired.`;
 }

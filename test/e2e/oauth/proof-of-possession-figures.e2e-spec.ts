@@ -4,7 +4,14 @@
  * fed by the same events as the login models' (accepted proofs, refusals by reason, request_uris).
  */
 import request from 'supertest';
-import { DEMO_SPA, login, obtainCode, pkcePair, type Agent } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  DEMO_SPA,
+  login,
+  obtainCode,
+  pkcePair,
+  type Agent,
+} from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, signProof } from '../../support/dpop';
 
@@ -53,13 +60,9 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
     });
   });
 
-  it('counts accepted proofs, refusals by reason, and pushed requests', async () => {
-    const key = await dpopKey();
-    const proof = await signProof(key, { htu: `${issuer}/token` });
-    expect((await exchange(proof)).status).toBe(200);
-    expect((await exchange(proof)).status).toBe(400);
-    expect((await exchange(await signProof(key, { htu: `${issuer}/x` }))).status).toBe(400);
-    await t
+  /** A request pushed by the demo SPA, and the /authorize path that uses it. */
+  async function push(): Promise<string> {
+    const pushed = await t
       .http()
       .post('/par')
       .type('form')
@@ -72,14 +75,119 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
         code_challenge_method: 'S256',
       })
       .expect(201);
-    const res = await t.http().get('/challenge-models').expect(200);
-    const [dpop, par] = res.body.proof_of_possession;
+    return pushed.body.request_uri as string;
+  }
+  const use = (requestUri: string, clientId = DEMO_SPA.id) =>
+    agent
+      .get(
+        `/authorize?${new URLSearchParams({ client_id: clientId, request_uri: requestUri }).toString()}`,
+      )
+      .set('Accept', 'application/json');
+
+  it('counts proofs and request_uris as real traffic moves them: JSON, series and page agree', async () => {
+    const key = await dpopKey();
+    // DPoP: two proofs accepted (a code exchange and an /api/me call), a replay, a proof for
+    // another URL and one for another method refused.
+    const proof = await signProof(key, { htu: `${issuer}/token` });
+    const tokens = await exchange(proof);
+    expect(tokens.status).toBe(200);
+    const accessToken = tokens.body.access_token as string;
+    expect((await exchange(proof)).body.error).toBe('invalid_dpop_proof');
+    expect((await exchange(await signProof(key, { htu: `${issuer}/x` }))).status).toBe(400);
+    expect(
+      (await exchange(await signProof(key, { htm: 'GET', htu: `${issuer}/token` }))).status,
+    ).toBe(400);
+    const meProof = await signProof(key, { htm: 'GET', htu: `${issuer}/api/me`, accessToken });
+    await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `DPoP ${accessToken}`)
+      .set('DPoP', meProof)
+      .expect(200);
+
+    // PAR: three pushed; one used, then reused; one used by another client; one left to expire.
+    const used = await push();
+    const foreign = await push();
+    const expiring = await push();
+    expect((await use(used)).status).toBe(302);
+    expect((await use(used)).body.error_description).toBe('request_uri was already used');
+    expect((await use(foreign, DEMO_CLIENT.id)).body.error_description).toBe(
+      'request_uri was pushed by another client',
+    );
+
+    const before = (await t.http().get('/challenge-models').expect(200)).body;
+    const [dpop, par] = before.proof_of_possession;
     expect(dpop.figures.since_start).toMatchObject({
-      issued: 1,
-      redeemed: 1,
-      rejected: { total: 2, by_reason: { htu_mismatch: 1, replay: 1 } },
+      issued: 2,
+      redeemed: 2,
+      rejected: { total: 3, by_reason: { htm_mismatch: 1, htu_mismatch: 1, replay: 1 } },
     });
-    expect(par.figures.live).toBe(1);
-    expect(par.figures.since_start.issued).toBe(1);
+    expect(dpop.figures.last_5_minutes).toMatchObject({ issued: 2, rejected: { total: 3 } });
+    expect(par.figures.since_start).toMatchObject({
+      issued: 3,
+      redeemed: 1,
+      expired_unredeemed: 0,
+      rejected: { total: 2, by_reason: { client_mismatch: 1, replay: 1 } },
+    });
+    expect(par.figures.live).toBe(2);
+
+    // The charts' per-minute series: this minute holds the same counts.
+    type Series = { id: string; points: Record<string, unknown>[] }[];
+    const series = (await t.http().get('/challenge-models/series?minutes=2').expect(200)).body as {
+      models: Series;
+      proof_of_possession: Series;
+    };
+    expect(series.models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws']);
+    const now = Object.fromEntries(series.proof_of_possession.map((m) => [m.id, m.points.at(-1)]));
+    expect(now.dpop).toMatchObject({ issued: 2, redeemed: 2, rejected: 3 });
+    expect(now.par).toMatchObject({ issued: 3, redeemed: 1, rejected: 2 });
+
+    // The page shows the same figures, each cell naming what /static/challenge-models.js refreshes.
+    const page = await t.http().get('/challenge-models').set('Accept', 'text/html').expect(200);
+    const cell = (model: string, figure: string) =>
+      new RegExp(`<td[^>]* data-model="${model}" data-figure="${figure}">([^<]*)</td>`).exec(
+        page.text,
+      )?.[1];
+    expect(cell('dpop', 'since_start.issued')).toBe('2');
+    expect(cell('dpop', 'since_start.rejected.by_reason')).toBe(
+      'htm_mismatch 1, htu_mismatch 1, replay 1',
+    );
+    expect(cell('par', 'live')).toBe('2');
+    expect(cell('par', 'since_start.redeemed')).toBe('1');
+    expect(cell('par', 'since_start.rejected.by_reason')).toBe('client_mismatch 1, replay 1');
+
+    // The request nobody used expires: counted as such, and refused once presented.
+    t.clock.advance(61);
+    expect((await use(expiring)).body.error_description).toBe('request_uri expired');
+    const after = (await t.http().get('/challenge-models').expect(200)).body;
+    expect(after.proof_of_possession[1].figures).toMatchObject({
+      live: 0,
+      since_start: {
+        issued: 3,
+        redeemed: 1,
+        expired_unredeemed: 2,
+        rejected: { total: 3, by_reason: { client_mismatch: 1, expired: 1, replay: 1 } },
+      },
+    });
+  });
+
+  it('shows DPoP and PAR in a section of their own on the page', async () => {
+    const page = await t.http().get('/challenge-models').set('Accept', 'text/html').expect(200);
+    const section = page.text.slice(page.text.indexOf('<section id="proof-of-possession"'));
+    expect(section).toContain(
+      '<h2 id="possession-heading">Proofs of possession: DPoP and PAR</h2>',
+    );
+    expect(section).toContain(
+      '<th scope="col">DPoP (RFC 9449)</th><th scope="col">PAR (RFC 9126)</th>',
+    );
+    // What DPoP binds, what its store costs, what PAR stops.
+    expect(section).toContain('<code>cnf.jkt (the key thumbprint)</code>');
+    expect(section).toContain('<th scope="row">Database cost per request</th>');
+    expect(section).toContain('one insert per proof (a duplicate key is a replay)');
+    expect(section).toContain('DPOP_REQUIRE_NONCE=false');
+    expect(section).toContain(
+      '<li>leakage of the parameters through URLs: history, logs, Referer</li>',
+    );
+    expect(section).toContain('data-lines="dpop:issued,par:issued:dashed,par:redeemed"');
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { launchBrowser, screenshot, until } from '../../support/browser';
-import { exchangeCode, login, obtainCode } from '../../support/oauth';
+import { DEMO_SPA, exchangeCode, login, obtainCode, pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -95,6 +95,27 @@ describe('GET /challenge-models in a browser', () => {
       expect(await page.getAttribute('figure[data-metric="latency"] svg', 'aria-label')).toMatch(
         /PKCE: latest minute with redemptions p50 ≤ \d+ ms/,
       );
+      // A pushed authorization request (RFC 9126): the DPoP and PAR section redraws too.
+      await t
+        .http()
+        .post('/par')
+        .type('form')
+        .send({
+          client_id: DEMO_SPA.id,
+          redirect_uri: DEMO_SPA.redirectUri,
+          response_type: 'code',
+          state: 'st',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        })
+        .expect(201);
+      const pushed = 'td[data-model="par"][data-figure="since_start.issued"]';
+      await until(async () => (await page.textContent(pushed)) === '1', 20_000);
+      expect(await page.textContent('td[data-model="par"][data-figure="live"]')).toBe('1');
+      expect(await page.getAttribute('figure[data-chart="accepted"] svg', 'aria-label')).toMatch(
+        /DPoP: 0 proofs accepted .*PAR: 1 request_uris pushed .*PAR: 0 request_uris used/,
+      );
+      expect(await page.$$('figure[data-chart="accepted"] svg .line-par')).not.toHaveLength(0);
       await screenshot(page, 'challenge-models-after-redemption');
       expect(problems).toEqual([]);
     } finally {

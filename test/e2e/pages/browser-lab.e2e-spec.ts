@@ -17,6 +17,7 @@ describe('GET /lab in a browser', () => {
       // while the run waits for a later nonce.
       AUTH_CODE_TTL_SECONDS: '25',
       WALLET_NONCE_TTL_SECONDS: '25',
+      PAR_REQUEST_URI_TTL_SECONDS: '25',
       REFRESH_TOKEN_GRACE_SECONDS: '1',
       SIWE_CHAIN_IDS: '1,10',
     });
@@ -35,14 +36,14 @@ describe('GET /lab in a browser', () => {
       await page.goto(`${base}/lab`);
       // Says up front how long a run takes: the expiry rows wait out the 25 s lifetimes.
       expect(await page.textContent('#duration')).toBe(
-        'A run takes about 25 seconds: its expiry rows wait until a code and a nonce have expired.',
+        'A run takes about 25 seconds: its expiry rows wait until a code, a nonce and a request_uri have expired.',
       );
       await page.click('#run');
 
       // The run announces its wait for the expiry challenges; the page counts it down.
       await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
       const first = await page.textContent('#status');
-      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce) to expire…$/);
+      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce|request_uri) to expire…$/);
       await screenshot(page, 'lab-countdown');
       const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
       await until(
@@ -84,6 +85,10 @@ describe('GET /lab in a browser', () => {
           expect.stringMatching(/^PKCE replayed code/),
           expect.stringMatching(/^SIWE .*replay/),
           expect.stringMatching(/^SIWE expired nonce/),
+          'DPOP replayed proof',
+          'DPOP bound token sent as a bearer token',
+          'PAR request_uri used by another client',
+          'PAR expired request_uri',
         ]),
       );
       // The figures are the table of /challenge-models, and agree with its JSON once refreshed.
@@ -98,6 +103,16 @@ describe('GET /lab in a browser', () => {
         const cell = `#live td[data-model="${model.id}"][data-figure="since_start.redeemed"]`;
         await until(async () => (await page.textContent(cell)) === String(redeemed), 10_000);
       }
+      // And the DPoP and PAR figures, which the lab's own rows moved.
+      const possession = (
+        body as { proof_of_possession: Array<{ id: string; figures: { since_start: object } }> }
+      ).proof_of_possession;
+      for (const { id, figures } of possession) {
+        const { issued } = figures.since_start as { issued: number };
+        expect(issued).toBeGreaterThan(0);
+        const cell = `#live td[data-model="${id}"][data-figure="since_start.issued"]`;
+        await until(async () => (await page.textContent(cell)) === String(issued), 10_000);
+      }
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
@@ -111,7 +126,7 @@ describe('GET /lab with the default lifetimes', () => {
     try {
       const res = await t.http().get('/lab').expect(200);
       expect(res.text).toContain(
-        'A run takes about 5 minutes: its expiry rows wait until a code and a nonce have expired.',
+        'A run takes about 5 minutes: its expiry rows wait until a code, a nonce and a request_uri have expired.',
       );
       for (const model of ['pkce', 'siwe']) {
         expect(res.text).toContain(

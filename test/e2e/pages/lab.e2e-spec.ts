@@ -10,6 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { getAddress } from 'viem';
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe';
 import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-standard-util';
+import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
+import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
+import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
 import { LabRow, runLab } from '../../../src/lab-client/scenarios';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
@@ -21,6 +24,9 @@ const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
  * An expired code is refused as expired, or, when the TTL monitor (about once a minute) swept it
  * in the second between its expiry and its presentation, as unknown: refused all the same.
  */
+const EXPIRED_REQUEST_URI_OR_SWEPT =
+  /^400 page invalid_request_uri "request_uri expired", no redirect$|^400 page invalid_request_uri "request_uri is not one this server issued", no redirect \(deleted by the TTL monitor before it was presented\)$/;
+
 const EXPIRED_OR_SWEPT =
   /^400 invalid_grant "Authorization code expired"|^400 invalid_grant "Invalid authorization code" \(deleted by the TTL monitor before it was presented\)$/;
 
@@ -120,6 +126,64 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   ['siws', 'multi-line statement', '400 invalid_message'],
   ['siws', 'tampered message', '401 invalid_signature'],
   ['siws', 'signature from another key', '401 invalid_signature'],
+  [
+    'dpop',
+    'normal login',
+    '/token 200 token_type DPoP, cnf.jkt of the key; /api/me with a proof 200 user0',
+  ],
+  [
+    'dpop',
+    'replayed proof',
+    '400 invalid_dpop_proof "The DPoP proof was already used (jti replay)"',
+  ],
+  [
+    'dpop',
+    'proof for another URL',
+    '400 invalid_dpop_proof "The DPoP proof is for another URI (htu)"',
+  ],
+  [
+    'dpop',
+    'proof for another method',
+    '400 invalid_dpop_proof "The DPoP proof is for another HTTP method (htm)"',
+  ],
+  [
+    'dpop',
+    'bound token sent as a bearer token',
+    '401 invalid_token "The access token is DPoP-bound: send it as "DPoP <token>" with a proof of its key"; WWW-Authenticate: DPoP with algs',
+  ],
+  [
+    'dpop',
+    'refresh with another key',
+    '400 invalid_grant "Refresh token is bound to a DPoP key: present a proof of that key"; the owner\'s key then 200',
+  ],
+  // This instance does not require nonces (DPOP_REQUIRE_NONCE=false): a proof without one is good.
+  ['dpop', 'missing nonce', /^200$/],
+  [
+    'dpop',
+    'stale nonce',
+    '400 use_dpop_nonce "The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce" with a DPoP-Nonce; retried with it 200',
+  ],
+  [
+    'par',
+    'normal login',
+    '/par 201 request_uri, expires_in; 302 with code, state, iss; /token 200',
+  ],
+  [
+    'par',
+    'request_uri reused',
+    '400 page invalid_request_uri "request_uri was already used", no redirect',
+  ],
+  [
+    'par',
+    'request_uri used by another client',
+    '400 page invalid_request_uri "request_uri was pushed by another client", no redirect; the owner then 302 with code, state, iss; /token 200',
+  ],
+  [
+    'par',
+    'front-channel parameters changed',
+    '302 to the pushed redirect_uri with the pushed state',
+  ],
+  ['par', 'expired request_uri', EXPIRED_REQUEST_URI_OR_SWEPT],
 ];
 
 function rowOf(rows: LabRow[], model: string, scenario: string): LabRow {
@@ -143,6 +207,7 @@ describe('the attack lab', () => {
         SIWE_URI: baseUrl,
         AUTH_CODE_TTL_SECONDS: '2',
         WALLET_NONCE_TTL_SECONDS: '2',
+        PAR_REQUEST_URI_TTL_SECONDS: '5',
         REFRESH_TOKEN_GRACE_SECONDS: '1',
         SIWE_CHAIN_IDS: '1,10',
         SIWS_CHAINS: 'solana:mainnet,solana:devnet',
@@ -184,19 +249,80 @@ describe('the attack lab', () => {
       expect(rowOf(rows, 'siwe', 'expired nonce').expected).toMatch(
         /^after 2 s \(policy\.lifetime_seconds\) \+ 1 s: /,
       );
+      expect(rowOf(rows, 'par', 'expired request_uri').expected).toMatch(
+        /^after 5 s \(expires_in of POST \/par\) \+ 1 s: /,
+      );
+      // What the instance says of its DPoP nonces decides what a proof without one must get.
+      expect(rowOf(rows, 'dpop', 'missing nonce').expected).toBe(
+        'DPOP_REQUIRE_NONCE=false (GET /challenge-models): 200, the proof accepted without a nonce',
+      );
       // Each expired challenge is presented when it falls due (before the TTL monitor removes
       // it): a wait, when one is left, is announced for that challenge, right before its row,
       // for at most a lifetime plus its second.
-      expect(waits.length).toBeLessThanOrEqual(2);
+      expect(waits.length).toBeLessThanOrEqual(3);
       expect(new Set(waits.map((w) => w.challenge)).size).toBe(waits.length);
+      const expiryRow = {
+        code: 'expired code',
+        nonce: 'expired nonce',
+        request_uri: 'expired request_uri',
+      };
       for (const wait of waits) {
         expect(wait.seconds).toBeGreaterThan(0);
-        expect(wait.seconds).toBeLessThanOrEqual(3);
-        const scenario = wait.challenge === 'code' ? 'expired code' : 'expired nonce';
+        expect(wait.seconds).toBeLessThanOrEqual(wait.challenge === 'request_uri' ? 6 : 3);
+        const scenario = expiryRow[wait.challenge as keyof typeof expiryRow];
         expect(wait.rowsBefore).toBe(rows.findIndex((r) => r.scenario === scenario));
       }
       // One short wait for both expiries, not the README defaults (60 s, 300 s).
       expect(seconds).toBeLessThan(30);
+    });
+  });
+
+  describe('the DPoP rows against a service that requires nonces (DPOP_REQUIRE_NONCE=true)', () => {
+    let t: TestApp;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      t = await createTestApp({ ISSUER: baseUrl, DPOP_REQUIRE_NONCE: 'true' });
+      await t.app.listen(port, '127.0.0.1');
+    });
+    afterAll(() => t.close());
+
+    it('refuses a proof without a nonce or with a stale one, then takes the retry; every attack still refused for itself', async () => {
+      const dpop = new DpopLab(baseUrl, baseUrl, `${baseUrl}/token`, new PkceLab(baseUrl, baseUrl));
+      const policy = await dpop.noncePolicy();
+      expect(policy).toEqual({
+        required: true,
+        source: 'DPOP_REQUIRE_NONCE=true (GET /challenge-models)',
+      });
+      // RFC 9449 §8: use_dpop_nonce and a DPoP-Nonce, whose retry is accepted.
+      const missing =
+        '400 use_dpop_nonce "A DPoP nonce is required: retry with the one in DPoP-Nonce" with a DPoP-Nonce; retried with it 200';
+      expect(await dpop.missingNonce(policy)).toEqual({
+        expected: `DPOP_REQUIRE_NONCE=true (GET /challenge-models): ${missing}`,
+        answered: missing,
+        passed: true,
+      });
+      expect(await dpop.staleNonce(policy)).toMatchObject({
+        answered:
+          '400 use_dpop_nonce "The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce" with a DPoP-Nonce; retried with it 200',
+        passed: true,
+      });
+      // The lab's client carries the latest nonce, so each attack is refused for what it is.
+      for (const outcome of [
+        await dpop.normalLogin(),
+        await dpop.replayedProof(),
+        await dpop.proofForAnotherUrl(),
+        await dpop.proofForAnotherMethod(),
+        await dpop.boundTokenAsBearer(),
+        await dpop.refreshWithAnotherKey(),
+      ]) {
+        expect(outcome).toMatchObject({
+          passed: true,
+          answered: expect.not.stringContaining('nonce'),
+        });
+      }
     });
   });
 
@@ -218,10 +344,20 @@ describe('the attack lab', () => {
       expect(rows).toHaveLength(SCENARIOS.length);
       const passed = rows.filter((r) => r.passed).map((r) => `${r.model} ${r.scenario}`);
       expect(passed.sort()).toEqual([
+        'dpop normal login',
+        'par normal login',
         'pkce normal login',
         'siwe normal login',
         'siws normal login',
       ]);
+      expect(rowOf(rows, 'dpop', 'replayed proof').answered).toBe('200');
+      expect(rowOf(rows, 'dpop', 'bound token sent as a bearer token').answered).toMatch(/^200; /);
+      expect(rowOf(rows, 'par', 'request_uri reused').answered).toBe(
+        '302 to http://127.0.0.1:25002/callback',
+      );
+      expect(rowOf(rows, 'par', 'front-channel parameters changed').answered).toBe(
+        '302 to http://localhost:25001/callback',
+      );
       expect(rowOf(rows, 'pkce', 'replayed code').answered).toBe('200; first token 200 at /api/me');
       expect(rowOf(rows, 'pkce', '50 concurrent redemptions').answered).toMatch(
         /^50× 200 \(in \d+ ms\)$/,
@@ -276,9 +412,20 @@ function run(
   });
 }
 
+/** The fake's pushed requests (RFC 9126), by request_uri. */
+const PUSHED = new Map<string, Record<string, string>>();
+
+/** An unsigned JWT access token bound to the key of `proof`, as the fake's DPoP tokens are. */
+async function boundToken(proof: string): Promise<string> {
+  const jkt = await calculateJwkThumbprint(decodeProtectedHeader(proof).jwk as JWK);
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ sub: 'user0', cnf: { jkt } })}.`;
+}
+
 /**
- * Just enough of Proofgate's API to complete both normal logins, with every check missing:
- * any code, verifier, client, nonce or signature is accepted, any number of times.
+ * Just enough of Proofgate's API to complete every normal login, with every check missing:
+ * any code, verifier, client, nonce, signature, DPoP proof or request_uri is accepted, any number
+ * of times, and front-channel parameters win over pushed ones.
  */
 async function gullible(issuer: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', issuer);
@@ -301,10 +448,14 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
       if (!req.headers.cookie?.includes('session=1')) {
         return redirect(302, `/login?return_to=${encodeURIComponent(url.pathname + url.search)}`);
       }
-      const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+      const request = {
+        ...PUSHED.get(url.searchParams.get('request_uri') ?? ''),
+        ...Object.fromEntries(url.searchParams),
+      };
+      const back = new URL(request.redirect_uri ?? '');
       back.search = new URLSearchParams({
         code: randomBytes(8).toString('hex'),
-        state: url.searchParams.get('state') ?? '',
+        state: request.state ?? '',
         iss: issuer,
       }).toString();
       return redirect(302, back.href);
@@ -314,8 +465,22 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
       return void res.end('<input type="hidden" name="csrf_token" value="t">');
     case 'POST /login':
       return redirect(303, new URLSearchParams(body).get('return_to') ?? '/', 'session=1');
-    case 'POST /token':
+    case 'POST /token': {
+      const proof = req.headers.dpop;
+      if (typeof proof === 'string') {
+        return json(200, {
+          access_token: await boundToken(proof),
+          token_type: 'DPoP',
+          refresh_token: randomBytes(8).toString('hex'),
+        });
+      }
       return json(200, { access_token: 'password', token_type: 'Bearer' });
+    }
+    case 'POST /par': {
+      const requestUri = `urn:ietf:params:oauth:request_uri:${randomBytes(8).toString('hex')}`;
+      PUSHED.set(requestUri, Object.fromEntries(new URLSearchParams(body)));
+      return json(201, { request_uri: requestUri, expires_in: 1 });
+    }
     case 'POST /register':
       return json(201, { client_id: randomBytes(8).toString('hex'), ...JSON.parse(body) });
     case 'POST /wallet/nonce': {
@@ -361,8 +526,10 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
       return json(200, { access_token: `eip155:${fields.chainId}:${fields.address}` });
     }
     case 'GET /api/me': {
-      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-      if (token === 'password') return json(200, { sub: 'user0', auth_method: 'password' });
+      const token = (req.headers.authorization ?? '').replace(/^(Bearer|DPoP) /, '');
+      if (token === 'password' || token.includes('.')) {
+        return json(200, { sub: 'user0', auth_method: 'password' });
+      }
       return json(200, { sub: token, auth_method: token.startsWith('solana:') ? 'siws' : 'siwe' });
     }
     default:

@@ -47,6 +47,10 @@ describe('a fleet of three instances on one database, under faults', () => {
     expect(counts.codeReplayGroups).toBeGreaterThan(0);
     expect(counts.siweReplayGroups).toBeGreaterThan(0);
     expect(counts.refreshDuplicates).toBeGreaterThan(0);
+    // RFC 9449: DPoP-bound families under the same faults (any surprise fails the run's checks).
+    expect(counts.dpopExchanges).toBeGreaterThan(0);
+    expect(counts.dpopRefreshes).toBeGreaterThan(0);
+    expect(counts.dpopMeCalls).toBeGreaterThan(0);
     expect(codes.maxOk).toBe(1);
     expect(nonces.maxOk).toBe(1);
     // Concurrent duplicates of a refresh get the SAME successor (grace window): one redemption.

@@ -1,0 +1,176 @@
+import { escapeHtml } from '../platform/http/html';
+import { codes, list, text, type Cell as ComparisonCell } from './comparison-cells';
+import type { PossessionModel } from './challenge-model';
+import type {
+  ChallengeModelsResponseDto,
+  ModelFiguresDto,
+  PossessionModelViewDto,
+  WindowFiguresDto,
+} from './challenge-models.dto';
+
+/**
+ * The proofs of possession on GET /challenge-models (HTML): DPoP (RFC 9449) and PAR (RFC 9126)
+ * side by side, apart from the login models, since they log nobody in: they keep the tokens and
+ * the authorization request of a login to whoever started it. Every text comes from the JSON
+ * view (`proof_of_possession`) and is escaped; cells that /static/challenge-models.js refreshes
+ * name their model and JSON path, as the login models' figures do.
+ */
+
+const LABEL: Record<PossessionModel, string> = {
+  dpop: 'DPoP (RFC 9449)',
+  par: 'PAR (RFC 9126)',
+};
+
+type Cell = ComparisonCell<PossessionModelViewDto>;
+
+/** This deployment's settings of the mechanism, one line each. */
+const settings: Cell = (model) =>
+  `<ul>${Object.entries(model.store.settings)
+    .map(([name, value]) => `<li><strong>${escapeHtml(name)}</strong>: ${escapeHtml(value)}</li>`)
+    .join('')}</ul>`;
+
+const COMPARISON: [string, Cell][] = [
+  ['Protocol', text((m) => m.protocol.name)],
+  ['Standards', text((m) => m.protocol.standard.join(', '))],
+  ['The client generates', text((m) => m.protocol.client_generates)],
+  ['Sent up front', text((m) => m.protocol.sent_up_front)],
+  ['The server stores', text((m) => m.protocol.server_stores)],
+  ['Binds', codes((m) => m.protocol.bound_to)],
+  ['The client proves later', text((m) => m.protocol.client_proves_later)],
+  ['The server verifies', text((m) => m.protocol.server_verifies)],
+  ['Cryptography', text((m) => m.protocol.cryptography)],
+  ['Endpoints', codes((m) => m.protocol.endpoints)],
+  [
+    'In the challenge store',
+    text(
+      (m) =>
+        `kind ${m.store.challenge_kind} in ${m.store.storage.collection}, keyed by the ${m.store.storage.key}, ${m.store.lifetime_seconds} s`,
+    ),
+  ],
+  ['Database cost per request', text((m) => m.store.cost_per_request)],
+  ['This deployment', settings],
+  ['Stops', list((m) => m.threats.stops)],
+  ['Does not stop', list((m) => m.threats.does_not_stop)],
+];
+
+type Pick = (figures: WindowFiguresDto) => number | null | Record<string, number>;
+
+/** One figure of one mechanism: its name there, its JSON path under `figures.<window>`, its value. */
+const FIGURES: Record<PossessionModel, [string, string, Pick][]> = {
+  dpop: [
+    ['Proofs accepted (jti recorded once)', 'issued', (f) => f.issued],
+    ['Proofs refused', 'rejected.total', (f) => f.rejected.total],
+    ['Refused, by reason', 'rejected.by_reason', (f) => f.rejected.by_reason],
+  ],
+  par: [
+    ['Pushed (POST /par)', 'issued', (f) => f.issued],
+    ['Used at /authorize (a code issued)', 'redeemed', (f) => f.redeemed],
+    ['Expired unused', 'expired_unredeemed', (f) => f.expired_unredeemed],
+    ['Refused at /authorize', 'rejected.total', (f) => f.rejected.total],
+    ['Refused, by reason', 'rejected.by_reason', (f) => f.rejected.by_reason],
+    [
+      'Push to use p50 (ms, bucket bound)',
+      'redemption_latency_ms.p50',
+      (f) => f.redemption_latency_ms.p50,
+    ],
+    [
+      'Push to use p95 (ms, bucket bound)',
+      'redemption_latency_ms.p95',
+      (f) => f.redemption_latency_ms.p95,
+    ],
+  ],
+};
+
+/**
+ * What `live` counts: request_uris pushed and not yet used or expired. A DPoP `jti` is recorded
+ * as already used (one insert-if-absent), so it is never live: its row would always read 0.
+ */
+const LIVE: Partial<Record<PossessionModel, string>> = {
+  par: 'request_uris waiting now (pushed, not used or expired)',
+};
+
+const WINDOWS = ['since_start', 'last_5_minutes'] as const;
+
+/** A count, a percentile (— when there is none), or counts by reason ("replay 1, htu_mismatch 2"). */
+export function formatFigure(value: number | null | Record<string, number>): string {
+  if (value === null) return '—';
+  if (typeof value === 'number') return String(value);
+  const entries = Object.entries(value);
+  return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
+}
+
+function figuresTable(model: PossessionModelViewDto): string {
+  const id = model.id;
+  const cell = (
+    figures: ModelFiguresDto,
+    window: (typeof WINDOWS)[number],
+    path: string,
+    pick: Pick,
+  ) =>
+    `<td data-model="${id}" data-figure="${window}.${escapeHtml(path)}">${escapeHtml(formatFigure(pick(figures[window])))}</td>`;
+  const rows = FIGURES[id].map(
+    ([name, path, pick]) =>
+      `<tr><th scope="row">${escapeHtml(name)}</th>${WINDOWS.map((w) => cell(model.figures, w, path, pick)).join('')}</tr>`,
+  );
+  const liveName = LIVE[id];
+  const live = liveName
+    ? [
+        `<tr><th scope="row">${escapeHtml(liveName)}</th><td colspan="2" data-model="${id}" data-figure="live">${model.figures.live}</td></tr>`,
+      ]
+    : [];
+  return `<table class="figures possession-figures" id="figures-${id}">
+<caption>${escapeHtml(LABEL[id])}</caption>
+<thead><tr><th scope="col">Figure</th><th scope="col">since start</th><th scope="col">last 5 min</th></tr></thead>
+<tbody>
+${[...live, ...rows].join('\n')}
+</tbody>
+</table>`;
+}
+
+/**
+ * A per-minute chart of the mechanisms; `lines` are `model:metric[:dashed]` of
+ * `GET /challenge-models/series` `proof_of_possession`, drawn by /static/challenge-models.js.
+ */
+function chart(name: string, title: string, lines: string): string {
+  return `<figure class="possession-chart card" data-chart="${name}" data-lines="${lines}">
+<figcaption>${escapeHtml(title)}</figcaption>
+<div class="plot"></div>
+<p class="chart-summary muted">Loading…</p>
+</figure>`;
+}
+
+/** The live figures of DPoP and PAR, one table each (also on the lab page). */
+export function possessionFigures(view: ChallengeModelsResponseDto): string {
+  return `<div class="possession-tables">
+${view.proof_of_possession.map(figuresTable).join('\n')}
+</div>`;
+}
+
+/** The section of GET /challenge-models (HTML) on DPoP and PAR. */
+export function possessionSection(view: ChallengeModelsResponseDto): string {
+  const models = view.proof_of_possession;
+  const head = models.map((m) => `<th scope="col">${escapeHtml(LABEL[m.id])}</th>`).join('');
+  const rows = COMPARISON.map(
+    ([name, cell]) =>
+      `<tr><th scope="row">${escapeHtml(name)}</th>${models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
+  );
+  return `<section id="proof-of-possession" aria-labelledby="possession-heading">
+<h2 id="possession-heading">Proofs of possession: DPoP and PAR</h2>
+<p class="muted">Neither logs anyone in: they keep what a login yields to whoever started it. DPoP binds the tokens to a key the client holds, so a stolen token is useless without a fresh proof; PAR moves the authorization request to the back channel, so it cannot be tampered with or leak through the browser. Both keep single-use state in the same challenge store as the login models: every DPoP proof's <code>jti</code>, every pushed <code>request_uri</code>. From <code>proof_of_possession</code> in the JSON answer.</p>
+<table class="possession">
+<caption>The two proofs of possession, as specified and as this deployment runs them</caption>
+<thead><tr><th scope="col">Aspect</th>${head}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+<h3 id="possession-figures-heading">Live figures</h3>
+${possessionFigures(view)}
+<h3 id="possession-charts-heading">The last hour, per minute</h3>
+<p class="muted">From <code>proof_of_possession</code> of <code>GET /challenge-models/series</code>. <span class="key key-dpop">DPoP</span> <span class="key key-par">PAR</span></p>
+<div class="charts">
+${chart('accepted', 'Per minute: DPoP proofs accepted, PAR request_uris pushed (dashed) and used', 'dpop:issued,par:issued:dashed,par:redeemed')}
+${chart('refused', 'Per minute: DPoP proofs and PAR request_uris refused', 'dpop:rejected,par:rejected')}
+</div>
+</section>`;
+}
