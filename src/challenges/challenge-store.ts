@@ -8,7 +8,7 @@ import {
 } from './challenge';
 
 /**
- * The one place both login models keep their challenges, and their one replay mechanism.
+ * The one place every model keeps its challenges, and their one replay mechanism.
  *
  * Redemption is one atomic operation whose filter checks the binding, that the challenge is
  * unspent, and `expiresAt > now`: at most one caller ever gets `ok: true`, and an expired

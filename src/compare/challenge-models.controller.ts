@@ -71,7 +71,7 @@ export class ChallengeModelsController {
   /** What the page's charts poll: a few indexed reads, however many minutes. */
   @Get('series')
   @ApiOperation({
-    summary: 'Per-minute figures of both models (issued, redeemed, expired, rejected, latency)',
+    summary: 'Per-minute figures of every model (issued, redeemed, expired, rejected, latency)',
   })
   @ApiOkResponse({ type: ChallengeSeriesResponseDto })
   @ApiBadRequestResponse({ description: 'invalid_request', type: ErrorResponseDto })

@@ -88,7 +88,7 @@ function comparisonTable(models: ChallengeModelViewDto[]): string {
       `<tr><th scope="row">${escapeHtml(name)}</th>${models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
   );
   return `<table class="compare">
-<caption>The two challenge-response models, as specified and as this deployment runs them</caption>
+<caption>The challenge-response login models, as specified and as this deployment runs them</caption>
 <thead><tr><th scope="col">Aspect</th>${head.join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
@@ -144,14 +144,14 @@ export function renderChallengeModelsPage(view: ChallengeModelsResponseDto): str
     title: 'Challenge models side by side',
     scripts: [CHALLENGE_MODELS_SCRIPT],
     body: `<h1>Challenge models side by side</h1>
-<p class="muted">Both login models are challenge-response: the server hands out a single-use challenge and later checks a proof tied to it. This is the same information as the JSON answer of <code>GET /challenge-models</code> (ask with <code>Accept: application/json</code>), read live from this deployment.</p>
+<p class="muted">Every login model here is challenge-response: the server hands out a single-use challenge and later checks a proof tied to it; DPoP and PAR, below, constrain the tokens and the request they lead to. This is the same information as the JSON answer of <code>GET /challenge-models</code> (ask with <code>Accept: application/json</code>), read live from this deployment.</p>
 <h2 id="protocols">Protocol and policy</h2>
 ${comparisonTable(view.models)}
 <section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}">
 <h2 id="live-heading">Live figures</h2>
 ${figuresTable(view)}
 <h2 id="charts-heading">The last hour, per minute</h2>
-<p class="muted">Per-minute figures from <code>GET /challenge-models/series?minutes=${SERIES_MINUTES}</code>. <span class="key key-pkce">PKCE</span> <span class="key key-siwe">SIWE</span> <span class="key key-siws">SIWS</span> <span id="updated" class="muted"></span></p>
+<p class="muted">Per-minute figures from <code>GET /challenge-models/series?minutes=${SERIES_MINUTES}</code>. <span class="key key-pkce">PKCE</span> <span class="key key-siwe">SIWE</span> <span class="key key-passkey">Passkeys</span> <span class="key key-siws">SIWS</span> <span id="updated" class="muted"></span></p>
 <div class="charts">
 ${chart('issued', 'Challenges issued per minute')}
 ${chart('redeemed', 'Challenges redeemed per minute')}

@@ -13,7 +13,7 @@ import {
   ChallengeTotalsSchema,
 } from './figures/figures.schema';
 
-/** GET /challenge-models: both models side by side, with figures fed by telemetry/. */
+/** GET /challenge-models: every model side by side, with figures fed by telemetry/. */
 @Module({
   imports: [
     ChallengeStoreModule,

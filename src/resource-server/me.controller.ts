@@ -10,7 +10,7 @@ import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, BearerAuthGuard } from './bearer-auth.guard';
 import { MeResponseDto } from './me-response.dto';
 
-/** The protected resource both login models end at. */
+/** The protected resource every login model ends at. */
 @ApiTags('api')
 @ApiBearerAuth('bearer')
 @Controller('api')

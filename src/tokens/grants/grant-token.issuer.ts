@@ -38,7 +38,7 @@ export interface DpopBinding {
   bindRefresh: boolean;
 }
 
-/** Issues the token responses of both login models: a new grant, or a refreshed one. */
+/** Issues the token responses of every login model: a new grant, or a refreshed one. */
 @Injectable()
 export class GrantTokenIssuer {
   constructor(
