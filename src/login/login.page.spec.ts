@@ -24,8 +24,10 @@ describe('renderLoginPage', () => {
     expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
       '<script src="/static/siwe-login.js" defer></script>',
       '<script src="/static/siws-login.js" defer></script>',
+      '<script src="/static/vendor/simplewebauthn-browser.js" defer></script>',
+      '<script src="/static/passkey-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html.match(/<script/g)).toHaveLength(4);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {

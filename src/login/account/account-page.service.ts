@@ -14,7 +14,6 @@ import {
   PasskeyRegistrationService,
   type RegisteredPasskey,
 } from '../../passkeys/registration/passkey-registration.service';
-import { RelyingParty } from '../../passkeys/relying-party';
 import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { AccountPageView } from './account.page';
@@ -32,7 +31,6 @@ export class AccountPageService {
     private readonly sessions: SessionService,
     private readonly accounts: AccountService,
     private readonly registration: PasskeyRegistrationService,
-    private readonly relyingParty: RelyingParty,
     private readonly csrf: CsrfProtection,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -45,7 +43,6 @@ export class AccountPageService {
     return {
       account: await this.accounts.account(session.sub),
       csrfToken: this.csrf.issue(http.req, http.res),
-      passkeys: this.relyingParty.enabled,
       recentLogin: this.isRecent(session),
       ...(error ? { error } : {}),
     };

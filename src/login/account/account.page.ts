@@ -8,8 +8,6 @@ export const ACCOUNT_SCRIPT = '/static/account.js';
 export interface AccountPageView {
   readonly account: Account;
   readonly csrfToken: string;
-  /** Passkeys are on (an RP ID is configured). */
-  readonly passkeys: boolean;
   /** The session's login is recent enough to change the account. */
   readonly recentLogin: boolean;
   readonly error?: string;
@@ -37,16 +35,14 @@ export function renderAccountPage(view: AccountPageView): string {
   const error = view.error
     ? `<p id="account-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
-  const addPasskey = !view.passkeys
-    ? ''
-    : view.recentLogin
-      ? `<p><button type="button" id="add-passkey" data-csrf-token="${escapeHtml(csrfToken)}" hidden>Add a passkey</button></p>
+  const addPasskey = view.recentLogin
+    ? `<p><button type="button" id="add-passkey" data-csrf-token="${escapeHtml(csrfToken)}" hidden>Add a passkey</button></p>
 <p id="passkey-status" class="muted" aria-live="polite" hidden></p>
 <p id="passkey-error" role="alert" hidden></p>`
-      : `<p class="muted">To add a passkey, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`;
+    : `<p class="muted">To add a passkey, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`;
   return renderPage({
     title: 'Your account',
-    scripts: view.passkeys ? [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT] : [],
+    scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT],
     body: `<h1>Your account</h1>${error}
 <div class="card">
 <p>Signed in as <strong id="account-sub">${escapeHtml(account.sub)}</strong>.</p>

@@ -1,6 +1,7 @@
 import { launchBrowser, screenshot, until } from '../../support/browser';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 describe('GET /lab in a browser', () => {
   jest.setTimeout(180_000);
@@ -11,7 +12,7 @@ describe('GET /lab in a browser', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
-      ISSUER: base,
+      ...ipIssuer(base),
       // Long enough that the run still has to wait once the other rows are done; the same for
       // both, so the code is not swept by the TTL index (then "Invalid", no longer "expired")
       // while the run waits for a later nonce.

@@ -7,6 +7,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 interface LabPage {
   cookies: string;
@@ -33,7 +34,7 @@ describe('POST /lab/run', () => {
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
-      ISSUER: base,
+      ...ipIssuer(base),
       SIWE_URI: base,
       AUTH_CODE_TTL_SECONDS: '2',
       WALLET_NONCE_TTL_SECONDS: '2',

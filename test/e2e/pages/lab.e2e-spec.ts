@@ -13,6 +13,7 @@ import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-
 import { LabRow, runLab } from '../../../src/lab-client/scenarios';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
@@ -139,7 +140,7 @@ describe('the attack lab', () => {
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
       t = await createTestApp({
-        ISSUER: baseUrl,
+        ...ipIssuer(baseUrl),
         SIWE_URI: baseUrl,
         AUTH_CODE_TTL_SECONDS: '2',
         WALLET_NONCE_TTL_SECONDS: '2',
