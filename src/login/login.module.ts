@@ -10,6 +10,7 @@ import { AccountMethodsController } from './account/account-methods.controller';
 import { AccountMethodsService } from './account/account-methods.service';
 import { AccountPageController } from './account/account-page.controller';
 import { AccountPageService } from './account/account-page.service';
+import { PasswordLinkService } from './account/password-link.service';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { PageSessions } from './page-session';
 import { PendingAuthorization } from './pending-authorization';
@@ -62,6 +63,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     AccountMethodsService,
     PasskeySessionLoginService,
     AccountPageService,
+    PasswordLinkService,
   ],
   exports: [SessionService, LoginCsrf, UsersModule, PageSessions],
 })

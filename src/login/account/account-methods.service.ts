@@ -7,6 +7,7 @@ import type { WalletProof } from '../../wallet/verify/wallet-proof';
 import { WalletSignInService } from '../../wallet/verify/wallet-sign-in.service';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
+import { PasswordLinkService } from './password-link.service';
 
 export function methodView(method: SignInMethod): AccountMethodDto {
   return {
@@ -23,8 +24,8 @@ export function accountView(account: Account): AccountMethodsResponseDto {
 /**
  * The account's own sign-in methods, for the bearer of an `account`-scoped token: listing them,
  * linking a wallet, removing one. A change needs both proofs fresh: the token's login at most
- * ACCOUNT_RECENT_LOGIN_SECONDS old, and the new method's own proof (here a SIWE or SIWS signature over a
- * nonce issued minutes ago).
+ * ACCOUNT_RECENT_LOGIN_SECONDS old, and the new method's own proof (a SIWE or SIWS signature over a
+ * nonce issued minutes ago; a password set).
  */
 @Injectable()
 export class AccountMethodsService {
@@ -34,6 +35,7 @@ export class AccountMethodsService {
     private readonly bearer: AccountBearerAuthenticator,
     private readonly accounts: AccountService,
     private readonly wallets: WalletSignInService,
+    private readonly passwords: PasswordLinkService,
   ) {}
 
   async list(presented: PresentedToken): Promise<AccountMethodsResponseDto> {
@@ -54,6 +56,16 @@ export class AccountMethodsService {
     const method = await this.accounts.link(sub, wallet.walletAccount);
     this.logger.log(`Wallet ${wallet.walletAccount} linked to ${sub}`);
     return methodView(method);
+  }
+
+  /** Sets a password for the bearer's account (one without one: a wallet account). */
+  async linkPassword(
+    presented: PresentedToken,
+    username: string,
+    password: string,
+  ): Promise<AccountMethodDto> {
+    const { sub } = await this.bearer.authenticate(presented);
+    return methodView(await this.passwords.link(sub, username, password));
   }
 
   /** Removes a method (never the last); answers the methods left. */

@@ -1,6 +1,8 @@
 import type { Account } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
+import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
@@ -11,13 +13,16 @@ export interface AccountPageView {
   /** The session's login is recent enough to change the account. */
   readonly recentLogin: boolean;
   readonly error?: string;
+  /** The username of a refused "Set a password", shown again (the password never is). */
+  readonly username?: string;
 }
 
 const TYPE_NAMES = { password: 'Password', wallet: 'Wallet', passkey: 'Passkey' } as const;
 
 /**
  * GET /account: the signed-in account's sign-in methods, with Remove (never the last), Add a
- * passkey and Sign out. Plain HTML, no inline script or style; every value escaped.
+ * passkey, Set a password (an account without one: a wallet account) and Sign out. Plain HTML,
+ * no inline script or style; every value escaped.
  */
 export function renderAccountPage(view: AccountPageView): string {
   const { account, csrfToken } = view;
@@ -35,11 +40,6 @@ export function renderAccountPage(view: AccountPageView): string {
   const error = view.error
     ? `<p id="account-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
-  const addPasskey = view.recentLogin
-    ? `<p><button type="button" id="add-passkey" data-csrf-token="${escapeHtml(csrfToken)}" hidden>Add a passkey</button></p>
-<p id="passkey-status" class="muted" aria-live="polite" hidden></p>
-<p id="passkey-error" role="alert" hidden></p>`
-    : `<p class="muted">To add a passkey, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`;
   return renderPage({
     title: 'Your account',
     scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT],
@@ -52,9 +52,30 @@ export function renderAccountPage(view: AccountPageView): string {
 ${rows}
 </tbody>
 </table>
-${addPasskey}
-<p class="muted">To link a wallet, sign in with it on the <a href="/demo/wallet">dApp demo</a> and call <code>POST /account/methods/wallet</code> with an account-scoped token (see the API docs).</p>
+${view.recentLogin ? addMethods(view, csrf) : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>`,
   });
+}
+
+/** What a recent login may add: a passkey, and a password when the account has none. */
+function addMethods(view: AccountPageView, csrf: string): string {
+  const passkey = `<p><button type="button" id="add-passkey" data-csrf-token="${escapeHtml(view.csrfToken)}" hidden>Add a passkey</button></p>
+<p id="passkey-status" class="muted" aria-live="polite" hidden></p>
+<p id="passkey-error" role="alert" hidden></p>`;
+  if (view.account.methods.some((method) => method.type === 'password')) return passkey;
+  return `${passkey}
+<form method="post" action="/account/password" id="set-password">${csrf}
+<h2>Set a password</h2>
+<p class="muted">Then sign in with this username and password too; the account stays the same.</p>
+<p>
+<label for="new-username">Username</label>
+<input id="new-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}">
+</p>
+<p>
+<label for="new-password">Password (at least ${PASSWORD_MIN_LENGTH} characters)</label>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" maxlength="${PASSWORD_MAX_LENGTH}">
+</p>
+<p><button type="submit" class="secondary">Set a password</button></p>
+</form>`;
 }

@@ -87,6 +87,31 @@ export class UserAccountService {
     return toAccount(user);
   }
 
+  /**
+   * A password for the account `sub` (one created by another method, a wallet): `username` then
+   * signs in that account. `taken` when another user has the username.
+   */
+  async registerForAccount(
+    sub: string,
+    username: string,
+    password: string,
+  ): Promise<'registered' | 'taken'> {
+    checkUsername(username);
+    checkPassword(password);
+    const user: StoredUser = {
+      username,
+      sub,
+      passwordHash: await this.hasher.hash(password),
+      createdAt: this.clock.now(),
+    };
+    return (await this.users.insertIfAbsent(user)) ? 'registered' : 'taken';
+  }
+
+  /** Undoes `registerForAccount` (only that account's password of that name). */
+  async removeForAccount(sub: string, username: string): Promise<void> {
+    await this.users.removeOfAccount(username, sub);
+  }
+
   async setPassword(username: string, password: string): Promise<void> {
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);

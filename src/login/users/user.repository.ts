@@ -10,6 +10,12 @@ export abstract class UserRepository {
    */
   abstract insertIfAbsent(user: StoredUser): Promise<boolean>;
 
+  /**
+   * Removes the password `username` of the account `sub` (a link that could not be completed);
+   * false when there is no such user of that account.
+   */
+  abstract removeOfAccount(username: string, sub: string): Promise<boolean>;
+
   /** Every account, by username. */
   abstract list(): Promise<StoredUser[]>;
 

@@ -11,6 +11,10 @@ export class UserRecord {
   @Prop({ type: String, required: true })
   passwordHash!: string;
 
+  /** The account's subject when it is not the username (a wallet account's password). */
+  @Prop({ type: String })
+  sub?: string;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 

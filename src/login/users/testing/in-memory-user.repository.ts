@@ -15,6 +15,13 @@ export class InMemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
+  removeOfAccount(username: string, sub: string): Promise<boolean> {
+    const user = this.users.get(username);
+    if (user?.sub === undefined || user.sub !== sub) return Promise.resolve(false);
+    this.users.delete(username);
+    return Promise.resolve(true);
+  }
+
   list(): Promise<StoredUser[]> {
     return Promise.resolve(
       [...this.users.values()].sort((a, b) => (a.username < b.username ? -1 : 1)),
@@ -37,8 +44,9 @@ export class InMemoryUserRepository extends UserRepository {
   enable(username: string): Promise<boolean> {
     const user = this.users.get(username);
     if (!user?.disabledAt) return Promise.resolve(false);
-    const { username: name, passwordHash, createdAt } = user;
-    this.users.set(username, { username: name, passwordHash, createdAt });
+    const enabled: { disabledAt?: Date } & Omit<StoredUser, 'disabledAt'> = { ...user };
+    delete enabled.disabledAt;
+    this.users.set(username, enabled);
     return Promise.resolve(true);
   }
 }
