@@ -566,7 +566,7 @@ describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
       { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.org' },
       /WEBAUTHN_ORIGINS: https:\/\/example\.org is not on the RP ID example\.com/,
     ],
-    [{ ACCOUNT_RECENT_LOGIN_SECONDS: '5' }, /ACCOUNT_RECENT_LOGIN_SECONDS must be between 30/],
+    [{ ACCOUNT_RECENT_LOGIN_SECONDS: '4' }, /ACCOUNT_RECENT_LOGIN_SECONDS must be between 5/],
   ])('refuses %j at start', (env, message) => {
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);
   });

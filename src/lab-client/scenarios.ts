@@ -6,12 +6,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabStepFailed, Outcome, describeError } from './expectations';
 import { HttpClient, field } from './http';
+import { PasskeyLab, recentLoginWindow } from './passkey-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
 import { SiwsLab } from './siws-scenarios';
 
-export type LabModel = 'pkce' | 'siwe' | 'siws';
+export type LabModel = 'pkce' | 'siwe' | 'siws' | 'passkey';
 
 export interface LabRow {
   model: LabModel;
@@ -26,7 +27,8 @@ export interface LabRow {
 /** The run is about to wait for its expiry challenges: how long, and for which (the later). */
 export interface LabWait {
   seconds: number;
-  challenge: 'code' | 'nonce';
+  /** `login`: an account login ages past the recent-login window (the passkey row). */
+  challenge: 'code' | 'nonce' | 'login';
 }
 
 export interface LabOptions {
@@ -42,7 +44,12 @@ export interface LabOptions {
 export const RACE_CONCURRENCY = 50;
 
 /** The README's defaults, used when GET /challenge-models/<model> cannot tell. */
-const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = { pkce: 60, siwe: 300, siws: 300 };
+const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
+  pkce: 60,
+  siwe: 300,
+  siws: 300,
+  passkey: 300,
+};
 
 interface Lifetime {
   seconds: number;
@@ -80,6 +87,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const siwe = new SiweLab(baseUrl, signal);
   const siws = new SiwsLab(baseUrl, signal);
   const registration = new RegistrationLab(baseUrl, signal);
+  const passkey = new PasskeyLab(baseUrl, issuer, signal);
 
   await attempt(
     'pkce',
@@ -92,6 +100,8 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   // longer lifetime, while the other scenarios run.
   const expiringCode = started(() => pkce.issueCode());
   const expiringNonce = started(() => siwe.startExpiredNonce());
+  const agingLogin = started(() => passkey.accountLogin());
+  const loginWindow = await recentLoginWindow(http);
   const codeLifetime = await lifetimeOf(http, 'pkce');
   const nonceLifetime = await lifetimeOf(
     http,
@@ -205,6 +215,29 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     siws.signatureFromAnotherKey(),
   );
 
+  // WebAuthn Level 3 ceremonies against the one challenge store, with the lab's authenticator.
+  await attempt(
+    'passkey',
+    'normal login',
+    'registration 201; sign-in 200; /api/me 200 passkey',
+    () => passkey.normalLogin(),
+  );
+  await attempt('passkey', 'replayed assertion', '401 challenge_already_used', () =>
+    passkey.replayedAssertion(),
+  );
+  await attempt('passkey', 'registration challenge used to sign in', '401 invalid_challenge', () =>
+    passkey.registrationChallengeSignsIn(),
+  );
+  await attempt('passkey', 'assertion for another origin', '401 origin_mismatch', () =>
+    passkey.wrongOrigin(),
+  );
+  await attempt('passkey', 'signature counter not moved forward', '401 counter_regression', () =>
+    passkey.counterRegression(),
+  );
+  await attempt('passkey', 'removed passkey', 'DELETE 200; 401 unknown_credential', () =>
+    passkey.removedPasskey(),
+  );
+
   const code = await expiringCode;
   const nonce = await expiringNonce;
   const codeDue = code.at + (codeLifetime.seconds + 1) * 1000;
@@ -241,11 +274,25 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
         after(nonceWait, await redeemLater(nonce, (pending) => siwe.finishExpiredNonce(pending))),
     );
   };
-  for (const step of codeDue <= nonceDue
-    ? [expiredCode, expiredNonce]
-    : [expiredNonce, expiredCode]) {
-    await step();
-  }
+  const login = await agingLogin;
+  const loginDue = login.at + (loginWindow.seconds + 1) * 1000;
+  const staleLogin = async () => {
+    await waitUntil(loginDue, 'login');
+    const loginWait = waitText(loginWindow);
+    await attempt(
+      'passkey',
+      'registration without a fresh login',
+      `${loginWait} 401 insufficient_user_authentication`,
+      async () =>
+        after(loginWait, await redeemLater(login, (aged) => passkey.finishStaleLogin(aged))),
+    );
+  };
+  const steps = [
+    { due: codeDue, step: expiredCode },
+    { due: nonceDue, step: expiredNonce },
+    { due: loginDue, step: staleLogin },
+  ].sort((a, b) => a.due - b.due);
+  for (const { step } of steps) await step();
   return rows;
 }
 

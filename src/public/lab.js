@@ -46,7 +46,7 @@
   // As often as /challenge-models refreshes its own page.
   setInterval(() => void showFigures().catch(() => undefined), 5000);
 
-  const WAITING_FOR = { code: 'the code', nonce: 'the nonce' };
+  const WAITING_FOR = { code: 'the code', nonce: 'the nonce', login: 'the recent login' };
   let countdown;
 
   function stopCountdown() {

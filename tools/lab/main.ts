@@ -67,6 +67,8 @@ async function startService(): Promise<LocalService> {
     PROOFGATE_DIST_DIR: distDir,
     AUTH_CODE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
     WALLET_NONCE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
+    // The passkey row waits until the lab's login is no longer recent (5 s: the shortest allowed).
+    ACCOUNT_RECENT_LOGIN_SECONDS: '5',
     // Shorter than the lifetimes the lab waits out, so the refresh row outlasts the grace window.
     REFRESH_TOKEN_GRACE_SECONDS: '1',
     SIWE_CHAIN_IDS: '1,10',

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
-import { SoftwareAuthenticator } from '../../support/software-authenticator';
+import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
 

@@ -18,6 +18,7 @@ describe('GET /lab in a browser', () => {
       // while the run waits for a later nonce.
       AUTH_CODE_TTL_SECONDS: '25',
       WALLET_NONCE_TTL_SECONDS: '25',
+      ACCOUNT_RECENT_LOGIN_SECONDS: '25',
       REFRESH_TOKEN_GRACE_SECONDS: '1',
       SIWE_CHAIN_IDS: '1,10',
     });
@@ -36,14 +37,14 @@ describe('GET /lab in a browser', () => {
       await page.goto(`${base}/lab`);
       // Says up front how long a run takes: the expiry rows wait out the 25 s lifetimes.
       expect(await page.textContent('#duration')).toBe(
-        'A run takes about 25 seconds: its expiry rows wait until a code and a nonce have expired.',
+        'A run takes about 25 seconds: its expiry rows wait until a code and a nonce have expired, and a login is no longer recent.',
       );
       await page.click('#run');
 
       // The run announces its wait for the expiry challenges; the page counts it down.
       await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
       const first = await page.textContent('#status');
-      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce) to expire…$/);
+      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce|recent login) to expire…$/);
       await screenshot(page, 'lab-countdown');
       const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
       await until(
@@ -85,6 +86,8 @@ describe('GET /lab in a browser', () => {
           expect.stringMatching(/^PKCE replayed code/),
           expect.stringMatching(/^SIWE .*replay/),
           expect.stringMatching(/^SIWE expired nonce/),
+          expect.stringMatching(/^PASSKEY replayed assertion/),
+          expect.stringMatching(/^PASSKEY registration without a fresh login/),
         ]),
       );
       // The figures are the table of /challenge-models, and agree with its JSON once refreshed.
@@ -95,7 +98,9 @@ describe('GET /lab in a browser', () => {
       for (const model of api.models) {
         const redeemed = model.figures.since_start.redeemed;
         // The lab signs in with a code and with a wallet of each chain.
-        if (['pkce', 'siwe', 'siws'].includes(model.id)) expect(redeemed).toBeGreaterThan(0);
+        if (['pkce', 'siwe', 'siws', 'passkey'].includes(model.id)) {
+          expect(redeemed).toBeGreaterThan(0);
+        }
         const cell = `#live td[data-model="${model.id}"][data-figure="since_start.redeemed"]`;
         await until(async () => (await page.textContent(cell)) === String(redeemed), 10_000);
       }
@@ -107,14 +112,14 @@ describe('GET /lab in a browser', () => {
 });
 
 describe('GET /lab with the default lifetimes', () => {
-  it('says a run takes about 5 minutes, and shows the figures of /challenge-models as a table', async () => {
+  it('says a run takes about 10 minutes (the recent-login window), and shows the figures of /challenge-models as a table', async () => {
     const t = await createTestApp();
     try {
       const res = await t.http().get('/lab').expect(200);
       expect(res.text).toContain(
-        'A run takes about 5 minutes: its expiry rows wait until a code and a nonce have expired.',
+        'A run takes about 10 minutes: its expiry rows wait until a code and a nonce have expired, and a login is no longer recent.',
       );
-      for (const model of ['pkce', 'siwe']) {
+      for (const model of ['pkce', 'siwe', 'passkey']) {
         expect(res.text).toContain(
           `<td data-model="${model}" data-figure="since_start.redeemed">0</td>`,
         );
