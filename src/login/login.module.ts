@@ -11,6 +11,7 @@ import { AccountMethodsService } from './account/account-methods.service';
 import { AccountPageController } from './account/account-page.controller';
 import { AccountPageService } from './account/account-page.service';
 import { PasswordLinkService } from './account/password-link.service';
+import { WalletLinkService } from './account/wallet-link.service';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { PageSessions } from './page-session';
 import { PendingAuthorization } from './pending-authorization';
@@ -64,6 +65,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     PasskeySessionLoginService,
     AccountPageService,
     PasswordLinkService,
+    WalletLinkService,
   ],
   exports: [SessionService, LoginCsrf, UsersModule, PageSessions],
 })

@@ -1,13 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { type Account, type SignInMethod, methodTypeOf } from '../../accounts/account';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { AccountService } from '../../accounts/account.service';
 import { AccountBearerAuthenticator } from '../../tokens/grants/account-bearer.authenticator';
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
-import { WalletSignInService } from '../../wallet/verify/wallet-sign-in.service';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PasswordLinkService } from './password-link.service';
+import { WalletLinkService } from './wallet-link.service';
 
 export function methodView(method: SignInMethod): AccountMethodDto {
   return {
@@ -29,12 +29,10 @@ export function accountView(account: Account): AccountMethodsResponseDto {
  */
 @Injectable()
 export class AccountMethodsService {
-  private readonly logger = new Logger(AccountMethodsService.name);
-
   constructor(
     private readonly bearer: AccountBearerAuthenticator,
     private readonly accounts: AccountService,
-    private readonly wallets: WalletSignInService,
+    private readonly wallets: WalletLinkService,
     private readonly passwords: PasswordLinkService,
   ) {}
 
@@ -51,11 +49,7 @@ export class AccountMethodsService {
   ): Promise<AccountMethodDto> {
     // The account's proof first: a bad token must not cost the wallet its nonce.
     const { sub } = await this.bearer.authenticate(presented);
-    // SIWE or Sign In With Solana: the message says which (a Solana address links the same way).
-    const wallet = await this.wallets.verify(proof, callerAddress);
-    const method = await this.accounts.link(sub, wallet.walletAccount);
-    this.logger.log(`Wallet ${wallet.walletAccount} linked to ${sub}`);
-    return methodView(method);
+    return methodView(await this.wallets.link(sub, proof, callerAddress));
   }
 
   /** Sets a password for the bearer's account (one without one: a wallet account). */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
@@ -13,7 +14,11 @@ import type { Request, Response } from 'express';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
-import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, perIp, perIpAndClaim } from '../../platform/rate-limit/rate-limit';
+import { CallerAddress } from '../../platform/http/client-address';
+import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.rate-limits';
+import { AccountMethodDto } from './account-method.dto';
+import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
 import { LOGIN_PER_IP } from '../login.rate-limits';
@@ -21,6 +26,7 @@ import { ACCOUNT_PAGE } from '../return-to';
 import {
   AccountPageRequestDto,
   AccountPasskeyDto,
+  AccountWalletDto,
   RemoveMethodFormDto,
   SetPasswordFormDto,
 } from './account-page.dto';
@@ -80,6 +86,33 @@ export class AccountPageController {
   ): Promise<PasskeyRegisteredDto> {
     const added = await this.page.addPasskey(req, body.csrf_token, body.response);
     return { credential_id: added.credentialId, created_at: added.createdAt.toISOString() };
+  }
+
+  @Post('wallets')
+  // As for every SIWE route before the signature: per IP, and per (IP, claimed address).
+  @RateLimit(
+    'closed',
+    perIp(LOGIN_PER_IP),
+    perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
+  )
+  @ApiOperation({
+    summary:
+      'Link a wallet to the signed-in account: a SIWE or SIWS message over a fresh nonce, signed by it',
+  })
+  @ApiCreatedResponse({ type: AccountMethodDto })
+  @ApiConflictResponse({
+    description: 'method_already_linked: the wallet signs in another account',
+    type: ErrorResponseDto,
+  })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  async linkWallet(
+    @Body() body: AccountWalletDto,
+    @Req() req: Request,
+    @CallerAddress() callerAddress: string,
+  ): Promise<AccountMethodDto> {
+    const proof = { message: body.message, signature: body.signature };
+    return methodView(await this.page.linkWallet(req, body.csrf_token, proof, callerAddress));
   }
 
   @Post('methods/remove')

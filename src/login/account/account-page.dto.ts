@@ -6,6 +6,7 @@ import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
 import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE } from '../login.examples';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
+import { WALLET_EXAMPLE } from '../../wallet/wallet.examples';
 
 /** A request of the account page: its CSRF token (its absence is a failed check). */
 export class AccountPageRequestDto {
@@ -68,4 +69,26 @@ export class SetPasswordFormDto extends AccountPageRequestDto {
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   password?: string;
+}
+
+/**
+ * POST /account/wallets: "Link a wallet" on the account page, a SIWE (or SIWS) message over a
+ * fresh nonce from POST /wallet/nonce, signed by the wallet to link.
+ */
+export class AccountWalletDto extends AccountPageRequestDto {
+  @ApiProperty({
+    description:
+      'The message from POST /wallet/nonce (EIP-4361, or Sign In With Solana), exactly as signed',
+    example: WALLET_EXAMPLE.message,
+  })
+  @IsString()
+  message!: string;
+
+  @ApiProperty({
+    description:
+      'Its signature: 0x-hex personal_sign (EIP-191) for Ethereum; base58 Ed25519 for Solana',
+    example: WALLET_EXAMPLE.signature,
+  })
+  @IsString()
+  signature!: string;
 }

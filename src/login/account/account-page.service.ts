@@ -19,6 +19,9 @@ import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { AccountPageView } from './account.page';
 import { PasswordLinkService } from './password-link.service';
+import { WalletLinkService } from './wallet-link.service';
+import type { WalletProof } from '../../wallet/verify/wallet-proof';
+import type { SignInMethod } from '../../accounts/account';
 
 type Exchange = { req: Request; res: Response };
 
@@ -34,6 +37,7 @@ export class AccountPageService {
     private readonly accounts: AccountService,
     private readonly registration: PasskeyRegistrationService,
     private readonly passwords: PasswordLinkService,
+    private readonly wallets: WalletLinkService,
     private readonly csrf: CsrfProtection,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -66,6 +70,17 @@ export class AccountPageService {
   ): Promise<RegisteredPasskey> {
     const session = await this.recentSession(req, csrfToken);
     return this.registration.verify(session, response);
+  }
+
+  /** "Link a wallet": the signed-in account's fresh login first, then the wallet's signature. */
+  async linkWallet(
+    req: Request,
+    csrfToken: string | undefined,
+    proof: WalletProof,
+    callerAddress: string,
+  ): Promise<SignInMethod> {
+    const session = await this.recentSession(req, csrfToken);
+    return this.wallets.link(session.sub, proof, callerAddress);
   }
 
   /** A form's change: a refusal of the account's rules is answered, to be shown on the page. */

@@ -6,6 +6,8 @@ import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
+/** Served from src/public: "Link a wallet", with the browser's Ethereum wallet (EIP-1193). */
+export const ACCOUNT_WALLET_SCRIPT = '/static/account-wallet.js';
 
 export interface AccountPageView {
   readonly account: Account;
@@ -21,7 +23,7 @@ const TYPE_NAMES = { password: 'Password', wallet: 'Wallet', passkey: 'Passkey' 
 
 /**
  * GET /account: the signed-in account's sign-in methods, with Remove (never the last), Add a
- * passkey, Set a password (an account without one: a wallet account) and Sign out. Plain HTML,
+ * passkey, Link a wallet, Set a password (an account without one: a wallet account) and Sign out. Plain HTML,
  * no inline script or style; every value escaped.
  */
 export function renderAccountPage(view: AccountPageView): string {
@@ -42,7 +44,7 @@ export function renderAccountPage(view: AccountPageView): string {
     : '';
   return renderPage({
     title: 'Your account',
-    scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT],
+    scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT, ACCOUNT_WALLET_SCRIPT],
     body: `<h1>Your account</h1>${error}
 <div class="card">
 <p>Signed in as <strong id="account-sub">${escapeHtml(account.sub)}</strong>.</p>
@@ -58,13 +60,17 @@ ${view.recentLogin ? addMethods(view, csrf) : `<p class="muted">To add a sign-in
   });
 }
 
-/** What a recent login may add: a passkey, and a password when the account has none. */
+/** What a recent login may add: a passkey, a wallet, and a password when the account has none. */
 function addMethods(view: AccountPageView, csrf: string): string {
-  const passkey = `<p><button type="button" id="add-passkey" data-csrf-token="${escapeHtml(view.csrfToken)}" hidden>Add a passkey</button></p>
+  const token = escapeHtml(view.csrfToken);
+  const passkeyAndWallet = `<p><button type="button" id="add-passkey" data-csrf-token="${token}" hidden>Add a passkey</button></p>
 <p id="passkey-status" class="muted" aria-live="polite" hidden></p>
-<p id="passkey-error" role="alert" hidden></p>`;
-  if (view.account.methods.some((method) => method.type === 'password')) return passkey;
-  return `${passkey}
+<p id="passkey-error" role="alert" hidden></p>
+<p><button type="button" id="link-wallet" class="secondary" data-csrf-token="${token}" disabled>Link a wallet</button></p>
+<p id="wallet-status" class="muted" aria-live="polite" hidden></p>
+<p id="wallet-error" role="alert" hidden></p>`;
+  if (view.account.methods.some((method) => method.type === 'password')) return passkeyAndWallet;
+  return `${passkeyAndWallet}
 <form method="post" action="/account/password" id="set-password">${csrf}
 <h2>Set a password</h2>
 <p class="muted">Then sign in with this username and password too; the account stays the same.</p>

@@ -285,6 +285,55 @@ describe('linking sign-in methods', () => {
     await browser.post('/account/passkeys/options').send({}).expect(400);
   });
 
+  it('the account page links a wallet (session, CSRF token, recent login, then the signature)', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const browser = await passwordBrowser('user0');
+    const page = await browser.get('/account').expect(200);
+    expect(page.text).toContain('id="link-wallet"');
+    const csrf = /data-csrf-token="([^"]+)"/.exec(page.text)![1];
+
+    // Without the page's CSRF token, and with a login no longer recent: refused, the nonce kept.
+    const proof = await signed(wallet);
+    await browser.post('/account/wallets').send(proof).expect(400);
+    t.clock.advance(601);
+    try {
+      const stale = await browser
+        .post('/account/wallets')
+        .send({ ...proof, csrf_token: csrf })
+        .expect(401);
+      expect(stale.body.error).toBe('insufficient_user_authentication');
+    } finally {
+      t.clock.advance(-601);
+    }
+    const linked = await browser
+      .post('/account/wallets')
+      .send({ ...proof, csrf_token: csrf })
+      .expect(201);
+    expect(linked.body).toEqual({
+      method: walletOf(wallet),
+      type: 'wallet',
+      added_at: expect.any(String),
+    });
+    expect((await me((await walletLogin(wallet)).access_token)).sub).toBe('user0');
+    const after = await browser.get('/account').expect(200);
+    expect(after.text).toContain(`<code>${walletOf(wallet)}</code>`);
+
+    // A wallet another account holds: 409, in the envelope the page's script shows.
+    const other = await passwordBrowser('user1');
+    const otherPage = await other.get('/account').expect(200);
+    const taken = await other
+      .post('/account/wallets')
+      .send({
+        ...(await signed(wallet)),
+        csrf_token: /data-csrf-token="([^"]+)"/.exec(otherPage.text)![1],
+      })
+      .expect(409);
+    expect(taken.body).toEqual({
+      error: 'method_already_linked',
+      error_description: 'This wallet is already linked to another account',
+    });
+  });
+
   it('id_token amr: pwd for a password; siwe for a wallet; both and mfa when one browser proved both', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const browser = await passwordBrowser('user1');
