@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type Account, type SignInMethod, methodTypeOf } from '../../accounts/account';
-import { InvalidRequest } from '../../platform/errors/protocol-error';
+import type { Account, SignInMethod } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { AccountBearerAuthenticator } from '../../tokens/grants/account-bearer.authenticator';
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PasswordLinkService } from './password-link.service';
+import { assertRemovable } from './removable-method';
 import { WalletLinkService } from './wallet-link.service';
 
 export function methodView(method: SignInMethod): AccountMethodDto {
@@ -65,12 +65,7 @@ export class AccountMethodsService {
   /** Removes a method (never the last); answers the methods left. */
   async unlink(presented: PresentedToken, methodKey: string): Promise<AccountMethodsResponseDto> {
     const { sub } = await this.bearer.authenticate(presented);
-    if (methodTypeOf(methodKey) === 'password') {
-      // The password lives in `users`: removing it from the list would leave it working.
-      throw new InvalidRequest(
-        'A password is not removed here; an operator disables it (proofgate-admin users disable)',
-      );
-    }
+    assertRemovable(sub, methodKey);
     await this.accounts.unlink(sub, methodKey);
     return accountView(await this.accounts.account(sub));
   }

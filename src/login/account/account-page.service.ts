@@ -19,6 +19,7 @@ import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { AccountPageView } from './account.page';
 import { PasswordLinkService } from './password-link.service';
+import { assertRemovable } from './removable-method';
 import { WalletLinkService } from './wallet-link.service';
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
 import type { SignInMethod } from '../../accounts/account';
@@ -90,9 +91,7 @@ export class AccountPageService {
     method: string,
   ): Promise<ProtocolError | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
-      if (method.startsWith('password:')) {
-        throw new InvalidRequest('A password is not removed here; an operator disables it');
-      }
+      assertRemovable(session.sub, method);
       await this.accounts.unlink(session.sub, method);
     });
   }

@@ -3,6 +3,7 @@ import { escapeHtml, renderPage } from '../../platform/http/html';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
 import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
+import { whyNotRemovable } from './removable-method';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
@@ -33,7 +34,7 @@ export function renderAccountPage(view: AccountPageView): string {
   const rows = account.methods
     .map((method) => {
       const remove =
-        removable && method.type !== 'password'
+        removable && whyNotRemovable(account.sub, method.key) === undefined
           ? `<form method="post" action="/account/methods/remove">${csrf}<input type="hidden" name="method" value="${escapeHtml(method.key)}"><button type="submit" class="secondary">Remove</button></form>`
           : '';
       return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code></td><td>${method.addedAt ? escapeHtml(method.addedAt.toISOString()) : ''}</td><td>${remove}</td></tr>`;

@@ -11,6 +11,8 @@ import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
+import { AccountService } from '../../../src/accounts/account.service';
+import { passkeyMethodKey } from '../../../src/accounts/account';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -230,7 +232,8 @@ describe('linking sign-in methods', () => {
     );
     expect((await me((await walletLogin(wallet)).access_token)).sub).toBe(walletOf(wallet));
 
-    // Unlink: the passkey goes; the wallet, now the last method, cannot.
+    // Unlink: the passkey goes; the wallet, the account's own subject, cannot (it would still
+    // sign in this account: its login gives that subject whatever the list says).
     const passkeyKey = `passkey:${authenticator.id}`;
     const left = await t
       .http()
@@ -241,14 +244,15 @@ describe('linking sign-in methods', () => {
       sub: walletOf(wallet),
       methods: [{ method: walletOf(wallet), type: 'wallet', added_at: expect.any(String) }],
     });
-    const last = await t
+    const own = await t
       .http()
       .delete(`/account/methods/${encodeURIComponent(walletOf(wallet))}`)
       .set('Authorization', bearer(access_token))
-      .expect(409);
-    expect(last.body).toEqual({
-      error: 'last_sign_in_method',
-      error_description: 'An account keeps at least one sign-in method',
+      .expect(400);
+    expect(own.body).toEqual({
+      error: 'invalid_request',
+      error_description:
+        'This wallet is the account’s own subject and always signs in to it; it is not removed',
     });
     const request3 = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
     await t
@@ -256,6 +260,31 @@ describe('linking sign-in methods', () => {
       .post('/passkeys/authentication/verify')
       .send({ response: authenticator.assert(request3.body as { challenge: string }) })
       .expect(401);
+  });
+
+  it('the last method is never removed: 409 last_sign_in_method', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { access_token } = await tokensOf(await walletBrowser(wallet));
+    const accounts = t.app.get(AccountService);
+    const passkey = passkeyMethodKey('Q0NDQw');
+    await accounts.link(walletOf(wallet), passkey, {
+      publicKey: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice',
+      backedUp: false,
+    });
+    // An operator took the wallet off (proofgate-admin accounts unlink): the passkey is the last.
+    await accounts.unlink(walletOf(wallet), walletOf(wallet));
+    const last = await t
+      .http()
+      .delete(`/account/methods/${encodeURIComponent(passkey)}`)
+      .set('Authorization', bearer(access_token))
+      .expect(409);
+    expect(last.body).toEqual({
+      error: 'last_sign_in_method',
+      error_description: 'An account keeps at least one sign-in method',
+    });
   });
 
   it('the account page: a browser without a session is sent to sign in; a stale login cannot add a passkey', async () => {

@@ -248,6 +248,17 @@ describe('a wallet-only account sets a password', () => {
     const after = await browser.get('/account').expect(200);
     expect(after.text).toContain(`<code>password:${username}</code>`);
     expect(after.text).not.toContain('id="set-password"');
+    // Neither method is offered for removal: the password is an operator's to disable, and the
+    // wallet is the account's own subject (its login would still give it).
+    expect(after.text).not.toContain('>Remove</button>');
+    const own = await browser
+      .post('/account/methods/remove')
+      .type('form')
+      .send({ csrf_token: csrf, method: walletOf(wallet) })
+      .expect(400);
+    expect(own.text).toContain(
+      'This wallet is the account’s own subject and always signs in to it; it is not removed',
+    );
 
     const passwordLogin = request.agent(server());
     await login(passwordLogin, '/', username, PASSWORD);
