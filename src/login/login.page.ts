@@ -20,6 +20,8 @@ export const USERNAME_MAX_LENGTH = 256;
 /** Longest password the form accepts: bounds the work one request can ask of scrypt. */
 export const PASSWORD_MAX_LENGTH = 1024;
 
+/** Served from src/public: the SIWE signing steps the login and account pages share. */
+export const SIWE_SIGN_SCRIPT = '/static/siwe-sign.js';
 /** Served from src/public: reads the form's csrf_token and return_to, talks to window.ethereum. */
 export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
 /** Served from src/public: the same for Solana wallets, found by Wallet Standard discovery. */
@@ -64,7 +66,13 @@ export function renderLoginPage(view: LoginPageView): string {
     session: view.signedInAs
       ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
       : null,
-    scripts: [SIWE_LOGIN_SCRIPT, SIWS_LOGIN_SCRIPT, WEBAUTHN_BROWSER_SCRIPT, PASSKEY_LOGIN_SCRIPT],
+    scripts: [
+      SIWE_SIGN_SCRIPT,
+      SIWE_LOGIN_SCRIPT,
+      SIWS_LOGIN_SCRIPT,
+      WEBAUTHN_BROWSER_SCRIPT,
+      PASSKEY_LOGIN_SCRIPT,
+    ],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
 <form method="post" action="/login">

@@ -1,6 +1,6 @@
 import type { Account } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
-import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
+import { PASSWORD_MAX_LENGTH, SIWE_SIGN_SCRIPT, USERNAME_MAX_LENGTH } from '../login.page';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
 import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
 import { whyNotRemovable } from './removable-method';
@@ -45,7 +45,7 @@ export function renderAccountPage(view: AccountPageView): string {
     : '';
   return renderPage({
     title: 'Your account',
-    scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT, ACCOUNT_WALLET_SCRIPT],
+    scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT, SIWE_SIGN_SCRIPT, ACCOUNT_WALLET_SCRIPT],
     body: `<h1>Your account</h1>${error}
 <div class="card">
 <p>Signed in as <strong id="account-sub">${escapeHtml(account.sub)}</strong>.</p>
