@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { CSRF_TOKEN_MAX_LENGTH } from '../../platform/csrf/csrf-protection';
@@ -6,7 +6,7 @@ import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
 import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE } from '../login.examples';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
-import { WALLET_EXAMPLE } from '../../wallet/wallet.examples';
+import { LinkWalletDto } from './account-method.dto';
 
 /** A request of the account page: its CSRF token (its absence is a failed check). */
 export class AccountPageRequestDto {
@@ -75,20 +75,4 @@ export class SetPasswordFormDto extends AccountPageRequestDto {
  * POST /account/wallets: "Link a wallet" on the account page, a SIWE (or SIWS) message over a
  * fresh nonce from POST /wallet/nonce, signed by the wallet to link.
  */
-export class AccountWalletDto extends AccountPageRequestDto {
-  @ApiProperty({
-    description:
-      'The message from POST /wallet/nonce (EIP-4361, or Sign In With Solana), exactly as signed',
-    example: WALLET_EXAMPLE.message,
-  })
-  @IsString()
-  message!: string;
-
-  @ApiProperty({
-    description:
-      'Its signature: 0x-hex personal_sign (EIP-191) for Ethereum; base58 Ed25519 for Solana',
-    example: WALLET_EXAMPLE.signature,
-  })
-  @IsString()
-  signature!: string;
-}
+export class AccountWalletDto extends IntersectionType(LinkWalletDto, AccountPageRequestDto) {}
