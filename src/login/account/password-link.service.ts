@@ -16,8 +16,9 @@ import { PasswordAlreadySet, UsernameTaken } from './password-link.errors';
  * choosing the password. The username then signs in at /login with the account's own subject
  * (never the username: subjects never change).
  *
- * Writes: the user record first (its `_id`, the username, is what makes a username taken, however
- * requests race), then the method index entry; when that is refused (another account, too many
+ * Writes: the user record first (its `_id`, the username, is what makes a username taken, and a
+ * unique `sub` what makes the account's password its only one, however requests race), then the
+ * method index entry; when that is refused (another account, too many
  * methods), the user record is removed again. A crash between the two leaves a password that
  * works but is not listed, of the account's own choosing.
  */
@@ -38,11 +39,7 @@ export class PasswordLinkService {
     if (methodTypeOf(originalMethodKey(sub)) === 'password') {
       throw new PasswordAlreadySet('This account signs in with a password already');
     }
-    const { methods } = await this.accounts.account(sub);
-    if (methods.some((method) => method.type === 'password')) {
-      throw new PasswordAlreadySet('This account has a password already');
-    }
-    let registered: 'registered' | 'taken';
+    let registered: Awaited<ReturnType<UserAccountService['registerForAccount']>>;
     try {
       registered = await this.users.registerForAccount(sub, username, password);
     } catch (error) {
@@ -50,8 +47,11 @@ export class PasswordLinkService {
       if (error instanceof UserAccountError) throw new InvalidRequest(error.message);
       throw error;
     }
-    if (registered === 'taken') {
+    if (registered === 'username_taken') {
       throw new UsernameTaken('This username is taken; choose another');
+    }
+    if (registered === 'account_has_one') {
+      throw new PasswordAlreadySet('This account has a password already');
     }
     try {
       const method = await this.accounts.link(sub, passwordMethodKey(username));

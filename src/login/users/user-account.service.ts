@@ -89,13 +89,14 @@ export class UserAccountService {
 
   /**
    * A password for the account `sub` (one created by another method, a wallet): `username` then
-   * signs in that account. `taken` when another user has the username.
+   * signs in that account. Refused (see UserRepository.insertForAccount) when another user has
+   * the username or the account has a password already.
    */
   async registerForAccount(
     sub: string,
     username: string,
     password: string,
-  ): Promise<'registered' | 'taken'> {
+  ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
     checkUsername(username);
     checkPassword(password);
     const user: StoredUser = {
@@ -104,7 +105,7 @@ export class UserAccountService {
       passwordHash: await this.hasher.hash(password),
       createdAt: this.clock.now(),
     };
-    return (await this.users.insertIfAbsent(user)) ? 'registered' : 'taken';
+    return this.users.insertForAccount({ ...user, sub });
   }
 
   /** Undoes `registerForAccount` (only that account's password of that name). */

@@ -207,6 +207,34 @@ describe('a wallet-only account sets a password', () => {
     }).expect(403);
   });
 
+  it('two requests racing to set a password: one wins, the other 409 password_already_set', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { access_token } = await tokensOf(await walletBrowser(wallet));
+    const [first, second] = [newUsername(), newUsername()];
+
+    const answers = await Promise.all(
+      [first, second].map((username) =>
+        setPassword(access_token, { username, password: PASSWORD }).then((res) => res),
+      ),
+    );
+
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 409]);
+    const loser = answers.find((res) => res.status === 409)!;
+    expect(loser.body).toEqual({
+      error: 'password_already_set',
+      error_description: 'This account has a password already',
+    });
+    const listed = await t
+      .http()
+      .get('/account/methods')
+      .set('Authorization', bearer(access_token))
+      .expect(200);
+    const passwords = (listed.body.methods as { type: string }[]).filter(
+      (method) => method.type === 'password',
+    );
+    expect(passwords).toHaveLength(1);
+  });
+
   it('the account page: Set a password (CSRF token, recent login), refusals shown on the page', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const browser = await walletBrowser(wallet);

@@ -53,6 +53,14 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
     }
   }
 
+  async insertForAccount(
+    user: StoredUser & { sub: string },
+  ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
+    if (await this.insertIfAbsent(user)) return 'inserted';
+    // Which unique key refused it: the username's (`_id`) or the account's (`sub`).
+    return (await this.findByUsername(user.username)) ? 'username_taken' : 'account_has_one';
+  }
+
   async removeOfAccount(username: string, sub: string): Promise<boolean> {
     const result = await this.model.deleteOne({ _id: { $eq: username }, sub: { $eq: sub } }).exec();
     return result.deletedCount === 1;

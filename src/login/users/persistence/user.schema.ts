@@ -23,3 +23,6 @@ export class UserRecord {
 }
 
 export const UserSchema = SchemaFactory.createForClass(UserRecord);
+// One password per account, decided by the database however two requests race (#20); users
+// whose subject is their username have no `sub` and are not indexed.
+UserSchema.index({ sub: 1 }, { unique: true, sparse: true });

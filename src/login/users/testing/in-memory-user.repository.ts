@@ -15,6 +15,17 @@ export class InMemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
+  insertForAccount(
+    user: StoredUser & { sub: string },
+  ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
+    if (this.users.has(user.username)) return Promise.resolve('username_taken');
+    if ([...this.users.values()].some((other) => other.sub === user.sub)) {
+      return Promise.resolve('account_has_one');
+    }
+    this.users.set(user.username, user);
+    return Promise.resolve('inserted');
+  }
+
   removeOfAccount(username: string, sub: string): Promise<boolean> {
     const user = this.users.get(username);
     if (user?.sub === undefined || user.sub !== sub) return Promise.resolve(false);
