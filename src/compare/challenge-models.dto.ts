@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ChallengeKind } from '../challenges/challenge';
 import {
   KIND_OF_MODEL,
@@ -96,6 +96,13 @@ export class ChallengePolicyDto {
 
   @ApiProperty({ type: ThreatModelDto })
   threats!: ThreatModelDto;
+
+  @ApiPropertyOptional({
+    description:
+      'passkey only: how old the login behind adding a passkey may be (ACCOUNT_RECENT_LOGIN_SECONDS)',
+    example: 600,
+  })
+  recent_login_seconds?: number;
 }
 
 export class RejectedFiguresDto {

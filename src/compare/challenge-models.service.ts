@@ -123,6 +123,9 @@ export class ChallengeModelsService {
         expiry_checked_in_consume: true,
         bound_to: protocol.bound_to,
         threats,
+        ...(id === 'passkey'
+          ? { recent_login_seconds: this.config.passkeys.recentLoginSeconds }
+          : {}),
       },
       used_by: clientUsesOf(id, this.config),
       figures: await this.figures.of(id),

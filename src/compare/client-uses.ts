@@ -85,7 +85,7 @@ export function clientUsesOf(model: ChallengeModel, config: AppConfig): ClientUs
         clients: 'single-page and first-party apps, directly',
         through: [
           'POST /passkeys/authentication/options, then POST /passkeys/authentication/verify with the assertion: the token response',
-          `relying party ${config.passkeys.rpId ?? '(off: set WEBAUTHN_RP_ID)'}, origins ${config.passkeys.origins.join(', ')}`,
+          `relying party ${config.passkeys.rpId}, origins ${config.passkeys.origins.join(', ')}`,
           'a passkey is added with an account-scoped token of a recent login (POST /passkeys/registration/*)',
         ],
         standards: ['WebAuthn Level 3', 'RFC 9470'],

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSignedCertificate } from '../../test/support/self-signed-certificate';
-import { AppConfig, passkeysOffReason } from './app-config';
+import { AppConfig } from './app-config';
 import { ConfigError } from './env-parsers';
 import { loadAdminConfig } from './load-config';
 
@@ -517,13 +517,40 @@ describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
     });
   });
 
-  it('an ISSUER on an IP address without WEBAUTHN_RP_ID: passkeys off, and said why', () => {
-    const config = AppConfig.fromEnv({ ...base, ISSUER: 'http://127.0.0.1:25000' });
-    expect(config.passkeys.rpId).toBeUndefined();
-    expect(passkeysOffReason(config)).toMatch(
-      /^Passkeys are off: ISSUER's host 127\.0\.0\.1 is an IP address, which browsers refuse/,
-    );
-    expect(passkeysOffReason(AppConfig.fromEnv(base))).toBeUndefined();
+  it('refuses an ISSUER on an IP address without WEBAUTHN_RP_ID, in one line saying what to set', () => {
+    const refusal = (env: Record<string, string>): string[] => {
+      try {
+        AppConfig.fromEnv({ ...base, ...env });
+      } catch (error) {
+        if (error instanceof ConfigError) return [...error.problems];
+        throw error;
+      }
+      return [];
+    };
+    expect(refusal({ ISSUER: 'http://127.0.0.1:25000' })).toEqual([
+      "ISSUER's host 127.0.0.1 is an IP address, which browsers refuse as a WebAuthn RP ID: set WEBAUTHN_RP_ID to the domain the pages are served from (e.g. localhost), and WEBAUTHN_ORIGINS to their origins when their host is not that domain (e.g. http://localhost:25000)",
+    ]);
+    expect(refusal({ ISSUER: 'https://[::1]' })).toEqual([
+      expect.stringMatching(
+        /^ISSUER's host \[::1\] is an IP address.*\(e\.g\. https:\/\/localhost\)$/,
+      ),
+    ]);
+    // WEBAUTHN_RP_ID alone: the origin (ISSUER's, on the IP) is not under it, and is said so.
+    expect(refusal({ ISSUER: 'http://127.0.0.1:25000', WEBAUTHN_RP_ID: 'localhost' })).toEqual([
+      expect.stringMatching(
+        /^WEBAUTHN_ORIGINS: http:\/\/127\.0\.0\.1:25000 is not on the RP ID localhost/,
+      ),
+    ]);
+    const config = AppConfig.fromEnv({
+      ...base,
+      ISSUER: 'http://127.0.0.1:25000',
+      WEBAUTHN_RP_ID: 'localhost',
+      WEBAUTHN_ORIGINS: 'http://localhost:25000',
+    });
+    expect(config.passkeys).toMatchObject({
+      rpId: 'localhost',
+      origins: ['http://localhost:25000'],
+    });
   });
 
   it.each([
@@ -539,7 +566,7 @@ describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
       { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.org' },
       /WEBAUTHN_ORIGINS: https:\/\/example\.org is not on the RP ID example\.com/,
     ],
-    [{ ACCOUNT_RECENT_LOGIN_SECONDS: '5' }, /ACCOUNT_RECENT_LOGIN_SECONDS must be between 30/],
+    [{ ACCOUNT_RECENT_LOGIN_SECONDS: '4' }, /ACCOUNT_RECENT_LOGIN_SECONDS must be between 5/],
   ])('refuses %j at start', (env, message) => {
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);
   });

@@ -80,11 +80,11 @@ export interface WalletConfig {
 /** Passkeys (WebAuthn Level 3): the relying party this service is, and the account rules. */
 export interface PasskeyConfig {
   /**
-   * The RP ID credentials are scoped to: WEBAUTHN_RP_ID, else ISSUER's host. Undefined when
-   * ISSUER's host is an IP address and WEBAUTHN_RP_ID is unset: browsers refuse an IP as an RP
-   * ID, so passkeys are off (said at start; see `passkeysOffReason`).
+   * The RP ID credentials are scoped to: WEBAUTHN_RP_ID, else ISSUER's host (an ISSUER on an IP
+   * address needs WEBAUTHN_RP_ID: browsers refuse an IP as an RP ID, so the service refuses to
+   * start without one).
    */
-  readonly rpId?: string;
+  readonly rpId: string;
   /** The origins a ceremony may come from (clientDataJSON `origin`). */
   readonly origins: readonly string[];
   /**
@@ -426,6 +426,7 @@ export class AppConfig {
     const configuredClients = read(() => clients(env, 'OAUTH_CLIENTS'), []);
     const siweUri = httpUrl(env, 'SIWE_URI', new URL(issuer).origin);
     const passkeys = read(() => passkeySettings(env, issuer), {
+      rpId: new URL(issuer).hostname,
       origins: [new URL(issuer).origin],
       recentLoginSeconds: 600,
     });
@@ -600,7 +601,8 @@ function productionRefusals(settings: {
 /**
  * WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS and ACCOUNT_RECENT_LOGIN_SECONDS, checked together: WebAuthn
  * Level 3 §5.1.2 lets a ceremony use an RP ID only when it is the origin's host or a registrable
- * suffix of it, so every origin must lie under the RP ID.
+ * suffix of it, so every origin must lie under the RP ID; and an IP address is never a valid RP
+ * ID (browsers refuse it), so an ISSUER on one needs WEBAUTHN_RP_ID.
  */
 function passkeySettings(env: Env, issuer: string): PasskeyConfig {
   const problems: string[] = [];
@@ -613,14 +615,19 @@ function passkeySettings(env: Env, issuer: string): PasskeyConfig {
       return fallback;
     }
   };
-  const issuerHost = new URL(issuer).hostname;
+  const issuerUrl = new URL(issuer);
+  const issuerHost = issuerUrl.hostname;
   const configured = collect(() => webauthnRpId(env, 'WEBAUTHN_RP_ID'), undefined);
-  const derivable = isIP(issuerHost.replace(/^\[|\]$/g, '')) === 0;
-  const rpId = configured ?? (derivable ? issuerHost : undefined);
+  const issuerHostIsIp = isIP(issuerHost.replace(/^\[|\]$/g, '')) !== 0;
+  // (A WEBAUTHN_RP_ID that is set but invalid has been said already.)
+  if (configured === undefined && issuerHostIsIp && problems.length === 0) {
+    problems.push(ipIssuerRefusal(issuerUrl));
+  }
+  const rpId = configured ?? issuerHost;
   const origins = collect(() => webOrigins(env, 'WEBAUTHN_ORIGINS'), undefined) ?? [
-    new URL(issuer).origin,
+    issuerUrl.origin,
   ];
-  if (rpId !== undefined) {
+  if (configured !== undefined || !issuerHostIsIp) {
     for (const origin of origins) {
       const host = new URL(origin).hostname;
       if (host !== rpId && !host.endsWith(`.${rpId}`)) {
@@ -630,18 +637,19 @@ function passkeySettings(env: Env, issuer: string): PasskeyConfig {
       }
     }
   }
+  // A short window only makes the rule stricter; the attack lab waits one out (5 s in its runs).
   const recentLoginSeconds = collect(
-    () => readInt(env, 'ACCOUNT_RECENT_LOGIN_SECONDS', 600, { min: 30, max: 86_400 }),
+    () => readInt(env, 'ACCOUNT_RECENT_LOGIN_SECONDS', 600, { min: 5, max: 86_400 }),
     600,
   );
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...(rpId === undefined ? {} : { rpId }), origins, recentLoginSeconds };
+  return { rpId, origins, recentLoginSeconds };
 }
 
-/** Why passkeys are off on this instance, for the start-up log; undefined when they are on. */
-export function passkeysOffReason(config: AppConfig): string | undefined {
-  if (config.passkeys.rpId !== undefined) return undefined;
-  return `Passkeys are off: ISSUER's host ${new URL(config.issuer).hostname} is an IP address, which browsers refuse as a WebAuthn RP ID; set WEBAUTHN_RP_ID (a domain the origins lie under) and WEBAUTHN_ORIGINS to turn them on`;
+/** What to set when ISSUER's host is an IP address (e.g. a loopback port): said in one line. */
+function ipIssuerRefusal(issuer: URL): string {
+  const port = issuer.port === '' ? '' : `:${issuer.port}`;
+  return `ISSUER's host ${issuer.hostname} is an IP address, which browsers refuse as a WebAuthn RP ID: set WEBAUTHN_RP_ID to the domain the pages are served from (e.g. localhost), and WEBAUTHN_ORIGINS to their origins when their host is not that domain (e.g. ${issuer.protocol}//localhost${port})`;
 }
 
 /** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */

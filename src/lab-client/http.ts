@@ -38,6 +38,10 @@ export class HttpClient {
     return this.send('POST', path, options);
   }
 
+  delete(path: string, options: RequestOptions = {}): Promise<Reply> {
+    return this.send('DELETE', path, options);
+  }
+
   private async send(method: string, path: string, options: RequestOptions): Promise<Reply> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     let body: string | undefined;

@@ -8,12 +8,13 @@ import { LabStepFailed, Outcome, describeError } from './expectations';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
 import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
+import { PasskeyLab, recentLoginWindow } from './passkey-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
 import { SiwsLab } from './siws-scenarios';
 
-export type LabModel = 'pkce' | 'siwe' | 'siws' | 'dpop' | 'par';
+export type LabModel = 'pkce' | 'siwe' | 'siws' | 'passkey' | 'dpop' | 'par';
 
 export interface LabRow {
   model: LabModel;
@@ -28,7 +29,8 @@ export interface LabRow {
 /** The run is about to wait for its expiry challenges: how long, and for which (the later). */
 export interface LabWait {
   seconds: number;
-  challenge: 'code' | 'nonce' | 'request_uri';
+  /** `login`: an account login ages past the recent-login window (the passkey row). */
+  challenge: 'code' | 'nonce' | 'request_uri' | 'login';
 }
 
 export interface LabOptions {
@@ -48,6 +50,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   pkce: 60,
   siwe: 300,
   siws: 300,
+  passkey: 300,
   dpop: 65,
   par: 60,
 };
@@ -91,6 +94,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const tokenEndpoint = field(metadata.json, 'token_endpoint') ?? `${issuer}/token`;
   const dpop = new DpopLab(baseUrl, issuer, tokenEndpoint, pkce, signal);
   const par = new ParLab(baseUrl, issuer, pkce, signal);
+  const passkey = new PasskeyLab(baseUrl, issuer, signal);
 
   await attempt(
     'pkce',
@@ -104,6 +108,8 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const expiringCode = started(() => pkce.issueCode());
   const expiringNonce = started(() => siwe.startExpiredNonce());
   const expiringRequest = started(() => par.push());
+  const agingLogin = started(() => passkey.accountLogin());
+  const loginWindow = await recentLoginWindow(http);
   const codeLifetime = await lifetimeOf(http, 'pkce');
   const nonceLifetime = await lifetimeOf(
     http,
@@ -217,6 +223,29 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     siws.signatureFromAnotherKey(),
   );
 
+  // WebAuthn Level 3 ceremonies against the one challenge store, with the lab's authenticator.
+  await attempt(
+    'passkey',
+    'normal login',
+    'registration 201; sign-in 200; /api/me 200 passkey',
+    () => passkey.normalLogin(),
+  );
+  await attempt('passkey', 'replayed assertion', '401 challenge_already_used', () =>
+    passkey.replayedAssertion(),
+  );
+  await attempt('passkey', 'registration challenge used to sign in', '401 invalid_challenge', () =>
+    passkey.registrationChallengeSignsIn(),
+  );
+  await attempt('passkey', 'assertion for another origin', '401 origin_mismatch', () =>
+    passkey.wrongOrigin(),
+  );
+  await attempt('passkey', 'signature counter not moved forward', '401 counter_regression', () =>
+    passkey.counterRegression(),
+  );
+  await attempt('passkey', 'removed passkey', 'DELETE 200; 401 unknown_credential', () =>
+    passkey.removedPasskey(),
+  );
+
   // DPoP (RFC 9449): proofs of possession for the tokens a login yields.
   await attempt(
     'dpop',
@@ -315,14 +344,26 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
         after(requestWait, await redeemLater(pushed, (request) => par.finishExpired(request))),
     );
   };
-  const steps: [number, () => Promise<void>][] = [
-    [codeDue, expiredCode],
-    [nonceDue, expiredNonce],
-    [requestDue, expiredRequest],
-  ];
-  for (const [, step] of steps.sort(([a], [b]) => a - b)) {
-    await step();
-  }
+  const login = await agingLogin;
+  const loginDue = login.at + (loginWindow.seconds + 1) * 1000;
+  const staleLogin = async () => {
+    await waitUntil(loginDue, 'login');
+    const loginWait = waitText(loginWindow);
+    await attempt(
+      'passkey',
+      'registration without a fresh login',
+      `${loginWait} 401 insufficient_user_authentication`,
+      async () =>
+        after(loginWait, await redeemLater(login, (aged) => passkey.finishStaleLogin(aged))),
+    );
+  };
+  const steps = [
+    { due: codeDue, step: expiredCode },
+    { due: nonceDue, step: expiredNonce },
+    { due: requestDue, step: expiredRequest },
+    { due: loginDue, step: staleLogin },
+  ].sort((a, b) => a.due - b.due);
+  for (const { step } of steps) await step();
   return rows;
 }
 

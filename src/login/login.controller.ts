@@ -18,9 +18,8 @@ import { PendingAuthorization } from './pending-authorization';
 import { safeReturnTo } from './return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from './session.service';
-import { RelyingParty } from '../passkeys/relying-party';
 
-type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'passkeys'>;
+type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending'>;
 
 function send(req: Request, res: Response, outcome: LoginOutcome, extras: PageExtras = {}): void {
   switch (outcome.kind) {
@@ -42,13 +41,7 @@ function send(req: Request, res: Response, outcome: LoginOutcome, extras: PageEx
       if (req.accepts(['html', 'json']) === 'json') {
         res.json({ error: error.error, error_description: error.description });
       } else {
-        res.type('html').send(
-          renderLoginPage({
-            ...outcome.view,
-            pending: extras.pending,
-            passkeys: extras.passkeys,
-          }),
-        );
+        res.type('html').send(renderLoginPage({ ...outcome.view, pending: extras.pending }));
       }
     }
   }
@@ -63,7 +56,6 @@ export class LoginController {
     private readonly login: PasswordLoginService,
     private readonly sessions: SessionService,
     private readonly pending: PendingAuthorization,
-    private readonly relyingParty: RelyingParty,
   ) {}
 
   @Get()
@@ -83,7 +75,6 @@ export class LoginController {
     send(req, res, this.login.showForm(query.return_to, { req, res }), {
       signedInAs: session?.sub,
       pending,
-      passkeys: this.relyingParty.enabled,
     });
   }
 
@@ -107,7 +98,6 @@ export class LoginController {
     const pending = await this.pending.describe(safeReturnTo(form.return_to));
     send(req, res, await this.login.submit(form, { req, res }), {
       pending,
-      passkeys: this.relyingParty.enabled,
     });
   }
 }

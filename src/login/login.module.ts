@@ -10,6 +10,8 @@ import { AccountMethodsController } from './account/account-methods.controller';
 import { AccountMethodsService } from './account/account-methods.service';
 import { AccountPageController } from './account/account-page.controller';
 import { AccountPageService } from './account/account-page.service';
+import { PasswordLinkService } from './account/password-link.service';
+import { WalletLinkService } from './account/wallet-link.service';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { PageSessions } from './page-session';
 import { PendingAuthorization } from './pending-authorization';
@@ -62,6 +64,8 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     AccountMethodsService,
     PasskeySessionLoginService,
     AccountPageService,
+    PasswordLinkService,
+    WalletLinkService,
   ],
   exports: [SessionService, LoginCsrf, UsersModule, PageSessions],
 })

@@ -22,10 +22,13 @@ describe('renderLoginPage', () => {
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     // The only scripts are files under /static, with nothing inline.
     expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
+      '<script src="/static/siwe-sign.js" defer></script>',
       '<script src="/static/siwe-login.js" defer></script>',
       '<script src="/static/siws-login.js" defer></script>',
+      '<script src="/static/vendor/simplewebauthn-browser.js" defer></script>',
+      '<script src="/static/passkey-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html.match(/<script/g)).toHaveLength(5);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {

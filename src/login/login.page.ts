@@ -13,8 +13,6 @@ export interface LoginPageView {
   readonly signedInAs?: string;
   /** The application whose authorization request the login continues, if any. */
   readonly pending?: PendingAuthorizationView;
-  /** Offer "Sign in with a passkey" (passkeys are on: an RP ID is configured). */
-  readonly passkeys?: boolean;
 }
 
 /** Longest username the form accepts. */
@@ -22,6 +20,8 @@ export const USERNAME_MAX_LENGTH = 256;
 /** Longest password the form accepts: bounds the work one request can ask of scrypt. */
 export const PASSWORD_MAX_LENGTH = 1024;
 
+/** Served from src/public: the SIWE signing steps the login and account pages share. */
+export const SIWE_SIGN_SCRIPT = '/static/siwe-sign.js';
 /** Served from src/public: reads the form's csrf_token and return_to, talks to window.ethereum. */
 export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
 /** Served from src/public: the same for Solana wallets, found by Wallet Standard discovery. */
@@ -30,8 +30,8 @@ export const SIWS_LOGIN_SCRIPT = '/static/siws-login.js';
 export const PASSKEY_LOGIN_SCRIPT = '/static/passkey-login.js';
 
 /**
- * The login page: the password form and, below a divider, "Sign in with Ethereum" and "Sign in
- * with Solana". Plain HTML with no inline script or style, as the strict Content-Security-Policy
+ * The login page: the password form and, below a divider, "Sign in with Ethereum", "Sign in with
+ * Solana" and "Sign in with a passkey". Plain HTML with no inline script or style, as the strict Content-Security-Policy
  * demands; every interpolated value goes through `escapeHtml`. Each wallet button starts disabled
  * and is enabled by its script only when the browser has such a wallet.
  */
@@ -66,9 +66,13 @@ export function renderLoginPage(view: LoginPageView): string {
     session: view.signedInAs
       ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
       : null,
-    scripts: view.passkeys
-      ? [SIWE_LOGIN_SCRIPT, SIWS_LOGIN_SCRIPT, WEBAUTHN_BROWSER_SCRIPT, PASSKEY_LOGIN_SCRIPT]
-      : [SIWE_LOGIN_SCRIPT, SIWS_LOGIN_SCRIPT],
+    scripts: [
+      SIWE_SIGN_SCRIPT,
+      SIWE_LOGIN_SCRIPT,
+      SIWS_LOGIN_SCRIPT,
+      WEBAUTHN_BROWSER_SCRIPT,
+      PASSKEY_LOGIN_SCRIPT,
+    ],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
 <form method="post" action="/login">
@@ -76,7 +80,7 @@ export function renderLoginPage(view: LoginPageView): string {
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
 <p>
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username${view.passkeys ? ' webauthn' : ''}" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
+<input id="username" name="username" type="text" autocomplete="username webauthn" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
 </p>
 <p>
 <label for="password">Password</label>
@@ -90,14 +94,10 @@ export function renderLoginPage(view: LoginPageView): string {
 <p id="siwe-error" role="alert" hidden></p>
 <p><button type="button" id="siws-login" class="secondary" disabled>Sign in with Solana</button></p>
 <p id="siws-status" class="muted" aria-live="polite" hidden></p>
-<p id="siws-error" role="alert" hidden></p>${
-      view.passkeys
-        ? `
+<p id="siws-error" role="alert" hidden></p>
 <p><button type="button" id="passkey-login" class="secondary" hidden>Sign in with a passkey</button></p>
 <p id="passkey-status" class="muted" aria-live="polite" hidden></p>
-<p id="passkey-error" role="alert" hidden></p>`
-        : ''
-    }
+<p id="passkey-error" role="alert" hidden></p>
 </div>`,
   });
 }

@@ -57,9 +57,3 @@ export class CounterRegression extends ProtocolError {
   readonly error = 'counter_regression';
   readonly status = 401;
 }
-
-/** Passkeys are off on this instance (no usable RP ID). */
-export class PasskeysOff extends ProtocolError {
-  readonly error = 'not_found';
-  readonly status = 404;
-}

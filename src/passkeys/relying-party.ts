@@ -1,6 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AppConfig, passkeysOffReason } from '../config/app-config';
-import { PasskeysOff } from './passkey.errors';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 
 /** What the service is to a WebAuthn authenticator: its RP ID, name and accepted origins. */
 export interface RelyingPartySettings {
@@ -12,28 +11,15 @@ export interface RelyingPartySettings {
 export const RP_NAME = 'Proofgate';
 
 /**
- * The relying party, from WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS (checked at start by config/).
- * Without a usable RP ID (ISSUER on an IP address and no WEBAUTHN_RP_ID) passkeys are off: said
- * once at start, and every passkey endpoint answers 404 with the reason.
+ * The relying party, from WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS (checked at start by config/: an
+ * ISSUER on an IP address without WEBAUTHN_RP_ID does not start).
  */
 @Injectable()
-export class RelyingParty implements OnModuleInit {
-  private readonly logger = new Logger(RelyingParty.name);
-
+export class RelyingParty {
   constructor(private readonly config: AppConfig) {}
-
-  onModuleInit(): void {
-    const off = passkeysOffReason(this.config);
-    if (off) this.logger.warn(off);
-  }
-
-  get enabled(): boolean {
-    return this.config.passkeys.rpId !== undefined;
-  }
 
   settings(): RelyingPartySettings {
     const { rpId, origins } = this.config.passkeys;
-    if (rpId === undefined) throw new PasskeysOff(passkeysOffReason(this.config)!);
     return { id: rpId, name: RP_NAME, origins: [...origins] };
   }
 }

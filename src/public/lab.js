@@ -55,7 +55,12 @@
   // As often as /challenge-models refreshes its own page.
   setInterval(() => void showFigures().catch(() => undefined), 5000);
 
-  const WAITING_FOR = { code: 'the code', nonce: 'the nonce', request_uri: 'the request_uri' };
+  const WAITING_FOR = {
+    code: 'the code',
+    nonce: 'the nonce',
+    request_uri: 'the request_uri',
+    login: 'the recent login',
+  };
   let countdown;
 
   function stopCountdown() {

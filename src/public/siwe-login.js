@@ -1,9 +1,8 @@
 /*
  * "Sign in with Ethereum" on the login page (no dependencies; the CSP allows no inline script).
- * Asks the EIP-1193 wallet for an account and chain, gets a nonce and the exact EIP-4361 message
- * from POST /wallet/nonce, has the wallet sign it (personal_sign, EIP-191), posts the signature
- * with the page's CSRF token to POST /login/siwe, then continues to the pending authorization
- * request.
+ * Has the EIP-1193 wallet sign a fresh EIP-4361 message (window.ProofgateSiwe, /static/siwe-sign.js),
+ * posts the signature with the page's CSRF token to POST /login/siwe, then continues to the
+ * pending authorization request.
  */
 'use strict';
 
@@ -11,7 +10,8 @@
   const button = document.getElementById('siwe-login');
   const status = document.getElementById('siwe-status');
   const alertBox = document.getElementById('siwe-error');
-  if (!button || !status || !alertBox) return;
+  const siwe = window.ProofgateSiwe;
+  if (!button || !status || !alertBox || !siwe) return;
 
   const ethereum = window.ethereum;
   if (!ethereum || typeof ethereum.request !== 'function') {
@@ -36,58 +36,14 @@
     element.hidden = text === '';
   }
 
-  /** personal_sign takes the message as 0x-prefixed hex of its UTF-8 bytes. */
-  function utf8Hex(text) {
-    let hex = '0x';
-    for (const byte of new TextEncoder().encode(text)) hex += byte.toString(16).padStart(2, '0');
-    return hex;
-  }
-
-  /** POSTs JSON; answers the parsed body, or throws with the server's error_description. */
-  async function postJson(path, body) {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const description = data && data.error_description;
-      throw new Error(description || `The server answered ${response.status}.`);
-    }
-    return data;
-  }
-
-  function describe(error) {
-    // EIP-1193: 4001 is the user rejecting the request in the wallet.
-    if (error && error.code === 4001) return 'You cancelled the request in your wallet.';
-    if (error && typeof error.message === 'string' && error.message) return error.message;
-    return 'Signing in with Ethereum failed.';
-  }
-
   async function signIn() {
     button.disabled = true;
     show(alertBox, '');
     try {
-      show(status, 'Waiting for your wallet…');
-      const accounts = await ethereum.request({ method: 'eth_requestAccounts' });
-      const address = Array.isArray(accounts) ? accounts[0] : undefined;
-      if (typeof address !== 'string') throw new Error('The wallet did not share an account.');
-      const chainId = Number.parseInt(await ethereum.request({ method: 'eth_chainId' }), 16);
-      if (!Number.isSafeInteger(chainId)) throw new Error('The wallet did not name its chain.');
-
-      const issued = await postJson('/wallet/nonce', { address, chainId });
-      show(status, 'Sign the message in your wallet…');
-      const signature = await ethereum.request({
-        method: 'personal_sign',
-        params: [utf8Hex(issued.message), address],
-      });
-
+      const proof = await siwe.sign(ethereum, (text) => show(status, text));
       show(status, 'Checking the signature…');
-      const done = await postJson('/login/siwe', {
-        message: issued.message,
-        signature,
+      const done = await siwe.postJson('/login/siwe', {
+        ...proof,
         csrf_token: fieldValue('csrf_token'),
         return_to: fieldValue('return_to'),
       });
@@ -98,7 +54,7 @@
       window.location.assign(next.href);
     } catch (error) {
       show(status, '');
-      show(alertBox, describe(error));
+      show(alertBox, siwe.describe(error, 'Signing in with Ethereum failed.'));
       button.disabled = false;
     }
   }

@@ -69,6 +69,8 @@ async function startService(): Promise<LocalService> {
     WALLET_NONCE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
     // The shortest PAR_REQUEST_URI_TTL_SECONDS allowed.
     PAR_REQUEST_URI_TTL_SECONDS: '5',
+    // The passkey row waits until the lab's login is no longer recent (5 s: the shortest allowed).
+    ACCOUNT_RECENT_LOGIN_SECONDS: '5',
     // Shorter than the lifetimes the lab waits out, so the refresh row outlasts the grace window.
     REFRESH_TOKEN_GRACE_SECONDS: '1',
     SIWE_CHAIN_IDS: '1,10',

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { METHOD_TYPES, type MethodType } from '../../accounts/account';
 import { WALLET_EXAMPLE } from '../../wallet/wallet.examples';
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
 
 const WALLET_KEY_EXAMPLE = `eip155:1:${WALLET_EXAMPLE.address}`;
 
@@ -50,4 +51,29 @@ export class LinkWalletDto {
   })
   @IsString()
   signature!: string;
+}
+
+/**
+ * POST /account/methods/password: a password for an account without one (a wallet account), and
+ * the username it signs in with at /login. The account keeps its subject.
+ */
+export class LinkPasswordDto {
+  @ApiProperty({
+    description:
+      'The username to sign in with: 1-64 letters, digits and . _ @ + -, starting with a letter or digit; not taken',
+    example: 'alice',
+    maxLength: USERNAME_MAX_LENGTH,
+  })
+  @IsString()
+  @MaxLength(USERNAME_MAX_LENGTH)
+  username!: string;
+
+  @ApiProperty({
+    description: 'The new password: at least 8 characters, one line',
+    example: 'correct horse battery staple',
+    maxLength: PASSWORD_MAX_LENGTH,
+  })
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
 }

@@ -1,14 +1,6 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Post,
-} from '@nestjs/common';
-import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -24,7 +16,12 @@ import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp, perIpAndClaim } from '../../platform/rate-limit/rate-limit';
 import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.rate-limits';
 import { LOGIN_PER_IP } from '../login.rate-limits';
-import { AccountMethodDto, AccountMethodsResponseDto, LinkWalletDto } from './account-method.dto';
+import {
+  AccountMethodDto,
+  AccountMethodsResponseDto,
+  LinkPasswordDto,
+  LinkWalletDto,
+} from './account-method.dto';
 import { AccountMethodsService } from './account-methods.service';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
@@ -79,6 +76,31 @@ export class AccountMethodsController {
       { message: body.message, signature: body.signature },
       callerAddress,
     );
+  }
+
+  @Post('password')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({
+    summary:
+      'Set a password (and its username) for an account without one, e.g. a wallet account; it keeps its subject',
+  })
+  @ApiCreatedResponse({ type: AccountMethodDto })
+  @ApiBadRequestResponse({
+    description: 'invalid_request: a username or password the rules refuse (e.g. too short)',
+    type: ErrorResponseDto,
+  })
+  @ApiConflictResponse({
+    description:
+      'username_taken; password_already_set: the account has one; too_many_sign_in_methods',
+    type: ErrorResponseDto,
+  })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  linkPassword(
+    @Body() body: LinkPasswordDto,
+    @PresentedAccessToken() presented: PresentedToken,
+  ): Promise<AccountMethodDto> {
+    return this.methods.linkPassword(presented, body.username, body.password);
   }
 
   @Delete(':method')

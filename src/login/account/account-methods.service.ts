@@ -1,12 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { type Account, type SignInMethod, methodTypeOf } from '../../accounts/account';
-import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { Injectable } from '@nestjs/common';
+import type { Account, SignInMethod } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { AccountBearerAuthenticator } from '../../tokens/grants/account-bearer.authenticator';
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
-import { WalletSignInService } from '../../wallet/verify/wallet-sign-in.service';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
+import { PasswordLinkService } from './password-link.service';
+import { assertRemovable } from './removable-method';
+import { WalletLinkService } from './wallet-link.service';
 
 export function methodView(method: SignInMethod): AccountMethodDto {
   return {
@@ -23,17 +24,16 @@ export function accountView(account: Account): AccountMethodsResponseDto {
 /**
  * The account's own sign-in methods, for the bearer of an `account`-scoped token: listing them,
  * linking a wallet, removing one. A change needs both proofs fresh: the token's login at most
- * ACCOUNT_RECENT_LOGIN_SECONDS old, and the new method's own proof (here a SIWE or SIWS signature over a
- * nonce issued minutes ago).
+ * ACCOUNT_RECENT_LOGIN_SECONDS old, and the new method's own proof (a SIWE or SIWS signature over a
+ * nonce issued minutes ago; a password set).
  */
 @Injectable()
 export class AccountMethodsService {
-  private readonly logger = new Logger(AccountMethodsService.name);
-
   constructor(
     private readonly bearer: AccountBearerAuthenticator,
     private readonly accounts: AccountService,
-    private readonly wallets: WalletSignInService,
+    private readonly wallets: WalletLinkService,
+    private readonly passwords: PasswordLinkService,
   ) {}
 
   async list(presented: PresentedToken): Promise<AccountMethodsResponseDto> {
@@ -49,22 +49,23 @@ export class AccountMethodsService {
   ): Promise<AccountMethodDto> {
     // The account's proof first: a bad token must not cost the wallet its nonce.
     const { sub } = await this.bearer.authenticate(presented);
-    // SIWE or Sign In With Solana: the message says which (a Solana address links the same way).
-    const wallet = await this.wallets.verify(proof, callerAddress);
-    const method = await this.accounts.link(sub, wallet.walletAccount);
-    this.logger.log(`Wallet ${wallet.walletAccount} linked to ${sub}`);
-    return methodView(method);
+    return methodView(await this.wallets.link(sub, proof, callerAddress));
+  }
+
+  /** Sets a password for the bearer's account (one without one: a wallet account). */
+  async linkPassword(
+    presented: PresentedToken,
+    username: string,
+    password: string,
+  ): Promise<AccountMethodDto> {
+    const { sub } = await this.bearer.authenticate(presented);
+    return methodView(await this.passwords.link(sub, username, password));
   }
 
   /** Removes a method (never the last); answers the methods left. */
   async unlink(presented: PresentedToken, methodKey: string): Promise<AccountMethodsResponseDto> {
     const { sub } = await this.bearer.authenticate(presented);
-    if (methodTypeOf(methodKey) === 'password') {
-      // The password lives in `users`: removing it from the list would leave it working.
-      throw new InvalidRequest(
-        'A password is not removed here; an operator disables it (proofgate-admin users disable)',
-      );
-    }
+    assertRemovable(sub, methodKey);
     await this.accounts.unlink(sub, methodKey);
     return accountView(await this.accounts.account(sub));
   }

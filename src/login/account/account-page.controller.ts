@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
@@ -13,12 +14,22 @@ import type { Request, Response } from 'express';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
-import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, perIp, perIpAndClaim } from '../../platform/rate-limit/rate-limit';
+import { CallerAddress } from '../../platform/http/client-address';
+import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.rate-limits';
+import { AccountMethodDto } from './account-method.dto';
+import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
 import { LOGIN_PER_IP } from '../login.rate-limits';
 import { ACCOUNT_PAGE } from '../return-to';
-import { AccountPageRequestDto, AccountPasskeyDto, RemoveMethodFormDto } from './account-page.dto';
+import {
+  AccountPageRequestDto,
+  AccountPasskeyDto,
+  AccountWalletDto,
+  RemoveMethodFormDto,
+  SetPasswordFormDto,
+} from './account-page.dto';
 import { AccountPageService } from './account-page.service';
 import { renderAccountPage } from './account.page';
 
@@ -77,27 +88,98 @@ export class AccountPageController {
     return { credential_id: added.credentialId, created_at: added.createdAt.toISOString() };
   }
 
+  @Post('wallets')
+  // As for every SIWE route before the signature: per IP, and per (IP, claimed address).
+  @RateLimit(
+    'closed',
+    perIp(LOGIN_PER_IP),
+    perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
+  )
+  @ApiOperation({
+    summary:
+      'Link a wallet to the signed-in account: a SIWE or SIWS message over a fresh nonce, signed by it',
+  })
+  @ApiCreatedResponse({ type: AccountMethodDto })
+  @ApiConflictResponse({
+    description: 'method_already_linked: the wallet signs in another account',
+    type: ErrorResponseDto,
+  })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  async linkWallet(
+    @Body() body: AccountWalletDto,
+    @Req() req: Request,
+    @CallerAddress() callerAddress: string,
+  ): Promise<AccountMethodDto> {
+    const proof = { message: body.message, signature: body.signature };
+    return methodView(await this.page.linkWallet(req, body.csrf_token, proof, callerAddress));
+  }
+
   @Post('methods/remove')
   @RateLimit('closed', perIp(LOGIN_PER_IP))
   @ApiOperation({ summary: 'Remove a sign-in method (form; never the last)' })
   @ApiConsumes(FORM)
   @ApiResponse({ status: 303, description: 'Removed: back to /account' })
+  @ApiResponse({
+    status: 409,
+    description: 'The account page, with why (e.g. last_sign_in_method)',
+  })
   @Header('Cache-Control', 'no-store')
   async removeMethod(
     @Body() form: RemoveMethodFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    try {
-      await this.page.removeMethod(req, form.csrf_token, form.method);
-    } catch (error) {
-      // A refusal of the account rules is shown on the page; a failed CSRF check is not a page's.
-      if (!(error instanceof ProtocolError) || error.status !== 409) throw error;
-      const view = await this.page.view({ req, res }, error.description);
-      if (view) {
-        res.status(error.status).type('html').send(renderAccountPage(view));
-        return;
-      }
+    const refused = await this.page.removeMethod(req, form.csrf_token, form.method);
+    await this.answerForm(req, res, refused);
+  }
+
+  @Post('password')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({
+    summary:
+      'Set a password and its username (form), for an account without one (a wallet account); it keeps its subject',
+  })
+  @ApiConsumes(FORM)
+  @ApiResponse({ status: 303, description: 'Set: back to /account' })
+  @ApiResponse({
+    status: 409,
+    description: 'The account page, with why: username_taken, password_already_set',
+  })
+  @Header('Cache-Control', 'no-store')
+  async setPassword(
+    @Body() form: SetPasswordFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const refused = await this.page.setPassword(
+      req,
+      form.csrf_token,
+      form.username ?? '',
+      form.password ?? '',
+    );
+    await this.answerForm(req, res, refused, form.username);
+  }
+
+  /**
+   * A form's answer: 303 back to the page when done; else the page with the refusal (a weak
+   * password, a taken username, the last method, a login no longer recent) and its status.
+   */
+  private async answerForm(
+    req: Request,
+    res: Response,
+    refused: ProtocolError | undefined,
+    username?: string,
+  ): Promise<void> {
+    const view = refused
+      ? await this.page.view(
+          { req, res },
+          { error: refused.description, ...(username ? { username } : {}) },
+        )
+      : null;
+    if (refused && view) {
+      res.status(refused.status).type('html').send(renderAccountPage(view));
+      return;
     }
     res.redirect(303, ACCOUNT_PAGE);
   }

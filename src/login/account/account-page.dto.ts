@@ -1,10 +1,12 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { CSRF_TOKEN_MAX_LENGTH } from '../../platform/csrf/csrf-protection';
 import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
 import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE } from '../login.examples';
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
+import { LinkWalletDto } from './account-method.dto';
 
 /** A request of the account page: its CSRF token (its absence is a failed check). */
 export class AccountPageRequestDto {
@@ -50,3 +52,27 @@ export class RemoveMethodFormDto extends AccountPageRequestDto {
   @MaxLength(1500)
   method!: string;
 }
+
+/**
+ * POST /account/password (form). Fields optional here on purpose, as on the login form: a missing
+ * one is a user's mistake answered on the page, not with the JSON envelope.
+ */
+export class SetPasswordFormDto extends AccountPageRequestDto {
+  @ApiPropertyOptional({ example: 'alice', maxLength: USERNAME_MAX_LENGTH })
+  @IsOptional()
+  @IsString()
+  @MaxLength(USERNAME_MAX_LENGTH)
+  username?: string;
+
+  @ApiPropertyOptional({ example: 'correct horse battery staple', maxLength: PASSWORD_MAX_LENGTH })
+  @IsOptional()
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password?: string;
+}
+
+/**
+ * POST /account/wallets: "Link a wallet" on the account page, a SIWE (or SIWS) message over a
+ * fresh nonce from POST /wallet/nonce, signed by the wallet to link.
+ */
+export class AccountWalletDto extends IntersectionType(LinkWalletDto, AccountPageRequestDto) {}

@@ -7,6 +7,7 @@ import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import {
   InsufficientUserAuthentication,
   InvalidRequest,
+  ProtocolError,
 } from '../../platform/errors/protocol-error';
 import type { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import type { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
@@ -14,10 +15,14 @@ import {
   PasskeyRegistrationService,
   type RegisteredPasskey,
 } from '../../passkeys/registration/passkey-registration.service';
-import { RelyingParty } from '../../passkeys/relying-party';
 import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { AccountPageView } from './account.page';
+import { PasswordLinkService } from './password-link.service';
+import { assertRemovable } from './removable-method';
+import { WalletLinkService } from './wallet-link.service';
+import type { WalletProof } from '../../wallet/verify/wallet-proof';
+import type { SignInMethod } from '../../accounts/account';
 
 type Exchange = { req: Request; res: Response };
 
@@ -32,22 +37,25 @@ export class AccountPageService {
     private readonly sessions: SessionService,
     private readonly accounts: AccountService,
     private readonly registration: PasskeyRegistrationService,
-    private readonly relyingParty: RelyingParty,
+    private readonly passwords: PasswordLinkService,
+    private readonly wallets: WalletLinkService,
     private readonly csrf: CsrfProtection,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   /** The page's view, or null without a session (the caller sends the browser to sign in). */
-  async view(http: Exchange, error?: string): Promise<AccountPageView | null> {
+  async view(
+    http: Exchange,
+    shown: Pick<AccountPageView, 'error' | 'username'> = {},
+  ): Promise<AccountPageView | null> {
     const session = await this.sessions.current(http.req);
     if (!session) return null;
     return {
       account: await this.accounts.account(session.sub),
       csrfToken: this.csrf.issue(http.req, http.res),
-      passkeys: this.relyingParty.enabled,
       recentLogin: this.isRecent(session),
-      ...(error ? { error } : {}),
+      ...shown,
     };
   }
 
@@ -65,16 +73,69 @@ export class AccountPageService {
     return this.registration.verify(session, response);
   }
 
-  async removeMethod(req: Request, csrfToken: string | undefined, method: string): Promise<void> {
+  /** "Link a wallet": the signed-in account's fresh login first, then the wallet's signature. */
+  async linkWallet(
+    req: Request,
+    csrfToken: string | undefined,
+    proof: WalletProof,
+    callerAddress: string,
+  ): Promise<SignInMethod> {
     const session = await this.recentSession(req, csrfToken);
-    if (method.startsWith('password:')) {
-      throw new InvalidRequest('A password is not removed here; an operator disables it');
-    }
-    await this.accounts.unlink(session.sub, method);
+    return this.wallets.link(session.sub, proof, callerAddress);
   }
 
-  private async recentSession(req: Request, csrfToken: string | undefined): Promise<LoginSession> {
+  /** A form's change: a refusal of the account's rules is answered, to be shown on the page. */
+  removeMethod(
+    req: Request,
+    csrfToken: string | undefined,
+    method: string,
+  ): Promise<ProtocolError | undefined> {
+    return this.formChange(req, csrfToken, async (session) => {
+      assertRemovable(session.sub, method);
+      await this.accounts.unlink(session.sub, method);
+    });
+  }
+
+  /** Set a password (an account without one): see PasswordLinkService. */
+  setPassword(
+    req: Request,
+    csrfToken: string | undefined,
+    username: string,
+    password: string,
+  ): Promise<ProtocolError | undefined> {
+    return this.formChange(req, csrfToken, async (session) => {
+      await this.passwords.link(session.sub, username, password);
+    });
+  }
+
+  /**
+   * Runs a form's change for a recent session. A failed CSRF check is thrown (it is not the
+   * page's to show: the envelope answers it); what the account's rules refuse after it (a stale
+   * login, a taken username, the last method) is answered, for the page to show.
+   */
+  private async formChange(
+    req: Request,
+    csrfToken: string | undefined,
+    change: (session: LoginSession) => Promise<void>,
+  ): Promise<ProtocolError | undefined> {
     this.csrf.assertValid(req, csrfToken);
+    try {
+      await change(await this.recentLoginSession(req));
+      return undefined;
+    } catch (error) {
+      if (error instanceof ProtocolError && error.status < 500 && error.status !== 429) {
+        return error;
+      }
+      throw error;
+    }
+  }
+
+  private recentSession(req: Request, csrfToken: string | undefined): Promise<LoginSession> {
+    this.csrf.assertValid(req, csrfToken);
+    return this.recentLoginSession(req);
+  }
+
+  private async recentLoginSession(req: Request): Promise<LoginSession> {
     const session = await this.sessions.currentOrRefuse(req);
     if (!session) throw new InvalidRequest('Sign in first');
     if (!this.isRecent(session)) {

@@ -1,25 +1,31 @@
 import type { Account } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { PASSWORD_MAX_LENGTH, SIWE_SIGN_SCRIPT, USERNAME_MAX_LENGTH } from '../login.page';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
+import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
+import { whyNotRemovable } from './removable-method';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
+/** Served from src/public: "Link a wallet", with the browser's Ethereum wallet (EIP-1193). */
+export const ACCOUNT_WALLET_SCRIPT = '/static/account-wallet.js';
 
 export interface AccountPageView {
   readonly account: Account;
   readonly csrfToken: string;
-  /** Passkeys are on (an RP ID is configured). */
-  readonly passkeys: boolean;
   /** The session's login is recent enough to change the account. */
   readonly recentLogin: boolean;
   readonly error?: string;
+  /** The username of a refused "Set a password", shown again (the password never is). */
+  readonly username?: string;
 }
 
 const TYPE_NAMES = { password: 'Password', wallet: 'Wallet', passkey: 'Passkey' } as const;
 
 /**
  * GET /account: the signed-in account's sign-in methods, with Remove (never the last), Add a
- * passkey and Sign out. Plain HTML, no inline script or style; every value escaped.
+ * passkey, Link a wallet, Set a password (an account without one: a wallet account) and Sign out. Plain HTML,
+ * no inline script or style; every value escaped.
  */
 export function renderAccountPage(view: AccountPageView): string {
   const { account, csrfToken } = view;
@@ -28,7 +34,7 @@ export function renderAccountPage(view: AccountPageView): string {
   const rows = account.methods
     .map((method) => {
       const remove =
-        removable && method.type !== 'password'
+        removable && whyNotRemovable(account.sub, method.key) === undefined
           ? `<form method="post" action="/account/methods/remove">${csrf}<input type="hidden" name="method" value="${escapeHtml(method.key)}"><button type="submit" class="secondary">Remove</button></form>`
           : '';
       return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code></td><td>${method.addedAt ? escapeHtml(method.addedAt.toISOString()) : ''}</td><td>${remove}</td></tr>`;
@@ -37,16 +43,9 @@ export function renderAccountPage(view: AccountPageView): string {
   const error = view.error
     ? `<p id="account-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
-  const addPasskey = !view.passkeys
-    ? ''
-    : view.recentLogin
-      ? `<p><button type="button" id="add-passkey" data-csrf-token="${escapeHtml(csrfToken)}" hidden>Add a passkey</button></p>
-<p id="passkey-status" class="muted" aria-live="polite" hidden></p>
-<p id="passkey-error" role="alert" hidden></p>`
-      : `<p class="muted">To add a passkey, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`;
   return renderPage({
     title: 'Your account',
-    scripts: view.passkeys ? [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT] : [],
+    scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT, SIWE_SIGN_SCRIPT, ACCOUNT_WALLET_SCRIPT],
     body: `<h1>Your account</h1>${error}
 <div class="card">
 <p>Signed in as <strong id="account-sub">${escapeHtml(account.sub)}</strong>.</p>
@@ -56,9 +55,34 @@ export function renderAccountPage(view: AccountPageView): string {
 ${rows}
 </tbody>
 </table>
-${addPasskey}
-<p class="muted">To link a wallet, sign in with it on the <a href="/demo/wallet">dApp demo</a> and call <code>POST /account/methods/wallet</code> with an account-scoped token (see the API docs).</p>
+${view.recentLogin ? addMethods(view, csrf) : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>`,
   });
+}
+
+/** What a recent login may add: a passkey, a wallet, and a password when the account has none. */
+function addMethods(view: AccountPageView, csrf: string): string {
+  const token = escapeHtml(view.csrfToken);
+  const passkeyAndWallet = `<p><button type="button" id="add-passkey" data-csrf-token="${token}" hidden>Add a passkey</button></p>
+<p id="passkey-status" class="muted" aria-live="polite" hidden></p>
+<p id="passkey-error" role="alert" hidden></p>
+<p><button type="button" id="link-wallet" class="secondary" data-csrf-token="${token}" disabled>Link a wallet</button></p>
+<p id="wallet-status" class="muted" aria-live="polite" hidden></p>
+<p id="wallet-error" role="alert" hidden></p>`;
+  if (view.account.methods.some((method) => method.type === 'password')) return passkeyAndWallet;
+  return `${passkeyAndWallet}
+<form method="post" action="/account/password" id="set-password">${csrf}
+<h2>Set a password</h2>
+<p class="muted">Then sign in with this username and password too; the account stays the same.</p>
+<p>
+<label for="new-username">Username</label>
+<input id="new-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}">
+</p>
+<p>
+<label for="new-password">Password (at least ${PASSWORD_MIN_LENGTH} characters)</label>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" maxlength="${PASSWORD_MAX_LENGTH}">
+</p>
+<p><button type="submit" class="secondary">Set a password</button></p>
+</form>`;
 }

@@ -87,6 +87,32 @@ export class UserAccountService {
     return toAccount(user);
   }
 
+  /**
+   * A password for the account `sub` (one created by another method, a wallet): `username` then
+   * signs in that account. Refused (see UserRepository.insertForAccount) when another user has
+   * the username or the account has a password already.
+   */
+  async registerForAccount(
+    sub: string,
+    username: string,
+    password: string,
+  ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
+    checkUsername(username);
+    checkPassword(password);
+    const user: StoredUser = {
+      username,
+      sub,
+      passwordHash: await this.hasher.hash(password),
+      createdAt: this.clock.now(),
+    };
+    return this.users.insertForAccount({ ...user, sub });
+  }
+
+  /** Undoes `registerForAccount` (only that account's password of that name). */
+  async removeForAccount(sub: string, username: string): Promise<void> {
+    await this.users.removeOfAccount(username, sub);
+  }
+
   async setPassword(username: string, password: string): Promise<void> {
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);

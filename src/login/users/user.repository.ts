@@ -10,6 +10,21 @@ export abstract class UserRepository {
    */
   abstract insertIfAbsent(user: StoredUser): Promise<boolean>;
 
+  /**
+   * Stores the password of an account whose subject is not the username (`user.sub` set):
+   * `username_taken` when another user has the name, `account_has_one` when the account has a
+   * password already (the unique keys decide, never a read before the write).
+   */
+  abstract insertForAccount(
+    user: StoredUser & { sub: string },
+  ): Promise<'inserted' | 'username_taken' | 'account_has_one'>;
+
+  /**
+   * Removes the password `username` of the account `sub` (a link that could not be completed);
+   * false when there is no such user of that account.
+   */
+  abstract removeOfAccount(username: string, sub: string): Promise<boolean>;
+
   /** Every account, by username. */
   abstract list(): Promise<StoredUser[]>;
 

@@ -29,6 +29,20 @@ describe('UserService.authenticate', () => {
     await expect(service.authenticate('user0', 'password0')).resolves.toEqual({ sub: 'user0' });
   });
 
+  it('returns the account’s subject for a password a wallet account set (#20), and keeps it once re-enabled', async () => {
+    const sub = 'eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+    await repository.insertIfAbsent({
+      username: 'alice',
+      sub,
+      passwordHash: user0Hash,
+      createdAt: new Date(),
+    });
+    await expect(service.authenticate('alice', 'password0')).resolves.toEqual({ sub });
+    await repository.disable('alice', new Date());
+    await repository.enable('alice');
+    await expect(service.authenticate('alice', 'password0')).resolves.toEqual({ sub });
+  });
+
   it('returns null for a wrong password', async () => {
     await expect(service.authenticate('user0', 'password1')).resolves.toBeNull();
   });

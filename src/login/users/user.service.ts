@@ -29,7 +29,7 @@ export class UserService implements OnModuleInit {
     const stored = user?.passwordHash ?? (await this.dummyPasswordHash());
     const valid = await this.hasher.verify(password, stored);
     // A disabled account gets the same answer, after the same work, as a wrong password.
-    return user && valid && !user.disabledAt ? { sub: user.username } : null;
+    return user && valid && !user.disabledAt ? { sub: user.sub ?? user.username } : null;
   }
 
   private dummyPasswordHash(): Promise<string> {

@@ -1,6 +1,11 @@
 export interface StoredUser {
-  /** The login name; also the subject (`sub`) of tokens issued for the user. */
+  /** The login name; also the subject (`sub`) of tokens issued for the user, unless `sub` is set. */
   readonly username: string;
+  /**
+   * The account this password signs in, when it is not the username's own: a wallet account
+   * that set a password keeps its `eip155:` or `solana:` subject (#20).
+   */
+  readonly sub?: string;
   /** `PasswordHasher` output (scrypt); the password itself is never stored. */
   readonly passwordHash: string;
   readonly createdAt: Date;

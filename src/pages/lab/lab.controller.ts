@@ -60,11 +60,13 @@ export class LabController {
     const requestUriTtlSeconds = this.config.par.requestUriTtlSeconds;
     return renderLabPage(this.csrf.issue(request, response), {
       adminTokenRequired: this.config.isProduction,
-      // The run waits out the longer lifetime; the other expiry is presented meanwhile.
+      // The run waits out the longest of the lifetimes and the recent-login window (the passkey
+      // row); the others are presented meanwhile.
       waitSeconds: Math.max(
         authorizationCodeTtlSeconds,
         walletNonceTtlSeconds,
         requestUriTtlSeconds,
+        this.config.passkeys.recentLoginSeconds,
       ),
       figures: await this.models.overview(),
       session: await this.sessions.of(request, response, '/lab'),
@@ -90,7 +92,7 @@ export class LabController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({
     description:
-      'One JSON object per line: `{ "event": "row", "row": { model, scenario, expected, answered, passed } }` per scenario, `{ "event": "wait", "seconds", "challenge": "code" | "nonce" | "request_uri" }` before the run waits for its expiry challenges, then `{ "event": "done", "passed" }` (or `{ "event": "failed", "message" }`)',
+      'One JSON object per line: `{ "event": "row", "row": { model, scenario, expected, answered, passed } }` per scenario, `{ "event": "wait", "seconds", "challenge": "code" | "nonce" | "request_uri" | "login" }` before the run waits for its expiry challenges (`login`: an account login ages past ACCOUNT_RECENT_LOGIN_SECONDS), then `{ "event": "done", "passed" }` (or `{ "event": "failed", "message" }`)',
     content: { 'application/x-ndjson': { schema: { type: 'string' } } },
   })
   @ApiBadRequestResponse({

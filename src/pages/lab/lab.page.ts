@@ -48,12 +48,12 @@ ${possessionFigures(figures)}
   });
 }
 
-/** How long a run takes: the expiry rows wait out the longest challenge lifetime. */
+/** How long a run takes: the expiry rows wait out the longest lifetime or login window. */
 function duration(waitSeconds: number): string {
   const minutes = Math.round(waitSeconds / 60);
   const span =
     minutes >= 1
       ? `about ${minutes} minute${minutes === 1 ? '' : 's'}`
       : `about ${waitSeconds} seconds`;
-  return `A run takes ${span}: its expiry rows wait until a code, a nonce and a request_uri have expired.`;
+  return `A run takes ${span}: its expiry rows wait until a code, a nonce and a request_uri have expired, and a login is no longer recent.`;
 }

@@ -5,7 +5,7 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { adminCli } from '../../support/admin-cli';
 import { accountToken } from '../../support/accounts';
-import { SoftwareAuthenticator } from '../../support/software-authenticator';
+import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const ISSUER = 'http://localhost:25000';

@@ -8,9 +8,11 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
-import { SoftwareAuthenticator } from '../../support/software-authenticator';
+import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
+import { AccountService } from '../../../src/accounts/account.service';
+import { passkeyMethodKey } from '../../../src/accounts/account';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -230,7 +232,8 @@ describe('linking sign-in methods', () => {
     );
     expect((await me((await walletLogin(wallet)).access_token)).sub).toBe(walletOf(wallet));
 
-    // Unlink: the passkey goes; the wallet, now the last method, cannot.
+    // Unlink: the passkey goes; the wallet, the account's own subject, cannot (it would still
+    // sign in this account: its login gives that subject whatever the list says).
     const passkeyKey = `passkey:${authenticator.id}`;
     const left = await t
       .http()
@@ -241,14 +244,15 @@ describe('linking sign-in methods', () => {
       sub: walletOf(wallet),
       methods: [{ method: walletOf(wallet), type: 'wallet', added_at: expect.any(String) }],
     });
-    const last = await t
+    const own = await t
       .http()
       .delete(`/account/methods/${encodeURIComponent(walletOf(wallet))}`)
       .set('Authorization', bearer(access_token))
-      .expect(409);
-    expect(last.body).toEqual({
-      error: 'last_sign_in_method',
-      error_description: 'An account keeps at least one sign-in method',
+      .expect(400);
+    expect(own.body).toEqual({
+      error: 'invalid_request',
+      error_description:
+        'This wallet is the account’s own subject and always signs in to it; it is not removed',
     });
     const request3 = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
     await t
@@ -256,6 +260,31 @@ describe('linking sign-in methods', () => {
       .post('/passkeys/authentication/verify')
       .send({ response: authenticator.assert(request3.body as { challenge: string }) })
       .expect(401);
+  });
+
+  it('the last method is never removed: 409 last_sign_in_method', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { access_token } = await tokensOf(await walletBrowser(wallet));
+    const accounts = t.app.get(AccountService);
+    const passkey = passkeyMethodKey('Q0NDQw');
+    await accounts.link(walletOf(wallet), passkey, {
+      publicKey: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice',
+      backedUp: false,
+    });
+    // An operator took the wallet off (proofgate-admin accounts unlink): the passkey is the last.
+    await accounts.unlink(walletOf(wallet), walletOf(wallet));
+    const last = await t
+      .http()
+      .delete(`/account/methods/${encodeURIComponent(passkey)}`)
+      .set('Authorization', bearer(access_token))
+      .expect(409);
+    expect(last.body).toEqual({
+      error: 'last_sign_in_method',
+      error_description: 'An account keeps at least one sign-in method',
+    });
   });
 
   it('the account page: a browser without a session is sent to sign in; a stale login cannot add a passkey', async () => {
@@ -283,6 +312,55 @@ describe('linking sign-in methods', () => {
     }
     // Without the page's CSRF token nothing changes.
     await browser.post('/account/passkeys/options').send({}).expect(400);
+  });
+
+  it('the account page links a wallet (session, CSRF token, recent login, then the signature)', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const browser = await passwordBrowser('user0');
+    const page = await browser.get('/account').expect(200);
+    expect(page.text).toContain('id="link-wallet"');
+    const csrf = /data-csrf-token="([^"]+)"/.exec(page.text)![1];
+
+    // Without the page's CSRF token, and with a login no longer recent: refused, the nonce kept.
+    const proof = await signed(wallet);
+    await browser.post('/account/wallets').send(proof).expect(400);
+    t.clock.advance(601);
+    try {
+      const stale = await browser
+        .post('/account/wallets')
+        .send({ ...proof, csrf_token: csrf })
+        .expect(401);
+      expect(stale.body.error).toBe('insufficient_user_authentication');
+    } finally {
+      t.clock.advance(-601);
+    }
+    const linked = await browser
+      .post('/account/wallets')
+      .send({ ...proof, csrf_token: csrf })
+      .expect(201);
+    expect(linked.body).toEqual({
+      method: walletOf(wallet),
+      type: 'wallet',
+      added_at: expect.any(String),
+    });
+    expect((await me((await walletLogin(wallet)).access_token)).sub).toBe('user0');
+    const after = await browser.get('/account').expect(200);
+    expect(after.text).toContain(`<code>${walletOf(wallet)}</code>`);
+
+    // A wallet another account holds: 409, in the envelope the page's script shows.
+    const other = await passwordBrowser('user1');
+    const otherPage = await other.get('/account').expect(200);
+    const taken = await other
+      .post('/account/wallets')
+      .send({
+        ...(await signed(wallet)),
+        csrf_token: /data-csrf-token="([^"]+)"/.exec(otherPage.text)![1],
+      })
+      .expect(409);
+    expect(taken.body).toEqual({
+      error: 'method_already_linked',
+      error_description: 'This wallet is already linked to another account',
+    });
   });
 
   it('id_token amr: pwd for a password; siwe for a wallet; both and mfa when one browser proved both', async () => {

@@ -10,7 +10,7 @@ import { sample } from '../../support/metrics';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { accountToken as accountTokenOf } from '../../support/accounts';
 import { DEMO_CLIENT, login, type Agent } from '../../support/oauth';
-import { FLAGS, SoftwareAuthenticator } from '../../support/software-authenticator';
+import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const ISSUER = 'http://localhost:25000';

@@ -20,6 +20,7 @@ import { pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { INSECURE, discover } from '../../support/oauth-discovery';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
 /** One for the file: the logger of the first app booted in a process keeps its destination. */
@@ -108,7 +109,7 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
     issuer = `http://127.0.0.1:${port}`;
     resolver = new StubResolver({ 'docs.example': ['127.0.0.1'] });
     t = await createTestApp(
-      { ISSUER: issuer, CLIENT_METADATA_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' },
+      { ...ipIssuer(issuer), CLIENT_METADATA_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' },
       [
         [HostResolver, resolver],
         [LogDestination, log],

@@ -16,6 +16,7 @@ import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 import { INSECURE, discover } from '../../support/oauth-discovery';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -40,7 +41,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
     t = await createTestApp({
-      ISSUER: issuer,
+      ...ipIssuer(issuer),
       REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
       RATE_LIMIT_REGISTER_PER_IP: '1000',
     });

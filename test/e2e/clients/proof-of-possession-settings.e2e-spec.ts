@@ -8,6 +8,7 @@ import { adminCli } from '../../support/admin-cli';
 import { login, obtainCode, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, signProof } from '../../support/dpop';
+import { ipIssuer } from '../../support/ip-issuer';
 
 describe('proof-of-possession client settings', () => {
   let t: TestApp;
@@ -16,7 +17,7 @@ describe('proof-of-possession client settings', () => {
   const redirectUri = 'http://127.0.0.1:25010/callback';
 
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER: issuer, CLIENT_CACHE_TTL_SECONDS: '0' });
+    t = await createTestApp({ ...ipIssuer(issuer), CLIENT_CACHE_TTL_SECONDS: '0' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });

@@ -20,6 +20,7 @@ import { basic, login, type Agent } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { INSECURE, discover } from '../../support/oauth-discovery';
+import { ipIssuer } from '../../support/ip-issuer';
 
 /** The client registry cache of the service (CLIENT_CACHE_TTL_SECONDS, default 10 s). */
 const CLIENT_CACHE_SECONDS = 10;
@@ -76,7 +77,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    const [app] = await Promise.all([createTestApp({ ISSUER: issuer }), buildService(DIST)]);
+    const [app] = await Promise.all([createTestApp(ipIssuer(issuer)), buildService(DIST)]);
     t = app;
     await t.app.listen(port, '127.0.0.1');
     as = await discover(issuer);

@@ -35,6 +35,7 @@ import { exchangeCode, login, obtainCode } from '../../support/oauth';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { selfSignedCertificate } from '../../support/self-signed-certificate';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'examples', 'mcp-server', 'main.ts');
@@ -139,7 +140,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     await new Promise<void>((resolve) => documentServer.listen(documentPort, '127.0.0.1', resolve));
 
     t = await createTestApp({
-      ISSUER: issuer,
+      ...ipIssuer(issuer),
       // The document is on loopback: development and tests only (refused in production).
       CLIENT_METADATA_ALLOW_PRIVATE: 'true',
       CLIENT_METADATA_CA_FILE: join(caDirectory, 'ca.pem'),

@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'spa', 'serve.mjs');
 const CLIENT = { id: 'spa-example', name: 'SPA example' };
@@ -29,7 +30,7 @@ describe('examples/spa (browser)', () => {
     issuer = `http://127.0.0.1:${proofgatePort}`;
     spaOrigin = `http://127.0.0.1:${spaPort}`;
     t = await createTestApp({
-      ISSUER: issuer,
+      ...ipIssuer(issuer),
       // A public client whose redirect URI is on the SPA's origin, so /token answers it (CORS).
       // Not first-party: the user answers the consent screen.
       OAUTH_CLIENTS: JSON.stringify([
@@ -126,7 +127,7 @@ describe('examples/spa off its registered origin', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer });
+    t = await createTestApp(ipIssuer(issuer));
     await t.app.listen(port, '127.0.0.1');
   });
   afterAll(() => t?.close());

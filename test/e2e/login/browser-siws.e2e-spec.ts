@@ -19,6 +19,7 @@ import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { newSolanaWallet } from '../../support/solana';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const CALLBACK_PAGE = '<!DOCTYPE html><title>demo-client</title><h1>demo-client callback</h1>';
 const MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
@@ -34,7 +35,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer, RATE_LIMIT_LOGIN_PER_IP: '100000' });
+    t = await createTestApp({ ...ipIssuer(issuer), RATE_LIMIT_LOGIN_PER_IP: '100000' });
     await t.app.listen(port, '127.0.0.1');
     browser = await launchBrowser();
   });

@@ -15,6 +15,7 @@ import {
   withNonceRetry,
   type DpopKey,
 } from '../../support/dpop';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 const ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
@@ -26,7 +27,7 @@ describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer, DPOP_REQUIRE_NONCE: 'true' });
+    t = await createTestApp({ ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' });
     await t.app.listen(port, '127.0.0.1');
   });
   afterAll(() => t.close());
@@ -130,7 +131,7 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER: issuer });
+    t = await createTestApp({ ...ipIssuer(issuer) });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
     key = await dpopKey();
@@ -345,7 +346,7 @@ describe('DPoP nonces and DPoP-only at /api/me', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      ISSUER: issuer,
+      ...ipIssuer(issuer),
       DPOP_REQUIRE_NONCE: 'true',
       API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED: 'true',
     });

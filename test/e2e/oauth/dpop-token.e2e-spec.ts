@@ -17,6 +17,7 @@ import {
   withNonceRetry,
   type DpopKey,
 } from '../../support/dpop';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 
@@ -39,7 +40,7 @@ async function listening(
 ): Promise<{ t: TestApp; issuer: string }> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const t = await createTestApp({ ISSUER: issuer, OAUTH_CLIENTS: CLIENTS, ...env });
+  const t = await createTestApp({ ...ipIssuer(issuer), OAUTH_CLIENTS: CLIENTS, ...env });
   await t.app.listen(port, '127.0.0.1');
   return { t, issuer };
 }
@@ -312,7 +313,7 @@ describe('DPoP proof refusals at /token', () => {
     issuer = 'http://127.0.0.1:25999';
     htu = `${issuer}/token`;
     t = await createTestApp({
-      ISSUER: issuer,
+      ...ipIssuer(issuer),
       OAUTH_CLIENTS: CLIENTS,
       DPOP_REQUIRE_NONCE: 'false',
     });
@@ -498,7 +499,7 @@ describe('DPoP nonce refusals at /token (DPOP_REQUIRE_NONCE=true)', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER: issuer, DPOP_REQUIRE_NONCE: 'true' });
+    t = await createTestApp({ ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
     key = await dpopKey();

@@ -9,6 +9,7 @@ import { TestApp, createTestApp } from '../../support/test-app';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { freePort } from '../../support/processes';
 import { INSECURE, discover } from '../../support/oauth-discovery';
+import { ipIssuer } from '../../support/ip-issuer';
 
 /** Follows the authorization request through login until the redirect back to the client. */
 async function authorizeInBrowser(authorizationUrl: URL, issuer: string): Promise<URL> {
@@ -39,7 +40,7 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer });
+    t = await createTestApp({ ...ipIssuer(issuer) });
     await t.app.listen(port, '127.0.0.1');
   });
   afterAll(() => t.close());

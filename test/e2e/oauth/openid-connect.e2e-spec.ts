@@ -23,6 +23,7 @@ import {
 } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -54,7 +55,7 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ENV, ISSUER: issuer });
+    t = await createTestApp({ ...ENV, ...ipIssuer(issuer) });
     await t.app.listen(port, '127.0.0.1');
   });
   afterAll(() => t.close());

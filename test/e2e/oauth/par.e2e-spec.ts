@@ -10,6 +10,7 @@ import { TestApp, createTestApp } from '../../support/test-app';
 import { freePort } from '../../support/processes';
 import { DEMO_CLIENT, DEMO_SPA, basic, login, pkcePair, type Agent } from '../../support/oauth';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 
@@ -45,7 +46,7 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer });
+    t = await createTestApp({ ...ipIssuer(issuer) });
     await t.app.listen(port, '127.0.0.1');
     const response = await oauth.discoveryRequest(new URL(issuer), {
       algorithm: 'oauth2',

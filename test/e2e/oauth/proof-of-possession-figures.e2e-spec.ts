@@ -14,6 +14,7 @@ import {
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, signProof } from '../../support/dpop';
+import { ipIssuer } from '../../support/ip-issuer';
 
 describe('/challenge-models: DPoP and PAR beside the login models', () => {
   let t: TestApp;
@@ -21,7 +22,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
   const issuer = 'http://127.0.0.1:25993';
 
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER: issuer, FIGURES_FLUSH_MS: '100' });
+    t = await createTestApp({ ...ipIssuer(issuer), FIGURES_FLUSH_MS: '100' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });

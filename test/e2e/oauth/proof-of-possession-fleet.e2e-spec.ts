@@ -8,10 +8,11 @@ import request from 'supertest';
 import { DEMO_SPA, login, obtainCode, pkcePair, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, signProof, type DpopKey } from '../../support/dpop';
+import { ipIssuer } from '../../support/ip-issuer';
 
 describe('proofs of possession across two instances on one database', () => {
   const issuer = 'http://127.0.0.1:25994';
-  const env = { ISSUER: issuer, DPOP_REQUIRE_NONCE: 'true' };
+  const env = { ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' };
   let a: TestApp;
   let b: TestApp;
   let agentA: Agent;

@@ -3,6 +3,7 @@ import { launchBrowser, screenshot, until } from '../../support/browser';
 import { DEMO_SPA, exchangeCode, login, obtainCode, pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 describe('GET /challenge-models in a browser', () => {
   jest.setTimeout(120_000);
@@ -12,7 +13,7 @@ describe('GET /challenge-models in a browser', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: base });
+    t = await createTestApp(ipIssuer(base));
     await t.app.listen(port, '127.0.0.1');
   });
   afterAll(() => t.close());

@@ -1,6 +1,7 @@
 import { launchBrowser, screenshot, until } from '../../support/browser';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 describe('GET /lab in a browser', () => {
   jest.setTimeout(180_000);
@@ -11,13 +12,14 @@ describe('GET /lab in a browser', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
-      ISSUER: base,
+      ...ipIssuer(base),
       // Long enough that the run still has to wait once the other rows are done; the same for
       // both, so the code is not swept by the TTL index (then "Invalid", no longer "expired")
       // while the run waits for a later nonce.
       AUTH_CODE_TTL_SECONDS: '25',
       WALLET_NONCE_TTL_SECONDS: '25',
       PAR_REQUEST_URI_TTL_SECONDS: '25',
+      ACCOUNT_RECENT_LOGIN_SECONDS: '25',
       REFRESH_TOKEN_GRACE_SECONDS: '1',
       SIWE_CHAIN_IDS: '1,10',
     });
@@ -36,14 +38,14 @@ describe('GET /lab in a browser', () => {
       await page.goto(`${base}/lab`);
       // Says up front how long a run takes: the expiry rows wait out the 25 s lifetimes.
       expect(await page.textContent('#duration')).toBe(
-        'A run takes about 25 seconds: its expiry rows wait until a code, a nonce and a request_uri have expired.',
+        'A run takes about 25 seconds: its expiry rows wait until a code, a nonce and a request_uri have expired, and a login is no longer recent.',
       );
       await page.click('#run');
 
       // The run announces its wait for the expiry challenges; the page counts it down.
       await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
       const first = await page.textContent('#status');
-      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce|request_uri) to expire…$/);
+      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce|request_uri|recent login) to expire…$/);
       await screenshot(page, 'lab-countdown');
       const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
       await until(
@@ -89,6 +91,8 @@ describe('GET /lab in a browser', () => {
           'DPOP bound token sent as a bearer token',
           'PAR request_uri used by another client',
           'PAR expired request_uri',
+          expect.stringMatching(/^PASSKEY replayed assertion/),
+          expect.stringMatching(/^PASSKEY registration without a fresh login/),
         ]),
       );
       // The figures are the table of /challenge-models, and agree with its JSON once refreshed.
@@ -99,7 +103,9 @@ describe('GET /lab in a browser', () => {
       for (const model of api.models) {
         const redeemed = model.figures.since_start.redeemed;
         // The lab signs in with a code and with a wallet of each chain.
-        if (['pkce', 'siwe', 'siws'].includes(model.id)) expect(redeemed).toBeGreaterThan(0);
+        if (['pkce', 'siwe', 'siws', 'passkey'].includes(model.id)) {
+          expect(redeemed).toBeGreaterThan(0);
+        }
         const cell = `#live td[data-model="${model.id}"][data-figure="since_start.redeemed"]`;
         await until(async () => (await page.textContent(cell)) === String(redeemed), 10_000);
       }
@@ -121,14 +127,14 @@ describe('GET /lab in a browser', () => {
 });
 
 describe('GET /lab with the default lifetimes', () => {
-  it('says a run takes about 5 minutes, and shows the figures of /challenge-models as a table', async () => {
+  it('says a run takes about 10 minutes (the recent-login window), and shows the figures of /challenge-models as a table', async () => {
     const t = await createTestApp();
     try {
       const res = await t.http().get('/lab').expect(200);
       expect(res.text).toContain(
-        'A run takes about 5 minutes: its expiry rows wait until a code, a nonce and a request_uri have expired.',
+        'A run takes about 10 minutes: its expiry rows wait until a code, a nonce and a request_uri have expired, and a login is no longer recent.',
       );
-      for (const model of ['pkce', 'siwe']) {
+      for (const model of ['pkce', 'siwe', 'passkey']) {
         expect(res.text).toContain(
           `<td data-model="${model}" data-figure="since_start.redeemed">0</td>`,
         );

@@ -15,6 +15,7 @@ import {
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const DEVNET = 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1';
 
@@ -29,7 +30,7 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer, SIWS_CHAINS: 'solana:devnet' });
+    t = await createTestApp({ ...ipIssuer(issuer), SIWS_CHAINS: 'solana:devnet' });
     await t.app.listen(port, '127.0.0.1');
     browser = await launchBrowser();
   });

@@ -7,6 +7,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 interface LabPage {
   cookies: string;
@@ -33,11 +34,12 @@ describe('POST /lab/run', () => {
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
-      ISSUER: base,
+      ...ipIssuer(base),
       SIWE_URI: base,
       AUTH_CODE_TTL_SECONDS: '2',
       WALLET_NONCE_TTL_SECONDS: '2',
       PAR_REQUEST_URI_TTL_SECONDS: '5',
+      ACCOUNT_RECENT_LOGIN_SECONDS: '5',
       RATE_LIMIT_LOGIN_PER_IP: '100000',
       RATE_LIMIT_WALLET_PER_IP: '100000',
       RATE_LIMIT_WALLET_PER_ADDRESS: '100000',

@@ -1,6 +1,7 @@
 /**
  * The attack lab (`npm run lab`, tools/lab): run in-process against the real service over real
- * HTTP, against a fake that accepts every attack (so each row is shown to be able to fail), and
+ * HTTP, against a fake that accepts every attack (so each row is shown to be able to fail: the
+ * fake passes only the normal logins), and
  * as a user runs it, from the command line with the service it starts itself.
  */
 import { spawn } from 'node:child_process';
@@ -13,9 +14,10 @@ import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-
 import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
-import { LabRow, runLab } from '../../../src/lab-client/scenarios';
+import { LabRow, LabWait, runLab } from '../../../src/lab-client/scenarios';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
@@ -126,6 +128,29 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   ['siws', 'multi-line statement', '400 invalid_message'],
   ['siws', 'tampered message', '401 invalid_signature'],
   ['siws', 'signature from another key', '401 invalid_signature'],
+  ['passkey', 'normal login', 'registration 201; sign-in 200; /api/me 200 passkey user0'],
+  [
+    'passkey',
+    'replayed assertion',
+    '401 challenge_already_used "The challenge has already been used; start the ceremony again"',
+  ],
+  [
+    'passkey',
+    'registration challenge used to sign in',
+    '401 invalid_challenge "The challenge was not issued by this service for this ceremony"',
+  ],
+  [
+    'passkey',
+    'assertion for another origin',
+    '401 origin_mismatch "The response comes from an origin this service does not accept"',
+  ],
+  ['passkey', 'signature counter not moved forward', '401 counter_regression'],
+  ['passkey', 'removed passkey', 'DELETE 200; 401 unknown_credential'],
+  [
+    'passkey',
+    'registration without a fresh login',
+    '401 insufficient_user_authentication "Changing the account needs a login at most 5 seconds old; sign in again"',
+  ],
   [
     'dpop',
     'normal login',
@@ -203,7 +228,7 @@ describe('the attack lab', () => {
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
       t = await createTestApp({
-        ISSUER: baseUrl,
+        ...ipIssuer(baseUrl),
         SIWE_URI: baseUrl,
         AUTH_CODE_TTL_SECONDS: '2',
         WALLET_NONCE_TTL_SECONDS: '2',
@@ -211,6 +236,7 @@ describe('the attack lab', () => {
         REFRESH_TOKEN_GRACE_SECONDS: '1',
         SIWE_CHAIN_IDS: '1,10',
         SIWS_CHAINS: 'solana:mainnet,solana:devnet',
+        ACCOUNT_RECENT_LOGIN_SECONDS: '5',
       });
       await t.app.listen(port, '127.0.0.1');
     });
@@ -218,7 +244,7 @@ describe('the attack lab', () => {
 
     it('runs every scenario, each answered as the spec requires', async () => {
       const streamed: LabRow[] = [];
-      const waits: { seconds: number; challenge: string; rowsBefore: number }[] = [];
+      const waits: (LabWait & { rowsBefore: number })[] = [];
       const started = Date.now();
       const rows = await runLab({
         baseUrl,
@@ -249,6 +275,9 @@ describe('the attack lab', () => {
       expect(rowOf(rows, 'siwe', 'expired nonce').expected).toMatch(
         /^after 2 s \(policy\.lifetime_seconds\) \+ 1 s: /,
       );
+      expect(rowOf(rows, 'passkey', 'registration without a fresh login').expected).toBe(
+        'after 5 s (policy.recent_login_seconds) + 1 s: 401 insufficient_user_authentication',
+      );
       expect(rowOf(rows, 'par', 'expired request_uri').expected).toMatch(
         /^after 5 s \(expires_in of POST \/par\) \+ 1 s: /,
       );
@@ -258,21 +287,22 @@ describe('the attack lab', () => {
       );
       // Each expired challenge is presented when it falls due (before the TTL monitor removes
       // it): a wait, when one is left, is announced for that challenge, right before its row,
-      // for at most a lifetime plus its second.
-      expect(waits.length).toBeLessThanOrEqual(3);
+      // for at most a lifetime plus its second (the login: its recent-login window plus one).
+      expect(waits.length).toBeLessThanOrEqual(4);
       expect(new Set(waits.map((w) => w.challenge)).size).toBe(waits.length);
-      const expiryRow = {
-        code: 'expired code',
-        nonce: 'expired nonce',
-        request_uri: 'expired request_uri',
-      };
+      const waitedFor = {
+        code: ['expired code', 3],
+        nonce: ['expired nonce', 3],
+        request_uri: ['expired request_uri', 6],
+        login: ['registration without a fresh login', 6],
+      } as const;
       for (const wait of waits) {
+        const [scenario, longest] = waitedFor[wait.challenge];
         expect(wait.seconds).toBeGreaterThan(0);
-        expect(wait.seconds).toBeLessThanOrEqual(wait.challenge === 'request_uri' ? 6 : 3);
-        const scenario = expiryRow[wait.challenge as keyof typeof expiryRow];
+        expect(wait.seconds).toBeLessThanOrEqual(longest);
         expect(wait.rowsBefore).toBe(rows.findIndex((r) => r.scenario === scenario));
       }
-      // One short wait for both expiries, not the README defaults (60 s, 300 s).
+      // One short wait for the expiries, not the README defaults (60 s, 300 s, 600 s).
       expect(seconds).toBeLessThan(30);
     });
   });
@@ -346,6 +376,7 @@ describe('the attack lab', () => {
       expect(passed.sort()).toEqual([
         'dpop normal login',
         'par normal login',
+        'passkey normal login',
         'pkce normal login',
         'siwe normal login',
         'siws normal login',
@@ -358,6 +389,16 @@ describe('the attack lab', () => {
       expect(rowOf(rows, 'par', 'front-channel parameters changed').answered).toBe(
         '302 to http://localhost:25001/callback',
       );
+      // The passkey rows fail on the answers they got, not on a step before the attack.
+      expect(rowOf(rows, 'passkey', 'replayed assertion').answered).toBe('200');
+      expect(rowOf(rows, 'passkey', 'signature counter not moved forward').answered).toBe('200');
+      expect(rowOf(rows, 'passkey', 'removed passkey').answered).toBe('DELETE 200; 200');
+      expect(rowOf(rows, 'passkey', 'registration without a fresh login')).toMatchObject({
+        expected:
+          'after 0 s (policy.recent_login_seconds) + 1 s: 401 insufficient_user_authentication',
+        answered: '200',
+        passed: false,
+      });
       expect(rowOf(rows, 'pkce', 'replayed code').answered).toBe('200; first token 200 at /api/me');
       expect(rowOf(rows, 'pkce', '50 concurrent redemptions').answered).toMatch(
         /^50× 200 \(in \d+ ms\)$/,
@@ -444,6 +485,20 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
     case 'GET /challenge-models/pkce':
     case 'GET /challenge-models/siwe':
       return json(200, { policy: { lifetime_seconds: 0 } });
+    case 'GET /challenge-models/passkey':
+      return json(200, { policy: { lifetime_seconds: 0, recent_login_seconds: 0 } });
+    case 'POST /passkeys/registration/options':
+      return json(200, {
+        challenge: randomBytes(16).toString('base64url'),
+        rp: { id: url.hostname },
+        user: { id: randomBytes(16).toString('base64url') },
+      });
+    case 'POST /passkeys/registration/verify':
+      return json(201, { credential_id: 'any', created_at: new Date().toISOString() });
+    case 'POST /passkeys/authentication/options':
+      return json(200, { challenge: randomBytes(16).toString('base64url') });
+    case 'POST /passkeys/authentication/verify':
+      return json(200, { access_token: 'passkey', token_type: 'Bearer' });
     case 'GET /authorize': {
       if (!req.headers.cookie?.includes('session=1')) {
         return redirect(302, `/login?return_to=${encodeURIComponent(url.pathname + url.search)}`);
@@ -530,9 +585,13 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
       if (token === 'password' || token.includes('.')) {
         return json(200, { sub: 'user0', auth_method: 'password' });
       }
+      if (token === 'passkey') return json(200, { sub: 'user0', auth_method: 'passkey' });
       return json(200, { sub: token, auth_method: token.startsWith('solana:') ? 'siws' : 'siwe' });
     }
     default:
+      if (req.method === 'DELETE' && url.pathname.startsWith('/account/methods/')) {
+        return json(200, { sub: 'user0', methods: [] });
+      }
       return json(404, { error: 'not_found' });
   }
 }

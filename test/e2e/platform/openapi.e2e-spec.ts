@@ -176,6 +176,9 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/passkeys': ['application/json'],
       'post /account/methods/remove': [FORM],
       'post /passkeys/authentication/verify': ['application/json'],
+      'post /account/methods/password': ['application/json'],
+      'post /account/password': [FORM],
+      'post /account/wallets': ['application/json'],
     });
   });
 
@@ -264,8 +267,15 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/passkeys/options': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/password': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/wallets': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       // No bearer token: nothing of the account is read, the wallet's nonce is not spent.
       'post /account/methods/wallet': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      'post /account/methods/password': error(
         401,
         'invalid_request',
         'A bearer access token is required',

@@ -10,6 +10,7 @@ import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { ConfigError } from '../../../src/config/env-parsers';
 import { CapturedLog } from '../../support/captured-log';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const ADMIN_TOKEN = 'a'.repeat(40);
 const PRODUCTION = {
@@ -60,7 +61,7 @@ describe('the production preflight', () => {
       t = await createTestApp({
         ...PRODUCTION,
         // Nothing listens there: a run that does start fails at once, reported in the stream.
-        ISSUER: 'http://127.0.0.1:9',
+        ...ipIssuer('http://127.0.0.1:9'),
         ALLOW_INSECURE_ISSUER: 'true',
         LAB_ENABLED: 'true',
         ADMIN_TOKEN,

@@ -94,6 +94,14 @@ describe('npm start refuses to start, in one line', () => {
     ]);
   });
 
+  it('with an ISSUER on an IP address and no WEBAUTHN_RP_ID (no passkey RP ID to derive)', async () => {
+    const ended = await devStart({ ISSUER: 'http://127.0.0.1:25000' });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toEqual([
+      "Invalid configuration: ISSUER's host 127.0.0.1 is an IP address, which browsers refuse as a WebAuthn RP ID: set WEBAUTHN_RP_ID to the domain the pages are served from (e.g. localhost), and WEBAUTHN_ORIGINS to their origins when their host is not that domain (e.g. http://localhost:25000)",
+    ]);
+  });
+
   it('with every invalid variable on a line of its own, before anything starts', async () => {
     const ended = await devStart({
       PORT: 'abc',

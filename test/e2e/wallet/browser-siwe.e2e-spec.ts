@@ -11,6 +11,7 @@ import { installTestWallet, launchBrowser, screenshot } from '../../support/brow
 import { DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const CALLBACK_PAGE = '<!DOCTYPE html><title>demo-spa</title><h1>demo-spa callback</h1>';
 
@@ -25,7 +26,7 @@ describe('Sign in with Ethereum on the login page (browser)', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer, RATE_LIMIT_LOGIN_PER_IP: '100000' });
+    t = await createTestApp({ ...ipIssuer(issuer), RATE_LIMIT_LOGIN_PER_IP: '100000' });
     await t.app.listen(port, '127.0.0.1');
     browser = await launchBrowser();
   });

@@ -14,6 +14,7 @@ import {
 } from '../../support/browser';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { ipIssuer } from '../../support/ip-issuer';
 
 describe('GET /demo/wallet (browser)', () => {
   let t: TestApp;
@@ -26,7 +27,7 @@ describe('GET /demo/wallet (browser)', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer });
+    t = await createTestApp(ipIssuer(issuer));
     await t.app.listen(port, '127.0.0.1');
     browser = await launchBrowser();
   });

@@ -22,6 +22,7 @@ import { ProofgateError } from '../../../examples/dapp-kits/proofgate-wallet-api
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
+import { ipIssuer } from '../../support/ip-issuer';
 
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
@@ -76,7 +77,7 @@ describe('dApp-kit adapters against a running Proofgate', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ISSUER: issuer });
+    t = await createTestApp(ipIssuer(issuer));
     await t.app.listen(port, '127.0.0.1');
   });
   afterAll(() => t.close());

@@ -12,6 +12,7 @@ function toUser(record: UserRecord): StoredUser {
     username: record._id,
     passwordHash: record.passwordHash,
     createdAt: record.createdAt,
+    ...(record.sub !== undefined ? { sub: record.sub } : {}),
     ...(record.disabledAt ? { disabledAt: record.disabledAt } : {}),
   };
 }
@@ -40,6 +41,7 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
       _id: user.username,
       passwordHash: user.passwordHash,
       createdAt: user.createdAt,
+      ...(user.sub !== undefined ? { sub: user.sub } : {}),
       ...(user.disabledAt ? { disabledAt: user.disabledAt } : {}),
     };
     try {
@@ -49,6 +51,19 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+  }
+
+  async insertForAccount(
+    user: StoredUser & { sub: string },
+  ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
+    if (await this.insertIfAbsent(user)) return 'inserted';
+    // Which unique key refused it: the username's (`_id`) or the account's (`sub`).
+    return (await this.findByUsername(user.username)) ? 'username_taken' : 'account_has_one';
+  }
+
+  async removeOfAccount(username: string, sub: string): Promise<boolean> {
+    const result = await this.model.deleteOne({ _id: { $eq: username }, sub: { $eq: sub } }).exec();
+    return result.deletedCount === 1;
   }
 
   async list(): Promise<StoredUser[]> {

@@ -11,6 +11,10 @@ export class UserRecord {
   @Prop({ type: String, required: true })
   passwordHash!: string;
 
+  /** The account's subject when it is not the username (a wallet account's password). */
+  @Prop({ type: String })
+  sub?: string;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 
@@ -19,3 +23,6 @@ export class UserRecord {
 }
 
 export const UserSchema = SchemaFactory.createForClass(UserRecord);
+// One password per account, decided by the database however two requests race (#20); users
+// whose subject is their username have no `sub` and are not indexed.
+UserSchema.index({ sub: 1 }, { unique: true, sparse: true });

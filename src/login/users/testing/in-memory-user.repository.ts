@@ -15,6 +15,24 @@ export class InMemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
+  insertForAccount(
+    user: StoredUser & { sub: string },
+  ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
+    if (this.users.has(user.username)) return Promise.resolve('username_taken');
+    if ([...this.users.values()].some((other) => other.sub === user.sub)) {
+      return Promise.resolve('account_has_one');
+    }
+    this.users.set(user.username, user);
+    return Promise.resolve('inserted');
+  }
+
+  removeOfAccount(username: string, sub: string): Promise<boolean> {
+    const user = this.users.get(username);
+    if (user?.sub === undefined || user.sub !== sub) return Promise.resolve(false);
+    this.users.delete(username);
+    return Promise.resolve(true);
+  }
+
   list(): Promise<StoredUser[]> {
     return Promise.resolve(
       [...this.users.values()].sort((a, b) => (a.username < b.username ? -1 : 1)),
@@ -37,8 +55,9 @@ export class InMemoryUserRepository extends UserRepository {
   enable(username: string): Promise<boolean> {
     const user = this.users.get(username);
     if (!user?.disabledAt) return Promise.resolve(false);
-    const { username: name, passwordHash, createdAt } = user;
-    this.users.set(username, { username: name, passwordHash, createdAt });
+    const enabled: { disabledAt?: Date } & Omit<StoredUser, 'disabledAt'> = { ...user };
+    delete enabled.disabledAt;
+    this.users.set(username, enabled);
     return Promise.resolve(true);
   }
 }

@@ -1,0 +1,65 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type SignInMethod,
+  methodTypeOf,
+  originalMethodKey,
+  passwordMethodKey,
+} from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { UserAccountError, UserAccountService } from '../users/user-account.service';
+import { PasswordAlreadySet, UsernameTaken } from './password-link.errors';
+
+/**
+ * A password for an account created by another method (a wallet): the "password set" proof of
+ * #20's linking rule. The caller has proven the account's fresh login; the new method's proof is
+ * choosing the password. The username then signs in at /login with the account's own subject
+ * (never the username: subjects never change).
+ *
+ * Writes: the user record first (its `_id`, the username, is what makes a username taken, and a
+ * unique `sub` what makes the account's password its only one, however requests race), then the
+ * method index entry; when that is refused (another account, too many
+ * methods), the user record is removed again. A crash between the two leaves a password that
+ * works but is not listed, of the account's own choosing.
+ */
+@Injectable()
+export class PasswordLinkService {
+  private readonly logger = new Logger(PasswordLinkService.name);
+
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly users: UserAccountService,
+  ) {}
+
+  async link(
+    sub: string,
+    username: string,
+    password: string,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    if (methodTypeOf(originalMethodKey(sub)) === 'password') {
+      throw new PasswordAlreadySet('This account signs in with a password already');
+    }
+    let registered: Awaited<ReturnType<UserAccountService['registerForAccount']>>;
+    try {
+      registered = await this.users.registerForAccount(sub, username, password);
+    } catch (error) {
+      // The rules' own words (length, characters); they never echo the password.
+      if (error instanceof UserAccountError) throw new InvalidRequest(error.message);
+      throw error;
+    }
+    if (registered === 'username_taken') {
+      throw new UsernameTaken('This username is taken; choose another');
+    }
+    if (registered === 'account_has_one') {
+      throw new PasswordAlreadySet('This account has a password already');
+    }
+    try {
+      const method = await this.accounts.link(sub, passwordMethodKey(username));
+      this.logger.log(`Password set for ${sub}`);
+      return method;
+    } catch (error) {
+      await this.users.removeForAccount(sub, username);
+      throw error;
+    }
+  }
+}

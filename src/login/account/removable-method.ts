@@ -1,0 +1,23 @@
+import { methodTypeOf, originalMethodKey } from '../../accounts/account';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+
+/**
+ * Why the account's owner may not remove `methodKey` from the account of `sub`, or undefined.
+ * Either removal would only hide a method that still signs in: a password lives in `users` (an
+ * operator disables it), and the wallet an account was created by is its subject (`sub` is that
+ * wallet's CAIP-10 id, which its login always gives: subjects never change).
+ */
+export function whyNotRemovable(sub: string, methodKey: string): string | undefined {
+  if (methodTypeOf(methodKey) === 'password') {
+    return 'A password is not removed here; an operator disables it (proofgate-admin users disable)';
+  }
+  if (methodTypeOf(methodKey) === 'wallet' && methodKey === originalMethodKey(sub)) {
+    return 'This wallet is the account’s own subject and always signs in to it; it is not removed';
+  }
+  return undefined;
+}
+
+export function assertRemovable(sub: string, methodKey: string): void {
+  const reason = whyNotRemovable(sub, methodKey);
+  if (reason) throw new InvalidRequest(reason);
+}

@@ -1,0 +1,55 @@
+/*
+ * "Link a wallet" on the account page (no dependencies; the CSP allows no inline script). The
+ * Ethereum wallet the demo dApp uses: the provider an EIP-6963 wallet announces, else
+ * window.ethereum (EIP-1193). It signs a fresh EIP-4361 message (window.ProofgateSiwe,
+ * /static/siwe-sign.js); the signature goes with the page's CSRF token to POST /account/wallets,
+ * then the page reloads and lists the wallet.
+ */
+'use strict';
+
+(function () {
+  const button = document.getElementById('link-wallet');
+  const status = document.getElementById('wallet-status');
+  const alertBox = document.getElementById('wallet-error');
+  const siwe = window.ProofgateSiwe;
+  if (!button || !status || !alertBox || !siwe) return;
+  const csrfToken = button.dataset.csrfToken || '';
+
+  let ethereum = null;
+  window.addEventListener('eip6963:announceProvider', (event) => {
+    const provider = event.detail && event.detail.provider;
+    if (!ethereum && provider && typeof provider.request === 'function') ethereum = provider;
+  });
+  window.dispatchEvent(new Event('eip6963:requestProvider'));
+  if (!ethereum && window.ethereum && typeof window.ethereum.request === 'function') {
+    ethereum = window.ethereum;
+  }
+  if (!ethereum) {
+    button.textContent = 'No Ethereum wallet found in this browser';
+    return;
+  }
+  button.disabled = false;
+  button.addEventListener('click', () => {
+    void linkWallet();
+  });
+
+  function show(element, text) {
+    element.textContent = text;
+    element.hidden = text === '';
+  }
+
+  async function linkWallet() {
+    button.disabled = true;
+    show(alertBox, '');
+    try {
+      const proof = await siwe.sign(ethereum, (text) => show(status, text));
+      show(status, 'Linking the wallet…');
+      await siwe.postJson('/account/wallets', { ...proof, csrf_token: csrfToken });
+      window.location.reload();
+    } catch (error) {
+      show(status, '');
+      show(alertBox, siwe.describe(error, 'Linking the wallet failed.'));
+      button.disabled = false;
+    }
+  }
+})();
