@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  EmbeddedJWK,
-  calculateJwkThumbprint,
-  errors,
-  jwtVerify,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -16,6 +9,7 @@ import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
 import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
 import { DpopNonces } from './dpop-nonces';
+import { DpopProofKeys } from './dpop-proof-keys';
 
 /**
  * RFC 9449 §11.1: a proof is accepted this long after its `iat`, and its `jti` remembered as
@@ -50,7 +44,7 @@ export interface DpopProof {
 /**
  * Checks DPoP proofs (RFC 9449 §4.3) with jose: `typ` dpop+jwt, an asymmetric `alg` of
  * DPOP_SIGNING_ALGS, the signature by the public `jwk` of its header (jose refuses a private
- * key there), `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. `verify` costs
+ * key there; DpopProofKeys imports each key once), `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. `verify` costs
  * no round trip; `recordJti` is the one insert that makes the proof single-use fleet-wide, and can
  * run alongside the request's own work.
  */
@@ -62,6 +56,7 @@ export class DpopProofVerifier {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
+    private readonly keys: DpopProofKeys,
   ) {}
 
   async verify(header: string, request: DpopRequest): Promise<DpopProof> {
@@ -80,17 +75,19 @@ export class DpopProofVerifier {
       );
     }
     let payload: JWTPayload;
-    let jwk: JWK | undefined;
+    let jkt: string;
     try {
       ({
-        payload,
-        protectedHeader: { jwk },
-      } = await jwtVerify(header, EmbeddedJWK, {
-        typ: 'dpop+jwt',
-        algorithms: [...DPOP_SIGNING_ALGS],
-        requiredClaims: ['iat', 'jti', 'htm', 'htu'],
-        currentDate: this.clock.now(),
-      }));
+        verified: { payload },
+        jkt,
+      } = await this.keys.verified((key) =>
+        jwtVerify(header, key, {
+          typ: 'dpop+jwt',
+          algorithms: [...DPOP_SIGNING_ALGS],
+          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
+          currentDate: this.clock.now(),
+        }),
+      ));
     } catch (error) {
       if (!(error instanceof errors.JOSEError)) throw error;
       throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
@@ -118,7 +115,6 @@ export class DpopProofVerifier {
       ).because('ath_mismatch');
     }
     const nextNonce = this.checkNonce(nonce);
-    const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
     return { jkt, jti, ...(nextNonce === undefined ? {} : { nextNonce }) };
   }
 
