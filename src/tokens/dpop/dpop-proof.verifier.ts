@@ -42,11 +42,13 @@ export interface DpopProof {
 }
 
 /**
- * Checks DPoP proofs (RFC 9449 §4.3) with jose: `typ` dpop+jwt, an asymmetric `alg` of
- * DPOP_SIGNING_ALGS, the signature by the public `jwk` of its header (jose refuses a private
- * key there; DpopProofKeys imports each key once), `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. `verify` costs
- * no round trip; `recordJti` is the one insert that makes the proof single-use fleet-wide, and can
- * run alongside the request's own work.
+ * Checks DPoP proofs (RFC 9449 §4.3): `typ` dpop+jwt, an asymmetric `alg` of DPOP_SIGNING_ALGS,
+ * the signature by the public `jwk` of its header (jose refuses a private key there),
+ * `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. The JWS is checked by jose's
+ * jwtVerify, with each key imported once (DpopProofKeys), except the common ES256 proof of a key
+ * already seen, which DpopProofKeys.verifyKnown checks with node:crypto and hands back to jose
+ * whenever anything about it is unusual. `verify` costs no round trip; `recordJti` is the one
+ * insert that makes the proof single-use fleet-wide, and can run alongside the request's work.
  */
 @Injectable()
 export class DpopProofVerifier {
@@ -74,26 +76,7 @@ export class DpopProofVerifier {
         'malformed',
       );
     }
-    let payload: JWTPayload;
-    let jkt: string;
-    try {
-      ({
-        verified: { payload },
-        jkt,
-      } = await this.keys.verified((key) =>
-        jwtVerify(header, key, {
-          typ: 'dpop+jwt',
-          algorithms: [...DPOP_SIGNING_ALGS],
-          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
-          currentDate: this.clock.now(),
-        }),
-      ));
-    } catch (error) {
-      if (!(error instanceof errors.JOSEError)) throw error;
-      throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
-        'invalid_signature',
-      );
-    }
+    const { payload, jkt } = this.keys.verifyKnown(header) ?? (await this.verifiedByJose(header));
     const { jti, htm, htu, iat, ath, nonce } = payload;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
       throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
@@ -116,6 +99,29 @@ export class DpopProofVerifier {
     }
     const nextNonce = this.checkNonce(nonce);
     return { jkt, jti, ...(nextNonce === undefined ? {} : { nextNonce }) };
+  }
+
+  /** jose's jwtVerify: every proof the quick path does not take, and every refusal's reason. */
+  private async verifiedByJose(header: string): Promise<{ payload: JWTPayload; jkt: string }> {
+    try {
+      const {
+        verified: { payload },
+        jkt,
+      } = await this.keys.verified((key) =>
+        jwtVerify(header, key, {
+          typ: 'dpop+jwt',
+          algorithms: [...DPOP_SIGNING_ALGS],
+          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
+          currentDate: this.clock.now(),
+        }),
+      );
+      return { payload, jkt };
+    } catch (error) {
+      if (!(error instanceof errors.JOSEError)) throw error;
+      throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
+        'invalid_signature',
+      );
+    }
   }
 
   /**
