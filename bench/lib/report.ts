@@ -385,7 +385,15 @@ ${distanceFromFloor(report)}
   verify signs, the others from random addresses, checksummed as wallets send them. The Solana
   phases do the same with ${report.walletAccounts} new Ed25519 wallets a round (\`@noble/curves\`): one
   \`solana:mainnet\` nonce each, each Sign In With Solana message signed beforehand (base58), then
-  verified; SIWS verify is compared with SIWE verify round by round.
+  verified; SIWS verify is compared with SIWE verify round by round. The DPoP phases send the
+  same code exchanges and \`/api/me\` calls, each with a proof of its own (a fresh \`jti\`, an
+  \`iat\` of the moment it is signed, \`ath\` at \`/api/me\`), all signed with node:crypto just
+  before the phase (a proof is accepted for 60 s) with one ES256 key for the run, as a client
+  keeps one key: Proofgate imports it once (a client with a new key per proof would pay the
+  import, ~0.2 ms, each time). The passkey phase fetches one challenge per request from
+  \`POST /passkeys/authentication/options\` before the phase and signs an assertion over each
+  (ES256, the tests' software authenticator, a synced passkey that never counts). Nothing is
+  signed while a phase runs: the load generator only sends what was prepared.
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
   round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
   Proofgate's other phases (${NONCE_PHASE_FACTOR * options.phaseRequests} for nonce issue, which answers about twice as fast: each phase lasts

@@ -5,7 +5,9 @@
  * drift of the shared machine moves both. Per round it prints req/s and the CPU time (user +
  * system) each process spent per request; at the end, the median ratio B / A of both.
  *
- *   npm run bench:ab -- --a dist-bench --b dist-bench-x [--phase exchange|me|refresh|nonce]
+ *   npm run bench:ab -- --a dist-bench --b dist-bench-x
+ *                       [--phase exchange|me|refresh|nonce|verify|siws-verify|passkey|
+ *                                dpop-exchange|dpop-me]
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
  *
  * Build a tree into a directory with `npx tsc -p tsconfig.build.json --outDir DIR` (from a
@@ -16,7 +18,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import type { RequestSpec } from '../loadgen/protocol';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { Browser } from '../lib/browser';
+import { dpopSigner } from '../lib/dpop';
+import * as passkeys from '../lib/passkeys';
 import { LoadGenerator, capturedField } from '../lib/load-generator';
 import { freePort, startServer, type ServerProcess } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
@@ -25,7 +30,17 @@ import { cpuTimeUs } from './cpu-time';
 import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
-const PHASES = ['exchange', 'me', 'refresh', 'nonce'] as const;
+const PHASES = [
+  'exchange',
+  'me',
+  'refresh',
+  'nonce',
+  'verify',
+  'siws-verify',
+  'passkey',
+  'dpop-exchange',
+  'dpop-me',
+] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -83,6 +98,7 @@ interface Side {
   server: ServerProcess;
   origin: string;
   browser: Browser;
+  authenticator: Awaited<ReturnType<typeof passkeys.registerPasskey>>;
 }
 
 async function main(): Promise<void> {
@@ -111,26 +127,64 @@ async function main(): Promise<void> {
       const browser = new Browser(origin);
       cleanups.push(() => browser.close());
       await proofgate.login(browser);
-      return { label, server, origin, browser };
+      // Registered while the login is recent (ACCOUNT_RECENT_LOGIN_SECONDS), as npm run bench does.
+      const authenticator = await passkeys.registerPasskey(browser);
+      return { label, server, origin, browser, authenticator };
     };
     const sides = [await start('A', options.a), await start('B', options.b)];
     const loadgen = await LoadGenerator.start(ROOT);
     cleanups.push(() => loadgen.stop());
-    const expectStatus = options.phase === 'nonce' ? 201 : 200;
+    const phaseStatus = options.phase === 'nonce' ? 201 : 200;
 
-    /** The requests of one turn, prepared beforehand (codes minted through the real login). */
+    const signer = dpopSigner();
+    /**
+     * The requests of one turn, prepared beforehand as npm run bench prepares them (codes minted
+     * through the real login, messages, assertions and proofs signed before the clock starts).
+     */
     const prepare = async (side: Side, n: number): Promise<RequestSpec[]> => {
-      if (options.phase === 'nonce')
-        return proofgate.nonceRequests(proofgate.newWalletAddresses(n), n);
+      switch (options.phase) {
+        case 'nonce':
+          return proofgate.nonceRequests(proofgate.newWalletAddresses(n), n);
+        case 'verify': {
+          const wallets = Array.from({ length: n }, () =>
+            privateKeyToAccount(generatePrivateKey()),
+          );
+          const issued = await drive(
+            side,
+            proofgate.nonceRequests(
+              wallets.map((wallet) => wallet.address),
+              n,
+            ),
+            201,
+          );
+          return proofgate.signMessages(wallets, capturedField(issued.captured, 'message'));
+        }
+        case 'siws-verify': {
+          const wallets = proofgate.newSolanaWallets(n);
+          const issued = await drive(side, proofgate.solanaNonceRequests(wallets), 201);
+          return proofgate.signSolanaMessages(wallets, capturedField(issued.captured, 'message'));
+        }
+        case 'passkey':
+          return passkeys.passkeyRequests(side.origin, side.authenticator, n);
+        default:
+      }
       const codes = await proofgate.mintCodes(side.browser, n);
       if (options.phase === 'exchange') return proofgate.exchangeRequests(codes);
+      if (options.phase === 'dpop-exchange') {
+        return proofgate.dpopExchangeRequests(codes, side.origin, signer);
+      }
+      if (options.phase === 'dpop-me') {
+        const bound = await drive(side, proofgate.dpopExchangeRequests(codes, side.origin, signer));
+        const tokens = capturedField(bound.captured, 'access_token');
+        return proofgate.dpopMeRequests(tokens, n, side.origin, signer);
+      }
       const exchanged = await drive(side, proofgate.exchangeRequests(codes));
       if (options.phase === 'me') {
         return proofgate.meRequests(capturedField(exchanged.captured, 'access_token'), n);
       }
       return proofgate.refreshRequests(capturedField(exchanged.captured, 'refresh_token'));
     };
-    const drive = async (side: Side, requests: RequestSpec[]) => {
+    const drive = async (side: Side, requests: RequestSpec[], expectStatus = phaseStatus) => {
       let cpuBefore = 0;
       const result = await loadgen.run(
         {
@@ -139,7 +193,7 @@ async function main(): Promise<void> {
           requests,
           expectStatus,
           warmPath: '/.well-known/oauth-authorization-server',
-          capture: ['access_token', 'refresh_token'],
+          capture: ['access_token', 'refresh_token', 'message'],
         },
         () => {
           cpuBefore = cpuTimeUs(side.server.pid);

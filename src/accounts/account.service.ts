@@ -31,7 +31,8 @@ export class AccountService {
 
   /**
    * The subject a proven method signs in: its account's when one lists it, else `ownSubject`,
-   * the subject that method always gave (a wallet's CAIP-10 id). One indexed read.
+   * the subject that method always gave (a wallet's CAIP-10 id). One indexed read, shared with
+   * the lookups of the same moment (see MongoAccountRepository).
    */
   async subjectFor(methodKey: string, ownSubject: string): Promise<string> {
     const method = await this.accounts.findMethod(methodKey);

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
+import { TurnBatcher } from '../../platform/database/turn-batcher';
 import type { SignInMethod } from '../account';
 import {
   AccountRepository,
@@ -36,6 +37,16 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
   /** The driver's collection: the method lookup is on the wallet login's hot path. */
   private readonly index: mongo.Collection<AccountMethodRecord>;
   private readonly records: mongo.Collection<AccountRecord>;
+  /**
+   * Method lookups asked for in the same turn of the event loop leave as one `find` by `_id`
+   * (`$in`, the `_id` index either way): every sign-in of every wallet and passkey looks its
+   * method up, most find none, and under load one command answers many of them. Each is still
+   * a read of the primary made after its request arrived, so a method linked a moment ago on
+   * any instance is seen, as with one `findOne` each. Nothing is cached.
+   */
+  private readonly lookups = new TurnBatcher<string, AccountMethodRecord | null>((keys) =>
+    this.lookUp(keys),
+  );
 
   constructor(
     @InjectModel(AccountRecord.name) private readonly accounts: Model<AccountRecord>,
@@ -52,9 +63,20 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
   }
 
   async findMethod(key: string): Promise<SignInMethod | null> {
-    // Primary reads: a method linked or removed a moment ago decides whom a login signs in.
-    const record = await this.index.findOne({ _id: key }, SINGLE_USE_READ);
+    const record = await this.lookups.add(key);
     return record ? toMethod(record) : null;
+  }
+
+  private async lookUp(keys: readonly string[]): Promise<{ value: AccountMethodRecord | null }[]> {
+    // Primary reads: a method linked or removed a moment ago decides whom a login signs in.
+    if (keys.length === 1) {
+      return [{ value: await this.index.findOne({ _id: keys[0] }, SINGLE_USE_READ) }];
+    }
+    const records = await this.index
+      .find({ _id: { $in: [...new Set(keys)] } }, SINGLE_USE_READ)
+      .toArray();
+    const byKey = new Map(records.map((record) => [record._id, record]));
+    return keys.map((key) => ({ value: byKey.get(key) ?? null }));
   }
 
   async methodsOf(sub: string): Promise<SignInMethod[]> {

@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  EmbeddedJWK,
-  calculateJwkThumbprint,
-  errors,
-  jwtVerify,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -16,6 +9,7 @@ import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
 import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
 import { DpopNonces } from './dpop-nonces';
+import { DpopProofKeys } from './dpop-proof-keys';
 
 /**
  * RFC 9449 §11.1: a proof is accepted this long after its `iat`, and its `jti` remembered as
@@ -48,11 +42,13 @@ export interface DpopProof {
 }
 
 /**
- * Checks DPoP proofs (RFC 9449 §4.3) with jose: `typ` dpop+jwt, an asymmetric `alg` of
- * DPOP_SIGNING_ALGS, the signature by the public `jwk` of its header (jose refuses a private
- * key there), `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. `verify` costs
- * no round trip; `recordJti` is the one insert that makes the proof single-use fleet-wide, and can
- * run alongside the request's own work.
+ * Checks DPoP proofs (RFC 9449 §4.3): `typ` dpop+jwt, an asymmetric `alg` of DPOP_SIGNING_ALGS,
+ * the signature by the public `jwk` of its header (jose refuses a private key there),
+ * `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. The JWS is checked by jose's
+ * jwtVerify, with each key imported once (DpopProofKeys), except the common ES256 proof of a key
+ * already seen, which DpopProofKeys.verifyKnown checks with node:crypto and hands back to jose
+ * whenever anything about it is unusual. `verify` costs no round trip; `recordJti` is the one
+ * insert that makes the proof single-use fleet-wide, and can run alongside the request's work.
  */
 @Injectable()
 export class DpopProofVerifier {
@@ -62,6 +58,7 @@ export class DpopProofVerifier {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
+    private readonly keys: DpopProofKeys,
   ) {}
 
   async verify(header: string, request: DpopRequest): Promise<DpopProof> {
@@ -79,24 +76,7 @@ export class DpopProofVerifier {
         'malformed',
       );
     }
-    let payload: JWTPayload;
-    let jwk: JWK | undefined;
-    try {
-      ({
-        payload,
-        protectedHeader: { jwk },
-      } = await jwtVerify(header, EmbeddedJWK, {
-        typ: 'dpop+jwt',
-        algorithms: [...DPOP_SIGNING_ALGS],
-        requiredClaims: ['iat', 'jti', 'htm', 'htu'],
-        currentDate: this.clock.now(),
-      }));
-    } catch (error) {
-      if (!(error instanceof errors.JOSEError)) throw error;
-      throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
-        'invalid_signature',
-      );
-    }
+    const { payload, jkt } = this.keys.verifyKnown(header) ?? (await this.verifiedByJose(header));
     const { jti, htm, htu, iat, ath, nonce } = payload;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
       throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
@@ -118,8 +98,30 @@ export class DpopProofVerifier {
       ).because('ath_mismatch');
     }
     const nextNonce = this.checkNonce(nonce);
-    const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
     return { jkt, jti, ...(nextNonce === undefined ? {} : { nextNonce }) };
+  }
+
+  /** jose's jwtVerify: every proof the quick path does not take, and every refusal's reason. */
+  private async verifiedByJose(header: string): Promise<{ payload: JWTPayload; jkt: string }> {
+    try {
+      const {
+        verified: { payload },
+        jkt,
+      } = await this.keys.verified((key) =>
+        jwtVerify(header, key, {
+          typ: 'dpop+jwt',
+          algorithms: [...DPOP_SIGNING_ALGS],
+          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
+          currentDate: this.clock.now(),
+        }),
+      );
+      return { payload, jkt };
+    } catch (error) {
+      if (!(error instanceof errors.JOSEError)) throw error;
+      throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
+        'invalid_signature',
+      );
+    }
   }
 
   /**

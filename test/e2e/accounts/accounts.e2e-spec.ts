@@ -89,6 +89,34 @@ describe('accounts: one subject, many sign-in methods', () => {
     expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe(walletOf(wallet));
   });
 
+  it('method lookups of one moment share one find, each with its own answer, and see a link at once', async () => {
+    const linked = privateKeyToAccount(generatePrivateKey());
+    const other = privateKeyToAccount(generatePrivateKey());
+    await accounts.link('user1', walletOf(linked));
+    const finds: string[] = [];
+    const client = t.connection.getClient();
+    const seen = (event: { commandName: string; command: Record<string, unknown> }) => {
+      if (event.command[event.commandName] === 'account_methods') finds.push(event.commandName);
+    };
+    client.on('commandStarted', seen);
+    const lookUp = (wallet: PrivateKeyAccount) =>
+      accounts.subjectFor(walletOf(wallet), walletOf(wallet));
+    try {
+      // Asked in the same turn of the event loop, as concurrent sign-ins under load are.
+      await expect(Promise.all([lookUp(linked), lookUp(other), lookUp(linked)])).resolves.toEqual([
+        'user1',
+        walletOf(other),
+        'user1',
+      ]);
+      expect(finds).toEqual(['find']);
+      // Nothing is remembered: the next lookup after an unlink reads the index again.
+      await accounts.unlink('user1', walletOf(linked));
+      await expect(lookUp(linked)).resolves.toBe(walletOf(linked));
+    } finally {
+      client.off('commandStarted', seen);
+    }
+  });
+
   it('two accounts linking one wallet at once: exactly one wins, the other is told it is taken', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const outcomes = await Promise.allSettled([
