@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { RequestSpec } from '../loadgen/protocol';
-import { SoftwareAuthenticator } from '../../test/support/software-authenticator';
+import { SoftwareAuthenticator } from '../../src/lab-client/software-authenticator';
 import { Browser, basicAuth, inBatches } from './browser';
 import { codeFromRedirect, pkcePair } from './pkce';
 import { CLIENT } from './proofgate';
