@@ -314,7 +314,7 @@ describe('the attack lab', () => {
     beforeAll(async () => {
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
-      t = await createTestApp({ ISSUER: baseUrl, DPOP_REQUIRE_NONCE: 'true' });
+      t = await createTestApp({ ...ipIssuer(baseUrl), DPOP_REQUIRE_NONCE: 'true' });
       await t.app.listen(port, '127.0.0.1');
     });
     afterAll(() => t.close());
