@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AppConfig, passkeysOffReason } from '../config/app-config';
+import { PasskeyConfig, passkeysOffReason } from '../config/app-config';
 import { PasskeysOff } from './passkey.errors';
+import { ServerConfig } from '../config/sections/server.config';
 
 /** What the service is to a WebAuthn authenticator: its RP ID, name and accepted origins. */
 export interface RelyingPartySettings {
@@ -20,20 +21,23 @@ export const RP_NAME = 'Proofgate';
 export class RelyingParty implements OnModuleInit {
   private readonly logger = new Logger(RelyingParty.name);
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly passkeys: PasskeyConfig,
+    private readonly server: ServerConfig,
+  ) {}
 
   onModuleInit(): void {
-    const off = passkeysOffReason(this.config);
+    const off = passkeysOffReason(this.passkeys, this.server);
     if (off) this.logger.warn(off);
   }
 
   get enabled(): boolean {
-    return this.config.passkeys.rpId !== undefined;
+    return this.passkeys.rpId !== undefined;
   }
 
   settings(): RelyingPartySettings {
-    const { rpId, origins } = this.config.passkeys;
-    if (rpId === undefined) throw new PasskeysOff(passkeysOffReason(this.config)!);
+    const { rpId, origins } = this.passkeys;
+    if (rpId === undefined) throw new PasskeysOff(passkeysOffReason(this.passkeys, this.server)!);
     return { id: rpId, name: RP_NAME, origins: [...origins] };
   }
 }

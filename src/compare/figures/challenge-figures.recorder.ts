@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { AppConfig } from '../../config/app-config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import type { ChallengeModel } from '../challenge-model';
 import {
@@ -44,13 +44,13 @@ export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectModel(ChallengeTotalsRecord.name) readonly totalsModel: Model<ChallengeTotalsRecord>,
     @InjectModel(ChallengeMinuteRecord.name) readonly minutesModel: Model<ChallengeMinuteRecord>,
-    private readonly config: AppConfig,
+    private readonly challenges: ChallengeConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.totalsModel);
     await ensureIndexes(this.minutesModel);
-    this.timer = setInterval(() => void this.flush(), this.config.challenges.figuresFlushMs);
+    this.timer = setInterval(() => void this.flush(), this.challenges.figuresFlushMs);
     this.timer.unref();
   }
 

@@ -13,7 +13,9 @@ import {
 import type { Request, Response } from 'express';
 import { ChallengeModelsService } from '../../compare/challenge-models.service';
 import { PageSessions } from '../../login/page-session';
-import { AppConfig } from '../../config/app-config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
+import { LabConfig } from '../../config/sections/lab.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { CSRF_HEADER, CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { NotFound } from '../../platform/errors/protocol-error';
 import { assertOperatorAccess } from '../../platform/http/operator-access';
@@ -22,6 +24,7 @@ import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { LabRunService } from './lab-run.service';
 import { renderLabPage } from './lab.page';
 import type { LabRow, LabWait } from '../../lab-client/scenarios';
+import { OperatorConfig } from '../../config/sections/operator.config';
 
 /** One line of the streamed run (NDJSON). */
 type LabEvent =
@@ -35,7 +38,10 @@ type LabEvent =
 @Controller('lab')
 export class LabController {
   constructor(
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly lab: LabConfig,
+    private readonly operator: OperatorConfig,
+    private readonly challenges: ChallengeConfig,
     private readonly runs: LabRunService,
     private readonly csrf: CsrfProtection,
     private readonly models: ChallengeModelsService,
@@ -56,9 +62,9 @@ export class LabController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     this.assertEnabled();
-    const { authorizationCodeTtlSeconds, walletNonceTtlSeconds } = this.config.challenges;
+    const { authorizationCodeTtlSeconds, walletNonceTtlSeconds } = this.challenges;
     return renderLabPage(this.csrf.issue(request, response), {
-      adminTokenRequired: this.config.isProduction,
+      adminTokenRequired: this.server.isProduction,
       // The run waits out the longer lifetime; the other expiry is presented meanwhile.
       waitSeconds: Math.max(authorizationCodeTtlSeconds, walletNonceTtlSeconds),
       figures: await this.models.overview(),
@@ -103,8 +109,8 @@ export class LabController {
     // In production a run is an operator action: it sends attack traffic from this instance and
     // holds its run slot, so a visitor who fetched the page's CSRF token must not start one.
     assertOperatorAccess(
-      this.config,
-      !this.config.isProduction,
+      this.operator,
+      !this.server.isProduction,
       request.header('authorization'),
       'a lab run in production',
     );
@@ -146,6 +152,6 @@ export class LabController {
   }
 
   private assertEnabled(): void {
-    if (!this.config.labEnabled) throw new NotFound('The lab is disabled on this instance');
+    if (!this.lab.enabled) throw new NotFound('The lab is disabled on this instance');
   }
 }

@@ -16,7 +16,7 @@ import {
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual } from '../../platform/crypto/hashing';
 import { InvalidRequest, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
-import { AppConfig, WalletConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
 import {
   ChainNotAllowed,
   ContractWalletUnsupported,
@@ -53,14 +53,14 @@ export class SiweVerifier {
   private readonly serviceUri: URL;
 
   constructor(
-    config: AppConfig,
+    wallet: WalletConfig,
     private readonly clock: Clock,
     private readonly transports: EthRpcTransports,
     // Optional so that the three-argument form keeps working: the process's preferred recovery.
     private readonly recovery: SignatureRecovery = SignatureRecovery.load(),
   ) {
-    this.wallet = config.wallet;
-    this.serviceUri = new URL(config.wallet.uri);
+    this.wallet = wallet;
+    this.serviceUri = new URL(wallet.uri);
   }
 
   /** EIP-4361 §Message validation: domain, uri, version, chain and validity window. */
