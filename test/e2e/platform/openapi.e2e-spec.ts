@@ -312,6 +312,28 @@ describe('GET /docs (OpenAPI)', () => {
     }
   });
 
+  it('documents the signed wallet message once: every body that takes one has the same fields', () => {
+    const [first, ...others] = ['VerifyRequestDto', 'SiweSessionLoginDto', 'LinkWalletDto'].map(
+      (body) => ({ body, schema: component({ $ref: `#/components/schemas/${body}` }) }),
+    );
+    const fields = ({ schema }: { schema: Schema }) => ({
+      message: schema.properties?.message,
+      signature: schema.properties?.signature,
+      required: schema.required?.filter((name) => name === 'message' || name === 'signature'),
+    });
+    expect(fields(first)).toMatchObject({
+      message: { type: 'string', example: expect.any(String) },
+      signature: { type: 'string', example: expect.any(String) },
+      required: ['message', 'signature'],
+    });
+    for (const other of others) {
+      expect({ body: other.body, ...fields(other) }).toEqual({
+        body: other.body,
+        ...fields(first),
+      });
+    }
+  });
+
   it('describes PKCE as S256 only and the token response fields', () => {
     const authorize = document.paths['/authorize'].get!;
     const method = authorize.parameters!.find(
