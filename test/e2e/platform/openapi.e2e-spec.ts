@@ -334,6 +334,23 @@ describe('GET /docs (OpenAPI)', () => {
     }
   });
 
+  it("documents the login page's fields once: the SIWE and passkey logins from it have the same", () => {
+    const [siwe, passkey] = ['SiweSessionLoginDto', 'PasskeySessionLoginDto'].map((body) => {
+      const { properties, required } = component({ $ref: `#/components/schemas/${body}` });
+      return {
+        csrf_token: properties?.csrf_token,
+        return_to: properties?.return_to,
+        required: required?.filter((name) => name === 'csrf_token' || name === 'return_to'),
+      };
+    });
+    expect(siwe).toMatchObject({
+      csrf_token: { type: 'string', example: expect.any(String) },
+      return_to: { type: 'string', example: expect.any(String) },
+      required: ['csrf_token'],
+    });
+    expect(passkey).toEqual(siwe);
+  });
+
   it('describes PKCE as S256 only and the token response fields', () => {
     const authorize = document.paths['/authorize'].get!;
     const method = authorize.parameters!.find(
