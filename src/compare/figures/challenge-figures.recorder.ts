@@ -76,6 +76,17 @@ export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
     this.addMinute(model, expiresAt, `expiring.${secondOf(expiresAt)}`, -1);
   }
 
+  /**
+   * Used up unredeemed before its expiry: it ends now, not at its expiry, as the since-start
+   * figure (issued - redeemed - live) already counts it, so both say "expired unredeemed" of it
+   * from the same moment.
+   */
+  spent(model: ChallengeModel, expiresAt: Date, at: Date): void {
+    if (at >= expiresAt) return;
+    this.addMinute(model, expiresAt, `expiring.${secondOf(expiresAt)}`, -1);
+    this.addMinute(model, at, `expiring.${secondOf(at)}`, 1);
+  }
+
   rejected(model: ChallengeModel, reason: string, at: Date): void {
     const field = `rejected.${REASON.test(reason) ? reason : 'other'}`;
     this.addTotal(model, at, field, 1);
