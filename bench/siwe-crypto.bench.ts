@@ -10,7 +10,7 @@
  */
 import { SiweMessage } from '@signinwithethereum/siwe';
 import { performance } from 'node:perf_hooks';
-import { type Hex, recoverMessageAddress } from 'viem';
+import { type Hex, hexToBytes, recoverMessageAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ed25519 } from '@noble/curves/ed25519';
 import { SignatureRecovery } from '../src/wallet/siwe/signature-recovery';
@@ -101,11 +101,11 @@ async function main(): Promise<void> {
     ],
     [
       'recovery: SignatureRecovery (viem)',
-      (i) => reference.examineMessage(signed[i].message, signed[i].signature),
+      (i) => reference.examineMessage(signed[i].message, hexToBytes(signed[i].signature)),
     ],
     [
       'recovery: SignatureRecovery (native libsecp256k1)',
-      (i) => native.examineMessage(signed[i].message, signed[i].signature),
+      (i) => native.examineMessage(signed[i].message, hexToBytes(signed[i].signature)),
     ],
   ]);
   console.log(
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const [secp, openssl, noble] = await compare([
     [
       'SIWE: native secp256k1 recovery (as /wallet/verify)',
-      (i) => native.examineMessage(signed[i].message, signed[i].signature),
+      (i) => native.examineMessage(signed[i].message, hexToBytes(signed[i].signature)),
     ],
     [
       'SIWS: Ed25519 verify, node:crypto (as /wallet/verify)',

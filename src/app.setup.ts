@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from './config/app-config';
+import { ServerConfig } from './config/sections/server.config';
 import { CrossOriginPolicy } from './oauth/cors/cross-origin.policy';
 import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
 import { crossOriginRequests } from './platform/http/cors';
@@ -28,7 +28,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   // TRUST_PROXY: `req.ip` (rate limits, logs) is the X-Forwarded-For client only behind trusted proxies.
-  const { trustProxy } = app.get(AppConfig);
+  const { trustProxy } = app.get(ServerConfig);
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
   // What every request passes runs as one layer of Express's router (`inSequence`): numbered and
   // logged first (`request-log.ts`; a request refused below still gets its line), then the drain,

@@ -39,26 +39,26 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS);
   configureApp(app);
   try {
-    await app.listen(config.port, config.host);
+    await app.listen(config.server.port, config.server.host);
   } catch (error) {
     const line = startFailure(error, config);
     if (!line) throw error;
     await app.close().catch(() => undefined);
     fail(line);
   }
-  app.get(HttpDrain).stopOnSignals(app, config.shutdownGraceSeconds * 1000);
+  app.get(HttpDrain).stopOnSignals(app, config.server.shutdownGraceSeconds * 1000);
   const banner = readyBanner(config);
-  if (config.isProduction) {
+  if (config.server.isProduction) {
     const logger = app.get(Logger);
-    logger.log(`${banner[0]} (issuer ${config.issuer})`);
+    logger.log(`${banner[0]} (issuer ${config.server.issuer})`);
     // Repeated beside the ready line, where an operator looks once the start is over.
     if (config.oauth.seedDemoData) logger.warn(demoDataWarning());
-    if (config.allowInsecureIssuer && config.issuer.startsWith('http:')) {
+    if (config.server.allowInsecureIssuer && config.server.issuer.startsWith('http:')) {
       logger.warn(
-        `ALLOW_INSECURE_ISSUER=true: serving the http issuer ${config.issuer} in production; cookies are not Secure and codes and tokens cross the network in clear text`,
+        `ALLOW_INSECURE_ISSUER=true: serving the http issuer ${config.server.issuer} in production; cookies are not Secure and codes and tokens cross the network in clear text`,
       );
     }
-  } else if (config.logLevel !== 'silent') {
+  } else if (config.server.logLevel !== 'silent') {
     process.stdout.write(`\n${banner.join('\n')}\n\n`);
   }
 }

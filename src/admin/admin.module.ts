@@ -2,6 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AppConfig } from '../config/app-config';
+import { CONFIG_TOKENS, configProviders } from '../config/config.module';
+import { DatabaseConfig } from '../config/sections/database.config';
+import { ServerConfig } from '../config/sections/server.config';
 import { ClientsModule } from '../clients/clients.module';
 import { SessionPersistenceModule } from '../login/persistence/session-persistence.module';
 import { UsersModule } from '../login/users/users.module';
@@ -22,8 +25,8 @@ class AdminConfigModule {
     return {
       module: AdminConfigModule,
       global: true,
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
+      providers: configProviders({ provide: AppConfig, useValue: config }),
+      exports: CONFIG_TOKENS,
     };
   }
 }
@@ -45,9 +48,9 @@ export class AdminModule {
         EventsModule,
         // One attempt: an operator waits for an answer, not for half a minute of retries.
         MongooseModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (appConfig: AppConfig) => ({
-            ...mongooseOptions(appConfig),
+          inject: [DatabaseConfig, ServerConfig],
+          useFactory: (database: DatabaseConfig, server: ServerConfig) => ({
+            ...mongooseOptions(database, server),
             retryAttempts: 0,
           }),
         }),

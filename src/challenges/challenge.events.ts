@@ -23,6 +23,20 @@ export class ChallengeRedeemed implements DomainEvent {
 }
 
 /**
+ * A challenge used up without being redeemed (`ChallengeStore.spend`: its proofs failed too
+ * often): it ends here, unredeemed, as if it had expired now.
+ */
+export class ChallengeSpent implements DomainEvent {
+  static readonly type = 'challenge.spent';
+  readonly type = ChallengeSpent.type;
+  constructor(
+    readonly kind: ChallengeKind,
+    readonly expiresAt: Date,
+    readonly spentAt: Date,
+  ) {}
+}
+
+/**
  * A challenge, or a request for one, refused. `reason` is a closed snake_case vocabulary of the
  * emitting protocol (`wrong_verifier`, `replay`, `expired_nonce`, ...), never client input.
  */

@@ -13,7 +13,7 @@ import {
   TemporarilyUnavailable,
   TooManyRequests,
 } from '../platform/errors/protocol-error';
-import { AppConfig } from '../config/app-config';
+import { ClientAuthConfig } from '../config/sections/client-auth.config';
 import { ClientRegistry } from './client-registry.service';
 import { OAuthClient } from './oauth-client';
 
@@ -108,9 +108,9 @@ export class ClientAuthenticator {
     private readonly registry: ClientRegistry,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly clientAuth: ClientAuthConfig,
   ) {
-    const { maxConcurrentHashes, maxQueuedHashes } = config.clientAuth;
+    const { maxConcurrentHashes, maxQueuedHashes } = clientAuth;
     this.hashing = new BoundedWorkQueue(maxConcurrentHashes, maxQueuedHashes);
   }
 
@@ -180,7 +180,7 @@ export class ClientAuthenticator {
 
   private assertNotThrottled(failureKey: string, now: number): void {
     const window = this.failures.get(failureKey, now);
-    if (!window || window.failures < this.config.clientAuth.maxFailures) return;
+    if (!window || window.failures < this.clientAuth.maxFailures) return;
     throw new TooManyRequests(
       'Too many failed authentications for this client from this address; retry later',
       (window.endsAt - now) / 1000,
@@ -189,7 +189,7 @@ export class ClientAuthenticator {
 
   private recordFailure(failureKey: string, clientId: string): void {
     const now = this.clock.now().getTime();
-    const { maxFailures, failureWindowSeconds } = this.config.clientAuth;
+    const { maxFailures, failureWindowSeconds } = this.clientAuth;
     let window = this.failures.get(failureKey, now);
     if (!window) {
       window = { failures: 0, endsAt: now + failureWindowSeconds * 1000 };

@@ -3,12 +3,14 @@ import { ExpiringCache } from '../platform/cache/expiring-cache';
 import { Clock } from '../platform/clock/clock';
 import { SingleFlight } from '../platform/concurrency/single-flight';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
-import { AppConfig, ClientConfig } from '../config/app-config';
+import { ClientAuthConfig } from '../config/sections/client-auth.config';
+import { ClientConfig, OAuthConfig } from '../config/sections/oauth.config';
 import { ClientRepository } from './client.repository';
 import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
 import { isLive, OAuthClient } from './oauth-client';
 import { RegisteredClientExpiry } from './registration/registered-client-expiry';
 import { isWebOrigin, webOriginsOf } from './web-origins';
+import { RegistrationConfig } from '../config/sections/registration.config';
 
 /**
  * Most clients (and origins) held in memory; unknown ids and refused origins are held apart so
@@ -41,18 +43,20 @@ export class ClientRegistry implements OnModuleInit {
   constructor(
     private readonly clients: ClientRepository,
     private readonly hasher: PasswordHasher,
-    private readonly config: AppConfig,
+    private readonly oauth: OAuthConfig,
+    private readonly clientAuth: ClientAuthConfig,
     private readonly clock: Clock,
     private readonly documents: ClientMetadataDocuments,
+    registration: RegistrationConfig,
   ) {
-    this.expiry = new RegisteredClientExpiry(config.registration);
+    this.expiry = new RegisteredClientExpiry(registration);
   }
 
   async onModuleInit(): Promise<void> {
     // Before anything is registered: a database written by an earlier version gets its origin
     // index (existing clients keep CORS) and its registered clients an expiry.
     await this.clients.prepare(this.expiry.afterUse(this.clock.now()));
-    for (const client of this.config.oauth.clients) await this.register(client);
+    for (const client of this.oauth.clients) await this.register(client);
   }
 
   /**
@@ -129,7 +133,7 @@ export class ClientRegistry implements OnModuleInit {
     const expiresAt = await this.clients.originExpiry(origin);
     const now = this.clock.now().getTime();
     const allowed = expiresAt !== null && expiresAt.getTime() > now;
-    const ttlMs = this.config.clientAuth.registryCacheTtlSeconds * 1000;
+    const ttlMs = this.clientAuth.registryCacheTtlSeconds * 1000;
     if (ttlMs > 0) {
       if (allowed)
         this.allowedOrigins.set(origin, true, Math.min(now + ttlMs, expiresAt.getTime()));
@@ -142,7 +146,7 @@ export class ClientRegistry implements OnModuleInit {
     const stored = await this.clients.findById(clientId);
     const now = this.clock.now().getTime();
     const client = stored && isLive(stored, now) ? stored : null;
-    const ttlMs = this.config.clientAuth.registryCacheTtlSeconds * 1000;
+    const ttlMs = this.clientAuth.registryCacheTtlSeconds * 1000;
     if (!client) this.known.delete(clientId);
     if (ttlMs > 0) {
       const expiresAt = now + ttlMs;

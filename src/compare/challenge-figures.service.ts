@@ -35,7 +35,8 @@ export function histogramPercentile(histogram: Record<string, number>, p: number
  * The live figures, read from MongoDB so every instance sharing the database reports the same
  * numbers once each has flushed (this instance flushes before it reads). Each challenge ends one
  * way (redeemed, expired unredeemed, or still live), so expired-unredeemed since start is
- * issued - redeemed - live. The 5-minute window is counted in whole minutes, except expiries,
+ * issued - redeemed - live; one used up unredeemed (ChallengeStore.spend) counts in the window
+ * from then too (ChallengeFiguresRecorder.spent). The 5-minute window is counted in whole minutes, except expiries,
  * which are exact to the second.
  */
 @Injectable()

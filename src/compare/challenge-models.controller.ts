@@ -17,7 +17,7 @@ import { InvalidToken, NotFound } from '../platform/errors/protocol-error';
 import { AuthorizationHeader } from '../platform/http/authorization-header';
 import { presentsAdminToken } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
-import { AppConfig } from '../config/app-config';
+import { ServerConfig } from '../config/sections/server.config';
 import type { LoginModel } from './challenge-model';
 import {
   ChallengeModelsResponseDto,
@@ -28,6 +28,7 @@ import { renderChallengeModelsPage } from './challenge-models.page';
 import { ChallengeModelsService, MODEL_IDS } from './challenge-models.service';
 import { ChallengeSeriesQueryDto, ChallengeSeriesResponseDto } from './challenge-series.dto';
 import { ChallengeSeries } from './challenge-series.service';
+import { OperatorConfig } from '../config/sections/operator.config';
 
 @ApiTags('compare')
 @Controller('challenge-models')
@@ -35,7 +36,8 @@ export class ChallengeModelsController {
   constructor(
     private readonly models: ChallengeModelsService,
     private readonly series: ChallengeSeries,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly operator: OperatorConfig,
   ) {}
 
   /**
@@ -92,7 +94,7 @@ export class ChallengeModelsController {
   async live(
     @AuthorizationHeader() authorization: string | undefined,
   ): Promise<LiveChallengesResponseDto> {
-    if (this.config.isProduction && !presentsAdminToken(this.config, authorization)) {
+    if (this.server.isProduction && !presentsAdminToken(this.operator, authorization)) {
       throw new InvalidToken('An admin token is required for live challenges in production');
     }
     return { challenges: await this.models.live() };

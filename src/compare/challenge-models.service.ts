@@ -6,7 +6,13 @@ import {
   DPOP_PROOF_FUTURE_SECONDS,
   DPOP_PROOF_MAX_AGE_SECONDS,
 } from '../tokens/dpop/dpop-proof.verifier';
-import { AppConfig } from '../config/app-config';
+import { PasskeyConfig } from '../config/app-config';
+import { ChallengeConfig } from '../config/sections/challenges.config';
+import { ClientMetadataConfig } from '../config/sections/client-metadata.config';
+import { DpopConfig } from '../config/sections/dpop.config';
+import { ParConfig } from '../config/sections/par.config';
+import { RegistrationConfig } from '../config/sections/registration.config';
+import { WalletConfig } from '../config/sections/wallet.config';
 import {
   KIND_OF_MODEL,
   MODEL_IDS,
@@ -17,7 +23,7 @@ import {
 } from './challenge-model';
 import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
 import { CHALLENGE_MODELS, POSSESSION_MODELS } from './challenge-models';
-import { clientUsesOf } from './client-uses';
+import { type ClientUseSettings, clientUsesOf } from './client-uses';
 import type {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
@@ -51,9 +57,19 @@ export class ChallengeModelsService {
   constructor(
     private readonly figures: ChallengeFigures,
     private readonly store: ChallengeStore,
-    private readonly config: AppConfig,
+    private readonly challenges: ChallengeConfig,
     private readonly clock: Clock,
-  ) {}
+    private readonly dpop: DpopConfig,
+    private readonly par: ParConfig,
+    registration: RegistrationConfig,
+    clientMetadata: ClientMetadataConfig,
+    wallet: WalletConfig,
+    private readonly passkeys: PasskeyConfig,
+  ) {
+    this.clientUseSettings = { registration, clientMetadata, wallet, passkeys };
+  }
+
+  private readonly clientUseSettings: ClientUseSettings;
 
   async overview(): Promise<ChallengeModelsResponseDto> {
     const [models, proofOfPossession] = await Promise.all([
@@ -71,7 +87,7 @@ export class ChallengeModelsService {
   /** DPoP or PAR: its shape, what it keeps in the store and costs, and its live figures. */
   async describePossession(id: PossessionModel): Promise<PossessionModelViewDto> {
     const { protocol, threats } = POSSESSION_MODELS[id];
-    const { dpop, par } = this.config;
+    const { dpop, par } = this;
     const store: PossessionModelViewDto['store'] =
       id === 'dpop'
         ? {
@@ -101,7 +117,7 @@ export class ChallengeModelsService {
   async describe(id: LoginModel): Promise<ChallengeModelViewDto> {
     const { protocol, threats } = CHALLENGE_MODELS[id];
     const { authorizationCodeTtlSeconds, walletNonceTtlSeconds, webauthnChallengeTtlSeconds } =
-      this.config.challenges;
+      this.challenges;
     const lifetime: Record<LoginModel, number> = {
       pkce: authorizationCodeTtlSeconds,
       siwe: walletNonceTtlSeconds,
@@ -124,10 +140,10 @@ export class ChallengeModelsService {
         bound_to: protocol.bound_to,
         threats,
         ...(id === 'passkey'
-          ? { recent_login_seconds: this.config.passkeys.recentLoginSeconds }
+          ? { recent_login_seconds: this.passkeys.recentLoginSeconds }
           : {}),
       },
-      used_by: clientUsesOf(id, this.config),
+      used_by: clientUsesOf(id, this.clientUseSettings),
       figures: await this.figures.of(id),
     };
   }

@@ -2,8 +2,14 @@ import type { AppConfig } from '../config/app-config';
 import type { ChallengeModel } from './challenge-model';
 import type { ClientUseDto } from './challenge-models.dto';
 
+/** The settings the clients' uses are told with. */
+export type ClientUseSettings = Pick<
+  AppConfig,
+  'registration' | 'clientMetadata' | 'wallet' | 'passkeys'
+>;
+
 /** RFC 7591 at POST /register, as this deployment runs it. */
-function dynamicRegistration(config: AppConfig): string {
+function dynamicRegistration(config: ClientUseSettings): string {
   const { open, initialAccessToken } = config.registration;
   const withToken = initialAccessToken !== undefined;
   const state = open
@@ -16,7 +22,7 @@ function dynamicRegistration(config: AppConfig): string {
   return `dynamic client registration (RFC 7591, POST /register): ${state}`;
 }
 
-function metadataDocuments(config: AppConfig): string {
+function metadataDocuments(config: ClientUseSettings): string {
   return `client ID metadata documents (an https client_id): ${config.clientMetadata.enabled ? 'on' : 'off'}`;
 }
 
@@ -25,7 +31,7 @@ function onChains(ids: readonly (string | number)[]): string {
 }
 
 /** SIWE_CHAIN_IDS, and the chains whose SIWE_RPC_URLS let contract wallets sign in. */
-function chains(config: AppConfig): string {
+function chains(config: ClientUseSettings): string {
   const withRpc = Object.keys(config.wallet.rpcUrls);
   return `wallets ${onChains(config.wallet.allowedChainIds)}; contract wallets (ERC-1271, ERC-6492) ${withRpc.length ? onChains(withRpc) : 'on no chain (no SIWE_RPC_URLS)'}`;
 }
@@ -34,7 +40,7 @@ function chains(config: AppConfig): string {
  * Which clients log users in through each model, and what they use: the protocol's reach,
  * with the live settings (registration, metadata documents, chains) read from configuration.
  */
-export function clientUsesOf(model: ChallengeModel, config: AppConfig): ClientUseDto[] {
+export function clientUsesOf(model: ChallengeModel, config: ClientUseSettings): ClientUseDto[] {
   if (model === 'pkce') {
     return [
       {

@@ -12,9 +12,7 @@ describe('AppConfig.fromEnv', () => {
   it('has working defaults for development', () => {
     const config = AppConfig.fromEnv(base);
     expect(config).toMatchObject({
-      nodeEnv: 'development',
-      port: 25000,
-      issuer: 'http://localhost:25000',
+      server: { nodeEnv: 'development', port: 25000, issuer: 'http://localhost:25000' },
       challenges: { authorizationCodeTtlSeconds: 60, walletNonceTtlSeconds: 300 },
       tokens: { signingAlg: 'ES256', accessTokenTtlSeconds: 900, refreshGraceSeconds: 10 },
       wallet: { domain: 'localhost:25000', uri: 'http://localhost:25000', allowedChainIds: [1] },
@@ -141,8 +139,10 @@ describe('AppConfig.fromEnv', () => {
   });
 
   it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
-    expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).issuer).toBe('http://localhost:8080');
-    expect(AppConfig.fromEnv({ ...base, ISSUER: 'https://auth.example.com/' }).issuer).toBe(
+    expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).server.issuer).toBe(
+      'http://localhost:8080',
+    );
+    expect(AppConfig.fromEnv({ ...base, ISSUER: 'https://auth.example.com/' }).server.issuer).toBe(
       'https://auth.example.com',
     );
   });
@@ -201,7 +201,7 @@ describe('AppConfig.fromEnv', () => {
         NODE_ENV: 'production',
         KEY_ENCRYPTION_SECRET: secret,
         ISSUER: 'https://auth.example.test',
-      }).isProduction,
+      }).server.isProduction,
     ).toBe(true);
   });
 
@@ -222,7 +222,7 @@ describe('AppConfig.fromEnv', () => {
         /ISSUER must be an https URL .*got http:\/\/localhost:25000/,
       );
       const allowed = AppConfig.fromEnv({ ...http, ALLOW_INSECURE_ISSUER: 'true' });
-      expect(allowed).toMatchObject({
+      expect(allowed.server).toMatchObject({
         issuer: 'http://auth.example.test',
         allowInsecureIssuer: true,
       });
@@ -236,7 +236,7 @@ describe('AppConfig.fromEnv', () => {
         'LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production',
       );
       const withToken = { ...production, LAB_ENABLED: 'true', ADMIN_TOKEN: 'a'.repeat(32) };
-      expect(AppConfig.fromEnv(withToken).labEnabled).toBe(true);
+      expect(AppConfig.fromEnv(withToken).lab.enabled).toBe(true);
     });
 
     it('lists both refusals at once, and changes nothing outside production', () => {
@@ -247,13 +247,13 @@ describe('AppConfig.fromEnv', () => {
         }),
       );
       for (const NODE_ENV of ['development', 'test']) {
-        expect(AppConfig.fromEnv({ ...unsafe, NODE_ENV }).labEnabled).toBe(true);
+        expect(AppConfig.fromEnv({ ...unsafe, NODE_ENV }).lab.enabled).toBe(true);
       }
     });
 
     it('does not apply to the admin CLI, which serves nothing', () => {
       const unsafe = { ...production, ISSUER: 'http://auth.example.test', LAB_ENABLED: 'true' };
-      expect(AppConfig.fromEnv(unsafe, { serves: false }).isProduction).toBe(true);
+      expect(AppConfig.fromEnv(unsafe, { serves: false }).server.isProduction).toBe(true);
     });
   });
 
@@ -264,17 +264,16 @@ describe('AppConfig.fromEnv', () => {
       KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
       ISSUER: 'https://auth.example.test',
     };
-    expect(AppConfig.fromEnv(base).operatorViews).toEqual({
+    expect(AppConfig.fromEnv(base).operator).toEqual({
       metricsEnabled: true,
       docsEnabled: true,
     });
-    expect(AppConfig.fromEnv(production).operatorViews).toEqual({
+    expect(AppConfig.fromEnv(production).operator).toEqual({
       metricsEnabled: false,
       docsEnabled: false,
     });
     expect(
-      AppConfig.fromEnv({ ...production, METRICS_ENABLED: 'true', DOCS_ENABLED: 'false' })
-        .operatorViews,
+      AppConfig.fromEnv({ ...production, METRICS_ENABLED: 'true', DOCS_ENABLED: 'false' }).operator,
     ).toEqual({ metricsEnabled: true, docsEnabled: false });
   });
 
@@ -483,7 +482,7 @@ describe('TRUST_PROXY', () => {
     ['10.0.0.0/8, 192.168.1.7,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']],
   ])('reads %j as %j', (value, expected) => {
     const env = value === undefined ? base : { ...base, TRUST_PROXY: value };
-    expect(AppConfig.fromEnv(env).trustProxy).toEqual(expected);
+    expect(AppConfig.fromEnv(env).server.trustProxy).toEqual(expected);
   });
 
   it.each(['true', 'yes', '10.0.0.0/33', '300.1.1.1', 'proxy.internal', '1,2', '99'])(

@@ -1,9 +1,71 @@
-import { Global, Module } from '@nestjs/common';
-import { AppConfig } from './app-config';
+import { Global, Module, Provider } from '@nestjs/common';
+import { AppConfig, PasskeyConfig } from './app-config';
+import { ChallengeConfig } from './sections/challenges.config';
+import { ClientAuthConfig } from './sections/client-auth.config';
+import { ClientMetadataConfig } from './sections/client-metadata.config';
+import { DatabaseConfig } from './sections/database.config';
+import { DpopConfig } from './sections/dpop.config';
+import { LabConfig } from './sections/lab.config';
+import { LoginThrottleConfig } from './sections/login-throttle.config';
+import { OAuthConfig } from './sections/oauth.config';
+import { OperatorConfig } from './sections/operator.config';
+import { ParConfig } from './sections/par.config';
+import { RateLimitConfig } from './sections/rate-limits.config';
+import { RegistrationConfig } from './sections/registration.config';
+import { ServerConfig } from './sections/server.config';
+import { TokenConfig } from './sections/tokens.config';
+import { WalletConfig } from './sections/wallet.config';
+
+type SectionKey = Exclude<keyof AppConfig, 'tracing'>;
+
+/**
+ * Each section of AppConfig and the abstract class it is injected by: a service states what it
+ * reads by the sections its constructor names (`private readonly tokens: TokenConfig`), as
+ * @nestjs/config's `registerAs` namespaces do, with our own typed, validated parsing.
+ */
+export const CONFIG_SECTIONS = {
+  server: ServerConfig,
+  database: DatabaseConfig,
+  challenges: ChallengeConfig,
+  tokens: TokenConfig,
+  wallet: WalletConfig,
+  passkeys: PasskeyConfig,
+  oauth: OAuthConfig,
+  rateLimits: RateLimitConfig,
+  clientAuth: ClientAuthConfig,
+  loginThrottle: LoginThrottleConfig,
+  registration: RegistrationConfig,
+  clientMetadata: ClientMetadataConfig,
+  dpop: DpopConfig,
+  par: ParConfig,
+  operator: OperatorConfig,
+  lab: LabConfig,
+} as const satisfies { [K in SectionKey]: abstract new () => AppConfig[K] };
+
+/**
+ * AppConfig (from `appConfig`) and one provider per section, read off it: a test that overrides
+ * AppConfig (test/support/test-app.ts) changes every section with it.
+ */
+export function configProviders(appConfig: Provider<AppConfig>): Provider[] {
+  return [
+    appConfig,
+    ...Object.entries(CONFIG_SECTIONS).map(([key, section]) => ({
+      provide: section,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => config[key as SectionKey],
+    })),
+  ];
+}
+
+/** What the config module exports: the whole AppConfig and every section. */
+export const CONFIG_TOKENS = [AppConfig, ...Object.values(CONFIG_SECTIONS)];
 
 @Global()
 @Module({
-  providers: [{ provide: AppConfig, useFactory: () => AppConfig.fromEnv(process.env) }],
-  exports: [AppConfig],
+  providers: configProviders({
+    provide: AppConfig,
+    useFactory: () => AppConfig.fromEnv(process.env),
+  }),
+  exports: CONFIG_TOKENS,
 })
 export class AppConfigModule {}

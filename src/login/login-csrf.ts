@@ -1,8 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CsrfProtection, type CsrfVerdict } from '../platform/csrf/csrf-protection';
+import { InvalidRequest } from '../platform/errors/protocol-error';
 
 export type CsrfCheck = CsrfVerdict;
+
+/** A login request and its response: what a login from the login page reads and sets. */
+export type LoginExchange = {
+  req: Pick<Request, 'headers' | 'ip'>;
+  res: Pick<Response, 'cookie' | 'clearCookie'>;
+};
 
 /** What the user is told when a login (password form or wallet button) fails the CSRF check. */
 export const CSRF_FAILURES: Readonly<Record<Exclude<CsrfCheck, 'ok'>, string>> = {
@@ -22,6 +29,8 @@ export const CSRF_FAILURES: Readonly<Record<Exclude<CsrfCheck, 'ok'>, string>> =
  */
 @Injectable()
 export class LoginCsrf {
+  private readonly logger = new Logger(LoginCsrf.name);
+
   constructor(private readonly csrf: CsrfProtection) {}
 
   /** The browser's token for the login page; issues one (and its cookies) when needed. */
@@ -31,5 +40,17 @@ export class LoginCsrf {
 
   check(req: Pick<Request, 'headers'>, submitted: string | undefined): CsrfCheck {
     return this.csrf.verify(req, submitted);
+  }
+
+  /**
+   * A JSON login from the page (a wallet's, a passkey's) answers a failed check with
+   * invalid_request, before its proof is looked at: a forged request must not cost the user a
+   * nonce or a challenge.
+   */
+  assertValid(req: Pick<Request, 'headers'>, submitted: string | undefined, login: string): void {
+    const verdict = this.check(req, submitted);
+    if (verdict === 'ok') return;
+    this.logger.warn(`${login} login refused: CSRF check failed (${verdict})`);
+    throw new InvalidRequest(CSRF_FAILURES[verdict]);
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { redact } from '../platform/crypto/hashing';
 import { TooManyRequests } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
 import { UserService } from './users/user.service';
-import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
+import { CSRF_FAILURES, LoginCsrf, type LoginExchange } from './login-csrf';
 import type { LoginFormDto } from './login-form.dto';
 import type { LoginPageView } from './login.page';
 import { safeReturnTo } from './return-to';
@@ -28,11 +27,6 @@ export type LoginOutcome =
   /** 429 with Retry-After: the form with the error's message, or the error's JSON envelope. */
   | { readonly kind: 'throttled'; readonly error: TooManyRequests; readonly view: LoginPageView };
 
-type Exchange = {
-  req: Pick<Request, 'headers' | 'ip'>;
-  res: Pick<Response, 'cookie' | 'clearCookie'>;
-};
-
 /** The password login use case behind `GET/POST /login`. */
 @Injectable()
 export class PasswordLoginService {
@@ -45,11 +39,11 @@ export class PasswordLoginService {
     private readonly throttle: LoginThrottle,
   ) {}
 
-  showForm(returnTo: string | undefined, http: Exchange): LoginOutcome {
+  showForm(returnTo: string | undefined, http: LoginExchange): LoginOutcome {
     return this.form(200, http, { returnTo: safeReturnTo(returnTo) });
   }
 
-  async submit(form: LoginFormDto, http: Exchange): Promise<LoginOutcome> {
+  async submit(form: LoginFormDto, http: LoginExchange): Promise<LoginOutcome> {
     const returnTo = safeReturnTo(form.return_to);
     const { username, password } = form;
 
@@ -93,7 +87,7 @@ export class PasswordLoginService {
 
   private form(
     status: 200 | 400 | 401,
-    http: Exchange,
+    http: LoginExchange,
     view: Omit<LoginPageView, 'csrfToken'>,
   ): LoginOutcome {
     return {

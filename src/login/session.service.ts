@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { Clock } from '../platform/clock/clock';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
-import { AppConfig } from '../config/app-config';
+import { OAuthConfig } from '../config/sections/oauth.config';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { readCookies, usesSecureCookies } from '../platform/http/cookies';
 import { AMR } from '../tokens/id-token';
 import type { LoginSession, SessionIdentity, StoredSession } from './session';
 import { SessionRepository } from './session.repository';
+import { ServerConfig } from '../config/sections/server.config';
 
 /** The session cookie over plain http (an `http:` ISSUER). */
 export const SESSION_COOKIE = 'pg_session';
@@ -58,9 +59,10 @@ export class SessionService {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly oauth: OAuthConfig,
+    private readonly server: ServerConfig,
   ) {
-    this.cookieName = usesSecureCookies(config) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+    this.cookieName = usesSecureCookies(server) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   }
 
   /**
@@ -104,7 +106,7 @@ export class SessionService {
     const amr = combinedAmr(identity, await this.current(req));
     const value = randomToken(32);
     const authTime = this.clock.now();
-    const ttlSeconds = this.config.oauth.sessionTtlSeconds;
+    const ttlSeconds = this.oauth.sessionTtlSeconds;
     const session: StoredSession = {
       idHash: sha256Base64Url(value),
       sub: identity.sub,
@@ -165,6 +167,6 @@ export class SessionService {
   private cookieOptions(): CookieOptions {
     // Lax, not Strict: the session must be sent when a client's top-level redirect brings the
     // browser to /authorize from another site.
-    return { httpOnly: true, sameSite: 'lax', path: '/', secure: usesSecureCookies(this.config) };
+    return { httpOnly: true, sameSite: 'lax', path: '/', secure: usesSecureCookies(this.server) };
   }
 }

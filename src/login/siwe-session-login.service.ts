@@ -1,18 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { InvalidRequest } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
 import { WalletSignInService } from '../wallet/verify/wallet-sign-in.service';
-import { CSRF_FAILURES, LoginCsrf } from './login-csrf';
+import { LoginCsrf, type LoginExchange } from './login-csrf';
 import type { SiweSessionLoginDto } from './siwe-session-login.dto';
 import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
-
-type Exchange = {
-  req: Pick<Request, 'headers' | 'ip'>;
-  res: Pick<Response, 'cookie' | 'clearCookie'>;
-};
 
 /**
  * "Sign in with Ethereum" and "Sign in with Solana" on the login page (POST /login/siwe): the
@@ -30,16 +23,12 @@ export class SiweSessionLoginService {
     private readonly csrf: LoginCsrf,
   ) {}
 
-  async login(body: SiweSessionLoginDto, http: Exchange): Promise<SiweSessionLoginResponseDto> {
+  async login(
+    body: SiweSessionLoginDto,
+    http: LoginExchange,
+  ): Promise<SiweSessionLoginResponseDto> {
     const redirect = safeReturnTo(body.return_to);
-
-    // Checked before the signature: a forged request must not cost the wallet its nonce.
-    const csrf = this.csrf.check(http.req, body.csrf_token);
-    if (csrf !== 'ok') {
-      this.logger.warn(`Wallet login refused: CSRF check failed (${csrf})`);
-      throw new InvalidRequest(CSRF_FAILURES[csrf]);
-    }
-
+    this.csrf.assertValid(http.req, body.csrf_token, 'Wallet');
     const { sub, authMethod } = await this.wallets.verify(
       { message: body.message, signature: body.signature },
       clientAddress(http.req),

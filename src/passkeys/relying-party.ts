@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { PasskeyConfig } from '../config/app-config';
 
 /** What the service is to a WebAuthn authenticator: its RP ID, name and accepted origins. */
 export interface RelyingPartySettings {
@@ -16,10 +16,10 @@ export const RP_NAME = 'Proofgate';
  */
 @Injectable()
 export class RelyingParty {
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly passkeys: PasskeyConfig) {}
 
   settings(): RelyingPartySettings {
-    const { rpId, origins } = this.config.passkeys;
+    const { rpId, origins } = this.passkeys;
     return { id: rpId, name: RP_NAME, origins: [...origins] };
   }
 }

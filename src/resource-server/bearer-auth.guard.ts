@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppConfig } from '../config/app-config';
+import { DpopConfig } from '../config/sections/dpop.config';
+import { ServerConfig } from '../config/sections/server.config';
 import { ProtocolError } from '../platform/errors/protocol-error';
 import type { AccessTokenClaims } from '../tokens/access-token';
 import { DpopResourceChallenge } from '../tokens/dpop/dpop.errors';
@@ -17,7 +18,8 @@ export type AuthenticatedRequest = Request & { accessToken: AccessTokenClaims };
 export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly authenticator: BearerTokenAuthenticator,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly dpop: DpopConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,7 +32,7 @@ export class BearerAuthGuard implements CanActivate {
         method: request.method,
         path: request.path,
       });
-      if (this.config.dpop.requiredAtApi && claims.cnf === undefined) {
+      if (this.dpop.requiredAtApi && claims.cnf === undefined) {
         throw new DpopResourceChallenge(
           'invalid_token',
           'This API accepts DPoP-bound access tokens only',
@@ -52,6 +54,6 @@ export class BearerAuthGuard implements CanActivate {
     if (!challenge?.startsWith('Bearer ') && !challenge?.startsWith('DPoP ')) return;
     // The issuer is a validated URL: no `"` or `\` to quote.
     error.headers['WWW-Authenticate'] =
-      `${challenge}, resource_metadata="${protectedResourceMetadataUrl(this.config.issuer)}"`;
+      `${challenge}, resource_metadata="${protectedResourceMetadataUrl(this.server.issuer)}"`;
   }
 }

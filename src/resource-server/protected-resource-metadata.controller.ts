@@ -1,6 +1,8 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { DpopConfig } from '../config/sections/dpop.config';
+import { TokenConfig } from '../config/sections/tokens.config';
+import { ServerConfig } from '../config/sections/server.config';
 import { DPOP_SIGNING_ALGS } from '../tokens/dpop/dpop-algorithms';
 import { SUPPORTED_SCOPES } from '../tokens/scopes';
 import { ProtectedResourceMetadataDto } from './protected-resource-metadata.dto';
@@ -20,16 +22,20 @@ export function protectedResourceMetadataUrl(issuer: string): string {
 @ApiTags('api')
 @Controller(WELL_KNOWN)
 export class ProtectedResourceMetadataController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly server: ServerConfig,
+    private readonly tokens: TokenConfig,
+    private readonly dpop: DpopConfig,
+  ) {}
 
   @Get(['', 'api'])
   @ApiOperation({ summary: 'RFC 9728 protected resource metadata of /api' })
   @ApiOkResponse({ type: ProtectedResourceMetadataDto })
   @Header('Cache-Control', 'public, max-age=300')
   metadata(): ProtectedResourceMetadataDto {
-    const issuer = this.config.issuer;
+    const issuer = this.server.issuer;
     return {
-      resource: this.config.tokens.audience,
+      resource: this.tokens.audience,
       authorization_servers: [issuer],
       // RFC 6750 §2.1 only: no form-body or query tokens.
       bearer_methods_supported: ['header'],
@@ -38,7 +44,7 @@ export class ProtectedResourceMetadataController {
       resource_name: 'Proofgate API',
       // RFC 9728 §2, RFC 9449 §7.1: DPoP-bound tokens are accepted (and, if so set, required).
       dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
-      ...(this.config.dpop.requiredAtApi ? { dpop_bound_access_tokens_required: true } : {}),
+      ...(this.dpop.requiredAtApi ? { dpop_bound_access_tokens_required: true } : {}),
     };
   }
 }

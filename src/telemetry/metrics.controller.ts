@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppConfig } from '../config/app-config';
+import { OperatorConfig } from '../config/sections/operator.config';
 import { assertOperatorAccess } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { MetricsService } from './metrics.service';
@@ -19,7 +19,7 @@ import { MetricsService } from './metrics.service';
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
-    private readonly config: AppConfig,
+    private readonly operator: OperatorConfig,
   ) {}
 
   /** Prometheus text exposition format. */
@@ -38,7 +38,7 @@ export class MetricsController {
     @Headers('authorization') authorization: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    assertOperatorAccess(this.config, this.config.operatorViews.metricsEnabled, authorization);
+    assertOperatorAccess(this.operator, this.operator.metricsEnabled, authorization);
     response
       .status(200)
       .type(this.metrics.registry.contentType)

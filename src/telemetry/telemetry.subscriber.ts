@@ -4,6 +4,7 @@ import {
   ChallengeIssued,
   ChallengeRedeemed,
   ChallengeRejected,
+  ChallengeSpent,
 } from '../challenges/challenge.events';
 import { MODEL_OF_KIND, type ChallengeModel } from '../compare/challenge-model';
 import { ChallengeFiguresRecorder } from '../compare/figures/challenge-figures.recorder';
@@ -62,6 +63,11 @@ export class TelemetrySubscriber {
     this.metrics.challengesRedeemed.inc({ model });
     this.metrics.redemptionLatency.observe({ model }, Math.max(0, latencySeconds));
     this.figures.redeemed(model, event.createdAt, event.expiresAt, event.redeemedAt);
+  }
+
+  @OnEvent(ChallengeSpent.type)
+  challengeSpent(event: ChallengeSpent): void {
+    this.figures.spent(MODEL_OF_KIND[event.kind], event.expiresAt, event.spentAt);
   }
 
   @OnEvent(ChallengeRejected.type)

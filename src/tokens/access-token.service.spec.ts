@@ -60,9 +60,12 @@ describe('AccessTokenService', () => {
 
   async function startInstance(env: Record<string, string> = {}) {
     const config = configFor(env);
-    const keyService = new SigningKeyService(repository, config, clock);
+    const keyService = new SigningKeyService(repository, config.tokens, clock);
     await keyService.onModuleInit();
-    return { keys: keyService, tokens: new AccessTokenService(keyService, config, clock) };
+    return {
+      keys: keyService,
+      tokens: new AccessTokenService(keyService, config.server, config.tokens, clock),
+    };
   }
 
   /** A token signed with the service's real active key but with chosen header and claims. */

@@ -3,7 +3,8 @@ import { SignJWT, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } fro
 import { Clock } from '../platform/clock/clock';
 import { randomToken } from '../platform/crypto/hashing';
 import { InvalidToken } from '../platform/errors/protocol-error';
-import { AppConfig, SIGNING_ALGS } from '../config/app-config';
+import { ServerConfig } from '../config/sections/server.config';
+import { SIGNING_ALGS, TokenConfig } from '../config/sections/tokens.config';
 import {
   ACCESS_TOKEN_TYP,
   AUTH_METHODS,
@@ -82,7 +83,8 @@ export class AccessTokenService {
 
   constructor(
     private readonly keys: SigningKeyService,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly tokens: TokenConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -94,7 +96,7 @@ export class AccessTokenService {
 
     const key = await this.keys.signingKey();
     const iat = this.clock.nowSeconds();
-    const expiresIn = this.config.tokens.accessTokenTtlSeconds;
+    const expiresIn = this.tokens.accessTokenTtlSeconds;
     const exp = iat + expiresIn;
     const jti = randomToken(JTI_BYTES);
     const signed = await new SignJWT({
@@ -107,9 +109,9 @@ export class AccessTokenService {
       ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-      .setIssuer(this.config.issuer)
+      .setIssuer(this.server.issuer)
       .setSubject(input.sub)
-      .setAudience(input.audience ?? this.config.tokens.audience)
+      .setAudience(input.audience ?? this.tokens.audience)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .setJti(jti)
@@ -136,8 +138,8 @@ export class AccessTokenService {
       } = await jwtVerify(token, this.resolveKey, {
         algorithms: [...SIGNING_ALGS],
         typ: ACCESS_TOKEN_TYP,
-        issuer: this.config.issuer,
-        ...(anyAudience ? {} : { audience: this.config.tokens.audience }),
+        issuer: this.server.issuer,
+        ...(anyAudience ? {} : { audience: this.tokens.audience }),
         requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
         currentDate: this.clock.now(),
       }));

@@ -35,9 +35,9 @@ describe('IdTokenService', () => {
   it('signs every ES256 ID token with a low-s signature (one encoding per token)', async () => {
     const clock = new TestClock();
     const config = configFor('ES256');
-    const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config, clock);
+    const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
     await keys.onModuleInit();
-    const idTokens = new IdTokenService(keys, config, clock);
+    const idTokens = new IdTokenService(keys, config.server, config.tokens, clock);
     const jwks = createLocalJWKSet({ keys: await keys.publishedJwks() });
     for (let i = 0; i < 64; i += 1) {
       const idToken = await idTokens.sign(INPUT);
@@ -51,10 +51,12 @@ describe('IdTokenService', () => {
     async (alg) => {
       const clock = new TestClock();
       const config = configFor(alg);
-      const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config, clock);
+      const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
       await keys.onModuleInit();
 
-      const idToken = await new IdTokenService(keys, config, clock).sign(INPUT);
+      const idToken = await new IdTokenService(keys, config.server, config.tokens, clock).sign(
+        INPUT,
+      );
 
       const { payload, protectedHeader } = await jwtVerify(
         idToken,
@@ -81,10 +83,10 @@ describe('IdTokenService', () => {
   it('leaves nonce out when the request had none, and says pwd for a password login', async () => {
     const clock = new TestClock();
     const config = configFor('ES256');
-    const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config, clock);
+    const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
     await keys.onModuleInit();
 
-    const idToken = await new IdTokenService(keys, config, clock).sign({
+    const idToken = await new IdTokenService(keys, config.server, config.tokens, clock).sign({
       ...INPUT,
       nonce: undefined,
       sub: 'user0',

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { AppConfig, type SigningAlg } from '../config/app-config';
+import { ServerConfig } from '../config/sections/server.config';
+import { TokenConfig, type SigningAlg } from '../config/sections/tokens.config';
 import { Clock } from '../platform/clock/clock';
 import { withLowS } from './ecdsa-low-s';
 import { AMR, type SignIdTokenInput } from './id-token';
@@ -26,7 +27,8 @@ export function accessTokenHash(accessToken: string, alg: SigningAlg): string {
 export class IdTokenService {
   constructor(
     private readonly keys: SigningKeyService,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly tokens: TokenConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -40,12 +42,12 @@ export class IdTokenService {
       amr: input.amr ?? AMR[input.authMethod],
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.config.issuer)
+      .setIssuer(this.server.issuer)
       .setSubject(input.sub)
       .setAudience(input.clientId)
       .setIssuedAt(iat)
       // As long as the access token issued with it: what the ID token asserts is the same login.
-      .setExpirationTime(iat + this.config.tokens.accessTokenTtlSeconds)
+      .setExpirationTime(iat + this.tokens.accessTokenTtlSeconds)
       .sign(key.privateKey);
     // One encoding per token, like the access tokens (ecdsa-low-s.ts).
     return key.alg === 'ES256' ? withLowS(signed) : signed;

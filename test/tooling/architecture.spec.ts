@@ -104,6 +104,37 @@ function areaGraph(): Map<string, string[]> {
   return new Map([...graph].map(([area, edges]) => [area, [...edges]]));
 }
 
+/**
+ * How a file takes the whole AppConfig from Nest: a constructor parameter, a factory's `inject`,
+ * `app.get(AppConfig)` or `@Inject(AppConfig)`. A service injects the sections it reads instead
+ * (`private readonly tokens: TokenConfig`, see src/config/config.module.ts).
+ */
+function wholeConfigInjections(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/\bconstructor\s*\(/g)) {
+    const start = match.index + match[0].length;
+    let end = start;
+    for (let depth = 1; end < text.length && depth > 0; end++) {
+      if (text[end] === '(') depth++;
+      else if (text[end] === ')') depth--;
+    }
+    if (/:\s*AppConfig\b/.test(text.slice(start, end))) found.push('a constructor parameter');
+  }
+  if (/\binject\s*:\s*\[[^\]]*\bAppConfig\b/.test(text)) found.push("a factory's inject");
+  if (/\.get\(\s*AppConfig\b/.test(text)) found.push('get(AppConfig)');
+  if (/@Inject\(\s*AppConfig\b/.test(text)) found.push('@Inject(AppConfig)');
+  return found;
+}
+
+/**
+ * Where the whole configuration may be injected: the module that provides it and derives each
+ * section from it (the admin CLI provides the configuration it validated through the same
+ * `configProviders`). What truly needs everything is handed it outside Nest: the start checks
+ * (main.ts, platform/startup/) by loadConfigOrExit, the admin CLI by loadAdminConfig, tests by
+ * AppConfig.fromEnv.
+ */
+const WHOLE_CONFIG_INJECTED_IN = ['config/config.module.ts'];
+
 describe('layout: dependencies point one way', () => {
   it('reads the source tree', () => {
     expect(files.length).toBeGreaterThan(50);
@@ -120,7 +151,9 @@ describe('layout: dependencies point one way', () => {
     expect(files.some((file) => file.area === 'passkeys')).toBe(true);
     const others = new Set(['wallet', 'oauth', 'login', 'resource-server']);
     expect(violations(['passkeys'], (area) => others.has(area))).toEqual([]);
-    expect(violations(['wallet', 'oauth', 'resource-server'], (area) => area === 'passkeys')).toEqual([]);
+    expect(
+      violations(['wallet', 'oauth', 'resource-server'], (area) => area === 'passkeys'),
+    ).toEqual([]);
   });
 
   it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
@@ -223,6 +256,37 @@ describe('layout: dependencies point one way', () => {
         valueImports: [],
       });
     }
+  });
+
+  it('services inject the config sections they read, never the whole AppConfig', () => {
+    const injecting = sourceFiles(SRC)
+      .map((file) => ({
+        file: relative(SRC, file),
+        how: wholeConfigInjections(readFileSync(file, 'utf8')),
+      }))
+      .filter(({ how }) => how.length > 0);
+    expect(injecting.filter(({ file }) => !WHOLE_CONFIG_INJECTED_IN.includes(file))).toEqual([]);
+    expect(injecting.map(({ file }) => file).sort()).toEqual(WHOLE_CONFIG_INJECTED_IN);
+  });
+
+  it('finds an injection of the whole AppConfig where there is one (the check itself works)', () => {
+    const service = `@Injectable()
+      export class S {
+        constructor(
+          @InjectConnection() private readonly connection: Connection,
+          private readonly config: AppConfig,
+        ) {}
+      }`;
+    expect(wholeConfigInjections(service)).toEqual(['a constructor parameter']);
+    expect(
+      wholeConfigInjections(`{ provide: X, inject: [Clock, AppConfig], useFactory: make }`),
+    ).toEqual(["a factory's inject"]);
+    expect(wholeConfigInjections('const { issuer } = app.get(AppConfig);')).toEqual([
+      'get(AppConfig)',
+    ]);
+    expect(wholeConfigInjections('constructor(private readonly tokens: TokenConfig) {}')).toEqual(
+      [],
+    );
   });
 
   it('the challenge store stands on platform/ and config/ only', () => {

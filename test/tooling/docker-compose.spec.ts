@@ -157,13 +157,13 @@ describe('docker-compose.yml', () => {
       SEED_DEMO_DATA: '',
     });
     const config = AppConfig.fromEnv(env);
-    expect(config.adminToken).toBe(shell.ADMIN_TOKEN);
+    expect(config.operator.adminToken).toBe(shell.ADMIN_TOKEN);
     expect(config.wallet.allowedChainIds).toEqual([1, 8453]);
     // Every empty pass-through is the service's default, as if compose had not set it.
     const setOnly = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
     expect(config).toEqual(AppConfig.fromEnv(setOnly));
     expect(config.oauth.seedDemoData).toBe(false);
-    expect(config.labEnabled).toBe(false);
+    expect(config.lab.enabled).toBe(false);
   });
 
   it('refuses its default http issuer unless ALLOW_INSECURE_ISSUER=true, and takes an https one', () => {
@@ -172,7 +172,7 @@ describe('docker-compose.yml', () => {
       AppConfig.fromEnv(containerEnv(proofgate, { KEY_ENCRYPTION_SECRET: secret })),
     ).toThrow(/ISSUER must be an https URL when NODE_ENV=production.*ALLOW_INSECURE_ISSUER=true/);
     const https = { KEY_ENCRYPTION_SECRET: secret, ISSUER: 'https://auth.example.com' };
-    expect(AppConfig.fromEnv(containerEnv(proofgate, https)).issuer).toBe(https.ISSUER);
+    expect(AppConfig.fromEnv(containerEnv(proofgate, https)).server.issuer).toBe(https.ISSUER);
   });
 });
 

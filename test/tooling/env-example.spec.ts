@@ -26,12 +26,17 @@ function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
     .map((name) => join(ROOT, dir, name));
 }
 
-/** Names passed to the config readers: `int(env, 'PORT', ...)`, `str(env, 'ISSUER')`... */
+/**
+ * Names passed to the config readers: `env.int('PORT', ...)`, `env.str('ISSUER')`,
+ * `env.read((e) => rpcUrls(e, 'SIWE_RPC_URLS'), ...)`, `int(env, 'ACCOUNT_RECENT_LOGIN_SECONDS', ...)`.
+ */
 function readByTheService(): Set<string> {
   const names = new Set<string>();
   const sources = filesUnder('src/config', (n) => n.endsWith('.ts') && !n.endsWith('.spec.ts'));
   for (const file of sources) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/\(\s*env\s*,\s*'([A-Z][A-Z0-9_]*)'/g)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(
+      /(?:\(\s*e(?:nv)?\s*,\s*|\benv\.\w+\(\s*)'([A-Z][A-Z0-9_]*)'/g,
+    )) {
       names.add(m[1]);
     }
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { OAuthConfig } from '../../config/sections/oauth.config';
 import { ConfigError, clientEntry, type ClientEntryConfig } from '../../config/env-parsers';
 import { Clock } from '../../platform/clock/clock';
 import { randomToken } from '../../platform/crypto/hashing';
@@ -74,7 +74,7 @@ export class ClientAdministration {
     private readonly clients: ClientRepository,
     private readonly grants: GrantRepository,
     private readonly hasher: PasswordHasher,
-    private readonly config: AppConfig,
+    private readonly oauth: OAuthConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -201,7 +201,7 @@ export class ClientAdministration {
   private sourceOf(clientId: string, client?: OAuthClient): ClientSource {
     if (clientId === DEFAULT_WALLET_CLIENT_ID) return 'built-in';
     if (client?.dynamicallyRegisteredAt) return 'dynamic registration';
-    if (this.config.oauth.clients.some((configured) => configured.clientId === clientId)) {
+    if (this.oauth.clients.some((configured) => configured.clientId === clientId)) {
       return 'OAUTH_CLIENTS';
     }
     return 'database';

@@ -17,7 +17,7 @@ import {
   OptionalBinding,
   StoredChallenge,
 } from '../challenge';
-import { ChallengeIssued, ChallengeRedeemed } from '../challenge.events';
+import { ChallengeIssued, ChallengeRedeemed, ChallengeSpent } from '../challenge.events';
 import { ChallengeStore } from '../challenge-store';
 import { ChallengeRecord } from './challenge.schema';
 import { isDuplicateKey } from '../../platform/database/duplicate-key';
@@ -217,11 +217,15 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
   }
 
   async spend(kind: ChallengeKind, key: string): Promise<void> {
-    await this.collection.updateOne(
+    const now = this.clock.now();
+    // One command, as updateOne was: the expiry it returns moves the challenge's end in the
+    // figures from its expiry to now.
+    const spent = await this.collection.findOneAndUpdate(
       { _id: sha256Base64Url(key), kind, spentAt: null },
-      { $set: { spentAt: this.clock.now() }, $unset: { payload: '' } },
-      SINGLE_USE_WRITE,
+      { $set: { spentAt: now }, $unset: { payload: '' } },
+      { returnDocument: 'before', projection: { expiresAt: 1 }, ...SINGLE_USE_WRITE },
     );
+    if (spent) this.events.emit(new ChallengeSpent(kind, spent.expiresAt, now));
   }
 
   async peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null> {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AppConfig } from '../../config/app-config';
+import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
 import { GuardedFetcher } from '../../platform/http/outbound/guarded-fetcher';
 import { DnsHostResolver, HostResolver } from '../../platform/http/outbound/host-resolver';
 import {
@@ -18,12 +18,10 @@ import { DocumentFetchAdmission } from './document-fetch-admission.guard';
   providers: [
     {
       provide: HostResolver,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
+      inject: [ClientMetadataConfig],
+      useFactory: (clientMetadata: ClientMetadataConfig) =>
         new DnsHostResolver({
-          ...(config.clientMetadata.dnsServers
-            ? { servers: config.clientMetadata.dnsServers }
-            : {}),
+          ...(clientMetadata.dnsServers ? { servers: clientMetadata.dnsServers } : {}),
           timeoutMs: CLIENT_METADATA_DOCUMENT_LIMITS.dnsTimeoutMs,
           tries: CLIENT_METADATA_DOCUMENT_LIMITS.dnsTries,
         }),

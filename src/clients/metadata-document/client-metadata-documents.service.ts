@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
 import { ExpiringCache } from '../../platform/cache/expiring-cache';
 import { Clock } from '../../platform/clock/clock';
 import { SingleFlight } from '../../platform/concurrency/single-flight';
@@ -89,13 +89,13 @@ export class ClientMetadataDocuments {
 
   constructor(
     private readonly fetcher: GuardedFetcher,
-    private readonly config: AppConfig,
+    private readonly clientMetadata: ClientMetadataConfig,
     private readonly clock: Clock,
   ) {}
 
   /** Whether `clientId` names a metadata document (and documents are enabled). */
   handles(clientId: string): boolean {
-    const { enabled, allowPrivate } = this.config.clientMetadata;
+    const { enabled, allowPrivate } = this.clientMetadata;
     return (
       enabled &&
       (clientId.startsWith('https://') || (allowPrivate && clientId.startsWith('http://')))
@@ -111,7 +111,7 @@ export class ClientMetadataDocuments {
    */
   admit(clientId: string, clientAddress: string): Release | undefined {
     if (!this.handles(clientId)) return undefined;
-    const checked = checkClientIdUrl(clientId, this.config.clientMetadata.allowPrivate);
+    const checked = checkClientIdUrl(clientId, this.clientMetadata.allowPrivate);
     if (typeof checked === 'string' || this.settled(clientId, checked) !== undefined) {
       return undefined;
     }
@@ -130,7 +130,7 @@ export class ClientMetadataDocuments {
    * when the document must be fetched and its host already has the most fetches in flight.
    */
   async find(clientId: string): Promise<OAuthClient | null> {
-    const checked = checkClientIdUrl(clientId, this.config.clientMetadata.allowPrivate);
+    const checked = checkClientIdUrl(clientId, this.clientMetadata.allowPrivate);
     if (typeof checked === 'string') {
       // Refused before any fetch, and not remembered: checking again costs less than storing.
       this.logRefusal(clientId, checked);
@@ -169,10 +169,10 @@ export class ClientMetadataDocuments {
       const fetched = await this.fetcher.get(url, {
         maxBytes: CLIENT_METADATA_DOCUMENT_LIMITS.maxBytes,
         timeoutMs: CLIENT_METADATA_DOCUMENT_LIMITS.timeoutMs,
-        allowPrivate: this.config.clientMetadata.allowPrivate,
+        allowPrivate: this.clientMetadata.allowPrivate,
         accept: 'application/json',
-        ...(this.config.clientMetadata.extraCaCertificates
-          ? { extraCaCertificates: this.config.clientMetadata.extraCaCertificates }
+        ...(this.clientMetadata.extraCaCertificates
+          ? { extraCaCertificates: this.clientMetadata.extraCaCertificates }
           : {}),
       });
       const client = toClient(clientId, url, fetched.contentType, fetched.body);

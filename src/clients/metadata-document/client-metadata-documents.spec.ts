@@ -108,7 +108,11 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
   beforeEach(() => {
     fetcher = new HeldFetcher();
     clock = new TestClock();
-    documents = new ClientMetadataDocuments(fetcher as unknown as GuardedFetcher, config, clock);
+    documents = new ClientMetadataDocuments(
+      fetcher as unknown as GuardedFetcher,
+      config.clientMetadata,
+      clock,
+    );
   });
 
   it(`fetches at most ${maxFetchesPerHost} documents from one host at once: past it 503, not remembered`, async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { AppConfig } from '../../config/app-config';
+import { RegistrationConfig } from '../../config/sections/registration.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
@@ -40,10 +40,10 @@ export class ClientRegistrationService {
     private readonly registry: ClientRegistry,
     private readonly sweeper: RegisteredClientSweeper,
     private readonly hasher: PasswordHasher,
-    private readonly config: AppConfig,
+    private readonly registration: RegistrationConfig,
     private readonly clock: Clock,
   ) {
-    this.expiry = new RegisteredClientExpiry(config.registration);
+    this.expiry = new RegisteredClientExpiry(registration);
   }
 
   async register(
@@ -57,7 +57,7 @@ export class ClientRegistrationService {
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
     if (method !== 'none' && !authorized) {
       throw new InvalidClientMetadata(
-        this.config.registration.initialAccessToken === undefined
+        this.registration.initialAccessToken === undefined
           ? 'Only public clients (token_endpoint_auth_method "none") may register dynamically'
           : 'A confidential client needs the initial access token to register; a public client registers with token_endpoint_auth_method "none"',
       );
@@ -108,7 +108,7 @@ export class ClientRegistrationService {
    * right one (RFC 6750 §3.1 invalid_token otherwise); with open registration off, one is needed.
    */
   private checkInitialAccessToken(authorization: string | undefined): boolean {
-    const { open, initialAccessToken } = this.config.registration;
+    const { open, initialAccessToken } = this.registration;
     const presented = bearerToken(authorization);
     if (presented !== undefined || authorization !== undefined) {
       if (

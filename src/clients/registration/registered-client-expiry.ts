@@ -1,4 +1,4 @@
-import type { RegistrationConfig } from '../../config/app-config';
+import type { RegistrationConfig } from '../../config/sections/registration.config';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { RegistrationConfig } from '../../config/sections/registration.config';
 import { Clock } from '../../platform/clock/clock';
 import { SingleFlight } from '../../platform/concurrency/single-flight';
 import { TemporarilyUnavailable } from '../../platform/errors/protocol-error';
@@ -31,7 +31,7 @@ export class RegisteredClientSweeper implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly clients: ClientRepository,
-    private readonly config: AppConfig,
+    private readonly registration: RegistrationConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -68,7 +68,7 @@ export class RegisteredClientSweeper implements OnModuleInit, OnModuleDestroy {
    * metadata, no scan; registrations racing at the bound may pass it by a few.
    */
   async ensureCapacity(): Promise<void> {
-    const max = this.config.registration.maxClients;
+    const max = this.registration.maxClients;
     if ((await this.clients.countStored()) < max) return;
     if (this.clock.now().getTime() - this.lastSweepMs >= MIN_SWEEP_GAP_MS) {
       await this.sweep();

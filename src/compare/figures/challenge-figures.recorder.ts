@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { AppConfig } from '../../config/app-config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import type { ChallengeModel } from '../challenge-model';
 import {
@@ -44,13 +44,13 @@ export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectModel(ChallengeTotalsRecord.name) readonly totalsModel: Model<ChallengeTotalsRecord>,
     @InjectModel(ChallengeMinuteRecord.name) readonly minutesModel: Model<ChallengeMinuteRecord>,
-    private readonly config: AppConfig,
+    private readonly challenges: ChallengeConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.totalsModel);
     await ensureIndexes(this.minutesModel);
-    this.timer = setInterval(() => void this.flush(), this.config.challenges.figuresFlushMs);
+    this.timer = setInterval(() => void this.flush(), this.challenges.figuresFlushMs);
     this.timer.unref();
   }
 
@@ -74,6 +74,17 @@ export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
     this.addMinute(model, at, bucket, 1);
     // Redeemed, so it will not expire unredeemed.
     this.addMinute(model, expiresAt, `expiring.${secondOf(expiresAt)}`, -1);
+  }
+
+  /**
+   * Used up unredeemed before its expiry: it ends now, not at its expiry, as the since-start
+   * figure (issued - redeemed - live) already counts it, so both say "expired unredeemed" of it
+   * from the same moment.
+   */
+  spent(model: ChallengeModel, expiresAt: Date, at: Date): void {
+    if (at >= expiresAt) return;
+    this.addMinute(model, expiresAt, `expiring.${secondOf(expiresAt)}`, -1);
+    this.addMinute(model, at, `expiring.${secondOf(at)}`, 1);
   }
 
   rejected(model: ChallengeModel, reason: string, at: Date): void {

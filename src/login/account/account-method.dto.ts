@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { METHOD_TYPES, type MethodType } from '../../accounts/account';
+import { WalletProofDto } from '../../wallet/verify/wallet-proof.dto';
 import { WALLET_EXAMPLE } from '../../wallet/wallet.examples';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
 
@@ -35,23 +36,7 @@ export class AccountMethodsResponseDto {
 }
 
 /** POST /account/methods/wallet: a SIWE message over a fresh nonce, signed by the wallet to link. */
-export class LinkWalletDto {
-  @ApiProperty({
-    description:
-      'The message from POST /wallet/nonce (EIP-4361, or Sign In With Solana), exactly as signed',
-    example: WALLET_EXAMPLE.message,
-  })
-  @IsString()
-  message!: string;
-
-  @ApiProperty({
-    description:
-      'Its signature: 0x-hex personal_sign (EIP-191) for Ethereum; the Ed25519 signature in base58 or padded base64 for Solana',
-    example: WALLET_EXAMPLE.signature,
-  })
-  @IsString()
-  signature!: string;
-}
+export class LinkWalletDto extends WalletProofDto {}
 
 /**
  * POST /account/methods/password: a password for an account without one (a wallet account), and

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AccountService } from '../../accounts/account.service';
-import { AppConfig } from '../../config/app-config';
+import { PasskeyConfig } from '../../config/app-config';
 import { Clock } from '../../platform/clock/clock';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import {
@@ -41,7 +41,7 @@ export class AccountPageService {
     private readonly wallets: WalletLinkService,
     private readonly csrf: CsrfProtection,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly passkeys: PasskeyConfig,
   ) {}
 
   /** The page's view, or null without a session (the caller sends the browser to sign in). */
@@ -139,7 +139,7 @@ export class AccountPageService {
     const session = await this.sessions.currentOrRefuse(req);
     if (!session) throw new InvalidRequest('Sign in first');
     if (!this.isRecent(session)) {
-      const maxAge = this.config.passkeys.recentLoginSeconds;
+      const maxAge = this.passkeys.recentLoginSeconds;
       throw new InsufficientUserAuthentication(
         `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
         maxAge,
@@ -150,6 +150,6 @@ export class AccountPageService {
 
   private isRecent(session: LoginSession): boolean {
     const age = this.clock.now().getTime() - session.authTime.getTime();
-    return age <= this.config.passkeys.recentLoginSeconds * 1000;
+    return age <= this.passkeys.recentLoginSeconds * 1000;
   }
 }

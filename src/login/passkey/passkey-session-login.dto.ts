@@ -1,13 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { CSRF_TOKEN_MAX_LENGTH } from '../../platform/csrf/csrf-protection';
+import { IsObject, ValidateNested } from 'class-validator';
 import { AuthenticationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
-import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE, RETURN_TO_DESCRIPTION } from '../login.examples';
+import { LoginPageFieldsDto } from '../login-page-fields.dto';
 
 /** POST /login/passkey body, sent by /static/passkey-login.js. */
-export class PasskeySessionLoginDto {
+export class PasskeySessionLoginDto extends LoginPageFieldsDto {
   @ApiProperty({
     // An object with its example: a $ref here would lose the example "Try it out" sends.
     type: Object,
@@ -25,21 +24,4 @@ export class PasskeySessionLoginDto {
   @ValidateNested()
   @Type(() => AuthenticationResponseDto)
   response!: AuthenticationResponseDto;
-
-  @ApiProperty({
-    required: true,
-    description: `${CSRF_TOKEN_DESCRIPTION} (its absence is a failed CSRF check)`,
-    example: LOGIN_EXAMPLE.csrfToken,
-    maxLength: 128,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CSRF_TOKEN_MAX_LENGTH)
-  csrf_token?: string;
-
-  /** Checked by `safeReturnTo`: an unsafe value is replaced, not refused. */
-  @ApiPropertyOptional({ description: RETURN_TO_DESCRIPTION, example: LOGIN_EXAMPLE.returnTo })
-  @IsOptional()
-  @IsString()
-  return_to?: string;
 }

@@ -1,20 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { InvalidRequest } from '../../platform/errors/protocol-error';
 import {
   PasskeyAuthenticationService,
   passkeyAmr,
 } from '../../passkeys/authentication/passkey-authentication.service';
-import { CSRF_FAILURES, LoginCsrf } from '../login-csrf';
+import { LoginCsrf, type LoginExchange } from '../login-csrf';
 import { safeReturnTo } from '../return-to';
 import { SessionService } from '../session.service';
 import type { SiweSessionLoginResponseDto } from '../siwe-session-login-response.dto';
 import type { PasskeySessionLoginDto } from './passkey-session-login.dto';
-
-type Exchange = {
-  req: Pick<Request, 'headers' | 'ip'>;
-  res: Pick<Response, 'cookie' | 'clearCookie'>;
-};
 
 /**
  * "Sign in with a passkey" on the login page (POST /login/passkey): the same verification as
@@ -32,14 +25,12 @@ export class PasskeySessionLoginService {
     private readonly csrf: LoginCsrf,
   ) {}
 
-  async login(body: PasskeySessionLoginDto, http: Exchange): Promise<SiweSessionLoginResponseDto> {
+  async login(
+    body: PasskeySessionLoginDto,
+    http: LoginExchange,
+  ): Promise<SiweSessionLoginResponseDto> {
     const redirect = safeReturnTo(body.return_to);
-    // Checked before the assertion: a forged request must not cost the user the challenge.
-    const csrf = this.csrf.check(http.req, body.csrf_token);
-    if (csrf !== 'ok') {
-      this.logger.warn(`Passkey login refused: CSRF check failed (${csrf})`);
-      throw new InvalidRequest(CSRF_FAILURES[csrf]);
-    }
+    this.csrf.assertValid(http.req, body.csrf_token, 'Passkey');
     const verified = await this.passkeys.verify(body.response);
     await this.sessions.start(http, {
       sub: verified.sub,

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { Clock } from '../../platform/clock/clock';
 import { KeyedSequence } from '../../platform/concurrency/keyed-sequence';
-import { AppConfig } from '../../config/app-config';
+import { LoginThrottleConfig } from '../../config/sections/login-throttle.config';
 import { CounterKey, FailureCounter, LoginFailureStore } from './login-failure.store';
+import { TokenConfig } from '../../config/sections/tokens.config';
 
 /** The first wait once an address has used its free failures; it doubles with each further one. */
 export const BACKOFF_BASE_SECONDS = 30;
@@ -55,9 +56,10 @@ export class LoginThrottle {
   constructor(
     private readonly store: LoginFailureStore,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly loginThrottle: LoginThrottleConfig,
+    tokens: TokenConfig,
   ) {
-    this.keyHmacSecret = createHmac('sha256', config.tokens.keyEncryptionSecret)
+    this.keyHmacSecret = createHmac('sha256', tokens.keyEncryptionSecret)
       .update('proofgate login throttle keys')
       .digest();
   }
@@ -107,7 +109,7 @@ export class LoginThrottle {
     counters: ReadonlyMap<string, FailureCounter>,
     now: number,
   ): LoginAttempt<never> | undefined {
-    const { failuresPerAccountAddress, failuresPerAccount } = this.config.loginThrottle;
+    const { failuresPerAccountAddress, failuresPerAccount } = this.loginThrottle;
     const pair = counters.get(keys.pair.id);
     if (pair?.lastFailureAt && pair.failures >= failuresPerAccountAddress) {
       const waitMs = BACKOFF_BASE_SECONDS * 1000 * 2 ** (pair.failures - failuresPerAccountAddress);
@@ -126,7 +128,7 @@ export class LoginThrottle {
    * from zero with a plain `$inc` even while the TTL monitor has not yet removed the old one.
    */
   private keys(username: string, pair: string, now: number): Keys {
-    const windowMs = this.config.loginThrottle.failureWindowSeconds * 1000;
+    const windowMs = this.loginThrottle.failureWindowSeconds * 1000;
     const index = Math.floor(now / windowMs);
     const windowEndsAt = (index + 1) * windowMs;
     const expiresAt = new Date(windowEndsAt);

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
-import { AppConfig, DEMO_CLIENTS } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
+import { DEMO_CLIENTS, OAuthConfig } from '../../config/sections/oauth.config';
 import { UserRepository } from './user.repository';
 
 export interface DemoUser {
@@ -42,13 +43,14 @@ export class DemoUserSeeder implements OnModuleInit {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly oauth: OAuthConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     // Accounts with published passwords: off by default in production (SEED_DEMO_DATA).
-    if (!this.config.oauth.seedDemoData) return;
-    if (this.config.isProduction) this.logger.warn(demoDataWarning());
+    if (!this.oauth.seedDemoData) return;
+    if (this.server.isProduction) this.logger.warn(demoDataWarning());
     await Promise.all(DEMO_USERS.map((user) => this.seed(user)));
   }
 

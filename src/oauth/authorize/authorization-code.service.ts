@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { randomToken } from '../../platform/crypto/hashing';
-import { AppConfig } from '../../config/app-config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { AuthMethod } from '../../tokens/access-token';
 
 /** What an authorization code carries besides its binding. */
@@ -46,7 +46,7 @@ export const DPOP_JKT_BINDING_FIELD = 'dpop_jkt';
 export class AuthorizationCodeService {
   constructor(
     private readonly store: ChallengeStore,
-    private readonly config: AppConfig,
+    private readonly challenges: ChallengeConfig,
   ) {}
 
   /** 256 bits of CSPRNG; only its hash is stored, bound to client, redirect URI and challenge. */
@@ -60,7 +60,7 @@ export class AuthorizationCodeService {
       key: code,
       binding,
       payload,
-      ttlSeconds: this.config.challenges.authorizationCodeTtlSeconds,
+      ttlSeconds: this.challenges.authorizationCodeTtlSeconds,
     });
     return code;
   }

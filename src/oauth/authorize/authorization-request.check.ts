@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { OAuthConfig } from '../../config/sections/oauth.config';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import {
   InvalidRequest,
   InvalidScope,
@@ -32,7 +33,8 @@ export interface CheckedAuthorizationRequest {
 @Injectable()
 export class AuthorizationRequestCheck {
   constructor(
-    private readonly config: AppConfig,
+    private readonly tokens: TokenConfig,
+    private readonly oauth: OAuthConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
   ) {}
 
@@ -46,7 +48,7 @@ export class AuthorizationRequestCheck {
         : new InvalidRequest('response_type is required');
     }
     const codeChallenge = checkCodeChallenge(request.code_challenge, request.code_challenge_method);
-    if (this.config.oauth.requireState && !request.state) {
+    if (this.oauth.requireState && !request.state) {
       throw new InvalidRequest('state is required');
     }
     const scope = checkScope(request.scope);
@@ -60,8 +62,8 @@ export class AuthorizationRequestCheck {
     const nonce = checkNonce(request.nonce);
     const dpopJkt = checkDpopJkt(request.dpop_jkt);
     const resource = checkAuthorizedResource(client, request.resource, {
-      defaultResource: this.config.tokens.audience,
-      registeredClients: this.config.oauth.registeredClientResources,
+      defaultResource: this.tokens.audience,
+      registeredClients: this.oauth.registeredClientResources,
     });
     await this.resourceClientIds.refuseClientId(client, resource);
     return {

@@ -2,7 +2,9 @@ import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { InvalidRequest, ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRejected } from '../../challenges/challenge.events';
-import { AppConfig } from '../../config/app-config';
+import { ParConfig } from '../../config/sections/par.config';
+import { TokenConfig } from '../../config/sections/tokens.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
@@ -42,7 +44,9 @@ export class AuthorizationEndpoint {
   constructor(
     private readonly clients: ClientRegistry,
     private readonly codes: AuthorizationCodeService,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly tokens: TokenConfig,
+    private readonly par: ParConfig,
     private readonly events: DomainEvents,
     private readonly consents: ConsentService,
     private readonly requests: AuthorizationRequestCheck,
@@ -102,7 +106,7 @@ export class AuthorizationEndpoint {
         if (error.reason) this.events.emit(new ChallengeRejected('par_request_uri', error.reason));
         return page(error);
       }
-    } else if (this.config.par.required || client.requirePushedAuthorizationRequests) {
+    } else if (this.par.required || client.requirePushedAuthorizationRequests) {
       // RFC 9126 §5, §6: only pushed requests, from this client or from every client.
       return page(
         new InvalidRequest('Authorization requests must be pushed to /par first (RFC 9126)'),
@@ -122,7 +126,7 @@ export class AuthorizationEndpoint {
       if (!session) {
         return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
       }
-      const otherResource = resource === this.config.tokens.audience ? undefined : resource;
+      const otherResource = resource === this.tokens.audience ? undefined : resource;
       if (
         !client.firstParty &&
         !(await this.consents.covers(session.sub, client.clientId, scope, otherResource))
@@ -176,7 +180,7 @@ export class AuthorizationEndpoint {
 
   private redirect(redirectUri: string, params: Record<string, string | undefined>) {
     const url = new URL(redirectUri);
-    for (const [name, value] of Object.entries({ ...params, iss: this.config.issuer })) {
+    for (const [name, value] of Object.entries({ ...params, iss: this.server.issuer })) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
     return { kind: 'redirect' as const, location: url.toString() };

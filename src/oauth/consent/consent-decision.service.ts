@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import { AppConfig } from '../../config/app-config';
+import { OAuthConfig } from '../../config/sections/oauth.config';
+import { TokenConfig } from '../../config/sections/tokens.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { safeReturnTo } from '../../login/return-to';
@@ -31,7 +33,9 @@ export class ConsentDecisionService {
     private readonly clients: ClientRegistry,
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly tokens: TokenConfig,
+    private readonly oauth: OAuthConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly pushed: PushedAuthorizationRequests,
   ) {}
@@ -78,16 +82,16 @@ export class ConsentDecisionService {
       url.searchParams.set('error', 'access_denied');
       url.searchParams.set('error_description', 'The user denied the request');
       if (state !== undefined) url.searchParams.set('state', state);
-      url.searchParams.set('iss', this.config.issuer);
+      url.searchParams.set('iss', this.server.issuer);
       return url.toString();
     }
 
     try {
       const scope = checkScope(param('scope'));
-      const defaultResource = this.config.tokens.audience;
+      const defaultResource = this.tokens.audience;
       const resource = checkAuthorizedResource(client, param('resource'), {
         defaultResource,
-        registeredClients: this.config.oauth.registeredClientResources,
+        registeredClients: this.oauth.registeredClientResources,
       });
       await this.resourceClientIds.refuseClientId(client, resource);
       const otherResource = resource === defaultResource ? undefined : resource;

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/app-config';
+import type { OAuthConfig } from '../../config/sections/oauth.config';
 import { Clock } from '../../platform/clock/clock';
 import type { Consent } from './consent';
 import { ConsentRepository } from './consent.repository';
@@ -56,12 +56,12 @@ class InMemoryConsentRepository extends ConsentRepository {
 describe('ConsentService', () => {
   let now: Date;
   const clock = { now: () => now } as Clock;
-  const config = { oauth: { consentTtlDays: 30 } } as AppConfig;
+  const oauth = { consentTtlDays: 30 } as OAuthConfig;
   let service: ConsentService;
 
   beforeEach(() => {
     now = new Date('2026-01-01T00:00:00Z');
-    service = new ConsentService(new InMemoryConsentRepository(), clock, config);
+    service = new ConsentService(new InMemoryConsentRepository(), clock, oauth);
   });
 
   it('forgets a consent CONSENT_TTL_DAYS after the last Allow, and a new Allow renews it', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { OAuthConfig } from '../../config/sections/oauth.config';
 import { Clock } from '../../platform/clock/clock';
 import type { Consent } from './consent';
 import { ConsentRepository } from './consent.repository';
@@ -21,9 +21,9 @@ export class ConsentService implements OnModuleInit {
   constructor(
     private readonly consents: ConsentRepository,
     private readonly clock: Clock,
-    config: AppConfig,
+    oauth: OAuthConfig,
   ) {
-    this.ttlMs = config.oauth.consentTtlDays * DAY_MS;
+    this.ttlMs = oauth.consentTtlDays * DAY_MS;
   }
 
   /** Consents remembered before they expired get a full lifetime from the upgrade on. */

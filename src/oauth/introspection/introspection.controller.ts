@@ -5,7 +5,7 @@ import { InvalidClient, InvalidRequest } from '../../platform/errors/protocol-er
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { CallerAddress } from '../../platform/http/client-address';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
-import { AppConfig } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { presentedCredentials } from '../client-authentication.dto';
@@ -28,7 +28,7 @@ export class IntrospectionController {
     private readonly budget: ClientBudget,
     private readonly lookup: TokenLookup,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
   ) {}
 
   @Post()
@@ -93,7 +93,7 @@ export class IntrospectionController {
           scope: grant.scope,
           exp: Math.floor(record.expiresAt.getTime() / 1000),
           iat: Math.floor(record.createdAt.getTime() / 1000),
-          iss: this.config.issuer,
+          iss: this.server.issuer,
           auth_method: grant.authMethod,
         };
       }

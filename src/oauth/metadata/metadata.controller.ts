@@ -1,6 +1,10 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
-import { AppConfig, SIGNING_ALGS } from '../../config/app-config';
+import { ParConfig } from '../../config/sections/par.config';
+import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
+import { RegistrationConfig } from '../../config/sections/registration.config';
+import { ServerConfig } from '../../config/sections/server.config';
+import { SIGNING_ALGS, TokenConfig } from '../../config/sections/tokens.config';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
@@ -16,15 +20,21 @@ import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-me
 @Controller('.well-known')
 @RateLimit('open', ...METADATA_LIMITS)
 export class MetadataController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly server: ServerConfig,
+    private readonly tokens: TokenConfig,
+    private readonly registration: RegistrationConfig,
+    private readonly clientMetadata: ClientMetadataConfig,
+    private readonly par: ParConfig,
+  ) {}
 
   @Get('oauth-authorization-server')
   @ApiOperation({ summary: 'RFC 8414 authorization server metadata' })
   @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   @Header('Cache-Control', 'public, max-age=300')
   metadata(): AuthorizationServerMetadataDto {
-    const issuer = this.config.issuer;
-    const { open, initialAccessToken } = this.config.registration;
+    const issuer = this.server.issuer;
+    const { open, initialAccessToken } = this.registration;
     const registrationPossible = open || initialAccessToken !== undefined;
     return {
       issuer,
@@ -32,7 +42,7 @@ export class MetadataController {
       token_endpoint: `${issuer}/token`,
       // RFC 9126 §5
       pushed_authorization_request_endpoint: `${issuer}/par`,
-      require_pushed_authorization_requests: this.config.par.required,
+      require_pushed_authorization_requests: this.par.required,
       revocation_endpoint: `${issuer}/revoke`,
       introspection_endpoint: `${issuer}/introspect`,
       jwks_uri: `${issuer}/jwks.json`,
@@ -47,11 +57,9 @@ export class MetadataController {
       authorization_response_iss_parameter_supported: true,
       // RFC 9449 §5.1
       dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
-      protected_resources: [this.config.tokens.audience],
+      protected_resources: [this.tokens.audience],
       ...(registrationPossible ? { registration_endpoint: `${issuer}/register` } : {}),
-      ...(this.config.clientMetadata.enabled
-        ? { client_id_metadata_document_supported: true }
-        : {}),
+      ...(this.clientMetadata.enabled ? { client_id_metadata_document_supported: true } : {}),
     };
   }
 
@@ -66,7 +74,7 @@ export class MetadataController {
   openidConfiguration(): OpenIdProviderMetadataDto {
     return {
       ...this.metadata(),
-      userinfo_endpoint: `${this.config.issuer}/userinfo`,
+      userinfo_endpoint: `${this.server.issuer}/userinfo`,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: SIGNING_ALGS,
       claims_supported: ID_TOKEN_CLAIMS,

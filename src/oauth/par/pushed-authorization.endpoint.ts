@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { DpopProofVerifier } from '../../tokens/dpop/dpop-proof.verifier';
 import { presentedCredentials } from '../client-authentication.dto';
@@ -22,9 +22,9 @@ export class PushedAuthorizationEndpoint {
     private readonly budget: ClientBudget,
     private readonly pushed: PushedAuthorizationRequests,
     private readonly dpop: DpopProofVerifier,
-    config: AppConfig,
+    server: ServerConfig,
   ) {
-    this.parUrl = new URL(`${config.issuer}/par`).href;
+    this.parUrl = new URL(`${server.issuer}/par`).href;
   }
 
   async handle(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { AppConfig } from '../../config/app-config';
+import { ParConfig } from '../../config/sections/par.config';
 import { randomToken } from '../../platform/crypto/hashing';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
@@ -41,7 +41,7 @@ export class PushedAuthorizationRequests {
   constructor(
     private readonly store: ChallengeStore,
     private readonly requests: AuthorizationRequestCheck,
-    private readonly config: AppConfig,
+    private readonly par: ParConfig,
   ) {}
 
   /**
@@ -70,7 +70,7 @@ export class PushedAuthorizationRequests {
     };
     await this.requests.check(client, pushed);
     const key = randomToken(32);
-    const ttlSeconds = this.config.par.requestUriTtlSeconds;
+    const ttlSeconds = this.par.requestUriTtlSeconds;
     await this.store.issue<PushedParameters>({
       kind: 'par_request_uri',
       key,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
-import { AppConfig } from '../../config/app-config';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import { InvalidTarget } from '../../platform/errors/protocol-error';
 
 export const RESOURCE_IS_A_CLIENT = 'resource must not be the client_id of a client';
@@ -21,11 +21,11 @@ export const RESOURCE_IS_A_CLIENT = 'resource must not be the client_id of a cli
 export class ResourceClientIdCheck {
   constructor(
     private readonly clients: ClientRegistry,
-    private readonly config: AppConfig,
+    private readonly tokens: TokenConfig,
   ) {}
 
   async refuseClientId(client: Pick<OAuthClient, 'resources'>, resource: string): Promise<void> {
-    if (resource === this.config.tokens.audience || client.resources?.includes(resource)) return;
+    if (resource === this.tokens.audience || client.resources?.includes(resource)) return;
     if (await this.clients.find(resource)) throw new InvalidTarget(RESOURCE_IS_A_CLIENT);
   }
 }

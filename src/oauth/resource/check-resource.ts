@@ -1,4 +1,4 @@
-import type { RegisteredClientResources } from '../../config/app-config';
+import type { RegisteredClientResources } from '../../config/sections/oauth.config';
 import { resourceProblem } from '../../config/resource-indicator-rules';
 import { InvalidTarget } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';

@@ -1,6 +1,6 @@
 import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { InvalidRequest, UnsupportedGrantType } from '../../platform/errors/protocol-error';
 import { DpopProofVerifier, type DpopProof } from '../../tokens/dpop/dpop-proof.verifier';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
@@ -40,12 +40,12 @@ export class TokenEndpoint {
     private readonly budget: ClientBudget,
     private readonly registry: ClientRegistry,
     private readonly dpop: DpopProofVerifier,
-    config: AppConfig,
+    server: ServerConfig,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
   ) {
     this.handlers = new Map([authorizationCode, refreshToken].map((h) => [h.grantType, h]));
-    this.tokenUrl = new URL(`${config.issuer}/token`).href;
+    this.tokenUrl = new URL(`${server.issuer}/token`).href;
   }
 
   async handle(

@@ -1,13 +1,13 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../../config/app-config';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import { renderWalletDemoPage } from './wallet-demo.page';
 
 /** The demo dApp page; everything it does happens in /static/wallet-demo.js. */
 @ApiTags('pages')
 @Controller('demo')
 export class WalletDemoController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly tokens: TokenConfig) {}
 
   @Get('wallet')
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -23,7 +23,7 @@ export class WalletDemoController {
   })
   page(): string {
     return renderWalletDemoPage({
-      refreshTokenTtlSeconds: this.config.tokens.refreshTokenTtlSeconds,
+      refreshTokenTtlSeconds: this.tokens.refreshTokenTtlSeconds,
     });
   }
 }

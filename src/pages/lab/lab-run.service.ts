@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { Conflict } from '../../platform/errors/protocol-error';
 // Types only: the attack client itself is loaded by the first run (see `run`).
 import type { LabRow, LabWait } from '../../lab-client/scenarios';
@@ -23,7 +23,7 @@ export interface LabRunOptions {
 export class LabRunService {
   private running = false;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly server: ServerConfig) {}
 
   /** Whether every row passed. Throws Conflict when a run is already under way. */
   async run({ signal, onStart, onRow, onWait }: LabRunOptions): Promise<boolean> {
@@ -38,7 +38,7 @@ export class LabRunService {
       // which only an enabled lab allows: an instance without the lab never loads it.
       const { runLab } = await import('../../lab-client/scenarios.js');
       onStart();
-      const rows = await runLab({ baseUrl: this.config.issuer, onRow, onWait, signal });
+      const rows = await runLab({ baseUrl: this.server.issuer, onRow, onWait, signal });
       return rows.every((row) => row.passed);
     } finally {
       this.running = false;

@@ -13,7 +13,9 @@ import {
 import type { Request, Response } from 'express';
 import { ChallengeModelsService } from '../../compare/challenge-models.service';
 import { PageSessions } from '../../login/page-session';
-import { AppConfig } from '../../config/app-config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
+import { LabConfig } from '../../config/sections/lab.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { CSRF_HEADER, CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { NotFound } from '../../platform/errors/protocol-error';
 import { assertOperatorAccess } from '../../platform/http/operator-access';
@@ -22,6 +24,9 @@ import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { LabRunService } from './lab-run.service';
 import { renderLabPage } from './lab.page';
 import type { LabRow, LabWait } from '../../lab-client/scenarios';
+import { OperatorConfig } from '../../config/sections/operator.config';
+import { ParConfig } from '../../config/sections/par.config';
+import { PasskeyConfig } from '../../config/app-config';
 
 /** One line of the streamed run (NDJSON). */
 type LabEvent =
@@ -35,7 +40,12 @@ type LabEvent =
 @Controller('lab')
 export class LabController {
   constructor(
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
+    private readonly lab: LabConfig,
+    private readonly operator: OperatorConfig,
+    private readonly challenges: ChallengeConfig,
+    private readonly par: ParConfig,
+    private readonly passkeys: PasskeyConfig,
     private readonly runs: LabRunService,
     private readonly csrf: CsrfProtection,
     private readonly models: ChallengeModelsService,
@@ -56,17 +66,17 @@ export class LabController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     this.assertEnabled();
-    const { authorizationCodeTtlSeconds, walletNonceTtlSeconds } = this.config.challenges;
-    const requestUriTtlSeconds = this.config.par.requestUriTtlSeconds;
+    const { authorizationCodeTtlSeconds, walletNonceTtlSeconds } = this.challenges;
+    const requestUriTtlSeconds = this.par.requestUriTtlSeconds;
     return renderLabPage(this.csrf.issue(request, response), {
-      adminTokenRequired: this.config.isProduction,
+      adminTokenRequired: this.server.isProduction,
       // The run waits out the longest of the lifetimes and the recent-login window (the passkey
       // row); the others are presented meanwhile.
       waitSeconds: Math.max(
         authorizationCodeTtlSeconds,
         walletNonceTtlSeconds,
         requestUriTtlSeconds,
-        this.config.passkeys.recentLoginSeconds,
+        this.passkeys.recentLoginSeconds,
       ),
       figures: await this.models.overview(),
       session: await this.sessions.of(request, response, '/lab'),
@@ -110,8 +120,8 @@ export class LabController {
     // In production a run is an operator action: it sends attack traffic from this instance and
     // holds its run slot, so a visitor who fetched the page's CSRF token must not start one.
     assertOperatorAccess(
-      this.config,
-      !this.config.isProduction,
+      this.operator,
+      !this.server.isProduction,
       request.header('authorization'),
       'a lab run in production',
     );
@@ -153,6 +163,6 @@ export class LabController {
   }
 
   private assertEnabled(): void {
-    if (!this.config.labEnabled) throw new NotFound('The lab is disabled on this instance');
+    if (!this.lab.enabled) throw new NotFound('The lab is disabled on this instance');
   }
 }

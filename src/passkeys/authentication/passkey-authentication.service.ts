@@ -10,7 +10,7 @@ import { type SignInMethod, passkeyMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { AppConfig } from '../../config/app-config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRedemption } from '../challenge-redemption';
@@ -61,7 +61,7 @@ export class PasskeyAuthenticationService {
     private readonly challenges: ChallengeStore,
     private readonly accounts: AccountService,
     private readonly events: DomainEvents,
-    private readonly config: AppConfig,
+    private readonly challengeConfig: ChallengeConfig,
   ) {}
 
   async options(): Promise<PublicKeyCredentialRequestOptionsJSON> {
@@ -69,14 +69,14 @@ export class PasskeyAuthenticationService {
     const options = await generateAuthenticationOptions({
       rpID: rp.id,
       userVerification: 'preferred',
-      timeout: this.config.challenges.webauthnChallengeTtlSeconds * 1000,
+      timeout: this.challengeConfig.webauthnChallengeTtlSeconds * 1000,
     });
     await this.challenges.issue({
       kind: 'webauthn_authentication',
       key: options.challenge,
       binding: {},
       payload: {},
-      ttlSeconds: this.config.challenges.webauthnChallengeTtlSeconds,
+      ttlSeconds: this.challengeConfig.webauthnChallengeTtlSeconds,
     });
     return options;
   }

@@ -10,7 +10,7 @@ import { passkeyMethodKey, credentialIdOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { AppConfig } from '../../config/app-config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRedemption } from '../challenge-redemption';
@@ -45,7 +45,7 @@ export class PasskeyRegistrationService {
     private readonly challenges: ChallengeStore,
     private readonly accounts: AccountService,
     private readonly events: DomainEvents,
-    private readonly config: AppConfig,
+    private readonly challengeConfig: ChallengeConfig,
   ) {}
 
   /**
@@ -69,14 +69,14 @@ export class PasskeyRegistrationService {
         })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
       supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
-      timeout: this.config.challenges.webauthnChallengeTtlSeconds * 1000,
+      timeout: this.challengeConfig.webauthnChallengeTtlSeconds * 1000,
     });
     await this.challenges.issue({
       kind: 'webauthn_registration',
       key: options.challenge,
       binding: { sub: bearer.sub },
       payload: {},
-      ttlSeconds: this.config.challenges.webauthnChallengeTtlSeconds,
+      ttlSeconds: this.challengeConfig.webauthnChallengeTtlSeconds,
     });
     return options;
   }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { doubleCsrf, type DoubleCsrfUtilities } from 'csrf-csrf';
 import type { CookieOptions, Request, Response } from 'express';
 import { hkdfSync } from 'node:crypto';
-import { AppConfig } from '../../config/app-config';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import { constantTimeEqual, randomToken } from '../crypto/hashing';
 import { InvalidRequest } from '../errors/protocol-error';
 import { readCookie, usesSecureCookies } from '../http/cookies';
+import { ServerConfig } from '../../config/sections/server.config';
 
 /** Why a state-changing request's CSRF token was refused, or `ok`. */
 export type CsrfVerdict = 'ok' | 'missing_cookie' | 'missing_token' | 'mismatch' | 'invalid';
@@ -59,15 +60,15 @@ export class CsrfProtection {
   private readonly cookieOptions: CookieOptions;
   private readonly csrf: DoubleCsrfUtilities;
 
-  constructor(config: AppConfig) {
-    const secure = usesSecureCookies(config);
+  constructor(server: ServerConfig, tokens: TokenConfig) {
+    const secure = usesSecureCookies(server);
     const prefix = secure ? '__Host-' : '';
     this.tokenCookie = `${prefix}pg_csrf`;
     this.sessionCookie = `${prefix}pg_presession`;
     // Strict: sent only with same-site requests, never with a cross-site form post.
     this.cookieOptions = { httpOnly: true, sameSite: 'strict', path: '/', secure };
     const secret = Buffer.from(
-      hkdfSync('sha256', config.tokens.keyEncryptionSecret, 'proofgate', 'csrf-token', 32),
+      hkdfSync('sha256', tokens.keyEncryptionSecret, 'proofgate', 'csrf-token', 32),
     ).toString('hex');
     this.csrf = doubleCsrf({
       getSecret: () => secret,

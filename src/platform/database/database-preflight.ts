@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { mongo } from 'mongoose';
-import type { DatabaseConfig } from '../../config/app-config';
+import type { DatabaseConfig } from '../../config/sections/database.config';
 
 /**
  * The hosts of a MongoDB URI as `host:port` (comma-separated for a replica set), without the

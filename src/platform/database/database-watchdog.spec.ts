@@ -16,11 +16,11 @@ function setup() {
     reported.push(event.reachable),
   );
   const connection = { getClient: () => client } as unknown as Connection;
-  const watchdog = new DatabaseWatchdog(
-    connection,
-    AppConfig.fromEnv({ NODE_ENV: 'test', MONGODB_URI: 'mongodb://127.0.0.1:1/watchdog' }),
-    events,
-  );
+  const config = AppConfig.fromEnv({
+    NODE_ENV: 'test',
+    MONGODB_URI: 'mongodb://127.0.0.1:1/watchdog',
+  });
+  const watchdog = new DatabaseWatchdog(connection, config.database, config.server, events);
   watchdog.follow();
   const reconnect = jest.fn(() => Promise.resolve());
   return { client, watchdog, reconnect, reported, start: performance.now() };

@@ -7,7 +7,8 @@ import {
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, ConnectOptions } from 'mongoose';
 import { performance } from 'node:perf_hooks';
-import { AppConfig } from '../../config/app-config';
+import { DatabaseConfig } from '../../config/sections/database.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { DomainEvents } from '../events/domain-events';
 import { databaseUnreachable } from './database-preflight';
 import { DatabaseReachabilityChanged } from './database.events';
@@ -56,7 +57,8 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
-    private readonly config: AppConfig,
+    private readonly database: DatabaseConfig,
+    private readonly server: ServerConfig,
     private readonly events: DomainEvents,
   ) {}
 
@@ -107,7 +109,7 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async freshClientAnswers(): Promise<boolean> {
-    return (await databaseUnreachable(this.config.database)) === undefined;
+    return (await databaseUnreachable(this.database)) === undefined;
   }
 
   private async pings(): Promise<boolean> {
@@ -121,7 +123,7 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
 
   private async reconnect(): Promise<void> {
     await this.connection.close();
-    await this.connection.openUri(this.config.database.uri, connectionOptions(this.config));
+    await this.connection.openUri(this.database.uri, connectionOptions(this.database, this.server));
     this.follow();
   }
 
@@ -152,10 +154,10 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
 }
 
 /** The driver settings of the service's connection (mongooseOptions adds Nest's own). */
-export function connectionOptions(config: AppConfig): ConnectOptions {
+export function connectionOptions(database: DatabaseConfig, server: ServerConfig): ConnectOptions {
   return {
     appName: 'proofgate',
-    serverSelectionTimeoutMS: config.database.serverSelectionTimeoutMs,
+    serverSelectionTimeoutMS: database.serverSelectionTimeoutMs,
     // Frequent enough for DatabaseWatchdog to tell a stopped monitor within seconds; a heartbeat
     // is one `hello` per server, not a command the application sends.
     heartbeatFrequencyMS: HEARTBEAT_MS,
@@ -167,6 +169,6 @@ export function connectionOptions(config: AppConfig): ConnectOptions {
     // driver builds each event (a copy of the command and of the reply) whether or not anything
     // listens, about 80 µs of CPU per code exchange, so production, where nothing listens, has
     // none.
-    monitorCommands: !config.isProduction,
+    monitorCommands: !server.isProduction,
   };
 }

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AppConfig } from '../../config/app-config';
+import type { ServerConfig } from '../../config/sections/server.config';
 
 /**
  * The value of cookie `name` from the Cookie header, or undefined. When a name repeats, the first
@@ -37,6 +37,6 @@ export function readCookies(req: Pick<Request, 'headers'>, name: string): (strin
 }
 
 /** Cookies get `Secure` whenever the service is reached over https, as its issuer says. */
-export function usesSecureCookies(config: Pick<AppConfig, 'issuer'>): boolean {
-  return new URL(config.issuer).protocol === 'https:';
+export function usesSecureCookies(server: Pick<ServerConfig, 'issuer'>): boolean {
+  return new URL(server.issuer).protocol === 'https:';
 }

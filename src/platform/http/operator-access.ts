@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AppConfig } from '../../config/app-config';
+import type { OperatorConfig } from '../../config/sections/operator.config';
 import { InvalidToken, NotFound } from '../errors/protocol-error';
 
 /**
@@ -16,10 +16,10 @@ const digest = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * so the time taken tells nothing about the token, not even its length.
  */
 export function presentsAdminToken(
-  config: Pick<AppConfig, 'adminToken'>,
+  operator: Pick<OperatorConfig, 'adminToken'>,
   authorization: string | undefined,
 ): boolean {
-  const expected = config.adminToken;
+  const expected = operator.adminToken;
   const presented = BEARER_CREDENTIALS.exec(authorization ?? '')?.[1];
   if (expected === undefined || presented === undefined) return false;
   return timingSafeEqual(digest(presented), digest(expected));
@@ -31,15 +31,16 @@ export function presentsAdminToken(
  * view is then simply not there). Throws the error to answer with.
  */
 export function assertOperatorAccess(
-  config: Pick<AppConfig, 'adminToken'>,
+  operator: Pick<OperatorConfig, 'adminToken'>,
   enabled: boolean,
   authorization: string | undefined,
   /** What the refusal names: an operator view, or an operator action such as a lab run. */
   what = 'this operator view',
 ): void {
   if (enabled) return;
-  if (!config.adminToken) throw new NotFound(`${capitalized(what)} is not served on this instance`);
-  if (!presentsAdminToken(config, authorization)) {
+  if (!operator.adminToken)
+    throw new NotFound(`${capitalized(what)} is not served on this instance`);
+  if (!presentsAdminToken(operator, authorization)) {
     throw new InvalidToken(`An admin token is required for ${what}`);
   }
 }

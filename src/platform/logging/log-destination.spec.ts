@@ -13,7 +13,10 @@ async function pretty(records: readonly object[]): Promise<string> {
       done();
     },
   });
-  const stream = logDestination(AppConfig.fromEnv({ ...base, NODE_ENV: 'development' }), output);
+  const stream = logDestination(
+    AppConfig.fromEnv({ ...base, NODE_ENV: 'development' }).server,
+    output,
+  );
   for (const record of records) {
     stream.write(`${JSON.stringify({ time: Date.now(), pid: 1, hostname: 'h', ...record })}\n`);
   }
@@ -50,6 +53,6 @@ it('writes JSON in production and in tests', () => {
       KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
       ISSUER: 'https://auth.example.test',
     };
-    expect(logDestination(AppConfig.fromEnv(env)).constructor.name).toBe('SonicBoom');
+    expect(logDestination(AppConfig.fromEnv(env).server).constructor.name).toBe('SonicBoom');
   }
 });

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import pino from 'pino';
 import type { DestinationStream } from 'pino';
-import { AppConfig } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
 
 /**
  * Where log lines are written: standard output in the service. An injection token of its own so
@@ -18,11 +18,11 @@ type PrettyFactory = (options: Record<string, unknown>) => DestinationStream;
  * production install without it falls back to JSON). Production and tests: JSON lines.
  */
 export function logDestination(
-  config: AppConfig,
+  server: Pick<ServerConfig, 'nodeEnv'>,
   /** Where the pretty lines go: standard output, or a test's stream. */
   output: number | NodeJS.WritableStream = 1,
 ): DestinationStream {
-  if (config.nodeEnv === 'development') {
+  if (server.nodeEnv === 'development') {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const pretty = require('pino-pretty') as PrettyFactory;
@@ -47,8 +47,8 @@ export function logDestination(
   providers: [
     {
       provide: LogDestination,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => logDestination(config),
+      inject: [ServerConfig],
+      useFactory: (server: ServerConfig) => logDestination(server),
     },
   ],
   exports: [LogDestination],

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { AppConfig } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { LogDestination, LogDestinationModule } from './log-destination';
 import { requestLog } from './request-log';
 import { activeTraceId, tracingEnabled } from '../tracing/tracing';
@@ -38,10 +38,10 @@ export class RequestLog {
   ) {}
 }
 
-function createRequestLog(config: AppConfig, destination: LogDestination): RequestLog {
+function createRequestLog(server: ServerConfig, destination: LogDestination): RequestLog {
   const logger = pino(
     {
-      level: config.logLevel,
+      level: server.logLevel,
       hooks: {
         logMethod(args: Parameters<pino.LogFn>, method: pino.LogFn, level: number) {
           if (!isBootChatter(args, level)) method.apply(this, args);
@@ -56,7 +56,7 @@ function createRequestLog(config: AppConfig, destination: LogDestination): Reque
 @Module({
   imports: [LogDestinationModule],
   providers: [
-    { provide: RequestLog, inject: [AppConfig, LogDestination], useFactory: createRequestLog },
+    { provide: RequestLog, inject: [ServerConfig, LogDestination], useFactory: createRequestLog },
   ],
   exports: [RequestLog],
 })

@@ -2,13 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { AppConfig } from '../../config/app-config';
+import { OperatorConfig } from '../../config/sections/operator.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { assertOperatorAccess } from '../http/operator-access';
 
 export const DOCS_PATH = 'docs';
 
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = app.get(AppConfig);
+  const { issuer } = app.get(ServerConfig);
   const builder = new DocumentBuilder()
     .setTitle('Proofgate')
     .setDescription(
@@ -18,7 +19,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Errors are `{ "error", "error_description" }`.',
     )
     .setVersion('0.1.0')
-    .addServer(config.issuer)
+    .addServer(issuer)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addBasicAuth({ type: 'http', scheme: 'basic' }, 'client_secret_basic')
     .build();
@@ -30,10 +31,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
  * DOCS_ENABLED, else to the admin token only (see assertOperatorAccess).
  */
 export function setupOpenApi(app: INestApplication): void {
-  const config = app.get(AppConfig);
+  const operator = app.get(OperatorConfig);
   const paths = [`/${DOCS_PATH}`, `/${DOCS_PATH}-json`, `/${DOCS_PATH}-yaml`];
   app.use(paths, (req: Request, _res: Response, next: NextFunction) => {
-    assertOperatorAccess(config, config.operatorViews.docsEnabled, req.headers.authorization);
+    assertOperatorAccess(operator, operator.docsEnabled, req.headers.authorization);
     next();
   });
   // Swagger UI sets inline styles; relax style-src for its page only.

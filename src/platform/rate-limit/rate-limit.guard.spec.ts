@@ -89,7 +89,7 @@ describe('RateLimitGuard and RateLimiter', () => {
     store = new FakeStore();
     clock = new FixedClock(minuteStart + 15_250);
     events = new RecordedEvents();
-    limiter = new RateLimiter(config, store, clock, events);
+    limiter = new RateLimiter(config.tokens, config.rateLimits, store, clock, events);
     guard = new RateLimitGuard(limiter);
   });
 
@@ -141,7 +141,11 @@ describe('RateLimitGuard and RateLimiter', () => {
     ]);
     // Another key, another counter; the same key on another limiter instance, the same one.
     await limiter.charge(PER_APP, 'other-app', 'closed');
-    await new RateLimiter(config, store, clock, events).charge(PER_APP, 'app', 'closed');
+    await new RateLimiter(config.tokens, config.rateLimits, store, clock, events).charge(
+      PER_APP,
+      'app',
+      'closed',
+    );
     expect(store.calls[1][0].id).not.toBe(store.calls[0][0].id);
     expect(store.calls[2][0].id).toBe(store.calls[0][0].id);
 
@@ -150,7 +154,9 @@ describe('RateLimitGuard and RateLimiter', () => {
   });
 
   it('names a counter the same on every request and on every instance (ids are reused)', async () => {
-    const other = new RateLimitGuard(new RateLimiter(config, store, clock, events));
+    const other = new RateLimitGuard(
+      new RateLimiter(config.tokens, config.rateLimits, store, clock, events),
+    );
     for (let i = 0; i < 3; i++) await guard.canActivate(contextFor('closed'));
     await other.canActivate(contextFor('closed'));
     const ids = store.calls.map((counters) => counters.map((counter) => counter.id).join(' '));

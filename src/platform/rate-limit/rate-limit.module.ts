@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AppConfig } from '../../config/app-config';
+import { RateLimitConfig } from '../../config/sections/rate-limits.config';
 import { MemoryRateLimitStore } from './memory-rate-limit.store';
 import { MongoRateLimitStore } from './persistence/mongo-rate-limit.store';
 import {
@@ -28,9 +28,12 @@ import { RateLimiter } from './rate-limiter';
     MemoryRateLimitStore,
     {
       provide: RateLimitStore,
-      inject: [AppConfig, MongoRateLimitStore, MemoryRateLimitStore],
-      useFactory: (config: AppConfig, mongo: MongoRateLimitStore, memory: MemoryRateLimitStore) =>
-        config.rateLimits.store === 'mongo' ? mongo : memory,
+      inject: [RateLimitConfig, MongoRateLimitStore, MemoryRateLimitStore],
+      useFactory: (
+        rateLimits: RateLimitConfig,
+        mongo: MongoRateLimitStore,
+        memory: MemoryRateLimitStore,
+      ) => (rateLimits.store === 'mongo' ? mongo : memory),
     },
     RateLimiter,
     { provide: APP_GUARD, useClass: RateLimitGuard },

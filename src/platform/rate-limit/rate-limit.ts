@@ -1,6 +1,6 @@
 import { ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { RateLimitConfig } from '../../config/app-config';
+import type { RateLimitConfig } from '../../config/sections/rate-limits.config';
 import { clientAddress } from '../http/client-address';
 
 /**

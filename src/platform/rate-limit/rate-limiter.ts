@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { AppConfig, RateLimitConfig } from '../../config/app-config';
+import { TokenConfig } from '../../config/sections/tokens.config';
+import { RateLimitConfig } from '../../config/sections/rate-limits.config';
 import { Clock } from '../clock/clock';
 import { DomainEvents } from '../events/domain-events';
 import { TemporarilyUnavailable, TooManyRequests } from '../errors/protocol-error';
@@ -51,13 +52,14 @@ export class RateLimiter {
   private readonly counterIds = new Map<string, string>();
 
   constructor(
-    config: AppConfig,
+    tokens: TokenConfig,
+    rateLimits: RateLimitConfig,
     private readonly store: RateLimitStore,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
   ) {
-    this.limits = config.rateLimits;
-    this.idKey = createHmac('sha256', config.tokens.keyEncryptionSecret)
+    this.limits = rateLimits;
+    this.idKey = createHmac('sha256', tokens.keyEncryptionSecret)
       .update('proofgate rate-limit counter ids')
       .digest();
   }

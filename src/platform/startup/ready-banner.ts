@@ -1,21 +1,21 @@
 import type { AppConfig } from '../../config/app-config';
-import { DEMO_CLIENTS } from '../../config/app-config';
+import { DEMO_CLIENTS } from '../../config/sections/oauth.config';
 
 /** The address to open in a browser: a wildcard bind is reached on localhost. */
 export function localUrl(config: AppConfig): string {
-  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host)
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.server.host)
     ? 'localhost'
-    : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+    : config.server.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`;
 }
 
 /** What a developer needs once the service is up: where to go, and how to log in. */
 export function readyBanner(config: AppConfig): string[] {
   const url = localUrl(config);
   const lines = [`Proofgate is ready: open ${url}`];
-  if (config.issuer !== url) lines.push(`  issuer         ${config.issuer}`);
-  if (config.operatorViews.docsEnabled) lines.push(`  API docs       ${url}/docs`);
-  if (config.labEnabled) lines.push(`  attack lab     ${url}/lab`);
+  if (config.server.issuer !== url) lines.push(`  issuer         ${config.server.issuer}`);
+  if (config.operator.docsEnabled) lines.push(`  API docs       ${url}/docs`);
+  if (config.lab.enabled) lines.push(`  attack lab     ${url}/lab`);
   if (config.oauth.seedDemoData) {
     const client = DEMO_CLIENTS.find((c) => c.clientSecret !== undefined);
     lines.push('  demo login     user0 / password0');
@@ -27,15 +27,15 @@ export function readyBanner(config: AppConfig): string[] {
 /** One line for a start-up failure the operator can act on, or undefined for anything else. */
 export function listenFailure(error: unknown, config: AppConfig): string | undefined {
   const code = (error as { code?: unknown }).code;
-  const where = `${config.host}:${config.port}`;
+  const where = `${config.server.host}:${config.server.port}`;
   if (code === 'EADDRINUSE') {
-    return `Port ${config.port} is already in use on ${config.host} (PORT): stop what is listening on ${where}, or choose another PORT.`;
+    return `Port ${config.server.port} is already in use on ${config.server.host} (PORT): stop what is listening on ${where}, or choose another PORT.`;
   }
   if (code === 'EACCES') {
     return `Not allowed to listen on ${where} (PORT): choose a PORT above 1023, or run with the right to bind it.`;
   }
   if (code === 'EADDRNOTAVAIL') {
-    return `HOST ${config.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all).`;
+    return `HOST ${config.server.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all).`;
   }
   return undefined;
 }

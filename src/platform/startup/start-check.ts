@@ -18,7 +18,7 @@ function portProblem(config: ReturnType<typeof loadConfigOrExit>): Promise<strin
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', (error) => resolve(listenFailure(error, config) ?? String(error)));
-    probe.listen({ port: config.port, host: config.host, exclusive: true }, () => {
+    probe.listen({ port: config.server.port, host: config.server.host, exclusive: true }, () => {
       probe.close(() => resolve(undefined));
     });
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { AppConfig } from '../../config/app-config';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual } from '../../platform/crypto/hashing';
 
@@ -25,11 +25,11 @@ export class DpopNonces {
   private cached: { step: number; nonce: string } = { step: -1, nonce: '' };
 
   constructor(
-    config: AppConfig,
+    tokens: TokenConfig,
     private readonly clock: Clock,
   ) {
     this.key = Buffer.from(
-      hkdfSync('sha256', config.tokens.keyEncryptionSecret, 'proofgate', 'dpop-nonce', 32),
+      hkdfSync('sha256', tokens.keyEncryptionSecret, 'proofgate', 'dpop-nonce', 32),
     );
   }
 

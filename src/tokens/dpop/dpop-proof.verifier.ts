@@ -3,7 +3,7 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { DomainEvents } from '../../platform/events/domain-events';
-import { AppConfig } from '../../config/app-config';
+import { DpopConfig } from '../../config/sections/dpop.config';
 import { Clock } from '../../platform/clock/clock';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
@@ -56,7 +56,7 @@ export class DpopProofVerifier {
     private readonly store: ChallengeStore,
     private readonly nonces: DpopNonces,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly dpop: DpopConfig,
     private readonly events: DomainEvents,
     private readonly keys: DpopProofKeys,
   ) {}
@@ -158,7 +158,7 @@ export class DpopProofVerifier {
   /** RFC 9449 §8: the nonce the proof must carry when required, and is checked whenever sent. */
   private checkNonce(nonce: unknown): string | undefined {
     if (nonce === undefined) {
-      if (!this.config.dpop.requireNonce) return undefined;
+      if (!this.dpop.requireNonce) return undefined;
       throw new UseDpopNonce(
         'A DPoP nonce is required: retry with the one in DPoP-Nonce',
         this.nonces.current(),
@@ -184,7 +184,7 @@ export class DpopProofVerifier {
 
   /** The nonce to offer with an answer when nonces are required (RFC 9449 §8.2). */
   currentNonce(): string | undefined {
-    return this.config.dpop.requireNonce ? this.nonces.current() : undefined;
+    return this.dpop.requireNonce ? this.nonces.current() : undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { PasskeyConfig } from '../../config/app-config';
 import { Clock } from '../../platform/clock/clock';
 import {
   InsufficientScope,
@@ -28,7 +28,7 @@ export class AccountBearerAuthenticator {
   constructor(
     private readonly bearer: BearerTokenAuthenticator,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly passkeys: PasskeyConfig,
   ) {}
 
   /**
@@ -46,7 +46,7 @@ export class AccountBearerAuthenticator {
         ACCOUNT_SCOPE,
       );
     }
-    const maxAge = this.config.passkeys.recentLoginSeconds;
+    const maxAge = this.passkeys.recentLoginSeconds;
     const age = this.clock.nowSeconds() - (claims.auth_time ?? Number.NEGATIVE_INFINITY);
     if (recentLogin && !(age <= maxAge)) {
       throw new InsufficientUserAuthentication(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidToken, ProtocolError } from '../../platform/errors/protocol-error';
 import { AccessTokenService } from '../access-token.service';
@@ -50,7 +50,7 @@ export class BearerTokenAuthenticator {
     private readonly grants: GrantRepository,
     private readonly dpop: DpopProofVerifier,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly server: ServerConfig,
   ) {}
 
   async authenticate(presented: PresentedToken): Promise<AuthenticatedToken> {
@@ -89,7 +89,7 @@ export class BearerTokenAuthenticator {
       this.accessTokens.verify(token),
       this.dpop.verify(presented.dpop, {
         method: presented.method,
-        url: new URL(`${this.config.issuer}${presented.path}`).href,
+        url: new URL(`${this.server.issuer}${presented.path}`).href,
         accessToken: token,
       }),
     ]);

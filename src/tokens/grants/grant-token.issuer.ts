@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
@@ -48,7 +48,7 @@ export class GrantTokenIssuer {
     private readonly idTokens: IdTokenService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly tokens: TokenConfig,
   ) {}
 
   /**
@@ -66,7 +66,7 @@ export class GrantTokenIssuer {
       ...input,
       authTime: input.authTime ?? now,
       createdAt: now,
-      expiresAt: new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
+      expiresAt: new Date(now.getTime() + this.tokens.refreshTokenTtlSeconds * 1000),
       refresh: { current: first.hash, retries: 0, spent: [] },
       ...(dpop?.bindRefresh ? { dpopJkt: dpop.jkt } : {}),
     };
@@ -106,7 +106,7 @@ export class GrantTokenIssuer {
     dpopJkt?: string,
   ): Promise<TokenResponse> {
     const access = await this.accessTokens.sign({
-      audience: grant.resource ?? this.config.tokens.audience,
+      audience: grant.resource ?? this.tokens.audience,
       sub: grant.sub,
       clientId: grant.clientId,
       scope,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { AppConfig } from '../../config/app-config';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomToken, redact, sha256Base64Url } from '../../platform/crypto/hashing';
 import { InvalidGrant, InvalidScope } from '../../platform/errors/protocol-error';
@@ -39,16 +39,10 @@ export class RefreshTokenRotation {
     private readonly grants: GrantRepository,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly tokens: TokenConfig,
   ) {
     this.successorKey = Buffer.from(
-      hkdfSync(
-        'sha256',
-        config.tokens.keyEncryptionSecret,
-        'proofgate',
-        'refresh-token-successor',
-        32,
-      ),
+      hkdfSync('sha256', tokens.keyEncryptionSecret, 'proofgate', 'refresh-token-successor', 32),
     );
   }
 
@@ -111,7 +105,7 @@ export class RefreshTokenRotation {
       return this.revokeReused(grant, presented, now);
     }
     const scope = narrowScope(grant.scope, requested.scope);
-    checkRequestedResource(grant.resource ?? this.config.tokens.audience, requested.resource);
+    checkRequestedResource(grant.resource ?? this.tokens.audience, requested.resource);
 
     if (isCurrent && (await this.grants.rotateRefresh(grantId, hash, successorHash, now))) {
       return { grant, refreshToken: successor, scope };
@@ -132,7 +126,7 @@ export class RefreshTokenRotation {
       spent[spent.length - 1] === hash &&
       current === successorHash &&
       rotatedAt !== undefined &&
-      now.getTime() - rotatedAt.getTime() <= this.config.tokens.refreshGraceSeconds * 1000
+      now.getTime() - rotatedAt.getTime() <= this.tokens.refreshGraceSeconds * 1000
     );
   }
 
@@ -151,7 +145,7 @@ export class RefreshTokenRotation {
   }
 
   private get maxRetries(): number {
-    return this.config.tokens.refreshGraceRetries;
+    return this.tokens.refreshGraceRetries;
   }
 
   private successorOf(grantId: string, token: string): string {

@@ -41,7 +41,7 @@ describe('SigningKeyService', () => {
   let clock: TestClock;
 
   const create = (env: Record<string, string> = {}) =>
-    new SigningKeyService(repository, configFor(env), clock);
+    new SigningKeyService(repository, configFor(env).tokens, clock);
   const start = async (env: Record<string, string> = {}) => {
     const service = create(env);
     await service.onModuleInit();

@@ -8,7 +8,7 @@ import {
   type JWK,
 } from 'jose';
 import { Clock } from '../../platform/clock/clock';
-import { AppConfig, type SigningAlg } from '../../config/app-config';
+import { TokenConfig, type SigningAlg } from '../../config/sections/tokens.config';
 import { PrivateKeyCipher, PrivateKeyDecryptionError } from './private-key-cipher';
 import type { NewSigningKey, PublicJwk, PublishedJwk, StoredSigningKey } from './signing-key';
 import { SigningKeyRepository } from './signing-key.repository';
@@ -119,10 +119,10 @@ export class SigningKeyService implements OnModuleInit {
 
   constructor(
     private readonly repository: SigningKeyRepository,
-    private readonly config: AppConfig,
+    private readonly tokens: TokenConfig,
     private readonly clock: Clock,
   ) {
-    this.cipher = new PrivateKeyCipher(config.tokens.keyEncryptionSecret);
+    this.cipher = new PrivateKeyCipher(tokens.keyEncryptionSecret);
   }
 
   /** Installs or loads the active key before the service takes traffic. */
@@ -132,7 +132,7 @@ export class SigningKeyService implements OnModuleInit {
 
   /** How long a retired key stays in the JWKS and keeps verifying. */
   get retiredKeyLifetimeSeconds(): number {
-    return this.config.tokens.accessTokenTtlSeconds + ACTIVE_KEY_RECHECK_SECONDS;
+    return this.tokens.accessTokenTtlSeconds + ACTIVE_KEY_RECHECK_SECONDS;
   }
 
   /** The key to sign with now: the one active key, re-read every ACTIVE_KEY_RECHECK_SECONDS. */
@@ -171,7 +171,7 @@ export class SigningKeyService implements OnModuleInit {
    * a time: while one is, this returns its next key.
    */
   async scheduleRotation(): Promise<ScheduledRotation> {
-    const alg = this.config.tokens.signingAlg;
+    const alg = this.tokens.signingAlg;
     for (let attempt = 1; attempt <= MAX_ELECTION_ATTEMPTS; attempt++) {
       const { next } = await this.repository.findSlots();
       if (next?.activatesAt && next.alg === alg) {
@@ -244,7 +244,7 @@ export class SigningKeyService implements OnModuleInit {
    * key, due or not, before any newly generated one.
    */
   private async refreshActiveKey(): Promise<ActiveSigningKey> {
-    const alg = this.config.tokens.signingAlg;
+    const alg = this.tokens.signingAlg;
     for (let attempt = 1; attempt <= MAX_ELECTION_ATTEMPTS; attempt++) {
       const { active: current, next } = await this.repository.findSlots();
       const successor = next?.alg === alg ? next : undefined;
@@ -300,7 +300,7 @@ export class SigningKeyService implements OnModuleInit {
     if (await this.retire(next.kid)) {
       this.logger.warn(
         `Retired next signing key ${next.kid} (${next.alg}): TOKEN_SIGNING_ALG is ` +
-          this.config.tokens.signingAlg,
+          this.tokens.signingAlg,
       );
     }
   }

@@ -1,7 +1,8 @@
 import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { AppConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { eip55 } from '../siwe/eip55';
 import { buildSiweMessage } from '../siwe/siwe-message.parser';
 import { parseWalletChain } from '../chains/wallet-chain';
@@ -20,7 +21,8 @@ export const SIWE_STATEMENT = 'Sign in to Proofgate';
 export class WalletNonceService {
   constructor(
     private readonly challenges: ChallengeStore,
-    private readonly config: AppConfig,
+    private readonly challengeConfig: ChallengeConfig,
+    private readonly wallet: WalletConfig,
     private readonly siws: SiwsNonceService,
   ) {}
 
@@ -49,7 +51,7 @@ export class WalletNonceService {
     requestedAddress: string,
     chainId: number,
   ): Promise<WalletNonceResponseDto> {
-    const { domain, uri, allowedChainIds } = this.config.wallet;
+    const { domain, uri, allowedChainIds } = this.wallet;
     if (!allowedChainIds.includes(chainId)) throw new ChainNotAllowed(chainId);
     const address = eip55.checksum(requestedAddress);
     const nonce = generateWalletNonce();
@@ -58,7 +60,7 @@ export class WalletNonceService {
       key: nonce,
       binding: walletNonceBinding(address, chainId),
       payload: {},
-      ttlSeconds: this.config.challenges.walletNonceTtlSeconds,
+      ttlSeconds: this.challengeConfig.walletNonceTtlSeconds,
     });
 
     const issuedAt = stored.createdAt.toISOString();

@@ -5,7 +5,7 @@ import { getAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../platform/clock/clock';
 import { TemporarilyUnavailable } from '../../platform/errors/protocol-error';
-import { AppConfig, type WalletConfig } from '../../config/app-config';
+import { type WalletConfig } from '../../config/sections/wallet.config';
 import { InvalidSignature } from '../wallet.errors';
 import { HttpEthRpcTransports } from './eth-rpc-transports';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
@@ -43,8 +43,8 @@ class FixedClock extends Clock {
   }
 }
 
-function config(rpcUrls: Record<number, string>): AppConfig {
-  const wallet: WalletConfig = {
+function config(rpcUrls: Record<number, string>): WalletConfig {
+  return {
     domain: 'app.example.com',
     uri: 'https://app.example.com',
     allowedChainIds: [1],
@@ -53,7 +53,6 @@ function config(rpcUrls: Record<number, string>): AppConfig {
     rpcTimeoutMs: 300,
     clockSkewSeconds: 60,
   };
-  return Object.assign(new AppConfig(), { wallet });
 }
 
 describe('HttpEthRpcTransports', () => {

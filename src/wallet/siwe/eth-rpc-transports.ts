@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { http, type Transport } from 'viem';
-import { AppConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
 
 /**
  * Where contract wallet signatures (ERC-1271 / ERC-6492) are checked: one Ethereum JSON-RPC
@@ -16,9 +16,9 @@ export abstract class EthRpcTransports {
 export class HttpEthRpcTransports extends EthRpcTransports {
   private readonly transports: ReadonlyMap<number, Transport>;
 
-  constructor(config: AppConfig) {
+  constructor(wallet: WalletConfig) {
     super();
-    const { rpcUrls, rpcTimeoutMs } = config.wallet;
+    const { rpcUrls, rpcTimeoutMs } = wallet;
     this.transports = new Map(
       Object.entries(rpcUrls).map(([chainId, url]): [number, Transport] => [
         Number(chainId),

@@ -8,7 +8,6 @@ import {
   isHex,
   recoverAddress as viemRecoverAddress,
 } from 'viem';
-import { InvalidSignature } from '../wallet.errors';
 import { eip55 } from './eip55';
 import { type CryptoImplementation, keccak256 } from './keccak';
 
@@ -236,46 +235,20 @@ export class SignatureRecovery {
     }
   }
 
-  /**
-   * EIP-191 personal_sign: the signer of `messageText`, or InvalidSignature for anything that is
-   * not a well-formed low-s ECDSA signature (including any high s, EIP-2).
-   */
-  recoverMessageAddress(messageText: string, signature: Hex): Promise<Address> {
-    return this.recoverAddress(this.backend.hashMessage(messageText), signature);
-  }
-
-  /** As `recoverMessageAddress`, over a 32-byte hash already computed. */
-  async recoverAddress(hash: Hex, signature: Hex): Promise<Address> {
-    const result = await this.examine(hash, signature);
-    switch (result.outcome) {
-      case 'recovered':
-        return result.address;
-      case 'high-s':
-        throw new InvalidSignature(SIGNATURE_REFUSALS['high-s']).because('high_s');
-      case 'invalid':
-        throw new InvalidSignature(SIGNATURE_REFUSALS[result.problem]);
-      case 'not-ecdsa':
-        throw new InvalidSignature(SIGNATURE_REFUSALS['not-ecdsa']);
-    }
-  }
-
   /** `examine` over the EIP-191 personal_sign hash of `messageText` (as viem's `hashMessage`). */
-  examineMessage(messageText: string, signature: Hex): Promise<EoaRecovery> {
+  examineMessage(messageText: string, signature: Uint8Array): Promise<EoaRecovery> {
     return this.examine(this.backend.hashMessage(messageText), signature);
   }
 
   /**
    * Recovers without deciding: a high-s signature is still attributed to its key, so a caller can
    * tell a malleated signature of the expected signer (refuse it, EIP-2) from something that may
-   * be a contract wallet's own format (ask the chain).
+   * be a contract wallet's own format (ask the chain). `signature` is bytes: its text form was
+   * read once, where it arrived (SiweVerifier's `readSignature`).
    */
-  async examine(hash: Hex, signature: Hex): Promise<EoaRecovery> {
+  async examine(hash: Hex, signature: Uint8Array): Promise<EoaRecovery> {
     if (!isHex(hash, { strict: true }) || hash.length !== 66) {
       throw new TypeError('hash must be 32 bytes of 0x-prefixed hex');
-    }
-    // Whole bytes only: viem's hexToBytes would pad an odd digit count into a plausible length.
-    if (!isHex(signature, { strict: true }) || signature.length % 2 !== 0) {
-      return { outcome: 'not-ecdsa' };
     }
     const decoded = decodeSignature(signature);
     if (!decoded.ok) {

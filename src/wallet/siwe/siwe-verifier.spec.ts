@@ -19,7 +19,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../platform/clock/clock';
 import { siweVectors } from '../../../test/support/siwe-vectors';
 import { ProtocolError, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
-import { AppConfig, type WalletConfig } from '../../config/app-config';
+import { type WalletConfig } from '../../config/sections/wallet.config';
 import {
   ChainNotAllowed,
   ContractWalletUnsupported,
@@ -137,8 +137,7 @@ function verifier(
   now: Date | string,
   transports: Record<number, Transport> = {},
 ): SiweVerifier {
-  const config = Object.assign(new AppConfig(), { wallet });
-  return new SiweVerifier(config, new FixedClock(new Date(now)), new StubTransports(transports));
+  return new SiweVerifier(wallet, new FixedClock(new Date(now)), new StubTransports(transports));
 }
 
 /** The policy a relying party at the message's own domain, uri and chain would have. */
@@ -484,7 +483,7 @@ describe('SiweVerifier.verifySignature: EOA signature policy (EIP-2, EIP-2098, v
     const recovery = SignatureRecovery.using(implementation);
     const check = (transports: Record<number, Transport> = {}) =>
       new SiweVerifier(
-        Object.assign(new AppConfig(), { wallet: walletConfig() }),
+        walletConfig(),
         new FixedClock(NOW),
         new StubTransports(transports),
         recovery,

@@ -11,12 +11,13 @@ import {
   erc6492SignatureValidatorByteCode,
   hashMessage,
   hexToBigInt,
+  hexToBytes,
   isAddressEqual,
 } from 'viem';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual } from '../../platform/crypto/hashing';
 import { InvalidRequest, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
-import { AppConfig, WalletConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
 import {
   ChainNotAllowed,
   ContractWalletUnsupported,
@@ -53,14 +54,14 @@ export class SiweVerifier {
   private readonly serviceUri: URL;
 
   constructor(
-    config: AppConfig,
+    wallet: WalletConfig,
     private readonly clock: Clock,
     private readonly transports: EthRpcTransports,
     // Optional so that the three-argument form keeps working: the process's preferred recovery.
     private readonly recovery: SignatureRecovery = SignatureRecovery.load(),
   ) {
-    this.wallet = config.wallet;
-    this.serviceUri = new URL(config.wallet.uri);
+    this.wallet = wallet;
+    this.serviceUri = new URL(wallet.uri);
   }
 
   /** EIP-4361 §Message validation: domain, uri, version, chain and validity window. */
@@ -99,8 +100,8 @@ export class SiweVerifier {
     /** Runs before an RPC call is spent (e.g. the nonce's attempt count); may throw to refuse. */
     beforeRpc?: () => Promise<void>,
   ): Promise<VerifiedSigner> {
-    const bytes = readSignature(signature);
-    const local = await this.recovery.examineMessage(messageText, bytes);
+    const checked = readSignature(signature);
+    const local = await this.recovery.examineMessage(messageText, hexToBytes(checked));
     if (local.outcome === 'recovered' && isAddressEqual(local.address, fields.address)) {
       return { address: fields.address, kind: 'eoa' };
     }
@@ -124,7 +125,7 @@ export class SiweVerifier {
     // Contract wallets define their own signature format (ERC-1271): whatever the bytes look
     // like to ecrecover, the wallet's contract decides.
     await beforeRpc?.();
-    if (await this.isValidContractSignature(transport, messageText, fields, bytes)) {
+    if (await this.isValidContractSignature(transport, messageText, fields, checked)) {
       return { address: fields.address, kind: 'contract' };
     }
     throw new InvalidSignature('The signature is not valid for the message address');
@@ -214,6 +215,11 @@ export class SiweVerifier {
   }
 }
 
+/**
+ * The one check of an Ethereum signature's text, where it arrives: 0x-hex (invalid_request, as
+ * any malformed parameter), at most MAX_SIGNATURE_BYTES, whole bytes. Past it the signature is
+ * bytes (SignatureRecovery) or this checked hex (the contract wallet's eth_call).
+ */
 function readSignature(signature: string): Hex {
   if (!/^0x[0-9a-fA-F]*$/.test(signature)) {
     throw new InvalidRequest('The signature must be 0x-prefixed hex');

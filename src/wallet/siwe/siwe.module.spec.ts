@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { getAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../platform/clock/clock';
-import { AppConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
 import { DomainMismatch, InvalidSignature } from '../wallet.errors';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { SignatureRecovery } from './signature-recovery';
@@ -37,16 +37,15 @@ describe('SiweModule', () => {
   });
 
   async function resolveModule() {
-    const config = Object.assign(new AppConfig(), {
-      wallet: {
-        domain: 'app.example.com',
-        uri: 'https://app.example.com',
-        allowedChainIds: [1, 8453],
-        rpcUrls: { 1: rpcUrl },
-        rpcTimeoutMs: 1000,
-        clockSkewSeconds: 60,
-      },
-    });
+    const wallet: WalletConfig = {
+      domain: 'app.example.com',
+      uri: 'https://app.example.com',
+      allowedChainIds: [1, 8453],
+      solanaChains: [],
+      rpcUrls: { 1: rpcUrl },
+      rpcTimeoutMs: 1000,
+      clockSkewSeconds: 60,
+    };
     class FixedClock extends Clock {
       now(): Date {
         return new Date('2026-03-01T12:00:00.000Z');
@@ -55,10 +54,10 @@ describe('SiweModule', () => {
     @Global()
     @Module({
       providers: [
-        { provide: AppConfig, useValue: config },
+        { provide: WalletConfig, useValue: wallet },
         { provide: Clock, useValue: new FixedClock() },
       ],
-      exports: [AppConfig, Clock],
+      exports: [WalletConfig, Clock],
     })
     class GlobalsModule {}
 

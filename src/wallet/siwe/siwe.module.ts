@@ -19,7 +19,7 @@ function signatureRecovery(): SignatureRecovery {
   return recovery;
 }
 
-/** SIWE verification over the configured RPC endpoints. Needs AppConfig and Clock (global). */
+/** SIWE verification over the configured RPC endpoints. Needs WalletConfig and Clock (global). */
 @Module({
   providers: [
     SiweVerifier,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { AppConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { SolanaCluster } from '../../config/solana-clusters';
 import { ChainNotAllowed, InvalidRequest } from '../wallet.errors';
 import { generateWalletNonce } from '../nonce/wallet-nonce';
@@ -22,11 +23,12 @@ export function siwsNonceBinding(address: string, cluster: SolanaCluster): Recor
 export class SiwsNonceService {
   constructor(
     private readonly challenges: ChallengeStore,
-    private readonly config: AppConfig,
+    private readonly challengeConfig: ChallengeConfig,
+    private readonly wallet: WalletConfig,
   ) {}
 
   async issue(address: string, cluster: SolanaCluster): Promise<WalletNonceResponseDto> {
-    const { domain, uri, solanaChains } = this.config.wallet;
+    const { domain, uri, solanaChains } = this.wallet;
     if (!solanaChains.includes(cluster)) throw new ChainNotAllowed(cluster.name);
     const publicKey = solanaAddressBytes(address);
     if (publicKey === undefined || !isSigningKey(publicKey)) {
@@ -40,7 +42,7 @@ export class SiwsNonceService {
       key: nonce,
       binding: siwsNonceBinding(address, cluster),
       payload: {},
-      ttlSeconds: this.config.challenges.walletNonceTtlSeconds,
+      ttlSeconds: this.challengeConfig.walletNonceTtlSeconds,
     });
     const issuedAt = stored.createdAt.toISOString();
     // CAIP-122: the message stops being valid when its nonce does.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, WalletConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
 import { solanaCluster, type SolanaCluster } from '../../config/solana-clusters';
 import { Clock } from '../../platform/clock/clock';
 import {
@@ -34,10 +34,10 @@ export class SiwsVerifier {
   private readonly wallet: WalletConfig;
 
   constructor(
-    config: AppConfig,
+    wallet: WalletConfig,
     private readonly clock: Clock,
   ) {
-    this.wallet = config.wallet;
+    this.wallet = wallet;
   }
 
   /** Answers the cluster the message is for. */

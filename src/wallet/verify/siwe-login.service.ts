@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { walletMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { AppConfig } from '../../config/app-config';
+import { WalletConfig } from '../../config/sections/wallet.config';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../tokens/grants/grant';
@@ -73,7 +73,7 @@ export class SiweLoginService implements WalletLogin {
     private readonly issuer: GrantTokenIssuer,
     private readonly events: DomainEvents,
     private readonly limiter: RateLimiter,
-    private readonly config: AppConfig,
+    private readonly wallet: WalletConfig,
     private readonly accounts: AccountService,
   ) {}
 
@@ -203,7 +203,7 @@ export class SiweLoginService implements WalletLogin {
    */
   private checkIssuedAfterNonce(fields: SiweFields, nonceCreatedAt: Date): void {
     const issuedAt = Date.parse(fields.issuedAt);
-    const skew = this.config.wallet.clockSkewSeconds * 1000;
+    const skew = this.wallet.clockSkewSeconds * 1000;
     if (!(issuedAt >= nonceCreatedAt.getTime() - skew)) {
       throw new InvalidNonce('The message was issued before its nonce').because(
         'issued_before_nonce',

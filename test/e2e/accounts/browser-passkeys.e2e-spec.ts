@@ -8,12 +8,10 @@
  */
 import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../../support/browser';
+import { relayAuthorizeRedirects, screenshot } from '../../support/browser';
+import { openPage, startBrowserApp } from '../../support/browser-app';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-
-const CALLBACK_PAGE = '<!DOCTYPE html><title>demo-client</title><h1>demo-client callback</h1>';
+import type { TestApp } from '../../support/test-app';
 
 describe('passkeys in the browser (virtual authenticator)', () => {
   let t: TestApp;
@@ -26,40 +24,13 @@ describe('passkeys in the browser (virtual authenticator)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://localhost:${port}`;
-    t = await createTestApp({ ISSUER: issuer, RATE_LIMIT_LOGIN_PER_IP: '100000' });
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
-    context = await browser.newContext();
-    page = await context.newPage();
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    await context.route('http://localhost:25001/**', (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: CALLBACK_PAGE }),
-    );
-    // Playwright cannot intercept the hops of a redirect (microsoft/playwright#2617): the 302 of
-    // /authorize to demo-client's callback is relayed as a page that navigates there.
-    await page.route(
-      (url) => url.origin === issuer && url.pathname === '/authorize',
-      async (route) => {
-        const response = await route.fetch({ maxRedirects: 0 });
-        const location = response.headers().location;
-        if (location?.startsWith(`${DEMO_CLIENT.redirectUri}?`)) {
-          const escaped = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-          await route.fulfill({
-            status: 200,
-            contentType: 'text/html',
-            body: `<!DOCTYPE html><meta http-equiv="refresh" content="0;url=${escaped}">`,
-          });
-        } else {
-          await route.fulfill({ response });
-        }
-      },
-    );
+    // localhost, not 127.0.0.1: browsers refuse an IP address as a WebAuthn RP ID.
+    ({ t, issuer, browser } = await startBrowserApp(
+      { RATE_LIMIT_LOGIN_PER_IP: '100000' },
+      'localhost',
+    ));
+    ({ context, page, problems } = await openPage(browser, { client: DEMO_CLIENT }));
+    await relayAuthorizeRedirects(page, issuer, DEMO_CLIENT.redirectUri);
     cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {

@@ -754,7 +754,7 @@ describe('POST /register when open registration is off', () => {
       );
       await register(t, body, INITIAL_ACCESS_TOKEN).expect(201);
       const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
-      expect(metadata.body.registration_endpoint).toBe(`${t.config.issuer}/register`);
+      expect(metadata.body.registration_endpoint).toBe(`${t.config.server.issuer}/register`);
     } finally {
       await t.close();
     }

@@ -10,18 +10,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   installSolanaTestWallet,
   installTestWallet,
-  launchBrowser,
   relayAuthorizeRedirects,
   screenshot,
 } from '../../support/browser';
+import { openPage, startBrowserApp } from '../../support/browser-app';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import type { TestApp } from '../../support/test-app';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { newSolanaWallet } from '../../support/solana';
-import { ipIssuer } from '../../support/ip-issuer';
 
-const CALLBACK_PAGE = '<!DOCTYPE html><title>demo-client</title><h1>demo-client callback</h1>';
 const MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
 describe('Sign in with Solana on the login page (browser)', () => {
@@ -33,11 +30,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ipIssuer(issuer), RATE_LIMIT_LOGIN_PER_IP: '100000' });
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
+    ({ t, issuer, browser } = await startBrowserApp({ RATE_LIMIT_LOGIN_PER_IP: '100000' }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -45,18 +38,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
   });
 
   beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    // Console errors include CSP violations: an inline script or a foreign connection would show.
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    // Nothing listens on demo-client's redirect URI: answer it here, as the client would.
-    await context.route('http://localhost:25001/**', (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: CALLBACK_PAGE }),
-    );
+    ({ context, page, problems } = await openPage(browser, { client: DEMO_CLIENT }));
   });
   afterEach(() => context?.close());
 

@@ -61,7 +61,7 @@ describe('POST /logout', () => {
 
   it('ends the session: the old cookie no longer authorizes, /authorize asks for login again', async () => {
     const { agent, session, csrf } = await signedInBrowser();
-    const before = new URL((await authorizeWith(session)).headers.location, t.config.issuer);
+    const before = new URL((await authorizeWith(session)).headers.location, t.config.server.issuer);
     expect(`${before.origin}${before.pathname}`).toBe(DEMO_CLIENT.redirectUri);
 
     const res = await agent.post('/logout').type('form').send({ csrf_token: csrf }).expect(303);
@@ -122,7 +122,7 @@ describe('POST /logout', () => {
       error_description: 'The page’s security token is missing; reload the page and try again',
     });
     expect(setCookie(res, 'pg_session')).toBeUndefined();
-    const still = new URL((await authorizeWith(session)).headers.location, t.config.issuer);
+    const still = new URL((await authorizeWith(session)).headers.location, t.config.server.issuer);
     expect(`${still.origin}${still.pathname}`).toBe(DEMO_CLIENT.redirectUri);
   });
 

@@ -43,7 +43,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     expect(location.origin + location.pathname).toBe(DEMO_CLIENT.redirectUri);
     expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(location.searchParams.get('state')).toBe('xyz');
-    expect(location.searchParams.get('iss')).toBe(t.config.issuer);
+    expect(location.searchParams.get('iss')).toBe(t.config.server.issuer);
   });
 
   it('exchanges a code and verifier for tokens accepted by /api/me', async () => {

@@ -126,7 +126,7 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
         error,
         error_description: description,
         state: 'st4te',
-        iss: t.config.issuer,
+        iss: t.config.server.issuer,
       });
     });
 

@@ -174,7 +174,7 @@ describe('consent for clients that are not first-party', () => {
     const location = new URL(back.headers.location);
     expect(`${location.origin}${location.pathname}`).toBe(PARTNER.redirectUri);
     expect(location.searchParams.get('state')).toBe('st-1');
-    expect(location.searchParams.get('iss')).toBe(t.config.issuer);
+    expect(location.searchParams.get('iss')).toBe(t.config.server.issuer);
     const tokens = await exchangeCode(
       t.app.getHttpServer(),
       location.searchParams.get('code')!,
@@ -233,7 +233,7 @@ describe('consent for clients that are not first-party', () => {
       error: 'access_denied',
       error_description: 'The user denied the request',
       state: 'st-deny',
-      iss: t.config.issuer,
+      iss: t.config.server.issuer,
     });
     expect(await codesIssued()).toBe(before);
     await agent.get(partnerRequest('profile', 'st-deny-2')).expect(200);

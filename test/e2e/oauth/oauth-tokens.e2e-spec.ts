@@ -187,7 +187,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
     it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
       const res = await t.http().get('/api/me').expect(401);
       expect(res.headers['www-authenticate']).toBe(
-        `Bearer realm="proofgate", resource_metadata="${t.config.issuer}/.well-known/oauth-protected-resource/api"`,
+        `Bearer realm="proofgate", resource_metadata="${t.config.server.issuer}/.well-known/oauth-protected-resource/api"`,
       );
       expect(res.body).toEqual({
         error: 'invalid_request',
@@ -220,7 +220,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
       const { privateKey } = await generateKeyPair('ES256');
       const forged = await new SignJWT({ sub: 'user0', client_id: 'demo-client', scope: 'profile' })
         .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
-        .setIssuer(t.config.issuer)
+        .setIssuer(t.config.server.issuer)
         .setAudience(t.config.tokens.audience)
         .setIssuedAt()
         .setExpirationTime('5m')
@@ -322,7 +322,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         client_id: 'demo-client',
         sub: 'user0',
         scope: 'profile',
-        iss: t.config.issuer,
+        iss: t.config.server.issuer,
         auth_method: 'password',
       });
       const refreshBody = (await introspect(refresh_token).expect(200)).body;
@@ -364,7 +364,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
 
   it('publishes RFC 8414 metadata', async () => {
     const res = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
-    const issuer = t.config.issuer;
+    const issuer = t.config.server.issuer;
     expect(res.body).toMatchObject({
       issuer,
       authorization_endpoint: `${issuer}/authorize`,

@@ -261,7 +261,7 @@ describe('OpenID Connect rules (supertest)', () => {
       ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'amr'].sort(),
     );
     expect(claims).toMatchObject({
-      iss: t.config.issuer,
+      iss: t.config.server.issuer,
       sub: 'user0',
       aud: DEMO_CLIENT.id,
       nonce: 'n-0S6_WzA2Mj',
@@ -343,7 +343,7 @@ describe('OpenID Connect rules (supertest)', () => {
     const openid = (await t.http().get('/.well-known/openid-configuration').expect(200)).body;
     expect(openid).toEqual({
       ...oauth,
-      userinfo_endpoint: `${t.config.issuer}/userinfo`,
+      userinfo_endpoint: `${t.config.server.issuer}/userinfo`,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256', 'RS256'],
       claims_supported: expect.arrayContaining(['sub', 'auth_time', 'nonce', 'at_hash', 'amr']),

@@ -299,7 +299,7 @@ describe('request_uri refusals at /authorize', () => {
       // The clock of this app has moved on (the expiry test): the proof follows it.
       .set(
         'DPoP',
-        await signProof(key, { htu: `${t.config.issuer}/par`, iat: t.clock.nowSeconds() }),
+        await signProof(key, { htu: `${t.config.server.issuer}/par`, iat: t.clock.nowSeconds() }),
       )
       .send({
         client_id: DEMO_SPA.id,

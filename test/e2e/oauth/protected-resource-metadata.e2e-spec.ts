@@ -6,7 +6,7 @@ describe('Proofgate API as an RFC 9728 protected resource', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    issuer = t.config.issuer;
+    issuer = t.config.server.issuer;
   });
   afterAll(() => t.close());
 

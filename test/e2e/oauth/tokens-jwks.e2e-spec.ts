@@ -44,7 +44,7 @@ const signToken = (t: TestApp) => t.app.get(AccessTokenService).sign(INPUT);
 /** What a resource server does: verify against the JWK Set fetched from the service. */
 async function verifyWithServedJwks(t: TestApp, token: string, jwks?: JSONWebKeySet) {
   return jwtVerify(token, createLocalJWKSet(jwks ?? (await fetchJwks(t))), {
-    issuer: t.config.issuer,
+    issuer: t.config.server.issuer,
     audience: t.config.tokens.audience,
     typ: 'at+jwt',
     algorithms: ['ES256', 'RS256'],
@@ -88,7 +88,7 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
 
     expect(protectedHeader).toEqual({ alg: 'ES256', kid: await activeKid(t), typ: 'at+jwt' });
     expect(payload).toMatchObject({
-      iss: t.config.issuer,
+      iss: t.config.server.issuer,
       aud: t.config.tokens.audience,
       sub: 'user-1',
       client_id: 'demo-client',

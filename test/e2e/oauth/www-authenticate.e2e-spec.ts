@@ -48,7 +48,7 @@ describe('WWW-Authenticate on GET /api/me (RFC 6750 §3)', () => {
       realm: 'proofgate',
       error: 'invalid_token',
       // RFC 9728 §5.1
-      resource_metadata: `${t.config.issuer}/.well-known/oauth-protected-resource/api`,
+      resource_metadata: `${t.config.server.issuer}/.well-known/oauth-protected-resource/api`,
     });
     expect(params.error_description).toMatch(RFC6750_VALUE);
     expect(params.error_description.length).toBeGreaterThan(10);

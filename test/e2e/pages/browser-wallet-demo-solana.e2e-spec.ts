@@ -9,13 +9,12 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   installSolanaTestWallet,
   installTestWallet,
-  launchBrowser,
+  watchPageProblems,
   screenshot,
 } from '../../support/browser';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { openPage, startBrowserApp } from '../../support/browser-app';
+import type { TestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
-import { ipIssuer } from '../../support/ip-issuer';
 
 const DEVNET = 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1';
 
@@ -28,11 +27,7 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ipIssuer(issuer), SIWS_CHAINS: 'solana:devnet' });
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
+    ({ t, issuer, browser } = await startBrowserApp({ SIWS_CHAINS: 'solana:devnet' }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -40,18 +35,9 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
   });
 
   beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-    });
+    ({ context, page, problems } = await openPage(browser, {
+      watch: (watched) => watchPageProblems(watched, () => true),
+    }));
   });
   afterEach(() => context?.close());
 

@@ -322,6 +322,45 @@ describe('GET /docs (OpenAPI)', () => {
     }
   });
 
+  it('documents the signed wallet message once: every body that takes one has the same fields', () => {
+    const [first, ...others] = ['VerifyRequestDto', 'SiweSessionLoginDto', 'LinkWalletDto'].map(
+      (body) => ({ body, schema: component({ $ref: `#/components/schemas/${body}` }) }),
+    );
+    const fields = ({ schema }: { schema: Schema }) => ({
+      message: schema.properties?.message,
+      signature: schema.properties?.signature,
+      required: schema.required?.filter((name) => name === 'message' || name === 'signature'),
+    });
+    expect(fields(first)).toMatchObject({
+      message: { type: 'string', example: expect.any(String) },
+      signature: { type: 'string', example: expect.any(String) },
+      required: ['message', 'signature'],
+    });
+    for (const other of others) {
+      expect({ body: other.body, ...fields(other) }).toEqual({
+        body: other.body,
+        ...fields(first),
+      });
+    }
+  });
+
+  it("documents the login page's fields once: the SIWE and passkey logins from it have the same", () => {
+    const [siwe, passkey] = ['SiweSessionLoginDto', 'PasskeySessionLoginDto'].map((body) => {
+      const { properties, required } = component({ $ref: `#/components/schemas/${body}` });
+      return {
+        csrf_token: properties?.csrf_token,
+        return_to: properties?.return_to,
+        required: required?.filter((name) => name === 'csrf_token' || name === 'return_to'),
+      };
+    });
+    expect(siwe).toMatchObject({
+      csrf_token: { type: 'string', example: expect.any(String) },
+      return_to: { type: 'string', example: expect.any(String) },
+      required: ['csrf_token'],
+    });
+    expect(passkey).toEqual(siwe);
+  });
+
   it('describes PKCE as S256 only and the token response fields', () => {
     const authorize = document.paths['/authorize'].get!;
     const method = authorize.parameters!.find(

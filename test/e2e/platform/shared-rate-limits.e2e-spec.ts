@@ -139,6 +139,6 @@ describe('the limiter when its database is unreachable', () => {
     }
     const metadata = await t.http().get('/.well-known/oauth-authorization-server');
     expect(metadata.status).toBe(200);
-    expect(metadata.body).toMatchObject({ issuer: t.config.issuer });
+    expect(metadata.body).toMatchObject({ issuer: t.config.server.issuer });
   });
 });

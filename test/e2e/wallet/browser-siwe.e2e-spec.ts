@@ -7,13 +7,10 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { installTestWallet, launchBrowser, screenshot } from '../../support/browser';
+import { installTestWallet, relayAuthorizeRedirects, screenshot } from '../../support/browser';
+import { openPage, startBrowserApp } from '../../support/browser-app';
 import { DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
-
-const CALLBACK_PAGE = '<!DOCTYPE html><title>demo-spa</title><h1>demo-spa callback</h1>';
+import type { TestApp } from '../../support/test-app';
 
 describe('Sign in with Ethereum on the login page (browser)', () => {
   let t: TestApp;
@@ -24,11 +21,7 @@ describe('Sign in with Ethereum on the login page (browser)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ipIssuer(issuer), RATE_LIMIT_LOGIN_PER_IP: '100000' });
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
+    ({ t, issuer, browser } = await startBrowserApp({ RATE_LIMIT_LOGIN_PER_IP: '100000' }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -36,51 +29,9 @@ describe('Sign in with Ethereum on the login page (browser)', () => {
   });
 
   beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    // Console errors include CSP violations: an inline script or a foreign connection would show.
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    // Nothing listens on demo-spa's redirect URI: answer it here, as the SPA would.
-    await context.route('http://127.0.0.1:25002/**', (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: CALLBACK_PAGE }),
-    );
+    ({ context, page, problems } = await openPage(browser, { client: DEMO_SPA }));
   });
   afterEach(() => context?.close());
-
-  /**
-   * Playwright cannot intercept the hops of a redirect (microsoft/playwright#2617), so the 302
-   * from /authorize to demo-spa's redirect URI would reach the network and fail. This relays it:
-   * /authorize is fetched from the real server without following redirects, and a redirect to
-   * the client becomes a page that navigates there, a new navigation the route above answers.
-   */
-  async function relayRedirectsToCallback(
-    target: Page,
-  ): Promise<Array<{ status: number; location: string | undefined }>> {
-    const answers: Array<{ status: number; location: string | undefined }> = [];
-    await target.route(
-      (url) => url.origin === issuer && url.pathname === '/authorize',
-      async (route) => {
-        const response = await route.fetch({ maxRedirects: 0 });
-        const location = response.headers().location;
-        answers.push({ status: response.status(), location });
-        if (location?.startsWith(`${DEMO_SPA.redirectUri}?`)) {
-          const escaped = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-          await route.fulfill({
-            status: 200,
-            contentType: 'text/html',
-            body: `<!DOCTYPE html><meta http-equiv="refresh" content="0;url=${escaped}">`,
-          });
-        } else {
-          await route.fulfill({ response });
-        }
-      },
-    );
-    return answers;
-  }
 
   function authorizeUrl(challenge: string): string {
     return `${issuer}${authorizePath({
@@ -106,7 +57,7 @@ describe('Sign in with Ethereum on the login page (browser)', () => {
     await expect(button.textContent()).resolves.toBe('Sign in with Ethereum');
     await screenshot(page, 'siwe-login-page');
 
-    const answers = await relayRedirectsToCallback(page);
+    const answers = await relayAuthorizeRedirects(page, issuer, DEMO_SPA.redirectUri);
 
     await Promise.all([
       page.waitForURL((url) => `${url.origin}${url.pathname}` === DEMO_SPA.redirectUri),

@@ -6,15 +6,9 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import {
-  installTestWallet,
-  launchBrowser,
-  screenshot,
-  watchPageProblems,
-} from '../../support/browser';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { installTestWallet, screenshot, watchPageProblems } from '../../support/browser';
+import { openPage, startBrowserApp } from '../../support/browser-app';
+import type { TestApp } from '../../support/test-app';
 
 describe('GET /demo/wallet (browser)', () => {
   let t: TestApp;
@@ -25,11 +19,7 @@ describe('GET /demo/wallet (browser)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp(ipIssuer(issuer));
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
+    ({ t, issuer, browser } = await startBrowserApp());
   });
   afterAll(async () => {
     await browser?.close();
@@ -37,9 +27,7 @@ describe('GET /demo/wallet (browser)', () => {
   });
 
   beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    problems = watchPageProblems(page);
+    ({ context, page, problems } = await openPage(browser, { watch: watchPageProblems }));
   });
   afterEach(() => context?.close());
 

@@ -73,7 +73,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
       code_challenge_method: 'S256',
     });
     const toLogin = await browser.get(authorize).expect(302);
-    const loginUrl = new URL(toLogin.headers.location, t.config.issuer);
+    const loginUrl = new URL(toLogin.headers.location, t.config.server.issuer);
     expect(loginUrl.pathname).toBe('/login');
     const page = await browser.get(`${loginUrl.pathname}${loginUrl.search}`).expect(200);
     return {

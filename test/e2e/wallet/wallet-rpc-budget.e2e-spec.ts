@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import { MAX_CONTRACT_CHECKS_PER_NONCE } from '../../../src/wallet/verify/siwe-login.service';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -109,6 +110,35 @@ describe('contract-wallet checks cost a bounded number of RPC calls', () => {
     // Spent: one more try costs no call.
     expect((await verify('198.51.100.40', message)).body.error).toBe('invalid_nonce');
     expect(node.ethCalls).toBe(MAX_CONTRACT_CHECKS_PER_NONCE);
+  });
+
+  it('counts a used-up nonce as expired unredeemed at once, since start and in the last 5 minutes alike', async () => {
+    const expiredUnredeemed = async () => {
+      await t.app.get(ChallengeFiguresRecorder).flush();
+      const { figures } = (await t.http().get('/challenge-models/siwe').expect(200)).body as {
+        figures: Record<'since_start' | 'last_5_minutes', { expired_unredeemed: number }>;
+      };
+      return {
+        sinceStart: figures.since_start.expired_unredeemed,
+        lastFiveMinutes: figures.last_5_minutes.expired_unredeemed,
+      };
+    };
+    const message = await issueNonce('198.51.100.60');
+    const before = await expiredUnredeemed();
+    for (let i = 0; i < MAX_CONTRACT_CHECKS_PER_NONCE; i++) {
+      expect((await verify(`198.51.100.${61 + i}`, message)).body.error).toBe('invalid_signature');
+    }
+    // Its expiry (WALLET_NONCE_TTL_SECONDS, 300 s) is minutes away: it ended now, unredeemed.
+    const after = await expiredUnredeemed();
+    expect({
+      sinceStart: after.sinceStart - before.sinceStart,
+      lastFiveMinutes: after.lastFiveMinutes - before.lastFiveMinutes,
+    }).toEqual({ sinceStart: 1, lastFiveMinutes: 1 });
+
+    // Nor is it counted again when its expiry comes.
+    t.clock.advance(301);
+    const expired = await expiredUnredeemed();
+    expect(expired.sinceStart).toBe(after.sinceStart);
   });
 
   it('allows each IP RATE_LIMIT_WALLET_RPC_PER_IP checks a minute, whatever the nonces', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeRejected } from '../../../challenges/challenge.events';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import { AppConfig } from '../../../config/app-config';
+import { TokenConfig } from '../../../config/sections/tokens.config';
 import { Clock } from '../../../platform/clock/clock';
 import {
   InvalidGrant,
@@ -44,7 +44,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
     private readonly issuer: GrantTokenIssuer,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly tokens: TokenConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
   ) {
     super();
@@ -103,7 +103,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
       charge.start();
       const { keyHash, payload } = result.challenge;
       const resource = checkRequestedResource(
-        payload.resource ?? this.config.tokens.audience,
+        payload.resource ?? this.tokens.audience,
         request.resource,
       );
       // Checked again: a client ID metadata document may have appeared at that URL since
@@ -172,7 +172,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
         client.clientId,
         'authorization_code_replay',
         now,
-        new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
+        new Date(now.getTime() + this.tokens.refreshTokenTtlSeconds * 1000),
       );
       if (revoked) this.events.emit(new GrantRevoked('authorization_code_replay'));
     }

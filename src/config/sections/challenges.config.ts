@@ -1,0 +1,23 @@
+import { EnvReader } from '../env-reader';
+
+/** Lifetimes of the single-use challenges (src/challenges) and how often their figures are saved. */
+export abstract class ChallengeConfig {
+  abstract readonly authorizationCodeTtlSeconds: number;
+  abstract readonly walletNonceTtlSeconds: number;
+  /** Both WebAuthn ceremonies' challenges (registration and authentication). */
+  abstract readonly webauthnChallengeTtlSeconds: number;
+  /** How often each instance writes its in-memory figures to MongoDB (and on shutdown). */
+  abstract readonly figuresFlushMs: number;
+}
+
+export function readChallengeConfig(env: EnvReader): ChallengeConfig {
+  return Object.freeze({
+    authorizationCodeTtlSeconds: env.int('AUTH_CODE_TTL_SECONDS', 60, { min: 1, max: 600 }),
+    walletNonceTtlSeconds: env.int('WALLET_NONCE_TTL_SECONDS', 300, { min: 1, max: 3600 }),
+    webauthnChallengeTtlSeconds: env.int('WEBAUTHN_CHALLENGE_TTL_SECONDS', 300, {
+      min: 10,
+      max: 600,
+    }),
+    figuresFlushMs: env.int('FIGURES_FLUSH_MS', 1000, { min: 100, max: 600_000 }),
+  });
+}

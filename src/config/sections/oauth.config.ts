@@ -1,0 +1,121 @@
+import { EnvReader } from '../env-reader';
+import { ConfigError, clients } from '../env-parsers';
+import { redirectUriProblem } from '../redirect-uri-rules';
+import { ServerConfig } from './server.config';
+
+export interface ClientConfig {
+  readonly clientId: string;
+  /** Absent for public clients (token endpoint auth method `none`). */
+  readonly clientSecret?: string;
+  readonly redirectUris: readonly string[];
+  readonly name: string;
+  /** RFC 8707 resources this client may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
+  readonly resources?: readonly string[];
+  /** The operator's own application: no consent screen (`first_party` in OAUTH_CLIENTS). */
+  readonly firstParty?: boolean;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`. */
+  readonly requirePushedAuthorizationRequests?: boolean;
+}
+
+/**
+ * The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on.
+ * `demo-client` keeps `http://localhost`: RFC 8252 §8.3 prefers 127.0.0.1, but dev setups rely
+ * on localhost, and it is matched exactly (no port freedom), as any confidential client is.
+ * Both are first-party: the lab, the demo client and the tests complete /authorize with them
+ * and expect a code at once, with no consent step.
+ */
+export const DEMO_CLIENTS: readonly ClientConfig[] = [
+  {
+    clientId: 'demo-client',
+    clientSecret: 'demo-secret',
+    redirectUris: ['http://localhost:25001/callback'],
+    name: 'Demo confidential client',
+    // RFC 8707: the default resource of examples/mcp-server, so the demo client can get tokens
+    // for it, and the attack lab can show such a token refused at /api/me (audience confusion).
+    resources: ['http://localhost:25004/mcp'],
+    firstParty: true,
+  },
+  {
+    clientId: 'demo-spa',
+    redirectUris: ['http://127.0.0.1:25002/callback'],
+    name: 'Demo single-page app',
+    firstParty: true,
+  },
+];
+
+export const REGISTERED_CLIENT_RESOURCE_POLICIES = ['https', 'none'] as const;
+/**
+ * Which resources a public client that registered itself (POST /register, or a metadata
+ * document) may ask tokens for, besides ACCESS_TOKEN_AUDIENCE: any `https:` resource, or none.
+ */
+export interface RegisteredClientResources {
+  readonly policy: (typeof REGISTERED_CLIENT_RESOURCE_POLICIES)[number];
+  /**
+   * Also `http:` resources on a loopback host (127.0.0.1, [::1], localhost): a resource server
+   * on the developer's machine. Outside production only.
+   */
+  readonly loopbackHttp: boolean;
+}
+
+export abstract class OAuthConfig {
+  /** Registered clients, from OAUTH_CLIENTS plus the demo clients when seeding is on. */
+  abstract readonly clients: readonly ClientConfig[];
+  /** Seed the demo users and clients (known passwords): on by default outside production. */
+  abstract readonly seedDemoData: boolean;
+  /** Require `state` at /authorize (CSRF protection for clients that forget it). */
+  abstract readonly requireState: boolean;
+  abstract readonly sessionTtlSeconds: number;
+  /**
+   * How long a remembered consent lasts after the user last allowed the client: consents are
+   * written for any signed-in subject, wallets included, so they must not pile up forever.
+   */
+  abstract readonly consentTtlDays: number;
+  /** RFC 8707 resources of clients that registered themselves (see ResourcePolicy). */
+  abstract readonly registeredClientResources: RegisteredClientResources;
+}
+
+export function readOAuthConfig(env: EnvReader, server: ServerConfig): OAuthConfig {
+  const seedDemoData = env.bool('SEED_DEMO_DATA', !server.isProduction);
+  const configuredClients = env.read((e) => clients(e, 'OAUTH_CLIENTS'), []);
+  return Object.freeze({
+    clients: mergeClients(
+      seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [],
+      configuredClients,
+    ),
+    seedDemoData,
+    requireState: env.bool('OAUTH_REQUIRE_STATE', true),
+    sessionTtlSeconds: env.int('SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
+    consentTtlDays: env.int('CONSENT_TTL_DAYS', 365, { min: 1, max: 3650 }),
+    registeredClientResources: {
+      policy: env.oneOf(
+        'REGISTERED_CLIENT_RESOURCES',
+        REGISTERED_CLIENT_RESOURCE_POLICIES,
+        'https',
+      ),
+      loopbackHttp: !server.isProduction,
+    },
+  });
+}
+
+/** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */
+function checkDemoClients(demo: readonly ClientConfig[]): readonly ClientConfig[] {
+  for (const client of demo) {
+    for (const uri of client.redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem)
+        throw new ConfigError(`Demo client ${client.clientId}: redirect_uris ${problem}`);
+    }
+  }
+  return demo;
+}
+
+/** Configured clients replace demo clients of the same id. */
+function mergeClients(
+  demo: readonly ClientConfig[],
+  configured: readonly ClientConfig[],
+): ClientConfig[] {
+  const ids = new Set(configured.map((c) => c.clientId));
+  return [...demo.filter((c) => !ids.has(c.clientId)), ...configured];
+}

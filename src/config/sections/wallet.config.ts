@@ -1,0 +1,34 @@
+import { EnvReader } from '../env-reader';
+import { chainIds, rpcUrls, solanaChains } from '../env-parsers';
+import { SOLANA_CLUSTERS, type SolanaCluster } from '../solana-clusters';
+import { ServerConfig } from './server.config';
+
+export abstract class WalletConfig {
+  /** EIP-4361 `domain` the service accepts: pinned, never taken from the Host header. */
+  abstract readonly domain: string;
+  /** The origin a message's `uri` must equal or lie under. */
+  abstract readonly uri: string;
+  abstract readonly allowedChainIds: readonly number[];
+  /** Sign In With Solana (CAIP-122): the clusters a nonce may be issued for (SIWS_CHAINS). */
+  abstract readonly solanaChains: readonly SolanaCluster[];
+  /** ERC-1271/6492 RPC endpoint per chain; a chain without one accepts EOA signatures only. */
+  abstract readonly rpcUrls: Readonly<Record<number, string>>;
+  abstract readonly rpcTimeoutMs: number;
+  abstract readonly clockSkewSeconds: number;
+}
+
+export function readWalletConfig(env: EnvReader, server: ServerConfig): WalletConfig {
+  const uri = env.httpUrl('SIWE_URI', new URL(server.issuer).origin);
+  return Object.freeze({
+    domain: env.str('SIWE_DOMAIN', new URL(uri).host),
+    uri,
+    allowedChainIds: env.read((e) => chainIds(e, 'SIWE_CHAIN_IDS', [1]), [1]),
+    solanaChains: env.read(
+      (e) => solanaChains(e, 'SIWS_CHAINS', [SOLANA_CLUSTERS[0]]),
+      [SOLANA_CLUSTERS[0]],
+    ),
+    rpcUrls: env.read((e) => rpcUrls(e, 'SIWE_RPC_URLS'), {}),
+    rpcTimeoutMs: env.int('SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
+    clockSkewSeconds: env.int('SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
+  });
+}

@@ -1,0 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString } from 'class-validator';
+import { WALLET_EXAMPLE } from '../wallet.examples';
+import type { WalletProof } from './wallet-proof';
+
+/**
+ * A signed sign-in message in a request body: POST /wallet/verify, POST /login/siwe and
+ * POST /account/methods/wallet extend it. The message's size limits and grammar are checked by
+ * the SIWE or SIWS parser, the signature's by the verifier: here only the shape.
+ */
+export class WalletProofDto implements WalletProof {
+  @ApiProperty({
+    description:
+      'The EIP-4361 or Sign In With Solana message from POST /wallet/nonce, exactly as signed; at most 4 KiB',
+    example: WALLET_EXAMPLE.message,
+  })
+  @IsString()
+  message!: string;
+
+  @ApiProperty({
+    description:
+      'Ethereum: 0x-hex personal_sign (EIP-191) signature. Solana: the 64-byte Ed25519 signature, base58 (as wallets return it) or padded base64',
+    example: WALLET_EXAMPLE.signature,
+  })
+  @IsString()
+  signature!: string;
+}
