@@ -6,7 +6,7 @@ import {
   DPOP_PROOF_FUTURE_SECONDS,
   DPOP_PROOF_MAX_AGE_SECONDS,
 } from '../tokens/dpop/dpop-proof.verifier';
-import { PasskeyConfig } from '../config/app-config';
+import { PasskeyConfig } from '../config/sections/passkeys.config';
 import { ChallengeConfig } from '../config/sections/challenges.config';
 import { ClientMetadataConfig } from '../config/sections/client-metadata.config';
 import { DpopConfig } from '../config/sections/dpop.config';

@@ -1,5 +1,6 @@
 import { Global, Module, Provider } from '@nestjs/common';
-import { AppConfig, PasskeyConfig } from './app-config';
+import { AppConfig } from './app-config';
+import { PasskeyConfig } from './sections/passkeys.config';
 import { ChallengeConfig } from './sections/challenges.config';
 import { ClientAuthConfig } from './sections/client-auth.config';
 import { ClientMetadataConfig } from './sections/client-metadata.config';

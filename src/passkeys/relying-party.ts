@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PasskeyConfig } from '../config/app-config';
+import { PasskeyConfig } from '../config/sections/passkeys.config';
 
 /** What the service is to a WebAuthn authenticator: its RP ID, name and accepted origins. */
 export interface RelyingPartySettings {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AccountService } from '../../accounts/account.service';
-import { PasskeyConfig } from '../../config/app-config';
+import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { Clock } from '../../platform/clock/clock';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import {

@@ -26,7 +26,7 @@ import { renderLabPage } from './lab.page';
 import type { LabRow, LabWait } from '../../lab-client/scenarios';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { ParConfig } from '../../config/sections/par.config';
-import { PasskeyConfig } from '../../config/app-config';
+import { PasskeyConfig } from '../../config/sections/passkeys.config';
 
 /** One line of the streamed run (NDJSON). */
 type LabEvent =

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PasskeyConfig } from '../../config/app-config';
+import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { Clock } from '../../platform/clock/clock';
 import {
   InsufficientScope,
