@@ -14,6 +14,7 @@ import {
   MethodNotLinked,
   TooManySignInMethods,
 } from './accounts.errors';
+import { assertRemovable } from './removable-method';
 
 /**
  * Accounts and their sign-in methods, for every proof alike: which account a proven method signs
@@ -100,8 +101,12 @@ export class AccountService {
     return method;
   }
 
-  /** Removes a method from the account of `sub`; never its last one. */
+  /**
+   * Removes a method from the account of `sub`: never its last one, its password (an operator
+   * disables that) or the wallet its subject is (see whyNotRemovable).
+   */
   async unlink(sub: string, methodKey: string): Promise<void> {
+    assertRemovable(sub, methodKey);
     const outcome = await this.accounts.release(sub, methodKey);
     if (outcome === 'released') {
       this.logger.log(`Unlinked a ${methodTypeOf(methodKey)} method from ${sub}`);

@@ -19,7 +19,6 @@ import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { AccountPageView } from './account.page';
 import { PasswordLinkService } from './password-link.service';
-import { assertRemovable } from './removable-method';
 import { WalletLinkService } from './wallet-link.service';
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
 import type { SignInMethod } from '../../accounts/account';
@@ -91,7 +90,6 @@ export class AccountPageService {
     method: string,
   ): Promise<ProtocolError | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
-      assertRemovable(session.sub, method);
       await this.accounts.unlink(session.sub, method);
     });
   }

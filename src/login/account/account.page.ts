@@ -3,7 +3,7 @@ import { escapeHtml, renderPage } from '../../platform/http/html';
 import { PASSWORD_MAX_LENGTH, SIWE_SIGN_SCRIPT, USERNAME_MAX_LENGTH } from '../login.page';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
 import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
-import { whyNotRemovable } from './removable-method';
+import { whyNotRemovable } from '../../accounts/removable-method';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';

@@ -9,6 +9,8 @@ import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenti
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const ISSUER = 'http://localhost:25000';
+const OWN_WALLET_REFUSAL =
+  'proofgate-admin: This wallet is the account’s own subject and always signs in to it; it is not removed\n';
 
 describe('proofgate-admin accounts and passkeys', () => {
   let t: TestApp;
@@ -95,11 +97,29 @@ describe('proofgate-admin accounts and passkeys', () => {
       '--method',
       wallet,
     ]);
-    expect(lastWallet).toMatchObject({
-      code: 1,
-      stderr: 'proofgate-admin: An account keeps at least one sign-in method\n',
-    });
+    expect(lastWallet).toMatchObject({ code: 1, stderr: OWN_WALLET_REFUSAL });
     const bad = await adminCli(t, ['accounts', 'link', '--user', 'user1', '--wallet', 'nope']);
     expect(bad.code).toBe(2);
+  });
+
+  it('never unlinks the wallet a wallet account is, even beside other methods', async () => {
+    // Its listing is what keeps another account from linking it while it still signs in here.
+    const own = `eip155:1:${privateKeyToAccount(generatePrivateKey()).address}`;
+    const other = `eip155:1:${privateKeyToAccount(generatePrivateKey()).address}`;
+    const linked = await adminCli(t, ['accounts', 'link', '--user', own, '--wallet', other]);
+    expect(linked).toMatchObject({ code: 0 });
+
+    const refused = await adminCli(t, ['accounts', 'unlink', '--user', own, '--method', own]);
+    expect(refused).toMatchObject({ code: 1, stderr: OWN_WALLET_REFUSAL });
+    const taken = await adminCli(t, ['accounts', 'link', '--user', 'user0', '--wallet', own]);
+    expect(taken).toMatchObject({
+      code: 1,
+      stderr: 'proofgate-admin: This wallet is already linked to another account\n',
+    });
+    const listed = await adminCli(t, ['accounts', 'methods', '--user', own]);
+    expect(listed.stdout).toContain(own);
+
+    const removed = await adminCli(t, ['accounts', 'unlink', '--user', own, '--method', other]);
+    expect(removed).toMatchObject({ code: 0, stdout: `Removed ${other} from ${own}.\n` });
   });
 });

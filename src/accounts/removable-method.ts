@@ -1,11 +1,14 @@
-import { methodTypeOf, originalMethodKey } from '../../accounts/account';
-import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { InvalidRequest } from '../platform/errors/protocol-error';
+import { methodTypeOf, originalMethodKey } from './account';
 
 /**
- * Why the account's owner may not remove `methodKey` from the account of `sub`, or undefined.
+ * Why `methodKey` may not be removed from the account of `sub` (by its owner or an operator), or
+ * undefined.
  * Either removal would only hide a method that still signs in: a password lives in `users` (an
  * operator disables it), and the wallet an account was created by is its subject (`sub` is that
- * wallet's CAIP-10 id, which its login always gives: subjects never change).
+ * wallet's CAIP-10 id, which its login always gives: subjects never change). Removing that
+ * wallet's listing would also free it to be linked to another account while it still signs in
+ * to this one.
  */
 export function whyNotRemovable(sub: string, methodKey: string): string | undefined {
   if (methodTypeOf(methodKey) === 'password') {
