@@ -110,6 +110,31 @@ export function refresh(app: App, refreshToken: string, client = DEMO_CLIENT) {
     .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
+/**
+ * An authorization request of `client` pushed to /par (RFC 9126), with PKCE S256 and state `st`
+ * (a confidential client authenticates with its secret), answered 201: its request_uri.
+ */
+export async function pushAuthorizationRequest(
+  t: TestApp,
+  client: { id: string; secret?: string; redirectUri: string } = DEMO_SPA,
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const req = t.http().post('/par').type('form');
+  if (client.secret) req.set('Authorization', basic(client.id, client.secret));
+  const res = await req
+    .send({
+      ...(client.secret ? {} : { client_id: client.id }),
+      redirect_uri: client.redirectUri,
+      response_type: 'code',
+      state: 'st',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    })
+    .expect(201);
+  return res.body.request_uri as string;
+}
+
 /** A test app with a browser agent already logged in as user0, for specs of the OAuth flow. */
 export async function createLoggedInApp(
   env: Record<string, string> = {},
