@@ -11,6 +11,7 @@ import { passkeyMethodKey, passwordMethodKey } from '../../../src/accounts/accou
 import { ConsentService } from '../../../src/oauth/consent/consent.service';
 import { exchangeCode, login, obtainCode, refresh } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { walletLogin as signInWithWallet } from '../../support/wallet-login';
 
 const PARTNER = {
   id: 'partner',
@@ -39,17 +40,7 @@ describe('accounts: one subject, many sign-in methods', () => {
 
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
 
-  async function walletLogin(account: PrivateKeyAccount) {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    const signature = await account.signMessage({ message });
-    const res = await t.http().post('/wallet/verify').send({ message, signature }).expect(200);
-    return res.body as { access_token: string; refresh_token: string };
-  }
+  const walletLogin = (account: PrivateKeyAccount) => signInWithWallet(t, account);
 
   async function subjectOf(accessToken: string): Promise<string> {
     const me = await t

@@ -9,6 +9,7 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { installTestWallet, screenshot, watchPageProblems } from '../../support/browser';
 import { useBrowserApp } from '../../support/browser-app';
 import { passwordLogin } from '../../support/login-page';
+import { walletLogin as signInWithWallet } from '../../support/wallet-login';
 
 describe('the account page in a browser', () => {
   const spec = useBrowserApp(
@@ -18,28 +19,20 @@ describe('the account page in a browser', () => {
 
   /** The `sub` /wallet/verify and /api/me give the wallet now (SIWE over a fresh nonce). */
   async function subjectOf(wallet: PrivateKeyAccount): Promise<string> {
-    const issued = await spec.t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: wallet.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    const tokens = await spec.t
-      .http()
-      .post('/wallet/verify')
-      .send({ message, signature: await wallet.signMessage({ message }) })
-      .expect(200);
+    const tokens = await signInWithWallet(spec.t, wallet);
     const me = await spec.t
       .http()
       .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.body.access_token as string}`)
+      .set('Authorization', `Bearer ${tokens.access_token}`)
       .expect(200);
     return me.body.sub as string;
   }
 
   type Cell = { textContent: string | null };
   const methodKeys = () =>
-    spec.page.$$eval('#account-methods code', (codes: Cell[]) => codes.map((code) => code.textContent));
+    spec.page.$$eval('#account-methods code', (codes: Cell[]) =>
+      codes.map((code) => code.textContent),
+    );
 
   it('links the browser’s wallet with a password login; SIWE then signs in the user; remove, last method, sign out', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());

@@ -11,6 +11,7 @@ import {
   refresh,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
+import { signedSiweMessage } from '../../support/wallet-login';
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -82,15 +83,7 @@ describe('database round trips per request (command monitoring)', () => {
     };
   }
 
-  async function signedMessage() {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    return { message, signature: await account.signMessage({ message }) };
-  }
+  const signedMessage = () => signedSiweMessage(t, account);
 
   beforeAll(async () => {
     // Warm-up: signing keys, client records and any lazy state of each path.
