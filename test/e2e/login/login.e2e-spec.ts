@@ -6,6 +6,13 @@ import { SessionService } from '../../../src/login/session.service';
 import { USER_COLLECTION } from '../../../src/login/users/persistence/user.schema';
 import { UserRepository } from '../../../src/login/users/user.repository';
 import { TestApp, createTestApp } from '../../support/test-app';
+import {
+  attributes,
+  cookieValue,
+  errorText,
+  hiddenField,
+  setCookie,
+} from '../../support/login-form';
 
 type LoginTestApp = TestApp & { agent: () => ReturnType<typeof request.agent> };
 
@@ -13,38 +20,6 @@ type LoginTestApp = TestApp & { agent: () => ReturnType<typeof request.agent> };
 async function createLoginTestApp(env: Record<string, string> = {}): Promise<LoginTestApp> {
   const t = await createTestApp(env);
   return { ...t, agent: () => request.agent(t.app.getHttpServer()) };
-}
-
-type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
-
-/** The Set-Cookie line for cookie `name`, if the response sets it. */
-function setCookie(res: HttpResponse, name: string): string | undefined {
-  const header: unknown = res.headers['set-cookie'];
-  const lines = Array.isArray(header) ? (header as string[]) : [];
-  return lines.find((line) => line.startsWith(`${name}=`));
-}
-
-function cookieValue(line: string | undefined): string {
-  const match = /^[^=]+=([^;]*)/.exec(line ?? '');
-  if (!match) throw new Error(`No cookie in ${line}`);
-  return match[1];
-}
-
-function attributes(line: string | undefined): string[] {
-  return (line ?? '')
-    .split(';')
-    .slice(1)
-    .map((part) => part.trim().toLowerCase());
-}
-
-function hiddenField(html: string, name: string): string {
-  const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html);
-  if (!match) throw new Error(`No hidden ${name} field in the page`);
-  return match[1];
-}
-
-function errorText(html: string): string | undefined {
-  return /<p id="login-error" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
 }
 
 /** The same database name with a suffix: another database on the test server. */

@@ -7,14 +7,12 @@
  * sends the user to /login, the consent form is refused with 400, and logout still signs out.
  * Cookies are sent by hand, as the browser would list them.
  */
-import request from 'supertest';
 import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
 import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
 import { AMBIGUOUS_SESSION } from '../../../src/login/session.service';
 import { DEMO_CLIENT, authorizePath, pkcePair } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-
-type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
+import { attributes, setCookie, setCookies, type HttpResponse } from '../../support/login-form';
 
 const PARTNER = {
   id: 'partner',
@@ -30,16 +28,6 @@ const CLIENTS = JSON.stringify([
   },
 ]);
 
-function setCookies(res: HttpResponse): string[] {
-  const header: unknown = res.headers['set-cookie'];
-  return Array.isArray(header) ? (header as string[]) : [];
-}
-
-/** The Set-Cookie line for cookie `name`, if the response sets it. */
-function setCookie(res: HttpResponse, name: string): string | undefined {
-  return setCookies(res).find((line) => line.startsWith(`${name}=`));
-}
-
 /** `name=value` pairs of every cookie the response sets (for the next request's Cookie header). */
 function cookiePairs(res: HttpResponse): string[] {
   return setCookies(res).map((line) => line.split(';')[0]);
@@ -49,13 +37,6 @@ function valueOf(line: string | undefined): string {
   const value = /^[^=]+=([^;]*)/.exec(line ?? '')?.[1];
   if (!value) throw new Error(`No cookie value in ${line}`);
   return value;
-}
-
-function attributes(line: string | undefined): string[] {
-  return (line ?? '')
-    .split(';')
-    .slice(1)
-    .map((part) => part.trim().toLowerCase());
 }
 
 function demoAuthorizeRequest(): string {
