@@ -1,9 +1,7 @@
 import request from 'supertest';
 import { launchBrowser, screenshot, until } from '../../support/browser';
 import { exchangeCode, login, obtainCode, pushAuthorizationRequest } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 describe('GET /challenge-models in a browser', () => {
   jest.setTimeout(120_000);
@@ -11,10 +9,7 @@ describe('GET /challenge-models in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp(ipIssuer(base));
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer: base } = await startListeningApp());
   });
   afterAll(() => t.close());
 
