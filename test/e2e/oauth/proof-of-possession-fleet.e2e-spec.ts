@@ -6,13 +6,15 @@
  */
 import request from 'supertest';
 import { DEMO_SPA, login, pushAuthorizationRequest, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
 import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { useTwoInstances } from '../../support/two-instances';
 
 describe('proofs of possession across two instances on one database', () => {
   const issuer = 'http://127.0.0.1:25994';
   const env = { ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' };
+  const instances = useTwoInstances(env);
   let a: TestApp;
   let b: TestApp;
   let agentA: Agent;
@@ -20,17 +22,12 @@ describe('proofs of possession across two instances on one database', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    a = await createTestApp(env);
-    b = await createTestApp(env);
+    ({ a, b } = instances);
     agentA = request.agent(a.app.getHttpServer());
     agentB = request.agent(b.app.getHttpServer());
     await login(agentA);
     await login(agentB);
     key = await dpopKey();
-  });
-  afterAll(async () => {
-    await b.close({ dropDatabase: false });
-    await a.close();
   });
 
   it('refuses on one instance a /token proof spent on the other, with a nonce from either', async () => {
