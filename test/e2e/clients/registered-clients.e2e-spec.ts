@@ -10,6 +10,7 @@ import { AppConfig } from '../../../src/config/app-config';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 import { walletLogin as signInWithWallet } from '../../support/wallet-login';
+import { register as registerMetadata } from '../../support/registration';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -44,20 +45,12 @@ function watchClientCollections(t: TestApp) {
 }
 
 async function register(t: TestApp, redirectUri: string, expect = 201) {
-  const res = await t
-    .http()
-    .post('/register')
-    .set('Content-Type', 'application/json')
-    .send(
-      JSON.stringify({
-        redirect_uris: [redirectUri],
-        token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token'],
-        client_name: 'Registered in a test',
-      }),
-    )
-    .expect(expect);
-  return res;
+  return registerMetadata(t, {
+    redirect_uris: [redirectUri],
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    client_name: 'Registered in a test',
+  }).expect(expect);
 }
 
 async function registered(t: TestApp, redirectUri: string): Promise<string> {

@@ -9,8 +9,10 @@ import {
   pkcePair,
   authorizePath,
   type Agent,
+  clientEntry,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
+import { register } from '../../support/registration';
 
 const CALENDAR = 'https://calendar.example.com/';
 const CLIENT = {
@@ -19,14 +21,8 @@ const CLIENT = {
   redirectUri: 'http://localhost:25003/callback',
 };
 const OAUTH_CLIENTS = JSON.stringify([
-  {
-    client_id: CLIENT.id,
-    client_secret: CLIENT.secret,
-    redirect_uris: [CLIENT.redirectUri],
-    resources: [CALENDAR],
-    // Consent has its own spec; here codes are issued straight after login.
-    first_party: true,
-  },
+  // Consent has its own spec; here codes are issued straight after login.
+  clientEntry(CLIENT, { resources: [CALENDAR], first_party: true }),
 ]);
 
 function audienceOf(accessToken: string): unknown {
@@ -190,18 +186,11 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
   const MCP_SERVER = 'https://mcp.example.com/mcp';
 
   async function registerPublicClient(t: TestApp): Promise<string> {
-    const res = await t
-      .http()
-      .post('/register')
-      .set('Content-Type', 'application/json')
-      .send(
-        JSON.stringify({
-          redirect_uris: [CALLBACK],
-          client_name: 'Registered MCP client',
-          token_endpoint_auth_method: 'none',
-        }),
-      )
-      .expect(201);
+    const res = await register(t, {
+      redirect_uris: [CALLBACK],
+      client_name: 'Registered MCP client',
+      token_endpoint_auth_method: 'none',
+    }).expect(201);
     return res.body.client_id as string;
   }
 
