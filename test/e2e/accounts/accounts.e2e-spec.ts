@@ -9,15 +9,16 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { AccountService } from '../../../src/accounts/account.service';
 import { passkeyMethodKey, passwordMethodKey } from '../../../src/accounts/account';
 import { ConsentService } from '../../../src/oauth/consent/consent.service';
-import { exchangeCode, login, obtainCode, refresh } from '../../support/oauth';
+import {
+  exchangeCode,
+  login,
+  obtainCode,
+  refresh,
+  PARTNER,
+  clientEntry,
+} from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { walletLogin as signInWithWallet } from '../../support/wallet-login';
-
-const PARTNER = {
-  id: 'partner',
-  secret: 'partner-secret',
-  redirectUri: 'http://127.0.0.1:7100/callback',
-};
 
 describe('accounts: one subject, many sign-in methods', () => {
   let t: TestApp;
@@ -26,13 +27,7 @@ describe('accounts: one subject, many sign-in methods', () => {
   beforeAll(async () => {
     t = await createTestApp({
       RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: PARTNER.id,
-          client_secret: PARTNER.secret,
-          redirect_uris: [PARTNER.redirectUri],
-        },
-      ]),
+      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
     });
     accounts = t.app.get(AccountService);
   });

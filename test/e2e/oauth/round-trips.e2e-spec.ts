@@ -9,6 +9,7 @@ import {
   exchangeCode,
   obtainCode,
   refresh,
+  tokensFor,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
@@ -75,13 +76,7 @@ describe('database round trips per request (command monitoring)', () => {
   const LIMITER = 'update rate_limit_counters';
   const limiterCommands = (sent: string[]) => sent.filter((c) => c.includes('rate_limit_counters'));
 
-  async function tokens() {
-    const { code, verifier } = await obtainCode(agent);
-    return (await exchangeCode(server(), code, verifier).expect(200)).body as {
-      access_token: string;
-      refresh_token: string;
-    };
-  }
+  const tokens = () => tokensFor(server(), agent);
 
   const signedMessage = () => signedSiweMessage(t, account);
 
