@@ -14,7 +14,8 @@ import {
   setCookie,
 } from '../../support/login-form';
 
-type LoginTestApp = TestApp & { agent: () => ReturnType<typeof request.agent> };
+type Agent = ReturnType<typeof request.agent>;
+type LoginTestApp = TestApp & { agent: () => Agent };
 
 /** The real app (LoginModule and the security headers included), plus a cookie-keeping agent. */
 async function createLoginTestApp(env: Record<string, string> = {}): Promise<LoginTestApp> {
@@ -61,6 +62,16 @@ describe('password login (GET/POST /login)', () => {
     const agent = t.agent();
     const page = await agent.get('/login').query({ return_to: returnTo }).expect(200);
     return { agent, csrfToken: hiddenField(page.text, 'csrf_token') };
+  }
+
+  /** The form submitted with a demo user's right password (userN / passwordN): answered 303. */
+  function signIn(agent: Agent, csrfToken: string, returnTo: string, username = 'user0') {
+    const password = `password${username.slice(-1)}`;
+    return agent
+      .post('/login')
+      .type('form')
+      .send({ username, password, csrf_token: csrfToken, return_to: returnTo })
+      .expect(303);
   }
 
   describe('GET /login', () => {
@@ -133,16 +144,7 @@ describe('password login (GET/POST /login)', () => {
     it('starts a session on the right password and answers 303 to return_to', async () => {
       const { agent, csrfToken } = await browserWithForm();
 
-      const res = await agent
-        .post('/login')
-        .type('form')
-        .send({
-          username: 'user0',
-          password: 'password0',
-          csrf_token: csrfToken,
-          return_to: RETURN_TO,
-        })
-        .expect(303);
+      const res = await signIn(agent, csrfToken, RETURN_TO);
 
       expect(res.headers.location).toBe(RETURN_TO);
       expect(JSON.stringify(res.headers)).not.toContain('password0');
@@ -173,11 +175,7 @@ describe('password login (GET/POST /login)', () => {
 
     it('gives SessionService.current the session until it expires, then nothing', async () => {
       const { agent, csrfToken } = await browserWithForm();
-      const res = await agent
-        .post('/login')
-        .type('form')
-        .send({ username: 'user1', password: 'password1', csrf_token: csrfToken, return_to: '/' })
-        .expect(303);
+      const res = await signIn(agent, csrfToken, '/', 'user1');
       const sessions = t.app.get(SessionService);
       const req = {
         headers: { cookie: `pg_session=${cookieValue(setCookie(res, 'pg_session'))}` },
@@ -292,16 +290,7 @@ describe('password login (GET/POST /login)', () => {
       async (returnTo) => {
         const { agent, csrfToken } = await browserWithForm(returnTo);
 
-        const res = await agent
-          .post('/login')
-          .type('form')
-          .send({
-            username: 'user0',
-            password: 'password0',
-            csrf_token: csrfToken,
-            return_to: returnTo,
-          })
-          .expect(303);
+        const res = await signIn(agent, csrfToken, returnTo);
 
         expect(res.headers.location).toBe('/');
         expect(setCookie(res, 'pg_session')).toBeDefined();
