@@ -9,7 +9,7 @@ import {
   type JWK,
 } from 'jose';
 import { CookieBrowser } from './cookie-browser';
-import { DEMO_SPA, obtainCode, type Agent } from './oauth';
+import { DEMO_SPA, basic, obtainCode, type Agent } from './oauth';
 import type { TestApp } from './test-app';
 import type request from 'supertest';
 
@@ -107,7 +107,8 @@ export async function withNonceRetry<T>(send: () => Promise<T>): Promise<T> {
 }
 
 /**
- * A code of the public `client` (the demo SPA unless said), obtained by the logged-in `agent`,
+ * A code of `client` (the demo SPA unless said; a confidential client authenticates with its
+ * secret, HTTP Basic), obtained by the logged-in `agent`,
  * exchanged at /token of `t` with `dpop` as its DPoP header (none when undefined; an array sends
  * the header once per value, as two DPoP headers would arrive). `scope`: the request's scope.
  */
@@ -115,7 +116,10 @@ export async function exchangeWithProof(
   t: TestApp,
   agent: Agent,
   dpop: string | string[] | undefined,
-  { client = DEMO_SPA, scope }: { client?: typeof DEMO_SPA; scope?: string } = {},
+  {
+    client = DEMO_SPA,
+    scope,
+  }: { client?: { id: string; secret?: string; redirectUri: string }; scope?: string } = {},
 ): Promise<request.Response> {
   const { code, verifier } = await obtainCode(agent, {
     client_id: client.id,
@@ -125,11 +129,12 @@ export async function exchangeWithProof(
   const req = t.http().post('/token').type('form');
   // superagent's types allow arrays for Cookie only; Node sends any array as repeated headers.
   if (dpop !== undefined) req.set('DPoP', dpop as string);
+  if (client.secret !== undefined) req.set('Authorization', basic(client.id, client.secret));
   return req.send({
     grant_type: 'authorization_code',
     code,
     redirect_uri: client.redirectUri,
     code_verifier: verifier,
-    client_id: client.id,
+    ...(client.secret === undefined ? { client_id: client.id } : {}),
   });
 }

@@ -21,17 +21,42 @@ export async function discover(
   return oauth.processDiscoveryResponse(new URL(issuer), response);
 }
 
-/** What a client keeps of its authorization request: the response's parameters and its verifier. */
+/** What a client keeps of its authorization request: the response's parameters, its verifier. */
 export interface AuthorizedCode {
   params: URLSearchParams;
   verifier: string;
+  redirectUri: string;
 }
 
 /**
- * An authorization request of `client` (PKCE S256, scope `profile` unless `extra` says otherwise;
- * a parameter set to undefined is left out), signed in through the /login form as user1 (see
- * authorizeInBrowser), its response checked by the library (state, and iss per RFC 9207).
- * `mustLogIn`: the request must go through the login page (an error otherwise).
+ * The parameters of a fresh code request to `redirectUri` (PKCE S256, scope `profile` unless
+ * `extra` says otherwise; a parameter set to undefined is left out), with its verifier and state.
+ */
+export async function codeRequest(
+  redirectUri: string,
+  extra: Record<string, string | undefined> = {},
+): Promise<{ parameters: Record<string, string>; verifier: string; state: string }> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const all: Record<string, string | undefined> = {
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'profile',
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  };
+  const parameters = Object.fromEntries(
+    Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return { parameters, verifier, state };
+}
+
+/**
+ * An authorization request of `client` (see codeRequest), signed in through the /login form as
+ * user1 (see authorizeInBrowser), its response checked by the library (state, and iss per
+ * RFC 9207). `mustLogIn`: the request must go through the login page (an error otherwise).
  */
 export async function authorizeWithLibrary(
   as: oauth.AuthorizationServer,
@@ -41,24 +66,12 @@ export async function authorizeWithLibrary(
   extra: Record<string, string | undefined> = {},
   { mustLogIn = false }: { mustLogIn?: boolean } = {},
 ): Promise<AuthorizedCode> {
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const parameters: Record<string, string | undefined> = {
-    client_id: client.client_id,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: 'profile',
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...extra,
-  };
+  const { parameters, verifier, state } = await codeRequest(redirectUri, extra);
   const url = new URL(as.authorization_endpoint!);
-  url.search = new URLSearchParams(
-    Object.entries(parameters).filter((e): e is [string, string] => e[1] !== undefined),
-  ).toString();
+  url.search = new URLSearchParams({ client_id: client.client_id, ...parameters }).toString();
   const callback = await authorizeInBrowser(url, issuer, undefined, { mustLogIn });
-  return { params: oauth.validateAuthResponse(as, client, callback, state), verifier };
+  const params = oauth.validateAuthResponse(as, client, callback, state);
+  return { params, verifier, redirectUri };
 }
 
 /** The code of `authorized` exchanged at the token endpoint, the response checked by the library. */
@@ -66,8 +79,7 @@ export async function redeemCode(
   as: oauth.AuthorizationServer,
   client: oauth.Client,
   auth: oauth.ClientAuth,
-  { params, verifier }: AuthorizedCode,
-  redirectUri: string,
+  { params, verifier, redirectUri }: AuthorizedCode,
   options: oauth.TokenEndpointRequestOptions = {},
 ): Promise<oauth.TokenEndpointResponse> {
   return oauth.processAuthorizationCodeResponse(
@@ -104,12 +116,8 @@ export function getProtected(
   url: string,
   options: oauth.ProtectedResourceRequestOptions = {},
 ): Promise<Response> {
-  return oauth.protectedResourceRequest(
-    accessToken,
-    'GET',
-    new URL(url),
-    undefined,
-    undefined,
-    { ...options, ...INSECURE },
-  );
+  return oauth.protectedResourceRequest(accessToken, 'GET', new URL(url), undefined, undefined, {
+    ...options,
+    ...INSECURE,
+  });
 }

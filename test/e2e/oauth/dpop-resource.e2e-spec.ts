@@ -39,18 +39,12 @@ describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
     const as = await discover(issuer, 'oidc');
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const { params, verifier } = await authorizeWithLibrary(
-      as,
-      issuer,
-      client,
-      DEMO_SPA.redirectUri,
-      {
-        scope: 'openid profile',
-        dpop_jkt: await DPoP.calculateThumbprint(),
-      },
-    );
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_SPA.redirectUri, {
+      scope: 'openid profile',
+      dpop_jkt: await DPoP.calculateThumbprint(),
+    });
     const tokens = await withNonceRetry(async () =>
-      redeemCode(as, client, oauth.None(), { params, verifier }, DEMO_SPA.redirectUri, { DPoP }),
+      redeemCode(as, client, oauth.None(), authorized, { DPoP }),
     );
     expect(tokens.token_type).toBe('dpop');
 
@@ -241,20 +235,9 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
   });
 
   it('tells a bound token’s cnf at introspection (RFC 9449 §6.2)', async () => {
-    const { code, verifier } = await obtainCode(agent);
-    const tokens = await t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
-      .set('DPoP', await signProof(key, { htu: `${issuer}/token` }))
-      .send({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: DEMO_CLIENT.redirectUri,
-        code_verifier: verifier,
-      })
-      .expect(200);
+    const proof = await signProof(key, { htu: `${issuer}/token` });
+    const tokens = await exchangeWithProof(t, agent, proof, { client: DEMO_CLIENT });
+    expect(tokens.status).toBe(200);
     const res = await t
       .http()
       .post('/introspect')

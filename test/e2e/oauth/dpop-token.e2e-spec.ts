@@ -8,7 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
-import { DEMO_CLIENT, DEMO_SPA, basic, login, obtainCode, type Agent } from '../../support/oauth';
+import { DEMO_CLIENT, DEMO_SPA, login, type Agent } from '../../support/oauth';
 import {
   dpopKey,
   exchangeWithProof,
@@ -65,21 +65,9 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const keyPair = await oauth.generateKeyPair('ES256');
     const DPoP = oauth.DPoP(client, keyPair);
-    const { params, verifier } = await authorizeWithLibrary(
-      as,
-      issuer,
-      client,
-      DEMO_SPA.redirectUri,
-    );
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_SPA.redirectUri);
 
-    const tokens = await redeemCode(
-      as,
-      client,
-      oauth.None(),
-      { params, verifier },
-      DEMO_SPA.redirectUri,
-      { DPoP },
-    );
+    const tokens = await redeemCode(as, client, oauth.None(), authorized, { DPoP });
     expect(tokens.token_type).toBe('dpop');
     const jkt = await DPoP.calculateThumbprint();
     expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt });
@@ -113,20 +101,8 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
     const client: oauth.Client = { client_id: DEMO_CLIENT.id };
     const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('EdDSA'));
-    const { params, verifier } = await authorizeWithLibrary(
-      as,
-      issuer,
-      client,
-      DEMO_CLIENT.redirectUri,
-    );
-    const tokens = await redeemCode(
-      as,
-      client,
-      auth,
-      { params, verifier },
-      DEMO_CLIENT.redirectUri,
-      { DPoP },
-    );
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_CLIENT.redirectUri);
+    const tokens = await redeemCode(as, client, auth, authorized, { DPoP });
     expect(tokens.token_type).toBe('dpop');
     expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: await DPoP.calculateThumbprint() });
     // A new key at refresh binds the new access token to it (RFC 9449 §5: only public clients'
@@ -144,24 +120,11 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
     const as = await discover(issuer);
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const { params, verifier } = await authorizeWithLibrary(
-      as,
-      issuer,
-      client,
-      DEMO_SPA.redirectUri,
-      {
-        dpop_jkt: await DPoP.calculateThumbprint(),
-      },
-    );
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_SPA.redirectUri, {
+      dpop_jkt: await DPoP.calculateThumbprint(),
+    });
     const redeem = (key: oauth.DPoPHandle | undefined) =>
-      redeemCode(
-        as,
-        client,
-        oauth.None(),
-        { params, verifier },
-        DEMO_SPA.redirectUri,
-        key ? { DPoP: key } : {},
-      );
+      redeemCode(as, client, oauth.None(), authorized, key ? { DPoP: key } : {});
     const thief = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
     await expect(redeem(thief)).rejects.toMatchObject({
       error: 'invalid_grant',
@@ -199,16 +162,11 @@ describe('DPoP nonces at /token with oauth4webapi (DPOP_REQUIRE_NONCE=true, RFC 
     const client: oauth.Client = { client_id: DEMO_CLIENT.id };
     const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const { params, verifier } = await authorizeWithLibrary(
-      as,
-      issuer,
-      client,
-      DEMO_CLIENT.redirectUri,
-    );
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_CLIENT.redirectUri);
     let refusals = 0;
     const tokens = await withNonceRetry(async () => {
       refusals += 1;
-      return redeemCode(as, client, auth, { params, verifier }, DEMO_CLIENT.redirectUri, { DPoP });
+      return redeemCode(as, client, auth, authorized, { DPoP });
     });
     // The first try had no nonce and was refused before the code was spent.
     expect(refusals).toBe(2);
@@ -380,19 +338,8 @@ describe('DPoP proof refusals at /token', () => {
   });
 
   it('issues no bearer token for a confidential client that sent a broken proof', async () => {
-    const { code, verifier } = await obtainCode(agent);
-    const res = await t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
-      .set('DPoP', await signProof(key, { htu, htm: 'PUT' }))
-      .send({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: DEMO_CLIENT.redirectUri,
-        code_verifier: verifier,
-      });
+    const proof = await signProof(key, { htu, htm: 'PUT' });
+    const res = await exchangeWithProof(t, agent, proof, { client: DEMO_CLIENT });
     expectRefused(res, 'invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
   });
 });

@@ -40,7 +40,7 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
       { scope: 'profile api' },
       { mustLogIn: true },
     );
-    const tokens = await redeemCode(as, client, clientAuth, authorized, redirectUri);
+    const tokens = await redeemCode(as, client, clientAuth, authorized);
     expect(tokens.token_type).toBe('bearer');
     expect(tokens.scope).toBe('profile api');
 
@@ -87,11 +87,11 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
       { scope: undefined },
       { mustLogIn: true },
     );
-    const tokens = await redeemCode(as, client, oauth.None(), authorized, redirectUri);
+    const tokens = await redeemCode(as, client, oauth.None(), authorized);
     expect(tokens.access_token).toBeTruthy();
     // A wrong verifier is refused the way the library expects an OAuth error to look.
     const stolen = { ...authorized, verifier: oauth.generateRandomCodeVerifier() };
-    await expect(redeemCode(as, client, oauth.None(), stolen, redirectUri)).rejects.toMatchObject({
+    await expect(redeemCode(as, client, oauth.None(), stolen)).rejects.toMatchObject({
       error: 'invalid_grant',
     });
   });

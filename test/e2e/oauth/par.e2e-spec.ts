@@ -17,7 +17,7 @@ import {
   type Agent,
 } from '../../support/oauth';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
-import { INSECURE, discover, redeemCode } from '../../support/oauth-discovery';
+import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
 const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
@@ -65,25 +65,14 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
     redirectUri: string,
     options: oauth.PushedAuthorizationRequestOptions = {},
   ) {
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
+    const { parameters, verifier, state } = await codeRequest(redirectUri);
     const pushed = await oauth.processPushedAuthorizationResponse(
       as,
       client,
-      await oauth.pushedAuthorizationRequest(
-        as,
-        client,
-        auth,
-        {
-          redirect_uri: redirectUri,
-          response_type: 'code',
-          scope: 'profile',
-          state,
-          code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-          code_challenge_method: 'S256',
-        },
-        { ...options, ...INSECURE },
-      ),
+      await oauth.pushedAuthorizationRequest(as, client, auth, parameters, {
+        ...options,
+        ...INSECURE,
+      }),
     );
     expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:[A-Za-z0-9_-]{43}$/);
     expect(pushed.expires_in).toBe(60);
@@ -94,24 +83,15 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
     }).toString();
     // The front channel carries two parameters; the browser signs in with only those.
     const callback = await authorizeInBrowser(url, issuer);
-    return {
-      params: oauth.validateAuthResponse(as, client, callback, state),
-      verifier,
-      url,
-    };
+    const params = oauth.validateAuthResponse(as, client, callback, state);
+    return { authorized: { params, verifier, redirectUri }, url };
   }
 
   it('a confidential client pushes its request, the user signs in, the code is exchanged', async () => {
     const client: oauth.Client = { client_id: DEMO_CLIENT.id };
     const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
-    const { params, verifier, url } = await pushAndSignIn(client, auth, DEMO_CLIENT.redirectUri);
-    const tokens = await redeemCode(
-      as,
-      client,
-      auth,
-      { params, verifier },
-      DEMO_CLIENT.redirectUri,
-    );
+    const { authorized, url } = await pushAndSignIn(client, auth, DEMO_CLIENT.redirectUri);
+    const tokens = await redeemCode(as, client, auth, authorized);
     expect(tokens.scope).toBe('profile');
     // The request_uri yielded its one code: used again, it is refused (a page, no redirect).
     const again = await fetch(url, { redirect: 'manual', headers: { accept: 'application/json' } });
@@ -125,12 +105,12 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
   it('a public client pushes with a DPoP proof: the code is bound to its key (RFC 9449 §10.1)', async () => {
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const { params, verifier } = await pushAndSignIn(client, oauth.None(), DEMO_SPA.redirectUri, {
+    const { authorized } = await pushAndSignIn(client, oauth.None(), DEMO_SPA.redirectUri, {
       DPoP,
     });
     const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
     const redeem = (key: oauth.DPoPHandle) =>
-      redeemCode(as, client, oauth.None(), { params, verifier }, DEMO_SPA.redirectUri, {
+      redeemCode(as, client, oauth.None(), authorized, {
         DPoP: key,
       });
     await expect(redeem(other)).rejects.toMatchObject({ error: 'invalid_grant' });
