@@ -10,23 +10,18 @@
 import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
 import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
 import { AMBIGUOUS_SESSION } from '../../../src/login/session.service';
-import { DEMO_CLIENT, authorizePath, pkcePair } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  authorizePath,
+  pkcePair,
+  PARTNER,
+  clientEntry,
+  demoAuthorizePath,
+} from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { attributes, setCookie, setCookies, type HttpResponse } from '../../support/login-form';
 
-const PARTNER = {
-  id: 'partner',
-  secret: 'partner-secret',
-  redirectUri: 'http://127.0.0.1:7100/callback',
-};
-const CLIENTS = JSON.stringify([
-  {
-    client_id: PARTNER.id,
-    client_secret: PARTNER.secret,
-    redirect_uris: [PARTNER.redirectUri],
-    name: 'Partner',
-  },
-]);
+const CLIENTS = JSON.stringify([clientEntry({ ...PARTNER, name: 'Partner' })]);
 
 /** `name=value` pairs of every cookie the response sets (for the next request's Cookie header). */
 function cookiePairs(res: HttpResponse): string[] {
@@ -39,16 +34,7 @@ function valueOf(line: string | undefined): string {
   return value;
 }
 
-function demoAuthorizeRequest(): string {
-  return authorizePath({
-    response_type: 'code',
-    client_id: DEMO_CLIENT.id,
-    redirect_uri: DEMO_CLIENT.redirectUri,
-    state: 'st-session',
-    code_challenge: pkcePair().challenge,
-    code_challenge_method: 'S256',
-  });
-}
+const demoAuthorizeRequest = () => demoAuthorizePath('st-session');
 
 function partnerAuthorizeRequest(): string {
   return authorizePath({
