@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { exchangeCode, login, obtainCode } from './oauth';
+import { login, tokensFor } from './oauth';
 import type { TestApp } from './test-app';
 
 /**
@@ -13,7 +13,5 @@ export async function accountToken(
 ): Promise<string> {
   const agent = request.agent(t.app.getHttpServer());
   await login(agent, '/', username, `password${username.slice(-1)}`);
-  const { code, verifier } = await obtainCode(agent, { scope });
-  const res = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
-  return res.body.access_token as string;
+  return (await tokensFor(t.app.getHttpServer(), agent, { scope })).access_token;
 }

@@ -5,14 +5,9 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { freePort } from './processes';
-import { ipIssuer } from './ip-issuer';
-import { TestApp, createTestApp } from './test-app';
+import { ListeningApp, startListeningApp } from './test-app';
 
-export interface BrowserApp {
-  t: TestApp;
-  /** The app's origin, its ISSUER (so also the SIWE and SIWS domain). */
-  issuer: string;
+export interface BrowserApp extends ListeningApp {
   browser: Browser;
 }
 
@@ -21,14 +16,8 @@ export async function startBrowserApp(
   env: Record<string, string> = {},
   host: '127.0.0.1' | 'localhost' = '127.0.0.1',
 ): Promise<BrowserApp> {
-  const port = await freePort();
-  const issuer = `http://${host}:${port}`;
-  const t = await createTestApp({
-    ...(host === 'localhost' ? { ISSUER: issuer } : ipIssuer(issuer)),
-    ...env,
-  });
+  const { t, issuer } = await startListeningApp(env, host);
   try {
-    await t.app.listen(port, '127.0.0.1');
     return { t, issuer, browser: await launchBrowser() };
   } catch (error) {
     await t.close();
@@ -52,6 +41,11 @@ export interface OpenedPage {
   problems: string[];
 }
 
+export interface PageOptions {
+  client?: { id: string; redirectUri: string };
+  watch?: (page: Page) => string[];
+}
+
 /**
  * A fresh context and page. `client`: an OAuth client whose redirect URI's origin answers a page
  * titled with its name, as the client's own callback would; `watch`: what counts as a problem
@@ -59,10 +53,7 @@ export interface OpenedPage {
  */
 export async function openPage(
   browser: Browser,
-  {
-    client,
-    watch = watchConsoleProblems,
-  }: { client?: { id: string; redirectUri: string }; watch?: (page: Page) => string[] } = {},
+  { client, watch = watchConsoleProblems }: PageOptions = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -74,4 +65,32 @@ export async function openPage(
     );
   }
   return { context, page, problems };
+}
+
+
+/** What a browser spec's tests see: the app and browser of the file, the page of the test. */
+export type BrowserSpec = BrowserApp & OpenedPage;
+
+/**
+ * The hooks of a browser spec: startBrowserApp before all its tests (closed after them), and
+ * openPage before each (its context closed after it). The object returned is filled in by the
+ * hooks: read its fields inside tests and hooks, not when the describe block is declared.
+ */
+export function useBrowserApp(
+  env: Record<string, string> = {},
+  { host, ...page }: PageOptions & { host?: '127.0.0.1' | 'localhost' } = {},
+): BrowserSpec {
+  const spec = {} as BrowserSpec;
+  beforeAll(async () => {
+    Object.assign(spec, await startBrowserApp(env, host));
+  });
+  afterAll(async () => {
+    await spec.browser?.close();
+    await spec.t?.close();
+  });
+  beforeEach(async () => {
+    Object.assign(spec, await openPage(spec.browser, page));
+  });
+  afterEach(() => spec.context?.close());
+  return spec;
 }

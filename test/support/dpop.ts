@@ -9,6 +9,9 @@ import {
   type JWK,
 } from 'jose';
 import { CookieBrowser } from './cookie-browser';
+import { DEMO_SPA, basic, obtainCode, type Agent } from './oauth';
+import type { TestApp } from './test-app';
+import type request from 'supertest';
 
 /** A DPoP key of the test's own: its public JWK, thumbprint, and a way to sign proofs. */
 export interface DpopKey {
@@ -63,17 +66,22 @@ export async function signProof(
 
 /**
  * Follows an authorization request through the /login form (user1) to the redirect back to the
- * client, as a browser would: the URL the client receives.
+ * client, as a browser would: the URL the client receives. `mustLogIn`: a request that does not
+ * go through the login page is an error (otherwise its redirect is the answer).
  */
 export async function authorizeInBrowser(
   authorizationUrl: URL,
   issuer: string,
   browser = new CookieBrowser(),
+  { mustLogIn = false }: { mustLogIn?: boolean } = {},
 ): Promise<URL> {
   const first = await browser.get(authorizationUrl.href);
   if (first.status !== 302) throw new Error(`/authorize answered ${first.status}`);
   const next = new URL(first.headers.get('location')!, issuer);
-  if (next.pathname !== '/login') return next;
+  if (next.pathname !== '/login') {
+    if (mustLogIn) throw new Error(`/authorize redirected to ${next.href}, not to /login`);
+    return next;
+  }
   const page = await (await browser.get(next.href)).text();
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
   const loggedIn = await browser.postForm(`${issuer}/login`, {
@@ -96,4 +104,37 @@ export async function withNonceRetry<T>(send: () => Promise<T>): Promise<T> {
     if (!oauth.isDPoPNonceError(error)) throw error;
     return send();
   }
+}
+
+/**
+ * A code of `client` (the demo SPA unless said; a confidential client authenticates with its
+ * secret, HTTP Basic), obtained by the logged-in `agent`,
+ * exchanged at /token of `t` with `dpop` as its DPoP header (none when undefined; an array sends
+ * the header once per value, as two DPoP headers would arrive). `scope`: the request's scope.
+ */
+export async function exchangeWithProof(
+  t: TestApp,
+  agent: Agent,
+  dpop: string | string[] | undefined,
+  {
+    client = DEMO_SPA,
+    scope,
+  }: { client?: { id: string; secret?: string; redirectUri: string }; scope?: string } = {},
+): Promise<request.Response> {
+  const { code, verifier } = await obtainCode(agent, {
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    ...(scope === undefined ? {} : { scope }),
+  });
+  const req = t.http().post('/token').type('form');
+  // superagent's types allow arrays for Cookie only; Node sends any array as repeated headers.
+  if (dpop !== undefined) req.set('DPoP', dpop as string);
+  if (client.secret !== undefined) req.set('Authorization', basic(client.id, client.secret));
+  return req.send({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: client.redirectUri,
+    code_verifier: verifier,
+    ...(client.secret === undefined ? { client_id: client.id } : {}),
+  });
 }

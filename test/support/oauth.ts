@@ -9,6 +9,33 @@ export const DEMO_CLIENT = {
   redirectUri: 'http://localhost:25001/callback',
 };
 export const DEMO_SPA = { id: 'demo-spa', redirectUri: 'http://127.0.0.1:25002/callback' };
+/** A confidential client that is not first-party (its users see the consent screen). */
+export const PARTNER = {
+  id: 'partner',
+  secret: 'partner-secret',
+  redirectUri: 'http://127.0.0.1:7100/callback',
+};
+
+export interface ConfiguredClient {
+  id: string;
+  secret?: string;
+  redirectUri: string;
+  name?: string;
+}
+
+/** One entry of OAUTH_CLIENTS for `client`, with `settings` (first_party, resources, ...). */
+export function clientEntry(
+  client: ConfiguredClient,
+  settings: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    client_id: client.id,
+    ...(client.secret === undefined ? {} : { client_secret: client.secret }),
+    redirect_uris: [client.redirectUri],
+    ...(client.name === undefined ? {} : { name: client.name }),
+    ...settings,
+  };
+}
 
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
@@ -58,6 +85,18 @@ export function authorizePath(params: AuthorizeParams): string {
   return `/authorize?${query.toString()}`;
 }
 
+/** The /authorize path of a DEMO_CLIENT request (a fresh S256 challenge) with `state`. */
+export function demoAuthorizePath(state: string): string {
+  return authorizePath({
+    response_type: 'code',
+    client_id: DEMO_CLIENT.id,
+    redirect_uri: DEMO_CLIENT.redirectUri,
+    state,
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+  });
+}
+
 /** A logged-in agent's authorization request, answered with a code for DEMO_CLIENT. */
 export async function obtainCode(
   agent: Agent,
@@ -102,12 +141,48 @@ export function exchangeCode(
   return req.send(form);
 }
 
+/** A code of DEMO_CLIENT for the logged-in `agent` (with `overrides`), exchanged: the tokens. */
+export async function tokensFor(
+  app: App,
+  agent: Agent,
+  overrides: AuthorizeParams = {},
+): Promise<{ access_token: string; refresh_token: string }> {
+  const { code, verifier } = await obtainCode(agent, overrides);
+  const res = await exchangeCode(app, code, verifier).expect(200);
+  return res.body as { access_token: string; refresh_token: string };
+}
+
 export function refresh(app: App, refreshToken: string, client = DEMO_CLIENT) {
   return request(app)
     .post('/token')
     .type('form')
     .set('Authorization', basic(client.id, client.secret))
     .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+/**
+ * An authorization request of `client` pushed to /par (RFC 9126), with PKCE S256 and state `st`
+ * (a confidential client authenticates with its secret), answered 201: its request_uri.
+ */
+export async function pushAuthorizationRequest(
+  t: TestApp,
+  client: { id: string; secret?: string; redirectUri: string } = DEMO_SPA,
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const req = t.http().post('/par').type('form');
+  if (client.secret) req.set('Authorization', basic(client.id, client.secret));
+  const res = await req
+    .send({
+      ...(client.secret ? {} : { client_id: client.id }),
+      redirect_uri: client.redirectUri,
+      response_type: 'code',
+      state: 'st',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    })
+    .expect(201);
+  return res.body.request_uri as string;
 }
 
 /** A test app with a browser agent already logged in as user0, for specs of the OAuth flow. */

@@ -8,6 +8,8 @@ import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/platform/clock/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { TestClock } from './test-clock';
+import { freePort } from './processes';
+import { ipIssuer } from './ip-issuer';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -75,5 +77,36 @@ export async function startupFailure(env: Record<string, string>): Promise<unkno
     return error;
   } finally {
     await app.close();
+  }
+}
+
+export interface ListeningApp {
+  t: TestApp;
+  /** The app's origin and ISSUER: http://<host>:<its port>. */
+  issuer: string;
+}
+
+/**
+ * The app listening on a free port of 127.0.0.1, for clients that speak real HTTP (a client
+ * library, a browser, a child process). `host`: the issuer's host name, 127.0.0.1 by default (then
+ * with the WebAuthn settings an IP issuer needs, see ipIssuer); `localhost` where a page needs a
+ * domain (a WebAuthn RP ID).
+ */
+export async function startListeningApp(
+  env: Record<string, string> = {},
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+): Promise<ListeningApp> {
+  const port = await freePort();
+  const issuer = `http://${host}:${port}`;
+  const t = await createTestApp({
+    ...(host === 'localhost' ? { ISSUER: issuer } : ipIssuer(issuer)),
+    ...env,
+  });
+  try {
+    await t.app.listen(port, '127.0.0.1');
+    return { t, issuer };
+  } catch (error) {
+    await t.close();
+    throw error;
   }
 }

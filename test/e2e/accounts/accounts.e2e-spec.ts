@@ -10,14 +10,16 @@ import { AccountRepository } from '../../../src/accounts/account.repository';
 import { AccountService } from '../../../src/accounts/account.service';
 import { passkeyMethodKey, passwordMethodKey } from '../../../src/accounts/account';
 import { ConsentService } from '../../../src/oauth/consent/consent.service';
-import { exchangeCode, login, obtainCode, refresh } from '../../support/oauth';
+import {
+  exchangeCode,
+  login,
+  obtainCode,
+  refresh,
+  PARTNER,
+  clientEntry,
+} from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-
-const PARTNER = {
-  id: 'partner',
-  secret: 'partner-secret',
-  redirectUri: 'http://127.0.0.1:7100/callback',
-};
+import { walletLogin as signInWithWallet } from '../../support/wallet-login';
 
 describe('accounts: one subject, many sign-in methods', () => {
   let t: TestApp;
@@ -26,13 +28,7 @@ describe('accounts: one subject, many sign-in methods', () => {
   beforeAll(async () => {
     t = await createTestApp({
       RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: PARTNER.id,
-          client_secret: PARTNER.secret,
-          redirect_uris: [PARTNER.redirectUri],
-        },
-      ]),
+      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
     });
     accounts = t.app.get(AccountService);
   });
@@ -40,17 +36,7 @@ describe('accounts: one subject, many sign-in methods', () => {
 
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
 
-  async function walletLogin(account: PrivateKeyAccount) {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    const signature = await account.signMessage({ message });
-    const res = await t.http().post('/wallet/verify').send({ message, signature }).expect(200);
-    return res.body as { access_token: string; refresh_token: string };
-  }
+  const walletLogin = (account: PrivateKeyAccount) => signInWithWallet(t, account);
 
   async function subjectOf(accessToken: string): Promise<string> {
     const me = await t

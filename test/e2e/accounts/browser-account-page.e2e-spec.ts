@@ -5,78 +5,42 @@
  * then signs in user1. Removing the wallet takes it off the list and out of the account; the last
  * method offers no Remove; Sign out ends the session. The issuer is http://localhost.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import {
-  installTestWallet,
-  launchBrowser,
-  screenshot,
-  watchPageProblems,
-} from '../../support/browser';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { installTestWallet, screenshot, watchPageProblems } from '../../support/browser';
+import { useBrowserApp } from '../../support/browser-app';
+import { passwordLogin } from '../../support/login-page';
+import { walletLogin as signInWithWallet } from '../../support/wallet-login';
 
 describe('the account page in a browser', () => {
-  let t: TestApp;
-  let issuer: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://localhost:${port}`;
-    t = await createTestApp({ ISSUER: issuer, RATE_LIMIT_LOGIN_PER_IP: '100000' });
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  const spec = useBrowserApp(
+    { RATE_LIMIT_LOGIN_PER_IP: '100000' },
+    { host: 'localhost', watch: watchPageProblems },
+  );
 
   /** The `sub` /wallet/verify and /api/me give the wallet now (SIWE over a fresh nonce). */
   async function subjectOf(wallet: PrivateKeyAccount): Promise<string> {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: wallet.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    const tokens = await t
-      .http()
-      .post('/wallet/verify')
-      .send({ message, signature: await wallet.signMessage({ message }) })
-      .expect(200);
-    const me = await t
+    const tokens = await signInWithWallet(spec.t, wallet);
+    const me = await spec.t
       .http()
       .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.body.access_token as string}`)
+      .set('Authorization', `Bearer ${tokens.access_token}`)
       .expect(200);
     return me.body.sub as string;
   }
 
   type Cell = { textContent: string | null };
   const methodKeys = () =>
-    page.$$eval('#account-methods code', (codes: Cell[]) => codes.map((code) => code.textContent));
+    spec.page.$$eval('#account-methods code', (codes: Cell[]) =>
+      codes.map((code) => code.textContent),
+    );
 
   it('links the browser’s wallet with a password login; SIWE then signs in the user; remove, last method, sign out', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const walletKey = `eip155:1:${wallet.address}`;
-    context = await browser.newContext();
-    page = await context.newPage();
-    problems = watchPageProblems(page);
+    const { issuer, page, problems } = spec;
     await installTestWallet(page, wallet);
 
-    await page.goto(`${issuer}/login?return_to=%2Faccount`);
-    await page.fill('#username', 'user1');
-    await page.fill('#password', 'password1');
-    await Promise.all([
-      page.waitForURL(`${issuer}/account`),
-      page.click('button[type="submit"]:has-text("Sign in")'),
-    ]);
+    await passwordLogin(page, issuer, 'user1', 'password1', '/account');
     await expect(page.locator('#account-sub').textContent()).resolves.toBe('user1');
     // A password account: no "Set a password"; the last method offers no Remove.
     await expect(page.locator('#set-password').count()).resolves.toBe(0);

@@ -10,6 +10,7 @@ import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { relayAuthorizeRedirects, screenshot } from '../../support/browser';
 import { openPage, startBrowserApp } from '../../support/browser-app';
+import { passwordLogin } from '../../support/login-page';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 
@@ -52,13 +53,7 @@ describe('passkeys in the browser (virtual authenticator)', () => {
 
   it('adds a passkey on the account page, then signs in with it inside an authorization of demo-client', async () => {
     // A password login that returns to the account page.
-    await page.goto(`${issuer}/login?return_to=%2Faccount`);
-    await page.fill('#username', 'user0');
-    await page.fill('#password', 'password0');
-    await Promise.all([
-      page.waitForURL(`${issuer}/account`),
-      page.click('button[type="submit"]:has-text("Sign in")'),
-    ]);
+    await passwordLogin(page, issuer, 'user0', 'password0', '/account');
     await expect(page.locator('#account-sub').textContent()).resolves.toBe('user0');
 
     // Add a passkey: navigator.credentials.create() answered by the virtual authenticator.

@@ -14,6 +14,11 @@ import { newSolanaWallet } from '../../support/solana';
 import { AccountRepository } from '../../../src/accounts/account.repository';
 import { AccountService } from '../../../src/accounts/account.service';
 import { passkeyMethodKey } from '../../../src/accounts/account';
+import {
+  signedSiweMessage,
+  signedSiwsMessage,
+  walletLogin as signInWithWallet,
+} from '../../support/wallet-login';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -28,15 +33,7 @@ describe('linking sign-in methods', () => {
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
 
-  async function signed(account: PrivateKeyAccount) {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    return { message, signature: await account.signMessage({ message }) };
-  }
+  const signed = (account: PrivateKeyAccount) => signedSiweMessage(t, account);
 
   /** A browser signed in with a password. */
   async function passwordBrowser(username = 'user0'): Promise<Agent> {
@@ -73,14 +70,7 @@ describe('linking sign-in methods', () => {
     };
   }
 
-  async function walletLogin(account: PrivateKeyAccount) {
-    const res = await t
-      .http()
-      .post('/wallet/verify')
-      .send(await signed(account))
-      .expect(200);
-    return res.body as { access_token: string };
-  }
+  const walletLogin = (account: PrivateKeyAccount) => signInWithWallet(t, account);
 
   it('a password user links a wallet; then SIWE for that address yields the user’s sub', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
@@ -141,15 +131,7 @@ describe('linking sign-in methods', () => {
   it('a Solana address links to an account like an Ethereum one (#21); then SIWS yields the user’s sub', async () => {
     const wallet = newSolanaWallet();
     const { address } = wallet;
-    const signedSolana = async () => {
-      const issued = await t
-        .http()
-        .post('/wallet/nonce')
-        .send({ address, chainId: 'solana:mainnet' })
-        .expect(201);
-      const message = issued.body.message as string;
-      return { message, signature: wallet.signText(message) };
-    };
+    const signedSolana = () => signedSiwsMessage(t, wallet);
     const { access_token } = await tokensOf(await passwordBrowser('user0'));
 
     const linked = await t

@@ -9,17 +9,12 @@ import request from 'supertest';
 import { sample } from '../../support/metrics';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { accountToken as accountTokenOf } from '../../support/accounts';
-import { DEMO_CLIENT, login, type Agent } from '../../support/oauth';
+import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const ISSUER = 'http://localhost:25000';
 const RP_ID = 'localhost';
-const PARTNER = {
-  id: 'partner',
-  secret: 'partner-secret',
-  redirectUri: 'http://127.0.0.1:7100/cb',
-};
 
 interface CreationOptions {
   challenge: string;
@@ -38,13 +33,7 @@ describe('passkeys: the JSON API', () => {
     t = await createTestApp({
       ISSUER,
       RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: PARTNER.id,
-          client_secret: PARTNER.secret,
-          redirect_uris: [PARTNER.redirectUri],
-        },
-      ]),
+      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
     });
     events = t.app.get(SecurityEventLog);
   });

@@ -12,6 +12,7 @@ import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { signedSiweMessage } from '../../support/wallet-login';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 
@@ -32,15 +33,7 @@ describe('a wallet-only account sets a password', () => {
   const bearer = (token: string) => `Bearer ${token}`;
   const newUsername = () => `wallet-user-${++names}`;
 
-  async function signed(account: PrivateKeyAccount) {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    return { message, signature: await account.signMessage({ message }) };
-  }
+  const signed = (account: PrivateKeyAccount) => signedSiweMessage(t, account);
 
   function csrfOf(html: string): string {
     return /name="csrf_token" value="([^"]+)"/.exec(html)![1];

@@ -21,6 +21,7 @@ import { TestDnsServer } from '../../support/dns-server';
 import { pkcePair } from '../../support/oauth';
 import { holdThreadpool } from '../../support/threadpool';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { madeUpCodeGrant } from '../../support/registration';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
 /** One for the file: the logger of the first app booted in a process keeps its destination. */
@@ -238,20 +239,7 @@ describe('client metadata documents: DNS that never answers denies no one (c-are
 
 describe('client metadata documents: resolved with the configured DNS server, port 443 only', () => {
   let t: TestApp;
-  const token = (clientId: string) =>
-    send(
-      t
-        .http()
-        .post('/token')
-        .type('form')
-        .send({
-          grant_type: 'authorization_code',
-          code: 'x',
-          code_verifier: 'y'.repeat(43),
-          redirect_uri: CALLBACK,
-          client_id: clientId,
-        }),
-    );
+  const token = (clientId: string) => send(madeUpCodeGrant(t, clientId, CALLBACK));
   const lastReason = () =>
     log
       .records()

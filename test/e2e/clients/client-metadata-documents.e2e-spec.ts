@@ -21,6 +21,7 @@ import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefreshGrantRefused, madeUpCodeGrant } from '../../support/registration';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
 /** One for the file: the logger of the first app booted in a process keeps its destination. */
@@ -171,16 +172,7 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
     const clientId = url('/code-only.json');
     // RFC 7591 §2: grant_types defaults to authorization_code alone.
     docs.json('/code-only.json', documentFor(clientId, { grant_types: undefined }));
-    const refused = await t
-      .http()
-      .post('/token')
-      .type('form')
-      .send({ grant_type: 'refresh_token', client_id: clientId, refresh_token: 'anything' })
-      .expect(400);
-    expect(refused.body).toEqual({
-      error: 'unauthorized_client',
-      error_description: 'The client is not registered for the refresh_token grant type',
-    });
+    await expectRefreshGrantRefused(t, clientId);
     expect((await find(clientId))?.grantTypes).toEqual(['authorization_code']);
   });
 
@@ -235,18 +227,7 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
       expect(res.headers.location).toBeUndefined();
       expect(res.text).toContain('Unknown client_id');
 
-      const token = await t
-        .http()
-        .post('/token')
-        .type('form')
-        .send({
-          grant_type: 'authorization_code',
-          code: 'x',
-          code_verifier: 'y'.repeat(43),
-          redirect_uri: CALLBACK,
-          client_id: clientId,
-        })
-        .expect(401);
+      const token = await madeUpCodeGrant(t, clientId, CALLBACK).expect(401);
       expect(token.body).toEqual({
         error: 'invalid_client',
         error_description: 'Client authentication failed',

@@ -12,20 +12,13 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { authorizePath, login, pkcePair } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 import { INSECURE, discover } from '../../support/oauth-discovery';
-import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefreshGrantRefused, register } from '../../support/registration';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
-
-function register(t: TestApp, body: unknown, token?: string) {
-  const req = t.http().post('/register').set('Content-Type', 'application/json');
-  if (token !== undefined) req.set('Authorization', `Bearer ${token}`);
-  return req.send(JSON.stringify(body));
-}
 
 /** Runs `proofgate-admin` in-process on the test database; resolves to what it printed. */
 async function admin(t: TestApp, argv: string[]): Promise<{ code: number; stdout: string }> {
@@ -38,14 +31,10 @@ describe('POST /register (RFC 7591), open to public clients', () => {
   let issuer: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({
-      ...ipIssuer(issuer),
+    ({ t, issuer } = await startListeningApp({
       REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
       RATE_LIMIT_REGISTER_PER_IP: '1000',
-    });
-    await t.app.listen(port, '127.0.0.1');
+    }));
   });
   afterAll(() => t.close());
 
@@ -191,17 +180,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         .set('Authorization', `Bearer ${tokens.access_token as string}`)
         .expect(200);
 
-      // Refused on the grant type alone, before any refresh token is looked at.
-      const refused = await t
-        .http()
-        .post('/token')
-        .type('form')
-        .send({ grant_type: 'refresh_token', client_id: clientId, refresh_token: 'anything' })
-        .expect(400);
-      expect(refused.body).toEqual({
-        error: 'unauthorized_client',
-        error_description: 'The client is not registered for the refresh_token grant type',
-      });
+      await expectRefreshGrantRefused(t, clientId);
     });
 
     it('refuses even a real refresh token to a client registered without refresh_token', async () => {

@@ -9,6 +9,8 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { AppConfig } from '../../../src/config/app-config';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
+import { walletLogin as signInWithWallet } from '../../support/wallet-login';
+import { register as registerMetadata } from '../../support/registration';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -43,20 +45,12 @@ function watchClientCollections(t: TestApp) {
 }
 
 async function register(t: TestApp, redirectUri: string, expect = 201) {
-  const res = await t
-    .http()
-    .post('/register')
-    .set('Content-Type', 'application/json')
-    .send(
-      JSON.stringify({
-        redirect_uris: [redirectUri],
-        token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token'],
-        client_name: 'Registered in a test',
-      }),
-    )
-    .expect(expect);
-  return res;
+  return registerMetadata(t, {
+    redirect_uris: [redirectUri],
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    client_name: 'Registered in a test',
+  }).expect(expect);
 }
 
 async function registered(t: TestApp, redirectUri: string): Promise<string> {
@@ -80,18 +74,7 @@ async function allowed(t: TestApp, origin: string): Promise<boolean> {
 /** A wallet login for `clientId` (a token issued to it), answering its refresh token. */
 async function walletLogin(t: TestApp, clientId: string): Promise<string> {
   const account = privateKeyToAccount(generatePrivateKey());
-  const issued = await t
-    .http()
-    .post('/wallet/nonce')
-    .send({ address: account.address, chainId: 1 })
-    .expect(201);
-  const message = issued.body.message as string;
-  const res = await t
-    .http()
-    .post('/wallet/verify')
-    .send({ message, signature: await account.signMessage({ message }), client_id: clientId })
-    .expect(200);
-  return res.body.refresh_token as string;
+  return (await signInWithWallet(t, account, { client_id: clientId })).refresh_token;
 }
 
 function refresh(t: TestApp, clientId: string, refreshToken: string) {

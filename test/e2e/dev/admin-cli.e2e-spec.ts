@@ -17,10 +17,8 @@ import {
 } from '../../../src/tokens/signing-keys/signing-key.service';
 import { buildService } from '../../support/build';
 import { basic, login, type Agent } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, startListeningApp } from '../../support/test-app';
 import { INSECURE, discover } from '../../support/oauth-discovery';
-import { ipIssuer } from '../../support/ip-issuer';
 
 /** The client registry cache of the service (CLIENT_CACHE_TTL_SECONDS, default 10 s). */
 const CLIENT_CACHE_SECONDS = 10;
@@ -75,11 +73,8 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   let as: oauth.AuthorizationServer;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    const [app] = await Promise.all([createTestApp(ipIssuer(issuer)), buildService(DIST)]);
-    t = app;
-    await t.app.listen(port, '127.0.0.1');
+    const [app] = await Promise.all([startListeningApp(), buildService(DIST)]);
+    ({ t, issuer } = app);
     as = await discover(issuer);
   });
   afterAll(async () => {

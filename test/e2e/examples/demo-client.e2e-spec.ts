@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoClient, startDemoClient } from '../../../tools/demo-client/server';
 import { launchBrowser, screenshot, watchPageProblems } from '../../support/browser';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DEMO_PORT = 25001;
@@ -38,10 +38,7 @@ describe('demo OAuth client (browser)', () => {
   const tokenRequests = () => sent.filter((r) => r.url === `${issuer}/token`);
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://localhost:${port}`;
-    t = await createTestApp({ ISSUER: issuer, RATE_LIMIT_LOGIN_PER_IP: '100000' });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer } = await startListeningApp({ RATE_LIMIT_LOGIN_PER_IP: '100000' }, 'localhost'));
     demo = await startDemoClient({
       port: DEMO_PORT,
       authorizationServer: issuer,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
 
 const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'spa', 'serve.mjs');
@@ -125,10 +125,7 @@ describe('examples/spa off its registered origin', () => {
   let t: TestApp;
   let issuer: string;
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp(ipIssuer(issuer));
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer } = await startListeningApp());
   });
   afterAll(() => t?.close());
 

@@ -6,60 +6,35 @@
  * account. The app listens on a real port; the issuer, the SIWS domain and the browser all use
  * 127.0.0.1.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { installSolanaTestWallet, installTestWallet, screenshot } from '../../support/browser';
+import { useBrowserApp } from '../../support/browser-app';
 import {
-  installSolanaTestWallet,
-  installTestWallet,
-  relayAuthorizeRedirects,
-  screenshot,
-} from '../../support/browser';
-import { openPage, startBrowserApp } from '../../support/browser-app';
-import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import type { TestApp } from '../../support/test-app';
+  authorizeUrl,
+  expectMissingCookieRefusal,
+  signInToCallback,
+} from '../../support/login-page';
+import { DEMO_CLIENT, exchangeCode, pkcePair } from '../../support/oauth';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { newSolanaWallet } from '../../support/solana';
 
 const MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
 describe('Sign in with Solana on the login page (browser)', () => {
-  let t: TestApp;
-  let issuer: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    ({ t, issuer, browser } = await startBrowserApp({ RATE_LIMIT_LOGIN_PER_IP: '100000' }));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    ({ context, page, problems } = await openPage(browser, { client: DEMO_CLIENT }));
-  });
-  afterEach(() => context?.close());
-
-  function authorizeUrl(challenge: string): string {
-    return `${issuer}${authorizePath({
-      response_type: 'code',
-      client_id: DEMO_CLIENT.id,
-      redirect_uri: DEMO_CLIENT.redirectUri,
+  const spec = useBrowserApp({ RATE_LIMIT_LOGIN_PER_IP: '100000' }, { client: DEMO_CLIENT });
+  const authorizeRequest = (challenge: string) =>
+    authorizeUrl(spec.issuer, DEMO_CLIENT, {
+      challenge,
       state: 'solana-state',
       scope: 'openid profile',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    })}`;
-  }
+    });
 
   it('completes the authorization request of demo-client with the Solana wallet', async () => {
+    const { t, issuer, page, problems } = spec;
     const key = newSolanaWallet();
     const wallet = await installSolanaTestWallet(page, key);
     const { verifier, challenge } = pkcePair();
 
-    await page.goto(authorizeUrl(challenge));
+    await page.goto(authorizeRequest(challenge));
     expect(new URL(page.url()).pathname).toBe('/login');
     const button = page.locator('#siws-login');
     await expect(button.isEnabled()).resolves.toBe(true);
@@ -68,17 +43,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
     await expect(page.locator('#siwe-login').isDisabled()).resolves.toBe(true);
     await screenshot(page, 'siws-login-page');
 
-    const answers = await relayAuthorizeRedirects(page, issuer, DEMO_CLIENT.redirectUri);
-    await Promise.all([
-      page.waitForURL((url) => `${url.origin}${url.pathname}` === DEMO_CLIENT.redirectUri),
-      button.click(),
-    ]);
-    const callback = new URL(page.url());
-    expect(answers).toEqual([{ status: 302, location: callback.href }]);
-    expect(callback.searchParams.get('state')).toBe('solana-state');
-    expect(callback.searchParams.get('iss')).toBe(issuer);
-    const code = callback.searchParams.get('code');
-    expect(code).toEqual(expect.any(String));
+    const code = await signInToCallback(page, issuer, DEMO_CLIENT, '#siws-login', 'solana-state');
 
     // The wallet signed exactly one message: the Sign In With Solana text for its address.
     expect(wallet.signedMessages).toHaveLength(1);
@@ -89,7 +54,7 @@ describe('Sign in with Solana on the login page (browser)', () => {
     ]);
     expect(signed).toContain('\nChain ID: solana:mainnet\n');
 
-    const tokens = await exchangeCode(t.app.getHttpServer(), code!, verifier).expect(200);
+    const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     const me = await fetch(`${issuer}/api/me`, {
       headers: { authorization: `Bearer ${tokens.body.access_token}` },
     });
@@ -107,27 +72,20 @@ describe('Sign in with Solana on the login page (browser)', () => {
   });
 
   it('offers both wallets when the browser has both, and shows a refusal in the page', async () => {
+    const { context, page } = spec;
     await installTestWallet(page, privateKeyToAccount(generatePrivateKey()));
     await installSolanaTestWallet(page, newSolanaWallet());
     const { challenge } = pkcePair();
-    await page.goto(authorizeUrl(challenge));
+    await page.goto(authorizeRequest(challenge));
     await expect(page.locator('#siwe-login').isEnabled()).resolves.toBe(true);
     await expect(page.locator('#siws-login').isEnabled()).resolves.toBe(true);
     // Without the SameSite=Strict CSRF cookie, POST /login/siwe must refuse.
     await context.clearCookies();
-
-    await page.locator('#siws-login').click();
-    const alert = page.locator('#siws-error[role="alert"]');
-    await alert.waitFor({ state: 'visible' });
-    await expect(alert.textContent()).resolves.toBe(
-      'Your browser did not send the login form’s security cookie. Make sure cookies are enabled, then sign in again.',
-    );
-    await expect(page.locator('#siws-login').isEnabled()).resolves.toBe(true);
-    expect(new URL(page.url()).pathname).toBe('/login');
-    await screenshot(page, 'siws-login-error');
+    await expectMissingCookieRefusal(page, 'siws');
   });
 
   it('disables the button when the browser has no Solana wallet', async () => {
+    const { issuer, page, problems } = spec;
     await page.goto(`${issuer}/login`);
     const button = page.locator('#siws-login');
     await expect(button.textContent()).resolves.toBe('No Solana wallet found in this browser');

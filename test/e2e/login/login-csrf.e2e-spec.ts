@@ -4,33 +4,17 @@
  * elsewhere and planted as cookies, with the same value in the form, does not log anyone in.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
 import { TestApp, createTestApp } from '../../support/test-app';
-
-type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
-
-function setCookies(res: HttpResponse): string[] {
-  const header: unknown = res.headers['set-cookie'];
-  return Array.isArray(header) ? (header as string[]) : [];
-}
+import { signedSiweMessage } from '../../support/wallet-login';
+import { errorText, hiddenField, setCookies, type HttpResponse } from '../../support/login-form';
 
 function cookieFrom(res: HttpResponse, name: string): string {
   const line = setCookies(res).find((l) => l.startsWith(`${name}=`));
   const value = line ? /^[^=]+=([^;]*)/.exec(line)?.[1] : undefined;
   if (!value) throw new Error(`No ${name} cookie set`);
   return decodeURIComponent(value);
-}
-
-function hiddenField(html: string, name: string): string {
-  const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html);
-  if (!match) throw new Error(`No hidden ${name} field in the page`);
-  return match[1];
-}
-
-function errorText(html: string): string | undefined {
-  return /<p id="login-error" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
 }
 
 /** A token in the library's own format (HMAC.random), keyed with a secret the attacker picked. */
@@ -74,16 +58,7 @@ describe('login CSRF tokens are signed and bound to the pre-login session', () =
     return { cookies, token: hiddenField(page.text, 'csrf_token') };
   }
 
-  async function signedSiweMessage(): Promise<{ message: string; signature: string }> {
-    const account = privateKeyToAccount(generatePrivateKey());
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = (issued.body as { message: string }).message;
-    return { message, signature: await account.signMessage({ message }) };
-  }
+  const signedMessage = () => signedSiweMessage(t, privateKeyToAccount(generatePrivateKey()));
 
   it.each(ATTACKER_PAIRS)(
     'POST /login refuses an attacker-chosen matching pair (%s) with the 400 form',
@@ -111,7 +86,7 @@ describe('login CSRF tokens are signed and bound to the pre-login session', () =
   it.each(ATTACKER_PAIRS)(
     'POST /login/siwe refuses an attacker-chosen matching pair (%s) with 400 invalid_request',
     async (_label, value) => {
-      const signed = await signedSiweMessage();
+      const signed = await signedMessage();
       const before = await sessionCount();
 
       const res = await t
@@ -162,7 +137,7 @@ describe('login CSRF tokens are signed and bound to the pre-login session', () =
       .http()
       .post('/login/siwe')
       .set('Cookie', cookies)
-      .send({ ...(await signedSiweMessage()), csrf_token: token, return_to: '/' })
+      .send({ ...(await signedMessage()), csrf_token: token, return_to: '/' })
       .expect(200);
 
     expect(siwe.body).toEqual({ redirect: '/' });

@@ -3,6 +3,7 @@ import { UserRepository } from '../../../src/login/users/user.repository';
 import { LOGIN_FAILURE_COLLECTION } from '../../../src/login/throttle/persistence/login-failure.schema';
 import { LoopbackBrowser, LoopbackReply, listenOnLoopback } from '../../support/loopback-browser';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { errorText } from '../../support/login-form';
 
 /**
  * NIST SP 800-63B §5.2.2: failed password attempts are limited per account, with a growing delay,
@@ -23,10 +24,6 @@ function startOfWindow(t: TestApp): void {
   const windowMs = t.config.loginThrottle.failureWindowSeconds * 1000;
   const now = t.clock.now().getTime();
   t.clock.advance((windowMs - (now % windowMs)) / 1000 + 1);
-}
-
-function errorText(html: string): string | undefined {
-  return /<p id="login-error" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
 }
 
 function setsSession(reply: LoopbackReply): boolean {

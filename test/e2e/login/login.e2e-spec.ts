@@ -6,45 +6,21 @@ import { SessionService } from '../../../src/login/session.service';
 import { USER_COLLECTION } from '../../../src/login/users/persistence/user.schema';
 import { UserRepository } from '../../../src/login/users/user.repository';
 import { TestApp, createTestApp } from '../../support/test-app';
+import {
+  attributes,
+  cookieValue,
+  errorText,
+  hiddenField,
+  setCookie,
+} from '../../support/login-form';
 
-type LoginTestApp = TestApp & { agent: () => ReturnType<typeof request.agent> };
+type Agent = ReturnType<typeof request.agent>;
+type LoginTestApp = TestApp & { agent: () => Agent };
 
 /** The real app (LoginModule and the security headers included), plus a cookie-keeping agent. */
 async function createLoginTestApp(env: Record<string, string> = {}): Promise<LoginTestApp> {
   const t = await createTestApp(env);
   return { ...t, agent: () => request.agent(t.app.getHttpServer()) };
-}
-
-type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
-
-/** The Set-Cookie line for cookie `name`, if the response sets it. */
-function setCookie(res: HttpResponse, name: string): string | undefined {
-  const header: unknown = res.headers['set-cookie'];
-  const lines = Array.isArray(header) ? (header as string[]) : [];
-  return lines.find((line) => line.startsWith(`${name}=`));
-}
-
-function cookieValue(line: string | undefined): string {
-  const match = /^[^=]+=([^;]*)/.exec(line ?? '');
-  if (!match) throw new Error(`No cookie in ${line}`);
-  return match[1];
-}
-
-function attributes(line: string | undefined): string[] {
-  return (line ?? '')
-    .split(';')
-    .slice(1)
-    .map((part) => part.trim().toLowerCase());
-}
-
-function hiddenField(html: string, name: string): string {
-  const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html);
-  if (!match) throw new Error(`No hidden ${name} field in the page`);
-  return match[1];
-}
-
-function errorText(html: string): string | undefined {
-  return /<p id="login-error" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
 }
 
 /** The same database name with a suffix: another database on the test server. */
@@ -86,6 +62,16 @@ describe('password login (GET/POST /login)', () => {
     const agent = t.agent();
     const page = await agent.get('/login').query({ return_to: returnTo }).expect(200);
     return { agent, csrfToken: hiddenField(page.text, 'csrf_token') };
+  }
+
+  /** The form submitted with a demo user's right password (userN / passwordN): answered 303. */
+  function signIn(agent: Agent, csrfToken: string, returnTo: string, username = 'user0') {
+    const password = `password${username.slice(-1)}`;
+    return agent
+      .post('/login')
+      .type('form')
+      .send({ username, password, csrf_token: csrfToken, return_to: returnTo })
+      .expect(303);
   }
 
   describe('GET /login', () => {
@@ -158,16 +144,7 @@ describe('password login (GET/POST /login)', () => {
     it('starts a session on the right password and answers 303 to return_to', async () => {
       const { agent, csrfToken } = await browserWithForm();
 
-      const res = await agent
-        .post('/login')
-        .type('form')
-        .send({
-          username: 'user0',
-          password: 'password0',
-          csrf_token: csrfToken,
-          return_to: RETURN_TO,
-        })
-        .expect(303);
+      const res = await signIn(agent, csrfToken, RETURN_TO);
 
       expect(res.headers.location).toBe(RETURN_TO);
       expect(JSON.stringify(res.headers)).not.toContain('password0');
@@ -198,11 +175,7 @@ describe('password login (GET/POST /login)', () => {
 
     it('gives SessionService.current the session until it expires, then nothing', async () => {
       const { agent, csrfToken } = await browserWithForm();
-      const res = await agent
-        .post('/login')
-        .type('form')
-        .send({ username: 'user1', password: 'password1', csrf_token: csrfToken, return_to: '/' })
-        .expect(303);
+      const res = await signIn(agent, csrfToken, '/', 'user1');
       const sessions = t.app.get(SessionService);
       const req = {
         headers: { cookie: `pg_session=${cookieValue(setCookie(res, 'pg_session'))}` },
@@ -317,16 +290,7 @@ describe('password login (GET/POST /login)', () => {
       async (returnTo) => {
         const { agent, csrfToken } = await browserWithForm(returnTo);
 
-        const res = await agent
-          .post('/login')
-          .type('form')
-          .send({
-            username: 'user0',
-            password: 'password0',
-            csrf_token: csrfToken,
-            return_to: returnTo,
-          })
-          .expect(303);
+        const res = await signIn(agent, csrfToken, returnTo);
 
         expect(res.headers.location).toBe('/');
         expect(setCookie(res, 'pg_session')).toBeDefined();

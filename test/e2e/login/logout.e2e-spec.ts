@@ -5,34 +5,13 @@
 import request from 'supertest';
 import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
 import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
-import { DEMO_CLIENT, authorizePath, login, pkcePair } from '../../support/oauth';
+import { DEMO_CLIENT, login, demoAuthorizePath } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { cookieValue, setCookie } from '../../support/login-form';
 
 type Agent = ReturnType<typeof request.agent>;
-type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
 
-function setCookie(res: HttpResponse, name: string): string | undefined {
-  const header: unknown = res.headers['set-cookie'];
-  const lines = Array.isArray(header) ? (header as string[]) : [];
-  return lines.find((line) => line.startsWith(`${name}=`));
-}
-
-function cookieValue(line: string | undefined): string {
-  const match = /^[^=]+=([^;]*)/.exec(line ?? '');
-  if (!match) throw new Error(`No cookie in ${line}`);
-  return match[1];
-}
-
-function authorizeRequest(): string {
-  return authorizePath({
-    response_type: 'code',
-    client_id: DEMO_CLIENT.id,
-    redirect_uri: DEMO_CLIENT.redirectUri,
-    state: 'st-logout',
-    code_challenge: pkcePair().challenge,
-    code_challenge_method: 'S256',
-  });
-}
+const authorizeRequest = () => demoAuthorizePath('st-logout');
 
 describe('POST /logout', () => {
   let t: TestApp;

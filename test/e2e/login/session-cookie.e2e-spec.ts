@@ -7,38 +7,21 @@
  * sends the user to /login, the consent form is refused with 400, and logout still signs out.
  * Cookies are sent by hand, as the browser would list them.
  */
-import request from 'supertest';
 import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
 import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
 import { AMBIGUOUS_SESSION } from '../../../src/login/session.service';
-import { DEMO_CLIENT, authorizePath, pkcePair } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  authorizePath,
+  pkcePair,
+  PARTNER,
+  clientEntry,
+  demoAuthorizePath,
+} from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { attributes, setCookie, setCookies, type HttpResponse } from '../../support/login-form';
 
-type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
-
-const PARTNER = {
-  id: 'partner',
-  secret: 'partner-secret',
-  redirectUri: 'http://127.0.0.1:7100/callback',
-};
-const CLIENTS = JSON.stringify([
-  {
-    client_id: PARTNER.id,
-    client_secret: PARTNER.secret,
-    redirect_uris: [PARTNER.redirectUri],
-    name: 'Partner',
-  },
-]);
-
-function setCookies(res: HttpResponse): string[] {
-  const header: unknown = res.headers['set-cookie'];
-  return Array.isArray(header) ? (header as string[]) : [];
-}
-
-/** The Set-Cookie line for cookie `name`, if the response sets it. */
-function setCookie(res: HttpResponse, name: string): string | undefined {
-  return setCookies(res).find((line) => line.startsWith(`${name}=`));
-}
+const CLIENTS = JSON.stringify([clientEntry({ ...PARTNER, name: 'Partner' })]);
 
 /** `name=value` pairs of every cookie the response sets (for the next request's Cookie header). */
 function cookiePairs(res: HttpResponse): string[] {
@@ -51,23 +34,7 @@ function valueOf(line: string | undefined): string {
   return value;
 }
 
-function attributes(line: string | undefined): string[] {
-  return (line ?? '')
-    .split(';')
-    .slice(1)
-    .map((part) => part.trim().toLowerCase());
-}
-
-function demoAuthorizeRequest(): string {
-  return authorizePath({
-    response_type: 'code',
-    client_id: DEMO_CLIENT.id,
-    redirect_uri: DEMO_CLIENT.redirectUri,
-    state: 'st-session',
-    code_challenge: pkcePair().challenge,
-    code_challenge_method: 'S256',
-  });
-}
+const demoAuthorizeRequest = () => demoAuthorizePath('st-session');
 
 function partnerAuthorizeRequest(): string {
   return authorizePath({

@@ -5,19 +5,25 @@
  */
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { freePort } from '../../support/processes';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { DEMO_CLIENT, DEMO_SPA, basic, login, obtainCode, type Agent } from '../../support/oauth';
 import {
-  authorizeInBrowser,
   dpopKey,
+  exchangeWithProof,
   signProof,
   withNonceRetry,
   type DpopKey,
 } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import {
+  INSECURE,
+  authorizeWithLibrary,
+  discover,
+  getProtected,
+  redeemCode,
+  refreshWithLibrary,
+} from '../../support/oauth-discovery';
 
-const insecure = { [oauth.allowInsecureRequests]: true };
 const ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
 
 describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
@@ -25,66 +31,25 @@ describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
   let issuer: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer } = await startListeningApp({ DPOP_REQUIRE_NONCE: 'true' }));
   });
   afterAll(() => t.close());
 
   it('a public client signs in, calls /api/me and /userinfo with proofs, and refreshes (nonces required)', async () => {
-    const response = await oauth.discoveryRequest(new URL(issuer), {
-      algorithm: 'oidc',
-      ...insecure,
-    });
-    const as = await oauth.processDiscoveryResponse(new URL(issuer), response);
+    const as = await discover(issuer, 'oidc');
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: DEMO_SPA.redirectUri,
-      response_type: 'code',
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_SPA.redirectUri, {
       scope: 'openid profile',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
       dpop_jkt: await DPoP.calculateThumbprint(),
-    }).toString();
-    const params = oauth.validateAuthResponse(
-      as,
-      client,
-      await authorizeInBrowser(url, issuer),
-      state,
-    );
+    });
     const tokens = await withNonceRetry(async () =>
-      oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        await oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          oauth.None(),
-          params,
-          DEMO_SPA.redirectUri,
-          verifier,
-          { DPoP, ...insecure },
-        ),
-      ),
+      redeemCode(as, client, oauth.None(), authorized, { DPoP }),
     );
     expect(tokens.token_type).toBe('dpop');
 
     const me = await withNonceRetry(() =>
-      oauth.protectedResourceRequest(
-        tokens.access_token,
-        'GET',
-        new URL(`${issuer}/api/me`),
-        undefined,
-        undefined,
-        { DPoP, ...insecure },
-      ),
+      getProtected(tokens.access_token, `${issuer}/api/me`, { DPoP }),
     );
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ sub: 'user1', client_id: DEMO_SPA.id });
@@ -94,30 +59,16 @@ describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
         as,
         client,
         oauth.skipSubjectCheck,
-        await oauth.userInfoRequest(as, client, tokens.access_token, { DPoP, ...insecure }),
+        await oauth.userInfoRequest(as, client, tokens.access_token, { DPoP, ...INSECURE }),
       ),
     );
     expect(info).toEqual({ sub: 'user1', preferred_username: 'user1' });
 
     const refreshed = await withNonceRetry(async () =>
-      oauth.processRefreshTokenResponse(
-        as,
-        client,
-        await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, {
-          DPoP,
-          ...insecure,
-        }),
-      ),
+      refreshWithLibrary(as, client, oauth.None(), tokens.refresh_token!, { DPoP }),
     );
     const again = await withNonceRetry(() =>
-      oauth.protectedResourceRequest(
-        refreshed.access_token,
-        'GET',
-        new URL(`${issuer}/api/me`),
-        undefined,
-        undefined,
-        { DPoP, ...insecure },
-      ),
+      getProtected(refreshed.access_token, `${issuer}/api/me`, { DPoP }),
     );
     expect(again.status).toBe(200);
   });
@@ -140,22 +91,9 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
 
   /** Tokens for the demo SPA, bound to `key` unless `bound` is false. */
   async function tokensFor(bound = true, scope = 'openid profile') {
-    const { code, verifier } = await obtainCode(agent, {
-      client_id: DEMO_SPA.id,
-      redirect_uri: DEMO_SPA.redirectUri,
-      scope,
-    });
-    const req = t.http().post('/token').type('form');
-    if (bound) req.set('DPoP', await signProof(key, { htu: `${issuer}/token` }));
-    const res = await req
-      .send({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: DEMO_SPA.redirectUri,
-        code_verifier: verifier,
-        client_id: DEMO_SPA.id,
-      })
-      .expect(200);
+    const proof = bound ? await signProof(key, { htu: `${issuer}/token` }) : undefined;
+    const res = await exchangeWithProof(t, agent, proof, { scope });
+    expect(res.status).toBe(200);
     return res.body as { access_token: string; token_type: string };
   }
 
@@ -297,20 +235,9 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
   });
 
   it('tells a bound token’s cnf at introspection (RFC 9449 §6.2)', async () => {
-    const { code, verifier } = await obtainCode(agent);
-    const tokens = await t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
-      .set('DPoP', await signProof(key, { htu: `${issuer}/token` }))
-      .send({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: DEMO_CLIENT.redirectUri,
-        code_verifier: verifier,
-      })
-      .expect(200);
+    const proof = await signProof(key, { htu: `${issuer}/token` });
+    const tokens = await exchangeWithProof(t, agent, proof, { client: DEMO_CLIENT });
+    expect(tokens.status).toBe(200);
     const res = await t
       .http()
       .post('/introspect')

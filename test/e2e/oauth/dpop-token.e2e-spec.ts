@@ -7,19 +7,22 @@ import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { freePort } from '../../support/processes';
-import { DEMO_CLIENT, DEMO_SPA, basic, login, obtainCode, type Agent } from '../../support/oauth';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { DEMO_CLIENT, DEMO_SPA, login, type Agent } from '../../support/oauth';
 import {
-  authorizeInBrowser,
   dpopKey,
+  exchangeWithProof,
   signProof,
   withNonceRetry,
   type DpopKey,
 } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
-
-const insecure = { [oauth.allowInsecureRequests]: true };
+import {
+  authorizeWithLibrary,
+  discover,
+  redeemCode,
+  refreshWithLibrary,
+} from '../../support/oauth-discovery';
 
 /** A client that must use DPoP (RFC 9449 §5.2 dpop_bound_access_tokens), configured at boot. */
 const DPOP_ONLY = {
@@ -35,48 +38,9 @@ const CLIENTS = JSON.stringify([
   },
 ]);
 
-async function listening(
-  env: Record<string, string> = {},
-): Promise<{ t: TestApp; issuer: string }> {
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const t = await createTestApp({ ...ipIssuer(issuer), OAUTH_CLIENTS: CLIENTS, ...env });
-  await t.app.listen(port, '127.0.0.1');
-  return { t, issuer };
-}
-
-async function discover(issuer: string): Promise<oauth.AuthorizationServer> {
-  const response = await oauth.discoveryRequest(new URL(issuer), {
-    algorithm: 'oauth2',
-    ...insecure,
-  });
-  return oauth.processDiscoveryResponse(new URL(issuer), response);
-}
-
-/** An authorization request for `clientId`, through the login form, to its callback. */
-async function authorize(
-  as: oauth.AuthorizationServer,
-  issuer: string,
-  client: oauth.Client,
-  redirectUri: string,
-  extra: Record<string, string> = {},
-): Promise<{ params: URLSearchParams; verifier: string }> {
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const url = new URL(as.authorization_endpoint!);
-  url.search = new URLSearchParams({
-    client_id: client.client_id,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: 'profile',
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...extra,
-  }).toString();
-  const callback = await authorizeInBrowser(url, issuer);
-  return { params: oauth.validateAuthResponse(as, client, callback, state), verifier };
-}
+/** The app on a port of its own, with the DPoP-only client. */
+const listening = (env: Record<string, string> = {}) =>
+  startListeningApp({ OAUTH_CLIENTS: CLIENTS, ...env });
 
 describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
   let t: TestApp;
@@ -101,73 +65,34 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const keyPair = await oauth.generateKeyPair('ES256');
     const DPoP = oauth.DPoP(client, keyPair);
-    const { params, verifier } = await authorize(as, issuer, client, DEMO_SPA.redirectUri);
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_SPA.redirectUri);
 
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.None(),
-        params,
-        DEMO_SPA.redirectUri,
-        verifier,
-        { DPoP, ...insecure },
-      ),
-    );
+    const tokens = await redeemCode(as, client, oauth.None(), authorized, { DPoP });
     expect(tokens.token_type).toBe('dpop');
     const jkt = await DPoP.calculateThumbprint();
     expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt });
 
-    const refreshed = await oauth.processRefreshTokenResponse(
-      as,
-      client,
-      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, {
-        DPoP,
-        ...insecure,
-      }),
-    );
+    const refreshed = await refreshWithLibrary(as, client, oauth.None(), tokens.refresh_token!, {
+      DPoP,
+    });
     expect(refreshed.token_type).toBe('dpop');
     expect(decodeJwt(refreshed.access_token).cnf).toEqual({ jkt });
 
     // RFC 9449 §5: the public client's refresh token is bound to the key; another key is refused.
     const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
     await expect(
-      oauth.processRefreshTokenResponse(
-        as,
-        client,
-        await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshed.refresh_token!, {
-          DPoP: other,
-          ...insecure,
-        }),
-      ),
+      refreshWithLibrary(as, client, oauth.None(), refreshed.refresh_token!, { DPoP: other }),
     ).rejects.toMatchObject({
       error: 'invalid_grant',
       error_description: 'Refresh token is bound to a DPoP key: present a proof of that key',
     });
     // ... and so is no key at all; the refusals changed nothing, the right key still refreshes.
     await expect(
-      oauth.processRefreshTokenResponse(
-        as,
-        client,
-        await oauth.refreshTokenGrantRequest(
-          as,
-          client,
-          oauth.None(),
-          refreshed.refresh_token!,
-          insecure,
-        ),
-      ),
+      refreshWithLibrary(as, client, oauth.None(), refreshed.refresh_token!),
     ).rejects.toMatchObject({ error: 'invalid_grant' });
-    const again = await oauth.processRefreshTokenResponse(
-      as,
-      client,
-      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshed.refresh_token!, {
-        DPoP,
-        ...insecure,
-      }),
-    );
+    const again = await refreshWithLibrary(as, client, oauth.None(), refreshed.refresh_token!, {
+      DPoP,
+    });
     expect(again.token_type).toBe('dpop');
   });
 
@@ -176,33 +101,16 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
     const client: oauth.Client = { client_id: DEMO_CLIENT.id };
     const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('EdDSA'));
-    const { params, verifier } = await authorize(as, issuer, client, DEMO_CLIENT.redirectUri);
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        auth,
-        params,
-        DEMO_CLIENT.redirectUri,
-        verifier,
-        { DPoP, ...insecure },
-      ),
-    );
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_CLIENT.redirectUri);
+    const tokens = await redeemCode(as, client, auth, authorized, { DPoP });
     expect(tokens.token_type).toBe('dpop');
     expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: await DPoP.calculateThumbprint() });
     // A new key at refresh binds the new access token to it (RFC 9449 §5: only public clients'
     // refresh tokens are key-bound).
     const next = oauth.DPoP(client, await oauth.generateKeyPair('PS256'));
-    const refreshed = await oauth.processRefreshTokenResponse(
-      as,
-      client,
-      await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token!, {
-        DPoP: next,
-        ...insecure,
-      }),
-    );
+    const refreshed = await refreshWithLibrary(as, client, auth, tokens.refresh_token!, {
+      DPoP: next,
+    });
     expect(decodeJwt(refreshed.access_token).cnf).toEqual({
       jkt: await next.calculateThumbprint(),
     });
@@ -212,31 +120,19 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
     const as = await discover(issuer);
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const { params, verifier } = await authorize(as, issuer, client, DEMO_SPA.redirectUri, {
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_SPA.redirectUri, {
       dpop_jkt: await DPoP.calculateThumbprint(),
     });
-    const grant = (key: oauth.DPoPHandle | undefined) =>
-      oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.None(),
-        params,
-        DEMO_SPA.redirectUri,
-        verifier,
-        { ...(key ? { DPoP: key } : {}), ...insecure },
-      );
+    const redeem = (key: oauth.DPoPHandle | undefined) =>
+      redeemCode(as, client, oauth.None(), authorized, key ? { DPoP: key } : {});
     const thief = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    await expect(
-      oauth.processAuthorizationCodeResponse(as, client, await grant(thief)),
-    ).rejects.toMatchObject({
+    await expect(redeem(thief)).rejects.toMatchObject({
       error: 'invalid_grant',
       error_description: 'Authorization code is bound to another DPoP key (dpop_jkt)',
     });
-    await expect(
-      oauth.processAuthorizationCodeResponse(as, client, await grant(undefined)),
-    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(redeem(undefined)).rejects.toMatchObject({ error: 'invalid_grant' });
     // The refusals left the code to its key.
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await grant(DPoP));
+    const tokens = await redeem(DPoP);
     expect(tokens.token_type).toBe('dpop');
   });
 
@@ -244,7 +140,9 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
     const as = await discover(issuer);
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     await expect(
-      authorize(as, issuer, client, DEMO_SPA.redirectUri, { dpop_jkt: 'not-a-thumbprint' }),
+      authorizeWithLibrary(as, issuer, client, DEMO_SPA.redirectUri, {
+        dpop_jkt: 'not-a-thumbprint',
+      }),
     ).rejects.toMatchObject({
       error: 'invalid_request',
       error_description: 'dpop_jkt must be a base64url SHA-256 JWK thumbprint',
@@ -264,36 +162,17 @@ describe('DPoP nonces at /token with oauth4webapi (DPOP_REQUIRE_NONCE=true, RFC 
     const client: oauth.Client = { client_id: DEMO_CLIENT.id };
     const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const { params, verifier } = await authorize(as, issuer, client, DEMO_CLIENT.redirectUri);
+    const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_CLIENT.redirectUri);
     let refusals = 0;
     const tokens = await withNonceRetry(async () => {
       refusals += 1;
-      return oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        await oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          auth,
-          params,
-          DEMO_CLIENT.redirectUri,
-          verifier,
-          { DPoP, ...insecure },
-        ),
-      );
+      return redeemCode(as, client, auth, authorized, { DPoP });
     });
     // The first try had no nonce and was refused before the code was spent.
     expect(refusals).toBe(2);
     expect(tokens.token_type).toBe('dpop');
     // The handle keeps the nonce: the refresh needs no retry within the nonce's step.
-    const refreshed = await oauth.processRefreshTokenResponse(
-      as,
-      client,
-      await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token!, {
-        DPoP,
-        ...insecure,
-      }),
-    );
+    const refreshed = await refreshWithLibrary(as, client, auth, tokens.refresh_token!, { DPoP });
     expect(refreshed.token_type).toBe('dpop');
   });
 });
@@ -323,24 +202,9 @@ describe('DPoP proof refusals at /token', () => {
   });
   afterAll(() => t.close());
 
-  /** A code exchange by the public demo SPA with `dpop` as its DPoP header(s). */
-  async function exchange(dpop: string | string[] | undefined, client = DEMO_SPA) {
-    const { code, verifier } = await obtainCode(agent, {
-      client_id: client.id,
-      redirect_uri: client.redirectUri,
-    });
-    const req = t.http().post('/token').type('form');
-    // An array sends the header once per value, as two DPoP headers would arrive.
-    // (superagent's types allow arrays for Cookie only; Node sends any array that way.)
-    if (dpop !== undefined) req.set('DPoP', dpop as string);
-    return req.send({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: client.redirectUri,
-      code_verifier: verifier,
-      client_id: client.id,
-    });
-  }
+  /** A code exchange by the public demo SPA (or `client`) with `dpop` as its DPoP header(s). */
+  const exchange = (dpop: string | string[] | undefined, client = DEMO_SPA) =>
+    exchangeWithProof(t, agent, dpop, { client });
 
   function expectRefused(res: request.Response, error: string, description: string): void {
     expect({ status: res.status, body: res.body }).toEqual({
@@ -474,19 +338,8 @@ describe('DPoP proof refusals at /token', () => {
   });
 
   it('issues no bearer token for a confidential client that sent a broken proof', async () => {
-    const { code, verifier } = await obtainCode(agent);
-    const res = await t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
-      .set('DPoP', await signProof(key, { htu, htm: 'PUT' }))
-      .send({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: DEMO_CLIENT.redirectUri,
-        code_verifier: verifier,
-      });
+    const proof = await signProof(key, { htu, htm: 'PUT' });
+    const res = await exchangeWithProof(t, agent, proof, { client: DEMO_CLIENT });
     expectRefused(res, 'invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
   });
 });
@@ -506,19 +359,7 @@ describe('DPoP nonce refusals at /token (DPOP_REQUIRE_NONCE=true)', () => {
   });
   afterAll(() => t.close());
 
-  async function exchange(dpop: string) {
-    const { code, verifier } = await obtainCode(agent, {
-      client_id: DEMO_SPA.id,
-      redirect_uri: DEMO_SPA.redirectUri,
-    });
-    return t.http().post('/token').type('form').set('DPoP', dpop).send({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: DEMO_SPA.redirectUri,
-      code_verifier: verifier,
-      client_id: DEMO_SPA.id,
-    });
-  }
+  const exchange = (dpop: string) => exchangeWithProof(t, agent, dpop);
 
   it('refuses a proof without a nonce: use_dpop_nonce and the nonce to use', async () => {
     const res = await exchange(await signProof(key, { htu }));

@@ -86,25 +86,24 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   });
 
   describe('the three attacks of the PKCE story', () => {
-    it('a stolen code with a wrong verifier: invalid_grant, and the code is not burned', async () => {
+    it.each([
+      [
+        'a stolen code with a wrong verifier: invalid_grant, and the code is not burned',
+        () => pkcePair().verifier,
+        'invalid_grant',
+        'PKCE verification failed',
+      ],
+      [
+        'a missing verifier: invalid_request "Code verifier is required"',
+        () => undefined,
+        'invalid_request',
+        'Code verifier is required',
+      ],
+    ])('%s', async (_name, attackerVerifier, error, description) => {
       const { code, verifier } = await obtainCode(agent);
-      const attack = await exchangeCode(t.app.getHttpServer(), code, pkcePair().verifier);
+      const attack = await exchangeCode(t.app.getHttpServer(), code, attackerVerifier());
       expect(attack.status).toBe(400);
-      expect(attack.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'PKCE verification failed',
-      });
-      await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
-    });
-
-    it('a missing verifier: invalid_request "Code verifier is required"', async () => {
-      const { code, verifier } = await obtainCode(agent);
-      const attack = await exchangeCode(t.app.getHttpServer(), code, undefined);
-      expect(attack.status).toBe(400);
-      expect(attack.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'Code verifier is required',
-      });
+      expect(attack.body).toEqual({ error, error_description: description });
       await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     });
 

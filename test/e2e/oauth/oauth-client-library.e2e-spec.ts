@@ -5,43 +5,22 @@
  * introspection and revocation.
  */
 import * as oauth from 'oauth4webapi';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { CookieBrowser } from '../../support/cookie-browser';
-import { freePort } from '../../support/processes';
-import { INSECURE, discover } from '../../support/oauth-discovery';
-import { ipIssuer } from '../../support/ip-issuer';
-
-/** Follows the authorization request through login until the redirect back to the client. */
-async function authorizeInBrowser(authorizationUrl: URL, issuer: string): Promise<URL> {
-  const browser = new CookieBrowser();
-  const first = await browser.get(authorizationUrl.href);
-  expect(first.status).toBe(302);
-  const loginUrl = new URL(first.headers.get('location')!, issuer);
-  expect(loginUrl.pathname).toBe('/login');
-  const page = await (await browser.get(loginUrl.href)).text();
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
-  const returnTo = loginUrl.searchParams.get('return_to')!;
-  const loggedIn = await browser.postForm(`${issuer}/login`, {
-    username: 'user1',
-    password: 'password1',
-    csrf_token: csrf,
-    return_to: returnTo,
-  });
-  expect(loggedIn.status).toBe(303);
-  const back = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
-  expect(back.status).toBe(302);
-  return new URL(back.headers.get('location')!);
-}
+import { TestApp, startListeningApp } from '../../support/test-app';
+import {
+  INSECURE,
+  authorizeWithLibrary,
+  discover,
+  getProtected,
+  redeemCode,
+  refreshWithLibrary,
+} from '../../support/oauth-discovery';
 
 describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
   let t: TestApp;
   let issuer: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ipIssuer(issuer) });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer } = await startListeningApp());
   });
   afterAll(() => t.close());
 
@@ -52,33 +31,16 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
     const clientAuth = oauth.ClientSecretBasic('demo-secret');
     const redirectUri = 'http://localhost:25001/callback';
 
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const authorizationUrl = new URL(as.authorization_endpoint!);
-    authorizationUrl.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: redirectUri,
-      response_type: 'code',
-      scope: 'profile api',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-
-    const callback = await authorizeInBrowser(authorizationUrl, issuer);
     // Checks state and, since the metadata says it is supported, iss (RFC 9207).
-    const params = oauth.validateAuthResponse(as, client, callback, state);
-
-    const tokenResponse = await oauth.authorizationCodeGrantRequest(
+    const authorized = await authorizeWithLibrary(
       as,
+      issuer,
       client,
-      clientAuth,
-      params,
       redirectUri,
-      verifier,
-      INSECURE,
+      { scope: 'profile api' },
+      { mustLogIn: true },
     );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenResponse);
+    const tokens = await redeemCode(as, client, clientAuth, authorized);
     expect(tokens.token_type).toBe('bearer');
     expect(tokens.scope).toBe('profile api');
 
@@ -89,21 +51,10 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
     const claims = await oauth.validateJwtAccessToken(as, me, `${issuer}/api`, INSECURE);
     expect(claims).toMatchObject({ sub: 'user1', client_id: 'demo-client', iss: issuer });
 
-    const meResponse = await oauth.protectedResourceRequest(
-      tokens.access_token,
-      'GET',
-      new URL(`${issuer}/api/me`),
-      undefined,
-      undefined,
-      INSECURE,
-    );
+    const meResponse = await getProtected(tokens.access_token, `${issuer}/api/me`);
     expect(await meResponse.json()).toMatchObject({ sub: 'user1', auth_method: 'password' });
 
-    const refreshed = await oauth.processRefreshTokenResponse(
-      as,
-      client,
-      await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, INSECURE),
-    );
+    const refreshed = await refreshWithLibrary(as, client, clientAuth, tokens.refresh_token!);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
     const introspection = await oauth.processIntrospectionResponse(
@@ -128,48 +79,19 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
     const as = await discover(issuer);
     const client: oauth.Client = { client_id: 'demo-spa' };
     const redirectUri = 'http://127.0.0.1:25002/callback';
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const authorizationUrl = new URL(as.authorization_endpoint!);
-    authorizationUrl.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: redirectUri,
-      response_type: 'code',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const params = oauth.validateAuthResponse(
+    const authorized = await authorizeWithLibrary(
       as,
+      issuer,
       client,
-      await authorizeInBrowser(authorizationUrl, issuer),
-      state,
+      redirectUri,
+      { scope: undefined },
+      { mustLogIn: true },
     );
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.None(),
-        params,
-        redirectUri,
-        verifier,
-        INSECURE,
-      ),
-    );
+    const tokens = await redeemCode(as, client, oauth.None(), authorized);
     expect(tokens.access_token).toBeTruthy();
     // A wrong verifier is refused the way the library expects an OAuth error to look.
-    const stolen = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      redirectUri,
-      oauth.generateRandomCodeVerifier(),
-      INSECURE,
-    );
-    await expect(oauth.processAuthorizationCodeResponse(as, client, stolen)).rejects.toMatchObject({
+    const stolen = { ...authorized, verifier: oauth.generateRandomCodeVerifier() };
+    await expect(redeemCode(as, client, oauth.None(), stolen)).rejects.toMatchObject({
       error: 'invalid_grant',
     });
   });

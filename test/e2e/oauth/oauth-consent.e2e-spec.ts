@@ -16,16 +16,13 @@ import {
   login,
   pkcePair,
   type Agent,
+  PARTNER as THIRD_PARTY,
+  clientEntry,
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 
-const PARTNER = {
-  id: 'partner',
-  secret: 'partner-secret',
-  redirectUri: 'http://127.0.0.1:7100/callback',
-  name: 'Partner <Analytics>',
-};
+const PARTNER = { ...THIRD_PARTY, name: 'Partner <Analytics>' };
 const OWN_APP = { id: 'own-app', redirectUri: 'http://127.0.0.1:7101/callback' };
 
 function partnerRequest(scope: string, state = 'st-consent', challenge = pkcePair().challenge) {
@@ -58,13 +55,8 @@ describe('consent for clients that are not first-party', () => {
     t = await createTestApp({
       RATE_LIMIT_LOGIN_PER_IP: '1000',
       OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: PARTNER.id,
-          client_secret: PARTNER.secret,
-          redirect_uris: [PARTNER.redirectUri],
-          name: PARTNER.name,
-        },
-        { client_id: OWN_APP.id, redirect_uris: [OWN_APP.redirectUri], first_party: true },
+        clientEntry(PARTNER),
+        clientEntry(OWN_APP, { first_party: true }),
       ]),
     });
   });

@@ -1,5 +1,5 @@
 import { TestApp } from '../../support/test-app';
-import { Agent, exchangeCode, obtainCode, refresh, createLoggedInApp } from '../../support/oauth';
+import { Agent, refresh, createLoggedInApp, tokensFor } from '../../support/oauth';
 
 describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.3.1)', () => {
   let t: TestApp;
@@ -10,11 +10,7 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
   });
   afterAll(() => t.close());
 
-  async function tokens() {
-    const { code, verifier } = await obtainCode(agent, { scope: 'profile api' });
-    const res = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
-    return res.body as { access_token: string; refresh_token: string };
-  }
+  const tokens = () => tokensFor(t.app.getHttpServer(), agent, { scope: 'profile api' });
 
   it('rotates the refresh token on every use', async () => {
     const first = await tokens();

@@ -1,6 +1,6 @@
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { Agent, basic, exchangeCode, obtainCode, createLoggedInApp } from '../../support/oauth';
+import { Agent, basic, obtainCode, createLoggedInApp, tokensFor } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
@@ -12,13 +12,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
   });
   afterAll(() => t.close());
 
-  async function tokens() {
-    const { code, verifier } = await obtainCode(agent);
-    return (await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200)).body as {
-      access_token: string;
-      refresh_token: string;
-    };
-  }
+  const tokens = () => tokensFor(t.app.getHttpServer(), agent);
   const form = (path: string) => t.http().post(path).type('form');
 
   describe('POST /token client authentication (RFC 6749 §2.3, §5.2)', () => {

@@ -21,9 +21,7 @@ import {
   obtainCode,
   refresh,
 } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -53,10 +51,7 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
   let issuer: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ENV, ...ipIssuer(issuer) });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer } = await startListeningApp(ENV));
   });
   afterAll(() => t.close());
 

@@ -6,13 +6,18 @@
 import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { freePort } from '../../support/processes';
-import { DEMO_CLIENT, DEMO_SPA, basic, login, pkcePair, type Agent } from '../../support/oauth';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import {
+  DEMO_CLIENT,
+  DEMO_SPA,
+  basic,
+  login,
+  pkcePair,
+  pushAuthorizationRequest,
+  type Agent,
+} from '../../support/oauth';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
-import { ipIssuer } from '../../support/ip-issuer';
-
-const insecure = { [oauth.allowInsecureRequests]: true };
+import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
 const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
@@ -44,15 +49,8 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
   let as: oauth.AuthorizationServer;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...ipIssuer(issuer) });
-    await t.app.listen(port, '127.0.0.1');
-    const response = await oauth.discoveryRequest(new URL(issuer), {
-      algorithm: 'oauth2',
-      ...insecure,
-    });
-    as = await oauth.processDiscoveryResponse(new URL(issuer), response);
+    ({ t, issuer } = await startListeningApp());
+    as = await discover(issuer);
   });
   afterAll(() => t.close());
 
@@ -67,25 +65,14 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
     redirectUri: string,
     options: oauth.PushedAuthorizationRequestOptions = {},
   ) {
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
+    const { parameters, verifier, state } = await codeRequest(redirectUri);
     const pushed = await oauth.processPushedAuthorizationResponse(
       as,
       client,
-      await oauth.pushedAuthorizationRequest(
-        as,
-        client,
-        auth,
-        {
-          redirect_uri: redirectUri,
-          response_type: 'code',
-          scope: 'profile',
-          state,
-          code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-          code_challenge_method: 'S256',
-        },
-        { ...options, ...insecure },
-      ),
+      await oauth.pushedAuthorizationRequest(as, client, auth, parameters, {
+        ...options,
+        ...INSECURE,
+      }),
     );
     expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:[A-Za-z0-9_-]{43}$/);
     expect(pushed.expires_in).toBe(60);
@@ -96,30 +83,15 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
     }).toString();
     // The front channel carries two parameters; the browser signs in with only those.
     const callback = await authorizeInBrowser(url, issuer);
-    return {
-      params: oauth.validateAuthResponse(as, client, callback, state),
-      verifier,
-      url,
-    };
+    const params = oauth.validateAuthResponse(as, client, callback, state);
+    return { authorized: { params, verifier, redirectUri }, url };
   }
 
   it('a confidential client pushes its request, the user signs in, the code is exchanged', async () => {
     const client: oauth.Client = { client_id: DEMO_CLIENT.id };
     const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
-    const { params, verifier, url } = await pushAndSignIn(client, auth, DEMO_CLIENT.redirectUri);
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        auth,
-        params,
-        DEMO_CLIENT.redirectUri,
-        verifier,
-        insecure,
-      ),
-    );
+    const { authorized, url } = await pushAndSignIn(client, auth, DEMO_CLIENT.redirectUri);
+    const tokens = await redeemCode(as, client, auth, authorized);
     expect(tokens.scope).toBe('profile');
     // The request_uri yielded its one code: used again, it is refused (a page, no redirect).
     const again = await fetch(url, { redirect: 'manual', headers: { accept: 'application/json' } });
@@ -133,24 +105,16 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
   it('a public client pushes with a DPoP proof: the code is bound to its key (RFC 9449 §10.1)', async () => {
     const client: oauth.Client = { client_id: DEMO_SPA.id };
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const { params, verifier } = await pushAndSignIn(client, oauth.None(), DEMO_SPA.redirectUri, {
+    const { authorized } = await pushAndSignIn(client, oauth.None(), DEMO_SPA.redirectUri, {
       DPoP,
     });
     const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-    const grant = (key: oauth.DPoPHandle) =>
-      oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.None(),
-        params,
-        DEMO_SPA.redirectUri,
-        verifier,
-        { DPoP: key, ...insecure },
-      );
-    await expect(
-      oauth.processAuthorizationCodeResponse(as, client, await grant(other)),
-    ).rejects.toMatchObject({ error: 'invalid_grant' });
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await grant(DPoP));
+    const redeem = (key: oauth.DPoPHandle) =>
+      redeemCode(as, client, oauth.None(), authorized, {
+        DPoP: key,
+      });
+    await expect(redeem(other)).rejects.toMatchObject({ error: 'invalid_grant' });
+    const tokens = await redeem(DPoP);
     expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: await DPoP.calculateThumbprint() });
   });
 
@@ -160,7 +124,7 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
       oauth.processPushedAuthorizationResponse(
         as,
         client,
-        await oauth.pushedAuthorizationRequest(as, client, oauth.None(), parameters, insecure),
+        await oauth.pushedAuthorizationRequest(as, client, oauth.None(), parameters, INSECURE),
       );
     const base = {
       redirect_uri: DEMO_SPA.redirectUri,
@@ -195,26 +159,6 @@ describe('request_uri refusals at /authorize', () => {
   });
   afterAll(() => t.close());
 
-  async function push(
-    client: { id: string; secret?: string; redirectUri: string } = DEMO_SPA,
-    extra: Record<string, string> = {},
-  ) {
-    const req = t.http().post('/par').type('form');
-    if (client.secret) req.set('Authorization', basic(client.id, client.secret));
-    const res = await req
-      .send({
-        ...(client.secret ? {} : { client_id: client.id }),
-        redirect_uri: client.redirectUri,
-        response_type: 'code',
-        state: 'st',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-        ...extra,
-      })
-      .expect(201);
-    return res.body.request_uri as string;
-  }
-
   function authorize(clientId: string, requestUri?: string, extra: Record<string, string> = {}) {
     const query = new URLSearchParams({
       client_id: clientId,
@@ -232,7 +176,7 @@ describe('request_uri refusals at /authorize', () => {
   }
 
   it('uses the pushed parameters and ignores those of the front channel', async () => {
-    const uri = await push();
+    const uri = await pushAuthorizationRequest(t);
     const res = await authorize(DEMO_SPA.id, uri, {
       redirect_uri: 'http://127.0.0.1:1/evil',
       state: 'forged',
@@ -245,7 +189,7 @@ describe('request_uri refusals at /authorize', () => {
   });
 
   it('refuses a request_uri used twice', async () => {
-    const uri = await push();
+    const uri = await pushAuthorizationRequest(t);
     expect((await authorize(DEMO_SPA.id, uri)).status).toBe(302);
     expectPage(
       await authorize(DEMO_SPA.id, uri),
@@ -255,7 +199,7 @@ describe('request_uri refusals at /authorize', () => {
   });
 
   it('refuses a request_uri presented by another client, and leaves it to its own', async () => {
-    const uri = await push(DEMO_CLIENT);
+    const uri = await pushAuthorizationRequest(t, DEMO_CLIENT);
     expectPage(
       await authorize(DEMO_SPA.id, uri),
       'invalid_request_uri',
@@ -265,7 +209,7 @@ describe('request_uri refusals at /authorize', () => {
   });
 
   it('refuses an expired request_uri', async () => {
-    const uri = await push();
+    const uri = await pushAuthorizationRequest(t);
     t.clock.advance(61);
     expectPage(await authorize(DEMO_SPA.id, uri), 'invalid_request_uri', 'request_uri expired');
   });
@@ -279,7 +223,7 @@ describe('request_uri refusals at /authorize', () => {
   });
 
   it('refuses a pushed request_uri parameter (RFC 9126 §2.1) and a mismatched dpop_jkt', async () => {
-    const uri = await push();
+    const uri = await pushAuthorizationRequest(t);
     const nested = await t
       .http()
       .post('/par')
@@ -328,7 +272,7 @@ describe('request_uri refusals at /authorize', () => {
   });
 
   it('keeps a pushed request through the consent screen: Allow, then one code', async () => {
-    const uri = await push(THIRD_PARTY, { scope: 'profile email' });
+    const uri = await pushAuthorizationRequest(t, THIRD_PARTY, { scope: 'profile email' });
     const screen = await authorize(THIRD_PARTY.id, uri).set('Accept', 'text/html');
     expect(screen.status).toBe(200);
     expect(screen.text).toContain('<li data-scope="email">');
@@ -363,7 +307,8 @@ describe('request_uri refusals at /authorize', () => {
       'invalid_request',
       'Authorization requests must be pushed to /par first (RFC 9126)',
     );
-    expect((await authorize(PUSHER.id, await push(PUSHER))).status).toBe(302);
+    const pushed = await pushAuthorizationRequest(t, PUSHER);
+    expect((await authorize(PUSHER.id, pushed)).status).toBe(302);
     // Others still may send their requests in the front channel.
     expect(
       (

@@ -8,12 +8,11 @@ import {
   DEMO_CLIENT,
   DEMO_SPA,
   login,
-  obtainCode,
-  pkcePair,
+  pushAuthorizationRequest,
   type Agent,
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { dpopKey, signProof } from '../../support/dpop';
+import { dpopKey, exchangeWithProof, signProof } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
 
 describe('/challenge-models: DPoP and PAR beside the login models', () => {
@@ -28,19 +27,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
   });
   afterAll(() => t.close());
 
-  async function exchange(proof: string) {
-    const { code, verifier } = await obtainCode(agent, {
-      client_id: DEMO_SPA.id,
-      redirect_uri: DEMO_SPA.redirectUri,
-    });
-    return t.http().post('/token').type('form').set('DPoP', proof).send({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: DEMO_SPA.redirectUri,
-      code_verifier: verifier,
-      client_id: DEMO_SPA.id,
-    });
-  }
+  const exchange = (proof: string) => exchangeWithProof(t, agent, proof);
 
   it('describes both, separately from the login models', async () => {
     const res = await t.http().get('/challenge-models').expect(200);
@@ -61,23 +48,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
     });
   });
 
-  /** A request pushed by the demo SPA, and the /authorize path that uses it. */
-  async function push(): Promise<string> {
-    const pushed = await t
-      .http()
-      .post('/par')
-      .type('form')
-      .send({
-        client_id: DEMO_SPA.id,
-        redirect_uri: DEMO_SPA.redirectUri,
-        response_type: 'code',
-        state: 'st',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-      })
-      .expect(201);
-    return pushed.body.request_uri as string;
-  }
+  const push = () => pushAuthorizationRequest(t);
   const use = (requestUri: string, clientId = DEMO_SPA.id) =>
     agent
       .get(

@@ -5,14 +5,16 @@
  * on whichever instance the browser lands.
  */
 import request from 'supertest';
-import { DEMO_SPA, login, obtainCode, pkcePair, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { dpopKey, signProof, type DpopKey } from '../../support/dpop';
+import { DEMO_SPA, login, pushAuthorizationRequest, type Agent } from '../../support/oauth';
+import { TestApp } from '../../support/test-app';
+import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { useTwoInstances } from '../../support/two-instances';
 
 describe('proofs of possession across two instances on one database', () => {
   const issuer = 'http://127.0.0.1:25994';
   const env = { ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' };
+  const instances = useTwoInstances(env);
   let a: TestApp;
   let b: TestApp;
   let agentA: Agent;
@@ -20,42 +22,26 @@ describe('proofs of possession across two instances on one database', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    a = await createTestApp(env);
-    b = await createTestApp(env);
+    ({ a, b } = instances);
     agentA = request.agent(a.app.getHttpServer());
     agentB = request.agent(b.app.getHttpServer());
     await login(agentA);
     await login(agentB);
     key = await dpopKey();
   });
-  afterAll(async () => {
-    await b.close({ dropDatabase: false });
-    await a.close();
-  });
-
-  /** A code exchange on `t` with the demo SPA's code from `agent`, and `proof` as DPoP header. */
-  async function exchange(t: TestApp, agent: Agent, proof: string) {
-    const { code, verifier } = await obtainCode(agent, {
-      client_id: DEMO_SPA.id,
-      redirect_uri: DEMO_SPA.redirectUri,
-    });
-    return t.http().post('/token').type('form').set('DPoP', proof).send({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: DEMO_SPA.redirectUri,
-      code_verifier: verifier,
-      client_id: DEMO_SPA.id,
-    });
-  }
 
   it('refuses on one instance a /token proof spent on the other, with a nonce from either', async () => {
-    const refused = await exchange(a, agentA, await signProof(key, { htu: `${issuer}/token` }));
+    const refused = await exchangeWithProof(
+      a,
+      agentA,
+      await signProof(key, { htu: `${issuer}/token` }),
+    );
     expect(refused.body.error).toBe('use_dpop_nonce');
     // The nonce instance A handed out is good on instance B: one secret, no shared state.
     const nonce = String(refused.headers['dpop-nonce']);
     const proof = await signProof(key, { htu: `${issuer}/token`, nonce });
-    expect((await exchange(b, agentB, proof)).status).toBe(200);
-    const replay = await exchange(a, agentA, proof);
+    expect((await exchangeWithProof(b, agentB, proof)).status).toBe(200);
+    const replay = await exchangeWithProof(a, agentA, proof);
     expect({ status: replay.status, body: replay.body }).toEqual({
       status: 400,
       body: {
@@ -67,11 +53,10 @@ describe('proofs of possession across two instances on one database', () => {
 
   it('refuses on one instance an /api/me proof spent on the other', async () => {
     const nonce = String(
-      (await exchange(a, agentA, await signProof(key, { htu: `${issuer}/token` }))).headers[
-        'dpop-nonce'
-      ],
+      (await exchangeWithProof(a, agentA, await signProof(key, { htu: `${issuer}/token` })))
+        .headers['dpop-nonce'],
     );
-    const tokens = await exchange(
+    const tokens = await exchangeWithProof(
       a,
       agentA,
       await signProof(key, { htu: `${issuer}/token`, nonce }),
@@ -96,22 +81,10 @@ describe('proofs of possession across two instances on one database', () => {
   });
 
   it('uses a request_uri pushed to one instance on the other, once', async () => {
-    const pushed = await a
-      .http()
-      .post('/par')
-      .type('form')
-      .send({
-        client_id: DEMO_SPA.id,
-        redirect_uri: DEMO_SPA.redirectUri,
-        response_type: 'code',
-        state: 'st',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-      })
-      .expect(201);
+    const requestUri = await pushAuthorizationRequest(a);
     const path = `/authorize?${new URLSearchParams({
       client_id: DEMO_SPA.id,
-      request_uri: pushed.body.request_uri as string,
+      request_uri: requestUri,
     }).toString()}`;
     const first = await agentB.get(path);
     expect(first.status).toBe(302);

@@ -9,8 +9,12 @@ import {
   pkcePair,
   authorizePath,
   type Agent,
+  clientEntry,
+  DEMO_CLIENT,
+  DEMO_SPA,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
+import { register } from '../../support/registration';
 
 const CALENDAR = 'https://calendar.example.com/';
 const CLIENT = {
@@ -19,15 +23,32 @@ const CLIENT = {
   redirectUri: 'http://localhost:25003/callback',
 };
 const OAUTH_CLIENTS = JSON.stringify([
-  {
-    client_id: CLIENT.id,
-    client_secret: CLIENT.secret,
-    redirect_uris: [CLIENT.redirectUri],
-    resources: [CALENDAR],
-    // Consent has its own spec; here codes are issued straight after login.
-    first_party: true,
-  },
+  // Consent has its own spec; here codes are issued straight after login.
+  clientEntry(CLIENT, { resources: [CALENDAR], first_party: true }),
 ]);
+
+/** /authorize of `client` naming `resource`, by a logged-in agent: where the 302 sends it. */
+async function redirectOf(
+  agent: Agent,
+  client: { id: string; redirectUri: string },
+  resource: string,
+  state: string,
+): Promise<URL> {
+  const res = await agent
+    .get(
+      authorizePath({
+        client_id: client.id,
+        redirect_uri: client.redirectUri,
+        response_type: 'code',
+        state,
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+        resource,
+      }),
+    )
+    .expect(302);
+  return new URL(res.headers.location);
+}
 
 function audienceOf(accessToken: string): unknown {
   return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).aud;
@@ -88,21 +109,7 @@ describe('Resource indicators (RFC 8707)', () => {
   });
 
   it('redirects with invalid_target for a resource the client may not use', async () => {
-    const { challenge } = pkcePair();
-    const res = await agent
-      .get(
-        authorizePath({
-          client_id: 'demo-client',
-          redirect_uri: 'http://localhost:25001/callback',
-          response_type: 'code',
-          state: 's1',
-          code_challenge: challenge,
-          code_challenge_method: 'S256',
-          resource: CALENDAR,
-        }),
-      )
-      .expect(302);
-    const location = new URL(res.headers.location);
+    const location = await redirectOf(agent, DEMO_CLIENT, CALENDAR, 's1');
     expect(location.searchParams.get('error')).toBe('invalid_target');
     expect(location.searchParams.get('error_description')).toBe(
       'resource is not allowed for this client',
@@ -114,21 +121,7 @@ describe('Resource indicators (RFC 8707)', () => {
     ['a relative URI', '/api', 'resource must be absolute URI'],
     ['a fragment', 'https://calendar.example.com/#x', 'resource must not contain a fragment'],
   ])('refuses %s at /authorize with invalid_target', async (_, resource, description) => {
-    const { challenge } = pkcePair();
-    const res = await agent
-      .get(
-        authorizePath({
-          client_id: CLIENT.id,
-          redirect_uri: CLIENT.redirectUri,
-          response_type: 'code',
-          state: 's2',
-          code_challenge: challenge,
-          code_challenge_method: 'S256',
-          resource,
-        }),
-      )
-      .expect(302);
-    const location = new URL(res.headers.location);
+    const location = await redirectOf(agent, CLIENT, resource, 's2');
     expect(location.searchParams.get('error')).toBe('invalid_target');
     expect(location.searchParams.get('error_description')).toBe(description);
   });
@@ -190,18 +183,11 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
   const MCP_SERVER = 'https://mcp.example.com/mcp';
 
   async function registerPublicClient(t: TestApp): Promise<string> {
-    const res = await t
-      .http()
-      .post('/register')
-      .set('Content-Type', 'application/json')
-      .send(
-        JSON.stringify({
-          redirect_uris: [CALLBACK],
-          client_name: 'Registered MCP client',
-          token_endpoint_auth_method: 'none',
-        }),
-      )
-      .expect(201);
+    const res = await register(t, {
+      redirect_uris: [CALLBACK],
+      client_name: 'Registered MCP client',
+      token_endpoint_auth_method: 'none',
+    }).expect(201);
     return res.body.client_id as string;
   }
 
@@ -314,21 +300,7 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
     });
 
     it('leaves configured clients to their `resources`: a configured public client still gets invalid_target', async () => {
-      const { challenge } = pkcePair();
-      const res = await agent
-        .get(
-          authorizePath({
-            client_id: 'demo-spa',
-            redirect_uri: 'http://127.0.0.1:25002/callback',
-            response_type: 'code',
-            state: 's1',
-            code_challenge: challenge,
-            code_challenge_method: 'S256',
-            resource: MCP_SERVER,
-          }),
-        )
-        .expect(302);
-      const location = new URL(res.headers.location);
+      const location = await redirectOf(agent, DEMO_SPA, MCP_SERVER, 's1');
       expect(location.searchParams.get('error')).toBe('invalid_target');
       expect(location.searchParams.get('error_description')).toBe(
         'resource is not allowed for this client',

@@ -9,8 +9,10 @@ import {
   exchangeCode,
   obtainCode,
   refresh,
+  tokensFor,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
+import { signedSiweMessage } from '../../support/wallet-login';
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -74,23 +76,9 @@ describe('database round trips per request (command monitoring)', () => {
   const LIMITER = 'update rate_limit_counters';
   const limiterCommands = (sent: string[]) => sent.filter((c) => c.includes('rate_limit_counters'));
 
-  async function tokens() {
-    const { code, verifier } = await obtainCode(agent);
-    return (await exchangeCode(server(), code, verifier).expect(200)).body as {
-      access_token: string;
-      refresh_token: string;
-    };
-  }
+  const tokens = () => tokensFor(server(), agent);
 
-  async function signedMessage() {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = issued.body.message as string;
-    return { message, signature: await account.signMessage({ message }) };
-  }
+  const signedMessage = () => signedSiweMessage(t, account);
 
   beforeAll(async () => {
     // Warm-up: signing keys, client records and any lazy state of each path.

@@ -8,6 +8,7 @@ import { Agent, createLoggedInApp, exchangeCode, obtainCode } from '../../suppor
 import { sample } from '../../support/metrics';
 import { SigningKeyService } from '../../../src/tokens/signing-keys/signing-key.service';
 import { newSolanaWallet } from '../../support/solana';
+import { signedSiwsMessage } from '../../support/wallet-login';
 
 describe('operations metrics', () => {
   let t: TestApp;
@@ -58,14 +59,7 @@ describe('operations metrics', () => {
 
   it('counts a Sign In With Solana verification as the siws model’s proof, not siwe’s', async () => {
     const wallet = newSolanaWallet();
-    const { address } = wallet;
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address, chainId: 'solana:mainnet' })
-      .expect(201);
-    const message = issued.body.message as string;
-    const signature = wallet.signText(message);
+    const { message, signature } = await signedSiwsMessage(t, wallet);
     const before = await scrape();
     await t.http().post('/wallet/verify').send({ message, signature }).expect(200);
     const after = await scrape();

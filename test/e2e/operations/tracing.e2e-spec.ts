@@ -4,18 +4,17 @@
  * redeem, the MongoDB commands) share the trace id written in the request's log line, and no
  * attribute carries a secret. Without an OTLP endpoint, no SDK, instrumentation or exporter is loaded.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
-import { buildService } from '../../support/build';
+import { buildService, startBuiltService } from '../../support/build';
 import { DEMO_CLIENT, exchangeCode, login, obtainCode } from '../../support/oauth';
-import { exitOf, freePort, waitFor } from '../../support/processes';
+import { exitOf, waitFor } from '../../support/processes';
 import { ROOT } from '../../support/readme';
 
 const DIST = join(ROOT, '.build', 'tracing');
-const TEST_DATABASE_URI = process.env.MONGODB_URI ?? '';
 
 interface OtlpValue {
   stringValue?: string;
@@ -84,33 +83,14 @@ interface Instance {
 const children: ChildProcess[] = [];
 
 async function startService(env: Record<string, string>): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(DIST, 'main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      MONGODB_URI: TEST_DATABASE_URI,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      // Spans leave the batch at once, not after the default 5 s.
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = await waitFor(
-    () => Promise.resolve(output),
-    (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
-    60_000,
+  // Spans leave the batch at once, not after the default 5 s.
+  const { child, port, output } = await startBuiltService(
+    DIST,
+    { OTEL_BSP_SCHEDULE_DELAY: '50', ...env },
+    (started) => children.push(started),
   );
-  if (!ready.includes('Proofgate is ready')) throw new Error(`did not start:\n${ready}`);
   const logLines = () =>
-    output
+    output()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);

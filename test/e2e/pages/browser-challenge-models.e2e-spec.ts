@@ -1,9 +1,7 @@
 import request from 'supertest';
 import { launchBrowser, screenshot, until } from '../../support/browser';
-import { DEMO_SPA, exchangeCode, login, obtainCode, pkcePair } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { exchangeCode, login, obtainCode, pushAuthorizationRequest } from '../../support/oauth';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 describe('GET /challenge-models in a browser', () => {
   jest.setTimeout(120_000);
@@ -11,10 +9,7 @@ describe('GET /challenge-models in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp(ipIssuer(base));
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer: base } = await startListeningApp());
   });
   afterAll(() => t.close());
 
@@ -97,19 +92,7 @@ describe('GET /challenge-models in a browser', () => {
         /PKCE: latest minute with redemptions p50 ≤ \d+ ms/,
       );
       // A pushed authorization request (RFC 9126): the DPoP and PAR section redraws too.
-      await t
-        .http()
-        .post('/par')
-        .type('form')
-        .send({
-          client_id: DEMO_SPA.id,
-          redirect_uri: DEMO_SPA.redirectUri,
-          response_type: 'code',
-          state: 'st',
-          code_challenge: pkcePair().challenge,
-          code_challenge_method: 'S256',
-        })
-        .expect(201);
+      await pushAuthorizationRequest(t);
       const pushed = 'td[data-model="par"][data-figure="since_start.issued"]';
       await until(async () => (await page.textContent(pushed)) === '1', 20_000);
       expect(await page.textContent('td[data-model="par"][data-figure="live"]')).toBe('1');

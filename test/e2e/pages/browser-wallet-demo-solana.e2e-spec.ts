@@ -4,7 +4,6 @@
  * Sign In With Solana text, POST /wallet/verify), see /api/me for the CAIP-10 account, sign out
  * and see the old access token refused. With both kinds of wallet, both are offered.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   installSolanaTestWallet,
@@ -12,36 +11,19 @@ import {
   watchPageProblems,
   screenshot,
 } from '../../support/browser';
-import { openPage, startBrowserApp } from '../../support/browser-app';
-import type { TestApp } from '../../support/test-app';
+import { useBrowserApp } from '../../support/browser-app';
 import { newSolanaWallet } from '../../support/solana';
 
 const DEVNET = 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1';
 
 describe('GET /demo/wallet with a Solana wallet (browser)', () => {
-  let t: TestApp;
-  let issuer: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    ({ t, issuer, browser } = await startBrowserApp({ SIWS_CHAINS: 'solana:devnet' }));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    ({ context, page, problems } = await openPage(browser, {
-      watch: (watched) => watchPageProblems(watched, () => true),
-    }));
-  });
-  afterEach(() => context?.close());
+  const spec = useBrowserApp(
+    { SIWS_CHAINS: 'solana:devnet' },
+    { watch: (watched) => watchPageProblems(watched, () => true) },
+  );
 
   it('connects a devnet wallet, signs in, shows /api/me and signs out', async () => {
+    const { issuer, page, problems } = spec;
     const key = newSolanaWallet();
     const sub = `${DEVNET}:${key.address}`;
     const wallet = await installSolanaTestWallet(page, key, ['solana:devnet']);
@@ -83,6 +65,7 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
   });
 
   it('offers both wallets when the browser has both', async () => {
+    const { issuer, page, problems } = spec;
     await installTestWallet(page, privateKeyToAccount(generatePrivateKey()));
     await installSolanaTestWallet(page, newSolanaWallet());
     await page.goto(`${issuer}/demo/wallet`);

@@ -16,8 +16,7 @@ import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
 import { LabRow, LabWait, runLab } from '../../../src/lab-client/scenarios';
 import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
@@ -225,11 +224,8 @@ describe('the attack lab', () => {
     let baseUrl: string;
 
     beforeAll(async () => {
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      t = await createTestApp({
-        ...ipIssuer(baseUrl),
-        SIWE_URI: baseUrl,
+      // SIWE_URI: its default, the issuer's origin (baseUrl).
+      ({ t, issuer: baseUrl } = await startListeningApp({
         AUTH_CODE_TTL_SECONDS: '2',
         WALLET_NONCE_TTL_SECONDS: '2',
         PAR_REQUEST_URI_TTL_SECONDS: '5',
@@ -237,8 +233,7 @@ describe('the attack lab', () => {
         SIWE_CHAIN_IDS: '1,10',
         SIWS_CHAINS: 'solana:mainnet,solana:devnet',
         ACCOUNT_RECENT_LOGIN_SECONDS: '5',
-      });
-      await t.app.listen(port, '127.0.0.1');
+      }));
     });
     afterAll(() => t.close());
 
@@ -312,10 +307,7 @@ describe('the attack lab', () => {
     let baseUrl: string;
 
     beforeAll(async () => {
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      t = await createTestApp({ ...ipIssuer(baseUrl), DPOP_REQUIRE_NONCE: 'true' });
-      await t.app.listen(port, '127.0.0.1');
+      ({ t, issuer: baseUrl } = await startListeningApp({ DPOP_REQUIRE_NONCE: 'true' }));
     });
     afterAll(() => t.close());
 

@@ -4,17 +4,16 @@
  * new connection is accepted, and the process exits by itself: not when the orchestrator's
  * patience ends. Run against the built service, as users run it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { buildService } from '../../support/build';
-import { exitOf, freePort, waitFor } from '../../support/processes';
+import { buildService, startBuiltService } from '../../support/build';
+import { exitOf, waitFor } from '../../support/processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DIST = join(ROOT, '.build', 'graceful-shutdown');
-const TEST_DATABASE_URI = process.env.MONGODB_URI ?? '';
 
 interface Instance {
   child: ChildProcess;
@@ -24,31 +23,10 @@ interface Instance {
 
 const started: ChildProcess[] = [];
 
-async function start(graceSeconds: number): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(DIST, 'main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      MONGODB_URI: TEST_DATABASE_URI,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      SHUTDOWN_GRACE_SECONDS: String(graceSeconds),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = await waitFor(
-    () => Promise.resolve(output),
-    (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
-    60_000,
+function start(graceSeconds: number): Promise<Instance> {
+  return startBuiltService(DIST, { SHUTDOWN_GRACE_SECONDS: String(graceSeconds) }, (child) =>
+    started.push(child),
   );
-  if (!ready.includes('Proofgate is ready')) throw new Error(`did not start:\n${ready}`);
-  return { child, port, output: () => output };
 }
 
 /** A raw keep-alive connection, so a test decides when each byte of a request is sent. */

@@ -1,6 +1,7 @@
 import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
 import { DEMO_CLIENT, basic } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { useTwoInstances } from '../../support/two-instances';
 
 /** A /token request every instance answers 400 (an unknown refresh token). */
 const badToken = (t: TestApp) =>
@@ -23,19 +24,10 @@ function placeInWindow(apps: readonly TestApp[], secondsIn: number, next = true)
 
 describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=mongo)', () => {
   const env = { RATE_LIMIT_TOKEN_PER_IP: '4', RATE_LIMIT_TOKEN_PER_CLIENT: '100' };
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    a = await createTestApp(env);
-    b = await createTestApp(env);
-  });
-  afterAll(async () => {
-    await b.close({ dropDatabase: false });
-    await a.close();
-  });
+  const instances = useTwoInstances(env);
 
   it('counts requests to either instance against one limit, with the exact Retry-After', async () => {
+    const { a, b } = instances;
     placeInWindow([a, b], 0);
     for (const t of [a, b, a, b]) expect((await badToken(t)).status).toBe(400);
 
@@ -54,6 +46,7 @@ describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=
   });
 
   it('counts concurrent first requests of a window exactly (no refusal from an upsert race)', async () => {
+    const { a, b } = instances;
     placeInWindow([a, b], 0);
     // A public client: no scrypt, so the four really arrive together.
     const spa = (t: TestApp) =>
@@ -68,6 +61,7 @@ describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=
   });
 
   it('gives the next window a fresh count on both instances', async () => {
+    const { a, b } = instances;
     placeInWindow([a, b], 0);
     expect((await badToken(b)).status).toBe(400);
     expect((await badToken(a)).status).toBe(400);
@@ -76,19 +70,10 @@ describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=
 
 describe('RATE_LIMIT_STORE=memory counts per instance', () => {
   const env = { RATE_LIMIT_STORE: 'memory', RATE_LIMIT_TOKEN_PER_IP: '2' };
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    a = await createTestApp(env);
-    b = await createTestApp(env);
-  });
-  afterAll(async () => {
-    await b.close({ dropDatabase: false });
-    await a.close();
-  });
+  const instances = useTwoInstances(env);
 
   it('limits each instance on its own, with the exact Retry-After', async () => {
+    const { a, b } = instances;
     placeInWindow([a, b], 0);
     for (const t of [a, a]) expect((await badToken(t)).status).toBe(400);
     placeInWindow([a, b], 30, false);

@@ -3,14 +3,14 @@
  * non-zero exit: run as users run it, `node tools/dev-start.js` (`npm start`) or the built service,
  * each with the bad condition for real.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
-import { buildService } from '../../support/build';
-import { exitOf, freePort, waitFor } from '../../support/processes';
+import { buildService, startBuiltService } from '../../support/build';
+import { exitOf, freePort } from '../../support/processes';
 import { createTestApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -52,6 +52,19 @@ function shell(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 const DEV_START = join(ROOT, 'tools', 'dev-start.js');
+
+/** A port of 127.0.0.1 that another server listens on, for the tests of the block. */
+function takenPort(): { port: number } {
+  const taken = { port: 0 };
+  let squatter: Server;
+  beforeAll(async () => {
+    taken.port = await freePort();
+    squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(taken.port, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  return taken;
+}
 
 describe('npm start refuses to start, in one line', () => {
   jest.setTimeout(120_000);
@@ -120,20 +133,13 @@ describe('npm start refuses to start, in one line', () => {
   });
 
   describe('when PORT is taken', () => {
-    let squatter: Server;
-    let port: number;
-    beforeAll(async () => {
-      port = await freePort();
-      squatter = createServer();
-      await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
-    });
-    afterAll(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+    const taken = takenPort();
 
     it('says so before the database starts or anything is built', async () => {
-      const ended = await devStart({ PORT: String(port) });
+      const ended = await devStart({ PORT: String(taken.port) });
       expect(ended.code).toBe(1);
       expect(ended.lines).toEqual([
-        `Port ${port} is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:${port}, or choose another PORT.`,
+        `Port ${taken.port} is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:${taken.port}, or choose another PORT.`,
       ]);
       expect(existsSync(distDir)).toBe(false);
     });
@@ -211,23 +217,16 @@ describe('the built service refuses to start, in one line', () => {
   });
 
   describe('when PORT is taken', () => {
-    let squatter: Server;
-    let port: number;
-    beforeAll(async () => {
-      port = await freePort();
-      squatter = createServer();
-      await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
-    });
-    afterAll(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+    const taken = takenPort();
 
     it('says so and to choose another PORT', async () => {
       const ended = await run(
         [main],
-        shell({ NODE_ENV: 'test', MONGODB_URI: TEST_DATABASE_URI, PORT: String(port) }),
+        shell({ NODE_ENV: 'test', MONGODB_URI: TEST_DATABASE_URI, PORT: String(taken.port) }),
       );
       expect(ended.code).toBe(1);
       expect(ended.lines).toEqual([
-        `Port ${port} is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:${port}, or choose another PORT.`,
+        `Port ${taken.port} is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:${taken.port}, or choose another PORT.`,
       ]);
     });
   });
@@ -267,38 +266,29 @@ describe('the built service refuses to start, in one line', () => {
   });
 
   it('starts quietly: no Nest boot chatter, and the ready line with the URL', async () => {
-    const port = await freePort();
     const quietDatabase = new URL(TEST_DATABASE_URI);
     quietDatabase.pathname = `${quietDatabase.pathname}_quiet`;
-    const env = shell({
-      NODE_ENV: 'production',
-      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
-      // Production refuses an http issuer unless told: this is the local trial it allows.
-      ALLOW_INSECURE_ISSUER: 'true',
-      // A database of its own: the other starts here sealed signing keys with the development secret.
-      MONGODB_URI: quietDatabase.href,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-    });
-    const child = spawn(process.execPath, [main], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      await waitFor(
-        () => Promise.resolve(output),
-        (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
-        60_000,
-      );
-    } finally {
-      child.kill('SIGTERM');
-      await exitOf(child);
-    }
-    if (!output.includes('Proofgate is ready')) throw new Error(`no ready line:\n${output}`);
+    const started: ChildProcess[] = [];
+    const stop = async () => {
+      for (const child of started) {
+        child.kill('SIGTERM');
+        await exitOf(child);
+      }
+    };
+    const service = await startBuiltService(
+      outDir,
+      {
+        NODE_ENV: 'production',
+        KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+        // Production refuses an http issuer unless told: this is the local trial it allows.
+        ALLOW_INSECURE_ISSUER: 'true',
+        // A database of its own: the other starts here sealed signing keys with the development secret.
+        MONGODB_URI: quietDatabase.href,
+      },
+      (child) => started.push(child),
+    ).finally(stop);
+    const { port } = service;
+    const output = service.output();
     const records = output
       .split('\n')
       .filter((line) => line.startsWith('{'))

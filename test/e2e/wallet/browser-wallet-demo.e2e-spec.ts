@@ -4,38 +4,19 @@
  * the CAIP-10 account, sign out (POST /revoke of the refresh token) and see the old access token
  * refused. The issuer, the SIWE domain and the browser all use 127.0.0.1.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { installTestWallet, screenshot, watchPageProblems } from '../../support/browser';
-import { openPage, startBrowserApp } from '../../support/browser-app';
-import type { TestApp } from '../../support/test-app';
+import { useBrowserApp } from '../../support/browser-app';
 
 describe('GET /demo/wallet (browser)', () => {
-  let t: TestApp;
-  let issuer: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    ({ t, issuer, browser } = await startBrowserApp());
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    ({ context, page, problems } = await openPage(browser, { watch: watchPageProblems }));
-  });
-  afterEach(() => context?.close());
+  const spec = useBrowserApp({}, { watch: watchPageProblems });
 
   async function apiMe(accessToken: string): Promise<Response> {
-    return fetch(`${issuer}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    return fetch(`${spec.issuer}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
   }
 
   it('connects, signs in, shows /api/me and the token lifetimes, and signs out', async () => {
+    const { t, issuer, page, problems } = spec;
     const account = privateKeyToAccount(generatePrivateKey());
     const sub = `eip155:1:${account.address}`;
     await installTestWallet(page, account);
@@ -117,6 +98,7 @@ describe('GET /demo/wallet (browser)', () => {
   });
 
   it('says so when the browser has no Ethereum wallet', async () => {
+    const { issuer, page, problems } = spec;
     await page.goto(`${issuer}/demo/wallet`);
     const connect = page.locator('#connect');
     await expect(connect.textContent()).resolves.toBe('No Ethereum wallet found in this browser');

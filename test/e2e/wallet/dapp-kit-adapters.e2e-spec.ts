@@ -19,10 +19,8 @@ import { mainnet } from 'wagmi/chains';
 import { proofgateAuthenticationAdapter } from '../../../examples/dapp-kits/proofgate-rainbowkit';
 import { ProofgateSIWX } from '../../../examples/dapp-kits/proofgate-siwx';
 import { ProofgateError } from '../../../examples/dapp-kits/proofgate-wallet-api';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, startListeningApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
-import { ipIssuer } from '../../support/ip-issuer';
 
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
@@ -75,10 +73,7 @@ describe('dApp-kit adapters against a running Proofgate', () => {
   let issuer: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp(ipIssuer(issuer));
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, issuer } = await startListeningApp());
   });
   afterAll(() => t.close());
 

@@ -9,6 +9,8 @@ import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 
 import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
 import { DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { signedSiweMessage } from '../../support/wallet-login';
+import { hiddenField, setCookies } from '../../support/login-form';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -17,22 +19,10 @@ const ENV = {
 };
 
 type Agent = ReturnType<typeof request.agent>;
-type HttpResponse = Awaited<ReturnType<ReturnType<typeof request>['get']>>;
 
 interface SignedMessage {
   message: string;
   signature: string;
-}
-
-function setCookies(res: HttpResponse): string[] {
-  const header: unknown = res.headers['set-cookie'];
-  return Array.isArray(header) ? (header as string[]) : [];
-}
-
-function hiddenField(html: string, name: string): string {
-  const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html);
-  if (!match) throw new Error(`No hidden ${name} field in the page`);
-  return match[1];
 }
 
 describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
@@ -50,15 +40,8 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
   const agent = (): Agent => request.agent(t.app.getHttpServer());
 
   /** A nonce for `account` and its message, signed by `signer` (the account itself by default). */
-  async function signedMessage(signer: PrivateKeyAccount = account): Promise<SignedMessage> {
-    const issued = await t
-      .http()
-      .post('/wallet/nonce')
-      .send({ address: account.address, chainId: 1 })
-      .expect(201);
-    const message = (issued.body as { message: string }).message;
-    return { message, signature: await signer.signMessage({ message }) };
-  }
+  const signedMessage = (signer: PrivateKeyAccount = account): Promise<SignedMessage> =>
+    signedSiweMessage(t, account, signer);
 
   /** Starts an authorization request for demo-spa and lands on the login page, as a browser would. */
   async function startAuthorization(browser: Agent) {
