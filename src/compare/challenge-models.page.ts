@@ -4,7 +4,14 @@ import type {
   ChallengeModelViewDto,
   WindowFiguresDto,
 } from './challenge-models.dto';
-import { codes, list, text, type Cell as ComparisonCell } from './comparison-cells';
+import {
+  codes,
+  comparisonTable,
+  list,
+  protocolRows,
+  text,
+  type Cell as ComparisonCell,
+} from './comparison-cells';
 import { possessionSection } from './possession-models.page';
 
 export const CHALLENGE_MODELS_SCRIPT = '/static/challenge-models.js';
@@ -32,16 +39,7 @@ const uses: Cell = (model) =>
 
 /** The rows of the side-by-side table: protocol shape, then this deployment's policy. */
 const COMPARISON: [string, Cell][] = [
-  ['Protocol', text((m) => m.protocol.name)],
-  ['Standards', text((m) => m.protocol.standard.join(', '))],
-  ['The client generates', text((m) => m.protocol.client_generates)],
-  ['Sent up front', text((m) => m.protocol.sent_up_front)],
-  ['The server stores', text((m) => m.protocol.server_stores)],
-  ['Bound to', codes((m) => m.policy.bound_to)],
-  ['The client proves later', text((m) => m.protocol.client_proves_later)],
-  ['The server verifies', text((m) => m.protocol.server_verifies)],
-  ['Cryptography', text((m) => m.protocol.cryptography)],
-  ['Endpoints', codes((m) => m.protocol.endpoints)],
+  ...protocolRows<ChallengeModelViewDto>(['Bound to', codes((m) => m.policy.bound_to)]),
   ['Used by', uses],
   ['Lifetime', text((m) => `${m.policy.lifetime_seconds} s`)],
   [
@@ -79,21 +77,6 @@ const WINDOWS = ['since_start', 'last_5_minutes'] as const;
 
 function figure(value: number | null): string {
   return value === null ? '—' : String(value);
-}
-
-function comparisonTable(models: ChallengeModelViewDto[]): string {
-  const head = models.map((m) => `<th scope="col">${escapeHtml(LABEL[m.id] ?? m.id)}</th>`);
-  const rows = COMPARISON.map(
-    ([name, cell]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
-  );
-  return `<table class="compare">
-<caption>The challenge-response login models, as specified and as this deployment runs them</caption>
-<thead><tr><th scope="col">Aspect</th>${head.join('')}</tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>`;
 }
 
 /** The live figures of every model, since start and over 5 minutes (also on the lab page). */
@@ -146,7 +129,13 @@ export function renderChallengeModelsPage(view: ChallengeModelsResponseDto): str
     body: `<h1>Challenge models side by side</h1>
 <p class="muted">Every login model here is challenge-response: the server hands out a single-use challenge and later checks a proof tied to it; DPoP and PAR, below, constrain the tokens and the request they lead to. This is the same information as the JSON answer of <code>GET /challenge-models</code> (ask with <code>Accept: application/json</code>), read live from this deployment.</p>
 <h2 id="protocols">Protocol and policy</h2>
-${comparisonTable(view.models)}
+${comparisonTable({
+  className: 'compare',
+  caption: 'The challenge-response login models, as specified and as this deployment runs them',
+  models: view.models,
+  label: (m) => LABEL[m.id] ?? m.id,
+  rows: COMPARISON,
+})}
 <section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}">
 <h2 id="live-heading">Live figures</h2>
 ${figuresTable(view)}

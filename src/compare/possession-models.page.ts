@@ -1,5 +1,12 @@
 import { escapeHtml } from '../platform/http/html';
-import { codes, list, text, type Cell as ComparisonCell } from './comparison-cells';
+import {
+  codes,
+  comparisonTable,
+  list,
+  protocolRows,
+  text,
+  type Cell as ComparisonCell,
+} from './comparison-cells';
 import type { PossessionModel } from './challenge-model';
 import type {
   ChallengeModelsResponseDto,
@@ -30,16 +37,7 @@ const settings: Cell = (model) =>
     .join('')}</ul>`;
 
 const COMPARISON: [string, Cell][] = [
-  ['Protocol', text((m) => m.protocol.name)],
-  ['Standards', text((m) => m.protocol.standard.join(', '))],
-  ['The client generates', text((m) => m.protocol.client_generates)],
-  ['Sent up front', text((m) => m.protocol.sent_up_front)],
-  ['The server stores', text((m) => m.protocol.server_stores)],
-  ['Binds', codes((m) => m.protocol.bound_to)],
-  ['The client proves later', text((m) => m.protocol.client_proves_later)],
-  ['The server verifies', text((m) => m.protocol.server_verifies)],
-  ['Cryptography', text((m) => m.protocol.cryptography)],
-  ['Endpoints', codes((m) => m.protocol.endpoints)],
+  ...protocolRows<PossessionModelViewDto>(['Binds', codes((m) => m.protocol.bound_to)]),
   [
     'In the challenge store',
     text(
@@ -148,22 +146,16 @@ ${view.proof_of_possession.map(figuresTable).join('\n')}
 
 /** The section of GET /challenge-models (HTML) on DPoP and PAR. */
 export function possessionSection(view: ChallengeModelsResponseDto): string {
-  const models = view.proof_of_possession;
-  const head = models.map((m) => `<th scope="col">${escapeHtml(LABEL[m.id])}</th>`).join('');
-  const rows = COMPARISON.map(
-    ([name, cell]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
-  );
   return `<section id="proof-of-possession" aria-labelledby="possession-heading">
 <h2 id="possession-heading">Proofs of possession: DPoP and PAR</h2>
 <p class="muted">Neither logs anyone in: they keep what a login yields to whoever started it. DPoP binds the tokens to a key the client holds, so a stolen token is useless without a fresh proof; PAR moves the authorization request to the back channel, so it cannot be tampered with or leak through the browser. Both keep single-use state in the same challenge store as the login models: every DPoP proof's <code>jti</code>, every pushed <code>request_uri</code>. From <code>proof_of_possession</code> in the JSON answer.</p>
-<table class="possession">
-<caption>The two proofs of possession, as specified and as this deployment runs them</caption>
-<thead><tr><th scope="col">Aspect</th>${head}</tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>
+${comparisonTable({
+  className: 'possession',
+  caption: 'The two proofs of possession, as specified and as this deployment runs them',
+  models: view.proof_of_possession,
+  label: (m) => LABEL[m.id],
+  rows: COMPARISON,
+})}
 <h3 id="possession-figures-heading">Live figures</h3>
 ${possessionFigures(view)}
 <h3 id="possession-charts-heading">The last hour, per minute</h3>
