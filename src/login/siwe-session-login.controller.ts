@@ -15,6 +15,7 @@ import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { SiweSessionLoginDto } from './siwe-session-login.dto';
 import { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
 import { SiweSessionLoginService } from './siwe-session-login.service';
+import { WALLET_PROOF_REFUSALS } from '../wallet/verify/wallet-proof.dto';
 
 /**
  * The login page's "Sign in with Ethereum" and "Sign in with Solana" buttons post here (JSON,
@@ -45,8 +46,7 @@ export class SiweSessionLoginController {
     type: ErrorResponseDto,
   })
   @ApiUnauthorizedResponse({
-    description:
-      'domain_mismatch, uri_mismatch, expired_message, not_yet_valid, invalid_nonce, nonce_already_used, invalid_signature, contract_wallet_unsupported',
+    description: WALLET_PROOF_REFUSALS,
     type: ErrorResponseDto,
   })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
