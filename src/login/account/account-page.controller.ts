@@ -14,14 +14,13 @@ import type { Request, Response } from 'express';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
-import { RateLimit, perIp, perIpAndClaim } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { CallerAddress } from '../../platform/http/client-address';
-import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.rate-limits';
 import { AccountMethodDto } from './account-method.dto';
 import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
-import { LOGIN_PER_IP } from '../login.rate-limits';
+import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
 import { ACCOUNT_PAGE } from '../return-to';
 import {
   AccountPageRequestDto,
@@ -89,12 +88,7 @@ export class AccountPageController {
   }
 
   @Post('wallets')
-  // As for every SIWE route before the signature: per IP, and per (IP, claimed address).
-  @RateLimit(
-    'closed',
-    perIp(LOGIN_PER_IP),
-    perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
-  )
+  @RateLimit('closed', ...WALLET_PROOF_LIMITS)
   @ApiOperation({
     summary:
       'Link a wallet to the signed-in account: a SIWE or SIWS message over a fresh nonce, signed by it',
