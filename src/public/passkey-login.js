@@ -13,7 +13,7 @@
   const status = document.getElementById('passkey-status');
   const alertBox = document.getElementById('passkey-error');
   const lib = window.SimpleWebAuthnBrowser;
-  const { show, fieldValue, postJson, describe, continueTo } = window.Proofgate;
+  const { show, postJson, describe, finishLogin } = window.Proofgate;
   if (!button || !status || !alertBox || !lib || !lib.browserSupportsWebAuthn()) return;
 
   button.hidden = false;
@@ -34,12 +34,7 @@
       const optionsJSON = await postJson('/passkeys/authentication/options', {});
       const response = await lib.startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
       show(status, 'Signing in…');
-      const done = await postJson('/login/passkey', {
-        response,
-        csrf_token: fieldValue('csrf_token'),
-        return_to: fieldValue('return_to'),
-      });
-      continueTo(done.redirect);
+      await finishLogin('/login/passkey', { response }, (text) => show(status, text));
     } catch (error) {
       // An autofill request is aborted when the button starts its own: nothing to say.
       if (autofill) return;

@@ -58,6 +58,21 @@ window.Proofgate = Object.freeze(
       window.location.assign(next.href);
     }
 
+    /**
+     * The login page's last step for any proof: posts it to `path` with the form's csrf_token and
+     * return_to, then continues to where the server says (the pending authorization request);
+     * `say` reports the step.
+     */
+    async function finishLogin(path, proof, say) {
+      const done = await postJson(path, {
+        ...proof,
+        csrf_token: fieldValue('csrf_token'),
+        return_to: fieldValue('return_to'),
+      });
+      say('Signed in. Continuing…');
+      continueTo(done.redirect);
+    }
+
     /** personal_sign takes the message as 0x-prefixed hex of its UTF-8 bytes. */
     function utf8Hex(text) {
       let hex = '0x';
@@ -171,6 +186,7 @@ window.Proofgate = Object.freeze(
       postJson,
       describe,
       continueTo,
+      finishLogin,
       utf8Hex,
       base64,
       findEthereum,

@@ -11,7 +11,7 @@
   const status = document.getElementById('siwe-status');
   const alertBox = document.getElementById('siwe-error');
   const siwe = window.ProofgateSiwe;
-  const { show, fieldValue, postJson, describe, continueTo } = window.Proofgate;
+  const { show, describe, finishLogin } = window.Proofgate;
   if (!button || !status || !alertBox || !siwe) return;
 
   const ethereum = window.ethereum;
@@ -33,13 +33,7 @@
     try {
       const proof = await siwe.sign(ethereum, (text) => show(status, text));
       show(status, 'Checking the signature…');
-      const done = await postJson('/login/siwe', {
-        ...proof,
-        csrf_token: fieldValue('csrf_token'),
-        return_to: fieldValue('return_to'),
-      });
-      show(status, 'Signed in. Continuing…');
-      continueTo(done.redirect);
+      await finishLogin('/login/siwe', proof, (text) => show(status, text));
     } catch (error) {
       show(status, '');
       show(alertBox, describe(error, 'Signing in with Ethereum failed.'));

@@ -12,7 +12,7 @@
   const status = document.getElementById('siws-status');
   const alertBox = document.getElementById('siws-error');
   if (!button || !status || !alertBox) return;
-  const { show, fieldValue, postJson, describe, continueTo, base64 } = window.Proofgate;
+  const { show, postJson, describe, finishLogin, base64 } = window.Proofgate;
   const { discoverSolanaWallets, connectSolana } = window.Proofgate;
 
   const wallets = discoverSolanaWallets(offer);
@@ -54,14 +54,14 @@
       }
 
       show(status, 'Checking the signature…');
-      const done = await postJson('/login/siwe', {
-        message: issued.message,
-        signature: base64(signed.signature),
-        csrf_token: fieldValue('csrf_token'),
-        return_to: fieldValue('return_to'),
-      });
-      show(status, 'Signed in. Continuing…');
-      continueTo(done.redirect);
+      await finishLogin(
+        '/login/siwe',
+        {
+          message: issued.message,
+          signature: base64(signed.signature),
+        },
+        (text) => show(status, text),
+      );
     } catch (error) {
       show(status, '');
       show(alertBox, describe(error, 'Signing in with Solana failed.'));
