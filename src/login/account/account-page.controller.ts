@@ -6,12 +6,11 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { FORM } from '../../platform/openapi/api-decorators';
+import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
@@ -44,11 +43,7 @@ export class AccountPageController {
 
   @Get()
   @ApiOperation({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({
-    description: 'HTML page',
-    content: { 'text/html': { schema: { type: 'string' } } },
-  })
+  @ApiHtmlPage()
   @ApiResponse({ status: 303, description: 'No session: to /login, and back here after' })
   @Header('Cache-Control', 'no-store')
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
