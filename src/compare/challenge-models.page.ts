@@ -1,12 +1,11 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
-import type {
-  ChallengeModelsResponseDto,
-  ChallengeModelViewDto,
-  WindowFiguresDto,
-} from './challenge-models.dto';
+import type { ChallengeModelsResponseDto, ChallengeModelViewDto } from './challenge-models.dto';
 import {
   codes,
   comparisonTable,
+  figureCell,
+  formatFigure,
+  type FigurePath,
   list,
   protocolRows,
   text,
@@ -53,31 +52,17 @@ const COMPARISON: [string, Cell][] = [
   ['Does not stop', list((m) => m.policy.threats.does_not_stop)],
 ];
 
-type Figure = (figures: WindowFiguresDto) => number | null;
-
-/** The live figures table; each cell names its JSON path so /static/challenge-models.js refreshes it. */
-const FIGURES: [string, string, Figure][] = [
-  ['Issued', 'issued', (f) => f.issued],
-  ['Redeemed', 'redeemed', (f) => f.redeemed],
-  ['Expired unredeemed', 'expired_unredeemed', (f) => f.expired_unredeemed],
-  ['Rejected', 'rejected.total', (f) => f.rejected.total],
-  [
-    'Redemption latency p50 (ms, bucket bound)',
-    'redemption_latency_ms.p50',
-    (f) => f.redemption_latency_ms.p50,
-  ],
-  [
-    'Redemption latency p95 (ms, bucket bound)',
-    'redemption_latency_ms.p95',
-    (f) => f.redemption_latency_ms.p95,
-  ],
+/** The live figures table, one row per figure: its name, its path under `figures.<window>`. */
+const FIGURES: [string, FigurePath][] = [
+  ['Issued', 'issued'],
+  ['Redeemed', 'redeemed'],
+  ['Expired unredeemed', 'expired_unredeemed'],
+  ['Rejected', 'rejected.total'],
+  ['Redemption latency p50 (ms, bucket bound)', 'redemption_latency_ms.p50'],
+  ['Redemption latency p95 (ms, bucket bound)', 'redemption_latency_ms.p95'],
 ];
 
 const WINDOWS = ['since_start', 'last_5_minutes'] as const;
-
-function figure(value: number | null): string {
-  return value === null ? '—' : String(value);
-}
 
 /** The live figures of every model, since start and over 5 minutes (also on the lab page). */
 export function figuresTable(view: ChallengeModelsResponseDto): string {
@@ -88,18 +73,13 @@ export function figuresTable(view: ChallengeModelsResponseDto): string {
   const live = `<tr><th scope="row">Live now (issued, not yet used or expired)</th>${view.models
     .map(
       (m) =>
-        `<td colspan="2" data-model="${m.id}" data-figure="live">${figure(m.figures.live)}</td>`,
+        `<td colspan="2" data-model="${m.id}" data-figure="live">${formatFigure(m.figures.live)}</td>`,
     )
     .join('')}</tr>`;
   const rows = FIGURES.map(
-    ([name, path, pick]) =>
+    ([name, path]) =>
       `<tr><th scope="row">${escapeHtml(name)}</th>${view.models
-        .flatMap((m) =>
-          WINDOWS.map(
-            (w) =>
-              `<td data-model="${m.id}" data-figure="${w}.${path}">${figure(pick(m.figures[w]))}</td>`,
-          ),
-        )
+        .flatMap((m) => WINDOWS.map((w) => figureCell(m.id, w, m.figures[w], path)))
         .join('')}</tr>`,
   );
   return `<table class="figures">

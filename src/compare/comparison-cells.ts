@@ -1,5 +1,5 @@
 import { escapeHtml } from '../platform/http/html';
-import type { ProtocolShapeDto } from './challenge-models.dto';
+import type { ProtocolShapeDto, WindowFiguresDto } from './challenge-models.dto';
 
 /** A cell of a comparison table: one model's value, as escaped HTML. */
 export type Cell<M> = (model: M) => string;
@@ -62,4 +62,41 @@ export function comparisonTable<M>(table: {
 ${rows.join('\n')}
 </tbody>
 </table>`;
+}
+
+/**
+ * The figures of one window (`figures.<window>` of GET /challenge-models), by JSON path: a table
+ * cell names its path, so /static/proofgate.js refreshes it from the same answer, and the page
+ * first shows what the path reads here.
+ */
+const WINDOW_FIGURES = {
+  issued: (f) => f.issued,
+  redeemed: (f) => f.redeemed,
+  expired_unredeemed: (f) => f.expired_unredeemed,
+  'rejected.total': (f) => f.rejected.total,
+  'rejected.by_reason': (f) => f.rejected.by_reason,
+  'redemption_latency_ms.p50': (f) => f.redemption_latency_ms.p50,
+  'redemption_latency_ms.p95': (f) => f.redemption_latency_ms.p95,
+} satisfies Record<string, (figures: WindowFiguresDto) => FigureValue>;
+
+type FigureValue = number | null | Record<string, number>;
+export type FigurePath = keyof typeof WINDOW_FIGURES;
+
+/** A count, a percentile (— when there is none), or counts by reason ("replay 1, htu_mismatch 2"). */
+export function formatFigure(value: FigureValue): string {
+  if (value === null) return '—';
+  if (typeof value === 'number') return String(value);
+  const entries = Object.entries(value);
+  return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
+}
+
+/** The cell of one model's figure in one window, named by its path for the page script. */
+export function figureCell(
+  model: string,
+  window: string,
+  figures: WindowFiguresDto,
+  path: FigurePath,
+): string {
+  const value = formatFigure(WINDOW_FIGURES[path](figures));
+  return `<td data-model="${escapeHtml(model)}" data-figure="${window}.${path}">${escapeHtml(value)}</td>`;
 }

@@ -2,18 +2,15 @@ import { escapeHtml } from '../platform/http/html';
 import {
   codes,
   comparisonTable,
+  figureCell,
+  type FigurePath,
   list,
   protocolRows,
   text,
   type Cell as ComparisonCell,
 } from './comparison-cells';
 import type { PossessionModel } from './challenge-model';
-import type {
-  ChallengeModelsResponseDto,
-  ModelFiguresDto,
-  PossessionModelViewDto,
-  WindowFiguresDto,
-} from './challenge-models.dto';
+import type { ChallengeModelsResponseDto, PossessionModelViewDto } from './challenge-models.dto';
 
 /**
  * The proofs of possession on GET /challenge-models (HTML): DPoP (RFC 9449) and PAR (RFC 9126)
@@ -51,31 +48,21 @@ const COMPARISON: [string, Cell][] = [
   ['Does not stop', list((m) => m.threats.does_not_stop)],
 ];
 
-type Pick = (figures: WindowFiguresDto) => number | null | Record<string, number>;
-
-/** One figure of one mechanism: its name there, its JSON path under `figures.<window>`, its value. */
-const FIGURES: Record<PossessionModel, [string, string, Pick][]> = {
+/** One figure of one mechanism: its name there, its path under `figures.<window>`. */
+const FIGURES: Record<PossessionModel, [string, FigurePath][]> = {
   dpop: [
-    ['Proofs accepted (jti recorded once)', 'issued', (f) => f.issued],
-    ['Proofs refused', 'rejected.total', (f) => f.rejected.total],
-    ['Refused, by reason', 'rejected.by_reason', (f) => f.rejected.by_reason],
+    ['Proofs accepted (jti recorded once)', 'issued'],
+    ['Proofs refused', 'rejected.total'],
+    ['Refused, by reason', 'rejected.by_reason'],
   ],
   par: [
-    ['Pushed (POST /par)', 'issued', (f) => f.issued],
-    ['Used at /authorize (a code issued)', 'redeemed', (f) => f.redeemed],
-    ['Expired unused', 'expired_unredeemed', (f) => f.expired_unredeemed],
-    ['Refused at /authorize', 'rejected.total', (f) => f.rejected.total],
-    ['Refused, by reason', 'rejected.by_reason', (f) => f.rejected.by_reason],
-    [
-      'Push to use p50 (ms, bucket bound)',
-      'redemption_latency_ms.p50',
-      (f) => f.redemption_latency_ms.p50,
-    ],
-    [
-      'Push to use p95 (ms, bucket bound)',
-      'redemption_latency_ms.p95',
-      (f) => f.redemption_latency_ms.p95,
-    ],
+    ['Pushed (POST /par)', 'issued'],
+    ['Used at /authorize (a code issued)', 'redeemed'],
+    ['Expired unused', 'expired_unredeemed'],
+    ['Refused at /authorize', 'rejected.total'],
+    ['Refused, by reason', 'rejected.by_reason'],
+    ['Push to use p50 (ms, bucket bound)', 'redemption_latency_ms.p50'],
+    ['Push to use p95 (ms, bucket bound)', 'redemption_latency_ms.p95'],
   ],
 };
 
@@ -89,26 +76,11 @@ const LIVE: Partial<Record<PossessionModel, string>> = {
 
 const WINDOWS = ['since_start', 'last_5_minutes'] as const;
 
-/** A count, a percentile (— when there is none), or counts by reason ("replay 1, htu_mismatch 2"). */
-export function formatFigure(value: number | null | Record<string, number>): string {
-  if (value === null) return '—';
-  if (typeof value === 'number') return String(value);
-  const entries = Object.entries(value);
-  return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
-}
-
 function figuresTable(model: PossessionModelViewDto): string {
   const id = model.id;
-  const cell = (
-    figures: ModelFiguresDto,
-    window: (typeof WINDOWS)[number],
-    path: string,
-    pick: Pick,
-  ) =>
-    `<td data-model="${id}" data-figure="${window}.${escapeHtml(path)}">${escapeHtml(formatFigure(pick(figures[window])))}</td>`;
   const rows = FIGURES[id].map(
-    ([name, path, pick]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${WINDOWS.map((w) => cell(model.figures, w, path, pick)).join('')}</tr>`,
+    ([name, path]) =>
+      `<tr><th scope="row">${escapeHtml(name)}</th>${WINDOWS.map((w) => figureCell(id, w, model.figures[w], path)).join('')}</tr>`,
   );
   const liveName = LIVE[id];
   const live = liveName
