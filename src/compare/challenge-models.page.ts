@@ -1,10 +1,16 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
-import type {
-  ChallengeModelsResponseDto,
-  ChallengeModelViewDto,
-  WindowFiguresDto,
-} from './challenge-models.dto';
-import { codes, list, text, type Cell as ComparisonCell } from './comparison-cells';
+import type { ChallengeModelsResponseDto, ChallengeModelViewDto } from './challenge-models.dto';
+import {
+  codes,
+  comparisonTable,
+  figureCell,
+  formatFigure,
+  type FigurePath,
+  list,
+  protocolRows,
+  text,
+  type Cell as ComparisonCell,
+} from './comparison-cells';
 import { possessionSection } from './possession-models.page';
 
 export const CHALLENGE_MODELS_SCRIPT = '/static/challenge-models.js';
@@ -32,16 +38,7 @@ const uses: Cell = (model) =>
 
 /** The rows of the side-by-side table: protocol shape, then this deployment's policy. */
 const COMPARISON: [string, Cell][] = [
-  ['Protocol', text((m) => m.protocol.name)],
-  ['Standards', text((m) => m.protocol.standard.join(', '))],
-  ['The client generates', text((m) => m.protocol.client_generates)],
-  ['Sent up front', text((m) => m.protocol.sent_up_front)],
-  ['The server stores', text((m) => m.protocol.server_stores)],
-  ['Bound to', codes((m) => m.policy.bound_to)],
-  ['The client proves later', text((m) => m.protocol.client_proves_later)],
-  ['The server verifies', text((m) => m.protocol.server_verifies)],
-  ['Cryptography', text((m) => m.protocol.cryptography)],
-  ['Endpoints', codes((m) => m.protocol.endpoints)],
+  ...protocolRows<ChallengeModelViewDto>(['Bound to', codes((m) => m.policy.bound_to)]),
   ['Used by', uses],
   ['Lifetime', text((m) => `${m.policy.lifetime_seconds} s`)],
   [
@@ -55,46 +52,17 @@ const COMPARISON: [string, Cell][] = [
   ['Does not stop', list((m) => m.policy.threats.does_not_stop)],
 ];
 
-type Figure = (figures: WindowFiguresDto) => number | null;
-
-/** The live figures table; each cell names its JSON path so /static/challenge-models.js refreshes it. */
-const FIGURES: [string, string, Figure][] = [
-  ['Issued', 'issued', (f) => f.issued],
-  ['Redeemed', 'redeemed', (f) => f.redeemed],
-  ['Expired unredeemed', 'expired_unredeemed', (f) => f.expired_unredeemed],
-  ['Rejected', 'rejected.total', (f) => f.rejected.total],
-  [
-    'Redemption latency p50 (ms, bucket bound)',
-    'redemption_latency_ms.p50',
-    (f) => f.redemption_latency_ms.p50,
-  ],
-  [
-    'Redemption latency p95 (ms, bucket bound)',
-    'redemption_latency_ms.p95',
-    (f) => f.redemption_latency_ms.p95,
-  ],
+/** The live figures table, one row per figure: its name, its path under `figures.<window>`. */
+const FIGURES: [string, FigurePath][] = [
+  ['Issued', 'issued'],
+  ['Redeemed', 'redeemed'],
+  ['Expired unredeemed', 'expired_unredeemed'],
+  ['Rejected', 'rejected.total'],
+  ['Redemption latency p50 (ms, bucket bound)', 'redemption_latency_ms.p50'],
+  ['Redemption latency p95 (ms, bucket bound)', 'redemption_latency_ms.p95'],
 ];
 
 const WINDOWS = ['since_start', 'last_5_minutes'] as const;
-
-function figure(value: number | null): string {
-  return value === null ? '—' : String(value);
-}
-
-function comparisonTable(models: ChallengeModelViewDto[]): string {
-  const head = models.map((m) => `<th scope="col">${escapeHtml(LABEL[m.id] ?? m.id)}</th>`);
-  const rows = COMPARISON.map(
-    ([name, cell]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
-  );
-  return `<table class="compare">
-<caption>The challenge-response login models, as specified and as this deployment runs them</caption>
-<thead><tr><th scope="col">Aspect</th>${head.join('')}</tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>`;
-}
 
 /** The live figures of every model, since start and over 5 minutes (also on the lab page). */
 export function figuresTable(view: ChallengeModelsResponseDto): string {
@@ -105,18 +73,13 @@ export function figuresTable(view: ChallengeModelsResponseDto): string {
   const live = `<tr><th scope="row">Live now (issued, not yet used or expired)</th>${view.models
     .map(
       (m) =>
-        `<td colspan="2" data-model="${m.id}" data-figure="live">${figure(m.figures.live)}</td>`,
+        `<td colspan="2" data-model="${m.id}" data-figure="live">${formatFigure(m.figures.live)}</td>`,
     )
     .join('')}</tr>`;
   const rows = FIGURES.map(
-    ([name, path, pick]) =>
+    ([name, path]) =>
       `<tr><th scope="row">${escapeHtml(name)}</th>${view.models
-        .flatMap((m) =>
-          WINDOWS.map(
-            (w) =>
-              `<td data-model="${m.id}" data-figure="${w}.${path}">${figure(pick(m.figures[w]))}</td>`,
-          ),
-        )
+        .flatMap((m) => WINDOWS.map((w) => figureCell(m.id, w, m.figures[w], path)))
         .join('')}</tr>`,
   );
   return `<table class="figures">
@@ -146,7 +109,13 @@ export function renderChallengeModelsPage(view: ChallengeModelsResponseDto): str
     body: `<h1>Challenge models side by side</h1>
 <p class="muted">Every login model here is challenge-response: the server hands out a single-use challenge and later checks a proof tied to it; DPoP and PAR, below, constrain the tokens and the request they lead to. This is the same information as the JSON answer of <code>GET /challenge-models</code> (ask with <code>Accept: application/json</code>), read live from this deployment.</p>
 <h2 id="protocols">Protocol and policy</h2>
-${comparisonTable(view.models)}
+${comparisonTable({
+  className: 'compare',
+  caption: 'The challenge-response login models, as specified and as this deployment runs them',
+  models: view.models,
+  label: (m) => LABEL[m.id] ?? m.id,
+  rows: COMPARISON,
+})}
 <section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}">
 <h2 id="live-heading">Live figures</h2>
 ${figuresTable(view)}

@@ -1,5 +1,6 @@
 import type { ChallengeModelsResponseDto, PossessionModelViewDto } from './challenge-models.dto';
-import { formatFigure, possessionSection } from './possession-models.page';
+import { formatFigure } from './comparison-cells';
+import { possessionSection } from './possession-models.page';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 

@@ -1,12 +1,16 @@
 import { escapeHtml } from '../platform/http/html';
-import { codes, list, text, type Cell as ComparisonCell } from './comparison-cells';
+import {
+  codes,
+  comparisonTable,
+  figureCell,
+  type FigurePath,
+  list,
+  protocolRows,
+  text,
+  type Cell as ComparisonCell,
+} from './comparison-cells';
 import type { PossessionModel } from './challenge-model';
-import type {
-  ChallengeModelsResponseDto,
-  ModelFiguresDto,
-  PossessionModelViewDto,
-  WindowFiguresDto,
-} from './challenge-models.dto';
+import type { ChallengeModelsResponseDto, PossessionModelViewDto } from './challenge-models.dto';
 
 /**
  * The proofs of possession on GET /challenge-models (HTML): DPoP (RFC 9449) and PAR (RFC 9126)
@@ -30,16 +34,7 @@ const settings: Cell = (model) =>
     .join('')}</ul>`;
 
 const COMPARISON: [string, Cell][] = [
-  ['Protocol', text((m) => m.protocol.name)],
-  ['Standards', text((m) => m.protocol.standard.join(', '))],
-  ['The client generates', text((m) => m.protocol.client_generates)],
-  ['Sent up front', text((m) => m.protocol.sent_up_front)],
-  ['The server stores', text((m) => m.protocol.server_stores)],
-  ['Binds', codes((m) => m.protocol.bound_to)],
-  ['The client proves later', text((m) => m.protocol.client_proves_later)],
-  ['The server verifies', text((m) => m.protocol.server_verifies)],
-  ['Cryptography', text((m) => m.protocol.cryptography)],
-  ['Endpoints', codes((m) => m.protocol.endpoints)],
+  ...protocolRows<PossessionModelViewDto>(['Binds', codes((m) => m.protocol.bound_to)]),
   [
     'In the challenge store',
     text(
@@ -53,31 +48,21 @@ const COMPARISON: [string, Cell][] = [
   ['Does not stop', list((m) => m.threats.does_not_stop)],
 ];
 
-type Pick = (figures: WindowFiguresDto) => number | null | Record<string, number>;
-
-/** One figure of one mechanism: its name there, its JSON path under `figures.<window>`, its value. */
-const FIGURES: Record<PossessionModel, [string, string, Pick][]> = {
+/** One figure of one mechanism: its name there, its path under `figures.<window>`. */
+const FIGURES: Record<PossessionModel, [string, FigurePath][]> = {
   dpop: [
-    ['Proofs accepted (jti recorded once)', 'issued', (f) => f.issued],
-    ['Proofs refused', 'rejected.total', (f) => f.rejected.total],
-    ['Refused, by reason', 'rejected.by_reason', (f) => f.rejected.by_reason],
+    ['Proofs accepted (jti recorded once)', 'issued'],
+    ['Proofs refused', 'rejected.total'],
+    ['Refused, by reason', 'rejected.by_reason'],
   ],
   par: [
-    ['Pushed (POST /par)', 'issued', (f) => f.issued],
-    ['Used at /authorize (a code issued)', 'redeemed', (f) => f.redeemed],
-    ['Expired unused', 'expired_unredeemed', (f) => f.expired_unredeemed],
-    ['Refused at /authorize', 'rejected.total', (f) => f.rejected.total],
-    ['Refused, by reason', 'rejected.by_reason', (f) => f.rejected.by_reason],
-    [
-      'Push to use p50 (ms, bucket bound)',
-      'redemption_latency_ms.p50',
-      (f) => f.redemption_latency_ms.p50,
-    ],
-    [
-      'Push to use p95 (ms, bucket bound)',
-      'redemption_latency_ms.p95',
-      (f) => f.redemption_latency_ms.p95,
-    ],
+    ['Pushed (POST /par)', 'issued'],
+    ['Used at /authorize (a code issued)', 'redeemed'],
+    ['Expired unused', 'expired_unredeemed'],
+    ['Refused at /authorize', 'rejected.total'],
+    ['Refused, by reason', 'rejected.by_reason'],
+    ['Push to use p50 (ms, bucket bound)', 'redemption_latency_ms.p50'],
+    ['Push to use p95 (ms, bucket bound)', 'redemption_latency_ms.p95'],
   ],
 };
 
@@ -91,26 +76,11 @@ const LIVE: Partial<Record<PossessionModel, string>> = {
 
 const WINDOWS = ['since_start', 'last_5_minutes'] as const;
 
-/** A count, a percentile (— when there is none), or counts by reason ("replay 1, htu_mismatch 2"). */
-export function formatFigure(value: number | null | Record<string, number>): string {
-  if (value === null) return '—';
-  if (typeof value === 'number') return String(value);
-  const entries = Object.entries(value);
-  return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
-}
-
 function figuresTable(model: PossessionModelViewDto): string {
   const id = model.id;
-  const cell = (
-    figures: ModelFiguresDto,
-    window: (typeof WINDOWS)[number],
-    path: string,
-    pick: Pick,
-  ) =>
-    `<td data-model="${id}" data-figure="${window}.${escapeHtml(path)}">${escapeHtml(formatFigure(pick(figures[window])))}</td>`;
   const rows = FIGURES[id].map(
-    ([name, path, pick]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${WINDOWS.map((w) => cell(model.figures, w, path, pick)).join('')}</tr>`,
+    ([name, path]) =>
+      `<tr><th scope="row">${escapeHtml(name)}</th>${WINDOWS.map((w) => figureCell(id, w, model.figures[w], path)).join('')}</tr>`,
   );
   const liveName = LIVE[id];
   const live = liveName
@@ -148,22 +118,16 @@ ${view.proof_of_possession.map(figuresTable).join('\n')}
 
 /** The section of GET /challenge-models (HTML) on DPoP and PAR. */
 export function possessionSection(view: ChallengeModelsResponseDto): string {
-  const models = view.proof_of_possession;
-  const head = models.map((m) => `<th scope="col">${escapeHtml(LABEL[m.id])}</th>`).join('');
-  const rows = COMPARISON.map(
-    ([name, cell]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
-  );
   return `<section id="proof-of-possession" aria-labelledby="possession-heading">
 <h2 id="possession-heading">Proofs of possession: DPoP and PAR</h2>
 <p class="muted">Neither logs anyone in: they keep what a login yields to whoever started it. DPoP binds the tokens to a key the client holds, so a stolen token is useless without a fresh proof; PAR moves the authorization request to the back channel, so it cannot be tampered with or leak through the browser. Both keep single-use state in the same challenge store as the login models: every DPoP proof's <code>jti</code>, every pushed <code>request_uri</code>. From <code>proof_of_possession</code> in the JSON answer.</p>
-<table class="possession">
-<caption>The two proofs of possession, as specified and as this deployment runs them</caption>
-<thead><tr><th scope="col">Aspect</th>${head}</tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>
+${comparisonTable({
+  className: 'possession',
+  caption: 'The two proofs of possession, as specified and as this deployment runs them',
+  models: view.proof_of_possession,
+  label: (m) => LABEL[m.id],
+  rows: COMPARISON,
+})}
 <h3 id="possession-figures-heading">Live figures</h3>
 ${possessionFigures(view)}
 <h3 id="possession-charts-heading">The last hour, per minute</h3>

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { CSRF_TOKEN_MAX_LENGTH } from '../platform/csrf/csrf-protection';
-import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE, RETURN_TO_DESCRIPTION } from './login.examples';
+import { CsrfTokenField, ReturnToField } from './login-page-fields.dto';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './login.page';
 
 /**
@@ -22,19 +21,9 @@ export class LoginFormDto {
   @MaxLength(PASSWORD_MAX_LENGTH)
   password?: string;
 
-  @ApiPropertyOptional({
-    description: CSRF_TOKEN_DESCRIPTION,
-    example: LOGIN_EXAMPLE.csrfToken,
-    maxLength: 128,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CSRF_TOKEN_MAX_LENGTH)
+  @CsrfTokenField()
   csrf_token?: string;
 
-  /** Checked by `safeReturnTo`: an unsafe value is replaced, not refused. */
-  @ApiPropertyOptional({ description: RETURN_TO_DESCRIPTION, example: LOGIN_EXAMPLE.returnTo })
-  @IsOptional()
-  @IsString()
+  @ReturnToField()
   return_to?: string;
 }

@@ -1,16 +1,9 @@
 import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import {
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RateLimit, perIp } from '../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP } from './login.rate-limits';
-import { FORM } from '../platform/openapi/api-decorators';
+import { ApiHtmlPage, FORM } from '../platform/openapi/api-decorators';
 import { LoginFormDto } from './login-form.dto';
 import { LoginPageQueryDto } from './login-page-query.dto';
 import { type LoginPageView, renderLoginPage } from './login.page';
@@ -60,10 +53,7 @@ export class LoginController {
 
   @Get()
   @ApiOperation({ summary: 'The password login form (HTML, with a CSRF token)' })
-  @ApiOkResponse({
-    description: 'HTML page',
-    content: { 'text/html': { schema: { type: 'string' } } },
-  })
+  @ApiHtmlPage()
   @Header('Cache-Control', 'no-store')
   async showForm(
     @Query() query: LoginPageQueryDto,

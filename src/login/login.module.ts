@@ -21,6 +21,7 @@ import { LoginCsrf } from './login-csrf';
 import { LoginController } from './login.controller';
 import { LogoutController } from './logout.controller';
 import { LogoutService } from './logout.service';
+import { PageSignIn } from './page-sign-in';
 import { PasswordLoginService } from './password-login.service';
 import { SessionPersistenceModule } from './persistence/session-persistence.module';
 import { SessionService } from './session.service';
@@ -63,6 +64,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     PageSessions,
     AccountMethodsService,
     PasskeySessionLoginService,
+    PageSignIn,
     AccountPageService,
     PasswordLinkService,
     WalletLinkService,

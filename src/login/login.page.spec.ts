@@ -20,15 +20,16 @@ describe('renderLoginPage', () => {
     const html = renderLoginPage({ csrfToken: 't', returnTo: '/', error: 'e' });
 
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
-    // The only scripts are files under /static, with nothing inline.
+    // The only scripts are files under /static, with nothing inline; the shared helpers first.
     expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
+      '<script src="/static/proofgate.js" defer></script>',
       '<script src="/static/siwe-sign.js" defer></script>',
       '<script src="/static/siwe-login.js" defer></script>',
       '<script src="/static/siws-login.js" defer></script>',
       '<script src="/static/vendor/simplewebauthn-browser.js" defer></script>',
       '<script src="/static/passkey-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(5);
+    expect(html.match(/<script/g)).toHaveLength(6);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {

@@ -8,13 +8,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { RateLimit, perIp, perIpAndClaim } from '../platform/rate-limit/rate-limit';
-import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../wallet/wallet.rate-limits';
-import { LOGIN_PER_IP } from './login.rate-limits';
+import { RateLimit } from '../platform/rate-limit/rate-limit';
+import { WALLET_PROOF_LIMITS } from './login.rate-limits';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { SiweSessionLoginDto } from './siwe-session-login.dto';
 import { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
 import { SiweSessionLoginService } from './siwe-session-login.service';
+import { WALLET_PROOF_REFUSALS } from '../wallet/verify/wallet-proof.dto';
 
 /**
  * The login page's "Sign in with Ethereum" and "Sign in with Solana" buttons post here (JSON,
@@ -26,13 +26,7 @@ export class SiweSessionLoginController {
   constructor(private readonly login: SiweSessionLoginService) {}
 
   @Post('siwe')
-  // Before the signature: per IP, and per (IP, address) with /wallet/verify; the address's own
-  // budget is charged by the SIWE verification once the signature is valid.
-  @RateLimit(
-    'closed',
-    perIp(LOGIN_PER_IP),
-    perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
-  )
+  @RateLimit('closed', ...WALLET_PROOF_LIMITS)
   @ApiOperation({
     summary: 'Sign in with Ethereum or Solana on the login page: a login session, no tokens',
     description:
@@ -45,8 +39,7 @@ export class SiweSessionLoginController {
     type: ErrorResponseDto,
   })
   @ApiUnauthorizedResponse({
-    description:
-      'domain_mismatch, uri_mismatch, expired_message, not_yet_valid, invalid_nonce, nonce_already_used, invalid_signature, contract_wallet_unsupported',
+    description: WALLET_PROOF_REFUSALS,
     type: ErrorResponseDto,
   })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })

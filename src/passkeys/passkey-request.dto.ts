@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -9,6 +10,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { PublicClientIdField } from '../clients/public-client-id.field';
 import { PASSKEY_EXAMPLE } from './passkeys.examples';
 import type {
   AuthenticationResponseJSON,
@@ -79,34 +81,38 @@ export class AuthenticationResponseDto
   response!: AuthenticatorAssertionResponseJSON;
 }
 
+/**
+ * A body's `response`: the browser's AuthenticationResponseJSON, from navigator.credentials.get()
+ * (POST /passkeys/authentication/verify, POST /login/passkey).
+ */
+export function AuthenticationResponseField(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({
+      // An object with its example: a $ref here would lose the example "Try it out" sends.
+      type: Object,
+      description:
+        'The browser’s AuthenticationResponseJSON, from navigator.credentials.get(): id, rawId, type, response (clientDataJSON, authenticatorData, signature, userHandle), clientExtensionResults, authenticatorAttachment',
+      example: {
+        id: PASSKEY_EXAMPLE.credentialId,
+        rawId: PASSKEY_EXAMPLE.credentialId,
+        type: 'public-key',
+        response: PASSKEY_EXAMPLE.assertionResponse,
+        clientExtensionResults: {},
+        authenticatorAttachment: 'platform',
+      },
+    }),
+    IsObject(),
+    ValidateNested(),
+    Type(() => AuthenticationResponseDto),
+  );
+}
+
 /** POST /passkeys/authentication/verify. */
 export class PasskeyAuthenticationRequestDto {
-  @ApiProperty({
-    // An object with its example: a $ref here would lose the example "Try it out" sends.
-    type: Object,
-    description:
-      'The browser’s AuthenticationResponseJSON: id, rawId, type, response (clientDataJSON, authenticatorData, signature, userHandle), clientExtensionResults, authenticatorAttachment',
-    example: {
-      id: PASSKEY_EXAMPLE.credentialId,
-      rawId: PASSKEY_EXAMPLE.credentialId,
-      type: 'public-key',
-      response: PASSKEY_EXAMPLE.assertionResponse,
-      clientExtensionResults: {},
-      authenticatorAttachment: 'platform',
-    },
-  })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AuthenticationResponseDto)
+  @AuthenticationResponseField()
   response!: AuthenticationResponseDto;
 
-  @ApiPropertyOptional({
-    description: 'A registered public client; default `wallet`',
-    example: 'wallet',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @PublicClientIdField()
   client_id?: string;
 }
 

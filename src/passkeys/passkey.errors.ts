@@ -57,3 +57,10 @@ export class CounterRegression extends ProtocolError {
   readonly error = 'counter_regression';
   readonly status = 401;
 }
+
+/** The 401 `error` codes of a refused ceremony, either kind (OpenAPI descriptions). */
+export const CEREMONY_REFUSALS =
+  'invalid_challenge, challenge_already_used, origin_mismatch, rp_id_mismatch, user_not_present, invalid_credential_response';
+
+/** The 401 `error` codes of a refused sign-in assertion (POST /passkeys/authentication/verify, POST /login/passkey). */
+export const ASSERTION_REFUSALS = `${CEREMONY_REFUSALS}, unknown_credential, counter_regression`;

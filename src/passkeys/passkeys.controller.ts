@@ -26,9 +26,7 @@ import {
 import { PasskeyRegistrationService } from './registration/passkey-registration.service';
 import type { PresentedToken } from '../tokens/grants/grant-bearer.authenticator';
 import { PresentedAccessToken } from '../tokens/grants/presented-token.decorator';
-
-const CEREMONY_REFUSALS =
-  'invalid_challenge, challenge_already_used, origin_mismatch, rp_id_mismatch, user_not_present, invalid_credential_response';
+import { ASSERTION_REFUSALS, CEREMONY_REFUSALS } from './passkey.errors';
 
 /**
  * Passkeys (WebAuthn Level 3) as a JSON API for SPAs and first-party apps: no cookies. Adding a
@@ -105,7 +103,7 @@ export class PasskeysController {
   @ApiOperation({ summary: 'Trade a passkey assertion for tokens (same response as /token)' })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({
-    description: `${CEREMONY_REFUSALS}, unknown_credential, counter_regression`,
+    description: ASSERTION_REFUSALS,
     type: ErrorResponseDto,
   })
   @HttpCode(200)

@@ -12,18 +12,11 @@
   const status = document.getElementById('wallet-status');
   const alertBox = document.getElementById('wallet-error');
   const siwe = window.ProofgateSiwe;
+  const { show, postJson, describe, findEthereum } = window.Proofgate;
   if (!button || !status || !alertBox || !siwe) return;
   const csrfToken = button.dataset.csrfToken || '';
 
-  let ethereum = null;
-  window.addEventListener('eip6963:announceProvider', (event) => {
-    const provider = event.detail && event.detail.provider;
-    if (!ethereum && provider && typeof provider.request === 'function') ethereum = provider;
-  });
-  window.dispatchEvent(new Event('eip6963:requestProvider'));
-  if (!ethereum && window.ethereum && typeof window.ethereum.request === 'function') {
-    ethereum = window.ethereum;
-  }
+  const ethereum = findEthereum();
   if (!ethereum) {
     button.textContent = 'No Ethereum wallet found in this browser';
     return;
@@ -33,22 +26,17 @@
     void linkWallet();
   });
 
-  function show(element, text) {
-    element.textContent = text;
-    element.hidden = text === '';
-  }
-
   async function linkWallet() {
     button.disabled = true;
     show(alertBox, '');
     try {
       const proof = await siwe.sign(ethereum, (text) => show(status, text));
       show(status, 'Linking the wallet…');
-      await siwe.postJson('/account/wallets', { ...proof, csrf_token: csrfToken });
+      await postJson('/account/wallets', { ...proof, csrf_token: csrfToken });
       window.location.reload();
     } catch (error) {
       show(status, '');
-      show(alertBox, siwe.describe(error, 'Linking the wallet failed.'));
+      show(alertBox, describe(error, 'Linking the wallet failed.'));
       button.disabled = false;
     }
   }

@@ -11,6 +11,7 @@
   const status = document.getElementById('passkey-status');
   const alertBox = document.getElementById('passkey-error');
   const lib = window.SimpleWebAuthnBrowser;
+  const { show, postJson, describe } = window.Proofgate;
   if (!button || !status || !alertBox || !lib || !lib.browserSupportsWebAuthn()) return;
   const csrfToken = button.dataset.csrfToken || '';
 
@@ -18,26 +19,6 @@
   button.addEventListener('click', () => {
     void addPasskey();
   });
-
-  function show(element, text) {
-    element.textContent = text;
-    element.hidden = text === '';
-  }
-
-  async function postJson(path, body) {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const description = data && data.error_description;
-      throw new Error(description || `The server answered ${response.status}.`);
-    }
-    return data;
-  }
 
   async function addPasskey() {
     button.disabled = true;
@@ -51,13 +32,7 @@
       window.location.reload();
     } catch (error) {
       show(status, '');
-      const cancelled = error && error.name === 'NotAllowedError';
-      show(
-        alertBox,
-        cancelled
-          ? 'The passkey request was cancelled or timed out.'
-          : (error && error.message) || 'Adding a passkey failed.',
-      );
+      show(alertBox, describe(error, 'Adding a passkey failed.'));
       button.disabled = false;
     }
   }

@@ -195,26 +195,6 @@
     );
   }
 
-  function pick(object, path) {
-    return path.split('.').reduce((value, key) => (value == null ? value : value[key]), object);
-  }
-
-  /** A count, or counts by reason ("replay 1, htu_mismatch 2"), as the page first shows it. */
-  function format(value) {
-    if (value == null) return '—';
-    if (typeof value !== 'object') return String(value);
-    const entries = Object.entries(value);
-    return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
-  }
-
-  function renderFigures(view) {
-    const models = view.models.concat(view.proof_of_possession || []);
-    const byId = Object.fromEntries(models.map((m) => [m.id, m.figures]));
-    for (const cell of document.querySelectorAll('td[data-figure]')) {
-      cell.textContent = format(pick(byId[cell.dataset.model], cell.dataset.figure));
-    }
-  }
-
   const updated = document.getElementById('updated');
 
   async function refresh() {
@@ -227,7 +207,7 @@
         ),
       ]);
       render(series);
-      renderFigures(view);
+      window.Proofgate.fillFigures(document, view);
       updated.textContent = `Updated ${new Date(series.generated_at).toLocaleTimeString()}.`;
       updated.dataset.at = series.generated_at;
     } catch {

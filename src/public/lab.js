@@ -27,29 +27,11 @@
     body.appendChild(tr);
   }
 
-  function pick(object, path) {
-    return path.split('.').reduce((value, key) => (value == null ? value : value[key]), object);
-  }
-
-  /** A count, or counts by reason ("replay 1, htu_mismatch 2"), as the page first shows them. */
-  function format(value) {
-    if (value == null) return '—';
-    if (typeof value !== 'object') return String(value);
-    const entries = Object.entries(value);
-    return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
-  }
-
   /** Refreshes each cell of the figures table from GET /challenge-models (the cell names its path). */
   async function showFigures() {
     const response = await fetch('/challenge-models', { headers: { accept: 'application/json' } });
     if (!response.ok) return;
-    const view = await response.json();
-    const models = view.models.concat(view.proof_of_possession || []);
-    const byId = Object.fromEntries(models.map((m) => [m.id, m.figures]));
-    for (const cell of figures.querySelectorAll('td[data-figure]')) {
-      const value = pick(byId[cell.dataset.model], cell.dataset.figure);
-      cell.textContent = format(value);
-    }
+    window.Proofgate.fillFigures(figures, await response.json());
   }
 
   // As often as /challenge-models refreshes its own page.

@@ -13,6 +13,7 @@
   const status = document.getElementById('passkey-status');
   const alertBox = document.getElementById('passkey-error');
   const lib = window.SimpleWebAuthnBrowser;
+  const { show, postJson, describe, finishLogin } = window.Proofgate;
   if (!button || !status || !alertBox || !lib || !lib.browserSupportsWebAuthn()) return;
 
   button.hidden = false;
@@ -22,32 +23,6 @@
   void lib.browserSupportsWebAuthnAutofill().then((supported) => {
     if (supported) void signIn(true);
   });
-
-  function fieldValue(name) {
-    const field = document.querySelector(`input[type="hidden"][name="${name}"]`);
-    return field ? field.value : '';
-  }
-
-  function show(element, text) {
-    element.textContent = text;
-    element.hidden = text === '';
-  }
-
-  /** POSTs JSON; answers the parsed body, or throws with the server's error_description. */
-  async function postJson(path, body) {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const description = data && data.error_description;
-      throw new Error(description || `The server answered ${response.status}.`);
-    }
-    return data;
-  }
 
   async function signIn(autofill) {
     if (!autofill) {
@@ -59,23 +34,12 @@
       const optionsJSON = await postJson('/passkeys/authentication/options', {});
       const response = await lib.startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
       show(status, 'Signing in…');
-      const done = await postJson('/login/passkey', {
-        response,
-        csrf_token: fieldValue('csrf_token'),
-        return_to: fieldValue('return_to'),
-      });
-      window.location.assign(done.redirect);
+      await finishLogin('/login/passkey', { response }, (text) => show(status, text));
     } catch (error) {
       // An autofill request is aborted when the button starts its own: nothing to say.
       if (autofill) return;
       show(status, '');
-      const cancelled = error && error.name === 'NotAllowedError';
-      show(
-        alertBox,
-        cancelled
-          ? 'The passkey request was cancelled or timed out.'
-          : (error && error.message) || 'Signing in with a passkey failed.',
-      );
+      show(alertBox, describe(error, 'Signing in with a passkey failed.'));
       button.disabled = false;
     }
   }

@@ -11,6 +11,7 @@
   const status = document.getElementById('siwe-status');
   const alertBox = document.getElementById('siwe-error');
   const siwe = window.ProofgateSiwe;
+  const { show, describe, finishLogin } = window.Proofgate;
   if (!button || !status || !alertBox || !siwe) return;
 
   const ethereum = window.ethereum;
@@ -26,35 +27,16 @@
     void signIn();
   });
 
-  function fieldValue(name) {
-    const field = document.querySelector(`input[type="hidden"][name="${name}"]`);
-    return field ? field.value : '';
-  }
-
-  function show(element, text) {
-    element.textContent = text;
-    element.hidden = text === '';
-  }
-
   async function signIn() {
     button.disabled = true;
     show(alertBox, '');
     try {
       const proof = await siwe.sign(ethereum, (text) => show(status, text));
       show(status, 'Checking the signature…');
-      const done = await siwe.postJson('/login/siwe', {
-        ...proof,
-        csrf_token: fieldValue('csrf_token'),
-        return_to: fieldValue('return_to'),
-      });
-      // The server answers a checked path on this origin; refuse anything else all the same.
-      const next = new URL(done.redirect, window.location.origin);
-      if (next.origin !== window.location.origin) throw new Error('Unexpected redirect.');
-      show(status, 'Signed in. Continuing…');
-      window.location.assign(next.href);
+      await finishLogin('/login/siwe', proof, (text) => show(status, text));
     } catch (error) {
       show(status, '');
-      show(alertBox, siwe.describe(error, 'Signing in with Ethereum failed.'));
+      show(alertBox, describe(error, 'Signing in with Ethereum failed.'));
       button.disabled = false;
     }
   }

@@ -12,7 +12,8 @@
 
 (function () {
   const WALLET_CLIENT_ID = 'wallet';
-  const SOLANA_CLUSTERS = ['solana:mainnet', 'solana:devnet', 'solana:testnet'];
+  const { show, postJson: post, describe, utf8Hex, base64 } = window.Proofgate;
+  const { findEthereum, discoverSolanaWallets, connectSolana: connectWallet } = window.Proofgate;
   const byId = (id) => document.getElementById(id);
   const demo = byId('demo');
   if (!demo) return;
@@ -42,38 +43,8 @@
   let session = null;
   let countdown = null;
 
-  // EIP-6963: wallets announce their providers when asked; window.ethereum (EIP-1193) otherwise.
-  let ethereum = null;
-  window.addEventListener('eip6963:announceProvider', (event) => {
-    const provider = event.detail && event.detail.provider;
-    if (!ethereum && provider && typeof provider.request === 'function') ethereum = provider;
-  });
-  window.dispatchEvent(new Event('eip6963:requestProvider'));
-  if (!ethereum && window.ethereum && typeof window.ethereum.request === 'function') {
-    ethereum = window.ethereum;
-  }
-
-  // Wallet Standard discovery (as @wallet-standard/app's getWallets): wallets loaded later
-  // announce themselves; wallets loaded earlier register on app-ready.
-  const solanaWallets = [];
-  const walletApi = Object.freeze({
-    register(...wallets) {
-      for (const wallet of wallets) {
-        const features = wallet && wallet.features;
-        const usable =
-          features &&
-          features['standard:connect'] &&
-          features['solana:signMessage'] &&
-          Array.isArray(wallet.chains) &&
-          wallet.chains.some((chain) => SOLANA_CLUSTERS.includes(chain));
-        if (usable && !solanaWallets.includes(wallet)) solanaWallets.push(wallet);
-      }
-      render();
-      return () => {};
-    },
-  });
-  window.addEventListener('wallet-standard:register-wallet', (event) => event.detail(walletApi));
-  window.dispatchEvent(new CustomEvent('wallet-standard:app-ready', { detail: walletApi }));
+  const ethereum = findEthereum();
+  const solanaWallets = discoverSolanaWallets(render);
 
   if (!ethereum) ui.connect.textContent = 'No Ethereum wallet found in this browser';
   if (solanaWallets.length === 0) {
@@ -88,21 +59,14 @@
   ui.signIn.addEventListener('click', () => void run(ui.signIn, signIn));
   ui.signOut.addEventListener('click', () => void run(ui.signOut, signOut));
 
-  function showError(text) {
-    ui.error.textContent = text;
-    ui.error.hidden = text === '';
-  }
-
   /** Runs one button's action with the button disabled meanwhile, reporting any failure. */
   async function run(button, action) {
-    showError('');
+    show(ui.error, '');
     button.disabled = true;
     try {
       await action();
     } catch (error) {
-      // EIP-1193: 4001 is the user rejecting the request in the wallet.
-      if (error && error.code === 4001) showError('You cancelled the request in your wallet.');
-      else showError((error && error.message) || 'Something went wrong.');
+      show(ui.error, describe(error, 'Something went wrong.'));
       if (session === null) ui.sessionStatus.textContent = 'Signed out.';
     } finally {
       render();
@@ -126,33 +90,13 @@
     return { status: response.status, body };
   }
 
-  async function postJson(path, payload) {
-    const { status, body } = await call(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(payload),
-    });
-    if (status < 200 || status > 299) {
-      throw new Error((body && body.error_description) || `${path} answered ${status}.`);
-    }
-    return body;
+  /** The demo stands for a third-party dApp: it sends no cookies of this origin. */
+  function postJson(path, payload) {
+    return post(path, payload, { credentials: 'omit' });
   }
 
   function getMe(accessToken) {
     return call('/api/me', { headers: { authorization: `Bearer ${accessToken}` } });
-  }
-
-  /** personal_sign takes the message as 0x-prefixed hex of its UTF-8 bytes. */
-  function utf8Hex(text) {
-    let hex = '0x';
-    for (const byte of new TextEncoder().encode(text)) hex += byte.toString(16).padStart(2, '0');
-    return hex;
-  }
-
-  function base64(bytes) {
-    let binary = '';
-    for (const byte of bytes) binary += String.fromCharCode(byte);
-    return btoa(binary);
   }
 
   async function connectEthereum() {
@@ -167,15 +111,7 @@
 
   async function connectSolana() {
     const wallet = solanaWallets[0];
-    const { accounts } = await wallet.features['standard:connect'].connect();
-    const account = accounts && accounts[0];
-    if (!account || typeof account.address !== 'string') {
-      throw new Error('The wallet did not share an account.');
-    }
-    const chains =
-      Array.isArray(account.chains) && account.chains.length ? account.chains : wallet.chains;
-    const chainId = SOLANA_CLUSTERS.find((cluster) => chains.includes(cluster));
-    if (!chainId) throw new Error('The wallet offers no Solana cluster this page knows.');
+    const { account, chainId } = await connectWallet(wallet);
     connected = { kind: 'solana', address: account.address, wallet, account, chainId };
     ui.walletStatus.textContent = `Connected (${wallet.name}, ${chainId}): ${account.address}`;
     ui.walletStatus.className = '';

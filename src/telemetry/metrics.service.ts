@@ -11,130 +11,132 @@ import { MODEL_IDS } from '../compare/challenge-model';
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly authorizationRequests = new Counter({
-    name: 'proofgate_authorization_requests_total',
-    help: 'GET /authorize requests by outcome (code_issued, login_required, consent_required, error_redirect, error_page) and error code',
-    labelNames: ['outcome', 'error'] as const,
-    registers: [this.registry],
-  });
+  /** A counter in this instance's registry; `labelNames` bounded enumerations only. */
+  private counter<L extends string = string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+  ): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
 
-  readonly codeChallengeMethods = new Counter({
-    name: 'proofgate_code_challenge_methods_total',
-    help: 'code_challenge_method values requested at /authorize (S256, plain, none, other)',
-    labelNames: ['method'] as const,
-    registers: [this.registry],
-  });
+  /** A histogram in this instance's registry; `buckets` in seconds. */
+  private histogram<L extends string = string>(
+    name: string,
+    help: string,
+    buckets: number[],
+    labelNames: readonly L[] = [],
+  ): Histogram<L> {
+    return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
+  }
 
-  readonly tokenRequests = new Counter({
-    name: 'proofgate_token_requests_total',
-    help: 'POST /token requests by grant type and outcome (success or the error code)',
-    labelNames: ['grant_type', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly authorizationRequests = this.counter(
+    'proofgate_authorization_requests_total',
+    'GET /authorize requests by outcome (code_issued, login_required, consent_required, error_redirect, error_page) and error code',
+    ['outcome', 'error'],
+  );
 
-  readonly tokenDuration = new Histogram({
-    name: 'proofgate_token_request_duration_seconds',
-    help: 'POST /token latency by grant type',
-    labelNames: ['grant_type'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  readonly codeChallengeMethods = this.counter(
+    'proofgate_code_challenge_methods_total',
+    'code_challenge_method values requested at /authorize (S256, plain, none, other)',
+    ['method'],
+  );
 
-  readonly pkceFailures = new Counter({
-    name: 'proofgate_pkce_failures_total',
-    help: 'Rejected PKCE proofs by reason and client (a configured client id, else "registered")',
-    labelNames: ['reason', 'client'] as const,
-    registers: [this.registry],
-  });
+  readonly tokenRequests = this.counter(
+    'proofgate_token_requests_total',
+    'POST /token requests by grant type and outcome (success or the error code)',
+    ['grant_type', 'outcome'],
+  );
 
-  readonly codeReuse = new Counter({
-    name: 'proofgate_authorization_code_reuse_total',
-    help: 'Authorization codes presented again after redemption (their grant is revoked)',
-    registers: [this.registry],
-  });
+  readonly tokenDuration = this.histogram(
+    'proofgate_token_request_duration_seconds',
+    'POST /token latency by grant type',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    ['grant_type'],
+  );
 
-  readonly refreshTokenReuse = new Counter({
-    name: 'proofgate_refresh_token_reuse_total',
-    help: 'Rotated refresh tokens reused outside the grace window (their family is revoked)',
-    registers: [this.registry],
-  });
+  readonly pkceFailures = this.counter(
+    'proofgate_pkce_failures_total',
+    'Rejected PKCE proofs by reason and client (a configured client id, else "registered")',
+    ['reason', 'client'],
+  );
 
-  readonly walletNonces = new Counter({
-    name: 'proofgate_wallet_nonces_issued_total',
-    help: 'SIWE nonces issued',
-    registers: [this.registry],
-  });
+  readonly codeReuse = this.counter(
+    'proofgate_authorization_code_reuse_total',
+    'Authorization codes presented again after redemption (their grant is revoked)',
+  );
 
-  readonly walletVerifications = new Counter({
-    name: 'proofgate_wallet_verifications_total',
-    help: 'Wallet verifications, SIWE and SIWS (POST /wallet/verify, POST /login/siwe) by outcome (success or the error code)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly refreshTokenReuse = this.counter(
+    'proofgate_refresh_token_reuse_total',
+    'Rotated refresh tokens reused outside the grace window (their family is revoked)',
+  );
 
-  readonly walletVerifyDuration = new Histogram({
-    name: 'proofgate_wallet_verify_duration_seconds',
-    help: 'Wallet verification latency, SIWE and SIWS (POST /wallet/verify, POST /login/siwe)',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  readonly walletNonces = this.counter(
+    'proofgate_wallet_nonces_issued_total',
+    'SIWE nonces issued',
+  );
 
-  readonly challengesIssued = new Counter({
-    name: 'proofgate_challenges_issued_total',
-    help: 'Challenges issued by model (pkce: authorization codes, siwe: Ethereum wallet nonces, siws: Solana wallet nonces)',
-    labelNames: ['model'] as const,
-    registers: [this.registry],
-  });
+  readonly walletVerifications = this.counter(
+    'proofgate_wallet_verifications_total',
+    'Wallet verifications, SIWE and SIWS (POST /wallet/verify, POST /login/siwe) by outcome (success or the error code)',
+    ['outcome'],
+  );
 
-  readonly challengesRedeemed = new Counter({
-    name: 'proofgate_challenges_redeemed_total',
-    help: 'Challenges redeemed (consumed) by model',
-    labelNames: ['model'] as const,
-    registers: [this.registry],
-  });
+  readonly walletVerifyDuration = this.histogram(
+    'proofgate_wallet_verify_duration_seconds',
+    'Wallet verification latency, SIWE and SIWS (POST /wallet/verify, POST /login/siwe)',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
 
-  readonly challengesRejected = new Counter({
-    name: 'proofgate_challenges_rejected_total',
-    help: 'Challenge redemptions or requests rejected, by model and reason',
-    labelNames: ['model', 'reason'] as const,
-    registers: [this.registry],
-  });
+  readonly challengesIssued = this.counter(
+    'proofgate_challenges_issued_total',
+    'Challenges issued by model (pkce: authorization codes, siwe: Ethereum wallet nonces, siws: Solana wallet nonces)',
+    ['model'],
+  );
 
-  readonly redemptionLatency = new Histogram({
-    name: 'proofgate_challenge_redemption_latency_seconds',
-    help: 'Time from issuing a challenge to its redemption, by model',
-    labelNames: ['model'] as const,
-    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
-    registers: [this.registry],
-  });
+  readonly challengesRedeemed = this.counter(
+    'proofgate_challenges_redeemed_total',
+    'Challenges redeemed (consumed) by model',
+    ['model'],
+  );
+
+  readonly challengesRejected = this.counter(
+    'proofgate_challenges_rejected_total',
+    'Challenge redemptions or requests rejected, by model and reason',
+    ['model', 'reason'],
+  );
+
+  readonly redemptionLatency = this.histogram(
+    'proofgate_challenge_redemption_latency_seconds',
+    'Time from issuing a challenge to its redemption, by model',
+    [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    ['model'],
+  );
 
   /**
    * The proof of every login model, side by side: an SLO's events. pkce: the code exchange
    * (POST /token, authorization_code), siwe: the signature check (POST /wallet/verify, POST
    * /login/siwe); a new model feeds the same two series with its own `model` value.
    */
-  readonly challengeVerifications = new Counter({
-    name: 'proofgate_challenge_verifications_total',
-    help: 'Proofs of a challenge checked, by model and outcome (success or the error code answered)',
-    labelNames: ['model', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly challengeVerifications = this.counter(
+    'proofgate_challenge_verifications_total',
+    'Proofs of a challenge checked, by model and outcome (success or the error code answered)',
+    ['model', 'outcome'],
+  );
 
-  readonly challengeVerificationDuration = new Histogram({
-    name: 'proofgate_challenge_verification_duration_seconds',
-    help: 'Time to answer a proof of a challenge, by model',
-    labelNames: ['model'] as const,
-    // 0.2: the operations guide's p95 target for the token exchange; 0.5: the latency SLO.
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  // 0.2: the operations guide's p95 target for the token exchange; 0.5: the latency SLO.
+  readonly challengeVerificationDuration = this.histogram(
+    'proofgate_challenge_verification_duration_seconds',
+    'Time to answer a proof of a challenge, by model',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5],
+    ['model'],
+  );
 
-  readonly rateLimited = new Counter({
-    name: 'proofgate_rate_limited_total',
-    help: 'Requests refused with 429 by a rate-limit rule (the rule names a route family, never a key)',
-    labelNames: ['rule'] as const,
-    registers: [this.registry],
-  });
+  readonly rateLimited = this.counter(
+    'proofgate_rate_limited_total',
+    'Requests refused with 429 by a rate-limit rule (the rule names a route family, never a key)',
+    ['rule'],
+  );
 
   readonly databaseUp = new Gauge({
     name: 'proofgate_database_up',
@@ -155,19 +157,17 @@ export class MetricsService {
     },
   });
 
-  readonly grantsOpened = new Counter({
-    name: 'proofgate_grants_opened_total',
-    help: 'Grants (refresh-token families) opened, by login method (password, siwe, siws)',
-    labelNames: ['auth_method'] as const,
-    registers: [this.registry],
-  });
+  readonly grantsOpened = this.counter(
+    'proofgate_grants_opened_total',
+    'Grants (refresh-token families) opened, by login method (password, siwe, siws)',
+    ['auth_method'],
+  );
 
-  readonly grantsRevoked = new Counter({
-    name: 'proofgate_grants_revoked_total',
-    help: 'Grants revoked, by reason (authorization_code_replay, refresh_token_reuse, revoked_by_client, ...)',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly grantsRevoked = this.counter(
+    'proofgate_grants_revoked_total',
+    'Grants revoked, by reason (authorization_code_replay, refresh_token_reuse, revoked_by_client, ...)',
+    ['reason'],
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'proofgate_' });

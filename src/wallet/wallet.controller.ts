@@ -18,6 +18,7 @@ import { WalletNonceService } from './nonce/wallet-nonce.service';
 import { WalletSignInService } from './verify/wallet-sign-in.service';
 import { VerifyRequestDto } from './verify/verify-request.dto';
 import { WALLET_LIMITS } from './wallet.rate-limits';
+import { WALLET_PROOF_REFUSALS } from './verify/wallet-proof.dto';
 
 /**
  * Wallet sign-in, Sign-In with Ethereum (EIP-4361) and Sign In With Solana (CAIP-122): get a
@@ -53,8 +54,7 @@ export class WalletController {
   })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({
-    description:
-      'domain_mismatch, uri_mismatch, expired_message, not_yet_valid, invalid_nonce, nonce_already_used, invalid_signature, contract_wallet_unsupported',
+    description: WALLET_PROOF_REFUSALS,
     type: ErrorResponseDto,
   })
   @HttpCode(200)

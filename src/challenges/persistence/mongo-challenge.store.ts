@@ -20,7 +20,7 @@ import {
 import { ChallengeIssued, ChallengeRedeemed, ChallengeSpent } from '../challenge.events';
 import { ChallengeStore } from '../challenge-store';
 import { ChallengeRecord } from './challenge.schema';
-import { isDuplicateKey } from '../../platform/database/duplicate-key';
+import { firstWriteWins } from '../../platform/database/duplicate-key';
 
 const BINDING_FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -100,14 +100,12 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       expiresAt: new Date(createdAt.getTime() + ttlSeconds * 1000),
       spentAt: createdAt,
     };
-    try {
-      // Atomic insert-if-absent: the unique `_id` decides, never a read before the write. Sent
-      // with the other inserts of the same turn (group commit), each with its own outcome.
-      await this.issuing.write({ insertOne: { document: record } });
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    // Atomic insert-if-absent: the unique `_id` decides, never a read before the write. Sent
+    // with the other inserts of the same turn (group commit), each with its own outcome.
+    const inserted = await firstWriteWins(() =>
+      this.issuing.write({ insertOne: { document: record } }),
+    );
+    if (!inserted) return false;
     // Issued by the client and spent in the same moment: the figures count it as both.
     this.events.emit(new ChallengeIssued(kind, createdAt, record.expiresAt));
     this.events.emit(new ChallengeRedeemed(kind, createdAt, record.expiresAt, createdAt));

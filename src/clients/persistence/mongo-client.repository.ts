@@ -7,7 +7,7 @@ import { OAuthClient } from '../oauth-client';
 import { webOriginsOf } from '../web-origins';
 import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
 import { ClientRecord } from './client.schema';
-import { isDuplicateKey } from '../../platform/database/duplicate-key';
+import { firstWriteWins } from '../../platform/database/duplicate-key';
 
 /** Writes sent in one bulk command while the origin index is filled in at start. */
 const PREPARE_BATCH = 500;
@@ -117,13 +117,7 @@ export class MongoClientRepository extends ClientRepository {
   async insertIfAbsent(client: OAuthClient): Promise<boolean> {
     const record = toRecord(client);
     await this.raiseOrigins(record.origins ?? [], client.expiresAt);
-    try {
-      await this.model.create(record);
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    return firstWriteWins(() => this.model.create(record));
   }
 
   async list(): Promise<OAuthClient[]> {

@@ -13,14 +13,10 @@ export const LATENCY_BOUNDS_MS = [
   3_600_000,
 ];
 
-/** Totals since the deployment's first challenge: one document per model, `$inc`-ed in bulk. */
-@Schema({ collection: 'challenge_totals', versionKey: false })
-export class ChallengeTotalsRecord {
+/** The counters the totals and the per-minute documents both keep, `$inc`-ed alike. */
+abstract class ChallengeCounters {
   @Prop({ type: String, required: true })
   _id!: string;
-
-  @Prop({ type: Date, required: true })
-  since!: Date;
 
   @Prop({ type: Number, default: 0 })
   issued!: number;
@@ -28,12 +24,20 @@ export class ChallengeTotalsRecord {
   @Prop({ type: Number, default: 0 })
   redeemed!: number;
 
+  /** Rejected redemptions by reason. */
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} })
   rejected!: Record<string, number>;
 
   /** Redemptions per latency bucket (index into LATENCY_BOUNDS_MS, or its length for the rest). */
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} })
   latency!: Record<string, number>;
+}
+
+/** Totals since the deployment's first challenge: one document per model, `_id` the model. */
+@Schema({ collection: 'challenge_totals', versionKey: false })
+export class ChallengeTotalsRecord extends ChallengeCounters {
+  @Prop({ type: Date, required: true })
+  since!: Date;
 }
 export const ChallengeTotalsSchema = SchemaFactory.createForClass(ChallengeTotalsRecord);
 
@@ -43,27 +47,12 @@ export const ChallengeTotalsSchema = SchemaFactory.createForClass(ChallengeTotal
  * redemption takes it back), so "expired unredeemed" is exact to the second.
  */
 @Schema({ collection: 'challenge_minutes', versionKey: false })
-export class ChallengeMinuteRecord {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class ChallengeMinuteRecord extends ChallengeCounters {
   @Prop({ type: String, required: true })
   model!: string;
 
   @Prop({ type: Date, required: true })
   minute!: Date;
-
-  @Prop({ type: Number, default: 0 })
-  issued!: number;
-
-  @Prop({ type: Number, default: 0 })
-  redeemed!: number;
-
-  @Prop({ type: MongooseSchema.Types.Mixed, default: {} })
-  rejected!: Record<string, number>;
-
-  @Prop({ type: MongooseSchema.Types.Mixed, default: {} })
-  latency!: Record<string, number>;
 
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} })
   expiring!: Record<string, number>;

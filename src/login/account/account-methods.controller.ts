@@ -13,9 +13,8 @@ import {
 } from '@nestjs/swagger';
 import { CallerAddress } from '../../platform/http/client-address';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
-import { RateLimit, perIp, perIpAndClaim } from '../../platform/rate-limit/rate-limit';
-import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.rate-limits';
-import { LOGIN_PER_IP } from '../login.rate-limits';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
 import {
   AccountMethodDto,
   AccountMethodsResponseDto,
@@ -48,12 +47,7 @@ export class AccountMethodsController {
   }
 
   @Post('wallet')
-  // As for every SIWE route before the signature: per IP, and per (IP, claimed address).
-  @RateLimit(
-    'closed',
-    perIp(LOGIN_PER_IP),
-    perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
-  )
+  @RateLimit('closed', ...WALLET_PROOF_LIMITS)
   @ApiOperation({
     summary:
       'Link a wallet: a SIWE or SIWS message over a fresh nonce, signed by it (both proofs fresh)',

@@ -6,22 +6,20 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { FORM } from '../../platform/openapi/api-decorators';
+import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
-import { RateLimit, perIp, perIpAndClaim } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { CallerAddress } from '../../platform/http/client-address';
-import { WALLET_PER_IP_AND_ADDRESS, claimedAddress } from '../../wallet/wallet.rate-limits';
 import { AccountMethodDto } from './account-method.dto';
 import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
-import { LOGIN_PER_IP } from '../login.rate-limits';
+import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
 import { ACCOUNT_PAGE } from '../return-to';
 import {
   AccountPageRequestDto,
@@ -45,11 +43,7 @@ export class AccountPageController {
 
   @Get()
   @ApiOperation({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({
-    description: 'HTML page',
-    content: { 'text/html': { schema: { type: 'string' } } },
-  })
+  @ApiHtmlPage()
   @ApiResponse({ status: 303, description: 'No session: to /login, and back here after' })
   @Header('Cache-Control', 'no-store')
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
@@ -89,12 +83,7 @@ export class AccountPageController {
   }
 
   @Post('wallets')
-  // As for every SIWE route before the signature: per IP, and per (IP, claimed address).
-  @RateLimit(
-    'closed',
-    perIp(LOGIN_PER_IP),
-    perIpAndClaim(WALLET_PER_IP_AND_ADDRESS, claimedAddress),
-  )
+  @RateLimit('closed', ...WALLET_PROOF_LIMITS)
   @ApiOperation({
     summary:
       'Link a wallet to the signed-in account: a SIWE or SIWS message over a fresh nonce, signed by it',

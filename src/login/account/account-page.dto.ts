@@ -1,24 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { CSRF_TOKEN_MAX_LENGTH } from '../../platform/csrf/csrf-protection';
 import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
-import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE } from '../login.examples';
+import { CsrfTokenField } from '../login-page-fields.dto';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
 import { LinkWalletDto } from './account-method.dto';
 
 /** A request of the account page: its CSRF token (its absence is a failed check). */
 export class AccountPageRequestDto {
-  @ApiProperty({
-    required: true,
-    description: CSRF_TOKEN_DESCRIPTION,
-    example: LOGIN_EXAMPLE.csrfToken,
-    maxLength: 128,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CSRF_TOKEN_MAX_LENGTH)
+  @CsrfTokenField({ required: true })
   csrf_token?: string;
 }
 

@@ -14,6 +14,7 @@ import { LOGIN_PER_IP } from '../login.rate-limits';
 import { SiweSessionLoginResponseDto } from '../siwe-session-login-response.dto';
 import { PasskeySessionLoginDto } from './passkey-session-login.dto';
 import { PasskeySessionLoginService } from './passkey-session-login.service';
+import { ASSERTION_REFUSALS } from '../../passkeys/passkey.errors';
 
 /** The login page's "Sign in with a passkey" posts here (JSON, from /static/passkey-login.js). */
 @ApiTags('login')
@@ -34,8 +35,7 @@ export class PasskeySessionLoginController {
     type: ErrorResponseDto,
   })
   @ApiUnauthorizedResponse({
-    description:
-      'invalid_challenge, challenge_already_used, origin_mismatch, rp_id_mismatch, user_not_present, unknown_credential, invalid_credential_response, counter_regression',
+    description: ASSERTION_REFUSALS,
     type: ErrorResponseDto,
   })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })

@@ -1,11 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   PasskeyAuthenticationService,
   passkeyAmr,
 } from '../../passkeys/authentication/passkey-authentication.service';
-import { LoginCsrf, type LoginExchange } from '../login-csrf';
-import { safeReturnTo } from '../return-to';
-import { SessionService } from '../session.service';
+import type { LoginExchange } from '../login-csrf';
+import { PageSignIn } from '../page-sign-in';
 import type { SiweSessionLoginResponseDto } from '../siwe-session-login-response.dto';
 import type { PasskeySessionLoginDto } from './passkey-session-login.dto';
 
@@ -17,27 +16,15 @@ import type { PasskeySessionLoginDto } from './passkey-session-login.dto';
  */
 @Injectable()
 export class PasskeySessionLoginService {
-  private readonly logger = new Logger(PasskeySessionLoginService.name);
-
   constructor(
     private readonly passkeys: PasskeyAuthenticationService,
-    private readonly sessions: SessionService,
-    private readonly csrf: LoginCsrf,
+    private readonly signIn: PageSignIn,
   ) {}
 
-  async login(
-    body: PasskeySessionLoginDto,
-    http: LoginExchange,
-  ): Promise<SiweSessionLoginResponseDto> {
-    const redirect = safeReturnTo(body.return_to);
-    this.csrf.assertValid(http.req, body.csrf_token, 'Passkey');
-    const verified = await this.passkeys.verify(body.response);
-    await this.sessions.start(http, {
-      sub: verified.sub,
-      authMethod: 'passkey',
-      amr: passkeyAmr(verified),
+  login(body: PasskeySessionLoginDto, http: LoginExchange): Promise<SiweSessionLoginResponseDto> {
+    return this.signIn.complete(http, body, 'Passkey', async () => {
+      const verified = await this.passkeys.verify(body.response);
+      return { sub: verified.sub, authMethod: 'passkey', amr: passkeyAmr(verified) };
     });
-    this.logger.log(`Passkey login session started for ${verified.sub}`);
-    return { redirect };
   }
 }

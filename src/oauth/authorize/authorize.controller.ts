@@ -2,7 +2,6 @@ import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiFoundResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -17,6 +16,7 @@ import { renderConsentPage } from '../consent/consent.page';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 import { AuthorizationRequestDto } from './authorization-request.dto';
+import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 
 @RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')
@@ -35,10 +35,7 @@ export class AuthorizeController {
       'Redirects to the client with `code`, `state` and `iss` (RFC 9207), or with `error`; sends an unauthenticated user to /login first, and shows the consent screen (200, HTML) for a client that is not first-party until the user has allowed the requested scopes. An unknown client or unregistered redirect URI gets a 400 page, never a redirect.',
   })
   @ApiFoundResponse({ description: 'Redirect to the client, or to /login' })
-  @ApiOkResponse({
-    description: 'The consent screen (HTML): Allow / Deny, posted to /consent',
-    content: { 'text/html': { schema: { type: 'string' } } },
-  })
+  @ApiHtmlPage('The consent screen (HTML): Allow / Deny, posted to /consent')
   @ApiBadRequestResponse({
     description: 'HTML page (or this JSON with Accept: application/json)',
     type: ErrorResponseDto,

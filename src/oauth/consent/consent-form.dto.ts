@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { CSRF_TOKEN_MAX_LENGTH } from '../../platform/csrf/csrf-protection';
-import { CSRF_TOKEN_DESCRIPTION, LOGIN_EXAMPLE } from '../../login/login.examples';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { CsrfTokenField, ReturnToField } from '../../login/login-page-fields.dto';
 
 export const CONSENT_DECISIONS = ['allow', 'deny'] as const;
 export type ConsentDecision = (typeof CONSENT_DECISIONS)[number];
@@ -12,17 +11,9 @@ export class ConsentFormDto {
   @IsIn(CONSENT_DECISIONS)
   decision!: ConsentDecision;
 
-  @ApiPropertyOptional({ description: CSRF_TOKEN_DESCRIPTION, example: LOGIN_EXAMPLE.csrfToken })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CSRF_TOKEN_MAX_LENGTH)
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    description: 'The pending authorization request (a relative /authorize? path), from the page',
-    example: LOGIN_EXAMPLE.returnTo,
-  })
-  @IsOptional()
-  @IsString()
+  @ReturnToField('The pending authorization request (a relative /authorize? path), from the page')
   return_to?: string;
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { renderWalletDemoPage } from './wallet-demo.page';
+import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 
 /** The demo dApp page; everything it does happens in /static/wallet-demo.js. */
 @ApiTags('pages')
@@ -16,11 +17,7 @@ export class WalletDemoController {
     summary:
       'Demo dApp: connect an Ethereum or Solana wallet, sign in with SIWE or SIWS, call /api/me, sign out',
   })
-  @ApiProduces('text/html')
-  @ApiOkResponse({
-    description: 'HTML page',
-    content: { 'text/html': { schema: { type: 'string' } } },
-  })
+  @ApiHtmlPage()
   page(): string {
     return renderWalletDemoPage({
       refreshTokenTtlSeconds: this.tokens.refreshTokenTtlSeconds,

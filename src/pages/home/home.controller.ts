@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PageSessions } from '../../login/page-session';
 import { type PageSession, renderPage } from '../../platform/http/html';
+import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 
 const homePage = (session: PageSession | null) =>
   renderPage({
@@ -52,11 +53,7 @@ export class HomeController {
   // The header names whoever is signed in: never cached.
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Landing page' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({
-    description: 'HTML page',
-    content: { 'text/html': { schema: { type: 'string' } } },
-  })
+  @ApiHtmlPage()
   async home(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

@@ -27,6 +27,7 @@ import type { LabRow, LabWait } from '../../lab-client/scenarios';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { ParConfig } from '../../config/sections/par.config';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
+import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 
 /** One line of the streamed run (NDJSON). */
 type LabEvent =
@@ -56,11 +57,7 @@ export class LabController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'The attack lab page (outside production)' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({
-    description: 'HTML page',
-    content: { 'text/html': { schema: { type: 'string' } } },
-  })
+  @ApiHtmlPage()
   async page(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

@@ -12,3 +12,17 @@ export function isDuplicateKey(error: unknown): boolean {
   if (error instanceof mongo.MongoServerError) return error.code === DUPLICATE_KEY;
   return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 }
+
+/**
+ * An insert-if-absent's outcome: true once `write` succeeded, false where a unique index refused
+ * it (someone else was first). Any other failure is thrown.
+ */
+export async function firstWriteWins(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}

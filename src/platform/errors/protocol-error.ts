@@ -97,6 +97,21 @@ export function headerDescription(description: string): string {
     .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '');
 }
 
+/**
+ * An RFC 6750 §3 `WWW-Authenticate: Bearer` challenge naming `error`, with the description's
+ * header-safe form and any further auth-params (`scope`, RFC 9470's `max_age`).
+ */
+function bearerChallenge(
+  error: string,
+  description: string,
+  params: Record<string, string> = {},
+): string {
+  const more = Object.entries(params)
+    .map(([name, value]) => `, ${name}="${value}"`)
+    .join('');
+  return `Bearer realm="proofgate", error="${error}", error_description="${headerDescription(description)}"${more}`;
+}
+
 // RFC 6750 §3.1
 export class InvalidToken extends ProtocolError {
   readonly error = 'invalid_token';
@@ -104,8 +119,7 @@ export class InvalidToken extends ProtocolError {
   constructor(description: string) {
     super(description);
     // The body keeps the description as written; the header gets the RFC 6750 §3 subset.
-    this.headers['WWW-Authenticate'] =
-      `Bearer realm="proofgate", error="invalid_token", error_description="${headerDescription(description)}"`;
+    this.headers['WWW-Authenticate'] = bearerChallenge(this.error, description);
   }
 }
 
@@ -115,8 +129,9 @@ export class InsufficientScope extends ProtocolError {
   readonly status = 403;
   constructor(description: string, requiredScope: string) {
     super(description);
-    this.headers['WWW-Authenticate'] =
-      `Bearer realm="proofgate", error="insufficient_scope", error_description="${headerDescription(description)}", scope="${requiredScope}"`;
+    this.headers['WWW-Authenticate'] = bearerChallenge(this.error, description, {
+      scope: requiredScope,
+    });
   }
 }
 
@@ -129,8 +144,9 @@ export class InsufficientUserAuthentication extends ProtocolError {
   readonly status = 401;
   constructor(description: string, maxAgeSeconds: number) {
     super(description);
-    this.headers['WWW-Authenticate'] =
-      `Bearer realm="proofgate", error="insufficient_user_authentication", error_description="${headerDescription(description)}", max_age="${maxAgeSeconds}"`;
+    this.headers['WWW-Authenticate'] = bearerChallenge(this.error, description, {
+      max_age: String(maxAgeSeconds),
+    });
   }
 }
 

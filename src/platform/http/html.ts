@@ -11,11 +11,17 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
+/** Served from src/public: window.Proofgate, the helpers every page script uses. */
+export const PAGE_HELPERS_SCRIPT = '/static/proofgate.js';
+
 export interface PageOptions {
   title: string;
   /** Trusted HTML: every interpolated value in it must already be escaped. */
   body: string;
-  /** Script paths under /static (the CSP allows no inline script). */
+  /**
+   * The page's own script paths under /static (the CSP allows no inline script); where there are
+   * any, PAGE_HELPERS_SCRIPT goes first.
+   */
   scripts?: string[];
   /** A narrow column, for forms. */
   narrow?: boolean;
@@ -53,7 +59,8 @@ export function renderPage({
   narrow = false,
   session,
 }: PageOptions): string {
-  const tags = scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n');
+  const loaded = scripts.length > 0 ? [PAGE_HELPERS_SCRIPT, ...scripts] : [];
+  const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -5,6 +5,7 @@ import {
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -26,5 +27,13 @@ export function ApiClientAuthenticatedForm(summary: string, response: Type<unkno
     ApiBadRequestResponse({ type: ErrorResponseDto }),
     ApiUnauthorizedResponse({ description: 'invalid_client', type: ErrorResponseDto }),
     ApiTooManyRequestsResponse({ type: ErrorResponseDto }),
+  );
+}
+
+/** A GET that answers an HTML page (its 200 documented as text/html). */
+export function ApiHtmlPage(description = 'HTML page') {
+  return applyDecorators(
+    ApiProduces('text/html'),
+    ApiOkResponse({ description, content: { 'text/html': { schema: { type: 'string' } } } }),
   );
 }

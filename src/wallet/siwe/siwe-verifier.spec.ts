@@ -283,15 +283,14 @@ describe('SiweVerifier.verifySignature', () => {
   const account = privateKeyToAccount(KEY);
   const text = buildSiweMessage(fieldsAt());
   const fields = parseSiweMessage(text);
+  /** The message's signature checked with `rpc` as chain 1's RPC. */
+  const verifyOnMainnet = (rpc: { transport: Transport }, signature: string) =>
+    verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(text, fields, signature);
 
   it('verifies an EOA signature from viem locally, never calling the chain RPC', async () => {
     const rpc = forbiddenRpc();
     const signature = await account.signMessage({ message: text });
-    const result = await verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(
-      text,
-      fields,
-      signature,
-    );
+    const result = await verifyOnMainnet(rpc, signature);
     expect(result).toEqual({ address: account.address, kind: 'eoa' });
     expect(rpc.request).not.toHaveBeenCalled();
   });
@@ -299,9 +298,10 @@ describe('SiweVerifier.verifySignature', () => {
   it('verifies an EOA signature from an independent signer (ethers)', async () => {
     const rpc = forbiddenRpc();
     const signature = await new Wallet(KEY).signMessage(text);
-    await expect(
-      verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(text, fields, signature),
-    ).resolves.toEqual({ address: account.address, kind: 'eoa' });
+    await expect(verifyOnMainnet(rpc, signature)).resolves.toEqual({
+      address: account.address,
+      kind: 'eoa',
+    });
     expect(rpc.request).not.toHaveBeenCalled();
   });
 
@@ -321,13 +321,7 @@ describe('SiweVerifier.verifySignature', () => {
     it('is InvalidSignature when the chain RPC says the address does not accept it', async () => {
       const rpc = rejectingWallet();
       const signature = await signed();
-      const error = await rejection(
-        verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(
-          text,
-          fields,
-          signature,
-        ),
-      );
+      const error = await rejection(verifyOnMainnet(rpc, signature));
       expect(error).toBeInstanceOf(InvalidSignature);
       expect(rpc.calls).toEqual([{ signer: account.address, hash: hashMessage(text), signature }]);
     });
@@ -341,13 +335,7 @@ describe('SiweVerifier.verifySignature', () => {
 
     it('is InvalidSignature when the chain RPC answers with a revert', async () => {
       const rpc = revertingWallet();
-      const error = await rejection(
-        verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(
-          text,
-          fields,
-          await signed(),
-        ),
-      );
+      const error = await rejection(verifyOnMainnet(rpc, await signed()));
       expect(error).toBeInstanceOf(InvalidSignature);
       expect(rpc.request).toHaveBeenCalledTimes(1);
     });
@@ -357,13 +345,7 @@ describe('SiweVerifier.verifySignature', () => {
       try {
         const rpc = unreachableRpc();
         const signature = await signed();
-        const error = await rejection(
-          verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(
-            text,
-            fields,
-            signature,
-          ),
-        );
+        const error = await rejection(verifyOnMainnet(rpc, signature));
         expect(error).toBeInstanceOf(TemporarilyUnavailable);
         expect(error.status).toBe(503);
         expect(rpc.request).toHaveBeenCalledTimes(1);
@@ -385,9 +367,7 @@ describe('SiweVerifier.verifySignature', () => {
     [`longer than ${MAX_SIGNATURE_BYTES} bytes`, `0x${'ab'.repeat(MAX_SIGNATURE_BYTES + 1)}`],
   ])('refuses a signature %s with invalid_request, before any RPC', async (_name, signature) => {
     const rpc = forbiddenRpc();
-    const error = await rejection(
-      verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(text, fields, signature),
-    );
+    const error = await rejection(verifyOnMainnet(rpc, signature));
     expect(error).toBeInstanceOf(InvalidRequest);
     expect(rpc.request).not.toHaveBeenCalled();
   });
@@ -431,13 +411,10 @@ describe('SiweVerifier.verifySignature', () => {
     it('is accepted when the validator accepts it, passed to it unchanged', async () => {
       const signature = await wrapped();
       const rpc = honestWallet(account.address, text, signature);
-      await expect(
-        verifier(walletConfig(), NOW, { 1: rpc.transport }).verifySignature(
-          text,
-          fields,
-          signature,
-        ),
-      ).resolves.toEqual({ address: account.address, kind: 'contract' });
+      await expect(verifyOnMainnet(rpc, signature)).resolves.toEqual({
+        address: account.address,
+        kind: 'contract',
+      });
       expect(rpc.calls).toHaveLength(1);
     });
   });

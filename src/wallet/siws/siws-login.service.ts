@@ -1,21 +1,14 @@
-import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { walletMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../../platform/events/domain-events';
-import { grantIdForChallenge } from '../../tokens/grants/grant';
-import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { GrantTokenIssuer } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
-import { SIWE_SCOPE } from '../verify/siwe-login.service';
-import { redeemWalletNonce, reportWalletVerification } from '../verify/wallet-nonce-redemption';
-import type {
-  VerifiedWalletAccount,
-  WalletLogin,
-  WalletLoginRequest,
-  WalletProof,
-} from '../verify/wallet-proof';
+import { WalletLoginSteps } from '../verify/wallet-login';
+import { redeemWalletNonce } from '../verify/wallet-nonce-redemption';
+import type { VerifiedWalletAccount, WalletProof } from '../verify/wallet-proof';
 import { InvalidNonce } from '../wallet.errors';
 import { WALLET_PER_ADDRESS } from '../wallet.rate-limits';
 import { SiwsFields, parseSiwsMessage } from './siws-message';
@@ -31,62 +24,33 @@ import { SiwsVerifier } from './siws-verifier';
  * after all that: naming an address spends nothing of it.
  */
 @Injectable()
-export class SiwsLoginService implements WalletLogin {
-  private readonly logger = new Logger(SiwsLoginService.name);
+export class SiwsLoginService extends WalletLoginSteps {
+  protected readonly logger = new Logger(SiwsLoginService.name);
+  protected readonly protocol = {
+    name: 'SIWS',
+    model: 'siws',
+    span: 'siws.verify',
+    nonceKind: 'siws_nonce',
+  } as const;
 
   constructor(
-    private readonly clients: WalletClients,
+    clients: WalletClients,
+    issuer: GrantTokenIssuer,
+    events: DomainEvents,
     private readonly verifier: SiwsVerifier,
     private readonly challenges: ChallengeStore,
-    private readonly issuer: GrantTokenIssuer,
-    private readonly events: DomainEvents,
     private readonly limiter: RateLimiter,
     private readonly accounts: AccountService,
-  ) {}
-
-  /** POST /wallet/verify: verify, then start a token grant for the (public) client. */
-  login(request: WalletLoginRequest): Promise<TokenResponse> {
-    return this.reported(async () => {
-      // Before verification: an unusable client_id must not cost the wallet its nonce.
-      const client = await this.clients.resolve(request.clientId);
-      const { sub, address, nonceKeyHash } = await this.verifyAccount(request);
-      this.logger.log(`SIWS login of ${sub} for client ${client.clientId}`);
-      const [response] = await Promise.all([
-        this.issuer.startGrant({
-          grantId: grantIdForChallenge(nonceKeyHash),
-          clientId: client.clientId,
-          sub,
-          scope: SIWE_SCOPE,
-          authMethod: 'siws',
-        }),
-        this.chargeAddress(address),
-        this.clients.recordUse(client),
-      ]);
-      return response;
-    });
+  ) {
+    super(clients, issuer, events);
   }
 
-  /** Verifies, redeems the nonce and charges the address's budget, issuing nothing. */
-  verify(proof: WalletProof): Promise<VerifiedWalletAccount> {
-    return this.reported(async () => {
-      const account = await this.verifyAccount(proof);
-      await this.chargeAddress(account.address);
-      return account;
-    });
-  }
-
-  /** RATE_LIMIT_WALLET_PER_ADDRESS; base58 is case-sensitive, so the address is the key as is. */
-  private chargeAddress(address: string): Promise<void> {
+  /** Base58 is case-sensitive, so the address is the key as is. */
+  protected chargeAddress(address: string): Promise<void> {
     return this.limiter.charge(WALLET_PER_ADDRESS, address, 'closed');
   }
 
-  private reported<T>(attempt: () => Promise<T>): Promise<T> {
-    return tracedStep('siws.verify', { [STEP_ATTRIBUTES.model]: 'siws' }, () =>
-      reportWalletVerification(this.events, 'siws_nonce', attempt),
-    );
-  }
-
-  private async verifyAccount(proof: WalletProof): Promise<VerifiedWalletAccount> {
+  protected async verifyAccount(proof: WalletProof): Promise<VerifiedWalletAccount> {
     const fields = parseSiwsMessage(proof.message);
     const cluster = this.verifier.checkPolicy(fields);
     this.verifier.verifySignature(proof.message, fields, proof.signature);

@@ -1,4 +1,3 @@
-import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { walletMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
@@ -6,44 +5,16 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import { WalletConfig } from '../../config/sections/wallet.config';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../../platform/events/domain-events';
-import { grantIdForChallenge } from '../../tokens/grants/grant';
-import { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { GrantTokenIssuer } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
 import { walletNonceBinding } from '../nonce/wallet-nonce';
 import { SiweFields, parseSiweMessage } from '../siwe/siwe-message.parser';
 import { SiweVerifier } from '../siwe/siwe-verifier';
 import { InvalidNonce, InvalidSignature } from '../wallet.errors';
 import { WALLET_PER_ADDRESS, WALLET_RPC_PER_IP } from '../wallet.rate-limits';
-import { redeemWalletNonce, reportWalletVerification } from './wallet-nonce-redemption';
-import type { WalletLogin } from './wallet-proof';
-
-/** A signed EIP-4361 message, as a wallet hands it back. */
-export interface SiweProof {
-  message: string;
-  signature: string;
-}
-
-export interface SiweLoginRequest extends SiweProof {
-  clientId?: string;
-}
-
-/** The account a verified SIWE message signs in. */
-export interface VerifiedSiweAccount {
-  /**
-   * The subject the wallet signs in: its account's when the wallet is linked to one (a password
-   * user's, say), else the wallet's own CAIP-10 id.
-   */
-  sub: string;
-  /** CAIP-10 account id `eip155:<chainId>:<EIP-55 address>`: the same key on another chain is another account. */
-  walletAccount: string;
-  /** The signer, EIP-55 checksummed. */
-  address: string;
-  /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
-  nonceKeyHash: string;
-  authMethod: 'siwe';
-}
-
-export const SIWE_SCOPE = 'profile';
+import { WalletLoginSteps } from './wallet-login';
+import { redeemWalletNonce } from './wallet-nonce-redemption';
+import type { VerifiedWalletAccount, WalletProof } from './wallet-proof';
 
 /**
  * Contract-wallet signature checks (one RPC call each) one nonce allows: the nonce is spent by
@@ -63,75 +34,37 @@ export const MAX_CONTRACT_CHECKS_PER_NONCE = 3;
  * naming an address spends nothing of it.
  */
 @Injectable()
-export class SiweLoginService implements WalletLogin {
-  private readonly logger = new Logger(SiweLoginService.name);
+export class SiweLoginService extends WalletLoginSteps {
+  protected readonly logger = new Logger(SiweLoginService.name);
+  protected readonly protocol = {
+    name: 'SIWE',
+    model: 'siwe',
+    span: 'siwe.verify',
+    nonceKind: 'wallet_nonce',
+  } as const;
 
   constructor(
-    private readonly clients: WalletClients,
+    clients: WalletClients,
+    issuer: GrantTokenIssuer,
+    events: DomainEvents,
     private readonly verifier: SiweVerifier,
     private readonly challenges: ChallengeStore,
-    private readonly issuer: GrantTokenIssuer,
-    private readonly events: DomainEvents,
     private readonly limiter: RateLimiter,
     private readonly wallet: WalletConfig,
     private readonly accounts: AccountService,
-  ) {}
-
-  /**
-   * POST /wallet/verify: verify, then start a token grant for the (public) client. The address's
-   * budget is charged alongside the grant's write; past it the answer is 429 (the nonce is spent
-   * and the grant's tokens never leave).
-   */
-  login(request: SiweLoginRequest, callerAddress: string): Promise<TokenResponse> {
-    return this.reported(async () => {
-      // Before verification: an unusable client_id must not cost the wallet its nonce.
-      const client = await this.clients.resolve(request.clientId);
-      const { sub, address, nonceKeyHash } = await this.verifyAccount(request, callerAddress);
-      this.logger.log(`SIWE login of ${sub} for client ${client.clientId}`);
-      const [response] = await Promise.all([
-        this.issuer.startGrant({
-          grantId: grantIdForChallenge(nonceKeyHash),
-          clientId: client.clientId,
-          sub,
-          scope: SIWE_SCOPE,
-          authMethod: 'siwe',
-        }),
-        this.chargeAddress(address),
-        // A registered client stays known while tokens are issued to it (about one write a day).
-        this.clients.recordUse(client),
-      ]);
-      return response;
-    });
+  ) {
+    super(clients, issuer, events);
   }
 
-  /**
-   * Verifies a signed message, redeems its nonce and charges the address's budget, issuing
-   * nothing: the caller decides what follows (and does nothing of it past the budget).
-   */
-  verify(proof: SiweProof, callerAddress: string): Promise<VerifiedSiweAccount> {
-    return this.reported(async () => {
-      const account = await this.verifyAccount(proof, callerAddress);
-      await this.chargeAddress(account.address);
-      return account;
-    });
-  }
-
-  /** RATE_LIMIT_WALLET_PER_ADDRESS, for an address that has just proven itself. */
-  private chargeAddress(address: string): Promise<void> {
+  /** EIP-55 and lower case name the same address: one budget. */
+  protected chargeAddress(address: string): Promise<void> {
     return this.limiter.charge(WALLET_PER_ADDRESS, address.toLowerCase(), 'closed');
   }
 
-  /** Tells the rest of the service how the attempt ended, in a span of its own when tracing. */
-  private reported<T>(attempt: () => Promise<T>): Promise<T> {
-    return tracedStep('siwe.verify', { [STEP_ATTRIBUTES.model]: 'siwe' }, () =>
-      reportWalletVerification(this.events, 'wallet_nonce', attempt),
-    );
-  }
-
-  private async verifyAccount(
-    proof: SiweProof,
+  protected async verifyAccount(
+    proof: WalletProof,
     callerAddress: string,
-  ): Promise<VerifiedSiweAccount> {
+  ): Promise<VerifiedWalletAccount> {
     const fields = parseSiweMessage(proof.message);
     this.verifier.checkPolicy(fields);
     let contractCheck: number | undefined;

@@ -3,6 +3,10 @@ import { IsString } from 'class-validator';
 import { WALLET_EXAMPLE } from '../wallet.examples';
 import type { WalletProof } from './wallet-proof';
 
+/** The 401 `error` codes a refused wallet proof answers (OpenAPI descriptions). */
+export const WALLET_PROOF_REFUSALS =
+  'domain_mismatch, uri_mismatch, expired_message, not_yet_valid, invalid_nonce, nonce_already_used, invalid_signature, contract_wallet_unsupported';
+
 /**
  * A signed sign-in message in a request body: POST /wallet/verify, POST /login/siwe and
  * POST /account/methods/wallet extend it. The message's size limits and grammar are checked by

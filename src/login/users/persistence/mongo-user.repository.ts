@@ -5,7 +5,7 @@ import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import type { StoredUser } from '../user';
 import { UserRepository } from '../user.repository';
 import { UserRecord } from './user.schema';
-import { isDuplicateKey } from '../../../platform/database/duplicate-key';
+import { firstWriteWins } from '../../../platform/database/duplicate-key';
 
 function toUser(record: UserRecord): StoredUser {
   return {
@@ -44,13 +44,7 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
       ...(user.sub !== undefined ? { sub: user.sub } : {}),
       ...(user.disabledAt ? { disabledAt: user.disabledAt } : {}),
     };
-    try {
-      await this.model.create(record);
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    return firstWriteWins(() => this.model.create(record));
   }
 
   async insertForAccount(

@@ -5,7 +5,7 @@ import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import type { NewSigningKey, SigningKeySlots, StoredSigningKey } from '../signing-key';
 import { SigningKeyRepository } from '../signing-key.repository';
 import { ACTIVE_SLOT, NEXT_SLOT, SigningKeyRecord } from './signing-key.schema';
-import { isDuplicateKey } from '../../../platform/database/duplicate-key';
+import { firstWriteWins, isDuplicateKey } from '../../../platform/database/duplicate-key';
 
 function toSigningKey(record: SigningKeyRecord): StoredSigningKey {
   const { kid, alg, publicJwk, encryptedPrivateKey, createdAt, activatesAt, retiredAt } = record;
@@ -42,15 +42,9 @@ export class MongoSigningKeyRepository extends SigningKeyRepository implements O
 
   async insertActive(key: NewSigningKey): Promise<boolean> {
     const record: SigningKeyRecord = { ...key, slot: ACTIVE_SLOT };
-    try {
-      await this.model.create(record);
-      return true;
-    } catch (error) {
-      // The slot index refused it: another instance installed its key first. (The other unique
-      // index, on kid, cannot collide: kid is the thumbprint of a key generated just now.)
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    // False where the slot index refused it: another instance installed its key first. (The other
+    // unique index, on kid, cannot collide: kid is the thumbprint of a key generated just now.)
+    return firstWriteWins(() => this.model.create(record));
   }
 
   async retire(kid: string, retiredAt: Date): Promise<boolean> {
@@ -91,14 +85,8 @@ export class MongoSigningKeyRepository extends SigningKeyRepository implements O
 
   async insertNext(key: NewSigningKey & { activatesAt: Date }): Promise<boolean> {
     const record: SigningKeyRecord = { ...key, slot: NEXT_SLOT };
-    try {
-      await this.model.create(record);
-      return true;
-    } catch (error) {
-      // The slot index refused it: a rotation is already pending.
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    // False where the slot index refused it: a rotation is already pending.
+    return firstWriteWins(() => this.model.create(record));
   }
 
   async promoteNext(kid: string): Promise<boolean> {

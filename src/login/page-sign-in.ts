@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { LoginCsrf, type LoginExchange } from './login-csrf';
+import type { LoginPageFieldsDto } from './login-page-fields.dto';
+import { safeReturnTo } from './return-to';
+import type { SessionIdentity } from './session';
+import { SessionService } from './session.service';
+import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
+
+/**
+ * A JSON sign-in from the login page's script (POST /login/siwe, POST /login/passkey), whatever
+ * proves it: return_to and the CSRF token are checked before the proof is (the proof spends its
+ * nonce or challenge, which a forged request must not cost the user), then a login session starts
+ * for whom the proof names and the page is told where to go next.
+ */
+@Injectable()
+export class PageSignIn {
+  private readonly logger = new Logger(PageSignIn.name);
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly csrf: LoginCsrf,
+  ) {}
+
+  /** `login` names the proof in log lines ('Wallet', 'Passkey'); `prove` checks it. */
+  async complete(
+    http: LoginExchange,
+    fields: LoginPageFieldsDto,
+    login: string,
+    prove: () => Promise<SessionIdentity>,
+  ): Promise<SiweSessionLoginResponseDto> {
+    const redirect = safeReturnTo(fields.return_to);
+    this.csrf.assertValid(http.req, fields.csrf_token, login);
+    const identity = await prove();
+    await this.sessions.start(http, identity);
+    this.logger.log(`${login} login session started for ${identity.sub}`);
+    return { redirect };
+  }
+}

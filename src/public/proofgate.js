@@ -1,0 +1,198 @@
+/*
+ * The helpers every page script shares, as window.Proofgate (no dependencies; the CSP allows no
+ * inline script). renderPage (src/platform/http/html.ts) lists this file first on every page that
+ * has scripts; the pages' scripts are `defer`red, so they run after it, in order.
+ */
+'use strict';
+
+window.Proofgate = Object.freeze(
+  (function () {
+    /** Sets an alert or status line's text; an empty text hides it. */
+    function show(element, text) {
+      element.textContent = text;
+      element.hidden = text === '';
+    }
+
+    /** The value of the page form's hidden field `name` (csrf_token, return_to), or ''. */
+    function fieldValue(name) {
+      const field = document.querySelector(`input[type="hidden"][name="${name}"]`);
+      return field ? field.value : '';
+    }
+
+    /**
+     * POSTs JSON; answers the parsed body, or throws with the server's error_description.
+     * `credentials`: 'same-origin' (the default) sends the login session's cookies; the demo dApp,
+     * which stands for a third-party app, sends 'omit'.
+     */
+    async function postJson(path, body, { credentials = 'same-origin' } = {}) {
+      const response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        credentials,
+        body: JSON.stringify(body),
+      });
+      const data = await response.json().catch(() => null);
+      if (!response.ok) {
+        const description = data && data.error_description;
+        throw new Error(description || `${path} answered ${response.status}.`);
+      }
+      return data;
+    }
+
+    /** What to tell the user of a failure; `fallback` when nothing better is known. */
+    function describe(error, fallback) {
+      // EIP-1193: 4001 is the user rejecting the request in the wallet.
+      if (error && error.code === 4001) return 'You cancelled the request in your wallet.';
+      // WebAuthn: the user dismissed the authenticator's prompt, or it timed out.
+      if (error && error.name === 'NotAllowedError') {
+        return 'The passkey request was cancelled or timed out.';
+      }
+      if (error && typeof error.message === 'string' && error.message) return error.message;
+      return fallback;
+    }
+
+    /** Follows the server's `redirect` answer, refusing any other origin all the same. */
+    function continueTo(redirect) {
+      const next = new URL(redirect, window.location.origin);
+      if (next.origin !== window.location.origin) throw new Error('Unexpected redirect.');
+      window.location.assign(next.href);
+    }
+
+    /**
+     * The login page's last step for any proof: posts it to `path` with the form's csrf_token and
+     * return_to, then continues to where the server says (the pending authorization request);
+     * `say` reports the step.
+     */
+    async function finishLogin(path, proof, say) {
+      const done = await postJson(path, {
+        ...proof,
+        csrf_token: fieldValue('csrf_token'),
+        return_to: fieldValue('return_to'),
+      });
+      say('Signed in. Continuing…');
+      continueTo(done.redirect);
+    }
+
+    /** personal_sign takes the message as 0x-prefixed hex of its UTF-8 bytes. */
+    function utf8Hex(text) {
+      let hex = '0x';
+      for (const byte of new TextEncoder().encode(text)) hex += byte.toString(16).padStart(2, '0');
+      return hex;
+    }
+
+    /** Padded base64 of bytes (a Solana signature as POST /wallet/verify takes it). */
+    function base64(bytes) {
+      let binary = '';
+      for (const byte of bytes) binary += String.fromCharCode(byte);
+      return btoa(binary);
+    }
+
+    /**
+     * The Ethereum provider an EIP-6963 wallet announces when asked, else window.ethereum
+     * (EIP-1193), else null. Announcements are synchronous, so the answer is known on return.
+     */
+    function findEthereum() {
+      let found = null;
+      const take = (event) => {
+        const provider = event.detail && event.detail.provider;
+        if (!found && provider && typeof provider.request === 'function') found = provider;
+      };
+      window.addEventListener('eip6963:announceProvider', take);
+      window.dispatchEvent(new Event('eip6963:requestProvider'));
+      window.removeEventListener('eip6963:announceProvider', take);
+      if (!found && window.ethereum && typeof window.ethereum.request === 'function') {
+        found = window.ethereum;
+      }
+      return found;
+    }
+
+    /** The Solana clusters a page asks a wallet for: the first it offers, mainnet first. */
+    const SOLANA_CLUSTERS = Object.freeze(['solana:mainnet', 'solana:devnet', 'solana:testnet']);
+
+    /**
+     * Wallet Standard discovery (as @wallet-standard/app's getWallets): wallets loaded earlier
+     * register on `wallet-standard:app-ready`, wallets loaded later announce themselves with
+     * `wallet-standard:register-wallet`. Answers the live list of wallets that can connect and
+     * sign messages on a Solana cluster; `changed` is called when a wallet registers after that.
+     */
+    function discoverSolanaWallets(changed) {
+      const wallets = [];
+      let returned = false;
+      const usable = (wallet) => {
+        const features = wallet && wallet.features;
+        return (
+          !!features &&
+          !!features['standard:connect'] &&
+          !!features['solana:signMessage'] &&
+          Array.isArray(wallet.chains) &&
+          wallet.chains.some((chain) => SOLANA_CLUSTERS.includes(chain))
+        );
+      };
+      const api = Object.freeze({
+        register(...found) {
+          for (const wallet of found) {
+            if (usable(wallet) && !wallets.includes(wallet)) wallets.push(wallet);
+          }
+          if (returned) changed();
+          return () => {};
+        },
+      });
+      window.addEventListener('wallet-standard:register-wallet', (event) => event.detail(api));
+      window.dispatchEvent(new CustomEvent('wallet-standard:app-ready', { detail: api }));
+      returned = true;
+      return wallets;
+    }
+
+    /** standard:connect, then the account and the first cluster this page knows that it offers. */
+    async function connectSolana(wallet) {
+      const { accounts } = await wallet.features['standard:connect'].connect();
+      const account = accounts && accounts[0];
+      if (!account || typeof account.address !== 'string') {
+        throw new Error('The wallet did not share an account.');
+      }
+      const chains =
+        Array.isArray(account.chains) && account.chains.length ? account.chains : wallet.chains;
+      const chainId = SOLANA_CLUSTERS.find((cluster) => chains.includes(cluster));
+      if (!chainId) throw new Error('The wallet offers no Solana cluster this page knows.');
+      return { account, chainId };
+    }
+
+    /** A count, or counts by reason ("replay 1, htu_mismatch 2"), as the page first shows it. */
+    function formatFigure(value) {
+      if (value == null) return '—';
+      if (typeof value !== 'object') return String(value);
+      const entries = Object.entries(value);
+      return entries.length ? entries.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none';
+    }
+
+    /**
+     * Refreshes each `td[data-figure]` cell below `root` from a GET /challenge-models answer:
+     * the cell names its model (`data-model`) and the JSON path in that model's figures.
+     */
+    function fillFigures(root, view) {
+      const models = view.models.concat(view.proof_of_possession || []);
+      const byId = Object.fromEntries(models.map((m) => [m.id, m.figures]));
+      for (const cell of root.querySelectorAll('td[data-figure]')) {
+        const value = cell.dataset.figure
+          .split('.')
+          .reduce((at, key) => (at == null ? at : at[key]), byId[cell.dataset.model]);
+        cell.textContent = formatFigure(value);
+      }
+    }
+
+    return {
+      show,
+      fieldValue,
+      postJson,
+      describe,
+      continueTo,
+      finishLogin,
+      utf8Hex,
+      base64,
+      findEthereum,
+      discoverSolanaWallets,
+      connectSolana,
+      fillFigures,
+    };
+  })(),
+);
