@@ -222,29 +222,19 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   let pg: Target | undefined;
   if (withProofgate) {
     const { proxy: p, uri } = await proxy();
-    const port = await freePort();
     const tracing = options.tracing ? await startOtlpSink(bench) : undefined;
     if (tracing) log(`tracing on: spans exported to ${tracing}`);
-    const server = await startServer({
-      name: 'proofgate',
-      command: process.execPath,
-      args: [join(DIST, 'main.js')],
-      cwd: ROOT,
-      env: {
-        ...proofgate.serviceEnv({
-          port,
-          mongoUri: `${uri}/proofgate_bench`,
-          codeTtlSeconds: options.codeTtlSeconds,
-        }),
-        ...(tracing
-          ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
-          : {}),
-      },
-      readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+    const { server, origin } = await proofgate.startService({
+      distDir: DIST,
+      mongoUri: `${uri}/proofgate_bench`,
+      codeTtlSeconds: options.codeTtlSeconds,
+      env: tracing
+        ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
+        : {},
     });
     bench.onCleanup(() => server.stop());
     pg = {
-      origin: `http://127.0.0.1:${port}`,
+      origin,
       proxy: p,
       warmPath: '/.well-known/oauth-authorization-server',
       server,
