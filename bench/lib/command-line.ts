@@ -36,7 +36,9 @@ function optionValue(name: string, next: () => string | undefined): OptionValue 
       const value = next();
       const n = Number(value);
       if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
-        throw new Error(`${name} needs an integer from ${min} to ${max}, got ${value ?? 'nothing'}`);
+        throw new Error(
+          `${name} needs an integer from ${min} to ${max}, got ${value ?? 'nothing'}`,
+        );
       }
       return n;
     },
