@@ -5,13 +5,8 @@
  */
 import type { RequestSpec } from '../loadgen/protocol';
 import { Browser, inBatches } from './browser';
-import {
-  DEMO_CLIENT,
-  authorizationRequest,
-  codeExchangeRequest,
-  codeFromRedirect,
-  type MintedCode,
-} from './pkce';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
 
 const MAX_STEPS = 12;
 

@@ -11,12 +11,8 @@ import { request } from 'undici';
 import type { RequestSpec } from '../loadgen/protocol';
 import { SoftwareAuthenticator } from '../../src/lab-client/software-authenticator';
 import { Browser, inBatches } from './browser';
-import {
-  DEMO_CLIENT,
-  authorizationRequest,
-  codeExchangeRequest,
-  codeFromRedirect,
-} from './pkce';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect } from './pkce';
 
 /** The RP ID and origin the bench's Proofgate accepts (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS). */
 export const PASSKEY_RP_ID = 'localhost';

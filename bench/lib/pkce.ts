@@ -44,32 +44,6 @@ export const DEMO_CLIENT: CodeClient = {
   redirectUri: 'http://localhost:25001/callback',
 };
 
-export interface AuthorizationRequest {
-  /** The query of GET /authorize (or node-oidc-provider's /auth). */
-  readonly query: string;
-  readonly state: string;
-  readonly verifier: string;
-}
-
-/** A fresh authorization request (RFC 6749 §4.1.1) with its S256 challenge (RFC 7636 §4.3). */
-export function authorizationRequest(
-  client: Pick<CodeClient, 'id' | 'redirectUri'>,
-  scope: string,
-): AuthorizationRequest {
-  const { verifier, challenge } = pkcePair();
-  const state = randomBytes(8).toString('hex');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.id,
-    redirect_uri: client.redirectUri,
-    state,
-    scope,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  });
-  return { query: query.toString(), state, verifier };
-}
-
 /** POST /token redeeming a code with its verifier (RFC 6749 §4.1.3, RFC 7636 §4.5). */
 export function codeExchangeRequest(
   client: CodeClient,

@@ -15,13 +15,8 @@ import type { RequestSpec } from '../loadgen/protocol';
 import { Browser, basicAuth, inBatches } from './browser';
 import { dpopProof, type DpopSigner } from './dpop';
 import { freePort, startServer, type ServerProcess } from './processes';
-import {
-  DEMO_CLIENT,
-  authorizationRequest,
-  codeExchangeRequest,
-  codeFromRedirect,
-  type MintedCode,
-} from './pkce';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
 
 /** Compiles src/ into `distDir` with the build tsconfig (never touching dist/), plus static files. */
 export function buildService(root: string, distDir: string): void {

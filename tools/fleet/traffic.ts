@@ -10,9 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { basicAuth } from '../../bench/lib/browser';
 import { dpopProof, dpopSigner, type DpopSigner } from '../../bench/lib/dpop';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
 import {
   DEMO_CLIENT,
-  authorizationRequest,
   codeExchangeRequest,
   codeFromRedirect,
   type MintedCode,

@@ -5,9 +5,9 @@
  * client secret, the wallet key, codes, verifiers, tokens, signatures) never reach the report:
  * a step says its status and, on a refusal, only the RFC `error` code.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { Gauge, Registry } from 'prom-client';
 import { privateKeyToAccount } from 'viem/accounts';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
 import { HttpClient } from '../../src/lab-client/http';
 
 export type Flow = 'pkce' | 'siwe';
@@ -108,18 +108,9 @@ function json<T>(text: string): T {
 async function pkceLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
   if (!settings.password) throw new StepFailed('no_password');
   const browser = new HttpClient(settings.url, undefined, settings.timeoutMs);
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const state = randomBytes(16).toString('base64url');
-  const authorize = `/authorize?${new URLSearchParams({
-    response_type: 'code',
-    client_id: settings.clientId,
-    redirect_uri: settings.redirectUri,
-    scope: 'openid profile',
-    state,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  }).toString()}`;
+  const client = { id: settings.clientId, redirectUri: settings.redirectUri };
+  const { query, state, verifier } = authorizationRequest(client, 'openid profile');
+  const authorize = `/authorize?${query}`;
 
   const page = await run.step(
     'login_page',
