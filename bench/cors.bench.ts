@@ -25,12 +25,10 @@ import { Browser } from './lib/browser';
 import { LoadGenerator } from './lib/load-generator';
 import {
   describeMachine,
-  freePort,
   loadAverage,
   mongoJavaServerVersion,
   readMemory,
   sourceDescription,
-  startServer,
 } from './lib/processes';
 import * as proofgate from './lib/proofgate';
 import { registrationBody, registrationRequests } from './lib/registrations';
@@ -94,24 +92,14 @@ class CorsBench {
       const mongo = await startMongoServer({ ttlMonitorSeconds: 0 });
       this.cleanups.push(() => mongo.stop());
       const dist = this.build();
-      const port = await freePort();
-      this.origin = `http://127.0.0.1:${port}`;
-      const server = await startServer({
-        name: 'proofgate',
-        command: process.execPath,
-        args: [join(dist, 'main.js')],
-        cwd: ROOT,
-        env: {
-          ...proofgate.serviceEnv({
-            port,
-            mongoUri: `${mongo.uri}/proofgate_bench_cors`,
-            codeTtlSeconds: 60,
-          }),
-          // Room for every client of the run (the previous version ignores it).
-          REGISTERED_CLIENTS_MAX: String(CLIENTS * 2 + 100),
-        },
-        readyUrl: `${this.origin}/.well-known/oauth-authorization-server`,
+      const { server, origin } = await proofgate.startService({
+        distDir: dist,
+        mongoUri: `${mongo.uri}/proofgate_bench_cors`,
+        codeTtlSeconds: 60,
+        // Room for every client of the run (the previous version ignores it).
+        env: { REGISTERED_CLIENTS_MAX: String(CLIENTS * 2 + 100) },
       });
+      this.origin = origin;
       this.cleanups.push(() => server.stop());
       this.serverPid = server.pid;
       this.loadgen = await LoadGenerator.start(ROOT);

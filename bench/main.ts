@@ -222,29 +222,19 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   let pg: Target | undefined;
   if (withProofgate) {
     const { proxy: p, uri } = await proxy();
-    const port = await freePort();
     const tracing = options.tracing ? await startOtlpSink(bench) : undefined;
     if (tracing) log(`tracing on: spans exported to ${tracing}`);
-    const server = await startServer({
-      name: 'proofgate',
-      command: process.execPath,
-      args: [join(DIST, 'main.js')],
-      cwd: ROOT,
-      env: {
-        ...proofgate.serviceEnv({
-          port,
-          mongoUri: `${uri}/proofgate_bench`,
-          codeTtlSeconds: options.codeTtlSeconds,
-        }),
-        ...(tracing
-          ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
-          : {}),
-      },
-      readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+    const { server, origin } = await proofgate.startService({
+      distDir: DIST,
+      mongoUri: `${uri}/proofgate_bench`,
+      codeTtlSeconds: options.codeTtlSeconds,
+      env: tracing
+        ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
+        : {},
     });
     bench.onCleanup(() => server.stop());
     pg = {
-      origin: `http://127.0.0.1:${port}`,
+      origin,
       proxy: p,
       warmPath: '/.well-known/oauth-authorization-server',
       server,
@@ -255,30 +245,17 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   let op: Target | undefined;
   if (withOidc) {
     const { proxy: p, uri } = await proxy();
-    const port = await freePort();
-    const server = await startServer({
+    op = await startPeer(bench, p, {
       name: 'oidc-provider',
-      command: process.execPath,
       args: [join(ROOT, 'bench', 'oidc-provider', 'server.mjs')],
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        PORT: String(port),
-        ISSUER: `http://127.0.0.1:${port}`,
+      env: (origin) => ({
+        ISSUER: origin,
         MONGODB_URI: `${uri}/oidc_provider_bench`,
         AUTH_CODE_TTL_SECONDS: String(options.codeTtlSeconds),
-      },
-      readyUrl: `http://127.0.0.1:${port}/.well-known/openid-configuration`,
-    });
-    bench.onCleanup(() => server.stop());
-    op = {
-      origin: `http://127.0.0.1:${port}`,
-      proxy: p,
+      }),
       warmPath: '/.well-known/openid-configuration',
-      server,
-    };
-    log(`oidc-provider on ${op.origin} (pid ${server.pid})`);
+    });
+    log(`oidc-provider on ${op.origin} (pid ${op.server.pid})`);
   }
 
   await bench.startLoadGenerator();
@@ -507,6 +484,39 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
 }
 
 /**
+ * A peer of the comparison (node-oidc-provider, a floor server) as a production node process on
+ * a free port, its database reached through `proxy`; ready once `warmPath` answers.
+ */
+async function startPeer(
+  bench: Bench,
+  proxy: CountingProxy,
+  peer: {
+    name: string;
+    args: readonly string[];
+    env: (origin: string) => NodeJS.ProcessEnv;
+    warmPath: string;
+  },
+): Promise<Target> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const server = await startServer({
+    name: peer.name,
+    command: process.execPath,
+    args: peer.args,
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      ...peer.env(origin),
+    },
+    readyUrl: `${origin}${peer.warmPath}`,
+  });
+  bench.onCleanup(() => server.stop());
+  return { origin, proxy, warmPath: peer.warmPath, server };
+}
+
+/**
  * The floor servers: bare Express, then one signature, then one findOne, then NestJS with a
  * validated DTO (the framework Proofgate is built on), same load generator, `repeats` times in
  * turn (medians reported), after one unrecorded pass.
@@ -520,47 +530,22 @@ async function measureFloor(
   const proxy = new CountingProxy(databasePort);
   const proxyPort = await proxy.listen();
   bench.onCleanup(() => proxy.close());
-  const port = await freePort();
-  const server = await startServer({
+  const target = await startPeer(bench, proxy, {
     name: 'floor',
-    command: process.execPath,
     args: [join(ROOT, 'bench', 'floor', 'server.mjs')],
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      MONGODB_URI: `mongodb://127.0.0.1:${proxyPort}/floor_bench`,
-    },
-    readyUrl: `http://127.0.0.1:${port}/`,
+    env: () => ({ MONGODB_URI: `mongodb://127.0.0.1:${proxyPort}/floor_bench` }),
+    warmPath: '/',
   });
-  bench.onCleanup(() => server.stop());
-  const target: Target = { origin: `http://127.0.0.1:${port}`, proxy, warmPath: '/', server };
-  const nestPort = await freePort();
-  const nestServer = await startServer({
+  const nestTarget = await startPeer(bench, proxy, {
     name: 'floor-nest',
-    command: process.execPath,
     args: [
       '--require',
       'ts-node/register/transpile-only',
       join(ROOT, 'bench', 'floor', 'nest-server.ts'),
     ],
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(nestPort),
-      TS_NODE_PROJECT: join(ROOT, 'tsconfig.jest.json'),
-    },
-    readyUrl: `http://127.0.0.1:${nestPort}/`,
-  });
-  bench.onCleanup(() => nestServer.stop());
-  const nestTarget: Target = {
-    origin: `http://127.0.0.1:${nestPort}`,
-    proxy,
+    env: () => ({ TS_NODE_PROJECT: join(ROOT, 'tsconfig.jest.json') }),
     warmPath: '/',
-    server: nestServer,
-  };
+  });
   // A body of the size of a code exchange's, parsed and ignored.
   const body = JSON.stringify({
     grant_type: 'authorization_code',
@@ -593,8 +578,8 @@ async function measureFloor(
   }
   const res = await request(`${target.origin}/calibrate?n=2000`);
   const calibration = (await res.body.json()) as Calibration;
-  await server.stop();
-  await nestServer.stop();
+  await target.server.stop();
+  await nestTarget.server.stop();
   return calibration;
 }
 

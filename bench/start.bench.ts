@@ -10,13 +10,18 @@
  *
  * Options: `--rounds N` (default 3; the median is reported), `--write` (into docs/BENCHMARKS.md).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { freePort, statusOf } from '../test/support/processes';
-import { describeMachine, loadAverage } from './lib/processes';
+import {
+  type DevStart,
+  describeMachine,
+  freePort,
+  loadAverage,
+  spawnDevStart,
+  statusOf,
+} from './lib/processes';
 import { writeReportSection } from './lib/report-section';
 import { runScript } from './lib/script';
 import { median } from './lib/stats';
@@ -41,26 +46,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'proofgate-bench-start-'));
 const dataDir = join(workDir, '.data');
 const distDir = join(ROOT, '.build', basename(workDir));
 
-function launch(extra: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    PROOFGATE_DATA_DIR: dataDir,
-    PROOFGATE_DIST_DIR: distDir,
-    ...extra,
-  };
-  if (!extra.MONGODB_URI) delete env.MONGODB_URI;
-  delete env.KEY_ENCRYPTION_SECRET;
-  const child = spawn(process.execPath, [join(ROOT, 'tools', 'dev-start.js')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
+function launch(env: Record<string, string>): DevStart {
+  return spawnDevStart(ROOT, { dataDir, distDir, env });
 }
 
 /** Milliseconds from the spawn to the first 200 of /health; then stops the launcher. */

@@ -7,9 +7,11 @@
 //
 // Environment: PORT, MONGODB_URI (with the database name).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import express from 'express';
 import { SignJWT, generateKeyPair } from 'jose';
 import { MongoClient } from 'mongodb';
+import { serveUntilStopped } from '../lib/serve.mjs';
 
 const port = Number(process.env.PORT);
 const DOCS = 1000;
@@ -58,11 +60,4 @@ app.get('/calibrate', async (req, res) => {
   res.json({ n, sign: await time(sign), findOne: await time(findOne) });
 });
 
-const server = app.listen(port, '127.0.0.1', () => process.stdout.write(`listening ${port}\n`));
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  void mongo.close().finally(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serveUntilStopped(createServer(app), port, mongo);

@@ -3,11 +3,10 @@
  * its own authorization endpoint and interactions (login, then consent, once; afterwards the
  * session and the stored grant answer /auth straight away), redeemed at its token endpoint.
  */
-import { randomBytes } from 'node:crypto';
 import type { RequestSpec } from '../loadgen/protocol';
-import { Browser, basicAuth, inBatches } from './browser';
-import { codeFromRedirect, pkcePair, type MintedCode } from './pkce';
-import { CLIENT } from './proofgate';
+import { Browser, inBatches } from './browser';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
 
 const MAX_STEPS = 12;
 
@@ -25,21 +24,11 @@ function unescapeHtml(text: string): string {
  * accepted by the provider's development interactions); resolves to the code.
  */
 export async function authorize(browser: Browser): Promise<MintedCode> {
-  const { verifier, challenge } = pkcePair();
-  const state = randomBytes(8).toString('hex');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT.id,
-    redirect_uri: CLIENT.redirectUri,
-    state,
-    scope: 'openid',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  });
-  let res = await browser.get(`/auth?${query.toString()}`);
+  const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, 'openid');
+  let res = await browser.get(`/auth?${query}`);
   for (let step = 0; step < MAX_STEPS; step++) {
     if (res.status >= 300 && res.status < 400 && res.location) {
-      if (res.location.startsWith(CLIENT.redirectUri)) {
+      if (res.location.startsWith(DEMO_CLIENT.redirectUri)) {
         return { code: codeFromRedirect(res.location, state), verifier };
       }
       res = await browser.get(res.location);
@@ -62,17 +51,7 @@ export function mintCodes(browser: Browser, n: number): Promise<MintedCode[]> {
   return inBatches(n, 16, () => authorize(browser));
 }
 
+/** The same requests as Proofgate's exchange phase: one client, registered alike on both. */
 export function exchangeRequests(codes: readonly MintedCode[]): RequestSpec[] {
-  const authorization = basicAuth(CLIENT.id, CLIENT.secret);
-  return codes.map(({ code, verifier }) => ({
-    method: 'POST',
-    path: '/token',
-    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      code_verifier: verifier,
-      redirect_uri: CLIENT.redirectUri,
-    }).toString(),
-  }));
+  return codes.map((minted) => codeExchangeRequest(DEMO_CLIENT, minted));
 }

@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench -- ...`. */
+import { type Mutable, readOptions } from './command-line';
 
 export interface BenchOptions {
   /** Measured rounds; each runs every phase once. */
@@ -62,69 +63,23 @@ export const USAGE = `npm run bench -- [options]
   --timeout MIN     stop everything after MIN minutes (default ${DEFAULTS.timeoutMinutes})
   --tracing         Proofgate with OpenTelemetry traces on, exported to a local OTLP sink (its cost)`;
 
-function integer(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} needs an integer from ${min} to ${max}, got ${value ?? 'nothing'}`);
-  }
-  return n;
-}
-
 /** Parses argv (without node and the script); throws with a message naming the bad option. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULTS };
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i];
-    const value = () => argv[++i];
-    switch (name) {
-      case '--rounds':
-        options.rounds = integer(name, value(), 1, 50);
-        break;
-      case '--connections':
-        options.connections = integer(name, value(), 1, 1000);
-        break;
-      case '--requests':
-        options.requests = integer(name, value(), 1, 100_000);
-        break;
-      case '--phase-requests':
-        options.phaseRequests = integer(name, value(), 1, 100_000);
-        break;
-      case '--warmup':
-        options.warmup = integer(name, value(), 0, 100_000);
-        break;
-      case '--only': {
-        const side = value();
-        if (side !== 'proofgate' && side !== 'oidc') {
-          throw new Error(`--only needs proofgate or oidc, got ${side ?? 'nothing'}`);
-        }
-        options.only = side;
-        break;
-      }
-      case '--no-floor':
-        options.floor = false;
-        break;
-      case '--skip-build':
-        options.skipBuild = true;
-        break;
-      case '--out': {
-        const file = value();
-        if (!file) throw new Error('--out needs a file name (or -)');
-        options.out = file;
-        break;
-      }
-      case '--code-ttl':
-        options.codeTtlSeconds = integer(name, value(), 10, 600);
-        break;
-      case '--timeout':
-        options.timeoutMinutes = integer(name, value(), 1, 240);
-        break;
-      case '--tracing':
-        options.tracing = true;
-        break;
-      default:
-        throw new Error(`unknown option ${name}`);
-    }
-  }
+  const options: Mutable<BenchOptions> = { ...DEFAULTS };
+  readOptions(argv, {
+    '--rounds': (value) => (options.rounds = value.integer(1, 50)),
+    '--connections': (value) => (options.connections = value.integer(1, 1000)),
+    '--requests': (value) => (options.requests = value.integer(1, 100_000)),
+    '--phase-requests': (value) => (options.phaseRequests = value.integer(1, 100_000)),
+    '--warmup': (value) => (options.warmup = value.integer(0, 100_000)),
+    '--only': (value) => (options.only = value.oneOf(['proofgate', 'oidc'])),
+    '--no-floor': () => (options.floor = false),
+    '--skip-build': () => (options.skipBuild = true),
+    '--out': (value) => (options.out = value.file()),
+    '--code-ttl': (value) => (options.codeTtlSeconds = value.integer(10, 600)),
+    '--timeout': (value) => (options.timeoutMinutes = value.integer(1, 240)),
+    '--tracing': () => (options.tracing = true),
+  });
   // Refresh tokens and access tokens come from the exchange phase: there are --requests of them.
   options.phaseRequests = Math.min(options.phaseRequests, options.requests);
   return options;

@@ -7,13 +7,12 @@
  * Manager) do: the requests of a phase run concurrently, and a counting authenticator's
  * assertions would arrive out of order and be refused as counter regressions.
  */
-import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { RequestSpec } from '../loadgen/protocol';
 import { SoftwareAuthenticator } from '../../src/lab-client/software-authenticator';
-import { Browser, basicAuth, inBatches } from './browser';
-import { codeFromRedirect, pkcePair } from './pkce';
-import { CLIENT } from './proofgate';
+import { Browser, inBatches } from './browser';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect } from './pkce';
 
 /** The RP ID and origin the bench's Proofgate accepts (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS). */
 export const PASSKEY_RP_ID = 'localhost';
@@ -38,32 +37,11 @@ async function postJson(
 
 /** An access token with the `account` scope for the browser's (fresh) login of user0. */
 async function accountToken(browser: Browser): Promise<string> {
-  const { verifier, challenge } = pkcePair();
-  const state = randomBytes(8).toString('hex');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT.id,
-    redirect_uri: CLIENT.redirectUri,
-    state,
-    scope: 'account',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  });
-  const authorized = await browser.get(`/authorize?${query.toString()}`);
+  const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, 'account');
+  const authorized = await browser.get(`/authorize?${query}`);
   const code = codeFromRedirect(authorized.location, state);
-  const res = await request(`${browser.origin}/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: basicAuth(CLIENT.id, CLIENT.secret),
-    },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: CLIENT.redirectUri,
-      code_verifier: verifier,
-    }).toString(),
-  });
+  const { path, ...exchange } = codeExchangeRequest(DEMO_CLIENT, { code, verifier });
+  const res = await request(`${browser.origin}${path}`, exchange);
   const body = (await res.body.json()) as { access_token?: string };
   if (res.statusCode !== 200 || !body.access_token) throw new Error(`token: ${res.statusCode}`);
   return body.access_token;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { basicAuth } from './browser';
 
 export interface PkcePair {
   readonly verifier: string;
@@ -24,4 +25,42 @@ export function codeFromRedirect(location: string | undefined, state: string): s
   if (!code) throw new Error(`no code in the redirect: ${location}`);
   if (url.searchParams.get('state') !== state) throw new Error(`state mismatch in ${location}`);
   return code;
+}
+
+/** A confidential client (client_secret_basic) with its one registered redirect URI. */
+export interface CodeClient {
+  readonly id: string;
+  readonly secret: string;
+  readonly redirectUri: string;
+}
+
+/**
+ * The client the harness logs in through: seeded by Proofgate's development data, and registered
+ * alike on node-oidc-provider (bench/oidc-provider/server.mjs), so both get the same requests.
+ */
+export const DEMO_CLIENT: CodeClient = {
+  id: 'demo-client',
+  secret: 'demo-secret',
+  redirectUri: 'http://localhost:25001/callback',
+};
+
+/** POST /token redeeming a code with its verifier (RFC 6749 §4.1.3, RFC 7636 §4.5). */
+export function codeExchangeRequest(
+  client: CodeClient,
+  { code, verifier }: MintedCode,
+): { method: 'POST'; path: string; headers: Record<string, string>; body: string } {
+  return {
+    method: 'POST',
+    path: '/token',
+    headers: {
+      authorization: basicAuth(client.id, client.secret),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: client.redirectUri,
+    }).toString(),
+  };
 }

@@ -18,6 +18,53 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** GET url, resolving to the status (0 when nothing answers). */
+export async function statusOf(url: string): Promise<number> {
+  try {
+    return (await fetch(url)).status;
+  } catch {
+    return 0;
+  }
+}
+
+/** `npm start` running as a child process, with the last 20 KB it printed. */
+export interface DevStart {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+}
+
+/**
+ * `npm start` (tools/dev-start.js) as a developer's shell runs it: development mode, no
+ * MONGODB_URI (the embedded database) and no KEY_ENCRYPTION_SECRET (the data folder's own), in
+ * the data and build folders given, so that it never races a build of dist/; `env` over that.
+ */
+export function spawnDevStart(
+  root: string,
+  options: { dataDir: string; distDir: string; env?: Readonly<Record<string, string>> },
+): DevStart {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    PROOFGATE_DATA_DIR: options.dataDir,
+    PROOFGATE_DIST_DIR: options.distDir,
+  };
+  delete env.MONGODB_URI;
+  delete env.KEY_ENCRYPTION_SECRET;
+  const child = spawn(process.execPath, [join(root, 'tools', 'dev-start.js')], {
+    cwd: root,
+    env: { ...env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return { child, output: () => output };
+}
+
 export interface ServerProcess {
   readonly name: string;
   readonly pid: number;

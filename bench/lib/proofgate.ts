@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519';
 import bs58 from 'bs58';
@@ -14,13 +14,9 @@ import type { PrivateKeyAccount } from 'viem/accounts';
 import type { RequestSpec } from '../loadgen/protocol';
 import { Browser, basicAuth, inBatches } from './browser';
 import { dpopProof, type DpopSigner } from './dpop';
-import { codeFromRedirect, pkcePair, type MintedCode } from './pkce';
-
-export const CLIENT = {
-  id: 'demo-client',
-  secret: 'demo-secret',
-  redirectUri: 'http://localhost:25001/callback',
-};
+import { freePort, startServer, type ServerProcess } from './processes';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
 
 /** Compiles src/ into `distDir` with the build tsconfig (never touching dist/), plus static files. */
 export function buildService(root: string, distDir: string): void {
@@ -75,6 +71,39 @@ export function serviceEnv(options: {
   };
 }
 
+/** Proofgate running from a build, as the bench scripts start it. */
+export interface RunningService {
+  readonly server: ServerProcess;
+  readonly port: number;
+  readonly origin: string;
+}
+
+/**
+ * Starts Proofgate from its build in `distDir` on a free port with `serviceEnv` (and `env` over
+ * it), resolving once its metadata answers; `nodeFlags` go to node before main.js (--inspect...).
+ */
+export async function startService(options: {
+  name?: string;
+  distDir: string;
+  mongoUri: string;
+  codeTtlSeconds: number;
+  nodeFlags?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}): Promise<RunningService> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const { mongoUri, codeTtlSeconds } = options;
+  const server = await startServer({
+    name: options.name ?? 'proofgate',
+    command: process.execPath,
+    args: [...(options.nodeFlags ?? []), join(options.distDir, 'main.js')],
+    cwd: resolve(__dirname, '..', '..'),
+    env: { ...serviceEnv({ port, mongoUri, codeTtlSeconds }), ...options.env },
+    readyUrl: `${origin}/.well-known/oauth-authorization-server`,
+  });
+  return { server, port, origin };
+}
+
 /** Logs user0 in through the real form: the page's CSRF token and cookie, then the POST. */
 export async function login(browser: Browser): Promise<void> {
   const page = await browser.get('/login?return_to=%2F');
@@ -92,18 +121,8 @@ export async function login(browser: Browser): Promise<void> {
 /** Codes from GET /authorize with the logged-in browser's session, as a client would get them. */
 export async function mintCodes(browser: Browser, n: number): Promise<MintedCode[]> {
   return inBatches(n, 16, async () => {
-    const { verifier, challenge } = pkcePair();
-    const state = randomBytes(8).toString('hex');
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: CLIENT.id,
-      redirect_uri: CLIENT.redirectUri,
-      state,
-      scope: 'profile',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    });
-    const res = await browser.get(`/authorize?${query.toString()}`);
+    const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, 'profile');
+    const res = await browser.get(`/authorize?${query}`);
     if (res.status !== 302) throw new Error(`authorize: ${res.status} ${res.text.slice(0, 200)}`);
     return { code: codeFromRedirect(res.location, state), verifier };
   });
@@ -113,18 +132,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
 export function exchangeRequests(codes: readonly MintedCode[]): RequestSpec[] {
-  const authorization = basicAuth(CLIENT.id, CLIENT.secret);
-  return codes.map(({ code, verifier }) => ({
-    method: 'POST',
-    path: '/token',
-    headers: { authorization, 'content-type': FORM },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      code_verifier: verifier,
-      redirect_uri: CLIENT.redirectUri,
-    }).toString(),
-  }));
+  return codes.map((minted) => codeExchangeRequest(DEMO_CLIENT, minted));
 }
 
 /** The same exchanges, each with a fresh DPoP proof of `signer`'s key (RFC 9449 §5). */
@@ -160,7 +168,7 @@ export function dpopMeRequests(
 }
 
 export function refreshRequests(refreshTokens: readonly string[]): RequestSpec[] {
-  const authorization = basicAuth(CLIENT.id, CLIENT.secret);
+  const authorization = basicAuth(DEMO_CLIENT.id, DEMO_CLIENT.secret);
   return refreshTokens.map((token) => ({
     method: 'POST',
     path: '/token',

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import { MongoClient } from 'mongodb';
 import Provider from 'oidc-provider';
+import { serveUntilStopped } from '../lib/serve.mjs';
 import { MODELS, createIndexes, mongoAdapter } from './mongo-adapter.mjs';
 
 const port = Number(process.env.PORT);
@@ -63,15 +64,4 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: true } },
 });
 
-const server = createServer(provider.callback());
-server.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`listening ${port}\n`);
-});
-
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  void mongo.close().finally(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serveUntilStopped(createServer(provider.callback()), port, mongo);

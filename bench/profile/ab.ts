@@ -14,7 +14,7 @@
  * worktree of the other commit, for example). To compare Node flags on one build instead, give
  * them in AB_NODE_FLAGS_A / AB_NODE_FLAGS_B (e.g. `AB_NODE_FLAGS_B=--max-semi-space-size=32`).
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import type { RequestSpec } from '../loadgen/protocol';
@@ -23,7 +23,7 @@ import { Browser } from '../lib/browser';
 import { dpopSigner } from '../lib/dpop';
 import * as passkeys from '../lib/passkeys';
 import { LoadGenerator, capturedField } from '../lib/load-generator';
-import { freePort, startServer, type ServerProcess } from '../lib/processes';
+import type { ServerProcess } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { median } from '../lib/stats';
 import { cpuTimeUs } from './cpu-time';
@@ -109,21 +109,14 @@ async function main(): Promise<void> {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
     const start = async (label: 'A' | 'B', dist: string): Promise<Side> => {
-      const port = await freePort();
-      const server = await startServer({
+      const { server, origin } = await proofgate.startService({
         name: `proofgate-${label}`,
-        command: process.execPath,
-        args: [...nodeFlags(label), join(resolve(ROOT, dist), 'main.js')],
-        cwd: ROOT,
-        env: proofgate.serviceEnv({
-          port,
-          mongoUri: `${database.uri}/proofgate_ab_${label.toLowerCase()}`,
-          codeTtlSeconds: 600,
-        }),
-        readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+        distDir: resolve(ROOT, dist),
+        mongoUri: `${database.uri}/proofgate_ab_${label.toLowerCase()}`,
+        codeTtlSeconds: 600,
+        nodeFlags: nodeFlags(label),
       });
       cleanups.push(() => server.stop());
-      const origin = `http://127.0.0.1:${port}`;
       const browser = new Browser(origin);
       cleanups.push(() => browser.close());
       await proofgate.login(browser);

@@ -25,7 +25,7 @@ import type { RequestSpec } from '../loadgen/protocol';
 import { Browser } from '../lib/browser';
 import { dpopSigner } from '../lib/dpop';
 import { LoadGenerator, capturedField } from '../lib/load-generator';
-import { freePort, readMemory, startServer } from '../lib/processes';
+import { freePort, readMemory } from '../lib/processes';
 import * as passkeys from '../lib/passkeys';
 import * as proofgate from '../lib/proofgate';
 import { cpuTimeUs } from './cpu-time';
@@ -136,22 +136,14 @@ async function main(): Promise<void> {
   try {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
-    const port = await freePort();
     const inspectPort = await freePort();
-    const server = await startServer({
-      name: 'proofgate',
-      command: process.execPath,
-      args: [`--inspect=127.0.0.1:${inspectPort}`, join(resolve(ROOT, options.dist), 'main.js')],
-      cwd: ROOT,
-      env: proofgate.serviceEnv({
-        port,
-        mongoUri: `${database.uri}/proofgate_profile`,
-        codeTtlSeconds: 300,
-      }),
-      readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+    const { server, origin } = await proofgate.startService({
+      distDir: resolve(ROOT, options.dist),
+      mongoUri: `${database.uri}/proofgate_profile`,
+      codeTtlSeconds: 300,
+      nodeFlags: [`--inspect=127.0.0.1:${inspectPort}`],
     });
     cleanups.push(() => server.stop());
-    const origin = `http://127.0.0.1:${port}`;
     const inspector = await InspectorSession.connect(inspectPort);
     cleanups.push(() => inspector.close());
     await inspector.send('Profiler.enable');

@@ -15,7 +15,6 @@ import {
   freePort,
   readMemory,
   sourceDescription,
-  startServer,
 } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { registrationRequests } from '../lib/registrations';
@@ -35,19 +34,12 @@ async function main(): Promise<void> {
   try {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
-    const port = await freePort();
     const inspectPort = await freePort();
-    const server = await startServer({
-      name: 'proofgate',
-      command: process.execPath,
-      args: [`--inspect=127.0.0.1:${inspectPort}`, join(ROOT, 'dist-bench', 'main.js')],
-      cwd: ROOT,
-      env: proofgate.serviceEnv({
-        port,
-        mongoUri: `${database.uri}/proofgate_memory`,
-        codeTtlSeconds: 300,
-      }),
-      readyUrl: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
+    const { server, origin } = await proofgate.startService({
+      distDir: join(ROOT, 'dist-bench'),
+      mongoUri: `${database.uri}/proofgate_memory`,
+      codeTtlSeconds: 300,
+      nodeFlags: [`--inspect=127.0.0.1:${inspectPort}`],
     });
     cleanups.push(() => server.stop());
     const inspector = await InspectorSession.connect(inspectPort);
@@ -83,13 +75,13 @@ async function main(): Promise<void> {
     await report('ready');
     const loadgen = await LoadGenerator.start(ROOT);
     cleanups.push(() => loadgen.stop());
-    const browser = new Browser(`http://127.0.0.1:${port}`);
+    const browser = new Browser(origin);
     cleanups.push(() => browser.close());
     await proofgate.login(browser);
     const codes = await proofgate.mintCodes(browser, requests);
     await loadgen.run(
       {
-        origin: `http://127.0.0.1:${port}`,
+        origin,
         connections: 50,
         requests: proofgate.exchangeRequests(codes),
         expectStatus: 200,
@@ -102,7 +94,7 @@ async function main(): Promise<void> {
       const chunk = registrationRequests(done, Math.min(REGISTER_CHUNK, registrations - done));
       const result = await loadgen.run(
         {
-          origin: `http://127.0.0.1:${port}`,
+          origin,
           connections: 8,
           requests: chunk,
           expectStatus: 201,

@@ -1,5 +1,6 @@
 /**
- * The lab's only way to reach Proofgate: plain HTTP against its public API, like any client.
+ * The lab's only way to reach Proofgate: plain HTTP against its public API, like any client
+ * (the synthetic login of tools/probe goes the same way, with a timeout per request).
  * Redirects are never followed (every 302/303 is something the lab asserts), cookies are kept
  * per name, as a browser would for one origin.
  */
@@ -28,6 +29,8 @@ export class HttpClient {
     readonly baseUrl: string,
     /** Aborts every request in flight, and refuses new ones, once the run is stopped. */
     private readonly signal?: AbortSignal,
+    /** Gives up on a request (a `TimeoutError`) that has not answered in this long. */
+    private readonly timeoutMs?: number,
   ) {}
 
   get(path: string, options: RequestOptions = {}): Promise<Reply> {
@@ -60,7 +63,7 @@ export class HttpClient {
       headers,
       body,
       redirect: 'manual',
-      signal: this.signal,
+      signal: this.requestSignal(),
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
@@ -75,6 +78,12 @@ export class HttpClient {
       json: parse(text),
       headers: response.headers,
     };
+  }
+
+  private requestSignal(): AbortSignal | undefined {
+    if (this.timeoutMs === undefined) return this.signal;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    return this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
   }
 }
 

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { ErrorAnswer, LabStepFailed, Outcome, allOf, describeReply } from './expectations';
 import { HttpClient, Reply, field } from './http';
-import { newPkce, type PkceLab } from './pkce-scenarios';
+import { authorizationRequest } from './authorization-request';
+import type { PkceLab } from './pkce-scenarios';
 import { PUBLIC_CLIENT, codeOf, publicCallbackOf } from './public-client';
 
 /** The demo confidential client: "another client" to the public one that pushed. */
@@ -50,19 +50,8 @@ export class ParLab {
 
   /** POST /par as the public client: a complete authorization request, checked up front. */
   async push(): Promise<PushedRequest> {
-    const pkce = newPkce();
-    const state = randomBytes(8).toString('hex');
-    const reply = await this.api.post('/par', {
-      form: {
-        client_id: PUBLIC_CLIENT.id,
-        response_type: 'code',
-        redirect_uri: PUBLIC_CLIENT.redirectUri,
-        state,
-        scope: 'profile',
-        code_challenge: pkce.challenge,
-        code_challenge_method: 'S256',
-      },
-    });
+    const { parameters, state, verifier } = authorizationRequest(PUBLIC_CLIENT, 'profile');
+    const reply = await this.api.post('/par', { form: parameters });
     const requestUri = field(reply.json, 'request_uri');
     const expiresIn = (reply.json as { expires_in?: unknown } | undefined)?.expires_in;
     if (
@@ -72,7 +61,7 @@ export class ParLab {
     ) {
       throw new LabStepFailed(`POST /par: ${describeReply(reply)}, no request_uri and expires_in`);
     }
-    return { requestUri, expiresIn, state, verifier: pkce.verifier };
+    return { requestUri, expiresIn, state, verifier };
   }
 
   /** GET /authorize with the request_uri, in the user's browser; `extra` front-channel parameters. */

@@ -1,3 +1,4 @@
+import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, allOf, describeReply, errorOutcome } from './expectations';
 import { HttpClient, Reply, field } from './http';
 import { PkceLab } from './pkce-scenarios';
@@ -228,24 +229,9 @@ const DEFAULT_RECENT_LOGIN_SECONDS = 600;
  * How old a login may be to add a passkey: `policy.recent_login_seconds` of
  * GET /challenge-models/passkey, else the README's default.
  */
-export async function recentLoginWindow(
-  http: HttpClient,
-): Promise<{ seconds: number; source: string }> {
-  const path = '/challenge-models/passkey';
-  const reply = await http.get(path).catch(() => undefined);
-  const policy =
-    typeof reply?.json === 'object' && reply.json !== null
-      ? (reply.json as Record<string, unknown>).policy
-      : undefined;
-  const seconds =
-    typeof policy === 'object' && policy !== null
-      ? (policy as Record<string, unknown>).recent_login_seconds
-      : undefined;
-  if (reply?.status === 200 && typeof seconds === 'number' && seconds >= 0) {
-    return { seconds, source: 'policy.recent_login_seconds' };
-  }
-  return {
+export function recentLoginWindow(http: HttpClient): Promise<StatedSeconds> {
+  return policySeconds(http, 'passkey', 'recent_login_seconds', (answered) => ({
     seconds: DEFAULT_RECENT_LOGIN_SECONDS,
-    source: `default; ${path} answered ${reply?.status ?? 'nothing'}`,
-  };
+    source: `default; ${answered}`,
+  }));
 }

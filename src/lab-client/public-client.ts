@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { LabStepFailed, describeReply } from './expectations';
 import type { Reply } from './http';
-import { newPkce, type PkceLab } from './pkce-scenarios';
+import { authorizationRequest } from './authorization-request';
+import type { PkceLab } from './pkce-scenarios';
 
 /**
  * The demo single-page app of the seeded data (README, Quick start): a public client, the kind
@@ -45,18 +45,7 @@ export async function publicCode(
   issuer: string,
   extra: Record<string, string> = {},
 ): Promise<PublicCode> {
-  const pkce = newPkce();
-  const state = randomBytes(8).toString('hex');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: PUBLIC_CLIENT.id,
-    redirect_uri: PUBLIC_CLIENT.redirectUri,
-    state,
-    scope: 'profile',
-    code_challenge: pkce.challenge,
-    code_challenge_method: 'S256',
-    ...extra,
-  });
-  const reply = await browser.authorize(`/authorize?${query.toString()}`);
-  return { code: codeOf(reply, state, issuer), verifier: pkce.verifier };
+  const { query, state, verifier } = authorizationRequest(PUBLIC_CLIENT, 'profile', extra);
+  const reply = await browser.authorize(`/authorize?${query}`);
+  return { code: codeOf(reply, state, issuer), verifier };
 }

@@ -4,6 +4,7 @@
  * its code. Run by the CLI (tools/lab) and, outside production, by the service's /lab page.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, describeError } from './expectations';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
@@ -55,10 +56,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   par: 60,
 };
 
-interface Lifetime {
-  seconds: number;
-  source: string;
-}
+type Lifetime = StatedSeconds;
 
 /** Runs every scenario once and returns the rows (PKCE first, the two expiry rows last). */
 export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Promise<LabRow[]> {
@@ -419,33 +417,19 @@ async function settle(summary: string, run: () => Promise<Outcome>): Promise<Out
  * lifetime the nonce response itself states (its message expires with the nonce); failing
  * that, the README's default.
  */
-async function lifetimeOf(
+function lifetimeOf(
   http: HttpClient,
   model: LabModel,
   issuedNonce?: () => Promise<IssuedNonce | undefined>,
 ): Promise<Lifetime> {
-  const path = `/challenge-models/${model}`;
-  const reply = await http.get(path).catch(() => undefined);
-  const policy =
-    typeof reply?.json === 'object' && reply.json !== null
-      ? (reply.json as Record<string, unknown>).policy
-      : undefined;
-  const seconds =
-    typeof policy === 'object' && policy !== null
-      ? (policy as Record<string, unknown>).lifetime_seconds
-      : undefined;
-  if (reply?.status === 200 && typeof seconds === 'number' && seconds >= 0) {
-    return { seconds, source: 'policy.lifetime_seconds' };
-  }
-  const issued = await issuedNonce?.();
-  if (issued) {
-    const ms = Date.parse(issued.expirationTime) - Date.parse(issued.issuedAt);
-    if (Number.isFinite(ms) && ms >= 0) {
-      return { seconds: Math.ceil(ms / 1000), source: "the nonce's expirationTime" };
+  return policySeconds(http, model, 'lifetime_seconds', async (answered) => {
+    const issued = await issuedNonce?.();
+    if (issued) {
+      const ms = Date.parse(issued.expirationTime) - Date.parse(issued.issuedAt);
+      if (Number.isFinite(ms) && ms >= 0) {
+        return { seconds: Math.ceil(ms / 1000), source: "the nonce's expirationTime" };
+      }
     }
-  }
-  return {
-    seconds: DEFAULT_LIFETIME_SECONDS[model],
-    source: `default; ${path} answered ${reply?.status ?? 'nothing'}`,
-  };
+    return { seconds: DEFAULT_LIFETIME_SECONDS[model], source: `default; ${answered}` };
+  });
 }

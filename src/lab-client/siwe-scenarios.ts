@@ -1,28 +1,11 @@
-import { type Address, type Hex } from 'viem';
-import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { type Address } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage, parseSiweMessage } from 'viem/siwe';
-import {
-  ErrorAnswer,
-  LabStepFailed,
-  Outcome,
-  allOf,
-  describeReply,
-  errorOutcome,
-  raceOutcome,
-} from './expectations';
-import { HttpClient, Reply, field } from './http';
+import { ErrorAnswer, Outcome, errorOutcome, raceOutcome } from './expectations';
+import { IssuedWalletNonce, LabWallet, WalletLab } from './wallet-scenarios';
 
 /** The answer of POST /wallet/nonce (README, Wallet login). */
-export interface IssuedNonce {
-  nonce: string;
-  address: Address;
-  chainId: number;
-  domain: string;
-  uri: string;
-  issuedAt: string;
-  expirationTime: string;
-  message: string;
-}
+export type IssuedNonce = IssuedWalletNonce<Address, number>;
 
 type MessageChanges = Partial<{
   address: Address;
@@ -34,23 +17,23 @@ type MessageChanges = Partial<{
   expirationTime: Date | null;
 }>;
 
-/** A dApp with its wallets, talking to the service over HTTP only. */
-export class SiweLab {
-  private readonly http: HttpClient;
-
+/** A dApp with its Ethereum wallets (Sign-In with Ethereum, EIP-4361), over HTTP only. */
+export class SiweLab extends WalletLab<Address, number, IssuedNonce> {
   constructor(baseUrl: string, signal?: AbortSignal) {
-    this.http = new HttpClient(baseUrl, signal);
+    super(
+      baseUrl,
+      signal,
+      {
+        authMethod: 'siwe',
+        subject: (address) => `eip155:1:${address}`,
+        subjectText: 'eip155:1:<address>',
+      },
+      1,
+    );
   }
 
-  async nonceFor(account: PrivateKeyAccount, chainId = 1): Promise<IssuedNonce> {
-    const reply = await this.http.post('/wallet/nonce', {
-      json: { address: account.address, chainId },
-    });
-    const issued = asIssuedNonce(reply.json);
-    if (reply.status !== 201 || !issued) {
-      throw new LabStepFailed(`POST /wallet/nonce: ${describeReply(reply)}, no nonce and message`);
-    }
-    return issued;
+  protected newWallet(): LabWallet<Address> {
+    return newAccount();
   }
 
   /**
@@ -76,99 +59,34 @@ export class SiweLab {
     });
   }
 
-  verify(message: string, signature: Hex): Promise<Reply> {
-    return this.http.post('/wallet/verify', { json: { message, signature } });
-  }
-
-  // --- scenarios -------------------------------------------------------------------------
-
-  async normalLogin(): Promise<Outcome> {
-    const account = newAccount();
-    const issued = await this.nonceFor(account);
-    const tokens = await this.verify(
-      issued.message,
-      await account.signMessage({ message: issued.message }),
-    );
-    const accessToken = field(tokens.json, 'access_token');
-    const verified = {
-      expected: '/wallet/verify 200',
-      answered: `/wallet/verify ${describeReply(tokens)}`,
-      passed: tokens.status === 200 && !!accessToken,
-    };
-    if (!accessToken) return verified;
-    const me = await this.http.get('/api/me', {
-      headers: { authorization: `Bearer ${accessToken}` },
-    });
-    const sub = `eip155:1:${account.address}`;
-    return allOf(verified, {
-      expected: '/api/me 200 siwe, sub eip155:1:<address>',
-      answered: `/api/me ${describeReply(me)} ${field(me.json, 'auth_method') ?? ''}${
-        field(me.json, 'sub') === sub ? ', sub eip155:1:<address>' : ''
-      }`,
-      passed:
-        me.status === 200 &&
-        field(me.json, 'auth_method') === 'siwe' &&
-        field(me.json, 'sub') === sub,
-    });
-  }
-
-  async replayedMessage(): Promise<Outcome> {
-    const account = newAccount();
-    const issued = await this.nonceFor(account);
-    const signature = await account.signMessage({ message: issued.message });
-    const first = await this.verify(issued.message, signature);
-    if (first.status !== 200) throw new LabStepFailed(`first verify: ${describeReply(first)}`);
-    return errorOutcome(await this.verify(issued.message, signature), {
-      status: 401,
-      error: 'nonce_already_used',
-    });
-  }
+  // --- scenarios of Ethereum's own (the shared ones are WalletLab's) -------------------------
 
   /** A chain-1 nonce in a message for chain 10 (or, where only chain 1 is allowed, refused as such). */
-  async nonceForAnotherChain(): Promise<Outcome> {
-    const account = newAccount();
-    const issued = await this.nonceFor(account, 1);
-    const message = this.rebuild(issued, { chainId: 10 });
-    const reply = await this.verify(message, await account.signMessage({ message }));
-    const bound = errorOutcome(reply, {
-      status: 401,
-      error: 'invalid_nonce',
-      description: 'The nonce was issued for another chain',
-    });
-    const onlyChain1 = errorOutcome(reply, { status: 400, error: 'chain_not_allowed' });
-    return {
-      expected: `${bound.expected} (${onlyChain1.expected} where chain 10 is not allowed)`,
-      answered: bound.answered,
-      passed: bound.passed || onlyChain1.passed,
-    };
+  nonceForAnotherChain(): Promise<Outcome> {
+    return this.nonceOnAnotherChain(1, 10, 'chain 10');
+  }
+
+  tamperedMessage(): Promise<Outcome> {
+    return this.signedThenTampered((issued) =>
+      this.rebuild(issued, { statement: 'Sign in to Proofgate and approve a transfer' }),
+    );
   }
 
   async backdatedMessage(): Promise<Outcome> {
     const account = newAccount();
     const issued = await this.nonceFor(account);
     const message = this.rebuild(issued, { issuedAt: new Date('2000-01-01T00:00:00Z') });
-    return errorOutcome(await this.verify(message, await account.signMessage({ message })), {
+    return errorOutcome(await this.verify(message, await account.sign(message)), {
       status: 401,
       error: 'invalid_nonce',
       description: 'The message was issued before its nonce',
     });
   }
 
-  async nonceBoundToAnotherAddress(): Promise<Outcome> {
-    const victim = newAccount();
-    const attacker = newAccount();
-    const issued = await this.nonceFor(victim);
-    const message = this.rebuild(issued, { address: attacker.address });
-    return errorOutcome(await this.verify(message, await attacker.signMessage({ message })), {
-      status: 401,
-      error: 'invalid_nonce',
-    });
-  }
-
   async wrongDomain(): Promise<Outcome> {
     const account = newAccount();
     const message = this.rebuild(await this.nonceFor(account), { domain: 'evil.example' });
-    return errorOutcome(await this.verify(message, await account.signMessage({ message })), {
+    return errorOutcome(await this.verify(message, await account.sign(message)), {
       status: 401,
       error: 'domain_mismatch',
     });
@@ -178,32 +96,9 @@ export class SiweLab {
     const account = newAccount();
     // The nonce endpoint refuses chain 999 itself; a message can still claim it.
     const message = this.rebuild(await this.nonceFor(account, 1), { chainId: 999 });
-    return errorOutcome(await this.verify(message, await account.signMessage({ message })), {
+    return errorOutcome(await this.verify(message, await account.sign(message)), {
       status: 400,
       error: 'chain_not_allowed',
-    });
-  }
-
-  async tamperedMessage(): Promise<Outcome> {
-    const account = newAccount();
-    const issued = await this.nonceFor(account);
-    const signature = await account.signMessage({ message: issued.message });
-    const tampered = this.rebuild(issued, {
-      statement: 'Sign in to Proofgate and approve a transfer',
-    });
-    return errorOutcome(await this.verify(tampered, signature), {
-      status: 401,
-      error: 'invalid_signature',
-    });
-  }
-
-  async signatureFromAnotherKey(): Promise<Outcome> {
-    const account = newAccount();
-    const issued = await this.nonceFor(account);
-    const signature = await newAccount().signMessage({ message: issued.message });
-    return errorOutcome(await this.verify(issued.message, signature), {
-      status: 401,
-      error: 'invalid_signature',
     });
   }
 
@@ -215,7 +110,7 @@ export class SiweLab {
     const account = newAccount();
     const issued = await this.nonceFor(account);
     const message = this.rebuild(issued, { expirationTime: null });
-    return { issued, message, signature: await account.signMessage({ message }) };
+    return { issued, message, signature: await account.sign(message) };
   }
 
   async finishExpiredNonce(pending: PendingSiwe): Promise<Outcome> {
@@ -226,7 +121,7 @@ export class SiweLab {
     const account = newAccount();
     const asked = Date.now();
     const issued = await this.nonceFor(account);
-    const signature = await account.signMessage({ message: issued.message });
+    const signature = await account.sign(issued.message);
     const started = Date.now();
     const replies = await Promise.all(
       Array.from({ length: concurrency }, () => this.verify(issued.message, signature)),
@@ -250,20 +145,13 @@ export class SiweLab {
 export interface PendingSiwe {
   issued: IssuedNonce;
   message: string;
-  signature: Hex;
+  signature: string;
 }
 
 export const EXPIRED_NONCE: ErrorAnswer = { status: 401, error: 'invalid_nonce' };
 
-function newAccount(): PrivateKeyAccount {
-  return privateKeyToAccount(generatePrivateKey());
-}
-
-function asIssuedNonce(json: unknown): IssuedNonce | undefined {
-  if (typeof json !== 'object' || json === null) return undefined;
-  const body = json as Record<string, unknown>;
-  const strings = ['nonce', 'address', 'domain', 'uri', 'issuedAt', 'expirationTime', 'message'];
-  if (!strings.every((name) => typeof body[name] === 'string')) return undefined;
-  if (typeof body.chainId !== 'number') return undefined;
-  return body as unknown as IssuedNonce;
+/** An Ethereum account (an EOA) with a fresh key, signing as EIP-191 `personal_sign`. */
+function newAccount(): LabWallet<Address> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  return { address: account.address, sign: (message) => account.signMessage({ message }) };
 }

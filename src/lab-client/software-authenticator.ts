@@ -128,18 +128,11 @@ export class SoftwareAuthenticator {
         ['authData', authData],
       ]),
     );
-    return {
-      id: b64u(credentialId),
-      rawId: b64u(credentialId),
-      type: 'public-key' as const,
-      response: {
-        clientDataJSON: b64u(clientDataJSON),
-        attestationObject: b64u(attestationObject),
-        transports: ['internal'],
-      },
-      clientExtensionResults: {},
-      authenticatorAttachment: 'platform' as const,
-    };
+    return credentialJson(credentialId, {
+      clientDataJSON: b64u(clientDataJSON),
+      attestationObject: b64u(attestationObject),
+      transports: ['internal'],
+    });
   }
 
   /** authenticatorGetAssertion: an AuthenticationResponseJSON; the counter moves first. */
@@ -152,19 +145,12 @@ export class SoftwareAuthenticator {
       dsaEncoding: 'der',
     });
     const credentialId = overrides.credentialId ?? this.credentialId;
-    return {
-      id: b64u(credentialId),
-      rawId: b64u(credentialId),
-      type: 'public-key' as const,
-      response: {
-        clientDataJSON: b64u(clientDataJSON),
-        authenticatorData: b64u(authData),
-        signature: b64u(signature),
-        ...(this.userHandle ? { userHandle: this.userHandle } : {}),
-      },
-      clientExtensionResults: {},
-      authenticatorAttachment: 'platform' as const,
-    };
+    return credentialJson(credentialId, {
+      clientDataJSON: b64u(clientDataJSON),
+      authenticatorData: b64u(authData),
+      signature: b64u(signature),
+      ...(this.userHandle ? { userHandle: this.userHandle } : {}),
+    });
   }
 
   private clientData(type: string, challenge: string, overrides: ResponseOverrides): Buffer {
@@ -190,4 +176,19 @@ export class SoftwareAuthenticator {
       counter,
     ]);
   }
+}
+
+/**
+ * The PublicKeyCredential as JSON (WebAuthn L3 §5.1.8, `toJSON()`), around either ceremony's
+ * response: what a browser's `navigator.credentials` hands the relying party's page.
+ */
+function credentialJson<Response>(credentialId: Buffer, response: Response) {
+  return {
+    id: b64u(credentialId),
+    rawId: b64u(credentialId),
+    type: 'public-key' as const,
+    response,
+    clientExtensionResults: {},
+    authenticatorAttachment: 'platform' as const,
+  };
 }

@@ -1,16 +1,7 @@
 import { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+// The harness's own (bench/, tools/ use them too): one free-port and one status check for all.
+export { freePort, statusOf } from '../../bench/lib/processes';
 
 /** Polls `probe` until it returns a value `done` accepts, or the deadline passes. */
 export async function waitFor<T>(
@@ -29,13 +20,4 @@ export async function waitFor<T>(
 export function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-/** GET url, resolving to the status (0 when nothing answers). */
-export async function statusOf(url: string): Promise<number> {
-  try {
-    return (await fetch(url)).status;
-  } catch {
-    return 0;
-  }
 }

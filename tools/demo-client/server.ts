@@ -10,7 +10,14 @@ import {
   DemoOAuthClient,
   TokenEndpointError,
 } from './oauth-flow';
-import { STYLESHEET, debugPage, errorPage, homePage, tokensPage } from './pages';
+import {
+  type ErrorView,
+  STYLESHEET,
+  debugPage,
+  errorPage,
+  homePage,
+  tokensPage,
+} from './pages';
 import { type AuthorizationKind, type Session, SessionStore, redact, sameSecret } from './sessions';
 
 export interface DemoClientOptions {
@@ -93,11 +100,7 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
       return send(
         res,
         400,
-        errorPage({
-          heading: 'Callback refused',
-          message: `${error.message}. No code exchange was attempted.`,
-          details: [['state received', query.get('state') ?? '(none)']],
-        }),
+        callbackRefusedPage(error, [['state received', query.get('state') ?? '(none)']]),
       );
     }
     // checkState guarantees both exist; the request is answered once, whatever the outcome.
@@ -137,16 +140,7 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
           }),
         );
       }
-      if (error instanceof CallbackRefused) {
-        return send(
-          res,
-          400,
-          errorPage({
-            heading: 'Callback refused',
-            message: `${error.message}. No code exchange was attempted.`,
-          }),
-        );
-      }
+      if (error instanceof CallbackRefused) return send(res, 400, callbackRefusedPage(error));
       throw error;
     }
   }
@@ -263,6 +257,15 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
         server.closeAllConnections();
       }),
   };
+}
+
+/** The page of a callback refused before any code was sent to Proofgate (state, iss). */
+function callbackRefusedPage(error: CallbackRefused, details?: ErrorView['details']): string {
+  return errorPage({
+    heading: 'Callback refused',
+    message: `${error.message}. No code exchange was attempted.`,
+    details,
+  });
 }
 
 function send(res: ServerResponse, status: number, page: string): void {

@@ -1,4 +1,5 @@
 /** Command-line options of `npm run fleet` and `npm run soak`, and the fault schedule they imply. */
+import { type Mutable, readOptions } from '../../bench/lib/command-line';
 
 export type FaultKind = 'database-outage' | 'instance-kill' | 'fleet-restart';
 
@@ -65,51 +66,24 @@ npm run soak -- --minutes N [options]   N minutes, faults at intervals; writes d
   --out FILE        report file (soak default ${SOAK_DEFAULTS.out}); - for none
   --skip-build      reuse dist-fleet/ instead of compiling src/`;
 
-function integer(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} needs an integer from ${min} to ${max}, got ${value ?? 'nothing'}`);
-  }
-  return n;
-}
-
 /** Parses argv (without node and the script); `--soak` first selects the soak profile. */
 export function parseOptions(argv: readonly string[]): FleetOptions {
   const soak = argv[0] === '--soak';
-  const options: { -readonly [K in keyof FleetOptions]: FleetOptions[K] } = soak
-    ? { ...SOAK_DEFAULTS }
-    : { ...FLEET_DEFAULTS };
-  for (let i = soak ? 1 : 0; i < argv.length; i++) {
-    const name = argv[i];
-    const value = () => argv[++i];
-    switch (name) {
-      case '--minutes':
-        if (!soak) throw new Error('--minutes is for `npm run soak`; use --seconds here');
-        options.seconds = integer(name, value(), 2, 24 * 60) * 60;
-        break;
-      case '--seconds':
-        if (soak) throw new Error('--seconds is for `npm run fleet`; use --minutes here');
-        options.seconds = integer(name, value(), 60, 3600);
-        break;
-      case '--workers':
-        options.workers = integer(name, value(), 1, 64);
-        break;
-      case '--in-flight':
-        options.inFlight = integer(name, value(), 3, 256);
-        break;
-      case '--out': {
-        const file = value();
-        if (!file) throw new Error('--out needs a file name (or -)');
-        options.out = file;
-        break;
-      }
-      case '--skip-build':
-        options.skipBuild = true;
-        break;
-      default:
-        throw new Error(`unknown option ${name}`);
-    }
-  }
+  const options: Mutable<FleetOptions> = soak ? { ...SOAK_DEFAULTS } : { ...FLEET_DEFAULTS };
+  readOptions(soak ? argv.slice(1) : argv, {
+    '--minutes': (value) => {
+      if (!soak) throw new Error('--minutes is for `npm run soak`; use --seconds here');
+      options.seconds = value.integer(2, 24 * 60) * 60;
+    },
+    '--seconds': (value) => {
+      if (soak) throw new Error('--seconds is for `npm run fleet`; use --minutes here');
+      options.seconds = value.integer(60, 3600);
+    },
+    '--workers': (value) => (options.workers = value.integer(1, 64)),
+    '--in-flight': (value) => (options.inFlight = value.integer(3, 256)),
+    '--out': (value) => (options.out = value.file()),
+    '--skip-build': () => (options.skipBuild = true),
+  });
   if (soak) options.faultIntervalSeconds = Math.min(60, options.seconds / 4);
   return options;
 }

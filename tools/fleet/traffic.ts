@@ -6,12 +6,17 @@
  * viem wallets (every tenth with two concurrent replays), and protected-API calls. Each answer is
  * checked against what the protocol allows and booked in the ledger.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { basicAuth } from '../../bench/lib/browser';
 import { dpopProof, dpopSigner, type DpopSigner } from '../../bench/lib/dpop';
-import { codeFromRedirect, pkcePair, type MintedCode } from '../../bench/lib/pkce';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import {
+  DEMO_CLIENT,
+  codeExchangeRequest,
+  codeFromRedirect,
+  type MintedCode,
+} from '../../bench/lib/pkce';
 import {
   GaveUp,
   NoAnswer,
@@ -25,11 +30,6 @@ import { ISSUER } from './fleet';
 import type { Ledger } from './ledger';
 import type { Elapsed } from './processes';
 
-export const CODE_CLIENT = {
-  id: 'demo-client',
-  secret: 'demo-secret',
-  redirectUri: 'http://localhost:25001/callback',
-};
 /** The public client wallet logins are issued to when they name none. */
 export const WALLET_CLIENT = 'wallet';
 
@@ -195,30 +195,20 @@ export class Traffic {
     const dpop = n % DPOP_EVERY === 1 ? dpopSigner() : undefined;
     const outcome = await this.exchange(minted, replayed ? 3 : 1, undefined, dpop);
     // A replayed code revokes the grant of its redemption (RFC 6749 §4.1.2): not a family to follow.
-    if (!replayed && outcome.tokens) this.adopt(CODE_CLIENT.id, outcome.tokens, dpop);
+    if (!replayed && outcome.tokens) this.adopt(DEMO_CLIENT.id, outcome.tokens, dpop);
   }
 
   /** GET /authorize with the login session, as a browser would; retried while answered 5xx. */
   async mintCode(): Promise<MintedCode> {
-    const { verifier, challenge } = pkcePair();
-    const state = randomBytes(8).toString('hex');
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: CODE_CLIENT.id,
-      redirect_uri: CODE_CLIENT.redirectUri,
-      state,
-      scope: 'profile',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    });
+    const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, 'profile');
     const since = this.elapsed();
     for (;;) {
       const res = await this.client.send('authorize', {
         method: 'GET',
-        path: `/authorize?${query.toString()}`,
+        path: `/authorize?${query}`,
         headers: { cookie: this.sessionCookie, accept: 'text/html' },
       });
-      if (res.status === 302 && res.location?.startsWith(CODE_CLIENT.redirectUri)) {
+      if (res.status === 302 && res.location?.startsWith(DEMO_CLIENT.redirectUri)) {
         return { code: codeFromRedirect(res.location, state), verifier };
       }
       if (!this.retryable('authorize', res)) {
@@ -243,17 +233,7 @@ export class Traffic {
     if (copies > 1) this.ledger.counts.codeReplayGroups++;
     if (dpop) this.ledger.counts.dpopExchanges++;
     const record = this.ledger.code(minted.code);
-    const body = new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: minted.code,
-      code_verifier: minted.verifier,
-      redirect_uri: CODE_CLIENT.redirectUri,
-    }).toString();
-    const headers = {
-      authorization: basicAuth(CODE_CLIENT.id, CODE_CLIENT.secret),
-      'content-type': FORM,
-    };
-    const spec: RequestSpec = { method: 'POST', path: '/token', headers, body };
+    const spec: RequestSpec = codeExchangeRequest(DEMO_CLIENT, minted);
     return this.redeem(
       'token.code',
       copies,
@@ -506,8 +486,8 @@ export class Traffic {
         refresh_token: presented,
       };
       const headers: Record<string, string> = { 'content-type': FORM };
-      if (family.clientId === CODE_CLIENT.id) {
-        headers.authorization = basicAuth(CODE_CLIENT.id, CODE_CLIENT.secret);
+      if (family.clientId === DEMO_CLIENT.id) {
+        headers.authorization = basicAuth(DEMO_CLIENT.id, DEMO_CLIENT.secret);
       } else {
         form.client_id = family.clientId;
       }

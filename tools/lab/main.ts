@@ -4,12 +4,12 @@
  * with 2-second challenge lifetimes. Exits 0 when every row passes, 1 when one fails, 2 when
  * the lab could not run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, spawnDevStart, statusOf } from '../../bench/lib/processes';
 import { LabRow, runLab } from '../../src/lab-client/scenarios';
 import { tableHeader, tableRow, tableSummary } from './table';
 
@@ -58,37 +58,23 @@ async function startService(): Promise<LocalService> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'proofgate-lab-'));
   const distDir = join(ROOT, '.build', basename(dataDir));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // Inherited NODE_ENV=test (e.g. from jest) would not be the development service users run.
-    NODE_ENV: 'development',
-    PORT: String(port),
-    PROOFGATE_DATA_DIR: dataDir,
-    PROOFGATE_DIST_DIR: distDir,
-    AUTH_CODE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
-    WALLET_NONCE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
-    // The shortest PAR_REQUEST_URI_TTL_SECONDS allowed.
-    PAR_REQUEST_URI_TTL_SECONDS: '5',
-    // The passkey row waits until the lab's login is no longer recent (5 s: the shortest allowed).
-    ACCOUNT_RECENT_LOGIN_SECONDS: '5',
-    // Shorter than the lifetimes the lab waits out, so the refresh row outlasts the grace window.
-    REFRESH_TOKEN_GRACE_SECONDS: '1',
-    SIWE_CHAIN_IDS: '1,10',
-    SIWS_CHAINS: 'solana:mainnet,solana:devnet',
-    LOG_LEVEL: 'warn',
-  };
-  delete env.MONGODB_URI;
-  const child = spawn(process.execPath, [join(ROOT, 'tools', 'dev-start.js')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output } = spawnDevStart(ROOT, {
+    dataDir,
+    distDir,
+    env: {
+      PORT: String(port),
+      AUTH_CODE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
+      WALLET_NONCE_TTL_SECONDS: CHALLENGE_TTL_SECONDS,
+      // The shortest PAR_REQUEST_URI_TTL_SECONDS allowed.
+      PAR_REQUEST_URI_TTL_SECONDS: '5',
+      // The passkey row waits until the lab's login is no longer recent (5 s: the shortest allowed).
+      ACCOUNT_RECENT_LOGIN_SECONDS: '5',
+      // Shorter than the lifetimes the lab waits out, so the refresh row outlasts the grace window.
+      REFRESH_TOKEN_GRACE_SECONDS: '1',
+      SIWE_CHAIN_IDS: '1,10',
+      SIWS_CHAINS: 'solana:mainnet,solana:devnet',
+    },
   });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -104,12 +90,12 @@ async function startService(): Promise<LocalService> {
     if (child.exitCode !== null || child.signalCode !== null) {
       await stop();
       throw new Error(
-        `Proofgate exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output}`,
+        `Proofgate exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output()}`,
       );
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Proofgate did not become healthy at ${baseUrl} in time:\n${output}`);
+      throw new Error(`Proofgate did not become healthy at ${baseUrl} in time:\n${output()}`);
     }
     await sleep(300);
   }
@@ -124,25 +110,6 @@ async function terminate(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function statusOf(url: string): Promise<number> {
-  try {
-    return (await fetch(url)).status;
-  } catch {
-    return 0;
-  }
 }
 
 async function main(): Promise<number> {

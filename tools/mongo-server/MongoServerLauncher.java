@@ -28,11 +28,14 @@ import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -217,8 +220,31 @@ public class MongoServerLauncher {
     void deleteExpiredDocuments(BooleanSupplier stopRequested);
   }
 
+  /**
+   * One TTL pass over every database of a backend, never racing dropDatabase: resolveDatabase
+   * re-creates a database that was dropped since the listing, so each database is visited, and
+   * each drop runs, under this one lock.
+   */
+  static final class DatabaseLifecycle {
+    synchronized void drop(Runnable drop) {
+      drop.run();
+    }
+
+    void deleteExpiredDocuments(Supplier<Set<String>> databaseNames, Function<String, MongoDatabase> resolve,
+                                Clock clock, Oplog oplog, BooleanSupplier stopRequested) {
+      for (String name : List.copyOf(databaseNames.get())) {
+        if (stopRequested.getAsBoolean()) return;
+        synchronized (this) {
+          if (databaseNames.get().contains(name)) {
+            TtlMonitor.deleteExpired(resolve.apply(name), clock, oplog, stopRequested);
+          }
+        }
+      }
+    }
+  }
+
   static final class IdIndexedMemoryBackend extends MemoryBackend implements ExpiringBackend {
-    private final Object databaseLifecycle = new Object();
+    private final DatabaseLifecycle lifecycle = new DatabaseLifecycle();
 
     @Override
     public MemoryDatabase openOrCreateDatabase(String name) {
@@ -227,23 +253,12 @@ public class MongoServerLauncher {
 
     @Override
     public void dropDatabase(String name) {
-      synchronized (databaseLifecycle) {
-        super.dropDatabase(name);
-      }
+      lifecycle.drop(() -> super.dropDatabase(name));
     }
 
     @Override
     public void deleteExpiredDocuments(BooleanSupplier stopRequested) {
-      for (String name : List.copyOf(listDatabaseNames())) {
-        if (stopRequested.getAsBoolean()) return;
-        // resolveDatabase re-creates a database that was dropped since the listing; holding the
-        // lock dropDatabase takes keeps a pass from resurrecting one.
-        synchronized (databaseLifecycle) {
-          if (listDatabaseNames().contains(name)) {
-            TtlMonitor.deleteExpired(resolveDatabase(name), getClock(), oplog, stopRequested);
-          }
-        }
-      }
+      lifecycle.deleteExpiredDocuments(this::listDatabaseNames, this::resolveDatabase, getClock(), oplog, stopRequested);
     }
   }
 
@@ -253,7 +268,8 @@ public class MongoServerLauncher {
     private static final String DATA_MAP_PREFIX = "databases.";
     private static final String META_MAP_PREFIX = "meta.";
 
-    private final Object databaseLifecycle = new Object();
+    // Here a database resurrected by a TTL pass would even get maps in the file.
+    private final DatabaseLifecycle lifecycle = new DatabaseLifecycle();
 
     IdIndexedH2Backend(String fileName) {
       super(fileName);  // reopens the databases in the file through openOrCreateDatabase below
@@ -297,22 +313,12 @@ public class MongoServerLauncher {
 
     @Override
     public void dropDatabase(String name) {
-      synchronized (databaseLifecycle) {
-        super.dropDatabase(name);
-      }
+      lifecycle.drop(() -> super.dropDatabase(name));
     }
 
     @Override
     public void deleteExpiredDocuments(BooleanSupplier stopRequested) {
-      for (String name : List.copyOf(listDatabaseNames())) {
-        if (stopRequested.getAsBoolean()) return;
-        // See IdIndexedMemoryBackend; here a resurrected database would even get maps in the file.
-        synchronized (databaseLifecycle) {
-          if (listDatabaseNames().contains(name)) {
-            TtlMonitor.deleteExpired(resolveDatabase(name), getClock(), oplog, stopRequested);
-          }
-        }
-      }
+      lifecycle.deleteExpiredDocuments(this::listDatabaseNames, this::resolveDatabase, getClock(), oplog, stopRequested);
     }
   }
 

@@ -5,9 +5,10 @@
  * client secret, the wallet key, codes, verifiers, tokens, signatures) never reach the report:
  * a step says its status and, on a refusal, only the RFC `error` code.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { Gauge, Registry } from 'prom-client';
 import { privateKeyToAccount } from 'viem/accounts';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { HttpClient } from '../../src/lab-client/http';
 
 export type Flow = 'pkce' | 'siwe';
 export const FLOWS: readonly Flow[] = ['pkce', 'siwe'];
@@ -44,56 +45,6 @@ export interface FlowResult {
 }
 
 class StepFailed extends Error {}
-
-/** A browser for one origin: cookies by name, no automatic redirects, a timeout per request. */
-class ProbeBrowser {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(
-    private readonly origin: string,
-    private readonly timeoutMs: number,
-  ) {}
-
-  async send(
-    method: 'GET' | 'POST',
-    path: string,
-    options: {
-      form?: Record<string, string>;
-      json?: unknown;
-      headers?: Record<string, string>;
-    } = {},
-  ): Promise<{ status: number; location?: string; text: string }> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    }
-    let body: string | undefined;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(options.form).toString();
-    } else if (options.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.json);
-    }
-    const res = await fetch(new URL(path, this.origin), {
-      method,
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return {
-      status: res.status,
-      location: res.headers.get('location') ?? undefined,
-      text: await res.text(),
-    };
-  }
-}
 
 /** The RFC error code of an answer, if it is the `{error, error_description}` envelope. */
 function errorCode(text: string): string | undefined {
@@ -156,23 +107,14 @@ function json<T>(text: string): T {
 
 async function pkceLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
   if (!settings.password) throw new StepFailed('no_password');
-  const browser = new ProbeBrowser(settings.url, settings.timeoutMs);
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const state = randomBytes(16).toString('base64url');
-  const authorize = `/authorize?${new URLSearchParams({
-    response_type: 'code',
-    client_id: settings.clientId,
-    redirect_uri: settings.redirectUri,
-    scope: 'openid profile',
-    state,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  }).toString()}`;
+  const browser = new HttpClient(settings.url, undefined, settings.timeoutMs);
+  const client = { id: settings.clientId, redirectUri: settings.redirectUri };
+  const { query, state, verifier } = authorizationRequest(client, 'openid profile');
+  const authorize = `/authorize?${query}`;
 
   const page = await run.step(
     'login_page',
-    () => browser.send('GET', `/login?return_to=${encodeURIComponent(authorize)}`),
+    () => browser.get(`/login?return_to=${encodeURIComponent(authorize)}`),
     200,
   );
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
@@ -180,7 +122,7 @@ async function pkceLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
   await run.step(
     'login',
     () =>
-      browser.send('POST', '/login', {
+      browser.post('/login', {
         form: {
           username: settings.username,
           password: settings.password ?? '',
@@ -190,7 +132,7 @@ async function pkceLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
       }),
     303,
   );
-  const redirect = await run.step('authorize', () => browser.send('GET', authorize), 302);
+  const redirect = await run.step('authorize', () => browser.get(authorize), 302);
   const callback = new URL(redirect.location ?? '', settings.url);
   const code = callback.searchParams.get('code');
   if (!code || callback.searchParams.get('state') !== state) throw new StepFailed('no_code');
@@ -208,7 +150,7 @@ async function pkceLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
   const token = await run.step(
     'token',
     () =>
-      browser.send('POST', '/token', {
+      browser.post('/token', {
         headers: clientAuth,
         form: {
           grant_type: 'authorization_code',
@@ -220,38 +162,17 @@ async function pkceLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
       }),
     200,
   );
-  const tokens = json<{ access_token: string; refresh_token?: string }>(token.text);
-  await run.step(
-    'userinfo',
-    () =>
-      browser.send('GET', '/api/me', {
-        headers: { authorization: `Bearer ${tokens.access_token}` },
-      }),
-    200,
-  );
-  // Ends the grant the run opened: a probe every minute leaves no live sessions behind.
-  if (tokens.refresh_token) {
-    const refreshToken = tokens.refresh_token;
-    await run.step(
-      'revoke',
-      () =>
-        browser.send('POST', '/revoke', {
-          headers: clientAuth,
-          form: { token: refreshToken, token_type_hint: 'refresh_token', ...clientForm },
-        }),
-      200,
-    );
-  }
+  await useThenRevoke(browser, run, token.text, { headers: clientAuth, form: clientForm });
 }
 
 async function siweLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
   if (!settings.siweKey) throw new StepFailed('no_siwe_key');
-  const browser = new ProbeBrowser(settings.url, settings.timeoutMs);
+  const browser = new HttpClient(settings.url, undefined, settings.timeoutMs);
   const account = privateKeyToAccount(settings.siweKey);
   const nonce = await run.step(
     'nonce',
     () =>
-      browser.send('POST', '/wallet/nonce', {
+      browser.post('/wallet/nonce', {
         json: { address: account.address, chainId: settings.chainId },
       }),
     201,
@@ -260,29 +181,32 @@ async function siweLogin(settings: ProbeSettings, run: FlowRun): Promise<void> {
   const signature = await account.signMessage({ message });
   const verified = await run.step(
     'verify',
-    () => browser.send('POST', '/wallet/verify', { json: { message, signature } }),
+    () => browser.post('/wallet/verify', { json: { message, signature } }),
     200,
   );
-  const tokens = json<{ access_token: string; refresh_token?: string }>(verified.text);
+  await useThenRevoke(browser, run, verified.text, { form: { client_id: 'wallet' } });
+}
+
+/**
+ * The tokens of a login put to use (/api/me) and their grant revoked (RFC 7009) by the client
+ * they were issued to (`client`: its authentication, header or form), so that a probe every
+ * minute leaves no live sessions behind.
+ */
+async function useThenRevoke(
+  browser: HttpClient,
+  run: FlowRun,
+  tokenResponse: string,
+  client: { headers?: Record<string, string>; form: Record<string, string> },
+): Promise<void> {
+  const tokens = json<{ access_token: string; refresh_token?: string }>(tokenResponse);
   await run.step(
     'userinfo',
-    () =>
-      browser.send('GET', '/api/me', {
-        headers: { authorization: `Bearer ${tokens.access_token}` },
-      }),
+    () => browser.get('/api/me', { headers: { authorization: `Bearer ${tokens.access_token}` } }),
     200,
   );
-  if (tokens.refresh_token) {
-    const refreshToken = tokens.refresh_token;
-    await run.step(
-      'revoke',
-      () =>
-        browser.send('POST', '/revoke', {
-          form: { token: refreshToken, token_type_hint: 'refresh_token', client_id: 'wallet' },
-        }),
-      200,
-    );
-  }
+  if (!tokens.refresh_token) return;
+  const form = { token: tokens.refresh_token, token_type_hint: 'refresh_token', ...client.form };
+  await run.step('revoke', () => browser.post('/revoke', { headers: client.headers, form }), 200);
 }
 
 const FLOW_RUNNERS: Record<Flow, (settings: ProbeSettings, run: FlowRun) => Promise<void>> = {

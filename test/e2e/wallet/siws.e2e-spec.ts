@@ -8,6 +8,7 @@ import { ed25519 } from '@noble/curves/ed25519';
 import { createSignInMessageText, verifySignIn } from '@solana/wallet-standard-util';
 import bs58 from 'bs58';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import type { IssuedSolanaNonce } from '../../../src/lab-client/siws-scenarios';
 import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -30,17 +31,6 @@ function solanaWallet(): SolanaWallet {
     publicKey,
     sign: (message) => ed25519.sign(new TextEncoder().encode(message), secretKey),
   };
-}
-
-interface NonceBody {
-  nonce: string;
-  address: string;
-  chainId: string;
-  domain: string;
-  uri: string;
-  issuedAt: string;
-  expirationTime: string;
-  message: string;
 }
 
 function freshWindow(t: TestApp): void {
@@ -71,10 +61,10 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
   const verify = (message: string, signature: string, sender = from()) =>
     t.http().post('/wallet/verify').set('X-Forwarded-For', sender).send({ message, signature });
 
-  async function issue(wallet: SolanaWallet, chainId = 'solana:mainnet'): Promise<NonceBody> {
+  async function issue(wallet: SolanaWallet, chainId = 'solana:mainnet'): Promise<IssuedSolanaNonce> {
     const res = await nonce({ address: wallet.address, chainId });
     expect(res.status).toBe(201);
-    return res.body as NonceBody;
+    return res.body as IssuedSolanaNonce;
   }
 
   function expectRefusal(
@@ -95,7 +85,7 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
       const res = await nonce({ address: wallet.address, chainId: 'solana:mainnet' });
       expect(res.status).toBe(201);
       expect(res.headers['cache-control']).toBe('no-store');
-      const body = res.body as NonceBody;
+      const body = res.body as IssuedSolanaNonce;
       expect(body).toEqual({
         nonce: expect.stringMatching(/^[0-9A-Za-z]{22}$/),
         address: wallet.address,
@@ -143,7 +133,7 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
     it('takes the CAIP-2 genesis form of a cluster as the same chain', async () => {
       const wallet = solanaWallet();
       const body = (await nonce({ address: wallet.address, chainId: DEVNET }).expect(201))
-        .body as NonceBody;
+        .body as IssuedSolanaNonce;
       expect(body.chainId).toBe('solana:devnet');
       expect(body.message).toContain('\nChain ID: solana:devnet\n');
     });
@@ -322,7 +312,7 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
       const address = bs58.encode(Uint8Array.from([2, ...new Uint8Array(31)]));
       const res = await nonce({ address, chainId: 'solana:mainnet' });
       expect(res.status).toBe(201);
-      const message = (res.body as NonceBody).message;
+      const message = (res.body as IssuedSolanaNonce).message;
       expectRefusal(
         await verify(message, bs58.encode(solanaWallet().sign(message))),
         401,

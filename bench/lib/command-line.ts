@@ -1,0 +1,59 @@
+/**
+ * How the harness commands read their options (`npm run bench`, and `npm run fleet`/`soak` from
+ * tools/fleet): `--flag` and `--name value` words, left to right, each handed to its option's own
+ * handler. An unknown option or a bad value throws with a one-line message that names it.
+ */
+
+/** The value that follows an option's name, read only when its handler asks for it. */
+export interface OptionValue {
+  /** An integer from `min` to `max`. */
+  integer(min: number, max: number): number;
+  /** A file name, or `-` for none. */
+  file(): string;
+  /** One of `choices`. */
+  oneOf<const T extends string>(choices: readonly T[]): T;
+}
+
+/** Option name (`--rounds`) to what it sets; a flag's handler reads no value. */
+export type OptionHandlers = Readonly<Record<string, (value: OptionValue) => void>>;
+
+/** Options as they are filled in while argv is read. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Reads argv (without node and the script) through `handlers`. */
+export function readOptions(argv: readonly string[], handlers: OptionHandlers): void {
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i];
+    const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+    if (!handler) throw new Error(`unknown option ${name}`);
+    handler(optionValue(name, () => argv[++i]));
+  }
+}
+
+function optionValue(name: string, next: () => string | undefined): OptionValue {
+  return {
+    integer(min, max) {
+      const value = next();
+      const n = Number(value);
+      if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
+        throw new Error(
+          `${name} needs an integer from ${min} to ${max}, got ${value ?? 'nothing'}`,
+        );
+      }
+      return n;
+    },
+    file() {
+      const value = next();
+      if (!value) throw new Error(`${name} needs a file name (or -)`);
+      return value;
+    },
+    oneOf<const T extends string>(choices: readonly T[]): T {
+      const value = next();
+      const chosen = choices.find((choice) => choice === value);
+      if (chosen === undefined) {
+        throw new Error(`${name} needs ${choices.join(' or ')}, got ${value ?? 'nothing'}`);
+      }
+      return chosen;
+    },
+  };
+}
