@@ -5,8 +5,7 @@ import {
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { type SignInMethod, passkeyMethodKey } from '../../accounts/account';
+import { type PasskeyCredential, type SignInMethod, passkeyMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
@@ -18,7 +17,7 @@ import { refusalOf } from '../passkey-response-errors';
 import { CounterRegression, InvalidCredentialResponse, UnknownCredential } from '../passkey.errors';
 import { PasskeyVerificationCompleted } from '../passkey.events';
 import { RelyingParty } from '../relying-party';
-import { userHandleOf } from '../user-handle';
+import { encodedUserHandleOf } from '../user-handle';
 
 /** A passkey sign-in that verified: whom it signs in, and what the assertion says of the user. */
 export interface VerifiedPasskey {
@@ -31,6 +30,15 @@ export interface VerifiedPasskey {
   readonly userVerified: boolean;
   /** `singleDevice` (device-bound) or `multiDevice` (synced). */
   readonly deviceType: 'singleDevice' | 'multiDevice';
+}
+
+/**
+ * The stored COSE_Key as the bytes the library decodes. Node's native base64url decoder, copied
+ * into an ArrayBuffer of its own: the library's CBOR decoder reads `bytes.buffer` from offset 0,
+ * which a pooled Buffer does not start at.
+ */
+function credentialPublicKeyOf(passkey: PasskeyCredential): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.from(passkey.publicKey, 'base64url'));
 }
 
 /**
@@ -128,7 +136,7 @@ export class PasskeyAuthenticationService {
         expectedRPID: rp.id,
         credential: {
           id: response.id,
-          publicKey: isoBase64URL.toBuffer(passkey.publicKey),
+          publicKey: credentialPublicKeyOf(passkey),
           // The counter is checked below, atomically against the stored one; 0 here turns the
           // library's own read-then-compare check off.
           counter: 0,
@@ -157,7 +165,7 @@ export class PasskeyAuthenticationService {
   private checkUserHandle(response: AuthenticationResponseJSON, method: SignInMethod): void {
     const handle = response.response.userHandle;
     if (handle === undefined) return;
-    if (handle !== isoBase64URL.fromBuffer(userHandleOf(method.sub))) {
+    if (handle !== encodedUserHandleOf(method.sub)) {
       throw new InvalidCredentialResponse('The user handle is not the passkey account’s').because(
         'user_handle_mismatch',
       );
