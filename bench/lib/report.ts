@@ -189,6 +189,16 @@ function targetsFloor(report: BenchReport): string {
   ${f0(verify.rps)}: the same redemption and tokens as the exchange, plus the secp256k1 recovery and
   the SIWE checks.`);
   }
+  const passkey = summarizePhase(report.records, 'proofgate.passkey');
+  const passkeyRatio = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
+  if (verify && passkey && passkeyRatio.ratios.length > 0 && passkeyRatio.median < 0.8) {
+    bullets.push(`- **Passkey verify ≥ 0.8× wallet verify** needs ${f0(0.8 * verify.rps)} req/s; Proofgate does
+  ${f0(passkey.rps)}, ${f0(1e6 / passkey.rps - 1e6 / verify.rps)} µs per request more than wallet verify
+  (${f2(passkey.tripsPerRequest)} round trips against ${f2(verify.tripsPerRequest)}). The two differ in their
+  signature check, and the target allows ${f0(1e6 / (0.8 * verify.rps) - 1e6 / verify.rps)} µs more:
+  [the signature checks alone](#passkey-verify-against-wallet-verify-the-signature-checks-alone)
+  (\`bench/passkey-crypto.bench.ts\`) shows what @simplewebauthn/server's costs beyond SIWE's.`);
+  }
   if (bullets.length === 0) return '';
   return `
 What the targets that are not met ask of this machine, from this run's floor (a bare POST
