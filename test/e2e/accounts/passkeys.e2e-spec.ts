@@ -342,6 +342,44 @@ describe('passkeys: the JSON API', () => {
       await verify(authenticator.assert(await requestOptions())).expect(200);
     });
 
+    it('a passkey removed after it signed in is refused at once: its record is read on every sign-in', async () => {
+      const authenticator = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      expect((await registered(await accountToken('user1'), authenticator)).status).toBe(201);
+      await verify(authenticator.assert(await requestOptions())).expect(200);
+      await t.app.get(AccountService).unlink('user1', passkeyMethodKey(authenticator.id));
+
+      const res = await verify(authenticator.assert(await requestOptions())).expect(401);
+
+      expect(res.body).toEqual({
+        error: 'unknown_credential',
+        error_description: 'No account has this passkey',
+      });
+    });
+
+    it('a credential id registered again with another key: the old key never signs in, the new one does', async () => {
+      const first = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      expect((await registered(await accountToken('user1'), first)).status).toBe(201);
+      await verify(first.assert(await requestOptions())).expect(200);
+      await t.app.get(AccountService).unlink('user1', passkeyMethodKey(first.id));
+      // Another authenticator (another key pair) claiming the same credential id.
+      const second = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      const token = await accountToken('user1');
+      const options = (await creationOptions(token).expect(200)).body as CreationOptions;
+      await t
+        .http()
+        .post('/passkeys/registration/verify')
+        .set('Authorization', `Bearer ${token}`)
+        .send(second.register(options, { credentialId: first.credentialId }))
+        .expect(201);
+      const asSecond = { credentialId: first.credentialId };
+
+      const old = await verify(first.assert(await requestOptions())).expect(401);
+      expect(old.body.error).toBe('unknown_credential');
+      await verify(second.assert(await requestOptions(), asSecond)).expect(200);
+      const again = await verify(first.assert(await requestOptions())).expect(401);
+      expect(again.body.error).toBe('invalid_credential_response');
+    });
+
     it('a bad signature: 401 invalid_credential_response', async () => {
       const authenticator = await newPasskey();
       const assertion = authenticator.assert(await requestOptions());
