@@ -402,8 +402,11 @@ ${distanceFromFloor(report)}
   keeps one key: Proofgate imports it once (a client with a new key per proof would pay the
   import, ~0.2 ms, each time). The passkey phase fetches one challenge per request from
   \`POST /passkeys/authentication/options\` before the phase and signs an assertion over each
-  (ES256, the tests' software authenticator, a synced passkey that never counts). Nothing is
-  signed while a phase runs: the load generator only sends what was prepared.
+  (ES256, the tests' software authenticator, a synced passkey that never counts). That one
+  passkey signs every request: after its first sign-in each takes the path of a credential the
+  instance has seen sign in, its record read beside the challenge's redemption; a credential's
+  first sign-in on an instance reads its record first, one round trip longer for the same CPU.
+  Nothing is signed while a phase runs: the load generator only sends what was prepared.
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
   round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
   Proofgate's other phases (${NONCE_PHASE_FACTOR * options.phaseRequests} for nonce issue, which answers about twice as fast: each phase lasts
