@@ -189,6 +189,16 @@ function targetsFloor(report: BenchReport): string {
   ${f0(verify.rps)}: the same redemption and tokens as the exchange, plus the secp256k1 recovery and
   the SIWE checks.`);
   }
+  const passkey = summarizePhase(report.records, 'proofgate.passkey');
+  const passkeyRatio = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
+  if (verify && passkey && passkeyRatio.ratios.length > 0 && passkeyRatio.median < 0.8) {
+    bullets.push(`- **Passkey verify ≥ 0.8× wallet verify** needs ${f0(0.8 * verify.rps)} req/s; Proofgate does
+  ${f0(passkey.rps)}, ${f0(1e6 / passkey.rps - 1e6 / verify.rps)} µs per request more than wallet verify
+  (${f2(passkey.tripsPerRequest)} round trips against ${f2(verify.tripsPerRequest)}). The two differ in their
+  signature check, and the target allows ${f0(1e6 / (0.8 * verify.rps) - 1e6 / verify.rps)} µs more:
+  [the signature checks alone](#passkey-verify-against-wallet-verify-the-signature-checks-alone)
+  (\`bench/passkey-crypto.bench.ts\`) shows what @simplewebauthn/server's costs beyond SIWE's.`);
+  }
   if (bullets.length === 0) return '';
   return `
 What the targets that are not met ask of this machine, from this run's floor (a bare POST
@@ -392,8 +402,11 @@ ${distanceFromFloor(report)}
   keeps one key: Proofgate imports it once (a client with a new key per proof would pay the
   import, ~0.2 ms, each time). The passkey phase fetches one challenge per request from
   \`POST /passkeys/authentication/options\` before the phase and signs an assertion over each
-  (ES256, the tests' software authenticator, a synced passkey that never counts). Nothing is
-  signed while a phase runs: the load generator only sends what was prepared.
+  (ES256, the tests' software authenticator, a synced passkey that never counts). That one
+  passkey signs every request: after its first sign-in each takes the path of a credential the
+  instance has seen sign in, its record read beside the challenge's redemption; a credential's
+  first sign-in on an instance reads its record first, one round trip longer for the same CPU.
+  Nothing is signed while a phase runs: the load generator only sends what was prepared.
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
   round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
   Proofgate's other phases (${NONCE_PHASE_FACTOR * options.phaseRequests} for nonce issue, which answers about twice as fast: each phase lasts

@@ -4,21 +4,22 @@ import {
   verifyAuthenticationResponse,
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
+  type VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { type SignInMethod, passkeyMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
+import { LruCache } from '../../platform/cache/lru-cache';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
 import { CounterRegression, InvalidCredentialResponse, UnknownCredential } from '../passkey.errors';
 import { PasskeyVerificationCompleted } from '../passkey.events';
 import { RelyingParty } from '../relying-party';
-import { userHandleOf } from '../user-handle';
+import { encodedUserHandleOf } from '../user-handle';
 
 /** A passkey sign-in that verified: whom it signs in, and what the assertion says of the user. */
 export interface VerifiedPasskey {
@@ -32,6 +33,26 @@ export interface VerifiedPasskey {
   /** `singleDevice` (device-bound) or `multiDevice` (synced). */
   readonly deviceType: 'singleDevice' | 'multiDevice';
 }
+
+/**
+ * The stored COSE_Key as the bytes the library decodes. Node's native base64url decoder, copied
+ * into an ArrayBuffer of its own: the library's CBOR decoder reads `bytes.buffer` from offset 0,
+ * which a pooled Buffer does not start at.
+ */
+function credentialPublicKeyOf(publicKey: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.from(publicKey, 'base64url'));
+}
+
+const unknownCredential = () =>
+  new UnknownCredential('No account has this passkey').because('unknown_credential');
+
+/**
+ * Credentials whose last sign-in on this instance verified, with the key it verified against
+ * (what lets the next sign-in overlap its record's read with the challenge's redemption): at most
+ * this many, the least recently used first out. Only a verified assertion adds one, so nobody can
+ * fill it with credentials they do not hold.
+ */
+export const PASSKEY_KEYS_REMEMBERED = 10_000;
 
 /**
  * RFC 8176 `amr` of a passkey sign-in: `hwk` for a device-bound key, `swk` for a synced one (its
@@ -55,6 +76,7 @@ export function passkeyAmr(
 @Injectable()
 export class PasskeyAuthenticationService {
   private readonly logger = new Logger(PasskeyAuthenticationService.name);
+  private readonly knownKeys = new LruCache<string, string>(PASSKEY_KEYS_REMEMBERED);
 
   constructor(
     private readonly rp: RelyingParty,
@@ -82,8 +104,9 @@ export class PasskeyAuthenticationService {
   }
 
   /**
-   * Verifies an assertion: one read of the credential, the challenge redeemed inside the
-   * library's check, then the counter advanced in one conditional update.
+   * Verifies an assertion: one read of the credential (beside the redemption once the credential
+   * has signed in here before), the challenge redeemed inside the library's check, then the
+   * counter advanced in one conditional update when it moved.
    */
   async verify(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
     const started = performance.now();
@@ -107,42 +130,48 @@ export class PasskeyAuthenticationService {
     }
   }
 
+  /**
+   * The credential's record is read afresh on every sign-in (primary read: a passkey removed a
+   * moment ago on any instance must not sign in), and decides everything: the account, the
+   * counter, the key. A credential this instance has not seen sign in is looked up first, so an
+   * unknown one is refused without spending the challenge. One that has is checked against the
+   * key it signed with last time while its record is read, the read beside the challenge's
+   * redemption as the wallet login does it (no round trip of its own on the way); the record must
+   * then still exist and hold that very key.
+   */
   private async check(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
-    const rp = this.rp.settings();
-    const method = await this.accounts.findMethod(passkeyMethodKey(response.id));
-    const passkey = method?.passkey;
-    if (!method || !passkey) {
-      throw new UnknownCredential('No account has this passkey').because('unknown_credential');
-    }
+    const lookup = this.accounts.findMethod(passkeyMethodKey(response.id));
+    const remembered = this.knownKeys.get(response.id);
     const redemption = new ChallengeRedemption(
       this.challenges,
       this.events,
       'webauthn_authentication',
     );
-    let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-    try {
-      verified = await verifyAuthenticationResponse({
-        response,
-        expectedChallenge: redemption.redeem,
-        expectedOrigin: rp.origins,
-        expectedRPID: rp.id,
-        credential: {
-          id: response.id,
-          publicKey: isoBase64URL.toBuffer(passkey.publicKey),
-          // The counter is checked below, atomically against the stored one; 0 here turns the
-          // library's own read-then-compare check off.
-          counter: 0,
-          transports: [...passkey.transports],
-        },
-        requireUserVerification: false,
-      });
-    } catch (error) {
-      throw redemption.refusal() ?? refusalOf(error);
+    let method: SignInMethod | null;
+    let verified: VerifiedAuthenticationResponse | undefined;
+    let refusal: ProtocolError | undefined;
+    if (remembered === undefined) {
+      method = await lookup;
+      const passkey = method?.passkey;
+      if (!passkey) throw unknownCredential();
+      [verified, refusal] = await this.verifyWith(response, passkey.publicKey, redemption);
+    } else {
+      [method, [verified, refusal]] = await Promise.all([
+        lookup,
+        this.verifyWith(response, remembered, redemption),
+      ]);
+      if (method?.passkey?.publicKey !== remembered) {
+        this.knownKeys.delete(response.id);
+        throw unknownCredential();
+      }
     }
-    if (!verified.verified) throw refusalOf(undefined);
+    const passkey = method?.passkey;
+    if (!method || !passkey) throw unknownCredential();
+    if (!verified) throw refusal ?? refusalOf(undefined);
     const info = verified.authenticationInfo;
     this.checkUserHandle(response, method);
     await this.advanceCounter(method, passkey.counter, info.newCounter);
+    this.knownKeys.set(response.id, passkey.publicKey);
     this.logger.log(`Passkey sign-in of ${method.sub}`);
     return {
       sub: method.sub,
@@ -153,11 +182,42 @@ export class PasskeyAuthenticationService {
     };
   }
 
+  /**
+   * The library's check of the assertion against `publicKey` (the stored COSE_Key, base64url),
+   * the challenge redeemed inside it: the verified result, or why it was refused.
+   */
+  private async verifyWith(
+    response: AuthenticationResponseJSON,
+    publicKey: string,
+    redemption: ChallengeRedemption,
+  ): Promise<[VerifiedAuthenticationResponse | undefined, ProtocolError | undefined]> {
+    const rp = this.rp.settings();
+    try {
+      const verified = await verifyAuthenticationResponse({
+        response,
+        expectedChallenge: redemption.redeem,
+        expectedOrigin: rp.origins,
+        expectedRPID: rp.id,
+        credential: {
+          id: response.id,
+          publicKey: credentialPublicKeyOf(publicKey),
+          // The counter is checked below, atomically against the stored one; 0 here turns the
+          // library's own read-then-compare check off.
+          counter: 0,
+        },
+        requireUserVerification: false,
+      });
+      return verified.verified ? [verified, undefined] : [undefined, refusalOf(undefined)];
+    } catch (error) {
+      return [undefined, redemption.refusal() ?? refusalOf(error)];
+    }
+  }
+
   /** WebAuthn Level 3 §7.2 step 6: a user handle, when given, must be the account's. */
   private checkUserHandle(response: AuthenticationResponseJSON, method: SignInMethod): void {
     const handle = response.response.userHandle;
     if (handle === undefined) return;
-    if (handle !== isoBase64URL.fromBuffer(userHandleOf(method.sub))) {
+    if (handle !== encodedUserHandleOf(method.sub)) {
       throw new InvalidCredentialResponse('The user handle is not the passkey account’s').because(
         'user_handle_mismatch',
       );

@@ -25,4 +25,12 @@ describe('LruCache', () => {
     expect(cache.get('a')).toBe(2);
     expect(cache.size).toBe(1);
   });
+
+  it('forgets a deleted key, and keeps the others', () => {
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.delete('a');
+    expect([cache.get('a'), cache.get('b'), cache.size]).toEqual([undefined, 2, 1]);
+  });
 });

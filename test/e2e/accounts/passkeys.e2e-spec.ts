@@ -7,6 +7,8 @@
  */
 import request from 'supertest';
 import { sample } from '../../support/metrics';
+import { passkeyMethodKey } from '../../../src/accounts/account';
+import { AccountService } from '../../../src/accounts/account.service';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { accountToken as accountTokenOf } from '../../support/accounts';
 import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry } from '../../support/oauth';
@@ -66,6 +68,12 @@ describe('passkeys: the JSON API', () => {
   async function requestOptions(): Promise<{ challenge: string }> {
     const res = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
     return res.body as { challenge: string };
+  }
+
+  /** The credential record as stored: the counter last seen, and when a sign-in last wrote it. */
+  async function stored(authenticator: SoftwareAuthenticator) {
+    const method = await t.app.get(AccountService).findMethod(passkeyMethodKey(authenticator.id));
+    return { counter: method?.passkey?.counter, lastUsedAt: method?.lastUsedAt };
   }
 
   const verify = (response: unknown, extra: Record<string, unknown> = {}) =>
@@ -302,6 +310,65 @@ describe('passkeys: the JSON API', () => {
       await verify(known.assert(options)).expect(200);
     });
 
+    it('a user handle that is not the account’s: 401 invalid_credential_response', async () => {
+      const authenticator = await newPasskey();
+      const assertion = authenticator.assert(await requestOptions());
+      // WebAuthn Level 3 §7.2 step 6; the handle is outside the signed data, so only this check
+      // can catch it. Another account's handle, as its creation options carry it.
+      const other = (await creationOptions(await accountToken('user1')).expect(200))
+        .body as CreationOptions;
+      const otherHandle = other.user.id;
+      expect(otherHandle).not.toBe(assertion.response.userHandle);
+      const res = await verify({
+        ...assertion,
+        response: { ...assertion.response, userHandle: otherHandle },
+      }).expect(401);
+      expect(res.body).toEqual({
+        error: 'invalid_credential_response',
+        error_description: 'The user handle is not the passkey account’s',
+      });
+      // The account's own handle, as the authenticator sent it, signs in.
+      await verify(authenticator.assert(await requestOptions())).expect(200);
+    });
+
+    it('a passkey removed after it signed in is refused at once: its record is read on every sign-in', async () => {
+      const authenticator = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      expect((await registered(await accountToken('user1'), authenticator)).status).toBe(201);
+      await verify(authenticator.assert(await requestOptions())).expect(200);
+      await t.app.get(AccountService).unlink('user1', passkeyMethodKey(authenticator.id));
+
+      const res = await verify(authenticator.assert(await requestOptions())).expect(401);
+
+      expect(res.body).toEqual({
+        error: 'unknown_credential',
+        error_description: 'No account has this passkey',
+      });
+    });
+
+    it('a credential id registered again with another key: the old key never signs in, the new one does', async () => {
+      const first = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      expect((await registered(await accountToken('user1'), first)).status).toBe(201);
+      await verify(first.assert(await requestOptions())).expect(200);
+      await t.app.get(AccountService).unlink('user1', passkeyMethodKey(first.id));
+      // Another authenticator (another key pair) claiming the same credential id.
+      const second = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+      const token = await accountToken('user1');
+      const options = (await creationOptions(token).expect(200)).body as CreationOptions;
+      await t
+        .http()
+        .post('/passkeys/registration/verify')
+        .set('Authorization', `Bearer ${token}`)
+        .send(second.register(options, { credentialId: first.credentialId }))
+        .expect(201);
+      const asSecond = { credentialId: first.credentialId };
+
+      const old = await verify(first.assert(await requestOptions())).expect(401);
+      expect(old.body.error).toBe('unknown_credential');
+      await verify(second.assert(await requestOptions(), asSecond)).expect(200);
+      const again = await verify(first.assert(await requestOptions())).expect(401);
+      expect(again.body.error).toBe('invalid_credential_response');
+    });
+
     it('a bad signature: 401 invalid_credential_response', async () => {
       const authenticator = await newPasskey();
       const assertion = authenticator.assert(await requestOptions());
@@ -317,6 +384,8 @@ describe('passkeys: the JSON API', () => {
       const authenticator = await newPasskey();
       authenticator.setCounter(10);
       await verify(authenticator.assert(await requestOptions())).expect(200);
+      // A counting authenticator's counter is written with each sign-in.
+      expect(await stored(authenticator)).toEqual({ counter: 11, lastUsedAt: expect.any(Date) });
       const before = await events.count('passkey_counter_regression');
 
       const behind = await verify(
@@ -337,15 +406,31 @@ describe('passkeys: the JSON API', () => {
         });
       }
       expect(await events.count('passkey_counter_regression')).toBe(before + 3);
+      expect((await stored(authenticator)).counter).toBe(11);
       // The genuine authenticator, counting on, still signs in.
       await verify(authenticator.assert(await requestOptions(), { counter: 12 })).expect(200);
+      expect((await stored(authenticator)).counter).toBe(12);
     });
 
-    it('an authenticator that never counts (counter always 0) signs in again and again', async () => {
+    it('an authenticator that never counts (counter always 0) signs in again and again, with no counter write', async () => {
       const authenticator = await newPasskey({ counts: false, synced: true });
       for (let i = 0; i < 3; i++) {
         await verify(authenticator.assert(await requestOptions())).expect(200);
       }
+      // WebAuthn Level 3 §6.1.1: 0 then 0 is no regression and nothing to store, so the sign-in
+      // pays no write (a write sets lastUsedAt).
+      expect(await stored(authenticator)).toEqual({ counter: 0, lastUsedAt: undefined });
+    });
+
+    it('an authenticator that starts counting after sending 0 is written; going back to 0 is a regression', async () => {
+      const authenticator = await newPasskey({ counts: false });
+      await verify(authenticator.assert(await requestOptions())).expect(200);
+      await verify(authenticator.assert(await requestOptions(), { counter: 3 })).expect(200);
+      expect(await stored(authenticator)).toEqual({ counter: 3, lastUsedAt: expect.any(Date) });
+      const before = await events.count('passkey_counter_regression');
+      const res = await verify(authenticator.assert(await requestOptions())).expect(401);
+      expect(res.body.error).toBe('counter_regression');
+      expect(await events.count('passkey_counter_regression')).toBe(before + 1);
     });
 
     it('two assertions racing with the same counter: one passes, one is a regression', async () => {
