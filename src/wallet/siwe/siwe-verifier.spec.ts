@@ -5,9 +5,6 @@ import {
   type Hex,
   type Transport,
   custom,
-  decodeAbiParameters,
-  erc6492SignatureValidatorAbi,
-  erc6492SignatureValidatorByteCode,
   hashMessage,
   isAddressEqual,
   parseSignature,
@@ -18,6 +15,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../platform/clock/clock';
 import { siweVectors } from '../../../test/support/siwe-vectors';
+import { type ValidatorCall, validatorCallOf } from '../../../test/support/erc6492-validator';
 import { ProtocolError, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
 import { type WalletConfig } from '../../config/sections/wallet.config';
 import {
@@ -67,12 +65,6 @@ function forbiddenRpc() {
   return { request, transport: custom({ request }, { retryCount: 0 }) };
 }
 
-interface ValidatorCall {
-  signer: Address;
-  hash: Hex;
-  signature: Hex;
-}
-
 /**
  * A node answering `eth_call` for ERC-6492's universal validator, which viem and we send as a
  * deployless call: validator bytecode followed by the ABI-encoded (signer, hash, signature).
@@ -81,17 +73,8 @@ interface ValidatorCall {
  */
 function validatorRpc(answer: (call: ValidatorCall) => Promise<Hex>) {
   const calls: ValidatorCall[] = [];
-  const request = jest.fn(async ({ method, params }: RpcRequest): Promise<unknown> => {
-    if (method !== 'eth_call') throw new Error(`unexpected RPC method ${method}`);
-    const [tx] = params as [{ to?: Hex; data: Hex }];
-    if (tx.to !== undefined || !tx.data.startsWith(erc6492SignatureValidatorByteCode)) {
-      throw new Error('not a deployless ERC-6492 validator call');
-    }
-    const [signer, hash, signature] = decodeAbiParameters(
-      erc6492SignatureValidatorAbi[0].inputs,
-      `0x${tx.data.slice(erc6492SignatureValidatorByteCode.length)}`,
-    );
-    const call = { signer, hash, signature };
+  const request = jest.fn(async (rpc: RpcRequest): Promise<unknown> => {
+    const call = validatorCallOf(rpc);
     calls.push(call);
     return answer(call);
   });

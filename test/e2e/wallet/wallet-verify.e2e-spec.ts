@@ -5,9 +5,6 @@ import {
   type Hex,
   type Transport,
   custom,
-  decodeAbiParameters,
-  erc6492SignatureValidatorAbi,
-  erc6492SignatureValidatorByteCode,
   getAddress,
   hashMessage,
   hexToBigInt,
@@ -25,6 +22,7 @@ import { createSiweMessage } from 'viem/siwe';
 import { randomBytes } from 'node:crypto';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { EthRpcTransports } from '../../../src/wallet/siwe/eth-rpc-transports';
+import { validatorCallOf } from '../../support/erc6492-validator';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const ENV = {
@@ -70,16 +68,8 @@ class StubChain {
   transport(): Transport {
     return custom(
       {
-        request: async ({ method, params }: { method: string; params?: unknown }) => {
-          if (method !== 'eth_call') throw new Error(`unexpected RPC method ${method}`);
-          const [tx] = params as [{ to?: Hex; data: Hex }];
-          if (tx.to !== undefined || !tx.data.startsWith(erc6492SignatureValidatorByteCode)) {
-            throw new Error('not a deployless ERC-6492 validator call');
-          }
-          const [signer, hash, signature] = decodeAbiParameters(
-            erc6492SignatureValidatorAbi[0].inputs,
-            `0x${tx.data.slice(erc6492SignatureValidatorByteCode.length)}`,
-          );
+        request: async (rpc: { method: string; params?: unknown }) => {
+          const { signer, hash, signature } = validatorCallOf(rpc);
           this.calls.push(signer);
           const contract = this.contracts.get(signer.toLowerCase());
           if (contract) {
