@@ -75,7 +75,7 @@ export function renderLoginPage(view: LoginPageView): string {
     ],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
-<form method="post" action="/login">
+<form method="post" action="/login" id="login-form">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
 <p>

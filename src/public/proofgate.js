@@ -13,9 +13,13 @@ window.Proofgate = Object.freeze(
       element.hidden = text === '';
     }
 
-    /** The value of the page form's hidden field `name` (csrf_token, return_to), or ''. */
-    function fieldValue(name) {
-      const field = document.querySelector(`input[type="hidden"][name="${name}"]`);
+    /**
+     * The value of the login form's hidden field `name` (csrf_token, return_to), or ''. Read from
+     * that form by its id: a signed-in visitor's page (prompt=login, max_age) also has the
+     * header's sign-out form, whose return_to is the login page itself.
+     */
+    function loginField(name) {
+      const field = document.querySelector(`#login-form input[type="hidden"][name="${name}"]`);
       return field ? field.value : '';
     }
 
@@ -66,8 +70,8 @@ window.Proofgate = Object.freeze(
     async function finishLogin(path, proof, say) {
       const done = await postJson(path, {
         ...proof,
-        csrf_token: fieldValue('csrf_token'),
-        return_to: fieldValue('return_to'),
+        csrf_token: loginField('csrf_token'),
+        return_to: loginField('return_to'),
       });
       say('Signed in. Continuing…');
       continueTo(done.redirect);
@@ -182,7 +186,6 @@ window.Proofgate = Object.freeze(
 
     return {
       show,
-      fieldValue,
       postJson,
       describe,
       continueTo,

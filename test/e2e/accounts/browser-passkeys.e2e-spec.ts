@@ -52,6 +52,16 @@ describe('passkeys in the browser (virtual authenticator)', () => {
   });
 
   it('adds a passkey on the account page, then signs in with it inside an authorization of demo-client', async () => {
+    // The virtual authenticator would answer a login page's conditional (autofill) request on
+    // its own, racing the clicks below (and signing in from the login page sign-out lands on):
+    // every page of this test is told the browser has no conditional mediation.
+    await page.addInitScript(() => {
+      const browserGlobals = globalThis as unknown as { PublicKeyCredential: object };
+      Object.defineProperty(browserGlobals.PublicKeyCredential, 'isConditionalMediationAvailable', {
+        value: () => Promise.resolve(false),
+      });
+    });
+
     // A password login that returns to the account page.
     await passwordLogin(page, issuer, 'user0', 'password0', '/account');
     await expect(page.locator('#account-sub').textContent()).resolves.toBe('user0');
@@ -66,18 +76,20 @@ describe('passkeys in the browser (virtual authenticator)', () => {
     expect(stored.credentials).toHaveLength(1);
     expect(stored.credentials[0].isResidentCredential).toBe(true);
 
+    // Signed in, the login page also has the header's sign-out form (its return_to is the login
+    // page): the passkey sign-in still continues to the login form's return_to.
+    await page.goto(`${issuer}/login?return_to=%2Faccount`);
+    await expect(page.locator('#nav-session').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname !== '/login'),
+      page.locator('#passkey-login').click(),
+    ]);
+    expect(page.url()).toBe(`${issuer}/account`);
+
     // Sign out.
     await Promise.all([page.waitForURL(`${issuer}/login`), page.click('#sign-out')]);
 
-    // An authorization request of demo-client: the login page, then the passkey button. The
-    // virtual authenticator would answer the page's conditional (autofill) request on its own,
-    // racing the click: this page load is told the browser has no conditional mediation.
-    await page.addInitScript(() => {
-      const browserGlobals = globalThis as unknown as { PublicKeyCredential: object };
-      Object.defineProperty(browserGlobals.PublicKeyCredential, 'isConditionalMediationAvailable', {
-        value: () => Promise.resolve(false),
-      });
-    });
+    // An authorization request of demo-client: the login page, then the passkey button.
     const { verifier, challenge } = pkcePair();
     await page.goto(
       `${issuer}${authorizePath({

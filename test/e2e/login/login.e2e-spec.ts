@@ -81,7 +81,7 @@ describe('password login (GET/POST /login)', () => {
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.text).toMatch(/^<!DOCTYPE html>/);
-      expect(res.text).toContain('<form method="post" action="/login">');
+      expect(res.text).toContain('<form method="post" action="/login" id="login-form">');
       expect(res.text).toContain('name="username"');
       expect(res.text).toContain('name="password" type="password"');
 
