@@ -19,6 +19,13 @@ export const LOGIN_LIMIT = 10;
 export const SERVER_SELECTION_TIMEOUT_MS = 1000;
 /** Held codes must outlive a fault (the default is 60 s). */
 export const AUTH_CODE_TTL_SECONDS = 180;
+/**
+ * A refresh whose rotation committed just before a fault, its answer then lost or a 503, is
+ * retried once the fleet is back: up to the outage (10 s) plus the recovery (≤ 5 s) later. The
+ * grace window must outlast that for the retry to get its successor, as it does for a client
+ * retrying at once (the default is 10 s; the check is of the server, not of this window).
+ */
+export const REFRESH_TOKEN_GRACE_SECONDS = 60;
 
 export interface MemorySample {
   readonly slot: number;
@@ -128,6 +135,7 @@ function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.Proc
     ALLOW_INSECURE_ISSUER: 'true',
     LOG_LEVEL: 'warn',
     AUTH_CODE_TTL_SECONDS: String(AUTH_CODE_TTL_SECONDS),
+    REFRESH_TOKEN_GRACE_SECONDS: String(REFRESH_TOKEN_GRACE_SECONDS),
     RATE_LIMIT_TOKEN_PER_IP: unlimited,
     RATE_LIMIT_TOKEN_PER_CLIENT: unlimited,
     RATE_LIMIT_WALLET_PER_IP: unlimited,

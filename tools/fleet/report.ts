@@ -4,6 +4,7 @@ import type { Attempt, Endpoint } from './client';
 import { KILL_LOOPS, type FaultRecord } from './faults';
 import {
   AUTH_CODE_TTL_SECONDS,
+  REFRESH_TOKEN_GRACE_SECONDS,
   DATABASE_NAME,
   INSTANCES,
   LOGIN_LIMIT,
@@ -258,7 +259,7 @@ upserts, concurrent index creation on a new collection); real MongoDB has no suc
 server error is a 500 by design: it is not the client's doing and not an outage.`,
   'families-survive': `A family ends when a refresh is refused. "Refused after an answer that was
 lost or 5xx" means an earlier try of the same token got no answer (cut by a kill) or a 5xx, and
-the retry came more than \`REFRESH_TOKEN_GRACE_SECONDS\` (10 s) after a rotation that had happened
+the retry came more than \`REFRESH_TOKEN_GRACE_SECONDS\` (${REFRESH_TOKEN_GRACE_SECONDS} s) after a rotation that had happened
 unseen: the retry is then reuse, and the grant is revoked (RFC 9700 §4.14.2). Each family's last
 tries are listed.`,
 };
@@ -317,7 +318,7 @@ while the database is away, quick recovery, state that survives every restart, f
 - Machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memory}, Node ${env.node}. Load average ${env.loadAverageBefore} before the run and ${env.loadAverageAfter} after: the machine is shared with other work, so latencies here say little about Proofgate itself.
 - Source: ${env.source}, built once into its own folder and started as ${INSTANCES} separate Node processes (\`NODE_ENV=production\`).
 - Database: ${env.database}, on a file in a temporary folder (database \`${DATABASE_NAME}\`), so a restart on the same port finds the data again.
-- Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits)).
+- Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`REFRESH_TOKEN_GRACE_SECONDS=${REFRESH_TOKEN_GRACE_SECONDS}\` (a refresh retried after a fault, its first answer lost, still gets its successor), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits)).
 - Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 5xx is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once; every 4th with a DPoP proof, a fresh one per try, its family then refreshing and calling \`/api/me\` with proofs of the same key), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls; of these, ${c.dpopExchanges} code exchanges, ${c.dpopRefreshes} refreshes and ${c.dpopMeCalls} \`/api/me\` calls with DPoP proofs.
 - Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
 
