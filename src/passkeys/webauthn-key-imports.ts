@@ -55,10 +55,10 @@ export class WebAuthnKeyImports {
   private wrap(): Crypto {
     const subtle = this.subtle;
     const importKey = this.importKey.bind(this);
-    const bound = new Map<unknown, unknown>();
     /** Every member of the real object, its methods called on it (WebCrypto checks `this`). */
-    const forward = <T extends object>(target: T, overrides: Record<PropertyKey, unknown>): T =>
-      new Proxy(target, {
+    const forward = <T extends object>(target: T, overrides: Record<PropertyKey, unknown>): T => {
+      const bound = new Map<unknown, unknown>();
+      return new Proxy(target, {
         get(real, property) {
           if (property in overrides) return overrides[property as string];
           const value: unknown = Reflect.get(real, property, real);
@@ -71,6 +71,7 @@ export class WebAuthnKeyImports {
           return method;
         },
       });
+    };
     return forward(this.webCrypto, { subtle: forward(subtle, { importKey }) });
   }
 
