@@ -48,28 +48,43 @@ export class ProofgateError extends Error {
 export interface ProofgateWalletApiOptions {
   /** Proofgate's origin, e.g. `https://auth.example.com`. */
   issuer: string;
-  /** A public client registered for wallet logins; Proofgate's built-in one by default. */
+  /**
+   * Your dApp's public client (registered with a redirect URI on the dApp's own origin): nonces
+   * are bound to it, and their messages name the dApp's origin, so a wallet warns the user when
+   * another site asks for the same signature. Proofgate's built-in `wallet` client by default,
+   * whose messages name Proofgate's own site.
+   */
   clientId?: string;
+  /** Which of the client's origins the messages name, when it has several (default: the page's). */
+  origin?: string;
   fetch?: typeof fetch;
 }
 
 export class ProofgateWalletApi {
   readonly issuer: string;
   readonly clientId: string;
+  private readonly origin?: string;
   private readonly fetch: typeof fetch;
 
   constructor(options: ProofgateWalletApiOptions) {
     this.issuer = options.issuer.replace(/\/+$/, '');
     this.clientId = options.clientId ?? 'wallet';
+    this.origin = options.origin;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
   /**
    * A nonce bound to `address` on `chainId` (an EIP-155 number, or a CAIP-2 id: `eip155:1`,
-   * `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`, or a Wallet Standard one: `solana:mainnet`).
+   * `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`, or a Wallet Standard one: `solana:mainnet`) and to
+   * this client: only `verify` with the same client redeems its signature.
    */
   nonce(address: string, chainId: number | string): Promise<IssuedNonce> {
-    return this.json<IssuedNonce>('/wallet/nonce', { address, chainId }, 201);
+    const origin = this.origin === undefined ? {} : { origin: this.origin };
+    return this.json<IssuedNonce>(
+      '/wallet/nonce',
+      { address, chainId, client_id: this.clientId, ...origin },
+      201,
+    );
   }
 
   /** The signed message, exactly as issued, and the wallet's signature, for tokens. */

@@ -37,6 +37,11 @@ export interface IssueChallenge<P> {
   binding: ChallengeBinding;
   payload: P;
   ttlSeconds: number;
+  /**
+   * When the challenge is issued, for an issuer that writes the time into what it binds (a wallet
+   * nonce's message carries its Issued At and is bound by its hash); the store's clock otherwise.
+   */
+  issuedAt?: Date;
 }
 
 export interface StoredChallenge<P = unknown> {

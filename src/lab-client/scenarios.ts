@@ -202,6 +202,25 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   await attempt('siwe', `${RACE_CONCURRENCY} concurrent redemptions`, 'exactly one 200', () =>
     siwe.race(RACE_CONCURRENCY, nonceLifetime.seconds),
   );
+  // #31: a signature is worth what it was asked for (audience and purpose, every field).
+  const attackerAccount = async () => (await passkey.accountLogin()).accessToken;
+  for (const [model, lab] of [
+    ['siwe', siwe],
+    ['siws', siws],
+  ] as const) {
+    await attempt(model, 'a dApp’s signature at the login page', '401 invalid_nonce', () =>
+      lab.dappSignatureAtLoginPage(),
+    );
+    await attempt(model, 'a login page’s signature at /wallet/verify', '401 invalid_nonce', () =>
+      lab.loginPageSignatureAtVerify(),
+    );
+    await attempt(model, 'a login signature linked to another account', '401 invalid_nonce', () =>
+      lab.loginSignatureToLink(attackerAccount),
+    );
+    await attempt(model, 're-signed with another statement', '401 invalid_nonce', () =>
+      lab.resignedWithAnotherStatement(),
+    );
+  }
 
   await attempt('siws', 'normal login', '200; /api/me 200 siws', () => siws.normalLogin());
   await attempt('siws', 'replayed signed message', '401 nonce_already_used', () =>

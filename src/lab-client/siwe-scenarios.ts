@@ -79,7 +79,8 @@ export class SiweLab extends WalletLab<Address, number, IssuedNonce> {
     return errorOutcome(await this.verify(message, await account.sign(message)), {
       status: 401,
       error: 'invalid_nonce',
-      description: 'The message was issued before its nonce',
+      description:
+        'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
     });
   }
 

@@ -51,7 +51,8 @@ export class SiwsLab extends WalletLab<string, string, IssuedSolanaNonce> {
     return createSignInMessageText({
       domain: issued.domain,
       address: changes.address ?? issued.address,
-      statement: changes.statement ?? 'Sign in to Proofgate',
+      // CAIP-122 layout: header, address, a blank line, then the statement.
+      statement: changes.statement ?? issued.message.split('\n')[3],
       uri: issued.uri,
       version: '1',
       chainId: changes.chainId ?? issued.chainId,

@@ -16,6 +16,9 @@ export interface IssuedWalletNonce<Address extends string, ChainId extends strin
   message: string;
 }
 
+/** The built-in public client the lab's dApp signs in to (its messages name Proofgate's site). */
+export const WALLET_CLIENT_ID = 'wallet';
+
 /** A wallet of the chain: its address and how it signs a message (encoded as the chain's dApps send it). */
 export interface LabWallet<Address extends string> {
   readonly address: Address;
@@ -45,8 +48,8 @@ export abstract class WalletLab<
   protected readonly http: HttpClient;
 
   constructor(
-    baseUrl: string,
-    signal: AbortSignal | undefined,
+    private readonly baseUrl: string,
+    private readonly signal: AbortSignal | undefined,
     private readonly login: WalletSubject,
     private readonly defaultChainId: ChainId,
   ) {
@@ -56,14 +59,30 @@ export abstract class WalletLab<
   protected abstract newWallet(): LabWallet<Address>;
 
   /** The issued message with some fields changed, rendered by the chain's own library. */
-  abstract rebuild(issued: Issued, changes: { address?: Address; chainId?: ChainId }): string;
+  abstract rebuild(
+    issued: Issued,
+    changes: { address?: Address; chainId?: ChainId; statement?: string },
+  ): string;
 
+  /**
+   * A client-bound nonce, as a dApp asks for one: for the built-in `wallet` client, whose
+   * messages name Proofgate's own site. `http` is another client's (one with a login page's
+   * cookies) when a row needs it; `clientId` undefined asks as that browser's login page.
+   */
   async nonceFor(
     wallet: LabWallet<Address>,
     chainId: ChainId = this.defaultChainId,
+    {
+      http = this.http,
+      clientId = WALLET_CLIENT_ID,
+    }: { http?: HttpClient; clientId?: string } = {},
   ): Promise<Issued> {
-    const reply = await this.http.post('/wallet/nonce', {
-      json: { address: wallet.address, chainId },
+    const reply = await http.post('/wallet/nonce', {
+      json: {
+        address: wallet.address,
+        chainId,
+        ...(clientId === undefined ? {} : { client_id: clientId }),
+      },
     });
     const chainIdType = typeof this.defaultChainId === 'number' ? 'number' : 'string';
     const issued = issuedNonce<Issued>(reply.json, chainIdType);
@@ -74,7 +93,20 @@ export abstract class WalletLab<
   }
 
   verify(message: string, signature: string): Promise<Reply> {
-    return this.http.post('/wallet/verify', { json: { message, signature } });
+    return this.http.post('/wallet/verify', {
+      json: { message, signature, client_id: WALLET_CLIENT_ID },
+    });
+  }
+
+  /** A browser of its own on the login page: its cookies kept by the client, and the CSRF token. */
+  private async loginPage(): Promise<{ browser: HttpClient; csrf: string }> {
+    const browser = new HttpClient(this.baseUrl, this.signal);
+    const page = await browser.get('/login', { headers: { accept: 'text/html' } });
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    if (page.status !== 200 || !csrf) {
+      throw new LabStepFailed(`GET /login: ${page.status}, no csrf_token in the form`);
+    }
+    return { browser, csrf };
   }
 
   // --- scenarios -------------------------------------------------------------------------
@@ -164,6 +196,68 @@ export abstract class WalletLab<
     return errorOutcome(await this.verify(tamper(issued), signature), {
       status: 401,
       error: 'invalid_signature',
+    });
+  }
+
+  // --- cross-purpose attempts (#31): a signature is worth what it was asked for -------------
+
+  /** A dApp's signature (a client-bound nonce) presented at the login page for a session. */
+  async dappSignatureAtLoginPage(): Promise<Outcome> {
+    const wallet = this.newWallet();
+    const issued = await this.nonceFor(wallet);
+    const signature = await wallet.sign(issued.message);
+    const { browser, csrf } = await this.loginPage();
+    const reply = await browser.post('/login/siwe', {
+      json: { message: issued.message, signature, csrf_token: csrf, return_to: '/' },
+    });
+    return errorOutcome(reply, {
+      status: 401,
+      error: 'invalid_nonce',
+      description: 'The nonce was issued for another audience, not for this browser’s login page',
+    });
+  }
+
+  /** A login page's signature (bound to that browser) traded for a dApp's tokens. */
+  async loginPageSignatureAtVerify(): Promise<Outcome> {
+    const wallet = this.newWallet();
+    const { browser } = await this.loginPage();
+    const issued = await this.nonceFor(wallet, this.defaultChainId, {
+      http: browser,
+      clientId: undefined,
+    });
+    return errorOutcome(await this.verify(issued.message, await wallet.sign(issued.message)), {
+      status: 401,
+      error: 'invalid_nonce',
+      description: 'The nonce was issued for another audience, not for this client',
+    });
+  }
+
+  /** A victim's login signature presented to link the wallet to the attacker's account. */
+  async loginSignatureToLink(accountToken: () => Promise<string>): Promise<Outcome> {
+    const victim = this.newWallet();
+    const issued = await this.nonceFor(victim);
+    const signature = await victim.sign(issued.message);
+    const reply = await this.http.post('/account/methods/wallet', {
+      headers: { authorization: `Bearer ${await accountToken()}` },
+      json: { message: issued.message, signature },
+    });
+    return errorOutcome(reply, {
+      status: 401,
+      error: 'invalid_nonce',
+      description: 'The message was issued to sign in, not to link a wallet to an account',
+    });
+  }
+
+  /** The issued message with another statement, signed as changed by its own wallet. */
+  async resignedWithAnotherStatement(): Promise<Outcome> {
+    const wallet = this.newWallet();
+    const issued = await this.nonceFor(wallet);
+    const message = this.rebuild(issued, { statement: 'Claim your airdrop' });
+    return errorOutcome(await this.verify(message, await wallet.sign(message)), {
+      status: 401,
+      error: 'invalid_nonce',
+      description:
+        'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
     });
   }
 

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { clientAddress } from '../platform/http/client-address';
 import { WalletSignInService } from '../wallet/verify/wallet-sign-in.service';
-import type { LoginExchange } from './login-csrf';
+import { CSRF_FAILURES, type LoginExchange } from './login-csrf';
+import { CsrfProtection } from '../platform/csrf/csrf-protection';
+import { InvalidRequest } from '../platform/errors/protocol-error';
+import { WalletAudiences } from '../wallet/audience/wallet-audiences';
 import { PageSignIn } from './page-sign-in';
 import type { SiweSessionLoginDto } from './siwe-session-login.dto';
 import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
@@ -16,14 +19,24 @@ import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.
 export class SiweSessionLoginService {
   constructor(
     private readonly wallets: WalletSignInService,
+    private readonly audiences: WalletAudiences,
+    private readonly csrf: CsrfProtection,
     private readonly signIn: PageSignIn,
   ) {}
 
+  /**
+   * Only a message issued to this browser's login page (POST /wallet/nonce with its cookies)
+   * signs in here: a signature a dApp collected, or one meant for linking, opens no session.
+   */
   login(body: SiweSessionLoginDto, http: LoginExchange): Promise<SiweSessionLoginResponseDto> {
     return this.signIn.complete(http, body, 'Wallet', async () => {
+      // The CSRF check has passed: the browser sent its pre-login session cookie.
+      const browserSession = this.csrf.browserSession(http.req);
+      if (browserSession === undefined) throw new InvalidRequest(CSRF_FAILURES.missing_cookie);
       const { sub, authMethod } = await this.wallets.verify(
         { message: body.message, signature: body.signature },
         clientAddress(http.req),
+        this.audiences.pageLogin(browserSession),
       );
       return { sub, authMethod };
     });

@@ -3,7 +3,9 @@
  * Ethereum: the provider an EIP-6963 wallet announces, else window.ethereum (EIP-1193);
  * eth_requestAccounts, then personal_sign of the EIP-4361 message. Solana: a wallet found by
  * Wallet Standard discovery; standard:connect, then solana:signMessage of the exact Sign In With
- * Solana text. Either way: POST /wallet/nonce, POST /wallet/verify for tokens, then GET /api/me
+ * Solana text. Either way: POST /wallet/nonce with client_id `wallet` (a client-bound nonce: only
+ * POST /wallet/verify for that client redeems its signature, never the login page or linking),
+ * POST /wallet/verify for tokens, then GET /api/me
  * with the access token. Sign out: POST /revoke with the refresh token (RFC 7009: it ends the
  * whole grant), then shows that /api/me refuses the old access token. Tokens are kept in this
  * closure only, never in localStorage or cookies.
@@ -121,7 +123,11 @@
   async function signIssued() {
     if (connected.kind === 'solana') {
       const { wallet, account, address, chainId } = connected;
-      const issued = await postJson('/wallet/nonce', { address, chainId });
+      const issued = await postJson('/wallet/nonce', {
+        address,
+        chainId,
+        client_id: WALLET_CLIENT_ID,
+      });
       ui.sessionStatus.textContent = 'Sign the message in your wallet…';
       const message = new TextEncoder().encode(issued.message);
       const [signed] = await wallet.features['solana:signMessage'].signMessage({
@@ -132,7 +138,11 @@
     }
     const chainId = Number.parseInt(await ethereum.request({ method: 'eth_chainId' }), 16);
     if (!Number.isSafeInteger(chainId)) throw new Error('The wallet did not name its chain.');
-    const issued = await postJson('/wallet/nonce', { address: connected.address, chainId });
+    const issued = await postJson('/wallet/nonce', {
+      address: connected.address,
+      chainId,
+      client_id: WALLET_CLIENT_ID,
+    });
     ui.sessionStatus.textContent = 'Sign the message in your wallet…';
     const signature = await ethereum.request({
       method: 'personal_sign',
@@ -143,7 +153,11 @@
 
   async function signIn() {
     const { issued, signature } = await signIssued();
-    const tokens = await postJson('/wallet/verify', { message: issued.message, signature });
+    const tokens = await postJson('/wallet/verify', {
+      message: issued.message,
+      signature,
+      client_id: WALLET_CLIENT_ID,
+    });
     const now = Date.now();
     session = {
       accessToken: tokens.access_token,

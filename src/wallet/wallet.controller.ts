@@ -8,7 +8,10 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { CsrfProtection } from '../platform/csrf/csrf-protection';
+import { WalletAudiences } from './audience/wallet-audiences';
 import { CallerAddress } from '../platform/http/client-address';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { TokenResponseDto } from '../tokens/grants/token-response.dto';
@@ -32,25 +35,38 @@ import { WALLET_PROOF_REFUSALS } from './verify/wallet-proof.dto';
 export class WalletController {
   constructor(
     private readonly nonces: WalletNonceService,
+    private readonly audiences: WalletAudiences,
     private readonly logins: WalletSignInService,
+    private readonly csrf: CsrfProtection,
   ) {}
 
   /** 201: every call creates a new single-use challenge. */
   @Post('nonce')
   @ApiOperation({
-    summary: 'A nonce bound to the address and chain, and the EIP-4361 or SIWS message to sign',
+    summary:
+      'A nonce bound to the address and chain and to whom the signature is for, and the EIP-4361 or SIWS message to sign',
+    description:
+      'With client_id: bound to that client; the message names the client’s own origin and only POST /wallet/verify with that client_id redeems it. Without client_id, from a browser that loaded GET /login (its pg_presession cookie): bound to that browser’s login page; only POST /login/siwe with that browser’s cookies and CSRF token redeems it. Otherwise (a script without cookies): bound to the built-in `wallet` client. The signed message must be the issued one in every field.',
   })
   @ApiCreatedResponse({ type: WalletNonceResponseDto })
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
-  nonce(@Body() body: NonceRequestDto): Promise<WalletNonceResponseDto> {
-    return this.nonces.issue(body.address, body.chainId);
+  async nonce(@Body() body: NonceRequestDto, @Req() req: Request): Promise<WalletNonceResponseDto> {
+    const intent = await this.audiences.forNonceRequest({
+      clientId: body.client_id,
+      origin: body.origin,
+      requestOrigin: req.headers.origin,
+      browserSession: this.csrf.browserSession(req),
+    });
+    return this.nonces.issue(body.address, body.chainId, intent);
   }
 
   /** 200 with the same token response as POST /token (RFC 6749 §5.1). */
   @Post('verify')
   @ApiOperation({
     summary: 'Trade a signed EIP-4361 or SIWS message for tokens (same response as /token)',
+    description:
+      'Redeems only a message issued by POST /wallet/nonce for the same client_id (default `wallet`), exactly as issued; the tokens are that client’s.',
   })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({

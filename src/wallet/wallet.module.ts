@@ -4,6 +4,8 @@ import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { WalletClients } from './clients/wallet-clients';
+import { WalletAudiences } from './audience/wallet-audiences';
+import { CsrfModule } from '../platform/csrf/csrf.module';
 import { WalletNonceService } from './nonce/wallet-nonce.service';
 import { SiweModule } from './siwe/siwe.module';
 import { SiwsLoginService } from './siws/siws-login.service';
@@ -19,10 +21,18 @@ import { WalletController } from './wallet.controller';
  * reverse).
  */
 @Module({
-  imports: [SiweModule, ClientsModule, GrantsModule, ChallengeStoreModule, AccountsModule],
+  imports: [
+    SiweModule,
+    ClientsModule,
+    GrantsModule,
+    ChallengeStoreModule,
+    AccountsModule,
+    CsrfModule,
+  ],
   controllers: [WalletController],
   providers: [
     WalletClients,
+    WalletAudiences,
     WalletNonceService,
     SiweLoginService,
     SiwsNonceService,
@@ -30,6 +40,6 @@ import { WalletController } from './wallet.controller';
     SiwsLoginService,
     WalletSignInService,
   ],
-  exports: [WalletSignInService],
+  exports: [WalletSignInService, WalletNonceService, WalletAudiences],
 })
 export class WalletModule {}

@@ -74,7 +74,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
 
   private async insert<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>> {
     assertBindingFields(input.binding);
-    const createdAt = this.clock.now();
+    const createdAt = input.issuedAt ?? this.clock.now();
     const record: ChallengeRecord = {
       _id: sha256Base64Url(input.key),
       kind: input.kind,

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { NonceRequestDto } from '../../wallet/nonce/nonce-request.dto';
 import { IsString, MaxLength } from 'class-validator';
 import { METHOD_TYPES, type MethodType } from '../../accounts/account';
 import { WalletProofDto } from '../../wallet/verify/wallet-proof.dto';
@@ -35,8 +36,14 @@ export class AccountMethodsResponseDto {
   methods!: AccountMethodDto[];
 }
 
-/** POST /account/methods/wallet: a SIWE message over a fresh nonce, signed by the wallet to link. */
+/**
+ * POST /account/methods/wallet: a SIWE or SIWS link message of POST /account/methods/wallet/nonce,
+ * signed by the wallet to link.
+ */
 export class LinkWalletDto extends WalletProofDto {}
+
+/** POST /account/methods/wallet/nonce: the wallet to link, and its chain. */
+export class LinkWalletNonceDto extends PickType(NonceRequestDto, ['address', 'chainId']) {}
 
 /**
  * POST /account/methods/password: a password for an account without one (a wallet account), and

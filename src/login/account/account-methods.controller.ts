@@ -20,7 +20,10 @@ import {
   AccountMethodsResponseDto,
   LinkPasswordDto,
   LinkWalletDto,
+  LinkWalletNonceDto,
 } from './account-method.dto';
+import { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
+import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { AccountMethodsService } from './account-methods.service';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
@@ -46,11 +49,29 @@ export class AccountMethodsController {
     return this.methods.list(presented);
   }
 
+  @Post('wallet/nonce')
+  @RateLimit('closed', ...WALLET_LIMITS)
+  @ApiOperation({
+    summary:
+      'A nonce and the SIWE or SIWS message that links this wallet to the account (and does nothing else)',
+    description:
+      'Bound to the bearer’s account and to linking: only POST /account/methods/wallet with a token of the same account redeems it; POST /wallet/verify and POST /login/siwe refuse it.',
+  })
+  @ApiCreatedResponse({ type: WalletNonceResponseDto })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  walletNonce(
+    @Body() body: LinkWalletNonceDto,
+    @PresentedAccessToken() presented: PresentedToken,
+  ): Promise<WalletNonceResponseDto> {
+    return this.methods.walletNonce(presented, body.address, body.chainId);
+  }
+
   @Post('wallet')
   @RateLimit('closed', ...WALLET_PROOF_LIMITS)
   @ApiOperation({
     summary:
-      'Link a wallet: a SIWE or SIWS message over a fresh nonce, signed by it (both proofs fresh)',
+      'Link a wallet: the link message of POST /account/methods/wallet/nonce, signed by it (both proofs fresh)',
   })
   @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiConflictResponse({

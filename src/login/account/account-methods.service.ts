@@ -3,6 +3,7 @@ import type { Account, SignInMethod } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { AccountBearerAuthenticator } from '../../tokens/grants/account-bearer.authenticator';
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
+import type { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PasswordLinkService } from './password-link.service';
@@ -40,7 +41,17 @@ export class AccountMethodsService {
     return accountView(await this.accounts.account(sub));
   }
 
-  /** Links the wallet that signed `proof` to the bearer's account. */
+  /** A link nonce for the bearer's account: its message links the wallet and does nothing else. */
+  async walletNonce(
+    presented: PresentedToken,
+    address: string,
+    chainId: number | string,
+  ): Promise<WalletNonceResponseDto> {
+    const { sub } = await this.bearer.authenticate(presented);
+    return this.wallets.nonce(sub, address, chainId);
+  }
+
+  /** Links the wallet that signed `proof` (a link message for this account) to the bearer's account. */
   async linkWallet(
     presented: PresentedToken,
     proof: WalletProof,

@@ -25,10 +25,13 @@ import {
   AccountPageRequestDto,
   AccountPasskeyDto,
   AccountWalletDto,
+  AccountWalletNonceDto,
   RemoveMethodFormDto,
   SetPasswordFormDto,
 } from './account-page.dto';
 import { AccountPageService } from './account-page.service';
+import { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
+import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { renderAccountPage } from './account.page';
 
 /** GET /account and its actions, for a signed-in browser (session cookie, CSRF token). */
@@ -82,11 +85,27 @@ export class AccountPageController {
     return { credential_id: added.credentialId, created_at: added.createdAt.toISOString() };
   }
 
+  @Post('wallets/nonce')
+  @RateLimit('closed', ...WALLET_LIMITS)
+  @ApiOperation({
+    summary:
+      'A nonce and the SIWE or SIWS message that links this wallet to the signed-in account (and does nothing else)',
+  })
+  @ApiCreatedResponse({ type: WalletNonceResponseDto })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  walletNonce(
+    @Body() body: AccountWalletNonceDto,
+    @Req() req: Request,
+  ): Promise<WalletNonceResponseDto> {
+    return this.page.walletNonce(req, body.csrf_token, body.address, body.chainId);
+  }
+
   @Post('wallets')
   @RateLimit('closed', ...WALLET_PROOF_LIMITS)
   @ApiOperation({
     summary:
-      'Link a wallet to the signed-in account: a SIWE or SIWS message over a fresh nonce, signed by it',
+      'Link a wallet to the signed-in account: the link message of POST /account/wallets/nonce, signed by it',
   })
   @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiConflictResponse({

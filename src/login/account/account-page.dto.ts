@@ -5,7 +5,7 @@ import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
 import { CsrfTokenField } from '../login-page-fields.dto';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
-import { LinkWalletDto } from './account-method.dto';
+import { LinkWalletDto, LinkWalletNonceDto } from './account-method.dto';
 
 /** A request of the account page: its CSRF token (its absence is a failed check). */
 export class AccountPageRequestDto {
@@ -63,7 +63,13 @@ export class SetPasswordFormDto extends AccountPageRequestDto {
 }
 
 /**
- * POST /account/wallets: "Link a wallet" on the account page, a SIWE (or SIWS) message over a
- * fresh nonce from POST /wallet/nonce, signed by the wallet to link.
+ * POST /account/wallets: "Link a wallet" on the account page, the link message of POST
+ * /account/wallets/nonce, signed by the wallet to link.
  */
 export class AccountWalletDto extends IntersectionType(LinkWalletDto, AccountPageRequestDto) {}
+
+/** POST /account/wallets/nonce: the wallet to link on the account page, with the page's CSRF token. */
+export class AccountWalletNonceDto extends IntersectionType(
+  LinkWalletNonceDto,
+  AccountPageRequestDto,
+) {}

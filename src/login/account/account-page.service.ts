@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
 import type { Request, Response } from 'express';
 import { AccountService } from '../../accounts/account.service';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
@@ -70,6 +71,17 @@ export class AccountPageService {
   ): Promise<RegisteredPasskey> {
     const session = await this.recentSession(req, csrfToken);
     return this.registration.verify(session, response);
+  }
+
+  /** "Link a wallet", first step: the link message for the signed-in account (fresh login). */
+  async walletNonce(
+    req: Request,
+    csrfToken: string | undefined,
+    address: string,
+    chainId: number | string,
+  ): Promise<WalletNonceResponseDto> {
+    const session = await this.recentSession(req, csrfToken);
+    return this.wallets.nonce(session.sub, address, chainId);
   }
 
   /** "Link a wallet": the signed-in account's fresh login first, then the wallet's signature. */

@@ -117,6 +117,14 @@ export class CsrfProtection {
       throw new InvalidRequest(CSRF_REFUSALS[verdict]).because(`csrf_${verdict}`);
   }
 
+  /**
+   * This browser's pre-login session id (the cookie the login page sets), when it sent a
+   * well-formed one: what a proof meant for this browser alone is bound to (never logged).
+   */
+  browserSession(req: Pick<Request, 'headers'>): string | undefined {
+    return this.sessionIdFrom(req);
+  }
+
   private sessionIdFrom(req: Pick<Request, 'headers'>): string | undefined {
     const value = readCookie(req, this.sessionCookie);
     return value !== undefined && SESSION_ID.test(value) ? value : undefined;

@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, ValidateBy, ValidationArguments } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, ValidateBy, ValidationArguments } from 'class-validator';
+import { PUBLIC_CLIENT_ID_MAX_LENGTH } from '../../clients/public-client-id.field';
 import { CAIP2_CHAIN_ID } from '../chains/wallet-chain';
 import { eip55 } from '../siwe/eip55';
 import { solanaAddressBytes } from '../siws/solana-address';
@@ -64,4 +65,24 @@ export class NonceRequestDto {
   })
   @IsWalletChainId()
   chainId!: number | string;
+
+  @ApiPropertyOptional({
+    description:
+      'The dApp (a registered public client) the signature is for: the message names the client’s own origin (from its redirect URIs) as its EIP-4361 domain and uri, and only POST /wallet/verify with the same client_id redeems it. Without it: this browser’s login page when the request carries its cookies, else the built-in `wallet` client',
+    example: 'wallet',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(PUBLIC_CLIENT_ID_MAX_LENGTH)
+  client_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Which of the client’s web origins the message names, when it has several (default: the request’s Origin header when it is one of them)',
+    example: 'https://dapp.example.com',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  origin?: string;
 }

@@ -8,13 +8,14 @@ import { buildSiweMessage } from '../siwe/siwe-message.parser';
 import { parseWalletChain } from '../chains/wallet-chain';
 import { SiwsNonceService } from '../siws/siws-nonce.service';
 import { ChainNotAllowed } from '../wallet.errors';
-import { generateWalletNonce, walletNonceBinding } from './wallet-nonce';
+import { issueWalletNonce, walletNonceBinding } from './wallet-nonce';
+import type { NonceIntent } from '../audience/wallet-audience';
+import { Clock } from '../../platform/clock/clock';
 import type { WalletNonceResponseDto } from './wallet-nonce-response.dto';
 
-export const SIWE_STATEMENT = 'Sign in to Proofgate';
-
 /**
- * Issues single-use wallet nonces bound to the address and chain that asked for them: one
+ * Issues single-use wallet nonces bound to the address and chain that asked for them, and to what
+ * the signature is for (`NonceIntent`: its audience and purpose, and the exact message's hash): one
  * document, living exactly as long as the nonce. SIWE here; Solana's in `SiwsNonceService`.
  */
 @Injectable()
@@ -23,6 +24,7 @@ export class WalletNonceService {
     private readonly challenges: ChallengeStore,
     private readonly challengeConfig: ChallengeConfig,
     private readonly wallet: WalletConfig,
+    private readonly clock: Clock,
     private readonly siws: SiwsNonceService,
   ) {}
 
@@ -33,50 +35,47 @@ export class WalletNonceService {
   issue(
     requestedAddress: string,
     requestedChain: number | string,
+    intent: NonceIntent,
   ): Promise<WalletNonceResponseDto> {
     const chain = parseWalletChain(requestedChain);
     if (chain === undefined) return Promise.reject(new ChainNotAllowed(requestedChain));
     if (chain.namespace === 'solana') {
       const { cluster } = chain;
       return tracedStep('siws.nonce', { [STEP_ATTRIBUTES.model]: 'siws' }, () =>
-        this.siws.issue(requestedAddress, cluster),
+        this.siws.issue(requestedAddress, cluster, intent),
       );
     }
     return tracedStep('siwe.nonce', { [STEP_ATTRIBUTES.model]: 'siwe' }, () =>
-      this.issueSiwe(requestedAddress, chain.chainId),
+      this.issueSiwe(requestedAddress, chain.chainId, intent),
     );
   }
 
   private async issueSiwe(
     requestedAddress: string,
     chainId: number,
+    intent: NonceIntent,
   ): Promise<WalletNonceResponseDto> {
-    const { domain, uri, allowedChainIds } = this.wallet;
-    if (!allowedChainIds.includes(chainId)) throw new ChainNotAllowed(chainId);
+    if (!this.wallet.allowedChainIds.includes(chainId)) throw new ChainNotAllowed(chainId);
     const address = eip55.checksum(requestedAddress);
-    const nonce = generateWalletNonce();
-    const stored = await this.challenges.issue<Record<string, never>>({
+    const { domain, uri } = intent.site;
+    const issued = await issueWalletNonce(this.challenges, this.clock, {
       kind: 'wallet_nonce',
-      key: nonce,
       binding: walletNonceBinding(address, chainId),
-      payload: {},
       ttlSeconds: this.challengeConfig.walletNonceTtlSeconds,
+      intent,
+      write: (nonce, issuedAt, expirationTime) =>
+        buildSiweMessage({
+          domain,
+          address,
+          statement: intent.statement,
+          uri,
+          version: '1',
+          chainId,
+          nonce,
+          issuedAt,
+          expirationTime,
+        }),
     });
-
-    const issuedAt = stored.createdAt.toISOString();
-    // EIP-4361: the message stops being valid when its nonce does.
-    const expirationTime = stored.expiresAt.toISOString();
-    const message = buildSiweMessage({
-      domain,
-      address,
-      statement: SIWE_STATEMENT,
-      uri,
-      version: '1',
-      chainId,
-      nonce,
-      issuedAt,
-      expirationTime,
-    });
-    return { nonce, address, chainId, domain, uri, issuedAt, expirationTime, message };
+    return { ...issued, address, chainId, domain, uri };
   }
 }

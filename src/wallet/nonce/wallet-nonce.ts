@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { ChallengeStore } from '../../challenges/challenge-store';
+import type { Clock } from '../../platform/clock/clock';
+import { type NonceIntent, intentBinding } from '../audience/wallet-audience';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** 22 base62 characters carry log2(62) * 22 ≈ 131 bits, above EIP-4361's 96-bit minimum. */
@@ -28,4 +31,48 @@ export function generateWalletNonce(length = WALLET_NONCE_LENGTH): string {
  */
 export function walletNonceBinding(address: string, chainId: number): Record<string, string> {
   return { address: address.toLowerCase(), chain_id: String(chainId) };
+}
+
+/** The challenge kinds wallet logins redeem: SIWE (EIP-4361) and SIWS (CAIP-122 Solana) nonces. */
+export type WalletNonceKind = 'wallet_nonce' | 'siws_nonce';
+
+/** A nonce issued with its message: what the caller hands the wallet. */
+export interface IssuedWalletNonce {
+  nonce: string;
+  message: string;
+  issuedAt: string;
+  expirationTime: string;
+}
+
+/**
+ * Issues one wallet nonce for `intent`: the message is written first, with the nonce's own issue
+ * and expiry times, so the stored challenge can be bound to its exact hash (see `intentBinding`)
+ * as well as to the address and chain (`binding`). The message stops being valid when its nonce
+ * does (EIP-4361, CAIP-122 Expiration Time).
+ */
+export async function issueWalletNonce(
+  challenges: ChallengeStore,
+  clock: Clock,
+  input: {
+    kind: WalletNonceKind;
+    binding: Record<string, string>;
+    ttlSeconds: number;
+    intent: NonceIntent;
+    write: (nonce: string, issuedAt: string, expirationTime: string) => string;
+  },
+): Promise<IssuedWalletNonce> {
+  const nonce = generateWalletNonce();
+  const issued = clock.now();
+  const issuedAt = issued.toISOString();
+  const expirationTime = new Date(issued.getTime() + input.ttlSeconds * 1000).toISOString();
+  const message = input.write(nonce, issuedAt, expirationTime);
+  await challenges.issue<Record<string, never>>({
+    kind: input.kind,
+    key: nonce,
+    binding: { ...input.binding, ...intentBinding(input.intent, message) },
+    payload: {},
+    ttlSeconds: input.ttlSeconds,
+    issuedAt: issued,
+  });
+  return { nonce, message, issuedAt, expirationTime };
 }

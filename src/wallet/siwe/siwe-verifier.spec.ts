@@ -34,6 +34,7 @@ import {
 import { EthRpcTransports } from './eth-rpc-transports';
 import { type SiweFields, buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { SECP256K1_N, SignatureRecovery } from './signature-recovery';
+import type { WalletSite } from '../audience/wallet-audience';
 import { MAX_SIGNATURE_BYTES, SiweVerifier } from './siwe-verifier';
 
 class FixedClock extends Clock {
@@ -115,12 +116,21 @@ function walletConfig(overrides: Partial<WalletConfig> = {}): WalletConfig {
   };
 }
 
+/** A verifier for a service at `wallet`'s domain and uri: its own site is the one it accepts. */
 function verifier(
   wallet: WalletConfig,
   now: Date | string,
   transports: Record<number, Transport> = {},
-): SiweVerifier {
-  return new SiweVerifier(wallet, new FixedClock(new Date(now)), new StubTransports(transports));
+): SiweVerifier & { checkOwnPolicy(fields: SiweFields): void } {
+  const checker = new SiweVerifier(
+    wallet,
+    new FixedClock(new Date(now)),
+    new StubTransports(transports),
+  );
+  const sites: WalletSite[] = [{ domain: wallet.domain, uri: wallet.uri }];
+  return Object.assign(checker, {
+    checkOwnPolicy: (fields: SiweFields) => checker.checkPolicy(fields, sites),
+  });
 }
 
 /** The policy a relying party at the message's own domain, uri and chain would have. */
@@ -200,7 +210,7 @@ describe('SiweVerifier.checkPolicy', () => {
     ['issuedAt exactly clockSkewSeconds ahead', fieldsAt({ issuedAt: '2026-03-01T12:01:00.000Z' })],
     ['issuedAt with a zone offset', fieldsAt({ issuedAt: '2026-03-01T10:00:00-02:00' })],
   ])('accepts %s', (_name, fields) => {
-    expect(() => policy.checkPolicy(fields)).not.toThrow();
+    expect(() => policy.checkOwnPolicy(fields)).not.toThrow();
   });
 
   it.each<[string, SiweFields, ProtocolErrorClass]>([
@@ -237,16 +247,16 @@ describe('SiweVerifier.checkPolicy', () => {
     ],
     ['an unreadable issuedAt', fieldsAt({ issuedAt: 'yesterday-ish' }), InvalidMessage],
   ])('rejects %s', async (_name, fields, errorClass) => {
-    expect(await rejection(() => policy.checkPolicy(fields))).toBeInstanceOf(errorClass);
+    expect(await rejection(() => policy.checkOwnPolicy(fields))).toBeInstanceOf(errorClass);
   });
 
   it('checks the service URI on its own origin when it has no path', () => {
     const rootPolicy = verifier(walletConfig({ uri: 'https://app.example.com' }), NOW);
     expect(() =>
-      rootPolicy.checkPolicy(fieldsAt({ uri: 'https://app.example.com/any/path' })),
+      rootPolicy.checkOwnPolicy(fieldsAt({ uri: 'https://app.example.com/any/path' })),
     ).not.toThrow();
     expect(() =>
-      rootPolicy.checkPolicy(fieldsAt({ uri: 'https://app.example.com.evil.io/' })),
+      rootPolicy.checkOwnPolicy(fieldsAt({ uri: 'https://app.example.com.evil.io/' })),
     ).toThrow(UriMismatch);
   });
 });
@@ -565,17 +575,19 @@ describe('verification_positive.json', () => {
 
     if (name === ISSUED_AFTER_TIME) {
       it(`passes our policy at no time (issuedAt ahead of 'time', expired since)`, async () => {
-        const atTime = await rejection(() => verifier(ownPolicy(fields), at).checkPolicy(fields));
+        const atTime = await rejection(() =>
+          verifier(ownPolicy(fields), at).checkOwnPolicy(fields),
+        );
         expect(atTime).toBeInstanceOf(NotYetValid);
         expect(atTime.description).toMatch(/Issued At/);
         const atIssue = await rejection(() =>
-          verifier(ownPolicy(fields), fields.issuedAt).checkPolicy(fields),
+          verifier(ownPolicy(fields), fields.issuedAt).checkOwnPolicy(fields),
         );
         expect(atIssue).toBeInstanceOf(ExpiredMessage);
       });
     } else {
       it(`passes the policy of its own domain, uri and chain at ${time ? 'time' : 'issuedAt'}`, () => {
-        expect(() => verifier(ownPolicy(fields), at).checkPolicy(fields)).not.toThrow();
+        expect(() => verifier(ownPolicy(fields), at).checkOwnPolicy(fields)).not.toThrow();
       });
     }
   });
@@ -622,7 +634,7 @@ describe('verification_negative.json', () => {
       );
       if (matchNonce !== undefined) check.checkNonce(fields, matchNonce);
       if (upTo === 'nonce') return;
-      check.checkPolicy(fields);
+      check.checkOwnPolicy(fields);
       if (upTo === 'policy') return;
       await check.verifySignature(text, fields, signature);
     };
@@ -664,7 +676,7 @@ describe('eip1271.json (contract wallets, against a stubbed eth_call)', () => {
         verifier(ownPolicy(fields), fields.issuedAt, transports);
 
       it('passes the policy of its own domain, uri and chain', () => {
-        expect(() => check().checkPolicy(fields)).not.toThrow();
+        expect(() => check().checkOwnPolicy(fields)).not.toThrow();
       });
 
       it('verifies through the ERC-6492 validator call when the wallet accepts it', async () => {

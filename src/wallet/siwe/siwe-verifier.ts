@@ -32,6 +32,7 @@ import {
 import { EthRpcTransports } from './eth-rpc-transports';
 import { SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
 import { SiweFields } from './siwe-message.parser';
+import type { WalletSite } from '../audience/wallet-audience';
 
 /** Longest signature we look at; ERC-6492 wrappers carry factory calldata, so well above 65. */
 export const MAX_SIGNATURE_BYTES = 8192;
@@ -51,7 +52,6 @@ export interface VerifiedSigner {
 export class SiweVerifier {
   private readonly logger = new Logger(SiweVerifier.name);
   private readonly wallet: WalletConfig;
-  private readonly serviceUri: URL;
 
   constructor(
     wallet: WalletConfig,
@@ -61,13 +61,18 @@ export class SiweVerifier {
     private readonly recovery: SignatureRecovery = SignatureRecovery.load(),
   ) {
     this.wallet = wallet;
-    this.serviceUri = new URL(wallet.uri);
   }
 
-  /** EIP-4361 §Message validation: domain, uri, version, chain and validity window. */
-  checkPolicy(fields: SiweFields): void {
-    this.checkDomain(fields);
-    this.checkUri(fields.uri);
+  /**
+   * EIP-4361 §Message validation: domain and uri (one of the `sites` the redeeming endpoint's
+   * audience may name: the dApp's origins, or this service's), version, chain and validity window.
+   */
+  checkPolicy(fields: SiweFields, sites: readonly WalletSite[]): void {
+    const site = sites.find((candidate) => candidate.domain === fields.domain);
+    if (site === undefined) throw new DomainMismatch('The message is for another domain');
+    const siteUri = new URL(site.uri);
+    this.checkScheme(fields, siteUri);
+    this.checkUri(fields.uri, siteUri);
     if (fields.version !== '1') {
       throw new InvalidMessage('Only version 1 of EIP-4361 messages is supported');
     }
@@ -131,33 +136,30 @@ export class SiweVerifier {
     throw new InvalidSignature('The signature is not valid for the message address');
   }
 
-  private checkDomain(fields: SiweFields): void {
-    if (fields.domain !== this.wallet.domain) {
-      throw new DomainMismatch('The message is for another domain');
-    }
-    if (fields.scheme !== undefined && `${fields.scheme}:` !== this.serviceUri.protocol) {
+  private checkScheme(fields: SiweFields, siteUri: URL): void {
+    if (fields.scheme !== undefined && `${fields.scheme}:` !== siteUri.protocol) {
       throw new DomainMismatch('The message is for another scheme');
     }
   }
 
-  /** The URI must equal or lie under the service URI: same origin, path on a segment boundary. */
-  private checkUri(uri: string): void {
+  /** The URI must equal or lie under the site's URI: same origin, path on a segment boundary. */
+  private checkUri(uri: string, siteUri: URL): void {
     let url: URL;
     try {
       url = new URL(uri);
     } catch {
-      throw new UriMismatch('The message URI is not under this service');
+      throw new UriMismatch('The message URI is not under the site it signs in to');
     }
-    const basePath = this.serviceUri.pathname.replace(/\/+$/, '');
+    const basePath = siteUri.pathname.replace(/\/+$/, '');
     const underBase = url.pathname === basePath || url.pathname.startsWith(`${basePath}/`);
     if (
       url.origin === 'null' ||
-      url.origin !== this.serviceUri.origin ||
+      url.origin !== siteUri.origin ||
       url.username !== '' ||
       url.password !== '' ||
       !underBase
     ) {
-      throw new UriMismatch('The message URI is not under this service');
+      throw new UriMismatch('The message URI is not under the site it signs in to');
     }
   }
 

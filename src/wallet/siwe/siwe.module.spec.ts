@@ -97,8 +97,9 @@ describe('SiweModule', () => {
 
     const onMainnet = message(1);
     const fields = parseSiweMessage(onMainnet);
-    expect(() => verifier.checkPolicy(fields)).not.toThrow();
-    expect(() => verifier.checkPolicy({ ...fields, domain: 'other.example.com' })).toThrow(
+    const sites = [{ domain: 'app.example.com', uri: 'https://app.example.com' }];
+    expect(() => verifier.checkPolicy(fields, sites)).not.toThrow();
+    expect(() => verifier.checkPolicy({ ...fields, domain: 'other.example.com' }, sites)).toThrow(
       DomainMismatch,
     );
     const signature = await owner.signMessage({ message: onMainnet });

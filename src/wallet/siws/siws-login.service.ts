@@ -6,12 +6,13 @@ import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { GrantTokenIssuer } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
+import type { ProofExpectation } from '../audience/wallet-audience';
+import { WalletAudiences } from '../audience/wallet-audiences';
 import { WalletLoginSteps } from '../verify/wallet-login';
 import { redeemWalletNonce } from '../verify/wallet-nonce-redemption';
 import type { VerifiedWalletAccount, WalletProof } from '../verify/wallet-proof';
-import { InvalidNonce } from '../wallet.errors';
 import { WALLET_PER_ADDRESS } from '../wallet.rate-limits';
-import { SiwsFields, parseSiwsMessage } from './siws-message';
+import { parseSiwsMessage } from './siws-message';
 import { siwsNonceBinding } from './siws-nonce.service';
 import { SiwsVerifier } from './siws-verifier';
 
@@ -35,6 +36,7 @@ export class SiwsLoginService extends WalletLoginSteps {
 
   constructor(
     clients: WalletClients,
+    audiences: WalletAudiences,
     issuer: GrantTokenIssuer,
     events: DomainEvents,
     private readonly verifier: SiwsVerifier,
@@ -42,7 +44,7 @@ export class SiwsLoginService extends WalletLoginSteps {
     private readonly limiter: RateLimiter,
     private readonly accounts: AccountService,
   ) {
-    super(clients, issuer, events);
+    super(clients, audiences, issuer, events);
   }
 
   /** Base58 is case-sensitive, so the address is the key as is. */
@@ -50,25 +52,28 @@ export class SiwsLoginService extends WalletLoginSteps {
     return this.limiter.charge(WALLET_PER_ADDRESS, address, 'closed');
   }
 
-  protected async verifyAccount(proof: WalletProof): Promise<VerifiedWalletAccount> {
+  protected async verifyAccount(
+    proof: WalletProof,
+    _callerAddress: string,
+    expected: ProofExpectation,
+  ): Promise<VerifiedWalletAccount> {
     const fields = parseSiwsMessage(proof.message);
-    const cluster = this.verifier.checkPolicy(fields);
+    const cluster = this.verifier.checkPolicy(fields, expected.sites);
     this.verifier.verifySignature(proof.message, fields, proof.signature);
     const walletAccount = walletMethodKey(`${cluster.caip2}:${fields.address}`);
     // The account lookup (one indexed read) runs beside the redemption: no added wait. A Solana
     // address links to an account exactly as an Ethereum one does.
     const [challenge, sub] = await Promise.all([
-      redeemWalletNonce(
-        this.challenges,
-        this.events,
-        'siws_nonce',
-        fields.nonce,
-        siwsNonceBinding(fields.address, cluster),
-        fields.address,
-      ),
+      redeemWalletNonce(this.challenges, this.events, {
+        kind: 'siws_nonce',
+        nonce: fields.nonce,
+        binding: siwsNonceBinding(fields.address, cluster),
+        expected,
+        message: proof.message,
+        address: fields.address,
+      }),
       this.accounts.subjectFor(walletAccount, walletAccount),
     ]);
-    this.checkIssueTime(fields, challenge.createdAt, challenge.expiresAt);
     this.logger.log(`SIWS signature of ${walletAccount} verified`);
     return {
       sub,
@@ -77,20 +82,5 @@ export class SiwsLoginService extends WalletLoginSteps {
       nonceKeyHash: challenge.keyHash,
       authMethod: 'siws',
     };
-  }
-
-  /**
-   * The message must carry exactly the times its nonce was issued with: the nonce endpoint wrote
-   * both from the stored challenge, so any other value is a message not built from this nonce.
-   */
-  private checkIssueTime(fields: SiwsFields, createdAt: Date, expiresAt: Date): void {
-    if (
-      fields.issuedAt !== createdAt.toISOString() ||
-      fields.expirationTime !== expiresAt.toISOString()
-    ) {
-      throw new InvalidNonce('The message times are not the ones issued with its nonce').because(
-        'issue_time_mismatch',
-      );
-    }
   }
 }

@@ -4,10 +4,11 @@ import { WalletConfig } from '../../config/sections/wallet.config';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { SolanaCluster } from '../../config/solana-clusters';
 import { ChainNotAllowed, InvalidRequest } from '../wallet.errors';
-import { generateWalletNonce } from '../nonce/wallet-nonce';
+import { issueWalletNonce } from '../nonce/wallet-nonce';
+import type { NonceIntent } from '../audience/wallet-audience';
+import { Clock } from '../../platform/clock/clock';
 import type { WalletNonceResponseDto } from '../nonce/wallet-nonce-response.dto';
 import { buildSiwsMessage } from './siws-message';
-import { SIWS_STATEMENT } from './siws-verifier';
 import { isSigningKey, solanaAddressBytes } from './solana-address';
 
 /**
@@ -25,48 +26,40 @@ export class SiwsNonceService {
     private readonly challenges: ChallengeStore,
     private readonly challengeConfig: ChallengeConfig,
     private readonly wallet: WalletConfig,
+    private readonly clock: Clock,
   ) {}
 
-  async issue(address: string, cluster: SolanaCluster): Promise<WalletNonceResponseDto> {
-    const { domain, uri, solanaChains } = this.wallet;
-    if (!solanaChains.includes(cluster)) throw new ChainNotAllowed(cluster.name);
+  async issue(
+    address: string,
+    cluster: SolanaCluster,
+    intent: NonceIntent,
+  ): Promise<WalletNonceResponseDto> {
+    if (!this.wallet.solanaChains.includes(cluster)) throw new ChainNotAllowed(cluster.name);
     const publicKey = solanaAddressBytes(address);
     if (publicKey === undefined || !isSigningKey(publicKey)) {
       throw new InvalidRequest(
         'address is a small-order Ed25519 point: no wallet holds its key, and it would verify forged signatures',
       );
     }
-    const nonce = generateWalletNonce();
-    const stored = await this.challenges.issue<Record<string, never>>({
+    const { domain, uri } = intent.site;
+    const issued = await issueWalletNonce(this.challenges, this.clock, {
       kind: 'siws_nonce',
-      key: nonce,
       binding: siwsNonceBinding(address, cluster),
-      payload: {},
       ttlSeconds: this.challengeConfig.walletNonceTtlSeconds,
+      intent,
+      write: (nonce, issuedAt, expirationTime) =>
+        buildSiwsMessage({
+          domain,
+          address,
+          statement: intent.statement,
+          uri,
+          version: '1',
+          chainId: cluster.name,
+          nonce,
+          issuedAt,
+          expirationTime,
+        }),
     });
-    const issuedAt = stored.createdAt.toISOString();
-    // CAIP-122: the message stops being valid when its nonce does.
-    const expirationTime = stored.expiresAt.toISOString();
-    const message = buildSiwsMessage({
-      domain,
-      address,
-      statement: SIWS_STATEMENT,
-      uri,
-      version: '1',
-      chainId: cluster.name,
-      nonce,
-      issuedAt,
-      expirationTime,
-    });
-    return {
-      nonce,
-      address,
-      chainId: cluster.name,
-      domain,
-      uri,
-      issuedAt,
-      expirationTime,
-      message,
-    };
+    return { ...issued, address, chainId: cluster.name, domain, uri };
   }
 }

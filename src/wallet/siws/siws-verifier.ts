@@ -13,10 +13,8 @@ import {
 } from '../wallet.errors';
 import { readEd25519Signature, verifyEd25519 } from './ed25519-signature';
 import { SiwsFields } from './siws-message';
+import type { WalletSite } from '../audience/wallet-audience';
 import { isSigningKey, solanaAddressBytes } from './solana-address';
-
-/** The statement every SIWS message Proofgate issues carries, as SIWE's does. */
-export const SIWS_STATEMENT = 'Sign in to Proofgate';
 
 /** CAIP-122 nonce: alphanumeric, at least 8 characters (ours are 22). */
 const NONCE = /^[A-Za-z0-9]{8,64}$/;
@@ -25,9 +23,10 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * Checks a parsed Sign In With Solana message field by field against what the nonce endpoint
- * issues (pinned domain and URI, the fixed statement, version 1, an allowed cluster, the validity
- * window) and its Ed25519 signature against the message's address. Nonce bookkeeping (and the
- * issue-time binding, which needs the stored nonce) belongs to the caller.
+ * issues (a domain and URI of the redeeming audience's sites, version 1, an allowed cluster, the
+ * validity window) and its Ed25519 signature against the message's address. Nonce bookkeeping
+ * belongs to the caller: the nonce's redemption also requires the exact message issued (its hash),
+ * statement and times included.
  */
 @Injectable()
 export class SiwsVerifier {
@@ -41,16 +40,12 @@ export class SiwsVerifier {
   }
 
   /** Answers the cluster the message is for. */
-  checkPolicy(fields: SiwsFields): SolanaCluster {
+  checkPolicy(fields: SiwsFields, sites: readonly WalletSite[]): SolanaCluster {
     // CAIP-122 §Security considerations, as EIP-4361's: the domain binds the signature to the site.
-    if (fields.domain !== this.wallet.domain) {
-      throw new DomainMismatch('The message is for another domain');
-    }
-    if (fields.uri !== this.wallet.uri) {
-      throw new UriMismatch('The message URI is not the one this service issues');
-    }
-    if (fields.statement !== SIWS_STATEMENT) {
-      throw new InvalidMessage('The message statement is not the one this service issues');
+    const site = sites.find((candidate) => candidate.domain === fields.domain);
+    if (site === undefined) throw new DomainMismatch('The message is for another domain');
+    if (fields.uri !== site.uri) {
+      throw new UriMismatch('The message URI is not the one issued for its site');
     }
     if (fields.version !== '1') {
       throw new InvalidMessage('Only version 1 of Sign In With Solana messages is supported');

@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { walletMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import { WalletConfig } from '../../config/sections/wallet.config';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { GrantTokenIssuer } from '../../tokens/grants/grant-token.issuer';
 import { WalletClients } from '../clients/wallet-clients';
+import type { ProofExpectation } from '../audience/wallet-audience';
+import { WalletAudiences } from '../audience/wallet-audiences';
 import { walletNonceBinding } from '../nonce/wallet-nonce';
 import { SiweFields, parseSiweMessage } from '../siwe/siwe-message.parser';
 import { SiweVerifier } from '../siwe/siwe-verifier';
@@ -28,7 +29,8 @@ export const MAX_CONTRACT_CHECKS_PER_NONCE = 3;
  * first, then the signature (recovered locally; a contract wallet's RPC check only after an
  * atomic count in the nonce's challenge, so no RPC call is spent on a nonce never issued and at
  * most MAX_CONTRACT_CHECKS_PER_NONCE on any nonce, each also charged to the caller's IP), and only
- * then the one atomic, address- and chain-bound redemption of the nonce. A bad signature never
+ * then the one atomic redemption of the nonce, bound to the address and chain, to the audience and
+ * purpose it was issued for, and to the exact message issued. A bad signature never
  * burns its rightful owner's nonce, except the last contract check a nonce allows. The address's
  * own rate-limit budget is charged only then, once the signature is valid and the nonce redeemed:
  * naming an address spends nothing of it.
@@ -45,15 +47,15 @@ export class SiweLoginService extends WalletLoginSteps {
 
   constructor(
     clients: WalletClients,
+    audiences: WalletAudiences,
     issuer: GrantTokenIssuer,
     events: DomainEvents,
     private readonly verifier: SiweVerifier,
     private readonly challenges: ChallengeStore,
     private readonly limiter: RateLimiter,
-    private readonly wallet: WalletConfig,
     private readonly accounts: AccountService,
   ) {
-    super(clients, issuer, events);
+    super(clients, audiences, issuer, events);
   }
 
   /** EIP-55 and lower case name the same address: one budget. */
@@ -64,9 +66,10 @@ export class SiweLoginService extends WalletLoginSteps {
   protected async verifyAccount(
     proof: WalletProof,
     callerAddress: string,
+    expected: ProofExpectation,
   ): Promise<VerifiedWalletAccount> {
     const fields = parseSiweMessage(proof.message);
-    this.verifier.checkPolicy(fields);
+    this.verifier.checkPolicy(fields, expected.sites);
     let contractCheck: number | undefined;
     const signer = await this.verifier
       .verifySignature(proof.message, fields, proof.signature, async () => {
@@ -76,7 +79,7 @@ export class SiweLoginService extends WalletLoginSteps {
     const walletAccount = walletMethodKey(`eip155:${fields.chainId}:${signer.address}`);
     // The account lookup (one indexed read) runs beside the redemption: no added wait.
     const [nonceKeyHash, sub] = await Promise.all([
-      this.redeemNonce(fields),
+      this.redeemNonce(fields, proof.message, expected),
       this.accounts.subjectFor(walletAccount, walletAccount),
     ]);
     this.logger.log(`SIWE signature of ${walletAccount} verified (${signer.kind})`);
@@ -116,31 +119,23 @@ export class SiweLoginService extends WalletLoginSteps {
     throw error;
   }
 
-  /** The one atomic redemption: at most one login per nonce, however many race. */
-  private async redeemNonce(fields: SiweFields): Promise<string> {
-    const challenge = await redeemWalletNonce(
-      this.challenges,
-      this.events,
-      'wallet_nonce',
-      fields.nonce,
-      walletNonceBinding(fields.address, fields.chainId),
-      fields.address,
-    );
-    this.checkIssuedAfterNonce(fields, challenge.createdAt);
-    return challenge.keyHash;
-  }
-
   /**
-   * A message cannot have been written before its nonce existed: `Issued At` earlier than the
-   * nonce's creation (less the tolerated clock skew) is a message not built from this nonce.
+   * The one atomic redemption: at most one login per nonce, however many race, and only of the
+   * exact message issued for `expected` (its Issued At and every other field included).
    */
-  private checkIssuedAfterNonce(fields: SiweFields, nonceCreatedAt: Date): void {
-    const issuedAt = Date.parse(fields.issuedAt);
-    const skew = this.wallet.clockSkewSeconds * 1000;
-    if (!(issuedAt >= nonceCreatedAt.getTime() - skew)) {
-      throw new InvalidNonce('The message was issued before its nonce').because(
-        'issued_before_nonce',
-      );
-    }
+  private async redeemNonce(
+    fields: SiweFields,
+    message: string,
+    expected: ProofExpectation,
+  ): Promise<string> {
+    const challenge = await redeemWalletNonce(this.challenges, this.events, {
+      kind: 'wallet_nonce',
+      nonce: fields.nonce,
+      binding: walletNonceBinding(fields.address, fields.chainId),
+      expected,
+      message,
+      address: fields.address,
+    });
+    return challenge.keyHash;
   }
 }

@@ -4,6 +4,8 @@ import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { grantIdForChallenge } from '../../tokens/grants/grant';
 import type { GrantTokenIssuer, TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import type { WalletClients } from '../clients/wallet-clients';
+import type { ProofExpectation } from '../audience/wallet-audience';
+import type { WalletAudiences } from '../audience/wallet-audiences';
 import { reportWalletVerification, type WalletNonceKind } from './wallet-nonce-redemption';
 import type {
   VerifiedWalletAccount,
@@ -34,20 +36,22 @@ export abstract class WalletLoginSteps implements WalletLogin {
 
   constructor(
     protected readonly clients: WalletClients,
+    protected readonly audiences: WalletAudiences,
     protected readonly issuer: GrantTokenIssuer,
     protected readonly events: DomainEvents,
   ) {}
 
   /**
-   * POST /wallet/verify: verify, then start a token grant for the (public) client. The address's
-   * budget is charged alongside the grant's write; past it the answer is 429 (the nonce is spent
-   * and the grant's tokens never leave).
+   * POST /wallet/verify: verify a message issued to the client, then start a token grant for
+   * that (public) client. The address's budget is charged alongside the grant's write; past it
+   * the answer is 429 (the nonce is spent and the grant's tokens never leave).
    */
   login(request: WalletLoginRequest, callerAddress: string): Promise<TokenResponse> {
     return this.reported(async () => {
       // Before verification: an unusable client_id must not cost the wallet its nonce.
       const client = await this.clients.resolve(request.clientId);
-      const account = await this.verifyAccount(request, callerAddress);
+      const expected = this.audiences.clientLogin(client);
+      const account = await this.verifyAccount(request, callerAddress, expected);
       this.logger.log(
         `${this.protocol.name} login of ${account.sub} for client ${client.clientId}`,
       );
@@ -68,21 +72,30 @@ export abstract class WalletLoginSteps implements WalletLogin {
   }
 
   /**
-   * Verifies a signed message, redeems its nonce and charges the address's budget, issuing
-   * nothing: the caller decides what follows (and does nothing of it past the budget).
+   * Verifies a signed message issued for `expected` (a login page's browser, an account's link),
+   * redeems its nonce and charges the address's budget, issuing nothing: the caller decides what
+   * follows (and does nothing of it past the budget).
    */
-  verify(proof: WalletProof, callerAddress: string): Promise<VerifiedWalletAccount> {
+  verify(
+    proof: WalletProof,
+    callerAddress: string,
+    expected: ProofExpectation,
+  ): Promise<VerifiedWalletAccount> {
     return this.reported(async () => {
-      const account = await this.verifyAccount(proof, callerAddress);
+      const account = await this.verifyAccount(proof, callerAddress, expected);
       await this.chargeAddress(account.address);
       return account;
     });
   }
 
-  /** The protocol's checks and the nonce's redemption, charging nothing to the address. */
+  /**
+   * The protocol's checks and the nonce's redemption for the `expected` audience and purpose,
+   * charging nothing to the address.
+   */
   protected abstract verifyAccount(
     proof: WalletProof,
     callerAddress: string,
+    expected: ProofExpectation,
   ): Promise<VerifiedWalletAccount>;
 
   /** RATE_LIMIT_WALLET_PER_ADDRESS, for an address that has just proven itself. */

@@ -1,4 +1,5 @@
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import type { ProofExpectation } from '../audience/wallet-audience';
 
 /** A signed sign-in message (EIP-4361 or CAIP-122 Solana), as a wallet hands it back. */
 export interface WalletProof {
@@ -28,5 +29,9 @@ export interface VerifiedWalletAccount {
 /** One wallet sign-in protocol: tokens for a dApp, or a verified account for a login session. */
 export interface WalletLogin {
   login(request: WalletLoginRequest, callerAddress: string): Promise<TokenResponse>;
-  verify(proof: WalletProof, callerAddress: string): Promise<VerifiedWalletAccount>;
+  verify(
+    proof: WalletProof,
+    callerAddress: string,
+    expected: ProofExpectation,
+  ): Promise<VerifiedWalletAccount>;
 }

@@ -3,6 +3,7 @@ import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { SiwsLoginService } from '../siws/siws-login.service';
 import { isSiwsMessage } from '../siws/siws-message';
 import { SiweLoginService } from './siwe-login.service';
+import type { ProofExpectation } from '../audience/wallet-audience';
 import type {
   VerifiedWalletAccount,
   WalletLogin,
@@ -27,8 +28,13 @@ export class WalletSignInService {
     return this.protocolOf(request).login(request, callerAddress);
   }
 
-  verify(proof: WalletProof, callerAddress: string): Promise<VerifiedWalletAccount> {
-    return this.protocolOf(proof).verify(proof, callerAddress);
+  /** A login page's or an account link's proof: only a message issued for `expected`. */
+  verify(
+    proof: WalletProof,
+    callerAddress: string,
+    expected: ProofExpectation,
+  ): Promise<VerifiedWalletAccount> {
+    return this.protocolOf(proof).verify(proof, callerAddress, expected);
   }
 
   private protocolOf(proof: WalletProof): WalletLogin {

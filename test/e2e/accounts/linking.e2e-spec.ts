@@ -15,6 +15,7 @@ import { AccountRepository } from '../../../src/accounts/account.repository';
 import { AccountService } from '../../../src/accounts/account.service';
 import { passkeyMethodKey } from '../../../src/accounts/account';
 import {
+  type NonceFor,
   signedSiweMessage,
   signedSiwsMessage,
   walletLogin as signInWithWallet,
@@ -33,7 +34,9 @@ describe('linking sign-in methods', () => {
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
 
-  const signed = (account: PrivateKeyAccount) => signedSiweMessage(t, account);
+  /** A signed SIWE message for `nonceFor`: a script's login by default, `{ linkTo }` to link. */
+  const signed = (account: PrivateKeyAccount, nonceFor: NonceFor = {}) =>
+    signedSiweMessage(t, account, account, nonceFor);
 
   /** A browser signed in with a password. */
   async function passwordBrowser(username = 'user0'): Promise<Agent> {
@@ -47,9 +50,10 @@ describe('linking sign-in methods', () => {
     const agent = request.agent(server());
     const page = await agent.get('/login').expect(200);
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const proof = await signedSiweMessage(t, account, account, { browser: agent });
     await agent
       .post('/login/siwe')
-      .send({ ...(await signed(account)), csrf_token: csrf, return_to: '/' })
+      .send({ ...proof, csrf_token: csrf, return_to: '/' })
       .expect(200);
     return agent;
   }
@@ -80,7 +84,7 @@ describe('linking sign-in methods', () => {
       .http()
       .post('/account/methods/wallet')
       .set('Authorization', bearer(access_token))
-      .send(await signed(wallet))
+      .send(await signed(wallet, { linkTo: access_token }))
       .expect(201);
 
     expect(linked.body).toEqual({
@@ -120,7 +124,7 @@ describe('linking sign-in methods', () => {
       .http()
       .post('/account/methods/wallet')
       .set('Authorization', bearer(other.access_token))
-      .send(await signed(wallet))
+      .send(await signed(wallet, { linkTo: other.access_token }))
       .expect(409);
     expect(taken.body).toEqual({
       error: 'method_already_linked',
@@ -138,7 +142,7 @@ describe('linking sign-in methods', () => {
       .http()
       .post('/account/methods/wallet')
       .set('Authorization', bearer(access_token))
-      .send(await signedSolana())
+      .send(await signedSiwsMessage(t, wallet, 'solana:mainnet', { linkTo: access_token }))
       .expect(201);
     expect(linked.body).toMatchObject({
       method: `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:${address}`,
@@ -158,7 +162,7 @@ describe('linking sign-in methods', () => {
   it('linking needs a login at most 10 minutes old, checked before the wallet’s nonce is spent', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const { access_token } = await tokensOf(await passwordBrowser());
-    const proof = await signed(wallet);
+    const proof = await signed(wallet, { linkTo: access_token });
     t.clock.advance(601);
     try {
       const stale = await t
@@ -172,8 +176,13 @@ describe('linking sign-in methods', () => {
     } finally {
       t.clock.advance(-601);
     }
-    // The nonce was left for its owner: the same signed message still signs in.
-    await t.http().post('/wallet/verify').send(proof).expect(200);
+    // The nonce was left for its owner: with the login recent again, the same message links.
+    await t
+      .http()
+      .post('/account/methods/wallet')
+      .set('Authorization', bearer(access_token))
+      .send(proof)
+      .expect(201);
     // Without the account scope: 403.
     const profileOnly = await tokensOf(await passwordBrowser(), 'openid profile');
     await t
@@ -305,8 +314,13 @@ describe('linking sign-in methods', () => {
     expect(page.text).toContain('id="link-wallet"');
     const csrf = /data-csrf-token="([^"]+)"/.exec(page.text)![1];
 
+    // The link nonce needs the page's CSRF token too.
+    await browser
+      .post('/account/wallets/nonce')
+      .send({ address: wallet.address, chainId: 1 })
+      .expect(400);
     // Without the page's CSRF token, and with a login no longer recent: refused, the nonce kept.
-    const proof = await signed(wallet);
+    const proof = await signed(wallet, { accountPage: browser, csrf });
     await browser.post('/account/wallets').send(proof).expect(400);
     t.clock.advance(601);
     try {
@@ -334,11 +348,12 @@ describe('linking sign-in methods', () => {
     // A wallet another account holds: 409, in the envelope the page's script shows.
     const other = await passwordBrowser('user1');
     const otherPage = await other.get('/account').expect(200);
+    const otherCsrf = /data-csrf-token="([^"]+)"/.exec(otherPage.text)![1];
     const taken = await other
       .post('/account/wallets')
       .send({
-        ...(await signed(wallet)),
-        csrf_token: /data-csrf-token="([^"]+)"/.exec(otherPage.text)![1],
+        ...(await signed(wallet, { accountPage: other, csrf: otherCsrf })),
+        csrf_token: otherCsrf,
       })
       .expect(409);
     expect(taken.body).toEqual({
@@ -356,7 +371,7 @@ describe('linking sign-in methods', () => {
       .http()
       .post('/account/methods/wallet')
       .set('Authorization', bearer(first.access_token))
-      .send(await signed(wallet))
+      .send(await signed(wallet, { linkTo: first.access_token }))
       .expect(201);
 
     // The same browser signs in with the linked wallet: the same account, a second proof.
@@ -364,7 +379,7 @@ describe('linking sign-in methods', () => {
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
     await browser
       .post('/login/siwe')
-      .send({ ...(await signed(wallet)), csrf_token: csrf, return_to: '/' })
+      .send({ ...(await signed(wallet, { browser })), csrf_token: csrf, return_to: '/' })
       .expect(200);
     const combined = await tokensOf(browser);
     expect(decodeJwt(combined.id_token)).toMatchObject({

@@ -43,9 +43,10 @@ describe('a wallet-only account sets a password', () => {
   async function walletBrowser(account: PrivateKeyAccount): Promise<Agent> {
     const agent = request.agent(server());
     const page = await agent.get('/login').expect(200);
+    const proof = await signedSiweMessage(t, account, account, { browser: agent });
     await agent
       .post('/login/siwe')
-      .send({ ...(await signed(account)), csrf_token: csrfOf(page.text), return_to: '/' })
+      .send({ ...proof, csrf_token: csrfOf(page.text), return_to: '/' })
       .expect(200);
     return agent;
   }

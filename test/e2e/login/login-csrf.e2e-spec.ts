@@ -58,7 +58,11 @@ describe('login CSRF tokens are signed and bound to the pre-login session', () =
     return { cookies, token: hiddenField(page.text, 'csrf_token') };
   }
 
-  const signedMessage = () => signedSiweMessage(t, privateKeyToAccount(generatePrivateKey()));
+  /** A wallet's signed message of the login page whose browser holds `cookies` (none: a script's). */
+  const signedMessage = (cookies?: string) => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    return signedSiweMessage(t, wallet, wallet, cookies === undefined ? {} : { cookies });
+  };
 
   it.each(ATTACKER_PAIRS)(
     'POST /login refuses an attacker-chosen matching pair (%s) with the 400 form',
@@ -137,7 +141,7 @@ describe('login CSRF tokens are signed and bound to the pre-login session', () =
       .http()
       .post('/login/siwe')
       .set('Cookie', cookies)
-      .send({ ...(await signedMessage()), csrf_token: token, return_to: '/' })
+      .send({ ...(await signedMessage(cookies)), csrf_token: token, return_to: '/' })
       .expect(200);
 
     expect(siwe.body).toEqual({ redirect: '/' });

@@ -171,6 +171,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /register': ['application/json'],
       'post /passkeys/registration/verify': ['application/json'],
       'post /account/methods/wallet': ['application/json'],
+      'post /account/methods/wallet/nonce': ['application/json'],
       'post /login/passkey': ['application/json'],
       'post /account/passkeys/options': ['application/json'],
       'post /account/passkeys': ['application/json'],
@@ -179,6 +180,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/methods/password': ['application/json'],
       'post /account/password': [FORM],
       'post /account/wallets': ['application/json'],
+      'post /account/wallets/nonce': ['application/json'],
     });
   });
 
@@ -269,6 +271,12 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/password': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/wallets': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/wallets/nonce': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/methods/wallet/nonce': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
       // No bearer token: nothing of the account is read, the wallet's nonce is not spent.
       'post /account/methods/wallet': error(
         401,

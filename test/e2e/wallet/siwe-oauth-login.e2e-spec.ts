@@ -39,9 +39,14 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
 
   const agent = (): Agent => request.agent(t.app.getHttpServer());
 
-  /** A nonce for `account` and its message, signed by `signer` (the account itself by default). */
-  const signedMessage = (signer: PrivateKeyAccount = account): Promise<SignedMessage> =>
-    signedSiweMessage(t, account, signer);
+  /**
+   * A nonce of this browser's login page for `account` and its message, signed by `signer` (the
+   * account itself by default).
+   */
+  const signedMessage = (
+    browser: Agent,
+    signer: PrivateKeyAccount = account,
+  ): Promise<SignedMessage> => signedSiweMessage(t, account, signer, { browser });
 
   /** Starts an authorization request for demo-spa and lands on the login page, as a browser would. */
   async function startAuthorization(browser: Agent) {
@@ -78,7 +83,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     expect(page).toContain('<script src="/static/siwe-login.js" defer></script>');
     expect(returnTo).toMatch(/^\/authorize\?/);
 
-    const signed = await signedMessage();
+    const signed = await signedMessage(browser);
     const res = await browser
       .post('/login/siwe')
       .send({ ...signed, csrf_token: csrfToken, return_to: returnTo })
@@ -111,7 +116,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     const direct = await t
       .http()
       .post('/wallet/verify')
-      .send(await signedMessage())
+      .send(await signedSiweMessage(t, account))
       .expect(200);
     const directMe = await t
       .http()
@@ -124,7 +129,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
   it('refuses a bad or missing CSRF token with 400 and no session, without burning the nonce', async () => {
     const browser = agent();
     const { csrfToken, returnTo } = await startAuthorization(browser);
-    const signed = await signedMessage();
+    const signed = await signedMessage(browser);
     const before = await sessionCount();
 
     const mismatch = await browser
@@ -167,7 +172,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
   it('answers a replayed signed message with 401 nonce_already_used', async () => {
     const browser = agent();
     const { csrfToken, returnTo } = await startAuthorization(browser);
-    const signed = await signedMessage();
+    const signed = await signedMessage(browser);
     const body = { ...signed, csrf_token: csrfToken, return_to: returnTo };
 
     await browser.post('/login/siwe').send(body).expect(200);
@@ -182,7 +187,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
   it('answers a signature by another key with 401 invalid_signature, and records the rejection', async () => {
     const browser = agent();
     const { csrfToken, returnTo } = await startAuthorization(browser);
-    const signed = await signedMessage(privateKeyToAccount(generatePrivateKey()));
+    const signed = await signedMessage(browser, privateKeyToAccount(generatePrivateKey()));
     const before = await sessionCount();
 
     const res = await browser
@@ -218,7 +223,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     for (const returnTo of ['https://evil.example/authorize?x=1', '//evil.example/authorize?x']) {
       const res = await browser
         .post('/login/siwe')
-        .send({ ...(await signedMessage()), csrf_token: csrfToken, return_to: returnTo })
+        .send({ ...(await signedMessage(browser)), csrf_token: csrfToken, return_to: returnTo })
         .expect(200);
       expect(res.body).toEqual({ redirect: '/' });
     }
@@ -227,7 +232,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
   it('rejects unknown fields and a missing signature as invalid_request', async () => {
     const browser = agent();
     const { csrfToken } = await startAuthorization(browser);
-    const signed = await signedMessage();
+    const signed = await signedMessage(browser);
 
     const extra = await browser
       .post('/login/siwe')

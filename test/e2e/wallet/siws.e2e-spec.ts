@@ -38,6 +38,12 @@ function freshWindow(t: TestApp): void {
   t.clock.advance((now - (now % 60_000) + 60_500 - now) / 1000);
 }
 
+/** The statement of a script's message (no client_id, no cookies: the built-in wallet client). */
+const STATEMENT =
+  "Sign in to Proofgate's wallet client: tokens for this site only, no login session.";
+const MESSAGE_CHANGED =
+  'The signed message differs from the one issued with its nonce; sign the message exactly as issued';
+
 describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () => {
   let t: TestApp;
 
@@ -61,7 +67,10 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
   const verify = (message: string, signature: string, sender = from()) =>
     t.http().post('/wallet/verify').set('X-Forwarded-For', sender).send({ message, signature });
 
-  async function issue(wallet: SolanaWallet, chainId = 'solana:mainnet'): Promise<IssuedSolanaNonce> {
+  async function issue(
+    wallet: SolanaWallet,
+    chainId = 'solana:mainnet',
+  ): Promise<IssuedSolanaNonce> {
     const res = await nonce({ address: wallet.address, chainId });
     expect(res.status).toBe(201);
     return res.body as IssuedSolanaNonce;
@@ -103,7 +112,7 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
         createSignInMessageText({
           domain: 'app.example.com',
           address: wallet.address,
-          statement: 'Sign in to Proofgate',
+          statement: STATEMENT,
           uri: 'https://app.example.com',
           version: '1',
           chainId: 'solana:mainnet',
@@ -222,7 +231,7 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
           {
             domain: issued.domain,
             address: wallet.address,
-            statement: 'Sign in to Proofgate',
+            statement: STATEMENT,
             uri: issued.uri,
             version: '1',
             chainId: 'solana:mainnet',
@@ -377,7 +386,7 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
         await verify(message, bs58.encode(wallet.sign(message))),
         401,
         'invalid_nonce',
-        'The message times are not the ones issued with its nonce',
+        MESSAGE_CHANGED,
       );
     });
 
@@ -423,26 +432,25 @@ describe('Sign In With Solana: POST /wallet/nonce and POST /wallet/verify', () =
         (m: string) => m.replace('URI: https://app.example.com', 'URI: https://app.example.com/x'),
         401,
         'uri_mismatch',
-        'The message URI is not the one this service issues',
+        'The message URI is not the one issued for its site',
       ],
       [
         'another statement',
-        (m: string) => m.replace('Sign in to Proofgate', 'Transfer everything'),
-        400,
-        'invalid_message',
-        'The message statement is not the one this service issues',
+        (m: string) => m.replace(STATEMENT, 'Transfer everything'),
+        401,
+        'invalid_nonce',
+        MESSAGE_CHANGED,
       ],
       [
         'a multi-line statement',
-        (m: string) =>
-          m.replace('Sign in to Proofgate', 'Sign in to Proofgate\nURI: https://evil.example'),
+        (m: string) => m.replace(STATEMENT, `${STATEMENT}\nURI: https://evil.example`),
         400,
         'invalid_message',
         'Not a Sign In With Solana message as issued: the statement must be one line, followed by a blank line',
       ],
       [
         'no blank line before the fields',
-        (m: string) => m.replace('Sign in to Proofgate\n\n', 'Sign in to Proofgate\n'),
+        (m: string) => m.replace(`${STATEMENT}\n\n`, `${STATEMENT}\n`),
         400,
         'invalid_message',
         'Not a Sign In With Solana message as issued: the statement must be one line, followed by a blank line',

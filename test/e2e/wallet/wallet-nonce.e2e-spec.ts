@@ -45,7 +45,8 @@ describe('POST /wallet/nonce', () => {
     expect(parsed).toMatchObject({
       domain: 'app.example.com',
       address: wallet,
-      statement: 'Sign in to Proofgate',
+      statement:
+        "Sign in to Proofgate's wallet client: tokens for this site only, no login session.",
       uri: 'https://app.example.com',
       version: '1',
       chainId: 8453,

@@ -38,6 +38,7 @@ interface NonceBody {
   nonce: string;
   address: Address;
   chainId: number;
+  domain: string;
   issuedAt: string;
   expirationTime: string;
   message: string;
@@ -143,8 +144,12 @@ describe('POST /wallet/verify (EIP-4361)', () => {
   });
   afterAll(() => t.close());
 
-  async function nonceFor(address: string, chainId = 1): Promise<NonceBody> {
-    const res = await t.http().post('/wallet/nonce').send({ address, chainId }).expect(201);
+  async function nonceFor(address: string, chainId = 1, clientId?: string): Promise<NonceBody> {
+    const res = await t
+      .http()
+      .post('/wallet/nonce')
+      .send({ address, chainId, ...(clientId === undefined ? {} : { client_id: clientId }) })
+      .expect(201);
     return res.body as NonceBody;
   }
 
@@ -158,7 +163,8 @@ describe('POST /wallet/verify (EIP-4361)', () => {
     return createSiweMessage({
       domain: DOMAIN,
       address: issued.address,
-      statement: 'Sign in to Proofgate',
+      statement:
+        "Sign in to Proofgate's wallet client: tokens for this site only, no login session.",
       uri: URI,
       version: '1',
       chainId: issued.chainId,
@@ -282,14 +288,19 @@ describe('POST /wallet/verify (EIP-4361)', () => {
     }).expect(200);
   });
 
-  it('refuses a message whose Issued At predates its nonce', async () => {
+  it('refuses a message whose Issued At predates its nonce: not the message issued', async () => {
     const signer = viemSigner();
     const issued = await nonceFor(signer.address);
     const backdated = messageWith(issued, { issuedAt: new Date('2000-01-01T00:00:00Z') });
 
     const res = await verify({ message: backdated, signature: await signer.sign(backdated) });
 
-    expectError(res, 401, 'invalid_nonce', 'The message was issued before its nonce');
+    expectError(
+      res,
+      401,
+      'invalid_nonce',
+      'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
+    );
   });
 
   it('refuses a nonce this service never issued with invalid_nonce', async () => {
@@ -327,7 +338,7 @@ describe('POST /wallet/verify (EIP-4361)', () => {
       'another uri',
       { uri: 'https://evil.example.com/login' },
       'uri_mismatch',
-      'The message URI is not under this service',
+      'The message URI is not under the site it signs in to',
     ],
     [
       'a chain that is not allowed',
@@ -384,19 +395,37 @@ describe('POST /wallet/verify (EIP-4361)', () => {
     );
   });
 
-  it('accepts a message with an all-lowercase address (as many wallets write it) and names the EIP-55 account', async () => {
+  it('takes an all-lowercase address (as many wallets report it) and issues the message for the EIP-55 account', async () => {
     const signer = viemSigner();
     const issued = await nonceFor(signer.address.toLowerCase());
+    expect(issued.message).toContain(`\n${signer.address}\n`);
+
+    const res = await verify({
+      message: issued.message,
+      signature: await signer.sign(issued.message),
+    });
+
+    expect(res.status).toBe(200);
+    expect((await me((res.body as TokenBody).access_token)).sub).toBe(`eip155:1:${signer.address}`);
+  });
+
+  it('refuses the issued message rewritten with the address in lower case: not the message issued', async () => {
+    const signer = viemSigner();
+    const issued = await nonceFor(signer.address);
     const message = issued.message.replace(
       `\n${signer.address}\n`,
       `\n${signer.address.toLowerCase()}\n`,
     );
-    expect(message).toContain(signer.address.toLowerCase());
+    expect(message).not.toBe(issued.message);
 
     const res = await verify({ message, signature: await signer.sign(message) });
 
-    expect(res.status).toBe(200);
-    expect((await me((res.body as TokenBody).access_token)).sub).toBe(`eip155:1:${signer.address}`);
+    expect(res.body.error_description).toBe(
+      'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
+    );
+    await verify({ message: issued.message, signature: await signer.sign(issued.message) }).expect(
+      200,
+    );
   });
 
   it('refuses a message whose mixed-case address has a wrong EIP-55 checksum with invalid_message', async () => {
@@ -419,9 +448,10 @@ describe('POST /wallet/verify (EIP-4361)', () => {
     );
   });
 
-  it('issues to a public client named by client_id', async () => {
+  it('issues to a public client named by client_id, for a nonce asked for that client', async () => {
     const signer = viemSigner();
-    const issued = await nonceFor(signer.address);
+    const issued = await nonceFor(signer.address, 1, 'demo-spa');
+    expect(issued.domain).toBe('127.0.0.1:25002');
     const res = await verify({
       message: issued.message,
       signature: await signer.sign(issued.message),
