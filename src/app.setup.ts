@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ServerConfig } from './config/sections/server.config';
-import { CrossOriginPolicy } from './oauth/cors/cross-origin.policy';
+import { CrossOriginPolicy } from './clients/cross-origin.policy';
 import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
 import { crossOriginRequests } from './platform/http/cors';
 import { HttpDrain } from './platform/http/http-drain';

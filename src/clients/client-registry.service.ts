@@ -35,6 +35,9 @@ export class ClientRegistry implements OnModuleInit {
   private readonly allowedOrigins = new ExpiringCache<string, true>(CACHE_ENTRIES);
   private readonly refusedOrigins = new ExpiringCache<string, true>(CACHE_ENTRIES);
   private readonly originLookups = new SingleFlight<string, boolean>();
+  /** The web origins of the live first-party public clients, read at most once per cache age. */
+  private firstPartyOrigins: { origins: ReadonlySet<string>; until: number } | undefined;
+  private readonly firstPartyLookups = new SingleFlight<'all', ReadonlySet<string>>();
   /** Registered clients whose use was written lately, so the next tokens write nothing. */
   private readonly recentlyUsed = new ExpiringCache<string, true>(CACHE_ENTRIES);
   private readonly useWrites = new SingleFlight<string, void>();
@@ -89,6 +92,23 @@ export class ClientRegistry implements OnModuleInit {
   }
 
   /**
+   * Whether `origin` is the origin of a redirect URI of a live first-party public client: the
+   * operator's own browser apps (first-party endpoints, CORS). Such clients are few and made only
+   * by operators, so their origins are read together (one indexed read) and held for
+   * `CLIENT_CACHE_TTL_SECONDS`: a client added by the admin CLI answers within that time.
+   */
+  async isFirstPartyPublicOrigin(origin: string): Promise<boolean> {
+    if (!isWebOrigin(origin)) return false;
+    const now = this.clock.now().getTime();
+    const cached = this.firstPartyOrigins;
+    const origins =
+      cached && cached.until > now
+        ? cached.origins
+        : await this.firstPartyLookups.run('all', () => this.loadFirstPartyOrigins());
+    return origins.has(origin);
+  }
+
+  /**
    * A token was issued to `client`: a registered client's use extends its expiry. Written about
    * once a day per client (see RegisteredClientExpiry), never once per token; concurrent tokens
    * share the write. A failed write is logged, not answered: the tokens are issued already, and
@@ -140,6 +160,19 @@ export class ClientRegistry implements OnModuleInit {
       else this.refusedOrigins.set(origin, true, now + ttlMs);
     }
     return allowed;
+  }
+
+  private async loadFirstPartyOrigins(): Promise<ReadonlySet<string>> {
+    const clients = await this.clients.firstPartyClients();
+    const now = this.clock.now().getTime();
+    const origins = new Set(
+      clients
+        .filter((client) => client.type === 'public' && isLive(client, now))
+        .flatMap((client) => webOriginsOf(client.redirectUris)),
+    );
+    const ttlMs = this.clientAuth.registryCacheTtlSeconds * 1000;
+    this.firstPartyOrigins = ttlMs > 0 ? { origins, until: now + ttlMs } : undefined;
+    return origins;
   }
 
   private async load(clientId: string): Promise<OAuthClient | null> {
@@ -200,6 +233,7 @@ export class ClientRegistry implements OnModuleInit {
       (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;
     await this.clients.save(client);
+    this.firstPartyOrigins = undefined;
     this.forget(client.clientId, [
       ...webOriginsOf(client.redirectUris),
       ...webOriginsOf(existing?.redirectUris ?? []),

@@ -25,6 +25,11 @@ export abstract class ClientRepository {
    * when none has it. One read by `_id`, whatever the number of clients.
    */
   abstract originExpiry(origin: string): Promise<Date | null>;
+  /**
+   * The clients configured as the operator's own (`firstParty`): an indexed read, and a short
+   * list (only operators make such clients).
+   */
+  abstract firstPartyClients(): Promise<OAuthClient[]>;
   /** A token was issued to the (registered) client: its last use, and an expiry never lowered. */
   abstract recordUse(client: OAuthClient, usedAt: Date, expiresAt: Date): Promise<void>;
   /** Deletes at most `limit` clients expired at `now`, and as many expired origins; how many clients. */

@@ -4,6 +4,7 @@ import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientRegistry } from './client-registry.service';
 import { ClientRepository } from './client.repository';
+import { CrossOriginPolicy } from './cross-origin.policy';
 import { ClientMetadataDocumentsModule } from './metadata-document/client-metadata-documents.module';
 import { ClientRegistrationService } from './registration/client-registration.service';
 import { ClientRecord, ClientSchema } from './persistence/client.schema';
@@ -27,6 +28,7 @@ import { MongoClientRepository } from './persistence/mongo-client.repository';
     ClientAuthenticator,
     ClientRegistrationService,
     RegisteredClientSweeper,
+    CrossOriginPolicy,
   ],
   exports: [
     ClientRegistry,

@@ -1,3 +1,4 @@
+import { CROSS_ORIGIN_ENDPOINTS, type CrossOriginCallers } from '../clients/cross-origin.policy';
 import type { AppConfig } from '../config/app-config';
 import type { ChallengeModel } from './challenge-model';
 import type { ClientUseDto } from './challenge-models.dto';
@@ -36,6 +37,27 @@ function chains(config: ClientUseSettings): string {
   return `wallets ${onChains(config.wallet.allowedChainIds)}; contract wallets (ERC-1271, ERC-6492) ${withRpc.length ? onChains(withRpc) : 'on no chain (no SIWE_RPC_URLS)'}`;
 }
 
+const ORIGINS_OF: Readonly<Record<CrossOriginCallers, string>> = {
+  anyone: 'any origin',
+  'registered clients': 'the origins of registered redirect URIs',
+  'first-party public clients': 'the redirect origins of first-party public clients only',
+};
+
+/**
+ * "CORS on POST /token, … for <origins>": the cross-origin endpoints under these paths, told
+ * from the CORS policy itself so that the page cannot list other endpoints than it allows.
+ */
+function corsOn(paths: readonly string[]): string {
+  const endpoints = CROSS_ORIGIN_ENDPOINTS.filter((endpoint) =>
+    paths.some((path) => endpoint.path.startsWith(path)),
+  );
+  const named = endpoints.map((endpoint) => `${endpoint.methods.join('|')} ${endpoint.path}`);
+  const list =
+    named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : named[0];
+  const callers = [...new Set(endpoints.map((endpoint) => ORIGINS_OF[endpoint.callers]))];
+  return `CORS on ${list} for ${callers.join(', ')}`;
+}
+
 /**
  * Which clients log users in through each model, and what they use: the protocol's reach,
  * with the live settings (registration, metadata documents, chains) read from configuration.
@@ -47,7 +69,7 @@ export function clientUsesOf(model: ChallengeModel, config: ClientUseSettings): 
         clients: 'browser single-page apps',
         through: [
           'a public client: no secret, PKCE is the proof (token_endpoint_auth_method none)',
-          'CORS on /token, /revoke and /api/me for the origins of registered redirect URIs',
+          corsOn(['/token', '/par', '/revoke', '/api/']),
         ],
         standards: ['RFC 7636', 'RFC 9700 §2.6'],
       },
@@ -93,6 +115,7 @@ export function clientUsesOf(model: ChallengeModel, config: ClientUseSettings): 
           'POST /passkeys/authentication/options, then POST /passkeys/authentication/verify with the assertion: the token response',
           `relying party ${config.passkeys.rpId}, origins ${config.passkeys.origins.join(', ')}`,
           'a passkey is added with an account-scoped token of a recent login (POST /passkeys/registration/*)',
+          corsOn(['/passkeys/authentication/']),
         ],
         standards: ['WebAuthn Level 3', 'RFC 9470'],
       },
@@ -113,6 +136,7 @@ export function clientUsesOf(model: ChallengeModel, config: ClientUseSettings): 
         through: [
           'POST /wallet/nonce with chainId solana:..., then POST /wallet/verify with the signed message: the token response',
           `clusters ${config.wallet.solanaChains.map((cluster) => cluster.name).join(', ')} (SIWS_CHAINS)`,
+          corsOn(['/wallet/']),
         ],
         standards: ['CAIP-122', 'CAIP-10', 'Wallet Standard'],
       },
@@ -132,6 +156,7 @@ export function clientUsesOf(model: ChallengeModel, config: ClientUseSettings): 
       through: [
         'POST /wallet/nonce, then POST /wallet/verify with the signed message: the token response',
         chains(config),
+        corsOn(['/wallet/']),
       ],
       standards: ['EIP-4361', 'EIP-191', 'CAIP-10'],
     },

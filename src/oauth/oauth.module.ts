@@ -6,7 +6,6 @@ import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizationRequestCheck } from './authorize/authorization-request.check';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
-import { CrossOriginPolicy } from './cors/cross-origin.policy';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { ClientBudget } from './client-budget';
 import { ConsentController } from './consent/consent.controller';
@@ -53,7 +52,6 @@ import { UserInfoService } from './userinfo/userinfo.service';
   providers: [
     AuthorizationCodeService,
     AuthorizationEndpoint,
-    CrossOriginPolicy,
     ConsentDecisionService,
     AuthorizationCodeGrant,
     RefreshTokenGrant,

@@ -62,3 +62,5 @@ export const ClientSchema = SchemaFactory.createForClass(ClientRecord);
 // Clean-up only: the expiry is checked on every lookup, and swept where TTL deletion never runs.
 ClientSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 ClientSchema.index({ origins: 1 });
+// The operator's own clients, read for the CORS check of first-party endpoints (passkey sign-in).
+ClientSchema.index({ firstParty: 1 });

@@ -165,6 +165,12 @@ export class MongoClientRepository extends ClientRepository {
     return record?.expiresAt ?? null;
   }
 
+  async firstPartyClients(): Promise<OAuthClient[]> {
+    // Exactly the indexed field: the dev database uses an index only for such a query.
+    const records = await this.model.find({ firstParty: true }).lean<ClientRecord[]>().exec();
+    return records.map(toClient);
+  }
+
   async recordUse(client: OAuthClient, usedAt: Date, expiresAt: Date): Promise<void> {
     await this.raiseOrigins(webOriginsOf(client.redirectUris), expiresAt);
     await this.model

@@ -3,21 +3,19 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 /** Who may call a path from another origin, and with which methods. */
 export interface CorsRule {
   readonly methods: readonly string[];
+  /** Request headers beyond the CORS-safelisted ones that a caller may send. */
+  readonly headers: readonly string[];
   /** `any`: a public document (`*`); otherwise whether this origin may call. */
   readonly origins: 'any' | ((origin: string) => Promise<boolean>);
 }
 
 /**
- * Headers a cross-origin caller may send: the credentials and body type of a token request, and
- * a browser client's proof of possession (RFC 9449 §4.1 `DPoP`).
- */
-const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP';
-/**
  * Beyond the CORS-safelisted ones: the error and back-off hints of 401, 429 and 503 answers, and
  * the server nonce a DPoP client must use next (RFC 9449 §8 `DPoP-Nonce`).
  */
 const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After, DPoP-Nonce';
-const PREFLIGHT_MAX_AGE_SECONDS = 600;
+/** How long a browser may reuse an allowed preflight (Chromium caps it at 2 hours anyway). */
+export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /**
  * CORS (Fetch standard) for the paths `ruleFor` names; every other path gets no CORS header,
@@ -53,7 +51,7 @@ async function answer(rule: CorsRule, req: Request, res: Response, next: NextFun
   // A refused preflight is answered all the same, without the headers that would allow the call.
   if (allowed) {
     res.setHeader('Access-Control-Allow-Methods', rule.methods.join(', '));
-    res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+    res.setHeader('Access-Control-Allow-Headers', rule.headers.join(', '));
     res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
   }
   res.status(204).end();
