@@ -78,8 +78,7 @@ export class NonceRequestDto {
 
   @ApiPropertyOptional({
     description:
-      'Which of the client’s web origins the message names, when it has several (default: the request’s Origin header when it is one of them)',
-    example: 'https://dapp.example.com',
+      'Which of the client’s web origins the message names (`https://dapp.example.com`), when it has several (default: the request’s Origin header when it is one of them)',
   })
   @IsOptional()
   @IsString()

@@ -29,11 +29,10 @@ const WALLET_API = join(
 );
 const CLIENT = { id: 'browser-dapp', name: 'A dApp in the browser' };
 /**
- * The client the page signs in as. Undefined: the adapter's default, the built-in `wallet`
- * client, as /wallet/nonce issues today. Once nonces are bound to a client (issue #31, item 1),
- * this line becomes `CLIENT.id`: the adapter then names it at /wallet/nonce and /wallet/verify.
+ * The client the page signs in as: the adapter names it at /wallet/nonce and /wallet/verify, so
+ * the nonce is bound to it and the message names the dApp's own origin (#31).
  */
-const SIGN_IN_AS: string | undefined = undefined;
+const SIGN_IN_AS: string | undefined = CLIENT.id;
 
 /** The module as a browser loads it: the adapter's TypeScript, types removed, an ES module. */
 function walletApiModule(): string {

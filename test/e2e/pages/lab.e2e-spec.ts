@@ -31,6 +31,10 @@ const EXPIRED_REQUEST_URI_OR_SWEPT =
 const EXPIRED_OR_SWEPT =
   /^400 invalid_grant "Authorization code expired"|^400 invalid_grant "Invalid authorization code" \(deleted by the TTL monitor before it was presented\)$/;
 
+/** A wallet message signed as changed, not as issued (#31). */
+const MESSAGE_CHANGED =
+  'The signed message differs from the one issued with its nonce; sign the message exactly as issued';
+
 /** Every scenario the lab must run, and what the service's answer must say in each. */
 const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegExp]> = [
   ['pkce', 'normal login', '302 with code, state, iss; /token 200; /api/me 200 user0'],
@@ -98,11 +102,7 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   ['siwe', 'nonce bound to another address', '401 invalid_nonce'],
   ['siwe', 'expired nonce', '401 invalid_nonce'],
   ['siwe', 'nonce for another chain', '401 invalid_nonce "The nonce was issued for another chain"'],
-  [
-    'siwe',
-    'Issued At before the nonce',
-    '401 invalid_nonce "The message was issued before its nonce"',
-  ],
+  ['siwe', 'Issued At before the nonce', `401 invalid_nonce "${MESSAGE_CHANGED}"`],
   ['siwe', 'wrong domain', '401 domain_mismatch'],
   ['siwe', 'wrong chain', '400 chain_not_allowed'],
   ['siwe', 'tampered message', '401 invalid_signature'],
@@ -127,6 +127,26 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   ['siws', 'multi-line statement', '400 invalid_message'],
   ['siws', 'tampered message', '401 invalid_signature'],
   ['siws', 'signature from another key', '401 invalid_signature'],
+  ...(['siwe', 'siws'] as const).flatMap(
+    (model): Array<readonly [LabRow['model'], string, string]> => [
+      [
+        model,
+        'a dApp’s signature at the login page',
+        '401 invalid_nonce "The nonce was issued for another audience, not for this browser’s login page"',
+      ],
+      [
+        model,
+        'a login page’s signature at /wallet/verify',
+        '401 invalid_nonce "The nonce was issued for another audience, not for this client"',
+      ],
+      [
+        model,
+        'a login signature linked to another account',
+        '401 invalid_nonce "The message was issued to sign in, not to link a wallet to an account"',
+      ],
+      [model, 're-signed with another statement', `401 invalid_nonce "${MESSAGE_CHANGED}"`],
+    ],
+  ),
   ['passkey', 'normal login', 'registration 201; sign-in 200; /api/me 200 passkey user0'],
   [
     'passkey',
