@@ -123,7 +123,7 @@ export function clientUsesOf(model: ChallengeModel, config: ClientUseSettings): 
         clients: 'OpenID Connect relying parties',
         through: [
           '"Sign in with a passkey" on the login page of an authorization code + PKCE flow',
-          'the id_token says amr with hwk or swk, and user when the authenticator verified the user',
+          'the id_token says amr pop (possession of a key), and user when the authenticator verified the user',
         ],
         standards: ['WebAuthn Level 3', 'OpenID Connect Core 1.0', 'RFC 8176'],
       },

@@ -6,8 +6,8 @@ export interface SessionIdentity {
   readonly sub: string;
   readonly authMethod: AuthMethod;
   /**
-   * RFC 8176 `amr` of this login when the method says more than its default (a passkey: `hwk`
-   * or `swk`, `user`); the ID tokens of the session carry it.
+   * RFC 8176 `amr` of this login when the method says more than its default (a passkey: `pop`
+   * and `user` when the user was verified); the ID tokens of the session carry it.
    */
   readonly amr?: readonly string[];
 }

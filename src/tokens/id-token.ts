@@ -30,8 +30,9 @@ export interface SignIdTokenInput extends IdTokenAuthentication {
 export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   password: ['pwd'],
   siwe: ['siwe'],
-  // RFC 8176 §2: a key the user proved possession of; `hwk` (device-bound) or `swk` (synced)
-  // and `user` are added per login when known (see the login's own `amr`).
+  // IANA AMR registry `pop`: possession of a key, hardware or software unspecified (never `hwk`
+  // or `swk` without a verified attestation); `user` is added per login when the authenticator
+  // verified the user (see passkeyAmr).
   passkey: ['pop'],
   siws: ['siws'],
 };

@@ -106,7 +106,7 @@ export class AccountMethodsController {
   })
   @ApiConflictResponse({
     description:
-      'username_taken; password_already_set: the account has one; too_many_sign_in_methods',
+      'username_taken: another user has the name, in any case; password_already_set: the account has one; too_many_sign_in_methods',
     type: ErrorResponseDto,
   })
   @HttpCode(201)

@@ -12,7 +12,7 @@ import type { PasskeySessionLoginDto } from './passkey-session-login.dto';
  * "Sign in with a passkey" on the login page (POST /login/passkey): the same verification as
  * POST /passkeys/authentication/verify, ending in a login session instead of tokens, so a pending
  * /authorize request completes with the passkey's account as `sub` (consent and return_to rules
- * unchanged). The session's `amr` says `hwk` or `swk`, and `user` when the user was verified.
+ * unchanged). The session's `amr` says `pop`, and `user` when the user was verified.
  */
 @Injectable()
 export class PasskeySessionLoginService {

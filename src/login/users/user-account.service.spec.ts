@@ -36,6 +36,23 @@ describe('UserAccountService', () => {
     await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
   });
 
+  it('refuses a name that differs from an existing one only in case; the first keeps logging in as it is', async () => {
+    await accounts.register('alice', 'correct horse');
+
+    await expect(accounts.register('Alice', 'another password')).rejects.toThrow(
+      new UserAccountError(
+        'user Alice already exists in another case (usernames are unique whatever their case)',
+      ),
+    );
+    await expect(accounts.registerForAccount('eip155:1:0xab', 'ALICE', 'a password')).resolves.toBe(
+      'username_taken',
+    );
+    expect([...repository.users.keys()]).toEqual(['alice']);
+    await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
+    // Signing in takes the exact spelling the account was created with.
+    await expect(login.authenticate('Alice', 'correct horse')).resolves.toBeNull();
+  });
+
   it.each([
     ['', 'empty'],
     ['eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', 'a wallet subject'],

@@ -82,7 +82,12 @@ export class UserAccountService {
       createdAt: this.clock.now(),
     };
     if (!(await this.users.insertIfAbsent(user))) {
-      throw new UserAccountError(`user ${username} already exists`);
+      const exact = await this.users.findByUsername(username);
+      throw new UserAccountError(
+        exact
+          ? `user ${username} already exists`
+          : `user ${username} already exists in another case (usernames are unique whatever their case)`,
+      );
     }
     return toAccount(user);
   }

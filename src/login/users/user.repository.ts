@@ -5,14 +5,15 @@ export abstract class UserRepository {
   abstract findByUsername(username: string): Promise<StoredUser | null>;
 
   /**
-   * Stores `user` unless an account with its username exists. Returns false (never throws) when
-   * another writer got there first, so concurrent seeding by several instances is safe.
+   * Stores `user` unless an account with its username exists, in any case (usernameKey). Returns
+   * false (never throws) when another writer got there first, so concurrent seeding by several
+   * instances is safe.
    */
   abstract insertIfAbsent(user: StoredUser): Promise<boolean>;
 
   /**
    * Stores the password of an account whose subject is not the username (`user.sub` set):
-   * `username_taken` when another user has the name, `account_has_one` when the account has a
+   * `username_taken` when another user has the name in any case, `account_has_one` when the account has a
    * password already (the unique keys decide, never a read before the write).
    */
   abstract insertForAccount(

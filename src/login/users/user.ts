@@ -17,3 +17,13 @@ export interface StoredUser {
 export interface AuthenticatedUser {
   readonly sub: string;
 }
+
+/**
+ * The key that makes a username unique: its lower-case form, so no one can sign up as `User0`
+ * beside `user0` (a look-alike account, a confused operator). Usernames are ASCII letters,
+ * digits and `. _ @ + -` (checkUsername), where lower-casing is the whole of case folding.
+ * Signing in still takes the exact spelling the account was created with.
+ */
+export function usernameKey(username: string): string {
+  return username.toLowerCase();
+}

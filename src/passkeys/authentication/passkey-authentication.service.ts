@@ -31,8 +31,6 @@ export interface VerifiedPasskey {
   readonly challengeKeyHash: string;
   /** The authenticator verified the user (UV flag: a PIN or biometric), not only presence. */
   readonly userVerified: boolean;
-  /** `singleDevice` (device-bound) or `multiDevice` (synced). */
-  readonly deviceType: 'singleDevice' | 'multiDevice';
 }
 
 /**
@@ -56,17 +54,16 @@ const unknownCredential = () =>
 export const PASSKEY_KEYS_REMEMBERED = 10_000;
 
 /**
- * RFC 8176 `amr` of a passkey sign-in: `hwk` for a device-bound key, `swk` for a synced one (its
- * private key lives in software the user's provider syncs), and `user` when the authenticator
- * verified the user.
+ * RFC 8176 `amr` of a passkey sign-in: `pop`, proof of possession of a key, and `user` when the
+ * authenticator verified the user. Never `hwk` or `swk`: RFC 8176 §2 defines them as possession
+ * of a hardware- or a software-secured key, which only a verified attestation statement could
+ * tell, and passkeys are registered with attestation `none`. The backup-eligible flag is the
+ * authenticator's own unsigned word (any software authenticator clears it), and a synced key
+ * may still be held in hardware on each device; `pop` (IANA AMR registry: hardware or software
+ * unspecified) claims exactly what the assertion proves.
  */
-export function passkeyAmr(
-  verified: Pick<VerifiedPasskey, 'userVerified' | 'deviceType'>,
-): string[] {
-  return [
-    verified.deviceType === 'singleDevice' ? 'hwk' : 'swk',
-    ...(verified.userVerified ? ['user'] : []),
-  ];
+export function passkeyAmr(verified: Pick<VerifiedPasskey, 'userVerified'>): string[] {
+  return ['pop', ...(verified.userVerified ? ['user'] : [])];
 }
 
 /**
@@ -186,7 +183,6 @@ export class PasskeyAuthenticationService {
       credentialId: response.id,
       challengeKeyHash: redemption.keyHash,
       userVerified: info.userVerified,
-      deviceType: info.credentialDeviceType,
     };
   }
 

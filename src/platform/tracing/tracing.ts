@@ -1,6 +1,7 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { TracingConfig } from '../../config/tracing-config';
 import { ProtocolError } from '../errors/protocol-error';
+import { RoutePathRedactor } from './route-path-redactor';
 
 /**
  * OpenTelemetry traces, off unless an OTLP endpoint is configured. Off, nothing of OpenTelemetry
@@ -99,6 +100,23 @@ export async function stopTracing(): Promise<void> {
   await tracing?.shutdown();
 }
 
+/** How request paths are recorded; the application's routes are known once it has started. */
+let paths = new RoutePathRedactor([]);
+
+/** The application's routes, once known: `url.path` carries their templates, not parameters. */
+export function recordPathsAs(redactor: RoutePathRedactor): void {
+  paths = redactor;
+}
+
+/** The path and query of a request target (origin-form, or absolute-form through a proxy). */
+function parsedPath(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Paths whose requests get no span: probes and scrapes arrive every few seconds. */
 const UNTRACED_PATHS = /^\/(health(\/|$|\?)|metrics($|\?))/;
 
@@ -120,7 +138,13 @@ export function startTracing(config: TracingConfig, version: string): void {
     require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
   const { resourceFromAttributes } =
     require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  const { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_QUERY } =
+  const {
+    ATTR_HTTP_ROUTE,
+    ATTR_SERVICE_NAME,
+    ATTR_SERVICE_VERSION,
+    ATTR_URL_PATH,
+    ATTR_URL_QUERY,
+  } =
     require('@opentelemetry/semantic-conventions') as typeof import('@opentelemetry/semantic-conventions');
   const exporter =
     config.protocol === 'http/json'
@@ -145,9 +169,17 @@ export function startTracing(config: TracingConfig, version: string): void {
         disableOutgoingRequestInstrumentation: true,
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
         // Queries carry codes, state, PKCE challenges and OIDC nonces: the attribute says only
-        // that there was one (as the request log does).
-        startIncomingSpanHook: (request) =>
-          request.url?.includes('?') ? { [ATTR_URL_QUERY]: '[redacted]' } : {},
+        // that there was one (as the request log does). A path parameter can be a wallet address
+        // or a passkey credential id: the path is the route's template (`/account/methods/:method`).
+        startIncomingSpanHook: (request) => {
+          const url = parsedPath(request.url);
+          const recorded = url ? paths.redact(url.pathname) : { path: '[unparsed]' };
+          return {
+            [ATTR_URL_PATH]: recorded.path,
+            ...(recorded.route !== undefined ? { [ATTR_HTTP_ROUTE]: recorded.route } : {}),
+            ...(url?.search ? { [ATTR_URL_QUERY]: '[redacted]' } : {}),
+          };
+        },
       }),
       // Statements are reported with their values replaced by `?` (enhancedDatabaseReporting off).
       new MongoDBInstrumentation({ enhancedDatabaseReporting: false }),

@@ -3,7 +3,7 @@
  * `WebAuthn.addVirtualAuthenticator`: a CTAP2 platform authenticator with resident keys and user
  * verification): a real ceremony through the pages. user0 signs in with a password, adds a
  * passkey on GET /account, signs out, then signs in with the passkey inside an authorization
- * request of demo-client, whose code gives tokens for user0 (amr hwk + user). The issuer is
+ * request of demo-client, whose code gives tokens for user0 (amr pop + user). The issuer is
  * http://localhost (a secure context, and a valid RP ID; an IP address is not).
  */
 import { decodeJwt } from 'jose';
@@ -117,7 +117,7 @@ describe('passkeys in the browser (virtual authenticator)', () => {
 
     const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     const idToken = decodeJwt(tokens.body.id_token as string);
-    expect(idToken).toMatchObject({ sub: 'user0', nonce: 'passkey-nonce', amr: ['hwk', 'user'] });
+    expect(idToken).toMatchObject({ sub: 'user0', nonce: 'passkey-nonce', amr: ['pop', 'user'] });
     const me = await fetch(`${issuer}/api/me`, {
       headers: { authorization: `Bearer ${tokens.body.access_token}` },
     });

@@ -216,6 +216,50 @@ describe('OpenTelemetry traces', () => {
     }
   }, 90_000);
 
+  it('url.path carries the route of a path parameter, never a wallet address or credential id', async () => {
+    const receiver = new OtlpReceiver();
+    await receiver.start();
+    try {
+      const service = await startService({
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      });
+      const address = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+      const credentialId = 'q2xlYXJseS1ub3QtYS1yZWFsLWNyZWRlbnRpYWw';
+      // Refused before the handler (no token): the span was started with the raw path anyway.
+      await request(service.url)
+        .delete(`/account/methods/${encodeURIComponent(`wallet:eip155:1:${address}`)}`)
+        .expect(401);
+      await request(service.url).delete(`/account/methods/passkey:${credentialId}`).expect(401);
+      await request(service.url).get('/challenge-models/pkce').expect(200);
+      await request(service.url).get('/challenge-models/series').expect(200);
+
+      const server = await waitFor(
+        () => Promise.resolve(receiver.spans().filter((span) => span.kind === 2)),
+        (spans) => spans.length >= 4,
+        15_000,
+      );
+      const recorded = server.map((span) => [
+        attribute(span, 'http.request.method'),
+        attribute(span, 'url.path'),
+        attribute(span, 'http.route'),
+      ]);
+      expect(recorded).toEqual(
+        expect.arrayContaining([
+          ['DELETE', '/account/methods/:method', '/account/methods/:method'],
+          ['GET', '/challenge-models/:id', '/challenge-models/:id'],
+          ['GET', '/challenge-models/series', undefined],
+        ]),
+      );
+      expect(recorded.filter(([method]) => method === 'DELETE')).toHaveLength(2);
+      const everything = JSON.stringify(receiver.spans().map((span) => span.attributes));
+      expect(everything.toLowerCase()).not.toContain(address.slice(2).toLowerCase());
+      expect(everything).not.toContain(credentialId);
+    } finally {
+      await receiver.close();
+    }
+  }, 90_000);
+
   it('exports http/protobuf when asked, carrying the same trace id as the log line', async () => {
     const receiver = new OtlpReceiver();
     await receiver.start();

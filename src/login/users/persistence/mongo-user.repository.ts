@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
-import type { StoredUser } from '../user';
+import { type StoredUser, usernameKey } from '../user';
 import { UserRepository } from '../user.repository';
 import { UserRecord } from './user.schema';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
@@ -15,6 +15,11 @@ function toUser(record: UserRecord): StoredUser {
     ...(record.sub !== undefined ? { sub: record.sub } : {}),
     ...(record.disabledAt ? { disabledAt: record.disabledAt } : {}),
   };
+}
+
+/** `text` as a regular expression that matches exactly it. */
+function literally(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 @Injectable()
@@ -37,13 +42,16 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
   }
 
   async insertIfAbsent(user: StoredUser): Promise<boolean> {
+    if (await this.nameTaken(user.username)) return false;
     const record: UserRecord = {
       _id: user.username,
+      usernameKey: usernameKey(user.username),
       passwordHash: user.passwordHash,
       createdAt: user.createdAt,
       ...(user.sub !== undefined ? { sub: user.sub } : {}),
       ...(user.disabledAt ? { disabledAt: user.disabledAt } : {}),
     };
+    // Two inserts of one name racing (in any case) both pass the check: the unique key decides.
     return firstWriteWins(() => this.model.create(record));
   }
 
@@ -51,8 +59,22 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
     user: StoredUser & { sub: string },
   ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
     if (await this.insertIfAbsent(user)) return 'inserted';
-    // Which unique key refused it: the username's (`_id`) or the account's (`sub`).
-    return (await this.findByUsername(user.username)) ? 'username_taken' : 'account_has_one';
+    // Which unique key refused it: the username's (`_id`, `usernameKey`) or the account's (`sub`).
+    return (await this.nameTaken(user.username)) ? 'username_taken' : 'account_has_one';
+  }
+
+  /**
+   * Whether a user has this name in any case: by the unique key, or, for records from before it
+   * (no `usernameKey`; a database may even hold two spellings from then, which keep signing in
+   * as they are), by a case-insensitive match of `_id`. Only account creation asks (the admin
+   * CLI, a password set on an account, the demo seeder): never a login.
+   */
+  private async nameTaken(username: string): Promise<boolean> {
+    const spelled = new RegExp(`^${literally(username)}$`, 'i');
+    const found = await this.model
+      .exists({ $or: [{ usernameKey: { $eq: usernameKey(username) } }, { _id: spelled }] })
+      .exec();
+    return found !== null;
   }
 
   async removeOfAccount(username: string, sub: string): Promise<boolean> {

@@ -11,6 +11,13 @@ export class UserRecord {
   @Prop({ type: String, required: true })
   passwordHash!: string;
 
+  /**
+   * usernameKey(_id): unique, so two spellings of one name cannot both be created. Records from
+   * before it have none (the index is sparse): the insert also matches them without case.
+   */
+  @Prop({ type: String })
+  usernameKey?: string;
+
   /** The account's subject when it is not the username (a wallet account's password). */
   @Prop({ type: String })
   sub?: string;
@@ -26,3 +33,5 @@ export const UserSchema = SchemaFactory.createForClass(UserRecord);
 // One password per account, decided by the database however two requests race (#20); users
 // whose subject is their username have no `sub` and are not indexed.
 UserSchema.index({ sub: 1 }, { unique: true, sparse: true });
+// A username is taken whatever its case (#31); sparse: records from before the key are not indexed.
+UserSchema.index({ usernameKey: 1 }, { unique: true, sparse: true });

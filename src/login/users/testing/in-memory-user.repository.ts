@@ -1,4 +1,4 @@
-import type { StoredUser } from '../user';
+import { type StoredUser, usernameKey } from '../user';
 import { UserRepository } from '../user.repository';
 
 /** A UserRepository for unit specs, with the Mongo implementation's contract. */
@@ -10,7 +10,7 @@ export class InMemoryUserRepository extends UserRepository {
   }
 
   insertIfAbsent(user: StoredUser): Promise<boolean> {
-    if (this.users.has(user.username)) return Promise.resolve(false);
+    if (this.nameTaken(user.username)) return Promise.resolve(false);
     this.users.set(user.username, user);
     return Promise.resolve(true);
   }
@@ -18,12 +18,16 @@ export class InMemoryUserRepository extends UserRepository {
   insertForAccount(
     user: StoredUser & { sub: string },
   ): Promise<'inserted' | 'username_taken' | 'account_has_one'> {
-    if (this.users.has(user.username)) return Promise.resolve('username_taken');
+    if (this.nameTaken(user.username)) return Promise.resolve('username_taken');
     if ([...this.users.values()].some((other) => other.sub === user.sub)) {
       return Promise.resolve('account_has_one');
     }
     this.users.set(user.username, user);
     return Promise.resolve('inserted');
+  }
+
+  private nameTaken(username: string): boolean {
+    return [...this.users.keys()].some((name) => usernameKey(name) === usernameKey(username));
   }
 
   removeOfAccount(username: string, sub: string): Promise<boolean> {

@@ -1,0 +1,80 @@
+/**
+ * What an ID token says of a passkey sign-in (RFC 8176 `amr`): `pop`, and `user` when the
+ * authenticator verified the user; never `hwk` or `swk`. Passkeys are registered with attestation
+ * `none`, so nothing tells a hardware-held key from a software one: the backup-eligible flag is
+ * the authenticator's own word, and a software authenticator (this one) clears or sets it at will.
+ * Driven as a browser would: the login page's CSRF token, POST /login/passkey, then the code of an
+ * OpenID Connect request of demo-client.
+ */
+import request from 'supertest';
+import { decodeJwt } from 'jose';
+import { accountToken } from '../../support/accounts';
+import { type Agent, exchangeCode, obtainCode } from '../../support/oauth';
+import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
+import { TestApp, createTestApp } from '../../support/test-app';
+
+const ISSUER = 'http://localhost:25000';
+
+describe('passkey sign-in: the amr an ID token carries', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
+  });
+  afterAll(() => t.close());
+
+  /** A passkey of user0 from a software authenticator, device-bound or synced. */
+  async function passkeyOfUser0(synced: boolean): Promise<SoftwareAuthenticator> {
+    const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER, synced });
+    const token = await accountToken(t);
+    const options = await t
+      .http()
+      .post('/passkeys/registration/options')
+      .set('Authorization', `Bearer ${token}`)
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post('/passkeys/registration/verify')
+      .set('Authorization', `Bearer ${token}`)
+      .send(authenticator.register(options.body as Parameters<typeof authenticator.register>[0]))
+      .expect(201);
+    return authenticator;
+  }
+
+  /** Signs in on the login page with the passkey (flags as given), then the ID token's `amr`. */
+  async function amrOfSignIn(authenticator: SoftwareAuthenticator, flags?: number) {
+    const browser: Agent = request.agent(t.app.getHttpServer());
+    const page = await browser.get('/login').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const challenge = await browser.post('/passkeys/authentication/options').send({}).expect(200);
+    const response = authenticator.assert(
+      challenge.body as { challenge: string },
+      flags === undefined ? {} : { flags },
+    );
+    await browser
+      .post('/login/passkey')
+      .send({ response, csrf_token: csrf, return_to: '/' })
+      .expect(200);
+    const { code, verifier } = await obtainCode(browser, { scope: 'openid', nonce: 'n-amr' });
+    const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+    const idToken = decodeJwt(tokens.body.id_token as string);
+    expect(idToken).toMatchObject({ sub: 'user0', nonce: 'n-amr' });
+    return idToken.amr;
+  }
+
+  it('a device-bound passkey (backup-eligible flag clear) that verified the user: pop and user, not hwk', async () => {
+    const authenticator = await passkeyOfUser0(false);
+    await expect(amrOfSignIn(authenticator)).resolves.toEqual(['pop', 'user']);
+  });
+
+  it('a synced passkey (backup eligible and backed up): pop and user, not swk', async () => {
+    const authenticator = await passkeyOfUser0(true);
+    await expect(amrOfSignIn(authenticator)).resolves.toEqual(['pop', 'user']);
+  });
+
+  it('user presence only (no user verification): pop alone', async () => {
+    const authenticator = await passkeyOfUser0(false);
+    await expect(amrOfSignIn(authenticator, FLAGS.UP)).resolves.toEqual(['pop']);
+  });
+});
