@@ -4,6 +4,7 @@ import { AccountService } from '../../accounts/account.service';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { Clock } from '../../platform/clock/clock';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { clientAddress } from '../../platform/http/client-address';
 import {
   InsufficientUserAuthentication,
   InvalidRequest,
@@ -69,7 +70,7 @@ export class AccountPageService {
     response: RegistrationResponseDto,
   ): Promise<RegisteredPasskey> {
     const session = await this.recentSession(req, csrfToken);
-    return this.registration.verify(session, response);
+    return this.registration.verify(session, response, clientAddress(req));
   }
 
   /** "Link a wallet": the signed-in account's fresh login first, then the wallet's signature. */
@@ -102,7 +103,7 @@ export class AccountPageService {
     password: string,
   ): Promise<ProtocolError | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
-      await this.passwords.link(session.sub, username, password);
+      await this.passwords.link(session.sub, username, password, clientAddress(req));
     });
   }
 

@@ -25,7 +25,7 @@ export class WalletLinkService {
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
     const wallet = await this.wallets.verify(proof, callerAddress);
-    const method = await this.accounts.link(sub, wallet.walletAccount);
+    const method = await this.accounts.link(sub, wallet.walletAccount, { callerAddress });
     this.logger.log(`Wallet ${wallet.walletAccount} linked to ${sub}`);
     return method;
   }
