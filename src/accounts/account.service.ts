@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import {
   type Account,
   type PasskeyCredential,
@@ -14,7 +15,14 @@ import {
   MethodNotLinked,
   TooManySignInMethods,
 } from './accounts.errors';
+import { ACCOUNT_CREATIONS_PER_IP } from './accounts.rate-limits';
 import { assertRemovable } from './removable-method';
+
+/**
+ * Who asks for a link: a caller at an address (as `clientAddress` counts it), whose account
+ * creations are limited per address, or an operator (admin CLI), who is not limited.
+ */
+export type LinkRequester = { readonly callerAddress: string } | 'operator';
 
 /**
  * Accounts and their sign-in methods, for every proof alike: which account a proven method signs
@@ -28,6 +36,7 @@ export class AccountService {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly clock: Clock,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /**
@@ -64,14 +73,19 @@ export class AccountService {
    * method is claimed first (an account with no record gets one), so that it too can never be
    * taken by another account once this one has several. Refused when another account holds
    * either key: the index's unique key decides, never a read before the write.
+   *
+   * A link that will create the account's record is charged to the requester's address first
+   * (ACCOUNT_CREATIONS_PER_IP_PER_HOUR, `429` past it, nothing written): see chargeCreation.
    */
   async link(
     sub: string,
     methodKey: string,
+    requester: LinkRequester,
     passkey?: PasskeyCredential,
   ): Promise<SignInMethod & { addedAt: Date }> {
     const type = methodTypeOf(methodKey);
     if (!type) throw new Error(`not a method key: ${methodKey}`);
+    await this.chargeCreation(sub, requester);
     const now = this.clock.now();
     const original = originalMethodKey(sub);
     if (original !== methodKey) {
@@ -116,6 +130,18 @@ export class AccountService {
       throw new LastSignInMethod('An account keeps at least one sign-in method');
     }
     throw new MethodNotLinked('The account has no such sign-in method');
+  }
+
+  /**
+   * Charges an account creation to the requester's address when `sub` has no record yet (this
+   * link writes its first). One read of the record, only on a link (rare); an account that has
+   * one (adding a further method) is not charged. Two links racing to create one account are
+   * both charged: the count errs on the caller's side, never the database's.
+   */
+  private async chargeCreation(sub: string, requester: LinkRequester): Promise<void> {
+    if (requester === 'operator') return;
+    if ((await this.accounts.accountCreatedAt(sub)) !== null) return;
+    await this.limiter.charge(ACCOUNT_CREATIONS_PER_IP, requester.callerAddress, 'closed');
   }
 
   /** See AccountRepository.advancePasskeyCounter. */

@@ -51,6 +51,23 @@ export function originalMethodKey(sub: string): string {
   return CAIP10.test(sub) ? walletMethodKey(sub) : passwordMethodKey(sub);
 }
 
+/**
+ * WebAuthn Level 3 §5.8.4 AuthenticatorTransport, with `cable` (the older name of `hybrid` that
+ * some browsers still report): the only values a passkey's `transports` may hold.
+ */
+export const AUTHENTICATOR_TRANSPORTS = [
+  'usb',
+  'nfc',
+  'ble',
+  'smart-card',
+  'hybrid',
+  'internal',
+  'cable',
+] as const;
+export type AuthenticatorTransport = (typeof AUTHENTICATOR_TRANSPORTS)[number];
+/** At most this many transports are kept for one passkey (there are seven values). */
+export const MAX_TRANSPORTS = 10;
+
 /** What a passkey method keeps of its credential (WebAuthn Level 3 §6.5 credential record). */
 export interface PasskeyCredential {
   /** COSE_Key of the credential public key, base64url. */

@@ -48,7 +48,7 @@ export class ChallengeModelsController {
   @ApiOperation({
     summary: 'Both challenge models side by side: protocol, live policy, live figures',
     description:
-      'JSON by default; a browser (Accept preferring text/html) gets a page with the comparison table and live per-minute charts.',
+      'JSON by default; a browser (Accept preferring text/html) gets a page with the comparison table and live per-minute charts. The answer is computed at most once per 5 s per instance (ANSWER_MAX_AGE_MS): figures are correct to within 5 s; generated_at says when.',
   })
   @ApiExtraModels(ChallengeModelsResponseDto)
   @ApiProduces('application/json', 'text/html')
@@ -74,6 +74,8 @@ export class ChallengeModelsController {
   @Get('series')
   @ApiOperation({
     summary: 'Per-minute figures of every model (issued, redeemed, expired, rejected, latency)',
+    description:
+      'Computed at most once per 5 s per instance and `minutes` (ANSWER_MAX_AGE_MS): figures are correct to within 5 s; generated_at says when.',
   })
   @ApiOkResponse({ type: ChallengeSeriesResponseDto })
   @ApiBadRequestResponse({ description: 'invalid_request', type: ErrorResponseDto })
@@ -101,7 +103,11 @@ export class ChallengeModelsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One challenge model' })
+  @ApiOperation({
+    summary: 'One challenge model',
+    description:
+      'Computed at most once per 5 s per instance (ANSWER_MAX_AGE_MS), as GET /challenge-models.',
+  })
   // The example inside the schema: next to `enum`, @nestjs/swagger drops a parameter's example.
   @ApiParam({ name: 'id', schema: { type: 'string', enum: [...MODEL_IDS], example: 'pkce' } })
   @ApiOkResponse({ type: ChallengeModelViewDto })

@@ -1,3 +1,4 @@
+import { AnswerCache } from './answer-cache';
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
@@ -65,15 +66,26 @@ export class ChallengeModelsService {
     clientMetadata: ClientMetadataConfig,
     wallet: WalletConfig,
     private readonly passkeys: PasskeyConfig,
+    private readonly answers: AnswerCache,
   ) {
     this.clientUseSettings = { registration, clientMetadata, wallet, passkeys };
   }
 
   private readonly clientUseSettings: ClientUseSettings;
 
-  async overview(): Promise<ChallengeModelsResponseDto> {
+  /** Every model with its figures, as computed at most ANSWER_MAX_AGE_MS ago. */
+  overview(): Promise<ChallengeModelsResponseDto> {
+    return this.answers.answer('overview', () => this.computeOverview());
+  }
+
+  /** One login model with its figures, as computed at most ANSWER_MAX_AGE_MS ago. */
+  describe(id: LoginModel): Promise<ChallengeModelViewDto> {
+    return this.answers.answer(`model:${id}`, () => this.computeModel(id));
+  }
+
+  private async computeOverview(): Promise<ChallengeModelsResponseDto> {
     const [models, proofOfPossession] = await Promise.all([
-      Promise.all(MODEL_IDS.map((id) => this.describe(id))),
+      Promise.all(MODEL_IDS.map((id) => this.computeModel(id))),
       Promise.all(POSSESSION_MODEL_IDS.map((id) => this.describePossession(id))),
     ]);
     return {
@@ -114,7 +126,7 @@ export class ChallengeModelsService {
     return { id, protocol, threats, store, figures: await this.figures.of(id) };
   }
 
-  async describe(id: LoginModel): Promise<ChallengeModelViewDto> {
+  private async computeModel(id: LoginModel): Promise<ChallengeModelViewDto> {
     const { protocol, threats } = CHALLENGE_MODELS[id];
     const { authorizationCodeTtlSeconds, walletNonceTtlSeconds, webauthnChallengeTtlSeconds } =
       this.challenges;
@@ -139,9 +151,7 @@ export class ChallengeModelsService {
         expiry_checked_in_consume: true,
         bound_to: protocol.bound_to,
         threats,
-        ...(id === 'passkey'
-          ? { recent_login_seconds: this.passkeys.recentLoginSeconds }
-          : {}),
+        ...(id === 'passkey' ? { recent_login_seconds: this.passkeys.recentLoginSeconds } : {}),
       },
       used_by: clientUsesOf(id, this.clientUseSettings),
       figures: await this.figures.of(id),

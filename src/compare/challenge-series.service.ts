@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
+import { AnswerCache } from './answer-cache';
 import {
   ALL_MODEL_IDS,
   MODEL_IDS,
@@ -21,9 +22,15 @@ export class ChallengeSeries {
   constructor(
     private readonly recorder: ChallengeFiguresRecorder,
     private readonly clock: Clock,
+    private readonly answers: AnswerCache,
   ) {}
 
-  async last(minutes: number): Promise<ChallengeSeriesResponseDto> {
+  /** The last `minutes` minutes, as computed at most ANSWER_MAX_AGE_MS ago. */
+  last(minutes: number): Promise<ChallengeSeriesResponseDto> {
+    return this.answers.answer(`series:${minutes}`, () => this.compute(minutes));
+  }
+
+  private async compute(minutes: number): Promise<ChallengeSeriesResponseDto> {
     await this.recorder.flush();
     const now = this.clock.now();
     const starts = minuteStarts(now, minutes);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ChallengeStoreModule } from '../challenges/challenge-store.module';
+import { AnswerCache } from './answer-cache';
 import { ChallengeFigures } from './challenge-figures.service';
 import { ChallengeModelsController } from './challenge-models.controller';
 import { ChallengeModelsService } from './challenge-models.service';
@@ -23,7 +24,13 @@ import {
     ]),
   ],
   controllers: [ChallengeModelsController],
-  providers: [ChallengeFiguresRecorder, ChallengeFigures, ChallengeModelsService, ChallengeSeries],
+  providers: [
+    AnswerCache,
+    ChallengeFiguresRecorder,
+    ChallengeFigures,
+    ChallengeModelsService,
+    ChallengeSeries,
+  ],
   exports: [ChallengeFiguresRecorder, ChallengeModelsService],
 })
 export class CompareModule {}

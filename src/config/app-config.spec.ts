@@ -166,6 +166,10 @@ describe('AppConfig.fromEnv', () => {
     [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
     [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],
     [{ RATE_LIMIT_REGISTER_PER_IP: '0' }, 'RATE_LIMIT_REGISTER_PER_IP must be between 1'],
+    [
+      { ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '0' },
+      'ACCOUNT_CREATIONS_PER_IP_PER_HOUR must be between 1',
+    ],
     [{ REGISTRATION_OPEN: 'maybe' }, 'REGISTRATION_OPEN must be true or false'],
     [
       { REGISTRATION_INITIAL_ACCESS_TOKEN: 'short' },

@@ -2,7 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
@@ -10,6 +13,11 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import {
+  AUTHENTICATOR_TRANSPORTS,
+  MAX_TRANSPORTS,
+  type AuthenticatorTransport,
+} from '../accounts/account';
 import { PublicClientIdField } from '../clients/public-client-id.field';
 import { PASSKEY_EXAMPLE } from './passkeys.examples';
 import type {
@@ -54,6 +62,53 @@ abstract class CredentialResponseDto {
   authenticatorAttachment?: 'platform' | 'cross-platform';
 }
 
+/** Longest base64url field of an attestation response kept (a large RSA attestation fits). */
+const ATTESTATION_FIELD_MAX = 8192;
+
+/**
+ * A registration's `response` (WebAuthn Level 3 §5.2.1.1 AuthenticatorAttestationResponseJSON).
+ * Validated here, before anything is redeemed: `transports` is stored with the passkey, so a
+ * malformed one is refused (400) without spending the registration challenge.
+ */
+export class AttestationResponseDto implements AuthenticatorAttestationResponseJSON {
+  @IsString()
+  @MaxLength(ATTESTATION_FIELD_MAX)
+  @Matches(BASE64URL, { message: 'clientDataJSON must be base64url' })
+  clientDataJSON!: string;
+
+  @IsString()
+  @MaxLength(ATTESTATION_FIELD_MAX)
+  @Matches(BASE64URL, { message: 'attestationObject must be base64url' })
+  attestationObject!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(ATTESTATION_FIELD_MAX)
+  authenticatorData?: string;
+
+  // Rules register bottom-up, and the first refusal is the one told: not an array, then too
+  // many values, then an unknown one.
+  @IsOptional()
+  @IsIn(AUTHENTICATOR_TRANSPORTS, {
+    each: true,
+    message: `transports may hold only ${AUTHENTICATOR_TRANSPORTS.join(', ')}`,
+  })
+  @ArrayMaxSize(MAX_TRANSPORTS, {
+    message: `transports holds at most ${MAX_TRANSPORTS} values`,
+  })
+  @IsArray({ message: 'transports must be an array' })
+  transports?: AuthenticatorTransport[];
+
+  @IsOptional()
+  @IsInt()
+  publicKeyAlgorithm?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(ATTESTATION_FIELD_MAX)
+  publicKey?: string;
+}
+
 /** POST /passkeys/registration/verify: the browser's RegistrationResponseJSON, as the whole body. */
 export class RegistrationResponseDto
   extends CredentialResponseDto
@@ -61,11 +116,13 @@ export class RegistrationResponseDto
 {
   @ApiProperty({
     type: Object,
-    description: 'clientDataJSON, attestationObject (base64url) and transports',
+    description: `clientDataJSON, attestationObject (base64url), transports (at most ${MAX_TRANSPORTS} of ${AUTHENTICATOR_TRANSPORTS.join(', ')}; anything else is 400 invalid_request and spends no challenge), and optionally authenticatorData, publicKey, publicKeyAlgorithm`,
     example: PASSKEY_EXAMPLE.attestationResponse,
   })
   @IsObject()
-  response!: AuthenticatorAttestationResponseJSON;
+  @ValidateNested()
+  @Type(() => AttestationResponseDto)
+  response!: AttestationResponseDto;
 }
 
 export class AuthenticationResponseDto

@@ -10,6 +10,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { CallerAddress } from '../platform/http/client-address';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { AccountBearerAuthenticator } from '../tokens/grants/account-bearer.authenticator';
@@ -35,7 +36,11 @@ import { ASSERTION_REFUSALS, CEREMONY_REFUSALS } from './passkey.errors';
  */
 @ApiTags('passkeys')
 @ApiBadRequestResponse({ type: ErrorResponseDto })
-@ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+@ApiTooManyRequestsResponse({
+  description:
+    'too_many_requests, with Retry-After: RATE_LIMIT_PASSKEY_PER_IP; a registration that creates the account (its first linked method) also ACCOUNT_CREATIONS_PER_IP_PER_HOUR',
+  type: ErrorResponseDto,
+})
 @Controller('passkeys')
 @RateLimit('closed', ...PASSKEY_LIMITS)
 export class PasskeysController {
@@ -77,10 +82,12 @@ export class PasskeysController {
   async registrationVerify(
     @Body() body: RegistrationResponseDto,
     @PresentedAccessToken() presented: PresentedToken,
+    @CallerAddress() callerAddress: string,
   ): Promise<PasskeyRegisteredDto> {
     const registered = await this.registration.verify(
       await this.bearer.authenticate(presented),
       body,
+      callerAddress,
     );
     return {
       credential_id: registered.credentialId,

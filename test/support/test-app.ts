@@ -7,6 +7,7 @@ import { AppModule } from '../../src/app.module';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/platform/clock/clock';
 import { AppConfig } from '../../src/config/app-config';
+import { AnswerCache } from '../../src/compare/answer-cache';
 import { TestClock } from './test-clock';
 import { freePort } from './processes';
 import { ipIssuer } from './ip-issuer';
@@ -21,6 +22,17 @@ export interface TestApp {
 }
 
 /**
+ * The comparison's answers computed on every request: specs read figures right after their own
+ * traffic, which the real AnswerCache would serve up to ANSWER_MAX_AGE_MS old. A spec that tests
+ * the cache itself asks for it (`cachedAnswers: true`).
+ */
+class ComputedEachTime extends AnswerCache {
+  override answer<T>(_key: string, compute: () => Promise<T>): Promise<T> {
+    return compute();
+  }
+}
+
+/**
  * Boots the real AppModule in-process against the test database of this file (see
  * test/setup/database-per-file.js), with the production HTTP setup and a controllable clock.
  */
@@ -28,6 +40,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   /** Providers to replace, e.g. a stub RPC transport: `[[EthRpcTransports, stub]]`. */
   overrides: ReadonlyArray<readonly [abstract new (...args: never[]) => unknown, unknown]> = [],
+  { cachedAnswers = false }: { cachedAnswers?: boolean } = {},
 ): Promise<TestApp> {
   // Silent unless a spec asks: LOG_LEVEL's default is `info` under NODE_ENV=production.
   const config = AppConfig.fromEnv({ LOG_LEVEL: 'silent', ...process.env, ...env });
@@ -37,6 +50,9 @@ export async function createTestApp(
     .useValue(config)
     .overrideProvider(Clock)
     .useValue(clock);
+  if (!cachedAnswers) {
+    builder = builder.overrideProvider(AnswerCache).useValue(new ComputedEachTime(clock));
+  }
   for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);

@@ -1,9 +1,11 @@
 /**
  * Bounded anonymous state (issue #19): every collection the service writes has a row in the
  * bounded-state table of docs/SECURITY.md, and every collection an unauthenticated caller can grow is
- * bounded by an expiry that a TTL index enforces, or by a `*_MAX` cap setting. The schemas are
- * read from the code itself (every `*.schema.ts` under src/), so a new collection without a row,
- * or an anonymous one without a bound, fails here.
+ * bounded by an expiry that a TTL index enforces, or by a `*_MAX` cap setting. The collections
+ * are read from the code itself: every mongoose schema a source file under src/ exports (in a
+ * `*.schema.ts` or inline beside its service), every `@Schema({ collection })` written anywhere,
+ * and every collection named to the driver (`.collection(NAME)`, a raw `update`/`insert`/`delete`
+ * command), so a new collection without a row, or an anonymous one without a bound, fails here.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +18,58 @@ interface Collection {
   readonly ttlIndexed: boolean;
 }
 
-function schemaFiles(): string[] {
+function sourceFiles(): string[] {
   return readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.schema.ts'))
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts'))
     .map((name) => join('src', name));
+}
+
+/** Files that build a mongoose schema, in a `*.schema.ts` or inline. */
+function schemaFiles(files: readonly string[]): string[] {
+  return files.filter((file) =>
+    /SchemaFactory\.createForClass\(|new (?:mongoose\.)?Schema\(/.test(
+      readFileSync(join(ROOT, file), 'utf8'),
+    ),
+  );
+}
+
+/** `export const X_COLLECTION = 'name'` and the like, from every source file. */
+function collectionConstants(sources: readonly string[]): Map<string, string> {
+  const constants = new Map<string, string>();
+  for (const source of sources) {
+    for (const [, name, value] of source.matchAll(
+      /\bconst ([A-Z][A-Z0-9_]*) = '([a-z][a-z0-9_]*)'/g,
+    )) {
+      constants.set(name, value);
+    }
+  }
+  return constants;
+}
+
+/**
+ * The collections a source names to mongoose or the driver, read from its text: a schema's
+ * `@Schema({ collection })` (exported or not), `.collection(NAME)` / `.collection<T>('name')`,
+ * `createCollection`, and raw `insert` / `update` / `delete` / `findAndModify` commands. A name is
+ * a literal or a constant of `constants`.
+ */
+export function namedCollections(
+  source: string,
+  constants: ReadonlyMap<string, string> = new Map(),
+): string[] {
+  const NAME = `(?:'([a-z][a-z0-9_]*)'|([A-Z][A-Z0-9_]*))`;
+  const patterns = [
+    new RegExp(`@Schema\\(\\{[^}]*?\\bcollection:\\s*${NAME}`, 'g'),
+    new RegExp(`\\.(?:collection|createCollection)(?:<[^>()]*>)?\\(\\s*${NAME}\\s*[,)]`, 'g'),
+    new RegExp(`\\b(?:insert|update|delete|findAndModify):\\s*${NAME}\\s*,`, 'g'),
+  ];
+  const names = new Set<string>();
+  for (const pattern of patterns) {
+    for (const [, literal, constant] of source.matchAll(pattern)) {
+      const name = literal ?? constants.get(constant);
+      if (name) names.add(name);
+    }
+  }
+  return [...names];
 }
 
 /** The collections the schemas of `file` are stored in, from the mongoose schemas it exports. */
@@ -66,7 +116,20 @@ function boundedStateRows(markdown: string): Row[] {
 }
 
 describe('bounded state', () => {
-  const collections = schemaFiles().flatMap(collectionsOf);
+  const files = sourceFiles();
+  const sources = files.map((file) => readFileSync(join(ROOT, file), 'utf8'));
+  const constants = collectionConstants(sources);
+  const schemas = schemaFiles(files).flatMap(collectionsOf);
+  const namedInCode = files.flatMap((file, i) =>
+    namedCollections(sources[i], constants).map((name) => ({ name, file })),
+  );
+  // A collection named but without an exported schema has no TTL index the reader can see.
+  const collections: Collection[] = [
+    ...schemas,
+    ...namedInCode
+      .filter(({ name }) => !schemas.some((c) => c.name === name))
+      .map(({ name, file }) => ({ name, file, ttlIndexed: false })),
+  ];
   const rows = boundedStateRows(readFileSync(join(ROOT, 'docs', 'SECURITY.md'), 'utf8'));
   const settings = new Set(variablesOfTable(readme(), CONFIGURATION_HEADING));
 
@@ -76,6 +139,27 @@ describe('bounded state', () => {
     );
     expect(collections.find((c) => c.name === 'challenges')?.ttlIndexed).toBe(true);
     expect(collections.find((c) => c.name === 'users')?.ttlIndexed).toBe(false);
+  });
+
+  it('finds schemas defined inline beside their service, and collections named to the driver', () => {
+    expect(schemas.find((c) => c.name === 'security_events')).toMatchObject({
+      file: join('src', 'telemetry', 'security-events', 'security-event.log.ts'),
+      ttlIndexed: true,
+    });
+    expect(namedInCode.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['security_events', 'login_failures', 'rate_limit_counters']),
+    );
+    const inline = [
+      "@Schema({ versionKey: false, collection: 'audit_trail' }) class A {}",
+      'const AUDIT_COLLECTION = ...;',
+      "await db.collection<Row>('raw_rows').insertOne(row);",
+      'await db.command({ update: OUTBOX_COLLECTION, updates });',
+    ].join('\n');
+    expect(namedCollections(inline, new Map([['OUTBOX_COLLECTION', 'outbox']])).sort()).toEqual([
+      'audit_trail',
+      'outbox',
+      'raw_rows',
+    ]);
   });
 
   it('has exactly one row for every collection a schema declares, and no other', () => {

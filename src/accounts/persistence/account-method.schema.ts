@@ -1,5 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { METHOD_TYPES, type MethodType } from '../account';
+import {
+  AUTHENTICATOR_TRANSPORTS,
+  MAX_TRANSPORTS,
+  METHOD_TYPES,
+  type MethodType,
+} from '../account';
 
 export const ACCOUNT_METHOD_COLLECTION = 'account_methods';
 
@@ -12,7 +17,14 @@ export class PasskeyCredentialRecord {
   @Prop({ type: Number, required: true })
   counter!: number;
 
-  @Prop({ type: [String], required: true })
+  @Prop({
+    type: [{ type: String, enum: AUTHENTICATOR_TRANSPORTS }],
+    required: true,
+    validate: {
+      validator: (transports: readonly string[]) => transports.length <= MAX_TRANSPORTS,
+      message: `at most ${MAX_TRANSPORTS} transports`,
+    },
+  })
   transports!: string[];
 
   @Prop({ type: String, required: true, enum: ['singleDevice', 'multiDevice'] })

@@ -99,18 +99,19 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
 
   async claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome> {
     let outcome: ClaimOutcome = 'claimed';
+    const { passkey } = method;
+    const record: AccountMethodRecord = {
+      _id: method.key,
+      type: method.type,
+      sub: method.sub,
+      addedAt: method.addedAt,
+      ...(passkey ? { passkey: { ...passkey, transports: [...passkey.transports] } } : {}),
+    };
+    // The driver's insert skips mongoose: the schema's rules (method types, a passkey's known
+    // transports, at most MAX_TRANSPORTS) are checked here, so nothing malformed is stored.
+    await this.methods.validate(record);
     try {
-      const { passkey } = method;
-      await this.index.insertOne(
-        {
-          _id: method.key,
-          type: method.type,
-          sub: method.sub,
-          addedAt: method.addedAt,
-          ...(passkey ? { passkey: { ...passkey, transports: [...passkey.transports] } } : {}),
-        },
-        SINGLE_USE_WRITE,
-      );
+      await this.index.insertOne(record, SINGLE_USE_WRITE);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       const holder = await this.findMethod(method.key);

@@ -69,7 +69,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
         throw new UsageError('--wallet must be a CAIP-10 account id like eip155:1:0x…');
       }
       const method = await deps.withContext((app) =>
-        app.get(AccountService).link(options.user, walletMethodKey(options.wallet)),
+        app.get(AccountService).link(options.user, walletMethodKey(options.wallet), 'operator'),
       );
       answer(deps, command, `Linked ${method.key} to ${options.user}.\n`, methodJson(method));
     });

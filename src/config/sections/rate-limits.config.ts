@@ -21,6 +21,8 @@ export abstract class RateLimitConfig {
   abstract readonly registerPerIp: number;
   /** Passkey ceremonies (options and verify, anonymous or not) per minute per IP. */
   abstract readonly passkeyPerIp: number;
+  /** Accounts created (an account record first written) per hour per IP. */
+  abstract readonly accountCreationsPerIpPerHour: number;
 }
 
 export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
@@ -36,5 +38,6 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     metadataPerIp: env.int('RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
     registerPerIp: env.int('RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
     passkeyPerIp: env.int('RATE_LIMIT_PASSKEY_PER_IP', 300, { min: 1 }),
+    accountCreationsPerIpPerHour: env.int('ACCOUNT_CREATIONS_PER_IP_PER_HOUR', 20, { min: 1 }),
   });
 }

@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CallerAddress } from '../../platform/http/client-address';
@@ -36,6 +37,11 @@ const BEARER_REFUSALS =
 @ApiBearerAuth('bearer')
 @ApiUnauthorizedResponse({ description: BEARER_REFUSALS, type: ErrorResponseDto })
 @ApiForbiddenResponse({ description: 'insufficient_scope', type: ErrorResponseDto })
+@ApiTooManyRequestsResponse({
+  description:
+    'too_many_requests, with Retry-After: RATE_LIMIT_LOGIN_PER_IP; a link that creates the account (its first linked method) also ACCOUNT_CREATIONS_PER_IP_PER_HOUR',
+  type: ErrorResponseDto,
+})
 @Controller('account/methods')
 export class AccountMethodsController {
   constructor(private readonly methods: AccountMethodsService) {}
@@ -114,8 +120,9 @@ export class AccountMethodsController {
   linkPassword(
     @Body() body: LinkPasswordDto,
     @PresentedAccessToken() presented: PresentedToken,
+    @CallerAddress() callerAddress: string,
   ): Promise<AccountMethodDto> {
-    return this.methods.linkPassword(presented, body.username, body.password);
+    return this.methods.linkPassword(presented, body.username, body.password, callerAddress);
   }
 
   @Delete(':method')

@@ -67,9 +67,10 @@ export class AccountMethodsService {
     presented: PresentedToken,
     username: string,
     password: string,
+    callerAddress: string,
   ): Promise<AccountMethodDto> {
     const { sub } = await this.bearer.authenticate(presented);
-    return methodView(await this.passwords.link(sub, username, password));
+    return methodView(await this.passwords.link(sub, username, password, callerAddress));
   }
 
   /** Removes a method (never the last); answers the methods left. */

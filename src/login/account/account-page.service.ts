@@ -5,6 +5,7 @@ import { AccountService } from '../../accounts/account.service';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { Clock } from '../../platform/clock/clock';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { clientAddress } from '../../platform/http/client-address';
 import {
   InsufficientUserAuthentication,
   InvalidRequest,
@@ -70,7 +71,7 @@ export class AccountPageService {
     response: RegistrationResponseDto,
   ): Promise<RegisteredPasskey> {
     const session = await this.recentSession(req, csrfToken);
-    return this.registration.verify(session, response);
+    return this.registration.verify(session, response, clientAddress(req));
   }
 
   /** "Link a wallet", first step: the link message for the signed-in account (fresh login). */
@@ -114,7 +115,7 @@ export class AccountPageService {
     password: string,
   ): Promise<ProtocolError | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
-      await this.passwords.link(session.sub, username, password);
+      await this.passwords.link(session.sub, username, password, clientAddress(req));
     });
   }
 

@@ -35,6 +35,7 @@ export class PasswordLinkService {
     sub: string,
     username: string,
     password: string,
+    callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
     if (methodTypeOf(originalMethodKey(sub)) === 'password') {
       throw new PasswordAlreadySet('This account signs in with a password already');
@@ -54,7 +55,9 @@ export class PasswordLinkService {
       throw new PasswordAlreadySet('This account has a password already');
     }
     try {
-      const method = await this.accounts.link(sub, passwordMethodKey(username));
+      const method = await this.accounts.link(sub, passwordMethodKey(username), {
+        callerAddress,
+      });
       this.logger.log(`Password set for ${sub}`);
       return method;
     } catch (error) {

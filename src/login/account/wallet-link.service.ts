@@ -36,7 +36,7 @@ export class WalletLinkService {
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
     const wallet = await this.wallets.verify(proof, callerAddress, this.audiences.accountLink(sub));
-    const method = await this.accounts.link(sub, wallet.walletAccount);
+    const method = await this.accounts.link(sub, wallet.walletAccount, { callerAddress });
     this.logger.log(`Wallet ${wallet.walletAccount} linked to ${sub}`);
     return method;
   }

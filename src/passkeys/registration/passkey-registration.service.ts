@@ -81,12 +81,14 @@ export class PasskeyRegistrationService {
     return options;
   }
 
+  /** `callerAddress`: where the request comes from; an account this creates is charged to it. */
   async verify(
     bearer: RegisteringAccount,
     response: RegistrationResponseJSON,
+    callerAddress: string,
   ): Promise<RegisteredPasskey> {
     try {
-      return await this.register(bearer, response);
+      return await this.register(bearer, response, callerAddress);
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500) {
         this.events.emit(
@@ -100,6 +102,7 @@ export class PasskeyRegistrationService {
   private async register(
     bearer: RegisteringAccount,
     response: RegistrationResponseJSON,
+    callerAddress: string,
   ): Promise<RegisteredPasskey> {
     const rp = this.rp.settings();
     const redemption = new ChallengeRedemption(
@@ -125,13 +128,18 @@ export class PasskeyRegistrationService {
     if (!verified.verified) throw refusalOf(undefined);
     const info = verified.registrationInfo;
     const credentialId = info.credential.id;
-    const method = await this.accounts.link(bearer.sub, passkeyMethodKey(credentialId), {
-      publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
-      counter: info.credential.counter,
-      transports: [...(response.response.transports ?? [])],
-      deviceType: info.credentialDeviceType,
-      backedUp: info.credentialBackedUp,
-    });
+    const method = await this.accounts.link(
+      bearer.sub,
+      passkeyMethodKey(credentialId),
+      { callerAddress },
+      {
+        publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+        counter: info.credential.counter,
+        transports: [...(response.response.transports ?? [])],
+        deviceType: info.credentialDeviceType,
+        backedUp: info.credentialBackedUp,
+      },
+    );
     this.logger.log(`Passkey registered for ${bearer.sub} (${info.credentialDeviceType})`);
     return { credentialId, createdAt: method.addedAt };
   }

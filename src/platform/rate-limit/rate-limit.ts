@@ -38,9 +38,17 @@ export interface RateLimitPolicy {
 /** Counts of one minute, aligned on the minute. */
 export const MINUTE_MS = 60_000;
 
+/** Counts of one hour, aligned on the hour. */
+export const HOUR_MS = 3_600_000;
+
 /** A rule counted per minute: `name` names its counters, `limit` reads its setting. */
 export function perMinute(name: string, limit: RateLimitRule['limit']): RateLimitRule {
   return { name, windowMs: MINUTE_MS, limit };
+}
+
+/** A rule counted per hour, for what is rare and durable (an account created). */
+export function perHour(name: string, limit: RateLimitRule['limit']): RateLimitRule {
+  return { name, windowMs: HOUR_MS, limit };
 }
 
 /** Counts each caller's address (an IPv6 address by its /64). */

@@ -63,7 +63,7 @@ describe('accounts: one subject, many sign-in methods', () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe(walletOf(wallet));
 
-    await accounts.link('user0', walletOf(wallet));
+    await accounts.link('user0', walletOf(wallet), 'operator');
 
     expect(await subjectOf((await walletLogin(wallet)).access_token)).toBe('user0');
     const linked = await accounts.account('user0');
@@ -79,7 +79,7 @@ describe('accounts: one subject, many sign-in methods', () => {
   it('method lookups of one moment share one find, each with its own answer, and see a link at once', async () => {
     const linked = privateKeyToAccount(generatePrivateKey());
     const other = privateKeyToAccount(generatePrivateKey());
-    await accounts.link('user1', walletOf(linked));
+    await accounts.link('user1', walletOf(linked), 'operator');
     const finds: string[] = [];
     const client = t.connection.getClient();
     const seen = (event: { commandName: string; command: Record<string, unknown> }) => {
@@ -107,10 +107,10 @@ describe('accounts: one subject, many sign-in methods', () => {
   it('two accounts linking one wallet at once: exactly one wins, the other is told it is taken', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const outcomes = await Promise.allSettled([
-      accounts.link('user0', walletOf(wallet)),
-      accounts.link('user1', walletOf(wallet)),
-      accounts.link('user0', walletOf(wallet)),
-      accounts.link('user1', walletOf(wallet)),
+      accounts.link('user0', walletOf(wallet), 'operator'),
+      accounts.link('user1', walletOf(wallet), 'operator'),
+      accounts.link('user0', walletOf(wallet), 'operator'),
+      accounts.link('user1', walletOf(wallet), 'operator'),
     ]);
     const holder = (await accounts.findMethod(walletOf(wallet)))!.sub;
     outcomes.forEach((outcome, i) => {
@@ -131,7 +131,7 @@ describe('accounts: one subject, many sign-in methods', () => {
 
   it('a wallet-only account keeps its eip155 subject after it links a second method', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    await accounts.link(walletOf(wallet), passkeyMethodKey('AAAA'), {
+    await accounts.link(walletOf(wallet), passkeyMethodKey('AAAA'), 'operator', {
       publicKey: 'pQECAyYgASFYIA',
       counter: 0,
       transports: ['internal'],
@@ -146,7 +146,7 @@ describe('accounts: one subject, many sign-in methods', () => {
       ['passkey', passkeyMethodKey('AAAA')],
     ]);
     // The account's own wallet cannot be taken by another account now.
-    await expect(accounts.link('user1', walletOf(wallet))).rejects.toMatchObject({
+    await expect(accounts.link('user1', walletOf(wallet), 'operator')).rejects.toMatchObject({
       error: 'method_already_linked',
     });
   });
@@ -157,7 +157,7 @@ describe('accounts: one subject, many sign-in methods', () => {
       error: 'invalid_request',
       status: 400,
     });
-    await accounts.link(walletOf(wallet), passkeyMethodKey('BBBB'), {
+    await accounts.link(walletOf(wallet), passkeyMethodKey('BBBB'), 'operator', {
       publicKey: 'pQECAyYgASFYIA',
       counter: 0,
       transports: [],
@@ -193,10 +193,10 @@ describe('accounts: one subject, many sign-in methods', () => {
       backedUp: false,
     };
     for (let i = 0; i < 19; i++) {
-      await accounts.link(walletOf(wallet), passkeyMethodKey(`cap${i}`), passkey);
+      await accounts.link(walletOf(wallet), passkeyMethodKey(`cap${i}`), 'operator', passkey);
     }
     await expect(
-      accounts.link(walletOf(wallet), passkeyMethodKey('cap-over'), passkey),
+      accounts.link(walletOf(wallet), passkeyMethodKey('cap-over'), 'operator', passkey),
     ).rejects.toMatchObject({
       error: 'too_many_sign_in_methods',
       status: 409,
@@ -204,7 +204,7 @@ describe('accounts: one subject, many sign-in methods', () => {
     });
     await expect(accounts.findMethod(passkeyMethodKey('cap-over'))).resolves.toBeNull();
     // Linking again what it holds is not a 21st method.
-    await accounts.link(walletOf(wallet), passkeyMethodKey('cap0'), passkey);
+    await accounts.link(walletOf(wallet), passkeyMethodKey('cap0'), 'operator', passkey);
     expect((await accounts.account(walletOf(wallet))).methods).toHaveLength(20);
   });
 
@@ -221,7 +221,7 @@ describe('accounts: one subject, many sign-in methods', () => {
     const walletBefore = await walletLogin(wallet);
 
     // The change: the wallet joins user1's account.
-    await accounts.link('user1', walletOf(wallet));
+    await accounts.link('user1', walletOf(wallet), 'operator');
 
     const rotated = await refresh(t.app.getHttpServer(), before.refresh_token).expect(200);
     expect(await subjectOf(rotated.body.access_token as string)).toBe('user1');

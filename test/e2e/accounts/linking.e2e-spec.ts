@@ -259,7 +259,7 @@ describe('linking sign-in methods', () => {
     const { access_token } = await tokensOf(await walletBrowser(wallet));
     const accounts = t.app.get(AccountService);
     const passkey = passkeyMethodKey('Q0NDQw');
-    await accounts.link(walletOf(wallet), passkey, {
+    await accounts.link(walletOf(wallet), passkey, 'operator', {
       publicKey: 'pQECAyYgASFYIA',
       counter: 0,
       transports: [],

@@ -173,6 +173,55 @@ describe('passkeys: the JSON API', () => {
       });
     });
 
+    it.each([
+      [
+        'an unknown value',
+        ['internal', 'telepathy'],
+        'response.transports may hold only usb, nfc, ble, smart-card, hybrid, internal, cable',
+      ],
+      [
+        'more than 10 values',
+        Array.from({ length: 11 }, () => 'usb'),
+        'response.transports holds at most 10 values',
+      ],
+      ['not an array', 'internal', 'response.transports must be an array'],
+      [
+        'a value that is not a string',
+        [{ $gt: '' }],
+        'response.transports may hold only usb, nfc, ble, smart-card, hybrid, internal, cable',
+      ],
+    ])(
+      'transports holding %s: 400 invalid_request, nothing stored, the challenge left unspent',
+      async (_what, transports, description) => {
+        const token = await accountToken();
+        const options = (await creationOptions(token).expect(200)).body as CreationOptions;
+        const authenticator = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
+        const genuine = authenticator.register(options);
+        const malformed = { ...genuine, response: { ...genuine.response, transports } };
+        const register = (body: unknown) =>
+          t
+            .http()
+            .post('/passkeys/registration/verify')
+            .set('Authorization', `Bearer ${token}`)
+            .send(body as object);
+
+        const res = await register(malformed).expect(400);
+        expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+        expect(
+          await t.app.get(AccountService).findMethod(passkeyMethodKey(authenticator.id)),
+        ).toBeNull();
+
+        // The same challenge still registers the well-formed response.
+        await register(genuine).expect(201);
+        const stored = await t.app
+          .get(AccountService)
+          .findMethod(passkeyMethodKey(authenticator.id));
+        expect(stored?.passkey?.transports).toEqual(['internal']);
+        // user0 keeps room for the other tests' passkeys (20 methods at most).
+        await t.app.get(AccountService).unlink('user0', passkeyMethodKey(authenticator.id));
+      },
+    );
+
     it('a registration challenge issued to one account cannot register on another', async () => {
       const options = (await creationOptions(await accountToken('user1')).expect(200))
         .body as CreationOptions;

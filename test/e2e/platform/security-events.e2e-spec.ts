@@ -1,0 +1,98 @@
+/**
+ * Issue #31, item 4: `security_events` is capped per source. A refused request that is an attack
+ * (a replayed wallet message here) used to write one document each, so anyone repeating one grew
+ * the collection without bound; now one document per (type, source, minute) counts them. Readers
+ * (SecurityEventLog.count, the runbooks' `db.security_events.find({type})`) and the 90-day TTL
+ * keep working.
+ */
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
+import { TestApp, createTestApp } from '../../support/test-app';
+import { signedSiweMessage, type SignedMessage } from '../../support/wallet-login';
+
+const REPLAYS = 50;
+
+describe('security_events: one document per type, source and minute, counted', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      SIWE_CHAIN_IDS: '1',
+      RATE_LIMIT_WALLET_PER_IP: '100000',
+      RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
+    });
+  });
+  afterAll(() => t.close());
+
+  /** Half a second into a fresh minute: what follows happens within one minute. */
+  function freshMinute(): void {
+    const now = t.clock.now().getTime();
+    t.clock.advance((60_000 - (now % 60_000) + 500) / 1000);
+  }
+
+  const events = () => t.connection.collection('security_events');
+  const verify = (body: SignedMessage) => t.http().post('/wallet/verify').send(body);
+
+  /** A wallet's login message, signed and used once. */
+  async function usedMessage(wallet: PrivateKeyAccount): Promise<SignedMessage> {
+    const signed = await signedSiweMessage(t, wallet);
+    await verify(signed).expect(200);
+    return signed;
+  }
+
+  async function replay(signed: SignedMessage, times: number): Promise<void> {
+    const answers = await Promise.all(Array.from({ length: times }, () => verify(signed)));
+    for (const res of answers) {
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({
+        error: 'nonce_already_used',
+        error_description: 'The nonce has already been used; request a new one',
+      });
+    }
+  }
+
+  it(`${REPLAYS} replays from one source in a minute make one document with count ${REPLAYS}`, async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const signed = await usedMessage(wallet);
+    freshMinute();
+
+    await replay(signed, REPLAYS);
+
+    const documents = await events().find({ type: 'wallet_nonce_replay' }).toArray();
+    expect(documents).toHaveLength(1);
+    expect(documents[0]).toMatchObject({
+      type: 'wallet_nonce_replay',
+      source: documents[0].details.address,
+      count: REPLAYS,
+      at: expect.any(Date),
+      lastAt: expect.any(Date),
+    });
+    expect(String(documents[0].source).toLowerCase()).toBe(wallet.address.toLowerCase());
+    expect(await t.app.get(SecurityEventLog).count('wallet_nonce_replay')).toBe(REPLAYS);
+
+    // Another source in the same minute: its own document.
+    const other = await usedMessage(privateKeyToAccount(generatePrivateKey()));
+    await replay(other, 3);
+    expect(await events().countDocuments({ type: 'wallet_nonce_replay' })).toBe(2);
+
+    // The next minute: a new document for the same source.
+    t.clock.advance(60);
+    await replay(signed, 2);
+    expect(await events().countDocuments({ type: 'wallet_nonce_replay' })).toBe(3);
+    expect(await t.app.get(SecurityEventLog).count('wallet_nonce_replay')).toBe(REPLAYS + 5);
+    expect(
+      await t.app
+        .get(SecurityEventLog)
+        .count('wallet_nonce_replay', { source: String(documents[0].source) }),
+    ).toBe(REPLAYS + 2);
+  });
+
+  it('keeps its 90-day TTL index on the first event’s time', async () => {
+    const indexes = await events().indexes();
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: { at: 1 }, expireAfterSeconds: 90 * 86_400 }),
+      ]),
+    );
+  });
+});
