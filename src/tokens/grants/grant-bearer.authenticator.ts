@@ -101,8 +101,10 @@ export class BearerTokenAuthenticator {
         'The DPoP proof is signed by another key than the access token is bound to',
       ).because('jkt_mismatch');
     }
-    // The grant's check and the proof's single use, in parallel: both must hold.
+    // The grant's check (a read) and the proof's single use, in parallel: both must hold before
+    // the resource does anything.
     const [active] = await Promise.all([this.checkActive(claims), this.dpop.recordJti(proof)]);
+    this.dpop.rememberKey(proof);
     return { claims: active, ...(proof.nextNonce ? { dpopNonce: proof.nextNonce } : {}) };
   }
 
