@@ -5,7 +5,7 @@ import { checkProofKey } from './check-proof-key';
 
 function rsaJwk(modulusLength: number, publicExponent = 65537): JWK {
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength, publicExponent });
-  return publicKey.export({ format: 'jwk' }) as JWK;
+  return publicKey.export({ format: 'jwk' });
 }
 
 /** A syntactic RSA JWK whose modulus has exactly `bits` bits (the top one set). */
@@ -40,7 +40,8 @@ describe('checkProofKey (RSA proof keys: e = 65537, 2048-4096 bits)', () => {
     expect(refusal(rsaJwk(2048, 3))).toBe(EXPONENT);
     expect(refusal(rsaJwk(2048, 17))).toBe(EXPONENT);
     expect(refusal({ ...rsaJwk(2048), e: 'AAEAAQ' })).toBe(EXPONENT);
-    const { e: _e, ...withoutE } = rsaJwk(2048);
+    const withoutE: JWK = rsaJwk(2048);
+    delete withoutE.e;
     expect(refusal(withoutE)).toBe(EXPONENT);
   });
 

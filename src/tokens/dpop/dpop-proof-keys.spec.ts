@@ -84,7 +84,7 @@ describe('DpopProofKeys', () => {
         payload: '',
         signature: '',
         protected: '',
-      } as never);
+      });
       resolved = true;
       return undefined;
     });

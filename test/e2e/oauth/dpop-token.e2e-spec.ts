@@ -11,6 +11,7 @@ import { TestApp, createTestApp, startListeningApp } from '../../support/test-ap
 import {
   DEMO_CLIENT,
   DEMO_SPA,
+  basic,
   login,
   obtainCode,
   pkcePair,
@@ -417,6 +418,65 @@ describe('DPoP proof refusals at /token', () => {
     // Tokens issued to it: now the key is kept, and its next proof takes the quick path.
     expect((await exchange(await signProof(fresh, { htu }))).status).toBe(200);
     expect(keys.verifyKnown(await signProof(fresh, { htu }))).toMatchObject({ jkt: fresh.jkt });
+  });
+
+  it('keeps a confidential client’s DPoP grant bound: a refresh without a proof is refused (§5)', async () => {
+    const refresh = (refreshToken: string, dpop?: string) => {
+      const req = t
+        .http()
+        .post('/token')
+        .type('form')
+        .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret));
+      if (dpop !== undefined) req.set('DPoP', dpop);
+      return req.send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    };
+    const bound = 'Refresh token is bound to DPoP: present a DPoP proof with it';
+    const tokens = await exchangeWithProof(t, agent, await signProof(key, { htu }), {
+      client: DEMO_CLIENT,
+    });
+    expect(tokens.body.token_type).toBe('DPoP');
+    expectRefused(await refresh(tokens.body.refresh_token), 'invalid_grant', bound);
+    // The refusal changed nothing: a proof, even of another key (a confidential client may
+    // change keys, RFC 9449 §5), refreshes it; the new family is just as bound.
+    const other = await dpopKey();
+    const next = await refresh(tokens.body.refresh_token, await signProof(other, { htu }));
+    expect(next.status).toBe(200);
+    expect(decodeJwt(next.body.access_token).cnf).toEqual({ jkt: other.jkt });
+    expectRefused(await refresh(next.body.refresh_token), 'invalid_grant', bound);
+
+    // A bearer grant that refreshes once with a proof is bound from then on.
+    const bearer = await exchangeWithProof(t, agent, undefined, { client: DEMO_CLIENT });
+    expect(bearer.body.token_type).toBe('Bearer');
+    const upgraded = await refresh(bearer.body.refresh_token, await signProof(key, { htu }));
+    expect(upgraded.body.token_type).toBe('DPoP');
+    expectRefused(await refresh(upgraded.body.refresh_token), 'invalid_grant', bound);
+  });
+
+  it('binds a public client’s bearer grant to the key of its first proof at refresh (§5)', async () => {
+    const refresh = (refreshToken: string, dpop?: string) => {
+      const req = t.http().post('/token').type('form');
+      if (dpop !== undefined) req.set('DPoP', dpop);
+      return req.send({
+        grant_type: 'refresh_token',
+        client_id: DEMO_SPA.id,
+        refresh_token: refreshToken,
+      });
+    };
+    const bearer = await exchange(undefined);
+    expect(bearer.body.token_type).toBe('Bearer');
+    const bound = await refresh(bearer.body.refresh_token, await signProof(key, { htu }));
+    expect(bound.body.token_type).toBe('DPoP');
+    const other = await dpopKey();
+    const keyRefusal = 'Refresh token is bound to a DPoP key: present a proof of that key';
+    expectRefused(
+      await refresh(bound.body.refresh_token, await signProof(other, { htu })),
+      'invalid_grant',
+      keyRefusal,
+    );
+    expectRefused(await refresh(bound.body.refresh_token), 'invalid_grant', keyRefusal);
+    expect((await refresh(bound.body.refresh_token, await signProof(key, { htu }))).status).toBe(
+      200,
+    );
   });
 
   it('issues no bearer token for a confidential client that sent a broken proof', async () => {
