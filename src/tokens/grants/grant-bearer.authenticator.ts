@@ -26,6 +26,11 @@ export interface PresentedToken {
   method: string;
   /** The request's path, without query: the proof's `htu` is `<ISSUER><path>`. */
   path: string;
+  /**
+   * Sends a `DPoP-Nonce` with the answer (RFC 9449 §9), for routes that authenticate the token
+   * themselves (`PresentedAccessToken`): the next nonce, when the proof's was about to expire.
+   */
+  sendDpopNonce?: (nonce: string) => void;
 }
 
 /** A request's access token, verified, and the DPoP nonce to send with the answer, if any. */
