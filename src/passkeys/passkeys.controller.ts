@@ -56,7 +56,8 @@ export class PasskeysController {
   @ApiBearerAuth('bearer')
   @ApiOkResponse({ type: PasskeyCreationOptionsDto })
   @ApiUnauthorizedResponse({
-    description: 'No or an invalid token; insufficient_user_authentication (RFC 9470) with max_age',
+    description:
+      'No or an invalid token; insufficient_user_authentication (RFC 9470) with max_age; for a DPoP-bound token (sent as "DPoP <token>" with a proof) the challenge is DPoP (RFC 9449 §7.1)',
     type: ErrorResponseDto,
   })
   @ApiForbiddenResponse({

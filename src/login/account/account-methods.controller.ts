@@ -30,7 +30,7 @@ import type { PresentedToken } from '../../tokens/grants/grant-bearer.authentica
 import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
 
 const BEARER_REFUSALS =
-  '401 without a token or with a login older than ACCOUNT_RECENT_LOGIN_SECONDS (insufficient_user_authentication, RFC 9470); 403 insufficient_scope without the account scope';
+  '401 without a token or with a login older than ACCOUNT_RECENT_LOGIN_SECONDS (insufficient_user_authentication, RFC 9470); 403 insufficient_scope without the account scope. A DPoP-bound token comes as "DPoP <token>" with a DPoP proof; its refusals carry a WWW-Authenticate: DPoP challenge (RFC 9449 §7.1)';
 
 /** The bearer's own account and its sign-in methods (JSON; the page is GET /account). */
 @ApiTags('account')

@@ -11,7 +11,9 @@ import { PushedAuthorizationRequests } from './pushed-authorization.service';
  * POST /par (RFC 9126 §2): the client authenticates as at /token (a public client names itself
  * with client_id), then its request is checked and stored. A confidential client's budget is
  * charged alongside, once its secret is checked. With a DPoP proof (RFC 9449 §10.1) the code
- * will be bound to its key; its `jti` is recorded like any proof's.
+ * will be bound to its key; its `jti` is recorded before anything is checked or stored, so a
+ * replayed proof stores nothing (one round trip in sequence). Its key is not remembered here:
+ * a public client's push proves nothing about the caller, and a flow pushes once.
  */
 @Injectable()
 export class PushedAuthorizationEndpoint {
@@ -40,14 +42,9 @@ export class PushedAuthorizationEndpoint {
       dpopHeader === undefined
         ? undefined
         : await this.dpop.verify(dpopHeader, { method: 'POST', url: this.parUrl });
-    // The proof's jti insert runs alongside the request's own; a replay wins over its answer
-    // (the request it stored is then never referenced, and expires).
     const work = async () => {
-      const [pushed] = await Promise.all([
-        this.pushed.push(client, request, proof?.jkt),
-        proof && this.dpop.recordJti(proof),
-      ]);
-      return pushed;
+      if (proof) await this.dpop.recordJti(proof);
+      return this.pushed.push(client, request, proof?.jkt);
     };
     return client.type === 'confidential' ? this.budget.alongside(client.clientId, work) : work();
   }

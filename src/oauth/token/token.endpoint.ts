@@ -2,7 +2,7 @@ import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
 import { ServerConfig } from '../../config/sections/server.config';
 import { InvalidRequest, UnsupportedGrantType } from '../../platform/errors/protocol-error';
-import { DpopProofVerifier, type DpopProof } from '../../tokens/dpop/dpop-proof.verifier';
+import { DpopProofVerifier } from '../../tokens/dpop/dpop-proof.verifier';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { ClientRegistry } from '../../clients/client-registry.service';
@@ -25,9 +25,11 @@ import type { TokenRequestDto } from './token-request.dto';
  * nothing spends nothing of the client's budget.
  *
  * With a DPoP proof (RFC 9449 §5) the tokens are bound to its key. The proof is checked once the
- * client is known (no round trip: a signature and the claims), and its `jti` recorded alongside
- * the grant's own work, like the charge: one more round trip, overlapped. A replayed proof wins
- * over the grant's answer.
+ * client is known (no round trip: a signature and the claims), and its `jti` recorded BEFORE the
+ * grant runs: a replayed proof is refused while the code is still unredeemed and the refresh
+ * token unrotated, so replaying someone's proof cannot spend their code or burn their refresh
+ * token (RFC 9449 §11.1). That costs one round trip in sequence (the insert; a confidential
+ * client's charge overlaps it). Once tokens are issued, the proof's key is remembered.
  */
 @Injectable()
 export class TokenEndpoint {
@@ -84,9 +86,11 @@ export class TokenEndpoint {
         }
         const charge = this.budget.chargeFor(client.clientId);
         if (client.type === 'confidential') charge.start();
-        const response = await charge.around(() =>
-          this.unlessReplayed(proof, () => handler.handle(client, request, charge, proof?.jkt)),
-        );
+        const response = await charge.around(async () => {
+          if (proof) await this.dpop.recordJti(proof);
+          return handler.handle(client, request, charge, proof?.jkt);
+        });
+        if (proof) this.dpop.rememberKey(proof);
         // A registered client stays known while tokens are issued to it (about one write a day).
         await this.registry.recordUse(client);
         return {
@@ -95,26 +99,6 @@ export class TokenEndpoint {
         };
       },
     );
-  }
-
-  /** Runs `work` while the proof's `jti` is recorded; a replay's refusal wins over its outcome. */
-  private async unlessReplayed<T>(
-    proof: DpopProof | undefined,
-    work: () => Promise<T>,
-  ): Promise<T> {
-    if (!proof) return work();
-    const recorded = this.dpop.recordJti(proof);
-    // Observed now, awaited below: a refusal never goes unhandled while the work runs.
-    recorded.catch(() => undefined);
-    let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      await recorded;
-      throw error;
-    }
-    await recorded;
-    return result;
   }
 }
 

@@ -13,7 +13,8 @@ import { UserInfoResponseDto } from './userinfo-response.dto';
 import { UserInfoService } from './userinfo.service';
 
 const UNAUTHORIZED = {
-  description: 'No valid bearer token; with WWW-Authenticate: Bearer (RFC 6750 §3)',
+  description:
+    'No valid bearer token; with WWW-Authenticate: Bearer (RFC 6750 §3), or DPoP for a DPoP-bound token (RFC 9449 §7.1)',
   type: ErrorResponseDto,
 } as const;
 const FORBIDDEN = {

@@ -4,6 +4,7 @@ import {
   BearerTokenAuthenticator,
   type PresentedToken,
 } from '../../tokens/grants/grant-bearer.authenticator';
+import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
 import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
 import type { UserInfoResponseDto } from './userinfo-response.dto';
 
@@ -19,7 +20,12 @@ export class UserInfoService {
     const { claims: token, dpopNonce } = await this.bearer.authenticate(presented);
     // Core §5.3.1: the access token must come from an OpenID Connect request.
     if (!hasScope(token.scope, OPENID_SCOPE)) {
-      throw new InsufficientScope('The access token was not issued for the openid scope', 'openid');
+      const refusal = new InsufficientScope(
+        'The access token was not issued for the openid scope',
+        'openid',
+      );
+      // RFC 9449 §7.1: a bound token's refusal is a DPoP challenge.
+      throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
     }
     const info: UserInfoResponseDto = { sub: token.sub };
     // Core §5.4 `profile`: the only profile claim kept is a password user's login name, which is

@@ -42,7 +42,9 @@ describe('DpopProofKeys', () => {
     const resolved = [];
     for (const jwk of [publicJwk, reordered, publicJwk]) {
       const jwt = await sign(jwk);
-      resolved.push((await keys.verified((key) => jwtVerify(jwt, key))).verified.key);
+      const { verified, imported } = await keys.verified((key) => jwtVerify(jwt, key));
+      if (imported) keys.remember(imported);
+      resolved.push(verified.key);
     }
     expect(resolved[1]).toBe(resolved[0]);
     expect(resolved[2]).toBe(resolved[0]);
@@ -55,6 +57,42 @@ describe('DpopProofKeys', () => {
     await keys.verified((key) => jwtVerify(good, key));
     const bad = await sign(privateJwk);
     await expect(keys.verified((key) => jwtVerify(bad, key))).rejects.toThrow(/public key/);
+  });
+
+  it('remembers a key only when told its request was authorised, and hands it over once', async () => {
+    const keys = new DpopProofKeys();
+    const { publicJwk, sign } = await proof('ES256');
+    const first = await keys.verified(async (key) => jwtVerify(await sign(publicJwk), key));
+    // Verified, not remembered: the next proof of the key imports it again.
+    const second = await keys.verified(async (key) => jwtVerify(await sign(publicJwk), key));
+    expect(first.imported).toBeDefined();
+    expect(second.imported).toBeDefined();
+    expect(second.verified.key).not.toBe(first.verified.key);
+    keys.remember(first.imported!);
+    const third = await keys.verified(async (key) => jwtVerify(await sign(publicJwk), key));
+    expect(third.imported).toBeUndefined();
+    expect(third.verified.key).toBe(first.verified.key);
+  });
+
+  it('refuses an RSA key outside the limits before importing it or checking the signature', async () => {
+    const keys = new DpopProofKeys();
+    const { publicJwk } = await proof('RS256');
+    let resolved = false;
+    const refused = keys.verified(async (resolve) => {
+      // A header with e=3 and a payload that is not even signed: the resolver refuses the key.
+      await resolve({ alg: 'RS256', jwk: { ...publicJwk, e: 'Aw' } }, {
+        payload: '',
+        signature: '',
+        protected: '',
+      });
+      resolved = true;
+      return undefined;
+    });
+    await expect(refused).rejects.toMatchObject({
+      error: 'invalid_dpop_proof',
+      reason: 'weak_key',
+    });
+    expect(resolved).toBe(false);
   });
 
   it('remembers no key whose proof does not verify', async () => {
@@ -126,6 +164,8 @@ describe('DpopProofKeys.verifyKnown (the quick ES256 path)', () => {
     const proof = compact({ typ: 'dpop+jwt', alg: 'ES256', jwk }, claims);
     expect(keys.verifyKnown(proof)).toBeUndefined(); // not remembered yet: jose imports it
     const byJose = await keys.verified((key) => jwtVerify(proof, key, options));
+    expect(keys.verifyKnown(proof)).toBeUndefined(); // verified, but not authorised yet
+    keys.remember(byJose.imported!);
     expect(keys.verifyKnown(proof)).toEqual({ payload: byJose.verified.payload, jkt: byJose.jkt });
   });
 
@@ -133,7 +173,11 @@ describe('DpopProofKeys.verifyKnown (the quick ES256 path)', () => {
     const keys = new DpopProofKeys();
     const { jwk, compact, privateKey } = signer();
     const header = { typ: 'dpop+jwt', alg: 'ES256', jwk };
-    await keys.verified((key) => jwtVerify(compact(header, claims), key, options));
+    const { imported } = await keys.verified((key) =>
+      jwtVerify(compact(header, claims), key, options),
+    );
+    keys.remember(imported!);
+    expect(keys.verifyKnown(compact(header, claims))).toBeDefined();
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const good = compact(header, claims);
     const flipped = `${good.slice(0, -2)}${good.endsWith('A') ? 'B' : 'A'}${good.slice(-1)}`;
@@ -171,7 +215,8 @@ describe('DpopProofKeys.verifyKnown (the quick ES256 path)', () => {
     const keys = new DpopProofKeys();
     const { publicJwk, sign: signEd } = await proof('EdDSA');
     const ed = await signEd(publicJwk);
-    await keys.verified((key) => jwtVerify(ed, key));
+    const { imported } = await keys.verified((key) => jwtVerify(ed, key));
+    keys.remember(imported!);
     expect(keys.verifyKnown(ed)).toBeUndefined();
   });
 });

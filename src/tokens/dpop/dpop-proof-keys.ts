@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import { LruCache } from '../../platform/cache/lru-cache';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { checkProofKey } from './check-proof-key';
 
 /**
  * How many proof keys are remembered, imported and with their thumbprints. Anyone can present a
@@ -31,6 +32,15 @@ interface KnownKey {
   readonly keyObject?: KeyObject;
   /** RFC 7638 SHA-256 thumbprint. */
   readonly jkt: string;
+}
+
+/**
+ * A key imported for a verified proof and not remembered yet: handed back to `remember` once the
+ * request the proof came with is authorised. Opaque to callers.
+ */
+export interface ImportedProofKey {
+  readonly cacheKey: string;
+  readonly known: KnownKey;
 }
 
 /** A proof `verifyKnown` accepted: its claims, and its key's thumbprint. */
@@ -56,8 +66,10 @@ export type ProofKeyResolver = (
  * and the curve point check) costs more than the signature check itself. Keyed by the algorithm
  * and the key's RFC 7638 thumbprint input, and only for a `jwk` made of exactly those members
  * (what clients send): any other (a private member, `key_ops`, `use`, `alg`...) goes through
- * jose's EmbeddedJWK each time, unchanged, with all its checks. A key is remembered only once a
- * proof it signed is verified.
+ * jose's EmbeddedJWK each time, unchanged, with all its checks. A key is remembered only when
+ * told (`remember`) that the request a proof of it came with was authorised (a code redeemed, a
+ * refresh token rotated, a bound access token accepted): anyone can sign a valid proof with a
+ * fresh key, so a verified signature alone must not be able to fill or churn the cache.
  */
 @Injectable()
 export class DpopProofKeys {
@@ -65,17 +77,20 @@ export class DpopProofKeys {
 
   /**
    * Runs `verify` (jose's jwtVerify) with a resolver for the proof's embedded key, and answers
-   * its result with the key's thumbprint (the `jkt` of RFC 9449 §6).
+   * its result with the key's thumbprint (the `jkt` of RFC 9449 §6), and the key imported for
+   * it when it was not remembered: `remember` it once the request is authorised. An RSA key
+   * outside the limits of `checkProofKey` is refused before it is imported or used.
    */
   async verified<T>(
     verify: (resolve: ProofKeyResolver) => Promise<T>,
-  ): Promise<{ verified: T; jkt: string }> {
-    let used: { jwk: unknown; cacheKey?: string; known?: KnownKey; key?: CryptoKey } | undefined;
+  ): Promise<{ verified: T; jkt: string; imported?: ImportedProofKey }> {
+    let used: { jwk: unknown; cacheKey?: string; known?: KnownKey; fresh?: boolean } | undefined;
     const verified = await verify(async (header, token) => {
+      checkProofKey(header.jwk);
       const input = thumbprintInput(header.jwk);
       if (input === undefined) {
         const key = await EmbeddedJWK(header, token);
-        used = { jwk: header.jwk, key };
+        used = { jwk: header.jwk };
         return key;
       }
       const cacheKey = `${header.alg}\n${input}`;
@@ -84,13 +99,14 @@ export class DpopProofKeys {
         used = { jwk: header.jwk, cacheKey, known };
         return known.key;
       }
-      // Imported (and checked) as jose always does; remembered below once the proof verifies.
+      // Imported (and checked) as jose always does; remembered only once the request is authorised.
       const key = await EmbeddedJWK(header, token);
       const keyObject = header.alg === 'ES256' ? KeyObject.from(key) : undefined;
       used = {
         jwk: header.jwk,
         cacheKey,
         known: { key, jkt: sha256Base64Url(input), ...(keyObject ? { keyObject } : {}) },
+        fresh: true,
       };
       return key;
     });
@@ -98,8 +114,16 @@ export class DpopProofKeys {
     if (!used.known) {
       return { verified, jkt: await calculateJwkThumbprint(used.jwk as JWK, 'sha256') };
     }
-    if (used.cacheKey !== undefined) this.known.set(used.cacheKey, used.known);
-    return { verified, jkt: used.known.jkt };
+    const imported =
+      used.fresh && used.cacheKey !== undefined
+        ? { cacheKey: used.cacheKey, known: used.known }
+        : undefined;
+    return { verified, jkt: used.known.jkt, ...(imported ? { imported } : {}) };
+  }
+
+  /** Keeps a key imported by `verified`: the request its proof came with was authorised. */
+  remember(imported: ImportedProofKey): void {
+    this.known.set(imported.cacheKey, imported.known);
   }
 
   /**

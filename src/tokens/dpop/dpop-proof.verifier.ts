@@ -9,7 +9,7 @@ import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
 import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
 import { DpopNonces } from './dpop-nonces';
-import { DpopProofKeys } from './dpop-proof-keys';
+import { DpopProofKeys, type ImportedProofKey } from './dpop-proof-keys';
 
 /**
  * RFC 9449 §11.1: a proof is accepted this long after its `iat`, and its `jti` remembered as
@@ -39,6 +39,8 @@ export interface DpopProof {
   jti: string;
   /** A nonce to hand the client with the answer: its own was stale, or it sent none. */
   nextNonce?: string;
+  /** The proof's key, imported for it: kept by `rememberKey` once the request is authorised. */
+  imported?: ImportedProofKey;
 }
 
 /**
@@ -48,7 +50,9 @@ export interface DpopProof {
  * jwtVerify, with each key imported once (DpopProofKeys), except the common ES256 proof of a key
  * already seen, which DpopProofKeys.verifyKnown checks with node:crypto and hands back to jose
  * whenever anything about it is unusual. `verify` costs no round trip; `recordJti` is the one
- * insert that makes the proof single-use fleet-wide, and can run alongside the request's work.
+ * insert that makes the proof single-use fleet-wide, and must succeed before the request changes
+ * anything (a replayed proof spends no code, rotates no refresh token); `rememberKey` once the
+ * request is authorised.
  */
 @Injectable()
 export class DpopProofVerifier {
@@ -76,7 +80,9 @@ export class DpopProofVerifier {
         'malformed',
       );
     }
-    const { payload, jkt } = this.keys.verifyKnown(header) ?? (await this.verifiedByJose(header));
+    const verified: { payload: JWTPayload; jkt: string; imported?: ImportedProofKey } =
+      this.keys.verifyKnown(header) ?? (await this.verifiedByJose(header));
+    const { payload, jkt, imported } = verified;
     const { jti, htm, htu, iat, ath, nonce } = payload;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
       throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
@@ -98,15 +104,23 @@ export class DpopProofVerifier {
       ).because('ath_mismatch');
     }
     const nextNonce = this.checkNonce(nonce);
-    return { jkt, jti, ...(nextNonce === undefined ? {} : { nextNonce }) };
+    return {
+      jkt,
+      jti,
+      ...(nextNonce === undefined ? {} : { nextNonce }),
+      ...(imported === undefined ? {} : { imported }),
+    };
   }
 
   /** jose's jwtVerify: every proof the quick path does not take, and every refusal's reason. */
-  private async verifiedByJose(header: string): Promise<{ payload: JWTPayload; jkt: string }> {
+  private async verifiedByJose(
+    header: string,
+  ): Promise<{ payload: JWTPayload; jkt: string; imported?: ImportedProofKey }> {
     try {
       const {
         verified: { payload },
         jkt,
+        imported,
       } = await this.keys.verified((key) =>
         jwtVerify(header, key, {
           typ: 'dpop+jwt',
@@ -115,7 +129,7 @@ export class DpopProofVerifier {
           currentDate: this.clock.now(),
         }),
       );
-      return { payload, jkt };
+      return { payload, jkt, ...(imported === undefined ? {} : { imported }) };
     } catch (error) {
       if (!(error instanceof errors.JOSEError)) throw error;
       throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
@@ -140,6 +154,16 @@ export class DpopProofVerifier {
         new InvalidDpopProof('The DPoP proof was already used (jti replay)').because('replay'),
       );
     }
+  }
+
+  /**
+   * The request `proof` came with is authorised (tokens issued to it, or its bound token
+   * accepted): its key, if it was imported for this proof, is kept for the next proofs. Until
+   * then nothing of a proof stays in memory, so signing valid proofs with fresh keys, which
+   * anyone can, neither fills nor churns the cache.
+   */
+  rememberKey(proof: DpopProof): void {
+    if (proof.imported) this.keys.remember(proof.imported);
   }
 
   private checkIssuedAt(iat: unknown): void {

@@ -30,6 +30,21 @@ export class UseDpopNonce extends DpopError {
 }
 
 /**
+ * RFC 9449 §7.1: any refusal of a request made with a DPoP-bound token (`insufficient_scope`,
+ * RFC 9470's `insufficient_user_authentication`...) challenges with the DPoP scheme, keeping
+ * its error and auth-params, and names the accepted algorithms; a Bearer challenge would send
+ * the client the wrong way. The error is answered as it was, its challenge rewritten.
+ */
+export function inDpopScheme<E extends ProtocolError>(error: E): E {
+  const challenge = error.headers['WWW-Authenticate'];
+  if (challenge?.startsWith('Bearer ')) {
+    error.headers['WWW-Authenticate'] =
+      `DPoP ${challenge.slice('Bearer '.length)}, ${DPOP_CHALLENGE_ALGS}`;
+  }
+  return error;
+}
+
+/**
  * RFC 9449 §7.1: a resource's refusal of a DPoP-bound request, and of a DPoP-bound token sent
  * as a bearer token (§7.2): `invalid_token`, `invalid_dpop_proof` or `use_dpop_nonce`.
  */

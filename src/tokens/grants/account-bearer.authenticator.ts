@@ -4,7 +4,10 @@ import { Clock } from '../../platform/clock/clock';
 import {
   InsufficientScope,
   InsufficientUserAuthentication,
+  type ProtocolError,
 } from '../../platform/errors/protocol-error';
+import type { AccessTokenClaims } from '../access-token';
+import { inDpopScheme } from '../dpop/dpop.errors';
 import { ACCOUNT_SCOPE, hasScope } from '../scopes';
 import { BearerTokenAuthenticator, type PresentedToken } from './grant-bearer.authenticator';
 
@@ -21,7 +24,9 @@ export interface AccountBearer {
  * a live access token (RFC 6750) with the `account` scope (else 403 insufficient_scope), whose
  * login (`auth_time`, RFC 9068 §2.2.1) is at most ACCOUNT_RECENT_LOGIN_SECONDS old (else RFC
  * 9470's 401 insufficient_user_authentication with `max_age`): a stolen long-lived session or
- * refresh token alone cannot add a way into the account.
+ * refresh token alone cannot add a way into the account. A DPoP-bound token is handled as at
+ * `/api/me` (RFC 9449 §7): accepted as `DPoP <token>` with a proof of its key, every refusal a
+ * `DPoP` challenge (the scope and recent-login ones too), a due nonce sent in `DPoP-Nonce`.
  */
 @Injectable()
 export class AccountBearerAuthenticator {
@@ -39,20 +44,27 @@ export class AccountBearerAuthenticator {
     presented: PresentedToken,
     { recentLogin = true }: { recentLogin?: boolean } = {},
   ): Promise<AccountBearer> {
-    const { claims } = await this.bearer.authenticate(presented);
+    const { claims, dpopNonce } = await this.bearer.authenticate(presented);
+    if (dpopNonce !== undefined) presented.sendDpopNonce?.(dpopNonce);
     if (!hasScope(claims.scope, ACCOUNT_SCOPE)) {
-      throw new InsufficientScope(
-        `The access token lacks the ${ACCOUNT_SCOPE} scope, which changing the account requires`,
-        ACCOUNT_SCOPE,
+      throw challenged(
+        claims,
+        new InsufficientScope(
+          `The access token lacks the ${ACCOUNT_SCOPE} scope, which changing the account requires`,
+          ACCOUNT_SCOPE,
+        ),
       );
     }
     const maxAge = this.passkeys.recentLoginSeconds;
     const age = this.clock.nowSeconds() - (claims.auth_time ?? Number.NEGATIVE_INFINITY);
     if (recentLogin && !(age <= maxAge)) {
-      throw new InsufficientUserAuthentication(
-        `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
-        maxAge,
-      ).because('login_not_recent');
+      throw challenged(
+        claims,
+        new InsufficientUserAuthentication(
+          `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
+          maxAge,
+        ).because('login_not_recent'),
+      );
     }
     return {
       sub: claims.sub,
@@ -60,4 +72,9 @@ export class AccountBearerAuthenticator {
       authTime: new Date((claims.auth_time ?? 0) * 1000),
     };
   }
+}
+
+/** RFC 9449 §7.1: a bound token (accepted only as `DPoP <token>`) gets a DPoP challenge. */
+function challenged(claims: AccessTokenClaims, error: ProtocolError): ProtocolError {
+  return claims.cnf === undefined ? error : inDpopScheme(error);
 }

@@ -26,6 +26,11 @@ export interface PresentedToken {
   method: string;
   /** The request's path, without query: the proof's `htu` is `<ISSUER><path>`. */
   path: string;
+  /**
+   * Sends a `DPoP-Nonce` with the answer (RFC 9449 §9), for routes that authenticate the token
+   * themselves (`PresentedAccessToken`): the next nonce, when the proof's was about to expire.
+   */
+  sendDpopNonce?: (nonce: string) => void;
 }
 
 /** A request's access token, verified, and the DPoP nonce to send with the answer, if any. */
@@ -101,8 +106,10 @@ export class BearerTokenAuthenticator {
         'The DPoP proof is signed by another key than the access token is bound to',
       ).because('jkt_mismatch');
     }
-    // The grant's check and the proof's single use, in parallel: both must hold.
+    // The grant's check (a read) and the proof's single use, in parallel: both must hold before
+    // the resource does anything.
     const [active] = await Promise.all([this.checkActive(claims), this.dpop.recordJti(proof)]);
+    this.dpop.rememberKey(proof);
     return { claims: active, ...(proof.nextNonce ? { dpopNonce: proof.nextNonce } : {}) };
   }
 

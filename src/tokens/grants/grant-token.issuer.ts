@@ -6,7 +6,7 @@ import { AccessTokenService } from '../access-token.service';
 import type { AuthMethod } from '../access-token';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
-import { Grant } from './grant';
+import { Grant, type DpopBinding } from './grant';
 import { GrantOpened } from './grant.events';
 import { GrantRepository } from './grant.repository';
 import { RefreshTokenRotation } from './refresh-token.rotation';
@@ -28,15 +28,7 @@ export interface StartGrant {
   authTime?: Date;
 }
 
-/**
- * RFC 9449: the DPoP key a token request proved possession of. Its access tokens are bound to
- * it (`cnf.jkt`, `token_type` DPoP); with `bindRefresh` (a public client, §5) its refresh tokens
- * too, for the grant's whole life.
- */
-export interface DpopBinding {
-  jkt: string;
-  bindRefresh: boolean;
-}
+export type { DpopBinding } from './grant';
 
 /** Issues the token responses of every login model: a new grant, or a refreshed one. */
 @Injectable()
@@ -69,6 +61,7 @@ export class GrantTokenIssuer {
       expiresAt: new Date(now.getTime() + this.tokens.refreshTokenTtlSeconds * 1000),
       refresh: { current: first.hash, retries: 0, spent: [] },
       ...(dpop?.bindRefresh ? { dpopJkt: dpop.jkt } : {}),
+      ...(dpop ? { dpopBound: true } : {}),
     };
     await this.grants.open(grant);
     this.events.emit(new GrantOpened(grant.authMethod));
@@ -88,15 +81,16 @@ export class GrantTokenIssuer {
    * RFC 6749 §6: rotate the refresh token, optionally narrowing the scope or the resource. No ID
    * token: OpenID Connect Core §12.2 makes one optional here, and one would have to repeat the
    * original `auth_time`, which the grant does not keep; the client keeps the ID token of the login.
+   * With `dpop` the new access token is bound to its key, and the grant stays DPoP-bound.
    */
   async refresh(
     clientId: string,
     refreshToken: string,
     narrowing: { scope?: string; resource?: string } = {},
-    dpopJkt?: string,
+    dpop?: DpopBinding,
   ): Promise<TokenResponse> {
-    const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing, dpopJkt);
-    return this.respond(rotated.grant, rotated.scope, rotated.refreshToken, dpopJkt);
+    const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing, dpop);
+    return this.respond(rotated.grant, rotated.scope, rotated.refreshToken, dpop?.jkt);
   }
 
   private async respond(

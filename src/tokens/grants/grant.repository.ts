@@ -1,4 +1,4 @@
-import { Grant, GrantFilter, GrantSummary } from './grant';
+import { DpopBinding, Grant, GrantFilter, GrantSummary } from './grant';
 
 /** How many spent refresh-token hashes a grant keeps for reuse detection. */
 export const MAX_SPENT_REFRESH_TOKENS = 64;
@@ -30,18 +30,22 @@ export abstract class GrantRepository {
   /**
    * Atomically replaces the live grant's current refresh token `presented` by `successor`;
    * false if `presented` is no longer current (rotated meanwhile) or the grant was revoked.
+   * With `dpop` (the request's proven key) the grant becomes DPoP-bound, and with `bindRefresh`
+   * its family bound to that key (the caller has checked it was unbound or the same key).
    */
   abstract rotateRefresh(
     grantId: string,
     presented: string,
     successor: string,
     now: Date,
+    dpop?: DpopBinding,
   ): Promise<boolean>;
   /**
    * The usual refresh in one round trip: atomically replaces `presented` by `successor` if it is
    * the current token of a live grant (unrevoked, unexpired at `now`) issued to `clientId`, whose
-   * refresh tokens are bound to no DPoP key or to `dpopJkt`, and answers the grant as it was;
-   * null when any of that does not hold, having changed nothing.
+   * refresh tokens are bound to no DPoP key or to `dpop.jkt`, and which without `dpop` is not
+   * DPoP-bound; answers the grant as it was, having bound it as `rotateRefresh` does; null when
+   * any of that does not hold, having changed nothing.
    */
   abstract rotateIfCurrent(
     grantId: string,
@@ -49,7 +53,7 @@ export abstract class GrantRepository {
     presented: string,
     successor: string,
     now: Date,
-    dpopJkt?: string,
+    dpop?: DpopBinding,
   ): Promise<Grant | null>;
   /**
    * Counts one grace-window retry of the token that `current` replaced, if `current` is still

@@ -41,10 +41,26 @@ export interface Grant {
    * (a refresh must prove possession of it). Absent: the refresh tokens are not key-bound.
    */
   dpopJkt?: string;
+  /**
+   * The grant's access tokens were DPoP-bound (RFC 9449): it was opened, or once refreshed, with
+   * a proof. From then on every refresh needs a proof (of `dpopJkt` when set; of any key for a
+   * confidential client), so a bound grant cannot fall back to bearer tokens.
+   */
+  dpopBound?: boolean;
+}
+
+/**
+ * RFC 9449: the DPoP key a token request proved possession of. Its access tokens are bound to
+ * it (`cnf.jkt`, `token_type` DPoP); with `bindRefresh` (a public client, §5) its refresh tokens
+ * too, for the grant's whole life.
+ */
+export interface DpopBinding {
+  jkt: string;
+  bindRefresh: boolean;
 }
 
 /** A grant as administration lists it: everything but its refresh-token hashes. */
-export type GrantSummary = Omit<Grant, 'refresh' | 'dpopJkt'>;
+export type GrantSummary = Omit<Grant, 'refresh' | 'dpopJkt' | 'dpopBound'>;
 
 /** Which grants an administrator means: those of one subject, one client, or both. */
 export interface GrantFilter {

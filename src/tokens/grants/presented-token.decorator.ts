@@ -1,10 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { PresentedToken } from './grant-bearer.authenticator';
 
 /**
- * The access token a request presents, with what a DPoP proof of it must match (RFC 9449 §7):
- * for routes that authenticate the bearer themselves (the account and passkey endpoints).
+ * The access token a request presents, with what a DPoP proof of it must match (RFC 9449 §7),
+ * and the way to hand a DPoP nonce back (§9): for routes that authenticate the bearer
+ * themselves (the account and passkey endpoints).
  */
 export const PresentedAccessToken = createParamDecorator(
   (_data: unknown, context: ExecutionContext): PresentedToken => {
@@ -15,6 +16,9 @@ export const PresentedAccessToken = createParamDecorator(
       dpop: typeof dpop === 'string' ? dpop : undefined,
       method: request.method,
       path: request.path,
+      sendDpopNonce: (nonce) => {
+        context.switchToHttp().getResponse<Response>().setHeader('DPoP-Nonce', nonce);
+      },
     };
   },
 );

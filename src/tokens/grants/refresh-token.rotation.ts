@@ -5,7 +5,7 @@ import { Clock } from '../../platform/clock/clock';
 import { randomToken, redact, sha256Base64Url } from '../../platform/crypto/hashing';
 import { InvalidGrant, InvalidScope } from '../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
-import { Grant } from './grant';
+import { DpopBinding, Grant } from './grant';
 import { GrantRevoked } from './grant.events';
 import { checkRequestedResource } from './grant-resource';
 import { GrantRepository } from './grant.repository';
@@ -53,14 +53,15 @@ export class RefreshTokenRotation {
   }
 
   /**
-   * `dpopJkt`: the key the request proved possession of (RFC 9449), if any; a family bound to a
-   * key (a public client's, see `Grant.dpopJkt`) rotates only for that key.
+   * `dpop`: the key the request proved possession of (RFC 9449), if any; a family bound to a
+   * key (a public client's, see `Grant.dpopJkt`) rotates only for that key, and a DPoP-bound
+   * grant (`Grant.dpopBound`) only with a proof.
    */
   async rotate(
     clientId: string,
     presented: string,
     requested: { scope?: string; resource?: string } = {},
-    dpopJkt?: string,
+    dpop?: DpopBinding,
   ): Promise<Rotated> {
     const grantId = REFRESH_TOKEN.exec(presented)?.[1];
     if (!grantId) throw new InvalidGrant('Invalid refresh token');
@@ -77,7 +78,7 @@ export class RefreshTokenRotation {
         hash,
         successorHash,
         now,
-        dpopJkt,
+        dpop,
       );
       if (rotated) return { grant: rotated, refreshToken: successor, scope: rotated.scope };
     }
@@ -92,10 +93,18 @@ export class RefreshTokenRotation {
     }
     if (grant.revokedAt) throw new InvalidGrant('The grant has been revoked');
     // RFC 9449 §5: changes nothing, like any refused request (RFC 6749 §5.2).
-    if (grant.dpopJkt !== undefined && grant.dpopJkt !== dpopJkt) {
+    if (grant.dpopJkt !== undefined && grant.dpopJkt !== dpop?.jkt) {
       throw new InvalidGrant(
         'Refresh token is bound to a DPoP key: present a proof of that key',
       ).because('dpop_key_mismatch');
+    }
+    // RFC 9449 §5 leaves a confidential client's refresh token bound to its authentication, not
+    // to a key; but a grant whose access tokens were bound stays bound: without a proof it would
+    // hand out bearer tokens to whoever holds the refresh token and the client's credentials.
+    if (grant.dpopBound && dpop === undefined) {
+      throw new InvalidGrant('Refresh token is bound to DPoP: present a DPoP proof with it').because(
+        'dpop_proof_missing',
+      );
     }
     const now = this.clock.now();
     if (grant.expiresAt.getTime() <= now.getTime()) {
@@ -107,7 +116,7 @@ export class RefreshTokenRotation {
     const scope = narrowScope(grant.scope, requested.scope);
     checkRequestedResource(grant.resource ?? this.tokens.audience, requested.resource);
 
-    if (isCurrent && (await this.grants.rotateRefresh(grantId, hash, successorHash, now))) {
+    if (isCurrent && (await this.grants.rotateRefresh(grantId, hash, successorHash, now, dpop))) {
       return { grant, refreshToken: successor, scope };
     }
     // A retry, or a concurrent use that lost the rotation to another: both get the successor.

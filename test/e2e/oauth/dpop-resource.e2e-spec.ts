@@ -172,6 +172,28 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
     );
   });
 
+  it('answers /userinfo for a bound token without openid with a DPoP insufficient_scope challenge', async () => {
+    const { access_token } = await tokensFor(true, 'profile');
+    const res = await t
+      .http()
+      .get('/userinfo')
+      .set('Authorization', `DPoP ${access_token}`)
+      .set(
+        'DPoP',
+        await signProof(key, { htm: 'GET', htu: `${issuer}/userinfo`, accessToken: access_token }),
+      );
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 403,
+      body: {
+        error: 'insufficient_scope',
+        error_description: 'The access token was not issued for the openid scope',
+      },
+    });
+    expect(String(res.headers['www-authenticate'])).toBe(
+      `DPoP realm="proofgate", error="insufficient_scope", error_description="The access token was not issued for the openid scope", scope="openid", ${ALGS}`,
+    );
+  });
+
   it('refuses a replayed proof, and a proof for another URI or method', async () => {
     const { access_token } = await tokensFor();
     const proof = await signProof(key, { htm: 'GET', htu: me, accessToken: access_token });

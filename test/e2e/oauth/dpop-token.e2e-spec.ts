@@ -3,12 +3,22 @@
  * handle, its nonce retry) for a public and a confidential client, and every refusal of §4.3,
  * §5, §8 and §10 on its own, with proofs signed by jose in the test.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign as signByNode } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
-import { decodeJwt } from 'jose';
+import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import request from 'supertest';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
-import { DEMO_CLIENT, DEMO_SPA, login, type Agent } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  DEMO_SPA,
+  basic,
+  login,
+  obtainCode,
+  pkcePair,
+  type Agent,
+} from '../../support/oauth';
+import { ChallengeStore } from '../../../src/challenges/challenge-store';
+import { DpopProofKeys } from '../../../src/tokens/dpop/dpop-proof-keys';
 import {
   dpopKey,
   exchangeWithProof,
@@ -337,10 +347,237 @@ describe('DPoP proof refusals at /token', () => {
     expect(res.headers['dpop-nonce']).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
   });
 
+  /** An RSA proof key of the test's own (node:crypto), with the exponent and size it asks for. */
+  async function rsaKey(modulusLength: number, publicExponent = 65537): Promise<DpopKey> {
+    const pair = generateKeyPairSync('rsa', { modulusLength, publicExponent });
+    const jwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
+    // jose signs with a KeyObject under Node; DpopKey names WebCrypto's type.
+    const privateKey = pair.privateKey as unknown as DpopKey['privateKey'];
+    return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
+  }
+
+  /** A proof signed with node:crypto, for keys jose refuses to sign with (under 2048 bits). */
+  function rsaProofByNode(bits: number): string {
+    const pair = generateKeyPairSync('rsa', { modulusLength: bits });
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = { alg: 'RS256', typ: 'dpop+jwt', jwk: pair.publicKey.export({ format: 'jwk' }) };
+    const claims = { htm: 'POST', htu, jti: randomUUID(), iat: Math.floor(Date.now() / 1000) };
+    const input = `${b64(header)}.${b64(claims)}`;
+    return `${input}.${signByNode('sha256', Buffer.from(input), pair.privateKey).toString('base64url')}`;
+  }
+
+  it('refuses an RSA proof key whose exponent is not 65537, before any signature check', async () => {
+    const e3 = await rsaKey(2048, 3);
+    expectRefused(
+      await exchange(await signProof(e3, { htu }, { alg: 'RS256' })),
+      'invalid_dpop_proof',
+      'The DPoP proof key is refused: an RSA key must use the public exponent 65537 (AQAB)',
+    );
+    // The same rule with a signature nobody checks: the key alone decides.
+    const unsigned = await signProof(e3, { htu }, { alg: 'RS256' });
+    expectRefused(
+      await exchange(`${unsigned.slice(0, unsigned.lastIndexOf('.'))}.AAAA`),
+      'invalid_dpop_proof',
+      'The DPoP proof key is refused: an RSA key must use the public exponent 65537 (AQAB)',
+    );
+    // A 2048-bit key with e=65537 is the baseline: accepted.
+    const good = await rsaKey(2048);
+    expect((await exchange(await signProof(good, { htu }, { alg: 'PS256' }))).status).toBe(200);
+  });
+
+  it('refuses an RSA proof key over 4096 bits or under 2048 bits (a 400, never a 500)', async () => {
+    // A modulus of 4104 bits: refused on its size, before the (garbage) signature is looked at.
+    const n = Buffer.concat([Buffer.from([0x80]), randomBytes(512)]).toString('base64url');
+    const jwk = { kty: 'RSA', e: 'AQAB', n };
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { htm: 'POST', htu, jti: randomUUID(), iat: Math.floor(Date.now() / 1000) };
+    const huge = `${b64({ alg: 'RS256', typ: 'dpop+jwt', jwk })}.${b64(claims)}.${randomBytes(513).toString('base64url')}`;
+    const sizeRefusal = 'The DPoP proof key is refused: an RSA modulus must be 2048 to 4096 bits';
+    expectRefused(await exchange(huge), 'invalid_dpop_proof', sizeRefusal);
+    expectRefused(await exchange(rsaProofByNode(1024)), 'invalid_dpop_proof', sizeRefusal);
+  });
+
+  it('remembers a proof key only once the request it came with is authorised', async () => {
+    const keys = t.app.get(DpopProofKeys, { strict: false });
+    const fresh = await dpopKey();
+    // A valid proof with a code that is not one: refused, and the key is not kept.
+    const refused = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('DPoP', await signProof(fresh, { htu }))
+      .send({
+        grant_type: 'authorization_code',
+        client_id: DEMO_SPA.id,
+        code: 'not-a-code',
+        redirect_uri: DEMO_SPA.redirectUri,
+        code_verifier: pkcePair().verifier,
+      });
+    expectRefused(refused, 'invalid_grant', 'Invalid authorization code');
+    expect(keys.verifyKnown(await signProof(fresh, { htu }))).toBeUndefined();
+    // Tokens issued to it: now the key is kept, and its next proof takes the quick path.
+    expect((await exchange(await signProof(fresh, { htu }))).status).toBe(200);
+    expect(keys.verifyKnown(await signProof(fresh, { htu }))).toMatchObject({ jkt: fresh.jkt });
+  });
+
+  it('keeps a confidential client’s DPoP grant bound: a refresh without a proof is refused (§5)', async () => {
+    const refresh = (refreshToken: string, dpop?: string) => {
+      const req = t
+        .http()
+        .post('/token')
+        .type('form')
+        .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret));
+      if (dpop !== undefined) req.set('DPoP', dpop);
+      return req.send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    };
+    const bound = 'Refresh token is bound to DPoP: present a DPoP proof with it';
+    const tokens = await exchangeWithProof(t, agent, await signProof(key, { htu }), {
+      client: DEMO_CLIENT,
+    });
+    expect(tokens.body.token_type).toBe('DPoP');
+    expectRefused(await refresh(tokens.body.refresh_token), 'invalid_grant', bound);
+    // The refusal changed nothing: a proof, even of another key (a confidential client may
+    // change keys, RFC 9449 §5), refreshes it; the new family is just as bound.
+    const other = await dpopKey();
+    const next = await refresh(tokens.body.refresh_token, await signProof(other, { htu }));
+    expect(next.status).toBe(200);
+    expect(decodeJwt(next.body.access_token).cnf).toEqual({ jkt: other.jkt });
+    expectRefused(await refresh(next.body.refresh_token), 'invalid_grant', bound);
+
+    // A bearer grant that refreshes once with a proof is bound from then on.
+    const bearer = await exchangeWithProof(t, agent, undefined, { client: DEMO_CLIENT });
+    expect(bearer.body.token_type).toBe('Bearer');
+    const upgraded = await refresh(bearer.body.refresh_token, await signProof(key, { htu }));
+    expect(upgraded.body.token_type).toBe('DPoP');
+    expectRefused(await refresh(upgraded.body.refresh_token), 'invalid_grant', bound);
+  });
+
+  it('binds a public client’s bearer grant to the key of its first proof at refresh (§5)', async () => {
+    const refresh = (refreshToken: string, dpop?: string) => {
+      const req = t.http().post('/token').type('form');
+      if (dpop !== undefined) req.set('DPoP', dpop);
+      return req.send({
+        grant_type: 'refresh_token',
+        client_id: DEMO_SPA.id,
+        refresh_token: refreshToken,
+      });
+    };
+    const bearer = await exchange(undefined);
+    expect(bearer.body.token_type).toBe('Bearer');
+    const bound = await refresh(bearer.body.refresh_token, await signProof(key, { htu }));
+    expect(bound.body.token_type).toBe('DPoP');
+    const other = await dpopKey();
+    const keyRefusal = 'Refresh token is bound to a DPoP key: present a proof of that key';
+    expectRefused(
+      await refresh(bound.body.refresh_token, await signProof(other, { htu })),
+      'invalid_grant',
+      keyRefusal,
+    );
+    expectRefused(await refresh(bound.body.refresh_token), 'invalid_grant', keyRefusal);
+    expect((await refresh(bound.body.refresh_token, await signProof(key, { htu }))).status).toBe(
+      200,
+    );
+  });
+
   it('issues no bearer token for a confidential client that sent a broken proof', async () => {
     const proof = await signProof(key, { htu, htm: 'PUT' });
     const res = await exchangeWithProof(t, agent, proof, { client: DEMO_CLIENT });
     expectRefused(res, 'invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
+  });
+});
+
+/**
+ * RFC 9449 §11.1: a proof's `jti` is recorded before the request changes anything, so a proof
+ * replayed by someone who saw it (beside a stolen code or refresh token) spends nothing of its
+ * victim's. Without a grace window, a refresh token rotated by a replay would be gone for good.
+ */
+describe('A replayed DPoP proof spends nothing (REFRESH_TOKEN_GRACE_SECONDS=0)', () => {
+  let t: TestApp;
+  let agent: Agent;
+  const issuer = 'http://127.0.0.1:25997';
+  const htu = `${issuer}/token`;
+  let key: DpopKey;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ...ipIssuer(issuer), REFRESH_TOKEN_GRACE_SECONDS: '0' });
+    agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    key = await dpopKey();
+  });
+  afterAll(() => t.close());
+
+  const replayRefusal = {
+    status: 400,
+    body: {
+      error: 'invalid_dpop_proof',
+      error_description: 'The DPoP proof was already used (jti replay)',
+    },
+  };
+
+  function redeem(code: string, verifier: string, dpop: string) {
+    return t.http().post('/token').type('form').set('DPoP', dpop).send({
+      grant_type: 'authorization_code',
+      client_id: DEMO_SPA.id,
+      code,
+      redirect_uri: DEMO_SPA.redirectUri,
+      code_verifier: verifier,
+    });
+  }
+
+  function refresh(refreshToken: string, dpop: string) {
+    return t.http().post('/token').type('form').set('DPoP', dpop).send({
+      grant_type: 'refresh_token',
+      client_id: DEMO_SPA.id,
+      refresh_token: refreshToken,
+    });
+  }
+
+  it('leaves the code to the legitimate request', async () => {
+    const seen = await signProof(key, { htu });
+    expect((await exchangeWithProof(t, agent, seen)).status).toBe(200);
+    const { code, verifier } = await obtainCode(agent, {
+      client_id: DEMO_SPA.id,
+      redirect_uri: DEMO_SPA.redirectUri,
+    });
+    const replay = await redeem(code, verifier, seen);
+    expect({ status: replay.status, body: replay.body }).toEqual(replayRefusal);
+    const legitimate = await redeem(code, verifier, await signProof(key, { htu }));
+    expect(legitimate.status).toBe(200);
+    expect(legitimate.body.token_type).toBe('DPoP');
+  });
+
+  it('leaves the refresh token to the legitimate request', async () => {
+    const tokens = await exchangeWithProof(t, agent, await signProof(key, { htu }));
+    const seen = await signProof(key, { htu });
+    const first = await refresh(tokens.body.refresh_token, seen);
+    expect(first.status).toBe(200);
+    const current: string = first.body.refresh_token;
+    const replay = await refresh(current, seen);
+    expect({ status: replay.status, body: replay.body }).toEqual(replayRefusal);
+    const legitimate = await refresh(current, await signProof(key, { htu }));
+    expect({ status: legitimate.status, type: legitimate.body.token_type }).toEqual({
+      status: 200,
+      type: 'DPoP',
+    });
+  });
+
+  it('stores no pushed request for a replayed proof at /par', async () => {
+    const store = t.app.get(ChallengeStore, { strict: false });
+    const push = (dpop: string) =>
+      t.http().post('/par').type('form').set('DPoP', dpop).send({
+        client_id: DEMO_SPA.id,
+        redirect_uri: DEMO_SPA.redirectUri,
+        response_type: 'code',
+        state: 'st',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      });
+    const seen = await signProof(key, { htu: `${issuer}/par` });
+    expect((await push(seen)).status).toBe(201);
+    const before = await store.countLive('par_request_uri');
+    const replay = await push(seen);
+    expect({ status: replay.status, body: replay.body }).toEqual(replayRefusal);
+    expect(await store.countLive('par_request_uri')).toBe(before);
   });
 });
 

@@ -32,7 +32,8 @@ export class RefreshTokenGrant extends GrantHandler {
       client.clientId,
       refreshToken,
       { scope: request.scope, resource: request.resource },
-      dpopJkt,
+      // RFC 9449 §5: a public client's refresh tokens are bound to the key of its proof.
+      dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
     );
   }
 }

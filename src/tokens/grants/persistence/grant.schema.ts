@@ -47,6 +47,10 @@ export class GrantRecord {
   @Prop({ type: String })
   dpopJkt?: string;
 
+  /** RFC 9449: the grant's access tokens are DPoP-bound; every refresh needs a proof. */
+  @Prop({ type: Boolean })
+  dpopBound?: boolean;
+
   /** The refresh-token family, in the grant's own document: one write opens both. */
   @Prop({ type: MongooseSchema.Types.Mixed })
   refresh?: RefreshState;

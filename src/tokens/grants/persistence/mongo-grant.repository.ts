@@ -4,7 +4,7 @@ import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
-import { Grant, GrantFilter, GrantSummary } from '../grant';
+import { DpopBinding, Grant, GrantFilter, GrantSummary } from '../grant';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
 import { GrantRecord } from './grant.schema';
 import { isDuplicateKey } from '../../../platform/database/duplicate-key';
@@ -34,6 +34,7 @@ function toGrant(record: GrantRecord): Grant | null {
     ...summary,
     refresh: record.refresh,
     ...(record.dpopJkt !== undefined ? { dpopJkt: record.dpopJkt } : {}),
+    ...(record.dpopBound === true ? { dpopBound: true } : {}),
   };
 }
 
@@ -163,10 +164,11 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     presented: string,
     successor: string,
     now: Date,
+    dpop?: DpopBinding,
   ): Promise<boolean> {
     const result = await this.collection.updateOne(
       { _id: grantId, 'refresh.current': presented, revokedAt: { $exists: false } },
-      rotation(presented, successor, now),
+      rotation(presented, successor, now, dpop),
       SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
@@ -178,7 +180,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     presented: string,
     successor: string,
     now: Date,
-    dpopJkt?: string,
+    dpop?: DpopBinding,
   ): Promise<Grant | null> {
     const before = await this.collection.findOneAndUpdate(
       {
@@ -187,12 +189,12 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         clientId,
         revokedAt: { $exists: false },
         expiresAt: { $gt: now },
-        // A key-bound family rotates only for its key; `null` matches an unbound one.
-        ...(dpopJkt === undefined
-          ? { dpopJkt: { $exists: false } }
-          : { $or: [{ dpopJkt: { $exists: false } }, { dpopJkt }] }),
+        // A key-bound family rotates only for its key, a DPoP-bound one only with a proof.
+        ...(dpop === undefined
+          ? { dpopJkt: { $exists: false }, dpopBound: { $ne: true } }
+          : { $or: [{ dpopJkt: { $exists: false } }, { dpopJkt: dpop.jkt }] }),
       },
-      rotation(presented, successor, now),
+      rotation(presented, successor, now, dpop),
       { returnDocument: 'before', projection: { revokedJtis: 0 }, ...SINGLE_USE_WRITE },
     );
     return before ? toGrant(before) : null;
@@ -245,14 +247,25 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
   }
 }
 
-/** Makes `successor` the current refresh token and `presented` the latest spent one. */
+/**
+ * Makes `successor` the current refresh token and `presented` the latest spent one. With a DPoP
+ * proof the grant becomes DPoP-bound for good, and a public client's family bound to the key
+ * (RFC 9449 §5; the caller's filter admits only an unbound family or one of the same key).
+ */
 function rotation(
   presented: string,
   successor: string,
   now: Date,
+  dpop?: DpopBinding,
 ): mongo.UpdateFilter<GrantRecord> {
   return {
-    $set: { 'refresh.current': successor, 'refresh.rotatedAt': now, 'refresh.retries': 0 },
+    $set: {
+      'refresh.current': successor,
+      'refresh.rotatedAt': now,
+      'refresh.retries': 0,
+      ...(dpop === undefined ? {} : { dpopBound: true }),
+      ...(dpop?.bindRefresh ? { dpopJkt: dpop.jkt } : {}),
+    },
     $push: { 'refresh.spent': { $each: [presented], $slice: -MAX_SPENT_REFRESH_TOKENS } },
   };
 }
