@@ -12,6 +12,7 @@ import { ClockModule } from '../platform/clock/clock.module';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { mongooseOptions } from '../platform/database/database.module';
 import { EventsModule } from '../platform/events/events.module';
+import { RateLimitModule } from '../platform/rate-limit/rate-limit.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { ConsentModule } from '../oauth/consent/consent.module';
 import { ClientAdministration } from './clients/client-administration.service';
@@ -46,6 +47,8 @@ export class AdminModule {
         AdminConfigModule.forConfig(config),
         ClockModule,
         EventsModule,
+        // AccountService charges the per-IP limits of self-service links (an operator's never).
+        RateLimitModule,
         // One attempt: an operator waits for an answer, not for half a minute of retries.
         MongooseModule.forRootAsync({
           inject: [DatabaseConfig, ServerConfig],

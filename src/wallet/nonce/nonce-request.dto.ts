@@ -78,7 +78,8 @@ export class NonceRequestDto {
 
   @ApiPropertyOptional({
     description:
-      'Which of the client’s web origins the message names (`https://dapp.example.com`), when it has several (default: the request’s Origin header when it is one of them)',
+      'Which of the client’s web origins the message names (e.g. `https://dapp.example.com`), when it has several (default: the request’s Origin header when it is one of them). The built-in `wallet` client’s is this service’s own',
+    example: 'http://localhost:25000',
   })
   @IsOptional()
   @IsString()
