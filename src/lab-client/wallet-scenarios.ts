@@ -67,7 +67,7 @@ export abstract class WalletLab<
   /**
    * A client-bound nonce, as a dApp asks for one: for the built-in `wallet` client, whose
    * messages name Proofgate's own site. `http` is another client's (one with a login page's
-   * cookies) when a row needs it; `clientId` undefined asks as that browser's login page.
+   * cookies) when a row needs it; `clientId` null asks as that browser's login page.
    */
   async nonceFor(
     wallet: LabWallet<Address>,
@@ -75,13 +75,13 @@ export abstract class WalletLab<
     {
       http = this.http,
       clientId = WALLET_CLIENT_ID,
-    }: { http?: HttpClient; clientId?: string } = {},
+    }: { http?: HttpClient; clientId?: string | null } = {},
   ): Promise<Issued> {
     const reply = await http.post('/wallet/nonce', {
       json: {
         address: wallet.address,
         chainId,
-        ...(clientId === undefined ? {} : { client_id: clientId }),
+        ...(clientId === null ? {} : { client_id: clientId }),
       },
     });
     const chainIdType = typeof this.defaultChainId === 'number' ? 'number' : 'string';
@@ -223,7 +223,7 @@ export abstract class WalletLab<
     const { browser } = await this.loginPage();
     const issued = await this.nonceFor(wallet, this.defaultChainId, {
       http: browser,
-      clientId: undefined,
+      clientId: null,
     });
     return errorOutcome(await this.verify(issued.message, await wallet.sign(issued.message)), {
       status: 401,
