@@ -9,6 +9,7 @@ import {
 } from './account';
 import { AccountRepository, MAX_METHODS_PER_ACCOUNT } from './account.repository';
 import {
+  AccountDisabled,
   LastSignInMethod,
   MethodAlreadyLinked,
   MethodNotLinked,
@@ -116,6 +117,32 @@ export class AccountService {
       throw new LastSignInMethod('An account keeps at least one sign-in method');
     }
     throw new MethodNotLinked('The account has no such sign-in method');
+  }
+
+  /**
+   * The one rule every sign-in ends with, whichever method proved it: a disabled account gets no
+   * login session and no grant (AccountDisabled, 403 access_denied). Callers check after writing
+   * the session or grant, and undo it when refused: a lock-down that lands between a check and
+   * the write would otherwise miss what the write opened (the lock-down sets the flag first, then
+   * ends the sessions and grants it finds).
+   */
+  async assertMaySignIn(sub: string): Promise<void> {
+    if (await this.accounts.disabledAt(sub)) throw new AccountDisabled();
+  }
+
+  /** Locks the account of `sub` down; false when it already was. See assertMaySignIn. */
+  disable(sub: string): Promise<boolean> {
+    return this.accounts.disable(sub, this.clock.now());
+  }
+
+  /** Lifts a lock-down; false when the account was not disabled. */
+  enable(sub: string): Promise<boolean> {
+    return this.accounts.enable(sub);
+  }
+
+  /** Of `subs`, the disabled ones with when. */
+  disabledAmong(subs: readonly string[]): Promise<Map<string, Date>> {
+    return this.accounts.disabledAmong(subs);
   }
 
   /** See AccountRepository.advancePasskeyCounter. */

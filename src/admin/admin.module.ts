@@ -14,6 +14,7 @@ import { mongooseOptions } from '../platform/database/database.module';
 import { EventsModule } from '../platform/events/events.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { ConsentModule } from '../oauth/consent/consent.module';
+import { AccountAdministration } from './accounts/account-administration.service';
 import { ClientAdministration } from './clients/client-administration.service';
 import { GrantAdministration } from './grants/grant-administration.service';
 import { UserAdministration } from './users/user-administration.service';
@@ -61,7 +62,13 @@ export class AdminModule {
         ConsentModule,
         AccountsModule,
       ],
-      providers: [PasswordHasher, UserAdministration, ClientAdministration, GrantAdministration],
+      providers: [
+        PasswordHasher,
+        AccountAdministration,
+        UserAdministration,
+        ClientAdministration,
+        GrantAdministration,
+      ],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
+import { AccountService } from '../accounts/account.service';
 import { Clock } from '../platform/clock/clock';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { OAuthConfig } from '../config/sections/oauth.config';
@@ -61,6 +62,7 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly oauth: OAuthConfig,
     private readonly server: ServerConfig,
+    private readonly accounts: AccountService,
   ) {
     this.cookieName = usesSecureCookies(server) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   }
@@ -116,6 +118,12 @@ export class SessionService {
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
     };
     await this.sessions.create(session);
+    // After the write (see AccountService.assertMaySignIn): a disabled account's session is
+    // deleted before its cookie is ever set.
+    await this.accounts.assertMaySignIn(identity.sub).catch(async (error: unknown) => {
+      await this.sessions.delete(session.idHash);
+      throw error;
+    });
     this.clearOtherCookie(req, res);
     res.cookie(this.cookieName, value, {
       ...this.cookieOptions(),

@@ -149,6 +149,58 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return result.matchedCount === 1;
   }
 
+  async disable(sub: string, at: Date): Promise<boolean> {
+    // An upsert: an account with no record (one method) is locked as well. The insert of a
+    // record that exists meanwhile fails on its `_id`; the retry then updates it.
+    const lock = () =>
+      this.records.updateOne(
+        { _id: sub, disabledAt: { $exists: false } },
+        { $set: { disabledAt: at }, $setOnInsert: { createdAt: at, methods: [] } },
+        { upsert: true, ...SINGLE_USE_WRITE },
+      );
+    try {
+      const result = await lock();
+      return result.modifiedCount + result.upsertedCount === 1;
+    } catch (error) {
+      // The duplicate `_id` of an account already disabled (it did not match the filter).
+      if (!isDuplicateKey(error)) throw error;
+      const again = await this.records.updateOne(
+        { _id: sub, disabledAt: { $exists: false } },
+        { $set: { disabledAt: at } },
+        SINGLE_USE_WRITE,
+      );
+      return again.modifiedCount === 1;
+    }
+  }
+
+  async enable(sub: string): Promise<boolean> {
+    const result = await this.records.updateOne(
+      { _id: sub, disabledAt: { $exists: true } },
+      { $unset: { disabledAt: 1 } },
+      SINGLE_USE_WRITE,
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async disabledAt(sub: string): Promise<Date | null> {
+    // A primary read: a lock-down takes effect at once on every instance.
+    const record = await this.records.findOne(
+      { _id: sub, disabledAt: { $exists: true } },
+      { projection: { disabledAt: 1 }, ...SINGLE_USE_READ },
+    );
+    return record?.disabledAt ?? null;
+  }
+
+  async disabledAmong(subs: readonly string[]): Promise<Map<string, Date>> {
+    const records = await this.records
+      .find(
+        { _id: { $in: [...new Set(subs)] }, disabledAt: { $exists: true } },
+        { projection: { disabledAt: 1 } },
+      )
+      .toArray();
+    return new Map(records.map((record) => [record._id, record.disabledAt!]));
+  }
+
   /**
    * Adds the key to the account's record, creating the record with its first listing; false
    * when the record already lists MAX_METHODS_PER_ACCOUNT other keys. One conditional upsert: a

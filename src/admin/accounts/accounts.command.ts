@@ -4,10 +4,10 @@ import {
   credentialIdOf,
   methodTypeOf,
   passkeyMethodKey,
-  walletMethodKey,
 } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { UsageError } from '../admin.errors';
+import { AccountAdministration } from './account-administration.service';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderTable } from '../io/output';
 
@@ -62,16 +62,22 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
   accounts
     .command('link')
     .description('link a wallet (its CAIP-10 account id) to an account, without its signature')
-    .requiredOption('--user <sub>', 'the subject')
-    .requiredOption('--wallet <caip10>', 'e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266')
+    .requiredOption(
+      '--user <sub>',
+      'the account: a username, a subject or a method key; it must exist',
+    )
+    .requiredOption(
+      '--wallet <caip10>',
+      'e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 (EIP-55 or lower case, a SIWE_CHAIN_IDS chain) or solana:<genesis reference>:<base58 address> (a SIWS_CHAINS cluster)',
+    )
     .action(async (options: { user: string; wallet: string }, command: Command) => {
       if (methodTypeOf(options.wallet) !== 'wallet') {
         throw new UsageError('--wallet must be a CAIP-10 account id like eip155:1:0x…');
       }
       const method = await deps.withContext((app) =>
-        app.get(AccountService).link(options.user, walletMethodKey(options.wallet)),
+        app.get(AccountAdministration).linkWallet(options.user, options.wallet),
       );
-      answer(deps, command, `Linked ${method.key} to ${options.user}.\n`, methodJson(method));
+      answer(deps, command, `Linked ${method.key} to ${method.sub}.\n`, methodJson(method));
     });
 
   accounts

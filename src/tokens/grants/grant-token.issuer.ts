@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccountService } from '../../accounts/account.service';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -49,6 +50,7 @@ export class GrantTokenIssuer {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly tokens: TokenConfig,
+    private readonly accounts: AccountService,
   ) {}
 
   /**
@@ -71,8 +73,16 @@ export class GrantTokenIssuer {
       ...(dpop?.bindRefresh ? { dpopJkt: dpop.jkt } : {}),
     };
     await this.grants.open(grant);
+    // After the write (see AccountService.assertMaySignIn), beside the signing: a disabled
+    // account's grant is revoked before any of its tokens leaves.
+    const [response] = await Promise.all([
+      this.respond(grant, grant.scope, first.token, dpop?.jkt),
+      this.accounts.assertMaySignIn(grant.sub).catch(async (error: unknown) => {
+        await this.grants.revoke(grant.grantId, 'account_disabled', now);
+        throw error;
+      }),
+    ]);
     this.events.emit(new GrantOpened(grant.authMethod));
-    const response = await this.respond(grant, grant.scope, first.token, dpop?.jkt);
     if (!authentication) return response;
     const idToken = await this.idTokens.sign({
       ...authentication,
