@@ -62,9 +62,10 @@ export class AccountService {
 
   /**
    * Links a method the caller has just proven to the account of `sub`. The account's original
-   * method is claimed first (an account with no record gets one), so that it too can never be
-   * taken by another account once this one has several. Refused when another account holds
-   * either key: the index's unique key decides, never a read before the write.
+   * method is claimed first when the account lists none yet (its first link), so that it too can
+   * never be taken by another account once this one has several; not on later links, which would
+   * list again an original method its owner has removed since (a password). Refused when another
+   * account holds either key: the index's unique key decides, never a read before the write.
    */
   async link(
     sub: string,
@@ -75,7 +76,7 @@ export class AccountService {
     if (!type) throw new Error(`not a method key: ${methodKey}`);
     const now = this.clock.now();
     const original = originalMethodKey(sub);
-    if (original !== methodKey) {
+    if (original !== methodKey && (await this.accounts.methodsOf(sub)).length === 0) {
       const own = await this.accounts.claim({
         key: original,
         type: methodTypeOf(original)!,
@@ -103,8 +104,8 @@ export class AccountService {
   }
 
   /**
-   * Removes a method from the account of `sub`: never its last one, its password (an operator
-   * disables that) or the wallet its subject is (see whyNotRemovable).
+   * Removes a method from the account of `sub`: never its last one or the wallet its subject is
+   * (see whyNotRemovable). A password's record in `users` is its caller's to remove after.
    */
   async unlink(sub: string, methodKey: string): Promise<void> {
     assertRemovable(sub, methodKey);

@@ -14,6 +14,7 @@ import { mongooseOptions } from '../platform/database/database.module';
 import { EventsModule } from '../platform/events/events.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { ConsentModule } from '../oauth/consent/consent.module';
+import { MethodRemoval } from '../login/account/method-removal.service';
 import { AccountAdministration } from './accounts/account-administration.service';
 import { ClientAdministration } from './clients/client-administration.service';
 import { GrantAdministration } from './grants/grant-administration.service';
@@ -65,6 +66,7 @@ export class AdminModule {
       providers: [
         PasswordHasher,
         AccountAdministration,
+        MethodRemoval,
         UserAdministration,
         ClientAdministration,
         GrantAdministration,

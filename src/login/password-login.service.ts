@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { redact } from '../platform/crypto/hashing';
+import { passwordMethodKey } from '../accounts/account';
 import { AccountDisabled } from '../accounts/accounts.errors';
 import { ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
@@ -85,7 +86,11 @@ export class PasswordLoginService {
 
     const user = attempt.value;
     try {
-      await this.sessions.start(http, { sub: user.sub, authMethod: 'password' });
+      await this.sessions.start(http, {
+        sub: user.sub,
+        authMethod: 'password',
+        methodKey: passwordMethodKey(username),
+      });
     } catch (error) {
       // Said only after the password proved right, as every other method says it.
       if (!(error instanceof AccountDisabled)) throw error;

@@ -28,8 +28,15 @@ export const AMBIGUOUS_SESSION =
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function toLoginSession(session: StoredSession): LoginSession {
-  const { sub, authMethod, authTime, expiresAt, amr } = session;
-  return { sub, authMethod, authTime, expiresAt, ...(amr ? { amr } : {}) };
+  const { sub, authMethod, authTime, expiresAt, amr, methodKey } = session;
+  return {
+    sub,
+    authMethod,
+    authTime,
+    expiresAt,
+    ...(amr ? { amr } : {}),
+    ...(methodKey !== undefined ? { methodKey } : {}),
+  };
 }
 
 /**
@@ -116,6 +123,7 @@ export class SessionService {
       amr,
       authTime,
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
+      ...(identity.methodKey !== undefined ? { methodKey: identity.methodKey } : {}),
     };
     await this.sessions.create(session);
     // After the write (see AccountService.assertMaySignIn): a disabled account's session is

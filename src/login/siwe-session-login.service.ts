@@ -21,11 +21,11 @@ export class SiweSessionLoginService {
 
   login(body: SiweSessionLoginDto, http: LoginExchange): Promise<SiweSessionLoginResponseDto> {
     return this.signIn.complete(http, body, 'Wallet', async () => {
-      const { sub, authMethod } = await this.wallets.verify(
+      const { sub, authMethod, walletAccount } = await this.wallets.verify(
         { message: body.message, signature: body.signature },
         clientAddress(http.req),
       );
-      return { sub, authMethod };
+      return { sub, authMethod, methodKey: walletAccount };
     });
   }
 }

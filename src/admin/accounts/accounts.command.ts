@@ -6,6 +6,7 @@ import {
   passkeyMethodKey,
 } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
+import { MethodRemoval, type MethodRemoved } from '../../login/account/method-removal.service';
 import { UsageError } from '../admin.errors';
 import { AccountAdministration } from './account-administration.service';
 import { answer, type CommandDeps } from '../io/command-output';
@@ -33,6 +34,12 @@ const METHOD_COLUMNS = [
   { header: 'ADDED', cell: (method: SignInMethod) => formatDate(method.addedAt) },
   { header: 'LAST USED', cell: (method: SignInMethod) => formatDate(method.lastUsedAt) },
 ] as const;
+
+/** What the removal ended, when it ended anything (older sessions and grants name no method). */
+function ended({ sessionsEnded, grantsRevoked }: MethodRemoved): string {
+  if (sessionsEnded === 0 && grantsRevoked === 0) return '';
+  return ` (ended ${sessionsEnded} login session(s) and revoked ${grantsRevoked} grant(s) it started)`;
+}
 
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
   const account = await deps.withContext((app) => app.get(AccountService).account(sub));
@@ -82,16 +89,19 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
 
   accounts
     .command('unlink')
-    .description('remove a sign-in method from an account (never its last)')
+    .description(
+      'remove a sign-in method from an account (never its last), ending the sessions and grants it started',
+    )
     .requiredOption('--user <sub>', 'the subject')
     .requiredOption('--method <key>', 'the method key, as `accounts methods` lists it')
     .action(async (options: { user: string; method: string }, command: Command) => {
-      if (methodTypeOf(options.method) === 'password') {
-        throw new UsageError('a password is disabled with `users disable`, not unlinked');
-      }
-      await deps.withContext((app) => app.get(AccountService).unlink(options.user, options.method));
-      answer(deps, command, `Removed ${options.method} from ${options.user}.\n`, {
+      const removed = await deps.withContext((app) =>
+        app.get(MethodRemoval).remove(options.user, options.method),
+      );
+      answer(deps, command, `Removed ${options.method} from ${options.user}${ended(removed)}.\n`, {
         removed: options.method,
+        sessions_ended: removed.sessionsEnded,
+        grants_revoked: removed.grantsRevoked,
       });
     });
 
@@ -126,9 +136,18 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     )
     .action(async (options: { user: string; credential: string }, command: Command) => {
       const key = passkeyMethodKey(options.credential);
-      await deps.withContext((app) => app.get(AccountService).unlink(options.user, key));
-      answer(deps, command, `Removed passkey ${options.credential} of ${options.user}.\n`, {
-        removed: key,
-      });
+      const removed = await deps.withContext((app) =>
+        app.get(MethodRemoval).remove(options.user, key),
+      );
+      answer(
+        deps,
+        command,
+        `Removed passkey ${options.credential} of ${options.user}${ended(removed)}.\n`,
+        {
+          removed: key,
+          sessions_ended: removed.sessionsEnded,
+          grants_revoked: removed.grantsRevoked,
+        },
+      );
     });
 }

@@ -110,6 +110,11 @@ export class UserAccountService {
     return this.users.insertForAccount({ ...user, sub });
   }
 
+  /** See UserRepository.removePassword. */
+  removePassword(sub: string, username: string): Promise<boolean> {
+    return this.users.removePassword(username, sub);
+  }
+
   /** Undoes `registerForAccount` (only that account's password of that name). */
   async removeForAccount(sub: string, username: string): Promise<void> {
     await this.users.removeOfAccount(username, sub);

@@ -23,6 +23,8 @@ export interface StartGrant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** The method key of the method whose login starts the grant (see Grant.methodKey). */
+  methodKey?: string;
   /** RFC 8707: the resource the grant's access tokens are for (their `aud`); default the API's. */
   resource?: string;
   /** When the user logged in: the session's start; default now (a login that opens the grant). */
