@@ -89,7 +89,10 @@ describe('proofgate-admin accounts and passkeys', () => {
       '--method',
       'password:user1',
     ]);
-    expect(last).toMatchObject({ code: 2 });
+    expect(last).toMatchObject({
+      code: 1,
+      stderr: 'proofgate-admin: An account keeps at least one sign-in method\n',
+    });
     const lastWallet = await adminCli(t, [
       'accounts',
       'unlink',
