@@ -178,6 +178,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /passkeys/authentication/verify': ['application/json'],
       'post /account/methods/password': ['application/json'],
       'post /account/password': [FORM],
+      'post /account/sign-out-everywhere': [FORM],
       'post /account/wallets': ['application/json'],
     });
   });
@@ -268,6 +269,11 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/password': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/sign-out-everywhere': error(
+        400,
+        'invalid_request',
+        CSRF_REFUSALS.missing_cookie,
+      ),
       'post /account/wallets': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       // No bearer token: nothing of the account is read, the wallet's nonce is not spent.
       'post /account/methods/wallet': error(
