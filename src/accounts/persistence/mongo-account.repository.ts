@@ -48,6 +48,15 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     this.lookUp(keys),
   );
 
+  /**
+   * Lock-down checks asked for in the same turn leave as one `find` by `_id`, like the method
+   * lookups: every sign-in checks its account (AccountService.assertMaySignIn), almost none is
+   * disabled. Primary reads made after their request arrived; nothing is cached.
+   */
+  private readonly lockChecks = new TurnBatcher<string, Date | null>((subs) =>
+    this.disabledAtOf(subs),
+  );
+
   constructor(
     @InjectModel(AccountRecord.name) private readonly accounts: Model<AccountRecord>,
     @InjectModel(AccountMethodRecord.name) private readonly methods: Model<AccountMethodRecord>,
@@ -182,13 +191,20 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return result.modifiedCount === 1;
   }
 
-  async disabledAt(sub: string): Promise<Date | null> {
-    // A primary read: a lock-down takes effect at once on every instance.
-    const record = await this.records.findOne(
-      { _id: sub, disabledAt: { $exists: true } },
-      { projection: { disabledAt: 1 }, ...SINGLE_USE_READ },
-    );
-    return record?.disabledAt ?? null;
+  disabledAt(sub: string): Promise<Date | null> {
+    return this.lockChecks.add(sub);
+  }
+
+  private async disabledAtOf(subs: readonly string[]): Promise<{ value: Date | null }[]> {
+    // Primary reads: a lock-down takes effect at once on every instance.
+    const records = await this.records
+      .find(
+        { _id: { $in: [...new Set(subs)] }, disabledAt: { $exists: true } },
+        { projection: { disabledAt: 1 }, ...SINGLE_USE_READ },
+      )
+      .toArray();
+    const bySub = new Map(records.map((record) => [record._id, record.disabledAt ?? null]));
+    return subs.map((sub) => ({ value: bySub.get(sub) ?? null }));
   }
 
   async disabledAmong(subs: readonly string[]): Promise<Map<string, Date>> {
