@@ -48,4 +48,19 @@ export abstract class AccountRepository {
    * higher one was accepted first.
    */
   abstract advancePasskeyCounter(key: string, counter: number, at: Date): Promise<boolean>;
+
+  /**
+   * Locks the account of `sub` down at `at` (creating its record, with no methods listed, when
+   * it has none); false when it already was.
+   */
+  abstract disable(sub: string, at: Date): Promise<boolean>;
+
+  /** Lifts a lock-down; false when the account was not disabled. */
+  abstract enable(sub: string): Promise<boolean>;
+
+  /** When the account of `sub` was disabled, or null when it is not. One read of the primary. */
+  abstract disabledAt(sub: string): Promise<Date | null>;
+
+  /** Of `subs`, the disabled ones with when (administration's listing). */
+  abstract disabledAmong(subs: readonly string[]): Promise<Map<string, Date>>;
 }

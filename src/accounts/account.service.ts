@@ -10,6 +10,7 @@ import {
 } from './account';
 import { AccountRepository, MAX_METHODS_PER_ACCOUNT } from './account.repository';
 import {
+  AccountDisabled,
   LastSignInMethod,
   MethodAlreadyLinked,
   MethodNotLinked,
@@ -70,9 +71,10 @@ export class AccountService {
 
   /**
    * Links a method the caller has just proven to the account of `sub`. The account's original
-   * method is claimed first (an account with no record gets one), so that it too can never be
-   * taken by another account once this one has several. Refused when another account holds
-   * either key: the index's unique key decides, never a read before the write.
+   * method is claimed first when the account lists none yet (its first link), so that it too can
+   * never be taken by another account once this one has several; not on later links, which would
+   * list again an original method its owner has removed since (a password). Refused when another
+   * account holds either key: the index's unique key decides, never a read before the write.
    *
    * A link that will create the account's record is charged to the requester's address first
    * (ACCOUNT_CREATIONS_PER_IP_PER_HOUR, `429` past it, nothing written): see chargeCreation.
@@ -88,7 +90,7 @@ export class AccountService {
     await this.chargeCreation(sub, requester);
     const now = this.clock.now();
     const original = originalMethodKey(sub);
-    if (original !== methodKey) {
+    if (original !== methodKey && (await this.accounts.methodsOf(sub)).length === 0) {
       const own = await this.accounts.claim({
         key: original,
         type: methodTypeOf(original)!,
@@ -116,8 +118,8 @@ export class AccountService {
   }
 
   /**
-   * Removes a method from the account of `sub`: never its last one, its password (an operator
-   * disables that) or the wallet its subject is (see whyNotRemovable).
+   * Removes a method from the account of `sub`: never its last one or the wallet its subject is
+   * (see whyNotRemovable). A password's record in `users` is its caller's to remove after.
    */
   async unlink(sub: string, methodKey: string): Promise<void> {
     assertRemovable(sub, methodKey);
@@ -142,6 +144,32 @@ export class AccountService {
     if (requester === 'operator') return;
     if ((await this.accounts.accountCreatedAt(sub)) !== null) return;
     await this.limiter.charge(ACCOUNT_CREATIONS_PER_IP, requester.callerAddress, 'closed');
+  }
+
+  /**
+   * The one rule every sign-in ends with, whichever method proved it: a disabled account gets no
+   * login session and no grant (AccountDisabled, 403 access_denied). Callers check after writing
+   * the session or grant, and undo it when refused: a lock-down that lands between a check and
+   * the write would otherwise miss what the write opened (the lock-down sets the flag first, then
+   * ends the sessions and grants it finds).
+   */
+  async assertMaySignIn(sub: string): Promise<void> {
+    if (await this.accounts.disabledAt(sub)) throw new AccountDisabled();
+  }
+
+  /** Locks the account of `sub` down; false when it already was. See assertMaySignIn. */
+  disable(sub: string): Promise<boolean> {
+    return this.accounts.disable(sub, this.clock.now());
+  }
+
+  /** Lifts a lock-down; false when the account was not disabled. */
+  enable(sub: string): Promise<boolean> {
+    return this.accounts.enable(sub);
+  }
+
+  /** Of `subs`, the disabled ones with when. */
+  disabledAmong(subs: readonly string[]): Promise<Map<string, Date>> {
+    return this.accounts.disabledAmong(subs);
   }
 
   /** See AccountRepository.advancePasskeyCounter. */

@@ -38,6 +38,11 @@ export function methodTypeOf(key: string): MethodType | undefined {
   return CAIP10.test(key) ? 'wallet' : undefined;
 }
 
+/** The username of a password method key. */
+export function usernameOf(key: string): string {
+  return key.slice(PASSWORD_PREFIX.length);
+}
+
 /** The credential id of a passkey method key. */
 export function credentialIdOf(key: string): string {
   return key.slice(PASSKEY_PREFIX.length);

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../platform/errors/protocol-error';
+import { AccessDenied, ProtocolError } from '../platform/errors/protocol-error';
 
 /** The method (a wallet, a passkey) already signs in another account. */
 export class MethodAlreadyLinked extends ProtocolError {
@@ -21,4 +21,19 @@ export class MethodNotLinked extends ProtocolError {
 export class TooManySignInMethods extends ProtocolError {
   readonly error = 'too_many_sign_in_methods';
   readonly status = 409;
+}
+
+/** Said to every sign-in of a disabled account, whichever method proved it. */
+export const ACCOUNT_DISABLED =
+  'This account is disabled: no sign-in method signs it in until an operator enables it again';
+
+/**
+ * The account is locked down by an operator (`proofgate-admin users disable`): one answer for
+ * every method (password, wallet, passkey) and every way a login ends (a session, a grant).
+ */
+export class AccountDisabled extends AccessDenied {
+  constructor() {
+    super(ACCOUNT_DISABLED);
+    this.because('account_disabled');
+  }
 }

@@ -3,17 +3,13 @@ import { methodTypeOf, originalMethodKey } from './account';
 
 /**
  * Why `methodKey` may not be removed from the account of `sub` (by its owner or an operator), or
- * undefined.
- * Either removal would only hide a method that still signs in: a password lives in `users` (an
- * operator disables it), and the wallet an account was created by is its subject (`sub` is that
- * wallet's CAIP-10 id, which its login always gives: subjects never change). Removing that
- * wallet's listing would also free it to be linked to another account while it still signs in
- * to this one.
+ * undefined (the last method is refused apart, by the removal's one conditional update).
+ * The wallet an account was created by is its subject (`sub` is that wallet's CAIP-10 id, which
+ * its login always gives: subjects never change): removing its listing would only hide a method
+ * that still signs in, and free it to be linked to another account while it still signs in to
+ * this one. A password can go (login/ removes its record in `users` with the listing).
  */
 export function whyNotRemovable(sub: string, methodKey: string): string | undefined {
-  if (methodTypeOf(methodKey) === 'password') {
-    return 'A password is not removed here; an operator disables it (proofgate-admin users disable)';
-  }
   if (methodTypeOf(methodKey) === 'wallet' && methodKey === originalMethodKey(sub)) {
     return 'This wallet is the account’s own subject and always signs in to it; it is not removed';
   }

@@ -115,7 +115,11 @@ describe('proofgate-admin command line', () => {
 
   it('hands the piped password to the service, never to the output', async () => {
     const add = jest.fn((username: string) =>
-      Promise.resolve({ username, createdAt: new Date('2026-01-02T03:04:05.678Z') }),
+      Promise.resolve({
+        username,
+        sub: username,
+        createdAt: new Date('2026-01-02T03:04:05.678Z'),
+      }),
     );
 
     const result = await run(['users', 'add', 'alice', '--json'], {
@@ -127,6 +131,7 @@ describe('proofgate-admin command line', () => {
     expect(add).toHaveBeenCalledWith('alice', 'correct horse');
     expect(JSON.parse(result.stdout)).toEqual({
       username: 'alice',
+      sub: 'alice',
       status: 'active',
       created_at: '2026-01-02T03:04:05.678Z',
       disabled_at: null,
@@ -137,9 +142,10 @@ describe('proofgate-admin command line', () => {
   it('prints a table by default and JSON with --json, before or after the command', async () => {
     const list = () =>
       Promise.resolve([
-        { username: 'alice', createdAt: new Date('2026-01-02T03:04:05Z') },
+        { username: 'alice', sub: 'alice', createdAt: new Date('2026-01-02T03:04:05Z') },
         {
           username: 'bob',
+          sub: 'bob',
           createdAt: new Date('2026-01-02T03:04:05Z'),
           disabledAt: new Date('2026-02-03T04:05:06Z'),
         },

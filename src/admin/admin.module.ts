@@ -15,6 +15,8 @@ import { EventsModule } from '../platform/events/events.module';
 import { RateLimitModule } from '../platform/rate-limit/rate-limit.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { ConsentModule } from '../oauth/consent/consent.module';
+import { MethodRemoval } from '../login/account/method-removal.service';
+import { AccountAdministration } from './accounts/account-administration.service';
 import { ClientAdministration } from './clients/client-administration.service';
 import { GrantAdministration } from './grants/grant-administration.service';
 import { UserAdministration } from './users/user-administration.service';
@@ -64,7 +66,14 @@ export class AdminModule {
         ConsentModule,
         AccountsModule,
       ],
-      providers: [PasswordHasher, UserAdministration, ClientAdministration, GrantAdministration],
+      providers: [
+        PasswordHasher,
+        AccountAdministration,
+        MethodRemoval,
+        UserAdministration,
+        ClientAdministration,
+        GrantAdministration,
+      ],
     };
   }
 }

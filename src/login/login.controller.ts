@@ -26,7 +26,7 @@ function send(req: Request, res: Response, outcome: LoginOutcome, extras: PageEx
         .type('html')
         .send(renderLoginPage({ ...outcome.view, ...extras }));
       return;
-    case 'throttled': {
+    case 'refused': {
       const { error } = outcome;
       res.status(error.status);
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
@@ -74,6 +74,11 @@ export class LoginController {
   @ApiConsumes(FORM)
   @ApiResponse({ status: 303, description: 'Logged in; Location is return_to' })
   @ApiResponse({ status: 401, description: 'Invalid username or password (HTML page)' })
+  @ApiResponse({
+    status: 403,
+    description:
+      'access_denied: the password is right but the account is disabled (proofgate-admin users disable): the form with the message, or the JSON error envelope with Accept: application/json',
+  })
   @ApiResponse({
     status: 429,
     description:

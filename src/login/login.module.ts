@@ -8,6 +8,10 @@ import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { AccountMethodsController } from './account/account-methods.controller';
 import { AccountMethodsService } from './account/account-methods.service';
+import { AccountActivityService } from './account/account-activity.service';
+import { AccountSessionsController } from './account/account-sessions.controller';
+import { AccountSessionsService } from './account/account-sessions.service';
+import { MethodRemoval } from './account/method-removal.service';
 import { AccountPageController } from './account/account-page.controller';
 import { AccountPageService } from './account/account-page.service';
 import { PasswordLinkService } from './account/password-link.service';
@@ -50,6 +54,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     SiweSessionLoginController,
     LogoutController,
     AccountMethodsController,
+    AccountSessionsController,
     AccountPageController,
     PasskeySessionLoginController,
     WebAuthnBrowserController,
@@ -63,6 +68,9 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     PendingAuthorization,
     PageSessions,
     AccountMethodsService,
+    AccountSessionsService,
+    AccountActivityService,
+    MethodRemoval,
     PasskeySessionLoginService,
     PageSignIn,
     AccountPageService,

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { redact } from '../platform/crypto/hashing';
-import { TooManyRequests } from '../platform/errors/protocol-error';
+import { passwordMethodKey } from '../accounts/account';
+import { AccountDisabled } from '../accounts/accounts.errors';
+import { ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
 import { UserService } from './users/user.service';
 import { CSRF_FAILURES, LoginCsrf, type LoginExchange } from './login-csrf';
@@ -24,8 +26,11 @@ export function tooManyFailures(retryAfterSeconds: number): string {
 export type LoginOutcome =
   | { readonly kind: 'redirect'; readonly location: string }
   | { readonly kind: 'form'; readonly status: 200 | 400 | 401; readonly view: LoginPageView }
-  /** 429 with Retry-After: the form with the error's message, or the error's JSON envelope. */
-  | { readonly kind: 'throttled'; readonly error: TooManyRequests; readonly view: LoginPageView };
+  /**
+   * A refusal the one error envelope states (429 with Retry-After; 403 for a disabled account):
+   * the form with the error's message, or the error's JSON envelope.
+   */
+  | { readonly kind: 'refused'; readonly error: ProtocolError; readonly view: LoginPageView };
 
 /** The password login use case behind `GET/POST /login`. */
 @Injectable()
@@ -69,7 +74,7 @@ export class PasswordLoginService {
       );
       const error = tooManyFailures(attempt.retryAfterSeconds);
       return {
-        kind: 'throttled',
+        kind: 'refused',
         error: new TooManyRequests(error, attempt.retryAfterSeconds),
         view: { returnTo, username, error, csrfToken: this.csrf.token(http.req, http.res) },
       };
@@ -80,7 +85,23 @@ export class PasswordLoginService {
     }
 
     const user = attempt.value;
-    await this.sessions.start(http, { sub: user.sub, authMethod: 'password' });
+    try {
+      await this.sessions.start(http, {
+        sub: user.sub,
+        authMethod: 'password',
+        methodKey: passwordMethodKey(username),
+      });
+    } catch (error) {
+      // Said only after the password proved right, as every other method says it.
+      if (!(error instanceof AccountDisabled)) throw error;
+      this.logger.warn(`Password login refused for ${user.sub}: the account is disabled`);
+      const view = { returnTo, username, error: error.description };
+      return {
+        kind: 'refused',
+        error,
+        view: { ...view, csrfToken: this.csrf.token(http.req, http.res) },
+      };
+    }
     this.logger.log(`Password login succeeded for ${user.sub}`);
     return { kind: 'redirect', location: returnTo };
   }

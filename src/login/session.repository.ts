@@ -8,6 +8,12 @@ export abstract class SessionRepository {
 
   abstract delete(idHash: string): Promise<void>;
 
-  /** Ends every session of `sub` (an account disabled); resolves to how many there were. */
-  abstract deleteAllFor(sub: string): Promise<number>;
+  /**
+   * Ends every session of `sub` (an account disabled, signed out everywhere), or only those
+   * `methodKey` proved (that method removed); resolves to how many there were.
+   */
+  abstract deleteAllFor(sub: string, methodKey?: string): Promise<number>;
+
+  /** The live sessions of `sub`, newest login first, at most `limit`. */
+  abstract listLive(sub: string, now: Date, limit: number): Promise<StoredSession[]>;
 }

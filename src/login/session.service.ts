@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
+import { AccountService } from '../accounts/account.service';
 import { Clock } from '../platform/clock/clock';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { OAuthConfig } from '../config/sections/oauth.config';
@@ -27,8 +28,15 @@ export const AMBIGUOUS_SESSION =
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function toLoginSession(session: StoredSession): LoginSession {
-  const { sub, authMethod, authTime, expiresAt, amr } = session;
-  return { sub, authMethod, authTime, expiresAt, ...(amr ? { amr } : {}) };
+  const { sub, authMethod, authTime, expiresAt, amr, methodKey } = session;
+  return {
+    sub,
+    authMethod,
+    authTime,
+    expiresAt,
+    ...(amr ? { amr } : {}),
+    ...(methodKey !== undefined ? { methodKey } : {}),
+  };
 }
 
 /**
@@ -61,6 +69,7 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly oauth: OAuthConfig,
     private readonly server: ServerConfig,
+    private readonly accounts: AccountService,
   ) {
     this.cookieName = usesSecureCookies(server) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   }
@@ -114,8 +123,15 @@ export class SessionService {
       amr,
       authTime,
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
+      ...(identity.methodKey !== undefined ? { methodKey: identity.methodKey } : {}),
     };
     await this.sessions.create(session);
+    // After the write (see AccountService.assertMaySignIn): a disabled account's session is
+    // deleted before its cookie is ever set.
+    await this.accounts.assertMaySignIn(identity.sub).catch(async (error: unknown) => {
+      await this.sessions.delete(session.idHash);
+      throw error;
+    });
     this.clearOtherCookie(req, res);
     res.cookie(this.cookieName, value, {
       ...this.cookieOptions(),

@@ -10,6 +10,11 @@ export interface SessionIdentity {
    * and `user` when the user was verified); the ID tokens of the session carry it.
    */
   readonly amr?: readonly string[];
+  /**
+   * The method key (accounts/account.ts) of the method that proved this login: removing that
+   * method ends the session. Absent on sessions from before it was kept.
+   */
+  readonly methodKey?: string;
 }
 
 /** A browser's live login session (OpenID Connect's `auth_time` is `authTime`). */

@@ -33,12 +33,12 @@ export class SiweSessionLoginService {
       // The CSRF check has passed: the browser sent its pre-login session cookie.
       const browserSession = this.csrf.browserSession(http.req);
       if (browserSession === undefined) throw new InvalidRequest(CSRF_FAILURES.missing_cookie);
-      const { sub, authMethod } = await this.wallets.verify(
+      const { sub, authMethod, walletAccount } = await this.wallets.verify(
         { message: body.message, signature: body.signature },
         clientAddress(http.req),
         this.audiences.pageLogin(browserSession),
       );
-      return { sub, authMethod };
+      return { sub, authMethod, methodKey: walletAccount };
     });
   }
 }

@@ -21,6 +21,13 @@ export class AccountRecord {
    */
   @Prop({ type: [String], required: true })
   methods!: string[];
+
+  /**
+   * Set by an operator (`proofgate-admin users disable`): no method signs the account in. A
+   * lock-down of an account without a record creates one with no methods listed.
+   */
+  @Prop({ type: Date })
+  disabledAt?: Date;
 }
 
 export const AccountSchema = SchemaFactory.createForClass(AccountRecord);

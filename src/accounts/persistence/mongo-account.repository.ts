@@ -48,6 +48,15 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     this.lookUp(keys),
   );
 
+  /**
+   * Lock-down checks asked for in the same turn leave as one `find` by `_id`, like the method
+   * lookups: every sign-in checks its account (AccountService.assertMaySignIn), almost none is
+   * disabled. Primary reads made after their request arrived; nothing is cached.
+   */
+  private readonly lockChecks = new TurnBatcher<string, Date | null>((subs) =>
+    this.disabledAtOf(subs),
+  );
+
   constructor(
     @InjectModel(AccountRecord.name) private readonly accounts: Model<AccountRecord>,
     @InjectModel(AccountMethodRecord.name) private readonly methods: Model<AccountMethodRecord>,
@@ -148,6 +157,65 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
       SINGLE_USE_WRITE,
     );
     return result.matchedCount === 1;
+  }
+
+  async disable(sub: string, at: Date): Promise<boolean> {
+    // An upsert: an account with no record (one method) is locked as well. The insert of a
+    // record that exists meanwhile fails on its `_id`; the retry then updates it.
+    const lock = () =>
+      this.records.updateOne(
+        { _id: sub, disabledAt: { $exists: false } },
+        { $set: { disabledAt: at }, $setOnInsert: { createdAt: at, methods: [] } },
+        { upsert: true, ...SINGLE_USE_WRITE },
+      );
+    try {
+      const result = await lock();
+      return result.modifiedCount + result.upsertedCount === 1;
+    } catch (error) {
+      // The duplicate `_id` of an account already disabled (it did not match the filter).
+      if (!isDuplicateKey(error)) throw error;
+      const again = await this.records.updateOne(
+        { _id: sub, disabledAt: { $exists: false } },
+        { $set: { disabledAt: at } },
+        SINGLE_USE_WRITE,
+      );
+      return again.modifiedCount === 1;
+    }
+  }
+
+  async enable(sub: string): Promise<boolean> {
+    const result = await this.records.updateOne(
+      { _id: sub, disabledAt: { $exists: true } },
+      { $unset: { disabledAt: 1 } },
+      SINGLE_USE_WRITE,
+    );
+    return result.modifiedCount === 1;
+  }
+
+  disabledAt(sub: string): Promise<Date | null> {
+    return this.lockChecks.add(sub);
+  }
+
+  private async disabledAtOf(subs: readonly string[]): Promise<{ value: Date | null }[]> {
+    // Primary reads: a lock-down takes effect at once on every instance.
+    const records = await this.records
+      .find(
+        { _id: { $in: [...new Set(subs)] }, disabledAt: { $exists: true } },
+        { projection: { disabledAt: 1 }, ...SINGLE_USE_READ },
+      )
+      .toArray();
+    const bySub = new Map(records.map((record) => [record._id, record.disabledAt ?? null]));
+    return subs.map((sub) => ({ value: bySub.get(sub) ?? null }));
+  }
+
+  async disabledAmong(subs: readonly string[]): Promise<Map<string, Date>> {
+    const records = await this.records
+      .find(
+        { _id: { $in: [...new Set(subs)] }, disabledAt: { $exists: true } },
+        { projection: { disabledAt: 1 } },
+      )
+      .toArray();
+    return new Map(records.map((record) => [record._id, record.disabledAt!]));
   }
 
   /**

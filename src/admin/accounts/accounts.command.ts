@@ -4,10 +4,11 @@ import {
   credentialIdOf,
   methodTypeOf,
   passkeyMethodKey,
-  walletMethodKey,
 } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
+import { MethodRemoval, type MethodRemoved } from '../../login/account/method-removal.service';
 import { UsageError } from '../admin.errors';
+import { AccountAdministration } from './account-administration.service';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderTable } from '../io/output';
 
@@ -33,6 +34,12 @@ const METHOD_COLUMNS = [
   { header: 'ADDED', cell: (method: SignInMethod) => formatDate(method.addedAt) },
   { header: 'LAST USED', cell: (method: SignInMethod) => formatDate(method.lastUsedAt) },
 ] as const;
+
+/** What the removal ended, when it ended anything (older sessions and grants name no method). */
+function ended({ sessionsEnded, grantsRevoked }: MethodRemoved): string {
+  if (sessionsEnded === 0 && grantsRevoked === 0) return '';
+  return ` (ended ${sessionsEnded} login session(s) and revoked ${grantsRevoked} grant(s) it started)`;
+}
 
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
   const account = await deps.withContext((app) => app.get(AccountService).account(sub));
@@ -62,30 +69,39 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
   accounts
     .command('link')
     .description('link a wallet (its CAIP-10 account id) to an account, without its signature')
-    .requiredOption('--user <sub>', 'the subject')
-    .requiredOption('--wallet <caip10>', 'e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266')
+    .requiredOption(
+      '--user <sub>',
+      'the account: a username, a subject or a method key; it must exist',
+    )
+    .requiredOption(
+      '--wallet <caip10>',
+      'e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 (EIP-55 or lower case, a SIWE_CHAIN_IDS chain) or solana:<genesis reference>:<base58 address> (a SIWS_CHAINS cluster)',
+    )
     .action(async (options: { user: string; wallet: string }, command: Command) => {
       if (methodTypeOf(options.wallet) !== 'wallet') {
         throw new UsageError('--wallet must be a CAIP-10 account id like eip155:1:0x…');
       }
       const method = await deps.withContext((app) =>
-        app.get(AccountService).link(options.user, walletMethodKey(options.wallet), 'operator'),
+        app.get(AccountAdministration).linkWallet(options.user, options.wallet),
       );
-      answer(deps, command, `Linked ${method.key} to ${options.user}.\n`, methodJson(method));
+      answer(deps, command, `Linked ${method.key} to ${method.sub}.\n`, methodJson(method));
     });
 
   accounts
     .command('unlink')
-    .description('remove a sign-in method from an account (never its last)')
+    .description(
+      'remove a sign-in method from an account (never its last), ending the sessions and grants it started',
+    )
     .requiredOption('--user <sub>', 'the subject')
     .requiredOption('--method <key>', 'the method key, as `accounts methods` lists it')
     .action(async (options: { user: string; method: string }, command: Command) => {
-      if (methodTypeOf(options.method) === 'password') {
-        throw new UsageError('a password is disabled with `users disable`, not unlinked');
-      }
-      await deps.withContext((app) => app.get(AccountService).unlink(options.user, options.method));
-      answer(deps, command, `Removed ${options.method} from ${options.user}.\n`, {
+      const removed = await deps.withContext((app) =>
+        app.get(MethodRemoval).remove(options.user, options.method),
+      );
+      answer(deps, command, `Removed ${options.method} from ${options.user}${ended(removed)}.\n`, {
         removed: options.method,
+        sessions_ended: removed.sessionsEnded,
+        grants_revoked: removed.grantsRevoked,
       });
     });
 
@@ -120,9 +136,18 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     )
     .action(async (options: { user: string; credential: string }, command: Command) => {
       const key = passkeyMethodKey(options.credential);
-      await deps.withContext((app) => app.get(AccountService).unlink(options.user, key));
-      answer(deps, command, `Removed passkey ${options.credential} of ${options.user}.\n`, {
-        removed: key,
-      });
+      const removed = await deps.withContext((app) =>
+        app.get(MethodRemoval).remove(options.user, key),
+      );
+      answer(
+        deps,
+        command,
+        `Removed passkey ${options.credential} of ${options.user}${ended(removed)}.\n`,
+        {
+          removed: key,
+          sessions_ended: removed.sessionsEnded,
+          grants_revoked: removed.grantsRevoked,
+        },
+      );
     });
 }

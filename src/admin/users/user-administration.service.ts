@@ -1,56 +1,87 @@
 import { Injectable } from '@nestjs/common';
+import { usernameOf } from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
 import { Clock } from '../../platform/clock/clock';
 import { SessionRepository } from '../../login/session.repository';
 import { UserAccount, UserAccountService } from '../../login/users/user-account.service';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
+import { AccountAdministration } from '../accounts/account-administration.service';
 
 export interface UserDisabled {
+  /** The account's subject: what was locked down. */
+  readonly sub: string;
   /** False when the account already was disabled. */
   readonly changed: boolean;
   readonly sessionsEnded: number;
   readonly grantsRevoked: number;
 }
 
-/** `proofgate-admin users …`: password accounts, and what disabling one ends. */
+export interface UserEnabled {
+  readonly sub: string;
+  /** False when the account was not disabled. */
+  readonly changed: boolean;
+}
+
+/** `proofgate-admin users …`: password accounts, and locking an account down. */
 @Injectable()
 export class UserAdministration {
   constructor(
-    private readonly accounts: UserAccountService,
+    private readonly users: UserAccountService,
+    private readonly accounts: AccountService,
+    private readonly administration: AccountAdministration,
     private readonly sessions: SessionRepository,
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
   ) {}
 
   add(username: string, password: string): Promise<UserAccount> {
-    return this.accounts.register(username, password);
+    return this.users.register(username, password);
   }
 
-  list(): Promise<UserAccount[]> {
-    return this.accounts.list();
+  /** Every password user; disabled when its account is (or its password was on its own). */
+  async list(): Promise<UserAccount[]> {
+    const list = await this.users.list();
+    const disabled = await this.accounts.disabledAmong(list.map((user) => user.sub));
+    return list.map((user) => {
+      const disabledAt = disabled.get(user.sub) ?? user.disabledAt;
+      return { ...user, ...(disabledAt ? { disabledAt } : {}) };
+    });
   }
 
   setPassword(username: string, password: string): Promise<void> {
-    return this.accounts.setPassword(username, password);
+    return this.users.setPassword(username, password);
   }
 
   /**
-   * Disables the account, then ends its login sessions and revokes its grants, so that neither
-   * a browser session nor a token issued before keeps it signed in. Run again, it ends whatever
-   * was opened meanwhile (a code issued just before is still redeemable for its short lifetime).
+   * Locks down the account `who` names (a username, a subject, a wallet or other method key: see
+   * AccountAdministration.subjectOf): no method signs it in any more (AccountService.assertMaySignIn),
+   * then its login sessions end and its grants are revoked, so that neither a browser session nor
+   * a token issued before keeps it signed in. The flag first: a login that passed the check
+   * before it opened its session or grant before this ends them. Run again, it ends whatever
+   * was opened meanwhile.
    */
-  async disable(username: string): Promise<UserDisabled> {
-    const changed = await this.accounts.disable(username);
-    const sessionsEnded = await this.sessions.deleteAllFor(username);
-    const grantsRevoked = await this.grants.revokeAll(
-      { sub: username },
-      'user_disabled',
-      this.clock.now(),
-    );
-    return { changed, sessionsEnded, grantsRevoked };
+  async disable(who: string): Promise<UserDisabled> {
+    const sub = await this.administration.subjectOf(who);
+    const changed = await this.accounts.disable(sub);
+    const sessionsEnded = await this.sessions.deleteAllFor(sub);
+    const grantsRevoked = await this.grants.revokeAll({ sub }, 'user_disabled', this.clock.now());
+    return { sub, changed, sessionsEnded, grantsRevoked };
   }
 
-  /** False when the account was not disabled. */
-  enable(username: string): Promise<boolean> {
-    return this.accounts.enable(username);
+  /**
+   * Lifts the lock-down of the account `who` names (and a disablement of one of its passwords
+   * from before lock-downs were per account). Sign-in works again; the grants stay revoked.
+   */
+  async enable(who: string): Promise<UserEnabled> {
+    const sub = await this.administration.subjectOf(who);
+    const passwords = (await this.accounts.account(sub)).methods
+      .filter((method) => method.type === 'password')
+      .map((method) => usernameOf(method.key));
+    const lifted = await Promise.all([
+      this.accounts.enable(sub),
+      this.users.enablePassword(who),
+      ...passwords.map((username) => this.users.enablePassword(username)),
+    ]);
+    return { sub, changed: lifted.some(Boolean) };
   }
 }

@@ -13,6 +13,7 @@ import { UserAdministration } from './user-administration.service';
 function userJson(user: UserAccount) {
   return {
     username: user.username,
+    sub: user.sub,
     status: user.disabledAt ? 'disabled' : 'active',
     created_at: user.createdAt,
     disabled_at: user.disabledAt ?? null,
@@ -80,19 +81,24 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
 
   users
     .command('disable')
-    .description('refuse its logins, end its login sessions and revoke its grants')
-    .argument('<username>')
-    .action(async (username: string, _options: unknown, command: Command) => {
-      const result = await deps.withContext((app) => app.get(UserAdministration).disable(username));
-      const what = result.changed
-        ? `Disabled user ${username}`
-        : `User ${username} was already disabled`;
+    .description(
+      'lock an account down: every sign-in method refused, its login sessions ended, its grants revoked',
+    )
+    .argument(
+      '<user>',
+      'a username, a subject, or a method key (eip155:<chain>:<address>, passkey:…)',
+    )
+    .action(async (who: string, _options: unknown, command: Command) => {
+      const result = await deps.withContext((app) => app.get(UserAdministration).disable(who));
+      const account = result.sub === who ? who : `${who} (account ${result.sub})`;
+      const what = result.changed ? `Disabled ${account}` : `${account} was already disabled`;
       answer(
         deps,
         command,
         `${what}: ended ${result.sessionsEnded} login session(s), revoked ${result.grantsRevoked} grant(s).\n`,
         {
-          username,
+          username: who,
+          sub: result.sub,
           status: 'disabled',
           changed: result.changed,
           sessions_ended: result.sessionsEnded,
@@ -103,14 +109,18 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
 
   users
     .command('enable')
-    .description('let a disabled account log in again')
-    .argument('<username>')
-    .action(async (username: string, _options: unknown, command: Command) => {
-      const changed = await deps.withContext((app) => app.get(UserAdministration).enable(username));
-      const human = changed
-        ? `Enabled user ${username}.\n`
-        : `User ${username} was not disabled.\n`;
-      answer(deps, command, human, { username, status: 'active', changed });
+    .description('let a disabled account sign in again (its revoked grants stay revoked)')
+    .argument('<user>', 'a username, a subject, or a method key')
+    .action(async (who: string, _options: unknown, command: Command) => {
+      const result = await deps.withContext((app) => app.get(UserAdministration).enable(who));
+      const account = result.sub === who ? who : `${who} (account ${result.sub})`;
+      const human = result.changed ? `Enabled ${account}.\n` : `${account} was not disabled.\n`;
+      answer(deps, command, human, {
+        username: who,
+        sub: result.sub,
+        status: 'active',
+        changed: result.changed,
+      });
     });
 
   withPasswordGuard(

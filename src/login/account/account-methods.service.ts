@@ -6,6 +6,7 @@ import type { WalletProof } from '../../wallet/verify/wallet-proof';
 import type { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
+import { MethodRemoval } from './method-removal.service';
 import { PasswordLinkService } from './password-link.service';
 import { WalletLinkService } from './wallet-link.service';
 
@@ -34,6 +35,7 @@ export class AccountMethodsService {
     private readonly accounts: AccountService,
     private readonly wallets: WalletLinkService,
     private readonly passwords: PasswordLinkService,
+    private readonly removal: MethodRemoval,
   ) {}
 
   async list(presented: PresentedToken): Promise<AccountMethodsResponseDto> {
@@ -73,10 +75,13 @@ export class AccountMethodsService {
     return methodView(await this.passwords.link(sub, username, password, callerAddress));
   }
 
-  /** Removes a method (never the last); answers the methods left. */
+  /**
+   * Removes a method (never the last; a password too), ending the sessions and revoking the
+   * grants its logins started (see MethodRemoval); answers the methods left.
+   */
   async unlink(presented: PresentedToken, methodKey: string): Promise<AccountMethodsResponseDto> {
     const { sub } = await this.bearer.authenticate(presented);
-    await this.accounts.unlink(sub, methodKey);
+    await this.removal.remove(sub, methodKey);
     return accountView(await this.accounts.account(sub));
   }
 }

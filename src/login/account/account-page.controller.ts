@@ -32,7 +32,7 @@ import {
 import { AccountPageService } from './account-page.service';
 import { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
-import { renderAccountPage } from './account.page';
+import { renderAccountPage, renderSignedOutEverywhere } from './account.page';
 
 /** GET /account and its actions, for a signed-in browser (session cookie, CSRF token). */
 @ApiTags('account')
@@ -140,6 +140,30 @@ export class AccountPageController {
   ): Promise<void> {
     const refused = await this.page.removeMethod(req, form.csrf_token, form.method);
     await this.answerForm(req, res, refused);
+  }
+
+  @Post('sign-out-everywhere')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({
+    summary:
+      'Sign out everywhere (form): end every login session and revoke every grant of the signed-in account, this session included',
+  })
+  @ApiConsumes(FORM)
+  @ApiHtmlPage()
+  @ApiResponse({ status: 303, description: 'No session: to /login' })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async signOutEverywhere(
+    @Body() form: AccountPageRequestDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const ended = await this.page.signOutEverywhere({ req, res }, form.csrf_token);
+    if (!ended) {
+      res.redirect(303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
+      return;
+    }
+    res.status(200).type('html').send(renderSignedOutEverywhere(ended));
   }
 
   @Post('password')

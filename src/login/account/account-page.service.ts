@@ -20,6 +20,8 @@ import {
 import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { AccountPageView } from './account.page';
+import { AccountActivityService, type SignedOutEverywhere } from './account-activity.service';
+import { MethodRemoval } from './method-removal.service';
 import { PasswordLinkService } from './password-link.service';
 import { WalletLinkService } from './wallet-link.service';
 import type { WalletProof } from '../../wallet/verify/wallet-proof';
@@ -43,6 +45,8 @@ export class AccountPageService {
     private readonly csrf: CsrfProtection,
     private readonly clock: Clock,
     private readonly passkeys: PasskeyConfig,
+    private readonly removal: MethodRemoval,
+    private readonly activity: AccountActivityService,
   ) {}
 
   /** The page's view, or null without a session (the caller sends the browser to sign in). */
@@ -52,8 +56,13 @@ export class AccountPageService {
   ): Promise<AccountPageView | null> {
     const session = await this.sessions.current(http.req);
     if (!session) return null;
+    const [account, activity] = await Promise.all([
+      this.accounts.account(session.sub),
+      this.activity.of(session.sub),
+    ]);
     return {
-      account: await this.accounts.account(session.sub),
+      account,
+      activity,
       csrfToken: this.csrf.issue(http.req, http.res),
       recentLogin: this.isRecent(session),
       ...shown,
@@ -103,8 +112,25 @@ export class AccountPageService {
     method: string,
   ): Promise<ProtocolError | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
-      await this.accounts.unlink(session.sub, method);
+      await this.removal.remove(session.sub, method);
     });
+  }
+
+  /**
+   * "Sign out everywhere": every session and grant of the signed-in account ends, this browser's
+   * session included (its cookie is cleared). No recent login needed: it only takes access away.
+   * Null without a session.
+   */
+  async signOutEverywhere(
+    http: Exchange,
+    csrfToken: string | undefined,
+  ): Promise<SignedOutEverywhere | null> {
+    this.csrf.assertValid(http.req, csrfToken);
+    const session = await this.sessions.currentOrRefuse(http.req);
+    if (!session) return null;
+    const ended = await this.activity.signOutEverywhere(session.sub);
+    await this.sessions.end(http.req, http.res);
+    return ended;
   }
 
   /** Set a password (an account without one): see PasswordLinkService. */

@@ -4,6 +4,8 @@ import { PASSWORD_MAX_LENGTH, SIWE_SIGN_SCRIPT, USERNAME_MAX_LENGTH } from '../l
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
 import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
 import { whyNotRemovable } from '../../accounts/removable-method';
+import type { AccountActivity, SignedOutEverywhere } from './account-activity.service';
+import { SIGNED_OUT_EVERYWHERE } from './account-sessions.dto';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
@@ -12,6 +14,8 @@ export const ACCOUNT_WALLET_SCRIPT = '/static/account-wallet.js';
 
 export interface AccountPageView {
   readonly account: Account;
+  /** Where it is signed in: live login sessions and grants. */
+  readonly activity: AccountActivity;
   readonly csrfToken: string;
   /** The session's login is recent enough to change the account. */
   readonly recentLogin: boolean;
@@ -57,6 +61,65 @@ ${rows}
 </table>
 ${view.recentLogin ? addMethods(view, csrf) : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
+</div>
+${activitySection(view.activity, csrf)}`,
+  });
+}
+
+const when = (date: Date) => escapeHtml(date.toISOString());
+const methodCell = (key: string | undefined) =>
+  key === undefined ? '<span class="muted">not recorded</span>' : `<code>${escapeHtml(key)}</code>`;
+
+/**
+ * Where the account is signed in (login sessions: browsers; grants: apps with its tokens), with
+ * the method each began with, and "Sign out everywhere", which ends them all, this one included.
+ */
+function activitySection(activity: AccountActivity, csrf: string): string {
+  const sessions = activity.sessions
+    .map(
+      (session) =>
+        `<tr><td>${escapeHtml(session.authMethod)}</td><td>${methodCell(session.methodKey)}</td><td>${when(session.authTime)}</td><td>${when(session.expiresAt)}</td></tr>`,
+    )
+    .join('\n');
+  const grants = activity.grants
+    .map(
+      (grant) =>
+        `<tr><td>${escapeHtml(grant.clientId)}</td><td>${escapeHtml(grant.scope)}</td><td>${escapeHtml(grant.authMethod)}</td><td>${methodCell(grant.methodKey)}</td><td>${when(grant.createdAt)}</td></tr>`,
+    )
+    .join('\n');
+  return `<div class="card" id="account-activity">
+<h2>Where you are signed in</h2>
+<table id="account-sessions">
+<caption>Login sessions (browsers)</caption>
+<thead><tr><th>Signed in with</th><th>Method</th><th>Since</th><th>Until</th></tr></thead>
+<tbody>
+${sessions}
+</tbody>
+</table>
+<table id="account-grants">
+<caption>Apps holding tokens of this account</caption>
+<thead><tr><th>App</th><th>Scope</th><th>Signed in with</th><th>Method</th><th>Since</th></tr></thead>
+<tbody>
+${grants}
+</tbody>
+</table>
+<form method="post" action="/account/sign-out-everywhere" id="sign-out-everywhere">${csrf}
+<p class="muted">Ends every session above and revokes every app’s tokens, this browser’s session included.</p>
+<button type="submit" class="secondary">Sign out everywhere</button>
+</form>
+</div>`;
+}
+
+/** The answer to "Sign out everywhere": what ended, and a way back in. */
+export function renderSignedOutEverywhere(ended: SignedOutEverywhere): string {
+  return renderPage({
+    title: 'Signed out everywhere',
+    narrow: true,
+    body: `<h1>Signed out everywhere</h1>
+<div class="card">
+<p id="signed-out-everywhere" role="status">${escapeHtml(SIGNED_OUT_EVERYWHERE)}</p>
+<p>Login sessions ended: <strong id="sessions-ended">${ended.sessionsEnded}</strong>. Grants revoked: <strong id="grants-revoked">${ended.grantsRevoked}</strong>.</p>
+<p><a href="/login?return_to=%2Faccount">Sign in again</a></p>
 </div>`,
   });
 }

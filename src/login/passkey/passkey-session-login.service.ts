@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { passkeyMethodKey } from '../../accounts/account';
 import {
   PasskeyAuthenticationService,
   passkeyAmr,
@@ -24,7 +25,12 @@ export class PasskeySessionLoginService {
   login(body: PasskeySessionLoginDto, http: LoginExchange): Promise<SiweSessionLoginResponseDto> {
     return this.signIn.complete(http, body, 'Passkey', async () => {
       const verified = await this.passkeys.verify(body.response);
-      return { sub: verified.sub, authMethod: 'passkey', amr: passkeyAmr(verified) };
+      return {
+        sub: verified.sub,
+        authMethod: 'passkey',
+        amr: passkeyAmr(verified),
+        methodKey: passkeyMethodKey(verified.credentialId),
+      };
     });
   }
 }

@@ -7,8 +7,16 @@ import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
 
 function toSession(record: SessionRecord): StoredSession {
-  const { _id, sub, authMethod, authTime, expiresAt, amr } = record;
-  return { idHash: _id, sub, authMethod, authTime, expiresAt, ...(amr ? { amr } : {}) };
+  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey } = record;
+  return {
+    idHash: _id,
+    sub,
+    authMethod,
+    authTime,
+    expiresAt,
+    ...(amr ? { amr } : {}),
+    ...(methodKey !== undefined ? { methodKey } : {}),
+  };
 }
 
 @Injectable()
@@ -22,7 +30,7 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
   }
 
   async create(session: StoredSession): Promise<void> {
-    const { idHash, sub, authMethod, authTime, expiresAt, amr } = session;
+    const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey } = session;
     const record: SessionRecord = {
       _id: idHash,
       sub,
@@ -30,6 +38,7 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
       authTime,
       expiresAt,
       ...(amr ? { amr: [...amr] } : {}),
+      ...(methodKey !== undefined ? { methodKey } : {}),
     };
     await this.model.create(record);
   }
@@ -46,8 +55,23 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
     await this.model.deleteOne({ _id: { $eq: idHash } }).exec();
   }
 
-  async deleteAllFor(sub: string): Promise<number> {
-    const result = await this.model.deleteMany({ sub: { $eq: sub } }).exec();
+  async deleteAllFor(sub: string, methodKey?: string): Promise<number> {
+    const result = await this.model
+      .deleteMany({
+        sub: { $eq: sub },
+        ...(methodKey !== undefined ? { methodKey: { $eq: methodKey } } : {}),
+      })
+      .exec();
     return result.deletedCount;
+  }
+
+  async listLive(sub: string, now: Date, limit: number): Promise<StoredSession[]> {
+    const records = await this.model
+      .find({ sub: { $eq: sub }, expiresAt: { $gt: now } })
+      .sort({ authTime: -1 })
+      .limit(limit)
+      .lean<SessionRecord[]>()
+      .exec();
+    return records.map(toSession);
   }
 }

@@ -24,6 +24,10 @@ export class SessionRecord {
 
   @Prop({ type: Date, required: true })
   expiresAt!: Date;
+
+  /** The method key of the method that proved the login; absent on sessions from before it. */
+  @Prop({ type: String })
+  methodKey?: string;
 }
 
 export const SessionSchema = SchemaFactory.createForClass(SessionRecord);

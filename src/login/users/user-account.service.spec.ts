@@ -20,7 +20,7 @@ describe('UserAccountService', () => {
   it('registers an account that logs in with its password, storing only a scrypt hash', async () => {
     const account = await accounts.register('alice', 'correct horse');
 
-    expect(account).toEqual({ username: 'alice', createdAt: expect.any(Date) });
+    expect(account).toEqual({ username: 'alice', sub: 'alice', createdAt: expect.any(Date) });
     const stored = repository.users.get('alice')!;
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
     expect(stored.passwordHash).not.toContain('correct horse');
@@ -104,36 +104,43 @@ describe('UserAccountService', () => {
     await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
   });
 
-  it('disables and enables an account, saying whether anything changed', async () => {
+  it('refuses a password disabled on its own (before lock-downs were per account) until enabled', async () => {
+    // Today `users disable` locks the whole account (AccountService); a password disabled
+    // before keeps being refused until `users enable` lifts both.
     await accounts.register('alice', 'correct horse');
+    await repository.disable('alice', new Date());
 
-    await expect(accounts.disable('alice')).resolves.toBe(true);
-    await expect(accounts.disable('alice')).resolves.toBe(false);
     await expect(login.authenticate('alice', 'correct horse')).resolves.toBeNull();
-    expect(repository.users.get('alice')?.disabledAt).toEqual(expect.any(Date));
-
-    await expect(accounts.enable('alice')).resolves.toBe(true);
-    await expect(accounts.enable('alice')).resolves.toBe(false);
+    await expect(accounts.enablePassword('alice')).resolves.toBe(true);
+    await expect(accounts.enablePassword('alice')).resolves.toBe(false);
     await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
   });
 
-  it('says so when asked to disable or enable an unknown user', async () => {
-    await expect(accounts.disable('nobody')).rejects.toThrow(
-      new UserAccountError('no user nobody'),
+  it('names the subject a password signs in: its own username, or the account it was set for', async () => {
+    await accounts.register('alice', 'correct horse');
+    await accounts.registerForAccount(
+      'eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+      'bob',
+      'correct horse',
     );
-    await expect(accounts.enable('nobody')).rejects.toThrow(new UserAccountError('no user nobody'));
+
+    await expect(accounts.subjectOf('alice')).resolves.toBe('alice');
+    await expect(accounts.subjectOf('bob')).resolves.toBe(
+      'eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+    );
+    await expect(accounts.subjectOf('nobody')).resolves.toBeNull();
   });
 
   it('lists accounts by username, without their password hashes', async () => {
     await accounts.register('bob', 'correct horse');
     await accounts.register('alice', 'correct horse');
-    await accounts.disable('bob');
+    await repository.disable('bob', new Date());
 
     const listed = await accounts.list();
 
     expect(listed).toEqual([
-      { username: 'alice', createdAt: expect.any(Date) },
-      { username: 'bob', createdAt: expect.any(Date), disabledAt: expect.any(Date) },
+      { username: 'alice', sub: 'alice', createdAt: expect.any(Date) },
+      { username: 'bob', sub: 'bob', createdAt: expect.any(Date), disabledAt: expect.any(Date) },
     ]);
     expect(JSON.stringify(listed)).not.toContain('scrypt');
   });

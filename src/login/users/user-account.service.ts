@@ -56,12 +56,14 @@ export function checkPassword(password: string): void {
 /** An account as administration sees it: never its password hash. */
 export interface UserAccount {
   readonly username: string;
+  /** The account the password signs in. */
+  readonly sub: string;
   readonly createdAt: Date;
   readonly disabledAt?: Date;
 }
 
-function toAccount({ username, createdAt, disabledAt }: StoredUser): UserAccount {
-  return { username, createdAt, ...(disabledAt ? { disabledAt } : {}) };
+function toAccount({ username, sub, createdAt, disabledAt }: StoredUser): UserAccount {
+  return { username, sub: sub ?? username, createdAt, ...(disabledAt ? { disabledAt } : {}) };
 }
 
 /** Managing password accounts: creating them, setting passwords, disabling and listing them. */
@@ -113,6 +115,11 @@ export class UserAccountService {
     return this.users.insertForAccount({ ...user, sub });
   }
 
+  /** See UserRepository.removePassword. */
+  removePassword(sub: string, username: string): Promise<boolean> {
+    return this.users.removePassword(username, sub);
+  }
+
   /** Undoes `registerForAccount` (only that account's password of that name). */
   async removeForAccount(sub: string, username: string): Promise<void> {
     await this.users.removeOfAccount(username, sub);
@@ -126,18 +133,18 @@ export class UserAccountService {
     }
   }
 
-  /** True if this call disabled the account, false if it already was disabled. */
-  async disable(username: string): Promise<boolean> {
-    if (await this.users.disable(username, this.clock.now())) return true;
-    await this.existing(username);
-    return false;
+  /**
+   * Lifts the disablement of the password `username` alone (set before disabling locked the
+   * whole account, see AccountService.disable); false when there is no such user or it was not.
+   */
+  enablePassword(username: string): Promise<boolean> {
+    return this.users.enable(username);
   }
 
-  /** True if this call enabled the account, false if it was not disabled. */
-  async enable(username: string): Promise<boolean> {
-    if (await this.users.enable(username)) return true;
-    await this.existing(username);
-    return false;
+  /** The subject the password `username` signs in, or null when there is no such user. */
+  async subjectOf(username: string): Promise<string | null> {
+    const user = await this.users.findByUsername(username);
+    return user ? (user.sub ?? user.username) : null;
   }
 
   async list(): Promise<UserAccount[]> {

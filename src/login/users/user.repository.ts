@@ -26,10 +26,19 @@ export abstract class UserRepository {
    */
   abstract removeOfAccount(username: string, sub: string): Promise<boolean>;
 
+  /**
+   * Removes the password `username` of the account `sub` (its owner removed the method): a
+   * password set for the account (its `sub` recorded) is deleted, which frees the username. The
+   * password of the account's own username (the username is the subject) loses only its hash:
+   * the name stays taken, since a new user of that name would get this subject. False when the
+   * account has no such password.
+   */
+  abstract removePassword(username: string, sub: string): Promise<boolean>;
+
   /** Every account, by username. */
   abstract list(): Promise<StoredUser[]>;
 
-  /** Replaces the password hash; false when there is no such user. */
+  /** Replaces the password hash; false when there is no such user (or its password was removed). */
   abstract updatePasswordHash(username: string, passwordHash: string): Promise<boolean>;
 
   /** Marks the account disabled at `at`; false when there is no such user or it already was. */

@@ -6,8 +6,12 @@ export interface StoredUser {
    * that set a password keeps its `eip155:` or `solana:` subject (#20).
    */
   readonly sub?: string;
-  /** `PasswordHasher` output (scrypt); the password itself is never stored. */
-  readonly passwordHash: string;
+  /**
+   * `PasswordHasher` output (scrypt); the password itself is never stored. Absent once the
+   * account's owner removed the password of the account's own username (see
+   * UserRepository.removePassword): the record stays so that the name is never taken again.
+   */
+  readonly passwordHash?: string;
   readonly createdAt: Date;
   /** Set by an administrator: the account can no longer log in. */
   readonly disabledAt?: Date;

@@ -9,6 +9,8 @@ export interface AuthorizationCodePayload {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** The method key of the session's login: the grant the code opens records it. */
+  methodKey?: string;
   /** RFC 8176 `amr` of the login, when the session kept it (else the method's default). */
   amr?: string[];
   /**

@@ -154,6 +154,7 @@ export class AuthorizationEndpoint {
           sub: session.sub,
           scope,
           authMethod: session.authMethod,
+          ...(session.methodKey === undefined ? {} : { methodKey: session.methodKey }),
           ...(session.amr ? { amr: [...session.amr] } : {}),
           authTime: Math.floor(session.authTime.getTime() / 1000),
           ...(checked.nonce === undefined ? {} : { nonce: checked.nonce }),

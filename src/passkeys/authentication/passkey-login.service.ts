@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { passkeyMethodKey } from '../../accounts/account';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
@@ -40,6 +41,7 @@ export class PasskeyLoginService {
         sub: verified.sub,
         scope: DEFAULT_SCOPE,
         authMethod: 'passkey',
+        methodKey: passkeyMethodKey(verified.credentialId),
       }),
       this.clients.recordUse(client),
     ]);

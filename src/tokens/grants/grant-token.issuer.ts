@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccountService } from '../../accounts/account.service';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -22,6 +23,8 @@ export interface StartGrant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** The method key of the method whose login starts the grant (see Grant.methodKey). */
+  methodKey?: string;
   /** RFC 8707: the resource the grant's access tokens are for (their `aud`); default the API's. */
   resource?: string;
   /** When the user logged in: the session's start; default now (a login that opens the grant). */
@@ -41,6 +44,7 @@ export class GrantTokenIssuer {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly tokens: TokenConfig,
+    private readonly accounts: AccountService,
   ) {}
 
   /**
@@ -64,8 +68,16 @@ export class GrantTokenIssuer {
       ...(dpop ? { dpopBound: true } : {}),
     };
     await this.grants.open(grant);
+    // After the write (see AccountService.assertMaySignIn), beside the signing: a disabled
+    // account's grant is revoked before any of its tokens leaves.
+    const [response] = await Promise.all([
+      this.respond(grant, grant.scope, first.token, dpop?.jkt),
+      this.accounts.assertMaySignIn(grant.sub).catch(async (error: unknown) => {
+        await this.grants.revoke(grant.grantId, 'account_disabled', now);
+        throw error;
+      }),
+    ]);
     this.events.emit(new GrantOpened(grant.authMethod));
-    const response = await this.respond(grant, grant.scope, first.token, dpop?.jkt);
     if (!authentication) return response;
     const idToken = await this.idTokens.sign({
       ...authentication,

@@ -26,6 +26,11 @@ export interface Grant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /**
+   * The method key (accounts/account.ts) of the method whose login started the grant: removing
+   * that method revokes it. Absent on grants from before it was kept.
+   */
+  methodKey?: string;
   /** When the login the grant came from happened; absent on grants from before it was kept. */
   authTime?: Date;
   /** RFC 8707: the resource (access token `aud`) authorized; absent on grants from before it. */
@@ -62,10 +67,14 @@ export interface DpopBinding {
 /** A grant as administration lists it: everything but its refresh-token hashes. */
 export type GrantSummary = Omit<Grant, 'refresh' | 'dpopJkt' | 'dpopBound'>;
 
-/** Which grants an administrator means: those of one subject, one client, or both. */
+/**
+ * Which grants an administrator means: those of one subject, one client, or both; with
+ * `methodKey`, only those that method's logins started.
+ */
 export interface GrantFilter {
   sub?: string;
   clientId?: string;
+  methodKey?: string;
 }
 
 /**

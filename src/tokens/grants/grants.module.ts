@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DpopModule } from '../dpop/dpop.module';
+import { AccountsModule } from '../../accounts/accounts.module';
 import { TokensModule } from '../tokens.module';
 import { AccountBearerAuthenticator } from './account-bearer.authenticator';
 import { GrantRepository } from './grant.repository';
@@ -13,6 +14,7 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
 /** Grants, refresh-token rotation and bearer authentication, shared by OAuth and wallet login. */
 @Module({
   imports: [
+    AccountsModule,
     TokensModule,
     DpopModule,
     MongooseModule.forFeature([{ name: GrantRecord.name, schema: GrantSchema }]),

@@ -62,6 +62,7 @@ export abstract class WalletLoginSteps implements WalletLogin {
           sub: account.sub,
           scope: WALLET_SCOPE,
           authMethod: account.authMethod,
+          methodKey: account.walletAccount,
         }),
         this.chargeAddress(account.address),
         // A registered client stays known while tokens are issued to it (about one write a day).

@@ -7,6 +7,7 @@ import { adminCli } from '../../support/admin-cli';
 import { accountToken } from '../../support/accounts';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { newSolanaWallet } from '../../support/solana';
 
 const ISSUER = 'http://localhost:25000';
 const OWN_WALLET_REFUSAL =
@@ -88,7 +89,10 @@ describe('proofgate-admin accounts and passkeys', () => {
       '--method',
       'password:user1',
     ]);
-    expect(last).toMatchObject({ code: 2 });
+    expect(last).toMatchObject({
+      code: 1,
+      stderr: 'proofgate-admin: An account keeps at least one sign-in method\n',
+    });
     const lastWallet = await adminCli(t, [
       'accounts',
       'unlink',
@@ -100,6 +104,102 @@ describe('proofgate-admin accounts and passkeys', () => {
     expect(lastWallet).toMatchObject({ code: 1, stderr: OWN_WALLET_REFUSAL });
     const bad = await adminCli(t, ['accounts', 'link', '--user', 'user1', '--wallet', 'nope']);
     expect(bad.code).toBe(2);
+  });
+
+  describe('accounts link checks what it links (no signature vouches for it)', () => {
+    const link = (user: string, wallet: string) =>
+      adminCli(t, ['accounts', 'link', '--user', user, '--wallet', wallet]);
+    const MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
+
+    it('normalises a lower-case address to its EIP-55 form', async () => {
+      const address = privateKeyToAccount(generatePrivateKey()).address;
+
+      const linked = await link('user0', `eip155:1:${address.toLowerCase()}`);
+
+      expect(linked).toMatchObject({ code: 0, stdout: `Linked eip155:1:${address} to user0.\n` });
+      const methods = await adminCli(t, ['--json', 'accounts', 'methods', '--user', 'user0']);
+      expect(JSON.parse(methods.stdout)).toContainEqual(
+        expect.objectContaining({ method: `eip155:1:${address}`, type: 'wallet' }),
+      );
+    });
+
+    it('refuses a mixed-case address whose EIP-55 checksum is wrong (a typo)', async () => {
+      const address = privateKeyToAccount(generatePrivateKey()).address;
+      // One letter's case flipped: still mixed case, no longer the checksum.
+      const index = [...address].findIndex((char, i) => i > 1 && /[a-fA-F]/.test(char));
+      const flipped =
+        address.slice(0, index) +
+        (address[index] === address[index].toLowerCase()
+          ? address[index].toUpperCase()
+          : address[index].toLowerCase()) +
+        address.slice(index + 1);
+
+      expect(await link('user0', `eip155:1:${flipped}`)).toMatchObject({
+        code: 1,
+        stderr: `proofgate-admin: ${flipped} has an invalid EIP-55 checksum (a typo?): write it all lower case or with its checksum\n`,
+        stdout: '',
+      });
+    });
+
+    it('refuses a chain the service does not accept (SIWE_CHAIN_IDS, SIWS_CHAINS)', async () => {
+      const address = privateKeyToAccount(generatePrivateKey()).address;
+      expect(await link('user0', `eip155:137:${address}`)).toMatchObject({
+        code: 1,
+        stderr:
+          'proofgate-admin: chain eip155:137 is not one the service accepts (SIWE_CHAIN_IDS: 1)\n',
+      });
+      const devnet = `solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1:${newSolanaWallet().address}`;
+      expect(await link('user0', devnet)).toMatchObject({
+        code: 1,
+        stderr: `proofgate-admin: chain solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1 is not one the service accepts (SIWS_CHAINS: ${MAINNET})\n`,
+      });
+    });
+
+    it('links a Solana wallet only when its address is a base58 32-byte key', async () => {
+      const wallet = newSolanaWallet();
+      expect(await link('user1', `${MAINNET}:${wallet.address}`)).toMatchObject({
+        code: 0,
+        stdout: `Linked ${MAINNET}:${wallet.address} to user1.\n`,
+      });
+      // 33 bytes in base58 (the characters are all valid; the length is not).
+      const tooLong = `${MAINNET}:${'z'.repeat(44)}`;
+      expect(await link('user1', tooLong)).toMatchObject({
+        code: 1,
+        stderr: `proofgate-admin: ${'z'.repeat(44)} is not a Solana address (a base58 32-byte key)\n`,
+      });
+      // 24 bytes.
+      expect(await link('user1', `${MAINNET}:${'z'.repeat(32)}`)).toMatchObject({
+        code: 1,
+        stderr: `proofgate-admin: ${'z'.repeat(32)} is not a Solana address (a base58 32-byte key)\n`,
+      });
+    });
+
+    it('refuses an account that does not exist, and links to the account a wallet signs in', async () => {
+      const wallet = `eip155:1:${privateKeyToAccount(generatePrivateKey()).address}`;
+      expect(await link('nobody', wallet)).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: no user or account nobody\n',
+      });
+      expect(await link('passkey:AAAA', wallet)).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: no account has the sign-in method passkey:AAAA\n',
+      });
+      const methods = await adminCli(t, ['--json', 'accounts', 'methods', '--user', 'nobody']);
+      expect(JSON.parse(methods.stdout)).toEqual([
+        expect.objectContaining({ method: 'password:nobody' }),
+      ]);
+      expect(
+        await t.connection.collection('account_methods').countDocuments({ _id: wallet as never }),
+      ).toBe(0);
+
+      // A wallet linked to user1 names user1's account.
+      const linked = `eip155:1:${privateKeyToAccount(generatePrivateKey()).address}`;
+      expect(await link('user1', linked)).toMatchObject({ code: 0 });
+      expect(await link(linked, wallet)).toMatchObject({
+        code: 0,
+        stdout: `Linked ${wallet} to user1.\n`,
+      });
+    });
   });
 
   it('never unlinks the wallet a wallet account is, even beside other methods', async () => {

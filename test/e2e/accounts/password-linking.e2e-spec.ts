@@ -270,9 +270,12 @@ describe('a wallet-only account sets a password', () => {
     const after = await browser.get('/account').expect(200);
     expect(after.text).toContain(`<code>password:${username}</code>`);
     expect(after.text).not.toContain('id="set-password"');
-    // Neither method is offered for removal: the password is an operator's to disable, and the
-    // wallet is the account's own subject (its login would still give it).
-    expect(after.text).not.toContain('>Remove</button>');
+    // Only the password is offered for removal: the wallet is the account's own subject (its
+    // login would still give it).
+    expect(after.text.match(/>Remove<\/button>/g)).toHaveLength(1);
+    expect(after.text).toContain(
+      `<input type="hidden" name="method" value="password:${username}"><button type="submit" class="secondary">Remove</button>`,
+    );
     const own = await browser
       .post('/account/methods/remove')
       .type('form')

@@ -467,6 +467,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
 
       expect(disabled).toEqual({
         username: 'dora',
+        sub: 'dora',
         status: 'disabled',
         changed: true,
         sessions_ended: 1,
@@ -483,7 +484,9 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         )
         .expect(302);
       expect(authorize.headers.location).toMatch(/^\/login\?/);
-      expect(await passwordLoginStatus('dora', password)).toBe(401);
+      // The right password is told the account is disabled (403); a wrong one learns nothing.
+      expect(await passwordLoginStatus('dora', password)).toBe(403);
+      expect(await passwordLoginStatus('dora', 'not dora password')).toBe(401);
       const users = await adminJson<Json[]>(['users', 'list']);
       expect(users.find((user) => user.username === 'dora')).toMatchObject({
         status: 'disabled',
@@ -510,7 +513,10 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         stderr: 'proofgate-admin: password must be at least 8 characters\n',
       });
       const unknown = await admin(['users', 'disable', 'nobody']);
-      expect(unknown).toMatchObject({ code: 1, stderr: 'proofgate-admin: no user nobody\n' });
+      expect(unknown).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: no user or account nobody\n',
+      });
       const taken = await admin(['users', 'add', 'dora'], { stdin: 'another password\n' });
       expect(taken).toMatchObject({
         code: 1,

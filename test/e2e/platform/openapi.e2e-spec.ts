@@ -179,6 +179,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /passkeys/authentication/verify': ['application/json'],
       'post /account/methods/password': ['application/json'],
       'post /account/password': [FORM],
+      'post /account/sign-out-everywhere': [FORM],
       'post /account/wallets': ['application/json'],
       'post /account/wallets/nonce': ['application/json'],
     });
@@ -270,6 +271,11 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/password': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/sign-out-everywhere': error(
+        400,
+        'invalid_request',
+        CSRF_REFUSALS.missing_cookie,
+      ),
       'post /account/wallets': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/wallets/nonce': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/methods/wallet/nonce': error(

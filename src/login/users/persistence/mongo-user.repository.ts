@@ -10,7 +10,7 @@ import { firstWriteWins } from '../../../platform/database/duplicate-key';
 function toUser(record: UserRecord): StoredUser {
   return {
     username: record._id,
-    passwordHash: record.passwordHash,
+    ...(record.passwordHash !== undefined ? { passwordHash: record.passwordHash } : {}),
     createdAt: record.createdAt,
     ...(record.sub !== undefined ? { sub: record.sub } : {}),
     ...(record.disabledAt ? { disabledAt: record.disabledAt } : {}),
@@ -82,6 +82,17 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
     return result.deletedCount === 1;
   }
 
+  async removePassword(username: string, sub: string): Promise<boolean> {
+    if (username !== sub) return this.removeOfAccount(username, sub);
+    const result = await this.model
+      .updateOne(
+        { _id: { $eq: username }, sub: { $exists: false }, passwordHash: { $exists: true } },
+        { $unset: { passwordHash: 1 } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
   async list(): Promise<StoredUser[]> {
     const records = await this.model.find().sort({ _id: 1 }).lean<UserRecord[]>().exec();
     return records.map(toUser);
@@ -89,7 +100,10 @@ export class MongoUserRepository extends UserRepository implements OnModuleInit 
 
   async updatePasswordHash(username: string, passwordHash: string): Promise<boolean> {
     const result = await this.model
-      .updateOne({ _id: { $eq: username } }, { $set: { passwordHash } })
+      .updateOne(
+        { _id: { $eq: username }, passwordHash: { $exists: true } },
+        { $set: { passwordHash } },
+      )
       .exec();
     return result.matchedCount === 1;
   }

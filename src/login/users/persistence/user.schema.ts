@@ -8,8 +8,9 @@ export class UserRecord {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ type: String, required: true })
-  passwordHash!: string;
+  /** Absent: the password was removed by the account's owner (the username stays reserved). */
+  @Prop({ type: String })
+  passwordHash?: string;
 
   /**
    * usernameKey(_id): unique, so two spellings of one name cannot both be created. Records from

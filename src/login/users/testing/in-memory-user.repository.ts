@@ -37,6 +37,16 @@ export class InMemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
+  async removePassword(username: string, sub: string): Promise<boolean> {
+    if (username !== sub) return this.removeOfAccount(username, sub);
+    const user = this.users.get(username);
+    if (!user || user.sub !== undefined || user.passwordHash === undefined) return false;
+    const removed: Omit<StoredUser, 'passwordHash'> & { passwordHash?: string } = { ...user };
+    delete removed.passwordHash;
+    this.users.set(username, removed);
+    return true;
+  }
+
   list(): Promise<StoredUser[]> {
     return Promise.resolve(
       [...this.users.values()].sort((a, b) => (a.username < b.username ? -1 : 1)),
@@ -45,8 +55,9 @@ export class InMemoryUserRepository extends UserRepository {
 
   updatePasswordHash(username: string, passwordHash: string): Promise<boolean> {
     const user = this.users.get(username);
-    if (user) this.users.set(username, { ...user, passwordHash });
-    return Promise.resolve(user !== undefined);
+    if (user?.passwordHash === undefined) return Promise.resolve(false);
+    this.users.set(username, { ...user, passwordHash });
+    return Promise.resolve(true);
   }
 
   disable(username: string, at: Date): Promise<boolean> {

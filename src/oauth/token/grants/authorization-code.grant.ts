@@ -116,6 +116,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
           sub: payload.sub,
           scope: payload.scope,
           authMethod: payload.authMethod,
+          ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
           resource,
           ...(payload.authTime === undefined
             ? {}

@@ -21,6 +21,10 @@ export class GrantRecord {
   @Prop({ type: String, enum: AUTH_METHODS })
   authMethod?: AuthMethod;
 
+  /** The method key of the method whose login started the grant. */
+  @Prop({ type: String })
+  methodKey?: string;
+
   @Prop({ type: String })
   resource?: string;
 

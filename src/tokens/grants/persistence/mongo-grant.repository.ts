@@ -18,6 +18,7 @@ function toSummary(record: GrantRecord): GrantSummary | null {
     sub: record.sub,
     scope: record.scope ?? '',
     authMethod: record.authMethod ?? 'password',
+    ...(record.methodKey !== undefined ? { methodKey: record.methodKey } : {}),
     ...(record.resource !== undefined ? { resource: record.resource } : {}),
     ...(record.authTime ? { authTime: record.authTime } : {}),
     createdAt: record.createdAt,
@@ -38,10 +39,11 @@ function toGrant(record: GrantRecord): Grant | null {
   };
 }
 
-function byOwner({ sub, clientId }: GrantFilter): mongo.Filter<GrantRecord> {
+function byOwner({ sub, clientId, methodKey }: GrantFilter): mongo.Filter<GrantRecord> {
   return {
     ...(sub !== undefined ? { sub: { $eq: sub } } : {}),
     ...(clientId !== undefined ? { clientId: { $eq: clientId } } : {}),
+    ...(methodKey !== undefined ? { methodKey: { $eq: methodKey } } : {}),
   };
 }
 

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { type SignInMethod, methodTypeOf } from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
+import { WalletConfig } from '../../config/sections/wallet.config';
+import { UserAccountService } from '../../login/users/user-account.service';
+import { AdminError } from '../admin.errors';
+import { walletAccountId } from './wallet-account-id';
+
+/** `proofgate-admin accounts …`: which account an operator means, and linking a wallet to it. */
+@Injectable()
+export class AccountAdministration {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly users: UserAccountService,
+    private readonly wallet: WalletConfig,
+  ) {}
+
+  /**
+   * The subject of the account `who` names: a username (its password's account), a method key
+   * (a wallet's CAIP-10 id, `passkey:…`, `password:…`: the account it signs in; a wallet no
+   * account lists is an account of its own), or a subject with methods listed. AdminError when
+   * none of them.
+   */
+  async subjectOf(who: string): Promise<string> {
+    const type = methodTypeOf(who);
+    if (type === 'wallet') {
+      const key = walletAccountId(who, this.wallet);
+      return this.accounts.subjectFor(key, key);
+    }
+    if (type !== undefined) {
+      const method = await this.accounts.findMethod(who);
+      if (!method) throw new AdminError(`no account has the sign-in method ${who}`);
+      return method.sub;
+    }
+    const sub = await this.users.subjectOf(who);
+    if (sub !== null) return sub;
+    if ((await this.accounts.account(who)).methods.some((method) => method.addedAt)) return who;
+    throw new AdminError(`no user or account ${who}`);
+  }
+
+  /**
+   * Links a wallet to the account `user` names, without the wallet's signature (a support case
+   * the operator has checked by other means): the subject must exist (see subjectOf: a username
+   * that is no user is refused), the wallet id is checked (see walletAccountId).
+   */
+  async linkWallet(user: string, wallet: string): Promise<SignInMethod & { addedAt: Date }> {
+    const key = walletAccountId(wallet, this.wallet);
+    const sub = await this.subjectOf(user);
+    return this.accounts.link(sub, key, 'operator');
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../platform/clock/clock';
+import type { GrantSummary } from '../../tokens/grants/grant';
+import { GrantRepository } from '../../tokens/grants/grant.repository';
+import type { StoredSession } from '../session';
+import { SessionRepository } from '../session.repository';
+
+/** At most this many sessions and this many grants are listed (newest first). */
+export const MAX_LISTED_ACTIVITY = 100;
+
+export interface AccountActivity {
+  readonly sessions: readonly StoredSession[];
+  readonly grants: readonly GrantSummary[];
+}
+
+export interface SignedOutEverywhere {
+  readonly sessionsEnded: number;
+  readonly grantsRevoked: number;
+}
+
+/**
+ * Where an account is signed in: its live login sessions (browsers) and live grants (apps holding
+ * its tokens), for its owner to see, and to end all at once ("sign out everywhere").
+ */
+@Injectable()
+export class AccountActivityService {
+  private readonly logger = new Logger(AccountActivityService.name);
+
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly grants: GrantRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async of(sub: string): Promise<AccountActivity> {
+    const now = this.clock.now();
+    const [sessions, grants] = await Promise.all([
+      this.sessions.listLive(sub, now, MAX_LISTED_ACTIVITY),
+      this.grants.list({ sub }, { now, includeEnded: false, limit: MAX_LISTED_ACTIVITY }),
+    ]);
+    return { sessions, grants };
+  }
+
+  /**
+   * Ends every login session of the account and revokes every grant (the caller's own session
+   * or token included): its refresh tokens stop at /token, its access tokens at /api/me and
+   * /introspect at once.
+   */
+  async signOutEverywhere(sub: string): Promise<SignedOutEverywhere> {
+    const [sessionsEnded, grantsRevoked] = await Promise.all([
+      this.sessions.deleteAllFor(sub),
+      this.grants.revokeAll({ sub }, 'signed_out_everywhere', this.clock.now()),
+    ]);
+    this.logger.log(
+      `${sub} signed out everywhere: ${sessionsEnded} session(s) ended, ${grantsRevoked} grant(s) revoked`,
+    );
+    return { sessionsEnded, grantsRevoked };
+  }
+}

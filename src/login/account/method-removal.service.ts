@@ -1,0 +1,50 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { methodTypeOf, usernameOf } from '../../accounts/account';
+import { AccountService } from '../../accounts/account.service';
+import { Clock } from '../../platform/clock/clock';
+import { GrantRepository } from '../../tokens/grants/grant.repository';
+import { SessionRepository } from '../session.repository';
+import { UserAccountService } from '../users/user-account.service';
+
+export interface MethodRemoved {
+  readonly sessionsEnded: number;
+  readonly grantsRevoked: number;
+}
+
+/**
+ * Removing a sign-in method from an account, by its owner (/account, /account/methods) or an
+ * operator (proofgate-admin accounts unlink, passkeys remove): the account's rules first (never
+ * its last method, never the wallet it is: AccountService.unlink), then a password's record, then
+ * what the method's logins opened: a method taken away (a lost passkey, a wallet given away, a
+ * password someone learnt) must not stay signed in through a session or a grant it started.
+ * Sessions and grants from before their method was recorded are not found this way; signing out
+ * everywhere ends them.
+ */
+@Injectable()
+export class MethodRemoval {
+  private readonly logger = new Logger(MethodRemoval.name);
+
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly users: UserAccountService,
+    private readonly sessions: SessionRepository,
+    private readonly grants: GrantRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async remove(sub: string, methodKey: string): Promise<MethodRemoved> {
+    await this.accounts.unlink(sub, methodKey);
+    // After the listing went (the rules passed): a password that no longer signs in.
+    if (methodTypeOf(methodKey) === 'password') {
+      await this.users.removePassword(sub, usernameOf(methodKey));
+    }
+    const [sessionsEnded, grantsRevoked] = await Promise.all([
+      this.sessions.deleteAllFor(sub, methodKey),
+      this.grants.revokeAll({ sub, methodKey }, 'method_removed', this.clock.now()),
+    ]);
+    this.logger.log(
+      `Removing a ${methodTypeOf(methodKey)} method of ${sub} ended ${sessionsEnded} session(s) and revoked ${grantsRevoked} grant(s)`,
+    );
+    return { sessionsEnded, grantsRevoked };
+  }
+}
