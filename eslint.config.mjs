@@ -30,6 +30,16 @@ export default tseslint.config(
     },
   },
   {
+    // The dApp-kit adapters are linted in the root program (tsconfig.json, where their e2e spec
+    // imports them and test/support/dapp-kits.d.ts stands in for the kits), with or without the
+    // kits installed; their own tsconfig.json, which needs examples/dapp-kits' install, is for
+    // `npm run typecheck:examples`.
+    files: ['examples/dapp-kits/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './tsconfig.json' },
+    },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -2,10 +2,12 @@
 // transformed by ts-jest (allowJs, transpile-only); type checking is `npm run typecheck`'s job.
 // @modelcontextprotocol/sdk needs no entry: its exports map gives `require` a CommonJS build
 // (dist/cjs); the one ESM-only package it loads, jose (lazily, for private_key_jwt), is above.
-// wagmi and @wagmi/core (the dApp-kit adapters' e2e drives a real wagmi config) are ESM-only too;
-// RainbowKit's runtime is not loaded (its bundle pulls React components, CSS and a chain of
-// ESM-only wallet SDKs): its adapter is typed against the package and driven as an object.
-const esmOnly = ['jose', 'oauth4webapi', 'openid-client', 'wagmi', '@wagmi/core'];
+// @wagmi/core (the dApp-kit adapters' e2e drives a real wagmi config) is ESM-only too. The kits
+// themselves are examples/dapp-kits' own dependencies, not the root's: RainbowKit's and Reown's
+// packages are imported by the adapters as types only (erased here), and the one value the
+// RainbowKit adapter imports, `wagmi/actions`, is wagmi's re-export of `@wagmi/core/actions`,
+// which answers for it (wagmi itself would install React and every wallet SDK, ~800 MB).
+const esmOnly = ['jose', 'oauth4webapi', 'openid-client', '@wagmi/core'];
 
 const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
@@ -15,7 +17,13 @@ const common = {
   setupFiles: ['<rootDir>/test/setup/quiet-nest-logger.js'],
   // A dynamic import() in src/ names the compiled file (`./x.js`, as module node20 requires);
   // under jest the TypeScript source answers for it.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^wagmi/actions$': '@wagmi/core/actions',
+  },
+  // The kits' own install (`npm ci --prefix examples/dapp-kits`) is invisible to the tests: they
+  // run on the root's install alone, as on a fresh clone.
+  modulePathIgnorePatterns: ['<rootDir>/examples/dapp-kits/node_modules/'],
 };
 
 /** @type {import('jest').Config} */

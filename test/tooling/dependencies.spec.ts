@@ -7,7 +7,10 @@ import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { SiweMessage } from '@signinwithethereum/siwe';
 import { privateKeyToAccount } from 'viem/accounts';
+import { mainnet } from 'viem/chains';
 import { Wallet } from 'ethers';
+import { createConfig, getAccount as coreGetAccount, http } from '@wagmi/core';
+import { getAccount } from 'wagmi/actions';
 
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 
@@ -49,5 +52,12 @@ describe('dependencies under Jest', () => {
     const viemSignature = await account.signMessage({ message });
     const ethersSignature = await new Wallet(KEY).signMessage(message);
     expect(ethersSignature).toBe(viemSignature);
+  });
+
+  it("the RainbowKit adapter's `wagmi/actions` is wagmi's core, without wagmi's wallet SDKs", () => {
+    // jest.config.js maps it: the root installs @wagmi/core, not wagmi (examples/dapp-kits does).
+    expect(getAccount).toBe(coreGetAccount);
+    const config = createConfig({ chains: [mainnet], transports: { [mainnet.id]: http() } });
+    expect(getAccount(config)).toMatchObject({ status: 'disconnected', address: undefined });
   });
 });

@@ -20,7 +20,7 @@ function documents(): Array<{ file: string; text: string }> {
     .filter((name) => name.endsWith('.md'))
     .map((name) => join('docs', name));
   const examples = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('README.md'))
+    .filter((name) => name.endsWith('README.md') && !name.split('/').includes('node_modules'))
     .map((name) => join('examples', name));
   return ['README.md', ...docs, ...examples].map((file) => ({
     file,

@@ -13,9 +13,18 @@
  */
 import type { Address, Hex } from 'viem';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { createConfig, createConnector, http } from 'wagmi';
-import { connect, disconnect, getAccount, signMessage } from 'wagmi/actions';
-import { mainnet } from 'wagmi/chains';
+// wagmi's own entries (`wagmi`, `wagmi/actions`, `wagmi/chains`) re-export these from its core
+// and viem; the root installs only the core: wagmi itself pulls React and every wallet SDK.
+import {
+  connect,
+  createConfig,
+  createConnector,
+  disconnect,
+  getAccount,
+  http,
+  signMessage,
+} from '@wagmi/core';
+import { mainnet } from 'viem/chains';
 import { proofgateAuthenticationAdapter } from '../../../examples/dapp-kits/proofgate-rainbowkit';
 import { ProofgateSIWX } from '../../../examples/dapp-kits/proofgate-siwx';
 import { ProofgateError } from '../../../examples/dapp-kits/proofgate-wallet-api';
