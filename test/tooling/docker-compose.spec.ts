@@ -40,7 +40,7 @@ const FIXED_BY_COMPOSE: Record<string, string> = {
 function interpolate(value: string, shell: Record<string, string>): string {
   const innermost = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-?])([^${}]*))?\}/g;
   let result = value;
-  for (let previous = ''; previous !== result; ) {
+  for (let previous = ''; previous !== result;) {
     previous = result;
     result = result.replace(innermost, (_, name: string, op?: string, arg?: string) => {
       const set = shell[name];
