@@ -376,7 +376,7 @@ describe('npm run demo:client off demo-client’s port', () => {
     );
   });
 
-  it('starts as the client those variables name', async () => {
+  it('starts as the client those variables name, and its page names that client', async () => {
     const child = demoClient({
       DEMO_CLIENT_PORT: String(registeredPort),
       DEMO_CLIENT_ID: 'my-demo-client',
@@ -389,6 +389,9 @@ describe('npm run demo:client off demo-client’s port', () => {
         30_000,
       );
       expect(status).toBe(200);
+      const page = await (await fetch(`http://localhost:${registeredPort}/`)).text();
+      expect(page).toContain('A confidential OAuth client (<code>my-demo-client</code>)');
+      expect(page).not.toContain('<code>demo-client</code>');
     } finally {
       child.kill('SIGINT');
       await exitOf(child);
