@@ -8,10 +8,10 @@
  * Measured at each size: a CORS preflight of /token and `GET /api/me` with an `Origin` header (a
  * valid token), under load; the first preflights after a registration (an unrelated origin, and
  * the new client's own), one at a time; RSS after each. Writes its section of
- * docs/BENCHMARKS.md unless `--no-write`.
+ * docs/BENCHMARKS.md only with `--write` (the file is tracked); otherwise prints it.
  *
  * Options: `--clients 10000`, `--samples 20` (registrations timed), `--requests 3000` (per
- * phase), `--connections 8`, `--rev <commit>`, `--no-write`.
+ * phase), `--connections 8`, `--rev <commit>`, `--write`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -47,7 +47,7 @@ const SAMPLES = Number(option('--samples', '20'));
 const REQUESTS = Number(option('--requests', '3000'));
 const CONNECTIONS = Number(option('--connections', '8'));
 const REV = argv.includes('--rev') ? option('--rev', 'HEAD') : undefined;
-const WRITE = !argv.includes('--no-write');
+const WRITE = argv.includes('--write');
 /** Describes the service built, instead of git's description of this tree (a copy outside git). */
 const LABEL = argv.includes('--label') ? option('--label', '') : undefined;
 /** Registrations sent per load-generator run (each body is ~15 KB). */
@@ -316,7 +316,7 @@ class CorsBench {
       SECTION_START,
       `## CORS origin check: 0 against ${full.clients.toLocaleString('en-US')} registered clients`,
       '',
-      'Written by `npm run bench:cors` (`bench/cors.bench.ts`); run it again rather than editing this section.',
+      'Written by `npm run bench:cors -- --write` (`bench/cors.bench.ts`); run it again rather than editing this section.',
       '',
       `- Date: ${date.toISOString()} (the run took ${((performance.now() - T0) / 1000).toFixed(0)} s)`,
       `- Command: \`npm run bench:cors${argv.length ? ` -- ${argv.join(' ')}` : ''}\``,

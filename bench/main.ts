@@ -26,6 +26,7 @@ import {
   NONCE_PHASE_FACTOR,
   USAGE,
   commandLine,
+  BENCHMARKS_FILE,
   parseOptions,
   type BenchOptions,
 } from './lib/options';
@@ -45,6 +46,7 @@ import { renderReport, renderSummary } from './lib/report';
 import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './lib/results';
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
 import { CountingProxy } from './lib/wire-proxy';
+import { wantsHelp } from './lib/command-line';
 import { Cleanups, runScript } from './lib/script';
 
 const ROOT = resolve(__dirname, '..');
@@ -584,9 +586,14 @@ async function measureFloor(
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   let options: BenchOptions;
   try {
-    options = parseOptions(process.argv.slice(2));
+    options = parseOptions(argv);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     process.exit(2);
@@ -612,6 +619,8 @@ async function main(): Promise<void> {
       const out = resolve(ROOT, options.out);
       writeFileSync(out, renderReport(report) + otherSections(out));
       log(`report written to ${options.out}`);
+    } else {
+      log(`report not written: --write puts it into ${BENCHMARKS_FILE}, --out FILE elsewhere`);
     }
     process.stdout.write(renderSummary(report));
   } finally {

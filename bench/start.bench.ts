@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       '<!-- bench:start -->',
       '## `npm start`: ready, and refusals',
       '',
-      'Written by `npm run bench:start` (`bench/start.bench.ts`); run it again rather than editing this section.',
+      'Written by `npm run bench:start -- --write` (`bench/start.bench.ts`); run it again rather than editing this section.',
       '',
       `- Date: ${new Date().toISOString()}`,
       `- Command: \`npm run bench:start${argv.length ? ` -- ${argv.join(' ')}` : ''}\``,

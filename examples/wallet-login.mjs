@@ -9,9 +9,21 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 const base = process.env.PROOFGATE_URL ?? 'http://localhost:25000';
 const account = privateKeyToAccount(process.env.KEY ?? generatePrivateKey());
 
+/** fetch, or one line on how to start a Proofgate when none answers. */
+async function call(path, init) {
+  try {
+    return await fetch(new URL(path, base), init);
+  } catch (error) {
+    console.error(
+      `No Proofgate answers at ${base} (${error.cause?.code ?? error.cause?.message ?? error.message}): start one with \`npm start\`, or set PROOFGATE_URL.`,
+    );
+    process.exit(1);
+  }
+}
+
 /** POSTs JSON; the answer's JSON, or the process ends with the error envelope. */
 async function post(path, body) {
-  const response = await fetch(new URL(path, base), {
+  const response = await call(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -35,8 +47,6 @@ const tokens = await post('/wallet/verify', { message: issued.message, signature
 console.log(JSON.stringify({ address: account.address, tokens }, null, 2));
 
 // 4. The access token at the protected API.
-const me = await fetch(new URL('/api/me', base), {
-  headers: { authorization: `Bearer ${tokens.access_token}` },
-});
+const me = await call('/api/me', { headers: { authorization: `Bearer ${tokens.access_token}` } });
 console.log(JSON.stringify(await me.json(), null, 2));
 if (!me.ok) process.exit(1);

@@ -15,3 +15,29 @@ export function devKeyEncryptionSecret(dataDir: string): {
 
 /** Runs `start` (which spawns synchronously) under umask 077. */
 export function withPrivateFiles<T>(start: () => T): T;
+
+export const DATABASE_NOTE_FILE: string;
+export const DEFAULT_DATABASE_PORT: number;
+
+/** PROOFGATE_DEV_DATABASE_PORT: a port, 0 for any free one; unset, DEFAULT_DATABASE_PORT. */
+export function databasePort(value: string | undefined): number;
+
+/** `preferred` when free on 127.0.0.1, else 0 (any free port) with `taken`. */
+export function chooseDatabasePort(preferred: number): Promise<{ port: number; taken: boolean }>;
+
+/** Notes (mode 0600) where this process's embedded database listens; returns the file. */
+export function writeDatabaseNote(
+  dataDir: string,
+  note: { uri: string; folderSecret: boolean },
+): string;
+
+/** Removes the note when this process wrote it. */
+export function removeDatabaseNote(dataDir: string): void;
+
+/** The database of the `npm start` running on this data folder, if one is. */
+export function runningDatabase(
+  dataDir: string,
+): { uri: string; folderSecret: boolean } | undefined;
+
+/** The folder's KEY_ENCRYPTION_SECRET if it has one (never creates it). */
+export function folderKeyEncryptionSecret(dataDir: string): string | undefined;

@@ -1,14 +1,24 @@
 'use strict';
 // The data folder of `npm start` (PROOFGATE_DATA_DIR, default .data/): the embedded dev
-// database's H2 file and the development KEY_ENCRYPTION_SECRET, readable by their owner only.
+// database's H2 file, the development KEY_ENCRYPTION_SECRET and, while `npm start` runs, where
+// its database listens (for `npm run admin`), readable by their owner only.
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 /** The embedded database's file, inside the data folder. */
 const H2_FILE = 'proofgate.mv';
 /** The folder's own key encryption secret: 32 random bytes, base64url, one line. */
 const SECRET_FILE = 'key-encryption-secret';
+/** Where a running `npm start` notes its embedded database, for `npm run admin` (tools/admin.js). */
+const DATABASE_NOTE_FILE = 'dev-database.json';
+/**
+ * The embedded database's port unless PROOFGATE_DEV_DATABASE_PORT says otherwise: the same at
+ * every start, so that a MONGODB_URI copied from the start-up lines (into a database GUI, a
+ * shell, another terminal) keeps working. Beside the service's 25000 and the examples' 2500x.
+ */
+const DEFAULT_DATABASE_PORT = 25017;
 /**
  * The secret every development database was sealed with before each data folder got its own.
  * Kept only so that such a folder goes on opening its signing keys (see devKeyEncryptionSecret).
@@ -94,9 +104,115 @@ function withPrivateFiles(start) {
   }
 }
 
+/** PROOFGATE_DEV_DATABASE_PORT: a port, 0 for any free one; unset, DEFAULT_DATABASE_PORT. */
+function databasePort(value) {
+  if (value === undefined || value === '') return DEFAULT_DATABASE_PORT;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new Error(
+      `PROOFGATE_DEV_DATABASE_PORT must be a port number (0 for any free port), got "${value}"`,
+    );
+  }
+  return Number(value);
+}
+
+/**
+ * The port the embedded database is to listen on: `preferred` when it is free on 127.0.0.1, else
+ * 0 (any free port) with `taken` set, so that the caller can say so. Port 0 stays 0.
+ */
+function chooseDatabasePort(preferred) {
+  if (preferred === 0) return Promise.resolve({ port: 0, taken: false });
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+        resolve({ port: 0, taken: true });
+      } else {
+        reject(error);
+      }
+    });
+    probe.listen({ port: preferred, host: '127.0.0.1', exclusive: true }, () =>
+      probe.close(() => resolve({ port: preferred, taken: false })),
+    );
+  });
+}
+
+/**
+ * Notes where this process's embedded database listens (`uri`, with the database name) and
+ * whether the service got the data folder's KEY_ENCRYPTION_SECRET, for `npm run admin`. Never
+ * the secret itself. Written to a file of its own first, then renamed: nobody reads half a note.
+ */
+function writeDatabaseNote(dataDir, { uri, folderSecret }) {
+  const file = path.join(dataDir, DATABASE_NOTE_FILE);
+  const draft = `${file}.${process.pid}`;
+  const note = { uri, pid: process.pid, folderSecret: folderSecret === true };
+  fs.writeFileSync(draft, `${JSON.stringify(note)}\n`, { mode: 0o600 });
+  fs.renameSync(draft, file);
+  return file;
+}
+
+/** Removes the note when it is this process's own (another `npm start` may have written it since). */
+function removeDatabaseNote(dataDir) {
+  const file = path.join(dataDir, DATABASE_NOTE_FILE);
+  const note = readNote(file);
+  if (note?.pid === process.pid) fs.rmSync(file, { force: true });
+}
+
+/**
+ * The embedded database of the `npm start` running on this data folder: `{ uri, folderSecret }`,
+ * or undefined when there is none (no note, or its launcher is gone: killed, not stopped).
+ */
+function runningDatabase(dataDir) {
+  const note = readNote(path.join(dataDir, DATABASE_NOTE_FILE));
+  if (!note || !isAlive(note.pid)) return undefined;
+  return { uri: note.uri, folderSecret: note.folderSecret };
+}
+
+/** The data folder's KEY_ENCRYPTION_SECRET if it has one (never creates it). */
+function folderKeyEncryptionSecret(dataDir) {
+  return readSecret(path.join(dataDir, SECRET_FILE));
+}
+
+function readNote(file) {
+  let note;
+  try {
+    note = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  // Only a loopback URI of the embedded database: the note never points anywhere else.
+  const valid =
+    typeof note === 'object' &&
+    note !== null &&
+    Number.isSafeInteger(note.pid) &&
+    note.pid > 0 &&
+    typeof note.uri === 'string' &&
+    /^mongodb:\/\/127\.0\.0\.1:\d{1,5}\/[\w-]+$/.test(note.uri);
+  return valid
+    ? { uri: note.uri, pid: note.pid, folderSecret: note.folderSecret === true }
+    : undefined;
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return error.code === 'EPERM';
+  }
+}
+
 module.exports = {
   H2_FILE,
   SECRET_FILE,
+  DATABASE_NOTE_FILE,
+  DEFAULT_DATABASE_PORT,
+  databasePort,
+  chooseDatabasePort,
+  writeDatabaseNote,
+  removeDatabaseNote,
+  runningDatabase,
+  folderKeyEncryptionSecret,
   FORMER_DEV_SECRET,
   prepareDataDir,
   devKeyEncryptionSecret,

@@ -2,13 +2,23 @@
 // `npm start`: serves Proofgate. With MONGODB_URI unset it first starts an embedded dev database
 // (mongo-java-server with an H2 file under .data/, kept across restarts) and stops it on exit.
 // Outside production, without KEY_ENCRYPTION_SECRET, it gives the service the data folder's own
-// secret (tools/dev-data.js).
+// secret (tools/dev-data.js). The database listens on the same port at every start (25017 unless
+// PROOFGATE_DEV_DATABASE_PORT says otherwise, any free one when that is taken), and a note in the
+// data folder says where, so that `npm run admin` finds it (tools/admin.js).
 const { spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startMongoServer } = require('./mongo-server/launch');
-const { devKeyEncryptionSecret, prepareDataDir, withPrivateFiles } = require('./dev-data');
+const {
+  chooseDatabasePort,
+  databasePort,
+  devKeyEncryptionSecret,
+  prepareDataDir,
+  removeDatabaseNote,
+  withPrivateFiles,
+  writeDatabaseNote,
+} = require('./dev-data');
 
 const ROOT = path.resolve(__dirname, '..');
 const NEST = path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
@@ -149,12 +159,40 @@ function databaseStartFailure(error, h2File) {
   }
 }
 
+/**
+ * Starts the embedded database on `preferred` (PROOFGATE_DEV_DATABASE_PORT, default 25017), or,
+ * when something else listens there, on a free port, saying so: a second checkout's `npm start`
+ * still starts, and `npm run admin` finds either through its data folder's note.
+ */
+async function startEmbeddedDatabase(h2File, preferred) {
+  const start = (port) => withPrivateFiles(() => startMongoServer({ port, h2File }));
+  const { port, taken } = await chooseDatabasePort(preferred);
+  const movedNote = () =>
+    `port ${preferred} (PROOFGATE_DEV_DATABASE_PORT) is in use: the embedded dev database ` +
+    'listens on a free port instead (`npm run admin` finds it all the same)';
+  if (taken) log(movedNote());
+  try {
+    return await start(port);
+  } catch (error) {
+    // Taken between the check and the database's bind.
+    if (error.reason !== 'port-in-use' || port === 0) throw error;
+    log(movedNote());
+    return start(0);
+  }
+}
+
 async function main() {
   const envFile = path.join(ROOT, '.env');
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
 
   let database;
   const env = { ...process.env };
+  let preferredDatabasePort;
+  try {
+    preferredDatabasePort = databasePort(env.PROOFGATE_DEV_DATABASE_PORT);
+  } catch (error) {
+    fail(error.message);
+  }
   if (!env.MONGODB_URI && env.NODE_ENV === 'production') {
     // The embedded database is a development convenience (one process, no replication, no auth).
     fail(
@@ -176,7 +214,8 @@ async function main() {
     env.NODE_ENV !== 'production' && (!env.MONGODB_URI || !env.KEY_ENCRYPTION_SECRET);
   const { h2File } = usesDataDir ? prepareDataDir(dataDir) : {};
   let secretFile;
-  if (usesDataDir && !env.KEY_ENCRYPTION_SECRET) {
+  const folderSecret = usesDataDir && !env.KEY_ENCRYPTION_SECRET;
+  if (folderSecret) {
     // The service reads its settings from the environment only (src/config), so the launcher,
     // which owns the data folder, hands it the folder's secret.
     const { secret, origin, file } = devKeyEncryptionSecret(dataDir);
@@ -198,12 +237,15 @@ async function main() {
   if (!env.MONGODB_URI) {
     try {
       // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.
-      database = await withPrivateFiles(() => startMongoServer({ h2File }));
+      database = await startEmbeddedDatabase(h2File, preferredDatabasePort);
     } catch (error) {
       compiler?.kill();
       fail(databaseStartFailure(error, h2File));
     }
     env.MONGODB_URI = `${database.uri}/proofgate`;
+    // Removed when this launcher stops; a killed one leaves it, and `npm run admin` sees its pid gone.
+    writeDatabaseNote(dataDir, { uri: env.MONGODB_URI, folderSecret });
+    process.on('exit', () => removeDatabaseNote(dataDir));
     log(`MONGODB_URI is unset: started the embedded dev database at ${env.MONGODB_URI}`);
     const secretNote = secretFile ? `, its KEY_ENCRYPTION_SECRET in ${secretFile}` : '';
     log(

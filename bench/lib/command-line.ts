@@ -20,6 +20,11 @@ export type OptionHandlers = Readonly<Record<string, (value: OptionValue) => voi
 /** Options as they are filled in while argv is read. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** `--help` (or `-h`) anywhere: print the usage and exit 0, whatever else argv holds. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 /** Reads argv (without node and the script) through `handlers`. */
 export function readOptions(argv: readonly string[], handlers: OptionHandlers): void {
   for (let i = 0; i < argv.length; i++) {

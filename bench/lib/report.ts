@@ -314,7 +314,7 @@ export function renderReport(report: BenchReport): string {
   const c = report.calibration;
   return `# Benchmarks
 
-Written by \`npm run bench\` (\`bench/main.ts\`); run it again rather than editing this file.
+Written by \`npm run bench -- --write\` (\`bench/main.ts\`); run it again rather than editing this file.
 ${busyWarning(report)}
 - Date: ${report.startedAt.toISOString()} (the run took ${f0(report.seconds)} s)
 - Command: \`${report.command}\`

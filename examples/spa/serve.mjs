@@ -92,7 +92,11 @@ if (problem) {
   const client = { client_id: 'my-spa', redirect_uris: [config.redirect_uri], first_party: true };
   console.error(
     `SPA example: Proofgate at ${issuer} does not know this page: ${problem}.\n` +
-      `Start Proofgate with OAUTH_CLIENTS='${JSON.stringify([client])}' and this example with ` +
+      'Register it, no restart needed (in the checkout: `npm run admin -- clients add ...`, ' +
+      'see docs/ADMINISTRATION.md):\n' +
+      `  proofgate-admin clients add my-spa --redirect-uri ${config.redirect_uri} --public --first-party\n` +
+      `and start this example with SPA_CLIENT_ID=my-spa SPA_PORT=${port}.\n` +
+      `Or start Proofgate with OAUTH_CLIENTS='${JSON.stringify([client])}' and this example with ` +
       `SPA_CLIENT_ID=my-spa SPA_PORT=${port}, or run it on SPA_PORT=25002 (demo-spa's).`,
   );
   process.exit(1);

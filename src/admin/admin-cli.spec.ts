@@ -1,8 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ConfigError } from '../config/env-parsers';
 import type { WithAdminContext } from './admin-context';
-import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, runAdminCli } from './admin-cli';
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, buildAdminProgram, runAdminCli } from './admin-cli';
+import { ClientAdministration } from './clients/client-administration.service';
 import { UserAdministration } from './users/user-administration.service';
 
 interface Run {
@@ -41,11 +45,15 @@ async function run(
   return { code, stdout, stderr, contextOpened };
 }
 
-/** A context whose UserAdministration is `users`. */
-function appWith(users: Partial<UserAdministration>): Partial<INestApplicationContext> {
+/** A context whose UserAdministration is `users` (and ClientAdministration `clients`). */
+function appWith(
+  users: Partial<UserAdministration>,
+  clients: Partial<ClientAdministration> = {},
+): Partial<INestApplicationContext> {
   return {
     get: ((token: unknown) => {
       if (token === UserAdministration) return users;
+      if (token === ClientAdministration) return clients;
       throw new Error(`unexpected ${String(token)}`);
     }) as INestApplicationContext['get'],
   };
@@ -170,6 +178,89 @@ describe('proofgate-admin command line', () => {
     ]);
   });
 
+  it('hands every client field of `clients add` to the service, repeated ones in order', async () => {
+    const add = jest.fn((wanted: { clientId: string }) =>
+      Promise.resolve({
+        client: {
+          clientId: wanted.clientId,
+          type: 'public' as const,
+          name: 'MCP',
+          redirectUris: ['http://127.0.0.1:8765/callback'],
+          resources: ['https://mcp.example.com/mcp', 'https://api.example.com/'],
+          grantTypes: ['authorization_code'],
+          firstParty: true,
+          dpopBoundAccessTokens: true,
+          requirePushedAuthorizationRequests: true,
+          source: 'database' as const,
+          expired: false,
+        },
+      }),
+    );
+    const app = appWith({}, { add });
+
+    const result = await run(
+      [
+        'clients',
+        'add',
+        'mcp',
+        '--public',
+        '--name',
+        'MCP',
+        '--redirect-uri',
+        'http://127.0.0.1:8765/callback',
+        '--resource',
+        'https://mcp.example.com/mcp',
+        '--resource',
+        'https://api.example.com/',
+        '--grant-type',
+        'authorization_code',
+        '--first-party',
+        '--dpop-bound-access-tokens',
+        '--require-pushed-authorization-requests',
+        '--json',
+      ],
+      { app },
+    );
+
+    expect(result).toMatchObject({ code: EXIT_OK, stderr: '' });
+    expect(add).toHaveBeenCalledWith({
+      clientId: 'mcp',
+      redirectUris: ['http://127.0.0.1:8765/callback'],
+      public: true,
+      name: 'MCP',
+      firstParty: true,
+      resources: ['https://mcp.example.com/mcp', 'https://api.example.com/'],
+      grantTypes: ['authorization_code'],
+      dpopBoundAccessTokens: true,
+      requirePushedAuthorizationRequests: true,
+    });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      client_id: 'mcp',
+      token_endpoint_auth_method: 'none',
+      resources: ['https://mcp.example.com/mcp', 'https://api.example.com/'],
+      grant_types: ['authorization_code'],
+      dpop_bound_access_tokens: true,
+      require_pushed_authorization_requests: true,
+    });
+
+    const unknownGrant = await run(
+      [
+        'clients',
+        'add',
+        'app',
+        '--redirect-uri',
+        'https://a.example/cb',
+        '--grant-type',
+        'password',
+      ],
+      { app },
+    );
+    expect(unknownGrant).toMatchObject({ code: EXIT_USAGE, contextOpened: false });
+    expect(unknownGrant.stderr).toMatch(
+      /'--grant-type <type>' argument 'password' is invalid\. expected one of authorization_code, refresh_token/,
+    );
+  });
+
   it('turns any failure into one line on stderr and exit code 1, never a stack trace', async () => {
     const failing = (error: Error) => appWith({ list: () => Promise.reject(error) });
 
@@ -193,5 +284,127 @@ describe('proofgate-admin command line', () => {
     });
     expect(multiline.stderr).toBe('proofgate-admin: first line second line\n');
     expect(multiline.stderr).not.toMatch(/\bat /);
+  });
+});
+
+/** A command as the documentation names it: `clients add`, with the flags named beside it. */
+interface DocumentedUse {
+  readonly command: string;
+  readonly flags: readonly string[];
+  readonly where: string;
+}
+
+/** Options every command takes (commander's own, and the program's `--json`). */
+const GLOBAL_FLAGS = ['--help', '--json'];
+
+const flagsIn = (text: string) => [...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]);
+
+/**
+ * What docs/ADMINISTRATION.md says of the CLI: each row of its command tables (the commands in
+ * the first cell's code spans, each with the flags of its span; the flags of the rest of the row
+ * belong to one of the row's commands), and each command line of its examples.
+ */
+function documentedUses(groups: readonly string[]): DocumentedUse[] {
+  const text = readFileSync(join(__dirname, '..', '..', 'docs', 'ADMINISTRATION.md'), 'utf8');
+  const commandOf = (words: string) => {
+    const [group, name] = words.trim().split(/\s+/);
+    return groups.includes(group) && name !== undefined ? `${group} ${name}` : undefined;
+  };
+  const uses: DocumentedUse[] = [];
+  let fenced = false;
+  // A command line continued with a backslash is one line.
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    if (fenced) {
+      const words = /(?:proofgate-admin|npm run admin --) (.*)$/.exec(line)?.[1] ?? '';
+      const command = commandOf(words.split('#')[0]);
+      if (command) uses.push({ command, flags: flagsIn(words.split('#')[0]), where: line });
+    } else if (line.startsWith('| `')) {
+      const [, first, ...rest] = line.split(/(?<!\\)\|/);
+      const spans = [...first.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      const commands = spans.flatMap((span) => {
+        const command = commandOf(span);
+        return command ? [{ command, flags: flagsIn(span) }] : [];
+      });
+      for (const use of commands) uses.push({ ...use, where: line.slice(0, 80) });
+      // A flag the row explains belongs to one of its commands: checked against their union.
+      const explained = flagsIn(rest.join('|'));
+      if (commands.length && explained.length) {
+        uses.push({
+          command: commands.map((use) => use.command).join(' | '),
+          flags: explained,
+          where: line.slice(0, 80),
+        });
+      }
+    }
+  }
+  return uses;
+}
+
+describe('docs/ADMINISTRATION.md and the CLI agree', () => {
+  const program = buildAdminProgram({
+    io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin: new PassThrough() },
+    withContext: () => Promise.reject(new Error('not run')),
+  });
+  const groups = program.commands.map((group: Command) => group.name());
+  const commands = program.commands.flatMap((group: Command) =>
+    group.commands.map((command: Command) => ({
+      name: `${group.name()} ${command.name()}`,
+      flags: command.options.filter((option) => !option.hidden).map((option) => option.long),
+    })),
+  );
+  const uses = documentedUses(groups);
+
+  /** The flags `<command> --help` shows, read from its output. */
+  async function helpFlags(command: string): Promise<string[]> {
+    const help = await run([...command.split(' '), '--help']);
+    expect(help).toMatchObject({ code: EXIT_OK, contextOpened: false });
+    expect(help.stdout).toMatch(new RegExp(`^Usage: proofgate-admin ${command} `));
+    return flagsIn(help.stdout);
+  }
+
+  it('reads the tables and the examples', () => {
+    expect(uses.length).toBeGreaterThan(25);
+    expect(uses).toContainEqual(
+      expect.objectContaining({
+        command: 'clients add',
+        flags: expect.arrayContaining(['--resource', '--dpop-bound-access-tokens']) as unknown,
+      }),
+    );
+  });
+
+  it('every flag the documentation names for a command is in its --help', async () => {
+    const globals = flagsIn((await run(['--help'])).stdout);
+    expect(globals).toEqual(expect.arrayContaining(GLOBAL_FLAGS));
+    const missing: string[] = [];
+    for (const use of uses) {
+      const shown = new Set<string>(GLOBAL_FLAGS);
+      for (const command of use.command.split(' | ')) {
+        for (const flag of await helpFlags(command)) shown.add(flag);
+      }
+      for (const flag of use.flags) {
+        if (!shown.has(flag)) missing.push(`${use.command} ${flag} (${use.where})`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('documents every command, and every flag of each command, in the table', () => {
+    const documented = new Map<string, Set<string>>();
+    for (const use of uses) {
+      for (const command of use.command.split(' | ')) {
+        const flags = documented.get(command) ?? new Set<string>();
+        for (const flag of use.flags) flags.add(flag);
+        documented.set(command, flags);
+      }
+    }
+    const undocumented = commands.flatMap(({ name, flags }) => {
+      const named = documented.get(name);
+      if (!named) return [name];
+      return flags
+        .filter((flag) => !GLOBAL_FLAGS.includes(flag!) && !named.has(flag!))
+        .map((flag) => `${name} ${flag}`);
+    });
+    expect(undocumented).toEqual([]);
   });
 });

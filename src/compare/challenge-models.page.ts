@@ -1,10 +1,10 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { ChallengeModelsResponseDto, ChallengeModelViewDto } from './challenge-models.dto';
 import {
+  chartFrame,
   codes,
   comparisonTable,
-  figureCell,
-  formatFigure,
+  liveFiguresTable,
   type FigurePath,
   list,
   protocolRows,
@@ -62,43 +62,21 @@ const FIGURES: [string, FigurePath][] = [
   ['Redemption latency p95 (ms, bucket bound)', 'redemption_latency_ms.p95'],
 ];
 
-const WINDOWS = ['since_start', 'last_5_minutes'] as const;
-
 /** The live figures of every model, since start and over 5 minutes (also on the lab page). */
 export function figuresTable(view: ChallengeModelsResponseDto): string {
-  const windowName = { since_start: 'since start', last_5_minutes: 'last 5 min' };
-  const head = view.models.flatMap((m) =>
-    WINDOWS.map((w) => `<th scope="col">${escapeHtml(m.id.toUpperCase())}, ${windowName[w]}</th>`),
-  );
-  const live = `<tr><th scope="row">Live now (issued, not yet used or expired)</th>${view.models
-    .map(
-      (m) =>
-        `<td colspan="2" data-model="${m.id}" data-figure="live">${formatFigure(m.figures.live)}</td>`,
-    )
-    .join('')}</tr>`;
-  const rows = FIGURES.map(
-    ([name, path]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${view.models
-        .flatMap((m) => WINDOWS.map((w) => figureCell(m.id, w, m.figures[w], path)))
-        .join('')}</tr>`,
-  );
-  return `<table class="figures">
-<caption>Live figures, refreshed every ${POLL_MS / 1000} s</caption>
-<thead><tr><th scope="col">Figure</th>${head.join('')}</tr></thead>
-<tbody>
-${live}
-${rows.join('\n')}
-</tbody>
-</table>`;
+  return liveFiguresTable({
+    className: 'figures',
+    caption: `Live figures, refreshed every ${POLL_MS / 1000} s`,
+    models: view.models,
+    column: (m, window) => `${m.id.toUpperCase()}, ${window}`,
+    live: 'Live now (issued, not yet used or expired)',
+    figures: FIGURES,
+  });
 }
 
-/** A chart's frame; /static/challenge-models.js draws the SVG and its text alternative in it. */
+/** A chart's frame, for the metric of GET /challenge-models/series it draws. */
 function chart(metric: string, title: string): string {
-  return `<figure class="chart card" data-metric="${metric}">
-<figcaption>${escapeHtml(title)}</figcaption>
-<div class="plot"></div>
-<p class="chart-summary muted">Loading…</p>
-</figure>`;
+  return chartFrame('chart', { metric }, title);
 }
 
 /** GET /challenge-models for a browser: the comparison table, the figures and live charts. */

@@ -173,11 +173,25 @@ export class ChallengeModelsService {
   }
 }
 
-/** The PKCE challenge is a commitment to a secret: show a prefix only. */
+/**
+ * What an anonymous caller may see of a binding. The PKCE challenge and a wallet message's hash are
+ * commitments: a prefix only. A wallet nonce's audience shows its kind and a client's id, never a
+ * browser's session hash or the account a wallet is being linked to.
+ */
 function redactBinding(binding: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(binding).map(([field, value]) =>
-      field === 'code_challenge' ? [field, `${value.slice(0, 8)}…`] : [field, value],
-    ),
+    Object.entries(binding).map(([field, value]) => [field, redactField(field, value)]),
   );
+}
+
+function redactField(field: string, value: string): string {
+  switch (field) {
+    case 'code_challenge':
+    case 'message':
+      return `${value.slice(0, 8)}…`;
+    case 'audience':
+      return value.startsWith('client:') ? value : value.slice(0, value.indexOf(':'));
+    default:
+      return value;
+  }
 }

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../platform/http/html';
-import type { ProtocolShapeDto, WindowFiguresDto } from './challenge-models.dto';
+import type { ModelFiguresDto, ProtocolShapeDto, WindowFiguresDto } from './challenge-models.dto';
 
 /** A cell of a comparison table: one model's value, as escaped HTML. */
 export type Cell<M> = (model: M) => string;
@@ -42,6 +42,33 @@ export function protocolRows<M extends { protocol: ProtocolShapeDto }>(binding: 
   ];
 }
 
+/**
+ * A table's frame: its caption, the head row's `columns` (the first heads the rows' own headings)
+ * and the body's `rows`, trusted HTML as `headedRow` writes them.
+ */
+function htmlTable(table: {
+  className: string;
+  id?: string;
+  caption: string;
+  columns: string[];
+  rows: string[];
+}): string {
+  const id = table.id === undefined ? '' : ` id="${escapeHtml(table.id)}"`;
+  const head = table.columns.map((column) => `<th scope="col">${escapeHtml(column)}</th>`);
+  return `<table class="${escapeHtml(table.className)}"${id}>
+<caption>${escapeHtml(table.caption)}</caption>
+<thead><tr>${head.join('')}</tr></thead>
+<tbody>
+${table.rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+/** A body row: its heading, then its cells (trusted HTML). */
+function headedRow(heading: string, cells: string[]): string {
+  return `<tr><th scope="row">${escapeHtml(heading)}</th>${cells.join('')}</tr>`;
+}
+
 /** A side-by-side table: a column per model (headed by `label`), a row per aspect. */
 export function comparisonTable<M>(table: {
   className: string;
@@ -50,18 +77,17 @@ export function comparisonTable<M>(table: {
   label: (model: M) => string;
   rows: Row<M>[];
 }): string {
-  const head = table.models.map((m) => `<th scope="col">${escapeHtml(table.label(m))}</th>`);
-  const rows = table.rows.map(
-    ([aspect, cell]) =>
-      `<tr><th scope="row">${escapeHtml(aspect)}</th>${table.models.map((m) => `<td>${cell(m)}</td>`).join('')}</tr>`,
-  );
-  return `<table class="${table.className}">
-<caption>${escapeHtml(table.caption)}</caption>
-<thead><tr><th scope="col">Aspect</th>${head.join('')}</tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>`;
+  return htmlTable({
+    className: table.className,
+    caption: table.caption,
+    columns: ['Aspect', ...table.models.map(table.label)],
+    rows: table.rows.map(([aspect, cell]) =>
+      headedRow(
+        aspect,
+        table.models.map((m) => `<td>${cell(m)}</td>`),
+      ),
+    ),
+  });
 }
 
 /**
@@ -99,4 +125,66 @@ export function figureCell(
 ): string {
   const value = formatFigure(WINDOW_FIGURES[path](figures));
   return `<td data-model="${escapeHtml(model)}" data-figure="${window}.${path}">${escapeHtml(value)}</td>`;
+}
+
+/** The windows of a model's figures, as a figures table heads their columns. */
+const WINDOWS = [
+  ['since_start', 'since start'],
+  ['last_5_minutes', 'last 5 min'],
+] as const;
+
+/**
+ * A live figures table: a column per model and window (headed by `column`), the row of live
+ * challenges first where `live` names it, then a row per figure (its name, its path).
+ */
+export function liveFiguresTable<M extends { id: string; figures: ModelFiguresDto }>(table: {
+  className: string;
+  id?: string;
+  caption: string;
+  models: M[];
+  column: (model: M, window: string) => string;
+  live?: string;
+  figures: [name: string, path: FigurePath][];
+}): string {
+  const { models } = table;
+  const live =
+    table.live === undefined
+      ? []
+      : [
+          headedRow(
+            table.live,
+            models.map(
+              (m) =>
+                `<td colspan="${WINDOWS.length}" data-model="${escapeHtml(m.id)}" data-figure="live">${formatFigure(m.figures.live)}</td>`,
+            ),
+          ),
+        ];
+  const rows = table.figures.map(([name, path]) =>
+    headedRow(
+      name,
+      models.flatMap((m) => WINDOWS.map(([w]) => figureCell(m.id, w, m.figures[w], path))),
+    ),
+  );
+  return htmlTable({
+    className: table.className,
+    id: table.id,
+    caption: table.caption,
+    columns: ['Figure', ...models.flatMap((m) => WINDOWS.map(([, name]) => table.column(m, name)))],
+    rows: [...live, ...rows],
+  });
+}
+
+/**
+ * A chart's frame, `data` naming what it draws; /static/challenge-models.js draws the SVG and
+ * its text alternative in it.
+ */
+export function chartFrame(className: string, data: Record<string, string>, title: string): string {
+  const attributes = Object.entries(data)
+    .map(([name, value]) => ` data-${name}="${escapeHtml(value)}"`)
+    .join('');
+  return `<figure class="${className} card"${attributes}>
+<figcaption>${escapeHtml(title)}</figcaption>
+<div class="plot"></div>
+<p class="chart-summary muted">Loading…</p>
+</figure>`;
 }

@@ -1,8 +1,9 @@
 import { escapeHtml } from '../platform/http/html';
 import {
+  chartFrame,
   codes,
   comparisonTable,
-  figureCell,
+  liveFiguresTable,
   type FigurePath,
   list,
   protocolRows,
@@ -74,39 +75,24 @@ const LIVE: Partial<Record<PossessionModel, string>> = {
   par: 'request_uris waiting now (pushed, not used or expired)',
 };
 
-const WINDOWS = ['since_start', 'last_5_minutes'] as const;
-
 function figuresTable(model: PossessionModelViewDto): string {
-  const id = model.id;
-  const rows = FIGURES[id].map(
-    ([name, path]) =>
-      `<tr><th scope="row">${escapeHtml(name)}</th>${WINDOWS.map((w) => figureCell(id, w, model.figures[w], path)).join('')}</tr>`,
-  );
-  const liveName = LIVE[id];
-  const live = liveName
-    ? [
-        `<tr><th scope="row">${escapeHtml(liveName)}</th><td colspan="2" data-model="${id}" data-figure="live">${model.figures.live}</td></tr>`,
-      ]
-    : [];
-  return `<table class="figures possession-figures" id="figures-${id}">
-<caption>${escapeHtml(LABEL[id])}</caption>
-<thead><tr><th scope="col">Figure</th><th scope="col">since start</th><th scope="col">last 5 min</th></tr></thead>
-<tbody>
-${[...live, ...rows].join('\n')}
-</tbody>
-</table>`;
+  return liveFiguresTable({
+    className: 'figures possession-figures',
+    id: `figures-${model.id}`,
+    caption: LABEL[model.id],
+    models: [model],
+    column: (_model, window) => window,
+    live: LIVE[model.id],
+    figures: FIGURES[model.id],
+  });
 }
 
 /**
  * A per-minute chart of the mechanisms; `lines` are `model:metric[:dashed]` of
- * `GET /challenge-models/series` `proof_of_possession`, drawn by /static/challenge-models.js.
+ * `GET /challenge-models/series` `proof_of_possession`.
  */
 function chart(name: string, title: string, lines: string): string {
-  return `<figure class="possession-chart card" data-chart="${name}" data-lines="${lines}">
-<figcaption>${escapeHtml(title)}</figcaption>
-<div class="plot"></div>
-<p class="chart-summary muted">Loading…</p>
-</figure>`;
+  return chartFrame('possession-chart', { chart: name, lines }, title);
 }
 
 /** The live figures of DPoP and PAR, one table each (also on the lab page). */

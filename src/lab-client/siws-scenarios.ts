@@ -1,8 +1,8 @@
 import { ed25519 } from '@noble/curves/ed25519';
 import { createSignInMessageText } from '@solana/wallet-standard-util';
 import bs58 from 'bs58';
-import { Outcome, errorOutcome } from './expectations';
-import { IssuedWalletNonce, LabWallet, WalletLab } from './wallet-scenarios';
+import { Outcome } from './expectations';
+import { IssuedWalletNonce, LabWallet, WalletChain, WalletLab } from './wallet-scenarios';
 
 /** The answer of POST /wallet/nonce for a Solana cluster (docs/SOLANA-AND-DAPP-KITS.md). */
 export type IssuedSolanaNonce = IssuedWalletNonce<string, string>;
@@ -19,27 +19,21 @@ function newWallet(): LabWallet<string> {
 
 const MAINNET_GENESIS = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
+/** Solana mainnet: a login's `sub` names the cluster by its genesis hash (CAIP-2). */
+const SOLANA: WalletChain<string, string> = {
+  newWallet,
+  defaultChainId: 'solana:mainnet',
+  authMethod: 'siws',
+  subject: (address) => `${MAINNET_GENESIS}:${address}`,
+  subjectText: 'solana:<mainnet genesis>:<address>',
+};
+
 /**
  * A Solana dApp with its wallets (Sign In With Solana, CAIP-122), over HTTP only: messages are
  * rebuilt with the Wallet Standard's own `createSignInMessageText`, never with the service's code.
  */
 export class SiwsLab extends WalletLab<string, string, IssuedSolanaNonce> {
-  constructor(baseUrl: string, signal?: AbortSignal) {
-    super(
-      baseUrl,
-      signal,
-      {
-        authMethod: 'siws',
-        subject: (address) => `${MAINNET_GENESIS}:${address}`,
-        subjectText: 'solana:<mainnet genesis>:<address>',
-      },
-      'solana:mainnet',
-    );
-  }
-
-  protected newWallet(): LabWallet<string> {
-    return newWallet();
-  }
+  protected readonly chain = SOLANA;
 
   /** The issued message with some fields changed, rendered by the Wallet Standard. */
   rebuild(
@@ -70,16 +64,12 @@ export class SiwsLab extends WalletLab<string, string, IssuedSolanaNonce> {
   }
 
   /** A second line in the statement: the library's lax parser would read fields from it. */
-  async multiLineStatement(): Promise<Outcome> {
-    const wallet = newWallet();
-    const issued = await this.nonceFor(wallet);
-    const message = this.rebuild(issued, {
-      statement: 'Sign in to Proofgate\nURI: https://evil.example',
-    });
-    return errorOutcome(await this.verify(message, await wallet.sign(message)), {
-      status: 400,
-      error: 'invalid_message',
-    });
+  multiLineStatement(): Promise<Outcome> {
+    return this.refusedWhenChanged(
+      (issued) =>
+        this.rebuild(issued, { statement: 'Sign in to Proofgate\nURI: https://evil.example' }),
+      { status: 400, error: 'invalid_message' },
+    );
   }
 
   /** The signed message with its Expiration Time stretched by a year: a lasting sign-in. */

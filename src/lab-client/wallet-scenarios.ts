@@ -1,4 +1,5 @@
 import { LabStepFailed, Outcome, allOf, describeReply, errorOutcome } from './expectations';
+import type { ErrorAnswer } from './expectations';
 import { HttpClient, Reply, field } from './http';
 
 /**
@@ -25,8 +26,12 @@ export interface LabWallet<Address extends string> {
   sign(message: string): Promise<string>;
 }
 
-/** A login of the chain as /api/me should report it. */
-export interface WalletSubject {
+/** A chain as its lab sees it: its wallets, the chain its nonces name, its login in /api/me. */
+export interface WalletChain<Address extends string, ChainId extends string | number> {
+  /** A wallet with a fresh key. */
+  newWallet(): LabWallet<Address>;
+  /** The chain a nonce is asked for unless a row names another. */
+  defaultChainId: ChainId;
   authMethod: 'siwe' | 'siws';
   /** The `sub` of a wallet's login. */
   subject(address: string): string;
@@ -34,11 +39,20 @@ export interface WalletSubject {
   subjectText: string;
 }
 
+/** A signed message that is not, to the letter, the one issued with its nonce (#31). */
+export const NOT_AS_ISSUED: ErrorAnswer = {
+  status: 401,
+  error: 'invalid_nonce',
+  description:
+    'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
+};
+
 /**
  * The wallet-login attacks that are the same on every chain (a nonce is bound to an address and a
  * chain and used once; the signature covers the whole message), run by a dApp with its wallets
- * over HTTP only. A chain's lab says how its wallets sign and how its messages are written
- * (EIP-4361 for Ethereum, CAIP-122 / Sign In With Solana for Solana), and adds its own attacks.
+ * over HTTP only. A chain's lab names its chain (how its wallets sign, what its logins are) and
+ * says how its messages are written (EIP-4361 for Ethereum, CAIP-122 / Sign In With Solana for
+ * Solana), and adds its own attacks.
  */
 export abstract class WalletLab<
   Address extends string,
@@ -46,17 +60,18 @@ export abstract class WalletLab<
   Issued extends IssuedWalletNonce<Address, ChainId>,
 > {
   protected readonly http: HttpClient;
+  protected abstract readonly chain: WalletChain<Address, ChainId>;
 
   constructor(
     private readonly baseUrl: string,
-    private readonly signal: AbortSignal | undefined,
-    private readonly login: WalletSubject,
-    private readonly defaultChainId: ChainId,
+    private readonly signal?: AbortSignal,
   ) {
     this.http = new HttpClient(baseUrl, signal);
   }
 
-  protected abstract newWallet(): LabWallet<Address>;
+  protected newWallet(): LabWallet<Address> {
+    return this.chain.newWallet();
+  }
 
   /** The issued message with some fields changed, rendered by the chain's own library. */
   abstract rebuild(
@@ -71,7 +86,7 @@ export abstract class WalletLab<
    */
   async nonceFor(
     wallet: LabWallet<Address>,
-    chainId: ChainId = this.defaultChainId,
+    chainId: ChainId = this.chain.defaultChainId,
     {
       http = this.http,
       clientId = WALLET_CLIENT_ID,
@@ -84,7 +99,7 @@ export abstract class WalletLab<
         ...(clientId === null ? {} : { client_id: clientId }),
       },
     });
-    const chainIdType = typeof this.defaultChainId === 'number' ? 'number' : 'string';
+    const chainIdType = typeof this.chain.defaultChainId === 'number' ? 'number' : 'string';
     const issued = issuedNonce<Issued>(reply.json, chainIdType);
     if (reply.status !== 201 || !issued) {
       throw new LabStepFailed(`POST /wallet/nonce: ${describeReply(reply)}, no nonce and message`);
@@ -125,8 +140,8 @@ export abstract class WalletLab<
     const me = await this.http.get('/api/me', {
       headers: { authorization: `Bearer ${accessToken}` },
     });
-    const { authMethod, subjectText } = this.login;
-    const sub = this.login.subject(wallet.address);
+    const { authMethod, subjectText } = this.chain;
+    const sub = this.chain.subject(wallet.address);
     return allOf(verified, {
       expected: `/api/me 200 ${authMethod}, sub ${subjectText}`,
       answered: `/api/me ${describeReply(me)} ${field(me.json, 'auth_method') ?? ''}${
@@ -160,10 +175,10 @@ export abstract class WalletLab<
     claimed: ChainId,
     otherChain: string,
   ): Promise<Outcome> {
-    const wallet = this.newWallet();
-    const issued = await this.nonceFor(wallet, issuedFor);
-    const message = this.rebuild(issued, { chainId: claimed });
-    const reply = await this.verify(message, await wallet.sign(message));
+    const reply = await this.sendChanged(
+      (issued) => this.rebuild(issued, { chainId: claimed }),
+      issuedFor,
+    );
     const bound = errorOutcome(reply, {
       status: 401,
       error: 'invalid_nonce',
@@ -186,6 +201,28 @@ export abstract class WalletLab<
       status: 401,
       error: 'invalid_nonce',
     });
+  }
+
+  /**
+   * A fresh nonce's message as `change` rewrites it, signed so by its own wallet and sent to
+   * POST /wallet/verify.
+   */
+  protected async sendChanged(
+    change: (issued: Issued) => string,
+    chainId: ChainId = this.chain.defaultChainId,
+  ): Promise<Reply> {
+    const wallet = this.newWallet();
+    const message = change(await this.nonceFor(wallet, chainId));
+    return this.verify(message, await wallet.sign(message));
+  }
+
+  /** As `sendChanged`, whose answer must be exactly the error `expected`. */
+  protected async refusedWhenChanged(
+    change: (issued: Issued) => string,
+    expected: ErrorAnswer,
+    chainId?: ChainId,
+  ): Promise<Outcome> {
+    return errorOutcome(await this.sendChanged(change, chainId), expected);
   }
 
   /** The issued message signed, then changed by `tamper` and sent with that signature. */
@@ -221,7 +258,7 @@ export abstract class WalletLab<
   async loginPageSignatureAtVerify(): Promise<Outcome> {
     const wallet = this.newWallet();
     const { browser } = await this.loginPage();
-    const issued = await this.nonceFor(wallet, this.defaultChainId, {
+    const issued = await this.nonceFor(wallet, this.chain.defaultChainId, {
       http: browser,
       clientId: null,
     });
@@ -249,16 +286,11 @@ export abstract class WalletLab<
   }
 
   /** The issued message with another statement, signed as changed by its own wallet. */
-  async resignedWithAnotherStatement(): Promise<Outcome> {
-    const wallet = this.newWallet();
-    const issued = await this.nonceFor(wallet);
-    const message = this.rebuild(issued, { statement: 'Claim your airdrop' });
-    return errorOutcome(await this.verify(message, await wallet.sign(message)), {
-      status: 401,
-      error: 'invalid_nonce',
-      description:
-        'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
-    });
+  resignedWithAnotherStatement(): Promise<Outcome> {
+    return this.refusedWhenChanged(
+      (issued) => this.rebuild(issued, { statement: 'Claim your airdrop' }),
+      NOT_AS_ISSUED,
+    );
   }
 
   async signatureFromAnotherKey(): Promise<Outcome> {

@@ -1,7 +1,11 @@
 import { InvalidScope } from '../platform/errors/protocol-error';
 
-/** The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). */
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'api', 'account'] as const;
+/**
+ * The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). No
+ * `email`: no account has an address, so no token or ID token could ever carry one, and
+ * advertising it (`scopes_supported`) promised what is never issued.
+ */
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'api', 'account'] as const;
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
 export const OPENID_SCOPE = 'openid';
 export const DEFAULT_SCOPE = 'profile';

@@ -1,4 +1,15 @@
-import { DEFAULTS, commandLine, parseOptions } from '../../bench/lib/options';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BENCHMARKS_FILE,
+  DEFAULTS,
+  USAGE,
+  commandLine,
+  parseOptions,
+} from '../../bench/lib/options';
+
+const ROOT = join(__dirname, '..', '..');
 
 describe('bench options', () => {
   it('defaults', () => {
@@ -43,4 +54,36 @@ describe('bench options', () => {
     expect(() => parseOptions(['--requests', '1.5'])).toThrow('--requests');
     expect(() => parseOptions(['--only', 'both'])).toThrow('--only needs proofgate or oidc');
   });
+
+  it('writes the tracked docs/BENCHMARKS.md only with --write, another file with --out', () => {
+    expect(parseOptions([]).out).toBe('-');
+    expect(parseOptions(['--write']).out).toBe(BENCHMARKS_FILE);
+    expect(BENCHMARKS_FILE).toBe('docs/BENCHMARKS.md');
+    expect(commandLine(parseOptions(['--rounds', '3', '--write']))).toBe(
+      'npm run bench -- --rounds 3 --write',
+    );
+    expect(parseOptions(['--out', 'bench.md']).out).toBe('bench.md');
+    expect(commandLine(parseOptions(['--out', 'bench.md']))).toBe(
+      'npm run bench -- --out bench.md',
+    );
+    expect(USAGE).toMatch(/^ {2}--write +write the report into docs\/BENCHMARKS\.md/m);
+  });
+
+  it('`npm run bench -- --help` prints the usage on stdout and exits 0, touching nothing', () => {
+    const report = join(ROOT, BENCHMARKS_FILE);
+    const before = statSync(report).mtimeMs;
+    const run = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'main.ts'), '--help'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, TS_NODE_PROJECT: 'tsconfig.jest.json' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(run.stdout).toBe(`${USAGE}\n`);
+    expect(statSync(report).mtimeMs).toBe(before);
+  }, 60_000);
 });

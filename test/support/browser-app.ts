@@ -67,7 +67,6 @@ export async function openPage(
   return { context, page, problems };
 }
 
-
 /** What a browser spec's tests see: the app and browser of the file, the page of the test. */
 export type BrowserSpec = BrowserApp & OpenedPage;
 

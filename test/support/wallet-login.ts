@@ -4,7 +4,7 @@
  * where its signature is accepted (a client at POST /wallet/verify, a browser's login page at
  * /login/siwe, an account's linking): `NonceFor` says which to ask for.
  */
-import type request from 'supertest';
+import request from 'supertest';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { SolanaTestWallet } from './solana';
 import type { TestApp } from './test-app';
@@ -107,4 +107,31 @@ export async function walletLogin(
     .send({ ...signed, ...extra })
     .expect(200);
   return res.body as { access_token: string; refresh_token: string };
+}
+
+/**
+ * "Sign in with Ethereum" on the login page, as its script does it: a fresh browser loads
+ * GET /login, asks for a nonce of that page (its cookies), and posts the signed message with the
+ * page's CSRF token to POST /login/siwe. The answer is the test's to judge; the browser keeps
+ * the session cookie when there is one.
+ */
+export async function walletPageLogin(
+  t: TestApp,
+  account: PrivateKeyAccount,
+): Promise<{ browser: Agent; res: request.Response }> {
+  const browser = request.agent(t.app.getHttpServer());
+  const page = await browser.get('/login').expect(200);
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+  const proof = await signedSiweMessage(t, account, account, { browser });
+  const res = await browser
+    .post('/login/siwe')
+    .send({ ...proof, csrf_token: csrf, return_to: '/' });
+  return { browser, res };
+}
+
+/** A browser signed in with `account`'s wallet on the login page (POST /login/siwe 200). */
+export async function walletBrowser(t: TestApp, account: PrivateKeyAccount): Promise<Agent> {
+  const { browser, res } = await walletPageLogin(t, account);
+  if (res.status !== 200) throw new Error(`POST /login/siwe answered ${res.status}: ${res.text}`);
+  return browser;
 }

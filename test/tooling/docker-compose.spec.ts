@@ -33,17 +33,23 @@ const FIXED_BY_COMPOSE: Record<string, string> = {
   MONGODB_URI: 'mongodb://mongo:27017/proofgate',
 };
 
-/** Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}` against a given shell. */
+/**
+ * Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}` against a given shell, nested ones
+ * (`${ISSUER:-http://localhost:${PROOFGATE_PORT:-25000}}`) from the inside out.
+ */
 function interpolate(value: string, shell: Record<string, string>): string {
-  return value.replace(
-    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-?])([^}]*))?\}/g,
-    (_, name: string, op?: string, arg?: string) => {
+  const innermost = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-?])([^${}]*))?\}/g;
+  let result = value;
+  for (let previous = ''; previous !== result;) {
+    previous = result;
+    result = result.replace(innermost, (_, name: string, op?: string, arg?: string) => {
       const set = shell[name];
       if (set !== undefined && set !== '') return set;
       if (op === '?') throw new Error(`compose stops: ${arg}`);
       return op === '-' ? (arg ?? '') : '';
-    },
-  );
+    });
+  }
+  return result;
 }
 
 /** The container's environment for that shell (no .env file). */
@@ -102,10 +108,36 @@ describe('docker-compose.yml', () => {
   it('builds the service from the Dockerfile and starts it once MongoDB is healthy', () => {
     expect(proofgate.build).toBe('.');
     expect(proofgate.depends_on).toEqual({ mongo: { condition: 'service_healthy' } });
-    expect(proofgate.ports).toEqual(['25000:25000']);
     // Compose's default (10 s) would SIGKILL a drain that uses all of SHUTDOWN_GRACE_SECONDS.
     expect(proofgate.stop_grace_period).toBe('30s');
     expect(proofgate.healthcheck?.test.join(' ')).toContain('/health');
+  });
+
+  it('publishes the service on the loopback at PROOFGATE_PORT (25000), PROOFGATE_BIND choosing the address', () => {
+    const env = { KEY_ENCRYPTION_SECRET: 'k'.repeat(40) };
+    const published = (shell: Record<string, string>) =>
+      (proofgate.ports ?? []).map((port) => interpolate(port, shell));
+    expect(published({})).toEqual(['127.0.0.1:25000:25000']);
+    expect(published({ PROOFGATE_PORT: '8080' })).toEqual(['127.0.0.1:8080:25000']);
+    expect(published({ PROOFGATE_BIND: '0.0.0.0', PROOFGATE_PORT: '8080' })).toEqual([
+      '0.0.0.0:8080:25000',
+    ]);
+    // The container side, the healthcheck and Prometheus's target stay on the service's own PORT.
+    const port = containerEnv(proofgate, env).PORT;
+    expect((proofgate.ports ?? []).map((p) => p.split(':').pop())).toEqual([port]);
+    expect(proofgate.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/health`);
+    // The default issuer is the URL a browser on this host reaches.
+    expect(containerEnv(proofgate, env).ISSUER).toBe('http://localhost:25000');
+    expect(containerEnv(proofgate, { ...env, PROOFGATE_PORT: '8080' }).ISSUER).toBe(
+      'http://localhost:8080',
+    );
+    expect(containerEnv(proofgate, { ...env, ISSUER: 'https://auth.example.com' }).ISSUER).toBe(
+      'https://auth.example.com',
+    );
+    // Documented where compose is.
+    const deployment = readFileSync(join(ROOT, 'docs', 'DEPLOYMENT.md'), 'utf8');
+    expect(deployment).toContain('PROOFGATE_PORT');
+    expect(deployment).toContain('PROOFGATE_BIND');
   });
 
   it('configures production against the mongo service and requires the key secret', () => {
@@ -128,7 +160,7 @@ describe('docker-compose.yml', () => {
       const value = env[name];
       if (name in FIXED_BY_COMPOSE) return `${name}: ${value === FIXED_BY_COMPOSE[name]}`;
       // Passed through: its value is the variable itself, from the shell or .env.
-      const self = new RegExp(`^\\$\\{${name}(:[-?][^}]*)?\\}$`);
+      const self = new RegExp(`^\\$\\{${name}(:[-?].*)?\\}$`);
       return `${name}: ${typeof value === 'string' && self.test(value)}`;
     });
     expect(wiring).toEqual(documented.map((name) => `${name}: true`));

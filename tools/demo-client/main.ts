@@ -60,7 +60,11 @@ async function main(): Promise<void> {
     };
     console.error(
       `demo-client: Proofgate at ${authorizationServer} would refuse every login: ${problem}.\n` +
-        `Start Proofgate with OAUTH_CLIENTS='${JSON.stringify([client])}' and this client with ` +
+        'Register it, no restart needed (the command prints its secret; in the checkout: ' +
+        '`npm run admin -- clients add ...`, see docs/ADMINISTRATION.md):\n' +
+        `  proofgate-admin clients add my-demo-client --redirect-uri ${redirectUri} --first-party\n` +
+        `and start this client with DEMO_CLIENT_ID=my-demo-client DEMO_CLIENT_SECRET=<that secret> DEMO_CLIENT_PORT=${port}.\n` +
+        `Or start Proofgate with OAUTH_CLIENTS='${JSON.stringify([client])}' and this client with ` +
         `DEMO_CLIENT_ID=my-demo-client DEMO_CLIENT_SECRET=${secret} DEMO_CLIENT_PORT=${port}, ` +
         'or run it on DEMO_CLIENT_PORT=25001 (demo-client’s).',
     );

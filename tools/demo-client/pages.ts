@@ -66,11 +66,11 @@ function rows(entries: ReadonlyArray<readonly [string, unknown]>): SafeHtml {
   </table>`;
 }
 
-export function homePage(authorizationServer: string): string {
+export function homePage(authorizationServer: string, clientId: string): string {
   return layout(
     'Authorization code + PKCE',
     html`<p>
-        A confidential OAuth client (<code>demo-client</code>) of the Proofgate authorization server
+        A confidential OAuth client (<code>${clientId}</code>) of the Proofgate authorization server
         at <code>${authorizationServer}</code>. It keeps <code>state</code> and the PKCE
         <code>code_verifier</code> in its own server-side session and redeems the code server to
         server: the verifier never travels through the browser.

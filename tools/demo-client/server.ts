@@ -68,9 +68,10 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
   const baseUrl = `http://localhost:${options.port}`;
   const authorizationServer = options.authorizationServer.replace(/\/+$/, '');
   const sessions = new SessionStore();
+  const clientId = options.clientId ?? 'demo-client';
   const oauthClient = new DemoOAuthClient({
     authorizationServer,
-    clientId: options.clientId ?? 'demo-client',
+    clientId,
     clientSecret: options.clientSecret ?? 'demo-secret',
     redirectUri: `${baseUrl}/callback`,
     scope: 'profile api',
@@ -179,7 +180,7 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
     const url = new URL(req.url ?? '/', baseUrl);
     const method = req.method ?? 'GET';
     const key = `${method} ${url.pathname}`;
-    if (key === 'GET /') return send(res, 200, homePage(authorizationServer));
+    if (key === 'GET /') return send(res, 200, homePage(authorizationServer, clientId));
     if (key === 'GET /static/demo-client.css') {
       res.writeHead(200, {
         ...SECURITY_HEADERS,

@@ -12,7 +12,7 @@ const LAUNCHER = path.join(__dirname, 'MongoServerLauncher.java');
 class MongoServerStartError extends Error {
   /**
    * @param {string} message
-   * @param {'java-missing' | 'data-file-locked' | 'exited' | 'timeout'} reason
+   * @param {'java-missing' | 'data-file-locked' | 'port-in-use' | 'exited' | 'timeout'} reason
    */
   constructor(message, reason) {
     super(message);
@@ -88,10 +88,12 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000, ttlMonito
       clearTimeout(timer);
       // H2 (MVStore) holds an exclusive lock on its file while a server has it open.
       const locked = /MVStoreException: The file is locked/.test(stderr);
+      // A port found free a moment ago may have been taken since.
+      const portInUse = /BindException|Address already in use/.test(stderr);
       reject(
         new MongoServerStartError(
           `mongo-java-server exited (${code ?? signal}) before it was ready\n${stderr}`,
-          locked ? 'data-file-locked' : 'exited',
+          locked ? 'data-file-locked' : portInUse ? 'port-in-use' : 'exited',
         ),
       );
     });

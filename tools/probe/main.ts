@@ -8,6 +8,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { FLOWS, type Flow, type ProbeSettings, probeMetrics, reportLines, runProbe } from './probe';
 
 const USAGE = `npm run probe -- --url URL [options]
+  --help                this text (exit 0)
   --url URL             the deployment (its issuer)
   --flows pkce,siwe     which logins to run (default: both)
   --client-id ID        the probe's own client, first-party (default probe)
@@ -80,9 +81,14 @@ function parse(argv: readonly string[]): { settings: ProbeSettings; textfile?: s
 }
 
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(process.argv.slice(2));
+    parsed = parse(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);

@@ -200,7 +200,7 @@ async function useThenRevoke(
 ): Promise<void> {
   const tokens = json<{ access_token: string; refresh_token?: string }>(tokenResponse);
   await run.step(
-    'userinfo',
+    'api_me',
     () => browser.get('/api/me', { headers: { authorization: `Bearer ${tokens.access_token}` } }),
     200,
   );

@@ -6,6 +6,7 @@ import { randomToken } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { ClientRepository } from '../../clients/client.repository';
 import { isLive, type ClientType, type OAuthClient } from '../../clients/oauth-client';
+import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
@@ -20,6 +21,8 @@ export interface RegisteredClient {
   readonly type: ClientType;
   readonly name: string;
   readonly redirectUris: readonly string[];
+  /** RFC 8707 resources it may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
+  readonly resources: readonly string[];
   /** RFC 7591 grant_types: what the client registered, else every grant the server supports. */
   readonly grantTypes: readonly string[];
   readonly firstParty: boolean;
@@ -56,6 +59,10 @@ export interface NewClient {
   readonly name?: string;
   readonly public: boolean;
   readonly firstParty: boolean;
+  /** RFC 8707 resources besides ACCESS_TOKEN_AUDIENCE (OAUTH_CLIENTS `resources`). */
+  readonly resources?: readonly string[];
+  /** RFC 7591 §2 grant_types; absent: every grant the token endpoint has. */
+  readonly grantTypes?: readonly string[];
   readonly dpopBoundAccessTokens?: boolean;
   readonly requirePushedAuthorizationRequests?: boolean;
 }
@@ -80,6 +87,7 @@ export class ClientAdministration {
 
   async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
     const entry = checkedEntry(wanted);
+    const grantTypes = checkedGrantTypes(wanted.grantTypes);
     this.refuseManaged(entry.clientId, 'add');
     const secret = wanted.public ? undefined : randomToken(SECRET_BYTES);
     const client: OAuthClient = {
@@ -88,6 +96,8 @@ export class ClientAdministration {
       name: entry.name,
       redirectUris: entry.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
+      ...(entry.resources ? { resources: entry.resources } : {}),
+      ...(grantTypes ? { grantTypes } : {}),
       ...(wanted.firstParty ? { firstParty: true } : {}),
       ...(wanted.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
       ...(wanted.requirePushedAuthorizationRequests
@@ -213,6 +223,7 @@ export class ClientAdministration {
       type: client.type,
       name: client.name,
       redirectUris: [...client.redirectUris],
+      resources: [...(client.resources ?? [])],
       grantTypes: [...grantTypesOf(client)],
       firstParty: client.firstParty === true,
       dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
@@ -233,9 +244,29 @@ function checkedEntry(wanted: NewClient): ClientEntryConfig {
       client_id: wanted.clientId,
       redirect_uris: [...wanted.redirectUris],
       ...(wanted.name !== undefined ? { name: wanted.name } : {}),
+      ...(wanted.resources !== undefined ? { resources: [...wanted.resources] } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);
     throw error;
   }
+}
+
+/**
+ * RFC 7591 §2 grant_types, by the rules of POST /register: grants the token endpoint has, and
+ * authorization_code among them (the only grant that signs a user in; refresh_token alone could
+ * never be used). Absent: the client may use every grant, as configured clients do.
+ */
+function checkedGrantTypes(wanted: readonly string[] | undefined): string[] | undefined {
+  if (wanted === undefined) return undefined;
+  const unsupported = wanted.find(
+    (grantType) => !(REGISTRABLE_GRANT_TYPES as readonly string[]).includes(grantType),
+  );
+  if (unsupported !== undefined) {
+    throw new AdminError(`grant types may be only ${REGISTRABLE_GRANT_TYPES.join(', ')}`);
+  }
+  if (!wanted.includes('authorization_code')) {
+    throw new AdminError('grant types must include authorization_code');
+  }
+  return [...new Set(wanted)];
 }

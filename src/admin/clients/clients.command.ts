@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderFields, renderTable } from '../io/output';
 import { ClientAdministration, type RegisteredClient } from './client-administration.service';
@@ -13,6 +14,8 @@ function clientJson(client: RegisteredClient) {
     client_type: client.type,
     token_endpoint_auth_method: client.type === 'public' ? 'none' : 'client_secret_basic',
     redirect_uris: client.redirectUris,
+    // OAUTH_CLIENTS' name (RFC 8707 defines the parameter, RFC 7591 no metadata for it).
+    ...(client.resources.length ? { resources: client.resources } : {}),
     grant_types: client.grantTypes,
     first_party: client.firstParty,
     // RFC 9449 §5.2 / RFC 9126 §6 metadata, shown when set (both default to false).
@@ -35,6 +38,7 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ['name', client.name],
     ['type', client.type],
     ['redirect URIs', client.redirectUris.join(' ') || '-'],
+    ...(client.resources.length ? [['resources', client.resources.join(' ')] as const] : []),
     ['grant types', client.grantTypes.join(' ')],
     ['first party', client.firstParty ? 'yes' : 'no'],
     ...(client.dpopBoundAccessTokens ? [['DPoP proofs', 'required'] as const] : []),
@@ -136,6 +140,16 @@ function secretNotice(client: RegisteredClient, secret: string): string {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** A repeatable option whose values are one of `choices` (commander's `choices` keeps one). */
+function collectOneOf(choices: readonly string[]) {
+  return (value: string, previous: string[] = []) => {
+    if (!choices.includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    }
+    return [...previous, value];
+  };
+}
+
 export function registerClientsCommands(program: Command, deps: CommandDeps): void {
   const clients = program.command('clients').description('registered OAuth clients');
 
@@ -146,7 +160,18 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .requiredOption('--redirect-uri <uri>', 'a redirect URI (repeat for several)', collect)
     .option('--public', 'a public client (no secret: PKCE only, e.g. a SPA or native app)')
     .option('--name <name>', 'display name (default: the client_id)')
-    .option('--first-party', 'record the client as your own application')
+    .option('--first-party', 'record the client as your own application (no consent screen)')
+    .option(
+      '--resource <uri>',
+      'RFC 8707: a resource (API) it may ask tokens for besides ACCESS_TOKEN_AUDIENCE (repeat for several)',
+      collect,
+    )
+    .option(
+      '--grant-type <type>',
+      `RFC 7591 grant_types: ${REGISTRABLE_GRANT_TYPES.join(' or ')}, authorization_code among them ` +
+        '(repeat for several; default: every grant; without refresh_token it gets no refresh token)',
+      collectOneOf(REGISTRABLE_GRANT_TYPES),
+    )
     .option(
       '--dpop-bound-access-tokens',
       'RFC 9449: refuse its token requests without a DPoP proof (no bearer tokens)',
@@ -163,6 +188,8 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           public?: boolean;
           name?: string;
           firstParty?: boolean;
+          resource?: string[];
+          grantType?: string[];
           dpopBoundAccessTokens?: boolean;
           requirePushedAuthorizationRequests?: boolean;
         },
@@ -177,6 +204,8 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
             requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
             ...(options.name !== undefined ? { name: options.name } : {}),
+            ...(options.resource !== undefined ? { resources: options.resource } : {}),
+            ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
           }),
         );
         const human =

@@ -1,4 +1,4 @@
-import type { Account } from '../../accounts/account';
+import { type Account, type SignInMethod, originalMethodKey } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import { PASSWORD_MAX_LENGTH, SIWE_SIGN_SCRIPT, USERNAME_MAX_LENGTH } from '../login.page';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
@@ -41,7 +41,7 @@ export function renderAccountPage(view: AccountPageView): string {
         removable && whyNotRemovable(account.sub, method.key) === undefined
           ? `<form method="post" action="/account/methods/remove">${csrf}<input type="hidden" name="method" value="${escapeHtml(method.key)}"><button type="submit" class="secondary">Remove</button></form>`
           : '';
-      return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code></td><td>${method.addedAt ? escapeHtml(method.addedAt.toISOString()) : ''}</td><td>${remove}</td></tr>`;
+      return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code></td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
     })
     .join('\n');
   const error = view.error
@@ -66,7 +66,25 @@ ${activitySection(view.activity, csrf)}`,
   });
 }
 
-const when = (date: Date) => escapeHtml(date.toISOString());
+/**
+ * A time as people read it, in UTC (the server knows no reader's zone): `2026-01-31 14:05 UTC`,
+ * the exact instant in the `<time>` element's `datetime`.
+ */
+const when = (date: Date) =>
+  `<time datetime="${escapeHtml(date.toISOString())}">${escapeHtml(
+    `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  )}</time>`;
+
+/**
+ * When a method was added. The account's original method (the one its subject came from) was
+ * there before the account had a record: the date stored with it is that of the first link,
+ * when it was listed, not when it was added, so it is not shown as one.
+ */
+function added(sub: string, method: SignInMethod): string {
+  if (method.key === originalMethodKey(sub)) return '<span class="muted">with the account</span>';
+  return method.addedAt ? when(method.addedAt) : '';
+}
+
 const methodCell = (key: string | undefined) =>
   key === undefined ? '<span class="muted">not recorded</span>' : `<code>${escapeHtml(key)}</code>`;
 

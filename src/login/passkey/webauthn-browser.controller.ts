@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -9,9 +9,10 @@ export const WEBAUTHN_BROWSER_SCRIPT = '/static/vendor/simplewebauthn-browser.js
 /**
  * Serves @simplewebauthn/browser's UMD bundle (global `SimpleWebAuthnBrowser`) from this origin,
  * as the Content-Security-Policy (`script-src 'self'`) requires: no CDN. Read once, from the
- * installed package (its exports map names only the CommonJS entry, `script/index.js`).
+ * installed package (its exports map names only the CommonJS entry, `script/index.js`). A static
+ * asset of the pages, like the rest of /static: no operation of the API description.
  */
-@ApiTags('login')
+@ApiExcludeController()
 @Controller()
 export class WebAuthnBrowserController {
   private readonly bundle = readFileSync(
@@ -26,12 +27,6 @@ export class WebAuthnBrowserController {
   );
 
   @Get(WEBAUTHN_BROWSER_SCRIPT)
-  @ApiOperation({ summary: '@simplewebauthn/browser (UMD), for the login and account pages' })
-  @ApiProduces('text/javascript')
-  @ApiOkResponse({
-    description: 'JavaScript',
-    content: { 'text/javascript': { schema: { type: 'string' } } },
-  })
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=3600')
   script(): string {

@@ -27,7 +27,6 @@ export interface ConsentPageView {
 const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], string>> = {
   openid: 'Sign you in with your Proofgate account (it learns who you are and when you signed in)',
   profile: 'Know who you are (your account name)',
-  email: 'See your email address',
   api: 'Call the Proofgate API on your behalf',
   // Granted to first-party clients only, which never show this screen; said plainly all the same.
   account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',

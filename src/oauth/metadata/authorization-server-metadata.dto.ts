@@ -64,7 +64,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post'] })
   introspection_endpoint_auth_methods_supported!: string[];
 
-  @ApiProperty({ type: [String], example: ['openid', 'profile', 'email', 'api'] })
+  @ApiProperty({ type: [String], example: ['openid', 'profile', 'api', 'account'] })
   scopes_supported!: readonly string[];
 
   @ApiProperty({ description: 'RFC 9207: authorization responses carry `iss`', example: true })

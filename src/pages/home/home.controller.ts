@@ -1,11 +1,34 @@
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { LabConfig } from '../../config/sections/lab.config';
+import { OperatorConfig } from '../../config/sections/operator.config';
 import { PageSessions } from '../../login/page-session';
 import { type PageSession, renderPage } from '../../platform/http/html';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 
-const homePage = (session: PageSession | null) =>
+/** The pages an instance may turn off (production does by default: they answer 404 there). */
+interface OptionalPages {
+  readonly lab: boolean;
+  readonly docs: boolean;
+  readonly metrics: boolean;
+}
+
+/** Links to what this instance serves to anyone; an operator view behind the admin token is left out. */
+function sideBySideLinks(on: OptionalPages): string {
+  return [
+    on.lab &&
+      '<li><a href="/lab">The attack lab</a>: every attack on every model, run against this instance</li>',
+    '<li><a href="/challenge-models">/challenge-models</a>: protocol, policy and live figures of every model, with charts (JSON for API clients)</li>',
+    on.docs && '<li><a href="/docs">/docs</a>: the OpenAPI description</li>',
+    on.metrics && '<li><a href="/metrics">/metrics</a>: Prometheus metrics</li>',
+    '<li><a href="/health">/health</a></li>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+const homePage = (session: PageSession | null, on: OptionalPages) =>
   renderPage({
     title: 'Every proof you carry, side by side',
     session,
@@ -35,18 +58,18 @@ const homePage = (session: PageSession | null) =>
 </div>
 <h2>See them side by side</h2>
 <ul>
-<li><a href="/lab">The attack lab</a>: every attack on every model, run against this instance</li>
-<li><a href="/challenge-models">/challenge-models</a>: protocol, policy and live figures of every model, with charts (JSON for API clients)</li>
-<li><a href="/docs">/docs</a>: the OpenAPI description</li>
-<li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
-<li><a href="/health">/health</a></li>
+${sideBySideLinks(on)}
 </ul>`,
   });
 
 @ApiTags('pages')
 @Controller()
 export class HomeController {
-  constructor(private readonly sessions: PageSessions) {}
+  constructor(
+    private readonly sessions: PageSessions,
+    private readonly lab: LabConfig,
+    private readonly operator: OperatorConfig,
+  ) {}
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -58,6 +81,10 @@ export class HomeController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
-    return homePage(await this.sessions.of(request, response, '/'));
+    return homePage(await this.sessions.of(request, response, '/'), {
+      lab: this.lab.enabled,
+      docs: this.operator.docsEnabled,
+      metrics: this.operator.metricsEnabled,
+    });
   }
 }

@@ -10,6 +10,7 @@ import {
   TooManyRequests,
 } from './protocol-error';
 import { recordAnsweredError } from './answered-error';
+import { escapeHtml, renderPage } from '../http/html';
 
 /** Driver errors that mean "the database cannot be reached right now", not a bug. */
 const DATABASE_UNAVAILABLE: ReadonlyArray<new (...args: never[]) => Error> = [
@@ -94,6 +95,11 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     response.status(error.status);
     response.setHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+    if (error instanceof NotFound && browserNavigation(request)) {
+      response.type('text/html');
+      response.send(notFoundPage(request.path));
+      return;
+    }
     // Explicitly: a route's own @Header('Content-Type', ...) must not relabel the envelope.
     response.type('application/json');
     response.json({ error: error.error, error_description: error.description });
@@ -161,6 +167,27 @@ function fromBodyParser(e: BodyParserError): ProtocolError {
         ? new InvalidRequest('The request body could not be read')
         : new ServerError('An unexpected error occurred');
   }
+}
+
+/**
+ * A browser following a link or typing an address: GET or HEAD, preferring HTML to JSON. API
+ * clients (`Accept: application/json`, any type, or no Accept header) keep the JSON envelope.
+ */
+function browserNavigation(request: Request): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  // `json` first: a wildcard (`*/*`, or no Accept at all) picks it.
+  return request.accepts(['json', 'html']) === 'html';
+}
+
+/** The 404 a browser reads: what was not found, and the way home. */
+function notFoundPage(path: string): string {
+  return renderPage({
+    title: 'Not found',
+    narrow: true,
+    body: `<h1>Not found</h1>
+<p>There is no page at <code>${escapeHtml(path)}</code> on this instance.</p>
+<p><a href="/">Proofgate home</a></p>`,
+  });
 }
 
 function describe(e: unknown): string {

@@ -51,7 +51,11 @@ function sessionNav(session: PageSession | null | undefined): string {
 </form>`;
 }
 
-/** The shared page frame: stylesheet, site header, no inline script or style. */
+/**
+ * The shared page frame: stylesheet, site header, no inline script or style. The header links
+ * only pages every instance serves; the lab and the API description, which an instance may turn
+ * off (production does by default), are linked from the landing page when they are on.
+ */
 export function renderPage({
   title,
   body,
@@ -73,7 +77,7 @@ ${tags}
 </head>
 <body>
 <header class="site"><a class="brand" href="/">Proofgate</a>
-<nav><a href="/lab">Lab</a><a href="/challenge-models">Models</a><a href="/docs">API</a><a href="/demo/wallet">dApp demo</a>${sessionNav(session)}</nav></header>
+<nav><a href="/challenge-models">Models</a><a href="/demo/wallet">dApp demo</a>${sessionNav(session)}</nav></header>
 <main${narrow ? ' class="narrow"' : ''}>
 ${body}
 </main>

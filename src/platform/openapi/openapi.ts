@@ -47,5 +47,7 @@ export function setupOpenApi(app: INestApplication): void {
   });
   SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
+    // The page's own title, not the library's ("Swagger UI").
+    customSiteTitle: 'Proofgate API',
   });
 }

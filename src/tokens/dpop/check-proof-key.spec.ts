@@ -27,7 +27,8 @@ function refusal(jwk: unknown): string | undefined {
   }
 }
 
-const EXPONENT = 'The DPoP proof key is refused: an RSA key must use the public exponent 65537 (AQAB)';
+const EXPONENT =
+  'The DPoP proof key is refused: an RSA key must use the public exponent 65537 (AQAB)';
 const SIZE = 'The DPoP proof key is refused: an RSA modulus must be 2048 to 4096 bits';
 
 describe('checkProofKey (RSA proof keys: e = 65537, 2048-4096 bits)', () => {

@@ -80,11 +80,14 @@ describe('DpopProofKeys', () => {
     let resolved = false;
     const refused = keys.verified(async (resolve) => {
       // A header with e=3 and a payload that is not even signed: the resolver refuses the key.
-      await resolve({ alg: 'RS256', jwk: { ...publicJwk, e: 'Aw' } }, {
-        payload: '',
-        signature: '',
-        protected: '',
-      });
+      await resolve(
+        { alg: 'RS256', jwk: { ...publicJwk, e: 'Aw' } },
+        {
+          payload: '',
+          signature: '',
+          protected: '',
+        },
+      );
       resolved = true;
       return undefined;
     });

@@ -102,9 +102,9 @@ export class RefreshTokenRotation {
     // to a key; but a grant whose access tokens were bound stays bound: without a proof it would
     // hand out bearer tokens to whoever holds the refresh token and the client's credentials.
     if (grant.dpopBound && dpop === undefined) {
-      throw new InvalidGrant('Refresh token is bound to DPoP: present a DPoP proof with it').because(
-        'dpop_proof_missing',
-      );
+      throw new InvalidGrant(
+        'Refresh token is bound to DPoP: present a DPoP proof with it',
+      ).because('dpop_proof_missing');
     }
     const now = this.clock.now();
     if (grant.expiresAt.getTime() <= now.getTime()) {

@@ -7,6 +7,10 @@ import { OAuthClient } from '../../clients/oauth-client';
 /** The client wallet logins are issued to when the request names none. */
 export const DEFAULT_WALLET_CLIENT_ID = 'wallet';
 
+/** The built-in client's name: its tokens come from any wallet (SIWE, SIWS) or a passkey. */
+const NAME = 'Wallet and passkey sign-in';
+const LEGACY_NAME = 'Sign-In with Ethereum';
+
 /**
  * The OAuth clients a wallet login may be issued to. Only public ones: /wallet/verify takes no
  * client secret, so issuing to a confidential client would let anyone act as it.
@@ -25,11 +29,16 @@ export class WalletClients implements OnModuleInit {
    * method `none`). A `wallet` client configured in OAUTH_CLIENTS is left as configured.
    */
   async onModuleInit(): Promise<void> {
-    if (await this.clients.findById(DEFAULT_WALLET_CLIENT_ID)) return;
+    const existing = await this.clients.findById(DEFAULT_WALLET_CLIENT_ID);
+    if (existing) {
+      // Registered under its first name, which said Ethereum: it signs in every wallet and passkeys.
+      if (existing.name === LEGACY_NAME) await this.clients.save({ ...existing, name: NAME });
+      return;
+    }
     await this.clients.save({
       clientId: DEFAULT_WALLET_CLIENT_ID,
       type: 'public',
-      name: 'Sign-In with Ethereum',
+      name: NAME,
       // Wallet login never redirects: this client cannot be used at /authorize.
       redirectUris: [],
     });

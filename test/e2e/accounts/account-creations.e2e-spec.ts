@@ -5,14 +5,13 @@
  * and nothing written. Other addresses are unaffected, and an account that already has a record
  * adding a further method is not counted.
  */
-import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { passkeyMethodKey } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { exchangeCode, obtainCode, type Agent } from '../../support/oauth';
+import { exchangeCode, obtainCode } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { signedSiweMessage } from '../../support/wallet-login';
+import { walletBrowser } from '../../support/wallet-login';
 
 const ISSUER = 'http://localhost:25000';
 const PER_HOUR = 2;
@@ -43,17 +42,7 @@ describe('account creations per IP and hour', () => {
   /** An account-scoped access token of a fresh wallet's login on the login page. */
   async function freshWalletToken(): Promise<{ token: string; sub: string }> {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const agent: Agent = request.agent(server());
-    const page = await agent.get('/login').expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
-    await agent
-      .post('/login/siwe')
-      .send({
-        ...(await signedSiweMessage(t, wallet, wallet, { browser: agent })),
-        csrf_token: csrf,
-        return_to: '/',
-      })
-      .expect(200);
+    const agent = await walletBrowser(t, wallet);
     const { code, verifier } = await obtainCode(agent, { scope: 'openid account', nonce: 'n-1' });
     const res = await exchangeCode(server(), code, verifier).expect(200);
     return { token: (res.body as { access_token: string }).access_token, sub: walletOf(wallet) };

@@ -14,7 +14,7 @@ import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenti
 import { adminCli } from '../../support/admin-cli';
 import { basic, exchangeCode, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { signedSiweMessage } from '../../support/wallet-login';
+import { signedSiweMessage, walletPageLogin } from '../../support/wallet-login';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'a-locked-down-secret-1';
@@ -33,18 +33,6 @@ describe('an operator locks an account down (users disable / enable)', () => {
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
   const bearer = (token: string) => `Bearer ${token}`;
   const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
-
-  /** POST /login/siwe in a fresh browser: the response, and the browser. */
-  async function walletPageLogin(account: PrivateKeyAccount) {
-    const agent = request.agent(server());
-    const page = await agent.get('/login').expect(200);
-    const res = await agent.post('/login/siwe').send({
-      ...(await signedSiweMessage(t, account, account, { browser: agent })),
-      csrf_token: csrfOf(page.text),
-      return_to: '/',
-    });
-    return { agent, res };
-  }
 
   /** POST /wallet/verify for the built-in public `wallet` client, answered `status`. */
   async function walletVerify(account: PrivateKeyAccount, status: number) {
@@ -114,7 +102,7 @@ describe('an operator locks an account down (users disable / enable)', () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const second = privateKeyToAccount(generatePrivateKey());
     const username = `locked-${++names}`;
-    const { agent } = await walletPageLogin(wallet);
+    const { browser: agent } = await walletPageLogin(t, wallet);
     const { access_token } = await tokensOf(agent);
     await t
       .http()
@@ -202,7 +190,7 @@ describe('an operator locks an account down (users disable / enable)', () => {
     // Every method, every way: one answer.
     expect((await walletVerify(account.wallet, 403)).body).toEqual(REFUSAL);
     expect((await walletVerify(account.second, 403)).body).toEqual(REFUSAL);
-    const siwe = await walletPageLogin(account.second);
+    const siwe = await walletPageLogin(t, account.second);
     expect(siwe.res.status).toBe(403);
     expect(siwe.res.body).toEqual(REFUSAL);
     expect(JSON.stringify(siwe.res.headers['set-cookie'] ?? [])).not.toMatch(/pg_session=[^;]/);

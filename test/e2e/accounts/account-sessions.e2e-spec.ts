@@ -13,7 +13,7 @@ import { UserAccountService } from '../../../src/login/users/user-account.servic
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { signedSiweMessage } from '../../support/wallet-login';
+import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'an-owners-own-secret-1';
@@ -37,20 +37,6 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
   const bearer = (token: string) => `Bearer ${token}`;
   const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
   const newName = () => `owner-${++names}`;
-
-  async function walletBrowser(account: PrivateKeyAccount): Promise<Agent> {
-    const agent = request.agent(server());
-    const page = await agent.get('/login').expect(200);
-    await agent
-      .post('/login/siwe')
-      .send({
-        ...(await signedSiweMessage(t, account, account, { browser: agent })),
-        csrf_token: csrfOf(page.text),
-        return_to: '/',
-      })
-      .expect(200);
-    return agent;
-  }
 
   async function passkeyOptions(): Promise<{ challenge: string }> {
     const res = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
@@ -119,7 +105,7 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
 
   it('removing a passkey ends the sessions and revokes the grants it started, and only those', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const walletSession = await walletBrowser(wallet);
+    const walletSession = await walletBrowser(t, wallet);
     const walletTokens = await tokensOf(walletSession);
     const authenticator = await addPasskey(walletTokens.access_token);
     const passkeyGrant = (
@@ -192,7 +178,7 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
 
   it('a password is removed while another method remains; it then signs in nowhere', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const walletTokens = await tokensOf(await walletBrowser(wallet));
+    const walletTokens = await tokensOf(await walletBrowser(t, wallet));
     const username = newName();
     await t
       .http()
@@ -271,8 +257,8 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
 
   it('DELETE /account/sessions signs out everywhere, this token included, and says so', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const first = await walletBrowser(wallet);
-    const second = await walletBrowser(wallet);
+    const first = await walletBrowser(t, wallet);
+    const second = await walletBrowser(t, wallet);
     const firstTokens = await tokensOf(first);
     const secondTokens = await tokensOf(second, 'openid profile');
 
@@ -305,13 +291,13 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
     expect(await signedIn(first)).toBe(false);
     expect(await signedIn(second)).toBe(false);
     // Signing in again works: nothing is locked.
-    expect(await signedIn(await walletBrowser(wallet))).toBe(true);
+    expect(await signedIn(await walletBrowser(t, wallet))).toBe(true);
   });
 
   it('the /account page lists sessions and grants, and its form signs out everywhere', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const browser = await walletBrowser(wallet);
-    const other = await walletBrowser(wallet);
+    const browser = await walletBrowser(t, wallet);
+    const other = await walletBrowser(t, wallet);
     const tokens = await tokensOf(other);
 
     const page = await browser.get('/account').expect(200);

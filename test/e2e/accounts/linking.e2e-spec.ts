@@ -19,6 +19,7 @@ import {
   signedSiweMessage,
   signedSiwsMessage,
   walletLogin as signInWithWallet,
+  walletBrowser,
 } from '../../support/wallet-login';
 
 const ISSUER = 'http://localhost:25000';
@@ -42,19 +43,6 @@ describe('linking sign-in methods', () => {
   async function passwordBrowser(username = 'user0'): Promise<Agent> {
     const agent = request.agent(server());
     await login(agent, '/', username, `password${username.slice(-1)}`);
-    return agent;
-  }
-
-  /** A browser signed in with a wallet on the login page (POST /login/siwe). */
-  async function walletBrowser(account: PrivateKeyAccount): Promise<Agent> {
-    const agent = request.agent(server());
-    const page = await agent.get('/login').expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
-    const proof = await signedSiweMessage(t, account, account, { browser: agent });
-    await agent
-      .post('/login/siwe')
-      .send({ ...proof, csrf_token: csrf, return_to: '/' })
-      .expect(200);
     return agent;
   }
 
@@ -187,7 +175,7 @@ describe('linking sign-in methods', () => {
 
   it('a wallet-only account adds a passkey and keeps its eip155 subject', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const browser = await walletBrowser(wallet);
+    const browser = await walletBrowser(t, wallet);
     const { access_token } = await tokensOf(browser);
     expect((await me(access_token)).sub).toBe(walletOf(wallet));
 
@@ -248,7 +236,7 @@ describe('linking sign-in methods', () => {
 
   it('the last method is never removed: 409 last_sign_in_method', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const { access_token } = await tokensOf(await walletBrowser(wallet));
+    const { access_token } = await tokensOf(await walletBrowser(t, wallet));
     const accounts = t.app.get(AccountService);
     const passkey = passkeyMethodKey('Q0NDQw');
     await accounts.link(walletOf(wallet), passkey, 'operator', {
@@ -380,7 +368,7 @@ describe('linking sign-in methods', () => {
     });
 
     const walletOnly = await tokensOf(
-      await walletBrowser(privateKeyToAccount(generatePrivateKey())),
+      await walletBrowser(t, privateKeyToAccount(generatePrivateKey())),
     );
     expect(decodeJwt(walletOnly.id_token).amr).toEqual(['siwe']);
   });

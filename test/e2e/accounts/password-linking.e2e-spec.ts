@@ -12,7 +12,7 @@ import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { signedSiweMessage } from '../../support/wallet-login';
+import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 
@@ -39,18 +39,6 @@ describe('a wallet-only account sets a password', () => {
     return /name="csrf_token" value="([^"]+)"/.exec(html)![1];
   }
 
-  /** A browser signed in with a wallet on the login page (POST /login/siwe). */
-  async function walletBrowser(account: PrivateKeyAccount): Promise<Agent> {
-    const agent = request.agent(server());
-    const page = await agent.get('/login').expect(200);
-    const proof = await signedSiweMessage(t, account, account, { browser: agent });
-    await agent
-      .post('/login/siwe')
-      .send({ ...proof, csrf_token: csrfOf(page.text), return_to: '/' })
-      .expect(200);
-    return agent;
-  }
-
   async function tokensOf(agent: Agent, scope = 'openid account') {
     const { code, verifier } = await obtainCode(agent, { scope, nonce: 'n-1' });
     const res = await exchangeCode(server(), code, verifier).expect(200);
@@ -74,7 +62,7 @@ describe('a wallet-only account sets a password', () => {
 
   it('API: the username then signs in at /login with the wallet’s sub; grants from before keep working', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const before = await tokensOf(await walletBrowser(wallet));
+    const before = await tokensOf(await walletBrowser(t, wallet));
     const username = newUsername();
 
     const linked = await setPassword(before.access_token, { username, password: PASSWORD }).expect(
@@ -133,7 +121,7 @@ describe('a wallet-only account sets a password', () => {
 
   it('API refusals: a taken username (409), a weak or empty password (400), a password user, a stale login, no account scope', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const { access_token } = await tokensOf(await walletBrowser(wallet));
+    const { access_token } = await tokensOf(await walletBrowser(t, wallet));
 
     const taken = await setPassword(access_token, { username: 'user0', password: PASSWORD }).expect(
       409,
@@ -194,7 +182,7 @@ describe('a wallet-only account sets a password', () => {
     } finally {
       t.clock.advance(-601);
     }
-    const profileOnly = await tokensOf(await walletBrowser(wallet), 'openid profile');
+    const profileOnly = await tokensOf(await walletBrowser(t, wallet), 'openid profile');
     await setPassword(profileOnly.access_token, {
       username: newUsername(),
       password: PASSWORD,
@@ -203,7 +191,7 @@ describe('a wallet-only account sets a password', () => {
 
   it('two requests racing to set a password: one wins, the other 409 password_already_set', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const { access_token } = await tokensOf(await walletBrowser(wallet));
+    const { access_token } = await tokensOf(await walletBrowser(t, wallet));
     const [first, second] = [newUsername(), newUsername()];
 
     const answers = await Promise.all(
@@ -231,7 +219,7 @@ describe('a wallet-only account sets a password', () => {
 
   it('the account page: Set a password (CSRF token, recent login), refusals shown on the page', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
-    const browser = await walletBrowser(wallet);
+    const browser = await walletBrowser(t, wallet);
     const page = await browser.get('/account').expect(200);
     expect(page.text).toContain('id="set-password"');
     const csrf = csrfOf(page.text);
@@ -290,7 +278,7 @@ describe('a wallet-only account sets a password', () => {
     expect((await me((await tokensOf(passwordLogin)).access_token)).sub).toBe(walletOf(wallet));
 
     // A stale login: the form is not offered, and a post is refused.
-    const other = await walletBrowser(privateKeyToAccount(generatePrivateKey()));
+    const other = await walletBrowser(t, privateKeyToAccount(generatePrivateKey()));
     const fresh = await other.get('/account').expect(200);
     t.clock.advance(601);
     try {

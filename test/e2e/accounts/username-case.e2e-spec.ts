@@ -9,16 +9,16 @@
 import request from 'supertest';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { UserRecord } from '../../../src/login/users/persistence/user.schema';
 import {
   UserAccountError,
   UserAccountService,
 } from '../../../src/login/users/user-account.service';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
-import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
+import { exchangeCode, login, obtainCode } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { signedSiweMessage } from '../../support/wallet-login';
+import { walletBrowser } from '../../support/wallet-login';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 const TAKEN = {
@@ -37,25 +37,12 @@ describe('usernames are unique whatever their case', () => {
   const server = () => t.app.getHttpServer();
   const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 
-  /** A browser signed in with a fresh wallet on the login page (POST /login/siwe). */
-  async function walletBrowser(): Promise<Agent> {
-    const wallet: PrivateKeyAccount = privateKeyToAccount(generatePrivateKey());
-    const agent = request.agent(server());
-    const page = await agent.get('/login').expect(200);
-    await agent
-      .post('/login/siwe')
-      .send({
-        ...(await signedSiweMessage(t, wallet, wallet, { browser: agent })),
-        csrf_token: csrfOf(page.text),
-        return_to: '/',
-      })
-      .expect(200);
-    return agent;
-  }
-
   /** An account-scoped access token of a fresh wallet-only account. */
   async function walletAccountToken(): Promise<string> {
-    const { code, verifier } = await obtainCode(await walletBrowser(), { scope: 'openid account' });
+    const { code, verifier } = await obtainCode(
+      await walletBrowser(t, privateKeyToAccount(generatePrivateKey())),
+      { scope: 'openid account' },
+    );
     return (await exchangeCode(server(), code, verifier).expect(200)).body.access_token as string;
   }
 
@@ -87,7 +74,7 @@ describe('usernames are unique whatever their case', () => {
   });
 
   it('the account page form: uSer1 is refused on the page, 409', async () => {
-    const browser = await walletBrowser();
+    const browser = await walletBrowser(t, privateKeyToAccount(generatePrivateKey()));
     const page = await browser.get('/account').expect(200);
     const refused = await browser
       .post('/account/password')

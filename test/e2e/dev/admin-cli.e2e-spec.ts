@@ -90,6 +90,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   async function signIn(
     browser: Agent,
     client: ClientUnderTest,
+    extra: Record<string, string> = {},
   ): Promise<oauth.TokenEndpointResponse> {
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
@@ -101,6 +102,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       state,
       code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
+      ...extra,
     });
     const authorized = await browser.get(`/authorize?${query.toString()}`).expect(302);
     const callback = new URL(authorized.headers.location);
@@ -302,6 +304,77 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       const spa = { id: 'cli-spa', redirectUri: 'http://127.0.0.1:7002/callback' };
       const tokens = await signIn(await loggedIn('alice', password), spa);
       await me(tokens.access_token).expect(200);
+    });
+
+    it('--resource and --grant-type: tokens for that resource only, and no refresh token', async () => {
+      const resource = 'https://mcp.example.com/mcp';
+      const agent = { id: 'cli-agent', redirectUri: 'http://127.0.0.1:7003/callback' };
+      const added = await adminJson([
+        'clients',
+        'add',
+        agent.id,
+        '--public',
+        '--first-party',
+        '--redirect-uri',
+        agent.redirectUri,
+        '--resource',
+        resource,
+        '--grant-type',
+        'authorization_code',
+      ]);
+      expect(added).toMatchObject({
+        token_endpoint_auth_method: 'none',
+        resources: [resource],
+        grant_types: ['authorization_code'],
+      });
+      expect(await adminJson(['clients', 'show', agent.id])).toMatchObject({
+        resources: [resource],
+        grant_types: ['authorization_code'],
+      });
+
+      const browser = await loggedIn('alice', password);
+      const tokens = await signIn(browser, agent, { resource });
+      expect(decodeJwt(tokens.access_token).aud).toBe(resource);
+      // RFC 6749 §1.5: not registered for refresh_token, so none is issued.
+      expect(tokens.refresh_token).toBeUndefined();
+
+      const other = new URLSearchParams({
+        response_type: 'code',
+        client_id: agent.id,
+        redirect_uri: agent.redirectUri,
+        scope: 'profile api',
+        state: 'x'.repeat(16),
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        resource: 'https://other.example.com/api',
+      });
+      const refused = await browser.get(`/authorize?${other.toString()}`).expect(302);
+      expect(new URL(refused.headers.location).searchParams.get('error')).toBe('invalid_target');
+
+      const noCode = await admin([
+        'clients',
+        'add',
+        'cli-refresh-only',
+        '--redirect-uri',
+        'http://127.0.0.1:7004/callback',
+        '--grant-type',
+        'refresh_token',
+      ]);
+      expect(noCode).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: grant types must include authorization_code\n',
+      });
+      const fragment = await admin([
+        'clients',
+        'add',
+        'cli-bad-resource',
+        '--redirect-uri',
+        'http://127.0.0.1:7004/callback',
+        '--resource',
+        'https://mcp.example.com/mcp#f',
+      ]);
+      expect(fragment.code).toBe(1);
+      expect(fragment.stderr).toMatch(/^proofgate-admin: resources .*fragment/);
     });
 
     it('refuses what configured clients would refuse, and a taken client_id', async () => {

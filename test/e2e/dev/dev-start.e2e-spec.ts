@@ -3,7 +3,7 @@
  * and the service together, stops both on Ctrl-C, and the data survives a restart.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { mongo } from 'mongoose';
@@ -20,10 +20,16 @@ interface Started {
 /** Every launcher started here: one still running when a test fails is stopped afterwards. */
 const launched: ChildProcess[] = [];
 
-async function npmStart(port: number, dataDir: string, distDir: string): Promise<Started> {
+async function npmStart(
+  port: number,
+  dataDir: string,
+  distDir: string,
+  databasePort: number,
+): Promise<Started> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
+    PROOFGATE_DEV_DATABASE_PORT: String(databasePort),
     PROOFGATE_DATA_DIR: dataDir,
     PROOFGATE_DIST_DIR: distDir,
     NODE_ENV: 'development',
@@ -70,10 +76,20 @@ describe('npm start without MONGODB_URI', () => {
     rmSync(distDir, { recursive: true, force: true });
   });
 
-  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data and its secret across restarts, readable by its owner only', async () => {
+  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data, its secret and its port across restarts, readable by its owner only', async () => {
     const port = await freePort();
+    // The default is 25017; a free one here, as other test files start databases meanwhile.
+    const databasePort = await freePort();
+    const note = join(dataDir, 'dev-database.json');
 
-    const first = await npmStart(port, dataDir, distDir);
+    const first = await npmStart(port, dataDir, distDir, databasePort);
+    expect(first.databaseUri).toBe(`mongodb://127.0.0.1:${databasePort}/proofgate`);
+    // Where `npm run admin` finds it, and that the service has the folder's secret: never the secret.
+    expect(JSON.parse(readFileSync(note, 'utf8'))).toEqual({
+      uri: first.databaseUri,
+      pid: first.child.pid,
+      folderSecret: true,
+    });
     expect(first.output()).toContain('its data lives in');
     // Its owner's only: the folder 0700, the database file and the folder's secret 0600.
     const mode = (name: string) => statSync(join(dataDir, name)).mode & 0o777;
@@ -95,6 +111,7 @@ describe('npm start without MONGODB_URI', () => {
     first.child.kill('SIGINT');
     expect(await exitOf(first.child)).toBe(0);
     expect(await statusOf(`http://127.0.0.1:${port}/health`)).toBe(0);
+    expect(existsSync(note)).toBe(false);
     const dbPort = Number(new URL(first.databaseUri).port);
     const probe = new mongo.MongoClient(`mongodb://127.0.0.1:${dbPort}`, {
       serverSelectionTimeoutMS: 500,
@@ -104,7 +121,9 @@ describe('npm start without MONGODB_URI', () => {
 
     // The second start reads the same secret (and so opens the signing keys the first sealed:
     // it would refuse to start otherwise).
-    const second = await npmStart(port, dataDir, distDir);
+    const second = await npmStart(port, dataDir, distDir, databasePort);
+    // The same URI: the one printed at the first start still works.
+    expect(second.databaseUri).toBe(first.databaseUri);
     // Nothing changed in src/ since the first start built it.
     expect(second.output()).toContain('is up to date with src/: not rebuilt');
     expect(readFileSync(join(dataDir, 'key-encryption-secret'), 'utf8')).toBe(secret);

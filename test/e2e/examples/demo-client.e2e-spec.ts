@@ -361,7 +361,22 @@ describe('npm run demo:client off demo-client’s port', () => {
     );
   });
 
-  it('starts as the client those variables name', async () => {
+  it('also prints the proofgate-admin command that registers it without a restart, which works as printed', async () => {
+    const port = await freePort();
+    const child = demoClient({ DEMO_CLIENT_PORT: String(port) });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    const command = /^ {2}proofgate-admin (clients add .*)$/m.exec(err)?.[1];
+    expect(command).toBe(
+      `clients add my-demo-client --redirect-uri http://localhost:${port}/callback --first-party`,
+    );
+    expect(err).toContain(
+      `and start this client with DEMO_CLIENT_ID=my-demo-client DEMO_CLIENT_SECRET=<that secret> DEMO_CLIENT_PORT=${port}.`,
+    );
+  });
+
+  it('starts as the client those variables name, and its page names that client', async () => {
     const child = demoClient({
       DEMO_CLIENT_PORT: String(registeredPort),
       DEMO_CLIENT_ID: 'my-demo-client',
@@ -374,6 +389,9 @@ describe('npm run demo:client off demo-client’s port', () => {
         30_000,
       );
       expect(status).toBe(200);
+      const page = await (await fetch(`http://localhost:${registeredPort}/`)).text();
+      expect(page).toContain('A confidential OAuth client (<code>my-demo-client</code>)');
+      expect(page).not.toContain('<code>demo-client</code>');
     } finally {
       child.kill('SIGINT');
       await exitOf(child);

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { adminCli } from '../../support/admin-cli';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
@@ -155,6 +156,43 @@ describe('examples/spa off its registered origin', () => {
       `OAUTH_CLIENTS='[{"client_id":"my-spa","redirect_uris":["http://127.0.0.1:${port}/callback"],"first_party":true}]'`,
     );
     expect(err).toContain(`SPA_CLIENT_ID=my-spa SPA_PORT=${port}`);
+  });
+
+  it('also prints the proofgate-admin command that registers it without a restart, which works as printed', async () => {
+    const port = await freePort();
+    const { code, err } = await runExample({ SPA_PORT: String(port) });
+    expect(code).toBe(1);
+    const command = /^ {2}proofgate-admin (clients add .*)$/m.exec(err)?.[1];
+    expect(command).toBe(
+      `clients add my-spa --redirect-uri http://127.0.0.1:${port}/callback --public --first-party`,
+    );
+    expect(err).toContain(`and start this example with SPA_CLIENT_ID=my-spa SPA_PORT=${port}.`);
+
+    const added = await adminCli(t, command!.split(' '));
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    // The instance learns of the new client and its origin within CLIENT_CACHE_TTL_SECONDS (its
+    // refusal of the origin above was cached), without a restart.
+    t.clock.advance(t.config.clientAuth.registryCacheTtlSeconds + 1);
+    const spa = spawn(process.execPath, [SCRIPT], {
+      env: {
+        PATH: process.env.PATH,
+        PROOFGATE_URL: issuer,
+        SPA_PORT: String(port),
+        SPA_CLIENT_ID: 'my-spa',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      const status = await waitFor(
+        () => statusOf(`http://127.0.0.1:${port}/`),
+        (answer) => answer === 200 || spa.exitCode !== null,
+        15_000,
+      );
+      expect({ status, exited: spa.exitCode }).toEqual({ status: 200, exited: null });
+    } finally {
+      spa.kill('SIGTERM');
+      await exitOf(spa);
+    }
   });
 
   it('names a client that lacks the redirect URI', async () => {

@@ -322,7 +322,12 @@ describe('password login (GET/POST /login)', () => {
 
       expect(stored.map((user) => user._id)).toEqual(['user0', 'user1']);
       for (const user of stored) {
-        expect(Object.keys(user).sort()).toEqual(['_id', 'createdAt', 'passwordHash']);
+        expect(Object.keys(user).sort()).toEqual([
+          '_id',
+          'createdAt',
+          'passwordHash',
+          'usernameKey',
+        ]);
         expect(user.passwordHash).toMatch(
           /^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/,
         );

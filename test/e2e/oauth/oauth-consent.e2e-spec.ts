@@ -75,13 +75,13 @@ describe('consent for clients that are not first-party', () => {
 
   describe('the login page', () => {
     it('names the registered client and the requested scopes of the pending request', async () => {
-      const returnTo = partnerRequest('profile email');
+      const returnTo = partnerRequest('profile openid');
       const page = await t
         .http()
         .get(`/login?return_to=${encodeURIComponent(returnTo)}`)
         .expect(200);
       expect(page.text).toContain(
-        '<strong id="pending-client">Partner &lt;Analytics&gt;</strong> <span class="muted">(partner)</span> asks you to sign in, for: <span id="pending-scopes"><code>profile</code> <code>email</code></span>',
+        '<strong id="pending-client">Partner &lt;Analytics&gt;</strong> <span class="muted">(partner)</span> asks you to sign in, for: <span id="pending-scopes"><code>profile</code> <code>openid</code></span>',
       );
     });
 
@@ -141,7 +141,7 @@ describe('consent for clients that are not first-party', () => {
     const { verifier, challenge } = pkcePair();
     const before = await codesIssued();
 
-    const screen = await agent.get(partnerRequest('profile email', 'st-1', challenge)).expect(200);
+    const screen = await agent.get(partnerRequest('profile openid', 'st-1', challenge)).expect(200);
     expect(screen.headers['content-type']).toMatch(/^text\/html/);
     expect(screen.headers.location).toBeUndefined();
     // No other site may frame the screen and trick a click on Allow.
@@ -149,12 +149,12 @@ describe('consent for clients that are not first-party', () => {
     expect(screen.text).toContain('<strong id="consent-client">Partner &lt;Analytics&gt;</strong>');
     expect(screen.text).toContain('wants to:');
     expect(screen.text).toContain('<li data-scope="profile">');
-    expect(screen.text).toContain('<li data-scope="email">');
+    expect(screen.text).toContain('<li data-scope="openid">');
     expect(screen.text).toContain('Signed in as <strong>user0</strong>');
     expect(await codesIssued()).toBe(before);
 
     const form = consentForm(screen.text);
-    expect(form.return_to).toBe(partnerRequest('profile email', 'st-1', challenge));
+    expect(form.return_to).toBe(partnerRequest('profile openid', 'st-1', challenge));
     const allowed = await agent
       .post('/consent')
       .type('form')
@@ -173,7 +173,7 @@ describe('consent for clients that are not first-party', () => {
       verifier,
       PARTNER,
     ).expect(200);
-    expect(tokens.body).toMatchObject({ token_type: 'Bearer', scope: 'profile email' });
+    expect(tokens.body).toMatchObject({ token_type: 'Bearer', scope: 'profile openid' });
 
     // One document per user and client, keyed by both.
     const stored = await t.connection
@@ -181,18 +181,18 @@ describe('consent for clients that are not first-party', () => {
       .findOne({ _id: 'user0 partner' });
     expect(stored).toMatchObject({ sub: 'user0', clientId: 'partner' });
     expect([...(stored as unknown as { scopes: string[] }).scopes].sort()).toEqual([
-      'email',
+      'openid',
       'profile',
     ]);
 
     // Remembered: the same scope, or less of it, goes straight through.
-    for (const scope of ['profile email', 'email']) {
+    for (const scope of ['profile openid', 'openid']) {
       const again = await agent.get(partnerRequest(scope, 'st-2')).expect(302);
       expect(new URL(again.headers.location).searchParams.get('code')).toBeTruthy();
     }
 
     // A wider scope asks again, for the whole request.
-    const wider = await agent.get(partnerRequest('profile email api', 'st-3')).expect(200);
+    const wider = await agent.get(partnerRequest('profile openid api', 'st-3')).expect(200);
     expect(wider.text).toContain('<li data-scope="api">');
     const widerForm = consentForm(wider.text);
     await agent

@@ -115,7 +115,7 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
       .send({
         grant_type: 'refresh_token',
         refresh_token: narrowed.body.refresh_token,
-        scope: 'api email',
+        scope: 'api openid',
       });
     expect(widened.status).toBe(400);
     expect(widened.body.error).toBe('invalid_scope');

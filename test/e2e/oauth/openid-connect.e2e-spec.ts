@@ -346,4 +346,18 @@ describe('OpenID Connect rules (supertest)', () => {
     expect(openid.response_types_supported).toEqual(['code']);
     expect(openid.scopes_supported).toContain('openid');
   });
+
+  it('advertises only scopes it grants: no email, since no account has an address a token could carry', async () => {
+    for (const path of [
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+    ]) {
+      const metadata = (await t.http().get(path).expect(200)).body;
+      expect({ path, scopes: metadata.scopes_supported }).toEqual({
+        path,
+        scopes: ['openid', 'profile', 'api', 'account'],
+      });
+      expect(metadata.claims_supported ?? []).not.toContain('email');
+    }
+  });
 });

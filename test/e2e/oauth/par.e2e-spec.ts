@@ -272,10 +272,10 @@ describe('request_uri refusals at /authorize', () => {
   });
 
   it('keeps a pushed request through the consent screen: Allow, then one code', async () => {
-    const uri = await pushAuthorizationRequest(t, THIRD_PARTY, { scope: 'profile email' });
+    const uri = await pushAuthorizationRequest(t, THIRD_PARTY, { scope: 'profile openid' });
     const screen = await authorize(THIRD_PARTY.id, uri).set('Accept', 'text/html');
     expect(screen.status).toBe(200);
-    expect(screen.text).toContain('<li data-scope="email">');
+    expect(screen.text).toContain('<li data-scope="openid">');
     const form = consentForm(screen.text);
     const allowed = await agent
       .post('/consent')

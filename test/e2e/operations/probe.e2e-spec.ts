@@ -97,10 +97,10 @@ describe('npm run probe', () => {
   it('logs in with PKCE and with SIWE, exits 0 and writes metrics that parse, printing no secret', async () => {
     const run = await probe(pkceArgs, { PROBE_PASSWORD: PASSWORD, PROBE_SIWE_KEY: SIWE_KEY });
     expect(run.output).toMatch(/^pkce login_page 200 \d+ms ok$/m);
-    for (const step of ['login 303', 'authorize 302', 'token 200', 'userinfo 200', 'revoke 200']) {
+    for (const step of ['login 303', 'authorize 302', 'token 200', 'api_me 200', 'revoke 200']) {
       expect(run.output).toMatch(new RegExp(`^pkce ${step} \\d+ms ok$`, 'm'));
     }
-    for (const step of ['nonce 201', 'verify 200', 'userinfo 200', 'revoke 200']) {
+    for (const step of ['nonce 201', 'verify 200', 'api_me 200', 'revoke 200']) {
       expect(run.output).toMatch(new RegExp(`^siwe ${step} \\d+ms ok$`, 'm'));
     }
     expect(run.code).toBe(0);
@@ -155,6 +155,16 @@ describe('npm run probe', () => {
     const run = await probe(pkceArgs, { PROBE_PASSWORD: PASSWORD });
     expect(run.code).toBe(2);
     expect(run.output).toContain('PROBE_SIWE_KEY (0x + 64 hex digits) is required');
+    expect(run.metrics).toBe('');
+  }, 60_000);
+
+  it('prints its usage for --help and exits 0, running nothing', async () => {
+    const run = await probe(['--help'], {});
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/^npm run probe -- --url URL \[options\]\n/);
+    expect(run.output).toContain('--flows pkce,siwe');
+    // No step ran: no "pkce login 303 12ms ok" line.
+    expect(run.output).not.toMatch(/^(pkce|siwe) \w+ \d{3} /m);
     expect(run.metrics).toBe('');
   }, 60_000);
 });

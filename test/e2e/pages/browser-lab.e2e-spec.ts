@@ -45,7 +45,9 @@ describe('GET /lab in a browser', () => {
       // The run announces its wait for the expiry challenges; the page counts it down.
       await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
       const first = await page.textContent('#status');
-      expect(first).toMatch(/^Waiting \d+ s for the (code|nonce|request_uri|recent login) to expire…$/);
+      expect(first).toMatch(
+        /^Waiting \d+ s for the (code|nonce|request_uri|recent login) to expire…$/,
+      );
       await screenshot(page, 'lab-countdown');
       const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
       await until(

@@ -31,11 +31,50 @@ describe('GET / (the landing page)', () => {
   it('links only to pages and documents this instance serves', async () => {
     const links = [...new Set([...html.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]))];
     expect(links).toEqual(
-      expect.arrayContaining(['/login', '/account', '/demo/wallet', '/lab', '/challenge-models']),
+      expect.arrayContaining([
+        '/login',
+        '/account',
+        '/demo/wallet',
+        '/lab',
+        '/docs',
+        '/metrics',
+        '/challenge-models',
+      ]),
     );
     const answers: Record<string, number> = {};
     for (const link of links) answers[link] = (await t.http().get(link)).status;
     // A page behind a login answers 303 to /login: it exists. A 404 is a dead link.
+    expect(Object.entries(answers).filter(([, status]) => status === 404 || status >= 500)).toEqual(
+      [],
+    );
+  });
+});
+
+describe('GET / in production, where the lab, /docs and /metrics are off by default', () => {
+  let t: TestApp;
+  let html: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+      ISSUER: 'https://auth.example.test',
+      LOG_LEVEL: 'silent',
+    });
+    html = (await t.http().get('/').expect(200)).text;
+  });
+
+  afterAll(() => t.close());
+
+  it('links none of them, in the page or its header, and no link is dead', async () => {
+    const links = [...new Set([...html.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]))];
+    for (const off of ['/lab', '/docs', '/metrics']) {
+      expect({ off, linked: links.includes(off) }).toEqual({ off, linked: false });
+      await t.http().get(off).expect(404);
+    }
+    expect(links).toEqual(expect.arrayContaining(['/login', '/challenge-models', '/health']));
+    const answers: Record<string, number> = {};
+    for (const link of links) answers[link] = (await t.http().get(link)).status;
     expect(Object.entries(answers).filter(([, status]) => status === 404 || status >= 500)).toEqual(
       [],
     );

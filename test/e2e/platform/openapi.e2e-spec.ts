@@ -37,8 +37,9 @@ function registeredRoutes(t: TestApp): string[] {
   for (const layer of express.router.stack) {
     if (!layer.route) continue;
     const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
-    // The documentation serving itself, and Nest's catch-all "no route" handler.
-    if (path.startsWith('/docs') || path === '/{*path}') continue;
+    // The documentation serving itself, the pages' static assets (one is a route: the passkey
+    // library's bundle), and Nest's catch-all "no route" handler.
+    if (path.startsWith('/docs') || path.startsWith('/static/') || path === '/{*path}') continue;
     for (const method of Object.keys(layer.route.methods)) routes.push(`${method} ${path}`);
   }
   return routes.sort();
@@ -54,10 +55,15 @@ describe('GET /docs (OpenAPI)', () => {
   });
   afterAll(() => t.close());
 
-  it('serves the Swagger UI page', async () => {
+  it('serves the Swagger UI page, titled as Proofgate’s API', async () => {
     const res = await t.http().get('/docs/').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('swagger-ui');
+    expect(res.text).toContain('<title>Proofgate API</title>');
+  });
+
+  it('lists operations of the API only, no static asset of the pages', () => {
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/static/'))).toEqual([]);
   });
 
   it('documents every route the application registers', () => {

@@ -74,8 +74,18 @@ describe('npm start refuses to start, in one line', () => {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(distDir, { recursive: true, force: true });
   });
+  // Any free database port: a developer's `npm start` may hold 25017, and its notice would be a
+  // line before the one these tests expect.
   const devStart = (extra: Record<string, string>) =>
-    run([DEV_START], shell({ PROOFGATE_DATA_DIR: dataDir, PROOFGATE_DIST_DIR: distDir, ...extra }));
+    run(
+      [DEV_START],
+      shell({
+        PROOFGATE_DATA_DIR: dataDir,
+        PROOFGATE_DIST_DIR: distDir,
+        PROOFGATE_DEV_DATABASE_PORT: '0',
+        ...extra,
+      }),
+    );
 
   it('in production without MONGODB_URI (no embedded database there)', async () => {
     const ended = await devStart({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) });

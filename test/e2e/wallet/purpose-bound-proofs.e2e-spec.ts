@@ -206,6 +206,25 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
     });
   });
 
+  it('shows anonymous callers whom a live nonce is for, never a browser’s session or the account a wallet joins', async () => {
+    const wallet = newWallet();
+    const page = await loginPage();
+    await signed(wallet, { browser: page.browser });
+    await signed(wallet, { linkTo: await accountToken('user0') });
+    const live = (await t.http().get('/challenge-models/live').expect(200)).body as {
+      challenges: Array<{ binding: Record<string, string> }>;
+    };
+    const audiences = live.challenges
+      .filter((c) => c.binding.address === wallet.address.toLowerCase())
+      .map((c) => [c.binding.audience, c.binding.purpose])
+      .sort();
+    expect(audiences).toEqual([
+      ['account', 'link'],
+      ['page', 'login'],
+    ]);
+    expect(JSON.stringify(live)).not.toContain('user0');
+  });
+
   describe('client-bound nonces', () => {
     it('name the client’s own origin, say whom they are for, and redeem only for that client', async () => {
       const wallet = newWallet();
@@ -356,7 +375,7 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
     it('refuses a Sign In With Solana message with another statement', async () => {
       const wallet = newSolanaWallet();
       const issued = await signedSiwsMessage(t, wallet);
-      const altered = issued.message.replace('Sign in through Proofgate', 'Sign in via Proofgate');
+      const altered = issued.message.replace('Sign in to Proofgate', 'Sign in via Proofgate');
       expect(altered).not.toBe(issued.message);
       const refused = await t
         .http()

@@ -99,7 +99,14 @@ describe('GET /challenge-models: the siws model', () => {
     };
     expect(live.challenges.filter((c) => c.model === 'siws')).toEqual([
       expect.objectContaining({
-        binding: { address, chain_id: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1' },
+        binding: {
+          address,
+          chain_id: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1',
+          // Whom it is for; the message's hash as a prefix only (#31).
+          audience: 'client:wallet',
+          purpose: 'login',
+          message: expect.stringMatching(/^[A-Za-z0-9_-]{8}…$/),
+        },
       }),
     ]);
 
