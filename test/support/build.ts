@@ -1,9 +1,73 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
 import { freePort, waitFor } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
+const BUILDS = join(ROOT, '.build');
+const SHARED_PREFIX = 'test-service-';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** A digest of everything `npm run build` reads: src/ (assets included) and the tsconfigs. */
+function sourceDigest(): string {
+  const hash = createHash('sha256');
+  const inputs = [
+    ...filesUnder(join(ROOT, 'src')).filter((file) => !file.endsWith('.spec.ts')),
+    join(ROOT, 'tsconfig.json'),
+    join(ROOT, 'tsconfig.build.json'),
+  ].sort();
+  for (const file of inputs)
+    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The service built from src/ as `npm run build` builds it (assets included), shared by every
+ * spec that runs the built service or CLI: built once per state of the sources, into
+ * .build/test-service-<digest of the sources>/, and reused by the next spec and the next run. A
+ * spec reads it and never writes into it. Built into a folder of its own first and then renamed,
+ * so a spec in another worker sees either nothing or the whole build; builds of older sources
+ * are removed.
+ */
+export async function sharedBuild(): Promise<string> {
+  const digest = sourceDigest();
+  const outDir = join(BUILDS, `${SHARED_PREFIX}${digest}`);
+  if (existsSync(join(outDir, 'main.js'))) return outDir;
+  const partial = `${outDir}.partial-${process.pid}`;
+  await buildService(partial);
+  cpSync(join(ROOT, 'src', 'public'), join(partial, 'public'), { recursive: true });
+  try {
+    renameSync(partial, outDir);
+  } catch {
+    // Another worker finished the same build first: theirs serves.
+    rmSync(partial, { recursive: true, force: true });
+  }
+  for (const name of readdirSync(BUILDS)) {
+    if (
+      name.startsWith(SHARED_PREFIX) &&
+      name !== `${SHARED_PREFIX}${digest}` &&
+      !name.includes('.partial-')
+    ) {
+      rmSync(join(BUILDS, name), { recursive: true, force: true });
+    }
+  }
+  return outDir;
+}
 
 /**
  * Compiles src/ into `outDir` as `npm run build` compiles it into dist/, for specs that run the

@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
@@ -33,6 +34,15 @@ class ComputedEachTime extends AnswerCache {
 }
 
 /**
+ * Nest's logger (nestjs-pino) writes through one logger per module registry, the first app's,
+ * which would keep its log level and destination for every later app: each e2e folder shares one
+ * registry (test/support/folder-suite.ts). The library's reset for tests makes it the newest app's.
+ */
+function newestAppLogs(): void {
+  __resetOutOfContextForTests();
+}
+
+/**
  * Boots the real AppModule in-process against the test database of this file (see
  * test/setup/database-per-file.js), with the production HTTP setup and a controllable clock.
  */
@@ -44,6 +54,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   // Silent unless a spec asks: LOG_LEVEL's default is `info` under NODE_ENV=production.
   const config = AppConfig.fromEnv({ LOG_LEVEL: 'silent', ...process.env, ...env });
+  newestAppLogs();
   const clock = new TestClock();
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
@@ -78,6 +89,7 @@ export async function createTestApp(
  */
 export async function startupFailure(env: Record<string, string>): Promise<unknown> {
   const config = AppConfig.fromEnv({ LOG_LEVEL: 'silent', ...process.env, ...env });
+  newestAppLogs();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)

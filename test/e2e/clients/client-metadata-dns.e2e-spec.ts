@@ -24,7 +24,7 @@ import { TestApp, createTestApp } from '../../support/test-app';
 import { madeUpCodeGrant } from '../../support/registration';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
-/** One for the file: the logger of the first app booted in a process keeps its destination. */
+/** One for the file: each of its apps writes here (the newest app's logger takes Nest's lines). */
 const log = new CapturedLog();
 const dns = new TestDnsServer(
   {

@@ -5,8 +5,6 @@
  * working there; an independent OAuth client library (oauth4webapi) drives the flows.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'oauth4webapi';
@@ -15,7 +13,7 @@ import {
   ACTIVE_KEY_RECHECK_SECONDS,
   NEXT_KEY_PUBLISH_SECONDS,
 } from '../../../src/tokens/signing-keys/signing-key.service';
-import { buildService } from '../../support/build';
+import { sharedBuild } from '../../support/build';
 import { basic, login, type Agent } from '../../support/oauth';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import { INSECURE, discover } from '../../support/oauth-discovery';
@@ -25,7 +23,7 @@ const CLIENT_CACHE_SECONDS = 10;
 
 const ROOT = join(__dirname, '..', '..', '..');
 const LAUNCHER = join(ROOT, 'bin', 'proofgate-admin');
-const DIST = join(ROOT, '.build', `admin-cli-e2e-${randomBytes(4).toString('hex')}`);
+let DIST = '';
 
 type Json = Record<string, unknown>;
 
@@ -73,13 +71,13 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   let as: oauth.AuthorizationServer;
 
   beforeAll(async () => {
-    const [app] = await Promise.all([startListeningApp(), buildService(DIST)]);
+    const [app, built] = await Promise.all([startListeningApp(), sharedBuild()]);
+    DIST = built;
     ({ t, issuer } = app);
     as = await discover(issuer);
   });
   afterAll(async () => {
     await t?.close();
-    rmSync(DIST, { recursive: true, force: true });
   });
 
   const agent = (): Agent => request.agent(t.app.getHttpServer());

@@ -9,12 +9,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
-import { buildService, startBuiltService } from '../../support/build';
+import { sharedBuild, startBuiltService } from '../../support/build';
 import { DEMO_CLIENT, exchangeCode, login, obtainCode } from '../../support/oauth';
 import { exitOf, waitFor } from '../../support/processes';
 import { ROOT } from '../../support/readme';
 
-const DIST = join(ROOT, '.build', 'tracing');
+let DIST = '';
 
 interface OtlpValue {
   stringValue?: string;
@@ -125,7 +125,9 @@ const attribute = (span: OtlpSpan, key: string) => {
 };
 
 describe('OpenTelemetry traces', () => {
-  beforeAll(() => buildService(DIST), 120_000);
+  beforeAll(async () => {
+    DIST = await sharedBuild();
+  }, 120_000);
   afterEach(async () => {
     for (const child of children.splice(0)) {
       if (child.exitCode === null) child.kill('SIGTERM');

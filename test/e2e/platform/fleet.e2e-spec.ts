@@ -4,16 +4,14 @@
  * the database stopped for 10 s and restarted on the same port, one instance SIGKILLed
  * mid-redemption and restarted, then every instance restarted. Three to four minutes.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerClass, memorySegments, outageAnswers } from '../../../tools/fleet/checks';
 import { LOGIN_LIMIT } from '../../../tools/fleet/fleet';
 import { runFleet, type FleetRun } from '../../../tools/fleet/harness';
 import { FLEET_DEFAULTS } from '../../../tools/fleet/options';
+import { sharedBuild } from '../../support/build';
 
 const ROOT = join(__dirname, '..', '..', '..');
-// Its own build folder: `npm run fleet` (dist-fleet/) may run at the same time.
-const DIST = join(ROOT, '.build', 'fleet-e2e');
 
 describe('a fleet of three instances on one database, under faults', () => {
   let run: FleetRun;
@@ -21,18 +19,20 @@ describe('a fleet of three instances on one database, under faults', () => {
   beforeAll(async () => {
     // A green run is quiet: the harness's account of the run is printed only when a check fails.
     const account: string[] = [];
-    run = await runFleet(FLEET_DEFAULTS, {
-      distDir: DIST,
-      root: ROOT,
-      log: (message) => account.push(`[fleet] ${message}\n`),
-    });
+    // The build the other specs run (`npm run fleet` builds into dist-fleet/ of its own).
+    run = await runFleet(
+      { ...FLEET_DEFAULTS, skipBuild: true },
+      {
+        distDir: await sharedBuild(),
+        root: ROOT,
+        log: (message) => account.push(`[fleet] ${message}\n`),
+      },
+    );
     if (!run.ok) {
       process.stderr.write(account.join(''));
       process.stderr.write(`[fleet] instance logs kept in ${run.runDir}\n`);
     }
   }, 10 * 60_000);
-
-  afterAll(() => rmSync(DIST, { recursive: true, force: true }));
 
   const check = (id: string) => {
     const found = run.checks.find((c) => c.id === id);

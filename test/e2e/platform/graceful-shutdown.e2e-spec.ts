@@ -5,15 +5,12 @@
  * patience ends. Run against the built service, as users run it.
  */
 import { type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { buildService, startBuiltService } from '../../support/build';
+import { sharedBuild, startBuiltService } from '../../support/build';
 import { exitOf, waitFor } from '../../support/processes';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const DIST = join(ROOT, '.build', 'graceful-shutdown');
+let DIST = '';
 
 interface Instance {
   child: ChildProcess;
@@ -129,8 +126,9 @@ async function busyLoop(port: number, agent: Agent) {
 
 describe('SIGTERM drains the instance, then it exits', () => {
   jest.setTimeout(180_000);
-  beforeAll(() => buildService(DIST), 120_000);
-  afterAll(() => rmSync(DIST, { recursive: true, force: true }));
+  beforeAll(async () => {
+    DIST = await sharedBuild();
+  }, 120_000);
   // A failed expectation must not leave an instance running.
   afterEach(() =>
     started.splice(0).forEach((child) => child.exitCode === null && child.kill('SIGKILL')),

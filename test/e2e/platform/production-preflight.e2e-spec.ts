@@ -5,7 +5,6 @@
  * passwords) are announced at level warn. The one-line refusals of a real start are in
  * test/e2e/platform/startup-failures.e2e-spec.ts.
  */
-import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { ConfigError } from '../../../src/config/env-parsers';
 import { CapturedLog } from '../../support/captured-log';
@@ -26,9 +25,6 @@ async function withApp(
   run: (t: TestApp) => Promise<void> | void,
   log?: CapturedLog,
 ): Promise<void> {
-  // nestjs-pino keeps the first app's logger for logs outside a request (module-level): without
-  // this, a later app's start-up lines would go to an earlier app's destination.
-  if (log) __resetOutOfContextForTests();
   const t = await createTestApp(env, log ? [[LogDestination, log]] : []);
   try {
     await run(t);

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
-import { buildService, startBuiltService } from '../../support/build';
+import { sharedBuild, startBuiltService } from '../../support/build';
 import { exitOf, freePort } from '../../support/processes';
 import { createTestApp } from '../../support/test-app';
 
@@ -200,10 +200,12 @@ describe('npm start refuses to start, in one line', () => {
 
 describe('the built service refuses to start, in one line', () => {
   jest.setTimeout(240_000);
-  const outDir = join(ROOT, '.build', `startup-${process.pid}`);
-  const main = join(outDir, 'main.js');
-  beforeAll(() => buildService(outDir), 180_000);
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+  let outDir = '';
+  let main = '';
+  beforeAll(async () => {
+    outDir = await sharedBuild();
+    main = join(outDir, 'main.js');
+  }, 180_000);
 
   it('when MONGODB_URI does not answer: at once when refused, naming it and the address, no credentials', async () => {
     const port = await freePort();

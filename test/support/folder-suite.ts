@@ -1,0 +1,39 @@
+/**
+ * `npm test` runs each folder of test/e2e as one jest suite: the folder's folder.e2e-suite.ts calls
+ * runFolder(__dirname). A small e2e file's cost is mostly loading the app's ~2,900 modules into a
+ * fresh module registry; here they load once per folder. Each file keeps what it had as a suite of
+ * its own: a describe named after it, its hooks, and a database of its own (as
+ * test/setup/database-per-file.js gives a lone file), set while the file is read and again before
+ * its tests run. A file named on the command line runs alone, as its own suite (jest.config.js).
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { testDatabaseUri } = require('../setup/test-database-uri') as {
+  testDatabaseUri: (base: string | undefined, name: string) => string;
+};
+
+/** The *.e2e-spec.ts files of `dir`, in name order. */
+export function specFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.e2e-spec.ts'))
+    .sort();
+}
+
+export function runFolder(dir: string): void {
+  for (const name of specFiles(dir)) {
+    const uri = testDatabaseUri(
+      process.env.PROOFGATE_TEST_MONGODB_BASE,
+      `proofgate_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`,
+    );
+    describe(name, () => {
+      beforeAll(() => {
+        process.env.MONGODB_URI = uri;
+      });
+      process.env.MONGODB_URI = uri;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(join(dir, name));
+    });
+  }
+}
