@@ -169,12 +169,19 @@ class Eip7702Node {
     if (args === undefined || !Array.isArray(args[0])) throw new Error('not aggregate3');
     const calls = args[0] as readonly { target: Address; callData: Hex }[];
     const results = await Promise.all(
-      calls.map(async ({ target, callData: data }) => {
-        if (!data.startsWith('0x1626ba7e')) return { success: true, returnData: '0x' };
-        const call = decodeFunctionData({ abi: erc1271Abi, data });
-        const valid = await this.isValidSignature(target, call.args[0], call.args[1], delegations);
-        return { success: true, returnData: this.erc1271Result(valid) };
-      }),
+      calls.map(
+        async ({ target, callData: data }): Promise<{ success: boolean; returnData: Hex }> => {
+          if (!data.startsWith('0x1626ba7e')) return { success: true, returnData: '0x' };
+          const call = decodeFunctionData({ abi: erc1271Abi, data });
+          const valid = await this.isValidSignature(
+            target,
+            call.args[0],
+            call.args[1],
+            delegations,
+          );
+          return { success: true, returnData: this.erc1271Result(valid) };
+        },
+      ),
     );
     return encodeFunctionResult({
       abi: multicall3Abi,
