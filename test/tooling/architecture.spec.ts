@@ -88,11 +88,14 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
-/** Folders under src/ as one node each; platform/ and config/ are one layer (they share types). */
+/**
+ * Folders under src/ as one node each; platform/ and config/ are one layer (they share types), and
+ * protocol-rules/ stands on it: config/ checks the environment with those rules.
+ */
 function areaGraph(): Map<string, string[]> {
   const layer = (path: string) => {
     const area = path.split('/')[0];
-    return area === 'config' ? 'platform' : area;
+    return area === 'config' || area === 'protocol-rules' ? 'platform' : area;
   };
   const graph = new Map<string, Set<string>>();
   for (const [file, targets] of importGraph) {
@@ -160,9 +163,28 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });
 
-  it('platform/ and config/ know no protocol: they import only each other', () => {
+  it('platform/ and config/ know no protocol: they import only each other, and config/ the pure RFC checks of protocol-rules/', () => {
     const allowed = new Set(['platform', 'config']);
-    expect(violations(['platform', 'config'], (area) => !allowed.has(area))).toEqual([]);
+    expect(violations(['platform'], (area) => !allowed.has(area))).toEqual([]);
+    expect(
+      violations(['config'], (area) => !allowed.has(area) && area !== 'protocol-rules'),
+    ).toEqual([]);
+  });
+
+  it('protocol-rules/ is pure RFC checks on the ground floor: it imports platform/ at most, and no framework', () => {
+    const rules = files.filter((file) => file.area === 'protocol-rules');
+    expect(rules.map((file) => file.path).sort()).toEqual(
+      expect.arrayContaining(['protocol-rules/redirect-uri.ts', 'protocol-rules/uri-syntax.ts']),
+    );
+    expect(violations(['protocol-rules'], (area) => area !== 'platform')).toEqual([]);
+    // Node's built-ins only: no Nest, no validation or HTTP library; a rule is a function of its input.
+    const packages = rules.flatMap((file) =>
+      [...readFileSync(join(SRC, file.path), 'utf8').matchAll(/from '([^.'][^']*)'/g)]
+        .map((match) => match[1])
+        .filter((name) => !name.startsWith('node:'))
+        .map((name) => `${file.path} imports ${name}`),
+    );
+    expect(packages).toEqual([]);
   });
 
   it('protocol code knows nothing of metrics or figures: it emits events, telemetry/ listens', () => {
@@ -214,7 +236,7 @@ describe('layout: dependencies point one way', () => {
     expect(cycles(importGraph)).toEqual([]);
   });
 
-  it('has no import cycle between folders (platform/ with config/ counted as one)', () => {
+  it('has no import cycle between folders (platform/, config/ and protocol-rules/ counted as one)', () => {
     expect(cycles(areaGraph())).toEqual([]);
   });
 
