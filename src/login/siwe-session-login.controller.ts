@@ -14,7 +14,7 @@ import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { SiweSessionLoginDto } from './siwe-session-login.dto';
 import { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
 import { SiweSessionLoginService } from './siwe-session-login.service';
-import { WALLET_PROOF_REFUSALS } from '../wallet/verify/wallet-proof.dto';
+import { WALLET_PROOF_REFUSALS } from '../wallet/wallet-proof.dto';
 
 /**
  * The login page's "Sign in with Ethereum" and "Sign in with Solana" buttons post here (JSON,

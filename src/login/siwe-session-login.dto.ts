@@ -1,5 +1,5 @@
 import { IntersectionType } from '@nestjs/swagger';
-import { WalletProofDto } from '../wallet/verify/wallet-proof.dto';
+import { WalletProofDto } from '../wallet/wallet-proof.dto';
 import { LoginPageFieldsDto } from './login-page-fields.dto';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { clientAddress } from '../platform/http/client-address';
-import { WalletSignInService } from '../wallet/verify/wallet-sign-in.service';
+import { WalletSignInService } from '../wallet/wallet-sign-in.service';
 import { CSRF_FAILURES, type LoginExchange } from './login-csrf';
 import { CsrfProtection } from '../platform/csrf/csrf-protection';
 import { InvalidRequest } from '../platform/errors/protocol-error';

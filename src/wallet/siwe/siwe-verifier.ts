@@ -28,7 +28,7 @@ import {
   InvalidSignature,
   NotYetValid,
   UriMismatch,
-} from '../wallet.errors';
+} from '../core/wallet.errors';
 import { EthRpcTransports } from './eth-rpc-transports';
 import { SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
 import { SiweFields } from './siwe-message.parser';
