@@ -31,7 +31,7 @@ import {
   InvalidSignature,
   NotYetValid,
   UriMismatch,
-} from '../wallet.errors';
+} from '../core/wallet.errors';
 import { EthRpcTransports } from './eth-rpc-transports';
 import { SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
 import { SiweFields } from './siwe-message.parser';
