@@ -60,11 +60,11 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secre
 
 /**
  * Prefix of every dynamically registered client_id (RFC 7591), kept with the rules of configured
- * ids (config/client-id-rules.ts), which may not use it. RFC 9700 §4.15: a client must never hold
+ * ids (protocol-rules/client-id.ts), which may not use it. RFC 9700 §4.15: a client must never hold
  * an identifier equal to a user's `sub`. The ids are random and server-chosen, and user names
  * may not start with this prefix (checkUsername); wallet subjects are CAIP-10 (`eip155:…`).
  */
-export { DYNAMIC_CLIENT_ID_PREFIX } from '../config/client-id-rules';
+export { DYNAMIC_CLIENT_ID_PREFIX } from '../protocol-rules/client-id';
 
 /** Whether the client may still be used at `nowMs` (see `expiresAt`). */
 export function isLive(client: OAuthClient, nowMs: number): boolean {

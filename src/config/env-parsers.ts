@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { operatorClientIdProblem } from './client-id-rules';
-import { redirectUriProblem } from './redirect-uri-rules';
-import { resourceProblem } from './resource-indicator-rules';
+import { operatorClientIdProblem } from '../protocol-rules/client-id';
+import { redirectUriProblem } from '../protocol-rules/redirect-uri';
+import { resourceProblem } from '../protocol-rules/resource-indicator';
 import { SOLANA_CLUSTERS, type SolanaCluster, solanaCluster } from './solana-clusters';
 
 /**

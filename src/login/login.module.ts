@@ -29,8 +29,8 @@ import { PageSignIn } from './page-sign-in';
 import { PasswordLoginService } from './password-login.service';
 import { SessionPersistenceModule } from './persistence/session-persistence.module';
 import { SessionService } from './session.service';
-import { SiweSessionLoginController } from './siwe-session-login.controller';
-import { SiweSessionLoginService } from './siwe-session-login.service';
+import { WalletSessionLoginController } from './wallet-session-login.controller';
+import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
 
 /**
@@ -51,7 +51,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
   ],
   controllers: [
     LoginController,
-    SiweSessionLoginController,
+    WalletSessionLoginController,
     LogoutController,
     AccountMethodsController,
     AccountSessionsController,
@@ -63,7 +63,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     SessionService,
     LoginCsrf,
     PasswordLoginService,
-    SiweSessionLoginService,
+    WalletSessionLoginService,
     LogoutService,
     PendingAuthorization,
     PageSessions,

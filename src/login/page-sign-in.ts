@@ -4,7 +4,7 @@ import type { LoginPageFieldsDto } from './login-page-fields.dto';
 import { safeReturnTo } from './return-to';
 import type { SessionIdentity } from './session';
 import { SessionService } from './session.service';
-import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
+import type { PageSignInResponseDto } from './page-sign-in-response.dto';
 
 /**
  * A JSON sign-in from the login page's script (POST /login/siwe, POST /login/passkey), whatever
@@ -27,7 +27,7 @@ export class PageSignIn {
     fields: LoginPageFieldsDto,
     login: string,
     prove: () => Promise<SessionIdentity>,
-  ): Promise<SiweSessionLoginResponseDto> {
+  ): Promise<PageSignInResponseDto> {
     const redirect = safeReturnTo(fields.return_to);
     this.csrf.assertValid(http.req, fields.csrf_token, login);
     const identity = await prove();

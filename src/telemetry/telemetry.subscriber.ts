@@ -18,7 +18,7 @@ import { RateLimitRefused } from '../platform/rate-limit/rate-limit.events';
 import { GrantOpened, GrantRevoked } from '../tokens/grants/grant.events';
 import { SigningKeyService } from '../tokens/signing-keys/signing-key.service';
 import { PasskeyVerificationCompleted } from '../passkeys/passkey.events';
-import { WalletVerificationCompleted } from '../wallet/verify/wallet.events';
+import { WalletVerificationCompleted } from '../wallet/core/wallet.events';
 import { MetricsService } from './metrics.service';
 import { SecurityEventLog } from './security-events/security-event.log';
 

@@ -15,13 +15,13 @@ import { WalletAudiences } from './audience/wallet-audiences';
 import { CallerAddress } from '../platform/http/client-address';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { TokenResponseDto } from '../tokens/grants/token-response.dto';
-import { NonceRequestDto } from './nonce/nonce-request.dto';
-import { WalletNonceResponseDto } from './nonce/wallet-nonce-response.dto';
-import { WalletNonceService } from './nonce/wallet-nonce.service';
-import { WalletSignInService } from './verify/wallet-sign-in.service';
-import { VerifyRequestDto } from './verify/verify-request.dto';
+import { NonceRequestDto } from './nonce-request.dto';
+import { WalletNonceResponseDto } from './wallet-nonce-response.dto';
+import { WalletNonceService } from './wallet-nonce.service';
+import { WalletSignInService } from './wallet-sign-in.service';
+import { VerifyRequestDto } from './verify-request.dto';
 import { WALLET_LIMITS } from './wallet.rate-limits';
-import { WALLET_PROOF_REFUSALS } from './verify/wallet-proof.dto';
+import { WALLET_PROOF_REFUSALS } from './wallet-proof.dto';
 
 /**
  * Wallet sign-in, Sign-In with Ethereum (EIP-4361) and Sign In With Solana (CAIP-122): get a

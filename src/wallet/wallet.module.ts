@@ -6,23 +6,19 @@ import { GrantsModule } from '../tokens/grants/grants.module';
 import { WalletClients } from './clients/wallet-clients';
 import { WalletAudiences } from './audience/wallet-audiences';
 import { CsrfModule } from '../platform/csrf/csrf.module';
-import { WalletNonceService } from './nonce/wallet-nonce.service';
-import { SiweModule } from './siwe/siwe.module';
-import { SiwsLoginService } from './siws/siws-login.service';
-import { SiwsNonceService } from './siws/siws-nonce.service';
-import { SiwsVerifier } from './siws/siws-verifier';
-import { SiweLoginService } from './verify/siwe-login.service';
-import { WalletSignInService } from './verify/wallet-sign-in.service';
+import { WalletNonceService } from './wallet-nonce.service';
+import { WALLET_CHAIN_MODULES, WALLET_CHAIN_PROVIDERS } from './wallet-chains';
+import { WalletSignInService } from './wallet-sign-in.service';
 import { WalletController } from './wallet.controller';
 
 /**
- * Wallet login: POST /wallet/nonce and POST /wallet/verify, for Ethereum (SIWE) and Solana (SIWS).
- * Exports the verification for the login page's wallet buttons (login/ uses wallet/, never the
- * reverse).
+ * Wallet login: POST /wallet/nonce and POST /wallet/verify, for every chain of the chain list
+ * (Ethereum's SIWE, Solana's SIWS). Exports the verification for the login page's wallet buttons
+ * (login/ uses wallet/, never the reverse).
  */
 @Module({
   imports: [
-    SiweModule,
+    ...WALLET_CHAIN_MODULES,
     ClientsModule,
     GrantsModule,
     ChallengeStoreModule,
@@ -33,11 +29,8 @@ import { WalletController } from './wallet.controller';
   providers: [
     WalletClients,
     WalletAudiences,
+    ...WALLET_CHAIN_PROVIDERS,
     WalletNonceService,
-    SiweLoginService,
-    SiwsNonceService,
-    SiwsVerifier,
-    SiwsLoginService,
     WalletSignInService,
   ],
   exports: [WalletSignInService, WalletNonceService, WalletAudiences],

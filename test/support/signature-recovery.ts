@@ -4,7 +4,7 @@ import {
   SIGNATURE_REFUSALS,
   type SignatureRecovery,
 } from '../../src/wallet/siwe/signature-recovery';
-import { InvalidSignature } from '../../src/wallet/wallet.errors';
+import { InvalidSignature } from '../../src/wallet/core/wallet.errors';
 
 /**
  * The signer of an EIP-191 personal_sign signature, or the InvalidSignature SiweVerifier answers

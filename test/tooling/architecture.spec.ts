@@ -88,11 +88,14 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
-/** Folders under src/ as one node each; platform/ and config/ are one layer (they share types). */
+/**
+ * Folders under src/ as one node each; platform/ and config/ are one layer (they share types), and
+ * protocol-rules/ stands on it: config/ checks the environment with those rules.
+ */
 function areaGraph(): Map<string, string[]> {
   const layer = (path: string) => {
     const area = path.split('/')[0];
-    return area === 'config' ? 'platform' : area;
+    return area === 'config' || area === 'protocol-rules' ? 'platform' : area;
   };
   const graph = new Map<string, Set<string>>();
   for (const [file, targets] of importGraph) {
@@ -135,6 +138,45 @@ function wholeConfigInjections(text: string): string[] {
  */
 const WHOLE_CONFIG_INJECTED_IN = ['config/config.module.ts'];
 
+/** The folder inside src/wallet/ a wallet file sits in (`siwe`, `core`, ...), '' for its top level. */
+function walletFolder(path: string): string | undefined {
+  const parts = path.split('/');
+  if (parts[0] !== 'wallet') return undefined;
+  return parts.length > 2 ? parts[1] : '';
+}
+
+/** The one file of wallet/'s core that names the chains: the chain list. */
+const CHAIN_LIST = 'wallet/wallet-chains.ts';
+
+/** The chain folders: those that declare a chain for the list (`export const SIWE: WalletChainEntry`). */
+const chainFolders = new Set(
+  [...importGraph.keys()]
+    .filter((file) => walletFolder(file))
+    .filter((file) =>
+      /\bexport const \w+: WalletChainEntry\b/.test(readFileSync(join(SRC, file), 'utf8')),
+    )
+    .map((file) => walletFolder(file)!),
+);
+
+/** Wallet files' imports of other wallet folders: `from` and `to` are folders ('' is the top). */
+const walletImports = [...importGraph].flatMap(([file, targets]) => {
+  const from = walletFolder(file);
+  if (from === undefined) return [];
+  return targets
+    .map((target) => ({ file, target, from, to: walletFolder(target) }))
+    .filter((edge): edge is typeof edge & { to: string } => edge.to !== undefined)
+    .filter((edge) => edge.to !== edge.from);
+});
+
+/** wallet/'s folders as one node each, its top-level files as one more (`wallet/`). */
+function walletFolderGraph(): Map<string, string[]> {
+  const graph = new Map<string, Set<string>>();
+  for (const { from, to } of walletImports) {
+    graph.set(`wallet/${from}`, (graph.get(`wallet/${from}`) ?? new Set()).add(`wallet/${to}`));
+  }
+  return new Map([...graph].map(([folder, edges]) => [folder, [...edges]]));
+}
+
 describe('layout: dependencies point one way', () => {
   it('reads the source tree', () => {
     expect(files.length).toBeGreaterThan(50);
@@ -160,9 +202,28 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });
 
-  it('platform/ and config/ know no protocol: they import only each other', () => {
+  it('platform/ and config/ know no protocol: they import only each other, and config/ the pure RFC checks of protocol-rules/', () => {
     const allowed = new Set(['platform', 'config']);
-    expect(violations(['platform', 'config'], (area) => !allowed.has(area))).toEqual([]);
+    expect(violations(['platform'], (area) => !allowed.has(area))).toEqual([]);
+    expect(
+      violations(['config'], (area) => !allowed.has(area) && area !== 'protocol-rules'),
+    ).toEqual([]);
+  });
+
+  it('protocol-rules/ is pure RFC checks on the ground floor: it imports platform/ at most, and no framework', () => {
+    const rules = files.filter((file) => file.area === 'protocol-rules');
+    expect(rules.map((file) => file.path).sort()).toEqual(
+      expect.arrayContaining(['protocol-rules/redirect-uri.ts', 'protocol-rules/uri-syntax.ts']),
+    );
+    expect(violations(['protocol-rules'], (area) => area !== 'platform')).toEqual([]);
+    // Node's built-ins only: no Nest, no validation or HTTP library; a rule is a function of its input.
+    const packages = rules.flatMap((file) =>
+      [...readFileSync(join(SRC, file.path), 'utf8').matchAll(/from '([^.'][^']*)'/g)]
+        .map((match) => match[1])
+        .filter((name) => !name.startsWith('node:'))
+        .map((name) => `${file.path} imports ${name}`),
+    );
+    expect(packages).toEqual([]);
   });
 
   it('protocol code knows nothing of metrics or figures: it emits events, telemetry/ listens', () => {
@@ -214,7 +275,7 @@ describe('layout: dependencies point one way', () => {
     expect(cycles(importGraph)).toEqual([]);
   });
 
-  it('has no import cycle between folders (platform/ with config/ counted as one)', () => {
+  it('has no import cycle between folders (platform/, config/ and protocol-rules/ counted as one)', () => {
     expect(cycles(areaGraph())).toEqual([]);
   });
 
@@ -292,5 +353,37 @@ describe('layout: dependencies point one way', () => {
   it('the challenge store stands on platform/ and config/ only', () => {
     const allowed = new Set(['platform', 'config']);
     expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);
+  });
+
+  it('wallet/: the chain list registers the chain folders, siwe/ and siws/ among them', () => {
+    expect([...chainFolders].sort()).toEqual(expect.arrayContaining(['siwe', 'siws']));
+    const registered = new Set((importGraph.get(CHAIN_LIST) ?? []).map(walletFolder));
+    expect([...chainFolders].filter((folder) => !registered.has(folder))).toEqual([]);
+  });
+
+  it('wallet/: no chain folder imports another chain folder', () => {
+    const found = walletImports
+      .filter(({ from, to }) => chainFolders.has(from) && chainFolders.has(to))
+      .map(({ file, target }) => `${file} imports ${target}`);
+    expect(found).toEqual([]);
+  });
+
+  it('wallet/: the chain-neutral core imports no chain folder, except in the chain list', () => {
+    const found = walletImports
+      .filter(({ from, to }) => !chainFolders.has(from) && chainFolders.has(to))
+      .filter(({ file }) => file !== CHAIN_LIST)
+      .map(({ file, target }) => `${file} imports ${target}`);
+    expect(found).toEqual([]);
+    // And the chains stand on the core's folders, never on its top level (module, controller,
+    // the chain list and what looks chains up in it): that would be an import back up.
+    const up = walletImports
+      .filter(({ from, to }) => chainFolders.has(from) && to === '')
+      .map(({ file, target }) => `${file} imports ${target}`);
+    expect(up).toEqual([]);
+  });
+
+  it('wallet/: no import cycle between its folders (its top-level files counted as one)', () => {
+    expect(walletFolderGraph().size).toBeGreaterThan(3);
+    expect(cycles(walletFolderGraph())).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { redirectUriProblem } from '../../config/redirect-uri-rules';
+import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { impersonatesService } from './client-name';
 

@@ -1,6 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ConfigError, clients } from '../env-parsers';
-import { redirectUriProblem } from '../redirect-uri-rules';
+import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { ServerConfig } from './server.config';
 
 export interface ClientConfig {

@@ -17,10 +17,37 @@ export abstract class WalletConfig {
   abstract readonly clockSkewSeconds: number;
 }
 
+type Setting = readonly [name: string, value: string | undefined];
+
+/**
+ * WALLET_URI and WALLET_DOMAIN are the chain-neutral names of SIWE_URI and SIWE_DOMAIN (named
+ * before Solana came; they govern every chain): either name sets the value, and both set to
+ * different values is a start-up error. Answers the name to read (the new one when neither is set).
+ */
+function eitherName(env: EnvReader, [name, value]: Setting, [older, olderValue]: Setting): string {
+  if (value === undefined) return olderValue === undefined ? name : older;
+  if (olderValue !== undefined && olderValue !== value) {
+    env.problem(
+      `${name} and ${older} are one setting (${older} is its older name) and disagree ("${value}" and "${olderValue}"): set one of them`,
+    );
+  }
+  return name;
+}
+
 export function readWalletConfig(env: EnvReader, server: ServerConfig): WalletConfig {
-  const uri = env.httpUrl('SIWE_URI', new URL(server.issuer).origin);
+  const uriName = eitherName(
+    env,
+    ['WALLET_URI', env.str('WALLET_URI')],
+    ['SIWE_URI', env.str('SIWE_URI')],
+  );
+  const uri = env.httpUrl(uriName, new URL(server.issuer).origin);
+  const domainName = eitherName(
+    env,
+    ['WALLET_DOMAIN', env.str('WALLET_DOMAIN')],
+    ['SIWE_DOMAIN', env.str('SIWE_DOMAIN')],
+  );
   return Object.freeze({
-    domain: env.str('SIWE_DOMAIN', new URL(uri).host),
+    domain: env.str(domainName, new URL(uri).host),
     uri,
     allowedChainIds: env.read((e) => chainIds(e, 'SIWE_CHAIN_IDS', [1]), [1]),
     solanaChains: env.read(

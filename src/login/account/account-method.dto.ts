@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { NonceRequestDto } from '../../wallet/nonce/nonce-request.dto';
+import { NonceRequestDto } from '../../wallet/nonce-request.dto';
 import { IsString, MaxLength } from 'class-validator';
 import { METHOD_TYPES, type MethodType } from '../../accounts/account';
-import { WalletProofDto } from '../../wallet/verify/wallet-proof.dto';
+import { WalletProofDto } from '../../wallet/wallet-proof.dto';
 import { WALLET_EXAMPLE } from '../../wallet/wallet.examples';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
 

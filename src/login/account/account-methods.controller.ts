@@ -23,7 +23,7 @@ import {
   LinkWalletDto,
   LinkWalletNonceDto,
 } from './account-method.dto';
-import { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
+import { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { AccountMethodsService } from './account-methods.service';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';

@@ -30,7 +30,7 @@ import {
   SetPasswordFormDto,
 } from './account-page.dto';
 import { AccountPageService } from './account-page.service';
-import { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
+import { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { renderAccountPage, renderSignedOutEverywhere } from './account.page';
 

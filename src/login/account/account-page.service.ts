@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
+import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import type { Request, Response } from 'express';
 import { AccountService } from '../../accounts/account.service';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
@@ -24,7 +24,7 @@ import { AccountActivityService, type SignedOutEverywhere } from './account-acti
 import { MethodRemoval } from './method-removal.service';
 import { PasswordLinkService } from './password-link.service';
 import { WalletLinkService } from './wallet-link.service';
-import type { WalletProof } from '../../wallet/verify/wallet-proof';
+import type { WalletProof } from '../../wallet/core/wallet-proof';
 import type { SignInMethod } from '../../accounts/account';
 
 type Exchange = { req: Request; res: Response };

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { SignInMethod } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
-import type { WalletProof } from '../../wallet/verify/wallet-proof';
-import { WalletSignInService } from '../../wallet/verify/wallet-sign-in.service';
+import type { WalletProof } from '../../wallet/core/wallet-proof';
+import { WalletSignInService } from '../../wallet/wallet-sign-in.service';
 import { WalletAudiences } from '../../wallet/audience/wallet-audiences';
-import { WalletNonceService } from '../../wallet/nonce/wallet-nonce.service';
-import type { WalletNonceResponseDto } from '../../wallet/nonce/wallet-nonce-response.dto';
+import { WalletNonceService } from '../../wallet/wallet-nonce.service';
+import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 
 /**
  * A wallet linked to an account: the new method's proof is a SIWE or SIWS signature over a link

@@ -11,7 +11,7 @@ import type { Request, Response } from 'express';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP } from '../login.rate-limits';
-import { SiweSessionLoginResponseDto } from '../siwe-session-login-response.dto';
+import { PageSignInResponseDto } from '../page-sign-in-response.dto';
 import { PasskeySessionLoginDto } from './passkey-session-login.dto';
 import { PasskeySessionLoginService } from './passkey-session-login.service';
 import { ASSERTION_REFUSALS } from '../../passkeys/passkey.errors';
@@ -29,7 +29,7 @@ export class PasskeySessionLoginController {
     description:
       'Verifies the assertion exactly as POST /passkeys/authentication/verify does (options from POST /passkeys/authentication/options), checks the login page CSRF token, starts a login session (auth_method passkey) for the passkey’s account and answers where to go next.',
   })
-  @ApiOkResponse({ description: 'Logged in', type: SiweSessionLoginResponseDto })
+  @ApiOkResponse({ description: 'Logged in', type: PageSignInResponseDto })
   @ApiBadRequestResponse({
     description: 'invalid_request (including a failed CSRF check)',
     type: ErrorResponseDto,
@@ -45,7 +45,7 @@ export class PasskeySessionLoginController {
     @Body() body: PasskeySessionLoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<SiweSessionLoginResponseDto> {
+  ): Promise<PageSignInResponseDto> {
     return this.login.login(body, { req, res });
   }
 }

@@ -6,7 +6,7 @@ import {
 } from '../../passkeys/authentication/passkey-authentication.service';
 import type { LoginExchange } from '../login-csrf';
 import { PageSignIn } from '../page-sign-in';
-import type { SiweSessionLoginResponseDto } from '../siwe-session-login-response.dto';
+import type { PageSignInResponseDto } from '../page-sign-in-response.dto';
 import type { PasskeySessionLoginDto } from './passkey-session-login.dto';
 
 /**
@@ -22,7 +22,7 @@ export class PasskeySessionLoginService {
     private readonly signIn: PageSignIn,
   ) {}
 
-  login(body: PasskeySessionLoginDto, http: LoginExchange): Promise<SiweSessionLoginResponseDto> {
+  login(body: PasskeySessionLoginDto, http: LoginExchange): Promise<PageSignInResponseDto> {
     return this.signIn.complete(http, body, 'Passkey', async () => {
       const verified = await this.passkeys.verify(body.response);
       return {

@@ -1,5 +1,5 @@
 import type { RegisteredClientResources } from '../../config/sections/oauth.config';
-import { resourceProblem } from '../../config/resource-indicator-rules';
+import { resourceProblem } from '../../protocol-rules/resource-indicator';
 import { InvalidTarget } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
 

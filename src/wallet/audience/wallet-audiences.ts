@@ -33,7 +33,7 @@ export interface NonceAudienceRequest {
  * A dApp's message names the dApp's own origin, taken from its registered redirect URIs, never
  * Proofgate's: a page that is neither the dApp nor Proofgate cannot present it to a wallet without
  * a warning. Proofgate's own pages (the login page, the account page) and scripts using the
- * built-in `wallet` client name Proofgate's site (SIWE_DOMAIN, SIWE_URI).
+ * built-in `wallet` client name Proofgate's site (WALLET_DOMAIN, WALLET_URI).
  */
 @Injectable()
 export class WalletAudiences {

@@ -6,7 +6,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../platform/clock/clock';
 import { TemporarilyUnavailable } from '../../platform/errors/protocol-error';
 import { type WalletConfig } from '../../config/sections/wallet.config';
-import { InvalidSignature } from '../wallet.errors';
+import { InvalidSignature } from '../core/wallet.errors';
 import { HttpEthRpcTransports } from './eth-rpc-transports';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { SiweVerifier } from './siwe-verifier';

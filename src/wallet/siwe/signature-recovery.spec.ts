@@ -12,7 +12,7 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { recoverAddress, recoverMessageAddress } from '../../../test/support/signature-recovery';
 import { siweVectors } from '../../../test/support/siwe-vectors';
-import { InvalidSignature } from '../wallet.errors';
+import { InvalidSignature } from '../core/wallet.errors';
 import {
   type EoaRecovery,
   type RecoveryBackend,

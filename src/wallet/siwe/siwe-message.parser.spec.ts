@@ -3,7 +3,7 @@ import { SiweMessage } from '@signinwithethereum/siwe';
 import { type Address, getAddress } from 'viem';
 import { siweVectors } from '../../../test/support/siwe-vectors';
 import { ProtocolError } from '../../platform/errors/protocol-error';
-import { InvalidMessage, InvalidRequest } from '../wallet.errors';
+import { InvalidMessage, InvalidRequest } from '../core/wallet.errors';
 import {
   SIWE_LIMITS,
   type SiweFields,

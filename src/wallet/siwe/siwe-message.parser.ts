@@ -1,6 +1,6 @@
 import { SiweError, SiweMessage, SiweParseError } from '@signinwithethereum/siwe';
 import type { Address } from 'viem';
-import { InvalidMessage, InvalidRequest } from '../wallet.errors';
+import { InvalidMessage, InvalidRequest } from '../core/wallet.errors';
 import { eip55 } from './eip55';
 
 /** The fields of an EIP-4361 message, as signed. Absent optional fields are left out. */

@@ -30,7 +30,7 @@ import {
   NonceAlreadyUsed,
   NotYetValid,
   UriMismatch,
-} from '../wallet.errors';
+} from '../core/wallet.errors';
 import { EthRpcTransports } from './eth-rpc-transports';
 import { type SiweFields, buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { SECP256K1_N, SignatureRecovery } from './signature-recovery';

@@ -13,7 +13,10 @@ import {
   hexToBigInt,
   hexToBytes,
   isAddressEqual,
+  isErc8010Signature,
 } from 'viem';
+import { verifyHash } from 'viem/actions';
+import { getNodeError } from 'viem/utils';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual } from '../../platform/crypto/hashing';
 import { InvalidRequest, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
@@ -28,7 +31,7 @@ import {
   InvalidSignature,
   NotYetValid,
   UriMismatch,
-} from '../wallet.errors';
+} from '../core/wallet.errors';
 import { EthRpcTransports } from './eth-rpc-transports';
 import { SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
 import { SiweFields } from './siwe-message.parser';
@@ -40,7 +43,7 @@ export const MAX_SIGNATURE_BYTES = 8192;
 export interface VerifiedSigner {
   /** EIP-55 checksummed. */
   readonly address: Address;
-  /** `eoa`: ecrecover matched locally; `contract`: ERC-1271 / ERC-6492 through the chain's RPC. */
+  /** `eoa`: ecrecover matched locally; `contract`: ERC-1271 / ERC-6492 / ERC-8010 through the chain's RPC. */
   readonly kind: 'eoa' | 'contract';
 }
 
@@ -128,9 +131,13 @@ export class SiweVerifier {
       );
     }
     // Contract wallets define their own signature format (ERC-1271): whatever the bytes look
-    // like to ecrecover, the wallet's contract decides.
+    // like to ecrecover, the wallet's contract decides. An EIP-7702 account is one too: its code
+    // (0xef0100 ‖ delegate) runs the delegate's isValidSignature at the account's address.
     await beforeRpc?.();
-    if (await this.isValidContractSignature(transport, messageText, fields, checked)) {
+    const valid = isErc8010Signature(checked)
+      ? await this.isValidPreDelegatedSignature(transport, messageText, fields, checked)
+      : await this.isValidContractSignature(transport, messageText, fields, checked);
+    if (valid) {
       return { address: fields.address, kind: 'contract' };
     }
     throw new InvalidSignature('The signature is not valid for the message address');
@@ -203,18 +210,70 @@ export class SiweVerifier {
     } catch (error) {
       // A revert is the wallet's answer (many revert on a bad signature); anything else means
       // we could not ask, which is not the client's fault.
-      if (error instanceof BaseError && error.walk((e) => e instanceof ExecutionRevertedError)) {
-        return false;
-      }
-      // Only the error's class: its message may hold the call data or an RPC URL with a key.
-      this.logger.warn(
-        `Contract signature check on chain ${fields.chainId} failed: ${rootName(error)}`,
-      );
-      throw new TemporarilyUnavailable(
-        `Could not reach chain ${fields.chainId} to check a contract wallet signature; try again`,
-      );
+      if (isRevert(error)) return false;
+      throw this.unreachable(fields.chainId, error);
     }
   }
+
+  /**
+   * ERC-8010: a signature wrapped with the EIP-7702 authorization that delegates the account to
+   * the contract judging it, for an account not delegated on chain yet. viem's verifyHash reads
+   * the account's code: already delegated to that contract, it asks isValidSignature at the
+   * account (ERC-1271); else it checks locally that the account's own key signed the
+   * authorization and asks in an eth_call that carries it. So the key holder chose the contract,
+   * as with a delegation on chain. viem reads a call that failed as `false`; the transport
+   * watched here tells an outage (503) from the node's answer (a revert is a refusal).
+   */
+  private async isValidPreDelegatedSignature(
+    transport: Transport,
+    messageText: string,
+    fields: SiweFields,
+    signature: Hex,
+  ): Promise<boolean> {
+    let outage: unknown;
+    const watched: Transport = (options) => {
+      const inner = transport(options);
+      const request: typeof inner.request = async (args) => {
+        try {
+          return await inner.request(args);
+        } catch (error) {
+          if (!isRevert(error)) outage ??= error;
+          throw error;
+        }
+      };
+      return { ...inner, request };
+    };
+    const client = createPublicClient({ transport: watched, ccipRead: false });
+    let valid = false;
+    try {
+      valid = await verifyHash(client, {
+        address: fields.address,
+        hash: hashMessage(messageText),
+        signature,
+      });
+    } catch (error) {
+      if (!isRevert(error)) outage ??= error;
+    }
+    if (outage !== undefined) throw this.unreachable(fields.chainId, outage);
+    return valid;
+  }
+
+  private unreachable(chainId: number, error: unknown): TemporarilyUnavailable {
+    // Only the error's class: its message may hold the call data or an RPC URL with a key.
+    this.logger.warn(`Contract signature check on chain ${chainId} failed: ${rootName(error)}`);
+    return new TemporarilyUnavailable(
+      `Could not reach chain ${chainId} to check a contract wallet signature; try again`,
+    );
+  }
+}
+
+/** The node's answer that the call reverted (many wallets revert on a bad signature), as viem reads it. */
+function isRevert(error: unknown): boolean {
+  return (
+    error instanceof BaseError &&
+    (error.walk((e) => e instanceof ExecutionRevertedError) !== null ||
+      getNodeError(error, {}) instanceof ExecutionRevertedError)
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import { getAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Clock } from '../../platform/clock/clock';
 import { WalletConfig } from '../../config/sections/wallet.config';
-import { DomainMismatch, InvalidSignature } from '../wallet.errors';
+import { DomainMismatch, InvalidSignature } from '../core/wallet.errors';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { SignatureRecovery } from './signature-recovery';
 import { SiweModule } from './siwe.module';

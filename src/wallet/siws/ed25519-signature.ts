@@ -1,7 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import bs58 from 'bs58';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import { InvalidSignature } from '../wallet.errors';
+import { InvalidSignature } from '../core/wallet.errors';
 
 /** RFC 8032 §5.1.6: R ‖ S, 32 bytes each. */
 export const ED25519_SIGNATURE_BYTES = 64;

@@ -1,5 +1,5 @@
 import { createSignInMessageText } from '@solana/wallet-standard-util';
-import { InvalidMessage, InvalidRequest } from '../wallet.errors';
+import { InvalidMessage, InvalidRequest } from '../core/wallet.errors';
 import { solanaAddressBytes } from './solana-address';
 
 /**

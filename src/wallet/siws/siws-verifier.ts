@@ -10,7 +10,7 @@ import {
   InvalidSignature,
   NotYetValid,
   UriMismatch,
-} from '../wallet.errors';
+} from '../core/wallet.errors';
 import { readEd25519Signature, verifyEd25519 } from './ed25519-signature';
 import { SiwsFields } from './siws-message';
 import type { WalletSite } from '../audience/wallet-audience';

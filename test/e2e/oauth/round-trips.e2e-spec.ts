@@ -143,7 +143,7 @@ describe('database round trips per request (command monitoring)', () => {
     });
     expect(answers.map((a) => a.status)).toEqual(codes.map(() => 200));
     // At most one grant write each, fewer when opens share a command (group commit: how many do
-    // depends on arrival here; test/e2e/oauth/group-commit.e2e-spec.ts shows it deterministically).
+    // depends on arrival here; test/e2e/platform/group-commit.e2e-spec.ts shows it deterministically).
     expect(sent.filter((c) => c === 'update grants').length).toBeLessThanOrEqual(20);
     // Every grant was opened: each refresh token rotates.
     for (const { body } of answers) await refresh(server(), body.refresh_token).expect(200);

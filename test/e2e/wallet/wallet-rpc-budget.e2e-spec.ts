@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
-import { MAX_CONTRACT_CHECKS_PER_NONCE } from '../../../src/wallet/verify/siwe-login.service';
+import { MAX_CONTRACT_CHECKS_PER_NONCE } from '../../../src/wallet/siwe/siwe-chain';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const RPC_PER_IP = 5;

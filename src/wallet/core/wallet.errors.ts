@@ -1,11 +1,11 @@
-import { ProtocolError } from '../platform/errors/protocol-error';
+import { ProtocolError } from '../../platform/errors/protocol-error';
 
 /**
  * Wallet sign-in failures (EIP-4361 SIWE and CAIP-122 SIWS alike), one class per `error` code. Descriptions reach the
  * client: they never quote the signature or the message text.
  * Size and shape problems of the request itself reuse `InvalidRequest` (400).
  */
-export { InvalidRequest } from '../platform/errors/protocol-error';
+export { InvalidRequest } from '../../platform/errors/protocol-error';
 
 /** The text or the fields do not form an EIP-4361 message (grammar, checksum, impossible dates). */
 export class InvalidMessage extends ProtocolError {

@@ -4,14 +4,14 @@ import type { ChallengeStore } from '../../challenges/challenge-store';
 import { redact } from '../../platform/crypto/hashing';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
-import { InvalidNonce, NonceAlreadyUsed } from '../wallet.errors';
+import { InvalidNonce, NonceAlreadyUsed } from './wallet.errors';
 import { WalletVerificationCompleted } from './wallet.events';
 import {
   type ProofExpectation,
   type WalletAudience,
   intentBinding,
 } from '../audience/wallet-audience';
-import type { WalletNonceKind } from '../nonce/wallet-nonce';
+import type { WalletNonceKind } from './wallet-nonce';
 
 export type { WalletNonceKind };
 

@@ -1,6 +1,3 @@
-import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
-import type { ProofExpectation } from '../audience/wallet-audience';
-
 /** A signed sign-in message (EIP-4361 or CAIP-122 Solana), as a wallet hands it back. */
 export interface WalletProof {
   message: string;
@@ -24,14 +21,4 @@ export interface VerifiedWalletAccount {
   /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
   nonceKeyHash: string;
   authMethod: 'siwe' | 'siws';
-}
-
-/** One wallet sign-in protocol: tokens for a dApp, or a verified account for a login session. */
-export interface WalletLogin {
-  login(request: WalletLoginRequest, callerAddress: string): Promise<TokenResponse>;
-  verify(
-    proof: WalletProof,
-    callerAddress: string,
-    expected: ProofExpectation,
-  ): Promise<VerifiedWalletAccount>;
 }

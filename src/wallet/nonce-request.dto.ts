@@ -1,34 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, ValidateBy, ValidationArguments } from 'class-validator';
-import { PUBLIC_CLIENT_ID_MAX_LENGTH } from '../../clients/public-client-id.field';
-import { CAIP2_CHAIN_ID } from '../chains/wallet-chain';
-import { eip55 } from '../siwe/eip55';
-import { solanaAddressBytes } from '../siws/solana-address';
-import { WALLET_EXAMPLE } from '../wallet.examples';
-
-/** A Solana chain is named as a string `solana:...`; every other request is an Ethereum one. */
-function namesSolana(request: object): boolean {
-  const chainId = (request as { chainId?: unknown }).chainId;
-  return typeof chainId === 'string' && chainId.startsWith('solana:');
-}
+import { PUBLIC_CLIENT_ID_MAX_LENGTH } from '../clients/public-client-id.field';
+import { CAIP2_CHAIN_ID, type WalletChainSyntax } from './core/wallet-chain';
+import { WALLET_CHAINS, chainSyntaxOf } from './wallet-chains';
+import { WALLET_EXAMPLE } from './wallet.examples';
 
 /**
- * The address in the form its chain writes it. Ethereum (EIP-55): all-lowercase is accepted
- * (many wallets emit it); a mixed-case address must carry a valid checksum; all-uppercase is
- * refused, as the SIWE message parser does. Solana: a base58 32-byte public key.
+ * The address rule of the chain the request names: Ethereum's EIP-55, Solana's base58 Ed25519
+ * key, ... A chain in no chain's namespace has the default chain's rule (its chain is refused by
+ * the nonce service).
  */
+function addressRuleOf(args?: ValidationArguments): WalletChainSyntax {
+  const chainId = (args?.object as { chainId?: unknown } | undefined)?.chainId;
+  const named =
+    typeof chainId === 'number' || typeof chainId === 'string' ? chainSyntaxOf(chainId) : undefined;
+  return named ?? WALLET_CHAINS[0].syntax;
+}
+
+/** The address in the form its chain writes it. */
 function IsWalletAddress(): PropertyDecorator {
   return ValidateBy({
     name: 'isWalletAddress',
     validator: {
       validate: (value: unknown, args?: ValidationArguments) =>
-        args !== undefined && namesSolana(args.object)
-          ? typeof value === 'string' && solanaAddressBytes(value) !== undefined
-          : eip55.isValid(value),
-      defaultMessage: (args?: ValidationArguments) =>
-        args !== undefined && namesSolana(args.object)
-          ? 'address must be a base58 Ed25519 public key (32 bytes), as Solana wallets show it'
-          : 'address must be a 0x-prefixed 20-byte hex address (mixed case needs a valid EIP-55 checksum)',
+        addressRuleOf(args).isAddress(value),
+      defaultMessage: (args?: ValidationArguments) => addressRuleOf(args).addressRule,
     },
   });
 }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { clientAddress } from '../platform/http/client-address';
-import { WalletSignInService } from '../wallet/verify/wallet-sign-in.service';
+import { WalletSignInService } from '../wallet/wallet-sign-in.service';
 import { CSRF_FAILURES, type LoginExchange } from './login-csrf';
 import { CsrfProtection } from '../platform/csrf/csrf-protection';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { WalletAudiences } from '../wallet/audience/wallet-audiences';
 import { PageSignIn } from './page-sign-in';
-import type { SiweSessionLoginDto } from './siwe-session-login.dto';
-import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
+import type { WalletSessionLoginDto } from './wallet-session-login.dto';
+import type { PageSignInResponseDto } from './page-sign-in-response.dto';
 
 /**
  * "Sign in with Ethereum" and "Sign in with Solana" on the login page (POST /login/siwe): the
@@ -16,7 +16,7 @@ import type { SiweSessionLoginResponseDto } from './siwe-session-login-response.
  * completes with the wallet's CAIP-10 account as `sub`.
  */
 @Injectable()
-export class SiweSessionLoginService {
+export class WalletSessionLoginService {
   constructor(
     private readonly wallets: WalletSignInService,
     private readonly audiences: WalletAudiences,
@@ -28,7 +28,7 @@ export class SiweSessionLoginService {
    * Only a message issued to this browser's login page (POST /wallet/nonce with its cookies)
    * signs in here: a signature a dApp collected, or one meant for linking, opens no session.
    */
-  login(body: SiweSessionLoginDto, http: LoginExchange): Promise<SiweSessionLoginResponseDto> {
+  login(body: WalletSessionLoginDto, http: LoginExchange): Promise<PageSignInResponseDto> {
     return this.signIn.complete(http, body, 'Wallet', async () => {
       // The CSRF check has passed: the browser sent its pre-login session cookie.
       const browserSession = this.csrf.browserSession(http.req);

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
-import { WALLET_EXAMPLE } from '../wallet.examples';
-import type { WalletProof } from './wallet-proof';
+import { WALLET_EXAMPLE } from './wallet.examples';
+import type { WalletProof } from './core/wallet-proof';
 
 /** The 401 `error` codes a refused wallet proof answers (OpenAPI descriptions). */
 export const WALLET_PROOF_REFUSALS =

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { WALLET_EXAMPLE } from '../wallet.examples';
+import { WALLET_EXAMPLE } from './wallet.examples';
 
 /**
  * POST /wallet/nonce: the nonce and the exact message for the wallet to sign: EIP-4361 for an

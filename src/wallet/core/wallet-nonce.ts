@@ -25,14 +25,6 @@ export function generateWalletNonce(length = WALLET_NONCE_LENGTH): string {
   return nonce;
 }
 
-/**
- * What a nonce is bound to: the address that asked for it (lower-case hex) and the EIP-155 chain
- * it was issued for, so a chain-1 nonce never signs in on chain 10.
- */
-export function walletNonceBinding(address: string, chainId: number): Record<string, string> {
-  return { address: address.toLowerCase(), chain_id: String(chainId) };
-}
-
 /** The challenge kinds wallet logins redeem: SIWE (EIP-4361) and SIWS (CAIP-122 Solana) nonces. */
 export type WalletNonceKind = 'wallet_nonce' | 'siws_nonce';
 

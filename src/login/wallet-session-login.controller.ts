@@ -11,10 +11,10 @@ import type { Request, Response } from 'express';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { WALLET_PROOF_LIMITS } from './login.rate-limits';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
-import { SiweSessionLoginDto } from './siwe-session-login.dto';
-import { SiweSessionLoginResponseDto } from './siwe-session-login-response.dto';
-import { SiweSessionLoginService } from './siwe-session-login.service';
-import { WALLET_PROOF_REFUSALS } from '../wallet/verify/wallet-proof.dto';
+import { WalletSessionLoginDto } from './wallet-session-login.dto';
+import { PageSignInResponseDto } from './page-sign-in-response.dto';
+import { WalletSessionLoginService } from './wallet-session-login.service';
+import { WALLET_PROOF_REFUSALS } from '../wallet/wallet-proof.dto';
 
 /**
  * The login page's "Sign in with Ethereum" and "Sign in with Solana" buttons post here (JSON,
@@ -22,8 +22,8 @@ import { WALLET_PROOF_REFUSALS } from '../wallet/verify/wallet-proof.dto';
  */
 @ApiTags('login')
 @Controller('login')
-export class SiweSessionLoginController {
-  constructor(private readonly login: SiweSessionLoginService) {}
+export class WalletSessionLoginController {
+  constructor(private readonly login: WalletSessionLoginService) {}
 
   @Post('siwe')
   @RateLimit('closed', ...WALLET_PROOF_LIMITS)
@@ -32,7 +32,7 @@ export class SiweSessionLoginController {
     description:
       'Verifies the signed EIP-4361 or Sign In With Solana (CAIP-122) message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (the pg_session cookie, __Host-pg_session over https; auth_method siwe or siws) for the CAIP-10 account and answers where to go next.',
   })
-  @ApiOkResponse({ description: 'Logged in', type: SiweSessionLoginResponseDto })
+  @ApiOkResponse({ description: 'Logged in', type: PageSignInResponseDto })
   @ApiBadRequestResponse({
     description:
       'invalid_request (including a failed CSRF check), invalid_message, chain_not_allowed',
@@ -46,10 +46,10 @@ export class SiweSessionLoginController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   signIn(
-    @Body() body: SiweSessionLoginDto,
+    @Body() body: WalletSessionLoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<SiweSessionLoginResponseDto> {
+  ): Promise<PageSignInResponseDto> {
     return this.login.login(body, { req, res });
   }
 }

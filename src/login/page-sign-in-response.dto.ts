@@ -1,0 +1,15 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { LOGIN_EXAMPLE } from './login.examples';
+
+/**
+ * POST /login/siwe and POST /login/passkey: where the login page goes next. The OpenAPI schema
+ * keeps the name it was published under.
+ */
+@ApiSchema({ name: 'SiweSessionLoginResponseDto' })
+export class PageSignInResponseDto {
+  @ApiProperty({
+    description: 'The pending authorization request (the checked return_to), else /',
+    example: LOGIN_EXAMPLE.returnTo,
+  })
+  redirect!: string;
+}

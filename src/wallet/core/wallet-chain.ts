@@ -1,0 +1,109 @@
+import type { Type } from '@nestjs/common';
+import type { ChallengeBinding } from '../../challenges/challenge';
+import type { WalletSite } from '../audience/wallet-audience';
+import type { WalletNonceKind } from './wallet-nonce';
+import type { VerifiedWalletAccount, WalletProof } from './wallet-proof';
+
+/** CAIP-2 §Syntax: `namespace:reference`, namespace [-a-z0-9]{3,8}, reference [-_a-zA-Z0-9]{1,32}. */
+export const CAIP2_CHAIN_ID = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}$/;
+
+/**
+ * How a chain's requests read before anything is verified or injected: pure, so the nonce
+ * request's validation and the rate limits (which run before Nest has a service to ask) use it.
+ */
+export interface WalletChainSyntax {
+  /** Whether a nonce request's `chainId` is in this chain's CAIP-2 namespace, allowed or not. */
+  namesChain(chainId: number | string): boolean;
+  /** The nonce request's `address` rule, and what a wrong address is told. */
+  isAddress(address: unknown): boolean;
+  readonly addressRule: string;
+  /** Whether a text has this chain's address alphabet and length: a cheap test, no decoding. */
+  hasAddressForm(text: string): boolean;
+  /** The key an address of this chain is counted under by the rate limits. */
+  budgetKey(address: string): string;
+  /** Whether a signed message is this chain's: its first line says so, and no more is read. */
+  claimsMessage(text: string): boolean;
+  /** The address a message of this chain names (unproven), read from its first lines only. */
+  messageAddress(head: string): string | undefined;
+}
+
+/** A nonce request as its chain reads it: what the message writes, and what the nonce is bound to. */
+export interface ChainNonceRequest {
+  /** The address as the message writes it (Ethereum: EIP-55 checksummed; Solana: as sent). */
+  readonly address: string;
+  /** The chain as the message and the response name it (`1`, `solana:mainnet`). */
+  readonly chainId: number | string;
+  /** The address and chain the nonce is bound to, besides its intent. */
+  readonly binding: ChallengeBinding;
+}
+
+/** What every wallet message carries besides its address and chain, written by the core. */
+export interface WalletMessageFields {
+  readonly domain: string;
+  readonly uri: string;
+  readonly statement: string;
+  readonly nonce: string;
+  readonly issuedAt: string;
+  readonly expirationTime: string;
+}
+
+/** A signed message its chain has checked (policy and signature): whose it is, and its nonce. */
+export interface VerifiedSignature {
+  /** The signer's CAIP-10 account id (`eip155:1:0x...`, `solana:<genesis ref>:<address>`). */
+  readonly account: string;
+  readonly address: string;
+  /** The nonce the message names, and the address and chain its redemption must match. */
+  readonly nonce: string;
+  readonly binding: ChallengeBinding;
+  /** How the signature was checked, for the log line (`eoa`, `contract`), if the chain tells. */
+  readonly check?: string;
+}
+
+/**
+ * One wallet chain's sign-in (Ethereum's EIP-4361, Solana's CAIP-122, ...): each chain folder
+ * implements it once, and the chain list (`wallet-chains.ts`) registers it. The core issues and
+ * redeems the nonce, binds it to its audience, and runs the login steps; the chain reads its nonce
+ * requests, writes and reads back its message, and checks its signature.
+ */
+export interface WalletChain<
+  Request extends ChainNonceRequest = ChainNonceRequest,
+  Fields = unknown,
+> {
+  readonly syntax: WalletChainSyntax;
+  /** Its name in logs (`SIWE`), and its model in traces (spans `<model>.nonce`, `<model>.verify`). */
+  readonly label: string;
+  readonly model: string;
+  /** The challenge kind of its nonces. */
+  readonly nonceKind: WalletNonceKind;
+  /** The `auth_method` (and the login session's) of a sign-in with it. */
+  readonly authMethod: VerifiedWalletAccount['authMethod'];
+
+  /**
+   * Reads a nonce request's address and chain (already of this chain's syntax): ChainNotAllowed
+   * for a chain this service does not accept, InvalidRequest for an address no one can sign for.
+   */
+  readNonceRequest(address: string, chainId: number | string): Request;
+  /** The exact text the wallet is asked to sign. */
+  buildMessage(request: Request, fields: WalletMessageFields): string;
+  /** Reads a signed message back, strictly (InvalidRequest, InvalidMessage). */
+  parseMessage(text: string): Fields;
+  /**
+   * Checks the message's fields against this service's policy (one of the `sites` its audience
+   * may name, the chain, the validity window) and its signature against its address. The nonce's
+   * redemption is the core's, after this.
+   */
+  verifySignature(
+    proof: WalletProof,
+    fields: Fields,
+    sites: readonly WalletSite[],
+    callerAddress: string,
+  ): Promise<VerifiedSignature>;
+}
+
+/** A chain as the chain list registers it: its syntax, its implementation and what that needs. */
+export interface WalletChainEntry {
+  readonly syntax: WalletChainSyntax;
+  readonly chain: Type<WalletChain>;
+  /** The Nest module that provides what the implementation injects (its verifier, ...). */
+  readonly module: Type<unknown>;
+}

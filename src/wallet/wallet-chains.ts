@@ -1,0 +1,71 @@
+import type { Provider } from '@nestjs/common';
+import type { WalletChain, WalletChainEntry, WalletChainSyntax } from './core/wallet-chain';
+import { SIWE } from './siwe/siwe-chain';
+import { SIWS } from './siws/siws-chain';
+
+/**
+ * Every chain a wallet signs in on, one line each: the only place the chain-neutral core names a
+ * chain. The first is the default: a chain id in no chain's namespace has its address checked,
+ * and a message no chain claims is read, as Ethereum's, as the API has always done, so their
+ * refusals are the ones they always were.
+ */
+export const WALLET_CHAINS: readonly [WalletChainEntry, ...WalletChainEntry[]] = [SIWE, SIWS];
+
+/** The chain whose namespace a nonce request's `chainId` is in, if any. */
+export function chainSyntaxOf(chainId: number | string): WalletChainSyntax | undefined {
+  return WALLET_CHAINS.find((entry) => entry.syntax.namesChain(chainId))?.syntax;
+}
+
+/**
+ * The address a request claims, as the rate limits count it: by the chain whose address form it
+ * has (the default chain's for any other text), or the address a signed message names; unproven.
+ */
+export function claimedAddressOf(claim: {
+  address?: unknown;
+  message?: unknown;
+}): string | undefined {
+  if (typeof claim.address === 'string') {
+    const address = claim.address;
+    const { syntax } =
+      WALLET_CHAINS.find((entry) => entry.syntax.hasAddressForm(address)) ?? WALLET_CHAINS[0];
+    return syntax.budgetKey(address);
+  }
+  if (typeof claim.message === 'string') {
+    const head = claim.message.slice(0, 1024);
+    for (const { syntax } of WALLET_CHAINS) {
+      const address = syntax.messageAddress(head);
+      if (address !== undefined) return address;
+    }
+  }
+  return undefined;
+}
+
+/** The registered chains' implementations, looked up by what a request names. */
+export class WalletChains {
+  /** In the order of WALLET_CHAINS: the first is the default. */
+  constructor(private readonly chains: readonly [WalletChain, ...WalletChain[]]) {}
+
+  /** The chain a nonce request's `chainId` names; undefined for a namespace no chain has. */
+  forChainId(chainId: number | string): WalletChain | undefined {
+    return this.chains.find((chain) => chain.syntax.namesChain(chainId));
+  }
+
+  /** The chain whose message this is; a message no chain claims goes to the default's parser. */
+  forMessage(message: string): WalletChain {
+    return this.chains.find((chain) => chain.syntax.claimsMessage(message)) ?? this.chains[0];
+  }
+}
+
+/**
+ * The Nest wiring of the registered chains: their modules (what each implementation injects), the
+ * implementations, and the lookup built from them.
+ */
+export const WALLET_CHAIN_MODULES = WALLET_CHAINS.map((entry) => entry.module);
+export const WALLET_CHAIN_PROVIDERS: Provider[] = [
+  ...WALLET_CHAINS.map((entry) => entry.chain),
+  {
+    provide: WalletChains,
+    inject: WALLET_CHAINS.map((entry) => entry.chain),
+    useFactory: (first: WalletChain, ...rest: WalletChain[]) => new WalletChains([first, ...rest]),
+  },
+];

@@ -1,0 +1,144 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { walletMethodKey } from '../accounts/account';
+import { AccountService } from '../accounts/account.service';
+import { ChallengeStore } from '../challenges/challenge-store';
+import { DomainEvents } from '../platform/events/domain-events';
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
+import { STEP_ATTRIBUTES, tracedStep } from '../platform/tracing/tracing';
+import { grantIdForChallenge } from '../tokens/grants/grant';
+import { GrantTokenIssuer, type TokenResponse } from '../tokens/grants/grant-token.issuer';
+import { WalletClients } from './clients/wallet-clients';
+import type { ProofExpectation } from './audience/wallet-audience';
+import { WalletAudiences } from './audience/wallet-audiences';
+import type { WalletChain } from './core/wallet-chain';
+import { redeemWalletNonce, reportWalletVerification } from './core/wallet-nonce-redemption';
+import type { VerifiedWalletAccount, WalletLoginRequest, WalletProof } from './core/wallet-proof';
+import { WalletChains } from './wallet-chains';
+import { WALLET_PER_ADDRESS } from './wallet.rate-limits';
+
+/** The scope a wallet login's grant carries. */
+export const WALLET_SCOPE = 'profile';
+
+/**
+ * Wallet sign-in as a list of steps, for every chain: POST /wallet/verify's token grant, and the
+ * bare verification the login page's session and an account's link use. The signed message says
+ * which chain it is (its first line names the chain family); that chain reads it back, checks it
+ * against the audience's sites and checks its signature (a bad signature never burns its rightful
+ * owner's nonce), and only then comes the one atomic redemption of the nonce, bound to the address
+ * and chain, to the audience and purpose it was issued for, and to the exact message issued. The
+ * address's own rate-limit budget is charged only after that, once the signature is valid and the
+ * nonce redeemed: naming an address spends nothing of it.
+ */
+@Injectable()
+export class WalletSignInService {
+  private readonly logger = new Logger(WalletSignInService.name);
+
+  constructor(
+    private readonly chains: WalletChains,
+    private readonly clients: WalletClients,
+    private readonly audiences: WalletAudiences,
+    private readonly issuer: GrantTokenIssuer,
+    private readonly events: DomainEvents,
+    private readonly challenges: ChallengeStore,
+    private readonly limiter: RateLimiter,
+    private readonly accounts: AccountService,
+  ) {}
+
+  /**
+   * POST /wallet/verify: verify a message issued to the client, then start a token grant for
+   * that (public) client. The address's budget is charged alongside the grant's write; past it
+   * the answer is 429 (the nonce is spent and the grant's tokens never leave).
+   */
+  login(request: WalletLoginRequest, callerAddress: string): Promise<TokenResponse> {
+    const chain = this.chains.forMessage(request.message);
+    return this.reported(chain, async () => {
+      // Before verification: an unusable client_id must not cost the wallet its nonce.
+      const client = await this.clients.resolve(request.clientId);
+      const expected = this.audiences.clientLogin(client);
+      const account = await this.verifyAccount(chain, request, callerAddress, expected);
+      this.logger.log(`${chain.label} login of ${account.sub} for client ${client.clientId}`);
+      const [response] = await Promise.all([
+        this.issuer.startGrant({
+          grantId: grantIdForChallenge(account.nonceKeyHash),
+          clientId: client.clientId,
+          sub: account.sub,
+          scope: WALLET_SCOPE,
+          authMethod: account.authMethod,
+          methodKey: account.walletAccount,
+        }),
+        this.chargeAddress(chain, account.address),
+        // A registered client stays known while tokens are issued to it (about one write a day).
+        this.clients.recordUse(client),
+      ]);
+      return response;
+    });
+  }
+
+  /**
+   * Verifies a signed message issued for `expected` (a login page's browser, an account's link),
+   * redeems its nonce and charges the address's budget, issuing nothing: the caller decides what
+   * follows (and does nothing of it past the budget).
+   */
+  verify(
+    proof: WalletProof,
+    callerAddress: string,
+    expected: ProofExpectation,
+  ): Promise<VerifiedWalletAccount> {
+    const chain = this.chains.forMessage(proof.message);
+    return this.reported(chain, async () => {
+      const account = await this.verifyAccount(chain, proof, callerAddress, expected);
+      await this.chargeAddress(chain, account.address);
+      return account;
+    });
+  }
+
+  /**
+   * The chain's checks, then the nonce's one atomic redemption for the `expected` audience and
+   * purpose (at most one login per nonce, however many race, and only of the exact message
+   * issued), charging nothing to the address. The account lookup (one indexed read) runs beside
+   * the redemption: no added wait.
+   */
+  private async verifyAccount(
+    chain: WalletChain,
+    proof: WalletProof,
+    callerAddress: string,
+    expected: ProofExpectation,
+  ): Promise<VerifiedWalletAccount> {
+    const fields = chain.parseMessage(proof.message);
+    const signed = await chain.verifySignature(proof, fields, expected.sites, callerAddress);
+    const walletAccount = walletMethodKey(signed.account);
+    const [challenge, sub] = await Promise.all([
+      redeemWalletNonce(this.challenges, this.events, {
+        kind: chain.nonceKind,
+        nonce: signed.nonce,
+        binding: signed.binding,
+        expected,
+        message: proof.message,
+        address: signed.address,
+      }),
+      this.accounts.subjectFor(walletAccount, walletAccount),
+    ]);
+    const check = signed.check === undefined ? '' : ` (${signed.check})`;
+    this.logger.log(`${chain.label} signature of ${walletAccount} verified${check}`);
+    return {
+      sub,
+      walletAccount,
+      address: signed.address,
+      nonceKeyHash: challenge.keyHash,
+      authMethod: chain.authMethod,
+    };
+  }
+
+  /** RATE_LIMIT_WALLET_PER_ADDRESS, for an address that has just proven itself. */
+  private chargeAddress(chain: WalletChain, address: string): Promise<void> {
+    return this.limiter.charge(WALLET_PER_ADDRESS, chain.syntax.budgetKey(address), 'closed');
+  }
+
+  /** Tells the rest of the service how the attempt ended, in a span of its own when tracing. */
+  private reported<T>(chain: WalletChain, attempt: () => Promise<T>): Promise<T> {
+    const { model, nonceKind } = chain;
+    return tracedStep(`${model}.verify`, { [STEP_ATTRIBUTES.model]: model }, () =>
+      reportWalletVerification(this.events, nonceKind, attempt),
+    );
+  }
+}
