@@ -228,8 +228,8 @@ describe('layout: dependencies point one way', () => {
     expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
   });
 
-  it('accounts/ knows no protocol: platform/ and config/ only, and every proof may use it', () => {
-    const allowed = new Set(['platform', 'config']);
+  it('accounts/ knows no protocol: platform/, config/ and the proofs vocabulary only, and every proof may use it', () => {
+    const allowed = new Set(['platform', 'config', 'proofs']);
     expect(files.some((file) => file.area === 'accounts')).toBe(true);
     expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
   });
@@ -289,8 +289,14 @@ describe('layout: dependencies point one way', () => {
     );
   });
 
-  it('the challenge store stands on platform/ and config/ only', () => {
-    const allowed = new Set(['platform', 'config']);
+  it('the challenge store stands on platform/, config/ and the proofs vocabulary only', () => {
+    const allowed = new Set(['platform', 'config', 'proofs']);
     expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);
+  });
+
+  it('proofs/ (the vocabulary every proof is named by) is the ground floor: it imports no feature, platform/ and config/ at most', () => {
+    const allowed = new Set(['platform', 'config']);
+    expect(files.some((file) => file.area === 'proofs')).toBe(true);
+    expect(violations(['proofs'], (area) => !allowed.has(area))).toEqual([]);
   });
 });
