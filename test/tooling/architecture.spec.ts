@@ -299,4 +299,24 @@ describe('layout: dependencies point one way', () => {
     expect(files.some((file) => file.area === 'proofs')).toBe(true);
     expect(violations(['proofs'], (area) => !allowed.has(area))).toEqual([]);
   });
+
+  it("a proof's descriptor (*.proof.ts) is data: it imports the proofs vocabulary only, so the registry pulls in no proof's code", () => {
+    const descriptors = files.filter((file) => file.path.endsWith('.proof.ts'));
+    expect(descriptors.length).toBeGreaterThanOrEqual(7);
+    const outside = descriptors.flatMap((file) =>
+      file.imports
+        .filter((imported) => imported.area !== 'proofs')
+        .map((imported) => `${file.path} imports ${imported.specifier}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it('the proof registry lists every descriptor, and imports nothing but descriptors and the vocabulary', () => {
+    const registry = 'proof-registry.ts';
+    const imported = (importGraph.get(registry) ?? []).filter(
+      (path) => !path.startsWith('proofs/'),
+    );
+    const descriptors = files.map((file) => file.path).filter((path) => path.endsWith('.proof.ts'));
+    expect(imported.sort()).toEqual(descriptors.sort());
+  });
 });

@@ -106,7 +106,7 @@ export abstract class WalletLoginSteps implements WalletLogin {
   private reported<T>(attempt: () => Promise<T>): Promise<T> {
     const { span, model, nonceKind } = this.protocol;
     return tracedStep(span, { [STEP_ATTRIBUTES.model]: model }, () =>
-      reportWalletVerification(this.events, nonceKind, attempt),
+      reportWalletVerification(this.events, { model, nonceKind }, attempt),
     );
   }
 }
