@@ -6,6 +6,7 @@ import { ProtocolError } from '../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { InvalidNonce, NonceAlreadyUsed } from '../wallet.errors';
 import { ProofVerified } from '../../proofs/proof.events';
+import type { LoginModel } from '../../proofs/proof-vocabulary';
 import {
   type ProofExpectation,
   type WalletAudience,
@@ -98,7 +99,7 @@ function bindingRefusal(mismatched: readonly string[], expected: ProofExpectatio
 /** Runs a wallet verification and tells the rest of the service how it ended. */
 export async function reportWalletVerification<T>(
   events: DomainEvents,
-  { model, nonceKind: kind }: { model: 'siwe' | 'siws'; nonceKind: WalletNonceKind },
+  { model, nonceKind: kind }: { model: LoginModel; nonceKind: WalletNonceKind },
   attempt: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
