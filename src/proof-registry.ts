@@ -16,16 +16,17 @@ import { SIWE_PROOF } from './wallet/siwe/siwe.proof';
 import { SIWS_PROOF } from './wallet/siws/siws.proof';
 
 /**
- * Every proof, once: the one list compare/, telemetry/ and the pages iterate. Each descriptor
- * lives in its proof's own folder; a proof id of src/proofs/proof-vocabulary.ts without its
- * descriptor here, or with a descriptor of another id, does not compile.
+ * Every proof, once: the one list compare/, telemetry/ and the pages iterate (in this order on
+ * the login page; GET /challenge-models has the order of MODEL_IDS). Each descriptor lives in its
+ * proof's own folder; a proof id of src/proofs/proof-vocabulary.ts without its descriptor here,
+ * or with a descriptor of another id, does not compile.
  */
 const DESCRIPTORS = {
   password: PASSWORD_PROOF,
   pkce: PKCE_PROOF,
   siwe: SIWE_PROOF,
-  passkey: PASSKEY_PROOF,
   siws: SIWS_PROOF,
+  passkey: PASSKEY_PROOF,
   dpop: DPOP_PROOF,
   par: PAR_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };

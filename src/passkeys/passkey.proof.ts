@@ -9,6 +9,12 @@ export const PASSKEY_PROOF = {
   amr: AMR.passkey,
   // The sign-in's figures stand for the model; a registration's challenge is a passkey's too.
   challengeKinds: ['webauthn_authentication', 'webauthn_registration'],
+  // @simplewebauthn/browser (served by login/passkey/webauthn-browser.controller.ts), then the button.
+  loginButton: {
+    text: 'Sign in with a passkey',
+    scripts: ['/static/vendor/simplewebauthn-browser.js', '/static/passkey-login.js'],
+    until: 'hidden',
+  },
   comparison: {
     protocol: {
       name: 'Passkeys (WebAuthn Level 3) with discoverable credentials',

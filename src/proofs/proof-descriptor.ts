@@ -41,6 +41,23 @@ interface ProofBasics<Id extends ProofId> {
 interface SignsIn {
   /** The method's default `amr`, from AMR (a login may say more: a passkey's `user`). */
   readonly amr: readonly string[];
+  /** Its button below the login page's password form, when it has one. */
+  readonly loginButton?: LoginButton;
+}
+
+/**
+ * A button of the login page (`<id>-login`, with `<id>-status` and `<id>-error` beside it), that
+ * its script drives. Plain HTML with no inline script: the strict Content-Security-Policy.
+ */
+export interface LoginButton {
+  readonly text: string;
+  /** The scripts it needs, served under /static, in load order (one two buttons share loads once). */
+  readonly scripts: readonly string[];
+  /**
+   * How it waits for its script to find what it needs: `disabled` (a wallet's: shown, enabled
+   * once a wallet answers) or `hidden` (a passkey's: shown once the browser supports WebAuthn).
+   */
+  readonly until: 'disabled' | 'hidden';
 }
 
 /**

@@ -18,6 +18,13 @@ export const SIWE_PROOF = {
   shortLabel: 'SIWE',
   amr: AMR.siwe,
   challengeKinds: ['wallet_nonce'],
+  // siwe-sign.js: the signing steps the login and account pages share; siwe-login.js reads the
+  // form's csrf_token and return_to and talks to window.ethereum.
+  loginButton: {
+    text: 'Sign in with Ethereum',
+    scripts: ['/static/siwe-sign.js', '/static/siwe-login.js'],
+    until: 'disabled',
+  },
   metrics: {
     issued: ['proofgate_wallet_nonces_issued_total'],
     verified: [

@@ -8,6 +8,12 @@ export const SIWS_PROOF = {
   shortLabel: 'SIWS',
   amr: AMR.siws,
   challengeKinds: ['siws_nonce'],
+  // The Solana wallet is found by Wallet Standard discovery.
+  loginButton: {
+    text: 'Sign in with Solana',
+    scripts: ['/static/siws-login.js'],
+    until: 'disabled',
+  },
   metrics: {
     verified: [
       {
