@@ -17,10 +17,13 @@ import type {
 export type ProofDescriptor<Id extends ProofId = ProofId> = ProofBasics<Id> &
   (Id extends AuthMethod ? SignsIn : unknown) &
   (Id extends LoginModel
-    ? { readonly comparison: LoginComparison }
+    ? { readonly comparison: LoginComparison; readonly challengeKinds: AtLeastOneKind }
     : Id extends PossessionModel
-      ? { readonly comparison: PossessionComparison }
+      ? { readonly comparison: PossessionComparison; readonly challengeKinds: AtLeastOneKind }
       : unknown);
+
+/** A challenge model keeps at least one kind of challenge: the first stands for its figures. */
+type AtLeastOneKind = readonly [ChallengeKind, ...ChallengeKind[]];
 
 interface ProofBasics<Id extends ProofId> {
   readonly id: Id;
