@@ -21,6 +21,7 @@ import { TokensModule } from './tokens/tokens.module';
 import { WalletModule } from './wallet/wallet.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
 import { DemoModule } from './pages/demo/demo.module';
+import { ProofRegistryModule } from './proof-registry.module';
 
 @Module({
   imports: [
@@ -30,6 +31,7 @@ import { DemoModule } from './pages/demo/demo.module';
     ClockModule,
     DatabaseModule,
     EventsModule,
+    ProofRegistryModule,
     TelemetryModule,
     ChallengeStoreModule,
     HealthModule,

@@ -1,3 +1,5 @@
+import type { MethodType } from '../proofs/proof-vocabulary';
+
 /**
  * One account, many proofs. An account has a stable subject (`sub`) and sign-in methods, each
  * named by a method key that no two accounts can hold:
@@ -11,8 +13,6 @@
  * Existing subjects keep their values: an account that never linked anything has no record, and
  * its subject is what its one method always gave (the username, or the CAIP-10 id).
  */
-export const METHOD_TYPES = ['password', 'wallet', 'passkey'] as const;
-export type MethodType = (typeof METHOD_TYPES)[number];
 
 /** CAIP-10: `<namespace>:<reference>:<address>` (CAIP-2 namespace and reference, then the account). */
 const CAIP10 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}:[-.%a-zA-Z0-9]{1,128}$/;

@@ -1,20 +1,8 @@
-/**
- * The kinds of short-lived, single-use challenge the login models and the proofs of possession
- * keep: a DPoP proof's `jti` (RFC 9449 §11.1: seen once per proof lifetime) and a pushed
- * authorization request's `request_uri` (RFC 9126 §2.2: one use, bound to its client).
- */
-export const CHALLENGE_KINDS = [
-  'authorization_code',
-  'wallet_nonce',
-  // WebAuthn Level 3 §13.4.3: each ceremony's challenge, of its own kind, so one ceremony's
-  // challenge never completes the other.
-  'webauthn_registration',
-  'webauthn_authentication',
-  'siws_nonce',
-  'dpop_jti',
-  'par_request_uri',
-] as const;
-export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
+import type { ChallengeKind } from '../proofs/proof-vocabulary';
+
+// The kinds are the proofs' vocabulary (each proof's descriptor claims its own); the store keeps
+// them under these names.
+export { CHALLENGE_KINDS, type ChallengeKind } from '../proofs/proof-vocabulary';
 
 /**
  * What a consumer must present to redeem a challenge: e.g. client, redirect URI and PKCE challenge

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { Clock } from '../platform/clock/clock';
-import { KIND_OF_MODEL, type ChallengeModel } from './challenge-model';
+import { kindOfModel } from '../proof-registry';
+import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import type { ModelFiguresDto, WindowFiguresDto } from './challenge-models.dto';
 import { ChallengeFiguresRecorder } from './figures/challenge-figures.recorder';
 import {
@@ -52,7 +53,7 @@ export class ChallengeFigures {
     const now = this.clock.now();
     const [totals, live, minutes] = await Promise.all([
       this.recorder.totalsModel.findById(model).lean().exec(),
-      this.store.countLive(KIND_OF_MODEL[model]),
+      this.store.countLive(kindOfModel(model)),
       this.minutesOfWindow(model, now),
     ]);
     const issued = totals?.issued ?? 0;

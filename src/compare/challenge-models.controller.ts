@@ -18,14 +18,14 @@ import { AuthorizationHeader } from '../platform/http/authorization-header';
 import { presentsAdminToken } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { ServerConfig } from '../config/sections/server.config';
-import type { LoginModel } from './challenge-model';
+import { MODEL_IDS, type LoginModel } from '../proofs/proof-vocabulary';
 import {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
   LiveChallengesResponseDto,
 } from './challenge-models.dto';
 import { renderChallengeModelsPage } from './challenge-models.page';
-import { ChallengeModelsService, MODEL_IDS } from './challenge-models.service';
+import { ChallengeModelsService } from './challenge-models.service';
 import { ChallengeSeriesQueryDto, ChallengeSeriesResponseDto } from './challenge-series.dto';
 import { ChallengeSeries } from './challenge-series.service';
 import { OperatorConfig } from '../config/sections/operator.config';

@@ -1,20 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ChallengeKind } from '../challenges/challenge';
+import { LOGIN_MODEL_PROOFS, POSSESSION_MODEL_PROOFS, kindOfModel } from '../proof-registry';
+import type { ProtocolShape, ThreatCard } from '../proofs/proof-descriptor';
 import {
-  KIND_OF_MODEL,
   MODEL_IDS,
   POSSESSION_MODEL_IDS,
+  type ChallengeKind,
   type ChallengeModel,
   type PossessionModel,
-} from './challenge-model';
+} from '../proofs/proof-vocabulary';
 
 /** The static shape of a challenge-response protocol, as its specs define it. */
-export class ProtocolShapeDto {
+export class ProtocolShapeDto implements ProtocolShape {
   @ApiProperty({ example: 'OAuth 2.1 authorization code with PKCE (S256)' })
   name!: string;
 
   @ApiProperty({ type: [String], example: ['RFC 7636', 'RFC 6749 §4.1', 'OAuth 2.1', 'RFC 9207'] })
-  standard!: string[];
+  standard!: readonly string[];
 
   @ApiProperty({ example: 'code_verifier: 43-128 characters of high-entropy randomness' })
   client_generates!: string;
@@ -26,7 +27,7 @@ export class ProtocolShapeDto {
   server_stores!: string;
 
   @ApiProperty({ type: [String], example: ['client_id', 'redirect_uri', 'code_challenge'] })
-  bound_to!: string[];
+  bound_to!: readonly string[];
 
   @ApiProperty({ example: 'code_verifier, sent with the code to the token endpoint' })
   client_proves_later!: string;
@@ -38,21 +39,21 @@ export class ProtocolShapeDto {
   cryptography!: string;
 
   @ApiProperty({ type: [String], example: ['GET /authorize', 'POST /token'] })
-  endpoints!: string[];
+  endpoints!: readonly string[];
 }
 
-export class ThreatModelDto {
+export class ThreatModelDto implements ThreatCard {
   @ApiProperty({
     type: [String],
     example: ['authorization code interception: a stolen code without the verifier is refused'],
   })
-  stops!: string[];
+  stops!: readonly string[];
 
   @ApiProperty({
     type: [String],
     example: ['a compromised client that holds both the code and the verifier'],
   })
-  does_not_stop!: string[];
+  does_not_stop!: readonly string[];
 }
 
 export class TtlIndexDto {
@@ -76,7 +77,10 @@ export class ChallengeStorageDto {
 
 /** The policy this deployment applies, read from its live configuration. */
 export class ChallengePolicyDto {
-  @ApiProperty({ enum: MODEL_IDS.map((id) => KIND_OF_MODEL[id]), example: 'authorization_code' })
+  @ApiProperty({
+    enum: LOGIN_MODEL_PROOFS.map(({ id }) => kindOfModel(id)),
+    example: 'authorization_code',
+  })
   challenge_kind!: ChallengeKind;
 
   @ApiProperty({ example: 60 })
@@ -92,7 +96,7 @@ export class ChallengePolicyDto {
   expiry_checked_in_consume!: true;
 
   @ApiProperty({ type: [String], example: ['client_id', 'redirect_uri', 'code_challenge'] })
-  bound_to!: string[];
+  bound_to!: readonly string[];
 
   @ApiProperty({ type: ThreatModelDto })
   threats!: ThreatModelDto;
@@ -205,7 +209,10 @@ export class ChallengeModelViewDto {
 
 /** What a proof of possession keeps in the challenge store, and what that costs per request. */
 export class PossessionStoreDto {
-  @ApiProperty({ enum: ['dpop_jti', 'par_request_uri'], example: 'dpop_jti' })
+  @ApiProperty({
+    enum: POSSESSION_MODEL_PROOFS.map(({ id }) => kindOfModel(id)),
+    example: 'dpop_jti',
+  })
   challenge_kind!: ChallengeKind;
 
   @ApiProperty({ description: 'How long one record lives', example: 65 })

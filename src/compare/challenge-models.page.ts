@@ -2,6 +2,7 @@ import { escapeHtml, renderPage } from '../platform/http/html';
 import type { ChallengeModelsResponseDto, ChallengeModelViewDto } from './challenge-models.dto';
 import {
   chartFrame,
+  chartKeys,
   codes,
   comparisonTable,
   liveFiguresTable,
@@ -12,18 +13,12 @@ import {
   type Cell as ComparisonCell,
 } from './comparison-cells';
 import { possessionSection } from './possession-models.page';
+import { LOGIN_MODEL_PROOFS, PROOFS } from '../proof-registry';
 
 export const CHALLENGE_MODELS_SCRIPT = '/static/challenge-models.js';
 export const SERIES_MINUTES = 60;
 /** How often the page asks for fresh figures. */
 export const POLL_MS = 5000;
-
-const LABEL: Record<string, string> = {
-  pkce: 'OAuth 2.1 + PKCE',
-  siwe: 'Sign-In with Ethereum',
-  passkey: 'Passkeys (WebAuthn)',
-  siws: 'Sign In With Solana',
-};
 
 type Cell = ComparisonCell<ChallengeModelViewDto>;
 
@@ -91,14 +86,14 @@ ${comparisonTable({
   className: 'compare',
   caption: 'The challenge-response login models, as specified and as this deployment runs them',
   models: view.models,
-  label: (m) => LABEL[m.id] ?? m.id,
+  label: (m) => PROOFS[m.id].label,
   rows: COMPARISON,
 })}
 <section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}">
 <h2 id="live-heading">Live figures</h2>
 ${figuresTable(view)}
 <h2 id="charts-heading">The last hour, per minute</h2>
-<p class="muted">Per-minute figures from <code>GET /challenge-models/series?minutes=${SERIES_MINUTES}</code>. <span class="key key-pkce">PKCE</span> <span class="key key-siwe">SIWE</span> <span class="key key-passkey">Passkeys</span> <span class="key key-siws">SIWS</span> <span id="updated" class="muted"></span></p>
+<p class="muted">Per-minute figures from <code>GET /challenge-models/series?minutes=${SERIES_MINUTES}</code>. ${chartKeys(LOGIN_MODEL_PROOFS)} <span id="updated" class="muted"></span></p>
 <div class="charts">
 ${chart('issued', 'Challenges issued per minute')}
 ${chart('redeemed', 'Challenges redeemed per minute')}

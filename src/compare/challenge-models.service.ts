@@ -3,10 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../challenges/persistence/challenge.schema';
 import { Clock } from '../platform/clock/clock';
-import {
-  DPOP_PROOF_FUTURE_SECONDS,
-  DPOP_PROOF_MAX_AGE_SECONDS,
-} from '../tokens/dpop/dpop-proof.verifier';
 import { PasskeyConfig } from '../config/sections/passkeys.config';
 import { ChallengeConfig } from '../config/sections/challenges.config';
 import { ClientMetadataConfig } from '../config/sections/client-metadata.config';
@@ -15,25 +11,22 @@ import { ParConfig } from '../config/sections/par.config';
 import { RegistrationConfig } from '../config/sections/registration.config';
 import { WalletConfig } from '../config/sections/wallet.config';
 import {
-  KIND_OF_MODEL,
-  MODEL_IDS,
+  LOGIN_MODEL_PROOFS,
   MODEL_OF_KIND,
-  POSSESSION_MODEL_IDS,
-  type LoginModel,
-  type PossessionModel,
-} from './challenge-model';
+  POSSESSION_MODEL_PROOFS,
+  PROOFS,
+  kindOfModel,
+} from '../proof-registry';
+import type { ProofSettings } from '../proofs/proof-descriptor';
+import type { LoginModel, PossessionModel } from '../proofs/proof-vocabulary';
 import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
-import { CHALLENGE_MODELS, POSSESSION_MODELS } from './challenge-models';
-import { type ClientUseSettings, clientUsesOf } from './client-uses';
+import { clientUsesOf } from './client-uses';
 import type {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
   LiveChallengeDto,
   PossessionModelViewDto,
 } from './challenge-models.dto';
-
-/** RFC 9449 §11.1: a jti is kept as long as its proof could be accepted (see DpopProofVerifier). */
-const DPOP_JTI_LIFETIME_SECONDS = DPOP_PROOF_MAX_AGE_SECONDS + DPOP_PROOF_FUTURE_SECONDS;
 
 function storage(key: string) {
   return {
@@ -43,35 +36,27 @@ function storage(key: string) {
   };
 }
 
-export { MODEL_IDS } from './challenge-model';
-
-const STORAGE_KEY: Record<LoginModel, string> = {
-  pkce: 'SHA-256 of the authorization code',
-  siwe: 'SHA-256 of the nonce',
-  passkey: 'SHA-256 of the WebAuthn challenge',
-  siws: 'SHA-256 of the nonce',
-};
-
 /** What GET /challenge-models answers: every model, its live policy and figures. */
 @Injectable()
 export class ChallengeModelsService {
   constructor(
     private readonly figures: ChallengeFigures,
     private readonly store: ChallengeStore,
-    private readonly challenges: ChallengeConfig,
     private readonly clock: Clock,
-    private readonly dpop: DpopConfig,
-    private readonly par: ParConfig,
+    private readonly answers: AnswerCache,
+    challenges: ChallengeConfig,
+    passkeys: PasskeyConfig,
+    wallet: WalletConfig,
     registration: RegistrationConfig,
     clientMetadata: ClientMetadataConfig,
-    wallet: WalletConfig,
-    private readonly passkeys: PasskeyConfig,
-    private readonly answers: AnswerCache,
+    dpop: DpopConfig,
+    par: ParConfig,
   ) {
-    this.clientUseSettings = { registration, clientMetadata, wallet, passkeys };
+    this.settings = { challenges, passkeys, wallet, registration, clientMetadata, dpop, par };
   }
 
-  private readonly clientUseSettings: ClientUseSettings;
+  /** What the descriptors read: lifetimes, and the settings the comparison tells. */
+  private readonly settings: ProofSettings;
 
   /** Every model with its figures, as computed at most ANSWER_MAX_AGE_MS ago. */
   overview(): Promise<ChallengeModelsResponseDto> {
@@ -85,8 +70,8 @@ export class ChallengeModelsService {
 
   private async computeOverview(): Promise<ChallengeModelsResponseDto> {
     const [models, proofOfPossession] = await Promise.all([
-      Promise.all(MODEL_IDS.map((id) => this.computeModel(id))),
-      Promise.all(POSSESSION_MODEL_IDS.map((id) => this.describePossession(id))),
+      Promise.all(LOGIN_MODEL_PROOFS.map(({ id }) => this.computeModel(id))),
+      Promise.all(POSSESSION_MODEL_PROOFS.map(({ id }) => this.describePossession(id))),
     ]);
     return {
       generated_at: new Date().toISOString(),
@@ -98,62 +83,39 @@ export class ChallengeModelsService {
 
   /** DPoP or PAR: its shape, what it keeps in the store and costs, and its live figures. */
   async describePossession(id: PossessionModel): Promise<PossessionModelViewDto> {
-    const { protocol, threats } = POSSESSION_MODELS[id];
-    const { dpop, par } = this;
-    const store: PossessionModelViewDto['store'] =
-      id === 'dpop'
-        ? {
-            challenge_kind: KIND_OF_MODEL.dpop,
-            lifetime_seconds: DPOP_JTI_LIFETIME_SECONDS,
-            storage: storage('SHA-256 of the key thumbprint and the proof jti'),
-            cost_per_request:
-              'one insert per proof (a duplicate key is a replay), alongside the grant or the resource check: no round trip in sequence; none without a DPoP header',
-            settings: {
-              nonce: `stateless HMAC over the minute; ${dpop.requireNonce ? 'required' : 'checked when sent, not required'} (DPOP_REQUIRE_NONCE=${dpop.requireNonce})`,
-              api: `/api ${dpop.requiredAtApi ? 'takes DPoP-bound tokens only' : 'takes bearer and DPoP-bound tokens'} (API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED=${dpop.requiredAtApi})`,
-            },
-          }
-        : {
-            challenge_kind: KIND_OF_MODEL.par,
-            lifetime_seconds: par.requestUriTtlSeconds,
-            storage: storage('SHA-256 of the request_uri'),
-            cost_per_request:
-              'one insert at POST /par; one read per /authorize visit and one atomic consume when the code is issued',
-            settings: {
-              required: `${par.required ? 'every client' : 'the clients registered with require_pushed_authorization_requests'} (REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=${par.required})`,
-            },
-          };
-    return { id, protocol, threats, store, figures: await this.figures.of(id) };
+    const { comparison } = PROOFS[id];
+    return {
+      id,
+      protocol: comparison.protocol,
+      threats: comparison.threats,
+      store: {
+        challenge_kind: kindOfModel(id),
+        lifetime_seconds: comparison.lifetimeSeconds(this.settings),
+        storage: storage(comparison.storageKey),
+        cost_per_request: comparison.costPerRequest,
+        settings: comparison.settings(this.settings),
+      },
+      figures: await this.figures.of(id),
+    };
   }
 
   private async computeModel(id: LoginModel): Promise<ChallengeModelViewDto> {
-    const { protocol, threats } = CHALLENGE_MODELS[id];
-    const { authorizationCodeTtlSeconds, walletNonceTtlSeconds, webauthnChallengeTtlSeconds } =
-      this.challenges;
-    const lifetime: Record<LoginModel, number> = {
-      pkce: authorizationCodeTtlSeconds,
-      siwe: walletNonceTtlSeconds,
-      passkey: webauthnChallengeTtlSeconds,
-      siws: walletNonceTtlSeconds,
-    };
+    const { comparison } = PROOFS[id];
+    const { protocol, threats } = comparison;
     return {
       id,
       protocol,
       policy: {
-        challenge_kind: KIND_OF_MODEL[id],
-        lifetime_seconds: lifetime[id],
-        storage: {
-          collection: CHALLENGE_COLLECTION,
-          key: STORAGE_KEY[id],
-          ttl_index: { field: 'expiresAt', expire_after_seconds: 0 },
-        },
+        challenge_kind: kindOfModel(id),
+        lifetime_seconds: comparison.lifetimeSeconds(this.settings),
+        storage: storage(comparison.storageKey),
         delete_on_use: true,
         expiry_checked_in_consume: true,
         bound_to: protocol.bound_to,
         threats,
-        ...(id === 'passkey' ? { recent_login_seconds: this.passkeys.recentLoginSeconds } : {}),
+        ...comparison.policy?.(this.settings),
       },
-      used_by: clientUsesOf(id, this.clientUseSettings),
+      used_by: clientUsesOf(comparison.usedBy, this.settings),
       figures: await this.figures.of(id),
     };
   }

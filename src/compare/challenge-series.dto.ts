@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ALL_MODEL_IDS, type ChallengeModel } from './challenge-model';
+import { ALL_MODEL_IDS, type ChallengeModel } from '../proofs/proof-vocabulary';
 import { LatencyFiguresDto } from './challenge-models.dto';
 
 export const SERIES_MAX_MINUTES = 180;

@@ -6,7 +6,7 @@ import {
   MODEL_IDS,
   POSSESSION_MODEL_IDS,
   type ChallengeModel,
-} from './challenge-model';
+} from '../proofs/proof-vocabulary';
 import { histogramPercentile } from './challenge-figures.service';
 import type { ChallengeMinutePointDto, ChallengeSeriesResponseDto } from './challenge-series.dto';
 import { ChallengeFiguresRecorder } from './figures/challenge-figures.recorder';

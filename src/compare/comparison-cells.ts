@@ -1,4 +1,5 @@
 import { escapeHtml } from '../platform/http/html';
+import type { WindowFigure } from '../proofs/proof-descriptor';
 import type { ModelFiguresDto, ProtocolShapeDto, WindowFiguresDto } from './challenge-models.dto';
 
 /** A cell of a comparison table: one model's value, as escaped HTML. */
@@ -9,13 +10,13 @@ export const text =
   (model) =>
     escapeHtml(pick(model));
 export const list =
-  <M>(pick: (model: M) => string[]): Cell<M> =>
+  <M>(pick: (model: M) => readonly string[]): Cell<M> =>
   (model) =>
     `<ul>${pick(model)
       .map((item) => `<li>${escapeHtml(item)}</li>`)
       .join('')}</ul>`;
 export const codes =
-  <M>(pick: (model: M) => string[]): Cell<M> =>
+  <M>(pick: (model: M) => readonly string[]): Cell<M> =>
   (model) =>
     pick(model)
       .map((item) => `<code>${escapeHtml(item)}</code>`)
@@ -103,10 +104,10 @@ const WINDOW_FIGURES = {
   'rejected.by_reason': (f) => f.rejected.by_reason,
   'redemption_latency_ms.p50': (f) => f.redemption_latency_ms.p50,
   'redemption_latency_ms.p95': (f) => f.redemption_latency_ms.p95,
-} satisfies Record<string, (figures: WindowFiguresDto) => FigureValue>;
+} satisfies Record<WindowFigure, (figures: WindowFiguresDto) => FigureValue>;
 
 type FigureValue = number | null | Record<string, number>;
-export type FigurePath = keyof typeof WINDOW_FIGURES;
+export type FigurePath = WindowFigure;
 
 /** A count, a percentile (— when there is none), or counts by reason ("replay 1, htu_mismatch 2"). */
 export function formatFigure(value: FigureValue): string {
@@ -144,7 +145,7 @@ export function liveFiguresTable<M extends { id: string; figures: ModelFiguresDt
   models: M[];
   column: (model: M, window: string) => string;
   live?: string;
-  figures: [name: string, path: FigurePath][];
+  figures: readonly (readonly [name: string, path: FigurePath])[];
 }): string {
   const { models } = table;
   const live =
@@ -187,4 +188,11 @@ export function chartFrame(className: string, data: Record<string, string>, titl
 <div class="plot"></div>
 <p class="chart-summary muted">Loading…</p>
 </figure>`;
+}
+
+/** The charts' key: a swatch per model, named by its short label. */
+export function chartKeys(proofs: readonly { id: string; shortLabel: string }[]): string {
+  return proofs
+    .map(({ id, shortLabel }) => `<span class="key key-${id}">${escapeHtml(shortLabel)}</span>`)
+    .join(' ');
 }

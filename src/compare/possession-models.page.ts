@@ -1,16 +1,16 @@
 import { escapeHtml } from '../platform/http/html';
 import {
   chartFrame,
+  chartKeys,
   codes,
   comparisonTable,
   liveFiguresTable,
-  type FigurePath,
   list,
   protocolRows,
   text,
   type Cell as ComparisonCell,
 } from './comparison-cells';
-import type { PossessionModel } from './challenge-model';
+import { POSSESSION_MODEL_PROOFS, PROOFS } from '../proof-registry';
 import type { ChallengeModelsResponseDto, PossessionModelViewDto } from './challenge-models.dto';
 
 /**
@@ -20,11 +20,6 @@ import type { ChallengeModelsResponseDto, PossessionModelViewDto } from './chall
  * view (`proof_of_possession`) and is escaped; cells that /static/challenge-models.js refreshes
  * name their model and JSON path, as the login models' figures do.
  */
-
-const LABEL: Record<PossessionModel, string> = {
-  dpop: 'DPoP (RFC 9449)',
-  par: 'PAR (RFC 9126)',
-};
 
 type Cell = ComparisonCell<PossessionModelViewDto>;
 
@@ -49,41 +44,16 @@ const COMPARISON: [string, Cell][] = [
   ['Does not stop', list((m) => m.threats.does_not_stop)],
 ];
 
-/** One figure of one mechanism: its name there, its path under `figures.<window>`. */
-const FIGURES: Record<PossessionModel, [string, FigurePath][]> = {
-  dpop: [
-    ['Proofs accepted (jti recorded once)', 'issued'],
-    ['Proofs refused', 'rejected.total'],
-    ['Refused, by reason', 'rejected.by_reason'],
-  ],
-  par: [
-    ['Pushed (POST /par)', 'issued'],
-    ['Used at /authorize (a code issued)', 'redeemed'],
-    ['Expired unused', 'expired_unredeemed'],
-    ['Refused at /authorize', 'rejected.total'],
-    ['Refused, by reason', 'rejected.by_reason'],
-    ['Push to use p50 (ms, bucket bound)', 'redemption_latency_ms.p50'],
-    ['Push to use p95 (ms, bucket bound)', 'redemption_latency_ms.p95'],
-  ],
-};
-
-/**
- * What `live` counts: request_uris pushed and not yet used or expired. A DPoP `jti` is recorded
- * as already used (one insert-if-absent), so it is never live: its row would always read 0.
- */
-const LIVE: Partial<Record<PossessionModel, string>> = {
-  par: 'request_uris waiting now (pushed, not used or expired)',
-};
-
 function figuresTable(model: PossessionModelViewDto): string {
   return liveFiguresTable({
     className: 'figures possession-figures',
     id: `figures-${model.id}`,
-    caption: LABEL[model.id],
+    caption: PROOFS[model.id].label,
     models: [model],
     column: (_model, window) => window,
-    live: LIVE[model.id],
-    figures: FIGURES[model.id],
+    // What `live` counts and each figure's name for this mechanism, from its descriptor.
+    live: PROOFS[model.id].comparison.live,
+    figures: PROOFS[model.id].comparison.figures,
   });
 }
 
@@ -111,13 +81,13 @@ ${comparisonTable({
   className: 'possession',
   caption: 'The two proofs of possession, as specified and as this deployment runs them',
   models: view.proof_of_possession,
-  label: (m) => LABEL[m.id],
+  label: (m) => PROOFS[m.id].label,
   rows: COMPARISON,
 })}
 <h3 id="possession-figures-heading">Live figures</h3>
 ${possessionFigures(view)}
 <h3 id="possession-charts-heading">The last hour, per minute</h3>
-<p class="muted">From <code>proof_of_possession</code> of <code>GET /challenge-models/series</code>. <span class="key key-dpop">DPoP</span> <span class="key key-par">PAR</span></p>
+<p class="muted">From <code>proof_of_possession</code> of <code>GET /challenge-models/series</code>. ${chartKeys(POSSESSION_MODEL_PROOFS)}</p>
 <div class="charts">
 ${chart('accepted', 'Per minute: DPoP proofs accepted, PAR request_uris pushed (dashed) and used', 'dpop:issued,par:issued:dashed,par:redeemed')}
 ${chart('refused', 'Per minute: DPoP proofs and PAR request_uris refused', 'dpop:rejected,par:rejected')}

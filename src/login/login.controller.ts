@@ -6,7 +6,13 @@ import { LOGIN_PER_IP } from './login.rate-limits';
 import { ApiHtmlPage, FORM } from '../platform/openapi/api-decorators';
 import { LoginFormDto } from './login-form.dto';
 import { LoginPageQueryDto } from './login-page-query.dto';
-import { type LoginPageView, renderLoginPage } from './login.page';
+import { ProofList } from '../proofs/proof-list';
+import {
+  type LoginPageButton,
+  type LoginPageView,
+  loginPageButtons,
+  renderLoginPage,
+} from './login.page';
 import { PendingAuthorization } from './pending-authorization';
 import { safeReturnTo } from './return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
@@ -14,7 +20,13 @@ import { SessionService } from './session.service';
 
 type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending'>;
 
-function send(req: Request, res: Response, outcome: LoginOutcome, extras: PageExtras = {}): void {
+function send(
+  req: Request,
+  res: Response,
+  buttons: readonly LoginPageButton[],
+  outcome: LoginOutcome,
+  extras: PageExtras = {},
+): void {
   switch (outcome.kind) {
     case 'redirect':
       // 303: the browser follows with a GET, never re-posting the credentials.
@@ -24,7 +36,7 @@ function send(req: Request, res: Response, outcome: LoginOutcome, extras: PageEx
       res
         .status(outcome.status)
         .type('html')
-        .send(renderLoginPage({ ...outcome.view, ...extras }));
+        .send(renderLoginPage({ ...outcome.view, ...extras }, buttons));
       return;
     case 'refused': {
       const { error } = outcome;
@@ -34,7 +46,9 @@ function send(req: Request, res: Response, outcome: LoginOutcome, extras: PageEx
       if (req.accepts(['html', 'json']) === 'json') {
         res.json({ error: error.error, error_description: error.description });
       } else {
-        res.type('html').send(renderLoginPage({ ...outcome.view, pending: extras.pending }));
+        res
+          .type('html')
+          .send(renderLoginPage({ ...outcome.view, pending: extras.pending }, buttons));
       }
     }
   }
@@ -49,7 +63,13 @@ export class LoginController {
     private readonly login: PasswordLoginService,
     private readonly sessions: SessionService,
     private readonly pending: PendingAuthorization,
-  ) {}
+    proofs: ProofList,
+  ) {
+    this.buttons = loginPageButtons(proofs.proofs);
+  }
+
+  /** A button per proof that has one, from the registry. */
+  private readonly buttons: readonly LoginPageButton[];
 
   @Get()
   @ApiOperation({ summary: 'The password login form (HTML, with a CSRF token)' })
@@ -62,7 +82,7 @@ export class LoginController {
   ): Promise<void> {
     const session = await this.sessions.current(req);
     const pending = await this.pending.describe(safeReturnTo(query.return_to));
-    send(req, res, this.login.showForm(query.return_to, { req, res }), {
+    send(req, res, this.buttons, this.login.showForm(query.return_to, { req, res }), {
       signedInAs: session?.sub,
       pending,
     });
@@ -91,7 +111,7 @@ export class LoginController {
     @Res() res: Response,
   ): Promise<void> {
     const pending = await this.pending.describe(safeReturnTo(form.return_to));
-    send(req, res, await this.login.submit(form, { req, res }), {
+    send(req, res, this.buttons, await this.login.submit(form, { req, res }), {
       pending,
     });
   }

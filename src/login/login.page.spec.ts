@@ -1,4 +1,9 @@
-import { renderLoginPage } from './login.page';
+import { PROOFS } from '../proof-registry';
+import { type LoginPageView, loginPageButtons, renderLoginPage as renderWith } from './login.page';
+
+/** The page as the service renders it: with the registry's buttons. */
+const renderLoginPage = (view: LoginPageView) =>
+  renderWith(view, loginPageButtons(Object.values(PROOFS)));
 
 describe('renderLoginPage', () => {
   const hostile = `"><script>alert(1)</script><input value='`;
@@ -67,5 +72,26 @@ describe('renderLoginPage', () => {
       /<form method="post" action="\/logout">\n<input type="hidden" name="csrf_token" value="tok">\n<button type="submit" class="secondary">Sign out<\/button>\n<\/form>/,
     );
     expect(renderLoginPage({ csrfToken: 'tok', returnTo: '/' })).not.toContain('/logout');
+  });
+
+  it("renders a button per proof that has one, in the registry's order, each script loaded once", () => {
+    const html = renderWith({ csrfToken: 't', returnTo: '/' }, [
+      {
+        id: 'one',
+        text: 'Sign in with One',
+        scripts: ['/static/shared.js', '/static/one.js'],
+        until: 'disabled',
+      },
+      { id: 'two', text: 'Sign in with Two', scripts: ['/static/shared.js'], until: 'hidden' },
+    ]);
+
+    expect(html).toMatch(
+      /<p class="divider">or<\/p>\n<p><button type="button" id="one-login" class="secondary" disabled>Sign in with One<\/button><\/p>\n<p id="one-status" class="muted" aria-live="polite" hidden><\/p>\n<p id="one-error" role="alert" hidden><\/p>\n<p><button type="button" id="two-login" class="secondary" hidden>Sign in with Two<\/button><\/p>/,
+    );
+    expect(html.match(/<script src="[^"]*"/g)).toEqual([
+      '<script src="/static/proofgate.js"',
+      '<script src="/static/shared.js"',
+      '<script src="/static/one.js"',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
+import type { LoginButton } from '../proofs/proof-descriptor';
 import type { PendingAuthorizationView } from './pending-authorization';
-import { WEBAUTHN_BROWSER_SCRIPT } from './passkey/webauthn-browser.controller';
 
 export interface LoginPageView {
   readonly csrfToken: string;
@@ -22,20 +22,34 @@ export const PASSWORD_MAX_LENGTH = 1024;
 
 /** Served from src/public: the SIWE signing steps the login and account pages share. */
 export const SIWE_SIGN_SCRIPT = '/static/siwe-sign.js';
-/** Served from src/public: reads the form's csrf_token and return_to, talks to window.ethereum. */
-export const SIWE_LOGIN_SCRIPT = '/static/siwe-login.js';
-/** Served from src/public: the same for Solana wallets, found by Wallet Standard discovery. */
-export const SIWS_LOGIN_SCRIPT = '/static/siws-login.js';
-/** Served from src/public: the passkey button, on @simplewebauthn/browser. */
-export const PASSKEY_LOGIN_SCRIPT = '/static/passkey-login.js';
+
+/** A proof's button (its descriptor's `loginButton`); the proof's id names its elements. */
+export interface LoginPageButton extends LoginButton {
+  readonly id: string;
+}
+
+/** The login page's buttons, in the registry's order: the proofs that have one. */
+export function loginPageButtons(
+  proofs: readonly { readonly id: string; readonly loginButton?: LoginButton }[],
+): LoginPageButton[] {
+  return proofs.flatMap(({ id, loginButton }) => (loginButton ? [{ id, ...loginButton }] : []));
+}
+
+function buttonHtml({ id, text, until }: LoginPageButton): string {
+  const name = escapeHtml(id);
+  return `<p><button type="button" id="${name}-login" class="secondary" ${until}>${escapeHtml(text)}</button></p>
+<p id="${name}-status" class="muted" aria-live="polite" hidden></p>
+<p id="${name}-error" role="alert" hidden></p>`;
+}
 
 /**
- * The login page: the password form and, below a divider, "Sign in with Ethereum", "Sign in with
- * Solana" and "Sign in with a passkey". Plain HTML with no inline script or style, as the strict Content-Security-Policy
- * demands; every interpolated value goes through `escapeHtml`. Each wallet button starts disabled
- * and is enabled by its script only when the browser has such a wallet.
+ * The login page: the password form and, below a divider, a button per proof that has one
+ * ("Sign in with Ethereum", "Sign in with Solana", "Sign in with a passkey"). Plain HTML with no
+ * inline script or style, as the strict Content-Security-Policy demands; every interpolated value
+ * goes through `escapeHtml`. Each wallet button starts disabled and is enabled by its script only
+ * when the browser has such a wallet; the passkey's is hidden until the browser supports them.
  */
-export function renderLoginPage(view: LoginPageView): string {
+export function renderLoginPage(view: LoginPageView, buttons: readonly LoginPageButton[]): string {
   const error = view.error
     ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
@@ -66,13 +80,7 @@ export function renderLoginPage(view: LoginPageView): string {
     session: view.signedInAs
       ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
       : null,
-    scripts: [
-      SIWE_SIGN_SCRIPT,
-      SIWE_LOGIN_SCRIPT,
-      SIWS_LOGIN_SCRIPT,
-      WEBAUTHN_BROWSER_SCRIPT,
-      PASSKEY_LOGIN_SCRIPT,
-    ],
+    scripts: [...new Set(buttons.flatMap((button) => button.scripts))],
     body: `<h1>Sign in</h1>${error}${pending}${signedIn}
 <div class="card">
 <form method="post" action="/login" id="login-form">
@@ -88,16 +96,6 @@ export function renderLoginPage(view: LoginPageView): string {
 </p>
 <p><button type="submit">Sign in</button></p>
 </form>
-<p class="divider">or</p>
-<p><button type="button" id="siwe-login" class="secondary" disabled>Sign in with Ethereum</button></p>
-<p id="siwe-status" class="muted" aria-live="polite" hidden></p>
-<p id="siwe-error" role="alert" hidden></p>
-<p><button type="button" id="siws-login" class="secondary" disabled>Sign in with Solana</button></p>
-<p id="siws-status" class="muted" aria-live="polite" hidden></p>
-<p id="siws-error" role="alert" hidden></p>
-<p><button type="button" id="passkey-login" class="secondary" hidden>Sign in with a passkey</button></p>
-<p id="passkey-status" class="muted" aria-live="polite" hidden></p>
-<p id="passkey-error" role="alert" hidden></p>
-</div>`,
+${buttons.length > 0 ? `<p class="divider">or</p>\n${buttons.map(buttonHtml).join('\n')}\n` : ''}</div>`,
   });
 }

@@ -6,7 +6,7 @@ import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { OAuthConfig } from '../config/sections/oauth.config';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { readCookies, usesSecureCookies } from '../platform/http/cookies';
-import { AMR } from '../tokens/id-token';
+import { AMR } from '../proofs/proof-vocabulary';
 import type { LoginSession, SessionIdentity, StoredSession } from './session';
 import { SessionRepository } from './session.repository';
 import { ServerConfig } from '../config/sections/server.config';

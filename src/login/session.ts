@@ -1,5 +1,4 @@
-export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws'] as const;
-export type AuthMethod = (typeof AUTH_METHODS)[number];
+import type { AuthMethod } from '../proofs/proof-vocabulary';
 
 /** Who logged in, and how: what a login flow hands to `SessionService.start`. */
 export interface SessionIdentity {

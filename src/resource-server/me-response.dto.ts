@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AUTH_METHODS, type AuthMethod } from '../tokens/access-token';
+import { AUTH_METHODS, type AuthMethod } from '../proofs/proof-vocabulary';
 
 /** GET /api/me: who the bearer access token is for, whichever login model issued it. */
 export class MeResponseDto {

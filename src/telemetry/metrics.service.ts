@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { MODEL_IDS } from '../compare/challenge-model';
+import type { IssuedCounter, RefusedCounter, VerifiedSeries } from '../proofs/proof-descriptor';
+import { MODEL_IDS } from '../proofs/proof-vocabulary';
 
 /**
  * The Prometheus metrics an operator alerts on. Labels are bounded enumerations (model, grant
@@ -143,6 +144,19 @@ export class MetricsService {
     help: "1 while the database driver's last heartbeat succeeded, 0 after a failed one",
     registers: [this.registry],
   });
+
+  /** The series a proof's descriptor names beyond the shared ones (ProofMetrics), by name. */
+  readonly proofSeries: {
+    readonly issued: Readonly<Record<IssuedCounter, Counter>>;
+    readonly verified: Readonly<Record<VerifiedSeries['counter'], Counter<'outcome'>>>;
+    readonly verifiedDuration: Readonly<Record<VerifiedSeries['duration'], Histogram>>;
+    readonly refused: Readonly<Record<RefusedCounter, Counter<'reason' | 'client'>>>;
+  } = {
+    issued: { proofgate_wallet_nonces_issued_total: this.walletNonces },
+    verified: { proofgate_wallet_verifications_total: this.walletVerifications },
+    verifiedDuration: { proofgate_wallet_verify_duration_seconds: this.walletVerifyDuration },
+    refused: { proofgate_pkce_failures_total: this.pkceFailures },
+  };
 
   private signingKeyCreatedAt: () => Date | undefined = () => undefined;
 

@@ -6,10 +6,8 @@ import {
   ChallengeRejected,
   ChallengeSpent,
 } from '../challenges/challenge.events';
-import { MODEL_OF_KIND, type ChallengeModel } from '../compare/challenge-model';
 import { ChallengeFiguresRecorder } from '../compare/figures/challenge-figures.recorder';
 import { AuthorizationRequested } from '../oauth/authorize/authorization.events';
-import { PKCE_PROOF_FAILURES } from '../oauth/pkce/check-pkce';
 import { TokenRequestCompleted } from '../oauth/token/token.events';
 import { Clock } from '../platform/clock/clock';
 import { SecurityEventDetected } from '../platform/events/domain-events';
@@ -17,8 +15,8 @@ import { DatabaseReachabilityChanged } from '../platform/database/database.event
 import { RateLimitRefused } from '../platform/rate-limit/rate-limit.events';
 import { GrantOpened, GrantRevoked } from '../tokens/grants/grant.events';
 import { SigningKeyService } from '../tokens/signing-keys/signing-key.service';
-import { PasskeyVerificationCompleted } from '../passkeys/passkey.events';
-import { WalletVerificationCompleted } from '../wallet/core/wallet.events';
+import { MODEL_OF_KIND, PROOFS } from '../proof-registry';
+import { ProofVerified } from '../proofs/proof.events';
 import { MetricsService } from './metrics.service';
 import { SecurityEventLog } from './security-events/security-event.log';
 
@@ -52,7 +50,9 @@ export class TelemetrySubscriber {
   challengeIssued(event: ChallengeIssued): void {
     const model = MODEL_OF_KIND[event.kind];
     this.metrics.challengesIssued.inc({ model });
-    if (event.kind === 'wallet_nonce') this.metrics.walletNonces.inc();
+    for (const name of PROOFS[model].metrics?.issued ?? []) {
+      this.metrics.proofSeries.issued[name].inc();
+    }
     this.figures.issued(model, event.createdAt, event.expiresAt);
   }
 
@@ -75,10 +75,11 @@ export class TelemetrySubscriber {
     const model = MODEL_OF_KIND[event.kind];
     const reason = REASON.test(event.reason) ? event.reason : 'other';
     this.metrics.challengesRejected.inc({ model, reason });
-    if (event.kind === 'authorization_code' && PKCE_PROOF_FAILURES.has(reason)) {
+    const refused = PROOFS[model].metrics?.refused;
+    if (refused?.reasons.includes(reason)) {
       const client =
         event.client === undefined ? 'unknown' : CLIENT.test(event.client) ? event.client : 'other';
-      this.metrics.pkceFailures.inc({ reason, client });
+      this.metrics.proofSeries.refused[refused.counter].inc({ reason, client });
     }
     this.figures.rejected(model, reason, this.clock.now());
   }
@@ -93,22 +94,21 @@ export class TelemetrySubscriber {
   tokenRequestCompleted(event: TokenRequestCompleted): void {
     this.metrics.tokenRequests.inc({ grant_type: event.grantType, outcome: event.outcome });
     this.metrics.tokenDuration.observe({ grant_type: event.grantType }, event.seconds);
-    // The code exchange is the PKCE model's proof (RFC 7636 §4.6).
-    if (event.grantType === 'authorization_code') {
-      this.challengeVerified('pkce', event.outcome, event.seconds);
+  }
+
+  /**
+   * The models' proofs side by side: one pair of series, the model a label (SLOs by model), and
+   * the series the proof's descriptor names besides (a wallet's verifications).
+   */
+  @OnEvent(ProofVerified.type)
+  proofVerified(event: ProofVerified): void {
+    const { proof: model, outcome, seconds } = event;
+    this.metrics.challengeVerifications.inc({ model, outcome });
+    this.metrics.challengeVerificationDuration.observe({ model }, seconds);
+    for (const series of PROOFS[model].metrics?.verified ?? []) {
+      this.metrics.proofSeries.verified[series.counter].inc({ outcome });
+      this.metrics.proofSeries.verifiedDuration[series.duration].observe(seconds);
     }
-  }
-
-  @OnEvent(WalletVerificationCompleted.type)
-  walletVerificationCompleted(event: WalletVerificationCompleted): void {
-    this.metrics.walletVerifications.inc({ outcome: event.outcome });
-    this.metrics.walletVerifyDuration.observe(event.seconds);
-    this.challengeVerified(MODEL_OF_KIND[event.kind], event.outcome, event.seconds);
-  }
-
-  @OnEvent(PasskeyVerificationCompleted.type)
-  passkeyVerificationCompleted(event: PasskeyVerificationCompleted): void {
-    this.challengeVerified('passkey', event.outcome, event.seconds);
   }
 
   @OnEvent(RateLimitRefused.type)
@@ -119,12 +119,6 @@ export class TelemetrySubscriber {
   @OnEvent(DatabaseReachabilityChanged.type)
   databaseReachabilityChanged(event: DatabaseReachabilityChanged): void {
     this.metrics.databaseUp.set(event.reachable ? 1 : 0);
-  }
-
-  /** The models' proofs side by side: one pair of series, the model a label (SLOs by model). */
-  private challengeVerified(model: ChallengeModel, outcome: string, seconds: number): void {
-    this.metrics.challengeVerifications.inc({ model, outcome });
-    this.metrics.challengeVerificationDuration.observe({ model }, seconds);
   }
 
   @OnEvent(GrantOpened.type)

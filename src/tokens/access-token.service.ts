@@ -7,13 +7,12 @@ import { ServerConfig } from '../config/sections/server.config';
 import { SIGNING_ALGS, TokenConfig } from '../config/sections/tokens.config';
 import {
   ACCESS_TOKEN_TYP,
-  AUTH_METHODS,
   REGISTERED_CLAIMS,
   type AccessTokenClaims,
-  type AuthMethod,
   type SignAccessTokenInput,
   type SignedAccessToken,
 } from './access-token';
+import { AUTH_METHODS, type AuthMethod } from '../proofs/proof-vocabulary';
 import { hasLowS, withLowS } from './ecdsa-low-s';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 

@@ -1,5 +1,4 @@
-export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws'] as const;
-export type AuthMethod = (typeof AUTH_METHODS)[number];
+import type { AuthMethod } from '../proofs/proof-vocabulary';
 
 /** RFC 9068 §2.1: the `typ` header of a JWT access token. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';

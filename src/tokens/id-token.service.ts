@@ -5,7 +5,8 @@ import { ServerConfig } from '../config/sections/server.config';
 import { TokenConfig, type SigningAlg } from '../config/sections/tokens.config';
 import { Clock } from '../platform/clock/clock';
 import { withLowS } from './ecdsa-low-s';
-import { AMR, type SignIdTokenInput } from './id-token';
+import { type SignIdTokenInput } from './id-token';
+import { AMR } from '../proofs/proof-vocabulary';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
 /** The hash of a JWS alg (RFC 7518 §3.1): SHA-256 for ES256 and RS256, and so on. */

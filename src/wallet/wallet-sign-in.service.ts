@@ -138,7 +138,7 @@ export class WalletSignInService {
   private reported<T>(chain: WalletChain, attempt: () => Promise<T>): Promise<T> {
     const { model, nonceKind } = chain;
     return tracedStep(`${model}.verify`, { [STEP_ATTRIBUTES.model]: model }, () =>
-      reportWalletVerification(this.events, nonceKind, attempt),
+      reportWalletVerification(this.events, { model, nonceKind }, attempt),
     );
   }
 }

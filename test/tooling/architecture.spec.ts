@@ -289,8 +289,8 @@ describe('layout: dependencies point one way', () => {
     expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
   });
 
-  it('accounts/ knows no protocol: platform/ and config/ only, and every proof may use it', () => {
-    const allowed = new Set(['platform', 'config']);
+  it('accounts/ knows no protocol: platform/, config/ and the proofs vocabulary only, and every proof may use it', () => {
+    const allowed = new Set(['platform', 'config', 'proofs']);
     expect(files.some((file) => file.area === 'accounts')).toBe(true);
     expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
   });
@@ -350,8 +350,8 @@ describe('layout: dependencies point one way', () => {
     );
   });
 
-  it('the challenge store stands on platform/ and config/ only', () => {
-    const allowed = new Set(['platform', 'config']);
+  it('the challenge store stands on platform/, config/ and the proofs vocabulary only', () => {
+    const allowed = new Set(['platform', 'config', 'proofs']);
     expect(violations(['challenges'], (area) => !allowed.has(area))).toEqual([]);
   });
 
@@ -385,5 +385,31 @@ describe('layout: dependencies point one way', () => {
   it('wallet/: no import cycle between its folders (its top-level files counted as one)', () => {
     expect(walletFolderGraph().size).toBeGreaterThan(3);
     expect(cycles(walletFolderGraph())).toEqual([]);
+  });
+
+  it('proofs/ (the vocabulary every proof is named by) is the ground floor: it imports no feature, platform/ and config/ at most', () => {
+    const allowed = new Set(['platform', 'config']);
+    expect(files.some((file) => file.area === 'proofs')).toBe(true);
+    expect(violations(['proofs'], (area) => !allowed.has(area))).toEqual([]);
+  });
+
+  it("a proof's descriptor (*.proof.ts) is data: it imports the proofs vocabulary only, so the registry pulls in no proof's code", () => {
+    const descriptors = files.filter((file) => file.path.endsWith('.proof.ts'));
+    expect(descriptors.length).toBeGreaterThanOrEqual(7);
+    const outside = descriptors.flatMap((file) =>
+      file.imports
+        .filter((imported) => imported.area !== 'proofs')
+        .map((imported) => `${file.path} imports ${imported.specifier}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it('the proof registry lists every descriptor, and imports nothing but descriptors and the vocabulary', () => {
+    const registry = 'proof-registry.ts';
+    const imported = (importGraph.get(registry) ?? []).filter(
+      (path) => !path.startsWith('proofs/'),
+    );
+    const descriptors = files.map((file) => file.path).filter((path) => path.endsWith('.proof.ts'));
+    expect(imported.sort()).toEqual(descriptors.sort());
   });
 });

@@ -9,7 +9,7 @@ import { RequestMethod } from '@nestjs/common';
 import { LOGIN_PER_IP } from '../../src/login/login.rate-limits';
 import { policyOf } from '../../src/platform/rate-limit/rate-limit';
 import type { ExecutionContext } from '@nestjs/common';
-import { AMR } from '../../src/tokens/id-token';
+import { AMR } from '../../src/proofs/proof-vocabulary';
 import { ROOT, readme } from '../support/readme';
 
 const read = (...path: string[]) => readFileSync(join(ROOT, ...path), 'utf8');

@@ -1,10 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import {
-  AUTHENTICATOR_TRANSPORTS,
-  MAX_TRANSPORTS,
-  METHOD_TYPES,
-  type MethodType,
-} from '../account';
+import { METHOD_TYPES, type MethodType } from '../../proofs/proof-vocabulary';
+import { AUTHENTICATOR_TRANSPORTS, MAX_TRANSPORTS } from '../account';
 
 export const ACCOUNT_METHOD_COLLECTION = 'account_methods';
 

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
-import type { ChallengeModel } from '../challenge-model';
+import type { ChallengeModel } from '../../proofs/proof-vocabulary';
 import {
   ChallengeMinuteRecord,
   ChallengeTotalsRecord,

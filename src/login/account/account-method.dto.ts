@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { NonceRequestDto } from '../../wallet/nonce-request.dto';
 import { IsString, MaxLength } from 'class-validator';
-import { METHOD_TYPES, type MethodType } from '../../accounts/account';
+import { METHOD_TYPES, type MethodType } from '../../proofs/proof-vocabulary';
 import { WalletProofDto } from '../../wallet/wallet-proof.dto';
 import { WALLET_EXAMPLE } from '../../wallet/wallet.examples';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AUTH_METHODS, type AuthMethod } from '../session';
+import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
 
 /** What signing out everywhere says, on the page and in JSON alike. */
 export const SIGNED_OUT_EVERYWHERE =

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { AUTH_METHODS, type AuthMethod } from '../session';
+import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
 
 export const SESSION_COLLECTION = 'sessions';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { randomToken } from '../../platform/crypto/hashing';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
-import type { AuthMethod } from '../../tokens/access-token';
+import type { AuthMethod } from '../../proofs/proof-vocabulary';
 
 /** What an authorization code carries besides its binding. */
 export interface AuthorizationCodePayload {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AUTH_METHODS, type AuthMethod } from '../../tokens/access-token';
+import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
 
 /**
  * RFC 7662 §2.2 introspection response: `{ "active": false }` for anything not active and the

@@ -65,10 +65,3 @@ export function pkceProof(verifier: string | undefined): { [PKCE_BINDING_FIELD]:
 export function wrongVerifier(): InvalidGrant {
   return new InvalidGrant('PKCE verification failed').because('wrong_verifier');
 }
-
-/** Failures of the PKCE proof itself (as opposed to the code, client or redirect URI). */
-export const PKCE_PROOF_FAILURES: ReadonlySet<string> = new Set([
-  'wrong_verifier',
-  'missing_verifier',
-  'malformed_verifier',
-]);

@@ -2,6 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { answeredError } from '../../platform/errors/answered-error';
 import { DomainEvents } from '../../platform/events/domain-events';
+import { ProofVerified } from '../../proofs/proof.events';
 import { SUPPORTED_GRANT_TYPES } from './grant-types';
 import { TokenRequestCompleted } from './token.events';
 
@@ -26,9 +27,12 @@ export class TokenRequestOutcome implements NestMiddleware {
           ? grantType
           : 'other';
       const outcome = answeredError(res) ?? (res.statusCode < 400 ? 'success' : 'server_error');
-      this.events.emit(
-        new TokenRequestCompleted(label, outcome, (performance.now() - started) / 1000),
-      );
+      const seconds = (performance.now() - started) / 1000;
+      this.events.emit(new TokenRequestCompleted(label, outcome, seconds));
+      // The code exchange is the PKCE model's proof (RFC 7636 §4.6).
+      if (label === 'authorization_code') {
+        this.events.emit(new ProofVerified('pkce', outcome, seconds));
+      }
     });
     next();
   }

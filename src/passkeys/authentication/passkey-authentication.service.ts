@@ -17,7 +17,7 @@ import { ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
 import { CounterRegression, InvalidCredentialResponse, UnknownCredential } from '../passkey.errors';
-import { PasskeyVerificationCompleted } from '../passkey.events';
+import { ProofVerified } from '../../proofs/proof.events';
 import { RelyingParty } from '../relying-party';
 import { encodedUserHandleOf } from '../user-handle';
 import { installWebAuthnKeyImports } from '../webauthn-key-imports';
@@ -116,9 +116,7 @@ export class PasskeyAuthenticationService {
   async verify(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
     const started = performance.now();
     const done = (outcome: string) =>
-      this.events.emit(
-        new PasskeyVerificationCompleted(outcome, (performance.now() - started) / 1000),
-      );
+      this.events.emit(new ProofVerified('passkey', outcome, (performance.now() - started) / 1000));
     try {
       const verified = await this.check(response);
       done('success');

@@ -10,13 +10,8 @@ import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
 import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
 import { DpopNonces } from './dpop-nonces';
 import { DpopProofKeys, type ImportedProofKey } from './dpop-proof-keys';
+import { DPOP_PROOF_FUTURE_SECONDS, DPOP_PROOF_MAX_AGE_SECONDS } from './dpop.proof';
 
-/**
- * RFC 9449 §11.1: a proof is accepted this long after its `iat`, and its `jti` remembered as
- * long; a proof from up to DPOP_PROOF_FUTURE_SECONDS ahead is a client clock a little fast.
- */
-export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
-export const DPOP_PROOF_FUTURE_SECONDS = 5;
 /** A proof is a few hundred bytes (an RSA-4096 key and signature: under 2 KiB). */
 const MAX_PROOF_LENGTH = 8192;
 const MAX_JTI_LENGTH = 256;

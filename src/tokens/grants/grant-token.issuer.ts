@@ -4,7 +4,7 @@ import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
-import type { AuthMethod } from '../access-token';
+import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
 import { Grant, type DpopBinding } from './grant';

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../platform/events/domain-events';
-import type { AuthMethod } from '../access-token';
+import type { AuthMethod } from '../../proofs/proof-vocabulary';
 
 export class GrantOpened implements DomainEvent {
   static readonly type = 'grant.opened';

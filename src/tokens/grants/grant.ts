@@ -1,5 +1,5 @@
 import { sha256Base64Url } from '../../platform/crypto/hashing';
-import type { AuthMethod } from '../access-token';
+import type { AuthMethod } from '../../proofs/proof-vocabulary';
 
 /**
  * Where a grant's refresh-token family stands. Tokens are kept as SHA-256 hashes only; every

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ChallengeBinding } from '../../challenges/challenge';
+import type { LoginModel } from '../../proofs/proof-vocabulary';
 import type { WalletSite } from '../audience/wallet-audience';
 import type { WalletNonceKind } from './wallet-nonce';
 import type { VerifiedWalletAccount, WalletProof } from './wallet-proof';
@@ -72,7 +73,7 @@ export interface WalletChain<
   readonly syntax: WalletChainSyntax;
   /** Its name in logs (`SIWE`), and its model in traces (spans `<model>.nonce`, `<model>.verify`). */
   readonly label: string;
-  readonly model: string;
+  readonly model: LoginModel;
   /** The challenge kind of its nonces. */
   readonly nonceKind: WalletNonceKind;
   /** The `auth_method` (and the login session's) of a sign-in with it. */

@@ -5,7 +5,8 @@ import { redact } from '../../platform/crypto/hashing';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { InvalidNonce, NonceAlreadyUsed } from './wallet.errors';
-import { WalletVerificationCompleted } from './wallet.events';
+import { ProofVerified } from '../../proofs/proof.events';
+import type { LoginModel } from '../../proofs/proof-vocabulary';
 import {
   type ProofExpectation,
   type WalletAudience,
@@ -98,14 +99,12 @@ function bindingRefusal(mismatched: readonly string[], expected: ProofExpectatio
 /** Runs a wallet verification and tells the rest of the service how it ended. */
 export async function reportWalletVerification<T>(
   events: DomainEvents,
-  kind: WalletNonceKind,
+  { model, nonceKind: kind }: { model: LoginModel; nonceKind: WalletNonceKind },
   attempt: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
   const done = (outcome: string) =>
-    events.emit(
-      new WalletVerificationCompleted(outcome, (performance.now() - started) / 1000, kind),
-    );
+    events.emit(new ProofVerified(model, outcome, (performance.now() - started) / 1000));
   try {
     const result = await attempt();
     done('success');

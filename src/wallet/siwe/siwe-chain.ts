@@ -87,7 +87,7 @@ interface SiweNonceRequest extends ChainNonceRequest {
 export class SiweChain implements WalletChain<SiweNonceRequest, SiweFields> {
   readonly syntax = EIP155_SYNTAX;
   readonly label = 'SIWE';
-  readonly model = 'siwe';
+  readonly model = 'siwe' as const;
   readonly nonceKind = 'wallet_nonce';
   readonly authMethod = 'siwe';
 

@@ -62,7 +62,7 @@ interface SiwsNonceRequest extends ChainNonceRequest {
 export class SiwsChain implements WalletChain<SiwsNonceRequest, SiwsFields> {
   readonly syntax = SOLANA_SYNTAX;
   readonly label = 'SIWS';
-  readonly model = 'siws';
+  readonly model = 'siws' as const;
   readonly nonceKind = 'siws_nonce';
   readonly authMethod = 'siws';
 

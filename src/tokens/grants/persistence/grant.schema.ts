@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
-import { AUTH_METHODS, type AuthMethod } from '../../access-token';
+import { AUTH_METHODS, type AuthMethod } from '../../../proofs/proof-vocabulary';
 import type { RefreshState } from '../grant';
 
 @Schema({ collection: 'grants', versionKey: false })

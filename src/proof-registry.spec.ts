@@ -1,0 +1,51 @@
+import { MODEL_OF_KIND, PROOFS, kindOfModel } from './proof-registry';
+import {
+  ALL_MODEL_IDS,
+  AMR,
+  AUTH_METHODS,
+  CHALLENGE_KINDS,
+  MODEL_IDS,
+  POSSESSION_MODEL_IDS,
+} from './proofs/proof-vocabulary';
+
+describe('the proof registry', () => {
+  it('has each proof under its own id', () => {
+    for (const [id, proof] of Object.entries(PROOFS)) expect(proof.id).toBe(id);
+  });
+
+  it('gives every challenge kind to exactly one model', () => {
+    const claims = Object.values(PROOFS).flatMap((proof) => [...proof.challengeKinds]);
+    expect([...claims].sort()).toEqual([...CHALLENGE_KINDS].sort());
+    expect(MODEL_OF_KIND).toEqual({
+      authorization_code: 'pkce',
+      wallet_nonce: 'siwe',
+      webauthn_registration: 'passkey',
+      webauthn_authentication: 'passkey',
+      siws_nonce: 'siws',
+      dpop_jti: 'dpop',
+      par_request_uri: 'par',
+    });
+  });
+
+  it("stands each model's figures for the kind it is proved with (a passkey's sign-in)", () => {
+    expect(Object.fromEntries(ALL_MODEL_IDS.map((id) => [id, kindOfModel(id)]))).toEqual({
+      pkce: 'authorization_code',
+      siwe: 'wallet_nonce',
+      passkey: 'webauthn_authentication',
+      siws: 'siws_nonce',
+      dpop: 'dpop_jti',
+      par: 'par_request_uri',
+    });
+  });
+
+  it("says each login method's amr as the vocabulary does", () => {
+    for (const method of AUTH_METHODS) expect(PROOFS[method].amr).toBe(AMR[method]);
+  });
+
+  it('compares the login models and the proofs of possession, each with its own shape', () => {
+    for (const id of MODEL_IDS) expect(PROOFS[id].comparison).toHaveProperty('usedBy');
+    for (const id of POSSESSION_MODEL_IDS) {
+      expect(PROOFS[id].comparison).toHaveProperty('costPerRequest');
+    }
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The words every proof is named by, on the ground floor: what the challenge store keeps, what a
+ * login says it was, and which proofs the comparison lists. Each proof describes itself in a
+ * descriptor in its own folder (`*.proof.ts`, typed by ./proof-descriptor.ts), and
+ * src/proof-registry.ts lists them all: a word added here without a descriptor does not compile.
+ */
+
+/**
+ * The kinds of short-lived, single-use challenge the login models and the proofs of possession
+ * keep: a DPoP proof's `jti` (RFC 9449 §11.1: seen once per proof lifetime) and a pushed
+ * authorization request's `request_uri` (RFC 9126 §2.2: one use, bound to its client). Stored in
+ * the database: a value never changes.
+ */
+export const CHALLENGE_KINDS = [
+  'authorization_code',
+  'wallet_nonce',
+  // WebAuthn Level 3 §13.4.3: each ceremony's challenge, of its own kind, so one ceremony's
+  // challenge never completes the other.
+  'webauthn_registration',
+  'webauthn_authentication',
+  'siws_nonce',
+  'dpop_jti',
+  'par_request_uri',
+] as const;
+export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
+
+/** How a user logged in: a session's, a grant's and a token's `auth_method`. */
+export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/**
+ * RFC 8176 `amr` values. A password is `pwd`. RFC 8176's registry has no value for Sign-In with
+ * Ethereum: the nearest, `pop` (proof of possession of a key), `swk` and `hwk` (software- or
+ * hardware-secured key), would each claim more or less than we know (we cannot tell where the
+ * wallet keeps its key) and would hide from the client that the user is an Ethereum account.
+ * RFC 8176 §2 lets other values be used, so a wallet login says `siwe`, after EIP-4361's name,
+ * and a Solana one `siws`, after Sign In With Solana's.
+ */
+export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
+  password: ['pwd'],
+  siwe: ['siwe'],
+  // IANA AMR registry `pop`: possession of a key, hardware or software unspecified (never `hwk`
+  // or `swk` without a verified attestation); `user` is added per login when the authenticator
+  // verified the user (see passkeyAmr).
+  passkey: ['pop'],
+  siws: ['siws'],
+};
+
+/**
+ * The types of sign-in method an account holds (accounts/account.ts): every wallet, whatever its
+ * chain, is a `wallet` (its key a CAIP-10 account id), so a new chain adds no type.
+ */
+export const METHOD_TYPES = ['password', 'wallet', 'passkey'] as const;
+export type MethodType = (typeof METHOD_TYPES)[number];
+
+/**
+ * The challenge models compared: the login models, PKCE (authorization codes), SIWE (Ethereum
+ * wallet nonces), passkeys (WebAuthn challenges) and SIWS (Solana wallet nonces), and the proofs
+ * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
+ * (`request_uri`s, RFC 9126). The order is the order of GET /challenge-models; an id is the
+ * `model` label of the metrics.
+ */
+export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws'] as const;
+export const POSSESSION_MODEL_IDS = ['dpop', 'par'] as const;
+export const ALL_MODEL_IDS: readonly ChallengeModel[] = [...MODEL_IDS, ...POSSESSION_MODEL_IDS];
+export type LoginModel = (typeof MODEL_IDS)[number];
+export type PossessionModel = (typeof POSSESSION_MODEL_IDS)[number];
+export type ChallengeModel = LoginModel | PossessionModel;
+
+/** Every proof with a descriptor: the login methods and the challenge models. */
+export type ProofId = AuthMethod | ChallengeModel;
