@@ -46,15 +46,17 @@ function readByTheService(): Set<string> {
 /** `process.env.<name>`, `env.<name>` (a copy or an injected env), `process.env['<name>']`. */
 function readByTheScripts(): Map<string, string[]> {
   const reads = new Map<string, string[]>();
-  for (const dir of ['tools', 'test', 'bench', 'examples']) {
-    for (const file of filesUnder(dir, (n) => /\.(ts|m?js)$/.test(n))) {
-      const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(
-        /\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g,
-      )) {
-        const name = m[1] ?? m[2];
-        reads.set(name, [...(reads.get(name) ?? []), relative(ROOT, file)]);
-      }
+  const scripts = ['tools', 'test', 'bench', 'examples'].flatMap((dir) =>
+    filesUnder(dir, (n) => /\.(ts|m?js)$/.test(n)),
+  );
+  // The test runner's configuration too (E2E_EACH_FILE).
+  for (const file of [...scripts, join(ROOT, 'jest.config.js')]) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(
+      /\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g,
+    )) {
+      const name = m[1] ?? m[2];
+      reads.set(name, [...(reads.get(name) ?? []), relative(ROOT, file)]);
     }
   }
   return reads;
