@@ -4,7 +4,11 @@ import { isIP } from 'node:net';
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
 import { redirectUriProblem } from '../protocol-rules/redirect-uri';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
-import { SOLANA_CLUSTERS, type SolanaCluster, solanaCluster } from './solana-clusters';
+import {
+  SOLANA_CLUSTERS,
+  type SolanaCluster,
+  solanaCluster,
+} from '../protocol-rules/solana-clusters';
 
 /**
  * Small, strict readers for environment variables. Every failure names the variable, so a bad

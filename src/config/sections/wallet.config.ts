@@ -1,6 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { chainIds, rpcUrls, solanaChains } from '../env-parsers';
-import { SOLANA_CLUSTERS, type SolanaCluster } from '../solana-clusters';
+import { SOLANA_CLUSTERS, type SolanaCluster } from '../../protocol-rules/solana-clusters';
 import { ServerConfig } from './server.config';
 
 export abstract class WalletConfig {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { WalletConfig } from '../../config/sections/wallet.config';
-import { type SolanaCluster, solanaCluster } from '../../config/solana-clusters';
+import { type SolanaCluster, solanaCluster } from '../../protocol-rules/solana-clusters';
 import type { WalletSite } from '../audience/wallet-audience';
 import type {
   ChainNonceRequest,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { WalletConfig } from '../../config/sections/wallet.config';
-import { solanaCluster, type SolanaCluster } from '../../config/solana-clusters';
+import { solanaCluster, type SolanaCluster } from '../../protocol-rules/solana-clusters';
 import { Clock } from '../../platform/clock/clock';
 import {
   ChainNotAllowed,
