@@ -89,7 +89,11 @@ export function verifyBitcoinSignature(
   message: string,
   signature: string,
 ): void {
-  if (!BASE64.test(signature)) {
+  // Canonical too: the text is what its bytes encode to (no stray bits in the last character).
+  if (
+    !BASE64.test(signature) ||
+    Buffer.from(signature, 'base64').toString('base64') !== signature
+  ) {
     throw new InvalidRequest(
       'The signature must be base64: a BIP-322 simple signature, or the legacy signed-message format for a 1… address',
     );
@@ -117,10 +121,10 @@ export function bip322MessageHash(message: Uint8Array): Uint8Array {
 function sha256d(...parts: Uint8Array[]): Uint8Array {
   const once = createHash('sha256');
   for (const part of parts) once.update(part);
-  return createHash('sha256').update(once.digest()).digest();
+  return Uint8Array.from(createHash('sha256').update(once.digest()).digest());
 }
 
-/** BIP-322 `to_spend`'s txid (in the byte order a transaction input names it). */
+/** BIP-322 `to_spend`'s txid, in the order txids are shown (and btc-signer's inputs take them). */
 export function bip322ToSpendTxid(messageChallenge: Uint8Array, message: Uint8Array): Uint8Array {
   const toSpend = RawTx.encode({
     version: 0,
