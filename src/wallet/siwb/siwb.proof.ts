@@ -8,6 +8,12 @@ export const SIWB_PROOF = {
   shortLabel: 'SIWB',
   amr: AMR.siwb,
   challengeKinds: ['siwb_nonce'],
+  // The wallet's injected provider (UniSat's `window.unisat` interface) signs the message.
+  loginButton: {
+    text: 'Sign in with Bitcoin',
+    scripts: ['/static/siwb-login.js'],
+    until: 'disabled',
+  },
   metrics: {
     verified: [
       {
@@ -61,6 +67,14 @@ export const SIWB_PROOF = {
           { corsOn: ['/wallet/'] },
         ],
         standards: ['CAIP-122', 'CAIP-10', 'BIP-322'],
+      },
+      {
+        clients: 'OpenID Connect relying parties',
+        through: [
+          '"Sign in with Bitcoin" on the login page of an authorization code + PKCE flow (POST /login/siwe)',
+          'the id_token says amr ["siwb"], sub bip122:<genesis reference>:<address>',
+        ],
+        standards: ['CAIP-122', 'BIP-322', 'OpenID Connect Core 1.0', 'RFC 7636'],
       },
     ],
   },

@@ -1,26 +1,21 @@
 /**
  * Sign in with Bitcoin (issue #33 item 4), driven through exactly the public API: POST
  * /wallet/nonce, POST /wallet/verify (with and without a dApp's client_id), the login page's
- * POST /login/siwe and the code flow behind it, and account linking. Wallets are secp256k1 keys;
- * every signature is made here by @scure/btc-signer's own transaction signer over BIP-322's
- * virtual transactions (built in this file from the BIP text, not by the service's code), or, for
- * P2PKH, in the legacy signed-message format with @noble/curves' recoverable ECDSA.
+ * POST /login/siwe and the code flow behind it, and account linking. Wallets are secp256k1 keys
+ * (the attack lab's, src/lab-client: a client of the service that imports none of its code):
+ * every signature is made by @scure/btc-signer's own transaction signer over BIP-322's virtual
+ * transactions, built by the client from the BIP text, or, for P2PKH, in the legacy
+ * signed-message format with @noble/curves' recoverable ECDSA.
  */
 import { createHash } from 'node:crypto';
-import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
-import {
-  RawTx,
-  RawWitness,
-  Script,
-  TEST_NETWORK,
-  Transaction,
-  p2pkh,
-  p2sh,
-  p2tr,
-  p2wpkh,
-} from '@scure/btc-signer';
+import { TEST_NETWORK } from '@scure/btc-signer';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
+import {
+  type BitcoinAddressType as AddressType,
+  type IssuedBitcoinNonce,
+  newBitcoinWallet,
+} from '../../../src/lab-client/siwb-scenarios';
 import { exchangeCode, login, obtainCode } from '../../support/oauth';
 import { register } from '../../support/registration';
 import { TestApp, createTestApp } from '../../support/test-app';
@@ -33,8 +28,6 @@ const STATEMENT =
 const MESSAGE_CHANGED =
   'The signed message differs from the one issued with its nonce; sign the message exactly as issued';
 
-type AddressType = 'p2wpkh' | 'p2tr' | 'p2pkh' | 'p2sh-p2wpkh';
-
 interface BitcoinWallet {
   readonly type: AddressType;
   readonly address: string;
@@ -42,94 +35,10 @@ interface BitcoinWallet {
   sign(message: string): string;
 }
 
-const sha256d = (...parts: Uint8Array[]) => {
-  const once = createHash('sha256');
-  for (const part of parts) once.update(part);
-  return Uint8Array.from(createHash('sha256').update(once.digest()).digest());
-};
-
-/** BIP-322 §Full: `to_sign` spending `to_spend`, whose output is the address's script. */
-function bip322ToSign(script: Uint8Array, message: string): Transaction {
-  const messageHash = schnorr.utils.taggedHash(
-    'BIP0322-signed-message',
-    new TextEncoder().encode(message),
-  );
-  const toSpend = RawTx.encode({
-    version: 0,
-    segwitFlag: false,
-    inputs: [
-      {
-        txid: new Uint8Array(32),
-        index: 0xffffffff,
-        finalScriptSig: Script.encode(['OP_0', messageHash]),
-        sequence: 0,
-      },
-    ],
-    outputs: [{ amount: 0n, script }],
-    witnesses: [],
-    lockTime: 0,
-  });
-  const toSign = new Transaction({ version: 0, allowUnknownOutputs: true });
-  toSign.addInput({
-    txid: sha256d(toSpend).reverse(),
-    index: 0,
-    sequence: 0,
-    witnessUtxo: { script, amount: 0n },
-  });
-  toSign.addOutput({ script: Script.encode(['RETURN']), amount: 0n });
-  return toSign;
-}
-
-/** A fresh key's wallet of one address type, on mainnet unless `net` says otherwise. */
+/** A fresh key's wallet of one address type (the lab's), its signMessage answering base64. */
 function bitcoinWallet(type: AddressType, net?: typeof TEST_NETWORK): BitcoinWallet {
-  const key = secp256k1.utils.randomPrivateKey();
-  const publicKey = secp256k1.getPublicKey(key, true);
-  if (type === 'p2pkh') {
-    const address = p2pkh(publicKey, net).address;
-    return {
-      type,
-      address,
-      sign: (message) => {
-        const text = new TextEncoder().encode(message);
-        const magic = new TextEncoder().encode('Bitcoin Signed Message:\n');
-        const hash = sha256d(Uint8Array.of(magic.length), magic, varint(text.length), text);
-        const signature = secp256k1.sign(hash, key);
-        return Buffer.from([31 + signature.recovery, ...signature.toCompactRawBytes()]).toString(
-          'base64',
-        );
-      },
-    };
-  }
-  const payment =
-    type === 'p2tr'
-      ? p2tr(schnorr.getPublicKey(key), undefined, net)
-      : type === 'p2wpkh'
-        ? p2wpkh(publicKey, net)
-        : p2sh(p2wpkh(publicKey, net), net);
-  const spending =
-    type === 'p2tr'
-      ? { tapInternalKey: schnorr.getPublicKey(key) }
-      : type === 'p2sh-p2wpkh'
-        ? { redeemScript: p2wpkh(publicKey, net).script }
-        : {};
-  return {
-    type,
-    address: payment.address,
-    sign: (message) => {
-      const toSign = bip322ToSign(payment.script, message);
-      toSign.updateInput(0, spending);
-      toSign.sign(key);
-      toSign.finalize();
-      return Buffer.from(RawWitness.encode(toSign.getInput(0).finalScriptWitness!)).toString(
-        'base64',
-      );
-    },
-  };
-}
-
-function varint(n: number): Uint8Array {
-  if (n < 0xfd) return Uint8Array.of(n);
-  return Uint8Array.of(0xfd, n & 0xff, n >> 8);
+  const wallet = newBitcoinWallet(type, net);
+  return { type, address: wallet.address, sign: (message) => wallet.signText(message) };
 }
 
 function freshWindow(t: TestApp): void {
@@ -147,17 +56,6 @@ function expectRefusal(
     status,
     body: { error, error_description: description },
   });
-}
-
-interface IssuedBitcoinNonce {
-  nonce: string;
-  message: string;
-  address: string;
-  chainId: string;
-  domain: string;
-  uri: string;
-  issuedAt: string;
-  expirationTime: string;
 }
 
 describe('Sign in with Bitcoin: the public API', () => {
