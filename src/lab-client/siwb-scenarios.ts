@@ -121,7 +121,7 @@ export function newBitcoinWallet(
   };
   return {
     type,
-    address: payment.address!,
+    address: payment.address,
     signText,
     sign: (message) => Promise.resolve(signText(message)),
   };
