@@ -76,7 +76,8 @@ const SIGHASH_ALL = 0x01;
 const SIGHASH_DEFAULT = 0x00;
 
 /** Standard padded base64 (RFC 4648 §4); a simple signature is well under 1 KiB. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4}){1,256}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const SIGNATURE_MAX_CHARS = 1024;
 
 /**
  * Checks a wallet's signature of `message` (its exact UTF-8 bytes) for `address`: BIP-322 simple
@@ -91,6 +92,8 @@ export function verifyBitcoinSignature(
 ): void {
   // Canonical too: the text is what its bytes encode to (no stray bits in the last character).
   if (
+    signature.length === 0 ||
+    signature.length > SIGNATURE_MAX_CHARS ||
     !BASE64.test(signature) ||
     Buffer.from(signature, 'base64').toString('base64') !== signature
   ) {
