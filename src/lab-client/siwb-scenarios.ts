@@ -148,7 +148,7 @@ export class SiwbLab extends WalletLab<string, string, IssuedBitcoinNonce> {
   /** The issued message with some fields changed, written line by line (CAIP-122). */
   rebuild(
     issued: IssuedBitcoinNonce,
-    changes: { address?: string; chainId?: string; statement?: string; issuedAt?: string },
+    changes: { address?: string; chainId?: string; statement?: string },
   ): string {
     return [
       `${issued.domain}${HEADER_SUFFIX}`,
@@ -161,7 +161,7 @@ export class SiwbLab extends WalletLab<string, string, IssuedBitcoinNonce> {
       'Version: 1',
       `Chain ID: ${changes.chainId ?? issued.chainId}`,
       `Nonce: ${issued.nonce}`,
-      `Issued At: ${changes.issuedAt ?? issued.issuedAt}`,
+      `Issued At: ${issued.issuedAt}`,
     ].join('\n');
   }
 
@@ -188,12 +188,11 @@ export class SiwbLab extends WalletLab<string, string, IssuedBitcoinNonce> {
     return errorOutcome(reply, { status: 400, error: 'invalid_request' });
   }
 
-  /** The signed message with its issue time moved a day on: a later sign-in's text. */
+  /** The signed message with another statement: the signature was for the issued text. */
   tamperedMessage(): Promise<Outcome> {
-    return this.signedThenTampered((issued) => {
-      const later = new Date(Date.parse(issued.issuedAt) + 86_400_000);
-      return this.rebuild(issued, { issuedAt: later.toISOString() });
-    });
+    return this.signedThenTampered((issued) =>
+      this.rebuild(issued, { statement: 'Sign in to Proofgate, and approve a transfer' }),
+    );
   }
 
   /** A signature in hex, as an Ethereum wallet would write it: not base64, a malformed request. */
