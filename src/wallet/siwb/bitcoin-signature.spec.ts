@@ -15,7 +15,11 @@ import {
   bip322MessageHash,
   bip322ToSign,
   bip322ToSpendTxid,
+  ECDSA,
+  type EcdsaCurve,
+  NOBLE_ECDSA,
   legacyMessageHash,
+  loadNativeEcdsa,
   readBitcoinAddress,
   verifyBitcoinSignature,
 } from './bitcoin-signature';
@@ -34,13 +38,27 @@ const hex = (value: Uint8Array) => Buffer.from(value).toString('hex');
 const txid = (raw: Uint8Array) =>
   hex(createHash('sha256').update(createHash('sha256').update(raw).digest()).digest().reverse());
 
-function verifies(address: string, message: string, signature: string): boolean | 'malformed' {
+const NATIVE_ECDSA = loadNativeEcdsa();
+
+function verifiesWith(
+  curve: EcdsaCurve,
+  address: string,
+  message: string,
+  signature: string,
+): boolean | 'malformed' {
   try {
-    verifyBitcoinSignature(readBitcoinAddress(address)!, message, signature);
+    verifyBitcoinSignature(readBitcoinAddress(address)!, message, signature, curve);
     return true;
   } catch (error) {
     return (error as { error?: string }).error === 'invalid_request' ? 'malformed' : false;
   }
+}
+
+/** The answer for the signature, the same by libsecp256k1 and by @noble/curves. */
+function verifies(address: string, message: string, signature: string): boolean | 'malformed' {
+  const native = verifiesWith(NATIVE_ECDSA, address, message, signature);
+  expect(verifiesWith(NOBLE_ECDSA, address, message, signature)).toBe(native);
+  return native;
 }
 
 describe('BIP-322 test vectors', () => {
@@ -138,6 +156,36 @@ function signLegacy(key: Uint8Array, message: string, compressed = true): string
   const header = 27 + signature.recovery + (compressed ? 4 : 0);
   return Buffer.from([header, ...signature.toCompactRawBytes()]).toString('base64');
 }
+
+describe('the curve implementations', () => {
+  it('are libsecp256k1 where its binding loads, as for SIWE', () => {
+    expect(ECDSA.name).toBe('native');
+  });
+
+  it('agree on random signatures, high s and bad keys', () => {
+    for (let i = 0; i < 50; i++) {
+      const key = secp256k1.utils.randomPrivateKey();
+      const hash = Uint8Array.from(createHash('sha256').update(String(i)).digest());
+      const signature = secp256k1.sign(hash, key);
+      const low = signature.toCompactRawBytes();
+      const high = new secp256k1.Signature(
+        signature.r,
+        secp256k1.CURVE.n - signature.s,
+      ).toCompactRawBytes();
+      for (const compressed of [true, false]) {
+        const publicKey = secp256k1.getPublicKey(key, compressed);
+        expect(NATIVE_ECDSA.verify(low, hash, publicKey)).toBe(true);
+        expect(NOBLE_ECDSA.verify(low, hash, publicKey)).toBe(true);
+        // BIP-322 LOW_S: the high-s twin of a valid signature is refused by both.
+        expect(NATIVE_ECDSA.verify(high, hash, publicKey)).toBe(false);
+        expect(NOBLE_ECDSA.verify(high, hash, publicKey)).toBe(false);
+        expect(NATIVE_ECDSA.recover(low, signature.recovery, hash, compressed)).toEqual(
+          NOBLE_ECDSA.recover(low, signature.recovery, hash, compressed),
+        );
+      }
+    }
+  });
+});
 
 describe('signatures of every address type, made by @scure/btc-signer', () => {
   const key = secp256k1.utils.randomPrivateKey();
