@@ -5,37 +5,13 @@
  * request of demo-client is completed by clicking the button, and the code, exchanged with its
  * secret and the PKCE verifier, gives tokens for the wallet's CAIP-10 account.
  */
-import type { Page } from 'playwright-core';
-import { type BitcoinAddressType, newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
-import { screenshot } from '../../support/browser';
+import type { BitcoinAddressType } from '../../../src/lab-client/siwb-scenarios';
+import { installBitcoinTestWallet, screenshot } from '../../support/browser';
 import { useBrowserApp } from '../../support/browser-app';
 import { authorizeUrl, signInToCallback } from '../../support/login-page';
 import { DEMO_CLIENT, exchangeCode, pkcePair } from '../../support/oauth';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
-
-/** A `window.unisat` whose signMessage the test answers; what it was asked to sign, in order. */
-async function installBitcoinTestWallet(
-  page: Page,
-  type: BitcoinAddressType,
-): Promise<{ address: string; signed: Array<{ message: string; kind: string }> }> {
-  const wallet = newBitcoinWallet(type);
-  const signed: Array<{ message: string; kind: string }> = [];
-  await page.exposeFunction('__proofgateBitcoinSign', (message: string, kind: string) => {
-    signed.push({ message, kind });
-    return wallet.signText(message);
-  });
-  await page.addInitScript({
-    content: `(() => {
-      window.unisat = {
-        requestAccounts: async () => [${JSON.stringify(wallet.address)}],
-        getNetwork: async () => 'livenet',
-        signMessage: (message, kind) => window.__proofgateBitcoinSign(message, kind),
-      };
-    })();`,
-  });
-  return { address: wallet.address, signed };
-}
 
 describe('Sign in with Bitcoin on the login page (browser)', () => {
   const spec = useBrowserApp({ RATE_LIMIT_LOGIN_PER_IP: '100000' }, { client: DEMO_CLIENT });
