@@ -5,7 +5,9 @@
  * - building the SIWE message at nonce issue, against the previous build (the library renders,
  *   then the text is parsed back twice);
  * - Sign In With Solana's Ed25519 check (issue #21): node's OpenSSL, as /wallet/verify runs it,
- *   against @noble/curves, beside SIWE's native recovery.
+ *   against @noble/curves, beside SIWE's native recovery;
+ * - Sign in with Bitcoin's signature check (issue #33) per address type, as /wallet/verify runs
+ *   it (ECDSA by libsecp256k1, Schnorr by @noble/curves), and P2WPKH with @noble/curves' ECDSA.
  * Run: `npx ts-node --transpile-only -P tsconfig.jest.json bench/siwe-crypto.bench.ts [--n 2000] [--rounds 3]`
  */
 import { SiweMessage } from '@signinwithethereum/siwe';
@@ -15,6 +17,12 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ed25519 } from '@noble/curves/ed25519';
 import { SignatureRecovery } from '../src/wallet/siwe/signature-recovery';
 import { verifyEd25519 } from '../src/wallet/siws/ed25519-signature';
+import { type BitcoinAddressType, newBitcoinWallet } from '../src/lab-client/siwb-scenarios';
+import {
+  NOBLE_ECDSA,
+  readBitcoinAddress,
+  verifyBitcoinSignature,
+} from '../src/wallet/siwb/bitcoin-signature';
 import {
   type SiweFields,
   buildSiweMessage,
@@ -146,7 +154,38 @@ async function main(): Promise<void> {
     ],
   ]);
   console.log(
-    `  Ed25519 (node:crypto): ${(secp / openssl).toFixed(2)}x secp256k1 recovery, ${(noble / openssl).toFixed(1)}x @noble/curves`,
+    `  Ed25519 (node:crypto): ${(secp / openssl).toFixed(2)}x secp256k1 recovery, ${(noble / openssl).toFixed(1)}x @noble/curves\n`,
+  );
+
+  // The same SIWE-sized text, signed by 20 wallets of each Bitcoin address type.
+  const types: BitcoinAddressType[] = ['p2wpkh', 'p2sh-p2wpkh', 'p2tr', 'p2pkh'];
+  const bitcoin = Object.fromEntries(
+    types.map((type) => {
+      const wallets = Array.from({ length: 20 }, () => newBitcoinWallet(type));
+      return [
+        type,
+        signed.slice(0, Math.min(N, 200)).map(({ message }, i) => {
+          const wallet = wallets[i % wallets.length];
+          const address = readBitcoinAddress(wallet.address)!;
+          return { address, message, signature: wallet.signText(message) };
+        }),
+      ];
+    }),
+  );
+  const check = (type: BitcoinAddressType, i: number, curve?: typeof NOBLE_ECDSA) => {
+    const sample = bitcoin[type][i % bitcoin[type].length];
+    verifyBitcoinSignature(sample.address, sample.message, sample.signature, curve);
+  };
+  const [siwe, ...siwb] = await compare([
+    [
+      'SIWE: native secp256k1 recovery (as /wallet/verify)',
+      (i) => native.examineMessage(signed[i].message, hexToBytes(signed[i].signature)),
+    ],
+    ...types.map((type): Contender => [`SIWB ${type} (as /wallet/verify)`, (i) => check(type, i)]),
+    ['SIWB p2wpkh, @noble/curves ECDSA', (i) => check('p2wpkh', i, NOBLE_ECDSA)],
+  ]);
+  console.log(
+    `  SIWB against SIWE recovery: ${types.map((type, t) => `${type} ${(siwe / siwb[t]).toFixed(2)}x`).join(', ')}`,
   );
 }
 

@@ -24,6 +24,7 @@ describe('the proof registry', () => {
       siws_nonce: 'siws',
       dpop_jti: 'dpop',
       par_request_uri: 'par',
+      siwb_nonce: 'siwb',
     });
   });
 
@@ -33,6 +34,7 @@ describe('the proof registry', () => {
       siwe: 'wallet_nonce',
       passkey: 'webauthn_authentication',
       siws: 'siws_nonce',
+      siwb: 'siwb_nonce',
       dpop: 'dpop_jti',
       par: 'par_request_uri',
     });

@@ -12,6 +12,7 @@ import {
   type ProofId,
 } from './proofs/proof-vocabulary';
 import { DPOP_PROOF } from './tokens/dpop/dpop.proof';
+import { SIWB_PROOF } from './wallet/siwb/siwb.proof';
 import { SIWE_PROOF } from './wallet/siwe/siwe.proof';
 import { SIWS_PROOF } from './wallet/siws/siws.proof';
 
@@ -26,6 +27,7 @@ const DESCRIPTORS = {
   pkce: PKCE_PROOF,
   siwe: SIWE_PROOF,
   siws: SIWS_PROOF,
+  siwb: SIWB_PROOF,
   passkey: PASSKEY_PROOF,
   dpop: DPOP_PROOF,
   par: PAR_PROOF,

@@ -162,6 +162,10 @@ describe('AppConfig.fromEnv', () => {
       { SIWS_CHAINS: 'solana:mainnet,solana:localnet' },
       'SIWS_CHAINS must list Solana chains among solana:mainnet, solana:devnet, solana:testnet (or their CAIP-2 ids), got "solana:mainnet,solana:localnet"',
     ],
+    [
+      { SIWB_CHAINS: 'mainnet,signet' },
+      'SIWB_CHAINS must list Bitcoin chains among mainnet, testnet (or their CAIP-2 ids: bip122:000000000019d6689c085ae165831e93, bip122:000000000933ea01ad0ee984209779ba), got "mainnet,signet"',
+    ],
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
     [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
     [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],
@@ -442,6 +446,22 @@ describe('AppConfig.fromEnv', () => {
     expect(config.wallet.solanaChains).toEqual([
       { name: 'solana:devnet', caip2: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1' },
       { name: 'solana:mainnet', caip2: 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp' },
+    ]);
+  });
+});
+
+describe('SIWB_CHAINS', () => {
+  it('is Bitcoin mainnet alone by default; testnet only when listed, by name or CAIP-2 id', () => {
+    expect(AppConfig.fromEnv(base).wallet.bitcoinChains).toEqual([
+      'bip122:000000000019d6689c085ae165831e93',
+    ]);
+    const config = AppConfig.fromEnv({
+      ...base,
+      SIWB_CHAINS: 'bip122:000000000933ea01ad0ee984209779ba, mainnet,testnet',
+    });
+    expect(config.wallet.bitcoinChains).toEqual([
+      'bip122:000000000933ea01ad0ee984209779ba',
+      'bip122:000000000019d6689c085ae165831e93',
     ]);
   });
 });

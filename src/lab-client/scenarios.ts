@@ -13,9 +13,10 @@ import { PasskeyLab, recentLoginWindow } from './passkey-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
+import { SiwbLab } from './siwb-scenarios';
 import { SiwsLab } from './siws-scenarios';
 
-export type LabModel = 'pkce' | 'siwe' | 'siws' | 'passkey' | 'dpop' | 'par';
+export type LabModel = 'pkce' | 'siwe' | 'siws' | 'siwb' | 'passkey' | 'dpop' | 'par';
 
 export interface LabRow {
   model: LabModel;
@@ -51,6 +52,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   pkce: 60,
   siwe: 300,
   siws: 300,
+  siwb: 300,
   passkey: 300,
   dpop: 65,
   par: 60,
@@ -88,6 +90,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const pkce = new PkceLab(baseUrl, issuer, signal);
   const siwe = new SiweLab(baseUrl, signal);
   const siws = new SiwsLab(baseUrl, signal);
+  const siwb = new SiwbLab(baseUrl, signal);
   const registration = new RegistrationLab(baseUrl, signal);
   const tokenEndpoint = field(metadata.json, 'token_endpoint') ?? `${issuer}/token`;
   const dpop = new DpopLab(baseUrl, issuer, tokenEndpoint, pkce, signal);
@@ -207,6 +210,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   for (const [model, lab] of [
     ['siwe', siwe],
     ['siws', siws],
+    ['siwb', siwb],
   ] as const) {
     await attempt(model, 'a dApp’s signature at the login page', '401 invalid_nonce', () =>
       lab.dappSignatureAtLoginPage(),
@@ -239,6 +243,31 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   await attempt('siws', 'signature from another key', '401 invalid_signature', () =>
     siws.signatureFromAnotherKey(),
   );
+
+  // Sign in with Bitcoin: BIP-322 simple for segwit addresses, the legacy format for P2PKH.
+  await attempt('siwb', 'normal login (P2WPKH, BIP-322)', '200; /api/me 200 siwb', () =>
+    siwb.normalLogin(),
+  );
+  await attempt('siwb', 'taproot login (P2TR, BIP-322)', '/wallet/verify 200', () =>
+    siwb.loginWith('p2tr'),
+  );
+  await attempt('siwb', 'legacy login (P2PKH, signmessage)', '/wallet/verify 200', () =>
+    siwb.loginWith('p2pkh'),
+  );
+  await attempt('siwb', 'replayed signed message', '401 nonce_already_used', () =>
+    siwb.replayedMessage(),
+  );
+  await attempt('siwb', 'nonce bound to another address', '401 invalid_nonce', () =>
+    siwb.nonceBoundToAnotherAddress(),
+  );
+  await attempt('siwb', 'testnet address on mainnet', '400 invalid_request', () =>
+    siwb.testnetAddressOnMainnet(),
+  );
+  await attempt('siwb', 'tampered message', '401 invalid_signature', () => siwb.tamperedMessage());
+  await attempt('siwb', 'signature from another key', '401 invalid_signature', () =>
+    siwb.signatureFromAnotherKey(),
+  );
+  await attempt('siwb', 'signature not base64', '400 invalid_request', () => siwb.hexSignature());
 
   // WebAuthn Level 3 ceremonies against the one challenge store, with the lab's authenticator.
   await attempt(

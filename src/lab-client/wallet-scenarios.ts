@@ -32,7 +32,7 @@ export interface WalletChain<Address extends string, ChainId extends string | nu
   newWallet(): LabWallet<Address>;
   /** The chain a nonce is asked for unless a row names another. */
   defaultChainId: ChainId;
-  authMethod: 'siwe' | 'siws';
+  authMethod: 'siwe' | 'siws' | 'siwb';
   /** The `sub` of a wallet's login. */
   subject(address: string): string;
   /** `sub` in the words of a lab row, e.g. `eip155:1:<address>`. */

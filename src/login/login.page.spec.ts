@@ -31,10 +31,11 @@ describe('renderLoginPage', () => {
       '<script src="/static/siwe-sign.js" defer></script>',
       '<script src="/static/siwe-login.js" defer></script>',
       '<script src="/static/siws-login.js" defer></script>',
+      '<script src="/static/siwb-login.js" defer></script>',
       '<script src="/static/vendor/simplewebauthn-browser.js" defer></script>',
       '<script src="/static/passkey-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(6);
+    expect(html.match(/<script/g)).toHaveLength(7);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {

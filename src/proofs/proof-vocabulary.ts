@@ -21,11 +21,12 @@ export const CHALLENGE_KINDS = [
   'siws_nonce',
   'dpop_jti',
   'par_request_uri',
+  'siwb_nonce',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /** How a user logged in: a session's, a grant's and a token's `auth_method`. */
-export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws'] as const;
+export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws', 'siwb'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /**
@@ -34,7 +35,7 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
  * hardware-secured key), would each claim more or less than we know (we cannot tell where the
  * wallet keeps its key) and would hide from the client that the user is an Ethereum account.
  * RFC 8176 §2 lets other values be used, so a wallet login says `siwe`, after EIP-4361's name,
- * and a Solana one `siws`, after Sign In With Solana's.
+ * a Solana one `siws`, after Sign In With Solana's, and a Bitcoin one `siwb`.
  */
 export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   password: ['pwd'],
@@ -44,6 +45,7 @@ export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   // verified the user (see passkeyAmr).
   passkey: ['pop'],
   siws: ['siws'],
+  siwb: ['siwb'],
 };
 
 /**
@@ -55,12 +57,13 @@ export type MethodType = (typeof METHOD_TYPES)[number];
 
 /**
  * The challenge models compared: the login models, PKCE (authorization codes), SIWE (Ethereum
- * wallet nonces), passkeys (WebAuthn challenges) and SIWS (Solana wallet nonces), and the proofs
+ * wallet nonces), passkeys (WebAuthn challenges), SIWS (Solana wallet nonces) and SIWB (Bitcoin
+ * wallet nonces), and the proofs
  * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
  * (`request_uri`s, RFC 9126). The order is the order of GET /challenge-models; an id is the
  * `model` label of the metrics.
  */
-export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws'] as const;
+export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb'] as const;
 export const POSSESSION_MODEL_IDS = ['dpop', 'par'] as const;
 export const ALL_MODEL_IDS: readonly ChallengeModel[] = [...MODEL_IDS, ...POSSESSION_MODEL_IDS];
 export type LoginModel = (typeof MODEL_IDS)[number];

@@ -110,6 +110,36 @@ window.Proofgate = Object.freeze(
       return found;
     }
 
+    /** Sign in with Bitcoin's networks, by CAIP-2 id. */
+    const BITCOIN_CHAINS = Object.freeze({
+      mainnet: 'bip122:000000000019d6689c085ae165831e93',
+      testnet: 'bip122:000000000933ea01ad0ee984209779ba',
+    });
+
+    /**
+     * The Bitcoin provider a wallet injects with UniSat's interface (`window.unisat`, which OKX's
+     * `window.okxwallet.bitcoin` shares), else null.
+     */
+    function findBitcoin() {
+      if (window.unisat && typeof window.unisat.signMessage === 'function') return window.unisat;
+      const okx = window.okxwallet && window.okxwallet.bitcoin;
+      return okx && typeof okx.signMessage === 'function' ? okx : null;
+    }
+
+    /**
+     * Connects a Bitcoin provider: its first account, its network's CAIP-2 id, and how it signs
+     * the exact text of a message, base64 (BIP-322 allows the legacy format for P2PKH addresses
+     * only; every other address signs BIP-322 simple).
+     */
+    async function connectBitcoin(provider) {
+      const [address] = await provider.requestAccounts();
+      if (typeof address !== 'string') throw new Error('The wallet did not share an account.');
+      const network = typeof provider.getNetwork === 'function' ? await provider.getNetwork() : '';
+      const chainId = network === 'testnet' ? BITCOIN_CHAINS.testnet : BITCOIN_CHAINS.mainnet;
+      const kind = /^[1mn]/.test(address) ? 'ecdsa' : 'bip322-simple';
+      return { address, chainId, sign: (message) => provider.signMessage(message, kind) };
+    }
+
     /** The Solana clusters a page asks a wallet for: the first it offers, mainnet first. */
     const SOLANA_CLUSTERS = Object.freeze(['solana:mainnet', 'solana:devnet', 'solana:testnet']);
 
@@ -195,6 +225,8 @@ window.Proofgate = Object.freeze(
       findEthereum,
       discoverSolanaWallets,
       connectSolana,
+      findBitcoin,
+      connectBitcoin,
       fillFigures,
     };
   })(),

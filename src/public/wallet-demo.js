@@ -1,9 +1,10 @@
 /*
- * The demo dApp (GET /demo/wallet), no dependencies, for an Ethereum or a Solana wallet.
+ * The demo dApp (GET /demo/wallet), no dependencies, for an Ethereum, a Solana or a Bitcoin wallet.
  * Ethereum: the provider an EIP-6963 wallet announces, else window.ethereum (EIP-1193);
  * eth_requestAccounts, then personal_sign of the EIP-4361 message. Solana: a wallet found by
  * Wallet Standard discovery; standard:connect, then solana:signMessage of the exact Sign In With
- * Solana text. Either way: POST /wallet/nonce with client_id `wallet` (a client-bound nonce: only
+ * Solana text. Bitcoin: the provider a wallet injects (UniSat's interface); requestAccounts, then
+ * signMessage of the exact Sign in with Bitcoin text (BIP-322 simple, legacy for P2PKH). Each way: POST /wallet/nonce with client_id `wallet` (a client-bound nonce: only
  * POST /wallet/verify for that client redeems its signature, never the login page or linking),
  * POST /wallet/verify for tokens, then GET /api/me
  * with the access token. Sign out: POST /revoke with the refresh token (RFC 7009: it ends the
@@ -16,6 +17,7 @@
   const WALLET_CLIENT_ID = 'wallet';
   const { show, postJson: post, describe, utf8Hex, base64 } = window.Proofgate;
   const { findEthereum, discoverSolanaWallets, connectSolana: connectWallet } = window.Proofgate;
+  const { findBitcoin, connectBitcoin: connectBitcoinWallet } = window.Proofgate;
   const byId = (id) => document.getElementById(id);
   const demo = byId('demo');
   if (!demo) return;
@@ -26,6 +28,7 @@
     sessionStatus: byId('session-status'),
     connect: byId('connect'),
     connectSolana: byId('connect-solana'),
+    connectBitcoin: byId('connect-bitcoin'),
     signIn: byId('sign-in'),
     signOut: byId('sign-out'),
     identity: byId('identity'),
@@ -40,24 +43,27 @@
   };
   const refreshTtlSeconds = Number(demo.dataset.refreshTtlSeconds);
 
-  /** In memory only. `connected`: { kind: 'ethereum', address } or { kind: 'solana', ... }. */
+  /** In memory only. `connected`: { kind: 'ethereum', address }, { kind: 'solana', ... } or { kind: 'bitcoin', ... }. */
   let connected = null;
   let session = null;
   let countdown = null;
 
   const ethereum = findEthereum();
   const solanaWallets = discoverSolanaWallets(render);
+  const bitcoin = findBitcoin();
 
   if (!ethereum) ui.connect.textContent = 'No Ethereum wallet found in this browser';
   if (solanaWallets.length === 0) {
     ui.connectSolana.textContent = 'No Solana wallet found in this browser';
   }
-  if (!ethereum && solanaWallets.length === 0) {
+  if (!bitcoin) ui.connectBitcoin.textContent = 'No Bitcoin wallet found in this browser';
+  if (!ethereum && solanaWallets.length === 0 && !bitcoin) {
     ui.walletStatus.textContent =
-      'Install a browser wallet (EIP-1193 for Ethereum, Wallet Standard for Solana) to try the demo.';
+      'Install a browser wallet (EIP-1193 for Ethereum, Wallet Standard for Solana, UniSat-style for Bitcoin) to try the demo.';
   }
   ui.connect.addEventListener('click', () => void run(ui.connect, connectEthereum));
   ui.connectSolana.addEventListener('click', () => void run(ui.connectSolana, connectSolana));
+  ui.connectBitcoin.addEventListener('click', () => void run(ui.connectBitcoin, connectBitcoin));
   ui.signIn.addEventListener('click', () => void run(ui.signIn, signIn));
   ui.signOut.addEventListener('click', () => void run(ui.signOut, signOut));
 
@@ -78,6 +84,7 @@
   function render() {
     ui.connect.disabled = !ethereum || connected !== null;
     ui.connectSolana.disabled = solanaWallets.length === 0 || connected !== null;
+    ui.connectBitcoin.disabled = !bitcoin || connected !== null;
     ui.signIn.disabled = connected === null || session !== null;
     ui.signOut.disabled = session === null;
     // Outlined only while usable: the stylesheet greys disabled buttons as filled ones.
@@ -119,8 +126,25 @@
     ui.walletStatus.className = '';
   }
 
+  async function connectBitcoin() {
+    const { address, chainId, sign } = await connectBitcoinWallet(bitcoin);
+    connected = { kind: 'bitcoin', address, chainId, sign };
+    ui.walletStatus.textContent = `Connected (${chainId}): ${address}`;
+    ui.walletStatus.className = '';
+  }
+
   /** The nonce's exact message, signed by the connected wallet as its chain does. */
   async function signIssued() {
+    if (connected.kind === 'bitcoin') {
+      const { address, chainId, sign } = connected;
+      const issued = await postJson('/wallet/nonce', {
+        address,
+        chainId,
+        client_id: WALLET_CLIENT_ID,
+      });
+      ui.sessionStatus.textContent = 'Sign the message in your wallet…';
+      return { issued, signature: await sign(issued.message) };
+    }
     if (connected.kind === 'solana') {
       const { wallet, account, address, chainId } = connected;
       const issued = await postJson('/wallet/nonce', {

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { WalletChain, WalletChainEntry, WalletChainSyntax } from './core/wallet-chain';
 import { SIWE } from './siwe/siwe-chain';
+import { SIWB } from './siwb/siwb-chain';
 import { SIWS } from './siws/siws-chain';
 
 /**
@@ -9,7 +10,7 @@ import { SIWS } from './siws/siws-chain';
  * and a message no chain claims is read, as Ethereum's, as the API has always done, so their
  * refusals are the ones they always were.
  */
-export const WALLET_CHAINS: readonly [WalletChainEntry, ...WalletChainEntry[]] = [SIWE, SIWS];
+export const WALLET_CHAINS: readonly [WalletChainEntry, ...WalletChainEntry[]] = [SIWE, SIWS, SIWB];
 
 /** The chain whose namespace a nonce request's `chainId` is in, if any. */
 export function chainSyntaxOf(chainId: number | string): WalletChainSyntax | undefined {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Browser, LaunchOptions, Page, Response, chromium } from 'playwright-core';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { FoundChromium, findChromium } from './chromium';
+import { type BitcoinAddressType, newBitcoinWallet } from '../../src/lab-client/siwb-scenarios';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
 
@@ -255,4 +256,27 @@ export async function relayAuthorizeRedirects(
     },
   );
   return answers;
+}
+
+/** A `window.unisat` whose signMessage the test answers; what it was asked to sign, in order. */
+export async function installBitcoinTestWallet(
+  page: Page,
+  type: BitcoinAddressType,
+): Promise<{ address: string; signed: Array<{ message: string; kind: string }> }> {
+  const wallet = newBitcoinWallet(type);
+  const signed: Array<{ message: string; kind: string }> = [];
+  await page.exposeFunction('__proofgateBitcoinSign', (message: string, kind: string) => {
+    signed.push({ message, kind });
+    return wallet.signText(message);
+  });
+  await page.addInitScript({
+    content: `(() => {
+      window.unisat = {
+        requestAccounts: async () => [${JSON.stringify(wallet.address)}],
+        getNetwork: async () => 'livenet',
+        signMessage: (message, kind) => window.__proofgateBitcoinSign(message, kind),
+      };
+    })();`,
+  });
+  return { address: wallet.address, signed };
 }

@@ -64,18 +64,24 @@ function routesCharging(ruleName: string): string[] {
 }
 
 describe('what the README and docs say agrees with the code', () => {
-  it('package.json describes the four login models', () => {
+  it('package.json describes the five login models', () => {
     const pkg = JSON.parse(read('package.json')) as { description: string };
-    expect(Object.keys(AMR).sort()).toEqual(['passkey', 'password', 'siwe', 'siws']);
-    expect(pkg.description).toMatch(/\bfour\b/);
-    for (const model of ['PKCE', 'Sign-In with Ethereum', 'Sign In With Solana', 'passkeys']) {
+    expect(Object.keys(AMR).sort()).toEqual(['passkey', 'password', 'siwb', 'siwe', 'siws']);
+    expect(pkg.description).toMatch(/\bfive\b/);
+    for (const model of [
+      'PKCE',
+      'Sign-In with Ethereum',
+      'Sign In With Solana',
+      'Sign in with Bitcoin',
+      'passkeys',
+    ]) {
       expect(pkg.description).toContain(model);
     }
   });
 
   it('docs/PASSKEYS-AND-ACCOUNTS.md counts every proof, and its amr table has a row per login with the amr it gets', () => {
     const doc = read('docs', 'PASSKEYS-AND-ACCOUNTS.md');
-    expect(doc).toMatch(/signs people in with four proofs/);
+    expect(doc).toMatch(/signs people in with five proofs/);
     const section = doc.slice(doc.indexOf('## What a login says'));
     for (const [method, amr] of Object.entries(AMR)) {
       const cells = section

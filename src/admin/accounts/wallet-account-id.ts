@@ -1,10 +1,12 @@
 import bs58 from 'bs58';
 import { getAddress } from 'viem';
 import type { WalletConfig } from '../../config/sections/wallet.config';
+import { readBitcoinAddress } from '../../wallet/siwb/bitcoin-signature';
 import { AdminError } from '../admin.errors';
 
 const EIP155 = /^eip155:([0-9]{1,32}):(0x[0-9a-fA-F]{40})$/;
 const SOLANA = /^solana:([1-9A-HJ-NP-Za-km-z]{32}):([1-9A-HJ-NP-Za-km-z]{32,44})$/;
+const BIP122 = /^(bip122:[0-9a-f]{32}):([0-9A-Za-z]{26,62})$/;
 
 /**
  * A wallet's CAIP-10 account id as an operator typed it, checked and written as the wallet login
@@ -16,7 +18,9 @@ const SOLANA = /^solana:([1-9A-HJ-NP-Za-km-z]{32}):([1-9A-HJ-NP-Za-km-z]{32,44})
  *   (normalised to its EIP-55 form) or mixed case with a valid EIP-55 checksum (a bad one is a
  *   typo, refused);
  * - `solana:<genesis reference>:<address>`: the cluster one of SIWS_CHAINS (its CAIP-2 id); the
- *   address a base58 32-byte key.
+ *   address a base58 32-byte key;
+ * - `bip122:<genesis reference>:<address>`: the network one of SIWB_CHAINS; the address one a
+ *   wallet signs in with on that network, as Sign in with Bitcoin reads it (bech32 lower case).
  */
 export function walletAccountId(value: string, wallet: WalletConfig): string {
   const evm = EIP155.exec(value);
@@ -50,7 +54,22 @@ export function walletAccountId(value: string, wallet: WalletConfig): string {
     }
     return value;
   }
+  const bitcoin = BIP122.exec(value);
+  if (bitcoin) {
+    const [, chain, address] = bitcoin;
+    if (!wallet.bitcoinChains.some((allowed) => allowed === chain)) {
+      throw new AdminError(
+        `chain ${chain} is not one the service accepts (SIWB_CHAINS: ${wallet.bitcoinChains.join(', ')})`,
+      );
+    }
+    if (readBitcoinAddress(address)?.chain !== chain) {
+      throw new AdminError(
+        `${address} is not a Bitcoin address of ${chain} that signs in (P2PKH, P2SH-P2WPKH, P2WPKH or P2TR; bech32 in lower case)`,
+      );
+    }
+    return value;
+  }
   throw new AdminError(
-    '--wallet must be a CAIP-10 account id: eip155:<chain id>:0x<40 hex digits> or solana:<genesis reference>:<base58 address>',
+    '--wallet must be a CAIP-10 account id: eip155:<chain id>:0x<40 hex digits>, solana:<genesis reference>:<base58 address> or bip122:<genesis reference>:<address>',
   );
 }

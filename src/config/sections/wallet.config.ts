@@ -11,10 +11,42 @@ export abstract class WalletConfig {
   abstract readonly allowedChainIds: readonly number[];
   /** Sign In With Solana (CAIP-122): the clusters a nonce may be issued for (SIWS_CHAINS). */
   abstract readonly solanaChains: readonly SolanaCluster[];
+  /** Sign in with Bitcoin (CAIP-122, BIP-322): the networks' CAIP-2 ids (SIWB_CHAINS). */
+  abstract readonly bitcoinChains: readonly BitcoinChainId[];
   /** ERC-1271/6492 RPC endpoint per chain; a chain without one accepts EOA signatures only. */
   abstract readonly rpcUrls: Readonly<Record<number, string>>;
   abstract readonly rpcTimeoutMs: number;
   abstract readonly clockSkewSeconds: number;
+}
+
+/**
+ * The Bitcoin networks a sign-in may name, by CAIP-2 id (CAIP-4, `bip122:` + the first 32 hex
+ * digits of the genesis block hash), and the short names SIWB_CHAINS also takes.
+ */
+export const BITCOIN_CHAINS = {
+  mainnet: 'bip122:000000000019d6689c085ae165831e93',
+  testnet: 'bip122:000000000933ea01ad0ee984209779ba',
+} as const;
+export type BitcoinChainId = (typeof BITCOIN_CHAINS)[keyof typeof BITCOIN_CHAINS];
+
+/** SIWB_CHAINS: CAIP-2 ids or names, comma-separated; mainnet alone when unset. */
+function bitcoinChains(env: EnvReader): BitcoinChainId[] {
+  const value = env.str('SIWB_CHAINS')?.trim();
+  if (!value) return [BITCOIN_CHAINS.mainnet];
+  const chains: BitcoinChainId[] = [];
+  for (const part of value.split(',').map((text) => text.trim())) {
+    const chain = Object.entries(BITCOIN_CHAINS).find(
+      ([name, caip2]) => part === name || part === caip2,
+    )?.[1];
+    if (chain === undefined) {
+      env.problem(
+        `SIWB_CHAINS must list Bitcoin chains among mainnet, testnet (or their CAIP-2 ids: ${Object.values(BITCOIN_CHAINS).join(', ')}), got "${value}"`,
+      );
+      return [BITCOIN_CHAINS.mainnet];
+    }
+    if (!chains.includes(chain)) chains.push(chain);
+  }
+  return chains;
 }
 
 type Setting = readonly [name: string, value: string | undefined];
@@ -54,6 +86,7 @@ export function readWalletConfig(env: EnvReader, server: ServerConfig): WalletCo
       (e) => solanaChains(e, 'SIWS_CHAINS', [SOLANA_CLUSTERS[0]]),
       [SOLANA_CLUSTERS[0]],
     ),
+    bitcoinChains: bitcoinChains(env),
     rpcUrls: env.read((e) => rpcUrls(e, 'SIWE_RPC_URLS'), {}),
     rpcTimeoutMs: env.int('SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
     clockSkewSeconds: env.int('SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),

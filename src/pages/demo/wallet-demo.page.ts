@@ -9,7 +9,8 @@ export interface WalletDemoView {
 
 /**
  * A minimal dApp on Proofgate's own origin (the CSP's connect-src is 'self'): connect an Ethereum
- * (EIP-6963 / EIP-1193) or a Solana (Wallet Standard) wallet, sign in with SIWE or SIWS at
+ * (EIP-6963 / EIP-1193), a Solana (Wallet Standard) or a Bitcoin (UniSat's provider interface)
+ * wallet, sign in with SIWE, SIWS or SIWB at
  * POST /wallet/verify, call GET /api/me, sign out at POST /revoke. Its script keeps the tokens in
  * memory only.
  */
@@ -18,7 +19,7 @@ export function renderWalletDemoPage(view: WalletDemoView): string {
     title: 'Wallet dApp demo',
     scripts: [WALLET_DEMO_SCRIPT],
     body: `<h1>Wallet dApp demo</h1>
-<p class="muted">A dApp signing in with Sign-In with Ethereum (EIP-4361) or Sign In With Solana (CAIP-122): it gets a nonce bound to the wallet's address and chain, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>
+<p class="muted">A dApp signing in with Sign-In with Ethereum (EIP-4361), Sign In With Solana or Sign in with Bitcoin (CAIP-122): it gets a nonce bound to the wallet's address and chain, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>
 <p id="demo-error" role="alert" hidden></p>
 <div class="grid" id="demo" data-refresh-ttl-seconds="${view.refreshTokenTtlSeconds}">
 <section>
@@ -26,7 +27,8 @@ export function renderWalletDemoPage(view: WalletDemoView): string {
 <div class="card">
 <p id="wallet-status" class="muted">Not connected.</p>
 <p><button type="button" id="connect" disabled>Connect Ethereum wallet</button>
-<button type="button" id="connect-solana" disabled>Connect Solana wallet</button></p>
+<button type="button" id="connect-solana" disabled>Connect Solana wallet</button>
+<button type="button" id="connect-bitcoin" disabled>Connect Bitcoin wallet</button></p>
 </div>
 </section>
 <section>

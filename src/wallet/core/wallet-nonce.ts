@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ChallengeStore } from '../../challenges/challenge-store';
+import type { ChallengeKind } from '../../proofs/proof-vocabulary';
 import type { Clock } from '../../platform/clock/clock';
 import { type NonceIntent, intentBinding } from '../audience/wallet-audience';
 
@@ -25,8 +26,12 @@ export function generateWalletNonce(length = WALLET_NONCE_LENGTH): string {
   return nonce;
 }
 
-/** The challenge kinds wallet logins redeem: SIWE (EIP-4361) and SIWS (CAIP-122 Solana) nonces. */
-export type WalletNonceKind = 'wallet_nonce' | 'siws_nonce';
+/**
+ * The challenge kinds wallet logins redeem: SIWE's (EIP-4361) `wallet_nonce`, and each other
+ * chain's `siw<chain>_nonce` (CAIP-122: `siws_nonce`, `siwb_nonce`), so a chain's kind added to
+ * the vocabulary is one here.
+ */
+export type WalletNonceKind = Extract<ChallengeKind, 'wallet_nonce' | `siw${string}_nonce`>;
 
 /** A nonce issued with its message: what the caller hands the wallet. */
 export interface IssuedWalletNonce {

@@ -1,3 +1,5 @@
+import type { AuthMethod } from '../../proofs/proof-vocabulary';
+
 /** A signed sign-in message (EIP-4361 or CAIP-122 Solana), as a wallet hands it back. */
 export interface WalletProof {
   message: string;
@@ -15,10 +17,14 @@ export interface VerifiedWalletAccount {
    * user's, say), else the wallet's own CAIP-10 id.
    */
   sub: string;
-  /** CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>` or `solana:<genesis ref>:<address>`. */
+  /**
+   * CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>`, `solana:<genesis ref>:<address>`,
+   * `bip122:<genesis ref>:<address>`.
+   */
   walletAccount: string;
   address: string;
   /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
   nonceKeyHash: string;
-  authMethod: 'siwe' | 'siws';
+  /** A Sign-In-With-<chain> method: `siwe`, `siws`, `siwb`. */
+  authMethod: Extract<AuthMethod, `siw${string}`>;
 }

@@ -49,6 +49,7 @@ function config(rpcUrls: Record<number, string>): WalletConfig {
     uri: 'https://app.example.com',
     allowedChainIds: [1],
     solanaChains: [],
+    bitcoinChains: [],
     rpcUrls,
     rpcTimeoutMs: 300,
     clockSkewSeconds: 60,

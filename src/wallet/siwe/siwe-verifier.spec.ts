@@ -109,6 +109,7 @@ function walletConfig(overrides: Partial<WalletConfig> = {}): WalletConfig {
     uri: 'https://app.example.com/wallet',
     allowedChainIds: [1, 8453],
     solanaChains: [],
+    bitcoinChains: [],
     rpcUrls: {},
     rpcTimeoutMs: 1000,
     clockSkewSeconds: 60,

@@ -42,6 +42,7 @@ describe('SiweModule', () => {
       uri: 'https://app.example.com',
       allowedChainIds: [1, 8453],
       solanaChains: [],
+      bitcoinChains: [],
       rpcUrls: { 1: rpcUrl },
       rpcTimeoutMs: 1000,
       clockSkewSeconds: 60,

@@ -7,6 +7,8 @@ import { adminCli } from '../../support/admin-cli';
 import { accountToken } from '../../support/accounts';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { TEST_NETWORK } from '@scure/btc-signer';
+import { newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
 import { newSolanaWallet } from '../../support/solana';
 
 const ISSUER = 'http://localhost:25000';
@@ -171,6 +173,27 @@ describe('proofgate-admin accounts and passkeys', () => {
       expect(await link('user1', `${MAINNET}:${'z'.repeat(32)}`)).toMatchObject({
         code: 1,
         stderr: `proofgate-admin: ${'z'.repeat(32)} is not a Solana address (a base58 32-byte key)\n`,
+      });
+    });
+
+    it('links a Bitcoin wallet only with an address of an accepted network', async () => {
+      const BITCOIN = 'bip122:000000000019d6689c085ae165831e93';
+      const address = newBitcoinWallet('p2tr').address;
+      expect(await link('user1', `${BITCOIN}:${address}`)).toMatchObject({
+        code: 0,
+        stdout: `Linked ${BITCOIN}:${address} to user1.\n`,
+      });
+      expect(await link('user1', `${BITCOIN}:${address.toUpperCase()}`)).toMatchObject({
+        code: 1,
+        stderr: `proofgate-admin: ${address.toUpperCase()} is not a Bitcoin address of ${BITCOIN} that signs in (P2PKH, P2SH-P2WPKH, P2WPKH or P2TR; bech32 in lower case)\n`,
+      });
+      const testnet = newBitcoinWallet('p2wpkh', TEST_NETWORK).address;
+      expect(await link('user1', `${BITCOIN}:${testnet}`)).toMatchObject({ code: 1 });
+      expect(
+        await link('user1', `bip122:000000000933ea01ad0ee984209779ba:${testnet}`),
+      ).toMatchObject({
+        code: 1,
+        stderr: `proofgate-admin: chain bip122:000000000933ea01ad0ee984209779ba is not one the service accepts (SIWB_CHAINS: ${BITCOIN})\n`,
       });
     });
 

@@ -36,6 +36,7 @@ describe('GET /challenge-models in a browser', () => {
         'Sign-In with Ethereum',
         'Passkeys (WebAuthn)',
         'Sign In With Solana',
+        'Sign in with Bitcoin',
       ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),

@@ -105,7 +105,7 @@ describe('GET /lab in a browser', () => {
       for (const model of api.models) {
         const redeemed = model.figures.since_start.redeemed;
         // The lab signs in with a code and with a wallet of each chain.
-        if (['pkce', 'siwe', 'siws', 'passkey'].includes(model.id)) {
+        if (['pkce', 'siwe', 'siws', 'siwb', 'passkey'].includes(model.id)) {
           expect(redeemed).toBeGreaterThan(0);
         }
         const cell = `#live td[data-model="${model.id}"][data-figure="since_start.redeemed"]`;

@@ -20,6 +20,7 @@ import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
+const BITCOIN_MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 
 /**
  * An expired code is refused as expired, or, when the TTL monitor (about once a minute) swept it
@@ -127,7 +128,28 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   ['siws', 'multi-line statement', '400 invalid_message'],
   ['siws', 'tampered message', '401 invalid_signature'],
   ['siws', 'signature from another key', '401 invalid_signature'],
-  ...(['siwe', 'siws'] as const).flatMap(
+  [
+    'siwb',
+    'normal login (P2WPKH, BIP-322)',
+    '/wallet/verify 200; /api/me 200 siwb, sub bip122:<mainnet genesis>:<address>',
+  ],
+  ['siwb', 'taproot login (P2TR, BIP-322)', '/wallet/verify 200'],
+  ['siwb', 'legacy login (P2PKH, signmessage)', '/wallet/verify 200'],
+  ['siwb', 'replayed signed message', '401 nonce_already_used'],
+  [
+    'siwb',
+    'nonce bound to another address',
+    '401 invalid_nonce "The nonce is bound to another address"',
+  ],
+  [
+    'siwb',
+    'testnet address on mainnet',
+    '400 invalid_request "address is not an address of chain bip122:000000000019d6689c085ae165831e93"',
+  ],
+  ['siwb', 'tampered message', '401 invalid_signature'],
+  ['siwb', 'signature from another key', '401 invalid_signature'],
+  ['siwb', 'signature not base64', '400 invalid_request'],
+  ...(['siwe', 'siws', 'siwb'] as const).flatMap(
     (model): Array<readonly [LabRow['model'], string, string]> => [
       [
         model,
@@ -390,6 +412,9 @@ describe('the attack lab', () => {
         'par normal login',
         'passkey normal login',
         'pkce normal login',
+        'siwb legacy login (P2PKH, signmessage)',
+        'siwb normal login (P2WPKH, BIP-322)',
+        'siwb taproot login (P2TR, BIP-322)',
         'siwe normal login',
         'siws normal login',
       ]);
@@ -555,6 +580,30 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
         address: string;
         chainId: number | string;
       };
+      if (typeof chainId === 'string' && chainId.startsWith('bip122:')) {
+        const bitcoin = {
+          nonce: randomBytes(8).toString('hex'),
+          address,
+          chainId,
+          domain: url.host,
+          uri: issuer,
+          issuedAt: new Date().toISOString(),
+          expirationTime: new Date(Date.now() + 60_000).toISOString(),
+        };
+        const message = [
+          `${url.host} wants you to sign in with your Bitcoin account:`,
+          address,
+          '',
+          'Sign in',
+          '',
+          `URI: ${issuer}`,
+          'Version: 1',
+          `Chain ID: ${chainId}`,
+          `Nonce: ${bitcoin.nonce}`,
+          `Issued At: ${bitcoin.issuedAt}`,
+        ].join('\n');
+        return json(201, { ...bitcoin, message });
+      }
       if (typeof chainId === 'string') {
         const solana = {
           nonce: randomBytes(8).toString('hex'),
@@ -585,6 +634,8 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
     }
     case 'POST /wallet/verify': {
       const { message } = JSON.parse(body) as { message: string };
+      const bitcoin = /^\S+ wants you to sign in with your Bitcoin account:\n(\S+)\n/.exec(message);
+      if (bitcoin) return json(200, { access_token: `${BITCOIN_MAINNET}:${bitcoin[1]}` });
       const solana = parseSignInMessageText(message);
       if (solana) {
         return json(200, { access_token: `${SOLANA_MAINNET}:${solana.address}` });
@@ -598,7 +649,12 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
         return json(200, { sub: 'user0', auth_method: 'password' });
       }
       if (token === 'passkey') return json(200, { sub: 'user0', auth_method: 'passkey' });
-      return json(200, { sub: token, auth_method: token.startsWith('solana:') ? 'siws' : 'siwe' });
+      const method = token.startsWith('solana:')
+        ? 'siws'
+        : token.startsWith('bip122:')
+          ? 'siwb'
+          : 'siwe';
+      return json(200, { sub: token, auth_method: method });
     }
     default:
       if (req.method === 'DELETE' && url.pathname.startsWith('/account/methods/')) {

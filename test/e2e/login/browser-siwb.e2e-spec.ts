@@ -1,0 +1,64 @@
+/**
+ * "Sign in with Bitcoin" on the login page (issue #33 item 4), in headless Chromium with a
+ * UniSat-style provider (`window.unisat`) injected in the page, whose key the test holds (the
+ * lab's Bitcoin wallet, signing BIP-322 simple with @scure/btc-signer): a pending /authorize
+ * request of demo-client is completed by clicking the button, and the code, exchanged with its
+ * secret and the PKCE verifier, gives tokens for the wallet's CAIP-10 account.
+ */
+import type { BitcoinAddressType } from '../../../src/lab-client/siwb-scenarios';
+import { installBitcoinTestWallet, screenshot } from '../../support/browser';
+import { useBrowserApp } from '../../support/browser-app';
+import { authorizeUrl, signInToCallback } from '../../support/login-page';
+import { DEMO_CLIENT, exchangeCode, pkcePair } from '../../support/oauth';
+
+const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
+
+describe('Sign in with Bitcoin on the login page (browser)', () => {
+  const spec = useBrowserApp({ RATE_LIMIT_LOGIN_PER_IP: '100000' }, { client: DEMO_CLIENT });
+
+  it.each<[BitcoinAddressType, string]>([
+    ['p2tr', 'bip322-simple'],
+    ['p2pkh', 'ecdsa'],
+  ])('completes the authorization request of demo-client with a %s wallet', async (type, kind) => {
+    const { t, issuer, page, problems } = spec;
+    const wallet = await installBitcoinTestWallet(page, type);
+    const { verifier, challenge } = pkcePair();
+    await page.goto(
+      authorizeUrl(issuer, DEMO_CLIENT, {
+        challenge,
+        state: 'bitcoin-state',
+        scope: 'openid profile',
+      }),
+    );
+    expect(new URL(page.url()).pathname).toBe('/login');
+    const button = page.locator('#siwb-login');
+    await expect(button.isEnabled()).resolves.toBe(true);
+    await expect(button.textContent()).resolves.toBe('Sign in with Bitcoin');
+    await screenshot(page, `siwb-login-page-${type}`);
+
+    const code = await signInToCallback(page, issuer, DEMO_CLIENT, '#siwb-login', 'bitcoin-state');
+
+    // The wallet signed exactly one message, the Sign in with Bitcoin text for its address.
+    expect(wallet.signed).toHaveLength(1);
+    expect(wallet.signed[0].kind).toBe(kind);
+    expect(wallet.signed[0].message.split('\n').slice(0, 2)).toEqual([
+      `127.0.0.1:${new URL(issuer).port} wants you to sign in with your Bitcoin account:`,
+      wallet.address,
+    ]);
+    const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+    const idToken = JSON.parse(
+      Buffer.from((tokens.body.id_token as string).split('.')[1], 'base64url').toString(),
+    ) as { sub: string; amr: string[] };
+    expect(idToken).toMatchObject({ sub: `${MAINNET}:${wallet.address}`, amr: ['siwb'] });
+    expect(problems).toEqual([]);
+  });
+
+  it('disables the button when the browser has no Bitcoin wallet', async () => {
+    const { issuer, page, problems } = spec;
+    await page.goto(`${issuer}/login`);
+    const button = page.locator('#siwb-login');
+    await expect(button.textContent()).resolves.toBe('No Bitcoin wallet found in this browser');
+    await expect(button.isDisabled()).resolves.toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
