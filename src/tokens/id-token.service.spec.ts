@@ -54,9 +54,11 @@ describe('IdTokenService', () => {
       const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
       await keys.onModuleInit();
 
+      const before = clock.nowSeconds();
       const idToken = await new IdTokenService(keys, config.server, config.tokens, clock).sign(
         INPUT,
       );
+      const after = clock.nowSeconds();
 
       const { payload, protectedHeader } = await jwtVerify(
         idToken,
@@ -70,13 +72,16 @@ describe('IdTokenService', () => {
         iss: ISSUER,
         sub: INPUT.sub,
         aud: INPUT.clientId,
-        iat: clock.nowSeconds(),
-        exp: clock.nowSeconds() + TTL_SECONDS,
+        iat: payload.iat,
+        exp: (payload.iat ?? 0) + TTL_SECONDS,
         auth_time: INPUT.authTime,
         nonce: INPUT.nonce,
         at_hash: half.toString('base64url'),
         amr: ['siwe'],
       });
+      // The clock runs in real time: the signing second lies between the two readings.
+      expect(payload.iat).toBeGreaterThanOrEqual(before);
+      expect(payload.iat).toBeLessThanOrEqual(after);
     },
   );
 
