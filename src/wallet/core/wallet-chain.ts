@@ -48,6 +48,21 @@ export interface WalletMessageFields {
   readonly expirationTime: string;
 }
 
+/**
+ * A message's fields as every chain writes them (CAIP-122, EIP-4361): the service's, the
+ * request's address and chain, Version 1. A chain's template writes the lines it has.
+ */
+export function messageFieldsOf<Request extends ChainNonceRequest>(
+  request: Request,
+  fields: WalletMessageFields,
+): WalletMessageFields & {
+  readonly address: Request['address'];
+  readonly chainId: Request['chainId'];
+  readonly version: '1';
+} {
+  return { ...fields, address: request.address, chainId: request.chainId, version: '1' };
+}
+
 /** A signed message its chain has checked (policy and signature): whose it is, and its nonce. */
 export interface VerifiedSignature {
   /** The signer's CAIP-10 account id (`eip155:1:0x...`, `solana:<genesis ref>:<address>`). */

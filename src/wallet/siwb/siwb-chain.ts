@@ -9,6 +9,7 @@ import type {
   WalletChainSyntax,
   WalletMessageFields,
 } from '../core/wallet-chain';
+import { messageFieldsOf } from '../core/wallet-chain';
 import type { WalletProof } from '../core/wallet-proof';
 import { ChainNotAllowed, InvalidRequest } from '../core/wallet.errors';
 import { BITCOIN_ADDRESS_FORM, readBitcoinAddress } from './bitcoin-signature';
@@ -80,16 +81,7 @@ export class SiwbChain implements WalletChain<SiwbNonceRequest, SiwbFields> {
   }
 
   buildMessage(request: SiwbNonceRequest, fields: WalletMessageFields): string {
-    return buildSiwbMessage({
-      domain: fields.domain,
-      address: request.address,
-      statement: fields.statement,
-      uri: fields.uri,
-      version: '1',
-      chainId: request.chainId,
-      nonce: fields.nonce,
-      issuedAt: fields.issuedAt,
-    });
+    return buildSiwbMessage(messageFieldsOf(request, fields));
   }
 
   parseMessage(text: string): SiwbFields {

@@ -12,6 +12,7 @@ import type {
   WalletChainSyntax,
   WalletMessageFields,
 } from '../core/wallet-chain';
+import { messageFieldsOf } from '../core/wallet-chain';
 import type { WalletProof } from '../core/wallet-proof';
 import { ChainNotAllowed, InvalidNonce, InvalidSignature } from '../core/wallet.errors';
 import { eip55 } from './eip55';
@@ -111,17 +112,7 @@ export class SiweChain implements WalletChain<SiweNonceRequest, SiweFields> {
   }
 
   buildMessage(request: SiweNonceRequest, fields: WalletMessageFields): string {
-    return buildSiweMessage({
-      domain: fields.domain,
-      address: request.address,
-      statement: fields.statement,
-      uri: fields.uri,
-      version: '1',
-      chainId: request.chainId,
-      nonce: fields.nonce,
-      issuedAt: fields.issuedAt,
-      expirationTime: fields.expirationTime,
-    });
+    return buildSiweMessage(messageFieldsOf(request, fields));
   }
 
   parseMessage(text: string): SiweFields {

@@ -10,6 +10,7 @@ import type {
   WalletChainSyntax,
   WalletMessageFields,
 } from '../core/wallet-chain';
+import { messageFieldsOf } from '../core/wallet-chain';
 import type { WalletProof } from '../core/wallet-proof';
 import { ChainNotAllowed, InvalidRequest } from '../core/wallet.errors';
 import {
@@ -85,17 +86,7 @@ export class SiwsChain implements WalletChain<SiwsNonceRequest, SiwsFields> {
   }
 
   buildMessage(request: SiwsNonceRequest, fields: WalletMessageFields): string {
-    return buildSiwsMessage({
-      domain: fields.domain,
-      address: request.address,
-      statement: fields.statement,
-      uri: fields.uri,
-      version: '1',
-      chainId: request.chainId,
-      nonce: fields.nonce,
-      issuedAt: fields.issuedAt,
-      expirationTime: fields.expirationTime,
-    });
+    return buildSiwsMessage(messageFieldsOf(request, fields));
   }
 
   parseMessage(text: string): SiwsFields {
