@@ -18,7 +18,9 @@ export function selfSignedCertificate(names: readonly string[]): { key: string; 
       : tlv(0x82, Buffer.from(entry, 'ascii')),
   );
   const serial = randomBytes(16);
-  serial[0] &= 0x7f; // a positive INTEGER
+  // A positive INTEGER in DER's minimal form: a first byte of 0x00 before one under 0x80 is
+  // "illegal padding" to OpenSSL (1 certificate in 256 failed so), so it is 0x01 to 0x7f.
+  serial[0] = (serial[0] & 0x7f) | 0x01;
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // v3
     tlv(0x02, serial),
