@@ -49,7 +49,7 @@ import org.h2.mvstore.MVStore;
  * The stock main classes bind a fixed port and report wire version 8 (MongoDB 4.2), which the
  * MongoDB Node.js driver behind mongoose >= 9.10 refuses; this reports MongoDB 4.4 (wire 9).
  *
- * It also closes two gaps that make a long-lived dev database decay, unlike real MongoDB:
+ * It also closes three gaps between it and real MongoDB (two make a long-lived dev database decay):
  * - TTL indexes: mongo-java-server keeps their `expireAfterSeconds` but never deletes anything.
  *   {@link TtlMonitor} does what mongod's TTL monitor does, every PROOFGATE_TTL_MONITOR_SECONDS
  *   (environment; default 60 as mongod's ttlMonitorSleepSecs; 0 turns it off).
@@ -57,7 +57,10 @@ import org.h2.mvstore.MVStore;
  *   index's, so `{_id: x, kind: k, expiresAt: {$gt: now}}` scans the whole collection. The
  *   collections here find the candidate through the `_id` index first, as mongod does
  *   ({@link IdLookup}).
- * Both are written against mongo-java-server 1.47.0 (pom.xml); re-check them when upgrading.
+ * - Index builds: mongo-java-server adds an index under the database's lock while writes hold the
+ *   collection's, so a write racing a createIndexes failed; the collections here build under
+ *   their own lock too.
+ * All are written against mongo-java-server 1.47.0 (pom.xml); re-check them when upgrading.
  */
 public class MongoServerLauncher {
   private static final MongoVersion MONGO_4_4 = new MongoVersion() {
@@ -171,6 +174,21 @@ public class MongoServerLauncher {
       if (candidates == null) return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
       return matchDocuments(query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
     }
+
+    // mongo-java-server adds and drops an index holding the database's lock only, while every
+    // read and write here holds the collection's: an update walking the index list as an index
+    // is added failed with a ConcurrentModificationException ("Unknown error: null" to the
+    // client). mongod builds indexes alongside writes, so these take the collection's lock too.
+    // Lock order stays database, then collection (the database's addIndex calls this one).
+    @Override
+    public synchronized void addIndex(Index<Integer> index) {
+      super.addIndex(index);
+    }
+
+    @Override
+    public synchronized void dropIndex(String indexName) {
+      super.dropIndex(indexName);
+    }
   }
 
   static final class IdIndexedMemoryDatabase extends MemoryDatabase {
@@ -208,6 +226,17 @@ public class MongoServerLauncher {
       Iterable<Object> candidates = IdLookup.candidates(getIndexes(), getIdField(), query);
       if (candidates == null) return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
       return matchDocuments(query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    // As in IdIndexedMemoryCollection: index changes under the collection's lock.
+    @Override
+    public synchronized void addIndex(Index<Object> index) {
+      super.addIndex(index);
+    }
+
+    @Override
+    public synchronized void dropIndex(String indexName) {
+      super.dropIndex(indexName);
     }
   }
 

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ConsentRepository } from '../consent.repository';
+import { ConsentRecord, ConsentSchema } from './consent.schema';
+import { MongoConsentRepository } from './mongo-consent.repository';
+
+/**
+ * A module of its own so that the `consents` collection and its indexes exist (created by the
+ * repository's `onModuleInit`) before ConsentService's start-up migration writes to it: Nest
+ * initialises imported modules first, but the providers of one module concurrently.
+ */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: ConsentRecord.name, schema: ConsentSchema }])],
+  providers: [{ provide: ConsentRepository, useClass: MongoConsentRepository }],
+  exports: [ConsentRepository],
+})
+export class ConsentPersistenceModule {}
