@@ -31,8 +31,8 @@ export interface OAuthClient {
   metadataDocument?: true;
   /**
    * RFC 7591 §2 grant_types of a client that registered itself (POST /register or a metadata
-   * document). Absent for clients the operator configured, which may use every grant the token
-   * endpoint has (see `grantTypesOf`).
+   * document) or the operator gave. Absent: the browser grants only (see `grantTypesOf`); every
+   * other grant must be registered.
    */
   grantTypes?: string[];
   /**

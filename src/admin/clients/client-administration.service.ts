@@ -23,7 +23,7 @@ export interface RegisteredClient {
   readonly redirectUris: readonly string[];
   /** RFC 8707 resources it may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
   readonly resources: readonly string[];
-  /** RFC 7591 grant_types: what the client registered, else every grant the server supports. */
+  /** RFC 7591 grant_types: what the client registered, else the browser grants (`DEFAULT_GRANT_TYPES`). */
   readonly grantTypes: readonly string[];
   readonly firstParty: boolean;
   /** RFC 9449 §5.2 dpop_bound_access_tokens. */
@@ -61,7 +61,7 @@ export interface NewClient {
   readonly firstParty: boolean;
   /** RFC 8707 resources besides ACCESS_TOKEN_AUDIENCE (OAUTH_CLIENTS `resources`). */
   readonly resources?: readonly string[];
-  /** RFC 7591 §2 grant_types; absent: every grant the token endpoint has. */
+  /** RFC 7591 §2 grant_types; absent: the browser grants (`DEFAULT_GRANT_TYPES`). */
   readonly grantTypes?: readonly string[];
   readonly dpopBoundAccessTokens?: boolean;
   readonly requirePushedAuthorizationRequests?: boolean;
@@ -255,7 +255,7 @@ function checkedEntry(wanted: NewClient): ClientEntryConfig {
 /**
  * RFC 7591 §2 grant_types, by the rules of POST /register: grants the token endpoint has, and
  * authorization_code among them (the only grant that signs a user in; refresh_token alone could
- * never be used). Absent: the client may use every grant, as configured clients do.
+ * never be used). Absent: the browser grants, as for configured clients that name none.
  */
 function checkedGrantTypes(wanted: readonly string[] | undefined): string[] | undefined {
   if (wanted === undefined) return undefined;

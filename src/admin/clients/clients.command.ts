@@ -169,7 +169,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .option(
       '--grant-type <type>',
       `RFC 7591 grant_types: ${REGISTRABLE_GRANT_TYPES.join(' or ')}, authorization_code among them ` +
-        '(repeat for several; default: every grant; without refresh_token it gets no refresh token)',
+        '(repeat for several; default: authorization_code and refresh_token; without refresh_token it gets no refresh token)',
       collectOneOf(REGISTRABLE_GRANT_TYPES),
     )
     .option(

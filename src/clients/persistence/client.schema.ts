@@ -33,7 +33,7 @@ export class ClientRecord {
   @Prop({ type: Boolean })
   requirePushedAuthorizationRequests?: boolean;
 
-  /** RFC 7591 grant_types of a client that registered itself; absent: every grant. */
+  /** RFC 7591 grant_types of a client that registered itself; absent: the browser grants. */
   @Prop({ type: [String], default: undefined })
   grantTypes?: string[];
 

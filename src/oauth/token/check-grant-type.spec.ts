@@ -24,6 +24,17 @@ describe('checkGrantType', () => {
     expect(() => checkGrantType(client(), 'refresh_token')).not.toThrow();
   });
 
+  it('gives such a client no other grant: client credentials, device code and the rest are opt-in', () => {
+    for (const grantType of [
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ]) {
+      expect(() => checkGrantType(client(), grantType)).toThrow(UnauthorizedClient);
+    }
+  });
+
   it('refuses a grant the client did not register with unauthorized_client (RFC 6749 §5.2)', () => {
     const codeOnly = client(['authorization_code']);
     expect(() => checkGrantType(codeOnly, 'authorization_code')).not.toThrow();

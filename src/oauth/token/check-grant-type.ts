@@ -1,15 +1,15 @@
 import type { OAuthClient } from '../../clients/oauth-client';
 import { UnauthorizedClient } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
-import { SUPPORTED_GRANT_TYPES } from './grant-types';
+import { DEFAULT_GRANT_TYPES } from './grant-types';
 
 /**
  * The grants a client may use at /token: those it registered (RFC 7591 §2 `grant_types`, from
- * POST /register or its metadata document), else, for a client the operator configured, every
- * grant the token endpoint has.
+ * POST /register, its metadata document or the operator), else the browser grants
+ * (`DEFAULT_GRANT_TYPES`): any other grant is opt-in.
  */
 export function grantTypesOf(client: OAuthClient): readonly string[] {
-  return client.grantTypes ?? SUPPORTED_GRANT_TYPES;
+  return client.grantTypes ?? DEFAULT_GRANT_TYPES;
 }
 
 /** RFC 6749 §5.2: a client may use only the grant types it is registered for. */

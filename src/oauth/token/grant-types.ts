@@ -3,3 +3,11 @@
  * the request DTO, the metadata and the handlers all name them, and none of them each other.
  */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'];
+
+/**
+ * The grants of a client that registered none (one the operator configured without
+ * `grantTypes`): the browser grants only. Every grant added later (client credentials, device
+ * code, JWT bearer, token exchange) is opt-in: a client gets it only by registering it, so a new
+ * grant never opens silently for the clients already there.
+ */
+export const DEFAULT_GRANT_TYPES: readonly string[] = ['authorization_code', 'refresh_token'];
