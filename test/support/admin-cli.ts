@@ -15,9 +15,16 @@ export interface AdminRun {
 
 /**
  * `proofgate-admin` in-process, as an operator runs it against the test app's database: its own
- * AdminModule context (on the app's clock, so expiries follow the test's time), nothing on stdin.
+ * AdminModule context (on the app's clock, so expiries follow the test's time); `stdin` is what a
+ * pipe would carry (nothing by default).
  */
-export async function adminCli(t: TestApp, argv: readonly string[]): Promise<AdminRun> {
+export async function adminCli(
+  t: TestApp,
+  argv: readonly string[],
+  { stdin = '' }: { stdin?: string } = {},
+): Promise<AdminRun> {
+  const input = new PassThrough();
+  input.end(stdin);
   let stdout = '';
   let stderr = '';
   let output = '';
@@ -25,7 +32,7 @@ export async function adminCli(t: TestApp, argv: readonly string[]): Promise<Adm
     io: {
       stdout: { write: (text: string) => Boolean((stdout += text) && (output += text)) },
       stderr: { write: (text: string) => Boolean((stderr += text) && (output += text)) },
-      stdin: new PassThrough(),
+      stdin: input,
     },
     withContext: async (work) => {
       const context = await Test.createTestingModule({

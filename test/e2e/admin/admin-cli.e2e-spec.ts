@@ -1,8 +1,12 @@
 /**
- * `proofgate-admin` as operators run it: the compiled CLI started through its bin launcher, as a
- * process of its own, on the same database as a running service (in-process here, over real
- * HTTP). What it creates must work at the service's endpoints, and what it revokes must stop
- * working there; an independent OAuth client library (oauth4webapi) drives the flows.
+ * `proofgate-admin` as operators run it, on the same database as a running service (in-process
+ * here, over real HTTP). What it creates must work at the service's endpoints, and what it revokes
+ * must stop working there; an independent OAuth client library (oauth4webapi) drives the flows.
+ *
+ * What only a process shows (the bin launcher and the compiled dist/, exit codes, the
+ * environment, a real stdin pipe, the secret printed once) runs the built CLI as a process of its
+ * own (`adminProcess`); the commands' behaviour runs it in-process (`admin`, through
+ * test/support/admin-cli.ts: the same runAdminCli, without ~2 s of process start per command).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +17,7 @@ import {
   ACTIVE_KEY_RECHECK_SECONDS,
   NEXT_KEY_PUBLISH_SECONDS,
 } from '../../../src/tokens/signing-keys/signing-key.service';
+import { adminCli } from '../../support/admin-cli';
 import { sharedBuild } from '../../support/build';
 import { basic, login, type Agent } from '../../support/oauth';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -34,7 +39,7 @@ interface CliRun {
 }
 
 /** One `proofgate-admin` process on this file's test database; `stdin` is piped, then closed. */
-function admin(
+function adminProcess(
   args: string[],
   { stdin = '', env = {} }: { stdin?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<CliRun> {
@@ -49,13 +54,6 @@ function admin(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(stdin);
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** Runs a command that must succeed with --json, and returns its parsed answer. */
-async function adminJson<T = Json>(args: string[], stdin?: string): Promise<T> {
-  const run = await admin([...args, '--json'], stdin === undefined ? {} : { stdin });
-  if (run.code !== 0) throw new Error(`${args.join(' ')} exited ${run.code}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
 }
 
 interface ClientUnderTest {
@@ -79,6 +77,17 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   afterAll(async () => {
     await t?.close();
   });
+
+  /** `proofgate-admin` in-process, on the service's database and clock. */
+  const admin = (args: string[], { stdin }: { stdin?: string } = {}): Promise<CliRun> =>
+    adminCli(t, args, { stdin });
+
+  /** Runs a command that must succeed with --json, and returns its parsed answer. */
+  async function adminJson<T = Json>(args: string[], stdin?: string): Promise<T> {
+    const run = await admin([...args, '--json'], { stdin });
+    if (run.code !== 0) throw new Error(`${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+    return JSON.parse(run.stdout) as T;
+  }
 
   const agent = (): Agent => request.agent(t.app.getHttpServer());
   const clientAuth = (client: ClientUnderTest) =>
@@ -169,7 +178,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
 
   describe('command line and configuration errors', () => {
     it('refuses a password given as an argument (usage, exit 2) and creates nothing', async () => {
-      const run = await admin(['users', 'add', 'mallory', 'hunter2hunter2'], {
+      const run = await adminProcess(['users', 'add', 'mallory', 'hunter2hunter2'], {
         stdin: 'correct horse battery\n',
       });
 
@@ -177,7 +186,12 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect(run.stderr).toContain('passwords are never read from the command line');
       expect(run.stderr).not.toContain('hunter2');
       expect(run.stdout).toBe('');
-      const options = await admin(['users', 'set-password', 'user0', '--password=hunter2hunter2']);
+      const options = await adminProcess([
+        'users',
+        'set-password',
+        'user0',
+        '--password=hunter2hunter2',
+      ]);
       expect(options.code).toBe(2);
       expect(await passwordLoginStatus('user0', 'password0')).toBe(303);
       const users = await adminJson<{ username: string }[]>(['users', 'list']);
@@ -185,7 +199,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     });
 
     it('needs MONGODB_URI, and says so in one line (exit 1)', async () => {
-      const run = await admin(['users', 'list'], { env: { MONGODB_URI: undefined } });
+      const run = await adminProcess(['users', 'list'], { env: { MONGODB_URI: undefined } });
 
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
@@ -195,7 +209,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     });
 
     it('reports an unreachable database in one line, without a stack trace', async () => {
-      const run = await admin(['users', 'list'], {
+      const run = await adminProcess(['users', 'list'], {
         env: {
           MONGODB_URI: 'mongodb://127.0.0.1:1/proofgate_test_unreachable',
           MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
@@ -214,10 +228,10 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     let addOutput: CliRun;
 
     beforeAll(async () => {
-      const user = await admin(['users', 'add', 'alice'], { stdin: `${password}\n` });
+      const user = await adminProcess(['users', 'add', 'alice'], { stdin: `${password}\n` });
       expect(user).toMatchObject({ code: 0, stdout: 'Created user alice.\n' });
       const redirectUri = 'http://127.0.0.1:7001/billing/callback';
-      addOutput = await admin([
+      addOutput = await adminProcess([
         'clients',
         'add',
         'billing',
@@ -660,7 +674,8 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
 
       expect(rotation).toMatchObject({ state: 'next', created: true, replaces: oldKid });
       const nextKid = rotation.kid as string;
-      const delay = Date.parse(rotation.activates_at as string) - Date.now();
+      // The CLI runs on the service's (test) clock.
+      const delay = Date.parse(rotation.activates_at as string) - t.clock.now().getTime();
       expect(delay).toBeGreaterThan((NEXT_KEY_PUBLISH_SECONDS - 60) * 1000);
       expect(delay).toBeLessThanOrEqual(NEXT_KEY_PUBLISH_SECONDS * 1000);
       // Published at once, for resource servers to fetch before any token needs it.
