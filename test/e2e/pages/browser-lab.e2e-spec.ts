@@ -41,6 +41,21 @@ describe('GET /lab in a browser', () => {
         'A run takes about 25 seconds: its expiry rows wait until a code, a nonce and a request_uri have expired, and a login is no longer recent.',
       );
       await page.click('#run');
+      // The run holds this instance once its first row is streamed, and it holds it until the
+      // expiry rows have waited out the 25 s lifetimes: a second page meanwhile is refused, and
+      // says so plainly. (Asked now, not after the countdown, so a slow machine cannot let the
+      // first run end first.)
+      await page.waitForSelector('#rows tbody tr', { timeout: 90_000 });
+      const other = await browser.newPage();
+      await other.goto(`${base}/lab`);
+      await other.click('#run');
+      await other.waitForSelector('#status[data-done]');
+      expect(await other.getAttribute('#status', 'data-done')).toBe('conflict');
+      expect(await other.textContent('#status')).toBe(
+        'Another lab run is already in progress on this instance. Wait for it to finish, then run the lab again.',
+      );
+      await screenshot(other, 'lab-conflict');
+      await other.close();
 
       // The run announces its wait for the expiry challenges; the page counts it down.
       await page.waitForSelector('#status[data-waiting]', { timeout: 90_000 });
@@ -54,18 +69,6 @@ describe('GET /lab in a browser', () => {
         async () => secondsOf(await page.textContent('#status')) < secondsOf(first),
         5_000,
       );
-
-      // A second page meanwhile: its run is refused, and says so plainly.
-      const other = await browser.newPage();
-      await other.goto(`${base}/lab`);
-      await other.click('#run');
-      await other.waitForSelector('#status[data-done]');
-      expect(await other.getAttribute('#status', 'data-done')).toBe('conflict');
-      expect(await other.textContent('#status')).toBe(
-        'Another lab run is already in progress on this instance. Wait for it to finish, then run the lab again.',
-      );
-      await screenshot(other, 'lab-conflict');
-      await other.close();
 
       await page.waitForSelector('#status[data-done]', { timeout: 150_000 });
       expect(await page.getAttribute('#status', 'data-waiting')).toBeNull();
