@@ -6,9 +6,9 @@
 // PROOFGATE_DEV_DATABASE_PORT says otherwise, any free one when that is taken), and a note in the
 // data folder says where, so that `npm run admin` finds it (tools/admin.js).
 const { spawn, spawnSync } = require('node:child_process');
-const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { build, isCurrent } = require('./build-service');
 const { startMongoServer } = require('./mongo-server/launch');
 const {
   chooseDatabasePort,
@@ -34,87 +34,13 @@ function log(message) {
 let compiler;
 
 /**
- * What the build depends on: every source file's path, size and modification time, and the
- * compiler settings. Equal to the last build's signature means dist/ is up to date.
- */
-function sourceSignature() {
-  const files = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else files.push(file);
-    }
-  };
-  walk(path.join(ROOT, 'src'));
-  for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) {
-    files.push(path.join(ROOT, name));
-  }
-  const hash = createHash('sha256');
-  for (const file of files.sort()) {
-    const stat = fs.statSync(file);
-    hash.update(`${path.relative(ROOT, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
-  }
-  return { digest: hash.digest('hex'), sources: files.filter((f) => f.startsWith(SRC)).length };
-}
-
-/**
- * Builds the service into `distDir` when its sources changed since the last build, and only
- * what changed: tsc incremental (its .tsbuildinfo beside the output) plus the static assets. A
- * source file removed or added since wipes the folder first, so no stale module is left behind.
- * Runs asynchronously, so that the embedded database starts meanwhile. Resolves to the exit
- * status (0 also when nothing had to be built).
- */
-async function build(distDir) {
-  const stamp = path.join(distDir, '.source-signature.json');
-  const signature = sourceSignature();
-  let last;
-  try {
-    last = JSON.parse(fs.readFileSync(stamp, 'utf8'));
-  } catch {
-    last = undefined;
-  }
-  if (last?.digest === signature.digest && fs.existsSync(path.join(distDir, 'main.js'))) {
-    log(`${path.relative(ROOT, distDir)}/ is up to date with src/: not rebuilt`);
-    return 0;
-  }
-  if (!last || last.sources !== signature.sources) {
-    fs.rmSync(distDir, { recursive: true, force: true });
-  }
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = ['-p', 'tsconfig.build.json', '--outDir', distDir, '--incremental'];
-  args.push('--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo'));
-  const status = await new Promise((resolve) => {
-    compiler = spawn(process.execPath, [tsc, ...args], { cwd: ROOT, stdio: 'inherit' });
-    compiler.on('exit', (code) => resolve(code ?? 1));
-  });
-  if (status === 0) {
-    fs.rmSync(path.join(distDir, 'public'), { recursive: true, force: true });
-    fs.cpSync(path.join(SRC, 'public'), path.join(distDir, 'public'), { recursive: true });
-    fs.writeFileSync(stamp, JSON.stringify(signature));
-  }
-  return status;
-}
-
-/**
  * Checks the configuration, that PORT is free and (when MONGODB_URI is set) that the database
  * answers, before anything is built or started: src/platform/startup/start-check.ts, from the
  * last build when it is current, else from the sources. Exits with its one line per problem.
  */
 function startCheck(distDir, env, embedded) {
   const compiled = path.join(distDir, 'platform', 'startup', 'start-check.js');
-  const current =
-    fs.existsSync(compiled) &&
-    (() => {
-      try {
-        const last = JSON.parse(
-          fs.readFileSync(path.join(distDir, '.source-signature.json'), 'utf8'),
-        );
-        return last.digest === sourceSignature().digest;
-      } catch {
-        return false;
-      }
-    })();
+  const current = fs.existsSync(compiled) && isCurrent(distDir);
   const script = current
     ? [compiled]
     : [
@@ -233,7 +159,9 @@ async function main() {
   }
 
   // The embedded database (a JVM) starts while the sources build.
-  const building = watch ? Promise.resolve(0) : build(distDir);
+  const building = watch
+    ? Promise.resolve(0)
+    : build(distDir, { log, onCompiler: (child) => (compiler = child) });
   if (!env.MONGODB_URI) {
     try {
       // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.

@@ -10,6 +10,7 @@ import {
   statSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isCurrent, writeSignature } from '../../tools/build-service';
 import { freePort, waitFor } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -47,7 +48,7 @@ function sourceDigest(): string {
 export async function sharedBuild(): Promise<string> {
   const digest = sourceDigest();
   const outDir = join(BUILDS, `${SHARED_PREFIX}${digest}`);
-  if (existsSync(join(outDir, 'main.js'))) return outDir;
+  if (existsSync(join(outDir, 'main.js'))) return stamped(outDir);
   const partial = `${outDir}.partial-${process.pid}`;
   await buildService(partial);
   cpSync(join(ROOT, 'src', 'public'), join(partial, 'public'), { recursive: true });
@@ -66,6 +67,17 @@ export async function sharedBuild(): Promise<string> {
       rmSync(join(BUILDS, name), { recursive: true, force: true });
     }
   }
+  return stamped(outDir);
+}
+
+/**
+ * The shared build, with the signature `npm start` (tools/build-service.js) checks, so that a
+ * spec may start it through `npm start` or `npm run lab` with PROOFGATE_DIST_DIR and nothing is
+ * rebuilt into it. Its folder name already says its sources match by content: a stale signature
+ * (files touched since, nothing changed) is only brought up to date.
+ */
+function stamped(outDir: string): string {
+  if (!isCurrent(outDir)) writeSignature(outDir);
   return outDir;
 }
 

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, spawnDevStart, statusOf } from '../../bench/lib/processes';
 import { LabRow, runLab } from '../../src/lab-client/scenarios';
@@ -51,13 +51,14 @@ interface LocalService {
 }
 
 /**
- * `npm start` on a throwaway database and its own build folder (so it never races a build of
- * dist/), both removed afterwards.
+ * `npm start` on a throwaway database (removed afterwards) and a build folder of the lab's own,
+ * .build/lab/ (so it never races a build of dist/), kept: the next run rebuilds only what changed,
+ * or nothing. PROOFGATE_DIST_DIR names another build folder to use, as for `npm start`.
  */
 async function startService(): Promise<LocalService> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'proofgate-lab-'));
-  const distDir = join(ROOT, '.build', basename(dataDir));
+  const distDir = resolve(ROOT, process.env.PROOFGATE_DIST_DIR || join('.build', 'lab'));
   const { child, output } = spawnDevStart(ROOT, {
     dataDir,
     distDir,
@@ -81,7 +82,6 @@ async function startService(): Promise<LocalService> {
     (stopped ??= (async () => {
       await terminate(child);
       rmSync(dataDir, { recursive: true, force: true });
-      rmSync(distDir, { recursive: true, force: true });
     })());
 
   const baseUrl = `http://127.0.0.1:${port}`;

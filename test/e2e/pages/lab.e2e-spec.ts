@@ -15,6 +15,7 @@ import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
 import { LabRow, LabWait, runLab } from '../../../src/lab-client/scenarios';
+import { sharedBuild } from '../../support/build';
 import { freePort } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
@@ -454,7 +455,10 @@ describe('the attack lab', () => {
 
   describe('npm run lab -- --json', () => {
     it('starts its own service on a fresh embedded database, passes every row, exits 0', async () => {
-      const { code, stdout, stderr } = await run('npm', ['run', 'lab', '--', '--json'], 240_000);
+      // On the build the other specs run, which `npm start` finds current (nothing is compiled).
+      const { code, stdout, stderr } = await run('npm', ['run', 'lab', '--', '--json'], 240_000, {
+        PROOFGATE_DIST_DIR: await sharedBuild(),
+      });
 
       expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
       // npm prints its own "> proofgate@... lab" banner first; the lab's output is the JSON.
@@ -475,9 +479,15 @@ function run(
   command: string,
   args: string[],
   timeoutMs: number,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: 'pipe' });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      detached: true,
+      stdio: 'pipe',
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
