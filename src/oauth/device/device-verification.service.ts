@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
+import type { ConsumeResult } from '../../challenges/challenge';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
@@ -72,6 +73,10 @@ export class DeviceVerificationService {
     const pending =
       code === null ? null : await this.store.peek<DeviceUserCodePayload>('device_user_code', code);
     const client = pending ? await this.clients.find(pending.payload.clientId) : null;
+    if (code !== null && !pending && action !== 'lookup') {
+      // Not live: the consume answers nothing, it tells a replayed answer from an unknown code.
+      return this.refused(code);
+    }
     if (code === null || !pending || !client) {
       this.events.emit(new ChallengeRejected('device_user_code', 'unknown_user_code'));
       return { kind: 'form', userCode: typed, error: NOT_VALID };
@@ -90,6 +95,21 @@ export class DeviceVerificationService {
     return this.answer(code, action, session, client);
   }
 
+  /** Why an answer was not taken: the code was answered already (a replay), or is not live. */
+  private async refused(
+    code: string,
+    result?: ConsumeResult<DeviceUserCodePayload>,
+  ): Promise<DeviceVerificationOutcome> {
+    const outcome =
+      result ?? (await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {}));
+    const replayed = !outcome.ok && outcome.reason === 'replayed';
+    this.events.emit(
+      new ChallengeRejected('device_user_code', replayed ? 'replay' : 'unknown_user_code'),
+    );
+    const error = replayed ? 'That code has already been answered.' : NOT_VALID;
+    return { kind: 'form', userCode: formatUserCode(code), error };
+  }
+
   private async answer(
     code: string,
     decision: 'approve' | 'deny',
@@ -98,17 +118,7 @@ export class DeviceVerificationService {
   ): Promise<DeviceVerificationOutcome> {
     // One answer per user code: a second confirm (a replayed form) finds it spent.
     const spent = await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {});
-    if (!spent.ok) {
-      this.events.emit(
-        new ChallengeRejected(
-          'device_user_code',
-          spent.reason === 'replayed' ? 'replay' : spent.reason,
-        ),
-      );
-      const error =
-        spent.reason === 'replayed' ? 'That code has already been answered.' : NOT_VALID;
-      return { kind: 'form', userCode: formatUserCode(code), error };
-    }
+    if (!spent.ok) return this.refused(code, spent);
     const { deviceCodeHash, scope, resource } = spent.challenge.payload;
     const changes: Partial<DeviceApproval> & { status: 'approved' | 'denied' } =
       decision === 'approve'
