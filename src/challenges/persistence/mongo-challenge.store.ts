@@ -249,7 +249,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     for (const [field, value] of Object.entries(changes)) set[`payload.${field}`] = value;
     // One conditional update: of concurrent updates from the same state, exactly one matches.
     const updated = await this.collection.findOneAndUpdate(
-      filter as mongo.Filter<ChallengeRecord>,
+      filter,
       { $set: set },
       { returnDocument: 'after', ...SINGLE_USE_WRITE },
     );
