@@ -4,7 +4,8 @@
  * through the login page and the /device verification page. Time moves on the test clock.
  */
 import * as oauth from 'oauth4webapi';
-import { CookieBrowser } from '../../support/cookie-browser';
+import type { CookieBrowser } from '../../support/cookie-browser';
+import { signedInAtDevicePage, submitUserCode } from '../../support/device-browser';
 import { hiddenField } from '../../support/login-form';
 import { INSECURE, discover, getProtected } from '../../support/oauth-discovery';
 import { register } from '../../support/registration';
@@ -67,40 +68,12 @@ describe('device authorization grant (RFC 8628)', () => {
     }
   }
 
-  /** A browser signed in through the login page, sent there by /device and back. */
-  async function signedInBrowser(userCode: string): Promise<CookieBrowser> {
-    const browser = new CookieBrowser();
-    const first = await browser.get(`${issuer}/device?user_code=${encodeURIComponent(userCode)}`);
-    expect(first.status).toBe(302);
-    const loginUrl = new URL(first.headers.get('location')!, issuer);
-    const returnTo = loginUrl.searchParams.get('return_to')!;
-    expect(returnTo).toBe(`/device?user_code=${encodeURIComponent(userCode)}`);
-    const page = await (await browser.get(loginUrl.href)).text();
-    const login = await browser.postForm(`${issuer}/login`, {
-      username: 'user0',
-      password: 'password0',
-      csrf_token: hiddenField(page, 'csrf_token'),
-      return_to: returnTo,
-    });
-    expect(login.status).toBe(303);
-    expect(login.headers.get('location')).toBe(returnTo);
-    return browser;
-  }
-
-  /** The verification page's form as the browser has it, prefilled; posts `action`. */
-  async function submit(
+  const signedInBrowser = (userCode: string) => signedInAtDevicePage(issuer, userCode);
+  const submit = (
     browser: CookieBrowser,
     userCode: string,
     action: 'lookup' | 'approve' | 'deny',
-  ): Promise<{ status: number; html: string }> {
-    const form = await (await browser.get(`${issuer}/device`)).text();
-    const res = await browser.postForm(`${issuer}/device`, {
-      user_code: userCode,
-      action,
-      csrf_token: hiddenField(form, 'csrf_token'),
-    });
-    return { status: res.status, html: await res.text() };
-  }
+  ) => submitUserCode(browser, issuer, userCode, action);
 
   it('publishes the endpoint in both metadata documents, and the grant type', async () => {
     for (const path of ['oauth-authorization-server', 'openid-configuration']) {
