@@ -3,6 +3,7 @@
  * (deviceAuthorizationRequest, deviceCodeGrantRequest) and the user's side by a cookie browser
  * through the login page and the /device verification page. Time moves on the test clock.
  */
+import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { CookieBrowser } from '../../support/cookie-browser';
 import { signedInAtDevicePage, submitUserCode } from '../../support/device-browser';
@@ -58,8 +59,12 @@ describe('device authorization grant (RFC 8628)', () => {
   async function poll(
     deviceCode: string,
     client = device,
+    options: oauth.TokenEndpointRequestOptions = {},
   ): Promise<oauth.TokenEndpointResponse | string> {
-    const response = await oauth.deviceCodeGrantRequest(as, client, none, deviceCode, INSECURE);
+    const response = await oauth.deviceCodeGrantRequest(as, client, none, deviceCode, {
+      ...options,
+      ...INSECURE,
+    });
     try {
       return await oauth.processDeviceCodeResponse(as, client, response);
     } catch (error) {
@@ -193,6 +198,20 @@ describe('device authorization grant (RFC 8628)', () => {
     // Left for its own client.
     const tokens = await poll(authorization.device_code);
     expect(typeof tokens === 'string' ? tokens : 'tokens').toBe('tokens');
+  });
+
+  it('binds the tokens to the DPoP key of the redeeming poll (RFC 9449)', async () => {
+    const authorization = await start(device, { scope: 'api' });
+    const browser = await signedInBrowser(authorization.user_code);
+    await submit(browser, authorization.user_code, 'approve');
+    // The proof's iat on the server's clock, which the tests moved forward.
+    const skew = Math.round((t.clock.now().getTime() - Date.now()) / 1000);
+    const skewed: oauth.Client = { ...device, [oauth.clockSkew]: skew };
+    const DPoP = oauth.DPoP(skewed, await oauth.generateKeyPair('ES256'));
+    const tokens = await poll(authorization.device_code, skewed, { DPoP });
+    if (typeof tokens === 'string') throw new Error(`no tokens: ${tokens}`);
+    expect(tokens.token_type).toBe('dpop');
+    expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: await DPoP.calculateThumbprint() });
   });
 
   it('refuses a client not registered for the device grant: unauthorized_client', async () => {
