@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 
 /**
- * RFC 8628 §6.1: consonants only (no vowels, so no words; no 0/O, 1/I/L confusion), typed in
- * upper or lower case. 20 letters ^ 8 = 2.56e10 codes (34.6 bits); with the verification page's
- * throttle (device.rate-limits.ts) and a code's lifetime of minutes, guessing a live one is out
- * of reach (RFC 8628 §5.1).
+ * RFC 8628 §6.1's alphabet: consonants only (no vowels, so no words and no O or I to read as 0
+ * or 1; no digits at all), typed in upper or lower case. 20 letters ^ 8 = 2.56e10 codes (34.6
+ * bits); with the verification page's throttle (device.rate-limits.ts) and a code's lifetime of
+ * minutes, guessing a live one is out of reach (RFC 8628 §5.1).
  */
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const USER_CODE_LENGTH = 8;
