@@ -4,7 +4,7 @@
 // password, a wallet or a passkey), then call the protected API.
 //
 //   node examples/device-login.mjs                 # registers a public client for the grant
-//   CLIENT_ID=<id> PROOFGATE_URL=http://localhost:25000 node examples/device-login.mjs
+//   DEVICE_CLIENT_ID=<id> PROOFGATE_URL=http://localhost:25000 node examples/device-login.mjs
 //
 // No QR code: no QR package is installed in this project; open the printed URL instead.
 
@@ -44,8 +44,8 @@ function form(fields) {
   };
 }
 
-// 0. A public client registered for the device grant (RFC 7591), unless CLIENT_ID names one.
-let clientId = process.env.CLIENT_ID;
+// 0. A public client registered for the device grant (RFC 7591), unless DEVICE_CLIENT_ID names one.
+let clientId = process.env.DEVICE_CLIENT_ID;
 if (!clientId) {
   const registered = await send('/register', {
     method: 'POST',
@@ -64,7 +64,7 @@ if (!clientId) {
 // 1. The device and user codes (RFC 8628 §3.1-3.2).
 const started = await send(
   '/device_authorization',
-  form({ client_id: clientId, scope: process.env.SCOPE ?? 'openid profile api' }),
+  form({ client_id: clientId, scope: process.env.DEVICE_SCOPE ?? 'openid profile api' }),
 );
 if (started.status !== 200) fail('/device_authorization', started);
 const authorization = started.json;
