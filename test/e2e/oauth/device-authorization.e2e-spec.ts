@@ -163,6 +163,23 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(answers.filter((a) => a === 'slow_down')).toHaveLength(5);
   });
 
+  it('takes one answer per user code, even when two arrive together', async () => {
+    const authorization = await start();
+    const browser = await signedInBrowser(authorization.user_code);
+    const answers = await Promise.all([
+      submit(browser, authorization.user_code, 'approve'),
+      submit(browser, authorization.user_code, 'deny'),
+    ]);
+    const done = answers.filter((a) => a.status === 200);
+    expect(done).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 400)).toHaveLength(1);
+    const decision = /data-decision="(approve|deny)"/.exec(done[0].html)?.[1];
+    const polled = await poll(authorization.device_code);
+    expect(typeof polled === 'string' ? polled : 'tokens').toBe(
+      decision === 'approve' ? 'tokens' : 'access_denied',
+    );
+  });
+
   it('answers access_denied once the user denies', async () => {
     const authorization = await start();
     const browser = await signedInBrowser(authorization.user_code);
