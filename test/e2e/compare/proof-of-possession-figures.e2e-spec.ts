@@ -110,7 +110,14 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
       models: Series;
       proof_of_possession: Series;
     };
-    expect(series.models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
+    expect(series.models.map((m) => m.id)).toEqual([
+      'pkce',
+      'siwe',
+      'passkey',
+      'siws',
+      'siwb',
+      'device',
+    ]);
     const summed = (points: Record<string, number>[]) =>
       Object.fromEntries(
         ['issued', 'redeemed', 'rejected'].map((figure) => [
