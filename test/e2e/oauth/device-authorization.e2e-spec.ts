@@ -5,9 +5,12 @@
  */
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
+import request from 'supertest';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { CookieBrowser } from '../../support/cookie-browser';
 import { signedInAtDevicePage, submitUserCode } from '../../support/device-browser';
 import { hiddenField } from '../../support/login-form';
+import { signedSiweMessage } from '../../support/wallet-login';
 import { INSECURE, discover, getProtected } from '../../support/oauth-discovery';
 import { register } from '../../support/registration';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -140,6 +143,40 @@ describe('device authorization grant (RFC 8628)', () => {
     const replayed = await submit(browser, authorization.user_code, 'approve');
     expect(replayed.status).toBe(400);
     expect(replayed.html).toContain('That code has already been answered.');
+  });
+
+  it('lets the user confirm after a wallet sign-in on the login page (Sign in with Ethereum)', async () => {
+    const authorization = await start(device, { scope: 'openid api' });
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const agent = request.agent(t.app.getHttpServer());
+    const back = `/device?user_code=${encodeURIComponent(authorization.user_code)}`;
+    const sent = await agent.get(back).expect(302);
+    const loginPage = await agent.get(sent.headers.location).expect(200);
+    const signed = await signedSiweMessage(t, wallet, wallet, { browser: agent });
+    const login = await agent
+      .post('/login/siwe')
+      .send({ ...signed, csrf_token: hiddenField(loginPage.text, 'csrf_token'), return_to: back })
+      .expect(200);
+    expect(login.body).toEqual({ redirect: back });
+    const form = await agent.get(back).expect(200);
+    expect(form.text).toContain(`value="${authorization.user_code}"`);
+    await agent
+      .post('/device')
+      .type('form')
+      .send({
+        user_code: authorization.user_code,
+        action: 'approve',
+        csrf_token: hiddenField(form.text, 'csrf_token'),
+      })
+      .expect(200);
+    const tokens = await poll(authorization.device_code);
+    if (typeof tokens === 'string') throw new Error(`no tokens: ${tokens}`);
+    const me = await getProtected(tokens.access_token, `${issuer}/api/me`);
+    expect(await me.json()).toMatchObject({
+      sub: `eip155:1:${wallet.address}`,
+      auth_method: 'siwe',
+    });
+    expect(decodeJwt(tokens.id_token!)).toMatchObject({ amr: ['siwe'] });
   });
 
   it('answers slow_down to an early poll and lengthens the interval by 5 s each time', async () => {
