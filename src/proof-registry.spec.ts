@@ -25,6 +25,8 @@ describe('the proof registry', () => {
       dpop_jti: 'dpop',
       par_request_uri: 'par',
       siwb_nonce: 'siwb',
+      device_code: 'device',
+      device_user_code: 'device',
     });
   });
 
@@ -35,6 +37,7 @@ describe('the proof registry', () => {
       passkey: 'webauthn_authentication',
       siws: 'siws_nonce',
       siwb: 'siwb_nonce',
+      device: 'device_code',
       dpop: 'dpop_jti',
       par: 'par_request_uri',
     });

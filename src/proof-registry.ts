@@ -1,4 +1,5 @@
 import { PASSWORD_PROOF } from './login/password.proof';
+import { DEVICE_PROOF } from './oauth/device/device.proof';
 import { PAR_PROOF } from './oauth/par/par.proof';
 import { PKCE_PROOF } from './oauth/pkce/pkce.proof';
 import { PASSKEY_PROOF } from './passkeys/passkey.proof';
@@ -31,6 +32,7 @@ const DESCRIPTORS = {
   passkey: PASSKEY_PROOF,
   dpop: DPOP_PROOF,
   par: PAR_PROOF,
+  device: DEVICE_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;
 

@@ -4,6 +4,7 @@ import {
   ConsumeResult,
   IssueChallenge,
   OptionalBinding,
+  PayloadFields,
   StoredChallenge,
 } from './challenge';
 
@@ -58,6 +59,22 @@ export abstract class ChallengeStore {
    * arrives. The record is born spent: nothing can redeem it, it only remembers the key.
    */
   abstract recordOnce(kind: ChallengeKind, key: string, ttlSeconds: number): Promise<boolean>;
+
+  /**
+   * Moves the live challenge whose key hashes to `keyHash` (`StoredChallenge.keyHash`) from one
+   * state to the next in one atomic compare-and-set: when it is bound as `binding` says and its
+   * payload holds `expected` on every listed field, `changes` are set on its payload. Answers the
+   * challenge as it is afterwards, or null when it is not live or a field differed (a concurrent
+   * update won). For a challenge the client polls while the user decides (RFC 8628's device
+   * authorization): found by its hash where only the hash is known (from a second challenge).
+   */
+  abstract update<P>(
+    kind: ChallengeKind,
+    keyHash: string,
+    binding: ChallengeBinding,
+    expected: PayloadFields,
+    changes: PayloadFields,
+  ): Promise<StoredChallenge<P> | null>;
 
   /** Read-only: the live (unspent, unexpired) challenge for `key`, if any. */
   abstract peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null>;

@@ -18,6 +18,14 @@ export type ChallengeBinding = Readonly<Record<string, string>>;
  */
 export type OptionalBinding = Readonly<Record<string, string | null>>;
 
+/**
+ * Payload fields compared or set by `ChallengeStore.update`: top-level fields of the payload,
+ * plain values only (a state, a count, a time, a list of strings).
+ */
+export type PayloadFields = Readonly<
+  Record<string, string | number | boolean | Date | null | readonly string[]>
+>;
+
 export interface IssueChallenge<P> {
   kind: ChallengeKind;
   /** The secret or nonce the client will present; only its SHA-256 is stored. */

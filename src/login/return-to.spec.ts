@@ -4,7 +4,10 @@ describe('safeReturnTo', () => {
   it.each([
     '/authorize?response_type=code&client_id=demo&code_challenge=abc_-~.%2F',
     '/authorize?',
-  ])('keeps an authorization request on this server: %s', (value) => {
+    '/device',
+    '/device?user_code=WDJB-MJHT',
+    '/device?user_code=wdjb%20mjht',
+  ])('keeps an authorization request or the device page on this server: %s', (value) => {
     expect(safeReturnTo(value)).toBe(value);
   });
 
@@ -25,6 +28,8 @@ describe('safeReturnTo', () => {
     ['spaces', '/authorize?x= 1'],
     ['non-ASCII', '/authorize?x=é'],
     ['a leading space', ' /authorize?x=1'],
+    ['the device page with another parameter', '/device?return_to=//evil.example'],
+    ['the device page with a path after it', '/device/../token'],
     ['an over-long value', `/authorize?x=${'a'.repeat(RETURN_TO_MAX_LENGTH)}`],
   ])('replaces %s with the default', (_label, value) => {
     expect(safeReturnTo(value)).toBe(DEFAULT_RETURN_TO);

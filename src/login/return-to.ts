@@ -5,10 +5,12 @@ export const ACCOUNT_PAGE = '/account';
 export const RETURN_TO_MAX_LENGTH = 4096;
 /** A path-absolute reference to our own /authorize with a query of printable ASCII only. */
 const AUTHORIZE_REQUEST = /^\/authorize\?[\x21-\x7E]*$/;
+/** The device verification page (RFC 8628 §3.3), with its prefilled user code if any. */
+const DEVICE_PAGE = /^\/device(\?user_code=[A-Za-z0-9%-]{0,32})?$/;
 
 /**
  * Where the login form may send the browser afterwards: back to an authorization request on this
- * server, else `/`. Anything else (absolute URLs, `//host`, `/\host`, which browsers treat as
+ * server or to the device verification page, else `/`. Anything else (absolute URLs, `//host`, `/\host`, which browsers treat as
  * `//host`, other paths) is replaced, never followed: an open redirect would lend our origin to
  * phishing and could leak codes to other sites.
  */
@@ -19,7 +21,7 @@ export function safeReturnTo(candidate: string | undefined): string {
     candidate === undefined ||
     candidate.length > RETURN_TO_MAX_LENGTH ||
     candidate.includes('\\') ||
-    !AUTHORIZE_REQUEST.test(candidate)
+    !(AUTHORIZE_REQUEST.test(candidate) || DEVICE_PAGE.test(candidate))
   ) {
     return DEFAULT_RETURN_TO;
   }

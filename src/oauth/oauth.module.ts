@@ -23,6 +23,12 @@ import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
+import { DeviceCodeGrant } from './token/grants/device-code.grant';
+import { DeviceAuthorizationController } from './device/device-authorization.controller';
+import { DeviceAuthorizationEndpoint } from './device/device-authorization.endpoint';
+import { DeviceAuthorizationService } from './device/device-authorization.service';
+import { DeviceVerificationController } from './device/device-verification.controller';
+import { DeviceVerificationService } from './device/device-verification.service';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
 import { TokenRequestOutcome } from './token/token-request-outcome.middleware';
@@ -48,6 +54,8 @@ import { UserInfoService } from './userinfo/userinfo.service';
     UserInfoController,
     RegistrationController,
     ParController,
+    DeviceAuthorizationController,
+    DeviceVerificationController,
   ],
   providers: [
     AuthorizationCodeService,
@@ -63,6 +71,10 @@ import { UserInfoService } from './userinfo/userinfo.service';
     AuthorizationRequestCheck,
     PushedAuthorizationRequests,
     PushedAuthorizationEndpoint,
+    DeviceCodeGrant,
+    DeviceAuthorizationEndpoint,
+    DeviceAuthorizationService,
+    DeviceVerificationService,
   ],
 })
 export class OAuthModule implements NestModule {

@@ -22,6 +22,10 @@ export const CHALLENGE_KINDS = [
   'dpop_jti',
   'par_request_uri',
   'siwb_nonce',
+  // RFC 8628 §3.2: a device authorization, under its device code (what the client polls with)
+  // and under its user code (what the user types on the verification page).
+  'device_code',
+  'device_user_code',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
@@ -58,12 +62,12 @@ export type MethodType = (typeof METHOD_TYPES)[number];
 /**
  * The challenge models compared: the login models, PKCE (authorization codes), SIWE (Ethereum
  * wallet nonces), passkeys (WebAuthn challenges), SIWS (Solana wallet nonces) and SIWB (Bitcoin
- * wallet nonces), and the proofs
+ * wallet nonces), the device authorization grant (RFC 8628 device codes), and the proofs
  * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
  * (`request_uri`s, RFC 9126). The order is the order of GET /challenge-models; an id is the
  * `model` label of the metrics.
  */
-export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb'] as const;
+export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device'] as const;
 export const POSSESSION_MODEL_IDS = ['dpop', 'par'] as const;
 export const ALL_MODEL_IDS: readonly ChallengeModel[] = [...MODEL_IDS, ...POSSESSION_MODEL_IDS];
 export type LoginModel = (typeof MODEL_IDS)[number];

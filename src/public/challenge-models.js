@@ -7,7 +7,14 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const POLL_MS = Number(live.dataset.pollMs) || 5000;
   const SERIES_URL = live.dataset.seriesUrl;
-  const LABELS = { pkce: 'PKCE', siwe: 'SIWE', passkey: 'Passkeys', siws: 'SIWS', siwb: 'SIWB' };
+  const LABELS = {
+    pkce: 'PKCE',
+    siwe: 'SIWE',
+    passkey: 'Passkeys',
+    siws: 'SIWS',
+    siwb: 'SIWB',
+    device: 'Device',
+  };
   const WIDTH = 560;
   const HEIGHT = 190;
   const PAD = { left: 52, right: 12, top: 12, bottom: 28 };

@@ -15,6 +15,7 @@ import {
   ConsumeResult,
   IssueChallenge,
   OptionalBinding,
+  PayloadFields,
   StoredChallenge,
 } from '../challenge';
 import { ChallengeIssued, ChallengeRedeemed, ChallengeSpent } from '../challenge.events';
@@ -24,7 +25,7 @@ import { firstWriteWins } from '../../platform/database/duplicate-key';
 
 const BINDING_FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-function assertBindingFields(binding: ChallengeBinding | OptionalBinding): void {
+function assertBindingFields(binding: ChallengeBinding | OptionalBinding | PayloadFields): void {
   for (const field of Object.keys(binding)) {
     // Field names become query paths (`binding.<field>`): never let them carry operators.
     if (!BINDING_FIELD.test(field)) throw new Error(`Invalid challenge binding field: ${field}`);
@@ -224,6 +225,35 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       { returnDocument: 'before', projection: { expiresAt: 1 }, ...SINGLE_USE_WRITE },
     );
     if (spent) this.events.emit(new ChallengeSpent(kind, spent.expiresAt, now));
+  }
+
+  async update<P>(
+    kind: ChallengeKind,
+    keyHash: string,
+    binding: ChallengeBinding,
+    expected: PayloadFields,
+    changes: PayloadFields,
+  ): Promise<StoredChallenge<P> | null> {
+    assertBindingFields(binding);
+    assertBindingFields(expected);
+    assertBindingFields(changes);
+    const filter: Record<string, unknown> = {
+      _id: keyHash,
+      kind,
+      spentAt: null,
+      expiresAt: { $gt: this.clock.now() },
+    };
+    for (const [field, value] of Object.entries(binding)) filter[`binding.${field}`] = value;
+    for (const [field, value] of Object.entries(expected)) filter[`payload.${field}`] = value;
+    const set: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(changes)) set[`payload.${field}`] = value;
+    // One conditional update: of concurrent updates from the same state, exactly one matches.
+    const updated = await this.collection.findOneAndUpdate(
+      filter,
+      { $set: set },
+      { returnDocument: 'after', ...SINGLE_USE_WRITE },
+    );
+    return updated ? toChallenge<P>(updated) : null;
   }
 
   async peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null> {

@@ -6,6 +6,10 @@ export abstract class ChallengeConfig {
   abstract readonly walletNonceTtlSeconds: number;
   /** Both WebAuthn ceremonies' challenges (registration and authentication). */
   abstract readonly webauthnChallengeTtlSeconds: number;
+  /** RFC 8628 §3.2 `expires_in`: a device authorization's device and user codes. */
+  abstract readonly deviceCodeTtlSeconds: number;
+  /** RFC 8628 §3.2 `interval`: the least wait between two polls of /token, whole seconds. */
+  abstract readonly deviceCodeIntervalSeconds: number;
   /** How often each instance writes its in-memory figures to MongoDB (and on shutdown). */
   abstract readonly figuresFlushMs: number;
 }
@@ -18,6 +22,8 @@ export function readChallengeConfig(env: EnvReader): ChallengeConfig {
       min: 10,
       max: 600,
     }),
+    deviceCodeTtlSeconds: env.int('DEVICE_CODE_TTL_SECONDS', 600, { min: 30, max: 1800 }),
+    deviceCodeIntervalSeconds: env.int('DEVICE_CODE_INTERVAL_SECONDS', 5, { min: 1, max: 60 }),
     figuresFlushMs: env.int('FIGURES_FLUSH_MS', 1000, { min: 100, max: 600_000 }),
   });
 }

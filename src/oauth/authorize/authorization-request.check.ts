@@ -51,6 +51,26 @@ export class AuthorizationRequestCheck {
     if (this.oauth.requireState && !request.state) {
       throw new InvalidRequest('state is required');
     }
+    const { scope, resource } = await this.checkScopeAndResource(client, request);
+    const nonce = checkNonce(request.nonce);
+    const dpopJkt = checkDpopJkt(request.dpop_jkt);
+    return {
+      codeChallenge,
+      scope,
+      resource,
+      ...(nonce === undefined ? {} : { nonce }),
+      ...(dpopJkt === undefined ? {} : { dpopJkt }),
+    };
+  }
+
+  /**
+   * The `scope` and RFC 8707 `resource` of a request for this client's tokens, as /authorize
+   * checks them; the device authorization endpoint (RFC 8628 §3.1) checks its own the same way.
+   */
+  async checkScopeAndResource(
+    client: OAuthClient,
+    request: { scope?: string; resource?: string },
+  ): Promise<{ scope: string; resource: string }> {
     const scope = checkScope(request.scope);
     // The account scope can add a way into the account (a passkey, a wallet): the operator's own
     // applications only.
@@ -59,20 +79,12 @@ export class AuthorizationRequestCheck {
         `The ${ACCOUNT_SCOPE} scope is granted to first-party clients only`,
       ).because('account_scope_not_first_party');
     }
-    const nonce = checkNonce(request.nonce);
-    const dpopJkt = checkDpopJkt(request.dpop_jkt);
     const resource = checkAuthorizedResource(client, request.resource, {
       defaultResource: this.tokens.audience,
       registeredClients: this.oauth.registeredClientResources,
     });
     await this.resourceClientIds.refuseClientId(client, resource);
-    return {
-      codeChallenge,
-      scope,
-      resource,
-      ...(nonce === undefined ? {} : { nonce }),
-      ...(dpopJkt === undefined ? {} : { dpopJkt }),
-    };
+    return { scope, resource };
   }
 }
 

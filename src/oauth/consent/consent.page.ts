@@ -24,7 +24,7 @@ export interface ConsentPageView {
 }
 
 /** What each scope lets the client do, in the user's words: every scope this server grants. */
-const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], string>> = {
+export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], string>> = {
   openid: 'Sign you in with your Proofgate account (it learns who you are and when you signed in)',
   profile: 'Know who you are (your account name)',
   api: 'Call the Proofgate API on your behalf',

@@ -22,6 +22,9 @@ export class AuthorizationServerMetadataDto {
   })
   require_pushed_authorization_requests!: boolean;
 
+  @ApiProperty({ description: 'RFC 8628 §4', example: `${ISSUER}/device_authorization` })
+  device_authorization_endpoint!: string;
+
   @ApiProperty({ example: `${ISSUER}/revoke` })
   revocation_endpoint!: string;
 

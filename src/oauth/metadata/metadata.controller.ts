@@ -43,6 +43,8 @@ export class MetadataController {
       // RFC 9126 §5
       pushed_authorization_request_endpoint: `${issuer}/par`,
       require_pushed_authorization_requests: this.par.required,
+      // RFC 8628 §4
+      device_authorization_endpoint: `${issuer}/device_authorization`,
       revocation_endpoint: `${issuer}/revoke`,
       introspection_endpoint: `${issuer}/introspect`,
       jwks_uri: `${issuer}/jwks.json`,

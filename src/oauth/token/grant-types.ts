@@ -1,8 +1,14 @@
+import { DEVICE_CODE_GRANT_TYPE } from '../device/device-authorization';
+
 /**
  * The grant types the token endpoint has a handler for (one `GrantHandler` each). Its own file:
  * the request DTO, the metadata and the handlers all name them, and none of them each other.
  */
-export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'];
+export const SUPPORTED_GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  DEVICE_CODE_GRANT_TYPE,
+];
 
 /**
  * The grants of a client that registered none (one the operator configured without

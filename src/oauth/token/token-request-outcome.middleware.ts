@@ -3,8 +3,12 @@ import type { NextFunction, Request, Response } from 'express';
 import { answeredError } from '../../platform/errors/answered-error';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { ProofVerified } from '../../proofs/proof.events';
+import { DEVICE_CODE_GRANT_TYPE } from '../device/device-authorization';
 import { SUPPORTED_GRANT_TYPES } from './grant-types';
 import { TokenRequestCompleted } from './token.events';
+
+/** A device code's polls while the user has not answered: no verdict on the proof. */
+const DEVICE_POLL_WAITS = ['authorization_pending', 'slow_down'];
 
 /**
  * Reports how every answered POST /token ended: refusals by the rate limit, the content-type
@@ -32,6 +36,11 @@ export class TokenRequestOutcome implements NestMiddleware {
       // The code exchange is the PKCE model's proof (RFC 7636 §4.6).
       if (label === 'authorization_code') {
         this.events.emit(new ProofVerified('pkce', outcome, seconds));
+      }
+      // RFC 8628 §3.5: the device code's redemption is the device model's proof; the polls that
+      // wait for the user (authorization_pending, slow_down) prove nothing either way.
+      if (label === DEVICE_CODE_GRANT_TYPE && !DEVICE_POLL_WAITS.includes(outcome)) {
+        this.events.emit(new ProofVerified('device', outcome, seconds));
       }
     });
     next();

@@ -53,6 +53,14 @@ export class TokenRequestDto extends ClientAuthenticationDto {
 
   @ApiPropertyOptional({
     description:
+      'urn:ietf:params:oauth:grant-type:device_code: the device_code from /device_authorization (RFC 8628 §3.4)',
+    example: 'GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS',
+  })
+  @OptionalOAuthParam()
+  device_code?: string;
+
+  @ApiPropertyOptional({
+    description:
       'RFC 8707: the resource the access token is for, one the grant authorized; default that one',
     example: EXAMPLE.resource,
   })

@@ -38,7 +38,14 @@ describe('GET /challenge-models/series and the HTML form of GET /challenge-model
   it('answers one point per minute for both models, oldest first, the current minute last', async () => {
     const body = await series(10);
     expect(body.minutes).toBe(10);
-    expect(body.models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb']);
+    expect(body.models.map((m) => m.id)).toEqual([
+      'pkce',
+      'siwe',
+      'passkey',
+      'siws',
+      'siwb',
+      'device',
+    ]);
     const now = Date.parse(body.generated_at);
     for (const { points } of body.models) {
       expect(points).toHaveLength(10);

@@ -32,7 +32,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
   it('describes both, separately from the login models', async () => {
     const res = await t.http().get('/challenge-models').expect(200);
     const models = res.body.models as { id: string }[];
-    expect(models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb']);
+    expect(models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
     const [dpop, par] = res.body.proof_of_possession;
     expect(dpop).toMatchObject({
       id: 'dpop',
@@ -110,7 +110,14 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
       models: Series;
       proof_of_possession: Series;
     };
-    expect(series.models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb']);
+    expect(series.models.map((m) => m.id)).toEqual([
+      'pkce',
+      'siwe',
+      'passkey',
+      'siws',
+      'siwb',
+      'device',
+    ]);
     const summed = (points: Record<string, number>[]) =>
       Object.fromEntries(
         ['issued', 'redeemed', 'rejected'].map((figure) => [

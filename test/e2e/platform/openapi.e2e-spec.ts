@@ -171,6 +171,8 @@ describe('GET /docs (OpenAPI)', () => {
       'post /login': [FORM],
       'post /logout': [FORM],
       'post /consent': [FORM],
+      'post /device_authorization': [FORM],
+      'post /device': [FORM],
       'post /login/siwe': ['application/json'],
       'post /wallet/nonce': ['application/json'],
       'post /wallet/verify': ['application/json'],
@@ -249,6 +251,18 @@ describe('GET /docs (OpenAPI)', () => {
       'post /logout': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /consent': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /lab/run': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      // RFC 8628: the example client is a browser client, not registered for the device grant.
+      'post /device_authorization': error(
+        400,
+        'unauthorized_client',
+        'The client is not registered for the urn:ietf:params:oauth:grant-type:device_code grant type',
+      ),
+      // Not logged in yet: on to the login page, the prefilled code kept for afterwards.
+      'get /device': (res) => {
+        expect(res.status).toBe(302);
+        expect(res.headers.location).toBe('/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT');
+      },
+      'post /device': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /wallet/nonce': (res) => {
         expect(res.status).toBe(201);
         expect(res.body).toMatchObject({

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { ClientAuthenticator } from '../../clients/client-authenticator';
+import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
+import { presentedCredentials } from '../client-authentication.dto';
+import { ClientBudget } from '../client-budget';
+import { checkGrantType } from '../token/check-grant-type';
+import { DEVICE_CODE_GRANT_TYPE } from './device-authorization';
+import type { DeviceAuthorizationRequestDto } from './device-authorization-request.dto';
+import {
+  DeviceAuthorizationService,
+  type DeviceAuthorizationResponse,
+} from './device-authorization.service';
+
+/**
+ * POST /device_authorization (RFC 8628 §3.1): the client authenticates as at /token, must be
+ * registered for the device code grant (else unauthorized_client, RFC 8628 §3.2 and RFC 6749
+ * §5.2), and its scope and resource are checked as /authorize checks them, before anything is
+ * stored. A confidential client's budget is charged alongside, once its secret is checked.
+ */
+@Injectable()
+export class DeviceAuthorizationEndpoint {
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly budget: ClientBudget,
+    private readonly requests: AuthorizationRequestCheck,
+    private readonly authorizations: DeviceAuthorizationService,
+  ) {}
+
+  async handle(
+    request: DeviceAuthorizationRequestDto,
+    authorization: string | undefined,
+    callerAddress: string,
+  ): Promise<DeviceAuthorizationResponse> {
+    const client = await this.clients.authenticate(
+      presentedCredentials(authorization, request, callerAddress),
+    );
+    checkGrantType(client, DEVICE_CODE_GRANT_TYPE);
+    const work = async () => {
+      const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
+      return this.authorizations.issue(client, scope, resource);
+    };
+    return client.type === 'confidential' ? this.budget.alongside(client.clientId, work) : work();
+  }
+}

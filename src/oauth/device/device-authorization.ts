@@ -1,0 +1,56 @@
+import type { AuthMethod } from '../../proofs/proof-vocabulary';
+
+/** RFC 8628 §3.4: the grant type a client polls /token with. */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** RFC 8628 §3.5: how much longer a client must wait after each `slow_down`. */
+export const SLOW_DOWN_STEP_SECONDS = 5;
+
+/** Where a device authorization stands: the user has not answered yet, or answered. */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied';
+
+/**
+ * The user's sign-in, written into the device authorization when they approve it: what the token
+ * endpoint opens the grant with (as an authorization code carries it).
+ */
+export interface DeviceApproval {
+  sub: string;
+  authMethod: AuthMethod;
+  methodKey?: string;
+  amr?: string[];
+  /** OpenID Connect `auth_time`, seconds since the epoch. */
+  authTime: number;
+}
+
+/**
+ * The `device_code` challenge's payload: the request, and the state the client polls. `status`,
+ * `interval` and `pollableAt` change by compare-and-set only (ChallengeStore.update), so
+ * concurrent polls and the user's answer never overwrite one another.
+ */
+export interface DeviceCodePayload extends Partial<DeviceApproval> {
+  status: DeviceAuthorizationStatus;
+  scope: string;
+  /** RFC 8707: the resource the tokens will be for. */
+  resource: string;
+  /** RFC 8628 §3.2 `interval`, whole seconds; grows by 5 with each `slow_down`. */
+  interval: number;
+  /** The earliest time the next poll is in time: the last poll plus `interval`. */
+  pollableAt: Date;
+}
+
+/**
+ * The `device_user_code` challenge's payload: what the verification page shows, and the device
+ * code's hash (never the code itself) that the user's answer updates.
+ */
+export interface DeviceUserCodePayload {
+  deviceCodeHash: string;
+  clientId: string;
+  scope: string;
+  resource: string;
+}
+
+/** The device code challenge's binding: redeemed only by the client it was issued to. */
+export interface DeviceCodeBinding {
+  client_id: string;
+  [field: string]: string;
+}

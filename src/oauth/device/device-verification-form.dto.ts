@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CsrfTokenField } from '../../login/login-page-fields.dto';
+
+export const DEVICE_ACTIONS = ['lookup', 'approve', 'deny'] as const;
+export type DeviceAction = (typeof DEVICE_ACTIONS)[number];
+
+/** GET /device: the user code of `verification_uri_complete`, to prefill the form. */
+export class DeviceVerificationQueryDto {
+  @ApiPropertyOptional({ description: 'RFC 8628 §3.3.1: prefills the form', example: 'WDJB-MJHT' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  user_code?: string;
+}
+
+/** POST /device: the code the user typed, and what they chose. */
+export class DeviceVerificationFormDto {
+  @ApiProperty({
+    description: 'The user code, any case, with or without the dash',
+    example: 'WDJB-MJHT',
+  })
+  @IsString()
+  @MaxLength(32)
+  user_code!: string;
+
+  @ApiPropertyOptional({
+    enum: DEVICE_ACTIONS,
+    description: 'lookup (default): show what the code asks for; approve or deny: answer it',
+    example: 'approve',
+  })
+  @IsOptional()
+  @IsIn(DEVICE_ACTIONS)
+  action?: DeviceAction;
+
+  @CsrfTokenField()
+  csrf_token?: string;
+}

@@ -1,0 +1,161 @@
+import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiFoundResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { SessionService } from '../../login/session.service';
+import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { clientAddress } from '../../platform/http/client-address';
+import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
+import {
+  DeviceVerificationFormDto,
+  DeviceVerificationQueryDto,
+} from './device-verification-form.dto';
+import {
+  renderDeviceCodePage,
+  renderDeviceConfirmPage,
+  renderDeviceDonePage,
+} from './device-verification.page';
+import { DeviceVerificationService } from './device-verification.service';
+
+/** The verification page's own path (RFC 8628 §3.2 `verification_uri`). */
+const DEVICE_PAGE = '/device';
+
+function loginFirst(userCode: string | undefined): string {
+  const back = userCode ? `${DEVICE_PAGE}?user_code=${encodeURIComponent(userCode)}` : DEVICE_PAGE;
+  return `/login?return_to=${encodeURIComponent(back)}`;
+}
+
+/**
+ * RFC 8628 §3.3: the user's side of the device authorization grant, behind Proofgate's own login
+ * (every method of the login page), as /authorize sends a signed-out user to /login and back.
+ */
+@RateLimit('closed', perIp(AUTHORIZE_PER_IP))
+@ApiTags('oauth')
+@Controller('device')
+export class DeviceVerificationController {
+  constructor(
+    private readonly verification: DeviceVerificationService,
+    private readonly sessions: SessionService,
+    private readonly csrf: CsrfProtection,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The device verification page (RFC 8628 §3.3)',
+    description:
+      'A form with the `user_code` input, prefilled from `verification_uri_complete`; a signed-out user is sent to /login first and comes back here.',
+  })
+  @ApiHtmlPage('The code entry form (HTML), posted to POST /device')
+  @ApiFoundResponse({ description: 'To /login, and back here after it' })
+  @Header('Cache-Control', 'no-store')
+  async page(
+    @Query() query: DeviceVerificationQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const session = await this.sessions.current(req);
+    if (!session) {
+      res.redirect(302, loginFirst(query.user_code));
+      return;
+    }
+    res
+      .status(200)
+      .type('html')
+      .send(
+        renderDeviceCodePage({
+          userCode: query.user_code ?? '',
+          csrfToken: this.csrf.issue(req, res),
+          signedInAs: session.sub,
+        }),
+      );
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'The verification page’s answer: look a user code up, then confirm or deny it',
+    description:
+      '`action=lookup` (default) shows the client, its scopes and the code to compare; `approve` or `deny` answers it, once (CSRF-protected). At most 9 codes per address and per code in 10 minutes (429).',
+  })
+  @ApiConsumes(FORM)
+  @ApiBody({ type: DeviceVerificationFormDto })
+  @ApiResponse({ status: 200, description: 'The confirm page, or the answer (HTML)' })
+  @ApiResponse({ status: 303, description: 'Signed out: to /login and back' })
+  @ApiBadRequestResponse({
+    description:
+      'HTML: the form again (unknown, expired or answered code); JSON: CSRF check failed',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'More than 9 user codes from this address, or for this code, in 10 minutes',
+    type: ErrorResponseDto,
+  })
+  @Header('Cache-Control', 'no-store')
+  async submit(
+    @Body() form: DeviceVerificationFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // A cross-site form must not be able to confirm a device for the user.
+    this.csrf.assertValid(req, form.csrf_token);
+    const session = await this.sessions.currentOrRefuse(req);
+    if (!session) {
+      res.redirect(303, loginFirst(form.user_code));
+      return;
+    }
+    const outcome = await this.verification.submit(
+      form.user_code,
+      form.action ?? 'lookup',
+      session,
+      clientAddress(req),
+    );
+    const csrfToken = () => this.csrf.issue(req, res);
+    switch (outcome.kind) {
+      case 'form':
+        res
+          .status(400)
+          .type('html')
+          .send(
+            renderDeviceCodePage({
+              userCode: outcome.userCode,
+              error: outcome.error,
+              csrfToken: csrfToken(),
+              signedInAs: session.sub,
+            }),
+          );
+        return;
+      case 'confirm':
+        res
+          .status(200)
+          .type('html')
+          .send(
+            renderDeviceConfirmPage({
+              ...outcome,
+              csrfToken: csrfToken(),
+              signedInAs: session.sub,
+            }),
+          );
+        return;
+      case 'done':
+        res
+          .status(200)
+          .type('html')
+          .send(
+            renderDeviceDonePage({
+              decision: outcome.decision,
+              ...(outcome.client ? { clientName: outcome.client.name } : {}),
+            }),
+          );
+    }
+  }
+}

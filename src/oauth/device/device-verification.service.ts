@@ -1,0 +1,152 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChallengeRejected } from '../../challenges/challenge.events';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import type { ConsumeResult } from '../../challenges/challenge';
+import { TokenConfig } from '../../config/sections/tokens.config';
+import { ClientRegistry } from '../../clients/client-registry.service';
+import type { OAuthClient } from '../../clients/oauth-client';
+import type { LoginSession } from '../../login/session';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
+import { ConsentService } from '../consent/consent.service';
+import type {
+  DeviceApproval,
+  DeviceCodePayload,
+  DeviceUserCodePayload,
+} from './device-authorization';
+import type { DeviceAction } from './device-verification-form.dto';
+import { USER_CODE_PER_CODE, USER_CODE_PER_IP } from './device.rate-limits';
+import { formatUserCode, normalizeUserCode } from './user-code';
+
+/** What the verification page shows next. */
+export type DeviceVerificationOutcome =
+  /** The form again, with why the code was not taken. */
+  | { kind: 'form'; userCode: string; error: string }
+  /** RFC 8628 §5.4: what the code asks for, and an explicit confirm or deny. */
+  | {
+      kind: 'confirm';
+      client: OAuthClient;
+      userCode: string;
+      scopes: string[];
+      /** RFC 8707: the resource, when it is not Proofgate's own API. */
+      resource?: string;
+    }
+  | { kind: 'done'; decision: 'approve' | 'deny'; client: OAuthClient | null };
+
+const NOT_VALID = 'That code is not valid, or it has expired. Check the code your device shows.';
+
+/**
+ * The user's side of RFC 8628 (§3.3): a signed-in user types the code their device shows, sees
+ * which client asks for what, and confirms or denies. Every submitted code first counts against
+ * the throttle (per address and per code), so a guess is refused before it is looked up. The
+ * answer spends the user code (one answer per code, atomically) and then moves the device code
+ * from pending to approved or denied with a compare-and-set: its client finds out at its next poll.
+ */
+@Injectable()
+export class DeviceVerificationService {
+  private readonly logger = new Logger(DeviceVerificationService.name);
+
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly clients: ClientRegistry,
+    private readonly limiter: RateLimiter,
+    private readonly consents: ConsentService,
+    private readonly events: DomainEvents,
+    private readonly tokens: TokenConfig,
+  ) {}
+
+  async submit(
+    typed: string,
+    action: DeviceAction,
+    session: LoginSession,
+    callerAddress: string,
+  ): Promise<DeviceVerificationOutcome> {
+    const code = normalizeUserCode(typed);
+    // RFC 8628 §5.1: counted before the lookup, so the 10th try is refused whatever it is.
+    await this.limiter.hit(
+      [
+        { rule: USER_CODE_PER_IP, key: callerAddress },
+        { rule: USER_CODE_PER_CODE, key: code ?? typed.toUpperCase() },
+      ],
+      'closed',
+    );
+    const pending =
+      code === null ? null : await this.store.peek<DeviceUserCodePayload>('device_user_code', code);
+    const client = pending ? await this.clients.find(pending.payload.clientId) : null;
+    if (code !== null && !pending && action !== 'lookup') {
+      // Not live: the consume answers nothing, it tells a replayed answer from an unknown code.
+      return this.refused(code);
+    }
+    if (code === null || !pending || !client) {
+      this.events.emit(new ChallengeRejected('device_user_code', 'unknown_user_code'));
+      return { kind: 'form', userCode: typed, error: NOT_VALID };
+    }
+    const { scope, resource } = pending.payload;
+    const otherResource = resource === this.tokens.audience ? undefined : resource;
+    if (action === 'lookup') {
+      return {
+        kind: 'confirm',
+        client,
+        userCode: formatUserCode(code),
+        scopes: scope.split(' '),
+        ...(otherResource === undefined ? {} : { resource: otherResource }),
+      };
+    }
+    return this.answer(code, action, session, client);
+  }
+
+  /** Why an answer was not taken: the code was answered already (a replay), or is not live. */
+  private async refused(
+    code: string,
+    result?: ConsumeResult<DeviceUserCodePayload>,
+  ): Promise<DeviceVerificationOutcome> {
+    const outcome =
+      result ?? (await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {}));
+    const replayed = !outcome.ok && outcome.reason === 'replayed';
+    this.events.emit(
+      new ChallengeRejected('device_user_code', replayed ? 'replay' : 'unknown_user_code'),
+    );
+    const error = replayed ? 'That code has already been answered.' : NOT_VALID;
+    return { kind: 'form', userCode: formatUserCode(code), error };
+  }
+
+  private async answer(
+    code: string,
+    decision: 'approve' | 'deny',
+    session: LoginSession,
+    client: OAuthClient,
+  ): Promise<DeviceVerificationOutcome> {
+    // One answer per user code: a second confirm (a replayed form) finds it spent.
+    const spent = await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {});
+    if (!spent.ok) return this.refused(code, spent);
+    const { deviceCodeHash, scope, resource } = spent.challenge.payload;
+    const changes: Partial<DeviceApproval> & { status: 'approved' | 'denied' } =
+      decision === 'approve'
+        ? {
+            status: 'approved',
+            sub: session.sub,
+            authMethod: session.authMethod,
+            ...(session.methodKey === undefined ? {} : { methodKey: session.methodKey }),
+            ...(session.amr ? { amr: [...session.amr] } : {}),
+            authTime: Math.floor(session.authTime.getTime() / 1000),
+          }
+        : { status: 'denied' };
+    const updated = await this.store.update<DeviceCodePayload>(
+      'device_code',
+      deviceCodeHash,
+      { client_id: client.clientId },
+      { status: 'pending' },
+      changes,
+    );
+    if (!updated) return { kind: 'form', userCode: formatUserCode(code), error: NOT_VALID };
+    if (decision === 'approve' && !client.firstParty) {
+      // As the consent screen's Allow: the user allowed this client these scopes.
+      const otherResource = resource === this.tokens.audience ? undefined : resource;
+      await this.consents.allow(session.sub, client.clientId, scope, otherResource);
+    }
+    this.logger.log(
+      `${session.sub} ${decision === 'approve' ? 'approved' : 'denied'} a device authorization of client ${client.clientId}`,
+    );
+    return { kind: 'done', decision, client };
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { ChallengeRejected } from '../../../challenges/challenge.events';
+import { ChallengeStore } from '../../../challenges/challenge-store';
+import type { ConsumeResult, StoredChallenge } from '../../../challenges/challenge';
+import { Clock } from '../../../platform/clock/clock';
+import {
+  InvalidGrant,
+  InvalidRequest,
+  ProtocolError,
+} from '../../../platform/errors/protocol-error';
+import { DomainEvents } from '../../../platform/events/domain-events';
+import { grantIdForChallenge } from '../../../tokens/grants/grant';
+import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
+import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
+import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
+import type { ClientCharge } from '../../client-budget';
+import {
+  DEVICE_CODE_GRANT_TYPE,
+  SLOW_DOWN_STEP_SECONDS,
+  type DeviceCodePayload,
+} from '../../device/device-authorization';
+import {
+  AuthorizationPending,
+  DeviceAccessDenied,
+  ExpiredToken,
+  SlowDown,
+} from '../../device/device.errors';
+import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
+import { GrantHandler } from '../grant-handler';
+import type { TokenRequestDto } from '../token-request.dto';
+
+/**
+ * Polls that lose a compare-and-set to a concurrent poll (or to the user's answer) read the
+ * state again; past this many, the client is polling concurrently with itself: `slow_down`.
+ */
+const POLL_ATTEMPTS = 3;
+
+/**
+ * RFC 8628 §3.4-3.5: the client polls with its device code until the user answers. Every poll
+ * is one read and one conditional write of the device code's state: `interval` is held with a
+ * compare-and-set on the time the next poll is due, so concurrent polls cannot both be in time,
+ * and each early one lengthens the interval by 5 seconds. An approved code is redeemed once, by
+ * the store's atomic consume, and only by the client it was issued to.
+ */
+@Injectable()
+export class DeviceCodeGrant extends GrantHandler {
+  readonly grantType = DEVICE_CODE_GRANT_TYPE;
+
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly issuer: GrantTokenIssuer,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+    private readonly resourceClientIds: ResourceClientIdCheck,
+  ) {
+    super();
+  }
+
+  async handle(
+    client: OAuthClient,
+    request: TokenRequestDto,
+    charge: ClientCharge,
+    dpopJkt?: string,
+  ): Promise<TokenResponse> {
+    try {
+      return await this.poll(client, request, charge, dpopJkt);
+    } catch (error) {
+      // Waiting for the user is no refusal; polling too fast is (the lab's polling abuse).
+      if (
+        error instanceof ProtocolError &&
+        error.status < 500 &&
+        !(error instanceof AuthorizationPending)
+      ) {
+        this.events.emit(
+          new ChallengeRejected('device_code', error.reason ?? error.error, clientLabel(client)),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async poll(
+    client: OAuthClient,
+    request: TokenRequestDto,
+    charge: ClientCharge,
+    dpopJkt: string | undefined,
+  ): Promise<TokenResponse> {
+    const deviceCode = request.device_code;
+    if (deviceCode === undefined) throw new InvalidRequest('device_code is required');
+    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
+      const live = await this.store.peek<DeviceCodePayload>('device_code', deviceCode);
+      // Not live: the consume redeems nothing, and tells why (used, expired, unknown).
+      if (!live) return this.redeem(client, deviceCode, request, dpopJkt);
+      if (live.binding.client_id !== client.clientId) {
+        throw new InvalidGrant('Device code was issued to another client').because(
+          'client_mismatch',
+        );
+      }
+      // The device code proves its client (a public client has no other proof).
+      charge.start();
+      switch (live.payload.status) {
+        case 'approved':
+          return this.redeem(client, deviceCode, request, dpopJkt);
+        case 'denied':
+          throw new DeviceAccessDenied('The user denied the request').because('denied');
+        case 'pending':
+          if (await this.countPoll(live)) continue;
+      }
+    }
+    throw new SlowDown('Concurrent polls of one device code; wait between polls').because(
+      'slow_down',
+    );
+  }
+
+  /**
+   * RFC 8628 §3.5: answers authorization_pending for a poll in time, slow_down (and 5 seconds
+   * more for this and every later poll) for an early one. False when the state changed under it.
+   */
+  private async countPoll(live: StoredChallenge<DeviceCodePayload>): Promise<boolean> {
+    const { interval, pollableAt } = live.payload;
+    const now = this.clock.now().getTime();
+    const early = now < pollableAt.getTime();
+    const next = early ? interval + SLOW_DOWN_STEP_SECONDS : interval;
+    const updated = await this.store.update<DeviceCodePayload>(
+      'device_code',
+      live.keyHash,
+      { client_id: live.binding.client_id },
+      { status: 'pending', interval, pollableAt },
+      { interval: next, pollableAt: new Date(now + next * 1000) },
+    );
+    if (!updated) return true;
+    if (early) {
+      throw new SlowDown(`Polled too fast; wait ${next} seconds between polls`).because(
+        'slow_down',
+      );
+    }
+    throw new AuthorizationPending('The user has not answered yet');
+  }
+
+  private async redeem(
+    client: OAuthClient,
+    deviceCode: string,
+    request: TokenRequestDto,
+    dpopJkt: string | undefined,
+  ): Promise<TokenResponse> {
+    // Approved is final: the one atomic consume is the one redemption, bound to the client.
+    const result = await this.store.consume<DeviceCodePayload>('device_code', deviceCode, {
+      client_id: client.clientId,
+    });
+    if (!result.ok) throw refusal(result);
+    const { keyHash, payload } = result.challenge;
+    if (
+      payload.status !== 'approved' ||
+      payload.sub === undefined ||
+      payload.authMethod === undefined
+    ) {
+      throw new InvalidGrant('Invalid device code').because('unknown_code');
+    }
+    const resource = checkRequestedResource(payload.resource, request.resource);
+    await this.resourceClientIds.refuseClientId(client, resource);
+    const authTime = payload.authTime ?? Math.floor(this.clock.now().getTime() / 1000);
+    return this.issuer.startGrant(
+      {
+        grantId: grantIdForChallenge(keyHash),
+        clientId: client.clientId,
+        sub: payload.sub,
+        scope: payload.scope,
+        authMethod: payload.authMethod,
+        ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
+        resource,
+        authTime: new Date(authTime * 1000),
+      },
+      // OpenID Connect Core §3.1.3.3: an ID token when the scope had openid (no nonce here).
+      hasScope(payload.scope, OPENID_SCOPE)
+        ? { authTime, ...(payload.amr ? { amr: payload.amr } : {}) }
+        : undefined,
+      dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
+    );
+  }
+}
+
+/** Why a device code cannot be redeemed, as RFC 8628 §3.5 and RFC 6749 §5.2 name it. */
+function refusal(result: Exclude<ConsumeResult<DeviceCodePayload>, { ok: true }>): ProtocolError {
+  switch (result.reason) {
+    case 'expired':
+      return new ExpiredToken('The device code expired; start a new device authorization').because(
+        'expired',
+      );
+    case 'replayed':
+      return new InvalidGrant('Device code already used').because('replay');
+    case 'binding_mismatch':
+      return new InvalidGrant('Device code was issued to another client').because(
+        'client_mismatch',
+      );
+    case 'unknown':
+      return new InvalidGrant('Invalid device code').because('unknown_code');
+  }
+}
