@@ -382,6 +382,29 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       ),
     );
     await bench.phase('proofgate.siws-verify', round, target, solanaSigned, 200);
+
+    // Sign in with Bitcoin, the same two steps (issue #33: SIWB verify >= 0.8x SIWE verify),
+    // with a native segwit (P2WPKH: BIP-322 over ECDSA) and a taproot key (P2TR: over BIP-340
+    // Schnorr) of their own: one nonce phase for both, then one verify phase each.
+    const segwit = proofgate.newBitcoinWallets(m, 'p2wpkh');
+    const taproot = proofgate.newBitcoinWallets(m, 'p2tr');
+    const bitcoinNonces = await bench.phase(
+      'proofgate.siwb-nonce',
+      round,
+      target,
+      proofgate.bitcoinNonceRequests([...segwit, ...taproot]),
+      201,
+      ['message'],
+    );
+    const bitcoinMessages = capturedField(bitcoinNonces.captured, 'message');
+    const [segwitSigned, taprootSigned] = await timed(`signed ${2 * m} SIWB messages`, () =>
+      Promise.resolve([
+        proofgate.signBitcoinMessages(segwit, bitcoinMessages.slice(0, m)),
+        proofgate.signBitcoinMessages(taproot, bitcoinMessages.slice(m)),
+      ]),
+    );
+    await bench.phase('proofgate.siwb-verify', round, target, segwitSigned, 200);
+    await bench.phase('proofgate.siwb-p2tr-verify', round, target, taprootSigned, 200);
   };
   const oidcRound = async (round: number, n: number) => {
     const codes = await timed(`minted ${n} oidc-provider codes`, () =>

@@ -6,11 +6,13 @@ import { PASSKEY_PROOF } from './passkeys/passkey.proof';
 import type { ProofDescriptor } from './proofs/proof-descriptor';
 import {
   ALL_MODEL_IDS,
+  AUTH_METHODS,
   MODEL_IDS,
   POSSESSION_MODEL_IDS,
   type ChallengeKind,
   type ChallengeModel,
   type ProofId,
+  isWalletMethod,
 } from './proofs/proof-vocabulary';
 import { DPOP_PROOF } from './tokens/dpop/dpop.proof';
 import { SIWB_PROOF } from './wallet/siwb/siwb.proof';
@@ -50,6 +52,9 @@ export const EVERY_CHALLENGE_KIND_HAS_A_PROOF: [Exclude<ChallengeKind, ClaimedKi
 export const LOGIN_MODEL_PROOFS = MODEL_IDS.map((id) => PROOFS[id]);
 /** The proofs of possession (DPoP, PAR), in the order of GET /challenge-models. */
 export const POSSESSION_MODEL_PROOFS = POSSESSION_MODEL_IDS.map((id) => PROOFS[id]);
+
+/** The wallet chains' sign-ins, in the order of AUTH_METHODS (for texts that name them all). */
+export const WALLET_PROOFS = AUTH_METHODS.filter(isWalletMethod).map((id) => PROOFS[id]);
 
 /** The model each challenge kind belongs to, from the descriptors' `challengeKinds`. */
 export const MODEL_OF_KIND: Readonly<Record<ChallengeKind, ChallengeModel>> = Object.fromEntries(

@@ -16,6 +16,11 @@ import { Browser, basicAuth, inBatches } from './browser';
 import { dpopProof, type DpopSigner } from './dpop';
 import { freePort, startServer, type ServerProcess } from './processes';
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import {
+  BITCOIN_MAINNET,
+  type BitcoinAddressType,
+  newBitcoinWallet,
+} from '../../src/lab-client/siwb-scenarios';
 import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
 
 /** Compiles src/ into `distDir` with the build tsconfig (never touching dist/), plus static files. */
@@ -242,6 +247,36 @@ export function signSolanaMessages(
         ed25519.sign(new TextEncoder().encode(message), wallets[i % wallets.length].secretKey),
       ),
     }),
+  }));
+}
+
+/** A Bitcoin wallet of the bench: the lab's (BIP-322 simple by @scure/btc-signer), on mainnet. */
+export type BitcoinBenchWallet = ReturnType<typeof newBitcoinWallet>;
+
+export function newBitcoinWallets(n: number, type: BitcoinAddressType): BitcoinBenchWallet[] {
+  return Array.from({ length: n }, () => newBitcoinWallet(type));
+}
+
+/** One Sign in with Bitcoin nonce request per wallet, on mainnet (the default SIWB_CHAINS). */
+export function bitcoinNonceRequests(wallets: readonly BitcoinBenchWallet[]): RequestSpec[] {
+  return wallets.map((wallet) => ({
+    method: 'POST',
+    path: '/wallet/nonce',
+    headers: { 'content-type': JSON_TYPE },
+    body: JSON.stringify({ address: wallet.address, chainId: BITCOIN_MAINNET }),
+  }));
+}
+
+/** Signs message i with wallet i, base64 as Bitcoin wallets' `signMessage` answers. */
+export function signBitcoinMessages(
+  wallets: readonly BitcoinBenchWallet[],
+  messages: readonly string[],
+): RequestSpec[] {
+  return messages.map((message, i) => ({
+    method: 'POST' as const,
+    path: '/wallet/verify',
+    headers: { 'content-type': JSON_TYPE },
+    body: JSON.stringify({ message, signature: wallets[i].signText(message) }),
   }));
 }
 

@@ -20,7 +20,16 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.passkey',
   'proofgate.siws-nonce',
   'proofgate.siws-verify',
+  'proofgate.siwb-nonce',
+  'proofgate.siwb-verify',
+  'proofgate.siwb-p2tr-verify',
 ];
+/** Sign in with Bitcoin's verify phases, by key type. */
+const SIWB_VERIFY_PHASES = [
+  ['proofgate.siwb-verify', 'P2WPKH'],
+  ['proofgate.siwb-p2tr-verify', 'P2TR'],
+] as const;
+
 /** The bare Express floors, which the distance computations need all of. */
 const FLOOR_PHASES: PhaseKey[] = ['floor.noop', 'floor.sign', 'floor.find'];
 /** Every floor, for the tables: the Express ones and the NestJS one. */
@@ -260,6 +269,17 @@ function targetsSection(report: BenchReport): string {
       siws.median >= 1,
     );
   }
+  // Issue #33: a BIP-322 check (two virtual transactions and their sighash) must keep a Bitcoin
+  // sign-in within 0.8x of an Ethereum one, for either key type.
+  for (const [key, name] of SIWB_VERIFY_PHASES) {
+    const siwb = roundRatio(report.records, key, 'proofgate.verify');
+    if (siwb.ratios.length === 0) continue;
+    row(
+      `SIWB verify (${name}) ≥ 0.8× SIWE verify (median of the rounds)`,
+      `${f2(siwb.median)}× (rounds: ${siwb.ratios.map(f2).join(', ')})`,
+      siwb.median >= 0.8,
+    );
+  }
   relative('proofgate.me', 5, '/api/me');
   // RFC 9449 (issue #22): what a proof costs, each against its own bearer phase of the round.
   const dpop = (key: PhaseKey, base: PhaseKey, factor: number, name: string) => {
@@ -395,7 +415,10 @@ ${distanceFromFloor(report)}
   verify signs, the others from random addresses, checksummed as wallets send them. The Solana
   phases do the same with ${report.walletAccounts} new Ed25519 wallets a round (\`@noble/curves\`): one
   \`solana:mainnet\` nonce each, each Sign In With Solana message signed beforehand (base58), then
-  verified; SIWS verify is compared with SIWE verify round by round. The DPoP phases send the
+  verified; SIWS verify is compared with SIWE verify round by round. The Bitcoin phases do the same
+  with ${report.walletAccounts} new P2WPKH and ${report.walletAccounts} new P2TR wallets a round (the lab's, signing
+  BIP-322 simple with \`@scure/btc-signer\`): one mainnet nonce phase for both, then one verify
+  phase per key type, each compared with SIWE verify round by round. The DPoP phases send the
   same code exchanges and \`/api/me\` calls, each with a proof of its own (a fresh \`jti\`, an
   \`iat\` of the moment it is signed, \`ath\` at \`/api/me\`), all signed with node:crypto just
   before the phase (a proof is accepted for 60 s) with one ES256 key for the run, as a client
@@ -470,6 +493,13 @@ export function renderSummary(report: BenchReport): string {
   if (siws.ratios.length > 0) {
     lines.push(
       `  SIWS verify / SIWE verify: median ${f2(siws.median)} (rounds: ${siws.ratios.map(f2).join(', ')})`,
+    );
+  }
+  for (const [key, name] of SIWB_VERIFY_PHASES) {
+    const siwb = roundRatio(report.records, key, 'proofgate.verify');
+    if (siwb.ratios.length === 0) continue;
+    lines.push(
+      `  SIWB verify (${name}) / SIWE verify: median ${f2(siwb.median)} (rounds: ${siwb.ratios.map(f2).join(', ')}; target >= 0.8)`,
     );
   }
   for (const [key, name] of [

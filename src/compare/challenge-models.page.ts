@@ -3,6 +3,7 @@ import type { ChallengeModelsResponseDto, ChallengeModelViewDto } from './challe
 import {
   chartFrame,
   chartKeys,
+  chartPalette,
   codes,
   comparisonTable,
   liveFiguresTable,
@@ -13,7 +14,7 @@ import {
   type Cell as ComparisonCell,
 } from './comparison-cells';
 import { possessionSection } from './possession-models.page';
-import { LOGIN_MODEL_PROOFS, PROOFS } from '../proof-registry';
+import { LOGIN_MODEL_PROOFS, POSSESSION_MODEL_PROOFS, PROOFS } from '../proof-registry';
 
 export const CHALLENGE_MODELS_SCRIPT = '/static/challenge-models.js';
 export const SERIES_MINUTES = 60;
@@ -89,7 +90,7 @@ ${comparisonTable({
   label: (m) => PROOFS[m.id].label,
   rows: COMPARISON,
 })}
-<section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}">
+<section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}" data-proofs="${chartPalette([...LOGIN_MODEL_PROOFS, ...POSSESSION_MODEL_PROOFS])}">
 <h2 id="live-heading">Live figures</h2>
 ${figuresTable(view)}
 <h2 id="charts-heading">The last hour, per minute</h2>

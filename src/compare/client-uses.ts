@@ -1,6 +1,7 @@
 import { CROSS_ORIGIN_ENDPOINTS, type CrossOriginCallers } from '../clients/cross-origin.policy';
 import type { ClientUse, ClientUseLine, ProofSettings } from '../proofs/proof-descriptor';
 import type { ClientUseDto } from './challenge-models.dto';
+import { wordList } from '../platform/text/word-list';
 
 const ORIGINS_OF: Readonly<Record<CrossOriginCallers, string>> = {
   anyone: 'any origin',
@@ -17,8 +18,7 @@ function corsOn(paths: readonly string[]): string {
     paths.some((path) => endpoint.path.startsWith(path)),
   );
   const named = endpoints.map((endpoint) => `${endpoint.methods.join('|')} ${endpoint.path}`);
-  const list =
-    named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : named[0];
+  const list = wordList(named, 'and');
   const callers = [...new Set(endpoints.map((endpoint) => ORIGINS_OF[endpoint.callers]))];
   return `CORS on ${list} for ${callers.join(', ')}`;
 }

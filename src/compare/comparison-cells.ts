@@ -190,9 +190,39 @@ export function chartFrame(className: string, data: Record<string, string>, titl
 </figure>`;
 }
 
-/** The charts' key: a swatch per model, named by its short label. */
-export function chartKeys(proofs: readonly { id: string; shortLabel: string }[]): string {
+/** What a chart shows of a model: its id, short label and colour (from its descriptor). */
+interface ChartedProof {
+  readonly id: string;
+  readonly shortLabel: string;
+  readonly comparison: { readonly chartColour: string };
+}
+
+/**
+ * The charts' key: a swatch per model in its colour (an SVG presentation attribute, which the
+ * strict CSP's `style-src 'self'` allows), named by its short label.
+ */
+export function chartKeys(proofs: readonly ChartedProof[]): string {
   return proofs
-    .map(({ id, shortLabel }) => `<span class="key key-${id}">${escapeHtml(shortLabel)}</span>`)
+    .map(
+      ({ id, shortLabel, comparison }) =>
+        `<span class="key key-${id}"><svg class="swatch" viewBox="0 0 20 3" aria-hidden="true"><rect width="20" height="3" fill="${escapeHtml(comparison.chartColour)}"/></svg>${escapeHtml(shortLabel)}</span>`,
+    )
     .join(' ');
+}
+
+/**
+ * What the page's script draws each model's lines with, `{ "<id>": { "label", "colour" } }`, for a
+ * `data-proofs` attribute: the charts iterate the registry's models, none named in the script.
+ */
+export function chartPalette(proofs: readonly ChartedProof[]): string {
+  return escapeHtml(
+    JSON.stringify(
+      Object.fromEntries(
+        proofs.map(({ id, shortLabel, comparison }) => [
+          id,
+          { label: shortLabel, colour: comparison.chartColour },
+        ]),
+      ),
+    ),
+  );
 }

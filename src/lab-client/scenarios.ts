@@ -4,6 +4,7 @@
  * its code. Run by the CLI (tools/lab) and, outside production, by the service's /lab page.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, describeError } from './expectations';
 import { DpopLab } from './dpop-scenarios';
@@ -16,7 +17,8 @@ import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
 import { SiwbLab } from './siwb-scenarios';
 import { SiwsLab } from './siws-scenarios';
 
-export type LabModel = 'pkce' | 'siwe' | 'siws' | 'siwb' | 'passkey' | 'dpop' | 'par';
+/** A row's model: one of the challenge models GET /challenge-models compares. */
+export type LabModel = ChallengeModel;
 
 export interface LabRow {
   model: LabModel;
@@ -56,6 +58,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   passkey: 300,
   dpop: 65,
   par: 60,
+  device: 600,
 };
 
 type Lifetime = StatedSeconds;
@@ -91,6 +94,8 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const siwe = new SiweLab(baseUrl, signal);
   const siws = new SiwsLab(baseUrl, signal);
   const siwb = new SiwbLab(baseUrl, signal);
+  /** Every wallet chain's lab: the attacks every chain shares run on each. */
+  const walletLabs = [siwe, siws, siwb];
   const registration = new RegistrationLab(baseUrl, signal);
   const tokenEndpoint = field(metadata.json, 'token_endpoint') ?? `${issuer}/token`;
   const dpop = new DpopLab(baseUrl, issuer, tokenEndpoint, pkce, signal);
@@ -207,11 +212,8 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   // #31: a signature is worth what it was asked for (audience and purpose, every field).
   const attackerAccount = async () => (await passkey.accountLogin()).accessToken;
-  for (const [model, lab] of [
-    ['siwe', siwe],
-    ['siws', siws],
-    ['siwb', siwb],
-  ] as const) {
+  for (const lab of walletLabs) {
+    const { model } = lab;
     await attempt(model, 'a dApp’s signature at the login page', '401 invalid_nonce', () =>
       lab.dappSignatureAtLoginPage(),
     );

@@ -1,3 +1,4 @@
+import type { WalletMethod } from '../proofs/proof-vocabulary';
 import { LabStepFailed, Outcome, allOf, describeReply, errorOutcome } from './expectations';
 import type { ErrorAnswer } from './expectations';
 import { HttpClient, Reply, field } from './http';
@@ -32,7 +33,7 @@ export interface WalletChain<Address extends string, ChainId extends string | nu
   newWallet(): LabWallet<Address>;
   /** The chain a nonce is asked for unless a row names another. */
   defaultChainId: ChainId;
-  authMethod: 'siwe' | 'siws' | 'siwb';
+  authMethod: WalletMethod;
   /** The `sub` of a wallet's login. */
   subject(address: string): string;
   /** `sub` in the words of a lab row, e.g. `eip155:1:<address>`. */
@@ -61,6 +62,11 @@ export abstract class WalletLab<
 > {
   protected readonly http: HttpClient;
   protected abstract readonly chain: WalletChain<Address, ChainId>;
+
+  /** The model its rows are of: its chain's `auth_method`. */
+  get model(): WalletMethod {
+    return this.chain.authMethod;
+  }
 
   constructor(
     private readonly baseUrl: string,

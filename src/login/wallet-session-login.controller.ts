@@ -15,10 +15,13 @@ import { WalletSessionLoginDto } from './wallet-session-login.dto';
 import { PageSignInResponseDto } from './page-sign-in-response.dto';
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { WALLET_PROOF_REFUSALS } from '../wallet/wallet-proof.dto';
+import { anyChain } from '../wallet/wallet-chains';
+import { wordList } from '../platform/text/word-list';
+import { AUTH_METHODS, isWalletMethod } from '../proofs/proof-vocabulary';
 
 /**
- * The login page's "Sign in with Ethereum" and "Sign in with Solana" buttons post here (JSON,
- * from /static/siwe-login.js and /static/siws-login.js); the signed message says which.
+ * The login page's wallet buttons (one per chain, from the proofs' descriptors) post here (JSON,
+ * from their scripts under /static); the signed message says which chain.
  */
 @ApiTags('login')
 @Controller('login')
@@ -28,9 +31,11 @@ export class WalletSessionLoginController {
   @Post('siwe')
   @RateLimit('closed', ...WALLET_PROOF_LIMITS)
   @ApiOperation({
-    summary: 'Sign in with Ethereum or Solana on the login page: a login session, no tokens',
-    description:
-      'Verifies the signed EIP-4361 or Sign In With Solana (CAIP-122) message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (the pg_session cookie, __Host-pg_session over https; auth_method siwe or siws) for the CAIP-10 account and answers where to go next.',
+    summary: `Sign in with a wallet (${anyChain((chain) => chain.name)}) on the login page: a login session, no tokens`,
+    description: `Verifies the signed ${anyChain((chain) => chain.message)} message exactly as POST /wallet/verify does, checks the login page CSRF token (signed, bound to the pg_presession cookie, equal to the pg_csrf cookie), starts a login session (the pg_session cookie, __Host-pg_session over https; auth_method ${wordList(
+      AUTH_METHODS.filter(isWalletMethod),
+      'or',
+    )}) for the CAIP-10 account and answers where to go next.`,
   })
   @ApiOkResponse({ description: 'Logged in', type: PageSignInResponseDto })
   @ApiBadRequestResponse({

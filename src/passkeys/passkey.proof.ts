@@ -54,6 +54,7 @@ export const PASSKEY_PROOF = {
         'theft of the tokens after they are issued (bearer tokens: keep them short-lived)',
       ],
     },
+    chartColour: '#be185d',
     storageKey: 'SHA-256 of the WebAuthn challenge',
     lifetimeSeconds: ({ challenges }) => challenges.webauthnChallengeTtlSeconds,
     policy: ({ passkeys }) => ({ recent_login_seconds: passkeys.recentLoginSeconds }),

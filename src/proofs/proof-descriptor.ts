@@ -130,6 +130,11 @@ export interface ClientUse {
 interface StoredChallenges {
   readonly protocol: ProtocolShape;
   readonly threats: ThreatCard;
+  /**
+   * Its colour in the charts (lines and key) of GET /challenge-models, as `#rrggbb`: the page
+   * takes it from here, so a new model needs no stylesheet edit.
+   */
+  readonly chartColour: `#${string}`;
   /** What the challenge store's key is: `SHA-256 of the nonce`. */
   readonly storageKey: string;
   /** The challenge lifetime this deployment applies (the TTL reader). */

@@ -33,6 +33,12 @@ export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws', 'siwb'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
+/** A wallet chain's method, named after its Sign-In-With-<chain>: `siwe`, `siws`, ... */
+export type WalletMethod = Extract<AuthMethod, `siw${string}`>;
+export function isWalletMethod(method: AuthMethod): method is WalletMethod {
+  return method.startsWith('siw');
+}
+
 /**
  * RFC 8176 `amr` values. A password is `pwd`. RFC 8176's registry has no value for Sign-In with
  * Ethereum: the nearest, `pop` (proof of possession of a key), `swk` and `hwk` (software- or

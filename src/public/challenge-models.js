@@ -7,14 +7,9 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const POLL_MS = Number(live.dataset.pollMs) || 5000;
   const SERIES_URL = live.dataset.seriesUrl;
-  const LABELS = {
-    pkce: 'PKCE',
-    siwe: 'SIWE',
-    passkey: 'Passkeys',
-    siws: 'SIWS',
-    siwb: 'SIWB',
-    device: 'Device',
-  };
+  // Each model's short label and colour, from its descriptor (the server writes data-proofs).
+  const PROOFS = JSON.parse(live.dataset.proofs || '{}');
+  const labelOf = (id) => (PROOFS[id] ? PROOFS[id].label : id);
   const WIDTH = 560;
   const HEIGHT = 190;
   const PAD = { left: 52, right: 12, top: 12, bottom: 28 };
@@ -91,7 +86,9 @@
         pen = true;
       });
       const classes = `line line-${line.model}${line.dashed ? ' dashed' : ''}`;
-      if (d) svg.appendChild(node('path', { d, class: classes }));
+      // A presentation attribute, not a style: the strict CSP allows it.
+      const colour = PROOFS[line.model] ? PROOFS[line.model].colour : 'currentColor';
+      if (d) svg.appendChild(node('path', { d, class: classes, stroke: colour }));
       // Lone minutes (no neighbour to join) still show, as dots.
       line.values.forEach((value, i) => {
         const alone =
@@ -99,7 +96,9 @@
           (line.values[i - 1] ?? null) === null &&
           (line.values[i + 1] ?? null) === null;
         if (alone)
-          svg.appendChild(node('circle', { cx: x(i), cy: y(value), r: 2.5, class: classes }));
+          svg.appendChild(
+            node('circle', { cx: x(i), cy: y(value), r: 2.5, class: classes, fill: colour }),
+          );
       });
     }
     figure.querySelector('.plot').replaceChildren(svg);
@@ -118,7 +117,7 @@
       const total = values.reduce((a, b) => a + b, 0);
       figure.dataset[`${m.id}Total`] = String(total);
       const last = values[values.length - 1];
-      return `${LABELS[m.id] || m.id}: ${total} ${COUNTS[metric]} in the last ${minutes} minutes (most in one minute ${Math.max(...values)}, this minute ${last})`;
+      return `${labelOf(m.id)}: ${total} ${COUNTS[metric]} in the last ${minutes} minutes (most in one minute ${Math.max(...values)}, this minute ${last})`;
     });
     draw(
       figure,
@@ -147,8 +146,8 @@
       const latest = [...m.points].reverse().find((p) => p.redemption_latency_ms.p50 !== null);
       figure.dataset[`${m.id}Redeemed`] = String(redeemed);
       return latest
-        ? `${LABELS[m.id] || m.id}: latest minute with redemptions p50 ≤ ${latest.redemption_latency_ms.p50} ms, p95 ≤ ${latest.redemption_latency_ms.p95} ms`
-        : `${LABELS[m.id] || m.id}: no redemptions in the last ${minutes} minutes`;
+        ? `${labelOf(m.id)}: latest minute with redemptions p50 ≤ ${latest.redemption_latency_ms.p50} ms, p95 ≤ ${latest.redemption_latency_ms.p95} ms`
+        : `${labelOf(m.id)}: no redemptions in the last ${minutes} minutes`;
     });
     draw(figure, minutes, lines, scale, ticks, `${parts.join('. ')}.`);
   }
@@ -164,7 +163,6 @@
     }
   }
 
-  const POSSESSION_LABELS = { dpop: 'DPoP', par: 'PAR' };
   const POSSESSION_COUNTS = {
     'dpop:issued': 'proofs accepted',
     'dpop:rejected': 'proofs refused',
@@ -185,11 +183,8 @@
       const total = values.reduce((a, b) => a + b, 0);
       figure.dataset[`${model}${metric[0].toUpperCase()}${metric.slice(1)}Total`] = String(total);
       lines.push({ model, values, dashed: style === 'dashed' });
-      const what =
-        POSSESSION_COUNTS[`${model}:${metric}`] || `${POSSESSION_LABELS[model]} ${metric}`;
-      parts.push(
-        `${POSSESSION_LABELS[model] || model}: ${total} ${what} in the last ${series.minutes} minutes`,
-      );
+      const what = POSSESSION_COUNTS[`${model}:${metric}`] || `${labelOf(model)} ${metric}`;
+      parts.push(`${labelOf(model)}: ${total} ${what} in the last ${series.minutes} minutes`);
     }
     const max = niceMax(Math.max(0, ...lines.flatMap((l) => l.values)));
     draw(

@@ -1,10 +1,11 @@
 /*
  * "Sign in with Bitcoin" on the login page (no dependencies but window.Proofgate; the CSP allows no
- * inline script). Finds a Bitcoin wallet by the provider it injects (UniSat's `window.unisat`
- * interface), asks for its account, gets a nonce and the exact Sign in with Bitcoin text from
- * POST /wallet/nonce, has the wallet sign exactly that text (`signMessage`: BIP-322 simple, or
- * the legacy format for a 1… address), posts the base64 signature with the page's CSRF token to
- * POST /login/siwe, then continues to the pending authorization request.
+ * inline script). Finds a Bitcoin wallet (Proofgate.findBitcoin: UniSat's `window.unisat`
+ * interface, a Wallet Standard wallet, sats-connect's provider as Xverse injects it, Leather's),
+ * asks for its account, gets a nonce and the exact Sign in with Bitcoin text from
+ * POST /wallet/nonce, has the wallet sign exactly that text (BIP-322 simple, or the legacy format
+ * for a 1… address), posts the base64 signature with the page's CSRF token to POST /login/siwe,
+ * then continues to the pending authorization request.
  */
 'use strict';
 
@@ -23,6 +24,8 @@
     button.textContent = found ? 'Sign in with Bitcoin' : 'No Bitcoin wallet found in this browser';
   }
 
+  // A Wallet Standard wallet may register later: look again then.
+  findBitcoin(offer);
   offer();
   // Extensions inject their provider as the page loads; look again once it has.
   window.addEventListener('load', offer);

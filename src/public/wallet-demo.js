@@ -3,8 +3,9 @@
  * Ethereum: the provider an EIP-6963 wallet announces, else window.ethereum (EIP-1193);
  * eth_requestAccounts, then personal_sign of the EIP-4361 message. Solana: a wallet found by
  * Wallet Standard discovery; standard:connect, then solana:signMessage of the exact Sign In With
- * Solana text. Bitcoin: the provider a wallet injects (UniSat's interface); requestAccounts, then
- * signMessage of the exact Sign in with Bitcoin text (BIP-322 simple, legacy for P2PKH). Each way: POST /wallet/nonce with client_id `wallet` (a client-bound nonce: only
+ * Solana text. Bitcoin: the wallet Proofgate.findBitcoin finds (UniSat's interface, a Wallet
+ * Standard wallet, sats-connect's provider, Leather's); its account, then a signature of the exact
+ * Sign in with Bitcoin text (BIP-322 simple, legacy for P2PKH). Each way: POST /wallet/nonce with client_id `wallet` (a client-bound nonce: only
  * POST /wallet/verify for that client redeems its signature, never the login page or linking),
  * POST /wallet/verify for tokens, then GET /api/me
  * with the access token. Sign out: POST /revoke with the refresh token (RFC 7009: it ends the
@@ -50,7 +51,12 @@
 
   const ethereum = findEthereum();
   const solanaWallets = discoverSolanaWallets(render);
-  const bitcoin = findBitcoin();
+  // A Wallet Standard wallet may register after this script ran: look again then.
+  let bitcoin = findBitcoin(() => {
+    bitcoin = findBitcoin();
+    if (bitcoin) ui.connectBitcoin.textContent = 'Connect Bitcoin wallet';
+    render();
+  });
 
   if (!ethereum) ui.connect.textContent = 'No Ethereum wallet found in this browser';
   if (solanaWallets.length === 0) {
@@ -59,7 +65,7 @@
   if (!bitcoin) ui.connectBitcoin.textContent = 'No Bitcoin wallet found in this browser';
   if (!ethereum && solanaWallets.length === 0 && !bitcoin) {
     ui.walletStatus.textContent =
-      'Install a browser wallet (EIP-1193 for Ethereum, Wallet Standard for Solana, UniSat-style for Bitcoin) to try the demo.';
+      'Install a browser wallet (EIP-1193 for Ethereum, Wallet Standard for Solana, a Wallet Standard, UniSat-style, sats-connect or Leather wallet for Bitcoin) to try the demo.';
   }
   ui.connect.addEventListener('click', () => void run(ui.connect, connectEthereum));
   ui.connectSolana.addEventListener('click', () => void run(ui.connectSolana, connectSolana));

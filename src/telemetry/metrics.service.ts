@@ -1,7 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { IssuedCounter, RefusedCounter, VerifiedSeries } from '../proofs/proof-descriptor';
-import { MODEL_IDS } from '../proofs/proof-vocabulary';
+import type {
+  IssuedCounter,
+  ProofMetrics,
+  RefusedCounter,
+  VerifiedSeries,
+} from '../proofs/proof-descriptor';
+import { ALL_MODEL_IDS, AUTH_METHODS, MODEL_IDS } from '../proofs/proof-vocabulary';
+import { PROOFS } from '../proof-registry';
+import { wordList } from '../platform/text/word-list';
+
+/** `A, B and C`: the short labels of the proofs whose descriptor says they feed a series. */
+function feeding(feeds: (metrics: ProofMetrics) => boolean): string {
+  const labels = Object.values(PROOFS)
+    .filter((proof) => proof.metrics !== undefined && feeds(proof.metrics))
+    .map((proof) => proof.shortLabel);
+  return wordList(labels, 'and');
+}
 
 /**
  * The Prometheus metrics an operator alerts on. Labels are bounded enumerations (model, grant
@@ -74,24 +89,25 @@ export class MetricsService {
 
   readonly walletNonces = this.counter(
     'proofgate_wallet_nonces_issued_total',
-    'SIWE nonces issued',
+    // The help texts name the proofs from their descriptors (the series' names never change).
+    `${feeding((m) => m.issued?.includes('proofgate_wallet_nonces_issued_total') === true)} nonces issued`,
   );
 
   readonly walletVerifications = this.counter(
     'proofgate_wallet_verifications_total',
-    'Wallet verifications, SIWE and SIWS (POST /wallet/verify, POST /login/siwe) by outcome (success or the error code)',
+    `Wallet verifications, ${feeding((m) => m.verified !== undefined)} (POST /wallet/verify, POST /login/siwe) by outcome (success or the error code)`,
     ['outcome'],
   );
 
   readonly walletVerifyDuration = this.histogram(
     'proofgate_wallet_verify_duration_seconds',
-    'Wallet verification latency, SIWE and SIWS (POST /wallet/verify, POST /login/siwe)',
+    `Wallet verification latency, ${feeding((m) => m.verified !== undefined)} (POST /wallet/verify, POST /login/siwe)`,
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   );
 
   readonly challengesIssued = this.counter(
     'proofgate_challenges_issued_total',
-    'Challenges issued by model (pkce: authorization codes, siwe: Ethereum wallet nonces, siws: Solana wallet nonces)',
+    `Challenges issued by model (${ALL_MODEL_IDS.map((id) => `${id}: ${PROOFS[id].label}`).join(', ')})`,
     ['model'],
   );
 
@@ -173,7 +189,7 @@ export class MetricsService {
 
   readonly grantsOpened = this.counter(
     'proofgate_grants_opened_total',
-    'Grants (refresh-token families) opened, by login method (password, siwe, siws)',
+    `Grants (refresh-token families) opened, by login method (${AUTH_METHODS.join(', ')})`,
     ['auth_method'],
   );
 

@@ -2,12 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, ValidateBy, ValidationArguments } from 'class-validator';
 import { PUBLIC_CLIENT_ID_MAX_LENGTH } from '../clients/public-client-id.field';
 import { CAIP2_CHAIN_ID, type WalletChainSyntax } from './core/wallet-chain';
-import { WALLET_CHAINS, chainSyntaxOf } from './wallet-chains';
+import { WALLET_CHAINS, chainSyntaxOf, perChain } from './wallet-chains';
 import { WALLET_EXAMPLE } from './wallet.examples';
 
 /**
- * The address rule of the chain the request names: Ethereum's EIP-55, Solana's base58 Ed25519
- * key, ... A chain in no chain's namespace has the default chain's rule (its chain is refused by
+ * The address rule of the chain the request names (each chain's syntax has its own). A chain in no chain's namespace has the default chain's rule (its chain is refused by
  * the nonce service).
  */
 function addressRuleOf(args?: ValidationArguments): WalletChainSyntax {
@@ -36,6 +35,7 @@ function IsWalletChainId(): PropertyDecorator {
     validator: {
       validate: (value: unknown) =>
         Number.isSafeInteger(value) || (typeof value === 'string' && CAIP2_CHAIN_ID.test(value)),
+      // An error text clients may match: kept as it was before Bitcoin came.
       defaultMessage: () =>
         'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',
     },
@@ -45,8 +45,7 @@ function IsWalletChainId(): PropertyDecorator {
 /** POST /wallet/nonce body. */
 export class NonceRequestDto {
   @ApiProperty({
-    description:
-      'Ethereum: 0x + 40 hex digits, mixed case a valid EIP-55 checksum. Solana: the base58 Ed25519 public key',
+    description: perChain((chain) => chain.address),
     example: WALLET_EXAMPLE.address,
   })
   @IsString()
@@ -54,8 +53,7 @@ export class NonceRequestDto {
   address!: string;
 
   @ApiProperty({
-    description:
-      'EIP-155 chain id (one of SIWE_CHAIN_IDS) as a number or as CAIP-2 (`eip155:1`), or a Solana cluster of SIWS_CHAINS (`solana:mainnet`, `solana:devnet`, or their CAIP-2 genesis ids)',
+    description: perChain((chain) => chain.chainId),
     oneOf: [{ type: 'integer' }, { type: 'string' }],
     example: WALLET_EXAMPLE.chainId,
   })

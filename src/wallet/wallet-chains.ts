@@ -1,5 +1,13 @@
 import type { Provider } from '@nestjs/common';
-import type { WalletChain, WalletChainEntry, WalletChainSyntax } from './core/wallet-chain';
+import type { WalletConfig } from '../config/sections/wallet.config';
+import { wordList } from '../platform/text/word-list';
+import type {
+  AccountIdReading,
+  WalletChain,
+  WalletChainEntry,
+  WalletChainSyntax,
+  WalletChainTexts,
+} from './core/wallet-chain';
 import { SIWE } from './siwe/siwe-chain';
 import { SIWB } from './siwb/siwb-chain';
 import { SIWS } from './siws/siws-chain';
@@ -39,6 +47,39 @@ export function claimedAddressOf(claim: {
     }
   }
   return undefined;
+}
+
+/**
+ * A CAIP-10 account id an operator typed, read by the chain whose namespace it is in (see
+ * WalletChainSyntax.readAccountId); undefined when it is in no chain's.
+ */
+export function readWalletAccountId(
+  value: string,
+  wallet: WalletConfig,
+): AccountIdReading | undefined {
+  for (const { syntax } of WALLET_CHAINS) {
+    const reading = syntax.readAccountId(value, wallet);
+    if (reading !== undefined) return reading;
+  }
+  return undefined;
+}
+
+/** The account ids' forms, one per chain in the list's order, for the texts that list them. */
+export const WALLET_ACCOUNT_ID_FORMS = WALLET_CHAINS.map((entry) => entry.syntax.accountIdForm);
+
+/** Every chain's phrase for a text of the API reference: `Ethereum: …. Solana: ….` */
+export function perChain(pick: (texts: WalletChainTexts) => string): string {
+  return WALLET_CHAINS.map(({ syntax }) => `${syntax.texts.name}: ${pick(syntax.texts)}`).join(
+    '. ',
+  );
+}
+
+/** Every chain's phrase, as alternatives: `EIP-4361, Sign In With Solana (CAIP-122) or …`. */
+export function anyChain(pick: (texts: WalletChainTexts) => string): string {
+  return wordList(
+    WALLET_CHAINS.map(({ syntax }) => pick(syntax.texts)),
+    'or',
+  );
 }
 
 /** The registered chains' implementations, looked up by what a request names. */

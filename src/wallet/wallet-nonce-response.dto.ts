@@ -1,23 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { anyChain, perChain } from './wallet-chains';
 import { WALLET_EXAMPLE } from './wallet.examples';
 
-/**
- * POST /wallet/nonce: the nonce and the exact message for the wallet to sign: EIP-4361 for an
- * Ethereum chain, Sign In With Solana (CAIP-122) for a Solana cluster.
- */
+/** POST /wallet/nonce: the nonce and the exact message for the wallet to sign, in its chain's format. */
 export class WalletNonceResponseDto {
   @ApiProperty({ description: '96+ bits, alphanumeric', example: WALLET_EXAMPLE.nonce })
   nonce!: string;
 
   @ApiProperty({
-    description: 'Ethereum: EIP-55 checksummed. Solana: the base58 public key as requested',
+    description: perChain((chain) => chain.issuedAddress),
     example: WALLET_EXAMPLE.address,
   })
   address!: string;
 
   @ApiProperty({
-    description:
-      'The EIP-155 chain id (a number), or the Solana cluster as the message names it (`solana:mainnet`)',
+    description: perChain((chain) => chain.issuedChainId),
     oneOf: [{ type: 'integer' }, { type: 'string' }],
     example: WALLET_EXAMPLE.chainId,
   })
@@ -39,7 +36,7 @@ export class WalletNonceResponseDto {
   expirationTime!: string;
 
   @ApiProperty({
-    description: 'The exact text to sign: EIP-4361, or Sign In With Solana (CAIP-122)',
+    description: `The exact text to sign: ${anyChain((chain) => chain.message)}`,
     example: WALLET_EXAMPLE.issuedMessage,
   })
   message!: string;

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
+import { anyChain, perChain } from './wallet-chains';
 import { WALLET_EXAMPLE } from './wallet.examples';
 import type { WalletProof } from './core/wallet-proof';
 
@@ -10,20 +11,18 @@ export const WALLET_PROOF_REFUSALS =
 /**
  * A signed sign-in message in a request body: POST /wallet/verify, POST /login/siwe and
  * POST /account/methods/wallet extend it. The message's size limits and grammar are checked by
- * the SIWE or SIWS parser, the signature's by the verifier: here only the shape.
+ * its chain's parser, the signature's by its verifier: here only the shape.
  */
 export class WalletProofDto implements WalletProof {
   @ApiProperty({
-    description:
-      'The EIP-4361 or Sign In With Solana message from POST /wallet/nonce, exactly as signed; at most 4 KiB',
+    description: `The ${anyChain((chain) => chain.message)} message from POST /wallet/nonce, exactly as signed; at most 4 KiB`,
     example: WALLET_EXAMPLE.message,
   })
   @IsString()
   message!: string;
 
   @ApiProperty({
-    description:
-      'Ethereum: 0x-hex personal_sign (EIP-191) signature. Solana: the 64-byte Ed25519 signature, base58 (as wallets return it) or padded base64',
+    description: perChain((chain) => chain.signature),
     example: WALLET_EXAMPLE.signature,
   })
   @IsString()

@@ -22,10 +22,11 @@ import { WalletSignInService } from './wallet-sign-in.service';
 import { VerifyRequestDto } from './verify-request.dto';
 import { WALLET_LIMITS } from './wallet.rate-limits';
 import { WALLET_PROOF_REFUSALS } from './wallet-proof.dto';
+import { anyChain } from './wallet-chains';
 
 /**
- * Wallet sign-in, Sign-In with Ethereum (EIP-4361) and Sign In With Solana (CAIP-122): get a
- * nonce and a message to sign, then trade the signature for tokens.
+ * Wallet sign-in on every chain of the chain list: get a nonce and a message to sign, then trade
+ * the signature for tokens.
  */
 @ApiTags('wallet')
 @ApiBadRequestResponse({ type: ErrorResponseDto })
@@ -43,8 +44,7 @@ export class WalletController {
   /** 201: every call creates a new single-use challenge. */
   @Post('nonce')
   @ApiOperation({
-    summary:
-      'A nonce bound to the address and chain and to whom the signature is for, and the EIP-4361 or SIWS message to sign',
+    summary: `A nonce bound to the address and chain and to whom the signature is for, and the ${anyChain((chain) => chain.message)} message to sign`,
     description:
       'With client_id: bound to that client; the message names the client’s own origin and only POST /wallet/verify with that client_id redeems it. Without client_id, from a browser that loaded GET /login (its pg_presession cookie): bound to that browser’s login page; only POST /login/siwe with that browser’s cookies and CSRF token redeems it. Otherwise (a script without cookies): bound to the built-in `wallet` client. The signed message must be the issued one in every field.',
   })
@@ -64,7 +64,7 @@ export class WalletController {
   /** 200 with the same token response as POST /token (RFC 6749 §5.1). */
   @Post('verify')
   @ApiOperation({
-    summary: 'Trade a signed EIP-4361 or SIWS message for tokens (same response as /token)',
+    summary: `Trade a signed ${anyChain((chain) => chain.message)} message for tokens (same response as /token)`,
     description:
       'Redeems only a message issued by POST /wallet/nonce for the same client_id (default `wallet`), exactly as issued; the tokens are that client’s.',
   })

@@ -258,10 +258,21 @@ export async function relayAuthorizeRedirects(
   return answers;
 }
 
-/** A `window.unisat` whose signMessage the test answers; what it was asked to sign, in order. */
+/** How a Bitcoin test wallet shows itself to the page (see Proofgate.findBitcoin). */
+export type BitcoinWalletInterface = 'unisat' | 'wallet-standard' | 'sats-connect' | 'leather';
+
+/**
+ * A Bitcoin wallet in the page whose signatures the test makes (the lab's wallet: BIP-322 simple,
+ * the legacy format for P2PKH); what it was asked to sign, in order, with how it was asked (UniSat's
+ * `kind`, sats-connect's `protocol`, Leather's `paymentType`, or `bitcoin:signMessage`). It shows
+ * itself as `via` says: a `window.unisat`, a Wallet Standard wallet registered with
+ * `bitcoin:connect` and `bitcoin:signMessage`, sats-connect's `window.XverseProviders.BitcoinProvider`
+ * or `window.LeatherProvider`, each answering as its documented interface does.
+ */
 export async function installBitcoinTestWallet(
   page: Page,
   type: BitcoinAddressType,
+  via: BitcoinWalletInterface = 'unisat',
 ): Promise<{ address: string; signed: Array<{ message: string; kind: string }> }> {
   const wallet = newBitcoinWallet(type);
   const signed: Array<{ message: string; kind: string }> = [];
@@ -269,14 +280,96 @@ export async function installBitcoinTestWallet(
     signed.push({ message, kind });
     return wallet.signText(message);
   });
-  await page.addInitScript({
-    content: `(() => {
-      window.unisat = {
-        requestAccounts: async () => [${JSON.stringify(wallet.address)}],
+  const address = JSON.stringify(wallet.address);
+  const scripts: Record<BitcoinWalletInterface, string> = {
+    unisat: `window.unisat = {
+        requestAccounts: async () => [${address}],
         getNetwork: async () => 'livenet',
         signMessage: (message, kind) => window.__proofgateBitcoinSign(message, kind),
+      };`,
+    'wallet-standard': `const account = {
+        address: ${address},
+        publicKey: new Uint8Array(33),
+        chains: ['bitcoin:mainnet'],
+        features: ['bitcoin:signMessage'],
       };
-    })();`,
-  });
+      const wallet = {
+        version: '1.0.0',
+        name: 'Proofgate Bitcoin Test Wallet',
+        icon: 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=',
+        chains: ['bitcoin:mainnet'],
+        accounts: [],
+        features: {
+          'bitcoin:connect': {
+            version: '1.0.0',
+            connect: async ({ purposes }) => {
+              if (!purposes.includes('payment')) throw new Error('no payment purpose asked');
+              wallet.accounts = [account];
+              return { accounts: wallet.accounts };
+            },
+          },
+          'bitcoin:signMessage': {
+            version: '1.0.0',
+            signMessage: (...inputs) =>
+              Promise.all(
+                inputs.map(async ({ account: signer, message }) => {
+                  if (signer.address !== account.address) throw new Error('unknown account');
+                  const text = new TextDecoder().decode(message);
+                  const signature = await window.__proofgateBitcoinSign(text, 'bitcoin:signMessage');
+                  return {
+                    signedMessage: message,
+                    signature: Uint8Array.from(atob(signature), (c) => c.charCodeAt(0)),
+                  };
+                }),
+              ),
+          },
+        },
+      };
+      const callback = ({ register }) => register(wallet);
+      window.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: callback }));
+      window.addEventListener('wallet-standard:app-ready', ({ detail }) => callback(detail));`,
+    // sats-connect's provider answers JSON-RPC 2.0 objects; an unknown method is an error answer.
+    'sats-connect': `let id = 0;
+      const answer = (result) => ({ jsonrpc: '2.0', id: String(++id), result });
+      window.XverseProviders = {
+        BitcoinProvider: {
+          request: async (method, params) => {
+            if (method === 'getAccounts' && params.purposes.includes('payment')) {
+              return answer([
+                { address: ${address}, publicKey: '', purpose: 'payment', addressType: '${type}' },
+              ]);
+            }
+            if (method === 'signMessage' && params.address === ${address}) {
+              const signature = await window.__proofgateBitcoinSign(params.message, params.protocol);
+              return answer({ signature, messageHash: '', address: params.address, protocol: params.protocol });
+            }
+            return { jsonrpc: '2.0', id: String(++id), error: { code: -32601, message: 'Method not supported' } };
+          },
+        },
+      };`,
+    // Leather answers JSON-RPC 2.0 and rejects with the error answer.
+    leather: `window.LeatherProvider = {
+        request: async (method, params) => {
+          if (method === 'getAddresses') {
+            return {
+              jsonrpc: '2.0',
+              id: '1',
+              result: {
+                addresses: [
+                  { symbol: 'BTC', type: '${type}', address: ${address}, publicKey: '' },
+                  { symbol: 'STX', address: 'SP000000000000000000002Q6VF78', publicKey: '' },
+                ],
+              },
+            };
+          }
+          if (method === 'signMessage' && params.paymentType === '${type}') {
+            const signature = await window.__proofgateBitcoinSign(params.message, params.paymentType);
+            return { jsonrpc: '2.0', id: '2', result: { signature, address: ${address} } };
+          }
+          throw { jsonrpc: '2.0', id: '3', error: { code: 4001, message: 'User rejected request' } };
+        },
+      };`,
+  };
+  await page.addInitScript({ content: `(() => {\n      ${scripts[via]}\n    })();` });
   return { address: wallet.address, signed };
 }

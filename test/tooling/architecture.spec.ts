@@ -177,6 +177,61 @@ function walletFolderGraph(): Map<string, string[]> {
   return new Map([...graph].map(([folder, edges]) => [folder, [...edges]]));
 }
 
+/**
+ * Each wallet chain by the words that name it: its folder (`siwb`, also its `auth_method`), its
+ * name in the API texts (`Bitcoin`) and its CAIP-2 namespace (`bip122`), read from the chain's own
+ * `*-chain.ts`.
+ */
+function chainWords(): Map<string, RegExp> {
+  const words = new Map<string, RegExp>();
+  for (const folder of chainFolders) {
+    const dir = join(SRC, 'wallet', folder);
+    const text = readdirSync(dir)
+      .filter((name) => name.endsWith('-chain.ts'))
+      .map((name) => readFileSync(join(dir, name), 'utf8'))
+      .join('\n');
+    const name = /\btexts: \{\s*name: '([^']+)'/.exec(text)?.[1];
+    const namespace = /\baccountIdForm: '([-a-z0-9]{3,8}):/.exec(text)?.[1];
+    const names = [folder, name, namespace].filter((word): word is string => word !== undefined);
+    words.set(folder, new RegExp(`\\b(${names.join('|')})\\b`, 'i'));
+  }
+  return words;
+}
+
+/** The chains a source text names, its comments aside (a comment's example names no list). */
+function chainsNamedIn(text: string, words: ReadonlyMap<string, RegExp>): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return [...words].filter(([, word]) => word.test(code)).map(([chain]) => chain);
+}
+
+/**
+ * Where every chain may be named: the chain list, the proofs' vocabulary and registry, and these,
+ * each for its reason. Anywhere else a text naming two chains is a hand-written list of them that a
+ * new chain would have to find: ask the chain list (its `texts`, `readAccountId`, ...) or the
+ * proof registry instead.
+ */
+const NAMES_EVERY_CHAIN = new Map([
+  ['wallet/wallet-chains.ts', 'the chain list'],
+  ['proofs/proof-vocabulary.ts', 'the words every proof is named by'],
+  ['proof-registry.ts', 'the list of the proofs'],
+  [
+    'config/sections/wallet.config.ts',
+    "a chain's settings are fields of the wallet section, read and checked at start",
+  ],
+  [
+    'lab-client/scenarios.ts',
+    'the lab is an HTTP client that imports no service code: its chains are its own labs',
+  ],
+  [
+    'pages/demo/wallet-demo.page.ts',
+    "the demo dApp's connect button per chain, each driven by its wallet's own browser API",
+  ],
+  [
+    'wallet/nonce-request.dto.ts',
+    'an error text clients may match ("eip155:1", "solana:mainnet"), kept as it was',
+  ],
+]);
+
 describe('layout: dependencies point one way', () => {
   it('reads the source tree', () => {
     expect(files.length).toBeGreaterThan(50);
@@ -295,9 +350,20 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
   });
 
-  it('lab-client/ (the attack lab) is a client of the service: it imports none of its code, and the service loads it only to run the lab', () => {
+  it('lab-client/ (the attack lab) is a client of the service: it imports none of its code (the proofs vocabulary as types only), and the service loads it only to run the lab', () => {
     expect(files.some((file) => file.area === 'lab-client')).toBe(true);
-    expect(violations(['lab-client'], () => true)).toEqual([]);
+    expect(violations(['lab-client'], (area) => area !== 'proofs')).toEqual([]);
+    // Its rows' models are the vocabulary's words, as types: erased, so the lab runs no service code.
+    const valueImportsOfProofs = files
+      .filter((file) => file.area === 'lab-client')
+      .flatMap((file) =>
+        [
+          ...readFileSync(join(SRC, file.path), 'utf8').matchAll(
+            /^import\s+(?!type\b)[^;]*?from\s+'([^']*\/proofs\/[^']*)'/gm,
+          ),
+        ].map((match) => `${file.path} imports ${match[1]}`),
+      );
+    expect(valueImportsOfProofs).toEqual([]);
     const users = files.filter(
       (file) => file.area !== 'lab-client' && file.imports.some((i) => i.area === 'lab-client'),
     );
@@ -402,6 +468,35 @@ describe('layout: dependencies point one way', () => {
         .map((imported) => `${file.path} imports ${imported.specifier}`),
     );
     expect(outside).toEqual([]);
+  });
+
+  it('names every wallet chain in one place: outside the chain folders and the lists, no file names two chains', () => {
+    const words = chainWords();
+    expect([...words.keys()].sort()).toEqual(expect.arrayContaining(['siwb', 'siwe', 'siws']));
+    const lists = files
+      .filter((file) => !chainFolders.has(walletFolder(file.path) ?? ''))
+      .filter((file) => !NAMES_EVERY_CHAIN.has(file.path))
+      .map((file) => ({
+        file: file.path,
+        chains: chainsNamedIn(readFileSync(join(SRC, file.path), 'utf8'), words),
+      }))
+      .filter(({ chains }) => chains.length > 1);
+    expect(lists).toEqual([]);
+    // An allowance that names no file is stale.
+    const paths = new Set(files.map((file) => file.path));
+    expect([...NAMES_EVERY_CHAIN.keys()].filter((path) => !paths.has(path))).toEqual([]);
+  });
+
+  it('finds a hand-written list of chains where there is one (the check itself works)', () => {
+    const words = chainWords();
+    expect(
+      chainsNamedIn("// and Bitcoin\ndescription: 'Ethereum: 0x… Solana: base58',", words).sort(),
+    ).toEqual(['siwe', 'siws']);
+    expect(chainsNamedIn("const methods = ['siwe', 'siwb'];", words).sort()).toEqual([
+      'siwb',
+      'siwe',
+    ]);
+    expect(chainsNamedIn('/** e.g. eip155:1 or bip122:… */\nconst x = 1;', words)).toEqual([]);
   });
 
   it('the proof registry lists every descriptor, and imports nothing but descriptors and the vocabulary', () => {

@@ -9,6 +9,8 @@ import { AccountService } from '../../accounts/account.service';
 import { MethodRemoval, type MethodRemoved } from '../../login/account/method-removal.service';
 import { UsageError } from '../admin.errors';
 import { AccountAdministration } from './account-administration.service';
+import { wordList } from '../../platform/text/word-list';
+import { WALLET_ACCOUNT_ID_FORMS } from '../../wallet/wallet-chains';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderTable } from '../io/output';
 
@@ -75,7 +77,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     )
     .requiredOption(
       '--wallet <caip10>',
-      'e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 (EIP-55 or lower case, a SIWE_CHAIN_IDS chain) or solana:<genesis reference>:<base58 address> (a SIWS_CHAINS cluster)',
+      `${wordList(WALLET_ACCOUNT_ID_FORMS, 'or')}, on a chain the service accepts; e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 (EIP-55 or lower case)`,
     )
     .action(async (options: { user: string; wallet: string }, command: Command) => {
       if (methodTypeOf(options.wallet) !== 'wallet') {

@@ -28,6 +28,7 @@ import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { AccountMethodsService } from './account-methods.service';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
+import { anyChain } from '../../wallet/wallet-chains';
 
 const BEARER_REFUSALS =
   '401 without a token or with a login older than ACCOUNT_RECENT_LOGIN_SECONDS (insufficient_user_authentication, RFC 9470); 403 insufficient_scope without the account scope. A DPoP-bound token comes as "DPoP <token>" with a DPoP proof; its refusals carry a WWW-Authenticate: DPoP challenge (RFC 9449 §7.1)';
@@ -58,8 +59,7 @@ export class AccountMethodsController {
   @Post('wallet/nonce')
   @RateLimit('closed', ...WALLET_LIMITS)
   @ApiOperation({
-    summary:
-      'A nonce and the SIWE or SIWS message that links this wallet to the account (and does nothing else)',
+    summary: `A nonce and the ${anyChain((chain) => chain.message)} message that links this wallet to the account (and does nothing else)`,
     description:
       'Bound to the bearer’s account and to linking: only POST /account/methods/wallet with a token of the same account redeems it; POST /wallet/verify and POST /login/siwe refuse it.',
   })

@@ -33,6 +33,7 @@ import { AccountPageService } from './account-page.service';
 import { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { renderAccountPage, renderSignedOutEverywhere } from './account.page';
+import { anyChain } from '../../wallet/wallet-chains';
 
 /** GET /account and its actions, for a signed-in browser (session cookie, CSRF token). */
 @ApiTags('account')
@@ -88,8 +89,7 @@ export class AccountPageController {
   @Post('wallets/nonce')
   @RateLimit('closed', ...WALLET_LIMITS)
   @ApiOperation({
-    summary:
-      'A nonce and the SIWE or SIWS message that links this wallet to the signed-in account (and does nothing else)',
+    summary: `A nonce and the ${anyChain((chain) => chain.message)} message that links this wallet to the signed-in account (and does nothing else)`,
   })
   @ApiCreatedResponse({ type: WalletNonceResponseDto })
   @HttpCode(201)

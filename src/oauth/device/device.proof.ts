@@ -40,6 +40,7 @@ export const DEVICE_PROOF = {
         'a device code leaked from the device before it is redeemed',
       ],
     },
+    chartColour: '#4d7c0f',
     storageKey: 'SHA-256 of the device code (and of the user code)',
     lifetimeSeconds: ({ challenges }) => challenges.deviceCodeTtlSeconds,
     usedBy: [

@@ -35,6 +35,7 @@ export const PAR_PROOF = {
         'phishing of the user on a look-alike authorization server',
       ],
     },
+    chartColour: '#a16207',
     storageKey: 'SHA-256 of the request_uri',
     lifetimeSeconds: ({ par }) => par.requestUriTtlSeconds,
     costPerRequest:

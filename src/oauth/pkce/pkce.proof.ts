@@ -62,6 +62,7 @@ export const PKCE_PROOF = {
         'phishing of the user on a look-alike authorization server',
       ],
     },
+    chartColour: '#3454d1',
     storageKey: 'SHA-256 of the authorization code',
     lifetimeSeconds: ({ challenges }) => challenges.authorizationCodeTtlSeconds,
     usedBy: [

@@ -3,6 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { renderWalletDemoPage } from './wallet-demo.page';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import { wordList } from '../../platform/text/word-list';
+import { WALLET_PROOFS } from '../../proof-registry';
 
 /** The demo dApp page; everything it does happens in /static/wallet-demo.js. */
 @ApiTags('pages')
@@ -14,8 +16,10 @@ export class WalletDemoController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary:
-      'Demo dApp: connect an Ethereum or Solana wallet, sign in with SIWE or SIWS, call /api/me, sign out',
+    summary: `Demo dApp: connect a wallet, sign in with ${wordList(
+      WALLET_PROOFS.map((proof) => proof.shortLabel),
+      'or',
+    )}, call /api/me, sign out`,
   })
   @ApiHtmlPage()
   page(): string {

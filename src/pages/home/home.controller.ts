@@ -5,6 +5,8 @@ import { LabConfig } from '../../config/sections/lab.config';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { PageSessions } from '../../login/page-session';
 import { type PageSession, renderPage } from '../../platform/http/html';
+import { wordList } from '../../platform/text/word-list';
+import { WALLET_PROOFS } from '../../proof-registry';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 
 /** The pages an instance may turn off (production does by default: they answer 404 there). */
@@ -33,7 +35,10 @@ const homePage = (session: PageSession | null, on: OptionalPages) =>
     title: 'Every proof you carry, side by side',
     session,
     body: `<h1>Proofgate</h1>
-<p class="muted">An authorization server built on challenge-response: a PKCE verifier, an Ethereum or Solana wallet, a passkey, in one challenge store, over one account, ending in the same signed tokens; DPoP binds those tokens to the client's key.</p>
+<p class="muted">An authorization server built on challenge-response: a PKCE verifier, a wallet (${wordList(
+      WALLET_PROOFS.map((proof) => proof.label),
+      'or',
+    )}), a passkey, in one challenge store, over one account, ending in the same signed tokens; DPoP binds those tokens to the client's key.</p>
 <div class="grid">
 <section class="card">
 <h2>OAuth 2.1 + PKCE</h2>
@@ -41,8 +46,8 @@ const homePage = (session: PageSession | null, on: OptionalPages) =>
 <p><a href="/login">Sign in</a> · <a href="/.well-known/oauth-authorization-server">Metadata</a> · demo client: <code>npm run demo:client</code> (port 25001)</p>
 </section>
 <section class="card">
-<h2>Sign-In with Ethereum or Solana</h2>
-<p>The wallet sends its address up front and gets a nonce bound to it; it signs an EIP-4361 (or CAIP-122 Solana) message carrying the nonce; the server checks the signer against the bound address.</p>
+<h2>Sign in with a wallet</h2>
+<p>The wallet sends its address up front and gets a nonce bound to it; it signs a message carrying the nonce (EIP-4361 on Ethereum, CAIP-122 on the other chains); the server checks the signer against the bound address.</p>
 <p><a href="/demo/wallet">dApp demo</a> · <a href="/login">Sign in with a wallet inside OAuth</a></p>
 </section>
 <section class="card">

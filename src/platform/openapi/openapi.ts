@@ -14,7 +14,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Proofgate')
     .setDescription(
       'Challenge-response login models side by side: OAuth 2.1 authorization code + PKCE ' +
-        '(RFC 7636, S256), Sign-In with Ethereum (EIP-4361), Sign In With Solana (CAIP-122) and ' +
+        '(RFC 7636, S256), wallet sign-in (EIP-4361 on Ethereum, CAIP-122 on the other chains) and ' +
         'passkeys (WebAuthn), ending in the same tokens, which DPoP (RFC 9449) can bind to a key. ' +
         'Errors are `{ "error", "error_description" }`.',
     )

@@ -46,6 +46,7 @@ export const DPOP_PROOF = {
         'a compromised client: its key signs whatever it is asked to',
       ],
     },
+    chartColour: '#0f766e',
     storageKey: 'SHA-256 of the key thumbprint and the proof jti',
     // A jti is kept as long as its proof could be accepted (see DpopProofVerifier.recordJti).
     lifetimeSeconds: () => DPOP_PROOF_MAX_AGE_SECONDS + DPOP_PROOF_FUTURE_SECONDS,

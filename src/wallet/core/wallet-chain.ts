@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ChallengeBinding } from '../../challenges/challenge';
+import type { WalletConfig } from '../../config/sections/wallet.config';
 import type { LoginModel } from '../../proofs/proof-vocabulary';
 import type { WalletSite } from '../audience/wallet-audience';
 import type { WalletNonceKind } from './wallet-nonce';
@@ -26,7 +27,41 @@ export interface WalletChainSyntax {
   claimsMessage(text: string): boolean;
   /** The address a message of this chain names (unproven), read from its first lines only. */
   messageAddress(head: string): string | undefined;
+  /** How the API reference (OpenAPI) describes its requests and answers. */
+  readonly texts: WalletChainTexts;
+  /** Its CAIP-10 account ids' form, for the texts that list them (`eip155:<chain id>:0x<…>`). */
+  readonly accountIdForm: string;
+  /**
+   * Reads a CAIP-10 account id an operator typed (the admin CLI links it with no signature, so
+   * nothing else would catch a typo): undefined when it is not in this chain's namespace, else
+   * the id as this chain's sign-in writes it (its method key), or why it is refused (a chain the
+   * service does not accept, an address no wallet signs in with).
+   */
+  readAccountId(value: string, wallet: WalletConfig): AccountIdReading | undefined;
 }
+
+/**
+ * A chain's part of the API reference's texts, one phrase each; the core's DTOs list every
+ * chain's (`Ethereum: …. Solana: ….`), so they name none.
+ */
+export interface WalletChainTexts {
+  /** `Ethereum`. */
+  readonly name: string;
+  /** What a nonce request's `chainId` may be. */
+  readonly chainId: string;
+  /** What a nonce request's `address` must be. */
+  readonly address: string;
+  /** The nonce answer's `chainId` and `address`. */
+  readonly issuedChainId: string;
+  readonly issuedAddress: string;
+  /** The message it signs: `EIP-4361`. */
+  readonly message: string;
+  /** The signature POST /wallet/verify takes. */
+  readonly signature: string;
+}
+
+/** A CAIP-10 account id as its chain read it: the method key it names, or why it names none. */
+export type AccountIdReading = { readonly accountId: string } | { readonly refused: string };
 
 /** A nonce request as its chain reads it: what the message writes, and what the nonce is bound to. */
 export interface ChainNonceRequest {

@@ -1,6 +1,6 @@
-import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import type { WalletMethod } from '../../proofs/proof-vocabulary';
 
-/** A signed sign-in message (EIP-4361 or CAIP-122 Solana), as a wallet hands it back. */
+/** A signed sign-in message (EIP-4361, CAIP-122), as a wallet hands it back. */
 export interface WalletProof {
   message: string;
   signature: string;
@@ -18,13 +18,12 @@ export interface VerifiedWalletAccount {
    */
   sub: string;
   /**
-   * CAIP-10 account id: `eip155:<chainId>:<EIP-55 address>`, `solana:<genesis ref>:<address>`,
-   * `bip122:<genesis ref>:<address>`.
+   * CAIP-10 account id, as its chain writes it (`eip155:<chainId>:<EIP-55 address>`, ...).
    */
   walletAccount: string;
   address: string;
   /** Key hash of the nonce redeemed: the grant a wallet login opens is derived from it. */
   nonceKeyHash: string;
-  /** A Sign-In-With-<chain> method: `siwe`, `siws`, `siwb`. */
-  authMethod: Extract<AuthMethod, `siw${string}`>;
+  /** A Sign-In-With-<chain> method: `siwe`, `siws`, ... */
+  authMethod: WalletMethod;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type BitcoinChainId, WalletConfig } from '../../config/sections/wallet.config';
 import type { WalletSite } from '../audience/wallet-audience';
 import type {
+  AccountIdReading,
   ChainNonceRequest,
   VerifiedSignature,
   WalletChain,
@@ -23,6 +24,9 @@ import {
 import { SiwbModule } from './siwb.module';
 import { SiwbVerifier } from './siwb-verifier';
 
+/** CAIP-10 in the `bip122` namespace: the network by its CAIP-2 id, then the address. */
+const BIP122_ACCOUNT_ID = /^(bip122:[0-9a-f]{32}):([0-9A-Za-z]{26,62})$/;
+
 /**
  * Bitcoin's requests: a network by CAIP-2 id (`bip122:<first 32 hex digits of its genesis hash>`)
  * and an address as the wallet shows it, counted as is (base58 is case-sensitive, and bech32 is
@@ -37,7 +41,46 @@ export const BITCOIN_SYNTAX: WalletChainSyntax = {
   budgetKey: (address) => address,
   claimsMessage: (text) => isSiwbMessage(text),
   messageAddress: (head) => claimedBitcoinAddress(head),
+  texts: {
+    name: 'Bitcoin',
+    chainId:
+      'a network of SIWB_CHAINS by CAIP-2 id (`bip122:000000000019d6689c085ae165831e93`, mainnet)',
+    address: 'P2WPKH (bc1q…), P2TR (bc1p…), P2SH-P2WPKH (3…) or P2PKH (1…), bech32 in lower case',
+    issuedChainId: 'the network’s CAIP-2 id, as the message names it',
+    issuedAddress: 'as requested',
+    message: 'Sign in with Bitcoin (CAIP-122)',
+    signature:
+      'base64: BIP-322 simple for bc1q…, bc1p… and 3… addresses, the 65-byte legacy signed-message format for 1…',
+  },
+  accountIdForm: 'bip122:<genesis reference>:<address>',
+  readAccountId: (value, wallet) => {
+    const match = BIP122_ACCOUNT_ID.exec(value);
+    return match ? bitcoinAccountId(value, match[1], match[2], wallet) : undefined;
+  },
 };
+
+/**
+ * A `bip122` account id: the network one of SIWB_CHAINS; the address one a wallet signs in with
+ * on that network, as Sign in with Bitcoin reads it (bech32 lower case).
+ */
+function bitcoinAccountId(
+  value: string,
+  chain: string,
+  address: string,
+  wallet: WalletConfig,
+): AccountIdReading {
+  if (!wallet.bitcoinChains.some((allowed) => allowed === chain)) {
+    return {
+      refused: `chain ${chain} is not one the service accepts (SIWB_CHAINS: ${wallet.bitcoinChains.join(', ')})`,
+    };
+  }
+  if (readBitcoinAddress(address)?.chain !== chain) {
+    return {
+      refused: `${address} is not a Bitcoin address of ${chain} that signs in (P2PKH, P2SH-P2WPKH, P2WPKH or P2TR; bech32 in lower case)`,
+    };
+  }
+  return { accountId: value };
+}
 
 /**
  * What a Sign in with Bitcoin nonce is bound to: the address exactly and the network's CAIP-2 id,

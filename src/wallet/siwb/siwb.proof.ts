@@ -56,6 +56,7 @@ export const SIWB_PROOF = {
         'it proves control of an address, not of any coins or a real-world identity',
       ],
     },
+    chartColour: '#0284c7',
     storageKey: 'SHA-256 of the nonce',
     lifetimeSeconds: ({ challenges }) => challenges.walletNonceTtlSeconds,
     usedBy: [

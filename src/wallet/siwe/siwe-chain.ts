@@ -5,6 +5,7 @@ import { WalletConfig } from '../../config/sections/wallet.config';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import type { WalletSite } from '../audience/wallet-audience';
 import type {
+  AccountIdReading,
   ChainNonceRequest,
   VerifiedSignature,
   WalletChain,
@@ -30,6 +31,8 @@ export const MAX_CONTRACT_CHECKS_PER_NONCE = 3;
 /** CAIP-3: an EIP-155 reference is the decimal chain id, without leading zeros. */
 const EIP155_CHAIN_ID = /^eip155:([1-9][0-9]{0,15})$/;
 const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+/** CAIP-10 in the `eip155` namespace, as an operator may type it. */
+const EIP155_ACCOUNT_ID = /^eip155:([0-9]{1,32}):(0x[0-9a-fA-F]{40})$/;
 /** EIP-4361: the address is the message's second line. Only the start of a message is read. */
 const MESSAGE_ADDRESS = /^[^\n]{0,512}\n(0x[0-9a-fA-F]{40})\n/;
 const HEADER_SUFFIX = ' wants you to sign in with your Ethereum account:';
@@ -54,7 +57,41 @@ export const EIP155_SYNTAX: WalletChainSyntax = {
     return end > 0 && end <= HEADER_MAX_CHARS && text.endsWith(HEADER_SUFFIX, end);
   },
   messageAddress: (head) => MESSAGE_ADDRESS.exec(head)?.[1].toLowerCase(),
+  texts: {
+    name: 'Ethereum',
+    chainId: 'an EIP-155 chain id (one of SIWE_CHAIN_IDS) as a number or as CAIP-2 (`eip155:1`)',
+    address: '0x + 40 hex digits, mixed case a valid EIP-55 checksum',
+    issuedChainId: 'the EIP-155 chain id (a number)',
+    issuedAddress: 'EIP-55 checksummed',
+    message: 'EIP-4361',
+    signature: '0x-hex personal_sign (EIP-191) signature',
+  },
+  accountIdForm: 'eip155:<chain id>:0x<40 hex digits>',
+  readAccountId: (value, wallet) => {
+    const match = EIP155_ACCOUNT_ID.exec(value);
+    return match ? eip155AccountId(match[1], match[2], wallet) : undefined;
+  },
 };
+
+/**
+ * An `eip155` account id: the chain one of SIWE_CHAIN_IDS; the address all lower case
+ * (normalised to its EIP-55 form, as the sign-in writes it) or mixed case with a valid EIP-55
+ * checksum (a bad one is a typo, refused).
+ */
+function eip155AccountId(chain: string, address: string, wallet: WalletConfig): AccountIdReading {
+  if (!wallet.allowedChainIds.includes(Number(chain))) {
+    return {
+      refused: `chain eip155:${chain} is not one the service accepts (SIWE_CHAIN_IDS: ${wallet.allowedChainIds.join(', ')})`,
+    };
+  }
+  const checksummed = eip55.checksum(address);
+  if (address !== address.toLowerCase() && address !== checksummed) {
+    return {
+      refused: `${address} has an invalid EIP-55 checksum (a typo?): write it all lower case or with its checksum`,
+    };
+  }
+  return { accountId: `eip155:${chain}:${checksummed}` };
+}
 
 /** The EIP-155 chain a nonce request names, or undefined when it names none. */
 export function eip155ChainId(chain: number | string): number | undefined {

@@ -64,6 +64,7 @@ export const SIWE_PROOF = {
         'it proves control of an address, not a real-world identity',
       ],
     },
+    chartColour: '#c2410c',
     storageKey: 'SHA-256 of the nonce',
     lifetimeSeconds: ({ challenges }) => challenges.walletNonceTtlSeconds,
     usedBy: [

@@ -3,6 +3,7 @@ import { WalletConfig } from '../../config/sections/wallet.config';
 import { type SolanaCluster, solanaCluster } from '../../protocol-rules/solana-clusters';
 import type { WalletSite } from '../audience/wallet-audience';
 import type {
+  AccountIdReading,
   ChainNonceRequest,
   VerifiedSignature,
   WalletChain,
@@ -26,6 +27,8 @@ import { isSigningKey, solanaAddressBytes } from './solana-address';
 
 /** A Solana address's alphabet and length (no `0`: an Ethereum address never matches). */
 const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+/** CAIP-10 in the `solana` namespace: the cluster by its CAIP-2 genesis reference. */
+const SOLANA_ACCOUNT_ID = /^solana:([1-9A-HJ-NP-Za-km-z]{32}):([1-9A-HJ-NP-Za-km-z]{32,44})$/;
 
 /**
  * Solana's requests: a cluster by Wallet Standard name (`"solana:mainnet"`) or CAIP-2 id, and a
@@ -39,7 +42,43 @@ export const SOLANA_SYNTAX: WalletChainSyntax = {
   budgetKey: (address) => address,
   claimsMessage: (text) => isSiwsMessage(text),
   messageAddress: (head) => claimedSolanaAddress(head),
+  texts: {
+    name: 'Solana',
+    chainId:
+      'a cluster of SIWS_CHAINS (`solana:mainnet`, `solana:devnet`, or their CAIP-2 genesis ids)',
+    address: 'the base58 Ed25519 public key',
+    issuedChainId: 'the cluster as the message names it (`solana:mainnet`)',
+    issuedAddress: 'the base58 public key as requested',
+    message: 'Sign In With Solana (CAIP-122)',
+    signature: 'the 64-byte Ed25519 signature, base58 (as wallets return it) or padded base64',
+  },
+  accountIdForm: 'solana:<genesis reference>:<base58 address>',
+  readAccountId: (value, wallet) => {
+    const match = SOLANA_ACCOUNT_ID.exec(value);
+    return match ? solanaAccountId(value, match[1], match[2], wallet) : undefined;
+  },
 };
+
+/**
+ * A `solana` account id: the cluster one of SIWS_CHAINS (its CAIP-2 id); the address a base58
+ * 32-byte key. Written as typed: base58 has one text per key.
+ */
+function solanaAccountId(
+  value: string,
+  reference: string,
+  address: string,
+  wallet: WalletConfig,
+): AccountIdReading {
+  const caip2 = `solana:${reference}`;
+  if (!wallet.solanaChains.some((cluster) => cluster.caip2 === caip2)) {
+    const accepted = wallet.solanaChains.map((cluster) => cluster.caip2).join(', ');
+    return { refused: `chain ${caip2} is not one the service accepts (SIWS_CHAINS: ${accepted})` };
+  }
+  if (solanaAddressBytes(address) === undefined) {
+    return { refused: `${address} is not a Solana address (a base58 32-byte key)` };
+  }
+  return { accountId: value };
+}
 
 /**
  * What a Sign In With Solana nonce is bound to: the address exactly (base58 is case-sensitive)

@@ -60,6 +60,7 @@ export const SIWS_PROOF = {
         'it proves control of an address, not a real-world identity',
       ],
     },
+    chartColour: '#7e22ce',
     storageKey: 'SHA-256 of the nonce',
     lifetimeSeconds: ({ challenges }) => challenges.walletNonceTtlSeconds,
     usedBy: [

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { LOGIN_MODEL_PROOFS } from '../../../src/proof-registry';
 import { launchBrowser, screenshot, until } from '../../support/browser';
 import { exchangeCode, login, obtainCode, pushAuthorizationRequest } from '../../support/oauth';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -37,6 +38,7 @@ describe('GET /challenge-models in a browser', () => {
         'Passkeys (WebAuthn)',
         'Sign In With Solana',
         'Sign in with Bitcoin',
+        'Device authorization (RFC 8628)',
       ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),
@@ -86,6 +88,17 @@ describe('GET /challenge-models in a browser', () => {
         /^PKCE: 1 issued in the last 60 minutes/,
       );
       expect(await page.$$('figure[data-metric="issued"] svg .line-pkce')).not.toHaveLength(0);
+      // Each model's colour is its descriptor's, on the lines and in the key alike.
+      for (const model of LOGIN_MODEL_PROOFS) {
+        const colour = model.comparison.chartColour;
+        expect(await page.getAttribute(`.key-${model.id} .swatch rect`, 'fill')).toBe(colour);
+        const drawn = await page.$$eval(
+          `figure[data-metric="issued"] svg path.line-${model.id}`,
+          (paths: { getAttribute(name: string): string | null }[]) =>
+            paths.map((path) => path.getAttribute('stroke')),
+        );
+        expect(drawn).toEqual([colour]);
+      }
       expect(
         await page.textContent('td[data-model="pkce"][data-figure="since_start.redeemed"]'),
       ).toBe('1');

@@ -7,12 +7,13 @@
 import request from 'supertest';
 import { ANSWER_MAX_AGE_MS } from '../../../src/compare/answer-cache';
 import { ChallengeFigures } from '../../../src/compare/challenge-figures.service';
+import { LOGIN_MODEL_PROOFS, POSSESSION_MODEL_PROOFS } from '../../../src/proof-registry';
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import { exchangeCode, login, obtainCode } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 /** Login models and proofs of possession: the figures an overview computes. */
-const MODELS_IN_OVERVIEW = 7;
+const MODELS_IN_OVERVIEW = LOGIN_MODEL_PROOFS.length + POSSESSION_MODEL_PROOFS.length;
 
 describe('the comparison’s answers are computed at most once per ANSWER_MAX_AGE_MS', () => {
   let t: TestApp;

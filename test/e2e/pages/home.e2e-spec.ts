@@ -2,6 +2,7 @@
  * The landing page is where `npm start` sends a newcomer: it names every login model the service
  * runs and links only to things that exist on this instance.
  */
+import { WALLET_PROOFS } from '../../../src/proof-registry';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 describe('GET / (the landing page)', () => {
@@ -20,12 +21,14 @@ describe('GET / (the landing page)', () => {
   it('names every login model and the proofs of possession', () => {
     for (const heading of [
       'OAuth 2.1 + PKCE',
-      'Sign-In with Ethereum or Solana',
+      'Sign in with a wallet',
       'Passkeys',
       'DPoP and PAR',
     ]) {
       expect(html).toContain(`<h2>${heading}</h2>`);
     }
+    // Every chain's sign-in, named from the registry: a new chain needs no edit of the page.
+    for (const proof of WALLET_PROOFS) expect(html).toContain(proof.label);
   });
 
   it('links only to pages and documents this instance serves', async () => {

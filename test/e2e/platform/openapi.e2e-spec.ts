@@ -2,6 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
 import { CSRF_FAILURES } from '../../../src/login/login-csrf';
 import { CSRF_REFUSALS } from '../../../src/platform/csrf/csrf-protection';
+import { WALLET_CHAINS } from '../../../src/wallet/wallet-chains';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> } };
@@ -376,6 +377,25 @@ describe('GET /docs (OpenAPI)', () => {
         ...fields(first),
       });
     }
+  });
+
+  it('describes the wallet requests of every chain of the chain list, each in its own words', () => {
+    type Described = Schema & { description?: string };
+    const nonce = component({ $ref: '#/components/schemas/NonceRequestDto' }).properties as Record<
+      string,
+      Described
+    >;
+    const proof = component({ $ref: '#/components/schemas/VerifyRequestDto' }).properties as Record<
+      string,
+      Described
+    >;
+    for (const { syntax } of WALLET_CHAINS) {
+      const { name, address, chainId, signature } = syntax.texts;
+      expect(nonce.address.description).toContain(`${name}: ${address}`);
+      expect(nonce.chainId.description).toContain(`${name}: ${chainId}`);
+      expect(proof.signature.description).toContain(`${name}: ${signature}`);
+    }
+    expect(nonce.address.description).toContain('Bitcoin: ');
   });
 
   it("documents the login page's fields once: the SIWE and passkey logins from it have the same", () => {
