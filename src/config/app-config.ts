@@ -84,7 +84,7 @@ export class AppConfig {
       clientMetadata: readClientMetadataConfig(env, server),
       dpop: readDpopConfig(env),
       par: readParConfig(env),
-      stepUp: readStepUpConfig(env),
+      stepUp: readStepUpConfig(env, server),
       operator,
       lab,
       ...(tracing ? { tracing } : {}),

@@ -64,3 +64,16 @@ export function acrRequestedBy(acrValues: string | undefined): AcrValue | undefi
     SUPPORTED_ACR_VALUES.indexOf(value) < SUPPORTED_ACR_VALUES.indexOf(weakest) ? value : weakest,
   );
 }
+
+/**
+ * The `acr` a change of an account's sign-in methods (adding or removing one, setting a password)
+ * needs: `phr` once the account holds a passkey, so a phished password or wallet signature cannot
+ * add the attacker's way in or remove the owner's passkey; none before (an account without a
+ * passkey has nothing phishing-resistant to sign in with). docs/PASSKEYS-AND-ACCOUNTS.md.
+ */
+export function acrForAccountChange(
+  methodTypes: readonly string[],
+  { required }: { required: boolean },
+): AcrValue | undefined {
+  return required && methodTypes.includes('passkey') ? PHISHING_RESISTANT : undefined;
+}

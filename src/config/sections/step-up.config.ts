@@ -2,6 +2,7 @@ import { ConfigError, Env, jsonProblem } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { isAcrValue, SUPPORTED_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
+import type { ServerConfig } from './server.config';
 
 /**
  * Step-up authentication (RFC 9470, docs/OAUTH.md "Step-up authentication"): the `acr` a login
@@ -15,10 +16,20 @@ export abstract class StepUpConfig {
    * ACCESS_TOKEN_AUDIENCE, /api/me also refuses weaker tokens (RFC 9470 §3).
    */
   abstract readonly acrRequiredByResource: Readonly<Record<string, AcrValue>>;
+  /**
+   * ACCOUNT_CHANGES_REQUIRE_PHR: an account that holds a passkey changes its sign-in methods
+   * (adds or removes one, sets a password) only after a passkey sign-in. On by default in
+   * production; off elsewhere, where scripts and the demo add passkeys with a password login.
+   */
+  abstract readonly accountChangesRequirePhr: boolean;
 }
 
-export function readStepUpConfig(env: EnvReader): StepUpConfig {
+export function readStepUpConfig(
+  env: EnvReader,
+  server: Pick<ServerConfig, 'isProduction'>,
+): StepUpConfig {
   return Object.freeze({
+    accountChangesRequirePhr: env.bool('ACCOUNT_CHANGES_REQUIRE_PHR', server.isProduction),
     acrRequiredByScope: env.read(
       (e) =>
         acrMap(e, 'ACR_REQUIRED_BY_SCOPE', (scope) =>

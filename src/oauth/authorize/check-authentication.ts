@@ -29,7 +29,7 @@ export type AuthenticationVerdict =
 
 /**
  * OpenID Connect Core §3.1.2.3: `prompt=login` and `max_age` ask for an active re-authentication
- * (the elapsed time is compared in whole seconds, as `auth_time` is); RFC 9470 §4 and OpenID EAP:
+ * when the elapsed time is greater than `max_age` (so `max_age=0` always does); RFC 9470 §4 and OpenID EAP:
  * `acr_values` asks for a login of that class. `signedInSince`, when set, is when this request
  * first sent the user to sign in: a sign-in since then is the fresh one both ask for (else a
  * `max_age=0` or `prompt=login` request would send the user back to sign in forever).
@@ -45,8 +45,8 @@ export function checkAuthentication(
     signedInSince !== undefined && session.authTime.getTime() >= signedInSince.getTime();
   if (required.promptLogin && !fresh) return { ok: false, reason: 'prompt_login' };
   if (required.maxAge !== undefined && !fresh) {
-    const elapsed = Math.floor((now.getTime() - session.authTime.getTime()) / 1000);
-    if (elapsed > required.maxAge) return { ok: false, reason: 'max_age' };
+    const elapsedMs = now.getTime() - session.authTime.getTime();
+    if (elapsedMs > required.maxAge * 1000) return { ok: false, reason: 'max_age' };
   }
   if (!meetsAcr(session.acr, required.acr)) return { ok: false, reason: 'acr' };
   return { ok: true };
