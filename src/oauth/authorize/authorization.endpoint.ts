@@ -22,10 +22,13 @@ import {
   LoginRequired,
   UnmetAuthenticationRequirements,
 } from './authorize.errors';
-import { checkAuthentication, type AuthenticationVerdict } from './check-authentication';
+import {
+  checkAuthentication,
+  type AuthenticationRequirements,
+  type AuthenticationVerdict,
+} from './check-authentication';
 import { SIGNED_IN_SINCE_PARAM, SignInMarker } from './sign-in-marker';
 import { Clock } from '../../platform/clock/clock';
-import type { AcrValue } from '../../protocol-rules/acr';
 
 /** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
 export type AuthorizationOutcome =
@@ -146,7 +149,7 @@ export class AuthorizationEndpoint {
         // OpenID Connect Core §3.1.2.6: with prompt=none, no page: the client hears why.
         if (required.promptNone)
           throw promptNoneRefusal(verdict.ok ? 'no_session' : verdict.reason);
-        return this.toLogin(client.clientId, originalUrl, now, required.acr);
+        return this.toLogin(client.clientId, originalUrl, now, required);
       }
       const otherResource = resource === this.tokens.audience ? undefined : resource;
       if (
@@ -216,13 +219,17 @@ export class AuthorizationEndpoint {
     clientId: string,
     originalUrl: string,
     now: Date,
-    acr: AcrValue | undefined,
+    required: AuthenticationRequirements,
   ): AuthorizationOutcome {
-    const back = new URL(originalUrl, this.server.issuer);
-    back.searchParams.set(SIGNED_IN_SINCE_PARAM, this.signInMarker.mint(clientId, now));
-    const returnTo = `${back.pathname}${back.search}`;
-    const login = new URLSearchParams({ return_to: returnTo, ...(acr ? { acr_values: acr } : {}) });
-    return { kind: 'login', location: `/login?${login.toString()}` };
+    let returnTo = originalUrl;
+    // Only a request that asks for a fresh sign-in needs the marker; others come back unchanged.
+    if (required.promptLogin || required.maxAge !== undefined) {
+      const back = new URL(originalUrl, this.server.issuer);
+      back.searchParams.set(SIGNED_IN_SINCE_PARAM, this.signInMarker.mint(clientId, now));
+      returnTo = `${back.pathname}${back.search}`;
+    }
+    const acr = required.acr === undefined ? '' : `&acr_values=${required.acr}`;
+    return { kind: 'login', location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}` };
   }
 
   private redirect(redirectUri: string, params: Record<string, string | undefined>) {
