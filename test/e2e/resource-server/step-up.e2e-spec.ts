@@ -55,9 +55,7 @@ describe('/api/me: insufficient_user_authentication when the token’s acr is to
         `/authorize?response_type=code&client_id=demo-client&redirect_uri=${encodeURIComponent('http://localhost:25001/callback')}&state=s&code_challenge=${'E'.repeat(43)}&code_challenge_method=S256&acr_values=phr`,
       )
       .expect(302);
-    expect(new URL(toLogin.headers.location, ISSUER).searchParams.get('acr_values')).toBe(
-      'phr',
-    );
+    expect(new URL(toLogin.headers.location, ISSUER).searchParams.get('acr_values')).toBe('phr');
 
     await passkeySignIn(browser, passkey);
     const { access_token } = await tokensFor(t.app.getHttpServer(), browser, {
