@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     // Where clients look for it: the URL's host (`localhost` binds where `localhost` resolves).
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: Number(url.port || 80),
+    // RFC 9470: e.g. `phr`, only tokens of a passkey sign-in.
+    ...(process.env.MCP_REQUIRED_ACR ? { requiredAcr: process.env.MCP_REQUIRED_ACR } : {}),
   });
   console.log(`MCP server for ${resource}, tokens from ${issuer}`);
   console.log(`Protected resource metadata: ${server.resourceMetadataUrl}`);

@@ -5,6 +5,7 @@
  * (RFC 9068) and publishes where to get one (RFC 9728).
  */
 import type { Server } from 'node:http';
+import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -29,6 +30,12 @@ export interface McpServerOptions {
   resource: string;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
+  /**
+   * The `acr` a token must carry (RFC 9470): `phr`, a passkey sign-in at Proofgate. A weaker
+   * token is refused with `401 insufficient_user_authentication` and `acr_values`, and the client
+   * steps up (authorizes again with `acr_values=phr`). Default: none required.
+   */
+  requiredAcr?: string;
 }
 
 export interface RunningMcpServer {
@@ -43,6 +50,8 @@ export interface RunningMcpServer {
 interface AccessTokenClaims extends JWTPayload {
   client_id?: string;
   scope?: string;
+  /** RFC 9068 §2.2.1: how the user signed in (`phr`: a passkey); absent when nothing special. */
+  acr?: string;
 }
 
 /** Of Proofgate's RFC 8414 document, what a resource server needs. */
@@ -91,7 +100,7 @@ function accessTokenVerifier(
         scopes: claims.scope ? claims.scope.split(' ') : [],
         expiresAt: claims.exp,
         resource: new URL(resource),
-        extra: { sub: claims.sub },
+        extra: { sub: claims.sub, ...(claims.acr === undefined ? {} : { acr: claims.acr }) },
       };
     },
   };
@@ -117,6 +126,28 @@ function refusal(error: unknown): string {
     return 'The access token is for another resource';
   }
   return 'The access token is invalid';
+}
+
+/**
+ * RFC 9470 §3: a valid token whose `acr` is not `requiredAcr` is answered `401` with
+ * `error="insufficient_user_authentication"` and `acr_values`, so the client knows to sign the
+ * user in again with that class (Proofgate: `acr_values=phr` at /authorize, a passkey).
+ */
+function requireAcr(requiredAcr: string | undefined, resourceMetadataUrl: string): RequestHandler {
+  return (req, res, next) => {
+    if (requiredAcr === undefined || req.auth?.extra?.acr === requiredAcr) {
+      next();
+      return;
+    }
+    const description = `This server needs a login of acr ${requiredAcr} (a passkey sign-in); authorize again with acr_values=${requiredAcr}`;
+    res
+      .status(401)
+      .set(
+        'WWW-Authenticate',
+        `Bearer error="insufficient_user_authentication", error_description="${description}", acr_values="${requiredAcr}", resource_metadata="${resourceMetadataUrl}"`,
+      )
+      .json({ error: 'insufficient_user_authentication', error_description: description });
+  };
 }
 
 /** The MCP server of one request: stateless, so each request gets its own. */
@@ -157,11 +188,12 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     app.use('/.well-known/oauth-protected-resource', metadataHandler(metadata));
   }
 
-  const bearer = requireBearerAuth({
+  const verified = requireBearerAuth({
     verifier: accessTokenVerifier(issuer, resource, jwksUri),
     resourceMetadataUrl,
   });
-  app.post(resourceUrl.pathname, bearer, async (req, res) => {
+  const stepUp = requireAcr(options.requiredAcr, resourceMetadataUrl);
+  app.post(resourceUrl.pathname, verified, stepUp, async (req, res) => {
     const server = whoamiServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
@@ -172,7 +204,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     await transport.handleRequest(req, res, req.body);
   });
   // Stateless: no server-to-client stream (GET) and no session to end (DELETE).
-  app.all(resourceUrl.pathname, bearer, (_req, res) => {
+  app.all(resourceUrl.pathname, verified, stepUp, (_req, res) => {
     res
       .status(405)
       .set('Allow', 'POST')

@@ -11,6 +11,7 @@ import { OAuthConfig, readOAuthConfig } from './sections/oauth.config';
 import { OperatorConfig, readOperatorConfig } from './sections/operator.config';
 import { PasskeyConfig, readPasskeyConfig } from './sections/passkeys.config';
 import { ParConfig, readParConfig } from './sections/par.config';
+import { StepUpConfig, readStepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig, readRateLimitConfig } from './sections/rate-limits.config';
 import { RegistrationConfig, readRegistrationConfig } from './sections/registration.config';
 import { ServerConfig, readServerConfig } from './sections/server.config';
@@ -40,6 +41,7 @@ export class AppConfig {
   readonly clientMetadata!: ClientMetadataConfig;
   readonly dpop!: DpopConfig;
   readonly par!: ParConfig;
+  readonly stepUp!: StepUpConfig;
   readonly operator!: OperatorConfig;
   readonly lab!: LabConfig;
   /**
@@ -82,6 +84,7 @@ export class AppConfig {
       clientMetadata: readClientMetadataConfig(env, server),
       dpop: readDpopConfig(env),
       par: readParConfig(env),
+      stepUp: readStepUpConfig(env, server),
       operator,
       lab,
       ...(tracing ? { tracing } : {}),

@@ -11,6 +11,7 @@ import { LoginThrottleConfig } from './sections/login-throttle.config';
 import { OAuthConfig } from './sections/oauth.config';
 import { OperatorConfig } from './sections/operator.config';
 import { ParConfig } from './sections/par.config';
+import { StepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig } from './sections/rate-limits.config';
 import { RegistrationConfig } from './sections/registration.config';
 import { ServerConfig } from './sections/server.config';
@@ -39,6 +40,7 @@ export const CONFIG_SECTIONS = {
   clientMetadata: ClientMetadataConfig,
   dpop: DpopConfig,
   par: ParConfig,
+  stepUp: StepUpConfig,
   operator: OperatorConfig,
   lab: LabConfig,
 } as const satisfies { [K in SectionKey]: abstract new () => AppConfig[K] };

@@ -8,4 +8,17 @@ export class LoginPageQueryDto {
   @IsOptional()
   @IsString()
   return_to?: string;
+
+  /**
+   * Set by /authorize when the request needs a stronger sign-in than the session's (RFC 9470):
+   * the page then offers only the methods that achieve it. Values not supported are ignored.
+   */
+  @ApiPropertyOptional({
+    description:
+      'The acr the sign-in must achieve (phr: a passkey); the page then offers only the methods that achieve it',
+    example: 'phr',
+  })
+  @IsOptional()
+  @IsString()
+  acr_values?: string;
 }

@@ -1,3 +1,4 @@
+import { acrRequestedBy } from '../protocol-rules/acr';
 import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -18,7 +19,7 @@ import { safeReturnTo } from './return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from './session.service';
 
-type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending'>;
+type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'requiredAcr'>;
 
 function send(
   req: Request,
@@ -82,9 +83,11 @@ export class LoginController {
   ): Promise<void> {
     const session = await this.sessions.current(req);
     const pending = await this.pending.describe(safeReturnTo(query.return_to));
+    const requiredAcr = acrRequestedBy(query.acr_values);
     send(req, res, this.buttons, this.login.showForm(query.return_to, { req, res }), {
       signedInAs: session?.sub,
       pending,
+      ...(requiredAcr === undefined ? {} : { requiredAcr }),
     });
   }
 

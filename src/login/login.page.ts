@@ -1,6 +1,12 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { LoginButton } from '../proofs/proof-descriptor';
 import type { PendingAuthorizationView } from './pending-authorization';
+import { acrOfAuthentication, meetsAcr, type AcrValue } from '../protocol-rules/acr';
+
+/** Whether a sign-in with `method` (a proof's id, `password`) achieves `acr`. */
+function achieves(method: string, acr: AcrValue | undefined): boolean {
+  return meetsAcr(acrOfAuthentication(method), acr);
+}
 
 export interface LoginPageView {
   readonly csrfToken: string;
@@ -13,6 +19,11 @@ export interface LoginPageView {
   readonly signedInAs?: string;
   /** The application whose authorization request the login continues, if any. */
   readonly pending?: PendingAuthorizationView;
+  /**
+   * The `acr` the sign-in must achieve (RFC 9470 step-up): only the methods that achieve it are
+   * offered, and the page says why.
+   */
+  readonly requiredAcr?: AcrValue;
 }
 
 /** Longest username the form accepts. */
@@ -49,7 +60,19 @@ function buttonHtml({ id, text, until }: LoginPageButton): string {
  * goes through `escapeHtml`. Each wallet button starts disabled and is enabled by its script only
  * when the browser has such a wallet; the passkey's is hidden until the browser supports them.
  */
-export function renderLoginPage(view: LoginPageView, buttons: readonly LoginPageButton[]): string {
+export function renderLoginPage(
+  view: LoginPageView,
+  allButtons: readonly LoginPageButton[],
+): string {
+  const buttons = allButtons.filter((button) => achieves(button.id, view.requiredAcr));
+  const passwordOffered = achieves('password', view.requiredAcr);
+  const stepUp =
+    view.requiredAcr === undefined
+      ? ''
+      : `
+<div class="card" id="step-up">
+<p>This application asks for a <strong>phishing-resistant</strong> sign-in (<code>${escapeHtml(view.requiredAcr)}</code>): sign in with a <strong>passkey</strong>. A password or a wallet signature does not meet it.</p>
+</div>`;
   const error = view.error
     ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
@@ -81,11 +104,24 @@ export function renderLoginPage(view: LoginPageView, buttons: readonly LoginPage
       ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
       : null,
     scripts: [...new Set(buttons.flatMap((button) => button.scripts))],
-    body: `<h1>Sign in</h1>${error}${pending}${signedIn}
-<div class="card">
-<form method="post" action="/login" id="login-form">
+    body: `<h1>Sign in</h1>${error}${pending}${stepUp}${signedIn}
+<div class="card">${loginForm(view, described, passwordOffered)}
+${buttons.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${buttons.map(buttonHtml).join('\n')}\n` : ''}</div>`,
+  });
+}
+
+/**
+ * The password form. Its hidden fields are the page's CSRF token and return_to, which every
+ * proof's script reads (proofgate.js `loginField`): a step-up page that offers no password keeps
+ * them, in a hidden form without the password fields.
+ */
+function loginForm(view: LoginPageView, described: string, passwordOffered: boolean): string {
+  const fields = `
+<form method="post" action="/login" id="login-form"${passwordOffered ? '' : ' hidden'}>
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
-<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">`;
+  if (!passwordOffered) return `${fields}\n</form>`;
+  return `${fields}
 <p>
 <label for="username">Username</label>
 <input id="username" name="username" type="text" autocomplete="username webauthn" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
@@ -95,7 +131,5 @@ export function renderLoginPage(view: LoginPageView, buttons: readonly LoginPage
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="${PASSWORD_MAX_LENGTH}"${described}>
 </p>
 <p><button type="submit">Sign in</button></p>
-</form>
-${buttons.length > 0 ? `<p class="divider">or</p>\n${buttons.map(buttonHtml).join('\n')}\n` : ''}</div>`,
-  });
+</form>`;
 }

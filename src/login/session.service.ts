@@ -7,6 +7,7 @@ import { OAuthConfig } from '../config/sections/oauth.config';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { readCookies, usesSecureCookies } from '../platform/http/cookies';
 import { AMR } from '../proofs/proof-vocabulary';
+import { acrOfAuthentication } from '../protocol-rules/acr';
 import type { LoginSession, SessionIdentity, StoredSession } from './session';
 import { SessionRepository } from './session.repository';
 import { ServerConfig } from '../config/sections/server.config';
@@ -28,13 +29,14 @@ export const AMBIGUOUS_SESSION =
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function toLoginSession(session: StoredSession): LoginSession {
-  const { sub, authMethod, authTime, expiresAt, amr, methodKey } = session;
+  const { sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
   return {
     sub,
     authMethod,
     authTime,
     expiresAt,
     ...(amr ? { amr } : {}),
+    ...(acr !== undefined ? { acr } : {}),
     ...(methodKey !== undefined ? { methodKey } : {}),
   };
 }
@@ -116,12 +118,16 @@ export class SessionService {
     const value = randomToken(32);
     const authTime = this.clock.now();
     const ttlSeconds = this.oauth.sessionTtlSeconds;
+    // The acr of this authentication, not of the browser's earlier ones: `auth_time` is this
+    // one's, and a client that asked for `phr` with max_age wants both of the same sign-in.
+    const acr = acrOfAuthentication(identity.authMethod);
     const session: StoredSession = {
       idHash: sha256Base64Url(value),
       sub: identity.sub,
       authMethod: identity.authMethod,
       amr,
       authTime,
+      ...(acr === undefined ? {} : { acr }),
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
       ...(identity.methodKey !== undefined ? { methodKey: identity.methodKey } : {}),
     };

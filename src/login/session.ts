@@ -18,7 +18,13 @@ export interface SessionIdentity {
 
 /** A browser's live login session (OpenID Connect's `auth_time` is `authTime`). */
 export interface LoginSession extends SessionIdentity {
+  /** When the session's latest authentication happened: every sign-in starts a new session. */
   readonly authTime: Date;
+  /**
+   * OpenID Connect `acr` that authentication achieved (protocol-rules/acr.ts): `phr` for a
+   * passkey; absent for a login that is not phishing-resistant.
+   */
+  readonly acr?: string;
   readonly expiresAt: Date;
 }
 

@@ -2,9 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DpopConfig } from '../config/sections/dpop.config';
 import { ServerConfig } from '../config/sections/server.config';
-import { ProtocolError } from '../platform/errors/protocol-error';
+import { InsufficientUserAuthentication, ProtocolError } from '../platform/errors/protocol-error';
 import type { AccessTokenClaims } from '../tokens/access-token';
-import { DpopResourceChallenge } from '../tokens/dpop/dpop.errors';
+import { DpopResourceChallenge, inDpopScheme } from '../tokens/dpop/dpop.errors';
+import { StepUpConfig } from '../config/sections/step-up.config';
+import { unmetAcr } from './check-token-acr';
 import { BearerTokenAuthenticator } from '../tokens/grants/grant-bearer.authenticator';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.controller';
 
@@ -20,6 +22,7 @@ export class BearerAuthGuard implements CanActivate {
     private readonly authenticator: BearerTokenAuthenticator,
     private readonly server: ServerConfig,
     private readonly dpop: DpopConfig,
+    private readonly stepUp: StepUpConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +43,14 @@ export class BearerAuthGuard implements CanActivate {
       }
       // RFC 9449 §9: the next nonce, when the proof's was about to expire.
       if (dpopNonce !== undefined) http.getResponse<Response>().setHeader('DPoP-Nonce', dpopNonce);
+      const acr = unmetAcr(claims, this.stepUp);
+      if (acr !== undefined) {
+        const refusal = new InsufficientUserAuthentication(
+          `This resource needs a login of acr ${acr} (a passkey sign-in); authorize again with acr_values=${acr}`,
+          { acrValues: acr },
+        ).because('acr_unmet');
+        throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+      }
       request.accessToken = claims;
     } catch (error) {
       if (error instanceof ProtocolError) this.pointToMetadata(error);

@@ -29,7 +29,7 @@ function isAuthMethod(value: unknown): value is AuthMethod {
 
 function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   const { iss, sub, aud, exp, iat, jti } = payload;
-  const { client_id, scope, auth_method, gid, auth_time } = payload;
+  const { client_id, scope, auth_method, gid, auth_time, acr } = payload;
   if (
     typeof iss !== 'string' ||
     typeof sub !== 'string' ||
@@ -63,6 +63,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     auth_method,
     gid,
     ...(typeof auth_time === 'number' ? { auth_time } : {}),
+    ...(typeof acr === 'string' ? { acr } : {}),
     ...(cnf ? { cnf } : {}),
     extra,
   };
@@ -105,6 +106,7 @@ export class AccessTokenService {
       auth_method: input.authMethod,
       gid: input.grantId,
       ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
+      ...(input.acr === undefined ? {} : { acr: input.acr }),
       ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })

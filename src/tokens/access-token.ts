@@ -42,6 +42,8 @@ export interface SignAccessTokenInput {
    * resource ask for a recent login (RFC 9470 `max_age`); absent on grants from before it.
    */
   authTime?: number;
+  /** RFC 9068 §2.2.1 `acr` of that login (`phr`), when it achieved one. */
+  acr?: string;
   /** Further string claims; a registered claim name here is a programming error. */
   extra?: Record<string, string>;
   /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`). */
@@ -70,6 +72,8 @@ export interface AccessTokenClaims {
   gid: string;
   /** RFC 9068 §2.2.1: when the user logged in (seconds), if the token says. */
   auth_time?: number;
+  /** RFC 9068 §2.2.1: the login's authentication context class (`phr`), if the token says. */
+  acr?: string;
   /** RFC 9449 §6.1: a DPoP-bound token's key thumbprint; absent on a bearer token. */
   cnf?: { jkt: string };
   /** The string claims the token carries beyond the registered ones. */

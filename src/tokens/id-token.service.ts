@@ -41,6 +41,7 @@ export class IdTokenService {
       ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
       at_hash: accessTokenHash(input.accessToken, key.alg),
       amr: input.amr ?? AMR[input.authMethod],
+      ...(input.acr === undefined ? {} : { acr: input.acr }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.server.issuer)

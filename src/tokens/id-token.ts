@@ -15,6 +15,8 @@ export interface SignIdTokenInput extends IdTokenAuthentication {
   /** The client the ID token is for: its only audience (OpenID Connect Core §2 `aud`). */
   clientId: string;
   authMethod: AuthMethod;
+  /** OpenID Connect Core §2 `acr` of the login (`phr`), when it achieved one. */
+  acr?: string;
   /** The access token issued with it, for `at_hash`. */
   accessToken: string;
 }

@@ -1,3 +1,6 @@
+import { StepUpConfig } from '../../config/sections/step-up.config';
+import { acrForAccountChange, meetsAcr, type AcrValue } from '../../protocol-rules/acr';
+import type { Account } from '../../accounts/account';
 import { Injectable } from '@nestjs/common';
 import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import type { Request, Response } from 'express';
@@ -47,6 +50,7 @@ export class AccountPageService {
     private readonly passkeys: PasskeyConfig,
     private readonly removal: MethodRemoval,
     private readonly activity: AccountActivityService,
+    private readonly stepUp: StepUpConfig,
   ) {}
 
   /** The page's view, or null without a session (the caller sends the browser to sign in). */
@@ -60,11 +64,13 @@ export class AccountPageService {
       this.accounts.account(session.sub),
       this.activity.of(session.sub),
     ]);
+    const passkeyNeeded = !meetsAcr(session.acr, this.accountChangeAcr(account));
     return {
       account,
       activity,
       csrfToken: this.csrf.issue(http.req, http.res),
-      recentLogin: this.isRecent(session),
+      recentLogin: this.isRecent(session) && !passkeyNeeded,
+      passkeyNeeded,
       ...shown,
     };
   }
@@ -182,7 +188,23 @@ export class AccountPageService {
         maxAge,
       );
     }
+    // RFC 9470 step-up: an account with a passkey is changed only after a passkey sign-in.
+    const acr = this.accountChangeAcr(await this.accounts.account(session.sub));
+    if (!meetsAcr(session.acr, acr)) {
+      throw new InsufficientUserAuthentication(
+        'This account has a passkey: changing its sign-in methods needs a passkey sign-in; sign in again with the passkey',
+        { acrValues: acr, maxAge: this.passkeys.recentLoginSeconds },
+      );
+    }
     return session;
+  }
+
+  /** RFC 9470 step-up for account changes (ACCOUNT_CHANGES_REQUIRE_PHR). */
+  private accountChangeAcr(account: Account): AcrValue | undefined {
+    return acrForAccountChange(
+      account.methods.map((method) => method.type),
+      { required: this.stepUp.accountChangesRequirePhr },
+    );
   }
 
   private isRecent(session: LoginSession): boolean {

@@ -19,6 +19,8 @@ export interface AccountPageView {
   readonly csrfToken: string;
   /** The session's login is recent enough to change the account. */
   readonly recentLogin: boolean;
+  /** The account has a passkey and this session was not signed in with one (RFC 9470 step-up). */
+  readonly passkeyNeeded?: boolean;
   readonly error?: string;
   /** The username of a refused "Set a password", shown again (the password never is). */
   readonly username?: string;
@@ -59,7 +61,7 @@ export function renderAccountPage(view: AccountPageView): string {
 ${rows}
 </tbody>
 </table>
-${view.recentLogin ? addMethods(view, csrf) : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
+${view.recentLogin ? addMethods(view, csrf) : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>
 ${activitySection(view.activity, csrf)}`,

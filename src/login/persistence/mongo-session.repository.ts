@@ -7,7 +7,7 @@ import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
 
 function toSession(record: SessionRecord): StoredSession {
-  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey } = record;
+  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = record;
   return {
     idHash: _id,
     sub,
@@ -16,6 +16,7 @@ function toSession(record: SessionRecord): StoredSession {
     expiresAt,
     ...(amr ? { amr } : {}),
     ...(methodKey !== undefined ? { methodKey } : {}),
+    ...(acr !== undefined ? { acr } : {}),
   };
 }
 
@@ -30,7 +31,7 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
   }
 
   async create(session: StoredSession): Promise<void> {
-    const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey } = session;
+    const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
     const record: SessionRecord = {
       _id: idHash,
       sub,
@@ -39,6 +40,7 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
       expiresAt,
       ...(amr ? { amr: [...amr] } : {}),
       ...(methodKey !== undefined ? { methodKey } : {}),
+      ...(acr !== undefined ? { acr } : {}),
     };
     await this.model.create(record);
   }

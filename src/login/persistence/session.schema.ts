@@ -22,6 +22,10 @@ export class SessionRecord {
   @Prop({ type: [String], default: undefined })
   amr?: string[];
 
+  /** OpenID Connect `acr` of the login (`phr`); absent when it achieved none. */
+  @Prop({ type: String })
+  acr?: string;
+
   @Prop({ type: Date, required: true })
   expiresAt!: Date;
 

@@ -18,6 +18,8 @@ export interface AuthorizationCodePayload {
    * with the code so the token endpoint signs the ID token without reading the session.
    */
   authTime?: number;
+  /** OpenID Connect `acr` the session's login achieved (`phr`), when it achieved one. */
+  acr?: string;
   /** OpenID Connect Core §3.1.2.1: echoed in the ID token, when the request sent one. */
   nonce?: string;
   /** RFC 8707: the resource the authorization is for (absent on codes issued before it was kept). */

@@ -10,7 +10,11 @@ import type { OAuthClient } from '../../clients/oauth-client';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { ACCOUNT_SCOPE, checkScope, hasScope } from '../../tokens/scopes';
+import { ACCOUNT_SCOPE, SUPPORTED_SCOPES, checkScope, hasScope } from '../../tokens/scopes';
+import { StepUpConfig } from '../../config/sections/step-up.config';
+import { ConfigError } from '../../config/env-parsers';
+import { acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
+import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 
@@ -23,6 +27,8 @@ export interface CheckedAuthorizationRequest {
   resource: string;
   /** RFC 9449 §10: the DPoP key the code may be redeemed with. */
   dpopJkt?: string;
+  /** What the login behind the code must be: `prompt`, `max_age`, the `acr` demanded. */
+  authentication: AuthenticationRequirements;
 }
 
 /**
@@ -36,7 +42,18 @@ export class AuthorizationRequestCheck {
     private readonly tokens: TokenConfig,
     private readonly oauth: OAuthConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
-  ) {}
+    private readonly stepUp: StepUpConfig,
+  ) {
+    // ACR_REQUIRED_BY_SCOPE is checked for syntax by config/; which scopes exist is known here.
+    const unknown = Object.keys(stepUp.acrRequiredByScope).filter(
+      (scope) => !(SUPPORTED_SCOPES as readonly string[]).includes(scope),
+    );
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        `ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: ${unknown.join(', ')} (supported: ${SUPPORTED_SCOPES.join(', ')})`,
+      );
+    }
+  }
 
   async check(
     client: OAuthClient,
@@ -54,10 +71,18 @@ export class AuthorizationRequestCheck {
     const { scope, resource } = await this.checkScopeAndResource(client, request);
     const nonce = checkNonce(request.nonce);
     const dpopJkt = checkDpopJkt(request.dpop_jkt);
+    const prompt = checkPrompt(request.prompt);
+    const maxAge = checkMaxAge(request.max_age);
     return {
       codeChallenge,
       scope,
       resource,
+      authentication: {
+        promptNone: prompt.none,
+        promptLogin: prompt.login,
+        ...(maxAge === undefined ? {} : { maxAge }),
+        ...this.requiredAcr(request.acr_values, scope, resource),
+      },
       ...(nonce === undefined ? {} : { nonce }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
     };
@@ -86,6 +111,29 @@ export class AuthorizationRequestCheck {
     await this.resourceClientIds.refuseClientId(client, resource);
     return { scope, resource };
   }
+
+  /**
+   * RFC 9470 §4 / OpenID Connect Core §3.1.2.1: the `acr` the login must achieve, the strongest
+   * of what `acr_values` asks and what ACR_REQUIRED_BY_SCOPE and ACR_REQUIRED_BY_RESOURCE demand of
+   * the scope and resource (a client cannot get a token the resource would refuse by not asking).
+   */
+  private requiredAcr(
+    acrValues: string | undefined,
+    scope: string,
+    resource: string,
+  ): { acr?: AcrValue } {
+    const acr = strongest([
+      acrRequestedBy(acrValues),
+      ...scope.split(' ').map((value) => this.stepUp.acrRequiredByScope[value]),
+      this.stepUp.acrRequiredByResource[resource],
+    ]);
+    return acr === undefined ? {} : { acr };
+  }
+}
+
+/** The stronger of the acr the request asks for and the minimums of its scope and resource. */
+function strongest(values: ReadonlyArray<AcrValue | undefined>): AcrValue | undefined {
+  return values.reduce<AcrValue | undefined>((acc, value) => strongerAcr(acc, value), undefined);
 }
 
 function checkNonce(nonce: string | undefined): string | undefined {

@@ -5,6 +5,8 @@ import { OptionalOAuthParam } from '../oauth-params';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
+import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
+import { SIGNED_IN_SINCE_PARAM } from './sign-in-marker';
 
 /**
  * GET /authorize query (RFC 6749 §4.1.1, RFC 7636 §4.3). The description marks what the
@@ -78,6 +80,38 @@ export class AuthorizationRequestDto {
   })
   @OptionalOAuthParam()
   dpop_jkt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'OpenID Connect: `login` asks for a new sign-in, `none` for no page at all (login_required, consent_required or unmet_authentication_requirements to the redirect URI instead)',
+    example: 'login',
+  })
+  @OptionalOAuthParam()
+  prompt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'OpenID Connect: the most seconds since the user last signed in; older, and the user signs in again. The ID token then carries auth_time',
+    example: '300',
+  })
+  @OptionalOAuthParam()
+  max_age?: string;
+
+  @ApiPropertyOptional({
+    description: `OpenID Connect / RFC 9470: space-separated, in order of preference, of: ${SUPPORTED_ACR_VALUES.join(', ')}. phr (phishing-resistant) is met by a passkey sign-in only; values not supported are ignored`,
+    example: 'phr',
+  })
+  @OptionalOAuthParam()
+  acr_values?: string;
+
+  /**
+   * Set by Proofgate on the request it sends the user to sign in for (oauth/authorize/
+   * sign-in-marker.ts); a client never sends it. Read from the front channel even with
+   * `request_uri`, and never pushed.
+   */
+  @ApiHideProperty()
+  @OptionalOAuthParam()
+  [SIGNED_IN_SINCE_PARAM]?: string;
 
   /**
    * RFC 9126 §4: the request pushed to POST /par; then only client_id besides it counts. Kept out

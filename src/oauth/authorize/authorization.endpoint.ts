@@ -17,6 +17,18 @@ import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorizatio
 import { AuthorizationRequestCheck } from './authorization-request.check';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
+import {
+  ConsentRequired,
+  LoginRequired,
+  UnmetAuthenticationRequirements,
+} from './authorize.errors';
+import {
+  checkAuthentication,
+  type AuthenticationRequirements,
+  type AuthenticationVerdict,
+} from './check-authentication';
+import { SIGNED_IN_SINCE_PARAM, SignInMarker } from './sign-in-marker';
+import { Clock } from '../../platform/clock/clock';
 
 /** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
 export type AuthorizationOutcome =
@@ -51,6 +63,8 @@ export class AuthorizationEndpoint {
     private readonly consents: ConsentService,
     private readonly requests: AuthorizationRequestCheck,
     private readonly pushed: PushedAuthorizationRequests,
+    private readonly signInMarker: SignInMarker,
+    private readonly clock: Clock,
   ) {}
 
   async handle(
@@ -121,16 +135,32 @@ export class AuthorizationEndpoint {
     const state = request.state;
     try {
       const checked = await this.requests.check(client, request);
-      const { scope, resource } = checked;
+      const { scope, resource, authentication: required } = checked;
 
-      if (!session) {
-        return { kind: 'login', location: `/login?return_to=${encodeURIComponent(originalUrl)}` };
+      const now = this.clock.now();
+      const verdict = checkAuthentication(
+        session,
+        required,
+        now,
+        // The marker is the front channel's own, with or without a pushed request.
+        this.signInMarker.since(query[SIGNED_IN_SINCE_PARAM], client.clientId, now),
+      );
+      if (!session || !verdict.ok) {
+        // OpenID Connect Core §3.1.2.6: with prompt=none, no page: the client hears why.
+        if (required.promptNone)
+          throw promptNoneRefusal(verdict.ok ? 'no_session' : verdict.reason);
+        return this.toLogin(client.clientId, originalUrl, now, required);
       }
       const otherResource = resource === this.tokens.audience ? undefined : resource;
       if (
         !client.firstParty &&
         !(await this.consents.covers(session.sub, client.clientId, scope, otherResource))
       ) {
+        if (required.promptNone) {
+          throw new ConsentRequired(
+            'The user has not allowed this client the requested scope, and prompt=none forbids asking',
+          );
+        }
         return {
           kind: 'consent',
           client,
@@ -157,6 +187,7 @@ export class AuthorizationEndpoint {
           ...(session.methodKey === undefined ? {} : { methodKey: session.methodKey }),
           ...(session.amr ? { amr: [...session.amr] } : {}),
           authTime: Math.floor(session.authTime.getTime() / 1000),
+          ...(session.acr === undefined ? {} : { acr: session.acr }),
           ...(checked.nonce === undefined ? {} : { nonce: checked.nonce }),
           resource,
         },
@@ -179,12 +210,53 @@ export class AuthorizationEndpoint {
     }
   }
 
+  /**
+   * Sends the user to sign in and back to this very request. The way back carries a marker of
+   * when (SignInMarker), so a sign-in made from here counts as the fresh one `prompt=login` and
+   * `max_age` ask for; with an `acr` to achieve, the login page offers only what achieves it.
+   */
+  private toLogin(
+    clientId: string,
+    originalUrl: string,
+    now: Date,
+    required: AuthenticationRequirements,
+  ): AuthorizationOutcome {
+    let returnTo = originalUrl;
+    // Only a request that asks for a fresh sign-in needs the marker; others come back unchanged.
+    if (required.promptLogin || required.maxAge !== undefined) {
+      const back = new URL(originalUrl, this.server.issuer);
+      back.searchParams.set(SIGNED_IN_SINCE_PARAM, this.signInMarker.mint(clientId, now));
+      returnTo = `${back.pathname}${back.search}`;
+    }
+    const acr = required.acr === undefined ? '' : `&acr_values=${required.acr}`;
+    return { kind: 'login', location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}` };
+  }
+
   private redirect(redirectUri: string, params: Record<string, string | undefined>) {
     const url = new URL(redirectUri);
     for (const [name, value] of Object.entries({ ...params, iss: this.server.issuer })) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
     return { kind: 'redirect' as const, location: url.toString() };
+  }
+}
+
+/** OpenID Connect Core §3.1.2.6 and Unmet Authentication Requirements 1.0, per verdict. */
+function promptNoneRefusal(
+  reason: Exclude<AuthenticationVerdict, { ok: true }>['reason'],
+): ProtocolError {
+  switch (reason) {
+    case 'no_session':
+      return new LoginRequired('The user is not signed in, and prompt=none forbids asking');
+    case 'prompt_login':
+    case 'max_age':
+      return new LoginRequired(
+        'The request asks for a new sign-in (prompt=login or max_age), and prompt=none forbids asking',
+      );
+    case 'acr':
+      return new UnmetAuthenticationRequirements(
+        'The session does not meet the requested acr (phr: a passkey sign-in), and prompt=none forbids asking for one',
+      );
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
+import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
 
 /**
  * RFC 7662 §2.2 introspection response: `{ "active": false }` for anything not active and the
@@ -50,4 +51,19 @@ export class IntrospectionResponseDto {
 
   @ApiPropertyOptional({ enum: AUTH_METHODS, example: 'password' })
   auth_method?: AuthMethod;
+
+  @ApiPropertyOptional({
+    description:
+      'When the user last authenticated (the login the grant came from), seconds since the epoch',
+    example: 1767225590,
+  })
+  auth_time?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Authentication context class of that login: phr (phishing-resistant, a passkey); absent when it achieved none',
+    enum: SUPPORTED_ACR_VALUES,
+    example: 'phr',
+  })
+  acr?: string;
 }

@@ -75,6 +75,8 @@ export class IntrospectionController {
         aud: c.aud,
         jti: c.jti,
         auth_method: c.auth_method,
+        ...(c.auth_time === undefined ? {} : { auth_time: c.auth_time }),
+        ...(c.acr === undefined ? {} : { acr: c.acr }),
       };
     }
     if (found?.type === 'refresh_token' && found.record.clientId === clientId) {
@@ -95,6 +97,8 @@ export class IntrospectionController {
           iat: Math.floor(record.createdAt.getTime() / 1000),
           iss: this.server.issuer,
           auth_method: grant.authMethod,
+          ...(grant.authTime ? { auth_time: Math.floor(grant.authTime.getTime() / 1000) } : {}),
+          ...(grant.acr === undefined ? {} : { acr: grant.acr }),
         };
       }
     }

@@ -94,4 +94,12 @@ export class AuthorizationServerMetadataDto {
     example: true,
   })
   client_id_metadata_document_supported?: boolean;
+
+  @ApiProperty({
+    type: [String],
+    description:
+      'OpenID Connect Discovery §3 / RFC 9470: the `acr_values` honoured; phr (phishing-resistant) is met by a passkey sign-in only',
+    example: ['phr'],
+  })
+  acr_values_supported!: readonly string[];
 }

@@ -13,6 +13,7 @@ import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/grant-types';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
+import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
 import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-metadata.dto';
 
 /** RFC 8414 authorization server metadata, and OpenID Connect Discovery's superset of it. */
@@ -62,6 +63,8 @@ export class MetadataController {
       protected_resources: [this.tokens.audience],
       ...(registrationPossible ? { registration_endpoint: `${issuer}/register` } : {}),
       ...(this.clientMetadata.enabled ? { client_id_metadata_document_supported: true } : {}),
+      // RFC 9470 §6 step-up: the acr_values /authorize honours (protocol-rules/acr.ts).
+      acr_values_supported: SUPPORTED_ACR_VALUES,
     };
   }
 

@@ -12,6 +12,7 @@ export const ID_TOKEN_CLAIMS = [
   'nonce',
   'at_hash',
   'amr',
+  'acr',
   'preferred_username',
 ];
 

@@ -24,6 +24,9 @@ const PUSHED_PARAMETERS = [
   'nonce',
   'resource',
   'dpop_jkt',
+  'prompt',
+  'max_age',
+  'acr_values',
 ] as const;
 
 /** A pushed request's parameters, as /authorize reads them, and the client that pushed it. */

@@ -136,16 +136,19 @@ export class InsufficientScope extends ProtocolError {
 }
 
 /**
- * RFC 9470 §3: the token is valid, but the login behind it is older than the resource accepts;
- * `max_age` says how recent (seconds) a new login must be.
+ * RFC 9470 §3: the token is valid, but the login behind it is older (`max_age`: how recent, in
+ * seconds, a new login must be) or weaker (`acr_values`: the class it must achieve, e.g. `phr`)
+ * than the resource accepts. A number alone is a `max_age`.
  */
 export class InsufficientUserAuthentication extends ProtocolError {
   readonly error = 'insufficient_user_authentication';
   readonly status = 401;
-  constructor(description: string, maxAgeSeconds: number) {
+  constructor(description: string, required: number | { acrValues?: string; maxAge?: number }) {
     super(description);
+    const { acrValues, maxAge } = typeof required === 'number' ? { maxAge: required } : required;
     this.headers['WWW-Authenticate'] = bearerChallenge(this.error, description, {
-      max_age: String(maxAgeSeconds),
+      ...(acrValues === undefined ? {} : { acr_values: acrValues }),
+      ...(maxAge === undefined ? {} : { max_age: String(maxAge) }),
     });
   }
 }

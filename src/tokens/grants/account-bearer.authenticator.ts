@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
+import { AccountService } from '../../accounts/account.service';
+import { StepUpConfig } from '../../config/sections/step-up.config';
+import { acrForAccountChange, meetsAcr } from '../../protocol-rules/acr';
 import { Clock } from '../../platform/clock/clock';
 import {
   InsufficientScope,
@@ -34,6 +37,8 @@ export class AccountBearerAuthenticator {
     private readonly bearer: BearerTokenAuthenticator,
     private readonly clock: Clock,
     private readonly passkeys: PasskeyConfig,
+    private readonly accounts: AccountService,
+    private readonly stepUp: StepUpConfig,
   ) {}
 
   /**
@@ -64,6 +69,23 @@ export class AccountBearerAuthenticator {
           `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
           maxAge,
         ).because('login_not_recent'),
+      );
+    }
+    // RFC 9470 step-up: an account with a passkey is changed only after a passkey sign-in.
+    const acr =
+      recentLogin && this.stepUp.accountChangesRequirePhr
+        ? acrForAccountChange(
+            (await this.accounts.account(claims.sub)).methods.map((m) => m.type),
+            { required: true },
+          )
+        : undefined;
+    if (!meetsAcr(claims.acr, acr)) {
+      throw challenged(
+        claims,
+        new InsufficientUserAuthentication(
+          `This account has a passkey: changing its sign-in methods needs a passkey sign-in (acr ${acr}); sign in again with the passkey`,
+          { acrValues: acr, maxAge },
+        ).because('acr_unmet'),
       );
     }
     return {

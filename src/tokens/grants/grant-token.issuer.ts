@@ -29,6 +29,8 @@ export interface StartGrant {
   resource?: string;
   /** When the user logged in: the session's start; default now (a login that opens the grant). */
   authTime?: Date;
+  /** OpenID Connect `acr` of that login, when it achieved one. */
+  acr?: string;
 }
 
 export type { DpopBinding } from './grant';
@@ -84,6 +86,7 @@ export class GrantTokenIssuer {
       sub: grant.sub,
       clientId: grant.clientId,
       authMethod: grant.authMethod,
+      ...(grant.acr === undefined ? {} : { acr: grant.acr }),
       accessToken: response.access_token,
     });
     return { ...response, id_token: idToken };
@@ -119,6 +122,7 @@ export class GrantTokenIssuer {
       authMethod: grant.authMethod,
       grantId: grant.grantId,
       ...(grant.authTime ? { authTime: Math.floor(grant.authTime.getTime() / 1000) } : {}),
+      ...(grant.acr === undefined ? {} : { acr: grant.acr }),
       ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
     });
     return {

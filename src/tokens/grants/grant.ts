@@ -33,6 +33,11 @@ export interface Grant {
   methodKey?: string;
   /** When the login the grant came from happened; absent on grants from before it was kept. */
   authTime?: Date;
+  /**
+   * OpenID Connect `acr` of that login (`phr`), absent when it achieved none: every access
+   * token of the grant, refreshed ones too, says it (a refresh is no new authentication).
+   */
+  acr?: string;
   /** RFC 8707: the resource (access token `aud`) authorized; absent on grants from before it. */
   resource?: string;
   createdAt: Date;

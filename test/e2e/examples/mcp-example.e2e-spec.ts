@@ -31,7 +31,8 @@ import request from 'supertest';
 import { startMcpServer, type RunningMcpServer } from '../../../examples/mcp-server/mcp-server';
 import { ClientRepository } from '../../../src/clients/client.repository';
 import { CookieBrowser } from '../../support/cookie-browser';
-import { exchangeCode, login, obtainCode } from '../../support/oauth';
+import { clientEntry, exchangeCode, login, obtainCode } from '../../support/oauth';
+import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { selfSignedCertificate } from '../../support/self-signed-certificate';
 import { TestApp, createTestApp } from '../../support/test-app';
@@ -47,6 +48,13 @@ const MCP_CLIENT = {
   name: 'MCP test client',
   // Never listened on: the test reads the code off the redirect, as a native client would.
   redirectUri: 'http://127.0.0.1:33418/callback',
+};
+
+/** A first-party client of the MCP server that demands a passkey sign-in (MCP_REQUIRED_ACR). */
+const STEP_UP_CLIENT = {
+  id: 'step-up-client',
+  secret: 'step-up-secret',
+  redirectUri: 'http://127.0.0.1:33419/callback',
 };
 
 function claimsOf(jwt: string): Record<string, unknown> {
@@ -109,6 +117,9 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   let t: TestApp;
   let issuer: string;
   let mcp: RunningMcpServer;
+  /** An MCP server that demands acr phr (RFC 9470), at `stepUpResource`. */
+  let stepUpMcp: RunningMcpServer;
+  let stepUpResource: string;
   let resource: string;
   /** The client ID metadata document's URL (its client_id), served over https by the test. */
   let documentUrl: string;
@@ -117,11 +128,13 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   let caDirectory: string;
 
   beforeAll(async () => {
-    const [proofgatePort, mcpPort, documentPort] = [
+    const [proofgatePort, mcpPort, documentPort, stepUpPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
     ];
+    stepUpResource = `http://127.0.0.1:${stepUpPort}/mcp`;
     issuer = `http://127.0.0.1:${proofgatePort}`;
     resource = `http://127.0.0.1:${mcpPort}/mcp`;
     documentUrl = `https://127.0.0.1:${documentPort}/oauth/client.json`;
@@ -152,13 +165,21 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
           redirect_uris: [MCP_CLIENT.redirectUri],
           resources: [resource],
         },
+        clientEntry(STEP_UP_CLIENT, { resources: [stepUpResource], first_party: true }),
       ]),
     });
     await t.app.listen(proofgatePort, '127.0.0.1');
     mcp = await startMcpServer({ issuer, resource, port: mcpPort });
+    stepUpMcp = await startMcpServer({
+      issuer,
+      resource: stepUpResource,
+      port: stepUpPort,
+      requiredAcr: 'phr',
+    });
   });
   afterAll(async () => {
     await mcp?.close();
+    await stepUpMcp?.close();
     await t?.close();
     await new Promise((resolve) => documentServer?.close(resolve));
     if (caDirectory) rmSync(caDirectory, { recursive: true, force: true });
@@ -501,6 +522,54 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
         await lonely.close();
         await new Promise((resolve) => fakeIssuer.close(resolve));
       }
+    });
+
+    it('a password sign-in’s token where a passkey sign-in is required (RFC 9470): the client steps up with acr_values', async () => {
+      const browser = request.agent(t.app.getHttpServer());
+      await login(browser);
+      const passkey = await addPasskeyOnAccountPage(browser, t.config.passkeys.origins[0]);
+      const tokenOf = async (extra: Record<string, string> = {}) => {
+        const { code, verifier } = await obtainCode(browser, {
+          client_id: STEP_UP_CLIENT.id,
+          redirect_uri: STEP_UP_CLIENT.redirectUri,
+          resource: stepUpResource,
+          ...extra,
+        });
+        const issued = await exchangeCode(
+          t.app.getHttpServer(),
+          code,
+          verifier,
+          STEP_UP_CLIENT,
+        ).expect(200);
+        return issued.body.access_token as string;
+      };
+
+      const weak = await initialize(`Bearer ${await tokenOf()}`, stepUpResource);
+      expect(weak.status).toBe(401);
+      const description =
+        'This server needs a login of acr phr (a passkey sign-in); authorize again with acr_values=phr';
+      expect(await weak.json()).toEqual({
+        error: 'insufficient_user_authentication',
+        error_description: description,
+      });
+      const header = weak.headers.get('www-authenticate')!;
+      expect(header).toBe(
+        `Bearer error="insufficient_user_authentication", error_description="${description}", acr_values="phr", resource_metadata="${stepUpMcp.resourceMetadataUrl}"`,
+      );
+
+      // The client steps up: the acr_values the challenge names, at /authorize. The password
+      // session is sent to the passkey step; after it, the token carries acr phr.
+      const acrValues = /acr_values="([^"]+)"/.exec(header)![1];
+      const sent = await browser
+        .get(
+          `/authorize?response_type=code&client_id=${STEP_UP_CLIENT.id}&redirect_uri=${encodeURIComponent(STEP_UP_CLIENT.redirectUri)}&state=s&code_challenge=${'E'.repeat(43)}&code_challenge_method=S256&resource=${encodeURIComponent(stepUpResource)}&acr_values=${acrValues}`,
+        )
+        .expect(302);
+      expect(sent.headers.location).toMatch(/^\/login\?.*acr_values=phr/);
+      await passkeySignIn(browser, passkey);
+      const strong = await tokenOf({ acr_values: acrValues });
+      expect(claimsOf(strong)).toMatchObject({ acr: 'phr', aud: stepUpResource });
+      expect((await initialize(`Bearer ${strong}`, stepUpResource)).status).toBe(200);
     });
 
     it('a token that is not a Proofgate access token', async () => {

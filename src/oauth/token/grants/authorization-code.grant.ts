@@ -121,6 +121,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
           ...(payload.authTime === undefined
             ? {}
             : { authTime: new Date(payload.authTime * 1000) }),
+          ...(payload.acr === undefined ? {} : { acr: payload.acr }),
         },
         idTokenAuthentication(payload),
         // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.

@@ -31,6 +31,10 @@ export class GrantRecord {
   @Prop({ type: Date })
   authTime?: Date;
 
+  /** OpenID Connect `acr` of the login the grant came from; absent when it achieved none. */
+  @Prop({ type: String })
+  acr?: string;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 

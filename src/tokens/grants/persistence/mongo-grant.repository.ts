@@ -21,6 +21,7 @@ function toSummary(record: GrantRecord): GrantSummary | null {
     ...(record.methodKey !== undefined ? { methodKey: record.methodKey } : {}),
     ...(record.resource !== undefined ? { resource: record.resource } : {}),
     ...(record.authTime ? { authTime: record.authTime } : {}),
+    ...(record.acr !== undefined ? { acr: record.acr } : {}),
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),

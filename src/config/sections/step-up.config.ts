@@ -1,0 +1,80 @@
+import { ConfigError, Env, jsonProblem } from '../env-parsers';
+import { EnvReader } from '../env-reader';
+import { isAcrValue, SUPPORTED_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
+import { resourceProblem } from '../../protocol-rules/resource-indicator';
+import type { ServerConfig } from './server.config';
+
+/**
+ * Step-up authentication (RFC 9470, docs/OAUTH.md "Step-up authentication"): the `acr` a login
+ * must achieve for a scope or a resource, whatever `acr_values` the client sends.
+ */
+export abstract class StepUpConfig {
+  /** ACR_REQUIRED_BY_SCOPE: scope value → the `acr` a token with it needs (e.g. account → phr). */
+  abstract readonly acrRequiredByScope: Readonly<Record<string, AcrValue>>;
+  /**
+   * ACR_REQUIRED_BY_RESOURCE: RFC 8707 resource → the `acr` its tokens need. For
+   * ACCESS_TOKEN_AUDIENCE, /api/me also refuses weaker tokens (RFC 9470 §3).
+   */
+  abstract readonly acrRequiredByResource: Readonly<Record<string, AcrValue>>;
+  /**
+   * ACCOUNT_CHANGES_REQUIRE_PHR: an account that holds a passkey changes its sign-in methods
+   * (adds or removes one, sets a password) only after a passkey sign-in. On by default in
+   * production; off elsewhere, where scripts and the demo add passkeys with a password login.
+   */
+  abstract readonly accountChangesRequirePhr: boolean;
+}
+
+export function readStepUpConfig(
+  env: EnvReader,
+  server: Pick<ServerConfig, 'isProduction'>,
+): StepUpConfig {
+  return Object.freeze({
+    accountChangesRequirePhr: env.bool('ACCOUNT_CHANGES_REQUIRE_PHR', server.isProduction),
+    acrRequiredByScope: env.read(
+      (e) =>
+        acrMap(e, 'ACR_REQUIRED_BY_SCOPE', (scope) =>
+          // RFC 6749 §3.3 scope-token; which scopes exist is checked where scopes are known.
+          /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope) ? undefined : 'is not a scope value',
+        ),
+      {},
+    ),
+    acrRequiredByResource: env.read(
+      (e) => acrMap(e, 'ACR_REQUIRED_BY_RESOURCE', resourceProblem),
+      {},
+    ),
+  });
+}
+
+/** A JSON object of `key → acr value`, each key checked by `keyProblem`. */
+function acrMap(
+  env: Env,
+  name: string,
+  keyProblem: (key: string) => string | undefined,
+): Record<string, AcrValue> {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return {};
+  const shape = `${name} must be a JSON object of "<key>": "<acr>" (acr one of ${SUPPORTED_ACR_VALUES.join(', ')})`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`${shape}: ${jsonProblem(error, value)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(shape);
+  }
+  const problems: string[] = [];
+  // No prototype: a key like `constructor` is looked up as the operator wrote it, or not at all.
+  const map = Object.create(null) as Record<string, AcrValue>;
+  for (const [key, acr] of Object.entries(parsed)) {
+    const problem = keyProblem(key);
+    if (problem !== undefined) problems.push(`${name}: the key "${key}" ${problem}`);
+    else if (!isAcrValue(acr)) {
+      problems.push(
+        `${name}: the value for "${key}" must be one of ${SUPPORTED_ACR_VALUES.join(', ')}`,
+      );
+    } else map[key] = acr;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return map;
+}

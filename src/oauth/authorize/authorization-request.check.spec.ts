@@ -1,0 +1,22 @@
+import type { OAuthConfig } from '../../config/sections/oauth.config';
+import type { TokenConfig } from '../../config/sections/tokens.config';
+import type { ResourceClientIdCheck } from '../resource/check-resource-client-id';
+import { AuthorizationRequestCheck } from './authorization-request.check';
+
+function check(acrRequiredByScope: Record<string, 'phr'>): AuthorizationRequestCheck {
+  return new AuthorizationRequestCheck(
+    {} as TokenConfig,
+    {} as OAuthConfig,
+    {} as ResourceClientIdCheck,
+    { acrRequiredByScope, acrRequiredByResource: {}, accountChangesRequirePhr: false },
+  );
+}
+
+describe('AuthorizationRequestCheck at start', () => {
+  it('refuses an ACR_REQUIRED_BY_SCOPE naming a scope this server does not grant', () => {
+    expect(() => check({ acount: 'phr' })).toThrow(
+      'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, api, account)',
+    );
+    expect(() => check({ account: 'phr' })).not.toThrow();
+  });
+});

@@ -1,0 +1,85 @@
+import { meetsAcr, type AcrValue } from '../../protocol-rules/acr';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+
+/** What an authorization request demands of the login behind it (OpenID Connect Core §3.1.2.1). */
+export interface AuthenticationRequirements {
+  /** `prompt=none`: never show a page; an unmet requirement is an error to the client. */
+  readonly promptNone: boolean;
+  /** `prompt=login`: a sign-in made for this request. */
+  readonly promptLogin: boolean;
+  /** `max_age`: the most seconds since the user last authenticated. */
+  readonly maxAge?: number;
+  /** The `acr` the login must achieve: from `acr_values`, or a scope's or resource's minimum. */
+  readonly acr?: AcrValue;
+}
+
+/** The session, as far as its authentication goes. */
+export interface SessionAuthentication {
+  readonly authTime: Date;
+  readonly acr?: string;
+}
+
+/**
+ * Whether the session satisfies the request, or why the user must sign in (again):
+ * `no_session`, `prompt_login` or `max_age` (a sign-in newer than the request is needed), `acr`
+ * (a stronger one is).
+ */
+export type AuthenticationVerdict =
+  { ok: true } | { ok: false; reason: 'no_session' | 'prompt_login' | 'max_age' | 'acr' };
+
+/**
+ * OpenID Connect Core §3.1.2.3: `prompt=login` and `max_age` ask for an active re-authentication
+ * when the elapsed time is greater than `max_age` (so `max_age=0` always does); RFC 9470 §4 and OpenID EAP:
+ * `acr_values` asks for a login of that class. `signedInSince`, when set, is when this request
+ * first sent the user to sign in: a sign-in since then is the fresh one both ask for (else a
+ * `max_age=0` or `prompt=login` request would send the user back to sign in forever).
+ */
+export function checkAuthentication(
+  session: SessionAuthentication | null,
+  required: AuthenticationRequirements,
+  now: Date,
+  signedInSince?: Date,
+): AuthenticationVerdict {
+  if (!session) return { ok: false, reason: 'no_session' };
+  const fresh =
+    signedInSince !== undefined && session.authTime.getTime() >= signedInSince.getTime();
+  if (required.promptLogin && !fresh) return { ok: false, reason: 'prompt_login' };
+  if (required.maxAge !== undefined && !fresh) {
+    const elapsedMs = now.getTime() - session.authTime.getTime();
+    if (elapsedMs > required.maxAge * 1000) return { ok: false, reason: 'max_age' };
+  }
+  if (!meetsAcr(session.acr, required.acr)) return { ok: false, reason: 'acr' };
+  return { ok: true };
+}
+
+/**
+ * The `prompt` parameter (OpenID Connect Core §3.1.2.1: space-separated). `none` with any other
+ * value is an error. `consent` and `select_account` ask for nothing Proofgate would not already
+ * do (the consent screen shows whenever consent is missing; a browser holds one session).
+ */
+export function checkPrompt(prompt: string | undefined): { none: boolean; login: boolean } {
+  if (prompt === undefined) return { none: false, login: false };
+  const values = prompt.split(' ');
+  const known = ['none', 'login', 'consent', 'select_account'];
+  const unknown = values.find((value) => !known.includes(value));
+  if (unknown !== undefined) {
+    throw new InvalidRequest(`Unsupported prompt value: ${unknown.slice(0, 32)}`);
+  }
+  const none = values.includes('none');
+  if (none && values.length > 1) {
+    throw new InvalidRequest('prompt=none cannot be combined with another prompt value');
+  }
+  return { none, login: values.includes('login') };
+}
+
+/** The longest `max_age` taken as asked (ten years): anything longer asks for nothing more. */
+const MAX_AGE_CEILING = 315_360_000;
+
+/** `max_age` (OpenID Connect Core §3.1.2.1): a non-negative integer number of seconds. */
+export function checkMaxAge(maxAge: string | undefined): number | undefined {
+  if (maxAge === undefined) return undefined;
+  if (!/^\d{1,12}$/.test(maxAge)) {
+    throw new InvalidRequest('max_age must be a non-negative integer number of seconds');
+  }
+  return Math.min(Number(maxAge), MAX_AGE_CEILING);
+}

@@ -1,0 +1,47 @@
+import {
+  acrForAccountChange,
+  acrOfAuthentication,
+  acrRequestedBy,
+  meetsAcr,
+  strongerAcr,
+} from './acr';
+
+describe('acr (OpenID EAP ACR values)', () => {
+  it('phr is achieved by a passkey sign-in only', () => {
+    expect(acrOfAuthentication('passkey')).toBe('phr');
+    for (const method of ['password', 'siwe', 'siws', 'siwb']) {
+      expect(acrOfAuthentication(method)).toBeUndefined();
+    }
+  });
+
+  it('meets: no requirement is always met; phr only by phr', () => {
+    expect(meetsAcr(undefined, undefined)).toBe(true);
+    expect(meetsAcr('phr', undefined)).toBe(true);
+    expect(meetsAcr('phr', 'phr')).toBe(true);
+    expect(meetsAcr(undefined, 'phr')).toBe(false);
+    // A value we do not issue (another profile's, or phrh) meets nothing of ours.
+    expect(meetsAcr('phrh', 'phr')).toBe(false);
+    expect(meetsAcr('urn:other:loa:3', 'phr')).toBe(false);
+  });
+
+  it('acr_values: the supported values asked for; unsupported ones (phrh) ignored', () => {
+    expect(acrRequestedBy(undefined)).toBeUndefined();
+    expect(acrRequestedBy('phr')).toBe('phr');
+    expect(acrRequestedBy('phrh phr')).toBe('phr');
+    expect(acrRequestedBy('phrh')).toBeUndefined();
+    expect(acrRequestedBy('urn:other:loa:3')).toBeUndefined();
+  });
+
+  it('the stronger of two requirements', () => {
+    expect(strongerAcr(undefined, undefined)).toBeUndefined();
+    expect(strongerAcr('phr', undefined)).toBe('phr');
+    expect(strongerAcr(undefined, 'phr')).toBe('phr');
+  });
+
+  it('an account with a passkey needs phr to change its methods; one without, nothing', () => {
+    expect(acrForAccountChange(['password', 'passkey'], { required: true })).toBe('phr');
+    expect(acrForAccountChange(['password', 'wallet'], { required: true })).toBeUndefined();
+    // ACCOUNT_CHANGES_REQUIRE_PHR=false
+    expect(acrForAccountChange(['password', 'passkey'], { required: false })).toBeUndefined();
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Authentication Context Class References (OpenID Connect Core §2 `acr`, RFC 9470 `acr_values`)
+ * of the OpenID Enterprise Extensions Profile (EAP 1.0 §5.1.1).
+ *
+ * `phr` (phishing-resistant): a passkey sign-in. WebAuthn binds the assertion to the RP ID, so a
+ * site that relays the ceremony cannot obtain one valid here; a password can be typed into a
+ * look-alike page, and a wallet signs whatever domain the (possibly phished) page puts in the
+ * message, so neither is phishing-resistant. User verification is not needed: EAP's `phr` is
+ * about phishing, not about a second factor (that is `amr` `user`).
+ *
+ * `phrh` (phishing-resistant, hardware-protected) is not offered: passkeys are registered with
+ * attestation `none`, so nothing tells a hardware-held key from a synced software one, and
+ * claiming `phrh` would claim more than we know (as `amr` never says `hwk`).
+ *
+ * A login that is not phishing-resistant carries no `acr` at all: EAP defines no weaker value, and
+ * an absent `acr` can only ever be read as "no requirement met".
+ */
+export const PHISHING_RESISTANT = 'phr';
+
+/** The values `acr_values_supported` lists, weakest first: each meets itself and those before. */
+export const SUPPORTED_ACR_VALUES = [PHISHING_RESISTANT] as const;
+export type AcrValue = (typeof SUPPORTED_ACR_VALUES)[number];
+
+export function isAcrValue(value: unknown): value is AcrValue {
+  return (SUPPORTED_ACR_VALUES as readonly unknown[]).includes(value);
+}
+
+/** How a login was proven, as far as its `acr` is concerned (the proofs' `auth_method`). */
+const PHISHING_RESISTANT_METHODS: ReadonlySet<string> = new Set(['passkey']);
+
+/** The `acr` one authentication achieves: `phr` for a passkey, else none. */
+export function acrOfAuthentication(authMethod: string): AcrValue | undefined {
+  return PHISHING_RESISTANT_METHODS.has(authMethod) ? PHISHING_RESISTANT : undefined;
+}
+
+/** Whether an achieved `acr` (absent: none) meets `required` (absent: no requirement). */
+export function meetsAcr(achieved: string | undefined, required: AcrValue | undefined): boolean {
+  if (required === undefined) return true;
+  if (!isAcrValue(achieved)) return false;
+  return SUPPORTED_ACR_VALUES.indexOf(achieved) >= SUPPORTED_ACR_VALUES.indexOf(required);
+}
+
+/** The stronger of two requirements (absent: none). */
+export function strongerAcr(
+  a: AcrValue | undefined,
+  b: AcrValue | undefined,
+): AcrValue | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return SUPPORTED_ACR_VALUES.indexOf(a) >= SUPPORTED_ACR_VALUES.indexOf(b) ? a : b;
+}
+
+/**
+ * The requirement an `acr_values` request parameter (OpenID Connect Core §3.1.2.1: space-separated,
+ * in order of preference) makes: the weakest supported value it lists, since any listed value
+ * satisfies the client. Values we do not support (`phrh`, another profile's) are ignored, as
+ * Core makes `acr_values` a voluntary claim; a list of only those asks for nothing we can give.
+ */
+export function acrRequestedBy(acrValues: string | undefined): AcrValue | undefined {
+  if (acrValues === undefined) return undefined;
+  const supported = acrValues.split(' ').filter(isAcrValue);
+  if (supported.length === 0) return undefined;
+  return supported.reduce((weakest, value) =>
+    SUPPORTED_ACR_VALUES.indexOf(value) < SUPPORTED_ACR_VALUES.indexOf(weakest) ? value : weakest,
+  );
+}
+
+/**
+ * The `acr` a change of an account's sign-in methods (adding or removing one, setting a password)
+ * needs: `phr` once the account holds a passkey, so a phished password or wallet signature cannot
+ * add the attacker's way in or remove the owner's passkey; none before (an account without a
+ * passkey has nothing phishing-resistant to sign in with). docs/PASSKEYS-AND-ACCOUNTS.md.
+ */
+export function acrForAccountChange(
+  methodTypes: readonly string[],
+  { required }: { required: boolean },
+): AcrValue | undefined {
+  return required && methodTypes.includes('passkey') ? PHISHING_RESISTANT : undefined;
+}

@@ -1,0 +1,337 @@
+/**
+ * Step-up authentication at /authorize (OpenID Connect Core §3.1.2.1, RFC 9470, OpenID EAP ACR
+ * values), driven by oauth4webapi as the client over real HTTP and by a cookie-keeping browser
+ * through the login page: `max_age` and `prompt=login` force a new sign-in and come back to the
+ * same request, `prompt=none` answers instead of showing a page, and `acr_values=phr` (or a
+ * scope's or resource's minimum) is met only by a passkey sign-in (the lab's software
+ * authenticator), whose `acr` the ID token, the access token, introspection and refreshes carry.
+ */
+import * as oauth from 'oauth4webapi';
+import request from 'supertest';
+import { decodeJwt } from 'jose';
+import { type Agent, DEMO_CLIENT, login, pushAuthorizationRequest } from '../../support/oauth';
+import { INSECURE, codeRequest, discover } from '../../support/oauth-discovery';
+import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
+import type { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
+import { type TestApp, startListeningApp } from '../../support/test-app';
+
+const MCP_RESOURCE = 'http://localhost:25004/mcp';
+
+describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let as: oauth.AuthorizationServer;
+  const client: oauth.Client = { client_id: DEMO_CLIENT.id };
+  const clientAuth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
+  /** user1's passkey, added on the account page in beforeAll. */
+  let passkey: SoftwareAuthenticator;
+
+  beforeAll(async () => {
+    ({ t, issuer } = await startListeningApp(
+      {
+        ACR_REQUIRED_BY_SCOPE: JSON.stringify({ account: 'phr' }),
+        ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [MCP_RESOURCE]: 'phr' }),
+        ACCOUNT_CHANGES_REQUIRE_PHR: 'true',
+        RATE_LIMIT_LOGIN_PER_IP: '1000',
+      },
+      'localhost',
+    ));
+    as = await discover(issuer, 'oidc');
+    passkey = await addPasskeyOnAccountPage(await passwordBrowser(), issuer);
+  });
+  afterAll(() => t.close());
+
+  /** A browser signed in as user1 with the password. */
+  async function passwordBrowser(): Promise<Agent> {
+    const browser = request.agent(t.app.getHttpServer());
+    await login(browser, '/', 'user1', 'password1');
+    return browser;
+  }
+
+  /** An authorization request of demo-client (openid, PKCE, state, nonce) with `extra`. */
+  async function authorizationRequest(extra: Record<string, string> = {}) {
+    const nonce = oauth.generateRandomNonce();
+    const req = await codeRequest(DEMO_CLIENT.redirectUri, { scope: 'openid', nonce, ...extra });
+    const url = new URL(as.authorization_endpoint!);
+    url.search = new URLSearchParams({ client_id: client.client_id, ...req.parameters }).toString();
+    return { ...req, nonce, path: `${url.pathname}${url.search}` };
+  }
+
+  /** Where /authorize (or any step) redirected: a path on this server, or the client's URL. */
+  function location(res: request.Response): URL {
+    return new URL(res.headers.location, issuer);
+  }
+
+  /** The client's side of the callback: checked by the library (state, iss), then redeemed. */
+  async function redeem(
+    callback: URL,
+    req: { state: string; verifier: string; nonce: string },
+    maxAge?: number,
+  ) {
+    const params = oauth.validateAuthResponse(as, client, callback, req.state);
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      clientAuth,
+      params,
+      DEMO_CLIENT.redirectUri,
+      req.verifier,
+      INSECURE,
+    );
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: req.nonce,
+      // The library then requires auth_time and checks it against max_age (Core §3.1.3.7).
+      ...(maxAge === undefined ? {} : { maxAge }),
+    });
+    return { tokens, idToken: oauth.getValidatedIdTokenClaims(tokens)! };
+  }
+
+  /** The library's reading of an error callback: the error it raises. */
+  function callbackError(callback: URL, state: string): oauth.AuthorizationResponseError {
+    try {
+      oauth.validateAuthResponse(as, client, callback, state);
+    } catch (error) {
+      if (error instanceof oauth.AuthorizationResponseError) return error;
+      throw error;
+    }
+    throw new Error(`no error in ${callback.href}`);
+  }
+
+  /** Signs `browser` in again with the password on the login page /authorize sent it to. */
+  async function passwordSignInAt(browser: Agent, loginPage: URL): Promise<URL> {
+    const returnTo = loginPage.searchParams.get('return_to')!;
+    const done = await login(browser, returnTo, 'user1', 'password1');
+    return location(done);
+  }
+
+  it('advertises acr_values_supported [phr] in both metadata documents', async () => {
+    expect(as.acr_values_supported).toEqual(['phr']);
+    const rfc8414 = await discover(issuer, 'oauth2');
+    expect(rfc8414.acr_values_supported).toEqual(['phr']);
+    expect(as.claims_supported).toContain('acr');
+  });
+
+  it('max_age: a session younger than it gets a code at once, with auth_time in the ID token', async () => {
+    const browser = await passwordBrowser();
+    const signedInAt = Math.floor(t.clock.now().getTime() / 1000);
+    const req = await authorizationRequest({ max_age: '600' });
+    const res = await browser.get(req.path).expect(302);
+    expect(location(res).origin).toBe('http://localhost:25001');
+    const { idToken } = await redeem(location(res), req, 600);
+    expect(idToken.auth_time).toBeGreaterThanOrEqual(signedInAt - 1);
+    expect(idToken.auth_time).toBeLessThanOrEqual(signedInAt + 1);
+  });
+
+  it('max_age: an older session is sent to sign in again, and comes back to the same request', async () => {
+    const browser = await passwordBrowser();
+    const before = Math.floor(t.clock.now().getTime() / 1000);
+    t.clock.advance(120);
+    try {
+      const req = await authorizationRequest({ max_age: '60' });
+      const toLogin = location(await browser.get(req.path).expect(302));
+      expect(toLogin.pathname).toBe('/login');
+      const back = await passwordSignInAt(browser, toLogin);
+      // The same request, with the marker of when it sent the user away.
+      expect(back.pathname).toBe('/authorize');
+      expect(back.searchParams.get('state')).toBe(req.state);
+      expect(back.searchParams.get('max_age')).toBe('60');
+      const callback = location(await browser.get(`${back.pathname}${back.search}`).expect(302));
+      const claims = decodeJwt(
+        (
+          await oauth
+            .authorizationCodeGrantRequest(
+              as,
+              client,
+              clientAuth,
+              oauth.validateAuthResponse(as, client, callback, req.state),
+              DEMO_CLIENT.redirectUri,
+              req.verifier,
+              INSECURE,
+            )
+            .then((r) => r.json() as Promise<{ id_token: string }>)
+        ).id_token,
+      );
+      // The new sign-in's time, not the old session's (the library's own max_age check runs on
+      // the real clock, which this test has moved away from: the claim is read directly here).
+      expect(claims.auth_time).toBeGreaterThanOrEqual(before + 120);
+    } finally {
+      t.clock.advance(-120);
+    }
+  });
+
+  it('max_age=0 and prompt=login: always a new sign-in, then a code (no loop)', async () => {
+    for (const extra of [{ max_age: '0' }, { prompt: 'login' }] as Record<string, string>[]) {
+      const browser = await passwordBrowser();
+      const req = await authorizationRequest(extra);
+      const toLogin = location(await browser.get(req.path).expect(302));
+      expect(toLogin.pathname).toBe('/login');
+      const back = await passwordSignInAt(browser, toLogin);
+      const callback = location(await browser.get(`${back.pathname}${back.search}`).expect(302));
+      expect(callback.origin).toBe('http://localhost:25001');
+      const { idToken } = await redeem(callback, req, extra.max_age === '0' ? 60 : undefined);
+      expect(idToken.auth_time).toEqual(expect.any(Number));
+    }
+  });
+
+  it('the marker is not the client’s to make: a forged or another client’s one is ignored', async () => {
+    const browser = await passwordBrowser();
+    const req = await authorizationRequest({ prompt: 'login' });
+    const forged = `${req.path}&pg_signin_since=${Date.now() - 1_000_000}.${'A'.repeat(43)}`;
+    expect(location(await browser.get(forged).expect(302)).pathname).toBe('/login');
+  });
+
+  it('prompt=none: login_required without a session, or with one older than max_age', async () => {
+    const anonymous = request.agent(t.app.getHttpServer());
+    const req = await authorizationRequest({ prompt: 'none' });
+    const error = callbackError(location(await anonymous.get(req.path).expect(302)), req.state);
+    expect(error.error).toBe('login_required');
+
+    const browser = await passwordBrowser();
+    t.clock.advance(120);
+    try {
+      const old = await authorizationRequest({ prompt: 'none', max_age: '60' });
+      const stale = callbackError(location(await browser.get(old.path).expect(302)), old.state);
+      expect(stale.error).toBe('login_required');
+    } finally {
+      t.clock.advance(-120);
+    }
+    const both = await authorizationRequest({ prompt: 'none login' });
+    const invalid = callbackError(location(await browser.get(both.path).expect(302)), both.state);
+    expect(invalid.error).toBe('invalid_request');
+  });
+
+  it('acr_values=phr with a password session: the passkey step, then acr=phr in every token', async () => {
+    const browser = await passwordBrowser();
+    const req = await authorizationRequest({ acr_values: 'phr', scope: 'openid profile' });
+    const toLogin = location(await browser.get(req.path).expect(302));
+    expect(toLogin.pathname).toBe('/login');
+    expect(toLogin.searchParams.get('acr_values')).toBe('phr');
+
+    // The page offers only what meets phr, and says so.
+    const page = await browser.get(`${toLogin.pathname}${toLogin.search}`).expect(200);
+    expect(page.text).toContain('id="step-up"');
+    expect(page.text).toContain('phishing-resistant');
+    expect(page.text).not.toContain('id="username"');
+    expect(page.text).toContain('id="passkey-login"');
+    expect(page.text).not.toContain('id="siwe-login"');
+
+    const back = new URL(
+      await passkeySignIn(browser, passkey, `${toLogin.pathname}${toLogin.search}`),
+      issuer,
+    );
+    const callback = location(await browser.get(`${back.pathname}${back.search}`).expect(302));
+    const { tokens, idToken } = await redeem(callback, req);
+    expect(idToken).toMatchObject({
+      sub: 'user1',
+      acr: 'phr',
+      amr: expect.arrayContaining(['pop']),
+    });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      acr: 'phr',
+      auth_time: idToken.auth_time,
+    });
+
+    const introspected = await oauth.processIntrospectionResponse(
+      as,
+      client,
+      await oauth.introspectionRequest(as, client, clientAuth, tokens.access_token, INSECURE),
+    );
+    expect(introspected).toMatchObject({ active: true, acr: 'phr', auth_time: idToken.auth_time });
+
+    // A refresh is no new authentication: the grant's acr and auth_time stay.
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, INSECURE),
+    );
+    expect(decodeJwt(refreshed.access_token)).toMatchObject({
+      acr: 'phr',
+      auth_time: idToken.auth_time,
+    });
+    const refreshIntrospected = await oauth.processIntrospectionResponse(
+      as,
+      client,
+      await oauth.introspectionRequest(as, client, clientAuth, refreshed.refresh_token!, INSECURE),
+    );
+    expect(refreshIntrospected).toMatchObject({ active: true, acr: 'phr' });
+  });
+
+  it('a password session’s tokens carry no acr; prompt=none with acr_values=phr: unmet_authentication_requirements', async () => {
+    const browser = await passwordBrowser();
+    const plain = await authorizationRequest();
+    const { tokens, idToken } = await redeem(
+      location(await browser.get(plain.path).expect(302)),
+      plain,
+    );
+    expect(idToken.acr).toBeUndefined();
+    expect(decodeJwt(tokens.access_token).acr).toBeUndefined();
+
+    const req = await authorizationRequest({ prompt: 'none', acr_values: 'phr' });
+    const error = callbackError(location(await browser.get(req.path).expect(302)), req.state);
+    expect(error.error).toBe('unmet_authentication_requirements');
+
+    // phrh (hardware-protected) is not supported: ignored, as OpenID Connect's voluntary acr_values.
+    const hardware = await authorizationRequest({ acr_values: 'phrh' });
+    const { idToken: weak } = await redeem(
+      location(await browser.get(hardware.path).expect(302)),
+      hardware,
+    );
+    expect(weak.acr).toBeUndefined();
+  });
+
+  it('minimums: the account scope (ACR_REQUIRED_BY_SCOPE) and the MCP resource (ACR_REQUIRED_BY_RESOURCE) demand phr', async () => {
+    const browser = await passwordBrowser();
+    for (const extra of [{ scope: 'openid account' }, { resource: MCP_RESOURCE }] as Record<
+      string,
+      string
+    >[]) {
+      const req = await authorizationRequest(extra);
+      const toLogin = location(await browser.get(req.path).expect(302));
+      expect(toLogin.pathname).toBe('/login');
+      expect(toLogin.searchParams.get('acr_values')).toBe('phr');
+    }
+    const passkeyBrowser = request.agent(t.app.getHttpServer());
+    await passkeySignIn(passkeyBrowser, passkey);
+    const req = await authorizationRequest({ resource: MCP_RESOURCE });
+    const { tokens } = await redeem(location(await passkeyBrowser.get(req.path).expect(302)), req);
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: MCP_RESOURCE, acr: 'phr' });
+  });
+
+  it('through PAR: a pushed prompt=login sends the user to sign in, and the request_uri comes back', async () => {
+    const browser = await passwordBrowser();
+    const requestUri = await pushAuthorizationRequest(t, DEMO_CLIENT, { prompt: 'login' });
+    const path = `/authorize?client_id=${DEMO_CLIENT.id}&request_uri=${encodeURIComponent(requestUri)}`;
+    const toLogin = location(await browser.get(path).expect(302));
+    expect(toLogin.pathname).toBe('/login');
+    const back = await passwordSignInAt(browser, toLogin);
+    expect(back.searchParams.get('request_uri')).toBe(requestUri);
+    const callback = location(await browser.get(`${back.pathname}${back.search}`).expect(302));
+    expect(callback.searchParams.get('state')).toBe('st');
+    expect(callback.searchParams.get('code')).toEqual(expect.any(String));
+  });
+
+  it('ACCOUNT_CHANGES_REQUIRE_PHR: an account with a passkey changes its methods after a passkey sign-in only', async () => {
+    const browser = await passwordBrowser();
+    const page = await browser.get('/account').expect(200);
+    expect(page.text).toContain('id="passkey-needed"');
+    expect(page.text).not.toContain('id="add-passkey"');
+    // The page's CSRF token, from its sign-out form (the add-method section is not shown).
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const refused = await browser
+      .post('/account/passkeys/options')
+      .send({ csrf_token: csrf })
+      .expect(401);
+    expect(refused.body.error).toBe('insufficient_user_authentication');
+    expect(refused.headers['www-authenticate']).toContain('acr_values="phr"');
+
+    const passkeyBrowser = request.agent(t.app.getHttpServer());
+    await passkeySignIn(passkeyBrowser, passkey);
+    const stepped = await passkeyBrowser.get('/account').expect(200);
+    expect(stepped.text).toContain('id="add-passkey"');
+    const steppedCsrf = /data-csrf-token="([^"]+)"/.exec(stepped.text)![1];
+    await passkeyBrowser
+      .post('/account/passkeys/options')
+      .send({ csrf_token: steppedCsrf })
+      .expect(200);
+  });
+});
