@@ -116,12 +116,9 @@ export class AuthorizationRequestCheck {
    * RFC 9470 §4 / OpenID Connect Core §3.1.2.1: the `acr` the login must achieve, the strongest
    * of what `acr_values` asks and what ACR_REQUIRED_BY_SCOPE and ACR_REQUIRED_BY_RESOURCE demand of
    * the scope and resource (a client cannot get a token the resource would refuse by not asking).
+   * The device authorization endpoint asks it too: a device grant meets the same minimums.
    */
-  private requiredAcr(
-    acrValues: string | undefined,
-    scope: string,
-    resource: string,
-  ): { acr?: AcrValue } {
+  requiredAcr(acrValues: string | undefined, scope: string, resource: string): { acr?: AcrValue } {
     const acr = strongest([
       acrRequestedBy(acrValues),
       ...scope.split(' ').map((value) => this.stepUp.acrRequiredByScope[value]),

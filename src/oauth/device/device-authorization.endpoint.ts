@@ -37,7 +37,9 @@ export class DeviceAuthorizationEndpoint {
     checkGrantType(client, DEVICE_CODE_GRANT_TYPE);
     const work = async () => {
       const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
-      return this.authorizations.issue(client, scope, resource);
+      // The scope's and resource's acr minimums (ACR_REQUIRED_BY_*), as /authorize applies them.
+      const { acr } = this.requests.requiredAcr(undefined, scope, resource);
+      return this.authorizations.issue(client, scope, resource, acr);
     };
     return client.type === 'confidential' ? this.budget.alongside(client.clientId, work) : work();
   }

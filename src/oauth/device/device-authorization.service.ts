@@ -1,3 +1,4 @@
+import type { AcrValue } from '../../protocol-rules/acr';
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
@@ -50,7 +51,9 @@ export class DeviceAuthorizationService {
     client: OAuthClient,
     scope: string,
     resource: string,
+    requiredAcr?: AcrValue,
   ): Promise<DeviceAuthorizationResponse> {
+    const required = requiredAcr === undefined ? {} : { requiredAcr };
     const ttlSeconds = this.challenges.deviceCodeTtlSeconds;
     const interval = this.challenges.deviceCodeIntervalSeconds;
     const deviceCode = randomToken(32);
@@ -61,12 +64,18 @@ export class DeviceAuthorizationService {
       key: deviceCode,
       binding,
       // The first poll may come at once; each later one `interval` after the one before.
-      payload: { status: 'pending', scope, resource, interval, pollableAt: issuedAt },
+      payload: { status: 'pending', scope, resource, interval, pollableAt: issuedAt, ...required },
       ttlSeconds,
       issuedAt,
     });
     const userCode = await this.issueUserCode(
-      { deviceCodeHash: sha256Base64Url(deviceCode), clientId: client.clientId, scope, resource },
+      {
+        deviceCodeHash: sha256Base64Url(deviceCode),
+        clientId: client.clientId,
+        scope,
+        resource,
+        ...required,
+      },
       ttlSeconds,
       issuedAt,
     );

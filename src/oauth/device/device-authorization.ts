@@ -1,3 +1,4 @@
+import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 
 /** RFC 8628 §3.4: the grant type a client polls /token with. */
@@ -20,6 +21,8 @@ export interface DeviceApproval {
   amr?: string[];
   /** OpenID Connect `auth_time`, seconds since the epoch. */
   authTime: number;
+  /** The `acr` the sign-in achieved (`phr` for a passkey), if any. */
+  acr?: string;
 }
 
 /**
@@ -36,6 +39,8 @@ export interface DeviceCodePayload extends Partial<DeviceApproval> {
   interval: number;
   /** The earliest time the next poll is in time: the last poll plus `interval`. */
   pollableAt: Date;
+  /** The `acr` the approving sign-in must achieve: the scope's or resource's minimum. */
+  requiredAcr?: AcrValue;
 }
 
 /**
@@ -47,6 +52,8 @@ export interface DeviceUserCodePayload {
   clientId: string;
   scope: string;
   resource: string;
+  /** As the device code's: the verification page asks for this sign-in before it confirms. */
+  requiredAcr?: AcrValue;
 }
 
 /** The device code challenge's binding: redeemed only by the client it was issued to. */

@@ -31,9 +31,10 @@ import { DeviceVerificationService } from './device-verification.service';
 /** The verification page's own path (RFC 8628 §3.2 `verification_uri`). */
 const DEVICE_PAGE = '/device';
 
-function loginFirst(userCode: string | undefined): string {
+function loginFirst(userCode: string | undefined, acr?: string): string {
   const back = userCode ? `${DEVICE_PAGE}?user_code=${encodeURIComponent(userCode)}` : DEVICE_PAGE;
-  return `/login?return_to=${encodeURIComponent(back)}`;
+  const stepUp = acr === undefined ? '' : `acr_values=${encodeURIComponent(acr)}&`;
+  return `/login?${stepUp}return_to=${encodeURIComponent(back)}`;
 }
 
 /**
@@ -90,7 +91,11 @@ export class DeviceVerificationController {
   @ApiConsumes(FORM)
   @ApiBody({ type: DeviceVerificationFormDto })
   @ApiResponse({ status: 200, description: 'The confirm page, or the answer (HTML)' })
-  @ApiResponse({ status: 303, description: 'Signed out: to /login and back' })
+  @ApiResponse({
+    status: 303,
+    description:
+      'Signed out, or signed in with less than the code’s scope or resource requires (ACR_REQUIRED_BY_*): to /login (with `acr_values`) and back',
+  })
   @ApiBadRequestResponse({
     description:
       'HTML: the form again (unknown, expired or answered code); JSON: CSRF check failed',
@@ -121,6 +126,9 @@ export class DeviceVerificationController {
     );
     const csrfToken = () => this.csrf.issue(req, res);
     switch (outcome.kind) {
+      case 'step_up':
+        res.redirect(303, loginFirst(outcome.userCode, outcome.acr));
+        return;
       case 'form':
         res
           .status(400)

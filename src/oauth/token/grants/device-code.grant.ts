@@ -170,6 +170,7 @@ export class DeviceCodeGrant extends GrantHandler {
         ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
         resource,
         authTime: new Date(authTime * 1000),
+        ...(payload.acr === undefined ? {} : { acr: payload.acr }),
       },
       // OpenID Connect Core §3.1.3.3: an ID token when the scope had openid (no nonce here).
       hasScope(payload.scope, OPENID_SCOPE)
