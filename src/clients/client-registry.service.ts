@@ -220,6 +220,7 @@ export class ClientRegistry implements OnModuleInit {
       ...(wanted.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...(wanted.grantTypes ? { grantTypes: [...wanted.grantTypes] } : {}),
     };
     const unchanged =
       existing &&
@@ -230,6 +231,7 @@ export class ClientRegistry implements OnModuleInit {
       existing.dpopBoundAccessTokens === client.dpopBoundAccessTokens &&
       existing.requirePushedAuthorizationRequests === client.requirePushedAuthorizationRequests &&
       existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
+      existing.grantTypes?.join('\n') === client.grantTypes?.join('\n') &&
       (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;
     await this.clients.save(client);

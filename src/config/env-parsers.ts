@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
+import { defaultResponseTypes, grantTypesProblem } from '../protocol-rules/grant-types';
 import { redirectUriProblem } from '../protocol-rules/redirect-uri';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
 import {
@@ -221,6 +222,7 @@ export interface ClientEntry {
   first_party?: unknown;
   dpop_bound_access_tokens?: unknown;
   require_pushed_authorization_requests?: unknown;
+  grant_types?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -237,12 +239,15 @@ export interface ClientEntryConfig {
   dpopBoundAccessTokens?: boolean;
   /** RFC 9126 §6: authorization requests only through PAR. */
   requirePushedAuthorizationRequests?: boolean;
+  /** RFC 7591 §2 grant_types; absent: the browser grants (authorization_code, refresh_token). */
+  grantTypes?: string[];
 }
 
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
- * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests? }`.
- * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
+ * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
+ * grant_types? }`. No secret means a public client. Redirect URIs follow `redirectUriProblem`'s
+ * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
   const value = raw(env, name);
@@ -290,8 +295,15 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       throw new ConfigError(`${where}client_secret must be a string of 8+ characters`);
     }
   }
-  const uris = entry.redirect_uris;
-  if (!Array.isArray(uris) || uris.length === 0) {
+  const grantTypes = entry.grant_types;
+  if (
+    grantTypes !== undefined &&
+    (!Array.isArray(grantTypes) || !grantTypes.every((value) => typeof value === 'string'))
+  ) {
+    throw new ConfigError(`${where}grant_types must be an array of strings`);
+  }
+  const uris = entry.redirect_uris ?? (grantTypes === undefined ? undefined : []);
+  if (!Array.isArray(uris) || (uris.length === 0 && grantTypes === undefined)) {
     throw new ConfigError(`${where}redirect_uris must be a non-empty array`);
   }
   for (const uri of uris) {
@@ -307,6 +319,18 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     for (const resource of resources) {
       const problem = typeof resource === 'string' ? resourceProblem(resource) : 'must be strings';
       if (problem) throw new ConfigError(`${where}resources ${problem}, got "${String(resource)}"`);
+    }
+  }
+  if (grantTypes !== undefined) {
+    const unique = [...new Set(grantTypes as string[])];
+    const inconsistent = grantTypesProblem({
+      grantTypes: unique,
+      confidential: entry.client_secret !== undefined,
+      redirectUris: uris as string[],
+      responseTypes: defaultResponseTypes(unique),
+    });
+    if (inconsistent) {
+      throw new ConfigError(`${where}${inconsistent.field} ${inconsistent.problem}`);
     }
   }
   for (const flag of [
@@ -329,6 +353,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     ...(entry.require_pushed_authorization_requests === true
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes as string[])] } : {}),
   };
 }
 

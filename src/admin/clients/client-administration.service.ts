@@ -6,7 +6,6 @@ import { randomToken } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { ClientRepository } from '../../clients/client.repository';
 import { isLive, type ClientType, type OAuthClient } from '../../clients/oauth-client';
-import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
@@ -86,10 +85,10 @@ export class ClientAdministration {
   ) {}
 
   async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
-    const entry = checkedEntry(wanted);
-    const grantTypes = checkedGrantTypes(wanted.grantTypes);
-    this.refuseManaged(entry.clientId, 'add');
     const secret = wanted.public ? undefined : randomToken(SECRET_BYTES);
+    const entry = checkedEntry(wanted, secret);
+    const grantTypes = entry.grantTypes;
+    this.refuseManaged(entry.clientId, 'add');
     const client: OAuthClient = {
       clientId: entry.clientId,
       type: secret === undefined ? 'public' : 'confidential',
@@ -237,36 +236,22 @@ export class ClientAdministration {
   }
 }
 
-/** The rules of OAUTH_CLIENTS entries; their failures are the operator's to fix, not the config's. */
-function checkedEntry(wanted: NewClient): ClientEntryConfig {
+/**
+ * The rules of OAUTH_CLIENTS entries (grant_types by the rules of POST /register,
+ * protocol-rules/grant-types.ts); their failures are the operator's to fix, not the config's.
+ */
+function checkedEntry(wanted: NewClient, secret: string | undefined): ClientEntryConfig {
   try {
     return clientEntry({
       client_id: wanted.clientId,
       redirect_uris: [...wanted.redirectUris],
+      ...(secret !== undefined ? { client_secret: secret } : {}),
       ...(wanted.name !== undefined ? { name: wanted.name } : {}),
       ...(wanted.resources !== undefined ? { resources: [...wanted.resources] } : {}),
+      ...(wanted.grantTypes !== undefined ? { grant_types: [...wanted.grantTypes] } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);
     throw error;
   }
-}
-
-/**
- * RFC 7591 §2 grant_types, by the rules of POST /register: grants the token endpoint has, and
- * authorization_code among them (the only grant that signs a user in; refresh_token alone could
- * never be used). Absent: the browser grants, as for configured clients that name none.
- */
-function checkedGrantTypes(wanted: readonly string[] | undefined): string[] | undefined {
-  if (wanted === undefined) return undefined;
-  const unsupported = wanted.find(
-    (grantType) => !(REGISTRABLE_GRANT_TYPES as readonly string[]).includes(grantType),
-  );
-  if (unsupported !== undefined) {
-    throw new AdminError(`grant types may be only ${REGISTRABLE_GRANT_TYPES.join(', ')}`);
-  }
-  if (!wanted.includes('authorization_code')) {
-    throw new AdminError('grant types must include authorization_code');
-  }
-  return [...new Set(wanted)];
 }

@@ -157,7 +157,11 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .command('add')
     .description('register a client; a confidential one gets a generated secret, shown once')
     .argument('<client_id>', '1-64 characters of [A-Za-z0-9._-]')
-    .requiredOption('--redirect-uri <uri>', 'a redirect URI (repeat for several)', collect)
+    .option(
+      '--redirect-uri <uri>',
+      'a redirect URI (repeat for several); required unless every grant type is one without redirects (client_credentials)',
+      collect,
+    )
     .option('--public', 'a public client (no secret: PKCE only, e.g. a SPA or native app)')
     .option('--name <name>', 'display name (default: the client_id)')
     .option('--first-party', 'record the client as your own application (no consent screen)')
@@ -168,8 +172,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     )
     .option(
       '--grant-type <type>',
-      `RFC 7591 grant_types: ${REGISTRABLE_GRANT_TYPES.join(' or ')}, authorization_code among them ` +
-        '(repeat for several; default: authorization_code and refresh_token; without refresh_token it gets no refresh token)',
+      `RFC 7591 grant_types: ${REGISTRABLE_GRANT_TYPES.join(' or ')} ` +
+        '(repeat for several; default: authorization_code and refresh_token; without refresh_token it gets no refresh token; ' +
+        'client_credentials for a confidential machine client, with no redirect URI)',
       collectOneOf(REGISTRABLE_GRANT_TYPES),
     )
     .option(
@@ -184,7 +189,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       async (
         clientId: string,
         options: {
-          redirectUri: string[];
+          redirectUri?: string[];
           public?: boolean;
           name?: string;
           firstParty?: boolean;
@@ -198,7 +203,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
         const { client, secret } = await deps.withContext((app) =>
           app.get(ClientAdministration).add({
             clientId,
-            redirectUris: options.redirectUri,
+            redirectUris: options.redirectUri ?? [],
             public: options.public === true,
             firstParty: options.firstParty === true,
             dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,

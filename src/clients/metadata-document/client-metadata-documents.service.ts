@@ -260,7 +260,7 @@ function toClient(
   if (fields.client_secret !== undefined || fields.client_secret_expires_at !== undefined) {
     throw new DocumentRefused('the document contains a client secret');
   }
-  const metadata = parseClientMetadata(document);
+  const metadata = parseClientMetadata(document, 'none');
   // A document cannot deliver a secret: it describes a public client (absent means none here).
   if ((metadata.tokenEndpointAuthMethod ?? 'none') !== 'none') {
     throw new DocumentRefused('token_endpoint_auth_method must be "none"');

@@ -1,6 +1,17 @@
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { impersonatesService } from './client-name';
+import {
+  defaultResponseTypes,
+  grantTypesProblem,
+  REGISTRABLE_GRANT_TYPES,
+  REGISTRABLE_RESPONSE_TYPES,
+} from '../../protocol-rules/grant-types';
+
+export {
+  REGISTRABLE_GRANT_TYPES,
+  REGISTRABLE_RESPONSE_TYPES,
+} from '../../protocol-rules/grant-types';
 
 export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
   'none',
@@ -8,10 +19,6 @@ export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
   'client_secret_post',
 ] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHOD_VALUES)[number];
-
-/** The grants and response types a client may register: those the server implements. */
-export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
-export const REGISTRABLE_RESPONSE_TYPES = ['code'] as const;
 
 /**
  * Bounds on what a client may register about itself, so that registration cannot be used to
@@ -58,12 +65,9 @@ function subsetOf(name: string, values: string[], allowed: readonly string[]): s
   return [...new Set(values)];
 }
 
+/** The redirect URIs, checked one by one; whether the grants need any is `grantTypesProblem`'s. */
 function redirectUris(body: Record<string, unknown>): string[] {
-  const uris = stringArray(body, 'redirect_uris');
-  // RFC 7591 §2: required for the authorization code grant, the only one registered here.
-  if (!uris || uris.length === 0) {
-    throw new InvalidRedirectUri('redirect_uris must name at least one redirect URI');
-  }
+  const uris = stringArray(body, 'redirect_uris') ?? [];
   if (uris.length > CLIENT_METADATA_LIMITS.redirectUris) {
     throw new InvalidRedirectUri(
       `redirect_uris may name at most ${CLIENT_METADATA_LIMITS.redirectUris} URIs`,
@@ -157,8 +161,14 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
  * document. Unknown metadata is ignored (§2: "the authorization server MUST ignore any client
  * metadata sent by the client that it does not understand"); a value this server cannot honour
  * is refused with the §3.2.2 error naming the field, never echoing its value.
+ * `defaultAuthMethod` is what an absent token_endpoint_auth_method means where the metadata
+ * comes from (RFC 7591: client_secret_basic; a metadata document: none): the grant types a
+ * client may register depend on whether it authenticates (protocol-rules/grant-types.ts).
  */
-export function parseClientMetadata(body: unknown): ClientMetadata {
+export function parseClientMetadata(
+  body: unknown,
+  defaultAuthMethod: TokenEndpointAuthMethod,
+): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
   const malformed = fieldWithLoneSurrogate(body);
   if (malformed !== undefined) {
@@ -169,22 +179,29 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
   const uris = redirectUris(body);
   const name = clientName(body);
   const method = authMethod(body);
-  // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code.
+  // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code (for a
+  // client whose grants use the authorization endpoint; none otherwise).
   const grantTypes = subsetOf(
     'grant_types',
     stringArray(body, 'grant_types') ?? ['authorization_code'],
     REGISTRABLE_GRANT_TYPES,
   );
-  if (!grantTypes.includes('authorization_code')) {
-    throw new InvalidClientMetadata('grant_types must include authorization_code');
-  }
   const responseTypes = subsetOf(
     'response_types',
-    stringArray(body, 'response_types') ?? ['code'],
+    stringArray(body, 'response_types') ?? defaultResponseTypes(grantTypes),
     REGISTRABLE_RESPONSE_TYPES,
   );
-  if (responseTypes.length === 0) {
-    throw new InvalidClientMetadata('response_types must include code');
+  const inconsistent = grantTypesProblem({
+    grantTypes,
+    confidential: (method ?? defaultAuthMethod) !== 'none',
+    redirectUris: uris,
+    responseTypes,
+  });
+  if (inconsistent) {
+    const text = `${inconsistent.field} ${inconsistent.problem}`;
+    throw inconsistent.field === 'redirect_uris'
+      ? new InvalidRedirectUri(text)
+      : new InvalidClientMetadata(text);
   }
   return {
     redirectUris: uris,

@@ -51,8 +51,8 @@ export class ClientRegistrationService {
     authorization: string | undefined,
   ): Promise<ClientRegistrationResponseDto> {
     const authorized = this.checkInitialAccessToken(authorization);
-    const metadata = parseClientMetadata(body);
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
+    const metadata = parseClientMetadata(body, 'client_secret_basic');
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
     if (method !== 'none' && !authorized) {
@@ -84,7 +84,11 @@ export class ClientRegistrationService {
     await this.registry.add(client);
     const hosts = [...new Set(client.redirectUris.map((uri) => new URL(uri).host || uri))];
     this.logger.log(
-      `Registered ${client.type} client ${client.clientId} dynamically (redirect hosts: ${hosts.join(', ')})`,
+      `Registered ${client.type} client ${client.clientId} dynamically (${
+        hosts.length
+          ? `redirect hosts: ${hosts.join(', ')}`
+          : `grants: ${client.grantTypes?.join(', ')}`
+      })`,
     );
 
     return {

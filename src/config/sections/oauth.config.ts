@@ -17,6 +17,8 @@ export interface ClientConfig {
   readonly dpopBoundAccessTokens?: boolean;
   /** RFC 9126 §6 `require_pushed_authorization_requests`. */
   readonly requirePushedAuthorizationRequests?: boolean;
+  /** RFC 7591 §2 `grant_types`; absent: the browser grants (DEFAULT_GRANT_TYPES). */
+  readonly grantTypes?: readonly string[];
 }
 
 /**

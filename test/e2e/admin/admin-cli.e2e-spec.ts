@@ -360,7 +360,8 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       ]);
       expect(noCode).toMatchObject({
         code: 1,
-        stderr: 'proofgate-admin: grant types must include authorization_code\n',
+        stderr:
+          'proofgate-admin: grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code)\n',
       });
       const fragment = await admin([
         'clients',

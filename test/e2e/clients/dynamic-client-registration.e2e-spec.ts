@@ -294,10 +294,10 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       {
         redirect_uris: ['https://app.example/cb'],
         token_endpoint_auth_method: 'none',
-        grant_types: ['client_credentials'],
+        grant_types: ['password'],
       },
       'invalid_client_metadata',
-      'grant_types may contain only authorization_code, refresh_token',
+      'grant_types may contain only authorization_code, refresh_token, client_credentials',
     ],
     [
       {
