@@ -322,7 +322,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     }
   }
   if (grantTypes !== undefined) {
-    const unique = [...new Set(grantTypes as string[])];
+    const unique = [...new Set(grantTypes)];
     const inconsistent = grantTypesProblem({
       grantTypes: unique,
       confidential: entry.client_secret !== undefined,
@@ -353,7 +353,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     ...(entry.require_pushed_authorization_requests === true
       ? { requirePushedAuthorizationRequests: true }
       : {}),
-    ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes as string[])] } : {}),
+    ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
   };
 }
 

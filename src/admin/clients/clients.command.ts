@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
+import { UsageError } from '../admin.errors';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderFields, renderTable } from '../io/output';
 import { ClientAdministration, type RegisteredClient } from './client-administration.service';
@@ -200,6 +201,12 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
         },
         command: Command,
       ) => {
+        // Only a client whose grants never redirect (client_credentials) may have no redirect URI.
+        if (options.redirectUri === undefined && options.grantType === undefined) {
+          throw new UsageError(
+            "required option '--redirect-uri <uri>' not specified (a client without one names its --grant-type, e.g. client_credentials)",
+          );
+        }
         const { client, secret } = await deps.withContext((app) =>
           app.get(ClientAdministration).add({
             clientId,
