@@ -1,3 +1,4 @@
+import { PRIVATE_KEY_JWT_PROOF } from './clients/assertion/private-key-jwt.proof';
 import { PASSWORD_PROOF } from './login/password.proof';
 import { PAR_PROOF } from './oauth/par/par.proof';
 import { PKCE_PROOF } from './oauth/pkce/pkce.proof';
@@ -31,6 +32,7 @@ const DESCRIPTORS = {
   passkey: PASSKEY_PROOF,
   dpop: DPOP_PROOF,
   par: PAR_PROOF,
+  private_key_jwt: PRIVATE_KEY_JWT_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;
 

@@ -22,6 +22,8 @@ export const CHALLENGE_KINDS = [
   'dpop_jti',
   'par_request_uri',
   'siwb_nonce',
+  // RFC 7523 §3: a client assertion's `jti`, seen once while the assertion could be accepted.
+  'client_assertion_jti',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
@@ -64,7 +66,7 @@ export type MethodType = (typeof METHOD_TYPES)[number];
  * `model` label of the metrics.
  */
 export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb'] as const;
-export const POSSESSION_MODEL_IDS = ['dpop', 'par'] as const;
+export const POSSESSION_MODEL_IDS = ['dpop', 'par', 'private_key_jwt'] as const;
 export const ALL_MODEL_IDS: readonly ChallengeModel[] = [...MODEL_IDS, ...POSSESSION_MODEL_IDS];
 export type LoginModel = (typeof MODEL_IDS)[number];
 export type PossessionModel = (typeof POSSESSION_MODEL_IDS)[number];

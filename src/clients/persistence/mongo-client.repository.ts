@@ -26,6 +26,8 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(record.jwks ? { jwks: record.jwks } : {}),
+    ...(record.jwksUri ? { jwksUri: record.jwksUri } : {}),
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
       : {}),

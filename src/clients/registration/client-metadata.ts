@@ -1,5 +1,7 @@
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
+import { publicJwksProblem } from '../../protocol-rules/client-jwks';
+import type { ClientJwks } from '../oauth-client';
 import { impersonatesService } from './client-name';
 import {
   defaultResponseTypes,
@@ -17,6 +19,7 @@ export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
   'none',
   'client_secret_basic',
   'client_secret_post',
+  'private_key_jwt',
 ] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHOD_VALUES)[number];
 
@@ -42,6 +45,50 @@ export interface ClientMetadata {
   readonly dpopBoundAccessTokens?: true;
   /** RFC 9126 §6 `require_pushed_authorization_requests` (default false). */
   readonly requirePushedAuthorizationRequests?: true;
+  /** RFC 7591 §2 `jwks` of a private_key_jwt client: public keys only. */
+  readonly jwks?: ClientJwks;
+  /** RFC 7591 §2 `jwks_uri` of a private_key_jwt client. */
+  readonly jwksUri?: string;
+}
+
+const MAX_JWKS_URI_LENGTH = 2000;
+
+/**
+ * RFC 7591 §2 `jwks` / `jwks_uri`: a private_key_jwt client registers exactly one of them (its
+ * assertions are checked against those keys); any other client's are ignored, but a private key
+ * is refused wherever it is sent: the server must never hold what signs for the client.
+ */
+function clientKeys(
+  body: Record<string, unknown>,
+  method: TokenEndpointAuthMethod | undefined,
+): { jwks?: ClientJwks; jwksUri?: string } {
+  const { jwks, jwks_uri: jwksUri } = body;
+  if (jwks !== undefined) {
+    const problem = publicJwksProblem(jwks);
+    if (problem?.includes('private') || (problem && method === 'private_key_jwt')) {
+      throw new InvalidClientMetadata(`jwks ${problem}`);
+    }
+  }
+  if (method !== 'private_key_jwt') return {};
+  if ((jwks === undefined) === (jwksUri === undefined)) {
+    throw new InvalidClientMetadata(
+      'A private_key_jwt client registers its public keys: exactly one of jwks and jwks_uri',
+    );
+  }
+  if (jwks !== undefined) return { jwks: jwks as ClientJwks };
+  if (
+    typeof jwksUri !== 'string' ||
+    jwksUri.length > MAX_JWKS_URI_LENGTH ||
+    !URL.canParse(jwksUri) ||
+    !['https:', 'http:'].includes(new URL(jwksUri).protocol) ||
+    jwksUri.includes('#') ||
+    new URL(jwksUri).username !== ''
+  ) {
+    throw new InvalidClientMetadata(
+      `jwks_uri must be an https URL of at most ${MAX_JWKS_URI_LENGTH} characters, without fragment or userinfo`,
+    );
+  }
+  return { jwksUri };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -191,6 +238,7 @@ export function parseClientMetadata(
     stringArray(body, 'response_types') ?? defaultResponseTypes(grantTypes),
     REGISTRABLE_RESPONSE_TYPES,
   );
+  const keys = clientKeys(body, method);
   const inconsistent = grantTypesProblem({
     grantTypes,
     confidential: (method ?? defaultAuthMethod) !== 'none',
@@ -213,5 +261,6 @@ export function parseClientMetadata(
     ...(flag(body, 'require_pushed_authorization_requests')
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...keys,
   };
 }

@@ -65,11 +65,12 @@ export class ClientRegistrationService {
 
     // After the request's own errors (a bad request hears about those first), before any work.
     await this.sweeper.ensureCapacity();
-    const secret = method === 'none' ? undefined : randomToken(32);
+    // RFC 7523 §2.2: a private_key_jwt client proves itself with its keys, and gets no secret.
+    const secret = method === 'none' || method === 'private_key_jwt' ? undefined : randomToken(32);
     const now = this.clock.now();
     const client: OAuthClient = {
       clientId: newClientId(),
-      type: secret === undefined ? 'public' : 'confidential',
+      type: method === 'none' ? 'public' : 'confidential',
       name: metadata.clientName ?? 'Unnamed client',
       redirectUris: metadata.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
@@ -78,6 +79,8 @@ export class ClientRegistrationService {
       ...(metadata.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
+      ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
       dynamicallyRegisteredAt: now,
       expiresAt: this.expiry.atRegistration(now),
     };
@@ -104,6 +107,8 @@ export class ClientRegistrationService {
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }
         : {}),
+      ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
+      ...(metadata.jwksUri ? { jwks_uri: metadata.jwksUri } : {}),
     };
   }
 
