@@ -25,6 +25,7 @@ describe('the proof registry', () => {
       dpop_jti: 'dpop',
       par_request_uri: 'par',
       siwb_nonce: 'siwb',
+      client_assertion_jti: 'private_key_jwt',
     });
   });
 
@@ -37,6 +38,7 @@ describe('the proof registry', () => {
       siwb: 'siwb_nonce',
       dpop: 'dpop_jti',
       par: 'par_request_uri',
+      private_key_jwt: 'client_assertion_jti',
     });
   });
 

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
+import { publicJwksProblem } from '../protocol-rules/client-jwks';
 import { defaultResponseTypes, grantTypesProblem } from '../protocol-rules/grant-types';
 import { redirectUriProblem } from '../protocol-rules/redirect-uri';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
@@ -223,6 +224,9 @@ export interface ClientEntry {
   dpop_bound_access_tokens?: unknown;
   require_pushed_authorization_requests?: unknown;
   grant_types?: unknown;
+  token_endpoint_auth_method?: unknown;
+  jwks?: unknown;
+  jwks_uri?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -241,12 +245,63 @@ export interface ClientEntryConfig {
   requirePushedAuthorizationRequests?: boolean;
   /** RFC 7591 §2 grant_types; absent: the browser grants (authorization_code, refresh_token). */
   grantTypes?: string[];
+  /** RFC 7523 private_key_jwt: the client's public keys (a JWK Set), or where it publishes them. */
+  jwks?: { keys: Array<Record<string, unknown>> };
+  jwksUri?: string;
+}
+
+/**
+ * RFC 7523 private_key_jwt in a client entry: `token_endpoint_auth_method: "private_key_jwt"`
+ * with exactly one of `jwks` (public keys) and `jwks_uri`, and no client_secret.
+ */
+export function entryKeys(
+  entry: ClientEntry,
+  where = '',
+): Pick<ClientEntryConfig, 'jwks' | 'jwksUri'> {
+  const method = entry.token_endpoint_auth_method;
+  if (method === undefined) {
+    if (entry.jwks !== undefined || entry.jwks_uri !== undefined) {
+      throw new ConfigError(
+        `${where}jwks and jwks_uri need token_endpoint_auth_method "private_key_jwt"`,
+      );
+    }
+    return {};
+  }
+  if (method !== 'private_key_jwt') {
+    throw new ConfigError(
+      `${where}token_endpoint_auth_method may only be "private_key_jwt" (a secret or none is told by client_secret)`,
+    );
+  }
+  if (entry.client_secret !== undefined) {
+    throw new ConfigError(`${where}a private_key_jwt client has no client_secret`);
+  }
+  if ((entry.jwks === undefined) === (entry.jwks_uri === undefined)) {
+    throw new ConfigError(
+      `${where}a private_key_jwt client needs exactly one of jwks and jwks_uri`,
+    );
+  }
+  if (entry.jwks !== undefined) {
+    const problem = publicJwksProblem(entry.jwks);
+    if (problem) throw new ConfigError(`${where}jwks ${problem}`);
+    return { jwks: entry.jwks as { keys: Array<Record<string, unknown>> } };
+  }
+  const uri = entry.jwks_uri;
+  if (
+    typeof uri !== 'string' ||
+    !URL.canParse(uri) ||
+    !['https:', 'http:'].includes(new URL(uri).protocol) ||
+    uri.includes('#')
+  ) {
+    throw new ConfigError(`${where}jwks_uri must be an https URL without fragment`);
+  }
+  return { jwksUri: uri };
 }
 
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
- * grant_types? }`. No secret means a public client. Redirect URIs follow `redirectUriProblem`'s
+ * grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri? }`. No secret (and no
+ * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
@@ -321,11 +376,12 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       if (problem) throw new ConfigError(`${where}resources ${problem}, got "${String(resource)}"`);
     }
   }
+  const keys = entryKeys(entry, where);
   if (grantTypes !== undefined) {
     const unique = [...new Set(grantTypes)];
     const inconsistent = grantTypesProblem({
       grantTypes: unique,
-      confidential: entry.client_secret !== undefined,
+      confidential: entry.client_secret !== undefined || Object.keys(keys).length > 0,
       redirectUris: uris as string[],
       responseTypes: defaultResponseTypes(unique),
     });
@@ -354,6 +410,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       ? { requirePushedAuthorizationRequests: true }
       : {}),
     ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
+    ...keys,
   };
 }
 

@@ -1,9 +1,15 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import type { ClientJwks } from '../../clients/oauth-client';
 import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
 import { UsageError } from '../admin.errors';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderFields, renderTable } from '../io/output';
-import { ClientAdministration, type RegisteredClient } from './client-administration.service';
+import {
+  ClientAdministration,
+  type NewKeys,
+  type RegisteredClient,
+} from './client-administration.service';
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -13,7 +19,10 @@ function clientJson(client: RegisteredClient) {
     client_id: client.clientId,
     client_name: client.name,
     client_type: client.type,
-    token_endpoint_auth_method: client.type === 'public' ? 'none' : 'client_secret_basic',
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    // RFC 7591 metadata of a private_key_jwt client: its public keys, or where they are.
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
     redirect_uris: client.redirectUris,
     // OAUTH_CLIENTS' name (RFC 8707 defines the parameter, RFC 7591 no metadata for it).
     ...(client.resources.length ? { resources: client.resources } : {}),
@@ -41,6 +50,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ['redirect URIs', client.redirectUris.join(' ') || '-'],
     ...(client.resources.length ? [['resources', client.resources.join(' ')] as const] : []),
     ['grant types', client.grantTypes.join(' ')],
+    ['authentication', client.tokenEndpointAuthMethod],
+    ...(client.jwks ? [['keys', keysSummary(client.jwks.keys)] as const] : []),
+    ...(client.jwksUri ? [['jwks_uri', client.jwksUri] as const] : []),
     ['first party', client.firstParty ? 'yes' : 'no'],
     ...(client.dpopBoundAccessTokens ? [['DPoP proofs', 'required'] as const] : []),
     ...(client.requirePushedAuthorizationRequests
@@ -58,6 +70,46 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
         ]
       : []),
   ];
+}
+
+/** A JWK Set in one line: each key's kid (or type and curve) and alg. */
+function keysSummary(keys: ReadonlyArray<Record<string, unknown>>): string {
+  return keys
+    .map((key) => {
+      const name =
+        typeof key.kid === 'string'
+          ? key.kid
+          : `${String(key.kty)}${typeof key.crv === 'string' ? ` ${key.crv}` : ''}`;
+      return typeof key.alg === 'string' ? `${name} (${key.alg})` : name;
+    })
+    .join(', ');
+}
+
+/**
+ * The keys named by --jwks-file (a JSON JWK Set of public keys) or --jwks-uri; exactly one.
+ * The file is read here; what it holds is checked with the rules of OAUTH_CLIENTS' `jwks`.
+ */
+function keysFrom(options: { jwksFile?: string; jwksUri?: string }): NewKeys | undefined {
+  if (options.jwksFile !== undefined && options.jwksUri !== undefined) {
+    throw new UsageError('name --jwks-file or --jwks-uri, not both');
+  }
+  if (options.jwksUri !== undefined) return { jwksUri: options.jwksUri };
+  if (options.jwksFile === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(options.jwksFile, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read --jwks-file ${options.jwksFile}`);
+  }
+  try {
+    return {
+      jwks: JSON.parse(text) as ClientJwks,
+    };
+  } catch {
+    throw new UsageError(
+      `--jwks-file ${options.jwksFile} is not JSON (a JWK Set: {"keys": [...]})`,
+    );
+  }
 }
 
 /** Registered clients with their lifecycle: when they came, were last used, and go. */
@@ -186,6 +238,26 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       '--require-pushed-authorization-requests',
       'RFC 9126: accept its authorization requests only through POST /par',
     )
+    .option(
+      '--token-endpoint-auth-method <method>',
+      'private_key_jwt (RFC 7523): the client signs assertions with its own key, given by --jwks-file or --jwks-uri, and gets no secret',
+      (value: string) => {
+        if (value !== 'private_key_jwt') {
+          throw new InvalidArgumentError(
+            'expected private_key_jwt (a secret is the default, --public means none)',
+          );
+        }
+        return value;
+      },
+    )
+    .option(
+      '--jwks-file <path>',
+      "private_key_jwt: a JSON file with the client's public keys (a JWK Set)",
+    )
+    .option(
+      '--jwks-uri <uri>',
+      'private_key_jwt: the https URL where the client publishes its public keys',
+    )
     .action(
       async (
         clientId: string,
@@ -198,9 +270,18 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           grantType?: string[];
           dpopBoundAccessTokens?: boolean;
           requirePushedAuthorizationRequests?: boolean;
+          tokenEndpointAuthMethod?: string;
+          jwksFile?: string;
+          jwksUri?: string;
         },
         command: Command,
       ) => {
+        const keys = keysFrom(options);
+        if ((options.tokenEndpointAuthMethod === 'private_key_jwt') !== (keys !== undefined)) {
+          throw new UsageError(
+            '--token-endpoint-auth-method private_key_jwt goes with --jwks-file or --jwks-uri (and they with it)',
+          );
+        }
         // Only a client whose grants never redirect (client_credentials) may have no redirect URI.
         if (options.redirectUri === undefined && options.grantType === undefined) {
           throw new UsageError(
@@ -218,11 +299,12 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),
             ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
+            ...keys,
           }),
         );
         const human =
           secret === undefined
-            ? `Registered public client ${client.clientId}.\n${renderFields(clientFields(client))}`
+            ? `Registered ${client.type} client ${client.clientId}.\n${renderFields(clientFields(client))}`
             : `Registered confidential client ${client.clientId}.\n${secretNotice(client, secret)}`;
         answer(deps, command, human, {
           ...clientJson(client),
@@ -284,6 +366,34 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     });
 
   registerPruneCommand(clients, deps);
+
+  clients
+    .command('set-jwks')
+    .description(
+      "replace a private_key_jwt client's public keys (RFC 7523): a key rotation; assertions of the old keys are refused once the client cache lets go (CLIENT_CACHE_TTL_SECONDS)",
+    )
+    .argument('<client_id>')
+    .option('--jwks-file <path>', 'a JSON file with the new public keys (a JWK Set)')
+    .option('--jwks-uri <uri>', 'the https URL where the client now publishes its public keys')
+    .action(
+      async (
+        clientId: string,
+        options: { jwksFile?: string; jwksUri?: string },
+        command: Command,
+      ) => {
+        const keys = keysFrom(options);
+        if (keys === undefined) throw new UsageError('name --jwks-file or --jwks-uri');
+        const client = await deps.withContext((app) =>
+          app.get(ClientAdministration).setKeys(clientId, keys),
+        );
+        answer(
+          deps,
+          command,
+          `New keys for ${client.clientId}.\n${renderFields(clientFields(client))}`,
+          clientJson(client),
+        );
+      },
+    );
 
   clients
     .command('rotate-secret')

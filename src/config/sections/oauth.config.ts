@@ -19,6 +19,9 @@ export interface ClientConfig {
   readonly requirePushedAuthorizationRequests?: boolean;
   /** RFC 7591 §2 `grant_types`; absent: the browser grants (DEFAULT_GRANT_TYPES). */
   readonly grantTypes?: readonly string[];
+  /** RFC 7523 private_key_jwt: the public keys (JWK Set), or where they are published. */
+  readonly jwks?: { readonly keys: ReadonlyArray<Record<string, unknown>> };
+  readonly jwksUri?: string;
 }
 
 /**

@@ -50,6 +50,7 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
   let published: JWK[] = [];
   let jwksFetches = 0;
   let es256: KeyPair;
+  let configured: KeyPair;
   let clientId: string;
 
   const register = (body: Record<string, unknown>) =>
@@ -90,6 +91,7 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
     jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+    configured = await keyPair('PS256', 'configured-1');
     ({ t, issuer } = await startListeningApp({
       REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
       RATE_LIMIT_REGISTER_PER_IP: '1000',
@@ -99,6 +101,12 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
           client_id: MACHINE_SECRET.id,
           client_secret: MACHINE_SECRET.secret,
           grant_types: ['client_credentials'],
+        },
+        {
+          client_id: 'configured-agent',
+          grant_types: ['client_credentials'],
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [configured.jwk] },
         },
       ]),
     }));
@@ -179,6 +187,19 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
       ),
     );
     expect(after.active).toBe(false);
+  });
+
+  it('authenticates a client configured in OAUTH_CLIENTS with its jwks (PS256, with a kid)', async () => {
+    const client: oauth.Client = { client_id: 'configured-agent' };
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      oauth.PrivateKeyJwt({ key: configured.privateKey, kid: 'configured-1' }),
+      {},
+      INSECURE,
+    );
+    const tokens = await oauth.processClientCredentialsResponse(as, client, response);
+    expect(decodeJwt(tokens.access_token).sub).toBe('configured-agent');
   });
 
   it('accepts the token endpoint URL as aud, and an aud array containing the issuer', async () => {

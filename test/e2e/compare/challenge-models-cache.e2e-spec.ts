@@ -12,7 +12,7 @@ import { exchangeCode, login, obtainCode } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 /** Login models and proofs of possession: the figures an overview computes. */
-const MODELS_IN_OVERVIEW = 7;
+const MODELS_IN_OVERVIEW = 8;
 
 describe('the comparison’s answers are computed at most once per ANSWER_MAX_AGE_MS', () => {
   let t: TestApp;

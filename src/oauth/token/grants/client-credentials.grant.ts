@@ -7,6 +7,7 @@ import { checkClientScope } from '../../../tokens/scopes';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { checkAuthorizedResource } from '../../resource/check-resource';
+import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { GrantHandler } from '../grant-handler';
 import type { TokenRequestDto } from '../token-request.dto';
 
@@ -24,11 +25,12 @@ export class ClientCredentialsGrant extends GrantHandler {
     private readonly issuer: GrantTokenIssuer,
     private readonly oauth: OAuthConfig,
     private readonly tokens: TokenConfig,
+    private readonly resourceClientIds: ResourceClientIdCheck,
   ) {
     super();
   }
 
-  handle(
+  async handle(
     client: OAuthClient,
     request: TokenRequestDto,
     _charge: ClientCharge,
@@ -46,6 +48,8 @@ export class ClientCredentialsGrant extends GrantHandler {
       defaultResource: this.tokens.audience,
       registeredClients: this.oauth.registeredClientResources,
     });
+    // As at the code exchange: no token whose aud is a client's id (that client's ID tokens' aud).
+    await this.resourceClientIds.refuseClientId(client, resource);
     const scope = checkClientScope(request.scope);
     return this.issuer.issueToClient({ clientId: client.clientId, scope, resource }, dpopJkt);
   }
