@@ -62,7 +62,8 @@ export type MethodType = (typeof METHOD_TYPES)[number];
  * wallet nonces), passkeys (WebAuthn challenges), SIWS (Solana wallet nonces) and SIWB (Bitcoin
  * wallet nonces), and the proofs
  * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
- * (`request_uri`s, RFC 9126). The order is the order of GET /challenge-models; an id is the
+ * (`request_uri`s, RFC 9126), and a client's own proof, private_key_jwt (assertion `jti`s,
+ * RFC 7523). The order is the order of GET /challenge-models; an id is the
  * `model` label of the metrics.
  */
 export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb'] as const;

@@ -419,7 +419,7 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
       expect(JSON.stringify(res.body)).not.toContain('eyJ');
     });
 
-    it('refuses a secret from a private_key_jwt client, and the assertion at /introspect when wrong', async () => {
+    it('refuses a secret from a private_key_jwt client, and a wrong assertion at /par and /introspect', async () => {
       const secret = await t
         .http()
         .post('/token')
@@ -431,6 +431,20 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         error: 'invalid_client',
         error_description:
           'This client authenticates with private_key_jwt: send a client_assertion',
+      });
+      const par = await t
+        .http()
+        .post('/par')
+        .type('form')
+        .send({
+          response_type: 'code',
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: await assertion(es256, { exp: Math.floor(Date.now() / 1000) + 3600 }),
+        })
+        .expect(401);
+      expect(par.body).toEqual({
+        error: 'invalid_client',
+        error_description: 'client_assertion exp must be at most 300 seconds ahead',
       });
       const introspect = await t
         .http()
