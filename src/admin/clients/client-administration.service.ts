@@ -212,6 +212,11 @@ export class ClientAdministration {
     if (client.type !== 'confidential') {
       throw new AdminError(`client ${clientId} is public: it has no secret`);
     }
+    if (usesPrivateKeyJwt(client)) {
+      throw new AdminError(
+        `client ${clientId} authenticates with private_key_jwt: it has no secret (see set-jwks)`,
+      );
+    }
     const secret = randomToken(SECRET_BYTES);
     if (!(await this.clients.updateSecretHash(clientId, await this.hasher.hash(secret)))) {
       throw new AdminError(`no client ${clientId}`);
