@@ -27,6 +27,7 @@ describe('the proof registry', () => {
       siwb_nonce: 'siwb',
       device_code: 'device',
       device_user_code: 'device',
+      client_assertion_jti: 'private_key_jwt',
     });
   });
 
@@ -40,6 +41,7 @@ describe('the proof registry', () => {
       device: 'device_code',
       dpop: 'dpop_jti',
       par: 'par_request_uri',
+      private_key_jwt: 'client_assertion_jti',
     });
   });
 

@@ -1,3 +1,4 @@
+import { PRIVATE_KEY_JWT_PROOF } from './clients/assertion/private-key-jwt.proof';
 import { PASSWORD_PROOF } from './login/password.proof';
 import { DEVICE_PROOF } from './oauth/device/device.proof';
 import { PAR_PROOF } from './oauth/par/par.proof';
@@ -35,6 +36,7 @@ const DESCRIPTORS = {
   dpop: DPOP_PROOF,
   par: PAR_PROOF,
   device: DEVICE_PROOF,
+  private_key_jwt: PRIVATE_KEY_JWT_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;
 

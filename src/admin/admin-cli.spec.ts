@@ -188,6 +188,7 @@ describe('proofgate-admin command line', () => {
           redirectUris: ['http://127.0.0.1:8765/callback'],
           resources: ['https://mcp.example.com/mcp', 'https://api.example.com/'],
           grantTypes: ['authorization_code'],
+          tokenEndpointAuthMethod: 'none' as const,
           firstParty: true,
           dpopBoundAccessTokens: true,
           requirePushedAuthorizationRequests: true,

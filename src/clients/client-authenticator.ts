@@ -14,12 +14,18 @@ import {
   TooManyRequests,
 } from '../platform/errors/protocol-error';
 import { ClientAuthConfig } from '../config/sections/client-auth.config';
+import { CLIENT_ASSERTION_TYPE } from '../protocol-rules/client-jwks';
+import { assertedClientId, ClientAssertionVerifier } from './assertion/client-assertion.verifier';
 import { ClientRegistry } from './client-registry.service';
-import { OAuthClient } from './oauth-client';
+import { OAuthClient, usesPrivateKeyJwt } from './oauth-client';
 
 export interface ClientCredentials {
   clientId?: string;
   clientSecret?: string;
+  /** RFC 7521 §4.2 `client_assertion` (private_key_jwt, RFC 7523 §2.2). */
+  clientAssertion?: string;
+  /** RFC 7521 §4.2 `client_assertion_type`. */
+  clientAssertionType?: string;
   /** `client_secret_basic` was used. */
   viaBasic: boolean;
   /** Where the request comes from (`clientAddress`): failed authentications count per address. */
@@ -32,10 +38,26 @@ export function readClientCredentials(
   callerAddress: string,
 ): ClientCredentials {
   const header = request.headers.authorization;
+  const assertion =
+    body.client_assertion === undefined && body.client_assertion_type === undefined
+      ? {}
+      : {
+          ...(body.client_assertion !== undefined
+            ? { clientAssertion: body.client_assertion }
+            : {}),
+          ...(body.client_assertion_type !== undefined
+            ? { clientAssertionType: body.client_assertion_type }
+            : {}),
+        };
   if (header === undefined) {
+    // RFC 6749 §2.3: one method per request.
+    if ('clientAssertion' in assertion && body.client_secret !== undefined) {
+      throw new InvalidClient('Use only one client authentication method');
+    }
     return {
       clientId: body.client_id,
       clientSecret: body.client_secret,
+      ...assertion,
       viaBasic: false,
       callerAddress,
     };
@@ -44,6 +66,9 @@ export function readClientCredentials(
   if (!basic) throw new InvalidClient('Malformed Basic client authentication');
   if (body.client_secret !== undefined) {
     throw new InvalidRequest('Use only one client authentication method');
+  }
+  if (Object.keys(assertion).length > 0) {
+    throw new InvalidClient('Use only one client authentication method');
   }
   if (body.client_id !== undefined && body.client_id !== basic.username) {
     throw new InvalidRequest('client_id does not match the authenticated client');
@@ -109,16 +134,28 @@ export class ClientAuthenticator {
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly clientAuth: ClientAuthConfig,
+    private readonly assertions: ClientAssertionVerifier,
   ) {
     const { maxConcurrentHashes, maxQueuedHashes } = clientAuth;
     this.hashing = new BoundedWorkQueue(maxConcurrentHashes, maxQueuedHashes);
   }
 
   async authenticate(credentials: ClientCredentials): Promise<OAuthClient> {
+    if (
+      credentials.clientAssertion !== undefined ||
+      credentials.clientAssertionType !== undefined
+    ) {
+      return this.authenticateAssertion(credentials);
+    }
     const { clientId, clientSecret } = credentials;
     if (!clientId) throw new InvalidClient('Client authentication is required');
     const client = await this.registry.find(clientId);
     if (!client) throw new InvalidClient('Client authentication failed');
+    if (usesPrivateKeyJwt(client)) {
+      throw new InvalidClient(
+        'This client authenticates with private_key_jwt: send a client_assertion',
+      );
+    }
     if (client.type === 'public') {
       if (clientSecret !== undefined) {
         throw new InvalidClient('Public clients authenticate with method "none"');
@@ -136,6 +173,36 @@ export class ClientAuthenticator {
       this.recordFailure(failureKey, client.clientId);
       throw new InvalidClient('Client authentication failed');
     }
+    return client;
+  }
+
+  /**
+   * RFC 7523 §2.2 private_key_jwt. The client is the one the request names, else the one the
+   * assertion's `sub` names (the client_id parameter is optional, RFC 7521 §4.2); either way
+   * the verified assertion must be its own (`iss` = `sub` = client_id). Verifying is a
+   * signature check, not scrypt: it needs none of the secret's throttling.
+   */
+  private async authenticateAssertion(credentials: ClientCredentials): Promise<OAuthClient> {
+    const { clientAssertion, clientAssertionType } = credentials;
+    if (clientAssertionType !== CLIENT_ASSERTION_TYPE) {
+      throw new InvalidClient(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+    }
+    if (clientAssertion === undefined || clientAssertion === '') {
+      throw new InvalidClient('client_assertion is required with client_assertion_type');
+    }
+    const asserted = assertedClientId(clientAssertion);
+    if (asserted === undefined) {
+      throw new InvalidClient('client_assertion must be a JWT whose sub is the client_id');
+    }
+    if (credentials.clientId !== undefined && credentials.clientId !== asserted) {
+      throw new InvalidClient('client_id does not match the client_assertion sub');
+    }
+    const client = await this.registry.find(asserted);
+    if (!client) throw new InvalidClient('Client authentication failed');
+    if (!usesPrivateKeyJwt(client)) {
+      throw new InvalidClient('The client is not registered for private_key_jwt authentication');
+    }
+    await this.assertions.verify(client, clientAssertion);
     return client;
   }
 

@@ -210,7 +210,7 @@ export class ClientRegistry implements OnModuleInit {
           : await this.hasher.hash(wanted.clientSecret);
     const client: OAuthClient = {
       clientId: wanted.clientId,
-      type: secretHash ? 'confidential' : 'public',
+      type: secretHash || wanted.jwks || wanted.jwksUri ? 'confidential' : 'public',
       name: wanted.name,
       redirectUris: [...wanted.redirectUris],
       ...(secretHash ? { secretHash } : {}),
@@ -220,6 +220,9 @@ export class ClientRegistry implements OnModuleInit {
       ...(wanted.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...(wanted.grantTypes ? { grantTypes: [...wanted.grantTypes] } : {}),
+      ...(wanted.jwks ? { jwks: { keys: wanted.jwks.keys.map((key) => ({ ...key })) } } : {}),
+      ...(wanted.jwksUri ? { jwksUri: wanted.jwksUri } : {}),
     };
     const unchanged =
       existing &&
@@ -230,6 +233,9 @@ export class ClientRegistry implements OnModuleInit {
       existing.dpopBoundAccessTokens === client.dpopBoundAccessTokens &&
       existing.requirePushedAuthorizationRequests === client.requirePushedAuthorizationRequests &&
       existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
+      existing.grantTypes?.join('\n') === client.grantTypes?.join('\n') &&
+      existing.jwksUri === client.jwksUri &&
+      JSON.stringify(existing.jwks) === JSON.stringify(client.jwks) &&
       (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;
     await this.clients.save(client);

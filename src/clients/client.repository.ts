@@ -1,4 +1,4 @@
-import { OAuthClient } from './oauth-client';
+import { ClientJwks, OAuthClient } from './oauth-client';
 
 export abstract class ClientRepository {
   /**
@@ -16,6 +16,14 @@ export abstract class ClientRepository {
   abstract list(): Promise<OAuthClient[]>;
   /** Replaces a confidential client's secret hash; false when there is no such client. */
   abstract updateSecretHash(clientId: string, secretHash: string): Promise<boolean>;
+  /**
+   * Replaces a private_key_jwt client's keys (its `jwks`, or its `jwks_uri`, the other removed);
+   * false when there is no such client.
+   */
+  abstract updateKeys(
+    clientId: string,
+    keys: { jwks: ClientJwks } | { jwksUri: string },
+  ): Promise<boolean>;
   /** False when there was no such client. */
   abstract delete(clientId: string): Promise<boolean>;
   /** Deletes those of these clients that are still stored; how many it deleted. */

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
+import { ClientAssertionVerifier } from './assertion/client-assertion.verifier';
+import { ClientKeySets } from './assertion/client-key-sets';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientRegistry } from './client-registry.service';
 import { ClientRepository } from './client.repository';
@@ -20,12 +23,15 @@ import { MongoClientRepository } from './persistence/mongo-client.repository';
       { name: ClientOriginRecord.name, schema: ClientOriginSchema },
     ]),
     ClientMetadataDocumentsModule,
+    ChallengeStoreModule,
   ],
   providers: [
     { provide: ClientRepository, useClass: MongoClientRepository },
     PasswordHasher,
     ClientRegistry,
     ClientAuthenticator,
+    ClientKeySets,
+    ClientAssertionVerifier,
     ClientRegistrationService,
     RegisteredClientSweeper,
     CrossOriginPolicy,

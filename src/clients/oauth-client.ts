@@ -42,6 +42,23 @@ export interface OAuthClient {
   dpopBoundAccessTokens?: true;
   /** RFC 9126 §6 `require_pushed_authorization_requests`: /authorize only with a request_uri. */
   requirePushedAuthorizationRequests?: true;
+  /**
+   * RFC 7523 §2.2 `private_key_jwt`: the client authenticates with assertions signed by one of
+   * these public keys (RFC 7591 `jwks`), or of those published at `jwksUri` (never both). Such a
+   * client is confidential and has no secret.
+   */
+  jwks?: ClientJwks;
+  jwksUri?: string;
+}
+
+/** A JWK Set of public keys (RFC 7517 §5), as registered: checked by `publicJwksProblem`. */
+export interface ClientJwks {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** Whether the client authenticates with private_key_jwt (it has keys, not a secret). */
+export function usesPrivateKeyJwt(client: Pick<OAuthClient, 'jwks' | 'jwksUri'>): boolean {
+  return client.jwks !== undefined || client.jwksUri !== undefined;
 }
 
 /**
@@ -56,7 +73,15 @@ export function clientLabel(client: OAuthClient): string {
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+  'private_key_jwt',
+];
+
+/** RFC 8414 `*_endpoint_auth_signing_alg_values_supported`: what a client assertion may use. */
+export { CLIENT_ASSERTION_ALGS } from '../protocol-rules/client-jwks';
 
 /**
  * Prefix of every dynamically registered client_id (RFC 7591), kept with the rules of configured

@@ -2,6 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
+import { publicJwksProblem } from '../protocol-rules/client-jwks';
+import { defaultResponseTypes, grantTypesProblem } from '../protocol-rules/grant-types';
 import { redirectUriProblem } from '../protocol-rules/redirect-uri';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
 import {
@@ -221,6 +223,10 @@ export interface ClientEntry {
   first_party?: unknown;
   dpop_bound_access_tokens?: unknown;
   require_pushed_authorization_requests?: unknown;
+  grant_types?: unknown;
+  token_endpoint_auth_method?: unknown;
+  jwks?: unknown;
+  jwks_uri?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -237,12 +243,66 @@ export interface ClientEntryConfig {
   dpopBoundAccessTokens?: boolean;
   /** RFC 9126 §6: authorization requests only through PAR. */
   requirePushedAuthorizationRequests?: boolean;
+  /** RFC 7591 §2 grant_types; absent: the browser grants (authorization_code, refresh_token). */
+  grantTypes?: string[];
+  /** RFC 7523 private_key_jwt: the client's public keys (a JWK Set), or where it publishes them. */
+  jwks?: { keys: Array<Record<string, unknown>> };
+  jwksUri?: string;
+}
+
+/**
+ * RFC 7523 private_key_jwt in a client entry: `token_endpoint_auth_method: "private_key_jwt"`
+ * with exactly one of `jwks` (public keys) and `jwks_uri`, and no client_secret.
+ */
+export function entryKeys(
+  entry: ClientEntry,
+  where = '',
+): Pick<ClientEntryConfig, 'jwks' | 'jwksUri'> {
+  const method = entry.token_endpoint_auth_method;
+  if (method === undefined) {
+    if (entry.jwks !== undefined || entry.jwks_uri !== undefined) {
+      throw new ConfigError(
+        `${where}jwks and jwks_uri need token_endpoint_auth_method "private_key_jwt"`,
+      );
+    }
+    return {};
+  }
+  if (method !== 'private_key_jwt') {
+    throw new ConfigError(
+      `${where}token_endpoint_auth_method may only be "private_key_jwt" (a secret or none is told by client_secret)`,
+    );
+  }
+  if (entry.client_secret !== undefined) {
+    throw new ConfigError(`${where}a private_key_jwt client has no client_secret`);
+  }
+  if ((entry.jwks === undefined) === (entry.jwks_uri === undefined)) {
+    throw new ConfigError(
+      `${where}a private_key_jwt client needs exactly one of jwks and jwks_uri`,
+    );
+  }
+  if (entry.jwks !== undefined) {
+    const problem = publicJwksProblem(entry.jwks);
+    if (problem) throw new ConfigError(`${where}jwks ${problem}`);
+    return { jwks: entry.jwks as { keys: Array<Record<string, unknown>> } };
+  }
+  const uri = entry.jwks_uri;
+  if (
+    typeof uri !== 'string' ||
+    !URL.canParse(uri) ||
+    !['https:', 'http:'].includes(new URL(uri).protocol) ||
+    uri.includes('#')
+  ) {
+    throw new ConfigError(`${where}jwks_uri must be an https URL without fragment`);
+  }
+  return { jwksUri: uri };
 }
 
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
- * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests? }`.
- * No secret means a public client. Redirect URIs follow `redirectUriProblem`'s rules.
+ * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
+ * grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri? }`. No secret (and no
+ * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
+ * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
   const value = raw(env, name);
@@ -290,8 +350,15 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       throw new ConfigError(`${where}client_secret must be a string of 8+ characters`);
     }
   }
-  const uris = entry.redirect_uris;
-  if (!Array.isArray(uris) || uris.length === 0) {
+  const grantTypes = entry.grant_types;
+  if (
+    grantTypes !== undefined &&
+    (!Array.isArray(grantTypes) || !grantTypes.every((value) => typeof value === 'string'))
+  ) {
+    throw new ConfigError(`${where}grant_types must be an array of strings`);
+  }
+  const uris = entry.redirect_uris ?? (grantTypes === undefined ? undefined : []);
+  if (!Array.isArray(uris) || (uris.length === 0 && grantTypes === undefined)) {
     throw new ConfigError(`${where}redirect_uris must be a non-empty array`);
   }
   for (const uri of uris) {
@@ -307,6 +374,19 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     for (const resource of resources) {
       const problem = typeof resource === 'string' ? resourceProblem(resource) : 'must be strings';
       if (problem) throw new ConfigError(`${where}resources ${problem}, got "${String(resource)}"`);
+    }
+  }
+  const keys = entryKeys(entry, where);
+  if (grantTypes !== undefined) {
+    const unique = [...new Set(grantTypes)];
+    const inconsistent = grantTypesProblem({
+      grantTypes: unique,
+      confidential: entry.client_secret !== undefined || Object.keys(keys).length > 0,
+      redirectUris: uris as string[],
+      responseTypes: defaultResponseTypes(unique),
+    });
+    if (inconsistent) {
+      throw new ConfigError(`${where}${inconsistent.field} ${inconsistent.problem}`);
     }
   }
   for (const flag of [
@@ -329,6 +409,8 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     ...(entry.require_pushed_authorization_requests === true
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
+    ...keys,
   };
 }
 

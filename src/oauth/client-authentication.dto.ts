@@ -24,6 +24,20 @@ export class ClientAuthenticationDto {
   })
   @OptionalOAuthParam()
   client_secret?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'private_key_jwt (RFC 7523 §2.2): a JWT signed by a key the client registered; iss = sub = client_id, aud = the issuer or the token endpoint, exp at most 5 minutes ahead, a jti used once',
+  })
+  @OptionalOAuthParam()
+  client_assertion?: string;
+
+  @ApiPropertyOptional({
+    description: 'With client_assertion: urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    example: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+  })
+  @OptionalOAuthParam()
+  client_assertion_type?: string;
 }
 
 /**
@@ -37,7 +51,12 @@ export function presentedCredentials(
 ): ClientCredentials {
   return readClientCredentials(
     { headers: { authorization } },
-    { client_id: params.client_id, client_secret: params.client_secret },
+    {
+      client_id: params.client_id,
+      client_secret: params.client_secret,
+      client_assertion: params.client_assertion,
+      client_assertion_type: params.client_assertion_type,
+    },
     callerAddress,
   );
 }

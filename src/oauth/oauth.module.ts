@@ -30,6 +30,7 @@ import { DeviceAuthorizationEndpoint } from './device/device-authorization.endpo
 import { DeviceAuthorizationService } from './device/device-authorization.service';
 import { DeviceVerificationController } from './device/device-verification.controller';
 import { DeviceVerificationService } from './device/device-verification.service';
+import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
 import { TokenRequestOutcome } from './token/token-request-outcome.middleware';
@@ -64,6 +65,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ConsentDecisionService,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
+    ClientCredentialsGrant,
     TokenEndpoint,
     TokenLookup,
     ClientBudget,

@@ -1,5 +1,6 @@
 import {
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -7,6 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
+import { InsufficientScope } from '../platform/errors/protocol-error';
+import { inDpopScheme } from '../tokens/dpop/dpop.errors';
 import { AuthenticatedRequest, BearerAuthGuard } from './bearer-auth.guard';
 import { MeResponseDto } from './me-response.dto';
 
@@ -20,12 +23,25 @@ export class MeController {
   @ApiOperation({ summary: 'Who the bearer access token is for, from either login model' })
   @ApiOkResponse({ type: MeResponseDto })
   @ApiUnauthorizedResponse({ description: 'With WWW-Authenticate: Bearer', type: ErrorResponseDto })
+  @ApiForbiddenResponse({
+    description:
+      "insufficient_scope: a client's own token (client_credentials) names no user to describe",
+    type: ErrorResponseDto,
+  })
   @Header('Cache-Control', 'no-store')
   me(@Req() request: AuthenticatedRequest): MeResponseDto {
     const token = request.accessToken;
+    const authMethod = token.auth_method;
+    // RFC 9068 §5: a token whose `sub` is the client itself must not pass for a user's.
+    if (authMethod === undefined) {
+      const refusal = new InsufficientScope(
+        'The access token names no user: it was issued to the client itself (client_credentials)',
+      );
+      throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
+    }
     return {
       sub: token.sub,
-      auth_method: token.auth_method,
+      auth_method: authMethod,
       client_id: token.client_id,
       scope: token.scope,
       iss: token.iss,

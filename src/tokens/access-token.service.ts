@@ -41,7 +41,8 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     typeof client_id !== 'string' ||
     typeof scope !== 'string' ||
     typeof gid !== 'string' ||
-    !isAuthMethod(auth_method)
+    // A token without a login method is a client's own: its subject is the client.
+    (auth_method === undefined ? sub !== client_id : !isAuthMethod(auth_method))
   ) {
     return undefined;
   }
@@ -60,7 +61,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     jti,
     client_id,
     scope,
-    auth_method,
+    ...(isAuthMethod(auth_method) ? { auth_method } : {}),
     gid,
     ...(typeof auth_time === 'number' ? { auth_time } : {}),
     ...(typeof acr === 'string' ? { acr } : {}),
@@ -103,7 +104,7 @@ export class AccessTokenService {
       ...extra,
       client_id: input.clientId,
       scope: input.scope,
-      auth_method: input.authMethod,
+      ...(input.authMethod === undefined ? {} : { auth_method: input.authMethod }),
       gid: input.grantId,
       ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
       ...(input.acr === undefined ? {} : { acr: input.acr }),

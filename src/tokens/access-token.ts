@@ -34,7 +34,8 @@ export interface SignAccessTokenInput {
   clientId: string;
   /** Space-separated scope values (RFC 6749 §3.3). */
   scope: string;
-  authMethod: AuthMethod;
+  /** How the user logged in; absent on a client's own token (client_credentials: no user). */
+  authMethod?: AuthMethod;
   /** The grant (refresh-token family) the token was issued under, for revocation. */
   grantId: string;
   /**
@@ -68,7 +69,11 @@ export interface AccessTokenClaims {
   exp: number;
   iat: number;
   jti: string;
-  auth_method: AuthMethod;
+  /**
+   * How the user logged in. Absent: the token names no user, its `sub` is the client itself
+   * (RFC 6749 §4.4 client_credentials; RFC 9068 §2.2 `sub` = `client_id`).
+   */
+  auth_method?: AuthMethod;
   gid: string;
   /** RFC 9068 §2.2.1: when the user logged in (seconds), if the token says. */
   auth_time?: number;

@@ -31,3 +31,26 @@ export function checkScope(requested: string | undefined): string {
 export function hasScope(scope: string, value: string): boolean {
   return scope.split(' ').includes(value);
 }
+
+/**
+ * The scopes a client may be granted for itself (RFC 6749 §4.4, client_credentials): those about
+ * the API, none about a user (`openid`, `profile`, `account` describe or manage a user, and the
+ * client's own token names none). Also what such a client gets when it asks for no scope.
+ */
+export const CLIENT_SCOPES: readonly string[] = ['api'];
+
+/**
+ * RFC 6749 §3.3, §4.4.2: the scope of a client's own token, within CLIENT_SCOPES; all of them
+ * when none is asked for.
+ */
+export function checkClientScope(requested: string | undefined): string {
+  if (requested === undefined) return CLIENT_SCOPES.join(' ');
+  const scope = checkScope(requested);
+  const beyond = scope.split(' ').filter((value) => !CLIENT_SCOPES.includes(value));
+  if (beyond.length > 0) {
+    throw new InvalidScope(
+      `The client may ask only for ${CLIENT_SCOPES.join(' ')} for itself; not ${beyond.join(' ')} (a user's scope)`,
+    );
+  }
+  return scope;
+}

@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthConfig } from '../../config/sections/oauth.config';
-import { ConfigError, clientEntry, type ClientEntryConfig } from '../../config/env-parsers';
+import {
+  ConfigError,
+  clientEntry,
+  entryKeys,
+  type ClientEntryConfig,
+} from '../../config/env-parsers';
 import { Clock } from '../../platform/clock/clock';
 import { randomToken } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { ClientRepository } from '../../clients/client.repository';
-import { isLive, type ClientType, type OAuthClient } from '../../clients/oauth-client';
-import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
+import {
+  isLive,
+  usesPrivateKeyJwt,
+  type ClientJwks,
+  type ClientType,
+  type OAuthClient,
+} from '../../clients/oauth-client';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
@@ -25,6 +35,11 @@ export interface RegisteredClient {
   readonly resources: readonly string[];
   /** RFC 7591 grant_types: what the client registered, else the browser grants (`DEFAULT_GRANT_TYPES`). */
   readonly grantTypes: readonly string[];
+  /** RFC 7591 token_endpoint_auth_method: how it proves itself at /token. */
+  readonly tokenEndpointAuthMethod: 'none' | 'client_secret_basic' | 'private_key_jwt';
+  /** private_key_jwt: its public keys, or where it publishes them. */
+  readonly jwks?: ClientJwks;
+  readonly jwksUri?: string;
   readonly firstParty: boolean;
   /** RFC 9449 §5.2 dpop_bound_access_tokens. */
   readonly dpopBoundAccessTokens: boolean;
@@ -65,7 +80,14 @@ export interface NewClient {
   readonly grantTypes?: readonly string[];
   readonly dpopBoundAccessTokens?: boolean;
   readonly requirePushedAuthorizationRequests?: boolean;
+  /** RFC 7523 private_key_jwt: public keys (a JWK Set) instead of a generated secret ... */
+  readonly jwks?: ClientJwks;
+  /** ... or the URL where the client publishes them. */
+  readonly jwksUri?: string;
 }
+
+/** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
+export type NewKeys = { readonly jwks: ClientJwks } | { readonly jwksUri: string };
 
 /** 32 bytes of CSPRNG output: 256 bits, 43 base64url characters. */
 const SECRET_BYTES = 32;
@@ -86,18 +108,26 @@ export class ClientAdministration {
   ) {}
 
   async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
-    const entry = checkedEntry(wanted);
-    const grantTypes = checkedGrantTypes(wanted.grantTypes);
+    const withKeys = wanted.jwks !== undefined || wanted.jwksUri !== undefined;
+    if (withKeys && wanted.public) {
+      throw new AdminError(
+        'a public client has no keys: private_key_jwt is for confidential clients',
+      );
+    }
+    const secret = wanted.public || withKeys ? undefined : randomToken(SECRET_BYTES);
+    const entry = checkedEntry(wanted, secret);
+    const grantTypes = entry.grantTypes;
     this.refuseManaged(entry.clientId, 'add');
-    const secret = wanted.public ? undefined : randomToken(SECRET_BYTES);
     const client: OAuthClient = {
       clientId: entry.clientId,
-      type: secret === undefined ? 'public' : 'confidential',
+      type: wanted.public ? 'public' : 'confidential',
       name: entry.name,
       redirectUris: entry.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
       ...(entry.resources ? { resources: entry.resources } : {}),
       ...(grantTypes ? { grantTypes } : {}),
+      ...(entry.jwks ? { jwks: entry.jwks } : {}),
+      ...(entry.jwksUri ? { jwksUri: entry.jwksUri } : {}),
       ...(wanted.firstParty ? { firstParty: true } : {}),
       ...(wanted.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
       ...(wanted.requirePushedAuthorizationRequests
@@ -182,11 +212,45 @@ export class ClientAdministration {
     if (client.type !== 'confidential') {
       throw new AdminError(`client ${clientId} is public: it has no secret`);
     }
+    if (usesPrivateKeyJwt(client)) {
+      throw new AdminError(
+        `client ${clientId} authenticates with private_key_jwt: it has no secret (see set-jwks)`,
+      );
+    }
     const secret = randomToken(SECRET_BYTES);
     if (!(await this.clients.updateSecretHash(clientId, await this.hasher.hash(secret)))) {
       throw new AdminError(`no client ${clientId}`);
     }
     return { client: this.view(client), secret };
+  }
+
+  /**
+   * Replaces a private_key_jwt client's keys (RFC 7523): assertions signed by the old keys are
+   * refused once the registry's cache (CLIENT_CACHE_TTL_SECONDS) has let go of the client.
+   */
+  async setKeys(clientId: string, keys: NewKeys): Promise<RegisteredClient> {
+    this.refuseManaged(clientId, 'change the keys of');
+    const client = await this.existing(clientId);
+    if (!usesPrivateKeyJwt(client)) {
+      throw new AdminError(
+        `client ${clientId} does not authenticate with private_key_jwt (${client.type === 'public' ? 'a public client' : 'it has a secret: see rotate-secret'})`,
+      );
+    }
+    let checked: NewKeys;
+    try {
+      const entry = entryKeys({
+        token_endpoint_auth_method: 'private_key_jwt',
+        ...('jwks' in keys ? { jwks: keys.jwks } : { jwks_uri: keys.jwksUri }),
+      });
+      checked = entry.jwks ? { jwks: entry.jwks } : { jwksUri: entry.jwksUri as string };
+    } catch (error) {
+      if (error instanceof ConfigError) throw new AdminError(error.message);
+      throw error;
+    }
+    if (!(await this.clients.updateKeys(clientId, checked))) {
+      throw new AdminError(`no client ${clientId}`);
+    }
+    return this.view(await this.existing(clientId));
   }
 
   private async existing(clientId: string): Promise<OAuthClient> {
@@ -225,6 +289,13 @@ export class ClientAdministration {
       redirectUris: [...client.redirectUris],
       resources: [...(client.resources ?? [])],
       grantTypes: [...grantTypesOf(client)],
+      tokenEndpointAuthMethod: usesPrivateKeyJwt(client)
+        ? 'private_key_jwt'
+        : client.type === 'public'
+          ? 'none'
+          : 'client_secret_basic',
+      ...(client.jwks ? { jwks: client.jwks } : {}),
+      ...(client.jwksUri ? { jwksUri: client.jwksUri } : {}),
       firstParty: client.firstParty === true,
       dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
       requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests === true,
@@ -237,36 +308,27 @@ export class ClientAdministration {
   }
 }
 
-/** The rules of OAUTH_CLIENTS entries; their failures are the operator's to fix, not the config's. */
-function checkedEntry(wanted: NewClient): ClientEntryConfig {
+/**
+ * The rules of OAUTH_CLIENTS entries (grant_types by the rules of POST /register,
+ * protocol-rules/grant-types.ts); their failures are the operator's to fix, not the config's.
+ */
+function checkedEntry(wanted: NewClient, secret: string | undefined): ClientEntryConfig {
   try {
     return clientEntry({
       client_id: wanted.clientId,
       redirect_uris: [...wanted.redirectUris],
+      ...(secret !== undefined ? { client_secret: secret } : {}),
       ...(wanted.name !== undefined ? { name: wanted.name } : {}),
       ...(wanted.resources !== undefined ? { resources: [...wanted.resources] } : {}),
+      ...(wanted.grantTypes !== undefined ? { grant_types: [...wanted.grantTypes] } : {}),
+      ...(wanted.jwks !== undefined || wanted.jwksUri !== undefined
+        ? { token_endpoint_auth_method: 'private_key_jwt' }
+        : {}),
+      ...(wanted.jwks !== undefined ? { jwks: wanted.jwks } : {}),
+      ...(wanted.jwksUri !== undefined ? { jwks_uri: wanted.jwksUri } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);
     throw error;
   }
-}
-
-/**
- * RFC 7591 §2 grant_types, by the rules of POST /register: grants the token endpoint has, and
- * authorization_code among them (the only grant that signs a user in; refresh_token alone could
- * never be used). Absent: the browser grants, as for configured clients that name none.
- */
-function checkedGrantTypes(wanted: readonly string[] | undefined): string[] | undefined {
-  if (wanted === undefined) return undefined;
-  const unsupported = wanted.find(
-    (grantType) => !(REGISTRABLE_GRANT_TYPES as readonly string[]).includes(grantType),
-  );
-  if (unsupported !== undefined) {
-    throw new AdminError(`grant types may be only ${REGISTRABLE_GRANT_TYPES.join(', ')}`);
-  }
-  if (!wanted.includes('authorization_code')) {
-    throw new AdminError('grant types must include authorization_code');
-  }
-  return [...new Set(wanted)];
 }

@@ -1,8 +1,15 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import type { ClientJwks } from '../../clients/oauth-client';
 import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
+import { UsageError } from '../admin.errors';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderFields, renderTable } from '../io/output';
-import { ClientAdministration, type RegisteredClient } from './client-administration.service';
+import {
+  ClientAdministration,
+  type NewKeys,
+  type RegisteredClient,
+} from './client-administration.service';
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -12,7 +19,10 @@ function clientJson(client: RegisteredClient) {
     client_id: client.clientId,
     client_name: client.name,
     client_type: client.type,
-    token_endpoint_auth_method: client.type === 'public' ? 'none' : 'client_secret_basic',
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    // RFC 7591 metadata of a private_key_jwt client: its public keys, or where they are.
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
     redirect_uris: client.redirectUris,
     // OAUTH_CLIENTS' name (RFC 8707 defines the parameter, RFC 7591 no metadata for it).
     ...(client.resources.length ? { resources: client.resources } : {}),
@@ -40,6 +50,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ['redirect URIs', client.redirectUris.join(' ') || '-'],
     ...(client.resources.length ? [['resources', client.resources.join(' ')] as const] : []),
     ['grant types', client.grantTypes.join(' ')],
+    ['authentication', client.tokenEndpointAuthMethod],
+    ...(client.jwks ? [['keys', keysSummary(client.jwks.keys)] as const] : []),
+    ...(client.jwksUri ? [['jwks_uri', client.jwksUri] as const] : []),
     ['first party', client.firstParty ? 'yes' : 'no'],
     ...(client.dpopBoundAccessTokens ? [['DPoP proofs', 'required'] as const] : []),
     ...(client.requirePushedAuthorizationRequests
@@ -57,6 +70,46 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
         ]
       : []),
   ];
+}
+
+/** A JWK Set in one line: each key's kid (or type and curve) and alg. */
+function keysSummary(keys: ReadonlyArray<Record<string, unknown>>): string {
+  return keys
+    .map((key) => {
+      const name =
+        typeof key.kid === 'string'
+          ? key.kid
+          : `${String(key.kty)}${typeof key.crv === 'string' ? ` ${key.crv}` : ''}`;
+      return typeof key.alg === 'string' ? `${name} (${key.alg})` : name;
+    })
+    .join(', ');
+}
+
+/**
+ * The keys named by --jwks-file (a JSON JWK Set of public keys) or --jwks-uri; exactly one.
+ * The file is read here; what it holds is checked with the rules of OAUTH_CLIENTS' `jwks`.
+ */
+function keysFrom(options: { jwksFile?: string; jwksUri?: string }): NewKeys | undefined {
+  if (options.jwksFile !== undefined && options.jwksUri !== undefined) {
+    throw new UsageError('name --jwks-file or --jwks-uri, not both');
+  }
+  if (options.jwksUri !== undefined) return { jwksUri: options.jwksUri };
+  if (options.jwksFile === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(options.jwksFile, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read --jwks-file ${options.jwksFile}`);
+  }
+  try {
+    return {
+      jwks: JSON.parse(text) as ClientJwks,
+    };
+  } catch {
+    throw new UsageError(
+      `--jwks-file ${options.jwksFile} is not JSON (a JWK Set: {"keys": [...]})`,
+    );
+  }
 }
 
 /** Registered clients with their lifecycle: when they came, were last used, and go. */
@@ -157,7 +210,11 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .command('add')
     .description('register a client; a confidential one gets a generated secret, shown once')
     .argument('<client_id>', '1-64 characters of [A-Za-z0-9._-]')
-    .requiredOption('--redirect-uri <uri>', 'a redirect URI (repeat for several)', collect)
+    .option(
+      '--redirect-uri <uri>',
+      'a redirect URI (repeat for several); required unless every grant type is one without redirects (client_credentials)',
+      collect,
+    )
     .option('--public', 'a public client (no secret: PKCE only, e.g. a SPA or native app)')
     .option('--name <name>', 'display name (default: the client_id)')
     .option('--first-party', 'record the client as your own application (no consent screen)')
@@ -168,8 +225,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     )
     .option(
       '--grant-type <type>',
-      `RFC 7591 grant_types: ${REGISTRABLE_GRANT_TYPES.join(' or ')}, authorization_code among them ` +
-        '(repeat for several; default: authorization_code and refresh_token; without refresh_token it gets no refresh token)',
+      `RFC 7591 grant_types: ${REGISTRABLE_GRANT_TYPES.join(' or ')} ` +
+        '(repeat for several; default: authorization_code and refresh_token; without refresh_token it gets no refresh token; ' +
+        'client_credentials for a confidential machine client, with no redirect URI)',
       collectOneOf(REGISTRABLE_GRANT_TYPES),
     )
     .option(
@@ -180,11 +238,31 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       '--require-pushed-authorization-requests',
       'RFC 9126: accept its authorization requests only through POST /par',
     )
+    .option(
+      '--token-endpoint-auth-method <method>',
+      'private_key_jwt (RFC 7523): the client signs assertions with its own key, given by --jwks-file or --jwks-uri, and gets no secret',
+      (value: string) => {
+        if (value !== 'private_key_jwt') {
+          throw new InvalidArgumentError(
+            'expected private_key_jwt (a secret is the default, --public means none)',
+          );
+        }
+        return value;
+      },
+    )
+    .option(
+      '--jwks-file <path>',
+      "private_key_jwt: a JSON file with the client's public keys (a JWK Set)",
+    )
+    .option(
+      '--jwks-uri <uri>',
+      'private_key_jwt: the https URL where the client publishes its public keys',
+    )
     .action(
       async (
         clientId: string,
         options: {
-          redirectUri: string[];
+          redirectUri?: string[];
           public?: boolean;
           name?: string;
           firstParty?: boolean;
@@ -192,13 +270,28 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           grantType?: string[];
           dpopBoundAccessTokens?: boolean;
           requirePushedAuthorizationRequests?: boolean;
+          tokenEndpointAuthMethod?: string;
+          jwksFile?: string;
+          jwksUri?: string;
         },
         command: Command,
       ) => {
+        const keys = keysFrom(options);
+        if ((options.tokenEndpointAuthMethod === 'private_key_jwt') !== (keys !== undefined)) {
+          throw new UsageError(
+            '--token-endpoint-auth-method private_key_jwt goes with --jwks-file or --jwks-uri (and they with it)',
+          );
+        }
+        // Only a client whose grants never redirect (client_credentials) may have no redirect URI.
+        if (options.redirectUri === undefined && options.grantType === undefined) {
+          throw new UsageError(
+            "required option '--redirect-uri <uri>' not specified (a client without one names its --grant-type, e.g. client_credentials)",
+          );
+        }
         const { client, secret } = await deps.withContext((app) =>
           app.get(ClientAdministration).add({
             clientId,
-            redirectUris: options.redirectUri,
+            redirectUris: options.redirectUri ?? [],
             public: options.public === true,
             firstParty: options.firstParty === true,
             dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
@@ -206,11 +299,12 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),
             ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
+            ...keys,
           }),
         );
         const human =
           secret === undefined
-            ? `Registered public client ${client.clientId}.\n${renderFields(clientFields(client))}`
+            ? `Registered ${client.type} client ${client.clientId}.\n${renderFields(clientFields(client))}`
             : `Registered confidential client ${client.clientId}.\n${secretNotice(client, secret)}`;
         answer(deps, command, human, {
           ...clientJson(client),
@@ -272,6 +366,34 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     });
 
   registerPruneCommand(clients, deps);
+
+  clients
+    .command('set-jwks')
+    .description(
+      "replace a private_key_jwt client's public keys (RFC 7523): a key rotation; assertions of the old keys are refused once the client cache lets go (CLIENT_CACHE_TTL_SECONDS)",
+    )
+    .argument('<client_id>')
+    .option('--jwks-file <path>', 'a JSON file with the new public keys (a JWK Set)')
+    .option('--jwks-uri <uri>', 'the https URL where the client now publishes its public keys')
+    .action(
+      async (
+        clientId: string,
+        options: { jwksFile?: string; jwksUri?: string },
+        command: Command,
+      ) => {
+        const keys = keysFrom(options);
+        if (keys === undefined) throw new UsageError('name --jwks-file or --jwks-uri');
+        const client = await deps.withContext((app) =>
+          app.get(ClientAdministration).setKeys(clientId, keys),
+        );
+        answer(
+          deps,
+          command,
+          `New keys for ${client.clientId}.\n${renderFields(clientFields(client))}`,
+          clientJson(client),
+        );
+      },
+    );
 
   clients
     .command('rotate-secret')

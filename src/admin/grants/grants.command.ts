@@ -75,7 +75,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
             { header: 'USER', cell: (grant) => grant.sub },
             { header: 'CLIENT', cell: (grant) => grant.clientId },
             { header: 'SCOPE', cell: (grant) => grant.scope },
-            { header: 'METHOD', cell: (grant) => grant.authMethod },
+            { header: 'METHOD', cell: (grant) => grant.authMethod ?? grant.grantType ?? '-' },
             { header: 'STATUS', cell: (grant) => grant.status },
             { header: 'CREATED', cell: (grant) => formatDate(grant.createdAt) },
             { header: 'EXPIRES', cell: (grant) => formatDate(grant.expiresAt) },

@@ -30,6 +30,7 @@ import { DocumentFetchAdmission } from './document-fetch-admission.guard';
     ClientMetadataDocuments,
     { provide: APP_GUARD, useClass: DocumentFetchAdmission },
   ],
-  exports: [ClientMetadataDocuments],
+  // The fetcher serves private_key_jwt clients' jwks_uri too: one SSRF guard for both.
+  exports: [ClientMetadataDocuments, GuardedFetcher],
 })
 export class ClientMetadataDocumentsModule {}

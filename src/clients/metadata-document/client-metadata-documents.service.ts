@@ -260,14 +260,18 @@ function toClient(
   if (fields.client_secret !== undefined || fields.client_secret_expires_at !== undefined) {
     throw new DocumentRefused('the document contains a client secret');
   }
-  const metadata = parseClientMetadata(document);
-  // A document cannot deliver a secret: it describes a public client (absent means none here).
-  if ((metadata.tokenEndpointAuthMethod ?? 'none') !== 'none') {
-    throw new DocumentRefused('token_endpoint_auth_method must be "none"');
+  const metadata = parseClientMetadata(document, 'none');
+  // A document cannot deliver a secret: it describes a public client (absent means none here),
+  // or one that proves itself with the keys it publishes (RFC 7523 private_key_jwt).
+  const method = metadata.tokenEndpointAuthMethod ?? 'none';
+  if (method !== 'none' && method !== 'private_key_jwt') {
+    throw new DocumentRefused('token_endpoint_auth_method must be "none" or "private_key_jwt"');
   }
   return {
     clientId,
-    type: 'public',
+    type: method === 'none' ? 'public' : 'confidential',
+    ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
+    ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
     name: metadata.clientName ?? url.host,
     redirectUris: metadata.redirectUris,
     grantTypes: metadata.grantTypes,

@@ -225,4 +225,42 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
       TooManyRequests,
     );
   });
+
+  it('reads a private_key_jwt machine client from its document: confidential, with its keys', async () => {
+    const url = 'https://agent.example/client.json';
+    const found = documents.find(url);
+    fetcher.settle(url, {
+      body: Buffer.from(
+        JSON.stringify({
+          client_id: url,
+          grant_types: ['client_credentials'],
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks_uri: 'https://agent.example/jwks.json',
+        }),
+      ),
+      contentType: 'application/json',
+      cacheControl: undefined,
+    });
+    expect(await found).toMatchObject({
+      clientId: url,
+      type: 'confidential',
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+      jwksUri: 'https://agent.example/jwks.json',
+    });
+    const secretUrl = 'https://agent.example/secret.json';
+    const refused = documents.find(secretUrl);
+    fetcher.settle(secretUrl, {
+      body: Buffer.from(
+        JSON.stringify({
+          client_id: secretUrl,
+          redirect_uris: ['https://app.example/cb'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        }),
+      ),
+      contentType: 'application/json',
+      cacheControl: undefined,
+    });
+    expect(await refused).toBeNull();
+  });
 });

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { parseBasicCredentials } from '../../platform/http/basic-credentials';
 import { clientAddress } from '../../platform/http/client-address';
+import { assertedClientId } from '../assertion/client-assertion.verifier';
 import type { Release } from './in-flight-limit';
 import { ClientMetadataDocuments } from './client-metadata-documents.service';
 
@@ -13,8 +14,9 @@ function strings(value: unknown): string[] {
 
 /**
  * The ids a request may make the registry look up, where it reads them: `client_id` in the
- * query or body, the Basic user name, and `resource` (RFC 8707), which a self-registered
- * client's request has looked up as a client id (it must never be one).
+ * query or body, the Basic user name, the `sub` of a private_key_jwt `client_assertion` (the
+ * client it names when no client_id is sent, RFC 7521 §4.2), and `resource` (RFC 8707), which a
+ * self-registered client's request has looked up as a client id (it must never be one).
  */
 function namedClientIds(request: Request): string[] {
   const query = request.query as Record<string, unknown> | undefined;
@@ -31,6 +33,10 @@ function namedClientIds(request: Request): string[] {
   const authorization = request.headers.authorization;
   const basic = authorization ? parseBasicCredentials(authorization) : null;
   if (basic) ids.add(basic.username);
+  if (typeof body.client_assertion === 'string') {
+    const asserted = assertedClientId(body.client_assertion);
+    if (asserted !== undefined) ids.add(asserted);
+  }
   return [...ids];
 }
 

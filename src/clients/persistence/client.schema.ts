@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { ClientType } from '../oauth-client';
+import { Schema as MongooseSchema } from 'mongoose';
+import type { ClientJwks, ClientType } from '../oauth-client';
 
 @Schema({ collection: 'oauth_clients', versionKey: false })
 export class ClientRecord {
@@ -36,6 +37,14 @@ export class ClientRecord {
   /** RFC 7591 grant_types of a client that registered itself; absent: the browser grants. */
   @Prop({ type: [String], default: undefined })
   grantTypes?: string[];
+
+  /** RFC 7523 private_key_jwt: the client's public keys (RFC 7591 `jwks`). */
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  jwks?: ClientJwks;
+
+  /** RFC 7523 private_key_jwt: where the client publishes its public keys (RFC 7591 `jwks_uri`). */
+  @Prop({ type: String })
+  jwksUri?: string;
 
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })

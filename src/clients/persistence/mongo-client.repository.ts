@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
-import { OAuthClient } from '../oauth-client';
+import { ClientJwks, OAuthClient } from '../oauth-client';
 import { webOriginsOf } from '../web-origins';
 import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
 import { ClientRecord } from './client.schema';
@@ -26,6 +26,8 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(record.jwks ? { jwks: record.jwks } : {}),
+    ...(record.jwksUri ? { jwksUri: record.jwksUri } : {}),
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
       : {}),
@@ -128,6 +130,20 @@ export class MongoClientRepository extends ClientRepository {
   async updateSecretHash(clientId: string, secretHash: string): Promise<boolean> {
     const result = await this.model
       .updateOne({ _id: { $eq: clientId }, type: 'confidential' }, { $set: { secretHash } })
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  async updateKeys(
+    clientId: string,
+    keys: { jwks: ClientJwks } | { jwksUri: string },
+  ): Promise<boolean> {
+    const update =
+      'jwks' in keys
+        ? { $set: { jwks: keys.jwks }, $unset: { jwksUri: 1 } }
+        : { $set: { jwksUri: keys.jwksUri }, $unset: { jwks: 1 } };
+    const result = await this.model
+      .updateOne({ _id: { $eq: clientId }, type: 'confidential' }, update)
       .exec();
     return result.matchedCount === 1;
   }

@@ -3,7 +3,7 @@ import { parseClientMetadata } from './client-metadata';
 
 describe('parseClientMetadata (RFC 7591 §2)', () => {
   it('applies the RFC 7591 defaults and leaves the auth method unset when absent', () => {
-    expect(parseClientMetadata({ redirect_uris: ['https://app.example/cb'] })).toEqual({
+    expect(parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }, 'none')).toEqual({
       redirectUris: ['https://app.example/cb'],
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
@@ -11,14 +11,17 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   });
 
   it('ignores metadata it does not understand, whatever its type', () => {
-    const metadata = parseClientMetadata({
-      redirect_uris: ['com.example.app:/oauth2redirect'],
-      client_name: '  Padded  ',
-      token_endpoint_auth_method: 'none',
-      contacts: ['a@example.com'],
-      jwks: { keys: [] },
-      software_version: 2,
-    });
+    const metadata = parseClientMetadata(
+      {
+        redirect_uris: ['com.example.app:/oauth2redirect'],
+        client_name: '  Padded  ',
+        token_endpoint_auth_method: 'none',
+        contacts: ['a@example.com'],
+        jwks: { keys: [] },
+        software_version: 2,
+      },
+      'none',
+    );
     expect(metadata).toEqual({
       redirectUris: ['com.example.app:/oauth2redirect'],
       clientName: 'Padded',
@@ -30,16 +33,83 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
 
   it('accepts a name with characters outside the BMP (a surrogate pair is no lone surrogate)', () => {
     expect(
-      parseClientMetadata({ redirect_uris: ['https://app.example/cb'], client_name: 'Rocket 🚀' })
-        .clientName,
+      parseClientMetadata(
+        { redirect_uris: ['https://app.example/cb'], client_name: 'Rocket 🚀' },
+        'none',
+      ).clientName,
     ).toBe('Rocket 🚀');
   });
 
-  it('drops repeated values', () => {
-    const metadata = parseClientMetadata({
-      redirect_uris: ['https://app.example/cb', 'https://app.example/cb'],
-      grant_types: ['authorization_code', 'refresh_token', 'refresh_token'],
+  it('accepts a machine client: grants without redirects, and no redirect URIs or response types', () => {
+    const sdk = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [] };
+    expect(parseClientMetadata(sdk, 'client_secret_basic')).toEqual({
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+      responseTypes: [],
     });
+    // Absent response_types: none for a client none of whose grants redirects.
+    expect(
+      parseClientMetadata({ grant_types: ['client_credentials'] }, 'client_secret_basic')
+        .responseTypes,
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' },
+      'client_secret_basic' as const,
+      InvalidClientMetadata,
+      'grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it',
+    ],
+    [
+      { grant_types: ['client_credentials'] },
+      'none' as const,
+      InvalidClientMetadata,
+      'grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it',
+    ],
+    [
+      { grant_types: ['client_credentials'], redirect_uris: ['https://app.example/cb'] },
+      'client_secret_basic' as const,
+      InvalidRedirectUri,
+      'redirect_uris must be empty: none of the grant types uses the authorization endpoint',
+    ],
+    [
+      { grant_types: ['client_credentials'], response_types: ['code'] },
+      'client_secret_basic' as const,
+      InvalidClientMetadata,
+      'response_types must be empty: none of the grant types uses the authorization endpoint',
+    ],
+    [
+      { grant_types: ['client_credentials', 'authorization_code'], redirect_uris: [] },
+      'client_secret_basic' as const,
+      InvalidRedirectUri,
+      'redirect_uris must name at least one redirect URI',
+    ],
+    [
+      { grant_types: [], redirect_uris: [] },
+      'client_secret_basic' as const,
+      InvalidClientMetadata,
+      'grant_types must name at least one grant type',
+    ],
+  ])('refuses the inconsistent %j (auth method default %s)', (body, method, type, description) => {
+    let thrown: unknown;
+    try {
+      parseClientMetadata(body, method);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(type);
+    expect((thrown as InvalidClientMetadata).description).toBe(description);
+  });
+
+  it('drops repeated values', () => {
+    const metadata = parseClientMetadata(
+      {
+        redirect_uris: ['https://app.example/cb', 'https://app.example/cb'],
+        grant_types: ['authorization_code', 'refresh_token', 'refresh_token'],
+      },
+      'none',
+    );
     expect(metadata.redirectUris).toEqual(['https://app.example/cb']);
     expect(metadata.grantTypes).toEqual(['authorization_code', 'refresh_token']);
   });
@@ -89,7 +159,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     [
       { redirect_uris: ['https://app.example/cb'], grant_types: ['refresh_token'] },
       InvalidClientMetadata,
-      'grant_types must include authorization_code',
+      'grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)',
     ],
     [
       { redirect_uris: ['https://app.example/cb'], response_types: [] },
@@ -110,7 +180,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   ])('refuses %j', (body, type, description) => {
     let thrown: unknown;
     try {
-      parseClientMetadata(body);
+      parseClientMetadata(body, 'none');
     } catch (error) {
       thrown = error;
     }

@@ -1,21 +1,27 @@
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
+import { publicJwksProblem } from '../../protocol-rules/client-jwks';
+import type { ClientJwks } from '../oauth-client';
 import { impersonatesService } from './client-name';
+import {
+  defaultResponseTypes,
+  grantTypesProblem,
+  REGISTRABLE_GRANT_TYPES,
+  REGISTRABLE_RESPONSE_TYPES,
+} from '../../protocol-rules/grant-types';
+
+export {
+  REGISTRABLE_GRANT_TYPES,
+  REGISTRABLE_RESPONSE_TYPES,
+} from '../../protocol-rules/grant-types';
 
 export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
   'none',
   'client_secret_basic',
   'client_secret_post',
+  'private_key_jwt',
 ] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHOD_VALUES)[number];
-
-/** The grants and response types a client may register: those the server implements. */
-export const REGISTRABLE_GRANT_TYPES = [
-  'authorization_code',
-  'refresh_token',
-  'urn:ietf:params:oauth:grant-type:device_code',
-] as const;
-export const REGISTRABLE_RESPONSE_TYPES = ['code'] as const;
 
 /**
  * Bounds on what a client may register about itself, so that registration cannot be used to
@@ -39,6 +45,50 @@ export interface ClientMetadata {
   readonly dpopBoundAccessTokens?: true;
   /** RFC 9126 §6 `require_pushed_authorization_requests` (default false). */
   readonly requirePushedAuthorizationRequests?: true;
+  /** RFC 7591 §2 `jwks` of a private_key_jwt client: public keys only. */
+  readonly jwks?: ClientJwks;
+  /** RFC 7591 §2 `jwks_uri` of a private_key_jwt client. */
+  readonly jwksUri?: string;
+}
+
+const MAX_JWKS_URI_LENGTH = 2000;
+
+/**
+ * RFC 7591 §2 `jwks` / `jwks_uri`: a private_key_jwt client registers exactly one of them (its
+ * assertions are checked against those keys); any other client's are ignored, but a private key
+ * is refused wherever it is sent: the server must never hold what signs for the client.
+ */
+function clientKeys(
+  body: Record<string, unknown>,
+  method: TokenEndpointAuthMethod | undefined,
+): { jwks?: ClientJwks; jwksUri?: string } {
+  const { jwks, jwks_uri: jwksUri } = body;
+  if (jwks !== undefined) {
+    const problem = publicJwksProblem(jwks);
+    if (problem?.includes('private') || (problem && method === 'private_key_jwt')) {
+      throw new InvalidClientMetadata(`jwks ${problem}`);
+    }
+  }
+  if (method !== 'private_key_jwt') return {};
+  if ((jwks === undefined) === (jwksUri === undefined)) {
+    throw new InvalidClientMetadata(
+      'A private_key_jwt client registers its public keys: exactly one of jwks and jwks_uri',
+    );
+  }
+  if (jwks !== undefined) return { jwks: jwks as ClientJwks };
+  if (
+    typeof jwksUri !== 'string' ||
+    jwksUri.length > MAX_JWKS_URI_LENGTH ||
+    !URL.canParse(jwksUri) ||
+    !['https:', 'http:'].includes(new URL(jwksUri).protocol) ||
+    jwksUri.includes('#') ||
+    new URL(jwksUri).username !== ''
+  ) {
+    throw new InvalidClientMetadata(
+      `jwks_uri must be an https URL of at most ${MAX_JWKS_URI_LENGTH} characters, without fragment or userinfo`,
+    );
+  }
+  return { jwksUri };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -62,12 +112,9 @@ function subsetOf(name: string, values: string[], allowed: readonly string[]): s
   return [...new Set(values)];
 }
 
+/** The redirect URIs, checked one by one; whether the grants need any is `grantTypesProblem`'s. */
 function redirectUris(body: Record<string, unknown>): string[] {
-  const uris = stringArray(body, 'redirect_uris');
-  // RFC 7591 §2: required for the authorization code grant, the only one registered here.
-  if (!uris || uris.length === 0) {
-    throw new InvalidRedirectUri('redirect_uris must name at least one redirect URI');
-  }
+  const uris = stringArray(body, 'redirect_uris') ?? [];
   if (uris.length > CLIENT_METADATA_LIMITS.redirectUris) {
     throw new InvalidRedirectUri(
       `redirect_uris may name at most ${CLIENT_METADATA_LIMITS.redirectUris} URIs`,
@@ -161,8 +208,14 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
  * document. Unknown metadata is ignored (§2: "the authorization server MUST ignore any client
  * metadata sent by the client that it does not understand"); a value this server cannot honour
  * is refused with the §3.2.2 error naming the field, never echoing its value.
+ * `defaultAuthMethod` is what an absent token_endpoint_auth_method means where the metadata
+ * comes from (RFC 7591: client_secret_basic; a metadata document: none): the grant types a
+ * client may register depend on whether it authenticates (protocol-rules/grant-types.ts).
  */
-export function parseClientMetadata(body: unknown): ClientMetadata {
+export function parseClientMetadata(
+  body: unknown,
+  defaultAuthMethod: TokenEndpointAuthMethod,
+): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
   const malformed = fieldWithLoneSurrogate(body);
   if (malformed !== undefined) {
@@ -173,22 +226,30 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
   const uris = redirectUris(body);
   const name = clientName(body);
   const method = authMethod(body);
-  // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code.
+  // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code (for a
+  // client whose grants use the authorization endpoint; none otherwise).
   const grantTypes = subsetOf(
     'grant_types',
     stringArray(body, 'grant_types') ?? ['authorization_code'],
     REGISTRABLE_GRANT_TYPES,
   );
-  if (!grantTypes.includes('authorization_code')) {
-    throw new InvalidClientMetadata('grant_types must include authorization_code');
-  }
   const responseTypes = subsetOf(
     'response_types',
-    stringArray(body, 'response_types') ?? ['code'],
+    stringArray(body, 'response_types') ?? defaultResponseTypes(grantTypes),
     REGISTRABLE_RESPONSE_TYPES,
   );
-  if (responseTypes.length === 0) {
-    throw new InvalidClientMetadata('response_types must include code');
+  const keys = clientKeys(body, method);
+  const inconsistent = grantTypesProblem({
+    grantTypes,
+    confidential: (method ?? defaultAuthMethod) !== 'none',
+    redirectUris: uris,
+    responseTypes,
+  });
+  if (inconsistent) {
+    const text = `${inconsistent.field} ${inconsistent.problem}`;
+    throw inconsistent.field === 'redirect_uris'
+      ? new InvalidRedirectUri(text)
+      : new InvalidClientMetadata(text);
   }
   return {
     redirectUris: uris,
@@ -200,5 +261,6 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     ...(flag(body, 'require_pushed_authorization_requests')
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...keys,
   };
 }

@@ -9,7 +9,7 @@ export class ClientRegistrationRequestDto {
   @ApiProperty({
     type: [String],
     description:
-      'At most 10: https, http on 127.0.0.1, [::1] or localhost, or a reverse-domain private-use scheme; no fragment',
+      'At most 10: https, http on 127.0.0.1, [::1] or localhost, or a reverse-domain private-use scheme; no fragment. Empty for a client whose grants use no redirect (client_credentials)',
     example: ['http://127.0.0.1:53682/callback'],
   })
   redirect_uris!: string[];
@@ -22,15 +22,16 @@ export class ClientRegistrationRequestDto {
 
   @ApiPropertyOptional({
     description:
-      'RFC 7591 default `client_secret_basic`. `none` (a public client, PKCE only) is open to anyone; the others need the initial access token',
-    enum: ['none', 'client_secret_basic', 'client_secret_post'],
+      'RFC 7591 default `client_secret_basic`. `none` (a public client, PKCE only) is open to anyone; the others need the initial access token. `private_key_jwt` (RFC 7523) registers `jwks` or `jwks_uri` and gets no secret',
+    enum: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     example: 'none',
   })
   token_endpoint_auth_method?: string;
 
   @ApiPropertyOptional({
     type: [String],
-    description: 'Default `authorization_code`',
+    description:
+      'Default `authorization_code`. `client_credentials` (confidential clients) needs no redirect_uris: send `[]` with `response_types: []`',
     example: ['authorization_code', 'refresh_token'],
   })
   grant_types?: string[];
@@ -49,4 +50,18 @@ export class ClientRegistrationRequestDto {
     example: false,
   })
   require_pushed_authorization_requests?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'private_key_jwt: the public keys (RFC 7517 JWK Set, EC/RSA/OKP, at most 10); a private key is refused',
+    type: 'object',
+    additionalProperties: true,
+  })
+  jwks?: { keys: Array<Record<string, unknown>> };
+
+  @ApiPropertyOptional({
+    description: 'private_key_jwt: where the public keys are published (instead of jwks)',
+    example: 'https://agent.example.com/jwks.json',
+  })
+  jwks_uri?: string;
 }

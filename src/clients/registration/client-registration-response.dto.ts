@@ -29,7 +29,10 @@ export class ClientRegistrationResponseDto {
   @ApiPropertyOptional({ example: 'Example MCP client' })
   client_name?: string;
 
-  @ApiProperty({ example: 'none', enum: ['none', 'client_secret_basic', 'client_secret_post'] })
+  @ApiProperty({
+    example: 'none',
+    enum: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  })
   token_endpoint_auth_method!: string;
 
   @ApiProperty({ type: [String], example: ['authorization_code', 'refresh_token'] })
@@ -43,4 +46,17 @@ export class ClientRegistrationResponseDto {
 
   @ApiPropertyOptional({ description: 'RFC 9126 §6, when registered true', example: true })
   require_pushed_authorization_requests?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'private_key_jwt: the public keys registered (RFC 7517 JWK Set)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  jwks?: { keys: Array<Record<string, unknown>> };
+
+  @ApiPropertyOptional({
+    description: 'private_key_jwt: where the public keys are published',
+    example: 'https://agent.example.com/jwks.json',
+  })
+  jwks_uri?: string;
 }

@@ -51,8 +51,8 @@ export class ClientRegistrationService {
     authorization: string | undefined,
   ): Promise<ClientRegistrationResponseDto> {
     const authorized = this.checkInitialAccessToken(authorization);
-    const metadata = parseClientMetadata(body);
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
+    const metadata = parseClientMetadata(body, 'client_secret_basic');
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
     if (method !== 'none' && !authorized) {
@@ -65,11 +65,12 @@ export class ClientRegistrationService {
 
     // After the request's own errors (a bad request hears about those first), before any work.
     await this.sweeper.ensureCapacity();
-    const secret = method === 'none' ? undefined : randomToken(32);
+    // RFC 7523 §2.2: a private_key_jwt client proves itself with its keys, and gets no secret.
+    const secret = method === 'none' || method === 'private_key_jwt' ? undefined : randomToken(32);
     const now = this.clock.now();
     const client: OAuthClient = {
       clientId: newClientId(),
-      type: secret === undefined ? 'public' : 'confidential',
+      type: method === 'none' ? 'public' : 'confidential',
       name: metadata.clientName ?? 'Unnamed client',
       redirectUris: metadata.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
@@ -78,13 +79,19 @@ export class ClientRegistrationService {
       ...(metadata.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
+      ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
       dynamicallyRegisteredAt: now,
       expiresAt: this.expiry.atRegistration(now),
     };
     await this.registry.add(client);
     const hosts = [...new Set(client.redirectUris.map((uri) => new URL(uri).host || uri))];
     this.logger.log(
-      `Registered ${client.type} client ${client.clientId} dynamically (redirect hosts: ${hosts.join(', ')})`,
+      `Registered ${client.type} client ${client.clientId} dynamically (${
+        hosts.length
+          ? `redirect hosts: ${hosts.join(', ')}`
+          : `grants: ${client.grantTypes?.join(', ')}`
+      })`,
     );
 
     return {
@@ -100,6 +107,8 @@ export class ClientRegistrationService {
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }
         : {}),
+      ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
+      ...(metadata.jwksUri ? { jwks_uri: metadata.jwksUri } : {}),
     };
   }
 

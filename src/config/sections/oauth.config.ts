@@ -17,6 +17,11 @@ export interface ClientConfig {
   readonly dpopBoundAccessTokens?: boolean;
   /** RFC 9126 §6 `require_pushed_authorization_requests`. */
   readonly requirePushedAuthorizationRequests?: boolean;
+  /** RFC 7591 §2 `grant_types`; absent: the browser grants (DEFAULT_GRANT_TYPES). */
+  readonly grantTypes?: readonly string[];
+  /** RFC 7523 private_key_jwt: the public keys (JWK Set), or where they are published. */
+  readonly jwks?: { readonly keys: ReadonlyArray<Record<string, unknown>> };
+  readonly jwksUri?: string;
 }
 
 /**

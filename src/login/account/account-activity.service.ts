@@ -8,9 +8,14 @@ import { SessionRepository } from '../session.repository';
 /** At most this many sessions and this many grants are listed (newest first). */
 export const MAX_LISTED_ACTIVITY = 100;
 
+/** A user's grant: one a login opened (a client's own grant names no login method). */
+export type UserGrantSummary = GrantSummary & {
+  authMethod: NonNullable<GrantSummary['authMethod']>;
+};
+
 export interface AccountActivity {
   readonly sessions: readonly StoredSession[];
-  readonly grants: readonly GrantSummary[];
+  readonly grants: readonly UserGrantSummary[];
 }
 
 export interface SignedOutEverywhere {
@@ -38,7 +43,10 @@ export class AccountActivityService {
       this.sessions.listLive(sub, now, MAX_LISTED_ACTIVITY),
       this.grants.list({ sub }, { now, includeEnded: false, limit: MAX_LISTED_ACTIVITY }),
     ]);
-    return { sessions, grants };
+    return {
+      sessions,
+      grants: grants.filter((grant): grant is UserGrantSummary => grant.authMethod !== undefined),
+    };
   }
 
   /**

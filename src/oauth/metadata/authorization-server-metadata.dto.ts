@@ -54,18 +54,34 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({
     type: [String],
-    example: ['client_secret_basic', 'client_secret_post', 'none'],
+    example: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt'],
   })
   token_endpoint_auth_methods_supported!: string[];
 
   @ApiProperty({
     type: [String],
-    example: ['client_secret_basic', 'client_secret_post', 'none'],
+    example: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt'],
   })
   revocation_endpoint_auth_methods_supported!: string[];
 
-  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post'] })
+  @ApiProperty({
+    type: [String],
+    example: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  })
   introspection_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({
+    type: [String],
+    description: 'RFC 8414: the algorithms a private_key_jwt client assertion may use (RFC 7523)',
+    example: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+  })
+  token_endpoint_auth_signing_alg_values_supported!: readonly string[];
+
+  @ApiProperty({ type: [String], example: ['ES256', 'PS256', 'RS256', 'EdDSA'] })
+  revocation_endpoint_auth_signing_alg_values_supported!: readonly string[];
+
+  @ApiProperty({ type: [String], example: ['ES256', 'PS256', 'RS256', 'EdDSA'] })
+  introspection_endpoint_auth_signing_alg_values_supported!: readonly string[];
 
   @ApiProperty({ type: [String], example: ['openid', 'profile', 'api', 'account'] })
   scopes_supported!: readonly string[];

@@ -5,7 +5,7 @@ import { ClientMetadataConfig } from '../../config/sections/client-metadata.conf
 import { RegistrationConfig } from '../../config/sections/registration.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { SIGNING_ALGS, TokenConfig } from '../../config/sections/tokens.config';
-import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
+import { CLIENT_ASSERTION_ALGS, TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/oauth-client';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
@@ -55,7 +55,15 @@ export class MetadataController {
       code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
       token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
       revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+      ],
+      // RFC 8414 §2 with RFC 7523: what a private_key_jwt assertion may be signed with.
+      token_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGS,
+      revocation_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGS,
+      introspection_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGS,
       scopes_supported: SUPPORTED_SCOPES,
       authorization_response_iss_parameter_supported: true,
       // RFC 9449 §5.1

@@ -49,10 +49,24 @@ describe('checkAuthorizedResource (RFC 8707 §2)', () => {
     ).toBe('resource is not allowed for this client');
   });
 
-  it('does not extend the policy to a registered confidential client', () => {
+  it('extends the policy to a registered confidential client (a machine client), not a configured one', () => {
     const confidential = { type: 'confidential' as const, dynamicallyRegisteredAt: new Date(0) };
+    expect(checkAuthorizedResource(confidential, 'https://mcp.example/mcp', policy())).toBe(
+      'https://mcp.example/mcp',
+    );
     expect(
-      refusal(() => checkAuthorizedResource(confidential, 'https://mcp.example/mcp', policy())),
+      refusal(() =>
+        checkAuthorizedResource(
+          confidential,
+          'http://mcp.example/mcp',
+          policy({ policy: 'https' }),
+        ),
+      ),
+    ).toBe('resource must be an https: URI for a registered client');
+    expect(
+      refusal(() =>
+        checkAuthorizedResource({ type: 'confidential' }, 'https://mcp.example/mcp', policy()),
+      ),
     ).toBe('resource is not allowed for this client');
   });
 

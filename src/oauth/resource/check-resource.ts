@@ -18,9 +18,9 @@ type ResourceClient = Pick<
  * RFC 8707 §2 at /authorize: the resource the access tokens of this authorization are for.
  * Absent means the default resource (ACCESS_TOKEN_AUDIENCE), which every client may use; any
  * other must be an absolute URI without a fragment, and allowed for the client: configured in
- * its `resources`, or, for a public client that registered itself, allowed by
- * REGISTERED_CLIENT_RESOURCES (nobody configured resources for it, and an MCP client learns its
- * server's resource only at run time, RFC 9728).
+ * its `resources`, or, for a client that registered itself (public or confidential: POST
+ * /register or a metadata document), allowed by REGISTERED_CLIENT_RESOURCES (nobody configured
+ * resources for it, and an MCP client learns its server's resource only at run time, RFC 9728).
  */
 export function checkAuthorizedResource(
   client: ResourceClient,
@@ -33,7 +33,7 @@ export function checkAuthorizedResource(
   const problem = resourceProblem(requested);
   if (problem) throw new InvalidTarget(`resource ${problem.replace(/URIs$/, 'URI')}`);
   if (client.resources?.includes(requested)) return requested;
-  if (isSelfRegisteredPublicClient(client)) {
+  if (isSelfRegistered(client)) {
     const refusal = registeredClientRefusal(new URL(requested), policy.registeredClients);
     if (refusal) throw new InvalidTarget(refusal);
     return requested;
@@ -41,11 +41,8 @@ export function checkAuthorizedResource(
   throw new InvalidTarget('resource is not allowed for this client');
 }
 
-function isSelfRegisteredPublicClient(client: ResourceClient): boolean {
-  return (
-    client.type === 'public' &&
-    (client.dynamicallyRegisteredAt !== undefined || client.metadataDocument === true)
-  );
+function isSelfRegistered(client: ResourceClient): boolean {
+  return client.dynamicallyRegisteredAt !== undefined || client.metadataDocument === true;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

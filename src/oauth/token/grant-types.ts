@@ -8,6 +8,7 @@ export const SUPPORTED_GRANT_TYPES = [
   'authorization_code',
   'refresh_token',
   DEVICE_CODE_GRANT_TYPE,
+  'client_credentials',
 ];
 
 /**

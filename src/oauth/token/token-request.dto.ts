@@ -45,7 +45,8 @@ export class TokenRequestDto extends ClientAuthenticationDto {
   refresh_token?: string;
 
   @ApiPropertyOptional({
-    description: 'refresh_token: a narrower scope than granted (RFC 6749 §6)',
+    description:
+      'refresh_token: a narrower scope than granted (RFC 6749 §6); client_credentials: within `api` (default `api`)',
     example: EXAMPLE.scope,
   })
   @OptionalOAuthParam()
@@ -61,7 +62,7 @@ export class TokenRequestDto extends ClientAuthenticationDto {
 
   @ApiPropertyOptional({
     description:
-      'RFC 8707: the resource the access token is for, one the grant authorized; default that one',
+      'RFC 8707: the resource the access token is for, one the grant authorized (default that one); client_credentials: one the client may use (default ACCESS_TOKEN_AUDIENCE)',
     example: EXAMPLE.resource,
   })
   @OptionalOAuthParam()

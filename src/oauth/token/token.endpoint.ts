@@ -13,6 +13,7 @@ import { GrantHandler } from './grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { DeviceCodeGrant } from './grants/device-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import type { TokenRequestDto } from './token-request.dto';
 
 /**
@@ -47,9 +48,10 @@ export class TokenEndpoint {
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
     deviceCode: DeviceCodeGrant,
+    clientCredentials: ClientCredentialsGrant,
   ) {
     this.handlers = new Map(
-      [authorizationCode, refreshToken, deviceCode].map((h) => [h.grantType, h]),
+      [authorizationCode, refreshToken, deviceCode, clientCredentials].map((h) => [h.grantType, h]),
     );
     this.tokenUrl = new URL(`${server.issuer}/token`).href;
   }

@@ -123,15 +123,20 @@ export class InvalidToken extends ProtocolError {
   }
 }
 
-/** RFC 6750 §3.1: a valid token without the scope the resource requires. */
+/**
+ * RFC 6750 §3.1: a valid token without the scope the resource requires (`requiredScope`, when
+ * one would do: none does for a token that names no user at a resource about users).
+ */
 export class InsufficientScope extends ProtocolError {
   readonly error = 'insufficient_scope';
   readonly status = 403;
-  constructor(description: string, requiredScope: string) {
+  constructor(description: string, requiredScope?: string) {
     super(description);
-    this.headers['WWW-Authenticate'] = bearerChallenge(this.error, description, {
-      scope: requiredScope,
-    });
+    this.headers['WWW-Authenticate'] = bearerChallenge(
+      this.error,
+      description,
+      requiredScope === undefined ? {} : { scope: requiredScope },
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccountService } from '../../accounts/account.service';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
+import { randomToken } from '../../platform/crypto/hashing';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
@@ -34,6 +35,17 @@ export interface StartGrant {
 }
 
 export type { DpopBinding } from './grant';
+
+/** A client's request for a token of its own (client_credentials): checked by its grant. */
+export interface ClientTokenRequest {
+  clientId: string;
+  scope: string;
+  /** RFC 8707: the token's `aud`. */
+  resource: string;
+}
+
+/** 16 bytes: 128 bits of CSPRNG output per client grant id. */
+const CLIENT_GRANT_ID_BYTES = 16;
 
 /** Issues the token responses of every login model: a new grant, or a refreshed one. */
 @Injectable()
@@ -106,6 +118,41 @@ export class GrantTokenIssuer {
   ): Promise<TokenResponse> {
     const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing, dpop);
     return this.respond(rotated.grant, rotated.scope, rotated.refreshToken, dpop?.jkt);
+  }
+
+  /**
+   * RFC 6749 §4.4.3: an access token for the client itself, whose `sub` is the client (RFC 9068
+   * §2.2: no user, so no `auth_method`, no ID token) and no refresh token. Its grant is recorded
+   * first (one write, grouped with the turn's other grants) and ends with the token: revoking
+   * the token, or removing the client, ends it as any grant.
+   */
+  async issueToClient(request: ClientTokenRequest, dpopJkt?: string): Promise<TokenResponse> {
+    const now = this.clock.now();
+    const grantId = `c${randomToken(CLIENT_GRANT_ID_BYTES)}`;
+    await this.grants.openForClient({
+      grantId,
+      clientId: request.clientId,
+      scope: request.scope,
+      resource: request.resource,
+      createdAt: now,
+      // A little past the token's own expiry: the token is checked by its `exp` too.
+      expiresAt: new Date(now.getTime() + (this.tokens.accessTokenTtlSeconds + 60) * 1000),
+      ...(dpopJkt === undefined ? {} : { dpopBound: true }),
+    });
+    const access = await this.accessTokens.sign({
+      audience: request.resource,
+      sub: request.clientId,
+      clientId: request.clientId,
+      scope: request.scope,
+      grantId,
+      ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
+    });
+    return {
+      access_token: access.token,
+      token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
+      expires_in: access.expiresIn,
+      scope: request.scope,
+    };
   }
 
   private async respond(

@@ -1,4 +1,4 @@
-import { DpopBinding, Grant, GrantFilter, GrantSummary } from './grant';
+import { ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from './grant';
 
 /** How many spent refresh-token hashes a grant keeps for reuse detection. */
 export const MAX_SPENT_REFRESH_TOKENS = 64;
@@ -9,6 +9,8 @@ export abstract class GrantRepository {
    * id (see `revokeForReplay`), the grant is recorded revoked.
    */
   abstract open(grant: Grant): Promise<void>;
+  /** Records a client's own grant (client_credentials): no user, no refresh token. */
+  abstract openForClient(grant: ClientGrant): Promise<void>;
   abstract findById(grantId: string): Promise<Grant | null>;
   /** Marks the grant revoked (first reason wins); true if this call revoked it. */
   abstract revoke(grantId: string, reason: string, at: Date): Promise<boolean>;

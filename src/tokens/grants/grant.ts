@@ -69,8 +69,30 @@ export interface DpopBinding {
   bindRefresh: boolean;
 }
 
-/** A grant as administration lists it: everything but its refresh-token hashes. */
-export type GrantSummary = Omit<Grant, 'refresh' | 'dpopJkt' | 'dpopBound'>;
+/**
+ * RFC 6749 §4.4: a client's authorization of itself (client_credentials), one per access token:
+ * its unit of revocation, like a user's grant, ending when the token does. No user (`sub` is the
+ * client), no login method, no refresh-token family.
+ */
+export interface ClientGrant {
+  grantId: string;
+  clientId: string;
+  scope: string;
+  /** RFC 8707: the access token's `aud`. */
+  resource: string;
+  createdAt: Date;
+  expiresAt: Date;
+  dpopBound?: boolean;
+}
+
+/**
+ * A grant as administration lists it: everything but its refresh-token hashes. A client's own
+ * grant (`grantType` client_credentials) has no `authMethod`, and its `sub` is the client.
+ */
+export type GrantSummary = Omit<Grant, 'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod'> & {
+  authMethod?: AuthMethod;
+  grantType?: 'client_credentials';
+};
 
 /**
  * Which grants an administrator means: those of one subject, one client, or both; with

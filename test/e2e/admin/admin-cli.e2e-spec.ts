@@ -10,7 +10,9 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import {
@@ -374,7 +376,8 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       ]);
       expect(noCode).toMatchObject({
         code: 1,
-        stderr: 'proofgate-admin: grant types must include authorization_code\n',
+        stderr:
+          'proofgate-admin: grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)\n',
       });
       const fragment = await admin([
         'clients',
@@ -630,6 +633,93 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       .expect(400);
     expect(page.text).toContain('Unknown client_id');
     expect((await admin(['clients', 'show', 'short-lived'])).code).toBe(1);
+  });
+
+  it('a machine client: client_credentials with private_key_jwt, and set-jwks rotates its keys', async () => {
+    const keyPair = async (kid: string) => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const file = join(tmpdir(), `proofgate-admin-${process.pid}-${kid}.jwks.json`);
+      writeFileSync(file, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid }] }));
+      return { privateKey, file };
+    };
+    const first = await keyPair('k1');
+    const added = await adminJson([
+      'clients',
+      'add',
+      'cli-machine',
+      '--grant-type',
+      'client_credentials',
+      '--token-endpoint-auth-method',
+      'private_key_jwt',
+      '--jwks-file',
+      first.file,
+    ]);
+    expect(added).toMatchObject({
+      client_id: 'cli-machine',
+      client_type: 'confidential',
+      token_endpoint_auth_method: 'private_key_jwt',
+      redirect_uris: [],
+      grant_types: ['client_credentials'],
+      jwks: { keys: [expect.objectContaining({ kid: 'k1', kty: 'EC' })] },
+    });
+    expect(added.client_secret).toBeUndefined();
+
+    const client = { client_id: 'cli-machine' };
+    const grant = async (privateKey: CryptoKey, kid: string) =>
+      oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        oauth.PrivateKeyJwt({ key: privateKey, kid }),
+        {},
+        INSECURE,
+      );
+    const tokens = await oauth.processClientCredentialsResponse(
+      as,
+      client,
+      await grant(first.privateKey, 'k1'),
+    );
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ sub: 'cli-machine', scope: 'api' });
+
+    const second = await keyPair('k2');
+    expect(
+      await adminJson(['clients', 'set-jwks', 'cli-machine', '--jwks-file', second.file]),
+    ).toMatchObject({ jwks: { keys: [expect.objectContaining({ kid: 'k2' })] } });
+    // Instances see a change made elsewhere within CLIENT_CACHE_TTL_SECONDS (README).
+    t.clock.advance(CLIENT_CACHE_SECONDS + 1);
+    expect((await grant(first.privateKey, 'k1')).status).toBe(401);
+    expect((await grant(second.privateKey, 'k2')).status).toBe(200);
+
+    const secretClient = await admin([
+      'clients',
+      'set-jwks',
+      'demo-client',
+      '--jwks-file',
+      second.file,
+    ]);
+    expect(secretClient.code).toBe(1);
+    const noKeys = await admin([
+      'clients',
+      'add',
+      'cli-machine-2',
+      '--grant-type',
+      'client_credentials',
+      '--token-endpoint-auth-method',
+      'private_key_jwt',
+    ]);
+    expect(noKeys.code).toBe(2);
+    const publicMachine = await admin([
+      'clients',
+      'add',
+      'cli-machine-3',
+      '--public',
+      '--grant-type',
+      'client_credentials',
+    ]);
+    expect(publicMachine).toMatchObject({
+      code: 1,
+      stderr:
+        'proofgate-admin: grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it\n',
+    });
   });
 
   // Last: these move the service's clock by many minutes.

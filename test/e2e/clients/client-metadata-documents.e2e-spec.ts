@@ -254,7 +254,10 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
         '/evil.json',
         documentFor(url('/evil.json'), { redirect_uris: ['http://evil.example/cb'] }),
       );
-      await refusedAt('/confidential.json', 'token_endpoint_auth_method must be "none"');
+      await refusedAt(
+        '/confidential.json',
+        'token_endpoint_auth_method must be "none" or "private_key_jwt"',
+      );
       await refusedAt('/secret.json', 'the document contains a client secret');
       await refusedAt(
         '/evil.json',

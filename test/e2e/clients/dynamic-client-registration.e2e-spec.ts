@@ -294,10 +294,10 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       {
         redirect_uris: ['https://app.example/cb'],
         token_endpoint_auth_method: 'none',
-        grant_types: ['client_credentials'],
+        grant_types: ['password'],
       },
       'invalid_client_metadata',
-      'grant_types may contain only authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:device_code',
+      'grant_types may contain only authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code',
     ],
     [
       {
@@ -309,9 +309,12 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       'response_types may contain only code',
     ],
     [
-      { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
+      {
+        redirect_uris: ['https://app.example/cb'],
+        token_endpoint_auth_method: 'client_secret_jwt',
+      },
       'invalid_client_metadata',
-      'token_endpoint_auth_method must be one of none, client_secret_basic, client_secret_post',
+      'token_endpoint_auth_method must be one of none, client_secret_basic, client_secret_post, private_key_jwt',
     ],
     [
       ['https://app.example/cb'],

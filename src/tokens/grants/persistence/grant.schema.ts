@@ -21,6 +21,10 @@ export class GrantRecord {
   @Prop({ type: String, enum: AUTH_METHODS })
   authMethod?: AuthMethod;
 
+  /** Set on a client's own grant (its `sub` is the client, it has no authMethod nor refresh). */
+  @Prop({ type: String, enum: ['client_credentials'] })
+  grantType?: 'client_credentials';
+
   /** The method key of the method whose login started the grant. */
   @Prop({ type: String })
   methodKey?: string;

@@ -4,7 +4,7 @@ import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
-import { DpopBinding, Grant, GrantFilter, GrantSummary } from '../grant';
+import { ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from '../grant';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
 import { GrantRecord } from './grant.schema';
 import { isDuplicateKey } from '../../../platform/database/duplicate-key';
@@ -17,7 +17,10 @@ function toSummary(record: GrantRecord): GrantSummary | null {
     clientId: record.clientId,
     sub: record.sub,
     scope: record.scope ?? '',
-    authMethod: record.authMethod ?? 'password',
+    // Grants from before the method was kept were password logins; a client's own has none.
+    ...(record.grantType !== undefined
+      ? { grantType: record.grantType }
+      : { authMethod: record.authMethod ?? 'password' }),
     ...(record.methodKey !== undefined ? { methodKey: record.methodKey } : {}),
     ...(record.resource !== undefined ? { resource: record.resource } : {}),
     ...(record.authTime ? { authTime: record.authTime } : {}),
@@ -31,9 +34,12 @@ function toSummary(record: GrantRecord): GrantSummary | null {
 
 function toGrant(record: GrantRecord): Grant | null {
   const summary = toSummary(record);
-  if (!summary || !record.refresh) return null;
+  if (!summary || !record.refresh || summary.authMethod === undefined) return null;
+  const { grantType, ...userGrant } = summary;
+  void grantType;
   return {
-    ...summary,
+    ...userGrant,
+    authMethod: summary.authMethod,
     refresh: record.refresh,
     ...(record.dpopJkt !== undefined ? { dpopJkt: record.dpopJkt } : {}),
     ...(record.dpopBound === true ? { dpopBound: true } : {}),
@@ -84,6 +90,25 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         },
       }),
     );
+  }
+
+  async openForClient(grant: ClientGrant): Promise<void> {
+    const { grantId, ...fields } = grant;
+    // A fresh random id: the upsert only makes the write safe to retry within the bulk.
+    await this.opening.write({
+      updateOne: {
+        filter: { _id: grantId },
+        update: {
+          $setOnInsert: {
+            ...fields,
+            sub: grant.clientId,
+            grantType: 'client_credentials',
+            revokedJtis: [],
+          },
+        },
+        upsert: true,
+      },
+    });
   }
 
   async findById(grantId: string): Promise<Grant | null> {

@@ -1,0 +1,221 @@
+import { Injectable } from '@nestjs/common';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { ChallengeRejected } from '../../challenges/challenge.events';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { ServerConfig } from '../../config/sections/server.config';
+import { Clock } from '../../platform/clock/clock';
+import { InvalidClient } from '../../platform/errors/protocol-error';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
+import { clientLabel, type OAuthClient } from '../oauth-client';
+import { ClientKeySets } from './client-key-sets';
+import {
+  CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
+  CLIENT_ASSERTION_MAX_LIFETIME_SECONDS,
+} from './private-key-jwt.proof';
+
+/** Longest assertion read at all, and longest `jti` kept. */
+const MAX_ASSERTION_LENGTH = 8 * 1024;
+const MAX_JTI_LENGTH = 256;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * The subject a client assertion names, read before anything is verified: the client it claims
+ * to be, to look up when the request sends no client_id (RFC 7521 §4.2: client_id is optional;
+ * the MCP SDK's PrivateKeyJwtProvider sends none). Undefined when it is no JWT or names none.
+ */
+export function assertedClientId(assertion: string): string | undefined {
+  if (assertion.length > MAX_ASSERTION_LENGTH || !COMPACT_JWS.test(assertion)) return undefined;
+  try {
+    const { sub } = decodeJwt(assertion);
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * RFC 7523 §3 (with RFC 7521 §4.2 and OpenID Connect Core §9) checks of a `private_key_jwt`
+ * client assertion, in the order a refusal is cheapest: its form and algorithm (ES256, PS256,
+ * RS256 or EdDSA: never HS*, whose key would be a secret the server holds, nor `none`), the
+ * signature by one of the client's registered keys (an unknown `kid` refreshes a jwks_uri
+ * once), `iss` = `sub` = the client, `aud` the issuer or the token endpoint, `exp` present and
+ * at most five minutes ahead, `iat` and `nbf` not in the future (30 s of skew either way), and
+ * last the `jti` recorded once in the challenge store, for as long as the assertion could be
+ * accepted: a replay is refused on whichever instance it arrives. Every refusal is
+ * `invalid_client`, its description naming the check and never the assertion.
+ */
+@Injectable()
+export class ClientAssertionVerifier {
+  /** RFC 7523 §3: the audiences that identify this server. */
+  private readonly audiences: string[];
+
+  constructor(
+    private readonly keySets: ClientKeySets,
+    private readonly store: ChallengeStore,
+    private readonly clock: Clock,
+    private readonly events: DomainEvents,
+    server: ServerConfig,
+  ) {
+    this.audiences = [server.issuer, new URL(`${server.issuer}/token`).href];
+  }
+
+  async verify(client: OAuthClient, assertion: string): Promise<void> {
+    try {
+      const payload = await this.verified(client, assertion);
+      await this.spend(client, payload);
+    } catch (error) {
+      if (error instanceof InvalidClient && error.reason !== undefined) {
+        this.events.emit(
+          new ChallengeRejected('client_assertion_jti', error.reason, clientLabel(client)),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async verified(client: OAuthClient, assertion: string): Promise<JWTPayload> {
+    if (assertion.length > MAX_ASSERTION_LENGTH || !COMPACT_JWS.test(assertion)) {
+      throw refused('client_assertion must be one compact JWS', 'malformed');
+    }
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(assertion).alg;
+    } catch {
+      throw refused('client_assertion must be one compact JWS', 'malformed');
+    }
+    if (!(CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(alg)) {
+      throw refused(
+        `client_assertion must be signed with ${CLIENT_ASSERTION_ALGS.join(', ')} (never HS* or none)`,
+        'alg',
+      );
+    }
+    const keys = await this.keySets.keysOf(client);
+    let payload: JWTPayload;
+    try {
+      payload = await this.check(assertion, client, keys);
+    } catch (error) {
+      const fresher =
+        error instanceof errors.JWKSNoMatchingKey
+          ? await this.keySets.refreshed(client)
+          : undefined;
+      if (!fresher) throw asRefusal(error);
+      try {
+        payload = await this.check(assertion, client, fresher);
+      } catch (again) {
+        throw asRefusal(again);
+      }
+    }
+    const now = this.clock.nowSeconds();
+    const exp = payload.exp as number;
+    if (exp > now + CLIENT_ASSERTION_MAX_LIFETIME_SECONDS + CLIENT_ASSERTION_CLOCK_SKEW_SECONDS) {
+      throw refused(
+        `client_assertion exp must be at most ${CLIENT_ASSERTION_MAX_LIFETIME_SECONDS} seconds ahead`,
+        'lifetime',
+      );
+    }
+    if (
+      typeof payload.iat === 'number' &&
+      payload.iat > now + CLIENT_ASSERTION_CLOCK_SKEW_SECONDS
+    ) {
+      throw refused('client_assertion iat is in the future', 'iat');
+    }
+    if (
+      typeof payload.jti !== 'string' ||
+      payload.jti === '' ||
+      payload.jti.length > MAX_JTI_LENGTH
+    ) {
+      throw refused(
+        `client_assertion jti must be a string of 1 to ${MAX_JTI_LENGTH} characters`,
+        'jti',
+      );
+    }
+    return payload;
+  }
+
+  private async check(
+    assertion: string,
+    client: OAuthClient,
+    keys: JWTVerifyGetKey,
+  ): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(assertion, keys, {
+      algorithms: [...CLIENT_ASSERTION_ALGS],
+      issuer: client.clientId,
+      subject: client.clientId,
+      audience: this.audiences,
+      requiredClaims: ['exp', 'jti'],
+      clockTolerance: CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
+      currentDate: this.clock.now(),
+    });
+    return payload;
+  }
+
+  /** RFC 7523 §3 item 7: the jti once, fleet-wide, until the assertion expires. */
+  private async spend(client: OAuthClient, payload: JWTPayload): Promise<void> {
+    const remaining = (payload.exp as number) - this.clock.nowSeconds();
+    const fresh = await this.store.recordOnce(
+      'client_assertion_jti',
+      `client_assertion:${client.clientId}\n${payload.jti as string}`,
+      Math.max(1, remaining + CLIENT_ASSERTION_CLOCK_SKEW_SECONDS),
+    );
+    if (!fresh) throw refused('client_assertion was already used (jti replay)', 'replay');
+  }
+}
+
+function refused(description: string, reason: string): InvalidClient {
+  return new InvalidClient(description).because(reason);
+}
+
+/** jose's verdict as the refusal a client reads; infrastructure failures pass through. */
+function asRefusal(error: unknown): unknown {
+  if (error instanceof InvalidClient) return error;
+  if (!(error instanceof errors.JOSEError)) return error;
+  if (error instanceof errors.JWTExpired) return refused('client_assertion expired', 'expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') {
+      return refused(`client_assertion must have the ${error.claim} claim`, 'claims');
+    }
+    switch (error.claim) {
+      case 'aud':
+        return refused(
+          'client_assertion aud must be the issuer or the token endpoint URL',
+          'audience',
+        );
+      case 'iss':
+      case 'sub':
+        return refused('client_assertion iss and sub must both be the client_id', 'subject');
+      case 'nbf':
+        return refused('client_assertion is not valid yet (nbf)', 'nbf');
+      case 'iat':
+        return refused('client_assertion iat is in the future', 'iat');
+      default:
+        return refused(`client_assertion ${error.claim} is invalid`, 'claims');
+    }
+  }
+  if (error instanceof errors.JWKSMultipleMatchingKeys) {
+    return refused(
+      'Several registered keys could have signed client_assertion: send the kid of the key',
+      'key',
+    );
+  }
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return refused('client_assertion is signed by no key registered for the client', 'key');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return refused('client_assertion signature is invalid', 'signature');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return refused(
+      `client_assertion must be signed with ${CLIENT_ASSERTION_ALGS.join(', ')} (never HS* or none)`,
+      'alg',
+    );
+  }
+  return refused('client_assertion is invalid', 'malformed');
+}

@@ -1,0 +1,106 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
+import { ExpiringCache } from '../../platform/cache/expiring-cache';
+import { Clock } from '../../platform/clock/clock';
+import { SingleFlight } from '../../platform/concurrency/single-flight';
+import { InvalidClient } from '../../platform/errors/protocol-error';
+import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
+import { CLIENT_JWKS_LIMITS, publicJwksProblem } from '../../protocol-rules/client-jwks';
+import {
+  CLIENT_METADATA_DOCUMENT_LIMITS,
+  documentCacheSeconds,
+} from '../metadata-document/client-metadata-documents.service';
+import type { OAuthClient } from '../oauth-client';
+
+const CACHE_ENTRIES = 1_000;
+/** A jwks_uri is fetched again for an unknown `kid` at most this often (a key rotation). */
+const REFRESH_COOLDOWN_MS = 30_000;
+
+interface FetchedSet {
+  readonly keys: JWTVerifyGetKey;
+  readonly fetchedAt: number;
+}
+
+/**
+ * The public keys a private_key_jwt client's assertions are checked against: its registered
+ * `jwks`, or the set at its `jwks_uri`, fetched with the SSRF guard and the limits of client
+ * metadata documents, cached per Cache-Control (within their bounds), and fetched again when an
+ * assertion names a key the cached set lacks (at most every 30 s per URI: a client rotating its
+ * keys is followed, a stream of unknown kids costs one fetch per cooldown).
+ */
+@Injectable()
+export class ClientKeySets {
+  private readonly logger = new Logger(ClientKeySets.name);
+  private readonly fetched = new ExpiringCache<string, FetchedSet>(CACHE_ENTRIES);
+  private readonly fetches = new SingleFlight<string, FetchedSet>();
+
+  constructor(
+    private readonly fetcher: GuardedFetcher,
+    private readonly clientMetadata: ClientMetadataConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The client's keys, from its registration or its jwks_uri (fetched if not cached). */
+  async keysOf(client: OAuthClient): Promise<JWTVerifyGetKey> {
+    if (client.jwks) return createLocalJWKSet(client.jwks);
+    const uri = this.uriOf(client);
+    const cached = this.fetched.get(uri, this.clock.now().getTime());
+    return (cached ?? (await this.fetches.run(uri, () => this.fetch(uri)))).keys;
+  }
+
+  /**
+   * After an assertion named a key the set lacks: the jwks_uri's set fetched again, unless it
+   * was fetched within the cooldown (then undefined: nothing new to try). Inline keys never change.
+   */
+  async refreshed(client: OAuthClient): Promise<JWTVerifyGetKey | undefined> {
+    if (client.jwks) return undefined;
+    const uri = this.uriOf(client);
+    const cached = this.fetched.get(uri, this.clock.now().getTime());
+    if (cached && this.clock.now().getTime() - cached.fetchedAt < REFRESH_COOLDOWN_MS) {
+      return undefined;
+    }
+    return (await this.fetches.run(uri, () => this.fetch(uri))).keys;
+  }
+
+  private uriOf(client: OAuthClient): string {
+    if (client.jwksUri === undefined) {
+      throw new InvalidClient('The client has no keys registered for private_key_jwt');
+    }
+    return client.jwksUri;
+  }
+
+  private async fetch(uri: string): Promise<FetchedSet> {
+    try {
+      const fetched = await this.fetcher.get(new URL(uri), {
+        maxBytes: CLIENT_JWKS_LIMITS.bytes,
+        timeoutMs: CLIENT_METADATA_DOCUMENT_LIMITS.timeoutMs,
+        allowPrivate: this.clientMetadata.allowPrivate,
+        accept: 'application/json, application/jwk-set+json',
+        ...(this.clientMetadata.extraCaCertificates
+          ? { extraCaCertificates: this.clientMetadata.extraCaCertificates }
+          : {}),
+      });
+      let jwks: unknown;
+      try {
+        jwks = JSON.parse(fetched.body.toString('utf8'));
+      } catch {
+        throw new OutboundFetchError('the document is not valid JSON');
+      }
+      const problem = publicJwksProblem(jwks);
+      if (problem) throw new OutboundFetchError(`the JWK Set ${problem}`);
+      const now = this.clock.now().getTime();
+      const set = {
+        keys: createLocalJWKSet(jwks as JSONWebKeySet),
+        fetchedAt: now,
+      };
+      this.fetched.set(uri, set, now + documentCacheSeconds(fetched.cacheControl) * 1000);
+      return set;
+    } catch (error) {
+      if (!(error instanceof OutboundFetchError)) throw error;
+      // The host and the reason only: the URI may carry anything.
+      this.logger.warn(`jwks_uri of ${new URL(uri).host} unusable: ${error.message}`);
+      throw new InvalidClient("The client's jwks_uri could not be fetched or holds no usable keys");
+    }
+  }
+}
