@@ -23,6 +23,7 @@ import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
+import { TokenExchangeGrant } from './token/grants/token-exchange/token-exchange.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
 import { TokenRequestOutcome } from './token/token-request-outcome.middleware';
@@ -55,6 +56,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ConsentDecisionService,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
+    TokenExchangeGrant,
     TokenEndpoint,
     TokenLookup,
     ClientBudget,

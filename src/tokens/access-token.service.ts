@@ -7,7 +7,9 @@ import { ServerConfig } from '../config/sections/server.config';
 import { SIGNING_ALGS, TokenConfig } from '../config/sections/tokens.config';
 import {
   ACCESS_TOKEN_TYP,
+  MAX_ACTOR_DEPTH,
   REGISTERED_CLAIMS,
+  type Actor,
   type AccessTokenClaims,
   type SignAccessTokenInput,
   type SignedAccessToken,
@@ -47,6 +49,8 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   }
   const cnf = confirmation(payload.cnf);
   if (cnf === null) return undefined;
+  const act = payload.act === undefined ? undefined : actor(payload.act, MAX_ACTOR_DEPTH);
+  if (act === null) return undefined;
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (!REGISTERED_CLAIMS.has(name) && typeof value === 'string') extra[name] = value;
@@ -64,8 +68,19 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     gid,
     ...(typeof auth_time === 'number' ? { auth_time } : {}),
     ...(cnf ? { cnf } : {}),
+    ...(act ? { act } : {}),
     extra,
   };
+}
+
+/** RFC 8693 §4.1 `act`: `{ sub, act? }` nested at most `depth` deep, or null when malformed. */
+function actor(value: unknown, depth: number): Actor | null {
+  if (depth === 0 || typeof value !== 'object' || value === null) return null;
+  const { sub, act } = value as { sub?: unknown; act?: unknown };
+  if (typeof sub !== 'string') return null;
+  if (act === undefined) return { sub };
+  const prior = actor(act, depth - 1);
+  return prior === null ? null : { sub, act: prior };
 }
 
 /** RFC 9449 §6.1 `cnf`: absent (a bearer token), `{ jkt }`, or null when malformed. */
@@ -106,6 +121,7 @@ export class AccessTokenService {
       gid: input.grantId,
       ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
       ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
+      ...(input.act === undefined ? {} : { act: input.act }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.server.issuer)

@@ -10,7 +10,11 @@ export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHOD_VALUES)[number];
 
 /** The grants and response types a client may register: those the server implements. */
-export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+export const REGISTRABLE_GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+] as const;
 export const REGISTRABLE_RESPONSE_TYPES = ['code'] as const;
 
 /**

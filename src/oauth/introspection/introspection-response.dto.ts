@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
+import type { Actor } from '../../tokens/access-token';
 
 /**
  * RFC 7662 §2.2 introspection response: `{ "active": false }` for anything not active and the
@@ -50,4 +51,11 @@ export class IntrospectionResponseDto {
 
   @ApiPropertyOptional({ enum: AUTH_METHODS, example: 'password' })
   auth_method?: AuthMethod;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 8693 §4.1: an exchanged access token names the client acting for the subject (earlier actors nested)',
+    example: { sub: 'agent-client' },
+  })
+  act?: Actor;
 }

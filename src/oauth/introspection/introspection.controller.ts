@@ -75,6 +75,7 @@ export class IntrospectionController {
         aud: c.aud,
         jti: c.jti,
         auth_method: c.auth_method,
+        ...(c.act === undefined ? {} : { act: c.act }),
       };
     }
     if (found?.type === 'refresh_token' && found.record.clientId === clientId) {

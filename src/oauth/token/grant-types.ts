@@ -2,7 +2,14 @@
  * The grant types the token endpoint has a handler for (one `GrantHandler` each). Its own file:
  * the request DTO, the metadata and the handlers all name them, and none of them each other.
  */
-export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'];
+export const SUPPORTED_GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  // RFC 8693 §2.1.
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+];
+
+export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /**
  * The grants of a client that registered none (one the operator configured without

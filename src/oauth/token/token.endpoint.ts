@@ -12,6 +12,7 @@ import { checkGrantType, withRegisteredGrants } from './check-grant-type';
 import { GrantHandler } from './grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenExchangeGrant } from './grants/token-exchange/token-exchange.grant';
 import type { TokenRequestDto } from './token-request.dto';
 
 /**
@@ -45,8 +46,11 @@ export class TokenEndpoint {
     server: ServerConfig,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
+    tokenExchange: TokenExchangeGrant,
   ) {
-    this.handlers = new Map([authorizationCode, refreshToken].map((h) => [h.grantType, h]));
+    this.handlers = new Map(
+      [authorizationCode, refreshToken, tokenExchange].map((h) => [h.grantType, h]),
+    );
     this.tokenUrl = new URL(`${server.issuer}/token`).href;
   }
 

@@ -297,7 +297,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         grant_types: ['client_credentials'],
       },
       'invalid_client_metadata',
-      'grant_types may contain only authorization_code, refresh_token',
+      'grant_types may contain only authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange',
     ],
     [
       {
