@@ -104,7 +104,7 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
   return {
     issuer,
     jwksUri,
-    ...(audience === undefined ? {} : { audience: audience as string }),
+    ...(audience === undefined ? {} : { audience }),
     ...(scopes === undefined ? {} : { scopes: [...new Set(scopes as string[])] }),
   };
 }
