@@ -305,6 +305,15 @@ describe('AccessTokenService', () => {
     await expectRejected(await forge({ aud: [AUDIENCE, 'https://other-api.test'] }));
   });
 
+  it('never signs past notAfter, and says so in expires_in', async () => {
+    const now = clock.nowSeconds();
+    const capped = await tokens.sign({ ...INPUT, notAfter: now + 60 });
+    expect(decodeJwt(capped.token).exp).toBe(now + 60);
+    expect(capped.expiresIn).toBe(60);
+    const uncapped = await tokens.sign({ ...INPUT, notAfter: now + TTL_SECONDS * 2 });
+    expect(uncapped.expiresIn).toBe(TTL_SECONDS);
+  });
+
   it('carries an RFC 8693 act chain, and rejects a malformed or endless one', async () => {
     const act = { sub: 'agent', act: { sub: 'earlier-agent' } };
     const signed = await tokens.sign({ ...INPUT, act });

@@ -110,8 +110,8 @@ export class AccessTokenService {
 
     const key = await this.keys.signingKey();
     const iat = this.clock.nowSeconds();
-    const expiresIn = this.tokens.accessTokenTtlSeconds;
-    const exp = iat + expiresIn;
+    const exp = Math.min(iat + this.tokens.accessTokenTtlSeconds, input.notAfter ?? Infinity);
+    const expiresIn = exp - iat;
     const jti = randomToken(JTI_BYTES);
     const signed = await new SignJWT({
       ...extra,

@@ -60,6 +60,11 @@ export interface SignAccessTokenInput {
   jkt?: string;
   /** RFC 8693 §4.1: who acts for the subject (a token exchange's client). */
   act?: Actor;
+  /**
+   * The latest `exp` the token may have (seconds since the epoch): a token made from another
+   * (a token exchange) never outlives it. Absent: the configured lifetime.
+   */
+  notAfter?: number;
 }
 
 export interface SignedAccessToken {

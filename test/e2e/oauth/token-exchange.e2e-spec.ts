@@ -103,6 +103,9 @@ describe('token exchange (RFC 8693)', () => {
       act: { sub: EXCHANGER },
     });
     expect(claims.jti).not.toBe(before.jti);
+    // It never outlives the token it was made from.
+    expect(claims.exp).toBe(before.exp);
+    expect(exchanged.expires_in).toBeLessThanOrEqual(before.exp! - claims.iat!);
 
     const me = await getProtected(exchanged.access_token, `${issuer}/api/me`);
     expect(me.status).toBe(200);

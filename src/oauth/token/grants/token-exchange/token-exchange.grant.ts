@@ -98,6 +98,9 @@ export class TokenExchangeGrant extends GrantHandler {
       ...(subject.auth_time === undefined ? {} : { authTime: subject.auth_time }),
       ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
       act,
+      // Never longer than the subject token: an exchange is no way to extend access (a client
+      // without refresh_token would otherwise renew its tokens for the grant's whole life).
+      notAfter: subject.exp,
     });
     return {
       access_token: access.token,
