@@ -5,6 +5,7 @@ import { ClientAuthConfig, readClientAuthConfig } from './sections/client-auth.c
 import { ClientMetadataConfig, readClientMetadataConfig } from './sections/client-metadata.config';
 import { DatabaseConfig, readDatabaseConfig } from './sections/database.config';
 import { DpopConfig, readDpopConfig } from './sections/dpop.config';
+import { JwtBearerConfig, readJwtBearerConfig } from './sections/jwt-bearer.config';
 import { LabConfig, readLabConfig } from './sections/lab.config';
 import { LoginThrottleConfig, readLoginThrottleConfig } from './sections/login-throttle.config';
 import { OAuthConfig, readOAuthConfig } from './sections/oauth.config';
@@ -44,6 +45,7 @@ export class AppConfig {
   readonly stepUp!: StepUpConfig;
   readonly operator!: OperatorConfig;
   readonly lab!: LabConfig;
+  readonly jwtBearer!: JwtBearerConfig;
   /**
    * OpenTelemetry traces; undefined (off, nothing loaded) unless an OTLP endpoint is set. Read by
    * main.ts before Nest starts, so not a section any service injects.
@@ -87,6 +89,7 @@ export class AppConfig {
       stepUp: readStepUpConfig(env, server),
       operator,
       lab,
+      jwtBearer: readJwtBearerConfig(env, server),
       ...(tracing ? { tracing } : {}),
     });
     env.throwIfProblems();

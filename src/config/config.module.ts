@@ -6,6 +6,7 @@ import { ClientAuthConfig } from './sections/client-auth.config';
 import { ClientMetadataConfig } from './sections/client-metadata.config';
 import { DatabaseConfig } from './sections/database.config';
 import { DpopConfig } from './sections/dpop.config';
+import { JwtBearerConfig } from './sections/jwt-bearer.config';
 import { LabConfig } from './sections/lab.config';
 import { LoginThrottleConfig } from './sections/login-throttle.config';
 import { OAuthConfig } from './sections/oauth.config';
@@ -43,6 +44,7 @@ export const CONFIG_SECTIONS = {
   stepUp: StepUpConfig,
   operator: OperatorConfig,
   lab: LabConfig,
+  jwtBearer: JwtBearerConfig,
 } as const satisfies { [K in SectionKey]: abstract new () => AppConfig[K] };
 
 /**

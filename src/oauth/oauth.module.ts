@@ -31,6 +31,7 @@ import { DeviceAuthorizationService } from './device/device-authorization.servic
 import { DeviceVerificationController } from './device/device-verification.controller';
 import { DeviceVerificationService } from './device/device-verification.service';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
+import { TokenExchangeGrant } from './token/grants/token-exchange/token-exchange.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
 import { TokenRequestOutcome } from './token/token-request-outcome.middleware';
@@ -66,6 +67,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
+    TokenExchangeGrant,
     TokenEndpoint,
     TokenLookup,
     ClientBudget,

@@ -46,6 +46,13 @@ export const GRANT_TYPE_RULES = {
     confidentialOnly: false,
     issuesRefreshTokens: true,
   },
+  // RFC 8693: a client's own access token for a narrower one; `act` names the client, so it must
+  // authenticate. No refresh token.
+  'urn:ietf:params:oauth:grant-type:token-exchange': {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: false,
+  },
 } as const satisfies Record<string, GrantTypeRule>;
 
 export type RegistrableGrantType = keyof typeof GRANT_TYPE_RULES;

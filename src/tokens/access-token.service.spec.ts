@@ -305,6 +305,27 @@ describe('AccessTokenService', () => {
     await expectRejected(await forge({ aud: [AUDIENCE, 'https://other-api.test'] }));
   });
 
+  it('never signs past notAfter, and says so in expires_in', async () => {
+    const now = clock.nowSeconds();
+    const capped = await tokens.sign({ ...INPUT, notAfter: now + 60 });
+    expect(decodeJwt(capped.token).exp).toBe(now + 60);
+    expect(capped.expiresIn).toBe(60);
+    const uncapped = await tokens.sign({ ...INPUT, notAfter: now + TTL_SECONDS * 2 });
+    expect(uncapped.expiresIn).toBe(TTL_SECONDS);
+  });
+
+  it('carries an RFC 8693 act chain, and rejects a malformed or endless one', async () => {
+    const act = { sub: 'agent', act: { sub: 'earlier-agent' } };
+    const signed = await tokens.sign({ ...INPUT, act });
+    expect(decodeJwt(signed.token).act).toEqual(act);
+    expect((await tokens.verify(signed.token)).act).toEqual(act);
+    await expectRejected(await forge({ act: 'agent' }));
+    await expectRejected(await forge({ act: { sub: 'agent', act: { client: 'x' } } }));
+    let endless: object = { sub: 'first' };
+    for (let i = 0; i < 8; i += 1) endless = { sub: `agent-${i}`, act: endless };
+    await expectRejected(await forge({ act: endless }));
+  });
+
   it('rejects strings that are not JWTs', async () => {
     await expectRejected('');
     await expectRejected('not-a-jwt');

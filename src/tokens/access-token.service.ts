@@ -7,7 +7,9 @@ import { ServerConfig } from '../config/sections/server.config';
 import { SIGNING_ALGS, TokenConfig } from '../config/sections/tokens.config';
 import {
   ACCESS_TOKEN_TYP,
+  MAX_ACTOR_DEPTH,
   REGISTERED_CLAIMS,
+  type Actor,
   type AccessTokenClaims,
   type SignAccessTokenInput,
   type SignedAccessToken,
@@ -48,6 +50,8 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   }
   const cnf = confirmation(payload.cnf);
   if (cnf === null) return undefined;
+  const act = payload.act === undefined ? undefined : actor(payload.act, MAX_ACTOR_DEPTH);
+  if (act === null) return undefined;
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (!REGISTERED_CLAIMS.has(name) && typeof value === 'string') extra[name] = value;
@@ -66,8 +70,19 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     ...(typeof auth_time === 'number' ? { auth_time } : {}),
     ...(typeof acr === 'string' ? { acr } : {}),
     ...(cnf ? { cnf } : {}),
+    ...(act ? { act } : {}),
     extra,
   };
+}
+
+/** RFC 8693 §4.1 `act`: `{ sub, act? }` nested at most `depth` deep, or null when malformed. */
+function actor(value: unknown, depth: number): Actor | null {
+  if (depth === 0 || typeof value !== 'object' || value === null) return null;
+  const { sub, act } = value as { sub?: unknown; act?: unknown };
+  if (typeof sub !== 'string') return null;
+  if (act === undefined) return { sub };
+  const prior = actor(act, depth - 1);
+  return prior === null ? null : { sub, act: prior };
 }
 
 /** RFC 9449 §6.1 `cnf`: absent (a bearer token), `{ jkt }`, or null when malformed. */
@@ -97,8 +112,8 @@ export class AccessTokenService {
 
     const key = await this.keys.signingKey();
     const iat = this.clock.nowSeconds();
-    const expiresIn = this.tokens.accessTokenTtlSeconds;
-    const exp = iat + expiresIn;
+    const exp = Math.min(iat + this.tokens.accessTokenTtlSeconds, input.notAfter ?? Infinity);
+    const expiresIn = exp - iat;
     const jti = randomToken(JTI_BYTES);
     const signed = await new SignJWT({
       ...extra,
@@ -109,6 +124,7 @@ export class AccessTokenService {
       ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
       ...(input.acr === undefined ? {} : { acr: input.acr }),
       ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
+      ...(input.act === undefined ? {} : { act: input.act }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.server.issuer)

@@ -27,6 +27,18 @@ export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set([
   'gid',
 ]);
 
+/**
+ * RFC 8693 §4.1 `act`: the party acting for the subject (a client that exchanged a token, by its
+ * `client_id`), and, nested, the actors before it, most recent outermost.
+ */
+export interface Actor {
+  sub: string;
+  act?: Actor;
+}
+
+/** How deep an `act` chain is read back; a longer one makes the token invalid. */
+export const MAX_ACTOR_DEPTH = 8;
+
 export interface SignAccessTokenInput {
   /** RFC 8707 / RFC 9068 §3: the resource the token is for; default ACCESS_TOKEN_AUDIENCE. */
   audience?: string;
@@ -49,6 +61,13 @@ export interface SignAccessTokenInput {
   extra?: Record<string, string>;
   /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`). */
   jkt?: string;
+  /** RFC 8693 §4.1: who acts for the subject (a token exchange's client). */
+  act?: Actor;
+  /**
+   * The latest `exp` the token may have (seconds since the epoch): a token made from another
+   * (a token exchange) never outlives it. Absent: the configured lifetime.
+   */
+  notAfter?: number;
 }
 
 export interface SignedAccessToken {
@@ -81,6 +100,8 @@ export interface AccessTokenClaims {
   acr?: string;
   /** RFC 9449 §6.1: a DPoP-bound token's key thumbprint; absent on a bearer token. */
   cnf?: { jkt: string };
+  /** RFC 8693 §4.1: the acting party of an exchanged token, and the actors before it. */
+  act?: Actor;
   /** The string claims the token carries beyond the registered ones. */
   extra: Record<string, string>;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
+import type { Actor } from '../../tokens/access-token';
 
 /**
  * RFC 7662 §2.2 introspection response: `{ "active": false }` for anything not active and the
@@ -66,4 +67,11 @@ export class IntrospectionResponseDto {
     example: 'phr',
   })
   acr?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 8693 §4.1: an exchanged access token names the client acting for the subject (earlier actors nested)',
+    example: { sub: 'agent-client' },
+  })
+  act?: Actor;
 }

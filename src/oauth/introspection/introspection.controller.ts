@@ -77,6 +77,7 @@ export class IntrospectionController {
         auth_method: c.auth_method,
         ...(c.auth_time === undefined ? {} : { auth_time: c.auth_time }),
         ...(c.acr === undefined ? {} : { acr: c.acr }),
+        ...(c.act === undefined ? {} : { act: c.act }),
       };
     }
     if (found?.type === 'refresh_token' && found.record.clientId === clientId) {

@@ -9,7 +9,11 @@ export const SUPPORTED_GRANT_TYPES = [
   'refresh_token',
   DEVICE_CODE_GRANT_TYPE,
   'client_credentials',
+  // RFC 8693 §2.1.
+  'urn:ietf:params:oauth:grant-type:token-exchange',
 ];
+
+export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /**
  * The grants of a client that registered none (one the operator configured without

@@ -67,4 +67,45 @@ export class TokenRequestDto extends ClientAuthenticationDto {
   })
   @OptionalOAuthParam()
   resource?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'token-exchange (RFC 8693 §2.1): a Proofgate access token issued to this client, to exchange',
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6IjFhMmIzYyJ9.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
+  })
+  @OptionalOAuthParam()
+  subject_token?: string;
+
+  @ApiPropertyOptional({
+    description: 'token-exchange: the type of subject_token; only the access token type',
+    example: 'urn:ietf:params:oauth:token-type:access_token',
+  })
+  @OptionalOAuthParam()
+  subject_token_type?: string;
+
+  @ApiPropertyOptional({
+    description: 'token-exchange: the type of token wanted; only (and by default) an access token',
+    example: 'urn:ietf:params:oauth:token-type:access_token',
+  })
+  @OptionalOAuthParam()
+  requested_token_type?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "token-exchange: the target by name (RFC 8693 §2.1); like resource, only the subject token's grant's",
+    example: EXAMPLE.resource,
+  })
+  @OptionalOAuthParam()
+  audience?: string;
+
+  @ApiPropertyOptional({
+    description: 'token-exchange: not supported (the acting party is the authenticated client)',
+  })
+  @OptionalOAuthParam()
+  actor_token?: string;
+
+  @ApiPropertyOptional({ description: 'token-exchange: the type of actor_token (not supported)' })
+  @OptionalOAuthParam()
+  actor_token_type?: string;
 }

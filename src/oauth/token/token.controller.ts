@@ -20,7 +20,7 @@ export class TokenController {
 
   @Post()
   @ApiClientAuthenticatedForm(
-    'Token endpoint: authorization_code (with code_verifier) and refresh_token grants',
+    'Token endpoint: authorization_code (with code_verifier), refresh_token and token-exchange (RFC 8693) grants',
     TokenResponseDto,
   )
   // RFC 6749 §4.1.3, §6: the parameters come form-encoded, checked before they are read.

@@ -14,6 +14,7 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { DeviceCodeGrant } from './grants/device-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { TokenExchangeGrant } from './grants/token-exchange/token-exchange.grant';
 import type { TokenRequestDto } from './token-request.dto';
 
 /**
@@ -49,9 +50,13 @@ export class TokenEndpoint {
     refreshToken: RefreshTokenGrant,
     deviceCode: DeviceCodeGrant,
     clientCredentials: ClientCredentialsGrant,
+    tokenExchange: TokenExchangeGrant,
   ) {
     this.handlers = new Map(
-      [authorizationCode, refreshToken, deviceCode, clientCredentials].map((h) => [h.grantType, h]),
+      [authorizationCode, refreshToken, deviceCode, clientCredentials, tokenExchange].map((h) => [
+        h.grantType,
+        h,
+      ]),
     );
     this.tokenUrl = new URL(`${server.issuer}/token`).href;
   }

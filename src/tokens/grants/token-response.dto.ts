@@ -35,4 +35,11 @@ export class TokenResponseDto {
       'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjFhMmIzYyJ9.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
   })
   id_token?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 8693 §2.2.1: the type of the token issued, on a token exchange (an access token)',
+    example: 'urn:ietf:params:oauth:token-type:access_token',
+  })
+  issued_token_type?: string;
 }

@@ -372,6 +372,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         'refresh_token',
         'urn:ietf:params:oauth:grant-type:device_code',
         'client_credentials',
+        'urn:ietf:params:oauth:grant-type:token-exchange',
       ],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: [

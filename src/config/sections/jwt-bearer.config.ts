@@ -1,0 +1,129 @@
+import { ConfigError, type Env } from '../env-parsers';
+import { EnvReader } from '../env-reader';
+import { ServerConfig } from './server.config';
+
+/** An issuer whose JWTs the JWT-bearer grant (RFC 7523 §2.1) accepts, and on what terms. */
+export interface TrustedJwtIssuer {
+  /** The `iss` its assertions carry, compared exactly. */
+  readonly issuer: string;
+  /** Where its public keys are (a JWK Set), fetched through the SSRF guard and cached. */
+  readonly jwksUri: string;
+  /** The `aud` its assertions must name; absent: this server's ISSUER. */
+  readonly audience?: string;
+  /** The most its assertions may yield; absent: any scope the server has. */
+  readonly scopes?: readonly string[];
+}
+
+/** RFC 7523 §2.1 JWT-bearer grant: the issuers trusted (JWT_BEARER_ISSUERS). */
+export abstract class JwtBearerConfig {
+  /** Empty: the grant has no issuer to trust, and refuses every assertion. */
+  abstract readonly issuers: readonly TrustedJwtIssuer[];
+}
+
+const FIELDS = new Set(['issuer', 'jwks_uri', 'audience', 'scopes']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+/** RFC 6749 §3.3 scope-token. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+export function readJwtBearerConfig(env: EnvReader, server: ServerConfig): JwtBearerConfig {
+  return Object.freeze({
+    issuers: env.read((e) => trustedIssuers(e, 'JWT_BEARER_ISSUERS', server.isProduction), []),
+  });
+}
+
+/**
+ * JWT_BEARER_ISSUERS: a JSON array of `{ "issuer", "jwks_uri", "audience"?, "scopes"? }`.
+ * `jwks_uri` is https; plain http only on a loopback host and outside production (a developer's
+ * or a test's local issuer). Every entry's problems are reported at once.
+ */
+export function trustedIssuers(env: Env, name: string, production: boolean): TrustedJwtIssuer[] {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(
+      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"? }`,
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    throw new ConfigError(
+      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"? }`,
+    );
+  }
+  const problems: string[] = [];
+  const issuers: TrustedJwtIssuer[] = [];
+  const seen = new Set<string>();
+  parsed.forEach((entry: unknown, index) => {
+    const where = `${name}[${index}]`;
+    try {
+      const issuer = trustedIssuer(entry, where, production);
+      if (seen.has(issuer.issuer)) throw new ConfigError(`${where}.issuer is listed twice`);
+      seen.add(issuer.issuer);
+      issuers.push(issuer);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return issuers;
+}
+
+function trustedIssuer(entry: unknown, where: string, production: boolean): TrustedJwtIssuer {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new ConfigError(`${where} must be an object { "issuer", "jwks_uri", ... }`);
+  }
+  const fields = entry as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((key) => !FIELDS.has(key));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `${where} has unknown field(s) ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`,
+    );
+  }
+  const { issuer, jwks_uri: jwksUri, audience, scopes } = fields;
+  if (typeof issuer !== 'string' || issuer.trim() === '' || issuer.length > 2000) {
+    throw new ConfigError(`${where}.issuer must be a non-empty string (the assertions' iss)`);
+  }
+  if (typeof jwksUri !== 'string') {
+    throw new ConfigError(`${where}.jwks_uri must be a URL string`);
+  }
+  const problem = jwksUriProblem(jwksUri, production);
+  if (problem) throw new ConfigError(`${where}.jwks_uri ${problem}, got "${jwksUri}"`);
+  if (audience !== undefined && (typeof audience !== 'string' || audience.trim() === '')) {
+    throw new ConfigError(`${where}.audience must be a non-empty string`);
+  }
+  if (
+    scopes !== undefined &&
+    (!Array.isArray(scopes) ||
+      !scopes.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope)))
+  ) {
+    throw new ConfigError(`${where}.scopes must be an array of scope values`);
+  }
+  return {
+    issuer,
+    jwksUri,
+    ...(audience === undefined ? {} : { audience }),
+    ...(scopes === undefined ? {} : { scopes: [...new Set(scopes as string[])] }),
+  };
+}
+
+/** Why `uri` cannot be a trusted issuer's JWKS location, if it cannot. */
+function jwksUriProblem(uri: string, production: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (url.username !== '' || url.password !== '') return 'must not carry credentials';
+  if (url.hash !== '') return 'must not have a fragment';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
+    return production
+      ? 'must be https when NODE_ENV=production (http is for a loopback issuer in development)'
+      : undefined;
+  }
+  return 'must be https (http only on 127.0.0.1, [::1] or localhost, outside production)';
+}

@@ -1,0 +1,202 @@
+import type { JWTPayload } from 'jose';
+import { InvalidGrant, InvalidScope } from '../../../../platform/errors/protocol-error';
+import {
+  ASSERTION_MAX_LIFETIME_SECONDS,
+  assertionProfile,
+  checkAssertionClaims,
+  federatedSubject,
+  grantedScope,
+  trustedIssuerOf,
+  type AssertionContext,
+} from './check-assertion';
+
+const NOW = 1_800_000_000;
+const ISSUER = 'https://as.proofgate.example';
+const CONTEXT: AssertionContext = {
+  profile: 'id-jag',
+  audience: ISSUER,
+  clientId: 'agent',
+  now: NOW,
+};
+/** An ID-JAG's claims as the MCP enterprise-managed authorization extension has them. */
+const ID_JAG: JWTPayload = {
+  iss: 'https://idp.example',
+  sub: 'alice@example.com',
+  aud: ISSUER,
+  client_id: 'agent',
+  jti: 'jti-1',
+  iat: NOW - 5,
+  exp: NOW + 300,
+  resource: 'https://mcp.example/mcp',
+  scope: 'profile api',
+};
+
+function refusal(run: () => unknown): { error: string; description: string; reason?: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidGrant || error instanceof InvalidScope) {
+      return { error: error.error, description: error.description, reason: error.reason };
+    }
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('assertionProfile (RFC 8725 §3.11 typ)', () => {
+  it('reads an ID-JAG by its typ, and a workload JWT without one or as JWT', () => {
+    expect(assertionProfile('oauth-id-jag+jwt')).toBe('id-jag');
+    expect(assertionProfile('application/OAuth-ID-JAG+JWT')).toBe('id-jag');
+    expect(assertionProfile(undefined)).toBe('workload');
+    expect(assertionProfile('JWT')).toBe('workload');
+  });
+
+  it('refuses any other typ (an access token, a DPoP proof) with invalid_grant', () => {
+    for (const typ of ['at+jwt', 'dpop+jwt', 42]) {
+      expect(refusal(() => assertionProfile(typ))).toEqual({
+        error: 'invalid_grant',
+        description:
+          "The assertion's typ must be oauth-id-jag+jwt (an identity assertion) or JWT (a workload identity)",
+        reason: 'wrong_typ',
+      });
+    }
+  });
+});
+
+describe('trustedIssuerOf', () => {
+  const issuers = [{ issuer: 'https://idp.example', jwksUri: 'https://idp.example/jwks' }];
+
+  it('finds the issuer by its exact iss', () => {
+    expect(trustedIssuerOf(issuers, 'https://idp.example')).toBe(issuers[0]);
+  });
+
+  it('refuses another, or none, as untrusted', () => {
+    for (const iss of ['https://idp.example/', 'https://evil.example', undefined]) {
+      expect(refusal(() => trustedIssuerOf(issuers, iss))).toMatchObject({
+        error: 'invalid_grant',
+        reason: 'untrusted_issuer',
+      });
+    }
+  });
+});
+
+describe('checkAssertionClaims (RFC 7523 §3, ID-JAG)', () => {
+  it('accepts an ID-JAG for this server and client, with its resource and scope', () => {
+    expect(checkAssertionClaims(ID_JAG, CONTEXT)).toEqual({
+      profile: 'id-jag',
+      sub: 'alice@example.com',
+      jti: 'jti-1',
+      exp: NOW + 300,
+      resource: 'https://mcp.example/mcp',
+      scope: 'profile api',
+    });
+  });
+
+  it('accepts a workload JWT without client_id, and ignores its resource and scope', () => {
+    const workload: JWTPayload = { ...ID_JAG, client_id: undefined, iat: undefined };
+    expect(
+      checkAssertionClaims(
+        { ...workload, aud: ['other', ISSUER] },
+        { ...CONTEXT, profile: 'workload' },
+      ),
+    ).toEqual({ profile: 'workload', sub: 'alice@example.com', jti: 'jti-1', exp: NOW + 300 });
+  });
+
+  it.each([
+    [
+      'another audience',
+      { aud: 'https://other.example' },
+      'The assertion is for another audience',
+      'wrong_audience',
+    ],
+    ['no audience', { aud: undefined }, 'The assertion is for another audience', 'wrong_audience'],
+    [
+      'another client',
+      { client_id: 'someone-else' },
+      'The assertion was issued to another client',
+      'client_mismatch',
+    ],
+    ['no client_id', { client_id: undefined }, 'The assertion has no client_id', 'claims'],
+    ['an expiry past (beyond the skew)', { exp: NOW - 31 }, 'The assertion expired', 'expired'],
+    ['no expiry', { exp: undefined }, 'The assertion has no exp', 'claims'],
+    [
+      'an expiry too far',
+      { exp: NOW + ASSERTION_MAX_LIFETIME_SECONDS + 1 },
+      `The assertion must expire within ${ASSERTION_MAX_LIFETIME_SECONDS} s`,
+      'too_long_lived',
+    ],
+    ['an nbf ahead', { nbf: NOW + 60 }, 'The assertion is not valid yet', 'not_yet_valid'],
+    ['an iat ahead', { iat: NOW + 60 }, 'The assertion is not valid yet', 'not_yet_valid'],
+    ['no iat', { iat: undefined }, 'The assertion has no iat', 'claims'],
+    ['no jti', { jti: undefined }, 'The assertion has no jti', 'claims'],
+    ['no sub', { sub: '' }, 'The assertion has no sub', 'claims'],
+    [
+      'a resource not a string',
+      { resource: ['a', 'b'] },
+      'The assertion has a malformed resource',
+      'claims',
+    ],
+  ])('refuses %s with invalid_grant', (_case, change, description, reason) => {
+    expect(refusal(() => checkAssertionClaims({ ...ID_JAG, ...change }, CONTEXT))).toEqual({
+      error: 'invalid_grant',
+      description,
+      reason,
+    });
+  });
+
+  it('allows a little clock skew either way', () => {
+    expect(() =>
+      checkAssertionClaims({ ...ID_JAG, exp: NOW - 10, iat: NOW + 10 }, CONTEXT),
+    ).not.toThrow();
+  });
+
+  it("refuses a workload JWT naming another client, as an ID-JAG's", () => {
+    expect(
+      refusal(() =>
+        checkAssertionClaims({ ...ID_JAG, client_id: 'x' }, { ...CONTEXT, profile: 'workload' }),
+      ),
+    ).toMatchObject({ reason: 'client_mismatch' });
+  });
+});
+
+describe('grantedScope: requested ∩ asserted ∩ issuer ∩ client', () => {
+  const client = ['openid', 'profile', 'api'];
+
+  it('intersects what was asked with every limit', () => {
+    expect(grantedScope('profile api', { asserted: 'api openid', client })).toBe('api');
+    expect(grantedScope('profile api', { issuer: ['profile'], client })).toBe('profile');
+    expect(grantedScope('api api account', { client })).toBe('api');
+  });
+
+  it('grants all that is available when nothing is asked', () => {
+    expect(grantedScope(undefined, { asserted: 'profile api account', client })).toBe(
+      'profile api',
+    );
+    expect(grantedScope(undefined, { issuer: ['api'], client })).toBe('api');
+  });
+
+  it('refuses with invalid_scope when nothing is left', () => {
+    expect(refusal(() => grantedScope('account', { client }))).toMatchObject({
+      error: 'invalid_scope',
+      reason: 'no_scope',
+    });
+    expect(refusal(() => grantedScope('api', { asserted: 'profile', client }))).toMatchObject({
+      error: 'invalid_scope',
+    });
+  });
+});
+
+describe('federatedSubject', () => {
+  it('puts the sub under a key of its issuer: stable, and distinct per issuer', () => {
+    const a = federatedSubject('https://idp-a.example', 'alice');
+    expect(a).toMatch(/^jwt:[A-Za-z0-9_-]{16}:alice$/);
+    expect(federatedSubject('https://idp-a.example', 'alice')).toBe(a);
+    expect(federatedSubject('https://idp-b.example', 'alice')).not.toBe(a);
+    // A sub that looks like a key of another issuer is still under its own issuer's key.
+    expect(
+      federatedSubject('https://idp-b.example', a).startsWith(
+        federatedSubject('https://idp-b.example', ''),
+      ),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../../platform/clock/clock';
+import {
+  InvalidRequest,
+  InvalidToken,
+  UnauthorizedClient,
+} from '../../../../platform/errors/protocol-error';
+import { AccessTokenService, ACCESS_TOKEN_EXPIRED } from '../../../../tokens/access-token.service';
+import type { AccessTokenClaims } from '../../../../tokens/access-token';
+import { GrantRepository } from '../../../../tokens/grants/grant.repository';
+import type { TokenResponse } from '../../../../tokens/grants/grant-token.issuer';
+import type { OAuthClient } from '../../../../clients/oauth-client';
+import type { ClientCharge } from '../../../client-budget';
+import { GrantHandler } from '../../grant-handler';
+import type { TokenRequestDto } from '../../token-request.dto';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../grant-types';
+import {
+  ACCESS_TOKEN_TYPE,
+  actingClient,
+  checkTokenTypes,
+  exchangeTarget,
+  narrowedScope,
+} from './check-exchange';
+
+/**
+ * RFC 8693 token exchange, for a confidential client registered for it: one of its own Proofgate
+ * access tokens (`subject_token`) for a new access token of the same subject, with the same or a
+ * narrower scope, for the target the subject token's grant authorized, naming the client as the
+ * actor (`act`). No refresh token. The new token belongs to the subject token's grant: revoking
+ * the grant (logout, a refresh token's revocation, the admin CLI) ends it too.
+ *
+ * RFC 8693 §2.2.2: a subject token that is invalid, expired, revoked or not the client's is
+ * `invalid_request`; a broader scope `invalid_scope`; another target `invalid_target`.
+ */
+@Injectable()
+export class TokenExchangeGrant extends GrantHandler {
+  readonly grantType = TOKEN_EXCHANGE_GRANT_TYPE;
+
+  constructor(
+    private readonly accessTokens: AccessTokenService,
+    private readonly grants: GrantRepository,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async handle(
+    client: OAuthClient,
+    request: TokenRequestDto,
+    _charge: ClientCharge,
+    dpopJkt?: string,
+  ): Promise<TokenResponse> {
+    // The actor an exchanged token names must have proven who it is.
+    if (client.type !== 'confidential') {
+      throw new UnauthorizedClient(
+        'Token exchange is for confidential clients: the acting client must authenticate',
+      ).because('public_client');
+    }
+    const subjectToken = required(request.subject_token, 'subject_token');
+    checkTokenTypes(
+      required(request.subject_token_type, 'subject_token_type'),
+      request.requested_token_type,
+    );
+    if (request.actor_token !== undefined || request.actor_token_type !== undefined) {
+      throw new InvalidRequest(
+        'actor_token is not supported: the acting party is the authenticated client',
+      );
+    }
+    const subject = await this.subjectClaims(subjectToken);
+    // The issue's rule: a client exchanges only what was issued to it.
+    if (subject.client_id !== client.clientId) {
+      throw new InvalidRequest('subject_token was not issued to this client').because(
+        'subject_token_client_mismatch',
+      );
+    }
+    // RFC 9449 §7.2: a bound token is worth nothing without its key, here as at a resource.
+    if (subject.cnf !== undefined && subject.cnf.jkt !== dpopJkt) {
+      throw new InvalidRequest(
+        'subject_token is DPoP-bound: send a DPoP proof of its key with the exchange',
+      ).because('subject_token_dpop_key');
+    }
+    const scope = narrowedScope(subject.scope, request.scope);
+    const audience = exchangeTarget(subject.aud, {
+      resource: request.resource,
+      audience: request.audience,
+    });
+    const act = actingClient(client.clientId, subject.act);
+    if (!(await this.grants.isAccessTokenActive(subject.gid, subject.jti, this.clock.now()))) {
+      throw new InvalidRequest('subject_token has been revoked').because('subject_token_revoked');
+    }
+    const access = await this.accessTokens.sign({
+      audience,
+      sub: subject.sub,
+      clientId: client.clientId,
+      scope,
+      authMethod: subject.auth_method,
+      grantId: subject.gid,
+      ...(subject.auth_time === undefined ? {} : { authTime: subject.auth_time }),
+      ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
+      act,
+      // Never longer than the subject token: an exchange is no way to extend access (a client
+      // without refresh_token would otherwise renew its tokens for the grant's whole life).
+      notAfter: subject.exp,
+    });
+    return {
+      access_token: access.token,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      // RFC 9449 §5: a bound token is of type DPoP.
+      token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
+      expires_in: access.expiresIn,
+      scope,
+    };
+  }
+
+  /** The subject token's claims, for any audience (RFC 8707): it may be for another resource. */
+  private async subjectClaims(token: string): Promise<AccessTokenClaims> {
+    try {
+      return await this.accessTokens.verify(token, { anyAudience: true });
+    } catch (error) {
+      if (!(error instanceof InvalidToken)) throw error;
+      throw error.description === ACCESS_TOKEN_EXPIRED
+        ? new InvalidRequest('subject_token expired').because('subject_token_expired')
+        : new InvalidRequest('subject_token is invalid').because('subject_token_invalid');
+    }
+  }
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined) throw new InvalidRequest(`${name} is required`);
+  return value;
+}
