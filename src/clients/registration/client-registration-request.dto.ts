@@ -54,6 +54,17 @@ export class ClientRegistrationRequestDto {
   @ApiPropertyOptional({
     description:
       'private_key_jwt: the public keys (RFC 7517 JWK Set, EC/RSA/OKP, at most 10); a private key is refused',
+    example: {
+      keys: [
+        {
+          kty: 'EC',
+          crv: 'P-256',
+          x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+          y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+          kid: 'agent-key-1',
+        },
+      ],
+    },
     type: 'object',
     additionalProperties: true,
   })

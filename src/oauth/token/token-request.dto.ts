@@ -101,11 +101,15 @@ export class TokenRequestDto extends ClientAuthenticationDto {
 
   @ApiPropertyOptional({
     description: 'token-exchange: not supported (the acting party is the authenticated client)',
+    example: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhY3RvciJ9.c2lnbmF0dXJl',
   })
   @OptionalOAuthParam()
   actor_token?: string;
 
-  @ApiPropertyOptional({ description: 'token-exchange: the type of actor_token (not supported)' })
+  @ApiPropertyOptional({
+    description: 'token-exchange: the type of actor_token (not supported)',
+    example: 'urn:ietf:params:oauth:token-type:access_token',
+  })
   @OptionalOAuthParam()
   actor_token_type?: string;
 }
