@@ -32,13 +32,9 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
   account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',
 };
 
-/**
- * The consent screen: "<client> wants to: …" with Allow and Deny, one form posting the page's
- * CSRF token and the pending request. Anti-framing headers apply to it like every page, so a
- * client cannot overlay it to click Allow for the user.
- */
-export function renderConsentPage(view: ConsentPageView): string {
-  const items = view.scopes
+/** The `<li>` of each scope, with what it means in words where it has a meaning. */
+export function scopeListItems(scopes: readonly string[]): string {
+  return scopes
     .map((scope) => {
       const meaning = (SCOPE_MEANINGS as Readonly<Record<string, string>>)[scope];
       const text = meaning
@@ -47,6 +43,15 @@ export function renderConsentPage(view: ConsentPageView): string {
       return `<li data-scope="${escapeHtml(scope)}">${text}</li>`;
     })
     .join('\n');
+}
+
+/**
+ * The consent screen: "<client> wants to: …" with Allow and Deny, one form posting the page's
+ * CSRF token and the pending request. Anti-framing headers apply to it like every page, so a
+ * client cannot overlay it to click Allow for the user.
+ */
+export function renderConsentPage(view: ConsentPageView): string {
+  const items = scopeListItems(view.scopes);
   return renderPage({
     title: 'Allow access?',
     narrow: true,

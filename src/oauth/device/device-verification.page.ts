@@ -1,6 +1,6 @@
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import type { OAuthClient } from '../../clients/oauth-client';
-import { SCOPE_MEANINGS } from '../consent/consent.page';
+import { scopeListItems } from '../consent/consent.page';
 
 /** The code entry form: `user_code` prefilled from `verification_uri_complete` (RFC 8628 §3.3.1). */
 export function renderDeviceCodePage(view: {
@@ -38,15 +38,7 @@ export function renderDeviceConfirmPage(view: {
   csrfToken: string;
   signedInAs: string;
 }): string {
-  const items = view.scopes
-    .map((scope) => {
-      const meaning = (SCOPE_MEANINGS as Readonly<Record<string, string>>)[scope];
-      const text = meaning
-        ? `${escapeHtml(meaning)} (<code>${escapeHtml(scope)}</code>)`
-        : `<code>${escapeHtml(scope)}</code>`;
-      return `<li data-scope="${escapeHtml(scope)}">${text}</li>`;
-    })
-    .join('\n');
+  const items = scopeListItems(view.scopes);
   return renderPage({
     title: 'Sign in a device?',
     narrow: true,
