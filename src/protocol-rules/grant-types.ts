@@ -69,6 +69,11 @@ function ruleOf(grantType: string): GrantTypeRule | undefined {
     : undefined;
 }
 
+/** Whether only a client that authenticates may use `grantType` (its row's `confidentialOnly`). */
+export function isConfidentialOnly(grantType: string): boolean {
+  return ruleOf(grantType)?.confidentialOnly === true;
+}
+
 /** Whether any of `grantTypes` starts at the authorization endpoint (needs redirect URIs). */
 export function usesAuthorizationEndpoint(grantTypes: readonly string[]): boolean {
   return grantTypes.some((grantType) => ruleOf(grantType)?.usesAuthorizationEndpoint === true);

@@ -35,6 +35,23 @@ describe('checkGrantType', () => {
     }
   });
 
+  it('refuses a public client a confidential-only grant even when its record lists it', () => {
+    for (const grantType of [
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ]) {
+      expect(() => checkGrantType(client([grantType]), grantType)).toThrow(
+        expect.objectContaining({
+          error: 'unauthorized_client',
+          description: `The ${grantType} grant is for confidential clients only: the client must authenticate`,
+        }),
+      );
+      expect(() =>
+        checkGrantType({ ...client([grantType]), type: 'confidential' }, grantType),
+      ).not.toThrow();
+    }
+  });
+
   it('refuses a grant the client did not register with unauthorized_client (RFC 6749 §5.2)', () => {
     const codeOnly = client(['authorization_code']);
     expect(() => checkGrantType(codeOnly, 'authorization_code')).not.toThrow();

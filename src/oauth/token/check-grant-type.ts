@@ -1,3 +1,4 @@
+import { isConfidentialOnly } from '../../protocol-rules/grant-types';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { UnauthorizedClient } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
@@ -12,12 +13,21 @@ export function grantTypesOf(client: OAuthClient): readonly string[] {
   return client.grantTypes ?? DEFAULT_GRANT_TYPES;
 }
 
-/** RFC 6749 §5.2: a client may use only the grant types it is registered for. */
+/**
+ * RFC 6749 §5.2: a client may use only the grant types it is registered for; and a grant only
+ * for clients that authenticate (client credentials, §4.4; token exchange, whose `act` names the
+ * client) never for a public one, even one whose record predates that rule.
+ */
 export function checkGrantType(client: OAuthClient, grantType: string): void {
   if (!grantTypesOf(client).includes(grantType)) {
     throw new UnauthorizedClient(
       `The client is not registered for the ${grantType} grant type`,
     ).because('grant_type_not_registered');
+  }
+  if (isConfidentialOnly(grantType) && client.type !== 'confidential') {
+    throw new UnauthorizedClient(
+      `The ${grantType} grant is for confidential clients only: the client must authenticate`,
+    ).because('public_client');
   }
 }
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthConfig } from '../../../config/sections/oauth.config';
 import { TokenConfig } from '../../../config/sections/tokens.config';
-import { UnauthorizedClient } from '../../../platform/errors/protocol-error';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import { checkClientScope } from '../../../tokens/scopes';
 import type { OAuthClient } from '../../../clients/oauth-client';
@@ -36,13 +35,7 @@ export class ClientCredentialsGrant extends GrantHandler {
     _charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
-    // §4.4: "MUST only be used by confidential clients"; registration refuses it to public
-    // ones, so this holds for every client the registry serves.
-    if (client.type !== 'confidential') {
-      throw new UnauthorizedClient(
-        'The client_credentials grant is for confidential clients only',
-      ).because('public_client');
-    }
+    // §4.4: "MUST only be used by confidential clients": checkGrantType, before any handler.
     // RFC 8707 §2: the resources the client may name, as at /authorize.
     const resource = checkAuthorizedResource(client, request.resource, {
       defaultResource: this.tokens.audience,

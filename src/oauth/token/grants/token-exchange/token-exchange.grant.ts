@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../../platform/clock/clock';
-import {
-  InvalidRequest,
-  InvalidToken,
-  UnauthorizedClient,
-} from '../../../../platform/errors/protocol-error';
+import { InvalidRequest, InvalidToken } from '../../../../platform/errors/protocol-error';
 import { AccessTokenService, ACCESS_TOKEN_EXPIRED } from '../../../../tokens/access-token.service';
 import type { AccessTokenClaims } from '../../../../tokens/access-token';
 import { GrantRepository } from '../../../../tokens/grants/grant.repository';
@@ -50,12 +46,8 @@ export class TokenExchangeGrant extends GrantHandler {
     _charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
-    // The actor an exchanged token names must have proven who it is.
-    if (client.type !== 'confidential') {
-      throw new UnauthorizedClient(
-        'Token exchange is for confidential clients: the acting client must authenticate',
-      ).because('public_client');
-    }
+    // The actor an exchanged token names has proven who it is: checkGrantType refuses public
+    // clients this grant before any handler.
     const subjectToken = required(request.subject_token, 'subject_token');
     checkTokenTypes(
       required(request.subject_token_type, 'subject_token_type'),
