@@ -3,7 +3,8 @@
  * change is faster. Both run at once on one database server (each with its own database) and
  * take turns under the same closed-loop load, as `npm run bench` does with oidc-provider, so a
  * drift of the shared machine moves both. Per round it prints req/s and the CPU time (user +
- * system) each process spent per request; at the end, the median ratio B / A of both.
+ * system) each process spent per request; at the end, the median ratio B / A of both, and each
+ * process's RSS now and at its peak (VmHWM).
  *
  *   npm run bench:ab -- --a dist-bench --b dist-bench-x
  *                       [--phase exchange|me|refresh|nonce|verify|siws-verify|passkey|
@@ -23,7 +24,7 @@ import { Browser } from '../lib/browser';
 import { dpopSigner } from '../lib/dpop';
 import * as passkeys from '../lib/passkeys';
 import { LoadGenerator, capturedField } from '../lib/load-generator';
-import type { ServerProcess } from '../lib/processes';
+import { readMemory, type ServerProcess } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { median } from '../lib/stats';
 import { cpuTimeUs } from './cpu-time';
@@ -229,6 +230,16 @@ async function main(): Promise<void> {
       `${options.phase}, median over ${options.rounds} rounds: B/A req/s ` +
         `${median(rpsRatios).toFixed(3)}, B/A CPU per request ${median(cpuRatios).toFixed(3)}\n`,
     );
+    // Both processes took the same load, so their high-water marks compare (flags such as
+    // --max-semi-space-size, or a change that holds less, show here).
+    for (const side of sides) {
+      const memory = readMemory(side.server.pid);
+      if (memory) {
+        process.stdout.write(
+          `${side.label}: RSS ${memory.rssMiB.toFixed(0)} MiB now, peak ${memory.peakMiB.toFixed(0)} MiB\n`,
+        );
+      }
+    }
   } finally {
     await cleanups.run();
   }

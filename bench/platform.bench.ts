@@ -1,0 +1,266 @@
+/**
+ * `npm run bench:platform`: would NestJS on Fastify make Proofgate's code exchange faster (issue
+ * #36)? Measures, in one run on one machine:
+ *
+ * - the framework floor on both platforms: NestJS answering a validated form POST (the body of a
+ *   code exchange, parsed the way /token parses it) and nothing else, on Express (Proofgate's
+ *   platform) and on Fastify (`bench/floor/nest-server.ts`, PLATFORM=fastify), taking turns under
+ *   the same closed-loop load; req/s and the CPU each process spent per request;
+ * - Proofgate's code exchange under the same load, for its CPU per request.
+ *
+ * The CPU a request costs is the figure to judge by: the exchange could shed at most what the
+ * floors differ by, so it could run at most `exchange ÷ (exchange − (Express floor − Fastify
+ * floor))` times as fast on Fastify, were every other part of the port free. Issue #36 asks for
+ * ≥ 1.3× before moving.
+ *
+ * Fastify is not a dependency of the project; to measure, install it without saving:
+ *   npm install --no-save @nestjs/platform-fastify@<the major of @nestjs/core>
+ *
+ *   npm run bench:platform -- [--rounds N] [--requests N] [--write]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMongoServer } from '../tools/mongo-server/launch';
+import { cpuTimeUs } from './profile/cpu-time';
+import { Browser } from './lib/browser';
+import { LoadGenerator } from './lib/load-generator';
+import {
+  describeMachine,
+  freePort,
+  loadAverage,
+  sourceDescription,
+  startServer,
+  type ServerProcess,
+} from './lib/processes';
+import * as proofgate from './lib/proofgate';
+import { writeReportSection } from './lib/report-section';
+import { Cleanups, runScript } from './lib/script';
+import type { RequestSpec } from './loadgen/protocol';
+import { median } from './lib/stats';
+
+const ROOT = join(__dirname, '..');
+const CONNECTIONS = 50;
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const at = argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
+  return value;
+};
+const ROUNDS = option('rounds', 5);
+const REQUESTS = option('requests', 4000);
+const WRITE = argv.includes('--write');
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench:platform] ${line}\n`);
+};
+
+function installed(name: string): string | undefined {
+  try {
+    const path = require.resolve(`${name}/package.json`, { paths: [ROOT] });
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Measured {
+  readonly rps: number;
+  readonly cpuUs: number;
+}
+
+async function main(): Promise<void> {
+  const nestVersion = installed('@nestjs/core') ?? 'unknown';
+  const fastifyAdapter = installed('@nestjs/platform-fastify');
+  if (!fastifyAdapter) {
+    process.stderr.write(
+      'bench:platform needs NestJS on Fastify, which the project does not depend on. To measure:\n' +
+        `  npm install --no-save @nestjs/platform-fastify@${nestVersion.split('.')[0]}\n`,
+    );
+    process.exit(2);
+  }
+  const machineBefore = describeMachine();
+  const cleanups = new Cleanups(log);
+  try {
+    const floor = async (platform: 'express' | 'fastify'): Promise<Target> => {
+      const port = await freePort();
+      const origin = `http://127.0.0.1:${port}`;
+      const server = await startServer({
+        name: `floor-${platform}`,
+        command: process.execPath,
+        args: [
+          '--require',
+          'ts-node/register/transpile-only',
+          join(ROOT, 'bench', 'floor', 'nest-server.ts'),
+        ],
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          PORT: String(port),
+          PLATFORM: platform,
+          TS_NODE_PROJECT: join(ROOT, 'tsconfig.jest.json'),
+        },
+        readyUrl: `${origin}/`,
+      });
+      cleanups.push(() => server.stop());
+      return { name: `NestJS on ${platform}, validated form POST`, origin, server };
+    };
+    const express = await floor('express');
+    const fastify = await floor('fastify');
+
+    log('building the service into dist-bench/');
+    proofgate.buildService(ROOT, join(ROOT, 'dist-bench'));
+    const database = await startMongoServer();
+    cleanups.push(() => database.stop());
+    const service = await proofgate.startService({
+      distDir: join(ROOT, 'dist-bench'),
+      mongoUri: `${database.uri}/proofgate_platform`,
+      codeTtlSeconds: 600,
+    });
+    cleanups.push(() => service.server.stop());
+    const browser = new Browser(service.origin);
+    cleanups.push(() => browser.close());
+    await proofgate.login(browser);
+    const exchange: Target = {
+      name: 'Proofgate POST /token (authorization_code + PKCE)',
+      origin: service.origin,
+      server: service.server,
+    };
+
+    const loadgen = await LoadGenerator.start(ROOT);
+    cleanups.push(() => loadgen.stop());
+    const drive = async (target: Target, requests: RequestSpec[]): Promise<Measured> => {
+      let cpuBefore = 0;
+      const result = await loadgen.run(
+        {
+          origin: target.origin,
+          connections: CONNECTIONS,
+          requests,
+          expectStatus: 200,
+          warmPath: target === exchange ? '/.well-known/oauth-authorization-server' : '/',
+        },
+        () => {
+          cpuBefore = cpuTimeUs(target.server.pid);
+        },
+      );
+      if (result.ok !== result.requests) {
+        throw new Error(`${target.name}: ${result.requests - result.ok} answers were not 200`);
+      }
+      return {
+        rps: result.rps,
+        cpuUs: (cpuTimeUs(target.server.pid) - cpuBefore) / result.requests,
+      };
+    };
+    const requestsFor = async (target: Target, n: number): Promise<RequestSpec[]> =>
+      target === exchange
+        ? proofgate.exchangeRequests(await proofgate.mintCodes(browser, n))
+        : floorRequests(n);
+
+    const targets = [express, fastify, exchange];
+    const results = new Map<Target, Measured[]>(targets.map((target) => [target, []]));
+    // One unrecorded pass each: the floors are compiled by ts-node and JIT-warmed on first use.
+    for (const target of targets) await drive(target, await requestsFor(target, 2000));
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternate the order, so neither floor always runs on a machine the other just heated.
+      const order = round % 2 === 1 ? targets : [fastify, express, exchange];
+      for (const target of order) {
+        const requests = await requestsFor(target, REQUESTS);
+        const measured = await drive(target, requests);
+        results.get(target)?.push(measured);
+        log(
+          `round ${round}: ${target.name}: ${measured.rps.toFixed(0)} req/s, ` +
+            `${measured.cpuUs.toFixed(0)} µs of CPU per request`,
+        );
+      }
+    }
+    const report = render({
+      rows: targets.map((target) => ({
+        name: target.name,
+        rps: median(results.get(target)?.map((m) => m.rps) ?? []),
+        cpuUs: median(results.get(target)?.map((m) => m.cpuUs) ?? []),
+      })),
+      rpsRatios: ratios(results, express, fastify, 'rps'),
+      cpuRatios: ratios(results, express, fastify, 'cpuUs'),
+      versions: { nest: nestVersion, fastifyAdapter },
+      machine: machineBefore,
+      loadAfter: loadAverage(),
+    });
+    process.stdout.write(`${report}\n`);
+    if (WRITE) {
+      writeReportSection(join(ROOT, 'docs', 'BENCHMARKS.md'), 'platform', report);
+      log('written to docs/BENCHMARKS.md');
+    }
+  } finally {
+    await cleanups.run();
+  }
+}
+
+interface Target {
+  readonly name: string;
+  readonly origin: string;
+  readonly server: ServerProcess;
+}
+
+/** The form body of a code exchange, as /token receives it. */
+function floorRequests(n: number): RequestSpec[] {
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: 'x'.repeat(43),
+    code_verifier: 'y'.repeat(43),
+  }).toString();
+  return Array.from({ length: n }, () => ({
+    method: 'POST',
+    path: '/form',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  }));
+}
+
+/** Fastify ÷ Express per round, for one figure. */
+function ratios(
+  results: Map<Target, Measured[]>,
+  express: Target,
+  fastify: Target,
+  field: keyof Measured,
+): number[] {
+  const a = results.get(express) ?? [];
+  const b = results.get(fastify) ?? [];
+  return a.map((measured, round) => (b[round]?.[field] ?? NaN) / measured[field]);
+}
+
+function render(run: {
+  rows: { name: string; rps: number; cpuUs: number }[];
+  rpsRatios: number[];
+  cpuRatios: number[];
+  versions: { nest: string; fastifyAdapter: string };
+  machine: ReturnType<typeof describeMachine>;
+  loadAfter: string;
+}): string {
+  const [express, fastify, exchange] = run.rows;
+  const saved = express.cpuUs - fastify.cpuUs;
+  const ceiling = exchange.cpuUs / (exchange.cpuUs - saved);
+  const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(', ');
+  return [
+    '<!-- bench:platform -->',
+    '## Express or Fastify: the framework floor on both, against the code exchange (#36)',
+    '',
+    'Written by `npm run bench:platform -- --write` (`bench/platform.bench.ts`); run it again rather than editing this section.',
+    '',
+    `- Date: ${new Date().toISOString()}`,
+    `- Command: \`npm run bench:platform -- --rounds ${ROUNDS} --requests ${REQUESTS} --write\`, after \`npm install --no-save @nestjs/platform-fastify@${run.versions.nest.split('.')[0]}\``,
+    `- Machine: ${run.machine.cpus} CPUs, ${run.machine.cpuModel}; Node ${run.machine.node}; load average ${run.machine.loadAverage} before, ${run.loadAfter} after`,
+    `- Service: ${sourceDescription(ROOT)}, production settings as \`npm run bench\`; floors: \`bench/floor/nest-server.ts\` (NestJS ${run.versions.nest}; @nestjs/platform-fastify ${run.versions.fastifyAdapter}), ${CONNECTIONS} connections, the three taking turns, medians of ${ROUNDS} rounds of ${REQUESTS} requests`,
+    '',
+    '| Server | req/s | CPU per request (µs, user + system) |',
+    '|---|---|---|',
+    ...run.rows.map((row) => `| ${row.name} | ${row.rps.toFixed(0)} | ${row.cpuUs.toFixed(0)} |`),
+    '',
+    `Fastify ÷ Express, the floor: **${median(run.rpsRatios).toFixed(2)}× the req/s** (rounds: ${list(run.rpsRatios)}) and **${median(run.cpuRatios).toFixed(2)}× the CPU per request** (rounds: ${list(run.cpuRatios)}).`,
+    '',
+    `The floors differ by ${saved.toFixed(0)} µs of CPU per request. The code exchange spends ${exchange.cpuUs.toFixed(0)} µs; were the whole saving its own and every other part of a port free, it would run at most **${ceiling.toFixed(2)}×** as fast on Fastify (issue #36 asks ≥ 1.3× to move). The rest of an exchange is the database driver, Node's own HTTP, the signature and Proofgate's own work, which no platform changes.`,
+    '<!-- /bench:platform -->',
+  ].join('\n');
+}
+
+runScript(main);
