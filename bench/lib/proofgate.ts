@@ -23,6 +23,18 @@ import {
 } from '../../src/lab-client/siwb-scenarios';
 import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
 
+/**
+ * The Node flags production runs the service with (the Dockerfile's CMD, `npm run start:prod`; a
+ * tooling spec checks they agree), so the bench and the fleet measure what is deployed.
+ *
+ * `--max-old-space-size=1024`: with a heap limit of 2 GiB or more (the default on a host with
+ * 8 GiB or more) V8 lets the old generation grow up to 4× between collections; below it, at most 2×.
+ * The service's live heap is ~50 MiB (`npm run bench:memory`), so the limit is never near, and the
+ * peak RSS under the bench's load falls from ~330 to ~240 MiB for CPU within the noise
+ * (docs/BENCHMARKS.md, "Peak memory").
+ */
+export const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-old-space-size=1024'];
+
 /** Compiles src/ into `distDir` with the build tsconfig (never touching dist/), plus static files. */
 export function buildService(root: string, distDir: string): void {
   rmSync(distDir, { recursive: true, force: true });
@@ -85,7 +97,8 @@ export interface RunningService {
 
 /**
  * Starts Proofgate from its build in `distDir` on a free port with `serviceEnv` (and `env` over
- * it), resolving once its metadata answers; `nodeFlags` go to node before main.js (--inspect...).
+ * it), resolving once its metadata answers, with production's Node flags; `nodeFlags` go after
+ * them, before main.js (--inspect..., or a flag that overrides one of production's).
  */
 export async function startService(options: {
   name?: string;
@@ -101,7 +114,11 @@ export async function startService(options: {
   const server = await startServer({
     name: options.name ?? 'proofgate',
     command: process.execPath,
-    args: [...(options.nodeFlags ?? []), join(options.distDir, 'main.js')],
+    args: [
+      ...PRODUCTION_NODE_FLAGS,
+      ...(options.nodeFlags ?? []),
+      join(options.distDir, 'main.js'),
+    ],
     cwd: resolve(__dirname, '..', '..'),
     env: { ...serviceEnv({ port, mongoUri, codeTtlSeconds }), ...options.env },
     readyUrl: `${origin}/.well-known/oauth-authorization-server`,

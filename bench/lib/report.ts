@@ -1,4 +1,5 @@
 import { NONCE_PHASE_FACTOR } from './options';
+import { PRODUCTION_NODE_FLAGS } from './proofgate';
 import {
   PHASES,
   exchangeRatio,
@@ -299,6 +300,11 @@ function targetsSection(report: BenchReport): string {
       'RSS ≤ 250 MB after the full benchmark',
       `${f0(m.settledMiB)} MiB after ${m.settleSeconds} s idle (${f0(m.rssMiB)} MiB at the last answer, peak ${f0(m.peakMiB)} MiB)`,
       m.settledMiB <= 250,
+    );
+    row(
+      `Peak RSS under load ≤ 300 MB (#36), with production's Node flags (${PRODUCTION_NODE_FLAGS.join(' ')})`,
+      `${f0(m.peakMiB)} MiB`,
+      m.peakMiB <= 300,
     );
   }
   return ['| Target | Measured | |', '|---|---|---|', ...rows].join('\n');

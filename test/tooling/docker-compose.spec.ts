@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AppConfig } from '../../src/config/app-config';
 import { ROOT, configurationVariables } from '../support/readme';
+import { PRODUCTION_NODE_FLAGS } from '../../bench/lib/proofgate';
 
 interface Service {
   image?: string;
@@ -307,8 +308,20 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('npm run build');
     expect(dockerfile).toContain('npm prune --omit=dev');
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", (".+", )?"dist\/main.js"\]$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/health/m);
+  });
+
+  it('runs node with the flags the bench and the fleet measure, as npm run start:prod does', () => {
+    const cmd = /^CMD \[(.+)\]$/m.exec(dockerfile)?.[1] ?? '';
+    const args = JSON.parse(`[${cmd}]`) as string[];
+    expect(args).toEqual(['node', ...PRODUCTION_NODE_FLAGS, 'dist/main.js']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts['start:prod']).toBe(
+      ['node', ...PRODUCTION_NODE_FLAGS, 'dist/main'].join(' '),
+    );
   });
 
   it('installs without update checks, audit, funding messages or install-time analytics', () => {

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { PRODUCTION_NODE_FLAGS } from '../../bench/lib/proofgate';
 import { startMongoServer, type MongoServerHandle } from '../mongo-server/launch';
 
 /** Milliseconds since the run started: the one time axis of every record. */
@@ -132,7 +133,7 @@ export class FleetInstance {
   private async startOnce(timeoutMs: number): Promise<InstanceStart> {
     if (this.running) throw new Error(`instance ${this.slot} is already running`);
     const spawnedAt = this.elapsed();
-    const child = spawn(process.execPath, [this.mainJs], {
+    const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, this.mainJs], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -149,7 +150,9 @@ export class FleetInstance {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) {
-        throw new ExitedBeforeReady(`instance ${this.slot} exited before it was ready\n${this.tail}`);
+        throw new ExitedBeforeReady(
+          `instance ${this.slot} exited before it was ready\n${this.tail}`,
+        );
       }
       if ((await this.health()) === 200) return { pid, spawnedAt, readyAt: this.elapsed() };
       await sleep(200);
