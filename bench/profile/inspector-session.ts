@@ -36,9 +36,10 @@ export class InspectorSession {
     });
   }
 
-  static async connect(port: number): Promise<InspectorSession> {
+  /** Connects, trying `attempts` times 100 ms apart while the process is still starting. */
+  static async connect(port: number, attempts = 50): Promise<InspectorSession> {
     let lastError: unknown;
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
       try {
         const res = await request(`http://127.0.0.1:${port}/json/list`);
         const [target] = (await res.body.json()) as { webSocketDebuggerUrl: string }[];

@@ -116,6 +116,7 @@ function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
     jwksAtStart: [[KID], [KID], [KID]],
     jwksAtEnd: [[KID], [KID], [KID]],
     memory: flatMemory(),
+    memoryAfterGc: [],
     loadStartedAt: 0,
     warmupMs: 10_000,
     rateLimit: {
@@ -253,6 +254,23 @@ describe('memory segments', () => {
     const leak = memorySegments(leaking, 0, 10_000).find((s) => s.slot === 1);
     expect(leak?.ratio).toBeGreaterThan(1.5);
     expect(failed(figures({ memory: leaking }))).toEqual(['memory-flat']);
+  });
+
+  it('judge what survives a forced collection when the run forced them, not the garbage between', () => {
+    // Garbage piles up between collections (RSS doubles), while what survives one stays flat.
+    const garbage = flatMemory().map((s) => ({ ...s, rssMiB: 140 + (s.at / 90_000) * 200 }));
+    const settled = flatMemory()
+      .filter((s) => s.at % 5000 === 0)
+      .map((s) => ({ ...s, rssMiB: 100 }));
+    expect(failed(figures({ memory: garbage }))).toEqual(['memory-flat']);
+    expect(failed(figures({ memory: garbage, memoryAfterGc: settled }))).toEqual([]);
+    // A real leak shows in what survives, and fails there.
+    const leaking = settled.map((s) =>
+      s.slot === 2 ? { ...s, rssMiB: 100 + (s.at / 90_000) * 150 } : s,
+    );
+    expect(failed(figures({ memory: flatMemory(), memoryAfterGc: leaking }))).toEqual([
+      'memory-flat',
+    ]);
   });
 
   it('leave a process too short-lived to judge unjudged', () => {

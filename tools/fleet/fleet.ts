@@ -37,9 +37,12 @@ export interface MemorySample {
 export class Fleet {
   readonly instances: FleetInstance[] = [];
   readonly memory: MemorySample[] = [];
+  /** RSS read just after a forced full garbage collection (startSampling's `gcEveryMs`). */
+  readonly memoryAfterGc: MemorySample[] = [];
   /** Every process start: slot, pid, when spawned and when ready. */
   readonly starts: { slot: number; pid: number; spawnedAt: number; readyAt: number }[] = [];
   private sampler?: NodeJS.Timeout;
+  private gcSampler?: NodeJS.Timeout;
 
   private constructor(
     readonly database: FleetDatabase,
@@ -47,7 +50,16 @@ export class Fleet {
   ) {}
 
   /** Starts the database (H2 file in `runDir`), then the first instance from `distDir`, then the others at once. */
-  static async start(distDir: string, runDir: string, elapsed: Elapsed): Promise<Fleet> {
+  /**
+   * `inspect`: each instance listens for the inspector on a loopback port of its own, so that
+   * `startSampling` can force garbage collections (the soak).
+   */
+  static async start(
+    distDir: string,
+    runDir: string,
+    elapsed: Elapsed,
+    inspect = false,
+  ): Promise<Fleet> {
     const database = new FleetDatabase(join(runDir, 'fleet.mv'), elapsed);
     await database.start();
     const fleet = new Fleet(database, elapsed);
@@ -57,8 +69,9 @@ export class Fleet {
         const port = await freePort();
         const env = serviceEnv(port, database.uri(DATABASE_NAME), secret);
         const log = join(runDir, `instance-${slot}.log`);
+        const inspectPort = inspect ? await freePort() : undefined;
         fleet.instances.push(
-          new FleetInstance(slot, port, join(distDir, 'main.js'), env, log, elapsed),
+          new FleetInstance(slot, port, join(distDir, 'main.js'), env, log, elapsed, inspectPort),
         );
       }
       // The first instance alone creates the collections and indexes; then the others, at once.
@@ -87,7 +100,16 @@ export class Fleet {
     return started;
   }
 
-  startSampling(everyMs: number): void {
+  /** RSS every `everyMs`; with `gcEveryMs` > 0, also RSS after a forced GC that often. */
+  startSampling(everyMs: number, gcEveryMs = 0): void {
+    if (gcEveryMs > 0) {
+      let busy = false;
+      this.gcSampler = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void this.sampleAfterGc().finally(() => (busy = false));
+      }, gcEveryMs);
+    }
     const sample = () => {
       const at = this.elapsed();
       for (const instance of this.instances) {
@@ -104,7 +126,19 @@ export class Fleet {
 
   stopSampling(): void {
     if (this.sampler) clearInterval(this.sampler);
+    if (this.gcSampler) clearInterval(this.gcSampler);
     this.sampler = undefined;
+    this.gcSampler = undefined;
+  }
+
+  /** One forced collection per running instance, one after the other, then its RSS. */
+  private async sampleAfterGc(): Promise<void> {
+    for (const instance of this.instances) {
+      const sample = await instance.residentAfterGc();
+      if (sample) {
+        this.memoryAfterGc.push({ slot: instance.slot, at: this.elapsed(), ...sample });
+      }
+    }
   }
 
   async close(): Promise<void> {

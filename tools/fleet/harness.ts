@@ -113,7 +113,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
 
   const runDir = mkdtempSync(join(tmpdir(), 'proofgate-fleet-'));
   log(`run folder (database file, instance logs): ${runDir}`);
-  const fleet = await Fleet.start(settings.distDir, runDir, elapsed);
+  const fleet = await Fleet.start(settings.distDir, runDir, elapsed, options.gcSampleMs > 0);
   const client = new FleetClient(fleet.origins, options.inFlight, elapsed);
   const ledger = new Ledger();
   const traffic = new Traffic(client, ledger, elapsed);
@@ -154,7 +154,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     await traffic.login(0);
     const jwksAtStart = await faults.jwks();
 
-    fleet.startSampling(options.sampleMs);
+    fleet.startSampling(options.sampleMs, options.gcSampleMs);
     const loadStartedAt = elapsed();
     traffic.start(options.workers);
     log(`load: ${options.workers} workers, at most ${options.inFlight} requests in flight`);
@@ -203,6 +203,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
       jwksAtStart,
       jwksAtEnd,
       memory: fleet.memory,
+      memoryAfterGc: fleet.memoryAfterGc,
       loadStartedAt,
       warmupMs: options.warmupSeconds * 1000,
       rateLimit,

@@ -21,6 +21,11 @@ export interface FleetOptions {
   readonly inFlight: number;
   /** RSS sampling period. */
   readonly sampleMs: number;
+  /**
+   * Period of the RSS read just after a garbage collection forced through the inspector (0: none).
+   * What survives a collection is what a leak grows; RSS between them saw-tooths with garbage.
+   */
+  readonly gcSampleMs: number;
   /** Report file (relative to the project root), or '-' for none. */
   readonly out: string;
   /** Reuse the service build in dist-fleet/ instead of compiling src/ again. */
@@ -38,6 +43,8 @@ export const FLEET_DEFAULTS: FleetOptions = {
   workers: 6,
   inFlight: 12,
   sampleMs: 1000,
+  // The CI profile's processes live too briefly to judge memory; no forced collections in it.
+  gcSampleMs: 0,
   out: '-',
   skipBuild: false,
 };
@@ -53,6 +60,7 @@ export const SOAK_DEFAULTS: FleetOptions = {
   workers: 8,
   inFlight: 16,
   sampleMs: 2000,
+  gcSampleMs: 10_000,
   out: 'docs/RELIABILITY.md',
   skipBuild: false,
 };

@@ -9,6 +9,7 @@ import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { PRODUCTION_NODE_FLAGS } from '../../bench/lib/proofgate';
+import { InspectorSession } from '../../bench/profile/inspector-session';
 import { startMongoServer, type MongoServerHandle } from '../mongo-server/launch';
 
 /** Milliseconds since the run started: the one time axis of every record. */
@@ -91,8 +92,39 @@ export class FleetInstance {
     private readonly env: NodeJS.ProcessEnv,
     logFile: string,
     private readonly elapsed: Elapsed,
+    /** Loopback port for the inspector, if the harness forces garbage collections. */
+    private readonly inspectPort?: number,
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
+  }
+
+  /**
+   * Forces a full garbage collection through the inspector and reads RSS after it: what the
+   * process keeps, without the garbage the collector had not reached yet. Undefined when the
+   * instance is down, starting, or has no inspector.
+   */
+  async residentAfterGc(): Promise<{ pid: number; rssMiB: number } | undefined> {
+    const pid = this.pid;
+    if (this.inspectPort === undefined || pid === undefined) return undefined;
+    let session: InspectorSession | undefined;
+    try {
+      session = await InspectorSession.connect(this.inspectPort, 3);
+      // A process killed meanwhile never answers: give up on this sample after 10 s.
+      const giveUp = new AbortController();
+      const timeout = sleep(10_000, 'timeout' as const, { signal: giveUp.signal }).catch(
+        () => 'cancelled' as const,
+      );
+      const answer = await Promise.race([session.send('HeapProfiler.collectGarbage'), timeout]);
+      giveUp.abort();
+      if (answer === 'timeout') return undefined;
+      const rssMiB = this.pid === pid ? residentMiB(pid) : undefined;
+      return rssMiB === undefined ? undefined : { pid, rssMiB };
+    } catch {
+      // Killed or restarting meanwhile: no sample this time.
+      return undefined;
+    } finally {
+      session?.close();
+    }
   }
 
   get origin(): string {
@@ -133,7 +165,9 @@ export class FleetInstance {
   private async startOnce(timeoutMs: number): Promise<InstanceStart> {
     if (this.running) throw new Error(`instance ${this.slot} is already running`);
     const spawnedAt = this.elapsed();
-    const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, this.mainJs], {
+    const inspect =
+      this.inspectPort === undefined ? [] : [`--inspect=127.0.0.1:${this.inspectPort}`];
+    const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...inspect, this.mainJs], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -183,12 +183,10 @@ function killLines(run: FleetRun): string {
     .join('\n');
 }
 
-function memoryTable(run: FleetRun): string {
-  const segments = memorySegments(
-    run.figures.memory,
-    run.figures.loadStartedAt,
-    run.figures.warmupMs,
-  ).sort((a, b) => a.slot - b.slot || a.firstAt - b.firstAt);
+function memoryTable(run: FleetRun, samples = run.figures.memory): string {
+  const segments = memorySegments(samples, run.figures.loadStartedAt, run.figures.warmupMs).sort(
+    (a, b) => a.slot - b.slot || a.firstAt - b.firstAt,
+  );
   const f0 = (n: number | null) => (n === null ? '–' : n.toFixed(0));
   return [
     '| Instance | pid | sampled from → to | first sample (MiB) | after warm-up (median) | end (median) | peak | end / after warm-up | slope after warm-up (MiB/min) |',
@@ -198,6 +196,18 @@ function memoryTable(run: FleetRun): string {
         `| ${seg.slot} | ${seg.pid} | ${at(seg.firstAt - run.loadStartedAt)} → ${at(seg.lastAt - run.loadStartedAt)} s | ${f0(seg.startMiB)} | ${f0(seg.baselineMiB)} | ${f0(seg.endMiB)} | ${f0(seg.peakMiB)} | ${seg.judged && seg.ratio !== null ? `×${seg.ratio.toFixed(2)}` : 'too short to judge'} | ${seg.slopeMiBPerMinute === null ? '–' : seg.slopeMiBPerMinute.toFixed(1)} |`,
     ),
   ].join('\n');
+}
+
+/** The same table from the reads after forced collections, which the check judges when present. */
+function memoryAfterGc(run: FleetRun): string {
+  if (run.figures.memoryAfterGc.length === 0) return '';
+  return `
+RSS just after a full garbage collection, forced through the inspector every ${run.options.gcSampleMs / 1000} s in each
+instance: what a process keeps, without the garbage the collector has not reached yet. **The check
+judges these**, by the same rule; the table above shows what a host must have room for.
+
+${memoryTable(run, run.figures.memoryAfterGc)}
+`;
 }
 
 function checksTable(checks: readonly Check[]): string {
@@ -382,7 +392,7 @@ shows: a soak serves many times the warm-up's requests, and instance 0, never ki
 trace across the run up to the fleet restart. The slope is printed for information.
 
 ${memoryTable(run)}
-
+${memoryAfterGc(run)}
 ## Rate limits
 
 Measured at the start of the run, before the load, from an address of its own (X-Forwarded-For, \`TRUST_PROXY=loopback\`): every instance had \`RATE_LIMIT_LOGIN_PER_IP=${r.limit}\`
