@@ -294,6 +294,28 @@ function targetsSection(report: BenchReport): string {
   };
   dpop('proofgate.dpop_exchange', 'proofgate.exchange', 0.8, 'DPoP code exchange');
   dpop('proofgate.dpop_me', 'proofgate.me', 0.7, '/api/me with DPoP');
+  // Issue #36: a sign-in is one atomic redeem; what else it reads must ride beside it.
+  const signIns = (
+    [
+      'proofgate.verify',
+      'proofgate.passkey',
+      'proofgate.siws-verify',
+      'proofgate.siwb-verify',
+      'proofgate.siwb-p2tr-verify',
+    ] as const
+  )
+    .map((key) => ({ key, summary: phase(key) }))
+    .filter((entry) => entry.summary !== undefined);
+  if (signIns.length > 0) {
+    const worst = Math.max(...signIns.map((entry) => entry.summary?.tripsPerRequest ?? 0));
+    row(
+      'Every sign-in ≤ 1.3 database commands per request (#36)',
+      signIns
+        .map((entry) => `${PHASES[entry.key]} ${f2(entry.summary?.tripsPerRequest ?? 0)}`)
+        .join('; '),
+      worst <= 1.3,
+    );
+  }
   const m = report.memory.proofgate;
   if (m) {
     row(
