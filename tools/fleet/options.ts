@@ -60,7 +60,7 @@ export const SOAK_DEFAULTS: FleetOptions = {
   workers: 8,
   inFlight: 16,
   sampleMs: 2000,
-  gcSampleMs: 10_000,
+  gcSampleMs: 5000,
   out: 'docs/RELIABILITY.md',
   skipBuild: false,
 };
