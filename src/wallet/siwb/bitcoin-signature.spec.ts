@@ -16,6 +16,10 @@ import {
   bip322ToSign,
   bip322ToSpendTxid,
   ECDSA,
+  NOBLE_SCHNORR,
+  SCHNORR,
+  type SchnorrVerifier,
+  loadWasmSchnorr,
   type EcdsaCurve,
   NOBLE_ECDSA,
   legacyMessageHash,
@@ -39,15 +43,23 @@ const txid = (raw: Uint8Array) =>
   hex(createHash('sha256').update(createHash('sha256').update(raw).digest()).digest().reverse());
 
 const NATIVE_ECDSA = loadNativeEcdsa();
+const WASM_SCHNORR = loadWasmSchnorr();
 
 function verifiesWith(
   curve: EcdsaCurve,
+  schnorrVerifier: SchnorrVerifier,
   address: string,
   message: string,
   signature: string,
 ): boolean | 'malformed' {
   try {
-    verifyBitcoinSignature(readBitcoinAddress(address)!, message, signature, curve);
+    verifyBitcoinSignature(
+      readBitcoinAddress(address)!,
+      message,
+      signature,
+      curve,
+      schnorrVerifier,
+    );
     return true;
   } catch (error) {
     return (error as { error?: string }).error === 'invalid_request' ? 'malformed' : false;
@@ -56,8 +68,8 @@ function verifiesWith(
 
 /** The answer for the signature, the same by libsecp256k1 and by @noble/curves. */
 function verifies(address: string, message: string, signature: string): boolean | 'malformed' {
-  const native = verifiesWith(NATIVE_ECDSA, address, message, signature);
-  expect(verifiesWith(NOBLE_ECDSA, address, message, signature)).toBe(native);
+  const native = verifiesWith(NATIVE_ECDSA, WASM_SCHNORR, address, message, signature);
+  expect(verifiesWith(NOBLE_ECDSA, NOBLE_SCHNORR, address, message, signature)).toBe(native);
   return native;
 }
 
@@ -158,8 +170,35 @@ function signLegacy(key: Uint8Array, message: string, compressed = true): string
 }
 
 describe('the curve implementations', () => {
-  it('are libsecp256k1 where its binding loads, as for SIWE', () => {
+  it('are libsecp256k1 where its binding loads, as for SIWE, and its WebAssembly build for BIP-340', () => {
     expect(ECDSA.name).toBe('native');
+    expect(SCHNORR.name).toBe('wasm');
+  });
+
+  it('agree on random BIP-340 signatures, tampered ones and keys off the curve', () => {
+    const offCurve = new Uint8Array(32).fill(0xff);
+    for (let i = 0; i < 50; i++) {
+      const key = schnorr.utils.randomPrivateKey();
+      const publicKey = schnorr.getPublicKey(key);
+      const message = Uint8Array.from(createHash('sha256').update(String(i)).digest());
+      const signature = schnorr.sign(message, key);
+      const tampered = Uint8Array.from(signature);
+      tampered[i % 64] ^= 1;
+      const answers = (sig: Uint8Array, pub: Uint8Array) => {
+        const wasm = (() => {
+          try {
+            return WASM_SCHNORR.verify(sig, message, pub);
+          } catch {
+            return false;
+          }
+        })();
+        expect(NOBLE_SCHNORR.verify(sig, message, pub)).toBe(wasm);
+        return wasm;
+      };
+      expect(answers(signature, publicKey)).toBe(true);
+      expect(answers(tampered, publicKey)).toBe(false);
+      expect(answers(signature, offCurve)).toBe(false);
+    }
   });
 
   it('agree on random signatures, high s and bad keys', () => {
