@@ -155,7 +155,12 @@ function signSimple(
   const { script } = readBitcoinAddress(address)!;
   const toSign = bip322ToSign(script, bytes(message));
   const signer = new Transaction({ version: 0, allowUnknownOutputs: true });
-  signer.addInput({ ...toSign.getInput(0), ...spending });
+  // A signer needs the spent output; the verifier's to_sign leaves it out (it is no part of the tx).
+  signer.addInput({
+    ...toSign.getInput(0),
+    witnessUtxo: { script, amount: 0n },
+    ...spending,
+  });
   signer.addOutput(toSign.getOutput(0));
   signer.signIdx(key, 0);
   signer.finalize();
