@@ -28,6 +28,7 @@ describe('the proof registry', () => {
       device_code: 'device',
       device_user_code: 'device',
       client_assertion_jti: 'private_key_jwt',
+      jwt_bearer_jti: 'jwt_bearer',
     });
   });
 
@@ -42,6 +43,7 @@ describe('the proof registry', () => {
       dpop: 'dpop_jti',
       par: 'par_request_uri',
       private_key_jwt: 'client_assertion_jti',
+      jwt_bearer: 'jwt_bearer_jti',
     });
   });
 

@@ -1,5 +1,6 @@
 import { PRIVATE_KEY_JWT_PROOF } from './clients/assertion/private-key-jwt.proof';
 import { PASSWORD_PROOF } from './login/password.proof';
+import { JWT_BEARER_PROOF } from './oauth/token/grants/jwt-bearer/jwt-bearer.proof';
 import { DEVICE_PROOF } from './oauth/device/device.proof';
 import { PAR_PROOF } from './oauth/par/par.proof';
 import { PKCE_PROOF } from './oauth/pkce/pkce.proof';
@@ -37,6 +38,7 @@ const DESCRIPTORS = {
   par: PAR_PROOF,
   device: DEVICE_PROOF,
   private_key_jwt: PRIVATE_KEY_JWT_PROOF,
+  jwt_bearer: JWT_BEARER_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;
 

@@ -42,6 +42,8 @@ import { MongoClientRepository } from './persistence/mongo-client.repository';
     ClientRepository,
     ClientRegistrationService,
     RegisteredClientSweeper,
+    // One cache and fetcher for every JWK Set: clients' and the JWT-bearer grant's issuers'.
+    ClientKeySets,
   ],
 })
 export class ClientsModule {}

@@ -60,6 +60,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   par: 60,
   device: 600,
   private_key_jwt: 300,
+  jwt_bearer: 3600,
 };
 
 type Lifetime = StatedSeconds;

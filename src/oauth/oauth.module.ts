@@ -32,6 +32,7 @@ import { DeviceVerificationController } from './device/device-verification.contr
 import { DeviceVerificationService } from './device/device-verification.service';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
 import { TokenExchangeGrant } from './token/grants/token-exchange/token-exchange.grant';
+import { JwtBearerGrant } from './token/grants/jwt-bearer/jwt-bearer.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
 import { TokenRequestOutcome } from './token/token-request-outcome.middleware';
@@ -68,6 +69,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     RefreshTokenGrant,
     ClientCredentialsGrant,
     TokenExchangeGrant,
+    JwtBearerGrant,
     TokenEndpoint,
     TokenLookup,
     ClientBudget,

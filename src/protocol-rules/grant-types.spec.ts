@@ -30,7 +30,7 @@ describe('grantTypesProblem (RFC 7591 §2.1, one row per grant)', () => {
     [
       { grantTypes: ['password'] },
       'grant_types',
-      'may contain only authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange',
+      'may contain only authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, urn:ietf:params:oauth:grant-type:jwt-bearer',
     ],
     [
       { grantTypes: ['refresh_token'], redirectUris: [], responseTypes: [] },

@@ -53,6 +53,13 @@ export const GRANT_TYPE_RULES = {
     confidentialOnly: true,
     issuesRefreshTokens: false,
   },
+  // RFC 7523 §2.1 (an ID-JAG, MCP enterprise-managed authorization; or a workload JWT): the
+  // ID-JAG draft has the client authenticate when it presents the assertion, which names it.
+  'urn:ietf:params:oauth:grant-type:jwt-bearer': {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: false,
+  },
 } as const satisfies Record<string, GrantTypeRule>;
 
 export type RegistrableGrantType = keyof typeof GRANT_TYPE_RULES;

@@ -6,6 +6,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { isFederatedSubject } from '../tokens/access-token';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import { InsufficientScope } from '../platform/errors/protocol-error';
@@ -35,7 +36,9 @@ export class MeController {
     // RFC 9068 §5: a token whose `sub` is the client itself must not pass for a user's.
     if (authMethod === undefined) {
       const refusal = new InsufficientScope(
-        'The access token names no user: it was issued to the client itself (client_credentials)',
+        isFederatedSubject(token.sub)
+          ? 'The access token names a subject a trusted issuer vouched for (JWT-bearer grant), no account here'
+          : 'The access token names no user: it was issued to the client itself (client_credentials)',
       );
       throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
     }

@@ -9,6 +9,7 @@ import {
   ACCESS_TOKEN_TYP,
   MAX_ACTOR_DEPTH,
   REGISTERED_CLAIMS,
+  isFederatedSubject,
   type Actor,
   type AccessTokenClaims,
   type SignAccessTokenInput,
@@ -43,8 +44,11 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     typeof client_id !== 'string' ||
     typeof scope !== 'string' ||
     typeof gid !== 'string' ||
-    // A token without a login method is a client's own: its subject is the client.
-    (auth_method === undefined ? sub !== client_id : !isAuthMethod(auth_method))
+    // A token without a login method is a client's own (its subject is the client) or names a
+    // subject a trusted issuer vouched for (the JWT-bearer grant).
+    (auth_method === undefined
+      ? sub !== client_id && !isFederatedSubject(sub)
+      : !isAuthMethod(auth_method))
   ) {
     return undefined;
   }

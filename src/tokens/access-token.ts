@@ -105,3 +105,14 @@ export interface AccessTokenClaims {
   /** The string claims the token carries beyond the registered ones. */
   extra: Record<string, string>;
 }
+
+/**
+ * The prefix of a subject a trusted issuer vouched for (the JWT-bearer grant): `jwt:<issuer
+ * hash>:<sub>`, never a local account's id. A token with such a subject has no local login
+ * method, as a client's own token has none.
+ */
+export const FEDERATED_SUBJECT_PREFIX = 'jwt:';
+
+export function isFederatedSubject(sub: string): boolean {
+  return sub.startsWith(FEDERATED_SUBJECT_PREFIX);
+}

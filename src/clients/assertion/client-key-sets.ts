@@ -22,6 +22,14 @@ interface FetchedSet {
   readonly fetchedAt: number;
 }
 
+/** Who names a JWK Set's URL, which decides where it may point and how a failure is told. */
+export interface KeySetSource {
+  /** May the URL resolve to a private address (an operator's own issuer may; a client may not). */
+  readonly allowPrivate: boolean;
+  /** The refusal when the set cannot be fetched or holds no usable keys. */
+  readonly unusable: () => Error;
+}
+
 /**
  * The public keys a private_key_jwt client's assertions are checked against: its registered
  * `jwks`, or the set at its `jwks_uri`, fetched with the SSRF guard and the limits of client
@@ -44,9 +52,25 @@ export class ClientKeySets {
   /** The client's keys, from its registration or its jwks_uri (fetched if not cached). */
   async keysOf(client: OAuthClient): Promise<JWTVerifyGetKey> {
     if (client.jwks) return createLocalJWKSet(client.jwks);
-    const uri = this.uriOf(client);
+    return this.keysAt(this.uriOf(client), this.clientSource());
+  }
+
+  /**
+   * The JWK Set at `uri` (a client's jwks_uri, or a trusted JWT-bearer issuer's), fetched if not
+   * cached: one cache and one fetcher for every set the server checks signatures against.
+   */
+  async keysAt(uri: string, source: KeySetSource): Promise<JWTVerifyGetKey> {
     const cached = this.fetched.get(uri, this.clock.now().getTime());
-    return (cached ?? (await this.fetches.run(uri, () => this.fetch(uri)))).keys;
+    return (cached ?? (await this.fetches.run(uri, () => this.fetch(uri, source)))).keys;
+  }
+
+  /** `refreshed` for a set by URL: fetched again unless within the cooldown (then undefined). */
+  async refreshedAt(uri: string, source: KeySetSource): Promise<JWTVerifyGetKey | undefined> {
+    const cached = this.fetched.get(uri, this.clock.now().getTime());
+    if (cached && this.clock.now().getTime() - cached.fetchedAt < REFRESH_COOLDOWN_MS) {
+      return undefined;
+    }
+    return (await this.fetches.run(uri, () => this.fetch(uri, source))).keys;
   }
 
   /**
@@ -55,12 +79,15 @@ export class ClientKeySets {
    */
   async refreshed(client: OAuthClient): Promise<JWTVerifyGetKey | undefined> {
     if (client.jwks) return undefined;
-    const uri = this.uriOf(client);
-    const cached = this.fetched.get(uri, this.clock.now().getTime());
-    if (cached && this.clock.now().getTime() - cached.fetchedAt < REFRESH_COOLDOWN_MS) {
-      return undefined;
-    }
-    return (await this.fetches.run(uri, () => this.fetch(uri))).keys;
+    return this.refreshedAt(this.uriOf(client), this.clientSource());
+  }
+
+  private clientSource(): KeySetSource {
+    return {
+      allowPrivate: this.clientMetadata.allowPrivate,
+      unusable: () =>
+        new InvalidClient("The client's jwks_uri could not be fetched or holds no usable keys"),
+    };
   }
 
   private uriOf(client: OAuthClient): string {
@@ -70,12 +97,12 @@ export class ClientKeySets {
     return client.jwksUri;
   }
 
-  private async fetch(uri: string): Promise<FetchedSet> {
+  private async fetch(uri: string, source: KeySetSource): Promise<FetchedSet> {
     try {
       const fetched = await this.fetcher.get(new URL(uri), {
         maxBytes: CLIENT_JWKS_LIMITS.bytes,
         timeoutMs: CLIENT_METADATA_DOCUMENT_LIMITS.timeoutMs,
-        allowPrivate: this.clientMetadata.allowPrivate,
+        allowPrivate: source.allowPrivate,
         accept: 'application/json, application/jwk-set+json',
         ...(this.clientMetadata.extraCaCertificates
           ? { extraCaCertificates: this.clientMetadata.extraCaCertificates }
@@ -100,7 +127,7 @@ export class ClientKeySets {
       if (!(error instanceof OutboundFetchError)) throw error;
       // The host and the reason only: the URI may carry anything.
       this.logger.warn(`jwks_uri of ${new URL(uri).host} unusable: ${error.message}`);
-      throw new InvalidClient("The client's jwks_uri could not be fetched or holds no usable keys");
+      throw source.unusable();
     }
   }
 }

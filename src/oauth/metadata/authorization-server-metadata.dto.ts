@@ -118,4 +118,12 @@ export class AuthorizationServerMetadataDto {
     example: ['phr'],
   })
   acr_values_supported!: readonly string[];
+
+  @ApiProperty({
+    type: [String],
+    description:
+      'draft-ietf-oauth-identity-assertion-authz-grant: the JWT-bearer grant accepts Identity Assertion JWT Authorization Grants (ID-JAG) from the issuers in JWT_BEARER_ISSUERS',
+    example: ['urn:ietf:params:oauth:grant-profile:id-jag'],
+  })
+  authorization_grant_profiles_supported!: readonly string[];
 }

@@ -1,4 +1,5 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ID_JAG_PROFILE } from '../token/grants/jwt-bearer/check-assertion';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ParConfig } from '../../config/sections/par.config';
 import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
@@ -73,6 +74,8 @@ export class MetadataController {
       ...(this.clientMetadata.enabled ? { client_id_metadata_document_supported: true } : {}),
       // RFC 9470 §6 step-up: the acr_values /authorize honours (protocol-rules/acr.ts).
       acr_values_supported: SUPPORTED_ACR_VALUES,
+      // The ID-JAG draft: the JWT-bearer grant's profile (MCP enterprise-managed authorization).
+      authorization_grant_profiles_supported: [ID_JAG_PROFILE],
     };
   }
 

@@ -1,4 +1,5 @@
 import { DEVICE_CODE_GRANT_TYPE } from '../device/device-authorization';
+import { JWT_BEARER_GRANT_TYPE } from './grants/jwt-bearer/check-assertion';
 
 /**
  * The grant types the token endpoint has a handler for (one `GrantHandler` each). Its own file:
@@ -11,6 +12,8 @@ export const SUPPORTED_GRANT_TYPES = [
   'client_credentials',
   // RFC 8693 §2.1.
   'urn:ietf:params:oauth:grant-type:token-exchange',
+  // RFC 7523 §2.1.
+  JWT_BEARER_GRANT_TYPE,
 ];
 
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';

@@ -112,4 +112,13 @@ export class TokenRequestDto extends ClientAuthenticationDto {
   })
   @OptionalOAuthParam()
   actor_token_type?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'urn:ietf:params:oauth:grant-type:jwt-bearer (RFC 7523 §2.1): the assertion of an issuer in JWT_BEARER_ISSUERS, an ID-JAG (typ oauth-id-jag+jwt) or a workload JWT',
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWlkLWphZytqd3QifQ.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIn0.c2lnbmF0dXJl',
+  })
+  @OptionalOAuthParam()
+  assertion?: string;
 }

@@ -15,6 +15,7 @@ import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { DeviceCodeGrant } from './grants/device-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { TokenExchangeGrant } from './grants/token-exchange/token-exchange.grant';
+import { JwtBearerGrant } from './grants/jwt-bearer/jwt-bearer.grant';
 import type { TokenRequestDto } from './token-request.dto';
 
 /**
@@ -51,12 +52,17 @@ export class TokenEndpoint {
     deviceCode: DeviceCodeGrant,
     clientCredentials: ClientCredentialsGrant,
     tokenExchange: TokenExchangeGrant,
+    jwtBearer: JwtBearerGrant,
   ) {
     this.handlers = new Map(
-      [authorizationCode, refreshToken, deviceCode, clientCredentials, tokenExchange].map((h) => [
-        h.grantType,
-        h,
-      ]),
+      [
+        authorizationCode,
+        refreshToken,
+        deviceCode,
+        clientCredentials,
+        tokenExchange,
+        jwtBearer,
+      ].map((h) => [h.grantType, h]),
     );
     this.tokenUrl = new URL(`${server.issuer}/token`).href;
   }

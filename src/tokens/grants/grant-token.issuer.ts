@@ -39,6 +39,11 @@ export type { DpopBinding } from './grant';
 /** A client's request for a token of its own (client_credentials): checked by its grant. */
 export interface ClientTokenRequest {
   clientId: string;
+  /**
+   * The token's subject when it is not the client: a user or workload a trusted issuer vouched
+   * for (the JWT-bearer grant), named under that issuer. Default the client itself.
+   */
+  sub?: string;
   scope: string;
   /** RFC 8707: the token's `aud`. */
   resource: string;
@@ -141,7 +146,7 @@ export class GrantTokenIssuer {
     });
     const access = await this.accessTokens.sign({
       audience: request.resource,
-      sub: request.clientId,
+      sub: request.sub ?? request.clientId,
       clientId: request.clientId,
       scope: request.scope,
       grantId,

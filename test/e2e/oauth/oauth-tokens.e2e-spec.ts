@@ -373,6 +373,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         'urn:ietf:params:oauth:grant-type:device_code',
         'client_credentials',
         'urn:ietf:params:oauth:grant-type:token-exchange',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
       ],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: [

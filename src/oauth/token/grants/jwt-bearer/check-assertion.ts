@@ -1,6 +1,8 @@
 import type { JWTPayload } from 'jose';
 import type { TrustedJwtIssuer } from '../../../../config/sections/jwt-bearer.config';
 import { sha256Base64Url } from '../../../../platform/crypto/hashing';
+import { FEDERATED_SUBJECT_PREFIX } from '../../../../tokens/access-token';
+import { ASSERTION_CLOCK_SKEW_SECONDS, ASSERTION_MAX_LIFETIME_SECONDS } from './jwt-bearer.proof';
 import { InvalidGrant, InvalidScope } from '../../../../platform/errors/protocol-error';
 
 /** RFC 7523 §2.1. */
@@ -30,10 +32,7 @@ export const ASSERTION_ALGS = [
  */
 export type AssertionProfile = 'id-jag' | 'workload';
 
-/** How far apart this server's clock and an issuer's may be. */
-export const ASSERTION_CLOCK_SKEW_SECONDS = 30;
-/** The longest an assertion may live from now (its `jti` is remembered that long). */
-export const ASSERTION_MAX_LIFETIME_SECONDS = 3600;
+export { ASSERTION_CLOCK_SKEW_SECONDS, ASSERTION_MAX_LIFETIME_SECONDS } from './jwt-bearer.proof';
 
 const refused = (description: string, reason: string) =>
   new InvalidGrant(description).because(reason);
@@ -185,5 +184,5 @@ export function grantedScope(
  * the issuer>:<sub>`. Stable while the issuer's `iss` is.
  */
 export function federatedSubject(issuer: string, sub: string): string {
-  return `jwt:${sha256Base64Url(issuer).slice(0, 16)}:${sub}`;
+  return `${FEDERATED_SUBJECT_PREFIX}${sha256Base64Url(issuer).slice(0, 16)}:${sub}`;
 }

@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { ChallengeRejected } from '../../../../challenges/challenge.events';
+import { ChallengeStore } from '../../../../challenges/challenge-store';
+import { ClientKeySets, type KeySetSource } from '../../../../clients/assertion/client-key-sets';
+import { clientLabel, type OAuthClient } from '../../../../clients/oauth-client';
+import {
+  JwtBearerConfig,
+  type TrustedJwtIssuer,
+} from '../../../../config/sections/jwt-bearer.config';
+import { OAuthConfig } from '../../../../config/sections/oauth.config';
+import { ServerConfig } from '../../../../config/sections/server.config';
+import { TokenConfig } from '../../../../config/sections/tokens.config';
+import { Clock } from '../../../../platform/clock/clock';
+import {
+  InvalidGrant,
+  InvalidRequest,
+  InvalidTarget,
+  ProtocolError,
+} from '../../../../platform/errors/protocol-error';
+import { DomainEvents } from '../../../../platform/events/domain-events';
+import { GrantTokenIssuer, TokenResponse } from '../../../../tokens/grants/grant-token.issuer';
+import { CLIENT_SCOPES, checkScope } from '../../../../tokens/scopes';
+import type { ClientCharge } from '../../../client-budget';
+import { checkAuthorizedResource } from '../../../resource/check-resource';
+import { ResourceClientIdCheck } from '../../../resource/check-resource-client-id';
+import { GrantHandler } from '../../grant-handler';
+import type { TokenRequestDto } from '../../token-request.dto';
+import {
+  ASSERTION_ALGS,
+  ASSERTION_CLOCK_SKEW_SECONDS,
+  JWT_BEARER_GRANT_TYPE,
+  type CheckedAssertion,
+  assertionProfile,
+  checkAssertionClaims,
+  federatedSubject,
+  grantedScope,
+  trustedIssuerOf,
+} from './check-assertion';
+
+/** Longest assertion read at all, and longest `jti` kept. */
+const MAX_ASSERTION_LENGTH = 16 * 1024;
+const MAX_JTI_LENGTH = 256;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * The scopes a user an issuer vouches for may bring: no `openid` (no ID token: the user signed in
+ * at the issuer, not here) and no `account` (an assertion never manages a Proofgate account).
+ */
+const ASSERTED_USER_SCOPES: readonly string[] = ['profile', 'api'];
+
+/**
+ * RFC 7523 §2.1, the JWT-bearer grant, for a confidential client registered for it: an assertion
+ * signed by an issuer the operator trusts (JWT_BEARER_ISSUERS) for an access token, no refresh
+ * token. Two kinds of assertion (told apart by `typ`, RFC 8725 §3.11):
+ *
+ * - an **ID-JAG** (`oauth-id-jag+jwt`, MCP enterprise-managed authorization): a user the
+ *   enterprise IdP vouches for, issued to this client (`client_id`) for one `resource` and some
+ *   `scope`; the token's `sub` is that user under the issuer (`federatedSubject`), its `aud` the
+ *   resource, its scope what the client asked within what was asserted;
+ * - a **workload JWT** (`typ` JWT or none, workload identity federation): the workload's identity
+ *   from its platform; the token is a client-style one (client scopes only), its `sub` the
+ *   workload under the issuer.
+ *
+ * Checked in the order a refusal is cheapest: form and algorithm (never HS* or none), `typ`, the
+ * issuer trusted, the signature by the issuer's keys (an unknown kid fetches its jwks_uri again,
+ * at most every 30 s), the claims (check-assertion.ts), the scope and resource, and last the
+ * `jti` recorded once in the challenge store until the assertion expires, so a replay is refused
+ * on any instance. Every refusal of the assertion is `invalid_grant` (RFC 7523 §3.1).
+ */
+@Injectable()
+export class JwtBearerGrant extends GrantHandler {
+  readonly grantType = JWT_BEARER_GRANT_TYPE;
+
+  constructor(
+    private readonly issuer: GrantTokenIssuer,
+    private readonly keySets: ClientKeySets,
+    private readonly store: ChallengeStore,
+    private readonly clock: Clock,
+    private readonly events: DomainEvents,
+    private readonly config: JwtBearerConfig,
+    private readonly oauth: OAuthConfig,
+    private readonly tokens: TokenConfig,
+    private readonly server: ServerConfig,
+    private readonly resourceClientIds: ResourceClientIdCheck,
+  ) {
+    super();
+  }
+
+  async handle(
+    client: OAuthClient,
+    request: TokenRequestDto,
+    _charge: ClientCharge,
+    dpopJkt?: string,
+  ): Promise<TokenResponse> {
+    // The client authenticated: checkGrantType refuses public clients this grant before any handler.
+    const assertion = request.assertion;
+    if (assertion === undefined || assertion === '') {
+      throw new InvalidRequest('assertion is required for the JWT-bearer grant');
+    }
+    try {
+      const checked = await this.checked(client, assertion);
+      const { trusted } = checked;
+      const requested = request.scope === undefined ? undefined : checkScope(request.scope);
+      const scope = grantedScope(requested, {
+        ...(checked.scope === undefined ? {} : { asserted: checked.scope }),
+        ...(trusted.scopes === undefined ? {} : { issuer: trusted.scopes }),
+        client: checked.profile === 'id-jag' ? ASSERTED_USER_SCOPES : CLIENT_SCOPES,
+      });
+      const resource = this.resourceOf(client, checked, request.resource);
+      await this.resourceClientIds.refuseClientId(client, resource);
+      await this.spend(trusted, checked);
+      return await this.issuer.issueToClient(
+        {
+          clientId: client.clientId,
+          sub: federatedSubject(trusted.issuer, checked.sub),
+          scope,
+          resource,
+        },
+        dpopJkt,
+      );
+    } catch (error) {
+      if (error instanceof ProtocolError && error.status < 500 && error.reason !== undefined) {
+        this.events.emit(
+          new ChallengeRejected('jwt_bearer_jti', error.reason, clientLabel(client)),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async checked(
+    client: OAuthClient,
+    assertion: string,
+  ): Promise<CheckedAssertion & { trusted: TrustedJwtIssuer }> {
+    if (assertion.length > MAX_ASSERTION_LENGTH || !COMPACT_JWS.test(assertion)) {
+      throw refused('assertion must be one compact JWS', 'malformed');
+    }
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let unverified: JWTPayload;
+    try {
+      header = decodeProtectedHeader(assertion);
+      unverified = decodeJwt(assertion);
+    } catch {
+      throw refused('assertion must be one compact JWS', 'malformed');
+    }
+    if (!(ASSERTION_ALGS as readonly unknown[]).includes(header.alg)) {
+      throw refused(
+        `The assertion must be signed with ${ASSERTION_ALGS.join(', ')} (never HS* or none)`,
+        'alg',
+      );
+    }
+    const profile = assertionProfile(header.typ);
+    const trusted = trustedIssuerOf(this.config.issuers, unverified.iss);
+    const payload = await this.verified(assertion, trusted);
+    if (typeof payload.jti === 'string' && payload.jti.length > MAX_JTI_LENGTH) {
+      throw refused(`The assertion's jti must be at most ${MAX_JTI_LENGTH} characters`, 'claims');
+    }
+    const checked = checkAssertionClaims(payload, {
+      profile,
+      audience: trusted.audience ?? this.server.issuer,
+      clientId: client.clientId,
+      now: this.clock.nowSeconds(),
+    });
+    return { ...checked, trusted };
+  }
+
+  /** The signature by one of the issuer's keys; `exp`, `nbf` and `iss` by jose on the way. */
+  private async verified(assertion: string, trusted: TrustedJwtIssuer): Promise<JWTPayload> {
+    const source: KeySetSource = {
+      // The operator named this URL (JWT_BEARER_ISSUERS): an enterprise IdP may be internal.
+      allowPrivate: true,
+      unusable: () =>
+        refused("The assertion's issuer keys could not be fetched", 'issuer_keys_unavailable'),
+    };
+    const keys = await this.keySets.keysAt(trusted.jwksUri, source);
+    try {
+      return await this.check(assertion, trusted, keys);
+    } catch (error) {
+      const fresher =
+        error instanceof errors.JWKSNoMatchingKey
+          ? await this.keySets.refreshedAt(trusted.jwksUri, source)
+          : undefined;
+      if (!fresher) throw asRefusal(error);
+      try {
+        return await this.check(assertion, trusted, fresher);
+      } catch (again) {
+        throw asRefusal(again);
+      }
+    }
+  }
+
+  private async check(
+    assertion: string,
+    trusted: TrustedJwtIssuer,
+    keys: JWTVerifyGetKey,
+  ): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(assertion, keys, {
+      algorithms: [...ASSERTION_ALGS],
+      issuer: trusted.issuer,
+      requiredClaims: ['exp'],
+      clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
+      currentDate: this.clock.now(),
+    });
+    return payload;
+  }
+
+  /**
+   * RFC 8707: an ID-JAG names its resource (the request's, if any, must be the same); a workload
+   * JWT takes the request's. Either way one the client may use, as at /authorize.
+   */
+  private resourceOf(
+    client: OAuthClient,
+    checked: CheckedAssertion,
+    requested: string | undefined,
+  ): string {
+    if (
+      checked.resource !== undefined &&
+      requested !== undefined &&
+      requested !== checked.resource
+    ) {
+      throw new InvalidTarget('resource must be the one the assertion was issued for').because(
+        'resource_mismatch',
+      );
+    }
+    return checkAuthorizedResource(client, checked.resource ?? requested, {
+      defaultResource: this.tokens.audience,
+      registeredClients: this.oauth.registeredClientResources,
+    });
+  }
+
+  /** RFC 7523 §3 item 7: the jti once per issuer, fleet-wide, until the assertion expires. */
+  private async spend(trusted: TrustedJwtIssuer, checked: CheckedAssertion): Promise<void> {
+    const remaining = checked.exp - this.clock.nowSeconds();
+    const fresh = await this.store.recordOnce(
+      'jwt_bearer_jti',
+      `jwt_bearer:${trusted.issuer}\n${checked.jti}`,
+      Math.max(1, remaining + ASSERTION_CLOCK_SKEW_SECONDS),
+    );
+    if (!fresh) throw refused('The assertion was already used (jti replay)', 'replay');
+  }
+}
+
+function refused(description: string, reason: string): InvalidGrant {
+  return new InvalidGrant(description).because(reason);
+}
+
+/** jose's verdict as the refusal a client reads; infrastructure failures pass through. */
+function asRefusal(error: unknown): unknown {
+  if (error instanceof ProtocolError) return error;
+  if (!(error instanceof errors.JOSEError)) return error;
+  if (error instanceof errors.JWTExpired) return refused('The assertion expired', 'expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') {
+      return refused(`The assertion must have the ${error.claim} claim`, 'claims');
+    }
+    if (error.claim === 'nbf' || error.claim === 'iat') {
+      return refused('The assertion is not valid yet', 'not_yet_valid');
+    }
+    return refused(`The assertion's ${error.claim} is invalid`, 'claims');
+  }
+  if (error instanceof errors.JWKSMultipleMatchingKeys) {
+    return refused('Several issuer keys could have signed the assertion: it needs a kid', 'key');
+  }
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return refused("The assertion is signed by none of its issuer's keys", 'key');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return refused("The assertion's signature is invalid", 'signature');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return refused(
+      `The assertion must be signed with ${ASSERTION_ALGS.join(', ')} (never HS* or none)`,
+      'alg',
+    );
+  }
+  return refused('The assertion is invalid', 'malformed');
+}

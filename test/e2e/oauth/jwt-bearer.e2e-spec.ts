@@ -1,0 +1,341 @@
+/**
+ * The JWT-bearer grant (RFC 7523 §2.1) at POST /token, driven by oauth4webapi's generic grant
+ * request: a confidential client presents an Identity Assertion JWT Authorization Grant (ID-JAG,
+ * MCP enterprise-managed authorization) or a workload JWT signed by an issuer in
+ * JWT_BEARER_ISSUERS, whose JWK Set a loopback server in this process serves. Every refusal of
+ * the assertion is `invalid_grant` (RFC 7523 §3.1), a scope beyond it `invalid_scope`, another
+ * resource `invalid_target`; the jti is spent once.
+ */
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import {
+  SignJWT,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  type CryptoKey,
+  type JWTPayload,
+} from 'jose';
+import { federatedSubject } from '../../../src/oauth/token/grants/jwt-bearer/check-assertion';
+import { basic } from '../../support/oauth';
+import { dpopKey, signProof } from '../../support/dpop';
+import { INSECURE, discover } from '../../support/oauth-discovery';
+import { TestApp, startListeningApp } from '../../support/test-app';
+
+const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const AGENT = { id: 'enterprise-agent', secret: 'enterprise-agent-secret-1234' };
+const OTHER = { id: 'other-agent', secret: 'other-agent-secret-1234' };
+const UNREGISTERED = { id: 'no-jwt-bearer', secret: 'no-jwt-bearer-secret-1234' };
+const CALENDAR = 'https://calendar.example.com/';
+const IDP = 'https://idp.example.com';
+const UNTRUSTED = 'https://evil.example.com';
+
+describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let as: oauth.AuthorizationServer;
+  let jwks: Server;
+  let idpKey: CryptoKey;
+  let strangerKey: CryptoKey;
+  const KID = 'idp-key-1';
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    idpKey = pair.privateKey;
+    strangerKey = (await generateKeyPair('ES256')).privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
+    jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const jwksUri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
+    ({ t, issuer } = await startListeningApp({
+      JWT_BEARER_ISSUERS: JSON.stringify([
+        { issuer: IDP, jwks_uri: jwksUri },
+        { issuer: 'https://narrow.example.com', jwks_uri: jwksUri, scopes: ['api'] },
+      ]),
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: AGENT.id,
+          client_secret: AGENT.secret,
+          grant_types: [GRANT],
+          resources: [CALENDAR],
+        },
+        { client_id: OTHER.id, client_secret: OTHER.secret, grant_types: [GRANT] },
+        {
+          client_id: UNREGISTERED.id,
+          client_secret: UNREGISTERED.secret,
+          grant_types: ['client_credentials'],
+        },
+      ]),
+    }));
+    as = await discover(issuer);
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise<void>((resolve) => jwks.close(() => resolve()));
+  });
+
+  /** An ID-JAG for AGENT, as an enterprise IdP issues it; `overrides` change claims or header. */
+  async function idJag(
+    overrides: {
+      claims?: JWTPayload;
+      typ?: string | null;
+      alg?: string;
+      key?: CryptoKey | Uint8Array;
+      omit?: string[];
+    } = {},
+  ): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: JWTPayload = {
+      iss: IDP,
+      sub: 'alice@corp.example',
+      aud: issuer,
+      client_id: AGENT.id,
+      jti: randomUUID(),
+      iat: now,
+      exp: now + 300,
+      resource: CALENDAR,
+      scope: 'api profile',
+      ...overrides.claims,
+    };
+    for (const name of overrides.omit ?? []) delete claims[name];
+    const header: { alg: string; kid: string; typ?: string } = {
+      alg: overrides.alg ?? 'ES256',
+      kid: KID,
+    };
+    if (overrides.typ !== null) header.typ = overrides.typ ?? 'oauth-id-jag+jwt';
+    return new SignJWT(claims).setProtectedHeader(header).sign(overrides.key ?? idpKey);
+  }
+
+  function grant(
+    assertion: string,
+    parameters: Record<string, string> = {},
+    client = AGENT,
+  ): Promise<Response> {
+    return oauth.genericTokenEndpointRequest(
+      as,
+      { client_id: client.id },
+      oauth.ClientSecretBasic(client.secret),
+      GRANT,
+      { assertion, ...parameters },
+      INSECURE,
+    );
+  }
+
+  async function tokens(response: Response, client = AGENT): Promise<oauth.TokenEndpointResponse> {
+    return oauth.processGenericTokenEndpointResponse(as, { client_id: client.id }, response);
+  }
+
+  async function refusal(response: Response): Promise<{ status: number; body: unknown }> {
+    return { status: response.status, body: await response.json() };
+  }
+
+  const invalidGrant = (description: string | RegExp) => ({
+    status: 400,
+    body: {
+      error: 'invalid_grant',
+      error_description:
+        typeof description === 'string' ? description : expect.stringMatching(description),
+    },
+  });
+
+  it('lists the grant and the ID-JAG profile in both metadata documents', async () => {
+    expect(as.grant_types_supported).toContain(GRANT);
+    expect(as.authorization_grant_profiles_supported).toEqual([
+      'urn:ietf:params:oauth:grant-profile:id-jag',
+    ]);
+    const oidc = await t.http().get('/.well-known/openid-configuration').expect(200);
+    expect(oidc.body.authorization_grant_profiles_supported).toEqual(
+      as.authorization_grant_profiles_supported,
+    );
+  });
+
+  it('gives an ID-JAG an access token for its resource, its user under the issuer, no refresh token', async () => {
+    const answer = await tokens(await grant(await idJag(), { scope: 'api' }));
+    expect(answer).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: expect.any(Number),
+      scope: 'api',
+    });
+    const claims = decodeJwt(answer.access_token);
+    expect(claims).toMatchObject({
+      iss: issuer,
+      sub: federatedSubject(IDP, 'alice@corp.example'),
+      client_id: AGENT.id,
+      aud: CALENDAR,
+      scope: 'api',
+    });
+    expect(String(claims.sub)).toMatch(/^jwt:[A-Za-z0-9_-]{16}:alice@corp\.example$/);
+    const introspected = await t
+      .http()
+      .post('/introspect')
+      .type('form')
+      .set('Authorization', basic(AGENT.id, AGENT.secret))
+      .send({ token: answer.access_token })
+      .expect(200);
+    expect(introspected.body).toMatchObject({
+      active: true,
+      client_id: AGENT.id,
+      sub: claims.sub,
+      scope: 'api',
+    });
+  });
+
+  it('grants, with no scope asked, what was asserted within what an assertion may bring', async () => {
+    const answer = await tokens(await grant(await idJag()));
+    expect(answer.scope).toBe('profile api');
+  });
+
+  it('spends the jti once: the same assertion again is invalid_grant', async () => {
+    const assertion = await idJag();
+    await tokens(await grant(assertion));
+    expect(await refusal(await grant(assertion))).toEqual(
+      invalidGrant('The assertion was already used (jti replay)'),
+    );
+  });
+
+  it('refuses an issuer the operator did not list', async () => {
+    const assertion = await idJag({ claims: { iss: UNTRUSTED } });
+    expect(await refusal(await grant(assertion))).toEqual(
+      invalidGrant("The assertion's issuer is not trusted"),
+    );
+  });
+
+  it('refuses an assertion for another audience', async () => {
+    const assertion = await idJag({ claims: { aud: 'https://other-as.example.com' } });
+    expect(await refusal(await grant(assertion))).toEqual(
+      invalidGrant('The assertion is for another audience'),
+    );
+  });
+
+  it('refuses an expired assertion, one not valid yet, and one living too long', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(
+      await refusal(await grant(await idJag({ claims: { iat: now - 900, exp: now - 600 } }))),
+    ).toEqual(invalidGrant('The assertion expired'));
+    expect(await refusal(await grant(await idJag({ claims: { nbf: now + 600 } })))).toEqual(
+      invalidGrant('The assertion is not valid yet'),
+    );
+    expect(await refusal(await grant(await idJag({ claims: { exp: now + 7200 } })))).toEqual(
+      invalidGrant(/must expire within/),
+    );
+  });
+
+  it('refuses an ID-JAG issued to another client', async () => {
+    const assertion = await idJag({ claims: { client_id: OTHER.id } });
+    expect(await refusal(await grant(assertion))).toEqual(
+      invalidGrant('The assertion was issued to another client'),
+    );
+  });
+
+  it('refuses another typ, HS256 and a signature by a key the issuer does not have', async () => {
+    expect(await refusal(await grant(await idJag({ typ: 'at+jwt' })))).toEqual(
+      invalidGrant(/typ must be oauth-id-jag\+jwt/),
+    );
+    const secret = new TextEncoder().encode(AGENT.secret.padEnd(32, '!'));
+    expect(await refusal(await grant(await idJag({ alg: 'HS256', key: secret })))).toEqual(
+      invalidGrant(/never HS\* or none/),
+    );
+    expect(await refusal(await grant(await idJag({ key: strangerKey })))).toEqual(
+      invalidGrant("The assertion's signature is invalid"),
+    );
+    expect(await refusal(await grant('not.a.jwt'))).toEqual(
+      invalidGrant('assertion must be one compact JWS'),
+    );
+  });
+
+  it('refuses a scope beyond the assertion (invalid_scope) and another resource (invalid_target)', async () => {
+    expect(
+      await refusal(await grant(await idJag({ claims: { scope: 'profile' } }), { scope: 'api' })),
+    ).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_scope',
+        error_description: 'None of the requested scopes can be granted for this assertion',
+      },
+    });
+    expect(
+      await refusal(await grant(await idJag(), { resource: 'https://elsewhere.example.com/' })),
+    ).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_target',
+        error_description: 'resource must be the one the assertion was issued for',
+      },
+    });
+    // The client may not use the resource the assertion names.
+    const foreign = await idJag({
+      claims: { client_id: OTHER.id, resource: 'https://payroll.example.com/' },
+    });
+    const refused = await refusal(await grant(foreign, {}, OTHER));
+    expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
+  });
+
+  it('keeps to the scopes an issuer entry allows', async () => {
+    const assertion = await idJag({ claims: { iss: 'https://narrow.example.com' } });
+    const answer = await tokens(await grant(assertion));
+    expect(answer.scope).toBe('api');
+  });
+
+  it('gives a workload JWT (no ID-JAG typ) a client-style token', async () => {
+    const workload = await idJag({
+      typ: null,
+      claims: { sub: 'spiffe://corp.example/ns/agents/sa/planner' },
+      omit: ['client_id', 'resource', 'scope'],
+    });
+    const answer = await tokens(await grant(workload));
+    expect(answer.scope).toBe('api');
+    const claims = decodeJwt(answer.access_token);
+    expect(claims).toMatchObject({
+      sub: federatedSubject(IDP, 'spiffe://corp.example/ns/agents/sa/planner'),
+      client_id: AGENT.id,
+      aud: t.config.tokens.audience,
+    });
+    // A token for the API, but no account here: /api/me describes accounts only.
+    const me = await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `Bearer ${answer.access_token}`)
+      .expect(403);
+    expect(me.body.error_description).toBe(
+      'The access token names a subject a trusted issuer vouched for (JWT-bearer grant), no account here',
+    );
+  });
+
+  it('binds the token to a DPoP key when a proof comes with the request', async () => {
+    const key = await dpopKey();
+    const res = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(AGENT.id, AGENT.secret))
+      .set('DPoP', await signProof(key, { htu: `${issuer}/token` }))
+      .send({ grant_type: GRANT, assertion: await idJag() })
+      .expect(200);
+    expect(res.body.token_type).toBe('DPoP');
+    expect(decodeJwt(res.body.access_token).cnf).toEqual({ jkt: key.jkt });
+  });
+
+  it('refuses a client that did not register the grant, and a request with no assertion', async () => {
+    const unregistered = await refusal(
+      await grant(await idJag({ claims: { client_id: UNREGISTERED.id } }), {}, UNREGISTERED),
+    );
+    expect(unregistered).toMatchObject({ status: 400, body: { error: 'unauthorized_client' } });
+    const missing = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(AGENT.id, AGENT.secret))
+      .send({ grant_type: GRANT })
+      .expect(400);
+    expect(missing.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'assertion is required for the JWT-bearer grant',
+    });
+  });
+});
