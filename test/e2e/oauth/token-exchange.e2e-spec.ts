@@ -7,6 +7,7 @@
 import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
+import { AccessTokenService } from '../../../src/tokens/access-token.service';
 import { addOperatorClient } from '../../support/operator-clients';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import {
@@ -132,6 +133,31 @@ describe('token exchange (RFC 8693)', () => {
     expect(again.scope).toBe('profile');
     expect(decodeJwt(again.access_token).act).toEqual({
       sub: EXCHANGER,
+      act: { sub: EXCHANGER },
+    });
+  });
+
+  it("carries the subject token's acr and auth_time, and adds none it did not have", async () => {
+    const login = await tokensOf(EXCHANGER, auth);
+    const claims = decodeJwt(login.access_token);
+    const exchangedPlain = await exchange(subjectOf(login.access_token, { scope: 'profile' }));
+    expect(decodeJwt(exchangedPlain.access_token).acr).toBeUndefined();
+    expect(decodeJwt(exchangedPlain.access_token).auth_time).toBe(claims.auth_time);
+    // The same grant's token after a passkey sign-in (what step-up's acr_values=phr yields).
+    const stepped = await t.app.get(AccessTokenService).sign({
+      audience: String(claims.aud),
+      sub: String(claims.sub),
+      clientId: EXCHANGER,
+      scope: String(claims.scope),
+      authMethod: 'passkey',
+      grantId: String(claims.gid),
+      authTime: Number(claims.auth_time),
+      acr: 'phr',
+    });
+    const exchanged = await exchange(subjectOf(stepped.token, { scope: 'profile' }));
+    expect(decodeJwt(exchanged.access_token)).toMatchObject({
+      acr: 'phr',
+      auth_time: claims.auth_time,
       act: { sub: EXCHANGER },
     });
   });

@@ -87,7 +87,10 @@ export class TokenExchangeGrant extends GrantHandler {
       scope,
       authMethod: subject.auth_method,
       grantId: subject.gid,
+      // The subject's authentication as it was (RFC 9470): never raised, and not dropped either,
+      // or a resource that requires phr would refuse what the subject token met.
       ...(subject.auth_time === undefined ? {} : { authTime: subject.auth_time }),
+      ...(subject.acr === undefined ? {} : { acr: subject.acr }),
       ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
       act,
       // Never longer than the subject token: an exchange is no way to extend access (a client
