@@ -702,7 +702,7 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
 });
 
 describe('POST /register when open registration is off', () => {
-  it('refuses without the token and advertises nothing when no token is configured', async () => {
+  it('refuses without the token and advertises nothing when no token is configured, client metadata documents still on', async () => {
     const t = await createTestApp({ REGISTRATION_OPEN: 'false' });
     try {
       const res = await register(t, {
@@ -715,6 +715,8 @@ describe('POST /register when open registration is off', () => {
       });
       const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
       expect(metadata.body.registration_endpoint).toBeUndefined();
+      // MCP 2026-07-28: DCR off, client ID metadata documents on (their own setting).
+      expect(metadata.body.client_id_metadata_document_supported).toBe(true);
     } finally {
       await t.close();
     }
