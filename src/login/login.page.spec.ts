@@ -28,10 +28,10 @@ describe('renderLoginPage', () => {
     // The only scripts are files under /static, with nothing inline; the shared helpers first.
     expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
       '<script src="/static/proofgate.js" defer></script>',
-      '<script src="/static/siwe-sign.js" defer></script>',
-      '<script src="/static/siwe-login.js" defer></script>',
-      '<script src="/static/siws-login.js" defer></script>',
-      '<script src="/static/siwb-login.js" defer></script>',
+      '<script src="/static/siwe-wallet.js" defer></script>',
+      '<script src="/static/wallet-login.js" defer></script>',
+      '<script src="/static/siws-wallet.js" defer></script>',
+      '<script src="/static/siwb-wallet.js" defer></script>',
       '<script src="/static/vendor/simplewebauthn-browser.js" defer></script>',
       '<script src="/static/passkey-login.js" defer></script>',
     ]);

@@ -31,9 +31,6 @@ export const USERNAME_MAX_LENGTH = 256;
 /** Longest password the form accepts: bounds the work one request can ask of scrypt. */
 export const PASSWORD_MAX_LENGTH = 1024;
 
-/** Served from src/public: the SIWE signing steps the login and account pages share. */
-export const SIWE_SIGN_SCRIPT = '/static/siwe-sign.js';
-
 /** A proof's button (its descriptor's `loginButton`); the proof's id names its elements. */
 export interface LoginPageButton extends LoginButton {
   readonly id: string;

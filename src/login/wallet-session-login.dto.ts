@@ -3,7 +3,7 @@ import { WalletProofDto } from '../wallet/wallet-proof.dto';
 import { LoginPageFieldsDto } from './login-page-fields.dto';
 
 /**
- * POST /login/siwe body, sent by /static/siwe-login.js: the signed message (checked as at
+ * POST /login/siwe body, sent by /static/wallet-login.js: the signed message (checked as at
  * POST /wallet/verify) and the login page's fields. Any chain's message: the OpenAPI schema keeps
  * the name it was published under.
  */

@@ -5,6 +5,7 @@ import type {
   LoginModel,
   PossessionModel,
   ProofId,
+  WalletMethod,
 } from './proof-vocabulary';
 
 /**
@@ -16,6 +17,7 @@ import type {
  */
 export type ProofDescriptor<Id extends ProofId = ProofId> = ProofBasics<Id> &
   (Id extends AuthMethod ? SignsIn : unknown) &
+  (Id extends WalletMethod ? { readonly wallet: BrowserWallet } : unknown) &
   (Id extends LoginModel
     ? { readonly comparison: LoginComparison; readonly challengeKinds: AtLeastOneKind }
     : Id extends PossessionModel
@@ -61,6 +63,36 @@ export interface LoginButton {
    * once a wallet answers) or `hidden` (a passkey's: shown once the browser supports WebAuthn).
    */
   readonly until: 'disabled' | 'hidden';
+}
+
+/**
+ * A wallet chain in the browser: the pages that connect wallets (the login page's button, the demo
+ * dApp) name the chain and load its script, which registers how its wallets are found, connected
+ * and sign with window.Proofgate (`addWalletChain`, src/public/proofgate.js). A new chain's pages
+ * are then its script alone.
+ */
+export interface BrowserWallet {
+  /** The chain's name on the pages: "Connect Bitcoin wallet". */
+  readonly chain: string;
+  /** Its script, served under /static (`/static/<id>-wallet.js`). */
+  readonly script: `/static/${string}-wallet.js`;
+}
+
+/** The login page's script that drives every wallet chain's button (after the chains' scripts). */
+export const WALLET_LOGIN_SCRIPT = '/static/wallet-login.js';
+
+/** A wallet chain's sign-in as the pages that connect wallets see it. */
+export interface PageWallet {
+  /** The proof's id, which names the page's elements of the chain (`#connect-<id>`). */
+  readonly id: string;
+  readonly wallet: BrowserWallet;
+}
+
+/** The wallet chains among the proofs, in their order. */
+export function pageWallets(
+  proofs: readonly { readonly id: string; readonly wallet?: BrowserWallet }[],
+): PageWallet[] {
+  return proofs.flatMap(({ id, wallet }) => (wallet ? [{ id, wallet }] : []));
 }
 
 /**

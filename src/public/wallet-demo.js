@@ -1,24 +1,20 @@
 /*
- * The demo dApp (GET /demo/wallet), no dependencies, for an Ethereum, a Solana or a Bitcoin wallet.
- * Ethereum: the provider an EIP-6963 wallet announces, else window.ethereum (EIP-1193);
- * eth_requestAccounts, then personal_sign of the EIP-4361 message. Solana: a wallet found by
- * Wallet Standard discovery; standard:connect, then solana:signMessage of the exact Sign In With
- * Solana text. Bitcoin: the wallet Proofgate.findBitcoin finds (UniSat's interface, a Wallet
- * Standard wallet, sats-connect's provider, Leather's); its account, then a signature of the exact
- * Sign in with Bitcoin text (BIP-322 simple, legacy for P2PKH). Each way: POST /wallet/nonce with client_id `wallet` (a client-bound nonce: only
- * POST /wallet/verify for that client redeems its signature, never the login page or linking),
- * POST /wallet/verify for tokens, then GET /api/me
- * with the access token. Sign out: POST /revoke with the refresh token (RFC 7009: it ends the
- * whole grant), then shows that /api/me refuses the old access token. Tokens are kept in this
- * closure only, never in localStorage or cookies.
+ * The demo dApp (GET /demo/wallet), no dependencies but window.Proofgate and the wallet chains'
+ * own scripts (`/static/<id>-wallet.js`, each registering its chain: how its wallets are found,
+ * connected, and sign the exact text of a message). A connect button per chain
+ * (`#connect-<id>`, rendered by the page for every wallet proof of the registry). Signing in:
+ * POST /wallet/nonce with client_id `wallet` (a client-bound nonce: only POST /wallet/verify for
+ * that client redeems its signature, never the login page or linking), the wallet's signature of
+ * the issued text, POST /wallet/verify for tokens, then GET /api/me with the access token. Sign
+ * out: POST /revoke with the refresh token (RFC 7009: it ends the whole grant), then shows that
+ * /api/me refuses the old access token. Tokens are kept in this closure only, never in
+ * localStorage or cookies.
  */
 'use strict';
 
 (function () {
   const WALLET_CLIENT_ID = 'wallet';
-  const { show, postJson: post, describe, utf8Hex, base64 } = window.Proofgate;
-  const { findEthereum, discoverSolanaWallets, connectSolana: connectWallet } = window.Proofgate;
-  const { findBitcoin, connectBitcoin: connectBitcoinWallet } = window.Proofgate;
+  const { show, postJson: post, describe, onWalletChain } = window.Proofgate;
   const byId = (id) => document.getElementById(id);
   const demo = byId('demo');
   if (!demo) return;
@@ -27,9 +23,6 @@
     error: byId('demo-error'),
     walletStatus: byId('wallet-status'),
     sessionStatus: byId('session-status'),
-    connect: byId('connect'),
-    connectSolana: byId('connect-solana'),
-    connectBitcoin: byId('connect-bitcoin'),
     signIn: byId('sign-in'),
     signOut: byId('sign-out'),
     identity: byId('identity'),
@@ -44,32 +37,35 @@
   };
   const refreshTtlSeconds = Number(demo.dataset.refreshTtlSeconds);
 
-  /** In memory only. `connected`: { kind: 'ethereum', address }, { kind: 'solana', ... } or { kind: 'bitcoin', ... }. */
+  /** In memory only. `connected`: the chain, its wallet's address and network, and how it signs. */
   let connected = null;
   let session = null;
   let countdown = null;
 
-  const ethereum = findEthereum();
-  const solanaWallets = discoverSolanaWallets(render);
-  // A Wallet Standard wallet may register after this script ran: look again then.
-  let bitcoin = findBitcoin(() => {
-    bitcoin = findBitcoin();
-    if (bitcoin) ui.connectBitcoin.textContent = 'Connect Bitcoin wallet';
-    render();
+  /** Each registered chain with a button on this page, and the wallet found for it (or null). */
+  const chains = [];
+
+  onWalletChain((chain) => {
+    const button = byId(`connect-${chain.id}`);
+    if (!button) return;
+    const entry = { chain, button, found: null };
+    chains.push(entry);
+    const look = () => {
+      entry.found = chain.find();
+      button.textContent = entry.found
+        ? `Connect ${chain.name} wallet`
+        : `No ${chain.name} wallet found in this browser`;
+      render();
+    };
+    // A wallet may register later (Wallet Standard, EIP-6963): look again then.
+    if (chain.watch) chain.watch(look);
+    look();
+    button.addEventListener('click', () => void run(button, () => connect(entry)));
   });
 
-  if (!ethereum) ui.connect.textContent = 'No Ethereum wallet found in this browser';
-  if (solanaWallets.length === 0) {
-    ui.connectSolana.textContent = 'No Solana wallet found in this browser';
+  if (chains.every((entry) => entry.found === null)) {
+    ui.walletStatus.textContent = `Install a browser wallet (${chains.map((entry) => entry.chain.name).join(', ')}) to try the demo.`;
   }
-  if (!bitcoin) ui.connectBitcoin.textContent = 'No Bitcoin wallet found in this browser';
-  if (!ethereum && solanaWallets.length === 0 && !bitcoin) {
-    ui.walletStatus.textContent =
-      'Install a browser wallet (EIP-1193 for Ethereum, Wallet Standard for Solana, a Wallet Standard, UniSat-style, sats-connect or Leather wallet for Bitcoin) to try the demo.';
-  }
-  ui.connect.addEventListener('click', () => void run(ui.connect, connectEthereum));
-  ui.connectSolana.addEventListener('click', () => void run(ui.connectSolana, connectSolana));
-  ui.connectBitcoin.addEventListener('click', () => void run(ui.connectBitcoin, connectBitcoin));
   ui.signIn.addEventListener('click', () => void run(ui.signIn, signIn));
   ui.signOut.addEventListener('click', () => void run(ui.signOut, signOut));
 
@@ -88,9 +84,7 @@
   }
 
   function render() {
-    ui.connect.disabled = !ethereum || connected !== null;
-    ui.connectSolana.disabled = solanaWallets.length === 0 || connected !== null;
-    ui.connectBitcoin.disabled = !bitcoin || connected !== null;
+    for (const { button, found } of chains) button.disabled = found === null || connected !== null;
     ui.signIn.disabled = connected === null || session !== null;
     ui.signOut.disabled = session === null;
     // Outlined only while usable: the stylesheet greys disabled buttons as filled ones.
@@ -114,71 +108,23 @@
     return call('/api/me', { headers: { authorization: `Bearer ${accessToken}` } });
   }
 
-  async function connectEthereum() {
-    const accounts = await ethereum.request({ method: 'eth_requestAccounts' });
-    if (!Array.isArray(accounts) || typeof accounts[0] !== 'string') {
-      throw new Error('The wallet did not share an account.');
-    }
-    connected = { kind: 'ethereum', address: accounts[0] };
-    ui.walletStatus.textContent = `Connected: ${connected.address}`;
-    ui.walletStatus.className = '';
-  }
-
-  async function connectSolana() {
-    const wallet = solanaWallets[0];
-    const { account, chainId } = await connectWallet(wallet);
-    connected = { kind: 'solana', address: account.address, wallet, account, chainId };
-    ui.walletStatus.textContent = `Connected (${wallet.name}, ${chainId}): ${account.address}`;
-    ui.walletStatus.className = '';
-  }
-
-  async function connectBitcoin() {
-    const { address, chainId, sign } = await connectBitcoinWallet(bitcoin);
-    connected = { kind: 'bitcoin', address, chainId, sign };
-    ui.walletStatus.textContent = `Connected (${chainId}): ${address}`;
+  /** Asks the chain's wallet for its account; the demo then signs in with it. */
+  async function connect({ chain, found }) {
+    const wallet = await chain.connect(found);
+    connected = { chain, ...wallet };
+    ui.walletStatus.textContent = `Connected${wallet.shown ? ` (${wallet.shown})` : ''}: ${wallet.address}`;
     ui.walletStatus.className = '';
   }
 
   /** The nonce's exact message, signed by the connected wallet as its chain does. */
   async function signIssued() {
-    if (connected.kind === 'bitcoin') {
-      const { address, chainId, sign } = connected;
-      const issued = await postJson('/wallet/nonce', {
-        address,
-        chainId,
-        client_id: WALLET_CLIENT_ID,
-      });
-      ui.sessionStatus.textContent = 'Sign the message in your wallet…';
-      return { issued, signature: await sign(issued.message) };
-    }
-    if (connected.kind === 'solana') {
-      const { wallet, account, address, chainId } = connected;
-      const issued = await postJson('/wallet/nonce', {
-        address,
-        chainId,
-        client_id: WALLET_CLIENT_ID,
-      });
-      ui.sessionStatus.textContent = 'Sign the message in your wallet…';
-      const message = new TextEncoder().encode(issued.message);
-      const [signed] = await wallet.features['solana:signMessage'].signMessage({
-        account,
-        message,
-      });
-      return { issued, signature: base64(signed.signature) };
-    }
-    const chainId = Number.parseInt(await ethereum.request({ method: 'eth_chainId' }), 16);
-    if (!Number.isSafeInteger(chainId)) throw new Error('The wallet did not name its chain.');
     const issued = await postJson('/wallet/nonce', {
       address: connected.address,
-      chainId,
+      chainId: connected.chainId,
       client_id: WALLET_CLIENT_ID,
     });
     ui.sessionStatus.textContent = 'Sign the message in your wallet…';
-    const signature = await ethereum.request({
-      method: 'personal_sign',
-      params: [utf8Hex(issued.message), connected.address],
-    });
-    return { issued, signature };
+    return { issued, signature: await connected.sign(issued.message) };
   }
 
   async function signIn() {

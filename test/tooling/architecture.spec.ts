@@ -223,10 +223,6 @@ const NAMES_EVERY_CHAIN = new Map([
     'the lab is an HTTP client that imports no service code: its chains are its own labs',
   ],
   [
-    'pages/demo/wallet-demo.page.ts',
-    "the demo dApp's connect button per chain, each driven by its wallet's own browser API",
-  ],
-  [
     'wallet/nonce-request.dto.ts',
     'an error text clients may match ("eip155:1", "solana:mainnet"), kept as it was',
   ],
@@ -485,6 +481,23 @@ describe('layout: dependencies point one way', () => {
     // An allowance that names no file is stale.
     const paths = new Set(files.map((file) => file.path));
     expect([...NAMES_EVERY_CHAIN.keys()].filter((path) => !paths.has(path))).toEqual([]);
+  });
+
+  it("the pages' scripts name a chain only in the chain's own script (public/<chain>-*.js): the pages iterate the registered chains", () => {
+    const words = chainWords();
+    const scripts = readdirSync(join(SRC, 'public')).filter((name) => name.endsWith('.js'));
+    expect(scripts).toEqual(expect.arrayContaining(['siwe-wallet.js', 'wallet-demo.js']));
+    const named = scripts
+      .map((name) => ({
+        file: `public/${name}`,
+        // POST /login/siwe serves every chain: a public route keeps the name it was published under.
+        chains: chainsNamedIn(
+          readFileSync(join(SRC, 'public', name), 'utf8').replaceAll('/login/siwe', '/login/…'),
+          words,
+        ).filter((chain) => !name.startsWith(`${chain}-`)),
+      }))
+      .filter(({ chains }) => chains.length > 0);
+    expect(named).toEqual([]);
   });
 
   it('finds a hand-written list of chains where there is one (the check itself works)', () => {

@@ -34,6 +34,8 @@ import { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { renderAccountPage, renderSignedOutEverywhere } from './account.page';
 import { anyChain } from '../../wallet/wallet-chains';
+import { type PageWallet, pageWallets } from '../../proofs/proof-descriptor';
+import { ProofList } from '../../proofs/proof-list';
 
 /** GET /account and its actions, for a signed-in browser (session cookie, CSRF token). */
 @ApiTags('account')
@@ -43,7 +45,15 @@ import { anyChain } from '../../wallet/wallet-chains';
 })
 @Controller('account')
 export class AccountPageController {
-  constructor(private readonly page: AccountPageService) {}
+  /** The wallet chains' link buttons, from the proof registry. */
+  private readonly wallets: readonly PageWallet[];
+
+  constructor(
+    private readonly page: AccountPageService,
+    proofs: ProofList,
+  ) {
+    this.wallets = pageWallets(proofs.proofs);
+  }
 
   @Get()
   @ApiOperation({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
@@ -56,7 +66,7 @@ export class AccountPageController {
       res.redirect(303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
       return;
     }
-    res.type('html').send(renderAccountPage(view));
+    res.type('html').send(renderAccountPage(view, this.wallets));
   }
 
   @Post('passkeys/options')
@@ -210,7 +220,7 @@ export class AccountPageController {
         )
       : null;
     if (refused && view) {
-      res.status(refused.status).type('html').send(renderAccountPage(view));
+      res.status(refused.status).type('html').send(renderAccountPage(view, this.wallets));
       return;
     }
     res.redirect(303, ACCOUNT_PAGE);

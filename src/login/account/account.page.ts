@@ -1,6 +1,7 @@
 import { type Account, type SignInMethod, originalMethodKey } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
-import { PASSWORD_MAX_LENGTH, SIWE_SIGN_SCRIPT, USERNAME_MAX_LENGTH } from '../login.page';
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
+import type { PageWallet } from '../../proofs/proof-descriptor';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
 import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
 import { whyNotRemovable } from '../../accounts/removable-method';
@@ -9,7 +10,7 @@ import { SIGNED_OUT_EVERYWHERE } from './account-sessions.dto';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
-/** Served from src/public: "Link a wallet", with the browser's Ethereum wallet (EIP-1193). */
+/** Served from src/public: "Link a … wallet", a button per chain, with the chains' own scripts. */
 export const ACCOUNT_WALLET_SCRIPT = '/static/account-wallet.js';
 
 export interface AccountPageView {
@@ -33,7 +34,7 @@ const TYPE_NAMES = { password: 'Password', wallet: 'Wallet', passkey: 'Passkey' 
  * passkey, Link a wallet, Set a password (an account without one: a wallet account) and Sign out. Plain HTML,
  * no inline script or style; every value escaped.
  */
-export function renderAccountPage(view: AccountPageView): string {
+export function renderAccountPage(view: AccountPageView, wallets: readonly PageWallet[]): string {
   const { account, csrfToken } = view;
   const csrf = `<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">`;
   const removable = account.methods.length > 1;
@@ -51,7 +52,12 @@ export function renderAccountPage(view: AccountPageView): string {
     : '';
   return renderPage({
     title: 'Your account',
-    scripts: [WEBAUTHN_BROWSER_SCRIPT, ACCOUNT_SCRIPT, SIWE_SIGN_SCRIPT, ACCOUNT_WALLET_SCRIPT],
+    scripts: [
+      WEBAUTHN_BROWSER_SCRIPT,
+      ACCOUNT_SCRIPT,
+      ...wallets.map(({ wallet }) => wallet.script),
+      ACCOUNT_WALLET_SCRIPT,
+    ],
     body: `<h1>Your account</h1>${error}
 <div class="card">
 <p>Signed in as <strong id="account-sub">${escapeHtml(account.sub)}</strong>.</p>
@@ -61,7 +67,7 @@ export function renderAccountPage(view: AccountPageView): string {
 ${rows}
 </tbody>
 </table>
-${view.recentLogin ? addMethods(view, csrf) : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
+${view.recentLogin ? addMethods(view, csrf, wallets) : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>
 ${activitySection(view.activity, csrf)}`,
@@ -145,12 +151,19 @@ export function renderSignedOutEverywhere(ended: SignedOutEverywhere): string {
 }
 
 /** What a recent login may add: a passkey, a wallet, and a password when the account has none. */
-function addMethods(view: AccountPageView, csrf: string): string {
+function addMethods(view: AccountPageView, csrf: string, wallets: readonly PageWallet[]): string {
   const token = escapeHtml(view.csrfToken);
+  // Enabled by the chain's script once the browser has such a wallet.
+  const link = wallets
+    .map(
+      ({ id, wallet }) =>
+        `<button type="button" id="link-${escapeHtml(id)}" class="secondary" data-csrf-token="${token}" disabled>Link ${escapeHtml(wallet.chain)} wallet</button>`,
+    )
+    .join('\n');
   const passkeyAndWallet = `<p><button type="button" id="add-passkey" data-csrf-token="${token}" hidden>Add a passkey</button></p>
 <p id="passkey-status" class="muted" aria-live="polite" hidden></p>
 <p id="passkey-error" role="alert" hidden></p>
-<p><button type="button" id="link-wallet" class="secondary" data-csrf-token="${token}" disabled>Link a wallet</button></p>
+<p>${link}</p>
 <p id="wallet-status" class="muted" aria-live="polite" hidden></p>
 <p id="wallet-error" role="alert" hidden></p>`;
   if (view.account.methods.some((method) => method.type === 'password')) return passkeyAndWallet;

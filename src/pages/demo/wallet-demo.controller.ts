@@ -5,6 +5,7 @@ import { renderWalletDemoPage } from './wallet-demo.page';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_PROOFS } from '../../proof-registry';
+import { pageWallets } from '../../proofs/proof-descriptor';
 
 /** The demo dApp page; everything it does happens in /static/wallet-demo.js. */
 @ApiTags('pages')
@@ -23,8 +24,9 @@ export class WalletDemoController {
   })
   @ApiHtmlPage()
   page(): string {
-    return renderWalletDemoPage({
-      refreshTokenTtlSeconds: this.tokens.refreshTokenTtlSeconds,
-    });
+    return renderWalletDemoPage(
+      { refreshTokenTtlSeconds: this.tokens.refreshTokenTtlSeconds },
+      pageWallets(WALLET_PROOFS),
+    );
   }
 }

@@ -1,4 +1,6 @@
-import { renderPage } from '../../platform/http/html';
+import { escapeHtml, renderPage } from '../../platform/http/html';
+import type { PageWallet } from '../../proofs/proof-descriptor';
+import { wordList } from '../../platform/text/word-list';
 
 export const WALLET_DEMO_SCRIPT = '/static/wallet-demo.js';
 
@@ -8,27 +10,35 @@ export interface WalletDemoView {
 }
 
 /**
- * A minimal dApp on Proofgate's own origin (the CSP's connect-src is 'self'): connect an Ethereum
- * (EIP-6963 / EIP-1193), a Solana (Wallet Standard) or a Bitcoin (UniSat's provider interface)
- * wallet, sign in with SIWE, SIWS or SIWB at
- * POST /wallet/verify, call GET /api/me, sign out at POST /revoke. Its script keeps the tokens in
- * memory only.
+ * A minimal dApp on Proofgate's own origin (the CSP's connect-src is 'self'): connect a wallet of
+ * any chain of the proof registry (a button per chain, driven by the chain's own script), sign in
+ * at POST /wallet/verify, call GET /api/me, sign out at POST /revoke. Its script keeps the tokens
+ * in memory only.
  */
-export function renderWalletDemoPage(view: WalletDemoView): string {
+export function renderWalletDemoPage(view: WalletDemoView, wallets: readonly PageWallet[]): string {
+  const chains = wordList(
+    wallets.map(({ wallet }) => wallet.chain),
+    'or',
+  );
+  // Each enabled by the chain's script once the browser has such a wallet.
+  const connect = wallets
+    .map(
+      ({ id, wallet }) =>
+        `<button type="button" id="connect-${escapeHtml(id)}" disabled>Connect ${escapeHtml(wallet.chain)} wallet</button>`,
+    )
+    .join('\n');
   return renderPage({
     title: 'Wallet dApp demo',
-    scripts: [WALLET_DEMO_SCRIPT],
+    scripts: [...wallets.map(({ wallet }) => wallet.script), WALLET_DEMO_SCRIPT],
     body: `<h1>Wallet dApp demo</h1>
-<p class="muted">A dApp signing in with Sign-In with Ethereum (EIP-4361), Sign In With Solana or Sign in with Bitcoin (CAIP-122): it gets a nonce bound to the wallet's address and chain, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>
+<p class="muted">A dApp signing in with a wallet (${escapeHtml(chains)}): it gets a nonce bound to the wallet's address and chain, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>
 <p id="demo-error" role="alert" hidden></p>
 <div class="grid" id="demo" data-refresh-ttl-seconds="${view.refreshTokenTtlSeconds}">
 <section>
 <h2>Wallet</h2>
 <div class="card">
 <p id="wallet-status" class="muted">Not connected.</p>
-<p><button type="button" id="connect" disabled>Connect Ethereum wallet</button>
-<button type="button" id="connect-solana" disabled>Connect Solana wallet</button>
-<button type="button" id="connect-bitcoin" disabled>Connect Bitcoin wallet</button></p>
+<p>${connect}</p>
 </div>
 </section>
 <section>

@@ -1,4 +1,4 @@
-import type { ProofDescriptor } from '../../proofs/proof-descriptor';
+import { WALLET_LOGIN_SCRIPT, type ProofDescriptor } from '../../proofs/proof-descriptor';
 import { AMR } from '../../proofs/proof-vocabulary';
 
 /** Sign in with Bitcoin (CAIP-122, `bip122`): an address-bound nonce, signed per BIP-322. */
@@ -7,11 +7,13 @@ export const SIWB_PROOF = {
   label: 'Sign in with Bitcoin',
   shortLabel: 'SIWB',
   amr: AMR.siwb,
+  wallet: { chain: 'Bitcoin', script: '/static/siwb-wallet.js' },
   challengeKinds: ['siwb_nonce'],
-  // The wallet's injected provider (UniSat's `window.unisat` interface) signs the message.
+  // The chain's script finds the wallet (UniSat's interface, the Wallet Standard, sats-connect,
+  // Leather) and has it sign the message; wallet-login.js drives the button.
   loginButton: {
     text: 'Sign in with Bitcoin',
-    scripts: ['/static/siwb-login.js'],
+    scripts: ['/static/siwb-wallet.js', WALLET_LOGIN_SCRIPT],
     until: 'disabled',
   },
   metrics: {

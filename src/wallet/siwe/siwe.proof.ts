@@ -1,4 +1,8 @@
-import type { ProofDescriptor, ProofSettings } from '../../proofs/proof-descriptor';
+import {
+  WALLET_LOGIN_SCRIPT,
+  type ProofDescriptor,
+  type ProofSettings,
+} from '../../proofs/proof-descriptor';
 import { AMR } from '../../proofs/proof-vocabulary';
 
 function onChains(ids: readonly (string | number)[]): string {
@@ -17,12 +21,13 @@ export const SIWE_PROOF = {
   label: 'Sign-In with Ethereum',
   shortLabel: 'SIWE',
   amr: AMR.siwe,
+  wallet: { chain: 'Ethereum', script: '/static/siwe-wallet.js' },
   challengeKinds: ['wallet_nonce'],
-  // siwe-sign.js: the signing steps the login and account pages share; siwe-login.js reads the
-  // form's csrf_token and return_to and talks to window.ethereum.
+  // The chain's script finds an EIP-6963 or EIP-1193 wallet and has it personal_sign the message;
+  // wallet-login.js drives the button, as every chain's.
   loginButton: {
     text: 'Sign in with Ethereum',
-    scripts: ['/static/siwe-sign.js', '/static/siwe-login.js'],
+    scripts: ['/static/siwe-wallet.js', WALLET_LOGIN_SCRIPT],
     until: 'disabled',
   },
   metrics: {

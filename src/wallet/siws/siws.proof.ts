@@ -1,4 +1,4 @@
-import type { ProofDescriptor } from '../../proofs/proof-descriptor';
+import { WALLET_LOGIN_SCRIPT, type ProofDescriptor } from '../../proofs/proof-descriptor';
 import { AMR } from '../../proofs/proof-vocabulary';
 
 /** Sign In With Solana (CAIP-122, Solana profile): an address-bound nonce, Ed25519-signed. */
@@ -7,11 +7,12 @@ export const SIWS_PROOF = {
   label: 'Sign In With Solana',
   shortLabel: 'SIWS',
   amr: AMR.siws,
+  wallet: { chain: 'Solana', script: '/static/siws-wallet.js' },
   challengeKinds: ['siws_nonce'],
-  // The Solana wallet is found by Wallet Standard discovery.
+  // The chain's script finds wallets by Wallet Standard discovery; wallet-login.js drives the button.
   loginButton: {
     text: 'Sign in with Solana',
-    scripts: ['/static/siws-login.js'],
+    scripts: ['/static/siws-wallet.js', WALLET_LOGIN_SCRIPT],
     until: 'disabled',
   },
   metrics: {

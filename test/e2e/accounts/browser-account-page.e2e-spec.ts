@@ -3,10 +3,16 @@
  * password, links the browser's Ethereum wallet (an injected EIP-1193 wallet backed by a viem
  * account, as on the demo dApp) with "Link a wallet", sees it listed, and SIWE with that address
  * then signs in user1. Removing the wallet takes it off the list and out of the account; the last
- * method offers no Remove; Sign out ends the session. The issuer is http://localhost.
+ * method offers no Remove; Sign out ends the session. Every chain has its link button: a Bitcoin
+ * wallet links the same way. The issuer is http://localhost.
  */
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { installTestWallet, screenshot, watchPageProblems } from '../../support/browser';
+import {
+  installBitcoinTestWallet,
+  installTestWallet,
+  screenshot,
+  watchPageProblems,
+} from '../../support/browser';
 import { useBrowserApp } from '../../support/browser-app';
 import { passwordLogin } from '../../support/login-page';
 import { walletLogin as signInWithWallet } from '../../support/wallet-login';
@@ -47,7 +53,7 @@ describe('the account page in a browser', () => {
     await expect(page.locator('#account-methods button').count()).resolves.toBe(0);
 
     // Link a wallet: the page's script has the wallet sign a fresh SIWE nonce.
-    const link = page.locator('#link-wallet');
+    const link = page.locator('#link-siwe');
     await expect(link.isEnabled()).resolves.toBe(true);
     await Promise.all([page.waitForEvent('load'), link.click()]);
     await page.locator('tr[data-method-type="wallet"]').waitFor();
@@ -67,6 +73,28 @@ describe('the account page in a browser', () => {
     await Promise.all([page.waitForURL(`${issuer}/login`), page.click('#sign-out')]);
     await page.goto(`${issuer}/account`);
     expect(new URL(page.url()).pathname).toBe('/login');
+    expect(problems).toEqual([]);
+  });
+
+  it('links a Bitcoin wallet with its own button; chains without a wallet say so', async () => {
+    const { issuer, page, problems } = spec;
+    const wallet = await installBitcoinTestWallet(page, 'p2wpkh');
+    const walletKey = `bip122:000000000019d6689c085ae165831e93:${wallet.address}`;
+
+    await passwordLogin(page, issuer, 'user1', 'password1', '/account');
+    await expect(page.locator('#link-siwe').textContent()).resolves.toBe(
+      'No Ethereum wallet found in this browser',
+    );
+    await expect(page.locator('#link-siwe').isDisabled()).resolves.toBe(true);
+    const link = page.locator('#link-siwb');
+    await expect(link.textContent()).resolves.toBe('Link Bitcoin wallet');
+    await expect(link.isEnabled()).resolves.toBe(true);
+    await Promise.all([page.waitForEvent('load'), link.click()]);
+    await page.locator('tr[data-method-type="wallet"]').waitFor();
+    await expect(methodKeys()).resolves.toEqual(['password:user1', walletKey]);
+    // The wallet signed the link message: it says so, and names this account's purpose.
+    expect(wallet.signed).toHaveLength(1);
+    expect(wallet.signed[0].message).toMatch(/link/i);
     expect(problems).toEqual([]);
   });
 });

@@ -291,7 +291,7 @@ describe('linking sign-in methods', () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const browser = await passwordBrowser('user0');
     const page = await browser.get('/account').expect(200);
-    expect(page.text).toContain('id="link-wallet"');
+    expect(page.text).toContain('id="link-siwe"');
     const csrf = /data-csrf-token="([^"]+)"/.exec(page.text)![1];
 
     // The link nonce needs the page's CSRF token too.

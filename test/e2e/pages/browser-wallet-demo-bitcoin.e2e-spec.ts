@@ -21,15 +21,15 @@ describe('GET /demo/wallet with a Bitcoin wallet (browser)', () => {
     );
 
     await page.goto(`${issuer}/demo/wallet`);
-    await expect(page.locator('#connect-solana').textContent()).resolves.toBe(
+    await expect(page.locator('#connect-siws').textContent()).resolves.toBe(
       'No Solana wallet found in this browser',
     );
-    await page.locator('#connect-bitcoin').click();
+    await page.locator('#connect-siwb').click();
     await page.locator('#wallet-status', { hasText: 'Connected' }).waitFor();
     await expect(page.locator('#wallet-status').textContent()).resolves.toBe(
       `Connected (${MAINNET}): ${wallet.address}`,
     );
-    await expect(page.locator('#connect-bitcoin').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('#connect-siwb').isDisabled()).resolves.toBe(true);
 
     await page.locator('#sign-in').click();
     await page.locator('#identity').waitFor({ state: 'visible' });
@@ -57,10 +57,10 @@ describe('GET /demo/wallet with a Bitcoin wallet (browser)', () => {
   it('says when the browser has no Bitcoin wallet', async () => {
     const { issuer, page, problems } = spec;
     await page.goto(`${issuer}/demo/wallet`);
-    await expect(page.locator('#connect-bitcoin').textContent()).resolves.toBe(
+    await expect(page.locator('#connect-siwb').textContent()).resolves.toBe(
       'No Bitcoin wallet found in this browser',
     );
-    await expect(page.locator('#connect-bitcoin').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('#connect-siwb').isDisabled()).resolves.toBe(true);
     expect(problems).toEqual([]);
   });
 });

@@ -32,15 +32,15 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
     );
 
     await page.goto(`${issuer}/demo/wallet`);
-    await expect(page.locator('#connect').textContent()).resolves.toBe(
+    await expect(page.locator('#connect-siwe').textContent()).resolves.toBe(
       'No Ethereum wallet found in this browser',
     );
-    await page.locator('#connect-solana').click();
+    await page.locator('#connect-siws').click();
     await page.locator('#wallet-status', { hasText: 'Connected' }).waitFor();
     await expect(page.locator('#wallet-status').textContent()).resolves.toBe(
       `Connected (Proofgate Solana Test Wallet, solana:devnet): ${key.address}`,
     );
-    await expect(page.locator('#connect-solana').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('#connect-siws').isDisabled()).resolves.toBe(true);
 
     await page.locator('#sign-in').click();
     await page.locator('#identity').waitFor({ state: 'visible' });
@@ -69,8 +69,8 @@ describe('GET /demo/wallet with a Solana wallet (browser)', () => {
     await installTestWallet(page, privateKeyToAccount(generatePrivateKey()));
     await installSolanaTestWallet(page, newSolanaWallet());
     await page.goto(`${issuer}/demo/wallet`);
-    await expect(page.locator('#connect').isEnabled()).resolves.toBe(true);
-    await expect(page.locator('#connect-solana').isEnabled()).resolves.toBe(true);
+    await expect(page.locator('#connect-siwe').isEnabled()).resolves.toBe(true);
+    await expect(page.locator('#connect-siws').isEnabled()).resolves.toBe(true);
     await screenshot(page, 'wallet-demo-both-wallets');
     expect(problems).toEqual([]);
   });

@@ -30,13 +30,13 @@ describe('GET /demo/wallet (browser)', () => {
     await expect(page.locator('#sign-in').isDisabled()).resolves.toBe(true);
     await screenshot(page, 'siwe-demo-1-start');
 
-    await page.locator('#connect').click();
+    await page.locator('#connect-siwe').click();
     // Connecting is asynchronous (the wallet answers eth_requestAccounts from the test process):
     // wait for the status to change before reading it exactly.
     const walletStatus = page.locator('#wallet-status');
     await page.locator('#wallet-status', { hasText: 'Connected:' }).waitFor();
     await expect(walletStatus.textContent()).resolves.toBe(`Connected: ${account.address}`);
-    await expect(page.locator('#connect').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('#connect-siwe').isDisabled()).resolves.toBe(true);
     await screenshot(page, 'siwe-demo-2-connected');
 
     await page.locator('#sign-in').click();
@@ -100,7 +100,7 @@ describe('GET /demo/wallet (browser)', () => {
   it('says so when the browser has no Ethereum wallet', async () => {
     const { issuer, page, problems } = spec;
     await page.goto(`${issuer}/demo/wallet`);
-    const connect = page.locator('#connect');
+    const connect = page.locator('#connect-siwe');
     await expect(connect.textContent()).resolves.toBe('No Ethereum wallet found in this browser');
     await expect(connect.isDisabled()).resolves.toBe(true);
     await expect(page.locator('#sign-in').isDisabled()).resolves.toBe(true);

@@ -80,7 +80,8 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     const browser = agent();
     const { verifier, csrfToken, returnTo, page } = await startAuthorization(browser);
     expect(page).toContain('Sign in with Ethereum');
-    expect(page).toContain('<script src="/static/siwe-login.js" defer></script>');
+    expect(page).toContain('<script src="/static/siwe-wallet.js" defer></script>');
+    expect(page).toContain('<script src="/static/wallet-login.js" defer></script>');
     expect(returnTo).toMatch(/^\/authorize\?/);
 
     const signed = await signedMessage(browser);
