@@ -4,6 +4,7 @@
  * Redirects are never followed (every 302/303 is something the lab asserts), cookies are kept
  * per name, as a browser would for one origin.
  */
+import { Agent, fetch as undiciFetch } from 'undici';
 
 export interface Reply {
   status: number;
@@ -31,7 +32,16 @@ export class HttpClient {
     private readonly signal?: AbortSignal,
     /** Gives up on a request (a `TimeoutError`) that has not answered in this long. */
     private readonly timeoutMs?: number,
-  ) {}
+    /**
+     * Connects from this local address (e.g. another loopback address, 127.0.0.0/8): a client
+     * the service counts apart from the lab's other requests, as an attacker elsewhere would be.
+     */
+    localAddress?: string,
+  ) {
+    this.agent = localAddress === undefined ? undefined : new Agent({ localAddress });
+  }
+
+  private readonly agent: Agent | undefined;
 
   get(path: string, options: RequestOptions = {}): Promise<Reply> {
     return this.send('GET', path, options);
@@ -58,13 +68,17 @@ export class HttpClient {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (cookie) headers.cookie = cookie;
 
-    const response = await fetch(new URL(path, this.baseUrl), {
+    const init = {
       method,
       headers,
       body,
       redirect: 'manual',
       signal: this.requestSignal(),
-    });
+    } as const;
+    const url = new URL(path, this.baseUrl);
+    const response: Response = this.agent
+      ? await undiciFetch(url, { ...init, dispatcher: this.agent })
+      : await fetch(url, init);
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');

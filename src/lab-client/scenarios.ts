@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, describeError } from './expectations';
+import { CODE_OF_ANOTHER_CLIENT, DeviceLab } from './device-scenarios';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
 import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
@@ -103,6 +104,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const dpop = new DpopLab(baseUrl, issuer, tokenEndpoint, pkce, signal);
   const par = new ParLab(baseUrl, issuer, pkce, signal);
   const passkey = new PasskeyLab(baseUrl, issuer, signal);
+  const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
 
   await attempt(
     'pkce',
@@ -339,6 +341,38 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt('par', 'front-channel parameters changed', '302 to the pushed redirect_uri', () =>
     par.frontChannelTampering(),
+  );
+
+  // Device authorization (RFC 8628): a CLI polls /token while its user answers the code at /device.
+  await attempt(
+    'device',
+    'normal login',
+    '/device lookup and approve; /token 200; /api/me 200 user0',
+    () => device.normalLogin(),
+  );
+  await attempt(
+    'device',
+    'polled faster than interval',
+    '400 authorization_pending; 400 slow_down',
+    () => device.pollTooFast(),
+  );
+  await attempt(
+    'device',
+    'device code redeemed by another client',
+    `${describeError(CODE_OF_ANOTHER_CLIENT)}; the owner then 200`,
+    () => device.redeemedByAnotherClient(),
+  );
+  await attempt(
+    'device',
+    'approval replayed',
+    '400 page "That code has already been answered."',
+    () => device.approvalReplayed(),
+  );
+  await attempt(
+    'device',
+    'user code brute force',
+    '429 after at most 9 codes from one address',
+    () => device.userCodeBruteForce(),
   );
 
   const code = await expiringCode;

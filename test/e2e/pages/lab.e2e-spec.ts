@@ -251,6 +251,23 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     '302 to the pushed redirect_uri with the pushed state',
   ],
   ['par', 'expired request_uri', EXPIRED_REQUEST_URI_OR_SWEPT],
+  ['device', 'normal login', '/token 200; /api/me 200 user0'],
+  [
+    'device',
+    'polled faster than interval',
+    '400 authorization_pending "The user has not answered yet"; 400 slow_down "Polled too fast; wait 10 seconds between polls"',
+  ],
+  [
+    'device',
+    'device code redeemed by another client',
+    '400 invalid_grant "Device code was issued to another client"; the owner then 200',
+  ],
+  ['device', 'approval replayed', '400 page "That code has already been answered."'],
+  [
+    'device',
+    'user code brute force',
+    /^429 too_many_requests "Too many requests; slow down" after 9 wrong codes from another address \(127\.\d+\.\d+\.\d+\)$/,
+  ],
 ];
 
 function rowOf(rows: LabRow[], model: string, scenario: string): LabRow {

@@ -1,0 +1,252 @@
+import { randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
+import {
+  ErrorAnswer,
+  LabStepFailed,
+  Outcome,
+  allOf,
+  describeReply,
+  errorOutcome,
+} from './expectations';
+import { HttpClient, Reply, field } from './http';
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** RFC 8628 §6.1's alphabet, as the service issues user codes: consonants, no vowels or digits. */
+const USER_CODE_LETTERS = 'BCDFGHJKLMNPQRSTVWXZ';
+const USER = { username: 'user0', password: 'password0' };
+
+/** What POST /device_authorization answers (RFC 8628 §3.2). */
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  interval: number;
+  clientId: string;
+}
+
+export const CODE_OF_ANOTHER_CLIENT: ErrorAnswer = {
+  status: 400,
+  error: 'invalid_grant',
+  description: 'Device code was issued to another client',
+};
+
+/**
+ * The device authorization grant (RFC 8628) as a CLI and its user's browser drive it, over HTTP
+ * only: the lab registers public device clients (RFC 7591), starts a device authorization, signs
+ * the user in at /device (the login page and back) and answers the code there; the CLI polls
+ * /token. The attacks: polling faster than `interval`, another client redeeming the device code,
+ * an answered code answered again, and guessing user codes.
+ */
+export class DeviceLab {
+  private readonly api: HttpClient;
+  private readonly browser: HttpClient;
+  private clients: Promise<[string, string]> | undefined;
+  private signedIn = false;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly signal?: AbortSignal,
+    /** The user's browser connects from this local address (see HttpClient). */
+    readonly address?: string,
+  ) {
+    this.api = new HttpClient(baseUrl, signal);
+    this.browser = new HttpClient(baseUrl, signal, undefined, address);
+  }
+
+  /**
+   * A lab whose user's browser connects from an address of its own: another loopback address (in
+   * 127.0.0.0/8) when the service is on this machine, else the lab's. The verification page
+   * allows 9 codes per address in 10 minutes, right ones included: the rows of one run take 7, a
+   * guesser takes them all, and a run from an address of its own leaves the next run its own.
+   */
+  static fromAnotherAddress(baseUrl: string, signal?: AbortSignal): DeviceLab {
+    const url = new URL(baseUrl);
+    const loopback =
+      url.hostname === 'localhost' || (isIP(url.hostname) === 4 && url.hostname.startsWith('127.'));
+    if (!loopback) return new DeviceLab(baseUrl, signal);
+    // An IPv4 source needs an IPv4 destination: localhost may resolve to ::1 first.
+    url.hostname = '127.0.0.1';
+    const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+    return new DeviceLab(url.origin, signal, address);
+  }
+
+  /** Two public clients registered for the device grant: the CLI, and another one. */
+  private registered(): Promise<[string, string]> {
+    this.clients ??= Promise.all([this.register('Lab device CLI'), this.register('Lab other CLI')]);
+    return this.clients;
+  }
+
+  private async register(name: string): Promise<string> {
+    const reply = await this.api.post('/register', {
+      json: {
+        client_name: name,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: [DEVICE_GRANT, 'refresh_token'],
+        token_endpoint_auth_method: 'none',
+      },
+    });
+    const clientId = field(reply.json, 'client_id');
+    if (reply.status !== 201 || !clientId) {
+      throw new LabStepFailed(`POST /register of a device client: ${describeReply(reply)}`);
+    }
+    return clientId;
+  }
+
+  /** POST /device_authorization as the CLI (or the other client). */
+  async start(other = false): Promise<DeviceAuthorization> {
+    const [cli, another] = await this.registered();
+    const clientId = other ? another : cli;
+    const reply = await this.api.post('/device_authorization', {
+      form: { client_id: clientId, scope: 'openid profile api' },
+    });
+    const json = reply.json as { interval?: unknown } | undefined;
+    const deviceCode = field(reply.json, 'device_code');
+    const userCode = field(reply.json, 'user_code');
+    if (reply.status !== 200 || !deviceCode || !userCode || typeof json?.interval !== 'number') {
+      throw new LabStepFailed(`POST /device_authorization: ${describeReply(reply)}`);
+    }
+    return { deviceCode, userCode, interval: json.interval, clientId };
+  }
+
+  /** The user's browser at /device: sent to the login page first, then back (RFC 8628 §3.3). */
+  private async signIn(userCode: string): Promise<void> {
+    if (this.signedIn) return;
+    const back = `/device?user_code=${encodeURIComponent(userCode)}`;
+    const first = await this.browser.get(back, { headers: { accept: 'text/html' } });
+    const login = first.location ? new URL(first.location, this.baseUrl) : undefined;
+    if (first.status !== 302 || login?.pathname !== '/login') {
+      throw new LabStepFailed(`GET /device signed out: ${first.status}, not 302 to /login`);
+    }
+    const page = await this.browser.get(`${login.pathname}${login.search}`);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    if (!csrf) throw new LabStepFailed(`GET /login: ${page.status}, no csrf_token in the form`);
+    const done = await this.browser.post('/login', {
+      form: { ...USER, csrf_token: csrf, return_to: back },
+    });
+    if (done.status !== 303 || done.location !== back) {
+      throw new LabStepFailed(`POST /login: ${done.status}, not 303 back to /device`);
+    }
+    this.signedIn = true;
+  }
+
+  /** The verification page's form, posted with the code and the button the user pressed. */
+  async answer(userCode: string, action: 'lookup' | 'approve' | 'deny'): Promise<Reply> {
+    await this.signIn(userCode);
+    const form = await this.browser.get('/device', { headers: { accept: 'text/html' } });
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(form.text)?.[1];
+    if (form.status !== 200 || !csrf) {
+      throw new LabStepFailed(`GET /device: ${form.status}, no csrf_token in the form`);
+    }
+    return this.browser.post('/device', {
+      form: { user_code: userCode, action, csrf_token: csrf },
+      headers: { accept: 'text/html' },
+    });
+  }
+
+  /** The user compares the code (lookup), then confirms it. */
+  private async approve(authorization: DeviceAuthorization): Promise<void> {
+    const confirm = await this.answer(authorization.userCode, 'lookup');
+    const done = await this.answer(authorization.userCode, 'approve');
+    if (confirm.status !== 200 || done.status !== 200) {
+      throw new LabStepFailed(`POST /device lookup ${confirm.status}, approve ${done.status}`);
+    }
+  }
+
+  /** The CLI's poll of /token (RFC 8628 §3.4). */
+  poll({ deviceCode, clientId }: DeviceAuthorization, asClient = clientId): Promise<Reply> {
+    return this.api.post('/token', {
+      form: { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: asClient },
+    });
+  }
+
+  async normalLogin(): Promise<Outcome> {
+    const authorization = await this.start();
+    await this.approve(authorization);
+    const tokens = await this.poll(authorization);
+    const accessToken = field(tokens.json, 'access_token');
+    if (tokens.status !== 200 || !accessToken) {
+      return { expected: '/token 200', answered: describeReply(tokens), passed: false };
+    }
+    const me = await this.api.get('/api/me', {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    const sub = field(me.json, 'sub');
+    return {
+      expected: `/token 200; /api/me 200 ${USER.username}`,
+      answered: `/token ${tokens.status}; /api/me ${me.status} ${sub ?? ''}`.trim(),
+      passed: me.status === 200 && sub === USER.username,
+    };
+  }
+
+  /** RFC 8628 §3.5: a poll sooner than `interval` after the last is told to slow down. */
+  async pollTooFast(): Promise<Outcome> {
+    const authorization = await this.start();
+    const first = await this.poll(authorization);
+    const second = await this.poll(authorization);
+    return allOf(
+      errorOutcome(first, { status: 400, error: 'authorization_pending' }),
+      errorOutcome(second, { status: 400, error: 'slow_down' }),
+    );
+  }
+
+  /** RFC 8628 §3.4 / RFC 6749 §4.1.3: a device code is redeemed only by the client it was issued to. */
+  async redeemedByAnotherClient(): Promise<Outcome> {
+    const authorization = await this.start();
+    await this.approve(authorization);
+    const [, other] = await this.registered();
+    const stolen = await this.poll(authorization, other);
+    // The owner still gets its tokens: the refused attempt consumed nothing.
+    const owner = await this.poll(authorization);
+    return allOf(errorOutcome(stolen, CODE_OF_ANOTHER_CLIENT), {
+      expected: 'the owner then 200',
+      answered: `the owner then ${describeReply(owner)}`,
+      passed: owner.status === 200,
+    });
+  }
+
+  /** An answered code cannot be answered again: a replayed approval changes nothing. */
+  async approvalReplayed(): Promise<Outcome> {
+    const authorization = await this.start(true);
+    await this.approve(authorization);
+    const replayed = await this.answer(authorization.userCode, 'approve');
+    const said = /That code has already been answered\./.test(replayed.text);
+    return {
+      expected: '400 page "That code has already been answered."',
+      answered: `${replayed.status} page${said ? ' "That code has already been answered."' : ''}`,
+      passed: replayed.status === 400 && said,
+    };
+  }
+
+  /**
+   * RFC 8628 §5.1: user codes are short, so guesses are throttled: from one address, at most 9
+   * codes in 10 minutes, wrong or right, then 429 until the window ends. The guesser is another
+   * address (a loopback address of its own when the service is on this machine), so the lab's own
+   * rows, and its next run, keep theirs.
+   */
+  async userCodeBruteForce(): Promise<Outcome> {
+    const guesser = DeviceLab.fromAnotherAddress(this.baseUrl, this.signal);
+    const address = guesser.address;
+    let guesses = 0;
+    let last: Reply | undefined;
+    while (guesses < 12 && last?.status !== 429) {
+      last = await guesser.answer(randomUserCode(), 'lookup');
+      guesses += 1;
+    }
+    const wrong = last?.status === 429 ? guesses - 1 : guesses;
+    const from = address === undefined ? 'the lab’s own address' : `another address (${address})`;
+    return {
+      expected: '429 after at most 9 codes from one address',
+      answered: `${last ? describeReply(last) : 'nothing'} after ${wrong} wrong codes from ${from}`,
+      passed: last?.status === 429 && wrong <= 9,
+    };
+  }
+}
+
+/** A user code of the service's form, almost surely not a live one (20^8 codes). */
+function randomUserCode(): string {
+  const letters = Array.from(
+    { length: 8 },
+    () => USER_CODE_LETTERS[randomInt(USER_CODE_LETTERS.length)],
+  );
+  return `${letters.slice(0, 4).join('')}-${letters.slice(4).join('')}`;
+}
