@@ -50,6 +50,19 @@ export abstract class AccountRepository {
   abstract advancePasskeyCounter(key: string, counter: number, at: Date): Promise<boolean>;
 
   /**
+   * The same conditional update for a passkey that must still hold `publicKey`, answering its
+   * index entry as updated, or null when nothing matched (removed, another key, or a counter
+   * not below `counter`): a sign-in's read of the credential and its counter's advance in one
+   * command.
+   */
+  abstract advancePasskeyCounterOf(
+    key: string,
+    publicKey: string,
+    counter: number,
+    at: Date,
+  ): Promise<SignInMethod | null>;
+
+  /**
    * Locks the account of `sub` down at `at` (creating its record, with no methods listed, when
    * it has none); false when it already was.
    */

@@ -176,4 +176,13 @@ export class AccountService {
   advancePasskeyCounter(methodKey: string, counter: number): Promise<boolean> {
     return this.accounts.advancePasskeyCounter(methodKey, counter, this.clock.now());
   }
+
+  /** See AccountRepository.advancePasskeyCounterOf. */
+  advancePasskeyCounterOf(
+    methodKey: string,
+    publicKey: string,
+    counter: number,
+  ): Promise<SignInMethod | null> {
+    return this.accounts.advancePasskeyCounterOf(methodKey, publicKey, counter, this.clock.now());
+  }
 }

@@ -159,6 +159,20 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return result.matchedCount === 1;
   }
 
+  async advancePasskeyCounterOf(
+    key: string,
+    publicKey: string,
+    counter: number,
+    at: Date,
+  ): Promise<SignInMethod | null> {
+    const record = await this.index.findOneAndUpdate(
+      { _id: key, 'passkey.publicKey': publicKey, 'passkey.counter': { $lt: counter } },
+      { $set: { 'passkey.counter': counter, lastUsedAt: at } },
+      { ...SINGLE_USE_WRITE, returnDocument: 'after' },
+    );
+    return record ? toMethod(record) : null;
+  }
+
   async disable(sub: string, at: Date): Promise<boolean> {
     // An upsert: an account with no record (one method) is locked as well. The insert of a
     // record that exists meanwhile fails on its `_id`; the retry then updates it.

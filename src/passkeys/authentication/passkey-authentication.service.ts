@@ -138,31 +138,45 @@ export class PasskeyAuthenticationService {
    * moment ago on any instance must not sign in), and decides everything: the account, the
    * counter, the key. A credential this instance has not seen sign in is looked up first, so an
    * unknown one is refused without spending the challenge. One that has is checked against the
-   * key it signed with last time while its record is read, the read beside the challenge's
-   * redemption as the wallet login does it (no round trip of its own on the way); the record must
-   * then still exist and hold that very key.
+   * key it signed with last time; its record must then still hold that very key. When its counter
+   * moved, the record is read by the counter's advance itself (one conditional update that also
+   * requires that key), else beside the challenge's redemption as the wallet login reads it: no
+   * round trip of its own on the way either way.
    */
   private async check(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
-    const lookup = this.accounts.findMethod(passkeyMethodKey(response.id));
     const remembered = this.knownKeys.get(response.id);
     const redemption = new ChallengeRedemption(
       this.challenges,
       this.events,
       'webauthn_authentication',
     );
+    const key = passkeyMethodKey(response.id);
     let method: SignInMethod | null;
     let verified: VerifiedAuthenticationResponse | undefined;
     let refusal: ProtocolError | undefined;
+    let advanced = false;
     if (remembered === undefined) {
-      method = await lookup;
+      method = await this.accounts.findMethod(key);
       const passkey = method?.passkey;
       if (!passkey) throw unknownCredential();
       [verified, refusal] = await this.verifyWith(response, passkey.publicKey, redemption);
     } else {
-      [method, [verified, refusal]] = await Promise.all([
-        lookup,
-        this.verifyWith(response, remembered, redemption),
-      ]);
+      const signedCounter = counterOf(response);
+      const lookup = signedCounter === 0 ? this.accounts.findMethod(key) : undefined;
+      [verified, refusal] = await this.verifyWith(response, remembered, redemption);
+      if (!verified) {
+        // The refusal is the answer; the read beside it settles first, whatever it met.
+        await lookup?.catch(() => undefined);
+        throw refusal ?? refusalOf(undefined);
+      }
+      const newCounter = verified.authenticationInfo.newCounter;
+      method =
+        lookup !== undefined
+          ? await lookup
+          : await this.accounts.advancePasskeyCounterOf(key, remembered, newCounter);
+      advanced = lookup === undefined && method !== null;
+      // Nothing matched the advance: removed, another key, or a counter that did not grow.
+      if (lookup === undefined && method === null) method = await this.accounts.findMethod(key);
       if (method?.passkey?.publicKey !== remembered) {
         this.knownKeys.delete(response.id);
         throw unknownCredential();
@@ -172,8 +186,10 @@ export class PasskeyAuthenticationService {
     if (!method || !passkey) throw unknownCredential();
     if (!verified) throw refusal ?? refusalOf(undefined);
     const info = verified.authenticationInfo;
+    // Checked after an advance that already happened: the counter is the authenticator's own,
+    // signed by this credential's key, whoever the handle names.
     this.checkUserHandle(response, method);
-    await this.advanceCounter(method, passkey.counter, info.newCounter);
+    if (!advanced) await this.advanceCounter(method, passkey.counter, info.newCounter);
     this.knownKeys.set(response.id, passkey.publicKey);
     this.logger.log(`Passkey sign-in of ${method.sub}`);
     return {
@@ -257,4 +273,14 @@ export class PasskeyAuthenticationService {
       'The passkey’s signature counter went backwards: the authenticator may have been cloned',
     ).because('counter_regression');
   }
+}
+
+/**
+ * The signature counter the assertion's authenticator data states (WebAuthn §6.1: bytes 33–36,
+ * big-endian), before it is verified: it only chooses how the record is read, and the check that
+ * follows covers it. 0 when the data is too short to say (the check then refuses it).
+ */
+function counterOf(response: AuthenticationResponseJSON): number {
+  const data = Buffer.from(response.response.authenticatorData, 'base64url');
+  return data.length >= 37 ? data.readUInt32BE(33) : 0;
 }

@@ -13,6 +13,8 @@ import {
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
+import { accountToken } from '../../support/accounts';
+import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -231,6 +233,43 @@ describe('database round trips per request (command monitoring)', () => {
     // And one since #31: the account's lock-down check, after the grant's write (see above).
     expect(sent.length).toBeLessThanOrEqual(6);
     expect(rounds).toBeLessThanOrEqual(4);
+  });
+
+  it('passkey verify of a counting passkey that signed in before: at most 5, its record read by the counter’s advance itself (#36)', async () => {
+    const authenticator = new SoftwareAuthenticator({
+      rpId: 'localhost',
+      origin: 'http://localhost:25000',
+      counts: true,
+    });
+    const token = await accountToken(t, 'user0', 'openid account');
+    const creation = await t
+      .http()
+      .post('/passkeys/registration/options')
+      .set('Authorization', `Bearer ${token}`)
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post('/passkeys/registration/verify')
+      .set('Authorization', `Bearer ${token}`)
+      .send(authenticator.register(creation.body as Parameters<typeof authenticator.register>[0]))
+      .expect(201);
+    const signIn = async () => {
+      const options = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
+      const response = authenticator.assert(options.body as { challenge: string });
+      return counted(() =>
+        t.http().post('/passkeys/authentication/verify').send({ response }).expect(200),
+      );
+    };
+    await signIn();
+    const sent = await signIn();
+    // The credential's record: one conditional update that reads it and advances the counter.
+    expect(sent.filter((c) => c.includes('account_methods'))).toEqual([
+      'findAndModify account_methods',
+    ]);
+    // The limit, the redeem, that update, the grant's write, the account's lock-down check.
+    expect(sent.length).toBeLessThanOrEqual(5);
+    expect(rounds).toBeLessThanOrEqual(5);
   });
 
   it('metadata: exactly 1, the one limit counted', async () => {
