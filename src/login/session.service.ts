@@ -8,7 +8,7 @@ import { InvalidRequest } from '../platform/errors/protocol-error';
 import { readCookies, usesSecureCookies } from '../platform/http/cookies';
 import { AMR } from '../proofs/proof-vocabulary';
 import { acrOfAuthentication } from '../protocol-rules/acr';
-import type { LoginSession, SessionIdentity, StoredSession } from './session';
+import { sessionIdOf, type LoginSession, type SessionIdentity, type StoredSession } from './session';
 import { SessionRepository } from './session.repository';
 import { ServerConfig } from '../config/sections/server.config';
 
@@ -29,8 +29,9 @@ export const AMBIGUOUS_SESSION =
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function toLoginSession(session: StoredSession): LoginSession {
-  const { sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
+  const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
   return {
+    sid: sessionIdOf(idHash),
     sub,
     authMethod,
     authTime,
