@@ -32,6 +32,8 @@ import { SessionService } from './session.service';
 import { WalletSessionLoginController } from './wallet-session-login.controller';
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
+import { BackchannelLogoutModule } from './logout/backchannel-logout.module';
+import { SessionLogoutModule } from './logout/session-logout.module';
 
 /**
  * Login sessions: password login (GET/POST /login), Sign in with Ethereum (POST /login/siwe) and
@@ -48,6 +50,8 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     AccountsModule,
     GrantsModule,
     PasskeysModule,
+    SessionLogoutModule,
+    BackchannelLogoutModule,
   ],
   controllers: [
     LoginController,

@@ -33,7 +33,9 @@ function toClient(record: ClientRecord): OAuthClient {
         ? { postLogoutRedirectUris: record.postLogoutRedirectUris }
         : {}),
       ...(record.backchannelLogoutUri ? { backchannelLogoutUri: record.backchannelLogoutUri } : {}),
-      ...(record.backchannelLogoutSessionRequired ? { backchannelLogoutSessionRequired: true } : {}),
+      ...(record.backchannelLogoutSessionRequired
+        ? { backchannelLogoutSessionRequired: true }
+        : {}),
     }),
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }

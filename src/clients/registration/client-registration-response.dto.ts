@@ -73,6 +73,9 @@ export class ClientRegistrationResponseDto {
   })
   backchannel_logout_uri?: string;
 
-  @ApiPropertyOptional({ description: 'Back-Channel Logout 1.0 §2.2, when registered true', example: true })
+  @ApiPropertyOptional({
+    description: 'Back-Channel Logout 1.0 §2.2, when registered true',
+    example: true,
+  })
   backchannel_logout_session_required?: boolean;
 }
