@@ -33,6 +33,8 @@ import { WalletSessionLoginController } from './wallet-session-login.controller'
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
 import { BackchannelLogoutModule } from './logout/backchannel-logout.module';
+import { EndSessionController } from './logout/end-session.controller';
+import { EndSessionService } from './logout/end-session.service';
 import { SessionLogoutModule } from './logout/session-logout.module';
 
 /**
@@ -57,6 +59,7 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     LoginController,
     WalletSessionLoginController,
     LogoutController,
+    EndSessionController,
     AccountMethodsController,
     AccountSessionsController,
     AccountPageController,
@@ -69,6 +72,7 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     PasswordLoginService,
     WalletSessionLoginService,
     LogoutService,
+    EndSessionService,
     PendingAuthorization,
     PageSessions,
     AccountMethodsService,
