@@ -64,7 +64,7 @@ export class MongoLogoutDeliveryRepository
       .findOneAndUpdate(
         { status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } },
         { $set: { leaseUntil, leaseOwner: owner }, $inc: { attempts: 1 } },
-        { sort: { nextAttemptAt: 1 }, new: true },
+        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
       )
       .lean<LogoutDeliveryRecord>()
       .exec();
