@@ -20,36 +20,41 @@ export interface ReceivedLogout {
 export class LogoutReceiver {
   readonly received: ReceivedLogout[] = [];
   failNext = 0;
+  /** How long each answer waits (a slow relying party). */
+  delayMs = 0;
   private waiters: Array<() => void> = [];
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server;
+  url = '';
 
-  static async start(path = '/backchannel-logout'): Promise<LogoutReceiver> {
-    let receiver: LogoutReceiver | undefined;
-    const server = createServer((req, res) => {
+  private constructor(private readonly path: string) {
+    this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-        const failing = receiver!.failNext > 0;
-        if (failing) receiver!.failNext--;
-        const status = req.method === 'POST' && req.url === path && !failing ? 200 : 500;
-        receiver!.received.push({
+        const failing = this.failNext > 0;
+        if (failing) this.failNext--;
+        const status = req.method === 'POST' && req.url === this.path && !failing ? 200 : 500;
+        this.received.push({
           contentType: req.headers['content-type'],
           logoutToken: form.get('logout_token') ?? undefined,
           fields: [...form.keys()],
           status,
         });
-        res.writeHead(status, { 'cache-control': 'no-store' }).end();
-        for (const wake of receiver!.waiters.splice(0)) wake();
+        setTimeout(() => {
+          res.writeHead(status, { 'cache-control': 'no-store' }).end();
+          for (const wake of this.waiters.splice(0)) wake();
+        }, this.delayMs);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    receiver = new LogoutReceiver(server, `http://127.0.0.1:${port}${path}`);
+  }
+
+  static async start(path = '/backchannel-logout'): Promise<LogoutReceiver> {
+    const receiver = new LogoutReceiver(path);
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.server.address() as AddressInfo;
+    receiver.url = `http://127.0.0.1:${port}${path}`;
     return receiver;
   }
 
@@ -76,6 +81,7 @@ export class LogoutReceiver {
   reset(): void {
     this.received.length = 0;
     this.failNext = 0;
+    this.delayMs = 0;
   }
 
   close(): Promise<void> {
