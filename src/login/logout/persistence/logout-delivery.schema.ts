@@ -48,9 +48,9 @@ export class LogoutDeliveryRecord {
   @Prop({ type: String })
   lastError?: string;
 
-  /** Finished rows only: when the TTL index may remove them (clean-up, nothing relies on it). */
-  @Prop({ type: Date })
-  expiresAt?: Date;
+  /** When the TTL index may remove the row: a week past `giveUpAt` (clean-up, nothing relies on it). */
+  @Prop({ type: Date, required: true })
+  expiresAt!: Date;
 }
 
 export const LogoutDeliverySchema = SchemaFactory.createForClass(LogoutDeliveryRecord);

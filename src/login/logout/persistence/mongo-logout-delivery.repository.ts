@@ -7,7 +7,7 @@ import type { LogoutDelivery, NewLogoutDelivery } from '../logout-delivery';
 import { LogoutDeliveryRepository } from '../logout-delivery.repository';
 import { LogoutDeliveryRecord } from './logout-delivery.schema';
 
-/** Finished rows are kept this long (for an operator to look at), then the TTL index may go. */
+/** Rows are kept this long past their give-up time, then the TTL index may remove them. */
 const KEEP_FINISHED_MS = 7 * 24 * 3600 * 1000;
 
 function toDelivery(record: LogoutDeliveryRecord): LogoutDelivery {
@@ -53,6 +53,8 @@ export class MongoLogoutDeliveryRepository
       nextAttemptAt: now,
       leaseUntil: now,
       attempts: 0,
+      // Kept a week past the last possible attempt (for an operator to look at), then TTL may go.
+      expiresAt: new Date(giveUpAt.getTime() + KEEP_FINISHED_MS),
     }));
     await this.model.insertMany(records, { ordered: false });
   }
@@ -76,7 +78,7 @@ export class MongoLogoutDeliveryRepository
       .updateOne(
         { _id: { $eq: deliveryId }, status: 'pending', leaseOwner: { $eq: owner } },
         {
-          $set: { status: 'delivered', leaseUntil: now, expiresAt: finishedExpiry(now) },
+          $set: { status: 'delivered', leaseUntil: now },
           $unset: { lastError: 1 },
         },
       )
@@ -108,15 +110,10 @@ export class MongoLogoutDeliveryRepository
             status: 'failed',
             leaseUntil: now,
             lastError: error,
-            expiresAt: finishedExpiry(now),
           },
         },
       )
       .exec();
     return result.modifiedCount === 1;
   }
-}
-
-function finishedExpiry(now: Date): Date {
-  return new Date(now.getTime() + KEEP_FINISHED_MS);
 }

@@ -216,7 +216,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
       `${issuer}/end_session?id_token_hint=${hint}&client_id=${OTHER.id}`,
     );
     expect(mismatch.status).toBe(400);
-    expect((await mismatch.json()).error_description).toBe(
+    expect(((await mismatch.json()) as { error_description: string }).error_description).toBe(
       'client_id is not the audience of id_token_hint',
     );
     const noClient = await browser.get(
@@ -253,7 +253,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
       decision: 'sign_out',
     });
     expect(forged.status).toBe(400);
-    expect((await forged.json()).error).toBe('invalid_request');
+    expect(((await forged.json()) as { error: string }).error).toBe('invalid_request');
     expect(await signedIn(browser)).toBe(true);
 
     const res = await browser.postForm(`${issuer}/end_session/confirm`, {
