@@ -11,16 +11,23 @@ export class EndSessionConfirmDto {
   @CsrfTokenField({ required: true })
   csrf_token?: string;
 
-  @ApiProperty({ enum: END_SESSION_DECISIONS, description: 'The button the user pressed' })
+  @ApiProperty({
+    enum: END_SESSION_DECISIONS,
+    description: 'The button the user pressed',
+    example: 'sign_out',
+  })
   @IsIn(END_SESSION_DECISIONS, { message: 'decision must be sign_out or stay' })
   decision!: EndSessionDecision;
 
-  @EndSessionParam('The client the logout request named (checked again)')
+  @EndSessionParam('The client the logout request named (checked again)', 'demo-client')
   client_id?: string;
 
-  @EndSessionParam('The logout request’s post_logout_redirect_uri (checked again)')
+  @EndSessionParam(
+    'The logout request’s post_logout_redirect_uri (checked again)',
+    'http://localhost:25001/signed-out',
+  )
   post_logout_redirect_uri?: string;
 
-  @EndSessionParam('The logout request’s state')
+  @EndSessionParam('The logout request’s state', 'af0ifjsldkj')
   state?: string;
 }

@@ -4,6 +4,7 @@ import { EndSessionParam } from './end-session-params';
 export class EndSessionRequestDto {
   @EndSessionParam(
     'An ID token this server issued to the client (an expired one is accepted): says whose session to end',
+    'eyJhbGciOiJFUzI1NiIsImtpZCI6ImV4YW1wbGUiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
   )
   id_token_hint?: string;
 
@@ -22,9 +23,9 @@ export class EndSessionRequestDto {
   @EndSessionParam('Echoed to post_logout_redirect_uri', 'af0ifjsldkj')
   state?: string;
 
-  @EndSessionParam('Accepted and ignored (the pages are in English)')
+  @EndSessionParam('Accepted and ignored (the pages are in English)', 'en')
   ui_locales?: string;
 
-  @EndSessionParam('Accepted and ignored: id_token_hint says whose session it is')
+  @EndSessionParam('Accepted and ignored: id_token_hint says whose session it is', 'user0')
   logout_hint?: string;
 }
