@@ -82,15 +82,19 @@ export class SessionLogout {
   }
 
   /**
-   * Ends every login session of `sub` (signing out everywhere, an account disabled) and follows
-   * each as `ended` does; resolves to how many sessions there were and grants this revoked.
+   * Ends every login session of `sub` (signing out everywhere, an account disabled), or only
+   * those `methodKey` proved (that method removed), and follows each as `ended` does; resolves
+   * to how many sessions there were and how many grants this revoked.
    */
   async endAllOf(
     sub: string,
     reason: string,
+    methodKey?: string,
   ): Promise<{ sessionsEnded: number; grantsRevoked: number }> {
-    const live = await this.sessions.listLive(sub, this.clock.now(), MAX_PER_LOGOUT);
-    const sessionsEnded = await this.sessions.deleteAllFor(sub);
+    const live = (await this.sessions.listLive(sub, this.clock.now(), MAX_PER_LOGOUT)).filter(
+      (session) => methodKey === undefined || session.methodKey === methodKey,
+    );
+    const sessionsEnded = await this.sessions.deleteAllFor(sub, methodKey);
     const grantsRevoked = await this.ended(
       live.map((session) => ({ sub, sid: sessionIdOf(session.idHash) })),
       reason,
