@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClientRegistry } from '../../clients/client-registry.service';
+import type { OAuthClient } from '../../clients/oauth-client';
+import { ProtocolError } from '../../platform/errors/protocol-error';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { Clock } from '../../platform/clock/clock';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -54,7 +56,7 @@ export class SessionLogout {
       const clientIds = [...new Set(grants.map((grant) => grant.clientId))];
       const deliveries: NewLogoutDelivery[] = [];
       for (const clientId of clientIds) {
-        const client = await this.clients.find(clientId);
+        const client = await this.clientOf(clientId);
         if (client?.backchannelLogoutUri) {
           deliveries.push({
             clientId,
@@ -79,6 +81,22 @@ export class SessionLogout {
       );
     }
     return revoked;
+  }
+
+  /**
+   * The client, or null. A lookup that fails (a metadata document's host busy or down) must not
+   * make the sign-out fail: the session is already gone. That client is logged and skipped.
+   */
+  private async clientOf(clientId: string): Promise<OAuthClient | null> {
+    try {
+      return await this.clients.find(clientId);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.logger.warn(
+        `No logout token for client ${clientId}: its metadata could not be read (${error.description})`,
+      );
+      return null;
+    }
   }
 
   /**
