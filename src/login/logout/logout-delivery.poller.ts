@@ -1,8 +1,8 @@
 import {
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomToken } from '../../platform/crypto/hashing';
@@ -35,7 +35,7 @@ export function retryDelayMs(firstRetryMs: number, attempts: number): number {
  * leaves its lease to run out, and another instance retries.
  */
 @Injectable()
-export class LogoutDeliveryPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LogoutDeliveryPoller.name);
   /** This instance, as lease owner: random per process start. */
   private readonly owner = randomToken(12);
@@ -57,7 +57,8 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, OnApplicati
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database connection closes: the attempts under way finish, none starts. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
@@ -90,21 +91,32 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, OnApplicati
     return this.running;
   }
 
+  /** An idle round costs one query; with deliveries due, up to WORKERS attempts run at once. */
   private async round(): Promise<void> {
-    await Promise.all(Array.from({ length: WORKERS }, () => this.work()));
+    const first = await this.claim();
+    if (!first) return;
+    await Promise.all([
+      this.work(first),
+      ...Array.from({ length: WORKERS - 1 }, () => this.work()),
+    ]);
   }
 
-  private async work(): Promise<void> {
-    while (!this.stopped) {
-      const now = this.clock.now();
-      const delivery = await this.outbox.claimDue(
-        this.owner,
-        now,
-        new Date(now.getTime() + this.logout.timeoutMs + LEASE_MARGIN_MS),
-      );
-      if (!delivery) return;
+  private async work(first?: LogoutDelivery): Promise<void> {
+    let delivery = first ?? (await this.claim());
+    while (delivery) {
       await this.attempt(delivery);
+      delivery = await this.claim();
     }
+  }
+
+  private claim(): Promise<LogoutDelivery | null> {
+    if (this.stopped) return Promise.resolve(null);
+    const now = this.clock.now();
+    return this.outbox.claimDue(
+      this.owner,
+      now,
+      new Date(now.getTime() + this.logout.timeoutMs + LEASE_MARGIN_MS),
+    );
   }
 
   private async attempt(delivery: LogoutDelivery): Promise<void> {
