@@ -192,6 +192,7 @@ describe('proofgate-admin command line', () => {
           firstParty: true,
           dpopBoundAccessTokens: true,
           requirePushedAuthorizationRequests: true,
+          postLogoutRedirectUris: [],
           source: 'database' as const,
           expired: false,
         },

@@ -1,7 +1,31 @@
 export type ClientType = 'confidential' | 'public';
 
+/**
+ * What a client registered for logout (OpenID Connect RP-Initiated Logout 1.0 §3.1, Back-Channel
+ * Logout 1.0 §2.2), whichever way it was registered.
+ */
+export interface ClientLogoutMetadata {
+  /** Where /end_session may send the browser back to (exact string match). */
+  postLogoutRedirectUris?: string[];
+  /** Where logout tokens are POSTed when a login session the client got tokens in ends. */
+  backchannelLogoutUri?: string;
+  /** The client needs `sid` in its logout tokens (every logout token here carries one). */
+  backchannelLogoutSessionRequired?: true;
+}
+
+/** The logout metadata of `from`, without its absent fields (for building an OAuthClient). */
+export function logoutFields(from: ClientLogoutMetadata): ClientLogoutMetadata {
+  return {
+    ...(from.postLogoutRedirectUris?.length
+      ? { postLogoutRedirectUris: [...from.postLogoutRedirectUris] }
+      : {}),
+    ...(from.backchannelLogoutUri ? { backchannelLogoutUri: from.backchannelLogoutUri } : {}),
+    ...(from.backchannelLogoutSessionRequired ? { backchannelLogoutSessionRequired: true } : {}),
+  };
+}
+
 /** A registered OAuth client as the service sees it; the secret exists only as a hash. */
-export interface OAuthClient {
+export interface OAuthClient extends ClientLogoutMetadata {
   clientId: string;
   type: ClientType;
   name: string;

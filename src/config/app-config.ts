@@ -12,6 +12,7 @@ import { OAuthConfig, readOAuthConfig } from './sections/oauth.config';
 import { OperatorConfig, readOperatorConfig } from './sections/operator.config';
 import { PasskeyConfig, readPasskeyConfig } from './sections/passkeys.config';
 import { ParConfig, readParConfig } from './sections/par.config';
+import { LogoutConfig, readLogoutConfig } from './sections/logout.config';
 import { StepUpConfig, readStepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig, readRateLimitConfig } from './sections/rate-limits.config';
 import { RegistrationConfig, readRegistrationConfig } from './sections/registration.config';
@@ -42,6 +43,7 @@ export class AppConfig {
   readonly clientMetadata!: ClientMetadataConfig;
   readonly dpop!: DpopConfig;
   readonly par!: ParConfig;
+  readonly logout!: LogoutConfig;
   readonly stepUp!: StepUpConfig;
   readonly operator!: OperatorConfig;
   readonly lab!: LabConfig;
@@ -86,6 +88,7 @@ export class AppConfig {
       clientMetadata: readClientMetadataConfig(env, server),
       dpop: readDpopConfig(env),
       par: readParConfig(env),
+      logout: readLogoutConfig(env, server),
       stepUp: readStepUpConfig(env, server),
       operator,
       lab,

@@ -12,6 +12,7 @@ import { LoginThrottleConfig } from './sections/login-throttle.config';
 import { OAuthConfig } from './sections/oauth.config';
 import { OperatorConfig } from './sections/operator.config';
 import { ParConfig } from './sections/par.config';
+import { LogoutConfig } from './sections/logout.config';
 import { StepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig } from './sections/rate-limits.config';
 import { RegistrationConfig } from './sections/registration.config';
@@ -41,6 +42,7 @@ export const CONFIG_SECTIONS = {
   clientMetadata: ClientMetadataConfig,
   dpop: DpopConfig,
   par: ParConfig,
+  logout: LogoutConfig,
   stepUp: StepUpConfig,
   operator: OperatorConfig,
   lab: LabConfig,

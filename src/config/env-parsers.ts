@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { backchannelLogoutUriProblem } from '../protocol-rules/backchannel-logout-uri';
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
 import { publicJwksProblem } from '../protocol-rules/client-jwks';
 import { defaultResponseTypes, grantTypesProblem } from '../protocol-rules/grant-types';
@@ -227,6 +228,9 @@ export interface ClientEntry {
   token_endpoint_auth_method?: unknown;
   jwks?: unknown;
   jwks_uri?: unknown;
+  post_logout_redirect_uris?: unknown;
+  backchannel_logout_uri?: unknown;
+  backchannel_logout_session_required?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -248,6 +252,55 @@ export interface ClientEntryConfig {
   /** RFC 7523 private_key_jwt: the client's public keys (a JWK Set), or where it publishes them. */
   jwks?: { keys: Array<Record<string, unknown>> };
   jwksUri?: string;
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
+  postLogoutRedirectUris?: string[];
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri ... */
+  backchannelLogoutUri?: string;
+  /** ... and backchannel_logout_session_required. */
+  backchannelLogoutSessionRequired?: boolean;
+}
+
+/**
+ * The logout metadata of a client entry: post_logout_redirect_uris by the rules of redirect
+ * URIs, backchannel_logout_uri by Back-Channel Logout 1.0 §2.2 (http on loopback is checked
+ * against NODE_ENV by the caller that knows it: see readOAuthConfig).
+ */
+function entryLogout(
+  entry: ClientEntry,
+  where: string,
+): Pick<
+  ClientEntryConfig,
+  'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'
+> {
+  const postLogout = entry.post_logout_redirect_uris;
+  if (postLogout !== undefined) {
+    if (!Array.isArray(postLogout) || !postLogout.every((uri) => typeof uri === 'string')) {
+      throw new ConfigError(`${where}post_logout_redirect_uris must be an array of strings`);
+    }
+    for (const uri of postLogout) {
+      const problem = redirectUriProblem(uri);
+      if (problem) {
+        throw new ConfigError(`${where}post_logout_redirect_uris ${problem}, got "${uri}"`);
+      }
+    }
+  }
+  const uri = entry.backchannel_logout_uri;
+  if (uri !== undefined) {
+    const problem =
+      typeof uri === 'string' ? backchannelLogoutUriProblem(uri, false) : 'must be a string';
+    if (problem) throw new ConfigError(`${where}backchannel_logout_uri ${problem}`);
+  }
+  const required = entry.backchannel_logout_session_required;
+  if (required !== undefined && typeof required !== 'boolean') {
+    throw new ConfigError(`${where}backchannel_logout_session_required must be true or false`);
+  }
+  return {
+    ...(Array.isArray(postLogout) && postLogout.length
+      ? { postLogoutRedirectUris: [...new Set(postLogout)] }
+      : {}),
+    ...(typeof uri === 'string' ? { backchannelLogoutUri: uri } : {}),
+    ...(required === true ? { backchannelLogoutSessionRequired: true } : {}),
+  };
 }
 
 /**
@@ -411,6 +464,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       : {}),
     ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
     ...keys,
+    ...entryLogout(entry, where),
   };
 }
 

@@ -32,6 +32,10 @@ import { SessionService } from './session.service';
 import { WalletSessionLoginController } from './wallet-session-login.controller';
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
+import { BackchannelLogoutModule } from './logout/backchannel-logout.module';
+import { EndSessionController } from './logout/end-session.controller';
+import { EndSessionService } from './logout/end-session.service';
+import { SessionLogoutModule } from './logout/session-logout.module';
 
 /**
  * Login sessions: password login (GET/POST /login), Sign in with Ethereum (POST /login/siwe) and
@@ -48,11 +52,14 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     AccountsModule,
     GrantsModule,
     PasskeysModule,
+    SessionLogoutModule,
+    BackchannelLogoutModule,
   ],
   controllers: [
     LoginController,
     WalletSessionLoginController,
     LogoutController,
+    EndSessionController,
     AccountMethodsController,
     AccountSessionsController,
     AccountPageController,
@@ -65,6 +72,7 @@ import { LoginThrottleModule } from './throttle/login-throttle.module';
     PasswordLoginService,
     WalletSessionLoginService,
     LogoutService,
+    EndSessionService,
     PendingAuthorization,
     PageSessions,
     AccountMethodsService,

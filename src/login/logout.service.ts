@@ -4,6 +4,7 @@ import { CsrfProtection } from '../platform/csrf/csrf-protection';
 import type { LogoutFormDto } from './logout-form.dto';
 import { safeReturnTo } from './return-to';
 import { SessionService } from './session.service';
+import { SessionLogout } from './logout/session-logout.service';
 
 export const AFTER_LOGOUT = '/login';
 
@@ -17,15 +18,17 @@ export class LogoutService {
   constructor(
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
+    private readonly sessionLogout: SessionLogout,
   ) {}
 
   /** Where the browser goes next: a return_to the return_to rules keep as is, else /login. */
   async logout(form: LogoutFormDto, http: Exchange): Promise<string> {
     // A cross-site form must not be able to sign the user out (and so out of a pending flow).
     this.csrf.assertValid(http.req, form.csrf_token);
-    const session = await this.sessions.current(http.req);
-    await this.sessions.end(http.req, http.res);
-    if (session) this.logger.log(`Session ended for ${session.sub}`);
+    const ended = await this.sessions.end(http.req, http.res);
+    for (const session of ended) this.logger.log(`Session ended for ${session.sub}`);
+    // Back-Channel Logout 1.0: the clients that got tokens in the session hear of its end.
+    await this.sessionLogout.ended(ended, 'logged_out');
     const { return_to: returnTo } = form;
     return returnTo !== undefined && safeReturnTo(returnTo) === returnTo ? returnTo : AFTER_LOGOUT;
   }

@@ -8,6 +8,9 @@ export abstract class SessionRepository {
 
   abstract delete(idHash: string): Promise<void>;
 
+  /** Deletes the session with this id hash and answers it (live or not), or null if none. */
+  abstract take(idHash: string): Promise<StoredSession | null>;
+
   /**
    * Ends every session of `sub` (an account disabled, signed out everywhere), or only those
    * `methodKey` proved (that method removed); resolves to how many there were.

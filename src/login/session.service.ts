@@ -8,7 +8,7 @@ import { InvalidRequest } from '../platform/errors/protocol-error';
 import { readCookies, usesSecureCookies } from '../platform/http/cookies';
 import { AMR } from '../proofs/proof-vocabulary';
 import { acrOfAuthentication } from '../protocol-rules/acr';
-import type { LoginSession, SessionIdentity, StoredSession } from './session';
+import { sessionIdOf, type LoginSession, type SessionIdentity, type StoredSession } from './session';
 import { SessionRepository } from './session.repository';
 import { ServerConfig } from '../config/sections/server.config';
 
@@ -29,8 +29,9 @@ export const AMBIGUOUS_SESSION =
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function toLoginSession(session: StoredSession): LoginSession {
-  const { sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
+  const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
   return {
+    sid: sessionIdOf(idHash),
     sub,
     authMethod,
     authTime,
@@ -147,19 +148,26 @@ export class SessionService {
   }
 
   /**
-   * Signs out: deletes every session the request's session cookies name and clears the cookies.
+   * Signs out: deletes every session the request's session cookies name and clears the cookies;
+   * answers the sessions it ended (for SessionLogout: their grants, their clients' logout tokens).
    * Unlike `current`, it needs no single cookie: ending a session grants nothing, and a user who
    * asks to sign out must be signed out even when another cookie was planted beside theirs.
    */
-  async end(req: Pick<Request, 'headers'>, res: Pick<Response, 'clearCookie'>): Promise<void> {
+  async end(
+    req: Pick<Request, 'headers'>,
+    res: Pick<Response, 'clearCookie'>,
+  ): Promise<LoginSession[]> {
     const values = SESSION_COOKIES.flatMap((name) => readCookies(req, name));
+    const ended: LoginSession[] = [];
     for (const value of values) {
       if (value !== undefined && SESSION_ID.test(value)) {
-        await this.sessions.delete(sha256Base64Url(value));
+        const session = await this.sessions.take(sha256Base64Url(value));
+        if (session) ended.push(toLoginSession(session));
       }
     }
     this.clearOtherCookie(req, res);
     res.clearCookie(this.cookieName, this.cookieOptions());
+    return ended;
   }
 
   /** Every session cookie the request carries, under either name: none, exactly one, several. */

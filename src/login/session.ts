@@ -1,4 +1,14 @@
+import { sha256Base64Url } from '../platform/crypto/hashing';
 import type { AuthMethod } from '../proofs/proof-vocabulary';
+
+/**
+ * OpenID Connect Front-/Back-Channel Logout `sid` of a session: derived one-way from the stored
+ * id hash, so it is stable for the session's life, tells nothing of the cookie, and needs no
+ * field of its own (sessions from before it have one too). 128 bits, base64url.
+ */
+export function sessionIdOf(idHash: string): string {
+  return sha256Base64Url(`sid:${idHash}`).slice(0, 22);
+}
 
 /** Who logged in, and how: what a login flow hands to `SessionService.start`. */
 export interface SessionIdentity {
@@ -18,6 +28,8 @@ export interface SessionIdentity {
 
 /** A browser's live login session (OpenID Connect's `auth_time` is `authTime`). */
 export interface LoginSession extends SessionIdentity {
+  /** The session's `sid` (sessionIdOf): in its ID tokens and logout tokens, never the cookie. */
+  readonly sid: string;
   /** When the session's latest authentication happened: every sign-in starts a new session. */
   readonly authTime: Date;
   /**
@@ -29,7 +41,7 @@ export interface LoginSession extends SessionIdentity {
 }
 
 /** A session as stored: keyed by the SHA-256 of the cookie value, never by the value. */
-export interface StoredSession extends LoginSession {
+export interface StoredSession extends Omit<LoginSession, 'sid'> {
   /** BASE64URL(SHA-256(cookie value)). */
   readonly idHash: string;
 }

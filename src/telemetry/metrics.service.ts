@@ -149,6 +149,12 @@ export class MetricsService {
     ['model'],
   );
 
+  readonly backchannelLogoutDeliveries = this.counter(
+    'proofgate_backchannel_logout_deliveries_total',
+    'Back-channel logout token deliveries by outcome: delivered, retrying (an attempt failed, another is due), failed (given up after BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS)',
+    ['outcome'],
+  );
+
   readonly rateLimited = this.counter(
     'proofgate_rate_limited_total',
     'Requests refused with 429 by a rate-limit rule (the rule names a route family, never a key)',

@@ -9,6 +9,7 @@ import {
 import { ChallengeFiguresRecorder } from '../compare/figures/challenge-figures.recorder';
 import { AuthorizationRequested } from '../oauth/authorize/authorization.events';
 import { TokenRequestCompleted } from '../oauth/token/token.events';
+import { LogoutDeliveryAttempted } from '../login/logout/backchannel-logout.events';
 import { Clock } from '../platform/clock/clock';
 import { SecurityEventDetected } from '../platform/events/domain-events';
 import { DatabaseReachabilityChanged } from '../platform/database/database.events';
@@ -124,6 +125,11 @@ export class TelemetrySubscriber {
   @OnEvent(GrantOpened.type)
   grantOpened(event: GrantOpened): void {
     this.metrics.grantsOpened.inc({ auth_method: event.authMethod });
+  }
+
+  @OnEvent(LogoutDeliveryAttempted.type)
+  logoutDeliveryAttempted(event: LogoutDeliveryAttempted): void {
+    this.metrics.backchannelLogoutDeliveries.inc({ outcome: event.outcome });
   }
 
   @OnEvent(GrantRevoked.type)

@@ -42,6 +42,7 @@ export class IdTokenService {
       at_hash: accessTokenHash(input.accessToken, key.alg),
       amr: input.amr ?? AMR[input.authMethod],
       ...(input.acr === undefined ? {} : { acr: input.acr }),
+      ...(input.sid === undefined ? {} : { sid: input.sid }),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.server.issuer)

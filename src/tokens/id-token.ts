@@ -8,6 +8,11 @@ export interface IdTokenAuthentication {
   nonce?: string;
   /** RFC 8176 `amr` of the login, when known beyond the method's default. */
   amr?: readonly string[];
+  /**
+   * OpenID Connect Back-Channel Logout 1.0 §2.1 / Front-Channel Logout §3 `sid`: the login
+   * session's identifier (never its cookie), when the login came from a browser session.
+   */
+  sid?: string;
 }
 
 export interface SignIdTokenInput extends IdTokenAuthentication {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccessTokenService } from './access-token.service';
+import { IdTokenHintVerifier } from './id-token-hint.verifier';
 import { IdTokenService } from './id-token.service';
+import { LogoutTokenService } from './logout-token.service';
 import { JwksController } from './jwks.controller';
 import { SigningKeyPersistenceModule } from './signing-keys/persistence/signing-key-persistence.module';
 import { SigningKeyService } from './signing-keys/signing-key.service';
@@ -8,7 +10,19 @@ import { SigningKeyService } from './signing-keys/signing-key.service';
 @Module({
   imports: [SigningKeyPersistenceModule],
   controllers: [JwksController],
-  providers: [SigningKeyService, AccessTokenService, IdTokenService],
-  exports: [SigningKeyService, AccessTokenService, IdTokenService],
+  providers: [
+    SigningKeyService,
+    AccessTokenService,
+    IdTokenService,
+    IdTokenHintVerifier,
+    LogoutTokenService,
+  ],
+  exports: [
+    SigningKeyService,
+    AccessTokenService,
+    IdTokenService,
+    IdTokenHintVerifier,
+    LogoutTokenService,
+  ],
 })
 export class TokensModule {}

@@ -8,6 +8,7 @@ import { Clock } from '../../src/platform/clock/clock';
 import { PasswordHasher } from '../../src/platform/crypto/password-hasher';
 import { GrantRepository } from '../../src/tokens/grants/grant.repository';
 import type { TestApp } from './test-app';
+import { ServerConfig } from '../../src/config/sections/server.config';
 
 /**
  * A client registered as `proofgate-admin clients add` registers it (its rules, its generated
@@ -26,6 +27,7 @@ export async function addOperatorClient(
     get(PasswordHasher),
     get(OAuthConfig),
     get(Clock),
+    get(ServerConfig),
   );
   const { secret } = await administration.add({
     redirectUris: [],

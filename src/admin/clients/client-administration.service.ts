@@ -1,3 +1,5 @@
+import { ServerConfig } from '../../config/sections/server.config';
+import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import { Injectable } from '@nestjs/common';
 import { OAuthConfig } from '../../config/sections/oauth.config';
 import {
@@ -16,6 +18,7 @@ import {
   type ClientJwks,
   type ClientType,
   type OAuthClient,
+  logoutFields,
 } from '../../clients/oauth-client';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
@@ -45,6 +48,10 @@ export interface RegisteredClient {
   readonly dpopBoundAccessTokens: boolean;
   /** RFC 9126 §6 require_pushed_authorization_requests. */
   readonly requirePushedAuthorizationRequests: boolean;
+  /** OpenID Connect RP-Initiated Logout 1.0 post_logout_redirect_uris. */
+  readonly postLogoutRedirectUris: readonly string[];
+  /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
+  readonly backchannelLogoutUri?: string;
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -84,6 +91,10 @@ export interface NewClient {
   readonly jwks?: ClientJwks;
   /** ... or the URL where the client publishes them. */
   readonly jwksUri?: string;
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
+  readonly postLogoutRedirectUris?: readonly string[];
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
+  readonly backchannelLogoutUri?: string;
 }
 
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
@@ -105,6 +116,7 @@ export class ClientAdministration {
     private readonly hasher: PasswordHasher,
     private readonly oauth: OAuthConfig,
     private readonly clock: Clock,
+    private readonly server: ServerConfig,
   ) {}
 
   async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
@@ -133,7 +145,20 @@ export class ClientAdministration {
       ...(wanted.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...logoutFields({
+        ...(entry.postLogoutRedirectUris
+          ? { postLogoutRedirectUris: entry.postLogoutRedirectUris }
+          : {}),
+        ...(entry.backchannelLogoutUri ? { backchannelLogoutUri: entry.backchannelLogoutUri } : {}),
+      }),
     };
+    if (
+      client.backchannelLogoutUri !== undefined &&
+      this.server.isProduction &&
+      backchannelLogoutUriProblem(client.backchannelLogoutUri, true) !== undefined
+    ) {
+      throw new AdminError('backchannel_logout_uri must use https when NODE_ENV=production');
+    }
     if (!(await this.clients.insertIfAbsent(client))) {
       throw new AdminError(`client ${client.clientId} already exists`);
     }
@@ -299,6 +324,8 @@ export class ClientAdministration {
       firstParty: client.firstParty === true,
       dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
       requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests === true,
+      postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
+      ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.lastUsedAt ? { lastUsedAt: client.lastUsedAt } : {}),
@@ -326,6 +353,12 @@ function checkedEntry(wanted: NewClient, secret: string | undefined): ClientEntr
         : {}),
       ...(wanted.jwks !== undefined ? { jwks: wanted.jwks } : {}),
       ...(wanted.jwksUri !== undefined ? { jwks_uri: wanted.jwksUri } : {}),
+      ...(wanted.postLogoutRedirectUris !== undefined
+        ? { post_logout_redirect_uris: [...wanted.postLogoutRedirectUris] }
+        : {}),
+      ...(wanted.backchannelLogoutUri !== undefined
+        ? { backchannel_logout_uri: wanted.backchannelLogoutUri }
+        : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

@@ -33,6 +33,11 @@ function clientJson(client: RegisteredClient) {
     ...(client.requirePushedAuthorizationRequests
       ? { require_pushed_authorization_requests: true }
       : {}),
+    // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
+    ...(client.postLogoutRedirectUris.length
+      ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
+      : {}),
+    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
@@ -57,6 +62,12 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.dpopBoundAccessTokens ? [['DPoP proofs', 'required'] as const] : []),
     ...(client.requirePushedAuthorizationRequests
       ? [['pushed requests', 'required'] as const]
+      : []),
+    ...(client.postLogoutRedirectUris.length
+      ? [['post-logout URIs', client.postLogoutRedirectUris.join(' ')] as const]
+      : []),
+    ...(client.backchannelLogoutUri
+      ? [['back-channel logout', client.backchannelLogoutUri] as const]
       : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
@@ -258,6 +269,15 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       '--jwks-uri <uri>',
       'private_key_jwt: the https URL where the client publishes its public keys',
     )
+    .option(
+      '--post-logout-redirect-uri <uri>',
+      'OpenID Connect RP-Initiated Logout: where /end_session may send the browser back to (repeat for several; the rules of --redirect-uri)',
+      collect,
+    )
+    .option(
+      '--backchannel-logout-uri <uri>',
+      'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https; http on a loopback host outside production)',
+    )
     .action(
       async (
         clientId: string,
@@ -273,6 +293,8 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           tokenEndpointAuthMethod?: string;
           jwksFile?: string;
           jwksUri?: string;
+          postLogoutRedirectUri?: string[];
+          backchannelLogoutUri?: string;
         },
         command: Command,
       ) => {
@@ -299,6 +321,12 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),
             ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
+            ...(options.postLogoutRedirectUri !== undefined
+              ? { postLogoutRedirectUris: options.postLogoutRedirectUri }
+              : {}),
+            ...(options.backchannelLogoutUri !== undefined
+              ? { backchannelLogoutUri: options.backchannelLogoutUri }
+              : {}),
             ...keys,
           }),
         );

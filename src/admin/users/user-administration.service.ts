@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { Clock } from '../../platform/clock/clock';
-import { SessionRepository } from '../../login/session.repository';
+import { SessionLogout } from '../../login/logout/session-logout.service';
 import { UserAccount, UserAccountService } from '../../login/users/user-account.service';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { AccountAdministration } from '../accounts/account-administration.service';
@@ -29,9 +29,9 @@ export class UserAdministration {
     private readonly users: UserAccountService,
     private readonly accounts: AccountService,
     private readonly administration: AccountAdministration,
-    private readonly sessions: SessionRepository,
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
+    private readonly sessionLogout: SessionLogout,
   ) {}
 
   add(username: string, password: string): Promise<UserAccount> {
@@ -63,8 +63,13 @@ export class UserAdministration {
   async disable(who: string): Promise<UserDisabled> {
     const sub = await this.administration.subjectOf(who);
     const changed = await this.accounts.disable(sub);
-    const sessionsEnded = await this.sessions.deleteAllFor(sub);
-    const grantsRevoked = await this.grants.revokeAll({ sub }, 'user_disabled', this.clock.now());
+    // Each session's clients get a logout token (Back-Channel Logout 1.0), which the service's
+    // instances deliver from the outbox; then every grant of the account goes.
+    const ended = await this.sessionLogout.endAllOf(sub, 'user_disabled');
+    const sessionsEnded = ended.sessionsEnded;
+    const grantsRevoked =
+      ended.grantsRevoked +
+      (await this.grants.revokeAll({ sub }, 'user_disabled', this.clock.now()));
     return { sub, changed, sessionsEnded, grantsRevoked };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { ExpiringCache } from '../../platform/cache/expiring-cache';
 import { Clock } from '../../platform/clock/clock';
 import { SingleFlight } from '../../platform/concurrency/single-flight';
@@ -9,7 +10,7 @@ import {
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
-import type { OAuthClient } from '../oauth-client';
+import { logoutFields, type OAuthClient } from '../oauth-client';
 import { parseClientMetadata } from '../registration/client-metadata';
 import { InFlightLimit, type Release } from './in-flight-limit';
 
@@ -91,6 +92,7 @@ export class ClientMetadataDocuments {
     private readonly fetcher: GuardedFetcher,
     private readonly clientMetadata: ClientMetadataConfig,
     private readonly clock: Clock,
+    private readonly server: ServerConfig,
   ) {}
 
   /** Whether `clientId` names a metadata document (and documents are enabled). */
@@ -175,7 +177,13 @@ export class ClientMetadataDocuments {
           ? { extraCaCertificates: this.clientMetadata.extraCaCertificates }
           : {}),
       });
-      const client = toClient(clientId, url, fetched.contentType, fetched.body);
+      const client = toClient(
+        clientId,
+        url,
+        fetched.contentType,
+        fetched.body,
+        this.server.isProduction,
+      );
       const ttlSeconds = documentCacheSeconds(fetched.cacheControl);
       this.documents.set(clientId, client, this.clock.now().getTime() + ttlSeconds * 1000);
       return client;
@@ -240,6 +248,7 @@ function toClient(
   url: URL,
   contentType: string | undefined,
   body: Buffer,
+  production: boolean,
 ): OAuthClient {
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '')) {
     throw new DocumentRefused('the document is not application/json');
@@ -260,7 +269,7 @@ function toClient(
   if (fields.client_secret !== undefined || fields.client_secret_expires_at !== undefined) {
     throw new DocumentRefused('the document contains a client secret');
   }
-  const metadata = parseClientMetadata(document, 'none');
+  const metadata = parseClientMetadata(document, 'none', { production });
   // A document cannot deliver a secret: it describes a public client (absent means none here),
   // or one that proves itself with the keys it publishes (RFC 7523 private_key_jwt).
   const method = metadata.tokenEndpointAuthMethod ?? 'none';
@@ -279,6 +288,7 @@ function toClient(
     ...(metadata.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...logoutFields(metadata),
     metadataDocument: true,
   };
 }

@@ -46,6 +46,17 @@ export class ClientRecord {
   @Prop({ type: String })
   jwksUri?: string;
 
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
+  @Prop({ type: [String], default: undefined })
+  postLogoutRedirectUris?: string[];
+
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
+  @Prop({ type: String })
+  backchannelLogoutUri?: string;
+
+  @Prop({ type: Boolean })
+  backchannelLogoutSessionRequired?: boolean;
+
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;

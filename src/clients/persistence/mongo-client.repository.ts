@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
-import { ClientJwks, OAuthClient } from '../oauth-client';
+import { ClientJwks, logoutFields, OAuthClient } from '../oauth-client';
 import { webOriginsOf } from '../web-origins';
 import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
 import { ClientRecord } from './client.schema';
@@ -28,6 +28,15 @@ function toClient(record: ClientRecord): OAuthClient {
       : {}),
     ...(record.jwks ? { jwks: record.jwks } : {}),
     ...(record.jwksUri ? { jwksUri: record.jwksUri } : {}),
+    ...logoutFields({
+      ...(record.postLogoutRedirectUris
+        ? { postLogoutRedirectUris: record.postLogoutRedirectUris }
+        : {}),
+      ...(record.backchannelLogoutUri ? { backchannelLogoutUri: record.backchannelLogoutUri } : {}),
+      ...(record.backchannelLogoutSessionRequired
+        ? { backchannelLogoutSessionRequired: true }
+        : {}),
+    }),
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
       : {}),

@@ -1,7 +1,8 @@
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
-import type { ClientJwks } from '../oauth-client';
+import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
+import type { ClientJwks, ClientLogoutMetadata } from '../oauth-client';
 import { impersonatesService } from './client-name';
 import {
   defaultResponseTypes,
@@ -34,7 +35,7 @@ export const CLIENT_METADATA_LIMITS = {
 } as const;
 
 /** RFC 7591 §2 client metadata, as far as this server uses it; everything else is ignored. */
-export interface ClientMetadata {
+export interface ClientMetadata extends ClientLogoutMetadata {
   readonly redirectUris: string[];
   readonly clientName?: string;
   /** Absent when the client did not say (RFC 7591 §2 defaults differ per use). */
@@ -112,25 +113,51 @@ function subsetOf(name: string, values: string[], allowed: readonly string[]): s
   return [...new Set(values)];
 }
 
-/** The redirect URIs, checked one by one; whether the grants need any is `grantTypesProblem`'s. */
-function redirectUris(body: Record<string, unknown>): string[] {
-  const uris = stringArray(body, 'redirect_uris') ?? [];
+/**
+ * The redirect URIs (or, with `name` post_logout_redirect_uris, RP-Initiated Logout 1.0 §3.1,
+ * "validated like redirect URIs"), checked one by one; whether the grants need any is
+ * `grantTypesProblem`'s.
+ */
+function redirectUris(body: Record<string, unknown>, name = 'redirect_uris'): string[] {
+  const uris = stringArray(body, name) ?? [];
   if (uris.length > CLIENT_METADATA_LIMITS.redirectUris) {
     throw new InvalidRedirectUri(
-      `redirect_uris may name at most ${CLIENT_METADATA_LIMITS.redirectUris} URIs`,
+      `${name} may name at most ${CLIENT_METADATA_LIMITS.redirectUris} URIs`,
     );
   }
   uris.forEach((uri, index) => {
     if (uri.length > CLIENT_METADATA_LIMITS.redirectUriLength) {
       throw new InvalidRedirectUri(
-        `redirect_uris[${index}] is longer than ${CLIENT_METADATA_LIMITS.redirectUriLength} characters`,
+        `${name}[${index}] is longer than ${CLIENT_METADATA_LIMITS.redirectUriLength} characters`,
       );
     }
     // The rules configured clients obey (RFC 9700 §2.1, RFC 8252 §7): never plain http elsewhere.
     const problem = redirectUriProblem(uri);
-    if (problem) throw new InvalidRedirectUri(`redirect_uris[${index}] ${problem}`);
+    if (problem) throw new InvalidRedirectUri(`${name}[${index}] ${problem}`);
   });
   return [...new Set(uris)];
+}
+
+/**
+ * RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`, Back-Channel Logout 1.0 §2.2
+ * `backchannel_logout_uri` and `backchannel_logout_session_required`.
+ */
+function logoutMetadata(body: Record<string, unknown>, production: boolean): ClientLogoutMetadata {
+  const postLogout = redirectUris(body, 'post_logout_redirect_uris');
+  const uri = body.backchannel_logout_uri;
+  if (uri !== undefined) {
+    if (typeof uri !== 'string') {
+      throw new InvalidClientMetadata('backchannel_logout_uri must be a string');
+    }
+    const problem = backchannelLogoutUriProblem(uri, production);
+    if (problem) throw new InvalidClientMetadata(`backchannel_logout_uri ${problem}`);
+  }
+  const sessionRequired = flag(body, 'backchannel_logout_session_required');
+  return {
+    ...(postLogout.length ? { postLogoutRedirectUris: postLogout } : {}),
+    ...(typeof uri === 'string' ? { backchannelLogoutUri: uri } : {}),
+    ...(sessionRequired ? { backchannelLogoutSessionRequired: true } : {}),
+  };
 }
 
 function clientName(body: Record<string, unknown>): string | undefined {
@@ -215,6 +242,7 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
 export function parseClientMetadata(
   body: unknown,
   defaultAuthMethod: TokenEndpointAuthMethod,
+  { production = true }: { production?: boolean } = {},
 ): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
   const malformed = fieldWithLoneSurrogate(body);
@@ -239,6 +267,7 @@ export function parseClientMetadata(
     REGISTRABLE_RESPONSE_TYPES,
   );
   const keys = clientKeys(body, method);
+  const logout = logoutMetadata(body, production);
   const inconsistent = grantTypesProblem({
     grantTypes,
     confidential: (method ?? defaultAuthMethod) !== 'none',
@@ -262,5 +291,6 @@ export function parseClientMetadata(
       ? { requirePushedAuthorizationRequests: true }
       : {}),
     ...keys,
+    ...logout,
   };
 }

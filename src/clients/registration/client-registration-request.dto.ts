@@ -75,4 +75,25 @@ export class ClientRegistrationRequestDto {
     example: 'https://agent.example.com/jwks.json',
   })
   jwks_uri?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'OpenID Connect RP-Initiated Logout 1.0 §3.1: where /end_session may send the browser back to; the rules of redirect_uris',
+    example: ['http://127.0.0.1:53682/signed-out'],
+  })
+  post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; https (http on a loopback host outside production), no fragment',
+    example: 'https://app.example.com/backchannel-logout',
+  })
+  backchannel_logout_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'Back-Channel Logout 1.0 §2.2 (every logout token carries `sid` anyway)',
+    example: false,
+  })
+  backchannel_logout_session_required?: boolean;
 }

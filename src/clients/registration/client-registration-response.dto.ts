@@ -59,4 +59,23 @@ export class ClientRegistrationResponseDto {
     example: 'https://agent.example.com/jwks.json',
   })
   jwks_uri?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'OpenID Connect RP-Initiated Logout 1.0 §3.1, when registered',
+    example: ['https://app.example.com/signed-out'],
+  })
+  post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    description: 'OpenID Connect Back-Channel Logout 1.0 §2.2, when registered',
+    example: 'https://app.example.com/backchannel-logout',
+  })
+  backchannel_logout_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'Back-Channel Logout 1.0 §2.2, when registered true',
+    example: true,
+  })
+  backchannel_logout_session_required?: boolean;
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { RegistrationConfig } from '../../config/sections/registration.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
@@ -10,7 +11,7 @@ import {
   InvalidToken,
 } from '../../platform/errors/protocol-error';
 import { ClientRegistry } from '../client-registry.service';
-import { DYNAMIC_CLIENT_ID_PREFIX, type OAuthClient } from '../oauth-client';
+import { DYNAMIC_CLIENT_ID_PREFIX, logoutFields, type OAuthClient } from '../oauth-client';
 import { ClientRegistrationResponseDto } from './client-registration-response.dto';
 import { parseClientMetadata, type TokenEndpointAuthMethod } from './client-metadata';
 import { RegisteredClientExpiry } from './registered-client-expiry';
@@ -42,6 +43,7 @@ export class ClientRegistrationService {
     private readonly hasher: PasswordHasher,
     private readonly registration: RegistrationConfig,
     private readonly clock: Clock,
+    private readonly server: ServerConfig,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
@@ -52,7 +54,9 @@ export class ClientRegistrationService {
   ): Promise<ClientRegistrationResponseDto> {
     const authorized = this.checkInitialAccessToken(authorization);
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
-    const metadata = parseClientMetadata(body, 'client_secret_basic');
+    const metadata = parseClientMetadata(body, 'client_secret_basic', {
+      production: this.server.isProduction,
+    });
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
     if (method !== 'none' && !authorized) {
@@ -81,6 +85,7 @@ export class ClientRegistrationService {
         : {}),
       ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
       ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
+      ...logoutFields(metadata),
       dynamicallyRegisteredAt: now,
       expiresAt: this.expiry.atRegistration(now),
     };
@@ -109,6 +114,15 @@ export class ClientRegistrationService {
         : {}),
       ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
       ...(metadata.jwksUri ? { jwks_uri: metadata.jwksUri } : {}),
+      ...(metadata.postLogoutRedirectUris
+        ? { post_logout_redirect_uris: metadata.postLogoutRedirectUris }
+        : {}),
+      ...(metadata.backchannelLogoutUri
+        ? { backchannel_logout_uri: metadata.backchannelLogoutUri }
+        : {}),
+      ...(metadata.backchannelLogoutSessionRequired
+        ? { backchannel_logout_session_required: true }
+        : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ConfigError, clients } from '../env-parsers';
+import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { ServerConfig } from './server.config';
 
@@ -22,6 +23,12 @@ export interface ClientConfig {
   /** RFC 7523 private_key_jwt: the public keys (JWK Set), or where they are published. */
   readonly jwks?: { readonly keys: ReadonlyArray<Record<string, unknown>> };
   readonly jwksUri?: string;
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`. */
+  readonly postLogoutRedirectUris?: readonly string[];
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 `backchannel_logout_uri` ... */
+  readonly backchannelLogoutUri?: string;
+  /** ... and `backchannel_logout_session_required`. */
+  readonly backchannelLogoutSessionRequired?: boolean;
 }
 
 /**
@@ -84,6 +91,14 @@ export abstract class OAuthConfig {
 export function readOAuthConfig(env: EnvReader, server: ServerConfig): OAuthConfig {
   const seedDemoData = env.bool('SEED_DEMO_DATA', !server.isProduction);
   const configuredClients = env.read((e) => clients(e, 'OAUTH_CLIENTS'), []);
+  if (server.isProduction) {
+    // Back-Channel Logout 1.0 §2.2: logout tokens are POSTed over https in production.
+    configuredClients.forEach((client, index) => {
+      const uri = client.backchannelLogoutUri;
+      const problem = uri === undefined ? undefined : backchannelLogoutUriProblem(uri, true);
+      if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
+    });
+  }
   return Object.freeze({
     clients: mergeClients(
       seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [],

@@ -4,6 +4,7 @@ import type { GrantSummary } from '../../tokens/grants/grant';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import type { StoredSession } from '../session';
 import { SessionRepository } from '../session.repository';
+import { SessionLogout } from '../logout/session-logout.service';
 
 /** At most this many sessions and this many grants are listed (newest first). */
 export const MAX_LISTED_ACTIVITY = 100;
@@ -35,6 +36,7 @@ export class AccountActivityService {
     private readonly sessions: SessionRepository,
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
+    private readonly sessionLogout: SessionLogout,
   ) {}
 
   async of(sub: string): Promise<AccountActivity> {
@@ -55,10 +57,13 @@ export class AccountActivityService {
    * /introspect at once.
    */
   async signOutEverywhere(sub: string): Promise<SignedOutEverywhere> {
-    const [sessionsEnded, grantsRevoked] = await Promise.all([
-      this.sessions.deleteAllFor(sub),
-      this.grants.revokeAll({ sub }, 'signed_out_everywhere', this.clock.now()),
-    ]);
+    // Each session's clients get a logout token (Back-Channel Logout 1.0), then every grant
+    // of the account goes, those opened without a session too.
+    const ended = await this.sessionLogout.endAllOf(sub, 'signed_out_everywhere');
+    const sessionsEnded = ended.sessionsEnded;
+    const grantsRevoked =
+      ended.grantsRevoked +
+      (await this.grants.revokeAll({ sub }, 'signed_out_everywhere', this.clock.now()));
     this.logger.log(
       `${sub} signed out everywhere: ${sessionsEnded} session(s) ended, ${grantsRevoked} grant(s) revoked`,
     );

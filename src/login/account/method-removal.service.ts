@@ -3,7 +3,7 @@ import { methodTypeOf, usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { Clock } from '../../platform/clock/clock';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
-import { SessionRepository } from '../session.repository';
+import { SessionLogout } from '../logout/session-logout.service';
 import { UserAccountService } from '../users/user-account.service';
 
 export interface MethodRemoved {
@@ -27,9 +27,9 @@ export class MethodRemoval {
   constructor(
     private readonly accounts: AccountService,
     private readonly users: UserAccountService,
-    private readonly sessions: SessionRepository,
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
+    private readonly sessionLogout: SessionLogout,
   ) {}
 
   async remove(sub: string, methodKey: string): Promise<MethodRemoved> {
@@ -38,10 +38,13 @@ export class MethodRemoval {
     if (methodTypeOf(methodKey) === 'password') {
       await this.users.removePassword(sub, usernameOf(methodKey));
     }
-    const [sessionsEnded, grantsRevoked] = await Promise.all([
-      this.sessions.deleteAllFor(sub, methodKey),
-      this.grants.revokeAll({ sub, methodKey }, 'method_removed', this.clock.now()),
-    ]);
+    // The sessions that method proved end, and their clients get logout tokens (Back-Channel
+    // Logout 1.0); then every grant its logins opened goes, those without a session too.
+    const ended = await this.sessionLogout.endAllOf(sub, 'method_removed', methodKey);
+    const sessionsEnded = ended.sessionsEnded;
+    const grantsRevoked =
+      ended.grantsRevoked +
+      (await this.grants.revokeAll({ sub, methodKey }, 'method_removed', this.clock.now()));
     this.logger.log(
       `Removing a ${methodTypeOf(methodKey)} method of ${sub} ended ${sessionsEnded} session(s) and revoked ${grantsRevoked} grant(s)`,
     );

@@ -57,6 +57,14 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
     await this.model.deleteOne({ _id: { $eq: idHash } }).exec();
   }
 
+  async take(idHash: string): Promise<StoredSession | null> {
+    const record = await this.model
+      .findOneAndDelete({ _id: { $eq: idHash } })
+      .lean<SessionRecord>()
+      .exec();
+    return record ? toSession(record) : null;
+  }
+
   async deleteAllFor(sub: string, methodKey?: string): Promise<number> {
     const result = await this.model
       .deleteMany({

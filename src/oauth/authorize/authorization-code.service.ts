@@ -20,6 +20,8 @@ export interface AuthorizationCodePayload {
   authTime?: number;
   /** OpenID Connect `acr` the session's login achieved (`phr`), when it achieved one. */
   acr?: string;
+  /** The login session's `sid` (Back-Channel Logout 1.0 §2.1): its logout reaches the grant. */
+  sid?: string;
   /** OpenID Connect Core §3.1.2.1: echoed in the ID token, when the request sent one. */
   nonce?: string;
   /** RFC 8707: the resource the authorization is for (absent on codes issued before it was kept). */

@@ -188,6 +188,7 @@ export class AuthorizationEndpoint {
           ...(session.amr ? { amr: [...session.amr] } : {}),
           authTime: Math.floor(session.authTime.getTime() / 1000),
           ...(session.acr === undefined ? {} : { acr: session.acr }),
+          sid: session.sid,
           ...(checked.nonce === undefined ? {} : { nonce: checked.nonce }),
           resource,
         },

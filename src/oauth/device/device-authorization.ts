@@ -23,6 +23,8 @@ export interface DeviceApproval {
   authTime: number;
   /** The `acr` the sign-in achieved (`phr` for a passkey), if any. */
   acr?: string;
+  /** The login session's `sid`: its logout reaches the grant (Back-Channel Logout 1.0). */
+  sid?: string;
 }
 
 /**

@@ -140,6 +140,7 @@ export class DeviceVerificationService {
             ...(session.amr ? { amr: [...session.amr] } : {}),
             authTime: Math.floor(session.authTime.getTime() / 1000),
             ...(session.acr === undefined ? {} : { acr: session.acr }),
+            sid: session.sid,
           }
         : { status: 'denied' };
     const updated = await this.store.update<DeviceCodePayload>(

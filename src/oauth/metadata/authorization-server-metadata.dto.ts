@@ -31,6 +31,21 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: `${ISSUER}/introspect` })
   introspection_endpoint!: string;
 
+  @ApiProperty({
+    description: 'OpenID Connect RP-Initiated Logout 1.0: GET or POST',
+    example: `${ISSUER}/end_session`,
+  })
+  end_session_endpoint!: string;
+
+  @ApiProperty({ description: 'OpenID Connect Back-Channel Logout 1.0 §2.1', example: true })
+  backchannel_logout_supported!: boolean;
+
+  @ApiProperty({
+    description: 'Every logout token carries `sid` (Back-Channel Logout 1.0 §2.1)',
+    example: true,
+  })
+  backchannel_logout_session_supported!: boolean;
+
   @ApiPropertyOptional({
     description: 'RFC 7591 dynamic client registration (absent when registration is disabled)',
     example: `${ISSUER}/register`,

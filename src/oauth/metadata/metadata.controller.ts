@@ -49,6 +49,11 @@ export class MetadataController {
       device_authorization_endpoint: `${issuer}/device_authorization`,
       revocation_endpoint: `${issuer}/revoke`,
       introspection_endpoint: `${issuer}/introspect`,
+      // OpenID Connect RP-Initiated Logout 1.0 §2.1; Back-Channel Logout 1.0 §2.1 (sid in the
+      // ID tokens and in every logout token).
+      end_session_endpoint: `${issuer}/end_session`,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
       jwks_uri: `${issuer}/jwks.json`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

@@ -13,6 +13,7 @@ export const ID_TOKEN_CLAIMS = [
   'at_hash',
   'amr',
   'acr',
+  'sid',
   'preferred_username',
 ];
 

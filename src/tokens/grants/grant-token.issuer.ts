@@ -32,6 +32,8 @@ export interface StartGrant {
   authTime?: Date;
   /** OpenID Connect `acr` of that login, when it achieved one. */
   acr?: string;
+  /** The login session's `sid`, when a browser session opened the grant (see Grant.sid). */
+  sid?: string;
 }
 
 export type { DpopBinding } from './grant';

@@ -38,6 +38,12 @@ export interface Grant {
    * token of the grant, refreshed ones too, says it (a refresh is no new authentication).
    */
   acr?: string;
+  /**
+   * The `sid` of the browser login session the grant came from (a code or a device approval):
+   * ending that session revokes the grant and sends its client a logout token (OpenID Connect
+   * Back-Channel Logout 1.0). Absent for grants opened without a session.
+   */
+  sid?: string;
   /** RFC 8707: the resource (access token `aud`) authorized; absent on grants from before it. */
   resource?: string;
   createdAt: Date;
@@ -102,6 +108,8 @@ export interface GrantFilter {
   sub?: string;
   clientId?: string;
   methodKey?: string;
+  /** The grants one login session opened. */
+  sid?: string;
 }
 
 /**

@@ -253,7 +253,7 @@ describe('OpenID Connect rules (supertest)', () => {
     expect(header).toMatchObject({ alg: accessHeader.alg, kid: accessHeader.kid, typ: 'JWT' });
     const claims = decodeJwt(tokens.id_token!);
     expect(Object.keys(claims).sort()).toEqual(
-      ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'amr'].sort(),
+      ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'amr', 'sid'].sort(),
     );
     expect(claims).toMatchObject({
       iss: t.config.server.issuer,
@@ -262,6 +262,8 @@ describe('OpenID Connect rules (supertest)', () => {
       nonce: 'n-0S6_WzA2Mj',
       amr: ['pwd'],
       at_hash: atHash(tokens.access_token),
+      // Back-Channel Logout 1.0 §2.1: the login session's identifier (never its cookie).
+      sid: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
     });
     expect(claims.exp! - claims.iat!).toBe(t.config.tokens.accessTokenTtlSeconds);
   });

@@ -2,6 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
 import { CSRF_FAILURES } from '../../../src/login/login-csrf';
 import { CSRF_REFUSALS } from '../../../src/platform/csrf/csrf-protection';
+import { INVALID_ID_TOKEN_HINT } from '../../../src/tokens/id-token-hint.verifier';
 import { WALLET_CHAINS } from '../../../src/wallet/wallet-chains';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -171,6 +172,8 @@ describe('GET /docs (OpenAPI)', () => {
       'post /introspect': [FORM],
       'post /login': [FORM],
       'post /logout': [FORM],
+      'post /end_session': [FORM],
+      'post /end_session/confirm': [FORM],
       'post /consent': [FORM],
       'post /device_authorization': [FORM],
       'post /device': [FORM],
@@ -255,6 +258,10 @@ describe('GET /docs (OpenAPI)', () => {
       },
       'post /login/siwe': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
       'post /logout': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      // The example hint is no ID token of this server's: refused before anything else.
+      'get /end_session': error(400, 'invalid_request', INVALID_ID_TOKEN_HINT),
+      'post /end_session': error(400, 'invalid_request', INVALID_ID_TOKEN_HINT),
+      'post /end_session/confirm': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /consent': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /lab/run': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       // RFC 8628: the example client is a browser client, not registered for the device grant.

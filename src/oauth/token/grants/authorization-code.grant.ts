@@ -122,6 +122,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
             ? {}
             : { authTime: new Date(payload.authTime * 1000) }),
           ...(payload.acr === undefined ? {} : { acr: payload.acr }),
+          ...(payload.sid === undefined ? {} : { sid: payload.sid }),
         },
         idTokenAuthentication(payload),
         // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.
@@ -200,7 +201,12 @@ function idTokenAuthentication(
   payload: AuthorizationCodePayload,
 ): IdTokenAuthentication | undefined {
   if (!hasScope(payload.scope, OPENID_SCOPE) || payload.authTime === undefined) return undefined;
-  return { authTime: payload.authTime, nonce: payload.nonce, amr: payload.amr };
+  return {
+    authTime: payload.authTime,
+    nonce: payload.nonce,
+    amr: payload.amr,
+    ...(payload.sid === undefined ? {} : { sid: payload.sid }),
+  };
 }
 
 function required(value: string | undefined, name: string): string {

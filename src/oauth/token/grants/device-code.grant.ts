@@ -171,10 +171,15 @@ export class DeviceCodeGrant extends GrantHandler {
         resource,
         authTime: new Date(authTime * 1000),
         ...(payload.acr === undefined ? {} : { acr: payload.acr }),
+        ...(payload.sid === undefined ? {} : { sid: payload.sid }),
       },
       // OpenID Connect Core §3.1.3.3: an ID token when the scope had openid (no nonce here).
       hasScope(payload.scope, OPENID_SCOPE)
-        ? { authTime, ...(payload.amr ? { amr: payload.amr } : {}) }
+        ? {
+            authTime,
+            ...(payload.amr ? { amr: payload.amr } : {}),
+            ...(payload.sid === undefined ? {} : { sid: payload.sid }),
+          }
         : undefined,
       dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
     );

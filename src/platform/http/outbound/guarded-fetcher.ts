@@ -39,6 +39,12 @@ export interface GuardedFetchOptions {
   readonly extraCaCertificates?: readonly string[];
 }
 
+interface OutboundRequest {
+  readonly method: 'GET' | 'POST';
+  readonly body?: string;
+  readonly okStatuses: readonly number[];
+}
+
 export interface FetchedDocument {
   readonly body: Buffer;
   readonly contentType: string | undefined;
@@ -57,6 +63,32 @@ export class GuardedFetcher {
   constructor(private readonly resolver: HostResolver) {}
 
   async get(target: URL, options: GuardedFetchOptions): Promise<FetchedDocument> {
+    return this.send(target, options, { method: 'GET', okStatuses: [200] });
+  }
+
+  /**
+   * POST of an `application/x-www-form-urlencoded` body to a URL a remote party named (a client's
+   * back-channel logout URI), under the same guard and limits as `get`. 200 and 204 count as
+   * accepted (OpenID Connect Back-Channel Logout 1.0 §2.8 names 200, and notes frameworks that
+   * answer 204); anything else is an OutboundFetchError.
+   */
+  async postForm(
+    target: URL,
+    form: URLSearchParams,
+    options: GuardedFetchOptions,
+  ): Promise<FetchedDocument> {
+    return this.send(target, options, {
+      method: 'POST',
+      body: form.toString(),
+      okStatuses: [200, 204],
+    });
+  }
+
+  private async send(
+    target: URL,
+    options: GuardedFetchOptions,
+    request: OutboundRequest,
+  ): Promise<FetchedDocument> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const late = new Promise<never>((_resolve, reject) => {
       deadline.addEventListener('abort', () =>
@@ -67,7 +99,7 @@ export class GuardedFetcher {
     // The time limit covers name resolution too: a slow DNS server must not hold a request.
     // `late` is raced with resolution only, so when it wins the host's DNS did not answer.
     const address = await Promise.race([this.checkedAddress(target, options), late]);
-    return this.exchange(target, address, options, deadline);
+    return this.exchange(target, address, options, deadline, request);
   }
 
   private async checkedAddress(
@@ -114,6 +146,7 @@ export class GuardedFetcher {
     { address, family }: ResolvedAddress,
     options: GuardedFetchOptions,
     deadline: AbortSignal,
+    request: OutboundRequest,
   ): Promise<FetchedDocument> {
     // Always the checked address; Node asks with `all: true` when it may try several families.
     const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
@@ -129,8 +162,16 @@ export class GuardedFetcher {
       const req = send(
         target,
         {
-          method: 'GET',
-          headers: { accept: options.accept },
+          method: request.method,
+          headers: {
+            accept: options.accept,
+            ...(request.body === undefined
+              ? {}
+              : {
+                  'content-type': 'application/x-www-form-urlencoded',
+                  'content-length': Buffer.byteLength(request.body),
+                }),
+          },
           lookup: pinned,
           agent: false,
           signal: deadline,
@@ -141,7 +182,7 @@ export class GuardedFetcher {
         (res: IncomingMessage) => {
           const status = res.statusCode ?? 0;
           if (status >= 300 && status < 400) return fail(`redirect (${status}) not followed`);
-          if (status !== 200) return fail(`HTTP status ${status}`);
+          if (!request.okStatuses.includes(status)) return fail(`HTTP status ${status}`);
           const declared = Number(res.headers['content-length']);
           if (declared > options.maxBytes) return fail(`larger than ${options.maxBytes} bytes`);
           const chunks: Buffer[] = [];
@@ -170,7 +211,7 @@ export class GuardedFetcher {
           ),
         );
       });
-      req.end();
+      req.end(request.body);
     });
   }
 }

@@ -39,6 +39,10 @@ export class GrantRecord {
   @Prop({ type: String })
   acr?: string;
 
+  /** The `sid` of the login session the grant came from (Back-Channel Logout 1.0). */
+  @Prop({ type: String })
+  sid?: string;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 
@@ -73,3 +77,5 @@ GrantSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 // Administration lists and revokes the grants of one user or one client.
 GrantSchema.index({ sub: 1 });
 GrantSchema.index({ clientId: 1 });
+// Ending a login session: the grants it opened (only those have a sid).
+GrantSchema.index({ sid: 1 }, { sparse: true });

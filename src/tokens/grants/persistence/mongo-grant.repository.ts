@@ -25,6 +25,7 @@ function toSummary(record: GrantRecord): GrantSummary | null {
     ...(record.resource !== undefined ? { resource: record.resource } : {}),
     ...(record.authTime ? { authTime: record.authTime } : {}),
     ...(record.acr !== undefined ? { acr: record.acr } : {}),
+    ...(record.sid !== undefined ? { sid: record.sid } : {}),
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),
@@ -46,8 +47,9 @@ function toGrant(record: GrantRecord): Grant | null {
   };
 }
 
-function byOwner({ sub, clientId, methodKey }: GrantFilter): mongo.Filter<GrantRecord> {
+function byOwner({ sub, clientId, methodKey, sid }: GrantFilter): mongo.Filter<GrantRecord> {
   return {
+    ...(sid !== undefined ? { sid: { $eq: sid } } : {}),
     ...(sub !== undefined ? { sub: { $eq: sub } } : {}),
     ...(clientId !== undefined ? { clientId: { $eq: clientId } } : {}),
     ...(methodKey !== undefined ? { methodKey: { $eq: methodKey } } : {}),
@@ -264,8 +266,8 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
 
   async revokeAll(filter: GrantFilter, reason: string, at: Date): Promise<number> {
     // A filter naming nothing would revoke every grant: never what an administrator meant.
-    if (filter.sub === undefined && filter.clientId === undefined) {
-      throw new Error('revokeAll needs a subject or a client');
+    if (filter.sub === undefined && filter.clientId === undefined && filter.sid === undefined) {
+      throw new Error('revokeAll needs a subject, a client or a session');
     }
     const result = await this.collection.updateMany(
       { ...byOwner(filter), revokedAt: { $exists: false }, expiresAt: { $gt: at } },

@@ -1,0 +1,38 @@
+import { EnvReader } from '../env-reader';
+import { ServerConfig } from './server.config';
+
+/**
+ * OpenID Connect Back-Channel Logout 1.0 deliveries (see docs/OAUTH.md#logout): each ended login
+ * session's logout tokens wait in a durable outbox that every instance polls.
+ */
+export abstract class LogoutConfig {
+  /** How often an instance looks for deliveries that are due. */
+  abstract readonly pollIntervalMs: number;
+  /** A delivery is retried for this long after its logout, then given up (counted `failed`). */
+  abstract readonly retryForSeconds: number;
+  /** The wait after the first failed attempt; it doubles with each failure, up to 5 minutes. */
+  abstract readonly firstRetryMs: number;
+  /** One attempt's time limit (name resolution, connection, answer). */
+  abstract readonly timeoutMs: number;
+  /**
+   * Deliver over plain http and to loopback and private addresses: outside production only
+   * (a client under development on 127.0.0.1); in production, https to public addresses only.
+   */
+  abstract readonly allowPrivate: boolean;
+}
+
+export function readLogoutConfig(env: EnvReader, server: ServerConfig): LogoutConfig {
+  return Object.freeze({
+    pollIntervalMs: env.int('BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS', 2_000, {
+      min: 50,
+      max: 60_000,
+    }),
+    retryForSeconds: env.int('BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS', 3_600, {
+      min: 10,
+      max: 86_400,
+    }),
+    firstRetryMs: env.int('BACKCHANNEL_LOGOUT_FIRST_RETRY_MS', 2_000, { min: 50, max: 300_000 }),
+    timeoutMs: env.int('BACKCHANNEL_LOGOUT_TIMEOUT_MS', 5_000, { min: 200, max: 30_000 }),
+    allowPrivate: !server.isProduction,
+  });
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ClientRegistry } from '../../clients/client-registry.service';
+import type { OAuthClient } from '../../clients/oauth-client';
+import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { IdTokenHintVerifier, type IdTokenHint } from '../../tokens/id-token-hint.verifier';
+import type { LoginSession } from '../session';
+import { SessionService } from '../session.service';
+import type { EndSessionConfirmDto } from './end-session-confirm.dto';
+import type { EndSessionRequestDto } from './end-session-request.dto';
+import {
+  renderConfirmLogoutPage,
+  renderSignedOutPage,
+  renderStillSignedInPage,
+} from './end-session.page';
+import { SessionLogout } from './session-logout.service';
+
+type Exchange = {
+  req: Pick<Request, 'headers'>;
+  res: Pick<Response, 'cookie' | 'clearCookie'>;
+};
+
+/** What /end_session answers: a redirect (303 after a form), or a page. */
+export type EndSessionOutcome =
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'page'; readonly html: string };
+
+/** Where the browser may go back to: the client and the checked post-logout URI, if any. */
+interface Return {
+  readonly client?: OAuthClient;
+  readonly uri?: string;
+  readonly state?: string;
+}
+
+export const UNREGISTERED_POST_LOGOUT_URI =
+  'post_logout_redirect_uri is not one of the post_logout_redirect_uris registered for this client';
+
+/**
+ * OpenID Connect RP-Initiated Logout 1.0 (GET and POST /end_session). A hint that names this
+ * browser's session ends it at once; anything else (no hint, another account's or session's)
+ * asks the user first (§2: "the OP SHOULD ask the End-User whether to log out"). The browser goes
+ * back only to a post_logout_redirect_uri the client registered, compared as an exact string
+ * (§3); an unregistered one is refused with an error, never followed (an open redirector).
+ */
+@Injectable()
+export class EndSessionService {
+  constructor(
+    private readonly hints: IdTokenHintVerifier,
+    private readonly clients: ClientRegistry,
+    private readonly sessions: SessionService,
+    private readonly csrf: CsrfProtection,
+    private readonly sessionLogout: SessionLogout,
+  ) {}
+
+  async request(params: EndSessionRequestDto, http: Exchange): Promise<EndSessionOutcome> {
+    const hint =
+      params.id_token_hint === undefined
+        ? undefined
+        : await this.hints.verify(params.id_token_hint);
+    if (hint && params.client_id !== undefined && !hint.audiences.includes(params.client_id)) {
+      throw new InvalidRequest('client_id is not the audience of id_token_hint').because(
+        'client_mismatch',
+      );
+    }
+    const clientId =
+      params.client_id ?? (hint?.audiences.length === 1 ? hint.audiences[0] : undefined);
+    const back = await this.checkedReturn(clientId, params.post_logout_redirect_uri, params.state);
+    const session = await this.sessions.current(http.req);
+    if (!session) {
+      // Nothing to end here (signed out already, or elsewhere): the request is still answered.
+      return this.finish(back);
+    }
+    if (hint && namesSession(hint, session)) return this.signOut(http, back);
+    return {
+      kind: 'page',
+      html: renderConfirmLogoutPage({
+        csrfToken: this.csrf.issue(http.req, http.res),
+        subject: session.sub,
+        ...(back.client ? { clientName: back.client.name, clientId: back.client.clientId } : {}),
+        otherSession: hint !== undefined,
+        ...(back.uri === undefined ? {} : { postLogoutRedirectUri: back.uri }),
+        ...(back.state === undefined ? {} : { state: back.state }),
+      }),
+    };
+  }
+
+  /** The confirmation page's answer: CSRF-checked, its redirect checked again. */
+  async confirm(form: EndSessionConfirmDto, http: Exchange): Promise<EndSessionOutcome> {
+    this.csrf.assertValid(http.req, form.csrf_token);
+    const back = await this.checkedReturn(
+      form.client_id,
+      form.post_logout_redirect_uri,
+      form.state,
+    );
+    if (form.decision === 'stay') return { kind: 'page', html: renderStillSignedInPage() };
+    return this.signOut(http, back);
+  }
+
+  private async signOut(http: Exchange, back: Return): Promise<EndSessionOutcome> {
+    const ended = await this.sessions.end(http.req, http.res);
+    await this.sessionLogout.ended(ended, 'rp_initiated_logout');
+    return this.finish(back);
+  }
+
+  private finish(back: Return): EndSessionOutcome {
+    if (back.uri === undefined) return { kind: 'page', html: renderSignedOutPage() };
+    const location = new URL(back.uri);
+    // §3: state is passed back as a query parameter, added to the registered URI's own query.
+    if (back.state !== undefined) location.searchParams.append('state', back.state);
+    return { kind: 'redirect', location: location.href };
+  }
+
+  private async checkedReturn(
+    clientId: string | undefined,
+    uri: string | undefined,
+    state: string | undefined,
+  ): Promise<Return> {
+    const client = clientId === undefined ? undefined : await this.clients.find(clientId);
+    if (clientId !== undefined && !client) {
+      throw new InvalidRequest('client_id names no client').because('unknown_client');
+    }
+    if (uri === undefined) return { ...(client ? { client } : {}) };
+    if (!client) {
+      throw new InvalidRequest(
+        'post_logout_redirect_uri needs client_id or id_token_hint to say whose URI it is',
+      ).because('post_logout_redirect_uri_without_client');
+    }
+    if (!(client.postLogoutRedirectUris ?? []).includes(uri)) {
+      throw new InvalidRequest(UNREGISTERED_POST_LOGOUT_URI).because(
+        'post_logout_redirect_uri_unregistered',
+      );
+    }
+    return { client, uri, ...(state === undefined ? {} : { state }) };
+  }
+}
+
+/** Whether the hint is of this very session: its sid when it has one, else its subject. */
+function namesSession(hint: IdTokenHint, session: LoginSession): boolean {
+  if (hint.sub !== session.sub) return false;
+  return hint.sid === undefined || hint.sid === session.sid;
+}

@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One POST a relying party's back-channel logout endpoint received. */
+export interface ReceivedLogout {
+  readonly contentType: string | undefined;
+  /** The form's `logout_token`. */
+  readonly logoutToken: string | undefined;
+  /** The form's field names, in order. */
+  readonly fields: readonly string[];
+  /** The status this receiver answered. */
+  readonly status: number;
+}
+
+/**
+ * A relying party's back-channel logout endpoint on loopback, in the test process (OpenID Connect
+ * Back-Channel Logout 1.0 §2.5): records every POST; answers 500 to the next `failNext` of them,
+ * else 200.
+ */
+export class LogoutReceiver {
+  readonly received: ReceivedLogout[] = [];
+  failNext = 0;
+  /** How long each answer waits (a slow relying party). */
+  delayMs = 0;
+  private waiters: Array<() => void> = [];
+
+  private readonly server: Server;
+  url = '';
+
+  private constructor(private readonly path: string) {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        const failing = this.failNext > 0;
+        if (failing) this.failNext--;
+        const status = req.method === 'POST' && req.url === this.path && !failing ? 200 : 500;
+        this.received.push({
+          contentType: req.headers['content-type'],
+          logoutToken: form.get('logout_token') ?? undefined,
+          fields: [...form.keys()],
+          status,
+        });
+        setTimeout(() => {
+          res.writeHead(status, { 'cache-control': 'no-store' }).end();
+          for (const wake of this.waiters.splice(0)) wake();
+        }, this.delayMs);
+      });
+    });
+  }
+
+  static async start(path = '/backchannel-logout'): Promise<LogoutReceiver> {
+    const receiver = new LogoutReceiver(path);
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.server.address() as AddressInfo;
+    receiver.url = `http://127.0.0.1:${port}${path}`;
+    return receiver;
+  }
+
+  /** The received POSTs once there are at least `count` (fails after `timeoutMs`). */
+  async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedLogout[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`${this.received.length} logout POST(s) received, ${count} expected`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.received;
+  }
+
+  /** Forgets what was received (between tests). */
+  reset(): void {
+    this.received.length = 0;
+    this.failNext = 0;
+    this.delayMs = 0;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
