@@ -158,6 +158,14 @@ export class PkceLab {
     return this.api.post('/token', { form, headers: { authorization: `Basic ${basic}` } });
   }
 
+  /** GET /end_session in the user's browser (OpenID Connect RP-Initiated Logout 1.0). */
+  endSession(params: Record<string, string>): Promise<Reply> {
+    const query = new URLSearchParams(params).toString();
+    return this.browser.get(`/end_session${query ? `?${query}` : ''}`, {
+      headers: { accept: 'text/html' },
+    });
+  }
+
   me(accessToken: string): Promise<Reply> {
     return this.api.get('/api/me', { headers: { authorization: `Bearer ${accessToken}` } });
   }

@@ -15,6 +15,11 @@ import { PasskeyLab, recentLoginWindow } from './passkey-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
+import {
+  FOREIGN_ID_TOKEN_HINT,
+  SessionLab,
+  UNREGISTERED_POST_LOGOUT_URI,
+} from './session-scenarios';
 import { SiwbLab } from './siwb-scenarios';
 import { SiwsLab } from './siws-scenarios';
 
@@ -105,6 +110,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const par = new ParLab(baseUrl, issuer, pkce, signal);
   const passkey = new PasskeyLab(baseUrl, issuer, signal);
   const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
+  const session = new SessionLab(baseUrl, issuer, signal);
 
   await attempt(
     'pkce',
@@ -341,6 +347,45 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt('par', 'front-channel parameters changed', '302 to the pushed redirect_uri', () =>
     par.frontChannelTampering(),
+  );
+
+  // The login session: how it ends (OpenID Connect RP-Initiated Logout 1.0) and what it is worth
+  // (RFC 9470 step-up: phr is met by a passkey sign-in only).
+  await attempt(
+    'pkce',
+    'cross-site sign-out without an id_token_hint',
+    '200 confirmation page; the session still authorizes',
+    () => session.crossSiteSignOut(),
+  );
+  await attempt(
+    'pkce',
+    'post-logout redirect to an unregistered URI',
+    `${describeError(UNREGISTERED_POST_LOGOUT_URI)}; no redirect`,
+    () => session.unregisteredPostLogoutUri(),
+  );
+  await attempt(
+    'pkce',
+    'id_token_hint not issued here',
+    `${describeError(FOREIGN_ID_TOKEN_HINT)}; no redirect`,
+    () => session.foreignIdTokenHint(),
+  );
+  await attempt(
+    'pkce',
+    'refresh token after the session ended',
+    '400 invalid_grant; its access token 401 at /api/me',
+    () => session.refreshAfterLogout(),
+  );
+  await attempt(
+    'passkey',
+    'password session asked for phr',
+    '302 to /login?acr_values=phr, no code',
+    () => session.passwordSessionForPhr(),
+  );
+  await attempt(
+    'passkey',
+    'prompt=none with a session too weak for phr',
+    '302 with error=unmet_authentication_requirements, no code',
+    () => session.promptNoneTooWeak(),
   );
 
   // Device authorization (RFC 8628): a CLI polls /token while its user answers the code at /device.

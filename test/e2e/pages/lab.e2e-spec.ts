@@ -251,6 +251,32 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     '302 to the pushed redirect_uri with the pushed state',
   ],
   ['par', 'expired request_uri', EXPIRED_REQUEST_URI_OR_SWEPT],
+  [
+    'pkce',
+    'cross-site sign-out without an id_token_hint',
+    '200 confirmation page; the session still authorizes',
+  ],
+  [
+    'pkce',
+    'post-logout redirect to an unregistered URI',
+    '400 invalid_request "post_logout_redirect_uri is not one of the post_logout_redirect_uris registered for this client"; no redirect',
+  ],
+  [
+    'pkce',
+    'id_token_hint not issued here',
+    '400 invalid_request "id_token_hint is not an ID token this server issued"; no redirect',
+  ],
+  [
+    'pkce',
+    'refresh token after the session ended',
+    /^400 invalid_grant "[^"]+"; its access token 401 at \/api\/me$/,
+  ],
+  ['passkey', 'password session asked for phr', '302 to /login?acr_values=phr, no code'],
+  [
+    'passkey',
+    'prompt=none with a session too weak for phr',
+    '302 with error=unmet_authentication_requirements, no code',
+  ],
   ['device', 'normal login', '/token 200; /api/me 200 user0'],
   [
     'device',
