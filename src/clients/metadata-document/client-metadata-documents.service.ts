@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ServerConfig } from '../../config/sections/server.config';
 import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
 import { ExpiringCache } from '../../platform/cache/expiring-cache';
 import { Clock } from '../../platform/clock/clock';
@@ -91,6 +92,7 @@ export class ClientMetadataDocuments {
     private readonly fetcher: GuardedFetcher,
     private readonly clientMetadata: ClientMetadataConfig,
     private readonly clock: Clock,
+    private readonly server: ServerConfig,
   ) {}
 
   /** Whether `clientId` names a metadata document (and documents are enabled). */
@@ -175,7 +177,9 @@ export class ClientMetadataDocuments {
           ? { extraCaCertificates: this.clientMetadata.extraCaCertificates }
           : {}),
       });
-      const client = toClient(clientId, url, fetched.contentType, fetched.body);
+      const client = toClient(clientId, url, fetched.contentType, fetched.body, {
+        production: this.server.isProduction,
+      });
       const ttlSeconds = documentCacheSeconds(fetched.cacheControl);
       this.documents.set(clientId, client, this.clock.now().getTime() + ttlSeconds * 1000);
       return client;
@@ -240,6 +244,7 @@ function toClient(
   url: URL,
   contentType: string | undefined,
   body: Buffer,
+  { production }: { production: boolean },
 ): OAuthClient {
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '')) {
     throw new DocumentRefused('the document is not application/json');
@@ -260,7 +265,7 @@ function toClient(
   if (fields.client_secret !== undefined || fields.client_secret_expires_at !== undefined) {
     throw new DocumentRefused('the document contains a client secret');
   }
-  const metadata = parseClientMetadata(document, 'none');
+  const metadata = parseClientMetadata(document, 'none', { production });
   // A document cannot deliver a secret: it describes a public client (absent means none here),
   // or one that proves itself with the keys it publishes (RFC 7523 private_key_jwt).
   const method = metadata.tokenEndpointAuthMethod ?? 'none';
@@ -275,6 +280,7 @@ function toClient(
     name: metadata.clientName ?? url.host,
     redirectUris: metadata.redirectUris,
     grantTypes: metadata.grantTypes,
+    applicationType: metadata.applicationType,
     ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
     ...(metadata.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }

@@ -112,6 +112,7 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
       fetcher as unknown as GuardedFetcher,
       config.clientMetadata,
       clock,
+      config.server,
     );
   });
 

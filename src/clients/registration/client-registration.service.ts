@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { RegistrationConfig } from '../../config/sections/registration.config';
+import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
@@ -42,6 +43,7 @@ export class ClientRegistrationService {
     private readonly hasher: PasswordHasher,
     private readonly registration: RegistrationConfig,
     private readonly clock: Clock,
+    private readonly server: ServerConfig,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
@@ -52,7 +54,9 @@ export class ClientRegistrationService {
   ): Promise<ClientRegistrationResponseDto> {
     const authorized = this.checkInitialAccessToken(authorization);
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
-    const metadata = parseClientMetadata(body, 'client_secret_basic');
+    const metadata = parseClientMetadata(body, 'client_secret_basic', {
+      production: this.server.isProduction,
+    });
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
     if (method !== 'none' && !authorized) {
@@ -75,6 +79,7 @@ export class ClientRegistrationService {
       redirectUris: metadata.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
       grantTypes: metadata.grantTypes,
+      applicationType: metadata.applicationType,
       ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
       ...(metadata.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
@@ -103,6 +108,7 @@ export class ClientRegistrationService {
       token_endpoint_auth_method: method,
       grant_types: metadata.grantTypes,
       response_types: metadata.responseTypes,
+      application_type: metadata.applicationType,
       ...(metadata.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }
