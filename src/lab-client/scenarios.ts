@@ -59,6 +59,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   dpop: 65,
   par: 60,
   device: 600,
+  client_secret: 0,
   private_key_jwt: 300,
   jwt_bearer: 3600,
 };
