@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, describeError } from './expectations';
+import { ClientAuthLab } from './client-auth-scenarios';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
 import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
@@ -104,6 +105,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const dpop = new DpopLab(baseUrl, issuer, tokenEndpoint, pkce, signal);
   const par = new ParLab(baseUrl, issuer, pkce, signal);
   const passkey = new PasskeyLab(baseUrl, issuer, signal);
+  const machine = new ClientAuthLab(baseUrl, issuer, tokenEndpoint, signal);
 
   await attempt(
     'pkce',
@@ -340,6 +342,23 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt('par', 'front-channel parameters changed', '302 to the pushed redirect_uri', () =>
     par.frontChannelTampering(),
+  );
+
+  // Machine clients (RFC 7523, RFC 8693), as the seeded demo agent and demo client.
+  await attempt('private_key_jwt', 'replayed client assertion', 'first 200; 401 invalid_client', () =>
+    machine.replayedAssertion(),
+  );
+  await attempt('private_key_jwt', 'assertion for another audience', '401 invalid_client', () =>
+    machine.wrongAudience(),
+  );
+  await attempt('jwt_bearer', 'assertion from an untrusted issuer', '400 invalid_grant', () =>
+    machine.untrustedIssuer(),
+  );
+  await attempt('client_secret', 'HS256 assertion keyed with the client secret', '401 invalid_client', () =>
+    machine.hs256WithSecret(),
+  );
+  await attempt('private_key_jwt', 'scope escalation by token exchange', '400 invalid_scope', () =>
+    machine.scopeEscalationByExchange(),
   );
 
   const code = await expiringCode;

@@ -251,6 +251,31 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     '302 to the pushed redirect_uri with the pushed state',
   ],
   ['par', 'expired request_uri', EXPIRED_REQUEST_URI_OR_SWEPT],
+  [
+    'private_key_jwt',
+    'replayed client assertion',
+    'first 200; 401 invalid_client "client_assertion was already used (jti replay)"',
+  ],
+  [
+    'private_key_jwt',
+    'assertion for another audience',
+    '401 invalid_client "client_assertion aud must be the issuer or the token endpoint URL"',
+  ],
+  [
+    'jwt_bearer',
+    'assertion from an untrusted issuer',
+    '400 invalid_grant "The assertion\'s issuer is not trusted"',
+  ],
+  [
+    'client_secret',
+    'HS256 assertion keyed with the client secret',
+    '401 invalid_client "The client is not registered for private_key_jwt authentication"',
+  ],
+  [
+    'private_key_jwt',
+    'scope escalation by token exchange',
+    '400 invalid_scope "The requested scope exceeds the scope of the subject token"',
+  ],
 ];
 
 function rowOf(rows: LabRow[], model: string, scenario: string): LabRow {
