@@ -5,8 +5,13 @@
  * and `whoami` answers for the agent itself. The agent's key is the published demo key of the
  * seeded `demo-agent`; a key Proofgate does not know gets no token.
  */
+import {
+  PrivateKeyJwtProvider,
+  type PrivateKeyJwtProviderOptions,
+} from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { fetchToken } from '@modelcontextprotocol/sdk/client/auth.js';
 import { spawn } from 'node:child_process';
-import { generateKeyPair, exportJWK } from 'jose';
+import { decodeJwt, generateKeyPair, exportJWK } from 'jose';
 import { join } from 'node:path';
 import { startMcpServer, type RunningMcpServer } from '../../../examples/mcp-server/mcp-server';
 import { DEMO_CLIENTS } from '../../../src/config/sections/oauth.config';
@@ -31,6 +36,29 @@ function runAgent(env: Record<string, string>): Promise<{ code: number | null; o
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => resolve({ code, output }));
   });
+}
+
+/**
+ * docs/CLIENTS.md's way to another grant with the MCP SDK: a PrivateKeyJwtProvider whose
+ * prepareTokenRequest returns a token exchange (RFC 8693) of `subjectToken`.
+ */
+class TokenExchangeProvider extends PrivateKeyJwtProvider {
+  constructor(
+    options: PrivateKeyJwtProviderOptions & { expectedIssuer: string },
+    private readonly subjectToken: string,
+  ) {
+    super(options);
+  }
+
+  prepareTokenRequest(scope?: string): URLSearchParams {
+    const params = new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: this.subjectToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    });
+    if (scope) params.set('scope', scope);
+    return params;
+  }
 }
 
 describe('examples/agent: an MCP agent with PrivateKeyJwtProvider', () => {
@@ -85,4 +113,34 @@ describe('examples/agent: an MCP agent with PrivateKeyJwtProvider', () => {
     expect(output).not.toContain('whoami: ');
     expect(output).toMatch(/invalid_client|Client authentication failed|signature/i);
   }, 60_000);
+
+  it("exchanges its token with the SDK (docs/CLIENTS.md's prepareTokenRequest): act names it, more scope is refused", async () => {
+    const options = {
+      clientId: DEMO_AGENT.id,
+      privateKey: { ...DEMO_AGENT.privateJwk },
+      algorithm: 'ES256',
+      expectedIssuer: issuer,
+      scope: 'api',
+    };
+    const own = await fetchToken(new PrivateKeyJwtProvider(options), issuer, {
+      resource: new URL(resource),
+    });
+    const exchanged = await fetchToken(
+      new TokenExchangeProvider(options, own.access_token),
+      issuer,
+    );
+    expect(exchanged.refresh_token).toBeUndefined();
+    expect(decodeJwt(exchanged.access_token)).toMatchObject({
+      sub: 'demo-agent',
+      aud: resource,
+      scope: 'api',
+      act: { sub: 'demo-agent' },
+    });
+    await expect(
+      fetchToken(
+        new TokenExchangeProvider({ ...options, scope: 'api profile' }, own.access_token),
+        issuer,
+      ),
+    ).rejects.toThrow('The requested scope exceeds the scope of the subject token');
+  });
 });
