@@ -103,12 +103,13 @@ function isOnDevice(uri: string): boolean {
 
 /**
  * The application type of a client that did not say. OpenID Connect Registration §2 defaults to
- * `web`; a client whose every redirect URI is on the device (as the MCP SDK's CLI clients
- * register, without the field) can only be a native app, and RFC 7591 §3.2.1 lets the server
- * return the value it chose. So such a client is `native`, and is told so in the response.
+ * `web`; a client with a redirect URI on the device (as MCP clients register, without the field:
+ * the SDK's CLI clients on loopback alone, editors on loopback beside a claimed https URL, RFC
+ * 8252 §7.2) can only be a native app, since no web server receives there, and RFC 7591 §3.2.1
+ * lets the server return the value it chose. So such a client is `native`, and is told so.
  */
 export function inferredApplicationType(redirectUris: readonly string[]): ApplicationType {
-  return redirectUris.length > 0 && redirectUris.every(isOnDevice) ? 'native' : 'web';
+  return redirectUris.some(isOnDevice) ? 'native' : 'web';
 }
 
 /**

@@ -238,15 +238,29 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       );
     });
 
-    it('infers native when every redirect URI is on the device, web otherwise (the default)', () => {
+    it('infers native when a redirect URI is on the device, web otherwise (the default)', () => {
       expect(parse({ redirect_uris: ['http://127.0.0.1/cb'] }, true).applicationType).toBe('native');
       expect(parse({ redirect_uris: ['com.example.app:/cb'] }, true).applicationType).toBe('native');
       expect(parse({ redirect_uris: ['https://a.example/cb'] }, true).applicationType).toBe('web');
       expect(
-        parse({ redirect_uris: ['https://a.example/cb', 'http://localhost/cb'] }, false)
-          .applicationType,
+        parseClientMetadata({ redirect_uris: [], grant_types: ['client_credentials'] }, 'client_secret_basic', {
+          production: true,
+        }).applicationType,
       ).toBe('web');
-      expect(refusal({ redirect_uris: ['https://a.example/cb', 'http://localhost/cb'] }, true)).toBe(
+      // An editor's loopback beside its claimed https URL (RFC 8252 §7.2): native, in production too.
+      expect(
+        parse({ redirect_uris: ['https://a.example/cb', 'http://127.0.0.1:33418/'] }, true)
+          .applicationType,
+      ).toBe('native');
+      expect(
+        refusal(
+          {
+            application_type: 'web',
+            redirect_uris: ['https://a.example/cb', 'http://localhost/cb'],
+          },
+          true,
+        ),
+      ).toBe(
         'redirect_uris[1] is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)',
       );
     });

@@ -89,11 +89,15 @@ describe('application_type at POST /register (development)', () => {
     expect(callback.origin).toBe('http://127.0.0.1:3000');
   });
 
-  it('a client that does not say is web (the default) unless every URI is on the device', async () => {
+  it('a client that does not say is web (the default) unless a URI is on the device', async () => {
     const web = await oauth.processDynamicClientRegistrationResponse(
-      await register({ redirect_uris: ['https://app.example/cb', 'http://localhost:8080/cb'] }),
+      await register({ redirect_uris: ['https://app.example/cb'] }),
     );
     expect(web.application_type).toBe('web');
+    const editor = await oauth.processDynamicClientRegistrationResponse(
+      await register({ redirect_uris: ['https://app.example/cb', 'http://127.0.0.1:33418/'] }),
+    );
+    expect(editor.application_type).toBe('native');
     const native = await oauth.processDynamicClientRegistrationResponse(
       await register({ redirect_uris: ['http://[::1]/cb'] }),
     );
