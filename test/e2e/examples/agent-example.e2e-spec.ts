@@ -50,7 +50,7 @@ class TokenExchangeProvider extends PrivateKeyJwtProvider {
     super(options);
   }
 
-  prepareTokenRequest(scope?: string): URLSearchParams {
+  override prepareTokenRequest(scope?: string): URLSearchParams {
     const params = new URLSearchParams({
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
       subject_token: this.subjectToken,
