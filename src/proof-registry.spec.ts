@@ -29,6 +29,7 @@ describe('the proof registry', () => {
       device_user_code: 'device',
       client_assertion_jti: 'private_key_jwt',
       jwt_bearer_jti: 'jwt_bearer',
+      client_secret: 'client_secret',
     });
   });
 
@@ -42,6 +43,7 @@ describe('the proof registry', () => {
       device: 'device_code',
       dpop: 'dpop_jti',
       par: 'par_request_uri',
+      client_secret: 'client_secret',
       private_key_jwt: 'client_assertion_jti',
       jwt_bearer: 'jwt_bearer_jti',
     });

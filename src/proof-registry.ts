@@ -1,4 +1,5 @@
 import { PRIVATE_KEY_JWT_PROOF } from './clients/assertion/private-key-jwt.proof';
+import { CLIENT_SECRET_PROOF } from './clients/client-secret.proof';
 import { PASSWORD_PROOF } from './login/password.proof';
 import { JWT_BEARER_PROOF } from './oauth/token/grants/jwt-bearer/jwt-bearer.proof';
 import { DEVICE_PROOF } from './oauth/device/device.proof';
@@ -37,6 +38,7 @@ const DESCRIPTORS = {
   dpop: DPOP_PROOF,
   par: PAR_PROOF,
   device: DEVICE_PROOF,
+  client_secret: CLIENT_SECRET_PROOF,
   private_key_jwt: PRIVATE_KEY_JWT_PROOF,
   jwt_bearer: JWT_BEARER_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };

@@ -24,15 +24,19 @@ function loopbackRedirect(uri: string): LoopbackRedirect | undefined {
  * RFC 9700 §4.1.3 (and OAuth 2.1 §2.3.1): a redirect URI is registered when it equals one of the
  * client's URIs as a string. The only exception, RFC 8252 §7.3: a native app (a public client)
  * registered with a loopback IP literal may use any port, since it listens on an ephemeral one.
- * Not `localhost` (§8.3: it may resolve elsewhere) and not a confidential client (not a native
- * app, and a secret-holding web server has a fixed address).
+ * Not `localhost` (§8.3: it may resolve elsewhere) and not a web client (a web server has a
+ * fixed address): a client registered with `application_type` `native`, or, for clients that
+ * never said (configured ones), a public client.
  */
 export function isRegisteredRedirectUri(
-  client: Pick<OAuthClient, 'type' | 'redirectUris'>,
+  client: Pick<OAuthClient, 'type' | 'redirectUris' | 'applicationType'>,
   requested: string,
 ): boolean {
   if (client.redirectUris.includes(requested)) return true;
-  if (client.type !== 'public') return false;
+  const native = client.applicationType
+    ? client.applicationType === 'native'
+    : client.type === 'public';
+  if (!native) return false;
   const wanted = loopbackRedirect(requested);
   if (!wanted) return false;
   return client.redirectUris.some((uri) => {

@@ -2,7 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHmac, randomBytes } from 'node:crypto';
 import { ExpiringCache } from '../platform/cache/expiring-cache';
+import {
+  ChallengeIssued,
+  ChallengeRedeemed,
+  ChallengeRejected,
+} from '../challenges/challenge.events';
 import { Clock } from '../platform/clock/clock';
+import { DomainEvents } from '../platform/events/domain-events';
 import { BoundedWorkQueue, WorkQueueFull } from '../platform/concurrency/bounded-work-queue';
 import { SingleFlight } from '../platform/concurrency/single-flight';
 import { PasswordHasher } from '../platform/crypto/password-hasher';
@@ -17,7 +23,7 @@ import { ClientAuthConfig } from '../config/sections/client-auth.config';
 import { CLIENT_ASSERTION_TYPE } from '../protocol-rules/client-jwks';
 import { assertedClientId, ClientAssertionVerifier } from './assertion/client-assertion.verifier';
 import { ClientRegistry } from './client-registry.service';
-import { OAuthClient, usesPrivateKeyJwt } from './oauth-client';
+import { clientLabel, OAuthClient, usesPrivateKeyJwt } from './oauth-client';
 
 export interface ClientCredentials {
   clientId?: string;
@@ -135,6 +141,7 @@ export class ClientAuthenticator {
     private readonly clock: Clock,
     private readonly clientAuth: ClientAuthConfig,
     private readonly assertions: ClientAssertionVerifier,
+    private readonly events: DomainEvents,
   ) {
     const { maxConcurrentHashes, maxQueuedHashes } = clientAuth;
     this.hashing = new BoundedWorkQueue(maxConcurrentHashes, maxQueuedHashes);
@@ -163,6 +170,7 @@ export class ClientAuthenticator {
       return client;
     }
     if (clientSecret === undefined) {
+      this.events.emit(new ChallengeRejected('client_secret', 'missing_secret', clientLabel(client)));
       throw new InvalidClient('Client authentication is required');
     }
     const failureKey = JSON.stringify([credentials.callerAddress, client.clientId]);
@@ -171,8 +179,13 @@ export class ClientAuthenticator {
       !(await this.verifySecret(client, client.secretHash, clientSecret, failureKey))
     ) {
       this.recordFailure(failureKey, client.clientId);
+      this.events.emit(new ChallengeRejected('client_secret', 'wrong_secret', clientLabel(client)));
       throw new InvalidClient('Client authentication failed');
     }
+    // The comparison's figures (/challenge-models): a presentation is issued and redeemed at once.
+    const now = this.clock.now();
+    this.events.emit(new ChallengeIssued('client_secret', now, now));
+    this.events.emit(new ChallengeRedeemed('client_secret', now, now, now));
     return client;
   }
 

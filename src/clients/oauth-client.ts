@@ -1,3 +1,5 @@
+import type { ApplicationType } from '../protocol-rules/redirect-uri';
+
 export type ClientType = 'confidential' | 'public';
 
 /**
@@ -66,6 +68,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
   dpopBoundAccessTokens?: true;
   /** RFC 9126 §6 `require_pushed_authorization_requests`: /authorize only with a request_uri. */
   requirePushedAuthorizationRequests?: true;
+  /**
+   * OpenID Connect Registration §2 `application_type` of a client that registered itself. A
+   * `native` app may use any port on a registered loopback redirect (RFC 8252 §7.3). Absent
+   * (configured and operator-added clients): a public client is treated as native there.
+   */
+  applicationType?: ApplicationType;
   /**
    * RFC 7523 §2.2 `private_key_jwt`: the client authenticates with assertions signed by one of
    * these public keys (RFC 7591 `jwks`), or of those published at `jwksUri` (never both). Such a

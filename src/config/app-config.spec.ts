@@ -390,7 +390,7 @@ describe('AppConfig.fromEnv', () => {
 
   it('seeds demo clients that pass the same redirect URI rules', () => {
     const ids = AppConfig.fromEnv(base).oauth.clients.map((client) => client.clientId);
-    expect(ids).toEqual(['demo-client', 'demo-spa']);
+    expect(ids).toEqual(['demo-client', 'demo-spa', 'demo-agent']);
   });
 
   it('counts rate limits in MongoDB unless RATE_LIMIT_STORE=memory, and refuses other stores', () => {
@@ -411,6 +411,7 @@ describe('AppConfig.fromEnv', () => {
     expect(clients.map((client) => [client.clientId, client.firstParty === true])).toEqual([
       ['demo-client', true],
       ['demo-spa', true],
+      ['demo-agent', true],
       ['own', true],
       ['partner', false],
     ]);

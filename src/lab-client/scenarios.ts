@@ -8,6 +8,7 @@ import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, describeError } from './expectations';
 import { CODE_OF_ANOTHER_CLIENT, DeviceLab } from './device-scenarios';
+import { ClientAuthLab } from './client-auth-scenarios';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
 import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
@@ -65,6 +66,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   dpop: 65,
   par: 60,
   device: 600,
+  client_secret: 0,
   private_key_jwt: 300,
   jwt_bearer: 3600,
 };
@@ -111,6 +113,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const passkey = new PasskeyLab(baseUrl, issuer, signal);
   const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
   const session = new SessionLab(baseUrl, issuer, signal);
+  const machine = new ClientAuthLab(baseUrl, issuer, tokenEndpoint, signal);
 
   await attempt(
     'pkce',
@@ -418,6 +421,29 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     'user code brute force',
     '429 after at most 9 codes from one address',
     () => device.userCodeBruteForce(),
+  );
+
+  // Machine clients (RFC 7523, RFC 8693), as the seeded demo agent and demo client.
+  await attempt(
+    'private_key_jwt',
+    'replayed client assertion',
+    'first 200; 401 invalid_client',
+    () => machine.replayedAssertion(),
+  );
+  await attempt('private_key_jwt', 'assertion for another audience', '401 invalid_client', () =>
+    machine.wrongAudience(),
+  );
+  await attempt('jwt_bearer', 'assertion from an untrusted issuer', '400 invalid_grant', () =>
+    machine.untrustedIssuer(),
+  );
+  await attempt(
+    'client_secret',
+    'HS256 assertion keyed with the client secret',
+    '401 invalid_client',
+    () => machine.hs256WithSecret(),
+  );
+  await attempt('private_key_jwt', 'scope escalation by token exchange', '400 invalid_scope', () =>
+    machine.scopeEscalationByExchange(),
   );
 
   const code = await expiringCode;

@@ -30,6 +30,9 @@ export const CHALLENGE_KINDS = [
   'client_assertion_jti',
   // RFC 7523 §3 for the JWT-bearer grant: an issuer's assertion `jti`, seen once until it expires.
   'jwt_bearer_jti',
+  // RFC 6749 §2.3.1: a client secret presented. Nothing is stored under this kind (a secret is
+  // checked against its hash); it names the presentations in the comparison's figures.
+  'client_secret',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
@@ -74,13 +77,19 @@ export type MethodType = (typeof METHOD_TYPES)[number];
  * wallet nonces), passkeys (WebAuthn challenges), SIWS (Solana wallet nonces) and SIWB (Bitcoin
  * wallet nonces), the device authorization grant (RFC 8628 device codes), and the proofs
  * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
- * (`request_uri`s, RFC 9126), a client's own proof, private_key_jwt (assertion `jti`s,
- * RFC 7523), and a trusted issuer's assertion presented by a client, the JWT-bearer grant (its
+ * (`request_uri`s, RFC 9126), a client's own proof, a client secret (RFC 6749 §2.3.1, nothing
+ * stored) or private_key_jwt (assertion `jti`s, RFC 7523), and a trusted issuer's assertion presented by a client, the JWT-bearer grant (its
  * `jti`s, RFC 7523 §2.1). The order is the order of GET /challenge-models; an id is the
  * `model` label of the metrics.
  */
 export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device'] as const;
-export const POSSESSION_MODEL_IDS = ['dpop', 'par', 'private_key_jwt', 'jwt_bearer'] as const;
+export const POSSESSION_MODEL_IDS = [
+  'dpop',
+  'par',
+  'client_secret',
+  'private_key_jwt',
+  'jwt_bearer',
+] as const;
 export const ALL_MODEL_IDS: readonly ChallengeModel[] = [...MODEL_IDS, ...POSSESSION_MODEL_IDS];
 export type LoginModel = (typeof MODEL_IDS)[number];
 export type PossessionModel = (typeof POSSESSION_MODEL_IDS)[number];

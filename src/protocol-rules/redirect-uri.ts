@@ -86,3 +86,47 @@ function redirectHostProblem(hostname: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * OpenID Connect Registration §2 / RFC 7591 §2 `application_type`: a `web` client is served
+ * from a web server and receives its codes over https; a `native` app receives them on the
+ * device, at a loopback interface or under a private-use scheme (RFC 8252 §7.1, §7.3), or at a
+ * claimed https URL (§7.2).
+ */
+export const APPLICATION_TYPES = ['web', 'native'] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+/** Whether `uri` is received on the device: loopback http or a private-use scheme. */
+function isOnDevice(uri: string): boolean {
+  return HTTP_LOOPBACK.test(uri) || (!/^https?:/.test(uri) && PRIVATE_USE_SCHEME.test(uri));
+}
+
+/**
+ * The application type of a client that did not say. OpenID Connect Registration §2 defaults to
+ * `web`; a client with a redirect URI on the device (as MCP clients register, without the field:
+ * the SDK's CLI clients on loopback alone, editors on loopback beside a claimed https URL, RFC
+ * 8252 §7.2) can only be a native app, since no web server receives there, and RFC 7591 §3.2.1
+ * lets the server return the value it chose. So such a client is `native`, and is told so.
+ */
+export function inferredApplicationType(redirectUris: readonly string[]): ApplicationType {
+  return redirectUris.some(isOnDevice) ? 'native' : 'web';
+}
+
+/**
+ * Why a client of `applicationType` cannot register `uri` (already a valid redirect URI), or
+ * undefined when it can. A web client gets https only, and plain http on a loopback host only
+ * where `loopbackHttpForWeb` (outside production: a developer's web app on localhost).
+ */
+export function applicationTypeProblem(
+  uri: string,
+  applicationType: ApplicationType,
+  loopbackHttpForWeb: boolean,
+): string | undefined {
+  if (applicationType === 'native' || uri.startsWith('https:')) return undefined;
+  if (HTTP_LOOPBACK.test(uri)) {
+    return loopbackHttpForWeb
+      ? undefined
+      : 'is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)';
+  }
+  return 'uses a private-use scheme, which only a native app receives: register application_type "native" (RFC 8252 §7.1)';
+}

@@ -4,7 +4,7 @@ import { DpopConfig } from '../config/sections/dpop.config';
 import { TokenConfig } from '../config/sections/tokens.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { DPOP_SIGNING_ALGS } from '../tokens/dpop/dpop-algorithms';
-import { SUPPORTED_SCOPES } from '../tokens/scopes';
+import { RESOURCE_SCOPES } from '../tokens/scopes';
 import { ProtectedResourceMetadataDto } from './protected-resource-metadata.dto';
 
 const WELL_KNOWN = '.well-known/oauth-protected-resource';
@@ -39,7 +39,8 @@ export class ProtectedResourceMetadataController {
       authorization_servers: [issuer],
       // RFC 6750 §2.1 only: no form-body or query tokens.
       bearer_methods_supported: ['header'],
-      scopes_supported: SUPPORTED_SCOPES,
+      // offline_access asks the authorization server for a refresh token: no scope of this API.
+      scopes_supported: RESOURCE_SCOPES,
       jwks_uri: `${issuer}/jwks.json`,
       resource_name: 'Proofgate API',
       // RFC 9728 §2, RFC 9449 §7.1: DPoP-bound tokens are accepted (and, if so set, required).

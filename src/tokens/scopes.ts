@@ -5,10 +5,22 @@ import { InvalidScope } from '../platform/errors/protocol-error';
  * `email`: no account has an address, so no token or ID token could ever carry one, and
  * advertising it (`scopes_supported`) promised what is never issued.
  */
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'api', 'account'] as const;
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'api', 'account', 'offline_access'] as const;
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
 export const OPENID_SCOPE = 'openid';
 export const DEFAULT_SCOPE = 'profile';
+/**
+ * OpenID Connect Core §11: asks for a refresh token. Refresh tokens are not gated on it: a
+ * client registered for `refresh_token` gets them as before (what existing clients rely on).
+ * It is accepted and advertised because the MCP authorization spec has clients ask for it when
+ * `scopes_supported` lists it; it is dropped from the request of a client that will get no
+ * refresh token (not registered for `refresh_token`), so the user is never asked for it in vain.
+ */
+export const OFFLINE_ACCESS_SCOPE = 'offline_access';
+/** The scopes about the API and the user, i.e. all but offline_access (what RFC 9728 lists). */
+export const RESOURCE_SCOPES: readonly string[] = SUPPORTED_SCOPES.filter(
+  (scope) => scope !== OFFLINE_ACCESS_SCOPE,
+);
 /**
  * Managing the account itself (its passkeys and linked methods): granted to first-party clients
  * only, since a token with it can add a way into the account.
@@ -25,6 +37,12 @@ export function checkScope(requested: string | undefined): string {
   const unknown = values.filter((v) => !(SUPPORTED_SCOPES as readonly string[]).includes(v));
   if (unknown.length > 0) throw new InvalidScope(`Unsupported scope: ${unknown.join(' ')}`);
   return [...new Set(values)].join(' ');
+}
+
+/** `scope` (normalised) without `value`; the default scope when nothing else is left. */
+export function withoutScope(scope: string, value: string): string {
+  const rest = scope.split(' ').filter((item) => item !== value);
+  return rest.length > 0 ? rest.join(' ') : DEFAULT_SCOPE;
 }
 
 /** Whether a granted (normalised) scope includes `value`. */

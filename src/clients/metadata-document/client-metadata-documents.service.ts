@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
 import { ServerConfig } from '../../config/sections/server.config';
+import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
 import { ExpiringCache } from '../../platform/cache/expiring-cache';
 import { Clock } from '../../platform/clock/clock';
 import { SingleFlight } from '../../platform/concurrency/single-flight';
@@ -177,13 +177,9 @@ export class ClientMetadataDocuments {
           ? { extraCaCertificates: this.clientMetadata.extraCaCertificates }
           : {}),
       });
-      const client = toClient(
-        clientId,
-        url,
-        fetched.contentType,
-        fetched.body,
-        this.server.isProduction,
-      );
+      const client = toClient(clientId, url, fetched.contentType, fetched.body, {
+        production: this.server.isProduction,
+      });
       const ttlSeconds = documentCacheSeconds(fetched.cacheControl);
       this.documents.set(clientId, client, this.clock.now().getTime() + ttlSeconds * 1000);
       return client;
@@ -248,7 +244,7 @@ function toClient(
   url: URL,
   contentType: string | undefined,
   body: Buffer,
-  production: boolean,
+  { production }: { production: boolean },
 ): OAuthClient {
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '')) {
     throw new DocumentRefused('the document is not application/json');
@@ -284,6 +280,7 @@ function toClient(
     name: metadata.clientName ?? url.host,
     redirectUris: metadata.redirectUris,
     grantTypes: metadata.grantTypes,
+    applicationType: metadata.applicationType,
     ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
     ...(metadata.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }

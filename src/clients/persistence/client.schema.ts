@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import type { ApplicationType } from '../../protocol-rules/redirect-uri';
 import type { ClientJwks, ClientType } from '../oauth-client';
 
 @Schema({ collection: 'oauth_clients', versionKey: false })
@@ -33,6 +34,10 @@ export class ClientRecord {
   /** RFC 9126 §6 require_pushed_authorization_requests. */
   @Prop({ type: Boolean })
   requirePushedAuthorizationRequests?: boolean;
+
+  /** OpenID Connect Registration §2 application_type of a client that registered itself. */
+  @Prop({ type: String, enum: ['web', 'native'] })
+  applicationType?: ApplicationType;
 
   /** RFC 7591 grant_types of a client that registered itself; absent: the browser grants. */
   @Prop({ type: [String], default: undefined })

@@ -22,6 +22,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.firstParty ? { firstParty: true } : {}),
     ...(record.resources?.length ? { resources: record.resources } : {}),
     ...(record.grantTypes ? { grantTypes: record.grantTypes } : {}),
+    ...(record.applicationType ? { applicationType: record.applicationType } : {}),
     ...(record.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
     ...(record.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }

@@ -3,10 +3,11 @@ import { parseClientMetadata } from './client-metadata';
 
 describe('parseClientMetadata (RFC 7591 §2)', () => {
   it('applies the RFC 7591 defaults and leaves the auth method unset when absent', () => {
-    expect(parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }, 'none')).toEqual({
+    expect(parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }, 'none', { production: false })).toEqual({
       redirectUris: ['https://app.example/cb'],
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
+      applicationType: 'web',
     });
   });
 
@@ -21,6 +22,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
         software_version: 2,
       },
       'none',
+      { production: false },
     );
     expect(metadata).toEqual({
       redirectUris: ['com.example.app:/oauth2redirect'],
@@ -28,6 +30,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       tokenEndpointAuthMethod: 'none',
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
+      applicationType: 'native',
     });
   });
 
@@ -36,20 +39,24 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parseClientMetadata(
         { redirect_uris: ['https://app.example/cb'], client_name: 'Rocket 🚀' },
         'none',
+        { production: false },
       ).clientName,
     ).toBe('Rocket 🚀');
   });
 
   it('accepts a machine client: grants without redirects, and no redirect URIs or response types', () => {
     const sdk = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [] };
-    expect(parseClientMetadata(sdk, 'client_secret_basic')).toEqual({
+    expect(parseClientMetadata(sdk, 'client_secret_basic', { production: false })).toEqual({
       redirectUris: [],
       grantTypes: ['client_credentials'],
       responseTypes: [],
+      applicationType: 'web',
     });
     // Absent response_types: none for a client none of whose grants redirects.
     expect(
-      parseClientMetadata({ grant_types: ['client_credentials'] }, 'client_secret_basic')
+      parseClientMetadata({ grant_types: ['client_credentials'] }, 'client_secret_basic', {
+        production: false,
+      })
         .responseTypes,
     ).toEqual([]);
   });
@@ -94,7 +101,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   ])('refuses the inconsistent %j (auth method default %s)', (body, method, type, description) => {
     let thrown: unknown;
     try {
-      parseClientMetadata(body, method);
+      parseClientMetadata(body, method, { production: false });
     } catch (error) {
       thrown = error;
     }
@@ -109,6 +116,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
         grant_types: ['authorization_code', 'refresh_token', 'refresh_token'],
       },
       'none',
+      { production: false },
     );
     expect(metadata.redirectUris).toEqual(['https://app.example/cb']);
     expect(metadata.grantTypes).toEqual(['authorization_code', 'refresh_token']);
@@ -180,11 +188,87 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   ])('refuses %j', (body, type, description) => {
     let thrown: unknown;
     try {
-      parseClientMetadata(body, 'none');
+      parseClientMetadata(body, 'none', { production: false });
     } catch (error) {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(type);
     expect((thrown as InvalidClientMetadata).description).toBe(description);
+  });
+
+  describe('application_type (OpenID Connect Registration §2, RFC 8252 §7)', () => {
+    const parse = (body: Record<string, unknown>, production: boolean) =>
+      parseClientMetadata(body, 'none', { production });
+    const refusal = (body: Record<string, unknown>, production: boolean): string => {
+      try {
+        parse(body, production);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidRedirectUri);
+        return (error as InvalidRedirectUri).description;
+      }
+      throw new Error('not refused');
+    };
+
+    it('lets a native app register loopback http and private-use schemes, in production too', () => {
+      const uris = ['http://127.0.0.1/cb', 'http://[::1]:8080/cb', 'com.example.app:/cb'];
+      for (const production of [false, true]) {
+        expect(parse({ application_type: 'native', redirect_uris: uris }, production)).toMatchObject(
+          { applicationType: 'native', redirectUris: uris },
+        );
+      }
+    });
+
+    it('lets a native app register a claimed https URL (RFC 8252 §7.2)', () => {
+      const body = { application_type: 'native', redirect_uris: ['https://app.example/cb'] };
+      expect(parse(body, true).applicationType).toBe('native');
+    });
+
+    it('refuses a web client a private-use scheme, naming application_type native', () => {
+      const body = { application_type: 'web', redirect_uris: ['https://a.example/cb', 'com.example.app:/cb'] };
+      expect(refusal(body, false)).toBe(
+        'redirect_uris[1] uses a private-use scheme, which only a native app receives: register application_type "native" (RFC 8252 §7.1)',
+      );
+    });
+
+    it('allows a web client loopback http outside production only', () => {
+      const body = { application_type: 'web', redirect_uris: ['http://127.0.0.1:3000/cb'] };
+      expect(parse(body, false).applicationType).toBe('web');
+      expect(refusal(body, true)).toBe(
+        'redirect_uris[0] is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)',
+      );
+    });
+
+    it('infers native when a redirect URI is on the device, web otherwise (the default)', () => {
+      expect(parse({ redirect_uris: ['http://127.0.0.1/cb'] }, true).applicationType).toBe('native');
+      expect(parse({ redirect_uris: ['com.example.app:/cb'] }, true).applicationType).toBe('native');
+      expect(parse({ redirect_uris: ['https://a.example/cb'] }, true).applicationType).toBe('web');
+      expect(
+        parseClientMetadata({ redirect_uris: [], grant_types: ['client_credentials'] }, 'client_secret_basic', {
+          production: true,
+        }).applicationType,
+      ).toBe('web');
+      // An editor's loopback beside its claimed https URL (RFC 8252 §7.2): native, in production too.
+      expect(
+        parse({ redirect_uris: ['https://a.example/cb', 'http://127.0.0.1:33418/'] }, true)
+          .applicationType,
+      ).toBe('native');
+      expect(
+        refusal(
+          {
+            application_type: 'web',
+            redirect_uris: ['https://a.example/cb', 'http://localhost/cb'],
+          },
+          true,
+        ),
+      ).toBe(
+        'redirect_uris[1] is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)',
+      );
+    });
+
+    it.each([['desktop'], [7], [['native']]])('refuses application_type %p', (value) => {
+      expect(() => parse({ application_type: value, redirect_uris: [] }, false)).toThrow(
+        new InvalidClientMetadata('application_type must be one of web, native'),
+      );
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
+import {
+  APPLICATION_TYPES,
+  applicationTypeProblem,
+  inferredApplicationType,
+  redirectUriProblem,
+  type ApplicationType,
+} from '../../protocol-rules/redirect-uri';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
@@ -42,6 +48,8 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   readonly grantTypes: string[];
   readonly responseTypes: string[];
+  /** OpenID Connect Registration §2 `application_type`, as sent or inferred (redirect-uri.ts). */
+  readonly applicationType: ApplicationType;
   /** RFC 9449 §5.2 `dpop_bound_access_tokens` (default false). */
   readonly dpopBoundAccessTokens?: true;
   /** RFC 9126 §6 `require_pushed_authorization_requests` (default false). */
@@ -160,6 +168,32 @@ function logoutMetadata(body: Record<string, unknown>, production: boolean): Cli
   };
 }
 
+/**
+ * OpenID Connect Registration §2 `application_type` (which the MCP authorization spec asks
+ * clients to send), or the one inferred from the redirect URIs; each URI must suit it.
+ */
+function applicationType(
+  body: Record<string, unknown>,
+  uris: string[],
+  loopbackHttpForWeb: boolean,
+): ApplicationType {
+  const sent = body.application_type;
+  if (
+    sent !== undefined &&
+    (typeof sent !== 'string' || !(APPLICATION_TYPES as readonly string[]).includes(sent))
+  ) {
+    throw new InvalidClientMetadata(
+      `application_type must be one of ${APPLICATION_TYPES.join(', ')}`,
+    );
+  }
+  const type = (sent as ApplicationType | undefined) ?? inferredApplicationType(uris);
+  uris.forEach((uri, index) => {
+    const problem = applicationTypeProblem(uri, type, loopbackHttpForWeb);
+    if (problem) throw new InvalidRedirectUri(`redirect_uris[${index}] ${problem}`);
+  });
+  return type;
+}
+
 function clientName(body: Record<string, unknown>): string | undefined {
   const name = body.client_name;
   if (name === undefined) return undefined;
@@ -238,11 +272,12 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
  * `defaultAuthMethod` is what an absent token_endpoint_auth_method means where the metadata
  * comes from (RFC 7591: client_secret_basic; a metadata document: none): the grant types a
  * client may register depend on whether it authenticates (protocol-rules/grant-types.ts).
+ * `production` refuses a web client's loopback http redirect URIs (a native app's stay allowed).
  */
 export function parseClientMetadata(
   body: unknown,
   defaultAuthMethod: TokenEndpointAuthMethod,
-  { production = true }: { production?: boolean } = {},
+  { production }: { production: boolean },
 ): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
   const malformed = fieldWithLoneSurrogate(body);
@@ -252,6 +287,7 @@ export function parseClientMetadata(
     );
   }
   const uris = redirectUris(body);
+  const appType = applicationType(body, uris, !production);
   const name = clientName(body);
   const method = authMethod(body);
   // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code (for a
@@ -286,6 +322,7 @@ export function parseClientMetadata(
     ...(method !== undefined ? { tokenEndpointAuthMethod: method } : {}),
     grantTypes,
     responseTypes,
+    applicationType: appType,
     ...(flag(body, 'dpop_bound_access_tokens') ? { dpopBoundAccessTokens: true } : {}),
     ...(flag(body, 'require_pushed_authorization_requests')
       ? { requirePushedAuthorizationRequests: true }

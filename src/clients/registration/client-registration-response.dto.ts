@@ -41,6 +41,13 @@ export class ClientRegistrationResponseDto {
   @ApiProperty({ type: [String], example: ['code'] })
   response_types!: string[];
 
+  @ApiProperty({
+    description: 'OpenID Connect Registration §2, as sent or inferred from the redirect URIs',
+    enum: ['web', 'native'],
+    example: 'native',
+  })
+  application_type!: 'web' | 'native';
+
   @ApiPropertyOptional({ description: 'RFC 9449 §5.2, when registered true', example: true })
   dpop_bound_access_tokens?: boolean;
 

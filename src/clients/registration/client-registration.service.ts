@@ -79,6 +79,7 @@ export class ClientRegistrationService {
       redirectUris: metadata.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
       grantTypes: metadata.grantTypes,
+      applicationType: metadata.applicationType,
       ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
       ...(metadata.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
@@ -108,6 +109,7 @@ export class ClientRegistrationService {
       token_endpoint_auth_method: method,
       grant_types: metadata.grantTypes,
       response_types: metadata.responseTypes,
+      application_type: metadata.applicationType,
       ...(metadata.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }

@@ -31,6 +31,12 @@ export interface ClientConfig {
   readonly backchannelLogoutSessionRequired?: boolean;
 }
 
+const DEMO_AGENT_KID = 'demo-agent-1';
+const DEMO_AGENT_PUBLIC_KEY = {
+  x: 'Mmyx6zj42ELI3st5I0XOOgwObeFwEo_Ba7v_MFnd3x4',
+  y: 'oh-OW8TzCXvoSj25n27oeB-mzYEltYCSv40EG_f-MJM',
+};
+
 /**
  * The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on.
  * `demo-client` keeps `http://localhost`: RFC 8252 §8.3 prefers 127.0.0.1, but dev setups rely
@@ -53,6 +59,22 @@ export const DEMO_CLIENTS: readonly ClientConfig[] = [
     clientId: 'demo-spa',
     redirectUris: ['http://127.0.0.1:25002/callback'],
     name: 'Demo single-page app',
+    firstParty: true,
+  },
+  {
+    // A machine client (RFC 7523 private_key_jwt) for the attack lab's client-authentication rows
+    // and examples/agent. Its private key is published with them (a demo key, like demo-secret):
+    // seeded only with SEED_DEMO_DATA, off in production.
+    clientId: 'demo-agent',
+    redirectUris: [],
+    name: 'Demo agent',
+    grantTypes: [
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
+    ],
+    jwks: { keys: [{ kty: 'EC', crv: 'P-256', kid: DEMO_AGENT_KID, ...DEMO_AGENT_PUBLIC_KEY }] },
+    resources: ['http://localhost:25004/mcp'],
     firstParty: true,
   },
 ];

@@ -15,7 +15,7 @@ function check(acrRequiredByScope: Record<string, 'phr'>): AuthorizationRequestC
 describe('AuthorizationRequestCheck at start', () => {
   it('refuses an ACR_REQUIRED_BY_SCOPE naming a scope this server does not grant', () => {
     expect(() => check({ acount: 'phr' })).toThrow(
-      'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, api, account)',
+      'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, api, account, offline_access)',
     );
     expect(() => check({ account: 'phr' })).not.toThrow();
   });

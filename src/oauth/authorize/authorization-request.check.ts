@@ -10,7 +10,15 @@ import type { OAuthClient } from '../../clients/oauth-client';
 import { checkCodeChallenge } from '../pkce/check-pkce';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { ACCOUNT_SCOPE, SUPPORTED_SCOPES, checkScope, hasScope } from '../../tokens/scopes';
+import {
+  ACCOUNT_SCOPE,
+  OFFLINE_ACCESS_SCOPE,
+  SUPPORTED_SCOPES,
+  checkScope,
+  hasScope,
+  withoutScope,
+} from '../../tokens/scopes';
+import { grantTypesOf } from '../token/check-grant-type';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { ConfigError } from '../../config/env-parsers';
 import { acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
@@ -96,7 +104,7 @@ export class AuthorizationRequestCheck {
     client: OAuthClient,
     request: { scope?: string; resource?: string },
   ): Promise<{ scope: string; resource: string }> {
-    const scope = checkScope(request.scope);
+    const scope = requestedScope(client, request.scope);
     // The account scope can add a way into the account (a passkey, a wallet): the operator's own
     // applications only.
     if (hasScope(scope, ACCOUNT_SCOPE) && !client.firstParty) {
@@ -146,4 +154,17 @@ function checkDpopJkt(jkt: string | undefined): string | undefined {
     throw new InvalidRequest('dpop_jkt must be a base64url SHA-256 JWK thumbprint');
   }
   return jkt;
+}
+
+/**
+ * The checked `scope` a client asks the user for. OpenID Connect Core §11: `offline_access`
+ * asks for a refresh token; a client not registered for `refresh_token` gets none, so the value
+ * is ignored (dropped, RFC 6749 §3.3) rather than put before the user or into its tokens.
+ */
+export function requestedScope(client: OAuthClient, requested: string | undefined): string {
+  const scope = checkScope(requested);
+  if (!hasScope(scope, OFFLINE_ACCESS_SCOPE)) return scope;
+  return grantTypesOf(client).includes('refresh_token')
+    ? scope
+    : withoutScope(scope, OFFLINE_ACCESS_SCOPE);
 }

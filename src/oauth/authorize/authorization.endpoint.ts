@@ -39,6 +39,8 @@ export type AuthorizationOutcome =
       kind: 'consent';
       client: OAuthClient;
       scope: string;
+      /** The values of `scope` the user allowed this client before: shown, not asked again. */
+      alreadyAllowed: string[];
       session: LoginSession;
       returnTo: string;
       /** RFC 8707: the resource the tokens will be for, when it is not Proofgate's own API. */
@@ -152,10 +154,10 @@ export class AuthorizationEndpoint {
         return this.toLogin(client.clientId, originalUrl, now, required);
       }
       const otherResource = resource === this.tokens.audience ? undefined : resource;
-      if (
-        !client.firstParty &&
-        !(await this.consents.covers(session.sub, client.clientId, scope, otherResource))
-      ) {
+      const consent = client.firstParty
+        ? undefined
+        : await this.consents.review(session.sub, client.clientId, scope, otherResource);
+      if (consent !== undefined && consent.asked.length > 0) {
         if (required.promptNone) {
           throw new ConsentRequired(
             'The user has not allowed this client the requested scope, and prompt=none forbids asking',
@@ -165,6 +167,7 @@ export class AuthorizationEndpoint {
           kind: 'consent',
           client,
           scope,
+          alreadyAllowed: consent.allowed,
           session,
           returnTo: originalUrl,
           ...(otherResource === undefined ? {} : { resource: otherResource }),

@@ -79,7 +79,10 @@ export class AuthorizeController {
               selfAsserted:
                 outcome.client.dynamicallyRegisteredAt !== undefined ||
                 outcome.client.metadataDocument === true,
-              scopes: outcome.scope.split(' '),
+              scopes: outcome.scope
+                .split(' ')
+                .filter((value) => !outcome.alreadyAllowed.includes(value)),
+              alreadyAllowed: outcome.alreadyAllowed,
               ...(outcome.resource === undefined ? {} : { resource: outcome.resource }),
               signedInAs: outcome.session.sub,
               returnTo: outcome.returnTo,

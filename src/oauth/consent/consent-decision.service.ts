@@ -15,7 +15,7 @@ import {
 } from '../par/pushed-authorization.service';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { checkScope } from '../../tokens/scopes';
+import { requestedScope } from '../authorize/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from './consent.service';
 
@@ -87,7 +87,8 @@ export class ConsentDecisionService {
     }
 
     try {
-      const scope = checkScope(param('scope'));
+      // The scope /authorize put before the user (offline_access dropped as it does).
+      const scope = requestedScope(client, param('scope'));
       const defaultResource = this.tokens.audience;
       const resource = checkAuthorizedResource(client, param('resource'), {
         defaultResource,

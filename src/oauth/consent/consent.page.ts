@@ -10,8 +10,13 @@ export interface ConsentPageView {
    * own claim, which the user is told, never an identity Proofgate vouches for.
    */
   readonly selfAsserted: boolean;
-  /** Normalised scope values, already checked against the supported set. */
+  /** The normalised scope values asked for now (checked against the supported set). */
   readonly scopes: readonly string[];
+  /**
+   * Values of the request the user allowed this client before (a step-up asks with the union):
+   * listed as already allowed, not asked again. Allow grants the union.
+   */
+  readonly alreadyAllowed?: readonly string[];
   /**
    * RFC 8707: the resource (the token's audience) when it is not Proofgate's own API: the user
    * is letting the client act on their behalf at that server, and must see which one.
@@ -30,6 +35,7 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
   api: 'Call the Proofgate API on your behalf',
   // Granted to first-party clients only, which never show this screen; said plainly all the same.
   account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',
+  offline_access: 'Keep this access while you are away, until you revoke it (a refresh token)',
 };
 
 /** The `<li>` of each scope, with what it means in words where it has a meaning. */
@@ -66,6 +72,10 @@ ${
 ${items}
 </ul>
 ${
+  view.alreadyAllowed?.length
+    ? `<p class="muted">Already allowed, kept:</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed)}\n</ul>\n`
+    : ''
+}${
   view.resource === undefined
     ? ''
     : `<p>at <strong><code id="consent-resource">${escapeHtml(view.resource)}</code></strong> (not Proofgate's own API: the access is for that server).</p>\n`

@@ -89,6 +89,24 @@ describe('ConsentService', () => {
     );
   });
 
+  it('reviews a step-up: what was allowed is kept, only the new values are asked', async () => {
+    await service.allow('alice', 'mcp', 'profile');
+    expect(await service.review('alice', 'mcp', 'profile api')).toEqual({
+      allowed: ['profile'],
+      asked: ['api'],
+    });
+    // Another server: everything is asked again, since the access would be for it.
+    expect(await service.review('alice', 'mcp', 'profile api', 'https://a.example/mcp')).toEqual({
+      allowed: [],
+      asked: ['profile', 'api'],
+    });
+    await service.allow('alice', 'mcp', 'profile api');
+    expect(await service.review('alice', 'mcp', 'profile api')).toEqual({
+      allowed: ['profile', 'api'],
+      asked: [],
+    });
+  });
+
   it('covers nothing before Allow', async () => {
     expect(await service.covers('alice', 'partner', 'profile')).toBe(false);
   });

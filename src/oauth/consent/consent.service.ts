@@ -38,10 +38,35 @@ export class ConsentService implements OnModuleInit {
    * (RFC 8707), which the user saw on the consent screen. An expired consent covers nothing.
    */
   async covers(sub: string, clientId: string, scope: string, resource?: string): Promise<boolean> {
+    const { allowed } = await this.review(sub, clientId, scope, resource);
+    return allowed.length === scopeValues(scope).length;
+  }
+
+  /**
+   * The values of `scope` the user has already allowed the client (for `resource`, when given),
+   * and those they have not: on step-up (MCP authorization: the client asks again with the union
+   * of what it holds and what a resource challenged it for) the consent screen asks for the new
+   * ones only. A resource not allowed yet makes every value new: the access is for another server.
+   */
+  async review(
+    sub: string,
+    clientId: string,
+    scope: string,
+    resource?: string,
+  ): Promise<{ allowed: string[]; asked: string[] }> {
+    const values = scopeValues(scope);
     const consent = await this.consents.find(sub, clientId);
-    if (!consent || !this.current(consent)) return false;
-    if (resource !== undefined && !consent.resources.includes(resource)) return false;
-    return scopeValues(scope).every((value) => consent.scopes.includes(value));
+    if (
+      !consent ||
+      !this.current(consent) ||
+      (resource !== undefined && !consent.resources.includes(resource))
+    ) {
+      return { allowed: [], asked: values };
+    }
+    return {
+      allowed: values.filter((value) => consent.scopes.includes(value)),
+      asked: values.filter((value) => !consent.scopes.includes(value)),
+    };
   }
 
   allow(sub: string, clientId: string, scope: string, resource?: string): Promise<void> {

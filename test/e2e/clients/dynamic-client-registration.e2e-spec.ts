@@ -70,6 +70,8 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
+      // Every redirect URI is on the device: a native app (OpenID Connect Registration §2).
+      application_type: 'native',
     });
     expect(registered.client_id_issued_at).toBeGreaterThanOrEqual(before);
     // ID tokens are signed with TOKEN_SIGNING_ALG (ES256 by default); oauth4webapi expects RS256.
@@ -401,6 +403,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['authorization_code'],
         response_types: ['code'],
+        application_type: 'web',
       });
       const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
       const basic = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

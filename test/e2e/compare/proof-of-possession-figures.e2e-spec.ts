@@ -179,4 +179,52 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
     );
     expect(section).toContain('data-lines="dpop:issued,par:issued:dashed,par:redeemed"');
   });
+
+  it('counts client secrets as clients present them: accepted, and refused by reason', async () => {
+    interface Counts {
+      issued: number;
+      redeemed: number;
+      expired_unredeemed: number;
+      rejected: { by_reason: Record<string, number> };
+    }
+    interface Model {
+      id: string;
+      threats: { does_not_stop: string[] };
+      figures: { live: number; since_start: Counts };
+    }
+    const figures = async () => {
+      const { body } = await t.http().get('/challenge-models').expect(200);
+      return (body.proof_of_possession as Model[]).find((model) => model.id === 'client_secret')!;
+    };
+    const before = await figures();
+    expect(before).toMatchObject({
+      id: 'client_secret',
+      store: { challenge_kind: 'client_secret', lifetime_seconds: 0 },
+    });
+    expect(before.threats.does_not_stop).toContain(
+      'a request made for another server: nothing binds the secret to an audience',
+    );
+    const basic = (secret: string) =>
+      `Basic ${Buffer.from(`${DEMO_CLIENT.id}:${secret}`).toString('base64')}`;
+    const introspect = (secret: string, status: number) =>
+      t
+        .http()
+        .post('/introspect')
+        .set('Authorization', basic(secret))
+        .type('form')
+        .send({ token: 'not-a-token' })
+        .expect(status);
+    await introspect(DEMO_CLIENT.secret, 200);
+    await introspect(DEMO_CLIENT.secret, 200);
+    await introspect('wrong-secret', 401);
+
+    const after = await figures();
+    const { since_start: was } = before.figures;
+    const { since_start: now } = after.figures;
+    expect(now.issued - was.issued).toBe(2);
+    expect(now.redeemed - was.redeemed).toBe(2);
+    expect(now.expired_unredeemed).toBe(0);
+    expect(now.rejected.by_reason.wrong_secret - (was.rejected.by_reason.wrong_secret ?? 0)).toBe(1);
+    expect(after.figures.live).toBe(0);
+  });
 });

@@ -357,7 +357,7 @@ describe('OpenID Connect rules (supertest)', () => {
       const metadata = (await t.http().get(path).expect(200)).body;
       expect({ path, scopes: metadata.scopes_supported }).toEqual({
         path,
-        scopes: ['openid', 'profile', 'api', 'account'],
+        scopes: ['openid', 'profile', 'api', 'account', 'offline_access'],
       });
       expect(metadata.claims_supported ?? []).not.toContain('email');
     }

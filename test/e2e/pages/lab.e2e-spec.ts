@@ -294,6 +294,31 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     'user code brute force',
     /^429 too_many_requests "Too many requests; slow down" after 9 wrong codes from another address \(127\.\d+\.\d+\.\d+\)$/,
   ],
+  [
+    'private_key_jwt',
+    'replayed client assertion',
+    'first 200; 401 invalid_client "client_assertion was already used (jti replay)"',
+  ],
+  [
+    'private_key_jwt',
+    'assertion for another audience',
+    '401 invalid_client "client_assertion aud must be the issuer or the token endpoint URL"',
+  ],
+  [
+    'jwt_bearer',
+    'assertion from an untrusted issuer',
+    '400 invalid_grant "The assertion\'s issuer is not trusted"',
+  ],
+  [
+    'client_secret',
+    'HS256 assertion keyed with the client secret',
+    '401 invalid_client "The client is not registered for private_key_jwt authentication"',
+  ],
+  [
+    'private_key_jwt',
+    'scope escalation by token exchange',
+    '400 invalid_scope "The requested scope exceeds the scope of the subject token"',
+  ],
 ];
 
 function rowOf(rows: LabRow[], model: string, scenario: string): LabRow {
