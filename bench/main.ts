@@ -21,6 +21,12 @@ import type { RequestSpec } from './loadgen/protocol';
 import { Browser } from './lib/browser';
 import { dpopSigner } from './lib/dpop';
 import { LoadGenerator, capturedField } from './lib/load-generator';
+import {
+  checkJwtAccessTokens,
+  clientCredentialsRequests,
+  machineClientKey,
+  machineClientMetadata,
+} from './lib/machine-client';
 import * as oidc from './lib/oidc';
 import {
   NONCE_PHASE_FACTOR,
@@ -198,6 +204,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const machine = describeMachine();
   const withProofgate = options.only !== 'oidc';
   const withOidc = options.only !== 'proofgate';
+  // The machine client of the client_credentials + private_key_jwt phase, registered with both.
+  const machineKey = machineClientKey();
+  const machineClient = JSON.stringify(machineClientMetadata(machineKey));
 
   let buildReused = false;
   if (withProofgate) {
@@ -230,9 +239,12 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       distDir: DIST,
       mongoUri: `${uri}/proofgate_bench`,
       codeTtlSeconds: options.codeTtlSeconds,
-      env: tracing
-        ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
-        : {},
+      env: {
+        OAUTH_CLIENTS: `[${machineClient}]`,
+        ...(tracing
+          ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
+          : {}),
+      },
     });
     bench.onCleanup(() => server.stop());
     pg = {
@@ -254,6 +266,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
         ISSUER: origin,
         MONGODB_URI: `${uri}/oidc_provider_bench`,
         AUTH_CODE_TTL_SECONDS: String(options.codeTtlSeconds),
+        MACHINE_CLIENT: machineClient,
       }),
       warmPath: '/.well-known/openid-configuration',
     });
@@ -332,6 +345,19 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       200,
     );
     await bench.phase('proofgate.me', round, target, proofgate.meRequests(accessTokens, m), 200);
+    // Next to the code exchange, compared with oidc-provider's: as many requests as the exchange.
+    const clientAssertions = await timed(`signed ${n} client assertions for Proofgate`, () =>
+      Promise.resolve(clientCredentialsRequests(machineKey, target.origin, n)),
+    );
+    const machine = await bench.phase(
+      'proofgate.client_credentials',
+      round,
+      target,
+      clientAssertions,
+      200,
+      ['access_token'],
+    );
+    checkJwtAccessTokens(capturedField(machine.captured, 'access_token'), 'Proofgate');
     if (round % 2 === 1) await dpopPair(round, m);
     // Nonce issue answers about twice as fast as the rest: twice the requests, so that its phase
     // lasts as long and a pause of the shared machine weighs on it no more than on the others.
@@ -421,6 +447,13 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     );
     capturedField(exchange.captured, 'access_token');
     capturedField(exchange.captured, 'refresh_token');
+    const assertions = await timed(`signed ${n} client assertions for oidc-provider`, () =>
+      Promise.resolve(clientCredentialsRequests(machineKey, op!.origin, n)),
+    );
+    const machine = await bench.phase('oidc.client_credentials', round, op!, assertions, 200, [
+      'access_token',
+    ]);
+    checkJwtAccessTokens(capturedField(machine.captured, 'access_token'), 'oidc-provider');
   };
 
   const sides: Side[] = [...(pg ? ['proofgate' as const] : []), ...(op ? ['oidc' as const] : [])];

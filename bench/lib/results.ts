@@ -20,7 +20,9 @@ export const PHASES = {
   'proofgate.siwb-nonce': 'Proofgate POST /wallet/nonce (Bitcoin, P2WPKH and P2TR addresses)',
   'proofgate.siwb-verify': 'Proofgate POST /wallet/verify (Bitcoin P2WPKH, BIP-322 ECDSA)',
   'proofgate.siwb-p2tr-verify': 'Proofgate POST /wallet/verify (Bitcoin P2TR, BIP-322 Schnorr)',
+  'proofgate.client_credentials': 'Proofgate POST /token (client_credentials, private_key_jwt)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
+  'oidc.client_credentials': 'oidc-provider POST /token (client_credentials, private_key_jwt)',
   'floor.noop': 'Express POST, JSON in and out, nothing else',
   'floor.sign': 'Express POST + one jose ES256 JWT signature',
   'floor.find': 'Express POST + one MongoDB findOne by _id',
@@ -135,4 +137,15 @@ export function exchangeRatio(records: readonly PhaseRecord[]): {
   median: number;
 } {
   return roundRatio(records, 'proofgate.exchange', 'oidc.exchange');
+}
+
+/**
+ * Per-round Proofgate/oidc-provider throughput ratios of the machine-client phase
+ * (client_credentials with private_key_jwt), and their median.
+ */
+export function machineClientRatio(records: readonly PhaseRecord[]): {
+  ratios: number[];
+  median: number;
+} {
+  return roundRatio(records, 'proofgate.client_credentials', 'oidc.client_credentials');
 }
