@@ -53,6 +53,7 @@ import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './li
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
 import { CountingProxy } from './lib/wire-proxy';
 import { wantsHelp } from './lib/command-line';
+import { cpuTimeUs } from './profile/cpu-time';
 import { Cleanups, runScript } from './lib/script';
 
 const ROOT = resolve(__dirname, '..');
@@ -73,6 +74,15 @@ const T0 = performance.now();
 function log(message: string): void {
   const seconds = ((performance.now() - T0) / 1000).toFixed(1);
   process.stderr.write(`[bench +${seconds}s] ${message}\n`);
+}
+
+/** A server's CPU time so far (µs), undefined where /proc cannot tell (not Linux). */
+function cpuOf(pid: number): number | undefined {
+  try {
+    return cpuTimeUs(pid);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `work`, logging how long it took (preparation steps, never measured ones). */
@@ -121,6 +131,7 @@ class Bench {
     capture?: string[],
   ) {
     let before: CountSnapshot | undefined;
+    let cpuBefore: number | undefined;
     const { captured, ...load } = await this.loadgen.run(
       {
         origin: target.origin,
@@ -130,10 +141,14 @@ class Bench {
         warmPath: target.warmPath,
         ...(capture ? { capture } : {}),
       },
-      () => (before = target.proxy.counter.snapshot()),
+      () => {
+        before = target.proxy.counter.snapshot();
+        cpuBefore = cpuOf(target.server.pid);
+      },
     );
     await sleep(SETTLE_MS);
     const trips = roundTripsBetween(before!, target.proxy.counter.snapshot());
+    const cpuAfter = cpuOf(target.server.pid);
     if (target.proxy.error) throw new Error(`database proxy: ${target.proxy.error.message}`);
     if (load.ok !== load.requests) {
       throw new Error(
@@ -142,12 +157,23 @@ class Bench {
           `server output:\n${target.server.output().slice(-2000)}`,
       );
     }
-    const record: PhaseRecord = { key, round, load, trips };
+    const record: PhaseRecord = {
+      key,
+      round,
+      load,
+      trips,
+      ...(cpuBefore !== undefined && cpuAfter !== undefined
+        ? { cpuUsPerRequest: (cpuAfter - cpuBefore) / load.requests }
+        : {}),
+    };
     if (round > 0) this.records.push(record);
     const tag = round > 0 ? `round ${round}` : 'warm-up';
     log(
       `${tag} ${key}: ${load.rps.toFixed(0)} req/s, p50 ${load.latency.p50.toFixed(1)} ms, ` +
-        `p99 ${load.latency.p99.toFixed(1)} ms, ${(trips.total / load.requests).toFixed(2)} db/req`,
+        `p99 ${load.latency.p99.toFixed(1)} ms, ${(trips.total / load.requests).toFixed(2)} db/req` +
+        (record.cpuUsPerRequest === undefined
+          ? ''
+          : `, ${record.cpuUsPerRequest.toFixed(0)} µs CPU/req`),
     );
     return { record, captured };
   }

@@ -1,8 +1,10 @@
 import { NONCE_PHASE_FACTOR } from './options';
 import { PRODUCTION_NODE_FLAGS } from './proofgate';
+import { median as medianOf } from './stats';
 import {
   PHASES,
   exchangeRatio,
+  machineClientCpuRatio,
   machineClientRatio,
   roundRatio,
   summarizePhase,
@@ -106,6 +108,13 @@ export function machineClientComparison(report: BenchReport): string[] {
   const op = summarizePhase(report.records, 'oidc.client_credentials');
   if (!pg || !op) return [];
   const { ratios, median } = machineClientRatio(report.records);
+  const cpu = machineClientCpuRatio(report.records);
+  const cpuOf = (key: PhaseKey) => {
+    const values = report.records
+      .filter((r) => r.key === key && r.round > 0 && r.cpuUsPerRequest !== undefined)
+      .map((r) => r.cpuUsPerRequest!);
+    return medianOf(values);
+  };
   return [
     '',
     `**Machine client** (\`client_credentials\` with \`private_key_jwt\`): Proofgate ${f0(pg.rps)} req/s ` +
@@ -113,6 +122,16 @@ export function machineClientComparison(report: BenchReport): string[] {
       `(p50 ${f1(op.p50)} ms, p99 ${f1(op.p99)} ms); median ratio **${f2(median)}** ` +
       `(per round: ${ratios.map(f2).join(', ')}). Database round trips per request: Proofgate ` +
       `${f2(pg.tripsPerRequest)} (${commands(pg)}); oidc-provider ${f2(op.tripsPerRequest)} (${commands(op)}).`,
+    ...(cpu.ratios.length > 0
+      ? [
+          '',
+          `CPU time per request of each server process (user + system, \`/proc/<pid>/stat\`, medians ` +
+            `of the rounds): Proofgate ${f0(cpuOf('proofgate.client_credentials'))} µs, oidc-provider ` +
+            `${f0(cpuOf('oidc.client_credentials'))} µs; oidc-provider spends **${f2(cpu.median)}×** ` +
+            `Proofgate's (per round: ${cpu.ratios.map(f2).join(', ')}). On a shared machine this ` +
+            'moves less than req/s, which also counts the time a server waits for a CPU.',
+        ]
+      : []),
   ];
 }
 
@@ -557,6 +576,12 @@ export function renderSummary(report: BenchReport): string {
     lines.push(
       `  Machine client (client_credentials + private_key_jwt), Proofgate / oidc-provider: median ${f2(machineClient.median)} (rounds: ${machineClient.ratios.map(f2).join(', ')}; target >= 1.5)`,
     );
+    const cpu = machineClientCpuRatio(report.records);
+    if (cpu.ratios.length > 0) {
+      lines.push(
+        `  Machine client CPU per request, oidc-provider / Proofgate: median ${f2(cpu.median)} (rounds: ${cpu.ratios.map(f2).join(', ')})`,
+      );
+    }
   }
   const passkey = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
   if (passkey.ratios.length > 0) {

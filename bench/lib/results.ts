@@ -37,6 +37,11 @@ export interface PhaseRecord {
   readonly round: number;
   readonly load: Omit<LoadResult, 'captured'>;
   readonly trips: RoundTrips;
+  /**
+   * The server process's CPU time (user + system, /proc/<pid>/stat) per request, µs, over the same
+   * window as `trips`; absent where it could not be read. Steadier than req/s on a shared machine.
+   */
+  readonly cpuUsPerRequest?: number;
 }
 
 export interface Calibration {
@@ -140,7 +145,30 @@ export function exchangeRatio(records: readonly PhaseRecord[]): {
 }
 
 /**
- * Per-round Proofgate/oidc-provider throughput ratios of the machine-client phase
+ * The machine-client phase's CPU per request, oidc-provider's over Proofgate's, per round (how
+ * many times the CPU Proofgate spends on one request oidc-provider spends), and the median.
+ */
+export function machineClientCpuRatio(records: readonly PhaseRecord[]): {
+  ratios: number[];
+  median: number;
+} {
+  const cpu = (key: PhaseKey) =>
+    new Map(
+      records
+        .filter((r) => r.key === key && r.round > 0 && r.cpuUsPerRequest !== undefined)
+        .map((r) => [r.round, r.cpuUsPerRequest!]),
+    );
+  const pg = cpu('proofgate.client_credentials');
+  const op = cpu('oidc.client_credentials');
+  const rounds = [...pg.keys()].filter((r) => op.has(r)).sort((x, y) => x - y);
+  return medianRatio(
+    rounds.map((r) => op.get(r)!),
+    rounds.map((r) => pg.get(r)!),
+  );
+}
+
+/**
+ * Per-round throughput ratios Proofgate/oidc-provider of the machine-client phase
  * (client_credentials with private_key_jwt), and their median.
  */
 export function machineClientRatio(records: readonly PhaseRecord[]): {

@@ -114,6 +114,21 @@ describe('bench report', () => {
     expect(renderSummary(report(machine))).toContain(
       'Machine client (client_credentials + private_key_jwt), Proofgate / oidc-provider: median 2.00 (rounds: 2.00, 1.25, 2.00; target >= 1.5)',
     );
+    // CPU per request, Proofgate 400, 500, 450 µs against oidc-provider's 800, 900, 1350.
+    const withCpu = machine.map((r) =>
+      r.key === 'proofgate.client_credentials'
+        ? { ...r, cpuUsPerRequest: [400, 500, 450][r.round - 1] }
+        : r.key === 'oidc.client_credentials'
+          ? { ...r, cpuUsPerRequest: [800, 900, 1350][r.round - 1] }
+          : r,
+    );
+    expect(renderReport(report(machine))).not.toContain('CPU time per request');
+    expect(renderReport(report(withCpu))).toContain(
+      "Proofgate 450 µs, oidc-provider 900 µs; oidc-provider spends **2.00×** Proofgate's (per round: 2.00, 1.80, 3.00)",
+    );
+    expect(renderSummary(report(withCpu))).toContain(
+      'Machine client CPU per request, oidc-provider / Proofgate: median 2.00 (rounds: 2.00, 1.80, 3.00)',
+    );
     const slower = machine.map((r) =>
       r.key === 'proofgate.client_credentials' ? record(r.key, r.round, 1800, 20) : r,
     );
