@@ -21,6 +21,12 @@ import type { RequestSpec } from './loadgen/protocol';
 import { Browser } from './lib/browser';
 import { dpopSigner } from './lib/dpop';
 import { LoadGenerator, capturedField } from './lib/load-generator';
+import {
+  checkJwtAccessTokens,
+  clientCredentialsRequests,
+  machineClientKey,
+  machineClientMetadata,
+} from './lib/machine-client';
 import * as oidc from './lib/oidc';
 import {
   NONCE_PHASE_FACTOR,
@@ -47,6 +53,7 @@ import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './li
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
 import { CountingProxy } from './lib/wire-proxy';
 import { wantsHelp } from './lib/command-line';
+import { cpuTimeUs } from './profile/cpu-time';
 import { Cleanups, runScript } from './lib/script';
 
 const ROOT = resolve(__dirname, '..');
@@ -67,6 +74,15 @@ const T0 = performance.now();
 function log(message: string): void {
   const seconds = ((performance.now() - T0) / 1000).toFixed(1);
   process.stderr.write(`[bench +${seconds}s] ${message}\n`);
+}
+
+/** A server's CPU time so far (µs), undefined where /proc cannot tell (not Linux). */
+function cpuOf(pid: number): number | undefined {
+  try {
+    return cpuTimeUs(pid);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `work`, logging how long it took (preparation steps, never measured ones). */
@@ -115,6 +131,7 @@ class Bench {
     capture?: string[],
   ) {
     let before: CountSnapshot | undefined;
+    let cpuBefore: number | undefined;
     const { captured, ...load } = await this.loadgen.run(
       {
         origin: target.origin,
@@ -124,10 +141,14 @@ class Bench {
         warmPath: target.warmPath,
         ...(capture ? { capture } : {}),
       },
-      () => (before = target.proxy.counter.snapshot()),
+      () => {
+        before = target.proxy.counter.snapshot();
+        cpuBefore = cpuOf(target.server.pid);
+      },
     );
     await sleep(SETTLE_MS);
     const trips = roundTripsBetween(before!, target.proxy.counter.snapshot());
+    const cpuAfter = cpuOf(target.server.pid);
     if (target.proxy.error) throw new Error(`database proxy: ${target.proxy.error.message}`);
     if (load.ok !== load.requests) {
       throw new Error(
@@ -136,12 +157,23 @@ class Bench {
           `server output:\n${target.server.output().slice(-2000)}`,
       );
     }
-    const record: PhaseRecord = { key, round, load, trips };
+    const record: PhaseRecord = {
+      key,
+      round,
+      load,
+      trips,
+      ...(cpuBefore !== undefined && cpuAfter !== undefined
+        ? { cpuUsPerRequest: (cpuAfter - cpuBefore) / load.requests }
+        : {}),
+    };
     if (round > 0) this.records.push(record);
     const tag = round > 0 ? `round ${round}` : 'warm-up';
     log(
       `${tag} ${key}: ${load.rps.toFixed(0)} req/s, p50 ${load.latency.p50.toFixed(1)} ms, ` +
-        `p99 ${load.latency.p99.toFixed(1)} ms, ${(trips.total / load.requests).toFixed(2)} db/req`,
+        `p99 ${load.latency.p99.toFixed(1)} ms, ${(trips.total / load.requests).toFixed(2)} db/req` +
+        (record.cpuUsPerRequest === undefined
+          ? ''
+          : `, ${record.cpuUsPerRequest.toFixed(0)} µs CPU/req`),
     );
     return { record, captured };
   }
@@ -198,6 +230,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const machine = describeMachine();
   const withProofgate = options.only !== 'oidc';
   const withOidc = options.only !== 'proofgate';
+  // The machine client of the client_credentials + private_key_jwt phase, registered with both.
+  const machineKey = machineClientKey();
+  const machineClient = JSON.stringify(machineClientMetadata(machineKey));
 
   let buildReused = false;
   if (withProofgate) {
@@ -230,9 +265,12 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       distDir: DIST,
       mongoUri: `${uri}/proofgate_bench`,
       codeTtlSeconds: options.codeTtlSeconds,
-      env: tracing
-        ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
-        : {},
+      env: {
+        OAUTH_CLIENTS: `[${machineClient}]`,
+        ...(tracing
+          ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
+          : {}),
+      },
     });
     bench.onCleanup(() => server.stop());
     pg = {
@@ -254,6 +292,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
         ISSUER: origin,
         MONGODB_URI: `${uri}/oidc_provider_bench`,
         AUTH_CODE_TTL_SECONDS: String(options.codeTtlSeconds),
+        MACHINE_CLIENT: machineClient,
       }),
       warmPath: '/.well-known/openid-configuration',
     });
@@ -332,6 +371,19 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       200,
     );
     await bench.phase('proofgate.me', round, target, proofgate.meRequests(accessTokens, m), 200);
+    // Next to the code exchange, compared with oidc-provider's: as many requests as the exchange.
+    const clientAssertions = await timed(`signed ${n} client assertions for Proofgate`, () =>
+      Promise.resolve(clientCredentialsRequests(machineKey, target.origin, n)),
+    );
+    const machine = await bench.phase(
+      'proofgate.client_credentials',
+      round,
+      target,
+      clientAssertions,
+      200,
+      ['access_token'],
+    );
+    checkJwtAccessTokens(capturedField(machine.captured, 'access_token'), 'Proofgate');
     if (round % 2 === 1) await dpopPair(round, m);
     // Nonce issue answers about twice as fast as the rest: twice the requests, so that its phase
     // lasts as long and a pause of the shared machine weighs on it no more than on the others.
@@ -421,6 +473,13 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     );
     capturedField(exchange.captured, 'access_token');
     capturedField(exchange.captured, 'refresh_token');
+    const assertions = await timed(`signed ${n} client assertions for oidc-provider`, () =>
+      Promise.resolve(clientCredentialsRequests(machineKey, op!.origin, n)),
+    );
+    const machine = await bench.phase('oidc.client_credentials', round, op!, assertions, 200, [
+      'access_token',
+    ]);
+    checkJwtAccessTokens(capturedField(machine.captured, 'access_token'), 'oidc-provider');
   };
 
   const sides: Side[] = [...(pg ? ['proofgate' as const] : []), ...(op ? ['oidc' as const] : [])];

@@ -1,8 +1,11 @@
 import { NONCE_PHASE_FACTOR } from './options';
 import { PRODUCTION_NODE_FLAGS } from './proofgate';
+import { median as medianOf } from './stats';
 import {
   PHASES,
   exchangeRatio,
+  machineClientCpuRatio,
+  machineClientRatio,
   roundRatio,
   summarizePhase,
   type BenchReport,
@@ -14,6 +17,7 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.exchange',
   'proofgate.refresh',
   'proofgate.me',
+  'proofgate.client_credentials',
   'proofgate.dpop_exchange',
   'proofgate.dpop_me',
   'proofgate.nonce',
@@ -25,6 +29,8 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.siwb-verify',
   'proofgate.siwb-p2tr-verify',
 ];
+/** node-oidc-provider's phases, each the counterpart of a Proofgate phase. */
+const OIDC_PHASES: PhaseKey[] = ['oidc.exchange', 'oidc.client_credentials'];
 /** Sign in with Bitcoin's verify phases, by key type. */
 const SIWB_VERIFY_PHASES = [
   ['proofgate.siwb-verify', 'P2WPKH'],
@@ -89,7 +95,44 @@ function comparisonSection(report: BenchReport): string {
     '',
     `Database round trips per code exchange: Proofgate ${f2(pgSummary.tripsPerRequest)} (${commands(pgSummary)}); ` +
       `oidc-provider ${f2(opSummary.tripsPerRequest)} (${commands(opSummary)}).`,
+    ...machineClientComparison(report),
   ].join('\n');
+}
+
+/**
+ * The machine-client phase, both servers (client_credentials with private_key_jwt at /token):
+ * the median of the per-round ratios, and what each does with the database per request.
+ */
+export function machineClientComparison(report: BenchReport): string[] {
+  const pg = summarizePhase(report.records, 'proofgate.client_credentials');
+  const op = summarizePhase(report.records, 'oidc.client_credentials');
+  if (!pg || !op) return [];
+  const { ratios, median } = machineClientRatio(report.records);
+  const cpu = machineClientCpuRatio(report.records);
+  const cpuOf = (key: PhaseKey) => {
+    const values = report.records
+      .filter((r) => r.key === key && r.round > 0 && r.cpuUsPerRequest !== undefined)
+      .map((r) => r.cpuUsPerRequest!);
+    return medianOf(values);
+  };
+  return [
+    '',
+    `**Machine client** (\`client_credentials\` with \`private_key_jwt\`): Proofgate ${f0(pg.rps)} req/s ` +
+      `(p50 ${f1(pg.p50)} ms, p99 ${f1(pg.p99)} ms), oidc-provider ${f0(op.rps)} req/s ` +
+      `(p50 ${f1(op.p50)} ms, p99 ${f1(op.p99)} ms); median ratio **${f2(median)}** ` +
+      `(per round: ${ratios.map(f2).join(', ')}). Database round trips per request: Proofgate ` +
+      `${f2(pg.tripsPerRequest)} (${commands(pg)}); oidc-provider ${f2(op.tripsPerRequest)} (${commands(op)}).`,
+    ...(cpu.ratios.length > 0
+      ? [
+          '',
+          `CPU time per request of each server process (user + system, \`/proc/<pid>/stat\`, medians ` +
+            `of the rounds): Proofgate ${f0(cpuOf('proofgate.client_credentials'))} µs, oidc-provider ` +
+            `${f0(cpuOf('oidc.client_credentials'))} µs; oidc-provider spends **${f2(cpu.median)}×** ` +
+            `Proofgate's (per round: ${cpu.ratios.map(f2).join(', ')}). On a shared machine this ` +
+            'moves less than req/s, which also counts the time a server waits for a CPU.',
+        ]
+      : []),
+  ];
 }
 
 /** Each measured path's throughput as a share of each floor's: how far it is from them. */
@@ -101,7 +144,7 @@ function distanceFromFloor(report: BenchReport): string {
   const share = (s: PhaseSummary, floor: PhaseSummary | undefined) =>
     floor ? `${f1((100 * s.rps) / floor.rps)} %` : '–';
   const rows: string[] = [];
-  for (const key of [...PROOFGATE_PHASES, 'oidc.exchange' as const]) {
+  for (const key of [...PROOFGATE_PHASES, ...OIDC_PHASES]) {
     const s = summarizePhase(report.records, key);
     if (!s) continue;
     rows.push(
@@ -236,6 +279,14 @@ function targetsSection(report: BenchReport): string {
   const { median } = exchangeRatio(report.records);
   if (Number.isFinite(median)) {
     row('Code exchange ≥ 1.5× node-oidc-provider (same run)', `${f2(median)}×`, median >= 1.5);
+  }
+  const machineClient = machineClientRatio(report.records);
+  if (machineClient.ratios.length > 0) {
+    row(
+      'Machine client (`client_credentials` + `private_key_jwt`) ≥ 1.5× node-oidc-provider (same run, median of the rounds)',
+      `${f2(machineClient.median)}× (rounds: ${machineClient.ratios.map(f2).join(', ')})`,
+      machineClient.median >= 1.5,
+    );
   }
   row('Code exchange p99 ≤ 100 ms', `${f1(exchange.p99)} ms`, exchange.p99 <= 100);
   // Median of the per-round ratios, as for oidc-provider: each round's phase against the
@@ -483,6 +534,15 @@ ${distanceFromFloor(report)}
   adapter interface) keeps one collection per model. That interface reads a code, then marks it
   consumed with a separate write; Proofgate redeems a code with one atomic delete that also checks
   its binding and expiry.
+- **What each server does per machine-client request** (\`client_credentials\` with
+  \`private_key_jwt\`, as many requests a round as code exchanges, right after them). The client
+  \`bench-machine\` is registered with both (client_credentials only, its ES256 public key inline
+  as \`jwks\`); every request carries an assertion of its own (RFC 7523: \`iss\` = \`sub\` = the
+  client, \`aud\` the token endpoint, a fresh \`jti\`), all signed before the phase. Both verify the
+  assertion's signature and claims, record its \`jti\` so that it cannot be replayed, and answer with
+  an ES256 JWT access token for scope \`api\` and no refresh token (oidc-provider through its resource
+  indicators, for this client only, so that its token is a JWT and not stored; checked on every
+  answer). See the section "Machine clients" below.
 - **Caveats.** The database is mongo-java-server, not MongoDB: round-trip counts carry over, absolute
   latencies do not. All processes share ${machine.cpus} CPUs, so a faster load generator or database
   would show higher numbers for both servers; compare the ratio and the round trips, and runs on the
@@ -497,7 +557,7 @@ export function renderSummary(report: BenchReport): string {
     '',
     `Benchmark: ${report.command} (${f0(report.seconds)} s, load average ${report.machine.loadAverage} -> ${report.loadAverageAfter})`,
   ];
-  const all: PhaseKey[] = [...PROOFGATE_PHASES, 'oidc.exchange', ...ALL_FLOOR_PHASES];
+  const all: PhaseKey[] = [...PROOFGATE_PHASES, ...OIDC_PHASES, ...ALL_FLOOR_PHASES];
   for (const key of all) {
     const s = summarizePhase(report.records, key);
     if (!s) continue;
@@ -510,6 +570,18 @@ export function renderSummary(report: BenchReport): string {
     lines.push(
       `  Code exchange throughput, Proofgate / oidc-provider: median ${f2(ratio.median)} (rounds: ${ratio.ratios.map(f2).join(', ')})`,
     );
+  }
+  const machineClient = machineClientRatio(report.records);
+  if (machineClient.ratios.length > 0) {
+    lines.push(
+      `  Machine client (client_credentials + private_key_jwt), Proofgate / oidc-provider: median ${f2(machineClient.median)} (rounds: ${machineClient.ratios.map(f2).join(', ')}; target >= 1.5)`,
+    );
+    const cpu = machineClientCpuRatio(report.records);
+    if (cpu.ratios.length > 0) {
+      lines.push(
+        `  Machine client CPU per request, oidc-provider / Proofgate: median ${f2(cpu.median)} (rounds: ${cpu.ratios.map(f2).join(', ')})`,
+      );
+    }
   }
   const passkey = roundRatio(report.records, 'proofgate.passkey', 'proofgate.verify');
   if (passkey.ratios.length > 0) {

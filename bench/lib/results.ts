@@ -20,7 +20,9 @@ export const PHASES = {
   'proofgate.siwb-nonce': 'Proofgate POST /wallet/nonce (Bitcoin, P2WPKH and P2TR addresses)',
   'proofgate.siwb-verify': 'Proofgate POST /wallet/verify (Bitcoin P2WPKH, BIP-322 ECDSA)',
   'proofgate.siwb-p2tr-verify': 'Proofgate POST /wallet/verify (Bitcoin P2TR, BIP-322 Schnorr)',
+  'proofgate.client_credentials': 'Proofgate POST /token (client_credentials, private_key_jwt)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
+  'oidc.client_credentials': 'oidc-provider POST /token (client_credentials, private_key_jwt)',
   'floor.noop': 'Express POST, JSON in and out, nothing else',
   'floor.sign': 'Express POST + one jose ES256 JWT signature',
   'floor.find': 'Express POST + one MongoDB findOne by _id',
@@ -35,6 +37,11 @@ export interface PhaseRecord {
   readonly round: number;
   readonly load: Omit<LoadResult, 'captured'>;
   readonly trips: RoundTrips;
+  /**
+   * The server process's CPU time (user + system, /proc/<pid>/stat) per request, µs, over the same
+   * window as `trips`; absent where it could not be read. Steadier than req/s on a shared machine.
+   */
+  readonly cpuUsPerRequest?: number;
 }
 
 export interface Calibration {
@@ -135,4 +142,38 @@ export function exchangeRatio(records: readonly PhaseRecord[]): {
   median: number;
 } {
   return roundRatio(records, 'proofgate.exchange', 'oidc.exchange');
+}
+
+/**
+ * The machine-client phase's CPU per request, oidc-provider's over Proofgate's, per round (how
+ * many times the CPU Proofgate spends on one request oidc-provider spends), and the median.
+ */
+export function machineClientCpuRatio(records: readonly PhaseRecord[]): {
+  ratios: number[];
+  median: number;
+} {
+  const cpu = (key: PhaseKey) =>
+    new Map(
+      records
+        .filter((r) => r.key === key && r.round > 0 && r.cpuUsPerRequest !== undefined)
+        .map((r) => [r.round, r.cpuUsPerRequest!]),
+    );
+  const pg = cpu('proofgate.client_credentials');
+  const op = cpu('oidc.client_credentials');
+  const rounds = [...pg.keys()].filter((r) => op.has(r)).sort((x, y) => x - y);
+  return medianRatio(
+    rounds.map((r) => op.get(r)!),
+    rounds.map((r) => pg.get(r)!),
+  );
+}
+
+/**
+ * Per-round throughput ratios Proofgate/oidc-provider of the machine-client phase
+ * (client_credentials with private_key_jwt), and their median.
+ */
+export function machineClientRatio(records: readonly PhaseRecord[]): {
+  ratios: number[];
+  median: number;
+} {
+  return roundRatio(records, 'proofgate.client_credentials', 'oidc.client_credentials');
 }

@@ -4,7 +4,13 @@
 // storage through ./mongo-adapter.mjs. Interactions are the library's own devInteractions (any
 // login and password is accepted): the bench drives them over HTTP to mint codes.
 //
-// Environment: PORT, ISSUER, MONGODB_URI (with the database name), AUTH_CODE_TTL_SECONDS.
+// The machine client bench-machine (the bench's machine-client phase, bench/lib/machine-client.ts):
+// client_credentials only, private_key_jwt with its public key inline, scope `api`, an ES256 JWT
+// access token for the API resource (resource indicators, for this client only: demo-client's
+// tokens stay as they were), like Proofgate's client_credentials answer.
+//
+// Environment: PORT, ISSUER, MONGODB_URI (with the database name), AUTH_CODE_TTL_SECONDS,
+// MACHINE_CLIENT (the machine client's metadata as JSON; none: no machine client).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -30,6 +36,12 @@ const signingKey = {
   kid: 'bench-es256',
 };
 
+const machineClient = process.env.MACHINE_CLIENT
+  ? JSON.parse(process.env.MACHINE_CLIENT)
+  : undefined;
+// The audience of the machine client's tokens, as Proofgate's ACCESS_TOKEN_AUDIENCE (its /api).
+const apiResource = `${issuer}/api`;
+
 const provider = new Provider(issuer, {
   adapter: mongoAdapter(db),
   clients: [
@@ -42,7 +54,12 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'ES256',
     },
+    // Its one signing key is ES256 (the default, RS256, is not configured).
+    ...(machineClient
+      ? [{ ...machineClient, scope: 'api', id_token_signed_response_alg: 'ES256' }]
+      : []),
   ],
+  scopes: ['openid', 'offline_access', 'api'],
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   pkce: { required: () => true },
@@ -61,7 +78,25 @@ const provider = new Provider(issuer, {
     Session: 8 * 3600,
     Grant: 30 * 24 * 3600,
   },
-  features: { devInteractions: { enabled: true } },
+  features: {
+    devInteractions: { enabled: true },
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      // Only the machine client gets a resource by default: demo-client's code exchange asks for
+      // none and keeps its opaque access token.
+      defaultResource: async (_ctx, client) =>
+        client?.clientId === machineClient?.client_id ? apiResource : undefined,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async () => ({
+        scope: 'api',
+        audience: apiResource,
+        accessTokenTTL: 900,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'ES256' } },
+      }),
+    },
+  },
 });
 
 serveUntilStopped(createServer(provider.callback()), port, mongo);

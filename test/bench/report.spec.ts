@@ -87,4 +87,58 @@ describe('bench report', () => {
       "Nonce issue / Proofgate's code exchange: median 1.90 (rounds: 2.40, 1.90, 1.80)",
     );
   });
+
+  it('compares the machine-client phase with oidc-provider round by round, target 1.5×', () => {
+    // Proofgate 3000, 2000, 2600 against oidc-provider 1500, 1600, 1300: 2.00, 1.25, 2.00.
+    const machine = [
+      ...records,
+      ...[
+        [3000, 1500],
+        [2000, 1600],
+        [2600, 1300],
+      ].flatMap(([pg, op], i) => [
+        record('proofgate.client_credentials', i + 1, pg, 2 * 10),
+        record('oidc.client_credentials', i + 1, op, 3 * 10),
+      ]),
+    ];
+    const text = renderReport(report(machine));
+    expect(text).toMatch(
+      /\| Machine client \(`client_credentials` \+ `private_key_jwt`\) ≥ 1\.5× node-oidc-provider [^|]+\| 2\.00× \(rounds: 2\.00, 1\.25, 2\.00\) \| met \|/,
+    );
+    expect(text).toContain(
+      'Database round trips per request: Proofgate 2.00 (find 2.00); oidc-provider 3.00 (find 3.00).',
+    );
+    expect(text).toMatch(
+      /\| Proofgate POST \/token \(client_credentials, private_key_jwt\) \| 3 × 10 \| 2600 \|/,
+    );
+    expect(renderSummary(report(machine))).toContain(
+      'Machine client (client_credentials + private_key_jwt), Proofgate / oidc-provider: median 2.00 (rounds: 2.00, 1.25, 2.00; target >= 1.5)',
+    );
+    // CPU per request, Proofgate 400, 500, 450 µs against oidc-provider's 800, 900, 1350.
+    const withCpu = machine.map((r) =>
+      r.key === 'proofgate.client_credentials'
+        ? { ...r, cpuUsPerRequest: [400, 500, 450][r.round - 1] }
+        : r.key === 'oidc.client_credentials'
+          ? { ...r, cpuUsPerRequest: [800, 900, 1350][r.round - 1] }
+          : r,
+    );
+    expect(renderReport(report(machine))).not.toContain('CPU time per request');
+    expect(renderReport(report(withCpu))).toContain(
+      "Proofgate 450 µs, oidc-provider 900 µs; oidc-provider spends **2.00×** Proofgate's (per round: 2.00, 1.80, 3.00)",
+    );
+    expect(renderSummary(report(withCpu))).toContain(
+      'Machine client CPU per request, oidc-provider / Proofgate: median 2.00 (rounds: 2.00, 1.80, 3.00)',
+    );
+    const slower = machine.map((r) =>
+      r.key === 'proofgate.client_credentials' ? record(r.key, r.round, 1800, 20) : r,
+    );
+    expect(renderReport(report(slower))).toMatch(
+      /\| Machine client [^\n]+\| 1\.20× [^\n]+\| not met \|/,
+    );
+  });
+
+  it('leaves the machine-client row out of a run without it', () => {
+    expect(renderReport(report(records))).not.toMatch(/\| Machine client|\*\*Machine client/);
+    expect(renderSummary(report(records))).not.toContain('Machine client');
+  });
 });
