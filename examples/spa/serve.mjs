@@ -2,6 +2,8 @@
 // PROOFGATE_URL: the issuer (default http://localhost:25000). SPA_PORT: the port on 127.0.0.1
 // (default 25002, the port of demo-spa's registered redirect URI). SPA_CLIENT_ID: the public
 // client to sign in as (default demo-spa); its redirect URI must be http://127.0.0.1:<SPA_PORT>/callback.
+// SPA_API: the protected resource the page calls with its access token (default <issuer>/api/me);
+// when it answers RFC 9470's insufficient_user_authentication challenge, the page steps up.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +18,9 @@ const config = {
   client_id: clientId,
   redirect_uri: `${origin}/callback`,
   scope: 'profile api',
-  api: `${issuer}/api/me`,
+  api: new URL(process.env.SPA_API ?? `${issuer}/api/me`).href,
 };
+const apiOrigin = new URL(config.api).origin;
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const html = { type: 'text/html; charset=utf-8', file: here('./index.html') };
@@ -33,8 +36,8 @@ const routes = {
 };
 
 const headers = {
-  // Scripts from this origin only; fetch to this origin and Proofgate only.
-  'content-security-policy': `default-src 'self'; connect-src 'self' ${issuer}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+  // Scripts from this origin only; fetch to this origin, Proofgate and the API only.
+  'content-security-policy': `default-src 'self'; connect-src 'self' ${issuer}${apiOrigin === issuer ? '' : ` ${apiOrigin}`}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
   // The callback URL carries the code: never send it on as a Referer.
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',

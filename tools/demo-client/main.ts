@@ -70,7 +70,16 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const client = await startDemoClient({ port, authorizationServer, clientId, clientSecret });
+  // DEMO_CLIENT_API: the protected resource to call (default Proofgate's /api/me); when it asks
+  // for a stronger sign-in (RFC 9470), the client authorizes again with its acr_values.
+  const api = process.env.DEMO_CLIENT_API;
+  const client = await startDemoClient({
+    port,
+    authorizationServer,
+    clientId,
+    clientSecret,
+    ...(api ? { api } : {}),
+  });
   console.log(`Demo client on ${client.url} (authorization server ${authorizationServer})`);
   const stop = () => {
     client.close().then(

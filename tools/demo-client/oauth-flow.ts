@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import type { AuthorizationKind, PendingAuthorization, TokenSet } from './sessions';
+import type { AuthorizationKind, PendingAuthorization, StepUpRequest, TokenSet } from './sessions';
 
 export interface OAuthClientSettings {
   /** Proofgate's issuer identifier; its metadata is discovered at RFC 8414's well-known URL. */
@@ -8,6 +8,8 @@ export interface OAuthClientSettings {
   clientSecret: string;
   redirectUri: string;
   scope: string;
+  /** The protected resource called with the access token (default: Proofgate's /api/me). */
+  api?: string;
   /** Replaces `fetch` for every request to Proofgate (tests record them with it). */
   fetch?: typeof fetch;
 }
@@ -39,12 +41,19 @@ export class TokenEndpointError extends Error {
   }
 }
 
+/** The protected resource's answer; `stepUp` when it asked for a stronger sign-in (RFC 9470). */
+export interface ResourceAnswer {
+  status: number;
+  body: unknown;
+  stepUp?: StepUpRequest;
+}
+
 export interface CodeRedemption {
   code: string;
   state?: string;
   iss?: string;
   tokens: TokenSet;
-  me: unknown;
+  me: ResourceAnswer;
 }
 
 /**
@@ -90,10 +99,12 @@ export class DemoOAuthClient {
   /** Builds the authorization request and what must be kept server-side to check its answer. */
   async startAuthorization(
     kind: AuthorizationKind,
+    stepUp?: StepUpRequest,
   ): Promise<{ url: URL; pending: PendingAuthorization }> {
     const as = await this.discover();
     if (!as.authorization_endpoint) throw new Error('metadata has no authorization_endpoint');
     const pending: PendingAuthorization = { kind, startedAt: Date.now() };
+    if (stepUp) pending.stepUp = stepUp;
     if (kind !== 'missing_state') pending.state = oauth.generateRandomState();
     if (kind !== 'missing_pkce') {
       pending.codeVerifier = oauth.generateRandomCodeVerifier();
@@ -113,6 +124,8 @@ export class DemoOAuthClient {
       state: pending.state,
       code_challenge: pending.codeChallenge,
       code_challenge_method: pending.codeChallengeMethod,
+      acr_values: stepUp?.acr_values,
+      max_age: stepUp?.max_age,
     };
     for (const [name, value] of Object.entries(params)) {
       if (value !== undefined) url.searchParams.set(name, value);
@@ -181,7 +194,7 @@ export class DemoOAuthClient {
   }
 
   /** RFC 6749 §6; Proofgate rotates the refresh token on every use. */
-  async refresh(refreshToken: string): Promise<{ tokens: TokenSet; me: unknown }> {
+  async refresh(refreshToken: string): Promise<{ tokens: TokenSet; me: ResourceAnswer }> {
     const as = await this.discover();
     const response = await oauth.refreshTokenGrantRequest(
       as,
@@ -196,18 +209,27 @@ export class DemoOAuthClient {
     return { tokens, me: await this.me(tokens.accessToken) };
   }
 
-  private async me(accessToken: string): Promise<unknown> {
+  private async me(accessToken: string): Promise<ResourceAnswer> {
     const as = await this.discover();
-    const response = await oauth.protectedResourceRequest(
-      accessToken,
-      'GET',
-      new URL('/api/me', as.issuer),
-      undefined,
-      undefined,
-      this.options,
-    );
-    const body: unknown = await response.json();
-    return { status: response.status, body };
+    let response: Response;
+    let stepUp: StepUpRequest | undefined;
+    try {
+      response = await oauth.protectedResourceRequest(
+        accessToken,
+        'GET',
+        new URL(this.settings.api ?? new URL('/api/me', as.issuer).href),
+        undefined,
+        undefined,
+        this.options,
+      );
+    } catch (error) {
+      // oauth4webapi throws on any WWW-Authenticate challenge; the answer is shown all the same.
+      if (!(error instanceof oauth.WWWAuthenticateChallengeError)) throw error;
+      response = error.response;
+      stepUp = stepUpAsked(error.cause);
+    }
+    const body: unknown = await response.json().catch(() => null);
+    return { status: response.status, body, ...(stepUp ? { stepUp } : {}) };
   }
 
   private async tokenSet(processing: Promise<oauth.TokenEndpointResponse>): Promise<TokenSet> {
@@ -229,4 +251,23 @@ export class DemoOAuthClient {
       receivedAt: Date.now(),
     };
   }
+}
+
+/**
+ * RFC 9470 §3: what a Bearer `insufficient_user_authentication` challenge asks for (`acr_values`,
+ * `max_age`), or undefined when the refusal is for another reason or names neither.
+ */
+export function stepUpAsked(
+  challenges: readonly oauth.WWWAuthenticateChallenge[],
+): StepUpRequest | undefined {
+  const challenge = challenges.find(
+    (c) => c.scheme === 'bearer' && c.parameters.error === 'insufficient_user_authentication',
+  );
+  if (!challenge) return undefined;
+  const { acr_values: acrValues, max_age: maxAge } = challenge.parameters;
+  if (acrValues === undefined && maxAge === undefined) return undefined;
+  return {
+    ...(acrValues !== undefined ? { acr_values: acrValues } : {}),
+    ...(maxAge !== undefined ? { max_age: maxAge } : {}),
+  };
 }

@@ -10,15 +10,15 @@ import {
   DemoOAuthClient,
   TokenEndpointError,
 } from './oauth-flow';
+import { type ErrorView, STYLESHEET, debugPage, errorPage, homePage, tokensPage } from './pages';
 import {
-  type ErrorView,
-  STYLESHEET,
-  debugPage,
-  errorPage,
-  homePage,
-  tokensPage,
-} from './pages';
-import { type AuthorizationKind, type Session, SessionStore, redact, sameSecret } from './sessions';
+  type AuthorizationKind,
+  type Session,
+  SessionStore,
+  type StepUpRequest,
+  redact,
+  sameSecret,
+} from './sessions';
 
 export interface DemoClientOptions {
   /** 25001 matches the redirect URI Proofgate has registered for `demo-client`. */
@@ -28,6 +28,8 @@ export interface DemoClientOptions {
   host?: string;
   clientId?: string;
   clientSecret?: string;
+  /** The protected resource called with the access token (default: Proofgate's /api/me). */
+  api?: string;
   /** Replaces `fetch` for requests to Proofgate. */
   fetch?: typeof fetch;
 }
@@ -75,6 +77,7 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
     clientSecret: options.clientSecret ?? 'demo-secret',
     redirectUri: `${baseUrl}/callback`,
     scope: 'profile api',
+    ...(options.api ? { api: options.api } : {}),
     fetch: options.fetch,
   });
 
@@ -82,9 +85,10 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
     kind: AuthorizationKind,
     req: IncomingMessage,
     res: ServerResponse,
+    stepUp?: StepUpRequest,
   ): Promise<void> {
     const session = sessions.findOrCreate(req, res);
-    const { url, pending } = await oauthClient.startAuthorization(kind);
+    const { url, pending } = await oauthClient.startAuthorization(kind, stepUp);
     // A new request replaces any unanswered one: its state can no longer be redeemed here.
     session.pending = pending;
     res.writeHead(302, { Location: url.href, 'Cache-Control': 'no-store' }).end();
@@ -110,13 +114,18 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
     current.pending = undefined;
     try {
       const result = await oauthClient.redeem(request, query);
+      // RFC 9470 §4: the resource asks for a stronger sign-in; authorize again with what it asked,
+      // once: the step-up's own tokens, if refused too, are shown with the refusal (no loop).
+      if (result.me.stepUp && !request.stepUp) {
+        return startAuthorization(request.kind, req, res, result.me.stepUp);
+      }
       current.tokens = result.tokens;
       current.lastCode = result.code;
       send(
         res,
         200,
         tokensPage({
-          heading: 'Signed in',
+          heading: request.stepUp ? 'Signed in, stepped up' : 'Signed in',
           intro: 'The code was redeemed server-side with the PKCE verifier from this session.',
           authorizationResponse: { code: result.code, state: result.state, iss: result.iss },
           tokens: result.tokens,

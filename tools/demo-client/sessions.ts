@@ -9,9 +9,20 @@ export const PENDING_TTL_MS = 10 * 60 * 1000;
 
 export type AuthorizationKind = 'authorize' | 'missing_state' | 'missing_pkce' | 'plain_method';
 
+/**
+ * What a resource's RFC 9470 `insufficient_user_authentication` challenge asks the next
+ * authorization request for (OpenID Connect Core §3.1.2.1's parameters of the same names).
+ */
+export interface StepUpRequest {
+  acr_values?: string;
+  max_age?: string;
+}
+
 /** What the client remembers between sending the browser to /authorize and the callback. */
 export interface PendingAuthorization {
   kind: AuthorizationKind;
+  /** Set on a step-up request: its tokens' refusal is then shown, not followed again. */
+  stepUp?: StepUpRequest;
   state?: string;
   codeVerifier?: string;
   codeChallenge?: string;
