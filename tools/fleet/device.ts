@@ -42,7 +42,10 @@ export interface DevicePoll {
 export interface DeviceFlow {
   readonly id: number;
   approved: boolean;
-  /** It got its tokens, or the load stopped, or it was given up. */
+  /**
+   * Polled to the end: it got its tokens, was redeemed unseen, or was given up after too many
+   * polls. A flow the stop of the load cut short is not (and is not judged).
+   */
   finished: boolean;
   /** 200 answers over all its polls (its copies included). */
   tokens: number;
@@ -124,8 +127,6 @@ export class DeviceTraffic {
           `device flow ${flow.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
         if (this.traffic.failures.length > 20) return;
-      } finally {
-        flow.finished = true;
       }
     }
   }
@@ -214,6 +215,7 @@ export class DeviceTraffic {
     while (flow.tokens === 0 && !this.stopping) {
       if (++polls > MAX_POLLS) {
         this.traffic.failures.push(`device flow ${flow.id}: no tokens after ${MAX_POLLS} polls`);
+        flow.finished = true;
         return;
       }
       const due = (lastAnswerAt ?? 0) + intervalMs;
@@ -227,9 +229,10 @@ export class DeviceTraffic {
           .some((p) => p.error === 'invalid_grant' && (uncertain || p.duplicate))
       ) {
         flow.redeemedUnseen = true;
-        return;
+        break;
       }
     }
+    if (flow.tokens > 0 || flow.redeemedUnseen) flow.finished = true;
   }
 
   /** POST /device_authorization as the CLI; retried while answered 503. */
@@ -294,18 +297,15 @@ export class DeviceTraffic {
           this.ledger.surprise('device.verify', page, 'the verification form (200) or 503');
           return false;
         }
-        const csrfCookie = page.setCookie
-          .map((c) => /^pg_csrf=([^;]*)/.exec(c)?.[1])
-          .find((v) => v !== undefined);
+        // The CSRF cookies the page set (its token's, and the pre-session it is signed for) go back.
+        const cookies = page.setCookie.map((line) => line.split(';')[0].trim());
         const res = await this.client.send('device.verify', {
           method: 'POST',
           path: '/device',
           headers: {
             'content-type': FORM,
             accept: 'text/html',
-            cookie: csrfCookie
-              ? `${this.traffic.session}; pg_csrf=${csrfCookie}`
-              : this.traffic.session,
+            cookie: [this.traffic.session, ...cookies].join('; '),
             'x-forwarded-for': address,
           },
           body: new URLSearchParams({ user_code: userCode, action, csrf_token: csrf }).toString(),
