@@ -5,6 +5,7 @@ import {
   type FleetFigures,
 } from '../../tools/fleet/checks';
 import type { Attempt } from '../../tools/fleet/client';
+import type { DeviceFlow, DevicePoll } from '../../tools/fleet/device';
 import type { FaultRecord } from '../../tools/fleet/faults';
 import type { MemorySample } from '../../tools/fleet/fleet';
 
@@ -95,6 +96,43 @@ function flatMemory(): MemorySample[] {
   return samples;
 }
 
+function poll(overrides: Partial<DevicePoll> = {}): DevicePoll {
+  return {
+    sinceLastAnswerMs: 2100,
+    intervalMs: 2000,
+    early: false,
+    duplicate: false,
+    lost: 0,
+    status: 400,
+    error: 'authorization_pending',
+    ...overrides,
+  };
+}
+
+/** An approved device flow: pending, (an early poll told to slow down,) then tokens. */
+function deviceFlow(id: number, overrides: Partial<DeviceFlow> = {}): DeviceFlow {
+  return {
+    id,
+    approved: true,
+    finished: true,
+    tokens: 1,
+    redeemedUnseen: false,
+    polls: [
+      poll({ sinceLastAnswerMs: null }),
+      poll({ sinceLastAnswerMs: 3, early: true, error: 'slow_down' }),
+      poll({
+        sinceLastAnswerMs: 7050,
+        intervalMs: 7000,
+        duplicate: true,
+        status: 200,
+        error: undefined,
+      }),
+      poll({ sinceLastAnswerMs: 7050, intervalMs: 7000, duplicate: true, error: 'invalid_grant' }),
+    ],
+    ...overrides,
+  };
+}
+
 function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
   return {
     faults: [outage(20_000, 32_000, [900, 1000, 1100]), kill(3), restart(false)],
@@ -127,6 +165,7 @@ function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
       controlInstance: 2,
       acceptedByControlBefore429: 3,
     },
+    device: [deviceFlow(1), deviceFlow(2)],
     ...overrides,
   };
 }
@@ -233,6 +272,57 @@ describe('fleet checks', () => {
       acceptedByControlBefore429: 10,
     };
     expect(failed(figures({ rateLimit: perInstance }))).toEqual(['rate-limit-fleet-wide']);
+  });
+});
+
+describe('device checks', () => {
+  it('a device code answered 200 on both instances is redeemed twice', () => {
+    const twice = deviceFlow(3, { tokens: 2 });
+    expect(failed(figures({ device: [deviceFlow(1), twice] }))).toEqual(['device-code-once']);
+  });
+
+  it('an approved code that never yielded tokens fails, unless a lost try redeemed it', () => {
+    const none = deviceFlow(3, { tokens: 0 });
+    expect(failed(figures({ device: [deviceFlow(1), none] }))).toEqual(['device-code-once']);
+    const unseen = deviceFlow(3, { tokens: 0, redeemedUnseen: true });
+    expect(failed(figures({ device: [deviceFlow(1), unseen] }))).toEqual([]);
+  });
+
+  it('a flow the load stopped before its approval is not judged; no approved flow proves nothing', () => {
+    const stopped = deviceFlow(3, { approved: false, tokens: 0 });
+    expect(failed(figures({ device: [deviceFlow(1), stopped] }))).toEqual([]);
+    expect(failed(figures({ device: [stopped] }))).toEqual(['device-code-once']);
+  });
+
+  it('slow_down for a poll sent interval after the last answer fails', () => {
+    const flow = deviceFlow(3);
+    const wrong = { ...flow, polls: [...flow.polls, poll({ error: 'slow_down' })] };
+    expect(failed(figures({ device: [deviceFlow(1), wrong] }))).toEqual(['device-slow-down']);
+  });
+
+  it('slow_down is not judged for a racing copy, a retried lost try, or a poll before the interval', () => {
+    const flow = deviceFlow(3);
+    const excused = {
+      ...flow,
+      polls: [
+        ...flow.polls,
+        poll({ duplicate: true, error: 'slow_down' }),
+        poll({ lost: 1, error: 'slow_down' }),
+        poll({ sinceLastAnswerMs: 1500, error: 'slow_down' }),
+      ],
+    };
+    expect(failed(figures({ device: [deviceFlow(1), excused] }))).toEqual([]);
+  });
+
+  it('an early poll answered pending (not slow_down) fails; answered 503 it is not judged', () => {
+    const flow = deviceFlow(3);
+    const pending = { ...flow, polls: [poll({ sinceLastAnswerMs: 3, early: true })] };
+    expect(failed(figures({ device: [deviceFlow(1), pending] }))).toEqual(['device-slow-down']);
+    const down = {
+      ...flow,
+      polls: [poll({ early: true, status: 503, error: 'temporarily_unavailable' })],
+    };
+    expect(failed(figures({ device: [deviceFlow(1), down] }))).toEqual([]);
   });
 });
 

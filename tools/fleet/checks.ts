@@ -3,6 +3,7 @@
  * same rules judge `npm run fleet`, the soak and the e2e test, and can be unit-tested.
  */
 import type { Attempt } from './client';
+import type { DeviceFlow, DevicePoll } from './device';
 import type { FaultRecord } from './faults';
 import type { MemorySample } from './fleet';
 import type { RedemptionSummary, RefreshSummary, Unexpected } from './ledger';
@@ -55,6 +56,8 @@ export interface FleetFigures {
   readonly loadStartedAt: number;
   readonly warmupMs: number;
   readonly rateLimit: RateLimitObservation;
+  /** Device authorizations (RFC 8628) the traffic started, with every poll. */
+  readonly device: readonly DeviceFlow[];
 }
 
 export interface Check {
@@ -168,6 +171,63 @@ function isUnavailable(a: Attempt): boolean {
 export function answerClass(a: Attempt): string {
   if (a.outcome !== 'answered') return a.outcome;
   return a.error ? `${a.status} ${a.error}` : String(a.status);
+}
+
+// -----------------------------------------------------------------------------------------------
+// Device codes (RFC 8628)
+
+/**
+ * A poll the service must count as in time: a single copy, none of its tries lost (a lost try
+ * may have counted as a poll), sent at least `interval` after the previous poll's answer (the
+ * service records a poll before it answers), or the first.
+ */
+export function pollInTime(p: DevicePoll): boolean {
+  return (
+    !p.early &&
+    !p.duplicate &&
+    p.lost === 0 &&
+    (p.sinceLastAnswerMs === null || p.sinceLastAnswerMs >= p.intervalMs)
+  );
+}
+
+export interface DeviceSummary {
+  readonly flows: number;
+  /** Approved and finished: each must have yielded tokens once (or been redeemed unseen). */
+  readonly approved: number;
+  readonly withTokens: number;
+  readonly redeemedUnseen: number;
+  /** Flows whose polls got more than one 200. */
+  readonly redeemedTwice: number;
+  /** Approved, finished flows with neither a 200 nor a redemption lost to a fault. */
+  readonly withoutTokens: number;
+  readonly polls: number;
+  readonly duplicatePairs: number;
+  /** slow_down answers to polls that were in time (pollInTime). */
+  readonly slowDownInTime: number;
+  /** Deliberately early polls, and those answered otherwise than slow_down (503 aside). */
+  readonly earlyPolls: number;
+  readonly earlyNotSlowedDown: number;
+  readonly slowDowns: number;
+}
+
+export function deviceSummary(flows: readonly DeviceFlow[]): DeviceSummary {
+  const polls = flows.flatMap((flow) => flow.polls);
+  const approved = flows.filter((flow) => flow.approved && flow.finished);
+  const early = polls.filter((p) => p.early && !p.duplicate && p.lost === 0 && p.status !== 503);
+  return {
+    flows: flows.length,
+    approved: approved.length,
+    withTokens: flows.filter((flow) => flow.tokens === 1).length,
+    redeemedUnseen: flows.filter((flow) => flow.redeemedUnseen && flow.tokens === 0).length,
+    redeemedTwice: flows.filter((flow) => flow.tokens > 1).length,
+    withoutTokens: approved.filter((flow) => flow.tokens === 0 && !flow.redeemedUnseen).length,
+    polls: polls.length,
+    duplicatePairs: polls.filter((p) => p.duplicate).length / 2,
+    slowDownInTime: polls.filter((p) => p.error === 'slow_down' && pollInTime(p)).length,
+    earlyPolls: early.length,
+    earlyNotSlowedDown: early.filter((p) => p.error !== 'slow_down').length,
+    slowDowns: polls.filter((p) => p.error === 'slow_down').length,
+  };
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -357,6 +417,24 @@ export function fleetChecks(f: FleetFigures): Check[] {
     `limit ${r.limit}/min per IP; ${r.sent} attempts round robin (${r.perInstance.join('+')}): ` +
       `${r.refusedFleetWide} refused with 429; instance ${r.controlInstance} alone took ` +
       `${r.acceptedByControlBefore429 ?? 'more than the limit'} before its first 429`,
+  );
+
+  const d = deviceSummary(f.device);
+  add(
+    'device-code-once',
+    'Each approved device code yields tokens exactly once, concurrent polls on two instances included',
+    d.approved > 0 && d.redeemedTwice === 0 && d.withoutTokens === 0,
+    `${d.flows} device authorizations, ${d.approved} approved and polled to the end: ` +
+      `${d.withTokens} got tokens once, ${d.redeemedTwice} more than once, ` +
+      `${d.redeemedUnseen} redeemed by a try whose answer was lost, ${d.withoutTokens} without tokens; ` +
+      `${d.polls} polls, ${d.duplicatePairs} of them concurrent pairs on two instances`,
+  );
+  add(
+    'device-slow-down',
+    'slow_down only when polled early: never for a poll sent `interval` after the last answer, always for one sent at once',
+    d.slowDownInTime === 0 && d.earlyPolls > 0 && d.earlyNotSlowedDown === 0,
+    `${d.slowDowns} slow_down answers; ${d.slowDownInTime} to polls in time; ` +
+      `${d.earlyPolls} deliberately early polls, ${d.earlyNotSlowedDown} of them not told to slow down`,
   );
 
   return checks;

@@ -18,7 +18,11 @@ export type Endpoint =
   | 'wallet.verify'
   | 'api.me'
   | 'jwks'
-  | 'login';
+  | 'login'
+  | 'register'
+  | 'device.authorize'
+  | 'device.verify'
+  | 'token.device';
 
 export interface RequestSpec {
   readonly method: 'GET' | 'POST';

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildService } from '../../bench/lib/proofgate';
 import { fleetChecks, type Check, type FleetFigures, type RateLimitObservation } from './checks';
 import { FleetClient } from './client';
+import { DeviceTraffic } from './device';
 import { FaultRunner, type FaultRecord } from './faults';
 import { Fleet, LOGIN_LIMIT } from './fleet';
 import { Ledger } from './ledger';
@@ -117,6 +118,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
   const client = new FleetClient(fleet.origins, options.inFlight, elapsed);
   const ledger = new Ledger();
   const traffic = new Traffic(client, ledger, elapsed);
+  const device = new DeviceTraffic(client, traffic, ledger, elapsed);
   const records: FaultRecord[] = [];
   let keepRunDir = true;
   // A fleet that never recovers must not hang the caller: past the deadline, or when the caller
@@ -152,11 +154,13 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         `${rateLimit.refusedFleetWide} refused; one instance alone refused after ${rateLimit.acceptedByControlBefore429}`,
     );
     await traffic.login(0);
+    await device.register();
     const jwksAtStart = await faults.jwks();
 
     fleet.startSampling(options.sampleMs, options.gcSampleMs);
     const loadStartedAt = elapsed();
     traffic.start(options.workers);
+    device.start(options.deviceLoops);
     log(`load: ${options.workers} workers, at most ${options.inFlight} requests in flight`);
 
     for (const fault of faultSchedule(options)) {
@@ -176,7 +180,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     const tail = (options.faultIntervalSeconds * 1000) / 2;
     const end = Math.max(loadStartedAt + options.seconds * 1000, elapsed() + tail);
     if (elapsed() < end) await sleep(end - elapsed(), undefined, { signal: halt.signal });
-    await traffic.stop();
+    await Promise.all([traffic.stop(), device.stop()]);
     const loadEndedAt = elapsed();
     fleet.stopSampling();
     log(`load stopped after ${((loadEndedAt - loadStartedAt) / 1000).toFixed(0)} s`);
@@ -207,6 +211,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
       loadStartedAt,
       warmupMs: options.warmupSeconds * 1000,
       rateLimit,
+      device: device.flows,
     };
     const checks = fleetChecks(figures);
     const ok = checks.every((check) => check.ok);
@@ -230,7 +235,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
   } finally {
     clearTimeout(watchdog);
     settings.signal?.removeEventListener('abort', onInterrupt);
-    const stopped = traffic.stop();
+    const stopped = Promise.all([traffic.stop(), device.stop()]);
     await client.close();
     await stopped;
     await fleet.close();

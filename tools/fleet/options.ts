@@ -17,6 +17,8 @@ export interface FleetOptions {
   readonly killDownSeconds: number;
   /** Traffic loops running at once; each runs one scenario (login, refresh...) at a time. */
   readonly workers: number;
+  /** Device authorizations (RFC 8628) under way at once, each polled at its interval. */
+  readonly deviceLoops: number;
   /** At most this many HTTP requests in flight from the harness at any moment. */
   readonly inFlight: number;
   /** RSS sampling period. */
@@ -41,6 +43,7 @@ export const FLEET_DEFAULTS: FleetOptions = {
   outageSeconds: 10,
   killDownSeconds: 2,
   workers: 6,
+  deviceLoops: 2,
   inFlight: 12,
   sampleMs: 1000,
   // The CI profile's processes live too briefly to judge memory; no forced collections in it.
@@ -58,6 +61,7 @@ export const SOAK_DEFAULTS: FleetOptions = {
   outageSeconds: 10,
   killDownSeconds: 5,
   workers: 8,
+  deviceLoops: 3,
   inFlight: 16,
   sampleMs: 2000,
   gcSampleMs: 5000,

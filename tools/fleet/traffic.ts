@@ -117,6 +117,11 @@ export class Traffic {
     private readonly elapsed: Elapsed,
   ) {}
 
+  /** The login session's cookie (user0), for the device traffic's browser. */
+  get session(): string {
+    return this.sessionCookie;
+  }
+
   get ledgerCounts(): Ledger['counts'] {
     return this.ledger.counts;
   }
@@ -412,7 +417,7 @@ export class Traffic {
    * A 5xx is retried, as a client would. A 503 temporarily_unavailable is the answer an outage
    * must get; any other 5xx is booked as unexpected first.
    */
-  private retryable(endpoint: Endpoint, res: Answer): boolean {
+  retryable(endpoint: Endpoint, res: Answer): boolean {
     if (isUnavailable(res)) return true;
     if (res.status < 500) return false;
     this.ledger.surprise(endpoint, res, 'a 5xx other than 503 temporarily_unavailable (retried)');
@@ -420,7 +425,7 @@ export class Traffic {
   }
 
   /** Waits before retrying a 5xx; gives up (StillUnavailable) once it has lasted too long. */
-  private async afterServerError(since: number, endpoint: Endpoint, res: Answer): Promise<void> {
+  async afterServerError(since: number, endpoint: Endpoint, res: Answer): Promise<void> {
     if (this.elapsed() - since > GIVE_UP_AFTER_5XX_MS) {
       this.ledger.surprise(
         endpoint,

@@ -1,11 +1,17 @@
 /**
  * A fleet under faults (tools/fleet, the `npm run fleet` profile): three Proofgate processes built
- * from src/ on one database server (H2 file), mixed traffic spread round robin, and while it runs
- * the database stopped for 10 s and restarted on the same port, one instance SIGKILLed
- * mid-redemption and restarted, then every instance restarted. Three to four minutes.
+ * from src/ on one database server (H2 file), mixed traffic spread round robin (device-code
+ * polling included), and while it runs the database stopped for 10 s and restarted on the same
+ * port, one instance SIGKILLed mid-redemption and restarted, then every instance restarted. Three
+ * to four minutes.
  */
 import { join } from 'node:path';
-import { answerClass, memorySegments, outageAnswers } from '../../../tools/fleet/checks';
+import {
+  answerClass,
+  deviceSummary,
+  memorySegments,
+  outageAnswers,
+} from '../../../tools/fleet/checks';
 import { LOGIN_LIMIT } from '../../../tools/fleet/fleet';
 import { runFleet, type FleetRun } from '../../../tools/fleet/harness';
 import { FLEET_DEFAULTS } from '../../../tools/fleet/options';
@@ -123,5 +129,18 @@ describe('a fleet of three instances on one database, under faults', () => {
     expect(r.refusedFleetWide).toBe(1);
     expect(r.acceptedByControlBefore429).toBe(r.perInstance[r.controlInstance]);
     passes('rate-limit-fleet-wide');
+  });
+
+  it('redeems each approved device code once, concurrent polls on two instances included', () => {
+    const d = deviceSummary(run.figures.device);
+    expect(d.approved).toBeGreaterThan(0);
+    expect(d.duplicatePairs).toBeGreaterThan(0);
+    passes('device-code-once');
+  });
+
+  it('answers slow_down to early device-code polls, and only to them', () => {
+    const d = deviceSummary(run.figures.device);
+    expect(d.earlyPolls).toBeGreaterThan(0);
+    passes('device-slow-down');
   });
 });
