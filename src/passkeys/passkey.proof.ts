@@ -46,6 +46,7 @@ export const PASSKEY_PROOF = {
         'a registration challenge used to sign in, or the reverse: each ceremony has its own kind',
         'a cloned authenticator, when it counts: a signature counter that goes backwards is refused and recorded',
         'credential stuffing and password reuse: there is no shared secret to steal',
+        'a weaker sign-in standing in where phishing resistance is asked for (acr_values=phr, ACR_REQUIRED_BY_SCOPE or _BY_RESOURCE): only a passkey sign-in achieves phr, and a password or wallet session is sent to the passkey step first (RFC 9470)',
       ],
       does_not_stop: [
         'a lost device with device-bound passkeys: the account needs another method (link one first)',

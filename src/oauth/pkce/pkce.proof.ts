@@ -54,6 +54,7 @@ export const PKCE_PROOF = {
         'authorization code injection into another session or client',
         'replay: a code is consumed once; a second use revokes every token issued from it',
         'downgrade to the plain method: only S256 is accepted',
+        'a session ended at Proofgate living on at the apps: its grants are revoked, and every relying party that got tokens in it is sent a logout token (RP-Initiated and Back-Channel Logout 1.0)',
       ],
       does_not_stop: [
         'it does not authenticate the user: that is the login step before the code is issued',
