@@ -22,7 +22,8 @@ export type Endpoint =
   | 'register'
   | 'device.authorize'
   | 'device.verify'
-  | 'token.device';
+  | 'token.device'
+  | 'end_session';
 
 export interface RequestSpec {
   readonly method: 'GET' | 'POST';

@@ -52,6 +52,7 @@ const ENDPOINTS: Record<Endpoint, string> = {
   'device.authorize': 'POST /device_authorization',
   'device.verify': 'POST /device (browser)',
   'token.device': 'POST /token (device code)',
+  end_session: 'GET /end_session (RP-initiated logout)',
 };
 
 type Phase = 'steady' | FaultRecord['kind'];
