@@ -426,6 +426,14 @@ describe('memory segments', () => {
     ]);
   });
 
+  it('a 200 during the outage fails it, unless the request needs no database (the login form)', () => {
+    const f = figures();
+    const during = answered(23_000, 23_010, 200);
+    expect(failed(figures({ attempts: [...f.attempts, during] }))).toEqual(['outage-503']);
+    const form = { ...during, endpoint: 'login.page' as const };
+    expect(failed(figures({ attempts: [...f.attempts, form] }))).toEqual([]);
+  });
+
   it('leave a process too short-lived to judge unjudged', () => {
     const short = flatMemory().filter((s) => s.at < 35_000);
     expect(memorySegments(short, 0, 10_000).every((s) => !s.judged)).toBe(true);

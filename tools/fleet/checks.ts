@@ -2,7 +2,7 @@
  * What a fleet run must show, computed from its records alone (no process, no network), so the
  * same rules judge `npm run fleet`, the soak and the e2e test, and can be unit-tested.
  */
-import type { Attempt } from './client';
+import type { Attempt, Endpoint } from './client';
 import type { DeviceFlow, DevicePoll } from './device';
 import type { FaultRecord } from './faults';
 import type { EndedSession, ReceivedLogoutToken } from './logout';
@@ -160,12 +160,25 @@ export function memorySegments(
 // -----------------------------------------------------------------------------------------------
 // Answers in windows
 
-/** Answered attempts sent after the database had exited and answered before it was back. */
+/**
+ * Requests the database plays no part in: the login form is rendered from signed cookies alone
+ * (its CSRF token and pre-login session), so it is rightly answered 200 during an outage.
+ */
+const WITHOUT_DATABASE: ReadonlySet<Endpoint> = new Set(['login.page']);
+
+/**
+ * Answered attempts sent after the database had exited and answered before it was back, of
+ * requests that need it.
+ */
 export function outageAnswers(attempts: readonly Attempt[], fault: FaultRecord): Attempt[] {
   if (!fault.outage) return [];
   const { stoppedAt, backAt } = fault.outage;
   return attempts.filter(
-    (a) => a.outcome === 'answered' && a.sentAt >= stoppedAt && a.endedAt <= backAt,
+    (a) =>
+      a.outcome === 'answered' &&
+      !WITHOUT_DATABASE.has(a.endpoint) &&
+      a.sentAt >= stoppedAt &&
+      a.endedAt <= backAt,
   );
 }
 
@@ -369,7 +382,9 @@ export function fleetChecks(f: FleetFigures): Check[] {
       .map(
         (o, i) =>
           `outage ${i + 1}: ${o.answers} answers, ${o.other.length} other` +
-          (o.other.length > 0 ? ` (${[...new Set(o.other.map(answerClass))].join(', ')})` : ''),
+          (o.other.length > 0
+            ? ` (${[...new Set(o.other.map((a) => `${a.endpoint} ${answerClass(a)}`))].join(', ')})`
+            : ''),
       )
       .join('; ') || 'no database outage in this run',
   );

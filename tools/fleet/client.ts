@@ -18,6 +18,7 @@ export type Endpoint =
   | 'wallet.verify'
   | 'api.me'
   | 'jwks'
+  | 'login.page'
   | 'login'
   | 'register'
   | 'device.authorize'

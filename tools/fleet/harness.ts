@@ -169,12 +169,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     const loadStartedAt = elapsed();
     traffic.start(options.workers);
     device.start(options.deviceLoops);
-    const firstKill = faultSchedule(options).find((f) => f.kind === 'instance-kill');
-    logout.start(
-      options.logoutLoops,
-      loadStartedAt + (firstKill?.atSeconds ?? options.seconds) * 1000 + LOGOUT_AFTER_KILL_MS,
-      { client, traffic, ledger },
-    );
+    logout.start(options.logoutLoops, { client, traffic, ledger });
     log(`load: ${options.workers} workers, at most ${options.inFlight} requests in flight`);
 
     for (const fault of faultSchedule(options)) {
@@ -183,6 +178,9 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
       log(
         `fault: ${fault.kind}${fault.victim === undefined ? '' : ` of instance ${fault.victim}`}`,
       );
+      // Sessions end until a little after the first kill (its deliveries leased by the victim are
+      // then retried within the run); a fault starts late when the one before it ran long.
+      if (fault.kind === 'instance-kill') logout.endSessionsUntil(elapsed() + LOGOUT_AFTER_KILL_MS);
       const record = await faults.run(fault.kind, due, fault.victim);
       records.push(record);
       log(

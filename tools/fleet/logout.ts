@@ -145,16 +145,16 @@ export class LogoutTraffic {
     );
   }
 
-  /** Starts `loops` loops; they end no session after `stopAt` (elapsed ms). */
-  start(
-    loops: number,
-    stopAt: number,
-    deps: { client: FleetClient; traffic: Traffic; ledger: Ledger },
-  ): void {
+  /** Starts `loops` loops, ending sessions until `endSessionsUntil` or `stop`. */
+  start(loops: number, deps: { client: FleetClient; traffic: Traffic; ledger: Ledger }): void {
     Object.assign(this, deps);
-    this.stopAt = stopAt;
     this.stopping = false;
     this.loops = Array.from({ length: loops }, () => this.loop());
+  }
+
+  /** No session is started after `at` (elapsed ms); a later call cannot extend it. */
+  endSessionsUntil(at: number): void {
+    this.stopAt = Math.min(this.stopAt, at);
   }
 
   async stop(): Promise<void> {

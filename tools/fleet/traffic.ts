@@ -144,7 +144,7 @@ export class Traffic {
     const since = this.elapsed();
     for (;;) {
       const page = await this.client.send(
-        'login',
+        'login.page',
         { method: 'GET', path: '/login?return_to=%2F', headers: forwarded },
         { instance },
       );
@@ -153,8 +153,8 @@ export class Traffic {
       // The CSRF token is signed for this pre-login session: its cookie goes back too.
       const presession = cookieValue(page.setCookie, 'pg_presession');
       if (page.status !== 200 || !csrf || !csrfCookie || !presession) {
-        if (this.retryable('login', page)) {
-          await this.afterServerError(since, 'login', page);
+        if (this.retryable('login.page', page)) {
+          await this.afterServerError(since, 'login.page', page);
           continue;
         }
         throw new Error(`login page: ${page.status}, no CSRF token or cookie`);
