@@ -11,7 +11,7 @@ import { buildService } from '../../bench/lib/proofgate';
 import { fleetChecks, type Check, type FleetFigures, type RateLimitObservation } from './checks';
 import { FleetClient } from './client';
 import { DeviceTraffic } from './device';
-import { LOGOUT_AFTER_KILL_MS, LogoutTraffic } from './logout';
+import { LOGOUT_AFTER_KILL_MS, LOGOUT_LEAD_MS, LogoutTraffic } from './logout';
 import { FaultRunner, type FaultRecord } from './faults';
 import { BACKCHANNEL_LOGOUT_TIMEOUT_MS, Fleet, LOGIN_LIMIT } from './fleet';
 import { Ledger } from './ledger';
@@ -172,15 +172,24 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     logout.start(options.logoutLoops, { client, traffic, ledger });
     log(`load: ${options.workers} workers, at most ${options.inFlight} requests in flight`);
 
+    let killed = false;
     for (const fault of faultSchedule(options)) {
       const due = loadStartedAt + fault.atSeconds * 1000;
+      // Before the first kill, sessions are ended at the victim, whose poller claims their
+      // deliveries at once: logout tokens are in flight from it when it dies (the slow RP).
+      const firstKill = fault.kind === 'instance-kill' && !killed;
+      if (firstKill && fault.victim !== undefined) logout.endSessionsAt(fault.victim);
       if (elapsed() < due) await sleep(due - elapsed(), undefined, { signal: halt.signal });
+      if (firstKill) {
+        killed = true;
+        if (elapsed() - due < LOGOUT_LEAD_MS) {
+          await sleep(LOGOUT_LEAD_MS, undefined, { signal: halt.signal });
+        }
+        logout.endSessionsUntil(elapsed() + LOGOUT_AFTER_KILL_MS);
+      }
       log(
         `fault: ${fault.kind}${fault.victim === undefined ? '' : ` of instance ${fault.victim}`}`,
       );
-      // Sessions end until a little after the first kill (its deliveries leased by the victim are
-      // then retried within the run); a fault starts late when the one before it ran long.
-      if (fault.kind === 'instance-kill') logout.endSessionsUntil(elapsed() + LOGOUT_AFTER_KILL_MS);
       const record = await faults.run(fault.kind, due, fault.victim);
       records.push(record);
       log(
@@ -202,9 +211,13 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     // A delivery leased by an instance killed mid-attempt is retried once its lease runs out.
     await logout.settle(BACKCHANNEL_LOGOUT_TIMEOUT_MS + 40_000);
     await logout.tryRefreshTokens();
+    const killedAt = records.find((r) => r.kill)?.kill?.killedAt ?? NaN;
+    const near = (at: number) => Math.abs(at - killedAt) < 3000;
     log(
-      `logout: ${logout.sessions.length} sessions ended, ${logout.received.length} logout tokens received ` +
-        `(${logout.received.filter((r) => r.cut).length} cut mid-delivery)`,
+      `logout: ${logout.sessions.length} sessions ended (last at +${((logout.sessions.at(-1)?.endedAt ?? 0) / 1000).toFixed(1)} s; ` +
+        `${logout.sessions.filter((s) => near(s.endedAt)).length} within 3 s of the kill at +${(killedAt / 1000).toFixed(1)} s), ` +
+        `${logout.received.length} logout tokens received (${logout.received.filter((r) => near(r.at)).length} within 3 s of the kill, ` +
+        `${logout.received.filter((r) => r.cut).length} cut mid-delivery)`,
     );
 
     const figures: FleetFigures = {

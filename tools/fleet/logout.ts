@@ -5,8 +5,10 @@
  * production fleet reach them). One answers at once, the other after SLOW_RP_MS, so deliveries
  * are in flight when an instance is killed. Each loop signs user1 in from an X-Forwarded-For
  * address of its own, gets tokens for both RPs in that session, then ends it with
- * GET /end_session and the first RP's ID token as `id_token_hint`, on the instances in turn.
- * Sessions are ended until a little after the first instance kill, so that every delivery
+ * GET /end_session and the first RP's ID token as `id_token_hint`, on the instances in turn, then
+ * at the first kill's victim for a few seconds before it dies (its poller claims the deliveries
+ * of the sessions it ended at once, so some are in flight to the slow RP when it is killed).
+ * Sessions are ended until a little after that kill, so that every delivery
  * leased by the killed instance is retried by another within the run (its lease ends
  * BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30 s after the claim). Every POST an RP receives is recorded,
  * with whether its answer was cut (the sending instance died first); after the load, each ended
@@ -26,7 +28,13 @@ import type { Traffic } from './traffic';
 export const SLOW_RP_MS = 2500;
 /** Pause of a loop between two sessions. */
 const PAUSE_MS = 300;
-/** Sessions are still ended this long after the first instance kill starts. */
+/**
+ * Sessions are ended this long at the first kill's victim before it is killed (when the fault
+ * before it ran long, the kill waits for it), and still this long after the kill starts. A
+ * delivery leased by the victim is retried BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30 s after its claim,
+ * which is why sessions stop then: every retry falls within the run.
+ */
+export const LOGOUT_LEAD_MS = 3000;
 export const LOGOUT_AFTER_KILL_MS = 6000;
 const USER = { username: 'user1', password: 'password1' };
 const FORM = 'application/x-www-form-urlencoded';
@@ -95,6 +103,7 @@ export class LogoutTraffic {
   private loops: Promise<void>[] = [];
   private nextAddress = 0;
   private nextInstance = 0;
+  private target: number | undefined;
 
   constructor(private readonly elapsed: Elapsed) {}
 
@@ -150,6 +159,11 @@ export class LogoutTraffic {
     Object.assign(this, deps);
     this.stopping = false;
     this.loops = Array.from({ length: loops }, () => this.loop());
+  }
+
+  /** Sessions are ended at `instance` from now on (it is about to be killed). */
+  endSessionsAt(instance: number): void {
+    this.target = instance;
   }
 
   /** No session is started after `at` (elapsed ms); a later call cannot extend it. */
@@ -252,7 +266,7 @@ export class LogoutTraffic {
       this.traffic!.failures.push('logout session: an ID token without sid or sub');
       return;
     }
-    const instance = this.nextInstance++ % this.client!.size;
+    const instance = this.target ?? this.nextInstance++ % this.client!.size;
     const query = new URLSearchParams({ id_token_hint: got[0].idToken }).toString();
     const since = this.elapsed();
     for (;;) {
