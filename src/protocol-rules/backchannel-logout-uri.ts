@@ -36,7 +36,9 @@ export function backchannelLogoutUriProblem(
       return 'may use http only on a loopback host or a private IP address (127.0.0.1, [::1], localhost, 10.0.0.5, ...); use https';
     }
   } else if (url.protocol !== 'https:') {
-    return allowPrivate ? 'must use https, or http on a loopback or private address' : 'must use https';
+    return allowPrivate
+      ? 'must use https, or http on a loopback or private address'
+      : 'must use https';
   }
   if (url.href !== uri) {
     return 'must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port)';

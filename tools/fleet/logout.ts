@@ -76,7 +76,9 @@ function payloadOf(jwt: string): { typ?: string; claims?: Record<string, unknown
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
     return {
       ...(typeof typ === 'string' ? { typ } : {}),
-      ...(claims && typeof claims === 'object' ? { claims: claims as Record<string, unknown> } : {}),
+      ...(claims && typeof claims === 'object'
+        ? { claims: claims as Record<string, unknown> }
+        : {}),
     };
   } catch {
     return {};
@@ -206,7 +208,10 @@ export class LogoutTraffic {
               authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
               'content-type': FORM,
             },
-            body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
+            body: new URLSearchParams({
+              grant_type: 'refresh_token',
+              refresh_token: token,
+            }).toString(),
           });
           if (this.traffic!.retryable('token.refresh', res)) {
             await this.traffic!.afterServerError(since, 'token.refresh', res);
@@ -321,9 +326,13 @@ export class LogoutTraffic {
     }
     for (;;) {
       // A lost exchange may have spent the code: then this session is let go, not judged.
-      const res = await this.client!.send('token.code', codeExchangeRequest(rp, { code, verifier }), {
-        retryLost: false,
-      }).catch((error: unknown) => {
+      const res = await this.client!.send(
+        'token.code',
+        codeExchangeRequest(rp, { code, verifier }),
+        {
+          retryLost: false,
+        },
+      ).catch((error: unknown) => {
         if (error instanceof NoAnswer) return null;
         throw error;
       });

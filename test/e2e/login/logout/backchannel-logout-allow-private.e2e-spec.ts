@@ -83,7 +83,8 @@ describe.each([
         sid: 'sid-1',
       });
     } else {
-      expect(result).toEqual({ ok: false, error: expect.stringMatching(/https|non-public|loopback/) });
+      // The SSRF guard refuses it before any connection: nothing reaches the RP.
+      expect(result).toEqual({ ok: false, error: 'scheme http: is not fetched' });
       expect(receiver.received).toHaveLength(0);
     }
   });
