@@ -58,7 +58,9 @@ export class ClientRegistrationService {
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
     const metadata = parseClientMetadata(body, 'client_secret_basic', {
       production: this.server.isProduction,
-      privateLogoutUris: this.logout.allowPrivate,
+      // A client that registers itself never reaches the internal network in production: with
+      // open registration, anyone could otherwise have logout tokens POSTed to internal hosts.
+      privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
     });
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
