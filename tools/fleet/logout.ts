@@ -72,10 +72,7 @@ interface Rp extends CodeClient {
 function payloadOf(jwt: string): { typ?: string; claims?: Record<string, unknown> } {
   const [header, payload] = jwt.split('.');
   try {
-    const decoded = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
-      typ?: unknown;
-    };
-    const typ = decoded.typ;
+    const typ = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')).typ as unknown;
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
     return {
       ...(typeof typ === 'string' ? { typ } : {}),

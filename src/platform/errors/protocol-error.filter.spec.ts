@@ -66,7 +66,7 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
   it('answers a bulk write that could not reach the database with 503 (the driver wraps the network error)', () => {
     const network = new mongo.MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017');
     const bulk = new mongo.MongoBulkWriteError(
-      network,
+      network as unknown as ConstructorParameters<typeof mongo.MongoBulkWriteError>[0],
       {} as ConstructorParameters<typeof mongo.MongoBulkWriteError>[1],
     );
     expect(map(bulk)).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
