@@ -73,7 +73,6 @@ export class AppConfig {
       for (const refusal of productionRefusals(server, lab, operator)) env.problem(refusal);
     }
     const tracing = env.read((e) => tracingConfig(e), undefined);
-    const logout = readLogoutConfig(env, server);
     const config = Object.assign(new AppConfig(), {
       server,
       database: readDatabaseConfig(env, server),
@@ -81,7 +80,7 @@ export class AppConfig {
       tokens: readTokenConfig(env, server),
       wallet: readWalletConfig(env, server),
       passkeys: readPasskeyConfig(env, server),
-      oauth: readOAuthConfig(env, server, logout),
+      oauth: readOAuthConfig(env, server),
       rateLimits: readRateLimitConfig(env),
       clientAuth: readClientAuthConfig(env),
       loginThrottle: readLoginThrottleConfig(env),
@@ -89,7 +88,7 @@ export class AppConfig {
       clientMetadata: readClientMetadataConfig(env, server),
       dpop: readDpopConfig(env),
       par: readParConfig(env),
-      logout,
+      logout: readLogoutConfig(env, server),
       stepUp: readStepUpConfig(env, server),
       operator,
       lab,

@@ -18,13 +18,11 @@ export type Endpoint =
   | 'wallet.verify'
   | 'api.me'
   | 'jwks'
-  | 'login.page'
   | 'login'
   | 'register'
   | 'device.authorize'
   | 'device.verify'
-  | 'token.device'
-  | 'end_session';
+  | 'token.device';
 
 export interface RequestSpec {
   readonly method: 'GET' | 'POST';

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { RegistrationConfig } from '../../config/sections/registration.config';
-import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
@@ -45,7 +44,6 @@ export class ClientRegistrationService {
     private readonly registration: RegistrationConfig,
     private readonly clock: Clock,
     private readonly server: ServerConfig,
-    private readonly logout: LogoutConfig,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
@@ -58,7 +56,6 @@ export class ClientRegistrationService {
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
     const metadata = parseClientMetadata(body, 'client_secret_basic', {
       production: this.server.isProduction,
-      privateLogoutUris: this.logout.allowPrivate,
     });
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
