@@ -92,12 +92,6 @@ export function renderLoginPage(
           ? `, for: <span id="pending-scopes">${view.pending.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}</span>`
           : ''
       }.</p>
-<form method="post" action="/consent" id="cancel-authorization">
-<input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
-<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
-<input type="hidden" name="decision" value="deny">
-<p><button type="submit" class="secondary">Cancel and go back to ${escapeHtml(view.pending.clientName)}</button></p>
-</form>
 </div>`
     : '';
   return renderPage({
