@@ -65,6 +65,31 @@ describe('renderLoginPage', () => {
     expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
   });
 
+  it('offers to cancel a pending authorization last, after every way to sign in', () => {
+    const html = renderLoginPage({
+      csrfToken: 'csrf-1',
+      returnTo: '/authorize?client_id=c&amp;state=s',
+      pending: { clientId: 'c', clientName: 'Example <App>', scopes: ['profile'] },
+    });
+
+    const cancel =
+      /<form method="post" action="\/consent" id="cancel-authorization">[\s\S]*?<\/form>/.exec(
+        html,
+      )?.[0];
+    expect(cancel).toContain('<input type="hidden" name="decision" value="deny">');
+    expect(cancel).toContain('name="csrf_token" value="csrf-1"');
+    expect(cancel).toContain('Cancel and go back to Example &lt;App&gt;');
+    // The password form and every proof's button come first: scripts that answer the first form
+    // (docs/OAUTH.md's curl) still find the login form's fields.
+    expect(html.indexOf('id="cancel-authorization"')).toBeGreaterThan(
+      html.indexOf('id="login-form"'),
+    );
+    expect(html.indexOf('id="cancel-authorization"')).toBeGreaterThan(html.indexOf('id="connect-'));
+    expect(renderLoginPage({ csrfToken: 't', returnTo: '/' })).not.toContain(
+      'cancel-authorization',
+    );
+  });
+
   it('shows a signed-in user, escaped, with a Sign out form carrying the CSRF token', () => {
     const html = renderLoginPage({ csrfToken: 'tok', returnTo: '/', signedInAs: '<b>x</b>' });
 

@@ -94,6 +94,17 @@ export function renderLoginPage(
       }.</p>
 </div>`
     : '';
+  // Last on the page, after every way to sign in: scripts that answer the first form (the
+  // password form) and its first hidden fields keep working.
+  const cancel = view.pending
+    ? `
+<form method="post" action="/consent" id="cancel-authorization">
+<input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
+<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<input type="hidden" name="decision" value="deny">
+<p><button type="submit" class="secondary">Cancel and go back to ${escapeHtml(view.pending.clientName)}</button></p>
+</form>`
+    : '';
   return renderPage({
     title: 'Sign in',
     narrow: true,
@@ -103,7 +114,7 @@ export function renderLoginPage(
     scripts: [...new Set(buttons.flatMap((button) => button.scripts))],
     body: `<h1>Sign in</h1>${error}${pending}${stepUp}${signedIn}
 <div class="card">${loginForm(view, described, passwordOffered)}
-${buttons.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${buttons.map(buttonHtml).join('\n')}\n` : ''}</div>`,
+${buttons.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${buttons.map(buttonHtml).join('\n')}\n` : ''}</div>${cancel}`,
   });
 }
 

@@ -48,9 +48,6 @@ export class ConsentDecisionService {
     if (returnTo === undefined || safeReturnTo(returnTo) !== returnTo) {
       throw new InvalidRequest('return_to must be the pending authorization request');
     }
-    const session = await this.sessions.currentOrRefuse(req);
-    if (!session) return `/login?return_to=${encodeURIComponent(returnTo)}`;
-
     const query = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));
     const queryParam = (name: string): string | undefined => {
       const values = query.getAll(name);
@@ -74,8 +71,14 @@ export class ConsentDecisionService {
       );
     }
 
+    // Deny needs no session: the login page offers it too ("Cancel and go back"), to a user who
+    // cannot or will not sign in (a step-up to a passkey they do not have); the request's own
+    // registered redirect URI is all it goes to, as /authorize's errors do.
     if (form.decision === 'deny') {
-      this.logger.log(`${session.sub} denied client ${client.clientId}`);
+      const session = await this.sessions.current(req);
+      this.logger.log(
+        `${session?.sub ?? 'a browser not signed in'} denied client ${client.clientId}`,
+      );
       // RFC 6749 §4.1.2.1: access_denied, with the request's state; RFC 9207: with iss.
       const url = new URL(redirectUri);
       const state = param('state');
@@ -86,6 +89,8 @@ export class ConsentDecisionService {
       return url.toString();
     }
 
+    const session = await this.sessions.currentOrRefuse(req);
+    if (!session) return `/login?return_to=${encodeURIComponent(returnTo)}`;
     try {
       // The scope /authorize put before the user (offline_access dropped as it does).
       const scope = requestedScope(client, param('scope'));

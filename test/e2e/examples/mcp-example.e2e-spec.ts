@@ -204,7 +204,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
         const returnTo = /name="return_to" value="([^"]+)"/.exec(page)?.[1];
         if (!csrf || !returnTo) throw new Error('neither a login form nor a consent screen');
         const unescaped = returnTo.replaceAll('&amp;', '&');
-        const consent = page.includes('name="decision"');
+        const consent = page.includes('name="decision" value="allow"');
         pages.push(consent ? 'consent' : 'login');
         if (consent) consentPage = page;
         response = consent

@@ -183,7 +183,7 @@ describe('examples/spa steps up on insufficient_user_authentication (browser, pa
     expect(problems).toEqual([`401 ${apiUrl}`]);
   });
 
-  it('the user cancels the passkey: the login page says so, and the SPA asked once (no loop)', async () => {
+  it('the user cancels the passkey: the login page says so; Cancel and go back: the SPA shows access_denied, asked once (no loop)', async () => {
     await passwordSessionWithPasskey('user0', 'password0');
     await page.waitForURL((url) => url.origin === issuer && url.pathname === '/login');
     // The authenticator refuses (as when the user cancels the prompt): navigator.credentials.get fails.
@@ -196,6 +196,14 @@ describe('examples/spa steps up on insufficient_user_authentication (browser, pa
     await expect(refusal.textContent()).resolves.toMatch(/passkey/i);
     await screenshot(page, 'spa-step-up-3-cancelled');
     expect(new URL(page.url()).pathname).toBe('/login');
+    // No passkey to give: "Cancel and go back" returns the SPA an error, which it shows.
+    await Promise.all([
+      page.waitForURL((url) => url.origin === spaOrigin),
+      page.locator('#cancel-authorization button').click(),
+    ]);
+    const status = page.locator('#status');
+    await until(async () => /refused/.test((await status.textContent()) ?? ''), 10_000);
+    await expect(status.textContent()).resolves.toMatch(/^Step-up refused: access_denied/);
     expect(authorizeRequests.map((url) => url.searchParams.get('acr_values'))).toEqual([
       null,
       'phr',

@@ -14,6 +14,7 @@ import { INSECURE, codeRequest, discover } from '../../support/oauth-discovery';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import type { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { type TestApp, startListeningApp } from '../../support/test-app';
+import { hiddenField } from '../../support/login-form';
 
 const MCP_RESOURCE = 'http://localhost:25004/mcp';
 
@@ -95,6 +96,18 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
       throw error;
     }
     throw new Error(`no error in ${callback.href}`);
+  }
+
+  /** An attribute's value as the browser reads it (the page escapes `&` in URLs). */
+  function unescaped(value: string): string {
+    return value.replaceAll('&amp;', '&');
+  }
+
+  /** The login page's "Cancel and go back" form (a signed-in page has the header's sign-out form too). */
+  function cancelForm(html: string): string {
+    const form = /<form[^>]*id="cancel-authorization"[\s\S]*?<\/form>/.exec(html)?.[0];
+    if (!form) throw new Error('no cancel form on the login page');
+    return form;
   }
 
   /** Signs `browser` in again with the password on the login page /authorize sent it to. */
@@ -254,6 +267,51 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
       await oauth.introspectionRequest(as, client, clientAuth, refreshed.refresh_token!, INSECURE),
     );
     expect(refreshIntrospected).toMatchObject({ active: true, acr: 'phr' });
+  });
+
+  it('a user who cannot step up goes back to the client: Cancel on the login page answers access_denied with state and iss', async () => {
+    const browser = await passwordBrowser();
+    const req = await authorizationRequest({ acr_values: 'phr' });
+    const toLogin = location(await browser.get(req.path).expect(302));
+    const page = await browser.get(`${toLogin.pathname}${toLogin.search}`).expect(200);
+    const cancel = cancelForm(page.text);
+    expect(cancel).toContain('Cancel and go back to');
+    const back = await browser
+      .post('/consent')
+      .type('form')
+      .send({
+        decision: 'deny',
+        csrf_token: hiddenField(cancel, 'csrf_token'),
+        return_to: unescaped(hiddenField(cancel, 'return_to')),
+      })
+      .expect(303);
+    const error = callbackError(new URL(back.headers.location), req.state);
+    expect(error.error).toBe('access_denied');
+
+    // Signed out, the same: nothing is needed to say no. A forged request goes nowhere else.
+    const stranger = request.agent(t.app.getHttpServer());
+    const loginPage = await stranger.get(`${toLogin.pathname}${toLogin.search}`).expect(200);
+    const csrf = hiddenField(cancelForm(loginPage.text), 'csrf_token');
+    const returnTo = unescaped(hiddenField(cancelForm(loginPage.text), 'return_to'));
+    const cancelled = await stranger
+      .post('/consent')
+      .type('form')
+      .send({ decision: 'deny', csrf_token: csrf, return_to: returnTo })
+      .expect(303);
+    expect(callbackError(new URL(cancelled.headers.location), req.state).error).toBe(
+      'access_denied',
+    );
+    const forged = returnTo.replace(
+      encodeURIComponent(new URL(DEMO_CLIENT.redirectUri).origin),
+      encodeURIComponent('https://attacker.example'),
+    );
+    expect(forged).not.toBe(returnTo);
+    const refused = await stranger
+      .post('/consent')
+      .type('form')
+      .send({ decision: 'deny', csrf_token: csrf, return_to: forged })
+      .expect(400);
+    expect(refused.headers.location).toBeUndefined();
   });
 
   it('a password session’s tokens carry no acr; prompt=none with acr_values=phr: unmet_authentication_requirements', async () => {
