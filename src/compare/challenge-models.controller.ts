@@ -18,11 +18,17 @@ import { AuthorizationHeader } from '../platform/http/authorization-header';
 import { presentsAdminToken } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { ServerConfig } from '../config/sections/server.config';
-import { MODEL_IDS, type LoginModel } from '../proofs/proof-vocabulary';
+import {
+  ALL_MODEL_IDS,
+  MODEL_IDS,
+  type LoginModel,
+  type PossessionModel,
+} from '../proofs/proof-vocabulary';
 import {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
   LiveChallengesResponseDto,
+  PossessionModelViewDto,
 } from './challenge-models.dto';
 import { renderChallengeModelsPage } from './challenge-models.page';
 import { ChallengeModelsService } from './challenge-models.service';
@@ -104,19 +110,30 @@ export class ChallengeModelsController {
 
   @Get(':id')
   @ApiOperation({
-    summary: 'One challenge model',
+    summary: 'One challenge model: a login model or a proof of possession',
     description:
-      'Computed at most once per 5 s per instance (ANSWER_MAX_AGE_MS), as GET /challenge-models.',
+      'A login model (as in `models` of GET /challenge-models) or a proof of possession (as in its `proof_of_possession`). Computed at most once per 5 s per instance (ANSWER_MAX_AGE_MS), as GET /challenge-models.',
   })
   // The example inside the schema: next to `enum`, @nestjs/swagger drops a parameter's example.
-  @ApiParam({ name: 'id', schema: { type: 'string', enum: [...MODEL_IDS], example: 'pkce' } })
-  @ApiOkResponse({ type: ChallengeModelViewDto })
+  @ApiParam({ name: 'id', schema: { type: 'string', enum: [...ALL_MODEL_IDS], example: 'pkce' } })
+  @ApiExtraModels(ChallengeModelViewDto, PossessionModelViewDto)
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(ChallengeModelViewDto) },
+        { $ref: getSchemaPath(PossessionModelViewDto) },
+      ],
+    },
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @Header('Cache-Control', 'no-store')
-  one(@Param('id') id: string): Promise<ChallengeModelViewDto> {
-    if (!(MODEL_IDS as readonly string[]).includes(id)) {
-      throw new NotFound(`Unknown challenge model; use one of ${MODEL_IDS.join(', ')}`);
+  one(@Param('id') id: string): Promise<ChallengeModelViewDto | PossessionModelViewDto> {
+    if ((MODEL_IDS as readonly string[]).includes(id)) {
+      return this.models.describe(id as LoginModel);
     }
-    return this.models.describe(id as LoginModel);
+    if ((ALL_MODEL_IDS as readonly string[]).includes(id)) {
+      return this.models.describeProofOfPossession(id as PossessionModel);
+    }
+    throw new NotFound(`Unknown challenge model; use one of ${ALL_MODEL_IDS.join(', ')}`);
   }
 }

@@ -68,6 +68,11 @@ export class ChallengeModelsService {
     return this.answers.answer(`model:${id}`, () => this.computeModel(id));
   }
 
+  /** One proof of possession with its figures, as computed at most ANSWER_MAX_AGE_MS ago. */
+  describeProofOfPossession(id: PossessionModel): Promise<PossessionModelViewDto> {
+    return this.answers.answer(`model:${id}`, () => this.describePossession(id));
+  }
+
   private async computeOverview(): Promise<ChallengeModelsResponseDto> {
     const [models, proofOfPossession] = await Promise.all([
       Promise.all(LOGIN_MODEL_PROOFS.map(({ id }) => this.computeModel(id))),
@@ -82,7 +87,7 @@ export class ChallengeModelsService {
   }
 
   /** DPoP or PAR: its shape, what it keeps in the store and costs, and its live figures. */
-  async describePossession(id: PossessionModel): Promise<PossessionModelViewDto> {
+  private async describePossession(id: PossessionModel): Promise<PossessionModelViewDto> {
     const { comparison } = PROOFS[id];
     return {
       id,

@@ -89,6 +89,26 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     expect(one.body.id).toBe('siwe');
     const unknown = await a.http().get('/challenge-models/saml').expect(404);
     expect(unknown.body.error).toBe('not_found');
+    expect(unknown.body.error_description).toMatch(/pkce.*private_key_jwt/);
+  });
+
+  it('answers one proof of possession by its id, as the overview lists it', async () => {
+    const overview = (await a.http().get('/challenge-models').expect(200)).body as {
+      proof_of_possession: { id: string }[];
+    };
+    expect(overview.proof_of_possession.map((model) => model.id)).toEqual([
+      'dpop',
+      'par',
+      'client_secret',
+      'private_key_jwt',
+      'jwt_bearer',
+    ]);
+    for (const listed of overview.proof_of_possession) {
+      const one = await a.http().get(`/challenge-models/${listed.id}`).expect(200);
+      expect(one.body).toEqual({ ...listed, figures: expect.any(Object) });
+    }
+    const jwt = await a.http().get('/challenge-models/private_key_jwt').expect(200);
+    expect(jwt.body.store).toMatchObject({ challenge_kind: expect.any(String) });
   });
 
   it('names the clients of each model and what they use, with the live registration settings', async () => {
