@@ -64,29 +64,31 @@ describe('ConsentService', () => {
     service = new ConsentService(new InMemoryConsentRepository(), clock, oauth);
   });
 
+  /** The consent covers the request: nothing of it would be asked on the consent screen. */
+  const covers = async (sub: string, clientId: string, scope: string, resource?: string) =>
+    (await service.review(sub, clientId, scope, resource)).asked.length === 0;
+
   it('forgets a consent CONSENT_TTL_DAYS after the last Allow, and a new Allow renews it', async () => {
     await service.allow('alice', 'partner', 'profile');
     now = new Date('2026-01-30T23:59:59Z');
-    expect(await service.covers('alice', 'partner', 'profile')).toBe(true);
+    expect(await covers('alice', 'partner', 'profile')).toBe(true);
     await service.allow('alice', 'partner', 'profile');
     now = new Date('2026-03-01T23:59:58Z');
-    expect(await service.covers('alice', 'partner', 'profile')).toBe(true);
+    expect(await covers('alice', 'partner', 'profile')).toBe(true);
     expect(await service.list('alice')).toHaveLength(1);
     now = new Date('2026-03-01T23:59:59Z');
-    expect(await service.covers('alice', 'partner', 'profile')).toBe(false);
+    expect(await covers('alice', 'partner', 'profile')).toBe(false);
     expect(await service.list('alice')).toEqual([]);
   });
 
   it('covers a resource other than the own API only once it was allowed, with the scope', async () => {
     await service.allow('alice', 'mcp', 'profile');
-    expect(await service.covers('alice', 'mcp', 'profile')).toBe(true);
-    expect(await service.covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(false);
+    expect(await covers('alice', 'mcp', 'profile')).toBe(true);
+    expect(await covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(false);
     await service.allow('alice', 'mcp', 'profile', 'https://a.example/mcp');
-    expect(await service.covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(true);
-    expect(await service.covers('alice', 'mcp', 'profile', 'https://b.example/mcp')).toBe(false);
-    expect(await service.covers('alice', 'mcp', 'profile email', 'https://a.example/mcp')).toBe(
-      false,
-    );
+    expect(await covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(true);
+    expect(await covers('alice', 'mcp', 'profile', 'https://b.example/mcp')).toBe(false);
+    expect(await covers('alice', 'mcp', 'profile email', 'https://a.example/mcp')).toBe(false);
   });
 
   it('reviews a step-up: what was allowed is kept, only the new values are asked', async () => {
@@ -108,26 +110,26 @@ describe('ConsentService', () => {
   });
 
   it('covers nothing before Allow', async () => {
-    expect(await service.covers('alice', 'partner', 'profile')).toBe(false);
+    expect(await covers('alice', 'partner', 'profile')).toBe(false);
   });
 
   it('covers what was allowed, and less, but not a wider scope', async () => {
     await service.allow('alice', 'partner', 'profile email');
-    expect(await service.covers('alice', 'partner', 'profile email')).toBe(true);
-    expect(await service.covers('alice', 'partner', 'email')).toBe(true);
-    expect(await service.covers('alice', 'partner', 'profile api')).toBe(false);
+    expect(await covers('alice', 'partner', 'profile email')).toBe(true);
+    expect(await covers('alice', 'partner', 'email')).toBe(true);
+    expect(await covers('alice', 'partner', 'profile api')).toBe(false);
   });
 
   it('adds a later Allow to the earlier one', async () => {
     await service.allow('alice', 'partner', 'profile');
     await service.allow('alice', 'partner', 'api');
-    expect(await service.covers('alice', 'partner', 'profile api')).toBe(true);
+    expect(await covers('alice', 'partner', 'profile api')).toBe(true);
   });
 
   it('is per user and per client', async () => {
     await service.allow('alice', 'partner', 'profile');
-    expect(await service.covers('bob', 'partner', 'profile')).toBe(false);
-    expect(await service.covers('alice', 'other', 'profile')).toBe(false);
+    expect(await covers('bob', 'partner', 'profile')).toBe(false);
+    expect(await covers('alice', 'other', 'profile')).toBe(false);
   });
 
   it('revoke forgets one client, or every client of the user', async () => {
@@ -135,10 +137,10 @@ describe('ConsentService', () => {
     await service.allow('alice', 'other', 'profile');
     await service.allow('bob', 'partner', 'profile');
     expect(await service.revoke('alice', 'partner')).toBe(1);
-    expect(await service.covers('alice', 'partner', 'profile')).toBe(false);
-    expect(await service.covers('alice', 'other', 'profile')).toBe(true);
+    expect(await covers('alice', 'partner', 'profile')).toBe(false);
+    expect(await covers('alice', 'other', 'profile')).toBe(true);
     expect(await service.revoke('alice')).toBe(1);
     expect(await service.list('alice')).toEqual([]);
-    expect(await service.covers('bob', 'partner', 'profile')).toBe(true);
+    expect(await covers('bob', 'partner', 'profile')).toBe(true);
   });
 });

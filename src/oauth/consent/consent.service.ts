@@ -33,20 +33,11 @@ export class ConsentService implements OnModuleInit {
   }
 
   /**
-   * True when the user has allowed the client every value of `scope` (normalised,
-   * space-separated) and, when given, `resource`: a resource other than Proofgate's own API
-   * (RFC 8707), which the user saw on the consent screen. An expired consent covers nothing.
-   */
-  async covers(sub: string, clientId: string, scope: string, resource?: string): Promise<boolean> {
-    const { allowed } = await this.review(sub, clientId, scope, resource);
-    return allowed.length === scopeValues(scope).length;
-  }
-
-  /**
    * The values of `scope` the user has already allowed the client (for `resource`, when given),
    * and those they have not: on step-up (MCP authorization: the client asks again with the union
    * of what it holds and what a resource challenged it for) the consent screen asks for the new
    * ones only. A resource not allowed yet makes every value new: the access is for another server.
+   * A consent covers a request when nothing is asked; an expired consent covers nothing.
    */
   async review(
     sub: string,

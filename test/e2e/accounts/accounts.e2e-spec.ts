@@ -236,9 +236,9 @@ describe('accounts: one subject, many sign-in methods', () => {
       .expect(200);
     // A grant keeps the subject it was opened for: the wallet's tokens do not change hands.
     expect(await subjectOf(walletRotated.body.access_token as string)).toBe(walletOf(wallet));
-    await expect(t.app.get(ConsentService).covers('user1', PARTNER.id, 'profile')).resolves.toBe(
-      true,
-    );
+    await expect(
+      t.app.get(ConsentService).review('user1', PARTNER.id, 'profile'),
+    ).resolves.toMatchObject({ asked: [] });
     const again = await obtainCode(agent);
     const after = await exchangeCode(t.app.getHttpServer(), again.code, again.verifier).expect(200);
     expect(await subjectOf(after.body.access_token as string)).toBe('user1');

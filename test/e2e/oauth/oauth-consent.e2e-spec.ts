@@ -335,7 +335,10 @@ describe('consent for clients that are not first-party', () => {
     expect(dated?.expiresAt?.getTime()).toBeGreaterThan(
       t.clock.now().getTime() + lifetime - 60_000,
     );
-    expect(await t.app.get(ConsentService).covers('user1', 'legacy-client', 'profile')).toBe(true);
+    expect(await t.app.get(ConsentService).review('user1', 'legacy-client', 'profile')).toEqual({
+      allowed: ['profile'],
+      asked: [],
+    });
     await t.app.get(ConsentService).revoke('user1');
   });
 
