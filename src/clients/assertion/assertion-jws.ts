@@ -175,7 +175,12 @@ function checkedClaims(claims: unknown, checks: AssertionJwsChecks): JWTPayload 
   if (nbf !== undefined && nbf > now + tolerance) unexpected(payload, 'nbf');
   const exp = numericDate(payload, 'exp');
   if (exp !== undefined && exp <= now - tolerance) {
-    throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
+    throw new errors.JWTExpired(
+      '"exp" claim timestamp check failed',
+      payload,
+      'exp',
+      'check_failed',
+    );
   }
   return payload;
 }
