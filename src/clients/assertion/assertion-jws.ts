@@ -1,4 +1,4 @@
-import { KeyObject, constants, verify } from 'node:crypto';
+import { KeyObject, constants, verify, type VerifyKeyObjectInput } from 'node:crypto';
 import {
   errors,
   type CompactJWSHeaderParameters,
@@ -99,38 +99,43 @@ function signatureVerifies(
   data: Buffer,
   signature: Buffer,
 ): boolean {
-  if (key.type !== 'public') throw new errors.JWKSNoMatchingKey();
-  const type = key.asymmetricKeyType;
-  const details = key.asymmetricKeyDetails ?? {};
+  const options = verifyOptions(alg, key);
   try {
-    switch (alg) {
-      case 'ES256':
-        if (type !== 'ec' || details.namedCurve !== 'prime256v1') break;
-        return verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
-      case 'PS256':
-        if ((type !== 'rsa' && type !== 'rsa-pss') || !longEnough(details)) break;
-        return verify(
-          'sha256',
-          data,
-          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-          signature,
-        );
-      case 'RS256':
-        if (type !== 'rsa' || !longEnough(details)) break;
-        return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
-      case 'EdDSA':
-        if (type !== 'ed25519' && type !== 'ed448') break;
-        return verify(null, data, key, signature);
-    }
+    return verify(alg === 'EdDSA' ? null : 'sha256', data, options, signature);
   } catch {
     // A signature OpenSSL cannot even parse (a wrong length, say) verifies nothing.
     return false;
   }
+}
+
+/** How node:crypto verifies `alg` with `key`; a key of another type for it matches nothing. */
+function verifyOptions(alg: AssertionAlg, key: KeyObject): VerifyKeyObjectInput {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.type !== 'public') throw new errors.JWKSNoMatchingKey();
+  switch (alg) {
+    case 'ES256':
+      if (type !== 'ec' || details.namedCurve !== 'prime256v1') break;
+      return { key, dsaEncoding: 'ieee-p1363' };
+    case 'PS256':
+      if (type !== 'rsa' && type !== 'rsa-pss') break;
+      refuseShortRsa(details);
+      return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+    case 'RS256':
+      if (type !== 'rsa') break;
+      refuseShortRsa(details);
+      return { key, padding: constants.RSA_PKCS1_PADDING };
+    case 'EdDSA':
+      if (type !== 'ed25519' && type !== 'ed448') break;
+      return { key };
+  }
   throw new errors.JWKSNoMatchingKey();
 }
 
-function longEnough(details: { modulusLength?: number }): boolean {
-  return (details.modulusLength ?? 0) >= MIN_RSA_BITS;
+function refuseShortRsa(details: { modulusLength?: number }): void {
+  if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
+    throw new errors.JOSENotSupported(`RSA keys shorter than ${MIN_RSA_BITS} bits verify nothing`);
+  }
 }
 
 function decodedPayload(encodedPayload: string): unknown {

@@ -203,6 +203,12 @@ function asRefusal(error: unknown): unknown {
       'key',
     );
   }
+  if (error instanceof errors.JOSENotSupported) {
+    return refused(
+      'client_assertion is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
+      'key',
+    );
+  }
   if (error instanceof errors.JWKSNoMatchingKey) {
     return refused('client_assertion is signed by no key registered for the client', 'key');
   }
