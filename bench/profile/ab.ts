@@ -8,7 +8,7 @@
  *
  *   npm run bench:ab -- --a dist-bench --b dist-bench-x
  *                       [--phase exchange|me|refresh|nonce|verify|siws-verify|passkey|
- *                                dpop-exchange|dpop-me]
+ *                                dpop-exchange|dpop-me|machine]
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
  *
  * Build a tree into a directory with `npx tsc -p tsconfig.build.json --outDir DIR` (from a
@@ -24,6 +24,11 @@ import { Browser } from '../lib/browser';
 import { dpopSigner } from '../lib/dpop';
 import * as passkeys from '../lib/passkeys';
 import { LoadGenerator, capturedField } from '../lib/load-generator';
+import {
+  clientCredentialsRequests,
+  machineClientKey,
+  machineClientMetadata,
+} from '../lib/machine-client';
 import { readMemory, type ServerProcess } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { median } from '../lib/stats';
@@ -41,6 +46,7 @@ const PHASES = [
   'passkey',
   'dpop-exchange',
   'dpop-me',
+  'machine',
 ] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -109,6 +115,8 @@ async function main(): Promise<void> {
   try {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
+    // The machine client (client_credentials + private_key_jwt), registered with both sides.
+    const machineKey = machineClientKey();
     const start = async (label: 'A' | 'B', dist: string): Promise<Side> => {
       const { server, origin } = await proofgate.startService({
         name: `proofgate-${label}`,
@@ -116,6 +124,7 @@ async function main(): Promise<void> {
         mongoUri: `${database.uri}/proofgate_ab_${label.toLowerCase()}`,
         codeTtlSeconds: 600,
         nodeFlags: nodeFlags(label),
+        env: { OAUTH_CLIENTS: JSON.stringify([machineClientMetadata(machineKey)]) },
       });
       cleanups.push(() => server.stop());
       const browser = new Browser(origin);
@@ -160,6 +169,8 @@ async function main(): Promise<void> {
         }
         case 'passkey':
           return passkeys.passkeyRequests(side.origin, side.authenticator, n);
+        case 'machine':
+          return clientCredentialsRequests(machineKey, side.origin, n);
         default:
       }
       const codes = await proofgate.mintCodes(side.browser, n);

@@ -8,7 +8,7 @@
  *
  *   npm run bench:profile -- [--requests N]
  *                            [--phases exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
- *                                      passkey,siws-verify]
+ *                                      passkey,siws-verify,machine]
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
  *                            [--dist DIR (a build of another tree, implies --skip-build)]
  *
@@ -25,6 +25,11 @@ import type { RequestSpec } from '../loadgen/protocol';
 import { Browser } from '../lib/browser';
 import { dpopSigner } from '../lib/dpop';
 import { LoadGenerator, capturedField } from '../lib/load-generator';
+import {
+  clientCredentialsRequests,
+  machineClientKey,
+  machineClientMetadata,
+} from '../lib/machine-client';
 import { freePort, readMemory } from '../lib/processes';
 import * as passkeys from '../lib/passkeys';
 import * as proofgate from '../lib/proofgate';
@@ -44,6 +49,7 @@ const PHASES = [
   'dpop-me',
   'passkey',
   'siws-verify',
+  'machine',
 ] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -137,11 +143,14 @@ async function main(): Promise<void> {
     const database = await startMongoServer();
     cleanups.push(() => database.stop());
     const inspectPort = await freePort();
+    // The machine client (client_credentials + private_key_jwt), registered as npm run bench does.
+    const machineKey = machineClientKey();
     const { server, origin } = await proofgate.startService({
       distDir: resolve(ROOT, options.dist),
       mongoUri: `${database.uri}/proofgate_profile`,
       codeTtlSeconds: 300,
       nodeFlags: [`--inspect=127.0.0.1:${inspectPort}`],
+      env: { OAUTH_CLIENTS: JSON.stringify([machineClientMetadata(machineKey)]) },
     });
     cleanups.push(() => server.stop());
     const inspector = await InspectorSession.connect(inspectPort);
@@ -277,6 +286,10 @@ async function main(): Promise<void> {
         ]);
         const signed = proofgate.signSolanaMessages(wallets, capturedField(issued, 'message'));
         await drive('siws-verify', signed, 200, profiled);
+      }
+      if (wanted('machine')) {
+        // Each assertion signed before the phase, with a jti of its own.
+        await drive('machine', clientCredentialsRequests(machineKey, origin, n), 200, profiled);
       }
     };
     if (options.warmup > 0) await pass(options.warmup, false);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SignJWT, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Clock } from '../platform/clock/clock';
-import { randomToken } from '../platform/crypto/hashing';
+import { randomIdentifier } from '../platform/crypto/hashing';
 import { InvalidToken } from '../platform/errors/protocol-error';
 import { ServerConfig } from '../config/sections/server.config';
 import { SIGNING_ALGS, TokenConfig } from '../config/sections/tokens.config';
@@ -16,7 +16,8 @@ import {
   type SignedAccessToken,
 } from './access-token';
 import { AUTH_METHODS, type AuthMethod } from '../proofs/proof-vocabulary';
-import { hasLowS, withLowS } from './ecdsa-low-s';
+import { signCompactJws } from './compact-jws';
+import { hasLowS } from './ecdsa-low-s';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
 export const ACCESS_TOKEN_EXPIRED = 'The access token expired';
@@ -118,28 +119,28 @@ export class AccessTokenService {
     const iat = this.clock.nowSeconds();
     const exp = Math.min(iat + this.tokens.accessTokenTtlSeconds, input.notAfter ?? Infinity);
     const expiresIn = exp - iat;
-    const jti = randomToken(JTI_BYTES);
-    const signed = await new SignJWT({
-      ...extra,
-      client_id: input.clientId,
-      scope: input.scope,
-      ...(input.authMethod === undefined ? {} : { auth_method: input.authMethod }),
-      gid: input.grantId,
-      ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
-      ...(input.acr === undefined ? {} : { acr: input.acr }),
-      ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
-      ...(input.act === undefined ? {} : { act: input.act }),
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-      .setIssuer(this.server.issuer)
-      .setSubject(input.sub)
-      .setAudience(input.audience ?? this.tokens.audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .setJti(jti)
-      .sign(key.privateKey);
-    // One encoding per token: WebCrypto's ECDSA leaves s high about half the time.
-    const token = key.alg === 'ES256' ? withLowS(signed) : signed;
+    const jti = randomIdentifier(JTI_BYTES);
+    const token = signCompactJws(
+      { alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP },
+      {
+        ...extra,
+        client_id: input.clientId,
+        scope: input.scope,
+        ...(input.authMethod === undefined ? {} : { auth_method: input.authMethod }),
+        gid: input.grantId,
+        ...(input.authTime === undefined ? {} : { auth_time: input.authTime }),
+        ...(input.acr === undefined ? {} : { acr: input.acr }),
+        ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
+        ...(input.act === undefined ? {} : { act: input.act }),
+        iss: this.server.issuer,
+        sub: input.sub,
+        aud: input.audience ?? this.tokens.audience,
+        iat,
+        exp,
+        jti,
+      },
+      key.privateKey,
+    );
     return { token, jti, expiresAt: new Date(exp * 1000), expiresIn };
   }
 

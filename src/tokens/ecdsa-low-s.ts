@@ -15,6 +15,16 @@ const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc6
 const P256_HALF_ORDER = P256_ORDER >> 1n;
 /** RFC 7518 §3.4: an ES256 JWS signature is r || s, each 32 bytes big-endian. */
 const P256_SCALAR_BYTES = 32;
+/** n/2 as 32 big-endian bytes: s is low when its bytes compare at most equal to these. */
+const P256_HALF_ORDER_BYTES = Buffer.from(
+  P256_HALF_ORDER.toString(16).padStart(2 * P256_SCALAR_BYTES, '0'),
+  'hex',
+);
+
+/** Whether the s of a 64-byte r || s signature is at most n/2 (a byte comparison: no BigInt). */
+function lowS(signature: Buffer): boolean {
+  return signature.compare(P256_HALF_ORDER_BYTES, 0, P256_SCALAR_BYTES, P256_SCALAR_BYTES) <= 0;
+}
 
 function toBigInt(bytes: Uint8Array): bigint {
   return bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
@@ -36,21 +46,30 @@ function signatureSegment(compactJws: string): string {
 export function hasLowS(compactJws: string): boolean {
   const signature = Buffer.from(signatureSegment(compactJws), 'base64url');
   if (signature.length !== 2 * P256_SCALAR_BYTES) return false;
-  return toBigInt(signature.subarray(P256_SCALAR_BYTES)) <= P256_HALF_ORDER;
+  return lowS(signature);
+}
+
+/**
+ * A 64-byte ES256 signature (r || s) with s replaced by n − s when s is above n/2: the same
+ * buffer when it already is low-s.
+ */
+export function lowSSignature(signature: Buffer): Buffer {
+  if (signature.length !== 2 * P256_SCALAR_BYTES) {
+    throw new Error(`An ES256 signature of ${signature.length} bytes, expected 64`);
+  }
+  if (lowS(signature)) return signature;
+  const s = toBigInt(signature.subarray(P256_SCALAR_BYTES));
+  return Buffer.concat([
+    signature.subarray(0, P256_SCALAR_BYTES),
+    toBytes(P256_ORDER - s, P256_SCALAR_BYTES),
+  ]);
 }
 
 /** `compactJws` (ES256) with its signature's s replaced by n − s when s is above n/2. */
 export function withLowS(compactJws: string): string {
   const segment = signatureSegment(compactJws);
   const signature = Buffer.from(segment, 'base64url');
-  if (signature.length !== 2 * P256_SCALAR_BYTES) {
-    throw new Error(`An ES256 signature of ${signature.length} bytes, expected 64`);
-  }
-  const s = toBigInt(signature.subarray(P256_SCALAR_BYTES));
-  if (s <= P256_HALF_ORDER) return compactJws;
-  const low = Buffer.concat([
-    signature.subarray(0, P256_SCALAR_BYTES),
-    toBytes(P256_ORDER - s, P256_SCALAR_BYTES),
-  ]);
+  const low = lowSSignature(signature);
+  if (low === signature) return compactJws;
   return `${compactJws.slice(0, compactJws.length - segment.length)}${low.toString('base64url')}`;
 }

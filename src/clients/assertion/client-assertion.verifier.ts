@@ -3,9 +3,9 @@ import {
   decodeJwt,
   decodeProtectedHeader,
   errors,
-  jwtVerify,
   type JWTPayload,
   type JWTVerifyGetKey,
+  type ProtectedHeaderParameters,
 } from 'jose';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
@@ -15,6 +15,7 @@ import { InvalidClient } from '../../platform/errors/protocol-error';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { clientLabel, type OAuthClient } from '../oauth-client';
+import { verifyAssertionJws } from './assertion-jws';
 import { ClientKeySets } from './client-key-sets';
 import {
   CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
@@ -85,13 +86,13 @@ export class ClientAssertionVerifier {
     if (assertion.length > MAX_ASSERTION_LENGTH || !COMPACT_JWS.test(assertion)) {
       throw refused('client_assertion must be one compact JWS', 'malformed');
     }
-    let alg: unknown;
+    let header: ProtectedHeaderParameters;
     try {
-      alg = decodeProtectedHeader(assertion).alg;
+      header = decodeProtectedHeader(assertion);
     } catch {
       throw refused('client_assertion must be one compact JWS', 'malformed');
     }
-    if (!(CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(alg)) {
+    if (!(CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(header.alg)) {
       throw refused(
         `client_assertion must be signed with ${CLIENT_ASSERTION_ALGS.join(', ')} (never HS* or none)`,
         'alg',
@@ -100,7 +101,7 @@ export class ClientAssertionVerifier {
     const keys = await this.keySets.keysOf(client);
     let payload: JWTPayload;
     try {
-      payload = await this.check(assertion, client, keys);
+      payload = await this.check(assertion, header, client, keys);
     } catch (error) {
       const fresher =
         error instanceof errors.JWKSNoMatchingKey
@@ -108,7 +109,7 @@ export class ClientAssertionVerifier {
           : undefined;
       if (!fresher) throw asRefusal(error);
       try {
-        payload = await this.check(assertion, client, fresher);
+        payload = await this.check(assertion, header, client, fresher);
       } catch (again) {
         throw asRefusal(again);
       }
@@ -140,21 +141,18 @@ export class ClientAssertionVerifier {
     return payload;
   }
 
-  private async check(
+  private check(
     assertion: string,
+    header: ProtectedHeaderParameters,
     client: OAuthClient,
     keys: JWTVerifyGetKey,
   ): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(assertion, keys, {
-      algorithms: [...CLIENT_ASSERTION_ALGS],
-      issuer: client.clientId,
-      subject: client.clientId,
-      audience: this.audiences,
-      requiredClaims: ['exp', 'jti'],
-      clockTolerance: CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
-      currentDate: this.clock.now(),
+    return verifyAssertionJws(assertion, header, keys, {
+      clientId: client.clientId,
+      audiences: this.audiences,
+      nowSeconds: this.clock.nowSeconds(),
+      clockToleranceSeconds: CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
     });
-    return payload;
   }
 
   /** RFC 7523 §3 item 7: the jti once, fleet-wide, until the assertion expires. */
@@ -202,6 +200,12 @@ function asRefusal(error: unknown): unknown {
   if (error instanceof errors.JWKSMultipleMatchingKeys) {
     return refused(
       'Several registered keys could have signed client_assertion: send the kid of the key',
+      'key',
+    );
+  }
+  if (error instanceof errors.JOSENotSupported) {
+    return refused(
+      'client_assertion is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
       'key',
     );
   }

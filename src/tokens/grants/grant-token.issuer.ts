@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccountService } from '../../accounts/account.service';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
-import { randomToken } from '../../platform/crypto/hashing';
+import { randomIdentifier } from '../../platform/crypto/hashing';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
@@ -135,7 +135,7 @@ export class GrantTokenIssuer {
    */
   async issueToClient(request: ClientTokenRequest, dpopJkt?: string): Promise<TokenResponse> {
     const now = this.clock.now();
-    const grantId = `c${randomToken(CLIENT_GRANT_ID_BYTES)}`;
+    const grantId = `c${randomIdentifier(CLIENT_GRANT_ID_BYTES)}`;
     await this.grants.openForClient({
       grantId,
       clientId: request.clientId,

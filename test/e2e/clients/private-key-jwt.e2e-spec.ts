@@ -8,8 +8,9 @@
 import * as oauth from 'oauth4webapi';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign as nodeSign } from 'node:crypto';
 import {
+  CompactSign,
   SignJWT,
   UnsecuredJWT,
   decodeJwt,
@@ -374,6 +375,46 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
           client_assertion: await assertion(await keyPair('ES256'), {}, { kid: 'nope' }),
         }),
         'client_assertion is signed by no key registered for the client',
+      ],
+      [
+        'a crit header (no JWS extension is understood)',
+        async () => {
+          const now = Math.floor(Date.now() / 1000);
+          const claims = {
+            iss: clientId,
+            sub: clientId,
+            aud: issuer,
+            exp: now + 60,
+            jti: randomUUID(),
+          };
+          const critical = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+            .setProtectedHeader({ alg: 'ES256', crit: ['b64'], b64: true })
+            .sign(es256.privateKey);
+          return { client_assertion: critical };
+        },
+        'client_assertion is invalid',
+      ],
+      [
+        'a registered RSA key shorter than 2048 bits',
+        async () => {
+          // jose will not make such a key: node:crypto makes it and signs the assertion.
+          const short = generateKeyPairSync('rsa', { modulusLength: 1024 });
+          const registered = await register({
+            grant_types: ['client_credentials'],
+            redirect_uris: [],
+            response_types: [],
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks: { keys: [short.publicKey.export({ format: 'jwk' })] },
+          }).expect(201);
+          const id = registered.body.client_id as string;
+          const now = Math.floor(Date.now() / 1000);
+          const encode = (value: object) =>
+            Buffer.from(JSON.stringify(value)).toString('base64url');
+          const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
+          const signature = nodeSign('sha256', Buffer.from(input), short.privateKey);
+          return { client_assertion: `${input}.${signature.toString('base64url')}` };
+        },
+        'client_assertion is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
       ],
       [
         'iss other than sub',

@@ -1,0 +1,214 @@
+import { KeyObject, constants, verify, type VerifyKeyObjectInput } from 'node:crypto';
+import {
+  errors,
+  type CompactJWSHeaderParameters,
+  type CryptoKey,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type ProtectedHeaderParameters,
+} from 'jose';
+import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
+
+type AssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
+
+/** What a client assertion is checked against (RFC 7523 §3). */
+export interface AssertionJwsChecks {
+  /** `iss` and `sub`: the client. */
+  readonly clientId: string;
+  /** `aud`: one of these. */
+  readonly audiences: readonly string[];
+  /** Now, in seconds since the epoch. */
+  readonly nowSeconds: number;
+  /** Clock skew allowed on `exp` and `nbf`, in seconds. */
+  readonly clockToleranceSeconds: number;
+}
+
+/** The KeyObject behind each imported CryptoKey of a key set (KeyObject.from copies no key). */
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+
+/** RFC 7518 §3.3, §3.5: an RSA key shorter than this verifies nothing (jose's bound too). */
+const MIN_RSA_BITS = 2048;
+
+/**
+ * Verifies a client assertion (a compact JWS whose form was checked) and reads its claims, as
+ * jose's `jwtVerify` would with `{ algorithms, issuer: clientId, subject: clientId, audience,
+ * requiredClaims: ['exp', 'jti'], clockTolerance }`, throwing jose's own errors, but with the
+ * signature checked by node:crypto (OpenSSL) against the KeyObject of the key the set selects:
+ * jose's WebCrypto path costs a job and several promise turns per call, a third of the check.
+ *
+ * - RFC 7515 §4.1.11: a `crit` header names extensions to understand; none is, so one is refused
+ *   (and `b64`, RFC 7797, whose unencoded payload no JWT may use).
+ * - The key: the set picks it by `alg`, `kid`, `use` and key type (jose's local set: the same
+ *   "no matching key" and "several keys" errors), and its type is checked against `alg` again.
+ * - ES256: ECDSA P-256 / SHA-256, r || s (RFC 7518 §3.4); PS256: RSASSA-PSS / SHA-256 with a
+ *   32-byte salt (§3.5); RS256: RSASSA-PKCS1-v1_5 / SHA-256 (§3.3); EdDSA: Ed25519 or Ed448
+ *   (RFC 8037 §3.1).
+ * - Claims (RFC 7519 §4.1): a JSON object; `iss`, `sub`, `aud`, `jti` and `exp` present; `iss`
+ *   and `sub` the client; `aud` (a string or an array) naming one of the audiences; `iat`, `nbf`
+ *   and `exp` numbers when present; `nbf` not after now + skew; `exp` after now − skew.
+ */
+export async function verifyAssertionJws(
+  assertion: string,
+  header: ProtectedHeaderParameters,
+  keys: JWTVerifyGetKey,
+  checks: AssertionJwsChecks,
+): Promise<JWTPayload> {
+  const [encodedHeader, encodedPayload, encodedSignature] = assertion.split('.');
+  if (!hasAllowedAlg(header)) {
+    throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+  }
+  if (header.crit !== undefined || header.b64 !== undefined) {
+    throw new errors.JWSInvalid('No JWS extension (crit, b64) is understood here');
+  }
+  const key = await keys(header, {
+    protected: encodedHeader,
+    payload: encodedPayload,
+    signature: encodedSignature,
+  });
+  const data = Buffer.from(`${encodedHeader}.${encodedPayload}`, 'latin1');
+  const signature = Buffer.from(encodedSignature, 'base64url');
+  if (!signatureVerifies(header.alg, keyObjectOf(key), data, signature)) {
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+  return checkedClaims(decodedPayload(encodedPayload), checks);
+}
+
+function hasAllowedAlg(
+  header: ProtectedHeaderParameters,
+): header is CompactJWSHeaderParameters & { alg: AssertionAlg } {
+  return (CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(header.alg);
+}
+
+function keyObjectOf(key: Awaited<ReturnType<JWTVerifyGetKey>>): KeyObject {
+  if (key instanceof KeyObject) return key;
+  if (key instanceof Uint8Array || !('algorithm' in key)) {
+    // A JWK or a secret: a key set of public keys never answers with either.
+    throw new errors.JWKSNoMatchingKey();
+  }
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = KeyObject.from(key);
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
+}
+
+function signatureVerifies(
+  alg: AssertionAlg,
+  key: KeyObject,
+  data: Buffer,
+  signature: Buffer,
+): boolean {
+  const options = verifyOptions(alg, key);
+  try {
+    return verify(alg === 'EdDSA' ? null : 'sha256', data, options, signature);
+  } catch {
+    // A signature OpenSSL cannot even parse (a wrong length, say) verifies nothing.
+    return false;
+  }
+}
+
+/** How node:crypto verifies `alg` with `key`; a key of another type for it matches nothing. */
+function verifyOptions(alg: AssertionAlg, key: KeyObject): VerifyKeyObjectInput {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.type !== 'public') throw new errors.JWKSNoMatchingKey();
+  switch (alg) {
+    case 'ES256':
+      if (type !== 'ec' || details.namedCurve !== 'prime256v1') break;
+      return { key, dsaEncoding: 'ieee-p1363' };
+    case 'PS256':
+      if (type !== 'rsa' && type !== 'rsa-pss') break;
+      refuseShortRsa(details);
+      return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+    case 'RS256':
+      if (type !== 'rsa') break;
+      refuseShortRsa(details);
+      return { key, padding: constants.RSA_PKCS1_PADDING };
+    case 'EdDSA':
+      if (type !== 'ed25519' && type !== 'ed448') break;
+      return { key };
+  }
+  throw new errors.JWKSNoMatchingKey();
+}
+
+function refuseShortRsa(details: { modulusLength?: number }): void {
+  if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
+    throw new errors.JOSENotSupported(`RSA keys shorter than ${MIN_RSA_BITS} bits verify nothing`);
+  }
+}
+
+function decodedPayload(encodedPayload: string): unknown {
+  try {
+    // RFC 7519 §7.2: the payload is UTF-8 JSON; a byte sequence that is not UTF-8 is refused.
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(
+      Buffer.from(encodedPayload, 'base64url'),
+    );
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new errors.JWTInvalid('JWT Claims Set must be a top-level JSON object', { cause });
+  }
+}
+
+function checkedClaims(claims: unknown, checks: AssertionJwsChecks): JWTPayload {
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new errors.JWTInvalid('JWT Claims Set must be a top-level JSON object');
+  }
+  const payload = claims as JWTPayload;
+  for (const claim of ['iss', 'sub', 'aud', 'jti', 'exp']) {
+    if (!Object.hasOwn(payload, claim)) {
+      throw new errors.JWTClaimValidationFailed(
+        `missing required "${claim}" claim`,
+        payload,
+        claim,
+        'missing',
+      );
+    }
+  }
+  if (payload.iss !== checks.clientId) unexpected(payload, 'iss');
+  if (payload.sub !== checks.clientId) unexpected(payload, 'sub');
+  const { aud } = payload;
+  const audienceMatches =
+    typeof aud === 'string'
+      ? checks.audiences.includes(aud)
+      : Array.isArray(aud) && checks.audiences.some((audience) => aud.includes(audience));
+  if (!audienceMatches) unexpected(payload, 'aud');
+  const now = checks.nowSeconds;
+  const tolerance = checks.clockToleranceSeconds;
+  numericDate(payload, 'iat');
+  const nbf = numericDate(payload, 'nbf');
+  if (nbf !== undefined && nbf > now + tolerance) unexpected(payload, 'nbf');
+  const exp = numericDate(payload, 'exp');
+  if (exp !== undefined && exp <= now - tolerance) {
+    throw new errors.JWTExpired(
+      '"exp" claim timestamp check failed',
+      payload,
+      'exp',
+      'check_failed',
+    );
+  }
+  return payload;
+}
+
+function numericDate(payload: JWTPayload, claim: 'iat' | 'nbf' | 'exp'): number | undefined {
+  const value = payload[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') {
+    throw new errors.JWTClaimValidationFailed(
+      `"${claim}" claim must be a number`,
+      payload,
+      claim,
+      'invalid',
+    );
+  }
+  return value;
+}
+
+function unexpected(payload: JWTPayload, claim: string): never {
+  throw new errors.JWTClaimValidationFailed(
+    `unexpected "${claim}" claim value`,
+    payload,
+    claim,
+    'check_failed',
+  );
+}
