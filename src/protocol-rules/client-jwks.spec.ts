@@ -1,4 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { publicJwksProblem } from './client-jwks';
+
+const rsa = (modulusLength: number) =>
+  generateKeyPairSync('rsa', { modulusLength }).publicKey.export({ format: 'jwk' });
 
 const EC = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' };
 
@@ -7,6 +11,27 @@ describe('publicJwksProblem (RFC 7591 jwks of a private_key_jwt client)', () => 
     expect(
       publicJwksProblem({ keys: [EC, { kty: 'OKP', crv: 'Ed25519', x: 'x', alg: 'EdDSA' }] }),
     ).toBeUndefined();
+    expect(publicJwksProblem({ keys: [rsa(2048), rsa(3072)] })).toBeUndefined();
+  });
+
+  it('refuses an RSA key shorter than 2048 bits (RFC 7518 §3.3), or one without a modulus', () => {
+    expect(publicJwksProblem({ keys: [EC, rsa(1024)] })).toBe(
+      'keys[1] is an RSA key shorter than 2048 bits',
+    );
+    // 2047 bits: 256 bytes whose first has its top bit clear.
+    const n = Buffer.alloc(256, 0xff);
+    n[0] = 0x7f;
+    expect(
+      publicJwksProblem({ keys: [{ kty: 'RSA', e: 'AQAB', n: n.toString('base64url') }] }),
+    ).toBe('keys[0] is an RSA key shorter than 2048 bits');
+    // Leading zero bytes add nothing.
+    const padded = Buffer.concat([Buffer.alloc(2), Buffer.alloc(255, 0xff)]);
+    expect(
+      publicJwksProblem({ keys: [{ kty: 'RSA', e: 'AQAB', n: padded.toString('base64url') }] }),
+    ).toBe('keys[0] is an RSA key shorter than 2048 bits');
+    expect(publicJwksProblem({ keys: [{ kty: 'RSA', e: 'AQAB' }] })).toBe(
+      'keys[0] is an RSA key shorter than 2048 bits',
+    );
   });
 
   it.each([

@@ -15,6 +15,9 @@ export const CLIENT_JWKS_LIMITS = { keys: 10, bytes: 16 * 1024 } as const;
 /** The key types an allowed algorithm signs with (RFC 7518 §6, RFC 8037 §2). */
 const ASYMMETRIC_KTY = ['EC', 'RSA', 'OKP'];
 
+/** RFC 7518 §3.3, §3.5: an RSA key shorter than this signs nothing a client may present. */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
 /** RFC 7518 §6.2.2, §6.3.2, RFC 8037 §2: the members only a private key has. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -47,6 +50,9 @@ export function publicJwksProblem(jwks: unknown): string | undefined {
     if (typeof jwk.kty !== 'string' || !ASYMMETRIC_KTY.includes(jwk.kty)) {
       return `keys[${index}] must be an EC, RSA or OKP public key`;
     }
+    if (jwk.kty === 'RSA' && modulusBits(jwk.n) < MIN_RSA_MODULUS_BITS) {
+      return `keys[${index}] is an RSA key shorter than ${MIN_RSA_MODULUS_BITS} bits`;
+    }
     if (jwk.use !== undefined && jwk.use !== 'sig') return `keys[${index}] use must be "sig"`;
     if (jwk.alg !== undefined && !(CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(jwk.alg)) {
       return `keys[${index}] alg must be one of ${CLIENT_ASSERTION_ALGS.join(', ')}`;
@@ -56,4 +62,12 @@ export function publicJwksProblem(jwks: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The bit length of an RSA modulus `n` (base64url, RFC 7518 §6.3.1.1), or 0 when there is none. */
+function modulusBits(n: unknown): number {
+  if (typeof n !== 'string') return 0;
+  const bytes = Buffer.from(n, 'base64url');
+  const first = bytes.findIndex((byte) => byte !== 0);
+  return first === -1 ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first]));
 }

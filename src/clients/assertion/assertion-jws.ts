@@ -7,7 +7,7 @@ import {
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from 'jose';
-import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
+import { CLIENT_ASSERTION_ALGS, MIN_RSA_MODULUS_BITS } from '../../protocol-rules/client-jwks';
 
 type AssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
 
@@ -25,9 +25,6 @@ export interface AssertionJwsChecks {
 
 /** The KeyObject behind each imported CryptoKey of a key set (KeyObject.from copies no key). */
 const keyObjects = new WeakMap<CryptoKey, KeyObject>();
-
-/** RFC 7518 §3.3, §3.5: an RSA key shorter than this verifies nothing (jose's bound too). */
-const MIN_RSA_BITS = 2048;
 
 /**
  * Verifies a client assertion (a compact JWS whose form was checked) and reads its claims, as
@@ -133,8 +130,10 @@ function verifyOptions(alg: AssertionAlg, key: KeyObject): VerifyKeyObjectInput 
 }
 
 function refuseShortRsa(details: { modulusLength?: number }): void {
-  if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
-    throw new errors.JOSENotSupported(`RSA keys shorter than ${MIN_RSA_BITS} bits verify nothing`);
+  if ((details.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
+    throw new errors.JOSENotSupported(
+      `RSA keys shorter than ${MIN_RSA_MODULUS_BITS} bits verify nothing`,
+    );
   }
 }
 

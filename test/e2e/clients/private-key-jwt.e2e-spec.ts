@@ -395,16 +395,19 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         'client_assertion is invalid',
       ],
       [
-        'a registered RSA key shorter than 2048 bits',
+        'an RSA key shorter than 2048 bits in its jwks_uri',
         async () => {
           // jose will not make such a key: node:crypto makes it and signs the assertion.
+          // Registration refuses it in `jwks`; a jwks_uri is read when a token is asked.
           const short = generateKeyPairSync('rsa', { modulusLength: 1024 });
+          published = [short.publicKey.export({ format: 'jwk' })];
           const registered = await register({
             grant_types: ['client_credentials'],
             redirect_uris: [],
             response_types: [],
             token_endpoint_auth_method: 'private_key_jwt',
-            jwks: { keys: [short.publicKey.export({ format: 'jwk' })] },
+            // A URL of its own: the rotation test's set is cached under jwksUrl.
+            jwks_uri: jwksUrl.replace('/jwks.json', '/short-rsa.json'),
           }).expect(201);
           const id = registered.body.client_id as string;
           const now = Math.floor(Date.now() / 1000);
@@ -414,7 +417,8 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
           const signature = nodeSign('sha256', Buffer.from(input), short.privateKey);
           return { client_assertion: `${input}.${signature.toString('base64url')}` };
         },
-        'client_assertion is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
+        // The fetched set is checked as a registered one: the short key is no usable key.
+        "The client's jwks_uri could not be fetched or holds no usable keys",
       ],
       [
         'iss other than sub',
@@ -509,6 +513,20 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
           jwks: { keys: [await exportJWK((await keyPair('ES256')).privateKey)] },
         }),
         'jwks keys[0] is a private or symmetric key: register public keys only',
+      ],
+      [
+        'an RSA key shorter than 2048 bits',
+        () =>
+          Promise.resolve({
+            jwks: {
+              keys: [
+                generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+                  format: 'jwk',
+                }),
+              ],
+            },
+          }),
+        'jwks keys[0] is an RSA key shorter than 2048 bits',
       ],
       [
         'a symmetric key',
