@@ -3,6 +3,7 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import {
   NETWORK,
   OutScript,
+  RawTx,
   RawWitness,
   Script,
   TEST_NETWORK,
@@ -150,6 +151,31 @@ describe('BIP-322 test vectors', () => {
     const message = 'This is an example of a signed message.';
     expect(verifies('1F3sAm6ZtwLAUnj7d38pGFxtP3RVEvtsbV', message, sig)).toBe(true);
     expect(verifies('1F3sAm6ZtwLAUnj7d38pGFxtP3RVEvtsbV', `${message}!`, sig)).toBe(false);
+  });
+
+  it("compute to_spend's txid as @scure/btc-signer's RawTx encodes it, and message_hash as @noble/curves' taggedHash", () => {
+    for (let i = 0; i < 20; i++) {
+      const script = Uint8Array.from(randomBytes(i * 7 + 20));
+      const message = Uint8Array.from(randomBytes(i * 31));
+      const messageHash = schnorr.utils.taggedHash('BIP0322-signed-message', message);
+      expect(hex(bip322MessageHash(message))).toBe(hex(messageHash));
+      const toSpend = RawTx.encode({
+        version: 0,
+        segwitFlag: false,
+        inputs: [
+          {
+            txid: new Uint8Array(32),
+            index: 0xffffffff,
+            finalScriptSig: Script.encode(['OP_0', messageHash]),
+            sequence: 0,
+          },
+        ],
+        outputs: [{ amount: 0n, script }],
+        witnesses: [],
+        lockTime: 0,
+      });
+      expect(hex(bip322ToSpendTxid(script, message))).toBe(txid(toSpend));
+    }
   });
 
   it("compute to_sign's sighashes as @scure/btc-signer's Transaction does (BIP-143, BIP-341)", () => {

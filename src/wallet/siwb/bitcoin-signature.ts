@@ -5,7 +5,6 @@ import {
   CompactSize,
   NETWORK,
   OutScript,
-  RawTx,
   RawWitness,
   Script,
   TEST_NETWORK,
@@ -190,6 +189,32 @@ const ADDRESS_TYPES: Readonly<Record<string, BitcoinAddressType>> = {
 const SIGHASH_ALL = 0x01;
 const SIGHASH_DEFAULT = 0x00;
 
+/** The zero fields of BIP-322's virtual transactions (versions, lock times, sequences, values). */
+const ZERO_U32 = new Uint8Array(4);
+const ZERO_U64 = new Uint8Array(8);
+/** `to_spend` up to its scriptSig: version 0, one input, spending output 0xFFFFFFFF of txid 0. */
+const TO_SPEND_HEAD = Uint8Array.from([
+  ...ZERO_U32,
+  0x01,
+  ...new Uint8Array(32),
+  ...[0xff, 0xff, 0xff, 0xff],
+]);
+/** `to_spend` between its scriptSig and its output's script: sequence 0, one output, value 0. */
+const TO_SPEND_MIDDLE = Uint8Array.from([...ZERO_U32, 0x01, ...ZERO_U64]);
+
+/**
+ * BIP-340's tagged hash, SHA-256(SHA-256(tag) ‖ SHA-256(tag) ‖ data), by node's OpenSSL with the
+ * tag's half hashed once (@noble/curves' `taggedHash` is the same in pure JS, a few µs a call).
+ */
+function taggedHash(tag: string): (...data: Uint8Array[]) => Uint8Array {
+  const tagHash = createHash('sha256').update(tag, 'utf8').digest();
+  const prefix = Uint8Array.from([...tagHash, ...tagHash]);
+  return (...data) => sha256(prefix, ...data);
+}
+/** BIP-322 `message_hash`'s tag, and BIP-341's signature hash's. */
+const BIP322_MESSAGE_TAG = taggedHash('BIP0322-signed-message');
+const TAP_SIGHASH_TAG = taggedHash('TapSighash');
+
 /** Standard padded base64 (RFC 4648 §4); a simple signature is well under 1 KiB. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const SIGNATURE_MAX_CHARS = 1024;
@@ -235,7 +260,7 @@ export function verifyBitcoinSignature(
 
 /** BIP-322 §Full: `message_hash`, the BIP-340 tagged hash of the message bytes. */
 export function bip322MessageHash(message: Uint8Array): Uint8Array {
-  return schnorr.utils.taggedHash('BIP0322-signed-message', message);
+  return BIP322_MESSAGE_TAG(message);
 }
 
 /**
@@ -264,28 +289,20 @@ function sha256d(...parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * BIP-322 `to_spend`'s hash: version 0, lock time 0, one input spending output 0xFFFFFFFF of the
- * null txid with sequence 0 and `OP_0 <message_hash>` as its scriptSig, one output of no value to
- * the address's script. Its double SHA-256 is the txid in internal byte order (as outpoints carry
- * it); txids are shown reversed.
+ * BIP-322 `to_spend`'s hash: version 0, one input spending output 0xFFFFFFFF of the null txid
+ * with `OP_0 <message_hash>` as its scriptSig and sequence 0, one output of no value to the
+ * address's script, lock time 0. Only the message hash and the script vary, so it is written field
+ * by field (the scripts by btc-signer's encoders), as `to_sign`'s sighashes below. Its double
+ * SHA-256 is the txid in internal byte order (as outpoints carry it); txids are shown reversed.
  */
 function bip322ToSpendHash(messageChallenge: Uint8Array, message: Uint8Array): Uint8Array {
-  const toSpend = RawTx.encode({
-    version: 0,
-    segwitFlag: false,
-    inputs: [
-      {
-        txid: new Uint8Array(32),
-        index: 0xffffffff,
-        finalScriptSig: Script.encode(['OP_0', bip322MessageHash(message)]),
-        sequence: 0,
-      },
-    ],
-    outputs: [{ amount: 0n, script: messageChallenge }],
-    witnesses: [],
-    lockTime: 0,
-  });
-  return sha256d(toSpend);
+  return sha256d(
+    TO_SPEND_HEAD,
+    VarBytes.encode(Script.encode(['OP_0', bip322MessageHash(message)])), // its scriptSig
+    TO_SPEND_MIDDLE,
+    VarBytes.encode(messageChallenge), // its output's script
+    ZERO_U32, // nLockTime
+  );
 }
 
 /** BIP-322 `to_spend`'s txid, in the order txids are shown. */
@@ -305,8 +322,6 @@ const OP_RETURN_SCRIPT = Script.encode(['RETURN']);
  * through btc-signer's PSBT machinery (~0.15 ms a check). The spec checks them against
  * btc-signer's `Transaction.preimageWitnessV0`/`preimageWitnessV1` on the same `to_sign`.
  */
-const ZERO_U32 = new Uint8Array(4);
-const ZERO_U64 = new Uint8Array(8);
 /** `to_sign`'s one output, serialized (value, script). */
 const TO_SIGN_OUTPUT = RawOutput.encode({ amount: 0n, script: OP_RETURN_SCRIPT });
 /** BIP-143 `hashSequence` and `hashOutputs` of `to_sign`: the same for every message. */
@@ -358,8 +373,7 @@ export function bip322SighashV1(
   script: Uint8Array,
   hashType: number,
 ): Uint8Array {
-  return schnorr.utils.taggedHash(
-    'TapSighash',
+  return TAP_SIGHASH_TAG(
     utils.concatBytes(
       Uint8Array.of(0x00, hashType), // the epoch, then hash_type
       ZERO_U32, // nVersion
