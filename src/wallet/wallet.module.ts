@@ -17,13 +17,7 @@ import { WalletController } from './wallet.controller';
  * (login/ uses wallet/, never the reverse).
  */
 @Module({
-  imports: [
-    ClientsModule,
-    GrantsModule,
-    ChallengeStoreModule,
-    AccountsModule,
-    CsrfModule,
-  ],
+  imports: [ClientsModule, GrantsModule, ChallengeStoreModule, AccountsModule, CsrfModule],
   controllers: [WalletController],
   providers: [
     WalletClients,

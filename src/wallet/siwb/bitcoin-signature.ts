@@ -285,7 +285,11 @@ function sha256(...parts: Uint8Array[]): Uint8Array {
 }
 
 function sha256d(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(sha256(...parts)).digest());
+  return new Uint8Array(
+    createHash('sha256')
+      .update(sha256(...parts))
+      .digest(),
+  );
 }
 
 /**
@@ -321,8 +325,9 @@ const OP_RETURN_SCRIPT = Script.encode(['RETURN']);
  * output, the length-prefixed script) with node's SHA-256, instead of building the transaction
  * through btc-signer's PSBT machinery (~0.15 ms a check). The spec checks them against
  * btc-signer's `Transaction.preimageWitnessV0`/`preimageWitnessV1` on the same `to_sign`.
+ *
+ * Here: `to_sign`'s one output, serialized (value, script).
  */
-/** `to_sign`'s one output, serialized (value, script). */
 const TO_SIGN_OUTPUT = RawOutput.encode({ amount: 0n, script: OP_RETURN_SCRIPT });
 /** BIP-143 `hashSequence` and `hashOutputs` of `to_sign`: the same for every message. */
 const V0_HASH_SEQUENCE = sha256d(ZERO_U32);
