@@ -7,7 +7,10 @@
  * - Sign In With Solana's Ed25519 check (issue #21): node's OpenSSL, as /wallet/verify runs it,
  *   against @noble/curves, beside SIWE's native recovery;
  * - Sign in with Bitcoin's signature check (issue #33) per address type, as /wallet/verify runs
- *   it (ECDSA by libsecp256k1, Schnorr by @noble/curves), and P2WPKH with @noble/curves' ECDSA.
+ *   it (ECDSA by libsecp256k1, BIP-340 Schnorr by its WebAssembly build), with @noble/curves'
+ *   ECDSA and Schnorr for comparison; and its BIP-322 `to_sign` sighashes, written field by field
+ *   (as /wallet/verify computes them) against building `to_sign` with @scure/btc-signer's
+ *   Transaction (as it did before).
  * Run: `npx ts-node --transpile-only -P tsconfig.jest.json bench/siwe-crypto.bench.ts [--n 2000] [--rounds 3]`
  */
 import { SiweMessage } from '@signinwithethereum/siwe';
@@ -18,8 +21,13 @@ import { ed25519 } from '@noble/curves/ed25519';
 import { SignatureRecovery } from '../src/wallet/siwe/signature-recovery';
 import { verifyEd25519 } from '../src/wallet/siws/ed25519-signature';
 import { type BitcoinAddressType, newBitcoinWallet } from '../src/lab-client/siwb-scenarios';
+import { OutScript, Script, Transaction } from '@scure/btc-signer';
 import {
   NOBLE_ECDSA,
+  NOBLE_SCHNORR,
+  bip322SighashV0,
+  bip322SighashV1,
+  bip322ToSpendTxid,
   readBitcoinAddress,
   verifyBitcoinSignature,
 } from '../src/wallet/siwb/bitcoin-signature';
@@ -172,9 +180,20 @@ async function main(): Promise<void> {
       ];
     }),
   );
-  const check = (type: BitcoinAddressType, i: number, curve?: typeof NOBLE_ECDSA) => {
+  const check = (
+    type: BitcoinAddressType,
+    i: number,
+    curve?: typeof NOBLE_ECDSA,
+    schnorrVerifier?: typeof NOBLE_SCHNORR,
+  ) => {
     const sample = bitcoin[type][i % bitcoin[type].length];
-    verifyBitcoinSignature(sample.address, sample.message, sample.signature, curve);
+    verifyBitcoinSignature(
+      sample.address,
+      sample.message,
+      sample.signature,
+      curve,
+      schnorrVerifier,
+    );
   };
   const [siwe, ...siwb] = await compare([
     [
@@ -183,10 +202,57 @@ async function main(): Promise<void> {
     ],
     ...types.map((type): Contender => [`SIWB ${type} (as /wallet/verify)`, (i) => check(type, i)]),
     ['SIWB p2wpkh, @noble/curves ECDSA', (i) => check('p2wpkh', i, NOBLE_ECDSA)],
+    ['SIWB p2tr, @noble/curves Schnorr', (i) => check('p2tr', i, undefined, NOBLE_SCHNORR)],
   ]);
   console.log(
-    `  SIWB against SIWE recovery: ${types.map((type, t) => `${type} ${(siwe / siwb[t]).toFixed(2)}x`).join(', ')}`,
+    `  SIWB against SIWE recovery: ${types.map((type, t) => `${type} ${(siwe / siwb[t]).toFixed(2)}x`).join(', ')}\n`,
   );
+
+  // What the BIP-322 simple checks add over the signature itself: to_spend, then to_sign's sighash.
+  const samples = bitcoin.p2wpkh.map(({ address, message }) => ({
+    script: address.script,
+    message: Uint8Array.from(Buffer.from(message, 'utf8')),
+    scriptCode: OutScript.encode({ type: 'pkh', hash: address.script.subarray(2) }),
+    taproot: bitcoin.p2tr[0].address.script,
+  }));
+  const sample = (i: number) => samples[i % samples.length];
+  /** As /wallet/verify built it before: to_sign through @scure/btc-signer's Transaction. */
+  const toSignTransaction = (script: Uint8Array, message: Uint8Array) => {
+    const toSign = new Transaction({ version: 0, lockTime: 0, allowUnknownOutputs: true });
+    toSign.addInput({ txid: bip322ToSpendTxid(script, message), index: 0, sequence: 0 });
+    toSign.addOutput({ script: Script.encode(['RETURN']), amount: 0n });
+    return toSign;
+  };
+  await compare([
+    [
+      'BIP-143 sighash, field by field (as /wallet/verify)',
+      (i) => {
+        const { script, message, scriptCode } = sample(i);
+        return bip322SighashV0(bip322ToSpendTxid(script, message).reverse(), scriptCode);
+      },
+    ],
+    [
+      'BIP-143 sighash, btc-signer Transaction (before)',
+      (i) => {
+        const { script, message, scriptCode } = sample(i);
+        return toSignTransaction(script, message).preimageWitnessV0(0, scriptCode, 1, 0n);
+      },
+    ],
+    [
+      'BIP-341 sighash, field by field (as /wallet/verify)',
+      (i) => {
+        const { taproot, message } = sample(i);
+        return bip322SighashV1(bip322ToSpendTxid(taproot, message).reverse(), taproot, 0);
+      },
+    ],
+    [
+      'BIP-341 sighash, btc-signer Transaction (before)',
+      (i) => {
+        const { taproot, message } = sample(i);
+        return toSignTransaction(taproot, message).preimageWitnessV1(0, [taproot], 0, [0n]);
+      },
+    ],
+  ]);
 }
 
 void main();

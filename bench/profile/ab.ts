@@ -7,8 +7,8 @@
  * process's RSS now and at its peak (VmHWM).
  *
  *   npm run bench:ab -- --a dist-bench --b dist-bench-x
- *                       [--phase exchange|me|refresh|nonce|verify|siws-verify|passkey|
- *                                dpop-exchange|dpop-me|machine]
+ *                       [--phase exchange|me|refresh|nonce|verify|siws-verify|siwb-verify|
+ *                                siwb-p2tr-verify|passkey|dpop-exchange|dpop-me|machine]
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
  *
  * Build a tree into a directory with `npx tsc -p tsconfig.build.json --outDir DIR` (from a
@@ -43,6 +43,8 @@ const PHASES = [
   'nonce',
   'verify',
   'siws-verify',
+  'siwb-verify',
+  'siwb-p2tr-verify',
   'passkey',
   'dpop-exchange',
   'dpop-me',
@@ -166,6 +168,13 @@ async function main(): Promise<void> {
           const wallets = proofgate.newSolanaWallets(n);
           const issued = await drive(side, proofgate.solanaNonceRequests(wallets), 201);
           return proofgate.signSolanaMessages(wallets, capturedField(issued.captured, 'message'));
+        }
+        case 'siwb-verify':
+        case 'siwb-p2tr-verify': {
+          const type = options.phase === 'siwb-verify' ? 'p2wpkh' : 'p2tr';
+          const wallets = proofgate.newBitcoinWallets(n, type);
+          const issued = await drive(side, proofgate.bitcoinNonceRequests(wallets), 201);
+          return proofgate.signBitcoinMessages(wallets, capturedField(issued.captured, 'message'));
         }
         case 'passkey':
           return passkeys.passkeyRequests(side.origin, side.authenticator, n);

@@ -8,7 +8,7 @@
  *
  *   npm run bench:profile -- [--requests N]
  *                            [--phases exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
- *                                      passkey,siws-verify,machine]
+ *                                      passkey,siws-verify,siwb-verify,siwb-p2tr-verify,machine]
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
  *                            [--dist DIR (a build of another tree, implies --skip-build)]
  *
@@ -49,6 +49,8 @@ const PHASES = [
   'dpop-me',
   'passkey',
   'siws-verify',
+  'siwb-verify',
+  'siwb-p2tr-verify',
   'machine',
 ] as const;
 type Phase = (typeof PHASES)[number];
@@ -286,6 +288,19 @@ async function main(): Promise<void> {
         ]);
         const signed = proofgate.signSolanaMessages(wallets, capturedField(issued, 'message'));
         await drive('siws-verify', signed, 200, profiled);
+      }
+      // Sign in with Bitcoin (#33): P2WPKH (BIP-322 simple, ECDSA), then P2TR (BIP-340 Schnorr).
+      for (const [phase, type] of [
+        ['siwb-verify', 'p2wpkh'],
+        ['siwb-p2tr-verify', 'p2tr'],
+      ] as const) {
+        if (!wanted(phase)) continue;
+        const wallets = proofgate.newBitcoinWallets(n, type);
+        const issued = await drive('nonce', proofgate.bitcoinNonceRequests(wallets), 201, false, [
+          'message',
+        ]);
+        const signed = proofgate.signBitcoinMessages(wallets, capturedField(issued, 'message'));
+        await drive(phase, signed, 200, profiled);
       }
       if (wanted('machine')) {
         // Each assertion signed before the phase, with a jti of its own.

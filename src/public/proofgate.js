@@ -117,6 +117,65 @@ window.Proofgate = Object.freeze(
       walletChainWatchers.push(use);
     }
 
+    /**
+     * Drives a wallet chain's button (the login page's `#<id>-login`, the account page's
+     * `#link-<id>`): enabled while the browser has a wallet of the chain (told on the button when
+     * it has none; `foundClass`, optional, is set on it while one is found), looked for again when
+     * the chain's `watch` says so and once the page has loaded. A click connects the wallet, asks
+     * `noncePath` for a message for its address and chain (with the fields of `extra`), has the
+     * wallet sign that exact text, and hands `{ message, signature }` and a way to say what
+     * follows on `status` to `finish`. A failure shows on `alertBox` (`failure` when the server
+     * said nothing) and offers the button again.
+     */
+    function walletButton(chain, button, options) {
+      const { status, alertBox, noncePath, extra = {}, finish, failure, foundClass } = options;
+      const text = button.textContent;
+      const say = (said) => show(status, said);
+      let busy = false;
+
+      function offer() {
+        if (busy) return;
+        const found = chain.find() !== null;
+        button.disabled = !found;
+        if (foundClass) button.classList.toggle(foundClass, found);
+        button.textContent = found ? text : `No ${chain.name} wallet found in this browser`;
+      }
+
+      async function signAndFinish() {
+        const found = chain.find();
+        if (!found) return offer();
+        busy = true;
+        button.disabled = true;
+        show(alertBox, '');
+        try {
+          say(`Waiting for your ${chain.name} wallet…`);
+          const wallet = await chain.connect(found);
+          const issued = await postJson(noncePath, {
+            address: wallet.address,
+            chainId: wallet.chainId,
+            ...extra,
+          });
+          say('Sign the message in your wallet…');
+          const signature = await wallet.sign(issued.message);
+          await finish({ message: issued.message, signature }, say);
+        } catch (error) {
+          say('');
+          show(alertBox, describe(error, failure));
+          busy = false;
+          offer();
+        }
+      }
+
+      // A wallet may register later (Wallet Standard, EIP-6963), or inject its provider as the
+      // page loads: look again then.
+      if (chain.watch) chain.watch(offer);
+      window.addEventListener('load', offer);
+      offer();
+      button.addEventListener('click', () => {
+        void signAndFinish();
+      });
+    }
+
     /** The registered wallet chain of a proof's id, or undefined. */
     function walletChain(id) {
       return walletChains.find((chain) => chain.id === id);
@@ -185,6 +244,7 @@ window.Proofgate = Object.freeze(
       addWalletChain,
       onWalletChain,
       walletChain,
+      walletButton,
       discoverWallets,
       sameBytes,
       fillFigures,

@@ -10,59 +10,24 @@
 'use strict';
 
 (function () {
-  const { show, postJson, describe, finishLogin, onWalletChain } = window.Proofgate;
+  const { finishLogin, onWalletChain, walletButton } = window.Proofgate;
 
   onWalletChain((chain) => {
     const button = document.getElementById(`${chain.id}-login`);
     const status = document.getElementById(`${chain.id}-status`);
     const alertBox = document.getElementById(`${chain.id}-error`);
     if (!button || !status || !alertBox) return;
-    const text = button.textContent;
-    let busy = false;
-
-    /** The button, enabled while a wallet is found (the outlined style reads better enabled). */
-    function offer() {
-      if (busy) return;
-      const found = chain.find() !== null;
-      button.disabled = !found;
-      button.classList.toggle('secondary', found);
-      button.textContent = found ? text : `No ${chain.name} wallet found in this browser`;
-    }
-
-    async function signIn() {
-      const found = chain.find();
-      if (!found) return offer();
-      busy = true;
-      button.disabled = true;
-      show(alertBox, '');
-      try {
-        show(status, `Waiting for your ${chain.name} wallet…`);
-        const wallet = await chain.connect(found);
-        const issued = await postJson('/wallet/nonce', {
-          address: wallet.address,
-          chainId: wallet.chainId,
-        });
-        show(status, 'Sign the message in your wallet…');
-        const signature = await wallet.sign(issued.message);
-        show(status, 'Checking the signature…');
-        await finishLogin('/login/siwe', { message: issued.message, signature }, (said) =>
-          show(status, said),
-        );
-      } catch (error) {
-        show(status, '');
-        show(alertBox, describe(error, `Signing in with ${chain.name} failed.`));
-        busy = false;
-        offer();
-      }
-    }
-
-    // A wallet may register later (Wallet Standard, EIP-6963), or inject its provider as the
-    // page loads: look again then.
-    if (chain.watch) chain.watch(offer);
-    window.addEventListener('load', offer);
-    offer();
-    button.addEventListener('click', () => {
-      void signIn();
+    walletButton(chain, button, {
+      status,
+      alertBox,
+      noncePath: '/wallet/nonce',
+      // The outlined style reads better on an enabled button.
+      foundClass: 'secondary',
+      failure: `Signing in with ${chain.name} failed.`,
+      finish: (proof, say) => {
+        say('Checking the signature…');
+        return finishLogin('/login/siwe', proof, say);
+      },
     });
   });
 })();

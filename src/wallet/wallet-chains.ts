@@ -99,11 +99,11 @@ export class WalletChains {
 }
 
 /**
- * The Nest wiring of the registered chains: their modules (what each implementation injects), the
+ * The Nest wiring of the registered chains: what each implementation injects, the
  * implementations, and the lookup built from them.
  */
-export const WALLET_CHAIN_MODULES = WALLET_CHAINS.map((entry) => entry.module);
 export const WALLET_CHAIN_PROVIDERS: Provider[] = [
+  ...WALLET_CHAINS.flatMap((entry) => entry.providers),
   ...WALLET_CHAINS.map((entry) => entry.chain),
   {
     provide: WalletChains,

@@ -7,7 +7,7 @@ import { WalletClients } from './clients/wallet-clients';
 import { WalletAudiences } from './audience/wallet-audiences';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { WalletNonceService } from './wallet-nonce.service';
-import { WALLET_CHAIN_MODULES, WALLET_CHAIN_PROVIDERS } from './wallet-chains';
+import { WALLET_CHAIN_PROVIDERS } from './wallet-chains';
 import { WalletSignInService } from './wallet-sign-in.service';
 import { WalletController } from './wallet.controller';
 
@@ -17,14 +17,7 @@ import { WalletController } from './wallet.controller';
  * (login/ uses wallet/, never the reverse).
  */
 @Module({
-  imports: [
-    ...WALLET_CHAIN_MODULES,
-    ClientsModule,
-    GrantsModule,
-    ChallengeStoreModule,
-    AccountsModule,
-    CsrfModule,
-  ],
+  imports: [ClientsModule, GrantsModule, ChallengeStoreModule, AccountsModule, CsrfModule],
   controllers: [WalletController],
   providers: [
     WalletClients,

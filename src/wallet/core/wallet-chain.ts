@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { Provider, Type } from '@nestjs/common';
 import type { ChallengeBinding } from '../../challenges/challenge';
 import type { WalletConfig } from '../../config/sections/wallet.config';
 import type { LoginModel } from '../../proofs/proof-vocabulary';
@@ -155,6 +155,9 @@ export interface WalletChain<
 export interface WalletChainEntry {
   readonly syntax: WalletChainSyntax;
   readonly chain: Type<WalletChain>;
-  /** The Nest module that provides what the implementation injects (its verifier, ...). */
-  readonly module: Type<unknown>;
+  /**
+   * What the implementation injects beyond the core's (its verifier, ...): registered by the chain
+   * list beside the implementation, so a chain needs no Nest module of its own.
+   */
+  readonly providers: readonly Provider[];
 }

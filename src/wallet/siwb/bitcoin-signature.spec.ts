@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import {
   NETWORK,
+  OutScript,
+  RawTx,
   RawWitness,
+  Script,
   TEST_NETWORK,
   Transaction,
   WIF,
@@ -13,7 +16,8 @@ import {
 } from '@scure/btc-signer';
 import {
   bip322MessageHash,
-  bip322ToSign,
+  bip322SighashV0,
+  bip322SighashV1,
   bip322ToSpendTxid,
   ECDSA,
   NOBLE_SCHNORR,
@@ -41,6 +45,17 @@ const bytes = (text: string) => Uint8Array.from(Buffer.from(text, 'utf8'));
 const hex = (value: Uint8Array) => Buffer.from(value).toString('hex');
 const txid = (raw: Uint8Array) =>
   hex(createHash('sha256').update(createHash('sha256').update(raw).digest()).digest().reverse());
+
+/**
+ * BIP-322 `to_sign` of the simple format, built with @scure/btc-signer's Transaction (as the lab's
+ * wallets do): the reference the verifier's field-by-field sighashes are checked against.
+ */
+function bip322ToSign(script: Uint8Array, message: Uint8Array): Transaction {
+  const toSign = new Transaction({ version: 0, lockTime: 0, allowUnknownOutputs: true });
+  toSign.addInput({ txid: bip322ToSpendTxid(script, message), index: 0, sequence: 0 });
+  toSign.addOutput({ script: Script.encode(['RETURN']), amount: 0n });
+  return toSign;
+}
 
 const NATIVE_ECDSA = loadNativeEcdsa();
 const WASM_SCHNORR = loadWasmSchnorr();
@@ -136,6 +151,54 @@ describe('BIP-322 test vectors', () => {
     const message = 'This is an example of a signed message.';
     expect(verifies('1F3sAm6ZtwLAUnj7d38pGFxtP3RVEvtsbV', message, sig)).toBe(true);
     expect(verifies('1F3sAm6ZtwLAUnj7d38pGFxtP3RVEvtsbV', `${message}!`, sig)).toBe(false);
+  });
+
+  it("compute to_spend's txid as @scure/btc-signer's RawTx encodes it, and message_hash as @noble/curves' taggedHash", () => {
+    for (let i = 0; i < 20; i++) {
+      const script = Uint8Array.from(randomBytes(i * 7 + 20));
+      const message = Uint8Array.from(randomBytes(i * 31));
+      const messageHash = schnorr.utils.taggedHash('BIP0322-signed-message', message);
+      expect(hex(bip322MessageHash(message))).toBe(hex(messageHash));
+      const toSpend = RawTx.encode({
+        version: 0,
+        segwitFlag: false,
+        inputs: [
+          {
+            txid: new Uint8Array(32),
+            index: 0xffffffff,
+            finalScriptSig: Script.encode(['OP_0', messageHash]),
+            sequence: 0,
+          },
+        ],
+        outputs: [{ amount: 0n, script }],
+        witnesses: [],
+        lockTime: 0,
+      });
+      expect(hex(bip322ToSpendTxid(script, message))).toBe(txid(toSpend));
+    }
+  });
+
+  it("compute to_sign's sighashes as @scure/btc-signer's Transaction does (BIP-143, BIP-341)", () => {
+    const scripts = [
+      readBitcoinAddress(VECTOR_P2WPKH)!.script,
+      readBitcoinAddress(VECTOR_P2TR)!.script,
+      ...Array.from({ length: 20 }, (_, i) => Uint8Array.from(randomBytes(i + 20))),
+    ];
+    for (const [i, script] of scripts.entries()) {
+      const message = Uint8Array.from(randomBytes(i * 13));
+      const toSpend = Uint8Array.from(bip322ToSpendTxid(script, message)).reverse();
+      const toSign = bip322ToSign(script, message);
+      const keyHash = Uint8Array.from(randomBytes(20));
+      const scriptCode = OutScript.encode({ type: 'pkh', hash: keyHash });
+      expect(hex(bip322SighashV0(toSpend, scriptCode))).toBe(
+        hex(toSign.preimageWitnessV0(0, scriptCode, 0x01, 0n)),
+      );
+      for (const hashType of [0x00, 0x01]) {
+        expect(hex(bip322SighashV1(toSpend, script, hashType))).toBe(
+          hex(toSign.preimageWitnessV1(0, [script], hashType, [0n])),
+        );
+      }
+    }
   });
 
   it('derive the vector addresses from the vector key', () => {

@@ -5,13 +5,13 @@ import {
   CompactSize,
   NETWORK,
   OutScript,
-  RawTx,
   RawWitness,
   Script,
   TEST_NETWORK,
-  Transaction,
   p2wpkh,
+  utils,
 } from '@scure/btc-signer';
+import { RawOutput, VarBytes } from '@scure/btc-signer/script';
 import { BITCOIN_CHAINS, type BitcoinChainId } from '../../config/sections/wallet.config';
 import { LruCache } from '../../platform/cache/lru-cache';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
@@ -189,6 +189,32 @@ const ADDRESS_TYPES: Readonly<Record<string, BitcoinAddressType>> = {
 const SIGHASH_ALL = 0x01;
 const SIGHASH_DEFAULT = 0x00;
 
+/** The zero fields of BIP-322's virtual transactions (versions, lock times, sequences, values). */
+const ZERO_U32 = new Uint8Array(4);
+const ZERO_U64 = new Uint8Array(8);
+/** `to_spend` up to its scriptSig: version 0, one input, spending output 0xFFFFFFFF of txid 0. */
+const TO_SPEND_HEAD = Uint8Array.from([
+  ...ZERO_U32,
+  0x01,
+  ...new Uint8Array(32),
+  ...[0xff, 0xff, 0xff, 0xff],
+]);
+/** `to_spend` between its scriptSig and its output's script: sequence 0, one output, value 0. */
+const TO_SPEND_MIDDLE = Uint8Array.from([...ZERO_U32, 0x01, ...ZERO_U64]);
+
+/**
+ * BIP-340's tagged hash, SHA-256(SHA-256(tag) ‖ SHA-256(tag) ‖ data), by node's OpenSSL with the
+ * tag's half hashed once (@noble/curves' `taggedHash` is the same in pure JS, a few µs a call).
+ */
+function taggedHash(tag: string): (...data: Uint8Array[]) => Uint8Array {
+  const tagHash = createHash('sha256').update(tag, 'utf8').digest();
+  const prefix = Uint8Array.from([...tagHash, ...tagHash]);
+  return (...data) => sha256(prefix, ...data);
+}
+/** BIP-322 `message_hash`'s tag, and BIP-341's signature hash's. */
+const BIP322_MESSAGE_TAG = taggedHash('BIP0322-signed-message');
+const TAP_SIGHASH_TAG = taggedHash('TapSighash');
+
 /** Standard padded base64 (RFC 4648 §4); a simple signature is well under 1 KiB. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const SIGNATURE_MAX_CHARS = 1024;
@@ -234,7 +260,7 @@ export function verifyBitcoinSignature(
 
 /** BIP-322 §Full: `message_hash`, the BIP-340 tagged hash of the message bytes. */
 export function bip322MessageHash(message: Uint8Array): Uint8Array {
-  return schnorr.utils.taggedHash('BIP0322-signed-message', message);
+  return BIP322_MESSAGE_TAG(message);
 }
 
 /**
@@ -252,50 +278,120 @@ const hash160: (data: Uint8Array) => Uint8Array = getHashes().includes('ripemd16
       return decoded.type === 'wpkh' ? decoded.hash : new Uint8Array(20);
     };
 
-function sha256d(...parts: Uint8Array[]): Uint8Array {
-  const once = createHash('sha256');
-  for (const part of parts) once.update(part);
-  return Uint8Array.from(createHash('sha256').update(once.digest()).digest());
+function sha256(...parts: Uint8Array[]): Uint8Array {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return new Uint8Array(hash.digest());
 }
 
-/** BIP-322 `to_spend`'s txid, in the order txids are shown (and btc-signer's inputs take them). */
+function sha256d(...parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(
+    createHash('sha256')
+      .update(sha256(...parts))
+      .digest(),
+  );
+}
+
+/**
+ * BIP-322 `to_spend`'s hash: version 0, one input spending output 0xFFFFFFFF of the null txid
+ * with `OP_0 <message_hash>` as its scriptSig and sequence 0, one output of no value to the
+ * address's script, lock time 0. Only the message hash and the script vary, so it is written field
+ * by field (the scripts by btc-signer's encoders), as `to_sign`'s sighashes below. Its double
+ * SHA-256 is the txid in internal byte order (as outpoints carry it); txids are shown reversed.
+ */
+function bip322ToSpendHash(messageChallenge: Uint8Array, message: Uint8Array): Uint8Array {
+  return sha256d(
+    TO_SPEND_HEAD,
+    VarBytes.encode(Script.encode(['OP_0', bip322MessageHash(message)])), // its scriptSig
+    TO_SPEND_MIDDLE,
+    VarBytes.encode(messageChallenge), // its output's script
+    ZERO_U32, // nLockTime
+  );
+}
+
+/** BIP-322 `to_spend`'s txid, in the order txids are shown. */
 export function bip322ToSpendTxid(messageChallenge: Uint8Array, message: Uint8Array): Uint8Array {
-  const toSpend = RawTx.encode({
-    version: 0,
-    segwitFlag: false,
-    inputs: [
-      {
-        txid: new Uint8Array(32),
-        index: 0xffffffff,
-        finalScriptSig: Script.encode(['OP_0', bip322MessageHash(message)]),
-        sequence: 0,
-      },
-    ],
-    outputs: [{ amount: 0n, script: messageChallenge }],
-    witnesses: [],
-    lockTime: 0,
-  });
-  return sha256d(toSpend).reverse();
+  return bip322ToSpendHash(messageChallenge, message).reverse();
 }
 
 /** `to_sign`'s one output script, OP_RETURN: encoded once (btc-signer's encoder costs tens of µs). */
 const OP_RETURN_SCRIPT = Script.encode(['RETURN']);
 
 /**
- * BIP-322 `to_sign` of the simple format: version 0, lock time 0, one input spending `to_spend`'s
- * output with sequence 0, one OP_RETURN output of no value. Its witness is the signature, which
- * no sighash covers, so it is left out; so is the spent output (PSBT's witnessUtxo), which the
- * sighashes below take as arguments (giving it would have btc-signer decode and check its key).
+ * BIP-322 `to_sign` of the simple format has one shape: version 0, lock time 0, one input spending
+ * `to_spend`'s output 0 (of no value) with sequence 0, one OP_RETURN output of no value. Only the
+ * outpoint (`to_spend`'s hash) and the spent script vary, so the sighashes below are the BIP-143
+ * and BIP-341 digests of that shape, written field by field from btc-signer's encoders (the
+ * output, the length-prefixed script) with node's SHA-256, instead of building the transaction
+ * through btc-signer's PSBT machinery (~0.15 ms a check). The spec checks them against
+ * btc-signer's `Transaction.preimageWitnessV0`/`preimageWitnessV1` on the same `to_sign`.
+ *
+ * Here: `to_sign`'s one output, serialized (value, script).
  */
-export function bip322ToSign(messageChallenge: Uint8Array, message: Uint8Array): Transaction {
-  const toSign = new Transaction({ version: 0, lockTime: 0, allowUnknownOutputs: true });
-  toSign.addInput({
-    txid: bip322ToSpendTxid(messageChallenge, message),
-    index: 0,
-    sequence: 0,
-  });
-  toSign.addOutput({ script: OP_RETURN_SCRIPT, amount: 0n });
-  return toSign;
+const TO_SIGN_OUTPUT = RawOutput.encode({ amount: 0n, script: OP_RETURN_SCRIPT });
+/** BIP-143 `hashSequence` and `hashOutputs` of `to_sign`: the same for every message. */
+const V0_HASH_SEQUENCE = sha256d(ZERO_U32);
+const V0_HASH_OUTPUTS = sha256d(TO_SIGN_OUTPUT);
+/** BIP-341 `sha_amounts`, `sha_sequences` and `sha_outputs` of `to_sign`: the same for every message. */
+const V1_SHA_AMOUNTS = sha256(ZERO_U64);
+const V1_SHA_SEQUENCES = sha256(ZERO_U32);
+const V1_SHA_OUTPUTS = sha256(TO_SIGN_OUTPUT);
+
+function u32le(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, true);
+  return bytes;
+}
+
+/** `to_sign`'s one outpoint: `to_spend`'s hash and output index 0. */
+function toSignOutpoint(toSpendHash: Uint8Array): Uint8Array {
+  return utils.concatBytes(toSpendHash, ZERO_U32);
+}
+
+/**
+ * BIP-143's signature hash of `to_sign`'s input, spending a segwit v0 output of no value with
+ * `scriptCode` (for P2WPKH, the P2PKH script of its key hash), SIGHASH_ALL.
+ */
+export function bip322SighashV0(toSpendHash: Uint8Array, scriptCode: Uint8Array): Uint8Array {
+  const outpoint = toSignOutpoint(toSpendHash);
+  return sha256d(
+    ZERO_U32, // nVersion
+    sha256d(outpoint), // hashPrevouts
+    V0_HASH_SEQUENCE,
+    outpoint,
+    VarBytes.encode(scriptCode),
+    ZERO_U64, // the amount spent
+    ZERO_U32, // nSequence
+    V0_HASH_OUTPUTS,
+    ZERO_U32, // nLockTime
+    u32le(SIGHASH_ALL),
+  );
+}
+
+/**
+ * BIP-341's signature hash (`TapSighash` of epoch 0 and SigMsg) of `to_sign`'s input, key path, no
+ * annex, spending a taproot output of no value with `script`; `hashType` is SIGHASH_DEFAULT or
+ * SIGHASH_ALL (both sign every input and output).
+ */
+export function bip322SighashV1(
+  toSpendHash: Uint8Array,
+  script: Uint8Array,
+  hashType: number,
+): Uint8Array {
+  return TAP_SIGHASH_TAG(
+    utils.concatBytes(
+      Uint8Array.of(0x00, hashType), // the epoch, then hash_type
+      ZERO_U32, // nVersion
+      ZERO_U32, // nLockTime
+      sha256(toSignOutpoint(toSpendHash)), // sha_prevouts
+      V1_SHA_AMOUNTS,
+      sha256(VarBytes.encode(script)), // sha_scriptpubkeys
+      V1_SHA_SEQUENCES,
+      V1_SHA_OUTPUTS,
+      Uint8Array.of(0x00), // spend_type: key path, no annex
+      ZERO_U32, // input_index
+    ),
+  );
 }
 
 /**
@@ -311,14 +407,14 @@ function verifySimple(
   schnorrVerifier: SchnorrVerifier,
 ): boolean {
   const witness = RawWitness.decode(bytes);
-  const toSign = bip322ToSign(address.script, message);
+  const toSpendHash = bip322ToSpendHash(address.script, message);
   if (address.type === 'p2tr') {
     // BIP-341 key path: one 64-byte Schnorr signature (SIGHASH_DEFAULT), or 65 with SIGHASH_ALL.
     if (witness.length !== 1) return false;
     const [signed] = witness;
     const hashType = signed.length === 65 ? signed[64] : SIGHASH_DEFAULT;
     if (signed.length !== 64 && !(signed.length === 65 && hashType === SIGHASH_ALL)) return false;
-    const sighash = toSign.preimageWitnessV1(0, [address.script], hashType, [0n]);
+    const sighash = bip322SighashV1(toSpendHash, address.script, hashType);
     // The output key is the script's push (OP_1 <32 bytes>), taken as it is: btc-signer's decode
     // would check it is on the curve in pure JS (~0.3 ms), which the Schnorr check does anyway.
     const script = address.script;
@@ -340,7 +436,7 @@ function verifySimple(
   if (!Buffer.from(spent).equals(Buffer.from(address.script))) return false;
   // BIP-143: the script code of a P2WPKH input is the P2PKH script of its key hash.
   const scriptCode = OutScript.encode({ type: 'pkh', hash: keyHash });
-  const sighash = toSign.preimageWitnessV0(0, scriptCode, SIGHASH_ALL, 0n);
+  const sighash = bip322SighashV0(toSpendHash, scriptCode);
   // Strict DER (BIP-66), read by @noble/curves; the curve checks r, s and the key.
   const compact = secp256k1.Signature.fromDER(signed.subarray(0, -1)).toCompactRawBytes();
   return curve.verify(compact, sighash, Uint8Array.from(publicKey));

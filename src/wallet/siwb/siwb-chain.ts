@@ -21,7 +21,6 @@ import {
   isSiwbMessage,
   parseSiwbMessage,
 } from './siwb-message';
-import { SiwbModule } from './siwb.module';
 import { SiwbVerifier } from './siwb-verifier';
 
 /** CAIP-10 in the `bip122` namespace: the network by its CAIP-2 id, then the address. */
@@ -151,5 +150,5 @@ export class SiwbChain implements WalletChain<SiwbNonceRequest, SiwbFields> {
 export const SIWB: WalletChainEntry = {
   syntax: BITCOIN_SYNTAX,
   chain: SiwbChain,
-  module: SiwbModule,
+  providers: [SiwbVerifier],
 };

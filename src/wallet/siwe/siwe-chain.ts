@@ -19,7 +19,7 @@ import { ChainNotAllowed, InvalidNonce, InvalidSignature } from '../core/wallet.
 import { eip55 } from './eip55';
 import { SiweFields, buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { WALLET_RPC_PER_IP } from './siwe.rate-limits';
-import { SiweModule } from './siwe.module';
+import { SIWE_PROVIDERS } from './siwe.providers';
 import { SiweVerifier } from './siwe-verifier';
 
 /**
@@ -216,5 +216,5 @@ export class SiweChain implements WalletChain<SiweNonceRequest, SiweFields> {
 export const SIWE: WalletChainEntry = {
   syntax: EIP155_SYNTAX,
   chain: SiweChain,
-  module: SiweModule,
+  providers: SIWE_PROVIDERS,
 };

@@ -21,7 +21,6 @@ import {
   isSiwsMessage,
   parseSiwsMessage,
 } from './siws-message';
-import { SiwsModule } from './siws.module';
 import { SiwsVerifier } from './siws-verifier';
 import { isSigningKey, solanaAddressBytes } from './solana-address';
 
@@ -153,5 +152,5 @@ export class SiwsChain implements WalletChain<SiwsNonceRequest, SiwsFields> {
 export const SIWS: WalletChainEntry = {
   syntax: SOLANA_SYNTAX,
   chain: SiwsChain,
-  module: SiwsModule,
+  providers: [SiwsVerifier],
 };

@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { EthRpcTransports, HttpEthRpcTransports } from './eth-rpc-transports';
 import { SignatureRecovery } from './signature-recovery';
 import { SiweVerifier } from './siwe-verifier';
@@ -19,13 +19,12 @@ function signatureRecovery(): SignatureRecovery {
   return recovery;
 }
 
-/** SIWE verification over the configured RPC endpoints. Needs WalletConfig and Clock (global). */
-@Module({
-  providers: [
-    SiweVerifier,
-    { provide: EthRpcTransports, useClass: HttpEthRpcTransports },
-    { provide: SignatureRecovery, useFactory: signatureRecovery },
-  ],
-  exports: [SiweVerifier, SignatureRecovery],
-})
-export class SiweModule {}
+/**
+ * SIWE verification over the configured RPC endpoints, as the chain list registers it. Needs
+ * WalletConfig and Clock (global).
+ */
+export const SIWE_PROVIDERS: readonly Provider[] = [
+  SiweVerifier,
+  { provide: EthRpcTransports, useClass: HttpEthRpcTransports },
+  { provide: SignatureRecovery, useFactory: signatureRecovery },
+];

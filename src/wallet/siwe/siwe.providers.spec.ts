@@ -9,10 +9,10 @@ import { WalletConfig } from '../../config/sections/wallet.config';
 import { DomainMismatch, InvalidSignature } from '../core/wallet.errors';
 import { buildSiweMessage, parseSiweMessage } from './siwe-message.parser';
 import { SignatureRecovery } from './signature-recovery';
-import { SiweModule } from './siwe.module';
+import { SIWE_PROVIDERS } from './siwe.providers';
 import { SiweVerifier } from './siwe-verifier';
 
-describe('SiweModule', () => {
+describe('SIWE_PROVIDERS', () => {
   let server: Server;
   let rpcUrl: string;
 
@@ -62,7 +62,10 @@ describe('SiweModule', () => {
     })
     class GlobalsModule {}
 
-    return Test.createTestingModule({ imports: [GlobalsModule, SiweModule] }).compile();
+    return Test.createTestingModule({
+      imports: [GlobalsModule],
+      providers: [...SIWE_PROVIDERS],
+    }).compile();
   }
 
   async function resolveVerifier(): Promise<SiweVerifier> {
