@@ -11,6 +11,7 @@ import { HttpDrain } from './platform/http/http-drain';
 import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
 import { refuseInvalidUtf8 } from './platform/http/utf8-body';
+import { requestDeadline } from './platform/http/request-deadline';
 import { RequestLog } from './platform/logging/logging.module';
 import { setupOpenApi } from './platform/openapi/openapi';
 
@@ -28,14 +29,16 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   // TRUST_PROXY: `req.ip` (rate limits, logs) is the X-Forwarded-For client only behind trusted proxies.
-  const { trustProxy } = app.get(ServerConfig);
+  const { trustProxy, requestTimeoutSeconds } = app.get(ServerConfig);
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
   // What every request passes runs as one layer of Express's router (`inSequence`): numbered and
-  // logged first (`request-log.ts`; a request refused below still gets its line), then the drain,
-  // the security headers, and CORS, whose preflights are answered here, before any route.
+  // logged first (`request-log.ts`; a request refused below still gets its line), its deadline
+  // (`request-deadline.ts`), then the drain, the security headers, and CORS, whose preflights are
+  // answered here, before any route.
   app.use(
     inSequence(
       app.get(RequestLog).middleware,
+      requestDeadline(requestTimeoutSeconds * 1000),
       app.get(HttpDrain).closeConnectionsWhileDraining(),
       securityHeaders(),
       crossOriginRequests(app.get(CrossOriginPolicy).ruleFor),

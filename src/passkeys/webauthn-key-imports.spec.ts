@@ -8,6 +8,9 @@ import { SoftwareAuthenticator } from '../lab-client/software-authenticator';
 import {
   WebAuthnKeyImports,
   installWebAuthnKeyImports,
+  libraryWebCrypto,
+  syncDigest,
+  syncVerify,
   verificationKeyId,
 } from './webauthn-key-imports';
 
@@ -88,6 +91,128 @@ describe('passkey keys imported once (@simplewebauthn/server)', () => {
     );
     expect(verified.verified).toBe(true);
     expect(imports!.imports - before).toBe(1);
+  });
+});
+
+describe('the passkey check after its challenge’s redemption, in one turn of the event loop (#36)', () => {
+  const imports = installWebAuthnKeyImports(10)!;
+
+  /** Whether a turn of the event loop ended between the redemption and the check's answer. */
+  async function turnEndedAfterRedeem(): Promise<boolean> {
+    const { authenticator, publicKey } = await registered();
+    await check(authenticator.assert({ challenge: challenge() }), publicKey); // the key imported
+    let turnEnded = false;
+    const verified = await verifyAuthenticationResponse({
+      response: authenticator.assert({ challenge: challenge() }),
+      expectedChallenge: () => {
+        setImmediate(() => (turnEnded = true));
+        return Promise.resolve(true);
+      },
+      expectedOrigin: ORIGIN,
+      expectedRPID: RP_ID,
+      credential: { id: authenticator.id, publicKey, counter: 0 },
+      requireUserVerification: false,
+    });
+    expect(verified.verified).toBe(true);
+    return turnEnded;
+  }
+
+  it('no thread-pool hop after the redeem: the sign-ins of a burst reach their grant writes together', async () => {
+    expect(await turnEndedAfterRedeem()).toBe(false);
+  });
+
+  it('(with Node’s WebCrypto as it is, each of the three hashes and checks hands over to a later turn)', async () => {
+    const library = libraryWebCrypto()!;
+    library.setCachedCrypto(webcrypto);
+    try {
+      expect(await turnEndedAfterRedeem()).toBe(true);
+    } finally {
+      library.setCachedCrypto(imports.crypto);
+    }
+  });
+});
+
+describe('syncDigest and syncVerify answer as WebCrypto does', () => {
+  const subtle = webcrypto.subtle;
+  const data = Buffer.from('authenticatorData || clientDataHash');
+
+  it('digests SHA-256/384/512 as WebCrypto, and leaves the rest to it', async () => {
+    for (const name of ['SHA-256', 'SHA-384', 'SHA-512', 'sha-256']) {
+      const mine = await syncDigest({ name }, data)!;
+      expect(Buffer.from(mine)).toEqual(Buffer.from(await subtle.digest(name, data)));
+    }
+    const padded = new Uint8Array(Buffer.concat([Buffer.from('xx'), data])).buffer;
+    const view = new Uint8Array(padded, 2, data.length);
+    expect(Buffer.from(await syncDigest('SHA-256', view)!)).toEqual(
+      Buffer.from(await subtle.digest('SHA-256', data)),
+    );
+    expect(syncDigest('SHA-1', data)).toBeUndefined();
+  });
+
+  it('verifies ECDSA (P1363) and Ed25519 as WebCrypto: valid, tampered, wrong length', async () => {
+    for (const [generate, use] of [
+      [
+        { name: 'ECDSA', namedCurve: 'P-256' },
+        { name: 'ECDSA', hash: { name: 'SHA-256' } },
+      ],
+      [
+        { name: 'ECDSA', namedCurve: 'P-384' },
+        { name: 'ECDSA', hash: 'SHA-384' },
+      ],
+      [{ name: 'Ed25519' }, { name: 'Ed25519' }],
+    ] as const) {
+      const pair = await subtle.generateKey(generate as webcrypto.EcKeyGenParams, true, [
+        'sign',
+        'verify',
+      ]);
+      const signature = Buffer.from(await subtle.sign(use, pair.privateKey, data));
+      const tampered = Buffer.from(signature);
+      tampered[tampered.length - 1] ^= 0x01;
+      for (const [sig, signed] of [
+        [signature, data],
+        [tampered, data],
+        [signature, Buffer.from('other data')],
+        [signature.subarray(1), data],
+        [Buffer.alloc(0), data],
+      ] as const) {
+        const expected = await subtle.verify(use, pair.publicKey, sig, signed);
+        const mine = syncVerify(use, pair.publicKey, sig, signed);
+        expect(await (mine ?? subtle.verify(use, pair.publicKey, sig, signed))).toBe(expected);
+      }
+      expect(await syncVerify(use, pair.publicKey, signature, data)).toBe(true);
+    }
+  });
+
+  it('leaves WebCrypto to answer (and refuse) a key of another algorithm or use, and other algorithms', async () => {
+    const ec = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ]);
+    const ecdsa = { name: 'ECDSA', hash: 'SHA-256' };
+    const signature = await subtle.sign(ecdsa, ec.privateKey, data);
+    // A private key, or a key of another algorithm: WebCrypto's own error, not a quiet answer.
+    expect(syncVerify(ecdsa, ec.privateKey, signature, data)).toBeUndefined();
+    expect(syncVerify({ name: 'Ed25519' }, ec.publicKey, signature, data)).toBeUndefined();
+    await expect(
+      subtle.verify({ name: 'Ed25519' }, ec.publicKey, signature, data),
+    ).rejects.toThrow();
+    const rsa = await subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    );
+    const rsaSignature = await subtle.sign('RSASSA-PKCS1-v1_5', rsa.privateKey, data);
+    expect(syncVerify('RSASSA-PKCS1-v1_5', rsa.publicKey, rsaSignature, data)).toBeUndefined();
+    // Through the wrapper, WebCrypto answers it.
+    const wrapped = new WebAuthnKeyImports(2).crypto.subtle;
+    await expect(
+      wrapped.verify('RSASSA-PKCS1-v1_5', rsa.publicKey, rsaSignature, data),
+    ).resolves.toBe(true);
   });
 });
 

@@ -324,6 +324,28 @@ describe('device checks', () => {
     };
     expect(failed(figures({ device: [deviceFlow(1), down] }))).toEqual([]);
   });
+
+  it('an early poll the service could not see as early is not judged, and the report says why', () => {
+    const flow = deviceFlow(3);
+    // Refused by an instance that was down: it reached the service later, no longer early.
+    const refused = { ...flow, polls: [poll({ sinceLastAnswerMs: 3, early: true, refused: 3 })] };
+    // The poll before it answered 503: the service may have no previous poll to count from.
+    const afterOutage = {
+      ...flow,
+      polls: [poll({ sinceLastAnswerMs: 3, early: true, afterUncertain: true })],
+    };
+    const checks = fleetChecks(figures({ device: [deviceFlow(1), refused, afterOutage] }));
+    expect(checks.filter((c) => !c.ok).map((c) => c.id)).toEqual([]);
+    const detail = checks.find((c) => c.id === 'device-slow-down')!.detail;
+    expect(detail).toContain('1 deliberately early polls, 0 of them not told to slow down');
+    expect(detail).toContain(
+      '2 more not judged (refused 3× by instances down, sent again later: answered 400 authorization_pending; ' +
+        'the poll before it was answered 503 or lost: answered 400 authorization_pending)',
+    );
+    // Seen early by the service and still answered pending: a failure, whatever else happened.
+    const plain = { ...flow, polls: [poll({ sinceLastAnswerMs: 3, early: true, refused: 0 })] };
+    expect(failed(figures({ device: [deviceFlow(1), plain] }))).toEqual(['device-slow-down']);
+  });
 });
 
 describe('memory segments', () => {

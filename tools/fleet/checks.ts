@@ -204,16 +204,40 @@ export interface DeviceSummary {
   readonly duplicatePairs: number;
   /** slow_down answers to polls that were in time (pollInTime). */
   readonly slowDownInTime: number;
-  /** Deliberately early polls, and those answered otherwise than slow_down (503 aside). */
+  /**
+   * Deliberately early polls the service saw as early (earlyJudged), and those answered otherwise
+   * than slow_down.
+   */
   readonly earlyPolls: number;
   readonly earlyNotSlowedDown: number;
+  /** Deliberately early polls not judged, by why (earlyJudged), with what each was answered. */
+  readonly earlyNotJudged: readonly string[];
   readonly slowDowns: number;
+}
+
+/**
+ * Why a deliberately early poll cannot be judged, or undefined when the service must answer it
+ * slow_down: it was answered 503 or lost a try (it may not have been counted), it was refused by
+ * an instance that was down and reached the service only later (no longer early), or the poll
+ * before it was answered 503 or lost a try (the service may have no previous poll to call it
+ * early against).
+ */
+export function earlyNotJudgedBecause(p: DevicePoll): string | undefined {
+  if (!p.early || p.duplicate) return 'not a lone early poll';
+  if (p.status === 503) return 'answered 503';
+  if (p.lost > 0) return 'a try lost';
+  if ((p.refused ?? 0) > 0) return `refused ${p.refused}× by instances down, sent again later`;
+  if (p.afterUncertain) return 'the poll before it was answered 503 or lost';
+  return undefined;
 }
 
 export function deviceSummary(flows: readonly DeviceFlow[]): DeviceSummary {
   const polls = flows.flatMap((flow) => flow.polls);
   const approved = flows.filter((flow) => flow.approved && flow.finished);
-  const early = polls.filter((p) => p.early && !p.duplicate && p.lost === 0 && p.status !== 503);
+  const early = polls.filter((p) => p.early && earlyNotJudgedBecause(p) === undefined);
+  const notJudged = polls
+    .filter((p) => p.early && !p.duplicate && earlyNotJudgedBecause(p) !== undefined)
+    .map((p) => `${earlyNotJudgedBecause(p)}: answered ${p.status}${p.error ? ` ${p.error}` : ''}`);
   return {
     flows: flows.length,
     approved: approved.length,
@@ -226,6 +250,7 @@ export function deviceSummary(flows: readonly DeviceFlow[]): DeviceSummary {
     slowDownInTime: polls.filter((p) => p.error === 'slow_down' && pollInTime(p)).length,
     earlyPolls: early.length,
     earlyNotSlowedDown: early.filter((p) => p.error !== 'slow_down').length,
+    earlyNotJudged: notJudged,
     slowDowns: polls.filter((p) => p.error === 'slow_down').length,
   };
 }
@@ -434,7 +459,10 @@ export function fleetChecks(f: FleetFigures): Check[] {
     'slow_down only when polled early: never for a poll sent `interval` after the last answer, always for one sent at once',
     d.slowDownInTime === 0 && d.earlyPolls > 0 && d.earlyNotSlowedDown === 0,
     `${d.slowDowns} slow_down answers; ${d.slowDownInTime} to polls in time; ` +
-      `${d.earlyPolls} deliberately early polls, ${d.earlyNotSlowedDown} of them not told to slow down`,
+      `${d.earlyPolls} deliberately early polls, ${d.earlyNotSlowedDown} of them not told to slow down` +
+      (d.earlyNotJudged.length > 0
+        ? `; ${d.earlyNotJudged.length} more not judged (${d.earlyNotJudged.join('; ')})`
+        : ''),
   );
 
   return checks;

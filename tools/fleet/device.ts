@@ -35,6 +35,16 @@ export interface DevicePoll {
   readonly duplicate: boolean;
   /** Tries lost mid-flight before the answer (a lost try may have counted as a poll). */
   readonly lost: number;
+  /**
+   * Tries refused (an instance down) before the one answered: the poll then reached the service
+   * later than it was sent, by as long as the fleet took to take it.
+   */
+  readonly refused?: number;
+  /**
+   * The poll before it in the flow was answered 503 or lost a try: the service may not have
+   * recorded it, so it has no previous poll to call this one early against.
+   */
+  readonly afterUncertain?: boolean;
   readonly status: number;
   readonly error?: string;
 }
@@ -138,6 +148,7 @@ export class DeviceTraffic {
     let intervalMs = started.interval * 1000;
     let lastAnswerAt: number | null = null;
     let uncertain = false;
+    let previousUncertain = false;
 
     const poll = async (copies: number, early: boolean): Promise<void> => {
       const first = this.client.size > 0 ? Math.floor(Math.random() * this.client.size) : 0;
@@ -161,6 +172,8 @@ export class DeviceTraffic {
         ),
       );
       let slowDown = false;
+      const afterUncertain = previousUncertain;
+      previousUncertain = false;
       for (const res of answers) {
         const error = str(res, 'error');
         flow.polls.push({
@@ -169,10 +182,15 @@ export class DeviceTraffic {
           early,
           duplicate: copies > 1,
           lost: res.lost,
+          refused: res.tries.filter((attempt) => attempt.outcome === 'refused').length,
+          afterUncertain,
           status: res.status,
           ...(error ? { error } : {}),
         });
-        if (res.lost > 0 || isUnavailable(res)) uncertain = true;
+        if (res.lost > 0 || isUnavailable(res)) {
+          uncertain = true;
+          previousUncertain = true;
+        }
         if (res.status === 200) {
           flow.tokens++;
           if (!str(res, 'access_token')) {

@@ -28,6 +28,11 @@ export abstract class ServerConfig {
    * cut. Below an orchestrator's own grace period (Kubernetes: 30 s).
    */
   abstract readonly shutdownGraceSeconds: number;
+  /**
+   * How long a request may go unanswered before it is answered 503 temporarily_unavailable
+   * (platform/http/request-deadline.ts): no request waits for ever on a stuck database command.
+   */
+  abstract readonly requestTimeoutSeconds: number;
 }
 
 export function readServerConfig(env: EnvReader): ServerConfig {
@@ -43,5 +48,6 @@ export function readServerConfig(env: EnvReader): ServerConfig {
     allowInsecureIssuer: env.bool('ALLOW_INSECURE_ISSUER', false),
     trustProxy: env.read((e) => trustProxy(e, 'TRUST_PROXY'), false),
     shutdownGraceSeconds: env.int('SHUTDOWN_GRACE_SECONDS', 10, { min: 0, max: 600 }),
+    requestTimeoutSeconds: env.int('REQUEST_TIMEOUT_SECONDS', 30, { min: 1, max: 600 }),
   });
 }

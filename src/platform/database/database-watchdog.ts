@@ -41,7 +41,9 @@ export interface Probes {
  * `SILENCE_MS`, a fresh client reaches the database and the service's own client does not, the
  * connection is closed and opened again: a new driver client, new monitors; models and
  * collections follow the connection. Silence counts only while the watchdog's own timer keeps
- * time: a stalled event loop delays the heartbeats too, and is no reason to reconnect.
+ * time: a stalled event loop delays the heartbeats too, and is no reason to reconnect. A command
+ * of the old client that was itself waiting for `drain` never settles once that client is closed:
+ * its request is answered by the request deadline (platform/http/request-deadline.ts).
  */
 @Injectable()
 export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy {

@@ -10,3 +10,16 @@ export function recordAnsweredError(response: object, error: string): void {
 export function answeredError(response: object): string | undefined {
   return answered.get(response);
 }
+
+/** Responses the request deadline answered: what their handler does afterwards cannot be sent. */
+const answeredByDeadlines = new WeakSet<object>();
+
+/** Called by the request deadline (platform/http/request-deadline.ts) as it answers. */
+export function recordAnsweredByDeadline(response: object): void {
+  answeredByDeadlines.add(response);
+}
+
+/** True when the request deadline answered this response (its handler had not, in time). */
+export function answeredByDeadline(response: object): boolean {
+  return answeredByDeadlines.has(response);
+}

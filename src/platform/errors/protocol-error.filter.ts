@@ -9,7 +9,7 @@ import {
   TemporarilyUnavailable,
   TooManyRequests,
 } from './protocol-error';
-import { recordAnsweredError } from './answered-error';
+import { answeredByDeadline, recordAnsweredError } from './answered-error';
 import { escapeHtml, renderPage } from '../http/html';
 
 /** Driver errors that mean "the database cannot be reached right now", not a bug. */
@@ -79,6 +79,11 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    if (answeredByDeadline(response)) {
+      // Its handler ended (often only failing to send its own answer) after the 503 had left.
+      this.logger.warn(`${requestName(request)} ended after its deadline: ${describe(exception)}`);
+      return;
+    }
     const error = this.toProtocolError(exception, request);
 
     if (error instanceof ServerError) {
@@ -91,18 +96,13 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     }
 
     if (response.headersSent) return;
-    recordAnsweredError(response, error.error);
-    response.status(error.status);
-    response.setHeader('Cache-Control', 'no-store');
-    for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
     if (error instanceof NotFound && browserNavigation(request)) {
+      writeErrorHead(response, error);
       response.type('text/html');
       response.send(notFoundPage(request.path));
       return;
     }
-    // Explicitly: a route's own @Header('Content-Type', ...) must not relabel the envelope.
-    response.type('application/json');
-    response.json({ error: error.error, error_description: error.description });
+    sendErrorEnvelope(response, error);
   }
 
   toProtocolError(exception: unknown, request: Pick<Request, 'method' | 'path'>): ProtocolError {
@@ -121,6 +121,25 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     }
     return new ServerError('An unexpected error occurred');
   }
+}
+
+function writeErrorHead(response: Response, error: ProtocolError): void {
+  recordAnsweredError(response, error.error);
+  response.status(error.status);
+  response.setHeader('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+}
+
+/**
+ * Writes `error` as the `{ error, error_description }` envelope: the filter's answer, and the
+ * only other writer of one is the request deadline (platform/http/request-deadline.ts), which
+ * answers a request no handler has.
+ */
+export function sendErrorEnvelope(response: Response, error: ProtocolError): void {
+  writeErrorHead(response, error);
+  // Explicitly: a route's own @Header('Content-Type', ...) must not relabel the envelope.
+  response.type('application/json');
+  response.json({ error: error.error, error_description: error.description });
 }
 
 function fromHttpException(e: HttpException, request: Pick<Request, 'method' | 'path'>) {

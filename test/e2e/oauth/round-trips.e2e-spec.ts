@@ -272,6 +272,49 @@ describe('database round trips per request (command monitoring)', () => {
     expect(rounds).toBeLessThanOrEqual(5);
   });
 
+  it('passkey verify of a synced passkey (it never counts) that signed in before: the limit, the redeem, its record read beside it, the grant, the lock-down check (#36)', async () => {
+    const authenticator = new SoftwareAuthenticator({
+      rpId: 'localhost',
+      origin: 'http://localhost:25000',
+      counts: false,
+      synced: true,
+    });
+    const token = await accountToken(t, 'user1', 'openid account');
+    const creation = await t
+      .http()
+      .post('/passkeys/registration/options')
+      .set('Authorization', `Bearer ${token}`)
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post('/passkeys/registration/verify')
+      .set('Authorization', `Bearer ${token}`)
+      .send(authenticator.register(creation.body as Parameters<typeof authenticator.register>[0]))
+      .expect(201);
+    const signIn = async () => {
+      const options = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
+      const response = authenticator.assert(options.body as { challenge: string });
+      return counted(() =>
+        t.http().post('/passkeys/authentication/verify').send({ response }).expect(200),
+      );
+    };
+    await signIn();
+    const sent = await signIn();
+    // Nothing more: no write of a counter that did not move, no second read of the record.
+    expect([...sent].sort()).toEqual(
+      [
+        LIMITER,
+        'findAndModify challenges',
+        'find account_methods',
+        'update grants',
+        'find accounts',
+      ].sort(),
+    );
+    // The record's read goes out beside the redeem; the lock-down check after the grant's write.
+    expect(rounds).toBeLessThanOrEqual(4);
+  });
+
   it('metadata: exactly 1, the one limit counted', async () => {
     const sent = await counted(() =>
       t.http().get('/.well-known/oauth-authorization-server').expect(200),
