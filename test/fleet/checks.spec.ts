@@ -148,6 +148,7 @@ function endedSession(id: number, overrides: Partial<EndedSession> = {}): EndedS
     refreshTokens: RPS.map((rp) => ({ rp, token: `rt-${id}-${rp}` })),
     endedAt: 30_000 + id,
     instance: id % 3,
+    cutTries: 0,
     refreshAfter: RPS.map((rp) => ({ rp, status: 400, error: 'invalid_grant' })),
     ...overrides,
   };
@@ -456,7 +457,9 @@ describe('back-channel logout checks', () => {
     figures({ logout: { ...base, received } });
 
   it('a session whose token never reached one of its RPs is a lost logout', () => {
-    const lost = base.received.filter((r) => !(r.rp === 'fleet-rp-fast' && r.claims?.sid === 'sid-1'));
+    const lost = base.received.filter(
+      (r) => !(r.rp === 'fleet-rp-fast' && r.claims?.sid === 'sid-1'),
+    );
     expect(failed(withReceived(lost))).toEqual(['logout-delivered']);
     expect(logoutSummary({ ...base, received: lost }).missing).toEqual(['fleet-rp-fast sid-1']);
   });
@@ -471,7 +474,10 @@ describe('back-channel logout checks', () => {
       ...base.received.filter((r) => r.at !== 74_500),
       token('fleet-rp-slow', 'sid-2', 39_000),
     ];
-    expect(logoutSummary({ ...base, received })).toMatchObject({ cutPairs: 1, cutThenDelivered: 0 });
+    expect(logoutSummary({ ...base, received })).toMatchObject({
+      cutPairs: 1,
+      cutThenDelivered: 0,
+    });
     expect(failed(withReceived(received))).toEqual(['logout-after-kill']);
   });
 
@@ -511,6 +517,20 @@ describe('back-channel logout checks', () => {
     expect(failed(figures({ logout: { ...base, sessions: [endedSession(1), untried] } }))).toEqual([
       'logout-revokes',
     ]);
+  });
+
+  it('a session whose logout request a kill cut, ended on a retry elsewhere, must be delivered too', () => {
+    const retried = endedSession(2, { cutTries: 1, instance: 1 });
+    const sessions = [endedSession(1), retried];
+    expect(logoutSummary({ ...base, sessions })).toMatchObject({
+      endedAfterCut: 1,
+      endedAfterCutDelivered: 1,
+    });
+    // The killed instance had deleted the session and not yet queued its logout (issue #35's CI run).
+    const lost = base.received.filter((r) => r.claims?.sid !== 'sid-2');
+    const summary = logoutSummary({ sessions, received: lost });
+    expect(summary).toMatchObject({ endedAfterCut: 1, endedAfterCutDelivered: 0 });
+    expect(failed(figures({ logout: { sessions, received: lost } }))).toContain('logout-delivered');
   });
 
   it('no session ended is no evidence', () => {

@@ -295,6 +295,10 @@ export interface LogoutSummary {
   /** Pairs with a cut delivery that a later, answered delivery reached. */
   readonly cutThenDelivered: number;
   readonly cutPairs: number;
+  /** Sessions whose logout request was cut by a kill and answered on a retry elsewhere. */
+  readonly endedAfterCut: number;
+  /** Of those, the ones whose every RP got the logout token. */
+  readonly endedAfterCutDelivered: number;
   /** Two ended sessions with one sid. */
   readonly sharedSids: number;
   readonly refreshTried: number;
@@ -329,6 +333,7 @@ export function logoutSummary(f: FleetFigures['logout']): LogoutSummary {
   const sids = new Set(f.sessions.map((s) => s.sid));
   const tried = f.sessions.flatMap((s) => s.refreshAfter);
   const refused = tried.filter((t) => t.status === 400 && t.error === 'invalid_grant');
+  const afterCut = f.sessions.filter((s) => s.cutTries > 0);
   return {
     sessions: f.sessions.length,
     pairs: pairs.length,
@@ -340,6 +345,10 @@ export function logoutSummary(f: FleetFigures['logout']): LogoutSummary {
     cutPairs: cutAt.size,
     cutThenDelivered: [...cutAt].filter(([k, at]) => (delivered.get(k) ?? []).some((t) => t >= at))
       .length,
+    endedAfterCut: afterCut.length,
+    endedAfterCutDelivered: afterCut.filter((s) =>
+      s.rps.every((rp) => delivered.has(key(rp, s.sid))),
+    ).length,
     sharedSids: f.sessions.length - sids.size,
     refreshTried: tried.length,
     refreshRefused: refused.length,
@@ -565,7 +574,8 @@ export function fleetChecks(f: FleetFigures): Check[] {
     "Every ended session's logout token reaches each of its relying parties at least once (typ logout+jwt, the RP as aud, its sid and sub, the event, no nonce)",
     l.sessions > 0 && l.missing.length === 0 && l.invalid.length === 0 && l.sharedSids === 0,
     `${l.sessions} sessions ended × their RPs: ${l.pairs - l.missing.length}/${l.pairs} delivered ` +
-      `(${l.received} POSTs received, ${l.duplicates} pairs more than once)` +
+      `(${l.received} POSTs received, ${l.duplicates} pairs more than once; ` +
+      `${l.endedAfterCutDelivered}/${l.endedAfterCut} sessions whose logout request a kill cut, answered on a retry elsewhere, delivered)` +
       (l.missing.length > 0 ? `; missing: ${l.missing.slice(0, 5).join(', ')}` : '') +
       (l.invalid.length > 0 ? `; invalid: ${l.invalid.slice(0, 5).join(', ')}` : '') +
       (l.sharedSids > 0 ? `; ${l.sharedSids} sessions share a sid` : ''),
@@ -579,7 +589,7 @@ export function fleetChecks(f: FleetFigures): Check[] {
   );
   add(
     'logout-revokes',
-    "No refresh token of a logged-out session works afterwards: each is refused with invalid_grant",
+    'No refresh token of a logged-out session works afterwards: each is refused with invalid_grant',
     l.refreshTried > 0 &&
       l.refreshOther.length === 0 &&
       l.refreshUntried === 0 &&

@@ -215,7 +215,8 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     const near = (at: number) => Math.abs(at - killedAt) < 3000;
     log(
       `logout: ${logout.sessions.length} sessions ended (last at +${((logout.sessions.at(-1)?.endedAt ?? 0) / 1000).toFixed(1)} s; ` +
-        `${logout.sessions.filter((s) => near(s.endedAt)).length} within 3 s of the kill at +${(killedAt / 1000).toFixed(1)} s), ` +
+        `${logout.sessions.filter((s) => near(s.endedAt)).length} within 3 s of the kill at +${(killedAt / 1000).toFixed(1)} s, ` +
+        `${logout.sessions.filter((s) => s.cutTries > 0).length} after a logout request cut by it), ` +
         `${logout.received.length} logout tokens received (${logout.received.filter((r) => near(r.at)).length} within 3 s of the kill, ` +
         `${logout.received.filter((r) => r.cut).length} cut mid-delivery)`,
     );

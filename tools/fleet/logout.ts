@@ -59,7 +59,14 @@ export interface EndedSession {
   readonly rps: readonly string[];
   readonly refreshTokens: readonly { readonly rp: string; readonly token: string }[];
   readonly endedAt: number;
+  /** The instance first asked to end it (the answer may have come from another, see `cutTries`). */
   readonly instance: number;
+  /**
+   * Tries of the logout request cut by a killed instance before the answer that counted (each
+   * retried at the next instance, as a browser's user would try again). Such a session may have
+   * been ended, in part, by the instance that died: its logout must arrive all the same.
+   */
+  readonly cutTries: number;
   /** The answers to each refresh token once the run is over (status and `error`). */
   refreshAfter: { rp: string; status: number; error?: string }[];
 }
@@ -277,12 +284,16 @@ export class LogoutTraffic {
     const instance = this.target ?? this.nextInstance++ % this.client!.size;
     const query = new URLSearchParams({ id_token_hint: got[0].idToken }).toString();
     const since = this.elapsed();
+    let cutTries = 0;
+    // Counted as ended only once a logout request got its answer (the signed-out page): a try
+    // cut by a kill, or answered 503, is tried again (at the next instance after a cut).
     for (;;) {
       const res = await this.client!.send(
         'end_session',
         { method: 'GET', path: `/end_session?${query}`, headers: { cookie, accept: 'text/html' } },
         { instance },
       );
+      cutTries += res.lost;
       if (res.status === 200) break;
       if (!this.traffic!.retryable('end_session', res)) {
         this.ledger!.surprise('end_session', res, 'the signed-out page (200) or 503');
@@ -298,6 +309,7 @@ export class LogoutTraffic {
       refreshTokens: got.map((g) => ({ rp: g.rp, token: g.refreshToken })),
       endedAt: this.elapsed(),
       instance,
+      cutTries,
       refreshAfter: [],
     });
   }

@@ -140,7 +140,9 @@ export class Traffic {
     instance: number | undefined,
     user: { username: string; password: string; address?: string },
   ): Promise<string> {
-    const forwarded: Record<string, string> = user.address ? { 'x-forwarded-for': user.address } : {};
+    const forwarded: Record<string, string> = user.address
+      ? { 'x-forwarded-for': user.address }
+      : {};
     const since = this.elapsed();
     for (;;) {
       const page = await this.client.send(
