@@ -158,11 +158,11 @@ export class Fleet {
 /** `interval` of the fleet's device codes, in seconds. */
 export const DEVICE_CODE_INTERVAL_SECONDS = 2;
 /**
- * One logout delivery attempt's time limit: a delivery leased by a killed instance is claimed
- * again this + 30 s after its claim, inside the run (the default 5 s would do too; shorter is
- * more room).
+ * One logout delivery attempt's time limit: 2 s more than the slow RP takes to answer
+ * (logout.ts, SLOW_RP_MS), room for a busy machine. A delivery leased by a killed instance is
+ * claimed again this + 30 s after its claim, inside the run.
  */
-export const BACKCHANNEL_LOGOUT_TIMEOUT_MS = 4000;
+export const BACKCHANNEL_LOGOUT_TIMEOUT_MS = 6000;
 
 function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.ProcessEnv {
   const unlimited = '100000000';

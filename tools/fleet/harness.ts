@@ -11,8 +11,13 @@ import { buildService } from '../../bench/lib/proofgate';
 import { fleetChecks, type Check, type FleetFigures, type RateLimitObservation } from './checks';
 import { FleetClient } from './client';
 import { DeviceTraffic } from './device';
-import { LOGOUT_AFTER_KILL_MS, LOGOUT_LEAD_MS, LogoutTraffic } from './logout';
-import { FaultRunner, type FaultRecord } from './faults';
+import {
+  LOGOUT_AFTER_KILL_MS,
+  LOGOUT_LEAD_MS,
+  LOGOUT_READY_WITHIN_MS,
+  LogoutTraffic,
+} from './logout';
+import { FaultRunner, type FaultRecord, type KillHooks } from './faults';
 import { BACKCHANNEL_LOGOUT_TIMEOUT_MS, Fleet, LOGIN_LIMIT } from './fleet';
 import { Ledger } from './ledger';
 import { faultSchedule, type FleetOptions } from './options';
@@ -180,17 +185,24 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
       const firstKill = fault.kind === 'instance-kill' && !killed;
       if (firstKill && fault.victim !== undefined) logout.endSessionsAt(fault.victim);
       if (elapsed() < due) await sleep(due - elapsed(), undefined, { signal: halt.signal });
-      if (firstKill) {
+      let hooks: KillHooks | undefined;
+      if (firstKill && fault.victim !== undefined) {
         killed = true;
         if (elapsed() - due < LOGOUT_LEAD_MS) {
           await sleep(LOGOUT_LEAD_MS, undefined, { signal: halt.signal });
         }
-        logout.endSessionsUntil(elapsed() + LOGOUT_AFTER_KILL_MS);
+        const victim = fault.victim;
+        // The kill waits for a logout token on its way from the victim to the slow RP.
+        hooks = {
+          ready: () => logout.deliveryInFlightFrom(victim),
+          readyWithinMs: LOGOUT_READY_WITHIN_MS,
+          killed: (at) => logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS),
+        };
       }
       log(
         `fault: ${fault.kind}${fault.victim === undefined ? '' : ` of instance ${fault.victim}`}`,
       );
-      const record = await faults.run(fault.kind, due, fault.victim);
+      const record = await faults.run(fault.kind, due, fault.victim, hooks);
       records.push(record);
       log(
         `  recovered: ${record.recoveryMs.map((ms) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`)).join(', ')} ` +

@@ -25,7 +25,7 @@ import type { Elapsed } from './processes';
 import type { Traffic } from './traffic';
 
 /** How long the slow RP takes to answer a logout token. */
-export const SLOW_RP_MS = 2500;
+export const SLOW_RP_MS = 4000;
 /** Pause of a loop between two sessions. */
 const PAUSE_MS = 300;
 /**
@@ -36,6 +36,11 @@ const PAUSE_MS = 300;
  */
 export const LOGOUT_LEAD_MS = 3000;
 export const LOGOUT_AFTER_KILL_MS = 6000;
+/**
+ * The kill waits at most this long for a logout token on its way from the victim to the slow RP
+ * (`deliveryInFlightFrom`): a fixed lead alone left a busy machine's run with none in flight.
+ */
+export const LOGOUT_READY_WITHIN_MS = 20_000;
 const USER = { username: 'user1', password: 'password1' };
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -116,6 +121,10 @@ export class LogoutTraffic {
   private nextAddress = 0;
   private nextInstance = 0;
   private target: number | undefined;
+  /** The instance each session's logout request was sent to first, by sid, set before sending. */
+  private readonly endingAt = new Map<string, number>();
+  /** POSTs an RP holds, not answered yet. */
+  private readonly unanswered = new Set<ReceivedLogoutToken>();
 
   constructor(private readonly elapsed: Elapsed) {}
 
@@ -136,12 +145,15 @@ export class LogoutTraffic {
             cut: false,
           };
           this.received.push(record);
+          this.unanswered.add(record);
           let answered = false;
           res.on('close', () => {
+            this.unanswered.delete(record);
             if (!answered) record.cut = true;
           });
           setTimeout(() => {
             answered = true;
+            this.unanswered.delete(record);
             if (!res.destroyed) res.writeHead(200, { 'cache-control': 'no-store' }).end();
           }, rp.delayMs);
         });
@@ -176,6 +188,18 @@ export class LogoutTraffic {
   /** Sessions are ended at `instance` from now on (it is about to be killed). */
   endSessionsAt(instance: number): void {
     this.target = instance;
+  }
+
+  /**
+   * Whether the slow RP is holding a logout token of a session whose logout was sent to
+   * `instance`: that instance queued it and, its poller looking at once, is almost surely the one
+   * delivering it, so killing it now cuts a delivery.
+   */
+  deliveryInFlightFrom(instance: number): boolean {
+    const slow = this.rps.find((rp) => rp.delayMs > 0)!.id;
+    return [...this.unanswered].some(
+      (r) => r.rp === slow && this.endingAt.get(String(r.claims?.sid)) === instance,
+    );
   }
 
   /** No session is started after `at` (elapsed ms); a later call cannot extend it. */
@@ -283,6 +307,7 @@ export class LogoutTraffic {
     }
     const instance = this.target ?? this.nextInstance++ % this.client!.size;
     const query = new URLSearchParams({ id_token_hint: got[0].idToken }).toString();
+    this.endingAt.set(sid, instance);
     const since = this.elapsed();
     let cutTries = 0;
     // Counted as ended only once a logout request got its answer (the signed-out page): a try
