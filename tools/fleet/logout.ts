@@ -364,6 +364,10 @@ export class LogoutTraffic {
         return null;
       }
     }
+    // After a 503, the code may have been spent all the same (the database went between the
+    // redemption and the answer): "already used" is then allowed, and the session let go, as the
+    // main traffic's exchanges allow it ("already used" only after a lost or 5xx try).
+    let uncertain = false;
     for (;;) {
       // A lost exchange may have spent the code: then this session is let go, not judged.
       const res = await this.client!.send(
@@ -380,10 +384,14 @@ export class LogoutTraffic {
       const idToken = str(res, 'id_token');
       const refreshToken = str(res, 'refresh_token');
       if (res.status === 200 && idToken && refreshToken) return { idToken, refreshToken };
+      if (uncertain && res.status === 400 && str(res, 'error') === 'invalid_grant') {
+        if (str(res, 'error_description') === 'Authorization code already used') return null;
+      }
       if (!this.traffic!.retryable('token.code', res)) {
         this.ledger!.surprise('token.code', res, 'a 200 with an ID token and a refresh token');
         return null;
       }
+      uncertain = true;
       await this.traffic!.afterServerError(since, 'token.code', res);
     }
   }
