@@ -196,7 +196,10 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         hooks = {
           ready: () => logout.deliveryInFlightFrom(victim),
           readyWithinMs: LOGOUT_READY_WITHIN_MS,
-          killed: (at) => logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS),
+          killed: (at) => {
+            logout.killedTarget();
+            logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS);
+          },
         };
       }
       log(

@@ -41,6 +41,13 @@ export const LOGOUT_AFTER_KILL_MS = 6000;
  * (`deliveryInFlightFrom`): a fixed lead alone left a busy machine's run with none in flight.
  */
 export const LOGOUT_READY_WITHIN_MS = 20_000;
+/**
+ * The slow RP holds a token of a session ended at the kill's victim until the kill, at most
+ * this long (less than the fleet's BACKCHANNEL_LOGOUT_TIMEOUT_MS, so a held delivery from an
+ * instance that lives is answered, not timed out): a busy machine's kill, waiting for its burst
+ * of exchanges to be answered, then still finds the delivery in flight.
+ */
+export const HOLD_MS = 8000;
 const USER = { username: 'user1', password: 'password1' };
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -123,6 +130,8 @@ export class LogoutTraffic {
   private target: number | undefined;
   /** The instance each session's logout request was sent to first, by sid, set before sending. */
   private readonly endingAt = new Map<string, number>();
+  /** The instance sessions are ended at (`endSessionsAt`) has been killed. */
+  private targetKilled = false;
   /** POSTs an RP holds, not answered yet. */
   private readonly unanswered = new Set<ReceivedLogoutToken>();
 
@@ -151,11 +160,24 @@ export class LogoutTraffic {
             this.unanswered.delete(record);
             if (!answered) record.cut = true;
           });
-          setTimeout(() => {
+          // Before the kill, the slow RP holds the tokens of sessions ended at the victim until
+          // it is gone (at most HOLD_MS): the victim is mid-delivery when it dies.
+          const receivedAt = this.elapsed();
+          const held =
+            rp.delayMs > 0 &&
+            this.target !== undefined &&
+            this.endingAt.get(String(record.claims?.sid)) === this.target;
+          const answer = () => {
+            const waited = this.elapsed() - receivedAt;
+            if (held && !this.targetKilled && waited < HOLD_MS) {
+              setTimeout(answer, 100);
+              return;
+            }
             answered = true;
             this.unanswered.delete(record);
             if (!res.destroyed) res.writeHead(200, { 'cache-control': 'no-store' }).end();
-          }, rp.delayMs);
+          };
+          setTimeout(answer, rp.delayMs);
         });
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -200,6 +222,11 @@ export class LogoutTraffic {
     return [...this.unanswered].some(
       (r) => r.rp === slow && this.endingAt.get(String(r.claims?.sid)) === instance,
     );
+  }
+
+  /** The instance sessions were ended at was killed: the slow RP holds nothing more for it. */
+  killedTarget(): void {
+    this.targetKilled = true;
   }
 
   /** No session is started after `at` (elapsed ms); a later call cannot extend it. */
