@@ -71,6 +71,52 @@ describe('AppConfig.fromEnv', () => {
     ).toBe(true);
   });
 
+  it('reads BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: on outside production, off in production unless set, and it decides OAUTH_CLIENTS http logout URIs', () => {
+    const production = { ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    const client = (uri: string) =>
+      JSON.stringify([
+        {
+          client_id: 'internal-rp',
+          redirect_uris: ['https://rp.example/cb'],
+          backchannel_logout_uri: uri,
+        },
+      ]);
+    expect(AppConfig.fromEnv(base).logout.allowPrivate).toBe(true);
+    expect(AppConfig.fromEnv(production, { serves: false }).logout.allowPrivate).toBe(false);
+    expect(() =>
+      AppConfig.fromEnv(
+        { ...production, OAUTH_CLIENTS: client('http://10.0.0.7:8080/bcl') },
+        { serves: false },
+      ),
+    ).toThrow(/OAUTH_CLIENTS\[0\]\.backchannel_logout_uri must use https/);
+    const allowed = AppConfig.fromEnv(
+      {
+        ...production,
+        BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: 'true',
+        OAUTH_CLIENTS: client('http://10.0.0.7:8080/bcl'),
+      },
+      { serves: false },
+    );
+    expect(allowed.logout.allowPrivate).toBe(true);
+    expect(allowed.oauth.clients.find((c) => c.clientId === 'internal-rp')).toMatchObject({
+      backchannelLogoutUri: 'http://10.0.0.7:8080/bcl',
+    });
+    // https stays required for a host name, setting or not.
+    expect(() =>
+      AppConfig.fromEnv(
+        {
+          ...production,
+          BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: 'true',
+          OAUTH_CLIENTS: client('http://rp.internal/bcl'),
+        },
+        { serves: false },
+      ),
+    ).toThrow(/may use http only on a loopback host or a private IP address/);
+    expect(
+      AppConfig.fromEnv({ ...base, BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: 'false' }).logout.allowPrivate,
+    ).toBe(false);
+  });
+
   it('reads CLIENT_METADATA_DNS_SERVERS: addresses with optional ports (unset: the system servers)', () => {
     expect(AppConfig.fromEnv(base).clientMetadata.dnsServers).toBeUndefined();
     expect(

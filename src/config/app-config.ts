@@ -73,6 +73,7 @@ export class AppConfig {
       for (const refusal of productionRefusals(server, lab, operator)) env.problem(refusal);
     }
     const tracing = env.read((e) => tracingConfig(e), undefined);
+    const logout = readLogoutConfig(env, server);
     const config = Object.assign(new AppConfig(), {
       server,
       database: readDatabaseConfig(env, server),
@@ -80,7 +81,7 @@ export class AppConfig {
       tokens: readTokenConfig(env, server),
       wallet: readWalletConfig(env, server),
       passkeys: readPasskeyConfig(env, server),
-      oauth: readOAuthConfig(env, server),
+      oauth: readOAuthConfig(env, server, logout),
       rateLimits: readRateLimitConfig(env),
       clientAuth: readClientAuthConfig(env),
       loginThrottle: readLoginThrottleConfig(env),
@@ -88,7 +89,7 @@ export class AppConfig {
       clientMetadata: readClientMetadataConfig(env, server),
       dpop: readDpopConfig(env),
       par: readParConfig(env),
-      logout: readLogoutConfig(env, server),
+      logout,
       stepUp: readStepUpConfig(env, server),
       operator,
       lab,

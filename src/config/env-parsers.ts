@@ -287,7 +287,7 @@ function entryLogout(
   const uri = entry.backchannel_logout_uri;
   if (uri !== undefined) {
     const problem =
-      typeof uri === 'string' ? backchannelLogoutUriProblem(uri, false) : 'must be a string';
+      typeof uri === 'string' ? backchannelLogoutUriProblem(uri, { allowPrivate: true }) : 'must be a string';
     if (problem) throw new ConfigError(`${where}backchannel_logout_uri ${problem}`);
   }
   const required = entry.backchannel_logout_session_required;

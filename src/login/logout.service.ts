@@ -25,10 +25,10 @@ export class LogoutService {
   async logout(form: LogoutFormDto, http: Exchange): Promise<string> {
     // A cross-site form must not be able to sign the user out (and so out of a pending flow).
     this.csrf.assertValid(http.req, form.csrf_token);
-    const ended = await this.sessions.end(http.req, http.res);
-    for (const session of ended) this.logger.log(`Session ended for ${session.sub}`);
     // Back-Channel Logout 1.0: the clients that got tokens in the session hear of its end.
-    await this.sessionLogout.ended(ended, 'logged_out');
+    const ended = await this.sessionLogout.end(this.sessions.idHashesToEnd(http.req), 'logged_out');
+    for (const session of ended) this.logger.log(`Session ended for ${session.sub}`);
+    this.sessions.clearCookies(http.req, http.res);
     const { return_to: returnTo } = form;
     return returnTo !== undefined && safeReturnTo(returnTo) === returnTo ? returnTo : AFTER_LOGOUT;
   }

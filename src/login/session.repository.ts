@@ -6,10 +6,10 @@ export abstract class SessionRepository {
   /** The session with this id hash if it has not expired at `now`, whether or not TTL removed it. */
   abstract findLive(idHash: string, now: Date): Promise<StoredSession | null>;
 
-  abstract delete(idHash: string): Promise<void>;
+  /** The session with this id hash, live or not (expired, not yet removed), or null. */
+  abstract find(idHash: string): Promise<StoredSession | null>;
 
-  /** Deletes the session with this id hash and answers it (live or not), or null if none. */
-  abstract take(idHash: string): Promise<StoredSession | null>;
+  abstract delete(idHash: string): Promise<void>;
 
   /**
    * Ends every session of `sub` (an account disabled, signed out everywhere), or only those

@@ -8,7 +8,12 @@ import { InvalidRequest } from '../platform/errors/protocol-error';
 import { readCookies, usesSecureCookies } from '../platform/http/cookies';
 import { AMR } from '../proofs/proof-vocabulary';
 import { acrOfAuthentication } from '../protocol-rules/acr';
-import { sessionIdOf, type LoginSession, type SessionIdentity, type StoredSession } from './session';
+import {
+  sessionIdOf,
+  type LoginSession,
+  type SessionIdentity,
+  type StoredSession,
+} from './session';
 import { SessionRepository } from './session.repository';
 import { ServerConfig } from '../config/sections/server.config';
 
@@ -148,26 +153,24 @@ export class SessionService {
   }
 
   /**
-   * Signs out: deletes every session the request's session cookies name and clears the cookies;
-   * answers the sessions it ended (for SessionLogout: their grants, their clients' logout tokens).
-   * Unlike `current`, it needs no single cookie: ending a session grants nothing, and a user who
-   * asks to sign out must be signed out even when another cookie was planted beside theirs.
+   * Signing out, first step: the id hashes of every session the request's session cookies name,
+   * for SessionLogout.end. Unlike `current`, it needs no single cookie: ending a session grants
+   * nothing, and a user who asks to sign out must be signed out even when another cookie was
+   * planted beside theirs.
    */
-  async end(
-    req: Pick<Request, 'headers'>,
-    res: Pick<Response, 'clearCookie'>,
-  ): Promise<LoginSession[]> {
-    const values = SESSION_COOKIES.flatMap((name) => readCookies(req, name));
-    const ended: LoginSession[] = [];
-    for (const value of values) {
-      if (value !== undefined && SESSION_ID.test(value)) {
-        const session = await this.sessions.take(sha256Base64Url(value));
-        if (session) ended.push(toLoginSession(session));
-      }
-    }
+  idHashesToEnd(req: Pick<Request, 'headers'>): string[] {
+    return SESSION_COOKIES.flatMap((name) => readCookies(req, name))
+      .filter((value): value is string => value !== undefined && SESSION_ID.test(value))
+      .map((value) => sha256Base64Url(value));
+  }
+
+  /**
+   * Signing out, last step, once the sessions ended: clears the cookies. Not before, so that a
+   * sign-out that failed leaves the browser its cookie to try again with.
+   */
+  clearCookies(req: Pick<Request, 'headers'>, res: Pick<Response, 'clearCookie'>): void {
     this.clearOtherCookie(req, res);
     res.clearCookie(this.cookieName, this.cookieOptions());
-    return ended;
   }
 
   /** Every session cookie the request carries, under either name: none, exactly one, several. */

@@ -14,6 +14,7 @@ import { ConsentDecisionService } from './consent/consent-decision.service';
 import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { LoginModule } from '../login/login.module';
+import { SessionLogoutModule } from '../login/logout/session-logout.module';
 import { MetadataController } from './metadata/metadata.controller';
 import { ParController } from './par/par.controller';
 import { PushedAuthorizationEndpoint } from './par/pushed-authorization.endpoint';
@@ -45,6 +46,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     GrantsModule,
     ClientsModule,
     LoginModule,
+    SessionLogoutModule,
     ConsentModule,
     CsrfModule,
   ],

@@ -1,5 +1,7 @@
 import {
+  BACKCHANNEL_LOGOUT_EVENT,
   fleetChecks,
+  logoutSummary,
   memorySegments,
   outageAnswers,
   type FleetFigures,
@@ -8,6 +10,7 @@ import type { Attempt } from '../../tools/fleet/client';
 import type { DeviceFlow, DevicePoll } from '../../tools/fleet/device';
 import type { FaultRecord } from '../../tools/fleet/faults';
 import type { MemorySample } from '../../tools/fleet/fleet';
+import type { EndedSession, ReceivedLogoutToken } from '../../tools/fleet/logout';
 
 const KID = 'k'.repeat(43);
 
@@ -133,6 +136,66 @@ function deviceFlow(id: number, overrides: Partial<DeviceFlow> = {}): DeviceFlow
   };
 }
 
+const RPS = ['fleet-rp-fast', 'fleet-rp-slow'];
+
+/** A session ended with tokens for both RPs, its refresh tokens refused afterwards. */
+function endedSession(id: number, overrides: Partial<EndedSession> = {}): EndedSession {
+  return {
+    id,
+    sid: `sid-${id}`,
+    sub: 'user-1',
+    rps: RPS,
+    refreshTokens: RPS.map((rp) => ({ rp, token: `rt-${id}-${rp}` })),
+    endedAt: 30_000 + id,
+    instance: id % 3,
+    cutTries: 0,
+    refreshAfter: RPS.map((rp) => ({ rp, status: 400, error: 'invalid_grant' })),
+    ...overrides,
+  };
+}
+
+/** A logout token as an RP received it (Back-Channel Logout 1.0 §2.4). */
+function token(
+  rp: string,
+  sid: string,
+  at: number,
+  overrides: Partial<ReceivedLogoutToken> = {},
+  claims: Record<string, unknown> = {},
+): ReceivedLogoutToken {
+  return {
+    rp,
+    at,
+    typ: 'logout+jwt',
+    claims: {
+      iss: 'http://proofgate.fleet.localhost',
+      aud: rp,
+      sub: 'user-1',
+      sid,
+      iat: 1,
+      exp: 121,
+      jti: `jti-${rp}-${sid}-${at}`,
+      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+      ...claims,
+    },
+    cut: false,
+    ...overrides,
+  };
+}
+
+/** Sessions 1 and 2 delivered to both RPs; session 2's slow RP cut by the kill, then delivered. */
+function logoutFigures(): FleetFigures['logout'] {
+  return {
+    sessions: [endedSession(1), endedSession(2)],
+    received: [
+      token('fleet-rp-fast', 'sid-1', 30_100),
+      token('fleet-rp-slow', 'sid-1', 30_100),
+      token('fleet-rp-fast', 'sid-2', 40_100),
+      token('fleet-rp-slow', 'sid-2', 40_100, { cut: true }),
+      token('fleet-rp-slow', 'sid-2', 74_500),
+    ],
+  };
+}
+
 function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
   return {
     faults: [outage(20_000, 32_000, [900, 1000, 1100]), kill(3), restart(false)],
@@ -166,6 +229,7 @@ function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
       acceptedByControlBefore429: 3,
     },
     device: [deviceFlow(1), deviceFlow(2)],
+    logout: logoutFigures(),
     ...overrides,
   };
 }
@@ -385,6 +449,14 @@ describe('memory segments', () => {
     ]);
   });
 
+  it('a 200 during the outage fails it, unless the request needs no database (the login form)', () => {
+    const f = figures();
+    const during = answered(23_000, 23_010, 200);
+    expect(failed(figures({ attempts: [...f.attempts, during] }))).toEqual(['outage-503']);
+    const form = { ...during, endpoint: 'login.page' as const };
+    expect(failed(figures({ attempts: [...f.attempts, form] }))).toEqual([]);
+  });
+
   it('leave a process too short-lived to judge unjudged', () => {
     const short = flatMemory().filter((s) => s.at < 35_000);
     expect(memorySegments(short, 0, 10_000).every((s) => !s.judged)).toBe(true);
@@ -398,5 +470,96 @@ describe('memory segments', () => {
     );
     const zero = memorySegments(restarted, 0, 10_000).filter((s) => s.slot === 0);
     expect(zero.map((s) => s.pid)).toEqual([100, 200]);
+  });
+});
+
+describe('back-channel logout checks', () => {
+  const base = logoutFigures();
+  const withReceived = (received: ReceivedLogoutToken[]) =>
+    figures({ logout: { ...base, received } });
+
+  it('a session whose token never reached one of its RPs is a lost logout', () => {
+    const lost = base.received.filter(
+      (r) => !(r.rp === 'fleet-rp-fast' && r.claims?.sid === 'sid-1'),
+    );
+    expect(failed(withReceived(lost))).toEqual(['logout-delivered']);
+    expect(logoutSummary({ ...base, received: lost }).missing).toEqual(['fleet-rp-fast sid-1']);
+  });
+
+  it('a delivery cut by the kill and never delivered again is lost, and fails both checks', () => {
+    const cutOnly = base.received.filter((r) => r.at !== 74_500);
+    expect(failed(withReceived(cutOnly))).toEqual(['logout-delivered', 'logout-after-kill']);
+  });
+
+  it('a token delivered before the cut does not count as the redelivery', () => {
+    const received = [
+      ...base.received.filter((r) => r.at !== 74_500),
+      token('fleet-rp-slow', 'sid-2', 39_000),
+    ];
+    expect(logoutSummary({ ...base, received })).toMatchObject({
+      cutPairs: 1,
+      cutThenDelivered: 0,
+    });
+    expect(failed(withReceived(received))).toEqual(['logout-after-kill']);
+  });
+
+  it('a run where no delivery was in flight at the kill has not shown the lease taking over', () => {
+    const uncut = base.received.filter((r) => !r.cut);
+    expect(failed(withReceived(uncut))).toEqual(['logout-after-kill']);
+  });
+
+  it.each([
+    [{ typ: 'JWT' }, {}],
+    [{}, { aud: 'another-rp' }],
+    [{}, { nonce: 'n' }],
+    [{}, { events: {} }],
+    [{}, { sid: undefined }],
+  ])('a logout token with %j and claims %j is refused', (header, claims) => {
+    const received = [...base.received, token('fleet-rp-fast', 'sid-1', 31_000, header, claims)];
+    expect(failed(withReceived(received))).toEqual(['logout-delivered']);
+  });
+
+  it('duplicates (a retried delivery) are allowed: at least once', () => {
+    const received = [...base.received, token('fleet-rp-fast', 'sid-1', 31_000)];
+    expect(failed(withReceived(received))).toEqual([]);
+    expect(logoutSummary({ ...base, received }).duplicates).toBe(2);
+  });
+
+  it('a refresh token of an ended session still answered 200, or not tried, fails', () => {
+    const usable = endedSession(2, {
+      refreshAfter: [
+        { rp: 'fleet-rp-fast', status: 400, error: 'invalid_grant' },
+        { rp: 'fleet-rp-slow', status: 200 },
+      ],
+    });
+    expect(failed(figures({ logout: { ...base, sessions: [endedSession(1), usable] } }))).toEqual([
+      'logout-revokes',
+    ]);
+    const untried = endedSession(2, { refreshAfter: [] });
+    expect(failed(figures({ logout: { ...base, sessions: [endedSession(1), untried] } }))).toEqual([
+      'logout-revokes',
+    ]);
+  });
+
+  it('a session whose logout request a kill cut, ended on a retry elsewhere, must be delivered too', () => {
+    const retried = endedSession(2, { cutTries: 1, instance: 1 });
+    const sessions = [endedSession(1), retried];
+    expect(logoutSummary({ ...base, sessions })).toMatchObject({
+      endedAfterCut: 1,
+      endedAfterCutDelivered: 1,
+    });
+    // The killed instance had deleted the session and not yet queued its logout (issue #35's CI run).
+    const lost = base.received.filter((r) => r.claims?.sid !== 'sid-2');
+    const summary = logoutSummary({ sessions, received: lost });
+    expect(summary).toMatchObject({ endedAfterCut: 1, endedAfterCutDelivered: 0 });
+    expect(failed(figures({ logout: { sessions, received: lost } }))).toContain('logout-delivered');
+  });
+
+  it('no session ended is no evidence', () => {
+    expect(failed(figures({ logout: { sessions: [], received: [] } }))).toEqual([
+      'logout-delivered',
+      'logout-after-kill',
+      'logout-revokes',
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import { PasswordHasher } from '../../src/platform/crypto/password-hasher';
 import { GrantRepository } from '../../src/tokens/grants/grant.repository';
 import type { TestApp } from './test-app';
 import { ServerConfig } from '../../src/config/sections/server.config';
+import { LogoutConfig } from '../../src/config/sections/logout.config';
 
 /**
  * A client registered as `proofgate-admin clients add` registers it (its rules, its generated
@@ -28,6 +29,7 @@ export async function addOperatorClient(
     get(OAuthConfig),
     get(Clock),
     get(ServerConfig),
+    get(LogoutConfig),
   );
   const { secret } = await administration.add({
     redirectUris: [],

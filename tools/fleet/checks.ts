@@ -2,9 +2,10 @@
  * What a fleet run must show, computed from its records alone (no process, no network), so the
  * same rules judge `npm run fleet`, the soak and the e2e test, and can be unit-tested.
  */
-import type { Attempt } from './client';
+import type { Attempt, Endpoint } from './client';
 import type { DeviceFlow, DevicePoll } from './device';
 import type { FaultRecord } from './faults';
+import type { EndedSession, ReceivedLogoutToken } from './logout';
 import type { MemorySample } from './fleet';
 import type { RedemptionSummary, RefreshSummary, Unexpected } from './ledger';
 import { STOP_GRACE_MS } from './processes';
@@ -58,6 +59,11 @@ export interface FleetFigures {
   readonly rateLimit: RateLimitObservation;
   /** Device authorizations (RFC 8628) the traffic started, with every poll. */
   readonly device: readonly DeviceFlow[];
+  /** Login sessions ended, and the logout tokens their relying parties received. */
+  readonly logout: {
+    readonly sessions: readonly EndedSession[];
+    readonly received: readonly ReceivedLogoutToken[];
+  };
 }
 
 export interface Check {
@@ -154,12 +160,25 @@ export function memorySegments(
 // -----------------------------------------------------------------------------------------------
 // Answers in windows
 
-/** Answered attempts sent after the database had exited and answered before it was back. */
+/**
+ * Requests the database plays no part in: the login form is rendered from signed cookies alone
+ * (its CSRF token and pre-login session), so it is rightly answered 200 during an outage.
+ */
+const WITHOUT_DATABASE: ReadonlySet<Endpoint> = new Set(['login.page']);
+
+/**
+ * Answered attempts sent after the database had exited and answered before it was back, of
+ * requests that need it.
+ */
 export function outageAnswers(attempts: readonly Attempt[], fault: FaultRecord): Attempt[] {
   if (!fault.outage) return [];
   const { stoppedAt, backAt } = fault.outage;
   return attempts.filter(
-    (a) => a.outcome === 'answered' && a.sentAt >= stoppedAt && a.endedAt <= backAt,
+    (a) =>
+      a.outcome === 'answered' &&
+      !WITHOUT_DATABASE.has(a.endpoint) &&
+      a.sentAt >= stoppedAt &&
+      a.endedAt <= backAt,
   );
 }
 
@@ -258,6 +277,116 @@ export function deviceSummary(flows: readonly DeviceFlow[]): DeviceSummary {
 // -----------------------------------------------------------------------------------------------
 // The checks
 
+// -----------------------------------------------------------------------------------------------
+// Back-Channel Logout
+
+export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/**
+ * Why a received logout token is not one Back-Channel Logout 1.0 §2.4 allows for `rp`, or
+ * undefined (the claims only: the signature is checked by the e2e specs, not here).
+ */
+export function logoutTokenProblem(r: ReceivedLogoutToken): string | undefined {
+  const c = r.claims;
+  if (!c) return 'not a JWT';
+  if (r.typ !== 'logout+jwt') return `typ ${String(r.typ)}`;
+  const aud = Array.isArray(c.aud) ? c.aud : [c.aud];
+  if (!aud.includes(r.rp)) return 'aud is not the RP';
+  if (typeof c.iss !== 'string') return 'no iss';
+  if (typeof c.sid !== 'string' || typeof c.sub !== 'string') return 'no sid or sub';
+  if (typeof c.iat !== 'number' || typeof c.exp !== 'number' || typeof c.jti !== 'string') {
+    return 'no iat, exp or jti';
+  }
+  const events = c.events;
+  if (!events || typeof events !== 'object' || !(BACKCHANNEL_LOGOUT_EVENT in events)) {
+    return 'no back-channel logout event';
+  }
+  if ('nonce' in c) return 'a nonce';
+  return undefined;
+}
+
+export interface LogoutSummary {
+  readonly sessions: number;
+  /** (session, RP) pairs: each must get the session's logout token. */
+  readonly pairs: number;
+  readonly received: number;
+  readonly invalid: readonly string[];
+  /** Pairs no answered, valid token reached. */
+  readonly missing: readonly string[];
+  /** Pairs that got more than one token (a retry after a cut or a failed attempt). */
+  readonly duplicates: number;
+  /** Deliveries whose connection closed before the RP answered: the sender was killed. */
+  readonly cut: number;
+  /** Pairs with a cut delivery that a later, answered delivery reached. */
+  readonly cutThenDelivered: number;
+  readonly cutPairs: number;
+  /** Sessions whose logout request was cut by a kill and answered on a retry elsewhere. */
+  readonly endedAfterCut: number;
+  /** Of those, the ones whose every RP got the logout token. */
+  readonly endedAfterCutDelivered: number;
+  /** Two ended sessions with one sid. */
+  readonly sharedSids: number;
+  readonly refreshTried: number;
+  readonly refreshRefused: number;
+  /** Refresh tokens of ended sessions answered otherwise than 400 invalid_grant (200: usable). */
+  readonly refreshOther: readonly string[];
+  /** Refresh tokens not tried after the run. */
+  readonly refreshUntried: number;
+}
+
+export function logoutSummary(f: FleetFigures['logout']): LogoutSummary {
+  const key = (rp: string, sid: unknown) => `${rp} ${String(sid)}`;
+  const invalid: string[] = [];
+  const delivered = new Map<string, number[]>();
+  const copies = new Map<string, number>();
+  const cutAt = new Map<string, number>();
+  for (const r of f.received) {
+    const problem = logoutTokenProblem(r);
+    if (problem) {
+      invalid.push(`${r.rp}: ${problem}`);
+      continue;
+    }
+    const k = key(r.rp, r.claims?.sid);
+    copies.set(k, (copies.get(k) ?? 0) + 1);
+    if (r.cut) {
+      if (!cutAt.has(k)) cutAt.set(k, r.at);
+    } else {
+      delivered.set(k, [...(delivered.get(k) ?? []), r.at]);
+    }
+  }
+  const pairs = f.sessions.flatMap((s) => s.rps.map((rp) => key(rp, s.sid)));
+  const sids = new Set(f.sessions.map((s) => s.sid));
+  const tried = f.sessions.flatMap((s) => s.refreshAfter);
+  const refused = tried.filter((t) => t.status === 400 && t.error === 'invalid_grant');
+  const afterCut = f.sessions.filter((s) => s.cutTries > 0);
+  return {
+    sessions: f.sessions.length,
+    pairs: pairs.length,
+    received: f.received.length,
+    invalid,
+    missing: pairs.filter((k) => !delivered.has(k)),
+    duplicates: [...copies.values()].filter((n) => n > 1).length,
+    cut: f.received.filter((r) => r.cut).length,
+    cutPairs: cutAt.size,
+    cutThenDelivered: [...cutAt].filter(([k, at]) => (delivered.get(k) ?? []).some((t) => t >= at))
+      .length,
+    endedAfterCut: afterCut.length,
+    endedAfterCutDelivered: afterCut.filter((s) =>
+      s.rps.every((rp) => delivered.has(key(rp, s.sid))),
+    ).length,
+    sharedSids: f.sessions.length - sids.size,
+    refreshTried: tried.length,
+    refreshRefused: refused.length,
+    refreshOther: tried
+      .filter((t) => !(t.status === 400 && t.error === 'invalid_grant'))
+      .map((t) => `${t.rp}: ${t.status} ${t.error ?? ''}`.trim()),
+    refreshUntried: f.sessions.reduce(
+      (n, s) => n + s.refreshTokens.length - s.refreshAfter.length,
+      0,
+    ),
+  };
+}
+
 export function fleetChecks(f: FleetFigures): Check[] {
   const checks: Check[] = [];
   const add = (id: string, title: string, ok: boolean, detail: string) =>
@@ -287,7 +416,9 @@ export function fleetChecks(f: FleetFigures): Check[] {
       .map(
         (o, i) =>
           `outage ${i + 1}: ${o.answers} answers, ${o.other.length} other` +
-          (o.other.length > 0 ? ` (${[...new Set(o.other.map(answerClass))].join(', ')})` : ''),
+          (o.other.length > 0
+            ? ` (${[...new Set(o.other.map((a) => `${a.endpoint} ${answerClass(a)}`))].join(', ')})`
+            : ''),
       )
       .join('; ') || 'no database outage in this run',
   );
@@ -463,6 +594,37 @@ export function fleetChecks(f: FleetFigures): Check[] {
       (d.earlyNotJudged.length > 0
         ? `; ${d.earlyNotJudged.length} more not judged (${d.earlyNotJudged.join('; ')})`
         : ''),
+  );
+
+  const l = logoutSummary(f.logout);
+  add(
+    'logout-delivered',
+    "Every ended session's logout token reaches each of its relying parties at least once (typ logout+jwt, the RP as aud, its sid and sub, the event, no nonce)",
+    l.sessions > 0 && l.missing.length === 0 && l.invalid.length === 0 && l.sharedSids === 0,
+    `${l.sessions} sessions ended × their RPs: ${l.pairs - l.missing.length}/${l.pairs} delivered ` +
+      `(${l.received} POSTs received, ${l.duplicates} pairs more than once; ` +
+      `${l.endedAfterCutDelivered}/${l.endedAfterCut} sessions whose logout request a kill cut, answered on a retry elsewhere, delivered)` +
+      (l.missing.length > 0 ? `; missing: ${l.missing.slice(0, 5).join(', ')}` : '') +
+      (l.invalid.length > 0 ? `; invalid: ${l.invalid.slice(0, 5).join(', ')}` : '') +
+      (l.sharedSids > 0 ? `; ${l.sharedSids} sessions share a sid` : ''),
+  );
+  add(
+    'logout-after-kill',
+    'A SIGKILL cut logout deliveries in flight, and another instance delivered each of them once its lease ran out',
+    l.cut > 0 && l.cutThenDelivered === l.cutPairs,
+    `${l.cut} deliveries cut before the RP answered (${l.cutPairs} session × RP pairs), ` +
+      `${l.cutThenDelivered} of those pairs delivered again afterwards`,
+  );
+  add(
+    'logout-revokes',
+    'No refresh token of a logged-out session works afterwards: each is refused with invalid_grant',
+    l.refreshTried > 0 &&
+      l.refreshOther.length === 0 &&
+      l.refreshUntried === 0 &&
+      l.refreshRefused === l.refreshTried,
+    `${l.refreshRefused}/${l.refreshTried} refresh tokens refused with invalid_grant` +
+      (l.refreshUntried > 0 ? `; ${l.refreshUntried} not tried` : '') +
+      (l.refreshOther.length > 0 ? `; otherwise: ${l.refreshOther.slice(0, 5).join(', ')}` : ''),
   );
 
   return checks;

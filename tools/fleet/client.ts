@@ -18,11 +18,13 @@ export type Endpoint =
   | 'wallet.verify'
   | 'api.me'
   | 'jwks'
+  | 'login.page'
   | 'login'
   | 'register'
   | 'device.authorize'
   | 'device.verify'
-  | 'token.device';
+  | 'token.device'
+  | 'end_session';
 
 export interface RequestSpec {
   readonly method: 'GET' | 'POST';

@@ -288,13 +288,14 @@ export class DeviceTraffic {
   /**
    * The user's browser at /device, signed in as user0, from an address of its own: looks the
    * code up, then confirms it. True once approved (a retried approval whose first try was lost
-   * may find the code already answered: by that try).
+   * or answered 503 may find the code already answered: by that try).
    */
   private async approve(userCode: string): Promise<boolean> {
     const address = `10.77.${Math.floor(this.nextAddress / 250)}.${(this.nextAddress % 250) + 1}`;
     this.nextAddress++;
     for (const action of ['lookup', 'approve'] as const) {
       const since = this.elapsed();
+      let uncertain = false;
       for (;;) {
         if (this.stopping) return false;
         const page = await this.client.send('device.verify', {
@@ -329,15 +330,19 @@ export class DeviceTraffic {
           body: new URLSearchParams({ user_code: userCode, action, csrf_token: csrf }).toString(),
         });
         if (res.status === 200) break;
+        // A try lost, or answered 503 (the database went between the write and the answer),
+        // may have recorded the approval: its retry then finds the code answered.
+        if (res.lost > 0) uncertain = true;
         if (
           action === 'approve' &&
-          res.lost > 0 &&
+          uncertain &&
           res.status === 400 &&
           res.text.includes('That code has already been answered.')
         ) {
           break;
         }
         if (this.traffic.retryable('device.verify', res)) {
+          uncertain = true;
           await this.traffic.afterServerError(since, 'device.verify', res);
           continue;
         }

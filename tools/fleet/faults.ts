@@ -21,6 +21,16 @@ const HELD_CHALLENGES = 3;
 export const KILL_LOOPS = 8;
 const KILL_CODES = 64;
 const KILL_AFTER_ANSWERS = 6;
+/**
+ * What else a kill should cut (the logout traffic's deliveries from the victim): the kill waits
+ * at most `readyWithinMs` for `ready` before its burst of exchanges, and prefers a moment when it
+ * still holds; `killed` is told when the victim is gone.
+ */
+export interface KillHooks {
+  readonly ready: () => boolean;
+  readonly readyWithinMs: number;
+  readonly killed: (killedAt: number) => void;
+}
 /** Refresh families checked concurrently after a fault. */
 const SWEEP_CONCURRENCY = 3;
 /** A fault waits this long at most for every instance to answer 200 again. */
@@ -91,7 +101,12 @@ export class FaultRunner {
     private readonly signal: AbortSignal,
   ) {}
 
-  async run(kind: FaultKind, scheduledAt: number, victim?: number): Promise<FaultRecord> {
+  async run(
+    kind: FaultKind,
+    scheduledAt: number,
+    victim?: number,
+    hooks?: KillHooks,
+  ): Promise<FaultRecord> {
     const held = await this.hold();
     const startedAt = this.elapsed();
     const unseenBefore = this.unseenRedemptions();
@@ -104,7 +119,7 @@ export class FaultRunner {
         measured = await this.databaseOutage();
         break;
       case 'instance-kill':
-        measured = await this.instanceKill(victim ?? 1);
+        measured = await this.instanceKill(victim ?? 1, hooks);
         break;
       case 'fleet-restart':
         measured = await this.fleetRestart();
@@ -205,10 +220,12 @@ export class FaultRunner {
     };
   }
 
-  private async instanceKill(victim: number) {
+  private async instanceKill(victim: number, hooks?: KillHooks) {
     const instance = this.fleet.instances[victim];
     const scanFrom = this.client.attempts.length;
     const codes = await this.mintMany(KILL_CODES);
+    const ready = hooks?.ready ?? (() => true);
+    await this.waitFor(ready, hooks?.readyWithinMs ?? 0);
     const streamAt = this.elapsed();
     let killing = false;
     let next = 0;
@@ -228,10 +245,12 @@ export class FaultRunner {
           a.endpoint === 'token.code' && a.instance === victim && a.sentAt >= streamAt;
         if (ofStream && a.outcome === 'answered') answered++;
       }
-      return answered >= KILL_AFTER_ANSWERS;
+      // Still ready (a logout delivery in flight), or not waiting for it past a few more answers.
+      return answered >= KILL_AFTER_ANSWERS && (ready() || answered >= 3 * KILL_AFTER_ANSWERS);
     }, 10_000);
     killing = true;
     const killedAt = await instance.kill();
+    hooks?.killed(killedAt);
     await Promise.all(loops);
     const cut = outcomes.filter((o) => o.lost);
     const downFor = this.settings.killDownSeconds * 1000 - (this.elapsed() - killedAt);

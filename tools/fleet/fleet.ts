@@ -59,6 +59,8 @@ export class Fleet {
     runDir: string,
     elapsed: Elapsed,
     inspect = false,
+    /** Settings of the run's own (OAUTH_CLIENTS naming the harness's relying parties). */
+    extraEnv: NodeJS.ProcessEnv = {},
   ): Promise<Fleet> {
     const database = new FleetDatabase(join(runDir, 'fleet.mv'), elapsed);
     await database.start();
@@ -67,7 +69,7 @@ export class Fleet {
       const secret = randomBytes(36).toString('base64url');
       for (let slot = 0; slot < INSTANCES; slot++) {
         const port = await freePort();
-        const env = serviceEnv(port, database.uri(DATABASE_NAME), secret);
+        const env = { ...serviceEnv(port, database.uri(DATABASE_NAME), secret), ...extraEnv };
         const log = join(runDir, `instance-${slot}.log`);
         const inspectPort = inspect ? await freePort() : undefined;
         fleet.instances.push(
@@ -155,6 +157,12 @@ export class Fleet {
  */
 /** `interval` of the fleet's device codes, in seconds. */
 export const DEVICE_CODE_INTERVAL_SECONDS = 2;
+/**
+ * One logout delivery attempt's time limit: 2 s more than the slow RP holds a token at most
+ * before the kill (logout.ts, HOLD_MS), room for a busy machine. A delivery leased by a killed
+ * instance is claimed again this + 30 s after its claim, inside the run.
+ */
+export const BACKCHANNEL_LOGOUT_TIMEOUT_MS = 10_000;
 
 function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.ProcessEnv {
   const unlimited = '100000000';
@@ -182,6 +190,11 @@ function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.Proc
     RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT),
     // Device codes polled every 2 s (RFC 8628 §3.5; the default 5 s leaves few polls in a run).
     DEVICE_CODE_INTERVAL_SECONDS: String(DEVICE_CODE_INTERVAL_SECONDS),
+    // The relying parties' logout endpoints are the harness's, on loopback (tools/fleet/logout.ts).
+    BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: 'true',
+    BACKCHANNEL_LOGOUT_TIMEOUT_MS: String(BACKCHANNEL_LOGOUT_TIMEOUT_MS),
+    BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '500',
+    BACKCHANNEL_LOGOUT_FIRST_RETRY_MS: '500',
     // The rate-limit check speaks for a client address of its own (X-Forwarded-For from the
     // loopback proxy), so exhausting its limit leaves the load's logins alone.
     TRUST_PROXY: 'loopback',

@@ -11,8 +11,14 @@ import { buildService } from '../../bench/lib/proofgate';
 import { fleetChecks, type Check, type FleetFigures, type RateLimitObservation } from './checks';
 import { FleetClient } from './client';
 import { DeviceTraffic } from './device';
-import { FaultRunner, type FaultRecord } from './faults';
-import { Fleet, LOGIN_LIMIT } from './fleet';
+import {
+  LOGOUT_AFTER_KILL_MS,
+  LOGOUT_LEAD_MS,
+  LOGOUT_READY_WITHIN_MS,
+  LogoutTraffic,
+} from './logout';
+import { FaultRunner, type FaultRecord, type KillHooks } from './faults';
+import { BACKCHANNEL_LOGOUT_TIMEOUT_MS, Fleet, LOGIN_LIMIT } from './fleet';
 import { Ledger } from './ledger';
 import { faultSchedule, type FleetOptions } from './options';
 import type { Elapsed } from './processes';
@@ -114,7 +120,14 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
 
   const runDir = mkdtempSync(join(tmpdir(), 'proofgate-fleet-'));
   log(`run folder (database file, instance logs): ${runDir}`);
-  const fleet = await Fleet.start(settings.distDir, runDir, elapsed, options.gcSampleMs > 0);
+  const logout = new LogoutTraffic(elapsed);
+  const rpClients = await logout.startReceivers();
+  const fleet = await Fleet.start(settings.distDir, runDir, elapsed, options.gcSampleMs > 0, {
+    OAUTH_CLIENTS: rpClients,
+  }).catch(async (error: unknown) => {
+    await logout.close();
+    throw error;
+  });
   const client = new FleetClient(fleet.origins, options.inFlight, elapsed);
   const ledger = new Ledger();
   const traffic = new Traffic(client, ledger, elapsed);
@@ -161,15 +174,38 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     const loadStartedAt = elapsed();
     traffic.start(options.workers);
     device.start(options.deviceLoops);
+    logout.start(options.logoutLoops, { client, traffic, ledger });
     log(`load: ${options.workers} workers, at most ${options.inFlight} requests in flight`);
 
+    let killed = false;
     for (const fault of faultSchedule(options)) {
       const due = loadStartedAt + fault.atSeconds * 1000;
+      // Before the first kill, sessions are ended at the victim, whose poller claims their
+      // deliveries at once: logout tokens are in flight from it when it dies (the slow RP).
+      const firstKill = fault.kind === 'instance-kill' && !killed;
+      if (firstKill && fault.victim !== undefined) logout.endSessionsAt(fault.victim);
       if (elapsed() < due) await sleep(due - elapsed(), undefined, { signal: halt.signal });
+      let hooks: KillHooks | undefined;
+      if (firstKill && fault.victim !== undefined) {
+        killed = true;
+        if (elapsed() - due < LOGOUT_LEAD_MS) {
+          await sleep(LOGOUT_LEAD_MS, undefined, { signal: halt.signal });
+        }
+        const victim = fault.victim;
+        // The kill waits for a logout token on its way from the victim to the slow RP.
+        hooks = {
+          ready: () => logout.deliveryInFlightFrom(victim),
+          readyWithinMs: LOGOUT_READY_WITHIN_MS,
+          killed: (at) => {
+            logout.killedTarget();
+            logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS);
+          },
+        };
+      }
       log(
         `fault: ${fault.kind}${fault.victim === undefined ? '' : ` of instance ${fault.victim}`}`,
       );
-      const record = await faults.run(fault.kind, due, fault.victim);
+      const record = await faults.run(fault.kind, due, fault.victim, hooks);
       records.push(record);
       log(
         `  recovered: ${record.recoveryMs.map((ms) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`)).join(', ')} ` +
@@ -180,13 +216,25 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     const tail = (options.faultIntervalSeconds * 1000) / 2;
     const end = Math.max(loadStartedAt + options.seconds * 1000, elapsed() + tail);
     if (elapsed() < end) await sleep(end - elapsed(), undefined, { signal: halt.signal });
-    await Promise.all([traffic.stop(), device.stop()]);
+    await Promise.all([traffic.stop(), device.stop(), logout.stop()]);
     const loadEndedAt = elapsed();
     fleet.stopSampling();
     log(`load stopped after ${((loadEndedAt - loadStartedAt) / 1000).toFixed(0)} s`);
     const finalSweep = await faults.sweepFamilies();
     const jwksAtEnd = await faults.jwks();
     log(`final check: families ${finalSweep.alive}/${finalSweep.checked}`);
+    // A delivery leased by an instance killed mid-attempt is retried once its lease runs out.
+    await logout.settle(BACKCHANNEL_LOGOUT_TIMEOUT_MS + 40_000);
+    await logout.tryRefreshTokens();
+    const killedAt = records.find((r) => r.kill)?.kill?.killedAt ?? NaN;
+    const near = (at: number) => Math.abs(at - killedAt) < 3000;
+    log(
+      `logout: ${logout.sessions.length} sessions ended (last at +${((logout.sessions.at(-1)?.endedAt ?? 0) / 1000).toFixed(1)} s; ` +
+        `${logout.sessions.filter((s) => near(s.endedAt)).length} within 3 s of the kill at +${(killedAt / 1000).toFixed(1)} s, ` +
+        `${logout.sessions.filter((s) => s.cutTries > 0).length} after a logout request cut by it), ` +
+        `${logout.received.length} logout tokens received (${logout.received.filter((r) => near(r.at)).length} within 3 s of the kill, ` +
+        `${logout.received.filter((r) => r.cut).length} cut mid-delivery)`,
+    );
 
     const figures: FleetFigures = {
       faults: records,
@@ -212,6 +260,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
       warmupMs: options.warmupSeconds * 1000,
       rateLimit,
       device: device.flows,
+      logout: { sessions: logout.sessions, received: logout.received },
     };
     const checks = fleetChecks(figures);
     const ok = checks.every((check) => check.ok);
@@ -235,10 +284,11 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
   } finally {
     clearTimeout(watchdog);
     settings.signal?.removeEventListener('abort', onInterrupt);
-    const stopped = Promise.all([traffic.stop(), device.stop()]);
+    const stopped = Promise.all([traffic.stop(), device.stop(), logout.stop()]);
     await client.close();
     await stopped;
     await fleet.close();
+    await logout.close();
     if (!keepRunDir) rmSync(runDir, { recursive: true, force: true });
   }
 }

@@ -19,6 +19,8 @@ export interface FleetOptions {
   readonly workers: number;
   /** Device authorizations (RFC 8628) under way at once, each polled at its interval. */
   readonly deviceLoops: number;
+  /** Login sessions signed in, given tokens for two RPs and ended at once (back-channel logout). */
+  readonly logoutLoops: number;
   /** At most this many HTTP requests in flight from the harness at any moment. */
   readonly inFlight: number;
   /** RSS sampling period. */
@@ -44,6 +46,7 @@ export const FLEET_DEFAULTS: FleetOptions = {
   killDownSeconds: 2,
   workers: 6,
   deviceLoops: 2,
+  logoutLoops: 3,
   inFlight: 12,
   sampleMs: 1000,
   // The CI profile's processes live too briefly to judge memory; no forced collections in it.
@@ -62,6 +65,7 @@ export const SOAK_DEFAULTS: FleetOptions = {
   killDownSeconds: 5,
   workers: 8,
   deviceLoops: 3,
+  logoutLoops: 3,
   inFlight: 16,
   sampleMs: 2000,
   gcSampleMs: 5000,

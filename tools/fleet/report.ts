@@ -1,5 +1,5 @@
 /** docs/RELIABILITY.md and the console summary of a fleet run. */
-import { answerClass, deviceSummary, memorySegments, type Check } from './checks';
+import { answerClass, deviceSummary, logoutSummary, memorySegments, type Check } from './checks';
 import type { Attempt, Endpoint } from './client';
 import { KILL_LOOPS, type FaultRecord } from './faults';
 import {
@@ -10,7 +10,15 @@ import {
   DEVICE_CODE_INTERVAL_SECONDS,
   LOGIN_LIMIT,
   SERVER_SELECTION_TIMEOUT_MS,
+  BACKCHANNEL_LOGOUT_TIMEOUT_MS,
 } from './fleet';
+import {
+  HOLD_MS,
+  LOGOUT_AFTER_KILL_MS,
+  LOGOUT_LEAD_MS,
+  LOGOUT_READY_WITHIN_MS,
+  SLOW_RP_MS,
+} from './logout';
 import type { FleetRun } from './harness';
 import { commandLine } from './options';
 
@@ -47,11 +55,13 @@ const ENDPOINTS: Record<Endpoint, string> = {
   'wallet.verify': 'POST /wallet/verify',
   'api.me': 'GET /api/me',
   jwks: 'GET /jwks.json',
+  'login.page': 'GET /login (the form)',
   login: 'POST /login',
   register: 'POST /register',
   'device.authorize': 'POST /device_authorization',
   'device.verify': 'POST /device (browser)',
   'token.device': 'POST /token (device code)',
+  end_session: 'GET /end_session (RP-initiated logout)',
 };
 
 type Phase = 'steady' | FaultRecord['kind'];
@@ -316,6 +326,7 @@ export function renderReport(run: FleetRun, env: Environment): string {
   const r = f.rateLimit;
   const c = f.counts;
   const d = deviceSummary(f.device);
+  const l = logoutSummary(f.logout);
   return `# Reliability: a Proofgate fleet under faults
 
 Written by \`${commandLine(o)}\` (\`tools/fleet/\`); \`npm run fleet\` runs the same harness for
@@ -337,6 +348,7 @@ while the database is away, quick recovery, state that survives every restart, f
 - Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`REFRESH_TOKEN_GRACE_SECONDS=${REFRESH_TOKEN_GRACE_SECONDS}\` (a refresh retried after a fault, its first answer lost, still gets its successor), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits)).
 - Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 5xx is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once; every 4th with a DPoP proof, a fresh one per try, its family then refreshing and calling \`/api/me\` with proofs of the same key), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls; of these, ${c.dpopExchanges} code exchanges, ${c.dpopRefreshes} refreshes and ${c.dpopMeCalls} \`/api/me\` calls with DPoP proofs.
 - Device authorization (RFC 8628): ${o.deviceLoops} more loops, each a CLI starting a device authorization (\`DEVICE_CODE_INTERVAL_SECONDS=${DEVICE_CODE_INTERVAL_SECONDS}\`), polling \`/token\` at once and then every \`interval\` after the last answer (5 s more after each \`slow_down\`), while its user's browser, signed in as user0, looks the code up and approves it at \`/device\` from an \`X-Forwarded-For\` address of its own (the verification page allows 9 codes per address in 10 minutes). Every 4th flow also polls once at once, on purpose, and must get \`slow_down\` (unless the service could not see it as early: refused by an instance that was down and sent again later, or right after a poll answered 503 or cut; these are listed, not judged); every 2nd sends its first poll after the approval as two concurrent copies to two instances. It did ${d.flows} device authorizations (${d.approved} approved and polled to the end), ${d.polls} polls, ${d.duplicatePairs} concurrent pairs, ${d.slowDowns} \`slow_down\` answers.
+- Back-Channel Logout: ${o.logoutLoops} more loops, each signing user1 in (from an \`X-Forwarded-For\` address of its own), getting tokens in that session for two relying parties, then ending it with \`GET /end_session\` and the first RP's ID token as \`id_token_hint\`, on the instances in turn, then for ${LOGOUT_LEAD_MS / 1000} s at the first kill's victim before it dies (the kill waits up to ${LOGOUT_READY_WITHIN_MS / 1000} s for a logout token on its way from the victim to the slow RP, which holds such tokens until the kill, at most ${HOLD_MS / 1000} s), and until ${LOGOUT_AFTER_KILL_MS / 1000} s after that kill. The RPs are HTTP servers of the harness on loopback, in every instance's \`OAUTH_CLIENTS\` with a \`backchannel_logout_uri\` (\`BACKCHANNEL_LOGOUT_ALLOW_PRIVATE=true\`); one answers at once, the other after ${SLOW_RP_MS / 1000} s, so deliveries are in flight when the instance is killed. \`BACKCHANNEL_LOGOUT_TIMEOUT_MS=${BACKCHANNEL_LOGOUT_TIMEOUT_MS}\`: a delivery leased by the killed instance is claimed again ${(BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30_000) / 1000} s after its claim, before the end of the run. It ended ${l.sessions} sessions; the RPs received ${l.received} logout tokens (${l.cut} cut before the RP answered, ${l.duplicates} session × RP pairs more than once); afterwards ${l.refreshRefused} of ${l.refreshTried} refresh tokens of those sessions were refused.
 - Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
 
 ## Checks

@@ -128,39 +128,66 @@ export class Traffic {
 
   /** Logs user0 in through the real form on `instance`; the session cookie works on every instance. */
   async login(instance: number): Promise<void> {
-    const page = await this.client.send(
-      'login',
-      { method: 'GET', path: '/login?return_to=%2F' },
-      { instance },
-    );
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
-    const csrfCookie = cookieValue(page.setCookie, 'pg_csrf');
-    // The CSRF token is signed for this pre-login session: its cookie goes back too.
-    const presession = cookieValue(page.setCookie, 'pg_presession');
-    if (page.status !== 200 || !csrf || !csrfCookie || !presession) {
-      throw new Error(`login page: ${page.status}, no CSRF token or cookie`);
-    }
-    const res = await this.client.send(
-      'login',
-      {
-        method: 'POST',
-        path: '/login',
-        headers: {
-          'content-type': FORM,
-          cookie: `pg_csrf=${csrfCookie}; pg_presession=${presession}`,
+    this.sessionCookie = await this.signIn(instance, { username: 'user0', password: 'password0' });
+  }
+
+  /**
+   * A login session through the real form, on `instance` (default: the next in turn), from
+   * `address` (X-Forwarded-For: the login limit counts per address) when given; retried while
+   * answered 503. Answers the session's cookie.
+   */
+  async signIn(
+    instance: number | undefined,
+    user: { username: string; password: string; address?: string },
+  ): Promise<string> {
+    const forwarded: Record<string, string> = user.address
+      ? { 'x-forwarded-for': user.address }
+      : {};
+    const since = this.elapsed();
+    for (;;) {
+      const page = await this.client.send(
+        'login.page',
+        { method: 'GET', path: '/login?return_to=%2F', headers: forwarded },
+        { instance },
+      );
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+      const csrfCookie = cookieValue(page.setCookie, 'pg_csrf');
+      // The CSRF token is signed for this pre-login session: its cookie goes back too.
+      const presession = cookieValue(page.setCookie, 'pg_presession');
+      if (page.status !== 200 || !csrf || !csrfCookie || !presession) {
+        if (this.retryable('login.page', page)) {
+          await this.afterServerError(since, 'login.page', page);
+          continue;
+        }
+        throw new Error(`login page: ${page.status}, no CSRF token or cookie`);
+      }
+      const res = await this.client.send(
+        'login',
+        {
+          method: 'POST',
+          path: '/login',
+          headers: {
+            ...forwarded,
+            'content-type': FORM,
+            cookie: `pg_csrf=${csrfCookie}; pg_presession=${presession}`,
+          },
+          body: new URLSearchParams({
+            username: user.username,
+            password: user.password,
+            csrf_token: csrf,
+            return_to: '/',
+          }).toString(),
         },
-        body: new URLSearchParams({
-          username: 'user0',
-          password: 'password0',
-          csrf_token: csrf,
-          return_to: '/',
-        }).toString(),
-      },
-      { instance },
-    );
-    const session = cookieValue(res.setCookie, 'pg_session');
-    if (res.status !== 303 || !session) throw new Error(`login: ${res.status}, no session cookie`);
-    this.sessionCookie = `pg_session=${session}`;
+        { instance: page.instance },
+      );
+      const session = cookieValue(res.setCookie, 'pg_session');
+      if (res.status === 303 && session) return `pg_session=${session}`;
+      if (this.retryable('login', res)) {
+        await this.afterServerError(since, 'login', res);
+        continue;
+      }
+      throw new Error(`login: ${res.status}, no session cookie`);
+    }
   }
 
   start(workers: number): void {

@@ -1,3 +1,4 @@
+import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import { Injectable } from '@nestjs/common';
@@ -117,6 +118,7 @@ export class ClientAdministration {
     private readonly oauth: OAuthConfig,
     private readonly clock: Clock,
     private readonly server: ServerConfig,
+    private readonly logout: LogoutConfig,
   ) {}
 
   async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
@@ -152,12 +154,16 @@ export class ClientAdministration {
         ...(entry.backchannelLogoutUri ? { backchannelLogoutUri: entry.backchannelLogoutUri } : {}),
       }),
     };
-    if (
-      client.backchannelLogoutUri !== undefined &&
-      this.server.isProduction &&
-      backchannelLogoutUriProblem(client.backchannelLogoutUri, true) !== undefined
-    ) {
-      throw new AdminError('backchannel_logout_uri must use https when NODE_ENV=production');
+    const logoutUriProblem =
+      client.backchannelLogoutUri === undefined
+        ? undefined
+        : backchannelLogoutUriProblem(client.backchannelLogoutUri, {
+            allowPrivate: this.logout.allowPrivate,
+          });
+    if (logoutUriProblem !== undefined) {
+      throw new AdminError(
+        `backchannel_logout_uri ${logoutUriProblem} (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE=${this.logout.allowPrivate})`,
+      );
     }
     if (!(await this.clients.insertIfAbsent(client))) {
       throw new AdminError(`client ${client.clientId} already exists`);

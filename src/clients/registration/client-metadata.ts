@@ -150,14 +150,17 @@ function redirectUris(body: Record<string, unknown>, name = 'redirect_uris'): st
  * RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`, Back-Channel Logout 1.0 §2.2
  * `backchannel_logout_uri` and `backchannel_logout_session_required`.
  */
-function logoutMetadata(body: Record<string, unknown>, production: boolean): ClientLogoutMetadata {
+function logoutMetadata(
+  body: Record<string, unknown>,
+  allowPrivate: boolean,
+): ClientLogoutMetadata {
   const postLogout = redirectUris(body, 'post_logout_redirect_uris');
   const uri = body.backchannel_logout_uri;
   if (uri !== undefined) {
     if (typeof uri !== 'string') {
       throw new InvalidClientMetadata('backchannel_logout_uri must be a string');
     }
-    const problem = backchannelLogoutUriProblem(uri, production);
+    const problem = backchannelLogoutUriProblem(uri, { allowPrivate });
     if (problem) throw new InvalidClientMetadata(`backchannel_logout_uri ${problem}`);
   }
   const sessionRequired = flag(body, 'backchannel_logout_session_required');
@@ -273,11 +276,16 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
  * comes from (RFC 7591: client_secret_basic; a metadata document: none): the grant types a
  * client may register depend on whether it authenticates (protocol-rules/grant-types.ts).
  * `production` refuses a web client's loopback http redirect URIs (a native app's stay allowed).
+ * `privateLogoutUris` (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE; outside production by default) lets
+ * `backchannel_logout_uri` use http on a loopback or private address.
  */
 export function parseClientMetadata(
   body: unknown,
   defaultAuthMethod: TokenEndpointAuthMethod,
-  { production }: { production: boolean },
+  {
+    production,
+    privateLogoutUris = !production,
+  }: { production: boolean; privateLogoutUris?: boolean },
 ): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
   const malformed = fieldWithLoneSurrogate(body);
@@ -303,7 +311,7 @@ export function parseClientMetadata(
     REGISTRABLE_RESPONSE_TYPES,
   );
   const keys = clientKeys(body, method);
-  const logout = logoutMetadata(body, production);
+  const logout = logoutMetadata(body, privateLogoutUris);
   const inconsistent = grantTypesProblem({
     grantTypes,
     confidential: (method ?? defaultAuthMethod) !== 'none',

@@ -86,7 +86,7 @@ export class ClientRegistrationRequestDto {
 
   @ApiPropertyOptional({
     description:
-      'OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; https (http on a loopback host outside production), no fragment',
+      'OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; https (http on a loopback or private address with BACKCHANNEL_LOGOUT_ALLOW_PRIVATE), no fragment',
     example: 'https://app.example.com/backchannel-logout',
   })
   backchannel_logout_uri?: string;

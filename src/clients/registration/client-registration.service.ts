@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { RegistrationConfig } from '../../config/sections/registration.config';
+import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
@@ -44,6 +45,7 @@ export class ClientRegistrationService {
     private readonly registration: RegistrationConfig,
     private readonly clock: Clock,
     private readonly server: ServerConfig,
+    private readonly logout: LogoutConfig,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
@@ -56,6 +58,9 @@ export class ClientRegistrationService {
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
     const metadata = parseClientMetadata(body, 'client_secret_basic', {
       production: this.server.isProduction,
+      // A client that registers itself never reaches the internal network in production: with
+      // open registration, anyone could otherwise have logout tokens POSTed to internal hosts.
+      privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
     });
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';

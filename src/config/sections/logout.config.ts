@@ -15,8 +15,13 @@ export abstract class LogoutConfig {
   /** One attempt's time limit (name resolution, connection, answer). */
   abstract readonly timeoutMs: number;
   /**
-   * Deliver over plain http and to loopback and private addresses: outside production only
-   * (a client under development on 127.0.0.1); in production, https to public addresses only.
+   * BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: deliver over plain http and to loopback and private
+   * addresses, and let clients register an http `backchannel_logout_uri` on a loopback host or a
+   * private IP literal. On by default outside production (a client under development on
+   * 127.0.0.1); off by default in production (https to public addresses only), where an operator
+   * whose relying parties sit on an internal network turns it on. Unlike
+   * CLIENT_METADATA_ALLOW_PRIVATE it is allowed there: only registered clients name these URIs, and
+   * the addresses it opens are the ones the operator's own RPs live on.
    */
   abstract readonly allowPrivate: boolean;
 }
@@ -33,6 +38,6 @@ export function readLogoutConfig(env: EnvReader, server: ServerConfig): LogoutCo
     }),
     firstRetryMs: env.int('BACKCHANNEL_LOGOUT_FIRST_RETRY_MS', 2_000, { min: 50, max: 300_000 }),
     timeoutMs: env.int('BACKCHANNEL_LOGOUT_TIMEOUT_MS', 5_000, { min: 200, max: 30_000 }),
-    allowPrivate: !server.isProduction,
+    allowPrivate: env.bool('BACKCHANNEL_LOGOUT_ALLOW_PRIVATE', !server.isProduction),
   });
 }

@@ -1,5 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ConfigError, clients } from '../env-parsers';
+import { LogoutConfig } from './logout.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { ServerConfig } from './server.config';
@@ -110,17 +111,23 @@ export abstract class OAuthConfig {
   abstract readonly registeredClientResources: RegisteredClientResources;
 }
 
-export function readOAuthConfig(env: EnvReader, server: ServerConfig): OAuthConfig {
+export function readOAuthConfig(
+  env: EnvReader,
+  server: ServerConfig,
+  logout: LogoutConfig,
+): OAuthConfig {
   const seedDemoData = env.bool('SEED_DEMO_DATA', !server.isProduction);
   const configuredClients = env.read((e) => clients(e, 'OAUTH_CLIENTS'), []);
-  if (server.isProduction) {
-    // Back-Channel Logout 1.0 §2.2: logout tokens are POSTed over https in production.
-    configuredClients.forEach((client, index) => {
-      const uri = client.backchannelLogoutUri;
-      const problem = uri === undefined ? undefined : backchannelLogoutUriProblem(uri, true);
-      if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
-    });
-  }
+  // Back-Channel Logout 1.0 §2.2: logout tokens are POSTed over https, unless the operator lets
+  // them reach loopback and private addresses (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE).
+  configuredClients.forEach((client, index) => {
+    const uri = client.backchannelLogoutUri;
+    const problem =
+      uri === undefined
+        ? undefined
+        : backchannelLogoutUriProblem(uri, { allowPrivate: logout.allowPrivate });
+    if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
+  });
   return Object.freeze({
     clients: mergeClients(
       seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [],

@@ -135,7 +135,8 @@ export class AccountPageService {
     const session = await this.sessions.currentOrRefuse(http.req);
     if (!session) return null;
     const ended = await this.activity.signOutEverywhere(session.sub);
-    await this.sessions.end(http.req, http.res);
+    // This browser's session ended with the others: its cookie goes.
+    this.sessions.clearCookies(http.req, http.res);
     return ended;
   }
 

@@ -98,8 +98,8 @@ export class EndSessionService {
   }
 
   private async signOut(http: Exchange, back: Return): Promise<EndSessionOutcome> {
-    const ended = await this.sessions.end(http.req, http.res);
-    await this.sessionLogout.ended(ended, 'rp_initiated_logout');
+    await this.sessionLogout.end(this.sessions.idHashesToEnd(http.req), 'rp_initiated_logout');
+    this.sessions.clearCookies(http.req, http.res);
     return this.finish(back);
   }
 

@@ -13,6 +13,7 @@ import { LogoutDeliveriesQueued, LogoutDeliveryAttempted } from './backchannel-l
 import type { LogoutDelivery } from './logout-delivery';
 import { LogoutDeliveryRepository } from './logout-delivery.repository';
 import { LogoutDeliverySender } from './logout-delivery.sender';
+import { SessionLogout } from './session-logout.service';
 
 /** The longest wait between two attempts of one delivery. */
 export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
@@ -28,7 +29,8 @@ export function retryDelayMs(firstRetryMs: number, attempts: number): number {
 
 /**
  * Each instance's poller of the back-channel logout outbox: every BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS
- * (and at once when this instance queued logout tokens) it claims due deliveries, one lease each
+ * (and at once when this instance queued logout tokens) it finishes the session endings another
+ * instance abandoned (SessionLogout.sweep), then claims due deliveries, one lease each
  * (LogoutDeliveryRepository), and attempts them. A failure is retried with exponential backoff
  * until the delivery's give-up time. The timer is unref'd, and shutdown waits for the attempts
  * under way (each bounded by BACKCHANNEL_LOGOUT_TIMEOUT_MS); an instance killed mid-attempt
@@ -50,6 +52,7 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     private readonly logout: LogoutConfig,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly sessionLogout: SessionLogout,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -91,8 +94,12 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     return this.running;
   }
 
-  /** An idle round costs one query; with deliveries due, up to WORKERS attempts run at once. */
+  /**
+   * An idle round costs two queries: session endings an instance left unfinished (they queue
+   * deliveries), then the outbox; with deliveries due, up to WORKERS attempts run at once.
+   */
   private async round(): Promise<void> {
+    if (!this.stopped) await this.sessionLogout.sweep();
     const first = await this.claim();
     if (!first) return;
     await Promise.all([

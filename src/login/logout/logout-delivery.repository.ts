@@ -8,7 +8,10 @@ import type { LogoutDelivery, NewLogoutDelivery } from './logout-delivery';
  * index to clean up, and every query filters on status and times itself.
  */
 export abstract class LogoutDeliveryRepository {
-  /** Records deliveries due at once (`now`), to be retried until `giveUpAt`. */
+  /**
+   * Records deliveries due at once (`now`), to be retried until `giveUpAt`. Idempotent: a
+   * delivery of the same session (`sid`) to the same client already recorded is left as it is.
+   */
   abstract enqueue(
     deliveries: readonly NewLogoutDelivery[],
     now: Date,

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LogoutConfig } from '../../config/sections/logout.config';
+import { ServerConfig } from '../../config/sections/server.config';
+import { isOperatorClientId } from '../../protocol-rules/client-id';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
 import { LogoutTokenService } from '../../tokens/logout-token.service';
 import type { LogoutDelivery } from './logout-delivery';
@@ -23,7 +25,18 @@ export class LogoutDeliverySender {
     private readonly tokens: LogoutTokenService,
     private readonly fetcher: GuardedFetcher,
     private readonly logout: LogoutConfig,
+    private readonly server: ServerConfig,
   ) {}
+
+  /**
+   * BACKCHANNEL_LOGOUT_ALLOW_PRIVATE, in production for operator-registered clients only: a
+   * self-registered client's URI (its host name may resolve to an internal address) stays on
+   * public https, whatever the setting.
+   */
+  private privateAllowedFor(clientId: string): boolean {
+    if (!this.logout.allowPrivate) return false;
+    return !this.server.isProduction || isOperatorClientId(clientId);
+  }
 
   async send(delivery: LogoutDelivery): Promise<SendResult> {
     const token = await this.tokens.sign({
@@ -38,7 +51,7 @@ export class LogoutDeliverySender {
         {
           maxBytes: MAX_ANSWER_BYTES,
           timeoutMs: this.logout.timeoutMs,
-          allowPrivate: this.logout.allowPrivate,
+          allowPrivate: this.privateAllowedFor(delivery.clientId),
           accept: '*/*',
         },
       );

@@ -3,6 +3,7 @@ import { ClientsModule } from '../../clients/clients.module';
 import { GrantsModule } from '../../tokens/grants/grants.module';
 import { SessionPersistenceModule } from '../persistence/session-persistence.module';
 import { LogoutDeliveryPersistenceModule } from './persistence/logout-delivery-persistence.module';
+import { SessionEndingPersistenceModule } from './persistence/session-ending-persistence.module';
 import { SessionLogout } from './session-logout.service';
 
 /**
@@ -10,7 +11,13 @@ import { SessionLogout } from './session-logout.service';
  * and by the admin CLI, which queues logout tokens that the service's instances deliver.
  */
 @Module({
-  imports: [ClientsModule, GrantsModule, SessionPersistenceModule, LogoutDeliveryPersistenceModule],
+  imports: [
+    ClientsModule,
+    GrantsModule,
+    SessionPersistenceModule,
+    SessionEndingPersistenceModule,
+    LogoutDeliveryPersistenceModule,
+  ],
   providers: [SessionLogout],
   exports: [SessionLogout],
 })

@@ -53,16 +53,16 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
     return record ? toSession(record) : null;
   }
 
-  async delete(idHash: string): Promise<void> {
-    await this.model.deleteOne({ _id: { $eq: idHash } }).exec();
-  }
-
-  async take(idHash: string): Promise<StoredSession | null> {
+  async find(idHash: string): Promise<StoredSession | null> {
     const record = await this.model
-      .findOneAndDelete({ _id: { $eq: idHash } })
+      .findOne({ _id: { $eq: idHash } })
       .lean<SessionRecord>()
       .exec();
     return record ? toSession(record) : null;
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.model.deleteOne({ _id: { $eq: idHash } }).exec();
   }
 
   async deleteAllFor(sub: string, methodKey?: string): Promise<number> {

@@ -63,6 +63,21 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     expect(map(new mongo.MongoNetworkError('socket closed'))).toMatchObject({ status: 503 });
   });
 
+  it('answers a bulk write that could not reach the database with 503 (the driver wraps the network error)', () => {
+    const network = new mongo.MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017');
+    const bulk = new mongo.MongoBulkWriteError(
+      network,
+      {} as ConstructorParameters<typeof mongo.MongoBulkWriteError>[1],
+    );
+    expect(map(bulk)).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
+    // A bulk write the server refused (a duplicate key) is still a bug of ours: a generic 500.
+    const refused = new mongo.MongoBulkWriteError(
+      { message: 'E11000 duplicate key', code: 11000, writeErrors: [] },
+      {} as ConstructorParameters<typeof mongo.MongoBulkWriteError>[1],
+    );
+    expect(map(refused).status).toBe(500);
+  });
+
   it('answers a lost connection the driver did not wrap (Node EPIPE, ECONNRESET) with 503', () => {
     for (const code of ['EPIPE', 'ECONNRESET']) {
       const lost = Object.assign(new Error('This socket has been ended by the other party'), {

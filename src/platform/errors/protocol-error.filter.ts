@@ -37,6 +37,32 @@ const SOCKET_FAILURES = new Set([
   'ENETUNREACH',
 ]);
 
+/**
+ * The error itself, then what it wraps: a bulk write (`bulkWrite`, `insertMany`) that could not
+ * reach the server throws a MongoBulkWriteError (a MongoServerError) holding the driver's network
+ * or server-selection error as its `errorResponse` (mongodb 7.x lib/bulk/common.js; seen in the
+ * fleet test: `POST /login` recording a login with the database stopped).
+ */
+function* causes(e: unknown): Generator<unknown> {
+  let current = e;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    yield current;
+    const wrapped =
+      current instanceof mongo.MongoBulkWriteError
+        ? (current as { errorResponse?: unknown }).errorResponse
+        : current.cause;
+    if (wrapped === current) return;
+    current = wrapped;
+  }
+}
+
+function isDatabaseUnavailable(e: unknown): boolean {
+  for (const cause of causes(e)) {
+    if (DATABASE_UNAVAILABLE.some((type) => cause instanceof type)) return true;
+  }
+  return false;
+}
+
 function isSocketFailure(e: unknown): boolean {
   const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
   return code !== undefined && SOCKET_FAILURES.has(code);
@@ -107,7 +133,7 @@ export class ProtocolErrorFilter implements ExceptionFilter {
 
   toProtocolError(exception: unknown, request: Pick<Request, 'method' | 'path'>): ProtocolError {
     if (exception instanceof ProtocolError) return exception;
-    if (DATABASE_UNAVAILABLE.some((type) => exception instanceof type)) {
+    if (isDatabaseUnavailable(exception)) {
       return new TemporarilyUnavailable('The database is unavailable; retry shortly');
     }
     if (isSocketFailure(exception)) {

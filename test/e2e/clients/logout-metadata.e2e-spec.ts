@@ -89,12 +89,12 @@ describe('logout metadata of registered clients', () => {
     [
       { backchannel_logout_uri: 'http://app.example/logout' },
       'invalid_client_metadata',
-      'backchannel_logout_uri may use http only on a loopback host (127.0.0.1, [::1] or localhost); use https',
+      'backchannel_logout_uri may use http only on a loopback host or a private IP address (127.0.0.1, [::1], localhost, 10.0.0.5, ...); use https',
     ],
     [
       { backchannel_logout_uri: 'ftp://app.example/logout' },
       'invalid_client_metadata',
-      'backchannel_logout_uri must use https, or http on a loopback host',
+      'backchannel_logout_uri must use https, or http on a loopback or private address',
     ],
     [
       { backchannel_logout_uri: ['https://app.example/logout'] },

@@ -145,6 +145,27 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(replayed.html).toContain('That code has already been answered.');
   });
 
+  it('a device approved in a session that signs out before the device polls gets no tokens', async () => {
+    const authorization = await start(device, { scope: 'openid api' });
+    const browser = await signedInBrowser(authorization.user_code);
+    const confirm = await submit(browser, authorization.user_code, 'lookup');
+    expect((await submit(browser, hiddenField(confirm.html, 'user_code'), 'approve')).status).toBe(
+      200,
+    );
+    // The user signs out on the login page before the device's next poll.
+    const page = await (await browser.get(`${issuer}/login`)).text();
+    const out = await browser.postForm(`${issuer}/logout`, {
+      csrf_token: hiddenField(page, 'csrf_token'),
+    });
+    expect(out.status).toBe(303);
+
+    t.clock.advance(5);
+    // The grant the approval opens belongs to the ended session: refused, and not usable after.
+    expect(await poll(authorization.device_code)).toBe('invalid_grant');
+    t.clock.advance(5);
+    expect(await poll(authorization.device_code)).toBe('invalid_grant');
+  });
+
   it('lets the user confirm after a wallet sign-in on the login page (Sign in with Ethereum)', async () => {
     const authorization = await start(device, { scope: 'openid api' });
     const wallet = privateKeyToAccount(generatePrivateKey());

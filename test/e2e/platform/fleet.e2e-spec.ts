@@ -1,14 +1,16 @@
 /**
  * A fleet under faults (tools/fleet, the `npm run fleet` profile): three Proofgate processes built
  * from src/ on one database server (H2 file), mixed traffic spread round robin (device-code
- * polling included), and while it runs the database stopped for 10 s and restarted on the same
- * port, one instance SIGKILLed mid-redemption and restarted, then every instance restarted. Three
+ * polling and login sessions ended with back-channel logout to two loopback RPs included), and
+ * while it runs the database stopped for 10 s and restarted on the same port, one instance
+ * SIGKILLed mid-redemption and mid-delivery and restarted, then every instance restarted. Three
  * to four minutes.
  */
 import { join } from 'node:path';
 import {
   answerClass,
   deviceSummary,
+  logoutSummary,
   memorySegments,
   outageAnswers,
 } from '../../../tools/fleet/checks';
@@ -142,5 +144,16 @@ describe('a fleet of three instances on one database, under faults', () => {
     const d = deviceSummary(run.figures.device);
     expect(d.earlyPolls).toBeGreaterThan(0);
     passes('device-slow-down');
+  });
+
+  it('delivers every logout token at least once, through an instance killed mid-delivery, and revokes the sessions', () => {
+    const l = logoutSummary(run.figures.logout);
+    expect(l.sessions).toBeGreaterThan(0);
+    expect(l.missing).toEqual([]);
+    expect(l.cut).toBeGreaterThan(0);
+    expect(l.refreshTried).toBe(l.refreshRefused);
+    passes('logout-delivered');
+    passes('logout-after-kill');
+    passes('logout-revokes');
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { randomToken } from '../../../platform/crypto/hashing';
+import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import type { LogoutDelivery, NewLogoutDelivery } from '../logout-delivery';
 import { LogoutDeliveryRepository } from '../logout-delivery.repository';
@@ -9,6 +9,14 @@ import { LogoutDeliveryRecord } from './logout-delivery.schema';
 
 /** Rows are kept this long past their give-up time, then the TTL index may remove them. */
 const KEEP_FINISHED_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * A delivery's key, derived from the logout it carries: one ended session (`sid`, never reused)
+ * and one client. Queuing the same logout twice is then one row.
+ */
+export function deliveryIdOf(delivery: NewLogoutDelivery): string {
+  return sha256Base64Url(`logout:${delivery.sid}:${delivery.clientId}`).slice(0, 22);
+}
 
 function toDelivery(record: LogoutDeliveryRecord): LogoutDelivery {
   return {
@@ -45,7 +53,7 @@ export class MongoLogoutDeliveryRepository
   ): Promise<void> {
     if (deliveries.length === 0) return;
     const records: LogoutDeliveryRecord[] = deliveries.map((delivery) => ({
-      _id: randomToken(16),
+      _id: deliveryIdOf(delivery),
       ...delivery,
       status: 'pending',
       createdAt: now,
@@ -56,7 +64,18 @@ export class MongoLogoutDeliveryRepository
       // Kept a week past the last possible attempt (for an operator to look at), then TTL may go.
       expiresAt: new Date(giveUpAt.getTime() + KEEP_FINISHED_MS),
     }));
-    await this.model.insertMany(records, { ordered: false });
+    // Insert-if-absent by the derived key: a second enqueue of the same logout (an abandoned
+    // ending finished again by another instance) leaves the first row, whatever its state.
+    await this.model.bulkWrite(
+      records.map(({ _id, ...fields }) => ({
+        updateOne: {
+          filter: { _id },
+          update: { $setOnInsert: fields },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
   }
 
   async claimDue(owner: string, now: Date, leaseUntil: Date): Promise<LogoutDelivery | null> {

@@ -21,6 +21,7 @@ import {
   type AuthorizationCodeBinding,
   type AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
+import { SessionLogout } from '../../../login/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
 import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
@@ -46,6 +47,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
     private readonly clock: Clock,
     private readonly tokens: TokenConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
+    private readonly sessionLogout: SessionLogout,
   ) {
     super();
   }
@@ -109,9 +111,10 @@ export class AuthorizationCodeGrant extends GrantHandler {
       // Checked again: a client ID metadata document may have appeared at that URL since
       // /authorize. A refresh only ever repeats the resource checked here.
       await this.resourceClientIds.refuseClientId(client, resource);
-      return this.issuer.startGrant(
+      const grantId = grantIdForChallenge(keyHash);
+      const response = await this.issuer.startGrant(
         {
-          grantId: grantIdForChallenge(keyHash),
+          grantId,
           clientId: client.clientId,
           sub: payload.sub,
           scope: payload.scope,
@@ -128,6 +131,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
         // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.
         dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
       );
+      // After the grant's write: a session ended meanwhile takes the grant with it.
+      if (payload.sid !== undefined) await this.sessionLogout.refuseIfEnded(payload.sid, grantId);
+      return response;
     }
     switch (result.reason) {
       case 'expired':

@@ -26,6 +26,7 @@ import {
   ExpiredToken,
   SlowDown,
 } from '../../device/device.errors';
+import { SessionLogout } from '../../../login/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { GrantHandler } from '../grant-handler';
 import type { TokenRequestDto } from '../token-request.dto';
@@ -53,6 +54,7 @@ export class DeviceCodeGrant extends GrantHandler {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly resourceClientIds: ResourceClientIdCheck,
+    private readonly sessionLogout: SessionLogout,
   ) {
     super();
   }
@@ -160,9 +162,10 @@ export class DeviceCodeGrant extends GrantHandler {
     const resource = checkRequestedResource(payload.resource, request.resource);
     await this.resourceClientIds.refuseClientId(client, resource);
     const authTime = payload.authTime ?? Math.floor(this.clock.now().getTime() / 1000);
-    return this.issuer.startGrant(
+    const grantId = grantIdForChallenge(keyHash);
+    const response = await this.issuer.startGrant(
       {
-        grantId: grantIdForChallenge(keyHash),
+        grantId,
         clientId: client.clientId,
         sub: payload.sub,
         scope: payload.scope,
@@ -183,6 +186,9 @@ export class DeviceCodeGrant extends GrantHandler {
         : undefined,
       dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
     );
+    // After the grant's write: the session that approved the code, ended meanwhile, takes it.
+    if (payload.sid !== undefined) await this.sessionLogout.refuseIfEnded(payload.sid, grantId);
+    return response;
   }
 }
 

@@ -26,8 +26,9 @@ export interface GuardedFetchOptions {
   readonly maxBytes: number;
   readonly timeoutMs: number;
   /**
-   * Development and tests only: allow plain http and non-public addresses (loopback, private,
-   * link-local, ...). Off, only https to public unicast addresses is fetched.
+   * Allow plain http and non-public addresses (loopback, private, link-local, ...): development
+   * and tests, and logout deliveries an operator opened to an internal network
+   * (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE). Off, only https to public unicast addresses is fetched.
    */
   readonly allowPrivate: boolean;
   readonly accept: string;

@@ -1,0 +1,238 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { ClientRegistry } from '../../clients/client-registry.service';
+import type { OAuthClient } from '../../clients/oauth-client';
+import type { LogoutConfig } from '../../config/sections/logout.config';
+import { Clock } from '../../platform/clock/clock';
+import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { InvalidGrant } from '../../platform/errors/protocol-error';
+import type { GrantFilter, GrantSummary } from '../../tokens/grants/grant';
+import type { GrantRepository } from '../../tokens/grants/grant.repository';
+import { sessionIdOf, type StoredSession } from '../session';
+import type { SessionRepository } from '../session.repository';
+import type { NewLogoutDelivery } from './logout-delivery';
+import type { LogoutDeliveryRepository } from './logout-delivery.repository';
+import type { SessionEnding } from './session-ending';
+import type { SessionEndingRepository } from './session-ending.repository';
+import { ENDING_LEASE_MS, SESSION_ENDED, SessionLogout } from './session-logout.service';
+
+class ManualClock extends Clock {
+  at = new Date('2026-01-01T00:00:00Z');
+  now(): Date {
+    return new Date(this.at);
+  }
+}
+
+/** In-memory stores of what SessionLogout touches, with the order of their writes. */
+class World {
+  readonly writes: string[] = [];
+  readonly sessions = new Map<string, StoredSession>();
+  readonly endings = new Map<string, SessionEnding & { finished: boolean; leaseUntil: Date }>();
+  readonly outbox = new Map<string, NewLogoutDelivery>();
+  readonly grants: { grantId: string; sid: string; clientId: string; revoked: boolean }[] = [];
+  /** A step that throws once, as a process killed right there would stop. */
+  dieAt?: 'begin' | 'delete' | 'enqueue';
+
+  private die(step: 'begin' | 'delete' | 'enqueue'): void {
+    if (this.dieAt !== step) return;
+    this.dieAt = undefined;
+    throw new Error(`the instance died at ${step}`);
+  }
+
+  sessionRepository(): SessionRepository {
+    const find = (idHash: string): Promise<StoredSession | null> =>
+      Promise.resolve(this.sessions.get(idHash) ?? null);
+    const repository: Pick<SessionRepository, 'find' | 'delete' | 'listLive' | 'deleteAllFor'> = {
+      find,
+      delete: (idHash) => {
+        this.die('delete');
+        this.writes.push('session deleted');
+        this.sessions.delete(idHash);
+        return Promise.resolve();
+      },
+      listLive: (sub) =>
+        Promise.resolve([...this.sessions.values()].filter((session) => session.sub === sub)),
+      deleteAllFor: (sub) => {
+        const mine = [...this.sessions.values()].filter((session) => session.sub === sub);
+        for (const session of mine) this.sessions.delete(session.idHash);
+        this.writes.push('sessions deleted');
+        return Promise.resolve(mine.length);
+      },
+    };
+    return repository as SessionRepository;
+  }
+
+  endingRepository(): SessionEndingRepository {
+    return {
+      begin: (ending: SessionEnding, _owner: string, _now: Date, leaseUntil: Date) => {
+        this.die('begin');
+        if (this.endings.has(ending.sid)) return Promise.resolve(false);
+        this.writes.push('ending begun');
+        this.endings.set(ending.sid, { ...ending, finished: false, leaseUntil });
+        return Promise.resolve(true);
+      },
+      claimAbandoned: (_owner: string, now: Date, leaseUntil: Date) => {
+        const ending = [...this.endings.values()].find(
+          (one) => !one.finished && one.leaseUntil <= now,
+        );
+        if (!ending) return Promise.resolve(null);
+        ending.leaseUntil = leaseUntil;
+        return Promise.resolve({ ...ending });
+      },
+      finish: (sid: string) => {
+        const ending = this.endings.get(sid);
+        if (ending) this.endings.set(sid, { ...ending, finished: true, idHash: undefined });
+        this.writes.push('ending finished');
+        return Promise.resolve();
+      },
+      hasBegun: (sid: string) => Promise.resolve(this.endings.has(sid)),
+    };
+  }
+
+  outboxRepository(): LogoutDeliveryRepository {
+    const repository: Pick<LogoutDeliveryRepository, 'enqueue'> = {
+      enqueue: (deliveries) => {
+        this.die('enqueue');
+        for (const delivery of deliveries) {
+          this.outbox.set(`${delivery.sid} ${delivery.clientId}`, delivery);
+        }
+        this.writes.push('logout tokens queued');
+        return Promise.resolve();
+      },
+    };
+    return repository as LogoutDeliveryRepository;
+  }
+
+  grantRepository(): GrantRepository {
+    const bySid = (filter: GrantFilter) =>
+      this.grants.filter((grant) => grant.sid === (filter as { sid?: string }).sid);
+    const repository: Pick<GrantRepository, 'list' | 'revokeAll' | 'revoke'> = {
+      list: (filter) =>
+        Promise.resolve(
+          bySid(filter).map((grant) => ({ clientId: grant.clientId }) as GrantSummary),
+        ),
+      revokeAll: (filter) => {
+        const live = bySid(filter).filter((grant) => !grant.revoked);
+        for (const grant of live) grant.revoked = true;
+        this.writes.push('grants revoked');
+        return Promise.resolve(live.length);
+      },
+      revoke: (grantId) => {
+        const grant = this.grants.find((one) => one.grantId === grantId && !one.revoked);
+        if (grant) grant.revoked = true;
+        return Promise.resolve(grant !== undefined);
+      },
+    };
+    return repository as GrantRepository;
+  }
+}
+
+const RP: Pick<OAuthClient, 'clientId' | 'backchannelLogoutUri'> = {
+  clientId: 'rp',
+  backchannelLogoutUri: 'https://rp.example/backchannel-logout',
+};
+
+function setUp() {
+  const world = new World();
+  const clock = new ManualClock();
+  const clients: Pick<ClientRegistry, 'find'> = {
+    find: (clientId: string) =>
+      Promise.resolve(clientId === RP.clientId ? (RP as OAuthClient) : null),
+  };
+  const config: Pick<LogoutConfig, 'retryForSeconds'> = { retryForSeconds: 3600 };
+  const logout = new SessionLogout(
+    world.grantRepository(),
+    clients as ClientRegistry,
+    world.sessionRepository(),
+    world.endingRepository(),
+    world.outboxRepository(),
+    config as LogoutConfig,
+    clock,
+    new DomainEvents(new EventEmitter2()),
+  );
+  const idHash = sha256Base64Url('a session cookie value');
+  const sid = sessionIdOf(idHash);
+  world.sessions.set(idHash, {
+    idHash,
+    sub: 'user-1',
+    authMethod: 'password',
+    authTime: clock.now(),
+    expiresAt: new Date(clock.now().getTime() + 3600_000),
+  });
+  world.grants.push({ grantId: 'g1', sid, clientId: RP.clientId, revoked: false });
+  return { world, clock, logout, idHash, sid };
+}
+
+describe('SessionLogout: the end of a login session is durable before the session is gone', () => {
+  it('records the ending, deletes the session, then queues the logout and revokes the grants', async () => {
+    const { world, logout, idHash, sid } = setUp();
+    expect(await logout.end([idHash], 'logged_out')).toEqual([{ sub: 'user-1', sid }]);
+    expect(world.writes).toEqual([
+      'ending begun',
+      'session deleted',
+      'logout tokens queued',
+      'grants revoked',
+      'ending finished',
+    ]);
+    expect([...world.outbox.values()]).toEqual([
+      { clientId: 'rp', uri: RP.backchannelLogoutUri, sub: 'user-1', sid },
+    ]);
+    expect(world.grants[0].revoked).toBe(true);
+  });
+
+  it('dying before the ending is recorded leaves the session alive (the sign-out is to be tried again)', async () => {
+    const { world, logout, idHash } = setUp();
+    world.dieAt = 'begin';
+    await expect(logout.end([idHash], 'logged_out')).rejects.toThrow('died at begin');
+    expect(world.sessions.has(idHash)).toBe(true);
+    expect(world.grants[0].revoked).toBe(false);
+  });
+
+  it.each(['delete', 'enqueue'] as const)(
+    'dying at %s, after the ending is recorded: the sweep finishes it once the lease ran out',
+    async (step) => {
+      const { world, clock, logout, idHash, sid } = setUp();
+      world.dieAt = step;
+      await expect(logout.end([idHash], 'logged_out')).rejects.toThrow(`died at ${step}`);
+      expect(world.outbox.size).toBe(0);
+      // Within the lease, the instance that began it may still be at work: left alone.
+      expect(await logout.sweep()).toBe(0);
+      clock.at = new Date(clock.at.getTime() + ENDING_LEASE_MS);
+      expect(await logout.sweep()).toBe(1);
+      expect(world.sessions.has(idHash)).toBe(false);
+      expect([...world.outbox.keys()]).toEqual([`${sid} rp`]);
+      expect(world.grants[0].revoked).toBe(true);
+      expect(world.endings.get(sid)).toMatchObject({ finished: true });
+      expect(await logout.sweep()).toBe(0);
+    },
+  );
+
+  it('two requests ending one session: one of them finishes it, the other only deletes', async () => {
+    const { world, logout, idHash } = setUp();
+    await Promise.all([logout.end([idHash], 'logged_out'), logout.end([idHash], 'logged_out')]);
+    expect(world.writes.filter((write) => write === 'logout tokens queued')).toHaveLength(1);
+    expect(world.writes.filter((write) => write === 'grants revoked')).toHaveLength(1);
+  });
+
+  it('endAllOf records every ending before the sessions are deleted', async () => {
+    const { world, logout } = setUp();
+    const result = await logout.endAllOf('user-1', 'signed_out_everywhere');
+    expect(result).toEqual({ sessionsEnded: 1, grantsRevoked: 1 });
+    expect(world.writes.slice(0, 2)).toEqual(['ending begun', 'sessions deleted']);
+  });
+
+  it('refuseIfEnded: a grant opened in a session that has begun ending is revoked and refused', async () => {
+    const { world, logout, idHash, sid } = setUp();
+    world.grants.push({ grantId: 'late', sid, clientId: RP.clientId, revoked: false });
+    await expect(logout.refuseIfEnded(sid, 'late')).resolves.toBeUndefined();
+    expect(world.grants[1].revoked).toBe(false);
+
+    world.dieAt = 'enqueue';
+    await expect(logout.end([idHash], 'logged_out')).rejects.toThrow();
+    // Even unfinished, the ending refuses the grant.
+    const refusal = await logout.refuseIfEnded(sid, 'late').catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(InvalidGrant);
+    expect((refusal as InvalidGrant).reason).toBe(SESSION_ENDED);
+    expect(world.grants[1].revoked).toBe(true);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * A logout is at least once from the moment the session is gone (docs/OAUTH.md, "Logout"): the
+ * ending is recorded before the session is deleted, and an instance that dies before it queued
+ * the logout tokens leaves an ending that another poll finishes once its lease runs out. Here
+ * the instance "dies" at the worst moment, the session deleted and the outbox not yet written:
+ * the outbox throws once, as the database connection of a killed process would. The old order
+ * (delete the session, then queue) lost that logout for good. And a code of the session redeemed
+ * after it ended opens no usable grant.
+ */
+import { getModelToken } from '@nestjs/mongoose';
+import { decodeJwt } from 'jose';
+import type { Model } from 'mongoose';
+import request from 'supertest';
+import type {
+  LogoutDelivery,
+  NewLogoutDelivery,
+} from '../../../../src/login/logout/logout-delivery';
+import { LogoutDeliveryRepository } from '../../../../src/login/logout/logout-delivery.repository';
+import { MongoLogoutDeliveryRepository } from '../../../../src/login/logout/persistence/mongo-logout-delivery.repository';
+import { LogoutDeliveryRecord } from '../../../../src/login/logout/persistence/logout-delivery.schema';
+import { SESSION_ENDING_COLLECTION } from '../../../../src/login/logout/persistence/session-ending.schema';
+import { ENDING_LEASE_MS } from '../../../../src/login/logout/session-logout.service';
+import { UserAccountService } from '../../../../src/login/users/user-account.service';
+import { LogoutReceiver } from '../../../support/logout-receiver';
+import { basic, exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
+import { TestApp, createTestApp } from '../../../support/test-app';
+
+const RP = {
+  id: 'rp-ending',
+  secret: 'rp-ending-secret',
+  redirectUri: 'http://127.0.0.1:7302/callback',
+};
+
+/** The real outbox, but the next `enqueue` fails as a process killed right then would. */
+class DyingOutbox extends LogoutDeliveryRepository {
+  inner?: MongoLogoutDeliveryRepository;
+  dieAtNextEnqueue = false;
+
+  private get real(): MongoLogoutDeliveryRepository {
+    if (!this.inner) throw new Error('the outbox is not wired yet');
+    return this.inner;
+  }
+
+  enqueue(deliveries: readonly NewLogoutDelivery[], now: Date, giveUpAt: Date): Promise<void> {
+    if (this.dieAtNextEnqueue) {
+      this.dieAtNextEnqueue = false;
+      return Promise.reject(new Error('the instance died here'));
+    }
+    return this.real.enqueue(deliveries, now, giveUpAt);
+  }
+  claimDue(owner: string, now: Date, leaseUntil: Date): Promise<LogoutDelivery | null> {
+    return this.real.claimDue(owner, now, leaseUntil);
+  }
+  markDelivered(deliveryId: string, owner: string, now: Date): Promise<boolean> {
+    return this.real.markDelivered(deliveryId, owner, now);
+  }
+  scheduleRetry(deliveryId: string, owner: string, retryAt: Date, error: string) {
+    return this.real.scheduleRetry(deliveryId, owner, retryAt, error);
+  }
+  markFailed(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean> {
+    return this.real.markFailed(deliveryId, owner, now, error);
+  }
+}
+
+interface Tokens {
+  refresh_token: string;
+  id_token: string;
+}
+
+describe('Ending a login session: durable before the session is gone', () => {
+  let t: TestApp;
+  let receiver: LogoutReceiver;
+  const outbox = new DyingOutbox();
+  let users = 0;
+
+  beforeAll(async () => {
+    receiver = await LogoutReceiver.start();
+    t = await createTestApp(
+      {
+        ISSUER: 'http://localhost:25000',
+        RATE_LIMIT_LOGIN_PER_IP: '1000',
+        BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '50',
+        OAUTH_CLIENTS: JSON.stringify([
+          {
+            client_id: RP.id,
+            client_secret: RP.secret,
+            redirect_uris: [RP.redirectUri],
+            first_party: true,
+            backchannel_logout_uri: receiver.url,
+          },
+        ]),
+      },
+      [[LogoutDeliveryRepository, outbox]],
+    );
+    outbox.inner = new MongoLogoutDeliveryRepository(
+      t.app.get<Model<LogoutDeliveryRecord>>(getModelToken(LogoutDeliveryRecord.name)),
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+  beforeEach(() => receiver.reset());
+
+  const server = () => t.app.getHttpServer();
+
+  async function signedIn(): Promise<Agent> {
+    const username = `ending-user-${++users}`;
+    await t.app.get(UserAccountService).register(username, 'an-ending-password-1');
+    const agent = request.agent(server());
+    await login(agent, '/', username, 'an-ending-password-1');
+    return agent;
+  }
+
+  async function code(agent: Agent): Promise<{ code: string; verifier: string }> {
+    return obtainCode(agent, { client_id: RP.id, redirect_uri: RP.redirectUri, scope: 'openid' });
+  }
+
+  async function logout(agent: Agent) {
+    const page = await agent.get('/login').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    return agent.post('/logout').type('form').send({ csrf_token: csrf });
+  }
+
+  function refresh(refreshToken: string) {
+    return t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(RP.id, RP.secret))
+      .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  }
+
+  it('an instance dying between the session deletion and the outbox: another poll delivers the logout and revokes the grant', async () => {
+    const agent = await signedIn();
+    const { code: c, verifier } = await code(agent);
+    const tokens = (await exchangeCode(server(), c, verifier, RP).expect(200)).body as Tokens;
+    const sid = decodeJwt(tokens.id_token).sid as string;
+
+    outbox.dieAtNextEnqueue = true;
+    const died = await logout(agent);
+    expect(died.status).toBe(500);
+    // The sign-out failed: the cookie is not cleared, so the browser could try again.
+    expect(String(died.headers['set-cookie'] ?? '')).not.toMatch(/pg_session=;/);
+    // The session is gone all the same, and its ending is on record, unfinished.
+    const page = await agent.get('/login').expect(200);
+    expect(page.text).not.toContain('Signed in as');
+    const ending = await t.connection
+      .collection<{ _id: string }>(SESSION_ENDING_COLLECTION)
+      .findOne({ _id: sid });
+    expect(ending).toMatchObject({ reason: 'logged_out' });
+    expect(ending).not.toHaveProperty('finishedAt');
+    expect(receiver.received).toEqual([]);
+
+    // The lease of the dead instance runs out: the next poll (of any instance) finishes it.
+    t.clock.advance(ENDING_LEASE_MS / 1000 + 1);
+    const [received] = await receiver.waitFor(1);
+    expect(decodeJwt(received.logoutToken!)).toMatchObject({ sid, aud: RP.id });
+    const refused = await refresh(tokens.refresh_token).expect(400);
+    expect(refused.body.error).toBe('invalid_grant');
+    const finished = await t.connection
+      .collection<{ _id: string }>(SESSION_ENDING_COLLECTION)
+      .findOne({ _id: sid });
+    expect(finished).toHaveProperty('finishedAt');
+    expect(finished).not.toHaveProperty('idHash');
+  });
+
+  it('a code issued in the session and redeemed after its end opens no usable grant', async () => {
+    const agent = await signedIn();
+    // Tokens in the session first, so the client is told of its end.
+    const first = await code(agent);
+    await exchangeCode(server(), first.code, first.verifier, RP).expect(200);
+    const late = await code(agent);
+    expect((await logout(agent)).status).toBe(303);
+
+    const refused = await exchangeCode(server(), late.code, late.verifier, RP).expect(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_grant' });
+    expect(refused.body.error_description).toMatch(/login session .* has ended/);
+    await receiver.waitFor(1);
+  });
+
+  it('two requests ending the same session at once: one ending, one logout token', async () => {
+    const agent = await signedIn();
+    const { code: c, verifier } = await code(agent);
+    const tokens = (await exchangeCode(server(), c, verifier, RP).expect(200)).body as Tokens;
+    const page = await agent.get('/login').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const answers = await Promise.all(
+      [1, 2].map(() => agent.post('/logout').type('form').send({ csrf_token: csrf })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
+    await receiver.waitFor(1);
+    // Several poll intervals: time for a second token to show, were there one.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.received).toHaveLength(1);
+    expect((await refresh(tokens.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+  });
+});

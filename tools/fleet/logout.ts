@@ -1,0 +1,425 @@
+/**
+ * Back-Channel Logout traffic through the fleet (OpenID Connect Back-Channel Logout 1.0): two
+ * relying parties, HTTP servers on loopback in the harness, configured in every instance's
+ * OAUTH_CLIENTS with a `backchannel_logout_uri` (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE lets a
+ * production fleet reach them). One answers at once, the other after SLOW_RP_MS, so deliveries
+ * are in flight when an instance is killed. Each loop signs user1 in from an X-Forwarded-For
+ * address of its own, gets tokens for both RPs in that session, then ends it with
+ * GET /end_session and the first RP's ID token as `id_token_hint`, on the instances in turn, then
+ * at the first kill's victim for a few seconds before it dies (its poller claims the deliveries
+ * of the sessions it ended at once, so some are in flight to the slow RP when it is killed).
+ * Sessions are ended until a little after that kill, so that every delivery
+ * leased by the killed instance is retried by another within the run (its lease ends
+ * BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30 s after the claim). Every POST an RP receives is recorded,
+ * with whether its answer was cut (the sending instance died first); after the load, each ended
+ * session's refresh tokens are tried once more and must be refused.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { codeExchangeRequest, codeFromRedirect, type CodeClient } from '../../bench/lib/pkce';
+import { NoAnswer, type Answer, type FleetClient } from './client';
+import type { Ledger } from './ledger';
+import type { Elapsed } from './processes';
+import type { Traffic } from './traffic';
+
+/** How long the slow RP takes to answer a logout token. */
+export const SLOW_RP_MS = 4000;
+/** Pause of a loop between two sessions. */
+const PAUSE_MS = 300;
+/**
+ * Sessions are ended this long at the first kill's victim before it is killed (when the fault
+ * before it ran long, the kill waits for it), and still this long after the kill starts. A
+ * delivery leased by the victim is retried BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30 s after its claim,
+ * which is why sessions stop then: every retry falls within the run.
+ */
+export const LOGOUT_LEAD_MS = 3000;
+export const LOGOUT_AFTER_KILL_MS = 6000;
+/**
+ * The kill waits at most this long for a logout token on its way from the victim to the slow RP
+ * (`deliveryInFlightFrom`): a fixed lead alone left a busy machine's run with none in flight.
+ */
+export const LOGOUT_READY_WITHIN_MS = 20_000;
+/**
+ * The slow RP holds a token of a session ended at the kill's victim until the kill, at most
+ * this long (less than the fleet's BACKCHANNEL_LOGOUT_TIMEOUT_MS, so a held delivery from an
+ * instance that lives is answered, not timed out): a busy machine's kill, waiting for its burst
+ * of exchanges to be answered, then still finds the delivery in flight.
+ */
+export const HOLD_MS = 8000;
+const USER = { username: 'user1', password: 'password1' };
+const FORM = 'application/x-www-form-urlencoded';
+
+/** One POST to an RP's logout endpoint. */
+export interface ReceivedLogoutToken {
+  readonly rp: string;
+  readonly at: number;
+  /** The JOSE header's `typ` and the payload, decoded (the signature is not verified here). */
+  readonly typ?: string;
+  readonly claims?: Record<string, unknown>;
+  /** The connection closed before the RP answered: the sending instance was killed meanwhile. */
+  cut: boolean;
+}
+
+/** A login session the harness ended, with what it got in it. */
+export interface EndedSession {
+  readonly id: number;
+  readonly sid: string;
+  readonly sub: string;
+  /** The RPs (client IDs) that got tokens in it. */
+  readonly rps: readonly string[];
+  readonly refreshTokens: readonly { readonly rp: string; readonly token: string }[];
+  readonly endedAt: number;
+  /** The instance first asked to end it (the answer may have come from another, see `cutTries`). */
+  readonly instance: number;
+  /**
+   * Tries of the logout request cut by a killed instance before the answer that counted (each
+   * retried at the next instance, as a browser's user would try again). Such a session may have
+   * been ended, in part, by the instance that died: its logout must arrive all the same.
+   */
+  readonly cutTries: number;
+  /** The answers to each refresh token once the run is over (status and `error`). */
+  refreshAfter: { rp: string; status: number; error?: string }[];
+}
+
+interface Rp extends CodeClient {
+  readonly delayMs: number;
+  server?: Server;
+}
+
+function payloadOf(jwt: string): { typ?: string; claims?: Record<string, unknown> } {
+  const [header, payload] = jwt.split('.');
+  try {
+    const decoded = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
+      typ?: unknown;
+    };
+    const typ = decoded.typ;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    return {
+      ...(typeof typ === 'string' ? { typ } : {}),
+      ...(claims && typeof claims === 'object'
+        ? { claims: claims as Record<string, unknown> }
+        : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+function str(answer: Answer, field: string): string | undefined {
+  const value = answer.json?.[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export class LogoutTraffic {
+  readonly received: ReceivedLogoutToken[] = [];
+  readonly sessions: EndedSession[] = [];
+  private readonly rps: Rp[] = [
+    { id: 'fleet-rp-fast', secret: 'fleet-rp-fast-secret', redirectUri: '', delayMs: 0 },
+    { id: 'fleet-rp-slow', secret: 'fleet-rp-slow-secret', redirectUri: '', delayMs: SLOW_RP_MS },
+  ];
+  private client?: FleetClient;
+  private traffic?: Traffic;
+  private ledger?: Ledger;
+  private stopAt = Infinity;
+  private stopping = false;
+  private loops: Promise<void>[] = [];
+  private nextAddress = 0;
+  private nextInstance = 0;
+  private target: number | undefined;
+  /** The instance each session's logout request was sent to first, by sid, set before sending. */
+  private readonly endingAt = new Map<string, number>();
+  /** The instance sessions are ended at (`endSessionsAt`) has been killed. */
+  private targetKilled = false;
+  /** POSTs an RP holds, not answered yet. */
+  private readonly unanswered = new Set<ReceivedLogoutToken>();
+
+  constructor(private readonly elapsed: Elapsed) {}
+
+  /** Starts the RPs' servers; answers the OAUTH_CLIENTS entries naming them. */
+  async startReceivers(): Promise<string> {
+    for (const rp of this.rps) {
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get(
+            'logout_token',
+          );
+          const record: ReceivedLogoutToken = {
+            rp: rp.id,
+            at: this.elapsed(),
+            ...(token ? payloadOf(token) : {}),
+            cut: false,
+          };
+          this.received.push(record);
+          this.unanswered.add(record);
+          let answered = false;
+          res.on('close', () => {
+            this.unanswered.delete(record);
+            if (!answered) record.cut = true;
+          });
+          // Before the kill, the slow RP holds the tokens of sessions ended at the victim until
+          // it is gone (at most HOLD_MS): the victim is mid-delivery when it dies.
+          const receivedAt = this.elapsed();
+          const held =
+            rp.delayMs > 0 &&
+            this.target !== undefined &&
+            this.endingAt.get(String(record.claims?.sid)) === this.target;
+          const answer = () => {
+            const waited = this.elapsed() - receivedAt;
+            if (held && !this.targetKilled && waited < HOLD_MS) {
+              setTimeout(answer, 100);
+              return;
+            }
+            answered = true;
+            this.unanswered.delete(record);
+            if (!res.destroyed) res.writeHead(200, { 'cache-control': 'no-store' }).end();
+          };
+          setTimeout(answer, rp.delayMs);
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      rp.server = server;
+    }
+    return JSON.stringify(
+      this.rps.map((rp) => {
+        const { port } = rp.server!.address() as AddressInfo;
+        Object.assign(rp, { redirectUri: `http://127.0.0.1:${port}/callback` });
+        return {
+          client_id: rp.id,
+          client_secret: rp.secret,
+          client_name: `Fleet RP (${rp.delayMs === 0 ? 'fast' : 'slow'})`,
+          redirect_uris: [rp.redirectUri],
+          first_party: true,
+          backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel-logout`,
+          backchannel_logout_session_required: true,
+        };
+      }),
+    );
+  }
+
+  /** Starts `loops` loops, ending sessions until `endSessionsUntil` or `stop`. */
+  start(loops: number, deps: { client: FleetClient; traffic: Traffic; ledger: Ledger }): void {
+    Object.assign(this, deps);
+    this.stopping = false;
+    this.loops = Array.from({ length: loops }, () => this.loop());
+  }
+
+  /** Sessions are ended at `instance` from now on (it is about to be killed). */
+  endSessionsAt(instance: number): void {
+    this.target = instance;
+  }
+
+  /**
+   * Whether the slow RP is holding a logout token of a session whose logout was sent to
+   * `instance`: that instance queued it and, its poller looking at once, is almost surely the one
+   * delivering it, so killing it now cuts a delivery.
+   */
+  deliveryInFlightFrom(instance: number): boolean {
+    const slow = this.rps.find((rp) => rp.delayMs > 0)!.id;
+    return [...this.unanswered].some(
+      (r) => r.rp === slow && this.endingAt.get(String(r.claims?.sid)) === instance,
+    );
+  }
+
+  /** The instance sessions were ended at was killed: the slow RP holds nothing more for it. */
+  killedTarget(): void {
+    this.targetKilled = true;
+  }
+
+  /** No session is started after `at` (elapsed ms); a later call cannot extend it. */
+  endSessionsUntil(at: number): void {
+    this.stopAt = Math.min(this.stopAt, at);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.loops);
+  }
+
+  /** Waits until every ended session's token reached each of its RPs, or `timeoutMs` passed. */
+  async settle(timeoutMs: number): Promise<void> {
+    const deadline = this.elapsed() + timeoutMs;
+    while (this.elapsed() < deadline && this.undelivered() > 0) await sleep(250);
+  }
+
+  private undelivered(): number {
+    const got = new Set(
+      this.received.filter((r) => !r.cut).map((r) => `${r.rp} ${String(r.claims?.sid)}`),
+    );
+    return this.sessions.reduce(
+      (n, s) => n + s.rps.filter((rp) => !got.has(`${rp} ${s.sid}`)).length,
+      0,
+    );
+  }
+
+  /** Every ended session's refresh tokens, once more: each must be refused now. */
+  async tryRefreshTokens(): Promise<void> {
+    for (const session of this.sessions) {
+      for (const { rp, token } of session.refreshTokens) {
+        const client = this.rps.find((r) => r.id === rp)!;
+        const since = this.elapsed();
+        for (;;) {
+          const res = await this.client!.send('token.refresh', {
+            method: 'POST',
+            path: '/token',
+            headers: {
+              authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+              'content-type': FORM,
+            },
+            body: new URLSearchParams({
+              grant_type: 'refresh_token',
+              refresh_token: token,
+            }).toString(),
+          });
+          if (this.traffic!.retryable('token.refresh', res)) {
+            await this.traffic!.afterServerError(since, 'token.refresh', res);
+            continue;
+          }
+          const error = str(res, 'error');
+          session.refreshAfter.push({ rp, status: res.status, ...(error ? { error } : {}) });
+          break;
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.rps.map(
+        (rp) =>
+          new Promise<void>((resolve) => {
+            if (!rp.server) return resolve();
+            rp.server.closeAllConnections();
+            rp.server.close(() => resolve());
+          }),
+      ),
+    );
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping && this.elapsed() < this.stopAt) {
+      try {
+        await this.session();
+      } catch (error) {
+        if (error instanceof NoAnswer && this.stopping) return;
+        this.traffic!.failures.push(
+          `logout session: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        if (this.traffic!.failures.length > 20) return;
+      }
+      await sleep(PAUSE_MS);
+    }
+  }
+
+  /** One login session: signed in, tokens for both RPs, ended at /end_session. */
+  private async session(): Promise<void> {
+    const address = `10.88.${Math.floor(this.nextAddress / 250)}.${(this.nextAddress % 250) + 1}`;
+    this.nextAddress++;
+    const cookie = await this.traffic!.signIn(undefined, { ...USER, address });
+    const got: { rp: string; idToken: string; refreshToken: string }[] = [];
+    for (const rp of this.rps) {
+      const tokens = await this.tokensFor(rp, cookie);
+      if (!tokens) return;
+      got.push({ rp: rp.id, ...tokens });
+    }
+    const { claims } = payloadOf(got[0].idToken);
+    const sid = claims?.sid;
+    const sub = claims?.sub;
+    if (typeof sid !== 'string' || typeof sub !== 'string') {
+      this.traffic!.failures.push('logout session: an ID token without sid or sub');
+      return;
+    }
+    const instance = this.target ?? this.nextInstance++ % this.client!.size;
+    const query = new URLSearchParams({ id_token_hint: got[0].idToken }).toString();
+    this.endingAt.set(sid, instance);
+    const since = this.elapsed();
+    let cutTries = 0;
+    // Counted as ended only once a logout request got its answer (the signed-out page): a try
+    // cut by a kill, or answered 503, is tried again (at the next instance after a cut).
+    for (;;) {
+      const res = await this.client!.send(
+        'end_session',
+        { method: 'GET', path: `/end_session?${query}`, headers: { cookie, accept: 'text/html' } },
+        { instance },
+      );
+      cutTries += res.lost;
+      if (res.status === 200) break;
+      if (!this.traffic!.retryable('end_session', res)) {
+        this.ledger!.surprise('end_session', res, 'the signed-out page (200) or 503');
+        return;
+      }
+      await this.traffic!.afterServerError(since, 'end_session', res);
+    }
+    this.sessions.push({
+      id: this.sessions.length + 1,
+      sid,
+      sub,
+      rps: got.map((g) => g.rp),
+      refreshTokens: got.map((g) => ({ rp: g.rp, token: g.refreshToken })),
+      endedAt: this.elapsed(),
+      instance,
+      cutTries,
+      refreshAfter: [],
+    });
+  }
+
+  /** A code for `rp` in the session, exchanged: its ID and refresh tokens. */
+  private async tokensFor(
+    rp: Rp,
+    cookie: string,
+  ): Promise<{ idToken: string; refreshToken: string } | null> {
+    const { query, state, verifier } = authorizationRequest(rp, 'openid profile', {
+      nonce: `n-${this.nextAddress}`,
+    });
+    const since = this.elapsed();
+    let code: string | undefined;
+    while (code === undefined) {
+      const res = await this.client!.send('authorize', {
+        method: 'GET',
+        path: `/authorize?${query}`,
+        headers: { cookie, accept: 'text/html' },
+      });
+      if (res.status === 302 && res.location?.startsWith(rp.redirectUri)) {
+        code = codeFromRedirect(res.location, state);
+      } else if (this.traffic!.retryable('authorize', res)) {
+        await this.traffic!.afterServerError(since, 'authorize', res);
+      } else {
+        this.ledger!.surprise('authorize', res, 'expected 302 to the RP with a code, or 503');
+        return null;
+      }
+    }
+    // After a 503, the code may have been spent all the same (the database went between the
+    // redemption and the answer): "already used" is then allowed, and the session let go, as the
+    // main traffic's exchanges allow it ("already used" only after a lost or 5xx try).
+    let uncertain = false;
+    for (;;) {
+      // A lost exchange may have spent the code: then this session is let go, not judged.
+      const res = await this.client!.send(
+        'token.code',
+        codeExchangeRequest(rp, { code, verifier }),
+        {
+          retryLost: false,
+        },
+      ).catch((error: unknown) => {
+        if (error instanceof NoAnswer) return null;
+        throw error;
+      });
+      if (res === null) return null;
+      const idToken = str(res, 'id_token');
+      const refreshToken = str(res, 'refresh_token');
+      if (res.status === 200 && idToken && refreshToken) return { idToken, refreshToken };
+      if (uncertain && res.status === 400 && str(res, 'error') === 'invalid_grant') {
+        if (str(res, 'error_description') === 'Authorization code already used') return null;
+      }
+      if (!this.traffic!.retryable('token.code', res)) {
+        this.ledger!.surprise('token.code', res, 'a 200 with an ID token and a refresh token');
+        return null;
+      }
+      uncertain = true;
+      await this.traffic!.afterServerError(since, 'token.code', res);
+    }
+  }
+}
