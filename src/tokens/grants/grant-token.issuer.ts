@@ -76,6 +76,7 @@ export class GrantTokenIssuer {
     input: StartGrant,
     authentication?: IdTokenAuthentication,
     dpop?: DpopBinding,
+    afterWrite?: () => Promise<void>,
   ): Promise<TokenResponse> {
     const now = this.clock.now();
     const first = this.refreshTokens.mint(input.grantId);
@@ -90,13 +91,15 @@ export class GrantTokenIssuer {
     };
     await this.grants.open(grant);
     // After the write (see AccountService.assertMaySignIn), beside the signing: a disabled
-    // account's grant is revoked before any of its tokens leaves.
+    // account's grant is revoked before any of its tokens leaves. The caller's own check after
+    // the write (a login session that ended meanwhile) runs in the same round.
     const [response] = await Promise.all([
       this.respond(grant, grant.scope, first.token, dpop?.jkt),
       this.accounts.assertMaySignIn(grant.sub).catch(async (error: unknown) => {
         await this.grants.revoke(grant.grantId, 'account_disabled', now);
         throw error;
       }),
+      afterWrite?.(),
     ]);
     this.events.emit(new GrantOpened(grant.authMethod));
     if (!authentication) return response;

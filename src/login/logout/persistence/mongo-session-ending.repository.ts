@@ -1,8 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
+import { SINGLE_USE_READ } from '../../../platform/database/single-use';
+import { TurnBatcher } from '../../../platform/database/turn-batcher';
 import type { SessionEnding } from '../session-ending';
 import { SessionEndingRepository } from '../session-ending.repository';
 import { SessionEndingRecord } from './session-ending.schema';
@@ -25,6 +27,14 @@ function toEnding(record: SessionEndingRecord): SessionEnding {
 
 @Injectable()
 export class MongoSessionEndingRepository extends SessionEndingRepository implements OnModuleInit {
+  /**
+   * Every code and device-code exchange of a login session asks whether the session has begun
+   * ending (SessionLogout.refuseIfEnded); those of one turn of the event loop leave as one
+   * `find` by `_id` (`$in`), as the accounts' lock-down checks do. Primary reads, each made after
+   * its grant's write; nothing is cached.
+   */
+  private readonly checks = new TurnBatcher<string, boolean>((sids) => this.begunAmong(sids));
+
   constructor(
     @InjectModel(SessionEndingRecord.name) private readonly model: Model<SessionEndingRecord>,
   ) {
@@ -71,7 +81,16 @@ export class MongoSessionEndingRepository extends SessionEndingRepository implem
       .exec();
   }
 
-  async hasBegun(sid: string): Promise<boolean> {
-    return (await this.model.exists({ _id: { $eq: sid } }).exec()) !== null;
+  hasBegun(sid: string): Promise<boolean> {
+    return this.checks.add(sid);
+  }
+
+  private async begunAmong(sids: readonly string[]): Promise<{ value: boolean }[]> {
+    const collection = this.model.collection as unknown as mongo.Collection<SessionEndingRecord>;
+    const begun = await collection
+      .find({ _id: { $in: [...new Set(sids)] } }, { projection: { _id: 1 }, ...SINGLE_USE_READ })
+      .toArray();
+    const found = new Set(begun.map((record) => record._id));
+    return sids.map((sid) => ({ value: found.has(sid) }));
   }
 }

@@ -112,7 +112,8 @@ export class AuthorizationCodeGrant extends GrantHandler {
       // /authorize. A refresh only ever repeats the resource checked here.
       await this.resourceClientIds.refuseClientId(client, resource);
       const grantId = grantIdForChallenge(keyHash);
-      const response = await this.issuer.startGrant(
+      const sid = payload.sid;
+      return this.issuer.startGrant(
         {
           grantId,
           clientId: client.clientId,
@@ -130,10 +131,10 @@ export class AuthorizationCodeGrant extends GrantHandler {
         idTokenAuthentication(payload),
         // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.
         dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
+        // After the grant's write, beside the lock-down check: a session ended meanwhile takes
+        // the grant with it.
+        sid === undefined ? undefined : () => this.sessionLogout.refuseIfEnded(sid, grantId),
       );
-      // After the grant's write: a session ended meanwhile takes the grant with it.
-      if (payload.sid !== undefined) await this.sessionLogout.refuseIfEnded(payload.sid, grantId);
-      return response;
     }
     switch (result.reason) {
       case 'expired':

@@ -163,7 +163,8 @@ export class DeviceCodeGrant extends GrantHandler {
     await this.resourceClientIds.refuseClientId(client, resource);
     const authTime = payload.authTime ?? Math.floor(this.clock.now().getTime() / 1000);
     const grantId = grantIdForChallenge(keyHash);
-    const response = await this.issuer.startGrant(
+    const sid = payload.sid;
+    return this.issuer.startGrant(
       {
         grantId,
         clientId: client.clientId,
@@ -185,10 +186,10 @@ export class DeviceCodeGrant extends GrantHandler {
           }
         : undefined,
       dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
+      // After the grant's write, beside the lock-down check: the session that approved the code,
+      // ended meanwhile, takes the grant with it.
+      sid === undefined ? undefined : () => this.sessionLogout.refuseIfEnded(sid, grantId),
     );
-    // After the grant's write: the session that approved the code, ended meanwhile, takes it.
-    if (payload.sid !== undefined) await this.sessionLogout.refuseIfEnded(payload.sid, grantId);
-    return response;
   }
 }
 
