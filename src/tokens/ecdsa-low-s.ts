@@ -64,12 +64,3 @@ export function lowSSignature(signature: Buffer): Buffer {
     toBytes(P256_ORDER - s, P256_SCALAR_BYTES),
   ]);
 }
-
-/** `compactJws` (ES256) with its signature's s replaced by n − s when s is above n/2. */
-export function withLowS(compactJws: string): string {
-  const segment = signatureSegment(compactJws);
-  const signature = Buffer.from(segment, 'base64url');
-  const low = lowSSignature(signature);
-  if (low === signature) return compactJws;
-  return `${compactJws.slice(0, compactJws.length - segment.length)}${low.toString('base64url')}`;
-}

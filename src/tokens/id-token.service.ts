@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { ServerConfig } from '../config/sections/server.config';
 import { TokenConfig, type SigningAlg } from '../config/sections/tokens.config';
 import { Clock } from '../platform/clock/clock';
-import { withLowS } from './ecdsa-low-s';
+import { signCompactJws } from './compact-jws';
 import { type SignIdTokenInput } from './id-token';
 import { AMR } from '../proofs/proof-vocabulary';
 import { SigningKeyService } from './signing-keys/signing-key.service';
@@ -36,23 +35,23 @@ export class IdTokenService {
   async sign(input: SignIdTokenInput): Promise<string> {
     const key = await this.keys.signingKey();
     const iat = this.clock.nowSeconds();
-    const signed = await new SignJWT({
-      auth_time: input.authTime,
-      ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
-      at_hash: accessTokenHash(input.accessToken, key.alg),
-      amr: input.amr ?? AMR[input.authMethod],
-      ...(input.acr === undefined ? {} : { acr: input.acr }),
-      ...(input.sid === undefined ? {} : { sid: input.sid }),
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.server.issuer)
-      .setSubject(input.sub)
-      .setAudience(input.clientId)
-      .setIssuedAt(iat)
-      // As long as the access token issued with it: what the ID token asserts is the same login.
-      .setExpirationTime(iat + this.tokens.accessTokenTtlSeconds)
-      .sign(key.privateKey);
-    // One encoding per token, like the access tokens (ecdsa-low-s.ts).
-    return key.alg === 'ES256' ? withLowS(signed) : signed;
+    return signCompactJws(
+      { alg: key.alg, kid: key.kid, typ: 'JWT' },
+      {
+        auth_time: input.authTime,
+        ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
+        at_hash: accessTokenHash(input.accessToken, key.alg),
+        amr: input.amr ?? AMR[input.authMethod],
+        ...(input.acr === undefined ? {} : { acr: input.acr }),
+        ...(input.sid === undefined ? {} : { sid: input.sid }),
+        iss: this.server.issuer,
+        sub: input.sub,
+        aud: input.clientId,
+        iat,
+        // As long as the access token issued with it: what the ID token asserts is the same login.
+        exp: iat + this.tokens.accessTokenTtlSeconds,
+      },
+      key.privateKey,
+    );
   }
 }

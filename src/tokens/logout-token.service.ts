@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
 import { ServerConfig } from '../config/sections/server.config';
 import { Clock } from '../platform/clock/clock';
 import { randomToken } from '../platform/crypto/hashing';
-import { withLowS } from './ecdsa-low-s';
+import { signCompactJws } from './compact-jws';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
 /** OpenID Connect Back-Channel Logout 1.0 §2.4: the `events` member a logout token carries. */
@@ -37,18 +36,19 @@ export class LogoutTokenService {
     const key = await this.keys.signingKey();
     const iat = this.clock.nowSeconds();
     // §2.4: never a `nonce` (a logout token must not be mistaken for an ID token).
-    const signed = await new SignJWT({
-      sid: input.sid,
-      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: LOGOUT_TOKEN_TYP })
-      .setIssuer(this.server.issuer)
-      .setSubject(input.sub)
-      .setAudience(input.clientId)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + LOGOUT_TOKEN_TTL_SECONDS)
-      .setJti(randomToken(16))
-      .sign(key.privateKey);
-    return key.alg === 'ES256' ? withLowS(signed) : signed;
+    return signCompactJws(
+      { alg: key.alg, kid: key.kid, typ: LOGOUT_TOKEN_TYP },
+      {
+        sid: input.sid,
+        events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+        iss: this.server.issuer,
+        sub: input.sub,
+        aud: input.clientId,
+        iat,
+        exp: iat + LOGOUT_TOKEN_TTL_SECONDS,
+        jti: randomToken(16),
+      },
+      key.privateKey,
+    );
   }
 }
