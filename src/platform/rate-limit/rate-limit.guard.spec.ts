@@ -170,6 +170,30 @@ describe('RateLimitGuard and RateLimiter', () => {
     expect(store.calls[0][0].id).not.toBe(store.calls[1][0].id);
   });
 
+  it('names each window as a fresh instance does, after the cached id of the last one', async () => {
+    const fresh = () => new RateLimiter(config.tokens, config.rateLimits, store, clock, events);
+    await limiter.charge(PER_APP, 'app', 'closed');
+    clock.at = minuteStart + 60_000;
+    await limiter.charge(PER_APP, 'app', 'closed');
+    await fresh().charge(PER_APP, 'app', 'closed');
+    clock.at = minuteStart + 15_250;
+    await limiter.charge(PER_APP, 'app', 'closed');
+    const ids = store.calls.map(([counter]) => counter.id);
+    expect(ids[1]).toBe(ids[2]);
+    expect(ids[1]).not.toBe(ids[0]);
+    // Back in the first window (a clock set back): the first window's counter again.
+    expect(ids[3]).toBe(ids[0]);
+  });
+
+  it('keeps rules apart under one key, and a key cannot spell another rule and key', async () => {
+    const other: RateLimitRule = { ...PER_APP, name: 'app","x' };
+    await limiter.charge(PER_APP, 'y', 'closed');
+    await limiter.charge(other, 'y', 'closed');
+    await limiter.charge(PER_APP, 'x","y', 'closed');
+    const ids = store.calls.map(([counter]) => counter.id);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it('fails closed with 503 where the route says closed', async () => {
     store.answer = new Error('server selection timed out');
     const refusal = guard.canActivate(contextFor('closed'));

@@ -30,6 +30,12 @@ export interface RateLimitCharge {
   readonly key: string;
 }
 
+/** A counter id and the window it is for: the next window's id replaces it in place. */
+interface CachedCounterId {
+  windowStart: number;
+  id: string;
+}
+
 /**
  * The one rate-limit mechanism: counts requests against rules and keys in fixed windows aligned
  * on the window length, with one call to the store (one database round trip, batched with the
@@ -49,7 +55,8 @@ export class RateLimiter {
    * Counter ids by rule, key and window: the same client or address asks for the same counter
    * request after request, and its HMAC was a third of the limiter's CPU time per request.
    */
-  private readonly counterIds = new Map<string, string>();
+  private readonly counterIds = new Map<string, Map<string, CachedCounterId>>();
+  private cachedCounterIds = 0;
 
   constructor(
     tokens: TokenConfig,
@@ -102,21 +109,36 @@ export class RateLimiter {
 
   private counter({ rule, key }: RateLimitCharge, now: number): WindowCounter {
     const windowStart = now - (now % rule.windowMs);
-    // JSON: a key holding a separator cannot name another rule's or window's counter.
-    const name = JSON.stringify([rule.name, key, windowStart]);
-    let id = this.counterIds.get(name);
-    if (id === undefined) {
-      id = createHmac('sha256', this.idKey).update(name, 'utf8').digest('base64url');
-      if (name.length <= MAX_CACHED_NAME_LENGTH) {
-        if (this.counterIds.size >= MAX_CACHED_COUNTER_IDS) this.counterIds.clear();
-        this.counterIds.set(name, id);
-      }
-    }
     return {
-      id,
+      id: this.counterId(rule.name, key, windowStart),
       limit: rule.limit(this.limits),
       expiresAt: new Date(windowStart + rule.windowMs),
     };
+  }
+
+  /** The counter's id, cached by rule and key for the window (no name is built on a hit). */
+  private counterId(ruleName: string, key: string, windowStart: number): string {
+    let byKey = this.counterIds.get(ruleName);
+    const cached = byKey?.get(key);
+    if (cached?.windowStart === windowStart) return cached.id;
+    // JSON: a key holding a separator cannot name another rule's or window's counter.
+    const name = JSON.stringify([ruleName, key, windowStart]);
+    const id = createHmac('sha256', this.idKey).update(name, 'utf8').digest('base64url');
+    if (name.length > MAX_CACHED_NAME_LENGTH) return id;
+    if (cached) {
+      cached.windowStart = windowStart;
+      cached.id = id;
+      return id;
+    }
+    if (this.cachedCounterIds >= MAX_CACHED_COUNTER_IDS) {
+      this.counterIds.clear();
+      this.cachedCounterIds = 0;
+      byKey = undefined;
+    }
+    if (!byKey) this.counterIds.set(ruleName, (byKey = new Map<string, CachedCounterId>()));
+    byKey.set(key, { windowStart, id });
+    this.cachedCounterIds += 1;
+    return id;
   }
 
   private storeDown(
