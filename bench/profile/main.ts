@@ -10,7 +10,11 @@
  *                            [--phases exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
  *                                      passkey,siws-verify,siwb-verify,siwb-p2tr-verify,machine]
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
+ *                            [--allocations]
  *                            [--dist DIR (a build of another tree, implies --skip-build)]
+ *
+ * With --allocations the heap is sampled instead of the CPU (garbage included): per phase, the
+ * bytes allocated per request by component and by function, and the raw .heapprofile.
  *
  * With --cpu-only there is no profiler: each phase reports the CPU time (user + system, from
  * /proc) the Proofgate process spent per request, a figure other load on the machine barely moves,
@@ -36,6 +40,12 @@ import * as proofgate from '../lib/proofgate';
 import { cpuTimeUs } from './cpu-time';
 import { InspectorSession, type CpuProfile } from './inspector-session';
 import { renderSummary, summarise } from './summary';
+import {
+  ALLOCATION_SAMPLING,
+  renderAllocations,
+  summariseAllocations,
+  type SamplingHeapProfile,
+} from './allocations';
 import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -66,6 +76,8 @@ interface Options {
   connections: number;
   /** Measure only the process's CPU time per request, without the profiler's overhead. */
   cpuOnly: boolean;
+  /** Sample allocations (heap profiler) rather than CPU time. */
+  allocations: boolean;
   /** The build to run (default dist-bench/, built from src/ unless --skip-build). */
   dist: string;
 }
@@ -81,6 +93,7 @@ function parse(argv: readonly string[]): Options {
     top: 25,
     connections: 50,
     cpuOnly: false,
+    allocations: false,
     dist: 'dist-bench',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -123,6 +136,9 @@ function parse(argv: readonly string[]): Options {
       case '--cpu-only':
         options.cpuOnly = true;
         break;
+      case '--allocations':
+        options.allocations = true;
+        break;
       case '--connections':
         options.connections = Number(value());
         break;
@@ -159,6 +175,12 @@ async function main(): Promise<void> {
     cleanups.push(() => inspector.close());
     await inspector.send('Profiler.enable');
     await inspector.send('Profiler.setSamplingInterval', { interval: options.intervalUs });
+    if (options.allocations) await inspector.send('HeapProfiler.enable');
+    const sampling: 'cpu' | 'allocations' | 'none' = options.cpuOnly
+      ? 'none'
+      : options.allocations
+        ? 'allocations'
+        : 'cpu';
 
     const loadgen = await LoadGenerator.start(ROOT);
     cleanups.push(() => loadgen.stop());
@@ -194,7 +216,10 @@ async function main(): Promise<void> {
         () => {
           cpuBefore = cpuTimeUs(server.pid);
           machineBefore = machineCpu();
-          if (profiled && !options.cpuOnly) void inspector.send('Profiler.start');
+          if (profiled && sampling === 'cpu') void inspector.send('Profiler.start');
+          if (profiled && sampling === 'allocations') {
+            void inspector.send('HeapProfiler.startSampling', { ...ALLOCATION_SAMPLING });
+          }
         },
       );
       const result = await run;
@@ -208,6 +233,17 @@ async function main(): Promise<void> {
           `${phase}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s, ` +
             `${cpuPerRequest.toFixed(0)} µs of Proofgate CPU time (user + system) per request, ` +
             `${machinePerRequest.toFixed(0)} µs with the database and the load generator\n`,
+        );
+      } else if (profiled && sampling === 'allocations') {
+        const { profile } = await inspector.send<{ profile: SamplingHeapProfile }>(
+          'HeapProfiler.stopSampling',
+        );
+        const file = join(resolve(ROOT, options.out), `${phase}.heapprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        process.stdout.write(
+          `\n=== ${phase}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s with the ` +
+            `heap sampled (${file})\n` +
+            `${renderAllocations(summariseAllocations(profile), result.requests, options.top)}\n`,
         );
       } else if (profiled) {
         const { profile } = await inspector.send<{ profile: CpuProfile }>('Profiler.stop');

@@ -26,7 +26,7 @@ export interface ProfileSummary {
 const SPECIAL = new Set(['(garbage collector)', '(program)', '(idle)', '(root)']);
 
 /** The component a frame belongs to: package, service folder, Node core module or V8 itself. */
-export function componentOf(node: CpuProfileNode): string {
+export function componentOf(node: Pick<CpuProfileNode, 'callFrame'>): string {
   const { url, functionName } = node.callFrame;
   if (SPECIAL.has(functionName)) return functionName;
   if (!url) return '(native)';
@@ -36,7 +36,7 @@ export function componentOf(node: CpuProfileNode): string {
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').split('/')[0];
-  const src = /\/dist-bench\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
+  const src = /\/dist-bench[^/]*\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
   if (src) {
     const parts = src[1].split('/');
     return `proofgate ${parts.length > 1 ? parts.slice(0, Math.min(2, parts.length - 1)).join('/') : parts[0]}`;
@@ -80,7 +80,7 @@ function functionKey(node: CpuProfileNode): string {
   const { url, functionName, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
   if (!url) return name;
-  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist-bench\//, 'src/');
+  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist-bench[^/]*\//, 'src/');
   return `${name} ${short}:${lineNumber + 1}`;
 }
 
