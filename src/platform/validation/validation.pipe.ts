@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, ValidatorOptions } from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
+import { compileTextParameters, type TextParametersReader } from './text-parameters';
 
 const IGNORES_UNKNOWN_PARAMETERS = 'proofgate:ignores-unknown-parameters';
 
@@ -73,10 +74,15 @@ function refuseRepeated(value: unknown, { data, metatype }: ArgumentMetadata, dt
  * The one global pipe (registered as APP_PIPE): refuses repeated parameters in every query and
  * body, then validates and transforms DTOs (`whitelist`, `forbidNonWhitelisted` unless the DTO is
  * marked with `@IgnoreUnknownParameters()`, `transform`). Failures become `400 invalid_request`
- * naming the first offending parameter, never its value.
+ * naming the first offending parameter, never its value. A DTO made only of text parameters
+ * (the OAuth endpoints') is built without class-transformer and class-validator when the request
+ * is plainly valid (`compileTextParameters`); anything else goes through them.
  */
 export class RequestValidationPipe extends ValidationPipe {
-  constructor() {
+  private readonly readers = new Map<Type<unknown>, TextParametersReader | null>();
+
+  /** `compiled: false`: every DTO through class-validator (the parity spec's reference). */
+  constructor(private readonly options: { compiled: boolean } = { compiled: true }) {
     super({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -90,8 +96,20 @@ export class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const dto = this.toValidate(metadata) ? (metadata.metatype as Type<unknown>) : undefined;
       refuseRepeated(value, metadata, dto);
+      const entity = dto && metadata.data === undefined ? this.readerFor(dto)?.(value) : undefined;
+      if (entity !== undefined) return entity;
     }
     return super.transform(value, metadata) as Promise<unknown>;
+  }
+
+  private readerFor(dto: Type<unknown>): TextParametersReader | null {
+    if (!this.options.compiled) return null;
+    let reader = this.readers.get(dto);
+    if (reader === undefined) {
+      reader = compileTextParameters(dto, ignoresUnknownParameters(dto));
+      this.readers.set(dto, reader);
+    }
+    return reader;
   }
 
   protected override validate(
