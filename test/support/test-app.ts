@@ -1,11 +1,11 @@
 import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { APP_OPTIONS, configureApp } from '../../src/app.setup';
+import { APP_OPTIONS, configureApp, httpAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/platform/clock/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { AnswerCache } from '../../src/compare/answer-cache';
@@ -14,7 +14,7 @@ import { freePort } from './processes';
 import { ipIssuer } from './ip-issuer';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   clock: TestClock;
   config: AppConfig;
@@ -66,9 +66,14 @@ export async function createTestApp(
   }
   for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    httpAdapter(config.server),
+    APP_OPTIONS,
+  );
   configureApp(app);
   await app.init();
+  // supertest talks to the Node server: Fastify must have registered its routes first.
+  await app.getHttpAdapter().getInstance().ready();
   const connection = app.get<Connection>(getConnectionToken());
   return {
     app,
@@ -94,7 +99,7 @@ export async function startupFailure(env: Record<string, string>): Promise<unkno
     .overrideProvider(AppConfig)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(config.server), {
     ...APP_OPTIONS,
     logger: false,
   });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { HttpRequest, HttpResponse } from './http-exchange';
+import type { RequestStep } from './in-sequence';
 import type { Server } from 'node:http';
 
 /** After the grace period and the app's own shutdown hooks, the process exits regardless. */
@@ -26,10 +27,10 @@ export class HttpDrain {
     return this.stopping !== undefined;
   }
 
-  /** Express middleware, first in the chain: while draining, no connection is kept alive. */
-  closeConnectionsWhileDraining(): RequestHandler {
-    return (_req: Request, res: Response, next: NextFunction) => {
-      if (this.draining) res.setHeader('Connection', 'close');
+  /** A step of the request pipeline: while draining, no connection is kept alive. */
+  closeConnectionsWhileDraining(): RequestStep<HttpRequest, HttpResponse> {
+    return (_req, res, next) => {
+      if (this.draining) res.header('Connection', 'close');
       next();
     };
   }

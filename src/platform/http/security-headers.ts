@@ -1,4 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { HttpRequest, HttpResponse } from './http-exchange';
+import type { RequestStep } from './in-sequence';
 import helmet from 'helmet';
 
 /**
@@ -9,10 +11,10 @@ import helmet from 'helmet';
  * and each response gets the headers it wrote then: the same names and values, without building
  * the CSP text and walking helmet's thirteen steps for every request.
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(): RequestStep<HttpRequest, HttpResponse> {
   const { set, removed } = headersWrittenBy(securityHeaderPolicy());
   return (_req, res, next) => {
-    for (const [name, value] of set) res.setHeader(name, value);
+    for (const [name, value] of set) res.header(name, value);
     for (const name of removed) res.removeHeader(name);
     next();
   };

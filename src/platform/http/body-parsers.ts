@@ -1,0 +1,123 @@
+import { isUtf8 } from 'node:buffer';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseQueryString } from 'fast-querystring';
+import { InvalidRequest } from '../errors/protocol-error';
+import { MAX_BODY_DEPTH, nestsDeeperThan } from './body-depth';
+
+/** A body refused while it is read, shaped as body-parser's errors (the error filter maps them). */
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BodyLimits {
+  /** Largest body in bytes (413 above). */
+  readonly bytes: number;
+  /** Most name=value pairs in a form body (413 above). */
+  readonly formParameters: number;
+  /** Deepest JSON nesting (400 above). */
+  readonly jsonDepth?: number;
+}
+
+/** The charset parameter of the request's Content-Type, lower-cased, if any. */
+function charsetOf(req: FastifyRequest): string | undefined {
+  const type = req.headers['content-type'] ?? '';
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type);
+  return match?.[1].toLowerCase();
+}
+
+/** body-parser refuses a compressed body it cannot inflate; here every coding but identity. */
+function refuseContentEncoding(req: FastifyRequest): void {
+  const coding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (coding !== 'identity') {
+    throw new BodyError(415, 'encoding.unsupported', `unsupported content encoding "${coding}"`);
+  }
+}
+
+function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unknown {
+  refuseContentEncoding(req);
+  const charset = charsetOf(req) ?? 'utf-8';
+  if (!charset.startsWith('utf-')) {
+    throw new BodyError(415, 'charset.unsupported', `unsupported charset "${charset}"`);
+  }
+  // RFC 8259 §8.1: JSON exchanged between systems is UTF-8 (see utf8-body.ts).
+  if (!isUtf8(body)) throw new InvalidRequest('The request body is not valid UTF-8');
+  if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  // body-parser's `strict`: only an object or an array at the top.
+  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') {
+    throw new BodyError(400, 'entity.parse.failed', 'Unexpected token in JSON');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BodyError(400, 'entity.parse.failed', (error as Error).message);
+  }
+  if (nestsDeeperThan(value, depthLimit)) {
+    throw new InvalidRequest(
+      `The request body is nested too deeply (more than ${depthLimit} levels)`,
+    );
+  }
+  return value;
+}
+
+function parseForm(req: FastifyRequest, body: Buffer, parameterLimit: number): unknown {
+  refuseContentEncoding(req);
+  const charset = charsetOf(req) ?? 'utf-8';
+  if (charset !== 'utf-8') {
+    throw new BodyError(415, 'charset.unsupported', `unsupported charset "${charset}"`);
+  }
+  if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  let count = 0;
+  let index = -1;
+  do {
+    if (++count > parameterLimit) {
+      throw new BodyError(413, 'parameters.too.many', 'too many parameters');
+    }
+    index = text.indexOf('&', index + 1);
+  } while (index !== -1);
+  // Flat name=value pairs (no `a[b][c]` nesting), repeated names as arrays.
+  return { ...(parseQueryString(text) as Record<string, unknown>) };
+}
+
+/**
+ * The request bodies the service reads, as Fastify content-type parsers: JSON (UTF-8 only, an
+ * object or array at the top, nesting bounded) and flat forms, both limited in size; any other
+ * type is left unread with no body, as Express's parsers leave it (a guard or the validation
+ * pipe then refuses it with 400, not a 415 of the platform).
+ */
+export function registerBodyParsers(instance: FastifyInstance, limits: BodyLimits): void {
+  const depth = limits.jsonDepth ?? MAX_BODY_DEPTH;
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: limits.bytes },
+    (req, body, done) => {
+      try {
+        done(null, parseJson(req, body as Buffer, depth));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  instance.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: limits.bytes },
+    (req, body, done) => {
+      try {
+        done(null, parseForm(req, body as Buffer, limits.formParameters));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  instance.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+}
