@@ -7,6 +7,7 @@ import { CrossOriginPolicy } from './clients/cross-origin.policy';
 import { TokenRequestOutcome } from './oauth/token/token-request-outcome.middleware';
 import { registerBodyParsers } from './platform/http/body-parsers';
 import { crossOriginRequests } from './platform/http/cors';
+import { expressEtags } from './platform/http/etag';
 import { HttpDrain } from './platform/http/http-drain';
 import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
@@ -63,6 +64,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       error === undefined || error === null ? done() : done(error as Error),
     );
   });
+  // Express's weak ETag on every body it sends (and its 304 for a matching If-None-Match).
+  fastify.addHook('onSend', expressEtags());
   app.useStaticAssets({
     root: join(__dirname, 'public'),
     prefix: '/static/',

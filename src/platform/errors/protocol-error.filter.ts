@@ -10,6 +10,7 @@ import {
 } from './protocol-error';
 import { answeredByDeadline, recordAnsweredError } from './answered-error';
 import { escapeHtml, renderPage } from '../http/html';
+import { closingForDrain } from '../http/http-drain';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -108,6 +109,14 @@ function fromFastifyBodyError(e: unknown): BodyParserError | undefined {
   return { type: code, status: statusCode };
 }
 
+/** A refusal of the body by its parser (bodies.ts), or by Fastify while reading it. */
+function refusedBody(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  return (
+    (e as { refusedBody?: unknown }).refusedBody === true || fromFastifyBodyError(e) !== undefined
+  );
+}
+
 /**
  * A request as a log line names it: method, path (never the query) and the request log's id,
  * which ties the line to that request's own line.
@@ -151,6 +160,9 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     }
 
     if (headersSent(response)) return;
+    // Fastify closes the connection after any body it refused; Express kept it (a body too large
+    // is read and dropped by Node), unless the drain closes it.
+    if (refusedBody(exception) && !closingForDrain(response)) response.removeHeader('connection');
     if (error instanceof NotFound && browserNavigation(request)) {
       writeErrorHead(response, error);
       response.header('Content-Type', 'text/html; charset=utf-8');

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { parse as parseQueryString } from 'fast-querystring';
 import { InvalidRequest } from '../errors/protocol-error';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './body-depth';
@@ -13,6 +14,13 @@ class BodyError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Marks a parser's error as a refused body (see the error filter's `refusedBody`). */
+function refusal(error: unknown): Error {
+  const marked = error instanceof Error ? error : new Error(String(error));
+  (marked as { refusedBody?: boolean }).refusedBody = true;
+  return marked;
 }
 
 export interface BodyLimits {
@@ -94,30 +102,82 @@ function parseForm(req: FastifyRequest, body: Buffer, parameterLimit: number): u
  * type is left unread with no body, as Express's parsers leave it (a guard or the validation
  * pipe then refuses it with 400, not a 415 of the platform).
  */
+/**
+ * Reads a body of at most `limit` bytes. Over it, the rest is read off and dropped before the
+ * refusal (as body-parser does), so the connection can stay open for the next request.
+ */
+function readBody(
+  req: FastifyRequest,
+  payload: IncomingMessage,
+  limit: number,
+  done: (error: Error | null, body?: Buffer) => void,
+): void {
+  const refuse = (error: Error) => {
+    payload.removeAllListeners('data');
+    if (payload.complete) {
+      done(error);
+      return;
+    }
+    payload.once('end', () => done(error));
+    payload.once('error', () => done(error));
+    payload.resume();
+  };
+  const tooLarge = () =>
+    refusal(new BodyError(413, 'entity.too.large', 'request entity too large'));
+  if (Number(req.headers['content-length']) > limit) {
+    refuse(tooLarge());
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  payload.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limit) {
+      refuse(tooLarge());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  payload.once('end', () => {
+    if (received <= limit) done(null, Buffer.concat(chunks, received));
+  });
+  payload.once('error', (error) => done(error));
+}
+
+/**
+ * The request bodies the service reads, as Fastify content-type parsers: JSON (UTF-8 only, an
+ * object or array at the top, nesting bounded) and flat forms, both limited in size; any other
+ * type is left unread with no body, as Express's parsers leave it (a guard or the validation
+ * pipe then refuses it with 400, not a 415 of the platform).
+ */
 export function registerBodyParsers(instance: FastifyInstance, limits: BodyLimits): void {
   const depth = limits.jsonDepth ?? MAX_BODY_DEPTH;
+  const parser =
+    (parse: (req: FastifyRequest, body: Buffer) => unknown) =>
+    (
+      req: FastifyRequest,
+      payload: IncomingMessage,
+      done: (error: Error | null, body?: unknown) => void,
+    ) =>
+      readBody(req, payload, limits.bytes, (error, body) => {
+        if (error || !body) {
+          done(error ?? new Error('no body'));
+          return;
+        }
+        try {
+          done(null, parse(req, body));
+        } catch (thrown) {
+          done(refusal(thrown));
+        }
+      });
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser(
     'application/json',
-    { parseAs: 'buffer', bodyLimit: limits.bytes },
-    (req, body, done) => {
-      try {
-        done(null, parseJson(req, body as Buffer, depth));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    },
+    parser((req, body) => parseJson(req, body, depth)),
   );
   instance.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'buffer', bodyLimit: limits.bytes },
-    (req, body, done) => {
-      try {
-        done(null, parseForm(req, body as Buffer, limits.formParameters));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    },
+    parser((req, body) => parseForm(req, body, limits.formParameters)),
   );
   instance.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
 }

@@ -4,6 +4,14 @@ import type { HttpRequest, HttpResponse } from './http-exchange';
 import type { RequestStep } from './in-sequence';
 import type { Server } from 'node:http';
 
+/** Responses the drain told to close their connection. */
+const closedByDrain = new WeakSet<object>();
+
+/** Whether the drain set this response's `Connection: close`. */
+export function closingForDrain(res: object): boolean {
+  return closedByDrain.has(res);
+}
+
 /** After the grace period and the app's own shutdown hooks, the process exits regardless. */
 const HOOKS_TIMEOUT_MS = 10_000;
 
@@ -30,7 +38,10 @@ export class HttpDrain {
   /** A step of the request pipeline: while draining, no connection is kept alive. */
   closeConnectionsWhileDraining(): RequestStep<HttpRequest, HttpResponse> {
     return (_req, res, next) => {
-      if (this.draining) res.header('Connection', 'close');
+      if (this.draining) {
+        res.header('Connection', 'close');
+        closedByDrain.add(res);
+      }
       next();
     };
   }

@@ -3,6 +3,7 @@ import { serialize } from 'cookie';
 import encodeUrl from 'encodeurl';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import typeIs from 'type-is';
+import { sendWithoutEtag } from './etag';
 import { escapeHtml } from './html';
 
 /**
@@ -113,6 +114,7 @@ export function redirect(req: HttpRequest, res: HttpResponse, status: number, ur
   }
   res.code(status);
   res.header('content-length', Buffer.byteLength(body));
+  sendWithoutEtag(res);
   void res.send(req.method === 'HEAD' ? undefined : body);
 }
 
