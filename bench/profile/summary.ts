@@ -36,7 +36,8 @@ export function componentOf(node: Pick<CpuProfileNode, 'callFrame'>): string {
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').split('/')[0];
-  const src = /\/dist-bench[^/]*\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
+  // dist-bench*/, or a build given with --dist (dist-express/, dist-fastify/...).
+  const src = /\/dist-[\w-]+\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
   if (src) {
     const parts = src[1].split('/');
     return `proofgate ${parts.length > 1 ? parts.slice(0, Math.min(2, parts.length - 1)).join('/') : parts[0]}`;
@@ -59,6 +60,10 @@ const AREAS: readonly [RegExp, string][] = [
   [
     /^(express|router|body-parser|raw-body|type-is|qs|content-type|media-typer|mime-types|mime-db|iconv-lite|on-finished|finalhandler|send|serve-static|parseurl|encodeurl|escape-html|statuses|http-errors|depd|debug|ms|fresh|etag|accepts|negotiator|vary|cookie|cookie-signature|cookie-parser|proxy-addr|forwarded|ipaddr\.js|range-parser|content-disposition|merge-descriptors|setprototypeof|bytes|unpipe|ee-first|destroy|helmet|node:_http_.*|node:http)$/,
     'HTTP (Node http, Express, body parsers, helmet)',
+  ],
+  [
+    /^(fastify|@fastify\/.*|find-my-way|avvio|fast-querystring|fast-decode-uri-component|fast-json-stringify|@fastify\/fast-json-stringify-compiler|light-my-request|abstract-logging|toad-cache|rfdc|process-warning|fastq|reusify|ret|safe-regex2|fast-uri|json-schema-ref-resolver|secure-json-parse)$/,
+    'HTTP (Fastify, its router and parsers)',
   ],
   [
     /^(jose|node:crypto|@noble\/.*|viem|ox|abitype|@signinwithethereum\/.*|secp256k1)$/,
