@@ -1,6 +1,7 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
+import { parse as parseQueryString } from 'node:querystring';
 import { Logger } from 'nestjs-pino';
 import { ServerConfig } from './config/sections/server.config';
 import { CrossOriginPolicy } from './clients/cross-origin.policy';
@@ -25,14 +26,19 @@ export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParse
  * The HTTP platform: Fastify, with what Express did by default. TRUST_PROXY: `req.ip` (rate
  * limits, logs) is the X-Forwarded-For client only behind trusted proxies (proxy-addr, as
  * Express). Routes match in any case and with a trailing slash, as Express's router does. Node's
- * own keep-alive timeout (5 s), which Fastify would raise to 72 s. No Fastify logger: requests are
+ * own keep-alive timeout (5 s), which Fastify would raise to 72 s. The query string parsed
+ * as Express 5's "simple" parser does (node:querystring: flat, repeated names as arrays). No Fastify logger: requests are
  * logged by the request log below.
  */
 export function httpAdapter(server: Pick<ServerConfig, 'trustProxy'>): FastifyAdapter {
   const { trustProxy } = server;
   return new FastifyAdapter({
     trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      querystringParser: (query) => parseQueryString(query),
+    },
     keepAliveTimeout: 5000,
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
