@@ -133,12 +133,14 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
 
 describe('ProtocolErrorFilter.catch', () => {
   function host(request: Record<string, unknown>) {
+    // Fastify's reply, as far as the filter uses it.
     const response = {
-      headersSent: false,
-      status: jest.fn().mockReturnThis(),
-      setHeader: jest.fn(),
-      type: jest.fn(),
-      json: jest.fn(),
+      sent: false,
+      raw: { headersSent: false },
+      code: jest.fn().mockReturnThis(),
+      header: jest.fn().mockReturnThis(),
+      removeHeader: jest.fn().mockReturnThis(),
+      send: jest.fn().mockReturnThis(),
     };
     const switchToHttp = () => ({ getRequest: () => request, getResponse: () => response });
     return { host: { switchToHttp } as unknown as ArgumentsHost, response };
@@ -150,12 +152,11 @@ describe('ProtocolErrorFilter.catch', () => {
     try {
       const { host: context, response } = host({
         method: 'POST',
-        path: '/token',
-        originalUrl: '/token?code=secret',
+        url: '/token?code=secret',
         id: 41,
       });
       filter.catch(new Error('boom'), context);
-      expect(response.status).toHaveBeenCalledWith(500);
+      expect(response.code).toHaveBeenCalledWith(500);
       expect(error).toHaveBeenCalledWith('POST /token (request 41) failed', expect.any(String));
     } finally {
       error.mockRestore();
@@ -166,7 +167,7 @@ describe('ProtocolErrorFilter.catch', () => {
     const filter = new ProtocolErrorFilter();
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
-      const { host: context } = host({ method: 'GET', path: '/api/me' });
+      const { host: context } = host({ method: 'GET', url: '/api/me' });
       filter.catch(new mongo.MongoNetworkError('connection reset'), context);
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^GET \/api\/me: /));
     } finally {
