@@ -58,7 +58,8 @@ function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unkno
   if (body.length === 0) return {};
   const text = body.toString('utf8');
   // body-parser's `strict`: only an object or an array at the top.
-  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+  // RFC 8259 §2: the whitespace allowed before it (space, tab, line feed, carriage return).
+  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
   if (first !== '{' && first !== '[') {
     throw new BodyError(400, 'entity.parse.failed', 'Unexpected token in JSON');
   }

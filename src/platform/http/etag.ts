@@ -1,12 +1,11 @@
 import etag from 'etag';
-import type { onSendHookHandler } from 'fastify';
+import type { FastifyReply, onSendHookHandler } from 'fastify';
 import fresh from 'fresh';
-import type { HttpResponse } from './http-exchange';
 
 /** Responses sent without an ETag: redirects, which Express writes with `res.end`. */
 const withoutEtag = new WeakSet<object>();
 
-export function sendWithoutEtag(res: HttpResponse): void {
+export function sendWithoutEtag(res: FastifyReply): void {
   withoutEtag.add(res);
 }
 
@@ -32,7 +31,7 @@ export function expressEtags(): onSendHookHandler<unknown> {
     if (
       (req.method === 'GET' || req.method === 'HEAD') &&
       ((status >= 200 && status < 300) || status === 304) &&
-      fresh(req.headers, { etag: tag, 'last-modified': res.getHeader('last-modified') as string })
+      fresh(req.headers, { etag: tag, 'last-modified': res.getHeader('last-modified') })
     ) {
       res.code(304).removeHeader('content-type').removeHeader('content-length');
       done(null, '');

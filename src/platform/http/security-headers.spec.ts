@@ -20,7 +20,7 @@ async function helmetOnExpress() {
     res.status(201).json({ ok: true });
   });
   const res = await request(app).post('/wallet/nonce').expect(201);
-  return withoutDate(res.headers as Record<string, string>);
+  return withoutDate(res.headers);
 }
 
 async function fastifyWith(route: (app: FastifyInstance) => void) {
@@ -43,7 +43,7 @@ describe('securityHeaders', () => {
       }),
     );
     const res = await request(app.server).post('/wallet/nonce').expect(201);
-    const replayed = withoutDate(res.headers as Record<string, string>);
+    const replayed = withoutDate(res.headers);
     expect(replayed).toEqual(await helmetOnExpress());
     expect(replayed['content-security-policy']).toContain("default-src 'self'");
     expect(replayed['x-frame-options']).toBe('DENY');
