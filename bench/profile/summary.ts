@@ -36,7 +36,8 @@ export function componentOf(node: Pick<CpuProfileNode, 'callFrame'>): string {
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').split('/')[0];
-  const src = /\/dist-bench[^/]*\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
+  // dist-bench*/, or a build given with --dist (dist-express/, dist-fastify/...).
+  const src = /\/dist-[\w-]+\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
   if (src) {
     const parts = src[1].split('/');
     return `proofgate ${parts.length > 1 ? parts.slice(0, Math.min(2, parts.length - 1)).join('/') : parts[0]}`;
@@ -61,6 +62,10 @@ const AREAS: readonly [RegExp, string][] = [
     'HTTP (Node http, Express, body parsers, helmet)',
   ],
   [
+    /^(fastify|@fastify\/.*|find-my-way|avvio|fast-querystring|fast-decode-uri-component|fast-json-stringify|@fastify\/fast-json-stringify-compiler|light-my-request|abstract-logging|toad-cache|rfdc|process-warning|fastq|reusify|ret|safe-regex2|fast-uri|json-schema-ref-resolver|secure-json-parse)$/,
+    'HTTP (Fastify, its router and parsers)',
+  ],
+  [
     /^(jose|node:crypto|@noble\/.*|viem|ox|abitype|@signinwithethereum\/.*|secp256k1)$/,
     'crypto (jose, hashes, secp256k1)',
   ],
@@ -80,7 +85,7 @@ function functionKey(node: CpuProfileNode): string {
   const { url, functionName, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
   if (!url) return name;
-  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist-bench[^/]*\//, 'src/');
+  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist-[\w-]+\//, 'src/');
   return `${name} ${short}:${lineNumber + 1}`;
 }
 
