@@ -11,7 +11,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
@@ -48,6 +48,7 @@ import {
 } from './lib/processes';
 import * as passkeys from './lib/passkeys';
 import * as proofgate from './lib/proofgate';
+import { writeReport } from './lib/report-section';
 import { renderReport, renderSummary } from './lib/report';
 import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './lib/results';
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
@@ -699,7 +700,7 @@ async function main(): Promise<void> {
     const report = await run(bench, options);
     if (options.out !== '-') {
       const out = resolve(ROOT, options.out);
-      writeFileSync(out, renderReport(report) + otherSections(out));
+      writeReport(out, renderReport(report) + otherSections(out));
       log(`report written to ${options.out}`);
     } else {
       log(`report not written: --write puts it into ${BENCHMARKS_FILE}, --out FILE elsewhere`);

@@ -10,12 +10,7 @@ import { join, resolve } from 'node:path';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import { Browser } from '../lib/browser';
 import { LoadGenerator } from '../lib/load-generator';
-import {
-  describeMachine,
-  freePort,
-  readMemory,
-  sourceDescription,
-} from '../lib/processes';
+import { describeMachine, freePort, readMemory, sourceDescription } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { registrationRequests } from '../lib/registrations';
 import { writeReportSection } from '../lib/report-section';

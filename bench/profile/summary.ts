@@ -85,7 +85,7 @@ function functionKey(node: CpuProfileNode): string {
   const { url, functionName, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
   if (!url) return name;
-  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist-bench[^/]*\//, 'src/');
+  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist-[\w-]+\//, 'src/');
   return `${name} ${short}:${lineNumber + 1}`;
 }
 

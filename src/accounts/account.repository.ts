@@ -17,6 +17,12 @@ export type ReleaseOutcome = 'released' | 'last_method' | 'not_linked';
  * construction: a second account claiming a method is refused by the database itself, whatever
  * the timing, never by a read before the write. Implementations never hand out documents.
  */
+/** See AccountRepository.signInStateOf. */
+export interface SignInState {
+  readonly disabledAt: Date | null;
+  readonly methods: readonly string[];
+}
+
 export abstract class AccountRepository {
   /** The index entry for `key`, if any account holds it. */
   abstract findMethod(key: string): Promise<SignInMethod | null>;
@@ -71,8 +77,12 @@ export abstract class AccountRepository {
   /** Lifts a lock-down; false when the account was not disabled. */
   abstract enable(sub: string): Promise<boolean>;
 
-  /** When the account of `sub` was disabled, or null when it is not. One read of the primary. */
-  abstract disabledAt(sub: string): Promise<Date | null>;
+  /**
+   * What a sign-in of `sub` is checked against after its write (AccountService.assertMaySignIn):
+   * when the account was disabled, and the method keys its record lists (none when it has no
+   * record). One read of the primary.
+   */
+  abstract signInStateOf(sub: string): Promise<SignInState>;
 
   /** Of `subs`, the disabled ones with when (administration's listing). */
   abstract disabledAmong(subs: readonly string[]): Promise<Map<string, Date>>;

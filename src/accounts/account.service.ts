@@ -14,6 +14,7 @@ import {
   LastSignInMethod,
   MethodAlreadyLinked,
   MethodNotLinked,
+  SignInMethodRemoved,
   TooManySignInMethods,
 } from './accounts.errors';
 import { ACCOUNT_CREATIONS_PER_IP } from './accounts.rate-limits';
@@ -148,13 +149,20 @@ export class AccountService {
 
   /**
    * The one rule every sign-in ends with, whichever method proved it: a disabled account gets no
-   * login session and no grant (AccountDisabled, 403 access_denied). Callers check after writing
-   * the session or grant, and undo it when refused: a lock-down that lands between a check and
-   * the write would otherwise miss what the write opened (the lock-down sets the flag first, then
-   * ends the sessions and grants it finds).
+   * login session and no grant (AccountDisabled, 403 access_denied), nor does a login by
+   * `methodKey` once that method is no longer listed on the account (SignInMethodRemoved). Callers
+   * check after writing the session or grant, and undo it when refused: a lock-down or a method's
+   * removal that lands between the login's own lookups and the write would otherwise miss what
+   * the write opened (each sets its flag or drops its listing first, then ends the sessions and
+   * grants it finds, SessionLogout.endAllOf: each side writes before it reads). An account with
+   * no listing has only the method its subject came from, which cannot be removed.
    */
-  async assertMaySignIn(sub: string): Promise<void> {
-    if (await this.accounts.disabledAt(sub)) throw new AccountDisabled();
+  async assertMaySignIn(sub: string, methodKey?: string): Promise<void> {
+    const state = await this.accounts.signInStateOf(sub);
+    if (state.disabledAt) throw new AccountDisabled();
+    if (methodKey !== undefined && state.methods.length > 0 && !state.methods.includes(methodKey)) {
+      throw new SignInMethodRemoved();
+    }
   }
 
   /** Locks the account of `sub` down; false when it already was. See assertMaySignIn. */

@@ -37,3 +37,18 @@ export class AccountDisabled extends AccessDenied {
     this.because('account_disabled');
   }
 }
+
+/** Said to a sign-in whose method was removed from the account while it was signing in. */
+export const METHOD_REMOVED =
+  'This sign-in method was removed from the account while signing in; sign in with another one';
+
+/**
+ * The method that proved a sign-in is no longer listed on the account it signed in (its owner or
+ * an operator removed it meanwhile): the session or grant that sign-in just wrote is undone.
+ */
+export class SignInMethodRemoved extends AccessDenied {
+  constructor() {
+    super(METHOD_REMOVED);
+    this.because('method_removed');
+  }
+}

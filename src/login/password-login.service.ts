@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { redact } from '../platform/crypto/hashing';
 import { passwordMethodKey } from '../accounts/account';
-import { AccountDisabled } from '../accounts/accounts.errors';
+import { AccountDisabled, SignInMethodRemoved } from '../accounts/accounts.errors';
 import { ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
 import { UserService } from './users/user.service';
@@ -93,8 +93,8 @@ export class PasswordLoginService {
       });
     } catch (error) {
       // Said only after the password proved right, as every other method says it.
-      if (!(error instanceof AccountDisabled)) throw error;
-      this.logger.warn(`Password login refused for ${user.sub}: the account is disabled`);
+      if (!(error instanceof AccountDisabled || error instanceof SignInMethodRemoved)) throw error;
+      this.logger.warn(`Password login refused for ${user.sub}: ${error.reason ?? error.error}`);
       const view = { returnTo, username, error: error.description };
       return {
         kind: 'refused',

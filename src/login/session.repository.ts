@@ -12,10 +12,10 @@ export abstract class SessionRepository {
   abstract delete(idHash: string): Promise<void>;
 
   /**
-   * Ends every session of `sub` (an account disabled, signed out everywhere), or only those
-   * `methodKey` proved (that method removed); resolves to how many there were.
+   * Deletes the sessions with these id hashes, and no other (SessionLogout.endAllOf deletes only
+   * those whose endings it recorded); resolves to how many there were.
    */
-  abstract deleteAllFor(sub: string, methodKey?: string): Promise<number>;
+  abstract deleteMany(idHashes: readonly string[]): Promise<number>;
 
   /** The live sessions of `sub`, newest login first, at most `limit`. */
   abstract listLive(sub: string, now: Date, limit: number): Promise<StoredSession[]>;

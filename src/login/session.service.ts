@@ -138,12 +138,14 @@ export class SessionService {
       ...(identity.methodKey !== undefined ? { methodKey: identity.methodKey } : {}),
     };
     await this.sessions.create(session);
-    // After the write (see AccountService.assertMaySignIn): a disabled account's session is
-    // deleted before its cookie is ever set.
-    await this.accounts.assertMaySignIn(identity.sub).catch(async (error: unknown) => {
-      await this.sessions.delete(session.idHash);
-      throw error;
-    });
+    // After the write (see AccountService.assertMaySignIn): the session of a disabled account,
+    // or of a method removed meanwhile, is deleted before its cookie is ever set.
+    await this.accounts
+      .assertMaySignIn(identity.sub, identity.methodKey)
+      .catch(async (error: unknown) => {
+        await this.sessions.delete(session.idHash);
+        throw error;
+      });
     this.clearOtherCookie(req, res);
     res.cookie(this.cookieName, value, {
       ...this.cookieOptions(),

@@ -245,6 +245,21 @@ describe('fleet checks', () => {
     expect(failed(figures())).toEqual([]);
   });
 
+  it('a try the client gave up on as timed out fails the timeout check, and only it', () => {
+    const hung: Attempt = {
+      endpoint: 'token.code',
+      instance: 2,
+      sentAt: 40_000,
+      endedAt: 70_000,
+      outcome: 'timed-out',
+      cause: 'timeout',
+    };
+    const f = figures({ attempts: [...figures().attempts, hung] });
+    expect(failed(f)).toEqual(['no-timeouts']);
+    const check = fleetChecks(f).find((c) => c.id === 'no-timeouts')!;
+    expect(check.detail).toBe('1 of 5 tries timed out: token.code at instance 2');
+  });
+
   it('a code answered 200 twice is a double redemption', () => {
     const f = figures({ codes: { secrets: 100, maxOk: 2, redeemedTwice: 1, neverOk: 0 } });
     expect(failed(f)).toEqual(['single-redemption']);

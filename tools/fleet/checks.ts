@@ -2,7 +2,7 @@
  * What a fleet run must show, computed from its records alone (no process, no network), so the
  * same rules judge `npm run fleet`, the soak and the e2e test, and can be unit-tested.
  */
-import type { Attempt, Endpoint } from './client';
+import { REQUEST_TIMEOUT_MS, type Attempt, type Endpoint } from './client';
 import type { DeviceFlow, DevicePoll } from './device';
 import type { FaultRecord } from './faults';
 import type { EndedSession, ReceivedLogoutToken } from './logout';
@@ -433,6 +433,20 @@ export function fleetChecks(f: FleetFigures): Check[] {
     fiveHundreds.length === 0
       ? `${f.attempts.filter(isUnavailable).length} answers were 503 temporarily_unavailable, none another 5xx`
       : `${fiveHundreds.length} other 5xx: ${[...new Set(fiveHundreds.map((a) => `${a.endpoint} ${answerClass(a)}`))].join(', ')}`,
+  );
+
+  // A try the client gave up on (REQUEST_TIMEOUT_MS) was retried, so the run went on; a hang is
+  // a failure all the same, whatever the fault: a killed instance cuts or refuses, an outage
+  // is answered 503 at once.
+  const timedOut = f.attempts.filter((a) => a.outcome === 'timed-out');
+  add(
+    'no-timeouts',
+    `Every try answered, refused or cut within the client's ${REQUEST_TIMEOUT_MS / 1000} s limit`,
+    timedOut.length === 0,
+    timedOut.length === 0
+      ? `${f.attempts.length} tries, none timed out`
+      : `${timedOut.length} of ${f.attempts.length} tries timed out: ` +
+          [...new Set(timedOut.map((a) => `${a.endpoint} at instance ${a.instance}`))].join(', '),
   );
 
   const recoveries = outages.map((fault) => fault.recoveryMs);

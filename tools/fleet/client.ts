@@ -4,11 +4,21 @@
  * answer: the request goes to the next instance. A connection cut mid-request (an instance killed
  * while it worked) is an answer lost: the client retries it elsewhere, as a client on a flaky
  * network would, and the caller is told, since a retried redemption may meet its own first try.
- * Every attempt is recorded with its times, for the checks.
+ * A try with no complete answer within REQUEST_TIMEOUT_MS (headers and body) is given up as
+ * timed out, a failure of its own kind, and retried like a lost one: a hung request must not stall
+ * a run, and the checks count it (fleetChecks, `no-timeouts`). Every attempt is recorded with its
+ * times, for the checks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { Elapsed } from './processes';
+
+/**
+ * How long one try may take, from its turn in the pool to the last byte of the answer. The
+ * service answers in milliseconds, 503 at once while its database is away, and a killed instance
+ * cuts or refuses the connection: a try still open this long is hung.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export type Endpoint =
   | 'authorize'
@@ -45,8 +55,12 @@ export interface Attempt {
   readonly instance: number;
   readonly sentAt: number;
   readonly endedAt: number;
-  /** answered; refused (nothing listening); lost (the connection ended without an answer). */
-  readonly outcome: 'answered' | 'refused' | 'lost';
+  /**
+   * answered; refused (nothing listening); lost (the connection ended without an answer);
+   * timed-out (no complete answer within the client's REQUEST_TIMEOUT_MS: given up, the instance
+   * may still have acted on it).
+   */
+  readonly outcome: 'answered' | 'refused' | 'lost' | 'timed-out';
   readonly status?: number;
   /** The envelope's `error` of a JSON answer. */
   readonly error?: string;
@@ -63,7 +77,10 @@ export interface Answer {
   readonly instance: number;
   readonly sentAt: number;
   readonly answeredAt: number;
-  /** Tries of this request lost mid-flight before this answer (each retried elsewhere). */
+  /**
+   * Tries of this request lost mid-flight or timed out before this answer (each retried
+   * elsewhere): either may have been acted on.
+   */
   readonly lost: number;
   /** Every try of this request, this answer's last. */
   readonly tries: readonly Attempt[];
@@ -120,6 +137,8 @@ export class FleetClient {
     private readonly elapsed: Elapsed,
     /** How long a request keeps looking for a live instance before it gives up. */
     private readonly patienceMs = 180_000,
+    /** How long one try may take before it is given up as timed out. */
+    private readonly requestTimeoutMs = REQUEST_TIMEOUT_MS,
   ) {
     this.pools = origins.map(
       (origin) =>
@@ -158,9 +177,13 @@ export class FleetClient {
       const result = await this.limit.run(() => this.attempt(endpoint, spec, instance));
       tries.push(result.attempt);
       if (result.outcome === 'answered') return { ...result.answer, lost, tries };
-      if (result.outcome === 'lost') {
+      if (result.outcome === 'lost' || result.outcome === 'timed-out') {
         lost++;
-        if (options.retryLost === false) throw new NoAnswer(`${endpoint}: answer lost`);
+        if (options.retryLost === false) {
+          throw new NoAnswer(
+            `${endpoint}: ${result.outcome === 'lost' ? 'answer lost' : `no answer within ${this.requestTimeoutMs} ms`}`,
+          );
+        }
         refusedInARow = 0;
       } else if (++refusedInARow % this.size === 0) {
         // Every instance refused: the whole fleet is restarting. Wait a little, then go round again.
@@ -186,15 +209,18 @@ export class FleetClient {
     instance: number,
   ): Promise<
     | { outcome: 'answered'; answer: Omit<Answer, 'lost' | 'tries'>; attempt: Attempt }
-    | { outcome: 'refused' | 'lost'; answer?: undefined; attempt: Attempt }
+    | { outcome: 'refused' | 'lost' | 'timed-out'; answer?: undefined; attempt: Attempt }
   > {
     const sentAt = this.elapsed();
+    // Aborts the try wherever it is: waiting for a connection, for the headers, or in the body.
+    const deadline = AbortSignal.timeout(this.requestTimeoutMs);
     try {
       const res = await this.pools[instance].request({
         method: spec.method,
         path: spec.path,
         headers: spec.headers,
         body: spec.body,
+        signal: deadline,
       });
       const text = await res.body.text();
       const answeredAt = this.elapsed();
@@ -235,8 +261,12 @@ export class FleetClient {
         attempt,
       };
     } catch (error) {
-      const cause = errorCode(error);
-      const outcome = cause === 'ECONNREFUSED' ? 'refused' : 'lost';
+      const cause = deadline.aborted ? 'timeout' : errorCode(error);
+      const outcome = deadline.aborted
+        ? 'timed-out'
+        : cause === 'ECONNREFUSED'
+          ? 'refused'
+          : 'lost';
       const attempt: Attempt = {
         endpoint,
         instance,

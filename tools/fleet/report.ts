@@ -1,6 +1,6 @@
 /** docs/RELIABILITY.md and the console summary of a fleet run. */
 import { answerClass, deviceSummary, logoutSummary, memorySegments, type Check } from './checks';
-import type { Attempt, Endpoint } from './client';
+import { REQUEST_TIMEOUT_MS, type Attempt, type Endpoint } from './client';
 import { KILL_LOOPS, type FaultRecord } from './faults';
 import {
   AUTH_CODE_TTL_SECONDS,
@@ -129,11 +129,17 @@ function answersTable(run: FleetRun): string {
 function endpointTable(run: FleetRun): string {
   const rows = new Map<
     Endpoint,
-    { answered: number; refused: number; lost: number; ms: number[] }
+    { answered: number; refused: number; lost: number; 'timed-out': number; ms: number[] }
   >();
   const windows = faultWindows(run.figures.faults);
   for (const a of loadAttempts(run)) {
-    const row = rows.get(a.endpoint) ?? { answered: 0, refused: 0, lost: 0, ms: [] };
+    const row = rows.get(a.endpoint) ?? {
+      answered: 0,
+      refused: 0,
+      lost: 0,
+      'timed-out': 0,
+      ms: [],
+    };
     row[a.outcome]++;
     if (a.outcome === 'answered' && (a.status ?? 0) < 400 && phaseOf(a, windows) === 'steady') {
       row.ms.push(a.endedAt - a.sentAt);
@@ -141,11 +147,12 @@ function endpointTable(run: FleetRun): string {
     rows.set(a.endpoint, row);
   }
   return [
-    '| Endpoint | attempts | answered | refused (instance down) | lost (cut mid-request) | p50 / p99 of steady successes (ms) |',
-    '|---|---:|---:|---:|---:|---:|',
+    `| Endpoint | attempts | answered | refused (instance down) | lost (cut mid-request) | timed out (no answer in ${REQUEST_TIMEOUT_MS / 1000} s) | p50 / p99 of steady successes (ms) |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...[...rows.entries()].map(([endpoint, row]) => {
       const sorted = row.ms.sort((x, y) => x - y);
-      return `| ${ENDPOINTS[endpoint]} | ${row.answered + row.refused + row.lost} | ${row.answered} | ${row.refused} | ${row.lost} | ${percentile(sorted, 50).toFixed(0)} / ${percentile(sorted, 99).toFixed(0)} |`;
+      const attempts = row.answered + row.refused + row.lost + row['timed-out'];
+      return `| ${ENDPOINTS[endpoint]} | ${attempts} | ${row.answered} | ${row.refused} | ${row.lost} | ${row['timed-out']} | ${percentile(sorted, 50).toFixed(0)} / ${percentile(sorted, 99).toFixed(0)} |`;
     }),
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import {
   ClaimOutcome,
   MAX_METHODS_PER_ACCOUNT,
   ReleaseOutcome,
+  type SignInState,
 } from '../account.repository';
 import { AccountMethodRecord } from './account-method.schema';
 import { AccountRecord } from './account.schema';
@@ -49,12 +50,12 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
   );
 
   /**
-   * Lock-down checks asked for in the same turn leave as one `find` by `_id`, like the method
+   * Sign-in checks asked for in the same turn leave as one `find` by `_id`, like the method
    * lookups: every sign-in checks its account (AccountService.assertMaySignIn), almost none is
-   * disabled. Primary reads made after their request arrived; nothing is cached.
+   * disabled or lost its method. Primary reads made after their request arrived; nothing is cached.
    */
-  private readonly lockChecks = new TurnBatcher<string, Date | null>((subs) =>
-    this.disabledAtOf(subs),
+  private readonly signInChecks = new TurnBatcher<string, SignInState>((subs) =>
+    this.signInStatesOf(subs),
   );
 
   constructor(
@@ -206,20 +207,23 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return result.modifiedCount === 1;
   }
 
-  disabledAt(sub: string): Promise<Date | null> {
-    return this.lockChecks.add(sub);
+  signInStateOf(sub: string): Promise<SignInState> {
+    return this.signInChecks.add(sub);
   }
 
-  private async disabledAtOf(subs: readonly string[]): Promise<{ value: Date | null }[]> {
-    // Primary reads: a lock-down takes effect at once on every instance.
+  private async signInStatesOf(subs: readonly string[]): Promise<{ value: SignInState }[]> {
+    // Primary reads: a lock-down or a method's removal takes effect at once on every instance.
     const records = await this.records
       .find(
-        { _id: { $in: [...new Set(subs)] }, disabledAt: { $exists: true } },
-        { projection: { disabledAt: 1 }, ...SINGLE_USE_READ },
+        { _id: { $in: [...new Set(subs)] } },
+        { projection: { disabledAt: 1, methods: 1 }, ...SINGLE_USE_READ },
       )
       .toArray();
-    const bySub = new Map(records.map((record) => [record._id, record.disabledAt ?? null]));
-    return subs.map((sub) => ({ value: bySub.get(sub) ?? null }));
+    const bySub = new Map(records.map((record) => [record._id, record]));
+    return subs.map((sub) => {
+      const record = bySub.get(sub);
+      return { value: { disabledAt: record?.disabledAt ?? null, methods: record?.methods ?? [] } };
+    });
   }
 
   async disabledAmong(subs: readonly string[]): Promise<Map<string, Date>> {

@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomToken } from '../../platform/crypto/hashing';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { Clock } from '../../platform/clock/clock';
@@ -19,8 +20,18 @@ import { SessionLogout } from './session-logout.service';
 export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
 /** Deliveries one instance attempts at once. */
 const WORKERS = 4;
-/** A lease outlives the attempt's time limit by this much (a slow instance, a slow database). */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * A lease outlives the attempt's time limit by this much (a slow instance, a slow database). The
+ * attempt's POST is cut at BACKCHANNEL_LOGOUT_TIMEOUT_MS, name resolution and answer included
+ * (GuardedFetcher), and is never retried within one claim: no attempt outlives its lease.
+ */
+export const LEASE_MARGIN_MS = 30_000;
+/**
+ * The first wait before recording a delivery again when the database refused the record (an
+ * outage), doubling up to MAX_RECORD_WAIT_MS, for as long as the lease lasts.
+ */
+export const FIRST_RECORD_WAIT_MS = 250;
+const MAX_RECORD_WAIT_MS = 4_000;
 
 /** The wait after the `attempts`-th failure: `firstRetryMs`, doubling, at most 5 minutes. */
 export function retryDelayMs(firstRetryMs: number, attempts: number): number {
@@ -108,29 +119,27 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     ]);
   }
 
-  private async work(first?: LogoutDelivery): Promise<void> {
-    let delivery = first ?? (await this.claim());
-    while (delivery) {
-      await this.attempt(delivery);
-      delivery = await this.claim();
+  private async work(first?: Claimed): Promise<void> {
+    let claimed = first ?? (await this.claim());
+    while (claimed) {
+      await this.attempt(claimed);
+      claimed = await this.claim();
     }
   }
 
-  private claim(): Promise<LogoutDelivery | null> {
-    if (this.stopped) return Promise.resolve(null);
+  private async claim(): Promise<Claimed | null> {
+    if (this.stopped) return null;
     const now = this.clock.now();
-    return this.outbox.claimDue(
-      this.owner,
-      now,
-      new Date(now.getTime() + this.logout.timeoutMs + LEASE_MARGIN_MS),
-    );
+    const leaseUntil = new Date(now.getTime() + this.logout.timeoutMs + LEASE_MARGIN_MS);
+    const delivery = await this.outbox.claimDue(this.owner, now, leaseUntil);
+    return delivery ? { delivery, leaseUntil } : null;
   }
 
-  private async attempt(delivery: LogoutDelivery): Promise<void> {
+  private async attempt({ delivery, leaseUntil }: Claimed): Promise<void> {
     const result = await this.sender.send(delivery);
     const now = this.clock.now();
     if (result.ok) {
-      if (await this.outbox.markDelivered(delivery.deliveryId, this.owner, now)) {
+      if (await this.recordDelivered(delivery, leaseUntil)) {
         this.events.emit(new LogoutDeliveryAttempted('delivered'));
       }
       return;
@@ -154,4 +163,34 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
       this.events.emit(new LogoutDeliveryAttempted('retrying'));
     }
   }
+
+  /**
+   * Records that the client accepted the token. The client has it: were the record lost (the
+   * database away at that moment), the lease would run out and another attempt send it again.
+   * So a refused record is tried again while the lease is still this instance's (no other
+   * instance may claim the row before it ends), which covers a database outage shorter than the
+   * lease. Past it, or at shutdown, the error stands and the delivery is sent again later: the
+   * outbox is at least once. The repeat is a fresh token (new `jti`), so a client's `jti` replay
+   * check (Back-Channel Logout 1.0 §2.6) does not catch it: a client treats a logout of a `sid`
+   * it has already ended as done (docs/OAUTH.md, "Logout").
+   */
+  private async recordDelivered(delivery: LogoutDelivery, leaseUntil: Date): Promise<boolean> {
+    for (let wait = FIRST_RECORD_WAIT_MS; ; wait = Math.min(2 * wait, MAX_RECORD_WAIT_MS)) {
+      try {
+        return await this.outbox.markDelivered(delivery.deliveryId, this.owner, this.clock.now());
+      } catch (error) {
+        if (this.stopped || this.clock.now().getTime() + wait >= leaseUntil.getTime()) throw error;
+        this.logger.warn(
+          `Logout token for client ${delivery.clientId} delivered, not yet recorded (${(error as Error).message}); trying again in ${wait} ms`,
+        );
+        await sleep(wait);
+      }
+    }
+  }
+}
+
+/** A delivery this instance claimed, and until when its lease holds. */
+interface Claimed {
+  readonly delivery: LogoutDelivery;
+  readonly leaseUntil: Date;
 }

@@ -32,6 +32,8 @@ class World {
   readonly grants: { grantId: string; sid: string; clientId: string; revoked: boolean }[] = [];
   /** A step that throws once, as a process killed right there would stop. */
   dieAt?: 'begin' | 'delete' | 'enqueue';
+  /** Runs once, just after the next listing of sessions was read (a login landing then). */
+  afterListing?: () => void;
 
   private die(step: 'begin' | 'delete' | 'enqueue'): void {
     if (this.dieAt !== step) return;
@@ -42,7 +44,7 @@ class World {
   sessionRepository(): SessionRepository {
     const find = (idHash: string): Promise<StoredSession | null> =>
       Promise.resolve(this.sessions.get(idHash) ?? null);
-    const repository: Pick<SessionRepository, 'find' | 'delete' | 'listLive' | 'deleteAllFor'> = {
+    const repository: Pick<SessionRepository, 'find' | 'delete' | 'listLive' | 'deleteMany'> = {
       find,
       delete: (idHash) => {
         this.die('delete');
@@ -50,13 +52,16 @@ class World {
         this.sessions.delete(idHash);
         return Promise.resolve();
       },
-      listLive: (sub) =>
-        Promise.resolve([...this.sessions.values()].filter((session) => session.sub === sub)),
-      deleteAllFor: (sub) => {
-        const mine = [...this.sessions.values()].filter((session) => session.sub === sub);
-        for (const session of mine) this.sessions.delete(session.idHash);
+      listLive: (sub) => {
+        const listed = [...this.sessions.values()].filter((session) => session.sub === sub);
+        this.afterListing?.();
+        this.afterListing = undefined;
+        return Promise.resolve(listed);
+      },
+      deleteMany: (idHashes) => {
+        const there = idHashes.filter((idHash) => this.sessions.delete(idHash));
         this.writes.push('sessions deleted');
-        return Promise.resolve(mine.length);
+        return Promise.resolve(there.length);
       },
     };
     return repository as SessionRepository;
@@ -219,6 +224,46 @@ describe('SessionLogout: the end of a login session is durable before the sessio
     const result = await logout.endAllOf('user-1', 'signed_out_everywhere');
     expect(result).toEqual({ sessionsEnded: 1, grantsRevoked: 1 });
     expect(world.writes.slice(0, 2)).toEqual(['ending begun', 'sessions deleted']);
+  });
+
+  it('endAllOf deletes only the sessions whose endings it recorded, not one created after its listing', async () => {
+    const { world, logout, clock, idHash } = setUp();
+    const late = sha256Base64Url('a session created while signing out everywhere');
+    world.afterListing = () =>
+      world.sessions.set(late, {
+        idHash: late,
+        sub: 'user-1',
+        authMethod: 'password',
+        authTime: clock.now(),
+        expiresAt: new Date(clock.now().getTime() + 3600_000),
+      });
+    const result = await logout.endAllOf('user-1', 'signed_out_everywhere');
+    expect(result).toEqual({ sessionsEnded: 1, grantsRevoked: 1 });
+    expect(world.sessions.has(idHash)).toBe(false);
+    expect(world.endings.has(sessionIdOf(idHash))).toBe(true);
+    // Never deleted without an ending: it was not listed, so it is left to live (or to the
+    // login's own check after its write, for a disabled account or a removed method).
+    expect(world.sessions.has(late)).toBe(true);
+    expect(world.endings.has(sessionIdOf(late))).toBe(false);
+  });
+
+  it('endAllOf with a method key ends only the sessions that method proved', async () => {
+    const { world, logout, clock, idHash } = setUp();
+    const other = sha256Base64Url('a session a passkey proved');
+    world.sessions.set(idHash, { ...world.sessions.get(idHash)!, methodKey: 'password:alice' });
+    world.sessions.set(other, {
+      idHash: other,
+      sub: 'user-1',
+      authMethod: 'passkey',
+      methodKey: 'passkey:abc',
+      authTime: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 3600_000),
+    });
+    const result = await logout.endAllOf('user-1', 'method_removed', 'password:alice');
+    expect(result).toEqual({ sessionsEnded: 1, grantsRevoked: 1 });
+    expect(world.sessions.has(idHash)).toBe(false);
+    expect(world.sessions.has(other)).toBe(true);
+    expect(world.endings.has(sessionIdOf(other))).toBe(false);
   });
 
   it('refuseIfEnded: a grant opened in a session that has begun ending is revoked and refused', async () => {

@@ -98,28 +98,50 @@ export class SessionLogout {
    * Ends every login session of `sub` (signing out everywhere, an account disabled), or only
    * those `methodKey` proved (that method removed), as `end` does; resolves to how many sessions
    * there were and how many grants this revoked.
+   *
+   * Only the sessions listed here are deleted, each after its ending was recorded: deleting every
+   * session of the account instead would also take one created after the listing, with no ending
+   * (its grants never revoked, its clients never told). Such a session is left alone:
+   * - disabling the account or removing a method wrote its flag or dropped the method before this
+   *   lists, and a login checks both after writing its session and deletes it when refused
+   *   (AccountService.assertMaySignIn); each side writes before it reads, so a racing login's
+   *   session is either listed here or deleted by the login itself, never left live;
+   * - signing out everywhere ends the sessions that exist when it runs: one created after the
+   *   listing is a sign-in made after the request began, and survives it.
+   * Listing in batches of MAX_PER_LOGOUT; one that comes back full is followed by another.
    */
   async endAllOf(
     sub: string,
     reason: string,
     methodKey?: string,
   ): Promise<{ sessionsEnded: number; grantsRevoked: number }> {
-    const live = (await this.sessions.listLive(sub, this.clock.now(), MAX_PER_LOGOUT)).filter(
-      (session) => methodKey === undefined || session.methodKey === methodKey,
-    );
-    const mine: SessionEnding[] = [];
-    for (const session of live) {
-      const ending: SessionEnding = {
-        sid: sessionIdOf(session.idHash),
-        sub,
-        idHash: session.idHash,
-        reason,
-      };
-      if (await this.begin(ending)) mine.push(ending);
-    }
-    const sessionsEnded = await this.sessions.deleteAllFor(sub, methodKey);
+    let sessionsEnded = 0;
     let grantsRevoked = 0;
-    for (const ending of mine) grantsRevoked += await this.finish(ending);
+    const seen = new Set<string>();
+    for (;;) {
+      const listed = await this.sessions.listLive(sub, this.clock.now(), MAX_PER_LOGOUT);
+      const live = listed.filter(
+        (session) =>
+          !seen.has(session.idHash) && (methodKey === undefined || session.methodKey === methodKey),
+      );
+      const recorded: string[] = [];
+      const mine: SessionEnding[] = [];
+      for (const session of live) {
+        seen.add(session.idHash);
+        const ending: SessionEnding = {
+          sid: sessionIdOf(session.idHash),
+          sub,
+          idHash: session.idHash,
+          reason,
+        };
+        // Recorded either way: by this call, or by another request ending it already.
+        if (await this.begin(ending)) mine.push(ending);
+        recorded.push(session.idHash);
+      }
+      sessionsEnded += await this.sessions.deleteMany(recorded);
+      for (const ending of mine) grantsRevoked += await this.finish(ending);
+      if (listed.length < MAX_PER_LOGOUT || live.length === 0) break;
+    }
     return { sessionsEnded, grantsRevoked };
   }
 

@@ -65,13 +65,9 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
     await this.model.deleteOne({ _id: { $eq: idHash } }).exec();
   }
 
-  async deleteAllFor(sub: string, methodKey?: string): Promise<number> {
-    const result = await this.model
-      .deleteMany({
-        sub: { $eq: sub },
-        ...(methodKey !== undefined ? { methodKey: { $eq: methodKey } } : {}),
-      })
-      .exec();
+  async deleteMany(idHashes: readonly string[]): Promise<number> {
+    if (idHashes.length === 0) return 0;
+    const result = await this.model.deleteMany({ _id: { $in: [...idHashes] } }).exec();
     return result.deletedCount;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccountService } from '../../accounts/account.service';
+import { SignInMethodRemoved } from '../../accounts/accounts.errors';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
@@ -90,13 +91,15 @@ export class GrantTokenIssuer {
       ...(dpop ? { dpopBound: true } : {}),
     };
     await this.grants.open(grant);
-    // After the write (see AccountService.assertMaySignIn), beside the signing: a disabled
-    // account's grant is revoked before any of its tokens leaves. The caller's own check after
-    // the write (a login session that ended meanwhile) runs in the same round.
+    // After the write (see AccountService.assertMaySignIn), beside the signing: the grant of a
+    // disabled account, or of a method removed meanwhile, is revoked before any of its tokens
+    // leaves. The caller's own check after the write (a login session that ended meanwhile) runs
+    // in the same round.
     const [response] = await Promise.all([
       this.respond(grant, grant.scope, first.token, dpop?.jkt),
-      this.accounts.assertMaySignIn(grant.sub).catch(async (error: unknown) => {
-        await this.grants.revoke(grant.grantId, 'account_disabled', now);
+      this.accounts.assertMaySignIn(grant.sub, grant.methodKey).catch(async (error: unknown) => {
+        const reason = error instanceof SignInMethodRemoved ? 'method_removed' : 'account_disabled';
+        await this.grants.revoke(grant.grantId, reason, now);
         throw error;
       }),
       afterWrite?.(),

@@ -17,8 +17,42 @@ interface Started {
   output: () => string;
 }
 
-/** Every launcher started here: one still running when a test fails is stopped afterwards. */
+/**
+ * Every launcher started here: one still running when a test fails is stopped afterwards. Each
+ * leads a process group of its own (`detached`), with what it starts: the compiler, the service
+ * and the dev database's JVM. Stopping the launcher alone left the JVM running whenever the
+ * launcher could not stop it (killed, stuck, or the test timed out first).
+ */
 const launched: ChildProcess[] = [];
+
+/** How long a launcher has to stop what it started on SIGINT before its group is killed. */
+const STOP_GRACE_MS = 15_000;
+
+/** SIGKILL to the launcher's whole process group; nothing when the group is gone already. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: every process of the group has exited.
+  }
+}
+
+/** Asks the launcher to stop (Ctrl-C), waits a little, then kills whatever of its group is left. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGINT');
+    await Promise.race([
+      exitOf(child),
+      new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS)),
+    ]);
+  }
+  killGroup(child);
+}
+
+// Should the worker exit without running afterAll (a timeout in it, process.exit), the groups
+// go with it.
+process.once('exit', () => launched.forEach(killGroup));
 
 async function npmStart(
   port: number,
@@ -42,6 +76,7 @@ async function npmStart(
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   launched.push(child);
   let output = '';
@@ -66,12 +101,7 @@ describe('npm start without MONGODB_URI', () => {
   // Its own build folder: other test files build the service at the same time.
   const distDir = join(ROOT, '.build', basename(workDir));
   afterAll(async () => {
-    for (const child of launched) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT');
-        await exitOf(child);
-      }
-    }
+    await Promise.all(launched.map(stopGroup));
     rmSync(workDir, { recursive: true, force: true });
     rmSync(distDir, { recursive: true, force: true });
   });

@@ -78,6 +78,10 @@ describe('a fleet of three instances on one database, under faults', () => {
     passes('no-other-5xx');
   });
 
+  it("leaves no request hanging past the client's own time limit, whatever the faults", () => {
+    passes('no-timeouts');
+  });
+
   it('answers 200 on every instance within 5 s of the database coming back', () => {
     const [outage] = run.figures.faults.filter((f) => f.kind === 'database-outage');
     expect(outage.outage!.backAt - outage.outage!.stoppedAt).toBeGreaterThanOrEqual(10_000);

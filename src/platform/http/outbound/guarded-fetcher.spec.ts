@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCertificate } from '../../../../test/support/self-signed-certificate';
@@ -93,5 +94,44 @@ describe('GuardedFetcher: which failures are the host alone (hostUnusable)', () 
     expect(await failure('http://127.0.0.1:9/client.json', true)).toMatchObject({
       hostUnusable: false,
     });
+  });
+});
+
+describe('GuardedFetcher: the time limit covers the whole exchange (a logout delivery never outlives its lease)', () => {
+  const fetcher = new GuardedFetcher(new LoopbackResolver());
+  let server: HttpServer;
+  let port: number;
+
+  beforeAll(async () => {
+    // Answers 200 at once, then never ends the body: the status alone must not end the wait.
+    server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('a');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+
+  it('an answer whose body never ends is cut at timeoutMs', async () => {
+    const timeoutMs = 200;
+    const outcome = fetcher
+      .postForm(new URL(`http://127.0.0.1:${port}/logout`), new URLSearchParams({ a: 'b' }), {
+        maxBytes: 1024,
+        timeoutMs,
+        allowPrivate: true,
+        accept: '*/*',
+      })
+      .catch((error: unknown) => error);
+    // Far past the limit, on a loaded machine too: the attempt has settled, as a failure.
+    const pending = Symbol('pending');
+    const settled = await Promise.race([
+      outcome,
+      new Promise((resolve) => setTimeout(() => resolve(pending), 20 * timeoutMs)),
+    ]);
+    expect(settled).toEqual(new OutboundFetchError(`no answer within ${timeoutMs} ms`));
   });
 });

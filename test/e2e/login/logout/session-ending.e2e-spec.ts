@@ -20,6 +20,11 @@ import { MongoLogoutDeliveryRepository } from '../../../../src/login/logout/pers
 import { LogoutDeliveryRecord } from '../../../../src/login/logout/persistence/logout-delivery.schema';
 import { SESSION_ENDING_COLLECTION } from '../../../../src/login/logout/persistence/session-ending.schema';
 import { ENDING_LEASE_MS } from '../../../../src/login/logout/session-logout.service';
+import { passwordMethodKey } from '../../../../src/accounts/account';
+import { AccountService } from '../../../../src/accounts/account.service';
+import { MethodRemoval } from '../../../../src/login/account/method-removal.service';
+import { SessionLogout } from '../../../../src/login/logout/session-logout.service';
+import { SessionRepository } from '../../../../src/login/session.repository';
 import { UserAccountService } from '../../../../src/login/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { basic, exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
@@ -105,11 +110,19 @@ describe('Ending a login session: durable before the session is gone', () => {
   const server = () => t.app.getHttpServer();
 
   async function signedIn(): Promise<Agent> {
+    return (await signedInAs()).agent;
+  }
+
+  async function signedInAs(): Promise<{ agent: Agent; username: string }> {
     const username = `ending-user-${++users}`;
     await t.app.get(UserAccountService).register(username, 'an-ending-password-1');
     const agent = request.agent(server());
     await login(agent, '/', username, 'an-ending-password-1');
-    return agent;
+    return { agent, username };
+  }
+
+  async function isSignedIn(agent: Agent): Promise<boolean> {
+    return (await agent.get('/login').expect(200)).text.includes('Signed in as');
   }
 
   async function code(agent: Agent): Promise<{ code: string; verifier: string }> {
@@ -194,5 +207,71 @@ describe('Ending a login session: durable before the session is gone', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receiver.received).toHaveLength(1);
     expect((await refresh(tokens.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+  });
+
+  it('signing out everywhere ends the sessions it listed, and deletes no session whose end it did not record', async () => {
+    const { agent, username } = await signedInAs();
+    const { code: c, verifier } = await code(agent);
+    const tokens = (await exchangeCode(server(), c, verifier, RP).expect(200)).body as Tokens;
+    const sid = decodeJwt(tokens.id_token).sid as string;
+    // Another browser signs in just after the sessions were listed, before they are deleted.
+    const other = request.agent(server());
+    const sessions = t.app.get(SessionRepository);
+    const listLive = sessions.listLive.bind(sessions);
+    const spy = jest.spyOn(sessions, 'listLive').mockImplementationOnce(async (...args) => {
+      const listed = await listLive(...args);
+      await login(other, '/', username, 'an-ending-password-1');
+      return listed;
+    });
+    try {
+      const result = await t.app.get(SessionLogout).endAllOf(username, 'signed_out_everywhere');
+      expect(result).toEqual({ sessionsEnded: 1, grantsRevoked: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await isSignedIn(agent)).toBe(false);
+    const [received] = await receiver.waitFor(1);
+    expect(decodeJwt(received.logoutToken!)).toMatchObject({ sid, aud: RP.id });
+    // The late sign-in was not listed: it has no ending, so it is not deleted (had it been, its
+    // grants would never be revoked nor its clients told). It began after the sign-out did.
+    expect(await isSignedIn(other)).toBe(true);
+    const endings = await t.connection
+      .collection(SESSION_ENDING_COLLECTION)
+      .countDocuments({ sub: username });
+    expect(endings).toBe(1);
+  });
+
+  it('a password sign-in racing the removal of that password leaves no live session', async () => {
+    const { username } = await signedInAs();
+    // A second method, so that the password may be removed.
+    await t.app
+      .get(AccountService)
+      .link(username, 'eip155:1:0x00000000000000000000000000000000000000e1', 'operator');
+    const key = passwordMethodKey(username);
+    // The password is checked, then removed (its sessions ended), then the session is written.
+    const sessions = t.app.get(SessionRepository);
+    const create = sessions.create.bind(sessions);
+    const spy = jest.spyOn(sessions, 'create').mockImplementationOnce(async (session) => {
+      await t.app.get(MethodRemoval).remove(username, key);
+      return create(session);
+    });
+    const racing = request.agent(server());
+    try {
+      const page = await racing.get('/login').expect(200);
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+      const refused = await racing
+        .post('/login')
+        .type('form')
+        .set('Accept', 'application/json')
+        .send({ username, password: 'an-ending-password-1', csrf_token: csrf, return_to: '/' });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: 'access_denied' });
+      expect(refused.body.error_description).toMatch(/sign-in method was removed/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await isSignedIn(racing)).toBe(false);
+    const live = await sessions.listLive(username, t.clock.now(), 10);
+    expect(live.filter((session) => session.methodKey === key)).toEqual([]);
   });
 });
