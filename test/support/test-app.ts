@@ -12,6 +12,7 @@ import { AnswerCache } from '../../src/compare/answer-cache';
 import { TestClock } from './test-clock';
 import { freePort } from './processes';
 import { ipIssuer } from './ip-issuer';
+import { RegisteredRoute, recordRoutes } from './registered-routes';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -19,6 +20,8 @@ export interface TestApp {
   clock: TestClock;
   config: AppConfig;
   connection: Connection;
+  /** Every route the app registered with Fastify (its HEAD twins of GET routes aside). */
+  routes: readonly RegisteredRoute[];
   close: (options?: { dropDatabase?: boolean }) => Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export async function createTestApp(
     httpAdapter(config.server),
     APP_OPTIONS,
   );
+  const routes = recordRoutes(app.getHttpAdapter().getInstance());
   configureApp(app);
   await app.init();
   // supertest talks to the Node server: Fastify must have registered its routes first.
@@ -81,6 +85,7 @@ export async function createTestApp(
     clock,
     config,
     connection,
+    routes,
     close: async ({ dropDatabase = true } = {}) => {
       if (dropDatabase) await connection.dropDatabase().catch(() => undefined);
       await app.close();
