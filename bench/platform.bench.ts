@@ -3,8 +3,8 @@
  * #36)? Measures, in one run on one machine:
  *
  * - the framework floor on both platforms: NestJS answering a validated form POST (the body of a
- *   code exchange, parsed the way /token parses it) and nothing else, on Express (Proofgate's
- *   platform) and on Fastify (`bench/floor/nest-server.ts`, PLATFORM=fastify), taking turns under
+ *   code exchange, parsed the way /token parses it) and nothing else, on Express (PLATFORM=express)
+ *   and on Fastify (Proofgate's platform) (`bench/floor/nest-server.ts`), taking turns under
  *   the same closed-loop load; req/s and the CPU each process spent per request;
  * - Proofgate's code exchange under the same load, for its CPU per request.
  *
@@ -13,8 +13,8 @@
  * floor))` times as fast on Fastify, were every other part of the port free. Issue #36 asks for
  * ≥ 1.3× before moving.
  *
- * Fastify is not a dependency of the project; to measure, install it without saving:
- *   npm install --no-save @nestjs/platform-fastify@<the major of @nestjs/core>
+ * Express's adapter is not a dependency of the project; to measure, install it without saving:
+ *   npm install --no-save @nestjs/platform-express@<the major of @nestjs/core>
  *
  *   npm run bench:platform -- [--rounds N] [--requests N] [--write]
  */
@@ -71,11 +71,12 @@ interface Measured {
 
 async function main(): Promise<void> {
   const nestVersion = installed('@nestjs/core') ?? 'unknown';
-  const fastifyAdapter = installed('@nestjs/platform-fastify');
-  if (!fastifyAdapter) {
+  const fastifyAdapter = installed('@nestjs/platform-fastify') ?? 'unknown';
+  const expressAdapter = installed('@nestjs/platform-express');
+  if (!expressAdapter) {
     process.stderr.write(
-      'bench:platform needs NestJS on Fastify, which the project does not depend on. To measure:\n' +
-        `  npm install --no-save @nestjs/platform-fastify@${nestVersion.split('.')[0]}\n`,
+      'bench:platform needs NestJS on Express, which the project does not depend on. To measure:\n' +
+        `  npm install --no-save @nestjs/platform-express@${nestVersion.split('.')[0]}\n`,
     );
     process.exit(2);
   }
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
       })),
       rpsRatios: ratios(results, express, fastify, 'rps'),
       cpuRatios: ratios(results, express, fastify, 'cpuUs'),
-      versions: { nest: nestVersion, fastifyAdapter },
+      versions: { nest: nestVersion, expressAdapter, fastifyAdapter },
       machine: machineBefore,
       loadAfter: loadAverage(),
     });
@@ -233,7 +234,7 @@ function render(run: {
   rows: { name: string; rps: number; cpuUs: number }[];
   rpsRatios: number[];
   cpuRatios: number[];
-  versions: { nest: string; fastifyAdapter: string };
+  versions: { nest: string; expressAdapter: string; fastifyAdapter: string };
   machine: ReturnType<typeof describeMachine>;
   loadAfter: string;
 }): string {
@@ -248,9 +249,9 @@ function render(run: {
     'Written by `npm run bench:platform -- --write` (`bench/platform.bench.ts`); run it again rather than editing this section.',
     '',
     `- Date: ${new Date().toISOString()}`,
-    `- Command: \`npm run bench:platform -- --rounds ${ROUNDS} --requests ${REQUESTS} --write\`, after \`npm install --no-save @nestjs/platform-fastify@${run.versions.nest.split('.')[0]}\``,
+    `- Command: \`npm run bench:platform -- --rounds ${ROUNDS} --requests ${REQUESTS} --write\`, after \`npm install --no-save @nestjs/platform-express@${run.versions.nest.split('.')[0]}\``,
     `- Machine: ${run.machine.cpus} CPUs, ${run.machine.cpuModel}; Node ${run.machine.node}; load average ${run.machine.loadAverage} before, ${run.loadAfter} after`,
-    `- Service: ${sourceDescription(ROOT)}, production settings as \`npm run bench\`; floors: \`bench/floor/nest-server.ts\` (NestJS ${run.versions.nest}; @nestjs/platform-fastify ${run.versions.fastifyAdapter}), ${CONNECTIONS} connections, the three taking turns, medians of ${ROUNDS} rounds of ${REQUESTS} requests`,
+    `- Service: ${sourceDescription(ROOT)}, production settings as \`npm run bench\`; floors: \`bench/floor/nest-server.ts\` (NestJS ${run.versions.nest}; @nestjs/platform-express ${run.versions.expressAdapter}, @nestjs/platform-fastify ${run.versions.fastifyAdapter}), ${CONNECTIONS} connections, the three taking turns, medians of ${ROUNDS} rounds of ${REQUESTS} requests`,
     '',
     '| Server | req/s | CPU per request (µs, user + system) |',
     '|---|---|---|',
