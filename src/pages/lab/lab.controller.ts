@@ -178,7 +178,10 @@ export class LabController {
   }
 }
 
-/** A header's one value (Express's `req.header(name)`: the first of a repeated one). */
+/**
+ * A request header as Express's `req.header(name)` read it: Node joins a repeated header into one
+ * string (only Set-Cookie stays a list), so a repeated token is one that matches nothing.
+ */
 function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+  return typeof value === 'string' ? value : undefined;
 }
