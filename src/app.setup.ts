@@ -10,8 +10,10 @@ import { registerBodyParsers } from './platform/http/body-parsers';
 import { crossOriginRequests } from './platform/http/cors';
 import { expressEtags } from './platform/http/etag';
 import { HttpDrain } from './platform/http/http-drain';
+import type { HttpResponse } from './platform/http/http-exchange';
 import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
+import { STATIC_PREFIX, asExpressServesIt } from './platform/http/static-files';
 import { requestDeadline } from './platform/http/request-deadline';
 import { RequestLog } from './platform/logging/logging.module';
 import { setupOpenApi } from './platform/openapi/openapi';
@@ -74,9 +76,11 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.addHook('onSend', expressEtags());
   app.useStaticAssets({
     root: join(__dirname, 'public'),
-    prefix: '/static/',
+    prefix: STATIC_PREFIX,
     maxAge: '1h',
     index: false,
+    // @fastify/static hands this its reply (Nest's type still names an older `setHeader`).
+    setHeaders: (reply, path) => asExpressServesIt(reply as unknown as HttpResponse, path),
   });
   // The bodies: JSON (UTF-8, depth bounded) and flat forms (name=value pairs, no qs `a[b][c]`
   // nesting, at most 50), 16 KiB each.

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { doubleCsrf, type DoubleCsrfUtilities } from 'csrf-csrf';
-// csrf-csrf is typed with Express's request and response; it only calls `res.cookie` on the latter.
-import type { Request, Response } from 'express';
 import type { CookieOptions, CookieWriter } from '../http/http-exchange';
 import { hkdfSync } from 'node:crypto';
 import { TokenConfig } from '../../config/sections/tokens.config';
@@ -41,8 +39,18 @@ interface CsrfView {
   submitted?: string;
 }
 
-const asRequest = (view: CsrfView) => view as unknown as Request;
-const asView = (req: Request) => req as unknown as CsrfView;
+/**
+ * csrf-csrf is typed with Express's request and response. It reads the request only through the
+ * accessors above, plus `cookies[cookieName]`, and calls only `res.cookie(name, value, options)`
+ * on the response: so it gets these views (Fastify's request and reply are never handed to it),
+ * and the cookie is set by our `setCookie` (Express's exact Set-Cookie) through `CookieWriter`.
+ */
+type CsrfRequest = Parameters<DoubleCsrfUtilities['validateRequest']>[0];
+type CsrfResponse = Parameters<DoubleCsrfUtilities['generateCsrfToken']>[1];
+
+const asRequest = (view: CsrfView) => view as unknown as CsrfRequest;
+const asView = (req: CsrfRequest) => req as unknown as CsrfView;
+const asResponse = (writer: Pick<CookieWriter, 'cookie'>) => writer as unknown as CsrfResponse;
 
 /**
  * Signed double-submit CSRF protection (csrf-csrf) for every state-changing browser request:
@@ -93,7 +101,7 @@ export class CsrfProtection {
     }
     return this.csrf.generateCsrfToken(
       asRequest({ cookies: this.tokenCookieOf(req), sessionId }),
-      res as unknown as Response,
+      asResponse(res),
     );
   }
 

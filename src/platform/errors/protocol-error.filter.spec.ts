@@ -122,6 +122,18 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     });
   });
 
+  it('answers a path the static file server refused as Express did: no route, 404', () => {
+    const forbidden = Object.assign(new Error('Forbidden'), { status: 403, statusCode: 403 });
+    const path = '/static/../package.json';
+    expect(filter.toProtocolError(forbidden, { method: 'GET', path })).toMatchObject({
+      status: 404,
+      error: 'not_found',
+      description: `No route for GET ${path}`,
+    });
+    // The same error outside /static/ is no refusal of the file server: a bug of ours.
+    expect(map(forbidden).status).toBe(500);
+  });
+
   it('turns anything unknown into a generic 500 that reveals nothing', () => {
     expect(map(new TypeError('secret-code-123 is not a function'))).toEqual({
       status: 500,

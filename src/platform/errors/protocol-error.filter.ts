@@ -18,6 +18,7 @@ import {
   headersSent,
   requestPath,
 } from '../http/http-exchange';
+import { refusedStaticPath } from '../http/static-files';
 
 /** What the filter reads of a request: its method and path (never the query). */
 interface RequestLine {
@@ -188,6 +189,9 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     }
     const fastifyBodyError = fromFastifyBodyError(exception);
     if (fastifyBodyError) return fromBodyParser(fastifyBodyError);
+    if (refusedStaticPath(exception, request.path)) {
+      return new NotFound(`No route for ${request.method} ${request.path}`);
+    }
     return new ServerError('An unexpected error occurred');
   }
 }
