@@ -13,8 +13,8 @@
  * floor))` times as fast on Fastify, were every other part of the port free. Issue #36 asks for
  * ≥ 1.3× before moving.
  *
- * Express's adapter is not a dependency of the project; to measure, install it without saving:
- *   npm install --no-save @nestjs/platform-express@<the major of @nestjs/core>
+ * Express and its Nest adapter are devDependencies, for this measurement and the bare floor
+ * (bench/floor/server.mjs) only; an install without them (`npm ci --omit=dev`) cannot measure.
  *
  *   npm run bench:platform -- [--rounds N] [--requests N] [--write]
  */
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const expressAdapter = installed('@nestjs/platform-express');
   if (!expressAdapter) {
     process.stderr.write(
-      'bench:platform needs NestJS on Express, which the project does not depend on. To measure:\n' +
+      'bench:platform needs NestJS on Express, a devDependency this install lacks. To measure:\n' +
         `  npm install --no-save @nestjs/platform-express@${nestVersion.split('.')[0]}\n`,
     );
     process.exit(2);
@@ -249,7 +249,7 @@ function render(run: {
     'Written by `npm run bench:platform -- --write` (`bench/platform.bench.ts`); run it again rather than editing this section.',
     '',
     `- Date: ${new Date().toISOString()}`,
-    `- Command: \`npm run bench:platform -- --rounds ${ROUNDS} --requests ${REQUESTS} --write\`, after \`npm install --no-save @nestjs/platform-express@${run.versions.nest.split('.')[0]}\``,
+    `- Command: \`npm run bench:platform -- --rounds ${ROUNDS} --requests ${REQUESTS} --write\``,
     `- Machine: ${run.machine.cpus} CPUs, ${run.machine.cpuModel}; Node ${run.machine.node}; load average ${run.machine.loadAverage} before, ${run.loadAfter} after`,
     `- Service: ${sourceDescription(ROOT)}, production settings as \`npm run bench\`; floors: \`bench/floor/nest-server.ts\` (NestJS ${run.versions.nest}; @nestjs/platform-express ${run.versions.expressAdapter}, @nestjs/platform-fastify ${run.versions.fastifyAdapter}), ${CONNECTIONS} connections, the three taking turns, medians of ${ROUNDS} rounds of ${REQUESTS} requests`,
     '',

@@ -7,8 +7,8 @@
 //   POST /form  the same as a form (application/x-www-form-urlencoded, as /token takes it)
 //
 // Environment: PORT; PLATFORM=express runs it on @nestjs/platform-express (with the body parsers
-// the Express build had) instead, for `npm run bench:platform` (issue #36). Express's is not
-// a dependency of the project: it is installed only to measure.
+// the Express build had) instead, for `npm run bench:platform` (issue #36): a devDependency,
+// loaded by name only then.
 import 'reflect-metadata';
 import { Body, Controller, Get, HttpCode, Module, Post, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
