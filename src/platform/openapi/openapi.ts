@@ -37,31 +37,37 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   const described = new Set([docs, `/${DOCS_PATH}-json`, `/${DOCS_PATH}-yaml`]);
   // As Express's `app.use(path)` matched them: the path itself and everything under it.
   const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (req, res, done) => {
-      const path = requestPath(req);
-      if (!path.startsWith(docs)) {
-        done();
-        return;
+  const fastify = app.getHttpAdapter().getInstance();
+  // A route takes the error handler its instance had when Fastify booted it; these are booted
+  // with the static files' plugin in `app.init()`, before Nest sets the handler that runs the
+  // exception filters (as for its own routes). Their refusals (the hook below) go to whatever
+  // handler the instance has when the request comes: Nest's, so `{ error, error_description }`.
+  fastify.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(docs) || route.errorHandler) return;
+    route.errorHandler = (error, req, res) => fastify.errorHandler(error, req, res);
+  });
+  fastify.addHook('onRequest', (req, res, done) => {
+    const path = requestPath(req);
+    if (!path.startsWith(docs)) {
+      done();
+      return;
+    }
+    try {
+      if ([...described].some((prefix) => under(path, prefix))) {
+        assertOperatorAccess(operator, operator.docsEnabled, req.headers.authorization);
       }
-      try {
-        if ([...described].some((prefix) => under(path, prefix))) {
-          assertOperatorAccess(operator, operator.docsEnabled, req.headers.authorization);
-        }
-        // Swagger UI sets inline styles; relax style-src for its page only.
-        if (under(path, docs)) {
-          res.header(
-            'Content-Security-Policy',
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-          );
-        }
-        done();
-      } catch (error) {
-        done(error as Error);
+      // Swagger UI sets inline styles; relax style-src for its page only.
+      if (under(path, docs)) {
+        res.header(
+          'Content-Security-Policy',
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        );
       }
-    });
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
   SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     // The page's own title, not the library's ("Swagger UI").
