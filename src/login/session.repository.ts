@@ -17,6 +17,14 @@ export abstract class SessionRepository {
    */
   abstract deleteMany(idHashes: readonly string[]): Promise<number>;
 
-  /** The live sessions of `sub`, newest login first, at most `limit`. */
-  abstract listLive(sub: string, now: Date, limit: number): Promise<StoredSession[]>;
+  /**
+   * The live sessions of `sub` (only those `methodKey` proved, when given), newest login first,
+   * at most `limit`.
+   */
+  abstract listLive(
+    sub: string,
+    now: Date,
+    limit: number,
+    methodKey?: string,
+  ): Promise<StoredSession[]>;
 }

@@ -16,9 +16,12 @@ import type { Elapsed } from './processes';
 /**
  * How long one try may take, from its turn in the pool to the last byte of the answer. The
  * service answers in milliseconds, 503 at once while its database is away, and a killed instance
- * cuts or refuses the connection: a try still open this long is hung.
+ * cuts or refuses the connection. A request nothing answered is answered 503 by the service's own
+ * deadline (REQUEST_TIMEOUT_SECONDS, 30 s by default, which the fleet's instances keep), counted
+ * from when the service reads it: the client waits that long plus 15 s for a loaded machine's
+ * queues, so the deadline's 503 comes first. A try still open this long is hung.
  */
-export const REQUEST_TIMEOUT_MS = 30_000;
+export const REQUEST_TIMEOUT_MS = 45_000;
 
 export type Endpoint =
   | 'authorize'

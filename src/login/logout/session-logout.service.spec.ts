@@ -52,8 +52,13 @@ class World {
         this.sessions.delete(idHash);
         return Promise.resolve();
       },
-      listLive: (sub) => {
-        const listed = [...this.sessions.values()].filter((session) => session.sub === sub);
+      listLive: (sub, _now, limit, methodKey) => {
+        const listed = [...this.sessions.values()]
+          .filter(
+            (session) =>
+              session.sub === sub && (methodKey === undefined || session.methodKey === methodKey),
+          )
+          .slice(0, limit);
         this.afterListing?.();
         this.afterListing = undefined;
         return Promise.resolve(listed);
@@ -264,6 +269,29 @@ describe('SessionLogout: the end of a login session is durable before the sessio
     expect(world.sessions.has(idHash)).toBe(false);
     expect(world.sessions.has(other)).toBe(true);
     expect(world.endings.has(sessionIdOf(other))).toBe(false);
+  });
+
+  it('endAllOf with a method key reaches its sessions behind a full page of other methods', async () => {
+    const { world, logout, clock, idHash } = setUp();
+    const mine = { ...world.sessions.get(idHash)!, methodKey: 'passkey:abc' };
+    world.sessions.delete(idHash);
+    const others = Array.from({ length: 1_000 }, (_, i) => sha256Base64Url(`password ${i}`));
+    for (const other of others) {
+      world.sessions.set(other, {
+        idHash: other,
+        sub: 'user-1',
+        authMethod: 'password',
+        methodKey: 'password:alice',
+        authTime: clock.now(),
+        expiresAt: new Date(clock.now().getTime() + 3600_000),
+      });
+    }
+    // Listed after a thousand sessions of another method (the fake lists in insertion order).
+    world.sessions.set(idHash, mine);
+    const result = await logout.endAllOf('user-1', 'method_removed', 'passkey:abc');
+    expect(result).toEqual({ sessionsEnded: 1, grantsRevoked: 1 });
+    expect(world.sessions.has(idHash)).toBe(false);
+    expect(others.every((other) => world.sessions.has(other))).toBe(true);
   });
 
   it('refuseIfEnded: a grant opened in a session that has begun ending is revoked and refused', async () => {

@@ -119,11 +119,10 @@ export class SessionLogout {
     let grantsRevoked = 0;
     const seen = new Set<string>();
     for (;;) {
-      const listed = await this.sessions.listLive(sub, this.clock.now(), MAX_PER_LOGOUT);
-      const live = listed.filter(
-        (session) =>
-          !seen.has(session.idHash) && (methodKey === undefined || session.methodKey === methodKey),
-      );
+      // Listed by method in the query: a page full of other methods' sessions would end the loop
+      // before it reached the method's.
+      const listed = await this.sessions.listLive(sub, this.clock.now(), MAX_PER_LOGOUT, methodKey);
+      const live = listed.filter((session) => !seen.has(session.idHash));
       const recorded: string[] = [];
       const mine: SessionEnding[] = [];
       for (const session of live) {

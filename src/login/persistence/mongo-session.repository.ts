@@ -71,9 +71,18 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
     return result.deletedCount;
   }
 
-  async listLive(sub: string, now: Date, limit: number): Promise<StoredSession[]> {
+  async listLive(
+    sub: string,
+    now: Date,
+    limit: number,
+    methodKey?: string,
+  ): Promise<StoredSession[]> {
     const records = await this.model
-      .find({ sub: { $eq: sub }, expiresAt: { $gt: now } })
+      .find({
+        sub: { $eq: sub },
+        expiresAt: { $gt: now },
+        ...(methodKey !== undefined ? { methodKey: { $eq: methodKey } } : {}),
+      })
       .sort({ authTime: -1 })
       .limit(limit)
       .lean<SessionRecord[]>()

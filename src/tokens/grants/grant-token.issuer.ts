@@ -95,7 +95,7 @@ export class GrantTokenIssuer {
     // disabled account, or of a method removed meanwhile, is revoked before any of its tokens
     // leaves. The caller's own check after the write (a login session that ended meanwhile) runs
     // in the same round.
-    const [response] = await Promise.all([
+    const [signed, account, caller] = await Promise.allSettled([
       this.respond(grant, grant.scope, first.token, dpop?.jkt),
       this.accounts.assertMaySignIn(grant.sub, grant.methodKey).catch(async (error: unknown) => {
         const reason = error instanceof SignInMethodRemoved ? 'method_removed' : 'account_disabled';
@@ -104,6 +104,12 @@ export class GrantTokenIssuer {
       }),
       afterWrite?.(),
     ]);
+    // One answer whatever the timing when both checks refuse (a lock-down also ends the account's
+    // login sessions): the account's refusal, then the caller's, then a failure to sign.
+    if (account.status === 'rejected') throw account.reason;
+    if (caller.status === 'rejected') throw caller.reason;
+    if (signed.status === 'rejected') throw signed.reason;
+    const response = signed.value;
     this.events.emit(new GrantOpened(grant.authMethod));
     if (!authentication) return response;
     const idToken = await this.idTokens.sign({

@@ -351,13 +351,11 @@ describe('the attack lab', () => {
     it('runs every scenario, each answered as the spec requires', async () => {
       const streamed: LabRow[] = [];
       const waits: (LabWait & { rowsBefore: number })[] = [];
-      const started = Date.now();
       const rows = await runLab({
         baseUrl,
         onRow: (row) => streamed.push(row),
         onWait: (wait) => waits.push({ ...wait, rowsBefore: streamed.length }),
       });
-      const seconds = (Date.now() - started) / 1000;
 
       expect(streamed).toEqual(rows);
       expect(rows.map((r) => [r.model, r.scenario]).sort()).toEqual(
@@ -393,7 +391,9 @@ describe('the attack lab', () => {
       );
       // Each expired challenge is presented when it falls due (before the TTL monitor removes
       // it): a wait, when one is left, is announced for that challenge, right before its row,
-      // for at most a lifetime plus its second (the login: its recent-login window plus one).
+      // for at most a lifetime plus its second (the login: its recent-login window plus one), so
+      // the short lifetimes and not the README defaults (60 s, 300 s, 600 s). Judged by what the
+      // lab announces, not by the clock, which a loaded machine slows.
       expect(waits.length).toBeLessThanOrEqual(4);
       expect(new Set(waits.map((w) => w.challenge)).size).toBe(waits.length);
       const waitedFor = {
@@ -408,8 +408,6 @@ describe('the attack lab', () => {
         expect(wait.seconds).toBeLessThanOrEqual(longest);
         expect(wait.rowsBefore).toBe(rows.findIndex((r) => r.scenario === scenario));
       }
-      // One short wait for the expiries, not the README defaults (60 s, 300 s, 600 s).
-      expect(seconds).toBeLessThan(30);
     });
   });
 
