@@ -4,7 +4,7 @@
  * in bytes per request. Garbage is what the collector spends its time on (a tenth of a code
  * exchange's CPU), and the CPU profile cannot say who made it.
  */
-import { componentOf, type Row } from './summary';
+import { componentOf, functionKey, rankedTables, type Row } from './summary';
 import type { CpuProfileNode } from './inspector-session';
 
 export interface SamplingHeapProfileNode {
@@ -31,14 +31,6 @@ export interface AllocationSummary {
   /** `selfUs`/`totalUs` of a Row hold bytes here. */
   readonly components: readonly Row[];
   readonly functions: readonly Row[];
-}
-
-function functionKey(node: SamplingHeapProfileNode): string {
-  const { url, functionName, lineNumber } = node.callFrame;
-  const name = functionName || '(anonymous)';
-  if (!url) return name;
-  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist-[\w-]+\//, 'src/');
-  return `${name} ${short}:${lineNumber + 1}`;
 }
 
 export function summariseAllocations(profile: SamplingHeapProfile): AllocationSummary {
@@ -78,16 +70,11 @@ export function summariseAllocations(profile: SamplingHeapProfile): AllocationSu
 
 /** Plain-text tables: the top rows by bytes allocated in the row itself and beneath it. */
 export function renderAllocations(summary: AllocationSummary, requests: number, top = 25): string {
-  const pct = (bytes: number) => `${((100 * bytes) / summary.totalBytes).toFixed(1).padStart(5)} %`;
-  const perRequest = (bytes: number) => `${(bytes / requests).toFixed(0).padStart(7)} B/req`;
-  const table = (title: string, rows: readonly Row[], field: 'selfUs' | 'totalUs') =>
-    [
-      title,
-      ...[...rows]
-        .sort((a, b) => b[field] - a[field])
-        .slice(0, top)
-        .map((row) => `  ${pct(row[field])} ${perRequest(row[field])}  ${row.name}`),
-    ].join('\n');
+  const table = rankedTables(
+    summary.totalBytes,
+    top,
+    (bytes) => `${(bytes / requests).toFixed(0).padStart(7)} B/req`,
+  );
   return [
     `allocated ${(summary.totalBytes / 1024 / 1024).toFixed(1)} MiB (sampled, garbage included): ` +
       `${(summary.totalBytes / requests / 1024).toFixed(1)} KiB per request`,

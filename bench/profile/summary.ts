@@ -81,7 +81,8 @@ export function areaOf(component: string): string {
   return `other (${component})`;
 }
 
-function functionKey(node: CpuProfileNode): string {
+/** A frame's function, with its file (package- or src-relative) and line. */
+export function functionKey(node: Pick<CpuProfileNode, 'callFrame'>): string {
   const { url, functionName, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
   if (!url) return name;
@@ -155,11 +156,17 @@ export function summarise(profile: CpuProfile): ProfileSummary {
   };
 }
 
-/** Plain-text tables: the top rows by self time and by inclusive time. */
-export function renderSummary(summary: ProfileSummary, requests: number, top = 25): string {
-  const pct = (us: number) => `${((100 * us) / summary.busyUs).toFixed(1).padStart(5)} %`;
-  const perRequest = (us: number) => `${(us / requests).toFixed(0).padStart(6)} µs/req`;
-  const table = (title: string, rows: readonly Row[], field: 'selfUs' | 'totalUs') =>
+/**
+ * A table-maker for `top` rows, largest first: each row's share of `whole` and its amount per
+ * request (`perRequest` formats it).
+ */
+export function rankedTables(
+  whole: number,
+  top: number,
+  perRequest: (amount: number) => string,
+): (title: string, rows: readonly Row[], field: 'selfUs' | 'totalUs') => string {
+  const pct = (amount: number) => `${((100 * amount) / whole).toFixed(1).padStart(5)} %`;
+  return (title, rows, field) =>
     [
       title,
       ...[...rows]
@@ -167,6 +174,15 @@ export function renderSummary(summary: ProfileSummary, requests: number, top = 2
         .slice(0, top)
         .map((row) => `  ${pct(row[field])} ${perRequest(row[field])}  ${row.name}`),
     ].join('\n');
+}
+
+/** Plain-text tables: the top rows by self time and by inclusive time. */
+export function renderSummary(summary: ProfileSummary, requests: number, top = 25): string {
+  const table = rankedTables(
+    summary.busyUs,
+    top,
+    (us) => `${(us / requests).toFixed(0).padStart(6)} µs/req`,
+  );
   return [
     `busy ${(summary.busyUs / 1000).toFixed(0)} ms of ${(summary.sampledUs / 1000).toFixed(0)} ms sampled ` +
       `(${requests} requests: ${(summary.busyUs / requests).toFixed(0)} µs of CPU per request)`,

@@ -12,17 +12,17 @@ export const MAX_METHODS_PER_ACCOUNT = 20;
 /** How a release of a method ended. */
 export type ReleaseOutcome = 'released' | 'last_method' | 'not_linked';
 
-/**
- * Where accounts and their method index live. The index's key is the method key, unique by
- * construction: a second account claiming a method is refused by the database itself, whatever
- * the timing, never by a read before the write. Implementations never hand out documents.
- */
 /** See AccountRepository.signInStateOf. */
 export interface SignInState {
   readonly disabledAt: Date | null;
   readonly methods: readonly string[];
 }
 
+/**
+ * Where accounts and their method index live. The index's key is the method key, unique by
+ * construction: a second account claiming a method is refused by the database itself, whatever
+ * the timing, never by a read before the write. Implementations never hand out documents.
+ */
 export abstract class AccountRepository {
   /** The index entry for `key`, if any account holds it. */
   abstract findMethod(key: string): Promise<SignInMethod | null>;

@@ -10,6 +10,7 @@ import {
   FIGURES_HISTORY_SECONDS,
   latencyBucket,
   minuteId,
+  minuteStartMs,
 } from './figures.schema';
 
 /** Reason labels are a closed vocabulary (they become field names and metric labels). */
@@ -171,12 +172,6 @@ export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
 /** The driver collection behind a model whose documents have string ids. */
 function byId<T>(model: Model<T>): mongo.Collection<{ _id: string }> {
   return model.collection as unknown as mongo.Collection<{ _id: string }>;
-}
-
-/** `minuteOf(at).getTime()` without the Date. */
-function minuteStartMs(at: Date): number {
-  const ms = at.getTime();
-  return ms - (((ms % 60_000) + 60_000) % 60_000);
 }
 
 function secondOf(at: Date): number {

@@ -68,7 +68,12 @@ export function minuteId(model: string, minute: Date): string {
 }
 
 export function minuteOf(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+  return new Date(minuteStartMs(at));
+}
+
+/** `minuteOf(at)` in ms since the epoch, for counting without building the Date. */
+export function minuteStartMs(at: Date): number {
+  return Math.floor(at.getTime() / 60_000) * 60_000;
 }
 
 export function latencyBucket(ms: number): number {
