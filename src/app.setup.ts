@@ -9,6 +9,11 @@ import { TokenRequestOutcome } from './oauth/token/token-request-outcome.middlew
 import { registerBodyParsers } from './platform/http/body-parsers';
 import { crossOriginRequests } from './platform/http/cors';
 import { expressEtags } from './platform/http/etag';
+import {
+  MAX_PATH_PARAMETER_LENGTH,
+  answerClientError,
+  answerFrameworkError,
+} from './platform/http/framework-errors';
 import { HttpDrain } from './platform/http/http-drain';
 import type { HttpResponse } from './platform/http/http-exchange';
 import { inSequence } from './platform/http/in-sequence';
@@ -40,7 +45,11 @@ export function httpAdapter(server: Pick<ServerConfig, 'trustProxy'>): FastifyAd
       caseSensitive: false,
       ignoreTrailingSlash: true,
       querystringParser: (query) => parseQueryString(query),
+      // A passkey's method key in DELETE /account/methods/:method can run to 1,372 characters.
+      maxParamLength: MAX_PATH_PARAMETER_LENGTH,
     },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     keepAliveTimeout: 5000,
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
