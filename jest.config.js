@@ -7,13 +7,17 @@
 // packages are imported by the adapters as types only (erased here), and the one value the
 // RainbowKit adapter imports, `wagmi/actions`, is wagmi's re-export of `@wagmi/core/actions`,
 // which answers for it (wagmi itself would install React and every wallet SDK, ~800 MB).
-const esmOnly = ['jose', 'oauth4webapi', 'openid-client', '@wagmi/core'];
+// @fastify/static 10 loads content-disposition 3, ESM-only, from its own node_modules (the
+// root's is Express's CommonJS 1.x): transformed wherever it is, both copies.
+const esmOnly = ['jose', 'oauth4webapi', 'openid-client', '@wagmi/core', 'content-disposition'];
 
 const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  transformIgnorePatterns: [
+    `/node_modules/(?!(${esmOnly.join('|')})/)(?!@fastify/static/node_modules/content-disposition/)`,
+  ],
   setupFiles: ['<rootDir>/test/setup/quiet-nest-logger.js'],
   // A dynamic import() in src/ names the compiled file (`./x.js`, as module node20 requires);
   // under jest the TypeScript source answers for it.

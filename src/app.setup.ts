@@ -1,64 +1,99 @@
 import type { NestApplicationOptions } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
-import { json, urlencoded } from 'express';
+import { parse as parseQueryString } from 'node:querystring';
 import { Logger } from 'nestjs-pino';
 import { ServerConfig } from './config/sections/server.config';
 import { CrossOriginPolicy } from './clients/cross-origin.policy';
-import { rejectDeeplyNestedBodies } from './platform/http/body-depth';
+import { TokenRequestOutcome } from './oauth/token/token-request-outcome.middleware';
+import { registerBodyParsers } from './platform/http/body-parsers';
 import { crossOriginRequests } from './platform/http/cors';
+import { expressEtags } from './platform/http/etag';
+import {
+  MAX_PATH_PARAMETER_LENGTH,
+  answerClientError,
+  answerFrameworkError,
+} from './platform/http/framework-errors';
 import { HttpDrain } from './platform/http/http-drain';
+import type { HttpResponse } from './platform/http/http-exchange';
 import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
-import { refuseInvalidUtf8 } from './platform/http/utf8-body';
+import { STATIC_PREFIX, asExpressServesIt } from './platform/http/static-files';
 import { requestDeadline } from './platform/http/request-deadline';
 import { RequestLog } from './platform/logging/logging.module';
 import { setupOpenApi } from './platform/openapi/openapi';
 
-/** Largest JSON or form body accepted (413 above). */
-const BODY_LIMIT = '16kb';
+/** Largest JSON or form body accepted (413 above): 16 KiB. */
+const BODY_LIMIT_BYTES = 16 * 1024;
 
 /** Options for creating the app; body parsers are added by `configureApp` with our limits. */
 export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
 
 /**
+ * The HTTP platform: Fastify, with what Express did by default. TRUST_PROXY: `req.ip` (rate
+ * limits, logs) is the X-Forwarded-For client only behind trusted proxies (proxy-addr, as
+ * Express). Routes match in any case and with a trailing slash, as Express's router does. Node's
+ * own keep-alive timeout (5 s), which Fastify would raise to 72 s. The query string parsed
+ * as Express 5's "simple" parser does (node:querystring: flat, repeated names as arrays). No Fastify logger: requests are
+ * logged by the request log below.
+ */
+export function httpAdapter(server: Pick<ServerConfig, 'trustProxy'>): FastifyAdapter {
+  const { trustProxy } = server;
+  return new FastifyAdapter({
+    trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      querystringParser: (query) => parseQueryString(query),
+      // A passkey's method key in DELETE /account/methods/:method can run to 1,372 characters.
+      maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+    keepAliveTimeout: 5000,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+  });
+}
+
+/**
  * HTTP-level settings that are not expressible as module providers. Used by `main.ts` and by
  * every e2e test, so tests exercise the same application users get.
  */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
+export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  // TRUST_PROXY: `req.ip` (rate limits, logs) is the X-Forwarded-For client only behind trusted proxies.
-  const { trustProxy, requestTimeoutSeconds } = app.get(ServerConfig);
-  app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
-  // What every request passes runs as one layer of Express's router (`inSequence`): numbered and
-  // logged first (`request-log.ts`; a request refused below still gets its line), its deadline
+  const fastify = app.getHttpAdapter().getInstance();
+  const { requestTimeoutSeconds } = app.get(ServerConfig);
+  // What every request passes runs as one onRequest hook (`inSequence`): numbered and logged
+  // first (`request-log.ts`; a request refused below still gets its line), its deadline
   // (`request-deadline.ts`), then the drain, the security headers, and CORS, whose preflights are
-  // answered here, before any route.
-  app.use(
-    inSequence(
-      app.get(RequestLog).middleware,
-      requestDeadline(requestTimeoutSeconds * 1000),
-      app.get(HttpDrain).closeConnectionsWhileDraining(),
-      securityHeaders(),
-      crossOriginRequests(app.get(CrossOriginPolicy).ruleFor),
-    ),
+  // answered here, before any route; and POST /token's outcome report.
+  const pipeline = inSequence(
+    app.get(RequestLog).middleware,
+    requestDeadline(requestTimeoutSeconds * 1000),
+    app.get(HttpDrain).closeConnectionsWhileDraining(),
+    securityHeaders(),
+    crossOriginRequests(app.get(CrossOriginPolicy).ruleFor),
+    app.get(TokenRequestOutcome).step(),
   );
-  app.useStaticAssets(join(__dirname, 'public'), {
-    prefix: '/static/',
+  fastify.addHook('onRequest', (req, res, done) => {
+    pipeline(req, res, (error?: unknown) =>
+      error === undefined || error === null ? done() : done(error as Error),
+    );
+  });
+  // Express's weak ETag on every body it sends (and its 304 for a matching If-None-Match).
+  fastify.addHook('onSend', expressEtags());
+  app.useStaticAssets({
+    root: join(__dirname, 'public'),
+    prefix: STATIC_PREFIX,
     maxAge: '1h',
     index: false,
+    // @fastify/static hands this its reply (Nest's type still names an older `setHeader`).
+    setHeaders: (reply, path) => asExpressServesIt(reply as unknown as HttpResponse, path),
   });
-  // The bodies, likewise as one layer. `extended: false`: form bodies are flat name=value pairs
-  // (no qs `a[b][c]` nesting), as is the query string (Express 5's simple parser). JSON can nest,
-  // so its depth is bounded right after parsing.
-  app.use(
-    inSequence(
-      json({ limit: BODY_LIMIT, verify: refuseInvalidUtf8 }),
-      urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }),
-      rejectDeeplyNestedBodies(),
-    ),
-  );
+  // The bodies: JSON (UTF-8, depth bounded) and flat forms (name=value pairs, no qs `a[b][c]`
+  // nesting, at most 50), 16 KiB each.
+  registerBodyParsers(fastify, { bytes: BODY_LIMIT_BYTES, formParameters: 50 });
   setupOpenApi(app);
   // No `enableShutdownHooks()`: main.ts stops on signals through HttpDrain, which drains the
   // connections before the shutdown hooks run.

@@ -1,11 +1,11 @@
 // First: tracing, when configured, must patch http and mongodb before anything loads them.
 import './platform/tracing/preload';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { demoDataWarning } from './login/users/demo-user.seeder';
-import { APP_OPTIONS, configureApp } from './app.setup';
+import { APP_OPTIONS, configureApp, httpAdapter } from './app.setup';
 import { loadConfigOrExit } from './config/load-config';
 import { databaseUnreachable } from './platform/database/database-preflight';
 import { HttpDrain } from './platform/http/http-drain';
@@ -36,7 +36,11 @@ async function bootstrap(): Promise<void> {
   const unreachable = await databaseUnreachable(config.database);
   if (unreachable) fail(unreachable);
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    httpAdapter(config.server),
+    APP_OPTIONS,
+  );
   configureApp(app);
   try {
     await app.listen(config.server.port, config.server.host);

@@ -1,20 +1,20 @@
-// The framework floor: NestJS on its default Express adapter, serving one POST whose JSON body is
-// a DTO checked by Nest's ValidationPipe (class-validator), answered with JSON; nothing else. It is
-// what any route of a NestJS service costs before its own work, so Proofgate's paths are compared
-// with it as well as with a bare Express app (server.mjs).
+// The framework floor: NestJS on the platform Proofgate runs on (Fastify), serving one POST whose
+// JSON body is a DTO checked by Nest's ValidationPipe (class-validator), answered with JSON;
+// nothing else. It is what any route of a NestJS service costs before its own work, so
+// Proofgate's paths are compared with it as well as with a bare app (server.mjs).
 //   GET  /      ready
 //   POST /noop  the body of a code exchange, validated, then `{ ok, received }`
 //   POST /form  the same as a form (application/x-www-form-urlencoded, as /token takes it)
 //
-// Environment: PORT; PLATFORM=fastify runs it on @nestjs/platform-fastify (which parses forms itself)
-// instead of Express, for `npm run bench:platform` (issue #36). It is not a dependency of the
-// project: that script says how to install it for a measurement.
+// Environment: PORT; PLATFORM=express runs it on @nestjs/platform-express (with the body parsers
+// the Express build had) instead, for `npm run bench:platform` (issue #36): a devDependency,
+// loaded by name only then.
 import 'reflect-metadata';
 import { Body, Controller, Get, HttpCode, Module, Post, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { json, urlencoded } from 'express';
 import { IsString, MaxLength } from 'class-validator';
 
 class FloorBody {
@@ -54,17 +54,23 @@ class FloorController {
 @Module({ controllers: [FloorController] })
 class FloorModule {}
 
-/** Express with the body parsers Proofgate uses (src/app.setup.ts), or Fastify with its own. */
+type Adapter = new () => AbstractHttpAdapter;
+type BodyParser = (options?: object) => (req: unknown, res: unknown, next: () => void) => void;
+
+/** Fastify, which parses JSON and forms itself, or Express with the Express build's body parsers. */
 async function create(): Promise<INestApplication> {
-  if (process.env.PLATFORM !== 'fastify') {
-    const app = await NestFactory.create(FloorModule, { logger: ['error'], bodyParser: false });
+  if (process.env.PLATFORM === 'express') {
+    /* eslint-disable @typescript-eslint/no-require-imports -- optional: installed only to measure */
+    const { ExpressAdapter } = require('@nestjs/platform-express') as { ExpressAdapter: Adapter };
+    const { json, urlencoded } = require('express') as { json: BodyParser; urlencoded: BodyParser };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const app = await NestFactory.create(FloorModule, new ExpressAdapter(), {
+      logger: ['error'],
+      bodyParser: false,
+    });
     app.use(json(), urlencoded({ extended: false, parameterLimit: 50 }));
     return app;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: installed only to measure
-  const { FastifyAdapter } = require('@nestjs/platform-fastify') as {
-    FastifyAdapter: new () => AbstractHttpAdapter;
-  };
   return NestFactory.create(FloorModule, new FastifyAdapter(), { logger: ['error'] });
 }
 

@@ -472,7 +472,7 @@ ${distanceFromFloor(report)}
   generator are separate processes on the same ${machine.cpus} CPUs; the bench process itself only
   prepares requests between phases and forwards database traffic (below). Nothing leaves 127.0.0.1.
   The floor servers: a bare Express app (\`bench/floor/server.mjs\`: a POST, one signature, one
-  findOne) and a NestJS app (\`bench/floor/nest-server.ts\`: one POST whose body is a DTO checked
+  findOne) and a NestJS app on Fastify (\`bench/floor/nest-server.ts\`: one POST whose body is a DTO checked
   by Nest's ValidationPipe), Proofgate's framework doing nothing else.
 - **Load.** A closed loop: ${options.connections} keep-alive HTTP/1.1 connections (undici \`Pool\`,
   no pipelining), each sending its next request as soon as the answer to the previous one is read.

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest as Request } from '../platform/http/http-exchange';
 import { createHmac, randomBytes } from 'node:crypto';
 import { ExpiringCache } from '../platform/cache/expiring-cache';
 import {
@@ -170,7 +170,9 @@ export class ClientAuthenticator {
       return client;
     }
     if (clientSecret === undefined) {
-      this.events.emit(new ChallengeRejected('client_secret', 'missing_secret', clientLabel(client)));
+      this.events.emit(
+        new ChallengeRejected('client_secret', 'missing_secret', clientLabel(client)),
+      );
       throw new InvalidClient('Client authentication is required');
     }
     const failureKey = JSON.stringify([credentials.callerAddress, client.clientId]);

@@ -12,7 +12,11 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest as Request,
+  type HttpResponse as Response,
+  acceptedType,
+} from '../platform/http/http-exchange';
 import { InvalidToken, NotFound } from '../platform/errors/protocol-error';
 import { AuthorizationHeader } from '../platform/http/authorization-header';
 import { presentsAdminToken } from '../platform/http/operator-access';
@@ -71,8 +75,8 @@ export class ChallengeModelsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ChallengeModelsResponseDto | string> {
     const view = await this.models.overview();
-    if (request.accepts(['json', 'html']) !== 'html') return view;
-    response.type('html');
+    if (acceptedType(request, ['json', 'html']) !== 'html') return view;
+    response.header('Content-Type', 'text/html; charset=utf-8');
     return renderChallengeModelsPage(view);
   }
 

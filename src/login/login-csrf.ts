@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { WithHeaders } from '../platform/http/cookies';
+import type { CookieWriter } from '../platform/http/http-exchange';
 import { CsrfProtection, type CsrfVerdict } from '../platform/csrf/csrf-protection';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 
@@ -7,8 +8,8 @@ export type CsrfCheck = CsrfVerdict;
 
 /** A login request and its response: what a login from the login page reads and sets. */
 export type LoginExchange = {
-  req: Pick<Request, 'headers' | 'ip'>;
-  res: Pick<Response, 'cookie' | 'clearCookie'>;
+  req: WithHeaders & { readonly ip?: string };
+  res: CookieWriter;
 };
 
 /** What the user is told when a login (password form or wallet button) fails the CSRF check. */
@@ -34,11 +35,11 @@ export class LoginCsrf {
   constructor(private readonly csrf: CsrfProtection) {}
 
   /** The browser's token for the login page; issues one (and its cookies) when needed. */
-  token(req: Pick<Request, 'headers'>, res: Pick<Response, 'cookie'>): string {
+  token(req: WithHeaders, res: Pick<CookieWriter, 'cookie'>): string {
     return this.csrf.issue(req, res);
   }
 
-  check(req: Pick<Request, 'headers'>, submitted: string | undefined): CsrfCheck {
+  check(req: WithHeaders, submitted: string | undefined): CsrfCheck {
     return this.csrf.verify(req, submitted);
   }
 
@@ -47,7 +48,7 @@ export class LoginCsrf {
    * invalid_request, before its proof is looked at: a forged request must not cost the user a
    * nonce or a challenge.
    */
-  assertValid(req: Pick<Request, 'headers'>, submitted: string | undefined, login: string): void {
+  assertValid(req: WithHeaders, submitted: string | undefined, login: string): void {
     const verdict = this.check(req, submitted);
     if (verdict === 'ok') return;
     this.logger.warn(`${login} login refused: CSRF check failed (${verdict})`);

@@ -1,6 +1,14 @@
 import { acrRequestedBy } from '../protocol-rules/acr';
 import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  acceptedType,
+  cookieWriter,
+  redirect,
+  sendHtml,
+  sendJson,
+} from '../platform/http/http-exchange';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RateLimit, perIp } from '../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP } from './login.rate-limits';
@@ -22,8 +30,8 @@ import { SessionService } from './session.service';
 type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'requiredAcr'>;
 
 function send(
-  req: Request,
-  res: Response,
+  req: HttpRequest,
+  res: HttpResponse,
   buttons: readonly LoginPageButton[],
   outcome: LoginOutcome,
   extras: PageExtras = {},
@@ -31,25 +39,23 @@ function send(
   switch (outcome.kind) {
     case 'redirect':
       // 303: the browser follows with a GET, never re-posting the credentials.
-      res.redirect(303, outcome.location);
+      redirect(req, res, 303, outcome.location);
       return;
     case 'form':
-      res
-        .status(outcome.status)
-        .type('html')
-        .send(renderLoginPage({ ...outcome.view, ...extras }, buttons));
+      sendHtml(res, outcome.status, renderLoginPage({ ...outcome.view, ...extras }, buttons));
       return;
     case 'refused': {
       const { error } = outcome;
-      res.status(error.status);
-      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(error.headers)) res.header(name, value);
       // The form for a browser; the one error envelope for a client that asks for JSON.
-      if (req.accepts(['html', 'json']) === 'json') {
-        res.json({ error: error.error, error_description: error.description });
+      if (acceptedType(req, ['html', 'json']) === 'json') {
+        sendJson(res, error.status, { error: error.error, error_description: error.description });
       } else {
-        res
-          .type('html')
-          .send(renderLoginPage({ ...outcome.view, pending: extras.pending }, buttons));
+        sendHtml(
+          res,
+          error.status,
+          renderLoginPage({ ...outcome.view, pending: extras.pending }, buttons),
+        );
       }
     }
   }
@@ -78,17 +84,23 @@ export class LoginController {
   @Header('Cache-Control', 'no-store')
   async showForm(
     @Query() query: LoginPageQueryDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
     const session = await this.sessions.current(req);
     const pending = await this.pending.describe(safeReturnTo(query.return_to));
     const requiredAcr = acrRequestedBy(query.acr_values);
-    send(req, res, this.buttons, this.login.showForm(query.return_to, { req, res }), {
-      signedInAs: session?.sub,
-      pending,
-      ...(requiredAcr === undefined ? {} : { requiredAcr }),
-    });
+    send(
+      req,
+      res,
+      this.buttons,
+      this.login.showForm(query.return_to, { req, res: cookieWriter(res) }),
+      {
+        signedInAs: session?.sub,
+        pending,
+        ...(requiredAcr === undefined ? {} : { requiredAcr }),
+      },
+    );
   }
 
   @Post()
@@ -110,11 +122,11 @@ export class LoginController {
   @Header('Cache-Control', 'no-store')
   async submit(
     @Body() form: LoginFormDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
     const pending = await this.pending.describe(safeReturnTo(form.return_to));
-    send(req, res, this.buttons, await this.login.submit(form, { req, res }), {
+    send(req, res, this.buttons, await this.login.submit(form, { req, res: cookieWriter(res) }), {
       pending,
     });
   }

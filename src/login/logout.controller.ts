@@ -7,7 +7,12 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  cookieWriter,
+  redirect,
+} from '../platform/http/http-exchange';
 import { FORM } from '../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { LogoutFormDto } from './logout-form.dto';
@@ -32,10 +37,10 @@ export class LogoutController {
   @Header('Cache-Control', 'no-store')
   async signOut(
     @Body() form: LogoutFormDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
     // 303: the browser follows with a GET.
-    res.redirect(303, await this.logout.logout(form, { req, res }));
+    redirect(req, res, 303, await this.logout.logout(form, { req, res: cookieWriter(res) }));
   }
 }

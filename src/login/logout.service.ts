@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { WithHeaders } from '../platform/http/cookies';
+import type { CookieWriter } from '../platform/http/http-exchange';
 import { CsrfProtection } from '../platform/csrf/csrf-protection';
 import type { LogoutFormDto } from './logout-form.dto';
 import { safeReturnTo } from './return-to';
@@ -8,7 +9,7 @@ import { SessionLogout } from './logout/session-logout.service';
 
 export const AFTER_LOGOUT = '/login';
 
-type Exchange = { req: Pick<Request, 'headers'>; res: Pick<Response, 'clearCookie'> };
+type Exchange = { req: WithHeaders; res: Pick<CookieWriter, 'clearCookie'> };
 
 /** Signing out (POST /logout): ends the login session on the server and clears its cookie. */
 @Injectable()

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { WithHeaders } from '../platform/http/cookies';
+import type { CookieWriter } from '../platform/http/http-exchange';
 import type { PageSession } from '../platform/http/html';
 import { LoginCsrf } from './login-csrf';
 import { SessionService } from './session.service';
@@ -16,8 +17,8 @@ export class PageSessions {
   ) {}
 
   async of(
-    req: Pick<Request, 'headers'>,
-    res: Pick<Response, 'cookie'>,
+    req: WithHeaders,
+    res: Pick<CookieWriter, 'cookie'>,
     returnTo: string,
   ): Promise<PageSession | null> {
     const session = await this.sessions.current(req);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CookieOptions, Request, Response } from 'express';
+import type { CookieOptions, CookieWriter } from '../platform/http/http-exchange';
 import { AccountService } from '../accounts/account.service';
 import { Clock } from '../platform/clock/clock';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { OAuthConfig } from '../config/sections/oauth.config';
 import { InvalidRequest } from '../platform/errors/protocol-error';
-import { readCookies, usesSecureCookies } from '../platform/http/cookies';
+import { type WithHeaders, readCookies, usesSecureCookies } from '../platform/http/cookies';
 import { AMR } from '../proofs/proof-vocabulary';
 import { acrOfAuthentication } from '../protocol-rules/acr';
 import {
@@ -89,7 +89,7 @@ export class SessionService {
    * the victim in as the attacker (login CSRF), and nothing in the request says which is the
    * browser's own. Over https only `__Host-pg_session` is read at all.
    */
-  async current(req: Pick<Request, 'headers'>): Promise<LoginSession | null> {
+  async current(req: WithHeaders): Promise<LoginSession | null> {
     const cookie = this.sessionCookieOf(req);
     if (cookie.kind !== 'one' || cookie.idHash === null) return null;
     const session = await this.sessions.findLive(cookie.idHash, this.clock.now());
@@ -101,7 +101,7 @@ export class SessionService {
    * with several session cookies is refused with `400 invalid_request` rather than treated as
    * signed out, so the user learns why the click did nothing.
    */
-  async currentOrRefuse(req: Pick<Request, 'headers'>): Promise<LoginSession | null> {
+  async currentOrRefuse(req: WithHeaders): Promise<LoginSession | null> {
     if (this.sessionCookieOf(req).kind === 'several') {
       throw new InvalidRequest(AMBIGUOUS_SESSION).because('session_cookie_repeated');
     }
@@ -115,7 +115,7 @@ export class SessionService {
    * or planted on this host): left in place, it would make every later request ambiguous.
    */
   async start(
-    http: { req: Pick<Request, 'headers'>; res: Pick<Response, 'cookie' | 'clearCookie'> },
+    http: { req: WithHeaders; res: CookieWriter },
     identity: SessionIdentity,
   ): Promise<LoginSession> {
     const { req, res } = http;
@@ -160,7 +160,7 @@ export class SessionService {
    * nothing, and a user who asks to sign out must be signed out even when another cookie was
    * planted beside theirs.
    */
-  idHashesToEnd(req: Pick<Request, 'headers'>): string[] {
+  idHashesToEnd(req: WithHeaders): string[] {
     return SESSION_COOKIES.flatMap((name) => readCookies(req, name))
       .filter((value): value is string => value !== undefined && SESSION_ID.test(value))
       .map((value) => sha256Base64Url(value));
@@ -170,14 +170,14 @@ export class SessionService {
    * Signing out, last step, once the sessions ended: clears the cookies. Not before, so that a
    * sign-out that failed leaves the browser its cookie to try again with.
    */
-  clearCookies(req: Pick<Request, 'headers'>, res: Pick<Response, 'clearCookie'>): void {
+  clearCookies(req: WithHeaders, res: Pick<CookieWriter, 'clearCookie'>): void {
     this.clearOtherCookie(req, res);
     res.clearCookie(this.cookieName, this.cookieOptions());
   }
 
   /** Every session cookie the request carries, under either name: none, exactly one, several. */
   private sessionCookieOf(
-    req: Pick<Request, 'headers'>,
+    req: WithHeaders,
   ): { kind: 'none' | 'several' } | { kind: 'one'; idHash: string | null } {
     const all = SESSION_COOKIES.flatMap((name) =>
       readCookies(req, name).map((value) => ({ name, value })),
@@ -190,10 +190,7 @@ export class SessionService {
   }
 
   /** Over https: expires the plain `pg_session` the request carries (host-only, Path=/). */
-  private clearOtherCookie(
-    req: Pick<Request, 'headers'>,
-    res: Pick<Response, 'clearCookie'>,
-  ): void {
+  private clearOtherCookie(req: WithHeaders, res: Pick<CookieWriter, 'clearCookie'>): void {
     if (this.cookieName === SESSION_COOKIE) return;
     if (readCookies(req, SESSION_COOKIE).length === 0) return;
     res.clearCookie(SESSION_COOKIE, this.cookieOptions());

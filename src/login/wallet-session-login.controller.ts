@@ -7,7 +7,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { type HttpRequest, type HttpResponse, cookieWriter } from '../platform/http/http-exchange';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { WALLET_PROOF_LIMITS } from './login.rate-limits';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
@@ -52,9 +52,9 @@ export class WalletSessionLoginController {
   @Header('Cache-Control', 'no-store')
   signIn(
     @Body() body: WalletSessionLoginDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<PageSignInResponseDto> {
-    return this.login.login(body, { req, res });
+    return this.login.login(body, { req, res: cookieWriter(res) });
   }
 }

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ChallengeStoreModule } from '../challenges/challenge-store.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { AuthorizationCodeService } from './authorize/authorization-code.service';
@@ -85,10 +85,8 @@ import { UserInfoService } from './userinfo/userinfo.service';
     DeviceAuthorizationEndpoint,
     DeviceAuthorizationService,
     DeviceVerificationService,
+    // A step of the request pipeline (app.setup.ts), not a Nest middleware: see its comment.
+    TokenRequestOutcome,
   ],
 })
-export class OAuthModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TokenRequestOutcome).forRoutes({ path: 'token', method: RequestMethod.POST });
-  }
-}
+export class OAuthModule {}

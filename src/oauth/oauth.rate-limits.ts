@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { HttpRequest as Request } from '../platform/http/http-exchange';
 import { parseBasicCredentials } from '../platform/http/basic-credentials';
 import { RequestLimit, perIp, perIpAndClaim, perMinute } from '../platform/rate-limit/rate-limit';
 

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { type HttpRequest, type HttpResponse, requestPath } from '../platform/http/http-exchange';
 import { DpopConfig } from '../config/sections/dpop.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { InsufficientUserAuthentication, ProtocolError } from '../platform/errors/protocol-error';
@@ -10,7 +10,7 @@ import { unmetAcr } from './check-token-acr';
 import { BearerTokenAuthenticator } from '../tokens/grants/grant-bearer.authenticator';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.controller';
 
-export type AuthenticatedRequest = Request & { accessToken: AccessTokenClaims };
+export type AuthenticatedRequest = HttpRequest & { accessToken: AccessTokenClaims };
 
 /**
  * RFC 6750 bearer and RFC 9449 DPoP authentication for the protected API. With
@@ -33,7 +33,7 @@ export class BearerAuthGuard implements CanActivate {
         authorization: request.headers.authorization,
         dpop: request.headers.dpop as string | undefined,
         method: request.method,
-        path: request.path,
+        path: requestPath(request),
       });
       if (this.dpop.requiredAtApi && claims.cnf === undefined) {
         throw new DpopResourceChallenge(
@@ -42,7 +42,7 @@ export class BearerAuthGuard implements CanActivate {
         );
       }
       // RFC 9449 §9: the next nonce, when the proof's was about to expire.
-      if (dpopNonce !== undefined) http.getResponse<Response>().setHeader('DPoP-Nonce', dpopNonce);
+      if (dpopNonce !== undefined) http.getResponse<HttpResponse>().header('DPoP-Nonce', dpopNonce);
       const acr = unmetAcr(claims, this.stepUp);
       if (acr !== undefined) {
         const refusal = new InsufficientUserAuthentication(

@@ -8,7 +8,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpResponse } from '../platform/http/http-exchange';
 import { OperatorConfig } from '../config/sections/operator.config';
 import { assertOperatorAccess } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
@@ -36,13 +36,14 @@ export class MetricsController {
   @ApiNotFoundResponse({ description: 'Not served (no ADMIN_TOKEN set)', type: ErrorResponseDto })
   async scrape(
     @Headers('authorization') authorization: string | undefined,
-    @Res() response: Response,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     assertOperatorAccess(this.operator, this.operator.metricsEnabled, authorization);
-    response
-      .status(200)
-      .type(this.metrics.registry.contentType)
-      .setHeader('Cache-Control', 'no-store')
-      .send(await this.metrics.registry.metrics());
+    const text = await this.metrics.registry.metrics();
+    void response
+      .code(200)
+      .header('Content-Type', this.metrics.registry.contentType)
+      .header('Cache-Control', 'no-store')
+      .send(text);
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest as Request } from '../platform/http/http-exchange';
 import { CsrfProtection } from '../platform/csrf/csrf-protection';
 import { WalletAudiences } from './audience/wallet-audiences';
 import { CallerAddress } from '../platform/http/client-address';

@@ -1,24 +1,27 @@
 import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { APP_OPTIONS, configureApp } from '../../src/app.setup';
+import { APP_OPTIONS, configureApp, httpAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/platform/clock/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { AnswerCache } from '../../src/compare/answer-cache';
 import { TestClock } from './test-clock';
 import { freePort } from './processes';
 import { ipIssuer } from './ip-issuer';
+import { RegisteredRoute, recordRoutes } from './registered-routes';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   clock: TestClock;
   config: AppConfig;
   connection: Connection;
+  /** Every route the app registered with Fastify (its HEAD twins of GET routes aside). */
+  routes: readonly RegisteredRoute[];
   close: (options?: { dropDatabase?: boolean }) => Promise<void>;
 }
 
@@ -66,9 +69,15 @@ export async function createTestApp(
   }
   for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    httpAdapter(config.server),
+    APP_OPTIONS,
+  );
+  const routes = recordRoutes(app.getHttpAdapter().getInstance());
   configureApp(app);
   await app.init();
+  // supertest talks to the Node server: Fastify must have registered its routes first.
+  await app.getHttpAdapter().getInstance().ready();
   const connection = app.get<Connection>(getConnectionToken());
   return {
     app,
@@ -76,6 +85,7 @@ export async function createTestApp(
     clock,
     config,
     connection,
+    routes,
     close: async ({ dropDatabase = true } = {}) => {
       if (dropDatabase) await connection.dropDatabase().catch(() => undefined);
       await app.close();
@@ -94,7 +104,7 @@ export async function startupFailure(env: Record<string, string>): Promise<unkno
     .overrideProvider(AppConfig)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(config.server), {
     ...APP_OPTIONS,
     logger: false,
   });

@@ -261,7 +261,12 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       { _id: sha256Base64Url(key), kind, spentAt: null, expiresAt: { $gt: this.clock.now() } },
       SINGLE_USE_READ,
     );
-    return record ? toChallenge<P>(record) : null;
+    // A consume marks a challenge spent and removes its payload in one update. MongoDB returns a
+    // document as one version of it; mongo-java-server (tests, `npm start`) can return one that a
+    // concurrent consume is rewriting: matched as live, read without its payload (seen in the
+    // soak, two instances polling one device code). That is a spent challenge.
+    if (!record || record.spentAt != null || record.payload === undefined) return null;
+    return toChallenge<P>(record);
   }
 
   async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { parseBasicCredentials } from '../../platform/http/basic-credentials';
 import { clientAddress } from '../../platform/http/client-address';
+import type { HttpRequest, HttpResponse } from '../../platform/http/http-exchange';
 import { assertedClientId } from '../assertion/client-assertion.verifier';
 import type { Release } from './in-flight-limit';
 import { ClientMetadataDocuments } from './client-metadata-documents.service';
@@ -18,7 +18,7 @@ function strings(value: unknown): string[] {
  * client it names when no client_id is sent, RFC 7521 §4.2), and `resource` (RFC 8707), which a
  * self-registered client's request has looked up as a client id (it must never be one).
  */
-function namedClientIds(request: Request): string[] {
+function namedClientIds(request: HttpRequest): string[] {
   const query = request.query as Record<string, unknown> | undefined;
   const body: Record<string, unknown> =
     typeof request.body === 'object' && request.body !== null
@@ -58,7 +58,7 @@ export class DocumentFetchAdmission implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const releases: Release[] = [];
     try {
       for (const clientId of namedClientIds(request)) {
@@ -74,8 +74,8 @@ export class DocumentFetchAdmission implements CanActivate {
       // long as the request can still be fetching.
       context
         .switchToHttp()
-        .getResponse<Response>()
-        .once('close', () => releases.forEach((release) => release()));
+        .getResponse<HttpResponse>()
+        .raw.once('close', () => releases.forEach((release) => release()));
     }
     return true;
   }

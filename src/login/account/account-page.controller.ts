@@ -9,12 +9,18 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { CallerAddress } from '../../platform/http/client-address';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  cookieWriter,
+  redirect,
+  sendHtml,
+} from '../../platform/http/http-exchange';
 import { AccountMethodDto } from './account-method.dto';
 import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
@@ -60,13 +66,13 @@ export class AccountPageController {
   @ApiHtmlPage()
   @ApiResponse({ status: 303, description: 'No session: to /login, and back here after' })
   @Header('Cache-Control', 'no-store')
-  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const view = await this.page.view({ req, res });
+  async show(@Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
+    const view = await this.page.view({ req, res: cookieWriter(res) });
     if (!view) {
-      res.redirect(303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
+      redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
       return;
     }
-    res.type('html').send(renderAccountPage(view, this.wallets));
+    sendHtml(res, 200, renderAccountPage(view, this.wallets));
   }
 
   @Post('passkeys/options')
@@ -77,7 +83,7 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   passkeyOptions(
     @Body() body: AccountPageRequestDto,
-    @Req() req: Request,
+    @Req() req: HttpRequest,
   ): Promise<PasskeyCreationOptionsDto> {
     return this.page.passkeyOptions(req, body.csrf_token);
   }
@@ -90,7 +96,7 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   async addPasskey(
     @Body() body: AccountPasskeyDto,
-    @Req() req: Request,
+    @Req() req: HttpRequest,
   ): Promise<PasskeyRegisteredDto> {
     const added = await this.page.addPasskey(req, body.csrf_token, body.response);
     return { credential_id: added.credentialId, created_at: added.createdAt.toISOString() };
@@ -106,7 +112,7 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   walletNonce(
     @Body() body: AccountWalletNonceDto,
-    @Req() req: Request,
+    @Req() req: HttpRequest,
   ): Promise<WalletNonceResponseDto> {
     return this.page.walletNonce(req, body.csrf_token, body.address, body.chainId);
   }
@@ -126,7 +132,7 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   async linkWallet(
     @Body() body: AccountWalletDto,
-    @Req() req: Request,
+    @Req() req: HttpRequest,
     @CallerAddress() callerAddress: string,
   ): Promise<AccountMethodDto> {
     const proof = { message: body.message, signature: body.signature };
@@ -145,8 +151,8 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   async removeMethod(
     @Body() form: RemoveMethodFormDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
     const refused = await this.page.removeMethod(req, form.csrf_token, form.method);
     await this.answerForm(req, res, refused);
@@ -165,15 +171,18 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   async signOutEverywhere(
     @Body() form: AccountPageRequestDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
-    const ended = await this.page.signOutEverywhere({ req, res }, form.csrf_token);
+    const ended = await this.page.signOutEverywhere(
+      { req, res: cookieWriter(res) },
+      form.csrf_token,
+    );
     if (!ended) {
-      res.redirect(303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
+      redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
       return;
     }
-    res.status(200).type('html').send(renderSignedOutEverywhere(ended));
+    sendHtml(res, 200, renderSignedOutEverywhere(ended));
   }
 
   @Post('password')
@@ -191,8 +200,8 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   async setPassword(
     @Body() form: SetPasswordFormDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
     const refused = await this.page.setPassword(
       req,
@@ -208,21 +217,21 @@ export class AccountPageController {
    * password, a taken username, the last method, a login no longer recent) and its status.
    */
   private async answerForm(
-    req: Request,
-    res: Response,
+    req: HttpRequest,
+    res: HttpResponse,
     refused: ProtocolError | undefined,
     username?: string,
   ): Promise<void> {
     const view = refused
       ? await this.page.view(
-          { req, res },
+          { req, res: cookieWriter(res) },
           { error: refused.description, ...(username ? { username } : {}) },
         )
       : null;
     if (refused && view) {
-      res.status(refused.status).type('html').send(renderAccountPage(view, this.wallets));
+      sendHtml(res, refused.status, renderAccountPage(view, this.wallets));
       return;
     }
-    res.redirect(303, ACCOUNT_PAGE);
+    redirect(req, res, 303, ACCOUNT_PAGE);
   }
 }

@@ -3,7 +3,8 @@ import { acrForAccountChange, meetsAcr, type AcrValue } from '../../protocol-rul
 import type { Account } from '../../accounts/account';
 import { Injectable } from '@nestjs/common';
 import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
-import type { Request, Response } from 'express';
+import type { WithHeaders } from '../../platform/http/cookies';
+import type { CookieWriter } from '../../platform/http/http-exchange';
 import { AccountService } from '../../accounts/account.service';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { Clock } from '../../platform/clock/clock';
@@ -30,7 +31,9 @@ import { WalletLinkService } from './wallet-link.service';
 import type { WalletProof } from '../../wallet/core/wallet-proof';
 import type { SignInMethod } from '../../accounts/account';
 
-type Exchange = { req: Request; res: Response };
+/** The page's request (its cookies, the caller's address) and what sets its cookies. */
+type PageRequest = WithHeaders & { readonly ip?: string };
+type Exchange = { req: PageRequest; res: CookieWriter };
 
 /**
  * The account page's use cases, for a signed-in browser (the session cookie; the JSON API at
@@ -75,13 +78,13 @@ export class AccountPageService {
     };
   }
 
-  async passkeyOptions(req: Request, csrfToken?: string): Promise<PasskeyCreationOptionsDto> {
+  async passkeyOptions(req: PageRequest, csrfToken?: string): Promise<PasskeyCreationOptionsDto> {
     const session = await this.recentSession(req, csrfToken);
     return this.registration.options(session);
   }
 
   async addPasskey(
-    req: Request,
+    req: PageRequest,
     csrfToken: string | undefined,
     response: RegistrationResponseDto,
   ): Promise<RegisteredPasskey> {
@@ -91,7 +94,7 @@ export class AccountPageService {
 
   /** "Link a wallet", first step: the link message for the signed-in account (fresh login). */
   async walletNonce(
-    req: Request,
+    req: PageRequest,
     csrfToken: string | undefined,
     address: string,
     chainId: number | string,
@@ -102,7 +105,7 @@ export class AccountPageService {
 
   /** "Link a wallet": the signed-in account's fresh login first, then the wallet's signature. */
   async linkWallet(
-    req: Request,
+    req: PageRequest,
     csrfToken: string | undefined,
     proof: WalletProof,
     callerAddress: string,
@@ -113,7 +116,7 @@ export class AccountPageService {
 
   /** A form's change: a refusal of the account's rules is answered, to be shown on the page. */
   removeMethod(
-    req: Request,
+    req: PageRequest,
     csrfToken: string | undefined,
     method: string,
   ): Promise<ProtocolError | undefined> {
@@ -142,7 +145,7 @@ export class AccountPageService {
 
   /** Set a password (an account without one): see PasswordLinkService. */
   setPassword(
-    req: Request,
+    req: PageRequest,
     csrfToken: string | undefined,
     username: string,
     password: string,
@@ -158,7 +161,7 @@ export class AccountPageService {
    * login, a taken username, the last method) is answered, for the page to show.
    */
   private async formChange(
-    req: Request,
+    req: PageRequest,
     csrfToken: string | undefined,
     change: (session: LoginSession) => Promise<void>,
   ): Promise<ProtocolError | undefined> {
@@ -174,12 +177,12 @@ export class AccountPageService {
     }
   }
 
-  private recentSession(req: Request, csrfToken: string | undefined): Promise<LoginSession> {
+  private recentSession(req: PageRequest, csrfToken: string | undefined): Promise<LoginSession> {
     this.csrf.assertValid(req, csrfToken);
     return this.recentLoginSession(req);
   }
 
-  private async recentLoginSession(req: Request): Promise<LoginSession> {
+  private async recentLoginSession(req: PageRequest): Promise<LoginSession> {
     const session = await this.sessions.currentOrRefuse(req);
     if (!session) throw new InvalidRequest('Sign in first');
     if (!this.isRecent(session)) {

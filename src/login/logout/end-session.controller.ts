@@ -8,16 +8,27 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  cookieWriter,
+  redirect,
+  sendHtml,
+} from '../../platform/http/http-exchange';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { EndSessionConfirmDto } from './end-session-confirm.dto';
 import { EndSessionRequestDto } from './end-session-request.dto';
 import { EndSessionService, type EndSessionOutcome } from './end-session.service';
 
-function send(res: Response, outcome: EndSessionOutcome, status: 302 | 303): void {
-  if (outcome.kind === 'redirect') res.redirect(status, outcome.location);
-  else res.status(200).type('html').send(outcome.html);
+function send(
+  req: HttpRequest,
+  res: HttpResponse,
+  outcome: EndSessionOutcome,
+  status: 302 | 303,
+): void {
+  if (outcome.kind === 'redirect') redirect(req, res, status, outcome.location);
+  else sendHtml(res, 200, outcome.html);
 }
 
 /** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint. */
@@ -41,10 +52,10 @@ export class EndSessionController {
   @Header('Cache-Control', 'no-store')
   async get(
     @Query() query: EndSessionRequestDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
-    send(res, await this.endSession.request(query, { req, res }), 302);
+    send(req, res, await this.endSession.request(query, { req, res: cookieWriter(res) }), 302);
   }
 
   @Post()
@@ -57,10 +68,10 @@ export class EndSessionController {
   @Header('Cache-Control', 'no-store')
   async post(
     @Body() form: EndSessionRequestDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
-    send(res, await this.endSession.request(form, { req, res }), 303);
+    send(req, res, await this.endSession.request(form, { req, res: cookieWriter(res) }), 303);
   }
 
   @Post('confirm')
@@ -76,9 +87,9 @@ export class EndSessionController {
   @Header('Cache-Control', 'no-store')
   async confirm(
     @Body() form: EndSessionConfirmDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
-    send(res, await this.endSession.confirm(form, { req, res }), 303);
+    send(req, res, await this.endSession.confirm(form, { req, res: cookieWriter(res) }), 303);
   }
 }

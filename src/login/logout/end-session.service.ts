@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
+import type { WithHeaders } from '../../platform/http/cookies';
+import type { CookieWriter } from '../../platform/http/http-exchange';
 import { IdTokenHintVerifier, type IdTokenHint } from '../../tokens/id-token-hint.verifier';
 import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
@@ -17,8 +18,8 @@ import {
 import { SessionLogout } from './session-logout.service';
 
 type Exchange = {
-  req: Pick<Request, 'headers'>;
-  res: Pick<Response, 'cookie' | 'clearCookie'>;
+  req: WithHeaders;
+  res: CookieWriter;
 };
 
 /** What /end_session answers: a redirect (303 after a form), or a page. */

@@ -7,7 +7,11 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  cookieWriter,
+} from '../../platform/http/http-exchange';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP } from '../login.rate-limits';
@@ -43,9 +47,9 @@ export class PasskeySessionLoginController {
   @Header('Cache-Control', 'no-store')
   signIn(
     @Body() body: PasskeySessionLoginDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<PageSignInResponseDto> {
-    return this.login.login(body, { req, res });
+    return this.login.login(body, { req, res: cookieWriter(res) });
   }
 }

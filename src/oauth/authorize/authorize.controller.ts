@@ -6,7 +6,15 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  acceptedType,
+  cookieWriter,
+  redirect,
+  sendHtml,
+  sendJson,
+} from '../../platform/http/http-exchange';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
@@ -48,51 +56,50 @@ export class AuthorizeController {
   async authorize(
     @Query() query: AuthorizationRequestDto,
     // The login session cookie, content negotiation and the URL to come back to after login.
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     // Several session cookies count as signed out (SessionService.current): the user is sent to
     // /login, whose new session replaces this host's cookie and clears a stale `pg_session`, as
     // for an expired session. An error page instead would strand a user whose browser merely
     // kept the cookie of an earlier version, and could never sign anyone in as the attacker.
     const session = await this.sessions.current(request);
-    const outcome = await this.endpoint.handle(query, session, request.originalUrl);
+    const outcome = await this.endpoint.handle(query, session, request.url);
     switch (outcome.kind) {
       case 'error_page':
-        if (request.accepts(['html', 'json']) === 'json') {
-          response.status(outcome.error.status).json({
+        if (acceptedType(request, ['html', 'json']) === 'json') {
+          sendJson(response, outcome.error.status, {
             error: outcome.error.error,
             error_description: outcome.error.description,
           });
         } else {
-          response.status(outcome.error.status).type('html').send(renderErrorPage(outcome.error));
+          sendHtml(response, outcome.error.status, renderErrorPage(outcome.error));
         }
         return;
       case 'consent':
-        response
-          .status(200)
-          .type('html')
-          .send(
-            renderConsentPage({
-              clientName: outcome.client.name,
-              clientId: outcome.client.clientId,
-              selfAsserted:
-                outcome.client.dynamicallyRegisteredAt !== undefined ||
-                outcome.client.metadataDocument === true,
-              scopes: outcome.scope
-                .split(' ')
-                .filter((value) => !outcome.alreadyAllowed.includes(value)),
-              alreadyAllowed: outcome.alreadyAllowed,
-              ...(outcome.resource === undefined ? {} : { resource: outcome.resource }),
-              signedInAs: outcome.session.sub,
-              returnTo: outcome.returnTo,
-              csrfToken: this.csrf.issue(request, response),
-            }),
-          );
+        sendHtml(
+          response,
+          200,
+          renderConsentPage({
+            clientName: outcome.client.name,
+            clientId: outcome.client.clientId,
+            selfAsserted:
+              outcome.client.dynamicallyRegisteredAt !== undefined ||
+              outcome.client.metadataDocument === true,
+            scopes: outcome.scope
+              .split(' ')
+              .filter((value) => !outcome.alreadyAllowed.includes(value)),
+            alreadyAllowed: outcome.alreadyAllowed,
+            ...(outcome.resource === undefined ? {} : { resource: outcome.resource }),
+            signedInAs: outcome.session.sub,
+            returnTo: outcome.returnTo,
+            csrfToken: this.csrf.issue(request, cookieWriter(response)),
+          }),
+        );
         return;
       case 'login':
       case 'redirect':
-        response.redirect(302, outcome.location);
+        redirect(request, response, 302, outcome.location);
     }
   }
 }

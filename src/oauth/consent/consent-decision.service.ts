@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest as Request } from '../../platform/http/http-exchange';
 import { OAuthConfig } from '../../config/sections/oauth.config';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { ServerConfig } from '../../config/sections/server.config';

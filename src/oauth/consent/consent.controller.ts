@@ -7,7 +7,11 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest as Request,
+  type HttpResponse as Response,
+  redirect,
+} from '../../platform/http/http-exchange';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
@@ -45,6 +49,6 @@ export class ConsentController {
     @Res() res: Response,
   ): Promise<void> {
     // 303: the browser follows with a GET.
-    res.redirect(303, await this.decision.decide(form, req));
+    redirect(req, res, 303, await this.decision.decide(form, req));
   }
 }

@@ -76,10 +76,10 @@ ${
     ? `<p class="muted">Already allowed, kept:</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed)}\n</ul>\n`
     : ''
 }${
-  view.resource === undefined
-    ? ''
-    : `<p>at <strong><code id="consent-resource">${escapeHtml(view.resource)}</code></strong> (not Proofgate's own API: the access is for that server).</p>\n`
-}<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
+      view.resource === undefined
+        ? ''
+        : `<p>at <strong><code id="consent-resource">${escapeHtml(view.resource)}</code></strong> (not Proofgate's own API: the access is for that server).</p>\n`
+    }<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
 <form method="post" action="/consent">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">

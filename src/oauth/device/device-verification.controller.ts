@@ -9,10 +9,16 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { clientAddress } from '../../platform/http/client-address';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  cookieWriter,
+  redirect,
+  sendHtml,
+} from '../../platform/http/http-exchange';
 import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
@@ -62,24 +68,23 @@ export class DeviceVerificationController {
   @Header('Cache-Control', 'no-store')
   async page(
     @Query() query: DeviceVerificationQueryDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
     const session = await this.sessions.current(req);
     if (!session) {
-      res.redirect(302, loginFirst(query.user_code));
+      redirect(req, res, 302, loginFirst(query.user_code));
       return;
     }
-    res
-      .status(200)
-      .type('html')
-      .send(
-        renderDeviceCodePage({
-          userCode: query.user_code ?? '',
-          csrfToken: this.csrf.issue(req, res),
-          signedInAs: session.sub,
-        }),
-      );
+    sendHtml(
+      res,
+      200,
+      renderDeviceCodePage({
+        userCode: query.user_code ?? '',
+        csrfToken: this.csrf.issue(req, cookieWriter(res)),
+        signedInAs: session.sub,
+      }),
+    );
   }
 
   @Post()
@@ -108,14 +113,14 @@ export class DeviceVerificationController {
   @Header('Cache-Control', 'no-store')
   async submit(
     @Body() form: DeviceVerificationFormDto,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
   ): Promise<void> {
     // A cross-site form must not be able to confirm a device for the user.
     this.csrf.assertValid(req, form.csrf_token);
     const session = await this.sessions.currentOrRefuse(req);
     if (!session) {
-      res.redirect(303, loginFirst(form.user_code));
+      redirect(req, res, 303, loginFirst(form.user_code));
       return;
     }
     const outcome = await this.verification.submit(
@@ -124,46 +129,43 @@ export class DeviceVerificationController {
       session,
       clientAddress(req),
     );
-    const csrfToken = () => this.csrf.issue(req, res);
+    const csrfToken = () => this.csrf.issue(req, cookieWriter(res));
     switch (outcome.kind) {
       case 'step_up':
-        res.redirect(303, loginFirst(outcome.userCode, outcome.acr));
+        redirect(req, res, 303, loginFirst(outcome.userCode, outcome.acr));
         return;
       case 'form':
-        res
-          .status(400)
-          .type('html')
-          .send(
-            renderDeviceCodePage({
-              userCode: outcome.userCode,
-              error: outcome.error,
-              csrfToken: csrfToken(),
-              signedInAs: session.sub,
-            }),
-          );
+        sendHtml(
+          res,
+          400,
+          renderDeviceCodePage({
+            userCode: outcome.userCode,
+            error: outcome.error,
+            csrfToken: csrfToken(),
+            signedInAs: session.sub,
+          }),
+        );
         return;
       case 'confirm':
-        res
-          .status(200)
-          .type('html')
-          .send(
-            renderDeviceConfirmPage({
-              ...outcome,
-              csrfToken: csrfToken(),
-              signedInAs: session.sub,
-            }),
-          );
+        sendHtml(
+          res,
+          200,
+          renderDeviceConfirmPage({
+            ...outcome,
+            csrfToken: csrfToken(),
+            signedInAs: session.sub,
+          }),
+        );
         return;
       case 'done':
-        res
-          .status(200)
-          .type('html')
-          .send(
-            renderDeviceDonePage({
-              decision: outcome.decision,
-              ...(outcome.client ? { clientName: outcome.client.name } : {}),
-            }),
-          );
+        sendHtml(
+          res,
+          200,
+          renderDeviceDonePage({
+            decision: outcome.decision,
+            ...(outcome.client ? { clientName: outcome.client.name } : {}),
+          }),
+        );
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Header, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../platform/http/http-exchange';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { CallerAddress } from '../../platform/http/client-address';
 import { RequireContentType } from '../../platform/http/require-content-type.guard';
@@ -43,10 +43,10 @@ export class TokenController {
     @AuthorizationHeader() authorization: string | undefined,
     @CallerAddress() callerAddress: string,
     @DpopHeader() dpop: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<TokenResponseDto> {
     const answer = await this.endpoint.handle(request, authorization, callerAddress, dpop);
-    if (answer.dpopNonce !== undefined) response.setHeader('DPoP-Nonce', answer.dpopNonce);
+    if (answer.dpopNonce !== undefined) response.header('DPoP-Nonce', answer.dpopNonce);
     return answer.tokens;
   }
 }

@@ -7,7 +7,11 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest as Request,
+  type HttpResponse as Response,
+  requestPath,
+} from '../../platform/http/http-exchange';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { UserInfoResponseDto } from './userinfo-response.dto';
 import { UserInfoService } from './userinfo.service';
@@ -66,9 +70,9 @@ export class UserInfoController {
       authorization: request.headers.authorization,
       dpop: request.headers.dpop as string | undefined,
       method: request.method,
-      path: request.path,
+      path: requestPath(request),
     });
-    if (dpopNonce !== undefined) response.setHeader('DPoP-Nonce', dpopNonce);
+    if (dpopNonce !== undefined) response.header('DPoP-Nonce', dpopNonce);
     return info;
   }
 }

@@ -1,10 +1,14 @@
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { LabConfig } from '../../config/sections/lab.config';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { PageSessions } from '../../login/page-session';
 import { type PageSession, renderPage } from '../../platform/http/html';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  cookieWriter,
+} from '../../platform/http/http-exchange';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_PROOFS } from '../../proof-registry';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
@@ -83,10 +87,10 @@ export class HomeController {
   @ApiOperation({ summary: 'Landing page' })
   @ApiHtmlPage()
   async home(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: HttpRequest,
+    @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<string> {
-    return homePage(await this.sessions.of(request, response, '/'), {
+    return homePage(await this.sessions.of(request, cookieWriter(response), '/'), {
       lab: this.lab.enabled,
       docs: this.operator.docsEnabled,
       metrics: this.operator.metricsEnabled,

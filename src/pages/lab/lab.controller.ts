@@ -10,7 +10,6 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { ChallengeModelsService } from '../../compare/challenge-models.service';
 import { PageSessions } from '../../login/page-session';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
@@ -18,6 +17,11 @@ import { LabConfig } from '../../config/sections/lab.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { CSRF_HEADER, CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { NotFound } from '../../platform/errors/protocol-error';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  cookieWriter,
+} from '../../platform/http/http-exchange';
 import { assertOperatorAccess } from '../../platform/http/operator-access';
 import { LOGIN_EXAMPLE } from '../../login/login.examples';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
@@ -59,13 +63,14 @@ export class LabController {
   @ApiOperation({ summary: 'The attack lab page (outside production)' })
   @ApiHtmlPage()
   async page(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: HttpRequest,
+    @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<string> {
     this.assertEnabled();
+    const cookies = cookieWriter(response);
     const { authorizationCodeTtlSeconds, walletNonceTtlSeconds } = this.challenges;
     const requestUriTtlSeconds = this.par.requestUriTtlSeconds;
-    return renderLabPage(this.csrf.issue(request, response), {
+    return renderLabPage(this.csrf.issue(request, cookies), {
       adminTokenRequired: this.server.isProduction,
       // The run waits out the longest of the lifetimes and the recent-login window (the passkey
       // row); the others are presented meanwhile.
@@ -76,7 +81,7 @@ export class LabController {
         this.passkeys.recentLoginSeconds,
       ),
       figures: await this.models.overview(),
-      session: await this.sessions.of(request, response, '/lab'),
+      session: await this.sessions.of(request, cookies, '/lab'),
     });
   }
 
@@ -112,18 +117,21 @@ export class LabController {
   })
   @ApiConflictResponse({ description: 'conflict: a run is in progress', type: ErrorResponseDto })
   @ApiNotFoundResponse({ description: 'The lab is disabled', type: ErrorResponseDto })
-  async run(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async run(@Req() request: HttpRequest, @Res() reply: HttpResponse): Promise<void> {
     this.assertEnabled();
     // In production a run is an operator action: it sends attack traffic from this instance and
     // holds its run slot, so a visitor who fetched the page's CSRF token must not start one.
     assertOperatorAccess(
       this.operator,
       !this.server.isProduction,
-      request.header('authorization'),
+      request.headers.authorization,
       'a lab run in production',
     );
-    this.csrf.assertValid(request, request.header(CSRF_HEADER));
+    this.csrf.assertValid(request, headerValue(request.headers[CSRF_HEADER]));
 
+    // The run is streamed on Node's response itself: Fastify lets go of the reply once it starts
+    // (`hijack`), before which a refusal (a run in progress) is the error filter's to answer.
+    const response = reply.raw;
     const stop = new AbortController();
     // The response's 'close' before it finished means the client went away. (The request's own
     // 'close' is no such signal: Node emits it as soon as a POST's body has been read.)
@@ -135,7 +143,13 @@ export class LabController {
       const passed = await this.runs.run({
         signal: stop.signal,
         onStart: () => {
-          response.status(200);
+          reply.hijack();
+          // What the request's pipeline put on the reply (security headers, CORS) goes out with
+          // the stream: a hijacked reply writes none of its own headers.
+          for (const [name, value] of Object.entries(reply.getHeaders())) {
+            if (value !== undefined) response.setHeader(name, value);
+          }
+          response.statusCode = 200;
           response.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
           response.setHeader('Cache-Control', 'no-store');
           // Proxies such as nginx would otherwise hold the rows back until the run ends.
@@ -162,4 +176,12 @@ export class LabController {
   private assertEnabled(): void {
     if (!this.lab.enabled) throw new NotFound('The lab is disabled on this instance');
   }
+}
+
+/**
+ * A request header as Express's `req.header(name)` read it: Node joins a repeated header into one
+ * string (only Set-Cookie stays a list), so a repeated token is one that matches nothing.
+ */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

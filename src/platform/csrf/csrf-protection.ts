@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { doubleCsrf, type DoubleCsrfUtilities } from 'csrf-csrf';
-import type { CookieOptions, Request, Response } from 'express';
+import type { CookieOptions, CookieWriter } from '../http/http-exchange';
 import { hkdfSync } from 'node:crypto';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { constantTimeEqual, randomToken } from '../crypto/hashing';
 import { InvalidRequest } from '../errors/protocol-error';
-import { readCookie, usesSecureCookies } from '../http/cookies';
+import { type WithHeaders, readCookie, usesSecureCookies } from '../http/cookies';
 import { ServerConfig } from '../../config/sections/server.config';
 
 /** Why a state-changing request's CSRF token was refused, or `ok`. */
@@ -39,8 +39,18 @@ interface CsrfView {
   submitted?: string;
 }
 
-const asRequest = (view: CsrfView) => view as unknown as Request;
-const asView = (req: Request) => req as unknown as CsrfView;
+/**
+ * csrf-csrf is typed with Express's request and response. It reads the request only through the
+ * accessors above, plus `cookies[cookieName]`, and calls only `res.cookie(name, value, options)`
+ * on the response: so it gets these views (Fastify's request and reply are never handed to it),
+ * and the cookie is set by our `setCookie` (Express's exact Set-Cookie) through `CookieWriter`.
+ */
+type CsrfRequest = Parameters<DoubleCsrfUtilities['validateRequest']>[0];
+type CsrfResponse = Parameters<DoubleCsrfUtilities['generateCsrfToken']>[1];
+
+const asRequest = (view: CsrfView) => view as unknown as CsrfRequest;
+const asView = (req: CsrfRequest) => req as unknown as CsrfView;
+const asResponse = (writer: Pick<CookieWriter, 'cookie'>) => writer as unknown as CsrfResponse;
 
 /**
  * Signed double-submit CSRF protection (csrf-csrf) for every state-changing browser request:
@@ -83,7 +93,7 @@ export class CsrfProtection {
    * The browser's token, for a form field or a script. Keeps a still-valid token; otherwise
    * issues a fresh one, and a pre-login session id first when the browser has none.
    */
-  issue(req: Pick<Request, 'headers'>, res: Pick<Response, 'cookie'>): string {
+  issue(req: WithHeaders, res: Pick<CookieWriter, 'cookie'>): string {
     let sessionId = this.sessionIdFrom(req);
     if (!sessionId) {
       sessionId = randomToken(32);
@@ -91,11 +101,11 @@ export class CsrfProtection {
     }
     return this.csrf.generateCsrfToken(
       asRequest({ cookies: this.tokenCookieOf(req), sessionId }),
-      res as Response,
+      asResponse(res),
     );
   }
 
-  verify(req: Pick<Request, 'headers'>, submitted: string | undefined): CsrfVerdict {
+  verify(req: WithHeaders, submitted: string | undefined): CsrfVerdict {
     const sessionId = this.sessionIdFrom(req);
     const cookies = this.tokenCookieOf(req);
     const cookie = cookies[this.tokenCookie];
@@ -111,7 +121,7 @@ export class CsrfProtection {
    * Refuses the request with `400 invalid_request` unless its token passes: the request lacks a
    * valid required parameter, and reloading the page fixes it.
    */
-  assertValid(req: Pick<Request, 'headers'>, submitted: string | undefined): void {
+  assertValid(req: WithHeaders, submitted: string | undefined): void {
     const verdict = this.verify(req, submitted);
     if (verdict !== 'ok')
       throw new InvalidRequest(CSRF_REFUSALS[verdict]).because(`csrf_${verdict}`);
@@ -121,16 +131,16 @@ export class CsrfProtection {
    * This browser's pre-login session id (the cookie the login page sets), when it sent a
    * well-formed one: what a proof meant for this browser alone is bound to (never logged).
    */
-  browserSession(req: Pick<Request, 'headers'>): string | undefined {
+  browserSession(req: WithHeaders): string | undefined {
     return this.sessionIdFrom(req);
   }
 
-  private sessionIdFrom(req: Pick<Request, 'headers'>): string | undefined {
+  private sessionIdFrom(req: WithHeaders): string | undefined {
     const value = readCookie(req, this.sessionCookie);
     return value !== undefined && SESSION_ID.test(value) ? value : undefined;
   }
 
-  private tokenCookieOf(req: Pick<Request, 'headers'>): Record<string, string> {
+  private tokenCookieOf(req: WithHeaders): Record<string, string> {
     const value = readCookie(req, this.tokenCookie);
     return value !== undefined && value.length <= CSRF_TOKEN_MAX_LENGTH
       ? { [this.tokenCookie]: value }

@@ -122,6 +122,18 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     });
   });
 
+  it('answers a path the static file server refused as Express did: no route, 404', () => {
+    const forbidden = Object.assign(new Error('Forbidden'), { status: 403, statusCode: 403 });
+    const path = '/static/../package.json';
+    expect(filter.toProtocolError(forbidden, { method: 'GET', path })).toMatchObject({
+      status: 404,
+      error: 'not_found',
+      description: `No route for GET ${path}`,
+    });
+    // The same error outside /static/ is no refusal of the file server: a bug of ours.
+    expect(map(forbidden).status).toBe(500);
+  });
+
   it('turns anything unknown into a generic 500 that reveals nothing', () => {
     expect(map(new TypeError('secret-code-123 is not a function'))).toEqual({
       status: 500,
@@ -133,12 +145,14 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
 
 describe('ProtocolErrorFilter.catch', () => {
   function host(request: Record<string, unknown>) {
+    // Fastify's reply, as far as the filter uses it.
     const response = {
-      headersSent: false,
-      status: jest.fn().mockReturnThis(),
-      setHeader: jest.fn(),
-      type: jest.fn(),
-      json: jest.fn(),
+      sent: false,
+      raw: { headersSent: false },
+      code: jest.fn().mockReturnThis(),
+      header: jest.fn().mockReturnThis(),
+      removeHeader: jest.fn().mockReturnThis(),
+      send: jest.fn().mockReturnThis(),
     };
     const switchToHttp = () => ({ getRequest: () => request, getResponse: () => response });
     return { host: { switchToHttp } as unknown as ArgumentsHost, response };
@@ -150,12 +164,11 @@ describe('ProtocolErrorFilter.catch', () => {
     try {
       const { host: context, response } = host({
         method: 'POST',
-        path: '/token',
-        originalUrl: '/token?code=secret',
+        url: '/token?code=secret',
         id: 41,
       });
       filter.catch(new Error('boom'), context);
-      expect(response.status).toHaveBeenCalledWith(500);
+      expect(response.code).toHaveBeenCalledWith(500);
       expect(error).toHaveBeenCalledWith('POST /token (request 41) failed', expect.any(String));
     } finally {
       error.mockRestore();
@@ -166,7 +179,7 @@ describe('ProtocolErrorFilter.catch', () => {
     const filter = new ProtocolErrorFilter();
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
-      const { host: context } = host({ method: 'GET', path: '/api/me' });
+      const { host: context } = host({ method: 'GET', url: '/api/me' });
       filter.catch(new mongo.MongoNetworkError('connection reset'), context);
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^GET \/api\/me: /));
     } finally {

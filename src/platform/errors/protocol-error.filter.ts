@@ -1,5 +1,4 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { mongo } from 'mongoose';
 import {
   InvalidRequest,
@@ -11,6 +10,21 @@ import {
 } from './protocol-error';
 import { answeredByDeadline, recordAnsweredError } from './answered-error';
 import { escapeHtml, renderPage } from '../http/html';
+import { closingForDrain } from '../http/http-drain';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  acceptedType,
+  headersSent,
+  requestPath,
+} from '../http/http-exchange';
+import { refusedStaticPath } from '../http/static-files';
+
+/** What the filter reads of a request: its method and path (never the query). */
+interface RequestLine {
+  readonly method: string;
+  readonly path: string;
+}
 
 /** Driver errors that mean "the database cannot be reached right now", not a bug. */
 const DATABASE_UNAVAILABLE: ReadonlyArray<new (...args: never[]) => Error> = [
@@ -83,13 +97,35 @@ function isBodyParserError(e: unknown): e is BodyParserError {
 }
 
 /**
+ * Fastify's own refusals while it reads a body (`FST_ERR_CTP_*`), as body-parser would have
+ * named them, so both platforms answer alike.
+ */
+function fromFastifyBodyError(e: unknown): BodyParserError | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const { code, statusCode } = e as { code?: unknown; statusCode?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_ERR_CTP_')) return undefined;
+  if (typeof statusCode !== 'number') return undefined;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { type: 'entity.too.large', status: 413 };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { type: 'unsupported.type', status: 415 };
+  return { type: code, status: statusCode };
+}
+
+/** A refusal of the body by its parser (bodies.ts), or by Fastify while reading it. */
+function refusedBody(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  return (
+    (e as { refusedBody?: unknown }).refusedBody === true || fromFastifyBodyError(e) !== undefined
+  );
+}
+
+/**
  * A request as a log line names it: method, path (never the query) and the request log's id,
  * which ties the line to that request's own line.
  */
-function requestName(request: Request): string {
+function requestName(request: HttpRequest): string {
   const id = (request as { id?: unknown }).id;
   const suffix = typeof id === 'number' || typeof id === 'string' ? ` (request ${id})` : '';
-  return `${request.method} ${request.path}${suffix}`;
+  return `${request.method} ${requestPath(request)}${suffix}`;
 }
 
 /**
@@ -103,14 +139,17 @@ export class ProtocolErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<HttpRequest>();
+    const response = http.getResponse<HttpResponse>();
     if (answeredByDeadline(response)) {
       // Its handler ended (often only failing to send its own answer) after the 503 had left.
       this.logger.warn(`${requestName(request)} ended after its deadline: ${describe(exception)}`);
       return;
     }
-    const error = this.toProtocolError(exception, request);
+    const error = this.toProtocolError(exception, {
+      method: request.method,
+      path: requestPath(request),
+    });
 
     if (error instanceof ServerError) {
       this.logger.error(
@@ -121,17 +160,20 @@ export class ProtocolErrorFilter implements ExceptionFilter {
       this.logger.warn(`${requestName(request)}: ${describe(exception)}`);
     }
 
-    if (response.headersSent) return;
+    if (headersSent(response)) return;
+    // Fastify closes the connection after any body it refused; Express kept it (a body too large
+    // is read and dropped by Node), unless the drain closes it.
+    if (refusedBody(exception) && !closingForDrain(response)) response.removeHeader('connection');
     if (error instanceof NotFound && browserNavigation(request)) {
       writeErrorHead(response, error);
-      response.type('text/html');
-      response.send(notFoundPage(request.path));
+      response.header('Content-Type', 'text/html; charset=utf-8');
+      void response.send(notFoundPage(requestPath(request)));
       return;
     }
     sendErrorEnvelope(response, error);
   }
 
-  toProtocolError(exception: unknown, request: Pick<Request, 'method' | 'path'>): ProtocolError {
+  toProtocolError(exception: unknown, request: RequestLine): ProtocolError {
     if (exception instanceof ProtocolError) return exception;
     if (isDatabaseUnavailable(exception)) {
       return new TemporarilyUnavailable('The database is unavailable; retry shortly');
@@ -145,15 +187,20 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     if (isBodyParserError(exception)) {
       return fromBodyParser(exception);
     }
+    const fastifyBodyError = fromFastifyBodyError(exception);
+    if (fastifyBodyError) return fromBodyParser(fastifyBodyError);
+    if (refusedStaticPath(exception, request.path)) {
+      return new NotFound(`No route for ${request.method} ${request.path}`);
+    }
     return new ServerError('An unexpected error occurred');
   }
 }
 
-function writeErrorHead(response: Response, error: ProtocolError): void {
+function writeErrorHead(response: HttpResponse, error: ProtocolError): void {
   recordAnsweredError(response, error.error);
-  response.status(error.status);
-  response.setHeader('Cache-Control', 'no-store');
-  for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+  response.code(error.status);
+  response.header('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(error.headers)) response.header(name, value);
 }
 
 /**
@@ -161,14 +208,14 @@ function writeErrorHead(response: Response, error: ProtocolError): void {
  * only other writer of one is the request deadline (platform/http/request-deadline.ts), which
  * answers a request no handler has.
  */
-export function sendErrorEnvelope(response: Response, error: ProtocolError): void {
+export function sendErrorEnvelope(response: HttpResponse, error: ProtocolError): void {
   writeErrorHead(response, error);
   // Explicitly: a route's own @Header('Content-Type', ...) must not relabel the envelope.
-  response.type('application/json');
-  response.json({ error: error.error, error_description: error.description });
+  response.header('Content-Type', 'application/json; charset=utf-8');
+  void response.send(JSON.stringify({ error: error.error, error_description: error.description }));
 }
 
-function fromHttpException(e: HttpException, request: Pick<Request, 'method' | 'path'>) {
+function fromHttpException(e: HttpException, request: RequestLine) {
   const status = e.getStatus();
   // Nest wraps body-parser failures in a BadRequestException/PayloadTooLargeException.
   if (isBodyParserError(e.cause)) return fromBodyParser(e.cause);
@@ -218,10 +265,10 @@ function fromBodyParser(e: BodyParserError): ProtocolError {
  * A browser following a link or typing an address: GET or HEAD, preferring HTML to JSON. API
  * clients (`Accept: application/json`, any type, or no Accept header) keep the JSON envelope.
  */
-function browserNavigation(request: Request): boolean {
+function browserNavigation(request: HttpRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   // `json` first: a wildcard (`*/*`, or no Accept at all) picks it.
-  return request.accepts(['json', 'html']) === 'html';
+  return acceptedType(request, ['json', 'html']) === 'html';
 }
 
 /** The 404 a browser reads: what was not found, and the way home. */

@@ -29,6 +29,12 @@ export class InvalidRequest extends ProtocolError {
   readonly status = 400;
 }
 
+/** A request whose target is longer than the service reads (RFC 9110 §15.5.15). */
+export class UriTooLong extends ProtocolError {
+  readonly error = 'invalid_request';
+  readonly status = 414;
+}
+
 export class InvalidClient extends ProtocolError {
   readonly error = 'invalid_client';
   readonly status = 401;

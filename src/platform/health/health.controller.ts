@@ -5,7 +5,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpResponse } from '../http/http-exchange';
 import { HealthReportDto, HealthUnavailableDto } from './health-report.dto';
 import { HealthService } from './health.service';
 
@@ -20,11 +20,11 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: HealthUnavailableDto })
   @Header('Cache-Control', 'no-store')
   async check(
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<HealthReportDto | HealthUnavailableDto> {
     const report = await this.health.check();
     if (report.status === 'ok') return report;
-    response.status(503).setHeader('Retry-After', '5');
+    response.code(503).header('Retry-After', '5');
     return {
       error: 'temporarily_unavailable',
       error_description: 'The database is unreachable',

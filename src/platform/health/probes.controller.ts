@@ -6,7 +6,7 @@ import {
 } from '@nestjs/swagger';
 import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { HttpResponse } from '../http/http-exchange';
 import { HttpDrain } from '../http/http-drain';
 import { DatabaseHealthIndicator } from './database.health';
 import { ProbeReportDto, ProbeUnavailableDto } from './probe-report.dto';
@@ -44,10 +44,10 @@ export class ProbesController {
   @ApiServiceUnavailableResponse({ type: ProbeUnavailableDto })
   @Header('Cache-Control', 'no-store')
   async ready(
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<HealthCheckResult | ProbeUnavailableDto> {
     if (this.drain.draining) {
-      response.status(503).setHeader('Retry-After', '5');
+      response.code(503).header('Retry-After', '5');
       return {
         error: 'temporarily_unavailable',
         error_description: 'The instance is shutting down',
@@ -60,7 +60,7 @@ export class ProbesController {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
-      response.status(503).setHeader('Retry-After', '5');
+      response.code(503).header('Retry-After', '5');
       // Terminus's own `error` key (the failed checks) would clash with the envelope's.
       return {
         error: 'temporarily_unavailable',

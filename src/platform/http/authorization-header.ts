@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from './http-exchange';
 
 /**
  * The request's Authorization header, for handlers that authenticate from it. Unlike
@@ -8,5 +8,5 @@ import type { Request } from 'express';
  */
 export const AuthorizationHeader = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string | undefined =>
-    context.switchToHttp().getRequest<Request>().headers.authorization,
+    context.switchToHttp().getRequest<HttpRequest>().headers.authorization,
 );

@@ -1,6 +1,3 @@
-import type { RequestHandler } from 'express';
-import { InvalidRequest } from '../errors/protocol-error';
-
 /** Deeper than any request this service defines (its bodies are flat), far below stack limits. */
 export const MAX_BODY_DEPTH = 32;
 
@@ -17,19 +14,4 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
     for (const child of Object.values(node)) pending.push({ node: child, depth: depth + 1 });
   }
   return false;
-}
-
-/**
- * Refuses a parsed body nested more than `limit` levels, right after body parsing. A JSON body
- * of ~1,500 levels fits in 16 KB, and class-transformer's recursive mapping (before validation)
- * would overflow the stack on it: a 500 with a stack trace for a client mistake.
- */
-export function rejectDeeplyNestedBodies(limit = MAX_BODY_DEPTH): RequestHandler {
-  return (req, _res, next) => {
-    if (nestsDeeperThan(req.body, limit)) {
-      next(new InvalidRequest(`The request body is nested too deeply (more than ${limit} levels)`));
-      return;
-    }
-    next();
-  };
 }

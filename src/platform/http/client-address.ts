@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from './http-exchange';
 import ipaddr from 'ipaddr.js';
 import { isIPv4 } from 'node:net';
 
@@ -11,7 +11,7 @@ const IPV6_SUBSCRIBER_PREFIX_BYTES = 8;
  * too), IPv6 reduced to its /64 (`2001:db8:1:2::/64`), loopback as `::1`. Anything that is not an
  * address (no socket address at all) is kept as it is.
  */
-export function clientAddress(req: Pick<Request, 'ip'>): string {
+export function clientAddress(req: { readonly ip?: string }): string {
   const ip = req.ip ?? 'unknown';
   if (isIPv4(ip)) return ip;
   const bare = ip.split('%', 1)[0];
@@ -26,5 +26,5 @@ export function clientAddress(req: Pick<Request, 'ip'>): string {
 /** The request's `clientAddress`, for handlers whose services count or key by it. */
 export const CallerAddress = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string =>
-    clientAddress(context.switchToHttp().getRequest<Request>()),
+    clientAddress(context.switchToHttp().getRequest<HttpRequest>()),
 );

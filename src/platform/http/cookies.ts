@@ -1,12 +1,17 @@
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ServerConfig } from '../../config/sections/server.config';
+
+/** A request as cookie readers need it: its headers. */
+export interface WithHeaders {
+  readonly headers: IncomingHttpHeaders;
+}
 
 /**
  * The value of cookie `name` from the Cookie header, or undefined. When a name repeats, the first
  * wins: browsers list the cookie with the most specific path first (RFC 6265 §5.4). Where a
  * repeated name must not be trusted at all (the login session), use `readCookies`.
  */
-export function readCookie(req: Pick<Request, 'headers'>, name: string): string | undefined {
+export function readCookie(req: WithHeaders, name: string): string | undefined {
   return readCookies(req, name)[0];
 }
 
@@ -15,7 +20,7 @@ export function readCookie(req: Pick<Request, 'headers'>, name: string): string 
  * (domain, path) it holds, so more than one means another host or path set a cookie of that name
  * too (RFC 6265 §8.5, §8.6: cookies do not isolate sibling hosts or paths).
  */
-export function readCookies(req: Pick<Request, 'headers'>, name: string): (string | undefined)[] {
+export function readCookies(req: WithHeaders, name: string): (string | undefined)[] {
   const header = req.headers.cookie;
   if (!header) return [];
   const values: (string | undefined)[] = [];

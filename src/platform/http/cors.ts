@@ -1,4 +1,7 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { type HttpRequest, type HttpResponse, requestPath, varyOn } from './http-exchange';
+import type { RequestStep } from './in-sequence';
+
+type Next = (error?: unknown) => void;
 
 /** Who may call a path from another origin, and with which methods. */
 export interface CorsRule {
@@ -24,9 +27,9 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 600;
  */
 export function crossOriginRequests(
   ruleFor: (path: string) => CorsRule | undefined,
-): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const rule = ruleFor(req.path);
+): RequestStep<HttpRequest, HttpResponse> {
+  return (req, res, next) => {
+    const rule = ruleFor(requestPath(req));
     if (!rule) {
       next();
       return;
@@ -35,24 +38,24 @@ export function crossOriginRequests(
   };
 }
 
-async function answer(rule: CorsRule, req: Request, res: Response, next: NextFunction) {
+async function answer(rule: CorsRule, req: HttpRequest, res: HttpResponse, next: Next) {
   const origin = req.headers.origin;
   const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'];
-  if (rule.origins !== 'any') res.vary('Origin');
+  if (rule.origins !== 'any') varyOn(res, 'Origin');
   const allowed = origin !== undefined && (rule.origins === 'any' || (await rule.origins(origin)));
   if (allowed) {
-    res.setHeader('Access-Control-Allow-Origin', rule.origins === 'any' ? '*' : origin);
+    res.header('Access-Control-Allow-Origin', rule.origins === 'any' ? '*' : origin);
   }
   if (!preflight) {
-    if (allowed) res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    if (allowed) res.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     next();
     return;
   }
   // A refused preflight is answered all the same, without the headers that would allow the call.
   if (allowed) {
-    res.setHeader('Access-Control-Allow-Methods', rule.methods.join(', '));
-    res.setHeader('Access-Control-Allow-Headers', rule.headers.join(', '));
-    res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
+    res.header('Access-Control-Allow-Methods', rule.methods.join(', '));
+    res.header('Access-Control-Allow-Headers', rule.headers.join(', '));
+    res.header('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
   }
-  res.status(204).end();
+  void res.code(204).send();
 }

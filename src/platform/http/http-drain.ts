@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { HttpRequest, HttpResponse } from './http-exchange';
+import type { RequestStep } from './in-sequence';
 import type { Server } from 'node:http';
+
+/** Responses the drain told to close their connection. */
+const closedByDrain = new WeakSet<object>();
+
+/** Whether the drain set this response's `Connection: close`. */
+export function closingForDrain(res: object): boolean {
+  return closedByDrain.has(res);
+}
 
 /** After the grace period and the app's own shutdown hooks, the process exits regardless. */
 const HOOKS_TIMEOUT_MS = 10_000;
@@ -26,10 +35,13 @@ export class HttpDrain {
     return this.stopping !== undefined;
   }
 
-  /** Express middleware, first in the chain: while draining, no connection is kept alive. */
-  closeConnectionsWhileDraining(): RequestHandler {
-    return (_req: Request, res: Response, next: NextFunction) => {
-      if (this.draining) res.setHeader('Connection', 'close');
+  /** A step of the request pipeline: while draining, no connection is kept alive. */
+  closeConnectionsWhileDraining(): RequestStep<HttpRequest, HttpResponse> {
+    return (_req, res, next) => {
+      if (this.draining) {
+        res.header('Connection', 'close');
+        closedByDrain.add(res);
+      }
       next();
     };
   }

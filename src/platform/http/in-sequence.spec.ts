@@ -1,21 +1,25 @@
-import express, { type RequestHandler } from 'express';
-import request from 'supertest';
-import { inSequence } from './in-sequence';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { inSequence, type RequestStep } from './in-sequence';
 
-function appWith(middleware: RequestHandler) {
-  const app = express();
-  app.use(middleware);
-  app.get('/', (req, res) => {
-    res.json({ seen: (req as { seen?: string[] }).seen ?? [] });
+type Step = RequestStep<FastifyRequest, FastifyReply>;
+
+/** A Fastify server running `pipeline` as one onRequest hook, as src/app.setup.ts does. */
+function appWith(pipeline: Step) {
+  const app = Fastify({ logger: false });
+  app.addHook('onRequest', (req, res, done) => {
+    pipeline(req, res, (error?: unknown) =>
+      error === undefined || error === null ? done() : done(error as Error),
+    );
   });
-  app.use(((error: Error, _req, res, _next) => {
-    res.status(400).json({ error: error.message });
-  }) as express.ErrorRequestHandler);
+  app.get('/', (req) => ({ seen: (req as { seen?: string[] }).seen ?? [] }));
+  app.setErrorHandler((error: Error, _req, res) => {
+    void res.status(400).send({ error: error.message });
+  });
   return app;
 }
 
 const mark =
-  (name: string): RequestHandler =>
+  (name: string): Step =>
   (req, _res, next) => {
     const r = req as { seen?: string[] };
     (r.seen ??= []).push(name);
@@ -24,45 +28,40 @@ const mark =
 
 describe('inSequence', () => {
   it('runs every handler in order, then the route', async () => {
-    const app = appWith(inSequence(mark('a'), mark('b'), mark('c')));
-    const res = await request(app).get('/').expect(200);
-    expect(res.body).toEqual({ seen: ['a', 'b', 'c'] });
+    const res = await appWith(inSequence(mark('a'), mark('b'), mark('c'))).inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ seen: ['a', 'b', 'c'] });
   });
 
   it('lets a handler answer and stops there', async () => {
-    const answer: RequestHandler = (_req, res) => {
-      res.status(204).end();
-    };
-    const after = jest.fn<void, Parameters<RequestHandler>>();
-    const app = appWith(inSequence(mark('a'), answer, after));
-    await request(app).get('/').expect(204);
+    const answer: Step = (_req, res) => res.status(204).send();
+    const after = jest.fn<void, Parameters<Step>>();
+    const res = await appWith(inSequence(mark('a'), answer, after)).inject('/');
+    expect(res.statusCode).toBe(204);
     expect(after).not.toHaveBeenCalled();
   });
 
-  it('sends an error passed to next, or thrown, to the error handlers and skips the rest', async () => {
-    const after = jest.fn<void, Parameters<RequestHandler>>();
-    const passes: RequestHandler = (_req, _res, next) => next(new Error('passed on'));
-    const throws: RequestHandler = () => {
+  it('sends an error passed to next, or thrown, to the error handler and skips the rest', async () => {
+    const after = jest.fn<void, Parameters<Step>>();
+    const passes: Step = (_req, _res, next) => next(new Error('passed on'));
+    const throws: Step = () => {
       throw new Error('thrown');
     };
     for (const [failing, message] of [
       [passes, 'passed on'],
       [throws, 'thrown'],
     ] as const) {
-      const res = await request(appWith(inSequence(mark('a'), failing, after)))
-        .get('/')
-        .expect(400);
-      expect(res.body).toEqual({ error: message });
+      const res = await appWith(inSequence(mark('a'), failing, after)).inject('/');
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: message });
     }
     expect(after).not.toHaveBeenCalled();
   });
 
   it('waits for a handler that calls next later', async () => {
-    const later: RequestHandler = (req, _res, next) =>
-      setImmediate(() => mark('later')(req, _res, next));
-    const res = await request(appWith(inSequence(later, mark('b'))))
-      .get('/')
-      .expect(200);
-    expect(res.body).toEqual({ seen: ['later', 'b'] });
+    const later: Step = (req, res, next) => setImmediate(() => mark('later')(req, res, next));
+    const res = await appWith(inSequence(later, mark('b'))).inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ seen: ['later', 'b'] });
   });
 });

@@ -1,16 +1,20 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+/** One step of the request pipeline: `next()` to go on, `next(error)` to fail, or answer itself. */
+export type RequestStep<Req, Res> = (
+  req: Req,
+  res: Res,
+  next: (error?: unknown) => void,
+) => unknown;
 
 /**
- * Several middleware run as one: each in turn, in one layer of Express's router, the way helmet
- * runs its own. An error (passed on or thrown) skips the rest and goes to Express's error
- * handling, as between separate layers (none of these handlers may use `next('route')`, which
- * would skip the rest of the group). The router does its bookkeeping for every layer a request
- * passes (the `params` it sets, the promise check of each handler), so what every request runs
- * is grouped; `npm run bench:ab` put the gain on a nonce issue at about 4 %, within this
- * machine's noise.
+ * Several steps run as one: each in turn, as one Fastify `onRequest` hook (or one layer of an
+ * Express router). An error (passed on or thrown) skips the rest and goes to the platform's error
+ * handling; a step that answers the request itself (a CORS preflight) does not call `next`.
+ * What every request runs is grouped: each hook or layer has its own bookkeeping per request.
  */
-export function inSequence(...handlers: readonly RequestHandler[]): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function inSequence<Req, Res>(
+  ...handlers: readonly RequestStep<Req, Res>[]
+): RequestStep<Req, Res> {
+  return (req: Req, res: Res, next: (error?: unknown) => void) => {
     let index = 0;
     const step = (error?: unknown): void => {
       if (error !== undefined && error !== null) {

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from './http-exchange';
 
 /**
  * The parsed request body as it came (`unknown`), past the global validation pipe, for a handler
@@ -8,5 +8,5 @@ import type { Request } from 'express';
  */
 export const RawBody = createParamDecorator(
   (_data: unknown, context: ExecutionContext): unknown =>
-    context.switchToHttp().getRequest<Request>().body,
+    context.switchToHttp().getRequest<HttpRequest>().body,
 );

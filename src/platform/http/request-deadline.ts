@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { recordAnsweredByDeadline } from '../errors/answered-error';
 import { sendErrorEnvelope } from '../errors/protocol-error.filter';
 import { TemporarilyUnavailable } from '../errors/protocol-error';
+import { type HttpRequest, type HttpResponse, headersSent, requestPath } from './http-exchange';
+import type { RequestStep } from './in-sequence';
 
 /**
  * REQUEST_TIMEOUT_SECONDS: a request that nothing has answered after `timeoutMs` is answered
@@ -22,14 +23,14 @@ import { TemporarilyUnavailable } from '../errors/protocol-error';
  * single-use redemption it completes is then one whose answer was lost, as when an instance dies
  * mid-request: its retry is refused as already used.
  */
-export function requestDeadline(timeoutMs: number): RequestHandler {
+export function requestDeadline(timeoutMs: number): RequestStep<HttpRequest, HttpResponse> {
   const logger = new Logger('RequestDeadline');
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, next) => {
     const timer = setTimeout(() => {
-      if (res.headersSent || res.writableEnded) return;
+      if (headersSent(res) || res.raw.writableEnded) return;
       recordAnsweredByDeadline(res);
       logger.warn(
-        `${req.method} ${req.path} unanswered after ${timeoutMs / 1000} s: answered 503 ` +
+        `${req.method} ${requestPath(req)} unanswered after ${timeoutMs / 1000} s: answered 503 ` +
           '(a database command may be stuck on a lost connection)',
       );
       sendErrorEnvelope(
@@ -39,7 +40,7 @@ export function requestDeadline(timeoutMs: number): RequestHandler {
     }, timeoutMs);
     // A timer per request, cleared when its response closes (finished or cut).
     timer.unref();
-    res.once('close', () => clearTimeout(timer));
+    res.raw.once('close', () => clearTimeout(timer));
     next();
   };
 }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import { type HttpRequest, hasContentType } from './http-exchange';
 import { InvalidRequest } from '../errors/protocol-error';
 
 /**
@@ -15,7 +15,7 @@ export class RequireContentType implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (!context.switchToHttp().getRequest<Request>().is(this.type)) {
+    if (!hasContentType(context.switchToHttp().getRequest<HttpRequest>(), this.type)) {
       throw new InvalidRequest(this.description);
     }
     return true;

@@ -1,5 +1,10 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpRequest, HttpResponse } from './http-exchange';
+import type { RequestStep } from './in-sequence';
 import helmet from 'helmet';
+
+/** helmet's middleware: Node's request and response, as Connect and Express call it. */
+type HeaderPolicy = ReturnType<typeof helmet>;
 
 /**
  * Security headers for every response, built on helmet. The CSP allows only our own scripts,
@@ -9,17 +14,17 @@ import helmet from 'helmet';
  * and each response gets the headers it wrote then: the same names and values, without building
  * the CSP text and walking helmet's thirteen steps for every request.
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(): RequestStep<HttpRequest, HttpResponse> {
   const { set, removed } = headersWrittenBy(securityHeaderPolicy());
   return (_req, res, next) => {
-    for (const [name, value] of set) res.setHeader(name, value);
+    for (const [name, value] of set) res.header(name, value);
     for (const name of removed) res.removeHeader(name);
     next();
   };
 }
 
 /** What a middleware does to a response's headers, run once against a blank one. */
-function headersWrittenBy(middleware: RequestHandler): {
+function headersWrittenBy(middleware: HeaderPolicy): {
   set: ReadonlyArray<readonly [string, string | number | readonly string[]]>;
   removed: readonly string[];
 } {
@@ -35,7 +40,7 @@ function headersWrittenBy(middleware: RequestHandler): {
     },
   };
   let finished = false;
-  void middleware({} as Request, res as unknown as Response, (error?: unknown) => {
+  void middleware({} as IncomingMessage, res as unknown as ServerResponse, (error?: unknown) => {
     if (error) throw error instanceof Error ? error : new Error('helmet refused its own policy');
     finished = true;
   });
@@ -45,7 +50,7 @@ function headersWrittenBy(middleware: RequestHandler): {
 }
 
 /** The policy as helmet's own middleware (`securityHeaders` replays what it writes). */
-export function securityHeaderPolicy(): RequestHandler {
+export function securityHeaderPolicy(): HeaderPolicy {
   return helmet({
     contentSecurityPolicy: {
       // Spelled out in full rather than merged with helmet's defaults, so the policy reads here.

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import type { RequestHandler } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { ServerConfig } from '../../config/sections/server.config';
 import { LogDestination, LogDestinationModule } from './log-destination';
 import { requestLog } from './request-log';
+import type { HttpRequest, HttpResponse } from '../http/http-exchange';
+import type { RequestStep } from '../http/in-sequence';
 import { activeTraceId, tracingEnabled } from '../tracing/tracing';
 
 /**
@@ -34,7 +35,7 @@ function isBootChatter(args: unknown[], level: number): boolean {
 export class RequestLog {
   constructor(
     readonly logger: pino.Logger,
-    readonly middleware: RequestHandler,
+    readonly middleware: RequestStep<HttpRequest, HttpResponse>,
   ) {}
 }
 

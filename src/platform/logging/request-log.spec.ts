@@ -1,4 +1,4 @@
-import express from 'express';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { request as httpRequest } from 'node:http';
@@ -22,16 +22,28 @@ function captured(level: pino.Level) {
 
 let slowArrived = false;
 
+/** A Fastify server with the request log as its onRequest hook, as app.setup.ts runs it. */
+async function fastifyWith(
+  step: ReturnType<typeof requestLog>,
+  routes: (app: FastifyInstance) => void,
+) {
+  const app = Fastify();
+  app.addHook('onRequest', (req, res, done) => step(req, res, () => done()));
+  routes(app);
+  await app.ready();
+  return app.server;
+}
+
 function app(logger: pino.Logger) {
-  const server = express();
-  server.use(requestLog(logger));
-  server.get('/health', (_req, res) => void res.json({ status: 'ok' }));
-  server.get('/id', (req, res) => void res.json({ id: (req as { id?: number }).id }));
-  server.post('/token', (_req, res) => void res.status(400).json({ error: 'invalid_grant' }));
-  server.get('/slow', () => {
-    slowArrived = true;
+  return fastifyWith(requestLog(logger), (server) => {
+    server.get('/health', (_req, res) => void res.send({ status: 'ok' }));
+    server.get('/id', (req, res) => void res.send({ id: (req as unknown as { id?: number }).id }));
+    server.post('/token', (_req, res) => void res.code(400).send({ error: 'invalid_grant' }));
+    server.get('/slow', (_req, res) => {
+      slowArrived = true;
+      return res;
+    });
   });
-  return server;
 }
 
 /** The line is written once the response has closed, which may be after supertest resolves. */
@@ -47,7 +59,7 @@ async function until<T>(read: () => T | undefined): Promise<T> {
 describe('requestLog', () => {
   it('writes one line per answered request: status, size and time, the query redacted', async () => {
     const log = captured('info');
-    await request(app(log.logger))
+    await request(await app(log.logger))
       .post('/token?code=secret-code&state=s1')
       .set('Authorization', 'Basic c2VjcmV0')
       .set('Cookie', 'pg_session=secret-session')
@@ -69,7 +81,7 @@ describe('requestLog', () => {
 
   it('numbers every request, and logs no line for health probes', async () => {
     const log = captured('info');
-    const server = app(log.logger);
+    const server = await app(log.logger);
     await request(server).get('/health').expect(200);
     const second = await request(server).get('/id').expect(200);
     expect(second.body).toEqual({ id: 2 });
@@ -80,7 +92,7 @@ describe('requestLog', () => {
 
   it('says when the client left before the answer', async () => {
     const log = captured('info');
-    const server = app(log.logger).listen(0, '127.0.0.1');
+    const server = (await app(log.logger)).listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
       const { port } = server.address() as AddressInfo;
@@ -101,7 +113,7 @@ describe('requestLog', () => {
 
   it('writes nothing above info, and still numbers the requests', async () => {
     const log = captured('warn');
-    const server = app(log.logger);
+    const server = await app(log.logger);
     await request(server).get('/id').expect(200);
     const res = await request(server).get('/id').expect(200);
     expect(res.body).toEqual({ id: 2 });
@@ -117,16 +129,19 @@ describe('requestLog', () => {
 
   it('writes the trace id of the request when tracing gives one, and no field when it does not', async () => {
     const traced = captured('info');
-    const server = express();
-    server.use(requestLog(traced.logger, () => '0af7651916cd43dd8448eb211c80319c'));
-    server.get('/', (_req, res) => void res.json({}));
+    const server = await fastifyWith(
+      requestLog(traced.logger, () => '0af7651916cd43dd8448eb211c80319c'),
+      (routes) => routes.get('/', (_req, res) => void res.send({})),
+    );
     await request(server).get('/').expect(200);
     expect(await until(() => traced.records()[0])).toMatchObject({
       trace_id: '0af7651916cd43dd8448eb211c80319c',
     });
 
     const plain = captured('info');
-    await request(app(plain.logger)).get('/id').expect(200);
+    await request(await app(plain.logger))
+      .get('/id')
+      .expect(200);
     expect(await until(() => plain.records()[0])).not.toHaveProperty('trace_id');
   });
 });

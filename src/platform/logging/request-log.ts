@@ -1,5 +1,6 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type pino from 'pino';
+import { type HttpRequest, type HttpResponse, requestPath } from '../http/http-exchange';
+import type { RequestStep } from '../http/in-sequence';
 
 /**
  * A URL as it may be logged: the path, and a marker where the query was. Query strings carry
@@ -21,7 +22,7 @@ const MAX_HEADER_LENGTH = 160;
 /** Requests whose lines would drown the rest: probes arrive every few seconds. */
 const UNLOGGED_PATHS = /^\/health(\/|$)/;
 
-function requestView(req: Request, id: number) {
+function requestView(req: HttpRequest, id: number) {
   const headers: Record<string, string> = {};
   for (const name of LOGGED_REQUEST_HEADERS) {
     const value = req.headers[name];
@@ -30,8 +31,8 @@ function requestView(req: Request, id: number) {
   return {
     id,
     method: req.method,
-    url: loggableUrl(req.originalUrl),
-    // Express's `req.ip`: the X-Forwarded-For client when TRUST_PROXY trusts the proxy, else the peer.
+    url: loggableUrl(req.url),
+    // `req.ip`: the X-Forwarded-For client when TRUST_PROXY trusts the proxy, else the peer.
     remoteAddress: req.ip,
     headers,
   };
@@ -42,10 +43,11 @@ function requestView(req: Request, id: number) {
  * state of every authorization response, Set-Cookie the session, and the security headers are
  * the same long text on every line.
  */
-function responseView(res: Response) {
-  const length = Number(res.getHeader('content-length'));
+function responseView(res: HttpResponse) {
+  // Fastify writes its headers with writeHead: they are the reply's, not the raw response's.
+  const length = Number(res.getHeader('content-length') ?? res.raw.getHeader('content-length'));
   return {
-    statusCode: res.statusCode,
+    statusCode: res.raw.statusCode,
     ...(Number.isFinite(length) ? { contentLength: length } : {}),
   };
 }
@@ -65,17 +67,17 @@ export function requestLog(
   logger: pino.Logger,
   /** With tracing on: the trace id of the request's server span, written as `trace_id`. */
   traceIdOf?: () => string | undefined,
-): RequestHandler {
+): RequestStep<HttpRequest, HttpResponse> {
   let lastId = 0;
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, next) => {
     lastId = lastId === Number.MAX_SAFE_INTEGER ? 1 : lastId + 1;
     const id = lastId;
-    (req as { id?: number }).id = id;
-    if (logger.isLevelEnabled('info') && !UNLOGGED_PATHS.test(req.path)) {
+    (req as unknown as { id?: number }).id = id;
+    if (logger.isLevelEnabled('info') && !UNLOGGED_PATHS.test(requestPath(req))) {
       const started = performance.now();
       // Read now: the server span is the active one while the request is being routed.
       const traceId = traceIdOf?.();
-      res.once('close', () => {
+      res.raw.once('close', () => {
         logger.info(
           {
             ...(traceId === undefined ? {} : { trace_id: traceId }),
@@ -83,7 +85,7 @@ export function requestLog(
             res: responseView(res),
             responseTime: Math.round(performance.now() - started),
           },
-          res.writableFinished ? 'request completed' : 'request aborted',
+          res.raw.writableFinished ? 'request completed' : 'request aborted',
         );
       });
     }

@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { assertOperatorAccess } from '../http/operator-access';
+import { requestPath } from '../http/http-exchange';
 
 export const DOCS_PATH = 'docs';
 
@@ -30,20 +31,42 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
  * Serves the OpenAPI description at /docs (UI), /docs-json and /docs-yaml: to anyone while
  * DOCS_ENABLED, else to the admin token only (see assertOperatorAccess).
  */
-export function setupOpenApi(app: INestApplication): void {
+export function setupOpenApi(app: NestFastifyApplication): void {
   const operator = app.get(OperatorConfig);
-  const paths = [`/${DOCS_PATH}`, `/${DOCS_PATH}-json`, `/${DOCS_PATH}-yaml`];
-  app.use(paths, (req: Request, _res: Response, next: NextFunction) => {
-    assertOperatorAccess(operator, operator.docsEnabled, req.headers.authorization);
-    next();
+  const docs = `/${DOCS_PATH}`;
+  const described = new Set([docs, `/${DOCS_PATH}-json`, `/${DOCS_PATH}-yaml`]);
+  // As Express's `app.use(path)` matched them: the path itself and everything under it.
+  const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  const fastify = app.getHttpAdapter().getInstance();
+  // A route takes the error handler its instance had when Fastify booted it; these are booted
+  // with the static files' plugin in `app.init()`, before Nest sets the handler that runs the
+  // exception filters (as for its own routes). Their refusals (the hook below) go to whatever
+  // handler the instance has when the request comes: Nest's, so `{ error, error_description }`.
+  fastify.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(docs) || route.errorHandler) return;
+    route.errorHandler = (error, req, res) => fastify.errorHandler(error, req, res);
   });
-  // Swagger UI sets inline styles; relax style-src for its page only.
-  app.use(`/${DOCS_PATH}`, (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-    );
-    next();
+  fastify.addHook('onRequest', (req, res, done) => {
+    const path = requestPath(req);
+    if (!path.startsWith(docs)) {
+      done();
+      return;
+    }
+    try {
+      if ([...described].some((prefix) => under(path, prefix))) {
+        assertOperatorAccess(operator, operator.docsEnabled, req.headers.authorization);
+      }
+      // Swagger UI sets inline styles; relax style-src for its page only.
+      if (under(path, docs)) {
+        res.header(
+          'Content-Security-Policy',
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        );
+      }
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
   SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,

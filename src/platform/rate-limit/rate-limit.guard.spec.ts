@@ -56,7 +56,8 @@ const PER_IP_AND_APP: RateLimitRule = {
   limit: (l) => l.tokenPerClient,
 };
 const PER_APP: RateLimitRule = { name: 'app', windowMs: MINUTE_MS, limit: () => 2 };
-const claimedApp = (request: { body?: { app?: string } }) => request.body?.app;
+const claimedApp = (request: { body?: unknown }) =>
+  (request.body as { app?: string } | undefined)?.app;
 const ROUTE_LIMITS: RequestLimit[] = [perIp(PER_IP), perIpAndClaim(PER_IP_AND_APP, claimedApp)];
 
 function contextFor(

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from '../http/http-exchange';
 import { RateLimitCharge, RateLimiter } from './rate-limiter';
 import { policyOf } from './rate-limit';
 
@@ -15,7 +15,7 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const policy = policyOf(context);
     if (!policy) return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const charges: RateLimitCharge[] = [];
     for (const { rule, keyOf } of policy.limits) {
       const key = keyOf(request);

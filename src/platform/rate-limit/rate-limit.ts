@@ -1,5 +1,5 @@
 import { ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest as Request } from '../http/http-exchange';
 import type { RateLimitConfig } from '../../config/sections/rate-limits.config';
 import { clientAddress } from '../http/client-address';
 

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from '../../platform/http/http-exchange';
 
 /**
  * The request's `DPoP` header (RFC 9449 §4.1), undefined when absent. Repeated headers arrive
@@ -7,5 +7,5 @@ import type { Request } from 'express';
  */
 export const DpopHeader = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string | undefined =>
-    context.switchToHttp().getRequest<Request>().headers.dpop as string | undefined,
+    context.switchToHttp().getRequest<HttpRequest>().headers.dpop as string | undefined,
 );

@@ -1,5 +1,9 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  requestPath,
+} from '../../platform/http/http-exchange';
 import type { PresentedToken } from './grant-bearer.authenticator';
 
 /**
@@ -9,15 +13,15 @@ import type { PresentedToken } from './grant-bearer.authenticator';
  */
 export const PresentedAccessToken = createParamDecorator(
   (_data: unknown, context: ExecutionContext): PresentedToken => {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const dpop = request.headers.dpop;
     return {
       authorization: request.headers.authorization,
       dpop: typeof dpop === 'string' ? dpop : undefined,
       method: request.method,
-      path: request.path,
+      path: requestPath(request),
       sendDpopNonce: (nonce) => {
-        context.switchToHttp().getResponse<Response>().setHeader('DPoP-Nonce', nonce);
+        context.switchToHttp().getResponse<HttpResponse>().header('DPoP-Nonce', nonce);
       },
     };
   },

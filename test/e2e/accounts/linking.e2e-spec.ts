@@ -234,6 +234,28 @@ describe('linking sign-in methods', () => {
       .expect(401);
   });
 
+  it('removes a method with the longest key there is: a passkey of a 1,023-byte credential ID', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { access_token } = await tokensOf(await walletBrowser(t, wallet));
+    // WebAuthn allows credential IDs up to 1,023 bytes: a method key of 1,372 characters.
+    const passkey = passkeyMethodKey(Buffer.alloc(1023, 0xa7).toString('base64url'));
+    await t.app.get(AccountService).link(walletOf(wallet), passkey, 'operator', {
+      publicKey: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice',
+      backedUp: false,
+    });
+    const left = await t
+      .http()
+      .delete(`/account/methods/${encodeURIComponent(passkey)}`)
+      .set('Authorization', bearer(access_token))
+      .expect(200);
+    expect(left.body.methods).toEqual([
+      { method: walletOf(wallet), type: 'wallet', added_at: expect.any(String) },
+    ]);
+  });
+
   it('the last method is never removed: 409 last_sign_in_method', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const { access_token } = await tokensOf(await walletBrowser(t, wallet));

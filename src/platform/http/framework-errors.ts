@@ -1,0 +1,70 @@
+import type { FastifyError } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { sendErrorEnvelope } from '../errors/protocol-error.filter';
+import {
+  InvalidRequest,
+  ServerError,
+  UriTooLong,
+  type ProtocolError,
+} from '../errors/protocol-error';
+import type { HttpRequest, HttpResponse } from './http-exchange';
+import { securityHeaders } from './security-headers';
+
+/** The longest path parameter a route takes (Fastify's default is 100 characters). */
+export const MAX_PATH_PARAMETER_LENGTH = 2048;
+
+const withSecurityHeaders = securityHeaders();
+
+/**
+ * What Fastify refuses before routing, when no hook or filter runs: a path that is not valid
+ * percent-encoding, or a path parameter longer than `MAX_PATH_PARAMETER_LENGTH`. Fastify's own
+ * answer would be its `{ statusCode, code, error, message }` body, which echoes the path; this is
+ * the one envelope instead, with the security headers every other answer carries, and no path.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  req: HttpRequest,
+  reply: HttpResponse,
+): void {
+  withSecurityHeaders(req, reply, () => sendErrorEnvelope(reply, refusalFor(error)));
+}
+
+function refusalFor(error: FastifyError): ProtocolError {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return new InvalidRequest('The request path is not valid percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new UriTooLong(
+        `A path segment is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`,
+      );
+    default:
+      return new ServerError('An unexpected error occurred');
+  }
+}
+
+/**
+ * What Node's HTTP parser refuses, before there is a request: bytes that are not HTTP (400), a
+ * head over Node's header size limit (431), a head that took too long to arrive (408). Written
+ * on the socket as Fastify's default does, but in the one envelope; a reset connection gets
+ * nothing.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, description] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request took too long to arrive']
+        : [400, 'The request is not valid HTTP/1.1'];
+  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'Connection: close\r\nCache-Control: no-store\r\n' +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
