@@ -13,6 +13,7 @@ import {
   MAX_PATH_PARAMETER_LENGTH,
   answerClientError,
   answerFrameworkError,
+  runBeforeFrameworkErrors,
 } from './platform/http/framework-errors';
 import { HttpDrain } from './platform/http/http-drain';
 import type { HttpResponse } from './platform/http/http-exchange';
@@ -76,6 +77,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     crossOriginRequests(app.get(CrossOriginPolicy).ruleFor),
     app.get(TokenRequestOutcome).step(),
   );
+  runBeforeFrameworkErrors(fastify, pipeline);
   fastify.addHook('onRequest', (req, res, done) => {
     pipeline(req, res, (error?: unknown) =>
       error === undefined || error === null ? done() : done(error as Error),

@@ -8,26 +8,46 @@ import {
   UriTooLong,
   type ProtocolError,
 } from '../errors/protocol-error';
-import type { HttpRequest, HttpResponse } from './http-exchange';
+import { type HttpRequest, type HttpResponse, headersSent } from './http-exchange';
+import type { RequestStep } from './in-sequence';
 import { securityHeaders } from './security-headers';
 
 /** The longest path parameter a route takes (Fastify's default is 100 characters). */
 export const MAX_PATH_PARAMETER_LENGTH = 2048;
 
-const withSecurityHeaders = securityHeaders();
+type Pipeline = RequestStep<HttpRequest, HttpResponse>;
+
+/** Each app's request pipeline, by its Fastify instance (tests run several apps in a process). */
+const pipelines = new WeakMap<object, Pipeline>();
+
+/** Before `configureApp` has built the pipeline: the security headers at least. */
+const securityHeadersOnly = securityHeaders();
+
+/**
+ * Runs `pipeline` (what every request passes: the request log, the security headers, CORS, ...)
+ * before the answers of `answerFrameworkError` too, which no Fastify hook reaches.
+ */
+export function runBeforeFrameworkErrors(server: object, pipeline: Pipeline): void {
+  pipelines.set(server, pipeline);
+}
 
 /**
  * What Fastify refuses before routing, when no hook or filter runs: a path that is not valid
  * percent-encoding, or a path parameter longer than `MAX_PATH_PARAMETER_LENGTH`. Fastify's own
- * answer would be its `{ statusCode, code, error, message }` body, which echoes the path; this is
- * the one envelope instead, with the security headers every other answer carries, and no path.
+ * answer would be its `{ statusCode, code, error, message }` body, which echoes the path, with
+ * no security headers and no line in the request log; this is the one envelope instead, after
+ * the app's request pipeline, and no path.
  */
 export function answerFrameworkError(
   error: FastifyError,
   req: HttpRequest,
   reply: HttpResponse,
 ): void {
-  withSecurityHeaders(req, reply, () => sendErrorEnvelope(reply, refusalFor(error)));
+  const pipeline = pipelines.get(req.server) ?? securityHeadersOnly;
+  // No step passes an error on; one that answers itself (a CORS preflight) leaves nothing to send.
+  pipeline(req, reply, () => {
+    if (!headersSent(reply)) sendErrorEnvelope(reply, refusalFor(error));
+  });
 }
 
 function refusalFor(error: FastifyError): ProtocolError {

@@ -122,4 +122,11 @@ describe('request logging', () => {
     });
     expect((await requestRecord('OPTIONS', '/token')).res).toMatchObject({ statusCode: 204 });
   });
+
+  it('logs a path the router refuses before any route (a malformed percent-escape)', async () => {
+    await request(t.app.getHttpServer()).get('/static/%E0%A4%A.js?code=c').expect(400);
+    const line = await requestRecord('GET', '/static/%E0%A4%A.js');
+    expect(line.req.url).toBe('/static/%E0%A4%A.js?[redacted]');
+    expect(line.res).toEqual({ statusCode: 400, contentLength: expect.any(Number) });
+  });
 });
