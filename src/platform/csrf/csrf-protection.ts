@@ -31,7 +31,7 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 /**
  * The parts of a request csrf-csrf reads, through the accessors configured below: the token
  * cookie, the session identifier and the submitted token. We hand it this view rather than the
- * Express request, so the same check serves form fields, JSON bodies and headers alike.
+ * platform's request, so the same check serves form fields, JSON bodies and headers alike.
  */
 interface CsrfView {
   cookies: Record<string, string>;

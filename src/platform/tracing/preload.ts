@@ -1,6 +1,6 @@
 /**
  * The first import of src/main.ts: starts tracing, when configured, before the modules it
- * instruments (http through express, mongodb through mongoose) are loaded. Off, it loads nothing.
+ * instruments (http through Fastify, mongodb through mongoose) are loaded. Off, it loads nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -26,7 +26,7 @@ export class RoutePathRedactor {
 const parameters = (template: string) =>
   template.split('/').filter((segment) => segment.startsWith(':')).length;
 
-/** `/a/:b` → /^\/a\/[^/]+\/?$/i: Express routes ignore case and a trailing slash by default. */
+/** `/a/:b` → /^\/a\/[^/]+\/?$/i: routes ignore case and a trailing slash (app.setup.ts, as Express did). */
 function patternOf(template: string): RegExp {
   const segments = template
     .split('/')

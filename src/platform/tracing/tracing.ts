@@ -122,7 +122,7 @@ const UNTRACED_PATHS = /^\/(health(\/|$|\?)|metrics($|\?))/;
 
 /**
  * Starts the OpenTelemetry SDK (OTLP over HTTP, JSON or protobuf) with the http (server side
- * only) and mongodb instrumentations. Must run before express and mongodb are first required.
+ * only) and mongodb instrumentations. Must run before Fastify and mongodb are first required.
  * The SDK also reads the standard variables it owns (OTEL_TRACES_SAMPLER and its argument,
  * OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*).
  */
