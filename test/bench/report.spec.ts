@@ -74,6 +74,27 @@ describe('bench report', () => {
     );
   });
 
+  it('never rounds a figure onto the other side of its target', () => {
+    // Nonce at 1.996x the exchange every round, a wallet sign-in at 1.304 commands per request.
+    const close = [
+      ...records.map((r) =>
+        r.key === 'proofgate.nonce'
+          ? record('proofgate.nonce', r.round, [1000, 1600, 2000][r.round - 1] * 1.996, 1)
+          : r,
+      ),
+      ...[1, 2, 3].map((round) => record('proofgate.verify', round, 900, 13.04)),
+    ];
+    const text = renderReport(report(close));
+    expect(text).toMatch(
+      /\| Nonce issue ≥ 2× [^|]+\| 1\.996× \(rounds: 2\.00, 2\.00, 2\.00\) \| not met \|/,
+    );
+    expect(text).toMatch(
+      /\| Every sign-in ≤ 1\.3 [^|]+\| Proofgate POST \/wallet\/verify 1\.304 \| not met \|/,
+    );
+    // Two decimals where they tell the truth.
+    expect(renderReport(report(records))).toMatch(/\| Nonce issue ≥ 2× [^|]+\| 1\.90× /);
+  });
+
   it('sets each path against the NestJS floor, and says how far the nonce issue is from it', () => {
     const text = renderReport(report(records));
     expect(text).toContain('| of a bare POST | of a NestJS POST |');
