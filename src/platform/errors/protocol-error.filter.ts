@@ -110,7 +110,7 @@ function fromFastifyBodyError(e: unknown): BodyParserError | undefined {
   return { type: code, status: statusCode };
 }
 
-/** A refusal of the body by its parser (bodies.ts), or by Fastify while reading it. */
+/** A refusal of the body by its parser (body-parsers.ts), or by Fastify while reading it. */
 function refusedBody(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
   return (
@@ -204,9 +204,10 @@ function writeErrorHead(response: HttpResponse, error: ProtocolError): void {
 }
 
 /**
- * Writes `error` as the `{ error, error_description }` envelope: the filter's answer, and the
- * only other writer of one is the request deadline (platform/http/request-deadline.ts), which
- * answers a request no handler has.
+ * Writes `error` as the `{ error, error_description }` envelope: the filter's answer, and that of
+ * the two other writers of one, the request deadline (platform/http/request-deadline.ts), which
+ * answers a request no handler has, and Fastify's refusals before routing
+ * (platform/http/framework-errors.ts).
  */
 export function sendErrorEnvelope(response: HttpResponse, error: ProtocolError): void {
   writeErrorHead(response, error);

@@ -98,12 +98,6 @@ function parseForm(req: FastifyRequest, body: Buffer, parameterLimit: number): u
 }
 
 /**
- * The request bodies the service reads, as Fastify content-type parsers: JSON (UTF-8 only, an
- * object or array at the top, nesting bounded) and flat forms, both limited in size; any other
- * type is left unread with no body, as Express's parsers leave it (a guard or the validation
- * pipe then refuses it with 400, not a 415 of the platform).
- */
-/**
  * Reads a body of at most `limit` bytes. Over it, the rest is read off and dropped before the
  * refusal (as body-parser does), so the connection can stay open for the next request.
  */

@@ -10,7 +10,6 @@ import {
 } from '../errors/protocol-error';
 import { type HttpRequest, type HttpResponse, headersSent } from './http-exchange';
 import type { RequestStep } from './in-sequence';
-import { securityHeaders } from './security-headers';
 
 /** The longest path parameter a route takes (Fastify's default is 100 characters). */
 export const MAX_PATH_PARAMETER_LENGTH = 2048;
@@ -19,9 +18,6 @@ type Pipeline = RequestStep<HttpRequest, HttpResponse>;
 
 /** Each app's request pipeline, by its Fastify instance (tests run several apps in a process). */
 const pipelines = new WeakMap<object, Pipeline>();
-
-/** Before `configureApp` has built the pipeline: the security headers at least. */
-const securityHeadersOnly = securityHeaders();
 
 /**
  * Runs `pipeline` (what every request passes: the request log, the security headers, CORS, ...)
@@ -43,11 +39,13 @@ export function answerFrameworkError(
   req: HttpRequest,
   reply: HttpResponse,
 ): void {
-  const pipeline = pipelines.get(req.server) ?? securityHeadersOnly;
-  // No step passes an error on; one that answers itself (a CORS preflight) leaves nothing to send.
-  pipeline(req, reply, () => {
+  const answer = () => {
     if (!headersSent(reply)) sendErrorEnvelope(reply, refusalFor(error));
-  });
+  };
+  // No step passes an error on; one that answers itself (a CORS preflight) leaves nothing to send.
+  const pipeline = pipelines.get(req.server);
+  if (pipeline) pipeline(req, reply, answer);
+  else answer(); // an app `configureApp` has not set up: no pipeline to run
 }
 
 function refusalFor(error: FastifyError): ProtocolError {
