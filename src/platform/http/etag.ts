@@ -10,14 +10,16 @@ export function sendWithoutEtag(res: FastifyReply): void {
 }
 
 /**
- * Express's default for every body it sends (`res.send`, `res.json`): a weak ETag of the body
- * (`W/"<length>-<sha1>"`, the `etag` package), and a 304 without body when a GET or HEAD's
- * If-None-Match names it. As a Fastify onSend hook, for string and Buffer bodies; streams (static
- * files) carry their own.
+ * Express's default for the bodies it sends (`res.send`, `res.json`): a weak ETag of the body
+ * (`W/"<length>-<sha1>"`, the `etag` package), and a 304 without body when If-None-Match names
+ * it. As a Fastify onSend hook, for string and Buffer bodies; streams (static files) carry their
+ * own. Only for GET and HEAD, the requests a tag can revalidate (RFC 9110 §13.1.2): Express also
+ * hashed every POST's answer (a token response, a nonce) for a tag no client can use.
  */
 export function expressEtags(): onSendHookHandler<unknown> {
   return (req, res, payload, done) => {
     if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
       (typeof payload !== 'string' && !Buffer.isBuffer(payload)) ||
       withoutEtag.has(res) ||
       res.hasHeader('etag')
@@ -29,7 +31,6 @@ export function expressEtags(): onSendHookHandler<unknown> {
     res.header('etag', tag);
     const status = res.statusCode;
     if (
-      (req.method === 'GET' || req.method === 'HEAD') &&
       ((status >= 200 && status < 300) || status === 304) &&
       fresh(req.headers, { etag: tag, 'last-modified': res.getHeader('last-modified') })
     ) {
