@@ -18,6 +18,11 @@ export interface SignInState {
   readonly methods: readonly string[];
 }
 
+/** See AccountRepository.methodSignInStateOf: the account a method signs in, and its state. */
+export interface MethodSignInState extends SignInState {
+  readonly sub: string;
+}
+
 /**
  * Where accounts and their method index live. The index's key is the method key, unique by
  * construction: a second account claiming a method is refused by the database itself, whatever
@@ -83,6 +88,16 @@ export abstract class AccountRepository {
    * record). One read of the primary.
    */
   abstract signInStateOf(sub: string): Promise<SignInState>;
+
+  /**
+   * The same for a sign-in by the method `key` whose subject is decided after its write
+   * (AccountService.signInSubjectOf): the account whose record lists `key`, else `ownSubject`
+   * (the subject the method gives on its own, a wallet's CAIP-10 id), with that account's state.
+   * One read of the primary for both: which account lists the key, and what it is. The record
+   * list is what decides (it is never longer than the index: see MongoAccountRepository), so a
+   * link whose listing has not landed yet signs in `ownSubject`, as it would a moment earlier.
+   */
+  abstract methodSignInStateOf(key: string, ownSubject: string): Promise<MethodSignInState>;
 
   /** Of `subs`, the disabled ones with when (administration's listing). */
   abstract disabledAmong(subs: readonly string[]): Promise<Map<string, Date>>;

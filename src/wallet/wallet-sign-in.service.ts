@@ -10,9 +10,15 @@ import { GrantTokenIssuer, type TokenResponse } from '../tokens/grants/grant-tok
 import { WalletClients } from './clients/wallet-clients';
 import type { ProofExpectation } from './audience/wallet-audience';
 import { WalletAudiences } from './audience/wallet-audiences';
-import type { WalletChain } from './core/wallet-chain';
+import type { StoredChallenge } from '../challenges/challenge';
+import type { VerifiedSignature, WalletChain } from './core/wallet-chain';
 import { redeemWalletNonce, reportWalletVerification } from './core/wallet-nonce-redemption';
-import type { VerifiedWalletAccount, WalletLoginRequest, WalletProof } from './core/wallet-proof';
+import type {
+  VerifiedWalletAccount,
+  VerifiedWalletProof,
+  WalletLoginRequest,
+  WalletProof,
+} from './core/wallet-proof';
 import { WalletChains } from './wallet-chains';
 import { WALLET_PER_ADDRESS } from './wallet.rate-limits';
 
@@ -47,7 +53,9 @@ export class WalletSignInService {
   /**
    * POST /wallet/verify: verify a message issued to the client, then start a token grant for
    * that (public) client. The address's budget is charged alongside the grant's write; past it
-   * the answer is 429 (the nonce is spent and the grant's tokens never leave).
+   * the answer is 429 (the nonce is spent and the grant's tokens never leave). Which account the
+   * wallet signs in (its own, or the one that lists it) is decided by the grant's check after
+   * its write, in the read that check makes anyway: no lookup before the write.
    */
   login(request: WalletLoginRequest, callerAddress: string): Promise<TokenResponse> {
     const chain = this.chains.forMessage(request.message);
@@ -55,18 +63,22 @@ export class WalletSignInService {
       // Before verification: an unusable client_id must not cost the wallet its nonce.
       const client = await this.clients.resolve(request.clientId);
       const expected = this.audiences.clientLogin(client);
-      const account = await this.verifyAccount(chain, request, callerAddress, expected);
-      this.logger.log(`${chain.label} login of ${account.sub} for client ${client.clientId}`);
+      const signed = await this.checkSignature(chain, request, callerAddress, expected);
+      const proof = this.proven(chain, signed, await this.redeem(chain, signed, request, expected));
+      this.logger.log(
+        `${chain.label} login by ${proof.walletAccount} for client ${client.clientId}`,
+      );
       const [response] = await Promise.all([
         this.issuer.startGrant({
-          grantId: grantIdForChallenge(account.nonceKeyHash),
+          grantId: grantIdForChallenge(proof.nonceKeyHash),
           clientId: client.clientId,
-          sub: account.sub,
+          sub: proof.walletAccount,
+          methodDecidesSubject: true,
           scope: WALLET_SCOPE,
-          authMethod: account.authMethod,
-          methodKey: account.walletAccount,
+          authMethod: proof.authMethod,
+          methodKey: proof.walletAccount,
         }),
-        this.chargeAddress(chain, account.address),
+        this.chargeAddress(chain, proof.address),
         // A registered client stays known while tokens are issued to it (about one write a day).
         this.clients.recordUse(client),
       ]);
@@ -77,7 +89,9 @@ export class WalletSignInService {
   /**
    * Verifies a signed message issued for `expected` (a login page's browser, an account's link),
    * redeems its nonce and charges the address's budget, issuing nothing: the caller decides what
-   * follows (and does nothing of it past the budget).
+   * follows (and does nothing of it past the budget). The subject the wallet signs in is looked
+   * up beside the redemption (one indexed read, no added wait): a login session needs it before
+   * its write.
    */
   verify(
     proof: WalletProof,
@@ -86,42 +100,60 @@ export class WalletSignInService {
   ): Promise<VerifiedWalletAccount> {
     const chain = this.chains.forMessage(proof.message);
     return this.reported(chain, async () => {
-      const account = await this.verifyAccount(chain, proof, callerAddress, expected);
+      const signed = await this.checkSignature(chain, proof, callerAddress, expected);
+      const walletAccount = walletMethodKey(signed.account);
+      const [challenge, sub] = await Promise.all([
+        this.redeem(chain, signed, proof, expected),
+        this.accounts.subjectFor(walletAccount, walletAccount),
+      ]);
+      const account = { ...this.proven(chain, signed, challenge), sub };
       await this.chargeAddress(chain, account.address);
       return account;
     });
   }
 
-  /**
-   * The chain's checks, then the nonce's one atomic redemption for the `expected` audience and
-   * purpose (at most one login per nonce, however many race, and only of the exact message
-   * issued), charging nothing to the address. The account lookup (one indexed read) runs beside
-   * the redemption: no added wait.
-   */
-  private async verifyAccount(
+  /** The chain's checks of the message and its signature: nothing is spent yet. */
+  private checkSignature(
     chain: WalletChain,
     proof: WalletProof,
     callerAddress: string,
     expected: ProofExpectation,
-  ): Promise<VerifiedWalletAccount> {
+  ): Promise<VerifiedSignature> {
     const fields = chain.parseMessage(proof.message);
-    const signed = await chain.verifySignature(proof, fields, expected.sites, callerAddress);
+    return chain.verifySignature(proof, fields, expected.sites, callerAddress);
+  }
+
+  /**
+   * The nonce's one atomic redemption for the `expected` audience and purpose (at most one login
+   * per nonce, however many race, and only of the exact message issued), charging nothing to the
+   * address.
+   */
+  private redeem(
+    chain: WalletChain,
+    signed: VerifiedSignature,
+    proof: WalletProof,
+    expected: ProofExpectation,
+  ): Promise<StoredChallenge> {
+    return redeemWalletNonce(this.challenges, this.events, {
+      kind: chain.nonceKind,
+      nonce: signed.nonce,
+      binding: signed.binding,
+      expected,
+      message: proof.message,
+      address: signed.address,
+    });
+  }
+
+  /** What a checked and redeemed message proves (logged: the wallet, never the signature). */
+  private proven(
+    chain: WalletChain,
+    signed: VerifiedSignature,
+    challenge: StoredChallenge,
+  ): VerifiedWalletProof {
     const walletAccount = walletMethodKey(signed.account);
-    const [challenge, sub] = await Promise.all([
-      redeemWalletNonce(this.challenges, this.events, {
-        kind: chain.nonceKind,
-        nonce: signed.nonce,
-        binding: signed.binding,
-        expected,
-        message: proof.message,
-        address: signed.address,
-      }),
-      this.accounts.subjectFor(walletAccount, walletAccount),
-    ]);
     const check = signed.check === undefined ? '' : ` (${signed.check})`;
     this.logger.log(`${chain.label} signature of ${walletAccount} verified${check}`);
     return {
-      sub,
       walletAccount,
       address: signed.address,
       nonceKeyHash: challenge.keyHash,

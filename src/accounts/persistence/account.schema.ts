@@ -31,3 +31,6 @@ export class AccountRecord {
 }
 
 export const AccountSchema = SchemaFactory.createForClass(AccountRecord);
+// The account listing a method (AccountRepository.methodSignInStateOf: a wallet's token grant
+// asks after its write which account its wallet signs in).
+AccountSchema.index({ methods: 1 });

@@ -10,11 +10,18 @@ import {
   ClaimOutcome,
   MAX_METHODS_PER_ACCOUNT,
   ReleaseOutcome,
+  type MethodSignInState,
   type SignInState,
 } from '../account.repository';
 import { AccountMethodRecord } from './account-method.schema';
 import { AccountRecord } from './account.schema';
 import { isDuplicateKey } from '../../platform/database/duplicate-key';
+
+/** A sign-in by the method `key`, whose own subject (no account listing it) is `ownSubject`. */
+interface MethodSignIn {
+  readonly key: string;
+  readonly ownSubject: string;
+}
 
 function toMethod(record: AccountMethodRecord): SignInMethod {
   const { _id, type, sub, addedAt, lastUsedAt, passkey } = record;
@@ -56,6 +63,15 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
    */
   private readonly signInChecks = new TurnBatcher<string, SignInState>((subs) =>
     this.signInStatesOf(subs),
+  );
+
+  /**
+   * The checks of sign-ins whose subject the check decides (a wallet's token grant), batched the
+   * same way: one `find` on `accounts` by `_id` or by a listed method (an `$or` of the two
+   * indexes: `_id` and `methods`).
+   */
+  private readonly methodSignInChecks = new TurnBatcher<MethodSignIn, MethodSignInState>((items) =>
+    this.methodSignInStatesOf(items),
   );
 
   constructor(
@@ -223,6 +239,44 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return subs.map((sub) => {
       const record = bySub.get(sub);
       return { value: { disabledAt: record?.disabledAt ?? null, methods: record?.methods ?? [] } };
+    });
+  }
+
+  methodSignInStateOf(key: string, ownSubject: string): Promise<MethodSignInState> {
+    return this.methodSignInChecks.add({ key, ownSubject });
+  }
+
+  private async methodSignInStatesOf(
+    items: readonly MethodSignIn[],
+  ): Promise<{ value: MethodSignInState }[]> {
+    const keys = new Set(items.map((item) => item.key));
+    // Primary reads, as signInStatesOf. The account listing a key, if any, is one record: the
+    // list is never longer than the index, whose `_id` is the key.
+    const records = await this.records
+      .find(
+        {
+          $or: [
+            { _id: { $in: [...new Set(items.map((item) => item.ownSubject))] } },
+            { methods: { $in: [...keys] } },
+          ],
+        },
+        { projection: { disabledAt: 1, methods: 1 }, ...SINGLE_USE_READ },
+      )
+      .toArray();
+    const bySub = new Map(records.map((record) => [record._id, record]));
+    const listing = new Map<string, AccountRecord>();
+    for (const record of records) {
+      for (const key of record.methods) if (keys.has(key)) listing.set(key, record);
+    }
+    return items.map(({ key, ownSubject }) => {
+      const record = listing.get(key) ?? bySub.get(ownSubject);
+      return {
+        value: {
+          sub: listing.get(key)?._id ?? ownSubject,
+          disabledAt: record?.disabledAt ?? null,
+          methods: record?.methods ?? [],
+        },
+      };
     });
   }
 

@@ -1,6 +1,6 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { AccountService } from '../../accounts/account.service';
-import { AccountDisabled } from '../../accounts/accounts.errors';
+import type { AccountService, SignInDecision } from '../../accounts/account.service';
+import { AccountDisabled, SignInMethodRemoved } from '../../accounts/accounts.errors';
 import type { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidGrant } from '../../platform/errors/protocol-error';
@@ -90,4 +90,106 @@ describe('GrantTokenIssuer.startGrant: the checks after the write', () => {
       expect(revoked).toEqual(['account_disabled']);
     });
   }
+});
+
+describe('GrantTokenIssuer.startGrant: a grant whose method decides its subject (a wallet)', () => {
+  const WALLET = 'eip155:1:0x0000000000000000000000000000000000000001';
+  const WALLET_START: StartGrant = {
+    grantId: 'g2',
+    clientId: 'dapp',
+    sub: WALLET,
+    methodDecidesSubject: true,
+    methodKey: WALLET,
+    scope: 'profile',
+    authMethod: 'siwe',
+  };
+
+  /** An issuer over an account store that answers `decision`, then `recheck` after a move. */
+  function issuerDeciding(decision: SignInDecision, recheck: () => Promise<void>) {
+    const opened: string[] = [];
+    const revoked: { sub: string; reason: string }[] = [];
+    const signedFor: string[] = [];
+    const rechecked: string[] = [];
+    const grants: Pick<GrantRepository, 'open' | 'revoke'> = {
+      open: (grant) => {
+        opened.push(grant.sub);
+        return Promise.resolve();
+      },
+      revoke: (_id, reason) => {
+        revoked.push({ sub: opened[opened.length - 1], reason });
+        return Promise.resolve(true);
+      },
+    };
+    const accounts: Pick<AccountService, 'assertMaySignIn' | 'signInOf'> = {
+      signInOf: () => after(1, () => decision),
+      assertMaySignIn: (sub) => {
+        rechecked.push(sub);
+        return recheck();
+      },
+    };
+    const issuer = new GrantTokenIssuer(
+      grants as GrantRepository,
+      { mint: () => ({ token: 'rt', hash: 'rt-hash' }) } as unknown as RefreshTokenRotation,
+      {
+        sign: ({ sub }: { sub: string }) => {
+          signedFor.push(sub);
+          return Promise.resolve({ token: `at-for-${sub}`, expiresIn: 300 });
+        },
+      } as unknown as AccessTokenService,
+      {} as IdTokenService,
+      new DomainEvents(new EventEmitter2()),
+      new FixedClock(),
+      { refreshTokenTtlSeconds: 3600, audience: 'api' } as TokenConfig,
+      accounts as AccountService,
+    );
+    return { issuer, opened, revoked, signedFor, rechecked };
+  }
+
+  it('a wallet that is its own account: written once, checked by one read, no move', async () => {
+    const run = issuerDeciding({ sub: WALLET }, () => Promise.reject(new Error('not asked')));
+    const response = await run.issuer.startGrant(WALLET_START);
+    expect(response.access_token).toBe(`at-for-${WALLET}`);
+    expect(run.opened).toEqual([WALLET]);
+    expect(run.rechecked).toEqual([]);
+    expect(run.revoked).toEqual([]);
+  });
+
+  it('a wallet an account lists: the grant moves to that account, which is checked again after the move', async () => {
+    const run = issuerDeciding({ sub: 'user1' }, () => Promise.resolve());
+    const response = await run.issuer.startGrant(WALLET_START);
+    expect(run.opened).toEqual([WALLET, 'user1']);
+    expect(run.rechecked).toEqual(['user1']);
+    // The token that leaves names the account; the one signed beside the first check does not.
+    expect(response.access_token).toBe('at-for-user1');
+  });
+
+  it('refuses, and revokes the moved grant, when a lock-down lands between the read and the move', async () => {
+    // The lock-down's listing of the account's grants ran before the move and missed this one:
+    // only the check after the move can see its flag.
+    const run = issuerDeciding({ sub: 'user1' }, () =>
+      after(1, () => Promise.reject(new AccountDisabled())),
+    );
+    await expect(run.issuer.startGrant(WALLET_START)).rejects.toBeInstanceOf(AccountDisabled);
+    expect(run.opened).toEqual([WALLET, 'user1']);
+    expect(run.revoked).toEqual([{ sub: 'user1', reason: 'account_disabled' }]);
+  });
+
+  it('an account that refuses at once: the grant is moved to it, then revoked, and nothing is rechecked', async () => {
+    const run = issuerDeciding({ sub: 'user1', refusal: new SignInMethodRemoved() }, () =>
+      Promise.reject(new Error('not asked')),
+    );
+    await expect(run.issuer.startGrant(WALLET_START)).rejects.toBeInstanceOf(SignInMethodRemoved);
+    expect(run.opened).toEqual([WALLET, 'user1']);
+    expect(run.revoked).toEqual([{ sub: 'user1', reason: 'method_removed' }]);
+    expect(run.rechecked).toEqual([]);
+  });
+
+  it('the wallet’s own account refusing: revoked where it was written', async () => {
+    const run = issuerDeciding({ sub: WALLET, refusal: new AccountDisabled() }, () =>
+      Promise.reject(new Error('not asked')),
+    );
+    await expect(run.issuer.startGrant(WALLET_START)).rejects.toBeInstanceOf(AccountDisabled);
+    expect(run.opened).toEqual([WALLET]);
+    expect(run.revoked).toEqual([{ sub: WALLET, reason: 'account_disabled' }]);
+  });
 });

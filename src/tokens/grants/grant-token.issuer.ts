@@ -35,6 +35,12 @@ export interface StartGrant {
   acr?: string;
   /** The login session's `sid`, when a browser session opened the grant (see Grant.sid). */
   sid?: string;
+  /**
+   * `sub` is the subject `methodKey` gives on its own (a wallet's CAIP-10 id), and the account
+   * whose record lists `methodKey`, if another, takes the grant: decided by the check after the
+   * write, in its one read (AccountService.signInSubjectOf), with no lookup before the write.
+   */
+  methodDecidesSubject?: boolean;
 }
 
 export type { DpopBinding } from './grant';
@@ -81,8 +87,9 @@ export class GrantTokenIssuer {
   ): Promise<TokenResponse> {
     const now = this.clock.now();
     const first = this.refreshTokens.mint(input.grantId);
-    const grant: Grant = {
-      ...input,
+    const { methodDecidesSubject, ...fields } = input;
+    let grant: Grant = {
+      ...fields,
       authTime: input.authTime ?? now,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.tokens.refreshTokenTtlSeconds * 1000),
@@ -97,19 +104,32 @@ export class GrantTokenIssuer {
     // in the same round.
     const [signed, account, caller] = await Promise.allSettled([
       this.respond(grant, grant.scope, first.token, dpop?.jkt),
-      this.accounts.assertMaySignIn(grant.sub, grant.methodKey).catch(async (error: unknown) => {
-        const reason = error instanceof SignInMethodRemoved ? 'method_removed' : 'account_disabled';
-        await this.grants.revoke(grant.grantId, reason, now);
-        throw error;
-      }),
+      this.checkAfterWrite(grant, now, methodDecidesSubject === true),
       afterWrite?.(),
     ]);
     // One answer whatever the timing when both checks refuse (a lock-down also ends the account's
     // login sessions): the account's refusal, then the caller's, then a failure to sign.
     if (account.status === 'rejected') throw account.reason;
     if (caller.status === 'rejected') throw caller.reason;
-    if (signed.status === 'rejected') throw signed.reason;
-    const response = signed.value;
+    let response: TokenResponse;
+    if (account.value === grant.sub) {
+      if (signed.status === 'rejected') throw signed.reason;
+      response = signed.value;
+    } else {
+      // The method is listed on another account (a wallet linked to a password user's, say):
+      // the grant moves there before any token leaves, by the same upsert. The move is a write
+      // too, so that account is checked again after it: a lock-down or a removal of the method
+      // that listed its grants between the read and the move would not have seen this one.
+      grant = { ...grant, sub: account.value };
+      await this.grants.open(grant);
+      const [moved, again] = await Promise.allSettled([
+        this.respond(grant, grant.scope, first.token, dpop?.jkt),
+        this.checkAfterWrite(grant, now, false),
+      ]);
+      if (again.status === 'rejected') throw again.reason;
+      if (moved.status === 'rejected') throw moved.reason;
+      response = moved.value;
+    }
     this.events.emit(new GrantOpened(grant.authMethod));
     if (!authentication) return response;
     const idToken = await this.idTokens.sign({
@@ -172,6 +192,43 @@ export class GrantTokenIssuer {
       expires_in: access.expiresIn,
       scope: request.scope,
     };
+  }
+
+  /**
+   * The check after a grant's write: resolves to the subject the grant is for (its own, or with
+   * `methodDecidesSubject` the account listing its method); a refusal revokes the grant first,
+   * moved to the account that refused when that is another.
+   */
+  private async checkAfterWrite(
+    grant: Grant,
+    now: Date,
+    methodDecidesSubject: boolean,
+  ): Promise<string> {
+    const { sub, methodKey } = grant;
+    let refusal: unknown;
+    let refusedBy = grant;
+    if (!methodDecidesSubject) {
+      try {
+        await this.accounts.assertMaySignIn(sub, methodKey);
+        return sub;
+      } catch (error) {
+        refusal = error;
+      }
+    } else {
+      if (methodKey === undefined) {
+        throw new Error('a grant whose method decides its subject names that method');
+      }
+      const decision = await this.accounts.signInOf(methodKey, sub);
+      if (decision.refusal === undefined) return decision.sub;
+      refusal = decision.refusal;
+      if (decision.sub !== sub) {
+        refusedBy = { ...grant, sub: decision.sub };
+        await this.grants.open(refusedBy);
+      }
+    }
+    const reason = refusal instanceof SignInMethodRemoved ? 'method_removed' : 'account_disabled';
+    await this.grants.revoke(refusedBy.grantId, reason, now);
+    throw refusal;
   }
 
   private async respond(

@@ -4,7 +4,7 @@ import type { WalletConfig } from '../../config/sections/wallet.config';
 import type { LoginModel } from '../../proofs/proof-vocabulary';
 import type { WalletSite } from '../audience/wallet-audience';
 import type { WalletNonceKind } from './wallet-nonce';
-import type { VerifiedWalletAccount, WalletProof } from './wallet-proof';
+import type { VerifiedWalletProof, WalletProof } from './wallet-proof';
 
 /** CAIP-2 §Syntax: `namespace:reference`, namespace [-a-z0-9]{3,8}, reference [-_a-zA-Z0-9]{1,32}. */
 export const CAIP2_CHAIN_ID = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}$/;
@@ -127,7 +127,7 @@ export interface WalletChain<
   /** The challenge kind of its nonces. */
   readonly nonceKind: WalletNonceKind;
   /** The `auth_method` (and the login session's) of a sign-in with it. */
-  readonly authMethod: VerifiedWalletAccount['authMethod'];
+  readonly authMethod: VerifiedWalletProof['authMethod'];
 
   /**
    * Reads a nonce request's address and chain (already of this chain's syntax): ChainNotAllowed

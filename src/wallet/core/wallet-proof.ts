@@ -10,13 +10,8 @@ export interface WalletLoginRequest extends WalletProof {
   clientId?: string;
 }
 
-/** The account a verified wallet message signs in. */
-export interface VerifiedWalletAccount {
-  /**
-   * The subject the wallet signs in: its account's when the wallet is linked to one (a password
-   * user's, say), else the wallet's own CAIP-10 id.
-   */
-  sub: string;
+/** A verified wallet message whose nonce was redeemed. */
+export interface VerifiedWalletProof {
   /**
    * CAIP-10 account id, as its chain writes it (`eip155:<chainId>:<EIP-55 address>`, ...).
    */
@@ -26,4 +21,13 @@ export interface VerifiedWalletAccount {
   nonceKeyHash: string;
   /** A Sign-In-With-<chain> method: `siwe`, `siws`, ... */
   authMethod: WalletMethod;
+}
+
+/** The account a verified wallet message signs in. */
+export interface VerifiedWalletAccount extends VerifiedWalletProof {
+  /**
+   * The subject the wallet signs in: its account's when the wallet is linked to one (a password
+   * user's, say), else the wallet's own CAIP-10 id.
+   */
+  sub: string;
 }

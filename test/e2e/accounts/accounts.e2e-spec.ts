@@ -8,6 +8,10 @@ import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { AccountRepository } from '../../../src/accounts/account.repository';
 import { AccountService } from '../../../src/accounts/account.service';
+import {
+  ACCOUNT_METHOD_COLLECTION,
+  AccountMethodRecord,
+} from '../../../src/accounts/persistence/account-method.schema';
 import { passkeyMethodKey, passwordMethodKey } from '../../../src/accounts/account';
 import { ConsentService } from '../../../src/oauth/consent/consent.service';
 import {
@@ -206,6 +210,45 @@ describe('accounts: one subject, many sign-in methods', () => {
     // Linking again what it holds is not a 21st method.
     await accounts.link(walletOf(wallet), passkeyMethodKey('cap0'), 'operator', passkey);
     expect((await accounts.account(walletOf(wallet))).methods).toHaveLength(20);
+  });
+
+  it('the check a wallet grant makes after its write: one read tells, for each wallet of a turn, whom it signs in and in what state', async () => {
+    const records = t.app.get(AccountRepository);
+    const [fresh, locked, owner, linked, half] = Array.from({ length: 5 }, () =>
+      walletOf(privateKeyToAccount(generatePrivateKey())),
+    );
+    await accounts.disable(locked);
+    await accounts.link(owner, linked, 'operator');
+    // A link caught between its two writes (the key claimed in the index, not yet listed on the
+    // account): the record list decides, so the wallet signs in its own subject until it lands.
+    await t.connection
+      .db!.collection<AccountMethodRecord>(ACCOUNT_METHOD_COLLECTION)
+      .insertOne({ _id: half, type: 'wallet', sub: owner });
+
+    // Asked in one turn: one command answers every one of them, each with its own account.
+    const finds: string[] = [];
+    const client = t.connection.getClient();
+    const seen = (event: { commandName: string; command: Record<string, unknown> }) => {
+      if (event.command[event.commandName] === 'accounts') finds.push(event.commandName);
+    };
+    client.on('commandStarted', seen);
+    const states = await Promise.all(
+      [fresh, locked, linked, owner, half].map((key) => records.methodSignInStateOf(key, key)),
+    ).finally(() => client.off('commandStarted', seen));
+    expect(finds).toEqual(['find']);
+
+    expect(states).toEqual([
+      { sub: fresh, disabledAt: null, methods: [] },
+      { sub: locked, disabledAt: expect.any(Date), methods: [] },
+      { sub: owner, disabledAt: null, methods: [owner, linked] },
+      { sub: owner, disabledAt: null, methods: [owner, linked] },
+      { sub: half, disabledAt: null, methods: [] },
+    ]);
+    await accounts.disable(owner);
+    await expect(accounts.signInOf(linked, linked)).resolves.toEqual({
+      sub: owner,
+      refusal: expect.objectContaining({ error: 'access_denied', reason: 'account_disabled' }),
+    });
   });
 
   it('migration: grants, refresh tokens and consents from before a link keep working', async () => {

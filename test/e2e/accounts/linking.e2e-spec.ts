@@ -14,6 +14,7 @@ import { newSolanaWallet } from '../../support/solana';
 import { AccountRepository } from '../../../src/accounts/account.repository';
 import { AccountService } from '../../../src/accounts/account.service';
 import { passkeyMethodKey } from '../../../src/accounts/account';
+import { GrantRepository } from '../../../src/tokens/grants/grant.repository';
 import {
   type NonceFor,
   signedSiweMessage,
@@ -362,6 +363,51 @@ describe('linking sign-in methods', () => {
       error: 'method_already_linked',
       error_description: 'This wallet is already linked to another account',
     });
+  });
+
+  it('a wallet’s token grant goes to the account listing it, decided after the write: its lock-down refuses, its removal frees the wallet', async () => {
+    const owner = privateKeyToAccount(generatePrivateKey());
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const accounts = t.app.get(AccountService);
+    const grants = t.app.get(GrantRepository);
+    const grantsOf = (sub: string) =>
+      grants.list({ sub }, { now: new Date(), includeEnded: true, limit: 10 });
+    await accounts.link(walletOf(owner), walletOf(wallet), 'operator');
+
+    // The grant is written under the wallet's own subject, then moved to the account listing it
+    // before any token leaves: the token and the grant both name the account.
+    const linked = await signInWithWallet(t, wallet);
+    expect(decodeJwt(linked.access_token).sub).toBe(walletOf(owner));
+    expect(await me(linked.access_token)).toEqual(
+      expect.objectContaining({ sub: walletOf(owner), auth_method: 'siwe' }),
+    );
+    expect(await grantsOf(walletOf(wallet))).toEqual([]);
+    const [live] = await grantsOf(walletOf(owner));
+    expect(live).toMatchObject({ methodKey: walletOf(wallet), sub: walletOf(owner) });
+    expect(live.revokedAt).toBeUndefined();
+
+    // The account locked down: the wallet signs nothing in, neither the account nor itself, and
+    // the grant the refused attempt wrote is revoked, not left live under either subject.
+    await accounts.disable(walletOf(owner));
+    const refused = await t
+      .http()
+      .post('/wallet/verify')
+      .send(await signed(wallet))
+      .expect(403);
+    expect(refused.body).toMatchObject({ error: 'access_denied' });
+    expect(await grantsOf(walletOf(wallet))).toEqual([]);
+    const attempts = await grantsOf(walletOf(owner));
+    expect(attempts).toHaveLength(2);
+    expect(attempts.filter((grant) => grant.revokedReason === 'account_disabled')).toHaveLength(1);
+    await accounts.enable(walletOf(owner));
+
+    // Removed from the account, the wallet signs in its own subject again.
+    await accounts.unlink(walletOf(owner), walletOf(wallet));
+    const freed = await signInWithWallet(t, wallet);
+    expect(decodeJwt(freed.access_token).sub).toBe(walletOf(wallet));
+    expect(await grantsOf(walletOf(wallet))).toEqual([
+      expect.objectContaining({ sub: walletOf(wallet), methodKey: walletOf(wallet) }),
+    ]);
   });
 
   it('id_token amr: pwd for a password; siwe for a wallet; both and mfa when one browser proved both', async () => {

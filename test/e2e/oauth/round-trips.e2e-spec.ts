@@ -15,6 +15,7 @@ import type { TestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { accountToken } from '../../support/accounts';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
+import { AccountService } from '../../../src/accounts/account.service';
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -232,15 +233,32 @@ describe('database round trips per request (command monitoring)', () => {
     }
   });
 
-  it('wallet verify: at most 4 round trips, the address charged alongside the grant write, the account looked up alongside the redeem', async () => {
+  it('wallet verify: at most 4 round trips and 5 commands, the address charged alongside the grant write, the account decided by the check after it', async () => {
     const body = await signedMessage();
     const sent = await counted(() => t.http().post('/wallet/verify').send(body).expect(200));
     expect(limiterCommands(sent)).toEqual([LIMITER, LIMITER]);
-    // One command more than before accounts (#20): the method index read, beside the redeem.
-    expect(sent.filter((c) => c.includes('account_methods'))).toEqual(['find account_methods']);
-    // And one since #31: the account's lock-down check, after the grant's write (see above).
-    expect(sent.length).toBeLessThanOrEqual(6);
+    // No method-index read before the write (#36; one since #20 until then): the grant is written
+    // under the wallet's own subject, and the account's check after the write (#31) is the one
+    // read that tells both which account lists the wallet and whether it may sign in.
+    expect(sent.filter((c) => c.includes('account_methods'))).toEqual([]);
+    expect(sent.filter((c) => c.includes(' accounts'))).toEqual(['find accounts']);
+    expect(sent.length).toBeLessThanOrEqual(5);
     expect(rounds).toBeLessThanOrEqual(4);
+  });
+
+  it('wallet verify of a wallet an account lists: two commands more, the grant moved there and that account checked again', async () => {
+    const [owner, linked] = [generatePrivateKey(), generatePrivateKey()].map((key) =>
+      privateKeyToAccount(key),
+    );
+    await t.app
+      .get(AccountService)
+      .link(`eip155:1:${owner.address}`, `eip155:1:${linked.address}`, 'operator');
+    const body = await signedSiweMessage(t, linked);
+    const sent = await counted(() => t.http().post('/wallet/verify').send(body).expect(200));
+    expect(sent.filter((c) => c.includes(' grants'))).toEqual(['update grants', 'update grants']);
+    expect(sent.filter((c) => c.includes(' accounts'))).toEqual(['find accounts', 'find accounts']);
+    expect(sent.length).toBeLessThanOrEqual(7);
+    expect(rounds).toBeLessThanOrEqual(6);
   });
 
   /**
