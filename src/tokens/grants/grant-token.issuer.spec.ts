@@ -41,6 +41,26 @@ const START: StartGrant = {
   sid: 'sid-1',
 };
 
+/** An issuer over these grants and accounts, whose access tokens name their subject. */
+function issuerOver(
+  grants: Pick<GrantRepository, 'open' | 'revoke'>,
+  accounts: Partial<AccountService>,
+): GrantTokenIssuer {
+  return new GrantTokenIssuer(
+    grants as GrantRepository,
+    { mint: () => ({ token: 'rt', hash: 'rt-hash' }) } as unknown as RefreshTokenRotation,
+    {
+      sign: ({ sub }: { sub: string }) =>
+        Promise.resolve({ token: `at-for-${sub}`, expiresIn: 300 }),
+    } as unknown as AccessTokenService,
+    {} as IdTokenService,
+    new DomainEvents(new EventEmitter2()),
+    new FixedClock(),
+    { refreshTokenTtlSeconds: 3600, audience: 'api' } as TokenConfig,
+    accounts as AccountService,
+  );
+}
+
 function issuerWhose(accountTurns: number) {
   const revoked: string[] = [];
   const grants: Pick<GrantRepository, 'open' | 'revoke'> = {
@@ -56,19 +76,7 @@ function issuerWhose(accountTurns: number) {
         throw new AccountDisabled();
       }),
   };
-  const issuer = new GrantTokenIssuer(
-    grants as GrantRepository,
-    { mint: () => ({ token: 'rt', hash: 'rt-hash' }) } as unknown as RefreshTokenRotation,
-    {
-      sign: () => Promise.resolve({ token: 'at', expiresIn: 300 }),
-    } as unknown as AccessTokenService,
-    {} as IdTokenService,
-    new DomainEvents(new EventEmitter2()),
-    new FixedClock(),
-    { refreshTokenTtlSeconds: 3600, audience: 'api' } as TokenConfig,
-    accounts as AccountService,
-  );
-  return { issuer, revoked };
+  return { issuer: issuerOver(grants, accounts), revoked };
 }
 
 describe('GrantTokenIssuer.startGrant: the checks after the write', () => {
@@ -108,7 +116,6 @@ describe('GrantTokenIssuer.startGrant: a grant whose method decides its subject 
   function issuerDeciding(decision: SignInDecision, recheck: () => Promise<void>) {
     const opened: string[] = [];
     const revoked: { sub: string; reason: string }[] = [];
-    const signedFor: string[] = [];
     const rechecked: string[] = [];
     const grants: Pick<GrantRepository, 'open' | 'revoke'> = {
       open: (grant) => {
@@ -127,22 +134,7 @@ describe('GrantTokenIssuer.startGrant: a grant whose method decides its subject 
         return recheck();
       },
     };
-    const issuer = new GrantTokenIssuer(
-      grants as GrantRepository,
-      { mint: () => ({ token: 'rt', hash: 'rt-hash' }) } as unknown as RefreshTokenRotation,
-      {
-        sign: ({ sub }: { sub: string }) => {
-          signedFor.push(sub);
-          return Promise.resolve({ token: `at-for-${sub}`, expiresIn: 300 });
-        },
-      } as unknown as AccessTokenService,
-      {} as IdTokenService,
-      new DomainEvents(new EventEmitter2()),
-      new FixedClock(),
-      { refreshTokenTtlSeconds: 3600, audience: 'api' } as TokenConfig,
-      accounts as AccountService,
-    );
-    return { issuer, opened, revoked, signedFor, rechecked };
+    return { issuer: issuerOver(grants, accounts), opened, revoked, rechecked };
   }
 
   it('a wallet that is its own account: written once, checked by one read, no move', async () => {
