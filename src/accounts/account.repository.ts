@@ -91,11 +91,11 @@ export abstract class AccountRepository {
 
   /**
    * The same for a sign-in by the method `key` whose subject is decided after its write
-   * (AccountService.signInSubjectOf): the account whose record lists `key`, else `ownSubject`
-   * (the subject the method gives on its own, a wallet's CAIP-10 id), with that account's state.
-   * One read of the primary for both: which account lists the key, and what it is. The record
-   * list is what decides (it is never longer than the index: see MongoAccountRepository), so a
-   * link whose listing has not landed yet signs in `ownSubject`, as it would a moment earlier.
+   * (AccountService.signInOf): the account whose record lists `key`, else `ownSubject` (the
+   * subject the method gives on its own, a wallet's CAIP-10 id), with that account's state. One
+   * read of the primary tells both which account lists the key and what it is. The record list
+   * decides (it is never longer than the index: see MongoAccountRepository), so a link whose
+   * listing has not landed yet signs in `ownSubject`, as it would a moment earlier.
    */
   abstract methodSignInStateOf(key: string, ownSubject: string): Promise<MethodSignInState>;
 

@@ -26,12 +26,16 @@ export interface SignInDecision {
   readonly refusal?: AccountDisabled | SignInMethodRemoved;
 }
 
-/** The rule of AccountService.assertMaySignIn, on the state it read. */
-function assertMaySignIn(state: SignInState, methodKey: string | undefined): void {
-  if (state.disabledAt) throw new AccountDisabled();
+/** The rule of AccountService.assertMaySignIn, on the state it read: why not, if it may not. */
+function refusalOf(
+  state: SignInState,
+  methodKey: string | undefined,
+): AccountDisabled | SignInMethodRemoved | undefined {
+  if (state.disabledAt) return new AccountDisabled();
   if (methodKey !== undefined && state.methods.length > 0 && !state.methods.includes(methodKey)) {
-    throw new SignInMethodRemoved();
+    return new SignInMethodRemoved();
   }
+  return undefined;
 }
 
 /**
@@ -172,7 +176,8 @@ export class AccountService {
    * no listing has only the method its subject came from, which cannot be removed.
    */
   async assertMaySignIn(sub: string, methodKey?: string): Promise<void> {
-    assertMaySignIn(await this.accounts.signInStateOf(sub), methodKey);
+    const refusal = refusalOf(await this.accounts.signInStateOf(sub), methodKey);
+    if (refusal) throw refusal;
   }
 
   /**
@@ -186,12 +191,8 @@ export class AccountService {
    */
   async signInOf(methodKey: string, ownSubject: string): Promise<SignInDecision> {
     const state = await this.accounts.methodSignInStateOf(methodKey, ownSubject);
-    try {
-      assertMaySignIn(state, methodKey);
-      return { sub: state.sub };
-    } catch (refusal) {
-      return { sub: state.sub, refusal: refusal as AccountDisabled | SignInMethodRemoved };
-    }
+    const refusal = refusalOf(state, methodKey);
+    return refusal ? { sub: state.sub, refusal } : { sub: state.sub };
   }
 
   /** Locks the account of `sub` down; false when it already was. See assertMaySignIn. */

@@ -17,11 +17,11 @@ import { AccountMethodRecord } from './account-method.schema';
 import { AccountRecord } from './account.schema';
 import { isDuplicateKey } from '../../platform/database/duplicate-key';
 
-/** A sign-in by the method `key`, whose own subject (no account listing it) is `ownSubject`. */
-interface MethodSignIn {
-  readonly key: string;
-  readonly ownSubject: string;
-}
+/**
+ * A sign-in check: of the subject `sub`, or of a sign-in by the method `key`, whose subject is
+ * the account listing it, else `ownSubject`.
+ */
+type SignInCheck = { readonly sub: string } | { readonly key: string; readonly ownSubject: string };
 
 function toMethod(record: AccountMethodRecord): SignInMethod {
   const { _id, type, sub, addedAt, lastUsedAt, passkey } = record;
@@ -57,21 +57,15 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
   );
 
   /**
-   * Sign-in checks asked for in the same turn leave as one `find` by `_id`, like the method
+   * Sign-in checks asked for in the same turn leave as one `find` on `accounts`, like the method
    * lookups: every sign-in checks its account (AccountService.assertMaySignIn), almost none is
-   * disabled or lost its method. Primary reads made after their request arrived; nothing is cached.
+   * disabled or lost its method. A check by subject reads by `_id`; one whose method decides its
+   * subject (a wallet's token grant) also by listed method, so a turn with any of those reads by
+   * `$or` of the two indexes (`_id`, `methods`). Primary reads made after their request arrived;
+   * nothing is cached.
    */
-  private readonly signInChecks = new TurnBatcher<string, SignInState>((subs) =>
-    this.signInStatesOf(subs),
-  );
-
-  /**
-   * The checks of sign-ins whose subject the check decides (a wallet's token grant), batched the
-   * same way: one `find` on `accounts` by `_id` or by a listed method (an `$or` of the two
-   * indexes: `_id` and `methods`).
-   */
-  private readonly methodSignInChecks = new TurnBatcher<MethodSignIn, MethodSignInState>((items) =>
-    this.methodSignInStatesOf(items),
+  private readonly signInChecks = new TurnBatcher<SignInCheck, MethodSignInState>((checks) =>
+    this.signInStatesOf(checks),
   );
 
   constructor(
@@ -224,58 +218,46 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
   }
 
   signInStateOf(sub: string): Promise<SignInState> {
-    return this.signInChecks.add(sub);
-  }
-
-  private async signInStatesOf(subs: readonly string[]): Promise<{ value: SignInState }[]> {
-    // Primary reads: a lock-down or a method's removal takes effect at once on every instance.
-    const records = await this.records
-      .find(
-        { _id: { $in: [...new Set(subs)] } },
-        { projection: { disabledAt: 1, methods: 1 }, ...SINGLE_USE_READ },
-      )
-      .toArray();
-    const bySub = new Map(records.map((record) => [record._id, record]));
-    return subs.map((sub) => {
-      const record = bySub.get(sub);
-      return { value: { disabledAt: record?.disabledAt ?? null, methods: record?.methods ?? [] } };
-    });
+    return this.signInChecks.add({ sub });
   }
 
   methodSignInStateOf(key: string, ownSubject: string): Promise<MethodSignInState> {
-    return this.methodSignInChecks.add({ key, ownSubject });
+    return this.signInChecks.add({ key, ownSubject });
   }
 
-  private async methodSignInStatesOf(
-    items: readonly MethodSignIn[],
+  private async signInStatesOf(
+    checks: readonly SignInCheck[],
   ): Promise<{ value: MethodSignInState }[]> {
-    const keys = new Set(items.map((item) => item.key));
-    // Primary reads, as signInStatesOf. The account listing a key, if any, is one record: the
-    // list is never longer than the index, whose `_id` is the key.
+    const subs = new Set<string>();
+    const keys = new Set<string>();
+    for (const check of checks) {
+      if ('key' in check) {
+        keys.add(check.key);
+        subs.add(check.ownSubject);
+      } else {
+        subs.add(check.sub);
+      }
+    }
+    const bySubject = { _id: { $in: [...subs] } };
+    // Primary reads: a lock-down or a method's removal takes effect at once on every instance.
     const records = await this.records
-      .find(
-        {
-          $or: [
-            { _id: { $in: [...new Set(items.map((item) => item.ownSubject))] } },
-            { methods: { $in: [...keys] } },
-          ],
-        },
-        { projection: { disabledAt: 1, methods: 1 }, ...SINGLE_USE_READ },
-      )
+      .find(keys.size === 0 ? bySubject : { $or: [bySubject, { methods: { $in: [...keys] } }] }, {
+        projection: { disabledAt: 1, methods: 1 },
+        ...SINGLE_USE_READ,
+      })
       .toArray();
     const bySub = new Map(records.map((record) => [record._id, record]));
-    const listing = new Map<string, AccountRecord>();
+    // The account listing a key, if any, is one record: the list is never longer than the index,
+    // whose `_id` is the key.
+    const listedBy = new Map<string, string>();
     for (const record of records) {
-      for (const key of record.methods) if (keys.has(key)) listing.set(key, record);
+      for (const key of record.methods) if (keys.has(key)) listedBy.set(key, record._id);
     }
-    return items.map(({ key, ownSubject }) => {
-      const record = listing.get(key) ?? bySub.get(ownSubject);
+    return checks.map((check) => {
+      const sub = 'key' in check ? (listedBy.get(check.key) ?? check.ownSubject) : check.sub;
+      const record = bySub.get(sub);
       return {
-        value: {
-          sub: listing.get(key)?._id ?? ownSubject,
-          disabledAt: record?.disabledAt ?? null,
-          methods: record?.methods ?? [],
-        },
+        value: { sub, disabledAt: record?.disabledAt ?? null, methods: record?.methods ?? [] },
       };
     });
   }

@@ -112,8 +112,11 @@ describe('GrantTokenIssuer.startGrant: a grant whose method decides its subject 
     authMethod: 'siwe',
   };
 
-  /** An issuer over an account store that answers `decision`, then `recheck` after a move. */
-  function issuerDeciding(decision: SignInDecision, recheck: () => Promise<void>) {
+  /**
+   * An issuer over an account store that answers `decision` (or fails with it), then `recheck`
+   * after a move.
+   */
+  function issuerDeciding(decision: SignInDecision | Error, recheck: () => Promise<void>) {
     const opened: string[] = [];
     const revoked: { sub: string; reason: string }[] = [];
     const rechecked: string[] = [];
@@ -128,7 +131,11 @@ describe('GrantTokenIssuer.startGrant: a grant whose method decides its subject 
       },
     };
     const accounts: Pick<AccountService, 'assertMaySignIn' | 'signInOf'> = {
-      signInOf: () => after(1, () => decision),
+      signInOf: () =>
+        after(1, () => {
+          if (decision instanceof Error) throw decision;
+          return decision;
+        }),
       assertMaySignIn: (sub) => {
         rechecked.push(sub);
         return recheck();
@@ -181,6 +188,15 @@ describe('GrantTokenIssuer.startGrant: a grant whose method decides its subject 
       Promise.reject(new Error('not asked')),
     );
     await expect(run.issuer.startGrant(WALLET_START)).rejects.toBeInstanceOf(AccountDisabled);
+    expect(run.opened).toEqual([WALLET]);
+    expect(run.revoked).toEqual([{ sub: WALLET, reason: 'account_disabled' }]);
+  });
+
+  it('a check that fails (the database unreachable) revokes the grant: no grant outlives an unanswered check', async () => {
+    const run = issuerDeciding(new Error('connection refused'), () =>
+      Promise.reject(new Error('not asked')),
+    );
+    await expect(run.issuer.startGrant(WALLET_START)).rejects.toThrow('connection refused');
     expect(run.opened).toEqual([WALLET]);
     expect(run.revoked).toEqual([{ sub: WALLET, reason: 'account_disabled' }]);
   });

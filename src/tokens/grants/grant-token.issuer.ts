@@ -38,7 +38,7 @@ export interface StartGrant {
   /**
    * `sub` is the subject `methodKey` gives on its own (a wallet's CAIP-10 id), and the account
    * whose record lists `methodKey`, if another, takes the grant: decided by the check after the
-   * write, in its one read (AccountService.signInSubjectOf), with no lookup before the write.
+   * write, in its one read (AccountService.signInOf), with no lookup before the write.
    */
   methodDecidesSubject?: boolean;
 }
@@ -196,8 +196,8 @@ export class GrantTokenIssuer {
 
   /**
    * The check after a grant's write: resolves to the subject the grant is for (its own, or with
-   * `methodDecidesSubject` the account listing its method); a refusal revokes the grant first,
-   * moved to the account that refused when that is another.
+   * `methodDecidesSubject` the account listing its method). A refusal, or a check that fails,
+   * revokes the grant first; one refused by another account is moved to it before.
    */
   private async checkAfterWrite(
     grant: Grant,
@@ -205,30 +205,20 @@ export class GrantTokenIssuer {
     methodDecidesSubject: boolean,
   ): Promise<string> {
     const { sub, methodKey } = grant;
-    let refusal: unknown;
-    let refusedBy = grant;
-    if (!methodDecidesSubject) {
-      try {
+    try {
+      if (!methodDecidesSubject || methodKey === undefined) {
         await this.accounts.assertMaySignIn(sub, methodKey);
         return sub;
-      } catch (error) {
-        refusal = error;
-      }
-    } else {
-      if (methodKey === undefined) {
-        throw new Error('a grant whose method decides its subject names that method');
       }
       const decision = await this.accounts.signInOf(methodKey, sub);
       if (decision.refusal === undefined) return decision.sub;
-      refusal = decision.refusal;
-      if (decision.sub !== sub) {
-        refusedBy = { ...grant, sub: decision.sub };
-        await this.grants.open(refusedBy);
-      }
+      if (decision.sub !== sub) await this.grants.open({ ...grant, sub: decision.sub });
+      throw decision.refusal;
+    } catch (error) {
+      const reason = error instanceof SignInMethodRemoved ? 'method_removed' : 'account_disabled';
+      await this.grants.revoke(grant.grantId, reason, now);
+      throw error;
     }
-    const reason = refusal instanceof SignInMethodRemoved ? 'method_removed' : 'account_disabled';
-    await this.grants.revoke(refusedBy.grantId, reason, now);
-    throw refusal;
   }
 
   private async respond(

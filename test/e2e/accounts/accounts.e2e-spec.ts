@@ -225,17 +225,20 @@ describe('accounts: one subject, many sign-in methods', () => {
       .db!.collection<AccountMethodRecord>(ACCOUNT_METHOD_COLLECTION)
       .insertOne({ _id: half, type: 'wallet', sub: owner });
 
-    // Asked in one turn: one command answers every one of them, each with its own account.
+    // Asked in one turn, beside a check by subject (a passkey's, a code's): one command answers
+    // every one of them, each with its own account.
     const finds: string[] = [];
     const client = t.connection.getClient();
     const seen = (event: { commandName: string; command: Record<string, unknown> }) => {
       if (event.command[event.commandName] === 'accounts') finds.push(event.commandName);
     };
     client.on('commandStarted', seen);
-    const states = await Promise.all(
-      [fresh, locked, linked, owner, half].map((key) => records.methodSignInStateOf(key, key)),
-    ).finally(() => client.off('commandStarted', seen));
+    const [bySubject, ...states] = await Promise.all([
+      records.signInStateOf(locked),
+      ...[fresh, locked, linked, owner, half].map((key) => records.methodSignInStateOf(key, key)),
+    ]).finally(() => client.off('commandStarted', seen));
     expect(finds).toEqual(['find']);
+    expect(bySubject).toMatchObject({ disabledAt: expect.any(Date), methods: [] });
 
     expect(states).toEqual([
       { sub: fresh, disabledAt: null, methods: [] },
