@@ -87,28 +87,51 @@ export class WalletSignInService {
   }
 
   /**
-   * Verifies a signed message issued for `expected` (a login page's browser, an account's link),
-   * redeems its nonce and charges the address's budget, issuing nothing: the caller decides what
-   * follows (and does nothing of it past the budget). The subject the wallet signs in is looked
-   * up beside the redemption (one indexed read, no added wait): a login session needs it before
-   * its write.
+   * Verifies a signed message issued for a login page's browser (`expected`), redeems its nonce
+   * and charges the address's budget, issuing nothing: the login session follows (and does nothing
+   * past the budget). The subject the wallet signs in is looked up beside the redemption (one
+   * indexed read, no added wait): a login session needs it before its write.
    */
   verify(
     proof: WalletProof,
     callerAddress: string,
     expected: ProofExpectation,
   ): Promise<VerifiedWalletAccount> {
+    return this.verified(proof, callerAddress, expected, async (walletAccount) => ({
+      sub: await this.accounts.subjectFor(walletAccount, walletAccount),
+    }));
+  }
+
+  /**
+   * Verifies a signed message issued for `expected` (an account's link), redeems its nonce and
+   * charges the address's budget, issuing nothing and looking up no account: the link itself
+   * decides whether the wallet is free.
+   */
+  prove(
+    proof: WalletProof,
+    callerAddress: string,
+    expected: ProofExpectation,
+  ): Promise<VerifiedWalletProof> {
+    return this.verified(proof, callerAddress, expected, () => Promise.resolve({}));
+  }
+
+  /** Check, redeem (with `beside`, read at the same time), charge: `verify` and `prove`. */
+  private verified<T extends object>(
+    proof: WalletProof,
+    callerAddress: string,
+    expected: ProofExpectation,
+    beside: (walletAccount: string) => Promise<T>,
+  ): Promise<VerifiedWalletProof & T> {
     const chain = this.chains.forMessage(proof.message);
     return this.reported(chain, async () => {
       const signed = await this.checkSignature(chain, proof, callerAddress, expected);
-      const walletAccount = walletMethodKey(signed.account);
-      const [challenge, sub] = await Promise.all([
+      const [challenge, read] = await Promise.all([
         this.redeem(chain, signed, proof, expected),
-        this.accounts.subjectFor(walletAccount, walletAccount),
+        beside(walletMethodKey(signed.account)),
       ]);
-      const account = { ...this.proven(chain, signed, challenge), sub };
-      await this.chargeAddress(chain, account.address);
-      return account;
+      const verified = { ...this.proven(chain, signed, challenge), ...read };
+      await this.chargeAddress(chain, verified.address);
+      return verified;
     });
   }
 

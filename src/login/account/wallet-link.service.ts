@@ -35,7 +35,7 @@ export class WalletLinkService {
     proof: WalletProof,
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    const wallet = await this.wallets.verify(proof, callerAddress, this.audiences.accountLink(sub));
+    const wallet = await this.wallets.prove(proof, callerAddress, this.audiences.accountLink(sub));
     const method = await this.accounts.link(sub, wallet.walletAccount, { callerAddress });
     this.logger.log(`Wallet ${wallet.walletAccount} linked to ${sub}`);
     return method;

@@ -261,6 +261,26 @@ describe('database round trips per request (command monitoring)', () => {
     expect(rounds).toBeLessThanOrEqual(6);
   });
 
+  it('linking a wallet: the proof looks the wallet up in no account, the link’s claim decides', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const token = await accountToken(t, 'user0');
+    const body = await signedSiweMessage(t, wallet, wallet, { linkTo: token });
+    const sent = await counted(() =>
+      t
+        .http()
+        .post('/account/methods/wallet')
+        .set('Authorization', `Bearer ${token}`)
+        .send(body)
+        .expect(201),
+    );
+    // One read of the index: the account's own methods (a first link lists its original method
+    // too). Whether the wallet is free is the claim's to say (an insert keyed by the method); a
+    // lookup of it beside the redeem (until #36) read what the claim then decides anyway.
+    expect(sent.filter((c) => c === 'find account_methods')).toHaveLength(1);
+    expect(sent).toContain('insert account_methods');
+    expect(sent).toContain('findAndModify challenges');
+  });
+
   /**
    * Registers a software passkey for `user` and answers a sign-in with it, whose database
    * commands are counted (`rounds` as well).
