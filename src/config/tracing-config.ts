@@ -59,8 +59,8 @@ export function tracingConfig(env: Env): TracingConfig | undefined {
 
 /**
  * The tracing settings of this process, read before the application is loaded (src/main.ts must
- * start tracing before the HTTP platform and mongodb are required). An invalid value gives undefined here:
- * `loadConfigOrExit` then stops the start with its one line.
+ * start tracing before the HTTP platform and mongodb are required). An invalid value gives
+ * undefined here: `loadConfigOrExit` then stops the start with its one line.
  */
 export function processTracingConfig(): TracingConfig | undefined {
   try {

@@ -26,7 +26,10 @@ export class RoutePathRedactor {
 const parameters = (template: string) =>
   template.split('/').filter((segment) => segment.startsWith(':')).length;
 
-/** `/a/:b` → /^\/a\/[^/]+\/?$/i: routes ignore case and a trailing slash (app.setup.ts, as Express did). */
+/**
+ * `/a/:b` → /^\/a\/[^/]+\/?$/i: routes ignore case and a trailing slash, as Express's router
+ * did (see app.setup.ts).
+ */
 function patternOf(template: string): RegExp {
   const segments = template
     .split('/')
