@@ -23,6 +23,9 @@ export interface GrantTypeRule {
   readonly issuesRefreshTokens: boolean;
 }
 
+/** RFC 8628 §3.4: the grant type a device client polls /token with. */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
 export const GRANT_TYPE_RULES = {
   authorization_code: {
     usesAuthorizationEndpoint: true,
@@ -41,7 +44,7 @@ export const GRANT_TYPE_RULES = {
     issuesRefreshTokens: false,
   },
   // RFC 8628: public clients too (a CLI has no secret); the user signs in at /device.
-  'urn:ietf:params:oauth:grant-type:device_code': {
+  [DEVICE_CODE_GRANT_TYPE]: {
     usesAuthorizationEndpoint: false,
     confidentialOnly: false,
     issuesRefreshTokens: true,

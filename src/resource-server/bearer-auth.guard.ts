@@ -29,7 +29,7 @@ export class BearerAuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     try {
-      const { claims, dpopNonce } = await this.authenticator.authenticate({
+      const { claims, grant, dpopNonce } = await this.authenticator.authenticate({
         authorization: request.headers.authorization,
         dpop: request.headers.dpop as string | undefined,
         method: request.method,
@@ -43,10 +43,12 @@ export class BearerAuthGuard implements CanActivate {
       }
       // RFC 9449 §9: the next nonce, when the proof's was about to expire.
       if (dpopNonce !== undefined) http.getResponse<HttpResponse>().header('DPoP-Nonce', dpopNonce);
-      const acr = unmetAcr(claims, this.stepUp);
+      const acr = unmetAcr({ ...claims, grantType: grant.grantType }, this.stepUp);
       if (acr !== undefined) {
         const refusal = new InsufficientUserAuthentication(
-          `This resource needs a login of acr ${acr} (a passkey sign-in); authorize again with acr_values=${acr}`,
+          grant.grantType === undefined
+            ? `This resource needs a login of acr ${acr} (a passkey sign-in); authorize again with acr_values=${acr}`
+            : `This resource needs a login of acr ${acr} (a passkey sign-in), which a device grant never carries (RFC 8628 §5.4); authorize at /authorize with acr_values=${acr}`,
           { acrValues: acr },
         ).because('acr_unmet');
         throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);

@@ -4,6 +4,7 @@ import { TokenConfig } from '../../config/sections/tokens.config';
 import {
   InvalidRequest,
   InvalidScope,
+  InvalidTarget,
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
@@ -124,7 +125,6 @@ export class AuthorizationRequestCheck {
    * RFC 9470 §4 / OpenID Connect Core §3.1.2.1: the `acr` the login must achieve, the strongest
    * of what `acr_values` asks and what ACR_REQUIRED_BY_SCOPE and ACR_REQUIRED_BY_RESOURCE demand of
    * the scope and resource (a client cannot get a token the resource would refuse by not asking).
-   * The device authorization endpoint asks it too: a device grant meets the same minimums.
    */
   requiredAcr(acrValues: string | undefined, scope: string, resource: string): { acr?: AcrValue } {
     const acr = strongest([
@@ -133,6 +133,34 @@ export class AuthorizationRequestCheck {
       this.stepUp.acrRequiredByResource[resource],
     ]);
     return acr === undefined ? {} : { acr };
+  }
+
+  /**
+   * RFC 8628 §5.4: confirming a user code can be phished (the attacker starts the flow and sends
+   * the victim the code), so a device grant never carries `phr` and never the `account` scope,
+   * whatever the confirming session achieved. What would need either is refused at
+   * /device_authorization, for every client: the `account` scope, a scope of
+   * ACR_REQUIRED_BY_SCOPE (`invalid_scope`), a resource of ACR_REQUIRED_BY_RESOURCE
+   * (`invalid_target`). A token the resource would refuse is not worth a user's confirmation.
+   */
+  refuseForDeviceGrant(scope: string, resource: string): void {
+    if (hasScope(scope, ACCOUNT_SCOPE)) {
+      throw new InvalidScope(
+        `The ${ACCOUNT_SCOPE} scope is never granted through the device flow: a user code can be phished (RFC 8628 §5.4)`,
+      ).because('account_scope_device');
+    }
+    const needy = scope.split(' ').find((value) => this.stepUp.acrRequiredByScope[value]);
+    if (needy !== undefined) {
+      throw new InvalidScope(
+        `The scope ${needy} requires acr ${this.stepUp.acrRequiredByScope[needy]}, which a device grant never carries (RFC 8628 §5.4)`,
+      ).because('acr_unmet');
+    }
+    const acr = this.stepUp.acrRequiredByResource[resource];
+    if (acr !== undefined) {
+      throw new InvalidTarget(
+        `The resource requires acr ${acr}, which a device grant never carries (RFC 8628 §5.4)`,
+      ).because('acr_unmet');
+    }
   }
 }
 

@@ -14,8 +14,8 @@ import {
 /**
  * POST /device_authorization (RFC 8628 §3.1): the client authenticates as at /token, must be
  * registered for the device code grant (else unauthorized_client, RFC 8628 §3.2 and RFC 6749
- * §5.2), and its scope and resource are checked as /authorize checks them, before anything is
- * stored. A confidential client's budget is charged alongside, once its secret is checked.
+ * §5.2), and its scope and resource are checked as /authorize checks them, and refused where a
+ * device grant cannot serve them (`account`, an `acr` minimum), before anything is stored. A confidential client's budget is charged alongside, once its secret is checked.
  */
 @Injectable()
 export class DeviceAuthorizationEndpoint {
@@ -37,9 +37,8 @@ export class DeviceAuthorizationEndpoint {
     checkGrantType(client, DEVICE_CODE_GRANT_TYPE);
     const work = async () => {
       const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
-      // The scope's and resource's acr minimums (ACR_REQUIRED_BY_*), as /authorize applies them.
-      const { acr } = this.requests.requiredAcr(undefined, scope, resource);
-      return this.authorizations.issue(client, scope, resource, acr);
+      this.requests.refuseForDeviceGrant(scope, resource);
+      return this.authorizations.issue(client, scope, resource);
     };
     return client.type === 'confidential' ? this.budget.alongside(client.clientId, work) : work();
   }

@@ -1,4 +1,3 @@
-import type { AcrValue } from '../../protocol-rules/acr';
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
@@ -51,9 +50,7 @@ export class DeviceAuthorizationService {
     client: OAuthClient,
     scope: string,
     resource: string,
-    requiredAcr?: AcrValue,
   ): Promise<DeviceAuthorizationResponse> {
-    const required = requiredAcr === undefined ? {} : { requiredAcr };
     const ttlSeconds = this.challenges.deviceCodeTtlSeconds;
     const interval = this.challenges.deviceCodeIntervalSeconds;
     const deviceCode = randomToken(32);
@@ -64,7 +61,7 @@ export class DeviceAuthorizationService {
       key: deviceCode,
       binding,
       // The first poll may come at once; each later one `interval` after the one before.
-      payload: { status: 'pending', scope, resource, interval, pollableAt: issuedAt, ...required },
+      payload: { status: 'pending', scope, resource, interval, pollableAt: issuedAt },
       ttlSeconds,
       issuedAt,
     });
@@ -74,7 +71,6 @@ export class DeviceAuthorizationService {
         clientId: client.clientId,
         scope,
         resource,
-        ...required,
       },
       ttlSeconds,
       issuedAt,

@@ -1,8 +1,6 @@
-import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 
-/** RFC 8628 §3.4: the grant type a client polls /token with. */
-export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+export { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 
 /** RFC 8628 §3.5: how much longer a client must wait after each `slow_down`. */
 export const SLOW_DOWN_STEP_SECONDS = 5;
@@ -12,7 +10,8 @@ export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied';
 
 /**
  * The user's sign-in, written into the device authorization when they approve it: what the token
- * endpoint opens the grant with (as an authorization code carries it).
+ * endpoint opens the grant with (as an authorization code carries it). Never its `acr`: confirming
+ * a user code can be phished (RFC 8628 §5.4), so no sign-in behind it is phishing-resistant.
  */
 export interface DeviceApproval {
   sub: string;
@@ -21,8 +20,6 @@ export interface DeviceApproval {
   amr?: string[];
   /** OpenID Connect `auth_time`, seconds since the epoch. */
   authTime: number;
-  /** The `acr` the sign-in achieved (`phr` for a passkey), if any. */
-  acr?: string;
   /** The login session's `sid`: its logout reaches the grant (Back-Channel Logout 1.0). */
   sid?: string;
 }
@@ -41,8 +38,6 @@ export interface DeviceCodePayload extends Partial<DeviceApproval> {
   interval: number;
   /** The earliest time the next poll is in time: the last poll plus `interval`. */
   pollableAt: Date;
-  /** The `acr` the approving sign-in must achieve: the scope's or resource's minimum. */
-  requiredAcr?: AcrValue;
 }
 
 /**
@@ -54,8 +49,6 @@ export interface DeviceUserCodePayload {
   clientId: string;
   scope: string;
   resource: string;
-  /** As the device code's: the verification page asks for this sign-in before it confirms. */
-  requiredAcr?: AcrValue;
 }
 
 /** The device code challenge's binding: redeemed only by the client it was issued to. */

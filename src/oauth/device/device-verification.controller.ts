@@ -37,10 +37,9 @@ import { DeviceVerificationService } from './device-verification.service';
 /** The verification page's own path (RFC 8628 §3.2 `verification_uri`). */
 const DEVICE_PAGE = '/device';
 
-function loginFirst(userCode: string | undefined, acr?: string): string {
+function loginFirst(userCode: string | undefined): string {
   const back = userCode ? `${DEVICE_PAGE}?user_code=${encodeURIComponent(userCode)}` : DEVICE_PAGE;
-  const stepUp = acr === undefined ? '' : `acr_values=${encodeURIComponent(acr)}&`;
-  return `/login?${stepUp}return_to=${encodeURIComponent(back)}`;
+  return `/login?return_to=${encodeURIComponent(back)}`;
 }
 
 /**
@@ -96,11 +95,7 @@ export class DeviceVerificationController {
   @ApiConsumes(FORM)
   @ApiBody({ type: DeviceVerificationFormDto })
   @ApiResponse({ status: 200, description: 'The confirm page, or the answer (HTML)' })
-  @ApiResponse({
-    status: 303,
-    description:
-      'Signed out, or signed in with less than the code’s scope or resource requires (ACR_REQUIRED_BY_*): to /login (with `acr_values`) and back',
-  })
+  @ApiResponse({ status: 303, description: 'Signed out: to /login and back' })
   @ApiBadRequestResponse({
     description:
       'HTML: the form again (unknown, expired or answered code); JSON: CSRF check failed',
@@ -131,9 +126,6 @@ export class DeviceVerificationController {
     );
     const csrfToken = () => this.csrf.issue(req, cookieWriter(res));
     switch (outcome.kind) {
-      case 'step_up':
-        redirect(req, res, 303, loginFirst(outcome.userCode, outcome.acr));
-        return;
       case 'form':
         sendHtml(
           res,

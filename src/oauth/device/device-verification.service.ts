@@ -1,4 +1,3 @@
-import { meetsAcr, type AcrValue } from '../../protocol-rules/acr';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
@@ -32,12 +31,7 @@ export type DeviceVerificationOutcome =
       /** RFC 8707: the resource, when it is not Proofgate's own API. */
       resource?: string;
     }
-  | { kind: 'done'; decision: 'approve' | 'deny'; client: OAuthClient | null }
-  /**
-   * RFC 9470: the code's scope or resource asks for a stronger sign-in (`phr`: a passkey) than
-   * this session's; the user signs in again with it and comes back to the same code.
-   */
-  | { kind: 'step_up'; userCode: string; acr: AcrValue };
+  | { kind: 'done'; decision: 'approve' | 'deny'; client: OAuthClient | null };
 
 const NOT_VALID = 'That code is not valid, or it has expired. Check the code your device shows.';
 
@@ -87,11 +81,7 @@ export class DeviceVerificationService {
       this.events.emit(new ChallengeRejected('device_user_code', 'unknown_user_code'));
       return { kind: 'form', userCode: typed, error: NOT_VALID };
     }
-    const { scope, resource, requiredAcr } = pending.payload;
-    // Before anything is shown or answered: the sign-in behind the answer must meet the minimum.
-    if (requiredAcr !== undefined && !meetsAcr(session.acr, requiredAcr)) {
-      return { kind: 'step_up', userCode: formatUserCode(code), acr: requiredAcr };
-    }
+    const { scope, resource } = pending.payload;
     const otherResource = resource === this.tokens.audience ? undefined : resource;
     if (action === 'lookup') {
       return {
@@ -139,7 +129,8 @@ export class DeviceVerificationService {
             ...(session.methodKey === undefined ? {} : { methodKey: session.methodKey }),
             ...(session.amr ? { amr: [...session.amr] } : {}),
             authTime: Math.floor(session.authTime.getTime() / 1000),
-            ...(session.acr === undefined ? {} : { acr: session.acr }),
+            // Not the session's acr: the answer to a phishable user code (RFC 8628 §5.4) is no
+            // phishing-resistant sign-in, whatever this session achieved.
             sid: session.sid,
           }
         : { status: 'denied' };

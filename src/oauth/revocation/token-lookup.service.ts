@@ -66,11 +66,8 @@ export class TokenLookup {
     if (token.split('.').length !== 3) return null;
     try {
       const claims = await this.accessTokens.verify(token, { anyAudience: true });
-      const active = await this.grants.isAccessTokenActive(
-        claims.gid,
-        claims.jti,
-        this.clock.now(),
-      );
+      const active =
+        (await this.grants.activeGrantOf(claims.gid, claims.jti, this.clock.now())) !== null;
       return { type: 'access_token', claims, active };
     } catch (error) {
       // Expired, forged or foreign tokens are simply not ours to revoke or describe.

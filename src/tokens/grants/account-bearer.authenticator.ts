@@ -3,6 +3,7 @@ import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { AccountService } from '../../accounts/account.service';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { acrForAccountChange, meetsAcr } from '../../protocol-rules/acr';
+import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import { Clock } from '../../platform/clock/clock';
 import {
   InsufficientScope,
@@ -49,8 +50,19 @@ export class AccountBearerAuthenticator {
     presented: PresentedToken,
     { recentLogin = true }: { recentLogin?: boolean } = {},
   ): Promise<AccountBearer> {
-    const { claims, dpopNonce } = await this.bearer.authenticate(presented);
+    const { claims, grant, dpopNonce } = await this.bearer.authenticate(presented);
     if (dpopNonce !== undefined) presented.sendDpopNonce?.(dpopNonce);
+    // RFC 8628 §5.4: whoever started a device flow may have phished the user code's approval;
+    // its tokens never reach the account (/device_authorization never grants the scope either).
+    if (grant.grantType === DEVICE_CODE_GRANT_TYPE) {
+      throw challenged(
+        claims,
+        new InsufficientScope(
+          'Tokens of a device grant cannot read or change the account (RFC 8628 §5.4: a user code can be phished)',
+          ACCOUNT_SCOPE,
+        ).because('device_grant'),
+      );
+    }
     if (!hasScope(claims.scope, ACCOUNT_SCOPE)) {
       throw challenged(
         claims,

@@ -6,6 +6,7 @@ import { AccessTokenService } from '../access-token.service';
 import type { AccessTokenClaims } from '../access-token';
 import { DpopError, DpopResourceChallenge, InvalidDpopProof } from '../dpop/dpop.errors';
 import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
+import type { ActiveGrant } from './grant';
 import { GrantRepository } from './grant.repository';
 
 /** RFC 6750 §3: no credentials at all is a bare challenge, without an error code. */
@@ -36,6 +37,8 @@ export interface PresentedToken {
 /** A request's access token, verified, and the DPoP nonce to send with the answer, if any. */
 export interface AuthenticatedToken {
   claims: AccessTokenClaims;
+  /** The token's live grant, as far as a resource needs it (a device grant's tokens). */
+  grant: ActiveGrant;
   dpopNonce?: string;
 }
 
@@ -66,7 +69,7 @@ export class BearerTokenAuthenticator {
       throw new InvalidToken('The Authorization header must be "Bearer <token>" or "DPoP <token>"');
     }
     const [, scheme, token] = match;
-    if (scheme.length === 6) return { claims: await this.bearer(token) };
+    if (scheme.length === 6) return this.bearer(token);
     try {
       return await this.proven(token, presented);
     } catch (error) {
@@ -74,7 +77,7 @@ export class BearerTokenAuthenticator {
     }
   }
 
-  private async bearer(token: string): Promise<AccessTokenClaims> {
+  private async bearer(token: string): Promise<AuthenticatedToken> {
     const claims = await this.accessTokens.verify(token);
     // RFC 9449 §7.2: a bound token is worth nothing without its key.
     if (claims.cnf !== undefined) {
@@ -83,7 +86,7 @@ export class BearerTokenAuthenticator {
         'The access token is DPoP-bound: send it as "DPoP <token>" with a proof of its key',
       );
     }
-    return this.checkActive(claims);
+    return { claims, grant: await this.checkActive(claims) };
   }
 
   private async proven(token: string, presented: PresentedToken): Promise<AuthenticatedToken> {
@@ -108,17 +111,16 @@ export class BearerTokenAuthenticator {
     }
     // The grant's check (a read) and the proof's single use, in parallel: both must hold before
     // the resource does anything.
-    const [active] = await Promise.all([this.checkActive(claims), this.dpop.recordJti(proof)]);
+    const [grant] = await Promise.all([this.checkActive(claims), this.dpop.recordJti(proof)]);
     this.dpop.rememberKey(proof);
-    return { claims: active, ...(proof.nextNonce ? { dpopNonce: proof.nextNonce } : {}) };
+    return { claims, grant, ...(proof.nextNonce ? { dpopNonce: proof.nextNonce } : {}) };
   }
 
   /** Signature-valid claims are active only while their grant is and the jti is not revoked. */
-  private async checkActive(claims: AccessTokenClaims): Promise<AccessTokenClaims> {
-    if (!(await this.grants.isAccessTokenActive(claims.gid, claims.jti, this.clock.now()))) {
-      throw new InvalidToken('The access token has been revoked');
-    }
-    return claims;
+  private async checkActive(claims: AccessTokenClaims): Promise<ActiveGrant> {
+    const grant = await this.grants.activeGrantOf(claims.gid, claims.jti, this.clock.now());
+    if (grant === null) throw new InvalidToken('The access token has been revoked');
+    return grant;
   }
 }
 

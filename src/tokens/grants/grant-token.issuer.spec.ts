@@ -7,6 +7,7 @@ import { InvalidGrant } from '../../platform/errors/protocol-error';
 import { DomainEvents } from '../../platform/events/domain-events';
 import type { AccessTokenService } from '../access-token.service';
 import type { IdTokenService } from '../id-token.service';
+import type { Grant } from './grant';
 import type { GrantRepository } from './grant.repository';
 import { GrantTokenIssuer, type StartGrant } from './grant-token.issuer';
 import type { RefreshTokenRotation } from './refresh-token.rotation';
@@ -199,5 +200,52 @@ describe('GrantTokenIssuer.startGrant: a grant whose method decides its subject 
     await expect(run.issuer.startGrant(WALLET_START)).rejects.toThrow('connection refused');
     expect(run.opened).toEqual([WALLET]);
     expect(run.revoked).toEqual([{ sub: WALLET, reason: 'account_disabled' }]);
+  });
+});
+
+describe('GrantTokenIssuer.startGrant: a device grant never carries an acr', () => {
+  /** The grant written and the access token claims signed, for one start. */
+  async function started(input: StartGrant) {
+    const opened: Grant[] = [];
+    const signed: { acr?: string }[] = [];
+    const issuer = new GrantTokenIssuer(
+      {
+        open: (grant: Grant) => {
+          opened.push(grant);
+          return Promise.resolve();
+        },
+      } as unknown as GrantRepository,
+      { mint: () => ({ token: 'rt', hash: 'rt-hash' }) } as unknown as RefreshTokenRotation,
+      {
+        sign: (claims: { acr?: string }) => {
+          signed.push(claims);
+          return Promise.resolve({ token: 'at', expiresIn: 300 });
+        },
+      } as unknown as AccessTokenService,
+      {} as IdTokenService,
+      new DomainEvents(new EventEmitter2()),
+      new FixedClock(),
+      { refreshTokenTtlSeconds: 3600, audience: 'api' } as TokenConfig,
+      { assertMaySignIn: () => Promise.resolve() } as unknown as AccountService,
+    );
+    await issuer.startGrant(input);
+    return { grant: opened[0], claims: signed[0] };
+  }
+
+  it('drops a phr handed to a device grant (RFC 8628 §5.4), from the grant and its token', async () => {
+    const { grant, claims } = await started({
+      ...START,
+      acr: 'phr',
+      grantType: 'urn:ietf:params:oauth:grant-type:device_code',
+    });
+    expect(grant.grantType).toBe('urn:ietf:params:oauth:grant-type:device_code');
+    expect(grant.acr).toBeUndefined();
+    expect(claims.acr).toBeUndefined();
+  });
+
+  it('keeps the acr of any other sign-in', async () => {
+    const { grant, claims } = await started({ ...START, acr: 'phr' });
+    expect(grant.acr).toBe('phr');
+    expect(claims.acr).toBe('phr');
   });
 });

@@ -6,6 +6,7 @@ import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
+import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
@@ -31,8 +32,10 @@ export interface StartGrant {
   resource?: string;
   /** When the user logged in: the session's start; default now (a login that opens the grant). */
   authTime?: Date;
-  /** OpenID Connect `acr` of that login, when it achieved one. */
+  /** OpenID Connect `acr` of that login, when it achieved one (never on a device grant). */
   acr?: string;
+  /** RFC 8628: a device grant (see Grant.grantType). */
+  grantType?: Grant['grantType'];
   /** The login session's `sid`, when a browser session opened the grant (see Grant.sid). */
   sid?: string;
   /**
@@ -87,9 +90,12 @@ export class GrantTokenIssuer {
   ): Promise<TokenResponse> {
     const now = this.clock.now();
     const first = this.refreshTokens.mint(input.grantId);
-    const { methodDecidesSubject, ...fields } = input;
+    const { methodDecidesSubject, acr, ...fields } = input;
     let grant: Grant = {
       ...fields,
+      // RFC 8628 §5.4: the user code that approved a device grant can be phished, so whatever
+      // the approving session achieved, its tokens never say `phr`.
+      ...(acr === undefined || input.grantType === DEVICE_CODE_GRANT_TYPE ? {} : { acr }),
       authTime: input.authTime ?? now,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.tokens.refreshTokenTtlSeconds * 1000),

@@ -1,4 +1,11 @@
-import { ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from './grant';
+import {
+  ActiveGrant,
+  ClientGrant,
+  DpopBinding,
+  Grant,
+  GrantFilter,
+  GrantSummary,
+} from './grant';
 
 /** How many spent refresh-token hashes a grant keeps for reuse detection. */
 export const MAX_SPENT_REFRESH_TOKENS = 64;
@@ -27,8 +34,10 @@ export abstract class GrantRepository {
     expiresAt: Date,
   ): Promise<boolean>;
   abstract revokeAccessToken(grantId: string, jti: string): Promise<void>;
-  /** True if the grant is live (unrevoked, unexpired) and this access token not revoked. */
-  abstract isAccessTokenActive(grantId: string, jti: string, now: Date): Promise<boolean>;
+  /**
+   * The grant, if it is live (unrevoked, unexpired) and this access token not revoked; else null.
+   */
+  abstract activeGrantOf(grantId: string, jti: string, now: Date): Promise<ActiveGrant | null>;
   /**
    * Atomically replaces the live grant's current refresh token `presented` by `successor`;
    * false if `presented` is no longer current (rotated meanwhile) or the grant was revoked.

@@ -1,5 +1,14 @@
 import { sha256Base64Url } from '../../platform/crypto/hashing';
+import type { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
+
+/**
+ * The grant type a grant was opened by, where it changes what its tokens may do: a device grant
+ * (RFC 8628) never carries `phr` and never changes an account, since the user code that approved
+ * it can be phished (§5.4); a client's own grant (client_credentials) names no user. Absent: a
+ * grant of a sign-in the user made here (a code, a wallet or passkey sign-in).
+ */
+export type RecordedGrantType = 'client_credentials' | typeof DEVICE_CODE_GRANT_TYPE;
 
 /**
  * Where a grant's refresh-token family stands. Tokens are kept as SHA-256 hashes only; every
@@ -26,6 +35,8 @@ export interface Grant {
   sub: string;
   scope: string;
   authMethod: AuthMethod;
+  /** RFC 8628: set on a device grant (see RecordedGrantType); absent on the others. */
+  grantType?: typeof DEVICE_CODE_GRANT_TYPE;
   /**
    * The method key (accounts/account.ts) of the method whose login started the grant: removing
    * that method revokes it. Absent on grants from before it was kept.
@@ -95,10 +106,18 @@ export interface ClientGrant {
  * A grant as administration lists it: everything but its refresh-token hashes. A client's own
  * grant (`grantType` client_credentials) has no `authMethod`, and its `sub` is the client.
  */
-export type GrantSummary = Omit<Grant, 'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod'> & {
+export type GrantSummary = Omit<
+  Grant,
+  'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod' | 'grantType'
+> & {
   authMethod?: AuthMethod;
-  grantType?: 'client_credentials';
+  grantType?: RecordedGrantType;
 };
+
+/** A live grant, as a protected resource needs it beside its access token's own claims. */
+export interface ActiveGrant {
+  readonly grantType?: RecordedGrantType;
+}
 
 /**
  * Which grants an administrator means: those of one subject, one client, or both; with

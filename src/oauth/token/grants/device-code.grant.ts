@@ -174,7 +174,8 @@ export class DeviceCodeGrant extends GrantHandler {
         ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
         resource,
         authTime: new Date(authTime * 1000),
-        ...(payload.acr === undefined ? {} : { acr: payload.acr }),
+        // Recorded so that no token of it ever says `phr` or changes the account (§5.4).
+        grantType: DEVICE_CODE_GRANT_TYPE,
         ...(payload.sid === undefined ? {} : { sid: payload.sid }),
       },
       // OpenID Connect Core §3.1.3.3: an ID token when the scope had openid (no nonce here).

@@ -1,7 +1,8 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 import { AUTH_METHODS, type AuthMethod } from '../../../proofs/proof-vocabulary';
-import type { RefreshState } from '../grant';
+import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
+import type { RecordedGrantType, RefreshState } from '../grant';
 
 @Schema({ collection: 'grants', versionKey: false })
 export class GrantRecord {
@@ -21,9 +22,12 @@ export class GrantRecord {
   @Prop({ type: String, enum: AUTH_METHODS })
   authMethod?: AuthMethod;
 
-  /** Set on a client's own grant (its `sub` is the client, it has no authMethod nor refresh). */
-  @Prop({ type: String, enum: ['client_credentials'] })
-  grantType?: 'client_credentials';
+  /**
+   * Set on a client's own grant (its `sub` is the client, it has no authMethod nor refresh) and
+   * on a device grant (RFC 8628: never `phr`, never an account change).
+   */
+  @Prop({ type: String, enum: ['client_credentials', DEVICE_CODE_GRANT_TYPE] })
+  grantType?: RecordedGrantType;
 
   /** The method key of the method whose login started the grant. */
   @Prop({ type: String })

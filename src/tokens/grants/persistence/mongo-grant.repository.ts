@@ -4,7 +4,15 @@ import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
-import { ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from '../grant';
+import {
+  ActiveGrant,
+  ClientGrant,
+  DpopBinding,
+  Grant,
+  GrantFilter,
+  GrantSummary,
+} from '../grant';
+import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
 import { GrantRecord } from './grant.schema';
 import { isDuplicateKey } from '../../../platform/database/duplicate-key';
@@ -17,9 +25,10 @@ function toSummary(record: GrantRecord): GrantSummary | null {
     clientId: record.clientId,
     sub: record.sub,
     scope: record.scope ?? '',
+    ...(record.grantType !== undefined ? { grantType: record.grantType } : {}),
     // Grants from before the method was kept were password logins; a client's own has none.
-    ...(record.grantType !== undefined
-      ? { grantType: record.grantType }
+    ...(record.grantType === 'client_credentials'
+      ? {}
       : { authMethod: record.authMethod ?? 'password' }),
     ...(record.methodKey !== undefined ? { methodKey: record.methodKey } : {}),
     ...(record.resource !== undefined ? { resource: record.resource } : {}),
@@ -37,9 +46,9 @@ function toGrant(record: GrantRecord): Grant | null {
   const summary = toSummary(record);
   if (!summary || !record.refresh || summary.authMethod === undefined) return null;
   const { grantType, ...userGrant } = summary;
-  void grantType;
   return {
     ...userGrant,
+    ...(grantType === DEVICE_CODE_GRANT_TYPE ? { grantType } : {}),
     authMethod: summary.authMethod,
     refresh: record.refresh,
     ...(record.dpopJkt !== undefined ? { dpopJkt: record.dpopJkt } : {}),
@@ -176,7 +185,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     );
   }
 
-  async isAccessTokenActive(grantId: string, jti: string, now: Date): Promise<boolean> {
+  async activeGrantOf(grantId: string, jti: string, now: Date): Promise<ActiveGrant | null> {
     const live = await this.collection.findOne(
       {
         _id: grantId,
@@ -184,9 +193,10 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         expiresAt: { $gt: now },
         revokedJtis: { $ne: jti },
       },
-      { projection: { _id: 1 }, ...SINGLE_USE_READ },
+      { projection: { _id: 1, grantType: 1 }, ...SINGLE_USE_READ },
     );
-    return live !== null;
+    if (live === null) return null;
+    return live.grantType === undefined ? {} : { grantType: live.grantType };
   }
 
   async rotateRefresh(

@@ -77,7 +77,7 @@ export class TokenExchangeGrant extends GrantHandler {
       audience: request.audience,
     });
     const act = actingClient(client.clientId, subject.act);
-    if (!(await this.grants.isAccessTokenActive(subject.gid, subject.jti, this.clock.now()))) {
+    if ((await this.grants.activeGrantOf(subject.gid, subject.jti, this.clock.now())) === null) {
       throw new InvalidRequest('subject_token has been revoked').because('subject_token_revoked');
     }
     const access = await this.accessTokens.sign({
