@@ -94,14 +94,23 @@ export function usesPrivateKeyJwt(client: Pick<OAuthClient, 'jwks' | 'jwksUri'>)
 }
 
 /**
+ * Whether the client registered itself (RFC 7591 `POST /register`, or a client ID metadata
+ * document): nobody vouched for its name, its redirect URIs or its resources, and anyone can
+ * make one (RFC 9700 §4.11.2: such a client's redirect URI may be a phishing site).
+ */
+export function isSelfRegistered(
+  client: Pick<OAuthClient, 'dynamicallyRegisteredAt' | 'metadataDocument'>,
+): boolean {
+  return client.dynamicallyRegisteredAt !== undefined || client.metadataDocument === true;
+}
+
+/**
  * The client as a metric or span label: the id of a client the operator configured (a bounded
  * set), `registered` for one that registered itself (RFC 7591 or a metadata document URL), whose
  * ids anyone can multiply.
  */
 export function clientLabel(client: OAuthClient): string {
-  return client.dynamicallyRegisteredAt !== undefined || client.metadataDocument === true
-    ? 'registered'
-    : client.clientId;
+  return isSelfRegistered(client) ? 'registered' : client.clientId;
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */

@@ -76,6 +76,24 @@ export interface AuthorizeParams {
   code_challenge_method?: string;
   nonce?: string;
   resource?: string;
+  prompt?: string;
+}
+
+/**
+ * Where /authorize sends the browser back to the client: its 302 `Location`, or, for an error of
+ * a client that registered itself (RFC 9700 §4.11.2), the link on the 400 page shown instead.
+ */
+export function clientResponseOf(res: {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}): URL {
+  if (res.status === 302) return new URL(res.headers.location);
+  const href = /<a id="back-to-client" href="([^"]+)"/.exec(res.text)?.[1];
+  if (res.status !== 400 || href === undefined) {
+    throw new Error(`/authorize answered ${res.status}, neither a redirect nor a link back`);
+  }
+  return new URL(href.replace(/&amp;/g, '&'));
 }
 
 export function authorizePath(params: AuthorizeParams): string {

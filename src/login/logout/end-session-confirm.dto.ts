@@ -30,4 +30,10 @@ export class EndSessionConfirmDto {
 
   @EndSessionParam('The logout request’s state', 'af0ifjsldkj')
   state?: string;
+
+  @EndSessionParam(
+    'The logout request’s id_token_hint, when it was valid for client_id (verified again): the redirect to post_logout_redirect_uri needs it',
+    'eyJhbGciOiJFUzI1NiIsImtpZCI6ImV4YW1wbGUiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
+  )
+  id_token_hint?: string;
 }

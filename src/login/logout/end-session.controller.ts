@@ -43,8 +43,16 @@ export class EndSessionController {
     summary:
       'RP-Initiated Logout: ends the login session the id_token_hint names, or asks the user first; back to a registered post_logout_redirect_uri with state',
   })
-  @ApiResponse({ status: 302, description: 'Signed out; Location is post_logout_redirect_uri' })
-  @ApiResponse({ status: 200, description: 'The confirmation page, or the signed-out page' })
+  @ApiResponse({
+    status: 302,
+    description:
+      'Signed out; Location is post_logout_redirect_uri (only with a valid id_token_hint of that client)',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      'The confirmation page, or the signed-out page (with post_logout_redirect_uri as a link when no valid id_token_hint vouched for it)',
+  })
   @ApiBadRequestResponse({
     description: 'invalid_request: bad id_token_hint, unregistered post_logout_redirect_uri, …',
     type: ErrorResponseDto,

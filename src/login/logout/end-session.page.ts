@@ -12,6 +12,8 @@ export interface ConfirmLogoutView {
   readonly clientId?: string;
   readonly postLogoutRedirectUri?: string;
   readonly state?: string;
+  /** The request's valid id_token_hint, carried on so the confirmation may redirect too. */
+  readonly idTokenHint?: string;
 }
 
 function hidden(name: string, value: string | undefined): string {
@@ -43,19 +45,27 @@ ${hidden('csrf_token', view.csrfToken)}
 ${hidden('client_id', view.clientId)}
 ${hidden('post_logout_redirect_uri', view.postLogoutRedirectUri)}
 ${hidden('state', view.state)}
+${hidden('id_token_hint', view.idTokenHint)}
 <button type="submit" name="decision" value="sign_out">Sign out</button>
 <button type="submit" name="decision" value="stay">Stay signed in</button>
 </form>`,
   });
 }
 
-/** After a logout with nowhere to go back to (no registered post_logout_redirect_uri asked). */
-export function renderSignedOutPage(): string {
+/**
+ * After a logout: with nowhere to go back to (no registered post_logout_redirect_uri asked), or
+ * with one that no valid id_token_hint vouched for (RP-Initiated Logout 1.0 §3), offered as a link.
+ */
+export function renderSignedOutPage(back?: { href: string; clientName?: string }): string {
+  const next =
+    back === undefined
+      ? '<p>You can close this window.</p>'
+      : `<p><a id="post-logout-link" href="${escapeHtml(back.href)}">Return to ${escapeHtml(back.clientName ?? 'the application')} (${escapeHtml(new URL(back.href).host || back.href)})</a></p>`;
   return renderPage({
     title: 'Signed out',
     narrow: true,
     session: null,
-    body: '<h1 id="signed-out">You are signed out</h1>\n<p>You can close this window.</p>',
+    body: `<h1 id="signed-out">You are signed out</h1>\n${next}`,
   });
 }
 

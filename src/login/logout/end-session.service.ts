@@ -32,6 +32,11 @@ interface Return {
   readonly client?: OAuthClient;
   readonly uri?: string;
   readonly state?: string;
+  /**
+   * A valid id_token_hint issued to that client came with the request: the OP may follow the
+   * post-logout URI by itself (§3). Without one, it is offered as a link.
+   */
+  readonly hinted: boolean;
 }
 
 export const UNREGISTERED_POST_LOGOUT_URI =
@@ -42,7 +47,11 @@ export const UNREGISTERED_POST_LOGOUT_URI =
  * browser's session ends it at once; anything else (no hint, another account's or session's)
  * asks the user first (§2: "the OP SHOULD ask the End-User whether to log out"). The browser goes
  * back only to a post_logout_redirect_uri the client registered, compared as an exact string
- * (§3); an unregistered one is refused with an error, never followed (an open redirector).
+ * (§3); an unregistered one is refused with an error, never followed (an open redirector). It is
+ * followed automatically only with a valid id_token_hint issued to that client (§3: without one
+ * "the OP MUST NOT perform post-logout redirection unless [it] has other means of confirming the
+ * legitimacy"; anyone can register a client whose URI is a phishing site, RFC 9700 §4.11.2):
+ * otherwise the signed-out page offers it as a link.
  */
 @Injectable()
 export class EndSessionService {
@@ -66,7 +75,12 @@ export class EndSessionService {
     }
     const clientId =
       params.client_id ?? (hint?.audiences.length === 1 ? hint.audiences[0] : undefined);
-    const back = await this.checkedReturn(clientId, params.post_logout_redirect_uri, params.state);
+    const back = await this.checkedReturn(
+      clientId,
+      params.post_logout_redirect_uri,
+      params.state,
+      hint,
+    );
     const session = await this.sessions.current(http.req);
     if (!session) {
       // Nothing to end here (signed out already, or elsewhere): the request is still answered.
@@ -82,6 +96,10 @@ export class EndSessionService {
         otherSession: hint !== undefined,
         ...(back.uri === undefined ? {} : { postLogoutRedirectUri: back.uri }),
         ...(back.state === undefined ? {} : { state: back.state }),
+        // Carried on and verified again: the confirmation's redirect needs it as this one does.
+        ...(back.hinted && params.id_token_hint !== undefined
+          ? { idTokenHint: params.id_token_hint }
+          : {}),
       }),
     };
   }
@@ -89,10 +107,13 @@ export class EndSessionService {
   /** The confirmation page's answer: CSRF-checked, its redirect checked again. */
   async confirm(form: EndSessionConfirmDto, http: Exchange): Promise<EndSessionOutcome> {
     this.csrf.assertValid(http.req, form.csrf_token);
+    const hint =
+      form.id_token_hint === undefined ? undefined : await this.hints.verify(form.id_token_hint);
     const back = await this.checkedReturn(
       form.client_id,
       form.post_logout_redirect_uri,
       form.state,
+      hint,
     );
     if (form.decision === 'stay') return { kind: 'page', html: renderStillSignedInPage() };
     return this.signOut(http, back);
@@ -109,19 +130,28 @@ export class EndSessionService {
     const location = new URL(back.uri);
     // §3: state is passed back as a query parameter, added to the registered URI's own query.
     if (back.state !== undefined) location.searchParams.append('state', back.state);
-    return { kind: 'redirect', location: location.href };
+    if (back.hinted) return { kind: 'redirect', location: location.href };
+    return {
+      kind: 'page',
+      html: renderSignedOutPage({
+        href: location.href,
+        ...(back.client ? { clientName: back.client.name } : {}),
+      }),
+    };
   }
 
   private async checkedReturn(
     clientId: string | undefined,
     uri: string | undefined,
     state: string | undefined,
+    hint: IdTokenHint | undefined,
   ): Promise<Return> {
     const client = clientId === undefined ? undefined : await this.clients.find(clientId);
     if (clientId !== undefined && !client) {
       throw new InvalidRequest('client_id names no client').because('unknown_client');
     }
-    if (uri === undefined) return { ...(client ? { client } : {}) };
+    const hinted = !!client && hint !== undefined && hint.audiences.includes(client.clientId);
+    if (uri === undefined) return { ...(client ? { client } : {}), hinted };
     if (!client) {
       throw new InvalidRequest(
         'post_logout_redirect_uri needs client_id or id_token_hint to say whose URI it is',
@@ -132,7 +162,7 @@ export class EndSessionService {
         'post_logout_redirect_uri_unregistered',
       );
     }
-    return { client, uri, ...(state === undefined ? {} : { state }) };
+    return { client, uri, ...(state === undefined ? {} : { state }), hinted };
   }
 }
 

@@ -9,7 +9,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
-import { clientLabel, type OAuthClient } from '../../clients/oauth-client';
+import { clientLabel, isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
 import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
@@ -32,7 +32,11 @@ import { Clock } from '../../platform/clock/clock';
 
 /** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
 export type AuthorizationOutcome =
-  | { kind: 'error_page'; error: ProtocolError }
+  /**
+   * An error shown as a page: before the client and redirect URI are known to be genuine (no
+   * way back), or for a self-registered client (`back`: the error response, offered as a link).
+   */
+  | { kind: 'error_page'; error: ProtocolError; back?: string }
   | { kind: 'login'; location: string }
   /** A client that is not first-party, without a remembered consent covering the scope. */
   | {
@@ -51,7 +55,10 @@ export type AuthorizationOutcome =
 /**
  * RFC 6749 §4.1.1 with OAuth 2.1's rules. Until client and redirect URI are known to be genuine,
  * errors are shown as a page (§4.1.2.1: never redirect to an unverified URI); after that they
- * go back to the client with `state` and `iss` (RFC 9207).
+ * go back to the client with `state` and `iss` (RFC 9207), automatically for a client the
+ * operator registered, and as a link on the error page for one that registered itself (RFC 9700
+ * §4.11.2: anyone can register a phishing site as a redirect URI, then send a request that fails
+ * on purpose, or with prompt=none, to be sent there from the issuer's own origin).
  */
 @Injectable()
 export class AuthorizationEndpoint {
@@ -203,14 +210,13 @@ export class AuthorizationEndpoint {
         const kind = error instanceof InvalidRequestUri ? 'par_request_uri' : 'authorization_code';
         this.events.emit(new ChallengeRejected(kind, error.reason, clientLabel(client)));
       }
-      return {
-        ...this.redirect(redirectUri, {
-          error: error.error,
-          error_description: error.description,
-          state,
-        }),
+      const back = this.redirect(redirectUri, {
         error: error.error,
-      };
+        error_description: error.description,
+        state,
+      });
+      if (isSelfRegistered(client)) return { kind: 'error_page', error, back: back.location };
+      return { ...back, error: error.error };
     }
   }
 

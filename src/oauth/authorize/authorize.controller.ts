@@ -21,6 +21,7 @@ import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { renderConsentPage } from '../consent/consent.page';
+import { isSelfRegistered } from '../../clients/oauth-client';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint } from './authorization.endpoint';
 import { AuthorizationRequestDto } from './authorization-request.dto';
@@ -73,7 +74,7 @@ export class AuthorizeController {
             error_description: outcome.error.description,
           });
         } else {
-          sendHtml(response, outcome.error.status, renderErrorPage(outcome.error));
+          sendHtml(response, outcome.error.status, renderErrorPage(outcome.error, outcome.back));
         }
         return;
       case 'consent':
@@ -83,9 +84,7 @@ export class AuthorizeController {
           renderConsentPage({
             clientName: outcome.client.name,
             clientId: outcome.client.clientId,
-            selfAsserted:
-              outcome.client.dynamicallyRegisteredAt !== undefined ||
-              outcome.client.metadataDocument === true,
+            selfAsserted: isSelfRegistered(outcome.client),
             scopes: outcome.scope
               .split(' ')
               .filter((value) => !outcome.alreadyAllowed.includes(value)),

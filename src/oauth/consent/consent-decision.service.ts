@@ -5,6 +5,7 @@ import { TokenConfig } from '../../config/sections/tokens.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
+import { isSelfRegistered } from '../../clients/oauth-client';
 import { safeReturnTo } from '../../login/return-to';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
@@ -18,6 +19,14 @@ import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { requestedScope } from '../authorize/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from './consent.service';
+
+/**
+ * Where the browser goes after the consent screen: a redirect, or (Deny, for a client that
+ * registered itself) a page with the way back to the client as a link.
+ */
+export type ConsentOutcome =
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'denied_page'; readonly clientName: string; readonly back: string };
 
 /**
  * The consent screen's answer (POST /consent). The pending request comes back from the page
@@ -41,7 +50,7 @@ export class ConsentDecisionService {
   ) {}
 
   /** Where the browser goes next. */
-  async decide(form: ConsentFormDto, req: Pick<Request, 'headers'>): Promise<string> {
+  async decide(form: ConsentFormDto, req: Pick<Request, 'headers'>): Promise<ConsentOutcome> {
     // A cross-site form must not be able to click Allow for the user.
     this.csrf.assertValid(req, form.csrf_token);
     const returnTo = form.return_to;
@@ -73,7 +82,9 @@ export class ConsentDecisionService {
 
     // Deny needs no session: the login page offers it too ("Cancel and go back"), to a user who
     // cannot or will not sign in (a step-up to a passkey they do not have); the request's own
-    // registered redirect URI is all it goes to, as /authorize's errors do.
+    // registered redirect URI is all it goes to, as /authorize's errors do: automatically for a
+    // client the operator registered, as a link for one that registered itself (RFC 9700
+    // §4.11.2: a user who declines a phishing client is not sent on to its site).
     if (form.decision === 'deny') {
       const session = await this.sessions.current(req);
       this.logger.log(
@@ -86,11 +97,15 @@ export class ConsentDecisionService {
       url.searchParams.set('error_description', 'The user denied the request');
       if (state !== undefined) url.searchParams.set('state', state);
       url.searchParams.set('iss', this.server.issuer);
-      return url.toString();
+      return isSelfRegistered(client)
+        ? { kind: 'denied_page', clientName: client.name, back: url.toString() }
+        : { kind: 'redirect', location: url.toString() };
     }
 
     const session = await this.sessions.currentOrRefuse(req);
-    if (!session) return `/login?return_to=${encodeURIComponent(returnTo)}`;
+    if (!session) {
+      return { kind: 'redirect', location: `/login?return_to=${encodeURIComponent(returnTo)}` };
+    }
     try {
       // The scope /authorize put before the user (offline_access dropped as it does).
       const scope = requestedScope(client, param('scope'));
@@ -109,6 +124,6 @@ export class ConsentDecisionService {
       // invalid_scope or invalid_target.
       if (!(error instanceof InvalidScope) && !(error instanceof InvalidTarget)) throw error;
     }
-    return returnTo;
+    return { kind: 'redirect', location: returnTo };
   }
 }

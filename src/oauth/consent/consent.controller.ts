@@ -11,6 +11,7 @@ import {
   type HttpRequest as Request,
   type HttpResponse as Response,
   redirect,
+  sendHtml,
 } from '../../platform/http/http-exchange';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
@@ -18,6 +19,7 @@ import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { ConsentDecisionService } from './consent-decision.service';
 import { ConsentFormDto } from './consent-form.dto';
+import { renderConsentDeniedPage } from './consent.page';
 
 @RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')
@@ -29,13 +31,17 @@ export class ConsentController {
   @ApiOperation({
     summary: 'The consent screen’s answer: Allow or Deny (CSRF-protected)',
     description:
-      'Allow remembers the scopes for this user and client and goes back to the pending /authorize request, which then issues the code; Deny redirects to the client with `error=access_denied`, `state` and `iss`.',
+      'Allow remembers the scopes for this user and client and goes back to the pending /authorize request, which then issues the code; Deny redirects to the client with `error=access_denied`, `state` and `iss` (for a client that registered itself: a page with that as a link, RFC 9700 §4.11.2).',
   })
   @ApiConsumes(FORM)
   @ApiBody({ type: ConsentFormDto })
   @ApiResponse({
     status: 303,
     description: 'Allow: the pending /authorize request; Deny: the client with access_denied',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'Deny, for a client that registered itself: a page linking back to it (HTML)',
   })
   @ApiBadRequestResponse({
     description:
@@ -48,7 +54,9 @@ export class ConsentController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    const outcome = await this.decision.decide(form, req);
     // 303: the browser follows with a GET.
-    redirect(req, res, 303, await this.decision.decide(form, req));
+    if (outcome.kind === 'redirect') redirect(req, res, 303, outcome.location);
+    else sendHtml(res, 200, renderConsentDeniedPage(outcome));
   }
 }

@@ -91,3 +91,19 @@ ${
 </div>`,
   });
 }
+
+/**
+ * After Deny, for a client that registered itself (RFC 9700 §4.11.2): not sent on to its site
+ * automatically; the error response is a link the user may follow.
+ */
+export function renderConsentDeniedPage(view: { clientName: string; back: string }): string {
+  return renderPage({
+    title: 'Request denied',
+    narrow: true,
+    body: `<h1 id="consent-denied">You denied the request</h1>
+<div class="card">
+<p><strong>${escapeHtml(view.clientName)}</strong> gets nothing. It registered itself with Proofgate, so you are not sent back to it automatically.</p>
+<p><a id="back-to-client" href="${escapeHtml(view.back)}">Return to ${escapeHtml(new URL(view.back).host || view.back)}</a></p>
+</div>`,
+  });
+}

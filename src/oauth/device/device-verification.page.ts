@@ -1,6 +1,6 @@
 import { escapeHtml, renderPage } from '../../platform/http/html';
-import type { OAuthClient } from '../../clients/oauth-client';
 import { scopeListItems } from '../consent/consent.page';
+import { isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
 
 /** The code entry form: `user_code` prefilled from `verification_uri_complete` (RFC 8628 §3.3.1). */
 export function renderDeviceCodePage(view: {
@@ -46,7 +46,7 @@ export function renderDeviceConfirmPage(view: {
 <div class="card" id="device-confirm">
 <p><strong id="device-client">${escapeHtml(view.client.name)}</strong> <span class="muted">(${escapeHtml(view.client.clientId)})</span> on a device asks to:</p>
 ${
-  view.client.dynamicallyRegisteredAt !== undefined || view.client.metadataDocument === true
+  isSelfRegistered(view.client)
     ? '<p class="muted" id="device-self-asserted">This application registered itself: its name is its own claim, not checked by Proofgate.</p>\n'
     : ''
 }<ul id="device-scopes">

@@ -1,7 +1,7 @@
 import type { RegisteredClientResources } from '../../config/sections/oauth.config';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
 import { InvalidTarget } from '../../platform/errors/protocol-error';
-import type { OAuthClient } from '../../clients/oauth-client';
+import { isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
 
 export interface ResourcePolicy {
   /** ACCESS_TOKEN_AUDIENCE: every client may use it, and it is what no `resource` means. */
@@ -39,10 +39,6 @@ export function checkAuthorizedResource(
     return requested;
   }
   throw new InvalidTarget('resource is not allowed for this client');
-}
-
-function isSelfRegistered(client: ResourceClient): boolean {
-  return client.dynamicallyRegisteredAt !== undefined || client.metadataDocument === true;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

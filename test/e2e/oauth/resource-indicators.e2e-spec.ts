@@ -8,6 +8,7 @@ import {
   obtainCode,
   pkcePair,
   authorizePath,
+  clientResponseOf,
   type Agent,
   clientEntry,
   DEMO_CLIENT,
@@ -218,8 +219,8 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
         .expect(303);
       res = await agent.get(path);
     }
-    expect(res.status).toBe(302);
-    return { location: new URL(res.headers.location), verifier, consentPage };
+    // An error of a self-registered client is a page that links back (RFC 9700 §4.11.2).
+    return { location: clientResponseOf(res), verifier, consentPage };
   }
 
   describe('with the default (https)', () => {

@@ -226,7 +226,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
     expect(await signedIn(browser)).toBe(true);
   });
 
-  it('asks first without a hint: a CSRF-protected form; "Sign out" ends it and goes back', async () => {
+  it('asks first without a hint: a CSRF-protected form; "Sign out" ends it and links back, without a redirect (§3)', async () => {
     const browser = await signIn();
     const page = await browser.get(
       `${issuer}/end_session?client_id=${RP.id}&post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}&state=st-c`,
@@ -261,8 +261,13 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
       decision: 'sign_out',
       csrf_token: csrfOf(html),
     });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`${RP.signedOut}&state=st-c`);
+    // RP-Initiated Logout §3: no id_token_hint, no post-logout redirection; the way back is a link.
+    expect(res.status).toBe(200);
+    const signedOut = await res.text();
+    expect(signedOut).toContain('id="signed-out"');
+    expect(signedOut).toContain(
+      `<a id="post-logout-link" href="${RP.signedOut}&amp;state=st-c">Return to rp-end-session (127.0.0.1:7302)</a>`,
+    );
     expect(await signedIn(browser)).toBe(false);
   });
 
@@ -296,6 +301,52 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
     expect(html).toContain('id="other-session"');
     expect(html).toContain('action="/end_session/confirm"');
     expect(await signedIn(browser)).toBe(true);
+
+    // The hint came back with the form, verified again: the confirmed sign-out may redirect.
+    const confirmed = await browser.postForm(`${issuer}/end_session/confirm`, {
+      client_id: hiddenOf(html, 'client_id')!,
+      id_token_hint: hiddenOf(html, 'id_token_hint')!,
+      decision: 'sign_out',
+      csrf_token: csrfOf(html),
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await signedIn(browser)).toBe(false);
+  });
+
+  it('follows the URI after confirming a request whose hint names another session', async () => {
+    const browser = await signIn();
+    const oldHint = await idToken(browser);
+    await signIn(browser);
+    const url = oidc.buildEndSessionUrl(config, {
+      id_token_hint: oldHint,
+      post_logout_redirect_uri: RP.signedOut,
+      state: 'st-o',
+    });
+    const html = await (await browser.get(url.href)).text();
+    expect(hiddenOf(html, 'id_token_hint')).toBe(oldHint);
+    const confirmed = await browser.postForm(`${issuer}/end_session/confirm`, {
+      client_id: hiddenOf(html, 'client_id')!,
+      post_logout_redirect_uri: hiddenOf(html, 'post_logout_redirect_uri')!,
+      state: hiddenOf(html, 'state')!,
+      id_token_hint: hiddenOf(html, 'id_token_hint')!,
+      decision: 'sign_out',
+      csrf_token: csrfOf(html),
+    });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe(`${RP.signedOut}&state=st-o`);
+
+    // A hint of another client than the form names vouches for nothing: a link, no redirect.
+    const again = await signIn(browser);
+    const page = await (await again.get(`${issuer}/end_session?client_id=${OTHER.id}`)).text();
+    const mixed = await again.postForm(`${issuer}/end_session/confirm`, {
+      client_id: OTHER.id,
+      post_logout_redirect_uri: OTHER.signedOut,
+      id_token_hint: oldHint,
+      decision: 'sign_out',
+      csrf_token: csrfOf(page),
+    });
+    expect(mixed.status).toBe(200);
+    expect(await mixed.text()).toContain('id="post-logout-link"');
   });
 
   it('without a session, still answers: back to the registered URI with state', async () => {
@@ -311,5 +362,16 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(`${RP.signedOut}&state=s0`);
     expect(await signedIn(browser)).toBe(true);
+  });
+
+  it('without a session and without a hint: the signed-out page links back, never redirects (an open redirector otherwise)', async () => {
+    const res = await new CookieBrowser().get(
+      `${issuer}/end_session?client_id=${RP.id}&post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}&state=s1`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain(
+      `<a id="post-logout-link" href="${RP.signedOut}&amp;state=s1">Return to rp-end-session (127.0.0.1:7302)</a>`,
+    );
   });
 });
