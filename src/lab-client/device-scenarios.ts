@@ -14,6 +14,10 @@ const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628 §6.1's alphabet, as the service issues user codes: consonants, no vowels or digits. */
 const USER_CODE_LETTERS = 'BCDFGHJKLMNPQRSTVWXZ';
 const USER = { username: 'user0', password: 'password0' };
+/** The guesser signs in as another account: the throttle counts per account (and network). */
+const GUESSER = { username: 'user1', password: 'password1' };
+/** RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT's default: the codes one account may submit. */
+const USER_CODES_PER_ACCOUNT = 20;
 
 /** What POST /device_authorization answers (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
@@ -47,6 +51,8 @@ export class DeviceLab {
     private readonly signal?: AbortSignal,
     /** The user's browser connects from this local address (see HttpClient). */
     readonly address?: string,
+    /** Who the user's browser signs in as. */
+    private readonly user = USER,
   ) {
     this.api = new HttpClient(baseUrl, signal);
     this.browser = new HttpClient(baseUrl, signal, undefined, address);
@@ -54,19 +60,20 @@ export class DeviceLab {
 
   /**
    * A lab whose user's browser connects from an address of its own: another loopback address (in
-   * 127.0.0.0/8) when the service is on this machine, else the lab's. The verification page
-   * allows 9 codes per address in 10 minutes, right ones included: the rows of one run take 7, a
-   * guesser takes them all, and a run from an address of its own leaves the next run its own.
+   * 127.0.0.0/8, almost surely in a /24 of its own) when the service is on this machine, else the
+   * lab's. The verification page counts codes per account and per network in 10 minutes, right
+   * ones included: the rows of one run take 7 of user0's, a guesser (as user1) takes all of its
+   * own account's, and a network of its own leaves the next run the network's budget.
    */
-  static fromAnotherAddress(baseUrl: string, signal?: AbortSignal): DeviceLab {
+  static fromAnotherAddress(baseUrl: string, signal?: AbortSignal, user = USER): DeviceLab {
     const url = new URL(baseUrl);
     const loopback =
       url.hostname === 'localhost' || (isIP(url.hostname) === 4 && url.hostname.startsWith('127.'));
-    if (!loopback) return new DeviceLab(baseUrl, signal);
+    if (!loopback) return new DeviceLab(baseUrl, signal, undefined, user);
     // An IPv4 source needs an IPv4 destination: localhost may resolve to ::1 first.
     url.hostname = '127.0.0.1';
     const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-    return new DeviceLab(url.origin, signal, address);
+    return new DeviceLab(url.origin, signal, address, user);
   }
 
   /** Two public clients registered for the device grant: the CLI, and another one. */
@@ -121,7 +128,7 @@ export class DeviceLab {
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
     if (!csrf) throw new LabStepFailed(`GET /login: ${page.status}, no csrf_token in the form`);
     const done = await this.browser.post('/login', {
-      form: { ...USER, csrf_token: csrf, return_to: back },
+      form: { ...this.user, csrf_token: csrf, return_to: back },
     });
     if (done.status !== 303 || done.location !== back) {
       throw new LabStepFailed(`POST /login: ${done.status}, not 303 back to /device`);
@@ -218,26 +225,26 @@ export class DeviceLab {
   }
 
   /**
-   * RFC 8628 §5.1: user codes are short, so guesses are throttled: from one address, at most 9
-   * codes in 10 minutes, wrong or right, then 429 until the window ends. The guesser is another
-   * address (a loopback address of its own when the service is on this machine), so the lab's own
-   * rows, and its next run, keep theirs.
+   * RFC 8628 §5.1: user codes are short, so guesses are throttled: one signed-in account submits
+   * at most 20 codes in 10 minutes (and one network 60), wrong or right, then 429 until the
+   * window ends. The guesser is another account (user1) at another address (a loopback address
+   * of its own when the service is on this machine), so the lab's own rows keep theirs.
    */
   async userCodeBruteForce(): Promise<Outcome> {
-    const guesser = DeviceLab.fromAnotherAddress(this.baseUrl, this.signal);
+    const guesser = DeviceLab.fromAnotherAddress(this.baseUrl, this.signal, GUESSER);
     const address = guesser.address;
     let guesses = 0;
     let last: Reply | undefined;
-    while (guesses < 12 && last?.status !== 429) {
+    while (guesses < USER_CODES_PER_ACCOUNT + 3 && last?.status !== 429) {
       last = await guesser.answer(randomUserCode(), 'lookup');
       guesses += 1;
     }
     const wrong = last?.status === 429 ? guesses - 1 : guesses;
     const from = address === undefined ? 'the lab’s own address' : `another address (${address})`;
     return {
-      expected: '429 after at most 9 codes from one address',
-      answered: `${last ? describeReply(last) : 'nothing'} after ${wrong} wrong codes from ${from}`,
-      passed: last?.status === 429 && wrong <= 9,
+      expected: `429 after at most ${USER_CODES_PER_ACCOUNT} codes from one account`,
+      answered: `${last ? describeReply(last) : 'nothing'} after ${wrong} wrong codes of ${GUESSER.username} from ${from}`,
+      passed: last?.status === 429 && wrong <= USER_CODES_PER_ACCOUNT,
     };
   }
 }

@@ -419,7 +419,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   await attempt(
     'device',
     'user code brute force',
-    '429 after at most 9 codes from one address',
+    '429 after at most 20 codes from one account',
     () => device.userCodeBruteForce(),
   );
 

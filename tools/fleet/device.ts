@@ -4,9 +4,9 @@
  * approves the code at /device with user0's login session, and the CLI's poll after the approval
  * is sent as two concurrent copies to two instances on every other flow. Every fourth flow also
  * polls once too early, on purpose, and must be told to slow down. Each browser speaks from an
- * X-Forwarded-For address of its own, as the fleet's loopback proxy would forward distinct users:
- * the verification page's throttle (9 codes per address in 10 minutes) is per address, and one
- * address approves one code here. Every poll is booked for the checks (tools/fleet/checks.ts).
+ * X-Forwarded-For address of its own, as the fleet's loopback proxy would forward distinct users
+ * (the verification page's throttle, per account and per network, is raised out of the way: every
+ * approval is user0's). Every poll is booked for the checks (tools/fleet/checks.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NoAnswer, type Answer, type FleetClient } from './client';

@@ -187,6 +187,9 @@ function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.Proc
     RATE_LIMIT_WALLET_PER_ADDRESS: unlimited,
     RATE_LIMIT_AUTHORIZE_PER_IP: unlimited,
     RATE_LIMIT_METADATA_PER_IP: unlimited,
+    // Every device approval is user0's, from addresses of a few /24s.
+    RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT: unlimited,
+    RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK: unlimited,
     RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT),
     // Device codes polled every 2 s (RFC 8628 §3.5; the default 5 s leaves few polls in a run).
     DEVICE_CODE_INTERVAL_SECONDS: String(DEVICE_CODE_INTERVAL_SECONDS),

@@ -23,6 +23,10 @@ export abstract class RateLimitConfig {
   abstract readonly passkeyPerIp: number;
   /** Accounts created (an account record first written) per hour per IP. */
   abstract readonly accountCreationsPerIpPerHour: number;
+  /** Device user codes submitted at /device per 10 minutes per signed-in account. */
+  abstract readonly deviceUserCodesPerAccount: number;
+  /** Device user codes submitted per 10 minutes per network (an IPv4 /24, an IPv6 /64). */
+  abstract readonly deviceUserCodesPerNetwork: number;
 }
 
 export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
@@ -39,5 +43,7 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     registerPerIp: env.int('RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
     passkeyPerIp: env.int('RATE_LIMIT_PASSKEY_PER_IP', 300, { min: 1 }),
     accountCreationsPerIpPerHour: env.int('ACCOUNT_CREATIONS_PER_IP_PER_HOUR', 20, { min: 1 }),
+    deviceUserCodesPerAccount: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT', 20, { min: 2 }),
+    deviceUserCodesPerNetwork: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK', 60, { min: 2 }),
   });
 }

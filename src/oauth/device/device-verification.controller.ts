@@ -89,8 +89,7 @@ export class DeviceVerificationController {
   @Post()
   @ApiOperation({
     summary: 'The verification page’s answer: look a user code up, then confirm or deny it',
-    description:
-      '`action=lookup` (default) shows the client, its scopes and the code to compare; `approve` or `deny` answers it, once (CSRF-protected). At most 9 codes per address and per code in 10 minutes (429).',
+    description: `\`action=lookup\` (default) shows the client, its scopes and the code to compare; \`approve\` or \`deny\` answers it, once (CSRF-protected). At most RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT codes per signed-in account and RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK per network (an IPv4 /24, an IPv6 /64) in 10 minutes, counted before the lookup (429).`,
   })
   @ApiConsumes(FORM)
   @ApiBody({ type: DeviceVerificationFormDto })
@@ -102,7 +101,8 @@ export class DeviceVerificationController {
     type: ErrorResponseDto,
   })
   @ApiTooManyRequestsResponse({
-    description: 'More than 9 user codes from this address, or for this code, in 10 minutes',
+    description:
+      'More than RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT user codes from this account, or RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK from its network, in 10 minutes',
     type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')

@@ -15,7 +15,8 @@ import type {
   DeviceUserCodePayload,
 } from './device-authorization';
 import type { DeviceAction } from './device-verification-form.dto';
-import { USER_CODE_PER_CODE, USER_CODE_PER_IP } from './device.rate-limits';
+import { USER_CODE_PER_ACCOUNT, USER_CODE_PER_NETWORK } from './device.rate-limits';
+import { subscriberNetwork } from '../../platform/http/client-address';
 import { formatUserCode, normalizeUserCode } from './user-code';
 
 /** What the verification page shows next. */
@@ -38,7 +39,7 @@ const NOT_VALID = 'That code is not valid, or it has expired. Check the code you
 /**
  * The user's side of RFC 8628 (§3.3): a signed-in user types the code their device shows, sees
  * which client asks for what, and confirms or denies. Every submitted code first counts against
- * the throttle (per address and per code), so a guess is refused before it is looked up. The
+ * the throttle (per account and per network), so a guess is refused before it is looked up. The
  * answer spends the user code (one answer per code, atomically) and then moves the device code
  * from pending to approved or denied with a compare-and-set: its client finds out at its next poll.
  */
@@ -62,11 +63,12 @@ export class DeviceVerificationService {
     callerAddress: string,
   ): Promise<DeviceVerificationOutcome> {
     const code = normalizeUserCode(typed);
-    // RFC 8628 §5.1: counted before the lookup, so the 10th try is refused whatever it is.
+    // RFC 8628 §5.1: counted before the lookup, so a try past the budget is refused whatever it
+    // is: the account's own budget, and its network's (all accounts behind one NAT or prefix).
     await this.limiter.hit(
       [
-        { rule: USER_CODE_PER_IP, key: callerAddress },
-        { rule: USER_CODE_PER_CODE, key: code ?? typed.toUpperCase() },
+        { rule: USER_CODE_PER_ACCOUNT, key: session.sub },
+        { rule: USER_CODE_PER_NETWORK, key: subscriberNetwork(callerAddress) },
       ],
       'closed',
     );

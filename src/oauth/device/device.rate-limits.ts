@@ -2,23 +2,29 @@ import type { RateLimitRule } from '../../platform/rate-limit/rate-limit';
 
 /** The window of the user code throttle (RFC 8628 §5.1: "rate-limit user code attempts"). */
 const USER_CODE_WINDOW_MS = 10 * 60_000;
-/**
- * User codes submitted at /device per window, counted before the code is looked up, so the 10th
- * in 10 minutes is refused (429) whatever it is. A legitimate sign-in submits its code twice
- * (look it up, then confirm or deny).
- */
-export const USER_CODE_TRIES = 9;
 
-/** Per address: one source cannot try more than 9 codes in 10 minutes. */
-export const USER_CODE_PER_IP: RateLimitRule = {
-  name: 'device-user-code-ip',
+/**
+ * User codes one signed-in account submits at /device per window
+ * (RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT, 20), counted before the code is looked up, so the
+ * next one is refused (429) whatever it is. A sign-in submits its code twice (look it up, then
+ * confirm or deny). Nobody but the account can spend it.
+ */
+export const USER_CODE_PER_ACCOUNT: RateLimitRule = {
+  name: 'device-user-code-account',
   windowMs: USER_CODE_WINDOW_MS,
-  limit: () => USER_CODE_TRIES,
+  limit: (limits) => limits.deviceUserCodesPerAccount,
 };
 
-/** Per code: one code cannot be tried more than 9 times in 10 minutes, from all sources together. */
-export const USER_CODE_PER_CODE: RateLimitRule = {
-  name: 'device-user-code',
+/**
+ * User codes one network submits per window, its accounts together
+ * (RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK, 60): an IPv4 /24 or an IPv6 /64
+ * (`subscriberNetwork`), so that neither a block of addresses nor new accounts
+ * (ACCOUNT_CREATIONS_PER_IP_PER_HOUR) multiply the guesses; by default three accounts' worth, so
+ * that one guesser behind a NAT cannot lock the others out with one account. There is no count
+ * per code: one any address could spend let anyone who knew a code lock its user out of it.
+ */
+export const USER_CODE_PER_NETWORK: RateLimitRule = {
+  name: 'device-user-code-network',
   windowMs: USER_CODE_WINDOW_MS,
-  limit: () => USER_CODE_TRIES,
+  limit: (limits) => limits.deviceUserCodesPerNetwork,
 };

@@ -23,6 +23,17 @@ export function clientAddress(req: { readonly ip?: string }): string {
   return `${ipaddr.fromByteArray(bytes).toString()}/64`;
 }
 
+/**
+ * The network a `clientAddress` belongs to, as one subscriber or one NAT usually holds it: an
+ * IPv4 address by its /24 (`192.0.2.0/24`), an IPv6 one by its /64 (as `clientAddress` gives it
+ * already). For limits a block of addresses should not multiply (a guess budget).
+ */
+export function subscriberNetwork(address: string): string {
+  if (!isIPv4(address)) return address;
+  const [a, b, c] = address.split('.');
+  return `${a}.${b}.${c}.0/24`;
+}
+
 /** The request's `clientAddress`, for handlers whose services count or key by it. */
 export const CallerAddress = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string =>

@@ -292,7 +292,7 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   [
     'device',
     'user code brute force',
-    /^429 too_many_requests "Too many requests; slow down" after 9 wrong codes from another address \(127\.\d+\.\d+\.\d+\)$/,
+    /^429 too_many_requests "Too many requests; slow down" after 20 wrong codes of user1 from another address \(127\.\d+\.\d+\.\d+\)$/,
   ],
   [
     'private_key_jwt',
