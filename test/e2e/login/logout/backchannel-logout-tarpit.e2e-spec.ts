@@ -171,12 +171,13 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
       Array.from({ length: TARPITS }, (_, i) => HangingReceiver.start(`127.0.0.${i + 2}`)),
     );
     tarpits.push(...hosts);
-    const open = () => hosts.reduce((sum, host) => sum + host.open, 0);
+    // Every tarpit of the file: those of the first test may still hold attempts too.
+    const open = () => tarpits.reduce((sum, tarpit) => sum + tarpit.open, 0);
 
     await expectHealthyRpUnaffected(
       hosts.map((host) => host.url),
       async () => {
-        // Every worker of the self-registered lane is held, each by a host of its own.
+        // As many attempts held as the self-registered lane has workers.
         const until = Date.now() + 10_000;
         while (open() < LANE_WORKERS.self_registered && Date.now() < until) {
           await new Promise((resolve) => setTimeout(resolve, 20));
@@ -184,6 +185,7 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
         expect(open()).toBeGreaterThanOrEqual(LANE_WORKERS.self_registered);
       },
     );
+    // One attempt at a time per host here too.
     expect(Math.max(...hosts.map((host) => host.maxOpen))).toBe(1);
   });
 });
