@@ -1,5 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 
 /** One POST a relying party's back-channel logout endpoint received. */
 export interface ReceivedLogout {
@@ -113,7 +118,10 @@ export class HangingReceiver {
   }
 
   /** Listens on `address` (any of 127/8 is loopback); URLs of it end in `path`. */
-  static async start(address = '127.0.0.1', path = '/backchannel-logout'): Promise<HangingReceiver> {
+  static async start(
+    address = '127.0.0.1',
+    path = '/backchannel-logout',
+  ): Promise<HangingReceiver> {
     const receiver = new HangingReceiver();
     await new Promise<void>((resolve) => receiver.server.listen(0, address, resolve));
     const { port } = receiver.server.address() as AddressInfo;

@@ -68,7 +68,7 @@ class Outbox {
         }
         Object.assign(row, { leaseUntil, leaseOwner: owner, attempts: row.attempts + 1 });
         this.leases.push({ from: now, until: leaseUntil });
-        return Promise.resolve({ delivery: { ...row } as LogoutDelivery, lane, hostTimeouts: 0 });
+        return Promise.resolve({ delivery: { ...row }, lane, hostTimeouts: 0 });
       },
       release: () => Promise.resolve(),
       assignLanes: () => Promise.resolve(0),
@@ -276,7 +276,7 @@ class LanedOutbox {
           case 'refused':
             return Promise.resolve({ ok: false, error: 'HTTP status 500', timedOut: false });
           case 'hang':
-            return new Promise((resolve) => this.hanging.push(() => resolve(timedOut as SendResult)));
+            return new Promise((resolve) => this.hanging.push(() => resolve(timedOut)));
         }
       },
     } as unknown as LogoutDeliverySender;
@@ -404,7 +404,12 @@ describe('LogoutDeliveryPoller: the operator’s lane is never held by self-regi
 describe('the self-registered lane’s circuit breaker and time limits', () => {
   it('backs a host off 30 s after its first timeout, doubling, at most 10 minutes', () => {
     expect([1, 2, 3, 4, 5, 6].map(hostBackoffMs)).toEqual([
-      30_000, 60_000, 120_000, 240_000, 480_000, MAX_HOST_BACKOFF_MS,
+      30_000,
+      60_000,
+      120_000,
+      240_000,
+      480_000,
+      MAX_HOST_BACKOFF_MS,
     ]);
     expect(hostBackoffMs(1_000)).toBe(MAX_HOST_BACKOFF_MS);
   });

@@ -123,7 +123,11 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
       // The database unreachable, say: the next tick tries again.
       this.logger.warn(`Logout delivery round failed: ${(error as Error).message}`);
     };
-    this.sweeps = new Rounds(() => this.sweep(), () => this.stopped, warn);
+    this.sweeps = new Rounds(
+      () => this.sweep(),
+      () => this.stopped,
+      warn,
+    );
     const lane = (name: DeliveryLane) =>
       new WorkerPool<Claimed>(
         LANE_WORKERS[name],
@@ -191,9 +195,7 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     if (this.stopped) return null;
     const now = this.clock.now();
     // The lane's time limit: a suspect host's shorter one only shortens the attempt.
-    const leaseUntil = new Date(
-      now.getTime() + laneTimeoutMs(lane, this.logout) + LEASE_MARGIN_MS,
-    );
+    const leaseUntil = new Date(now.getTime() + laneTimeoutMs(lane, this.logout) + LEASE_MARGIN_MS);
     const claimed = await this.outbox.claimDue(lane, this.owner, now, leaseUntil);
     return claimed ? { ...claimed, leaseUntil } : null;
   }

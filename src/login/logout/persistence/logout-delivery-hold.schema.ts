@@ -1,13 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
-export const LOGOUT_DELIVERY_HOLD_COLLECTION = 'logout_delivery_holds';
+export const LOGOUT_HOLD_COLLECTION = 'logout_holds';
 
 /**
  * What keeps the self-registered lane to one attempt at a time per client and per host across
  * every instance: one record per key (`client:<client_id>`, `host:<host>`), taken with one
  * conditional upsert for as long as the attempt's lease, and, for a host, its circuit breaker.
  */
-@Schema({ collection: LOGOUT_DELIVERY_HOLD_COLLECTION, versionKey: false, strict: 'throw' })
+@Schema({ collection: LOGOUT_HOLD_COLLECTION, versionKey: false, strict: 'throw' })
 export class LogoutDeliveryHoldRecord {
   @Prop({ type: String, required: true })
   _id!: string;

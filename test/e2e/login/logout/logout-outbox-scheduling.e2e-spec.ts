@@ -10,7 +10,7 @@
  */
 import { LogoutDeliveryRepository } from '../../../../src/login/logout/logout-delivery.repository';
 import type { NewLogoutDelivery } from '../../../../src/login/logout/logout-delivery';
-import { LOGOUT_DELIVERY_HOLD_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery-hold.schema';
+import { LOGOUT_HOLD_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery-hold.schema';
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery.schema';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
@@ -37,7 +37,7 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
   afterAll(() => t.close());
   beforeEach(async () => {
     await t.connection.collection(LOGOUT_DELIVERY_COLLECTION).deleteMany({});
-    await t.connection.collection(LOGOUT_DELIVERY_HOLD_COLLECTION).deleteMany({});
+    await t.connection.collection(LOGOUT_HOLD_COLLECTION).deleteMany({});
   });
 
   const rows = () => t.connection.collection(LOGOUT_DELIVERY_COLLECTION);
@@ -169,7 +169,13 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
     }
     expect(await outbox.keepNewest(self('g'), 5, at(20_000))).toBe(7);
     const kept = await rows().find({ status: 'pending' }).sort({ createdAt: 1 }).toArray();
-    expect(kept.map((row) => row.sid)).toEqual(['sid-7', 'sid-8', 'sid-9', 'sid-10', 'sid-11']);
+    expect(kept.map((row) => row.sid as string)).toEqual([
+      'sid-7',
+      'sid-8',
+      'sid-9',
+      'sid-10',
+      'sid-11',
+    ]);
     const dropped = await rows().find({ status: 'dropped' }).toArray();
     expect(dropped).toHaveLength(7);
     expect(dropped[0].lastError).toBe('more than 5 logout tokens waiting for this client');

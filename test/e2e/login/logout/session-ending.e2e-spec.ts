@@ -11,10 +11,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import { decodeJwt } from 'jose';
 import type { Model } from 'mongoose';
 import request from 'supertest';
-import type {
-  DeliveryLane,
-  NewLogoutDelivery,
-} from '../../../../src/login/logout/logout-delivery';
+import type { DeliveryLane, NewLogoutDelivery } from '../../../../src/login/logout/logout-delivery';
 import type { HostState } from '../../../../src/login/logout/logout-delivery.lanes';
 import {
   LogoutDeliveryRepository,
