@@ -17,7 +17,7 @@ export abstract class LogoutConfig {
   /**
    * One attempt's time limit for a client that registered itself (RFC 7591, or a client ID
    * metadata document): anyone may name a URI that never answers, and each such attempt holds
-   * a worker of the self-registered lane this long.
+   * a worker of the self-registered lane this long. Never more than `timeoutMs` (laneTimeoutMs).
    */
   abstract readonly selfRegisteredTimeoutMs: number;
   /**

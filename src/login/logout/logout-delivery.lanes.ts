@@ -23,9 +23,14 @@ export const SUSPECT_HOST_TIMEOUT_MS = 1_000;
 export const FIRST_HOST_BACKOFF_MS = 30_000;
 export const MAX_HOST_BACKOFF_MS = 10 * 60 * 1000;
 
-/** The time limit of an attempt in `lane` at a host in its usual state. */
+/**
+ * The time limit of an attempt in `lane` at a host in its usual state. A self-registered client's
+ * is never longer than an operator's client's, whatever the two settings say.
+ */
 export function laneTimeoutMs(lane: DeliveryLane, config: LogoutConfig): number {
-  return lane === 'operator' ? config.timeoutMs : config.selfRegisteredTimeoutMs;
+  return lane === 'operator'
+    ? config.timeoutMs
+    : Math.min(config.selfRegisteredTimeoutMs, config.timeoutMs);
 }
 
 /**

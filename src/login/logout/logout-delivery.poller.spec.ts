@@ -418,5 +418,7 @@ describe('the self-registered lane’s circuit breaker and time limits', () => {
     const config = { ...LANED_CONFIG, selfRegisteredTimeoutMs: 500 } as LogoutConfig;
     expect(attemptTimeoutMs('self_registered', config, 3)).toBe(500);
     expect(attemptTimeoutMs('operator', config, 3)).toBe(config.timeoutMs);
+    const operatorShorter = { ...LANED_CONFIG, timeoutMs: 1_500 } as LogoutConfig;
+    expect(attemptTimeoutMs('self_registered', operatorShorter, 0)).toBe(1_500);
   });
 });
