@@ -97,7 +97,7 @@ export class LogoutReceiver {
 /**
  * A relying party's back-channel logout endpoint that accepts the connection and never answers (a
  * tarpit): it reads nothing, writes nothing, and holds each connection until the client gives up
- * or `close` ends it. Counts the connections open at once, per listening address.
+ * or `close` ends it. Counts the connections it holds at once.
  */
 export class HangingReceiver {
   private readonly sockets = new Set<Socket>();

@@ -5,14 +5,18 @@
  * user who then signs out, queue 50 deliveries that each hold an attempt for its whole time
  * limit; a real user signing out of an operator-registered RP right after must still have the
  * RP's logout token within 2 s. Once with every tarpit on one host, once on 50 hosts. Before the
- * outbox had lanes, that token waited behind the 50 (4 workers, 5 s each: about a minute).
+ * outbox had lanes, that token waited behind the 50 (4 workers, 5 s each: about a minute). And a
+ * user signing out of 12 sessions of one such client everywhere leaves it its newest
+ * BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING logout tokens waiting, not 12 hours of retries.
  */
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { LANE_WORKERS } from '../../../../src/login/logout/logout-delivery.lanes';
+import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery.schema';
 import { UserAccountService } from '../../../../src/login/users/user-account.service';
 import { HangingReceiver, LogoutReceiver } from '../../../support/logout-receiver';
 import { exchangeCode, login, obtainCode, pkcePair, type Agent } from '../../../support/oauth';
+import { sample } from '../../../support/metrics';
 import { register } from '../../../support/registration';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
@@ -22,7 +26,9 @@ const RP = {
   redirectUri: 'http://127.0.0.1:7303/callback',
 };
 const CALLBACK = 'http://127.0.0.1:53682/callback';
+const METRIC = 'proofgate_backchannel_logout_deliveries_total';
 const TARPITS = 50;
+const MAX_PENDING = 5;
 /** What the issue asks: the operator's RP hears of the logout within 2 s. */
 const DEADLINE_MS = 2_000;
 
@@ -44,12 +50,14 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
 
   beforeAll(async () => {
     healthy = await LogoutReceiver.start();
-    // Every setting at its default but the rate limits: one address registers 100 clients.
+    // Every setting at its default but the rate limits (one address registers 100 clients) and
+    // the cap of the last test.
     t = await createTestApp({
       ISSUER: 'http://localhost:25000',
       RATE_LIMIT_LOGIN_PER_IP: '1000',
       RATE_LIMIT_REGISTER_PER_IP: '1000',
       RATE_LIMIT_AUTHORIZE_PER_IP: '1000',
+      BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING: String(MAX_PENDING),
       OAUTH_CLIENTS: JSON.stringify([
         {
           client_id: RP.id,
@@ -70,11 +78,14 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
 
   const server = () => t.app.getHttpServer();
 
-  async function signedIn(): Promise<Agent> {
-    const username = `tarpit-user-${++users}`;
-    await t.app.get(UserAccountService).register(username, 'a-tarpit-password-1');
+  /** A browser signed in as `username` (a fresh user by default). */
+  async function signedIn(username?: string): Promise<Agent> {
+    const name = username ?? `tarpit-user-${++users}`;
+    if (username === undefined) {
+      await t.app.get(UserAccountService).register(name, 'a-tarpit-password-1');
+    }
     const agent = request.agent(server());
-    await login(agent, '/', username, 'a-tarpit-password-1');
+    await login(agent, '/', name, 'a-tarpit-password-1');
     return agent;
   }
 
@@ -84,17 +95,21 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
     await agent.post('/logout').type('form').send({ csrf_token: csrf }).expect(303);
   }
 
-  /**
-   * A client registered by anyone (RFC 7591) with `logoutUri`, given tokens in `agent`'s login
-   * session through the consent screen: the session's end queues a logout token for it.
-   */
-  async function selfRegisteredWithTokens(agent: Agent, logoutUri: string): Promise<void> {
+  /** A client registered by anyone (RFC 7591) whose logout tokens go to `logoutUri`. */
+  async function selfRegistered(logoutUri: string): Promise<string> {
     const registered = await register(t, {
       redirect_uris: [CALLBACK],
       token_endpoint_auth_method: 'none',
       backchannel_logout_uri: logoutUri,
     }).expect(201);
-    const clientId = (registered.body as { client_id: string }).client_id;
+    return (registered.body as { client_id: string }).client_id;
+  }
+
+  /**
+   * Tokens of `clientId` in `agent`'s login session (through the consent screen the first time):
+   * the session's end queues a logout token for the client.
+   */
+  async function tokensOf(agent: Agent, clientId: string): Promise<void> {
     const { verifier, challenge } = pkcePair();
     const authorize = `/authorize?${new URLSearchParams({
       client_id: clientId,
@@ -105,14 +120,17 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
       code_challenge: challenge,
       code_challenge_method: 'S256',
     }).toString()}`;
-    const screen = await agent.get(authorize).expect(200);
-    const allowed = await agent
-      .post('/consent')
-      .type('form')
-      .send({ ...consentForm(screen.text), decision: 'allow' })
-      .expect(303);
-    const back = await agent.get(allowed.headers.location).expect(302);
-    const code = new URL(back.headers.location).searchParams.get('code')!;
+    let answer = await agent.get(authorize);
+    if (answer.status === 200) {
+      const allowed = await agent
+        .post('/consent')
+        .type('form')
+        .send({ ...consentForm(answer.text), decision: 'allow' })
+        .expect(303);
+      answer = await agent.get(allowed.headers.location);
+    }
+    expect(answer.status).toBe(302);
+    const code = new URL(answer.headers.location).searchParams.get('code')!;
     await exchangeCode(server(), code, verifier, { id: clientId, redirectUri: CALLBACK }).expect(
       200,
     );
@@ -139,7 +157,7 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
    */
   async function expectHealthyRpUnaffected(uris: string[], busy: () => Promise<void>) {
     const attacker = await signedIn();
-    for (const uri of uris) await selfRegisteredWithTokens(attacker, uri);
+    for (const uri of uris) await tokensOf(attacker, await selfRegistered(uri));
     const victim = await operatorRpUser();
     healthy.reset();
 
@@ -187,5 +205,41 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
     );
     // One attempt at a time per host here too.
     expect(Math.max(...hosts.map((host) => host.maxOpen))).toBe(1);
+  });
+
+  it('one self-registered client, 12 sessions signed out everywhere: its 5 newest logout tokens wait, the 7 oldest are dropped and counted', async () => {
+    const tarpit = await HangingReceiver.start('127.0.0.60');
+    tarpits.push(tarpit);
+    const clientId = await selfRegistered(tarpit.url);
+    const username = `tarpit-user-${++users}`;
+    await t.app.get(UserAccountService).register(username, 'a-tarpit-password-1');
+    const sessions: Agent[] = [];
+    for (let i = 0; i < 12; i++) sessions.push(await signedIn(username));
+    for (const agent of sessions) await tokensOf(agent, clientId);
+    const { code, verifier } = await obtainCode(sessions[0], { scope: 'openid account' });
+    const account = (await exchangeCode(server(), code, verifier).expect(200)).body as {
+      access_token: string;
+    };
+    const dropped = async () =>
+      sample((await t.http().get('/metrics').expect(200)).text, METRIC, { outcome: 'dropped' });
+    const before = await dropped();
+
+    await t
+      .http()
+      .delete('/account/sessions')
+      .set('Authorization', `Bearer ${account.access_token}`)
+      .expect(200);
+
+    const rows = await t.connection
+      .collection(LOGOUT_DELIVERY_COLLECTION)
+      .find({ clientId })
+      .toArray();
+    expect(rows).toHaveLength(12);
+    const byStatus = (status: string) => rows.filter((row) => row.status === status).length;
+    expect({ pending: byStatus('pending'), dropped: byStatus('dropped') }).toEqual({
+      pending: MAX_PENDING,
+      dropped: 12 - MAX_PENDING,
+    });
+    expect((await dropped()) - before).toBe(12 - MAX_PENDING);
   });
 });
