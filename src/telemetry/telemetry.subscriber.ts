@@ -9,7 +9,10 @@ import {
 import { ChallengeFiguresRecorder } from '../compare/figures/challenge-figures.recorder';
 import { AuthorizationRequested } from '../oauth/authorize/authorization.events';
 import { TokenRequestCompleted } from '../oauth/token/token.events';
-import { LogoutDeliveryAttempted } from '../login/logout/backchannel-logout.events';
+import {
+  LogoutDeliveriesDropped,
+  LogoutDeliveryAttempted,
+} from '../login/logout/backchannel-logout.events';
 import { Clock } from '../platform/clock/clock';
 import { SecurityEventDetected } from '../platform/events/domain-events';
 import { DatabaseReachabilityChanged } from '../platform/database/database.events';
@@ -130,6 +133,11 @@ export class TelemetrySubscriber {
   @OnEvent(LogoutDeliveryAttempted.type)
   logoutDeliveryAttempted(event: LogoutDeliveryAttempted): void {
     this.metrics.backchannelLogoutDeliveries.inc({ outcome: event.outcome });
+  }
+
+  @OnEvent(LogoutDeliveriesDropped.type)
+  logoutDeliveriesDropped(event: LogoutDeliveriesDropped): void {
+    this.metrics.backchannelLogoutDeliveries.inc({ outcome: 'dropped' }, event.count);
   }
 
   @OnEvent(GrantRevoked.type)

@@ -1,5 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 
 /** One POST a relying party's back-channel logout endpoint received. */
 export interface ReceivedLogout {
@@ -85,6 +90,65 @@ export class LogoutReceiver {
   }
 
   close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * A relying party's back-channel logout endpoint that accepts the connection and never answers (a
+ * tarpit): it reads nothing, writes nothing, and holds each connection until the client gives up
+ * or `close` ends it. Counts the connections it holds at once.
+ */
+export class HangingReceiver {
+  private readonly sockets = new Set<Socket>();
+  /** The most connections open at once. */
+  maxOpen = 0;
+  private waiters: Array<() => void> = [];
+  private readonly server: NetServer;
+  url = '';
+
+  private constructor() {
+    this.server = createNetServer((socket) => {
+      this.sockets.add(socket);
+      this.maxOpen = Math.max(this.maxOpen, this.sockets.size);
+      socket.on('error', () => undefined);
+      socket.on('close', () => this.sockets.delete(socket));
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  /** Listens on `address` (any of 127/8 is loopback); URLs of it end in `path`. */
+  static async start(
+    address = '127.0.0.1',
+    path = '/backchannel-logout',
+  ): Promise<HangingReceiver> {
+    const receiver = new HangingReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, address, resolve));
+    const { port } = receiver.server.address() as AddressInfo;
+    receiver.url = `http://${address}:${port}${path}`;
+    return receiver;
+  }
+
+  /** Connections open now. */
+  get open(): number {
+    return this.sockets.size;
+  }
+
+  /** Resolves once a connection was accepted (fails after `timeoutMs`). */
+  async waitForConnection(timeoutMs = 10_000): Promise<void> {
+    if (this.sockets.size > 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no connection to the tarpit')), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Ends every connection held, and stops listening. */
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -15,6 +15,17 @@ export abstract class LogoutConfig {
   /** One attempt's time limit (name resolution, connection, answer). */
   abstract readonly timeoutMs: number;
   /**
+   * One attempt's time limit for a client that registered itself (RFC 7591, or a client ID
+   * metadata document): anyone may name a URI that never answers, and each such attempt holds
+   * a worker of the self-registered lane this long. Never more than `timeoutMs` (laneTimeoutMs).
+   */
+  abstract readonly selfRegisteredTimeoutMs: number;
+  /**
+   * Logout tokens one self-registered client may have waiting: past it, its oldest are dropped
+   * (counted `dropped`), so the newest logouts are the ones kept.
+   */
+  abstract readonly selfRegisteredMaxPending: number;
+  /**
    * BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: deliver over plain http and to loopback and private
    * addresses, and let clients register an http `backchannel_logout_uri` on a loopback host or a
    * private IP literal. On by default outside production (a client under development on
@@ -38,6 +49,14 @@ export function readLogoutConfig(env: EnvReader, server: ServerConfig): LogoutCo
     }),
     firstRetryMs: env.int('BACKCHANNEL_LOGOUT_FIRST_RETRY_MS', 2_000, { min: 50, max: 300_000 }),
     timeoutMs: env.int('BACKCHANNEL_LOGOUT_TIMEOUT_MS', 5_000, { min: 200, max: 30_000 }),
+    selfRegisteredTimeoutMs: env.int('BACKCHANNEL_LOGOUT_SELF_REGISTERED_TIMEOUT_MS', 2_000, {
+      min: 200,
+      max: 30_000,
+    }),
+    selfRegisteredMaxPending: env.int('BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING', 20, {
+      min: 1,
+      max: 10_000,
+    }),
     allowPrivate: env.bool('BACKCHANNEL_LOGOUT_ALLOW_PRIVATE', !server.isProduction),
   });
 }

@@ -10,10 +10,21 @@ export class LogoutDeliveriesQueued implements DomainEvent {
 
 /**
  * One attempt to POST a logout token: `delivered`; `retrying` (it failed, another attempt is
- * due); `failed` (it failed and the retry time is over: the client never heard of the logout).
+ * due); `failed` (it failed and the retry time is over: the client never heard of the logout;
+ * also a delivery left unattempted past its retry time, its host in backoff).
  */
 export class LogoutDeliveryAttempted implements DomainEvent {
   static readonly type = 'logout.delivery_attempted';
   readonly type = LogoutDeliveryAttempted.type;
-  constructor(readonly outcome: DeliveryOutcome) {}
+  constructor(readonly outcome: Exclude<DeliveryOutcome, 'dropped'>) {}
+}
+
+/**
+ * Logout tokens dropped unattempted: a self-registered client had more than
+ * BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING waiting, and its oldest went.
+ */
+export class LogoutDeliveriesDropped implements DomainEvent {
+  static readonly type = 'logout.deliveries_dropped';
+  readonly type = LogoutDeliveriesDropped.type;
+  constructor(readonly count: number) {}
 }

@@ -11,18 +11,24 @@ import { LogoutConfig } from '../../config/sections/logout.config';
 import { Clock } from '../../platform/clock/clock';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { LogoutDeliveriesQueued, LogoutDeliveryAttempted } from './backchannel-logout.events';
-import type { LogoutDelivery } from './logout-delivery';
-import { LogoutDeliveryRepository } from './logout-delivery.repository';
-import { LogoutDeliverySender } from './logout-delivery.sender';
+import { DELIVERY_LANES, type DeliveryLane, type LogoutDelivery } from './logout-delivery';
+import {
+  LANE_WORKERS,
+  attemptTimeoutMs,
+  hostAfterAttempt,
+  laneTimeoutMs,
+} from './logout-delivery.lanes';
+import { LogoutDeliveryRepository, type ClaimedDelivery } from './logout-delivery.repository';
+import { LogoutDeliverySender, type SendResult } from './logout-delivery.sender';
+import { WorkerPool } from './worker-pool';
 import { SessionLogout } from './session-logout.service';
 
 /** The longest wait between two attempts of one delivery. */
 export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
-/** Deliveries one instance attempts at once. */
-const WORKERS = 4;
 /**
  * A lease outlives the attempt's time limit by this much (a slow instance, a slow database). The
- * attempt's POST is cut at BACKCHANNEL_LOGOUT_TIMEOUT_MS, name resolution and answer included
+ * attempt's POST is cut at its lane's time limit (BACKCHANNEL_LOGOUT_TIMEOUT_MS, or
+ * BACKCHANNEL_LOGOUT_SELF_REGISTERED_TIMEOUT_MS), name resolution and answer included
  * (GuardedFetcher), and is never retried within one claim: no attempt outlives its lease.
  */
 export const LEASE_MARGIN_MS = 30_000;
@@ -32,6 +38,13 @@ export const LEASE_MARGIN_MS = 30_000;
  */
 export const FIRST_RECORD_WAIT_MS = 250;
 const MAX_RECORD_WAIT_MS = 4_000;
+/**
+ * How often an instance gives up deliveries left pending past their give-up time (their host in
+ * backoff) and puts rows of an older version into their lane.
+ */
+export const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** Rows of an older version given a lane per housekeeping. */
+const LANES_ASSIGNED_PER_ROUND = 500;
 
 /** The wait after the `attempts`-th failure: `firstRetryMs`, doubling, at most 5 minutes. */
 export function retryDelayMs(firstRetryMs: number, attempts: number): number {
@@ -39,13 +52,53 @@ export function retryDelayMs(firstRetryMs: number, attempts: number): number {
 }
 
 /**
+ * Runs `round` at most once at a time; asked while it runs, it runs once more after (new work
+ * may be due by then).
+ */
+class Rounds {
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(
+    private readonly round: () => Promise<void>,
+    private readonly stopped: () => boolean,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  run(): Promise<void> {
+    if (this.stopped()) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.round()
+      .catch(this.onError)
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped()) {
+          this.again = false;
+          void this.run();
+        }
+      });
+    return this.running;
+  }
+
+  /** The round under way, if any. */
+  settled(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+}
+
+/**
  * Each instance's poller of the back-channel logout outbox: every BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS
  * (and at once when this instance queued logout tokens) it finishes the session endings another
- * instance abandoned (SessionLogout.sweep), then claims due deliveries, one lease each
- * (LogoutDeliveryRepository), and attempts them. A failure is retried with exponential backoff
- * until the delivery's give-up time. The timer is unref'd, and shutdown waits for the attempts
- * under way (each bounded by BACKCHANNEL_LOGOUT_TIMEOUT_MS); an instance killed mid-attempt
- * leaves its lease to run out, and another instance retries.
+ * instance abandoned (SessionLogout.sweep), and each lane's workers claim due deliveries, one
+ * lease each (LogoutDeliveryRepository), and attempt them, LANE_WORKERS at a time (WorkerPool:
+ * an idle lane costs one claim a tick). The lanes run apart: the operator's relying parties are
+ * attempted whatever the self-registered lane is waiting on.
+ * A failure is retried with exponential backoff until the delivery's give-up time. The timer is
+ * unref'd, and shutdown waits for the attempts under way (each bounded by its time limit); an
+ * instance killed mid-attempt leaves its lease to run out, and another instance retries.
  */
 @Injectable()
 export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -53,9 +106,10 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
   /** This instance, as lease owner: random per process start. */
   private readonly owner = randomToken(12);
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
   private stopped = false;
+  private lastHousekeeping = 0;
+  private readonly sweeps: Rounds;
+  private readonly lanes: Readonly<Record<DeliveryLane, WorkerPool<Claimed>>>;
 
   constructor(
     private readonly outbox: LogoutDeliveryRepository,
@@ -64,7 +118,25 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly sessionLogout: SessionLogout,
-  ) {}
+  ) {
+    const warn = (error: unknown) => {
+      // The database unreachable, say: the next tick tries again.
+      this.logger.warn(`Logout delivery round failed: ${(error as Error).message}`);
+    };
+    this.sweeps = new Rounds(
+      () => this.sweep(),
+      () => this.stopped,
+      warn,
+    );
+    const lane = (name: DeliveryLane) =>
+      new WorkerPool<Claimed>(
+        LANE_WORKERS[name],
+        () => this.claim(name),
+        (claimed) => this.attempt(claimed),
+        warn,
+      );
+    this.lanes = { operator: lane('operator'), self_registered: lane('self_registered') };
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.poll(), this.logout.pollIntervalMs);
@@ -75,7 +147,10 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await Promise.all([
+      this.sweeps.settled(),
+      ...DELIVERY_LANES.map((lane) => this.lanes[lane].idle()),
+    ]);
   }
 
   @OnEvent(LogoutDeliveriesQueued.type)
@@ -83,61 +158,70 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     void this.poll();
   }
 
-  /** Starts a round unless one is under way (which then runs once more: new rows may be due). */
-  poll(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.round()
-      .catch((error: unknown) => {
-        // The database unreachable, say: the next tick tries again.
-        this.logger.warn(`Logout delivery round failed: ${(error as Error).message}`);
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          void this.poll();
-        }
-      });
-    return this.running;
-  }
-
   /**
-   * An idle round costs two queries: session endings an instance left unfinished (they queue
-   * deliveries), then the outbox; with deliveries due, up to WORKERS attempts run at once.
+   * Starts a sweep unless one is under way, and wakes a worker of each lane; resolves once they
+   * are all done.
    */
-  private async round(): Promise<void> {
-    if (!this.stopped) await this.sessionLogout.sweep();
-    const first = await this.claim();
-    if (!first) return;
+  async poll(): Promise<void> {
+    if (this.stopped) return;
+    for (const lane of DELIVERY_LANES) this.lanes[lane].wake();
     await Promise.all([
-      this.work(first),
-      ...Array.from({ length: WORKERS - 1 }, () => this.work()),
+      this.sweeps.run(),
+      ...DELIVERY_LANES.map((lane) => this.lanes[lane].idle()),
     ]);
   }
 
-  private async work(first?: Claimed): Promise<void> {
-    let claimed = first ?? (await this.claim());
-    while (claimed) {
-      await this.attempt(claimed);
-      claimed = await this.claim();
+  /**
+   * Session endings an instance left unfinished (they queue deliveries, and say so: the lanes
+   * look again), and now and then the outbox's housekeeping.
+   */
+  private async sweep(): Promise<void> {
+    await this.sessionLogout.sweep();
+    const now = this.clock.now();
+    if (this.stopped || now.getTime() - this.lastHousekeeping < HOUSEKEEPING_INTERVAL_MS) return;
+    this.lastHousekeeping = now.getTime();
+    await this.outbox.assignLanes(LANES_ASSIGNED_PER_ROUND);
+    const givenUp = await this.outbox.giveUpOverdue(
+      new Date(now.getTime() - MAX_RETRY_DELAY_MS),
+      now,
+    );
+    if (givenUp > 0) {
+      this.logger.warn(`${givenUp} logout token(s) given up unattempted past their retry time`);
+      for (let i = 0; i < givenUp; i++) this.events.emit(new LogoutDeliveryAttempted('failed'));
     }
   }
 
-  private async claim(): Promise<Claimed | null> {
+  private async claim(lane: DeliveryLane): Promise<Claimed | null> {
     if (this.stopped) return null;
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + this.logout.timeoutMs + LEASE_MARGIN_MS);
-    const delivery = await this.outbox.claimDue(this.owner, now, leaseUntil);
-    return delivery ? { delivery, leaseUntil } : null;
+    // The lane's time limit: a suspect host's shorter one only shortens the attempt.
+    const leaseUntil = new Date(now.getTime() + laneTimeoutMs(lane, this.logout) + LEASE_MARGIN_MS);
+    const claimed = await this.outbox.claimDue(lane, this.owner, now, leaseUntil);
+    return claimed ? { ...claimed, leaseUntil } : null;
   }
 
-  private async attempt({ delivery, leaseUntil }: Claimed): Promise<void> {
-    const result = await this.sender.send(delivery);
+  private async attempt(claimed: Claimed): Promise<void> {
+    const { delivery, lane, hostTimeouts } = claimed;
+    const result = await this.sender.send(
+      delivery,
+      attemptTimeoutMs(lane, this.logout, hostTimeouts),
+    );
     const now = this.clock.now();
+    await this.record(claimed, result, now);
+    await this.outbox.release(
+      claimed,
+      this.owner,
+      this.clock.now(),
+      hostAfterAttempt(hostTimeouts, !result.ok && result.timedOut, now),
+    );
+  }
+
+  /** The attempt's outcome on the row: delivered, due again later, or given up. */
+  private async record(
+    { delivery, leaseUntil }: Claimed,
+    result: SendResult,
+    now: Date,
+  ): Promise<void> {
     if (result.ok) {
       if (await this.recordDelivered(delivery, leaseUntil)) {
         this.events.emit(new LogoutDeliveryAttempted('delivered'));
@@ -190,7 +274,6 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
 }
 
 /** A delivery this instance claimed, and until when its lease holds. */
-interface Claimed {
-  readonly delivery: LogoutDelivery;
+interface Claimed extends ClaimedDelivery {
   readonly leaseUntil: Date;
 }

@@ -4,13 +4,17 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { isOperatorClientId } from '../../protocol-rules/client-id';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
 import { LogoutTokenService } from '../../tokens/logout-token.service';
-import type { LogoutDelivery } from './logout-delivery';
+import { laneOf, type LogoutDelivery } from './logout-delivery';
+import { laneTimeoutMs } from './logout-delivery.lanes';
 
 /** A logout URI's answer is not read: a little of it is allowed, then the exchange is cut. */
 const MAX_ANSWER_BYTES = 4 * 1024;
 
-/** Why an attempt failed: safe to store and log (the fetcher's reason; never the token). */
-export type SendResult = { ok: true } | { ok: false; error: string };
+/**
+ * Why an attempt failed: safe to store and log (the fetcher's reason; never the token); and
+ * whether it ran out of time (the host held the attempt: its circuit breaker counts it).
+ */
+export type SendResult = { ok: true } | { ok: false; error: string; timedOut: boolean };
 
 /**
  * One attempt of a delivery: a freshly signed logout token (its short `exp` counts from now),
@@ -38,7 +42,11 @@ export class LogoutDeliverySender {
     return !this.server.isProduction || isOperatorClientId(clientId);
   }
 
-  async send(delivery: LogoutDelivery): Promise<SendResult> {
+  /** One POST, cut at `timeoutMs` (by default the time limit of the client's lane). */
+  async send(
+    delivery: LogoutDelivery,
+    timeoutMs = laneTimeoutMs(laneOf(delivery.clientId), this.logout),
+  ): Promise<SendResult> {
     const token = await this.tokens.sign({
       clientId: delivery.clientId,
       sub: delivery.sub,
@@ -50,7 +58,7 @@ export class LogoutDeliverySender {
         new URLSearchParams({ logout_token: token }),
         {
           maxBytes: MAX_ANSWER_BYTES,
-          timeoutMs: this.logout.timeoutMs,
+          timeoutMs,
           allowPrivate: this.privateAllowedFor(delivery.clientId),
           accept: '*/*',
         },
@@ -61,7 +69,7 @@ export class LogoutDeliverySender {
       this.logger.warn(
         `Logout token for client ${delivery.clientId} not delivered to ${new URL(delivery.uri).host} (attempt ${delivery.attempts}): ${error.message}`,
       );
-      return { ok: false, error: error.message };
+      return { ok: false, error: error.message, timedOut: error.timedOut };
     }
   }
 }

@@ -1,3 +1,5 @@
+import { isOperatorClientId } from '../../protocol-rules/client-id';
+
 /**
  * One logout token to deliver: one (ended login session, client) pair, OpenID Connect
  * Back-Channel Logout 1.0 §2.5. Kept in a durable outbox until delivered or given up, so that a
@@ -19,8 +21,11 @@ export interface LogoutDelivery {
   readonly attempts: number;
 }
 
-/** How a delivery ended, or how one attempt went. */
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed';
+/**
+ * How a delivery ended, or how one attempt went; `dropped`: given up unattempted, one of more
+ * than BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING waiting for one self-registered client.
+ */
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'dropped';
 
 /** The logout tokens to send when a login session ends: one per client with a logout URI. */
 export interface NewLogoutDelivery {
@@ -28,4 +33,30 @@ export interface NewLogoutDelivery {
   readonly uri: string;
   readonly sub: string;
   readonly sid: string;
+}
+
+/**
+ * Which workers attempt a delivery. The operator's relying parties (OAUTH_CLIENTS,
+ * `proofgate-admin clients add`) have workers of their own that never take a client's that
+ * registered itself (RFC 7591, or a client ID metadata document): anyone may register a
+ * `backchannel_logout_uri` that never answers, and such URIs must not delay the operator's.
+ */
+export type DeliveryLane = 'operator' | 'self_registered';
+
+export const DELIVERY_LANES: readonly DeliveryLane[] = ['operator', 'self_registered'];
+
+export function laneOf(clientId: string): DeliveryLane {
+  return isOperatorClientId(clientId) ? 'operator' : 'self_registered';
+}
+
+/**
+ * The host a delivery goes to, as the per-host rules of the self-registered lane count it: the
+ * name without the port (one machine listening on many ports is one host).
+ */
+export function hostOf(uri: string): string {
+  try {
+    return new URL(uri).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
 }

@@ -10,6 +10,7 @@ import type { GrantFilter, GrantSummary } from '../../tokens/grants/grant';
 import type { GrantRepository } from '../../tokens/grants/grant.repository';
 import { sessionIdOf, type StoredSession } from '../session';
 import type { SessionRepository } from '../session.repository';
+import { LogoutDeliveriesDropped } from './backchannel-logout.events';
 import type { NewLogoutDelivery } from './logout-delivery';
 import type { LogoutDeliveryRepository } from './logout-delivery.repository';
 import type { SessionEnding } from './session-ending';
@@ -99,8 +100,17 @@ class World {
     };
   }
 
+  /** Each cap applied to a client's waiting deliveries, and how many it drops. */
+  readonly capped: { clientId: string; keep: number }[] = [];
+  dropsPerCap = 0;
+
   outboxRepository(): LogoutDeliveryRepository {
-    const repository: Pick<LogoutDeliveryRepository, 'enqueue'> = {
+    const repository: Pick<LogoutDeliveryRepository, 'enqueue' | 'keepNewest'> = {
+      keepNewest: (clientId, keep) => {
+        this.capped.push({ clientId, keep });
+        this.writes.push('oldest over the cap dropped');
+        return Promise.resolve(this.dropsPerCap);
+      },
       enqueue: (deliveries) => {
         this.die('enqueue');
         for (const delivery of deliveries) {
@@ -141,15 +151,32 @@ const RP: Pick<OAuthClient, 'clientId' | 'backchannelLogoutUri'> = {
   clientId: 'rp',
   backchannelLogoutUri: 'https://rp.example/backchannel-logout',
 };
+/** A client that registered itself (RFC 7591). */
+const SELF_REGISTERED: Pick<OAuthClient, 'clientId' | 'backchannelLogoutUri'> = {
+  clientId: `dcr_${'0'.repeat(32)}`,
+  backchannelLogoutUri: 'https://self.example/backchannel-logout',
+};
+const MAX_PENDING = 20;
 
 function setUp() {
   const world = new World();
   const clock = new ManualClock();
   const clients: Pick<ClientRegistry, 'find'> = {
     find: (clientId: string) =>
-      Promise.resolve(clientId === RP.clientId ? (RP as OAuthClient) : null),
+      Promise.resolve(
+        ([RP, SELF_REGISTERED].find((client) => client.clientId === clientId) ??
+          null) as OAuthClient | null,
+      ),
   };
-  const config: Pick<LogoutConfig, 'retryForSeconds'> = { retryForSeconds: 3600 };
+  const config: Pick<LogoutConfig, 'retryForSeconds' | 'selfRegisteredMaxPending'> = {
+    retryForSeconds: 3600,
+    selfRegisteredMaxPending: MAX_PENDING,
+  };
+  const emitter = new EventEmitter2();
+  const dropped: number[] = [];
+  emitter.on(LogoutDeliveriesDropped.type, (event: LogoutDeliveriesDropped) =>
+    dropped.push(event.count),
+  );
   const logout = new SessionLogout(
     world.grantRepository(),
     clients as ClientRegistry,
@@ -158,7 +185,7 @@ function setUp() {
     world.outboxRepository(),
     config as LogoutConfig,
     clock,
-    new DomainEvents(new EventEmitter2()),
+    new DomainEvents(emitter),
   );
   const idHash = sha256Base64Url('a session cookie value');
   const sid = sessionIdOf(idHash);
@@ -170,7 +197,7 @@ function setUp() {
     expiresAt: new Date(clock.now().getTime() + 3600_000),
   });
   world.grants.push({ grantId: 'g1', sid, clientId: RP.clientId, revoked: false });
-  return { world, clock, logout, idHash, sid };
+  return { world, clock, logout, idHash, sid, dropped };
 }
 
 describe('SessionLogout: the end of a login session is durable before the session is gone', () => {
@@ -188,6 +215,19 @@ describe('SessionLogout: the end of a login session is durable before the sessio
       { clientId: 'rp', uri: RP.backchannelLogoutUri, sub: 'user-1', sid },
     ]);
     expect(world.grants[0].revoked).toBe(true);
+  });
+
+  it('keeps a self-registered client to its newest waiting logout tokens, and counts those it drops; an operator’s client has no cap', async () => {
+    const { world, logout, idHash, sid, dropped } = setUp();
+    world.grants.push({ grantId: 'g2', sid, clientId: SELF_REGISTERED.clientId, revoked: false });
+    world.dropsPerCap = 3;
+    await logout.end([idHash], 'logged_out');
+    expect(world.capped).toEqual([{ clientId: SELF_REGISTERED.clientId, keep: MAX_PENDING }]);
+    // The cap is applied once the new logout token is queued: the newest is one of those kept.
+    expect(world.writes.indexOf('oldest over the cap dropped')).toBeGreaterThan(
+      world.writes.indexOf('logout tokens queued'),
+    );
+    expect(dropped).toEqual([3]);
   });
 
   it('dying before the ending is recorded leaves the session alive (the sign-out is to be tried again)', async () => {

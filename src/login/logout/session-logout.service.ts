@@ -10,8 +10,8 @@ import { GrantRevoked } from '../../tokens/grants/grant.events';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { sessionIdOf } from '../session';
 import { SessionRepository } from '../session.repository';
-import { LogoutDeliveriesQueued } from './backchannel-logout.events';
-import type { NewLogoutDelivery } from './logout-delivery';
+import { LogoutDeliveriesDropped, LogoutDeliveriesQueued } from './backchannel-logout.events';
+import { laneOf, type NewLogoutDelivery } from './logout-delivery';
 import type { SessionEnding } from './session-ending';
 import { SessionEndingRepository } from './session-ending.repository';
 import { LogoutDeliveryRepository } from './logout-delivery.repository';
@@ -214,6 +214,7 @@ export class SessionLogout {
       now,
       new Date(now.getTime() + this.logout.retryForSeconds * 1000),
     );
+    await this.capSelfRegistered(deliveries, now);
     const count = await this.grants.revokeAll({ sid: session.sid }, session.reason, now);
     for (let i = 0; i < count; i++) this.events.emit(new GrantRevoked(session.reason));
     await this.endings.finish(session.sid, this.clock.now());
@@ -222,6 +223,28 @@ export class SessionLogout {
       `Login session of ${session.sub} ended (${session.reason}): ${count} grant(s) revoked, ${deliveries.length} logout token(s) queued`,
     );
     return count;
+  }
+
+  /**
+   * A client that registered itself keeps at most BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING
+   * logout tokens waiting, its newest: one whose URI never answers (or a user signing out of many
+   * sessions of it) cannot pile up deliveries that each hold a worker for an hour of retries.
+   * Concurrent logouts may each keep the newest they see: the cap holds to within the logouts
+   * queued for that client at the same moment. The operator's clients have no cap.
+   */
+  private async capSelfRegistered(
+    deliveries: readonly NewLogoutDelivery[],
+    now: Date,
+  ): Promise<void> {
+    let dropped = 0;
+    for (const { clientId } of deliveries) {
+      if (laneOf(clientId) !== 'self_registered') continue;
+      dropped += await this.outbox.keepNewest(clientId, this.logout.selfRegisteredMaxPending, now);
+    }
+    if (dropped > 0) {
+      this.logger.warn(`${dropped} logout token(s) of self-registered clients dropped (over cap)`);
+      this.events.emit(new LogoutDeliveriesDropped(dropped));
+    }
   }
 
   /**

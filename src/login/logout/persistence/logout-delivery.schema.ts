@@ -1,8 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { DeliveryLane } from '../logout-delivery';
 
 export const LOGOUT_DELIVERY_COLLECTION = 'logout_deliveries';
 
-export type LogoutDeliveryStatus = 'pending' | 'delivered' | 'failed';
+export type LogoutDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dropped';
 
 @Schema({ collection: LOGOUT_DELIVERY_COLLECTION, versionKey: false, strict: 'throw' })
 export class LogoutDeliveryRecord {
@@ -21,8 +22,16 @@ export class LogoutDeliveryRecord {
   @Prop({ type: String, required: true })
   sid!: string;
 
-  @Prop({ type: String, required: true, enum: ['pending', 'delivered', 'failed'] })
+  @Prop({ type: String, required: true, enum: ['pending', 'delivered', 'failed', 'dropped'] })
   status!: LogoutDeliveryStatus;
+
+  /** Whose workers attempt it (absent on rows queued by a version without lanes). */
+  @Prop({ type: String, enum: ['operator', 'self_registered'] })
+  lane?: DeliveryLane;
+
+  /** The host of `uri` (hostOf): the self-registered lane's per-host rules count by it. */
+  @Prop({ type: String })
+  host?: string;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;
@@ -54,6 +63,10 @@ export class LogoutDeliveryRecord {
 }
 
 export const LogoutDeliverySchema = SchemaFactory.createForClass(LogoutDeliveryRecord);
-// The poll: pending rows by due time.
-LogoutDeliverySchema.index({ status: 1, nextAttemptAt: 1 });
+// A lane's claim: its pending rows, first attempts first, then by due time.
+LogoutDeliverySchema.index({ status: 1, lane: 1, attempts: 1, nextAttemptAt: 1 });
+// A self-registered client's live deliveries, newest first (its cap).
+LogoutDeliverySchema.index({ clientId: 1, status: 1, createdAt: 1 });
+// Pending rows past their give-up time.
+LogoutDeliverySchema.index({ status: 1, giveUpAt: 1 });
 LogoutDeliverySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });

@@ -133,5 +133,7 @@ describe('GuardedFetcher: the time limit covers the whole exchange (a logout del
       new Promise((resolve) => setTimeout(() => resolve(pending), 20 * timeoutMs)),
     ]);
     expect(settled).toEqual(new OutboundFetchError(`no answer within ${timeoutMs} ms`));
+    // Told apart from a fast failure: the host held the request (a breaker may back it off).
+    expect(settled).toMatchObject({ timedOut: true, hostUnusable: false });
   });
 });

@@ -16,6 +16,11 @@ export class OutboundFetchError extends Error {
      * host. Anything later (connection, TLS, status, body) may depend on the path and is not.
      */
     readonly hostUnusable = false,
+    /**
+     * The exchange ran out of time (name resolution included): the host held the request for
+     * the whole time limit, where any other failure is fast. A caller may back off such a host.
+     */
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'OutboundFetchError';
@@ -93,7 +98,7 @@ export class GuardedFetcher {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const late = new Promise<never>((_resolve, reject) => {
       deadline.addEventListener('abort', () =>
-        reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`, true)),
+        reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`, true, true)),
       );
     });
     late.catch(() => undefined);
@@ -205,11 +210,9 @@ export class GuardedFetcher {
       );
       req.on('error', (error: Error) => {
         reject(
-          new OutboundFetchError(
-            deadline.aborted
-              ? `no answer within ${options.timeoutMs} ms`
-              : `connection failed (${error.message})`,
-          ),
+          deadline.aborted
+            ? new OutboundFetchError(`no answer within ${options.timeoutMs} ms`, false, true)
+            : new OutboundFetchError(`connection failed (${error.message})`),
         );
       });
       req.end(request.body);

@@ -81,7 +81,7 @@ describe.each([
       });
     } else {
       // The SSRF guard refuses it before any connection: nothing reaches the RP.
-      expect(result).toEqual({ ok: false, error: 'scheme http: is not fetched' });
+      expect(result).toEqual({ ok: false, error: 'scheme http: is not fetched', timedOut: false });
       expect(receiver.received).toHaveLength(0);
     }
   });
@@ -91,7 +91,7 @@ describe.each([
     const result = await t.app
       .get(LogoutDeliverySender)
       .send(delivery(receiver.url, 'dcr_0123456789abcdef0123456789abcdef'));
-    expect(result).toEqual({ ok: false, error: 'scheme http: is not fetched' });
+    expect(result).toEqual({ ok: false, error: 'scheme http: is not fetched', timedOut: false });
     expect(receiver.received).toHaveLength(before);
   });
 });

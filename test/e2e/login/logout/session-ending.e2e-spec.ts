@@ -11,13 +11,15 @@ import { getModelToken } from '@nestjs/mongoose';
 import { decodeJwt } from 'jose';
 import type { Model } from 'mongoose';
 import request from 'supertest';
-import type {
-  LogoutDelivery,
-  NewLogoutDelivery,
-} from '../../../../src/login/logout/logout-delivery';
-import { LogoutDeliveryRepository } from '../../../../src/login/logout/logout-delivery.repository';
+import type { DeliveryLane, NewLogoutDelivery } from '../../../../src/login/logout/logout-delivery';
+import type { HostState } from '../../../../src/login/logout/logout-delivery.lanes';
+import {
+  LogoutDeliveryRepository,
+  type ClaimedDelivery,
+} from '../../../../src/login/logout/logout-delivery.repository';
 import { MongoLogoutDeliveryRepository } from '../../../../src/login/logout/persistence/mongo-logout-delivery.repository';
 import { LogoutDeliveryRecord } from '../../../../src/login/logout/persistence/logout-delivery.schema';
+import { LogoutDeliveryHoldRecord } from '../../../../src/login/logout/persistence/logout-delivery-hold.schema';
 import { SESSION_ENDING_COLLECTION } from '../../../../src/login/logout/persistence/session-ending.schema';
 import { ENDING_LEASE_MS } from '../../../../src/login/logout/session-logout.service';
 import { passwordMethodKey } from '../../../../src/accounts/account';
@@ -53,8 +55,11 @@ class DyingOutbox extends LogoutDeliveryRepository {
     }
     return this.real.enqueue(deliveries, now, giveUpAt);
   }
-  claimDue(owner: string, now: Date, leaseUntil: Date): Promise<LogoutDelivery | null> {
-    return this.real.claimDue(owner, now, leaseUntil);
+  claimDue(lane: DeliveryLane, owner: string, now: Date, leaseUntil: Date) {
+    return this.real.claimDue(lane, owner, now, leaseUntil);
+  }
+  release(claimed: ClaimedDelivery, owner: string, now: Date, host: HostState): Promise<void> {
+    return this.real.release(claimed, owner, now, host);
   }
   markDelivered(deliveryId: string, owner: string, now: Date): Promise<boolean> {
     return this.real.markDelivered(deliveryId, owner, now);
@@ -64,6 +69,15 @@ class DyingOutbox extends LogoutDeliveryRepository {
   }
   markFailed(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean> {
     return this.real.markFailed(deliveryId, owner, now, error);
+  }
+  keepNewest(clientId: string, keep: number, now: Date): Promise<number> {
+    return this.real.keepNewest(clientId, keep, now);
+  }
+  giveUpOverdue(before: Date, now: Date): Promise<number> {
+    return this.real.giveUpOverdue(before, now);
+  }
+  assignLanes(limit: number): Promise<number> {
+    return this.real.assignLanes(limit);
   }
 }
 
@@ -99,6 +113,7 @@ describe('Ending a login session: durable before the session is gone', () => {
     );
     outbox.inner = new MongoLogoutDeliveryRepository(
       t.app.get<Model<LogoutDeliveryRecord>>(getModelToken(LogoutDeliveryRecord.name)),
+      t.app.get<Model<LogoutDeliveryHoldRecord>>(getModelToken(LogoutDeliveryHoldRecord.name)),
     );
   });
   afterAll(async () => {
