@@ -7,7 +7,8 @@ import {
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from 'jose';
-import { CLIENT_ASSERTION_ALGS, MIN_RSA_MODULUS_BITS } from '../../protocol-rules/client-jwks';
+import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
+import { RSA_MODULUS_MIN_BITS } from '../../protocol-rules/public-key-rules';
 
 type AssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
 
@@ -130,9 +131,9 @@ function verifyOptions(alg: AssertionAlg, key: KeyObject): VerifyKeyObjectInput 
 }
 
 function refuseShortRsa(details: { modulusLength?: number }): void {
-  if ((details.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
+  if ((details.modulusLength ?? 0) < RSA_MODULUS_MIN_BITS) {
     throw new errors.JOSENotSupported(
-      `RSA keys shorter than ${MIN_RSA_MODULUS_BITS} bits verify nothing`,
+      `RSA keys shorter than ${RSA_MODULUS_MIN_BITS} bits verify nothing`,
     );
   }
 }

@@ -421,6 +421,29 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         "The client's jwks_uri could not be fetched or holds no usable keys",
       ],
       [
+        'an RSA key with the public exponent 3 in its jwks_uri',
+        async () => {
+          const weak = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
+          published = [weak.publicKey.export({ format: 'jwk' })];
+          const registered = await register({
+            grant_types: ['client_credentials'],
+            redirect_uris: [],
+            response_types: [],
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks_uri: jwksUrl.replace('/jwks.json', '/exponent-3.json'),
+          }).expect(201);
+          const id = registered.body.client_id as string;
+          const now = Math.floor(Date.now() / 1000);
+          const encode = (value: object) =>
+            Buffer.from(JSON.stringify(value)).toString('base64url');
+          const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
+          const signature = nodeSign('sha256', Buffer.from(input), weak.privateKey);
+          return { client_assertion: `${input}.${signature.toString('base64url')}` };
+        },
+        // A fetched set meets the key rules a registered one does (DPoP's): e = 65537 only.
+        "The client's jwks_uri could not be fetched or holds no usable keys",
+      ],
+      [
         'iss other than sub',
         async () => ({ client_assertion: await assertion(es256, { iss: 'someone-else' }) }),
         'client_assertion iss and sub must both be the client_id',
@@ -526,7 +549,33 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
               ],
             },
           }),
-        'jwks keys[0] is an RSA key shorter than 2048 bits',
+        'jwks keys[0] is refused: an RSA modulus must be 2048 to 4096 bits',
+      ],
+      [
+        'an RSA key with the public exponent 3',
+        () =>
+          Promise.resolve({
+            jwks: {
+              keys: [
+                generateKeyPairSync('rsa', {
+                  modulusLength: 2048,
+                  publicExponent: 3,
+                }).publicKey.export({ format: 'jwk' }),
+              ],
+            },
+          }),
+        'jwks keys[0] is refused: an RSA key must use the public exponent 65537 (AQAB)',
+      ],
+      [
+        'an EC point off its curve',
+        () => {
+          const y = Buffer.from(es256.jwk.y!, 'base64url');
+          y[31] ^= 1;
+          return Promise.resolve({
+            jwks: { keys: [{ ...es256.jwk, y: y.toString('base64url') }] },
+          });
+        },
+        'jwks keys[0] is refused: an EC key must be a point on its curve',
       ],
       [
         'a symmetric key',
