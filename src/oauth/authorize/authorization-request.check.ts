@@ -21,7 +21,7 @@ import {
 import { grantTypesOf } from '../token/check-grant-type';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { ConfigError } from '../../config/env-parsers';
-import { acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
+import { acrMinimumOf, acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
 import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
@@ -127,18 +127,12 @@ export class AuthorizationRequestCheck {
    * The device authorization endpoint asks it too: a device grant meets the same minimums.
    */
   requiredAcr(acrValues: string | undefined, scope: string, resource: string): { acr?: AcrValue } {
-    const acr = strongest([
+    const acr = strongerAcr(
       acrRequestedBy(acrValues),
-      ...scope.split(' ').map((value) => this.stepUp.acrRequiredByScope[value]),
-      this.stepUp.acrRequiredByResource[resource],
-    ]);
+      acrMinimumOf({ aud: resource, scope }, this.stepUp),
+    );
     return acr === undefined ? {} : { acr };
   }
-}
-
-/** The stronger of the acr the request asks for and the minimums of its scope and resource. */
-function strongest(values: ReadonlyArray<AcrValue | undefined>): AcrValue | undefined {
-  return values.reduce<AcrValue | undefined>((acc, value) => strongerAcr(acc, value), undefined);
 }
 
 function checkNonce(nonce: string | undefined): string | undefined {
