@@ -18,9 +18,7 @@ const SIZE = 'is refused: an RSA modulus must be 2048 to 4096 bits';
 
 describe('publicJwksProblem (RFC 7591 jwks of a private_key_jwt client)', () => {
   it('accepts public signing keys', () => {
-    expect(
-      publicJwksProblem({ keys: [EC, { ...ED25519, alg: 'EdDSA' }] }),
-    ).toBeUndefined();
+    expect(publicJwksProblem({ keys: [EC, { ...ED25519, alg: 'EdDSA' }] })).toBeUndefined();
     expect(publicJwksProblem({ keys: [rsa(2048), rsa(3072)] })).toBeUndefined();
   });
 
