@@ -58,7 +58,7 @@ export function machineClientMetadata(key: MachineClientKey): Record<string, unk
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
 /**
- * A client assertion (RFC 7523 §3): `iss` = `sub` = the client, `aud` the token endpoint,
+ * A client assertion (RFC 7523 §3): `iss` = `sub` = the client, `aud` the server's issuer,
  * `jti` fresh, `iat` now and `exp` ASSERTION_LIFETIME_SECONDS later; ES256, with `kid`.
  */
 export function clientAssertion(
@@ -85,15 +85,16 @@ export function clientAssertion(
 }
 
 /**
- * `n` token requests, each with an assertion of its own for `${origin}/token` (both servers'
- * token endpoint): form-encoded, as RFC 6749 §4.4.2 and RFC 7523 §2.2 say.
+ * `n` token requests, each with an assertion of its own for `origin` (both servers' issuer
+ * identifier: the one `aud` rfc7523bis leaves, which both accept): form-encoded, as RFC 6749
+ * §4.4.2 and RFC 7523 §2.2 say.
  */
 export function clientCredentialsRequests(
   key: MachineClientKey,
   origin: string,
   n: number,
 ): RequestSpec[] {
-  const audience = `${origin}/token`;
+  const audience = origin;
   return Array.from({ length: n }, () => ({
     method: 'POST',
     path: '/token',

@@ -558,7 +558,7 @@ ${distanceFromFloor(report)}
   \`private_key_jwt\`, as many requests a round as code exchanges, right after them). The client
   \`bench-machine\` is registered with both (client_credentials only, its ES256 public key inline
   as \`jwks\`); every request carries an assertion of its own (RFC 7523: \`iss\` = \`sub\` = the
-  client, \`aud\` the token endpoint, a fresh \`jti\`), all signed before the phase. Both verify the
+  client, \`aud\` the server's issuer, a fresh \`jti\`), all signed before the phase. Both verify the
   assertion's signature and claims, record its \`jti\` so that it cannot be replayed, and answer with
   an ES256 JWT access token for scope \`api\` and no refresh token (oidc-provider through its resource
   indicators, for this client only, so that its token is a JWT and not stored; checked on every

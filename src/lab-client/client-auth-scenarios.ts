@@ -47,7 +47,6 @@ export class ClientAuthLab {
   constructor(
     baseUrl: string,
     private readonly issuer: string,
-    private readonly tokenEndpoint: string,
     signal?: AbortSignal,
   ) {
     this.http = new HttpClient(baseUrl, signal);
@@ -58,8 +57,8 @@ export class ClientAuthLab {
     return this.key;
   }
 
-  /** A client assertion of the demo agent (RFC 7523 §3); `aud` the token endpoint unless given. */
-  private async assertion(aud = this.tokenEndpoint): Promise<string> {
+  /** A client assertion of the demo agent (RFC 7523 §3); `aud` the issuer unless given. */
+  private async assertion(aud = this.issuer): Promise<string> {
     return new SignJWT({ jti: randomUUID() })
       .setProtectedHeader({ alg: 'ES256', kid: DEMO_AGENT.privateJwk.kid })
       .setIssuer(DEMO_AGENT.id)
@@ -146,7 +145,7 @@ export class ClientAuthLab {
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(SECRET_CLIENT.id)
       .setSubject(SECRET_CLIENT.id)
-      .setAudience(this.tokenEndpoint)
+      .setAudience(this.issuer)
       .setIssuedAt()
       .setExpirationTime('60s')
       .sign(new TextEncoder().encode(SECRET_CLIENT.secret));

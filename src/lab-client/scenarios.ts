@@ -113,7 +113,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const passkey = new PasskeyLab(baseUrl, issuer, signal);
   const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
   const session = new SessionLab(baseUrl, issuer, signal);
-  const machine = new ClientAuthLab(baseUrl, issuer, tokenEndpoint, signal);
+  const machine = new ClientAuthLab(baseUrl, issuer, signal);
 
   await attempt(
     'pkce',

@@ -27,7 +27,7 @@ export class ClientAuthenticationDto {
 
   @ApiPropertyOptional({
     description:
-      'private_key_jwt (RFC 7523 §2.2): a JWT signed by a key the client registered; iss = sub = client_id, aud = the issuer or the token endpoint, exp at most 5 minutes ahead, a jti used once',
+      'private_key_jwt (RFC 7523 §2.2): a JWT signed by a key the client registered; iss = sub = client_id, aud = the issuer identifier as a single string (not the token endpoint, not an array), exp at most 5 minutes ahead, a jti used once',
     example: 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJhZ2VudCIsInN1YiI6ImFnZW50In0.c2lnbmF0dXJl',
   })
   @OptionalOAuthParam()

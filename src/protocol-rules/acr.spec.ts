@@ -1,9 +1,11 @@
 import {
   acrForAccountChange,
+  acrMinimumOf,
   acrOfAuthentication,
   acrRequestedBy,
   meetsAcr,
   strongerAcr,
+  unmetAcr,
 } from './acr';
 
 describe('acr (OpenID EAP ACR values)', () => {
@@ -43,5 +45,57 @@ describe('acr (OpenID EAP ACR values)', () => {
     expect(acrForAccountChange(['password', 'wallet'], { required: true })).toBeUndefined();
     // ACCOUNT_CHANGES_REQUIRE_PHR=false
     expect(acrForAccountChange(['password', 'passkey'], { required: false })).toBeUndefined();
+  });
+});
+
+describe("the operator's minimums (ACR_REQUIRED_BY_RESOURCE, ACR_REQUIRED_BY_SCOPE)", () => {
+  const STRONG = 'https://strong.example/';
+  const minimums = {
+    acrRequiredByResource: { [STRONG]: 'phr' as const },
+    acrRequiredByScope: { account: 'phr' as const },
+  };
+
+  it("is the strongest of the resource's and the scope values'", () => {
+    expect(acrMinimumOf({ aud: 'https://plain.example/', scope: 'api' }, minimums)).toBeUndefined();
+    expect(acrMinimumOf({ aud: STRONG, scope: 'api' }, minimums)).toBe('phr');
+    expect(acrMinimumOf({ aud: 'https://plain.example/', scope: 'api account' }, minimums)).toBe(
+      'phr',
+    );
+  });
+
+  it('is unmet by a token without the acr, and says which minimum it misses', () => {
+    expect(unmetAcr({ aud: STRONG, scope: 'api account' }, minimums)).toEqual({
+      acr: 'phr',
+      byResource: true,
+      byScopes: ['account'],
+    });
+    expect(unmetAcr({ aud: 'https://plain.example/', scope: 'account api' }, minimums)).toEqual({
+      acr: 'phr',
+      byResource: false,
+      byScopes: ['account'],
+    });
+    expect(unmetAcr({ aud: STRONG, scope: 'api', acr: 'urn:other:loa:3' }, minimums)).toEqual({
+      acr: 'phr',
+      byResource: true,
+      byScopes: [],
+    });
+  });
+
+  it('is met by a token whose acr meets it, or when nothing is required', () => {
+    expect(unmetAcr({ aud: STRONG, scope: 'api account', acr: 'phr' }, minimums)).toBeUndefined();
+    expect(unmetAcr({ aud: 'https://plain.example/', scope: 'api' }, minimums)).toBeUndefined();
+  });
+
+  it('never counts the acr of a device grant’s token (RFC 8628 §5.4: its user code can be phished)', () => {
+    const device = { grantType: 'urn:ietf:params:oauth:grant-type:device_code', acr: 'phr' };
+    expect(unmetAcr({ aud: STRONG, scope: 'api account', ...device }, minimums)).toEqual({
+      acr: 'phr',
+      byResource: true,
+      byScopes: ['account'],
+    });
+    // Where nothing is required, a device grant's token serves as any other.
+    expect(unmetAcr({ aud: 'https://plain.example/', scope: 'api', ...device }, minimums)).toBe(
+      undefined,
+    );
   });
 });

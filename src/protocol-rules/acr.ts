@@ -1,3 +1,4 @@
+import { DEVICE_CODE_GRANT_TYPE } from './grant-types';
 /**
  * Authentication Context Class References (OpenID Connect Core §2 `acr`, RFC 9470 `acr_values`)
  * of the OpenID Enterprise Extensions Profile (EAP 1.0 §5.1.1).
@@ -48,6 +49,77 @@ export function strongerAcr(
   if (a === undefined) return b;
   if (b === undefined) return a;
   return SUPPORTED_ACR_VALUES.indexOf(a) >= SUPPORTED_ACR_VALUES.indexOf(b) ? a : b;
+}
+
+/** The operator's minimums (ACR_REQUIRED_BY_SCOPE, ACR_REQUIRED_BY_RESOURCE), as configured. */
+export interface AcrMinimums {
+  /** Scope value → the `acr` a token with it needs. */
+  readonly acrRequiredByScope: Readonly<Record<string, AcrValue>>;
+  /** RFC 8707 resource → the `acr` its tokens need. */
+  readonly acrRequiredByResource: Readonly<Record<string, AcrValue>>;
+}
+
+/** A token, as far as its authentication context goes (RFC 9068 §2.2.1). */
+export interface TokenAuthentication {
+  /** Its resource (`aud`, RFC 8707). */
+  readonly aud: string;
+  /** Space-separated scope values. */
+  readonly scope: string;
+  /** The `acr` its user's sign-in achieved; absent: none (a client's own token has none). */
+  readonly acr?: string;
+  /**
+   * The grant type its grant recorded, if any: a device grant's token meets no minimum, whatever
+   * its `acr` says, since its user code can be phished (RFC 8628 §5.4).
+   */
+  readonly grantType?: string;
+}
+
+/** What a token lacks: the `acr` required, and whether its resource or which scopes ask it. */
+export interface UnmetAcr {
+  readonly acr: AcrValue;
+  /** The resource's minimum is not met. */
+  readonly byResource: boolean;
+  /** The scope values whose minimum is not met. */
+  readonly byScopes: readonly string[];
+}
+
+/**
+ * RFC 9470 §3: the `acr` minimums a token must meet, the strongest of its resource's
+ * (ACR_REQUIRED_BY_RESOURCE) and its scope values' (ACR_REQUIRED_BY_SCOPE); undefined when the
+ * token's own `acr` meets them all (or nothing is required). The one rule for every token: the
+ * resource server refuses a token that misses it, and every grant refuses to issue one
+ * (/authorize and the device flow by asking for the sign-in that meets it first).
+ */
+export function unmetAcr(token: TokenAuthentication, minimums: AcrMinimums): UnmetAcr | undefined {
+  const acr = acrMinimumOf(token, minimums);
+  const achieved = token.grantType === DEVICE_CODE_GRANT_TYPE ? undefined : token.acr;
+  if (acr === undefined || meetsAcr(achieved, acr)) return undefined;
+  return {
+    acr,
+    byResource: !meetsAcr(achieved, minimumOf(minimums.acrRequiredByResource, token.aud)),
+    byScopes: token.scope
+      .split(' ')
+      .filter((value) => !meetsAcr(achieved, minimumOf(minimums.acrRequiredByScope, value))),
+  };
+}
+
+/** The strongest `acr` a token of this resource and scope needs, whatever its own; or none. */
+export function acrMinimumOf(
+  token: Pick<TokenAuthentication, 'aud' | 'scope'>,
+  minimums: AcrMinimums,
+): AcrValue | undefined {
+  return token.scope
+    .split(' ')
+    .map((value) => minimumOf(minimums.acrRequiredByScope, value))
+    .reduce<AcrValue | undefined>(
+      (acc, value) => strongerAcr(acc, value),
+      minimumOf(minimums.acrRequiredByResource, token.aud),
+    );
+}
+
+/** `map[key]`, only when the operator set it (never an inherited property such as `toString`). */
+function minimumOf(map: Readonly<Record<string, AcrValue>>, key: string): AcrValue | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /**

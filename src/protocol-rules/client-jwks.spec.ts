@@ -1,36 +1,51 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { publicJwksProblem } from './client-jwks';
 
-const rsa = (modulusLength: number) =>
-  generateKeyPairSync('rsa', { modulusLength }).publicKey.export({ format: 'jwk' });
+const rsa = (modulusLength: number, publicExponent = 65537) =>
+  generateKeyPairSync('rsa', { modulusLength, publicExponent }).publicKey.export({
+    format: 'jwk',
+  });
 
-const EC = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' };
+/** A P-256 point and an Ed25519 key (fixed: the table's test names print them). */
+const EC = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: '563KxAvvagtAi_rGpq53wqX5qteMPQLxevi06Y_zPKU',
+  y: 'rxaCXbJQ7VPkedzuWI33n8nFp-XKijdypIT-AadLZy0',
+};
+const ED25519 = { kty: 'OKP', crv: 'Ed25519', x: 'fxm1blXFQKCrXyFyS0HYpnUS40x69zgErPfT1hv9bBE' };
+const SIZE = 'is refused: an RSA modulus must be 2048 to 4096 bits';
 
 describe('publicJwksProblem (RFC 7591 jwks of a private_key_jwt client)', () => {
   it('accepts public signing keys', () => {
-    expect(
-      publicJwksProblem({ keys: [EC, { kty: 'OKP', crv: 'Ed25519', x: 'x', alg: 'EdDSA' }] }),
-    ).toBeUndefined();
+    expect(publicJwksProblem({ keys: [EC, { ...ED25519, alg: 'EdDSA' }] })).toBeUndefined();
     expect(publicJwksProblem({ keys: [rsa(2048), rsa(3072)] })).toBeUndefined();
   });
 
   it('refuses an RSA key shorter than 2048 bits (RFC 7518 §3.3), or one without a modulus', () => {
-    expect(publicJwksProblem({ keys: [EC, rsa(1024)] })).toBe(
-      'keys[1] is an RSA key shorter than 2048 bits',
-    );
+    expect(publicJwksProblem({ keys: [EC, rsa(1024)] })).toBe(`keys[1] ${SIZE}`);
     // 2047 bits: 256 bytes whose first has its top bit clear.
     const n = Buffer.alloc(256, 0xff);
     n[0] = 0x7f;
     expect(
       publicJwksProblem({ keys: [{ kty: 'RSA', e: 'AQAB', n: n.toString('base64url') }] }),
-    ).toBe('keys[0] is an RSA key shorter than 2048 bits');
+    ).toBe(`keys[0] ${SIZE}`);
     // Leading zero bytes add nothing.
     const padded = Buffer.concat([Buffer.alloc(2), Buffer.alloc(255, 0xff)]);
     expect(
       publicJwksProblem({ keys: [{ kty: 'RSA', e: 'AQAB', n: padded.toString('base64url') }] }),
-    ).toBe('keys[0] is an RSA key shorter than 2048 bits');
-    expect(publicJwksProblem({ keys: [{ kty: 'RSA', e: 'AQAB' }] })).toBe(
-      'keys[0] is an RSA key shorter than 2048 bits',
+    ).toBe(`keys[0] ${SIZE}`);
+    expect(publicJwksProblem({ keys: [{ kty: 'RSA', e: 'AQAB' }] })).toBe(`keys[0] ${SIZE}`);
+  });
+
+  it("refuses what DPoP's key rules refuse: e other than 65537, an EC point off its curve", () => {
+    expect(publicJwksProblem({ keys: [rsa(2048, 3)] })).toBe(
+      'keys[0] is refused: an RSA key must use the public exponent 65537 (AQAB)',
+    );
+    const y = Buffer.from(EC.y, 'base64url');
+    y[31] ^= 1;
+    expect(publicJwksProblem({ keys: [ED25519, { ...EC, y: y.toString('base64url') }] })).toBe(
+      'keys[1] is refused: an EC key must be a point on its curve',
     );
   });
 

@@ -1,7 +1,9 @@
 /**
  * RFC 7523 §2.2 / RFC 7591 §2: the keys a `private_key_jwt` client registers, however it
- * registers (POST /register, a client ID metadata document, OAUTH_CLIENTS, the admin CLI).
+ * registers (POST /register, a client ID metadata document, OAUTH_CLIENTS, the admin CLI), and
+ * every JWK Set fetched to check a signature against (a jwks_uri, a trusted issuer's).
  */
+import { publicKeyProblem } from './public-key-rules';
 
 /** RFC 7523 §3: the JWS algorithms a client assertion may use; never HS* (a shared secret) nor `none`. */
 export const CLIENT_ASSERTION_ALGS = ['ES256', 'PS256', 'RS256', 'EdDSA'] as const;
@@ -15,15 +17,14 @@ export const CLIENT_JWKS_LIMITS = { keys: 10, bytes: 16 * 1024 } as const;
 /** The key types an allowed algorithm signs with (RFC 7518 §6, RFC 8037 §2). */
 const ASYMMETRIC_KTY = ['EC', 'RSA', 'OKP'];
 
-/** RFC 7518 §3.3, §3.5: an RSA key shorter than this signs nothing a client may present. */
-export const MIN_RSA_MODULUS_BITS = 2048;
-
 /** RFC 7518 §6.2.2, §6.3.2, RFC 8037 §2: the members only a private key has. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /**
  * Why `jwks` is not a set of public signing keys a client may register, or undefined. A private
- * key is refused outright: the server must never hold what signs the client's assertions.
+ * key is refused outright: the server must never hold what signs the client's assertions. Each
+ * key meets the key rules DPoP proof keys meet (public-key-rules.ts: RSA 2048 to 4096 bits with
+ * e = 65537, an EC key a point on its curve).
  */
 export function publicJwksProblem(jwks: unknown): string | undefined {
   if (typeof jwks !== 'object' || jwks === null || Array.isArray(jwks)) {
@@ -50,9 +51,6 @@ export function publicJwksProblem(jwks: unknown): string | undefined {
     if (typeof jwk.kty !== 'string' || !ASYMMETRIC_KTY.includes(jwk.kty)) {
       return `keys[${index}] must be an EC, RSA or OKP public key`;
     }
-    if (jwk.kty === 'RSA' && modulusBits(jwk.n) < MIN_RSA_MODULUS_BITS) {
-      return `keys[${index}] is an RSA key shorter than ${MIN_RSA_MODULUS_BITS} bits`;
-    }
     if (jwk.use !== undefined && jwk.use !== 'sig') return `keys[${index}] use must be "sig"`;
     if (jwk.alg !== undefined && !(CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(jwk.alg)) {
       return `keys[${index}] alg must be one of ${CLIENT_ASSERTION_ALGS.join(', ')}`;
@@ -60,14 +58,9 @@ export function publicJwksProblem(jwks: unknown): string | undefined {
     if (jwk.kid !== undefined && typeof jwk.kid !== 'string') {
       return `keys[${index}] kid must be a string`;
     }
+    // Last: the EC point check imports the key.
+    const problem = publicKeyProblem(jwk);
+    if (problem !== undefined) return `keys[${index}] is refused: ${problem}`;
   }
   return undefined;
-}
-
-/** The bit length of an RSA modulus `n` (base64url, RFC 7518 §6.3.1.1), or 0 when there is none. */
-function modulusBits(n: unknown): number {
-  if (typeof n !== 'string') return 0;
-  const bytes = Buffer.from(n, 'base64url');
-  const first = bytes.findIndex((byte) => byte !== 0);
-  return first === -1 ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first]));
 }

@@ -6,7 +6,7 @@ import { InsufficientUserAuthentication, ProtocolError } from '../platform/error
 import type { AccessTokenClaims } from '../tokens/access-token';
 import { DpopResourceChallenge, inDpopScheme } from '../tokens/dpop/dpop.errors';
 import { StepUpConfig } from '../config/sections/step-up.config';
-import { unmetAcr } from './check-token-acr';
+import { unmetAcr } from '../protocol-rules/acr';
 import { BearerTokenAuthenticator } from '../tokens/grants/grant-bearer.authenticator';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.controller';
 
@@ -43,7 +43,7 @@ export class BearerAuthGuard implements CanActivate {
       }
       // RFC 9449 §9: the next nonce, when the proof's was about to expire.
       if (dpopNonce !== undefined) http.getResponse<HttpResponse>().header('DPoP-Nonce', dpopNonce);
-      const acr = unmetAcr({ ...claims, grantType: grant.grantType }, this.stepUp);
+      const acr = unmetAcr({ ...claims, grantType: grant.grantType }, this.stepUp)?.acr;
       if (acr !== undefined) {
         const refusal = new InsufficientUserAuthentication(
           grant.grantType === undefined

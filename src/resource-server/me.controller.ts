@@ -6,7 +6,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { isFederatedSubject } from '../tokens/access-token';
+import { isFederatedSubject, isWorkloadSubject } from '../tokens/access-token';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import { InsufficientScope } from '../platform/errors/protocol-error';
@@ -38,7 +38,9 @@ export class MeController {
       const refusal = new InsufficientScope(
         isFederatedSubject(token.sub)
           ? 'The access token names a subject a trusted issuer vouched for (JWT-bearer grant), no account here'
-          : 'The access token names no user: it was issued to the client itself (client_credentials)',
+          : isWorkloadSubject(token.sub)
+            ? 'The access token names a workload a trusted issuer vouched for (JWT-bearer grant), no user'
+            : 'The access token names no user: it was issued to the client itself (client_credentials)',
       );
       throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
     }

@@ -10,6 +10,7 @@ import {
   MAX_ACTOR_DEPTH,
   REGISTERED_CLAIMS,
   isFederatedSubject,
+  isWorkloadSubject,
   type Actor,
   type AccessTokenClaims,
   type SignAccessTokenInput,
@@ -46,9 +47,9 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     typeof scope !== 'string' ||
     typeof gid !== 'string' ||
     // A token without a login method is a client's own (its subject is the client) or names a
-    // subject a trusted issuer vouched for (the JWT-bearer grant).
+    // user or a workload a trusted issuer vouched for (the JWT-bearer grant).
     (auth_method === undefined
-      ? sub !== client_id && !isFederatedSubject(sub)
+      ? sub !== client_id && !isFederatedSubject(sub) && !isWorkloadSubject(sub)
       : !isAuthMethod(auth_method))
   ) {
     return undefined;

@@ -107,12 +107,25 @@ export interface AccessTokenClaims {
 }
 
 /**
- * The prefix of a subject a trusted issuer vouched for (the JWT-bearer grant): `jwt:<issuer
- * hash>:<sub>`, never a local account's id. A token with such a subject has no local login
- * method, as a client's own token has none.
+ * The prefix of a user's subject a trusted issuer vouched for (the JWT-bearer grant's ID-JAG):
+ * `jwt:<issuer hash>:<sub>`, never a local account's id. A token with such a subject has no
+ * local login method, as a client's own token has none.
  */
 export const FEDERATED_SUBJECT_PREFIX = 'jwt:';
 
+/**
+ * The prefix of a workload's subject a trusted issuer vouched for (the JWT-bearer grant's
+ * workload JWT): `wl:<issuer hash>:<sub>`, never a user's (`jwt:…`) nor a local account's id.
+ * Its token is a client's own kind: no user, no account, no login method.
+ */
+export const WORKLOAD_SUBJECT_PREFIX = 'wl:';
+
+/** A user a trusted issuer vouched for (an ID-JAG's), not a local account. */
 export function isFederatedSubject(sub: string): boolean {
   return sub.startsWith(FEDERATED_SUBJECT_PREFIX);
+}
+
+/** A workload a trusted issuer vouched for (a workload JWT's): no user at all. */
+export function isWorkloadSubject(sub: string): boolean {
+  return sub.startsWith(WORKLOAD_SUBJECT_PREFIX);
 }

@@ -31,13 +31,13 @@ describe('bench machine-client phase', () => {
 
   it('signs an RFC 7523 assertion the registered public key verifies', () => {
     const now = 1_800_000_000;
-    const jwt = clientAssertion(key, 'http://127.0.0.1:4000/token', now);
+    const jwt = clientAssertion(key, 'http://127.0.0.1:4000', now);
     const [header, payload, signature] = jwt.split('.');
     expect(decode(header)).toEqual({ alg: 'ES256', typ: 'JWT', kid: key.kid });
     expect(decode(payload)).toEqual({
       iss: MACHINE_CLIENT_ID,
       sub: MACHINE_CLIENT_ID,
-      aud: 'http://127.0.0.1:4000/token',
+      aud: 'http://127.0.0.1:4000',
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
       iat: now,
       exp: now + ASSERTION_LIFETIME_SECONDS,
@@ -71,9 +71,7 @@ describe('bench machine-client phase', () => {
       expect(form.get('scope')).toBe('api');
       expect(form.get('client_assertion_type')).toBe(CLIENT_ASSERTION_TYPE);
       expect(form.has('client_id')).toBe(false);
-      expect(decode(form.get('client_assertion')!.split('.')[1]).aud).toBe(
-        'http://127.0.0.1:4000/token',
-      );
+      expect(decode(form.get('client_assertion')!.split('.')[1]).aud).toBe('http://127.0.0.1:4000');
     }
     const jtis = forms.map((form) => decode(form.get('client_assertion')!.split('.')[1]).jti);
     expect(new Set(jtis).size).toBe(3);

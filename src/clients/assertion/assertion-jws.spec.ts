@@ -15,10 +15,10 @@ import {
 import { verifyAssertionJws, type AssertionJwsChecks } from './assertion-jws';
 
 const NOW = 1_767_225_600;
-const AUDIENCES = ['https://auth.example.com', 'https://auth.example.com/token'];
+const ISSUER = 'https://auth.example.com';
 const CHECKS: AssertionJwsChecks = {
   clientId: 'agent',
-  audiences: AUDIENCES,
+  audience: ISSUER,
   nowSeconds: NOW,
   clockToleranceSeconds: 30,
 };
@@ -27,7 +27,7 @@ const JOSE_OPTIONS = {
   algorithms: ['ES256', 'PS256', 'RS256', 'EdDSA'],
   issuer: 'agent',
   subject: 'agent',
-  audience: AUDIENCES,
+  audience: ISSUER,
   requiredClaims: ['exp', 'jti'],
   clockTolerance: 30,
   currentDate: new Date(NOW * 1000),
@@ -36,7 +36,7 @@ const JOSE_OPTIONS = {
 const CLAIMS = {
   iss: 'agent',
   sub: 'agent',
-  aud: AUDIENCES[1],
+  aud: ISSUER,
   iat: NOW,
   exp: NOW + 60,
   jti: 'a-jti',
@@ -160,7 +160,7 @@ describe('verifyAssertionJws (RFC 7515, RFC 7518, RFC 7523 §3)', () => {
     ['another iss', { iss: 'someone' }],
     ['another sub', { sub: 'someone' }],
     ['another aud', { aud: 'https://elsewhere.example' }],
-    ['aud as an array with ours', { aud: ['https://elsewhere.example', AUDIENCES[0]] }],
+    ['the token endpoint as aud', { aud: `${ISSUER}/token` }],
     ['aud as an array without ours', { aud: ['https://elsewhere.example'] }],
     ['aud a number', { aud: 7 }],
     ['expired beyond the skew', { exp: NOW - 31 }],
@@ -179,6 +179,14 @@ describe('verifyAssertionJws (RFC 7515, RFC 7518, RFC 7523 §3)', () => {
       if (value === undefined) delete claims[name];
     const assertion = await sign(es256, 'ES256', claims);
     expect(await ours(assertion, es256.keys)).toBe(await jose(assertion, es256.keys));
+  });
+
+  it('refuses an aud array even when it holds the issuer, which jwtVerify accepts (rfc7523bis)', async () => {
+    for (const aud of [[ISSUER], ['https://elsewhere.example', ISSUER]]) {
+      const assertion = await sign(es256, 'ES256', { ...CLAIMS, aud });
+      expect(await ours(assertion, es256.keys)).toBe('JWTClaimValidationFailed:aud:check_failed');
+      expect(await jose(assertion, es256.keys)).toBe('accepted');
+    }
   });
 
   it('agrees with jwtVerify on a payload that is no JSON object', async () => {

@@ -7,7 +7,9 @@ import {
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from 'jose';
-import { CLIENT_ASSERTION_ALGS, MIN_RSA_MODULUS_BITS } from '../../protocol-rules/client-jwks';
+import { isAssertionAudience } from '../../protocol-rules/assertion-audience';
+import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
+import { RSA_MODULUS_MIN_BITS } from '../../protocol-rules/public-key-rules';
 
 type AssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
 
@@ -15,8 +17,8 @@ type AssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
 export interface AssertionJwsChecks {
   /** `iss` and `sub`: the client. */
   readonly clientId: string;
-  /** `aud`: one of these. */
-  readonly audiences: readonly string[];
+  /** `aud`: this, as a single string (the issuer identifier: isAssertionAudience). */
+  readonly audience: string;
   /** Now, in seconds since the epoch. */
   readonly nowSeconds: number;
   /** Clock skew allowed on `exp` and `nbf`, in seconds. */
@@ -29,7 +31,8 @@ const keyObjects = new WeakMap<CryptoKey, KeyObject>();
 /**
  * Verifies a client assertion (a compact JWS whose form was checked) and reads its claims, as
  * jose's `jwtVerify` would with `{ algorithms, issuer: clientId, subject: clientId, audience,
- * requiredClaims: ['exp', 'jti'], clockTolerance }`, throwing jose's own errors, but with the
+ * requiredClaims: ['exp', 'jti'], clockTolerance }` (save that `aud` must be one string),
+ * throwing jose's own errors, but with the
  * signature checked by node:crypto (OpenSSL) against the KeyObject of the key the set selects:
  * jose's WebCrypto path costs a job and several promise turns per call, a third of the check.
  *
@@ -41,7 +44,7 @@ const keyObjects = new WeakMap<CryptoKey, KeyObject>();
  *   32-byte salt (§3.5); RS256: RSASSA-PKCS1-v1_5 / SHA-256 (§3.3); EdDSA: Ed25519 or Ed448
  *   (RFC 8037 §3.1).
  * - Claims (RFC 7519 §4.1): a JSON object; `iss`, `sub`, `aud`, `jti` and `exp` present; `iss`
- *   and `sub` the client; `aud` (a string or an array) naming one of the audiences; `iat`, `nbf`
+ *   and `sub` the client; `aud` the audience as a single string (never an array); `iat`, `nbf`
  *   and `exp` numbers when present; `nbf` not after now + skew; `exp` after now − skew.
  */
 export async function verifyAssertionJws(
@@ -130,9 +133,9 @@ function verifyOptions(alg: AssertionAlg, key: KeyObject): VerifyKeyObjectInput 
 }
 
 function refuseShortRsa(details: { modulusLength?: number }): void {
-  if ((details.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
+  if ((details.modulusLength ?? 0) < RSA_MODULUS_MIN_BITS) {
     throw new errors.JOSENotSupported(
-      `RSA keys shorter than ${MIN_RSA_MODULUS_BITS} bits verify nothing`,
+      `RSA keys shorter than ${RSA_MODULUS_MIN_BITS} bits verify nothing`,
     );
   }
 }
@@ -166,12 +169,7 @@ function checkedClaims(claims: unknown, checks: AssertionJwsChecks): JWTPayload 
   }
   if (payload.iss !== checks.clientId) unexpected(payload, 'iss');
   if (payload.sub !== checks.clientId) unexpected(payload, 'sub');
-  const { aud } = payload;
-  const audienceMatches =
-    typeof aud === 'string'
-      ? checks.audiences.includes(aud)
-      : Array.isArray(aud) && checks.audiences.some((audience) => aud.includes(audience));
-  if (!audienceMatches) unexpected(payload, 'aud');
+  if (!isAssertionAudience(payload.aud, checks.audience)) unexpected(payload, 'aud');
   const now = checks.nowSeconds;
   const tolerance = checks.clockToleranceSeconds;
   numericDate(payload, 'iat');

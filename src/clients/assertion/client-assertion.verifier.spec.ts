@@ -78,6 +78,8 @@ describe('ClientAssertionVerifier (RFC 7523 §3)', () => {
       .setProtectedHeader({ alg })
       .sign(privateKey);
 
+  const AUDIENCE_REFUSED = 'client_assertion aud must be the issuer identifier, as a single string';
+
   async function refusal(assertion: string): Promise<string> {
     try {
       await verifier.verify(client, assertion);
@@ -95,19 +97,15 @@ describe('ClientAssertionVerifier (RFC 7523 §3)', () => {
     expect(await refusal(assertion)).toBe('client_assertion was already used (jti replay)');
   });
 
-  it.each([
-    ['the issuer', ISSUER],
-    ['the token endpoint', `${ISSUER}/token`],
-    ['an array holding one', ['https://x.example', `${ISSUER}/token`]],
-  ])('accepts aud = %s', async (_, aud) => {
-    await expect(verifier.verify(client, await sign({ aud }))).resolves.toBeUndefined();
+  it('accepts aud = the issuer identifier, as a single string', async () => {
+    await expect(verifier.verify(client, await sign({ aud: ISSUER }))).resolves.toBeUndefined();
   });
 
   it.each([
-    [
-      { aud: 'https://other.example' },
-      'client_assertion aud must be the issuer or the token endpoint URL',
-    ],
+    [{ aud: 'https://other.example' }, AUDIENCE_REFUSED],
+    [{ aud: `${ISSUER}/token` }, AUDIENCE_REFUSED],
+    [{ aud: [ISSUER] }, AUDIENCE_REFUSED],
+    [{ aud: ['https://x.example', ISSUER] }, AUDIENCE_REFUSED],
     [{ exp: NOW - 31, iat: NOW - 100 }, 'client_assertion expired'],
     [{ exp: NOW + 331 }, 'client_assertion exp must be at most 300 seconds ahead'],
     [{ exp: undefined }, 'client_assertion must have the exp claim'],

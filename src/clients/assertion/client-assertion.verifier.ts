@@ -47,7 +47,8 @@ export function assertedClientId(assertion: string): string | undefined {
  * client assertion, in the order a refusal is cheapest: its form and algorithm (ES256, PS256,
  * RS256 or EdDSA: never HS*, whose key would be a secret the server holds, nor `none`), the
  * signature by one of the client's registered keys (an unknown `kid` refreshes a jwks_uri
- * once), `iss` = `sub` = the client, `aud` the issuer or the token endpoint, `exp` present and
+ * once), `iss` = `sub` = the client, `aud` the issuer identifier as a single string (never the
+ * token endpoint, nor an array: protocol-rules/assertion-audience.ts), `exp` present and
  * at most five minutes ahead, `iat` and `nbf` not in the future (30 s of skew either way), and
  * last the `jti` recorded once in the challenge store, for as long as the assertion could be
  * accepted: a replay is refused on whichever instance it arrives. Every refusal is
@@ -55,8 +56,8 @@ export function assertedClientId(assertion: string): string | undefined {
  */
 @Injectable()
 export class ClientAssertionVerifier {
-  /** RFC 7523 §3: the audiences that identify this server. */
-  private readonly audiences: string[];
+  /** RFC 7523 §3 as rfc7523bis updates it: the one audience that names this server. */
+  private readonly audience: string;
 
   constructor(
     private readonly keySets: ClientKeySets,
@@ -65,7 +66,7 @@ export class ClientAssertionVerifier {
     private readonly events: DomainEvents,
     server: ServerConfig,
   ) {
-    this.audiences = [server.issuer, new URL(`${server.issuer}/token`).href];
+    this.audience = server.issuer;
   }
 
   async verify(client: OAuthClient, assertion: string): Promise<void> {
@@ -149,7 +150,7 @@ export class ClientAssertionVerifier {
   ): Promise<JWTPayload> {
     return verifyAssertionJws(assertion, header, keys, {
       clientId: client.clientId,
-      audiences: this.audiences,
+      audience: this.audience,
       nowSeconds: this.clock.nowSeconds(),
       clockToleranceSeconds: CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
     });
@@ -183,7 +184,7 @@ function asRefusal(error: unknown): unknown {
     switch (error.claim) {
       case 'aud':
         return refused(
-          'client_assertion aud must be the issuer or the token endpoint URL',
+          'client_assertion aud must be the issuer identifier, as a single string',
           'audience',
         );
       case 'iss':

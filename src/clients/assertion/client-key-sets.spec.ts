@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import type { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
 import { Clock } from '../../platform/clock/clock';
@@ -55,6 +56,18 @@ describe('ClientKeySets, registered (inline) jwks', () => {
     expect(after).not.toBe(before);
     await expect(jwtVerify(await k2.sign(), after)).resolves.toBeDefined();
     await expect(jwtVerify(await k1.sign(), after)).rejects.toThrow();
+  });
+
+  it('refuses a set stored before the key rules it breaks (e = 3): invalid_client', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
+    const sets = make(new FixedClock(0));
+    await expect(
+      sets.keysOf(client({ keys: [weak.publicKey.export({ format: 'jwk' }) as JWK] })),
+    ).rejects.toMatchObject({
+      error: 'invalid_client',
+      description:
+        "The client's registered jwks cannot be used: keys[0] is refused: an RSA key must use the public exponent 65537 (AQAB)",
+    });
   });
 
   it('keeps sets apart per client, and imports a set again once its entry expired', async () => {

@@ -67,13 +67,20 @@ export class ClientKeySets {
    * on its first use and keeps it, so an assertion pays a signature check, not a key import too
    * (a new set per request imported the key every time, ~0.4 ms for a P-256 key, more than the
    * verification itself). A rotated set (`proofgate-admin clients set-jwks`) is other content,
-   * so a new entry: a removed key never verifies again.
+   * so a new entry: a removed key never verifies again. A set stored before a key rule it breaks
+   * (public-key-rules.ts) verifies nothing: checked as registration and a fetched set are.
    */
   private inlineKeys(clientId: string, jwks: JSONWebKeySet): JWTVerifyGetKey {
     const key = `${clientId}\u0000${JSON.stringify(jwks)}`;
     const now = this.clock.now().getTime();
     const cached = this.inline.get(key, now);
     if (cached) return cached;
+    const problem = publicJwksProblem(jwks);
+    if (problem !== undefined) {
+      throw new InvalidClient(`The client's registered jwks cannot be used: ${problem}`).because(
+        'key',
+      );
+    }
     const keys = createLocalJWKSet(jwks);
     this.inline.set(key, keys, now + INLINE_SET_TTL_MS);
     return keys;

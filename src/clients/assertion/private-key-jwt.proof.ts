@@ -23,7 +23,7 @@ export const PRIVATE_KEY_JWT_PROOF = {
       sent_up_front: 'nothing: the public key is registered once',
       server_stores:
         "the client's public keys (or its jwks_uri, fetched and cached); one record per assertion jti, until the assertion expires",
-      bound_to: ['iss = sub = client_id', 'aud = the issuer or the token endpoint', 'exp', 'jti'],
+      bound_to: ['iss = sub = client_id', 'aud = the issuer, as one string', 'exp', 'jti'],
       client_proves_later:
         'a fresh assertion JWT (client_assertion) with every request to /token, /par, /revoke or /introspect',
       server_verifies:

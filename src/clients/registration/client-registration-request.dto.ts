@@ -53,7 +53,7 @@ export class ClientRegistrationRequestDto {
 
   @ApiPropertyOptional({
     description:
-      'private_key_jwt: the public keys (RFC 7517 JWK Set, EC/RSA/OKP, at most 10); a private key is refused',
+      'private_key_jwt: the public keys (RFC 7517 JWK Set, EC/RSA/OKP, at most 10); a private key is refused, and so is a key that breaks the key rules DPoP proof keys meet (RSA: 2048 to 4096 bits, e = 65537; EC: a point on P-256, P-384 or P-521)',
     example: {
       keys: [
         {

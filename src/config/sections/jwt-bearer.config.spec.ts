@@ -21,7 +21,7 @@ describe('JWT_BEARER_ISSUERS', () => {
     expect(trustedIssuers({}, NAME, false)).toEqual([]);
   });
 
-  it('reads issuers with their JWKS, audience and scopes', () => {
+  it('reads issuers with their JWKS, audience, scopes and clients', () => {
     expect(
       read([
         { issuer: 'https://idp.example', jwks_uri: 'https://idp.example/jwks.json' },
@@ -30,6 +30,7 @@ describe('JWT_BEARER_ISSUERS', () => {
           jwks_uri: 'https://k8s.example/openid/v1/jwks',
           audience: 'proofgate',
           scopes: ['api', 'api'],
+          clients: ['planner', 'https://agent.example/client.json', 'planner'],
         },
       ]),
     ).toEqual([
@@ -39,6 +40,7 @@ describe('JWT_BEARER_ISSUERS', () => {
         jwksUri: 'https://k8s.example/openid/v1/jwks',
         audience: 'proofgate',
         scopes: ['api'],
+        clients: ['planner', 'https://agent.example/client.json'],
       },
     ]);
   });
@@ -62,21 +64,28 @@ describe('JWT_BEARER_ISSUERS', () => {
           { issuer: 'e', jwks_uri: 'https://user:pw@e.example/jwks' },
           { issuer: 'f', jwks_uri: 'https://f.example/jwks' },
           { issuer: 'f', jwks_uri: 'https://f.example/other' },
+          { issuer: 'g', jwks_uri: 'https://g.example/jwks', clients: [] },
+          { issuer: 'h', jwks_uri: 'https://h.example/jwks', clients: ['a b'] },
+          { issuer: 'i', jwks_uri: 'https://i.example/jwks', clients: 'planner' },
         ]),
       ),
     ).toEqual([
       "JWT_BEARER_ISSUERS[0].issuer must be a non-empty string (the assertions' iss)",
       'JWT_BEARER_ISSUERS[1].jwks_uri must be https (http only on 127.0.0.1, [::1] or localhost, outside production), got "http://idp.example/jwks"',
-      'JWT_BEARER_ISSUERS[2] has unknown field(s) scope (known: issuer, jwks_uri, audience, scopes)',
+      'JWT_BEARER_ISSUERS[2] has unknown field(s) scope (known: issuer, jwks_uri, audience, scopes, clients)',
       'JWT_BEARER_ISSUERS[3].scopes must be an array of scope values',
       'JWT_BEARER_ISSUERS[4].jwks_uri must not carry credentials, got "https://user:pw@e.example/jwks"',
       'JWT_BEARER_ISSUERS[6].issuer is listed twice',
+      ...['g', 'h', 'i'].map(
+        (_, index) =>
+          `JWT_BEARER_ISSUERS[${7 + index}].clients must be a non-empty array of client_ids (the clients that may present its workload JWTs naming no client)`,
+      ),
     ]);
   });
 
   it('refuses what is not a JSON array, and stops the start with it', () => {
     const shape =
-      'JWT_BEARER_ISSUERS must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"? }';
+      'JWT_BEARER_ISSUERS must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }';
     expect(problems(() => trustedIssuers({ [NAME]: '{nope' }, NAME, false))).toEqual([shape]);
     expect(problems(() => read({ issuer: 'x' }))).toEqual([shape]);
     expect(

@@ -12,6 +12,11 @@ export interface TrustedJwtIssuer {
   readonly audience?: string;
   /** The most its assertions may yield; absent: any scope the server has. */
   readonly scopes?: readonly string[];
+  /**
+   * The clients that may present its workload JWTs naming no client (no `client_id` or `azp`);
+   * absent: a workload JWT must name the client presenting it. ID-JAGs always name theirs.
+   */
+  readonly clients?: readonly string[];
 }
 
 /** RFC 7523 §2.1 JWT-bearer grant: the issuers trusted (JWT_BEARER_ISSUERS). */
@@ -20,7 +25,9 @@ export abstract class JwtBearerConfig {
   abstract readonly issuers: readonly TrustedJwtIssuer[];
 }
 
-const FIELDS = new Set(['issuer', 'jwks_uri', 'audience', 'scopes']);
+const FIELDS = new Set(['issuer', 'jwks_uri', 'audience', 'scopes', 'clients']);
+/** A client_id: an operator's, a dynamic one or a metadata document's URL; no space or control. */
+const CLIENT_ID = /^[\x21-\x7E]{1,2000}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -32,7 +39,8 @@ export function readJwtBearerConfig(env: EnvReader, server: ServerConfig): JwtBe
 }
 
 /**
- * JWT_BEARER_ISSUERS: a JSON array of `{ "issuer", "jwks_uri", "audience"?, "scopes"? }`.
+ * JWT_BEARER_ISSUERS: a JSON array of `{ "issuer", "jwks_uri", "audience"?, "scopes"?,
+ * "clients"? }`.
  * `jwks_uri` is https; plain http only on a loopback host and outside production (a developer's
  * or a test's local issuer). Every entry's problems are reported at once.
  */
@@ -44,12 +52,12 @@ export function trustedIssuers(env: Env, name: string, production: boolean): Tru
     parsed = JSON.parse(value);
   } catch {
     throw new ConfigError(
-      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"? }`,
+      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }`,
     );
   }
   if (!Array.isArray(parsed)) {
     throw new ConfigError(
-      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"? }`,
+      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }`,
     );
   }
   const problems: string[] = [];
@@ -82,7 +90,7 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
       `${where} has unknown field(s) ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`,
     );
   }
-  const { issuer, jwks_uri: jwksUri, audience, scopes } = fields;
+  const { issuer, jwks_uri: jwksUri, audience, scopes, clients } = fields;
   if (typeof issuer !== 'string' || issuer.trim() === '' || issuer.length > 2000) {
     throw new ConfigError(`${where}.issuer must be a non-empty string (the assertions' iss)`);
   }
@@ -101,11 +109,22 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
   ) {
     throw new ConfigError(`${where}.scopes must be an array of scope values`);
   }
+  if (
+    clients !== undefined &&
+    (!Array.isArray(clients) ||
+      clients.length === 0 ||
+      !clients.every((client) => typeof client === 'string' && CLIENT_ID.test(client)))
+  ) {
+    throw new ConfigError(
+      `${where}.clients must be a non-empty array of client_ids (the clients that may present its workload JWTs naming no client)`,
+    );
+  }
   return {
     issuer,
     jwksUri,
     ...(audience === undefined ? {} : { audience }),
     ...(scopes === undefined ? {} : { scopes: [...new Set(scopes as string[])] }),
+    ...(clients === undefined ? {} : { clients: [...new Set(clients as string[])] }),
   };
 }
 

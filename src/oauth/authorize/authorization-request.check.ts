@@ -4,7 +4,6 @@ import { TokenConfig } from '../../config/sections/tokens.config';
 import {
   InvalidRequest,
   InvalidScope,
-  InvalidTarget,
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
@@ -20,9 +19,11 @@ import {
   withoutScope,
 } from '../../tokens/scopes';
 import { grantTypesOf } from '../token/check-grant-type';
+import { checkAcrMinimum } from '../token/check-acr-minimum';
+import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { ConfigError } from '../../config/env-parsers';
-import { acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
+import { acrMinimumOf, acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
 import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
@@ -127,11 +128,10 @@ export class AuthorizationRequestCheck {
    * the scope and resource (a client cannot get a token the resource would refuse by not asking).
    */
   requiredAcr(acrValues: string | undefined, scope: string, resource: string): { acr?: AcrValue } {
-    const acr = strongest([
+    const acr = strongerAcr(
       acrRequestedBy(acrValues),
-      ...scope.split(' ').map((value) => this.stepUp.acrRequiredByScope[value]),
-      this.stepUp.acrRequiredByResource[resource],
-    ]);
+      acrMinimumOf({ aud: resource, scope }, this.stepUp),
+    );
     return acr === undefined ? {} : { acr };
   }
 
@@ -149,24 +149,8 @@ export class AuthorizationRequestCheck {
         `The ${ACCOUNT_SCOPE} scope is never granted through the device flow: a user code can be phished (RFC 8628 §5.4)`,
       ).because('account_scope_device');
     }
-    const needy = scope.split(' ').find((value) => this.stepUp.acrRequiredByScope[value]);
-    if (needy !== undefined) {
-      throw new InvalidScope(
-        `The scope ${needy} requires acr ${this.stepUp.acrRequiredByScope[needy]}, which a device grant never carries (RFC 8628 §5.4)`,
-      ).because('acr_unmet');
-    }
-    const acr = this.stepUp.acrRequiredByResource[resource];
-    if (acr !== undefined) {
-      throw new InvalidTarget(
-        `The resource requires acr ${acr}, which a device grant never carries (RFC 8628 §5.4)`,
-      ).because('acr_unmet');
-    }
+    checkAcrMinimum({ aud: resource, scope, grantType: DEVICE_CODE_GRANT_TYPE }, this.stepUp);
   }
-}
-
-/** The stronger of the acr the request asks for and the minimums of its scope and resource. */
-function strongest(values: ReadonlyArray<AcrValue | undefined>): AcrValue | undefined {
-  return values.reduce<AcrValue | undefined>((acc, value) => strongerAcr(acc, value), undefined);
 }
 
 function checkNonce(nonce: string | undefined): string | undefined {

@@ -62,9 +62,25 @@ describe('checkProofKey (RSA proof keys: e = 65537, 2048-4096 bits)', () => {
     }
   });
 
-  it('leaves other key types, and what is not a key, to jose', () => {
-    expect(refusal({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', e: 'Aw' })).toBeUndefined();
-    expect(refusal({ kty: 'OKP', crv: 'Ed25519', x: 'x' })).toBeUndefined();
+  it('refuses an EC point off its curve, or on a curve no ES* algorithm uses', () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' });
+    expect(refusal(jwk)).toBeUndefined();
+    const y = Buffer.from(jwk.y!, 'base64url');
+    y[31] ^= 1;
+    expect(refusal({ ...jwk, y: y.toString('base64url') })).toBe(
+      'The DPoP proof key is refused: an EC key must be a point on its curve',
+    );
+    expect(refusal({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' })).toBe(
+      'The DPoP proof key is refused: an EC key must be a point on its curve',
+    );
+    expect(refusal({ ...jwk, crv: 'secp256k1' })).toBe(
+      'The DPoP proof key is refused: an EC key must be on P-256, P-384 or P-521',
+    );
+  });
+
+  it('leaves what is no RSA, EC or OKP key to jose', () => {
+    expect(refusal({ kty: 'oct', k: 'c2VjcmV0' })).toBeUndefined();
     expect(refusal(undefined)).toBeUndefined();
     expect(refusal('RSA')).toBeUndefined();
   });

@@ -78,17 +78,17 @@ export class DpopProofKeys {
   /**
    * Runs `verify` (jose's jwtVerify) with a resolver for the proof's embedded key, and answers
    * its result with the key's thumbprint (the `jkt` of RFC 9449 §6), and the key imported for
-   * it when it was not remembered: `remember` it once the request is authorised. An RSA key
-   * outside the limits of `checkProofKey` is refused before it is imported or used.
+   * it when it was not remembered: `remember` it once the request is authorised. A key that
+   * breaks the rules of `checkProofKey` is refused before it is imported or used.
    */
   async verified<T>(
     verify: (resolve: ProofKeyResolver) => Promise<T>,
   ): Promise<{ verified: T; jkt: string; imported?: ImportedProofKey }> {
     let used: { jwk: unknown; cacheKey?: string; known?: KnownKey; fresh?: boolean } | undefined;
     const verified = await verify(async (header, token) => {
-      checkProofKey(header.jwk);
       const input = thumbprintInput(header.jwk);
       if (input === undefined) {
+        checkProofKey(header.jwk);
         const key = await EmbeddedJWK(header, token);
         used = { jwk: header.jwk };
         return key;
@@ -99,6 +99,8 @@ export class DpopProofKeys {
         used = { jwk: header.jwk, cacheKey, known };
         return known.key;
       }
+      // A remembered key met the key rules when it was imported (its members are the cache key).
+      checkProofKey(header.jwk);
       // Imported (and checked) as jose always does; remembered only once the request is authorised.
       const key = await EmbeddedJWK(header, token);
       const keyObject = header.alg === 'ES256' ? KeyObject.from(key) : undefined;

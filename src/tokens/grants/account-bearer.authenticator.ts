@@ -25,7 +25,8 @@ export interface AccountBearer {
 
 /**
  * Authenticates a request that changes the account itself (adding a passkey, linking a method):
- * a live access token (RFC 6750) with the `account` scope (else 403 insufficient_scope), whose
+ * a live access token (RFC 6750) of a sign-in here (a machine grant's token names no account)
+ * with the `account` scope (else 403 insufficient_scope), whose
  * login (`auth_time`, RFC 9068 §2.2.1) is at most ACCOUNT_RECENT_LOGIN_SECONDS old (else RFC
  * 9470's 401 insufficient_user_authentication with `max_age`): a stolen long-lived session or
  * refresh token alone cannot add a way into the account. A DPoP-bound token is handled as at
@@ -52,6 +53,17 @@ export class AccountBearerAuthenticator {
   ): Promise<AccountBearer> {
     const { claims, grant, dpopNonce } = await this.bearer.authenticate(presented);
     if (dpopNonce !== undefined) presented.sendDpopNonce?.(dpopNonce);
+    // RFC 9068 §5: a token with no local sign-in names no account here (a client's own, a
+    // workload's or a user a trusted issuer vouched for: the machine grants), whatever its scope.
+    if (claims.auth_method === undefined) {
+      throw challenged(
+        claims,
+        new InsufficientScope(
+          'The access token names no account here (a client, a workload, or a user of a trusted issuer): only a sign-in here changes an account',
+          ACCOUNT_SCOPE,
+        ),
+      );
+    }
     // RFC 8628 §5.4: whoever started a device flow may have phished the user code's approval;
     // its tokens never reach the account (/device_authorization never grants the scope either).
     if (grant.grantType === DEVICE_CODE_GRANT_TYPE) {

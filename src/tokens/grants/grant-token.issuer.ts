@@ -59,6 +59,11 @@ export interface ClientTokenRequest {
   scope: string;
   /** RFC 8707: the token's `aud`. */
   resource: string;
+  /**
+   * RFC 9068 §2.2.1 `acr`: the sign-in an identity provider asserted for `sub` (an ID-JAG's);
+   * absent on a client's or a workload's own token, which names no sign-in.
+   */
+  acr?: string;
 }
 
 /** 16 bytes: 128 bits of CSPRNG output per client grant id. */
@@ -190,6 +195,7 @@ export class GrantTokenIssuer {
       clientId: request.clientId,
       scope: request.scope,
       grantId,
+      ...(request.acr === undefined ? {} : { acr: request.acr }),
       ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
     });
     return {

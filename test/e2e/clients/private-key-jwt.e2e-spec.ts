@@ -21,7 +21,11 @@ import {
   type JWK,
 } from 'jose';
 import { PrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import { fetchToken, registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
+import {
+  discoverAuthorizationServerMetadata,
+  fetchToken,
+  registerClient,
+} from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { basic } from '../../support/oauth';
 import { INSECURE, discover } from '../../support/oauth-discovery';
@@ -203,14 +207,43 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
     expect(decodeJwt(tokens.access_token).sub).toBe('configured-agent');
   });
 
-  it('accepts the token endpoint URL as aud, and an aud array containing the issuer', async () => {
-    await token({ client_assertion: await assertion(es256, { aud: `${issuer}/token` }) }).expect(
-      200,
-    );
-    await token({
-      client_assertion: await assertion(es256, { aud: ['https://elsewhere.example', issuer] }),
-      client_id: clientId,
-    }).expect(200);
+  it('takes only the issuer identifier as aud, as one string: never an endpoint URL or an array (rfc7523bis)', async () => {
+    const refused = {
+      error: 'invalid_client',
+      error_description: 'client_assertion aud must be the issuer identifier, as a single string',
+    };
+    const audiences = [
+      `${issuer}/token`,
+      `${issuer}/par`,
+      [issuer],
+      ['https://elsewhere.example', issuer],
+    ];
+    for (const aud of audiences) {
+      const res = await token({
+        client_assertion: await assertion(es256, { aud }),
+        client_id: clientId,
+      }).expect(401);
+      expect(res.body).toEqual(refused);
+    }
+    // The same rule wherever an assertion authenticates the client: /par, /introspect, /revoke.
+    for (const [path, fields] of [
+      ['/par', { response_type: 'code' }],
+      ['/introspect', { token: 'x' }],
+      ['/revoke', { token: 'x' }],
+    ] as const) {
+      const res = await t
+        .http()
+        .post(path)
+        .type('form')
+        .send({
+          ...fields,
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: await assertion(es256, { aud: `${issuer}${path}` }),
+        })
+        .expect(401);
+      expect(res.body).toEqual(refused);
+    }
+    await token({ client_assertion: await assertion(es256, { aud: issuer }) }).expect(200);
   });
 
   it("registers through DCR and gets a token with the MCP SDK's PrivateKeyJwtProvider", async () => {
@@ -242,7 +275,10 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
       algorithm: 'RS256',
       expectedIssuer: issuer,
     });
-    const tokens = await fetchToken(provider, issuer, { fetchFn: sdkFetch });
+    // The metadata the SDK's auth() discovers and hands on: its assertions' aud is the issuer
+    // (without it the SDK falls back to the token endpoint URL, which rfc7523bis rules out).
+    const metadata = await discoverAuthorizationServerMetadata(issuer, { fetchFn: sdkFetch });
+    const tokens = await fetchToken(provider, issuer, { metadata, fetchFn: sdkFetch });
     expect(tokens.refresh_token).toBeUndefined();
     expect(decodeJwt(tokens.access_token).sub).toBe(registered.client_id);
   });
@@ -301,7 +337,7 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         async () => ({
           client_assertion: await assertion(es256, { aud: 'https://other.example.com' }),
         }),
-        'client_assertion aud must be the issuer or the token endpoint URL',
+        'client_assertion aud must be the issuer identifier, as a single string',
       ],
       [
         'an expired assertion',
@@ -421,6 +457,29 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         "The client's jwks_uri could not be fetched or holds no usable keys",
       ],
       [
+        'an RSA key with the public exponent 3 in its jwks_uri',
+        async () => {
+          const weak = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
+          published = [weak.publicKey.export({ format: 'jwk' })];
+          const registered = await register({
+            grant_types: ['client_credentials'],
+            redirect_uris: [],
+            response_types: [],
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks_uri: jwksUrl.replace('/jwks.json', '/exponent-3.json'),
+          }).expect(201);
+          const id = registered.body.client_id as string;
+          const now = Math.floor(Date.now() / 1000);
+          const encode = (value: object) =>
+            Buffer.from(JSON.stringify(value)).toString('base64url');
+          const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
+          const signature = nodeSign('sha256', Buffer.from(input), weak.privateKey);
+          return { client_assertion: `${input}.${signature.toString('base64url')}` };
+        },
+        // A fetched set meets the key rules a registered one does (DPoP's): e = 65537 only.
+        "The client's jwks_uri could not be fetched or holds no usable keys",
+      ],
+      [
         'iss other than sub',
         async () => ({ client_assertion: await assertion(es256, { iss: 'someone-else' }) }),
         'client_assertion iss and sub must both be the client_id',
@@ -526,7 +585,33 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
               ],
             },
           }),
-        'jwks keys[0] is an RSA key shorter than 2048 bits',
+        'jwks keys[0] is refused: an RSA modulus must be 2048 to 4096 bits',
+      ],
+      [
+        'an RSA key with the public exponent 3',
+        () =>
+          Promise.resolve({
+            jwks: {
+              keys: [
+                generateKeyPairSync('rsa', {
+                  modulusLength: 2048,
+                  publicExponent: 3,
+                }).publicKey.export({ format: 'jwk' }),
+              ],
+            },
+          }),
+        'jwks keys[0] is refused: an RSA key must use the public exponent 65537 (AQAB)',
+      ],
+      [
+        'an EC point off its curve',
+        () => {
+          const y = Buffer.from(es256.jwk.y!, 'base64url');
+          y[31] ^= 1;
+          return Promise.resolve({
+            jwks: { keys: [{ ...es256.jwk, y: y.toString('base64url') }] },
+          });
+        },
+        'jwks keys[0] is refused: an EC key must be a point on its curve',
       ],
       [
         'a symmetric key',

@@ -9,7 +9,10 @@ import {
   PrivateKeyJwtProvider,
   type PrivateKeyJwtProviderOptions,
 } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import { fetchToken } from '@modelcontextprotocol/sdk/client/auth.js';
+import {
+  discoverAuthorizationServerMetadata,
+  fetchToken,
+} from '@modelcontextprotocol/sdk/client/auth.js';
 import { spawn } from 'node:child_process';
 import { decodeJwt, generateKeyPair, exportJWK } from 'jose';
 import { join } from 'node:path';
@@ -122,12 +125,17 @@ describe('examples/agent: an MCP agent with PrivateKeyJwtProvider', () => {
       expectedIssuer: issuer,
       scope: 'api',
     };
+    // The metadata the SDK's auth() hands on: its assertions' aud is then the issuer, the one
+    // Proofgate accepts (rfc7523bis), not the token endpoint URL it falls back to without it.
+    const metadata = await discoverAuthorizationServerMetadata(issuer);
     const own = await fetchToken(new PrivateKeyJwtProvider(options), issuer, {
       resource: new URL(resource),
+      metadata,
     });
     const exchanged = await fetchToken(
       new TokenExchangeProvider(options, own.access_token),
       issuer,
+      { metadata },
     );
     expect(exchanged.refresh_token).toBeUndefined();
     expect(decodeJwt(exchanged.access_token)).toMatchObject({
@@ -140,6 +148,7 @@ describe('examples/agent: an MCP agent with PrivateKeyJwtProvider', () => {
       fetchToken(
         new TokenExchangeProvider({ ...options, scope: 'api profile' }, own.access_token),
         issuer,
+        { metadata },
       ),
     ).rejects.toThrow('The requested scope exceeds the scope of the subject token');
   });

@@ -105,14 +105,14 @@ describe('device grants and phishing (RFC 8628 §5.4)', () => {
     expect(await scope.json()).toEqual({
       error: 'invalid_scope',
       error_description:
-        'The scope profile requires acr phr, which a device grant never carries (RFC 8628 §5.4)',
+        'The scope profile requires acr phr (a phishing-resistant user sign-in), and the token would carry no acr that meets it',
     });
     const resource = await deviceAuthorization({ scope: 'api', resource: PAYMENTS });
     expect(resource.status).toBe(400);
     expect(await resource.json()).toEqual({
       error: 'invalid_target',
       error_description:
-        'The resource requires acr phr, which a device grant never carries (RFC 8628 §5.4)',
+        'The resource requires acr phr (a phishing-resistant user sign-in), and the token would carry no acr that meets it',
     });
   });
 

@@ -8,7 +8,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import {
   SignJWT,
@@ -18,7 +19,11 @@ import {
   type CryptoKey,
   type JWTPayload,
 } from 'jose';
-import { federatedSubject } from '../../../src/oauth/token/grants/jwt-bearer/check-assertion';
+import {
+  federatedSubject,
+  workloadSubject,
+} from '../../../src/oauth/token/grants/jwt-bearer/check-assertion';
+import { AccessTokenService } from '../../../src/tokens/access-token.service';
 import { basic } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
@@ -31,6 +36,10 @@ const UNREGISTERED = { id: 'no-jwt-bearer', secret: 'no-jwt-bearer-secret-1234' 
 const CALENDAR = 'https://calendar.example.com/';
 const IDP = 'https://idp.example.com';
 const UNTRUSTED = 'https://evil.example.com';
+/** An issuer whose workload JWTs may name no client: its entry lists AGENT (`clients`). */
+const PLATFORM = 'https://platform.example.com';
+/** An issuer whose JWK Set holds an RSA key with e = 3 (the key rules refuse it). */
+const WEAK = 'https://weak.example.com';
 
 describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
   let t: TestApp;
@@ -39,6 +48,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
   let jwks: Server;
   let idpKey: CryptoKey;
   let strangerKey: CryptoKey;
+  let weakKey: KeyObject;
   const KID = 'idp-key-1';
 
   beforeAll(async () => {
@@ -46,9 +56,12 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     idpKey = pair.privateKey;
     strangerKey = (await generateKeyPair('ES256')).privateKey;
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
-    jwks = createServer((_req, res) => {
+    weakKey = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }).privateKey;
+    const weakJwk = { ...weakKey.export({ format: 'jwk' }), kid: 'weak-1' };
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const) delete weakJwk[member];
+    jwks = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [publicJwk] }));
+      res.end(JSON.stringify({ keys: [req.url === '/weak-jwks' ? weakJwk : publicJwk] }));
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
@@ -56,6 +69,8 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       JWT_BEARER_ISSUERS: JSON.stringify([
         { issuer: IDP, jwks_uri: jwksUri },
         { issuer: 'https://narrow.example.com', jwks_uri: jwksUri, scopes: ['api'] },
+        { issuer: PLATFORM, jwks_uri: jwksUri, clients: [AGENT.id] },
+        { issuer: WEAK, jwks_uri: jwksUri.replace('/jwks', '/weak-jwks') },
       ]),
       OAUTH_CLIENTS: JSON.stringify([
         {
@@ -85,7 +100,8 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       claims?: JWTPayload;
       typ?: string | null;
       alg?: string;
-      key?: CryptoKey | Uint8Array;
+      key?: CryptoKey | KeyObject | Uint8Array;
+      kid?: string;
       omit?: string[];
     } = {},
   ): Promise<string> {
@@ -105,7 +121,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     for (const name of overrides.omit ?? []) delete claims[name];
     const header: { alg: string; kid: string; typ?: string } = {
       alg: overrides.alg ?? 'ES256',
-      kid: KID,
+      kid: overrides.kid ?? KID,
     };
     if (overrides.typ !== null) header.typ = overrides.typ ?? 'oauth-id-jag+jwt';
     return new SignJWT(claims).setProtectedHeader(header).sign(overrides.key ?? idpKey);
@@ -206,11 +222,19 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     );
   });
 
-  it('refuses an assertion for another audience', async () => {
-    const assertion = await idJag({ claims: { aud: 'https://other-as.example.com' } });
-    expect(await refusal(await grant(assertion))).toEqual(
-      invalidGrant('The assertion is for another audience'),
-    );
+  it('refuses an assertion whose aud is not the issuer identifier as one string (rfc7523bis)', async () => {
+    for (const aud of [
+      [issuer],
+      [issuer, 'https://other-as.example.com'],
+      `${issuer}/token`,
+      'https://other-as.example.com',
+    ]) {
+      expect(await refusal(await grant(await idJag({ claims: { aud } })))).toEqual(
+        invalidGrant(
+          'The assertion is for another audience (aud must be one string naming this server)',
+        ),
+      );
+    }
   });
 
   it('refuses an expired assertion, one not valid yet, and one living too long', async () => {
@@ -282,28 +306,116 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     expect(answer.scope).toBe('api');
   });
 
-  it('gives a workload JWT (no ID-JAG typ) a client-style token', async () => {
+  it('gives a workload JWT (no ID-JAG typ) naming the client a client-style token', async () => {
     const workload = await idJag({
       typ: null,
       claims: { sub: 'spiffe://corp.example/ns/agents/sa/planner' },
-      omit: ['client_id', 'resource', 'scope'],
+      omit: ['resource', 'scope'],
     });
     const answer = await tokens(await grant(workload));
     expect(answer.scope).toBe('api');
     const claims = decodeJwt(answer.access_token);
     expect(claims).toMatchObject({
-      sub: federatedSubject(IDP, 'spiffe://corp.example/ns/agents/sa/planner'),
+      sub: workloadSubject(IDP, 'spiffe://corp.example/ns/agents/sa/planner'),
       client_id: AGENT.id,
       aud: t.config.tokens.audience,
     });
-    // A token for the API, but no account here: /api/me describes accounts only.
+    // A token for the API, but no user here: /api/me describes accounts only.
     const me = await t
       .http()
       .get('/api/me')
       .set('Authorization', `Bearer ${answer.access_token}`)
       .expect(403);
     expect(me.body.error_description).toBe(
-      'The access token names a subject a trusted issuer vouched for (JWT-bearer grant), no account here',
+      'The access token names a workload a trusted issuer vouched for (JWT-bearer grant), no user',
+    );
+  });
+
+  it("gives a workload a subject of its own kind: never the ID-JAG user's of the same sub", async () => {
+    const user = await tokens(await grant(await idJag({ claims: { resource: CALENDAR } })));
+    const workload = await tokens(
+      await grant(await idJag({ typ: 'JWT', omit: ['resource', 'scope'] }), {
+        resource: CALENDAR,
+        scope: 'api',
+      }),
+    );
+    const [userSub, workloadSub] = [user, workload].map((answer) =>
+      String(decodeJwt(answer.access_token).sub),
+    );
+    expect(userSub).toBe(federatedSubject(IDP, 'alice@corp.example'));
+    expect(workloadSub).toBe(workloadSubject(IDP, 'alice@corp.example'));
+    expect(workloadSub).not.toBe(userSub);
+    expect(workloadSub).toMatch(/^wl:[A-Za-z0-9_-]{16}:alice@corp\.example$/);
+  });
+
+  it('takes a workload JWT only for the client its client_id or azp names, or its issuer lists', async () => {
+    const unbound = { typ: null, omit: ['client_id', 'resource', 'scope'] };
+    // Naming no client, from an issuer that lists none: any client of the grant could use it.
+    expect(await refusal(await grant(await idJag(unbound)))).toEqual(
+      invalidGrant(
+        "The workload JWT names no client (client_id or azp), and its issuer's clients do not list this one",
+      ),
+    );
+    // azp names the client.
+    const byAzp = await idJag({ ...unbound, claims: { azp: AGENT.id } });
+    expect((await tokens(await grant(byAzp))).scope).toBe('api');
+    // Naming another client.
+    const forOther = await idJag({ ...unbound, claims: { azp: OTHER.id } });
+    expect(await refusal(await grant(forOther))).toEqual(
+      invalidGrant('The assertion was issued to another client'),
+    );
+    // The issuer's entry lists AGENT: its workload JWTs need not name it; OTHER is not listed.
+    const listed = await idJag({ ...unbound, claims: { iss: PLATFORM } });
+    expect((await tokens(await grant(listed))).scope).toBe('api');
+    const byOther = await idJag({ ...unbound, claims: { iss: PLATFORM } });
+    expect(await refusal(await grant(byOther, {}, OTHER))).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: expect.stringMatching(/names no client/) },
+    });
+  });
+
+  it('never grants the account scope for an assertion, and the account API refuses such a token', async () => {
+    const workload = await idJag({ typ: 'JWT', omit: ['resource', 'scope'] });
+    expect(await refusal(await grant(workload, { scope: 'api account' }))).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_scope',
+        error_description:
+          'The account scope is never granted for an assertion: its token has no account here',
+      },
+    });
+    // Even a token of the workload's grant that said `account` (none is issued) changes no account.
+    const issued = decodeJwt(
+      (await tokens(await grant(await idJag({ typ: 'JWT', omit: ['resource', 'scope'] }))))
+        .access_token,
+    );
+    const { token } = await t.app.get(AccessTokenService).sign({
+      sub: String(issued.sub),
+      clientId: AGENT.id,
+      scope: 'api account',
+      grantId: String(issued.gid),
+    });
+    const methods = await t
+      .http()
+      .get('/account/methods')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(403);
+    expect(methods.body).toEqual({
+      error: 'insufficient_scope',
+      error_description:
+        'The access token names no account here (a client, a workload, or a user of a trusted issuer): only a sign-in here changes an account',
+    });
+  });
+
+  it('refuses an assertion from an issuer whose key set breaks the key rules (RSA e = 3)', async () => {
+    const assertion = await idJag({
+      alg: 'RS256',
+      kid: 'weak-1',
+      key: weakKey,
+      claims: { iss: WEAK },
+    });
+    expect(await refusal(await grant(assertion))).toEqual(
+      invalidGrant("The assertion's issuer keys could not be fetched"),
     );
   });
 

@@ -302,7 +302,7 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   [
     'private_key_jwt',
     'assertion for another audience',
-    '401 invalid_client "client_assertion aud must be the issuer or the token endpoint URL"',
+    '401 invalid_client "client_assertion aud must be the issuer identifier, as a single string"',
   ],
   [
     'jwt_bearer',

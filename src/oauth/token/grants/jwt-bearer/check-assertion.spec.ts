@@ -3,10 +3,12 @@ import { InvalidGrant, InvalidScope } from '../../../../platform/errors/protocol
 import {
   ASSERTION_MAX_LIFETIME_SECONDS,
   assertionProfile,
+  assertedSubject,
   checkAssertionClaims,
   federatedSubject,
   grantedScope,
   trustedIssuerOf,
+  workloadSubject,
   type AssertionContext,
 } from './check-assertion';
 
@@ -92,24 +94,77 @@ describe('checkAssertionClaims (RFC 7523 §3, ID-JAG)', () => {
     });
   });
 
-  it('accepts a workload JWT without client_id, and ignores its resource and scope', () => {
-    const workload: JWTPayload = { ...ID_JAG, client_id: undefined, iat: undefined };
-    expect(
-      checkAssertionClaims(
-        { ...workload, aud: ['other', ISSUER] },
-        { ...CONTEXT, profile: 'workload' },
-      ),
-    ).toEqual({ profile: 'workload', sub: 'alice@example.com', jti: 'jti-1', exp: NOW + 300 });
+  it("reads an ID-JAG's acr when it is one Proofgate knows, and carries no other", () => {
+    expect(checkAssertionClaims({ ...ID_JAG, acr: 'phr' }, CONTEXT)).toMatchObject({ acr: 'phr' });
+    expect(checkAssertionClaims({ ...ID_JAG, acr: 'urn:idp:loa:2' }, CONTEXT)).not.toHaveProperty(
+      'acr',
+    );
+    expect(refusal(() => checkAssertionClaims({ ...ID_JAG, acr: 3 }, CONTEXT))).toEqual({
+      error: 'invalid_grant',
+      description: 'The assertion has a malformed acr',
+      reason: 'claims',
+    });
   });
 
+  describe('a workload JWT', () => {
+    const workload: JWTPayload = { ...ID_JAG, client_id: undefined, iat: undefined, acr: 'phr' };
+    const asWorkload: AssertionContext = { ...CONTEXT, profile: 'workload' };
+    const accepted = {
+      profile: 'workload',
+      sub: 'alice@example.com',
+      jti: 'jti-1',
+      exp: NOW + 300,
+    };
+
+    it('is accepted for the client its client_id or azp names; resource, scope and acr ignored', () => {
+      expect(checkAssertionClaims({ ...workload, client_id: 'agent' }, asWorkload)).toEqual(
+        accepted,
+      );
+      expect(checkAssertionClaims({ ...workload, azp: 'agent' }, asWorkload)).toEqual(accepted);
+    });
+
+    it("naming no client, is accepted only for a client its issuer's clients list", () => {
+      expect(
+        checkAssertionClaims(workload, { ...asWorkload, issuerClients: ['other', 'agent'] }),
+      ).toEqual(accepted);
+      for (const context of [asWorkload, { ...asWorkload, issuerClients: ['other'] }]) {
+        expect(refusal(() => checkAssertionClaims(workload, context))).toEqual({
+          error: 'invalid_grant',
+          description:
+            "The workload JWT names no client (client_id or azp), and its issuer's clients do not list this one",
+          reason: 'client_unbound',
+        });
+      }
+    });
+
+    it('is refused when its client_id or azp names another client, listed or not', () => {
+      for (const change of [{ client_id: 'x' }, { azp: 'x' }, { client_id: 'agent', azp: 'x' }]) {
+        expect(
+          refusal(() =>
+            checkAssertionClaims(
+              { ...workload, ...change },
+              { ...asWorkload, issuerClients: ['agent'] },
+            ),
+          ),
+        ).toMatchObject({ reason: 'client_mismatch' });
+      }
+    });
+  });
+
+  const AUDIENCE_REFUSED =
+    'The assertion is for another audience (aud must be one string naming this server)';
+
   it.each([
+    ['another audience', { aud: 'https://other.example' }, AUDIENCE_REFUSED, 'wrong_audience'],
+    ['no audience', { aud: undefined }, AUDIENCE_REFUSED, 'wrong_audience'],
+    ['an aud array holding this server', { aud: [ISSUER] }, AUDIENCE_REFUSED, 'wrong_audience'],
     [
-      'another audience',
-      { aud: 'https://other.example' },
-      'The assertion is for another audience',
+      'an aud array holding this server and another',
+      { aud: ['https://other.example', ISSUER] },
+      AUDIENCE_REFUSED,
       'wrong_audience',
     ],
-    ['no audience', { aud: undefined }, 'The assertion is for another audience', 'wrong_audience'],
+    ['the token endpoint as aud', { aud: `${ISSUER}/token` }, AUDIENCE_REFUSED, 'wrong_audience'],
     [
       'another client',
       { client_id: 'someone-else' },
@@ -149,14 +204,6 @@ describe('checkAssertionClaims (RFC 7523 §3, ID-JAG)', () => {
       checkAssertionClaims({ ...ID_JAG, exp: NOW - 10, iat: NOW + 10 }, CONTEXT),
     ).not.toThrow();
   });
-
-  it("refuses a workload JWT naming another client, as an ID-JAG's", () => {
-    expect(
-      refusal(() =>
-        checkAssertionClaims({ ...ID_JAG, client_id: 'x' }, { ...CONTEXT, profile: 'workload' }),
-      ),
-    ).toMatchObject({ reason: 'client_mismatch' });
-  });
 });
 
 describe('grantedScope: requested ∩ asserted ∩ issuer ∩ client', () => {
@@ -165,7 +212,18 @@ describe('grantedScope: requested ∩ asserted ∩ issuer ∩ client', () => {
   it('intersects what was asked with every limit', () => {
     expect(grantedScope('profile api', { asserted: 'api openid', client })).toBe('api');
     expect(grantedScope('profile api', { issuer: ['profile'], client })).toBe('profile');
-    expect(grantedScope('api api account', { client })).toBe('api');
+    expect(grantedScope('api api openid', { client: ['api'] })).toBe('api');
+  });
+
+  it('refuses the account scope asked for, whatever else is: invalid_scope', () => {
+    for (const requested of ['account', 'api account']) {
+      expect(refusal(() => grantedScope(requested, { client }))).toEqual({
+        error: 'invalid_scope',
+        description:
+          'The account scope is never granted for an assertion: its token has no account here',
+        reason: 'account_scope',
+      });
+    }
   });
 
   it('grants all that is available when nothing is asked', () => {
@@ -176,7 +234,7 @@ describe('grantedScope: requested ∩ asserted ∩ issuer ∩ client', () => {
   });
 
   it('refuses with invalid_scope when nothing is left', () => {
-    expect(refusal(() => grantedScope('account', { client }))).toMatchObject({
+    expect(refusal(() => grantedScope('openid', { client: ['api'] }))).toMatchObject({
       error: 'invalid_scope',
       reason: 'no_scope',
     });
@@ -198,5 +256,27 @@ describe('federatedSubject', () => {
         federatedSubject('https://idp-b.example', ''),
       ),
     ).toBe(true);
+  });
+});
+
+describe('workloadSubject: a kind of subject no user can have', () => {
+  it('puts a workload under its issuer as wl:, where a user (an ID-JAG) is jwt:', () => {
+    const workload = workloadSubject('https://idp-a.example', 'alice');
+    expect(workload).toMatch(/^wl:[A-Za-z0-9_-]{16}:alice$/);
+    expect(assertedSubject('workload', 'https://idp-a.example', 'alice')).toBe(workload);
+    expect(assertedSubject('id-jag', 'https://idp-a.example', 'alice')).toBe(
+      federatedSubject('https://idp-a.example', 'alice'),
+    );
+  });
+
+  it('never equals a user subject, whatever the issuers and subs', () => {
+    const issuers = ['https://idp-a.example', 'https://idp-b.example'];
+    const subs = ['alice', '', 'jwt:x:alice', 'wl:x:alice', ':alice'];
+    const users = issuers.flatMap((issuer) => subs.map((sub) => federatedSubject(issuer, sub)));
+    for (const issuer of issuers) {
+      for (const sub of [...subs, ...users]) {
+        expect(users).not.toContain(workloadSubject(issuer, sub));
+      }
+    }
   });
 });

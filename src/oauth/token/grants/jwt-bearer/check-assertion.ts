@@ -1,7 +1,10 @@
 import type { JWTPayload } from 'jose';
 import type { TrustedJwtIssuer } from '../../../../config/sections/jwt-bearer.config';
 import { sha256Base64Url } from '../../../../platform/crypto/hashing';
-import { FEDERATED_SUBJECT_PREFIX } from '../../../../tokens/access-token';
+import { isAssertionAudience } from '../../../../protocol-rules/assertion-audience';
+import { isAcrValue } from '../../../../protocol-rules/acr';
+import { FEDERATED_SUBJECT_PREFIX, WORKLOAD_SUBJECT_PREFIX } from '../../../../tokens/access-token';
+import { ACCOUNT_SCOPE } from '../../../../tokens/scopes';
 import { ASSERTION_CLOCK_SKEW_SECONDS, ASSERTION_MAX_LIFETIME_SECONDS } from './jwt-bearer.proof';
 import { InvalidGrant, InvalidScope } from '../../../../platform/errors/protocol-error';
 
@@ -69,6 +72,11 @@ export interface AssertionContext {
   readonly audience: string;
   /** The authenticated client presenting the assertion. */
   readonly clientId: string;
+  /**
+   * The issuer entry's `clients` (JWT_BEARER_ISSUERS): the clients that may present its workload
+   * JWTs that name no client. Absent: a workload JWT must name the client itself.
+   */
+  readonly issuerClients?: readonly string[];
   /** Now, in seconds since the epoch. */
   readonly now: number;
 }
@@ -84,13 +92,22 @@ export interface CheckedAssertion {
   readonly resource?: string;
   /** ID-JAG: the scopes the IdP allowed. */
   readonly scope?: string;
+  /**
+   * ID-JAG: the `acr` of the user's sign-in at the IdP (OpenID Connect Core §2), when it is one
+   * Proofgate knows (protocol-rules/acr.ts); another profile's value is not carried.
+   */
+  readonly acr?: string;
 }
 
 /**
  * RFC 7523 §3 and the ID-JAG profile, on a payload whose signature is already verified: `sub`,
- * a `jti` (required here: it is what makes the assertion single-use), `aud` naming this server,
- * `exp` in the future and not too far, `nbf`/`iat` not in the future; an ID-JAG also carries
- * `iat` and the `client_id` of the client presenting it. Every refusal is `invalid_grant`.
+ * a `jti` (required here: it is what makes the assertion single-use), `aud` naming this server
+ * as a single string (rfc7523bis, protocol-rules/assertion-audience.ts), `exp` in the future and
+ * not too far, `nbf`/`iat` not in the future; an ID-JAG also carries `iat` and the `client_id`
+ * of the client presenting it. A workload JWT is bound to the presenting client too (a workload
+ * identity is no bearer pass for any client the issuer's platform happens to trust): by its
+ * `client_id` or `azp` naming it, or, when it names none, by the issuer entry's `clients`
+ * listing it. Every refusal is `invalid_grant`.
  */
 export function checkAssertionClaims(
   payload: JWTPayload,
@@ -119,38 +136,65 @@ export function checkAssertionClaims(
       throw refused('The assertion is not valid yet', 'not_yet_valid');
     }
   }
-  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-  if (!audiences.includes(context.audience)) {
-    throw refused('The assertion is for another audience', 'wrong_audience');
+  if (!isAssertionAudience(aud, context.audience)) {
+    throw refused(
+      'The assertion is for another audience (aud must be one string naming this server)',
+      'wrong_audience',
+    );
   }
-  const clientId = payload.client_id;
-  if (profile === 'id-jag' && typeof clientId !== 'string') {
-    throw refused('The assertion has no client_id', 'claims');
-  }
-  if (clientId !== undefined && clientId !== context.clientId) {
-    throw refused('The assertion was issued to another client', 'client_mismatch');
-  }
-  const { resource, scope } = payload;
+  checkPresenter(payload, context);
+  const { resource, scope, acr } = payload;
   if (resource !== undefined && typeof resource !== 'string') {
     throw refused('The assertion has a malformed resource', 'claims');
   }
   if (scope !== undefined && typeof scope !== 'string') {
     throw refused('The assertion has a malformed scope', 'claims');
   }
+  if (profile === 'id-jag' && acr !== undefined && typeof acr !== 'string') {
+    throw refused('The assertion has a malformed acr', 'claims');
+  }
+  if (profile === 'workload') return { profile, sub, jti, exp };
   return {
     profile,
     sub,
     jti,
     exp,
-    ...(profile === 'id-jag' && resource !== undefined ? { resource } : {}),
-    ...(profile === 'id-jag' && scope !== undefined ? { scope } : {}),
+    ...(resource !== undefined ? { resource } : {}),
+    ...(scope !== undefined ? { scope } : {}),
+    ...(isAcrValue(acr) ? { acr } : {}),
   };
+}
+
+/**
+ * The assertion is the presenting client's. An ID-JAG names it in `client_id` (the ID-JAG
+ * profile). A workload JWT's `client_id` and `azp` (OpenID Connect Core §2: the party the token
+ * was issued to), when present, must name it; when it has neither, the issuer entry's `clients`
+ * must list the client.
+ */
+function checkPresenter(payload: JWTPayload, context: AssertionContext): void {
+  const named = [payload.client_id, ...(context.profile === 'workload' ? [payload.azp] : [])];
+  if (context.profile === 'id-jag' && typeof payload.client_id !== 'string') {
+    throw refused('The assertion has no client_id', 'claims');
+  }
+  if (named.some((value) => value !== undefined && value !== context.clientId)) {
+    throw refused('The assertion was issued to another client', 'client_mismatch');
+  }
+  if (
+    named.every((value) => value === undefined) &&
+    !context.issuerClients?.includes(context.clientId)
+  ) {
+    throw refused(
+      "The workload JWT names no client (client_id or azp), and its issuer's clients do not list this one",
+      'client_unbound',
+    );
+  }
 }
 
 /**
  * The scope of the access token: what the client asked (all that is available when it asked
  * nothing) within what the assertion allowed (an ID-JAG's `scope`), the issuer may yield (its
- * `scopes`) and the client may have. Nothing left is `invalid_scope`.
+ * `scopes`) and the client may have. Nothing left is `invalid_scope`; so is the `account` scope
+ * asked for: an assertion never manages a Proofgate account (no token of this grant has one).
  */
 export function grantedScope(
   requested: string | undefined,
@@ -164,6 +208,11 @@ export function grantedScope(
   const within = (values: readonly string[], limit: readonly string[] | undefined) =>
     limit === undefined ? values : values.filter((value) => limit.includes(value));
   const asked = requested === undefined ? [...limits.client] : words(requested);
+  if (asked.includes(ACCOUNT_SCOPE)) {
+    throw new InvalidScope(
+      `The ${ACCOUNT_SCOPE} scope is never granted for an assertion: its token has no account here`,
+    ).because('account_scope');
+  }
   let granted: readonly string[] = [...new Set(asked)].filter((value) =>
     limits.client.includes(value),
   );
@@ -178,11 +227,29 @@ export function grantedScope(
 }
 
 /**
- * The subject of the access token: the assertion's `sub` under its issuer, so that one issuer's
- * user can never be taken for another issuer's, nor for a local account (`jwt:` is no username
- * or CAIP-10 account id Proofgate makes): `jwt:<first 16 characters of the base64url SHA-256 of
- * the issuer>:<sub>`. Stable while the issuer's `iss` is.
+ * The subject of the access token: the assertion's `sub` under its issuer and its kind, so that
+ * one issuer's user can never be taken for another issuer's, nor for a local account, nor a
+ * workload for a person: `<kind>:<first 16 characters of the base64url SHA-256 of the
+ * issuer>:<sub>`, the kind `jwt` for a user (an ID-JAG) and `wl` for a workload (a workload JWT).
+ * Disjoint by construction: the two prefixes differ in their first characters, and neither is a
+ * username (no `:`), a CAIP-10 account id (a namespace of 3 to 8 characters, and no chain is
+ * `jwt`), or a client_id (an operator's has no `:`, a dynamic one starts `dcr_`, a metadata
+ * document's is an https URL). Stable while the issuer's `iss` is. docs/CLIENTS.md.
  */
 export function federatedSubject(issuer: string, sub: string): string {
-  return `${FEDERATED_SUBJECT_PREFIX}${sha256Base64Url(issuer).slice(0, 16)}:${sub}`;
+  return underIssuer(FEDERATED_SUBJECT_PREFIX, issuer, sub);
+}
+
+/** A workload's subject: `wl:<issuer key>:<sub>`, never equal to any user's (see above). */
+export function workloadSubject(issuer: string, sub: string): string {
+  return underIssuer(WORKLOAD_SUBJECT_PREFIX, issuer, sub);
+}
+
+/** The token's subject for an assertion of this profile. */
+export function assertedSubject(profile: AssertionProfile, issuer: string, sub: string): string {
+  return profile === 'id-jag' ? federatedSubject(issuer, sub) : workloadSubject(issuer, sub);
+}
+
+function underIssuer(prefix: string, issuer: string, sub: string): string {
+  return `${prefix}${sha256Base64Url(issuer).slice(0, 16)}:${sub}`;
 }

@@ -17,6 +17,7 @@ import {
 } from '../../../../config/sections/jwt-bearer.config';
 import { OAuthConfig } from '../../../../config/sections/oauth.config';
 import { ServerConfig } from '../../../../config/sections/server.config';
+import { StepUpConfig } from '../../../../config/sections/step-up.config';
 import { TokenConfig } from '../../../../config/sections/tokens.config';
 import { Clock } from '../../../../platform/clock/clock';
 import {
@@ -31,6 +32,7 @@ import { CLIENT_SCOPES, checkScope } from '../../../../tokens/scopes';
 import type { ClientCharge } from '../../../client-budget';
 import { checkAuthorizedResource } from '../../../resource/check-resource';
 import { ResourceClientIdCheck } from '../../../resource/check-resource-client-id';
+import { checkAcrMinimum } from '../../check-acr-minimum';
 import { GrantHandler } from '../../grant-handler';
 import type { TokenRequestDto } from '../../token-request.dto';
 import {
@@ -38,9 +40,9 @@ import {
   ASSERTION_CLOCK_SKEW_SECONDS,
   JWT_BEARER_GRANT_TYPE,
   type CheckedAssertion,
+  assertedSubject,
   assertionProfile,
   checkAssertionClaims,
-  federatedSubject,
   grantedScope,
   trustedIssuerOf,
 } from './check-assertion';
@@ -63,15 +65,18 @@ const ASSERTED_USER_SCOPES: readonly string[] = ['profile', 'api'];
  *
  * - an **ID-JAG** (`oauth-id-jag+jwt`, MCP enterprise-managed authorization): a user the
  *   enterprise IdP vouches for, issued to this client (`client_id`) for one `resource` and some
- *   `scope`; the token's `sub` is that user under the issuer (`federatedSubject`), its `aud` the
- *   resource, its scope what the client asked within what was asserted;
+ *   `scope`; the token's `sub` is that user under the issuer (`jwt:…`, `federatedSubject`), its
+ *   `aud` the resource, its scope what the client asked within what was asserted, its `acr` the
+ *   one the IdP asserted (when Proofgate knows the value);
  * - a **workload JWT** (`typ` JWT or none, workload identity federation): the workload's identity
- *   from its platform; the token is a client-style one (client scopes only), its `sub` the
- *   workload under the issuer.
+ *   from its platform, for the client its `client_id`/`azp` names (or one the issuer entry's
+ *   `clients` lists); the token is a client-style one (client scopes only, no account, no `acr`),
+ *   its `sub` the workload under the issuer (`wl:…`, `workloadSubject`), which no user's is.
  *
  * Checked in the order a refusal is cheapest: form and algorithm (never HS* or none), `typ`, the
  * issuer trusted, the signature by the issuer's keys (an unknown kid fetches its jwks_uri again,
- * at most every 30 s), the claims (check-assertion.ts), the scope and resource, and last the
+ * at most every 30 s), the claims (check-assertion.ts), the scope and resource and the `acr`
+ * their minimums ask (ACR_REQUIRED_BY_*: `invalid_target` / `invalid_scope`), and last the
  * `jti` recorded once in the challenge store until the assertion expires, so a replay is refused
  * on any instance. Every refusal of the assertion is `invalid_grant` (RFC 7523 §3.1).
  */
@@ -90,6 +95,7 @@ export class JwtBearerGrant extends GrantHandler {
     private readonly tokens: TokenConfig,
     private readonly server: ServerConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
+    private readonly stepUp: StepUpConfig,
   ) {
     super();
   }
@@ -116,13 +122,15 @@ export class JwtBearerGrant extends GrantHandler {
       });
       const resource = this.resourceOf(client, checked, request.resource);
       await this.resourceClientIds.refuseClientId(client, resource);
+      checkAcrMinimum({ aud: resource, scope, acr: checked.acr }, this.stepUp);
       await this.spend(trusted, checked);
       return await this.issuer.issueToClient(
         {
           clientId: client.clientId,
-          sub: federatedSubject(trusted.issuer, checked.sub),
+          sub: assertedSubject(checked.profile, trusted.issuer, checked.sub),
           scope,
           resource,
+          ...(checked.acr === undefined ? {} : { acr: checked.acr }),
         },
         dpopJkt,
       );
@@ -167,6 +175,7 @@ export class JwtBearerGrant extends GrantHandler {
       profile,
       audience: trusted.audience ?? this.server.issuer,
       clientId: client.clientId,
+      ...(trusted.clients === undefined ? {} : { issuerClients: trusted.clients }),
       now: this.clock.nowSeconds(),
     });
     return { ...checked, trusted };

@@ -30,8 +30,8 @@ export const JWT_BEARER_PROOF = {
         "the issuers' JWK Sets (fetched and cached); one record per assertion jti, until the assertion expires",
       bound_to: [
         'iss = a trusted issuer',
-        'aud = this server (or the issuer entry’s audience)',
-        'client_id = the authenticated client (ID-JAG)',
+        'aud = this server (or the issuer entry’s audience), as one string',
+        'client_id = the authenticated client (ID-JAG; a workload JWT’s client_id or azp, or the issuer entry’s clients)',
         'resource and scope (ID-JAG)',
         'exp',
         'jti',
@@ -46,9 +46,11 @@ export const JWT_BEARER_PROOF = {
     threats: {
       stops: [
         'an assertion replayed: its jti is recorded once for the whole fleet',
-        'an assertion stolen from the client it was issued to (ID-JAG client_id, and the client must authenticate)',
+        'an assertion stolen from the client it was issued to (ID-JAG client_id, a workload JWT’s client_id or azp, and the client must authenticate)',
+        'a workload taken for a person: a workload’s subject (wl:…) is never an ID-JAG user’s (jwt:…), and its token has no account or acr',
         'an assertion made for another server (aud), or from an issuer nobody trusted',
-        'scope escalation: the token holds at most the asserted, the issuer’s and the client’s scopes',
+        'scope escalation: the token holds at most the asserted, the issuer’s and the client’s scopes, never account',
+        'a stronger sign-in skipped: a resource or scope with an acr minimum needs an ID-JAG asserting it',
       ],
       does_not_stop: [
         'a compromised trusted issuer: it vouches for whom it likes (remove it from JWT_BEARER_ISSUERS)',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { StepUpConfig } from '../../../../config/sections/step-up.config';
 import { Clock } from '../../../../platform/clock/clock';
 import { InvalidRequest, InvalidToken } from '../../../../platform/errors/protocol-error';
 import { AccessTokenService, ACCESS_TOKEN_EXPIRED } from '../../../../tokens/access-token.service';
@@ -10,6 +11,7 @@ import type { ClientCharge } from '../../../client-budget';
 import { GrantHandler } from '../../grant-handler';
 import type { TokenRequestDto } from '../../token-request.dto';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../grant-types';
+import { checkAcrMinimum } from '../../check-acr-minimum';
 import {
   ACCESS_TOKEN_TYPE,
   actingClient,
@@ -26,7 +28,9 @@ import {
  * the grant (logout, a refresh token's revocation, the admin CLI) ends it too.
  *
  * RFC 8693 §2.2.2: a subject token that is invalid, expired, revoked or not the client's is
- * `invalid_request`; a broader scope `invalid_scope`; another target `invalid_target`.
+ * `invalid_request`; a broader scope `invalid_scope`; another target `invalid_target`. The
+ * exchanged token keeps the subject token's `acr`, so it must meet the minimums of its resource
+ * and scope (ACR_REQUIRED_BY_*) as any grant's token: `invalid_target` / `invalid_scope` if not.
  */
 @Injectable()
 export class TokenExchangeGrant extends GrantHandler {
@@ -36,6 +40,7 @@ export class TokenExchangeGrant extends GrantHandler {
     private readonly accessTokens: AccessTokenService,
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
+    private readonly stepUp: StepUpConfig,
   ) {
     super();
   }
@@ -76,6 +81,7 @@ export class TokenExchangeGrant extends GrantHandler {
       resource: request.resource,
       audience: request.audience,
     });
+    checkAcrMinimum({ aud: audience, scope, acr: subject.acr }, this.stepUp);
     const act = actingClient(client.clientId, subject.act);
     if ((await this.grants.activeGrantOf(subject.gid, subject.jti, this.clock.now())) === null) {
       throw new InvalidRequest('subject_token has been revoked').because('subject_token_revoked');
