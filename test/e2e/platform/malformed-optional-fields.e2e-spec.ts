@@ -226,7 +226,7 @@ describe('optional body fields sent malformed are refused with a 4xx, never a 5x
     );
   });
 
-  it('sends every route its example past its CSRF check', async () => {
+  it('sends every route its example body past its CSRF check, where the fields are read', async () => {
     const refused: string[] = [];
     for (const route of bodies) {
       const browser = await browserFor(route);
