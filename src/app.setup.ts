@@ -7,6 +7,7 @@ import { ServerConfig } from './config/sections/server.config';
 import { CrossOriginPolicy } from './clients/cross-origin.policy';
 import { TokenRequestOutcome } from './oauth/token/token-request-outcome.middleware';
 import { registerBodyParsers } from './platform/http/body-parsers';
+import { connectionLimits } from './platform/http/connection-limits';
 import { crossOriginRequests } from './platform/http/cors';
 import { expressEtags } from './platform/http/etag';
 import {
@@ -33,14 +34,19 @@ export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParse
 /**
  * The HTTP platform: Fastify, with what Express did by default. TRUST_PROXY: `req.ip` (rate
  * limits, logs) is the X-Forwarded-For client only behind trusted proxies (proxy-addr, as
- * Express). Routes match in any case and with a trailing slash, as Express's router does. Node's
- * own keep-alive timeout (5 s), which Fastify would raise to 72 s. The query string parsed
- * as Express 5's "simple" parser does (node:querystring: flat, repeated names as arrays). No Fastify logger: requests are
- * logged by the request log below.
+ * Express). Routes match in any case and with a trailing slash, as Express's router does. The
+ * query string parsed as Express 5's "simple" parser does (node:querystring: flat, repeated names
+ * as arrays). No Fastify logger: requests are logged by the request log below. The Node server's
+ * timeouts and connection cap come from REQUEST_TIMEOUT_SECONDS and MAX_CONNECTIONS
+ * (`connectionLimits`): Node's own would let a client that trickles its headers hold a connection
+ * for ~82 s, and any number of them.
  */
-export function httpAdapter(server: Pick<ServerConfig, 'trustProxy'>): FastifyAdapter {
+export function httpAdapter(
+  server: Pick<ServerConfig, 'trustProxy' | 'requestTimeoutSeconds' | 'maxConnections'>,
+): FastifyAdapter {
   const { trustProxy } = server;
-  return new FastifyAdapter({
+  const limits = connectionLimits(server);
+  const adapter = new FastifyAdapter({
     trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
     routerOptions: {
       caseSensitive: false,
@@ -51,10 +57,22 @@ export function httpAdapter(server: Pick<ServerConfig, 'trustProxy'>): FastifyAd
     },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    keepAliveTimeout: 5000,
+    // Given to http.createServer, which checks headersTimeout <= requestTimeout there.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+    },
+    // Fastify sets these two on the server itself (its defaults: none, and 72 s).
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
   });
+  // Not a Fastify option. With HOST=localhost Fastify also listens on the other loopback
+  // address (::1 beside 127.0.0.1) with a server of its own, which this cap does not reach.
+  adapter.getInstance().server.maxConnections = limits.maxConnections;
+  return adapter;
 }
 
 /**

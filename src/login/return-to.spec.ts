@@ -13,6 +13,7 @@ describe('safeReturnTo', () => {
 
   it.each([
     ['missing', undefined],
+    ['null, as JSON may send it', null],
     ['empty', ''],
     ['the default itself', '/'],
     ['an absolute URL', 'https://evil.example/authorize?x=1'],

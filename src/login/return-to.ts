@@ -14,11 +14,13 @@ const DEVICE_PAGE = /^\/device(\?user_code=[A-Za-z0-9%-]{0,32})?$/;
  * `//host`, other paths) is replaced, never followed: an open redirect would lend our origin to
  * phishing and could leak codes to other sites.
  */
-export function safeReturnTo(candidate: string | undefined): string {
+export function safeReturnTo(candidate: string | null | undefined): string {
   // The account page sends a browser without a session to sign in, and back.
   if (candidate === ACCOUNT_PAGE) return candidate;
   if (
+    // JSON's null is absent, as an omitted field (the validation pipe refuses it before this).
     candidate === undefined ||
+    candidate === null ||
     candidate.length > RETURN_TO_MAX_LENGTH ||
     candidate.includes('\\') ||
     !(AUTHORIZE_REQUEST.test(candidate) || DEVICE_PAGE.test(candidate))

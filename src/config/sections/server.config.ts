@@ -31,8 +31,12 @@ export abstract class ServerConfig {
   /**
    * How long a request may go unanswered before it is answered 503 temporarily_unavailable
    * (platform/http/request-deadline.ts): no request waits for ever on a stuck database command.
+   * Also how long a client may take to send its request, headers and body, and at most how long
+   * an idle keep-alive connection is kept (platform/http/connection-limits.ts).
    */
   abstract readonly requestTimeoutSeconds: number;
+  /** The most connections the instance holds open at once; further ones are closed at once. */
+  abstract readonly maxConnections: number;
 }
 
 export function readServerConfig(env: EnvReader): ServerConfig {
@@ -49,5 +53,6 @@ export function readServerConfig(env: EnvReader): ServerConfig {
     trustProxy: env.read((e) => trustProxy(e, 'TRUST_PROXY'), false),
     shutdownGraceSeconds: env.int('SHUTDOWN_GRACE_SECONDS', 10, { min: 0, max: 600 }),
     requestTimeoutSeconds: env.int('REQUEST_TIMEOUT_SECONDS', 30, { min: 1, max: 600 }),
+    maxConnections: env.int('MAX_CONNECTIONS', 1000, { min: 1, max: 1_000_000 }),
   });
 }

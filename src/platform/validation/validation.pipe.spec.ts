@@ -1,6 +1,8 @@
 import type { ArgumentMetadata, Type } from '@nestjs/common';
-import { IsArray, IsInt, IsOptional, IsString } from 'class-validator';
+import { Type as NestedType } from 'class-transformer';
+import { IsArray, IsInt, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
+import { markTextParameter } from './text-parameters';
 import { IgnoreUnknownParameters, RequestValidationPipe } from './validation.pipe';
 
 class StrictDto {
@@ -22,6 +24,43 @@ class LenientDto {
   @IsOptional()
   @IsString()
   name?: string;
+}
+
+class InnerDto {
+  @IsString()
+  id!: string;
+
+  @IsOptional()
+  @IsString()
+  note?: string;
+}
+
+class OuterDto {
+  @IsOptional()
+  @IsString()
+  return_to?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @NestedType(() => InnerDto)
+  inner?: InnerDto;
+
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @NestedType(() => InnerDto)
+  list?: InnerDto[];
+
+  @ValidateIf((dto: OuterDto) => dto.return_to !== undefined)
+  @IsString()
+  only_with_return_to?: string;
+}
+
+/** Text parameters only: read by the compiled path when a request is plainly valid. */
+class TextDto {
+  @IsOptional()
+  @IsString()
+  @markTextParameter(false)
+  scope?: string;
 }
 
 describe('RequestValidationPipe', () => {
@@ -96,6 +135,43 @@ describe('RequestValidationPipe', () => {
       const dto = await run({ name: 'a', extra: '1' }, LenientDto);
       expect(dto).toBeInstanceOf(LenientDto);
       expect(dto).toEqual({ name: 'a' });
+    });
+  });
+
+  describe('null in a field that may be left out', () => {
+    it('refuses it, naming the field, where @IsOptional() would pass it on', async () => {
+      expect(await refusal(run({ return_to: null }, OuterDto))).toBe(
+        'return_to must not be null: leave it out instead',
+      );
+      expect(await refusal(run({ scope: null }, TextDto))).toBe(
+        'scope must not be null: leave it out instead',
+      );
+    });
+
+    it('refuses it in a nested DTO and in a list of them, with the path', async () => {
+      expect(await refusal(run({ inner: { id: 'a', note: null } }, OuterDto))).toBe(
+        'inner.note must not be null: leave it out instead',
+      );
+      expect(await refusal(run({ list: [{ id: 'a' }, { id: 'b', note: null }] }, OuterDto))).toBe(
+        'list.1.note must not be null: leave it out instead',
+      );
+      expect(await refusal(run({ inner: null }, OuterDto))).toBe(
+        'inner must not be null: leave it out instead',
+      );
+    });
+
+    it('refuses it where a @ValidateIf condition would skip the field', async () => {
+      expect(await refusal(run({ only_with_return_to: null }, OuterDto))).toBe(
+        'only_with_return_to must not be null: leave it out instead',
+      );
+    });
+
+    it('leaves a required field’s refusal as it was, and an omitted field absent', async () => {
+      expect(await refusal(run({ name: null }, StrictDto))).toBe('name must be a string');
+      expect(await refusal(run({ inner: { id: null } }, OuterDto))).toBe(
+        'inner.id must be a string',
+      );
+      await expect(run({ inner: { id: 'a' } }, OuterDto)).resolves.toEqual({ inner: { id: 'a' } });
     });
   });
 

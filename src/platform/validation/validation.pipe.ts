@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, ValidatorOptions } from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
+import { nullSkippedByValidation } from './null-fields';
 import { compileTextParameters, type TextParametersReader } from './text-parameters';
 
 const IGNORES_UNKNOWN_PARAMETERS = 'proofgate:ignores-unknown-parameters';
@@ -70,9 +71,19 @@ function refuseRepeated(value: unknown, { data, metatype }: ArgumentMetadata, dt
   }
 }
 
+/** A field sent as JSON `null`: told apart from one left out, which is how to send no value. */
+function nullRefusal(path: string): ValidationError {
+  return {
+    property: path,
+    constraints: { notNull: `${path} must not be null: leave it out instead` },
+    children: [],
+  };
+}
+
 /**
  * The one global pipe (registered as APP_PIPE): refuses repeated parameters in every query and
- * body, then validates and transforms DTOs (`whitelist`, `forbidNonWhitelisted` unless the DTO is
+ * body, and `null` in a field that may be left out (at any depth: `null-fields.ts`), then
+ * validates and transforms DTOs (`whitelist`, `forbidNonWhitelisted` unless the DTO is
  * marked with `@IgnoreUnknownParameters()`, `transform`). Failures become `400 invalid_request`
  * naming the first offending parameter, never its value. A DTO made only of text parameters
  * (the OAuth endpoints') is built without class-transformer and class-validator when the request
@@ -116,6 +127,8 @@ export class RequestValidationPipe extends ValidationPipe {
     object: object,
     options?: ValidatorOptions,
   ): Promise<ValidationError[]> | ValidationError[] {
+    const nullField = nullSkippedByValidation(object);
+    if (nullField !== undefined) return [nullRefusal(nullField)];
     return super.validate(
       object,
       ignoresUnknownParameters(object.constructor)

@@ -13,12 +13,15 @@ import {
   statementFor,
 } from './wallet-audience';
 
-/** What POST /wallet/nonce was asked, beyond the address and chain. */
+/**
+ * What POST /wallet/nonce was asked, beyond the address and chain. A field that is null (JSON's,
+ * which the validation pipe refuses before this) is read as left out.
+ */
 export interface NonceAudienceRequest {
   /** `client_id`: a client-bound nonce. */
-  readonly clientId?: string;
+  readonly clientId?: string | null;
   /** `origin`: which of the client's web origins the message names, when it has several. */
-  readonly origin?: string;
+  readonly origin?: string | null;
   /** The request's `Origin` header: a browser dApp's own origin picks its site by itself. */
   readonly requestOrigin?: string;
   /** This browser's pre-login session (the login page's cookie), when it sent one. */
@@ -51,8 +54,10 @@ export class WalletAudiences {
    * it carries the page's session cookie, else (a script) to the built-in `wallet` client.
    */
   async forNonceRequest(request: NonceAudienceRequest): Promise<NonceIntent> {
-    if (request.clientId === undefined && request.browserSession !== undefined) {
-      if (request.origin !== undefined) {
+    const clientId = request.clientId ?? undefined;
+    const origin = request.origin ?? undefined;
+    if (clientId === undefined && request.browserSession !== undefined) {
+      if (origin !== undefined) {
         throw new InvalidRequest(
           'origin goes with client_id: it picks one of the client’s origins',
         );
@@ -63,8 +68,8 @@ export class WalletAudiences {
         this.serviceSite,
       );
     }
-    const client = await this.clients.resolve(request.clientId);
-    const site = this.pickSite(client, request.origin, request.requestOrigin);
+    const client = await this.clients.resolve(clientId);
+    const site = this.pickSite(client, origin, request.requestOrigin);
     return this.intent({ kind: 'client', clientId: client.clientId }, 'login', site);
   }
 

@@ -50,8 +50,9 @@ export class WalletClients implements OnModuleInit {
     return this.registry.recordUse(client);
   }
 
-  async resolve(clientId: string = DEFAULT_WALLET_CLIENT_ID): Promise<OAuthClient> {
-    const client = await this.registry.find(clientId);
+  /** `clientId` null (JSON's, the validation pipe refuses it before this) is left out: `wallet`. */
+  async resolve(clientId?: string | null): Promise<OAuthClient> {
+    const client = await this.registry.find(clientId ?? DEFAULT_WALLET_CLIENT_ID);
     if (!client) throw new InvalidRequest('client_id is not a registered client');
     if (client.type !== 'public') {
       throw new InvalidRequest(
