@@ -345,3 +345,26 @@ export function publicJwkOf(group: WycheproofGroup): Record<string, string> {
     y: coordinate(key.wy),
   };
 }
+
+/** The `invalid` vector `tcId` of `file`, checked to carry `flag`: the case a test names. */
+export function invalidVector(file: WycheproofFile, tcId: number, flag: string): WycheproofTest {
+  const found = wycheproofTests(file).find(({ test }) => test.tcId === tcId)?.test;
+  if (found?.result !== 'invalid' || !found.flags.includes(flag)) {
+    throw new Error(`${file} has no invalid vector ${tcId} flagged ${flag}`);
+  }
+  return found;
+}
+
+/** Ed25519's group order L (RFC 8032 §5.1). */
+const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+/**
+ * An Ed25519 signature R ‖ S with S replaced by S + L, Wycheproof's SignatureMalleability case:
+ * the same scalar, which a verifier that does not require S < L (RFC 8032 §5.1.7) accepts.
+ */
+export function withSPlusL(signature: Uint8Array): Uint8Array {
+  const s = BigInt(`0x${Buffer.from(signature.subarray(32, 64)).reverse().toString('hex')}`);
+  const sPlusL = Buffer.from((s + ED25519_L).toString(16).padStart(64, '0'), 'hex').reverse();
+  if (sPlusL.length !== 32) throw new Error('S + L does not fit 32 bytes');
+  return Uint8Array.from([...signature.subarray(0, 32), ...sPlusL]);
+}

@@ -6,13 +6,12 @@
  * invalid_dpop_proof in the one error envelope, never a token, never a 5xx. Every vector of every
  * file runs in dpop-signature.wycheproof.spec.ts.
  */
-import { ed25519 } from '@noble/curves/ed25519';
 import request from 'supertest';
 import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
 import { DEMO_SPA, login, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { wycheproofTests } from '../../support/wycheproof-vectors';
+import { invalidVector, withSPlusL } from '../../support/wycheproof-vectors';
 
 const ISSUER = 'http://127.0.0.1:25998';
 const HTU = `${ISSUER}/token`;
@@ -28,14 +27,11 @@ const VECTORS = [
   [121, 'SignatureSize'], // 2 bytes
 ] as const;
 
-function vectorSignature(tcId: number, flag: string): string {
-  const { test } = wycheproofTests('ecdsa_secp256r1_sha256_p1363_test.json').find(
-    (entry) => entry.test.tcId === tcId,
-  )!;
-  expect(test.result).toBe('invalid');
-  expect(test.flags).toContain(flag);
-  return Buffer.from(test.sig, 'hex').toString('base64url');
-}
+const vectorSignature = (tcId: number, flag: string) =>
+  Buffer.from(
+    invalidVector('ecdsa_secp256r1_sha256_p1363_test.json', tcId, flag).sig,
+    'hex',
+  ).toString('base64url');
 
 /** The proof with its signature segment replaced. */
 const withSignature = (proof: string, signature: string) =>
@@ -78,9 +74,7 @@ describe('DPoP proofs: Wycheproof corner cases over HTTP', () => {
     const key = await dpopKey('EdDSA');
     const proof = await signProof(key, { htu: HTU }, { alg: 'EdDSA' });
     const signature = Buffer.from(proof.slice(proof.lastIndexOf('.') + 1), 'base64url');
-    const s = BigInt(`0x${Buffer.from(signature.subarray(32)).reverse().toString('hex')}`);
-    const sPlusL = Buffer.from((s + ed25519.CURVE.n).toString(16).padStart(64, '0'), 'hex');
-    const malleated = Buffer.concat([signature.subarray(0, 32), sPlusL.reverse()]);
+    const malleated = Buffer.from(withSPlusL(signature));
     const res = await exchange(withSignature(proof, malleated.toString('base64url')));
     expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: REFUSED });
     expect((await exchange(proof)).status).toBe(200);

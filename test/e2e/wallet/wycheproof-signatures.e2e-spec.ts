@@ -7,31 +7,20 @@
  * key and message would otherwise accept). Every vector of every file runs in the
  * `*.wycheproof.spec.ts` specs beside the verifiers.
  */
-import { ed25519 } from '@noble/curves/ed25519';
 import { RawWitness } from '@scure/btc-signer';
 import bs58 from 'bs58';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
 import { newSolanaWallet } from '../../support/solana';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { wycheproofTests } from '../../support/wycheproof-vectors';
+import { invalidVector, withSPlusL } from '../../support/wycheproof-vectors';
 
 const BITCOIN_MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const NOT_VALID = 'The signature is not valid for the message address';
 
-/** A vector of `file` by tcId, checked to be the corner case the test names. */
-function vector(file: Parameters<typeof wycheproofTests>[0], tcId: number, flag: string) {
-  const { test } = wycheproofTests(file).find((entry) => entry.test.tcId === tcId)!;
-  expect({ result: test.result, flags: test.flags }).toEqual({ result: 'invalid', flags: [flag] });
-  return test;
-}
-
 /** A DER SEQUENCE re-encoded with its length in the long form (X.690 §8.1.3.5), as BER allows. */
 const longFormLength = (der: Uint8Array) =>
   Uint8Array.from([0x30, 0x81, der[1], ...der.subarray(2)]);
-
-/** Ed25519's group order L (RFC 8032 §5.1). */
-const L = ed25519.CURVE.n;
 
 describe('wallet signatures: Wycheproof corner cases over HTTP', () => {
   let t: TestApp;
@@ -71,7 +60,7 @@ describe('wallet signatures: Wycheproof corner cases over HTTP', () => {
     async (tcId, flag, status, error, description) => {
       const account = privateKeyToAccount(generatePrivateKey());
       const message = await issued(account.address, 1);
-      const { sig } = vector('ecdsa_secp256k1_sha256_p1363_test.json', tcId, flag);
+      const { sig } = invalidVector('ecdsa_secp256k1_sha256_p1363_test.json', tcId, flag);
       const res = await verify(message, `0x${sig}1b`);
       expect(res.status).toBe(status);
       expect(res.body).toEqual({ error, error_description: description ?? expect.any(String) });
@@ -95,11 +84,7 @@ describe('wallet signatures: Wycheproof corner cases over HTTP', () => {
     const wallet = newSolanaWallet();
     const message = await issued(wallet.address, 'solana:mainnet');
     const signature = wallet.sign(new TextEncoder().encode(message));
-    const s = BigInt(`0x${Buffer.from(signature.subarray(32)).reverse().toString('hex')}`);
-    const sPlusL = Buffer.from((s + L).toString(16).padStart(64, '0'), 'hex').reverse();
-    // The vectors' own case: s + L still fits 32 bytes, and a lax verifier reduces it to s.
-    expect(sPlusL.length).toBe(32);
-    const malleated = bs58.encode(Uint8Array.from([...signature.subarray(0, 32), ...sPlusL]));
+    const malleated = bs58.encode(withSPlusL(signature));
     const res = await verify(message, malleated);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'invalid_signature', error_description: NOT_VALID });
