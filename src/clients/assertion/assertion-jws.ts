@@ -11,7 +11,7 @@ import { isAssertionAudience } from '../../protocol-rules/assertion-audience';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { RSA_MODULUS_MIN_BITS } from '../../protocol-rules/public-key-rules';
 
-type AssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
+export type AssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
 
 /** What a client assertion is checked against (RFC 7523 §3). */
 export interface AssertionJwsChecks {
@@ -93,7 +93,13 @@ function keyObjectOf(key: Awaited<ReturnType<JWTVerifyGetKey>>): KeyObject {
   return keyObject;
 }
 
-function signatureVerifies(
+/**
+ * The signature of `data` (the JWS signing input, RFC 7515 §5.2) by `key` for `alg`, as
+ * node:crypto (OpenSSL) checks it: the one place a client assertion's signature is decided; its
+ * Wycheproof spec drives it. A key of another type for `alg` throws jose's JWKSNoMatchingKey, a
+ * short RSA key JOSENotSupported; a signature OpenSSL cannot parse is false.
+ */
+export function signatureVerifies(
   alg: AssertionAlg,
   key: KeyObject,
   data: Buffer,

@@ -14,6 +14,7 @@ import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { LruCache } from '../../platform/cache/lru-cache';
 import { ProtocolError } from '../../platform/errors/protocol-error';
+import { isDerAssertionSignature } from '../assertion-signature';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
 import { CounterRegression, InvalidCredentialResponse, UnknownCredential } from '../passkey.errors';
@@ -210,6 +211,7 @@ export class PasskeyAuthenticationService {
     redemption: ChallengeRedemption,
   ): Promise<[VerifiedAuthenticationResponse | undefined, ProtocolError | undefined]> {
     const rp = this.rp.settings();
+    const credentialPublicKey = credentialPublicKeyOf(publicKey);
     try {
       const verified = await verifyAuthenticationResponse({
         response,
@@ -218,14 +220,18 @@ export class PasskeyAuthenticationService {
         expectedRPID: rp.id,
         credential: {
           id: response.id,
-          publicKey: credentialPublicKeyOf(publicKey),
+          publicKey: credentialPublicKey,
           // The counter is checked below, atomically against the stored one; 0 here turns the
           // library's own read-then-compare check off.
           counter: 0,
         },
         requireUserVerification: false,
       });
-      return verified.verified ? [verified, undefined] : [undefined, refusalOf(undefined)];
+      // WebAuthn §6.5.6: the signature the library verified must also be the one DER encoding.
+      const signature = Buffer.from(response.response.signature, 'base64url');
+      return verified.verified && isDerAssertionSignature(credentialPublicKey, signature)
+        ? [verified, undefined]
+        : [undefined, refusalOf(undefined)];
     } catch (error) {
       return [undefined, redemption.refusal() ?? refusalOf(error)];
     }

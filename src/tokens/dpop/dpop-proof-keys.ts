@@ -159,17 +159,11 @@ export class DpopProofKeys {
     const input = thumbprintInput(header.jwk);
     const known = input === undefined ? undefined : this.known.get(`ES256\n${input}`);
     if (!known?.keyObject) return undefined;
-    let valid: boolean;
-    try {
-      valid = verify(
-        'sha256',
-        Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii'),
-        { key: known.keyObject, dsaEncoding: 'ieee-p1363' },
-        Buffer.from(encodedSignature, 'base64url'),
-      );
-    } catch {
-      return undefined;
-    }
+    const valid = es256SignatureVerifies(
+      known.keyObject,
+      Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii'),
+      Buffer.from(encodedSignature, 'base64url'),
+    );
     if (!valid) return undefined;
     const payload = jsonObjectOf(encodedPayload);
     if (
@@ -182,6 +176,25 @@ export class DpopProofKeys {
       return undefined;
     }
     return { payload, jkt: known.jkt };
+  }
+}
+
+/**
+ * The quick path's signature check (RFC 7518 §3.4): ES256, R ‖ S of 64 bytes, by node:crypto's
+ * one-shot verify with the remembered key. False for anything else: the proof then goes to jose,
+ * which decides. The Wycheproof spec drives it beside jose's own check, and holds it to accept
+ * only what jose accepts.
+ */
+export function es256SignatureVerifies(
+  key: KeyObject,
+  signingInput: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  if (signature.length !== 64) return false;
+  try {
+    return verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  } catch {
+    return false;
   }
 }
 

@@ -437,9 +437,29 @@ function verifySimple(
   // BIP-143: the script code of a P2WPKH input is the P2PKH script of its key hash.
   const scriptCode = OutScript.encode({ type: 'pkh', hash: keyHash });
   const sighash = bip322SighashV0(toSpendHash, scriptCode);
-  // Strict DER (BIP-66), read by @noble/curves; the curve checks r, s and the key.
-  const compact = secp256k1.Signature.fromDER(signed.subarray(0, -1)).toCompactRawBytes();
-  return curve.verify(compact, sighash, Uint8Array.from(publicKey));
+  return verifyDerSignature(signed.subarray(0, -1), sighash, Uint8Array.from(publicKey), curve);
+}
+
+/**
+ * The ECDSA check of a segwit v0 witness signature (its hash-type byte already taken off) of a
+ * 32-byte `sighash` by `publicKey`: strict DER (BIP-66) read by @noble/curves, which refuses BER
+ * forms, padding and trailing bytes; then r and s in range, s in the low half (BIP-146 LOW_S) and
+ * the key on the curve, by the curve implementation. False for anything that does not verify.
+ * The one place BIP-322 simple decides an ECDSA signature; its Wycheproof spec drives it.
+ */
+export function verifyDerSignature(
+  der: Uint8Array,
+  sighash: Uint8Array,
+  publicKey: Uint8Array,
+  curve: EcdsaCurve = ECDSA,
+): boolean {
+  try {
+    const compact = secp256k1.Signature.fromDER(der).toCompactRawBytes();
+    return curve.verify(compact, sighash, publicKey);
+  } catch {
+    // Not DER, r or s out of range, a key off the curve: none verifies.
+    return false;
+  }
 }
 
 const LEGACY_MAGIC = Buffer.from('Bitcoin Signed Message:\n', 'utf8');
@@ -465,10 +485,31 @@ function verifyLegacy(
   bytes: Uint8Array,
   curve: EcdsaCurve,
 ): boolean {
-  if (bytes.length !== 65 || bytes[0] < 27 || bytes[0] > 34) return false;
-  const header = bytes[0] - 27;
-  const compact = bytes.slice(1);
-  const publicKey = curve.recover(compact, header & 3, legacyMessageHash(message), header >= 4);
+  const publicKey = legacySigner(bytes, legacyMessageHash(message), curve);
+  if (publicKey === undefined) return false;
   const script = OutScript.encode({ type: 'pkh', hash: hash160(publicKey) });
   return Buffer.from(script).equals(Buffer.from(address.script));
+}
+
+/**
+ * The key that made a legacy signature of the 32-byte `hash` (SEC 1 §4.1.6 public key recovery,
+ * as Bitcoin Core's `verifymessage`): in the form its header names, or undefined when the bytes
+ * are no such signature or no key can be recovered. Recovery ids 2 and 3 (R's x coordinate is
+ * r + n) are taken, as Bitcoin Core takes them; so is a high s, as `verifymessage` does (the
+ * legacy format predates BIP-146 and is no transaction). The one place the legacy format decides
+ * a signature; its Wycheproof spec drives it.
+ */
+export function legacySigner(
+  bytes: Uint8Array,
+  hash: Uint8Array,
+  curve: EcdsaCurve = ECDSA,
+): Uint8Array | undefined {
+  if (bytes.length !== 65 || bytes[0] < 27 || bytes[0] > 34) return undefined;
+  const header = bytes[0] - 27;
+  try {
+    return curve.recover(bytes.slice(1), header & 3, hash, header >= 4);
+  } catch {
+    // r or s out of range, r + n off the field, or no point with that x: nobody signed it.
+    return undefined;
+  }
 }

@@ -2,6 +2,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import bs58 from 'bs58';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { InvalidSignature } from '../core/wallet.errors';
+import { isSigningKey } from './solana-address';
 
 /** RFC 8032 §5.1.6: R ‖ S, 32 bytes each. */
 export const ED25519_SIGNATURE_BYTES = 64;
@@ -56,4 +57,20 @@ export function verifyEd25519(
     // A key OpenSSL cannot decode verifies nothing.
     return false;
   }
+}
+
+/**
+ * A Solana wallet's signature text of `message` by `publicKey`, checked whole: the text read
+ * (`readEd25519Signature`: a malformed text or another length is refused with its typed error),
+ * a key that can sign (`isSigningKey`: the nonce was already refused to a small-order key;
+ * checked again, as it costs a set lookup), then RFC 8032 verification. The one place SIWS
+ * decides a signature; its Wycheproof spec drives it.
+ */
+export function verifySolanaSignature(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: string,
+): boolean {
+  const bytes = readEd25519Signature(signature);
+  return isSigningKey(publicKey) && verifyEd25519(publicKey, message, bytes);
 }

@@ -11,10 +11,10 @@ import {
   NotYetValid,
   UriMismatch,
 } from '../core/wallet.errors';
-import { readEd25519Signature, verifyEd25519 } from './ed25519-signature';
+import { verifySolanaSignature } from './ed25519-signature';
 import { SiwsFields } from './siws-message';
 import type { WalletSite } from '../audience/wallet-audience';
-import { isSigningKey, solanaAddressBytes } from './solana-address';
+import { solanaAddressBytes } from './solana-address';
 
 /** CAIP-122 nonce: alphanumeric, at least 8 characters (ours are 22). */
 const NONCE = /^[A-Za-z0-9]{8,64}$/;
@@ -69,14 +69,9 @@ export class SiwsVerifier {
 
   /** `fields` must be `parseSiwsMessage(messageText)`. */
   verifySignature(messageText: string, fields: SiwsFields, signature: string): void {
-    const bytes = readEd25519Signature(signature);
-    // The parser accepted the address, so it decodes. Its nonce was refused to a small-order
-    // key; checked again here, as it costs a set lookup.
+    // The parser accepted the address, so it decodes.
     const publicKey = solanaAddressBytes(fields.address)!;
-    if (
-      !isSigningKey(publicKey) ||
-      !verifyEd25519(publicKey, Buffer.from(messageText, 'utf8'), bytes)
-    ) {
+    if (!verifySolanaSignature(publicKey, Buffer.from(messageText, 'utf8'), signature)) {
       throw new InvalidSignature('The signature is not valid for the message address');
     }
   }

@@ -1,0 +1,73 @@
+/**
+ * Project Wycheproof's vectors through the layer that decides a `private_key_jwt` client
+ * assertion's signature, for each algorithm of CLIENT_ASSERTION_ALGS (ES256 in IEEE P1363 form as
+ * RFC 7518 §3.4 has it, PS256, RS256, EdDSA): `signatureVerifies(alg, keyObject, data, signature)`.
+ * verifyAssertionJws picks the key from the client's set (jose's local JWK set, which imports the
+ * registered JWK) and hands this function the KeyObject of that CryptoKey, the signing input
+ * `BASE64URL(header) '.' BASE64URL(payload)` and the decoded signature; nothing else looks at the
+ * signature. A vector's msg stands for the signing input (any bytes to node:crypto), and its key
+ * is registered as a client would register it: a JWK that `publicJwksProblem` accepts, imported by
+ * `createLocalJWKSet` for the header's `alg`.
+ *
+ * Every valid vector verifies (RSA keys with e = 3 included: nothing here refuses them, and
+ * OpenSSL's strict PKCS #1 v1.5 check leaves them nothing to forge) and every invalid one is
+ * refused. The one `acceptable` RSA vector (tcId 8, a DigestInfo without its NULL) is refused:
+ * OpenSSL verifies as RFC 8017 §8.2.2 says, building the encoding (with the NULL of §9.2 Note 1)
+ * and comparing.
+ */
+import { KeyObject } from 'node:crypto';
+import { createLocalJWKSet } from 'jose';
+import {
+  JWS_FILES,
+  type WycheproofGroup,
+  type WycheproofOutcome,
+  type WycheproofTest,
+  documentedTally,
+  hexBytes,
+  publicJwkOf,
+  runWycheproof,
+} from '../../../test/support/wycheproof-vectors';
+import { CLIENT_ASSERTION_ALGS, publicJwksProblem } from '../../protocol-rules/client-jwks';
+import { type AssertionAlg, signatureVerifies } from './assertion-jws';
+
+/** The key a client registered, as verifyAssertionJws gets it from the client's key set. */
+async function registeredKey(alg: AssertionAlg, group: WycheproofGroup): Promise<KeyObject> {
+  const jwks = { keys: [publicJwkOf(group)] };
+  expect(publicJwksProblem(jwks)).toBeUndefined();
+  const key = await createLocalJWKSet(jwks)({ alg }, { payload: '', signature: '' });
+  return KeyObject.from(key);
+}
+
+describe('client assertion signatures against Project Wycheproof', () => {
+  const outcomes = new Map<AssertionAlg, WycheproofOutcome>();
+
+  beforeAll(async () => {
+    for (const alg of CLIENT_ASSERTION_ALGS) {
+      const verdict = async (test: WycheproofTest, group: WycheproofGroup) =>
+        signatureVerifies(
+          alg,
+          await registeredKey(alg, group),
+          Buffer.from(hexBytes(test.msg)),
+          Buffer.from(hexBytes(test.sig)),
+        );
+      outcomes.set(alg, await runWycheproof(JWS_FILES[alg], verdict));
+    }
+  });
+
+  describe.each(CLIENT_ASSERTION_ALGS)('%s', (alg) => {
+    it('verifies every valid vector and refuses every invalid one', () => {
+      expect(outcomes.get(alg)!.defects).toEqual([]);
+      expect(outcomes.get(alg)!.refusedBy).toEqual({});
+    });
+
+    it('has the counts docs/SECURITY.md states', () => {
+      expect(outcomes.get(alg)!.tally).toEqual(
+        documentedTally({ proof: `Client assertions (${alg})`, file: JWS_FILES[alg] }),
+      );
+    });
+  });
+
+  it('refuses the acceptable RSA vector without the DigestInfo NULL (tcId 8)', () => {
+    expect(outcomes.get('RS256')!.acceptable).toEqual({ 8: 'refused' });
+  });
+});

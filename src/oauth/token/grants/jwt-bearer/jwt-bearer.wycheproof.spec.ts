@@ -1,0 +1,134 @@
+/**
+ * Project Wycheproof's vectors through the layer that decides the signature of an ID-JAG or any
+ * other JWT bearer assertion (RFC 7523 §2.1), for each algorithm of ASSERTION_ALGS Wycheproof has
+ * vectors for (ES256 in IEEE P1363 form as RFC 7518 §3.4 has it, PS256, RS256, EdDSA; ES384,
+ * ES512, PS384, PS512, RS384 and RS512 have none here). JwtBearerGrant verifies the assertion
+ * with jose's `jwtVerify` against the trusted issuer's key set (ClientKeySets.keysAt: the fetched
+ * JWK Set, checked by `publicJwksProblem`, imported by jose's `createLocalJWKSet`). jose decides
+ * the signature in four lines over `BASE64URL(header) '.' BASE64URL(payload)`, which a vector's
+ * msg can never be: `joseSignatureVerifies` (test/support/jose-signature.ts) runs those four lines,
+ * with jose's own functions and algorithm table, over the vector's msg (shown below to answer as
+ * `jwtVerify` does on real assertions).
+ *
+ * Every valid vector verifies (RSA keys with e = 3 included) and every invalid one is refused.
+ * The one `acceptable` RSA vector (tcId 8, a DigestInfo without its NULL) is refused: WebCrypto's
+ * OpenSSL verifies as RFC 8017 §8.2.2 says, building the encoding (with the NULL of §9.2 Note 1)
+ * and comparing.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  type CryptoKey,
+  type JWK,
+  SignJWT,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+} from 'jose';
+import { joseSignatureVerifies } from '../../../../../test/support/jose-signature';
+import {
+  JWS_FILES,
+  type WycheproofGroup,
+  type WycheproofOutcome,
+  type WycheproofTest,
+  documentedTally,
+  hexBytes,
+  publicJwkOf,
+  runWycheproof,
+} from '../../../../../test/support/wycheproof-vectors';
+import { publicJwksProblem } from '../../../../protocol-rules/client-jwks';
+import { ASSERTION_ALGS } from './check-assertion';
+
+const ALGS = ['ES256', 'PS256', 'RS256', 'EdDSA'] as const;
+
+/** The issuer's key, as the grant's key set imports it from the issuer's JWK Set. */
+async function issuerKey(alg: string, group: WycheproofGroup): Promise<CryptoKey> {
+  const jwks = { keys: [publicJwkOf(group)] };
+  expect(publicJwksProblem(jwks)).toBeUndefined();
+  return (await createLocalJWKSet(jwks)({ alg }, { payload: '', signature: '' }));
+}
+
+describe('JWT bearer assertion (ID-JAG) signatures against Project Wycheproof', () => {
+  const outcomes = new Map<string, WycheproofOutcome>();
+
+  beforeAll(async () => {
+    for (const alg of ALGS) {
+      const verdict = async (test: WycheproofTest, group: WycheproofGroup) =>
+        joseSignatureVerifies(
+          alg,
+          await issuerKey(alg, group),
+          hexBytes(test.msg),
+          hexBytes(test.sig),
+        );
+      outcomes.set(alg, await runWycheproof(JWS_FILES[alg], verdict));
+    }
+  });
+
+  it('runs every algorithm of ASSERTION_ALGS that Wycheproof has vectors for', () => {
+    expect(ASSERTION_ALGS.filter((alg) => alg in JWS_FILES)).toEqual([...ALGS]);
+  });
+
+  describe.each(ALGS)('%s', (alg) => {
+    it('verifies every valid vector and refuses every invalid one', () => {
+      expect(outcomes.get(alg)!.defects).toEqual([]);
+      expect(outcomes.get(alg)!.refusedBy).toEqual({});
+    });
+
+    it('has the counts docs/SECURITY.md states', () => {
+      expect(outcomes.get(alg)!.tally).toEqual(
+        documentedTally({ proof: `ID-JAG / JWT bearer (${alg})`, file: JWS_FILES[alg] }),
+      );
+    });
+  });
+
+  it('refuses the acceptable RSA vector without the DigestInfo NULL (tcId 8)', () => {
+    expect(outcomes.get('RS256')!.acceptable).toEqual({ 8: 'refused' });
+  });
+
+  describe('the layer driven answers as jwtVerify on a real assertion', () => {
+    /** Signing keys (one RSA key for RS256 and PS256: generating one costs ~0.3 s). */
+    const signers = new Map<string, { privateKey: CryptoKey | Uint8Array; publicJwk: JWK }>();
+    beforeAll(async () => {
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const rsaPrivate = rsa.privateKey.export({ format: 'jwk' }) as JWK;
+      const rsaPublic = rsa.publicKey.export({ format: 'jwk' }) as JWK;
+      for (const alg of ALGS) {
+        if (alg === 'RS256' || alg === 'PS256') {
+          signers.set(alg, { privateKey: await importJWK(rsaPrivate, alg), publicJwk: rsaPublic });
+        } else {
+          const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+          signers.set(alg, { privateKey, publicJwk: await exportJWK(publicKey) });
+        }
+      }
+    });
+
+    it.each(ALGS)('%s', async (alg) => {
+      const { privateKey, publicJwk } = signers.get(alg)!;
+      const jwt = await new SignJWT({ sub: 'workload' })
+        .setProtectedHeader({ alg })
+        .sign(privateKey);
+      const [header, payload, signature] = jwt.split('.');
+      const tampered = Buffer.from(signature, 'base64url');
+      tampered[tampered.length - 1] ^= 1;
+      const key = (await createLocalJWKSet({ keys: [publicJwk] })(
+        { alg },
+        { payload: '', signature: '' },
+      ));
+      for (const [sig, verifies] of [
+        [Buffer.from(signature, 'base64url'), true],
+        [tampered, false],
+      ] as const) {
+        const byJwtVerify = await jwtVerify(
+          `${header}.${payload}.${sig.toString('base64url')}`,
+          key,
+        )
+          .then(() => true)
+          .catch(() => false);
+        const input = Buffer.from(`${header}.${payload}`, 'ascii');
+        expect(byJwtVerify).toBe(verifies);
+        await expect(joseSignatureVerifies(alg, key, input, sig)).resolves.toBe(verifies);
+      }
+    });
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Project Wycheproof's malformed signatures in DPoP proofs at /token: a real proof's signature
+ * replaced by a P-256 P1363 vector's (an r = 0, an r + n too long for 32 bytes, a 2-byte
+ * signature), on jose's path (a key never seen) and on the quick path (a key remembered after an
+ * authorised request), and a real Ed25519 proof whose S is replaced by S + L. Each is a 400
+ * invalid_dpop_proof in the one error envelope, never a token, never a 5xx. Every vector of every
+ * file runs in dpop-signature.wycheproof.spec.ts.
+ */
+import request from 'supertest';
+import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../support/dpop';
+import { ipIssuer } from '../../support/ip-issuer';
+import { DEMO_SPA, login, type Agent } from '../../support/oauth';
+import { TestApp, createTestApp } from '../../support/test-app';
+import { invalidVector, withSPlusL } from '../../support/wycheproof-vectors';
+
+const ISSUER = 'http://127.0.0.1:25998';
+const HTU = `${ISSUER}/token`;
+const REFUSED = {
+  error: 'invalid_dpop_proof',
+  error_description: 'The DPoP proof is invalid (signature)',
+};
+
+/** The P1363 vectors sent in place of a real signature: tcId, and the flag that names its case. */
+const VECTORS = [
+  [11, 'InvalidSignature'], // r = 0, s = 0
+  [2, 'RangeCheck'], // r + n: 33 bytes
+  [121, 'SignatureSize'], // 2 bytes
+] as const;
+
+const vectorSignature = (tcId: number, flag: string) =>
+  Buffer.from(
+    invalidVector('ecdsa_secp256r1_sha256_p1363_test.json', tcId, flag).sig,
+    'hex',
+  ).toString('base64url');
+
+/** The proof with its signature segment replaced. */
+const withSignature = (proof: string, signature: string) =>
+  `${proof.slice(0, proof.lastIndexOf('.'))}.${signature}`;
+
+describe('DPoP proofs: Wycheproof corner cases over HTTP', () => {
+  let t: TestApp;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ...ipIssuer(ISSUER), DPOP_REQUIRE_NONCE: 'false' });
+    agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+  });
+  afterAll(() => t.close());
+
+  const exchange = (dpop: string) => exchangeWithProof(t, agent, dpop, { client: DEMO_SPA });
+
+  async function expectRefusedVectors(key: DpopKey): Promise<void> {
+    for (const [tcId, flag] of VECTORS) {
+      const proof = withSignature(await signProof(key, { htu: HTU }), vectorSignature(tcId, flag));
+      const res = await exchange(proof);
+      expect({ tcId, status: res.status, body: res.body }).toEqual({
+        tcId,
+        status: 400,
+        body: REFUSED,
+      });
+    }
+  }
+
+  it('ES256: refused on jose’s path, and on the quick path once the key is remembered', async () => {
+    const key = await dpopKey('ES256');
+    await expectRefusedVectors(key);
+    // An authorised request: its key is remembered, and its next proofs take the quick path.
+    expect((await exchange(await signProof(key, { htu: HTU }))).status).toBe(200);
+    await expectRefusedVectors(key);
+  });
+
+  it('EdDSA: a real proof whose S is replaced by S + L (SignatureMalleability)', async () => {
+    const key = await dpopKey('EdDSA');
+    const proof = await signProof(key, { htu: HTU }, { alg: 'EdDSA' });
+    const signature = Buffer.from(proof.slice(proof.lastIndexOf('.') + 1), 'base64url');
+    const malleated = Buffer.from(withSPlusL(signature));
+    const res = await exchange(withSignature(proof, malleated.toString('base64url')));
+    expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: REFUSED });
+    expect((await exchange(proof)).status).toBe(200);
+  });
+});
