@@ -17,9 +17,9 @@ function signInsOf(session: LoginSession): readonly SessionSignIn[] {
 
 /**
  * RFC 8176 `amr` of a sign-in at `at`, and the sign-ins it names (oldest first, this one last).
- * OpenID Connect Core §2: `amr` names the methods of the authentication `auth_time` dates, which is
- * this sign-in's. An earlier sign-in of the same account in the same browser (its live session)
- * counts beside it only when it was made with another method at most `windowSeconds`
+ * OpenID Connect Core §2: `amr` names the methods of the authentication `auth_time` dates,
+ * which is this sign-in's. An earlier sign-in of the same account in the same browser (its live
+ * session) counts beside it only when it was made with another method at most `windowSeconds`
  * (ACCOUNT_RECENT_LOGIN_SECONDS) before: two methods proven together make `mfa` (RFC 8176 §2);
  * a passkey proven yesterday beside a password typed now does not.
  */
