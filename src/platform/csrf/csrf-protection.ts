@@ -79,7 +79,7 @@ export class CsrfProtection {
     this.sessionCookie = `${prefix}pg_presession`;
     // Strict: sent only with same-site requests, never with a cross-site form post.
     this.cookieOptions = { httpOnly: true, sameSite: 'strict', path: '/', secure };
-    // Lax (RFC 6265bis §5.6.7.1): also sent on a top-level GET from another site and the
+    // Lax (RFC 6265bis, SameSite): also sent on a top-level GET from another site and the
     // redirects it follows (a page another site links to, then the login page), so each sees the
     // browser's one pre-login session rather than starting another: a proof bound to it before
     // the login page stays this browser's. Never sent with a cross-site POST; and the token
