@@ -18,6 +18,7 @@ describe('the proof registry', () => {
     expect([...claims].sort()).toEqual([...CHALLENGE_KINDS].sort());
     expect(MODEL_OF_KIND).toEqual({
       authorization_code: 'pkce',
+      sign_in_marker: 'pkce',
       wallet_nonce: 'siwe',
       webauthn_registration: 'passkey',
       webauthn_authentication: 'passkey',

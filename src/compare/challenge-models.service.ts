@@ -158,6 +158,11 @@ function redactField(field: string, value: string): string {
       return `${value.slice(0, 8)}…`;
     case 'audience':
       return value.startsWith('client:') ? value : value.slice(0, value.indexOf(':'));
+    // A sign-in marker's browser: the hash of a pre-login session, as a page audience's.
+    case 'browser':
+      return 'page';
+    case 'request':
+      return `${value.slice(0, 8)}…`;
     default:
       return value;
   }

@@ -6,7 +6,6 @@ import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { OAuthConfig } from '../config/sections/oauth.config';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { type WithHeaders, readCookies, usesSecureCookies } from '../platform/http/cookies';
-import { AMR } from '../proofs/proof-vocabulary';
 import { acrOfAuthentication } from '../protocol-rules/acr';
 import {
   sessionIdOf,
@@ -14,8 +13,10 @@ import {
   type SessionIdentity,
   type StoredSession,
 } from './session';
+import { amrOfSignIn } from './session-amr';
 import { SessionRepository } from './session.repository';
 import { ServerConfig } from '../config/sections/server.config';
+import { PasskeyConfig } from '../config/sections/passkeys.config';
 
 /** The session cookie over plain http (an `http:` ISSUER). */
 export const SESSION_COOKIE = 'pg_session';
@@ -34,7 +35,7 @@ export const AMBIGUOUS_SESSION =
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function toLoginSession(session: StoredSession): LoginSession {
-  const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
+  const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns } = session;
   return {
     sid: sessionIdOf(idHash),
     sub,
@@ -44,23 +45,8 @@ function toLoginSession(session: StoredSession): LoginSession {
     ...(amr ? { amr } : {}),
     ...(acr !== undefined ? { acr } : {}),
     ...(methodKey !== undefined ? { methodKey } : {}),
+    ...(signIns ? { signIns } : {}),
   };
-}
-
-/**
- * RFC 8176 `amr` of a login. A login of the same account that the browser's live session proved
- * with another method combines both: the values of each, and `mfa`.
- */
-export function combinedAmr(
-  identity: SessionIdentity,
-  previous: LoginSession | null,
-): readonly string[] {
-  const own = identity.amr ?? AMR[identity.authMethod];
-  if (!previous || previous.sub !== identity.sub || previous.authMethod === identity.authMethod) {
-    return own;
-  }
-  const before = previous.amr ?? AMR[previous.authMethod];
-  return [...new Set([...before.filter((value) => value !== 'mfa'), ...own, 'mfa'])];
 }
 
 /**
@@ -78,6 +64,7 @@ export class SessionService {
     private readonly oauth: OAuthConfig,
     private readonly server: ServerConfig,
     private readonly accounts: AccountService,
+    private readonly passkeys: PasskeyConfig,
   ) {
     this.cookieName = usesSecureCookies(server) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   }
@@ -119,10 +106,16 @@ export class SessionService {
     identity: SessionIdentity,
   ): Promise<LoginSession> {
     const { req, res } = http;
-    // One read: a second proof of the same account in this browser makes the login `mfa`.
-    const amr = combinedAmr(identity, await this.current(req));
-    const value = randomToken(32);
     const authTime = this.clock.now();
+    // One read: a second proof of the same account in this browser, within the recent-login
+    // window, makes the login `mfa`.
+    const { amr, signIns } = amrOfSignIn(
+      identity,
+      authTime,
+      await this.current(req),
+      this.passkeys.recentLoginSeconds,
+    );
+    const value = randomToken(32);
     const ttlSeconds = this.oauth.sessionTtlSeconds;
     // The acr of this authentication, not of the browser's earlier ones: `auth_time` is this
     // one's, and a client that asked for `phr` with max_age wants both of the same sign-in.
@@ -132,6 +125,7 @@ export class SessionService {
       sub: identity.sub,
       authMethod: identity.authMethod,
       amr,
+      signIns,
       authTime,
       ...(acr === undefined ? {} : { acr }),
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),

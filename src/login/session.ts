@@ -26,6 +26,13 @@ export interface SessionIdentity {
   readonly methodKey?: string;
 }
 
+/** One sign-in a session's `amr` names: its method, its own RFC 8176 values, and when. */
+export interface SessionSignIn {
+  readonly authMethod: AuthMethod;
+  readonly amr: readonly string[];
+  readonly at: Date;
+}
+
 /** A browser's live login session (OpenID Connect's `auth_time` is `authTime`). */
 export interface LoginSession extends SessionIdentity {
   /** The session's `sid` (sessionIdOf): in its ID tokens and logout tokens, never the cookie. */
@@ -38,6 +45,12 @@ export interface LoginSession extends SessionIdentity {
    */
   readonly acr?: string;
   readonly expiresAt: Date;
+  /**
+   * The sign-ins `amr` names (session-amr.ts), oldest first, the one at `authTime` last: this
+   * browser's sign-ins of the account by other methods within ACCOUNT_RECENT_LOGIN_SECONDS of
+   * it. Absent on sessions from before they were kept.
+   */
+  readonly signIns?: readonly SessionSignIn[];
 }
 
 /** A session as stored: keyed by the SHA-256 of the cookie value, never by the value. */

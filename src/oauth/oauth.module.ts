@@ -4,7 +4,7 @@ import { GrantsModule } from '../tokens/grants/grants.module';
 import { AuthorizationCodeService } from './authorize/authorization-code.service';
 import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizationRequestCheck } from './authorize/authorization-request.check';
-import { SignInMarker } from './authorize/sign-in-marker';
+import { SignInMarkers } from './authorize/sign-in-marker';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
 import { CsrfModule } from '../platform/csrf/csrf.module';
@@ -78,7 +78,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     UserInfoService,
     ResourceClientIdCheck,
     AuthorizationRequestCheck,
-    SignInMarker,
+    SignInMarkers,
     PushedAuthorizationRequests,
     PushedAuthorizationEndpoint,
     DeviceCodeGrant,

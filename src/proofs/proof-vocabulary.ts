@@ -30,6 +30,9 @@ export const CHALLENGE_KINDS = [
   'client_assertion_jti',
   // RFC 7523 §3 for the JWT-bearer grant: an issuer's assertion `jti`, seen once until it expires.
   'jwt_bearer_jti',
+  // OpenID Connect Core §3.1.2.1 `prompt=login` / `max_age`: the browser was sent to sign in for
+  // this very authorization request; redeemed once by /authorize on the way back.
+  'sign_in_marker',
   // RFC 6749 §2.3.1: a client secret presented. Nothing is stored under this kind (a secret is
   // checked against its hash); it names the presentations in the comparison's figures.
   'client_secret',

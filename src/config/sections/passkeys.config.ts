@@ -15,7 +15,8 @@ export abstract class PasskeyConfig {
   abstract readonly origins: readonly string[];
   /**
    * How old the login behind an account change (a passkey registered, a method linked) may be:
-   * older, and the bearer is told to sign in again (RFC 9470 `max_age`).
+   * older, and the bearer is told to sign in again (RFC 9470 `max_age`). Also how long before a
+   * sign-in another method's sign-in in the same browser counts in its `amr` (with `mfa`).
    */
   abstract readonly recentLoginSeconds: number;
 }

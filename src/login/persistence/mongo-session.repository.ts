@@ -7,7 +7,7 @@ import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
 
 function toSession(record: SessionRecord): StoredSession {
-  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = record;
+  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns } = record;
   return {
     idHash: _id,
     sub,
@@ -17,6 +17,9 @@ function toSession(record: SessionRecord): StoredSession {
     ...(amr ? { amr } : {}),
     ...(methodKey !== undefined ? { methodKey } : {}),
     ...(acr !== undefined ? { acr } : {}),
+    ...(signIns
+      ? { signIns: signIns.map(({ authMethod, amr, at }) => ({ authMethod, amr, at })) }
+      : {}),
   };
 }
 
@@ -31,7 +34,7 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
   }
 
   async create(session: StoredSession): Promise<void> {
-    const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr } = session;
+    const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns } = session;
     const record: SessionRecord = {
       _id: idHash,
       sub,
@@ -41,6 +44,9 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
       ...(amr ? { amr: [...amr] } : {}),
       ...(methodKey !== undefined ? { methodKey } : {}),
       ...(acr !== undefined ? { acr } : {}),
+      ...(signIns
+        ? { signIns: signIns.map(({ authMethod, amr, at }) => ({ authMethod, amr: [...amr], at })) }
+        : {}),
     };
     await this.model.create(record);
   }

@@ -3,6 +3,22 @@ import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
 
 export const SESSION_COLLECTION = 'sessions';
 
+/** One sign-in the session's `amr` names (login/session-amr.ts). */
+@Schema({ _id: false, versionKey: false, strict: 'throw' })
+export class SessionSignInRecord {
+  @Prop({ type: String, required: true, enum: AUTH_METHODS })
+  authMethod!: AuthMethod;
+
+  /** Its own RFC 8176 values. */
+  @Prop({ type: [String], required: true })
+  amr!: string[];
+
+  @Prop({ type: Date, required: true })
+  at!: Date;
+}
+
+const SessionSignInSchema = SchemaFactory.createForClass(SessionSignInRecord);
+
 @Schema({ collection: SESSION_COLLECTION, versionKey: false, strict: 'throw' })
 export class SessionRecord {
   /** BASE64URL(SHA-256(cookie value)): a database leak does not hand out live sessions. */
@@ -32,6 +48,10 @@ export class SessionRecord {
   /** The method key of the method that proved the login; absent on sessions from before it. */
   @Prop({ type: String })
   methodKey?: string;
+
+  /** The sign-ins `amr` names, oldest first; absent on sessions from before they were kept. */
+  @Prop({ type: [SessionSignInSchema], default: undefined })
+  signIns?: SessionSignInRecord[];
 }
 
 export const SessionSchema = SchemaFactory.createForClass(SessionRecord);

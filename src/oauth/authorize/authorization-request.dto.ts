@@ -6,7 +6,7 @@ import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
-import { SIGNED_IN_SINCE_PARAM } from './sign-in-marker';
+import { SIGN_IN_MARKER_PARAM } from './sign-in-marker';
 
 /**
  * GET /authorize query (RFC 6749 §4.1.1, RFC 7636 §4.3). The description marks what the
@@ -111,7 +111,7 @@ export class AuthorizationRequestDto {
    */
   @ApiHideProperty()
   @OptionalOAuthParam()
-  [SIGNED_IN_SINCE_PARAM]?: string;
+  [SIGN_IN_MARKER_PARAM]?: string;
 
   /**
    * RFC 9126 §4: the request pushed to POST /par; then only client_id besides it counts. Kept out

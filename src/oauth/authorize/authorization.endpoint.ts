@@ -27,7 +27,12 @@ import {
   type AuthenticationRequirements,
   type AuthenticationVerdict,
 } from './check-authentication';
-import { SIGNED_IN_SINCE_PARAM, SignInMarker } from './sign-in-marker';
+import {
+  SIGN_IN_MARKER_PARAM,
+  SignInMarkers,
+  type RequestingBrowser,
+  withMarker,
+} from './sign-in-marker';
 import { Clock } from '../../platform/clock/clock';
 
 /** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
@@ -72,20 +77,22 @@ export class AuthorizationEndpoint {
     private readonly consents: ConsentService,
     private readonly requests: AuthorizationRequestCheck,
     private readonly pushed: PushedAuthorizationRequests,
-    private readonly signInMarker: SignInMarker,
+    private readonly markers: SignInMarkers,
     private readonly clock: Clock,
   ) {}
 
+  /** `originalUrl`: the request's path and query as the browser sent them (the way back). */
   async handle(
     request: AuthorizationRequestDto,
     session: LoginSession | null,
     originalUrl: string,
+    browser: RequestingBrowser,
   ): Promise<AuthorizationOutcome> {
     return tracedStep(
       'oauth.authorize',
       { [STEP_ATTRIBUTES.model]: 'pkce', [STEP_ATTRIBUTES.clientId]: request.client_id },
       async (span) => {
-        const outcome = await this.decide(request, session, originalUrl);
+        const outcome = await this.decide(request, session, originalUrl, browser);
         span.set(STEP_ATTRIBUTES.outcome, outcomeLabels(outcome).outcome);
         return this.reported(request, outcome);
       },
@@ -112,6 +119,7 @@ export class AuthorizationEndpoint {
     query: AuthorizationRequestDto,
     session: LoginSession | null,
     originalUrl: string,
+    browser: RequestingBrowser,
   ): Promise<AuthorizationOutcome> {
     const clientId = query.client_id;
     if (!clientId) return page(new InvalidRequest('client_id is required'));
@@ -146,19 +154,20 @@ export class AuthorizationEndpoint {
       const checked = await this.requests.check(client, request);
       const { scope, resource, authentication: required } = checked;
 
-      const now = this.clock.now();
-      const verdict = checkAuthentication(
-        session,
-        required,
-        now,
-        // The marker is the front channel's own, with or without a pushed request.
-        this.signInMarker.since(query[SIGNED_IN_SINCE_PARAM], client.clientId, now),
-      );
+      // The marker is the front channel's own, with or without a pushed request.
+      const signedInSince =
+        session === null
+          ? undefined
+          : await this.signedInSince(query[SIGN_IN_MARKER_PARAM], client, required, {
+              browser,
+              originalUrl,
+            });
+      const verdict = checkAuthentication(session, required, this.clock.now(), signedInSince);
       if (!session || !verdict.ok) {
         // OpenID Connect Core §3.1.2.6: with prompt=none, no page: the client hears why.
         if (required.promptNone)
           throw promptNoneRefusal(verdict.ok ? 'no_session' : verdict.reason);
-        return this.toLogin(client.clientId, originalUrl, now, required);
+        return this.toLogin(client.clientId, originalUrl, browser, required);
       }
       const otherResource = resource === this.tokens.audience ? undefined : resource;
       const consent = client.firstParty
@@ -176,7 +185,18 @@ export class AuthorizationEndpoint {
           scope,
           alreadyAllowed: consent.allowed,
           session,
-          returnTo: originalUrl,
+          // The marker this request redeemed is spent: the way back from the consent screen
+          // carries a new one, of the same moment, for the same browser and request.
+          returnTo:
+            signedInSince === undefined || browser.presession === undefined
+              ? originalUrl
+              : withMarker(
+                  originalUrl,
+                  await this.markers.mint(
+                    { clientId: client.clientId, presession: browser.presession, url: originalUrl },
+                    signedInSince,
+                  ),
+                ),
           ...(otherResource === undefined ? {} : { resource: otherResource }),
         };
       }
@@ -221,22 +241,52 @@ export class AuthorizationEndpoint {
   }
 
   /**
-   * Sends the user to sign in and back to this very request. The way back carries a marker of
-   * when (SignInMarker), so a sign-in made from here counts as the fresh one `prompt=login` and
-   * `max_age` ask for; with an `acr` to achieve, the login page offers only what achieves it.
+   * When this browser was sent to sign in for this very request: the marker on the way back,
+   * redeemed here, once (SignInMarkers). Looked up only for a request that asks for a fresh
+   * sign-in (`prompt=login`, `max_age`) and carries a marker: any other request costs no lookup.
    */
-  private toLogin(
+  private async signedInSince(
+    key: string | undefined,
+    client: OAuthClient,
+    required: AuthenticationRequirements,
+    from: { browser: RequestingBrowser; originalUrl: string },
+  ): Promise<Date | undefined> {
+    if (key === undefined || required.promptNone) return undefined;
+    if (!required.promptLogin && required.maxAge === undefined) return undefined;
+    const { browser, originalUrl } = from;
+    const redemption =
+      browser.presession === undefined
+        ? ({ ok: false, reason: 'no_browser_session' } as const)
+        : await this.markers.redeem(key, {
+            clientId: client.clientId,
+            presession: browser.presession,
+            url: originalUrl,
+          });
+    if (redemption.ok) return redemption.since;
+    this.events.emit(
+      new ChallengeRejected('sign_in_marker', redemption.reason, clientLabel(client)),
+    );
+    return undefined;
+  }
+
+  /**
+   * Sends the user to sign in and back to this very request. The way back carries a marker bound
+   * to this browser and request (SignInMarkers), so a sign-in made from here counts as the fresh
+   * one `prompt=login` and `max_age` ask for; with an `acr` to achieve, the login page offers
+   * only what achieves it.
+   */
+  private async toLogin(
     clientId: string,
     originalUrl: string,
-    now: Date,
+    browser: RequestingBrowser,
     required: AuthenticationRequirements,
-  ): AuthorizationOutcome {
+  ): Promise<AuthorizationOutcome> {
     let returnTo = originalUrl;
     // Only a request that asks for a fresh sign-in needs the marker; others come back unchanged.
     if (required.promptLogin || required.maxAge !== undefined) {
-      const back = new URL(originalUrl, this.server.issuer);
-      back.searchParams.set(SIGNED_IN_SINCE_PARAM, this.signInMarker.mint(clientId, now));
-      returnTo = `${back.pathname}${back.search}`;
+      const presession = browser.startPresession();
+      const key = await this.markers.mint({ clientId, presession, url: originalUrl });
+      returnTo = withMarker(originalUrl, key);
     }
     const acr = required.acr === undefined ? '' : `&acr_values=${required.acr}`;
     return { kind: 'login', location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}` };

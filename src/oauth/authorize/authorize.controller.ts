@@ -65,7 +65,10 @@ export class AuthorizeController {
     // for an expired session. An error page instead would strand a user whose browser merely
     // kept the cookie of an earlier version, and could never sign anyone in as the attacker.
     const session = await this.sessions.current(request);
-    const outcome = await this.endpoint.handle(query, session, request.url);
+    const outcome = await this.endpoint.handle(query, session, request.url, {
+      presession: this.csrf.browserSession(request),
+      startPresession: () => this.csrf.startBrowserSession(request, cookieWriter(response)),
+    });
     switch (outcome.kind) {
       case 'error_page':
         if (acceptedType(request, ['html', 'json']) === 'json') {

@@ -23,7 +23,8 @@ export const PKCE_PROOF = {
   id: 'pkce',
   label: 'OAuth 2.1 + PKCE',
   shortLabel: 'PKCE',
-  challengeKinds: ['authorization_code'],
+  // A sign-in marker is the authorization request's own (oauth/authorize/sign-in-marker.ts).
+  challengeKinds: ['authorization_code', 'sign_in_marker'],
   metrics: {
     // Failures of the PKCE proof itself (check-pkce.ts), as opposed to the code, client or
     // redirect URI: counted per client.

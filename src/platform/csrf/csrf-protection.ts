@@ -57,7 +57,8 @@ const asResponse = (writer: Pick<CookieWriter, 'cookie'>) => writer as unknown a
  * password and wallet login, logout, starting a lab run.
  *
  * The token is `HMAC(key, pre-login session id, random).random`, in an HttpOnly SameSite=Strict
- * cookie that the form field or header must echo. The key is derived from KEY_ENCRYPTION_SECRET,
+ * cookie that the form field or header must echo (the pre-login session's own cookie is Lax).
+ * The key is derived from KEY_ENCRYPTION_SECRET,
  * so a pair an attacker made up (or minted with any other key) is refused; and the HMAC binds the
  * token to this browser's pre-login session cookie, so a token issued to another browser is
  * refused too. Over https both cookies carry the `__Host-` prefix: a sibling subdomain cannot
@@ -68,6 +69,7 @@ export class CsrfProtection {
   readonly tokenCookie: string;
   readonly sessionCookie: string;
   private readonly cookieOptions: CookieOptions;
+  private readonly sessionCookieOptions: CookieOptions;
   private readonly csrf: DoubleCsrfUtilities;
 
   constructor(server: ServerConfig, tokens: TokenConfig) {
@@ -77,6 +79,12 @@ export class CsrfProtection {
     this.sessionCookie = `${prefix}pg_presession`;
     // Strict: sent only with same-site requests, never with a cross-site form post.
     this.cookieOptions = { httpOnly: true, sameSite: 'strict', path: '/', secure };
+    // Lax (RFC 6265bis, SameSite): also sent on a top-level GET from another site and the
+    // redirects it follows (a page another site links to, then the login page), so each sees the
+    // browser's one pre-login session rather than starting another: a proof bound to it before
+    // the login page stays this browser's. Never sent with a cross-site POST; and the token
+    // cookie, which every check also needs, stays Strict.
+    this.sessionCookieOptions = { ...this.cookieOptions, sameSite: 'lax' };
     const secret = Buffer.from(
       hkdfSync('sha256', tokens.keyEncryptionSecret, 'proofgate', 'csrf-token', 32),
     ).toString('hex');
@@ -94,11 +102,7 @@ export class CsrfProtection {
    * issues a fresh one, and a pre-login session id first when the browser has none.
    */
   issue(req: WithHeaders, res: Pick<CookieWriter, 'cookie'>): string {
-    let sessionId = this.sessionIdFrom(req);
-    if (!sessionId) {
-      sessionId = randomToken(32);
-      res.cookie(this.sessionCookie, sessionId, this.cookieOptions);
-    }
+    const sessionId = this.startBrowserSession(req, res);
     return this.csrf.generateCsrfToken(
       asRequest({ cookies: this.tokenCookieOf(req), sessionId }),
       asResponse(res),
@@ -133,6 +137,18 @@ export class CsrfProtection {
    */
   browserSession(req: WithHeaders): string | undefined {
     return this.sessionIdFrom(req);
+  }
+
+  /**
+   * `browserSession`, started (a fresh random id, its cookie set) when the browser sent none: for
+   * a proof bound to this browser before it reaches a page with a CSRF token.
+   */
+  startBrowserSession(req: WithHeaders, res: Pick<CookieWriter, 'cookie'>): string {
+    const existing = this.sessionIdFrom(req);
+    if (existing) return existing;
+    const sessionId = randomToken(32);
+    res.cookie(this.sessionCookie, sessionId, this.sessionCookieOptions);
+    return sessionId;
   }
 
   private sessionIdFrom(req: WithHeaders): string | undefined {

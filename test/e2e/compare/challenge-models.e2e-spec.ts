@@ -2,7 +2,7 @@ import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge
 import request from 'supertest';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { Agent, exchangeCode, login, obtainCode } from '../../support/oauth';
+import { Agent, demoAuthorizePath, exchangeCode, login, obtainCode } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 
 interface WindowFigures {
@@ -260,6 +260,23 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     });
     expect(challenges[0].binding.code_challenge).toMatch(/^.{8}…$/);
     expect(res.text).not.toContain(code);
+  });
+
+  it('lists a sign-in marker without the hash of the browser’s pre-login session', async () => {
+    const away = await agentA.get(`${demoAuthorizePath('st-live')}&prompt=login`).expect(302);
+    const res = await a.http().get('/challenge-models/live').expect(200);
+    const [marker] = (res.body.challenges as { binding: Record<string, string> }[]).filter(
+      (c) => c.binding.browser !== undefined,
+    );
+    expect(new URL(away.headers.location, 'http://x').pathname).toBe('/login');
+    expect(marker).toMatchObject({
+      model: 'pkce',
+      binding: {
+        client_id: 'demo-client',
+        browser: 'page',
+        request: expect.stringMatching(/^.{8}…$/),
+      },
+    });
   });
 });
 

@@ -75,7 +75,7 @@ describe('password login (GET/POST /login)', () => {
   }
 
   describe('GET /login', () => {
-    it('renders the form with a signed CSRF token that equals its HttpOnly SameSite=Strict cookie', async () => {
+    it('renders the form with a signed CSRF token that equals its HttpOnly SameSite=Strict cookie (the pre-login session’s is Lax)', async () => {
       const res = await t.http().get('/login').query({ return_to: RETURN_TO }).expect(200);
 
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -91,9 +91,14 @@ describe('password login (GET/POST /login)', () => {
       expect(hiddenField(res.text, 'csrf_token')).toBe(cookieValue(csrf));
       const presession = setCookie(res, 'pg_presession');
       expect(cookieValue(presession)).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      for (const cookie of [csrf, presession]) {
+      // Lax: a client's redirect to /authorize and on to this page (a cross-site top-level GET)
+      // must bring the browser's one pre-login session, which a sign-in marker is bound to.
+      for (const [cookie, sameSite] of [
+        [csrf, 'samesite=strict'],
+        [presession, 'samesite=lax'],
+      ]) {
         expect(attributes(cookie)).toEqual(
-          expect.arrayContaining(['path=/', 'httponly', 'samesite=strict']),
+          expect.arrayContaining(['path=/', 'httponly', sameSite]),
         );
         expect(attributes(cookie)).not.toContain('secure');
       }

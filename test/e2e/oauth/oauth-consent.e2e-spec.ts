@@ -374,4 +374,33 @@ describe('consent for clients that are not first-party', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("required option '--user <sub>'");
   });
+
+  it('prompt=login through the consent screen: one sign-in, Allow, then the code, once', async () => {
+    await t.app.get(ConsentService).revoke('user1');
+    const agent = await signedIn('user1', 'password1');
+    const toLogin = await agent.get(`${partnerRequest('profile', 'st-login')}&prompt=login`);
+    const loginPage = new URL(toLogin.headers.location, 'http://localhost');
+    expect(loginPage.pathname).toBe('/login');
+    const signedInAgain = await login(
+      agent,
+      loginPage.searchParams.get('return_to')!,
+      'user1',
+      'password1',
+    );
+    const screen = await agent.get(signedInAgain.headers.location).expect(200);
+    const allowed = await agent
+      .post('/consent')
+      .type('form')
+      .send({ ...consentForm(screen.text), decision: 'allow' })
+      .expect(303);
+    const back = await agent.get(allowed.headers.location).expect(302);
+    const callback = new URL(back.headers.location);
+    expect(callback.origin + callback.pathname).toBe(PARTNER.redirectUri);
+    expect(callback.searchParams.get('state')).toBe('st-login');
+    expect(callback.searchParams.get('code')).toEqual(expect.any(String));
+    // The consent screen's way back carried a marker of its own, spent by that code.
+    const again = await agent.get(allowed.headers.location).expect(302);
+    expect(new URL(again.headers.location, 'http://localhost').pathname).toBe('/login');
+    await t.app.get(ConsentService).revoke('user1');
+  });
 });

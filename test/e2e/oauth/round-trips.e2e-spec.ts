@@ -4,10 +4,13 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   Agent,
   DEMO_CLIENT,
+  authorizePath,
   basic,
   createLoggedInApp,
   exchangeCode,
+  login,
   obtainCode,
+  pkcePair,
   refresh,
   tokensFor,
 } from '../../support/oauth';
@@ -113,6 +116,39 @@ describe('database round trips per request (command monitoring)', () => {
     expect(sent.filter((c) => c.includes(' session_endings'))).toEqual(['find session_endings']);
     expect(sent.length).toBeLessThanOrEqual(6);
     expect(rounds).toBeLessThanOrEqual(4);
+  });
+
+  it('authorize: asking for a fresh sign-in costs nothing until the marker comes back; its redeem is one command', async () => {
+    const path = (extra: string) =>
+      `${authorizePath({
+        response_type: 'code',
+        client_id: DEMO_CLIENT.id,
+        redirect_uri: DEMO_CLIENT.redirectUri,
+        state: 'st-rounds',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      })}${extra}`;
+    await agent.get(path('')).expect(302);
+    const ordinary = await counted(() => agent.get(path('')).expect(302));
+    // A max_age the session meets: no lookup of any kind.
+    expect(await counted(() => agent.get(path('&max_age=3600')).expect(302))).toEqual(ordinary);
+    expect(ordinary).toEqual(['update rate_limit_counters', 'find sessions', 'insert challenges']);
+    // prompt=login: the marker's insert where the code's would be.
+    let away: request.Response | undefined;
+    const sent = await counted(async () => {
+      away = await agent.get(path('&prompt=login')).expect(302);
+    });
+    expect(sent).toEqual(ordinary);
+    const loginPage = new URL(away!.headers.location, 'http://localhost');
+    const back = (await login(agent, loginPage.searchParams.get('return_to')!)).headers.location;
+    // The way back: the marker's one atomic redeem, then the code.
+    const redeemed = await counted(() => agent.get(back).expect(302));
+    expect(redeemed).toEqual([
+      'update rate_limit_counters',
+      'find sessions',
+      'findAndModify challenges',
+      'insert challenges',
+    ]);
   });
 
   it('code exchange with openid: the same commands, the ID token from the code alone', async () => {

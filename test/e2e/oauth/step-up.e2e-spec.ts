@@ -186,11 +186,70 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     }
   });
 
-  it('the marker is not the client’s to make: a forged or another client’s one is ignored', async () => {
+  it('the marker is not the client’s to make: a made-up one is ignored', async () => {
     const browser = await passwordBrowser();
     const req = await authorizationRequest({ prompt: 'login' });
-    const forged = `${req.path}&pg_signin_since=${Date.now() - 1_000_000}.${'A'.repeat(43)}`;
-    expect(location(await browser.get(forged).expect(302)).pathname).toBe('/login');
+    for (const forged of [`${Date.now() - 1_000_000}.${'A'.repeat(43)}`, 'A'.repeat(43)]) {
+      const path = `${req.path}&pg_signin=${forged}&pg_signin_since=${forged}`;
+      expect(location(await browser.get(path).expect(302)).pathname).toBe('/login');
+    }
+  });
+
+  /** Sends `browser` to sign in for the request at `path`, signs it in: the way back. */
+  async function signInFor(browser: Agent, path: string): Promise<string> {
+    const toLogin = location(await browser.get(path).expect(302));
+    expect(toLogin.pathname).toBe('/login');
+    const back = await passwordSignInAt(browser, toLogin);
+    expect(back.pathname).toBe('/authorize');
+    return `${back.pathname}${back.search}`;
+  }
+
+  /** The marker the way back carries: the parameter it has that the request had not. */
+  function markerOf(back: string, path: string): string {
+    const sent = new URL(path, issuer).searchParams;
+    const added = [...new URL(back, issuer).searchParams].filter(([name]) => !sent.has(name));
+    expect(added).toHaveLength(1);
+    return new URLSearchParams(added).toString();
+  }
+
+  it('a marker replayed in another browser (its own cookies, a session newer than the marker) sends it to sign in', async () => {
+    for (const extra of [{ prompt: 'login' }, { max_age: '0' }] as Record<string, string>[]) {
+      const owner = await passwordBrowser();
+      const req = await authorizationRequest(extra);
+      const back = await signInFor(owner, req.path);
+      const other = await passwordBrowser();
+      expect(location(await other.get(back).expect(302)).pathname).toBe('/login');
+      // The marker stays its own browser's: the way back still gets that browser the code.
+      const callback = location(await owner.get(back).expect(302));
+      expect(callback.origin).toBe('http://localhost:25001');
+      await redeem(callback, req, extra.max_age === '0' ? 60 : undefined);
+    }
+  });
+
+  it('a marker counts once: the very same request with it again, in the same browser, is sent to sign in again', async () => {
+    const browser = await passwordBrowser();
+    const req = await authorizationRequest({ prompt: 'login' });
+    const back = await signInFor(browser, req.path);
+    await redeem(location(await browser.get(back).expect(302)), req);
+
+    // The same parameters and the same marker once more: a new sign-in, not a second code.
+    const again = location(await browser.get(back).expect(302));
+    expect(again.pathname).toBe('/login');
+    const backAgain = await passwordSignInAt(browser, again);
+    expect(markerOf(`${backAgain.pathname}${backAgain.search}`, req.path)).not.toBe(
+      markerOf(back, req.path),
+    );
+  });
+
+  it('a marker counts for its own request only: another request of the client, in the same browser, is sent to sign in', async () => {
+    const browser = await passwordBrowser();
+    const req = await authorizationRequest({ prompt: 'login' });
+    const back = await signInFor(browser, req.path);
+    const another = await authorizationRequest({ prompt: 'login' });
+    const borrowed = `${another.path}&${markerOf(back, req.path)}`;
+    expect(location(await browser.get(borrowed).expect(302)).pathname).toBe('/login');
+    // Still its own request's.
+    await redeem(location(await browser.get(back).expect(302)), req);
   });
 
   it('prompt=none: login_required without a session, or with one older than max_age', async () => {
@@ -365,6 +424,23 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     expect(back.searchParams.get('request_uri')).toBe(requestUri);
     const callback = location(await browser.get(`${back.pathname}${back.search}`).expect(302));
     expect(callback.searchParams.get('state')).toBe('st');
+    expect(callback.searchParams.get('code')).toEqual(expect.any(String));
+  });
+
+  it('through PAR: the marker counts for its own browser and pushed request only', async () => {
+    const browser = await passwordBrowser();
+    const pushed = (uri: string) =>
+      `/authorize?client_id=${DEMO_CLIENT.id}&request_uri=${encodeURIComponent(uri)}`;
+    const path = pushed(await pushAuthorizationRequest(t, DEMO_CLIENT, { prompt: 'login' }));
+    const back = await signInFor(browser, path);
+
+    const other = await passwordBrowser();
+    expect(location(await other.get(back).expect(302)).pathname).toBe('/login');
+    const another = pushed(await pushAuthorizationRequest(t, DEMO_CLIENT, { prompt: 'login' }));
+    const borrowed = `${another}&${markerOf(back, path)}`;
+    expect(location(await browser.get(borrowed).expect(302)).pathname).toBe('/login');
+
+    const callback = location(await browser.get(back).expect(302));
     expect(callback.searchParams.get('code')).toEqual(expect.any(String));
   });
 

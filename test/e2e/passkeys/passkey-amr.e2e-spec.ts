@@ -9,7 +9,14 @@
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { accountToken } from '../../support/accounts';
-import { type Agent, exchangeCode, obtainCode } from '../../support/oauth';
+import {
+  type Agent,
+  basic,
+  DEMO_CLIENT,
+  exchangeCode,
+  login,
+  obtainCode,
+} from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -42,9 +49,12 @@ describe('passkey sign-in: the amr an ID token carries', () => {
     return authenticator;
   }
 
-  /** Signs in on the login page with the passkey (flags as given), then the ID token's `amr`. */
-  async function amrOfSignIn(authenticator: SoftwareAuthenticator, flags?: number) {
-    const browser: Agent = request.agent(t.app.getHttpServer());
+  /** Signs `browser` in on the login page with the passkey (flags as given). */
+  async function passkeySignIn(
+    browser: Agent,
+    authenticator: SoftwareAuthenticator,
+    flags?: number,
+  ): Promise<void> {
     const page = await browser.get('/login').expect(200);
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
     const challenge = await browser.post('/passkeys/authentication/options').send({}).expect(200);
@@ -56,11 +66,30 @@ describe('passkey sign-in: the amr an ID token carries', () => {
       .post('/login/passkey')
       .send({ response, csrf_token: csrf, return_to: '/' })
       .expect(200);
+  }
+
+  /** The tokens of an OpenID Connect request of demo-client in `browser`, as the client reads them. */
+  async function tokensOf(browser: Agent) {
     const { code, verifier } = await obtainCode(browser, { scope: 'openid', nonce: 'n-amr' });
     const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     const idToken = decodeJwt(tokens.body.id_token as string);
     expect(idToken).toMatchObject({ sub: 'user0', nonce: 'n-amr' });
-    return idToken.amr;
+    const accessToken = tokens.body.access_token as string;
+    const introspection = await t
+      .http()
+      .post('/introspect')
+      .type('form')
+      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
+      .send({ token: accessToken })
+      .expect(200);
+    return { idToken, accessToken: decodeJwt(accessToken), introspection: introspection.body };
+  }
+
+  /** Signs in on the login page with the passkey (flags as given), then the ID token's `amr`. */
+  async function amrOfSignIn(authenticator: SoftwareAuthenticator, flags?: number) {
+    const browser: Agent = request.agent(t.app.getHttpServer());
+    await passkeySignIn(browser, authenticator, flags);
+    return (await tokensOf(browser)).idToken.amr;
   }
 
   it('a device-bound passkey (backup-eligible flag clear) that verified the user: pop and user, not hwk', async () => {
@@ -76,5 +105,41 @@ describe('passkey sign-in: the amr an ID token carries', () => {
   it('user presence only (no user verification): pop alone', async () => {
     const authenticator = await passkeyOfUser0(false);
     await expect(amrOfSignIn(authenticator, FLAGS.UP)).resolves.toEqual(['pop']);
+  });
+
+  /** ACCOUNT_RECENT_LOGIN_SECONDS, at its default. */
+  const RECENT_LOGIN_SECONDS = 600;
+
+  it.each([
+    [
+      'within ACCOUNT_RECENT_LOGIN_SECONDS: both methods, and mfa',
+      RECENT_LOGIN_SECONDS - 10,
+      ['pop', 'user', 'pwd', 'mfa'],
+    ],
+    [
+      'past it: the password alone, whose sign-in auth_time dates',
+      RECENT_LOGIN_SECONDS + 10,
+      ['pwd'],
+    ],
+  ])('a password sign-in after a passkey one in the same browser, %s', async (_, gap, amr) => {
+    const authenticator = await passkeyOfUser0(false);
+    const browser: Agent = request.agent(t.app.getHttpServer());
+    await passkeySignIn(browser, authenticator);
+    t.clock.advance(gap);
+    try {
+      await login(browser);
+      const signedInAt = Math.floor(t.clock.now().getTime() / 1000);
+      const { idToken, accessToken, introspection } = await tokensOf(browser);
+      expect(idToken.amr).toEqual(amr);
+      // One sign-in throughout: the password's time, and no acr (the passkey's phr is not its).
+      expect(idToken.auth_time).toBeGreaterThanOrEqual(signedInAt - 1);
+      expect(idToken.auth_time).toBeLessThanOrEqual(signedInAt);
+      expect(accessToken.auth_time).toBe(idToken.auth_time);
+      expect(introspection).toMatchObject({ active: true, auth_time: idToken.auth_time });
+      for (const claims of [idToken, accessToken, introspection])
+        expect(claims.acr).toBeUndefined();
+    } finally {
+      t.clock.advance(-gap);
+    }
   });
 });
