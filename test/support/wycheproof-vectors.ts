@@ -355,6 +355,27 @@ export function invalidVector(file: WycheproofFile, tcId: number, flag: string):
   return found;
 }
 
+/**
+ * The P-256 P1363 vectors the HTTP specs send in place of a real ES256 signature: tcId, and the
+ * flag that names its case.
+ */
+export const P1363_CORNER_CASES = [
+  [11, 'InvalidSignature'], // r = 0, s = 0
+  [2, 'RangeCheck'], // r + n: 33 bytes
+  [121, 'SignatureSize'], // 2 bytes
+] as const;
+
+/** That vector's signature, base64url, as a JWS signature segment. */
+export function p1363CornerCase(tcId: number, flag: string): string {
+  const { sig } = invalidVector('ecdsa_secp256r1_sha256_p1363_test.json', tcId, flag);
+  return Buffer.from(sig, 'hex').toString('base64url');
+}
+
+/** A compact JWS with its signature segment replaced. */
+export function withJwsSignature(jws: string, signature: string): string {
+  return `${jws.slice(0, jws.lastIndexOf('.'))}.${signature}`;
+}
+
 /** Ed25519's group order L (RFC 8032 §5.1). */
 const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
 

@@ -8,7 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { invalidVector, withSPlusL } from '../../support/wycheproof-vectors';
+import {
+  P1363_CORNER_CASES,
+  p1363CornerCase,
+  withJwsSignature,
+  withSPlusL,
+} from '../../support/wycheproof-vectors';
 
 const ISSUER = 'http://localhost:25000';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -16,22 +21,6 @@ const REFUSED = {
   error: 'invalid_client',
   error_description: 'client_assertion signature is invalid',
 };
-
-/** The P1363 vectors sent in place of a real signature: tcId, and the flag that names its case. */
-const VECTORS = [
-  [11, 'InvalidSignature'], // r = 0, s = 0
-  [2, 'RangeCheck'], // r + n: 33 bytes
-  [121, 'SignatureSize'], // 2 bytes
-] as const;
-
-const vectorSignature = (tcId: number, flag: string) =>
-  Buffer.from(
-    invalidVector('ecdsa_secp256r1_sha256_p1363_test.json', tcId, flag).sig,
-    'hex',
-  ).toString('base64url');
-
-const withSignature = (jws: string, signature: string) =>
-  `${jws.slice(0, jws.lastIndexOf('.'))}.${signature}`;
 
 describe('client assertions: Wycheproof corner cases over HTTP', () => {
   let t: TestApp;
@@ -75,10 +64,12 @@ describe('client assertions: Wycheproof corner cases over HTTP', () => {
       client_assertion: clientAssertion,
     });
 
-  it.each(VECTORS)(
+  it.each(P1363_CORNER_CASES)(
     'ES256, vector %i (%s) as the signature: 401 invalid_client',
     async (tcId, flag) => {
-      const res = await token(withSignature(await assertion('ES256'), vectorSignature(tcId, flag)));
+      const res = await token(
+        withJwsSignature(await assertion('ES256'), p1363CornerCase(tcId, flag)),
+      );
       expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: REFUSED });
     },
   );
@@ -87,7 +78,7 @@ describe('client assertions: Wycheproof corner cases over HTTP', () => {
     const jws = await assertion('EdDSA');
     const signature = Buffer.from(jws.slice(jws.lastIndexOf('.') + 1), 'base64url');
     const malleated = Buffer.from(withSPlusL(signature));
-    const res = await token(withSignature(jws, malleated.toString('base64url')));
+    const res = await token(withJwsSignature(jws, malleated.toString('base64url')));
     expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: REFUSED });
     // The control: the assertion as signed authenticates the client.
     expect((await token(jws)).status).toBe(200);

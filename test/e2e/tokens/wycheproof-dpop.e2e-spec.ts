@@ -11,7 +11,12 @@ import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../suppo
 import { ipIssuer } from '../../support/ip-issuer';
 import { DEMO_SPA, login, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { invalidVector, withSPlusL } from '../../support/wycheproof-vectors';
+import {
+  P1363_CORNER_CASES,
+  p1363CornerCase,
+  withJwsSignature,
+  withSPlusL,
+} from '../../support/wycheproof-vectors';
 
 const ISSUER = 'http://127.0.0.1:25998';
 const HTU = `${ISSUER}/token`;
@@ -19,23 +24,6 @@ const REFUSED = {
   error: 'invalid_dpop_proof',
   error_description: 'The DPoP proof is invalid (signature)',
 };
-
-/** The P1363 vectors sent in place of a real signature: tcId, and the flag that names its case. */
-const VECTORS = [
-  [11, 'InvalidSignature'], // r = 0, s = 0
-  [2, 'RangeCheck'], // r + n: 33 bytes
-  [121, 'SignatureSize'], // 2 bytes
-] as const;
-
-const vectorSignature = (tcId: number, flag: string) =>
-  Buffer.from(
-    invalidVector('ecdsa_secp256r1_sha256_p1363_test.json', tcId, flag).sig,
-    'hex',
-  ).toString('base64url');
-
-/** The proof with its signature segment replaced. */
-const withSignature = (proof: string, signature: string) =>
-  `${proof.slice(0, proof.lastIndexOf('.'))}.${signature}`;
 
 describe('DPoP proofs: Wycheproof corner cases over HTTP', () => {
   let t: TestApp;
@@ -51,8 +39,11 @@ describe('DPoP proofs: Wycheproof corner cases over HTTP', () => {
   const exchange = (dpop: string) => exchangeWithProof(t, agent, dpop, { client: DEMO_SPA });
 
   async function expectRefusedVectors(key: DpopKey): Promise<void> {
-    for (const [tcId, flag] of VECTORS) {
-      const proof = withSignature(await signProof(key, { htu: HTU }), vectorSignature(tcId, flag));
+    for (const [tcId, flag] of P1363_CORNER_CASES) {
+      const proof = withJwsSignature(
+        await signProof(key, { htu: HTU }),
+        p1363CornerCase(tcId, flag),
+      );
       const res = await exchange(proof);
       expect({ tcId, status: res.status, body: res.body }).toEqual({
         tcId,
@@ -75,7 +66,7 @@ describe('DPoP proofs: Wycheproof corner cases over HTTP', () => {
     const proof = await signProof(key, { htu: HTU }, { alg: 'EdDSA' });
     const signature = Buffer.from(proof.slice(proof.lastIndexOf('.') + 1), 'base64url');
     const malleated = Buffer.from(withSPlusL(signature));
-    const res = await exchange(withSignature(proof, malleated.toString('base64url')));
+    const res = await exchange(withJwsSignature(proof, malleated.toString('base64url')));
     expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: REFUSED });
     expect((await exchange(proof)).status).toBe(200);
   });
