@@ -419,7 +419,12 @@ function verifySimple(
     // would check it is on the curve in pure JS (~0.3 ms), which the Schnorr check does anyway.
     const script = address.script;
     if (script.length !== 34 || script[0] !== 0x51 || script[1] !== 0x20) return false;
-    return schnorrVerifier.verify(signed.subarray(0, 64), sighash, script.subarray(2));
+    return verifySchnorrSignature(
+      signed.subarray(0, 64),
+      sighash,
+      script.subarray(2),
+      schnorrVerifier,
+    );
   }
   // P2WPKH, bare or P2SH-wrapped (BIP-141): [signature ‖ hash type, compressed public key].
   if (witness.length !== 2) return false;
@@ -438,6 +443,26 @@ function verifySimple(
   const scriptCode = OutScript.encode({ type: 'pkh', hash: keyHash });
   const sighash = bip322SighashV0(toSpendHash, scriptCode);
   return verifyDerSignature(signed.subarray(0, -1), sighash, Uint8Array.from(publicKey), curve);
+}
+
+/**
+ * The check that decides a BIP-322 key-path (P2TR) signature: BIP-340 over the 32-byte BIP-341
+ * sighash by the output's x-only key. A key off the curve (libsecp256k1 throws on it) or a
+ * message of another length than a sighash's verifies nothing. The one place BIP-322 simple
+ * decides a Schnorr signature; BIP 340's own vectors drive it (bitcoin-schnorr.bip340.spec.ts).
+ */
+export function verifySchnorrSignature(
+  signature: Uint8Array,
+  sighash: Uint8Array,
+  xOnlyKey: Uint8Array,
+  verifier: SchnorrVerifier = SCHNORR,
+): boolean {
+  if (signature.length !== 64 || sighash.length !== 32 || xOnlyKey.length !== 32) return false;
+  try {
+    return verifier.verify(signature, sighash, xOnlyKey);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -23,7 +23,8 @@
  * Both curve implementations run (libsecp256k1 through the binding, which production loads on
  * linux-x64, and @noble/curves, the fallback) and must answer every vector alike.
  *
- * BIP-340 Schnorr (P2TR key path) has no Wycheproof vectors: this spec does not reach it.
+ * BIP-340 Schnorr (P2TR key path) has no Wycheproof vectors: BIP 340's own run through its check
+ * in bitcoin-schnorr.bip340.spec.ts.
  */
 import { createHash } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1';
