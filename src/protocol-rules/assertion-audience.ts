@@ -14,3 +14,17 @@
 export function isAssertionAudience(aud: unknown, issuer: string): boolean {
   return typeof aud === 'string' && aud === issuer;
 }
+
+/**
+ * The `aud` of a workload JWT (the JWT-bearer grant without the ID-JAG `typ`): the audience as
+ * `isAssertionAudience` takes it, or an array of that one audience and nothing else. RFC 7519
+ * §4.1.3 allows either form, and workload platforms write the array (a Kubernetes service
+ * account token's `aud` is always one, even for a single audience); with one member it names no
+ * other audience that could replay it here. Client assertions and ID-JAGs keep the string alone.
+ */
+export function isWorkloadAudience(aud: unknown, audience: string): boolean {
+  return (
+    isAssertionAudience(aud, audience) ||
+    (Array.isArray(aud) && aud.length === 1 && isAssertionAudience(aud[0], audience))
+  );
+}

@@ -137,6 +137,18 @@ describe('checkAssertionClaims (RFC 7523 §3, ID-JAG)', () => {
       }
     });
 
+    it('takes its audience alone, as a string or as the one member of an array (Kubernetes)', () => {
+      const named = { ...workload, client_id: 'agent' };
+      expect(checkAssertionClaims({ ...named, aud: [ISSUER] }, asWorkload)).toEqual(accepted);
+      for (const aud of [[ISSUER, 'https://other.example'], [], [`${ISSUER}/token`], ['x']]) {
+        expect(refusal(() => checkAssertionClaims({ ...named, aud }, asWorkload))).toEqual({
+          error: 'invalid_grant',
+          description: 'The assertion is for another audience (aud must name this server alone)',
+          reason: 'wrong_audience',
+        });
+      }
+    });
+
     it('is refused when its client_id or azp names another client, listed or not', () => {
       for (const change of [{ client_id: 'x' }, { azp: 'x' }, { client_id: 'agent', azp: 'x' }]) {
         expect(

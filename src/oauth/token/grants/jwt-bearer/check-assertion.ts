@@ -1,7 +1,10 @@
 import type { JWTPayload } from 'jose';
 import type { TrustedJwtIssuer } from '../../../../config/sections/jwt-bearer.config';
 import { sha256Base64Url } from '../../../../platform/crypto/hashing';
-import { isAssertionAudience } from '../../../../protocol-rules/assertion-audience';
+import {
+  isAssertionAudience,
+  isWorkloadAudience,
+} from '../../../../protocol-rules/assertion-audience';
 import { isAcrValue } from '../../../../protocol-rules/acr';
 import { FEDERATED_SUBJECT_PREFIX, WORKLOAD_SUBJECT_PREFIX } from '../../../../tokens/access-token';
 import { ACCOUNT_SCOPE } from '../../../../tokens/scopes';
@@ -102,7 +105,8 @@ export interface CheckedAssertion {
 /**
  * RFC 7523 §3 and the ID-JAG profile, on a payload whose signature is already verified: `sub`,
  * a `jti` (required here: it is what makes the assertion single-use), `aud` naming this server
- * as a single string (rfc7523bis, protocol-rules/assertion-audience.ts), `exp` in the future and
+ * as a single string (rfc7523bis, protocol-rules/assertion-audience.ts; a workload JWT's may be
+ * an array of that one audience, as Kubernetes writes it), `exp` in the future and
  * not too far, `nbf`/`iat` not in the future; an ID-JAG also carries `iat` and the `client_id`
  * of the client presenting it. A workload JWT is bound to the presenting client too (a workload
  * identity is no bearer pass for any client the issuer's platform happens to trust): by its
@@ -136,9 +140,15 @@ export function checkAssertionClaims(
       throw refused('The assertion is not valid yet', 'not_yet_valid');
     }
   }
-  if (!isAssertionAudience(aud, context.audience)) {
+  const audienceHolds =
+    profile === 'workload'
+      ? isWorkloadAudience(aud, context.audience)
+      : isAssertionAudience(aud, context.audience);
+  if (!audienceHolds) {
     throw refused(
-      'The assertion is for another audience (aud must be one string naming this server)',
+      profile === 'workload'
+        ? 'The assertion is for another audience (aud must name this server alone)'
+        : 'The assertion is for another audience (aud must be one string naming this server)',
       'wrong_audience',
     );
   }
