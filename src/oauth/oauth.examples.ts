@@ -17,6 +17,9 @@ export const EXAMPLE = {
   code: 'SplxlOBeZQQYbYS6WxSbIA',
   /** Shaped like ours: grant id, a dot, 32 random bytes (all base64url). */
   refreshToken: 'tGzv3JOkF0XG5Qx2TlKWIA.kVbhZpXmoqyOtKYPCNUpjyUl90HsfDrCE-xDMV2xMkw',
+  /** A JWT access token's shape (RFC 9068): header, claims and signature, base64url. */
+  accessToken:
+    'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiJ1c2VyMCIsInNjb3BlIjoib3BlbmlkIn0.c2lnbmF0dXJl',
   /** The default ACCESS_TOKEN_AUDIENCE of a development instance: Proofgate's own /api. */
   resource: 'http://localhost:25000/api',
 } as const;

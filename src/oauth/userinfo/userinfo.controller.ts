@@ -1,6 +1,8 @@
-import { Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
@@ -12,7 +14,10 @@ import {
   type HttpResponse as Response,
   requestPath,
 } from '../../platform/http/http-exchange';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { UserInfoFormDto } from './userinfo-form.dto';
 import { UserInfoResponseDto } from './userinfo-response.dto';
 import { UserInfoService } from './userinfo.service';
 
@@ -29,7 +34,8 @@ const FORBIDDEN = {
 /**
  * OpenID Connect Core §5.3 UserInfo endpoint: GET and POST alike (§5.3.1). The bearer token is
  * read from the request rather than declared as a parameter: OpenAPI describes it as the
- * `bearer` security scheme, as for /api/me.
+ * `bearer` security scheme, as for /api/me. A POST may carry it as the form parameter
+ * `access_token` instead (RFC 6750 §2.2), never both ways at once (§2).
  */
 @ApiTags('oauth')
 @ApiBearerAuth('bearer')
@@ -52,22 +58,40 @@ export class UserInfoController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'OpenID Connect UserInfo, by POST (the token in the header)' })
+  @ApiOperation({
+    summary:
+      'OpenID Connect UserInfo, by POST: the token in the header, or as the form parameter access_token (RFC 6750 §2.2)',
+  })
+  @ApiConsumes(FORM)
+  @ApiBody({ type: UserInfoFormDto, required: false })
   @ApiOkResponse({ type: UserInfoResponseDto })
   @ApiUnauthorizedResponse(UNAUTHORIZED)
   @ApiForbiddenResponse(FORBIDDEN)
   @Header('Cache-Control', 'no-store')
   post(
+    @Body() form: UserInfoFormDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UserInfoResponseDto> {
-    return this.answer(request, response);
+    const inBody = form?.access_token;
+    if (inBody === undefined) return this.answer(request, response);
+    // RFC 6750 §2: "Clients MUST NOT use more than one method to transmit the token".
+    if (request.headers.authorization !== undefined) {
+      throw new InvalidRequest(
+        'The access token came both in the Authorization header and in the body: send one',
+      );
+    }
+    return this.answer(request, response, `Bearer ${inBody}`);
   }
 
   /** Bearer or DPoP (RFC 9449 §7): the proof's `htm` and `htu` are this request's. */
-  private async answer(request: Request, response: Response): Promise<UserInfoResponseDto> {
+  private async answer(
+    request: Request,
+    response: Response,
+    authorization = request.headers.authorization,
+  ): Promise<UserInfoResponseDto> {
     const { info, dpopNonce } = await this.userInfo.userInfo({
-      authorization: request.headers.authorization,
+      authorization,
       dpop: request.headers.dpop as string | undefined,
       method: request.method,
       path: requestPath(request),

@@ -335,6 +335,32 @@ describe('OpenID Connect rules (supertest)', () => {
     );
   });
 
+  it('oidcc-userinfo-post-body: takes the token as the form parameter access_token of a POST (RFC 6750 §2.2), never in two places', async () => {
+    const { access_token } = await tokensFor('openid');
+    const res = await t.http().post('/userinfo').type('form').send({ access_token }).expect(200);
+    expect(res.body).toEqual({ sub: 'user0' });
+
+    const both = await t
+      .http()
+      .post('/userinfo')
+      .set('Authorization', `Bearer ${access_token}`)
+      .type('form')
+      .send({ access_token })
+      .expect(400);
+    expect(both.body).toEqual({
+      error: 'invalid_request',
+      error_description:
+        'The access token came both in the Authorization header and in the body: send one',
+    });
+    const forged = await t
+      .http()
+      .post('/userinfo')
+      .type('form')
+      .send({ access_token: 'nope' })
+      .expect(401);
+    expect(forged.body.error).toBe('invalid_token');
+  });
+
   it('publishes OpenID Provider metadata consistent with the RFC 8414 document', async () => {
     const oauth = (await t.http().get('/.well-known/oauth-authorization-server').expect(200)).body;
     const openid = (await t.http().get('/.well-known/openid-configuration').expect(200)).body;

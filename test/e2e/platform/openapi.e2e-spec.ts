@@ -178,6 +178,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /consent': [FORM],
       'post /device_authorization': [FORM],
       'post /device': [FORM],
+      'post /userinfo': [FORM],
       'post /login/siwe': ['application/json'],
       'post /wallet/nonce': ['application/json'],
       'post /wallet/verify': ['application/json'],
@@ -251,6 +252,8 @@ describe('GET /docs (OpenAPI)', () => {
       },
       'post /revoke': (res) => expect([res.status, res.body]).toEqual([200, {}]),
       'post /introspect': (res) => expect([res.status, res.body]).toEqual([200, { active: false }]),
+      // The example token has the shape of one, not our signature.
+      'post /userinfo': error(401, 'invalid_token', 'The access token is invalid'),
       'get /login': (res) => expect(res.status).toBe(200),
       // The page's CSRF cookie is not sent by a bare API call: the form again, with the reason.
       'post /login': (res) => {
