@@ -305,6 +305,19 @@ describe('several resources per grant (RFC 8707 §2)', () => {
     );
   });
 
+  it('takes one resource per device authorization: the verification page confirms one server', async () => {
+    const res = await request(server())
+      .post('/device_authorization')
+      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
+      .type('form')
+      .send(parameters({ scope: 'profile' }, [CALENDAR, FILES]))
+      .expect(400);
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'Parameter resource must not be repeated',
+    });
+  });
+
   it('takes one resource per token request: its token has one `aud` (RFC 8707 §2.2)', async () => {
     const res = await token(
       {
