@@ -42,7 +42,10 @@ function random(seed: number): () => number {
 
 const FIELDS_OF = new Map<Type<unknown>, string[]>([
   [TokenRequestDto, ['grant_type', 'code', 'code_verifier', 'redirect_uri', 'client_id', 'scope']],
-  [AuthorizationRequestDto, ['response_type', 'client_id', 'redirect_uri', 'state', 'scope']],
+  [
+    AuthorizationRequestDto,
+    ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'resource', 'resource'],
+  ],
   [TokenOperationRequestDto, ['token', 'token_type_hint', 'client_id', 'client_secret']],
   [DeviceAuthorizationRequestDto, ['scope', 'client_id', 'resource']],
   [ClientAuthenticationDto, ['client_id', 'client_secret']],
@@ -50,7 +53,22 @@ const FIELDS_OF = new Map<Type<unknown>, string[]>([
   [ExtraRuleDto, ['short']],
 ]);
 const OTHER_KEYS = ['unknown', 'nonce_x', '__proto__', 'constructor', 'prototype', 'toString'];
-const VALUES: unknown[] = ['', 'abc', 'a b+c', 'x'.repeat(200), 5, null, true, { a: 'b' }];
+const VALUES: unknown[] = [
+  '',
+  'abc',
+  'a b+c',
+  'x'.repeat(200),
+  5,
+  null,
+  true,
+  { a: 'b' },
+  // A parameter sent more than once: refused, unless repeatable (RFC 8707 §2 `resource`).
+  ['abc', 'a b+c'],
+  ['', 'abc'],
+  [''],
+  ['abc', 5],
+  [],
+];
 
 function randomInput(next: () => number, fields: readonly string[]): unknown {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
@@ -151,5 +169,22 @@ describe('OAuth parameters: the compiled reader against class-validator', () => 
     expect('extension' in dto).toBe(false);
     // Without the required grant_type, the full path decides (and refuses).
     expect(reader({ code: 'c0de' })).toBeUndefined();
+  });
+
+  it('reads `resource` at /authorize as the list of its values (RFC 8707 §2), one or several', () => {
+    const reader = compileTextParameters(AuthorizationRequestDto, true)!;
+    const one = reader({
+      client_id: 'c',
+      resource: 'https://a.example/',
+    }) as AuthorizationRequestDto;
+    expect(one.resource).toEqual(['https://a.example/']);
+    const two = reader({
+      client_id: 'c',
+      resource: ['https://a.example/', '', 'https://b.example/'],
+    }) as AuthorizationRequestDto;
+    expect(two.resource).toEqual(['https://a.example/', 'https://b.example/']);
+    expect((reader({ resource: [''] }) as AuthorizationRequestDto).resource).toBeUndefined();
+    // Not a list of texts: the full path decides (and refuses).
+    expect(reader({ resource: ['https://a.example/', 5] })).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsOptional, IsString } from 'class-validator';
 import { markTextParameter } from '../platform/validation/text-parameters';
+import { RepeatableParameter } from '../platform/validation/validation.pipe';
 
 /**
  * RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted from
@@ -11,8 +12,10 @@ const emptyMeansAbsent = Transform(({ value }: { value: unknown }) =>
   value === '' ? undefined : value,
 );
 
+const MALFORMED = { message: 'Parameter $property is malformed' };
+
 /** A form or query parameter is text; anything else (a JSON number, an object) is malformed. */
-const text = IsString({ message: 'Parameter $property is malformed' });
+const text = IsString(MALFORMED);
 
 /*
  * These two decorators are a field's whole rule: a DTO made only of them is read by the
@@ -36,5 +39,18 @@ export function RequiredOAuthParam(missing: string): PropertyDecorator {
     IsDefined({ message: missing }),
     text,
     markTextParameter(true),
+  );
+}
+
+/**
+ * An OAuth request parameter that may be absent or sent several times (RFC 8707 §2: `resource`
+ * "MAY be used multiple times"): the list of its values in the order sent, one value a list of
+ * one, absent when none has a value.
+ */
+export function RepeatableOAuthParam(): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    RepeatableParameter(MALFORMED),
+    markTextParameter(false, true),
   );
 }

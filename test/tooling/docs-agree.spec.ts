@@ -10,6 +10,7 @@ import { LOGIN_PER_IP } from '../../src/login/login.rate-limits';
 import { policyOf } from '../../src/platform/rate-limit/rate-limit';
 import type { ExecutionContext } from '@nestjs/common';
 import { AMR } from '../../src/proofs/proof-vocabulary';
+import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
 import { ROOT, readme } from '../support/readme';
 
 const read = (...path: string[]) => readFileSync(join(ROOT, ...path), 'utf8');
@@ -125,5 +126,11 @@ describe('what the README and docs say agrees with the code', () => {
     expect(text).toContain(`ready in **${ready}**`);
     expect(text).toContain(`refused in **${portTaken}**`);
     expect(text).toContain('docs/BENCHMARKS.md#npm-start-ready-and-refusals');
+  });
+
+  it('README and docs/OAUTH.md state how many resources one authorization request may name', () => {
+    const limit = `at most ${MAX_RESOURCES_PER_REQUEST} times`;
+    expect(row(readme(), '`GET /authorize`')?.[1]).toContain(limit);
+    expect(read('docs', 'OAUTH.md')).toContain(limit);
   });
 });

@@ -24,8 +24,14 @@ export interface AuthorizationCodePayload {
   sid?: string;
   /** OpenID Connect Core §3.1.2.1: echoed in the ID token, when the request sent one. */
   nonce?: string;
-  /** RFC 8707: the resource the authorization is for (absent on codes issued before it was kept). */
+  /**
+   * RFC 8707: the resource the authorization is for, the first when it is for several: what the
+   * access token is for when the token request names none (absent on codes issued before it was
+   * kept).
+   */
   resource?: string;
+  /** RFC 8707 §2: every resource the authorization is for, `resource` first, when several. */
+  resources?: string[];
 }
 
 /**

@@ -3,12 +3,15 @@ import type { TokenConfig } from '../../config/sections/tokens.config';
 import type { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { AuthorizationRequestCheck } from './authorization-request.check';
 
-function check(acrRequiredByScope: Record<string, 'phr'>): AuthorizationRequestCheck {
+function check(
+  acrRequiredByScope: Record<string, 'phr'>,
+  acrRequiredByResource: Record<string, 'phr'> = {},
+): AuthorizationRequestCheck {
   return new AuthorizationRequestCheck(
     {} as TokenConfig,
     {} as OAuthConfig,
     {} as ResourceClientIdCheck,
-    { acrRequiredByScope, acrRequiredByResource: {}, accountChangesRequirePhr: false },
+    { acrRequiredByScope, acrRequiredByResource, accountChangesRequirePhr: false },
   );
 }
 
@@ -18,5 +21,17 @@ describe('AuthorizationRequestCheck at start', () => {
       'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, api, account, offline_access)',
     );
     expect(() => check({ account: 'phr' })).not.toThrow();
+  });
+});
+
+describe('AuthorizationRequestCheck.requiredAcr (RFC 9470, RFC 8707 §2)', () => {
+  const STRICT = 'https://strict.example.com/';
+  const OPEN = 'https://open.example.com/';
+
+  it('demands the strongest minimum of every resource the tokens may be for', () => {
+    const requests = check({}, { [STRICT]: 'phr' });
+    expect(requests.requiredAcr(undefined, 'profile', [OPEN])).toEqual({});
+    expect(requests.requiredAcr(undefined, 'profile', [OPEN, STRICT])).toEqual({ acr: 'phr' });
+    expect(requests.requiredAcr(undefined, 'profile', [STRICT, OPEN])).toEqual({ acr: 'phr' });
   });
 });

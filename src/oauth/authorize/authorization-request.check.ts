@@ -8,7 +8,7 @@ import {
 } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { checkCodeChallenge } from '../pkce/check-pkce';
-import { checkAuthorizedResource } from '../resource/check-resource';
+import { checkAuthorizedResources } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
   ACCOUNT_SCOPE,
@@ -33,8 +33,11 @@ export interface CheckedAuthorizationRequest {
   codeChallenge: string;
   scope: string;
   nonce?: string;
-  /** RFC 8707: the resource the tokens will be for (default ACCESS_TOKEN_AUDIENCE). */
-  resource: string;
+  /**
+   * RFC 8707 §2: the resources the tokens will be for (default ACCESS_TOKEN_AUDIENCE alone), each
+   * once, in the order named; never empty. A token request picks one; naming none, the first.
+   */
+  resources: string[];
   /** RFC 9449 §10: the DPoP key the code may be redeemed with. */
   dpopJkt?: string;
   /** What the login behind the code must be: `prompt`, `max_age`, the `acr` demanded. */
@@ -78,7 +81,7 @@ export class AuthorizationRequestCheck {
     if (this.oauth.requireState && !request.state) {
       throw new InvalidRequest('state is required');
     }
-    const { scope, resource } = await this.checkScopeAndResource(client, request);
+    const { scope, resources } = await this.checkScopeAndResources(client, request);
     const nonce = checkNonce(request.nonce);
     const dpopJkt = checkDpopJkt(request.dpop_jkt);
     const prompt = checkPrompt(request.prompt);
@@ -86,12 +89,12 @@ export class AuthorizationRequestCheck {
     return {
       codeChallenge,
       scope,
-      resource,
+      resources,
       authentication: {
         promptNone: prompt.none,
         promptLogin: prompt.login,
         ...(maxAge === undefined ? {} : { maxAge }),
-        ...this.requiredAcr(request.acr_values, scope, resource),
+        ...this.requiredAcr(request.acr_values, scope, resources),
       },
       ...(nonce === undefined ? {} : { nonce }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
@@ -99,13 +102,14 @@ export class AuthorizationRequestCheck {
   }
 
   /**
-   * The `scope` and RFC 8707 `resource` of a request for this client's tokens, as /authorize
-   * checks them; the device authorization endpoint (RFC 8628 §3.1) checks its own the same way.
+   * The `scope` and RFC 8707 `resource` values of a request for this client's tokens, as
+   * /authorize checks them; the device authorization endpoint (RFC 8628 §3.1) checks its own
+   * (one resource at most) the same way.
    */
-  async checkScopeAndResource(
+  async checkScopeAndResources(
     client: OAuthClient,
-    request: { scope?: string; resource?: string },
-  ): Promise<{ scope: string; resource: string }> {
+    request: { scope?: string; resource?: readonly string[] },
+  ): Promise<{ scope: string; resources: string[] }> {
     const scope = requestedScope(client, request.scope);
     // The account scope can add a way into the account (a passkey, a wallet): the operator's own
     // applications only.
@@ -114,23 +118,28 @@ export class AuthorizationRequestCheck {
         `The ${ACCOUNT_SCOPE} scope is granted to first-party clients only`,
       ).because('account_scope_not_first_party');
     }
-    const resource = checkAuthorizedResource(client, request.resource, {
+    const resources = checkAuthorizedResources(client, request.resource, {
       defaultResource: this.tokens.audience,
       registeredClients: this.oauth.registeredClientResources,
     });
-    await this.resourceClientIds.refuseClientId(client, resource);
-    return { scope, resource };
+    await this.resourceClientIds.refuseClientIds(client, resources);
+    return { scope, resources };
   }
 
   /**
    * RFC 9470 §4 / OpenID Connect Core §3.1.2.1: the `acr` the login must achieve, the strongest
    * of what `acr_values` asks and what ACR_REQUIRED_BY_SCOPE and ACR_REQUIRED_BY_RESOURCE demand of
-   * the scope and resource (a client cannot get a token the resource would refuse by not asking).
+   * the scope and of every resource (a client cannot get a token the resource would refuse by not
+   * asking; the grant's tokens may be for any of its resources, each with the login's `acr`).
    */
-  requiredAcr(acrValues: string | undefined, scope: string, resource: string): { acr?: AcrValue } {
-    const acr = strongerAcr(
+  requiredAcr(
+    acrValues: string | undefined,
+    scope: string,
+    resources: readonly string[],
+  ): { acr?: AcrValue } {
+    const acr = resources.reduce(
+      (strongest, aud) => strongerAcr(strongest, acrMinimumOf({ aud, scope }, this.stepUp)),
       acrRequestedBy(acrValues),
-      acrMinimumOf({ aud: resource, scope }, this.stepUp),
     );
     return acr === undefined ? {} : { acr };
   }

@@ -1,12 +1,13 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
 import { EXAMPLE } from '../oauth.examples';
-import { OptionalOAuthParam } from '../oauth-params';
+import { OptionalOAuthParam, RepeatableOAuthParam } from '../oauth-params';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
 import { SIGN_IN_MARKER_PARAM } from './sign-in-marker';
+import { MAX_RESOURCES_PER_REQUEST } from '../resource/check-resource';
 
 /**
  * GET /authorize query (RFC 6749 §4.1.1, RFC 7636 §4.3). The description marks what the
@@ -66,12 +67,12 @@ export class AuthorizationRequestDto {
   nonce?: string;
 
   @ApiPropertyOptional({
-    description:
-      'RFC 8707: the absolute URI of the API the access tokens are for; default ACCESS_TOKEN_AUDIENCE',
-    example: EXAMPLE.resource,
+    description: `RFC 8707: the absolute URI of an API the access tokens are for; default ACCESS_TOKEN_AUDIENCE. Repeat it (at most ${MAX_RESOURCES_PER_REQUEST}) for a grant at several APIs: each access token is for one, by default the first`,
+    type: [String],
+    example: [EXAMPLE.resource],
   })
-  @OptionalOAuthParam()
-  resource?: string;
+  @RepeatableOAuthParam()
+  resource?: string[];
 
   @ApiPropertyOptional({
     description:

@@ -52,8 +52,11 @@ export type AuthorizationOutcome =
       alreadyAllowed: string[];
       session: LoginSession;
       returnTo: string;
-      /** RFC 8707: the resource the tokens will be for, when it is not Proofgate's own API. */
-      resource?: string;
+      /**
+       * RFC 8707: the resources the tokens will be for that are not Proofgate's own API (none:
+       * only the API), which the user must see.
+       */
+      resources: string[];
     }
   | { kind: 'redirect'; location: string; error?: string };
 
@@ -152,7 +155,7 @@ export class AuthorizationEndpoint {
     const state = request.state;
     try {
       const checked = await this.requests.check(client, request);
-      const { scope, resource, authentication: required } = checked;
+      const { scope, resources, authentication: required } = checked;
 
       // The marker is the front channel's own, with or without a pushed request.
       const signedInSince =
@@ -169,10 +172,10 @@ export class AuthorizationEndpoint {
           throw promptNoneRefusal(verdict.ok ? 'no_session' : verdict.reason);
         return this.toLogin(client.clientId, originalUrl, browser, required);
       }
-      const otherResource = resource === this.tokens.audience ? undefined : resource;
+      const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
       const consent = client.firstParty
         ? undefined
-        : await this.consents.review(session.sub, client.clientId, scope, otherResource);
+        : await this.consents.review(session.sub, client.clientId, scope, otherResources);
       if (consent !== undefined && consent.asked.length > 0) {
         if (required.promptNone) {
           throw new ConsentRequired(
@@ -197,7 +200,7 @@ export class AuthorizationEndpoint {
                     signedInSince,
                   ),
                 ),
-          ...(otherResource === undefined ? {} : { resource: otherResource }),
+          resources: otherResources,
         };
       }
 
@@ -220,7 +223,8 @@ export class AuthorizationEndpoint {
           ...(session.acr === undefined ? {} : { acr: session.acr }),
           sid: session.sid,
           ...(checked.nonce === undefined ? {} : { nonce: checked.nonce }),
-          resource,
+          resource: resources[0],
+          ...(resources.length > 1 ? { resources } : {}),
         },
       );
       return this.redirect(redirectUri, { code, state });

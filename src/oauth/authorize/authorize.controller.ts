@@ -92,7 +92,7 @@ export class AuthorizeController {
               .split(' ')
               .filter((value) => !outcome.alreadyAllowed.includes(value)),
             alreadyAllowed: outcome.alreadyAllowed,
-            ...(outcome.resource === undefined ? {} : { resource: outcome.resource }),
+            resources: outcome.resources,
             signedInAs: outcome.session.sub,
             returnTo: outcome.returnTo,
             csrfToken: this.csrf.issue(request, cookieWriter(response)),

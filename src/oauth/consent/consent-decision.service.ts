@@ -14,7 +14,7 @@ import {
   PushedAuthorizationRequests,
   type PushedParameters,
 } from '../par/pushed-authorization.service';
-import { checkAuthorizedResource } from '../resource/check-resource';
+import { checkAuthorizedResources } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { requestedScope } from '../authorize/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
@@ -70,8 +70,14 @@ export class ConsentDecisionService {
       requestUri === undefined || clientId === undefined
         ? undefined
         : await this.pushed.find(clientId, requestUri);
-    const param = (name: string): string | undefined =>
-      pushed === undefined ? queryParam(name) : pushed[name as keyof PushedParameters];
+    const param = (name: Exclude<keyof PushedParameters, 'resource'>): string | undefined =>
+      pushed === undefined ? queryParam(name) : pushed[name];
+    // RFC 8707 §2: the one parameter that may be repeated.
+    const resources = (): string[] | undefined => {
+      if (pushed !== undefined) return pushed.resource;
+      const values = query.getAll('resource').filter(Boolean);
+      return values.length === 0 ? undefined : values;
+    };
     const redirectUri = param('redirect_uri');
     const client = clientId === undefined ? null : await this.clients.find(clientId);
     if (!client || redirectUri === undefined || !isRegisteredRedirectUri(client, redirectUri)) {
@@ -110,14 +116,14 @@ export class ConsentDecisionService {
       // The scope /authorize put before the user (offline_access dropped as it does).
       const scope = requestedScope(client, param('scope'));
       const defaultResource = this.tokens.audience;
-      const resource = checkAuthorizedResource(client, param('resource'), {
+      const checked = checkAuthorizedResources(client, resources(), {
         defaultResource,
         registeredClients: this.oauth.registeredClientResources,
       });
-      await this.resourceClientIds.refuseClientId(client, resource);
-      const otherResource = resource === defaultResource ? undefined : resource;
-      await this.consents.allow(session.sub, client.clientId, scope, otherResource);
-      const at = otherResource === undefined ? '' : ` at ${otherResource}`;
+      await this.resourceClientIds.refuseClientIds(client, checked);
+      const otherResources = checked.filter((resource) => resource !== defaultResource);
+      await this.consents.allow(session.sub, client.clientId, scope, otherResources);
+      const at = otherResources.length === 0 ? '' : ` at ${otherResources.join(' ')}`;
       this.logger.log(`${session.sub} allowed client ${client.clientId}: ${scope}${at}`);
     } catch (error) {
       // An unsupported scope or resource is remembered for nothing; /authorize answers it with

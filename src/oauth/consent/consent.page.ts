@@ -18,10 +18,10 @@ export interface ConsentPageView {
    */
   readonly alreadyAllowed?: readonly string[];
   /**
-   * RFC 8707: the resource (the token's audience) when it is not Proofgate's own API: the user
-   * is letting the client act on their behalf at that server, and must see which one.
+   * RFC 8707: the resources (the tokens' audiences) that are not Proofgate's own API: the user is
+   * letting the client act on their behalf at each of those servers, and must see which.
    */
-  readonly resource?: string;
+  readonly resources?: readonly string[];
   readonly signedInAs: string;
   /** The pending GET /authorize request, path and query, to come back to. */
   readonly returnTo: string;
@@ -52,6 +52,25 @@ export function scopeListItems(scopes: readonly string[]): string {
 }
 
 /**
+ * Where the access is for, when not (only) Proofgate's own API: every such server, in the
+ * request's order, each in a `<code data-resource>`.
+ */
+function resourceList(resources: readonly string[]): string {
+  if (resources.length === 0) return '';
+  const items = resources
+    .map(
+      (resource) =>
+        `<li><strong><code data-resource="${escapeHtml(resource)}">${escapeHtml(resource)}</code></strong></li>`,
+    )
+    .join('\n');
+  const where =
+    resources.length === 1
+      ? "at this server, not Proofgate's own API (the access is for it)"
+      : `at these ${resources.length} servers, not Proofgate's own API (the access is for each of them)`;
+  return `<p>${where}:</p>\n<ul id="consent-resources">\n${items}\n</ul>\n`;
+}
+
+/**
  * The consent screen: "<client> wants to: …" with Allow and Deny, one form posting the page's
  * CSRF token and the pending request. Anti-framing headers apply to it like every page, so a
  * client cannot overlay it to click Allow for the user.
@@ -75,11 +94,7 @@ ${
   view.alreadyAllowed?.length
     ? `<p class="muted">Already allowed, kept:</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed)}\n</ul>\n`
     : ''
-}${
-      view.resource === undefined
-        ? ''
-        : `<p>at <strong><code id="consent-resource">${escapeHtml(view.resource)}</code></strong> (not Proofgate's own API: the access is for that server).</p>\n`
-    }<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
+}${resourceList(view.resources ?? [])}<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
 <form method="post" action="/consent">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">

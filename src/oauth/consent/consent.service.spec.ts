@@ -65,8 +65,8 @@ describe('ConsentService', () => {
   });
 
   /** The consent covers the request: nothing of it would be asked on the consent screen. */
-  const covers = async (sub: string, clientId: string, scope: string, resource?: string) =>
-    (await service.review(sub, clientId, scope, resource)).asked.length === 0;
+  const covers = async (sub: string, clientId: string, scope: string, ...resources: string[]) =>
+    (await service.review(sub, clientId, scope, resources)).asked.length === 0;
 
   it('forgets a consent CONSENT_TTL_DAYS after the last Allow, and a new Allow renews it', async () => {
     await service.allow('alice', 'partner', 'profile');
@@ -85,10 +85,23 @@ describe('ConsentService', () => {
     await service.allow('alice', 'mcp', 'profile');
     expect(await covers('alice', 'mcp', 'profile')).toBe(true);
     expect(await covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(false);
-    await service.allow('alice', 'mcp', 'profile', 'https://a.example/mcp');
+    await service.allow('alice', 'mcp', 'profile', ['https://a.example/mcp']);
     expect(await covers('alice', 'mcp', 'profile', 'https://a.example/mcp')).toBe(true);
     expect(await covers('alice', 'mcp', 'profile', 'https://b.example/mcp')).toBe(false);
     expect(await covers('alice', 'mcp', 'profile email', 'https://a.example/mcp')).toBe(false);
+  });
+
+  it('remembers each of several resources allowed together (RFC 8707 §2): fewer are covered', async () => {
+    const [a, b, c] = ['https://a.example/mcp', 'https://b.example/mcp', 'https://c.example/mcp'];
+    await service.allow('alice', 'mcp', 'profile', [a, b]);
+    expect(await covers('alice', 'mcp', 'profile', a, b)).toBe(true);
+    expect(await covers('alice', 'mcp', 'profile', b)).toBe(true);
+    expect(await covers('alice', 'mcp', 'profile', a)).toBe(true);
+    // Any resource not allowed yet asks for everything again.
+    expect(await service.review('alice', 'mcp', 'profile', [a, c])).toEqual({
+      allowed: [],
+      asked: ['profile'],
+    });
   });
 
   it('reviews a step-up: what was allowed is kept, only the new values are asked', async () => {
@@ -98,7 +111,7 @@ describe('ConsentService', () => {
       asked: ['api'],
     });
     // Another server: everything is asked again, since the access would be for it.
-    expect(await service.review('alice', 'mcp', 'profile api', 'https://a.example/mcp')).toEqual({
+    expect(await service.review('alice', 'mcp', 'profile api', ['https://a.example/mcp'])).toEqual({
       allowed: [],
       asked: ['profile', 'api'],
     });

@@ -33,24 +33,26 @@ export class ConsentService implements OnModuleInit {
   }
 
   /**
-   * The values of `scope` the user has already allowed the client (for `resource`, when given),
-   * and those they have not: on step-up (MCP authorization: the client asks again with the union
-   * of what it holds and what a resource challenged it for) the consent screen asks for the new
-   * ones only. A resource not allowed yet makes every value new: the access is for another server.
-   * A consent covers a request when nothing is asked; an expired consent covers nothing.
+   * The values of `scope` the user has already allowed the client (at `resources`, those besides
+   * Proofgate's own API, RFC 8707), and those they have not: on step-up (MCP authorization: the
+   * client asks again with the union of what it holds and what a resource challenged it for) the
+   * consent screen asks for the new ones only. A resource not allowed yet makes every value new:
+   * the access is for another server. Each resource allowed is remembered on its own, so a
+   * request for fewer of them than were allowed together is covered. A consent covers a request
+   * when nothing is asked; an expired consent covers nothing.
    */
   async review(
     sub: string,
     clientId: string,
     scope: string,
-    resource?: string,
+    resources: readonly string[] = [],
   ): Promise<{ allowed: string[]; asked: string[] }> {
     const values = scopeValues(scope);
     const consent = await this.consents.find(sub, clientId);
     if (
       !consent ||
       !this.current(consent) ||
-      (resource !== undefined && !consent.resources.includes(resource))
+      resources.some((resource) => !consent.resources.includes(resource))
     ) {
       return { allowed: [], asked: values };
     }
@@ -60,8 +62,13 @@ export class ConsentService implements OnModuleInit {
     };
   }
 
-  allow(sub: string, clientId: string, scope: string, resource?: string): Promise<void> {
-    const resources = resource === undefined ? [] : [resource];
+  /** Remembers `scope` at every one of `resources` (those besides Proofgate's own API). */
+  allow(
+    sub: string,
+    clientId: string,
+    scope: string,
+    resources: readonly string[] = [],
+  ): Promise<void> {
     const now = this.clock.now();
     return this.consents.allow(
       sub,

@@ -36,7 +36,13 @@ export class DeviceAuthorizationEndpoint {
     );
     checkGrantType(client, DEVICE_CODE_GRANT_TYPE);
     const work = async () => {
-      const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
+      // One resource per device authorization (RFC 8628 §3.1 names no repetition; the DTO
+      // refuses one): what the user confirms on the verification page is a single server.
+      const { scope, resources } = await this.requests.checkScopeAndResources(client, {
+        scope: request.scope,
+        ...(request.resource === undefined ? {} : { resource: [request.resource] }),
+      });
+      const [resource] = resources;
       this.requests.refuseForDeviceGrant(scope, resource);
       return this.authorizations.issue(client, scope, resource);
     };

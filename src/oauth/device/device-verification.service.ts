@@ -146,8 +146,8 @@ export class DeviceVerificationService {
     if (!updated) return { kind: 'form', userCode: formatUserCode(code), error: NOT_VALID };
     if (decision === 'approve' && !client.firstParty) {
       // As the consent screen's Allow: the user allowed this client these scopes.
-      const otherResource = resource === this.tokens.audience ? undefined : resource;
-      await this.consents.allow(session.sub, client.clientId, scope, otherResource);
+      const otherResources = resource === this.tokens.audience ? [] : [resource];
+      await this.consents.allow(session.sub, client.clientId, scope, otherResources);
     }
     this.logger.log(
       `${session.sub} ${decision === 'approve' ? 'approved' : 'denied'} a device authorization of client ${client.clientId}`,

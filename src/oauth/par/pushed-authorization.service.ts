@@ -29,8 +29,13 @@ const PUSHED_PARAMETERS = [
   'acr_values',
 ] as const;
 
-/** A pushed request's parameters, as /authorize reads them, and the client that pushed it. */
-export type PushedParameters = Partial<Record<(typeof PUSHED_PARAMETERS)[number], string>>;
+/**
+ * A pushed request's parameters, as /authorize reads them: text, but for `resource`, which may be
+ * repeated (RFC 8707 §2) and is kept as the list of its values.
+ */
+export type PushedParameters = Partial<
+  Record<Exclude<(typeof PUSHED_PARAMETERS)[number], 'resource'>, string>
+> & { resource?: string[] };
 
 /**
  * RFC 9126 pushed authorization requests, kept in the challenge store as kind `par_request_uri`:
@@ -91,7 +96,7 @@ export class PushedAuthorizationRequests {
   async find(clientId: string, requestUri: string): Promise<PushedParameters> {
     const key = keyOf(requestUri);
     const live = await this.store.peek<PushedParameters>('par_request_uri', key);
-    if (live && live.binding.client_id === clientId) return live.payload;
+    if (live && live.binding.client_id === clientId) return readPushed(live.payload);
     if (live) throw anotherClient();
     // Not live: ask the store why, which changes nothing for a challenge that is not live.
     throw refusal(await this.store.consume('par_request_uri', key, { client_id: clientId }));
@@ -117,10 +122,21 @@ function keyOf(requestUri: string): string {
 function parametersOf(request: AuthorizationRequestDto): PushedParameters {
   const parameters: PushedParameters = {};
   for (const name of PUSHED_PARAMETERS) {
+    if (name === 'resource') continue;
     const value = request[name];
     if (value !== undefined) parameters[name] = value;
   }
+  if (request.resource !== undefined) parameters.resource = [...request.resource];
   return parameters;
+}
+
+/**
+ * A stored request as /authorize reads it. One pushed before `resource` could be repeated keeps
+ * it as text (it lives PAR_REQUEST_URI_TTL_SECONDS, across an upgrade at most): read as a list.
+ */
+function readPushed(stored: PushedParameters): PushedParameters {
+  const resource: unknown = stored.resource;
+  return typeof resource === 'string' ? { ...stored, resource: [resource] } : stored;
 }
 
 function anotherClient(): InvalidRequestUri {

@@ -28,4 +28,13 @@ export class ResourceClientIdCheck {
     if (resource === this.tokens.audience || client.resources?.includes(resource)) return;
     if (await this.clients.find(resource)) throw new InvalidTarget(RESOURCE_IS_A_CLIENT);
   }
+
+  /** `refuseClientId` for each of several resources (RFC 8707 §2), looked up side by side. */
+  async refuseClientIds(
+    client: Pick<OAuthClient, 'resources'>,
+    resources: readonly string[],
+  ): Promise<void> {
+    if (resources.length === 1) return this.refuseClientId(client, resources[0]);
+    await Promise.all(resources.map((resource) => this.refuseClientId(client, resource)));
+  }
 }

@@ -1,5 +1,10 @@
-import { InvalidTarget } from '../../platform/errors/protocol-error';
-import { checkAuthorizedResource, type ResourcePolicy } from './check-resource';
+import { InvalidRequest, InvalidTarget } from '../../platform/errors/protocol-error';
+import {
+  MAX_RESOURCES_PER_REQUEST,
+  checkAuthorizedResource,
+  checkAuthorizedResources,
+  type ResourcePolicy,
+} from './check-resource';
 
 const API = 'https://auth.example.com/api';
 const policy = (registered: Partial<ResourcePolicy['registeredClients']> = {}): ResourcePolicy => ({
@@ -99,5 +104,34 @@ describe('checkAuthorizedResource (RFC 8707 §2)', () => {
     expect(refusal(() => checkAuthorizedResource(registered, resource, policy()))).toBe(
       description,
     );
+  });
+});
+
+describe('checkAuthorizedResources (RFC 8707 §2: resource repeated)', () => {
+  const CALENDAR = 'https://calendar.example.com/';
+  const FILES = 'https://files.example.com/';
+  const both = { type: 'public' as const, resources: [CALENDAR, FILES] };
+
+  it('keeps every resource in the order named, each once; none named is the default alone', () => {
+    expect(checkAuthorizedResources(both, [FILES, CALENDAR, FILES], policy())).toEqual([
+      FILES,
+      CALENDAR,
+    ]);
+    expect(checkAuthorizedResources(both, [API, CALENDAR], policy())).toEqual([API, CALENDAR]);
+    expect(checkAuthorizedResources(both, undefined, policy())).toEqual([API]);
+  });
+
+  it('refuses the whole request when one is not allowed, or when too many are named', () => {
+    expect(
+      refusal(() => checkAuthorizedResources(both, [CALENDAR, 'https://mcp.example/'], policy())),
+    ).toBe('resource is not allowed for this client');
+    const many = Array.from(
+      { length: MAX_RESOURCES_PER_REQUEST + 1 },
+      (_, i) => `https://r${i}.example/`,
+    );
+    expect(() => checkAuthorizedResources(registered, many, policy())).toThrow(InvalidRequest);
+    expect(
+      checkAuthorizedResources(registered, many.slice(0, MAX_RESOURCES_PER_REQUEST), policy()),
+    ).toHaveLength(MAX_RESOURCES_PER_REQUEST);
   });
 });

@@ -1,6 +1,6 @@
 import type { RegisteredClientResources } from '../../config/sections/oauth.config';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
-import { InvalidTarget } from '../../platform/errors/protocol-error';
+import { InvalidRequest, InvalidTarget } from '../../platform/errors/protocol-error';
 import { isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
 
 export interface ResourcePolicy {
@@ -39,6 +39,35 @@ export function checkAuthorizedResource(
     return requested;
   }
   throw new InvalidTarget('resource is not allowed for this client');
+}
+
+/**
+ * The most resources one authorization request may name. Each is checked (a self-registered
+ * client's may each be looked up as a client ID metadata document, `ResourceClientIdCheck`),
+ * then carried by the code, the grant and the remembered consent: bounded like any stored value.
+ */
+export const MAX_RESOURCES_PER_REQUEST = 10;
+
+/**
+ * RFC 8707 §2 at /authorize, `resource` repeated: every resource the authorization is for, each
+ * checked by `checkAuthorizedResource`, in the order named and each once. The first is what the
+ * access tokens are for when a token request names none (RFC 8707 §2.2: one `aud` per token);
+ * none named is the default resource alone.
+ */
+export function checkAuthorizedResources(
+  client: ResourceClient,
+  requested: readonly string[] | undefined,
+  policy: ResourcePolicy,
+): string[] {
+  if (requested === undefined || requested.length === 0) return [policy.defaultResource];
+  const distinct = [...new Set(requested)];
+  // RFC 6749 §5.2 invalid_request: "includes a parameter more than once", past what is allowed.
+  if (distinct.length > MAX_RESOURCES_PER_REQUEST) {
+    throw new InvalidRequest(
+      `At most ${MAX_RESOURCES_PER_REQUEST} resource values may be named in one request`,
+    );
+  }
+  return distinct.map((resource) => checkAuthorizedResource(client, resource, policy));
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -3,21 +3,43 @@ import { getMetadataStorage } from 'class-validator';
 
 const TEXT_PARAMETER = 'proofgate:text-parameter';
 
-/** How a text parameter was declared: `TextParameter(required)`. */
+/** How a text parameter was declared: `markTextParameter(required, repeatable)`. */
 interface TextParameterRule {
   readonly required: boolean;
+  readonly repeatable: boolean;
 }
 
 /**
  * Marks a property as a text parameter (a form or query parameter: text or absent, `''` meaning
  * absent) for `compileTextParameters`. The decorator that calls it must give the property
- * exactly two class-validator rules: `IsOptional` or `IsDefined`, and `IsString`.
+ * exactly two class-validator rules: `IsOptional` or `IsDefined`, and `IsString`; or, for a
+ * `repeatable` one, `IsOptional` and `RepeatableParameter` (read as the list of its values).
  */
-export function markTextParameter(required: boolean): PropertyDecorator {
+export function markTextParameter(required: boolean, repeatable = false): PropertyDecorator {
   return (target, property) => {
-    const rule: TextParameterRule = { required };
+    const rule: TextParameterRule = { required, repeatable };
     Reflect.defineMetadata(TEXT_PARAMETER, rule, target, property);
   };
+}
+
+/**
+ * The values of a parameter that may be sent several times, as `RepeatableParameter` reads them:
+ * one text or several, in the order sent, each `''` dropped (a value left empty is absent), and
+ * none left meaning absent. Anything else (a JSON number, a list holding one) is returned as it
+ * is, for validation to refuse.
+ */
+export function textValues(value: unknown): unknown {
+  if (typeof value === 'string') return value === '' ? undefined : [value];
+  if (!Array.isArray(value)) return value;
+  const values = value.filter((item) => item !== '');
+  return values.length === 0 ? undefined : values;
+}
+
+/** A list of texts: what a repeatable parameter holds once read (`textValues`). */
+export function isTextList(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')
+  );
 }
 
 /** What `compileTextParameters` answers: the DTO instance, or undefined to take the full path. */
@@ -25,7 +47,8 @@ export type TextParametersReader = (value: unknown) => object | undefined;
 
 /**
  * For a DTO whose every field is a text parameter, a reader that builds the DTO instance from a
- * request that is plainly valid: a plain object of text values, each key a field of the DTO (or,
+ * request that is plainly valid: a plain object of text values (a list of them for a repeatable
+ * parameter), each key a field of the DTO (or,
  * where `ignoresUnknown`, any other key, then dropped: `__proto__` and `constructor` too, which
  * the full path deletes before reading), every required field present and not empty. What the full path (class-transformer, then class-validator)
  * would build from it: `new dto()`, each field set, `''` read as absent. Anything else answers
@@ -45,11 +68,13 @@ export function compileTextParameters(
   }
   if (rulesByField.size === 0) return null;
   const required: string[] = [];
+  const repeatable = new Set<string>();
   for (const [field, rules] of rulesByField) {
     const marked = Reflect.getMetadata(TEXT_PARAMETER, dto.prototype as object, field) as
       TextParameterRule | undefined;
     if (!marked || rules !== 2) return null;
     if (marked.required) required.push(field);
+    if (marked.repeatable) repeatable.add(field);
   }
   const fields = new Set(rulesByField.keys());
 
@@ -65,6 +90,12 @@ export function compileTextParameters(
         return undefined;
       }
       const text = source[key];
+      if (repeatable.has(key)) {
+        const values = textValues(text);
+        if (values !== undefined && !isTextList(values)) return undefined;
+        entity[key] = values;
+        continue;
+      }
       if (typeof text !== 'string') return undefined;
       entity[key] = text === '' ? undefined : text;
     }

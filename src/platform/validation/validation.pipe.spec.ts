@@ -1,9 +1,14 @@
 import type { ArgumentMetadata, Type } from '@nestjs/common';
 import { Type as NestedType } from 'class-transformer';
+import { IntersectionType } from '@nestjs/swagger';
 import { IsArray, IsInt, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
 import { markTextParameter } from './text-parameters';
-import { IgnoreUnknownParameters, RequestValidationPipe } from './validation.pipe';
+import {
+  IgnoreUnknownParameters,
+  RepeatableParameter,
+  RequestValidationPipe,
+} from './validation.pipe';
 
 class StrictDto {
   @IsString()
@@ -63,6 +68,25 @@ class TextDto {
   scope?: string;
 }
 
+/** A parameter that may be repeated beside one that may not. */
+class RepeatableDto {
+  @IsOptional()
+  @RepeatableParameter()
+  resource?: string[];
+
+  @IsOptional()
+  @IsString()
+  scope?: string;
+}
+
+/** Its rules inherited by a mapped type, as POST /par's DTO inherits /authorize's. */
+class AuthenticationDto {
+  @IsOptional()
+  @IsString()
+  client_id?: string;
+}
+class CombinedDto extends IntersectionType(AuthenticationDto, RepeatableDto) {}
+
 describe('RequestValidationPipe', () => {
   const pipe = new RequestValidationPipe();
   const run = (value: unknown, metatype: Type<unknown>, type: ArgumentMetadata['type'] = 'body') =>
@@ -112,6 +136,35 @@ describe('RequestValidationPipe', () => {
       await expect(
         pipe.transform(['1', '2'], { type: 'query', data: 'x', metatype: Array }),
       ).resolves.toEqual(['1', '2']);
+    });
+
+    it('accepts repeats of a field marked @RepeatableParameter(), read as the list of its values', async () => {
+      await expect(run({ resource: ['a', 'b'] }, RepeatableDto, 'query')).resolves.toEqual({
+        resource: ['a', 'b'],
+      });
+      await expect(run({ resource: 'a' }, RepeatableDto, 'query')).resolves.toEqual({
+        resource: ['a'],
+      });
+      // RFC 6749 §3.1: a value left empty is absent, in a list too.
+      await expect(run({ resource: ['', 'b'] }, RepeatableDto)).resolves.toEqual({
+        resource: ['b'],
+      });
+      expect(await refusal(run({ resource: ['a', 5] }, RepeatableDto))).toBe(
+        'resource must be text, or several texts',
+      );
+      expect(await refusal(run({ resource: ['a'], scope: ['x', 'y'] }, RepeatableDto))).toBe(
+        'Parameter scope must not be repeated',
+      );
+    });
+
+    it('keeps a field repeatable in a mapped type that inherits its rules', async () => {
+      await expect(
+        run({ client_id: 'c', resource: ['a', 'b'] }, CombinedDto, 'body'),
+      ).resolves.toEqual({ client_id: 'c', resource: ['a', 'b'] });
+      await expect(run({ resource: 'a' }, CombinedDto)).resolves.toEqual({ resource: ['a'] });
+      expect(await refusal(run({ client_id: ['c', 'd'] }, CombinedDto))).toBe(
+        'Parameter client_id must not be repeated',
+      );
     });
 
     it('checks bodies without a DTO class too', async () => {

@@ -1,8 +1,25 @@
-import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
-import { getMetadataStorage, ValidatorOptions } from 'class-validator';
+import {
+  applyDecorators,
+  ArgumentMetadata,
+  Type,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import {
+  getMetadataStorage,
+  ValidateBy,
+  type ValidationOptions,
+  ValidatorOptions,
+} from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
 import { nullSkippedByValidation } from './null-fields';
-import { compileTextParameters, type TextParametersReader } from './text-parameters';
+import {
+  compileTextParameters,
+  isTextList,
+  textValues,
+  type TextParametersReader,
+} from './text-parameters';
 
 const IGNORES_UNKNOWN_PARAMETERS = 'proofgate:ignores-unknown-parameters';
 
@@ -18,6 +35,32 @@ export function IgnoreUnknownParameters(): ClassDecorator {
 function ignoresUnknownParameters(type: unknown): boolean {
   return (
     typeof type === 'function' && Reflect.getMetadata(IGNORES_UNKNOWN_PARAMETERS, type) === true
+  );
+}
+
+/** The name of `RepeatableParameter`'s rule: how the pipe knows a field accepts repeats. */
+const REPEATABLE_PARAMETER = 'isRepeatableParameter';
+
+/**
+ * Marks a text parameter a request may send more than once (`?resource=a&resource=b`), where the
+ * protocol says so (RFC 8707 §2: `resource` "MAY be used multiple times"): every other parameter
+ * sent twice is refused. The field reads as the list of its values in the order sent, a single
+ * value as a list of one (`textValues`), and is its validation rule too: every value text.
+ * Being a class-validator rule, it is inherited wherever the DTO's rules are (mapped types).
+ */
+export function RepeatableParameter(options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => textValues(value)),
+    ValidateBy(
+      {
+        name: REPEATABLE_PARAMETER,
+        validator: {
+          validate: isTextList,
+          defaultMessage: () => '$property must be text, or several texts',
+        },
+      },
+      options,
+    ),
   );
 }
 
@@ -43,8 +86,22 @@ function declaredFields(dto: Type<unknown>): Set<string> {
   );
 }
 
-/** May `field` arrive as an array? Only if the DTO declares it one. */
+/** The fields a DTO declares repeatable (`RepeatableParameter`). */
+function repeatableFields(dto: Type<unknown>): Set<string> {
+  return new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(dto, '', true, false)
+      .filter((rule) => rule.name === REPEATABLE_PARAMETER)
+      .map((rule) => rule.propertyName),
+  );
+}
+
+/**
+ * May `field` arrive as an array? Only if the DTO declares it repeatable, or (a JSON body's
+ * list) declares it an array.
+ */
 function allowsArray(dto: Type<unknown>, field: string): boolean {
+  if (repeatableFields(dto).has(field)) return true;
   if (declaredFields(dto).has(field)) {
     return Reflect.getMetadata('design:type', dto.prototype as object, field) === Array;
   }
@@ -55,7 +112,8 @@ function allowsArray(dto: Type<unknown>, field: string): boolean {
 /**
  * A parameter sent more than once (`?a=1&a=2`, a form field twice) arrives as an array. It is
  * refused, naming the parameter (RFC 6749 §3.1, §3.2: "Request and response parameters MUST NOT
- * be included more than once"), unless the handler expects an array there.
+ * be included more than once"), unless the handler expects an array there: a field marked
+ * `RepeatableParameter`, or a JSON body's list.
  */
 function refuseRepeated(value: unknown, { data, metatype }: ArgumentMetadata, dto?: Type<unknown>) {
   const repeated = (name: string) => new InvalidRequest(`Parameter ${name} must not be repeated`);

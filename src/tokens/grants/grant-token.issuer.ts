@@ -28,8 +28,18 @@ export interface StartGrant {
   authMethod: AuthMethod;
   /** The method key of the method whose login starts the grant (see Grant.methodKey). */
   methodKey?: string;
-  /** RFC 8707: the resource the grant's access tokens are for (their `aud`); default the API's. */
+  /**
+   * RFC 8707: the resource the grant's access tokens are for (their `aud`) when a token request
+   * names none, the first of `resources`; default the API's.
+   */
   resource?: string;
+  /** RFC 8707 §2: every resource the grant authorizes, `resource` first, when several. */
+  resources?: string[];
+  /**
+   * RFC 8707 §2.2: the resource of the first access token, when the request that opens the grant
+   * named another of `resources` than the first.
+   */
+  audience?: string;
   /** When the user logged in: the session's start; default now (a login that opens the grant). */
   authTime?: Date;
   /** OpenID Connect `acr` of that login, when it achieved one (never on a device grant). */
@@ -95,7 +105,7 @@ export class GrantTokenIssuer {
   ): Promise<TokenResponse> {
     const now = this.clock.now();
     const first = this.refreshTokens.mint(input.grantId);
-    const { methodDecidesSubject, acr, ...fields } = input;
+    const { methodDecidesSubject, acr, audience, ...fields } = input;
     let grant: Grant = {
       ...fields,
       // RFC 8628 §5.4: the user code that approved a device grant can be phished, so whatever
@@ -114,7 +124,7 @@ export class GrantTokenIssuer {
     // leaves. The caller's own check after the write (a login session that ended meanwhile) runs
     // in the same round.
     const [signed, account, caller] = await Promise.allSettled([
-      this.respond(grant, grant.scope, first.token, dpop?.jkt),
+      this.respond(grant, grant.scope, first.token, dpop?.jkt, audience),
       this.checkAfterWrite(grant, now, methodDecidesSubject === true),
       afterWrite?.(),
     ]);
@@ -134,7 +144,7 @@ export class GrantTokenIssuer {
       grant = { ...grant, sub: account.value };
       await this.grants.open(grant);
       const [moved, again] = await Promise.allSettled([
-        this.respond(grant, grant.scope, first.token, dpop?.jkt),
+        this.respond(grant, grant.scope, first.token, dpop?.jkt, audience),
         this.checkAfterWrite(grant, now, false),
       ]);
       if (again.status === 'rejected') throw again.reason;
@@ -155,7 +165,8 @@ export class GrantTokenIssuer {
   }
 
   /**
-   * RFC 6749 §6: rotate the refresh token, optionally narrowing the scope or the resource. No ID
+   * RFC 6749 §6: rotate the refresh token, optionally narrowing the scope, or choosing the
+   * resource among the grant's (RFC 8707 §2.2: the new access token's `aud`). No ID
    * token: OpenID Connect Core §12.2 makes one optional here, and one would have to repeat the
    * original `auth_time`, which the grant does not keep; the client keeps the ID token of the login.
    * With `dpop` the new access token is bound to its key, and the grant stays DPoP-bound.
@@ -167,7 +178,13 @@ export class GrantTokenIssuer {
     dpop?: DpopBinding,
   ): Promise<TokenResponse> {
     const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing, dpop);
-    return this.respond(rotated.grant, rotated.scope, rotated.refreshToken, dpop?.jkt);
+    return this.respond(
+      rotated.grant,
+      rotated.scope,
+      rotated.refreshToken,
+      dpop?.jkt,
+      rotated.resource,
+    );
   }
 
   /**
@@ -233,14 +250,16 @@ export class GrantTokenIssuer {
     }
   }
 
+  /** `audience`: the access token's resource, one of the grant's; default its first. */
   private async respond(
     grant: Grant,
     scope: string,
     refreshToken: string,
     dpopJkt?: string,
+    audience: string = grant.resource ?? this.tokens.audience,
   ): Promise<TokenResponse> {
     const access = await this.accessTokens.sign({
-      audience: grant.resource ?? this.tokens.audience,
+      audience,
       sub: grant.sub,
       clientId: grant.clientId,
       scope,

@@ -55,8 +55,16 @@ export interface Grant {
    * Back-Channel Logout 1.0). Absent for grants opened without a session.
    */
   sid?: string;
-  /** RFC 8707: the resource (access token `aud`) authorized; absent on grants from before it. */
+  /**
+   * RFC 8707: the resource (access token `aud`) authorized, the first when several were: what a
+   * token request naming none gets. Absent on grants from before it was kept.
+   */
   resource?: string;
+  /**
+   * RFC 8707 §2: every resource the grant authorized, `resource` first, when it authorized
+   * several; a token request may name any one of them (`grantedResources`).
+   */
+  resources?: string[];
   createdAt: Date;
   /** Absolute end of the refresh-token family. */
   expiresAt: Date;
@@ -117,6 +125,11 @@ export type GrantSummary = Omit<
 /** A live grant, as a protected resource needs it beside its access token's own claims. */
 export interface ActiveGrant {
   readonly grantType?: RecordedGrantType;
+  /**
+   * RFC 8707 §2: every resource the grant authorized, when several (see `Grant.resources`);
+   * absent, its tokens are all for one, the `aud` they carry. Token exchange reads it.
+   */
+  readonly resources?: readonly string[];
 }
 
 /**

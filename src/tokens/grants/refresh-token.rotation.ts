@@ -7,7 +7,7 @@ import { InvalidGrant, InvalidScope } from '../../platform/errors/protocol-error
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { DpopBinding, Grant } from './grant';
 import { GrantRevoked } from './grant.events';
-import { checkRequestedResource } from './grant-resource';
+import { checkRequestedResource, grantedResources } from './grant-resource';
 import { GrantRepository } from './grant.repository';
 
 export interface Rotated {
@@ -15,6 +15,11 @@ export interface Rotated {
   refreshToken: string;
   /** The scope of this token response: the grant's, or the narrower one requested. */
   scope: string;
+  /**
+   * RFC 8707 §2.2: the resource of this response's access token (its `aud`): the grant's first,
+   * or the one of its resources requested.
+   */
+  resource: string;
 }
 
 /** `<grant id>.<secret>`: the grant id lets one read of one document serve the whole request. */
@@ -80,7 +85,10 @@ export class RefreshTokenRotation {
         now,
         dpop,
       );
-      if (rotated) return { grant: rotated, refreshToken: successor, scope: rotated.scope };
+      if (rotated) {
+        const resource = grantedResources(rotated, this.tokens.audience)[0];
+        return { grant: rotated, refreshToken: successor, scope: rotated.scope, resource };
+      }
     }
     // Anything else reads the grant to say why, or to answer a retry within the grace window.
     const grant = await this.grants.findById(grantId);
@@ -114,14 +122,17 @@ export class RefreshTokenRotation {
       return this.revokeReused(grant, presented, now);
     }
     const scope = narrowScope(grant.scope, requested.scope);
-    checkRequestedResource(grant.resource ?? this.tokens.audience, requested.resource);
+    const resource = checkRequestedResource(
+      grantedResources(grant, this.tokens.audience),
+      requested.resource,
+    );
 
     if (isCurrent && (await this.grants.rotateRefresh(grantId, hash, successorHash, now, dpop))) {
-      return { grant, refreshToken: successor, scope };
+      return { grant, refreshToken: successor, scope, resource };
     }
     // A retry, or a concurrent use that lost the rotation to another: both get the successor.
     if (await this.grants.countGraceRetry(grantId, successorHash, this.maxRetries)) {
-      return { grant, refreshToken: successor, scope };
+      return { grant, refreshToken: successor, scope, resource };
     }
     throw new InvalidGrant(
       'Refresh token already rotated; the grace window answers no more retries of it',

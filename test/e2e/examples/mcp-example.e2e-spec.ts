@@ -322,7 +322,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       resource,
     });
     expect(pages).toEqual(['login', 'consent']);
-    expect(consentPage).toContain(`<code id="consent-resource">${resource}</code>`);
+    expect(consentPage).toContain(`<code data-resource="${resource}">${resource}</code>`);
     expect(claimsOf(tokens.access_token)).toMatchObject({
       iss: issuer,
       aud: resource,
@@ -353,7 +353,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     expect(documentFetches).toBe(fetchesBefore + 1);
     expect(pages).toEqual(['login', 'consent']);
     expect(consentPage).toContain(MCP_CLIENT.name);
-    expect(consentPage).toContain(`<code id="consent-resource">${resource}</code>`);
+    expect(consentPage).toContain(`<code data-resource="${resource}">${resource}</code>`);
     expect(claimsOf(tokens.access_token)).toMatchObject({
       iss: issuer,
       aud: resource,

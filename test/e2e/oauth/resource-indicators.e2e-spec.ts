@@ -240,7 +240,7 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
         clientId,
         MCP_SERVER,
       );
-      expect(consentPage).toContain(`<code id="consent-resource">${MCP_SERVER}</code>`);
+      expect(consentPage).toContain(`<code data-resource="${MCP_SERVER}">${MCP_SERVER}</code>`);
       const code = location.searchParams.get('code')!;
       const res = await exchangeCode(t.app.getHttpServer(), code, verifier, {
         id: clientId,
@@ -260,7 +260,7 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
       // Another server: the user is asked, and shown that server.
       const elsewhere = await authorizeRegistered(agent, other, 'https://files.example.com/mcp');
       expect(elsewhere.consentPage).toContain(
-        '<code id="consent-resource">https://files.example.com/mcp</code>',
+        '<code data-resource="https://files.example.com/mcp">https://files.example.com/mcp</code>',
       );
       expect(elsewhere.location.searchParams.get('code')).toBeTruthy();
     });
@@ -273,7 +273,7 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
         t.config.tokens.audience,
       );
       expect(consentPage).toBeDefined();
-      expect(consentPage).not.toContain('consent-resource');
+      expect(consentPage).not.toContain('data-resource');
       expect(location.searchParams.get('code')).toBeTruthy();
     });
 

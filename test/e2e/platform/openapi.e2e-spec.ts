@@ -437,12 +437,14 @@ describe('GET /docs (OpenAPI)', () => {
       (p) => 'name' in p && p.name === 'code_challenge_method',
     ) as { schema: { enum: string[] } };
     expect(method.schema.enum).toEqual(['S256']);
-    // RFC 8707: the example is the default resource, which "Try it out" may use.
+    // RFC 8707: the example is the default resource, which "Try it out" may use; the parameter
+    // may be repeated (§2), so it is a list, sent as `resource=…&resource=…`.
     const resource = authorize.parameters!.find((p) => 'name' in p && p.name === 'resource') as {
-      example?: string;
-      schema: { example?: string };
+      example?: string[];
+      schema: { type: string; items: { type: string }; example?: string[] };
     };
-    expect(resource.example ?? resource.schema.example).toBe(t.config.tokens.audience);
+    expect(resource.schema).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(resource.example ?? resource.schema.example).toEqual([t.config.tokens.audience]);
     const token = document.paths['/token'].post!.responses['200'] as {
       content: Record<string, { schema: Schema }>;
     };

@@ -11,7 +11,7 @@ import {
 import { DomainEvents, SecurityEventDetected } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
-import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
+import { checkRequestedResource, grantedResources } from '../../../tokens/grants/grant-resource';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import type { IdTokenAuthentication } from '../../../tokens/id-token';
@@ -104,13 +104,13 @@ export class AuthorizationCodeGrant extends GrantHandler {
       // from here, alongside the grant's write.
       charge.start();
       const { keyHash, payload } = result.challenge;
-      const resource = checkRequestedResource(
-        payload.resource ?? this.tokens.audience,
-        request.resource,
-      );
-      // Checked again: a client ID metadata document may have appeared at that URL since
-      // /authorize. A refresh only ever repeats the resource checked here.
-      await this.resourceClientIds.refuseClientId(client, resource);
+      // RFC 8707 §2.2: the access token is for one of the code's resources, the first unless
+      // the request names another; the grant keeps them all, for its refreshes to choose from.
+      const resources = grantedResources(payload, this.tokens.audience);
+      const audience = checkRequestedResource(resources, request.resource);
+      // Checked again, every one: a client ID metadata document may have appeared at such a URL
+      // since /authorize. A refresh only ever names a resource checked here.
+      await this.resourceClientIds.refuseClientIds(client, resources);
       const grantId = grantIdForChallenge(keyHash);
       const sid = payload.sid;
       return this.issuer.startGrant(
@@ -121,7 +121,8 @@ export class AuthorizationCodeGrant extends GrantHandler {
           scope: payload.scope,
           authMethod: payload.authMethod,
           ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
-          resource,
+          resource: resources[0],
+          ...(resources.length > 1 ? { resources: [...resources], audience } : {}),
           ...(payload.authTime === undefined
             ? {}
             : { authTime: new Date(payload.authTime * 1000) }),

@@ -159,7 +159,7 @@ export class DeviceCodeGrant extends GrantHandler {
     ) {
       throw new InvalidGrant('Invalid device code').because('unknown_code');
     }
-    const resource = checkRequestedResource(payload.resource, request.resource);
+    const resource = checkRequestedResource([payload.resource], request.resource);
     await this.resourceClientIds.refuseClientId(client, resource);
     const authTime = payload.authTime ?? Math.floor(this.clock.now().getTime() / 1000);
     const grantId = grantIdForChallenge(keyHash);

@@ -33,8 +33,16 @@ export class GrantRecord {
   @Prop({ type: String })
   methodKey?: string;
 
+  /** RFC 8707: the resource its tokens are for by default (the first, when it has several). */
   @Prop({ type: String })
   resource?: string;
+
+  /**
+   * RFC 8707 §2: every resource the grant authorized, `resource` first, written only when there
+   * are several: a grant of one resource (every grant from before) has `resource` alone.
+   */
+  @Prop({ type: [String], default: undefined })
+  resources?: string[];
 
   @Prop({ type: Date })
   authTime?: Date;

@@ -59,21 +59,35 @@ describe('narrowedScope', () => {
 
 describe('exchangeTarget', () => {
   const API = 'https://api.example/';
+  const MCP = 'https://mcp.example/mcp';
 
-  it("is the grant's resource, named by resource, audience or neither", () => {
-    expect(exchangeTarget(API, {})).toBe(API);
-    expect(exchangeTarget(API, { resource: API })).toBe(API);
-    expect(exchangeTarget(API, { audience: API })).toBe(API);
-    expect(exchangeTarget(API, { resource: API, audience: API })).toBe(API);
+  it("is the subject token's resource, named by resource, audience or neither", () => {
+    expect(exchangeTarget(API, undefined, {})).toBe(API);
+    expect(exchangeTarget(API, undefined, { resource: API })).toBe(API);
+    expect(exchangeTarget(API, undefined, { audience: API })).toBe(API);
+    expect(exchangeTarget(API, undefined, { resource: API, audience: API })).toBe(API);
+  });
+
+  it('is another resource of a grant that authorized several (RFC 8707 §2), by either name', () => {
+    expect(exchangeTarget(API, [API, MCP], {})).toBe(API);
+    expect(exchangeTarget(API, [API, MCP], { resource: MCP })).toBe(MCP);
+    expect(exchangeTarget(MCP, [API, MCP], { audience: API })).toBe(API);
+    expect(
+      refusal(() => exchangeTarget(API, [API, MCP], { resource: 'https://other.example/' })),
+    ).toBeInstanceOf(InvalidTarget);
   });
 
   it('refuses another target with invalid_target, and two different names with invalid_request', () => {
     expect(
-      refusal(() => exchangeTarget(API, { resource: 'https://other.example/' })),
+      refusal(() => exchangeTarget(API, undefined, { resource: 'https://other.example/' })),
     ).toBeInstanceOf(InvalidTarget);
-    expect(refusal(() => exchangeTarget(API, { audience: 'other' }))).toBeInstanceOf(InvalidTarget);
+    expect(refusal(() => exchangeTarget(API, undefined, { audience: 'other' }))).toBeInstanceOf(
+      InvalidTarget,
+    );
     expect(
-      refusal(() => exchangeTarget(API, { resource: API, audience: 'https://other.example/' })),
+      refusal(() =>
+        exchangeTarget(API, undefined, { resource: API, audience: 'https://other.example/' }),
+      ),
     ).toBeInstanceOf(InvalidRequest);
   });
 });

@@ -41,19 +41,23 @@ export function narrowedScope(subjectScope: string, requested: string | undefine
 
 /**
  * RFC 8693 §2.1 `resource` and `audience`, RFC 8707 §2.2: the target must be one the subject
- * token's grant authorized. Proofgate authorizes one resource per grant, which every token of
- * the grant carries as its `aud`: the target is that one, by either name (`invalid_target`
- * otherwise, §2.2.2). Both given, they must agree.
+ * token's grant authorized (`invalid_target` otherwise, §2.2.2), by either name; both given, they
+ * must agree. Naming none keeps the subject token's `aud`. `granted`: the grant's resources when
+ * it authorized several (`ActiveGrant.resources`); absent, its one resource is the subject
+ * token's `aud`.
  */
 export function exchangeTarget(
-  grantResource: string,
+  subjectAudience: string,
+  granted: readonly string[] | undefined,
   target: { resource?: string; audience?: string },
 ): string {
   const { resource, audience } = target;
   if (resource !== undefined && audience !== undefined && resource !== audience) {
     throw new InvalidRequest('resource and audience name different targets');
   }
-  return checkRequestedResource(grantResource, resource ?? audience);
+  const named = resource ?? audience;
+  if (named === undefined) return subjectAudience;
+  return checkRequestedResource(granted ?? [subjectAudience], named);
 }
 
 /**

@@ -23,8 +23,8 @@ import {
 /**
  * RFC 8693 token exchange, for a confidential client registered for it: one of its own Proofgate
  * access tokens (`subject_token`) for a new access token of the same subject, with the same or a
- * narrower scope, for the target the subject token's grant authorized, naming the client as the
- * actor (`act`). No refresh token. The new token belongs to the subject token's grant: revoking
+ * narrower scope, for the subject token's `aud` or another resource its grant authorized (RFC
+ * 8707 §2: a grant may be for several), naming the client as the actor (`act`). No refresh token. The new token belongs to the subject token's grant: revoking
  * the grant (logout, a refresh token's revocation, the admin CLI) ends it too.
  *
  * RFC 8693 §2.2.2: a subject token that is invalid, expired, revoked or not the client's is
@@ -77,15 +77,17 @@ export class TokenExchangeGrant extends GrantHandler {
       ).because('subject_token_dpop_key');
     }
     const scope = narrowedScope(subject.scope, request.scope);
-    const audience = exchangeTarget(subject.aud, {
+    const act = actingClient(client.clientId, subject.act);
+    const grant = await this.grants.activeGrantOf(subject.gid, subject.jti, this.clock.now());
+    if (grant === null) {
+      throw new InvalidRequest('subject_token has been revoked').because('subject_token_revoked');
+    }
+    // RFC 8707 §2.2: any resource of the grant, read in the same round trip as its liveness.
+    const audience = exchangeTarget(subject.aud, grant.resources, {
       resource: request.resource,
       audience: request.audience,
     });
     checkAcrMinimum({ aud: audience, scope, acr: subject.acr }, this.stepUp);
-    const act = actingClient(client.clientId, subject.act);
-    if ((await this.grants.activeGrantOf(subject.gid, subject.jti, this.clock.now())) === null) {
-      throw new InvalidRequest('subject_token has been revoked').because('subject_token_revoked');
-    }
     const access = await this.accessTokens.sign({
       audience,
       sub: subject.sub,
