@@ -14,7 +14,7 @@ describe('AppConfig.fromEnv', () => {
     expect(config).toMatchObject({
       server: { nodeEnv: 'development', port: 25000, issuer: 'http://localhost:25000' },
       challenges: { authorizationCodeTtlSeconds: 60, walletNonceTtlSeconds: 300 },
-      tokens: { signingAlg: 'ES256', accessTokenTtlSeconds: 900, refreshGraceSeconds: 10 },
+      tokens: { signingAlg: 'ES256', accessTokenTtlSeconds: 900, refreshGraceSeconds: 60 },
       wallet: { domain: 'localhost:25000', uri: 'http://localhost:25000', allowedChainIds: [1] },
     });
   });
