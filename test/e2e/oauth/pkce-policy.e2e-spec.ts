@@ -5,13 +5,23 @@
  * client runs (their client sends no PKCE): `oidcc-server` driven by an independent Relying Party
  * library (openid-client 6) over real HTTP, `oidcc-ensure-request-without-nonce-succeeds-for-code-flow`,
  * `oidcc-prompt-none-not-logged-in`. Then what stays strict: public clients, the downgrade guard
- * both ways (RFC 7636 §4.6, RFC 9700 §4.8.2), non-OpenID requests, `state` without PKCE, PAR.
+ * both ways (RFC 7636 §4.6, RFC 9700 §4.8.2), non-OpenID requests, `state` without PKCE, PAR,
+ * and the setting itself following OAUTH_CLIENTS from one start to the next.
  */
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieBrowser } from '../../support/cookie-browser';
-import { DEMO_CLIENT, DEMO_SPA, basic, exchangeCode, pkcePair } from '../../support/oauth';
-import { TestApp, startListeningApp } from '../../support/test-app';
+import request from 'supertest';
+import {
+  DEMO_CLIENT,
+  DEMO_SPA,
+  authorizePath,
+  basic,
+  exchangeCode,
+  login,
+  pkcePair,
+} from '../../support/oauth';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 
 /** A confidential OpenID Connect client that sends no PKCE, as the conformance suite's does. */
 const RP = {
@@ -318,5 +328,56 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
         error_description: 'code_challenge is required (PKCE)',
       });
     });
+  });
+});
+
+describe('require_pkce in OAUTH_CLIENTS, changed between two starts on one database', () => {
+  const entry = (settings: Record<string, unknown>) =>
+    JSON.stringify([
+      {
+        client_id: RP.id,
+        client_secret: RP.secret,
+        redirect_uris: [RP.redirectUri],
+        first_party: true,
+        ...settings,
+      },
+    ]);
+
+  /** A signed-in user's OpenID Connect request of RP without PKCE: what comes back. */
+  async function withoutPkce(t: TestApp): Promise<URL> {
+    const agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    const res = await agent
+      .get(
+        authorizePath({
+          client_id: RP.id,
+          redirect_uri: RP.redirectUri,
+          response_type: 'code',
+          scope: 'openid',
+          state: 'st-restart',
+        }),
+      )
+      .expect(302);
+    return new URL(res.headers.location);
+  }
+
+  it('takes effect at the next start, both ways: the stored client follows the configuration', async () => {
+    const relaxed = await createTestApp({ OAUTH_CLIENTS: entry({ require_pkce: false }) });
+    expect((await withoutPkce(relaxed)).searchParams.get('code')).toBeTruthy();
+    await relaxed.close({ dropDatabase: false });
+
+    const strict = await createTestApp({ OAUTH_CLIENTS: entry({}) });
+    try {
+      expect(Object.fromEntries((await withoutPkce(strict)).searchParams)).toMatchObject({
+        error: 'invalid_request',
+        error_description: 'code_challenge is required (PKCE)',
+      });
+      const stored = await strict.connection
+        .collection('oauth_clients')
+        .findOne({ _id: RP.id as never });
+      expect(stored).not.toHaveProperty('requirePkce');
+    } finally {
+      await strict.close();
+    }
   });
 });
