@@ -192,6 +192,7 @@ describe('proofgate-admin command line', () => {
           firstParty: true,
           dpopBoundAccessTokens: true,
           requirePushedAuthorizationRequests: true,
+          requirePkce: true,
           postLogoutRedirectUris: [],
           source: 'database' as const,
           expired: false,
@@ -243,7 +244,20 @@ describe('proofgate-admin command line', () => {
       grant_types: ['authorization_code'],
       dpop_bound_access_tokens: true,
       require_pushed_authorization_requests: true,
+      require_pkce: true,
     });
+
+    // `--no-require-pkce` is the one way to hand the service `requirePkce: false`.
+    add.mockClear();
+    await run(
+      ['clients', 'add', 'oidc-rp', '--redirect-uri', 'https://rp.example/cb', '--no-require-pkce'],
+      {
+        app,
+      },
+    );
+    expect(add).toHaveBeenCalledWith(
+      expect.objectContaining({ clientId: 'oidc-rp', public: false, requirePkce: false }),
+    );
 
     const unknownGrant = await run(
       [

@@ -220,6 +220,7 @@ export class ClientRegistry implements OnModuleInit {
       ...(wanted.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...(wanted.requirePkce === false ? { requirePkce: false } : {}),
       ...(wanted.grantTypes ? { grantTypes: [...wanted.grantTypes] } : {}),
       ...(wanted.jwks ? { jwks: { keys: wanted.jwks.keys.map((key) => ({ ...key })) } } : {}),
       ...(wanted.jwksUri ? { jwksUri: wanted.jwksUri } : {}),
@@ -243,6 +244,7 @@ export class ClientRegistry implements OnModuleInit {
       existing.firstParty === client.firstParty &&
       existing.dpopBoundAccessTokens === client.dpopBoundAccessTokens &&
       existing.requirePushedAuthorizationRequests === client.requirePushedAuthorizationRequests &&
+      existing.requirePkce === client.requirePkce &&
       existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
       existing.grantTypes?.join('\n') === client.grantTypes?.join('\n') &&
       existing.jwksUri === client.jwksUri &&

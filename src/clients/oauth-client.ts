@@ -69,6 +69,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
   /** RFC 9126 §6 `require_pushed_authorization_requests`: /authorize only with a request_uri. */
   requirePushedAuthorizationRequests?: true;
   /**
+   * `require_pkce: false`: a confidential client that may send an OpenID Connect authorization
+   * request without PKCE, relying on `nonce` (RFC 9700 §2.1.1; the rules: oauth/pkce/check-pkce.ts).
+   * Absent: PKCE is required, as it always is of a public client.
+   */
+  requirePkce?: false;
+  /**
    * OpenID Connect Registration §2 `application_type` of a client that registered itself. A
    * `native` app may use any port on a registered loopback redirect (RFC 8252 §7.3). Absent
    * (configured and operator-added clients): a public client is treated as native there.

@@ -14,7 +14,7 @@ describe('AppConfig.fromEnv', () => {
     expect(config).toMatchObject({
       server: { nodeEnv: 'development', port: 25000, issuer: 'http://localhost:25000' },
       challenges: { authorizationCodeTtlSeconds: 60, walletNonceTtlSeconds: 300 },
-      tokens: { signingAlg: 'ES256', accessTokenTtlSeconds: 900, refreshGraceSeconds: 10 },
+      tokens: { signingAlg: 'ES256', accessTokenTtlSeconds: 900, refreshGraceSeconds: 60 },
       wallet: { domain: 'localhost:25000', uri: 'http://localhost:25000', allowedChainIds: [1] },
     });
   });
@@ -416,6 +416,30 @@ describe('AppConfig.fromEnv', () => {
       expect(AppConfig.fromEnv(env).oauth.clients.at(-1)?.resources).toEqual([resource]);
     },
   );
+
+  it('reads require_pkce: false for a confidential client, never for a public one', () => {
+    const clients = (entry: Record<string, unknown>) => ({
+      ...base,
+      OAUTH_CLIENTS: JSON.stringify([
+        { client_id: 'rp', redirect_uris: ['https://rp.example/cb'], ...entry },
+      ]),
+    });
+    const configured = (entry: Record<string, unknown>) =>
+      AppConfig.fromEnv(clients(entry)).oauth.clients.find((c) => c.clientId === 'rp');
+    expect(configured({ client_secret: 'rp-secret', require_pkce: false })).toMatchObject({
+      requirePkce: false,
+    });
+    expect(configured({ client_secret: 'rp-secret' })).not.toHaveProperty('requirePkce');
+    expect(configured({ client_secret: 'rp-secret', require_pkce: true })).not.toHaveProperty(
+      'requirePkce',
+    );
+    expect(() => AppConfig.fromEnv(clients({ require_pkce: false }))).toThrow(
+      'OAUTH_CLIENTS[0].require_pkce may be false only for a confidential client: a public client always uses PKCE',
+    );
+    expect(() =>
+      AppConfig.fromEnv(clients({ client_secret: 'rp-secret', require_pkce: 'no' })),
+    ).toThrow('OAUTH_CLIENTS[0].require_pkce must be true or false');
+  });
 
   it.each(['dcr_0123', 'DCR_0123', 'https://app.example/client.json'])(
     'refuses the client_id %s, reserved for clients that register themselves',

@@ -224,6 +224,7 @@ export interface ClientEntry {
   first_party?: unknown;
   dpop_bound_access_tokens?: unknown;
   require_pushed_authorization_requests?: unknown;
+  require_pkce?: unknown;
   grant_types?: unknown;
   token_endpoint_auth_method?: unknown;
   jwks?: unknown;
@@ -247,6 +248,8 @@ export interface ClientEntryConfig {
   dpopBoundAccessTokens?: boolean;
   /** RFC 9126 §6: authorization requests only through PAR. */
   requirePushedAuthorizationRequests?: boolean;
+  /** `require_pkce: false` (confidential clients only): OpenID Connect requests without PKCE. */
+  requirePkce?: boolean;
   /** RFC 7591 §2 grant_types; absent: the browser grants (authorization_code, refresh_token). */
   grantTypes?: string[];
   /** RFC 7523 private_key_jwt: the client's public keys (a JWK Set), or where it publishes them. */
@@ -353,7 +356,7 @@ export function entryKeys(
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
- * grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri? }`. No secret (and no
+ * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri? }`. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
@@ -430,11 +433,12 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     }
   }
   const keys = entryKeys(entry, where);
+  const confidential = entry.client_secret !== undefined || Object.keys(keys).length > 0;
   if (grantTypes !== undefined) {
     const unique = [...new Set(grantTypes)];
     const inconsistent = grantTypesProblem({
       grantTypes: unique,
-      confidential: entry.client_secret !== undefined || Object.keys(keys).length > 0,
+      confidential,
       redirectUris: uris as string[],
       responseTypes: defaultResponseTypes(unique),
     });
@@ -446,10 +450,17 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     'first_party',
     'dpop_bound_access_tokens',
     'require_pushed_authorization_requests',
+    'require_pkce',
   ] as const) {
     if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') {
       throw new ConfigError(`${where}${flag} must be true or false`);
     }
+  }
+  // OAuth 2.1 §4.1.1, RFC 9700 §2.1.1: a public client always uses PKCE.
+  if (entry.require_pkce === false && !confidential) {
+    throw new ConfigError(
+      `${where}require_pkce may be false only for a confidential client: a public client always uses PKCE`,
+    );
   }
   return {
     clientId: entry.client_id,
@@ -462,6 +473,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     ...(entry.require_pushed_authorization_requests === true
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(entry.require_pkce === false ? { requirePkce: false } : {}),
     ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
     ...keys,
     ...entryLogout(entry, where),

@@ -222,8 +222,8 @@ export class PkceLab {
     const { code } = await this.issueCode();
     return errorOutcome(await this.redeem(code), {
       status: 400,
-      error: 'invalid_request',
-      description: 'Code verifier is required',
+      error: 'invalid_grant',
+      description: 'code_verifier is required: the code was issued with a code_challenge',
     });
   }
 

@@ -139,7 +139,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   await attempt('pkce', 'stolen code, wrong verifier', '400 invalid_grant; owner then 200', () =>
     pkce.stolenCodeWrongVerifier(),
   );
-  await attempt('pkce', 'stolen code, no verifier', '400 invalid_request', () =>
+  await attempt('pkce', 'stolen code, no verifier', '400 invalid_grant', () =>
     pkce.stolenCodeNoVerifier(),
   );
   await attempt('pkce', 'replayed code', '400 invalid_grant; first token 401', () =>

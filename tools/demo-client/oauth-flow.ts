@@ -106,7 +106,8 @@ export class DemoOAuthClient {
     const pending: PendingAuthorization = { kind, startedAt: Date.now() };
     if (stepUp) pending.stepUp = stepUp;
     if (kind !== 'missing_state') pending.state = oauth.generateRandomState();
-    if (kind !== 'missing_pkce') {
+    // Without PKCE too: with it, Proofgate needs no state (PKCE protects against CSRF, RFC 9700 §4.7.1).
+    if (kind !== 'missing_pkce' && kind !== 'missing_state') {
       pending.codeVerifier = oauth.generateRandomCodeVerifier();
       // RFC 7636 §4.2: "plain" sends the verifier itself, which is why Proofgate refuses it.
       pending.codeChallengeMethod = kind === 'plain_method' ? 'plain' : 'S256';

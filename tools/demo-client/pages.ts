@@ -82,7 +82,10 @@ export function homePage(authorizationServer: string, clientId: string): string 
         <code>error=invalid_request</code>.
       </p>
       <ul class="tests">
-        <li><a href="/test/missing-state">missing state</a>: no <code>state</code> parameter</li>
+        <li>
+          <a href="/test/missing-state">missing state</a>: no <code>state</code> parameter, and no
+          PKCE (with PKCE, <code>state</code> is optional: PKCE protects against CSRF)
+        </li>
         <li><a href="/test/missing-pkce">missing PKCE</a>: no <code>code_challenge</code></li>
         <li>
           <a href="/test/plain-method">plain method</a>:

@@ -49,6 +49,8 @@ export interface RegisteredClient {
   readonly dpopBoundAccessTokens: boolean;
   /** RFC 9126 §6 require_pushed_authorization_requests. */
   readonly requirePushedAuthorizationRequests: boolean;
+  /** `require_pkce`: false only for a confidential client let go without PKCE (check-pkce.ts). */
+  readonly requirePkce: boolean;
   /** OpenID Connect RP-Initiated Logout 1.0 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
@@ -88,6 +90,8 @@ export interface NewClient {
   readonly grantTypes?: readonly string[];
   readonly dpopBoundAccessTokens?: boolean;
   readonly requirePushedAuthorizationRequests?: boolean;
+  /** false: a confidential client whose OpenID Connect requests may go without PKCE. */
+  readonly requirePkce?: boolean;
   /** RFC 7523 private_key_jwt: public keys (a JWK Set) instead of a generated secret ... */
   readonly jwks?: ClientJwks;
   /** ... or the URL where the client publishes them. */
@@ -147,6 +151,7 @@ export class ClientAdministration {
       ...(wanted.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...(entry.requirePkce === false ? { requirePkce: false } : {}),
       ...logoutFields({
         ...(entry.postLogoutRedirectUris
           ? { postLogoutRedirectUris: entry.postLogoutRedirectUris }
@@ -330,6 +335,7 @@ export class ClientAdministration {
       firstParty: client.firstParty === true,
       dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
       requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests === true,
+      requirePkce: client.requirePkce !== false,
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
       source: this.sourceOf(client.clientId, client),
@@ -354,6 +360,7 @@ function checkedEntry(wanted: NewClient, secret: string | undefined): ClientEntr
       ...(wanted.name !== undefined ? { name: wanted.name } : {}),
       ...(wanted.resources !== undefined ? { resources: [...wanted.resources] } : {}),
       ...(wanted.grantTypes !== undefined ? { grant_types: [...wanted.grantTypes] } : {}),
+      ...(wanted.requirePkce !== undefined ? { require_pkce: wanted.requirePkce } : {}),
       ...(wanted.jwks !== undefined || wanted.jwksUri !== undefined
         ? { token_endpoint_auth_method: 'private_key_jwt' }
         : {}),

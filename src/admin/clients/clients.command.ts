@@ -33,6 +33,8 @@ function clientJson(client: RegisteredClient) {
     ...(client.requirePushedAuthorizationRequests
       ? { require_pushed_authorization_requests: true }
       : {}),
+    // Always shown: whether its authorization requests may go without PKCE.
+    require_pkce: client.requirePkce,
     // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
     ...(client.postLogoutRedirectUris.length
       ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
@@ -63,6 +65,10 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.requirePushedAuthorizationRequests
       ? [['pushed requests', 'required'] as const]
       : []),
+    [
+      'PKCE',
+      client.requirePkce ? 'required' : 'optional for OpenID Connect requests (nonce instead)',
+    ],
     ...(client.postLogoutRedirectUris.length
       ? [['post-logout URIs', client.postLogoutRedirectUris.join(' ')] as const]
       : []),
@@ -250,6 +256,10 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       'RFC 9126: accept its authorization requests only through POST /par',
     )
     .option(
+      '--no-require-pkce',
+      'a confidential client whose OpenID Connect requests (scope openid) may go without PKCE, relying on nonce (RFC 9700 §2.1.1); refused with --public',
+    )
+    .option(
       '--token-endpoint-auth-method <method>',
       'private_key_jwt (RFC 7523): the client signs assertions with its own key, given by --jwks-file or --jwks-uri, and gets no secret',
       (value: string) => {
@@ -290,6 +300,8 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           grantType?: string[];
           dpopBoundAccessTokens?: boolean;
           requirePushedAuthorizationRequests?: boolean;
+          /** Commander's `--no-require-pkce`: true unless the flag is given. */
+          requirePkce: boolean;
           tokenEndpointAuthMethod?: string;
           jwksFile?: string;
           jwksUri?: string;
@@ -318,6 +330,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             firstParty: options.firstParty === true,
             dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
             requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
+            ...(options.requirePkce ? {} : { requirePkce: false }),
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),
             ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),

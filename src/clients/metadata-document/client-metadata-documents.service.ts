@@ -285,6 +285,7 @@ function toClient(
     ...(metadata.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(metadata.requirePkce === false ? { requirePkce: false } : {}),
     ...logoutFields(metadata),
     metadataDocument: true,
   };

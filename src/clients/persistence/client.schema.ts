@@ -35,6 +35,10 @@ export class ClientRecord {
   @Prop({ type: Boolean })
   requirePushedAuthorizationRequests?: boolean;
 
+  /** `require_pkce`: stored only as false (a confidential client let go without PKCE). */
+  @Prop({ type: Boolean })
+  requirePkce?: boolean;
+
   /** OpenID Connect Registration §2 application_type of a client that registered itself. */
   @Prop({ type: String, enum: ['web', 'native'] })
   applicationType?: ApplicationType;

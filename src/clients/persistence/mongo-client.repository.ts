@@ -27,6 +27,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(record.requirePkce === false ? { requirePkce: false } : {}),
     ...(record.jwks ? { jwks: record.jwks } : {}),
     ...(record.jwksUri ? { jwksUri: record.jwksUri } : {}),
     ...logoutFields({

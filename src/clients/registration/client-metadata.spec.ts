@@ -61,6 +61,31 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     ).toEqual([]);
   });
 
+  it('reads require_pkce: false of a confidential client, and refuses it of a public one', () => {
+    const rp = { redirect_uris: ['https://rp.example/cb'], require_pkce: false };
+    expect(parseClientMetadata(rp, 'client_secret_basic', { production: false }).requirePkce).toBe(
+      false,
+    );
+    expect(
+      parseClientMetadata({ ...rp, require_pkce: true }, 'none', { production: false }),
+    ).not.toHaveProperty('requirePkce');
+    for (const [body, defaultMethod] of [
+      [{ ...rp, token_endpoint_auth_method: 'none' }, 'client_secret_basic'],
+      [rp, 'none'],
+    ] as const) {
+      expect(() => parseClientMetadata(body, defaultMethod, { production: false })).toThrow(
+        new InvalidClientMetadata(
+          'require_pkce may be false only for a confidential client: a public client always uses PKCE',
+        ),
+      );
+    }
+    expect(() =>
+      parseClientMetadata({ ...rp, require_pkce: 'false' }, 'client_secret_basic', {
+        production: false,
+      }),
+    ).toThrow(new InvalidClientMetadata('require_pkce must be true or false'));
+  });
+
   it.each([
     [
       { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' },

@@ -54,6 +54,8 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly dpopBoundAccessTokens?: true;
   /** RFC 9126 §6 `require_pushed_authorization_requests` (default false). */
   readonly requirePushedAuthorizationRequests?: true;
+  /** `require_pkce` (default true): false for a confidential OpenID Connect client only. */
+  readonly requirePkce?: false;
   /** RFC 7591 §2 `jwks` of a private_key_jwt client: public keys only. */
   readonly jwks?: ClientJwks;
   /** RFC 7591 §2 `jwks_uri` of a private_key_jwt client. */
@@ -312,9 +314,20 @@ export function parseClientMetadata(
   );
   const keys = clientKeys(body, method);
   const logout = logoutMetadata(body, privateLogoutUris);
+  const confidential = (method ?? defaultAuthMethod) !== 'none';
+  const requirePkce = body.require_pkce;
+  if (requirePkce !== undefined && typeof requirePkce !== 'boolean') {
+    throw new InvalidClientMetadata('require_pkce must be true or false');
+  }
+  // OAuth 2.1 §4.1.1, RFC 9700 §2.1.1: PKCE is what protects a public client's code.
+  if (requirePkce === false && !confidential) {
+    throw new InvalidClientMetadata(
+      'require_pkce may be false only for a confidential client: a public client always uses PKCE',
+    );
+  }
   const inconsistent = grantTypesProblem({
     grantTypes,
-    confidential: (method ?? defaultAuthMethod) !== 'none',
+    confidential,
     redirectUris: uris,
     responseTypes,
   });
@@ -335,6 +348,7 @@ export function parseClientMetadata(
     ...(flag(body, 'require_pushed_authorization_requests')
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(requirePkce === false ? { requirePkce: false } : {}),
     ...keys,
     ...logout,
   };

@@ -53,6 +53,13 @@ export class ClientRegistrationRequestDto {
 
   @ApiPropertyOptional({
     description:
+      'Default true. false (a confidential client only; a public client is refused): its OpenID Connect requests (scope openid) may go without PKCE and rely on nonce (RFC 9700 §2.1.1); a request with a code_challenge still needs its code_verifier',
+    example: true,
+  })
+  require_pkce?: boolean;
+
+  @ApiPropertyOptional({
+    description:
       'private_key_jwt: the public keys (RFC 7517 JWK Set, EC/RSA/OKP, at most 10); a private key is refused, and so is a key that breaks the key rules DPoP proof keys meet (RSA: 2048 to 4096 bits, e = 65537; EC: a point on P-256, P-384 or P-521)',
     example: {
       keys: [

@@ -54,6 +54,13 @@ export class ClientRegistrationResponseDto {
   @ApiPropertyOptional({ description: 'RFC 9126 §6, when registered true', example: true })
   require_pushed_authorization_requests?: boolean;
 
+  @ApiProperty({
+    description:
+      'Whether its authorization requests must use PKCE: false only for a confidential client registered so, whose OpenID Connect requests may rely on nonce instead (RFC 9700 §2.1.1)',
+    example: true,
+  })
+  require_pkce!: boolean;
+
   @ApiPropertyOptional({
     description: 'private_key_jwt: the public keys registered (RFC 7517 JWK Set)',
     type: 'object',

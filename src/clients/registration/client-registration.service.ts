@@ -28,7 +28,7 @@ function bearerToken(authorization: string | undefined): string | undefined {
 }
 
 /**
- * RFC 7591 dynamic client registration. Public clients (`none`: PKCE only, as every client here)
+ * RFC 7591 dynamic client registration. Public clients (`none`: PKCE, always)
  * may register without credentials while REGISTRATION_OPEN is on; a confidential client gets a
  * secret only with the initial access token (RFC 7591 §3), since a secret proves nothing about
  * who registered it.
@@ -89,6 +89,7 @@ export class ClientRegistrationService {
       ...(metadata.requirePushedAuthorizationRequests
         ? { requirePushedAuthorizationRequests: true }
         : {}),
+      ...(metadata.requirePkce === false ? { requirePkce: false } : {}),
       ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
       ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
       ...logoutFields(metadata),
@@ -119,6 +120,8 @@ export class ClientRegistrationService {
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }
         : {}),
+      // Always said: whether this client's requests may go without PKCE (check-pkce.ts).
+      require_pkce: metadata.requirePkce !== false,
       ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
       ...(metadata.jwksUri ? { jwks_uri: metadata.jwksUri } : {}),
       ...(metadata.postLogoutRedirectUris

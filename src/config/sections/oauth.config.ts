@@ -19,6 +19,8 @@ export interface ClientConfig {
   readonly dpopBoundAccessTokens?: boolean;
   /** RFC 9126 §6 `require_pushed_authorization_requests`. */
   readonly requirePushedAuthorizationRequests?: boolean;
+  /** `require_pkce: false`: a confidential OpenID Connect client that may go without PKCE. */
+  readonly requirePkce?: boolean;
   /** RFC 7591 §2 `grant_types`; absent: the browser grants (DEFAULT_GRANT_TYPES). */
   readonly grantTypes?: readonly string[];
   /** RFC 7523 private_key_jwt: the public keys (JWK Set), or where they are published. */

@@ -24,7 +24,12 @@ export abstract class TokenConfig {
   abstract readonly audience: string;
   /** Absolute lifetime of a refresh-token family, from the login that started it. */
   abstract readonly refreshTokenTtlSeconds: number;
-  /** How long the immediately previous refresh token may be retried (same answer, no alarm). */
+  /**
+   * How long the immediately previous refresh token may be retried (same answer, no alarm).
+   * FAPI 2.0 Security Profile §5.3.2.1-9 allows rotation only if a client that lost the response
+   * can retry with the previous token; the conformance suite retries 30 s after the rotation
+   * (fapi2-security-profile-final-refresh-token), hence the 60 s default.
+   */
   abstract readonly refreshGraceSeconds: number;
   /** How many retries of the previous refresh token the grace window answers (same client only). */
   abstract readonly refreshGraceRetries: number;
@@ -47,7 +52,7 @@ export function readTokenConfig(env: EnvReader, server: ServerConfig): TokenConf
       min: 60,
       max: 365 * 86_400,
     }),
-    refreshGraceSeconds: env.int('REFRESH_TOKEN_GRACE_SECONDS', 10, { min: 0, max: 120 }),
+    refreshGraceSeconds: env.int('REFRESH_TOKEN_GRACE_SECONDS', 60, { min: 0, max: 120 }),
     refreshGraceRetries: env.int('REFRESH_TOKEN_GRACE_RETRIES', 5, { min: 0, max: 100 }),
   });
 }

@@ -45,7 +45,10 @@ export const MAX_NONCE_LENGTH = 512;
 export interface AuthorizationCodeBinding {
   client_id: string;
   redirect_uri: string;
-  /** Only S256 exists here, so the binding holds BASE64URL(SHA-256(verifier)). */
+  /**
+   * Only S256 exists here, so the binding holds BASE64URL(SHA-256(verifier)); NO_CODE_CHALLENGE
+   * for a code issued without PKCE (check-pkce.ts), which no verifier redeems.
+   */
   code_challenge: string;
   /** And `dpop_jkt` (DPOP_JKT_BINDING_FIELD) when the request named the key to redeem it with. */
   [field: string]: string;

@@ -7,7 +7,7 @@ import {
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
-import { checkCodeChallenge } from '../pkce/check-pkce';
+import { checkPkce, type PkceVerdict } from '../pkce/check-pkce';
 import { checkAuthorizedResources } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
@@ -30,7 +30,11 @@ import type { AuthorizationRequestDto } from './authorization-request.dto';
 
 /** An authorization request's parameters once checked, for a client and redirect URI known. */
 export interface CheckedAuthorizationRequest {
-  codeChallenge: string;
+  /**
+   * The request's PKCE, decided (check-pkce.ts) but not yet thrown: /authorize answers a
+   * signed-out `prompt=none` with `login_required` first (OpenID Connect Core §3.1.2.6).
+   */
+  pkce: PkceVerdict;
   scope: string;
   nonce?: string;
   /**
@@ -77,17 +81,21 @@ export class AuthorizationRequestCheck {
         ? new UnsupportedResponseType('Only response_type=code is supported')
         : new InvalidRequest('response_type is required');
     }
-    const codeChallenge = checkCodeChallenge(request.code_challenge, request.code_challenge_method);
-    if (this.oauth.requireState && !request.state) {
+    // RFC 9700 §4.7.1: a client using PKCE may rely on it against CSRF, so `state` is demanded
+    // (OAUTH_REQUIRE_STATE) only of a request without PKCE. FAPI 2.0 (authorization endpoint
+    // flows, note 4) likewise uses `state` for no CSRF protection.
+    const withPkce = request.code_challenge !== undefined;
+    if (this.oauth.requireState && !request.state && !withPkce) {
       throw new InvalidRequest('state is required');
     }
     const { scope, resources } = await this.checkScopeAndResources(client, request);
+    const pkce = checkPkce(client, request, scope);
     const nonce = checkNonce(request.nonce);
     const dpopJkt = checkDpopJkt(request.dpop_jkt);
     const prompt = checkPrompt(request.prompt);
     const maxAge = checkMaxAge(request.max_age);
     return {
-      codeChallenge,
+      pkce,
       scope,
       resources,
       authentication: {

@@ -34,7 +34,8 @@ export class AuthorizationRequestDto {
   redirect_uri?: string;
 
   @ApiPropertyOptional({
-    description: 'Returned unchanged with the code; required unless OAUTH_REQUIRE_STATE=false',
+    description:
+      'Returned unchanged with the code; required of a request without PKCE unless OAUTH_REQUIRE_STATE=false',
     example: EXAMPLE.state,
   })
   @OptionalOAuthParam()
@@ -49,7 +50,8 @@ export class AuthorizationRequestDto {
 
   @ApiProperty({
     required: true,
-    description: 'BASE64URL(SHA-256(code_verifier)): 43 characters',
+    description:
+      'BASE64URL(SHA-256(code_verifier)): 43 characters. Optional only for an OpenID Connect request (scope openid) of a confidential client registered with require_pkce false',
     example: EXAMPLE.codeChallenge,
   })
   @OptionalOAuthParam()

@@ -13,6 +13,7 @@ import { clientLabel, isSelfRegistered, type OAuthClient } from '../../clients/o
 import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
+import { codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
 import { AuthorizationRequestCheck } from './authorization-request.check';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
@@ -166,10 +167,14 @@ export class AuthorizationEndpoint {
               originalUrl,
             });
       const verdict = checkAuthentication(session, required, this.clock.now(), signedInSince);
+      // OpenID Connect Core §3.1.2.6: with prompt=none, no page: the client hears why, before
+      // anything about PKCE (a signed-out user is `login_required`, whatever the client is).
+      if ((!session || !verdict.ok) && required.promptNone) {
+        throw promptNoneRefusal(verdict.ok ? 'no_session' : verdict.reason);
+      }
+      // Before the login page: nobody signs in for a request that cannot get a code.
+      const pkce = codeChallengeBinding(checked.pkce);
       if (!session || !verdict.ok) {
-        // OpenID Connect Core §3.1.2.6: with prompt=none, no page: the client hears why.
-        if (required.promptNone)
-          throw promptNoneRefusal(verdict.ok ? 'no_session' : verdict.reason);
         return this.toLogin(client.clientId, originalUrl, browser, required);
       }
       const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
@@ -210,7 +215,7 @@ export class AuthorizationEndpoint {
         {
           client_id: client.clientId,
           redirect_uri: redirectUri,
-          code_challenge: checked.codeChallenge,
+          ...pkce,
           ...(checked.dpopJkt === undefined ? {} : { [DPOP_JKT_BINDING_FIELD]: checked.dpopJkt }),
         },
         {

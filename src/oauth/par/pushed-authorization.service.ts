@@ -76,7 +76,10 @@ export class PushedAuthorizationRequests {
       ...request,
       ...(dpopJkt === undefined ? {} : { dpop_jkt: dpopJkt }),
     };
-    await this.requests.check(client, pushed);
+    const { pkce } = await this.requests.check(client, pushed);
+    // Checked here, not only when /authorize reads the request back: a pushed request the
+    // authorization endpoint would refuse is refused at once (RFC 9126 §2.1).
+    if (!pkce.ok) throw pkce.refusal;
     const key = randomToken(32);
     const ttlSeconds = this.par.requestUriTtlSeconds;
     await this.store.issue<PushedParameters>({

@@ -258,6 +258,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         redirect_uris: [client.redirectUri],
         grant_types: ['authorization_code', 'refresh_token'],
         first_party: true,
+        require_pkce: true,
         source: 'database',
         client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       });
@@ -318,6 +319,60 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       const spa = { id: 'cli-spa', redirectUri: 'http://127.0.0.1:7002/callback' };
       const tokens = await signIn(await loggedIn('alice', password), spa);
       await me(tokens.access_token).expect(200);
+    });
+
+    it('--no-require-pkce: a confidential OpenID Connect client signs users in without PKCE; never a public one', async () => {
+      const rp = await addClient('cli-legacy-rp', ['--no-require-pkce']);
+      expect(await adminJson(['clients', 'show', rp.id])).toMatchObject({
+        client_type: 'confidential',
+        require_pkce: false,
+      });
+      expect((await admin(['clients', 'show', rp.id])).stdout).toMatch(
+        /PKCE:\s+optional for OpenID Connect requests \(nonce instead\)\n/,
+      );
+      expect((await admin(['clients', 'show', 'billing'])).stdout).toMatch(/PKCE:\s+required\n/);
+
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: rp.id,
+        redirect_uri: rp.redirectUri,
+        scope: 'openid',
+        state: 'st-legacy',
+        nonce: 'n-legacy',
+      });
+      const authorized = await (
+        await loggedIn('alice', password)
+      )
+        .get(`/authorize?${query.toString()}`)
+        .expect(302);
+      const code = new URL(authorized.headers.location).searchParams.get('code');
+      expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const tokens = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .set('Authorization', basic(rp.id, rp.secret!))
+        .send({ grant_type: 'authorization_code', code, redirect_uri: rp.redirectUri })
+        .expect(200);
+      expect(decodeJwt(tokens.body.id_token as string)).toMatchObject({
+        aud: rp.id,
+        nonce: 'n-legacy',
+      });
+
+      const publicOptOut = await admin([
+        'clients',
+        'add',
+        'cli-public-no-pkce',
+        '--public',
+        '--no-require-pkce',
+        '--redirect-uri',
+        'http://127.0.0.1:7005/callback',
+      ]);
+      expect(publicOptOut).toMatchObject({
+        code: 1,
+        stderr:
+          'proofgate-admin: require_pkce may be false only for a confidential client: a public client always uses PKCE\n',
+      });
     });
 
     it('--resource and --grant-type: tokens for that resource only, and no refresh token', async () => {

@@ -72,6 +72,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       response_types: ['code'],
       // Every redirect URI is on the device: a native app (OpenID Connect Registration §2).
       application_type: 'native',
+      require_pkce: true,
     });
     expect(registered.client_id_issued_at).toBeGreaterThanOrEqual(before);
     // ID tokens are signed with TOKEN_SIGNING_ALG (ES256 by default); oauth4webapi expects RS256.
@@ -407,6 +408,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         application_type: 'web',
+        require_pkce: true,
       });
       const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
       const basic = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -425,6 +427,66 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         .type('form')
         .send({ token: 'not-a-token' })
         .expect(401);
+    });
+  });
+
+  describe('require_pkce: a confidential OpenID Connect client may go without PKCE, a public one never', () => {
+    const rp = {
+      redirect_uris: ['https://rp.example/callback'],
+      client_name: 'Legacy OIDC plugin',
+      token_endpoint_auth_method: 'client_secret_basic',
+      require_pkce: false,
+    };
+
+    it('refuses require_pkce false of a public client with invalid_client_metadata', async () => {
+      for (const initialAccessToken of [undefined, INITIAL_ACCESS_TOKEN]) {
+        const res = await register(
+          t,
+          { ...rp, token_endpoint_auth_method: 'none' },
+          initialAccessToken,
+        ).expect(400);
+        expect(res.body).toEqual({
+          error: 'invalid_client_metadata',
+          error_description:
+            'require_pkce may be false only for a confidential client: a public client always uses PKCE',
+        });
+      }
+    });
+
+    it('registers a confidential one with require_pkce false, says so, and its code flow needs no PKCE', async () => {
+      const res = await register(t, rp, INITIAL_ACCESS_TOKEN).expect(201);
+      expect(res.body).toMatchObject({
+        token_endpoint_auth_method: 'client_secret_basic',
+        require_pkce: false,
+      });
+      const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
+      expect(JSON.parse((await admin(t, ['clients', 'show', id, '--json'])).stdout)).toMatchObject({
+        client_id: id,
+        require_pkce: false,
+      });
+      expect((await admin(t, ['clients', 'show', id])).stdout).toMatch(
+        /PKCE:\s+optional for OpenID Connect requests \(nonce instead\)\n/,
+      );
+
+      const url = new URL(`${issuer}/authorize`);
+      url.search = new URLSearchParams({
+        client_id: id,
+        redirect_uri: rp.redirect_uris[0],
+        response_type: 'code',
+        scope: 'openid',
+        state: 'st-rp',
+        nonce: 'n-rp',
+      }).toString();
+      const { callback } = await authorizeWithConsent(url, issuer);
+      const code = callback.searchParams.get('code')!;
+      const tokens = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .set('Authorization', `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`)
+        .send({ grant_type: 'authorization_code', code, redirect_uri: rp.redirect_uris[0] })
+        .expect(200);
+      expect(tokens.body.id_token).toEqual(expect.any(String));
     });
   });
 

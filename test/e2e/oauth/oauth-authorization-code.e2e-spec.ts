@@ -95,10 +95,10 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
         'PKCE verification failed',
       ],
       [
-        'a missing verifier: invalid_request "Code verifier is required"',
+        'a missing verifier: invalid_grant (RFC 7636 §4.6), and the code is not burned',
         () => undefined,
-        'invalid_request',
-        'Code verifier is required',
+        'invalid_grant',
+        'code_verifier is required: the code was issued with a code_challenge',
       ],
     ])('%s', async (_name, attackerVerifier, error, description) => {
       const { code, verifier } = await obtainCode(agent);

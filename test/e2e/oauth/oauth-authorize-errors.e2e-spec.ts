@@ -130,12 +130,22 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       });
     });
 
-    it('requires state by default', async () => {
-      const res = await agent.get(authorizePath({ ...valid, state: undefined })).expect(302);
+    it('requires state by default of a request without PKCE', async () => {
+      const res = await agent
+        .get(authorizePath({ ...valid, state: undefined, code_challenge: undefined }))
+        .expect(302);
       const location = new URL(res.headers.location);
       expect(location.searchParams.get('error')).toBe('invalid_request');
       expect(location.searchParams.get('error_description')).toBe('state is required');
       expect(location.searchParams.get('code')).toBeNull();
+    });
+
+    it('needs no state with PKCE: PKCE is the CSRF protection (RFC 9700 §4.7.1)', async () => {
+      const res = await agent.get(authorizePath({ ...valid, state: undefined })).expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(location.searchParams.get('error')).toBeNull();
+      expect(location.searchParams.get('state')).toBeNull();
     });
   });
 
@@ -160,12 +170,35 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
     });
   });
 
-  it('does not require state when OAUTH_REQUIRE_STATE=false', async () => {
-    const relaxed = await createTestApp({ OAUTH_REQUIRE_STATE: 'false' });
+  it('does not require state of a request without PKCE when OAUTH_REQUIRE_STATE=false', async () => {
+    // A confidential OpenID Connect client let go without PKCE: the one kind of request that
+    // OAUTH_REQUIRE_STATE decides for.
+    const rp = { id: 'rp-no-pkce', redirectUri: 'http://127.0.0.1:7311/callback' };
+    const relaxed = await createTestApp({
+      OAUTH_REQUIRE_STATE: 'false',
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: rp.id,
+          client_secret: 'rp-no-pkce-secret',
+          redirect_uris: [rp.redirectUri],
+          first_party: true,
+          require_pkce: false,
+        },
+      ]),
+    });
     try {
       const a = request.agent(relaxed.app.getHttpServer());
       await login(a);
-      const res = await a.get(authorizePath({ ...valid, state: undefined })).expect(302);
+      const res = await a
+        .get(
+          authorizePath({
+            client_id: rp.id,
+            redirect_uri: rp.redirectUri,
+            response_type: 'code',
+            scope: 'openid',
+          }),
+        )
+        .expect(302);
       expect(new URL(res.headers.location).searchParams.get('code')).toBeTruthy();
     } finally {
       await relaxed.close({ dropDatabase: false });

@@ -38,6 +38,22 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     await refresh(t.app.getHttpServer(), a.body.refresh_token).expect(200);
   });
 
+  it('fapi2-security-profile-final-refresh-token: the previous token retried 30 s after its rotation gets the successor, and the grant lives (FAPI 2.0 §5.3.2.1-9)', async () => {
+    const first = await tokens();
+    const a = await refresh(t.app.getHttpServer(), first.refresh_token).expect(200);
+    // The suite waits 30 s, then 1 s more before its token request.
+    t.clock.advance(35);
+    const retry = await refresh(t.app.getHttpServer(), first.refresh_token);
+    expect(retry.status).toBe(200);
+    expect(retry.body.refresh_token).toBe(a.body.refresh_token);
+    await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', `Bearer ${retry.body.access_token}`)
+      .expect(200);
+    await refresh(t.app.getHttpServer(), retry.body.refresh_token).expect(200);
+  });
+
   it('gives concurrent uses of one token the same successor, up to the grace retry limit', async () => {
     const first = await tokens();
     const results = await Promise.all(
@@ -62,7 +78,8 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
   it('revokes the whole family when a rotated token is reused after the grace window', async () => {
     const first = await tokens();
     const second = await refresh(t.app.getHttpServer(), first.refresh_token).expect(200);
-    t.clock.advance(11);
+    // REFRESH_TOKEN_GRACE_SECONDS: 60 by default.
+    t.clock.advance(61);
 
     const reuse = await refresh(t.app.getHttpServer(), first.refresh_token);
     expect(reuse.status).toBe(400);

@@ -45,7 +45,11 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     'stolen code, wrong verifier',
     '400 invalid_grant "PKCE verification failed"; owner then 200',
   ],
-  ['pkce', 'stolen code, no verifier', '400 invalid_request "Code verifier is required"'],
+  [
+    'pkce',
+    'stolen code, no verifier',
+    '400 invalid_grant "code_verifier is required: the code was issued with a code_challenge"',
+  ],
   [
     'pkce',
     'replayed code',

@@ -23,7 +23,12 @@ import {
 } from '../../authorize/authorization-code.service';
 import { SessionLogout } from '../../../login/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { PKCE_BINDING_FIELD, pkceProof, wrongVerifier } from '../../pkce/check-pkce';
+import {
+  PKCE_BINDING_FIELD,
+  missingVerifier,
+  pkceProof,
+  wrongVerifier,
+} from '../../pkce/check-pkce';
 import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import type { ClientCharge } from '../../client-budget';
 import { GrantHandler } from '../grant-handler';
@@ -82,11 +87,13 @@ export class AuthorizationCodeGrant extends GrantHandler {
   ): Promise<TokenResponse> {
     const code = required(request.code, 'code');
     const redirectUri = required(request.redirect_uri, 'redirect_uri');
-    // Every code here was issued with an S256 challenge, so a verifier is always due.
+    // A code issued with an S256 challenge is redeemed only with its verifier, one issued
+    // without PKCE (a confidential client's, require_pkce false) only without one: what the
+    // request proves is compared with the code's binding, not decided here (check-pkce.ts).
     const proof = pkceProof(request.code_verifier);
 
     // One atomic consume whose filter carries client, redirect URI and the PKCE proof: a wrong
-    // verifier, client or redirect URI leaves the code for its rightful owner.
+    // or missing verifier, client or redirect URI leaves the code for its rightful owner.
     const binding: AuthorizationCodeBinding = {
       client_id: client.clientId,
       redirect_uri: redirectUri,
@@ -156,7 +163,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
             'redirect_uri_mismatch',
           );
         }
-        if (result.mismatched.includes(PKCE_BINDING_FIELD)) throw wrongVerifier();
+        if (result.mismatched.includes(PKCE_BINDING_FIELD)) {
+          throw request.code_verifier === undefined ? missingVerifier() : wrongVerifier();
+        }
         if (result.mismatched.includes(DPOP_JKT_BINDING_FIELD)) {
           throw new InvalidGrant(
             'Authorization code is bound to another DPoP key (dpop_jkt)',
