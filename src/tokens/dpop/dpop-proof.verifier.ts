@@ -122,6 +122,9 @@ export class DpopProofVerifier {
           algorithms: [...DPOP_SIGNING_ALGS],
           requiredClaims: ['iat', 'jti', 'htm', 'htu'],
           currentDate: this.clock.now(),
+          // FAPI 2.0 §5.3.2.1-13: an `nbf` (RFC 9449 defines none, a client may send one) up to
+          // the future window ahead is a client clock a little fast, as for `iat`.
+          clockTolerance: DPOP_PROOF_FUTURE_SECONDS,
         }),
       );
       return { payload, jkt, ...(imported === undefined ? {} : { imported }) };
@@ -169,7 +172,7 @@ export class DpopProofVerifier {
       iat > now + DPOP_PROOF_FUTURE_SECONDS
     ) {
       throw new InvalidDpopProof(
-        `The DPoP proof iat is not within ${DPOP_PROOF_MAX_AGE_SECONDS} seconds of the server's time`,
+        `The DPoP proof iat must be at most ${DPOP_PROOF_MAX_AGE_SECONDS} seconds before and ${DPOP_PROOF_FUTURE_SECONDS} seconds after the server's time`,
       ).because('stale_iat');
     }
   }
