@@ -12,7 +12,7 @@ import { decodeJwt, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { INSECURE, discover } from '../../support/oauth-discovery';
-import { TestApp, startListeningApp } from '../../support/test-app';
+import { startListeningApp } from '../../support/test-app';
 
 const CLIENT_ID = 'agent-on-localhost';
 

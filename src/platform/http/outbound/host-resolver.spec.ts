@@ -121,7 +121,7 @@ describe('DnsHostResolver: the hosts file and localhost before DNS (as getaddrin
     ]);
   });
 
-  it('sees an edit of the file once its last read is a few seconds old', async () => {
+  it('sees an edit of the file once its last read is a few seconds old', () => {
     writeFileSync(path, '127.0.0.2 moved.test\n');
     const hosts = new HostsFile(path, () => clock);
     expect(hosts.addresses('moved.test')).toEqual([{ address: '127.0.0.2', family: 4 }]);
