@@ -29,6 +29,7 @@ function toClient(record: ClientRecord): OAuthClient {
       : {}),
     ...(record.jwks ? { jwks: record.jwks } : {}),
     ...(record.jwksUri ? { jwksUri: record.jwksUri } : {}),
+    ...(record.profile ? { profile: record.profile } : {}),
     ...logoutFields({
       ...(record.postLogoutRedirectUris
         ? { postLogoutRedirectUris: record.postLogoutRedirectUris }

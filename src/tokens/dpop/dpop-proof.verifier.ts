@@ -32,6 +32,8 @@ export interface DpopProof {
   /** RFC 7638 SHA-256 thumbprint of the proof's public key: `cnf.jkt` of bound tokens. */
   jkt: string;
   jti: string;
+  /** The JWS `alg` it is signed with (one of DPOP_SIGNING_ALGS). */
+  alg: string;
   /** A nonce to hand the client with the answer: its own was stale, or it sent none. */
   nextNonce?: string;
   /** The proof's key, imported for it: kept by `rememberKey` once the request is authorised. */
@@ -75,9 +77,10 @@ export class DpopProofVerifier {
         'malformed',
       );
     }
-    const verified: { payload: JWTPayload; jkt: string; imported?: ImportedProofKey } =
-      this.keys.verifyKnown(header) ?? (await this.verifiedByJose(header));
-    const { payload, jkt, imported } = verified;
+    const known = this.keys.verifyKnown(header);
+    const verified: { payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey } =
+      known ? { ...known, alg: 'ES256' } : await this.verifiedByJose(header);
+    const { payload, jkt, alg, imported } = verified;
     const { jti, htm, htu, iat, ath, nonce } = payload;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
       throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
@@ -102,6 +105,7 @@ export class DpopProofVerifier {
     return {
       jkt,
       jti,
+      alg,
       ...(nextNonce === undefined ? {} : { nextNonce }),
       ...(imported === undefined ? {} : { imported }),
     };
@@ -110,10 +114,10 @@ export class DpopProofVerifier {
   /** jose's jwtVerify: every proof the quick path does not take, and every refusal's reason. */
   private async verifiedByJose(
     header: string,
-  ): Promise<{ payload: JWTPayload; jkt: string; imported?: ImportedProofKey }> {
+  ): Promise<{ payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey }> {
     try {
       const {
-        verified: { payload },
+        verified: { payload, protectedHeader },
         jkt,
         imported,
       } = await this.keys.verified((key) =>
@@ -127,7 +131,12 @@ export class DpopProofVerifier {
           clockTolerance: DPOP_PROOF_FUTURE_SECONDS,
         }),
       );
-      return { payload, jkt, ...(imported === undefined ? {} : { imported }) };
+      return {
+        payload,
+        jkt,
+        alg: protectedHeader.alg,
+        ...(imported === undefined ? {} : { imported }),
+      };
     } catch (error) {
       if (!(error instanceof errors.JOSEError)) throw error;
       throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
@@ -152,6 +161,20 @@ export class DpopProofVerifier {
         new InvalidDpopProof('The DPoP proof was already used (jti replay)').because('replay'),
       );
     }
+  }
+
+  /**
+   * A client profile's narrower choice of algorithms (FAPI 2.0 §5.4.1-1 for `fapi2`: PS256,
+   * ES256, EdDSA): a proof signed with another (RS256) is refused. `allowed` undefined: any of
+   * DPOP_SIGNING_ALGS, which `verify` checked.
+   */
+  requireAlgorithm(proof: DpopProof, allowed: readonly string[] | undefined): void {
+    if (allowed === undefined || allowed.includes(proof.alg)) return;
+    throw this.reported(
+      new InvalidDpopProof(
+        `The DPoP proof must be signed with ${allowed.join(', ')} for this client, not ${proof.alg}`,
+      ).because('profile_alg'),
+    );
   }
 
   /**
