@@ -224,6 +224,7 @@ export class ClientRegistry implements OnModuleInit {
       ...(wanted.grantTypes ? { grantTypes: [...wanted.grantTypes] } : {}),
       ...(wanted.jwks ? { jwks: { keys: wanted.jwks.keys.map((key) => ({ ...key })) } } : {}),
       ...(wanted.jwksUri ? { jwksUri: wanted.jwksUri } : {}),
+      ...(wanted.profile ? { profile: wanted.profile } : {}),
       ...logoutFields({
         ...(wanted.postLogoutRedirectUris
           ? { postLogoutRedirectUris: [...wanted.postLogoutRedirectUris] }
@@ -248,6 +249,7 @@ export class ClientRegistry implements OnModuleInit {
       existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
       existing.grantTypes?.join('\n') === client.grantTypes?.join('\n') &&
       existing.jwksUri === client.jwksUri &&
+      existing.profile === client.profile &&
       (existing.postLogoutRedirectUris ?? []).join('\n') ===
         (client.postLogoutRedirectUris ?? []).join('\n') &&
       existing.backchannelLogoutUri === client.backchannelLogoutUri &&

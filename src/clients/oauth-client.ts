@@ -1,3 +1,4 @@
+import type { ClientProfile } from '../protocol-rules/client-profile';
 import type { ApplicationType } from '../protocol-rules/redirect-uri';
 
 export type ClientType = 'confidential' | 'public';
@@ -87,6 +88,11 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   jwks?: ClientJwks;
   jwksUri?: string;
+  /**
+   * A client profile the operator gave it (`fapi2`: FAPI 2.0 Security Profile): rules held on
+   * each of its requests, see protocol-rules/client-profile.ts. Operator clients only.
+   */
+  profile?: ClientProfile;
 }
 
 /** A JWK Set of public keys (RFC 7517 §5), as registered: checked by `publicJwksProblem`. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { backchannelLogoutUriProblem } from '../protocol-rules/backchannel-logout-uri';
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
+import { clientProfileProblem, type ClientProfile } from '../protocol-rules/client-profile';
 import { publicJwksProblem } from '../protocol-rules/client-jwks';
 import { defaultResponseTypes, grantTypesProblem } from '../protocol-rules/grant-types';
 import { redirectUriProblem } from '../protocol-rules/redirect-uri';
@@ -232,6 +233,7 @@ export interface ClientEntry {
   post_logout_redirect_uris?: unknown;
   backchannel_logout_uri?: unknown;
   backchannel_logout_session_required?: unknown;
+  profile?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -261,6 +263,8 @@ export interface ClientEntryConfig {
   backchannelLogoutUri?: string;
   /** ... and backchannel_logout_session_required. */
   backchannelLogoutSessionRequired?: boolean;
+  /** A client profile whose rules the client is held to (protocol-rules/client-profile.ts). */
+  profile?: ClientProfile;
 }
 
 /**
@@ -290,7 +294,9 @@ function entryLogout(
   const uri = entry.backchannel_logout_uri;
   if (uri !== undefined) {
     const problem =
-      typeof uri === 'string' ? backchannelLogoutUriProblem(uri, { allowPrivate: true }) : 'must be a string';
+      typeof uri === 'string'
+        ? backchannelLogoutUriProblem(uri, { allowPrivate: true })
+        : 'must be a string';
     if (problem) throw new ConfigError(`${where}backchannel_logout_uri ${problem}`);
   }
   const required = entry.backchannel_logout_session_required;
@@ -356,7 +362,7 @@ export function entryKeys(
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
- * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri? }`. No secret (and no
+ * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile? }`. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
@@ -462,6 +468,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       `${where}require_pkce may be false only for a confidential client: a public client always uses PKCE`,
     );
   }
+  const profile = entryProfile(entry, keys, where);
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
@@ -477,7 +484,31 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
     ...keys,
     ...entryLogout(entry, where),
+    ...(profile !== undefined ? { profile } : {}),
   };
+}
+
+/** The entry's `profile`, checked by the profile's registration rules (client-profile.ts). */
+function entryProfile(
+  entry: ClientEntry,
+  keys: Pick<ClientEntryConfig, 'jwks' | 'jwksUri'>,
+  where: string,
+): ClientProfile | undefined {
+  if (entry.profile === undefined) return undefined;
+  const problem = clientProfileProblem(entry.profile, {
+    hasSecret: entry.client_secret !== undefined,
+    hasKeys: keys.jwks !== undefined || keys.jwksUri !== undefined,
+    ...(keys.jwks ? { keys: keys.jwks.keys } : {}),
+    ...(typeof entry.dpop_bound_access_tokens === 'boolean'
+      ? { dpopBoundAccessTokens: entry.dpop_bound_access_tokens }
+      : {}),
+    ...(typeof entry.require_pushed_authorization_requests === 'boolean'
+      ? { requirePushedAuthorizationRequests: entry.require_pushed_authorization_requests }
+      : {}),
+    ...(typeof entry.require_pkce === 'boolean' ? { requirePkce: entry.require_pkce } : {}),
+  });
+  if (problem) throw new ConfigError(`${where}profile ${problem}`);
+  return entry.profile as ClientProfile;
 }
 
 /** Express `trust proxy`: off, a number of hops, or the addresses (and subnets) of the proxies. */

@@ -63,7 +63,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   siws: 300,
   siwb: 300,
   passkey: 300,
-  dpop: 65,
+  dpop: 70,
   par: 60,
   device: 600,
   client_secret: 0,

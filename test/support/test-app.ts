@@ -133,13 +133,17 @@ export interface ListeningApp {
 export async function startListeningApp(
   env: Record<string, string> = {},
   host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+  overrides: Parameters<typeof createTestApp>[1] = [],
 ): Promise<ListeningApp> {
   const port = await freePort();
   const issuer = `http://${host}:${port}`;
-  const t = await createTestApp({
-    ...(host === 'localhost' ? { ISSUER: issuer } : ipIssuer(issuer)),
-    ...env,
-  });
+  const t = await createTestApp(
+    {
+      ...(host === 'localhost' ? { ISSUER: issuer } : ipIssuer(issuer)),
+      ...env,
+    },
+    overrides,
+  );
   try {
     await t.app.listen(port, '127.0.0.1');
     return { t, issuer };

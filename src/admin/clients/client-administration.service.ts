@@ -22,6 +22,11 @@ import {
   logoutFields,
 } from '../../clients/oauth-client';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
+import {
+  requiresDpop,
+  requiresPushedRequests,
+  type ClientProfile,
+} from '../../protocol-rules/client-profile';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminError } from '../admin.errors';
@@ -55,6 +60,8 @@ export interface RegisteredClient {
   readonly postLogoutRedirectUris: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
   readonly backchannelLogoutUri?: string;
+  /** The client profile it is held to (protocol-rules/client-profile.ts). */
+  readonly profile?: ClientProfile;
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -100,6 +107,8 @@ export interface NewClient {
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
   readonly backchannelLogoutUri?: string;
+  /** A client profile to hold it to (`fapi2`), checked as OAUTH_CLIENTS' `profile`. */
+  readonly profile?: ClientProfile;
 }
 
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
@@ -158,6 +167,7 @@ export class ClientAdministration {
           : {}),
         ...(entry.backchannelLogoutUri ? { backchannelLogoutUri: entry.backchannelLogoutUri } : {}),
       }),
+      ...(entry.profile ? { profile: entry.profile } : {}),
     };
     const logoutUriProblem =
       client.backchannelLogoutUri === undefined
@@ -333,11 +343,13 @@ export class ClientAdministration {
       ...(client.jwks ? { jwks: client.jwks } : {}),
       ...(client.jwksUri ? { jwksUri: client.jwksUri } : {}),
       firstParty: client.firstParty === true,
-      dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
-      requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests === true,
+      // What holds for the client: its own flags, or its profile's (the fapi2 profile sets both).
+      dpopBoundAccessTokens: requiresDpop(client),
+      requirePushedAuthorizationRequests: requiresPushedRequests(client),
       requirePkce: client.requirePkce !== false,
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
+      ...(client.profile ? { profile: client.profile } : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.lastUsedAt ? { lastUsedAt: client.lastUsedAt } : {}),
@@ -372,6 +384,7 @@ function checkedEntry(wanted: NewClient, secret: string | undefined): ClientEntr
       ...(wanted.backchannelLogoutUri !== undefined
         ? { backchannel_logout_uri: wanted.backchannelLogoutUri }
         : {}),
+      ...(wanted.profile !== undefined ? { profile: wanted.profile } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

@@ -2,6 +2,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { ClientJwks } from '../../clients/oauth-client';
 import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
+import {
+  CLIENT_PROFILES,
+  FAPI2_MAX_CODE_LIFETIME_SECONDS,
+  FAPI2_SIGNING_ALGS,
+  type ClientProfile,
+} from '../../protocol-rules/client-profile';
 import { UsageError } from '../admin.errors';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderFields, renderTable } from '../io/output';
@@ -40,6 +46,8 @@ function clientJson(client: RegisteredClient) {
       ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
       : {}),
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
+    // Proofgate's client profile (protocol-rules/client-profile.ts), shown when set.
+    ...(client.profile ? { profile: client.profile } : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
@@ -75,6 +83,7 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.backchannelLogoutUri
       ? [['back-channel logout', client.backchannelLogoutUri] as const]
       : []),
+    ...(client.profile ? [['profile', profileSummary(client.profile)] as const] : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredAt ? [['last used', formatDate(client.lastUsedAt)] as const] : []),
@@ -87,6 +96,11 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
         ]
       : []),
   ];
+}
+
+/** The profile and what it holds the client to, in one line. */
+function profileSummary(profile: ClientProfile): string {
+  return `${profile} (FAPI 2.0 Security Profile: private_key_jwt, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, ${FAPI2_SIGNING_ALGS.join('/')} only)`;
 }
 
 /** A JWK Set in one line: each key's kid (or type and curve) and alg. */
@@ -288,6 +302,16 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       '--backchannel-logout-uri <uri>',
       'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https; http on a loopback host outside production)',
     )
+    .option(
+      '--profile <profile>',
+      `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
+      (value: string) => {
+        if (!(CLIENT_PROFILES as readonly string[]).includes(value)) {
+          throw new InvalidArgumentError(`expected one of ${CLIENT_PROFILES.join(', ')}`);
+        }
+        return value as ClientProfile;
+      },
+    )
     .action(
       async (
         clientId: string,
@@ -307,6 +331,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           jwksUri?: string;
           postLogoutRedirectUri?: string[];
           backchannelLogoutUri?: string;
+          profile?: ClientProfile;
         },
         command: Command,
       ) => {
@@ -340,6 +365,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.backchannelLogoutUri !== undefined
               ? { backchannelLogoutUri: options.backchannelLogoutUri }
               : {}),
+            ...(options.profile !== undefined ? { profile: options.profile } : {}),
             ...keys,
           }),
         );

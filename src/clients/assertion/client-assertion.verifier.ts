@@ -14,6 +14,7 @@ import { Clock } from '../../platform/clock/clock';
 import { InvalidClient } from '../../platform/errors/protocol-error';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
+import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 import { clientLabel, type OAuthClient } from '../oauth-client';
 import { verifyAssertionJws } from './assertion-jws';
 import { ClientKeySets } from './client-key-sets';
@@ -96,6 +97,14 @@ export class ClientAssertionVerifier {
     if (!(CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(header.alg)) {
       throw refused(
         `client_assertion must be signed with ${CLIENT_ASSERTION_ALGS.join(', ')} (never HS* or none)`,
+        'alg',
+      );
+    }
+    // FAPI 2.0 §5.4.1-1: a client of the fapi2 profile signs with PS256, ES256 or EdDSA only.
+    const narrowed = profileSigningAlgs(client);
+    if (narrowed !== undefined && !narrowed.includes(header.alg as string)) {
+      throw refused(
+        `client_assertion must be signed with ${CLIENT_ASSERTION_ALGS.filter((alg) => narrowed.includes(alg)).join(', ')} for this client, not ${String(header.alg)}`,
         'alg',
       );
     }

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import { CLIENT_PROFILES, type ClientProfile } from '../../protocol-rules/client-profile';
 import type { ApplicationType } from '../../protocol-rules/redirect-uri';
 import type { ClientJwks, ClientType } from '../oauth-client';
 
@@ -38,6 +39,10 @@ export class ClientRecord {
   /** `require_pkce`: stored only as false (a confidential client let go without PKCE). */
   @Prop({ type: Boolean })
   requirePkce?: boolean;
+
+  /** A client profile an operator gave it (protocol-rules/client-profile.ts). */
+  @Prop({ type: String, enum: CLIENT_PROFILES })
+  profile?: ClientProfile;
 
   /** OpenID Connect Registration §2 application_type of a client that registered itself. */
   @Prop({ type: String, enum: ['web', 'native'] })

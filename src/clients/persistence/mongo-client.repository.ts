@@ -30,6 +30,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.requirePkce === false ? { requirePkce: false } : {}),
     ...(record.jwks ? { jwks: record.jwks } : {}),
     ...(record.jwksUri ? { jwksUri: record.jwksUri } : {}),
+    ...(record.profile ? { profile: record.profile } : {}),
     ...logoutFields({
       ...(record.postLogoutRedirectUris
         ? { postLogoutRedirectUris: record.postLogoutRedirectUris }

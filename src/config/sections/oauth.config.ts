@@ -2,6 +2,7 @@ import { EnvReader } from '../env-reader';
 import { ConfigError, clients } from '../env-parsers';
 import { LogoutConfig } from './logout.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
+import type { ClientProfile } from '../../protocol-rules/client-profile';
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import { ServerConfig } from './server.config';
 
@@ -32,6 +33,8 @@ export interface ClientConfig {
   readonly backchannelLogoutUri?: string;
   /** ... and `backchannel_logout_session_required`. */
   readonly backchannelLogoutSessionRequired?: boolean;
+  /** A client profile whose rules it is held to (`profile` in OAUTH_CLIENTS: `fapi2`). */
+  readonly profile?: ClientProfile;
 }
 
 const DEMO_AGENT_KID = 'demo-agent-1';

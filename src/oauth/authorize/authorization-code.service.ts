@@ -3,6 +3,7 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import { randomToken } from '../../platform/crypto/hashing';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import { codeLifetimeSeconds, type ProfiledClient } from '../../protocol-rules/client-profile';
 
 /** What an authorization code carries besides its binding. */
 export interface AuthorizationCodePayload {
@@ -64,8 +65,13 @@ export class AuthorizationCodeService {
     private readonly challenges: ChallengeConfig,
   ) {}
 
-  /** 256 bits of CSPRNG; only its hash is stored, bound to client, redirect URI and challenge. */
+  /**
+   * 256 bits of CSPRNG; only its hash is stored, bound to client, redirect URI and challenge.
+   * It lives AUTH_CODE_TTL_SECONDS, at most 60 s for a client of the fapi2 profile (FAPI 2.0
+   * §5.3.2.1-11).
+   */
   async issue(
+    client: ProfiledClient,
     binding: AuthorizationCodeBinding,
     payload: AuthorizationCodePayload,
   ): Promise<string> {
@@ -75,7 +81,7 @@ export class AuthorizationCodeService {
       key: code,
       binding,
       payload,
-      ttlSeconds: this.challenges.authorizationCodeTtlSeconds,
+      ttlSeconds: codeLifetimeSeconds(client, this.challenges.authorizationCodeTtlSeconds),
     });
     return code;
   }

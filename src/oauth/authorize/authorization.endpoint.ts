@@ -10,6 +10,7 @@ import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../login/session';
 import { clientLabel, isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
+import { requiresPushedRequests } from '../../protocol-rules/client-profile';
 import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
@@ -141,8 +142,9 @@ export class AuthorizationEndpoint {
         if (error.reason) this.events.emit(new ChallengeRejected('par_request_uri', error.reason));
         return page(error);
       }
-    } else if (this.par.required || client.requirePushedAuthorizationRequests) {
-      // RFC 9126 §5, §6: only pushed requests, from this client or from every client.
+    } else if (this.par.required || requiresPushedRequests(client)) {
+      // RFC 9126 §5, §6: only pushed requests, from this client or from every client (and from
+      // a client of the fapi2 profile: FAPI 2.0 §5.3.2.2-3).
       return page(
         new InvalidRequest('Authorization requests must be pushed to /par first (RFC 9126)'),
       );
@@ -212,6 +214,7 @@ export class AuthorizationEndpoint {
       // The pushed request yields one code: spent (atomically) before the code is issued.
       if (requestUri !== undefined) await this.pushed.redeem(client.clientId, requestUri);
       const code = await this.codes.issue(
+        client,
         {
           client_id: client.clientId,
           redirect_uri: redirectUri,

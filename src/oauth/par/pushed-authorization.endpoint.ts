@@ -6,6 +6,7 @@ import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
 import type { PushedAuthorizationRequestDto } from './pushed-authorization-request.dto';
 import { PushedAuthorizationRequests } from './pushed-authorization.service';
+import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 
 /**
  * POST /par (RFC 9126 §2): the client authenticates as at /token (a public client names itself
@@ -42,6 +43,8 @@ export class PushedAuthorizationEndpoint {
       dpopHeader === undefined
         ? undefined
         : await this.dpop.verify(dpopHeader, { method: 'POST', url: this.parUrl });
+    // FAPI 2.0 §5.4.1-1: a client of the fapi2 profile signs its proofs with its algorithms.
+    if (proof) this.dpop.requireAlgorithm(proof, profileSigningAlgs(client));
     const work = async () => {
       if (proof) await this.dpop.recordJti(proof);
       return this.pushed.push(client, request, proof?.jkt);

@@ -63,8 +63,14 @@ describe('PKCE checks', () => {
   );
 
   describe('a request without PKCE (RFC 9700 §2.1.1)', () => {
-    it('is refused for a client that requires PKCE, and always for a public client', () => {
-      for (const client of [STRICT, PUBLIC_OPTED_OUT, { type: 'public' as const }]) {
+    it('is refused for a client that requires PKCE, and always for a public or fapi2 client', () => {
+      const FAPI2_OPTED_OUT = { ...OPTIONAL, profile: 'fapi2' as const };
+      for (const client of [
+        STRICT,
+        PUBLIC_OPTED_OUT,
+        { type: 'public' as const },
+        FAPI2_OPTED_OUT,
+      ]) {
         expect(refusal(checkPkce(client, {}, 'openid profile'))).toBe(
           'code_challenge is required (PKCE)',
         );

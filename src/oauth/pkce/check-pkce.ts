@@ -28,10 +28,15 @@ export type PkceVerdict =
 /**
  * Whether this client may send an authorization request without PKCE: a confidential client
  * the operator registered with `require_pkce: false`, never a public one (OAuth 2.1 §4.1.1,
- * RFC 9700 §2.1.1: "Public clients MUST use PKCE"), whatever its stored record says.
+ * RFC 9700 §2.1.1: "Public clients MUST use PKCE") nor one of the FAPI 2.0 profile
+ * (§5.3.2.2-5), whatever its stored record says.
  */
-export function pkceOptional(client: Pick<OAuthClient, 'type' | 'requirePkce'>): boolean {
-  return client.type === 'confidential' && client.requirePkce === false;
+export function pkceOptional(
+  client: Pick<OAuthClient, 'type' | 'requirePkce' | 'profile'>,
+): boolean {
+  return (
+    client.type === 'confidential' && client.requirePkce === false && client.profile !== 'fapi2'
+  );
 }
 
 /**
@@ -48,7 +53,7 @@ export function pkceOptional(client: Pick<OAuthClient, 'type' | 'requirePkce'>):
  * Its code is then bound to NO_CODE_CHALLENGE: no verifier redeems it.
  */
 export function checkPkce(
-  client: Pick<OAuthClient, 'type' | 'requirePkce'>,
+  client: Pick<OAuthClient, 'type' | 'requirePkce' | 'profile'>,
   request: { code_challenge?: string; code_challenge_method?: string },
   scope: string,
 ): PkceVerdict {

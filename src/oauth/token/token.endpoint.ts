@@ -17,6 +17,7 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { TokenExchangeGrant } from './grants/token-exchange/token-exchange.grant';
 import { JwtBearerGrant } from './grants/jwt-bearer/jwt-bearer.grant';
 import type { TokenRequestDto } from './token-request.dto';
+import { profileSigningAlgs, requiresDpop } from '../../protocol-rules/client-profile';
 
 /**
  * RFC 6749 §3.2: authenticate the client, check it may use the grant, hand the request to the
@@ -97,10 +98,13 @@ export class TokenEndpoint {
           dpopHeader === undefined
             ? undefined
             : await this.dpop.verify(dpopHeader, { method: 'POST', url: this.tokenUrl });
-        // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens never gets bearer tokens.
-        if (!proof && client.dpopBoundAccessTokens) {
+        // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens never gets bearer
+        // tokens; nor does one of the fapi2 profile (FAPI 2.0 §5.3.2.1-4), whose proofs must
+        // also use the profile's algorithms (§5.4.1-1).
+        if (!proof && requiresDpop(client)) {
           throw new InvalidRequest('This client must send a DPoP proof with its token requests');
         }
+        if (proof) this.dpop.requireAlgorithm(proof, profileSigningAlgs(client));
         const charge = this.budget.chargeFor(client.clientId);
         if (client.type === 'confidential') charge.start();
         const response = await charge.around(async () => {

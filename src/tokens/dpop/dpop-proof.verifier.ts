@@ -32,6 +32,8 @@ export interface DpopProof {
   /** RFC 7638 SHA-256 thumbprint of the proof's public key: `cnf.jkt` of bound tokens. */
   jkt: string;
   jti: string;
+  /** The JWS `alg` it is signed with (one of DPOP_SIGNING_ALGS). */
+  alg: string;
   /** A nonce to hand the client with the answer: its own was stale, or it sent none. */
   nextNonce?: string;
   /** The proof's key, imported for it: kept by `rememberKey` once the request is authorised. */
@@ -75,9 +77,10 @@ export class DpopProofVerifier {
         'malformed',
       );
     }
-    const verified: { payload: JWTPayload; jkt: string; imported?: ImportedProofKey } =
-      this.keys.verifyKnown(header) ?? (await this.verifiedByJose(header));
-    const { payload, jkt, imported } = verified;
+    const known = this.keys.verifyKnown(header);
+    const verified: { payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey } =
+      known ? { ...known, alg: 'ES256' } : await this.verifiedByJose(header);
+    const { payload, jkt, alg, imported } = verified;
     const { jti, htm, htu, iat, ath, nonce } = payload;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
       throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
@@ -102,6 +105,7 @@ export class DpopProofVerifier {
     return {
       jkt,
       jti,
+      alg,
       ...(nextNonce === undefined ? {} : { nextNonce }),
       ...(imported === undefined ? {} : { imported }),
     };
@@ -110,10 +114,10 @@ export class DpopProofVerifier {
   /** jose's jwtVerify: every proof the quick path does not take, and every refusal's reason. */
   private async verifiedByJose(
     header: string,
-  ): Promise<{ payload: JWTPayload; jkt: string; imported?: ImportedProofKey }> {
+  ): Promise<{ payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey }> {
     try {
       const {
-        verified: { payload },
+        verified: { payload, protectedHeader },
         jkt,
         imported,
       } = await this.keys.verified((key) =>
@@ -122,9 +126,17 @@ export class DpopProofVerifier {
           algorithms: [...DPOP_SIGNING_ALGS],
           requiredClaims: ['iat', 'jti', 'htm', 'htu'],
           currentDate: this.clock.now(),
+          // FAPI 2.0 §5.3.2.1-13: an `nbf` (RFC 9449 defines none, a client may send one) up to
+          // the future window ahead is a client clock a little fast, as for `iat`.
+          clockTolerance: DPOP_PROOF_FUTURE_SECONDS,
         }),
       );
-      return { payload, jkt, ...(imported === undefined ? {} : { imported }) };
+      return {
+        payload,
+        jkt,
+        alg: protectedHeader.alg,
+        ...(imported === undefined ? {} : { imported }),
+      };
     } catch (error) {
       if (!(error instanceof errors.JOSEError)) throw error;
       throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
@@ -152,6 +164,20 @@ export class DpopProofVerifier {
   }
 
   /**
+   * A client profile's narrower choice of algorithms (FAPI 2.0 §5.4.1-1 for `fapi2`: PS256,
+   * ES256, EdDSA): a proof signed with another (RS256) is refused. `allowed` undefined: any of
+   * DPOP_SIGNING_ALGS, which `verify` checked.
+   */
+  requireAlgorithm(proof: DpopProof, allowed: readonly string[] | undefined): void {
+    if (allowed === undefined || allowed.includes(proof.alg)) return;
+    throw this.reported(
+      new InvalidDpopProof(
+        `The DPoP proof must be signed with ${allowed.join(', ')} for this client, not ${proof.alg}`,
+      ).because('profile_alg'),
+    );
+  }
+
+  /**
    * The request `proof` came with is authorised (tokens issued to it, or its bound token
    * accepted): its key, if it was imported for this proof, is kept for the next proofs. Until
    * then nothing of a proof stays in memory, so signing valid proofs with fresh keys, which
@@ -169,7 +195,7 @@ export class DpopProofVerifier {
       iat > now + DPOP_PROOF_FUTURE_SECONDS
     ) {
       throw new InvalidDpopProof(
-        `The DPoP proof iat is not within ${DPOP_PROOF_MAX_AGE_SECONDS} seconds of the server's time`,
+        `The DPoP proof iat must be at most ${DPOP_PROOF_MAX_AGE_SECONDS} seconds before and ${DPOP_PROOF_FUTURE_SECONDS} seconds after the server's time`,
       ).because('stale_iat');
     }
   }

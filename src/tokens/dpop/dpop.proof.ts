@@ -3,9 +3,12 @@ import type { ProofDescriptor } from '../../proofs/proof-descriptor';
 /**
  * RFC 9449 §11.1: a proof is accepted this long after its `iat`, and its `jti` remembered as
  * long; a proof from up to DPOP_PROOF_FUTURE_SECONDS ahead is a client clock a little fast.
+ * FAPI 2.0 Security Profile §5.3.2.1-13: an `iat` (or `nbf`) up to 10 s in the future must be
+ * accepted, and one more than 60 s ahead refused; 10 s is the least that holds (each second more
+ * is a second more a proof can be used for).
  */
 export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
-export const DPOP_PROOF_FUTURE_SECONDS = 5;
+export const DPOP_PROOF_FUTURE_SECONDS = 10;
 
 /** DPoP (RFC 9449): tokens bound to a key the client proves it holds, request by request. */
 export const DPOP_PROOF = {
@@ -22,7 +25,7 @@ export const DPOP_PROOF = {
       sent_up_front:
         'optionally dpop_jkt at /authorize or a proof at /par: the code is then bound to the key',
       server_stores:
-        "nothing per token: the access token carries cnf.jkt, a public client's grant its jkt; one record per proof jti (SHA-256 of jkt and jti, 65 s); nonces are a stateless HMAC",
+        "nothing per token: the access token carries cnf.jkt, a public client's grant its jkt; one record per proof jti (SHA-256 of jkt and jti, 70 s); nonces are a stateless HMAC",
       bound_to: ['cnf.jkt (the key thumbprint)', 'htm', 'htu', 'ath (the access token hash)'],
       client_proves_later:
         'a fresh proof JWT with every token request and every API call, signed by the key',

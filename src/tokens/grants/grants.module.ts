@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DpopModule } from '../dpop/dpop.module';
 import { AccountsModule } from '../../accounts/accounts.module';
+import { ClientsModule } from '../../clients/clients.module';
 import { TokensModule } from '../tokens.module';
 import { AccountBearerAuthenticator } from './account-bearer.authenticator';
 import { GrantRepository } from './grant.repository';
@@ -15,6 +16,7 @@ import { RefreshTokenRotation } from './refresh-token.rotation';
 @Module({
   imports: [
     AccountsModule,
+    ClientsModule,
     TokensModule,
     DpopModule,
     MongooseModule.forFeature([{ name: GrantRecord.name, schema: GrantSchema }]),

@@ -36,7 +36,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
     const [dpop, par] = res.body.proof_of_possession;
     expect(dpop).toMatchObject({
       id: 'dpop',
-      store: { challenge_kind: 'dpop_jti', lifetime_seconds: 65 },
+      store: { challenge_kind: 'dpop_jti', lifetime_seconds: 70 },
     });
     expect(dpop.store.settings.nonce).toContain('DPOP_REQUIRE_NONCE=false');
     expect(dpop.threats.stops).toContain(

@@ -263,7 +263,7 @@ describe('DPoP proof refusals at /token', () => {
       expectRefused(
         await exchange(await signProof(key, { htu, iat })),
         'invalid_dpop_proof',
-        "The DPoP proof iat is not within 60 seconds of the server's time",
+        "The DPoP proof iat must be at most 60 seconds before and 10 seconds after the server's time",
       );
     }
   });

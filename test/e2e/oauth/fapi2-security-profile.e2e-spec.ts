@@ -1,0 +1,717 @@
+/**
+ * The OpenID Foundation's fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID),
+ * module by module, against a client given `"profile": "fapi2"` (issue #47, items 5 and 6): each
+ * test is named after the conformance module whose check it answers. The client side is
+ * oauth4webapi (PAR, private_key_jwt, DPoP, RFC 9207 `iss` checked), as the suite's client would
+ * be another library; what the suite does wrong on purpose (RS256, a request without PAR or
+ * without DPoP, an assertion for another audience, a proof from the future) is signed here with
+ * jose, independently of the server's code.
+ *
+ * FAPI 2.0 Security Profile (final): §5.3.2.1 (the AS's general requirements), §5.3.2.2 (flows
+ * through the authorization endpoint), §5.4.1 (algorithms).
+ */
+import * as oauth from 'oauth4webapi';
+import { createHash, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  decodeJwt,
+  exportJWK,
+  importPKCS8,
+  importSPKI,
+  type JWK,
+} from 'jose';
+import { AppConfig } from '../../../src/config/app-config';
+import { adminCli } from '../../support/admin-cli';
+import { authorizeInBrowser, withNonceRetry } from '../../support/dpop';
+import { DEMO_CLIENT, pkcePair } from '../../support/oauth';
+import { INSECURE, codeRequest, discover } from '../../support/oauth-discovery';
+import { TestApp, startListeningApp } from '../../support/test-app';
+
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const FAPI = { id: 'fapi2-client', redirectUri: 'https://client.example/fapi2/callback' };
+const DPOP_IAT_WINDOW =
+  "The DPoP proof iat must be at most 60 seconds before and 10 seconds after the server's time";
+
+/**
+ * An RSA key the suite's way (its default algorithm is PS256): as a KeyObject, which signs PS256
+ * and RS256 alike (jose), and as the WebCrypto RSA-PSS pair oauth4webapi signs PS256 with.
+ */
+interface RsaKey {
+  keyObject: KeyObject;
+  pair: oauth.CryptoKeyPair;
+  jwk: JWK;
+  jkt: string;
+}
+
+async function rsaKey(kid?: string): Promise<RsaKey> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pair = {
+    privateKey: await importPKCS8(
+      privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      'PS256',
+    ),
+    publicKey: await importSPKI(
+      publicKey.export({ type: 'spki', format: 'pem' }) as string,
+      'PS256',
+      {
+        extractable: true,
+      },
+    ),
+  };
+  const jwk = await exportJWK(publicKey);
+  return {
+    keyObject: privateKey,
+    pair,
+    jwk: { ...jwk, ...(kid ? { kid } : {}) },
+    jkt: await calculateJwkThumbprint(jwk),
+  };
+}
+
+/** A DPoP proof (RFC 9449 §4.2) signed with `alg` by `key`, `iat` `skew` seconds off. */
+function proof(
+  key: RsaKey,
+  {
+    htu,
+    htm = 'POST',
+    alg = 'PS256',
+    skew = 0,
+    accessToken,
+  }: {
+    htu: string;
+    htm?: string;
+    alg?: string;
+    skew?: number;
+    accessToken?: string;
+  },
+): Promise<string> {
+  const jwk = { kty: key.jwk.kty, n: key.jwk.n, e: key.jwk.e };
+  return new SignJWT({
+    htm,
+    htu,
+    jti: randomUUID(),
+    iat: Math.floor(Date.now() / 1000) + skew,
+    ...(accessToken === undefined
+      ? {}
+      : { ath: createHash('sha256').update(accessToken).digest('base64url') }),
+  })
+    .setProtectedHeader({ alg, typ: 'dpop+jwt', jwk })
+    .sign(key.keyObject);
+}
+
+describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID): a client of profile fapi2', () => {
+  let t: TestApp;
+  let issuer: string;
+  let as: oauth.AuthorizationServer;
+  let clientKey: RsaKey;
+  let dpopKey: RsaKey;
+  const client: oauth.Client = { client_id: FAPI.id };
+
+  beforeAll(async () => {
+    clientKey = await rsaKey('fapi2-client-1');
+    dpopKey = await rsaKey();
+    ({ t, issuer } = await startListeningApp({
+      // A longer setting than FAPI 2.0 allows: the profile caps its client's codes at 60 s.
+      AUTH_CODE_TTL_SECONDS: '600',
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: FAPI.id,
+          redirect_uris: [FAPI.redirectUri],
+          first_party: true,
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [clientKey.jwk] },
+          profile: 'fapi2',
+        },
+      ]),
+    }));
+    as = await discover(issuer, 'oidc');
+  });
+  afterAll(() => t.close());
+
+  const clientAuth = () => oauth.PrivateKeyJwt(clientKey.pair.privateKey);
+
+  /** A client assertion as the suite builds one, with `claims` and `alg` under the test's control. */
+  function assertion(claims: Record<string, unknown> = {}, alg = 'PS256'): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      iss: FAPI.id,
+      sub: FAPI.id,
+      aud: issuer,
+      iat: now,
+      exp: now + 60,
+      jti: randomUUID(),
+      ...claims,
+    })
+      .setProtectedHeader({ alg, kid: clientKey.jwk.kid! })
+      .sign(clientKey.keyObject);
+  }
+
+  /**
+   * The pushed request (with a DPoP proof when `DPoP`), the user signed in through the browser,
+   * and the authorization response checked by oauth4webapi: state, and `iss` (RFC 9207).
+   */
+  async function authorized(DPoP?: oauth.DPoPHandle) {
+    const { parameters, verifier, state } = await codeRequest(FAPI.redirectUri, {
+      scope: 'openid profile',
+    });
+    const pushed = await oauth.processPushedAuthorizationResponse(
+      as,
+      client,
+      await oauth.pushedAuthorizationRequest(as, client, clientAuth(), parameters, {
+        ...(DPoP ? { DPoP } : {}),
+        ...INSECURE,
+      }),
+    );
+    const url = new URL(as.authorization_endpoint!);
+    url.search = new URLSearchParams({
+      client_id: FAPI.id,
+      request_uri: pushed.request_uri,
+    }).toString();
+    const callback = await authorizeInBrowser(url, issuer);
+    return { params: oauth.validateAuthResponse(as, client, callback, state), verifier };
+  }
+
+  const tokenRequest = (
+    code: { params: URLSearchParams; verifier: string },
+    options: oauth.TokenEndpointRequestOptions = {},
+    auth: oauth.ClientAuth = clientAuth(),
+    who: oauth.Client = client,
+  ) =>
+    oauth.authorizationCodeGrantRequest(
+      as,
+      who,
+      auth,
+      code.params,
+      FAPI.redirectUri,
+      code.verifier,
+      { ...options, ...INSECURE },
+    );
+
+  /** A code redeemed by hand (the form the suite sends), with `dpop` and `clientAssertion`. */
+  async function redeemByHand(
+    code: { params: URLSearchParams; verifier: string },
+    { dpop, clientAssertion }: { dpop?: string; clientAssertion: string },
+  ) {
+    const req = t.http().post('/token').type('form');
+    if (dpop !== undefined) req.set('DPoP', dpop);
+    return req.send({
+      grant_type: 'authorization_code',
+      code: code.params.get('code')!,
+      redirect_uri: FAPI.redirectUri,
+      code_verifier: code.verifier,
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: clientAssertion,
+    });
+  }
+
+  it('fapi2-security-profile-final-happy-flow: PAR, private_key_jwt, DPoP-bound tokens, iss, userinfo', async () => {
+    const DPoP = oauth.DPoP(client, dpopKey.pair);
+    const code = await authorized(DPoP);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await tokenRequest(code, { DPoP }),
+    );
+    expect(tokens.token_type).toBe('dpop');
+    expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: dpopKey.jkt });
+    expect(decodeJwt(tokens.id_token!)).toMatchObject({ iss: issuer, aud: FAPI.id, sub: 'user1' });
+    const info = await oauth.processUserInfoResponse(
+      as,
+      client,
+      'user1',
+      await oauth.userInfoRequest(as, client, tokens.access_token, { DPoP, ...INSECURE }),
+    );
+    expect(info.sub).toBe('user1');
+  });
+
+  it('fapi2-security-profile-final-ensure-unsigned-authorization-request-without-using-par-fails', async () => {
+    // §5.3.2.2-3: "shall reject authorization requests sent without [RFC9126]".
+    const res = await t.http().get('/authorize').set('Accept', 'application/json').query({
+      client_id: FAPI.id,
+      redirect_uri: FAPI.redirectUri,
+      response_type: 'code',
+      scope: 'openid',
+      state: 'st',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'Authorization requests must be pushed to /par first (RFC 9126)',
+    });
+  });
+
+  it('fapi2-security-profile-final-ensure-holder-of-key-required: no bearer token without a DPoP proof', async () => {
+    // §5.3.2.1-4: "shall only issue sender-constrained access tokens" (by DPoP here, -5).
+    const code = await authorized();
+    const response = await tokenRequest(code);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'This client must send a DPoP proof with its token requests',
+    });
+  });
+
+  it('fapi2-security-profile-final-ensure-signed-client-assertion-with-RS256-fails', async () => {
+    // §5.4.1-1: PS256, ES256 or EdDSA; RS256 with the very key registered for PS256 is refused.
+    const code = await authorized();
+    const res = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion({}, 'RS256'),
+    });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({
+      error: 'invalid_client',
+      error_description:
+        'client_assertion must be signed with ES256, PS256, EdDSA for this client, not RS256',
+    });
+    // The same code and key with PS256: the refusal was the algorithm's alone.
+    const ok = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion(),
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('fapi2-security-profile-final-dpop-negative-tests: a DPoP proof signed using RS256 is refused at /par, /token and the resource', async () => {
+    const refusal = {
+      error: 'invalid_dpop_proof',
+      error_description:
+        'The DPoP proof must be signed with PS256, ES256, EdDSA, Ed25519 for this client, not RS256',
+    };
+    const pushed = await t
+      .http()
+      .post('/par')
+      .type('form')
+      .set('DPoP', await proof(dpopKey, { htu: `${issuer}/par`, alg: 'RS256' }))
+      .send({
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: await assertion(),
+        redirect_uri: FAPI.redirectUri,
+        response_type: 'code',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      });
+    expect(pushed.status).toBe(400);
+    expect(pushed.body).toEqual(refusal);
+
+    const code = await authorized();
+    const token = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token`, alg: 'RS256' }),
+      clientAssertion: await assertion(),
+    });
+    expect(token.status).toBe(400);
+    expect(token.body).toEqual(refusal);
+
+    // A token bound to the RSA key (PS256 proof), then presented with an RS256 proof of that key.
+    const bound = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion(),
+    });
+    expect(bound.status).toBe(200);
+    const accessToken = bound.body.access_token as string;
+    const call = async (alg: string) =>
+      t
+        .http()
+        .get('/userinfo')
+        .set('Authorization', `DPoP ${accessToken}`)
+        .set(
+          'DPoP',
+          await proof(dpopKey, { htu: `${issuer}/userinfo`, htm: 'GET', alg, accessToken }),
+        );
+    const rs256 = await call('RS256');
+    expect(rs256.status).toBe(401);
+    expect(rs256.headers['www-authenticate']).toMatch(/^DPoP .*error="invalid_dpop_proof"/);
+    expect(rs256.body).toEqual(refusal);
+    expect((await call('PS256')).status).toBe(200);
+  });
+
+  it('fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-after-succeeds: at /par, /token and the resource', async () => {
+    // §5.3.2.1-13: "shall accept JWTs with an iat ... between 0 and 10 seconds in the future".
+    const DPoP = oauth.DPoP(client, dpopKey.pair, {
+      [oauth.modifyAssertion]: (_header, payload) => {
+        payload.iat = (payload.iat as number) + 10;
+      },
+    });
+    const code = await authorized(DPoP);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await tokenRequest(code, { DPoP }),
+    );
+    const info = await oauth.userInfoRequest(as, client, tokens.access_token, {
+      DPoP,
+      ...INSECURE,
+    });
+    expect(info.status).toBe(200);
+  });
+
+  it('fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-before-succeeds: at /par, /token and the resource', async () => {
+    const DPoP = oauth.DPoP(client, dpopKey.pair, {
+      [oauth.modifyAssertion]: (_header, payload) => {
+        payload.iat = (payload.iat as number) - 10;
+      },
+    });
+    const code = await authorized(DPoP);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await tokenRequest(code, { DPoP }),
+    );
+    const info = await oauth.userInfoRequest(as, client, tokens.access_token, {
+      DPoP,
+      ...INSECURE,
+    });
+    expect(info.status).toBe(200);
+  });
+
+  it('fapi2-security-profile-final-dpop-negative-tests: a proof more than 60 s ahead is refused, the text stating the window', async () => {
+    // §5.3.2.1-13: "shall reject JWTs with an iat ... greater than 60 seconds in the future".
+    const code = await authorized();
+    for (const skew of [61, 3600]) {
+      const res = await redeemByHand(code, {
+        dpop: await proof(dpopKey, { htu: `${issuer}/token`, skew }),
+        clientAssertion: await assertion(),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'invalid_dpop_proof', error_description: DPOP_IAT_WINDOW });
+    }
+  });
+
+  describe('client assertion aud: the issuer identifier as a single string (§5.3.2.1-8)', () => {
+    const wrongAudience = {
+      error: 'invalid_client',
+      error_description: 'client_assertion aud must be the issuer identifier, as a single string',
+    };
+    const par = async (aud: unknown) =>
+      t
+        .http()
+        .post('/par')
+        .type('form')
+        .send({
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: await assertion({ aud }),
+          redirect_uri: FAPI.redirectUri,
+          response_type: 'code',
+          state: 'st',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        });
+
+    it('fapi2-security-profile-final-ensure-client-assertion-with-wrong-aud-fails', async () => {
+      const code = await authorized();
+      const res = await redeemByHand(code, {
+        dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+        clientAssertion: await assertion({ aud: 'https://another-server.example' }),
+      });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(wrongAudience);
+    });
+
+    it('fapi2-security-profile-final-par-test-par-endpoint-url-as-audience-fails', async () => {
+      const res = await par(`${issuer}/par`);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(wrongAudience);
+    });
+
+    it('fapi2-security-profile-final-par-test-token-endpoint-url-as-audience-fails', async () => {
+      const res = await par(`${issuer}/token`);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(wrongAudience);
+    });
+
+    it('fapi2-security-profile-final-par-test-array-as-audience-fails', async () => {
+      const res = await par([issuer]);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(wrongAudience);
+      // The issuer alone, as a string, is accepted (the baseline the refusals differ from).
+      expect((await par(issuer)).status).toBe(201);
+    });
+  });
+
+  it('fapi2-security-profile-final-ensure-token-endpoint-fails-with-expired-auth-code: 60 s at most, whatever AUTH_CODE_TTL_SECONDS', async () => {
+    // §5.3.2.1-11: "shall issue authorization codes with a maximum lifetime of 60 seconds".
+    const code = await authorized();
+    const demo: oauth.Client = { client_id: DEMO_CLIENT.id };
+    const demoCode = await (async () => {
+      const { parameters, verifier, state } = await codeRequest(DEMO_CLIENT.redirectUri);
+      const url = new URL(as.authorization_endpoint!);
+      url.search = new URLSearchParams({ client_id: demo.client_id, ...parameters }).toString();
+      const callback = await authorizeInBrowser(url, issuer);
+      return { params: oauth.validateAuthResponse(as, demo, callback, state), verifier };
+    })();
+    t.clock.advance(62);
+    try {
+      // The client's clock is as far ahead as the server's, so only the code's age is at stake.
+      const later = { ...client, [oauth.clockSkew]: 62 };
+      const DPoP = oauth.DPoP(later, dpopKey.pair);
+      const expired = await tokenRequest(code, { DPoP }, clientAuth(), later);
+      expect(expired.status).toBe(400);
+      expect(await expired.json()).toEqual({
+        error: 'invalid_grant',
+        error_description: 'Authorization code expired',
+      });
+      // Another client's code of the same age lives on: AUTH_CODE_TTL_SECONDS is 600 here.
+      const other = await oauth.authorizationCodeGrantRequest(
+        as,
+        demo,
+        oauth.ClientSecretBasic(DEMO_CLIENT.secret),
+        demoCode.params,
+        DEMO_CLIENT.redirectUri,
+        demoCode.verifier,
+        INSECURE,
+      );
+      expect(other.status).toBe(200);
+    } finally {
+      t.clock.advance(-62);
+    }
+  });
+
+  describe('proofgate-admin clients: --profile fapi2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proofgate-fapi2-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('registers a private_key_jwt client with the profile, and shows what it holds it to', async () => {
+      const keys = join(dir, 'jwks.json');
+      writeFileSync(keys, JSON.stringify({ keys: [clientKey.jwk] }));
+      const added = await adminCli(t, [
+        'clients',
+        'add',
+        'fapi2-cli',
+        '--redirect-uri',
+        'https://cli.example/cb',
+        '--token-endpoint-auth-method',
+        'private_key_jwt',
+        '--jwks-file',
+        keys,
+        '--profile',
+        'fapi2',
+      ]);
+      expect(added.code).toBe(0);
+      const shown = await adminCli(t, ['clients', 'show', 'fapi2-cli']);
+      expect(shown.stdout).toMatch(
+        /profile:\s+fapi2 \(FAPI 2\.0 Security Profile: private_key_jwt, PAR and DPoP required, codes of at most 60 s, PS256\/ES256\/EdDSA\/Ed25519 only\)/,
+      );
+      expect(shown.stdout).toMatch(/DPoP proofs:\s+required/);
+      expect(shown.stdout).toMatch(/pushed requests:\s+required/);
+      const json = JSON.parse(
+        (await adminCli(t, ['clients', 'show', 'fapi2-cli', '--json'])).stdout,
+      );
+      expect(json).toMatchObject({
+        client_id: 'fapi2-cli',
+        token_endpoint_auth_method: 'private_key_jwt',
+        dpop_bound_access_tokens: true,
+        require_pushed_authorization_requests: true,
+        profile: 'fapi2',
+      });
+    });
+
+    it('refuses the profile for a public client and for a client with a secret', async () => {
+      const publicOne = await adminCli(t, [
+        'clients',
+        'add',
+        'fapi2-public',
+        '--redirect-uri',
+        'https://cli.example/cb',
+        '--public',
+        '--profile',
+        'fapi2',
+      ]);
+      expect(publicOne.code).not.toBe(0);
+      expect(publicOne.stderr).toContain(
+        'profile "fapi2" is for confidential clients authenticating with private_key_jwt (jwks or jwks_uri), not a public client (FAPI 2.0 §5.3.2.1-3, -6)',
+      );
+      const withSecret = await adminCli(t, [
+        'clients',
+        'add',
+        'fapi2-secret',
+        '--redirect-uri',
+        'https://cli.example/cb',
+        '--profile',
+        'fapi2',
+      ]);
+      expect(withSecret.code).not.toBe(0);
+      expect(withSecret.stderr).toContain('not a client_secret');
+      expect((await adminCli(t, ['clients', 'show', 'fapi2-public'])).code).not.toBe(0);
+    });
+  });
+});
+
+describe('fapi2-security-profile-final-happy-flow with server nonces (DPOP_REQUIRE_NONCE): the answers the suite retries on', () => {
+  let t: TestApp;
+  let issuer: string;
+  let as: oauth.AuthorizationServer;
+  let clientKey: RsaKey;
+  const client: oauth.Client = { client_id: FAPI.id };
+  /** Every answer oauth4webapi got: where from, its status, DPoP-Nonce and error. */
+  const answers: Array<{ path: string; status: number; nonces: string[]; error?: string }> = [];
+  const recording: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const nonces = response.headers.get('dpop-nonce');
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    const body =
+      response.status === 400 ? ((await response.clone().json()) as { error?: string }) : {};
+    const error = body.error ?? /error="([^"]+)"/.exec(challenge)?.[1];
+    answers.push({
+      path: new URL(input instanceof Request ? input.url : input).pathname,
+      status: response.status,
+      // One header (RFC 9449 §8: never more than one); fetch would join several with ", ".
+      nonces: nonces === null ? [] : nonces.split(', '),
+      ...(error === undefined ? {} : { error }),
+    });
+    return response;
+  };
+  const options = { [oauth.customFetch]: recording, ...INSECURE };
+  /** The token the first test got, and its DPoP key. */
+  let bound: { key: RsaKey; accessToken: string };
+
+  beforeAll(async () => {
+    clientKey = await rsaKey('fapi2-nonce-1');
+    ({ t, issuer } = await startListeningApp({
+      DPOP_REQUIRE_NONCE: 'true',
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: FAPI.id,
+          redirect_uris: [FAPI.redirectUri],
+          first_party: true,
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [clientKey.jwk] },
+          profile: 'fapi2',
+        },
+      ]),
+    }));
+    as = await discover(issuer, 'oidc');
+  });
+  afterAll(() => t.close());
+
+  it('use_dpop_nonce (400) with one DPoP-Nonce of NQCHARs at /par, the retry and the rest of the flow succeed with it', async () => {
+    const auth = oauth.PrivateKeyJwt(clientKey.pair.privateKey);
+    const key = await rsaKey();
+    const DPoP = oauth.DPoP(client, key.pair);
+    const { parameters, verifier, state } = await codeRequest(FAPI.redirectUri, {
+      scope: 'openid',
+    });
+    const pushed = await withNonceRetry(async () =>
+      oauth.processPushedAuthorizationResponse(
+        as,
+        client,
+        await oauth.pushedAuthorizationRequest(as, client, auth, parameters, {
+          DPoP,
+          ...options,
+        }),
+      ),
+    );
+    const url = new URL(as.authorization_endpoint!);
+    url.search = new URLSearchParams({
+      client_id: FAPI.id,
+      request_uri: pushed.request_uri,
+    }).toString();
+    const params = oauth.validateAuthResponse(
+      as,
+      client,
+      await authorizeInBrowser(url, issuer),
+      state,
+    );
+    const tokens = await withNonceRetry(async () =>
+      oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          auth,
+          params,
+          FAPI.redirectUri,
+          verifier,
+          {
+            DPoP,
+            ...options,
+          },
+        ),
+      ),
+    );
+    expect(tokens.token_type).toBe('dpop');
+    bound = { key, accessToken: tokens.access_token };
+    const info = await withNonceRetry(async () =>
+      oauth.processUserInfoResponse(
+        as,
+        client,
+        'user1',
+        await oauth.userInfoRequest(as, client, tokens.access_token, { DPoP, ...options }),
+      ),
+    );
+    expect(info.sub).toBe('user1');
+
+    const nqchars = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+    // The first proof (at /par) had no nonce: refused once, with the nonce to use; the library
+    // kept it for the origin, so /token and /userinfo took it at once.
+    const refused = answers.filter((answer) => answer.status >= 400);
+    expect(refused).toEqual([
+      {
+        path: '/par',
+        status: 400,
+        nonces: [expect.stringMatching(nqchars)],
+        error: 'use_dpop_nonce',
+      },
+    ]);
+    const accepted = answers.filter((answer) => answer.status < 300).map((answer) => answer.path);
+    expect(accepted).toEqual(expect.arrayContaining(['/par', '/token', '/userinfo']));
+  });
+
+  it('a resource request without the nonce: 401, a DPoP challenge with use_dpop_nonce, one DPoP-Nonce', async () => {
+    const res = await t
+      .http()
+      .get('/userinfo')
+      .set('Authorization', `DPoP ${bound.accessToken}`)
+      .set(
+        'DPoP',
+        await proof(bound.key, {
+          htu: `${issuer}/userinfo`,
+          htm: 'GET',
+          accessToken: bound.accessToken,
+        }),
+      );
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^DPoP .*error="use_dpop_nonce"/);
+    expect(res.headers['dpop-nonce']).toMatch(/^[\x21\x23-\x5B\x5D-\x7E]+$/);
+  });
+});
+
+describe('a fapi2 client that is not a private_key_jwt client is refused at boot', () => {
+  const env = (entry: Record<string, unknown>) => ({
+    MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
+    OAUTH_CLIENTS: JSON.stringify([
+      { client_id: 'fapi2-bad', redirect_uris: [FAPI.redirectUri], profile: 'fapi2', ...entry },
+    ]),
+  });
+
+  it.each([
+    ['a public client', {}, 'not a public client'],
+    ['a client with a secret', { client_secret: 'a-long-enough-secret' }, 'not a client_secret'],
+  ])('%s', (_what, entry, problem) => {
+    expect(() => AppConfig.fromEnv(env(entry))).toThrow(
+      `OAUTH_CLIENTS[0].profile "fapi2" is for confidential clients authenticating with private_key_jwt (jwks or jwks_uri), ${problem} (FAPI 2.0 §5.3.2.1-3, -6)`,
+    );
+  });
+
+  it('and so is an unknown profile, or a key declared for RS256', async () => {
+    const { jwk } = await rsaKey();
+    expect(() => AppConfig.fromEnv(env({ profile: 'fapi' }))).toThrow(
+      'OAUTH_CLIENTS[0].profile must be one of "fapi2"',
+    );
+    expect(() =>
+      AppConfig.fromEnv(
+        env({
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [{ ...jwk, alg: 'RS256' }] },
+        }),
+      ),
+    ).toThrow(
+      /OAUTH_CLIENTS\[0\]\.profile "fapi2" allows keys for PS256, ES256, EdDSA, Ed25519 only/,
+    );
+  });
+});
