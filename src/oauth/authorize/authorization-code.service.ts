@@ -3,6 +3,7 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import { randomToken } from '../../platform/crypto/hashing';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import type { RequestedProfileClaims } from '../../protocol-rules/claims-request';
 
 /** What an authorization code carries besides its binding. */
 export interface AuthorizationCodePayload {
@@ -26,6 +27,8 @@ export interface AuthorizationCodePayload {
   nonce?: string;
   /** RFC 8707: the resource the authorization is for (absent on codes issued before it was kept). */
   resource?: string;
+  /** OpenID Connect Core §5.5: the profile claims the `claims` parameter asked for, and where. */
+  claims?: RequestedProfileClaims;
 }
 
 /**

@@ -27,6 +27,7 @@ const PUSHED_PARAMETERS = [
   'prompt',
   'max_age',
   'acr_values',
+  'claims',
 ] as const;
 
 /** A pushed request's parameters, as /authorize reads them, and the client that pushed it. */

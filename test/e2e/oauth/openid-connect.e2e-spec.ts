@@ -253,7 +253,19 @@ describe('OpenID Connect rules (supertest)', () => {
     expect(header).toMatchObject({ alg: accessHeader.alg, kid: accessHeader.kid, typ: 'JWT' });
     const claims = decodeJwt(tokens.id_token!);
     expect(Object.keys(claims).sort()).toEqual(
-      ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'amr', 'sid'].sort(),
+      [
+        'iss',
+        'sub',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'at_hash',
+        'amr',
+        'acr',
+        'sid',
+      ].sort(),
     );
     expect(claims).toMatchObject({
       iss: t.config.server.issuer,
