@@ -1,6 +1,7 @@
 import { sha256Base64Url } from '../../platform/crypto/hashing';
 import type { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import type { ProfileClaim } from '../../protocol-rules/claims-request';
 
 /**
  * The grant type a grant was opened by, where it changes what its tokens may do: a device grant
@@ -57,6 +58,11 @@ export interface Grant {
   sid?: string;
   /** RFC 8707: the resource (access token `aud`) authorized; absent on grants from before it. */
   resource?: string;
+  /**
+   * OpenID Connect Core §5.5: the profile claims the authorization request's `claims` parameter
+   * asked the UserInfo endpoint for, beside those its scope gives; absent when it asked for none.
+   */
+  userinfoClaims?: readonly ProfileClaim[];
   createdAt: Date;
   /** Absolute end of the refresh-token family. */
   expiresAt: Date;
@@ -108,7 +114,7 @@ export interface ClientGrant {
  */
 export type GrantSummary = Omit<
   Grant,
-  'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod' | 'grantType'
+  'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod' | 'grantType' | 'userinfoClaims'
 > & {
   authMethod?: AuthMethod;
   grantType?: RecordedGrantType;
@@ -117,6 +123,8 @@ export type GrantSummary = Omit<
 /** A live grant, as a protected resource needs it beside its access token's own claims. */
 export interface ActiveGrant {
   readonly grantType?: RecordedGrantType;
+  /** See Grant.userinfoClaims. */
+  readonly userinfoClaims?: readonly ProfileClaim[];
 }
 
 /**

@@ -161,7 +161,12 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
     expect(claims.at_hash).toBe(atHash(tokens.access_token));
 
     const userInfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-    expect(userInfo).toEqual({ sub: 'user1', preferred_username: 'user1' });
+    expect(userInfo).toEqual({
+      sub: 'user1',
+      name: 'user1',
+      preferred_username: 'user1',
+      updated_at: expect.any(Number),
+    });
   });
 
   it('signs a wallet user in with Ethereum on the login page: sub is the CAIP-10 account', async () => {
@@ -356,6 +361,7 @@ describe('OpenID Connect rules (supertest)', () => {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256', 'RS256'],
       claims_supported: expect.arrayContaining(['sub', 'auth_time', 'nonce', 'at_hash', 'amr']),
+      claims_parameter_supported: true,
     });
     expect(openid.response_types_supported).toEqual(['code']);
     expect(openid.scopes_supported).toContain('openid');

@@ -4,14 +4,7 @@ import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
-import {
-  ActiveGrant,
-  ClientGrant,
-  DpopBinding,
-  Grant,
-  GrantFilter,
-  GrantSummary,
-} from '../grant';
+import { ActiveGrant, ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from '../grant';
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
 import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
 import { GrantRecord } from './grant.schema';
@@ -193,10 +186,13 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         expiresAt: { $gt: now },
         revokedJtis: { $ne: jti },
       },
-      { projection: { _id: 1, grantType: 1 }, ...SINGLE_USE_READ },
+      { projection: { _id: 1, grantType: 1, userinfoClaims: 1 }, ...SINGLE_USE_READ },
     );
     if (live === null) return null;
-    return live.grantType === undefined ? {} : { grantType: live.grantType };
+    return {
+      ...(live.grantType === undefined ? {} : { grantType: live.grantType }),
+      ...(live.userinfoClaims === undefined ? {} : { userinfoClaims: live.userinfoClaims }),
+    };
   }
 
   async rotateRefresh(
