@@ -18,6 +18,15 @@ export interface SignInState {
   readonly methods: readonly string[];
 }
 
+/** See AccountRepository.profileOf: what an account's record says of its profile. */
+export interface AccountProfileRecord {
+  /** The method keys the record lists. */
+  readonly methods: readonly string[];
+  readonly createdAt: Date;
+  /** When a method was last added or removed (absent on records from before it was kept). */
+  readonly updatedAt?: Date;
+}
+
 /** See AccountRepository.methodSignInStateOf: the account a method signs in, and its state. */
 export interface MethodSignInState extends SignInState {
   readonly sub: string;
@@ -38,6 +47,9 @@ export abstract class AccountRepository {
   /** When the account's record was created, or null when it has none (it never linked). */
   abstract accountCreatedAt(sub: string): Promise<Date | null>;
 
+  /** What the account's record says of its profile (one read by `_id`), or null without one. */
+  abstract profileOf(sub: string): Promise<AccountProfileRecord | null>;
+
   /**
    * Claims `method.key` for `method.sub` (one insert on the index's unique key), then lists it on
    * the account's record (creating it). A key another account holds is `taken`, and nothing is
@@ -47,11 +59,11 @@ export abstract class AccountRepository {
   abstract claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome>;
 
   /**
-   * Removes `key` from `sub`, unless it is the account's last method: one conditional update of
-   * the account's record decides (so two removals racing for the last two methods cannot both
-   * pass), then the index entry goes.
+   * Removes `key` from `sub` at `at`, unless it is the account's last method: one conditional
+   * update of the account's record decides (so two removals racing for the last two methods
+   * cannot both pass), then the index entry goes.
    */
-  abstract release(sub: string, key: string): Promise<ReleaseOutcome>;
+  abstract release(sub: string, key: string, at: Date): Promise<ReleaseOutcome>;
 
   /**
    * Records a passkey's new signature counter if it is higher than the stored one (one

@@ -1,6 +1,6 @@
 import { Clock } from '../platform/clock/clock';
 import type { RateLimiter } from '../platform/rate-limit/rate-limiter';
-import type { AccountRepository, SignInState } from './account.repository';
+import type { AccountProfileRecord, AccountRepository, SignInState } from './account.repository';
 import { AccountService } from './account.service';
 import { AccountDisabled, SignInMethodRemoved } from './accounts.errors';
 
@@ -46,5 +46,54 @@ describe('AccountService.assertMaySignIn: the check every sign-in makes after it
     });
     // A session from before methods were recorded on sessions names none: not refused here.
     await expect(accounts.assertMaySignIn('alice')).resolves.toBeUndefined();
+  });
+});
+
+describe('AccountService.profile: the username an account has, and when its methods changed', () => {
+  const WALLET = 'eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+  const created = new Date('2026-01-01T00:00:00Z');
+  const changed = new Date('2026-02-01T00:00:00Z');
+
+  function over(record: AccountProfileRecord | null): AccountService {
+    const repository: Pick<AccountRepository, 'profileOf'> = {
+      profileOf: () => Promise.resolve(record),
+    };
+    return new AccountService(
+      repository as AccountRepository,
+      {} as unknown as Clock,
+      {} as unknown as RateLimiter,
+    );
+  }
+
+  it('a password user without a record: its subject is its username; no date of change', async () => {
+    await expect(over(null).profile('alice')).resolves.toEqual({ username: 'alice' });
+  });
+
+  it('a wallet without a record: an address is no name', async () => {
+    await expect(over(null).profile(WALLET)).resolves.toEqual({});
+  });
+
+  it('a wallet account that set a password: that username, and when its methods last changed', async () => {
+    const record = { methods: [WALLET, 'password:bob'], createdAt: created, updatedAt: changed };
+    await expect(over(record).profile(WALLET)).resolves.toEqual({
+      username: 'bob',
+      updatedAt: changed,
+    });
+  });
+
+  it('a record from before updatedAt was kept: its creation', async () => {
+    const record = { methods: ['password:alice', 'passkey:AAAA'], createdAt: created };
+    await expect(over(record).profile('alice')).resolves.toEqual({
+      username: 'alice',
+      updatedAt: created,
+    });
+  });
+
+  it('a password account whose password was removed keeps the username it is named by', async () => {
+    const record = { methods: ['passkey:AAAA'], createdAt: created, updatedAt: changed };
+    await expect(over(record).profile('alice')).resolves.toEqual({
+      username: 'alice',
+      updatedAt: changed,
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   type SignInMethod,
   methodTypeOf,
   originalMethodKey,
+  usernameOf,
 } from './account';
 import { AccountRepository, MAX_METHODS_PER_ACCOUNT, type SignInState } from './account.repository';
 import {
@@ -19,6 +20,12 @@ import {
 } from './accounts.errors';
 import { ACCOUNT_CREATIONS_PER_IP } from './accounts.rate-limits';
 import { assertRemovable } from './removable-method';
+
+/** See AccountService.profile. */
+export interface AccountProfile {
+  readonly username?: string;
+  readonly updatedAt?: Date;
+}
 
 /** See AccountService.signInOf. */
 export interface SignInDecision {
@@ -89,6 +96,26 @@ export class AccountService {
   }
 
   /**
+   * The account's profile as its methods give it (one read of its record): its username, the
+   * name its owner chose (the one password method it lists, or the subject of an account a
+   * password created; a wallet's CAIP-10 id is an address, not a name), and when its methods last
+   * changed. `updatedAt` is absent for an account without a record: its one method never changed,
+   * and when it was made is its method's to say.
+   */
+  async profile(sub: string): Promise<AccountProfile> {
+    const record = await this.accounts.profileOf(sub);
+    const own = originalMethodKey(sub);
+    const password =
+      record?.methods.find((key) => methodTypeOf(key) === 'password') ??
+      (methodTypeOf(own) === 'password' ? own : undefined);
+    const username = password === undefined ? undefined : usernameOf(password);
+    return {
+      ...(username === undefined ? {} : { username }),
+      ...(record === null ? {} : { updatedAt: record.updatedAt ?? record.createdAt }),
+    };
+  }
+
+  /**
    * Links a method the caller has just proven to the account of `sub`. The account's original
    * method is claimed first when the account lists none yet (its first link), so that it too can
    * never be taken by another account once this one has several; not on later links, which would
@@ -142,7 +169,7 @@ export class AccountService {
    */
   async unlink(sub: string, methodKey: string): Promise<void> {
     assertRemovable(sub, methodKey);
-    const outcome = await this.accounts.release(sub, methodKey);
+    const outcome = await this.accounts.release(sub, methodKey, this.clock.now());
     if (outcome === 'released') {
       this.logger.log(`Unlinked a ${methodTypeOf(methodKey)} method from ${sub}`);
       return;

@@ -380,13 +380,13 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt(
     'passkey',
-    'password session asked for phr',
+    'password session required to have phr (essential acr)',
     '302 to /login?acr_values=phr, no code',
     () => session.passwordSessionForPhr(),
   );
   await attempt(
     'passkey',
-    'prompt=none with a session too weak for phr',
+    'prompt=none with a session too weak for an essential phr',
     '302 with error=unmet_authentication_requirements, no code',
     () => session.promptNoneTooWeak(),
   );

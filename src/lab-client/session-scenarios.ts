@@ -11,6 +11,9 @@ import {
 import { HttpClient, Reply, field } from './http';
 import { PkceLab, newPkce } from './pkce-scenarios';
 
+/** OpenID Connect Core §5.5.1.1: `phr` required, as an essential claim of the ID token. */
+const ESSENTIAL_PHR = JSON.stringify({ id_token: { acr: { essential: true, values: ['phr'] } } });
+
 /** OpenID Connect RP-Initiated Logout 1.0 §3: an unregistered URI is refused, never followed. */
 export const UNREGISTERED_POST_LOGOUT_URI: ErrorAnswer = {
   status: 400,
@@ -129,12 +132,15 @@ export class SessionLab {
     });
   }
 
-  /** RFC 9470: a password session is not the phishing-resistant sign-in `phr` asks for. */
+  /**
+   * RFC 9470, OpenID Connect Core §5.5.1.1: a password session is not the phishing-resistant
+   * sign-in an essential `phr` requires (`acr_values=phr` alone only offers it).
+   */
   async passwordSessionForPhr(): Promise<Outcome> {
     const browser = this.browser();
     await browser.issueCode();
     const reply = await browser.authorize(
-      browser.authorizePath({ code_challenge: newPkce().challenge, acr_values: 'phr' }),
+      browser.authorizePath({ code_challenge: newPkce().challenge, claims: ESSENTIAL_PHR }),
     );
     const target = reply.location ? new URL(reply.location, this.baseUrl) : undefined;
     const stepUp = target?.pathname === '/login' && target.searchParams.get('acr_values') === 'phr';
@@ -155,7 +161,7 @@ export class SessionLab {
     const reply = await browser.authorize(
       browser.authorizePath({
         code_challenge: newPkce().challenge,
-        acr_values: 'phr',
+        claims: ESSENTIAL_PHR,
         prompt: 'none',
         state,
       }),

@@ -21,4 +21,18 @@ export class LoginPageQueryDto {
   @IsOptional()
   @IsString()
   acr_values?: string;
+
+  /**
+   * Set by /authorize when the client asked for a stronger sign-in as a voluntary claim
+   * (`acr_values`, OpenID Connect Core §3.1.2.1): the page recommends what meets it and still
+   * offers every other way to sign in.
+   */
+  @ApiPropertyOptional({
+    description:
+      'The acr the client would like (phr: a passkey); the page recommends what achieves it and offers the other methods too',
+    example: 'phr',
+  })
+  @IsOptional()
+  @IsString()
+  acr_preferred?: string;
 }

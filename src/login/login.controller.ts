@@ -27,7 +27,7 @@ import { safeReturnTo } from './return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from './session.service';
 
-type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'requiredAcr'>;
+type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr'>;
 
 function send(
   req: HttpRequest,
@@ -90,6 +90,7 @@ export class LoginController {
     const session = await this.sessions.current(req);
     const pending = await this.pending.describe(safeReturnTo(query.return_to));
     const requiredAcr = acrRequestedBy(query.acr_values);
+    const preferredAcr = acrRequestedBy(query.acr_preferred);
     send(
       req,
       res,
@@ -99,6 +100,7 @@ export class LoginController {
         signedInAs: session?.sub,
         pending,
         ...(requiredAcr === undefined ? {} : { requiredAcr }),
+        ...(preferredAcr === undefined ? {} : { preferredAcr }),
       },
     );
   }

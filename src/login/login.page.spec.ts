@@ -21,6 +21,40 @@ describe('renderLoginPage', () => {
     expect(html.match(/&quot;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;/g)).toHaveLength(4);
   });
 
+  it('a required phr offers the passkey only; a voluntary one recommends it beside every other way', () => {
+    const required = renderLoginPage({ csrfToken: 't', returnTo: '/', requiredAcr: 'phr' });
+    expect(required).toContain('id="step-up"');
+    expect(required).toContain('id="passkey-login"');
+    expect(required).not.toContain('id="username"');
+    expect(required).not.toContain('id="siwe-login"');
+
+    const returnTo = '/authorize?client_id=c&pg_signin=m';
+    const offered = renderLoginPage({ csrfToken: 't', returnTo, preferredAcr: 'phr' });
+    expect(offered).toContain('id="step-up-offer"');
+    expect(offered).not.toContain('id="step-up"');
+    for (const way of ['passkey-login', 'username', 'siwe-login']) {
+      expect(offered).toContain(`id="${way}"`);
+    }
+    // Signed in already: going on as they are is a link back to the request.
+    expect(offered).not.toContain('continue-without-passkey');
+    const signedIn = renderLoginPage({
+      csrfToken: 't',
+      returnTo,
+      preferredAcr: 'phr',
+      signedInAs: 'user1',
+    });
+    expect(signedIn).toContain(
+      '<a href="/authorize?client_id=c&amp;pg_signin=m" id="continue-without-passkey">Continue as user1 without a passkey</a>',
+    );
+    // A sign-in of any kind meets 1fa: nothing to say.
+    const any = renderLoginPage({
+      csrfToken: 't',
+      returnTo: '/',
+      preferredAcr: 'urn:proofgate:acr:1fa',
+    });
+    expect(any).not.toContain('step-up');
+  });
+
   it('has no inline script, style or event handler (the CSP would block them)', () => {
     const html = renderLoginPage({ csrfToken: 't', returnTo: '/', error: 'e' });
 

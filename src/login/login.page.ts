@@ -1,7 +1,12 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { LoginButton } from '../proofs/proof-descriptor';
 import type { PendingAuthorizationView } from './pending-authorization';
-import { acrOfAuthentication, meetsAcr, type AcrValue } from '../protocol-rules/acr';
+import {
+  PHISHING_RESISTANT,
+  acrOfAuthentication,
+  meetsAcr,
+  type AcrValue,
+} from '../protocol-rules/acr';
 
 /** Whether a sign-in with `method` (a proof's id, `password`) achieves `acr`. */
 function achieves(method: string, acr: AcrValue | undefined): boolean {
@@ -24,6 +29,11 @@ export interface LoginPageView {
    * offered, and the page says why.
    */
   readonly requiredAcr?: AcrValue;
+  /**
+   * The `acr` the client asked for as a voluntary claim (`acr_values`, OpenID Connect Core
+   * §3.1.2.1): the page recommends what meets it, and offers the other ways to sign in too.
+   */
+  readonly preferredAcr?: AcrValue;
 }
 
 /** Longest username the form accepts. */
@@ -64,12 +74,14 @@ export function renderLoginPage(
   const buttons = allButtons.filter((button) => achieves(button.id, view.requiredAcr));
   const passwordOffered = achieves('password', view.requiredAcr);
   const stepUp =
-    view.requiredAcr === undefined
-      ? ''
-      : `
+    view.requiredAcr === PHISHING_RESISTANT
+      ? `
 <div class="card" id="step-up">
 <p>This application asks for a <strong>phishing-resistant</strong> sign-in (<code>${escapeHtml(view.requiredAcr)}</code>): sign in with a <strong>passkey</strong>. A password or a wallet signature does not meet it.</p>
-</div>`;
+</div>`
+      : view.preferredAcr === PHISHING_RESISTANT
+        ? stepUpOffer(view)
+        : '';
   const error = view.error
     ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
@@ -116,6 +128,22 @@ export function renderLoginPage(
 <div class="card">${loginForm(view, described, passwordOffered)}
 ${buttons.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${buttons.map(buttonHtml).join('\n')}\n` : ''}</div>${cancel}`,
   });
+}
+
+/**
+ * A voluntary `phr` (OpenID Connect Core §3.1.2.1): the passkey is recommended, the other ways
+ * stay, and the client is told what the sign-in achieved (the ID token's `acr`). A user already
+ * signed in may go on as they are: back to the request, whose marker says they were offered it.
+ */
+function stepUpOffer(view: LoginPageView): string {
+  const goOn = view.signedInAs
+    ? `
+<p><a href="${escapeHtml(view.returnTo)}" id="continue-without-passkey">Continue as ${escapeHtml(view.signedInAs)} without a passkey</a></p>`
+    : '';
+  return `
+<div class="card" id="step-up-offer">
+<p>This application asks for a <strong>phishing-resistant</strong> sign-in (<code>${PHISHING_RESISTANT}</code>): a <strong>passkey</strong> meets it. You may sign in another way: the application is then told that the sign-in was not phishing-resistant.</p>${goOn}
+</div>`;
 }
 
 /**

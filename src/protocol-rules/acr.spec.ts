@@ -2,6 +2,7 @@ import {
   acrForAccountChange,
   acrMinimumOf,
   acrOfAuthentication,
+  acrRequestOf,
   acrRequestedBy,
   meetsAcr,
   strongerAcr,
@@ -9,11 +10,43 @@ import {
 } from './acr';
 
 describe('acr (OpenID EAP ACR values)', () => {
-  it('phr is achieved by a passkey sign-in only', () => {
+  it('phr is achieved by a passkey sign-in only; every other sign-in achieves urn:proofgate:acr:1fa', () => {
     expect(acrOfAuthentication('passkey')).toBe('phr');
     for (const method of ['password', 'siwe', 'siws', 'siwb']) {
-      expect(acrOfAuthentication(method)).toBeUndefined();
+      expect(acrOfAuthentication(method)).toBe('urn:proofgate:acr:1fa');
     }
+  });
+
+  it('1fa is met by any sign-in here (phr too), and meets no phr requirement', () => {
+    expect(meetsAcr('urn:proofgate:acr:1fa', 'urn:proofgate:acr:1fa')).toBe(true);
+    expect(meetsAcr('phr', 'urn:proofgate:acr:1fa')).toBe(true);
+    expect(meetsAcr('urn:proofgate:acr:1fa', 'phr')).toBe(false);
+    expect(meetsAcr(undefined, 'urn:proofgate:acr:1fa')).toBe(false);
+  });
+
+  it('acr_values and the acr claim (Core §3.1.2.1, §5.5.1.1): voluntary unless the claim is essential', () => {
+    expect(acrRequestOf(undefined, undefined)).toEqual({});
+    expect(acrRequestOf('phr', undefined)).toEqual({ voluntary: 'phr' });
+    // Every value of acr_values_supported: the weakest satisfies the client.
+    expect(acrRequestOf('urn:proofgate:acr:1fa phr', undefined)).toEqual({
+      voluntary: 'urn:proofgate:acr:1fa',
+    });
+    expect(acrRequestOf(undefined, { essential: true, values: ['phr'] })).toEqual({
+      essential: 'phr',
+    });
+    expect(acrRequestOf(undefined, { essential: false, values: ['phr'] })).toEqual({
+      voluntary: 'phr',
+    });
+    // Essential without values: an acr, which every sign-in here has.
+    expect(acrRequestOf(undefined, { essential: true })).toEqual({
+      essential: 'urn:proofgate:acr:1fa',
+    });
+    expect(acrRequestOf('phr', { essential: true })).toEqual({
+      essential: 'urn:proofgate:acr:1fa',
+      voluntary: 'phr',
+    });
+    expect(acrRequestOf(undefined, { essential: true, values: ['phrh'] })).toBe('unsatisfiable');
+    expect(acrRequestOf(undefined, { essential: false, values: ['phrh'] })).toEqual({});
   });
 
   it('meets: no requirement is always met; phr only by phr', () => {
@@ -30,6 +63,7 @@ describe('acr (OpenID EAP ACR values)', () => {
     expect(acrRequestedBy(undefined)).toBeUndefined();
     expect(acrRequestedBy('phr')).toBe('phr');
     expect(acrRequestedBy('phrh phr')).toBe('phr');
+    expect(acrRequestedBy(['phr', 'urn:proofgate:acr:1fa'])).toBe('urn:proofgate:acr:1fa');
     expect(acrRequestedBy('phrh')).toBeUndefined();
     expect(acrRequestedBy('urn:other:loa:3')).toBeUndefined();
   });

@@ -1,7 +1,9 @@
 import { DEVICE_CODE_GRANT_TYPE } from './grant-types';
+import type { AcrClaimRequest } from './claims-request';
 /**
- * Authentication Context Class References (OpenID Connect Core §2 `acr`, RFC 9470 `acr_values`)
- * of the OpenID Enterprise Extensions Profile (EAP 1.0 §5.1.1).
+ * Authentication Context Class References (OpenID Connect Core §2 `acr`, RFC 9470 `acr_values`):
+ * the OpenID Enterprise Extensions Profile's (EAP 1.0 §5.1.1) `phr`, and below it Proofgate's own
+ * `urn:proofgate:acr:1fa`.
  *
  * `phr` (phishing-resistant): a passkey sign-in. WebAuthn binds the assertion to the RP ID, so a
  * site that relays the ceremony cannot obtain one valid here; a password can be typed into a
@@ -9,29 +11,50 @@ import { DEVICE_CODE_GRANT_TYPE } from './grant-types';
  * message, so neither is phishing-resistant. User verification is not needed: EAP's `phr` is
  * about phishing, not about a second factor (that is `amr` `user`).
  *
+ * `urn:proofgate:acr:1fa` (SIGNED_IN): a sign-in here by any one of the methods the login page
+ * offers (a password, a wallet signature, a passkey), nothing more; it makes no claim about
+ * phishing. EAP defines no weaker class than `phr`, and OpenID Connect Core §2's `0` ("no
+ * confidence that the same person is actually there") would say less than a sign-in made for
+ * this very request. A value of the issuer's own naming, as Okta (`urn:okta:loa:1fa:any`) and
+ * others pair theirs with EAP's: Core §5.5.1.1 asks the OP to say the `acr` it did achieve when a
+ * voluntary request for a stronger one was not met, and a client asking for every value of
+ * `acr_values_supported` gets one of them back whatever the user signed in with.
+ *
  * `phrh` (phishing-resistant, hardware-protected) is not offered: passkeys are registered with
  * attestation `none`, so nothing tells a hardware-held key from a synced software one, and
  * claiming `phrh` would claim more than we know (as `amr` never says `hwk`).
  *
- * A login that is not phishing-resistant carries no `acr` at all: EAP defines no weaker value, and
- * an absent `acr` can only ever be read as "no requirement met".
+ * A grant that no sign-in here opened carries no `acr` (a client's own token, a device grant:
+ * RFC 8628 §5.4), nor does a session or grant from before `acr` was recorded.
  */
 export const PHISHING_RESISTANT = 'phr';
+export const SIGNED_IN = 'urn:proofgate:acr:1fa';
 
 /** The values `acr_values_supported` lists, weakest first: each meets itself and those before. */
-export const SUPPORTED_ACR_VALUES = [PHISHING_RESISTANT] as const;
+export const SUPPORTED_ACR_VALUES = [SIGNED_IN, PHISHING_RESISTANT] as const;
 export type AcrValue = (typeof SUPPORTED_ACR_VALUES)[number];
 
 export function isAcrValue(value: unknown): value is AcrValue {
   return (SUPPORTED_ACR_VALUES as readonly unknown[]).includes(value);
 }
 
+/**
+ * The values an operator's minimum (ACR_REQUIRED_BY_SCOPE, ACR_REQUIRED_BY_RESOURCE) may name:
+ * `phr`. A minimum of `urn:proofgate:acr:1fa` would ask nothing of a user's sign-in and only
+ * refuse the tokens no sign-in here opened (a client's own, a device grant's).
+ */
+export const MINIMUM_ACR_VALUES = [PHISHING_RESISTANT] as const;
+
+export function isMinimumAcr(value: unknown): value is (typeof MINIMUM_ACR_VALUES)[number] {
+  return (MINIMUM_ACR_VALUES as readonly unknown[]).includes(value);
+}
+
 /** How a login was proven, as far as its `acr` is concerned (the proofs' `auth_method`). */
 const PHISHING_RESISTANT_METHODS: ReadonlySet<string> = new Set(['passkey']);
 
-/** The `acr` one authentication achieves: `phr` for a passkey, else none. */
-export function acrOfAuthentication(authMethod: string): AcrValue | undefined {
-  return PHISHING_RESISTANT_METHODS.has(authMethod) ? PHISHING_RESISTANT : undefined;
+/** The `acr` one sign-in achieves: `phr` for a passkey, `urn:proofgate:acr:1fa` for the others. */
+export function acrOfAuthentication(authMethod: string): AcrValue {
+  return PHISHING_RESISTANT_METHODS.has(authMethod) ? PHISHING_RESISTANT : SIGNED_IN;
 }
 
 /** Whether an achieved `acr` (absent: none) meets `required` (absent: no requirement). */
@@ -123,18 +146,56 @@ function minimumOf(map: Readonly<Record<string, AcrValue>>, key: string): AcrVal
 }
 
 /**
- * The requirement an `acr_values` request parameter (OpenID Connect Core §3.1.2.1: space-separated,
- * in order of preference) makes: the weakest supported value it lists, since any listed value
- * satisfies the client. Values we do not support (`phrh`, another profile's) are ignored, as
- * Core makes `acr_values` a voluntary claim; a list of only those asks for nothing we can give.
+ * The `acr` a list of values asks for (`acr_values`, OpenID Connect Core §3.1.2.1: space-separated,
+ * in order of preference; or an `acr` claim request's `values`): the weakest supported value it
+ * lists, since any listed value satisfies the client. Values we do not support (`phrh`, another
+ * profile's) are ignored; a list of only those asks for nothing we can give.
  */
-export function acrRequestedBy(acrValues: string | undefined): AcrValue | undefined {
+export function acrRequestedBy(
+  acrValues: string | readonly string[] | undefined,
+): AcrValue | undefined {
   if (acrValues === undefined) return undefined;
-  const supported = acrValues.split(' ').filter(isAcrValue);
+  const listed = typeof acrValues === 'string' ? acrValues.split(' ') : acrValues;
+  const supported = listed.filter(isAcrValue);
   if (supported.length === 0) return undefined;
   return supported.reduce((weakest, value) =>
     SUPPORTED_ACR_VALUES.indexOf(value) < SUPPORTED_ACR_VALUES.indexOf(weakest) ? value : weakest,
   );
+}
+
+/** What an authorization request asks of the login's `acr`: enforced, and voluntary. */
+export interface RequestedAcr {
+  /** Essential: no code without it (an `essential` `acr` claim request). */
+  readonly essential?: AcrValue;
+  /** Voluntary: offered, not enforced (`acr_values`, an `acr` claim request not essential). */
+  readonly voluntary?: AcrValue;
+}
+
+/**
+ * OpenID Connect Core §3.1.2.1 and §5.5.1.1: `acr_values` requests `acr` as a voluntary claim,
+ * and so does an `acr` claim request that is not essential; only an essential one (`"essential":
+ * true` in the `claims` parameter's `id_token` member) must be met, a failure to meet it being a
+ * failed authentication. Essential without values asks for an `acr`, which any sign-in here
+ * achieves. `unsatisfiable`: an essential request whose values are none we can issue (`phrh`).
+ */
+export function acrRequestOf(
+  acrValues: string | undefined,
+  claim: AcrClaimRequest | undefined,
+): RequestedAcr | 'unsatisfiable' {
+  const fromValues = acrRequestedBy(acrValues);
+  if (claim === undefined) return fromValues === undefined ? {} : { voluntary: fromValues };
+  const fromClaim = claim.values === undefined ? SIGNED_IN : acrRequestedBy(claim.values);
+  if (claim.essential) {
+    if (fromClaim === undefined) return 'unsatisfiable';
+    return {
+      essential: fromClaim,
+      ...(fromValues === undefined || meetsAcr(fromClaim, fromValues)
+        ? {}
+        : { voluntary: fromValues }),
+    };
+  }
+  const voluntary = strongerAcr(fromValues, claim.values === undefined ? undefined : fromClaim);
+  return voluntary === undefined ? {} : { voluntary };
 }
 
 /**

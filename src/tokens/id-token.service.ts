@@ -44,6 +44,7 @@ export class IdTokenService {
         amr: input.amr ?? AMR[input.authMethod],
         ...(input.acr === undefined ? {} : { acr: input.acr }),
         ...(input.sid === undefined ? {} : { sid: input.sid }),
+        ...input.profile,
         iss: this.server.issuer,
         sub: input.sub,
         aud: input.clientId,

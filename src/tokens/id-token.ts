@@ -1,4 +1,5 @@
 import type { AuthMethod } from '../proofs/proof-vocabulary';
+import type { ProfileClaimValues } from '../protocol-rules/claims-request';
 
 /** What the token endpoint knows of an OpenID Connect authentication, from the code it redeems. */
 export interface IdTokenAuthentication {
@@ -13,6 +14,11 @@ export interface IdTokenAuthentication {
    * session's identifier (never its cookie), when the login came from a browser session.
    */
   sid?: string;
+  /**
+   * OpenID Connect Core §5.5: the profile claims the `claims` parameter asked for in the ID token
+   * (never those of the `profile` scope alone, which go to the UserInfo endpoint, §5.4).
+   */
+  profile?: ProfileClaimValues;
 }
 
 export interface SignIdTokenInput extends IdTokenAuthentication {

@@ -8,7 +8,9 @@ import { InvalidScope } from '../platform/errors/protocol-error';
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'api', 'account', 'offline_access'] as const;
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
 export const OPENID_SCOPE = 'openid';
-export const DEFAULT_SCOPE = 'profile';
+/** OpenID Connect Core §5.4: the profile claims an account has (claims-request.ts). */
+export const PROFILE_SCOPE = 'profile';
+export const DEFAULT_SCOPE = PROFILE_SCOPE;
 /**
  * OpenID Connect Core §11: asks for a refresh token. Refresh tokens are not gated on it: a
  * client registered for `refresh_token` gets them as before (what existing clients rely on).

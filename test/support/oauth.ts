@@ -77,6 +77,7 @@ export interface AuthorizeParams {
   nonce?: string;
   resource?: string;
   prompt?: string;
+  claims?: string;
 }
 
 /**

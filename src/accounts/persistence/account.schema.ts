@@ -16,6 +16,14 @@ export class AccountRecord {
   createdAt!: Date;
 
   /**
+   * When a sign-in method was last added to or removed from the account (the name its profile
+   * gives comes from its password): OpenID Connect `updated_at`. Absent on records from before
+   * it was kept, and on one a lock-down created.
+   */
+  @Prop({ type: Date })
+  updatedAt?: Date;
+
+  /**
    * Method keys of the account's sign-in methods. The index (`account_methods`) says who holds a
    * key; this list is what "never the last method" is decided on, in one conditional update.
    */

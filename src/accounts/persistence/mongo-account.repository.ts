@@ -8,6 +8,7 @@ import type { SignInMethod } from '../account';
 import {
   AccountRepository,
   ClaimOutcome,
+  type AccountProfileRecord,
   MAX_METHODS_PER_ACCOUNT,
   ReleaseOutcome,
   type MethodSignInState,
@@ -117,6 +118,16 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return record?.createdAt ?? null;
   }
 
+  async profileOf(sub: string): Promise<AccountProfileRecord | null> {
+    const record = await this.records.findOne(
+      { _id: sub },
+      { projection: { methods: 1, createdAt: 1, updatedAt: 1 } },
+    );
+    if (record === null) return null;
+    const { methods, createdAt, updatedAt } = record;
+    return { methods, createdAt, ...(updatedAt ? { updatedAt } : {}) };
+  }
+
   async claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome> {
     let outcome: ClaimOutcome = 'claimed';
     const { passkey } = method;
@@ -143,11 +154,11 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     return 'full';
   }
 
-  async release(sub: string, key: string): Promise<ReleaseOutcome> {
+  async release(sub: string, key: string, at: Date): Promise<ReleaseOutcome> {
     // The guard and the removal in one update: only while another method stays listed.
     const pulled = await this.records.updateOne(
       { _id: sub, methods: key, 'methods.1': { $exists: true } },
-      { $pull: { methods: key } },
+      { $pull: { methods: key }, $set: { updatedAt: at } },
       SINGLE_USE_WRITE,
     );
     if (pulled.modifiedCount === 1) {
@@ -288,7 +299,7 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
             { methods: key },
           ],
         },
-        { $setOnInsert: { createdAt: at }, $addToSet: { methods: key } },
+        { $setOnInsert: { createdAt: at }, $set: { updatedAt: at }, $addToSet: { methods: key } },
         { upsert: true, ...SINGLE_USE_WRITE },
       );
     for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,6 @@
 import { ConfigError, Env, jsonProblem } from '../env-parsers';
 import { EnvReader } from '../env-reader';
-import { isAcrValue, SUPPORTED_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
+import { isMinimumAcr, MINIMUM_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
 import type { ServerConfig } from './server.config';
 
@@ -53,7 +53,7 @@ function acrMap(
 ): Record<string, AcrValue> {
   const value = env[name]?.trim();
   if (value === undefined || value === '') return {};
-  const shape = `${name} must be a JSON object of "<key>": "<acr>" (acr one of ${SUPPORTED_ACR_VALUES.join(', ')})`;
+  const shape = `${name} must be a JSON object of "<key>": "<acr>" (acr one of ${MINIMUM_ACR_VALUES.join(', ')})`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -69,9 +69,9 @@ function acrMap(
   for (const [key, acr] of Object.entries(parsed)) {
     const problem = keyProblem(key);
     if (problem !== undefined) problems.push(`${name}: the key "${key}" ${problem}`);
-    else if (!isAcrValue(acr)) {
+    else if (!isMinimumAcr(acr)) {
       problems.push(
-        `${name}: the value for "${key}" must be one of ${SUPPORTED_ACR_VALUES.join(', ')}`,
+        `${name}: the value for "${key}" must be one of ${MINIMUM_ACR_VALUES.join(', ')}`,
       );
     } else map[key] = acr;
   }

@@ -4,6 +4,7 @@ import { randomToken } from '../../platform/crypto/hashing';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import { codeLifetimeSeconds, type ProfiledClient } from '../../protocol-rules/client-profile';
+import type { RequestedProfileClaims } from '../../protocol-rules/claims-request';
 
 /** What an authorization code carries besides its binding. */
 export interface AuthorizationCodePayload {
@@ -33,6 +34,8 @@ export interface AuthorizationCodePayload {
   resource?: string;
   /** RFC 8707 §2: every resource the authorization is for, `resource` first, when several. */
   resources?: string[];
+  /** OpenID Connect Core §5.5: the profile claims the `claims` parameter asked for, and where. */
+  claims?: RequestedProfileClaims;
 }
 
 /**

@@ -30,8 +30,8 @@ describe('AuthorizationRequestCheck.requiredAcr (RFC 9470, RFC 8707 §2)', () =>
 
   it('demands the strongest minimum of every resource the tokens may be for', () => {
     const requests = check({}, { [STRICT]: 'phr' });
-    expect(requests.requiredAcr(undefined, 'profile', [OPEN])).toEqual({});
-    expect(requests.requiredAcr(undefined, 'profile', [OPEN, STRICT])).toEqual({ acr: 'phr' });
-    expect(requests.requiredAcr(undefined, 'profile', [STRICT, OPEN])).toEqual({ acr: 'phr' });
+    expect(requests.requiredAcr(undefined, undefined, 'profile', [OPEN])).toEqual({});
+    expect(requests.requiredAcr(undefined, undefined, 'profile', [OPEN, STRICT])).toEqual({ acr: 'phr' });
+    expect(requests.requiredAcr(undefined, undefined, 'profile', [STRICT, OPEN])).toEqual({ acr: 'phr' });
   });
 });

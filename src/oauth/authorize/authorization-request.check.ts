@@ -13,6 +13,7 @@ import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
   ACCOUNT_SCOPE,
   OFFLINE_ACCESS_SCOPE,
+  PROFILE_SCOPE,
   SUPPORTED_SCOPES,
   checkScope,
   hasScope,
@@ -23,8 +24,20 @@ import { checkAcrMinimum } from '../token/check-acr-minimum';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { ConfigError } from '../../config/env-parsers';
-import { acrMinimumOf, acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
+import {
+  SUPPORTED_ACR_VALUES,
+  acrMinimumOf,
+  acrRequestOf,
+  meetsAcr,
+  strongerAcr,
+} from '../../protocol-rules/acr';
+import {
+  parseClaimsRequest,
+  type ClaimsRequest,
+  type RequestedProfileClaims,
+} from '../../protocol-rules/claims-request';
 import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
+import { UnmetAuthenticationRequirements } from './authorize.errors';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 
@@ -46,6 +59,11 @@ export interface CheckedAuthorizationRequest {
   dpopJkt?: string;
   /** What the login behind the code must be: `prompt`, `max_age`, the `acr` demanded. */
   authentication: AuthenticationRequirements;
+  /**
+   * OpenID Connect Core §5.5: the profile claims the `claims` parameter asks for, in the ID token
+   * and at the UserInfo endpoint; absent when it asks for none.
+   */
+  claims?: RequestedProfileClaims;
 }
 
 /**
@@ -94,6 +112,8 @@ export class AuthorizationRequestCheck {
     const dpopJkt = checkDpopJkt(request.dpop_jkt);
     const prompt = checkPrompt(request.prompt);
     const maxAge = checkMaxAge(request.max_age);
+    const claims = checkClaims(request.claims);
+    const profileClaims = requestedProfileClaims(claims);
     return {
       pkce,
       scope,
@@ -102,10 +122,12 @@ export class AuthorizationRequestCheck {
         promptNone: prompt.none,
         promptLogin: prompt.login,
         ...(maxAge === undefined ? {} : { maxAge }),
-        ...this.requiredAcr(request.acr_values, scope, resources),
+        ...this.requiredAcr(request.acr_values, claims, scope, resources),
+        ...(claims?.sub === undefined ? {} : { sub: claims.sub }),
       },
       ...(nonce === undefined ? {} : { nonce }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
+      ...(profileClaims === undefined ? {} : { claims: profileClaims }),
     };
   }
 
@@ -135,21 +157,41 @@ export class AuthorizationRequestCheck {
   }
 
   /**
-   * RFC 9470 §4 / OpenID Connect Core §3.1.2.1: the `acr` the login must achieve, the strongest
-   * of what `acr_values` asks and what ACR_REQUIRED_BY_SCOPE and ACR_REQUIRED_BY_RESOURCE demand of
-   * the scope and of every resource (a client cannot get a token the resource would refuse by not
-   * asking; the grant's tokens may be for any of its resources, each with the login's `acr`).
+   * The `acr` the login must achieve, and the one it is offered (RFC 9470 §4, OpenID Connect Core
+   * §3.1.2.1 and §5.5.1.1). Enforced: the strongest of an essential `acr` claim request and of
+   * what ACR_REQUIRED_BY_SCOPE and ACR_REQUIRED_BY_RESOURCE demand of the scope and of every
+   * resource (a client cannot get a token the resource would refuse by not asking; the grant's
+   * tokens may be for any of its resources, each with the login's `acr`). Voluntary:
+   * `acr_values` (or an `acr` claim request that is not essential), when stronger than what is
+   * enforced: the login page offers what meets it, and a user who signs in otherwise still gets
+   * a code whose ID token says the `acr` achieved. An essential request for values none of which
+   * we issue cannot be met by any sign-in: refused at once (Core §5.5.1.1, a failed
+   * authentication).
    */
   requiredAcr(
     acrValues: string | undefined,
+    claims: ClaimsRequest | undefined,
     scope: string,
     resources: readonly string[],
-  ): { acr?: AcrValue } {
+  ): Pick<AuthenticationRequirements, 'acr' | 'preferredAcr'> {
+    const requested = acrRequestOf(acrValues, claims?.acr);
+    if (requested === 'unsatisfiable') {
+      throw new UnmetAuthenticationRequirements(
+        `The essential acr claim names no value this server issues (${SUPPORTED_ACR_LIST})`,
+      );
+    }
     const acr = resources.reduce(
       (strongest, aud) => strongerAcr(strongest, acrMinimumOf({ aud, scope }, this.stepUp)),
-      acrRequestedBy(acrValues),
+      requested.essential,
     );
-    return acr === undefined ? {} : { acr };
+    const preferredAcr =
+      requested.voluntary === undefined || meetsAcr(acr, requested.voluntary)
+        ? undefined
+        : requested.voluntary;
+    return {
+      ...(acr === undefined ? {} : { acr }),
+      ...(preferredAcr === undefined ? {} : { preferredAcr }),
+    };
   }
 
   /**
@@ -168,6 +210,53 @@ export class AuthorizationRequestCheck {
     }
     checkAcrMinimum({ aud: resource, scope, grantType: DEVICE_CODE_GRANT_TYPE }, this.stepUp);
   }
+}
+
+const SUPPORTED_ACR_LIST = SUPPORTED_ACR_VALUES.join(', ');
+
+/** OpenID Connect Core §5.5: the `claims` parameter, parsed; malformed: `invalid_request`. */
+function checkClaims(claims: string | undefined): ClaimsRequest | undefined {
+  if (claims === undefined) return undefined;
+  const parsed = parseClaimsRequest(claims);
+  if (!parsed.ok) throw new InvalidRequest(parsed.problem);
+  return parsed.request;
+}
+
+/**
+ * The profile claims a `claims` parameter asks for (consent-decision.service reads it from the
+ * request it allows); undefined when it asks for none or is malformed (which /authorize refuses).
+ */
+export function profileClaimsAskedBy(
+  claims: string | undefined,
+): RequestedProfileClaims | undefined {
+  if (claims === undefined) return undefined;
+  const parsed = parseClaimsRequest(claims);
+  return parsed.ok ? requestedProfileClaims(parsed.request) : undefined;
+}
+
+/**
+ * The scope values a user consents to for a request: its `scope`, with `profile` when its
+ * `claims` parameter asks for a profile claim. OpenID Connect Core §5.5 lets a client ask for
+ * claims its scopes do not cover; the user still has the say, asked as the scope that releases
+ * them (§5.4), and the consent remembered covers them from then on.
+ */
+export function consentScopeOf(scope: string, claims: RequestedProfileClaims | undefined): string {
+  return claims === undefined || hasScope(scope, PROFILE_SCOPE)
+    ? scope
+    : `${scope} ${PROFILE_SCOPE}`;
+}
+
+/** The profile claims a `claims` request names, per place; undefined when it names none. */
+function requestedProfileClaims(
+  claims: ClaimsRequest | undefined,
+): RequestedProfileClaims | undefined {
+  if (claims === undefined) return undefined;
+  const { idToken, userinfo } = claims;
+  if (idToken.length === 0 && userinfo.length === 0) return undefined;
+  return {
+    ...(idToken.length === 0 ? {} : { id_token: idToken }),
+    ...(userinfo.length === 0 ? {} : { userinfo }),
+  };
 }
 
 function checkNonce(nonce: string | undefined): string | undefined {

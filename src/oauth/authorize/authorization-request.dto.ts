@@ -6,6 +6,7 @@ import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
+import { MAX_CLAIMS_PARAMETER_LENGTH, PROFILE_CLAIMS } from '../../protocol-rules/claims-request';
 import { SIGN_IN_MARKER_PARAM } from './sign-in-marker';
 import { MAX_RESOURCES_PER_REQUEST } from '../resource/check-resource';
 
@@ -101,11 +102,18 @@ export class AuthorizationRequestDto {
   max_age?: string;
 
   @ApiPropertyOptional({
-    description: `OpenID Connect / RFC 9470: space-separated, in order of preference, of: ${SUPPORTED_ACR_VALUES.join(', ')}. phr (phishing-resistant) is met by a passkey sign-in only; values not supported are ignored`,
+    description: `OpenID Connect / RFC 9470: space-separated, in order of preference, of: ${SUPPORTED_ACR_VALUES.join(', ')}. A voluntary claim: the login page offers what meets it (phr: a passkey sign-in only), a user who signs in otherwise still gets a code, and the ID token's acr says what was achieved; values not supported are ignored. To require phr, request the acr claim as essential (claims)`,
     example: 'phr',
   })
   @OptionalOAuthParam()
   acr_values?: string;
+
+  @ApiPropertyOptional({
+    description: `OpenID Connect Core §5.5: a JSON object (at most ${MAX_CLAIMS_PARAMETER_LENGTH} characters) naming the claims to return in the ID token (id_token) and at /userinfo (userinfo): ${PROFILE_CLAIMS.join(', ')}; an essential acr with values must be met; sub with a value answers for that user only`,
+    example: '{"id_token":{"acr":{"essential":true,"values":["phr"]}},"userinfo":{"name":null}}',
+  })
+  @OptionalOAuthParam()
+  claims?: string;
 
   /**
    * Set by Proofgate on the request it sends the user to sign in for (oauth/authorize/

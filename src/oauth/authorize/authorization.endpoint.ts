@@ -16,7 +16,7 @@ import { InvalidRequestUri } from '../par/par.errors';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
 import { codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
-import { AuthorizationRequestCheck } from './authorization-request.check';
+import { AuthorizationRequestCheck, consentScopeOf } from './authorization-request.check';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
 import {
@@ -26,6 +26,7 @@ import {
 } from './authorize.errors';
 import {
   checkAuthentication,
+  offersAcr,
   type AuthenticationRequirements,
   type AuthenticationVerdict,
 } from './check-authentication';
@@ -164,7 +165,7 @@ export class AuthorizationEndpoint {
       const signedInSince =
         session === null
           ? undefined
-          : await this.signedInSince(query[SIGN_IN_MARKER_PARAM], client, required, {
+          : await this.signedInSince(query[SIGN_IN_MARKER_PARAM], client, required, session, {
               browser,
               originalUrl,
             });
@@ -180,9 +181,11 @@ export class AuthorizationEndpoint {
         return this.toLogin(client.clientId, originalUrl, browser, required);
       }
       const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
+      // What the user is asked: the scope, and `profile` for the claims parameter's profile claims.
+      const consentScope = consentScopeOf(scope, checked.claims);
       const consent = client.firstParty
         ? undefined
-        : await this.consents.review(session.sub, client.clientId, scope, otherResources);
+        : await this.consents.review(session.sub, client.clientId, consentScope, otherResources);
       if (consent !== undefined && consent.asked.length > 0) {
         if (required.promptNone) {
           throw new ConsentRequired(
@@ -192,7 +195,7 @@ export class AuthorizationEndpoint {
         return {
           kind: 'consent',
           client,
-          scope,
+          scope: consentScope,
           alreadyAllowed: consent.allowed,
           session,
           // The marker this request redeemed is spent: the way back from the consent screen
@@ -233,6 +236,7 @@ export class AuthorizationEndpoint {
           ...(checked.nonce === undefined ? {} : { nonce: checked.nonce }),
           resource: resources[0],
           ...(resources.length > 1 ? { resources } : {}),
+          ...(checked.claims === undefined ? {} : { claims: checked.claims }),
         },
       );
       return this.redirect(redirectUri, { code, state });
@@ -254,17 +258,21 @@ export class AuthorizationEndpoint {
 
   /**
    * When this browser was sent to sign in for this very request: the marker on the way back,
-   * redeemed here, once (SignInMarkers). Looked up only for a request that asks for a fresh
-   * sign-in (`prompt=login`, `max_age`) and carries a marker: any other request costs no lookup.
+   * redeemed here, once (SignInMarkers). Looked up only for a request that carries a marker and
+   * asks for a fresh sign-in (`prompt=login`, `max_age`) or for an `acr` the session was offered
+   * and did not achieve (`acr_values`): any other request costs no lookup.
    */
   private async signedInSince(
     key: string | undefined,
     client: OAuthClient,
     required: AuthenticationRequirements,
+    session: LoginSession,
     from: { browser: RequestingBrowser; originalUrl: string },
   ): Promise<Date | undefined> {
     if (key === undefined || required.promptNone) return undefined;
-    if (!required.promptLogin && required.maxAge === undefined) return undefined;
+    if (!required.promptLogin && required.maxAge === undefined && !offersAcr(required, session)) {
+      return undefined;
+    }
     const { browser, originalUrl } = from;
     const redemption =
       browser.presession === undefined
@@ -284,8 +292,9 @@ export class AuthorizationEndpoint {
   /**
    * Sends the user to sign in and back to this very request. The way back carries a marker bound
    * to this browser and request (SignInMarkers), so a sign-in made from here counts as the fresh
-   * one `prompt=login` and `max_age` ask for; with an `acr` to achieve, the login page offers
-   * only what achieves it.
+   * one `prompt=login` and `max_age` ask for, and as the answer to the `acr` offered. With an
+   * `acr` to achieve (`acr_values` on the login page), the page offers only what achieves it; with
+   * one offered (`acr_preferred`), it offers that first and the other ways too.
    */
   private async toLogin(
     clientId: string,
@@ -294,14 +303,26 @@ export class AuthorizationEndpoint {
     required: AuthenticationRequirements,
   ): Promise<AuthorizationOutcome> {
     let returnTo = originalUrl;
-    // Only a request that asks for a fresh sign-in needs the marker; others come back unchanged.
-    if (required.promptLogin || required.maxAge !== undefined) {
+    // Only a request that asks for a fresh sign-in, or offers an acr, needs the marker; others
+    // come back unchanged.
+    if (
+      required.promptLogin ||
+      required.maxAge !== undefined ||
+      required.preferredAcr !== undefined
+    ) {
       const presession = browser.startPresession();
       const key = await this.markers.mint({ clientId, presession, url: originalUrl });
       returnTo = withMarker(originalUrl, key);
     }
-    const acr = required.acr === undefined ? '' : `&acr_values=${required.acr}`;
-    return { kind: 'login', location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}` };
+    const acr = required.acr === undefined ? '' : `&acr_values=${encodeURIComponent(required.acr)}`;
+    const preferred =
+      required.preferredAcr === undefined
+        ? ''
+        : `&acr_preferred=${encodeURIComponent(required.preferredAcr)}`;
+    return {
+      kind: 'login',
+      location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}${preferred}`,
+    };
   }
 
   private redirect(redirectUri: string, params: Record<string, string | undefined>) {
@@ -325,9 +346,15 @@ function promptNoneRefusal(
       return new LoginRequired(
         'The request asks for a new sign-in (prompt=login or max_age), and prompt=none forbids asking',
       );
+    case 'sub':
+      return new LoginRequired(
+        'The signed-in user is not the one the claims request names, and prompt=none forbids asking',
+      );
+    // `preferred_acr` is not reached: prompt=none never offers an acr (it is voluntary).
     case 'acr':
+    case 'preferred_acr':
       return new UnmetAuthenticationRequirements(
-        'The session does not meet the requested acr (phr: a passkey sign-in), and prompt=none forbids asking for one',
+        'The session does not meet the acr the request requires (phr: a passkey sign-in), and prompt=none forbids asking for one',
       );
   }
 }

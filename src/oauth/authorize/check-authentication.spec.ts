@@ -12,12 +12,16 @@ describe('checkAuthentication (OpenID Connect Core §3.1.2.1, RFC 9470)', () => 
 
   it('max_age: a sign-in no older passes; older (even by a moment, max_age=0) does not', () => {
     const required = { ...none, maxAge: 60 };
-    expect(checkAuthentication({ authTime: ago(60) }, required, NOW)).toEqual({ ok: true });
-    expect(checkAuthentication({ authTime: ago(61) }, required, NOW)).toEqual({
+    expect(checkAuthentication({ sub: 'user1', authTime: ago(60) }, required, NOW)).toEqual({
+      ok: true,
+    });
+    expect(checkAuthentication({ sub: 'user1', authTime: ago(61) }, required, NOW)).toEqual({
       ok: false,
       reason: 'max_age',
     });
-    expect(checkAuthentication({ authTime: ago(0.2) }, { ...none, maxAge: 0 }, NOW)).toEqual({
+    expect(
+      checkAuthentication({ sub: 'user1', authTime: ago(0.2) }, { ...none, maxAge: 0 }, NOW),
+    ).toEqual({
       ok: false,
       reason: 'max_age',
     });
@@ -29,21 +33,55 @@ describe('checkAuthentication (OpenID Connect Core §3.1.2.1, RFC 9470)', () => 
       { ...none, promptLogin: true },
       { ...none, maxAge: 0 },
     ]) {
-      expect(checkAuthentication({ authTime: ago(10) }, required, NOW, since)).toEqual({
+      expect(
+        checkAuthentication({ sub: 'user1', authTime: ago(10) }, required, NOW, since),
+      ).toEqual({
         ok: true,
       });
-      expect(checkAuthentication({ authTime: ago(31) }, required, NOW, since).ok).toBe(false);
-      expect(checkAuthentication({ authTime: ago(10) }, required, NOW).ok).toBe(false);
+      expect(
+        checkAuthentication({ sub: 'user1', authTime: ago(31) }, required, NOW, since).ok,
+      ).toBe(false);
+      expect(checkAuthentication({ sub: 'user1', authTime: ago(10) }, required, NOW).ok).toBe(
+        false,
+      );
     }
   });
 
   it('acr: phr is met by a phr session only, whatever its age', () => {
     const required = { ...none, acr: 'phr' as const };
-    expect(checkAuthentication({ authTime: ago(5) }, required, NOW)).toEqual({
+    expect(checkAuthentication({ sub: 'user1', authTime: ago(5) }, required, NOW)).toEqual({
       ok: false,
       reason: 'acr',
     });
-    expect(checkAuthentication({ authTime: ago(5000), acr: 'phr' }, required, NOW)).toEqual({
+    expect(
+      checkAuthentication({ sub: 'user1', authTime: ago(5000), acr: 'phr' }, required, NOW),
+    ).toEqual({
+      ok: true,
+    });
+  });
+
+  it('a voluntary acr (acr_values) is offered once: after the sign-in page it sent the user to, whatever was achieved goes on', () => {
+    const required = { ...none, preferredAcr: 'phr' as const };
+    const password = { sub: 'user1', authTime: ago(5), acr: 'urn:proofgate:acr:1fa' };
+    expect(checkAuthentication(password, required, NOW)).toEqual({
+      ok: false,
+      reason: 'preferred_acr',
+    });
+    expect(checkAuthentication(password, required, NOW, ago(30))).toEqual({ ok: true });
+    expect(checkAuthentication({ ...password, acr: 'phr' }, required, NOW)).toEqual({ ok: true });
+    // prompt=none shows no page to offer it on: the request goes on at once.
+    expect(checkAuthentication(password, { ...required, promptNone: true }, NOW)).toEqual({
+      ok: true,
+    });
+  });
+
+  it('claims sub value (Core §5.5.1): another signed-in user is not an answer', () => {
+    const required = { ...none, sub: 'user0' };
+    expect(checkAuthentication({ sub: 'user1', authTime: ago(5) }, required, NOW)).toEqual({
+      ok: false,
+      reason: 'sub',
+    });
+    expect(checkAuthentication({ sub: 'user0', authTime: ago(5) }, required, NOW)).toEqual({
       ok: true,
     });
   });

@@ -9,12 +9,24 @@ export interface AuthenticationRequirements {
   readonly promptLogin: boolean;
   /** `max_age`: the most seconds since the user last authenticated. */
   readonly maxAge?: number;
-  /** The `acr` the login must achieve: from `acr_values`, or a scope's or resource's minimum. */
+  /**
+   * The `acr` the login must achieve: an essential `acr` claim request's, or a scope's or
+   * resource's minimum (ACR_REQUIRED_BY_SCOPE, ACR_REQUIRED_BY_RESOURCE).
+   */
   readonly acr?: AcrValue;
+  /**
+   * The `acr` the login is offered (`acr_values`, a voluntary `acr` claim request): a session that
+   * does not meet it is sent to the login page once, which offers what meets it; whatever the
+   * user signs in with there, the request then goes on.
+   */
+  readonly preferredAcr?: AcrValue;
+  /** OpenID Connect Core §5.5.1: the only user the request may answer for (`sub` `value`). */
+  readonly sub?: string;
 }
 
 /** The session, as far as its authentication goes. */
 export interface SessionAuthentication {
+  readonly sub: string;
   readonly authTime: Date;
   readonly acr?: string;
 }
@@ -22,17 +34,24 @@ export interface SessionAuthentication {
 /**
  * Whether the session satisfies the request, or why the user must sign in (again):
  * `no_session`, `prompt_login` or `max_age` (a sign-in newer than the request is needed), `acr`
- * (a stronger one is).
+ * (a stronger one is), `preferred_acr` (a stronger one is offered), `sub` (another user's is).
  */
 export type AuthenticationVerdict =
-  { ok: true } | { ok: false; reason: 'no_session' | 'prompt_login' | 'max_age' | 'acr' };
+  | { ok: true }
+  | {
+      ok: false;
+      reason: 'no_session' | 'prompt_login' | 'max_age' | 'acr' | 'preferred_acr' | 'sub';
+    };
 
 /**
  * OpenID Connect Core §3.1.2.3: `prompt=login` and `max_age` ask for an active re-authentication
- * when the elapsed time is greater than `max_age` (so `max_age=0` always does); RFC 9470 §4 and OpenID EAP:
- * `acr_values` asks for a login of that class. `signedInSince`, when set, is when this request
- * first sent the user to sign in: a sign-in since then is the fresh one both ask for (else a
- * `max_age=0` or `prompt=login` request would send the user back to sign in forever).
+ * when the elapsed time is greater than `max_age` (so `max_age=0` always does); RFC 9470 §4 and
+ * OpenID EAP: an enforced `acr` asks for a login of that class. `signedInSince`, when set, is when
+ * this request first sent the user to sign in: a sign-in since then is the fresh one both ask for
+ * (else a `max_age=0` or `prompt=login` request would send the user back to sign in forever),
+ * and the user has been offered the voluntary `acr` (Core §3.1.2.1: `acr_values` is a voluntary
+ * claim), so the request goes on with whatever they signed in with; `prompt=none` cannot offer
+ * it, and goes on at once. Core §5.5.1: a request naming its `sub` is answered for that user only.
  */
 export function checkAuthentication(
   session: SessionAuthentication | null,
@@ -41,6 +60,9 @@ export function checkAuthentication(
   signedInSince?: Date,
 ): AuthenticationVerdict {
   if (!session) return { ok: false, reason: 'no_session' };
+  if (required.sub !== undefined && session.sub !== required.sub) {
+    return { ok: false, reason: 'sub' };
+  }
   const fresh =
     signedInSince !== undefined && session.authTime.getTime() >= signedInSince.getTime();
   if (required.promptLogin && !fresh) return { ok: false, reason: 'prompt_login' };
@@ -49,7 +71,18 @@ export function checkAuthentication(
     if (elapsedMs > required.maxAge * 1000) return { ok: false, reason: 'max_age' };
   }
   if (!meetsAcr(session.acr, required.acr)) return { ok: false, reason: 'acr' };
+  if (offersAcr(required, session) && signedInSince === undefined) {
+    return { ok: false, reason: 'preferred_acr' };
+  }
   return { ok: true };
+}
+
+/** Whether the login page is to offer the session's user a stronger sign-in (`preferredAcr`). */
+export function offersAcr(
+  required: AuthenticationRequirements,
+  session: Pick<SessionAuthentication, 'acr'>,
+): boolean {
+  return !required.promptNone && !meetsAcr(session.acr, required.preferredAcr);
 }
 
 /**

@@ -16,7 +16,11 @@ import {
 } from '../par/pushed-authorization.service';
 import { checkAuthorizedResources } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
-import { requestedScope } from '../authorize/authorization-request.check';
+import {
+  consentScopeOf,
+  profileClaimsAskedBy,
+  requestedScope,
+} from '../authorize/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from './consent.service';
 
@@ -113,8 +117,12 @@ export class ConsentDecisionService {
       return { kind: 'redirect', location: `/login?return_to=${encodeURIComponent(returnTo)}` };
     }
     try {
-      // The scope /authorize put before the user (offline_access dropped as it does).
-      const scope = requestedScope(client, param('scope'));
+      // The scope /authorize put before the user (offline_access dropped as it does, profile
+      // added for the claims parameter's profile claims as it does).
+      const scope = consentScopeOf(
+        requestedScope(client, param('scope')),
+        profileClaimsAskedBy(param('claims')),
+      );
       const defaultResource = this.tokens.audience;
       const checked = checkAuthorizedResources(client, resources(), {
         defaultResource,

@@ -99,6 +99,8 @@ export class MetadataController {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: SIGNING_ALGS,
       claims_supported: ID_TOKEN_CLAIMS,
+      // Core §5.5 (oauth/authorize/authorization-request.check.ts).
+      claims_parameter_supported: true,
     };
   }
 }

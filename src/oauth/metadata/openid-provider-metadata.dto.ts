@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
+import { PROFILE_CLAIMS } from '../../protocol-rules/claims-request';
 
 /** The claims of our ID tokens and UserInfo responses, for `claims_supported`. */
 export const ID_TOKEN_CLAIMS = [
@@ -14,7 +15,8 @@ export const ID_TOKEN_CLAIMS = [
   'amr',
   'acr',
   'sid',
-  'preferred_username',
+  // The profile claims an account has (the profile scope, the claims parameter).
+  ...PROFILE_CLAIMS,
 ];
 
 /** OpenID Connect Discovery 1.0 §3 OpenID Provider metadata. */
@@ -34,4 +36,11 @@ export class OpenIdProviderMetadataDto extends AuthorizationServerMetadataDto {
 
   @ApiProperty({ type: [String], example: ID_TOKEN_CLAIMS })
   claims_supported!: string[];
+
+  @ApiProperty({
+    description:
+      'OpenID Connect Core §5.5: the claims parameter is read (profile claims in the ID token or at /userinfo, an essential acr, a sub value)',
+    example: true,
+  })
+  claims_parameter_supported!: boolean;
 }

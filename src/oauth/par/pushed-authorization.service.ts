@@ -27,6 +27,7 @@ const PUSHED_PARAMETERS = [
   'prompt',
   'max_age',
   'acr_values',
+  'claims',
 ] as const;
 
 /**

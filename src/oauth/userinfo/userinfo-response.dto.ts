@@ -9,8 +9,23 @@ export class UserInfoResponseDto {
   sub!: string;
 
   @ApiPropertyOptional({
-    description: 'With the profile scope, for a password user: the login name',
+    description:
+      'With the profile scope (or asked for by the claims parameter), for an account that has a username: the username',
+    example: 'user0',
+  })
+  name?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'With the profile scope (or asked for by the claims parameter), for an account that has a username: the username',
     example: 'user0',
   })
   preferred_username?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'With the profile scope (or asked for by the claims parameter): when the account’s sign-in methods last changed (or its password user was created), seconds since the epoch',
+    example: 1767225600,
+  })
+  updated_at?: number;
 }

@@ -5,19 +5,28 @@ import {
   type PresentedToken,
 } from '../../tokens/grants/grant-bearer.authenticator';
 import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
-import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
+import { OPENID_SCOPE, PROFILE_SCOPE, hasScope } from '../../tokens/scopes';
+import { UserProfiles } from '../../login/users/user-profile.service';
+import {
+  PROFILE_CLAIMS,
+  pickProfileClaims,
+  type ProfileClaim,
+} from '../../protocol-rules/claims-request';
 import type { UserInfoResponseDto } from './userinfo-response.dto';
 
 /** OpenID Connect Core §5.3: the claims about the user that the access token's scopes allow. */
 @Injectable()
 export class UserInfoService {
-  constructor(private readonly bearer: BearerTokenAuthenticator) {}
+  constructor(
+    private readonly bearer: BearerTokenAuthenticator,
+    private readonly profiles: UserProfiles,
+  ) {}
 
   /** The claims, and the DPoP nonce to send with them (RFC 9449 §9), if one is due. */
   async userInfo(
     presented: PresentedToken,
   ): Promise<{ info: UserInfoResponseDto; dpopNonce?: string }> {
-    const { claims: token, dpopNonce } = await this.bearer.authenticate(presented);
+    const { claims: token, grant, dpopNonce } = await this.bearer.authenticate(presented);
     // Core §5.3.1: the access token must come from an OpenID Connect request.
     if (!hasScope(token.scope, OPENID_SCOPE)) {
       const refusal = new InsufficientScope(
@@ -27,12 +36,18 @@ export class UserInfoService {
       // RFC 9449 §7.1: a bound token's refusal is a DPoP challenge.
       throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
     }
-    const info: UserInfoResponseDto = { sub: token.sub };
-    // Core §5.4 `profile`: the only profile claim kept is a password user's login name, which is
-    // the sub. A wallet user's sub is the CAIP-10 account itself, and it has no other name.
-    if (hasScope(token.scope, 'profile') && token.auth_method === 'password') {
-      info.preferred_username = token.sub;
-    }
+    // Core §5.4: the `profile` scope asks for the profile claims an account has; §5.5: the
+    // `claims` parameter of the authorization request may ask for some of them here (kept on
+    // the grant). Read only when some are asked for.
+    const asked = new Set<ProfileClaim>([
+      ...(hasScope(token.scope, PROFILE_SCOPE) ? PROFILE_CLAIMS : []),
+      ...(grant.userinfoClaims ?? []),
+    ]);
+    const profile =
+      asked.size === 0
+        ? {}
+        : pickProfileClaims(await this.profiles.claimsOf(token.sub), [...asked]);
+    const info: UserInfoResponseDto = { sub: token.sub, ...profile };
     return { info, ...(dpopNonce === undefined ? {} : { dpopNonce }) };
   }
 }

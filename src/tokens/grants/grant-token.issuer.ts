@@ -8,6 +8,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import type { ProfileClaim } from '../../protocol-rules/claims-request';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
 import { Grant, type DpopBinding } from './grant';
@@ -48,6 +49,8 @@ export interface StartGrant {
   grantType?: Grant['grantType'];
   /** The login session's `sid`, when a browser session opened the grant (see Grant.sid). */
   sid?: string;
+  /** See Grant.userinfoClaims. */
+  userinfoClaims?: readonly ProfileClaim[];
   /**
    * `sub` is the subject `methodKey` gives on its own (a wallet's CAIP-10 id), and the account
    * whose record lists `methodKey`, if another, takes the grant: decided by the check after the

@@ -1,6 +1,7 @@
 import { sha256Base64Url } from '../../platform/crypto/hashing';
 import type { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import type { ProfileClaim } from '../../protocol-rules/claims-request';
 
 /**
  * The grant type a grant was opened by, where it changes what its tokens may do: a device grant
@@ -65,6 +66,11 @@ export interface Grant {
    * several; a token request may name any one of them (`grantedResources`).
    */
   resources?: string[];
+  /**
+   * OpenID Connect Core §5.5: the profile claims the authorization request's `claims` parameter
+   * asked the UserInfo endpoint for, beside those its scope gives; absent when it asked for none.
+   */
+  userinfoClaims?: readonly ProfileClaim[];
   createdAt: Date;
   /** Absolute end of the refresh-token family. */
   expiresAt: Date;
@@ -116,7 +122,7 @@ export interface ClientGrant {
  */
 export type GrantSummary = Omit<
   Grant,
-  'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod' | 'grantType'
+  'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod' | 'grantType' | 'userinfoClaims'
 > & {
   authMethod?: AuthMethod;
   grantType?: RecordedGrantType;
@@ -130,6 +136,8 @@ export interface ActiveGrant {
    * absent, its tokens are all for one, the `aud` they carry. Token exchange reads it.
    */
   readonly resources?: readonly string[];
+  /** See Grant.userinfoClaims. */
+  readonly userinfoClaims?: readonly ProfileClaim[];
 }
 
 /**

@@ -176,8 +176,8 @@ describe('accounts: one subject, many sign-in methods', () => {
     // one wins and the other finds the account down to its last.
     const records = t.app.get(AccountRepository);
     const outcomes = await Promise.all([
-      records.release(walletOf(wallet), walletOf(wallet)),
-      records.release(walletOf(wallet), passkeyMethodKey('BBBB')),
+      records.release(walletOf(wallet), walletOf(wallet), t.clock.now()),
+      records.release(walletOf(wallet), passkeyMethodKey('BBBB'), t.clock.now()),
     ]);
 
     expect(outcomes.sort()).toEqual(['last_method', 'released']);

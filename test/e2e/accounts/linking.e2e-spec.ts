@@ -271,7 +271,7 @@ describe('linking sign-in methods', () => {
     });
     // A record down to the passkey (no rule removes the account's own wallet any more; records
     // written before that rule may be like this): the store releases the wallet directly.
-    await t.app.get(AccountRepository).release(walletOf(wallet), walletOf(wallet));
+    await t.app.get(AccountRepository).release(walletOf(wallet), walletOf(wallet), t.clock.now());
     const last = await t
       .http()
       .delete(`/account/methods/${encodeURIComponent(passkey)}`)

@@ -95,9 +95,11 @@ describe('demo client steps up on insufficient_user_authentication (browser, pas
     await page.goto(demo.url);
     await page.getByRole('link', { name: 'Start authorization' }).click();
     // The password session's code is redeemed, the API refuses its token, and the client sends
-    // the browser back to /authorize with acr_values=phr: the login page, offering the passkey.
+    // the browser back to /authorize with acr_values=phr: the login page, offering the passkey
+    // (acr_values is a voluntary claim: the other ways stay offered beside it).
     await page.waitForURL((url) => url.origin === issuer && url.pathname === '/login');
-    expect(new URL(page.url()).searchParams.get('acr_values')).toBe('phr');
+    expect(new URL(page.url()).searchParams.get('acr_preferred')).toBe('phr');
+    await page.locator('#step-up-offer').waitFor();
     expect(resourceCalls).toHaveLength(1);
     await Promise.all([
       page.waitForURL((url) => url.href.startsWith(`${demo.url}/callback`)),

@@ -558,14 +558,15 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       );
 
       // The client steps up: the acr_values the challenge names, at /authorize. The password
-      // session is sent to the passkey step; after it, the token carries acr phr.
+      // session is sent to the login page, which offers the passkey (acr_values is voluntary);
+      // after it, the token carries acr phr.
       const acrValues = /acr_values="([^"]+)"/.exec(header)![1];
       const sent = await browser
         .get(
           `/authorize?response_type=code&client_id=${STEP_UP_CLIENT.id}&redirect_uri=${encodeURIComponent(STEP_UP_CLIENT.redirectUri)}&state=s&code_challenge=${'E'.repeat(43)}&code_challenge_method=S256&resource=${encodeURIComponent(stepUpResource)}&acr_values=${acrValues}`,
         )
         .expect(302);
-      expect(sent.headers.location).toMatch(/^\/login\?.*acr_values=phr/);
+      expect(sent.headers.location).toMatch(/^\/login\?.*&acr_preferred=phr$/);
       await passkeySignIn(browser, passkey);
       const strong = await tokenOf({ acr_values: acrValues });
       expect(claimsOf(strong)).toMatchObject({ acr: 'phr', aud: stepUpResource });

@@ -150,12 +150,13 @@ describe('examples/spa steps up on insufficient_user_authentication (browser, pa
     await passwordSessionWithPasskey('user1', 'password1');
 
     // The API's challenge sends the SPA back to /authorize with acr_values=phr: the login page,
-    // offering the passkey only.
+    // recommending the passkey (acr_values is a voluntary claim: the password stays offered).
     await page.waitForURL((url) => url.origin === issuer && url.pathname === '/login');
-    expect(new URL(page.url()).searchParams.get('acr_values')).toBe('phr');
+    expect(new URL(page.url()).searchParams.get('acr_preferred')).toBe('phr');
     const button = page.locator('#passkey-login');
     await button.waitFor({ state: 'visible' });
-    await expect(page.locator('#password').count()).resolves.toBe(0);
+    await page.locator('#step-up-offer').waitFor();
+    await expect(page.locator('#password').count()).resolves.toBe(1);
     await screenshot(page, 'spa-step-up-1-passkey');
     await button.click();
 

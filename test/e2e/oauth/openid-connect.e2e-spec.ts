@@ -161,7 +161,12 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
     expect(claims.at_hash).toBe(atHash(tokens.access_token));
 
     const userInfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-    expect(userInfo).toEqual({ sub: 'user1', preferred_username: 'user1' });
+    expect(userInfo).toEqual({
+      sub: 'user1',
+      name: 'user1',
+      preferred_username: 'user1',
+      updated_at: expect.any(Number),
+    });
   });
 
   it('signs a wallet user in with Ethereum on the login page: sub is the CAIP-10 account', async () => {
@@ -253,7 +258,19 @@ describe('OpenID Connect rules (supertest)', () => {
     expect(header).toMatchObject({ alg: accessHeader.alg, kid: accessHeader.kid, typ: 'JWT' });
     const claims = decodeJwt(tokens.id_token!);
     expect(Object.keys(claims).sort()).toEqual(
-      ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'amr', 'sid'].sort(),
+      [
+        'iss',
+        'sub',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'at_hash',
+        'amr',
+        'acr',
+        'sid',
+      ].sort(),
     );
     expect(claims).toMatchObject({
       iss: t.config.server.issuer,
@@ -370,6 +387,7 @@ describe('OpenID Connect rules (supertest)', () => {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256', 'RS256'],
       claims_supported: expect.arrayContaining(['sub', 'auth_time', 'nonce', 'at_hash', 'amr']),
+      claims_parameter_supported: true,
     });
     expect(openid.response_types_supported).toEqual(['code']);
     expect(openid.scopes_supported).toContain('openid');

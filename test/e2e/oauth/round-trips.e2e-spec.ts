@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { decodeJwt } from 'jose';
 import type { mongo } from 'mongoose';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
@@ -163,6 +164,45 @@ describe('database round trips per request (command monitoring)', () => {
     });
     expect(idToken).toEqual(expect.any(String));
     expect(withOpenid).toEqual(withoutOpenid);
+  });
+
+  it('code exchange whose claims parameter asks the ID token for name: the account’s profile read beside the checks, one round more; no claims parameter, nothing more', async () => {
+    const scope = { scope: 'openid', nonce: 'n-0S6_WzA2Mj' };
+    const plain = await obtainCode(agent, scope);
+    const without = await counted(() =>
+      exchangeCode(server(), plain.code, plain.verifier).expect(200),
+    );
+    const roundsWithout = rounds;
+    const asked = await obtainCode(agent, {
+      ...scope,
+      claims: JSON.stringify({ id_token: { name: { essential: true } } }),
+    });
+    let idToken = '';
+    const withClaims = await counted(async () => {
+      idToken = (await exchangeCode(server(), asked.code, asked.verifier).expect(200)).body
+        .id_token;
+    });
+    expect(decodeJwt(idToken).name).toBe('user0');
+    // The account's record and, for a subject that is a username, its password user: in parallel.
+    expect([...withClaims].sort()).toEqual([...without, 'find accounts', 'find users'].sort());
+    expect(rounds).toBeLessThanOrEqual(roundsWithout + 1);
+  });
+
+  it('authorize: acr_values the session meets, or a claims parameter, costs no lookup', async () => {
+    const path = (extra: string) =>
+      `${authorizePath({
+        response_type: 'code',
+        client_id: DEMO_CLIENT.id,
+        redirect_uri: DEMO_CLIENT.redirectUri,
+        state: 'st-rounds',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      })}${extra}`;
+    const ordinary = await counted(() => agent.get(path('')).expect(302));
+    const claims = encodeURIComponent(JSON.stringify({ userinfo: { name: null } }));
+    for (const extra of ['&acr_values=urn:proofgate:acr:1fa', `&scope=openid&claims=${claims}`]) {
+      expect(await counted(() => agent.get(path(extra)).expect(302))).toEqual(ordinary);
+    }
   });
 
   it('a cross-origin code exchange costs what a same-origin one does (origins are cached)', async () => {

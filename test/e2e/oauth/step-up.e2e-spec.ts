@@ -2,9 +2,11 @@
  * Step-up authentication at /authorize (OpenID Connect Core §3.1.2.1, RFC 9470, OpenID EAP ACR
  * values), driven by oauth4webapi as the client over real HTTP and by a cookie-keeping browser
  * through the login page: `max_age` and `prompt=login` force a new sign-in and come back to the
- * same request, `prompt=none` answers instead of showing a page, and `acr_values=phr` (or a
- * scope's or resource's minimum) is met only by a passkey sign-in (the lab's software
- * authenticator), whose `acr` the ID token, the access token, introspection and refreshes carry.
+ * same request, `prompt=none` answers instead of showing a page, and `phr` is achieved only by a
+ * passkey sign-in (the lab's software authenticator), whose `acr` the ID token, the access token,
+ * introspection and refreshes carry. `acr_values=phr` offers it (a voluntary claim: whatever the
+ * user signs in with, the request goes on and the tokens say what was achieved); an essential
+ * `acr` claim request, or a scope's or resource's minimum, requires it.
  */
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
@@ -17,6 +19,10 @@ import { type TestApp, startListeningApp } from '../../support/test-app';
 import { hiddenField } from '../../support/login-form';
 
 const MCP_RESOURCE = 'http://localhost:25004/mcp';
+/** The acr of a sign-in that is not phishing-resistant (a password, a wallet). */
+const SIGNED_IN = 'urn:proofgate:acr:1fa';
+/** OpenID Connect Core §5.5.1.1: `phr` as an essential claim, which must be met. */
+const ESSENTIAL_PHR = JSON.stringify({ id_token: { acr: { essential: true, values: ['phr'] } } });
 
 describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)', () => {
   let t: TestApp;
@@ -117,10 +123,10 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     return location(done);
   }
 
-  it('advertises acr_values_supported [phr] in both metadata documents', async () => {
-    expect(as.acr_values_supported).toEqual(['phr']);
+  it('advertises acr_values_supported [urn:proofgate:acr:1fa, phr] in both metadata documents', async () => {
+    expect(as.acr_values_supported).toEqual([SIGNED_IN, 'phr']);
     const rfc8414 = await discover(issuer, 'oauth2');
-    expect(rfc8414.acr_values_supported).toEqual(['phr']);
+    expect(rfc8414.acr_values_supported).toEqual([SIGNED_IN, 'phr']);
     expect(as.claims_supported).toContain('acr');
   });
 
@@ -272,9 +278,9 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     expect(invalid.error).toBe('invalid_request');
   });
 
-  it('acr_values=phr with a password session: the passkey step, then acr=phr in every token', async () => {
+  it('an essential acr claim of phr with a password session: the passkey step, then acr=phr in every token', async () => {
     const browser = await passwordBrowser();
-    const req = await authorizationRequest({ acr_values: 'phr', scope: 'openid profile' });
+    const req = await authorizationRequest({ claims: ESSENTIAL_PHR, scope: 'openid profile' });
     const toLogin = location(await browser.get(req.path).expect(302));
     expect(toLogin.pathname).toBe('/login');
     expect(toLogin.searchParams.get('acr_values')).toBe('phr');
@@ -328,6 +334,58 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     expect(refreshIntrospected).toMatchObject({ active: true, acr: 'phr' });
   });
 
+  it('acr_values=phr (voluntary) with a password session: the passkey is offered beside the other ways, and the passkey sign-in gets phr', async () => {
+    const browser = await passwordBrowser();
+    const req = await authorizationRequest({ acr_values: 'phr' });
+    const toLogin = location(await browser.get(req.path).expect(302));
+    expect(toLogin.pathname).toBe('/login');
+    expect(toLogin.searchParams.get('acr_preferred')).toBe('phr');
+    expect(toLogin.searchParams.get('acr_values')).toBeNull();
+
+    const page = await browser.get(`${toLogin.pathname}${toLogin.search}`).expect(200);
+    expect(page.text).toContain('id="step-up-offer"');
+    expect(page.text).toContain('phishing-resistant');
+    expect(page.text).toContain('id="passkey-login"');
+    // Voluntary: the other ways stay, and a signed-in user may go on as they are.
+    expect(page.text).toContain('id="username"');
+    expect(page.text).toContain('id="siwe-login"');
+    expect(page.text).toContain('id="continue-without-passkey"');
+
+    const back = new URL(
+      await passkeySignIn(browser, passkey, `${toLogin.pathname}${toLogin.search}`),
+      issuer,
+    );
+    const callback = location(await browser.get(`${back.pathname}${back.search}`).expect(302));
+    const { tokens, idToken } = await redeem(callback, req);
+    expect(idToken).toMatchObject({ sub: 'user1', acr: 'phr' });
+    expect(decodeJwt(tokens.access_token).acr).toBe('phr');
+  });
+
+  it('acr_values=phr (voluntary): a user who signs in with the password again, or goes on without a passkey, gets a code whose tokens say 1fa (offered once, no loop)', async () => {
+    const browser = await passwordBrowser();
+    const req = await authorizationRequest({ acr_values: 'phr' });
+    const toLogin = location(await browser.get(req.path).expect(302));
+    const callback = await passwordSignInAt(browser, toLogin);
+    const code = location(await browser.get(`${callback.pathname}${callback.search}`).expect(302));
+    const { tokens, idToken } = await redeem(code, req);
+    expect(idToken).toMatchObject({ sub: 'user1', acr: SIGNED_IN, amr: ['pwd'] });
+    expect(decodeJwt(tokens.access_token).acr).toBe(SIGNED_IN);
+
+    // Already signed in: "Continue without a passkey" goes back to the request, which goes on.
+    const again = await authorizationRequest({ acr_values: 'phr' });
+    const offer = location(await browser.get(again.path).expect(302));
+    const page = await browser.get(`${offer.pathname}${offer.search}`).expect(200);
+    const goOn = /href="([^"]+)" id="continue-without-passkey"/.exec(page.text);
+    expect(goOn?.[1]).toBeDefined();
+    const returnTo = new URL(unescaped(goOn![1]), issuer);
+    expect(returnTo.href).toBe(new URL(offer.searchParams.get('return_to')!, issuer).href);
+    const { idToken: weak } = await redeem(
+      location(await browser.get(`${returnTo.pathname}${returnTo.search}`).expect(302)),
+      again,
+    );
+    expect(weak.acr).toBe(SIGNED_IN);
+  });
+
   it('a user who cannot step up goes back to the client: Cancel on the login page answers access_denied with state and iss', async () => {
     const browser = await passwordBrowser();
     const req = await authorizationRequest({ acr_values: 'phr' });
@@ -373,27 +431,45 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     expect(refused.headers.location).toBeUndefined();
   });
 
-  it('a password session’s tokens carry no acr; prompt=none with acr_values=phr: unmet_authentication_requirements', async () => {
+  it('a password session’s tokens carry acr 1fa; prompt=none: acr_values=phr goes on without it, an essential phr is unmet_authentication_requirements', async () => {
     const browser = await passwordBrowser();
     const plain = await authorizationRequest();
     const { tokens, idToken } = await redeem(
       location(await browser.get(plain.path).expect(302)),
       plain,
     );
-    expect(idToken.acr).toBeUndefined();
-    expect(decodeJwt(tokens.access_token).acr).toBeUndefined();
+    expect(idToken.acr).toBe(SIGNED_IN);
+    expect(decodeJwt(tokens.access_token).acr).toBe(SIGNED_IN);
 
-    const req = await authorizationRequest({ prompt: 'none', acr_values: 'phr' });
+    // Voluntary (Core §3.1.2.1): prompt=none shows no page, the code says what the session has.
+    const voluntary = await authorizationRequest({ prompt: 'none', acr_values: 'phr' });
+    const { idToken: asIs } = await redeem(
+      location(await browser.get(voluntary.path).expect(302)),
+      voluntary,
+    );
+    expect(asIs.acr).toBe(SIGNED_IN);
+
+    // Essential (Core §5.5.1.1): not met is a failed authentication.
+    const req = await authorizationRequest({ prompt: 'none', claims: ESSENTIAL_PHR });
     const error = callbackError(location(await browser.get(req.path).expect(302)), req.state);
     expect(error.error).toBe('unmet_authentication_requirements');
 
-    // phrh (hardware-protected) is not supported: ignored, as OpenID Connect's voluntary acr_values.
+    // phrh (hardware-protected) is not supported: ignored in acr_values, as a voluntary claim...
     const hardware = await authorizationRequest({ acr_values: 'phrh' });
     const { idToken: weak } = await redeem(
       location(await browser.get(hardware.path).expect(302)),
       hardware,
     );
-    expect(weak.acr).toBeUndefined();
+    expect(weak.acr).toBe(SIGNED_IN);
+    // ...and as an essential one, no sign-in could meet it: refused before any page.
+    const unmeetable = await authorizationRequest({
+      claims: JSON.stringify({ id_token: { acr: { essential: true, value: 'phrh' } } }),
+    });
+    const refused = callbackError(
+      location(await browser.get(unmeetable.path).expect(302)),
+      unmeetable.state,
+    );
+    expect(refused.error).toBe('unmet_authentication_requirements');
   });
 
   it('minimums: the account scope (ACR_REQUIRED_BY_SCOPE) and the MCP resource (ACR_REQUIRED_BY_RESOURCE) demand phr', async () => {

@@ -141,7 +141,9 @@ describe('token exchange (RFC 8693)', () => {
     const login = await tokensOf(EXCHANGER, auth);
     const claims = decodeJwt(login.access_token);
     const exchangedPlain = await exchange(subjectOf(login.access_token, { scope: 'profile' }));
-    expect(decodeJwt(exchangedPlain.access_token).acr).toBeUndefined();
+    // A password sign-in's acr, as the subject token says it.
+    expect(claims.acr).toBe('urn:proofgate:acr:1fa');
+    expect(decodeJwt(exchangedPlain.access_token).acr).toBe(claims.acr);
     expect(decodeJwt(exchangedPlain.access_token).auth_time).toBe(claims.auth_time);
     // The same grant's token after a passkey sign-in (what step-up's acr_values=phr yields).
     const stepped = await t.app.get(AccessTokenService).sign({

@@ -275,10 +275,14 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     'refresh token after the session ended',
     /^400 invalid_grant "[^"]+"; its access token 401 at \/api\/me$/,
   ],
-  ['passkey', 'password session asked for phr', '302 to /login?acr_values=phr, no code'],
   [
     'passkey',
-    'prompt=none with a session too weak for phr',
+    'password session required to have phr (essential acr)',
+    '302 to /login?acr_values=phr, no code',
+  ],
+  [
+    'passkey',
+    'prompt=none with a session too weak for an essential phr',
     '302 with error=unmet_authentication_requirements, no code',
   ],
   ['device', 'normal login', '/token 200; /api/me 200 user0'],

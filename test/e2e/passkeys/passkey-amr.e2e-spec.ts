@@ -131,13 +131,13 @@ describe('passkey sign-in: the amr an ID token carries', () => {
       const signedInAt = Math.floor(t.clock.now().getTime() / 1000);
       const { idToken, accessToken, introspection } = await tokensOf(browser);
       expect(idToken.amr).toEqual(amr);
-      // One sign-in throughout: the password's time, and no acr (the passkey's phr is not its).
+      // One sign-in throughout: the password's time and acr (the passkey's phr is not its).
       expect(idToken.auth_time).toBeGreaterThanOrEqual(signedInAt - 1);
       expect(idToken.auth_time).toBeLessThanOrEqual(signedInAt);
       expect(accessToken.auth_time).toBe(idToken.auth_time);
       expect(introspection).toMatchObject({ active: true, auth_time: idToken.auth_time });
       for (const claims of [idToken, accessToken, introspection])
-        expect(claims.acr).toBeUndefined();
+        expect(claims.acr).toBe('urn:proofgate:acr:1fa');
     } finally {
       t.clock.advance(-gap);
     }

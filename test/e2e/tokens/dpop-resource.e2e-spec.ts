@@ -62,7 +62,12 @@ describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
         await oauth.userInfoRequest(as, client, tokens.access_token, { DPoP, ...INSECURE }),
       ),
     );
-    expect(info).toEqual({ sub: 'user1', preferred_username: 'user1' });
+    expect(info).toEqual({
+      sub: 'user1',
+      name: 'user1',
+      preferred_username: 'user1',
+      updated_at: expect.any(Number),
+    });
 
     const refreshed = await withNonceRetry(async () =>
       refreshWithLibrary(as, client, oauth.None(), tokens.refresh_token!, { DPoP }),

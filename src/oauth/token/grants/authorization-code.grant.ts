@@ -22,6 +22,8 @@ import {
   type AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
 import { SessionLogout } from '../../../login/logout/session-logout.service';
+import { UserProfiles } from '../../../login/users/user-profile.service';
+import { pickProfileClaims } from '../../../protocol-rules/claims-request';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import {
   PKCE_BINDING_FIELD,
@@ -53,6 +55,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
     private readonly tokens: TokenConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly sessionLogout: SessionLogout,
+    private readonly profiles: UserProfiles,
   ) {
     super();
   }
@@ -116,10 +119,15 @@ export class AuthorizationCodeGrant extends GrantHandler {
       const resources = grantedResources(payload, this.tokens.audience);
       const audience = checkRequestedResource(resources, request.resource);
       // Checked again, every one: a client ID metadata document may have appeared at such a URL
-      // since /authorize. A refresh only ever names a resource checked here.
-      await this.resourceClientIds.refuseClientIds(client, resources);
+      // since /authorize. A refresh only ever names a resource checked here. Beside it, the
+      // profile claims the ID token was asked for, if any (no read otherwise).
+      const [, authentication] = await Promise.all([
+        this.resourceClientIds.refuseClientIds(client, resources),
+        this.idTokenAuthentication(payload),
+      ]);
       const grantId = grantIdForChallenge(keyHash);
       const sid = payload.sid;
+      const userinfoClaims = payload.claims?.userinfo;
       return this.issuer.startGrant(
         {
           grantId,
@@ -135,8 +143,9 @@ export class AuthorizationCodeGrant extends GrantHandler {
             : { authTime: new Date(payload.authTime * 1000) }),
           ...(payload.acr === undefined ? {} : { acr: payload.acr }),
           ...(payload.sid === undefined ? {} : { sid: payload.sid }),
+          ...(userinfoClaims === undefined ? {} : { userinfoClaims }),
         },
-        idTokenAuthentication(payload),
+        authentication,
         // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.
         dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
         // After the grant's write, beside the lock-down check: a session ended meanwhile takes
@@ -173,6 +182,21 @@ export class AuthorizationCodeGrant extends GrantHandler {
         }
         throw new InvalidGrant('Invalid authorization code').because('unknown_code');
     }
+  }
+
+  /**
+   * What the ID token says of the login, when the code is of an OpenID Connect request: carried
+   * by the code, and the profile claims its `claims` parameter asked the ID token for (OpenID
+   * Connect Core §5.5), read only then.
+   */
+  private async idTokenAuthentication(
+    payload: AuthorizationCodePayload,
+  ): Promise<IdTokenAuthentication | undefined> {
+    const authentication = idTokenAuthenticationOf(payload);
+    const asked = payload.claims?.id_token;
+    if (authentication === undefined || asked === undefined) return authentication;
+    const profile = pickProfileClaims(await this.profiles.claimsOf(payload.sub), asked);
+    return { ...authentication, profile };
   }
 
   /**
@@ -214,7 +238,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
  * from what the code carries (no session read). A code issued before `authTime` was carried
  * cannot have asked for openid: `openid` became a scope with it.
  */
-function idTokenAuthentication(
+function idTokenAuthenticationOf(
   payload: AuthorizationCodePayload,
 ): IdTokenAuthentication | undefined {
   if (!hasScope(payload.scope, OPENID_SCOPE) || payload.authTime === undefined) return undefined;

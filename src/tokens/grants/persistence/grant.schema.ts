@@ -3,6 +3,7 @@ import { Schema as MongooseSchema } from 'mongoose';
 import { AUTH_METHODS, type AuthMethod } from '../../../proofs/proof-vocabulary';
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
 import type { RecordedGrantType, RefreshState } from '../grant';
+import type { ProfileClaim } from '../../../protocol-rules/claims-request';
 
 @Schema({ collection: 'grants', versionKey: false })
 export class GrantRecord {
@@ -54,6 +55,10 @@ export class GrantRecord {
   /** The `sid` of the login session the grant came from (Back-Channel Logout 1.0). */
   @Prop({ type: String })
   sid?: string;
+
+  /** OpenID Connect Core §5.5: the profile claims asked of the UserInfo endpoint (Grant). */
+  @Prop({ type: [String], default: undefined })
+  userinfoClaims?: readonly ProfileClaim[];
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;

@@ -187,12 +187,16 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
         expiresAt: { $gt: now },
         revokedJtis: { $ne: jti },
       },
-      { projection: { _id: 1, grantType: 1, resources: 1 }, ...SINGLE_USE_READ },
+      {
+        projection: { _id: 1, grantType: 1, resources: 1, userinfoClaims: 1 },
+        ...SINGLE_USE_READ,
+      },
     );
     if (live === null) return null;
     return {
       ...(live.grantType === undefined ? {} : { grantType: live.grantType }),
       ...(live.resources === undefined ? {} : { resources: live.resources }),
+      ...(live.userinfoClaims === undefined ? {} : { userinfoClaims: live.userinfoClaims }),
     };
   }
 
