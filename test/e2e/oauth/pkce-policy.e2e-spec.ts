@@ -127,7 +127,9 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
     expect(tokens.claims()).toMatchObject({ iss: issuer, sub: 'user1', aud: RP.id, nonce });
     expect(await oidc.fetchUserInfo(config, tokens.access_token, 'user1')).toEqual({
       sub: 'user1',
+      name: 'user1',
       preferred_username: 'user1',
+      updated_at: expect.any(Number),
     });
   });
 
