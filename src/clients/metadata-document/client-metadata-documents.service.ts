@@ -10,7 +10,7 @@ import {
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
-import { logoutFields, type OAuthClient } from '../oauth-client';
+import { logoutFields, requestObjectFields, type OAuthClient } from '../oauth-client';
 import { parseClientMetadata } from '../registration/client-metadata';
 import { InFlightLimit, type Release } from './in-flight-limit';
 
@@ -285,6 +285,7 @@ function toClient(
     ...(metadata.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...requestObjectFields(metadata),
     ...logoutFields(metadata),
     metadataDocument: true,
   };
