@@ -26,7 +26,7 @@ import { ConfigError } from '../../config/env-parsers';
 import { acrMinimumOf, acrRequestedBy, strongerAcr, type AcrValue } from '../../protocol-rules/acr';
 import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
-import type { AuthorizationRequestDto } from './authorization-request.dto';
+import type { AuthorizationParameters } from './authorization-parameters';
 
 /** An authorization request's parameters once checked, for a client and redirect URI known. */
 export interface CheckedAuthorizationRequest {
@@ -67,7 +67,7 @@ export class AuthorizationRequestCheck {
 
   async check(
     client: OAuthClient,
-    request: AuthorizationRequestDto,
+    request: AuthorizationParameters,
   ): Promise<CheckedAuthorizationRequest> {
     if (request.response_type !== 'code') {
       throw request.response_type

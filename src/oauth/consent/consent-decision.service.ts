@@ -10,10 +10,8 @@ import { safeReturnTo } from '../../login/return-to';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
-import {
-  PushedAuthorizationRequests,
-  type PushedParameters,
-} from '../par/pushed-authorization.service';
+import type { AuthorizationParameterName } from '../authorize/authorization-parameters';
+import { AuthorizationRequestReader } from '../authorize/authorization-request.reader';
 import { checkAuthorizedResource } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import { requestedScope } from '../authorize/authorization-request.check';
@@ -46,7 +44,7 @@ export class ConsentDecisionService {
     private readonly tokens: TokenConfig,
     private readonly oauth: OAuthConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
-    private readonly pushed: PushedAuthorizationRequests,
+    private readonly reader: AuthorizationRequestReader,
   ) {}
 
   /** Where the browser goes next. */
@@ -58,22 +56,20 @@ export class ConsentDecisionService {
       throw new InvalidRequest('return_to must be the pending authorization request');
     }
     const query = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));
-    const queryParam = (name: string): string | undefined => {
+    const front: Record<string, string> = {};
+    for (const name of new Set(query.keys())) {
       const values = query.getAll(name);
       if (values.length > 1) throw new InvalidRequest(`${name} is repeated`);
-      return values[0];
-    };
-    const clientId = queryParam('client_id');
-    // RFC 9126 §4: a pushed request's parameters are in the store, not in the URL.
-    const requestUri = queryParam('request_uri');
-    const pushed =
-      requestUri === undefined || clientId === undefined
-        ? undefined
-        : await this.pushed.find(clientId, requestUri);
-    const param = (name: string): string | undefined =>
-      pushed === undefined ? queryParam(name) : pushed[name as keyof PushedParameters];
-    const redirectUri = param('redirect_uri');
+      front[name] = values[0];
+    }
+    const clientId = front.client_id;
     const client = clientId === undefined ? null : await this.clients.find(clientId);
+    // The request as /authorize read it: the query, a request object's claims, a pushed or a
+    // held request (AuthorizationRequestReader), checked again here, trusted for nothing.
+    const request =
+      client === null ? undefined : (await this.reader.read(client, front)).parameters;
+    const param = (name: AuthorizationParameterName): string | undefined => request?.[name];
+    const redirectUri = param('redirect_uri');
     if (!client || redirectUri === undefined || !isRegisteredRedirectUri(client, redirectUri)) {
       throw new InvalidRequest(
         'The authorization request has no registered client and redirect URI',
