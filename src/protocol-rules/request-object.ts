@@ -45,7 +45,7 @@ export function requestObjectMetadataProblem(
     return 'require_signed_request_object must be true or false';
   }
   if ((alg !== undefined || requireSigned === true) && !hasKeys) {
-    return 'signed request objects are verified with the client\'s public keys: register them (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri); a client secret cannot verify one here, as only its hash is kept';
+    return `${alg !== undefined ? 'request_object_signing_alg' : 'require_signed_request_object'} needs the client's public keys (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri): a request object is verified with them, never with a client secret, of which only a hash is kept`;
   }
   return undefined;
 }

@@ -812,7 +812,11 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
         redirect_uris: ['https://rp.example/callback'],
         request_object_signing_alg: 'RS256',
       }).expect(400);
-      expect(secretClient.body).toMatchObject({ error: 'invalid_client_metadata' });
+      expect(secretClient.body).toEqual({
+        error: 'invalid_client_metadata',
+        error_description:
+          'request_object_signing_alg needs the client\'s public keys (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri): a request object is verified with them, never with a client secret, of which only a hash is kept',
+      });
       const hs256 = await register({
         redirect_uris: ['https://rp.example/callback'],
         token_endpoint_auth_method: 'private_key_jwt',
