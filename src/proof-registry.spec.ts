@@ -19,6 +19,7 @@ describe('the proof registry', () => {
     expect(MODEL_OF_KIND).toEqual({
       authorization_code: 'pkce',
       sign_in_marker: 'pkce',
+      authorization_request: 'pkce',
       wallet_nonce: 'siwe',
       webauthn_registration: 'passkey',
       webauthn_authentication: 'passkey',

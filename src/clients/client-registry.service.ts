@@ -7,7 +7,7 @@ import { ClientAuthConfig } from '../config/sections/client-auth.config';
 import { ClientConfig, OAuthConfig } from '../config/sections/oauth.config';
 import { ClientRepository } from './client.repository';
 import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
-import { isLive, logoutFields, OAuthClient } from './oauth-client';
+import { isLive, logoutFields, OAuthClient, requestObjectFields } from './oauth-client';
 import { RegisteredClientExpiry } from './registration/registered-client-expiry';
 import { isWebOrigin, webOriginsOf } from './web-origins';
 import { RegistrationConfig } from '../config/sections/registration.config';
@@ -225,6 +225,12 @@ export class ClientRegistry implements OnModuleInit {
       ...(wanted.jwks ? { jwks: { keys: wanted.jwks.keys.map((key) => ({ ...key })) } } : {}),
       ...(wanted.jwksUri ? { jwksUri: wanted.jwksUri } : {}),
       ...(wanted.profile ? { profile: wanted.profile } : {}),
+      ...requestObjectFields({
+        ...(wanted.requestObjectSigningAlg
+          ? { requestObjectSigningAlg: wanted.requestObjectSigningAlg }
+          : {}),
+        ...(wanted.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+      }),
       ...logoutFields({
         ...(wanted.postLogoutRedirectUris
           ? { postLogoutRedirectUris: [...wanted.postLogoutRedirectUris] }
@@ -250,6 +256,8 @@ export class ClientRegistry implements OnModuleInit {
       existing.grantTypes?.join('\n') === client.grantTypes?.join('\n') &&
       existing.jwksUri === client.jwksUri &&
       existing.profile === client.profile &&
+      existing.requestObjectSigningAlg === client.requestObjectSigningAlg &&
+      existing.requireSignedRequestObject === client.requireSignedRequestObject &&
       (existing.postLogoutRedirectUris ?? []).join('\n') ===
         (client.postLogoutRedirectUris ?? []).join('\n') &&
       existing.backchannelLogoutUri === client.backchannelLogoutUri &&

@@ -1,5 +1,6 @@
 import type { ClientProfile } from '../protocol-rules/client-profile';
 import type { ApplicationType } from '../protocol-rules/redirect-uri';
+import type { RequestObjectSigningAlg } from '../protocol-rules/request-object';
 
 export type ClientType = 'confidential' | 'public';
 
@@ -93,6 +94,30 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * each of its requests, see protocol-rules/client-profile.ts. Operator clients only.
    */
   profile?: ClientProfile;
+  /**
+   * OpenID Connect Registration §2 `request_object_signing_alg`: every request object (RFC 9101)
+   * of this client must be signed with this algorithm by one of its keys (`jwks` or `jwksUri`);
+   * an unsigned one is refused.
+   */
+  requestObjectSigningAlg?: RequestObjectSigningAlg;
+  /**
+   * RFC 9101 §10.5 `require_signed_request_object`: every authorization request of this client
+   * is a signed request object (at /authorize or /par), with FAPI 2.0 Message Signing's `exp` and
+   * `nbf` rules.
+   */
+  requireSignedRequestObject?: true;
+}
+
+/** The request object settings of `from`, without its absent fields (for building an OAuthClient). */
+export function requestObjectFields(
+  from: Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject'>,
+): Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
+  return {
+    ...(from.requestObjectSigningAlg
+      ? { requestObjectSigningAlg: from.requestObjectSigningAlg }
+      : {}),
+    ...(from.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+  };
 }
 
 /** A JWK Set of public keys (RFC 7517 §5), as registered: checked by `publicJwksProblem`. */

@@ -117,6 +117,37 @@ describe('AppConfig.fromEnv', () => {
     ).toBe(false);
   });
 
+  it('reads OAUTH_CLIENTS request object settings (RFC 9101): a private_key_jwt client only', () => {
+    const entry = (settings: Record<string, unknown>) =>
+      JSON.stringify([
+        {
+          client_id: 'signer',
+          redirect_uris: ['https://rp.example/cb'],
+          request_object_signing_alg: 'PS256',
+          require_signed_request_object: true,
+          ...settings,
+        },
+      ]);
+    const keys = {
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks_uri: 'https://rp.example/jwks.json',
+    };
+    const read = AppConfig.fromEnv({ ...base, OAUTH_CLIENTS: entry(keys) });
+    expect(read.oauth.clients.find((c) => c.clientId === 'signer')).toMatchObject({
+      requestObjectSigningAlg: 'PS256',
+      requireSignedRequestObject: true,
+    });
+    expect(() =>
+      AppConfig.fromEnv({ ...base, OAUTH_CLIENTS: entry({ client_secret: 'a-secret-of-the-rp' }) }),
+    ).toThrow(/OAUTH_CLIENTS\[0\]\.request_object_signing_alg needs the client's public keys/);
+    expect(() =>
+      AppConfig.fromEnv({
+        ...base,
+        OAUTH_CLIENTS: entry({ ...keys, request_object_signing_alg: 'HS256' }),
+      }),
+    ).toThrow(/request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA/);
+  });
+
   it('reads CLIENT_METADATA_DNS_SERVERS: addresses with optional ports (unset: the system servers)', () => {
     expect(AppConfig.fromEnv(base).clientMetadata.dnsServers).toBeUndefined();
     expect(

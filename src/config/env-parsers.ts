@@ -7,6 +7,11 @@ import { clientProfileProblem, type ClientProfile } from '../protocol-rules/clie
 import { publicJwksProblem } from '../protocol-rules/client-jwks';
 import { defaultResponseTypes, grantTypesProblem } from '../protocol-rules/grant-types';
 import { redirectUriProblem } from '../protocol-rules/redirect-uri';
+import {
+  isRequestObjectSigningAlg,
+  requestObjectMetadataProblem,
+  type RequestObjectSigningAlg,
+} from '../protocol-rules/request-object';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
 import {
   SOLANA_CLUSTERS,
@@ -230,6 +235,8 @@ export interface ClientEntry {
   token_endpoint_auth_method?: unknown;
   jwks?: unknown;
   jwks_uri?: unknown;
+  request_object_signing_alg?: unknown;
+  require_signed_request_object?: unknown;
   post_logout_redirect_uris?: unknown;
   backchannel_logout_uri?: unknown;
   backchannel_logout_session_required?: unknown;
@@ -257,6 +264,10 @@ export interface ClientEntryConfig {
   /** RFC 7523 private_key_jwt: the client's public keys (a JWK Set), or where it publishes them. */
   jwks?: { keys: Array<Record<string, unknown>> };
   jwksUri?: string;
+  /** OpenID Connect Registration §2 request_object_signing_alg: a private_key_jwt client's. */
+  requestObjectSigningAlg?: RequestObjectSigningAlg;
+  /** RFC 9101 §10.5 require_signed_request_object: a private_key_jwt client's. */
+  requireSignedRequestObject?: boolean;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   postLogoutRedirectUris?: string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri ... */
@@ -362,7 +373,8 @@ export function entryKeys(
 /**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
- * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile? }`. No secret (and no
+ * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile?,
+ * request_object_signing_alg?, require_signed_request_object? }`. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
@@ -440,6 +452,12 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
   }
   const keys = entryKeys(entry, where);
   const confidential = entry.client_secret !== undefined || Object.keys(keys).length > 0;
+  const requestObjectProblem = requestObjectMetadataProblem(
+    entry.request_object_signing_alg,
+    entry.require_signed_request_object,
+    Object.keys(keys).length > 0,
+  );
+  if (requestObjectProblem) throw new ConfigError(`${where}${requestObjectProblem}`);
   if (grantTypes !== undefined) {
     const unique = [...new Set(grantTypes)];
     const inconsistent = grantTypesProblem({
@@ -483,6 +501,10 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     ...(entry.require_pkce === false ? { requirePkce: false } : {}),
     ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
     ...keys,
+    ...(isRequestObjectSigningAlg(entry.request_object_signing_alg)
+      ? { requestObjectSigningAlg: entry.request_object_signing_alg }
+      : {}),
+    ...(entry.require_signed_request_object === true ? { requireSignedRequestObject: true } : {}),
     ...entryLogout(entry, where),
     ...(profile !== undefined ? { profile } : {}),
   };

@@ -34,9 +34,14 @@ export class PendingAuthorization {
   }
 }
 
+/**
+ * The scope the query asks for, as written there; none when it names none: a request kept on the
+ * server (pushed to /par, or held by /authorize for a form post or a request object) comes back
+ * with only its client and a reference, and its scope is shown on the consent screen instead.
+ */
 function scopesOf(query: URLSearchParams): string[] {
   const requested = query.getAll('scope');
-  if (requested.length > 1) return [];
+  if (requested.length !== 1) return [];
   try {
     return checkScope(requested[0]).split(' ');
   } catch {

@@ -5,6 +5,9 @@ import { AuthorizationCodeService } from './authorize/authorization-code.service
 import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizationRequestCheck } from './authorize/authorization-request.check';
 import { SignInMarkers } from './authorize/sign-in-marker';
+import { AuthorizationRequestReader } from './authorize/authorization-request.reader';
+import { HeldAuthorizationRequests } from './authorize/held-authorization-request';
+import { RequestObjectVerifier } from './authorize/request-object.verifier';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
 import { CsrfModule } from '../platform/csrf/csrf.module';
@@ -79,6 +82,9 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ResourceClientIdCheck,
     AuthorizationRequestCheck,
     SignInMarkers,
+    RequestObjectVerifier,
+    HeldAuthorizationRequests,
+    AuthorizationRequestReader,
     PushedAuthorizationRequests,
     PushedAuthorizationEndpoint,
     DeviceCodeGrant,

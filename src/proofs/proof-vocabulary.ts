@@ -33,6 +33,9 @@ export const CHALLENGE_KINDS = [
   // OpenID Connect Core §3.1.2.1 `prompt=login` / `max_age`: the browser was sent to sign in for
   // this very authorization request; redeemed once by /authorize on the way back.
   'sign_in_marker',
+  // OpenID Connect Core §3.1.2.1 (a POSTed request) and RFC 9101 (a request object): the checked
+  // authorization request, held while the user signs in and consents; redeemed with the code.
+  'authorization_request',
   // RFC 6749 §2.3.1: a client secret presented. Nothing is stored under this kind (a secret is
   // checked against its hash); it names the presentations in the comparison's figures.
   'client_secret',

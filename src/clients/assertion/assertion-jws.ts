@@ -53,7 +53,22 @@ export async function verifyAssertionJws(
   keys: JWTVerifyGetKey,
   checks: AssertionJwsChecks,
 ): Promise<JWTPayload> {
-  const [encodedHeader, encodedPayload, encodedSignature] = assertion.split('.');
+  return checkedClaims(await verifyClientJws(assertion, header, keys), checks);
+}
+
+/**
+ * The signature of a JWT a client signed (a compact JWS whose form was checked), decided as for a
+ * client assertion (above: the algorithm, no `crit` or `b64`, the key the set selects, node:crypto
+ * checking the signature), and its claims set decoded, a JSON object. The one path by which every
+ * JWT signed with a client's registered keys is verified: client assertions, and request objects
+ * (RFC 9101), whose claims each caller then checks by its own rules. Throws jose's errors.
+ */
+export async function verifyClientJws(
+  jws: string,
+  header: ProtectedHeaderParameters,
+  keys: JWTVerifyGetKey,
+): Promise<JWTPayload> {
+  const [encodedHeader, encodedPayload, encodedSignature] = jws.split('.');
   if (!hasAllowedAlg(header)) {
     throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
   }
@@ -70,7 +85,19 @@ export async function verifyAssertionJws(
   if (!signatureVerifies(header.alg, keyObjectOf(key), data, signature)) {
     throw new errors.JWSSignatureVerificationFailed();
   }
-  return checkedClaims(decodedPayload(encodedPayload), checks);
+  return claimsSet(encodedPayload);
+}
+
+/**
+ * A JWT's claims set (RFC 7519 §7.2): the base64url payload, UTF-8 JSON (a byte sequence that is
+ * not UTF-8 is refused), a top-level object. Throws jose's JWTInvalid otherwise.
+ */
+export function claimsSet(encodedPayload: string): JWTPayload {
+  const claims = decodedPayload(encodedPayload);
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new errors.JWTInvalid('JWT Claims Set must be a top-level JSON object');
+  }
+  return claims as JWTPayload;
 }
 
 function hasAllowedAlg(
@@ -158,11 +185,7 @@ function decodedPayload(encodedPayload: string): unknown {
   }
 }
 
-function checkedClaims(claims: unknown, checks: AssertionJwsChecks): JWTPayload {
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new errors.JWTInvalid('JWT Claims Set must be a top-level JSON object');
-  }
-  const payload = claims as JWTPayload;
+function checkedClaims(payload: JWTPayload, checks: AssertionJwsChecks): JWTPayload {
   for (const claim of ['iss', 'sub', 'aud', 'jti', 'exp']) {
     if (!Object.hasOwn(payload, claim)) {
       throw new errors.JWTClaimValidationFailed(

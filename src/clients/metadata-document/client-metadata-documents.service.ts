@@ -10,7 +10,7 @@ import {
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
-import { logoutFields, type OAuthClient } from '../oauth-client';
+import { logoutFields, requestObjectFields, type OAuthClient } from '../oauth-client';
 import { parseClientMetadata } from '../registration/client-metadata';
 import { InFlightLimit, type Release } from './in-flight-limit';
 
@@ -286,6 +286,7 @@ function toClient(
       ? { requirePushedAuthorizationRequests: true }
       : {}),
     ...(metadata.requirePkce === false ? { requirePkce: false } : {}),
+    ...requestObjectFields(metadata),
     ...logoutFields(metadata),
     metadataDocument: true,
   };

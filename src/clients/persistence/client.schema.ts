@@ -2,6 +2,10 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 import { CLIENT_PROFILES, type ClientProfile } from '../../protocol-rules/client-profile';
 import type { ApplicationType } from '../../protocol-rules/redirect-uri';
+import {
+  REQUEST_OBJECT_SIGNING_ALGS,
+  type RequestObjectSigningAlg,
+} from '../../protocol-rules/request-object';
 import type { ClientJwks, ClientType } from '../oauth-client';
 
 @Schema({ collection: 'oauth_clients', versionKey: false })
@@ -59,6 +63,14 @@ export class ClientRecord {
   /** RFC 7523 private_key_jwt: where the client publishes its public keys (RFC 7591 `jwks_uri`). */
   @Prop({ type: String })
   jwksUri?: string;
+
+  /** OpenID Connect Registration §2 request_object_signing_alg. */
+  @Prop({ type: String, enum: REQUEST_OBJECT_SIGNING_ALGS })
+  requestObjectSigningAlg?: RequestObjectSigningAlg;
+
+  /** RFC 9101 §10.5 require_signed_request_object. */
+  @Prop({ type: Boolean })
+  requireSignedRequestObject?: boolean;
 
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   @Prop({ type: [String], default: undefined })

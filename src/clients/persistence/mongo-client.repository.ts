@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
-import { ClientJwks, logoutFields, OAuthClient } from '../oauth-client';
+import { ClientJwks, logoutFields, OAuthClient, requestObjectFields } from '../oauth-client';
 import { webOriginsOf } from '../web-origins';
 import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
 import { ClientRecord } from './client.schema';
@@ -31,6 +31,12 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.jwks ? { jwks: record.jwks } : {}),
     ...(record.jwksUri ? { jwksUri: record.jwksUri } : {}),
     ...(record.profile ? { profile: record.profile } : {}),
+    ...requestObjectFields({
+      ...(record.requestObjectSigningAlg
+        ? { requestObjectSigningAlg: record.requestObjectSigningAlg }
+        : {}),
+      ...(record.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+    }),
     ...logoutFields({
       ...(record.postLogoutRedirectUris
         ? { postLogoutRedirectUris: record.postLogoutRedirectUris }

@@ -7,8 +7,9 @@ import {
 } from '../../protocol-rules/redirect-uri';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
+import { requestObjectMetadataProblem } from '../../protocol-rules/request-object';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
-import type { ClientJwks, ClientLogoutMetadata } from '../oauth-client';
+import type { ClientJwks, ClientLogoutMetadata, OAuthClient } from '../oauth-client';
 import { impersonatesService } from './client-name';
 import {
   defaultResponseTypes,
@@ -60,6 +61,10 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly jwks?: ClientJwks;
   /** RFC 7591 §2 `jwks_uri` of a private_key_jwt client. */
   readonly jwksUri?: string;
+  /** OpenID Connect Registration §2 `request_object_signing_alg` (keys needed). */
+  readonly requestObjectSigningAlg?: OAuthClient['requestObjectSigningAlg'];
+  /** RFC 9101 §10.5 `require_signed_request_object` (keys needed; default false). */
+  readonly requireSignedRequestObject?: true;
 }
 
 const MAX_JWKS_URI_LENGTH = 2000;
@@ -313,6 +318,10 @@ export function parseClientMetadata(
     REGISTRABLE_RESPONSE_TYPES,
   );
   const keys = clientKeys(body, method);
+  const requestObjects = requestObjectMetadata(
+    body,
+    keys.jwks !== undefined || keys.jwksUri !== undefined,
+  );
   const logout = logoutMetadata(body, privateLogoutUris);
   const confidential = (method ?? defaultAuthMethod) !== 'none';
   const requirePkce = body.require_pkce;
@@ -350,6 +359,28 @@ export function parseClientMetadata(
       : {}),
     ...(requirePkce === false ? { requirePkce: false } : {}),
     ...keys,
+    ...requestObjects,
     ...logout,
+  };
+}
+
+/**
+ * OpenID Connect Registration §2 `request_object_signing_alg` and RFC 9101 §10.5
+ * `require_signed_request_object`: a client's request objects are verified with its registered
+ * keys (protocol-rules/request-object.ts).
+ */
+function requestObjectMetadata(
+  body: Record<string, unknown>,
+  hasKeys: boolean,
+): Pick<ClientMetadata, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
+  const alg = body.request_object_signing_alg;
+  const requireSigned = body.require_signed_request_object;
+  const problem = requestObjectMetadataProblem(alg, requireSigned, hasKeys);
+  if (problem) throw new InvalidClientMetadata(problem);
+  return {
+    ...(alg !== undefined
+      ? { requestObjectSigningAlg: alg as ClientMetadata['requestObjectSigningAlg'] }
+      : {}),
+    ...(requireSigned === true ? { requireSignedRequestObject: true } : {}),
   };
 }

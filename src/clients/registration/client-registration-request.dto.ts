@@ -84,6 +84,21 @@ export class ClientRegistrationRequestDto {
   jwks_uri?: string;
 
   @ApiPropertyOptional({
+    enum: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+    description:
+      'OpenID Connect Registration §2: every request object (RFC 9101) must be signed with this algorithm, by a registered key (private_key_jwt only); absent: unsigned ones (alg none) are accepted too',
+    example: 'ES256',
+  })
+  request_object_signing_alg?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 9101 §10.5: every authorization request must be a signed request object (private_key_jwt only; FAPI 2.0 Message Signing)',
+    example: false,
+  })
+  require_signed_request_object?: boolean;
+
+  @ApiPropertyOptional({
     type: [String],
     description:
       'OpenID Connect RP-Initiated Logout 1.0 §3.1: where /end_session may send the browser back to; the rules of redirect_uris',

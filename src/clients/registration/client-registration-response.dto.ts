@@ -75,6 +75,15 @@ export class ClientRegistrationResponseDto {
   jwks_uri?: string;
 
   @ApiPropertyOptional({
+    description: 'OpenID Connect Registration §2, when registered',
+    example: 'ES256',
+  })
+  request_object_signing_alg?: string;
+
+  @ApiPropertyOptional({ description: 'RFC 9101 §10.5, when registered', example: true })
+  require_signed_request_object?: boolean;
+
+  @ApiPropertyOptional({
     type: [String],
     description: 'OpenID Connect RP-Initiated Logout 1.0 §3.1, when registered',
     example: ['https://app.example.com/signed-out'],

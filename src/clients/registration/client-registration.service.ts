@@ -12,7 +12,12 @@ import {
   InvalidToken,
 } from '../../platform/errors/protocol-error';
 import { ClientRegistry } from '../client-registry.service';
-import { DYNAMIC_CLIENT_ID_PREFIX, logoutFields, type OAuthClient } from '../oauth-client';
+import {
+  DYNAMIC_CLIENT_ID_PREFIX,
+  logoutFields,
+  requestObjectFields,
+  type OAuthClient,
+} from '../oauth-client';
 import { ClientRegistrationResponseDto } from './client-registration-response.dto';
 import { parseClientMetadata, type TokenEndpointAuthMethod } from './client-metadata';
 import { RegisteredClientExpiry } from './registered-client-expiry';
@@ -92,6 +97,7 @@ export class ClientRegistrationService {
       ...(metadata.requirePkce === false ? { requirePkce: false } : {}),
       ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
       ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
+      ...requestObjectFields(metadata),
       ...logoutFields(metadata),
       dynamicallyRegisteredAt: now,
       expiresAt: this.expiry.atRegistration(now),
@@ -124,6 +130,10 @@ export class ClientRegistrationService {
       require_pkce: metadata.requirePkce !== false,
       ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
       ...(metadata.jwksUri ? { jwks_uri: metadata.jwksUri } : {}),
+      ...(metadata.requestObjectSigningAlg
+        ? { request_object_signing_alg: metadata.requestObjectSigningAlg }
+        : {}),
+      ...(metadata.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
       ...(metadata.postLogoutRedirectUris
         ? { post_logout_redirect_uris: metadata.postLogoutRedirectUris }
         : {}),

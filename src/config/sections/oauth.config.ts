@@ -4,6 +4,7 @@ import { LogoutConfig } from './logout.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import type { ClientProfile } from '../../protocol-rules/client-profile';
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
+import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
 import { ServerConfig } from './server.config';
 
 export interface ClientConfig {
@@ -27,6 +28,10 @@ export interface ClientConfig {
   /** RFC 7523 private_key_jwt: the public keys (JWK Set), or where they are published. */
   readonly jwks?: { readonly keys: ReadonlyArray<Record<string, unknown>> };
   readonly jwksUri?: string;
+  /** OpenID Connect Registration §2 `request_object_signing_alg` (a key's algorithm). */
+  readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
+  /** RFC 9101 §10.5 `require_signed_request_object`. */
+  readonly requireSignedRequestObject?: boolean;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 `backchannel_logout_uri` ... */

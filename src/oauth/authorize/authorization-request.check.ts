@@ -39,7 +39,7 @@ import {
 import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
 import { UnmetAuthenticationRequirements } from './authorize.errors';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
-import type { AuthorizationRequestDto } from './authorization-request.dto';
+import type { AuthorizationParameters } from './authorization-parameters';
 
 /** An authorization request's parameters once checked, for a client and redirect URI known. */
 export interface CheckedAuthorizationRequest {
@@ -92,7 +92,7 @@ export class AuthorizationRequestCheck {
 
   async check(
     client: OAuthClient,
-    request: AuthorizationRequestDto,
+    request: AuthorizationParameters,
   ): Promise<CheckedAuthorizationRequest> {
     if (request.response_type !== 'code') {
       throw request.response_type

@@ -9,9 +9,11 @@ import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
 import { MAX_CLAIMS_PARAMETER_LENGTH, PROFILE_CLAIMS } from '../../protocol-rules/claims-request';
 import { SIGN_IN_MARKER_PARAM } from './sign-in-marker';
 import { MAX_RESOURCES_PER_REQUEST } from '../resource/check-resource';
+import { HELD_REQUEST_PARAM } from './held-authorization-request';
 
 /**
- * GET /authorize query (RFC 6749 §4.1.1, RFC 7636 §4.3). The description marks what the
+ * GET /authorize query, or POST /authorize form (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect
+ * Core §3.1.2.1). The description marks what the
  * protocol requires, but no presence rule is enforced here: until the client and redirect URI are
  * known to be genuine an error is a page, afterwards a redirect to the client (§4.1.2.1), so
  * AuthorizationEndpoint checks each one in that order. Unrecognized parameters are ignored (§3.1).
@@ -132,4 +134,22 @@ export class AuthorizationRequestDto {
   @ApiHideProperty()
   @OptionalOAuthParam()
   request_uri?: string;
+
+  /**
+   * RFC 9101: the request as a request object (a JWT), whose claims are the parameters; then
+   * only client_id besides it counts. Kept out of the OpenAPI description for the same reason as
+   * request_uri (docs/OAUTH.md describes it).
+   */
+  @ApiHideProperty()
+  @OptionalOAuthParam()
+  request?: string;
+
+  /**
+   * Set by Proofgate on the way back to a request it holds while the user signs in
+   * (oauth/authorize/held-authorization-request.ts); a client never sends it, and it is never
+   * pushed.
+   */
+  @ApiHideProperty()
+  @OptionalOAuthParam()
+  [HELD_REQUEST_PARAM]?: string;
 }

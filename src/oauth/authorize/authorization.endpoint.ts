@@ -13,15 +13,26 @@ import { clientLabel, isSelfRegistered, type OAuthClient } from '../../clients/o
 import { requiresPushedRequests } from '../../protocol-rules/client-profile';
 import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
+import type { ChallengeKind } from '../../challenges/challenge';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
 import { codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
 import { AuthorizationRequestCheck, consentScopeOf } from './authorization-request.check';
+import {
+  AuthorizationRequestReader,
+  type ReadAuthorizationRequest,
+} from './authorization-request.reader';
+import {
+  HeldAuthorizationRequests,
+  StaleAuthorizationRequest,
+  heldRequestPath,
+} from './held-authorization-request';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
 import { AuthorizationRequested } from './authorization.events';
 import {
   ConsentRequired,
   LoginRequired,
+  RequestUriNotSupported,
   UnmetAuthenticationRequirements,
 } from './authorize.errors';
 import {
@@ -38,6 +49,16 @@ import {
 } from './sign-in-marker';
 import { Clock } from '../../platform/clock/clock';
 
+/**
+ * How an authorization request arrived: by GET, or as a form POST (OpenID Connect Core
+ * §3.1.2.1), and its URL as the browser sent it (path and query; for a POST, the GET of the same
+ * parameters), to which a sign-in marker binds.
+ */
+export interface RequestArrival {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+}
+
 /** What /authorize answers: a page (no trustworthy redirect URI), or a redirect. */
 export type AuthorizationOutcome =
   /**
@@ -45,6 +66,7 @@ export type AuthorizationOutcome =
    * way back), or for a self-registered client (`back`: the error response, offered as a link).
    */
   | { kind: 'error_page'; error: ProtocolError; back?: string }
+  /** To /login, or (a POST without the session cookie) to the way back, read as a GET. */
   | { kind: 'login'; location: string }
   /** A client that is not first-party, without a remembered consent covering the scope. */
   | {
@@ -83,22 +105,23 @@ export class AuthorizationEndpoint {
     private readonly consents: ConsentService,
     private readonly requests: AuthorizationRequestCheck,
     private readonly pushed: PushedAuthorizationRequests,
+    private readonly held: HeldAuthorizationRequests,
+    private readonly reader: AuthorizationRequestReader,
     private readonly markers: SignInMarkers,
     private readonly clock: Clock,
   ) {}
 
-  /** `originalUrl`: the request's path and query as the browser sent them (the way back). */
   async handle(
     request: AuthorizationRequestDto,
     session: LoginSession | null,
-    originalUrl: string,
+    arrival: RequestArrival,
     browser: RequestingBrowser,
   ): Promise<AuthorizationOutcome> {
     return tracedStep(
       'oauth.authorize',
       { [STEP_ATTRIBUTES.model]: 'pkce', [STEP_ATTRIBUTES.clientId]: request.client_id },
       async (span) => {
-        const outcome = await this.decide(request, session, originalUrl, browser);
+        const outcome = await this.decide(request, session, arrival, browser);
         span.set(STEP_ATTRIBUTES.outcome, outcomeLabels(outcome).outcome);
         return this.reported(request, outcome);
       },
@@ -124,50 +147,58 @@ export class AuthorizationEndpoint {
   private async decide(
     query: AuthorizationRequestDto,
     session: LoginSession | null,
-    originalUrl: string,
+    arrival: RequestArrival,
     browser: RequestingBrowser,
   ): Promise<AuthorizationOutcome> {
     const clientId = query.client_id;
     if (!clientId) return page(new InvalidRequest('client_id is required'));
     const client = await this.clients.find(clientId);
     if (!client) return page(new InvalidRequest('Unknown client_id'));
-    // RFC 9126 §4: with a request_uri, the pushed request is the request; the front channel's
-    // other parameters are ignored. Unknown, used, expired or another client's: a page.
-    const requestUri = query.request_uri;
-    let request = query;
-    if (requestUri !== undefined) {
-      try {
-        request = { ...(await this.pushed.find(client.clientId, requestUri)), client_id: clientId };
-      } catch (error) {
-        if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
-        if (error.reason) this.events.emit(new ChallengeRejected('par_request_uri', error.reason));
-        return page(error);
-      }
-    } else if (this.par.required || requiresPushedRequests(client)) {
+    // The request: the query, or (their other parameters ignored) a request object's claims
+    // (RFC 9101 §6.3), a pushed request (RFC 9126 §4), or the request held on the way back.
+    let read: ReadAuthorizationRequest;
+    try {
+      read = await this.reader.read(client, query);
+    } catch (error) {
+      if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
+      return this.unread(client, query, error);
+    }
+    if (
+      (read.source === 'query' || read.source === 'request_object') &&
+      (this.par.required || requiresPushedRequests(client))
+    ) {
       // RFC 9126 §5, §6: only pushed requests, from this client or from every client (and from
       // a client of the fapi2 profile: FAPI 2.0 §5.3.2.2-3).
       return page(
         new InvalidRequest('Authorization requests must be pushed to /par first (RFC 9126)'),
       );
     }
+    const request = read.parameters;
     const redirectUri = request.redirect_uri;
     if (!redirectUri) return page(new InvalidRequest('redirect_uri is required'));
     if (!isRegisteredRedirectUri(client, redirectUri)) {
       return page(new InvalidRequest('redirect_uri is not registered for this client'));
     }
+    const wayBack = this.wayBack(client.clientId, read, arrival);
 
     const state = request.state;
     try {
       const checked = await this.requests.check(client, request);
       const { scope, resources, authentication: required } = checked;
 
-      // The marker is the front channel's own, with or without a pushed request.
+      if (session === null && arrival.method === 'POST') {
+        // A form post from the client's site carries no SameSite=Lax cookie (RFC 6265bis
+        // §5.6.7.2): whether the user is signed in is read on the way back, a top-level GET,
+        // which carries the session (and decides prompt=none) as any authorization request does.
+        return { kind: 'login', location: await wayBack() };
+      }
+      // The marker is the front channel's own, with or without a pushed or held request.
       const signedInSince =
         session === null
           ? undefined
           : await this.signedInSince(query[SIGN_IN_MARKER_PARAM], client, required, session, {
               browser,
-              originalUrl,
+              originalUrl: arrival.url,
             });
       const verdict = checkAuthentication(session, required, this.clock.now(), signedInSince);
       // OpenID Connect Core §3.1.2.6: with prompt=none, no page: the client hears why, before
@@ -178,7 +209,7 @@ export class AuthorizationEndpoint {
       // Before the login page: nobody signs in for a request that cannot get a code.
       const pkce = codeChallengeBinding(checked.pkce);
       if (!session || !verdict.ok) {
-        return this.toLogin(client.clientId, originalUrl, browser, required);
+        return this.toLogin(client.clientId, await wayBack(), browser, required);
       }
       const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
       // What the user is asked: the scope, and `profile` for the claims parameter's profile claims.
@@ -192,6 +223,7 @@ export class AuthorizationEndpoint {
             'The user has not allowed this client the requested scope, and prompt=none forbids asking',
           );
         }
+        const back = await wayBack();
         return {
           kind: 'consent',
           client,
@@ -202,11 +234,11 @@ export class AuthorizationEndpoint {
           // carries a new one, of the same moment, for the same browser and request.
           returnTo:
             signedInSince === undefined || browser.presession === undefined
-              ? originalUrl
+              ? back
               : withMarker(
-                  originalUrl,
+                  back,
                   await this.markers.mint(
-                    { clientId: client.clientId, presession: browser.presession, url: originalUrl },
+                    { clientId: client.clientId, presession: browser.presession, url: back },
                     signedInSince,
                   ),
                 ),
@@ -214,8 +246,9 @@ export class AuthorizationEndpoint {
         };
       }
 
-      // The pushed request yields one code: spent (atomically) before the code is issued.
-      if (requestUri !== undefined) await this.pushed.redeem(client.clientId, requestUri);
+      // A pushed or held request yields one code: spent (atomically) before the code is issued.
+      if (read.source === 'pushed') await this.pushed.redeem(client.clientId, read.requestUri);
+      if (read.source === 'held') await this.held.redeem(client.clientId, read.key);
       const code = await this.codes.issue(
         client,
         {
@@ -243,17 +276,77 @@ export class AuthorizationEndpoint {
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
       if (error.reason) {
-        const kind = error instanceof InvalidRequestUri ? 'par_request_uri' : 'authorization_code';
-        this.events.emit(new ChallengeRejected(kind, error.reason, clientLabel(client)));
+        this.events.emit(
+          new ChallengeRejected(challengeKindOf(error), error.reason, clientLabel(client)),
+        );
       }
-      const back = this.redirect(redirectUri, {
-        error: error.error,
-        error_description: error.description,
-        state,
-      });
-      if (isSelfRegistered(client)) return { kind: 'error_page', error, back: back.location };
-      return { ...back, error: error.error };
+      return this.errorResponse(client, redirectUri, error, state);
     }
+  }
+
+  /**
+   * The request could not be read: a page, since its redirect URI is unknown or untrusted (in a
+   * request object that failed its checks, or behind a reference that is not live). Save for
+   * `request_uri_not_supported` (OpenID Connect Core §3.1.2.6), an error response the client
+   * expects at the redirect URI of its query, when that one is registered.
+   */
+  private unread(
+    client: OAuthClient,
+    query: AuthorizationRequestDto,
+    error: ProtocolError,
+  ): AuthorizationOutcome {
+    if (error.reason && error instanceof InvalidRequestUri) {
+      this.events.emit(new ChallengeRejected('par_request_uri', error.reason));
+    } else if (error.reason && error instanceof StaleAuthorizationRequest) {
+      this.events.emit(
+        new ChallengeRejected('authorization_request', error.reason, clientLabel(client)),
+      );
+    }
+    const redirectUri = query.redirect_uri;
+    if (
+      error instanceof RequestUriNotSupported &&
+      redirectUri !== undefined &&
+      isRegisteredRedirectUri(client, redirectUri)
+    ) {
+      return this.errorResponse(client, redirectUri, error, query.state);
+    }
+    return page(error);
+  }
+
+  /** The error sent back to the client: automatically, or as a link for a self-registered one. */
+  private errorResponse(
+    client: OAuthClient,
+    redirectUri: string,
+    error: ProtocolError,
+    state: string | undefined,
+  ): AuthorizationOutcome {
+    const back = this.redirect(redirectUri, {
+      error: error.error,
+      error_description: error.description,
+      state,
+    });
+    if (isSelfRegistered(client)) return { kind: 'error_page', error, back: back.location };
+    return { ...back, error: error.error };
+  }
+
+  /**
+   * The way back to this request from the login and consent pages: the URL it came by, as a GET,
+   * or, for a request sent by POST or in a request object, the request held for it
+   * (HeldAuthorizationRequests), kept once and only when the user is sent away.
+   */
+  private wayBack(
+    clientId: string,
+    read: ReadAuthorizationRequest,
+    arrival: RequestArrival,
+  ): () => Promise<string> {
+    const hold =
+      read.source === 'request_object' || (read.source === 'query' && arrival.method === 'POST');
+    if (!hold) return () => Promise.resolve(arrival.url);
+    let path: Promise<string> | undefined;
+    return () =>
+      (path ??= this.held
+        .hold(clientId, read.parameters)
+        .then((key) => heldRequestPath(clientId, key)));
   }
 
   /**
@@ -298,11 +391,11 @@ export class AuthorizationEndpoint {
    */
   private async toLogin(
     clientId: string,
-    originalUrl: string,
+    wayBack: string,
     browser: RequestingBrowser,
     required: AuthenticationRequirements,
   ): Promise<AuthorizationOutcome> {
-    let returnTo = originalUrl;
+    let returnTo = wayBack;
     // Only a request that asks for a fresh sign-in, or offers an acr, needs the marker; others
     // come back unchanged.
     if (
@@ -311,8 +404,8 @@ export class AuthorizationEndpoint {
       required.preferredAcr !== undefined
     ) {
       const presession = browser.startPresession();
-      const key = await this.markers.mint({ clientId, presession, url: originalUrl });
-      returnTo = withMarker(originalUrl, key);
+      const key = await this.markers.mint({ clientId, presession, url: wayBack });
+      returnTo = withMarker(wayBack, key);
     }
     const acr = required.acr === undefined ? '' : `&acr_values=${encodeURIComponent(required.acr)}`;
     const preferred =
@@ -357,6 +450,13 @@ function promptNoneRefusal(
         'The session does not meet the acr the request requires (phr: a passkey sign-in), and prompt=none forbids asking for one',
       );
   }
+}
+
+/** The challenge a refusal inside the request's handling is about, for its figures. */
+function challengeKindOf(error: ProtocolError): ChallengeKind {
+  if (error instanceof InvalidRequestUri) return 'par_request_uri';
+  if (error instanceof StaleAuthorizationRequest) return 'authorization_request';
+  return 'authorization_code';
 }
 
 function page(error: ProtocolError): AuthorizationOutcome {

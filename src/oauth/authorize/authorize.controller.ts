@@ -1,7 +1,10 @@
-import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
   ApiFoundResponse,
+  ApiSeeOtherResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -23,9 +26,10 @@ import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { renderConsentPage } from '../consent/consent.page';
 import { isSelfRegistered } from '../../clients/oauth-client';
 import { renderErrorPage } from './error-page';
-import { AuthorizationEndpoint } from './authorization.endpoint';
+import { AuthorizationEndpoint, type RequestArrival } from './authorization.endpoint';
 import { AuthorizationRequestDto } from './authorization-request.dto';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
+import { RequireContentType } from '../../platform/http/require-content-type.guard';
 
 @RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')
@@ -60,12 +64,54 @@ export class AuthorizeController {
     @Req() request: HttpRequest,
     @Res() response: HttpResponse,
   ): Promise<void> {
+    await this.answer(query, { method: 'GET', url: request.url }, request, response);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Authorization request as a form post (OpenID Connect Core §3.1.2.1)',
+    description:
+      'The same request as GET /authorize, form-serialized in the body, with the same checks and answers (303 where GET answers 302). Not CSRF-protected: a form post from the client’s page is the request itself. A post without the session cookie (a cross-site form post carries no SameSite=Lax cookie) is answered with a 303 to a GET of the request, which carries the session: the request is held server-side, and the way back from the login and consent pages is GET /authorize?client_id=…&pg_request=….',
+  })
+  @ApiConsumes(FORM)
+  @ApiBody({ type: AuthorizationRequestDto })
+  @ApiSeeOtherResponse({ description: 'Redirect to the client, to /login, or to the held request' })
+  @ApiHtmlPage('The consent screen (HTML): Allow / Deny, posted to /consent')
+  @ApiBadRequestResponse({
+    description: 'HTML page (or this JSON with Accept: application/json)',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'More than RATE_LIMIT_AUTHORIZE_PER_IP requests per minute from this IP',
+    type: ErrorResponseDto,
+  })
+  @UseGuards(
+    new RequireContentType(
+      FORM,
+      'An authorization request sent by POST must be application/x-www-form-urlencoded (OpenID Connect Core §3.1.2.1)',
+    ),
+  )
+  @Header('Cache-Control', 'no-store')
+  async authorizeByPost(
+    @Body() form: AuthorizationRequestDto,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
+    await this.answer(form, { method: 'POST', url: asGet(form) }, request, response);
+  }
+
+  private async answer(
+    parameters: AuthorizationRequestDto,
+    arrival: RequestArrival,
+    request: HttpRequest,
+    response: HttpResponse,
+  ): Promise<void> {
     // Several session cookies count as signed out (SessionService.current): the user is sent to
     // /login, whose new session replaces this host's cookie and clears a stale `pg_session`, as
     // for an expired session. An error page instead would strand a user whose browser merely
     // kept the cookie of an earlier version, and could never sign anyone in as the attacker.
     const session = await this.sessions.current(request);
-    const outcome = await this.endpoint.handle(query, session, request.url, {
+    const outcome = await this.endpoint.handle(parameters, session, arrival, {
       presession: this.csrf.browserSession(request),
       startPresession: () => this.csrf.startBrowserSession(request, cookieWriter(response)),
     });
@@ -101,7 +147,20 @@ export class AuthorizeController {
         return;
       case 'login':
       case 'redirect':
-        redirect(request, response, 302, outcome.location);
+        // RFC 9110 §15.4.4: after a POST, 303 tells the browser to follow with a GET.
+        redirect(request, response, arrival.method === 'POST' ? 303 : 302, outcome.location);
     }
   }
+}
+
+/**
+ * The GET of a POSTed request's parameters (the URL a sign-in marker binds to, and the way back
+ * to a pushed request): what Proofgate read of the form, in URLSearchParams' spelling.
+ */
+function asGet(form: AuthorizationRequestDto): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) {
+    if (typeof value === 'string') query.set(name, value);
+  }
+  return `/authorize?${query.toString()}`;
 }

@@ -24,3 +24,23 @@ export class UnmetAuthenticationRequirements extends ProtocolError {
   readonly error = 'unmet_authentication_requirements';
   readonly status = 400;
 }
+
+/**
+ * RFC 9101 §6.3 / OpenID Connect Core §3.1.2.6: the request object (`request`) is invalid: not a
+ * JWT, not signed as the client must sign, a signature that does not verify, or claims that do
+ * not hold (`iss`, `aud`, `client_id`, `exp`, `nbf`, `iat`). At /authorize a page: the redirect
+ * URI is in the object, which cannot be trusted; at /par the 400 answer.
+ */
+export class InvalidRequestObject extends ProtocolError {
+  readonly error = 'invalid_request_object';
+  readonly status = 400;
+}
+
+/**
+ * OpenID Connect Core §3.1.2.6: a `request_uri` Proofgate does not fetch. Only the references
+ * POST /par issues are understood (RFC 9126); a request object is sent by value in `request`.
+ */
+export class RequestUriNotSupported extends ProtocolError {
+  readonly error = 'request_uri_not_supported';
+  readonly status = 400;
+}

@@ -10,10 +10,8 @@ import { safeReturnTo } from '../../login/return-to';
 import { SessionService } from '../../login/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
-import {
-  PushedAuthorizationRequests,
-  type PushedParameters,
-} from '../par/pushed-authorization.service';
+import type { TextParameterName } from '../authorize/authorization-parameters';
+import { AuthorizationRequestReader } from '../authorize/authorization-request.reader';
 import { checkAuthorizedResources } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
@@ -50,7 +48,7 @@ export class ConsentDecisionService {
     private readonly tokens: TokenConfig,
     private readonly oauth: OAuthConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
-    private readonly pushed: PushedAuthorizationRequests,
+    private readonly reader: AuthorizationRequestReader,
   ) {}
 
   /** Where the browser goes next. */
@@ -62,28 +60,26 @@ export class ConsentDecisionService {
       throw new InvalidRequest('return_to must be the pending authorization request');
     }
     const query = new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1));
-    const queryParam = (name: string): string | undefined => {
+    const front: Record<string, string> & { resource?: string[] } = {};
+    for (const name of new Set(query.keys())) {
       const values = query.getAll(name);
+      // RFC 8707 §2: `resource` is the one parameter that may be repeated.
+      if (name === 'resource') {
+        const resources = values.filter(Boolean);
+        if (resources.length > 0) front.resource = resources;
+        continue;
+      }
       if (values.length > 1) throw new InvalidRequest(`${name} is repeated`);
-      return values[0];
-    };
-    const clientId = queryParam('client_id');
-    // RFC 9126 §4: a pushed request's parameters are in the store, not in the URL.
-    const requestUri = queryParam('request_uri');
-    const pushed =
-      requestUri === undefined || clientId === undefined
-        ? undefined
-        : await this.pushed.find(clientId, requestUri);
-    const param = (name: Exclude<keyof PushedParameters, 'resource'>): string | undefined =>
-      pushed === undefined ? queryParam(name) : pushed[name];
-    // RFC 8707 §2: the one parameter that may be repeated.
-    const resources = (): string[] | undefined => {
-      if (pushed !== undefined) return pushed.resource;
-      const values = query.getAll('resource').filter(Boolean);
-      return values.length === 0 ? undefined : values;
-    };
-    const redirectUri = param('redirect_uri');
+      front[name] = values[0];
+    }
+    const clientId = front.client_id;
     const client = clientId === undefined ? null : await this.clients.find(clientId);
+    // The request as /authorize read it: the query, a request object's claims, a pushed or a
+    // held request (AuthorizationRequestReader), checked again here, trusted for nothing.
+    const request =
+      client === null ? undefined : (await this.reader.read(client, front)).parameters;
+    const param = (name: TextParameterName): string | undefined => request?.[name];
+    const redirectUri = param('redirect_uri');
     if (!client || redirectUri === undefined || !isRegisteredRedirectUri(client, redirectUri)) {
       throw new InvalidRequest(
         'The authorization request has no registered client and redirect URI',
@@ -124,7 +120,7 @@ export class ConsentDecisionService {
         profileClaimsAskedBy(param('claims')),
       );
       const defaultResource = this.tokens.audience;
-      const checked = checkAuthorizedResources(client, resources(), {
+      const checked = checkAuthorizedResources(client, request?.resource, {
         defaultResource,
         registeredClients: this.oauth.registeredClientResources,
       });

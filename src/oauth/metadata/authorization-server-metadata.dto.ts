@@ -22,6 +22,34 @@ export class AuthorizationServerMetadataDto {
   })
   require_pushed_authorization_requests!: boolean;
 
+  @ApiProperty({
+    description:
+      'OpenID Connect Discovery §3 / RFC 9101: request objects by value (`request`), at /authorize and /par',
+    example: true,
+  })
+  request_parameter_supported!: boolean;
+
+  @ApiProperty({
+    description:
+      'OpenID Connect Discovery §3: no `request_uri` is fetched; only those POST /par issues are understood',
+    example: false,
+  })
+  request_uri_parameter_supported!: boolean;
+
+  @ApiProperty({
+    description: 'OpenID Connect Discovery §3: the request_uris of POST /par need no registration',
+    example: false,
+  })
+  require_request_uri_registration!: boolean;
+
+  @ApiProperty({
+    type: [String],
+    description:
+      'OpenID Connect Discovery §3: how a request object may be signed, with the client’s registered keys; `none` from a client that registered no request_object_signing_alg',
+    example: ['none', 'ES256', 'PS256', 'RS256', 'EdDSA'],
+  })
+  request_object_signing_alg_values_supported!: readonly string[];
+
   @ApiProperty({ description: 'RFC 8628 §4', example: `${ISSUER}/device_authorization` })
   device_authorization_endpoint!: string;
 

@@ -15,6 +15,7 @@ import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { SUPPORTED_GRANT_TYPES } from '../token/grant-types';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
+import { REQUEST_OBJECT_SIGNING_ALG_VALUES } from '../../protocol-rules/request-object';
 import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-metadata.dto';
 
 /** RFC 8414 authorization server metadata, and OpenID Connect Discovery's superset of it. */
@@ -45,6 +46,11 @@ export class MetadataController {
       // RFC 9126 §5
       pushed_authorization_request_endpoint: `${issuer}/par`,
       require_pushed_authorization_requests: this.par.required,
+      // RFC 9101 request objects by value; a request_uri only from /par (RFC 9126), never fetched.
+      request_parameter_supported: true,
+      request_uri_parameter_supported: false,
+      require_request_uri_registration: false,
+      request_object_signing_alg_values_supported: REQUEST_OBJECT_SIGNING_ALG_VALUES,
       // RFC 8628 §4
       device_authorization_endpoint: `${issuer}/device_authorization`,
       revocation_endpoint: `${issuer}/revoke`,

@@ -7,36 +7,24 @@ import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
 import type { AuthorizationRequestDto } from '../authorize/authorization-request.dto';
+import {
+  authorizationParametersOf,
+  type AuthorizationParameters,
+} from '../authorize/authorization-parameters';
+import { RequestObjectVerifier, refusePlainRequest } from '../authorize/request-object.verifier';
 import { InvalidRequestUri } from './par.errors';
 
 /** RFC 9126 §2.2: the URN prefix of a `request_uri`; the rest is the store's key. */
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 const REQUEST_URI = /^urn:ietf:params:oauth:request_uri:([A-Za-z0-9_-]{43})$/;
 
-/** The authorization request parameters a pushed request keeps (those /authorize reads). */
-const PUSHED_PARAMETERS = [
-  'response_type',
-  'redirect_uri',
-  'state',
-  'scope',
-  'code_challenge',
-  'code_challenge_method',
-  'nonce',
-  'resource',
-  'dpop_jkt',
-  'prompt',
-  'max_age',
-  'acr_values',
-  'claims',
-] as const;
+/** A pushed request's parameters, as /authorize reads them. */
+export type PushedParameters = AuthorizationParameters;
 
-/**
- * A pushed request's parameters, as /authorize reads them: text, but for `resource`, which may be
- * repeated (RFC 8707 §2) and is kept as the list of its values.
- */
-export type PushedParameters = Partial<
-  Record<Exclude<(typeof PUSHED_PARAMETERS)[number], 'resource'>, string>
-> & { resource?: string[] };
+/** Whether `requestUri` has the form of the references POST /par issues (RFC 9126 §2.2). */
+export function isPushedRequestUri(requestUri: string): boolean {
+  return requestUri.startsWith(REQUEST_URI_PREFIX);
+}
 
 /**
  * RFC 9126 pushed authorization requests, kept in the challenge store as kind `par_request_uri`:
@@ -51,6 +39,7 @@ export class PushedAuthorizationRequests {
     private readonly store: ChallengeStore,
     private readonly requests: AuthorizationRequestCheck,
     private readonly par: ParConfig,
+    private readonly requestObjects: RequestObjectVerifier,
   ) {}
 
   /**
@@ -66,15 +55,28 @@ export class PushedAuthorizationRequests {
     if (request.request_uri !== undefined) {
       throw new InvalidRequest('request_uri cannot be pushed');
     }
-    if (request.redirect_uri === undefined) throw new InvalidRequest('redirect_uri is required');
-    if (!isRegisteredRedirectUri(client, request.redirect_uri)) {
+    // RFC 9126 §3: a request object's claims are the request (verified as at /authorize, RFC
+    // 9101 §6.3); the form's other parameters are the client authentication's, or ignored.
+    let parameters: AuthorizationParameters;
+    if (request.request !== undefined) {
+      parameters = await this.requestObjects.parameters(client, request.request);
+    } else {
+      refusePlainRequest(client);
+      parameters = authorizationParametersOf(request);
+    }
+    if (parameters.redirect_uri === undefined) throw new InvalidRequest('redirect_uri is required');
+    if (!isRegisteredRedirectUri(client, parameters.redirect_uri)) {
       throw new InvalidRequest('redirect_uri is not registered for this client');
     }
-    if (dpopJkt !== undefined && request.dpop_jkt !== undefined && request.dpop_jkt !== dpopJkt) {
+    if (
+      dpopJkt !== undefined &&
+      parameters.dpop_jkt !== undefined &&
+      parameters.dpop_jkt !== dpopJkt
+    ) {
       throw new InvalidRequest("dpop_jkt is not the thumbprint of the DPoP proof's key");
     }
-    const pushed: AuthorizationRequestDto = {
-      ...request,
+    const pushed: AuthorizationParameters = {
+      ...parameters,
       ...(dpopJkt === undefined ? {} : { dpop_jkt: dpopJkt }),
     };
     const { pkce } = await this.requests.check(client, pushed);
@@ -87,7 +89,7 @@ export class PushedAuthorizationRequests {
       kind: 'par_request_uri',
       key,
       binding: { client_id: client.clientId },
-      payload: parametersOf(pushed),
+      payload: pushed,
       ttlSeconds,
     });
     return { request_uri: `${REQUEST_URI_PREFIX}${key}`, expires_in: ttlSeconds };
@@ -123,24 +125,12 @@ function keyOf(requestUri: string): string {
   return key;
 }
 
-function parametersOf(request: AuthorizationRequestDto): PushedParameters {
-  const parameters: PushedParameters = {};
-  for (const name of PUSHED_PARAMETERS) {
-    if (name === 'resource') continue;
-    const value = request[name];
-    if (value !== undefined) parameters[name] = value;
-  }
-  if (request.resource !== undefined) parameters.resource = [...request.resource];
-  return parameters;
-}
-
 /**
  * A stored request as /authorize reads it. One pushed before `resource` could be repeated keeps
  * it as text (it lives PAR_REQUEST_URI_TTL_SECONDS, across an upgrade at most): read as a list.
  */
 function readPushed(stored: PushedParameters): PushedParameters {
-  const resource: unknown = stored.resource;
-  return typeof resource === 'string' ? { ...stored, resource: [resource] } : stored;
+  return authorizationParametersOf(stored);
 }
 
 function anotherClient(): InvalidRequestUri {

@@ -23,8 +23,9 @@ export const PKCE_PROOF = {
   id: 'pkce',
   label: 'OAuth 2.1 + PKCE',
   shortLabel: 'PKCE',
-  // A sign-in marker is the authorization request's own (oauth/authorize/sign-in-marker.ts).
-  challengeKinds: ['authorization_code', 'sign_in_marker'],
+  // A sign-in marker and a held request are the authorization request's own
+  // (oauth/authorize/sign-in-marker.ts, held-authorization-request.ts).
+  challengeKinds: ['authorization_code', 'sign_in_marker', 'authorization_request'],
   metrics: {
     // Failures of the PKCE proof itself (check-pkce.ts), as opposed to the code, client or
     // redirect URI: counted per client.

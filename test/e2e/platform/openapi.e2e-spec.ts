@@ -167,6 +167,7 @@ describe('GET /docs (OpenAPI)', () => {
         .map(([operation, { requestBody }]) => [operation, Object.keys(requestBody!.content)]),
     );
     expect(bodyTypes).toEqual({
+      'post /authorize': [FORM],
       'post /token': [FORM],
       'post /par': [FORM],
       'post /revoke': [FORM],
@@ -202,9 +203,10 @@ describe('GET /docs (OpenAPI)', () => {
   /** What Swagger UI's "Try it out" sends with every example filled in. */
   /**
    * Fields that choose another way than the examples' own: the examples authenticate the client
-   * with its secret, so its private_key_jwt assertion is left out (both at once is refused).
+   * with its secret, so its private_key_jwt assertion is left out (both at once is refused); the
+   * example registration is of a public client, which has no keys to verify request objects with.
    */
-  const ALTERNATIVES = ['client_assertion', 'client_assertion_type'];
+  const ALTERNATIVES = ['client_assertion', 'client_assertion_type', 'request_object_signing_alg'];
 
   function tryItOut(operation: string, { parameters = [], requestBody }: Operation) {
     const [method, template] = operation.split(' ');
@@ -242,6 +244,14 @@ describe('GET /docs (OpenAPI)', () => {
       'get /authorize': (res) => {
         expect(res.status).toBe(302);
         expect(res.headers.location).toMatch(/^\/login\?return_to=%2Fauthorize%3F/);
+      },
+      // The same request posted (OpenID Connect Core §3.1.2.1), without the session cookie: on
+      // to a GET of the request, held for it, which a browser makes with its cookies.
+      'post /authorize': (res) => {
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toMatch(
+          /^\/authorize\?client_id=demo-client&pg_request=[A-Za-z0-9_-]{43}$/,
+        );
       },
       // The example code was never issued; everything before the code checks passed.
       'post /token': error(400, 'invalid_grant', 'Invalid authorization code'),

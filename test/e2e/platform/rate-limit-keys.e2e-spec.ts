@@ -117,4 +117,22 @@ describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', 
 
     expect((await new LoopbackBrowser(baseUrl, '127.0.0.6').get(path)).status).toBe(302);
   });
+
+  it('counts POST /authorize (OpenID Connect Core §3.1.2.1) with GET, under the same limit', async () => {
+    const path = authorizePath({
+      client_id: DEMO_CLIENT.id,
+      redirect_uri: DEMO_CLIENT.redirectUri,
+      response_type: 'code',
+      state: 's',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    });
+    const form = Object.fromEntries(new URL(path, baseUrl).searchParams);
+    const busy = new LoopbackBrowser(baseUrl, '127.0.0.7');
+    expect((await busy.get(path)).status).toBe(302);
+    for (let i = 0; i < 2; i++) expect((await busy.postForm('/authorize', form)).status).toBe(303);
+    const limited = await busy.postForm('/authorize', form, { accept: 'application/json' });
+    expect(limited.status).toBe(429);
+    expect((await busy.get(path)).status).toBe(429);
+  });
 });
