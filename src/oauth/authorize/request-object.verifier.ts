@@ -19,6 +19,7 @@ import {
 } from '../../protocol-rules/request-object';
 import { AUTHORIZATION_PARAMETERS, type AuthorizationParameters } from './authorization-parameters';
 import { InvalidRequestObject } from './authorize.errors';
+import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 
 /** Longest request object read at all. */
 const MAX_REQUEST_OBJECT_LENGTH = 16 * 1024;
@@ -108,6 +109,14 @@ export class RequestObjectVerifier {
     if (registered !== undefined && header.alg !== registered) {
       throw refused(
         `request must be signed with ${registered}, the client's request_object_signing_alg`,
+        'alg',
+      );
+    }
+    // FAPI 2.0 §5.4.1-1: a client of the fapi2 profile signs with PS256, ES256 or EdDSA only.
+    const profileAlgs = profileSigningAlgs(client);
+    if (profileAlgs !== undefined && !profileAlgs.includes(header.alg)) {
+      throw refused(
+        `request must be signed with ${profileAlgs.join(', ')}: the client's fapi2 profile (FAPI 2.0 §5.4.1)`,
         'alg',
       );
     }
@@ -224,6 +233,9 @@ export function refusePlainRequest(client: OAuthClient): void {
  * from a client that registered no signing algorithm and does not require signed ones.
  */
 function unsignedClaims(client: OAuthClient, requestObject: string): JWTPayload {
+  if (client.profile === 'fapi2') {
+    throw refused("request must be signed: the client's fapi2 profile (FAPI 2.0 §5.4.1)", 'alg');
+  }
   if (client.requestObjectSigningAlg !== undefined) {
     throw refused(
       `request must be signed with ${client.requestObjectSigningAlg}, the client's request_object_signing_alg`,

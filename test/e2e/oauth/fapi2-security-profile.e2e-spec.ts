@@ -277,6 +277,51 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     expect(ok.status).toBe(200);
   });
 
+  it('request objects of the profile: signed with PS256 (or ES256, EdDSA) only, never unsigned (§5.4.1-1)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { parameters } = await codeRequest(FAPI.redirectUri, { scope: 'openid' });
+    const claims = {
+      ...parameters,
+      client_id: FAPI.id,
+      iss: FAPI.id,
+      aud: issuer,
+      iat: now,
+      nbf: now,
+      exp: now + 60,
+    };
+    const signedWith = (alg: string) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg, typ: 'oauth-authz-req+jwt', kid: clientKey.jwk.kid! })
+        .sign(clientKey.keyObject);
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    const push = async (request: string) =>
+      t
+        .http()
+        .post('/par')
+        .type('form')
+        .send({
+          client_id: FAPI.id,
+          request,
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: await assertion(),
+        });
+    for (const [request, description] of [
+      [
+        await signedWith('RS256'),
+        "request must be signed with PS256, ES256, EdDSA, Ed25519: the client's fapi2 profile (FAPI 2.0 §5.4.1)",
+      ],
+      [unsigned, "request must be signed: the client's fapi2 profile (FAPI 2.0 §5.4.1)"],
+    ]) {
+      const refused = await push(request);
+      expect({ status: refused.status, body: refused.body }).toEqual({
+        status: 400,
+        body: { error: 'invalid_request_object', error_description: description },
+      });
+    }
+    const accepted = await push(await signedWith('PS256'));
+    expect(accepted.status).toBe(201);
+  });
+
   it('fapi2-security-profile-final-dpop-negative-tests: a DPoP proof signed using RS256 is refused at /par, /token and the resource', async () => {
     const refusal = {
       error: 'invalid_dpop_proof',
