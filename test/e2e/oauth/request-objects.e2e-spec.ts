@@ -288,12 +288,10 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
       state: 'outside-state',
       request: await sign(withoutState, es256),
     });
-    // OAUTH_REQUIRE_STATE (on by default): the object has none, the outside one is not used.
-    expect(Object.fromEntries(responseOf(noState, jar.redirectUri))).toEqual({
-      error: 'invalid_request',
-      error_description: 'state is required',
-      iss: issuer,
-    });
+    // The object has no state (with PKCE none is required, RFC 9700 §4.7.1), and the outside one
+    // is not used: the response carries none.
+    const answer = Object.fromEntries(responseOf(noState, jar.redirectUri));
+    expect(answer).toEqual({ code: expect.any(String), iss: issuer });
   });
 
   it('an unsigned request object from a client that registered no algorithm is processed (oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported)', async () => {
