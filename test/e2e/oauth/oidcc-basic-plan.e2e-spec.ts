@@ -180,7 +180,7 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
     expect(await posted.json()).toMatchObject({ sub: claims.sub });
   });
 
-  it('oidcc-scope-email, -address, -phone, -all: scopes not advertised, so the suite skips them', () => {
+  it('oidcc-scope-email, oidcc-scope-address, oidcc-scope-phone, oidcc-scope-all: scopes not advertised, so the suite skips them', () => {
     const scopes = basic.serverMetadata().scopes_supported ?? [];
     expect(scopes).toContain('openid');
     for (const scope of ['email', 'address', 'phone']) expect(scopes).not.toContain(scope);

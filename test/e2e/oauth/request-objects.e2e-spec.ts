@@ -264,7 +264,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     expect(tokens.claims()).toMatchObject({ sub: 'user1', aud: jar.id, nonce });
   });
 
-  it('the object is the request: state and nonce inside win over different ones outside, and a state only outside is not used (fapi2-security-profile-final-ensure-different-state-inside-and-outside-request-object, -ensure-different-nonce-inside-and-outside-request-object, -state-only-outside-request-object-not-used)', async () => {
+  it('the object is the request: state and nonce inside win over different ones outside, and a state only outside is not used (fapi2-security-profile-final-ensure-different-state-inside-and-outside-request-object, fapi2-security-profile-final-ensure-different-nonce-inside-and-outside-request-object, fapi2-security-profile-final-state-only-outside-request-object-not-used)', async () => {
     const { claims, verifier } = claimsFor(jar);
     const signedObject = await sign(claims, rs256);
     const res = await authorize({
@@ -330,7 +330,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     expect(responseOf(res, DEMO_CLIENT.redirectUri).get('state')).toBe(claims.state);
   });
 
-  it('aud as an array holding the issuer is accepted, and an nbf 8 seconds ahead (fapi2-security-profile-final-ensure-request-object-with-multiple-aud-succeeds, -ensure-request-object-with-nbf-8-seconds-in-the-future-is-accepted)', async () => {
+  it('aud as an array holding the issuer is accepted, and an nbf 8 seconds ahead (fapi2-security-profile-final-ensure-request-object-with-multiple-aud-succeeds, fapi2-security-profile-final-ensure-request-object-with-nbf-8-seconds-in-the-future-is-accepted)', async () => {
     const { claims } = claimsFor(jar, {
       aud: [issuer, 'https://other1.example.com', 'invalid'],
       nbf: now() + 8,

@@ -160,7 +160,7 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
     expect(page).toContain('id="post-logout-link"');
   });
 
-  it('oidcc-rp-initiated-logout-bad-post-logout-redirect-uri and -query-added-to-post-logout-redirect-uri: an error page, no redirect', async () => {
+  it('oidcc-rp-initiated-logout-bad-post-logout-redirect-uri and oidcc-rp-initiated-logout-query-added-to-post-logout-redirect-uri: an error page, no redirect', async () => {
     for (const uri of ['http://127.0.0.1:7420/elsewhere', `${RP.postLogout}?extra=1`]) {
       const { browser, idToken } = await signedIn();
       const url = oidc.buildEndSessionUrl(rp, {
@@ -174,7 +174,7 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
     }
   });
 
-  it('oidcc-rp-initiated-logout-bad-id-token-hint and -modified-id-token-hint: an error page, no redirect', async () => {
+  it('oidcc-rp-initiated-logout-bad-id-token-hint and oidcc-rp-initiated-logout-modified-id-token-hint: an error page, no redirect', async () => {
     const { browser, idToken } = await signedIn();
     // One signed by another key (the suite's), one changed to alg none.
     const { privateKey } = await generateKeyPair('RS256');
