@@ -172,7 +172,6 @@ describe('database round trips per request (command monitoring)', () => {
     const without = await counted(() =>
       exchangeCode(server(), plain.code, plain.verifier).expect(200),
     );
-    const roundsWithout = rounds;
     const asked = await obtainCode(agent, {
       ...scope,
       claims: JSON.stringify({ id_token: { name: { essential: true } } }),
@@ -185,7 +184,9 @@ describe('database round trips per request (command monitoring)', () => {
     expect(decodeJwt(idToken).name).toBe('user0');
     // The account's record and, for a subject that is a username, its password user: in parallel.
     expect([...withClaims].sort()).toEqual([...without, 'find accounts', 'find users'].sort());
-    expect(rounds).toBeLessThanOrEqual(roundsWithout + 1);
+    // One round more than a code exchange's budget (4, above): measured against the budget, not
+    // against the plain exchange just before, whose rounds move with the machine's load.
+    expect(rounds).toBeLessThanOrEqual(5);
   });
 
   it('authorize: acr_values the session meets, or a claims parameter, costs no lookup', async () => {
