@@ -5,11 +5,11 @@ import { parse as parseQueryString } from 'node:querystring';
 import { Logger } from 'nestjs-pino';
 import { ServerConfig } from './config/sections/server.config';
 import { CrossOriginPolicy } from './clients/cross-origin.policy';
-import { TokenRequestOutcome } from './oauth/token/token-request-outcome.middleware';
+import { TokenRequestOutcome } from './oauth/token/token-request-outcome.step';
 import { registerBodyParsers } from './platform/http/body-parsers';
 import { connectionLimits } from './platform/http/connection-limits';
 import { crossOriginRequests } from './platform/http/cors';
-import { expressEtags } from './platform/http/etag';
+import { weakBodyEtags } from './platform/http/etag';
 import {
   MAX_PATH_PARAMETER_LENGTH,
   answerClientError,
@@ -20,7 +20,7 @@ import { HttpDrain } from './platform/http/http-drain';
 import type { HttpResponse } from './platform/http/http-exchange';
 import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
-import { STATIC_PREFIX, asExpressServesIt } from './platform/http/static-files';
+import { STATIC_PREFIX, standardScriptType } from './platform/http/static-files';
 import { requestDeadline } from './platform/http/request-deadline';
 import { RequestLog } from './platform/logging/logging.module';
 import { setupOpenApi } from './platform/openapi/openapi';
@@ -32,14 +32,14 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
 
 /**
- * The HTTP platform: Fastify, with what Express did by default. TRUST_PROXY: `req.ip` (rate
- * limits, logs) is the X-Forwarded-For client only behind trusted proxies (proxy-addr, as
- * Express). Routes match in any case and with a trailing slash, as Express's router does. The
- * query string parsed as Express 5's "simple" parser does (node:querystring: flat, repeated names
- * as arrays). No Fastify logger: requests are logged by the request log below. The Node server's
- * timeouts and connection cap come from REQUEST_TIMEOUT_SECONDS and MAX_CONNECTIONS
- * (`connectionLimits`): Node's own would let a client that trickles its headers hold a connection
- * for ~82 s, and any number of them.
+ * The HTTP platform: Fastify. TRUST_PROXY: `req.ip` (rate limits, logs) is the X-Forwarded-For
+ * client only behind trusted proxies (proxy-addr). Paths match in any case and with a trailing
+ * slash, as they always have here (clients rely on it). The query string is flat name=value pairs
+ * (node:querystring), a repeated name kept as an array so that a repeated OAuth parameter can be
+ * refused (RFC 6749 §3.1), never silently one of its values. No Fastify logger: requests are logged
+ * by the request log below. The Node server's timeouts and connection cap come from
+ * REQUEST_TIMEOUT_SECONDS and MAX_CONNECTIONS (`connectionLimits`): Node's own would let a client
+ * that trickles its headers hold a connection for ~82 s, and any number of them.
  */
 export function httpAdapter(
   server: Pick<ServerConfig, 'trustProxy' | 'requestTimeoutSeconds' | 'maxConnections'>,
@@ -88,7 +88,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   // (`request-deadline.ts`), then the drain, the security headers, and CORS, whose preflights are
   // answered here, before any route; and POST /token's outcome report.
   const pipeline = inSequence(
-    app.get(RequestLog).middleware,
+    app.get(RequestLog).step,
     requestDeadline(requestTimeoutSeconds * 1000),
     app.get(HttpDrain).closeConnectionsWhileDraining(),
     securityHeaders(),
@@ -101,15 +101,15 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       error === undefined || error === null ? done() : done(error as Error),
     );
   });
-  // Express's weak ETag on every body it sends (and its 304 for a matching If-None-Match).
-  fastify.addHook('onSend', expressEtags());
+  // A weak ETag on every GET/HEAD body (RFC 9110 §8.8.3), 304 for a matching If-None-Match.
+  fastify.addHook('onSend', weakBodyEtags());
   app.useStaticAssets({
     root: join(__dirname, 'public'),
     prefix: STATIC_PREFIX,
     maxAge: '1h',
     index: false,
     // @fastify/static hands this its reply (Nest's type still names an older `setHeader`).
-    setHeaders: (reply, path) => asExpressServesIt(reply as unknown as HttpResponse, path),
+    setHeaders: (reply, path) => standardScriptType(reply as unknown as HttpResponse, path),
   });
   // The bodies: JSON (UTF-8, depth bounded) and flat forms (name=value pairs, no qs `a[b][c]`
   // nesting, at most 50), 16 KiB each.

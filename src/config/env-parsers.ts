@@ -533,10 +533,10 @@ function entryProfile(
   return entry.profile as ClientProfile;
 }
 
-/** Express `trust proxy`: off, a number of hops, or the addresses (and subnets) of the proxies. */
+/** Trusted proxies (proxy-addr): off, a number of hops, or the proxies' addresses and subnets. */
 export type TrustProxy = false | number | readonly string[];
 
-/** The names Express (proxy-addr) gives to the reserved ranges. */
+/** The names proxy-addr gives to the reserved ranges. */
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /**

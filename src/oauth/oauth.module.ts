@@ -39,7 +39,7 @@ import { TokenExchangeGrant } from './token/grants/token-exchange/token-exchange
 import { JwtBearerGrant } from './token/grants/jwt-bearer/jwt-bearer.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
-import { TokenRequestOutcome } from './token/token-request-outcome.middleware';
+import { TokenRequestOutcome } from './token/token-request-outcome.step';
 import { UserInfoController } from './userinfo/userinfo.controller';
 import { UserInfoService } from './userinfo/userinfo.service';
 

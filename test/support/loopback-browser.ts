@@ -12,7 +12,7 @@ export interface LoopbackReply {
 
 /**
  * Starts the test app listening on 127.0.0.1, so requests can come from distinct source
- * addresses: on Linux every address of 127.0.0.0/8 is the loopback interface, and Express sees
+ * addresses: on Linux every address of 127.0.0.0/8 is the loopback interface, and the service sees
  * each as its own client IP (`req.ip`).
  */
 export async function listenOnLoopback(t: TestApp): Promise<string> {

@@ -11,7 +11,8 @@ export interface RegisteredRoute {
 /**
  * Records every route registered on `fastify` from now on (Fastify's `onRoute` hook: add it before
  * `app.init()`, where Nest registers its controllers). Fastify's own HEAD twin of each GET route
- * (`exposeHeadRoutes`) is left out, as Express's router listed a GET route's methods as `get` only.
+ * (`exposeHeadRoutes`) is left out: a GET route is listed once, as `get` (RFC 9110 §9.3.2: HEAD
+ * answers as GET does, so it is no route of its own).
  */
 export function recordRoutes(fastify: FastifyInstance): readonly RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];

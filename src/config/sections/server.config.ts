@@ -18,7 +18,7 @@ export abstract class ServerConfig {
   /** ALLOW_INSECURE_ISSUER: a production instance may serve an `http:` issuer (a local trial). */
   abstract readonly allowInsecureIssuer: boolean;
   /**
-   * Express `trust proxy`: which proxies in front of the service may name the client in
+   * Trusted proxies (proxy-addr): which proxies in front of the service may name the client in
    * X-Forwarded-For. `false` (unset): none, the client is the TCP peer.
    */
   abstract readonly trustProxy: TrustProxy;

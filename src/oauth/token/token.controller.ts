@@ -24,7 +24,7 @@ export class TokenController {
     TokenResponseDto,
   )
   // RFC 6749 §4.1.3, §6: the parameters come form-encoded, checked before they are read.
-  // How each request ended is reported by TokenRequestOutcome (a middleware, see OAuthModule).
+  // How each request ended is reported by TokenRequestOutcome (a request step, app.setup.ts).
   @UseGuards(
     new RequireContentType(FORM, 'The token request must be application/x-www-form-urlencoded'),
   )

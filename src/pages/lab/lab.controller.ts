@@ -179,8 +179,8 @@ export class LabController {
 }
 
 /**
- * A request header as Express's `req.header(name)` read it: Node joins a repeated header into one
- * string (only Set-Cookie stays a list), so a repeated token is one that matches nothing.
+ * A request header's one value: Node joins a repeated header into one string (RFC 9110 §5.3; only
+ * Set-Cookie stays a list), so a repeated token is one that matches nothing.
  */
 function headerValue(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;

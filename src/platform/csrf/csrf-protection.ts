@@ -40,10 +40,11 @@ interface CsrfView {
 }
 
 /**
- * csrf-csrf is typed with Express's request and response. It reads the request only through the
- * accessors above, plus `cookies[cookieName]`, and calls only `res.cookie(name, value, options)`
- * on the response: so it gets these views (Fastify's request and reply are never handed to it),
- * and the cookie is set by our `setCookie` (Express's exact Set-Cookie) through `CookieWriter`.
+ * csrf-csrf is typed with Express's request and response (its only types). It reads the request
+ * only through the accessors above, plus `cookies[cookieName]`, and calls only
+ * `res.cookie(name, value, options)` on the response: so it gets these views (Fastify's request
+ * and reply are never handed to it), and the cookie is set by our `setCookie` (RFC 6265) through
+ * `CookieWriter`.
  */
 type CsrfRequest = Parameters<DoubleCsrfUtilities['validateRequest']>[0];
 type CsrfResponse = Parameters<DoubleCsrfUtilities['generateCsrfToken']>[1];

@@ -122,7 +122,7 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     });
   });
 
-  it('answers a path the static file server refused as Express did: no route, 404', () => {
+  it('answers a path the static file server refused as any unknown path: 404 Not Found (RFC 9110 §15.5.5)', () => {
     const forbidden = Object.assign(new Error('Forbidden'), { status: 403, statusCode: 403 });
     const path = '/static/../package.json';
     expect(filter.toProtocolError(forbidden, { method: 'GET', path })).toMatchObject({

@@ -161,8 +161,8 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     }
 
     if (headersSent(response)) return;
-    // Fastify closes the connection after any body it refused; Express kept it (a body too large
-    // is read and dropped by Node), unless the drain closes it.
+    // Fastify closes the connection after any body it refused; keep it open (the rest of a body too
+    // large is read and dropped by Node, RFC 9112 §9.6 lets either side choose) unless draining.
     if (refusedBody(exception) && !closingForDrain(response)) response.removeHeader('connection');
     if (error instanceof NotFound && browserNavigation(request)) {
       writeErrorHead(response, error);

@@ -142,8 +142,8 @@ function readBody(
 /**
  * The request bodies the service reads, as Fastify content-type parsers: JSON (UTF-8 only, an
  * object or array at the top, nesting bounded) and flat forms, both limited in size; any other
- * type is left unread with no body, as Express's parsers leave it (a guard or the validation
- * pipe then refuses it with 400, not a 415 of the platform).
+ * type is left unread with no body, so a guard or the validation pipe refuses it with 400 in the
+ * one error envelope (not the platform's own 415 in another shape).
  */
 export function registerBodyParsers(instance: FastifyInstance, limits: BodyLimits): void {
   const depth = limits.jsonDepth ?? MAX_BODY_DEPTH;

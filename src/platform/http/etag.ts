@@ -2,7 +2,7 @@ import etag from 'etag';
 import type { FastifyReply, onSendHookHandler } from 'fastify';
 import fresh from 'fresh';
 
-/** Responses sent without an ETag: redirects, which Express writes with `res.end`. */
+/** Responses sent without an ETag: redirects, whose body (if any) is not a representation. */
 const withoutEtag = new WeakSet<object>();
 
 export function sendWithoutEtag(res: FastifyReply): void {
@@ -10,13 +10,14 @@ export function sendWithoutEtag(res: FastifyReply): void {
 }
 
 /**
- * Express's default for the bodies it sends (`res.send`, `res.json`): a weak ETag of the body
- * (`W/"<length>-<sha1>"`, the `etag` package), and a 304 without body when If-None-Match names
- * it. As a Fastify onSend hook, for string and Buffer bodies; streams (static files) carry their
- * own. Only for GET and HEAD, the requests a tag can revalidate (RFC 9110 §13.1.2): Express also
- * hashed every POST's answer (a token response, a nonce) for a tag no client can use.
+ * Conditional GET for every body the service sends: a weak entity tag of the body (RFC 9110
+ * §8.8.3 and §8.8.1: `W/"<length>-<sha1>"`, the `etag` package), and 304 Not Modified without a
+ * body when If-None-Match names it (§13.1.2, §15.4.5). As a Fastify onSend hook, for string and
+ * Buffer bodies; streams (static files) carry their own. Only for GET and HEAD, the requests a
+ * tag can revalidate (§13.1.2): a POST's answer (a token response, a nonce) is never hashed for a
+ * tag no client can use.
  */
-export function expressEtags(): onSendHookHandler<unknown> {
+export function weakBodyEtags(): onSendHookHandler<unknown> {
   return (req, res, payload, done) => {
     if (
       (req.method !== 'GET' && req.method !== 'HEAD') ||

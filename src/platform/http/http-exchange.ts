@@ -13,29 +13,29 @@ import { escapeHtml } from './html';
 export type HttpRequest = FastifyRequest;
 export type HttpResponse = FastifyReply;
 
-/** The request's path, without its query (Express's `req.path`: not decoded). */
+/** The request's path, without its query (RFC 3986 §3.3, not percent-decoded). */
 export function requestPath(req: Pick<HttpRequest, 'url'>): string {
   const url = req.url;
   const query = url.indexOf('?');
   return query < 0 ? url : url.slice(0, query);
 }
 
-/** Content negotiation as Express's `req.accepts(types)` (the `accepts` package it uses). */
+/** Proactive content negotiation on Accept (RFC 9110 §12.5.1), by the `accepts` package. */
 export function acceptedType(req: Pick<HttpRequest, 'raw'>, types: string[]): string | false {
   return accepts(req.raw).type(types) as string | false;
 }
 
-/** Whether the body is of `type`, as Express's `req.is(type)` (the `type-is` package). */
+/** Whether the body's Content-Type (RFC 9110 §8.3) is `type`, by the `type-is` package. */
 export function hasContentType(req: Pick<HttpRequest, 'raw'>, type: string): boolean {
   return typeof typeIs(req.raw, [type]) === 'string';
 }
 
-/** Whether the response's head has left (Express's `res.headersSent`). */
+/** Whether the response's status line and headers have been sent. */
 export function headersSent(res: HttpResponse): boolean {
   return res.sent || res.raw.headersSent;
 }
 
-/** Cookie attributes, with `maxAge` in milliseconds as Express takes it. */
+/** Cookie attributes (RFC 6265 §4.1.2), with `maxAge` in milliseconds. */
 export interface CookieOptions {
   httpOnly?: boolean;
   secure?: boolean;
@@ -46,16 +46,17 @@ export interface CookieOptions {
   expires?: Date;
 }
 
-/** What sets and clears cookies on a response (`res.cookie` and `res.clearCookie` of Express). */
+/** What sets and clears cookies on a response (RFC 6265 §4.1). */
 export interface CookieWriter {
   cookie(name: string, value: string, options?: CookieOptions): unknown;
   clearCookie(name: string, options?: CookieOptions): unknown;
 }
 
 /**
- * Set-Cookie exactly as Express 5 writes it (`res.cookie`: `maxAge` in ms gives both Max-Age and
- * Expires, Path defaults to `/`; `res.clearCookie`: Expires in 1970, no Max-Age), with the same
- * `cookie` serializer, appended to the reply's headers (Fastify keeps every Set-Cookie).
+ * Set-Cookie (RFC 6265 §4.1): `maxAge` in ms gives both Max-Age and Expires (§4.1.2.2: Max-Age wins
+ * where understood, Expires serves older agents), Path defaults to `/`; clearing writes Expires in
+ * 1970 and no Max-Age (§3.1). Serialized by the `cookie` package and appended to the reply's
+ * headers (each cookie its own Set-Cookie line, §3).
  */
 export function setCookie(
   res: HttpResponse,
@@ -95,8 +96,8 @@ const REDIRECT_MESSAGES: Readonly<Record<number, string>> = {
 };
 
 /**
- * A redirect as Express 5's `res.redirect(status, url)` answers it: Location percent-encoded
- * (encodeurl), a short body negotiated on Accept (text, HTML or empty) with `Vary: Accept`.
+ * A redirect (RFC 9110 §15.4): Location percent-encoded (encodeurl, §10.2.2's URI-reference), a
+ * short body negotiated on Accept (text, HTML or empty) with `Vary: Accept` (§12.5.5).
  */
 export function redirect(req: HttpRequest, res: HttpResponse, status: number, url: string): void {
   const location = encodeUrl(url);
@@ -118,7 +119,7 @@ export function redirect(req: HttpRequest, res: HttpResponse, status: number, ur
   void res.send(req.method === 'HEAD' ? undefined : body);
 }
 
-/** Adds `field` to the Vary header once (Express's `res.vary`). */
+/** Adds `field` to the Vary header once (RFC 9110 §12.5.5). */
 export function varyOn(res: HttpResponse, field: string): void {
   const current = res.getHeader('vary');
   if (current === undefined || current === '') {
@@ -133,12 +134,12 @@ export function varyOn(res: HttpResponse, field: string): void {
   if (!present) res.header('vary', `${text}, ${field}`);
 }
 
-/** An HTML page (Express's `res.type('html').send(text)`). */
+/** An HTML page, UTF-8. */
 export function sendHtml(res: HttpResponse, status: number, html: string): void {
   void res.code(status).header('content-type', 'text/html; charset=utf-8').send(html);
 }
 
-/** A JSON body (Express's `res.json(value)`). */
+/** A JSON body (RFC 8259), UTF-8. */
 export function sendJson(res: HttpResponse, status: number, value: unknown): void {
   void res
     .code(status)

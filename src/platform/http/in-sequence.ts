@@ -6,10 +6,11 @@ export type RequestStep<Req, Res> = (
 ) => unknown;
 
 /**
- * Several steps run as one: each in turn, as one Fastify `onRequest` hook (or one layer of an
- * Express router). An error (passed on or thrown) skips the rest and goes to the platform's error
- * handling; a step that answers the request itself (a CORS preflight) does not call `next`.
- * What every request runs is grouped: each hook or layer has its own bookkeeping per request.
+ * Several steps run as one: each in turn, as one Fastify `onRequest` hook (or one middleware layer
+ * of any Connect-style router). An error (passed on or thrown) skips the rest and goes to the
+ * platform's error handling; a step that answers the request itself (a CORS preflight) does not
+ * call `next`. What every request runs is grouped: each hook or layer has its own bookkeeping per
+ * request.
  */
 export function inSequence<Req, Res>(
   ...handlers: readonly RequestStep<Req, Res>[]

@@ -6,14 +6,14 @@ import { securityHeaderPolicy, securityHeaders } from './security-headers';
 function withoutDate(headers: Record<string, string>) {
   const copy = { ...headers };
   delete copy.date;
-  // Not the policy's (the Fastify build adds Express's in an onSend hook, etag.ts).
+  // Not the policy's (the weak body ETag is added in an onSend hook, etag.ts).
   delete copy.etag;
   return copy;
 }
 
 /**
- * The reference: helmet's own middleware on Node's HTTP server, as the Express build answered
- * (Express's `x-powered-by` disabled, its `res.json` written out).
+ * The reference: helmet's own middleware on Node's bare HTTP server, answering JSON with no
+ * `x-powered-by`, so the service's headers are exactly the policy's and nothing else.
  */
 async function helmetOnNode() {
   const policy = securityHeaderPolicy();

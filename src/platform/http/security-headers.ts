@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResponse } from './http-exchange';
 import type { RequestStep } from './in-sequence';
 import helmet from 'helmet';
 
-/** helmet's middleware: Node's request and response, as Connect and Express call it. */
+/** helmet's middleware, a Connect-style `(req, res, next)` over Node's request and response. */
 type HeaderPolicy = ReturnType<typeof helmet>;
 
 /**

@@ -3,9 +3,9 @@ export const STATIC_PREFIX = '/static/';
 
 /**
  * A request under /static/ that the file server refused as a client's mistake (a `..` or `//`
- * segment: @fastify/static's 403, a malformed escape: 400). Express's serve-static passed every
- * such refusal on (`fallthrough`) to the router, which had no route for it: a 404 there, so one
- * here too, never a 500 for an error the filter does not know.
+ * segment: @fastify/static's 403, a malformed escape: 400) is a path with no resource behind it:
+ * 404 Not Found (RFC 9110 §15.5.5), the same answer as any other unknown path, never a 500 for an
+ * error the filter does not know.
  */
 export function refusedStaticPath(exception: unknown, path: string): boolean {
   if (!path.startsWith(STATIC_PREFIX)) return false;
@@ -15,12 +15,11 @@ export function refusedStaticPath(exception: unknown, path: string): boolean {
 }
 
 /**
- * The one Content-Type the two file servers name differently: a script. Express's `send` (through
- * mime-types 3) answers `text/javascript`, the type RFC 9239 §6 makes standard; @fastify/send's
- * table still says `application/javascript`. Every other file of src/public (CSS) gets the same
- * type from both.
+ * A script's Content-Type is `text/javascript`, the one RFC 9239 §6 makes standard (and the only
+ * one HTML accepts without a warning); @fastify/send's table still says `application/javascript`.
+ * Every other file of src/public (CSS) already gets its standard type.
  */
-export function asExpressServesIt(
+export function standardScriptType(
   reply: { header(name: string, value: string): unknown },
   path: string,
 ): void {

@@ -35,7 +35,7 @@ function isBootChatter(args: unknown[], level: number): boolean {
 export class RequestLog {
   constructor(
     readonly logger: pino.Logger,
-    readonly middleware: RequestStep<HttpRequest, HttpResponse>,
+    readonly step: RequestStep<HttpRequest, HttpResponse>,
   ) {}
 }
 

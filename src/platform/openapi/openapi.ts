@@ -35,7 +35,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   const operator = app.get(OperatorConfig);
   const docs = `/${DOCS_PATH}`;
   const described = new Set([docs, `/${DOCS_PATH}-json`, `/${DOCS_PATH}-yaml`]);
-  // As Express's `app.use(path)` matched them: the path itself and everything under it.
+  // A prefix matches the path itself and everything under it, segment by segment.
   const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
   const fastify = app.getHttpAdapter().getInstance();
   // A route takes the error handler its instance had when Fastify booted it; these are booted

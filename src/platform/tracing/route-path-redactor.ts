@@ -27,8 +27,8 @@ const parameters = (template: string) =>
   template.split('/').filter((segment) => segment.startsWith(':')).length;
 
 /**
- * `/a/:b` → /^\/a\/[^/]+\/?$/i: routes ignore case and a trailing slash, as Express's router
- * did (see app.setup.ts).
+ * `/a/:b` → /^\/a\/[^/]+\/?$/i: routes ignore case and a trailing slash, as the router
+ * is configured to (app.setup.ts).
  */
 function patternOf(template: string): RegExp {
   const segments = template

@@ -1,6 +1,6 @@
 /**
- * Revalidation as Express answered it: a weak ETag on what a GET or HEAD returns, and 304 with no
- * body when If-None-Match names it, so a client polling the JWKS or the metadata re-downloads
+ * Revalidation (RFC 9110 §8.8.3, §13.1.2): a weak ETag on what a GET or HEAD returns, and 304 with
+ * no body when If-None-Match names it, so a client polling the JWKS or the metadata re-downloads
  * nothing unchanged. No tag on the answer to a POST, which no tag can revalidate.
  */
 import { TestApp, createTestApp } from '../../support/test-app';

@@ -54,12 +54,13 @@ export class TokenRequestOutcome {
       const outcome = answeredError(res) ?? (res.raw.statusCode < 400 ? 'success' : 'server_error');
       const seconds = (performance.now() - started) / 1000;
       this.events.emit(new TokenRequestCompleted(label, outcome, seconds));
-      // The code exchange is the PKCE model's proof (RFC 7636 §4.6).
+      // The code exchange is the PKCE model's proof (RFC 7636 §4.6). Counted here, not in the
+      // grant, because a request the rate limit or validation refuses never reaches the grant.
       if (label === 'authorization_code') {
         this.events.emit(new ProofVerified('pkce', outcome, seconds));
       }
-      // RFC 8628 §3.5: the device code's redemption is the device model's proof; the polls that
-      // wait for the user (authorization_pending, slow_down) prove nothing either way.
+      // RFC 8628 §3.5: the device code's redemption is the device model's proof (here, as above);
+      // the polls that wait for the user (authorization_pending, slow_down) prove nothing.
       if (label === DEVICE_CODE_GRANT_TYPE && !DEVICE_POLL_WAITS.includes(outcome)) {
         this.events.emit(new ProofVerified('device', outcome, seconds));
       }
