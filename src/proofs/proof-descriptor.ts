@@ -81,6 +81,23 @@ export interface BrowserWallet {
 /** The login page's script that drives every wallet chain's button (after the chains' scripts). */
 export const WALLET_LOGIN_SCRIPT = '/static/wallet-login.js';
 
+/**
+ * A wallet chain's login button: its script finds the chain's wallets and has one sign the
+ * message; wallet-login.js drives the button, as every chain's. Shown disabled until a wallet
+ * answers.
+ */
+export function walletLoginButton(text: string, { script }: BrowserWallet): LoginButton {
+  return { text, scripts: [script, WALLET_LOGIN_SCRIPT], until: 'disabled' };
+}
+
+/** What every wallet chain's verification feeds (POST /wallet/verify and the login page's). */
+export const WALLET_VERIFICATION_METRICS: readonly VerifiedSeries[] = [
+  {
+    counter: 'proofgate_wallet_verifications_total',
+    duration: 'proofgate_wallet_verify_duration_seconds',
+  },
+];
+
 /** A wallet chain's sign-in as the pages that connect wallets see it. */
 export interface PageWallet {
   /** The proof's id, which names the page's elements of the chain (`#connect-<id>`). */

@@ -1,27 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { type BitcoinChainId, WalletConfig } from '../../config/sections/wallet.config';
-import type { WalletSite } from '../audience/wallet-audience';
-import type {
-  AccountIdReading,
-  ChainNonceRequest,
-  VerifiedSignature,
-  WalletChain,
-  WalletChainEntry,
-  WalletChainSyntax,
-  WalletMessageFields,
-} from '../core/wallet-chain';
-import { messageFieldsOf } from '../core/wallet-chain';
-import type { WalletProof } from '../core/wallet-proof';
-import { ChainNotAllowed, InvalidRequest } from '../core/wallet.errors';
-import { BITCOIN_ADDRESS_FORM, readBitcoinAddress } from './bitcoin-signature';
+import { Caip122Chain, type Caip122Network } from '../core/caip122-chain';
+import type { AccountIdReading, WalletChainEntry, WalletChainSyntax } from '../core/wallet-chain';
+import { ChainNotAllowed, InvalidMessage, InvalidRequest } from '../core/wallet.errors';
 import {
-  SiwbFields,
-  buildSiwbMessage,
-  claimedBitcoinAddress,
-  isSiwbMessage,
-  parseSiwbMessage,
-} from './siwb-message';
-import { SiwbVerifier } from './siwb-verifier';
+  BITCOIN_ADDRESS_FORM,
+  type BitcoinAddress,
+  readBitcoinAddress,
+  verifyBitcoinSignature,
+} from './bitcoin-signature';
+import { SIWB_TEMPLATE, SiwbFields, claimedBitcoinAddress, isSiwbMessage } from './siwb-message';
 
 /** CAIP-10 in the `bip122` namespace: the network by its CAIP-2 id, then the address. */
 const BIP122_ACCOUNT_ID = /^(bip122:[0-9a-f]{32}):([0-9A-Za-z]{26,62})$/;
@@ -81,68 +69,56 @@ function bitcoinAccountId(
   return { accountId: value };
 }
 
-/**
- * What a Sign in with Bitcoin nonce is bound to: the address exactly and the network's CAIP-2 id,
- * so a mainnet nonce never signs in on testnet.
- */
-function siwbNonceBinding(address: string, chain: BitcoinChainId): Record<string, string> {
-  return { address, chain_id: chain };
-}
-
-interface SiwbNonceRequest extends ChainNonceRequest {
-  readonly chainId: BitcoinChainId;
+/** A Bitcoin network (its CAIP-2 id), and for a message the address read on it. */
+interface BitcoinNetwork extends Caip122Network {
+  readonly address?: BitcoinAddress;
 }
 
 /**
- * Sign in with Bitcoin (CAIP-122, `bip122` namespace) as a wallet chain: the strict parse, the
- * field-by-field policy, the signature (BIP-322 simple for segwit addresses, the legacy format for
- * P2PKH; local, no node). Nonces are challenge kind `siwb_nonce`, bound to the address and the
- * network.
+ * Sign in with Bitcoin (CAIP-122, `bip122` namespace) as a wallet chain: its networks and its
+ * signature (BIP-322 simple for segwit addresses, the legacy format for P2PKH; local, no node).
+ * The message has no Expiration Time line: it is valid for its nonce's lifetime. Nonces are
+ * challenge kind `siwb_nonce`, bound to the address and the network (core/caip122-chain.ts).
  */
 @Injectable()
-export class SiwbChain implements WalletChain<SiwbNonceRequest, SiwbFields> {
+export class SiwbChain extends Caip122Chain<SiwbFields, BitcoinNetwork> {
   readonly syntax = BITCOIN_SYNTAX;
   readonly label = 'SIWB';
   readonly model = 'siwb' as const;
   readonly nonceKind = 'siwb_nonce';
   readonly authMethod = 'siwb';
+  protected readonly messageName = 'Sign in with Bitcoin';
+  protected readonly message = SIWB_TEMPLATE;
 
-  constructor(
-    private readonly wallet: WalletConfig,
-    private readonly verifier: SiwbVerifier,
-  ) {}
-
-  readNonceRequest(address: string, chainId: number | string): SiwbNonceRequest {
+  protected requestedNetwork(address: string, chainId: number | string): BitcoinNetwork {
     const chain = this.wallet.bitcoinChains.find((allowed) => allowed === chainId);
     if (chain === undefined) throw new ChainNotAllowed(chainId);
     // The request's syntax read the address on some network; it must be the one named.
     if (readBitcoinAddress(address)?.chain !== chain) {
       throw new InvalidRequest(`address is not an address of chain ${chain}`);
     }
-    return { address, chainId: chain, binding: siwbNonceBinding(address, chain) };
+    return { chainId: chain, caip2: chain };
   }
 
-  buildMessage(request: SiwbNonceRequest, fields: WalletMessageFields): string {
-    return buildSiwbMessage(messageFieldsOf(request, fields));
+  protected messageNetwork(fields: SiwbFields): BitcoinNetwork {
+    const chain = fields.chainId as BitcoinChainId;
+    if (!this.wallet.bitcoinChains.includes(chain)) throw new ChainNotAllowed(fields.chainId);
+    // The parser read the address on some network; it must be the message's.
+    const address = readBitcoinAddress(fields.address);
+    if (address?.chain !== chain) {
+      throw new InvalidMessage('The message address is not an address of its Chain ID');
+    }
+    return { chainId: chain, caip2: chain, address };
   }
 
-  parseMessage(text: string): SiwbFields {
-    return parseSiwbMessage(text);
-  }
-
-  verifySignature(
-    proof: WalletProof,
-    fields: SiwbFields,
-    sites: readonly WalletSite[],
-  ): Promise<VerifiedSignature> {
-    const address = this.verifier.checkPolicy(fields, sites);
-    this.verifier.verifySignature(proof.message, address, proof.signature);
-    return Promise.resolve({
-      account: `${address.chain}:${fields.address}`,
-      address: fields.address,
-      nonce: fields.nonce,
-      binding: siwbNonceBinding(fields.address, address.chain),
-    });
+  protected checkSignature(
+    text: string,
+    _fields: SiwbFields,
+    network: BitcoinNetwork,
+    signature: string,
+  ): void {
+    // messageNetwork read the address.
+    verifyBitcoinSignature(network.address!, text, signature);
   }
 }
 
@@ -150,5 +126,5 @@ export class SiwbChain implements WalletChain<SiwbNonceRequest, SiwbFields> {
 export const SIWB: WalletChainEntry = {
   syntax: BITCOIN_SYNTAX,
   chain: SiwbChain,
-  providers: [SiwbVerifier],
+  providers: [],
 };

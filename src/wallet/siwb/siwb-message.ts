@@ -1,25 +1,14 @@
+import type { Caip122Fields, Caip122Template } from '../core/caip122-chain';
 import { caip122Message } from '../core/caip122-message';
 import { readBitcoinAddress } from './bitcoin-signature';
 
 /**
  * The fields of a Sign in with Bitcoin message (CAIP-122, `bip122` namespace) as Proofgate issues
- * it: every one present, the statement one line, the chain its full CAIP-2 id. The message has no
- * Expiration Time line (issue #33 gives its lines): it stops being valid when its nonce does, and
- * the verifier holds Issued At to the nonce lifetime as well.
+ * it: the chain its full CAIP-2 id (`bip122:000000000019d6689c085ae165831e93`, mainnet). The
+ * message has no Expiration Time line (issue #33 gives its lines): it stops being valid when its
+ * nonce does, and the chain holds Issued At to the nonce lifetime as well.
  */
-export interface SiwbFields {
-  readonly domain: string;
-  /** The address exactly as the nonce request sent it. */
-  readonly address: string;
-  readonly statement: string;
-  readonly uri: string;
-  readonly version: string;
-  /** CAIP-2: `bip122:000000000019d6689c085ae165831e93` (mainnet). */
-  readonly chainId: string;
-  readonly nonce: string;
-  /** RFC 3339, as `Date.toISOString` writes it. */
-  readonly issuedAt: string;
-}
+export type SiwbFields = Omit<Caip122Fields, 'expirationTime'>;
 
 const SIWB = caip122Message<'uri' | 'version' | 'chainId' | 'nonce' | 'issuedAt'>({
   account: 'Bitcoin',
@@ -44,6 +33,12 @@ export const buildSiwbMessage = (fields: SiwbFields): string => SIWB.render(fiel
 
 /** Reads a signed message strictly: only the lines `buildSiwbMessage` writes (core/caip122-message.ts). */
 export const parseSiwbMessage = (text: string): SiwbFields => SIWB.parse(text);
+
+/** The chain's template (core/caip122-chain.ts). */
+export const SIWB_TEMPLATE: Caip122Template<SiwbFields> = {
+  render: buildSiwbMessage,
+  parse: parseSiwbMessage,
+};
 
 /** The Bitcoin address (second line) of a message that claims to be SIWB; unproven. */
 export const claimedBitcoinAddress = (text: string): string | undefined =>

@@ -1,5 +1,12 @@
-import { WALLET_LOGIN_SCRIPT, type ProofDescriptor } from '../../proofs/proof-descriptor';
+import {
+  type BrowserWallet,
+  type ProofDescriptor,
+  WALLET_VERIFICATION_METRICS,
+  walletLoginButton,
+} from '../../proofs/proof-descriptor';
 import { AMR } from '../../proofs/proof-vocabulary';
+
+const WALLET: BrowserWallet = { chain: 'Bitcoin', script: '/static/siwb-wallet.js' };
 
 /** Sign in with Bitcoin (CAIP-122, `bip122`): an address-bound nonce, signed per BIP-322. */
 export const SIWB_PROOF = {
@@ -7,22 +14,13 @@ export const SIWB_PROOF = {
   label: 'Sign in with Bitcoin',
   shortLabel: 'SIWB',
   amr: AMR.siwb,
-  wallet: { chain: 'Bitcoin', script: '/static/siwb-wallet.js' },
+  wallet: WALLET,
   challengeKinds: ['siwb_nonce'],
   // The chain's script finds the wallet (UniSat's interface, the Wallet Standard, sats-connect,
-  // Leather) and has it sign the message; wallet-login.js drives the button.
-  loginButton: {
-    text: 'Sign in with Bitcoin',
-    scripts: ['/static/siwb-wallet.js', WALLET_LOGIN_SCRIPT],
-    until: 'disabled',
-  },
+  // Leather) and has it sign the message.
+  loginButton: walletLoginButton('Sign in with Bitcoin', WALLET),
   metrics: {
-    verified: [
-      {
-        counter: 'proofgate_wallet_verifications_total',
-        duration: 'proofgate_wallet_verify_duration_seconds',
-      },
-    ],
+    verified: WALLET_VERIFICATION_METRICS,
   },
   comparison: {
     protocol: {

@@ -1,6 +1,8 @@
 import {
-  WALLET_LOGIN_SCRIPT,
+  type BrowserWallet,
   type ProofDescriptor,
+  WALLET_VERIFICATION_METRICS,
+  walletLoginButton,
   type ProofSettings,
 } from '../../proofs/proof-descriptor';
 import { AMR } from '../../proofs/proof-vocabulary';
@@ -15,29 +17,21 @@ function chains({ wallet }: ProofSettings): string {
   return `wallets ${onChains(wallet.allowedChainIds)}; contract wallets (ERC-1271, ERC-6492) ${withRpc.length ? onChains(withRpc) : 'on no chain (no SIWE_RPC_URLS)'}`;
 }
 
+const WALLET: BrowserWallet = { chain: 'Ethereum', script: '/static/siwe-wallet.js' };
+
 /** Sign-In with Ethereum (EIP-4361): an address-bound nonce, signed by the wallet. */
 export const SIWE_PROOF = {
   id: 'siwe',
   label: 'Sign-In with Ethereum',
   shortLabel: 'SIWE',
   amr: AMR.siwe,
-  wallet: { chain: 'Ethereum', script: '/static/siwe-wallet.js' },
+  wallet: WALLET,
   challengeKinds: ['wallet_nonce'],
-  // The chain's script finds an EIP-6963 or EIP-1193 wallet and has it personal_sign the message;
-  // wallet-login.js drives the button, as every chain's.
-  loginButton: {
-    text: 'Sign in with Ethereum',
-    scripts: ['/static/siwe-wallet.js', WALLET_LOGIN_SCRIPT],
-    until: 'disabled',
-  },
+  // The chain's script finds an EIP-6963 or EIP-1193 wallet and has it personal_sign the message.
+  loginButton: walletLoginButton('Sign in with Ethereum', WALLET),
   metrics: {
     issued: ['proofgate_wallet_nonces_issued_total'],
-    verified: [
-      {
-        counter: 'proofgate_wallet_verifications_total',
-        duration: 'proofgate_wallet_verify_duration_seconds',
-      },
-    ],
+    verified: WALLET_VERIFICATION_METRICS,
   },
   comparison: {
     protocol: {

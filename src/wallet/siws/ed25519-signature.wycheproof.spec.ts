@@ -1,6 +1,6 @@
 /**
  * Project Wycheproof's Ed25519 vectors through the layer that decides a Sign In With Solana
- * signature: `verifySolanaSignature(publicKey, message, signature)`. SiwsVerifier decodes the
+ * signature: `verifySolanaSignature(publicKey, message, signature)`. SiwsChain decodes the
  * message's address to its 32 key bytes and hands this function those, the message's UTF-8 bytes
  * and the signature text as the wallet sent it; nothing else looks at the signature. A vector's
  * msg is arbitrary bytes (SIWS only ever signs a CAIP-122 text, but Ed25519 signs bytes), and

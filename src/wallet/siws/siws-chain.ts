@@ -1,27 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { WalletConfig } from '../../config/sections/wallet.config';
 import { type SolanaCluster, solanaCluster } from '../../protocol-rules/solana-clusters';
-import type { WalletSite } from '../audience/wallet-audience';
-import type {
-  AccountIdReading,
-  ChainNonceRequest,
-  VerifiedSignature,
-  WalletChain,
-  WalletChainEntry,
-  WalletChainSyntax,
-  WalletMessageFields,
-} from '../core/wallet-chain';
-import { messageFieldsOf } from '../core/wallet-chain';
-import type { WalletProof } from '../core/wallet-proof';
-import { ChainNotAllowed, InvalidRequest } from '../core/wallet.errors';
+import { Caip122Chain, type Caip122Network } from '../core/caip122-chain';
+import type { AccountIdReading, WalletChainEntry, WalletChainSyntax } from '../core/wallet-chain';
 import {
-  SiwsFields,
-  buildSiwsMessage,
-  claimedSolanaAddress,
-  isSiwsMessage,
-  parseSiwsMessage,
-} from './siws-message';
-import { SiwsVerifier } from './siws-verifier';
+  ChainNotAllowed,
+  InvalidMessage,
+  InvalidRequest,
+  InvalidSignature,
+} from '../core/wallet.errors';
+import { verifySolanaSignature } from './ed25519-signature';
+import { SIWS_TEMPLATE, SiwsFields, claimedSolanaAddress, isSiwsMessage } from './siws-message';
 import { isSigningKey, solanaAddressBytes } from './solana-address';
 
 /** A Solana address's alphabet and length (no `0`: an Ethereum address never matches). */
@@ -80,37 +69,22 @@ function solanaAccountId(
 }
 
 /**
- * What a Sign In With Solana nonce is bound to: the address exactly (base58 is case-sensitive)
- * and the cluster's CAIP-2 id, so a mainnet nonce never signs in on devnet.
- */
-export function siwsNonceBinding(address: string, cluster: SolanaCluster): Record<string, string> {
-  return { address, chain_id: cluster.caip2 };
-}
-
-interface SiwsNonceRequest extends ChainNonceRequest {
-  readonly chainId: SolanaCluster['name'];
-}
-
-/**
- * Sign In With Solana (CAIP-122, Solana profile) as a wallet chain: the strict parse, the
- * field-by-field policy, the Ed25519 signature (local, no RPC: a Solana address is its key, there
- * is no contract account to consult). Nonces are challenge kind `siws_nonce`, bound to the address
- * and the cluster.
+ * Sign In With Solana (CAIP-122, Solana profile) as a wallet chain: its clusters and the Ed25519
+ * signature (local, no RPC: a Solana address is its key, there is no contract account to
+ * consult). Nonces are challenge kind `siws_nonce`, bound to the address exactly (base58 is
+ * case-sensitive) and the cluster's CAIP-2 id (core/caip122-chain.ts).
  */
 @Injectable()
-export class SiwsChain implements WalletChain<SiwsNonceRequest, SiwsFields> {
+export class SiwsChain extends Caip122Chain<SiwsFields, SolanaNetwork> {
   readonly syntax = SOLANA_SYNTAX;
   readonly label = 'SIWS';
   readonly model = 'siws' as const;
   readonly nonceKind = 'siws_nonce';
   readonly authMethod = 'siws';
+  protected readonly messageName = 'Sign In With Solana';
+  protected readonly message = SIWS_TEMPLATE;
 
-  constructor(
-    private readonly wallet: WalletConfig,
-    private readonly verifier: SiwsVerifier,
-  ) {}
-
-  readNonceRequest(address: string, chainId: number | string): SiwsNonceRequest {
+  protected requestedNetwork(address: string, chainId: number | string): SolanaNetwork {
     const cluster = typeof chainId === 'string' ? solanaCluster(chainId) : undefined;
     if (cluster === undefined) throw new ChainNotAllowed(chainId);
     if (!this.wallet.solanaChains.includes(cluster)) throw new ChainNotAllowed(cluster.name);
@@ -120,37 +94,45 @@ export class SiwsChain implements WalletChain<SiwsNonceRequest, SiwsFields> {
         'address is a small-order Ed25519 point: no wallet holds its key, and it would verify forged signatures',
       );
     }
-    return { address, chainId: cluster.name, binding: siwsNonceBinding(address, cluster) };
+    return networkOf(cluster);
   }
 
-  buildMessage(request: SiwsNonceRequest, fields: WalletMessageFields): string {
-    return buildSiwsMessage(messageFieldsOf(request, fields));
+  protected messageNetwork(fields: SiwsFields): SolanaNetwork {
+    const cluster = solanaCluster(fields.chainId);
+    // Issued messages name the cluster as wallets do; the CAIP-2 form is never written in one.
+    if (cluster === undefined || cluster.name !== fields.chainId) {
+      throw new InvalidMessage(
+        'The message Chain ID is not a Solana cluster name (solana:mainnet, ...)',
+      );
+    }
+    if (!this.wallet.solanaChains.includes(cluster)) throw new ChainNotAllowed(cluster.name);
+    return networkOf(cluster);
   }
 
-  parseMessage(text: string): SiwsFields {
-    return parseSiwsMessage(text);
-  }
-
-  verifySignature(
-    proof: WalletProof,
+  protected checkSignature(
+    text: string,
     fields: SiwsFields,
-    sites: readonly WalletSite[],
-  ): Promise<VerifiedSignature> {
-    const cluster = this.verifier.checkPolicy(fields, sites);
-    this.verifier.verifySignature(proof.message, fields, proof.signature);
-    // A Solana address links to an account exactly as an Ethereum one does.
-    return Promise.resolve({
-      account: `${cluster.caip2}:${fields.address}`,
-      address: fields.address,
-      nonce: fields.nonce,
-      binding: siwsNonceBinding(fields.address, cluster),
-    });
+    _network: SolanaNetwork,
+    signature: string,
+  ): void {
+    // The parser accepted the address, so it decodes.
+    const publicKey = solanaAddressBytes(fields.address)!;
+    if (!verifySolanaSignature(publicKey, Buffer.from(text, 'utf8'), signature)) {
+      throw new InvalidSignature('The signature is not valid for the message address');
+    }
   }
+}
+
+type SolanaNetwork = SolanaCluster & Caip122Network;
+
+/** A cluster as messages name it (`solana:mainnet`) and as nonces are bound (its CAIP-2 id). */
+function networkOf(cluster: SolanaCluster): SolanaNetwork {
+  return { ...cluster, chainId: cluster.name };
 }
 
 /** Sign In With Solana, as the chain list registers it. */
 export const SIWS: WalletChainEntry = {
   syntax: SOLANA_SYNTAX,
   chain: SiwsChain,
-  providers: [SiwsVerifier],
+  providers: [],
 };

@@ -1,25 +1,14 @@
 import { createSignInMessageText } from '@solana/wallet-standard-util';
+import type { Caip122Fields, Caip122Template } from '../core/caip122-chain';
 import { caip122Message } from '../core/caip122-message';
 import { solanaAddressBytes } from './solana-address';
 
 /**
- * The fields of a Sign In With Solana message (CAIP-122, Solana profile) as Proofgate issues it:
- * every one present, the statement one line. `chainId` is the Wallet Standard chain id
- * (`solana:mainnet`), as wallets and `createSignInMessageText` write it.
+ * The fields of a Sign In With Solana message (CAIP-122, Solana profile) as Proofgate issues it.
+ * `chainId` is the Wallet Standard chain id (`solana:mainnet`), as wallets and
+ * `createSignInMessageText` write it.
  */
-export interface SiwsFields {
-  readonly domain: string;
-  /** Base58 Ed25519 public key. */
-  readonly address: string;
-  readonly statement: string;
-  readonly uri: string;
-  readonly version: string;
-  readonly chainId: string;
-  readonly nonce: string;
-  /** RFC 3339, as `Date.toISOString` writes it. */
-  readonly issuedAt: string;
-  readonly expirationTime: string;
-}
+export type SiwsFields = Caip122Fields & { readonly expirationTime: string };
 
 const SIWS = caip122Message<
   'uri' | 'version' | 'chainId' | 'nonce' | 'issuedAt' | 'expirationTime'
@@ -46,7 +35,7 @@ const SIWS = caip122Message<
 export const isSiwsMessage = (text: string): boolean => SIWS.claims(text);
 
 /** The exact text a wallet is asked to sign: `createSignInMessageText`, the Wallet Standard's own. */
-export function buildSiwsMessage(fields: SiwsFields): string {
+export function buildSiwsMessage(fields: Caip122Fields): string {
   return createSignInMessageText(fields);
 }
 
@@ -61,3 +50,9 @@ export const parseSiwsMessage = (text: string): SiwsFields => SIWS.parse(text);
 
 /** The Solana address (second line) of a message that claims to be SIWS; unproven. */
 export const claimedSolanaAddress = (text: string): string | undefined => SIWS.claimedAddress(text);
+
+/** The chain's template (core/caip122-chain.ts). */
+export const SIWS_TEMPLATE: Caip122Template<SiwsFields> = {
+  render: buildSiwsMessage,
+  parse: parseSiwsMessage,
+};

@@ -1,5 +1,12 @@
-import { WALLET_LOGIN_SCRIPT, type ProofDescriptor } from '../../proofs/proof-descriptor';
+import {
+  type BrowserWallet,
+  type ProofDescriptor,
+  WALLET_VERIFICATION_METRICS,
+  walletLoginButton,
+} from '../../proofs/proof-descriptor';
 import { AMR } from '../../proofs/proof-vocabulary';
+
+const WALLET: BrowserWallet = { chain: 'Solana', script: '/static/siws-wallet.js' };
 
 /** Sign In With Solana (CAIP-122, Solana profile): an address-bound nonce, Ed25519-signed. */
 export const SIWS_PROOF = {
@@ -7,21 +14,12 @@ export const SIWS_PROOF = {
   label: 'Sign In With Solana',
   shortLabel: 'SIWS',
   amr: AMR.siws,
-  wallet: { chain: 'Solana', script: '/static/siws-wallet.js' },
+  wallet: WALLET,
   challengeKinds: ['siws_nonce'],
-  // The chain's script finds wallets by Wallet Standard discovery; wallet-login.js drives the button.
-  loginButton: {
-    text: 'Sign in with Solana',
-    scripts: ['/static/siws-wallet.js', WALLET_LOGIN_SCRIPT],
-    until: 'disabled',
-  },
+  // The chain's script finds wallets by Wallet Standard discovery.
+  loginButton: walletLoginButton('Sign in with Solana', WALLET),
   metrics: {
-    verified: [
-      {
-        counter: 'proofgate_wallet_verifications_total',
-        duration: 'proofgate_wallet_verify_duration_seconds',
-      },
-    ],
+    verified: WALLET_VERIFICATION_METRICS,
   },
   comparison: {
     protocol: {
