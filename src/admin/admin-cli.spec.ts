@@ -193,6 +193,7 @@ describe('proofgate-admin command line', () => {
           dpopBoundAccessTokens: true,
           requirePushedAuthorizationRequests: true,
           requirePkce: true,
+          requireSignedRequestObject: false,
           postLogoutRedirectUris: [],
           source: 'database' as const,
           expired: false,
@@ -257,6 +258,38 @@ describe('proofgate-admin command line', () => {
     );
     expect(add).toHaveBeenCalledWith(
       expect.objectContaining({ clientId: 'oidc-rp', public: false, requirePkce: false }),
+    );
+
+    // The request object settings, the algorithm as typed: the service checks it (as
+    // OAUTH_CLIENTS and POST /register do), not commander.
+    add.mockClear();
+    await run(
+      [
+        'clients',
+        'add',
+        'jar-rp',
+        '--redirect-uri',
+        'https://rp.example/cb',
+        '--request-object-signing-alg',
+        'HS256',
+        '--require-signed-request-object',
+      ],
+      { app },
+    );
+    expect(add).toHaveBeenCalledWith(
+      expect.objectContaining({
+        clientId: 'jar-rp',
+        requestObjectSigningAlg: 'HS256',
+        requireSignedRequestObject: true,
+      }),
+    );
+    add.mockClear();
+    await run(['clients', 'add', 'plain-rp', '--redirect-uri', 'https://rp.example/cb'], { app });
+    expect(add).toHaveBeenCalledWith(
+      expect.not.objectContaining({ requireSignedRequestObject: expect.anything() as unknown }),
+    );
+    expect(add).toHaveBeenCalledWith(
+      expect.not.objectContaining({ requestObjectSigningAlg: expect.anything() as unknown }),
     );
 
     const unknownGrant = await run(

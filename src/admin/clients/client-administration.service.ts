@@ -27,6 +27,7 @@ import {
   requiresPushedRequests,
   type ClientProfile,
 } from '../../protocol-rules/client-profile';
+import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminError } from '../admin.errors';
@@ -56,6 +57,10 @@ export interface RegisteredClient {
   readonly requirePushedAuthorizationRequests: boolean;
   /** `require_pkce`: false only for a confidential client let go without PKCE (check-pkce.ts). */
   readonly requirePkce: boolean;
+  /** OpenID Connect Registration §2 request_object_signing_alg. */
+  readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
+  /** RFC 9101 §10.5 require_signed_request_object. */
+  readonly requireSignedRequestObject: boolean;
   /** OpenID Connect RP-Initiated Logout 1.0 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
@@ -103,6 +108,13 @@ export interface NewClient {
   readonly jwks?: ClientJwks;
   /** ... or the URL where the client publishes them. */
   readonly jwksUri?: string;
+  /**
+   * OpenID Connect Registration §2 request_object_signing_alg, as the operator typed it: checked
+   * as OAUTH_CLIENTS' and registration's (protocol-rules/request-object.ts).
+   */
+  readonly requestObjectSigningAlg?: string;
+  /** RFC 9101 §10.5 require_signed_request_object (checked likewise). */
+  readonly requireSignedRequestObject?: boolean;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
@@ -161,6 +173,10 @@ export class ClientAdministration {
         ? { requirePushedAuthorizationRequests: true }
         : {}),
       ...(entry.requirePkce === false ? { requirePkce: false } : {}),
+      ...(entry.requestObjectSigningAlg
+        ? { requestObjectSigningAlg: entry.requestObjectSigningAlg }
+        : {}),
+      ...(entry.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
       ...logoutFields({
         ...(entry.postLogoutRedirectUris
           ? { postLogoutRedirectUris: entry.postLogoutRedirectUris }
@@ -347,6 +363,10 @@ export class ClientAdministration {
       dpopBoundAccessTokens: requiresDpop(client),
       requirePushedAuthorizationRequests: requiresPushedRequests(client),
       requirePkce: client.requirePkce !== false,
+      ...(client.requestObjectSigningAlg
+        ? { requestObjectSigningAlg: client.requestObjectSigningAlg }
+        : {}),
+      requireSignedRequestObject: client.requireSignedRequestObject === true,
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
       ...(client.profile ? { profile: client.profile } : {}),
@@ -378,6 +398,12 @@ function checkedEntry(wanted: NewClient, secret: string | undefined): ClientEntr
         : {}),
       ...(wanted.jwks !== undefined ? { jwks: wanted.jwks } : {}),
       ...(wanted.jwksUri !== undefined ? { jwks_uri: wanted.jwksUri } : {}),
+      ...(wanted.requestObjectSigningAlg !== undefined
+        ? { request_object_signing_alg: wanted.requestObjectSigningAlg }
+        : {}),
+      ...(wanted.requireSignedRequestObject !== undefined
+        ? { require_signed_request_object: wanted.requireSignedRequestObject }
+        : {}),
       ...(wanted.postLogoutRedirectUris !== undefined
         ? { post_logout_redirect_uris: [...wanted.postLogoutRedirectUris] }
         : {}),

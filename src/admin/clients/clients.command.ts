@@ -8,6 +8,7 @@ import {
   FAPI2_SIGNING_ALGS,
   type ClientProfile,
 } from '../../protocol-rules/client-profile';
+import { REQUEST_OBJECT_SIGNING_ALGS } from '../../protocol-rules/request-object';
 import { UsageError } from '../admin.errors';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderFields, renderTable } from '../io/output';
@@ -41,6 +42,11 @@ function clientJson(client: RegisteredClient) {
       : {}),
     // Always shown: whether its authorization requests may go without PKCE.
     require_pkce: client.requirePkce,
+    // OpenID Connect Registration §2 / RFC 9101 §10.5 metadata, shown when set.
+    ...(client.requestObjectSigningAlg
+      ? { request_object_signing_alg: client.requestObjectSigningAlg }
+      : {}),
+    ...(client.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
     // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
     ...(client.postLogoutRedirectUris.length
       ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
@@ -77,6 +83,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
       'PKCE',
       client.requirePkce ? 'required' : 'optional for OpenID Connect requests (nonce instead)',
     ],
+    ...(client.requestObjectSigningAlg || client.requireSignedRequestObject
+      ? [['request objects', requestObjectsSummary(client)] as const]
+      : []),
     ...(client.postLogoutRedirectUris.length
       ? [['post-logout URIs', client.postLogoutRedirectUris.join(' ')] as const]
       : []),
@@ -96,6 +105,19 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
         ]
       : []),
   ];
+}
+
+/**
+ * What the client registered for its request objects (RFC 9101): whether every authorization
+ * request must be one, and the one algorithm it signs them with.
+ */
+function requestObjectsSummary(client: RegisteredClient): string {
+  const signed = client.requestObjectSigningAlg
+    ? `signed with ${client.requestObjectSigningAlg}`
+    : 'signed';
+  return client.requireSignedRequestObject
+    ? `required for every authorization request, ${signed}`
+    : `${signed} (unsigned ones refused)`;
 }
 
 /** The profile and what it holds the client to, in one line. */
@@ -274,6 +296,14 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       'a confidential client whose OpenID Connect requests (scope openid) may go without PKCE, relying on nonce (RFC 9700 §2.1.1); refused with --public',
     )
     .option(
+      '--request-object-signing-alg <alg>',
+      `OpenID Connect Registration §2: sign every request object (RFC 9101) with this algorithm, ${REQUEST_OBJECT_SIGNING_ALGS.join(', ')}, by a key of --jwks-file or --jwks-uri; unsigned ones are refused`,
+    )
+    .option(
+      '--require-signed-request-object',
+      'RFC 9101 §10.5: accept its authorization requests only as signed request objects (request), verified with the keys of --jwks-file or --jwks-uri',
+    )
+    .option(
       '--token-endpoint-auth-method <method>',
       'private_key_jwt (RFC 7523): the client signs assertions with its own key, given by --jwks-file or --jwks-uri, and gets no secret',
       (value: string) => {
@@ -326,6 +356,8 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           requirePushedAuthorizationRequests?: boolean;
           /** Commander's `--no-require-pkce`: true unless the flag is given. */
           requirePkce: boolean;
+          requestObjectSigningAlg?: string;
+          requireSignedRequestObject?: boolean;
           tokenEndpointAuthMethod?: string;
           jwksFile?: string;
           jwksUri?: string;
@@ -356,6 +388,11 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
             requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
             ...(options.requirePkce ? {} : { requirePkce: false }),
+            // Checked by the service with the rules of OAUTH_CLIENTS and POST /register.
+            ...(options.requestObjectSigningAlg !== undefined
+              ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
+              : {}),
+            ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),
             ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),

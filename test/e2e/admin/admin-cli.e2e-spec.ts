@@ -12,7 +12,16 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import {
+  SignJWT,
+  UnsecuredJWT,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  type CryptoKey,
+  type JWTPayload,
+} from 'jose';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import {
@@ -373,6 +382,154 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         stderr:
           'proofgate-admin: require_pkce may be false only for a confidential client: a public client always uses PKCE\n',
       });
+    });
+
+    it('--request-object-signing-alg and --require-signed-request-object: a signed request object signs the user in, an unsigned one and a plain request are refused', async () => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwksFile = join(tmpdir(), `proofgate-admin-${process.pid}-jar.jwks.json`);
+      writeFileSync(
+        jwksFile,
+        JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'jar-1' }] }),
+      );
+      const withKeys = ['--token-endpoint-auth-method', 'private_key_jwt', '--jwks-file', jwksFile];
+      const rp = await addClient('cli-jar-rp', [
+        ...withKeys,
+        '--request-object-signing-alg',
+        'ES256',
+        '--require-signed-request-object',
+      ]);
+      const metadata = {
+        client_id: rp.id,
+        token_endpoint_auth_method: 'private_key_jwt',
+        request_object_signing_alg: 'ES256',
+        require_signed_request_object: true,
+      };
+      expect(await adminJson(['clients', 'show', rp.id])).toMatchObject(metadata);
+      expect(
+        (await adminJson<Json[]>(['clients', 'list'])).find((c) => c.client_id === rp.id),
+      ).toMatchObject(metadata);
+      expect((await admin(['clients', 'show', rp.id])).stdout).toMatch(
+        /request objects:\s+required for every authorization request, signed with ES256\n/,
+      );
+      // A client without them shows neither.
+      expect(await adminJson(['clients', 'show', 'billing'])).not.toHaveProperty(
+        'request_object_signing_alg',
+      );
+      expect((await admin(['clients', 'show', 'billing'])).stdout).not.toContain('request objects');
+
+      const browser = await loggedIn('alice', password);
+      const authorize = (query: Record<string, string>) =>
+        browser
+          .get(`/authorize?${new URLSearchParams(query).toString()}`)
+          .set('Accept', 'application/json');
+      const verifier = oauth.generateRandomCodeVerifier();
+      const now = t.clock.nowSeconds();
+      const claims: JWTPayload = {
+        iss: rp.id,
+        aud: issuer,
+        client_id: rp.id,
+        response_type: 'code',
+        redirect_uri: rp.redirectUri,
+        scope: 'profile api',
+        state: oauth.generateRandomState(),
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        iat: now,
+        nbf: now,
+        exp: now + 300,
+      };
+      const signed = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'jar-1', typ: 'oauth-authz-req+jwt' })
+        .sign(privateKey);
+      const accepted = await authorize({ client_id: rp.id, request: signed }).expect(302);
+      const params = oauth.validateAuthResponse(
+        as,
+        { client_id: rp.id },
+        new URL(accepted.headers.location),
+        claims.state as string,
+      );
+      const tokens = await oauth.processAuthorizationCodeResponse(
+        as,
+        { client_id: rp.id },
+        await oauth.authorizationCodeGrantRequest(
+          as,
+          { client_id: rp.id },
+          oauth.PrivateKeyJwt({ key: privateKey, kid: 'jar-1' }),
+          params,
+          rp.redirectUri,
+          verifier,
+          INSECURE,
+        ),
+      );
+      await me(tokens.access_token).expect(200);
+
+      const unsigned = await authorize({
+        client_id: rp.id,
+        request: new UnsecuredJWT(claims).encode(),
+      });
+      expect({ status: unsigned.status, body: unsigned.body as unknown }).toEqual({
+        status: 400,
+        body: {
+          error: 'invalid_request_object',
+          error_description:
+            "request must be signed with ES256, the client's request_object_signing_alg",
+        },
+      });
+      const plain = await authorize(
+        Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, String(value)])),
+      );
+      expect({ status: plain.status, body: plain.body as unknown }).toEqual({
+        status: 400,
+        body: {
+          error: 'invalid_request',
+          error_description:
+            'This client must send its authorization requests as signed request objects (request): its require_signed_request_object',
+        },
+      });
+
+      // What OAUTH_CLIENTS and POST /register refuse, in their words (protocol-rules/request-object.ts).
+      const hs256 = await admin([
+        'clients',
+        'add',
+        'cli-jar-hs256',
+        '--redirect-uri',
+        'http://127.0.0.1:7006/callback',
+        ...withKeys,
+        '--request-object-signing-alg',
+        'HS256',
+      ]);
+      expect(hs256).toMatchObject({
+        code: 1,
+        stderr:
+          'proofgate-admin: request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA (unsigned request objects need no registration)\n',
+      });
+      const withSecret = await admin([
+        'clients',
+        'add',
+        'cli-jar-secret',
+        '--redirect-uri',
+        'http://127.0.0.1:7006/callback',
+        '--require-signed-request-object',
+      ]);
+      expect(withSecret).toMatchObject({
+        code: 1,
+        stderr:
+          'proofgate-admin: require_signed_request_object needs the client\'s public keys (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri): a request object is verified with them, never with a client secret, of which only a hash is kept\n',
+      });
+      const notBoolean = await admin([
+        'clients',
+        'add',
+        'cli-jar-yes',
+        '--redirect-uri',
+        'http://127.0.0.1:7006/callback',
+        ...withKeys,
+        '--require-signed-request-object=yes',
+      ]);
+      expect(notBoolean.code).toBe(2);
+      expect(notBoolean.stderr).toContain('--require-signed-request-object');
+      for (const id of ['cli-jar-hs256', 'cli-jar-secret', 'cli-jar-yes']) {
+        expect((await admin(['clients', 'show', id])).code).toBe(1);
+      }
     });
 
     it('--resource and --grant-type: tokens for that resource only, and no refresh token', async () => {

@@ -11,7 +11,13 @@
  * through the authorization endpoint), §5.4.1 (algorithms).
  */
 import * as oauth from 'oauth4webapi';
-import { createHash, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  generateKeyPairSync,
+  randomInt,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,12 +156,14 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
   }
 
   /**
-   * The pushed request (with a DPoP proof when `DPoP`), the user signed in through the browser,
-   * and the authorization response checked by oauth4webapi: state, and `iss` (RFC 9207).
+   * The pushed request (with a DPoP proof when `DPoP`; `extra` parameters), the user signed in
+   * through the browser, and the authorization response checked by oauth4webapi: state, and
+   * `iss` (RFC 9207).
    */
-  async function authorized(DPoP?: oauth.DPoPHandle) {
-    const { parameters, verifier, state } = await codeRequest(FAPI.redirectUri, {
+  async function authorized(DPoP?: oauth.DPoPHandle, extra: Record<string, string> = {}) {
+    const { parameters, verifier } = await codeRequest(FAPI.redirectUri, {
       scope: 'openid profile',
+      ...extra,
     });
     const pushed = await oauth.processPushedAuthorizationResponse(
       as,
@@ -171,7 +179,11 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       request_uri: pushed.request_uri,
     }).toString();
     const callback = await authorizeInBrowser(url, issuer);
-    return { params: oauth.validateAuthResponse(as, client, callback, state), verifier };
+    return {
+      params: oauth.validateAuthResponse(as, client, callback, parameters.state),
+      verifier,
+      callback,
+    };
   }
 
   const tokenRequest = (
@@ -514,6 +526,191 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     } finally {
       t.clock.advance(-62);
     }
+  });
+
+  it('fapi2-security-profile-final-access-token-type-header-case-sensitivity: the token_type in inverted case is the same scheme at the resource', async () => {
+    // RFC 9110 §11.1: "It uses a case-insensitive token to identify the authentication scheme".
+    // The suite sends the token_type the token endpoint returned, each letter's case inverted.
+    const invertCase = (text: string) =>
+      [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+    const code = await authorized();
+    const tokens = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion(),
+    });
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.token_type).toBe('DPoP');
+    const accessToken = tokens.body.access_token as string;
+    const scheme = invertCase(tokens.body.token_type as string);
+    expect(scheme).toBe('dpOp');
+    for (const path of ['/userinfo', '/api/me']) {
+      const res = await t
+        .http()
+        .get(path)
+        .set('Authorization', `${scheme} ${accessToken}`)
+        .set('DPoP', await proof(dpopKey, { htu: `${issuer}${path}`, htm: 'GET', accessToken }));
+      expect({ path, status: res.status, sub: res.body.sub }).toEqual({
+        path,
+        status: 200,
+        sub: 'user1',
+      });
+    }
+  });
+
+  it('fapi2-security-profile-final-check-dpop-proof-nbf-exp: proofs with nbf now and exp 5 minutes ahead are accepted at /token and the resource', async () => {
+    // The suite adds to its proofs for the token and resource endpoints `nbf` (now) and `exp`
+    // (now + 300 s), which RFC 9449 does not define and a server must not choke on.
+    const code = await authorized(oauth.DPoP(client, dpopKey.pair));
+    const DPoP = oauth.DPoP(client, dpopKey.pair, {
+      [oauth.modifyAssertion]: (_header, payload) => {
+        payload.nbf = payload.iat;
+        payload.exp = (payload.iat as number) + 5 * 60;
+      },
+    });
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await tokenRequest(code, { DPoP }),
+    );
+    expect(tokens.token_type).toBe('dpop');
+    const info = await oauth.processUserInfoResponse(
+      as,
+      client,
+      'user1',
+      await oauth.userInfoRequest(as, client, tokens.access_token, { DPoP, ...INSECURE }),
+    );
+    expect(info.sub).toBe('user1');
+  });
+
+  it('fapi2-security-profile-final-ensure-authorization-request-with-long-state: a state of 1000 characters comes back unchanged', async () => {
+    // The suite's state of that length: random alphanumerics ending in "-._~" (every URL-safe
+    // character, as a JWT used as state has).
+    const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const state = `${Array.from({ length: 996 }, () => alphanumerics[randomInt(alphanumerics.length)]).join('')}-._~`;
+    expect(state).toHaveLength(1000);
+    const DPoP = oauth.DPoP(client, dpopKey.pair);
+    const code = await authorized(DPoP, { state });
+    expect(code.callback.searchParams.get('state')).toBe(state);
+    expect(code.callback.searchParams.get('error')).toBeNull();
+    // The flow then completes, as the suite's does.
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await tokenRequest(code, { DPoP }),
+    );
+    expect(tokens.token_type).toBe('dpop');
+  });
+
+  it('fapi2-security-profile-final-ensure-client-assertion-with-exp-is-5-minutes-in-past-fails', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const code = await authorized();
+    const res = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion({ nbf: now, iat: now, exp: now - 5 * 60 }),
+    });
+    // The suite: JSON, 400 (or 401 for invalid_client), invalid_client or invalid_request.
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'client_assertion expired' },
+    });
+    // The same code with a fresh assertion: the refusal was the expiry's alone.
+    const ok = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion(),
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('fapi2-security-profile-final-ensure-client-assertion-with-no-sub-fails', async () => {
+    // RFC 7523 §3 item 2: "The JWT MUST contain a "sub" (subject) claim"; without it a signed
+    // request object of the client's could pass for its assertion.
+    const code = await authorized();
+    const res = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion({ sub: undefined }),
+    });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 401,
+      body: {
+        error: 'invalid_client',
+        error_description: 'client_assertion must be a JWT whose sub is the client_id',
+      },
+    });
+    const ok = await redeemByHand(code, {
+      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
+      clientAssertion: await assertion(),
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  describe('client assertion times at /par (FAPI 2.0 §5.3.2.1-13: 10 s ahead accepted, over 60 s refused)', () => {
+    /** A pushed request as the suite sends it: a DPoP proof, the assertion, the parameters. */
+    async function pushByHand(clientAssertion: string, method: 'post' | 'put' = 'post') {
+      const { parameters, verifier } = await codeRequest(FAPI.redirectUri, { scope: 'openid' });
+      const res = await t
+        .http()
+        [method]('/par')
+        .type('form')
+        .set('Accept', 'application/json')
+        .set('DPoP', await proof(dpopKey, { htu: `${issuer}/par`, htm: method.toUpperCase() }))
+        .send({
+          ...parameters,
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: clientAssertion,
+        });
+      return { res, parameters, verifier };
+    }
+
+    it('fapi2-security-profile-final-par-ensure-jwt-client-assertions-nbf-8-seconds-in-the-future-is-accepted', async () => {
+      const ahead = Math.floor(Date.now() / 1000) + 8;
+      const { res, parameters, verifier } = await pushByHand(
+        await assertion({ iat: ahead, nbf: ahead }),
+      );
+      expect(res.status).toBe(201);
+      // And the flow goes on with the request_uri, as the suite's does.
+      const url = new URL(as.authorization_endpoint!);
+      url.search = new URLSearchParams({
+        client_id: FAPI.id,
+        request_uri: res.body.request_uri as string,
+      }).toString();
+      const callback = await authorizeInBrowser(url, issuer);
+      const params = oauth.validateAuthResponse(as, client, callback, parameters.state);
+      const DPoP = oauth.DPoP(client, dpopKey.pair);
+      const tokens = await oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await tokenRequest({ params, verifier }, { DPoP }),
+      );
+      expect(tokens.token_type).toBe('dpop');
+    });
+
+    it('fapi2-security-profile-final-par-ensure-jwt-client-assertions-nbf-over-60-seconds-in-the-future-fails', async () => {
+      // The suite moves iat, nbf and exp of its assertion 62 s ahead.
+      const now = Math.floor(Date.now() / 1000);
+      const { res } = await pushByHand(
+        await assertion({ iat: now + 62, nbf: now + 62, exp: now + 60 + 62 }),
+      );
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 401,
+        body: {
+          error: 'invalid_client',
+          error_description: 'client_assertion is not valid yet (nbf)',
+        },
+      });
+    });
+
+    it('fapi2-security-profile-final-par-attempt-invalid-http-method: a PUT of the pushed request is refused', async () => {
+      // The suite sends its pushed request with PUT and wants a 4xx or 5xx (EnsureParHTTPError).
+      // Only POST has a route at /par, so PUT matches none: 404 in the envelope (RFC 9126 §2.3
+      // names 405 for it, which the suite does not ask for).
+      const { res } = await pushByHand(await assertion(), 'put');
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 404,
+        body: { error: 'not_found', error_description: 'No route for PUT /par' },
+      });
+    });
   });
 
   describe('proofgate-admin clients: --profile fapi2', () => {
