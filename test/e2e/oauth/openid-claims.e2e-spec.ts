@@ -322,9 +322,14 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     t.clock.advance(120);
     try {
       const wallet = 'eip155:1:0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+      // The clock runs on in real time: the link's second lies between these two readings.
+      const linkFrom = t.clock.nowSeconds();
       await t.app.get(AccountService).link('user0', wallet, 'operator');
+      const linkTo = t.clock.nowSeconds();
       const after = await userInfo();
-      expect(after).toEqual({ ...before, updated_at: t.clock.nowSeconds() });
+      expect(after).toEqual({ ...before, updated_at: expect.any(Number) });
+      expect(after.updated_at).toBeGreaterThanOrEqual(linkFrom);
+      expect(after.updated_at).toBeLessThanOrEqual(linkTo);
       expect(after.updated_at).toBeGreaterThan(before.updated_at as number);
       expect(after.name).toBe('user0');
     } finally {
