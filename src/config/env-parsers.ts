@@ -528,6 +528,7 @@ function entryProfile(
       ? { requirePushedAuthorizationRequests: entry.require_pushed_authorization_requests }
       : {}),
     ...(typeof entry.require_pkce === 'boolean' ? { requirePkce: entry.require_pkce } : {}),
+    requestObjectSigningAlg: entry.request_object_signing_alg,
   });
   if (problem) throw new ConfigError(`${where}profile ${problem}`);
   return entry.profile as ClientProfile;

@@ -67,6 +67,15 @@ describe('client profiles: fapi2 (FAPI 2.0 Security Profile)', () => {
     ).toMatch(/requires DPoP-bound access tokens and pushed authorization requests/);
   });
 
+  it('refuses a request_object_signing_alg the fapi2 profile forbids (§5.4.1-1), which would refuse every request object', () => {
+    expect(clientProfileProblem('fapi2', { ...keyHolder, requestObjectSigningAlg: 'RS256' })).toBe(
+      '"fapi2" allows request_object_signing_alg PS256, ES256, EdDSA, Ed25519 only, not RS256 (FAPI 2.0 §5.4.1)',
+    );
+    expect(
+      clientProfileProblem('fapi2', { ...keyHolder, requestObjectSigningAlg: 'PS256' }),
+    ).toBeUndefined();
+  });
+
   it('refuses require_pkce false for a fapi2 client (§5.3.2.2-5)', () => {
     expect(clientProfileProblem('fapi2', { ...keyHolder, requirePkce: false })).toBe(
       '"fapi2" requires PKCE (FAPI 2.0 §5.3.2.2-5): leave require_pkce out, or true',

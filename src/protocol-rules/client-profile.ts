@@ -79,12 +79,14 @@ export interface ProfileCandidate {
   readonly requirePushedAuthorizationRequests?: boolean;
   /** `require_pkce`, as given: the profile needs PKCE (FAPI 2.0 §5.3.2.2-5). */
   readonly requirePkce?: boolean;
+  /** `request_object_signing_alg`, as given: the profile narrows it as it does the keys'. */
+  readonly requestObjectSigningAlg?: unknown;
 }
 
 /**
  * Why a client cannot have `profile`, or undefined. `fapi2`: a confidential client with
- * private_key_jwt keys, no secret (FAPI 2.0 §5.3.2.1-3, -6); its inline keys declare no
- * algorithm the profile forbids (§5.4.1-1); the flags it implies are not turned off.
+ * private_key_jwt keys, no secret (FAPI 2.0 §5.3.2.1-3, -6); its inline keys and its request
+ * objects' algorithm are none the profile forbids (§5.4.1-1); the flags it implies are not off.
  */
 export function clientProfileProblem(
   profile: unknown,
@@ -105,6 +107,11 @@ export function clientProfileProblem(
     if (typeof alg === 'string' && !FAPI2_SIGNING_ALGS.includes(alg)) {
       return `"fapi2" allows keys for ${FAPI2_SIGNING_ALGS.join(', ')} only, and jwks keys[${index}] is for ${alg} (FAPI 2.0 §5.4.1)`;
     }
+  }
+  // Its request objects would all be refused: the verifier holds them to the profile's algorithms.
+  const requestAlg = client.requestObjectSigningAlg;
+  if (typeof requestAlg === 'string' && !FAPI2_SIGNING_ALGS.includes(requestAlg)) {
+    return `"fapi2" allows request_object_signing_alg ${FAPI2_SIGNING_ALGS.join(', ')} only, not ${requestAlg} (FAPI 2.0 §5.4.1)`;
   }
   if (
     client.dpopBoundAccessTokens === false ||

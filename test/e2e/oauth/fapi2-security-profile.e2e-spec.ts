@@ -956,4 +956,18 @@ describe('a fapi2 client that is not a private_key_jwt client is refused at boot
       /OAUTH_CLIENTS\[0\]\.profile "fapi2" allows keys for PS256, ES256, EdDSA, Ed25519 only/,
     );
   });
+
+  it('and so is request_object_signing_alg RS256, which would refuse every request object of the client', async () => {
+    const { jwk } = await rsaKey();
+    const entry = {
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ ...jwk, alg: 'PS256' }] },
+    };
+    expect(() => AppConfig.fromEnv(env({ ...entry, request_object_signing_alg: 'RS256' }))).toThrow(
+      'OAUTH_CLIENTS[0].profile "fapi2" allows request_object_signing_alg PS256, ES256, EdDSA, Ed25519 only, not RS256 (FAPI 2.0 §5.4.1)',
+    );
+    expect(() =>
+      AppConfig.fromEnv(env({ ...entry, request_object_signing_alg: 'PS256' })),
+    ).not.toThrow();
+  });
 });
