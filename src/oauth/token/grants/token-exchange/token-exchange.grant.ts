@@ -157,12 +157,13 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
   }
 }
 
-export const TOKEN_EXCHANGE_GRANT: GrantEntry<typeof TOKEN_EXCHANGE_GRANT_TYPE, typeof PARAMETERS> = {
-  type: TOKEN_EXCHANGE_GRANT_TYPE,
-  parameters: PARAMETERS,
-  advertised: true,
-  handler: TokenExchangeGrant,
-};
+export const TOKEN_EXCHANGE_GRANT: GrantEntry<typeof TOKEN_EXCHANGE_GRANT_TYPE, typeof PARAMETERS> =
+  {
+    type: TOKEN_EXCHANGE_GRANT_TYPE,
+    parameters: PARAMETERS,
+    advertised: true,
+    handler: TokenExchangeGrant,
+  };
 
 function required(value: string | undefined, name: string): string {
   if (value === undefined) throw new InvalidRequest(`${name} is required`);
