@@ -26,19 +26,14 @@ import { ResourceClientIdCheck } from './resource/check-resource-client-id';
 import { RegistrationController } from './registration/registration.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
-import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
-import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
-import { DeviceCodeGrant } from './token/grants/device-code.grant';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
 import { DeviceAuthorizationEndpoint } from './device/device-authorization.endpoint';
 import { DeviceAuthorizationService } from './device/device-authorization.service';
 import { DeviceVerificationController } from './device/device-verification.controller';
 import { DeviceVerificationService } from './device/device-verification.service';
-import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
-import { TokenExchangeGrant } from './token/grants/token-exchange/token-exchange.grant';
-import { JwtBearerGrant } from './token/grants/jwt-bearer/jwt-bearer.grant';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
+import { GRANT_PROVIDERS } from './token/token-grants';
 import { TokenRequestOutcome } from './token/token-request-outcome.step';
 import { UserInfoController } from './userinfo/userinfo.controller';
 import { UserInfoService } from './userinfo/userinfo.service';
@@ -70,11 +65,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     AuthorizationCodeService,
     AuthorizationEndpoint,
     ConsentDecisionService,
-    AuthorizationCodeGrant,
-    RefreshTokenGrant,
-    ClientCredentialsGrant,
-    TokenExchangeGrant,
-    JwtBearerGrant,
+    ...GRANT_PROVIDERS,
     TokenEndpoint,
     TokenLookup,
     ClientBudget,
@@ -87,7 +78,6 @@ import { UserInfoService } from './userinfo/userinfo.service';
     AuthorizationRequestReader,
     PushedAuthorizationRequests,
     PushedAuthorizationEndpoint,
-    DeviceCodeGrant,
     DeviceAuthorizationEndpoint,
     DeviceAuthorizationService,
     DeviceVerificationService,

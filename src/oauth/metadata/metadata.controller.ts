@@ -12,7 +12,7 @@ import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
-import { SUPPORTED_GRANT_TYPES } from '../token/grant-types';
+import { ADVERTISED_GRANT_TYPES } from '../token/token-grants';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
 import { REQUEST_OBJECT_SIGNING_ALG_VALUES } from '../../protocol-rules/request-object';
@@ -63,7 +63,7 @@ export class MetadataController {
       jwks_uri: `${issuer}/jwks.json`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: SUPPORTED_GRANT_TYPES,
+      grant_types_supported: ADVERTISED_GRANT_TYPES,
       code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
       token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
       revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,

@@ -1,21 +1,4 @@
-import { DEVICE_CODE_GRANT_TYPE } from '../device/device-authorization';
-import { JWT_BEARER_GRANT_TYPE } from './grants/jwt-bearer/check-assertion';
-
-/**
- * The grant types the token endpoint has a handler for (one `GrantHandler` each). Its own file:
- * the request DTO, the metadata and the handlers all name them, and none of them each other.
- */
-export const SUPPORTED_GRANT_TYPES = [
-  'authorization_code',
-  'refresh_token',
-  DEVICE_CODE_GRANT_TYPE,
-  'client_credentials',
-  // RFC 8693 §2.1.
-  'urn:ietf:params:oauth:grant-type:token-exchange',
-  // RFC 7523 §2.1.
-  JWT_BEARER_GRANT_TYPE,
-];
-
+/** RFC 8693 §2.1: the grant type of a token exchange. */
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /**

@@ -9,7 +9,7 @@ import { answeredError } from '../../platform/errors/answered-error';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { ProofVerified } from '../../proofs/proof.events';
 import { DEVICE_CODE_GRANT_TYPE } from '../device/device-authorization';
-import { SUPPORTED_GRANT_TYPES } from './grant-types';
+import { SUPPORTED_GRANT_TYPES } from './token-grants';
 import { TokenRequestCompleted } from './token.events';
 
 /** A device code's polls while the user has not answered: no verdict on the proof. */

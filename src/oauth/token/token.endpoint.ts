@@ -9,14 +9,8 @@ import { ClientRegistry } from '../../clients/client-registry.service';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
 import { checkGrantType, withRegisteredGrants } from './check-grant-type';
-import { GrantHandler } from './grant-handler';
-import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
-import { RefreshTokenGrant } from './grants/refresh-token.grant';
-import { DeviceCodeGrant } from './grants/device-code.grant';
-import { ClientCredentialsGrant } from './grants/client-credentials.grant';
-import { TokenExchangeGrant } from './grants/token-exchange/token-exchange.grant';
-import { JwtBearerGrant } from './grants/jwt-bearer/jwt-bearer.grant';
-import type { TokenRequestDto } from './token-request.dto';
+import { TokenGrants } from './token-grants';
+import type { TokenRequestParameters } from './token-request.dto';
 import { profileSigningAlgs, requiresDpop } from '../../protocol-rules/client-profile';
 
 /**
@@ -38,7 +32,6 @@ import { profileSigningAlgs, requiresDpop } from '../../protocol-rules/client-pr
  */
 @Injectable()
 export class TokenEndpoint {
-  private readonly handlers: ReadonlyMap<string, GrantHandler>;
   /** RFC 9449 §4.3: the `htu` every proof sent here must name. */
   private readonly tokenUrl: string;
 
@@ -47,40 +40,26 @@ export class TokenEndpoint {
     private readonly budget: ClientBudget,
     private readonly registry: ClientRegistry,
     private readonly dpop: DpopProofVerifier,
+    private readonly grants: TokenGrants,
     server: ServerConfig,
-    authorizationCode: AuthorizationCodeGrant,
-    refreshToken: RefreshTokenGrant,
-    deviceCode: DeviceCodeGrant,
-    clientCredentials: ClientCredentialsGrant,
-    tokenExchange: TokenExchangeGrant,
-    jwtBearer: JwtBearerGrant,
   ) {
-    this.handlers = new Map(
-      [
-        authorizationCode,
-        refreshToken,
-        deviceCode,
-        clientCredentials,
-        tokenExchange,
-        jwtBearer,
-      ].map((h) => [h.grantType, h]),
-    );
     this.tokenUrl = new URL(`${server.issuer}/token`).href;
   }
 
   async handle(
-    request: TokenRequestDto,
+    request: TokenRequestParameters,
     authorization: string | undefined,
     callerAddress: string,
     dpopHeader?: string,
   ): Promise<TokenEndpointAnswer> {
-    const handler = this.handlers.get(request.grant_type);
+    const handler = this.grants.handlerFor(request.grant_type);
+    const grantType = handler === undefined ? undefined : request.grant_type;
     // RFC 7636 §4.6: the code exchange is the PKCE model's proof.
-    const model = handler?.grantType === 'authorization_code' ? 'pkce' : undefined;
+    const model = grantType === 'authorization_code' ? 'pkce' : undefined;
     return tracedStep(
       'oauth.token',
       {
-        [STEP_ATTRIBUTES.grantType]: handler?.grantType ?? 'other',
+        [STEP_ATTRIBUTES.grantType]: grantType ?? 'other',
         [STEP_ATTRIBUTES.model]: model,
       },
       async (span) => {
@@ -93,7 +72,7 @@ export class TokenEndpoint {
             `Unsupported grant_type: ${request.grant_type.slice(0, 40)}`,
           );
         }
-        checkGrantType(client, handler.grantType);
+        checkGrantType(client, request.grant_type);
         const proof =
           dpopHeader === undefined
             ? undefined

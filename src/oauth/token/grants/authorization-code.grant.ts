@@ -33,19 +33,33 @@ import {
 } from '../../pkce/check-pkce';
 import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import type { ClientCharge } from '../../client-budget';
-import { GrantHandler } from '../grant-handler';
-import type { TokenRequestDto } from '../token-request.dto';
+import { EXAMPLE } from '../../oauth.examples';
+import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
 
 type Replayed = Extract<
   Awaited<ReturnType<ChallengeStore['consume']>>,
   { ok: false; reason: 'replayed' }
 >;
 
+/** RFC 6749 §4.1.3, RFC 7636 §4.5: the code exchange's own parameters. */
+const PARAMETERS = {
+  code: grantParameter({
+    description: 'authorization_code: the code from /authorize',
+    example: EXAMPLE.code,
+  }),
+  redirect_uri: grantParameter({
+    description: 'authorization_code: the redirect_uri of the authorization request',
+    example: EXAMPLE.redirectUri,
+  }),
+  code_verifier: grantParameter({
+    description: 'authorization_code: the PKCE verifier, 43-128 characters of [A-Za-z0-9-._~]',
+    example: EXAMPLE.codeVerifier,
+  }),
+};
+
 /** RFC 6749 §4.1.3 with RFC 7636 §4.5-4.6, as OAuth 2.1 requires them. */
 @Injectable()
-export class AuthorizationCodeGrant extends GrantHandler {
-  readonly grantType = 'authorization_code';
-
+export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
   constructor(
     private readonly store: ChallengeStore,
     private readonly grants: GrantRepository,
@@ -62,7 +76,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
 
   async handle(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
@@ -84,7 +98,7 @@ export class AuthorizationCodeGrant extends GrantHandler {
 
   private async redeem(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     charge: ClientCharge,
     dpopJkt: string | undefined,
   ): Promise<TokenResponse> {
@@ -232,6 +246,13 @@ export class AuthorizationCodeGrant extends GrantHandler {
     }
   }
 }
+
+export const AUTHORIZATION_CODE_GRANT: GrantEntry<'authorization_code', typeof PARAMETERS> = {
+  type: 'authorization_code',
+  parameters: PARAMETERS,
+  advertised: true,
+  handler: AuthorizationCodeGrant,
+};
 
 /**
  * OpenID Connect Core §3.1.3.3: an ID token when the authorization request had the openid scope,

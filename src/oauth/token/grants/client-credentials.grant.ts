@@ -8,8 +8,7 @@ import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { checkAuthorizedResource } from '../../resource/check-resource';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { GrantHandler } from '../grant-handler';
-import type { TokenRequestDto } from '../token-request.dto';
+import { type GrantEntry, GrantHandler, type TokenRequest } from '../grant';
 import { checkAcrMinimum } from '../check-acr-minimum';
 
 /**
@@ -22,8 +21,6 @@ import { checkAcrMinimum } from '../check-acr-minimum';
  */
 @Injectable()
 export class ClientCredentialsGrant extends GrantHandler {
-  readonly grantType = 'client_credentials';
-
   constructor(
     private readonly issuer: GrantTokenIssuer,
     private readonly oauth: OAuthConfig,
@@ -36,7 +33,7 @@ export class ClientCredentialsGrant extends GrantHandler {
 
   async handle(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest,
     _charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
@@ -53,3 +50,11 @@ export class ClientCredentialsGrant extends GrantHandler {
     return this.issuer.issueToClient({ clientId: client.clientId, scope, resource }, dpopJkt);
   }
 }
+
+/** §4.4.2: `scope` and `resource` only, which every grant may read. */
+export const CLIENT_CREDENTIALS_GRANT: GrantEntry<'client_credentials'> = {
+  type: 'client_credentials',
+  parameters: {},
+  advertised: true,
+  handler: ClientCredentialsGrant,
+};

@@ -28,8 +28,15 @@ import {
 } from '../../device/device.errors';
 import { SessionLogout } from '../../../login/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { GrantHandler } from '../grant-handler';
-import type { TokenRequestDto } from '../token-request.dto';
+import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
+
+const PARAMETERS = {
+  device_code: grantParameter({
+    description:
+      'urn:ietf:params:oauth:grant-type:device_code: the device_code from /device_authorization (RFC 8628 §3.4)',
+    example: 'GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS',
+  }),
+};
 
 /**
  * Polls that lose a compare-and-set to a concurrent poll (or to the user's answer) read the
@@ -45,9 +52,7 @@ const POLL_ATTEMPTS = 3;
  * the store's atomic consume, and only by the client it was issued to.
  */
 @Injectable()
-export class DeviceCodeGrant extends GrantHandler {
-  readonly grantType = DEVICE_CODE_GRANT_TYPE;
-
+export class DeviceCodeGrant extends GrantHandler<typeof PARAMETERS> {
   constructor(
     private readonly store: ChallengeStore,
     private readonly issuer: GrantTokenIssuer,
@@ -61,7 +66,7 @@ export class DeviceCodeGrant extends GrantHandler {
 
   async handle(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
@@ -84,7 +89,7 @@ export class DeviceCodeGrant extends GrantHandler {
 
   private async poll(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     charge: ClientCharge,
     dpopJkt: string | undefined,
   ): Promise<TokenResponse> {
@@ -143,7 +148,7 @@ export class DeviceCodeGrant extends GrantHandler {
   private async redeem(
     client: OAuthClient,
     deviceCode: string,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     dpopJkt: string | undefined,
   ): Promise<TokenResponse> {
     // Approved is final: the one atomic consume is the one redemption, bound to the client.
@@ -193,6 +198,13 @@ export class DeviceCodeGrant extends GrantHandler {
     );
   }
 }
+
+export const DEVICE_CODE_GRANT: GrantEntry<typeof DEVICE_CODE_GRANT_TYPE, typeof PARAMETERS> = {
+  type: DEVICE_CODE_GRANT_TYPE,
+  parameters: PARAMETERS,
+  advertised: true,
+  handler: DeviceCodeGrant,
+};
 
 /** Why a device code cannot be redeemed, as RFC 8628 §3.5 and RFC 6749 §5.2 name it. */
 function refusal(result: Exclude<ConsumeResult<DeviceCodePayload>, { ok: true }>): ProtocolError {

@@ -3,14 +3,19 @@ import { InvalidRequest } from '../../../platform/errors/protocol-error';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
-import { GrantHandler } from '../grant-handler';
-import type { TokenRequestDto } from '../token-request.dto';
+import { EXAMPLE } from '../../oauth.examples';
+import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
+
+const PARAMETERS = {
+  refresh_token: grantParameter({
+    description: 'refresh_token: the refresh token (rotated on every use)',
+    example: EXAMPLE.refreshToken,
+  }),
+};
 
 /** RFC 6749 §6, with rotation on every use (OAuth 2.1 §4.3.1). */
 @Injectable()
-export class RefreshTokenGrant extends GrantHandler {
-  readonly grantType = 'refresh_token';
-
+export class RefreshTokenGrant extends GrantHandler<typeof PARAMETERS> {
   constructor(private readonly issuer: GrantTokenIssuer) {
     super();
   }
@@ -22,7 +27,7 @@ export class RefreshTokenGrant extends GrantHandler {
    */
   handle(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     _charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
@@ -37,3 +42,10 @@ export class RefreshTokenGrant extends GrantHandler {
     );
   }
 }
+
+export const REFRESH_TOKEN_GRANT: GrantEntry<'refresh_token', typeof PARAMETERS> = {
+  type: 'refresh_token',
+  parameters: PARAMETERS,
+  advertised: true,
+  handler: RefreshTokenGrant,
+};

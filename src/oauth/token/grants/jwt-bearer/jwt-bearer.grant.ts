@@ -33,8 +33,7 @@ import type { ClientCharge } from '../../../client-budget';
 import { checkAuthorizedResource } from '../../../resource/check-resource';
 import { ResourceClientIdCheck } from '../../../resource/check-resource-client-id';
 import { checkAcrMinimum } from '../../check-acr-minimum';
-import { GrantHandler } from '../../grant-handler';
-import type { TokenRequestDto } from '../../token-request.dto';
+import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../../grant';
 import {
   ASSERTION_ALGS,
   ASSERTION_CLOCK_SKEW_SECONDS,
@@ -57,6 +56,16 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * at the issuer, not here) and no `account` (an assertion never manages a Proofgate account).
  */
 const ASSERTED_USER_SCOPES: readonly string[] = ['profile', 'api'];
+
+/** RFC 7523 §2.1: the grant's own parameter. */
+const PARAMETERS = {
+  assertion: grantParameter({
+    description:
+      'urn:ietf:params:oauth:grant-type:jwt-bearer (RFC 7523 §2.1): the assertion of an issuer in JWT_BEARER_ISSUERS, an ID-JAG (typ oauth-id-jag+jwt) or a workload JWT',
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWlkLWphZytqd3QifQ.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIn0.c2lnbmF0dXJl',
+  }),
+};
 
 /**
  * RFC 7523 §2.1, the JWT-bearer grant, for a confidential client registered for it: an assertion
@@ -81,9 +90,7 @@ const ASSERTED_USER_SCOPES: readonly string[] = ['profile', 'api'];
  * on any instance. Every refusal of the assertion is `invalid_grant` (RFC 7523 §3.1).
  */
 @Injectable()
-export class JwtBearerGrant extends GrantHandler {
-  readonly grantType = JWT_BEARER_GRANT_TYPE;
-
+export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
   constructor(
     private readonly issuer: GrantTokenIssuer,
     private readonly keySets: ClientKeySets,
@@ -102,7 +109,7 @@ export class JwtBearerGrant extends GrantHandler {
 
   async handle(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     _charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
@@ -256,6 +263,13 @@ export class JwtBearerGrant extends GrantHandler {
     if (!fresh) throw refused('The assertion was already used (jti replay)', 'replay');
   }
 }
+
+export const JWT_BEARER_GRANT: GrantEntry<typeof JWT_BEARER_GRANT_TYPE, typeof PARAMETERS> = {
+  type: JWT_BEARER_GRANT_TYPE,
+  parameters: PARAMETERS,
+  advertised: true,
+  handler: JwtBearerGrant,
+};
 
 function refused(description: string, reason: string): InvalidGrant {
   return new InvalidGrant(description).because(reason);

@@ -8,8 +8,8 @@ import { GrantRepository } from '../../../../tokens/grants/grant.repository';
 import type { TokenResponse } from '../../../../tokens/grants/grant-token.issuer';
 import type { OAuthClient } from '../../../../clients/oauth-client';
 import type { ClientCharge } from '../../../client-budget';
-import { GrantHandler } from '../../grant-handler';
-import type { TokenRequestDto } from '../../token-request.dto';
+import { EXAMPLE } from '../../../oauth.examples';
+import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../../grant';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../grant-types';
 import { checkAcrMinimum } from '../../check-acr-minimum';
 import {
@@ -19,6 +19,37 @@ import {
   exchangeTarget,
   narrowedScope,
 } from './check-exchange';
+
+/** RFC 8693 §2.1: the exchange's own parameters. */
+const PARAMETERS = {
+  subject_token: grantParameter({
+    description:
+      'token-exchange (RFC 8693 §2.1): a Proofgate access token issued to this client, to exchange',
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6IjFhMmIzYyJ9.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
+  }),
+  subject_token_type: grantParameter({
+    description: 'token-exchange: the type of subject_token; only the access token type',
+    example: 'urn:ietf:params:oauth:token-type:access_token',
+  }),
+  requested_token_type: grantParameter({
+    description: 'token-exchange: the type of token wanted; only (and by default) an access token',
+    example: 'urn:ietf:params:oauth:token-type:access_token',
+  }),
+  audience: grantParameter({
+    description:
+      "token-exchange: the target by name (RFC 8693 §2.1); like resource, only the subject token's grant's",
+    example: EXAMPLE.resource,
+  }),
+  actor_token: grantParameter({
+    description: 'token-exchange: not supported (the acting party is the authenticated client)',
+    example: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhY3RvciJ9.c2lnbmF0dXJl',
+  }),
+  actor_token_type: grantParameter({
+    description: 'token-exchange: the type of actor_token (not supported)',
+    example: 'urn:ietf:params:oauth:token-type:access_token',
+  }),
+};
 
 /**
  * RFC 8693 token exchange, for a confidential client registered for it: one of its own Proofgate
@@ -33,9 +64,7 @@ import {
  * and scope (ACR_REQUIRED_BY_*) as any grant's token: `invalid_target` / `invalid_scope` if not.
  */
 @Injectable()
-export class TokenExchangeGrant extends GrantHandler {
-  readonly grantType = TOKEN_EXCHANGE_GRANT_TYPE;
-
+export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
   constructor(
     private readonly accessTokens: AccessTokenService,
     private readonly grants: GrantRepository,
@@ -47,7 +76,7 @@ export class TokenExchangeGrant extends GrantHandler {
 
   async handle(
     client: OAuthClient,
-    request: TokenRequestDto,
+    request: TokenRequest<typeof PARAMETERS>,
     _charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
@@ -127,6 +156,14 @@ export class TokenExchangeGrant extends GrantHandler {
     }
   }
 }
+
+export const TOKEN_EXCHANGE_GRANT: GrantEntry<typeof TOKEN_EXCHANGE_GRANT_TYPE, typeof PARAMETERS> =
+  {
+    type: TOKEN_EXCHANGE_GRANT_TYPE,
+    parameters: PARAMETERS,
+    advertised: true,
+    handler: TokenExchangeGrant,
+  };
 
 function required(value: string | undefined, name: string): string {
   if (value === undefined) throw new InvalidRequest(`${name} is required`);
