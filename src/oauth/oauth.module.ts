@@ -23,6 +23,7 @@ import { ParController } from './par/par.controller';
 import { PushedAuthorizationEndpoint } from './par/pushed-authorization.endpoint';
 import { PushedAuthorizationRequests } from './par/pushed-authorization.service';
 import { ResourceClientIdCheck } from './resource/check-resource-client-id';
+import { MachineGrantTarget } from './token/grants/machine-grant-target';
 import { RegistrationController } from './registration/registration.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
@@ -71,6 +72,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ClientBudget,
     UserInfoService,
     ResourceClientIdCheck,
+    MachineGrantTarget,
     AuthorizationRequestCheck,
     SignInMarkers,
     RequestObjectVerifier,

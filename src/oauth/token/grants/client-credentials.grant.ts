@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { OAuthConfig } from '../../../config/sections/oauth.config';
-import { StepUpConfig } from '../../../config/sections/step-up.config';
-import { TokenConfig } from '../../../config/sections/tokens.config';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import { checkClientScope } from '../../../tokens/scopes';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
-import { checkAuthorizedResource } from '../../resource/check-resource';
-import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { type GrantEntry, GrantHandler, type TokenRequest } from '../grant';
-import { checkAcrMinimum } from '../check-acr-minimum';
+import { MachineGrantTarget } from './machine-grant-target';
 
 /**
  * RFC 6749 §4.4: a confidential client asks for a token for itself. The endpoint has
@@ -23,10 +18,7 @@ import { checkAcrMinimum } from '../check-acr-minimum';
 export class ClientCredentialsGrant extends GrantHandler {
   constructor(
     private readonly issuer: GrantTokenIssuer,
-    private readonly oauth: OAuthConfig,
-    private readonly tokens: TokenConfig,
-    private readonly resourceClientIds: ResourceClientIdCheck,
-    private readonly stepUp: StepUpConfig,
+    private readonly target: MachineGrantTarget,
   ) {
     super();
   }
@@ -38,15 +30,9 @@ export class ClientCredentialsGrant extends GrantHandler {
     dpopJkt?: string,
   ): Promise<TokenResponse> {
     // §4.4: "MUST only be used by confidential clients": checkGrantType, before any handler.
-    // RFC 8707 §2: the resources the client may name, as at /authorize.
-    const resource = checkAuthorizedResource(client, request.resource, {
-      defaultResource: this.tokens.audience,
-      registeredClients: this.oauth.registeredClientResources,
-    });
-    // As at the code exchange: no token whose aud is a client's id (that client's ID tokens' aud).
-    await this.resourceClientIds.refuseClientId(client, resource);
+    const resource = this.target.resourceFor(client, request.resource);
     const scope = checkClientScope(request.scope);
-    checkAcrMinimum({ aud: resource, scope }, this.stepUp);
+    await this.target.check(client, { resource, scope });
     return this.issuer.issueToClient({ clientId: client.clientId, scope, resource }, dpopJkt);
   }
 }

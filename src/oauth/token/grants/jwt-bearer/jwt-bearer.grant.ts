@@ -15,10 +15,7 @@ import {
   JwtBearerConfig,
   type TrustedJwtIssuer,
 } from '../../../../config/sections/jwt-bearer.config';
-import { OAuthConfig } from '../../../../config/sections/oauth.config';
 import { ServerConfig } from '../../../../config/sections/server.config';
-import { StepUpConfig } from '../../../../config/sections/step-up.config';
-import { TokenConfig } from '../../../../config/sections/tokens.config';
 import { Clock } from '../../../../platform/clock/clock';
 import {
   InvalidGrant,
@@ -30,10 +27,8 @@ import { DomainEvents } from '../../../../platform/events/domain-events';
 import { GrantTokenIssuer, TokenResponse } from '../../../../tokens/grants/grant-token.issuer';
 import { CLIENT_SCOPES, checkScope } from '../../../../tokens/scopes';
 import type { ClientCharge } from '../../../client-budget';
-import { checkAuthorizedResource } from '../../../resource/check-resource';
-import { ResourceClientIdCheck } from '../../../resource/check-resource-client-id';
-import { checkAcrMinimum } from '../../check-acr-minimum';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../../grant';
+import { MachineGrantTarget } from '../machine-grant-target';
 import {
   ASSERTION_ALGS,
   ASSERTION_CLOCK_SKEW_SECONDS,
@@ -98,11 +93,8 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly config: JwtBearerConfig,
-    private readonly oauth: OAuthConfig,
-    private readonly tokens: TokenConfig,
     private readonly server: ServerConfig,
-    private readonly resourceClientIds: ResourceClientIdCheck,
-    private readonly stepUp: StepUpConfig,
+    private readonly target: MachineGrantTarget,
   ) {
     super();
   }
@@ -128,8 +120,11 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
         client: checked.profile === 'id-jag' ? ASSERTED_USER_SCOPES : CLIENT_SCOPES,
       });
       const resource = this.resourceOf(client, checked, request.resource);
-      await this.resourceClientIds.refuseClientId(client, resource);
-      checkAcrMinimum({ aud: resource, scope, acr: checked.acr }, this.stepUp);
+      await this.target.check(client, {
+        resource,
+        scope,
+        ...(checked.acr === undefined ? {} : { acr: checked.acr }),
+      });
       await this.spend(trusted, checked);
       return await this.issuer.issueToClient(
         {
@@ -246,10 +241,7 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
         'resource_mismatch',
       );
     }
-    return checkAuthorizedResource(client, checked.resource ?? requested, {
-      defaultResource: this.tokens.audience,
-      registeredClients: this.oauth.registeredClientResources,
-    });
+    return this.target.resourceFor(client, checked.resource ?? requested);
   }
 
   /** RFC 7523 §3 item 7: the jti once per issuer, fleet-wide, until the assertion expires. */
