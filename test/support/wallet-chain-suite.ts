@@ -113,6 +113,51 @@ export const MESSAGE_CHANGED =
 export const SITE = { domain: 'app.example.com', uri: 'https://app.example.com' };
 const PER_ADDRESS = 5;
 
+/**
+ * The refusals of a CAIP-122 chain's message text (src/wallet/core/caip122-message.ts), each
+ * signed by the wallet: `profile` is the name its texts give the chain ("Sign In With Solana"),
+ * `last` the field nothing may follow, and `appended` a field added after it.
+ */
+export function caip122MessageRefusals(
+  profile: string,
+  last: string,
+  appended: readonly [name: string, text: string],
+): WalletChain['messageRefusals'] {
+  const notAsIssued = `Not a ${profile} message as issued`;
+  const oneLine = `${notAsIssued}: the statement must be one line, followed by a blank line`;
+  const S = WALLET_CLIENT_STATEMENT;
+  return [
+    [
+      'a multi-line statement',
+      (m) => m.replace(S, `${S}\nURI: https://evil.example`),
+      400,
+      'invalid_message',
+      oneLine,
+    ],
+    [
+      'no blank line before the fields',
+      (m) => m.replace(`${S}\n\n`, `${S}\n`),
+      400,
+      'invalid_message',
+      oneLine,
+    ],
+    [
+      appended[0],
+      (m) => `${m}\n${appended[1]}`,
+      400,
+      'invalid_message',
+      `${notAsIssued}: nothing may follow the ${last}`,
+    ],
+    [
+      'version 2',
+      (m) => m.replace('Version: 1', 'Version: 2'),
+      400,
+      'invalid_message',
+      `Only version 1 of ${profile} messages is supported`,
+    ],
+  ];
+}
+
 export function expectRefusal(
   res: { status: number; body: unknown },
   status: number,

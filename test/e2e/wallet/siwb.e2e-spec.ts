@@ -18,13 +18,12 @@ import {
 import { TestApp, createTestApp } from '../../support/test-app';
 import {
   type WalletChain,
-  WALLET_CLIENT_STATEMENT as STATEMENT,
+  caip122MessageRefusals,
   describeWalletChain,
 } from '../../support/wallet-chain-suite';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const TESTNET = 'bip122:000000000933ea01ad0ee984209779ba';
-const NOT_AS_ISSUED = 'Not a Sign in with Bitcoin message as issued';
 const NOT_AN_ADDRESS =
   'address must be a Bitcoin address as the wallet shows it: P2PKH (1…), P2SH-P2WPKH (3…), P2WPKH (bc1q…) or P2TR (bc1p…), bech32 in lower case';
 const NOT_BASE64 =
@@ -114,29 +113,10 @@ const BITCOIN: WalletChain = {
         ] as const,
     ),
   ],
-  messageRefusals: [
-    [
-      'a multi-line statement',
-      (m) => m.replace(STATEMENT, `${STATEMENT}\nURI: https://evil.example`),
-      400,
-      'invalid_message',
-      `${NOT_AS_ISSUED}: the statement must be one line, followed by a blank line`,
-    ],
-    [
-      'an Expiration Time added',
-      (m) => `${m}\nExpiration Time: 2099-01-01T00:00:00.000Z`,
-      400,
-      'invalid_message',
-      `${NOT_AS_ISSUED}: nothing may follow the issue time`,
-    ],
-    [
-      'version 2',
-      (m) => m.replace('Version: 1', 'Version: 2'),
-      400,
-      'invalid_message',
-      'Only version 1 of Sign in with Bitcoin messages is supported',
-    ],
-  ],
+  messageRefusals: caip122MessageRefusals('Sign in with Bitcoin', 'issue time', [
+    'an Expiration Time added',
+    'Expiration Time: 2099-01-01T00:00:00.000Z',
+  ]),
   signatureRefusals: [
     // Malformed: a 400, never a 5xx.
     ['a hex', () => `0x${'ab'.repeat(32)}`, 400, 'invalid_request', NOT_BASE64],

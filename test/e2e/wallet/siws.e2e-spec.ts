@@ -13,6 +13,7 @@ import {
   type ChainWallet,
   type WalletChain,
   WALLET_CLIENT_STATEMENT as STATEMENT,
+  caip122MessageRefusals,
   describeWalletChain,
   expectRefusal,
 } from '../../support/wallet-chain-suite';
@@ -26,7 +27,6 @@ const SMALL_ORDER =
   'address is a small-order Ed25519 point: no wallet holds its key, and it would verify forged signatures';
 const BAD_SIGNATURE =
   'The signature must be base58 (as Solana wallets return it) or padded base64 of 64 bytes';
-const NOT_AS_ISSUED = 'Not a Sign In With Solana message as issued';
 
 function solanaWallet(): ChainWallet & { publicKey: Uint8Array; raw(message: string): Uint8Array } {
   const wallet = newSolanaWallet();
@@ -121,34 +121,10 @@ const SOLANA: WalletChain = {
     ],
   ],
   messageRefusals: [
-    [
-      'a multi-line statement',
-      (m) => m.replace(STATEMENT, `${STATEMENT}\nURI: https://evil.example`),
-      400,
-      'invalid_message',
-      `${NOT_AS_ISSUED}: the statement must be one line, followed by a blank line`,
-    ],
-    [
-      'no blank line before the fields',
-      (m) => m.replace(`${STATEMENT}\n\n`, `${STATEMENT}\n`),
-      400,
-      'invalid_message',
-      `${NOT_AS_ISSUED}: the statement must be one line, followed by a blank line`,
-    ],
-    [
+    ...caip122MessageRefusals('Sign In With Solana', 'expiration time', [
       'a field added at the end',
-      (m) => `${m}\nResources:\n- https://evil.example`,
-      400,
-      'invalid_message',
-      `${NOT_AS_ISSUED}: nothing may follow the expiration time`,
-    ],
-    [
-      'version 2',
-      (m) => m.replace('Version: 1', 'Version: 2'),
-      400,
-      'invalid_message',
-      'Only version 1 of Sign In With Solana messages is supported',
-    ],
+      'Resources:\n- https://evil.example',
+    ]),
     [
       'the CAIP-2 form of the chain',
       (m) => m.replace('Chain ID: solana:mainnet', `Chain ID: ${MAINNET}`),
