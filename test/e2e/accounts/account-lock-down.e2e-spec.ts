@@ -15,6 +15,7 @@ import { adminCli } from '../../support/admin-cli';
 import { basic, exchangeCode, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletPageLogin } from '../../support/wallet-login';
+import { registerPasskey } from '../../support/passkeys';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'a-locked-down-secret-1';
@@ -111,18 +112,7 @@ describe('an operator locks an account down (users disable / enable)', () => {
       .send({ username, password: PASSWORD })
       .expect(201);
     const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
-    const options = await t
-      .http()
-      .post('/passkeys/registration/options')
-      .set('Authorization', bearer(access_token))
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post('/passkeys/registration/verify')
-      .set('Authorization', bearer(access_token))
-      .send(authenticator.register(options.body as { challenge: string; user: { id: string } }))
-      .expect(201);
+    await registerPasskey(t, access_token, authenticator);
     const linked = await adminCli(t, [
       'accounts',
       'link',

@@ -14,6 +14,7 @@ import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenti
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
+import { registerPasskey } from '../../support/passkeys';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'an-owners-own-secret-1';
@@ -77,19 +78,7 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
 
   async function addPasskey(token: string): Promise<SoftwareAuthenticator> {
     const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
-    const options = await t
-      .http()
-      .post('/passkeys/registration/options')
-      .set('Authorization', bearer(token))
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post('/passkeys/registration/verify')
-      .set('Authorization', bearer(token))
-      .send(authenticator.register(options.body as { challenge: string; user: { id: string } }))
-      .expect(201);
-    return authenticator;
+    return registerPasskey(t, token, authenticator);
   }
 
   const me = (token: string) => t.http().get('/api/me').set('Authorization', bearer(token));

@@ -22,6 +22,7 @@ import {
   walletLogin as signInWithWallet,
   walletBrowser,
 } from '../../support/wallet-login';
+import { registerPasskey } from '../../support/passkeys';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -181,18 +182,7 @@ describe('linking sign-in methods', () => {
     expect((await me(access_token)).sub).toBe(walletOf(wallet));
 
     const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
-    const options = await t
-      .http()
-      .post('/passkeys/registration/options')
-      .set('Authorization', bearer(access_token))
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post('/passkeys/registration/verify')
-      .set('Authorization', bearer(access_token))
-      .send(authenticator.register(options.body as { challenge: string; user: { id: string } }))
-      .expect(201);
+    await registerPasskey(t, access_token, authenticator);
 
     const request2 = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
     const signedIn = await t

@@ -10,6 +10,7 @@ import { TestApp, createTestApp } from '../../support/test-app';
 import { TEST_NETWORK } from '@scure/btc-signer';
 import { newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
 import { newSolanaWallet } from '../../support/solana';
+import { registerPasskey } from '../../support/passkeys';
 
 const ISSUER = 'http://localhost:25000';
 const OWN_WALLET_REFUSAL =
@@ -37,18 +38,7 @@ describe('proofgate-admin accounts and passkeys', () => {
     // A passkey, registered through the API.
     const token = await accountToken(t, 'user1');
     const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
-    const options = await t
-      .http()
-      .post('/passkeys/registration/options')
-      .set('Authorization', `Bearer ${token}`)
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post('/passkeys/registration/verify')
-      .set('Authorization', `Bearer ${token}`)
-      .send(authenticator.register(options.body as { challenge: string; user: { id: string } }))
-      .expect(201);
+    await registerPasskey(t, token, authenticator);
 
     const methods = await adminCli(t, ['--json', 'accounts', 'methods', '--user', 'user1']);
     expect(methods.code).toBe(0);

@@ -20,6 +20,7 @@ import { signedSiweMessage } from '../../support/wallet-login';
 import { accountToken } from '../../support/accounts';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { AccountService } from '../../../src/accounts/account.service';
+import { registerPasskey } from '../../support/passkeys';
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -372,18 +373,7 @@ describe('database round trips per request (command monitoring)', () => {
       ...kind,
     });
     const token = await accountToken(t, user, 'openid account');
-    const creation = await t
-      .http()
-      .post('/passkeys/registration/options')
-      .set('Authorization', `Bearer ${token}`)
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post('/passkeys/registration/verify')
-      .set('Authorization', `Bearer ${token}`)
-      .send(authenticator.register(creation.body as Parameters<typeof authenticator.register>[0]))
-      .expect(201);
+    await registerPasskey(t, token, authenticator);
     const signIn = async () => {
       const options = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
       const response = authenticator.assert(options.body as { challenge: string });

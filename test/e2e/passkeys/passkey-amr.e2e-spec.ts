@@ -19,6 +19,7 @@ import {
 } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { registerPasskey } from '../../support/passkeys';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -34,19 +35,7 @@ describe('passkey sign-in: the amr an ID token carries', () => {
   async function passkeyOfUser0(synced: boolean): Promise<SoftwareAuthenticator> {
     const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER, synced });
     const token = await accountToken(t);
-    const options = await t
-      .http()
-      .post('/passkeys/registration/options')
-      .set('Authorization', `Bearer ${token}`)
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post('/passkeys/registration/verify')
-      .set('Authorization', `Bearer ${token}`)
-      .send(authenticator.register(options.body as Parameters<typeof authenticator.register>[0]))
-      .expect(201);
-    return authenticator;
+    return registerPasskey(t, token, authenticator);
   }
 
   /** Signs `browser` in on the login page with the passkey (flags as given). */

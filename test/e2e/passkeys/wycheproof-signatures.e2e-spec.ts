@@ -10,6 +10,7 @@ import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenti
 import { accountToken } from '../../support/accounts';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { wycheproofTests } from '../../support/wycheproof-vectors';
+import { registerPasskey } from '../../support/passkeys';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -48,18 +49,7 @@ describe('passkey signatures: Wycheproof corner cases over HTTP', () => {
     t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
     authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
     const token = await accountToken(t, 'user0', 'openid account');
-    const options = await t
-      .http()
-      .post('/passkeys/registration/options')
-      .set('Authorization', `Bearer ${token}`)
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post('/passkeys/registration/verify')
-      .set('Authorization', `Bearer ${token}`)
-      .send(authenticator.register(options.body))
-      .expect(201);
+    await registerPasskey(t, token, authenticator);
   });
   afterAll(() => t.close());
 
