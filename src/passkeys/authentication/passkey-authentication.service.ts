@@ -8,7 +8,7 @@ import {
 } from '@simplewebauthn/server';
 import { type SignInMethod, passkeyMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
-import { ChallengeRejected } from '../../challenges/challenge.events';
+import { reportRefusals } from '../../challenges/report-refusals';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
@@ -119,17 +119,13 @@ export class PasskeyAuthenticationService {
     const done = (outcome: string) =>
       this.events.emit(new ProofVerified('passkey', outcome, (performance.now() - started) / 1000));
     try {
-      const verified = await this.check(response);
+      const verified = await reportRefusals(this.events, { kind: 'webauthn_authentication' }, () =>
+        this.check(response),
+      );
       done('success');
       return verified;
     } catch (error) {
-      const known = error instanceof ProtocolError && error.status < 500;
-      done(known ? error.error : 'server_error');
-      if (known) {
-        this.events.emit(
-          new ChallengeRejected('webauthn_authentication', error.reason ?? error.error),
-        );
-      }
+      done(error instanceof ProtocolError && error.status < 500 ? error.error : 'server_error');
       throw error;
     }
   }

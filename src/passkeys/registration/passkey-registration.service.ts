@@ -8,11 +8,10 @@ import {
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { passkeyMethodKey, credentialIdOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
-import { ChallengeRejected } from '../../challenges/challenge.events';
+import { reportRefusals } from '../../challenges/report-refusals';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { DomainEvents } from '../../platform/events/domain-events';
-import { ProtocolError } from '../../platform/errors/protocol-error';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
 import { RelyingParty } from '../relying-party';
@@ -82,21 +81,14 @@ export class PasskeyRegistrationService {
   }
 
   /** `callerAddress`: where the request comes from; an account this creates is charged to it. */
-  async verify(
+  verify(
     bearer: RegisteringAccount,
     response: RegistrationResponseJSON,
     callerAddress: string,
   ): Promise<RegisteredPasskey> {
-    try {
-      return await this.register(bearer, response, callerAddress);
-    } catch (error) {
-      if (error instanceof ProtocolError && error.status < 500) {
-        this.events.emit(
-          new ChallengeRejected('webauthn_registration', error.reason ?? error.error),
-        );
-      }
-      throw error;
-    }
+    return reportRefusals(this.events, { kind: 'webauthn_registration' }, () =>
+      this.register(bearer, response, callerAddress),
+    );
   }
 
   private async register(

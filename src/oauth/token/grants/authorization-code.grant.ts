@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeRejected } from '../../../challenges/challenge.events';
+import { reportRefusals } from '../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../challenges/challenge-store';
 import { TokenConfig } from '../../../config/sections/tokens.config';
 import { Clock } from '../../../platform/clock/clock';
-import {
-  InvalidGrant,
-  InvalidRequest,
-  ProtocolError,
-} from '../../../platform/errors/protocol-error';
+import { InvalidGrant, InvalidRequest } from '../../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
@@ -80,20 +76,11 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
     charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
-    try {
-      return await this.redeem(client, request, charge, dpopJkt);
-    } catch (error) {
-      if (error instanceof ProtocolError && error.status < 500) {
-        this.events.emit(
-          new ChallengeRejected(
-            'authorization_code',
-            error.reason ?? error.error,
-            clientLabel(client),
-          ),
-        );
-      }
-      throw error;
-    }
+    return reportRefusals(
+      this.events,
+      { kind: 'authorization_code', client: clientLabel(client) },
+      () => this.redeem(client, request, charge, dpopJkt),
+    );
   }
 
   private async redeem(

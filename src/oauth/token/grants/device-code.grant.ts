@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeRejected } from '../../../challenges/challenge.events';
+import { reportRefusals } from '../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../challenges/challenge-store';
 import type { ConsumeResult, StoredChallenge } from '../../../challenges/challenge';
 import { Clock } from '../../../platform/clock/clock';
@@ -70,21 +70,16 @@ export class DeviceCodeGrant extends GrantHandler<typeof PARAMETERS> {
     charge: ClientCharge,
     dpopJkt?: string,
   ): Promise<TokenResponse> {
-    try {
-      return await this.poll(client, request, charge, dpopJkt);
-    } catch (error) {
-      // Waiting for the user is no refusal; polling too fast is (the lab's polling abuse).
-      if (
-        error instanceof ProtocolError &&
-        error.status < 500 &&
-        !(error instanceof AuthorizationPending)
-      ) {
-        this.events.emit(
-          new ChallengeRejected('device_code', error.reason ?? error.error, clientLabel(client)),
-        );
-      }
-      throw error;
-    }
+    return reportRefusals(
+      this.events,
+      {
+        kind: 'device_code',
+        client: clientLabel(client),
+        // Waiting for the user is no refusal; polling too fast is (the lab's polling abuse).
+        counts: (error) => !(error instanceof AuthorizationPending),
+      },
+      () => this.poll(client, request, charge, dpopJkt),
+    );
   }
 
   private async poll(

@@ -7,7 +7,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { ChallengeRejected } from '../../../../challenges/challenge.events';
+import { reportRefusals } from '../../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../../challenges/challenge-store';
 import { ClientKeySets, type KeySetSource } from '../../../../clients/assertion/client-key-sets';
 import { clientLabel, type OAuthClient } from '../../../../clients/oauth-client';
@@ -110,7 +110,13 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
     if (assertion === undefined || assertion === '') {
       throw new InvalidRequest('assertion is required for the JWT-bearer grant');
     }
-    try {
+    // Only the refusals with a reason of this grant's vocabulary (a scope's or target's have none).
+    const report = {
+      kind: 'jwt_bearer_jti',
+      client: clientLabel(client),
+      counts: (error: ProtocolError) => error.reason !== undefined,
+    } as const;
+    return reportRefusals(this.events, report, async () => {
       const checked = await this.checked(client, assertion);
       const { trusted } = checked;
       const requested = request.scope === undefined ? undefined : checkScope(request.scope);
@@ -136,14 +142,7 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
         },
         dpopJkt,
       );
-    } catch (error) {
-      if (error instanceof ProtocolError && error.status < 500 && error.reason !== undefined) {
-        this.events.emit(
-          new ChallengeRejected('jwt_bearer_jti', error.reason, clientLabel(client)),
-        );
-      }
-      throw error;
-    }
+    });
   }
 
   private async checked(
