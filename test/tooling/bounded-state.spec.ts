@@ -10,7 +10,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Schema } from 'mongoose';
-import { CONFIGURATION_HEADING, ROOT, readme, variablesOfTable } from '../support/readme';
+import { configurationVariables } from '../support/docs';
+import { ROOT } from '../support/readme';
 
 interface Collection {
   readonly name: string;
@@ -131,7 +132,7 @@ describe('bounded state', () => {
       .map(({ name, file }) => ({ name, file, ttlIndexed: false })),
   ];
   const rows = boundedStateRows(readFileSync(join(ROOT, 'docs', 'SECURITY.md'), 'utf8'));
-  const settings = new Set(variablesOfTable(readme(), CONFIGURATION_HEADING));
+  const settings = new Set(configurationVariables());
 
   it('finds the schemas (the reader itself works)', () => {
     expect(collections.map((c) => c.name)).toEqual(
