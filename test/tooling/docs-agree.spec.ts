@@ -398,7 +398,7 @@ describe('every admin command and flag a page names exists', () => {
   /** `group command` and the flags of each use of the CLI a page's code names. */
   function usesIn(text: string): Array<{ command: string; flags: string[]; code: string }> {
     return codeOf(text).flatMap((code) => {
-      const args = /(?:proofgate-admin|npm run admin --)\s+(.*)$/.exec(code)?.[1];
+      const args = /(?:proofgate-admin|npm (?:--prefix \S+ )?run admin --)\s+(.*)$/.exec(code)?.[1];
       if (args === undefined) return [];
       const [group, name] = args.split(/\s+/);
       if (!groups.has(group)) return [];
