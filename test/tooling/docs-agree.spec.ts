@@ -171,10 +171,13 @@ function tableAfter(markdown: string, heading: RegExp): string[][] {
   return rows;
 }
 
-/** A unit of prose a figure must be dated in: a sentence, or a table row. */
+/** A unit of prose a figure must be dated in: a sentence, or a table row or a list item. */
 interface Unit {
   text: string;
-  /** For a table row: the paragraph before its table (its "Measured on ..."), and its header. */
+  /**
+   * For a table row or a list item: the paragraph that introduces its table or list (its
+   * "Measured on ..."), and a table's header.
+   */
   context: string;
 }
 
@@ -182,20 +185,21 @@ function unitsOf(markdown: string): Unit[] {
   const units: Unit[] = [];
   let fenced = false;
   let paragraph: string[] = [];
-  let lastProse = '';
+  let item = false;
+  /** The last paragraph that was not a list item: what introduces a table or a list. */
+  let intro = '';
   let table: string[] = [];
   const flush = () => {
     if (paragraph.length > 0) {
       const text = paragraph.join(' ');
       // A date elsewhere in the paragraph does not date a figure: each sentence on its own.
       for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z`*(])/)) {
-        units.push({ text: sentence, context: '' });
+        units.push({ text: sentence, context: item ? intro : '' });
       }
-      lastProse = text;
+      if (!item) intro = text;
     }
     paragraph = [];
-    for (const row of table.slice(2))
-      units.push({ text: row, context: `${lastProse} ${table[0]}` });
+    for (const row of table.slice(2)) units.push({ text: row, context: `${intro} ${table[0]}` });
     table = [];
   };
   for (const line of markdown.split('\n')) {
@@ -207,14 +211,19 @@ function unitsOf(markdown: string): Unit[] {
     if (fenced) continue;
     if (line.trim() === '' || /^#+ /.test(line)) {
       flush();
-      if (/^#+ /.test(line)) lastProse = '';
+      if (/^#+ /.test(line)) intro = '';
     } else if (line.startsWith('|')) {
       if (paragraph.length > 0) flush();
       table.push(line);
-    } else if (/^\s{0,3}(?:[-*]|\d+\.) /.test(line)) {
+    } else if (/^\s*(?:[-*]|\d+\.) /.test(line)) {
       flush();
+      item = true;
       paragraph.push(line);
-    } else paragraph.push(line);
+    } else {
+      // A line after a blank one, not indented, starts a paragraph of its own.
+      if (paragraph.length === 0) item = /^\s/.test(line) && item;
+      paragraph.push(line);
+    }
   }
   flush();
   return units;
@@ -432,8 +441,8 @@ describe('every admin command and flag a page names exists', () => {
     const doc = read('docs', 'ADMINISTRATION.md').replace(/\s+/g, ' ');
     const start = doc.indexOf('`--grant-type` (repeatable)');
     expect(start).toBeGreaterThan(0);
-    // Its explanation runs to the next flag's.
-    const explanation = doc.slice(start).split(/\. `--(?!grant-type)/)[0];
+    // Its explanation runs to the next flag's (the next item of the list).
+    const explanation = doc.slice(start).split(/ - `--/)[0];
     const named = [
       ...explanation.matchAll(/`([a-z_]+|urn:ietf:params:oauth:grant-type:[a-z-_]+)`/g),
     ]
