@@ -28,18 +28,33 @@ function concrete(path: string): string {
   return path.replace(/[<*].*$/, '').replace(/\/$/, '');
 }
 
-const subfolders = (dir: string) =>
-  readdirSync(join(ROOT, dir), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => `${dir}/${entry.name}`);
-
-/** The project's own top-level folders: those git tracks files in, but src/, test/ and docs/. */
-function projectFolders(): string[] {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+/** The files git tracks, and new ones not ignored (no build output, no test artifacts). */
+function projectFiles(): string[] {
+  return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
     cwd: ROOT,
     encoding: 'utf8',
-  }).split('\n');
-  const top = new Set(files.filter((file) => file.includes('/')).map((file) => file.split('/')[0]));
+  })
+    .split('\n')
+    .filter((file) => file !== '' && existsSync(join(ROOT, file)));
+}
+
+/** The folders directly under `dir` that hold project files. */
+function subfolders(dir: string): string[] {
+  const under = projectFiles()
+    .filter((file) => file.startsWith(`${dir}/`))
+    .map((file) => file.split('/'))
+    .filter((parts) => parts.length > 2)
+    .map((parts) => `${dir}/${parts[1]}`);
+  return [...new Set(under)].sort();
+}
+
+/** The project's own top-level folders: those holding project files, but src/, test/ and docs/. */
+function projectFolders(): string[] {
+  const top = new Set(
+    projectFiles()
+      .filter((file) => file.includes('/'))
+      .map((file) => file.split('/')[0]),
+  );
   return [...top].filter((dir) => !['src', 'test', 'docs'].includes(dir) && !dir.startsWith('.'));
 }
 
