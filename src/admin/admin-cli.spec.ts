@@ -349,9 +349,10 @@ const GLOBAL_FLAGS = ['--help', '--json'];
 const flagsIn = (text: string) => [...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]);
 
 /**
- * What docs/ADMINISTRATION.md says of the CLI: each row of its command tables (the commands in
- * the first cell's code spans, each with the flags of its span; the flags of the rest of the row
- * belong to one of the row's commands), and each command line of its examples.
+ * What docs/ADMINISTRATION.md says of the CLI: each item of its command list (the commands in the
+ * code spans that open it, each with the flags of its span; the flags of the rest of the item, its
+ * nested items included, belong to one of the item's commands), and each command line of its
+ * examples.
  */
 function documentedUses(groups: readonly string[]): DocumentedUse[] {
   const text = readFileSync(join(__dirname, '..', '..', 'docs', 'ADMINISTRATION.md'), 'utf8');
@@ -360,6 +361,8 @@ function documentedUses(groups: readonly string[]): DocumentedUse[] {
     return groups.includes(group) && name !== undefined ? `${group} ${name}` : undefined;
   };
   const uses: DocumentedUse[] = [];
+  /** A list item: its first line and the indented lines under it. */
+  const items: string[] = [];
   let fenced = false;
   // A command line continued with a backslash is one line.
   for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
@@ -368,23 +371,27 @@ function documentedUses(groups: readonly string[]): DocumentedUse[] {
       const words = /(?:proofgate-admin|npm run admin --) (.*)$/.exec(line)?.[1] ?? '';
       const command = commandOf(words.split('#')[0]);
       if (command) uses.push({ command, flags: flagsIn(words.split('#')[0]), where: line });
-    } else if (line.startsWith('| `')) {
-      const [, first, ...rest] = line.split(/(?<!\\)\|/);
-      const spans = [...first.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
-      const commands = spans.flatMap((span) => {
-        const command = commandOf(span);
-        return command ? [{ command, flags: flagsIn(span) }] : [];
+    } else if (line.startsWith('- `')) items.push(line);
+    else if (/^\s+\S/.test(line) && items.length > 0) items[items.length - 1] += `\n${line}`;
+    else if (line.trim() !== '') items.push('');
+  }
+  for (const item of items.filter((text) => text !== '')) {
+    const opening = /^- ((?:`[^`]+`(?:, | or | and )?)+)/.exec(item)?.[1] ?? '';
+    const spans = [...opening.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const commands = spans.flatMap((span) => {
+      const command = commandOf(span);
+      return command ? [{ command, flags: flagsIn(span) }] : [];
+    });
+    const where = item.slice(0, 80);
+    for (const use of commands) uses.push({ ...use, where });
+    // A flag the item explains belongs to one of its commands: checked against their union.
+    const explained = flagsIn(item.slice(2 + opening.length));
+    if (commands.length && explained.length) {
+      uses.push({
+        command: commands.map((use) => use.command).join(' | '),
+        flags: explained,
+        where,
       });
-      for (const use of commands) uses.push({ ...use, where: line.slice(0, 80) });
-      // A flag the row explains belongs to one of its commands: checked against their union.
-      const explained = flagsIn(rest.join('|'));
-      if (commands.length && explained.length) {
-        uses.push({
-          command: commands.map((use) => use.command).join(' | '),
-          flags: explained,
-          where: line.slice(0, 80),
-        });
-      }
     }
   }
   return uses;
@@ -412,7 +419,7 @@ describe('docs/ADMINISTRATION.md and the CLI agree', () => {
     return flagsIn(help.stdout);
   }
 
-  it('reads the tables and the examples', () => {
+  it('reads the command list and the examples', () => {
     expect(uses.length).toBeGreaterThan(25);
     expect(uses).toContainEqual(
       expect.objectContaining({
@@ -438,7 +445,7 @@ describe('docs/ADMINISTRATION.md and the CLI agree', () => {
     expect(missing).toEqual([]);
   });
 
-  it('documents every command, and every flag of each command, in the table', () => {
+  it('documents every command, and every flag of each command, in the list', () => {
     const documented = new Map<string, Set<string>>();
     for (const use of uses) {
       for (const command of use.command.split(' | ')) {

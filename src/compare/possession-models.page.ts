@@ -79,7 +79,7 @@ export function possessionSection(view: ChallengeModelsResponseDto): string {
 <p class="muted">Neither logs anyone in: they keep what a login yields to whoever started it. DPoP binds the tokens to a key the client holds, so a stolen token is useless without a fresh proof; PAR moves the authorization request to the back channel, so it cannot be tampered with or leak through the browser. Both keep single-use state in the same challenge store as the login models: every DPoP proof's <code>jti</code>, every pushed <code>request_uri</code>. From <code>proof_of_possession</code> in the JSON answer.</p>
 ${comparisonTable({
   className: 'possession',
-  caption: 'The two proofs of possession, as specified and as this deployment runs them',
+  caption: 'The proofs of possession, as specified and as this deployment runs them',
   models: view.proof_of_possession,
   label: (m) => PROOFS[m.id].label,
   rows: COMPARISON,

@@ -1,4 +1,5 @@
 import { ConfigError, Env, httpUrl, oneOf, str } from './env-parsers';
+import { type SettingsSection, choice, text } from './setting';
 
 /** OTLP over HTTP: JSON or protobuf bodies (gRPC is not shipped). */
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
@@ -30,12 +31,11 @@ export interface TracingConfig {
 export function tracingConfig(env: Env): TracingConfig | undefined {
   const traces = str(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const base = str(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-  const protocol = oneOf(
-    env,
-    'OTEL_EXPORTER_OTLP_PROTOCOL',
-    [...OTLP_PROTOCOLS, 'grpc'],
-    'http/protobuf',
-  );
+  // The specification's third protocol, named apart so that its refusal can say why.
+  const protocol =
+    str(env, 'OTEL_EXPORTER_OTLP_PROTOCOL') === 'grpc'
+      ? 'grpc'
+      : oneOf(env, 'OTEL_EXPORTER_OTLP_PROTOCOL', OTLP_PROTOCOLS, 'http/protobuf');
   oneOf(env, 'OTEL_TRACES_SAMPLER', TRACES_SAMPLERS, 'parentbased_always_on');
   const ratioText = str(env, 'OTEL_TRACES_SAMPLER_ARG');
   if (ratioText !== undefined && !/^(0|1|0?\.\d+|1\.0*)$/.test(ratioText)) {
@@ -70,3 +70,51 @@ export function processTracingConfig(): TracingConfig | undefined {
     throw error;
   }
 }
+
+/** The settings tracingConfig reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const TRACING_SETTINGS: SettingsSection = {
+  title: 'Traces',
+  intro:
+    "OpenTelemetry's standard variables (see [Traces](OPERATIONS.md#traces)); the SDK also reads " +
+    'its others itself (`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`, `OTEL_RESOURCE_ATTRIBUTES`).',
+  settings: [
+    {
+      name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      type: text('an http(s) URL'),
+      default: { unset: 'none (tracing off)' },
+      description:
+        'OpenTelemetry traces over OTLP/HTTP to this base URL (`/v1/traces` is added); unset, no ' +
+        'OpenTelemetry SDK is loaded.',
+    },
+    {
+      name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      type: text('an http(s) URL'),
+      default: { unset: 'none' },
+      description: 'The traces URL itself, instead of the base endpoint (also turns tracing on).',
+    },
+    {
+      name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+      type: choice(OTLP_PROTOCOLS),
+      default: 'http/protobuf',
+      description: 'The body of the OTLP requests (`grpc` is refused).',
+    },
+    {
+      name: 'OTEL_SERVICE_NAME',
+      type: text('a name'),
+      default: 'proofgate',
+      description: "The traces' `service.name`.",
+    },
+    {
+      name: 'OTEL_TRACES_SAMPLER',
+      type: choice(TRACES_SAMPLERS),
+      default: 'parentbased_always_on',
+      description: "The specification's samplers.",
+    },
+    {
+      name: 'OTEL_TRACES_SAMPLER_ARG',
+      type: text('a ratio from 0 to 1'),
+      default: '1',
+      description: 'The ratio of the `traceidratio` samplers.',
+    },
+  ],
+};

@@ -277,23 +277,42 @@ export const WYCHEPROOF_RUNS: readonly WycheproofRun[] = [
 export const WYCHEPROOF_DOC = path.join(ROOT, 'docs', 'SECURITY.md');
 export const WYCHEPROOF_HEADING = '## Signature verifiers and Project Wycheproof';
 
-/** The rows of the counts table under WYCHEPROOF_HEADING, as cells. */
+/**
+ * The runs under WYCHEPROOF_HEADING, as cells: its first table names each run (`#`, proof, layer,
+ * file), its second gives each run's counts by the same number; joined, a row is `[proof, layer,
+ * file, valid, verified, rules, invalid, acceptable]`.
+ */
 export function documentedRows(markdown = readFileSync(WYCHEPROOF_DOC, 'utf8')): string[][] {
   const lines = markdown.split('\n');
   const start = lines.indexOf(WYCHEPROOF_HEADING);
   if (start < 0) throw new Error(`docs/SECURITY.md has no "${WYCHEPROOF_HEADING}"`);
   const end = lines.findIndex((line, at) => at > start && line.startsWith('## '));
-  const rows = lines
-    .slice(start, end < 0 ? undefined : end)
-    .filter((line) => line.startsWith('|'))
-    .map((line) =>
-      line
-        .split('|')
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
-  // The header row and the |---| separator.
-  return rows.slice(2);
+  const tables: string[][][] = [];
+  let previous = '';
+  for (const line of lines.slice(start, end < 0 ? undefined : end)) {
+    if (line.startsWith('|')) {
+      if (!previous.startsWith('|')) tables.push([]);
+      tables[tables.length - 1].push(
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    }
+    previous = line;
+  }
+  if (tables.length !== 2)
+    throw new Error(`docs/SECURITY.md: ${tables.length} Wycheproof tables, not 2`);
+  // Each table's header row and |---| separator.
+  const [runs, counts] = tables.map((table) => table.slice(2));
+  const byNumber = new Map(counts.map(([number, ...cells]) => [number, cells]));
+  return runs.map(([number, ...cells], index) => {
+    if (number !== String(index + 1))
+      throw new Error(`docs/SECURITY.md: run ${number} out of order`);
+    const tally = byNumber.get(number);
+    if (tally === undefined) throw new Error(`docs/SECURITY.md: no counts for run ${number}`);
+    return [...cells, ...tally];
+  });
 }
 
 const cellOf = (text: string) => text.replace(/`/g, '');

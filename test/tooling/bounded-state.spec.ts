@@ -10,7 +10,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Schema } from 'mongoose';
-import { CONFIGURATION_HEADING, ROOT, readme, variablesOfTable } from '../support/readme';
+import { configurationVariables } from '../support/docs';
+import { ROOT } from '../support/readme';
 
 interface Collection {
   readonly name: string;
@@ -95,24 +96,47 @@ interface Row {
   readonly atBound: string;
 }
 
-/** The rows of the first table under `## Bounded state`. */
+/** What each item of the list under `## Bounded state` says, by its label. */
+const LABELS: Record<string, keyof Omit<Row, 'collection'>> = {
+  'Who can write it': 'writers',
+  Bound: 'bound',
+  'At the bound': 'atBound',
+};
+
+/**
+ * The entries of the list under `## Bounded state`: an item per collection (`` - `name` ``), and
+ * under it an item per label (`  - Who can write it: ...`, continued on indented lines).
+ */
 function boundedStateRows(markdown: string): Row[] {
   const lines = markdown.split('\n');
   const start = lines.indexOf('## Bounded state');
   if (start < 0) throw new Error('docs/SECURITY.md has no "## Bounded state" heading');
-  let row = start + 1;
-  while (row < lines.length && !lines[row].startsWith('|')) row += 1;
-  const rows: Row[] = [];
-  for (row += 2; row < lines.length && lines[row].startsWith('|'); row += 1) {
-    const [collection, writers, bound, atBound] = lines[row]
-      .split('|')
-      .slice(1, -1)
-      .map((cell) => cell.trim());
-    const name = /^`([a-z_]+)`$/.exec(collection)?.[1];
-    if (!name) throw new Error(`bounded-state row without a collection name: ${lines[row]}`);
-    rows.push({ collection: name, writers, bound, atBound });
+  const end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+  const rows: Array<{ -readonly [K in keyof Row]: Row[K] }> = [];
+  let field: keyof Omit<Row, 'collection'> | undefined;
+  for (const line of lines.slice(start + 1, end < 0 ? undefined : end)) {
+    const entry = /^- `([a-z_]+)`$/.exec(line);
+    const item = /^ {2}- ([^:]+): (.*)$/.exec(line);
+    if (entry) {
+      rows.push({ collection: entry[1], writers: '', bound: '', atBound: '' });
+      field = undefined;
+    } else if (item && rows.length > 0) {
+      field = LABELS[item[1]];
+      if (field === undefined) throw new Error(`bounded-state item of no known label: ${line}`);
+      rows[rows.length - 1][field] = item[2];
+    } else if (/^ {4}\S/.test(line) && field !== undefined) {
+      rows[rows.length - 1][field] += ` ${line.trim()}`;
+    } else if (line.startsWith('- ')) {
+      throw new Error(`bounded-state entry without a collection name: ${line}`);
+    } else field = undefined;
   }
-  return rows;
+  // An item's text ends in a full stop; the cell it stands for did not.
+  return rows.map((row) => ({
+    collection: row.collection,
+    writers: row.writers.replace(/\.$/, ''),
+    bound: row.bound.replace(/\.$/, ''),
+    atBound: row.atBound.replace(/\.$/, ''),
+  }));
 }
 
 describe('bounded state', () => {
@@ -131,7 +155,7 @@ describe('bounded state', () => {
       .map(({ name, file }) => ({ name, file, ttlIndexed: false })),
   ];
   const rows = boundedStateRows(readFileSync(join(ROOT, 'docs', 'SECURITY.md'), 'utf8'));
-  const settings = new Set(variablesOfTable(readme(), CONFIGURATION_HEADING));
+  const settings = new Set(configurationVariables());
 
   it('finds the schemas (the reader itself works)', () => {
     expect(collections.map((c) => c.name)).toEqual(

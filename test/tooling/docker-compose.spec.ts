@@ -9,7 +9,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AppConfig } from '../../src/config/app-config';
-import { ROOT, configurationVariables } from '../support/readme';
+import { configurationVariables } from '../support/docs';
+import { ROOT } from '../support/readme';
 import { PRODUCTION_NODE_FLAGS } from '../../bench/lib/proofgate';
 
 interface Service {
@@ -154,7 +155,7 @@ describe('docker-compose.yml', () => {
     expect(proofgate.env_file).toEqual([{ path: '.env', required: false }]);
   });
 
-  it('lets every variable of the README configuration table reach the container', () => {
+  it('lets every variable of the configuration reference reach the container', () => {
     const env = proofgate.environment ?? {};
     const documented = configurationVariables();
     const wiring = documented.map((name) => {

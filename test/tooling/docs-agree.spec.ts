@@ -1,29 +1,40 @@
 /**
  * Pages and the code they describe, where they drifted apart before (issue #32, "Docs and pages
- * that disagree"): each fact read from the code, never restated here.
+ * that disagree"; issue #48, "Docs that cannot drift"): each fact read from the code, never
+ * restated here. One rule per class of claim:
+ * - a count of models or proofs is the proof registry's, and the README's models table is it;
+ * - every setting a page names exists in the config sections, and every one is in the reference;
+ * - every `proofgate-admin` command and flag a page names exists, and the `--grant-type` values
+ *   listed are the registrable grant types;
+ * - a figure that changes (a count of tests or packages, an install size, how long one of the
+ *   quick start's commands takes) carries the date it was measured, or is quoted from a page its
+ *   tool writes (docs/BENCHMARKS.md, docs/RELIABILITY.md);
+ * - the README's quick start is the two commands, and CI runs its test command.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
+import type { Command } from 'commander';
 import { LOGIN_PER_IP } from '../../src/login/login.rate-limits';
 import { policyOf } from '../../src/platform/rate-limit/rate-limit';
 import type { ExecutionContext } from '@nestjs/common';
-import { AMR } from '../../src/proofs/proof-vocabulary';
+import {
+  ALL_MODEL_IDS,
+  AMR,
+  AUTH_METHODS,
+  MODEL_IDS,
+  POSSESSION_MODEL_IDS,
+} from '../../src/proofs/proof-vocabulary';
+import { PROOFS } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
+import { SETTING_NAMES } from '../../src/config/settings';
+import { REGISTRABLE_GRANT_TYPES } from '../../src/protocol-rules/grant-types';
+import { buildAdminProgram } from '../../src/admin/admin-cli';
+import { configurationVariables, toolVariables } from '../support/docs';
 import { ROOT, readme } from '../support/readme';
 
 const read = (...path: string[]) => readFileSync(join(ROOT, ...path), 'utf8');
-
-/** The cells of the table row of `markdown` whose first cell is exactly `first`. */
-function row(markdown: string, first: string): string[] | undefined {
-  return markdown
-    .split('\n')
-    .filter((line) => line.startsWith('|'))
-    .map((line) => line.split('|').map((cell) => cell.trim()))
-    .find((cells) => cells[1] === first)
-    ?.slice(1, -1);
-}
 
 /** `METHOD /path` of every route whose rate-limit policy counts `rule`, from the controllers' metadata. */
 function routesCharging(ruleName: string): string[] {
@@ -64,28 +75,255 @@ function routesCharging(ruleName: string): string[] {
   return routes.sort();
 }
 
-describe('what the README and docs say agrees with the code', () => {
-  it('package.json describes the five login models', () => {
+/** The README, every page of docs/ (runbooks included) and the examples' READMEs. */
+function pages(): Array<{ file: string; text: string }> {
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join('docs', name));
+  const examples = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('README.md') && !name.split('/').includes('node_modules'))
+    .map((name) => join('examples', name));
+  return ['README.md', ...docs, ...examples].map((file) => ({ file, text: read(file) }));
+}
+
+/** The text under `heading` (a whole line) up to the next heading of its level or above. */
+function section(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) throw new Error(`no heading "${heading}"`);
+  const level = /^#+/.exec(heading)?.[0].length ?? 0;
+  const end = lines.findIndex(
+    (line, i) => i > start && /^#+ /.test(line) && (/^#+/.exec(line)?.[0].length ?? 0) <= level,
+  );
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join('\n')
+    .replace(/\s+/g, ' ');
+}
+
+const NUMBERS: Record<string, number> = {
+  both: 2,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+};
+const NUMBER = `(${Object.keys(NUMBERS).join('|')}|\\d+)`;
+
+/** What a count counts, and how many the registry has. */
+const COUNTED: ReadonlyArray<{ what: RegExp; is: number; registry: string }> = [
+  {
+    what: new RegExp(
+      `\\b${NUMBER}\\s+(?:challenge[- ]response\\s+)?(?:login\\s+|challenge\\s+)?models\\b`,
+      'gi',
+    ),
+    is: MODEL_IDS.length,
+    registry: 'MODEL_IDS',
+  },
+  {
+    what: new RegExp(`\\b${NUMBER}\\s+proofs\\s+of\\s+possession\\b`, 'gi'),
+    is: POSSESSION_MODEL_IDS.length,
+    registry: 'POSSESSION_MODEL_IDS',
+  },
+  {
+    // "Both proofs fresh" pairs two proofs of one change; a count of proofs is a number.
+    what: new RegExp(
+      `\\b(?!both\\b)${NUMBER}\\s+(?:proofs(?!\\s+of\\s+possession)|(?:sign-in|login)\\s+methods)\\b`,
+      'gi',
+    ),
+    is: AUTH_METHODS.length,
+    registry: 'AUTH_METHODS',
+  },
+];
+
+/** Every count of models, proofs or sign-in methods in `text` that is not the registry's. */
+function wrongCounts(file: string, text: string): string[] {
+  const flat = text.replace(/\s+/g, ' ');
+  return COUNTED.flatMap(({ what, is, registry }) =>
+    [...flat.matchAll(what)]
+      .filter((m) => (NUMBERS[m[1].toLowerCase()] ?? Number(m[1])) !== is)
+      .map((m) => `${file}: "${m[0]}" (${registry} has ${is})`),
+  );
+}
+
+/** The rows of the first table after `heading`, as cells. */
+function tableAfter(markdown: string, heading: RegExp): string[][] {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => heading.test(line));
+  const first = lines.findIndex((line, i) => i >= start && line.startsWith('|'));
+  const rows: string[][] = [];
+  for (let i = first + 2; i < lines.length && lines[i].startsWith('|'); i += 1) {
+    rows.push(
+      lines[i]
+        .split('|')
+        .map((cell) => cell.trim())
+        .slice(1, -1),
+    );
+  }
+  return rows;
+}
+
+/** A unit of prose a figure must be dated in: a sentence, or a table row or a list item. */
+interface Unit {
+  text: string;
+  /**
+   * For a table row or a list item: the paragraph that introduces its table or list (its
+   * "Measured on ..."), and a table's header.
+   */
+  context: string;
+}
+
+function unitsOf(markdown: string): Unit[] {
+  const units: Unit[] = [];
+  let fenced = false;
+  let paragraph: string[] = [];
+  let item = false;
+  /** The last paragraph that was not a list item: what introduces a table or a list. */
+  let intro = '';
+  let table: string[] = [];
+  const flush = () => {
+    if (paragraph.length > 0) {
+      const text = paragraph.join(' ');
+      // A date elsewhere in the paragraph does not date a figure: each sentence on its own.
+      for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z`*(])/)) {
+        units.push({ text: sentence, context: item ? intro : '' });
+      }
+      if (!item) intro = text;
+    }
+    paragraph = [];
+    for (const row of table.slice(2)) units.push({ text: row, context: `${intro} ${table[0]}` });
+    table = [];
+  };
+  for (const line of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      flush();
+      continue;
+    }
+    if (fenced) continue;
+    if (line.trim() === '' || /^#+ /.test(line)) {
+      flush();
+      if (/^#+ /.test(line)) intro = '';
+    } else if (line.startsWith('|')) {
+      if (paragraph.length > 0) flush();
+      table.push(line);
+    } else if (/^\s*(?:[-*]|\d+\.) /.test(line)) {
+      flush();
+      item = true;
+      paragraph.push(line);
+    } else {
+      // A line after a blank one, not indented, starts a paragraph of its own.
+      if (paragraph.length === 0) item = /^\s/.test(line) && item;
+      paragraph.push(line);
+    }
+  }
+  flush();
+  return units;
+}
+
+const DATE = /\b20\d\d-\d\d-\d\d\b/;
+/** Figures that change as the project does (issue #48: test counts, install size, times). */
+const FIGURES: ReadonlyArray<{ what: string; test: (text: string) => boolean }> = [
+  { what: 'a count of tests', test: (t) => /\b\d[\d,]*(?: unit| e2e)? tests\b/i.test(t) },
+  { what: 'a count of packages', test: (t) => /\b\d[\d,]* packages\b/i.test(t) },
+  { what: 'a size', test: (t) => /\b\d+(?:[.,]\d+)? ?(?:MB|GB)\b/.test(t) },
+  {
+    // The command, then its duration in the same clause: "`npm test` runs ... in about 7 minutes".
+    what: "how long one of the quick start's commands takes",
+    test: (t) =>
+      /(?:`npm (?:test|start|ci)\b[^`]*`|`npm run test:\w+`|\bfirst (?:start|run)\b)[^.;]{0,80}?\b\d+(?:[.,]\d+)?(?: to \d+(?:[.,]\d+)?)?\**\s?(?:s|min|minutes)\b/.test(
+        t,
+      ),
+  },
+];
+/** Pages a tool writes with its measurements (`npm run bench -- --write`, `npm run soak`). */
+const WRITTEN_BY_TOOLS = /^docs\/(BENCHMARKS|RELIABILITY)\.md$/;
+
+/** Each figure that changes and carries no date, nor comes from a page its tool writes. */
+function undatedFigures(file: string, markdown: string): string[] {
+  if (WRITTEN_BY_TOOLS.test(file)) return [];
+  return unitsOf(markdown).flatMap(({ text, context }) => {
+    const dated = DATE.test(text) || DATE.test(context);
+    const quoted = /\]\((?:docs\/|\.\.\/docs\/)?(?:BENCHMARKS|RELIABILITY)\.md#/.test(text);
+    return FIGURES.filter(({ test }) => test(text) && !dated && !quoted).map(
+      ({ what }) => `${file}: ${what}, undated: "${text.slice(0, 100)}..."`,
+    );
+  });
+}
+
+/** Inline code spans, and the lines of fenced blocks (a `\` continuation joined). */
+function codeOf(markdown: string): string[] {
+  const spans = [...markdown.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
+  const lines: string[] = [];
+  let fenced = false;
+  for (const line of markdown.replace(/\\\n/g, ' ').split('\n')) {
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    else if (fenced) lines.push(line.split(' #')[0]);
+  }
+  return [...spans, ...lines];
+}
+
+describe("counts of models and proofs are the registry's", () => {
+  it('finds a count that is not (the check itself works)', () => {
+    expect(wrongCounts('x', 'Four login models, and the two proofs of\npossession')).toEqual([
+      `x: "Four login models" (MODEL_IDS has ${MODEL_IDS.length})`,
+      `x: "two proofs of possession" (POSSESSION_MODEL_IDS has ${POSSESSION_MODEL_IDS.length})`,
+    ]);
+    expect(wrongCounts('x', `signs people in with ${AUTH_METHODS.length} proofs`)).toEqual([]);
+    expect(wrongCounts('x', 'Both proofs fresh')).toEqual([]);
+  });
+
+  it('in the README, every page of docs/, the examples, package.json and the pages', () => {
+    const pageTexts = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((name) => /\.page\.ts$|^pages\/.*\.ts$|^public\/.*\.js$/.test(name))
+      .map((name) => ({ file: join('src', name), text: read('src', name) }));
     const pkg = JSON.parse(read('package.json')) as { description: string };
-    expect(Object.keys(AMR).sort()).toEqual(['passkey', 'password', 'siwb', 'siwe', 'siws']);
-    expect(pkg.description).toMatch(/\bfive\b/);
+    const wrong = [
+      ...pages(),
+      ...pageTexts,
+      { file: 'package.json', text: pkg.description },
+    ].flatMap(({ file, text }) => wrongCounts(file, text));
+    expect(wrong).toEqual([]);
+  });
+
+  it("the README's models table has a row per model of the registry, in the order of GET /challenge-models", () => {
+    const rows = tableAfter(readme(), /^# Proofgate$/);
+    expect(rows.map((cells) => cells[0])).toEqual(ALL_MODEL_IDS.map((id) => PROOFS[id].label));
+  });
+
+  it('package.json names every login model', () => {
+    const pkg = JSON.parse(read('package.json')) as { description: string };
     for (const model of [
       'PKCE',
       'Sign-In with Ethereum',
       'Sign In With Solana',
       'Sign in with Bitcoin',
       'passkeys',
+      'device authorization',
     ]) {
       expect(pkg.description).toContain(model);
     }
+    expect(MODEL_IDS).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
   });
 
-  it('docs/PASSKEYS-AND-ACCOUNTS.md counts every proof, and its amr table has a row per login with the amr it gets', () => {
+  it('docs/ENDPOINTS.md names every model id GET /challenge-models/{id} takes', () => {
+    const entry = section(read('docs', 'ENDPOINTS.md'), '### `GET /challenge-models/{id}`');
+    expect(ALL_MODEL_IDS.filter((id) => !entry.includes(`\`${id}\``))).toEqual([]);
+  });
+
+  it('docs/PASSKEYS-AND-ACCOUNTS.md has an amr table row per login with the amr it gets', () => {
     const doc = read('docs', 'PASSKEYS-AND-ACCOUNTS.md');
-    expect(doc).toMatch(/signs people in with five proofs/);
-    const section = doc.slice(doc.indexOf('## What a login says'));
+    const part = doc.slice(doc.indexOf('## What a login says'));
     for (const [method, amr] of Object.entries(AMR)) {
-      const cells = section
+      const cells = part
         .split('\n')
         .map((line) => line.split('|').map((cell) => cell.trim()))
         .find((c) => c[2] === `\`${method}\``);
@@ -95,12 +333,47 @@ describe('what the README and docs say agrees with the code', () => {
       });
     }
   });
+});
 
-  it("the README's RATE_LIMIT_LOGIN_PER_IP row names every route that counts it", () => {
+describe('every setting a page names exists, and every setting is in the reference', () => {
+  const tools = new Set(toolVariables());
+
+  it('a page names only settings of the config sections or variables of the tools list', () => {
+    // Compose's own (PROOFGATE_PORT, PROOFGATE_BIND: docs/DEPLOYMENT.md) are interpolated in
+    // docker-compose.yml and never reach the service.
+    const composes = [...read('docker-compose.yml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map(
+      (m) => m[1],
+    );
+    const listed = new Set([...SETTING_NAMES, ...tools, ...composes]);
+    // Constants of the code a page names (`MODEL_IDS`): identifiers, not settings.
+    const constants = new Set(
+      readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.ts'))
+        .flatMap((name) => [...read('src', name).matchAll(/export const ([A-Z][A-Z0-9_]*)\b/g)])
+        .map((m) => m[1]),
+    );
+    // Read by something other than Proofgate: shells, Node, Compose, the OpenTelemetry SDK.
+    const foreign =
+      /^(PATH|HOME|CI|NODE_OPTIONS|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|COMPOSE_[A-Z_]+|OTEL_[A-Z_]+)$/;
+    const unknown = pages().flatMap(({ file, text }) =>
+      [...text.matchAll(/`([^`\n]+)`/g)]
+        .flatMap((m) => [...m[1].matchAll(/\b([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])\b(?=[=\s]|$)/g)])
+        .map((m) => m[1])
+        .filter((name) => !listed.has(name) && !constants.has(name) && !foreign.test(name))
+        .map((name) => `${file}: ${name}`),
+    );
+    expect([...new Set(unknown)]).toEqual([]);
+  });
+
+  it('docs/CONFIGURATION.md has every setting of the config sections, and no other', () => {
+    expect(configurationVariables()).toEqual([...SETTING_NAMES]);
+  });
+
+  it("docs/CONFIGURATION.md's RATE_LIMIT_LOGIN_PER_IP names every route that counts it", () => {
     const routes = routesCharging(LOGIN_PER_IP.name);
     // The check itself reads the metadata: the login form is among them.
     expect(routes).toContain('POST /login');
-    const meaning = row(readme(), '`RATE_LIMIT_LOGIN_PER_IP`')?.[2] ?? '';
+    const meaning = section(read('docs', 'CONFIGURATION.md'), '### `RATE_LIMIT_LOGIN_PER_IP`');
     const unnamed = routes.filter((route) => {
       const path = route.split(' ')[1];
       if (path.startsWith('/account/') || path === '/account')
@@ -109,12 +382,105 @@ describe('what the README and docs say agrees with the code', () => {
     });
     expect(unnamed).toEqual([]);
   });
+});
+
+describe('every admin command and flag a page names exists', () => {
+  const program = buildAdminProgram({
+    io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin },
+    withContext: () => Promise.reject(new Error('not run')),
+  });
+  const longFlags = (command: Command) =>
+    command.options.flatMap((option) => (option.long === undefined ? [] : [option.long]));
+  const flagsOf = new Map<string, Set<string>>(
+    program.commands.flatMap((group: Command) =>
+      group.commands.map(
+        (command: Command) =>
+          [
+            `${group.name()} ${command.name()}`,
+            new Set(['--help', ...longFlags(program), ...longFlags(command)]),
+          ] as const,
+      ),
+    ),
+  );
+  const groups = new Set(program.commands.map((group: Command) => group.name()));
+
+  /** `group command` and the flags of each use of the CLI a page's code names. */
+  function usesIn(text: string): Array<{ command: string; flags: string[]; code: string }> {
+    return codeOf(text).flatMap((code) => {
+      const args = /(?:proofgate-admin|npm (?:--prefix \S+ )?run admin --)\s+(.*)$/.exec(code)?.[1];
+      if (args === undefined) return [];
+      const [group, name] = args.split(/\s+/);
+      if (!groups.has(group)) return [];
+      const flags = [...args.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]);
+      return [{ command: `${group} ${name}`, flags, code }];
+    });
+  }
+
+  it('finds the uses (the check itself works)', () => {
+    const uses = pages().flatMap(({ text }) => usesIn(text));
+    expect(uses.length).toBeGreaterThan(20);
+    expect(uses).toContainEqual(
+      expect.objectContaining({ command: 'clients add', flags: ['--no-require-pkce'] }),
+    );
+  });
+
+  it('in the README, every page of docs/ and the examples', () => {
+    const wrong = pages().flatMap(({ file, text }) =>
+      usesIn(text).flatMap(({ command, flags, code }) => {
+        const known = flagsOf.get(command);
+        if (!known) return [`${file}: no command "${command}" (${code})`];
+        return flags
+          .filter((flag) => !known.has(flag))
+          .map((flag) => `${file}: ${command} has no ${flag} (${code})`);
+      }),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('docs/ADMINISTRATION.md lists every grant type --grant-type takes, and no other', () => {
+    const doc = read('docs', 'ADMINISTRATION.md').replace(/\s+/g, ' ');
+    const start = doc.indexOf('`--grant-type` (repeatable)');
+    expect(start).toBeGreaterThan(0);
+    // Its explanation runs to the next flag's (the next item of the list).
+    const explanation = doc.slice(start).split(/ - `--/)[0];
+    const named = [
+      ...explanation.matchAll(/`([a-z_]+|urn:ietf:params:oauth:grant-type:[a-z-_]+)`/g),
+    ]
+      .map((m) => m[1])
+      .filter((name) => name !== 'grant_types');
+    expect([...new Set(named)].sort()).toEqual([...REGISTRABLE_GRANT_TYPES].sort());
+  });
+});
+
+describe('a figure that changes carries its date, or comes from the tool that measures it', () => {
+  it('finds an undated figure (the check itself works)', () => {
+    expect(undatedFigures('x', '`npm test` runs 2,778 tests in about 7 to 10 minutes.')).toEqual([
+      'x: a count of tests, undated: "`npm test` runs 2,778 tests in about 7 to 10 minutes...."',
+      'x: how long one of the quick start\'s commands takes, undated: "`npm test` runs 2,778 tests in about 7 to 10 minutes...."',
+    ]);
+    expect(
+      undatedFigures(
+        'x',
+        'Measured on 2026-11-23:\n\n| Install | Size |\n|---|---|\n| Root | 590 MB |',
+      ),
+    ).toEqual([]);
+    expect(
+      undatedFigures('x', '| Install | Size |\n|---|---|\n| Root, now | 590 MB |'),
+    ).toHaveLength(1);
+  });
+
+  it('in the README and every page of docs/', () => {
+    const undated = pages()
+      .filter(({ file }) => !file.startsWith('examples'))
+      .flatMap(({ file, text }) => undatedFigures(file, text));
+    expect(undated).toEqual([]);
+  });
 
   it('README states where its npm start figures come from, and they are those of docs/BENCHMARKS.md', () => {
     const benchmarks = read('docs', 'BENCHMARKS.md');
-    const section = benchmarks.slice(benchmarks.indexOf('<!-- bench:start -->'));
+    const part = benchmarks.slice(benchmarks.indexOf('<!-- bench:start -->'));
     const median = (label: RegExp) =>
-      section
+      part
         .split('\n')
         .find((line) => label.test(line))
         ?.split('|')[2]
@@ -127,10 +493,30 @@ describe('what the README and docs say agrees with the code', () => {
     expect(text).toContain(`refused in **${portTaken}**`);
     expect(text).toContain('docs/BENCHMARKS.md#npm-start-ready-and-refusals');
   });
+});
 
-  it('README and docs/OAUTH.md state how many resources one authorization request may name', () => {
+describe('the README agrees with CI and the code', () => {
+  it("has the quick start's two commands, and CI runs its test command from a fresh install", () => {
+    const quickStart = readme().slice(readme().indexOf('## Quick start'));
+    const block = /```bash\n([\s\S]*?)```/.exec(quickStart)?.[1] ?? '';
+    const commands = block
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split('#')[0].trim());
+    expect(commands).toEqual(['npm ci && npm start', 'npm ci && npm test']);
+    const ci = read('.ci', 'run')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    const install = ci.findIndex((line) => /^npm ci( |$)/.test(line));
+    const test = ci.indexOf('npm test');
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(test).toBeGreaterThan(install);
+  });
+
+  it('docs/ENDPOINTS.md and docs/OAUTH.md state how many resources one authorization request may name', () => {
     const limit = `at most ${MAX_RESOURCES_PER_REQUEST} times`;
-    expect(row(readme(), '`GET /authorize`')?.[1]).toContain(limit);
-    expect(read('docs', 'OAUTH.md')).toContain(limit);
+    expect(section(read('docs', 'ENDPOINTS.md'), '### `GET /authorize`')).toContain(limit);
+    expect(read('docs', 'OAUTH.md').replace(/\s+/g, ' ')).toContain(limit);
   });
 });

@@ -1,15 +1,18 @@
 /**
  * Every environment variable is documented where it belongs and listed where users look:
- * - the README's configuration table is exactly what the service reads (src/config);
- * - its table of variables read by the tools and tests is exactly what tools/, test/, bench/ and
- *   examples/ read besides (less the system's and the test harness's own);
- * - .env.example lists exactly the configuration table, commented out, with values that boot.
+ * - the configuration reference (docs/CONFIGURATION.md) is exactly what the service reads
+ *   (src/config);
+ * - docs/DEVELOPMENT.md's list of variables read by the tools and tests is exactly what tools/,
+ *   test/, bench/ and examples/ read besides (less the system's and the test harness's own);
+ * - .env.example lists exactly the configuration reference's variables, commented out, with
+ *   values that boot.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseEnv } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
-import { ROOT, configurationVariables, toolVariables } from '../support/readme';
+import { configurationVariables, toolVariables } from '../support/docs';
+import { ROOT } from '../support/readme';
 
 /** Read by the scripts, but no setting of ours: nobody documents or sets these for Proofgate. */
 const NOT_OURS: Record<string, string> = {
@@ -73,11 +76,11 @@ function differences(documented: Iterable<string>, actual: Iterable<string>) {
 
 const NO_DIFFERENCE = { undocumented: [], documentedButNotThere: [] };
 
-describe('the README documents every environment variable where it belongs', () => {
+describe('the docs list every environment variable where it belongs', () => {
   const configuration = configurationVariables();
   const tools = toolVariables();
 
-  it('reads sensible tables', () => {
+  it('reads sensible lists', () => {
     expect(configuration).toEqual(
       expect.arrayContaining(['NODE_ENV', 'RATE_LIMIT_TOKEN_PER_CLIENT']),
     );
@@ -86,11 +89,11 @@ describe('the README documents every environment variable where it belongs', () 
     expect(new Set(tools).size).toBe(tools.length);
   });
 
-  it('the configuration table lists exactly what the service reads', () => {
+  it('the configuration reference lists exactly what the service reads', () => {
     expect(differences(configuration, readByTheService())).toEqual(NO_DIFFERENCE);
   });
 
-  it('the tools table lists exactly what the tools, tests, benchmarks and examples read besides', () => {
+  it('the tools list names exactly what the tools, tests, benchmarks and examples read besides', () => {
     const service = new Set(configuration);
     const reads = readByTheScripts();
     const theirs = [...reads.keys()].filter((n) => !service.has(n) && !(n in NOT_OURS));
@@ -103,7 +106,7 @@ describe('the README documents every environment variable where it belongs', () 
     for (const name of Object.keys(NOT_OURS)) expect(reads.get(name)).toBeDefined();
   });
 
-  it('puts each variable in one table only', () => {
+  it('puts each variable in one list only', () => {
     expect(tools.filter((n) => configuration.includes(n))).toEqual([]);
   });
 });
@@ -116,7 +119,7 @@ describe('.env.example', () => {
     .filter((m): m is RegExpExecArray => m !== null);
   const listed = entries.map((m) => m[1]);
 
-  it('lists every variable of the configuration table, and nothing else', () => {
+  it('lists every variable of the configuration reference, and nothing else', () => {
     expect(differences(listed, configurationVariables())).toEqual({
       undocumented: [],
       documentedButNotThere: [],

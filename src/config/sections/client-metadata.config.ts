@@ -1,6 +1,7 @@
 import { EnvReader } from '../env-reader';
 import { dnsServers, pemCertificates } from '../env-parsers';
 import { ServerConfig } from './server.config';
+import { BOOLEAN, type SettingsSection, text } from '../setting';
 
 /** Client ID metadata documents (draft-ietf-oauth-client-id-metadata-document). */
 export abstract class ClientMetadataConfig {
@@ -45,3 +46,49 @@ export function readClientMetadataConfig(
     ...(servers ? { dnsServers: servers } : {}),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const CLIENT_METADATA_SETTINGS: SettingsSection = {
+  title: 'Client ID metadata documents',
+  intro:
+    "An `https:` `client_id` fetched as the client's metadata document (see " +
+    '[Clients](CLIENTS.md#client-id-metadata-documents)).',
+  settings: [
+    {
+      name: 'CLIENT_METADATA_DOCUMENTS',
+      type: BOOLEAN,
+      default: true,
+      description:
+        "An `https:` `client_id` is the URL of the client's metadata document " +
+        '(draft-ietf-oauth-client-id-metadata-document), fetched and cached.',
+    },
+    {
+      name: 'CLIENT_METADATA_ALLOW_PRIVATE',
+      type: BOOLEAN,
+      default: false,
+      description:
+        'Development and tests only, refused in production: fetch metadata documents from ' +
+        'loopback, private and link-local addresses, and over `http:`.',
+    },
+    {
+      name: 'CLIENT_METADATA_CA_FILE',
+      type: text('a file path'),
+      default: { unset: 'none' },
+      description:
+        "Path to a PEM file of CA certificates trusted, besides Node's built-in roots, when " +
+        'fetching client metadata documents (clients whose documents are served under a private ' +
+        'PKI). Read and checked at boot (under Docker Compose, a path inside the container: ' +
+        'mount the file); applies to those fetches only, with host name verification kept.',
+    },
+    {
+      name: 'CLIENT_METADATA_DNS_SERVERS',
+      type: text('comma-separated IP addresses, with optional ports'),
+      default: { unset: "the system's servers (`/etc/resolv.conf`)" },
+      description:
+        'DNS servers the hosts of client metadata documents are resolved with ' +
+        '(`192.0.2.53,[2001:db8::53]:5353`). Queried with c-ares (`dns.Resolver`), never the ' +
+        "system's `getaddrinfo`, after `/etc/hosts` and `localhost` (loopback); search domains " +
+        'do not apply.',
+    },
+  ],
+};

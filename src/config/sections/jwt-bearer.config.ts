@@ -1,6 +1,7 @@
 import { ConfigError, type Env } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
+import { type SettingsSection, text } from '../setting';
 
 /** An issuer whose JWTs the JWT-bearer grant (RFC 7523 §2.1) accepts, and on what terms. */
 export interface TrustedJwtIssuer {
@@ -146,3 +147,33 @@ function jwksUriProblem(uri: string, production: boolean): string | undefined {
   }
   return 'must be https (http only on 127.0.0.1, [::1] or localhost, outside production)';
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const JWT_BEARER_SETTINGS: SettingsSection = {
+  title: 'JWT-bearer grant',
+  intro:
+    'RFC 7523 §2.1 (see [JWT-bearer ' +
+    'grant](OAUTH.md#jwt-bearer-grant-enterprise-managed-authorization)).',
+  settings: [
+    {
+      name: 'JWT_BEARER_ISSUERS',
+      type: text('a JSON array'),
+      default: { unset: 'none (every assertion is refused)' },
+      description:
+        'Issuers trusted by the JWT-bearer grant (the MCP enterprise-managed authorization ' +
+        'ID-JAG and workload JWTs): a JSON array of `{ "issuer", "jwks_uri", "audience"?, ' +
+        '"scopes"?: [...], "clients"?: [...] }`. Checked at start, every entry\'s problem on a ' +
+        'line of its own.\n' +
+        '\n' +
+        "- `issuer`: the assertions' `iss`.\n" +
+        '- `jwks_uri`: where its public keys are (`https:`; `http:` only on `127.0.0.1`, `[::1]` ' +
+        'or `localhost` and outside production), fetched through the same SSRF guard as client ' +
+        'metadata documents, held to the same key rules, and cached.\n' +
+        '- `audience`: the `aud` its assertions must carry, as a single string (default ' +
+        '`ISSUER`).\n' +
+        '- `scopes`: the most its assertions may yield (default any).\n' +
+        '- `clients`: the clients that may present its workload JWTs that name no client ' +
+        '(`client_id`/`azp`; default none: a workload JWT must name the client presenting it).',
+    },
+  ],
+};

@@ -1,5 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
+import { BOOLEAN, type SettingsSection } from '../setting';
 
 export abstract class LabConfig {
   /**
@@ -12,3 +13,22 @@ export abstract class LabConfig {
 export function readLabConfig(env: EnvReader, server: ServerConfig): LabConfig {
   return Object.freeze({ enabled: env.bool('LAB_ENABLED', !server.isProduction) });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const LAB_SETTINGS: SettingsSection = {
+  title: 'Attack lab',
+  intro:
+    'The lab at `/lab` (see [The challenge models compared](CHALLENGE-MODELS.md#the-attack-lab)).',
+  settings: [
+    {
+      name: 'LAB_ENABLED',
+      type: BOOLEAN,
+      default: true,
+      defaultNote: 'outside production, `false` in production',
+      description:
+        'Serve `/lab` (it runs attack traffic against this instance). In production it requires ' +
+        '`ADMIN_TOKEN` (the start is refused without it), and each run `Authorization: Bearer ' +
+        '<ADMIN_TOKEN>` (the page asks for it).',
+    },
+  ],
+};

@@ -1,5 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
+import { BOOLEAN, type SettingsSection, whole } from '../setting';
 
 /**
  * OpenID Connect Back-Channel Logout 1.0 deliveries (see docs/OAUTH.md#logout): each ended login
@@ -60,3 +61,73 @@ export function readLogoutConfig(env: EnvReader, server: ServerConfig): LogoutCo
     allowPrivate: env.bool('BACKCHANNEL_LOGOUT_ALLOW_PRIVATE', !server.isProduction),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const LOGOUT_SETTINGS: SettingsSection = {
+  title: 'Back-channel logout',
+  intro: 'Delivery of logout tokens from the durable outbox (see [Logout](OAUTH.md#logout)).',
+  settings: [
+    {
+      name: 'BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS',
+      type: whole(50, 60_000),
+      default: 2_000,
+      description:
+        'How often each instance polls the back-channel logout outbox for due deliveries.',
+    },
+    {
+      name: 'BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS',
+      type: whole(10, 86_400),
+      default: 3_600,
+      description:
+        'How long a logout token delivery is retried before it is given up and counted `failed`.',
+    },
+    {
+      name: 'BACKCHANNEL_LOGOUT_FIRST_RETRY_MS',
+      type: whole(50, 300_000),
+      default: 2_000,
+      description: "Wait after a delivery's first failure; it doubles after each, up to 5 minutes.",
+    },
+    {
+      name: 'BACKCHANNEL_LOGOUT_TIMEOUT_MS',
+      type: whole(200, 30_000),
+      default: 5_000,
+      description:
+        'Time limit of one delivery attempt to an operator-registered client. Deliveries go ' +
+        'through the SSRF guard: https to public addresses only unless ' +
+        '`BACKCHANNEL_LOGOUT_ALLOW_PRIVATE`.',
+    },
+    {
+      name: 'BACKCHANNEL_LOGOUT_SELF_REGISTERED_TIMEOUT_MS',
+      type: whole(200, 30_000),
+      default: 2_000,
+      description:
+        'Time limit of one delivery attempt to a client that registered itself (RFC 7591, or a ' +
+        'client ID metadata document); never more than `BACKCHANNEL_LOGOUT_TIMEOUT_MS`. Such ' +
+        'clients have delivery workers of their own, one attempt at a time per client and per ' +
+        'host, and a host that timed out is backed off.',
+    },
+    {
+      name: 'BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING',
+      type: whole(1, 10_000),
+      default: 20,
+      description:
+        'Logout tokens one self-registered client may have waiting; past it its oldest are ' +
+        'dropped, counted `outcome="dropped"`.',
+    },
+    {
+      name: 'BACKCHANNEL_LOGOUT_ALLOW_PRIVATE',
+      type: BOOLEAN,
+      default: true,
+      defaultNote: 'outside production, `false` in production',
+      description:
+        'Logout tokens may be delivered over plain `http:` and to loopback and private ' +
+        'addresses, and clients may register an `http:` `backchannel_logout_uri` on `localhost` ' +
+        'or a loopback or private IP literal (a host name still needs `https:`). For relying ' +
+        "parties on the operator's internal network; allowed in production, unlike " +
+        '`CLIENT_METADATA_ALLOW_PRIVATE`, for operator-registered clients only (`OAUTH_CLIENTS`, ' +
+        '`proofgate-admin clients add`): in production a client that registered itself (RFC ' +
+        '7591) or came from a metadata document keeps https to public addresses whatever this ' +
+        'says, so open registration cannot make the server POST to internal hosts.',
+    },
+  ],
+};

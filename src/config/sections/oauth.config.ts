@@ -6,6 +6,7 @@ import type { ClientProfile } from '../../protocol-rules/client-profile';
 import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
 import { ServerConfig } from './server.config';
+import { BOOLEAN, type SettingsSection, choice, text, whole } from '../setting';
 
 export interface ClientConfig {
   readonly clientId: string;
@@ -178,3 +179,93 @@ function mergeClients(
   const ids = new Set(configured.map((c) => c.clientId));
   return [...demo.filter((c) => !ids.has(c.clientId)), ...configured];
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const OAUTH_SETTINGS: SettingsSection = {
+  title: 'OAuth',
+  intro: 'The clients, the demo data, login sessions and consents.',
+  settings: [
+    {
+      name: 'OAUTH_CLIENTS',
+      type: text('a JSON array'),
+      default: { unset: 'none' },
+      description:
+        "The operator's clients: a JSON array of objects with the fields `client_id`, " +
+        '`redirect_uris` and, optional, `client_secret`, `name`, `resources`, `first_party`, ' +
+        '`dpop_bound_access_tokens`, `require_pushed_authorization_requests`, `require_pkce`, ' +
+        '`grant_types`, `token_endpoint_auth_method`, `jwks`, `jwks_uri`, ' +
+        '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
+        '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg` and ' +
+        '`require_signed_request_object`. No secret means a public client.\n' +
+        '\n' +
+        '- `client_id`: 1-64 of `[A-Za-z0-9._-]`, not starting with `dcr_`.\n' +
+        '- `resources`: the absolute URIs (no fragment) besides `ACCESS_TOKEN_AUDIENCE` the ' +
+        'client may ask tokens for (RFC 8707).\n' +
+        '- `redirect_uris`: `https:`, `http:` only on `127.0.0.1`, `[::1]` or `localhost`, or a ' +
+        'reverse-domain private-use scheme (`com.example.app:/cb`); no fragment, no userinfo, ' +
+        'written in normalised form (see [Redirect URIs](OAUTH.md#redirect-uris)).\n' +
+        '- `"first_party": true` (default `false`) skips the [consent screen](OAUTH.md#consent).\n' +
+        '- `"dpop_bound_access_tokens": true` refuses the client\'s token requests without a DPoP ' +
+        'proof (RFC 9449 §5.2), `"require_pushed_authorization_requests": true` its ' +
+        'authorization requests without PAR (RFC 9126 §6).\n' +
+        '- `"require_pkce": false` (default `true`; a confidential client only) lets its OpenID ' +
+        'Connect requests go without PKCE, relying on `nonce` (RFC 9700 §2.1.1; see [PKCE per ' +
+        'client](OAUTH.md#pkce-per-client)).\n' +
+        '- `"grant_types"`: RFC 7591 grant types (default `authorization_code`, ' +
+        '`refresh_token`); `["client_credentials"]` for a confidential machine client, which ' +
+        'then has no `redirect_uris`.\n' +
+        '- `"token_endpoint_auth_method": "private_key_jwt"` with `"jwks"` (public keys) or ' +
+        '`"jwks_uri"` and no secret: the client authenticates with RFC 7523 assertions (see ' +
+        '[Machine clients](CLIENTS.md#machine-clients-client-credentials-and-private_key_jwt)); ' +
+        'such a client may also register `"request_object_signing_alg"` and ' +
+        '`"require_signed_request_object": true` for its request objects (see [Request ' +
+        'objects](OAUTH.md#post-authorize-and-request-objects)).\n' +
+        '- `"post_logout_redirect_uris"` (the rules of redirect URIs) and ' +
+        '`"backchannel_logout_uri"` (https; http on a loopback host only outside production): ' +
+        'RP-Initiated and Back-Channel Logout (see [Logout](OAUTH.md#logout)).\n' +
+        '- `"profile": "fapi2"` holds a private_key_jwt client to the FAPI 2.0 Security Profile ' +
+        '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).',
+    },
+    {
+      name: 'SEED_DEMO_DATA',
+      type: BOOLEAN,
+      default: true,
+      defaultNote: 'outside production, `false` in production',
+      description: 'Seed the demo users and clients (known passwords).',
+    },
+    {
+      name: 'OAUTH_REQUIRE_STATE',
+      type: BOOLEAN,
+      default: true,
+      description:
+        'Require `state` at `/authorize` of a request without PKCE (a request with a ' +
+        '`code_challenge` is protected against CSRF by PKCE, RFC 9700 §4.7.1).',
+    },
+    {
+      name: 'SESSION_TTL_SECONDS',
+      type: whole(60, 30 * 86_400),
+      default: 8 * 3600,
+      description: 'Login session lifetime.',
+    },
+    {
+      name: 'CONSENT_TTL_DAYS',
+      type: whole(1, 3650),
+      default: 365,
+      description:
+        'How long a remembered [consent](OAUTH.md#consent) lasts after the user last allowed the ' +
+        'client; then the consent screen shows again.',
+    },
+    {
+      name: 'REGISTERED_CLIENT_RESOURCES',
+      type: choice(REGISTERED_CLIENT_RESOURCE_POLICIES),
+      default: 'https',
+      description:
+        'RFC 8707 resources a **client that registered itself**, public or confidential (`POST ' +
+        '/register` or a client ID metadata document), may ask tokens for besides ' +
+        '`ACCESS_TOKEN_AUDIENCE`: `https` (any `https:` resource in normalised form, and outside ' +
+        'production also `http:` on `127.0.0.1`, `[::1]` or `localhost`) or `none` ' +
+        '(`invalid_target`). Configured clients keep to their `resources` (see [Resource ' +
+        'indicators](OAUTH.md#resource-indicators)).',
+    },
+  ],
+};

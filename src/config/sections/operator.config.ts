@@ -1,5 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
+import { BOOLEAN, type SettingsSection, text } from '../setting';
 
 /** What operators see: /metrics, /docs, the live figures, and the token that opens them. */
 export abstract class OperatorConfig {
@@ -25,3 +26,35 @@ export function readOperatorConfig(env: EnvReader, server: ServerConfig): Operat
     docsEnabled: env.bool('DOCS_ENABLED', !server.isProduction),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const OPERATOR_SETTINGS: SettingsSection = {
+  title: 'Operator views',
+  intro: '`/metrics`, `/docs`, the live challenges, and the token that opens them.',
+  settings: [
+    {
+      name: 'ADMIN_TOKEN',
+      type: text('a secret of 32 characters or more'),
+      default: { unset: 'none' },
+      description:
+        'Required to read `/challenge-models/live` in production, and `/metrics` or `/docs` ' +
+        'wherever they are not enabled.',
+    },
+    {
+      name: 'METRICS_ENABLED',
+      type: BOOLEAN,
+      default: true,
+      defaultNote: 'outside production, `false` in production',
+      description:
+        'Serve `/metrics` to anyone. When `false`, only to `Authorization: Bearer <ADMIN_TOKEN>` ' +
+        '(`401 invalid_token` without it), and not at all (`404`) if `ADMIN_TOKEN` is unset.',
+    },
+    {
+      name: 'DOCS_ENABLED',
+      type: BOOLEAN,
+      default: true,
+      defaultNote: 'outside production, `false` in production',
+      description: 'The same rule for `/docs`, `/docs-json` and `/docs-yaml`.',
+    },
+  ],
+};

@@ -1,4 +1,5 @@
 import { EnvReader } from '../env-reader';
+import { BOOLEAN, type SettingsSection, whole } from '../setting';
 
 /** RFC 9126 pushed authorization requests (see docs/DPOP-AND-PAR.md). */
 export abstract class ParConfig {
@@ -14,3 +15,26 @@ export function readParConfig(env: EnvReader): ParConfig {
     requestUriTtlSeconds: env.int('PAR_REQUEST_URI_TTL_SECONDS', 60, { min: 5, max: 600 }),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const PAR_SETTINGS: SettingsSection = {
+  title: 'Pushed authorization requests',
+  intro: 'RFC 9126 (see [DPoP and PAR](DPOP-AND-PAR.md)).',
+  settings: [
+    {
+      name: 'REQUIRE_PUSHED_AUTHORIZATION_REQUESTS',
+      type: BOOLEAN,
+      default: false,
+      description:
+        'Every client must push its authorization requests to `POST /par`: `/authorize` without ' +
+        'a `request_uri` is refused (RFC 9126 §5; per client: ' +
+        '`require_pushed_authorization_requests`).',
+    },
+    {
+      name: 'PAR_REQUEST_URI_TTL_SECONDS',
+      type: whole(5, 600),
+      default: 60,
+      description: "Lifetime of a pushed request's `request_uri`.",
+    },
+  ],
+};

@@ -1,4 +1,5 @@
 import { EnvReader } from '../env-reader';
+import { type SettingsSection, choice, whole } from '../setting';
 
 export const RATE_LIMIT_STORES = ['mongo', 'memory'] as const;
 export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
@@ -47,3 +48,115 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     deviceUserCodesPerNetwork: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK', 60, { min: 2 }),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const RATE_LIMIT_SETTINGS: SettingsSection = {
+  title: 'Rate limits',
+  intro: 'Requests per minute unless said otherwise (see [Rate limits](SECURITY.md#rate-limits)).',
+  settings: [
+    {
+      name: 'RATE_LIMIT_STORE',
+      type: choice(RATE_LIMIT_STORES),
+      default: 'mongo',
+      description:
+        'Where the `RATE_LIMIT_*` counters live: `mongo` (counted fleet-wide, shared by every ' +
+        'instance) or `memory` (per instance; a single instance only).',
+    },
+    {
+      name: 'RATE_LIMIT_TOKEN_PER_IP',
+      type: whole(1),
+      default: 300,
+      description: 'Requests to `/token`, `/par`, `/revoke`, `/introspect` per IP.',
+    },
+    {
+      name: 'RATE_LIMIT_TOKEN_PER_CLIENT',
+      type: whole(1),
+      default: 600,
+      description:
+        'The same requests per client, counted per (IP, claimed client id) before authentication ' +
+        'and per client id once the client is proven.',
+    },
+    {
+      name: 'RATE_LIMIT_AUTHORIZE_PER_IP',
+      type: whole(1),
+      default: 300,
+      description: 'Requests to `/authorize` per IP.',
+    },
+    {
+      name: 'RATE_LIMIT_LOGIN_PER_IP',
+      type: whole(1),
+      default: 30,
+      description:
+        'Login attempts (`POST /login`, `/login/siwe`, `/login/passkey`) and account requests ' +
+        "(every `/account/*` route that reads or changes an account's methods, sessions or " +
+        "password: the JSON API and the account page's forms) per IP, one budget for all of them.",
+    },
+    {
+      name: 'RATE_LIMIT_WALLET_PER_IP',
+      type: whole(1),
+      default: 300,
+      description: 'Wallet requests per IP.',
+    },
+    {
+      name: 'RATE_LIMIT_WALLET_PER_ADDRESS',
+      type: whole(1),
+      default: 60,
+      description:
+        'Wallet requests per address, counted per (IP, claimed address) before a valid signature ' +
+        'and per address after it (`/wallet/verify`, `/login/siwe`).',
+    },
+    {
+      name: 'RATE_LIMIT_WALLET_RPC_PER_IP',
+      type: whole(1),
+      default: 20,
+      description:
+        'Contract-wallet signature checks (one `eth_call` each, only with `SIWE_RPC_URLS`) per ' +
+        'IP.',
+    },
+    {
+      name: 'RATE_LIMIT_METADATA_PER_IP',
+      type: whole(1),
+      default: 600,
+      description:
+        'Requests to `/.well-known/oauth-authorization-server` and `/jwks.json` per IP (served ' +
+        "uncounted while the limiter's database is down).",
+    },
+    {
+      name: 'RATE_LIMIT_REGISTER_PER_IP',
+      type: whole(1),
+      default: 20,
+      description: 'Dynamic client registrations (`POST /register`) per IP.',
+    },
+    {
+      name: 'RATE_LIMIT_PASSKEY_PER_IP',
+      type: whole(1),
+      default: 300,
+      description: 'Requests to `/passkeys/*` per IP.',
+    },
+    {
+      name: 'ACCOUNT_CREATIONS_PER_IP_PER_HOUR',
+      type: whole(1),
+      default: 20,
+      description:
+        'Accounts created per hour per IP: a request whose new method (a passkey, a password, a ' +
+        "wallet) gives an account its first record (a fresh wallet's or a password user's first " +
+        'linked method); past it `429 too_many_requests` with `Retry-After`. An account adding a ' +
+        'further method is not counted; operators (`proofgate-admin accounts link`) are not ' +
+        'limited.',
+    },
+    {
+      name: 'RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT',
+      type: whole(2),
+      default: 20,
+      description:
+        'User codes one signed-in account submits at `/device` per 10 minutes (a sign-in submits ' +
+        'its code twice), counted before the code is looked up; past it `429` (RFC 8628 §5.1).',
+    },
+    {
+      name: 'RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK',
+      type: whole(2),
+      default: 60,
+      description: 'The same, for all accounts of one network together: an IPv4 /24, an IPv6 /64.',
+    },
+  ],
+};

@@ -1,4 +1,5 @@
 import { EnvReader } from '../env-reader';
+import { BOOLEAN, type SettingsSection, text, whole } from '../setting';
 
 /** RFC 7591 dynamic client registration at POST /register. */
 export abstract class RegistrationConfig {
@@ -36,3 +37,53 @@ export function readRegistrationConfig(env: EnvReader): RegistrationConfig {
     maxClients: env.int('REGISTERED_CLIENTS_MAX', 10_000, { min: 1, max: 10_000_000 }),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const REGISTRATION_SETTINGS: SettingsSection = {
+  title: 'Dynamic client registration',
+  intro: 'RFC 7591 at `POST /register` (see [Clients](CLIENTS.md)).',
+  settings: [
+    {
+      name: 'REGISTRATION_OPEN',
+      type: BOOLEAN,
+      default: true,
+      description:
+        'Anyone may register a public client at `POST /register` (RFC 7591). `false`: only with ' +
+        'the initial access token, and not at all without one (`registration_endpoint` is then ' +
+        'not advertised).',
+    },
+    {
+      name: 'REGISTRATION_INITIAL_ACCESS_TOKEN',
+      type: text('a secret of 32 characters or more'),
+      default: { unset: 'none' },
+      description:
+        '`Authorization: Bearer <token>` at `POST /register` may register confidential clients ' +
+        '(`client_secret_basic`, `client_secret_post`). Unset: confidential registration is ' +
+        'refused with `invalid_client_metadata`.',
+    },
+    {
+      name: 'REGISTERED_CLIENT_UNUSED_TTL_HOURS',
+      type: whole(1, 24 * 365),
+      default: 24,
+      description:
+        'A client registered at `POST /register` to which no token was issued is unknown this ' +
+        'long after registering.',
+    },
+    {
+      name: 'REGISTERED_CLIENT_IDLE_TTL_DAYS',
+      type: whole(1, 3650),
+      default: 90,
+      description:
+        'A registered client is unknown this long after the last token issued to it; configured ' +
+        'and operator-added clients never expire.',
+    },
+    {
+      name: 'REGISTERED_CLIENTS_MAX',
+      type: whole(1, 10_000_000),
+      default: 10_000,
+      description:
+        'Most clients stored (every kind counts); past it `POST /register` answers `503 ' +
+        'temporarily_unavailable` until expired registrations are swept.',
+    },
+  ],
+};

@@ -1,5 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { TrustProxy, trustProxy } from '../env-parsers';
+import { BOOLEAN, type SettingsSection, choice, text, whole } from '../setting';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -56,3 +57,102 @@ export function readServerConfig(env: EnvReader): ServerConfig {
     maxConnections: env.int('MAX_CONNECTIONS', 1000, { min: 1, max: 1_000_000 }),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const SERVER_SETTINGS: SettingsSection = {
+  title: 'Server',
+  intro: 'What this instance is, where it listens, and how it stops.',
+  settings: [
+    {
+      name: 'NODE_ENV',
+      type: choice(NODE_ENVS),
+      default: 'development',
+      description:
+        '`production` changes the defaults that say so, and refuses to start without ' +
+        '`MONGODB_URI`, `KEY_ENCRYPTION_SECRET` and an https `ISSUER` (see [Production ' +
+        'preflight](DEPLOYMENT.md#production-preflight)).',
+    },
+    {
+      name: 'PORT',
+      type: whole(0, 65535),
+      default: 25000,
+      description: 'HTTP port.',
+    },
+    {
+      name: 'HOST',
+      type: text('an address or host name'),
+      default: '127.0.0.1',
+      description: 'Listen address (`0.0.0.0` in the Docker image).',
+    },
+    {
+      name: 'ISSUER',
+      type: text('an http(s) URL'),
+      default: { unset: '`http://localhost:<PORT>`' },
+      description:
+        'Issuer identifier and base of every endpoint URL; cookies are `Secure` (and the CSRF ' +
+        'and session cookies `__Host-`) when it is https. Must be https in production unless ' +
+        '`ALLOW_INSECURE_ISSUER=true`.',
+    },
+    {
+      name: 'ALLOW_INSECURE_ISSUER',
+      type: BOOLEAN,
+      default: false,
+      description:
+        'Lets a production instance (`NODE_ENV=production`) start with an `http:` `ISSUER`, with ' +
+        'a warning beside its ready line: for a local trial only (compose on localhost), never ' +
+        'behind a public address. Ignored outside production.',
+    },
+    {
+      name: 'LOG_LEVEL',
+      type: choice(LOG_LEVELS),
+      default: 'info',
+      defaultNote: '(`silent` when `NODE_ENV=test`)',
+      description: 'pino level; JSON lines, pretty-printed in development.',
+    },
+    {
+      name: 'TRUST_PROXY',
+      type: text('a hop count, or a comma-separated list of addresses'),
+      default: { unset: 'no proxy' },
+      description:
+        'Behind a reverse proxy: the number of proxy hops (`1`), or a comma-separated list of ' +
+        "the proxies' addresses, CIDR subnets, `loopback`, `linklocal`, `uniquelocal` (Fastify's " +
+        '`trustProxy`). Rate limits and logs then take the client address from ' +
+        '`X-Forwarded-For`; unset, they use the TCP peer and ignore the header.',
+    },
+    {
+      name: 'SHUTDOWN_GRACE_SECONDS',
+      type: whole(0, 600),
+      default: 10,
+      description:
+        'On SIGTERM or SIGINT the instance stops accepting connections, reports not ready, ' +
+        'answers what is under way (each connection closed after its answer, `Connection: ' +
+        'close`) and exits; whatever is still open after this many seconds is cut. Keep it below ' +
+        "the orchestrator's own grace period (Kubernetes: 30 s).",
+    },
+    {
+      name: 'REQUEST_TIMEOUT_SECONDS',
+      type: whole(1, 600),
+      default: 30,
+      description:
+        'A request nothing has answered after this many seconds is answered `503 ' +
+        'temporarily_unavailable` (with `Retry-After`) and logged, so that no client waits for ' +
+        'ever on a database command stuck on a lost connection (a defect of the MongoDB driver ' +
+        '7.x; see `src/platform/http/request-deadline.ts`). A streamed answer already under way ' +
+        'is not cut. It is also how long a client may take to send its request, headers and body ' +
+        '(else `408`, the connection closed, within a second of it), and the most an idle ' +
+        'keep-alive connection is kept (5 s, or this if shorter); see [Behind a reverse ' +
+        'proxy](DEPLOYMENT.md#behind-a-reverse-proxy).',
+    },
+    {
+      name: 'MAX_CONNECTIONS',
+      type: whole(1, 1_000_000),
+      default: 1000,
+      description:
+        'The most connections an instance holds open at once; a further one is closed as soon as ' +
+        "it is accepted, unanswered. Keep it below the process's open-file limit (`ulimit -n`) " +
+        "less what the database pool and outbound fetches need, and set the proxy's own cap per " +
+        'instance below it. With `HOST=localhost`, which is served on both loopback addresses, ' +
+        'only the first is capped.',
+    },
+  ],
+};

@@ -3,6 +3,7 @@ import { EnvReader } from '../env-reader';
 import { isMinimumAcr, MINIMUM_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
 import type { ServerConfig } from './server.config';
+import { BOOLEAN, type SettingsSection, text } from '../setting';
 
 /**
  * Step-up authentication (RFC 9470, docs/OAUTH.md "Step-up authentication"): the `acr` a login
@@ -78,3 +79,43 @@ function acrMap(
   if (problems.length > 0) throw new ConfigError(problems);
   return map;
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const STEP_UP_SETTINGS: SettingsSection = {
+  title: 'Step-up',
+  intro:
+    'The `acr` a login must reach (RFC 9470; see [Step-up ' +
+    'authentication](OAUTH.md#step-up-authentication)).',
+  settings: [
+    {
+      name: 'ACR_REQUIRED_BY_SCOPE',
+      type: text('a JSON object'),
+      default: { unset: 'none' },
+      description:
+        '`{ "<scope>": "phr" }`: a token with that scope needs a login of that `acr` (`phr`: a ' +
+        'passkey sign-in). `/authorize` sends a weaker session to the passkey step ' +
+        '(`unmet_authentication_requirements` with `prompt=none`); `/api/me` refuses a weaker ' +
+        'token with `401 insufficient_user_authentication`, `acr_values="phr"` (RFC 9470). E.g. ' +
+        '`{"account":"phr"}`.',
+    },
+    {
+      name: 'ACR_REQUIRED_BY_RESOURCE',
+      type: text('a JSON object'),
+      default: { unset: 'none' },
+      description:
+        '`{ "<resource URI>": "phr" }`: the same for the tokens of an RFC 8707 resource ' +
+        '(`ACCESS_TOKEN_AUDIENCE` for `/api/me`).',
+    },
+    {
+      name: 'ACCOUNT_CHANGES_REQUIRE_PHR',
+      type: BOOLEAN,
+      default: false,
+      defaultNote: 'outside production, `true` in production',
+      description:
+        'An account that holds a passkey adds or removes sign-in methods (account page and ' +
+        '`/account/methods`, `/passkeys/registration/*`) only after a passkey sign-in: else `401 ' +
+        'insufficient_user_authentication` with `acr_values="phr"` (see [Step-up: `acr` and ' +
+        '`amr`](PASSKEYS-AND-ACCOUNTS.md#step-up-acr-and-amr)).',
+    },
+  ],
+};

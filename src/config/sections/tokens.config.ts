@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
+import { type SettingsSection, choice, text, whole } from '../setting';
 
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -56,3 +57,70 @@ export function readTokenConfig(env: EnvReader, server: ServerConfig): TokenConf
     refreshGraceRetries: env.int('REFRESH_TOKEN_GRACE_RETRIES', 5, { min: 0, max: 100 }),
   });
 }
+
+/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
+export const TOKEN_SETTINGS: SettingsSection = {
+  title: 'Tokens',
+  intro: 'Signing keys, access tokens and refresh tokens.',
+  settings: [
+    {
+      name: 'KEY_ENCRYPTION_SECRET',
+      type: text('a secret of 32 characters or more'),
+      default: {
+        unset:
+          "`npm start` uses its data folder's own; anything else gets a random one per process",
+      },
+      description:
+        'Encrypts the signing keys stored in MongoDB and keys refresh-token derivation. Required ' +
+        'in production, and by `proofgate-admin`. Unset outside production, `npm start` uses the ' +
+        'secret it generated once for its data folder (`PROOFGATE_DATA_DIR`, file ' +
+        '`key-encryption-secret`, mode `0600`; a folder whose database predates this keeps the ' +
+        'former built-in secret, written there); anything else started without it gets a random ' +
+        'one per process (tests).',
+    },
+    {
+      name: 'TOKEN_SIGNING_ALG',
+      type: choice(SIGNING_ALGS),
+      default: 'ES256',
+      description: 'The algorithm of the signing keys: access tokens, ID tokens and logout tokens.',
+    },
+    {
+      name: 'ACCESS_TOKEN_TTL_SECONDS',
+      type: whole(30, 86_400),
+      default: 900,
+      description: 'Access token lifetime.',
+    },
+    {
+      name: 'ACCESS_TOKEN_AUDIENCE',
+      type: text('a URI'),
+      default: { unset: '`<ISSUER>/api`' },
+      description:
+        '`aud` of access tokens when no other `resource` is asked for (RFC 8707); the resource ' +
+        '`/api` is, which every client may use.',
+    },
+    {
+      name: 'REFRESH_TOKEN_TTL_SECONDS',
+      type: whole(60, 365 * 86_400),
+      default: 30 * 86_400,
+      defaultNote: '(30 days)',
+      description: 'Absolute lifetime of a refresh-token family, from the login that started it.',
+    },
+    {
+      name: 'REFRESH_TOKEN_GRACE_SECONDS',
+      type: whole(0, 120),
+      default: 60,
+      description:
+        'Window in which the previous refresh token may be retried (same successor, no ' +
+        'revocation): a client that lost the response retries with the token it still has (FAPI ' +
+        '2.0 Security Profile §5.3.2.1-9; the OpenID conformance suite retries after 30 s).',
+    },
+    {
+      name: 'REFRESH_TOKEN_GRACE_RETRIES',
+      type: whole(0, 100),
+      default: 5,
+      description:
+        'How many retries of the previous refresh token the grace window answers (same client ' +
+        'only).',
+    },
+  ],
+};

@@ -173,6 +173,30 @@ describe('Resource indicators (RFC 8707)', () => {
       .expect(200);
     expect(introspection.body).toMatchObject({ active: true, aud: CALENDAR });
   });
+
+  it("/userinfo refuses an openid grant's token for another resource, as /api/me does", async () => {
+    // OpenID Connect Core §5.3: the UserInfo endpoint is a resource of this server; a token whose
+    // `aud` is another resource (RFC 8707) is not for it (docs/ENDPOINTS.md, docs/OAUTH.md).
+    const { code, verifier } = await obtainCode(agent, {
+      client_id: CLIENT.id,
+      redirect_uri: CLIENT.redirectUri,
+      scope: 'openid profile',
+      resource: CALENDAR,
+    });
+    const token = (await exchange(code, verifier).expect(200)).body.access_token as string;
+    expect(audienceOf(token)).toBe(CALENDAR);
+
+    const info = await t
+      .http()
+      .get('/userinfo')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(401);
+    expect(info.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'The access token is for another resource',
+    });
+    expect(info.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+  });
 });
 
 /**

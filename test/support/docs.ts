@@ -1,0 +1,38 @@
+/**
+ * The variables the documentation lists, read from the pages themselves: the service's settings
+ * (docs/CONFIGURATION.md, one `### \`NAME\`` heading each, written from src/config) and the
+ * variables read by the tools and tests (a list in docs/DEVELOPMENT.md).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './readme';
+
+export const TOOLS_HEADING = '## Variables read by the tools and tests';
+
+export function doc(name: string): string {
+  return readFileSync(join(ROOT, 'docs', name), 'utf8');
+}
+
+/** The service's settings: the headings of docs/CONFIGURATION.md, in its order. */
+export function configurationVariables(markdown = doc('CONFIGURATION.md')): string[] {
+  return [...markdown.matchAll(/^### `([A-Z][A-Z0-9_]*)`$/gm)].map((m) => m[1]);
+}
+
+/**
+ * What only the tools and tests read: the names that open each item of the list under
+ * TOOLS_HEADING in docs/DEVELOPMENT.md (an item may name several, as in
+ * "`AGENT_CLIENT_ID` / `AGENT_PRIVATE_JWK`"), in its order.
+ */
+export function toolVariables(markdown = doc('DEVELOPMENT.md')): string[] {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.trim() === TOOLS_HEADING);
+  if (start < 0) throw new Error(`docs/DEVELOPMENT.md has no "${TOOLS_HEADING}" heading`);
+  const names: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (/^#{1,2} /.test(line)) break;
+    const item = /^- ((?:`[A-Z][A-Z0-9_]*`(?: \/ |, )?)+)/.exec(line);
+    if (item) names.push(...[...item[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]));
+  }
+  if (names.length === 0) throw new Error(`no list of variables under "${TOOLS_HEADING}"`);
+  return names;
+}
