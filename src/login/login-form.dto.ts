@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { CsrfTokenField, ReturnToField } from './login-page-fields.dto';
+import { CsrfTokenField, ReturnToField } from '../platform/http/form-fields';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './login.page';
 
 /**

@@ -1,20 +1,12 @@
-import { Body, Controller, Header, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Req, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CsrfFormPost } from '../platform/http/csrf-form-post';
 import {
   type HttpRequest,
   type HttpResponse,
   cookieWriter,
   redirect,
 } from '../platform/http/http-exchange';
-import { FORM } from '../platform/openapi/api-decorators';
-import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { LogoutFormDto } from './logout-form.dto';
 import { LogoutService } from './logout.service';
 
@@ -23,18 +15,11 @@ import { LogoutService } from './logout.service';
 export class LogoutController {
   constructor(private readonly logout: LogoutService) {}
 
-  @Post()
-  @ApiOperation({
+  @CsrfFormPost({
     summary: 'Sign out: ends the login session and clears its cookie (CSRF-protected)',
+    body: LogoutFormDto,
   })
-  @ApiConsumes(FORM)
-  @ApiBody({ type: LogoutFormDto })
   @ApiResponse({ status: 303, description: 'Signed out; Location is return_to or /login' })
-  @ApiBadRequestResponse({
-    description: 'invalid_request: CSRF check failed',
-    type: ErrorResponseDto,
-  })
-  @Header('Cache-Control', 'no-store')
   async signOut(
     @Body() form: LogoutFormDto,
     @Req() req: HttpRequest,

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
-import { CsrfTokenField } from '../login-page-fields.dto';
+import { CsrfTokenField } from '../../platform/http/form-fields';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
 import { LinkWalletDto, LinkWalletNonceDto } from './account-method.dto';
 

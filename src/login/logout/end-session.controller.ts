@@ -15,6 +15,7 @@ import {
   redirect,
   sendHtml,
 } from '../../platform/http/http-exchange';
+import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { EndSessionConfirmDto } from './end-session-confirm.dto';
@@ -82,17 +83,14 @@ export class EndSessionController {
     send(req, res, await this.endSession.request(form, { req, res: cookieWriter(res) }), 303);
   }
 
-  @Post('confirm')
-  @HttpCode(200)
-  @ApiOperation({ summary: "The confirmation page's answer (CSRF-protected form)" })
-  @ApiConsumes(FORM)
-  @ApiBody({ type: EndSessionConfirmDto })
-  @ApiResponse({ status: 303, description: 'Signed out; Location is post_logout_redirect_uri' })
-  @ApiBadRequestResponse({
-    description: 'invalid_request: CSRF check failed, or the request is no longer valid',
-    type: ErrorResponseDto,
+  @CsrfFormPost({
+    path: 'confirm',
+    summary: "The confirmation page's answer (CSRF-protected form)",
+    body: EndSessionConfirmDto,
+    badRequest: 'invalid_request: CSRF check failed, or the request is no longer valid',
   })
-  @Header('Cache-Control', 'no-store')
+  @HttpCode(200)
+  @ApiResponse({ status: 303, description: 'Signed out; Location is post_logout_redirect_uri' })
   async confirm(
     @Body() form: EndSessionConfirmDto,
     @Req() req: HttpRequest,
