@@ -6,7 +6,7 @@ import { CONFIG_TOKENS, configProviders } from '../config/config.module';
 import { DatabaseConfig } from '../config/sections/database.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { ClientsModule } from '../clients/clients.module';
-import { SessionPersistenceModule } from '../login/persistence/session-persistence.module';
+import { SessionPersistenceModule } from '../sessions/persistence/session-persistence.module';
 import { SessionLogoutModule } from '../login/logout/session-logout.module';
 import { UsersModule } from '../login/users/users.module';
 import { ClockModule } from '../platform/clock/clock.module';

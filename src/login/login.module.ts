@@ -27,8 +27,7 @@ import { LogoutController } from './logout.controller';
 import { LogoutService } from './logout.service';
 import { PageSignIn } from './page-sign-in';
 import { PasswordLoginService } from './password-login.service';
-import { SessionPersistenceModule } from './persistence/session-persistence.module';
-import { SessionService } from './session.service';
+import { SessionsModule } from '../sessions/sessions.module';
 import { WalletSessionLoginController } from './wallet-session-login.controller';
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
@@ -44,7 +43,7 @@ import { SessionLogoutModule } from './logout/session-logout.module';
 @Module({
   imports: [
     UsersModule,
-    SessionPersistenceModule,
+    SessionsModule,
     LoginThrottleModule,
     WalletModule,
     CsrfModule,
@@ -67,7 +66,6 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     WebAuthnBrowserController,
   ],
   providers: [
-    SessionService,
     LoginCsrf,
     PasswordLoginService,
     WalletSessionLoginService,
@@ -85,6 +83,6 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     PasswordLinkService,
     WalletLinkService,
   ],
-  exports: [SessionService, LoginCsrf, UsersModule, PageSessions],
+  exports: [LoginCsrf, UsersModule, PageSessions],
 })
 export class LoginModule {}

@@ -3,8 +3,8 @@ import type { WithHeaders } from '../platform/http/cookies';
 import type { CookieWriter } from '../platform/http/http-exchange';
 import { CsrfProtection } from '../platform/csrf/csrf-protection';
 import type { LogoutFormDto } from './logout-form.dto';
-import { safeReturnTo } from './return-to';
-import { SessionService } from './session.service';
+import { safeReturnTo } from '../sessions/return-to';
+import { SessionService } from '../sessions/session.service';
 import { SessionLogout } from './logout/session-logout.service';
 
 export const AFTER_LOGOUT = '/login';

@@ -8,8 +8,8 @@ import { UserService } from './users/user.service';
 import { CSRF_FAILURES, LoginCsrf, type LoginExchange } from './login-csrf';
 import type { LoginFormDto } from './login-form.dto';
 import type { LoginPageView } from './login.page';
-import { safeReturnTo } from './return-to';
-import { SessionService } from './session.service';
+import { safeReturnTo } from '../sessions/return-to';
+import { SessionService } from '../sessions/session.service';
 import { LoginThrottle } from './throttle/login-throttle';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password.';

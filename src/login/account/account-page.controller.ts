@@ -26,7 +26,7 @@ import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
 import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
-import { ACCOUNT_PAGE } from '../return-to';
+import { ACCOUNT_PAGE } from '../../sessions/return-to';
 import {
   AccountPageRequestDto,
   AccountPasskeyDto,

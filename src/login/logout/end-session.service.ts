@@ -6,8 +6,8 @@ import { InvalidRequest } from '../../platform/errors/protocol-error';
 import type { WithHeaders } from '../../platform/http/cookies';
 import type { CookieWriter } from '../../platform/http/http-exchange';
 import { IdTokenHintVerifier, type IdTokenHint } from '../../tokens/id-token-hint.verifier';
-import type { LoginSession } from '../session';
-import { SessionService } from '../session.service';
+import type { LoginSession } from '../../sessions/session';
+import { SessionService } from '../../sessions/session.service';
 import type { EndSessionConfirmDto } from './end-session-confirm.dto';
 import type { EndSessionRequestDto } from './end-session-request.dto';
 import {

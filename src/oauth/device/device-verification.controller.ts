@@ -6,7 +6,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { SessionService } from '../../login/session.service';
+import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { clientAddress } from '../../platform/http/client-address';
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';

@@ -26,7 +26,7 @@ import { passwordMethodKey } from '../../../../src/accounts/account';
 import { AccountService } from '../../../../src/accounts/account.service';
 import { MethodRemoval } from '../../../../src/login/account/method-removal.service';
 import { SessionLogout } from '../../../../src/login/logout/session-logout.service';
-import { SessionRepository } from '../../../../src/login/session.repository';
+import { SessionRepository } from '../../../../src/sessions/session.repository';
 import { UserAccountService } from '../../../../src/login/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { basic, exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
