@@ -7,7 +7,7 @@ import { DatabaseConfig } from '../config/sections/database.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { ClientsModule } from '../clients/clients.module';
 import { SessionPersistenceModule } from '../sessions/persistence/session-persistence.module';
-import { SessionLogoutModule } from '../login/logout/session-logout.module';
+import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
 import { UsersModule } from '../login/users/users.module';
 import { ClockModule } from '../platform/clock/clock.module';
 import { PasswordHasher } from '../platform/crypto/password-hasher';

@@ -23,22 +23,17 @@ import { WalletModule } from '../wallet/wallet.module';
 import { UsersModule } from './users/users.module';
 import { LoginCsrf } from './login-csrf';
 import { LoginController } from './login.controller';
-import { LogoutController } from './logout.controller';
-import { LogoutService } from './logout.service';
 import { PageSignIn } from './page-sign-in';
 import { PasswordLoginService } from './password-login.service';
 import { SessionsModule } from '../sessions/sessions.module';
 import { WalletSessionLoginController } from './wallet-session-login.controller';
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
-import { BackchannelLogoutModule } from './logout/backchannel-logout.module';
-import { EndSessionController } from './logout/end-session.controller';
-import { EndSessionService } from './logout/end-session.service';
-import { SessionLogoutModule } from './logout/session-logout.module';
+import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
 
 /**
- * Login sessions: password login (GET/POST /login), Sign in with Ethereum (POST /login/siwe) and
- * sign out (POST /logout).
+ * The login page: password login (GET/POST /login), wallet and passkey sign-in (POST /login/siwe,
+ * POST /login/passkey), and the account page (/account).
  */
 @Module({
   imports: [
@@ -52,13 +47,10 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     GrantsModule,
     PasskeysModule,
     SessionLogoutModule,
-    BackchannelLogoutModule,
   ],
   controllers: [
     LoginController,
     WalletSessionLoginController,
-    LogoutController,
-    EndSessionController,
     AccountMethodsController,
     AccountSessionsController,
     AccountPageController,
@@ -69,8 +61,6 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     LoginCsrf,
     PasswordLoginService,
     WalletSessionLoginService,
-    LogoutService,
-    EndSessionService,
     PendingAuthorization,
     PageSessions,
     AccountMethodsService,

@@ -18,7 +18,7 @@ import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { UsersModule } from '../login/users/users.module';
 import { SessionsModule } from '../sessions/sessions.module';
-import { SessionLogoutModule } from '../login/logout/session-logout.module';
+import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
 import { MetadataController } from './metadata/metadata.controller';
 import { ParController } from './par/par.controller';
 import { PushedAuthorizationEndpoint } from './par/pushed-authorization.endpoint';

@@ -4,7 +4,7 @@ import type { GrantSummary } from '../../tokens/grants/grant';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import type { StoredSession } from '../../sessions/session';
 import { SessionRepository } from '../../sessions/session.repository';
-import { SessionLogout } from '../logout/session-logout.service';
+import { SessionLogout } from '../../sessions/logout/session-logout.service';
 
 /** At most this many sessions and this many grants are listed (newest first). */
 export const MAX_LISTED_ACTIVITY = 100;

@@ -3,7 +3,7 @@ import { methodTypeOf, usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { Clock } from '../../platform/clock/clock';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
-import { SessionLogout } from '../logout/session-logout.service';
+import { SessionLogout } from '../../sessions/logout/session-logout.service';
 import { UserAccountService } from '../users/user-account.service';
 
 export interface MethodRemoved {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../../clients/clients.module';
 import { GrantsModule } from '../../tokens/grants/grants.module';
-import { SessionPersistenceModule } from '../../sessions/persistence/session-persistence.module';
+import { SessionPersistenceModule } from '../persistence/session-persistence.module';
 import { LogoutDeliveryPersistenceModule } from './persistence/logout-delivery-persistence.module';
 import { SessionEndingPersistenceModule } from './persistence/session-ending-persistence.module';
 import { SessionLogout } from './session-logout.service';

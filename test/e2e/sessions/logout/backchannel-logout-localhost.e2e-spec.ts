@@ -9,7 +9,7 @@
 import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { LogoutDeliverySender } from '../../../../src/login/logout/logout-delivery.sender';
+import { LogoutDeliverySender } from '../../../../src/sessions/logout/logout-delivery.sender';
 import { UserAccountService } from '../../../../src/login/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { exchangeCode, login, obtainCode } from '../../../support/oauth';
