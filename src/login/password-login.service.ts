@@ -4,7 +4,7 @@ import { passwordMethodKey } from '../accounts/account';
 import { AccountDisabled, SignInMethodRemoved } from '../accounts/accounts.errors';
 import { ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
-import { UserService } from './users/user.service';
+import { UserService } from '../accounts/users/user.service';
 import { CSRF_FAILURES, LoginCsrf, type LoginExchange } from './login-csrf';
 import type { LoginFormDto } from './login-form.dto';
 import type { LoginPageView } from './login.page';

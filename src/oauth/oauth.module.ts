@@ -16,7 +16,7 @@ import { ConsentController } from './consent/consent.controller';
 import { ConsentDecisionService } from './consent/consent-decision.service';
 import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
-import { UsersModule } from '../login/users/users.module';
+import { UsersModule } from '../accounts/users/users.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
 import { MetadataController } from './metadata/metadata.controller';

@@ -340,8 +340,8 @@ describe('layout: dependencies point one way', () => {
     expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
   });
 
-  it('accounts/ knows no protocol: platform/, config/ and the proofs vocabulary only, and every proof may use it', () => {
-    const allowed = new Set(['platform', 'config', 'proofs']);
+  it('accounts/ (its password users too) knows no protocol: platform/, config/, the pure RFC checks of protocol-rules/ and the proofs vocabulary only, and every proof may use it', () => {
+    const allowed = new Set(['platform', 'config', 'protocol-rules', 'proofs']);
     expect(files.some((file) => file.area === 'accounts')).toBe(true);
     expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
   });

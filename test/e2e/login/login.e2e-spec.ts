@@ -3,8 +3,8 @@ import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
 import { SessionService } from '../../../src/sessions/session.service';
-import { USER_COLLECTION } from '../../../src/login/users/persistence/user.schema';
-import { UserRepository } from '../../../src/login/users/user.repository';
+import { USER_COLLECTION } from '../../../src/accounts/users/persistence/user.schema';
+import { UserRepository } from '../../../src/accounts/users/user.repository';
 import { TestApp, createTestApp } from '../../support/test-app';
 import {
   attributes,

@@ -22,7 +22,7 @@ import {
   type AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
-import { UserProfiles } from '../../../login/users/user-profile.service';
+import { UserProfiles } from '../../../accounts/users/user-profile.service';
 import { pickProfileClaims } from '../../../protocol-rules/claims-request';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import {

@@ -9,7 +9,7 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
-import { UserAccountService } from '../../../../src/login/users/user-account.service';
+import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { adminCli } from '../../../support/admin-cli';
 import { LogoutReceiver, type ReceivedLogout } from '../../../support/logout-receiver';
 import { sample } from '../../../support/metrics';

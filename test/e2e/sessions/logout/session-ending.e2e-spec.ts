@@ -11,7 +11,10 @@ import { getModelToken } from '@nestjs/mongoose';
 import { decodeJwt } from 'jose';
 import type { Model } from 'mongoose';
 import request from 'supertest';
-import type { DeliveryLane, NewLogoutDelivery } from '../../../../src/sessions/logout/logout-delivery';
+import type {
+  DeliveryLane,
+  NewLogoutDelivery,
+} from '../../../../src/sessions/logout/logout-delivery';
 import type { HostState } from '../../../../src/sessions/logout/logout-delivery.lanes';
 import {
   LogoutDeliveryRepository,
@@ -24,10 +27,10 @@ import { SESSION_ENDING_COLLECTION } from '../../../../src/sessions/logout/persi
 import { ENDING_LEASE_MS } from '../../../../src/sessions/logout/session-logout.service';
 import { passwordMethodKey } from '../../../../src/accounts/account';
 import { AccountService } from '../../../../src/accounts/account.service';
-import { MethodRemoval } from '../../../../src/login/account/method-removal.service';
+import { MethodRemoval } from '../../../../src/sessions/logout/method-removal.service';
 import { SessionLogout } from '../../../../src/sessions/logout/session-logout.service';
 import { SessionRepository } from '../../../../src/sessions/session.repository';
-import { UserAccountService } from '../../../../src/login/users/user-account.service';
+import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { basic, exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
