@@ -73,6 +73,6 @@ import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
     PasswordLinkService,
     WalletLinkService,
   ],
-  exports: [LoginCsrf, UsersModule, PageSessions],
+  exports: [PageSessions],
 })
 export class LoginModule {}
