@@ -16,6 +16,7 @@ import { HealthModule } from './platform/health/health.module';
 import { ApiModule } from './resource-server/api.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { LoginModule } from './login/login.module';
+import { LogoutModule } from './sessions/logout/logout.module';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -38,6 +39,7 @@ import { ProofRegistryModule } from './proof-registry.module';
     RateLimitModule,
     TokensModule,
     LoginModule,
+    LogoutModule,
     OAuthModule,
     WalletModule,
     PasskeysModule,

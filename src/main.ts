@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { demoDataWarning } from './login/users/demo-user.seeder';
+import { demoDataWarning } from './accounts/users/demo-user.seeder';
 import { APP_OPTIONS, configureApp, httpAdapter } from './app.setup';
 import { loadConfigOrExit } from './config/load-config';
 import { databaseUnreachable } from './platform/database/database-preflight';

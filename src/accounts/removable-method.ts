@@ -7,7 +7,7 @@ import { methodTypeOf, originalMethodKey } from './account';
  * The wallet an account was created by is its subject (`sub` is that wallet's CAIP-10 id, which
  * its login always gives: subjects never change): removing its listing would only hide a method
  * that still signs in, and free it to be linked to another account while it still signs in to
- * this one. A password can go (login/ removes its record in `users` with the listing).
+ * this one. A password can go (MethodRemoval removes its record in `users` with the listing).
  */
 export function whyNotRemovable(sub: string, methodKey: string): string | undefined {
   if (methodTypeOf(methodKey) === 'wallet' && methodKey === originalMethodKey(sub)) {

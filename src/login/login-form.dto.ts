@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { CsrfTokenField, ReturnToField } from './login-page-fields.dto';
-import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './login.page';
+import { CsrfTokenField, ReturnToField } from '../platform/http/form-fields';
+import { USERNAME_MAX_LENGTH } from './login.page';
+import { PASSWORD_MAX_LENGTH } from '../accounts/users/user-account.service';
 
 /**
  * The password form's POST body. Fields are optional here on purpose: a missing field is an

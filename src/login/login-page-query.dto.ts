@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
-import { LOGIN_EXAMPLE, RETURN_TO_DESCRIPTION } from './login.examples';
+import { FORM_FIELD_EXAMPLE, RETURN_TO_DESCRIPTION } from '../platform/http/form-fields';
 
 export class LoginPageQueryDto {
   /** Checked by `safeReturnTo`: an unsafe value is replaced, not refused. */
-  @ApiPropertyOptional({ description: RETURN_TO_DESCRIPTION, example: LOGIN_EXAMPLE.returnTo })
+  @ApiPropertyOptional({ description: RETURN_TO_DESCRIPTION, example: FORM_FIELD_EXAMPLE.returnTo })
   @IsOptional()
   @IsString()
   return_to?: string;

@@ -23,9 +23,9 @@ import {
   renderLoginPage,
 } from './login.page';
 import { PendingAuthorization } from './pending-authorization';
-import { safeReturnTo } from './return-to';
+import { safeReturnTo } from '../sessions/return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
-import { SessionService } from './session.service';
+import { SessionService } from '../sessions/session.service';
 
 type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr'>;
 

@@ -11,7 +11,7 @@ import { AccountMethodsService } from './account/account-methods.service';
 import { AccountActivityService } from './account/account-activity.service';
 import { AccountSessionsController } from './account/account-sessions.controller';
 import { AccountSessionsService } from './account/account-sessions.service';
-import { MethodRemoval } from './account/method-removal.service';
+import { MethodRemoval } from '../sessions/logout/method-removal.service';
 import { AccountPageController } from './account/account-page.controller';
 import { AccountPageService } from './account/account-page.service';
 import { PasswordLinkService } from './account/password-link.service';
@@ -20,31 +20,25 @@ import { CsrfModule } from '../platform/csrf/csrf.module';
 import { PageSessions } from './page-session';
 import { PendingAuthorization } from './pending-authorization';
 import { WalletModule } from '../wallet/wallet.module';
-import { UsersModule } from './users/users.module';
+import { UsersModule } from '../accounts/users/users.module';
 import { LoginCsrf } from './login-csrf';
 import { LoginController } from './login.controller';
-import { LogoutController } from './logout.controller';
-import { LogoutService } from './logout.service';
 import { PageSignIn } from './page-sign-in';
 import { PasswordLoginService } from './password-login.service';
-import { SessionPersistenceModule } from './persistence/session-persistence.module';
-import { SessionService } from './session.service';
+import { SessionsModule } from '../sessions/sessions.module';
 import { WalletSessionLoginController } from './wallet-session-login.controller';
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
-import { BackchannelLogoutModule } from './logout/backchannel-logout.module';
-import { EndSessionController } from './logout/end-session.controller';
-import { EndSessionService } from './logout/end-session.service';
-import { SessionLogoutModule } from './logout/session-logout.module';
+import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
 
 /**
- * Login sessions: password login (GET/POST /login), Sign in with Ethereum (POST /login/siwe) and
- * sign out (POST /logout).
+ * The login page: password login (GET/POST /login), wallet and passkey sign-in (POST /login/siwe,
+ * POST /login/passkey), and the account page (/account).
  */
 @Module({
   imports: [
     UsersModule,
-    SessionPersistenceModule,
+    SessionsModule,
     LoginThrottleModule,
     WalletModule,
     CsrfModule,
@@ -53,13 +47,10 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     GrantsModule,
     PasskeysModule,
     SessionLogoutModule,
-    BackchannelLogoutModule,
   ],
   controllers: [
     LoginController,
     WalletSessionLoginController,
-    LogoutController,
-    EndSessionController,
     AccountMethodsController,
     AccountSessionsController,
     AccountPageController,
@@ -67,12 +58,9 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     WebAuthnBrowserController,
   ],
   providers: [
-    SessionService,
     LoginCsrf,
     PasswordLoginService,
     WalletSessionLoginService,
-    LogoutService,
-    EndSessionService,
     PendingAuthorization,
     PageSessions,
     AccountMethodsService,
@@ -85,6 +73,6 @@ import { SessionLogoutModule } from './logout/session-logout.module';
     PasswordLinkService,
     WalletLinkService,
   ],
-  exports: [SessionService, LoginCsrf, UsersModule, PageSessions],
+  exports: [PageSessions],
 })
 export class LoginModule {}

@@ -1,6 +1,7 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { LoginButton } from '../proofs/proof-descriptor';
 import type { PendingAuthorizationView } from './pending-authorization';
+import { PASSWORD_MAX_LENGTH } from '../accounts/users/user-account.service';
 import {
   PHISHING_RESISTANT,
   acrOfAuthentication,
@@ -38,8 +39,6 @@ export interface LoginPageView {
 
 /** Longest username the form accepts. */
 export const USERNAME_MAX_LENGTH = 256;
-/** Longest password the form accepts: bounds the work one request can ask of scrypt. */
-export const PASSWORD_MAX_LENGTH = 1024;
 
 /** A proof's button (its descriptor's `loginButton`); the proof's id names its elements. */
 export interface LoginPageButton extends LoginButton {

@@ -3,7 +3,7 @@ import type { WithHeaders } from '../platform/http/cookies';
 import type { CookieWriter } from '../platform/http/http-exchange';
 import type { PageSession } from '../platform/http/html';
 import { LoginCsrf } from './login-csrf';
-import { SessionService } from './session.service';
+import { SessionService } from '../sessions/session.service';
 
 /**
  * The login session as the pages' header shows it: who is signed in, with the CSRF token that

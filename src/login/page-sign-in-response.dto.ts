@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { LOGIN_EXAMPLE } from './login.examples';
+import { FORM_FIELD_EXAMPLE } from '../platform/http/form-fields';
 
 /**
  * POST /login/siwe and POST /login/passkey: where the login page goes next. The OpenAPI schema
@@ -9,7 +9,7 @@ import { LOGIN_EXAMPLE } from './login.examples';
 export class PageSignInResponseDto {
   @ApiProperty({
     description: 'The pending authorization request (the checked return_to), else /',
-    example: LOGIN_EXAMPLE.returnTo,
+    example: FORM_FIELD_EXAMPLE.returnTo,
   })
   redirect!: string;
 }

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LoginCsrf, type LoginExchange } from './login-csrf';
 import type { LoginPageFieldsDto } from './login-page-fields.dto';
-import { safeReturnTo } from './return-to';
-import type { SessionIdentity } from './session';
-import { SessionService } from './session.service';
+import { safeReturnTo } from '../sessions/return-to';
+import type { SessionIdentity } from '../sessions/session';
+import { SessionService } from '../sessions/session.service';
 import type { PageSignInResponseDto } from './page-sign-in-response.dto';
 
 /**

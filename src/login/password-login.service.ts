@@ -4,12 +4,12 @@ import { passwordMethodKey } from '../accounts/account';
 import { AccountDisabled, SignInMethodRemoved } from '../accounts/accounts.errors';
 import { ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
 import { clientAddress } from '../platform/http/client-address';
-import { UserService } from './users/user.service';
+import { UserService } from '../accounts/users/user.service';
 import { CSRF_FAILURES, LoginCsrf, type LoginExchange } from './login-csrf';
 import type { LoginFormDto } from './login-form.dto';
 import type { LoginPageView } from './login.page';
-import { safeReturnTo } from './return-to';
-import { SessionService } from './session.service';
+import { safeReturnTo } from '../sessions/return-to';
+import { SessionService } from '../sessions/session.service';
 import { LoginThrottle } from './throttle/login-throttle';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password.';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClientRegistry } from '../clients/client-registry.service';
 import { checkScope } from '../tokens/scopes';
-import { DEFAULT_RETURN_TO } from './return-to';
+import { DEFAULT_RETURN_TO } from '../sessions/return-to';
 
 /** Who is asking the user to sign in, and for what: shown on the login page. */
 export interface PendingAuthorizationView {

@@ -16,8 +16,9 @@ import { ConsentController } from './consent/consent.controller';
 import { ConsentDecisionService } from './consent/consent-decision.service';
 import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
-import { LoginModule } from '../login/login.module';
-import { SessionLogoutModule } from '../login/logout/session-logout.module';
+import { UsersModule } from '../accounts/users/users.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
 import { MetadataController } from './metadata/metadata.controller';
 import { ParController } from './par/par.controller';
 import { PushedAuthorizationEndpoint } from './par/pushed-authorization.endpoint';
@@ -44,7 +45,8 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ChallengeStoreModule,
     GrantsModule,
     ClientsModule,
-    LoginModule,
+    SessionsModule,
+    UsersModule,
     SessionLogoutModule,
     ConsentModule,
     CsrfModule,

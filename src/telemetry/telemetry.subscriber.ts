@@ -12,7 +12,7 @@ import { TokenRequestCompleted } from '../oauth/token/token.events';
 import {
   LogoutDeliveriesDropped,
   LogoutDeliveryAttempted,
-} from '../login/logout/backchannel-logout.events';
+} from '../sessions/logout/backchannel-logout.events';
 import { Clock } from '../platform/clock/clock';
 import { SecurityEventDetected } from '../platform/events/domain-events';
 import { DatabaseReachabilityChanged } from '../platform/database/database.events';

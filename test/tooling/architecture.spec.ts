@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { AUTH_METHODS } from '../../src/proofs/proof-vocabulary';
 
 /**
  * The layout's dependency rules, read from the code's own imports: a rule broken here fails CI,
@@ -106,6 +107,20 @@ function areaGraph(): Map<string, string[]> {
   }
   return new Map([...graph].map(([area, edges]) => [area, [...edges]]));
 }
+
+/**
+ * The folders of the sign-in proofs (the `auth_method`s: password, the wallet chains, passkeys),
+ * read from their descriptors' ids: a login session stands below all of them.
+ */
+const signInProofFolders = new Set(
+  files
+    .filter((file) => file.path.endsWith('.proof.ts'))
+    .filter((file) => {
+      const id = /\bid: '([a-z_]+)'/.exec(readFileSync(join(SRC, file.path), 'utf8'))?.[1];
+      return (AUTH_METHODS as readonly string[]).includes(id ?? '');
+    })
+    .map((file) => file.area),
+);
 
 /**
  * How a file takes the whole AppConfig from Nest: a constructor parameter, a factory's `inject`,
@@ -253,6 +268,19 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });
 
+  it('sessions/ (login sessions, logout and its outbox) imports no sign-in proof, login/ or oauth/: every one of them uses it', () => {
+    expect(files.some((file) => file.area === 'sessions')).toBe(true);
+    expect([...signInProofFolders]).toEqual(
+      expect.arrayContaining(['login', 'passkeys', 'wallet']),
+    );
+    const above = new Set([...signInProofFolders, 'login', 'oauth']);
+    expect(violations(['sessions'], (area) => above.has(area))).toEqual([]);
+  });
+
+  it('oauth/, admin/ and telemetry/ import nothing from login/, the login page (sessions are in sessions/, password users in accounts/)', () => {
+    expect(violations(['oauth', 'admin', 'telemetry'], (area) => area === 'login')).toEqual([]);
+  });
+
   it('platform/ and config/ know no protocol: they import only each other, and config/ the pure RFC checks of protocol-rules/', () => {
     const allowed = new Set(['platform', 'config']);
     expect(violations(['platform'], (area) => !allowed.has(area))).toEqual([]);
@@ -286,6 +314,7 @@ describe('layout: dependencies point one way', () => {
       'wallet',
       'passkeys',
       'accounts',
+      'sessions',
       'login',
       'resource-server',
     ];
@@ -340,8 +369,8 @@ describe('layout: dependencies point one way', () => {
     expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
   });
 
-  it('accounts/ knows no protocol: platform/, config/ and the proofs vocabulary only, and every proof may use it', () => {
-    const allowed = new Set(['platform', 'config', 'proofs']);
+  it('accounts/ (its password users too) knows no protocol: platform/, config/, the pure RFC checks of protocol-rules/ and the proofs vocabulary only, and every proof may use it', () => {
+    const allowed = new Set(['platform', 'config', 'protocol-rules', 'proofs']);
     expect(files.some((file) => file.area === 'accounts')).toBe(true);
     expect(violations(['accounts'], (area) => !allowed.has(area))).toEqual([]);
   });

@@ -21,14 +21,7 @@ const NOT_YET: Record<string, string> = {
 };
 
 /** Lines allowed to stay long until their owners rewrite them, exactly as they are now. */
-const LONG_FOR_NOW: Record<string, string[]> = {
-  // The sessions move (issue #48, item 1) rewrites the src/login row of the layout table.
-  'docs/DEVELOPMENT.md': [
-    '| `src/login` | Users, login sessions, password login (`throttle/`), wallet and passkey ' +
-      'sign-in on the login page (`wallet-session-login.*`, `POST /login/siwe` for every chain; ' +
-      '`passkey/`; uses `wallet/` and `passkeys/`), the account page (`account/`) |',
-  ],
-};
+const LONG_FOR_NOW: Record<string, string[]> = {};
 
 function pages(): string[] {
   return [

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type SignInMethod, methodTypeOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { WalletConfig } from '../../config/sections/wallet.config';
-import { UserAccountService } from '../../login/users/user-account.service';
+import { UserAccountService } from '../../accounts/users/user-account.service';
 import { AdminError } from '../admin.errors';
 import { walletAccountId } from './wallet-account-id';
 

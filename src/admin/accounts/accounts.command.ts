@@ -6,7 +6,7 @@ import {
   passkeyMethodKey,
 } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
-import { MethodRemoval, type MethodRemoved } from '../../login/account/method-removal.service';
+import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
 import { UsageError } from '../admin.errors';
 import { AccountAdministration } from './account-administration.service';
 import { wordList } from '../../platform/text/word-list';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { Clock } from '../../platform/clock/clock';
-import { SessionLogout } from '../../login/logout/session-logout.service';
-import { UserAccount, UserAccountService } from '../../login/users/user-account.service';
+import { SessionLogout } from '../../sessions/logout/session-logout.service';
+import { UserAccount, UserAccountService } from '../../accounts/users/user-account.service';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { AccountAdministration } from '../accounts/account-administration.service';
 

@@ -3,7 +3,7 @@ import {
   checkPassword,
   checkUsername,
   type UserAccount,
-} from '../../login/users/user-account.service';
+} from '../../accounts/users/user-account.service';
 import { UsageError } from '../admin.errors';
 import { answer, type CommandDeps } from '../io/command-output';
 import { formatDate, renderTable } from '../io/output';

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import type { GrantSummary } from '../../tokens/grants/grant';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
-import type { StoredSession } from '../session';
-import { SessionRepository } from '../session.repository';
-import { SessionLogout } from '../logout/session-logout.service';
+import type { StoredSession } from '../../sessions/session';
+import { SessionRepository } from '../../sessions/session.repository';
+import { SessionLogout } from '../../sessions/logout/session-logout.service';
 
 /** At most this many sessions and this many grants are listed (newest first). */
 export const MAX_LISTED_ACTIVITY = 100;

@@ -4,7 +4,8 @@ import { IsString, MaxLength } from 'class-validator';
 import { METHOD_TYPES, type MethodType } from '../../proofs/proof-vocabulary';
 import { WalletProofDto } from '../../wallet/wallet-proof.dto';
 import { WALLET_EXAMPLE } from '../../wallet/wallet.examples';
-import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
+import { USERNAME_MAX_LENGTH } from '../login.page';
+import { PASSWORD_MAX_LENGTH } from '../../accounts/users/user-account.service';
 
 const WALLET_KEY_EXAMPLE = `eip155:1:${WALLET_EXAMPLE.address}`;
 

@@ -6,7 +6,7 @@ import type { WalletProof } from '../../wallet/core/wallet-proof';
 import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import type { AccountMethodDto, AccountMethodsResponseDto } from './account-method.dto';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
-import { MethodRemoval } from './method-removal.service';
+import { MethodRemoval } from '../../sessions/logout/method-removal.service';
 import { PasswordLinkService } from './password-link.service';
 import { WalletLinkService } from './wallet-link.service';
 

@@ -2,18 +2,18 @@ import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
+import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { CallerAddress } from '../../platform/http/client-address';
+import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -26,7 +26,7 @@ import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
 import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
-import { ACCOUNT_PAGE } from '../return-to';
+import { ACCOUNT_PAGE } from '../../sessions/return-to';
 import {
   AccountPageRequestDto,
   AccountPasskeyDto,
@@ -139,16 +139,16 @@ export class AccountPageController {
     return methodView(await this.page.linkWallet(req, body.csrf_token, proof, callerAddress));
   }
 
-  @Post('methods/remove')
+  @CsrfFormPost({
+    path: 'methods/remove',
+    summary: 'Remove a sign-in method (form; never the last)',
+  })
   @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({ summary: 'Remove a sign-in method (form; never the last)' })
-  @ApiConsumes(FORM)
   @ApiResponse({ status: 303, description: 'Removed: back to /account' })
   @ApiResponse({
     status: 409,
     description: 'The account page, with why (e.g. last_sign_in_method)',
   })
-  @Header('Cache-Control', 'no-store')
   async removeMethod(
     @Body() form: RemoveMethodFormDto,
     @Req() req: HttpRequest,
@@ -158,17 +158,15 @@ export class AccountPageController {
     await this.answerForm(req, res, refused);
   }
 
-  @Post('sign-out-everywhere')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({
+  @CsrfFormPost({
+    path: 'sign-out-everywhere',
     summary:
       'Sign out everywhere (form): end every login session and revoke every grant of the signed-in account, this session included',
   })
-  @ApiConsumes(FORM)
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
   @ApiHtmlPage()
   @ApiResponse({ status: 303, description: 'No session: to /login' })
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   async signOutEverywhere(
     @Body() form: AccountPageRequestDto,
     @Req() req: HttpRequest,
@@ -185,19 +183,17 @@ export class AccountPageController {
     sendHtml(res, 200, renderSignedOutEverywhere(ended));
   }
 
-  @Post('password')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({
+  @CsrfFormPost({
+    path: 'password',
     summary:
       'Set a password and its username (form), for an account without one (a wallet account); it keeps its subject',
   })
-  @ApiConsumes(FORM)
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
   @ApiResponse({ status: 303, description: 'Set: back to /account' })
   @ApiResponse({
     status: 409,
     description: 'The account page, with why: username_taken, password_already_set',
   })
-  @Header('Cache-Control', 'no-store')
   async setPassword(
     @Body() form: SetPasswordFormDto,
     @Req() req: HttpRequest,

@@ -3,8 +3,9 @@ import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
-import { CsrfTokenField } from '../login-page-fields.dto';
-import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
+import { CsrfTokenField } from '../../platform/http/form-fields';
+import { USERNAME_MAX_LENGTH } from '../login.page';
+import { PASSWORD_MAX_LENGTH } from '../../accounts/users/user-account.service';
 import { LinkWalletDto, LinkWalletNonceDto } from './account-method.dto';
 
 /** A request of the account page: its CSRF token (its absence is a failed check). */

@@ -21,11 +21,11 @@ import {
   PasskeyRegistrationService,
   type RegisteredPasskey,
 } from '../../passkeys/registration/passkey-registration.service';
-import type { LoginSession } from '../session';
-import { SessionService } from '../session.service';
+import type { LoginSession } from '../../sessions/session';
+import { SessionService } from '../../sessions/session.service';
 import type { AccountPageView } from './account.page';
 import { AccountActivityService, type SignedOutEverywhere } from './account-activity.service';
-import { MethodRemoval } from './method-removal.service';
+import { MethodRemoval } from '../../sessions/logout/method-removal.service';
 import { PasswordLinkService } from './password-link.service';
 import { WalletLinkService } from './wallet-link.service';
 import type { WalletProof } from '../../wallet/core/wallet-proof';

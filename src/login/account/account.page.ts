@@ -1,9 +1,12 @@
 import { type Account, type SignInMethod, originalMethodKey } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
-import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '../login.page';
+import { USERNAME_MAX_LENGTH } from '../login.page';
 import type { PageWallet } from '../../proofs/proof-descriptor';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
-import { PASSWORD_MIN_LENGTH } from '../users/user-account.service';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from '../../accounts/users/user-account.service';
 import { whyNotRemovable } from '../../accounts/removable-method';
 import type { AccountActivity, SignedOutEverywhere } from './account-activity.service';
 import { SIGNED_OUT_EVERYWHERE } from './account-sessions.dto';

@@ -7,7 +7,7 @@ import {
 } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import { UserAccountError, UserAccountService } from '../users/user-account.service';
+import { UserAccountError, UserAccountService } from '../../accounts/users/user-account.service';
 import { PasswordAlreadySet, UsernameTaken } from './password-link.errors';
 
 /**

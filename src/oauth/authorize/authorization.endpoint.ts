@@ -8,7 +8,7 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
-import { LoginSession } from '../../login/session';
+import { LoginSession } from '../../sessions/session';
 import { clientLabel, isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
 import { requiresPushedRequests } from '../../protocol-rules/client-profile';
 import { ConsentService } from '../consent/consent.service';

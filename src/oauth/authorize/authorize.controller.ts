@@ -21,7 +21,7 @@ import {
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
-import { SessionService } from '../../login/session.service';
+import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { renderConsentPage } from '../consent/consent.page';
 import { isSelfRegistered } from '../../clients/oauth-client';

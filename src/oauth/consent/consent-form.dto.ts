@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { CsrfTokenField, ReturnToField } from '../../login/login-page-fields.dto';
+import { CsrfTokenField, ReturnToField } from '../../platform/http/form-fields';
 
 export const CONSENT_DECISIONS = ['allow', 'deny'] as const;
 export type ConsentDecision = (typeof CONSENT_DECISIONS)[number];

@@ -1,20 +1,12 @@
-import { Body, Controller, Header, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Req, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import {
   type HttpRequest as Request,
   type HttpResponse as Response,
   redirect,
   sendHtml,
 } from '../../platform/http/http-exchange';
-import { FORM } from '../../platform/openapi/api-decorators';
-import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { ConsentDecisionService } from './consent-decision.service';
@@ -27,14 +19,14 @@ import { renderConsentDeniedPage } from './consent.page';
 export class ConsentController {
   constructor(private readonly decision: ConsentDecisionService) {}
 
-  @Post()
-  @ApiOperation({
+  @CsrfFormPost({
     summary: 'The consent screen’s answer: Allow or Deny (CSRF-protected)',
     description:
       'Allow remembers the scopes for this user and client and goes back to the pending /authorize request, which then issues the code; Deny redirects to the client with `error=access_denied`, `state` and `iss` (for a client that registered itself: a page with that as a link, RFC 9700 §4.11.2).',
+    body: ConsentFormDto,
+    badRequest:
+      'invalid_request: CSRF check failed, no registered client and redirect URI, or more than one login session cookie',
   })
-  @ApiConsumes(FORM)
-  @ApiBody({ type: ConsentFormDto })
   @ApiResponse({
     status: 303,
     description: 'Allow: the pending /authorize request; Deny: the client with access_denied',
@@ -43,12 +35,6 @@ export class ConsentController {
     status: 200,
     description: 'Deny, for a client that registered itself: a page linking back to it (HTML)',
   })
-  @ApiBadRequestResponse({
-    description:
-      'invalid_request: CSRF check failed, no registered client and redirect URI, or more than one login session cookie',
-    type: ErrorResponseDto,
-  })
-  @Header('Cache-Control', 'no-store')
   async decide(
     @Body() form: ConsentFormDto,
     @Req() req: Request,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { CsrfTokenField } from '../../login/login-page-fields.dto';
+import { CsrfTokenField } from '../../platform/http/form-fields';
 
 export const DEVICE_ACTIONS = ['lookup', 'approve', 'deny'] as const;
 export type DeviceAction = (typeof DEVICE_ACTIONS)[number];

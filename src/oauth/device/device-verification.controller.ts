@@ -1,17 +1,15 @@
-import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConsumes,
   ApiFoundResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { SessionService } from '../../login/session.service';
+import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { clientAddress } from '../../platform/http/client-address';
+import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -19,7 +17,7 @@ import {
   redirect,
   sendHtml,
 } from '../../platform/http/http-exchange';
-import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
+import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
@@ -86,26 +84,19 @@ export class DeviceVerificationController {
     );
   }
 
-  @Post()
-  @ApiOperation({
+  @CsrfFormPost({
     summary: 'The verification page’s answer: look a user code up, then confirm or deny it',
     description: `\`action=lookup\` (default) shows the client, its scopes and the code to compare; \`approve\` or \`deny\` answers it, once (CSRF-protected). At most RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT codes per signed-in account and RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK per network (an IPv4 /24, an IPv6 /64) in 10 minutes, counted before the lookup (429).`,
+    body: DeviceVerificationFormDto,
+    badRequest: 'HTML: the form again (unknown, expired or answered code); JSON: CSRF check failed',
   })
-  @ApiConsumes(FORM)
-  @ApiBody({ type: DeviceVerificationFormDto })
   @ApiResponse({ status: 200, description: 'The confirm page, or the answer (HTML)' })
   @ApiResponse({ status: 303, description: 'Signed out: to /login and back' })
-  @ApiBadRequestResponse({
-    description:
-      'HTML: the form again (unknown, expired or answered code); JSON: CSRF check failed',
-    type: ErrorResponseDto,
-  })
   @ApiTooManyRequestsResponse({
     description:
       'More than RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT user codes from this account, or RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK from its network, in 10 minutes',
     type: ErrorResponseDto,
   })
-  @Header('Cache-Control', 'no-store')
   async submit(
     @Body() form: DeviceVerificationFormDto,
     @Req() req: HttpRequest,

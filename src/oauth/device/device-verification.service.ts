@@ -5,7 +5,7 @@ import type { ConsumeResult } from '../../challenges/challenge';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
-import type { LoginSession } from '../../login/session';
+import type { LoginSession } from '../../sessions/session';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { ConsentService } from '../consent/consent.service';

@@ -6,7 +6,7 @@ import {
 } from '../../tokens/grants/grant-bearer.authenticator';
 import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
 import { OPENID_SCOPE, PROFILE_SCOPE, hasScope } from '../../tokens/scopes';
-import { UserProfiles } from '../../login/users/user-profile.service';
+import { UserProfiles } from '../../accounts/users/user-profile.service';
 import {
   PROFILE_CLAIMS,
   pickProfileClaims,

@@ -23,7 +23,7 @@ import {
   cookieWriter,
 } from '../../platform/http/http-exchange';
 import { assertOperatorAccess } from '../../platform/http/operator-access';
-import { LOGIN_EXAMPLE } from '../../login/login.examples';
+import { FORM_FIELD_EXAMPLE } from '../../platform/http/form-fields';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { LabRunService } from './lab-run.service';
 import { renderLabPage } from './lab.page';
@@ -99,7 +99,7 @@ export class LabController {
   @ApiHeader({
     name: 'X-CSRF-Token',
     description: 'The token the lab page carries',
-    example: LOGIN_EXAMPLE.csrfToken,
+    example: FORM_FIELD_EXAMPLE.csrfToken,
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({

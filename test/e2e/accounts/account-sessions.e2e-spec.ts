@@ -9,7 +9,7 @@
 import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { SIGNED_OUT_EVERYWHERE } from '../../../src/login/account/account-sessions.dto';
-import { UserAccountService } from '../../../src/login/users/user-account.service';
+import { UserAccountService } from '../../../src/accounts/users/user-account.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';

@@ -10,11 +10,11 @@ import request from 'supertest';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { UserRecord } from '../../../src/login/users/persistence/user.schema';
+import { UserRecord } from '../../../src/accounts/users/persistence/user.schema';
 import {
   UserAccountError,
   UserAccountService,
-} from '../../../src/login/users/user-account.service';
+} from '../../../src/accounts/users/user-account.service';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import { exchangeCode, login, obtainCode } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';

@@ -6,7 +6,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { ClientRegistry } from '../../../src/clients/client-registry.service';
-import { UserAccountService } from '../../../src/login/users/user-account.service';
+import { UserAccountService } from '../../../src/accounts/users/user-account.service';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
+import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { errorText, hiddenField, setCookies, type HttpResponse } from '../../support/login-form';

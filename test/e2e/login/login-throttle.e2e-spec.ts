@@ -1,5 +1,5 @@
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
-import { UserRepository } from '../../../src/login/users/user.repository';
+import { UserRepository } from '../../../src/accounts/users/user.repository';
 import { LOGIN_FAILURE_COLLECTION } from '../../../src/login/throttle/persistence/login-failure.schema';
 import { LoopbackBrowser, LoopbackReply, listenOnLoopback } from '../../support/loopback-browser';
 import { TestApp, createTestApp } from '../../support/test-app';

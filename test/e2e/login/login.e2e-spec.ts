@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
-import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
-import { SessionService } from '../../../src/login/session.service';
-import { USER_COLLECTION } from '../../../src/login/users/persistence/user.schema';
-import { UserRepository } from '../../../src/login/users/user.repository';
+import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
+import { SessionService } from '../../../src/sessions/session.service';
+import { USER_COLLECTION } from '../../../src/accounts/users/persistence/user.schema';
+import { UserRepository } from '../../../src/accounts/users/user.repository';
 import { TestApp, createTestApp } from '../../support/test-app';
 import {
   attributes,
@@ -438,7 +438,7 @@ describe('password login behind an https issuer', () => {
       .expect(303);
 
     expect(res.headers.location).toBe('/');
-    // The session cookie is __Host- too (see test/e2e/login/session-cookie.e2e-spec.ts).
+    // The session cookie is __Host- too (see test/e2e/sessions/session-cookie.e2e-spec.ts).
     expect(attributes(setCookie(res, '__Host-pg_session'))).toEqual(
       expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']),
     );

@@ -11,7 +11,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oidc from 'openid-client';
 import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
+import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
 import { CookieBrowser } from '../../support/cookie-browser';
 import {
   DEMO_CLIENT,

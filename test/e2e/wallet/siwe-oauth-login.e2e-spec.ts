@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
+import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
 import { DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';

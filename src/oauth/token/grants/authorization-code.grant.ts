@@ -17,8 +17,8 @@ import {
   type AuthorizationCodeBinding,
   type AuthorizationCodePayload,
 } from '../../authorize/authorization-code.service';
-import { SessionLogout } from '../../../login/logout/session-logout.service';
-import { UserProfiles } from '../../../login/users/user-profile.service';
+import { SessionLogout } from '../../../sessions/logout/session-logout.service';
+import { UserProfiles } from '../../../accounts/users/user-profile.service';
 import { pickProfileClaims } from '../../../protocol-rules/claims-request';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import {

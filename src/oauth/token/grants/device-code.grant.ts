@@ -26,7 +26,7 @@ import {
   ExpiredToken,
   SlowDown,
 } from '../../device/device.errors';
-import { SessionLogout } from '../../../login/logout/session-logout.service';
+import { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
 

@@ -3,7 +3,7 @@ import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
 
 export const SESSION_COLLECTION = 'sessions';
 
-/** One sign-in the session's `amr` names (login/session-amr.ts). */
+/** One sign-in the session's `amr` names (sessions/session-amr.ts). */
 @Schema({ _id: false, versionKey: false, strict: 'throw' })
 export class SessionSignInRecord {
   @Prop({ type: String, required: true, enum: AUTH_METHODS })

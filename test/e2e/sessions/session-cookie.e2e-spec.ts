@@ -8,8 +8,8 @@
  * Cookies are sent by hand, as the browser would list them.
  */
 import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
-import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
-import { AMBIGUOUS_SESSION } from '../../../src/login/session.service';
+import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
+import { AMBIGUOUS_SESSION } from '../../../src/sessions/session.service';
 import {
   DEMO_CLIENT,
   authorizePath,

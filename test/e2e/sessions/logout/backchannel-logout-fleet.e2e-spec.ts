@@ -6,7 +6,7 @@
  */
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery.schema';
+import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
 import type { TestApp } from '../../../support/test-app';

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DYNAMIC_CLIENT_ID_PREFIX } from '../../clients/oauth-client';
 import { Clock } from '../../platform/clock/clock';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
-import { PASSWORD_MAX_LENGTH } from '../login.page';
+import { DYNAMIC_CLIENT_ID_PREFIX } from '../../protocol-rules/client-id';
 import { UserRepository } from './user.repository';
 import type { StoredUser } from './user';
 
 /** NIST SP 800-63B §5.1.1.2: user-chosen passwords are at least 8 characters long. */
 export const PASSWORD_MIN_LENGTH = 8;
+/** Longest password the forms accept: bounds the work one request can ask of scrypt. */
+export const PASSWORD_MAX_LENGTH = 1024;
 
 /**
  * A username is also the token subject (`sub`). No colon: a password account can never take a

@@ -3,11 +3,11 @@
  * session cookie, replayed, no longer authorizes at /authorize, which asks for a login again.
  */
 import request from 'supertest';
-import { sha256Base64Url } from '../../../src/platform/crypto/hashing';
-import { SESSION_COLLECTION } from '../../../src/login/persistence/session.schema';
-import { DEMO_CLIENT, login, demoAuthorizePath } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { cookieValue, setCookie } from '../../support/login-form';
+import { sha256Base64Url } from '../../../../src/platform/crypto/hashing';
+import { SESSION_COLLECTION } from '../../../../src/sessions/persistence/session.schema';
+import { DEMO_CLIENT, login, demoAuthorizePath } from '../../../support/oauth';
+import { TestApp, createTestApp } from '../../../support/test-app';
+import { cookieValue, setCookie } from '../../../support/login-form';
 
 type Agent = ReturnType<typeof request.agent>;
 

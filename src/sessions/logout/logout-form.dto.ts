@@ -1,4 +1,4 @@
-import { CsrfTokenField, ReturnToField } from './login-page-fields.dto';
+import { CsrfTokenField, ReturnToField } from '../../platform/http/form-fields';
 
 /** POST /logout body: the page's CSRF token, and where to go afterwards. */
 export class LogoutFormDto {

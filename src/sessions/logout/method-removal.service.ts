@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { methodTypeOf, usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
+import { UserAccountService } from '../../accounts/users/user-account.service';
 import { Clock } from '../../platform/clock/clock';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
-import { SessionLogout } from '../logout/session-logout.service';
-import { UserAccountService } from '../users/user-account.service';
+import { SessionLogout } from './session-logout.service';
 
 export interface MethodRemoved {
   readonly sessionsEnded: number;

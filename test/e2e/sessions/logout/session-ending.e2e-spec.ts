@@ -11,23 +11,26 @@ import { getModelToken } from '@nestjs/mongoose';
 import { decodeJwt } from 'jose';
 import type { Model } from 'mongoose';
 import request from 'supertest';
-import type { DeliveryLane, NewLogoutDelivery } from '../../../../src/login/logout/logout-delivery';
-import type { HostState } from '../../../../src/login/logout/logout-delivery.lanes';
+import type {
+  DeliveryLane,
+  NewLogoutDelivery,
+} from '../../../../src/sessions/logout/logout-delivery';
+import type { HostState } from '../../../../src/sessions/logout/logout-delivery.lanes';
 import {
   LogoutDeliveryRepository,
   type ClaimedDelivery,
-} from '../../../../src/login/logout/logout-delivery.repository';
-import { MongoLogoutDeliveryRepository } from '../../../../src/login/logout/persistence/mongo-logout-delivery.repository';
-import { LogoutDeliveryRecord } from '../../../../src/login/logout/persistence/logout-delivery.schema';
-import { LogoutDeliveryHoldRecord } from '../../../../src/login/logout/persistence/logout-delivery-hold.schema';
-import { SESSION_ENDING_COLLECTION } from '../../../../src/login/logout/persistence/session-ending.schema';
-import { ENDING_LEASE_MS } from '../../../../src/login/logout/session-logout.service';
+} from '../../../../src/sessions/logout/logout-delivery.repository';
+import { MongoLogoutDeliveryRepository } from '../../../../src/sessions/logout/persistence/mongo-logout-delivery.repository';
+import { LogoutDeliveryRecord } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
+import { LogoutDeliveryHoldRecord } from '../../../../src/sessions/logout/persistence/logout-delivery-hold.schema';
+import { SESSION_ENDING_COLLECTION } from '../../../../src/sessions/logout/persistence/session-ending.schema';
+import { ENDING_LEASE_MS } from '../../../../src/sessions/logout/session-logout.service';
 import { passwordMethodKey } from '../../../../src/accounts/account';
 import { AccountService } from '../../../../src/accounts/account.service';
-import { MethodRemoval } from '../../../../src/login/account/method-removal.service';
-import { SessionLogout } from '../../../../src/login/logout/session-logout.service';
-import { SessionRepository } from '../../../../src/login/session.repository';
-import { UserAccountService } from '../../../../src/login/users/user-account.service';
+import { MethodRemoval } from '../../../../src/sessions/logout/method-removal.service';
+import { SessionLogout } from '../../../../src/sessions/logout/session-logout.service';
+import { SessionRepository } from '../../../../src/sessions/session.repository';
+import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { basic, exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';

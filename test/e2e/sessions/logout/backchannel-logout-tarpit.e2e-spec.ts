@@ -11,9 +11,9 @@
  */
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { LANE_WORKERS } from '../../../../src/login/logout/logout-delivery.lanes';
-import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery.schema';
-import { UserAccountService } from '../../../../src/login/users/user-account.service';
+import { LANE_WORKERS } from '../../../../src/sessions/logout/logout-delivery.lanes';
+import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
+import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { HangingReceiver, LogoutReceiver } from '../../../support/logout-receiver';
 import { exchangeCode, login, obtainCode, pkcePair, type Agent } from '../../../support/oauth';
 import { sample } from '../../../support/metrics';

@@ -8,8 +8,8 @@
  */
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
-import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery.schema';
-import { UserAccountService } from '../../../../src/login/users/user-account.service';
+import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
+import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { adminCli } from '../../../support/admin-cli';
 import { LogoutReceiver, type ReceivedLogout } from '../../../support/logout-receiver';
 import { sample } from '../../../support/metrics';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
@@ -6,6 +6,7 @@ import { InvalidRequest } from '../../platform/errors/protocol-error';
 import type { WithHeaders } from '../../platform/http/cookies';
 import type { CookieWriter } from '../../platform/http/http-exchange';
 import { IdTokenHintVerifier, type IdTokenHint } from '../../tokens/id-token-hint.verifier';
+import { safeReturnTo } from '../return-to';
 import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { EndSessionConfirmDto } from './end-session-confirm.dto';
@@ -15,7 +16,10 @@ import {
   renderSignedOutPage,
   renderStillSignedInPage,
 } from './end-session.page';
-import { SessionLogout } from './session-logout.service';
+import type { LogoutFormDto } from './logout-form.dto';
+import { SessionLogout, type EndedSession } from './session-logout.service';
+
+export const AFTER_LOGOUT = '/login';
 
 type Exchange = {
   req: WithHeaders;
@@ -43,7 +47,9 @@ export const UNREGISTERED_POST_LOGOUT_URI =
   'post_logout_redirect_uri is not one of the post_logout_redirect_uris registered for this client';
 
 /**
- * OpenID Connect RP-Initiated Logout 1.0 (GET and POST /end_session). A hint that names this
+ * Signing out. The pages' Sign out (POST /logout) ends the browser's session at once.
+ *
+ * OpenID Connect RP-Initiated Logout 1.0 (GET and POST /end_session): a hint that names this
  * browser's session ends it at once; anything else (no hint, another account's or session's)
  * asks the user first (§2: "the OP SHOULD ask the End-User whether to log out"). The browser goes
  * back only to a post_logout_redirect_uri the client registered, compared as an exact string
@@ -55,6 +61,8 @@ export const UNREGISTERED_POST_LOGOUT_URI =
  */
 @Injectable()
 export class EndSessionService {
+  private readonly logger = new Logger(EndSessionService.name);
+
   constructor(
     private readonly hints: IdTokenHintVerifier,
     private readonly clients: ClientRegistry,
@@ -62,6 +70,16 @@ export class EndSessionService {
     private readonly csrf: CsrfProtection,
     private readonly sessionLogout: SessionLogout,
   ) {}
+
+  /** POST /logout; where the browser goes next: a return_to the return_to rules keep, else /login. */
+  async logout(form: LogoutFormDto, http: Exchange): Promise<string> {
+    // A cross-site form must not be able to sign the user out (and so out of a pending flow).
+    this.csrf.assertValid(http.req, form.csrf_token);
+    const ended = await this.endSessions(http, 'logged_out');
+    for (const session of ended) this.logger.log(`Session ended for ${session.sub}`);
+    const { return_to: returnTo } = form;
+    return returnTo !== undefined && safeReturnTo(returnTo) === returnTo ? returnTo : AFTER_LOGOUT;
+  }
 
   async request(params: EndSessionRequestDto, http: Exchange): Promise<EndSessionOutcome> {
     const hint =
@@ -120,9 +138,18 @@ export class EndSessionService {
   }
 
   private async signOut(http: Exchange, back: Return): Promise<EndSessionOutcome> {
-    await this.sessionLogout.end(this.sessions.idHashesToEnd(http.req), 'rp_initiated_logout');
-    this.sessions.clearCookies(http.req, http.res);
+    await this.endSessions(http, 'rp_initiated_logout');
     return this.finish(back);
+  }
+
+  /**
+   * Ends every session the request's cookies name (Back-Channel Logout 1.0: the clients that got
+   * tokens in them hear of it), then clears the cookies.
+   */
+  private async endSessions(http: Exchange, reason: string): Promise<EndedSession[]> {
+    const ended = await this.sessionLogout.end(this.sessions.idHashesToEnd(http.req), reason);
+    this.sessions.clearCookies(http.req, http.res);
+    return ended;
   }
 
   private finish(back: Return): EndSessionOutcome {

@@ -15,11 +15,13 @@ import {
   redirect,
   sendHtml,
 } from '../../platform/http/http-exchange';
+import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { EndSessionConfirmDto } from './end-session-confirm.dto';
 import { EndSessionRequestDto } from './end-session-request.dto';
 import { EndSessionService, type EndSessionOutcome } from './end-session.service';
+import { LogoutFormDto } from './logout-form.dto';
 
 function send(
   req: HttpRequest,
@@ -31,14 +33,32 @@ function send(
   else sendHtml(res, 200, outcome.html);
 }
 
-/** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint. */
+/**
+ * Signing out: the pages' Sign out (POST /logout), and OpenID Connect RP-Initiated Logout 1.0 §2,
+ * the end_session_endpoint (/end_session).
+ */
 @ApiTags('login')
 @ApiProduces('text/html')
-@Controller('end_session')
+@Controller()
 export class EndSessionController {
   constructor(private readonly endSession: EndSessionService) {}
 
-  @Get()
+  @CsrfFormPost({
+    path: 'logout',
+    summary: 'Sign out: ends the login session and clears its cookie (CSRF-protected)',
+    body: LogoutFormDto,
+  })
+  @ApiResponse({ status: 303, description: 'Signed out; Location is return_to or /login' })
+  async signOut(
+    @Body() form: LogoutFormDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    // 303: the browser follows with a GET.
+    redirect(req, res, 303, await this.endSession.logout(form, { req, res: cookieWriter(res) }));
+  }
+
+  @Get('end_session')
   @ApiOperation({
     summary:
       'RP-Initiated Logout: ends the login session the id_token_hint names, or asks the user first; back to a registered post_logout_redirect_uri with state',
@@ -66,7 +86,7 @@ export class EndSessionController {
     send(req, res, await this.endSession.request(query, { req, res: cookieWriter(res) }), 302);
   }
 
-  @Post()
+  @Post('end_session')
   @HttpCode(200)
   @ApiOperation({ summary: 'RP-Initiated Logout, the form-encoded POST (same parameters as GET)' })
   @ApiConsumes(FORM)
@@ -82,17 +102,14 @@ export class EndSessionController {
     send(req, res, await this.endSession.request(form, { req, res: cookieWriter(res) }), 303);
   }
 
-  @Post('confirm')
-  @HttpCode(200)
-  @ApiOperation({ summary: "The confirmation page's answer (CSRF-protected form)" })
-  @ApiConsumes(FORM)
-  @ApiBody({ type: EndSessionConfirmDto })
-  @ApiResponse({ status: 303, description: 'Signed out; Location is post_logout_redirect_uri' })
-  @ApiBadRequestResponse({
-    description: 'invalid_request: CSRF check failed, or the request is no longer valid',
-    type: ErrorResponseDto,
+  @CsrfFormPost({
+    path: 'end_session/confirm',
+    summary: "The confirmation page's answer (CSRF-protected form)",
+    body: EndSessionConfirmDto,
+    badRequest: 'invalid_request: CSRF check failed, or the request is no longer valid',
   })
-  @Header('Cache-Control', 'no-store')
+  @HttpCode(200)
+  @ApiResponse({ status: 303, description: 'Signed out; Location is post_logout_redirect_uri' })
   async confirm(
     @Body() form: EndSessionConfirmDto,
     @Req() req: HttpRequest,

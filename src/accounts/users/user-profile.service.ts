@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccountService } from '../../accounts/account.service';
-import { methodTypeOf, originalMethodKey } from '../../accounts/account';
+import { AccountService } from '../account.service';
+import { methodTypeOf, originalMethodKey } from '../account';
 import type { ProfileClaimValues } from '../../protocol-rules/claims-request';
 import { UserRepository } from './user.repository';
 

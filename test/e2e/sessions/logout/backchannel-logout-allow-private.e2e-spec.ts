@@ -7,7 +7,7 @@
  */
 import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { LogoutDeliverySender } from '../../../../src/login/logout/logout-delivery.sender';
+import { LogoutDeliverySender } from '../../../../src/sessions/logout/logout-delivery.sender';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { register } from '../../../support/registration';
 import { TestApp, createTestApp } from '../../../support/test-app';

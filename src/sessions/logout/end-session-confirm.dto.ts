@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { CsrfTokenField } from '../login-page-fields.dto';
+import { CsrfTokenField } from '../../platform/http/form-fields';
 import { EndSessionParam } from './end-session-params';
 
 export const END_SESSION_DECISIONS = ['sign_out', 'stay'] as const;

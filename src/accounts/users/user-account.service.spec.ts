@@ -1,8 +1,12 @@
 import { TestClock } from '../../../test/support/test-clock';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
-import { PASSWORD_MAX_LENGTH } from '../login.page';
 import { InMemoryUserRepository } from './testing/in-memory-user.repository';
-import { UserAccountError, UserAccountService, checkPassword } from './user-account.service';
+import {
+  PASSWORD_MAX_LENGTH,
+  UserAccountError,
+  UserAccountService,
+  checkPassword,
+} from './user-account.service';
 import { UserService } from './user.service';
 
 describe('UserAccountService', () => {

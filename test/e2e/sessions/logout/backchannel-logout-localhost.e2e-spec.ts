@@ -9,8 +9,8 @@
 import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { LogoutDeliverySender } from '../../../../src/login/logout/logout-delivery.sender';
-import { UserAccountService } from '../../../../src/login/users/user-account.service';
+import { LogoutDeliverySender } from '../../../../src/sessions/logout/logout-delivery.sender';
+import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { exchangeCode, login, obtainCode } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';

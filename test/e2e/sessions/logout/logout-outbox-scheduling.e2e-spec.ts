@@ -8,10 +8,10 @@
  * a lane are put into theirs. Each "instance" is a lease owner of its own, with a `now` of the
  * test's choosing.
  */
-import { LogoutDeliveryRepository } from '../../../../src/login/logout/logout-delivery.repository';
-import type { NewLogoutDelivery } from '../../../../src/login/logout/logout-delivery';
-import { LOGOUT_HOLD_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery-hold.schema';
-import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/login/logout/persistence/logout-delivery.schema';
+import { LogoutDeliveryRepository } from '../../../../src/sessions/logout/logout-delivery.repository';
+import type { NewLogoutDelivery } from '../../../../src/sessions/logout/logout-delivery';
+import { LOGOUT_HOLD_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery-hold.schema';
+import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
 /** Far from the app's own clock: its poller (a tick a minute here) never finds these due. */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccountsModule } from '../../accounts/accounts.module';
+import { AccountsModule } from '../accounts.module';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { DemoUserSeeder } from './demo-user.seeder';
 import { UserPersistenceModule } from './persistence/user-persistence.module';
