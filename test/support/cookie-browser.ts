@@ -6,6 +6,14 @@ export class CookieBrowser {
     return this.send(url, { method: 'GET' });
   }
 
+  /** A GET as a browser's navigation sends it: asking for HTML first, as Chromium and Firefox do. */
+  async navigate(url: string): Promise<Response> {
+    return this.send(url, {
+      method: 'GET',
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+  }
+
   async postForm(url: string, form: Record<string, string>): Promise<Response> {
     return this.send(url, {
       method: 'POST',

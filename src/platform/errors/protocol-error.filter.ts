@@ -164,13 +164,25 @@ export class ProtocolErrorFilter implements ExceptionFilter {
     // Fastify closes the connection after any body it refused; keep it open (the rest of a body too
     // large is read and dropped by Node, RFC 9112 §9.6 lets either side choose) unless draining.
     if (refusedBody(exception) && !closingForDrain(response)) response.removeHeader('connection');
-    if (error instanceof NotFound && browserNavigation(request)) {
+    const page = this.pageFor(error, request);
+    if (page !== undefined) {
       writeErrorHead(response, error);
       response.header('Content-Type', 'text/html; charset=utf-8');
-      void response.send(notFoundPage(requestPath(request)));
+      void response.send(page);
       return;
     }
     sendErrorEnvelope(response, error);
+  }
+
+  /**
+   * The HTML page a browser reads instead of the envelope, or undefined for the envelope: here a
+   * 404 a browser navigated to. A route whose errors a person reads (a page the user was sent to,
+   * not an API) extends this filter and names its page (`@UseFilters`).
+   */
+  protected pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
+    return error instanceof NotFound && browserNavigation(request)
+      ? notFoundPage(requestPath(request))
+      : undefined;
   }
 
   toProtocolError(exception: unknown, request: RequestLine): ProtocolError {
@@ -266,7 +278,7 @@ function fromBodyParser(e: BodyParserError): ProtocolError {
  * A browser following a link or typing an address: GET or HEAD, preferring HTML to JSON. API
  * clients (`Accept: application/json`, any type, or no Accept header) keep the JSON envelope.
  */
-function browserNavigation(request: HttpRequest): boolean {
+export function browserNavigation(request: HttpRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   // `json` first: a wildcard (`*/*`, or no Accept at all) picks it.
   return acceptedType(request, ['json', 'html']) === 'html';

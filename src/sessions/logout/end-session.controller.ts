@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -19,6 +30,7 @@ import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { EndSessionConfirmDto } from './end-session-confirm.dto';
+import { EndSessionErrorPages } from './end-session-error.filter';
 import { EndSessionRequestDto } from './end-session-request.dto';
 import { EndSessionService, type EndSessionOutcome } from './end-session.service';
 import { LogoutFormDto } from './logout-form.dto';
@@ -74,10 +86,12 @@ export class EndSessionController {
       'The confirmation page, or the signed-out page (with post_logout_redirect_uri as a link when no valid id_token_hint vouched for it)',
   })
   @ApiBadRequestResponse({
-    description: 'invalid_request: bad id_token_hint, unregistered post_logout_redirect_uri, …',
+    description:
+      'invalid_request: bad id_token_hint, unregistered post_logout_redirect_uri, …; a browser gets it as a page',
     type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')
+  @UseFilters(EndSessionErrorPages)
   async get(
     @Query() query: EndSessionRequestDto,
     @Req() req: HttpRequest,
@@ -92,8 +106,12 @@ export class EndSessionController {
   @ApiConsumes(FORM)
   @ApiBody({ type: EndSessionRequestDto })
   @ApiResponse({ status: 303, description: 'Signed out; Location is post_logout_redirect_uri' })
-  @ApiBadRequestResponse({ description: 'invalid_request', type: ErrorResponseDto })
+  @ApiBadRequestResponse({
+    description: 'invalid_request; a browser gets it as a page',
+    type: ErrorResponseDto,
+  })
   @Header('Cache-Control', 'no-store')
+  @UseFilters(EndSessionErrorPages)
   async post(
     @Body() form: EndSessionRequestDto,
     @Req() req: HttpRequest,

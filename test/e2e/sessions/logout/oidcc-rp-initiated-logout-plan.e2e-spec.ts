@@ -44,6 +44,33 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
   });
   afterAll(() => t.close());
 
+  /**
+   * RP-Initiated Logout 1.0 §3: a refused logout request is an error page the user reads (what the
+   * suite's reviewer is shown), never a redirect, and the session it named is left as it was.
+   */
+  async function expectErrorPage(res: Response, description: RegExp): Promise<void> {
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await res.text();
+    expect(page).toContain('<h1>Sign-out request rejected</h1>');
+    expect(page).toContain('<dd id="error">invalid_request</dd>');
+    expect(page).toMatch(new RegExp(`<dd id="error_description">[^<]*${description.source}`));
+  }
+
+  /** The browser's session still signs it in: prompt=none answers with a code. */
+  async function expectSignedIn(browser: CookieBrowser): Promise<void> {
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: RP.redirectUri,
+      scope: 'openid',
+      prompt: 'none',
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+    });
+    const res = await browser.get(url.href);
+    expect(res.headers.get('location')).toContain('code=');
+  }
+
   /** A normal authorization flow in a new browser: signed in, then the validated ID token. */
   async function signedIn(): Promise<{ browser: CookieBrowser; idToken: string }> {
     const browser = new CookieBrowser();
@@ -168,9 +195,8 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
         post_logout_redirect_uri: uri,
         state: 'st-bad',
       });
-      const res = await browser.get(url.href);
-      expect(res.status).toBe(400);
-      expect(res.headers.get('location')).toBeNull();
+      await expectErrorPage(await browser.navigate(url.href), /post_logout_redirect_uri/);
+      await expectSignedIn(browser);
     }
   });
 
@@ -192,9 +218,23 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
         post_logout_redirect_uri: RP.postLogout,
         state: 'st-hint',
       });
-      const res = await browser.get(url.href);
-      expect(res.status).toBe(400);
-      expect(res.headers.get('location')).toBeNull();
+      await expectErrorPage(await browser.navigate(url.href), /id_token_hint/);
+      await expectSignedIn(browser);
     }
+  });
+
+  it('the same refusal to a caller that is no browser: the one JSON envelope', async () => {
+    const { browser } = await signedIn();
+    const url = oidc.buildEndSessionUrl(rp, {
+      id_token_hint: 'not-a-jwt',
+      post_logout_redirect_uri: RP.postLogout,
+    });
+    const res = await browser.get(url.href);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      error: 'invalid_request',
+      error_description: expect.stringMatching(/id_token_hint/),
+    });
   });
 });
