@@ -6,8 +6,8 @@
  * Processes: the database (mongo-java-server, in memory); Proofgate (built from src/ into
  * dist-bench/, NODE_ENV=production); node-oidc-provider (bench/oidc-provider/server.mjs); a bare
  * Express floor server (bench/floor/server.mjs); the load generator (bench/loadgen/worker.ts).
- * This process prepares every request (logins, codes, signatures) before each phase, and runs
- * one counting TCP proxy per server between it and the database.
+ * This process prepares every request (logins, authorization requests, signatures) before each
+ * phase, and runs one counting TCP proxy per server between it and the database.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -130,17 +130,20 @@ class Bench {
     requests: RequestSpec[],
     expect: number,
     capture?: string[],
+    /** Another number of connections than --connections; the answers' Locations sent back. */
+    shape: { connections?: number; captureLocation?: boolean } = {},
   ) {
     let before: CountSnapshot | undefined;
     let cpuBefore: number | undefined;
     const { captured, ...load } = await this.loadgen.run(
       {
         origin: target.origin,
-        connections: this.options.connections,
+        connections: shape.connections ?? this.options.connections,
         requests,
         expectStatus: expect,
         warmPath: target.warmPath,
         ...(capture ? { capture } : {}),
+        ...(shape.captureLocation ? { captureLocation: true } : {}),
       },
       () => {
         before = target.proxy.counter.snapshot();
@@ -351,9 +354,18 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const proofgateRound = async (round: number, n: number, m: number) => {
     const target = pg!;
     if (round % 2 === 0) await dpopPair(round, m);
-    const codes = await timed(`minted ${n} Proofgate codes`, () =>
-      proofgate.mintCodes(pgBrowser!, n),
+    // The authorization request, a signed-in browser's: its codes are the exchange's.
+    const authorizations = proofgate.authorizeRequests(pgBrowser!, n);
+    const authorized = await bench.phase(
+      'proofgate.authorize',
+      round,
+      target,
+      authorizations.requests,
+      302,
+      undefined,
+      { connections: options.authorizeConnections, captureLocation: true },
     );
+    const codes = authorizations.codes(authorized.captured);
     const exchange = await bench.phase(
       'proofgate.exchange',
       round,
@@ -460,9 +472,18 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     await bench.phase('proofgate.siwb-p2tr-verify', round, target, taprootSigned, 200);
   };
   const oidcRound = async (round: number, n: number) => {
-    const codes = await timed(`minted ${n} oidc-provider codes`, () =>
-      oidc.mintCodes(opBrowser!, n),
+    // The same authorization requests, with its session and the grant consented to at login.
+    const authorizations = oidc.authorizeRequests(opBrowser!, n);
+    const authorized = await bench.phase(
+      'oidc.authorize',
+      round,
+      op!,
+      authorizations.requests,
+      303,
+      undefined,
+      { connections: options.authorizeConnections, captureLocation: true },
     );
+    const codes = authorizations.codes(authorized.captured);
     // Read back like Proofgate's answers (same load-generator work), and checked for the tokens.
     const exchange = await bench.phase(
       'oidc.exchange',

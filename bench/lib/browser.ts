@@ -23,6 +23,11 @@ export class Browser {
     return this.cookies.get(name);
   }
 
+  /** The Cookie header this browser sends now, for requests another process sends in its name. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   async get(path: string): Promise<Answer> {
     return this.send('GET', path);
   }
@@ -44,9 +49,7 @@ export class Browser {
     extra: Record<string, string> = {},
   ): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'text/html', ...extra };
-    if (this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    }
+    if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
     const res = await this.pool.request({
       method,
       path: relative(path, this.origin),

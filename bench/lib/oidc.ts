@@ -1,14 +1,24 @@
 /**
  * node-oidc-provider as the bench sees it (bench/oidc-provider/server.mjs): codes minted through
  * its own authorization endpoint and interactions (login, then consent, once; afterwards the
- * session and the stored grant answer /auth straight away), redeemed at its token endpoint.
+ * session and the stored grant answer /auth straight away, the authorization request phase),
+ * redeemed at its token endpoint.
  */
 import type { RequestSpec } from '../loadgen/protocol';
-import { Browser, inBatches } from './browser';
+import type { Browser } from './browser';
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
-import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
+import {
+  DEMO_CLIENT,
+  codeExchangeRequest,
+  codeFromRedirect,
+  signedInAuthorizations,
+  type MintedCode,
+  type PreparedAuthorizations,
+} from './pkce';
 
 const MAX_STEPS = 12;
+/** The scope of every code minted here, the one consented to at the first `authorize`. */
+const CODE_SCOPE = 'openid';
 
 function unescapeHtml(text: string): string {
   return text
@@ -24,7 +34,7 @@ function unescapeHtml(text: string): string {
  * accepted by the provider's development interactions); resolves to the code.
  */
 export async function authorize(browser: Browser): Promise<MintedCode> {
-  const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, 'openid');
+  const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, CODE_SCOPE);
   let res = await browser.get(`/auth?${query}`);
   for (let step = 0; step < MAX_STEPS; step++) {
     if (res.status >= 300 && res.status < 400 && res.location) {
@@ -46,9 +56,12 @@ export async function authorize(browser: Browser): Promise<MintedCode> {
   throw new Error(`oidc-provider authorization took more than ${MAX_STEPS} steps`);
 }
 
-/** Codes minted with the browser's session (log in and consent first with `authorize`). */
-export function mintCodes(browser: Browser, n: number): Promise<MintedCode[]> {
-  return inBatches(n, 16, () => authorize(browser));
+/**
+ * Authorization requests for the load generator: GET /auth with the browser's session cookies,
+ * after `authorize` logged in and consented, each answered 303 with a code.
+ */
+export function authorizeRequests(browser: Browser, n: number): PreparedAuthorizations {
+  return signedInAuthorizations(browser, '/auth', CODE_SCOPE, n);
 }
 
 /** The same requests as Proofgate's exchange phase: one client, registered alike on both. */

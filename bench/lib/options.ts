@@ -6,6 +6,11 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Concurrent keep-alive connections of the load generator. */
   readonly connections: number;
+  /**
+   * Concurrent connections of the authorization request phase: browsers, each waiting for its
+   * redirect, fewer at once than the clients' back ends at /token.
+   */
+  readonly authorizeConnections: number;
   /** Code exchanges per server and round (the compared phase). */
   readonly requests: number;
   /** Requests per round of Proofgate's other phases (refresh, /api/me, nonce, verify). */
@@ -43,6 +48,7 @@ export const NONCE_PHASE_FACTOR = 2;
 export const DEFAULTS: BenchOptions = {
   rounds: 5,
   connections: 50,
+  authorizeConnections: 8,
   requests: 2000,
   phaseRequests: 2000,
   warmup: 1000,
@@ -57,7 +63,8 @@ export const DEFAULTS: BenchOptions = {
 export const USAGE = `npm run bench -- [options]
   --rounds N        measured rounds (default ${DEFAULTS.rounds})
   --connections N   concurrent connections of the load generator (default ${DEFAULTS.connections})
-  --requests N      code exchanges per server and round (default ${DEFAULTS.requests})
+  --authorize-connections N  connections of the authorization request phase (default ${DEFAULTS.authorizeConnections})
+  --requests N      authorization requests and code exchanges per server and round (default ${DEFAULTS.requests})
   --phase-requests N  requests per round of Proofgate's other phases (twice that for nonce issue), at most --requests
                     (default ${DEFAULTS.phaseRequests})
   --warmup N        requests per phase in the unrecorded warm-up round, 0 for none (default ${DEFAULTS.warmup})
@@ -77,6 +84,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   readOptions(argv, {
     '--rounds': (value) => (options.rounds = value.integer(1, 50)),
     '--connections': (value) => (options.connections = value.integer(1, 1000)),
+    '--authorize-connections': (value) => (options.authorizeConnections = value.integer(1, 1000)),
     '--requests': (value) => (options.requests = value.integer(1, 100_000)),
     '--phase-requests': (value) => (options.phaseRequests = value.integer(1, 100_000)),
     '--warmup': (value) => (options.warmup = value.integer(0, 100_000)),
@@ -102,6 +110,7 @@ export function commandLine(options: BenchOptions): string {
   };
   add('--rounds', options.rounds, DEFAULTS.rounds);
   add('--connections', options.connections, DEFAULTS.connections);
+  add('--authorize-connections', options.authorizeConnections, DEFAULTS.authorizeConnections);
   add('--requests', options.requests, DEFAULTS.requests);
   add(
     '--phase-requests',

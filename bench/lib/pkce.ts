@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { basicAuth } from './browser';
+import type { RequestSpec } from '../loadgen/protocol';
+import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { type Browser, basicAuth } from './browser';
+import { capturedField } from './load-generator';
 
 export interface PkcePair {
   readonly verifier: string;
@@ -62,5 +65,42 @@ export function codeExchangeRequest(
       code_verifier: verifier,
       redirect_uri: client.redirectUri,
     }).toString(),
+  };
+}
+
+/** Authorization requests prepared for the load generator, and how to read their answers. */
+export interface PreparedAuthorizations {
+  readonly requests: RequestSpec[];
+  /**
+   * The codes of the answers (their Locations, captured in request order), each checked against
+   * its own request's `state`, with the verifier to redeem it.
+   */
+  codes(captured: readonly (Readonly<Record<string, unknown>> | null)[] | undefined): MintedCode[];
+}
+
+/**
+ * `n` authorization requests of DEMO_CLIENT (each with its own state and S256 challenge) to the
+ * authorization endpoint at `path`, sent with `browser`'s cookies: a signed-in browser's, which
+ * the server answers with a redirect to the client and a code, no page in between.
+ */
+export function signedInAuthorizations(
+  browser: Browser,
+  path: string,
+  scope: string,
+  n: number,
+): PreparedAuthorizations {
+  const cookie = browser.cookieHeader();
+  const pending = Array.from({ length: n }, () => authorizationRequest(DEMO_CLIENT, scope));
+  return {
+    requests: pending.map(({ query }) => ({
+      method: 'GET',
+      path: `${path}?${query}`,
+      headers: { accept: 'text/html', cookie },
+    })),
+    codes: (captured) =>
+      capturedField(captured, 'location').map((location, i) => ({
+        code: codeFromRedirect(location, pending[i].state),
+        verifier: pending[i].verifier,
+      })),
   };
 }

@@ -21,7 +21,14 @@ import {
   type BitcoinAddressType,
   newBitcoinWallet,
 } from '../../src/lab-client/siwb-scenarios';
-import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect, type MintedCode } from './pkce';
+import {
+  DEMO_CLIENT,
+  codeExchangeRequest,
+  codeFromRedirect,
+  signedInAuthorizations,
+  type MintedCode,
+  type PreparedAuthorizations,
+} from './pkce';
 
 /**
  * The Node flags production runs the service with (the Dockerfile's CMD, `npm run start:prod`; a
@@ -140,14 +147,25 @@ export async function login(browser: Browser): Promise<void> {
   if (res.status !== 303) throw new Error(`login: ${res.status} ${res.text.slice(0, 200)}`);
 }
 
+/** The scope of every code the bench mints (no `openid`: the exchange signs one JWT). */
+const CODE_SCOPE = 'profile';
+
 /** Codes from GET /authorize with the logged-in browser's session, as a client would get them. */
 export async function mintCodes(browser: Browser, n: number): Promise<MintedCode[]> {
   return inBatches(n, 16, async () => {
-    const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, 'profile');
+    const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, CODE_SCOPE);
     const res = await browser.get(`/authorize?${query}`);
     if (res.status !== 302) throw new Error(`authorize: ${res.status} ${res.text.slice(0, 200)}`);
     return { code: codeFromRedirect(res.location, state), verifier };
   });
+}
+
+/**
+ * The same requests for the load generator: GET /authorize with the logged-in browser's session
+ * cookie, each answered 302 with a code (demo-client is first-party: no consent screen).
+ */
+export function authorizeRequests(browser: Browser, n: number): PreparedAuthorizations {
+  return signedInAuthorizations(browser, '/authorize', CODE_SCOPE, n);
 }
 
 const FORM = 'application/x-www-form-urlencoded';

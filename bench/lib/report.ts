@@ -3,6 +3,7 @@ import { PRODUCTION_NODE_FLAGS } from './proofgate';
 import { median as medianOf } from './stats';
 import {
   PHASES,
+  authorizeRatio,
   exchangeRatio,
   machineClientCpuRatio,
   machineClientRatio,
@@ -14,6 +15,7 @@ import {
 } from './results';
 
 const PROOFGATE_PHASES: PhaseKey[] = [
+  'proofgate.authorize',
   'proofgate.exchange',
   'proofgate.refresh',
   'proofgate.me',
@@ -30,7 +32,7 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.siwb-p2tr-verify',
 ];
 /** node-oidc-provider's phases, each the counterpart of a Proofgate phase. */
-const OIDC_PHASES: PhaseKey[] = ['oidc.exchange', 'oidc.client_credentials'];
+const OIDC_PHASES: PhaseKey[] = ['oidc.authorize', 'oidc.exchange', 'oidc.client_credentials'];
 /** Sign in with Bitcoin's verify phases, by key type. */
 const SIWB_VERIFY_PHASES = [
   ['proofgate.siwb-verify', 'P2WPKH'],
@@ -86,13 +88,23 @@ function phaseTable(report: BenchReport, keys: PhaseKey[]): string {
   ].join('\n');
 }
 
-function comparisonSection(report: BenchReport): string {
-  const pg = report.records.filter((r) => r.key === 'proofgate.exchange');
-  const op = report.records.filter((r) => r.key === 'oidc.exchange');
-  if (pg.length === 0 || op.length === 0) {
-    return 'Not measured in this run (`--only`).';
-  }
-  const { ratios, median } = exchangeRatio(report.records);
+/**
+ * One phase on both servers, round by round: each round's req/s, p50 and p99 on either side, who
+ * went first, and the ratio; then the median ratio and the round trips per request.
+ */
+function pairedRounds(
+  report: BenchReport,
+  keys: {
+    proofgate: PhaseKey;
+    oidc: PhaseKey;
+    ratio: (records: BenchReport['records']) => { ratios: number[]; median: number };
+  },
+  what: string,
+): string[] | undefined {
+  const pg = report.records.filter((r) => r.key === keys.proofgate);
+  const op = report.records.filter((r) => r.key === keys.oidc);
+  if (pg.length === 0 || op.length === 0) return undefined;
+  const { ratios, median } = keys.ratio(report.records);
   const rows = report.orders.map((order, i) => {
     const round = i + 1;
     const a = pg.find((r) => r.round === round)?.load;
@@ -100,8 +112,8 @@ function comparisonSection(report: BenchReport): string {
     const first = order[0] === 'proofgate' ? 'Proofgate' : 'oidc-provider';
     return `| ${round} | ${first} | ${a ? f0(a.rps) : '–'} | ${a ? f1(a.latency.p50) : '–'} | ${a ? f1(a.latency.p99) : '–'} | ${b ? f0(b.rps) : '–'} | ${b ? f1(b.latency.p50) : '–'} | ${b ? f1(b.latency.p99) : '–'} | ${f2(ratios[i])} |`;
   });
-  const pgSummary = summarizePhase(report.records, 'proofgate.exchange')!;
-  const opSummary = summarizePhase(report.records, 'oidc.exchange')!;
+  const pgSummary = summarizePhase(report.records, keys.proofgate)!;
+  const opSummary = summarizePhase(report.records, keys.oidc)!;
   return [
     `**Median throughput ratio Proofgate / oidc-provider: ${f2(median)}** (per round: ${ratios.map(f2).join(', ')}).`,
     '',
@@ -109,9 +121,38 @@ function comparisonSection(report: BenchReport): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Database round trips per code exchange: Proofgate ${f2(pgSummary.tripsPerRequest)} (${commands(pgSummary)}); ` +
+    `Database round trips per ${what}: Proofgate ${f2(pgSummary.tripsPerRequest)} (${commands(pgSummary)}); ` +
       `oidc-provider ${f2(opSummary.tripsPerRequest)} (${commands(opSummary)}).`,
-    ...machineClientComparison(report),
+  ];
+}
+
+function comparisonSection(report: BenchReport): string {
+  const exchange = pairedRounds(
+    report,
+    { proofgate: 'proofgate.exchange', oidc: 'oidc.exchange', ratio: exchangeRatio },
+    'code exchange',
+  );
+  if (!exchange) return 'Not measured in this run (`--only`).';
+  return [...exchange, ...machineClientComparison(report)].join('\n');
+}
+
+/** The authorization request of a signed-in browser, both servers, round by round. */
+function authorizeSection(report: BenchReport): string {
+  const paired = pairedRounds(
+    report,
+    { proofgate: 'proofgate.authorize', oidc: 'oidc.authorize', ratio: authorizeRatio },
+    'authorization request',
+  );
+  if (!paired) return 'Not measured in this run (`--only`).';
+  return [
+    `A browser signed in to each server sends \`GET /authorize\` (oidc-provider: \`GET /auth\`) for`,
+    'demo-client with a fresh `state` and S256 `code_challenge` and its session cookie, and gets a',
+    'redirect to the client with a code: Proofgate `302`, demo-client being first-party (no consent',
+    'screen); oidc-provider `303`, the grant consented to at its login being stored. ' +
+      `${report.options.authorizeConnections} connections (\`--authorize-connections\`), ${report.options.requests} requests a round;`,
+    'these codes are the ones the code exchange below redeems.',
+    '',
+    ...paired,
   ].join('\n');
 }
 
@@ -309,6 +350,14 @@ function targetsSection(report: BenchReport): string {
     );
   }
   row('Code exchange p99 ≤ 100 ms', `${f1(exchange.p99)} ms`, exchange.p99 <= 100);
+  const authorize = authorizeRatio(report.records);
+  if (authorize.ratios.length > 0) {
+    row(
+      `Authorization request (signed in, no consent screen, ${report.options.authorizeConnections} connections) ≥ 2× node-oidc-provider (same run, median of the rounds)`,
+      `${atLeast(authorize.median, 2)}× (rounds: ${authorize.ratios.map(f2).join(', ')})`,
+      authorize.median >= 2,
+    );
+  }
   // Median of the per-round ratios, as for oidc-provider: each round's phase against the
   // same round's exchange.
   const relative = (key: PhaseKey, factor: number, name: string) => {
@@ -455,6 +504,10 @@ ${machine.memory}
 
 ${targetsSection(report)}
 ${targetsFloor(report)}
+## Authorization request: Proofgate against node-oidc-provider
+
+${authorizeSection(report)}
+
 ## Code exchange: Proofgate against node-oidc-provider
 
 ${comparisonSection(report)}
@@ -495,16 +548,19 @@ ${distanceFromFloor(report)}
   findOne) and a NestJS app on Fastify (\`bench/floor/nest-server.ts\`: one POST whose body is a DTO checked
   by Nest's ValidationPipe), Proofgate's framework doing nothing else.
 - **Load.** A closed loop: ${options.connections} keep-alive HTTP/1.1 connections (undici \`Pool\`,
-  no pipelining), each sending its next request as soon as the answer to the previous one is read.
+  no pipelining; ${options.authorizeConnections} for the authorization request, browsers each waiting for its redirect), each sending its next request as soon as the answer to the previous one is read.
   Every connection is opened before the clock starts. Throughput is requests over the time from the
   first request sent to the last answer read; p50 and p99 are nearest-rank percentiles of each
   request's time from send to the end of its answer body, as the load generator sees it. A phase
-  fails the run unless every answer has the expected status (200, or 201 for /wallet/nonce).
-- **Requests are prepared, not generated, under load.** Codes are minted just before each
-  code-exchange phase through the real browser flow: Proofgate's \`GET /login\`, \`POST /login\`
-  (CSRF token and cookie), then \`GET /authorize\` with the session cookie for each code;
-  oidc-provider's \`/auth\` with its own login and consent interactions the first time, then \`/auth\`
-  with its session for each code. Every code has its own PKCE verifier. Code lifetime is
+  fails the run unless every answer has the expected status (200, 201 for /wallet/nonce, the
+  redirect with a code for the authorization request: 302 from Proofgate, 303 from oidc-provider).
+- **Requests are prepared, not generated, under load.** Each server is signed in to once, through
+  the real browser flow: Proofgate's \`GET /login\`, \`POST /login\` (CSRF token and cookie);
+  oidc-provider's \`/auth\` with its own login and consent interactions. The authorization request
+  phase sends \`GET /authorize\` (\`/auth\`) with that session cookie, a fresh \`state\` and PKCE
+  challenge each, and its answers' codes (read from each \`Location\`, its \`state\` checked) are the
+  ones the code-exchange phase right after it redeems; the DPoP phases' codes are minted the same
+  way by the bench process before their phase. Every code has its own PKCE verifier. Code lifetime is
   ${options.codeTtlSeconds} s on both servers (\`AUTH_CODE_TTL_SECONDS\`). The refresh phase redeems the
   refresh tokens the exchange phase returned, \`/api/me\` uses its access tokens, and
   \`/wallet/verify\` redeems the nonces issued in the nonce phase, each message signed beforehand with
@@ -530,7 +586,7 @@ ${distanceFromFloor(report)}
   first sign-in on an instance reads its record first, one round trip longer for the same CPU.
   Nothing is signed while a phase runs: the load generator only sends what was prepared.
 - **Rounds.** ${options.warmup > 0 ? `An unrecorded warm-up round of ${options.warmup} requests per phase, then ` : ''}${options.rounds}
-  round(s), each of ${options.requests} code exchanges per server and ${options.phaseRequests} requests for each of
+  round(s), each of ${options.requests} authorization requests and code exchanges per server and ${options.phaseRequests} requests for each of
   Proofgate's other phases (${NONCE_PHASE_FACTOR * options.phaseRequests} for nonce issue, which answers about twice as fast: each phase lasts
   about as long), alternating which server goes first. The ratio is computed per round
   and its median reported, so one disturbed round does not decide it; so are the targets relative
@@ -545,6 +601,13 @@ ${distanceFromFloor(report)}
   floor) go through the same kind of proxy, so each pays the same extra hop. With nothing sent to
   them, the servers made ${idle('proofgate')} (Proofgate) and ${idle('oidc')} (oidc-provider)
   database requests of their own.
+- **What each server does per authorization request.** Both read the browser's login session by
+  its cookie, check the client, the redirect URI (exact match with the registered one) and the
+  S256 \`code_challenge\`, store a new code bound to them, and redirect to the client with \`code\`,
+  \`state\` and \`iss\`. Proofgate also counts the request against its per-address limit
+  (\`RATE_LIMIT_AUTHORIZE_PER_IP\`, raised out of the way but still counted); demo-client is
+  first-party, so there is no consent to read. oidc-provider reads the grant the user consented to
+  at its first login, and writes its session back.
 - **What each server does per code exchange.** Both authenticate the client (HTTP Basic), verify
   PKCE S256, redeem the code once, and answer with an access token and a rotating refresh token,
   signing one ES256 JWT. Proofgate's access token is that JWT; oidc-provider's access token is
@@ -583,6 +646,12 @@ export function renderSummary(report: BenchReport): string {
     if (!s) continue;
     lines.push(
       `  ${PHASES[key].padEnd(58)} ${f0(s.rps).padStart(6)} req/s  p50 ${f1(s.p50).padStart(6)} ms  p99 ${f1(s.p99).padStart(6)} ms  ${f2(s.tripsPerRequest)} db/req`,
+    );
+  }
+  const authorize = authorizeRatio(report.records);
+  if (authorize.ratios.length > 0) {
+    lines.push(
+      `  Authorization request throughput, Proofgate / oidc-provider: median ${f2(authorize.median)} (rounds: ${authorize.ratios.map(f2).join(', ')}; target >= 2)`,
     );
   }
   const ratio = exchangeRatio(report.records);

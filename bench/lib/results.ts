@@ -7,6 +7,8 @@ import type { RoundTrips } from './wire-counter';
 export type Side = 'proofgate' | 'oidc';
 
 export const PHASES = {
+  'proofgate.authorize':
+    'Proofgate GET /authorize (signed in, first-party client: 302 with a code)',
   'proofgate.exchange': 'Proofgate POST /token (authorization_code + PKCE)',
   'proofgate.refresh': 'Proofgate POST /token (refresh_token)',
   'proofgate.me': 'Proofgate GET /api/me',
@@ -21,6 +23,7 @@ export const PHASES = {
   'proofgate.siwb-verify': 'Proofgate POST /wallet/verify (Bitcoin P2WPKH, BIP-322 ECDSA)',
   'proofgate.siwb-p2tr-verify': 'Proofgate POST /wallet/verify (Bitcoin P2TR, BIP-322 Schnorr)',
   'proofgate.client_credentials': 'Proofgate POST /token (client_credentials, private_key_jwt)',
+  'oidc.authorize': 'oidc-provider GET /auth (signed in, grant stored: 303 with a code)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
   'oidc.client_credentials': 'oidc-provider POST /token (client_credentials, private_key_jwt)',
   'floor.noop': 'Express POST, JSON in and out, nothing else',
@@ -142,6 +145,17 @@ export function exchangeRatio(records: readonly PhaseRecord[]): {
   median: number;
 } {
   return roundRatio(records, 'proofgate.exchange', 'oidc.exchange');
+}
+
+/**
+ * Per-round Proofgate/oidc-provider throughput ratios of the authorization request (a signed-in
+ * browser's GET, answered with a code), and their median.
+ */
+export function authorizeRatio(records: readonly PhaseRecord[]): {
+  ratios: number[];
+  median: number;
+} {
+  return roundRatio(records, 'proofgate.authorize', 'oidc.authorize');
 }
 
 /**

@@ -19,6 +19,11 @@ export interface RunCommand {
   /** JSON fields of each response to send back (in request order), e.g. tokens for the next phase. */
   readonly capture?: readonly string[];
   /**
+   * Send back each answer's Location header instead (in request order, as `{ location }`): the
+   * code of an authorization response, whose 302 or 303 carries it there and has no JSON body.
+   */
+  readonly captureLocation?: boolean;
+  /**
    * A cheap GET sent once on every connection before the clock starts, so the measured requests
    * reuse open keep-alive connections and no connection setup is timed.
    */

@@ -26,7 +26,7 @@ function pick(text: string, fields: readonly string[]): Record<string, unknown> 
 let pendingGo: ((value: void) => void) | undefined;
 
 async function run(command: RunCommand): Promise<LoadResult> {
-  const { requests, connections, expectStatus, capture } = command;
+  const { requests, connections, expectStatus, capture, captureLocation } = command;
   const pool = new Pool(command.origin, {
     connections,
     pipelining: 1,
@@ -47,7 +47,8 @@ async function run(command: RunCommand): Promise<LoadResult> {
     await go;
 
     const latencies = new Float64Array(requests.length);
-    const captured: (Record<string, unknown> | null)[] | undefined = capture ? [] : undefined;
+    const captured: (Record<string, unknown> | null)[] | undefined =
+      capture || captureLocation ? [] : undefined;
     const statuses: Record<string, number> = {};
     const samples: string[] = [];
     let ok = 0;
@@ -72,8 +73,15 @@ async function run(command: RunCommand): Promise<LoadResult> {
             statuses[status] = (statuses[status] ?? 0) + 1;
             if (res.statusCode === expectStatus) ok++;
             else if (samples.length < MAX_SAMPLES) samples.push(`${status} ${text.slice(0, 300)}`);
-            if (captured)
-              captured[i] = res.statusCode === expectStatus ? pick(text, capture!) : null;
+            if (captured) {
+              const location = res.headers.location;
+              captured[i] =
+                res.statusCode !== expectStatus
+                  ? null
+                  : captureLocation
+                    ? { location: typeof location === 'string' ? location : undefined }
+                    : pick(text, capture!);
+            }
           } catch (error) {
             latencies[i] = performance.now() - t0;
             errors++;

@@ -7,7 +7,7 @@
  * process's RSS now and at its peak (VmHWM).
  *
  *   npm run bench:ab -- --a dist-bench --b dist-bench-x
- *                       [--phase exchange|me|refresh|nonce|verify|siws-verify|siwb-verify|
+ *                       [--phase authorize|exchange|me|refresh|nonce|verify|siws-verify|siwb-verify|
  *                                siwb-p2tr-verify|passkey|dpop-exchange|dpop-me|machine]
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
  *
@@ -35,12 +35,14 @@ import {
 } from '../lib/machine-client';
 import { readMemory, type ServerProcess } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
+import { DEFAULTS } from '../lib/options';
 import { median } from '../lib/stats';
 import { cpuTimeUs } from './cpu-time';
 import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PHASES = [
+  'authorize',
   'exchange',
   'me',
   'refresh',
@@ -77,14 +79,15 @@ function parse(argv: string[]): Options {
       rounds: { type: 'string', default: '6' },
       requests: { type: 'string', default: '3000' },
       warmup: { type: 'string', default: '1000' },
-      connections: { type: 'string', default: '50' },
+      // Default: npm run bench's (--connections; --authorize-connections for authorize).
+      connections: { type: 'string' },
     },
   });
   const { a, b, phase } = values;
   if (!a || !b) throw new Error('--a DIR and --b DIR are both required');
   if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}`);
-  const count = (name: 'rounds' | 'requests' | 'warmup' | 'connections') => {
-    const value = Number(values[name]);
+  const count = (name: 'rounds' | 'requests' | 'warmup' | 'connections', text?: string) => {
+    const value = Number(text);
     if (!Number.isInteger(value) || value < 1)
       throw new Error(`--${name} needs a positive integer`);
     return value;
@@ -93,10 +96,14 @@ function parse(argv: string[]): Options {
     a,
     b,
     phase: phase as Phase,
-    rounds: count('rounds'),
-    requests: count('requests'),
-    warmup: count('warmup'),
-    connections: count('connections'),
+    rounds: count('rounds', values.rounds),
+    requests: count('requests', values.requests),
+    warmup: count('warmup', values.warmup),
+    connections: count(
+      'connections',
+      values.connections ??
+        String(phase === 'authorize' ? DEFAULTS.authorizeConnections : DEFAULTS.connections),
+    ),
   };
 }
 
@@ -143,7 +150,7 @@ async function main(): Promise<void> {
     const sides = [await start('A', options.a), await start('B', options.b)];
     const loadgen = await LoadGenerator.start(ROOT);
     cleanups.push(() => loadgen.stop());
-    const phaseStatus = options.phase === 'nonce' ? 201 : 200;
+    const phaseStatus = options.phase === 'nonce' ? 201 : options.phase === 'authorize' ? 302 : 200;
 
     const signer = dpopSigner();
     /**
@@ -184,6 +191,8 @@ async function main(): Promise<void> {
           return passkeys.passkeyRequests(side.origin, side.authenticator, n);
         case 'machine':
           return clientCredentialsRequests(machineKey, side.origin, n);
+        case 'authorize':
+          return proofgate.authorizeRequests(side.browser, n).requests;
         default:
       }
       const codes = await proofgate.mintCodes(side.browser, n);

@@ -7,7 +7,7 @@
  * The raw profiles go to --out (open them in Chrome DevTools or speedscope).
  *
  *   npm run bench:profile -- [--requests N]
- *                            [--phases exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
+ *                            [--phases authorize,exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
  *                                      passkey,siws-verify,siwb-verify,siwb-p2tr-verify,machine]
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
  *                            [--allocations]
@@ -37,6 +37,7 @@ import {
 import { freePort, readMemory } from '../lib/processes';
 import * as passkeys from '../lib/passkeys';
 import * as proofgate from '../lib/proofgate';
+import { DEFAULTS } from '../lib/options';
 import { cpuTimeUs } from './cpu-time';
 import { InspectorSession, type CpuProfile } from './inspector-session';
 import { renderSummary, summarise } from './summary';
@@ -50,6 +51,7 @@ import { Cleanups, runScript } from '../lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PHASES = [
+  'authorize',
   'exchange',
   'refresh',
   'me',
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
       expect: number,
       profiled: boolean,
       capture?: string[],
+      shape: { connections?: number; captureLocation?: boolean } = {},
     ) => {
       let cpuBefore = 0;
       let machineBefore = 0;
@@ -207,11 +210,12 @@ async function main(): Promise<void> {
       const run = loadgen.run(
         {
           origin,
-          connections: options.connections,
+          connections: shape.connections ?? options.connections,
           requests,
           expectStatus: expect,
           warmPath: '/.well-known/oauth-authorization-server',
           ...(capture ? { capture } : {}),
+          ...(shape.captureLocation ? { captureLocation: true } : {}),
         },
         () => {
           cpuBefore = cpuTimeUs(server.pid);
@@ -261,7 +265,17 @@ async function main(): Promise<void> {
 
     const pass = async (n: number, profiled: boolean) => {
       const wanted = (phase: Phase) => !profiled || options.phases.includes(phase);
-      const codes = await proofgate.mintCodes(browser, n);
+      // The exchange's codes from the authorization request phase, as npm run bench has them.
+      const authorizations = proofgate.authorizeRequests(browser, n);
+      const authorized = await drive(
+        'authorize',
+        authorizations.requests,
+        302,
+        profiled && wanted('authorize'),
+        undefined,
+        { connections: DEFAULTS.authorizeConnections, captureLocation: true },
+      );
+      const codes = authorizations.codes(authorized);
       const exchanged = await drive(
         'exchange',
         proofgate.exchangeRequests(codes),

@@ -28,6 +28,8 @@ describe('bench options', () => {
       '--no-floor',
       '--skip-build',
       '--tracing',
+      '--authorize-connections',
+      '16',
     ];
     const options = parseOptions(argv);
     expect(options).toMatchObject({
@@ -38,9 +40,10 @@ describe('bench options', () => {
       floor: false,
       skipBuild: true,
       tracing: true,
+      authorizeConnections: 16,
     });
     expect(commandLine(options)).toBe(
-      'npm run bench -- --rounds 1 --requests 300 --only oidc --no-floor --skip-build --tracing',
+      'npm run bench -- --rounds 1 --authorize-connections 16 --requests 300 --only oidc --no-floor --skip-build --tracing',
     );
     expect(commandLine(parseOptions(['--phase-requests', '50']))).toBe(
       'npm run bench -- --phase-requests 50',

@@ -158,6 +158,49 @@ describe('bench report', () => {
     );
   });
 
+  it('compares the authorization request with oidc-provider round by round, target 2×', () => {
+    // Proofgate 1800, 1500, 2200 against oidc-provider 900, 1000, 1000: 2.00, 1.50, 2.20.
+    const authorize = [
+      ...records,
+      ...[
+        [1800, 900],
+        [1500, 1000],
+        [2200, 1000],
+      ].flatMap(([pg, op], i) => [
+        record('proofgate.authorize', i + 1, pg, 2 * 10),
+        record('oidc.authorize', i + 1, op, 4 * 10),
+      ]),
+    ];
+    const text = renderReport(report(authorize));
+    expect(text).toMatch(
+      /\| Authorization request \(signed in, no consent screen, 8 connections\) ≥ 2× node-oidc-provider [^|]+\| 2\.00× \(rounds: 2\.00, 1\.50, 2\.20\) \| met \|/,
+    );
+    expect(text).toContain('## Authorization request: Proofgate against node-oidc-provider');
+    expect(text).toContain(
+      '| 2 | oidc-provider | 1500 | 150.0 | 300.0 | 1000 | 100.0 | 200.0 | 1.50 |',
+    );
+    expect(text).toContain(
+      'Database round trips per authorization request: Proofgate 2.00 (find 2.00); oidc-provider 4.00 (find 4.00).',
+    );
+    expect(renderSummary(report(authorize))).toContain(
+      'Authorization request throughput, Proofgate / oidc-provider: median 2.00 (rounds: 2.00, 1.50, 2.20; target >= 2)',
+    );
+    const slower = authorize.map((r) =>
+      r.key === 'proofgate.authorize' ? record(r.key, r.round, 1500, 20) : r,
+    );
+    expect(renderReport(report(slower))).toMatch(
+      /\| Authorization request [^\n]+\| 1\.50× [^\n]+\| not met \|/,
+    );
+  });
+
+  it('leaves the authorization request out of a run without it', () => {
+    expect(renderReport(report(records))).toContain(
+      '## Authorization request: Proofgate against node-oidc-provider\n\nNot measured in this run',
+    );
+    expect(renderReport(report(records))).not.toMatch(/\| Authorization request/);
+    expect(renderSummary(report(records))).not.toContain('Authorization request');
+  });
+
   it('leaves the machine-client row out of a run without it', () => {
     expect(renderReport(report(records))).not.toMatch(/\| Machine client|\*\*Machine client/);
     expect(renderSummary(report(records))).not.toContain('Machine client');

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
+import { TurnBatcher } from '../../platform/database/turn-batcher';
 import type { StoredSession } from '../session';
 import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
@@ -25,6 +26,17 @@ function toSession(record: SessionRecord): StoredSession {
 
 @Injectable()
 export class MongoSessionRepository extends SessionRepository implements OnModuleInit {
+  /**
+   * Every authorization request, consent answer and account page reads the browser's session;
+   * the lookups asked for in the same turn of the event loop leave as one `find` by `_id`
+   * (`$in`) on the driver's collection, as the accounts' method lookups do. Each is a read of the
+   * primary made after its request arrived, checked against its own `now`, so a session ended a
+   * moment ago on any instance is not seen; nothing is cached.
+   */
+  private readonly lookups = new TurnBatcher<string, SessionRecord | null>((ids) =>
+    this.lookUp(ids),
+  );
+
   constructor(@InjectModel(SessionRecord.name) private readonly model: Model<SessionRecord>) {
     super();
   }
@@ -52,11 +64,18 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
   }
 
   async findLive(idHash: string, now: Date): Promise<StoredSession | null> {
-    const record = await this.model
-      .findOne({ _id: { $eq: idHash }, expiresAt: { $gt: now } })
-      .lean<SessionRecord>()
-      .exec();
-    return record ? toSession(record) : null;
+    const record = await this.lookups.add(idHash);
+    return record && record.expiresAt > now ? toSession(record) : null;
+  }
+
+  private async lookUp(ids: readonly string[]): Promise<{ value: SessionRecord | null }[]> {
+    const sessions = this.model.collection as unknown as mongo.Collection<SessionRecord>;
+    const records =
+      ids.length === 1
+        ? [await sessions.findOne({ _id: ids[0] })].filter((r): r is SessionRecord => r !== null)
+        : await sessions.find({ _id: { $in: [...new Set(ids)] } }).toArray();
+    const byId = new Map(records.map((record) => [record._id, record]));
+    return ids.map((id) => ({ value: byId.get(id) ?? null }));
   }
 
   async find(idHash: string): Promise<StoredSession | null> {
