@@ -6,7 +6,7 @@ import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-to
 import { checkClientScope } from '../../../tokens/scopes';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
-import { checkAuthorizedResource } from '../../resource/check-resource';
+import { checkAuthorizedResource, resourcePolicy } from '../../resource/check-resource';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { GrantHandler } from '../grant-handler';
 import type { TokenRequestDto } from '../token-request.dto';
@@ -42,10 +42,11 @@ export class ClientCredentialsGrant extends GrantHandler {
   ): Promise<TokenResponse> {
     // §4.4: "MUST only be used by confidential clients": checkGrantType, before any handler.
     // RFC 8707 §2: the resources the client may name, as at /authorize.
-    const resource = checkAuthorizedResource(client, request.resource, {
-      defaultResource: this.tokens.audience,
-      registeredClients: this.oauth.registeredClientResources,
-    });
+    const resource = checkAuthorizedResource(
+      client,
+      request.resource,
+      resourcePolicy(this.oauth, this.tokens.audience),
+    );
     // As at the code exchange: no token whose aud is a client's id (that client's ID tokens' aud).
     await this.resourceClientIds.refuseClientId(client, resource);
     const scope = checkClientScope(request.scope);

@@ -30,7 +30,7 @@ import { DomainEvents } from '../../../../platform/events/domain-events';
 import { GrantTokenIssuer, TokenResponse } from '../../../../tokens/grants/grant-token.issuer';
 import { CLIENT_SCOPES, checkScope } from '../../../../tokens/scopes';
 import type { ClientCharge } from '../../../client-budget';
-import { checkAuthorizedResource } from '../../../resource/check-resource';
+import { checkAuthorizedResource, resourcePolicy } from '../../../resource/check-resource';
 import { ResourceClientIdCheck } from '../../../resource/check-resource-client-id';
 import { checkAcrMinimum } from '../../check-acr-minimum';
 import { GrantHandler } from '../../grant-handler';
@@ -239,10 +239,11 @@ export class JwtBearerGrant extends GrantHandler {
         'resource_mismatch',
       );
     }
-    return checkAuthorizedResource(client, checked.resource ?? requested, {
-      defaultResource: this.tokens.audience,
-      registeredClients: this.oauth.registeredClientResources,
-    });
+    return checkAuthorizedResource(
+      client,
+      checked.resource ?? requested,
+      resourcePolicy(this.oauth, this.tokens.audience),
+    );
   }
 
   /** RFC 7523 §3 item 7: the jti once per issuer, fleet-wide, until the assertion expires. */
