@@ -81,7 +81,7 @@ async function allowedOrigin(t: TestApp, origin: string): Promise<string | undef
     .set('Origin', origin)
     .set('Access-Control-Request-Method', 'POST')
     .expect(204);
-  return res.headers['access-control-allow-origin'] as string | undefined;
+  return res.headers['access-control-allow-origin'];
 }
 
 const OWN_RESOURCE_FIX =
@@ -253,7 +253,7 @@ describe('the same clients in production (SEED_DEMO_DATA=true): ports exact agai
       },
     });
     const resource = await authorize('http://127.0.0.1:40000/cb', 'http://localhost:26218/mcp');
-    const back = new URL(resource.headers.location as string);
+    const back = new URL(resource.headers.location);
     expect(Object.fromEntries(back.searchParams)).toMatchObject({
       error: 'invalid_target',
       error_description: 'resource is not allowed for this client',
