@@ -41,16 +41,34 @@ function isCurrentBuild(distDir) {
   return lastChangeUnder(distDir) >= sourcesChanged;
 }
 
+/** No command to run (commander prints the help): nothing needs a database. */
+function asksForHelp(args) {
+  return (
+    args.length === 0 ||
+    args.some((arg) => ['-h', '--help', 'help', '-V', '--version'].includes(arg))
+  );
+}
+
 /**
  * MONGODB_URI unset outside production: the embedded database of the `npm start` running on
  * this data folder, and the folder's KEY_ENCRYPTION_SECRET when that `npm start` gave the
- * service that one. Nothing running: the CLI says that MONGODB_URI is required.
+ * service that one. Nothing running: one line first on what to do (every command reads the
+ * service's database), then the CLI says that MONGODB_URI is required.
  */
-function findDevDatabase(env) {
+function findDevDatabase(env, args) {
   if (env.MONGODB_URI || env.NODE_ENV === 'production') return;
   const dataDir = path.resolve(ROOT, env.PROOFGATE_DATA_DIR || '.data');
   const database = runningDatabase(dataDir);
-  if (!database) return;
+  if (!database) {
+    if (!asksForHelp(args)) {
+      note(
+        'no `npm start` is running in this checkout, so there is no database to administer: ' +
+          'run `npm start` first (in another terminal), then this command again; or set ' +
+          'MONGODB_URI and KEY_ENCRYPTION_SECRET to those of the service you administer',
+      );
+    }
+    return;
+  }
   env.MONGODB_URI = database.uri;
   let secretNote = '';
   if (!env.KEY_ENCRYPTION_SECRET && database.folderSecret) {
@@ -68,7 +86,7 @@ function findDevDatabase(env) {
 function main() {
   const envFile = path.join(ROOT, '.env');
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  findDevDatabase(process.env);
+  findDevDatabase(process.env, process.argv.slice(2));
 
   const distDir = path.resolve(ROOT, process.env.PROOFGATE_DIST_DIR || 'dist');
   if (isCurrentBuild(distDir)) {

@@ -80,9 +80,15 @@ async function build(distDir, { log = () => {}, onCompiler = () => {}, stdio = '
     return 0;
   }
   const last = lastSignature(distDir);
-  if (!last || last.sources !== signature.sources) {
-    fs.rmSync(distDir, { recursive: true, force: true });
-  }
+  const whole = !last || last.sources !== signature.sources;
+  if (whole) fs.rmSync(distDir, { recursive: true, force: true });
+  // Said before the compiler starts, so a first start is not taken for a hung one.
+  const where = path.relative(ROOT, distDir);
+  log(
+    whole
+      ? `building the service from src/ into ${where}/ (about 30 s; later starts rebuild only what changed)`
+      : `src/ changed since the last build: rebuilding ${where}/ (only what changed)`,
+  );
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const args = ['-p', 'tsconfig.build.json', '--outDir', distDir, '--incremental'];
   args.push('--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo'));

@@ -158,10 +158,15 @@ async function main() {
     }
   }
 
-  // The embedded database (a JVM) starts while the sources build.
+  // The embedded database (a JVM) starts while the sources build. What the build says (that it
+  // builds, and how long that takes) waits for the database to be up, a second or two: a start
+  // the database refuses stays one line.
+  const held = [];
+  let holding = !env.MONGODB_URI;
+  const buildLog = (message) => (holding ? held.push(message) : log(message));
   const building = watch
     ? Promise.resolve(0)
-    : build(distDir, { log, onCompiler: (child) => (compiler = child) });
+    : build(distDir, { log: buildLog, onCompiler: (child) => (compiler = child) });
   if (!env.MONGODB_URI) {
     try {
       // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.
@@ -170,6 +175,8 @@ async function main() {
       compiler?.kill();
       fail(databaseStartFailure(error, h2File));
     }
+    holding = false;
+    held.splice(0).forEach(log);
     env.MONGODB_URI = `${database.uri}/proofgate`;
     // Removed when this launcher stops; a killed one leaves it, and `npm run admin` sees its pid gone.
     writeDatabaseNote(dataDir, { uri: env.MONGODB_URI, folderSecret });

@@ -1,5 +1,6 @@
 /**
- * An agent that calls the example MCP server as itself, with no user: `npm run example:agent`.
+ * An agent that calls the example MCP server as itself, with no user: `npm run example:agent`
+ * (`-- --mcp-port N`: the MCP server of `npm run example:mcp -- --port N`).
  * The MCP SDK's `PrivateKeyJwtProvider` does the MCP authorization flow for a machine client:
  * on the MCP server's 401 it reads the protected-resource metadata (RFC 9728), finds Proofgate
  * (RFC 8414), and asks for a token with `client_credentials` (RFC 6749 §4.4) authenticated by a
@@ -7,7 +8,8 @@
  * the MCP server (RFC 8707). Then it calls the `whoami` tool and prints the answer.
  *
  * PROOFGATE_URL   Proofgate's issuer (default http://localhost:25000)
- * MCP_SERVER_URL  the MCP server (default http://localhost:25004/mcp, examples/mcp-server)
+ * MCP_SERVER_URL  the MCP server (default http://localhost:25004/mcp, examples/mcp-server);
+ *                 `--mcp-port N` puts it on port N
  * AGENT_CLIENT_ID the client (default demo-agent, seeded with SEED_DEMO_DATA)
  * AGENT_PRIVATE_JWK its private key as a JWK (default the published demo key of demo-agent)
  * AGENT_ALG       the key's JWS algorithm (default ES256)
@@ -16,6 +18,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { mcpServerUrl } from '../mcp-server/server-url';
 
 /** demo-agent's key: a demo key, published like demo-secret. Never use it for a real client. */
 const DEMO_AGENT_PRIVATE_JWK = {
@@ -54,7 +57,9 @@ export async function runAgent(options: AgentOptions): Promise<unknown> {
   try {
     const result = await client.callTool({ name: 'whoami', arguments: {} });
     const [content] = result.content as Array<{ type: string; text?: string }>;
-    return content?.type === 'text' && content.text ? (JSON.parse(content.text) as unknown) : result;
+    return content?.type === 'text' && content.text
+      ? (JSON.parse(content.text) as unknown)
+      : result;
   } finally {
     await client.close();
   }
@@ -63,7 +68,7 @@ export async function runAgent(options: AgentOptions): Promise<unknown> {
 async function main(): Promise<void> {
   const answer = await runAgent({
     issuer: process.env.PROOFGATE_URL ?? 'http://localhost:25000',
-    mcpServerUrl: process.env.MCP_SERVER_URL ?? 'http://localhost:25004/mcp',
+    mcpServerUrl: mcpServerUrl(process.argv.slice(2), process.env, '--mcp-port'),
     clientId: process.env.AGENT_CLIENT_ID ?? 'demo-agent',
     privateJwk: process.env.AGENT_PRIVATE_JWK
       ? (JSON.parse(process.env.AGENT_PRIVATE_JWK) as Record<string, unknown>)

@@ -1,13 +1,16 @@
 /**
- * Runs the example MCP server against a Proofgate: `npm run example:mcp`.
+ * Runs the example MCP server against a Proofgate: `npm run example:mcp [-- --port N]`.
  * PROOFGATE_URL is the issuer (default http://localhost:25000); MCP_SERVER_URL is this server's
- * resource URL, which tokens must be issued for (default http://localhost:25004/mcp).
+ * resource URL, which tokens must be issued for (default http://localhost:25004/mcp), and
+ * `--port N` puts it on port N (http://localhost:N/mcp): the seeded demo clients may ask for
+ * their MCP resource on any port outside production.
  */
 import { startMcpServer } from './mcp-server';
+import { mcpServerUrl } from './server-url';
 
 async function main(): Promise<void> {
   const issuer = process.env.PROOFGATE_URL ?? 'http://localhost:25000';
-  const resource = process.env.MCP_SERVER_URL ?? 'http://localhost:25004/mcp';
+  const resource = mcpServerUrl(process.argv.slice(2), process.env);
   const url = new URL(resource);
   const server = await startMcpServer({
     issuer,

@@ -1,7 +1,8 @@
-// Serves the SPA example from its own origin: `npm run example:spa`, or `node examples/spa/serve.mjs`.
-// PROOFGATE_URL: the issuer (default http://localhost:25000). SPA_PORT: the port on 127.0.0.1
-// (default 25002, the port of demo-spa's registered redirect URI). SPA_CLIENT_ID: the public
-// client to sign in as (default demo-spa); its redirect URI must be http://127.0.0.1:<SPA_PORT>/callback.
+// Serves the SPA example from its own origin: `npm run example:spa [-- --port N]`, or
+// `node examples/spa/serve.mjs`. PROOFGATE_URL: the issuer (default http://localhost:25000).
+// --port N (or SPA_PORT): the port on 127.0.0.1 (default 25002, the port of demo-spa's registered
+// redirect URI; outside production demo-spa works on any port). SPA_CLIENT_ID: the public client
+// to sign in as (default demo-spa); its redirect URI must be http://127.0.0.1:<port>/callback.
 // SPA_API: the protected resource the page calls with its access token (default <issuer>/api/me);
 // when it answers RFC 9470's insufficient_user_authentication challenge, the page steps up.
 import { readFile } from 'node:fs/promises';
@@ -9,7 +10,20 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 const issuer = new URL(process.env.PROOFGATE_URL ?? 'http://localhost:25000').origin;
-const port = Number(process.env.SPA_PORT ?? 25002);
+/** `--port N` (or `--port=N`), else SPA_PORT, else 25002. */
+function chosenPort(argv) {
+  const at = argv.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
+  const given =
+    at < 0 ? process.env.SPA_PORT : argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
+  const port = Number(given ?? 25002);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    console.error(`SPA example: --port (or SPA_PORT) must be a port number, got ${given}`);
+    process.exit(1);
+  }
+  return port;
+}
+
+const port = chosenPort(process.argv.slice(2));
 const clientId = process.env.SPA_CLIENT_ID ?? 'demo-spa';
 const origin = `http://127.0.0.1:${port}`;
 
@@ -59,8 +73,10 @@ const server = createServer((req, res) => {
 
 /**
  * Before serving: does Proofgate know this client at this origin? A redirect URI on another port
- * passes /authorize (a public client's loopback redirect may use any port, RFC 8252 §7.3), but the
- * browser's call to /token is then refused by CORS after the login: say so now, with the fix.
+ * passes /authorize (a public client's loopback redirect may use any port, RFC 8252 §7.3), but in
+ * production the browser's call to /token is then refused by CORS after the login (outside
+ * production a configured public client's loopback origin may call from any port): say so now,
+ * with the fix.
  */
 async function registrationProblem() {
   let preflight;

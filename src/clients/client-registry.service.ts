@@ -10,6 +10,8 @@ import { ClientMetadataDocuments } from './metadata-document/client-metadata-doc
 import { isLive, logoutFields, OAuthClient, requestObjectFields } from './oauth-client';
 import { RegisteredClientExpiry } from './registration/registered-client-expiry';
 import { isWebOrigin, webOriginsOf } from './web-origins';
+import { isNativeClient } from './check-redirect-uri';
+import { isLoopbackHttpUri } from '../protocol-rules/loopback-port';
 import { RegistrationConfig } from '../config/sections/registration.config';
 
 /**
@@ -17,6 +19,8 @@ import { RegistrationConfig } from '../config/sections/registration.config';
  * they cannot push known ones out.
  */
 const CACHE_ENTRIES = 10_000;
+/** A web origin on a loopback IP literal of RFC 8252 §7.3 (a serialised origin: isWebOrigin). */
+const LOOPBACK_IP_ORIGIN = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::\d+)?$/;
 
 /**
  * Registers the configured clients in MongoDB at start-up and looks clients up. Lookups are
@@ -152,14 +156,36 @@ export class ClientRegistry implements OnModuleInit {
   private async loadOrigin(origin: string): Promise<boolean> {
     const expiresAt = await this.clients.originExpiry(origin);
     const now = this.clock.now().getTime();
-    const allowed = expiresAt !== null && expiresAt.getTime() > now;
+    const registered = expiresAt !== null && expiresAt.getTime() > now;
+    const allowed = registered || (await this.isNativeLoopbackOrigin(origin));
     const ttlMs = this.clientAuth.registryCacheTtlSeconds * 1000;
     if (ttlMs > 0) {
-      if (allowed)
-        this.allowedOrigins.set(origin, true, Math.min(now + ttlMs, expiresAt.getTime()));
-      else this.refusedOrigins.set(origin, true, now + ttlMs);
+      if (allowed) {
+        const until = registered ? Math.min(now + ttlMs, expiresAt.getTime()) : now + ttlMs;
+        this.allowedOrigins.set(origin, true, until);
+      } else this.refusedOrigins.set(origin, true, now + ttlMs);
     }
     return allowed;
+  }
+
+  /**
+   * Outside production (OAuthConfig.loopbackAnyPort): whether `origin` is a loopback IP origin
+   * (`http://127.0.0.1:<port>`, `http://[::1]:<port>`) of a configured native client, on any port,
+   * as RFC 8252 §7.3 lets it use its loopback redirect URI there: a developer's browser app
+   * (examples/spa as demo-spa) then calls /token from whatever port it runs on. Configured clients
+   * only (few, held in memory, each looked up as usual); never `localhost`, never https, never
+   * in production, where an origin is a registered one exactly.
+   */
+  private async isNativeLoopbackOrigin(origin: string): Promise<boolean> {
+    const host = LOOPBACK_IP_ORIGIN.exec(origin)?.[1];
+    if (!this.oauth.loopbackAnyPort || host === undefined) return false;
+    const onHost = (uris: readonly string[]) => uris.some((uri) => isLoopbackHttpUri(uri, [host]));
+    for (const configured of this.oauth.clients) {
+      if (!onHost(configured.redirectUris)) continue;
+      const client = await this.find(configured.clientId);
+      if (client && isNativeClient(client) && onHost(client.redirectUris)) return true;
+    }
+    return false;
   }
 
   private async loadFirstPartyOrigins(): Promise<ReadonlySet<string>> {
@@ -225,6 +251,7 @@ export class ClientRegistry implements OnModuleInit {
       ...(wanted.jwks ? { jwks: { keys: wanted.jwks.keys.map((key) => ({ ...key })) } } : {}),
       ...(wanted.jwksUri ? { jwksUri: wanted.jwksUri } : {}),
       ...(wanted.profile ? { profile: wanted.profile } : {}),
+      ...(wanted.applicationType ? { applicationType: wanted.applicationType } : {}),
       ...requestObjectFields({
         ...(wanted.requestObjectSigningAlg
           ? { requestObjectSigningAlg: wanted.requestObjectSigningAlg }
@@ -256,6 +283,7 @@ export class ClientRegistry implements OnModuleInit {
       existing.grantTypes?.join('\n') === client.grantTypes?.join('\n') &&
       existing.jwksUri === client.jwksUri &&
       existing.profile === client.profile &&
+      existing.applicationType === client.applicationType &&
       existing.requestObjectSigningAlg === client.requestObjectSigningAlg &&
       existing.requireSignedRequestObject === client.requireSignedRequestObject &&
       (existing.postLogoutRedirectUris ?? []).join('\n') ===

@@ -37,7 +37,12 @@ export function checkScope(requested: string | undefined): string {
     throw new InvalidScope('scope is malformed');
   }
   const unknown = values.filter((v) => !(SUPPORTED_SCOPES as readonly string[]).includes(v));
-  if (unknown.length > 0) throw new InvalidScope(`Unsupported scope: ${unknown.join(' ')}`);
+  if (unknown.length > 0) {
+    // The fix with the refusal: what may be asked for (scopes_supported, RFC 8414 §2).
+    throw new InvalidScope(
+      `Unsupported scope: ${unknown.join(' ')} (supported: ${SUPPORTED_SCOPES.join(' ')})`,
+    );
+  }
   return [...new Set(values)].join(' ');
 }
 

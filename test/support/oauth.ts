@@ -9,6 +9,33 @@ export const DEMO_CLIENT = {
   redirectUri: 'http://localhost:25001/callback',
 };
 export const DEMO_SPA = { id: 'demo-spa', redirectUri: 'http://127.0.0.1:25002/callback' };
+
+/** The fix a refusal of a seeded demo client ends with (src/clients/demo-client-fixes.ts). */
+const OWN_CLIENT = (flag: '--redirect-uri' | '--resource') =>
+  `; for another, add a client of your own: npm run admin -- clients add <id> ${flag} <URI> ` +
+  '(docs/ADMINISTRATION.md), or OAUTH_CLIENTS';
+/** /authorize's refusal of a redirect URI a seeded demo client does not have: it names the fix. */
+export const UNREGISTERED_REDIRECT = {
+  [DEMO_CLIENT.id]:
+    'redirect_uri is not registered for this client. demo-client (demo data) takes redirect_uri ' +
+    `http://localhost:25001/callback or http://127.0.0.1:<any port>/callback${OWN_CLIENT('--redirect-uri')}`,
+  [DEMO_SPA.id]:
+    'redirect_uri is not registered for this client. demo-spa (demo data) takes redirect_uri ' +
+    `http://127.0.0.1:<any port>/callback${OWN_CLIENT('--redirect-uri')}`,
+} as const;
+/** The refusal of a resource a seeded demo client may not use, outside production. */
+export const RESOURCE_NOT_ALLOWED = {
+  [DEMO_CLIENT.id]:
+    'resource is not allowed for this client. demo-client (demo data) takes resource ' +
+    `http://localhost:<any port>/mcp besides the default${OWN_CLIENT('--resource')}`,
+  [DEMO_SPA.id]:
+    'resource is not allowed for this client. demo-spa (demo data) takes no resource besides ' +
+    `the default${OWN_CLIENT('--resource')}`,
+} as const;
+/** The refusal of a scope this server does not grant: it names those it does. */
+export const unsupportedScope = (scope: string): string =>
+  `Unsupported scope: ${scope} (supported: openid profile api account offline_access)`;
+
 /** A confidential client that is not first-party (its users see the consent screen). */
 export const PARTNER = {
   id: 'partner',

@@ -1,17 +1,20 @@
 /**
- * `npm run demo:client`: serves the demo OAuth client on DEMO_CLIENT_PORT (default 25001, the
- * port of `demo-client`'s registered redirect URI) against the Proofgate at PROOFGATE_URL
- * (default http://localhost:25000), as DEMO_CLIENT_ID / DEMO_CLIENT_SECRET (default
- * `demo-client` / `demo-secret`). Stops on Ctrl-C.
+ * `npm run demo:client [-- --port N]`: serves the demo OAuth client on port N (or
+ * DEMO_CLIENT_PORT; default 25001) against the Proofgate at PROOFGATE_URL (default
+ * http://localhost:25000), as DEMO_CLIENT_ID / DEMO_CLIENT_SECRET (default `demo-client` /
+ * `demo-secret`). It serves on http://localhost:N when the client has that redirect URI
+ * (`demo-client` on 25001), else on http://127.0.0.1:N (`demo-client` on any other port: RFC 8252
+ * §7.3). Stops on Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { startDemoClient } from './server';
 
 /**
- * Before serving: does Proofgate accept this client's redirect URI? A confidential client's
- * redirect URI must match exactly, port included (RFC 9700 §4.1.3), so on another port every
- * login would end on Proofgate's "redirect_uri is not registered" page: say so now, with the fix.
- * Resolves to the problem, or undefined (also when Proofgate does not answer yet).
+ * Before serving: does Proofgate accept this client's redirect URI? It must match one registered
+ * exactly (RFC 9700 §4.1.3), but for the port of a loopback IP one of a native client (RFC 8252
+ * §7.3); otherwise every login would end on Proofgate's "redirect_uri is not registered" page:
+ * say so now, with the fix. Resolves to the problem, or undefined (also when Proofgate does not
+ * answer yet).
  */
 async function registrationProblem(
   authorizationServer: string,
@@ -40,17 +43,50 @@ async function registrationProblem(
   return answer.status === 400 ? `${clientId} has no redirect URI ${redirectUri}` : undefined;
 }
 
-async function main(): Promise<void> {
-  const port = Number(process.env.DEMO_CLIENT_PORT ?? '25001');
+/** The port of `demo-client`'s redirect URI on localhost (on 127.0.0.1 any port will do). */
+const DEMO_CLIENT_PORT = 25001;
+/** Where it may serve: the host of its URL and of its redirect URI, in the order tried. */
+const SITE_HOSTS = ['localhost', '127.0.0.1'] as const;
+type SiteHost = (typeof SITE_HOSTS)[number];
+
+/** `--port N` (or `--port=N`), else DEMO_CLIENT_PORT, else 25001. */
+function chosenPort(argv: readonly string[]): number {
+  const at = argv.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
+  const given = at < 0 ? process.env.DEMO_CLIENT_PORT : (argv[at].split('=')[1] ?? argv[at + 1]);
+  const port = Number(given ?? DEMO_CLIENT_PORT);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new Error(`DEMO_CLIENT_PORT must be a port number, got ${process.env.DEMO_CLIENT_PORT}`);
+    throw new Error(`--port (or DEMO_CLIENT_PORT) must be a port number, got ${given}`);
   }
+  return port;
+}
+
+type Site = { siteHost: SiteHost } | { problem: string; redirectUri: string };
+
+/**
+ * Where it serves: on localhost when the client has that redirect URI on this port (as the demo
+ * client always did), else on 127.0.0.1 when it has that one (a native client such as demo-client
+ * may use any port there, RFC 8252 §7.3); else the problem with localhost, to print with the fix.
+ */
+async function siteFor(authorizationServer: string, clientId: string, port: number): Promise<Site> {
+  const [preferred, loopbackIp] = SITE_HOSTS;
+  const redirectUri = `http://${preferred}:${port}/callback`;
+  const problem = await registrationProblem(authorizationServer, clientId, redirectUri);
+  if (problem === undefined) return { siteHost: preferred };
+  const onIp = `http://${loopbackIp}:${port}/callback`;
+  if ((await registrationProblem(authorizationServer, clientId, onIp)) === undefined) {
+    return { siteHost: loopbackIp };
+  }
+  return { problem, redirectUri };
+}
+
+async function main(): Promise<void> {
+  const port = chosenPort(process.argv.slice(2));
   const authorizationServer = process.env.PROOFGATE_URL ?? 'http://localhost:25000';
   const clientId = process.env.DEMO_CLIENT_ID ?? 'demo-client';
   const clientSecret = process.env.DEMO_CLIENT_SECRET ?? 'demo-secret';
-  const redirectUri = `http://localhost:${port}/callback`;
-  const problem = await registrationProblem(authorizationServer, clientId, redirectUri);
-  if (problem) {
+  const site = await siteFor(authorizationServer, clientId, port);
+  if ('problem' in site) {
+    const { problem, redirectUri } = site;
     const secret = randomBytes(24).toString('base64url');
     const client = {
       client_id: 'my-demo-client',
@@ -75,6 +111,7 @@ async function main(): Promise<void> {
   const api = process.env.DEMO_CLIENT_API;
   const client = await startDemoClient({
     port,
+    siteHost: site.siteHost,
     authorizationServer,
     clientId,
     clientSecret,

@@ -21,11 +21,17 @@ import {
 } from './sessions';
 
 export interface DemoClientOptions {
-  /** 25001 matches the redirect URI Proofgate has registered for `demo-client`. */
+  /**
+   * 25001 matches `demo-client`'s redirect URI on localhost; on 127.0.0.1 (`siteHost`) any port
+   * does (RFC 8252 §7.3).
+   */
   port: number;
   /** Proofgate's issuer, e.g. http://localhost:25000. */
   authorizationServer: string;
+  /** Where it listens (default 127.0.0.1). */
   host?: string;
+  /** The host of its own URL and redirect URI (default localhost). */
+  siteHost?: 'localhost' | '127.0.0.1';
   clientId?: string;
   clientSecret?: string;
   /** The protected resource called with the access token (default: Proofgate's /api/me). */
@@ -67,7 +73,8 @@ class HttpError extends Error {
 
 export async function startDemoClient(options: DemoClientOptions): Promise<DemoClient> {
   const host = options.host ?? '127.0.0.1';
-  const baseUrl = `http://localhost:${options.port}`;
+  const siteHost = options.siteHost ?? 'localhost';
+  const baseUrl = `http://${siteHost}:${options.port}`;
   const authorizationServer = options.authorizationServer.replace(/\/+$/, '');
   const sessions = new SessionStore();
   const clientId = options.clientId ?? 'demo-client';
@@ -260,7 +267,7 @@ export async function startDemoClient(options: DemoClientOptions): Promise<DemoC
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${siteHost}:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

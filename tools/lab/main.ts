@@ -1,7 +1,8 @@
 /**
- * `npm run lab [-- --url http://host:port] [--json]`: runs the attack lab against a running
- * Proofgate, or, without --url, against one it starts itself on a fresh embedded dev database
- * with 2-second challenge lifetimes. Exits 0 when every row passes, 1 when one fails, 2 when
+ * `npm run lab [-- --url http://host:port | --port N] [--json]`: runs the attack lab against a
+ * running Proofgate (`--port N`: the one `PORT=N npm start` serves, http://localhost:N), or,
+ * without either, against one it starts itself on a fresh embedded dev database with 2-second
+ * challenge lifetimes. Exits 0 when every row passes, 1 when one fails, 2 when
  * the lab could not run.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -18,9 +19,11 @@ const STARTUP_TIMEOUT_MS = 120_000;
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 const CHALLENGE_TTL_SECONDS = '2';
 
-const USAGE = `Usage: npm run lab [-- --url http://host:port] [--json]
+const USAGE = `Usage: npm run lab [-- --url http://host:port | --port N] [--json]
 
   --url URL  attack a running Proofgate (default: start one on a fresh embedded database)
+  --port N   attack the Proofgate running on this machine's port N (PORT=N npm start):
+             the same as --url http://localhost:N
   --json     print { "passed": boolean, "rows": [...] } only
 `;
 
@@ -31,13 +34,24 @@ interface Args {
 
 function parseArgs(argv: string[]): Args | string {
   const args: Args = { json: false };
+  let port: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
     else if (arg === '--url') args.url = argv[++i];
     else if (arg.startsWith('--url=')) args.url = arg.slice('--url='.length);
+    else if (arg === '--port') port = argv[++i] ?? '';
+    else if (arg.startsWith('--port=')) port = arg.slice('--port='.length);
     else if (arg === '--help' || arg === '-h') return USAGE;
     else return `Unknown argument ${arg}\n\n${USAGE}`;
+  }
+  if (port !== undefined) {
+    if (!/^[1-9][0-9]{0,4}$/.test(port) || Number(port) > 65535) {
+      return `--port needs a port number\n\n${USAGE}`;
+    }
+    if (args.url !== undefined)
+      return `--port and --url both name the Proofgate: give one\n\n${USAGE}`;
+    args.url = `http://localhost:${port}`;
   }
   if (args.url !== undefined && !/^https?:\/\/[^/]+/.test(args.url)) {
     return `--url needs an http(s) URL\n\n${USAGE}`;
@@ -112,6 +126,18 @@ async function terminate(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Why the lab could not run, and, when no Proofgate answers at `url`, how to start one. */
+function couldNotRun(error: unknown, url: string | undefined): string {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  if (url !== undefined && error instanceof TypeError && cause !== undefined) {
+    return (
+      `no Proofgate answers at ${url} (${cause}): start one there (\`PORT=<port> npm start\`), ` +
+      'or run the lab without --url and --port to start its own'
+    );
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args === USAGE) {
@@ -152,9 +178,7 @@ async function main(): Promise<number> {
     );
     return passed ? 0 : 1;
   } catch (error) {
-    process.stderr.write(
-      `The lab could not run: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`The lab could not run: ${couldNotRun(error, args.url)}\n`);
     return 2;
   } finally {
     await service?.stop();

@@ -3,7 +3,7 @@ import { ConfigError, clients } from '../env-parsers';
 import { LogoutConfig } from './logout.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import type { ClientProfile } from '../../protocol-rules/client-profile';
-import { redirectUriProblem } from '../../protocol-rules/redirect-uri';
+import { type ApplicationType, redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
 import { ServerConfig } from './server.config';
 import { BOOLEAN, type SettingsSection, choice, text, whole } from '../setting';
@@ -41,6 +41,11 @@ export interface ClientConfig {
   readonly backchannelLogoutSessionRequired?: boolean;
   /** A client profile whose rules it is held to (`profile` in OAUTH_CLIENTS: `fapi2`). */
   readonly profile?: ClientProfile;
+  /**
+   * OpenID Connect Registration §2 `application_type`; absent: a public client is native. Only
+   * the demo seed sets it: `demo-client` runs on the developer's machine, as a native app does.
+   */
+  readonly applicationType?: ApplicationType;
 }
 
 const DEMO_AGENT_KID = 'demo-agent-1';
@@ -51,16 +56,23 @@ const DEMO_AGENT_PUBLIC_KEY = {
 
 /**
  * The demo clients of the lab this product grew from; seeded only when SEED_DEMO_DATA is on.
- * `demo-client` keeps `http://localhost`: RFC 8252 §8.3 prefers 127.0.0.1, but dev setups rely
- * on localhost, and it is matched exactly (no port freedom), as any confidential client is.
- * Both are first-party: the lab, the demo client and the tests complete /authorize with them
- * and expect a code at once, with no consent step.
+ * Each works whatever port the newcomer runs things on:
+ * - `demo-client` keeps `http://localhost:25001/callback` (matched exactly: RFC 8252 §8.3 prefers
+ *   127.0.0.1, but dev setups rely on localhost) and has `http://127.0.0.1:25001/callback`, which
+ *   RFC 8252 §7.3 lets a native app use on any port: the demo client runs on the developer's
+ *   machine, so it is registered as one (`native`) although it has a secret;
+ * - `demo-spa` is public (a native app for §7.3): its 127.0.0.1 redirect takes any port;
+ * - the MCP resource of `demo-client` and `demo-agent` is allowed on any port outside production
+ *   (OAuthConfig.loopbackAnyPort).
+ * Both browser clients are first-party: the lab, the demo client and the tests complete
+ * /authorize with them and expect a code at once, with no consent step.
  */
 export const DEMO_CLIENTS: readonly ClientConfig[] = [
   {
     clientId: 'demo-client',
     clientSecret: 'demo-secret',
-    redirectUris: ['http://localhost:25001/callback'],
+    redirectUris: ['http://localhost:25001/callback', 'http://127.0.0.1:25001/callback'],
+    applicationType: 'native',
     name: 'Demo confidential client',
     // RFC 8707: the default resource of examples/mcp-server, so the demo client can get tokens
     // for it, and the attack lab can show such a token refused at /api/me (audience confusion).
@@ -120,6 +132,18 @@ export abstract class OAuthConfig {
   abstract readonly consentTtlDays: number;
   /** RFC 8707 resources of clients that registered themselves (see ResourcePolicy). */
   abstract readonly registeredClientResources: RegisteredClientResources;
+  /**
+   * Outside production, where a developer's servers move from port to port: a client configured
+   * with an `http:` resource on a loopback host may ask for it on any port of that host, and the
+   * loopback IP origin of a configured native client's redirect URI may call the CORS endpoints
+   * from any port (as RFC 8252 §7.3 lets its redirect URI). Never in production.
+   */
+  abstract readonly loopbackAnyPort: boolean;
+  /**
+   * The seeded demo clients (SEED_DEMO_DATA, less those OAUTH_CLIENTS replaces): a refusal of one
+   * says how to get what was refused, for a newcomer who runs the examples.
+   */
+  abstract readonly demoClientIds: readonly string[];
 }
 
 export function readOAuthConfig(
@@ -139,11 +163,10 @@ export function readOAuthConfig(
         : backchannelLogoutUriProblem(uri, { allowPrivate: logout.allowPrivate });
     if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
   });
+  const demoClients = seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [];
+  const registered = mergeClients(demoClients, configuredClients);
   return Object.freeze({
-    clients: mergeClients(
-      seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [],
-      configuredClients,
-    ),
+    clients: registered,
     seedDemoData,
     requireState: env.bool('OAUTH_REQUIRE_STATE', true),
     sessionTtlSeconds: env.int('SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
@@ -156,6 +179,10 @@ export function readOAuthConfig(
       ),
       loopbackHttp: !server.isProduction,
     },
+    loopbackAnyPort: !server.isProduction,
+    demoClientIds: demoClients
+      .filter((demo) => registered.includes(demo))
+      .map((demo) => demo.clientId),
   });
 }
 

@@ -7,8 +7,10 @@ import {
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
+import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
+import { demoClientFix } from '../../clients/demo-client-fixes';
 import { checkPkce, type PkceVerdict } from '../pkce/check-pkce';
-import { checkAuthorizedResources } from '../resource/check-resource';
+import { checkAuthorizedResources, resourcePolicy } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
   ACCOUNT_SCOPE,
@@ -90,6 +92,18 @@ export class AuthorizationRequestCheck {
     }
   }
 
+  /**
+   * RFC 9700 §4.1.3, RFC 8252 §7.3 (isRegisteredRedirectUri): the refusal of a redirect URI the
+   * client did not register, or undefined when it did. Never redirected to (RFC 6749 §4.1.2.1):
+   * /authorize shows it on its own page, /par answers it.
+   */
+  unregisteredRedirectUri(client: OAuthClient, redirectUri: string): InvalidRequest | undefined {
+    if (isRegisteredRedirectUri(client, redirectUri)) return undefined;
+    return new InvalidRequest(
+      `redirect_uri is not registered for this client${demoClientFix(this.oauth, client, 'redirect_uri')}`,
+    );
+  }
+
   async check(
     client: OAuthClient,
     request: AuthorizationParameters,
@@ -148,10 +162,11 @@ export class AuthorizationRequestCheck {
         `The ${ACCOUNT_SCOPE} scope is granted to first-party clients only`,
       ).because('account_scope_not_first_party');
     }
-    const resources = checkAuthorizedResources(client, request.resource, {
-      defaultResource: this.tokens.audience,
-      registeredClients: this.oauth.registeredClientResources,
-    });
+    const resources = checkAuthorizedResources(
+      client,
+      request.resource,
+      resourcePolicy(this.oauth, this.tokens.audience),
+    );
     await this.resourceClientIds.refuseClientIds(client, resources);
     return { scope, resources };
   }

@@ -176,9 +176,8 @@ export class AuthorizationEndpoint {
     const request = read.parameters;
     const redirectUri = request.redirect_uri;
     if (!redirectUri) return page(new InvalidRequest('redirect_uri is required'));
-    if (!isRegisteredRedirectUri(client, redirectUri)) {
-      return page(new InvalidRequest('redirect_uri is not registered for this client'));
-    }
+    const unregistered = this.requests.unregisteredRedirectUri(client, redirectUri);
+    if (unregistered) return page(unregistered);
     const wayBack = this.wayBack(client.clientId, read, arrival);
 
     const state = request.state;

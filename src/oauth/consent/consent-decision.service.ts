@@ -12,7 +12,7 @@ import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
 import type { TextParameterName } from '../authorize/authorization-parameters';
 import { AuthorizationRequestReader } from '../authorize/authorization-request.reader';
-import { checkAuthorizedResources } from '../resource/check-resource';
+import { checkAuthorizedResources, resourcePolicy } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
   consentScopeOf,
@@ -120,10 +120,11 @@ export class ConsentDecisionService {
         profileClaimsAskedBy(param('claims')),
       );
       const defaultResource = this.tokens.audience;
-      const checked = checkAuthorizedResources(client, request?.resource, {
-        defaultResource,
-        registeredClients: this.oauth.registeredClientResources,
-      });
+      const checked = checkAuthorizedResources(
+        client,
+        request?.resource,
+        resourcePolicy(this.oauth, defaultResource),
+      );
       await this.resourceClientIds.refuseClientIds(client, checked);
       const otherResources = checked.filter((resource) => resource !== defaultResource);
       await this.consents.allow(session.sub, client.clientId, scope, otherResources);

@@ -3,7 +3,6 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import { ParConfig } from '../../config/sections/par.config';
 import { randomToken } from '../../platform/crypto/hashing';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
 import type { AuthorizationRequestDto } from '../authorize/authorization-request.dto';
@@ -65,9 +64,8 @@ export class PushedAuthorizationRequests {
       parameters = authorizationParametersOf(request);
     }
     if (parameters.redirect_uri === undefined) throw new InvalidRequest('redirect_uri is required');
-    if (!isRegisteredRedirectUri(client, parameters.redirect_uri)) {
-      throw new InvalidRequest('redirect_uri is not registered for this client');
-    }
+    const unregistered = this.requests.unregisteredRedirectUri(client, parameters.redirect_uri);
+    if (unregistered) throw unregistered;
     if (
       dpopJkt !== undefined &&
       parameters.dpop_jkt !== undefined &&

@@ -1,17 +1,35 @@
-import type { RegisteredClientResources } from '../../config/sections/oauth.config';
+import type { OAuthConfig, RegisteredClientResources } from '../../config/sections/oauth.config';
+import { LOOPBACK_HOSTS, isSameLoopbackUriOnAnyPort } from '../../protocol-rules/loopback-port';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
 import { InvalidRequest, InvalidTarget } from '../../platform/errors/protocol-error';
+import { demoClientFix } from '../../clients/demo-client-fixes';
 import { isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
 
-export interface ResourcePolicy {
+export interface ResourcePolicy extends Pick<OAuthConfig, 'loopbackAnyPort' | 'demoClientIds'> {
   /** ACCESS_TOKEN_AUDIENCE: every client may use it, and it is what no `resource` means. */
   readonly defaultResource: string;
   readonly registeredClients: RegisteredClientResources;
 }
 
+/** The resource rules of this configuration, with ACCESS_TOKEN_AUDIENCE as the default resource. */
+export function resourcePolicy(oauth: OAuthConfig, defaultResource: string): ResourcePolicy {
+  return {
+    defaultResource,
+    registeredClients: oauth.registeredClientResources,
+    loopbackAnyPort: oauth.loopbackAnyPort,
+    demoClientIds: oauth.demoClientIds,
+  };
+}
+
 type ResourceClient = Pick<
   OAuthClient,
-  'resources' | 'type' | 'dynamicallyRegisteredAt' | 'metadataDocument'
+  | 'clientId'
+  | 'resources'
+  | 'type'
+  | 'applicationType'
+  | 'redirectUris'
+  | 'dynamicallyRegisteredAt'
+  | 'metadataDocument'
 >;
 
 /**
@@ -21,6 +39,8 @@ type ResourceClient = Pick<
  * its `resources`, or, for a client that registered itself (public or confidential: POST
  * /register or a metadata document), allowed by REGISTERED_CLIENT_RESOURCES (nobody configured
  * resources for it, and an MCP client learns its server's resource only at run time, RFC 9728).
+ * Outside production (`loopbackAnyPort`) a configured `http:` resource on a loopback host is also
+ * allowed on another port of that host: a developer's resource server moves, its path does not.
  */
 export function checkAuthorizedResource(
   client: ResourceClient,
@@ -38,7 +58,17 @@ export function checkAuthorizedResource(
     if (refusal) throw new InvalidTarget(refusal);
     return requested;
   }
-  throw new InvalidTarget('resource is not allowed for this client');
+  if (
+    policy.loopbackAnyPort &&
+    client.resources?.some((resource) =>
+      isSameLoopbackUriOnAnyPort(resource, requested, LOOPBACK_HOSTS),
+    )
+  ) {
+    return requested;
+  }
+  throw new InvalidTarget(
+    `resource is not allowed for this client${demoClientFix(policy, client, 'resource')}`,
+  );
 }
 
 /**
@@ -70,15 +100,13 @@ export function checkAuthorizedResources(
   return distinct.map((resource) => checkAuthorizedResource(client, resource, policy));
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 function registeredClientRefusal(
   resource: URL,
   { policy, loopbackHttp }: RegisteredClientResources,
 ): string | undefined {
   if (policy === 'none') return 'resource is not allowed for this client';
   if (resource.protocol === 'https:') return undefined;
-  if (loopbackHttp && resource.protocol === 'http:' && LOOPBACK_HOSTS.has(resource.hostname)) {
+  if (loopbackHttp && resource.protocol === 'http:' && LOOPBACK_HOSTS.includes(resource.hostname)) {
     return undefined;
   }
   return 'resource must be an https: URI for a registered client';

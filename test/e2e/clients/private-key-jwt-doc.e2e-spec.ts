@@ -65,8 +65,7 @@ describe('docs/CLIENTS.md: private_key_jwt from a scratch folder', () => {
     async () => {
       const lines = example()
         .replace(/\\\n\s*/g, '')
-        .replaceAll('http://localhost:25000', issuer)
-        .replaceAll('localhost:25000', issuer)
+        .replaceAll('$PROOFGATE_URL', issuer)
         .split('\n');
       const install = lines.findIndex((line) => line.startsWith('npm init'));
       const admin = lines.findIndex((line) =>

@@ -121,6 +121,20 @@ describe('npm run admin in a checkout', () => {
     expect(JSON.parse(none.stdout)).toMatchObject({ uri: null, secret: null });
   });
 
+  it('says to run `npm start` first when no `npm start` runs (outside production), and not for --help', async () => {
+    const none = await npmRunAdmin(['users', 'list'], env);
+    expect(none.stderr).toBe(
+      'proofgate-admin: no `npm start` is running in this checkout, so there is no database to ' +
+        'administer: run `npm start` first (in another terminal), then this command again; or set ' +
+        'MONGODB_URI and KEY_ENCRYPTION_SECRET to those of the service you administer\n',
+    );
+    for (const args of [[], ['--help'], ['clients', 'add', '--help']]) {
+      expect((await npmRunAdmin(args, env)).stderr).toBe('');
+    }
+    const production = await npmRunAdmin(['users', 'list'], { ...env, NODE_ENV: 'production' });
+    expect(production.stderr).toBe('');
+  });
+
   it('runs the sources, saying so in one line, when the build is older than src/', async () => {
     const longAgo = new Date('2020-01-01T00:00:00Z');
     for (const path of [join(distDir, 'admin', 'main.js'), join(distDir, 'admin'), distDir]) {

@@ -5,7 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { mongo } from 'mongoose';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 
@@ -121,6 +121,10 @@ describe('npm start without MONGODB_URI', () => {
       folderSecret: true,
     });
     expect(first.output()).toContain('its data lives in');
+    // A first start builds the service, and says so (and how long that takes) before it does.
+    expect(first.output()).toContain(
+      `building the service from src/ into ${relative(ROOT, distDir)}/ (about 30 s; later starts rebuild only what changed)`,
+    );
     // Its owner's only: the folder 0700, the database file and the folder's secret 0600.
     const mode = (name: string) => statSync(join(dataDir, name)).mode & 0o777;
     expect({

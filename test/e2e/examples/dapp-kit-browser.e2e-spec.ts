@@ -109,7 +109,10 @@ describe('the dApp-kits wallet API in a browser, on the dApp’s own origin', ()
   beforeAll(async () => {
     const [dappPort, strangerPort] = [await freePort(), await freePort()];
     dappOrigin = `http://127.0.0.1:${dappPort}`;
-    strangerOrigin = `http://127.0.0.1:${strangerPort}`;
+    // Not on 127.0.0.1: outside production a configured native client's loopback IP origin
+    // counts on any port (RFC 8252 §7.3's port freedom, docs/SECURITY.md#cors-policy); no
+    // client has `localhost` on this port.
+    strangerOrigin = `http://localhost:${strangerPort}`;
     // Third-party and public: CORS answers any registered client's redirect origin.
     ({ t, issuer } = await startListeningApp(
       {

@@ -301,6 +301,7 @@ describe('npm run demo:client off demo-client’s port', () => {
   let issuer: string;
   let registeredPort: number;
   const SECRET = 'a-secret-for-the-demo-client-on-another-port';
+  const WEB_REDIRECT = 'https://web.example/callback';
 
   beforeAll(async () => {
     const port = await freePort();
@@ -315,6 +316,8 @@ describe('npm run demo:client off demo-client’s port', () => {
           redirect_uris: [`http://localhost:${registeredPort}/callback`],
           first_party: true,
         },
+        // A web client: its redirect URI fixed, port and all (RFC 9700 §4.1.3).
+        { client_id: 'web-client', client_secret: SECRET, redirect_uris: [WEB_REDIRECT] },
       ]),
     });
     await t.app.listen(port, '127.0.0.1');
@@ -338,13 +341,49 @@ describe('npm run demo:client off demo-client’s port', () => {
     );
   }
 
-  it('refuses to start, printing the OAUTH_CLIENTS line and the variables to use', async () => {
+  it('serves as demo-client on any other port, at http://127.0.0.1:N (RFC 8252 §7.3), with --port', async () => {
     const port = await freePort();
-    const child = demoClient({ DEMO_CLIENT_PORT: String(port) });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        join(ROOT, 'tools', 'demo-client', 'main.ts'),
+        '--port',
+        String(port),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.jest.json', PROOFGATE_URL: issuer },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const site = `http://127.0.0.1:${port}`;
+      const status = await waitFor(
+        () => statusOf(`${site}/`),
+        (s) => s === 200 || child.exitCode !== null,
+        30_000,
+      );
+      expect({ status, exited: child.exitCode }).toEqual({ status: 200, exited: null });
+      // Its authorization request names the redirect URI on that port, and Proofgate takes it.
+      const start = await fetch(`${site}/login`, { redirect: 'manual' });
+      const authorize = new URL(start.headers.get('location')!);
+      expect(authorize.searchParams.get('redirect_uri')).toBe(`${site}/callback`);
+      expect((await fetch(authorize, { redirect: 'manual' })).status).toBe(302);
+    } finally {
+      child.kill('SIGINT');
+      await exitOf(child);
+    }
+  });
+
+  it('refuses to start as a client without that redirect URI, printing the OAUTH_CLIENTS line and the variables to use', async () => {
+    const port = await freePort();
+    const child = demoClient({ DEMO_CLIENT_PORT: String(port), DEMO_CLIENT_ID: 'web-client' });
     let err = '';
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect(await exitOf(child)).toBe(1);
-    expect(err).toContain(`demo-client has no redirect URI http://localhost:${port}/callback`);
+    expect(err).toContain(`web-client has no redirect URI http://localhost:${port}/callback`);
     const line = /OAUTH_CLIENTS='([^']+)'/.exec(err)?.[1];
     expect(JSON.parse(line ?? '[]')).toEqual([
       {
@@ -363,7 +402,7 @@ describe('npm run demo:client off demo-client’s port', () => {
 
   it('also prints the proofgate-admin command that registers it without a restart, which works as printed', async () => {
     const port = await freePort();
-    const child = demoClient({ DEMO_CLIENT_PORT: String(port) });
+    const child = demoClient({ DEMO_CLIENT_PORT: String(port), DEMO_CLIENT_ID: 'web-client' });
     let err = '';
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect(await exitOf(child)).toBe(1);

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { adminCli } from '../../support/admin-cli';
+import { register } from '../../support/registration';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
@@ -125,8 +126,27 @@ describe('examples/spa (browser)', () => {
 describe('examples/spa off its registered origin', () => {
   let t: TestApp;
   let issuer: string;
+  /**
+   * A native app that registered itself on 127.0.0.1: any port at /authorize, but its CORS origin
+   * is the registered one only (the any-port origins are those of configured clients).
+   */
+  let nativeApp: string;
+  /** A client that registered an https redirect URI only. */
+  let webApp: string;
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp());
+    // No demo data: outside production the seeded clients' loopback origins take any port, and
+    // /token's CORS answers origins, not clients.
+    ({ t, issuer } = await startListeningApp({ SEED_DEMO_DATA: 'false' }));
+    const registered = async (redirectUri: string) =>
+      (
+        await register(t, {
+          client_name: 'Another app',
+          redirect_uris: [redirectUri],
+          token_endpoint_auth_method: 'none',
+        }).expect(201)
+      ).body.client_id as string;
+    nativeApp = await registered('http://127.0.0.1:7300/callback');
+    webApp = await registered('https://app.example/callback');
   });
   afterAll(() => t?.close());
 
@@ -146,9 +166,9 @@ describe('examples/spa off its registered origin', () => {
     return { code, err };
   }
 
-  it('refuses to start on another port than demo-spa’s, printing the OAUTH_CLIENTS line to use', async () => {
+  it('refuses to start as a client whose origin /token would refuse, printing the OAUTH_CLIENTS line to use', async () => {
     const port = await freePort();
-    const { code, err } = await runExample({ SPA_PORT: String(port) });
+    const { code, err } = await runExample({ SPA_PORT: String(port), SPA_CLIENT_ID: nativeApp });
     expect(code).toBe(1);
     // demo-spa's loopback redirect passes on any port; the browser's /token call would not (CORS).
     expect(err).toContain(`no client has a redirect URI on http://127.0.0.1:${port}`);
@@ -160,7 +180,7 @@ describe('examples/spa off its registered origin', () => {
 
   it('also prints the proofgate-admin command that registers it without a restart, which works as printed', async () => {
     const port = await freePort();
-    const { code, err } = await runExample({ SPA_PORT: String(port) });
+    const { code, err } = await runExample({ SPA_PORT: String(port), SPA_CLIENT_ID: nativeApp });
     expect(code).toBe(1);
     const command = /^ {2}proofgate-admin (clients add .*)$/m.exec(err)?.[1];
     expect(command).toBe(
@@ -198,9 +218,47 @@ describe('examples/spa off its registered origin', () => {
   it('names a client that lacks the redirect URI', async () => {
     const { code, err } = await runExample({
       SPA_PORT: String(await freePort()),
-      SPA_CLIENT_ID: 'demo-client',
+      SPA_CLIENT_ID: webApp,
     });
     expect(code).toBe(1);
-    expect(err).toMatch(/demo-client has no redirect URI http:\/\/127\.0\.0\.1:\d+\/callback/);
+    expect(err).toMatch(
+      new RegExp(`${webApp} has no redirect URI http://127\\.0\\.0\\.1:\\d+/callback`),
+    );
+  });
+});
+
+describe('examples/spa as the seeded demo-spa on another port', () => {
+  let issuer: string;
+  let t: TestApp;
+  beforeAll(async () => {
+    ({ t, issuer } = await startListeningApp());
+  });
+  afterAll(() => t?.close());
+
+  it('serves as demo-spa on any port outside production (--port N)', async () => {
+    const port = await freePort();
+    const spa = spawn(process.execPath, [SCRIPT, '--port', String(port)], {
+      env: { PATH: process.env.PATH, PROOFGATE_URL: issuer },
+      stdio: 'ignore',
+    });
+    try {
+      const status = await waitFor(
+        () => statusOf(`http://127.0.0.1:${port}/`),
+        (answer) => answer === 200 || spa.exitCode !== null,
+        15_000,
+      );
+      expect({ status, exited: spa.exitCode }).toEqual({ status: 200, exited: null });
+      const config = (await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()) as {
+        client_id: string;
+        redirect_uri: string;
+      };
+      expect(config).toMatchObject({
+        client_id: 'demo-spa',
+        redirect_uri: `http://127.0.0.1:${port}/callback`,
+      });
+    } finally {
+      spa.kill('SIGTERM');
+      await exitOf(spa);
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The non-browser paths of every wallet and passkey model ship as scripts in examples/:
- * wallet-login.mjs (SIWE), solana-login.mjs (SIWS) and passkey-login.ts (a passkey from the
- * software authenticator). Each runs as users run it (its own process, the project's
+ * wallet-login.mjs (SIWE), solana-login.mjs (SIWS), bitcoin-login.mjs (SIWB, BIP-322) and
+ * passkey-login.ts (a passkey from the software authenticator). Each runs as users run it (its own process, the project's
  * dependencies) against the service listening on a real port, signs in and reaches /api/me with
  * the token it got; without a server it says in one line how to start one.
  */
@@ -16,7 +16,10 @@ import { TestApp, createTestApp } from '../../support/test-app';
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'examples', 'wallet-login.mjs');
 const SOLANA_SCRIPT = join(ROOT, 'examples', 'solana-login.mjs');
+const BITCOIN_SCRIPT = join(ROOT, 'examples', 'bitcoin-login.mjs');
 const PASSKEY_SCRIPT = join(ROOT, 'examples', 'passkey-login.ts');
+/** Bitcoin mainnet's CAIP-2 id (its genesis block hash, truncated). */
+const BITCOIN_MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 /** Solana mainnet's CAIP-2 reference (its genesis hash, truncated). */
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 /** Hardhat's first account, a well-known test key. */
@@ -111,6 +114,25 @@ describe('examples/wallet-login.mjs', () => {
     });
   });
 
+  it('examples/bitcoin-login.mjs signs in a fresh bc1q address with a BIP-322 signature and prints the tokens and /api/me', async () => {
+    const run = await runExample({ PROOFGATE_URL: url }, BITCOIN_SCRIPT);
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [signedIn, me] = documents(run.stdout) as [{ address: string; tokens: unknown }, unknown];
+    expect(signedIn.address).toMatch(/^bc1q[02-9ac-hj-np-z]{38}$/);
+    expect(signedIn.tokens).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: t.config.tokens.accessTokenTtlSeconds,
+      refresh_token: expect.any(String),
+      scope: expect.any(String),
+    });
+    expect(me).toMatchObject({
+      sub: `${BITCOIN_MAINNET}:${signedIn.address}`,
+      auth_method: 'siwb',
+    });
+  });
+
   it('examples/passkey-login.ts adds a passkey to the demo user after a fresh password login, signs in with it alone, and removes it again', async () => {
     const passkeys = () =>
       t.connection
@@ -138,6 +160,7 @@ describe('examples/wallet-login.mjs', () => {
   it.each([
     ['wallet-login.mjs', SCRIPT],
     ['solana-login.mjs', SOLANA_SCRIPT],
+    ['bitcoin-login.mjs', BITCOIN_SCRIPT],
     ['passkey-login.ts', PASSKEY_SCRIPT],
   ])('%s without a server says in one line how to start one, no stack trace', async (_, script) => {
     const closed = `http://127.0.0.1:${await freePort()}`;

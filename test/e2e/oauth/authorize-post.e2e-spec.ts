@@ -19,6 +19,7 @@ import {
   login,
   pkcePair,
   type Agent,
+  UNREGISTERED_REDIRECT,
 } from '../../support/oauth';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
@@ -230,7 +231,7 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
       status: 400,
       body: {
         error: 'invalid_request',
-        error_description: 'redirect_uri is not registered for this client',
+        error_description: UNREGISTERED_REDIRECT[DEMO_CLIENT.id],
       },
     });
     const scope = await agent

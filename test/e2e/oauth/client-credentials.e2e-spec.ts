@@ -10,7 +10,7 @@ import { decodeJwt } from 'jose';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { fetchToken, registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { basic } from '../../support/oauth';
+import { basic, unsupportedScope } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -185,7 +185,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
       'invalid_scope',
       "The client may ask only for api for itself; not openid (a user's scope)",
     ],
-    ['an unknown scope', { scope: 'admin' }, 'invalid_scope', 'Unsupported scope: admin'],
+    ['an unknown scope', { scope: 'admin' }, 'invalid_scope', unsupportedScope('admin')],
     [
       'a resource not among its own',
       { resource: 'https://other.example.com/' },

@@ -11,6 +11,7 @@ import type { CookieBrowser } from '../../support/cookie-browser';
 import { signedInAtDevicePage, submitUserCode } from '../../support/device-browser';
 import { hiddenField } from '../../support/login-form';
 import { signedSiweMessage } from '../../support/wallet-login';
+import { unsupportedScope } from '../../support/oauth';
 import { INSECURE, discover, getProtected } from '../../support/oauth-discovery';
 import { register } from '../../support/registration';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -311,7 +312,7 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error: 'invalid_scope',
-      error_description: 'Unsupported scope: nope',
+      error_description: unsupportedScope('nope'),
     });
   });
 

@@ -8,6 +8,8 @@ import {
   authorizePath,
   login,
   pkcePair,
+  UNREGISTERED_REDIRECT,
+  unsupportedScope,
 } from '../../support/oauth';
 
 describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
@@ -38,17 +40,17 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       [
         'unregistered redirect URI',
         { redirect_uri: 'https://evil.example/callback' },
-        'redirect_uri is not registered for this client',
+        UNREGISTERED_REDIRECT[DEMO_CLIENT.id],
       ],
       [
         'redirect URI differing in path',
         { redirect_uri: 'http://localhost:25001/callback/x' },
-        'redirect_uri is not registered for this client',
+        UNREGISTERED_REDIRECT[DEMO_CLIENT.id],
       ],
       [
         'non-loopback port change',
         { redirect_uri: 'http://localhost:25001/callback?x=1' },
-        'redirect_uri is not registered for this client',
+        UNREGISTERED_REDIRECT[DEMO_CLIENT.id],
       ],
     ])('%s', async (_what, overrides, description) => {
       const res = await agent
@@ -58,7 +60,8 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       expect(res.headers.location).toBeUndefined();
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain('<dd id="error">invalid_request</dd>');
-      expect(res.text).toContain(`<dd id="error_description">${description}</dd>`);
+      const html = description.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      expect(res.text).toContain(`<dd id="error_description">${html}</dd>`);
 
       const json = await agent
         .get(authorizePath({ ...valid, ...overrides }))
@@ -117,7 +120,7 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
         'invalid_request',
         'response_type is required',
       ],
-      ['unknown scope', { scope: 'profile admin' }, 'invalid_scope', 'Unsupported scope: admin'],
+      ['unknown scope', { scope: 'profile admin' }, 'invalid_scope', unsupportedScope('admin')],
     ])('%s', async (_what, overrides, error, description) => {
       const res = await agent.get(authorizePath({ ...valid, ...overrides })).expect(302);
       const location = new URL(res.headers.location);

@@ -1,7 +1,8 @@
 /**
  * docs/OAUTH.md's "The OAuth flow with curl", run as written (bash, curl, openssl, jq) against
- * the service on a real port: the browserless login step (cookie jar, the form's CSRF token)
- * gets a code, the code tokens, the token /api/me, the refresh token a new access token.
+ * the service on a real port, named by PROOFGATE_URL as the page has the reader set it once: the
+ * browserless login step (cookie jar, the form's CSRF token) gets a code, the code tokens, the
+ * token /api/me, the refresh token a new access token.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,10 +15,12 @@ const missing = TOOLS.filter(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
 );
 
+const doc = () => readFileSync(join(ROOT, 'docs', 'OAUTH.md'), 'utf8');
+
 /** The first ```bash block under the section's heading. */
 function curlFlow(): string {
-  const doc = readFileSync(join(ROOT, 'docs', 'OAUTH.md'), 'utf8');
-  const section = doc.slice(doc.indexOf('## The OAuth flow with curl'));
+  const text = doc();
+  const section = text.slice(text.indexOf('## The OAuth flow with curl'));
   const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1];
   if (!block) throw new Error('docs/OAUTH.md: no bash block under "The OAuth flow with curl"');
   return block;
@@ -32,20 +35,31 @@ describe('docs/OAUTH.md: the OAuth flow with curl', () => {
   });
   afterAll(() => t?.close());
 
+  it('sets PROOFGATE_URL once, above the flow, to where `npm start` listens by default', () => {
+    const text = doc();
+    const set = text.indexOf('\nexport PROOFGATE_URL=http://localhost:25000 ');
+    expect(set).toBeGreaterThan(0);
+    expect(set).toBeLessThan(text.indexOf('## The OAuth flow with curl'));
+    expect(curlFlow()).not.toContain('localhost:25000');
+  });
+
   // Reported skipped where a tool the page names is not installed (it says how to install jq).
   (missing.length === 0 ? it : it.skip)(
     `runs as written, the login step included, to /api/me and a refresh (needs ${TOOLS.join(', ')})`,
     async () => {
       const script = [
         'set -euo pipefail',
-        curlFlow().replaceAll('http://localhost:25000', issuer),
+        curlFlow(),
         // What the reader checks by eye: the token's subject, and that the refresh rotated.
         `echo "ME $(curl -s ${issuer}/api/me -H "Authorization: Bearer $ACCESS_TOKEN" | jq -c '{sub, auth_method}')"`,
         'echo "REFRESHED ${#REFRESH_TOKEN}"',
       ].join('\n');
 
       // Not spawnSync: the service answering curl runs in this process.
-      const bash = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const bash = spawn('bash', ['-c', script], {
+        env: { ...process.env, PROOFGATE_URL: issuer },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const run = { stdout: '', stderr: '' };
       bash.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
       bash.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));

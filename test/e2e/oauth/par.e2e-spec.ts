@@ -15,6 +15,7 @@ import {
   pkcePair,
   pushAuthorizationRequest,
   type Agent,
+  UNREGISTERED_REDIRECT,
 } from '../../support/oauth';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
@@ -137,7 +138,7 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
       push({ ...base, redirect_uri: 'http://127.0.0.1:1/elsewhere' }),
     ).rejects.toMatchObject({
       error: 'invalid_request',
-      error_description: 'redirect_uri is not registered for this client',
+      error_description: UNREGISTERED_REDIRECT[DEMO_SPA.id],
     });
     await expect(push({ ...base, code_challenge_method: 'plain' })).rejects.toMatchObject({
       error: 'invalid_request',

@@ -5,6 +5,7 @@ import {
   AuthorizeParams,
   DEMO_CLIENT,
   DEMO_SPA,
+  UNREGISTERED_REDIRECT,
   authorizePath,
   login,
   pkcePair,
@@ -28,7 +29,11 @@ const CLIENTS = [
   { client_id: 'native-app', redirect_uris: ['com.example.app:/oauth2redirect'] },
 ];
 
-const UNREGISTERED = 'redirect_uri is not registered for this client';
+/** The refusal: a seeded demo client's names the fix (what it takes, how to add another). */
+const unregistered = (clientId: string): string =>
+  (UNREGISTERED_REDIRECT as Record<string, string>)[clientId] ??
+  'redirect_uri is not registered for this client';
+const html = (text: string) => text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 describe('redirect URI matching at /authorize (RFC 9700 §4.1.3, RFC 8252 §7.3)', () => {
   let t: TestApp;
@@ -56,6 +61,10 @@ describe('redirect URI matching at /authorize (RFC 9700 §4.1.3, RFC 8252 §7.3)
   it.each([
     ['an upper-case host', DEMO_CLIENT.id, 'http://LOCALHOST:25001/callback'],
     ['another port on localhost', DEMO_CLIENT.id, 'http://localhost:9999/callback'],
+    ['[::1] for demo-client’s 127.0.0.1', DEMO_CLIENT.id, 'http://[::1]:26219/callback'],
+    ['https for demo-client’s 127.0.0.1', DEMO_CLIENT.id, 'https://127.0.0.1:26219/callback'],
+    ['another path for demo-client on 127.0.0.1', DEMO_CLIENT.id, 'http://127.0.0.1:26219/cb'],
+    ['a public host for demo-client', DEMO_CLIENT.id, 'http://proofgate.example:26219/callback'],
     ['an empty fragment', DEMO_CLIENT.id, 'http://localhost:25001/callback#'],
     ['a dot segment', DEMO_CLIENT.id, 'http://localhost:25001/x/../callback'],
     ['an empty userinfo', DEMO_CLIENT.id, 'http://:@localhost:25001/callback'],
@@ -86,14 +95,17 @@ describe('redirect URI matching at /authorize (RFC 9700 §4.1.3, RFC 8252 §7.3)
     expect(page.status).toBe(400);
     expect(page.headers.location).toBeUndefined();
     expect(page.text).toContain('<dd id="error">invalid_request</dd>');
-    expect(page.text).toContain(`<dd id="error_description">${UNREGISTERED}</dd>`);
+    expect(page.text).toContain(`<dd id="error_description">${html(unregistered(clientId))}</dd>`);
 
     const json = await agent
       .get(authorizePath(params(clientId, redirectUri)))
       .set('Accept', 'application/json');
     expect(json.status).toBe(400);
     expect(json.headers.location).toBeUndefined();
-    expect(json.body).toEqual({ error: 'invalid_request', error_description: UNREGISTERED });
+    expect(json.body).toEqual({
+      error: 'invalid_request',
+      error_description: unregistered(clientId),
+    });
   });
 
   it.each([
@@ -101,6 +113,9 @@ describe('redirect URI matching at /authorize (RFC 9700 §4.1.3, RFC 8252 §7.3)
     ['a native app on 127.0.0.1 with any port', DEMO_SPA.id, 'http://127.0.0.1:53123/callback'],
     ['a native app on 127.0.0.1 without a port', DEMO_SPA.id, 'http://127.0.0.1/callback'],
     ['a native app on [::1] with a port', 'native-v6', 'http://[::1]:61000/cb'],
+    // The seeded demo-client runs on the developer's machine: registered as a native app, its
+    // 127.0.0.1 redirect takes whatever port the newcomer runs `npm run demo:client -- --port` on.
+    ['demo-client on 127.0.0.1 with any port', DEMO_CLIENT.id, 'http://127.0.0.1:26219/callback'],
     [
       'a confidential loopback client, exactly',
       'loopback-confidential',

@@ -13,6 +13,7 @@ import {
   clientEntry,
   DEMO_CLIENT,
   DEMO_SPA,
+  RESOURCE_NOT_ALLOWED,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { register } from '../../support/registration';
@@ -113,7 +114,7 @@ describe('Resource indicators (RFC 8707)', () => {
     const location = await redirectOf(agent, DEMO_CLIENT, CALENDAR, 's1');
     expect(location.searchParams.get('error')).toBe('invalid_target');
     expect(location.searchParams.get('error_description')).toBe(
-      'resource is not allowed for this client',
+      RESOURCE_NOT_ALLOWED[DEMO_CLIENT.id],
     );
     expect(location.searchParams.get('state')).toBe('s1');
   });
@@ -328,7 +329,7 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
       const location = await redirectOf(agent, DEMO_SPA, MCP_SERVER, 's1');
       expect(location.searchParams.get('error')).toBe('invalid_target');
       expect(location.searchParams.get('error_description')).toBe(
-        'resource is not allowed for this client',
+        RESOURCE_NOT_ALLOWED[DEMO_SPA.id],
       );
     });
   });

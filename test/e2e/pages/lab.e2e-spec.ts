@@ -461,6 +461,40 @@ describe('the attack lab', () => {
   });
 });
 
+describe('npm run lab -- --port N', () => {
+  it('attacks the Proofgate on localhost:N, and says how to start one when none answers there', async () => {
+    const port = await freePort();
+    const { code, stdout, stderr } = await run(
+      'npm',
+      ['run', '--silent', 'lab', '--', '--port', String(port)],
+      60_000,
+    );
+
+    expect(code).toBe(2);
+    expect(stdout).toContain(`Proofgate attack lab against http://localhost:${port}\n`);
+    expect(stderr).toContain(
+      `The lab could not run: no Proofgate answers at http://localhost:${port} (ECONNREFUSED): ` +
+        'start one there (`PORT=<port> npm start`), or run the lab without --url and --port to start its own\n',
+    );
+  });
+
+  it('refuses a port that is no number, and --port with --url', async () => {
+    for (const args of [
+      ['--port', 'x'],
+      ['--port', '26217', '--url', 'http://localhost:26217'],
+    ]) {
+      const { code, stderr } = await run('npm', ['run', '--silent', 'lab', '--', ...args], 60_000);
+      expect({ code, stderr: stderr.split('\n')[0] }).toEqual({
+        code: 2,
+        stderr:
+          args.length === 2
+            ? '--port needs a port number'
+            : '--port and --url both name the Proofgate: give one',
+      });
+    }
+  });
+});
+
 /** Runs a command in its own process group, killed as a whole if it outlives the timeout. */
 function run(
   command: string,

@@ -3,7 +3,7 @@ import { OAuthConfig } from '../../../config/sections/oauth.config';
 import { StepUpConfig } from '../../../config/sections/step-up.config';
 import { TokenConfig } from '../../../config/sections/tokens.config';
 import type { OAuthClient } from '../../../clients/oauth-client';
-import { checkAuthorizedResource } from '../../resource/check-resource';
+import { checkAuthorizedResource, resourcePolicy } from '../../resource/check-resource';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { checkAcrMinimum } from '../check-acr-minimum';
 
@@ -22,10 +22,11 @@ export class MachineGrantTarget {
 
   /** RFC 8707 §2: a resource the client may name, as at /authorize; the default audience if none. */
   resourceFor(client: OAuthClient, requested: string | undefined): string {
-    return checkAuthorizedResource(client, requested, {
-      defaultResource: this.tokens.audience,
-      registeredClients: this.oauth.registeredClientResources,
-    });
+    return checkAuthorizedResource(
+      client,
+      requested,
+      resourcePolicy(this.oauth, this.tokens.audience),
+    );
   }
 
   /**
