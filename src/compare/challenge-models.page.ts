@@ -79,6 +79,7 @@ function chart(metric: string, title: string): string {
 export function renderChallengeModelsPage(view: ChallengeModelsResponseDto): string {
   return renderPage({
     title: 'Challenge models side by side',
+    wide: true,
     scripts: [CHALLENGE_MODELS_SCRIPT],
     body: `<h1>Challenge models side by side</h1>
 <p class="muted">Every login model here is challenge-response: the server hands out a single-use challenge and later checks a proof tied to it; DPoP and PAR, below, constrain the tokens and the request they lead to. This is the same information as the JSON answer of <code>GET /challenge-models</code> (ask with <code>Accept: application/json</code>), read live from this deployment.</p>

@@ -25,6 +25,8 @@ export interface PageOptions {
   scripts?: string[];
   /** A narrow column, for forms. */
   narrow?: boolean;
+  /** A wide column, for pages of wide tables. */
+  wide?: boolean;
   /**
    * The browser's login session, for the header: "Signed in as … Sign out", or (null) a Sign in
    * link. Left out, the header says nothing about it (a page that did not look it up).
@@ -61,6 +63,7 @@ export function renderPage({
   body,
   scripts = [],
   narrow = false,
+  wide = false,
   session,
 }: PageOptions): string {
   const loaded = scripts.length > 0 ? [PAGE_HELPERS_SCRIPT, ...scripts] : [];
@@ -78,7 +81,7 @@ ${tags}
 <body>
 <header class="site"><a class="brand" href="/">Proofgate</a>
 <nav><a href="/challenge-models">Models</a><a href="/demo/wallet">dApp demo</a>${sessionNav(session)}</nav></header>
-<main${narrow ? ' class="narrow"' : ''}>
+<main${narrow ? ' class="narrow"' : wide ? ' class="wide"' : ''}>
 ${body}
 </main>
 </body>

@@ -14,6 +14,27 @@ describe('GET /challenge-models in a browser', () => {
   });
   afterAll(() => t.close());
 
+  it('fits a 1,280 px window: the table of every model needs no sideways scrolling', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(`${base}/challenge-models`);
+      type Box = { scrollWidth: number; getBoundingClientRect(): { right: number } };
+      const widths = {
+        window: page.viewportSize()!.width,
+        page: await page.$eval('html', (html: Box) => html.scrollWidth),
+        table: await page.$eval('table.compare', (table: Box) =>
+          Math.ceil(table.getBoundingClientRect().right),
+        ),
+      };
+      await screenshot(page, 'challenge-models-1280');
+      expect(widths.page).toBeLessThanOrEqual(widths.window);
+      expect(widths.table).toBeLessThanOrEqual(widths.window);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('shows both models side by side, and charts that follow a code issued and redeemed', async () => {
     const browser = await launchBrowser();
     try {
