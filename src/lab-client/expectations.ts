@@ -23,20 +23,40 @@ export function describeError(expected: ErrorAnswer): string {
   return expected.description ? `${text} "${expected.description}"` : text;
 }
 
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+
+/** A field of an error page (`<dd id="error">…</dd>`), as the service writes one for a browser. */
+function pageField(reply: Reply, id: string): string | undefined {
+  const found = new RegExp(`<dd id="${id}">([^<]*)</dd>`).exec(reply.text)?.[1];
+  return found?.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]);
+}
+
+/** The error a reply names: the JSON envelope's, or the same two fields of an error page. */
+function errorOf(reply: Reply): { error?: string; description?: string } {
+  const error = field(reply.json, 'error');
+  if (error) return { error, description: field(reply.json, 'error_description') };
+  return { error: pageField(reply, 'error'), description: pageField(reply, 'error_description') };
+}
+
 /** "400 invalid_grant "PKCE verification failed"", or just the status for non-error bodies. */
 export function describeReply(reply: Reply): string {
-  const error = field(reply.json, 'error');
+  const { error, description } = errorOf(reply);
   if (!error) return String(reply.status);
-  const description = field(reply.json, 'error_description');
   return description ? `${reply.status} ${error} "${description}"` : `${reply.status} ${error}`;
 }
 
 export function matchesError(reply: Reply, expected: ErrorAnswer): boolean {
+  const { error, description } = errorOf(reply);
   return (
     reply.status === expected.status &&
-    field(reply.json, 'error') === expected.error &&
-    (expected.description === undefined ||
-      field(reply.json, 'error_description') === expected.description)
+    error === expected.error &&
+    (expected.description === undefined || description === expected.description)
   );
 }
 
