@@ -145,7 +145,7 @@ function authorizeSection(report: BenchReport): string {
   );
   if (!paired) return 'Not measured in this run (`--only`).';
   return [
-    `A browser signed in to each server sends \`GET /authorize\` (oidc-provider: \`GET /auth\`) for`,
+    `A browser signed in to each server sends \`GET /authorize\` (oidc-provider: its \`/auth\`) for`,
     'demo-client with a fresh `state` and S256 `code_challenge` and its session cookie, and gets a',
     'redirect to the client with a code: Proofgate `302`, demo-client being first-party (no consent',
     'screen); oidc-provider `303`, the grant consented to at its login being stored. ' +
