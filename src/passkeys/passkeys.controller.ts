@@ -3,7 +3,6 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -11,6 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CallerAddress } from '../platform/http/client-address';
+import { ApiBearerProtected } from '../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { AccountBearerAuthenticator } from '../tokens/grants/account-bearer.authenticator';
@@ -53,16 +53,11 @@ export class PasskeysController {
 
   @Post('registration/options')
   @ApiOperation({ summary: 'Creation options for a new passkey of the bearer’s account' })
-  @ApiBearerAuth('bearer')
   @ApiOkResponse({ type: PasskeyCreationOptionsDto })
-  @ApiUnauthorizedResponse({
-    description:
+  @ApiBearerProtected({
+    unauthorized:
       'No or an invalid token; insufficient_user_authentication (RFC 9470) with max_age; for a DPoP-bound token (sent as "DPoP <token>" with a proof) the challenge is DPoP (RFC 9449 §7.1)',
-    type: ErrorResponseDto,
-  })
-  @ApiForbiddenResponse({
-    description: 'insufficient_scope: the account scope',
-    type: ErrorResponseDto,
+    forbidden: 'insufficient_scope: the account scope',
   })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
