@@ -15,6 +15,7 @@ import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { AccountBearerAuthenticator } from '../tokens/grants/account-bearer.authenticator';
 import { TokenResponseDto } from '../tokens/grants/token-response.dto';
+import { TokenResponseAnswers } from '../tokens/grants/token-response.decorator';
 import { PasskeyLoginService } from './authentication/passkey-login.service';
 import { PasskeyAuthenticationService } from './authentication/passkey-authentication.service';
 import { PASSKEY_LIMITS } from './passkey.rate-limits';
@@ -104,13 +105,7 @@ export class PasskeysController {
 
   @Post('authentication/verify')
   @ApiOperation({ summary: 'Trade a passkey assertion for tokens (same response as /token)' })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({
-    description: ASSERTION_REFUSALS,
-    type: ErrorResponseDto,
-  })
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @TokenResponseAnswers(ASSERTION_REFUSALS)
   authenticationVerify(@Body() body: PasskeyAuthenticationRequestDto): Promise<TokenResponseDto> {
     return this.login.login(body.response, body.client_id);
   }
