@@ -14,7 +14,7 @@ import { authorizeWithConsent } from '../../support/fetch-browser';
 import { authorizePath, clientResponseOf, login, pkcePair } from '../../support/oauth';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
-import { INSECURE, discover } from '../../support/oauth-discovery';
+import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { expectRefreshGrantRefused, register } from '../../support/registration';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
@@ -80,36 +80,15 @@ describe('POST /register (RFC 7591), open to public clients', () => {
 
     // A native app on an ephemeral loopback port (RFC 8252 §7.3), as a public client may.
     const redirectUri = 'http://127.0.0.1:61234/callback';
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const authorizationUrl = new URL(as.authorization_endpoint!);
-    authorizationUrl.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: redirectUri,
-      response_type: 'code',
+    const authorization = await authorizationRequest(as, client, redirectUri, {
       scope: 'openid profile',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const { callback, consentPage } = await authorizeWithConsent(authorizationUrl, issuer);
+    });
+    const { callback, consentPage } = await authorizeWithConsent(authorization.url, issuer);
     // A registered client is third party: its (self-chosen) name is shown, with its id.
     expect(consentPage).toContain('Registered CLI');
     expect(consentPage).toContain(client.client_id);
 
-    const params = oauth.validateAuthResponse(as, client, callback, state);
-    const tokenResponse = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      redirectUri,
-      verifier,
-      INSECURE,
-    );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenResponse, {
-      requireIdToken: true,
-    });
+    const tokens = await authorization.redeem(callback, { requireIdToken: true });
     const claims = oauth.getValidatedIdTokenClaims(tokens)!;
     expect(claims.aud).toBe(client.client_id);
     // RFC 9700 §4.15: the subject is the user, never the client.
@@ -122,7 +101,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     expect(me.body).toMatchObject({ sub: 'user1', client_id: client.client_id });
 
     // Without the verifier the code is worthless: PKCE is required of registered clients too.
-    const noPkce = new URL(authorizationUrl);
+    const noPkce = new URL(authorization.url);
     noPkce.searchParams.delete('code_challenge');
     noPkce.searchParams.delete('code_challenge_method');
     // The client registered itself: the error is a page linking back, not a redirect.

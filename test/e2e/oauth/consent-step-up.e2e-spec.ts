@@ -7,7 +7,7 @@
 import * as oauth from 'oauth4webapi';
 import { authorizeInBrowser } from '../../support/dpop';
 import { authorizeWithConsent } from '../../support/fetch-browser';
-import { INSECURE, discover } from '../../support/oauth-discovery';
+import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
@@ -37,37 +37,7 @@ describe('consent on step-up: only the new scopes are asked, the union is grante
   });
   afterAll(() => t.close());
 
-  async function request(scope: string) {
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: REDIRECT_URI,
-      response_type: 'code',
-      scope,
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const redeem = async (callback: URL) => {
-      const params = oauth.validateAuthResponse(as, client, callback, state);
-      return oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        await oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          oauth.None(),
-          params,
-          REDIRECT_URI,
-          verifier,
-          INSECURE,
-        ),
-      );
-    };
-    return { url, redeem };
-  }
+  const request = (scope: string) => authorizationRequest(as, client, REDIRECT_URI, { scope });
 
   it('asks for profile, then on step-up for api alone, and grants profile api', async () => {
     const first = await request('profile');
