@@ -240,3 +240,8 @@ export async function createLoggedInApp(
   await login(agent);
   return { t, agent };
 }
+
+/** GET /api/me with `accessToken` as a bearer token (RFC 6750 §2.1). */
+export function getMe(t: Pick<TestApp, 'http'>, accessToken: string) {
+  return t.http().get('/api/me').set('Authorization', `Bearer ${accessToken}`);
+}

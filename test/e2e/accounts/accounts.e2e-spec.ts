@@ -21,6 +21,7 @@ import {
   refresh,
   PARTNER,
   clientEntry,
+  getMe,
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { walletLogin as signInWithWallet } from '../../support/wallet-login';
@@ -43,11 +44,7 @@ describe('accounts: one subject, many sign-in methods', () => {
   const walletLogin = (account: PrivateKeyAccount) => signInWithWallet(t, account);
 
   async function subjectOf(accessToken: string): Promise<string> {
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${accessToken}`)
-      .expect(200);
+    const me = await getMe(t, accessToken).expect(200);
     return me.body.sub as string;
   }
 

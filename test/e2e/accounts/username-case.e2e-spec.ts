@@ -16,7 +16,7 @@ import {
   UserAccountService,
 } from '../../../src/accounts/users/user-account.service';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
-import { exchangeCode, login, obtainCode } from '../../support/oauth';
+import { exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { walletBrowser } from '../../support/wallet-login';
 
@@ -117,11 +117,7 @@ describe('usernames are unique whatever their case', () => {
       await login(agent, '/', username, password);
       const { code, verifier } = await obtainCode(agent);
       const tokens = await exchangeCode(server(), code, verifier).expect(200);
-      const me = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${tokens.body.access_token}`)
-        .expect(200);
+      const me = await getMe(t, tokens.body.access_token).expect(200);
       expect(me.body).toMatchObject({ sub: username, auth_method: 'password' });
     }
   });

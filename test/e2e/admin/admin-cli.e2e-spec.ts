@@ -30,7 +30,7 @@ import {
 } from '../../../src/tokens/signing-keys/signing-key.service';
 import { adminCli } from '../../support/admin-cli';
 import { sharedBuild } from '../../support/build';
-import { basic, login, type Agent } from '../../support/oauth';
+import { basic, login, type Agent, getMe } from '../../support/oauth';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 
@@ -143,8 +143,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     return browser;
   }
 
-  const me = (accessToken: string) =>
-    t.http().get('/api/me').set('Authorization', `Bearer ${accessToken}`);
+  const me = (accessToken: string) => getMe(t, accessToken);
 
   function refresh(client: ClientUnderTest, refreshToken: string) {
     const req = t.http().post('/token').type('form');

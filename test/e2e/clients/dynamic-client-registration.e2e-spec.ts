@@ -11,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { authorizeWithConsent } from '../../support/fetch-browser';
-import { authorizePath, clientResponseOf, login, pkcePair } from '../../support/oauth';
+import { authorizePath, clientResponseOf, login, pkcePair, getMe } from '../../support/oauth';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
@@ -93,11 +93,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     expect(claims.aud).toBe(client.client_id);
     // RFC 9700 §4.15: the subject is the user, never the client.
     expect(claims.sub).toBe('user1');
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(200);
+    const me = await getMe(t, tokens.access_token).expect(200);
     expect(me.body).toMatchObject({ sub: 'user1', client_id: client.client_id });
 
     // Without the verifier the code is worthless: PKCE is required of registered clients too.
@@ -159,11 +155,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         expires_in: expect.any(Number),
         scope: 'profile',
       });
-      await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${tokens.access_token as string}`)
-        .expect(200);
+      await getMe(t, tokens.access_token as string).expect(200);
 
       await expectRefreshGrantRefused(t, clientId);
     });

@@ -10,7 +10,7 @@ import { decodeJwt } from 'jose';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { fetchToken, registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { basic, unsupportedScope } from '../../support/oauth';
+import { basic, unsupportedScope, getMe } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -111,11 +111,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
     });
     expect(introspected.body.auth_method).toBeUndefined();
 
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(403);
+    const me = await getMe(t, tokens.access_token).expect(403);
     expect(me.body).toEqual({
       error: 'insufficient_scope',
       error_description:
@@ -138,11 +134,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
       .send({ token: tokens.access_token })
       .expect(200);
     expect(after.body).toEqual({ active: false });
-    const revoked = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(401);
+    const revoked = await getMe(t, tokens.access_token).expect(401);
     expect(revoked.body.error).toBe('invalid_token');
   });
 

@@ -9,6 +9,7 @@ import { authorizeInBrowser } from '../../support/dpop';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { getMe } from '../../support/oauth';
 
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
 
@@ -53,11 +54,7 @@ describe('consent on step-up: only the new scopes are asked, the union is grante
     expect(listed(again.consentPage, 'consent-already-allowed')).toEqual(['profile']);
     const tokens = await stepUp.redeem(again.callback);
     expect(tokens.scope).toBe('profile api');
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(200);
+    const me = await getMe(t, tokens.access_token).expect(200);
     expect(me.body).toMatchObject({ sub: 'user1', client_id: client.client_id });
 
     // The union is allowed now: the same request goes from login straight back to the client.

@@ -24,7 +24,7 @@ import {
   workloadSubject,
 } from '../../../src/oauth/token/grants/jwt-bearer/check-assertion';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
-import { basic } from '../../support/oauth';
+import { basic, getMe } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -321,11 +321,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       aud: t.config.tokens.audience,
     });
     // A token for the API, but no user here: /api/me describes accounts only.
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${answer.access_token}`)
-      .expect(403);
+    const me = await getMe(t, answer.access_token).expect(403);
     expect(me.body.error_description).toBe(
       'The access token names a workload a trusted issuer vouched for (JWT-bearer grant), no user',
     );

@@ -12,6 +12,7 @@ import {
   obtainCode,
   pkcePair,
   createLoggedInApp,
+  getMe,
 } from '../../support/oauth';
 
 describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
@@ -59,11 +60,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
       scope: 'profile',
     });
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${res.body.access_token}`)
-      .expect(200);
+    const me = await getMe(t, res.body.access_token).expect(200);
     expect(me.body).toMatchObject({
       sub: 'user0',
       auth_method: 'password',
@@ -156,11 +153,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       });
     }
     // A replay means the tokens of the redemption are revoked (RFC 6749 §4.1.2).
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${ok[0].body.access_token}`)
-      .expect(401);
+    await getMe(t, ok[0].body.access_token).expect(401);
   });
 
   it.each([
@@ -211,11 +204,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     }
 
     expect(await events()).toBe(before + 2);
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${first.body.access_token}`)
-      .expect(200);
+    await getMe(t, first.body.access_token).expect(200);
     await refresh(t.app.getHttpServer(), first.body.refresh_token).expect(200);
   });
 

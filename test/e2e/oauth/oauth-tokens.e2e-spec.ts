@@ -1,6 +1,6 @@
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { Agent, basic, obtainCode, createLoggedInApp, tokensFor } from '../../support/oauth';
+import { Agent, basic, obtainCode, createLoggedInApp, tokensFor, getMe } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
@@ -219,22 +219,14 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
-      const res = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${forged}`)
-        .expect(401);
+      const res = await getMe(t, forged).expect(401);
       expect(res.body.error).toBe('invalid_token');
     });
 
     it('rejects an expired token', async () => {
       const { access_token } = await tokens();
       t.clock.advance(901);
-      const res = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${access_token}`)
-        .expect(401);
+      const res = await getMe(t, access_token).expect(401);
       expect(res.body).toEqual({
         error: 'invalid_token',
         error_description: 'The access token expired',
@@ -249,22 +241,14 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ token: access_token, token_type_hint: 'access_token' })
         .expect(200, {});
-      const me = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${access_token}`)
-        .expect(401);
+      const me = await getMe(t, access_token).expect(401);
       expect(me.body.error_description).toBe('The access token has been revoked');
       // The grant lives on: the refresh token still works.
       const refreshed = await form('/token')
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ grant_type: 'refresh_token', refresh_token })
         .expect(200);
-      await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${refreshed.body.access_token}`)
-        .expect(200);
+      await getMe(t, refreshed.body.access_token).expect(200);
     });
 
     it('revokes a refresh token and its whole grant', async () => {
@@ -273,7 +257,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ token: refresh_token })
         .expect(200);
-      await t.http().get('/api/me').set('Authorization', `Bearer ${access_token}`).expect(401);
+      await getMe(t, access_token).expect(401);
       const refreshed = await form('/token')
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ grant_type: 'refresh_token', refresh_token });
@@ -287,7 +271,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .expect(200);
       const { access_token } = await tokens();
       await form('/revoke').send({ token: access_token, client_id: 'demo-spa' }).expect(200);
-      await t.http().get('/api/me').set('Authorization', `Bearer ${access_token}`).expect(200);
+      await getMe(t, access_token).expect(200);
     });
 
     it('requires client authentication and a token', async () => {

@@ -14,6 +14,7 @@ import {
   DEMO_CLIENT,
   DEMO_SPA,
   RESOURCE_NOT_ALLOWED,
+  getMe,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { register } from '../../support/registration';
@@ -159,7 +160,7 @@ describe('Resource indicators (RFC 8707)', () => {
     const { code, verifier } = await authorize(CALENDAR);
     const token = (await exchange(code, verifier).expect(200)).body.access_token as string;
 
-    const me = await t.http().get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
+    const me = await getMe(t, token).expect(401);
     expect(me.body).toEqual({
       error: 'invalid_token',
       error_description: 'The access token is for another resource',

@@ -14,6 +14,7 @@ import {
   pkcePair,
   refresh,
   tokensFor,
+  getMe,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
@@ -96,7 +97,7 @@ describe('database round trips per request (command monitoring)', () => {
     // Warm-up: signing keys, client records and any lazy state of each path.
     const warm = await tokens();
     await refresh(server(), warm.refresh_token).expect(200);
-    await t.http().get('/api/me').set('Authorization', `Bearer ${warm.access_token}`).expect(200);
+    await getMe(t, warm.access_token).expect(200);
     await t
       .http()
       .post('/wallet/verify')

@@ -11,7 +11,7 @@ import { passkeyMethodKey } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { accountToken as accountTokenOf } from '../../support/accounts';
-import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry } from '../../support/oauth';
+import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry, getMe } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -245,11 +245,7 @@ describe('passkeys: the JSON API', () => {
       const options = await requestOptions();
       const res = await verify(authenticator.assert(options)).expect(200);
       expect(res.body).toMatchObject({ token_type: 'Bearer', scope: 'profile' });
-      const me = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${res.body.access_token}`)
-        .expect(200);
+      const me = await getMe(t, res.body.access_token).expect(200);
       expect(me.body).toMatchObject({ sub: 'user0', auth_method: 'passkey', client_id: 'wallet' });
     });
 

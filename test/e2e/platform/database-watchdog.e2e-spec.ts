@@ -8,7 +8,7 @@
 import request from 'supertest';
 import { performance } from 'node:perf_hooks';
 import { DatabaseWatchdog, HEARTBEAT_MS } from '../../../src/platform/database/database-watchdog';
-import { exchangeCode, login, obtainCode, refresh } from '../../support/oauth';
+import { exchangeCode, login, obtainCode, refresh, getMe } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 describe('the database watchdog reconnects a running app', () => {
@@ -52,10 +52,7 @@ describe('the database watchdog reconnects a running app', () => {
     expect(fresh.status).toBe(200);
     const rotated = await refresh(t.app.getHttpServer(), fresh.body.refresh_token as string);
     expect(rotated.status).toBe(200);
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${rotated.body.access_token as string}`);
+    const me = await getMe(t, rotated.body.access_token as string);
     expect(me.status).toBe(200);
     const nonce = await t
       .http()

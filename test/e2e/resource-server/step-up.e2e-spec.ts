@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { login, tokensFor } from '../../support/oauth';
+import { login, tokensFor, getMe } from '../../support/oauth';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import { walletLogin } from '../../support/wallet-login';
 import { type TestApp, createTestApp } from '../../support/test-app';
@@ -29,11 +29,7 @@ describe('/api/me: insufficient_user_authentication when the token’s acr is to
 
   it('refuses a wallet sign-in’s token with the exact RFC 9470 challenge', async () => {
     const { access_token } = await walletLogin(t, privateKeyToAccount(generatePrivateKey()));
-    const res = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${access_token}`)
-      .expect(401);
+    const res = await getMe(t, access_token).expect(401);
     const description =
       'This resource needs a login of acr phr (a passkey sign-in); authorize again with acr_values=phr';
     expect(res.body).toEqual({
@@ -61,11 +57,7 @@ describe('/api/me: insufficient_user_authentication when the token’s acr is to
     const { access_token } = await tokensFor(t.app.getHttpServer(), browser, {
       scope: 'profile',
     });
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${access_token}`)
-      .expect(200);
+    const me = await getMe(t, access_token).expect(200);
     expect(me.body).toMatchObject({ sub: 'user1', auth_method: 'passkey' });
   });
 });

@@ -28,6 +28,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { recoverAuthorizationAddress } from 'viem/utils';
 import { validatorCallOf } from '../../support/erc6492-validator';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { getMe } from '../../support/oauth';
 
 const erc1271Abi = parseAbi([
   'function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)',
@@ -261,11 +262,7 @@ describe('EIP-7702 delegated accounts at POST /wallet/verify (eth_getCode answer
     t.http().post('/wallet/verify').send({ message, signature });
 
   async function subjectOf(res: { body: { access_token: string } }): Promise<string> {
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${res.body.access_token}`)
-      .expect(200);
+    const me = await getMe(t, res.body.access_token).expect(200);
     return me.body.sub as string;
   }
 

@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
-import { DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
+import { DEMO_SPA, authorizePath, exchangeCode, pkcePair, getMe } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { hiddenField, setCookies } from '../../support/login-form';
@@ -106,11 +106,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     expect(code).toEqual(expect.any(String));
 
     const tokens = await exchangeCode(t.app.getHttpServer(), code!, verifier, DEMO_SPA).expect(200);
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.body.access_token}`)
-      .expect(200);
+    const me = await getMe(t, tokens.body.access_token).expect(200);
     expect(me.body).toMatchObject({ sub, auth_method: 'siwe', client_id: DEMO_SPA.id });
 
     // The same account signing in directly at /wallet/verify is the same subject.
@@ -119,11 +115,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
       .post('/wallet/verify')
       .send(await signedSiweMessage(t, account))
       .expect(200);
-    const directMe = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${direct.body.access_token}`)
-      .expect(200);
+    const directMe = await getMe(t, direct.body.access_token).expect(200);
     expect(directMe.body).toMatchObject({ sub: me.body.sub, auth_method: 'siwe' });
   });
 
