@@ -245,3 +245,17 @@ export async function createLoggedInApp(
 export function getMe(t: Pick<TestApp, 'http'>, accessToken: string) {
   return t.http().get('/api/me').set('Authorization', `Bearer ${accessToken}`);
 }
+
+/** POST /introspect (RFC 7662) of `token`, by `client` authenticated with its secret. */
+export function introspect(
+  t: Pick<TestApp, 'http'>,
+  token: string,
+  client: { id: string; secret: string },
+) {
+  return t
+    .http()
+    .post('/introspect')
+    .type('form')
+    .set('Authorization', basic(client.id, client.secret))
+    .send({ token });
+}

@@ -10,7 +10,7 @@ import { decodeJwt } from 'jose';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { fetchToken, registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { basic, unsupportedScope, getMe } from '../../support/oauth';
+import { basic, unsupportedScope, getMe, introspect } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -95,13 +95,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
 
   it('introspects it with client_id and sub, /api/me refuses it 403, and revoking ends it', async () => {
     const tokens = await clientToken(MACHINE);
-    const introspected = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(MACHINE.id, MACHINE.secret))
-      .send({ token: tokens.access_token })
-      .expect(200);
+    const introspected = await introspect(t, tokens.access_token, MACHINE).expect(200);
     expect(introspected.body).toMatchObject({
       active: true,
       client_id: MACHINE.id,
@@ -126,13 +120,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
       .set('Authorization', basic(MACHINE.id, MACHINE.secret))
       .send({ token: tokens.access_token })
       .expect(200);
-    const after = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(MACHINE.id, MACHINE.secret))
-      .send({ token: tokens.access_token })
-      .expect(200);
+    const after = await introspect(t, tokens.access_token, MACHINE).expect(200);
     expect(after.body).toEqual({ active: false });
     const revoked = await getMe(t, tokens.access_token).expect(401);
     expect(revoked.body.error).toBe('invalid_token');

@@ -24,7 +24,7 @@ import {
   workloadSubject,
 } from '../../../src/oauth/token/grants/jwt-bearer/check-assertion';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
-import { basic, getMe } from '../../support/oauth';
+import { basic, getMe, introspect } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -187,13 +187,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       scope: 'api',
     });
     expect(String(claims.sub)).toMatch(/^jwt:[A-Za-z0-9_-]{16}:alice@corp\.example$/);
-    const introspected = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(AGENT.id, AGENT.secret))
-      .send({ token: answer.access_token })
-      .expect(200);
+    const introspected = await introspect(t, answer.access_token, AGENT).expect(200);
     expect(introspected.body).toMatchObject({
       active: true,
       client_id: AGENT.id,

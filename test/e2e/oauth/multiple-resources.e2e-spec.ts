@@ -10,7 +10,7 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { MAX_RESOURCES_PER_REQUEST } from '../../../src/oauth/resource/check-resource';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
-import { basic, clientEntry, login, pkcePair, type Agent } from '../../support/oauth';
+import { basic, clientEntry, login, pkcePair, type Agent, introspect } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 const CALENDAR = 'https://calendar.example.com/';
@@ -195,12 +195,7 @@ describe('several resources per grant (RFC 8707 §2)', () => {
     expect(notInGrant.body).toEqual(NOT_GRANTED);
 
     // Introspection describes each token as issued: for its own resource.
-    const introspected = await request(server())
-      .post('/introspect')
-      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
-      .type('form')
-      .send({ token: toFiles.body.access_token })
-      .expect(200);
+    const introspected = await introspect(t, toFiles.body.access_token, CLIENT).expect(200);
     expect(introspected.body).toMatchObject({ active: true, aud: FILES });
   });
 

@@ -15,6 +15,7 @@ import {
   DEMO_SPA,
   RESOURCE_NOT_ALLOWED,
   getMe,
+  introspect,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { register } from '../../support/registration';
@@ -167,12 +168,7 @@ describe('Resource indicators (RFC 8707)', () => {
     });
     expect(me.headers['www-authenticate']).toContain('error="invalid_token"');
 
-    const introspection = await request(server())
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
-      .send({ token })
-      .expect(200);
+    const introspection = await introspect(t, token, CLIENT).expect(200);
     expect(introspection.body).toMatchObject({ active: true, aud: CALENDAR });
   });
 

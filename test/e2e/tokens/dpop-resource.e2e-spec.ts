@@ -6,7 +6,14 @@
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
-import { DEMO_CLIENT, DEMO_SPA, basic, login, obtainCode, type Agent } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  DEMO_SPA,
+  login,
+  obtainCode,
+  type Agent,
+  introspect,
+} from '../../support/oauth';
 import {
   dpopKey,
   exchangeWithProof,
@@ -265,13 +272,7 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
     const proof = await signProof(key, { htu: `${issuer}/token` });
     const tokens = await exchangeWithProof(t, agent, proof, { client: DEMO_CLIENT });
     expect(tokens.status).toBe(200);
-    const res = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
-      .send({ token: tokens.body.access_token })
-      .expect(200);
+    const res = await introspect(t, tokens.body.access_token, DEMO_CLIENT).expect(200);
     expect(res.body).toMatchObject({
       active: true,
       token_type: 'DPoP',
