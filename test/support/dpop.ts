@@ -12,6 +12,7 @@ import { CookieBrowser } from './cookie-browser';
 import { DEMO_SPA, basic, obtainCode, type Agent } from './oauth';
 import type { TestApp } from './test-app';
 import type request from 'supertest';
+import { expectRefusal } from './refusal';
 
 /** A DPoP key of the test's own: its public JWK, thumbprint, and a way to sign proofs. */
 export interface DpopKey {
@@ -137,4 +138,24 @@ export async function exchangeWithProof(
     code_verifier: verifier,
     ...(client.secret === undefined ? { client_id: client.id } : {}),
   });
+}
+
+/** The algorithms a DPoP challenge names (RFC 9449 §7.1 `algs`): every one Proofgate verifies. */
+export const DPOP_CHALLENGE_ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
+
+/**
+ * A refusal of a DPoP-bound token or proof (RFC 9449 §7.1): the envelope, and a DPoP challenge
+ * that names the error and the algorithms.
+ */
+export function expectDpopChallenge(
+  res: request.Response,
+  status: number,
+  error: string,
+  description: string,
+): void {
+  expectRefusal(res, status, error, description);
+  const challenge = String(res.headers['www-authenticate']);
+  expect(challenge.startsWith('DPoP realm="proofgate"')).toBe(true);
+  expect(challenge).toContain(`error="${error}"`);
+  expect(challenge).toContain(DPOP_CHALLENGE_ALGS);
 }

@@ -8,6 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const UNREGISTERED = 'redirect_uri is not registered for this client';
 const PRODUCTION = {
@@ -81,8 +82,7 @@ describe('application_type at POST /register (development)', () => {
       .http()
       .get(`${other.pathname}${other.search}`)
       .set('Accept', 'application/json');
-    expect(otherPort.status).toBe(400);
-    expect(otherPort.body).toEqual({ error: 'invalid_request', error_description: UNREGISTERED });
+    expectRefusal(otherPort, 400, 'invalid_request', UNREGISTERED);
 
     const exact = authorizationUrl(issuer, registered.client_id, 'http://127.0.0.1:3000/callback');
     const { callback } = await authorizeWithConsent(exact, issuer);

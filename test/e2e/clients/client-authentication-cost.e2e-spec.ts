@@ -3,6 +3,7 @@ import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browser';
 import { DEMO_CLIENT, authorizePath, basic, pkcePair } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 /**
  * Client authentication must not be a CPU lever: scrypt (32 MiB, tens of ms) runs only for a
@@ -68,11 +69,7 @@ describe('client authentication cost (POST /token)', () => {
     });
 
     for (const res of [viaBasic, viaPost]) {
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Client authentication failed',
-      });
+      expectRefusal(res, 401, 'invalid_client', 'Client authentication failed');
     }
     expect(hash).not.toHaveBeenCalled();
     expect(verify).not.toHaveBeenCalled();
@@ -121,12 +118,12 @@ describe('client authentication cost (POST /token)', () => {
       { authorization: basic('guarded-client', 'wrong-6') },
     );
 
-    expect(throttled.status).toBe(429);
-    expect(throttled.body).toEqual({
-      error: 'too_many_requests',
-      error_description:
-        'Too many failed authentications for this client from this address; retry later',
-    });
+    expectRefusal(
+      throttled,
+      429,
+      'too_many_requests',
+      'Too many failed authentications for this client from this address; retry later',
+    );
     const retryAfter = Number(throttled.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -183,11 +180,7 @@ describe('client authentication cost (POST /token)', () => {
         .http()
         .get(authorizePath({ client_id: 'short-lived', redirect_uri: 'https://d.example/cb' }))
         .set('Accept', 'application/json');
-      expect(page.status).toBe(400);
-      expect(page.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'Unknown client_id',
-      });
+      expectRefusal(page, 400, 'invalid_request', 'Unknown client_id');
     } finally {
       t.clock.advance(-(t.config.clientAuth.registryCacheTtlSeconds + 1));
     }

@@ -8,6 +8,7 @@
 import request from 'supertest';
 import { DEMO_CLIENT, DEMO_SPA, basic, exchangeCode, login, obtainCode } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const PER_CLIENT = 6;
 const MAX_FAILURES = 3;
@@ -76,11 +77,7 @@ describe('the per-client budget is charged after the client proved itself', () =
       expect((await post('/token', from, badRefresh, DEMO_CLIENT.secret)).status).toBe(400);
     }
     const limited = await post('/token', '203.0.113.30', badRefresh, DEMO_CLIENT.secret);
-    expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    expectRefusal(limited, 429, 'too_many_requests', 'Too many requests; slow down');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 

@@ -16,6 +16,7 @@ import { TestApp, createTestApp, startListeningApp } from '../../support/test-ap
 import { adminCli } from '../../support/admin-cli';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { expectRefreshGrantRefused, register } from '../../support/registration';
+import { expectRefusal } from '../../support/refusal';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -680,11 +681,7 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
       req.on('error', reject);
       req.end(body);
     });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The request body is not valid UTF-8',
-    });
+    expectRefusal(res, 400, 'invalid_request', 'The request body is not valid UTF-8');
   });
 
   it('still registers an ordinary name, accents and emoji included', async () => {

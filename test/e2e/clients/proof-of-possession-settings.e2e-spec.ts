@@ -9,6 +9,7 @@ import { login, obtainCode, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, signProof } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefusal } from '../../support/refusal';
 
 describe('proof-of-possession client settings', () => {
   let t: TestApp;
@@ -62,11 +63,12 @@ describe('proof-of-possession client settings', () => {
     expect(shown.stdout).toMatch(/DPoP proofs:\s+required/);
 
     const refused = await exchange('pop-cli');
-    expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'This client must send a DPoP proof with its token requests',
-    });
+    expectRefusal(
+      refused,
+      400,
+      'invalid_request',
+      'This client must send a DPoP proof with its token requests',
+    );
     const key = await dpopKey();
     const bound = await exchange('pop-cli', await signProof(key, { htu: `${issuer}/token` }));
     expect(bound.status).toBe(200);

@@ -36,6 +36,7 @@ import { authorizeInBrowser, withNonceRetry } from '../../support/dpop';
 import { DEMO_CLIENT, pkcePair } from '../../support/oauth';
 import { INSECURE, codeRequest, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const FAPI = { id: 'fapi2-client', redirectUri: 'https://client.example/fapi2/callback' };
@@ -250,11 +251,12 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       code_challenge: pkcePair().challenge,
       code_challenge_method: 'S256',
     });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'Authorization requests must be pushed to /par first (RFC 9126)',
-    });
+    expectRefusal(
+      res,
+      400,
+      'invalid_request',
+      'Authorization requests must be pushed to /par first (RFC 9126)',
+    );
   });
 
   it('fapi2-security-profile-final-ensure-holder-of-key-required: no bearer token without a DPoP proof', async () => {
@@ -275,12 +277,12 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
       clientAssertion: await assertion({}, 'RS256'),
     });
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({
-      error: 'invalid_client',
-      error_description:
-        'client_assertion must be signed with ES256, PS256, EdDSA for this client, not RS256',
-    });
+    expectRefusal(
+      res,
+      401,
+      'invalid_client',
+      'client_assertion must be signed with ES256, PS256, EdDSA for this client, not RS256',
+    );
     // The same code and key with PS256: the refusal was the algorithm's alone.
     const ok = await redeemByHand(code, {
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
@@ -434,8 +436,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
         dpop: await proof(dpopKey, { htu: `${issuer}/token`, skew }),
         clientAssertion: await assertion(),
       });
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: 'invalid_dpop_proof', error_description: DPOP_IAT_WINDOW });
+      expectRefusal(res, 400, 'invalid_dpop_proof', DPOP_IAT_WINDOW);
     }
   });
 

@@ -11,6 +11,7 @@ import {
   UNREGISTERED_REDIRECT,
   unsupportedScope,
 } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
 
 describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
   let t: TestApp;
@@ -66,19 +67,14 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       const json = await agent
         .get(authorizePath({ ...valid, ...overrides }))
         .set('Accept', 'application/json');
-      expect(json.status).toBe(400);
-      expect(json.body).toEqual({ error: 'invalid_request', error_description: description });
+      expectRefusal(json, 400, 'invalid_request', description);
     });
 
     it('rejects a repeated parameter', async () => {
       const res = await agent
         .get(`${authorizePath(valid)}&client_id=demo-spa`)
         .set('Accept', 'application/json');
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'Parameter client_id must not be repeated',
-      });
+      expectRefusal(res, 400, 'invalid_request', 'Parameter client_id must not be repeated');
     });
   });
 
@@ -165,11 +161,7 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       const res = await agent
         .get(`${authorizePath(valid)}&prompt=login&prompt=consent`)
         .set('Accept', 'application/json');
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'Parameter prompt must not be repeated',
-      });
+      expectRefusal(res, 400, 'invalid_request', 'Parameter prompt must not be repeated');
     });
   });
 

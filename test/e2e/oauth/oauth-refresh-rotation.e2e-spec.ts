@@ -1,5 +1,6 @@
 import { TestApp } from '../../support/test-app';
 import { Agent, refresh, createLoggedInApp, tokensFor, getMe } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
 
 describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.3.1)', () => {
   let t: TestApp;
@@ -57,12 +58,12 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     expect(ok).toHaveLength(6);
     expect(new Set(ok.map((r) => r.body.refresh_token as string)).size).toBe(1);
     for (const refused of results.filter((r) => r.status !== 200)) {
-      expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({
-        error: 'invalid_grant',
-        error_description:
-          'Refresh token already rotated; the grace window answers no more retries of it',
-      });
+      expectRefusal(
+        refused,
+        400,
+        'invalid_grant',
+        'Refresh token already rotated; the grace window answers no more retries of it',
+      );
     }
     await refresh(t.app.getHttpServer(), ok[0].body.refresh_token as string).expect(200);
   });
@@ -74,11 +75,12 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     t.clock.advance(61);
 
     const reuse = await refresh(t.app.getHttpServer(), first.refresh_token);
-    expect(reuse.status).toBe(400);
-    expect(reuse.body).toEqual({
-      error: 'invalid_grant',
-      error_description: 'Refresh token reuse detected; the grant has been revoked',
-    });
+    expectRefusal(
+      reuse,
+      400,
+      'invalid_grant',
+      'Refresh token reuse detected; the grant has been revoked',
+    );
     const legit = await refresh(t.app.getHttpServer(), second.body.refresh_token);
     expect(legit.body).toEqual({
       error: 'invalid_grant',

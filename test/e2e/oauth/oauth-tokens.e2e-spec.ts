@@ -2,6 +2,7 @@ import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { Agent, basic, obtainCode, createLoggedInApp, tokensFor, getMe } from '../../support/oauth';
 import { sample } from '../../support/metrics';
+import { expectRefusal } from '../../support/refusal';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
   let t: TestApp;
@@ -145,11 +146,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
           const res = await form(path)
             .set('Authorization', auth)
             .send(`grant_type=refresh_token&token=x&${name}=a&${name}=b`);
-          expect(res.status).toBe(400);
-          expect(res.body).toEqual({
-            error: 'invalid_request',
-            error_description: `Parameter ${name} must not be repeated`,
-          });
+          expectRefusal(res, 400, 'invalid_request', `Parameter ${name} must not be repeated`);
         }
       },
     );
@@ -332,11 +329,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
 
     it('is refused to public clients', async () => {
       const res = await form('/introspect').send({ token: 'x', client_id: 'demo-spa' });
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Introspection requires a confidential client',
-      });
+      expectRefusal(res, 401, 'invalid_client', 'Introspection requires a confidential client');
     });
   });
 
@@ -383,11 +376,7 @@ describe('POST /token rate limits', () => {
           .send({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'demo-spa' });
       for (let i = 0; i < 3; i++) expect((await send()).status).toBe(400);
       const limited = await send();
-      expect(limited.status).toBe(429);
-      expect(limited.body).toEqual({
-        error: 'too_many_requests',
-        error_description: 'Too many requests; slow down',
-      });
+      expectRefusal(limited, 429, 'too_many_requests', 'Too many requests; slow down');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       // Another client is not affected.
       const other = await t

@@ -18,6 +18,7 @@ import {
   UNREGISTERED_REDIRECT,
 } from '../../support/oauth';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
+import { expectRefusal } from '../../support/refusal';
 import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
@@ -169,12 +170,8 @@ describe('request_uri refusals at /authorize', () => {
     return agent.get(`/authorize?${query.toString()}`).set('Accept', 'application/json');
   }
 
-  function expectPage(res: request.Response, error: string, description: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 400,
-      body: { error, error_description: description },
-    });
-  }
+  const expectPage = (res: request.Response, error: string, description: string) =>
+    expectRefusal(res, 400, error, description);
 
   it('uses the pushed parameters and ignores those of the front channel', async () => {
     const uri = await pushAuthorizationRequest(t);
@@ -230,11 +227,7 @@ describe('request_uri refusals at /authorize', () => {
       .post('/par')
       .type('form')
       .send({ client_id: DEMO_SPA.id, request_uri: uri, redirect_uri: DEMO_SPA.redirectUri });
-    expect(nested.status).toBe(400);
-    expect(nested.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'request_uri cannot be pushed',
-    });
+    expectRefusal(nested, 400, 'invalid_request', 'request_uri cannot be pushed');
     const key = await dpopKey();
     const other = await dpopKey();
     const mismatch = await t

@@ -22,6 +22,7 @@ import {
   pkcePair,
 } from '../../support/oauth';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 /** A confidential OpenID Connect client that sends no PKCE, as the conformance suite's does. */
 const RP = {
@@ -235,11 +236,12 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
         }),
       );
       const downgraded = await exchangeCode(t.app.getHttpServer(), code, undefined, RP);
-      expect(downgraded.status).toBe(400);
-      expect(downgraded.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'code_verifier is required: the code was issued with a code_challenge',
-      });
+      expectRefusal(
+        downgraded,
+        400,
+        'invalid_grant',
+        'code_verifier is required: the code was issued with a code_challenge',
+      );
       // Refused inside the atomic consume: the code is left for the request that has the verifier.
       await exchangeCode(t.app.getHttpServer(), code, verifier, RP).expect(200);
     });
@@ -247,11 +249,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
     it('a code issued without a challenge takes no verifier (RFC 9700 §4.8.2)', async () => {
       const code = codeOf(await authorize(signedIn, RP, { scope: 'openid', state: 'st-plain' }));
       const injected = await exchangeCode(t.app.getHttpServer(), code, pkcePair().verifier, RP);
-      expect(injected.status).toBe(400);
-      expect(injected.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'PKCE verification failed',
-      });
+      expectRefusal(injected, 400, 'invalid_grant', 'PKCE verification failed');
       const tokens = await exchangeCode(t.app.getHttpServer(), code, undefined, RP).expect(200);
       expect(decodeJwt(tokens.body.id_token as string).aud).toBe(RP.id);
     });

@@ -14,6 +14,7 @@ import { accountToken as accountTokenOf } from '../../support/accounts';
 import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry, getMe } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const ISSUER = 'http://localhost:25000';
 const RP_ID = 'localhost';
@@ -166,11 +167,12 @@ describe('passkeys: the JSON API', () => {
     it('a passkey already on another account: 409 method_already_linked', async () => {
       const authenticator = await newPasskey();
       const res = await registered(await accountToken('user1'), authenticator);
-      expect(res.status).toBe(409);
-      expect(res.body).toEqual({
-        error: 'method_already_linked',
-        error_description: 'This passkey is already linked to another account',
-      });
+      expectRefusal(
+        res,
+        409,
+        'method_already_linked',
+        'This passkey is already linked to another account',
+      );
     });
 
     it.each([

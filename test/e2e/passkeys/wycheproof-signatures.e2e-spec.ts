@@ -11,6 +11,7 @@ import { accountToken } from '../../support/accounts';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { wycheproofTests } from '../../support/wycheproof-vectors';
 import { registerPasskey } from '../../support/passkeys';
+import { expectRefusal } from '../../support/refusal';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -70,11 +71,12 @@ describe('passkey signatures: Wycheproof corner cases over HTTP', () => {
     'the same signature with %s: 401 invalid_credential_response',
     async (_, reencode) => {
       const res = await signIn((options) => reencoded(authenticator.assert(options), reencode));
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_credential_response',
-        error_description: 'The credential response does not verify',
-      });
+      expectRefusal(
+        res,
+        401,
+        'invalid_credential_response',
+        'The credential response does not verify',
+      );
     },
   );
 

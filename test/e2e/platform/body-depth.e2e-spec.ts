@@ -6,6 +6,7 @@
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const MAX_DEPTH = 32;
 
@@ -40,11 +41,12 @@ describe('deeply nested request bodies', () => {
 
       const res = await t.http().post(path).type('json').send(body);
 
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        error: 'invalid_request',
-        error_description: `The request body is nested too deeply (more than ${MAX_DEPTH} levels)`,
-      });
+      expectRefusal(
+        res,
+        400,
+        'invalid_request',
+        `The request body is nested too deeply (more than ${MAX_DEPTH} levels)`,
+      );
     },
   );
 

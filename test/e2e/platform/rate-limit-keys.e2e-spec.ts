@@ -2,6 +2,7 @@ import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browse
 import { DEMO_CLIENT, authorizePath, basic, pkcePair } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 /** `Authorization: <scheme> base64(id:secret)` with the id and secret exactly as given. */
 function rawBasic(scheme: string, id: string, secret: string): string {
@@ -41,11 +42,7 @@ describe('the per-client /token limits are keyed on the decoded client id', () =
     // `demo%2Dclient` decodes to `demo-client`: no fresh bucket.
     const encoded = await refresh(rawBasic('Basic', 'demo%2Dclient', DEMO_CLIENT.secret));
 
-    expect(encoded.status).toBe(429);
-    expect(encoded.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    expectRefusal(encoded, 429, 'too_many_requests', 'Too many requests; slow down');
     expect(Number(encoded.headers['retry-after'])).toBeGreaterThan(0);
   });
 

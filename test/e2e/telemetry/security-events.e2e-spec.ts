@@ -9,6 +9,7 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, type SignedMessage } from '../../support/wallet-login';
+import { expectRefusal } from '../../support/refusal';
 
 const REPLAYS = 50;
 
@@ -43,11 +44,12 @@ describe('security_events: one document per type, source and minute, counted', (
   async function replay(signed: SignedMessage, times: number): Promise<void> {
     const answers = await Promise.all(Array.from({ length: times }, () => verify(signed)));
     for (const res of answers) {
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'nonce_already_used',
-        error_description: 'The nonce has already been used; request a new one',
-      });
+      expectRefusal(
+        res,
+        401,
+        'nonce_already_used',
+        'The nonce has already been used; request a new one',
+      );
     }
   }
 

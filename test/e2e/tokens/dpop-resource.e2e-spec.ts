@@ -20,6 +20,8 @@ import {
   signProof,
   withNonceRetry,
   type DpopKey,
+  DPOP_CHALLENGE_ALGS,
+  expectDpopChallenge,
 } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
 import {
@@ -30,8 +32,7 @@ import {
   redeemCode,
   refreshWithLibrary,
 } from '../../support/oauth-discovery';
-
-const ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
+import { expectRefusal } from '../../support/refusal';
 
 describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
   let t: TestApp;
@@ -115,15 +116,8 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
   }
 
   function expectChallenge(res: request.Response, error: string, description: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 401,
-      body: { error, error_description: description },
-    });
-    const challenge = String(res.headers['www-authenticate']);
-    expect(challenge.startsWith('DPoP realm="proofgate"')).toBe(true);
-    expect(challenge).toContain(`error="${error}"`);
-    expect(challenge).toContain(ALGS);
-    expect(challenge).toContain(
+    expectDpopChallenge(res, 401, error, description);
+    expect(String(res.headers['www-authenticate'])).toContain(
       `resource_metadata="${issuer}/.well-known/oauth-protected-resource/api"`,
     );
   }
@@ -202,7 +196,7 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
       },
     });
     expect(String(res.headers['www-authenticate'])).toBe(
-      `DPoP realm="proofgate", error="insufficient_scope", error_description="The access token was not issued for the openid scope", scope="openid", ${ALGS}`,
+      `DPoP realm="proofgate", error="insufficient_scope", error_description="The access token was not issued for the openid scope", scope="openid", ${DPOP_CHALLENGE_ALGS}`,
     );
   });
 
@@ -265,7 +259,7 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
     expect(post.status).toBe(200);
     const bearer = await t.http().get('/userinfo').set('Authorization', `Bearer ${access_token}`);
     expect(bearer.status).toBe(401);
-    expect(String(bearer.headers['www-authenticate'])).toContain(ALGS);
+    expect(String(bearer.headers['www-authenticate'])).toContain(DPOP_CHALLENGE_ALGS);
   });
 
   it('tells a bound token’s cnf at introspection (RFC 9449 §6.2)', async () => {
@@ -346,11 +340,12 @@ describe('DPoP nonces and DPoP-only at /api/me', () => {
       .get('/api/me')
       .set('Authorization', `DPoP ${accessToken}`)
       .set('DPoP', await signProof(key, { htm: 'GET', htu: `${issuer}/api/me`, accessToken }));
-    expect(missing.status).toBe(401);
-    expect(missing.body).toEqual({
-      error: 'use_dpop_nonce',
-      error_description: 'A DPoP nonce is required: retry with the one in DPoP-Nonce',
-    });
+    expectRefusal(
+      missing,
+      401,
+      'use_dpop_nonce',
+      'A DPoP nonce is required: retry with the one in DPoP-Nonce',
+    );
     expect(String(missing.headers['www-authenticate'])).toMatch(
       /^DPoP realm="proofgate", error="use_dpop_nonce", .*algs=/,
     );
@@ -371,12 +366,8 @@ describe('DPoP nonces and DPoP-only at /api/me', () => {
       .http()
       .get('/api/me')
       .set('Authorization', `Bearer ${await token(false)}`);
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({
-      error: 'invalid_token',
-      error_description: 'This API accepts DPoP-bound access tokens only',
-    });
-    expect(String(res.headers['www-authenticate'])).toContain(ALGS);
+    expectRefusal(res, 401, 'invalid_token', 'This API accepts DPoP-bound access tokens only');
+    expect(String(res.headers['www-authenticate'])).toContain(DPOP_CHALLENGE_ALGS);
     const metadata = await t.http().get('/.well-known/oauth-protected-resource/api').expect(200);
     expect(metadata.body.dpop_bound_access_tokens_required).toBe(true);
   });

@@ -7,6 +7,7 @@
 import { type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const PER_ADDRESS = 5;
 
@@ -50,11 +51,7 @@ describe('the wallet address budget is charged after a valid signature', () => {
     }
     // The attacker's own (IP, address) count is spent ...
     const attacker = await nonce('198.51.100.1', victim.address);
-    expect(attacker.status).toBe(429);
-    expect(attacker.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    expectRefusal(attacker, 429, 'too_many_requests', 'Too many requests; slow down');
 
     // ... and the victim's address budget is untouched.
     const res = await signIn('203.0.113.1', victim);
