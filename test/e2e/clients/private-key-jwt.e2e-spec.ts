@@ -8,7 +8,12 @@
 import * as oauth from 'oauth4webapi';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync, randomUUID, sign as nodeSign } from 'node:crypto';
+import {
+  type KeyPairKeyObjectResult,
+  generateKeyPairSync,
+  randomUUID,
+  sign as nodeSign,
+} from 'node:crypto';
 import {
   CompactSign,
   SignJWT,
@@ -322,6 +327,28 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
   });
 
   describe('refusals: invalid_client, 401', () => {
+    /**
+     * A client registered with a jwks_uri (at `path`) that publishes `key`, and its assertion,
+     * signed RS256 by node:crypto: jose makes and uses no key the key rules refuse. A URL of its
+     * own for each: the rotation test's set is cached under jwksUrl.
+     */
+    async function assertionOfPublished(key: KeyPairKeyObjectResult, path: string) {
+      published = [key.publicKey.export({ format: 'jwk' })];
+      const registered = await register({
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: jwksUrl.replace('/jwks.json', path),
+      }).expect(201);
+      const id = registered.body.client_id as string;
+      const now = Math.floor(Date.now() / 1000);
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
+      const signature = nodeSign('sha256', Buffer.from(input), key.privateKey);
+      return { client_assertion: `${input}.${signature.toString('base64url')}` };
+    }
+
     const cases: Array<[string, () => Promise<Record<string, string>>, string]> = [
       [
         'a replayed jti',
@@ -432,50 +459,22 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
       ],
       [
         'an RSA key shorter than 2048 bits in its jwks_uri',
-        async () => {
-          // jose will not make such a key: node:crypto makes it and signs the assertion.
-          // Registration refuses it in `jwks`; a jwks_uri is read when a token is asked.
-          const short = generateKeyPairSync('rsa', { modulusLength: 1024 });
-          published = [short.publicKey.export({ format: 'jwk' })];
-          const registered = await register({
-            grant_types: ['client_credentials'],
-            redirect_uris: [],
-            response_types: [],
-            token_endpoint_auth_method: 'private_key_jwt',
-            // A URL of its own: the rotation test's set is cached under jwksUrl.
-            jwks_uri: jwksUrl.replace('/jwks.json', '/short-rsa.json'),
-          }).expect(201);
-          const id = registered.body.client_id as string;
-          const now = Math.floor(Date.now() / 1000);
-          const encode = (value: object) =>
-            Buffer.from(JSON.stringify(value)).toString('base64url');
-          const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
-          const signature = nodeSign('sha256', Buffer.from(input), short.privateKey);
-          return { client_assertion: `${input}.${signature.toString('base64url')}` };
-        },
+        // Registration refuses such a key in `jwks`; a jwks_uri is read when a token is asked.
+        () =>
+          assertionOfPublished(
+            generateKeyPairSync('rsa', { modulusLength: 1024 }),
+            '/short-rsa.json',
+          ),
         // The fetched set is checked as a registered one: the short key is no usable key.
         "The client's jwks_uri could not be fetched or holds no usable keys",
       ],
       [
         'an RSA key with the public exponent 3 in its jwks_uri',
-        async () => {
-          const weak = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
-          published = [weak.publicKey.export({ format: 'jwk' })];
-          const registered = await register({
-            grant_types: ['client_credentials'],
-            redirect_uris: [],
-            response_types: [],
-            token_endpoint_auth_method: 'private_key_jwt',
-            jwks_uri: jwksUrl.replace('/jwks.json', '/exponent-3.json'),
-          }).expect(201);
-          const id = registered.body.client_id as string;
-          const now = Math.floor(Date.now() / 1000);
-          const encode = (value: object) =>
-            Buffer.from(JSON.stringify(value)).toString('base64url');
-          const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
-          const signature = nodeSign('sha256', Buffer.from(input), weak.privateKey);
-          return { client_assertion: `${input}.${signature.toString('base64url')}` };
-        },
+        () =>
+          assertionOfPublished(
+            generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }),
+            '/exponent-3.json',
+          ),
         // A fetched set meets the key rules a registered one does (DPoP's): e = 65537 only.
         "The client's jwks_uri could not be fetched or holds no usable keys",
       ],
