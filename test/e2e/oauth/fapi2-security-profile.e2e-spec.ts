@@ -33,7 +33,7 @@ import {
 import { AppConfig } from '../../../src/config/app-config';
 import { adminCli } from '../../support/admin-cli';
 import { authorizeInBrowser, withNonceRetry } from '../../support/dpop';
-import { DEMO_CLIENT, pkcePair } from '../../support/oauth';
+import { DEMO_CLIENT, pkcePair, codeRequestOf } from '../../support/oauth';
 import { INSECURE, codeRequest, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
@@ -242,15 +242,11 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
 
   it('fapi2-security-profile-final-ensure-unsigned-authorization-request-without-using-par-fails', async () => {
     // §5.3.2.2-3: "shall reject authorization requests sent without [RFC9126]".
-    const res = await t.http().get('/authorize').set('Accept', 'application/json').query({
-      client_id: FAPI.id,
-      redirect_uri: FAPI.redirectUri,
-      response_type: 'code',
-      scope: 'openid',
-      state: 'st',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    });
+    const res = await t
+      .http()
+      .get('/authorize')
+      .set('Accept', 'application/json')
+      .query(codeRequestOf(FAPI, { scope: 'openid', state: 'st' }));
     expectRefusal(
       res,
       400,

@@ -18,6 +18,7 @@ import {
   type Agent,
   PARTNER as THIRD_PARTY,
   clientEntry,
+  codeRequestOf,
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
@@ -109,16 +110,7 @@ describe('consent for clients that are not first-party', () => {
     const agent = await signedIn('user1', 'password1');
     for (const client of [DEMO_CLIENT, OWN_APP]) {
       const res = await agent
-        .get(
-          authorizePath({
-            response_type: 'code',
-            client_id: client.id,
-            redirect_uri: client.redirectUri,
-            state: 'st-first-party',
-            code_challenge: pkcePair().challenge,
-            code_challenge_method: 'S256',
-          }),
-        )
+        .get(authorizePath(codeRequestOf(client, { state: 'st-first-party' })))
         .expect(302);
       const location = new URL(res.headers.location);
       expect(`${location.origin}${location.pathname}`).toBe(client.redirectUri);

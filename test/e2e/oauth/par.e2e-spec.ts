@@ -16,6 +16,7 @@ import {
   pushAuthorizationRequest,
   type Agent,
   UNREGISTERED_REDIRECT,
+  codeRequestOf,
 } from '../../support/oauth';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
 import { expectRefusal } from '../../support/refusal';
@@ -239,15 +240,7 @@ describe('request_uri refusals at /authorize', () => {
         'DPoP',
         await signProof(key, { htu: `${t.config.server.issuer}/par`, iat: t.clock.nowSeconds() }),
       )
-      .send({
-        client_id: DEMO_SPA.id,
-        redirect_uri: DEMO_SPA.redirectUri,
-        response_type: 'code',
-        state: 'st',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-        dpop_jkt: other.jkt,
-      });
+      .send(codeRequestOf(DEMO_SPA, { state: 'st', dpop_jkt: other.jkt }));
     expect(mismatch.body).toEqual({
       error: 'invalid_request',
       error_description: "dpop_jkt is not the thumbprint of the DPoP proof's key",

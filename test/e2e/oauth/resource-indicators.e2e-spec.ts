@@ -16,6 +16,7 @@ import {
   RESOURCE_NOT_ALLOWED,
   getMe,
   introspect,
+  codeRequestOf,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { register } from '../../support/registration';
@@ -39,17 +40,7 @@ async function redirectOf(
   state: string,
 ): Promise<URL> {
   const res = await agent
-    .get(
-      authorizePath({
-        client_id: client.id,
-        redirect_uri: client.redirectUri,
-        response_type: 'code',
-        state,
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-        resource,
-      }),
-    )
+    .get(authorizePath(codeRequestOf(client, { state, resource })))
     .expect(302);
   return new URL(res.headers.location);
 }

@@ -1,5 +1,5 @@
 import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browser';
-import { DEMO_CLIENT, authorizePath, basic, pkcePair } from '../../support/oauth';
+import { DEMO_CLIENT, basic, demoAuthorizePath } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
@@ -92,14 +92,7 @@ describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', 
   afterAll(() => t.close());
 
   it('answers 429 with Retry-After past the limit, for that address only', async () => {
-    const path = authorizePath({
-      client_id: DEMO_CLIENT.id,
-      redirect_uri: DEMO_CLIENT.redirectUri,
-      response_type: 'code',
-      state: 's',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    });
+    const path = demoAuthorizePath('s');
     const busy = new LoopbackBrowser(baseUrl, '127.0.0.5');
     for (let i = 0; i < 3; i++) expect((await busy.get(path)).status).toBe(302);
 
@@ -116,14 +109,7 @@ describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', 
   });
 
   it('counts POST /authorize (OpenID Connect Core §3.1.2.1) with GET, under the same limit', async () => {
-    const path = authorizePath({
-      client_id: DEMO_CLIENT.id,
-      redirect_uri: DEMO_CLIENT.redirectUri,
-      response_type: 'code',
-      state: 's',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    });
+    const path = demoAuthorizePath('s');
     const form = Object.fromEntries(new URL(path, baseUrl).searchParams);
     const busy = new LoopbackBrowser(baseUrl, '127.0.0.7');
     expect((await busy.get(path)).status).toBe(302);

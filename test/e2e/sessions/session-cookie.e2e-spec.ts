@@ -13,10 +13,10 @@ import { AMBIGUOUS_SESSION } from '../../../src/sessions/session.service';
 import {
   DEMO_CLIENT,
   authorizePath,
-  pkcePair,
   PARTNER,
   clientEntry,
   demoAuthorizePath,
+  codeRequestOf,
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { attributes, setCookie, setCookies, type HttpResponse } from '../../support/login-form';
@@ -37,15 +37,7 @@ function valueOf(line: string | undefined): string {
 const demoAuthorizeRequest = () => demoAuthorizePath('st-session');
 
 function partnerAuthorizeRequest(): string {
-  return authorizePath({
-    response_type: 'code',
-    client_id: PARTNER.id,
-    redirect_uri: PARTNER.redirectUri,
-    state: 'st-partner',
-    scope: 'profile',
-    code_challenge: pkcePair().challenge,
-    code_challenge_method: 'S256',
-  });
+  return authorizePath(codeRequestOf(PARTNER, { state: 'st-partner', scope: 'profile' }));
 }
 
 /** Logs `username` in with a fresh browser and answers the session cookie's value. */
