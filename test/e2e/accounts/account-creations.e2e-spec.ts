@@ -12,6 +12,7 @@ import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenti
 import { exchangeCode, obtainCode } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { walletBrowser } from '../../support/wallet-login';
+import { expectRefusal } from '../../support/refusal';
 
 const ISSUER = 'http://localhost:25000';
 const PER_HOUR = 2;
@@ -85,11 +86,8 @@ describe('account creations per IP and hour', () => {
 
     // One more account from the same address: refused before anything is written.
     const third = await freshWalletToken();
-    const byPassword = await setPassword(third.token, ATTACKER).expect(429);
-    expect(byPassword.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    const byPassword = await setPassword(third.token, ATTACKER);
+    expectRefusal(byPassword, 429, 'too_many_requests', 'Too many requests; slow down');
     const retryAfter = Number(byPassword.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(3600);

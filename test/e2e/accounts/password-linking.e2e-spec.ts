@@ -13,6 +13,7 @@ import { CapturedLog } from '../../support/captured-log';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
+import { expectRefusal } from '../../support/refusal';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 
@@ -112,11 +113,8 @@ describe('a wallet-only account sets a password', () => {
     const again = await setPassword(after.access_token, {
       username: newUsername(),
       password: PASSWORD,
-    }).expect(409);
-    expect(again.body).toEqual({
-      error: 'password_already_set',
-      error_description: 'This account has a password already',
     });
+    expectRefusal(again, 409, 'password_already_set', 'This account has a password already');
   });
 
   it('API refusals: a taken username (409), a weak or empty password (400), a password user, a stale login, no account scope', async () => {
@@ -133,11 +131,8 @@ describe('a wallet-only account sets a password', () => {
     const weak = await setPassword(access_token, {
       username: newUsername(),
       password: 'short',
-    }).expect(400);
-    expect(weak.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'password must be at least 8 characters',
     });
+    expectRefusal(weak, 400, 'invalid_request', 'password must be at least 8 characters');
     const empty = await setPassword(access_token, {
       username: newUsername(),
       password: '',
@@ -164,11 +159,13 @@ describe('a wallet-only account sets a password', () => {
     const own = await setPassword((await tokensOf(passwordUser)).access_token, {
       username: newUsername(),
       password: PASSWORD,
-    }).expect(409);
-    expect(own.body).toEqual({
-      error: 'password_already_set',
-      error_description: 'This account signs in with a password already',
     });
+    expectRefusal(
+      own,
+      409,
+      'password_already_set',
+      'This account signs in with a password already',
+    );
 
     // The account's login must be at most 10 minutes old.
     t.clock.advance(601);

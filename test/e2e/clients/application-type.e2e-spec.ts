@@ -144,13 +144,13 @@ describe('application_type at POST /register (NODE_ENV=production)', () => {
         application_type: 'web',
         token_endpoint_auth_method: 'none',
         redirect_uris: ['http://127.0.0.1:3000/callback'],
-      })
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_redirect_uri',
-      error_description:
-        'redirect_uris[0] is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)',
-    });
+      });
+    expectRefusal(
+      res,
+      400,
+      'invalid_redirect_uri',
+      'redirect_uris[0] is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)',
+    );
   });
 
   it('registers a native app on loopback, and an MCP CLI client that does not say as native', async () => {

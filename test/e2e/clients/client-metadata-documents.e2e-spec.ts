@@ -22,6 +22,7 @@ import { TestApp, createTestApp } from '../../support/test-app';
 import { authorizationRequest, discover } from '../../support/oauth-discovery';
 import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefreshGrantRefused, madeUpCodeGrant } from '../../support/registration';
+import { expectRefusal } from '../../support/refusal';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
 /** One for the file: each of its apps writes here (the newest app's logger takes Nest's lines). */
@@ -204,11 +205,8 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
       expect(res.headers.location).toBeUndefined();
       expect(res.text).toContain('Unknown client_id');
 
-      const token = await madeUpCodeGrant(t, clientId, CALLBACK).expect(401);
-      expect(token.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Client authentication failed',
-      });
+      const token = await madeUpCodeGrant(t, clientId, CALLBACK);
+      expectRefusal(token, 401, 'invalid_client', 'Client authentication failed');
 
       // The log names the host and the reason, never the document.
       const lines = refusals();

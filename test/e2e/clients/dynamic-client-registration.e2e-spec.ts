@@ -215,12 +215,13 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     const res = await register(t, {
       redirect_uris: ['http://evil.example/cb'],
       token_endpoint_auth_method: 'none',
-    }).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_redirect_uri',
-      error_description:
-        'redirect_uris[0] may use http only on a loopback host (127.0.0.1, [::1] or localhost); use https',
     });
+    expectRefusal(
+      res,
+      400,
+      'invalid_redirect_uri',
+      'redirect_uris[0] may use http only on a loopback host (127.0.0.1, [::1] or localhost); use https',
+    );
   });
 
   it.each([
@@ -309,21 +310,14 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       redirect_uris: ['https://app.example/cb'],
       token_endpoint_auth_method: 'none',
       padding: 'x'.repeat(17 * 1024),
-    }).expect(400);
-    expect(huge.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The request body is too large',
     });
+    expectRefusal(huge, 400, 'invalid_request', 'The request body is too large');
     const broken = await t
       .http()
       .post('/register')
       .set('Content-Type', 'application/json')
-      .send('{"redirect_uris": [')
-      .expect(400);
-    expect(broken.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The request body is not valid JSON',
-    });
+      .send('{"redirect_uris": [');
+    expectRefusal(broken, 400, 'invalid_request', 'The request body is not valid JSON');
   });
 
   it('refuses a body that is not JSON', async () => {
@@ -344,12 +338,13 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     };
 
     it('refuses one without the token with invalid_client_metadata (omitted method included)', async () => {
-      const res = await register(t, confidential).expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description:
-          'A confidential client needs the initial access token to register; a public client registers with token_endpoint_auth_method "none"',
-      });
+      const res = await register(t, confidential);
+      expectRefusal(
+        res,
+        400,
+        'invalid_client_metadata',
+        'A confidential client needs the initial access token to register; a public client registers with token_endpoint_auth_method "none"',
+      );
       // RFC 7591 §2: an omitted token_endpoint_auth_method means client_secret_basic.
       const omitted = await register(t, { redirect_uris: ['https://app.example/callback'] });
       expect(omitted.status).toBe(400);
@@ -358,11 +353,8 @@ describe('POST /register (RFC 7591), open to public clients', () => {
 
     it('refuses a wrong token with 401 invalid_token, whatever the client type', async () => {
       for (const body of [confidential, { ...confidential, token_endpoint_auth_method: 'none' }]) {
-        const res = await register(t, body, 'not-the-initial-access-token').expect(401);
-        expect(res.body).toEqual({
-          error: 'invalid_token',
-          error_description: 'The initial access token is invalid',
-        });
+        const res = await register(t, body, 'not-the-initial-access-token');
+        expectRefusal(res, 401, 'invalid_token', 'The initial access token is invalid');
         expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
       }
     });
@@ -416,12 +408,13 @@ describe('POST /register (RFC 7591), open to public clients', () => {
           t,
           { ...rp, token_endpoint_auth_method: 'none' },
           initialAccessToken,
-        ).expect(400);
-        expect(res.body).toEqual({
-          error: 'invalid_client_metadata',
-          error_description:
-            'require_pkce may be false only for a confidential client: a public client always uses PKCE',
-        });
+        );
+        expectRefusal(
+          res,
+          400,
+          'invalid_client_metadata',
+          'require_pkce may be false only for a confidential client: a public client always uses PKCE',
+        );
       }
     });
 
@@ -596,19 +589,20 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
   ])(
     'refuses a redirect URI with %s: 400 invalid_redirect_uri',
     async (_what, uri, description) => {
-      const res = await register(t, publicClient({ redirect_uris: [uri] })).expect(400);
-      expect(res.body).toEqual({ error: 'invalid_redirect_uri', error_description: description });
+      const res = await register(t, publicClient({ redirect_uris: [uri] }));
+      expectRefusal(res, 400, 'invalid_redirect_uri', description);
     },
   );
 
   it('says a redirect URI is not in normal form without echoing it', async () => {
     const uri = 'https://App.Example/echo-marker/../cb';
-    const res = await register(t, publicClient({ redirect_uris: [uri] })).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_redirect_uri',
-      error_description:
-        'redirect_uris[0] must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)',
-    });
+    const res = await register(t, publicClient({ redirect_uris: [uri] }));
+    expectRefusal(
+      res,
+      400,
+      'invalid_redirect_uri',
+      'redirect_uris[0] must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)',
+    );
     expect(res.text.toLowerCase()).not.toContain('app.example');
     expect(res.text).not.toContain('echo-marker');
   });
@@ -621,12 +615,13 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
     'First Party Calendar',
     'The 0fficial app',
   ])('refuses the client_name %j: 400 invalid_client_metadata', async (name) => {
-    const res = await register(t, publicClient({ client_name: name })).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_client_metadata',
-      error_description:
-        'client_name must not claim to be Proofgate, first-party or official (names are self-asserted)',
-    });
+    const res = await register(t, publicClient({ client_name: name }));
+    expectRefusal(
+      res,
+      400,
+      'invalid_client_metadata',
+      'client_name must not claim to be Proofgate, first-party or official (names are self-asserted)',
+    );
   });
 
   it('refuses a lone surrogate in any registration string: 400 invalid_client_metadata', async () => {
@@ -640,12 +635,13 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
         .http()
         .post('/register')
         .set('Content-Type', 'application/json')
-        .send(body)
-        .expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description: `${field} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
-      });
+        .send(body);
+      expectRefusal(
+        res,
+        400,
+        'invalid_client_metadata',
+        `${field} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
+      );
     }
   });
 
@@ -744,11 +740,8 @@ describe('POST /register when open registration is off', () => {
       const res = await register(t, {
         redirect_uris: ['https://app.example/cb'],
         token_endpoint_auth_method: 'none',
-      }).expect(403);
-      expect(res.body).toEqual({
-        error: 'access_denied',
-        error_description: 'Dynamic client registration is disabled',
       });
+      expectRefusal(res, 403, 'access_denied', 'Dynamic client registration is disabled');
       const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
       expect(metadata.body.registration_endpoint).toBeUndefined();
       // MCP 2026-07-28: DCR off, client ID metadata documents on (their own setting).
@@ -791,11 +784,8 @@ describe('POST /register is rate limited per IP (RATE_LIMIT_REGISTER_PER_IP)', (
       };
       await register(t, body).expect(201);
       await register(t, body).expect(201);
-      const limited = await register(t, body).expect(429);
-      expect(limited.body).toEqual({
-        error: 'too_many_requests',
-        error_description: 'Too many requests; slow down',
-      });
+      const limited = await register(t, body);
+      expectRefusal(limited, 429, 'too_many_requests', 'Too many requests; slow down');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     } finally {
       await t.close();

@@ -35,6 +35,7 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { basic } from '../../support/oauth';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-private-key-jwt-spec';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -517,8 +518,8 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
     ];
 
     it.each(cases)('refuses %s', async (_, fields, description) => {
-      const res = await token(await fields()).expect(401);
-      expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
+      const res = await token(await fields());
+      expectRefusal(res, 401, 'invalid_client', description);
       expect(JSON.stringify(res.body)).not.toContain('eyJ');
     });
 
@@ -528,13 +529,13 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         .post('/token')
         .type('form')
         .set('Authorization', basic(clientId, 'guess'))
-        .send({ grant_type: 'client_credentials' })
-        .expect(401);
-      expect(secret.body).toEqual({
-        error: 'invalid_client',
-        error_description:
-          'This client authenticates with private_key_jwt: send a client_assertion',
-      });
+        .send({ grant_type: 'client_credentials' });
+      expectRefusal(
+        secret,
+        401,
+        'invalid_client',
+        'This client authenticates with private_key_jwt: send a client_assertion',
+      );
       const par = await t
         .http()
         .post('/par')
@@ -543,12 +544,13 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
           response_type: 'code',
           client_assertion_type: ASSERTION_TYPE,
           client_assertion: await assertion(es256, { exp: Math.floor(Date.now() / 1000) + 3600 }),
-        })
-        .expect(401);
-      expect(par.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'client_assertion exp must be at most 300 seconds ahead',
-      });
+        });
+      expectRefusal(
+        par,
+        401,
+        'invalid_client',
+        'client_assertion exp must be at most 300 seconds ahead',
+      );
       const introspect = await t
         .http()
         .post('/introspect')
@@ -633,11 +635,8 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         grant_types: ['client_credentials'],
         token_endpoint_auth_method: 'private_key_jwt',
         ...(await extra()),
-      }).expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description: description,
       });
+      expectRefusal(res, 400, 'invalid_client_metadata', description);
     });
 
     it('needs the initial access token, as any confidential client', async () => {

@@ -102,11 +102,12 @@ describe('proof-of-possession client settings', () => {
     const res = await t
       .http()
       .post('/register')
-      .send({ redirect_uris: [redirectUri], dpop_bound_access_tokens: 'yes' })
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_client_metadata',
-      error_description: 'dpop_bound_access_tokens must be true or false',
-    });
+      .send({ redirect_uris: [redirectUri], dpop_bound_access_tokens: 'yes' });
+    expectRefusal(
+      res,
+      400,
+      'invalid_client_metadata',
+      'dpop_bound_access_tokens must be true or false',
+    );
   });
 });

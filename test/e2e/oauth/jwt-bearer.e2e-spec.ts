@@ -28,6 +28,7 @@ import { basic, getMe, introspect } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const AGENT = { id: 'enterprise-agent', secret: 'enterprise-agent-secret-1234' };
@@ -385,16 +386,13 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       scope: 'api account',
       grantId: String(issued.gid),
     });
-    const methods = await t
-      .http()
-      .get('/account/methods')
-      .set('Authorization', `Bearer ${token}`)
-      .expect(403);
-    expect(methods.body).toEqual({
-      error: 'insufficient_scope',
-      error_description:
-        'The access token names no account here (a client, a workload, or a user of a trusted issuer): only a sign-in here changes an account',
-    });
+    const methods = await t.http().get('/account/methods').set('Authorization', `Bearer ${token}`);
+    expectRefusal(
+      methods,
+      403,
+      'insufficient_scope',
+      'The access token names no account here (a client, a workload, or a user of a trusted issuer): only a sign-in here changes an account',
+    );
   });
 
   it('refuses an assertion from an issuer whose key set breaks the key rules (RSA e = 3)', async () => {
@@ -433,11 +431,12 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       .post('/token')
       .type('form')
       .set('Authorization', basic(AGENT.id, AGENT.secret))
-      .send({ grant_type: GRANT })
-      .expect(400);
-    expect(missing.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'assertion is required for the JWT-bearer grant',
-    });
+      .send({ grant_type: GRANT });
+    expectRefusal(
+      missing,
+      400,
+      'invalid_request',
+      'assertion is required for the JWT-bearer grant',
+    );
   });
 });

@@ -12,6 +12,7 @@ import { MAX_RESOURCES_PER_REQUEST } from '../../../src/oauth/resource/check-res
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
 import { basic, clientEntry, login, pkcePair, type Agent, introspect } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const CALENDAR = 'https://calendar.example.com/';
 const FILES = 'https://files.example.com/mcp';
@@ -305,12 +306,8 @@ describe('several resources per grant (RFC 8707 §2)', () => {
       .post('/device_authorization')
       .set('Authorization', basic(CLIENT.id, CLIENT.secret))
       .type('form')
-      .send(parameters({ scope: 'profile' }, [CALENDAR, FILES]))
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'Parameter resource must not be repeated',
-    });
+      .send(parameters({ scope: 'profile' }, [CALENDAR, FILES]));
+    expectRefusal(res, 400, 'invalid_request', 'Parameter resource must not be repeated');
   });
 
   it('takes one resource per token request: its token has one `aud` (RFC 8707 §2.2)', async () => {
@@ -322,10 +319,7 @@ describe('several resources per grant (RFC 8707 §2)', () => {
         redirect_uri: CLIENT.redirectUri,
       },
       [CALENDAR, FILES],
-    ).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'Parameter resource must not be repeated',
-    });
+    );
+    expectRefusal(res, 400, 'invalid_request', 'Parameter resource must not be repeated');
   });
 });

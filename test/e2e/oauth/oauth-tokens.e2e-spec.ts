@@ -223,11 +223,8 @@ describe('token endpoint client authentication, revocation, introspection and /a
     it('rejects an expired token', async () => {
       const { access_token } = await tokens();
       t.clock.advance(901);
-      const res = await getMe(t, access_token).expect(401);
-      expect(res.body).toEqual({
-        error: 'invalid_token',
-        error_description: 'The access token expired',
-      });
+      const res = await getMe(t, access_token);
+      expectRefusal(res, 401, 'invalid_token', 'The access token expired');
     });
   });
 

@@ -11,6 +11,7 @@ import { CookieBrowser } from '../../support/cookie-browser';
 import { clientEntry } from '../../support/oauth';
 import { AccountService } from '../../../src/accounts/account.service';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const RP = {
   id: 'rp-claims',
@@ -283,12 +284,13 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
         code_challenge: oidc.randomPKCECodeVerifier().slice(0, 43),
         code_challenge_method: 'S256',
         claims: '{"id_token":{"acr":{"essential":"yes"}}}',
-      })
-      .expect(400);
-    expect(pushed.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'claims id_token.acr essential must be true or false',
-    });
+      });
+    expectRefusal(
+      pushed,
+      400,
+      'invalid_request',
+      'claims id_token.acr essential must be true or false',
+    );
   });
 
   it('claims through PAR (RFC 9126): a pushed request’s claims are honoured at /authorize', async () => {

@@ -36,6 +36,7 @@ import {
 import { INSECURE } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import request from 'supertest';
+import { expectRefusal } from '../../support/refusal';
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-request-object-spec';
@@ -809,23 +810,25 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
       const secretClient = await register({
         redirect_uris: ['https://rp.example/callback'],
         request_object_signing_alg: 'RS256',
-      }).expect(400);
-      expect(secretClient.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description:
-          'request_object_signing_alg needs the client\'s public keys (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri): a request object is verified with them, never with a client secret, of which only a hash is kept',
       });
+      expectRefusal(
+        secretClient,
+        400,
+        'invalid_client_metadata',
+        'request_object_signing_alg needs the client\'s public keys (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri): a request object is verified with them, never with a client secret, of which only a hash is kept',
+      );
       const hs256 = await register({
         redirect_uris: ['https://rp.example/callback'],
         token_endpoint_auth_method: 'private_key_jwt',
         jwks: { keys: [jwk] },
         request_object_signing_alg: 'HS256',
-      }).expect(400);
-      expect(hs256.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description:
-          'request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA (unsigned request objects need no registration)',
       });
+      expectRefusal(
+        hs256,
+        400,
+        'invalid_client_metadata',
+        'request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA (unsigned request objects need no registration)',
+      );
     });
   });
 });

@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 /** What Chromium and Firefox send when the user follows a link. */
 const BROWSER_ACCEPT =
@@ -63,11 +64,8 @@ describe('an instance with the default settings', () => {
     });
 
     it('keeps the JSON envelope for a POST, whatever it accepts', async () => {
-      const res = await t.http().post('/no/such/page').set('Accept', BROWSER_ACCEPT).expect(404);
-      expect(res.body).toEqual({
-        error: 'not_found',
-        error_description: 'No route for POST /no/such/page',
-      });
+      const res = await t.http().post('/no/such/page').set('Accept', BROWSER_ACCEPT);
+      expectRefusal(res, 404, 'not_found', 'No route for POST /no/such/page');
     });
   });
 
@@ -99,11 +97,8 @@ describe('an instance with the default settings', () => {
     });
 
     it('answers a POST to a static file with the 404 envelope', async () => {
-      const res = await t.http().post('/static/proofgate.js').expect(404);
-      expect(res.body).toEqual({
-        error: 'not_found',
-        error_description: 'No route for POST /static/proofgate.js',
-      });
+      const res = await t.http().post('/static/proofgate.js');
+      expectRefusal(res, 404, 'not_found', 'No route for POST /static/proofgate.js');
     });
   });
 
@@ -213,10 +208,7 @@ describe('a page this instance turns off (the lab, in production)', () => {
   it('answers a browser the same page, an API client the envelope', async () => {
     const page = await production.http().get('/lab').set('Accept', BROWSER_ACCEPT).expect(404);
     expect(page.text).toContain('There is no page at <code>/lab</code> on this instance.');
-    const api = await production.http().get('/lab').expect(404);
-    expect(api.body).toEqual({
-      error: 'not_found',
-      error_description: 'The lab is disabled on this instance',
-    });
+    const api = await production.http().get('/lab');
+    expectRefusal(api, 404, 'not_found', 'The lab is disabled on this instance');
   });
 });

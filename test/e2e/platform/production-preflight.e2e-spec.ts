@@ -10,6 +10,7 @@ import { ConfigError } from '../../../src/config/env-parsers';
 import { CapturedLog } from '../../support/captured-log';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefusal } from '../../support/refusal';
 
 const ADMIN_TOKEN = 'a'.repeat(40);
 const PRODUCTION = {
@@ -85,11 +86,13 @@ describe('the production preflight', () => {
         const req = t.http().post('/lab/run').set('Cookie', page.cookies);
         req.set('X-CSRF-Token', page.token);
         if (authorization) req.set('Authorization', authorization);
-        const res = await req.expect(401);
-        expect(res.body).toEqual({
-          error: 'invalid_token',
-          error_description: 'An admin token is required for a lab run in production',
-        });
+        const res = await req;
+        expectRefusal(
+          res,
+          401,
+          'invalid_token',
+          'An admin token is required for a lab run in production',
+        );
         expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="proofgate"/);
       }
     });

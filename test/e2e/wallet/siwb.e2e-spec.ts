@@ -21,6 +21,7 @@ import {
   caip122MessageRefusals,
   describeWalletChain,
 } from '../../support/wallet-chain-suite';
+import { expectRefusal } from '../../support/refusal';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const TESTNET = 'bip122:000000000933ea01ad0ee984209779ba';
@@ -209,12 +210,8 @@ describe('Sign in with Bitcoin on testnet, when SIWB_CHAINS lists it', () => {
     const refused = await t
       .http()
       .post('/wallet/nonce')
-      .send({ address: wallet.address, chainId: TESTNET })
-      .expect(400);
-    expect(refused.body).toEqual({
-      error: 'invalid_request',
-      error_description: `address is not an address of chain ${TESTNET}`,
-    });
+      .send({ address: wallet.address, chainId: TESTNET });
+    expectRefusal(refused, 400, 'invalid_request', `address is not an address of chain ${TESTNET}`);
     const issued = (
       await t
         .http()
@@ -226,11 +223,12 @@ describe('Sign in with Bitcoin on testnet, when SIWB_CHAINS lists it', () => {
     const res = await t
       .http()
       .post('/wallet/verify')
-      .send({ message, signature: wallet.signText(message) })
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_message',
-      error_description: 'The message address is not an address of its Chain ID',
-    });
+      .send({ message, signature: wallet.signText(message) });
+    expectRefusal(
+      res,
+      400,
+      'invalid_message',
+      'The message address is not an address of its Chain ID',
+    );
   });
 });

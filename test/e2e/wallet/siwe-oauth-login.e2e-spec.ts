@@ -11,6 +11,7 @@ import { DEMO_SPA, authorizePath, exchangeCode, pkcePair, getMe } from '../../su
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { hiddenField, setCookies } from '../../support/login-form';
+import { expectRefusal } from '../../support/refusal';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -127,13 +128,13 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
 
     const mismatch = await browser
       .post('/login/siwe')
-      .send({ ...signed, csrf_token: 'A'.repeat(43), return_to: returnTo })
-      .expect(400);
-    expect(mismatch.body).toEqual({
-      error: 'invalid_request',
-      error_description:
-        'The login form’s security token does not match. Sign in again from this page.',
-    });
+      .send({ ...signed, csrf_token: 'A'.repeat(43), return_to: returnTo });
+    expectRefusal(
+      mismatch,
+      400,
+      'invalid_request',
+      'The login form’s security token does not match. Sign in again from this page.',
+    );
     expect(setCookies(mismatch).some((line) => line.startsWith('pg_session='))).toBe(false);
 
     const missing = await browser
@@ -169,11 +170,13 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     const body = { ...signed, csrf_token: csrfToken, return_to: returnTo };
 
     await browser.post('/login/siwe').send(body).expect(200);
-    const replay = await browser.post('/login/siwe').send(body).expect(401);
-    expect(replay.body).toEqual({
-      error: 'nonce_already_used',
-      error_description: 'The nonce has already been used; request a new one',
-    });
+    const replay = await browser.post('/login/siwe').send(body);
+    expectRefusal(
+      replay,
+      401,
+      'nonce_already_used',
+      'The nonce has already been used; request a new one',
+    );
     expect(setCookies(replay).some((line) => line.startsWith('pg_session='))).toBe(false);
   });
 

@@ -8,6 +8,7 @@ import { SESSION_COLLECTION } from '../../../../src/sessions/persistence/session
 import { DEMO_CLIENT, login, demoAuthorizePath } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
 import { cookieValue, setCookie } from '../../../support/login-form';
+import { expectRefusal } from '../../../support/refusal';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -94,12 +95,14 @@ describe('POST /logout', () => {
   it('refuses a logout without the page’s CSRF token and keeps the session', async () => {
     const { agent, session } = await signedInBrowser();
 
-    const res = await agent.post('/logout').type('form').send({}).expect(400);
+    const res = await agent.post('/logout').type('form').send({});
 
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The page’s security token is missing; reload the page and try again',
-    });
+    expectRefusal(
+      res,
+      400,
+      'invalid_request',
+      'The page’s security token is missing; reload the page and try again',
+    );
     expect(setCookie(res, 'pg_session')).toBeUndefined();
     const still = new URL((await authorizeWith(session)).headers.location, t.config.server.issuer);
     expect(`${still.origin}${still.pathname}`).toBe(DEMO_CLIENT.redirectUri);
