@@ -323,10 +323,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       [unsigned, "request must be signed: the client's fapi2 profile (FAPI 2.0 §5.4.1)"],
     ]) {
       const refused = await push(request);
-      expect({ status: refused.status, body: refused.body }).toEqual({
-        status: 400,
-        body: { error: 'invalid_request_object', error_description: description },
-      });
+      expectRefusal(refused, 400, 'invalid_request_object', description);
     }
     const accepted = await push(await signedWith('PS256'));
     expect(accepted.status).toBe(201);
@@ -607,10 +604,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     });
     // The suite: JSON, 400 (or 401 for invalid_client), invalid_client or invalid_request.
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 401,
-      body: { error: 'invalid_client', error_description: 'client_assertion expired' },
-    });
+    expectRefusal(res, 401, 'invalid_client', 'client_assertion expired');
     // The same code with a fresh assertion: the refusal was the expiry's alone.
     const ok = await redeemByHand(code, {
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
@@ -628,13 +622,12 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       clientAssertion: await assertion({ sub: undefined }),
     });
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 401,
-      body: {
-        error: 'invalid_client',
-        error_description: 'client_assertion must be a JWT whose sub is the client_id',
-      },
-    });
+    expectRefusal(
+      res,
+      401,
+      'invalid_client',
+      'client_assertion must be a JWT whose sub is the client_id',
+    );
     const ok = await redeemByHand(code, {
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
       clientAssertion: await assertion(),
@@ -689,13 +682,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       const { res } = await pushByHand(
         await assertion({ iat: now + 62, nbf: now + 62, exp: now + 60 + 62 }),
       );
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 401,
-        body: {
-          error: 'invalid_client',
-          error_description: 'client_assertion is not valid yet (nbf)',
-        },
-      });
+      expectRefusal(res, 401, 'invalid_client', 'client_assertion is not valid yet (nbf)');
     });
 
     it('fapi2-security-profile-final-par-attempt-invalid-http-method: a PUT of the pushed request is refused', async () => {
@@ -703,10 +690,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       // Only POST has a route at /par, so PUT matches none: 404 in the envelope (RFC 9126 §2.3
       // names 405 for it, which the suite does not ask for).
       const { res } = await pushByHand(await assertion(), 'put');
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 404,
-        body: { error: 'not_found', error_description: 'No route for PUT /par' },
-      });
+      expectRefusal(res, 404, 'not_found', 'No route for PUT /par');
     });
   });
 

@@ -43,13 +43,12 @@ describe('proofs of possession across two instances on one database', () => {
     const proof = await signProof(key, { htu: `${issuer}/token`, nonce });
     expect((await exchangeWithProof(b, agentB, proof)).status).toBe(200);
     const replay = await exchangeWithProof(a, agentA, proof);
-    expect({ status: replay.status, body: replay.body }).toEqual({
-      status: 400,
-      body: {
-        error: 'invalid_dpop_proof',
-        error_description: 'The DPoP proof was already used (jti replay)',
-      },
-    });
+    expectRefusal(
+      replay,
+      400,
+      'invalid_dpop_proof',
+      'The DPoP proof was already used (jti replay)',
+    );
   });
 
   it('refuses on one instance an /api/me proof spent on the other', async () => {

@@ -111,13 +111,12 @@ describe('an instance with the default settings', () => {
       'answers a malformed percent-escape in %s with the 400 envelope and its headers, never the path',
       async (_name, path) => {
         const res = await t.http().get(path);
-        expect({ status: res.status, body: res.body }).toEqual({
-          status: 400,
-          body: {
-            error: 'invalid_request',
-            error_description: 'The request path is not valid percent-encoding',
-          },
-        });
+        expectRefusal(
+          res,
+          400,
+          'invalid_request',
+          'The request path is not valid percent-encoding',
+        );
         expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
         expect(res.headers['cache-control']).toBe('no-store');
         expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -127,21 +126,12 @@ describe('an instance with the default settings', () => {
 
     it('answers a path parameter over 2,048 characters with 414 in the envelope', async () => {
       const res = await t.http().delete(`/account/methods/${'a'.repeat(2049)}`);
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 414,
-        body: {
-          error: 'invalid_request',
-          error_description: 'A path segment is longer than 2048 characters',
-        },
-      });
+      expectRefusal(res, 414, 'invalid_request', 'A path segment is longer than 2048 characters');
     });
 
     it('reads a path parameter of 2,048 characters (then asks for a token, as the route does)', async () => {
       const res = await t.http().delete(`/account/methods/${'a'.repeat(2048)}`);
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 401,
-        body: { error: 'invalid_request', error_description: 'A bearer access token is required' },
-      });
+      expectRefusal(res, 401, 'invalid_request', 'A bearer access token is required');
     });
   });
 

@@ -17,6 +17,7 @@ import {
   type DpopKey,
 } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefusal } from '../../support/refusal';
 
 describe('DPoP-bound tokens at the account endpoints (RFC 9449 §7)', () => {
   let t: TestApp;
@@ -176,13 +177,12 @@ describe('DPoP nonces at the account endpoints (DPOP_REQUIRE_NONCE=true, RFC 944
         t.http().get('/account/methods').set('Authorization', `DPoP ${token}`).set('DPoP', proof),
       );
     const refused = await methods();
-    expect({ status: refused.status, body: refused.body }).toEqual({
-      status: 401,
-      body: {
-        error: 'use_dpop_nonce',
-        error_description: 'A DPoP nonce is required: retry with the one in DPoP-Nonce',
-      },
-    });
+    expectRefusal(
+      refused,
+      401,
+      'use_dpop_nonce',
+      'A DPoP nonce is required: retry with the one in DPoP-Nonce',
+    );
     expect(String(refused.headers['www-authenticate'])).toMatch(
       /^DPoP realm="proofgate", error="use_dpop_nonce"/,
     );

@@ -188,13 +188,12 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
         'DPoP',
         await signProof(key, { htm: 'GET', htu: `${issuer}/userinfo`, accessToken: access_token }),
       );
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 403,
-      body: {
-        error: 'insufficient_scope',
-        error_description: 'The access token was not issued for the openid scope',
-      },
-    });
+    expectRefusal(
+      res,
+      403,
+      'insufficient_scope',
+      'The access token was not issued for the openid scope',
+    );
     expect(String(res.headers['www-authenticate'])).toBe(
       `DPoP realm="proofgate", error="insufficient_scope", error_description="The access token was not issued for the openid scope", scope="openid", ${DPOP_CHALLENGE_ALGS}`,
     );
