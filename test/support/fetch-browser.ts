@@ -14,6 +14,13 @@ function hidden(page: string, name: string): string {
   return unescapeHtml(value);
 }
 
+/** The consent form's fields (posted to /consent), as the page carries them. */
+export function consentForm(html: string): { csrf_token: string; return_to: string } {
+  const form = /<form method="post" action="\/consent">([\s\S]*?)<\/form>/.exec(html)?.[1];
+  if (form === undefined) throw new Error('no consent form on the page');
+  return { csrf_token: hidden(form, 'csrf_token'), return_to: hidden(form, 'return_to') };
+}
+
 export interface ConsentSeen {
   /** Where the authorization server finally redirected the browser (the client's callback). */
   callback: URL;
@@ -47,8 +54,7 @@ export async function authorizeWithConsent(
   const consentPage = await consent.text();
   const allowed = await browser.postForm(`${issuer}/consent`, {
     decision: 'allow',
-    csrf_token: hidden(consentPage, 'csrf_token'),
-    return_to: hidden(consentPage, 'return_to'),
+    ...consentForm(consentPage),
   });
   if (allowed.status !== 303) throw new Error(`consent answered ${allowed.status}`);
   const back = await browser.get(new URL(allowed.headers.get('location')!, issuer).href);

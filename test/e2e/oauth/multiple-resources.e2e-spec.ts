@@ -13,6 +13,7 @@ import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types'
 import { basic, clientEntry, login, pkcePair, type Agent, introspect } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { consentForm } from '../../support/fetch-browser';
 
 const CALENDAR = 'https://calendar.example.com/';
 const FILES = 'https://files.example.com/mcp';
@@ -39,16 +40,6 @@ function parameters(fields: Record<string, string | undefined>, resources: strin
   );
   for (const resource of resources) params.append('resource', resource);
   return params.toString();
-}
-
-/** The consent form's hidden fields, read from the page as a browser would submit them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
-  const csrf = field('csrf_token');
-  const returnTo = field('return_to');
-  if (!csrf || !returnTo) throw new Error('no consent form on the page');
-  return { csrf_token: csrf, return_to: returnTo };
 }
 
 /** The resources the consent page lists, in order. */

@@ -22,6 +22,7 @@ import {
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
+import { consentForm } from '../../support/fetch-browser';
 
 const PARTNER = { ...THIRD_PARTY, name: 'Partner <Analytics>' };
 const OWN_APP = { id: 'own-app', redirectUri: 'http://127.0.0.1:7101/callback' };
@@ -36,17 +37,6 @@ function partnerRequest(scope: string, state = 'st-consent', challenge = pkcePai
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
-}
-
-/** The consent form's hidden fields, read from the page as a browser would submit them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const form = /<form method="post" action="\/consent">([\s\S]*?)<\/form>/.exec(html)?.[1];
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(form ?? '')?.[1]?.replace(/&amp;/g, '&');
-  const csrf = field('csrf_token');
-  const returnTo = field('return_to');
-  if (!csrf || !returnTo) throw new Error('no consent form on the page');
-  return { csrf_token: csrf, return_to: returnTo };
 }
 
 describe('consent for clients that are not first-party', () => {

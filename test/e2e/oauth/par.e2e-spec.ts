@@ -21,6 +21,7 @@ import {
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
 import { expectRefusal } from '../../support/refusal';
 import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
+import { consentForm } from '../../support/fetch-browser';
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
 const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
@@ -35,16 +36,6 @@ const CLIENTS = JSON.stringify([
   },
   { client_id: THIRD_PARTY.id, redirect_uris: [THIRD_PARTY.redirectUri] },
 ]);
-
-/** The consent form's hidden fields, as a browser submits them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
-  const csrf = field('csrf_token');
-  const returnTo = field('return_to');
-  if (!csrf || !returnTo) throw new Error('no consent form on the page');
-  return { csrf_token: csrf, return_to: returnTo };
-}
 
 describe('PAR with oauth4webapi (RFC 9126)', () => {
   let t: TestApp;

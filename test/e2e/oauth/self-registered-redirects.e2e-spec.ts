@@ -18,15 +18,9 @@ import {
   pkcePair,
 } from '../../support/oauth';
 import { register } from '../../support/registration';
+import { consentForm } from '../../support/fetch-browser';
 
 const PHISH = 'https://phish.example/cb';
-
-/** The consent form's fields, as the page carries them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
-  return { csrf_token: field('csrf_token')!, return_to: field('return_to')! };
-}
 
 describe('self-registered clients: errors and Deny are links, not redirects (RFC 9700 §4.11.2)', () => {
   let t: TestApp;
