@@ -8,7 +8,7 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import { CookieBrowser } from './cookie-browser';
+import { CookieBrowser, passwordSignIn } from './cookie-browser';
 import { DEMO_SPA, basic, obtainCode, type Agent } from './oauth';
 import type { TestApp } from './test-app';
 import type request from 'supertest';
@@ -83,16 +83,10 @@ export async function authorizeInBrowser(
     if (mustLogIn) throw new Error(`/authorize redirected to ${next.href}, not to /login`);
     return next;
   }
-  const page = await (await browser.get(next.href)).text();
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
-  const loggedIn = await browser.postForm(`${issuer}/login`, {
-    username: 'user1',
-    password: 'password1',
-    csrf_token: csrf,
-    return_to: next.searchParams.get('return_to')!,
+  const signedIn = await passwordSignIn(browser, issuer, {
+    returnTo: next.searchParams.get('return_to')!,
   });
-  if (loggedIn.status !== 303) throw new Error(`/login answered ${loggedIn.status}`);
-  const back = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
+  const back = await browser.get(new URL(signedIn, issuer).href);
   if (back.status !== 302) throw new Error(`/authorize after login answered ${back.status}`);
   return new URL(back.headers.get('location')!);
 }

@@ -1,4 +1,4 @@
-import { CookieBrowser } from './cookie-browser';
+import { CookieBrowser, passwordSignIn } from './cookie-browser';
 
 const unescapeHtml = (value: string) =>
   value
@@ -41,15 +41,10 @@ export async function authorizeWithConsent(
   if (first.status !== 302)
     throw new Error(`/authorize answered ${first.status}: ${await first.text()}`);
   const loginUrl = new URL(first.headers.get('location')!, issuer);
-  const loginPage = await (await browser.get(loginUrl.href)).text();
-  const loggedIn = await browser.postForm(`${issuer}/login`, {
-    username: 'user1',
-    password: 'password1',
-    csrf_token: hidden(loginPage, 'csrf_token'),
-    return_to: loginUrl.searchParams.get('return_to')!,
+  const signedIn = await passwordSignIn(browser, issuer, {
+    returnTo: loginUrl.searchParams.get('return_to')!,
   });
-  if (loggedIn.status !== 303) throw new Error(`login answered ${loggedIn.status}`);
-  const consent = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
+  const consent = await browser.get(new URL(signedIn, issuer).href);
   if (consent.status !== 200) throw new Error(`expected the consent page, got ${consent.status}`);
   const consentPage = await consent.text();
   const allowed = await browser.postForm(`${issuer}/consent`, {

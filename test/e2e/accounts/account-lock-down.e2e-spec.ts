@@ -16,6 +16,7 @@ import { basic, exchangeCode, obtainCode, refresh, type Agent } from '../../supp
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletPageLogin } from '../../support/wallet-login';
 import { registerPasskey } from '../../support/passkeys';
+import { csrfOf } from '../../support/login-form';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'a-locked-down-secret-1';
@@ -33,7 +34,6 @@ describe('an operator locks an account down (users disable / enable)', () => {
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
   const bearer = (token: string) => `Bearer ${token}`;
-  const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 
   /** POST /wallet/verify for the built-in public `wallet` client, answered `status`. */
   async function walletVerify(account: PrivateKeyAccount, status: number) {

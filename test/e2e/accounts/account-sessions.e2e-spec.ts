@@ -15,6 +15,7 @@ import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../supp
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
 import { registerPasskey } from '../../support/passkeys';
+import { csrfOf } from '../../support/login-form';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'an-owners-own-secret-1';
@@ -36,7 +37,6 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
   const bearer = (token: string) => `Bearer ${token}`;
-  const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
   const newName = () => `owner-${++names}`;
 
   async function passkeyOptions(): Promise<{ challenge: string }> {

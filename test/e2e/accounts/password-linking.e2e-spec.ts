@@ -14,6 +14,7 @@ import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../supp
 import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
 import { expectRefusal } from '../../support/refusal';
+import { csrfOf } from '../../support/login-form';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 
@@ -35,10 +36,6 @@ describe('a wallet-only account sets a password', () => {
   const newUsername = () => `wallet-user-${++names}`;
 
   const signed = (account: PrivateKeyAccount) => signedSiweMessage(t, account);
-
-  function csrfOf(html: string): string {
-    return /name="csrf_token" value="([^"]+)"/.exec(html)![1];
-  }
 
   async function tokensOf(agent: Agent, scope = 'openid account') {
     const { code, verifier } = await obtainCode(agent, { scope, nonce: 'n-1' });

@@ -19,6 +19,7 @@ import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import { exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { walletBrowser } from '../../support/wallet-login';
+import { csrfOf } from '../../support/login-form';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 const TAKEN = {
@@ -35,7 +36,6 @@ describe('usernames are unique whatever their case', () => {
   afterAll(() => t.close());
 
   const server = () => t.app.getHttpServer();
-  const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 
   /** An account-scoped access token of a fresh wallet-only account. */
   async function walletAccountToken(): Promise<string> {

@@ -10,7 +10,7 @@
  */
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
-import { CookieBrowser } from '../../support/cookie-browser';
+import { CookieBrowser, signedInBrowser } from '../../support/cookie-browser';
 import request from 'supertest';
 import {
   DEMO_CLIENT,
@@ -31,7 +31,6 @@ const RP = {
   redirectUri: 'http://127.0.0.1:7310/callback',
 };
 const insecure = { execute: [oidc.allowInsecureRequests] };
-const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 
 describe('PKCE per client: require_pkce false for a confidential OpenID Connect client', () => {
   let t: TestApp;
@@ -55,17 +54,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
   });
   afterAll(() => t.close());
 
-  async function signIn(browser = new CookieBrowser()): Promise<CookieBrowser> {
-    const page = await (await browser.get(`${issuer}/login`)).text();
-    const res = await browser.postForm(`${issuer}/login`, {
-      username: 'user1',
-      password: 'password1',
-      csrf_token: csrfOf(page),
-      return_to: '/',
-    });
-    expect(res.status).toBe(303);
-    return browser;
-  }
+  const signIn = (browser?: CookieBrowser) => signedInBrowser(issuer, browser);
 
   /** GET /authorize of `client` in `browser`: where it sends the browser (the client's callback). */
   async function authorize(

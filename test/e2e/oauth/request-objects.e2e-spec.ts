@@ -22,7 +22,7 @@ import {
 } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
-import { CookieBrowser } from '../../support/cookie-browser';
+import { CookieBrowser, passwordSignIn } from '../../support/cookie-browser';
 import { authorizeInBrowser } from '../../support/dpop';
 import {
   DEMO_CLIENT,
@@ -513,17 +513,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     // The user takes five minutes on the login page: the object has expired by then.
     t.clock.advance(300);
     try {
-      const page = await (
-        await browser.get(`${issuer}/login?return_to=${encodeURIComponent(returnTo)}`)
-      ).text();
-      const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
-      const loggedIn = await browser.postForm(`${issuer}/login`, {
-        username: 'user1',
-        password: 'password1',
-        csrf_token: csrf,
-        return_to: returnTo,
-      });
-      expect(loggedIn.headers.get('location')).toBe(returnTo);
+      expect(await passwordSignIn(browser, issuer, { returnTo })).toBe(returnTo);
       const back = await browser.get(new URL(returnTo, issuer).href);
       expect(back.status).toBe(302);
       const location = new URL(back.headers.get('location')!);
@@ -574,15 +564,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
   ): Promise<URL> {
     const first = await browser.get(url);
     const returnTo = new URL(first.headers.get('location')!, issuer).searchParams.get('return_to')!;
-    const page = await (
-      await browser.get(`${issuer}/login?return_to=${encodeURIComponent(returnTo)}`)
-    ).text();
-    await browser.postForm(`${issuer}/login`, {
-      username: 'user1',
-      password: 'password1',
-      csrf_token: /name="csrf_token" value="([^"]+)"/.exec(page)![1],
-      return_to: returnTo,
-    });
+    await passwordSignIn(browser, issuer, { returnTo });
     const consent = await browser.get(new URL(returnTo, issuer).href);
     expect(consent.status).toBe(200);
     const html = await consent.text();
