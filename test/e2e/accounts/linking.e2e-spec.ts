@@ -9,7 +9,6 @@ import { decodeJwt } from 'jose';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
 import { AccountRepository } from '../../../src/accounts/account.repository';
 import { AccountService } from '../../../src/accounts/account.service';
@@ -24,16 +23,12 @@ import {
 } from '../../support/wallet-login';
 import { registerPasskey } from '../../support/passkeys';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
 describe('linking sign-in methods', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;

@@ -17,9 +17,9 @@ import {
 } from '../../../src/accounts/users/user-account.service';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import { exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { walletBrowser } from '../../support/wallet-login';
 import { csrfOf } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 const TAKEN = {
@@ -28,12 +28,7 @@ const TAKEN = {
 };
 
 describe('usernames are unique whatever their case', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   const server = () => t.app.getHttpServer();
 

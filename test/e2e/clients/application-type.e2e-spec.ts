@@ -7,8 +7,9 @@
 import * as oauth from 'oauth4webapi';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { INSECURE, discover } from '../../support/oauth-discovery';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { TestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const UNREGISTERED = 'redirect_uri is not registered for this client';
 const PRODUCTION = {
@@ -129,12 +130,7 @@ describe('application_type at POST /register (development)', () => {
 });
 
 describe('application_type at POST /register (NODE_ENV=production)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp(PRODUCTION);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(PRODUCTION);
 
   it('refuses a web client loopback http, naming application_type native', async () => {
     const res = await t

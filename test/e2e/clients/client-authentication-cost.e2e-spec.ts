@@ -4,6 +4,7 @@ import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browse
 import { DEMO_CLIENT, authorizePath, basic, pkcePair } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 /**
  * Client authentication must not be a CPU lever: scrypt (32 MiB, tens of ms) runs only for a
@@ -188,16 +189,11 @@ describe('client authentication cost (POST /token)', () => {
 });
 
 describe('bounded scrypt concurrency for client authentication', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      ...NO_LIMITS,
-      CLIENT_AUTH_MAX_CONCURRENT_HASHES: '1',
-      CLIENT_AUTH_MAX_QUEUED_HASHES: '2',
-    });
+  const t = useTestApp({
+    ...NO_LIMITS,
+    CLIENT_AUTH_MAX_CONCURRENT_HASHES: '1',
+    CLIENT_AUTH_MAX_QUEUED_HASHES: '2',
   });
-  afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
 
   it('runs at most the configured number at once and answers the overflow 503 with Retry-After', async () => {

@@ -17,6 +17,7 @@ import { adminCli } from '../../support/admin-cli';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { expectRefreshGrantRefused, register } from '../../support/registration';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -547,12 +548,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
  * text that is not valid Unicode; and refusals that never echo what was sent.
  */
 describe('POST /register refuses misleading or malformed metadata (issue #19)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
 
   const publicClient = (extra: Record<string, unknown>) => ({
     redirect_uris: ['https://app.example/cb'],

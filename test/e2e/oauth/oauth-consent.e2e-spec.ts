@@ -20,9 +20,9 @@ import {
   clientEntry,
   codeRequestOf,
 } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 const PARTNER = { ...THIRD_PARTY, name: 'Partner <Analytics>' };
 const OWN_APP = { id: 'own-app', redirectUri: 'http://127.0.0.1:7101/callback' };
@@ -40,18 +40,13 @@ function partnerRequest(scope: string, state = 'st-consent', challenge = pkcePai
 }
 
 describe('consent for clients that are not first-party', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        clientEntry(PARTNER),
-        clientEntry(OWN_APP, { first_party: true }),
-      ]),
-    });
+  const t = useTestApp({
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([
+      clientEntry(PARTNER),
+      clientEntry(OWN_APP, { first_party: true }),
+    ]),
   });
-  afterAll(() => t.close());
 
   async function signedIn(username = 'user0', password = 'password0'): Promise<Agent> {
     const agent = request.agent(t.app.getHttpServer());

@@ -22,6 +22,7 @@ import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
 import { expectRefusal } from '../../support/refusal';
 import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
 import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
 const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
@@ -303,12 +304,7 @@ describe('request_uri refusals at /authorize', () => {
 });
 
 describe('REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: 'true' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: 'true' });
 
   it('refuses every front-channel request and says so in the metadata', async () => {
     const { challenge } = pkcePair();

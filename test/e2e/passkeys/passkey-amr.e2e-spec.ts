@@ -18,18 +18,13 @@ import {
   introspect,
 } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { registerPasskey } from '../../support/passkeys';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
 describe('passkey sign-in: the amr an ID token carries', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   /** A passkey of user0 from a software authenticator, device-bound or synced. */
   async function passkeyOfUser0(synced: boolean): Promise<SoftwareAuthenticator> {

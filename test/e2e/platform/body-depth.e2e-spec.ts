@@ -5,8 +5,8 @@
  */
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const MAX_DEPTH = 32;
 
@@ -24,14 +24,9 @@ const ENDPOINTS = [
 
 describe('deeply nested request bodies', () => {
   const log = new CapturedLog();
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'warn', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
-      [LogDestination, log],
-    ]);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ LOG_LEVEL: 'warn', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
+    [LogDestination, log],
+  ]);
 
   it.each(ENDPOINTS)(
     'POST %s refuses 1,500 levels of JSON nesting with 400 invalid_request',

@@ -9,14 +9,10 @@ import request from 'supertest';
 import { performance } from 'node:perf_hooks';
 import { DatabaseWatchdog, HEARTBEAT_MS } from '../../../src/platform/database/database-watchdog';
 import { exchangeCode, login, obtainCode, refresh, getMe } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('the database watchdog reconnects a running app', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('serves logins, codes, refreshes and the probes after the connection is opened again', async () => {
     const agent = request.agent(t.app.getHttpServer());

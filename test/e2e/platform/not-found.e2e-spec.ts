@@ -4,8 +4,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 /** What Chromium and Firefox send when the user follows a link. */
 const BROWSER_ACCEPT =
@@ -14,12 +14,7 @@ const BROWSER_ACCEPT =
 // One instance with the default settings serves every part but the production one, which
 // starts its own after it (two instances on one database would not share their signing keys).
 describe('an instance with the default settings', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   describe('an unknown path', () => {
     it('answers a browser with a 404 page that names the path (never the query) and links home', async () => {
@@ -183,17 +178,12 @@ describe('an instance with the default settings', () => {
 });
 
 describe('a page this instance turns off (the lab, in production)', () => {
-  let production: TestApp;
-
-  beforeAll(async () => {
-    production = await createTestApp({
-      NODE_ENV: 'production',
-      KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
-      ISSUER: 'https://auth.example.test',
-      LOG_LEVEL: 'silent',
-    });
+  const production = useTestApp({
+    NODE_ENV: 'production',
+    KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+    ISSUER: 'https://auth.example.test',
+    LOG_LEVEL: 'silent',
   });
-  afterAll(() => production.close());
 
   it('answers a browser the same page, an API client the envelope', async () => {
     const page = await production.http().get('/lab').set('Accept', BROWSER_ACCEPT).expect(404);

@@ -11,6 +11,7 @@ import { CapturedLog } from '../../support/captured-log';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ADMIN_TOKEN = 'a'.repeat(40);
 const PRODUCTION = {
@@ -53,18 +54,14 @@ describe('the production preflight', () => {
   });
 
   describe('a lab enabled in production', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await createTestApp({
-        ...PRODUCTION,
-        // Nothing listens there: a run that does start fails at once, reported in the stream.
-        ...ipIssuer('http://127.0.0.1:9'),
-        ALLOW_INSECURE_ISSUER: 'true',
-        LAB_ENABLED: 'true',
-        ADMIN_TOKEN,
-      });
+    const t = useTestApp({
+      ...PRODUCTION,
+      // Nothing listens there: a run that does start fails at once, reported in the stream.
+      ...ipIssuer('http://127.0.0.1:9'),
+      ALLOW_INSECURE_ISSUER: 'true',
+      LAB_ENABLED: 'true',
+      ADMIN_TOKEN,
     });
-    afterAll(() => t.close());
 
     async function labPage(): Promise<{ cookies: string; token: string; html: string }> {
       const res = await t.http().get('/lab').expect(200);

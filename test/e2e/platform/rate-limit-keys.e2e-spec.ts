@@ -3,6 +3,7 @@ import { DEMO_CLIENT, basic, demoAuthorizePath } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 /** `Authorization: <scheme> base64(id:secret)` with the id and secret exactly as given. */
 function rawBasic(scheme: string, id: string, secret: string): string {
@@ -10,22 +11,17 @@ function rawBasic(scheme: string, id: string, secret: string): string {
 }
 
 describe('the per-client /token limits are keyed on the decoded client id', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_TOKEN_PER_CLIENT: '3',
-      RATE_LIMIT_TOKEN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: 'scheme-client',
-          client_secret: 'scheme-secret',
-          redirect_uris: ['https://app.example/cb'],
-        },
-      ]),
-    });
+  const t = useTestApp({
+    RATE_LIMIT_TOKEN_PER_CLIENT: '3',
+    RATE_LIMIT_TOKEN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: 'scheme-client',
+        client_secret: 'scheme-secret',
+        redirect_uris: ['https://app.example/cb'],
+      },
+    ]),
   });
-  afterAll(() => t.close());
 
   const refresh = (authorization: string) =>
     t

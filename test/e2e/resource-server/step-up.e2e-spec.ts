@@ -10,22 +10,17 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { login, tokensFor, getMe } from '../../support/oauth';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import { walletLogin } from '../../support/wallet-login';
-import { type TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const API = `${ISSUER}/api`;
 
 describe('/api/me: insufficient_user_authentication when the token’s acr is too weak (RFC 9470)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      ISSUER,
-      ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [API]: 'phr' }),
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-    });
+  const t = useTestApp({
+    ISSUER,
+    ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [API]: 'phr' }),
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
   });
-  afterAll(() => t.close());
 
   it('refuses a wallet sign-in’s token with the exact RFC 9470 challenge', async () => {
     const { access_token } = await walletLogin(t, privateKeyToAccount(generatePrivateKey()));

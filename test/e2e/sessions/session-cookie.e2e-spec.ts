@@ -20,6 +20,7 @@ import {
 } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { attributes, setCookie, setCookies, type HttpResponse } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const CLIENTS = JSON.stringify([clientEntry({ ...PARTNER, name: 'Partner' })]);
 
@@ -152,15 +153,10 @@ describe('the session cookie over http (pg_session)', () => {
 });
 
 describe('the session cookie over https (__Host-pg_session)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      ISSUER: 'https://auth.example.test',
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-    });
+  const t = useTestApp({
+    ISSUER: 'https://auth.example.test',
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
   });
-  afterAll(() => t.close());
 
   it('is set as __Host-pg_session: Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain; never pg_session', async () => {
     const { value, response } = await sessionOf(t, '__Host-pg_session', 'user0', 'password0');

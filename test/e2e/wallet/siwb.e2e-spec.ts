@@ -15,13 +15,13 @@ import {
   type IssuedBitcoinNonce,
   newBitcoinWallet,
 } from '../../../src/lab-client/siwb-scenarios';
-import { TestApp, createTestApp } from '../../support/test-app';
 import {
   type WalletChain,
   caip122MessageRefusals,
   describeWalletChain,
 } from '../../support/wallet-chain-suite';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const TESTNET = 'bip122:000000000933ea01ad0ee984209779ba';
@@ -180,11 +180,7 @@ const BITCOIN: WalletChain = {
 describeWalletChain(BITCOIN);
 
 describe('Sign in with Bitcoin on testnet, when SIWB_CHAINS lists it', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ SIWB_CHAINS: 'mainnet,testnet' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ SIWB_CHAINS: 'mainnet,testnet' });
 
   it('signs in a testnet address on the testnet chain, as its own account', async () => {
     const wallet = bitcoinWallet('p2wpkh', TEST_NETWORK);

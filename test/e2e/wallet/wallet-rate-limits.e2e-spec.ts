@@ -6,8 +6,9 @@
  */
 import { type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const PER_ADDRESS = 5;
 
@@ -17,18 +18,13 @@ function freshWindow(t: TestApp): void {
 }
 
 describe('the wallet address budget is charged after a valid signature', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      TRUST_PROXY: 'loopback',
-      SIWE_URI: 'https://app.example.com',
-      SIWE_CHAIN_IDS: '1',
-      RATE_LIMIT_WALLET_PER_IP: '100000',
-      RATE_LIMIT_WALLET_PER_ADDRESS: String(PER_ADDRESS),
-    });
+  const t = useTestApp({
+    TRUST_PROXY: 'loopback',
+    SIWE_URI: 'https://app.example.com',
+    SIWE_CHAIN_IDS: '1',
+    RATE_LIMIT_WALLET_PER_IP: '100000',
+    RATE_LIMIT_WALLET_PER_ADDRESS: String(PER_ADDRESS),
   });
-  afterAll(() => t.close());
   beforeEach(() => freshWindow(t));
 
   const nonce = (from: string, address: string) =>

@@ -12,9 +12,9 @@ import bs58 from 'bs58';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
 import { newSolanaWallet } from '../../support/solana';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { invalidVector, withSPlusL } from '../../support/wycheproof-vectors';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const BITCOIN_MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const NOT_VALID = 'The signature is not valid for the message address';
@@ -24,17 +24,12 @@ const longFormLength = (der: Uint8Array) =>
   Uint8Array.from([0x30, 0x81, der[1], ...der.subarray(2)]);
 
 describe('wallet signatures: Wycheproof corner cases over HTTP', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      TRUST_PROXY: 'loopback',
-      SIWS_CHAINS: 'solana:mainnet',
-      RATE_LIMIT_WALLET_PER_IP: '100000',
-      RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
-    });
+  const t = useTestApp({
+    TRUST_PROXY: 'loopback',
+    SIWS_CHAINS: 'solana:mainnet',
+    RATE_LIMIT_WALLET_PER_IP: '100000',
+    RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
   });
-  afterAll(() => t.close());
 
   /** The message the service issues for `address` on `chainId`, to sign. */
   async function issued(address: string, chainId: number | string): Promise<string> {
