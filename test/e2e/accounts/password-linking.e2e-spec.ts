@@ -11,24 +11,20 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
 import { expectRefusal } from '../../support/refusal';
 import { csrfOf } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 
 describe('a wallet-only account sets a password', () => {
   const log = new CapturedLog();
-  let t: TestApp;
   let names = 0;
 
-  beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'debug', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
-      [LogDestination, log],
-    ]);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ LOG_LEVEL: 'debug', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
+    [LogDestination, log],
+  ]);
 
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;

@@ -2,7 +2,7 @@ import { ClientRepository } from '../../../src/clients/client.repository';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browser';
 import { DEMO_CLIENT, authorizePath, basic, pkcePair } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
 
@@ -49,14 +49,12 @@ function refreshAs(
 }
 
 describe('client authentication cost (POST /token)', () => {
-  let t: TestApp;
   let baseUrl: string;
 
+  const t = useTestApp({ ...NO_LIMITS, CLIENT_AUTH_MAX_FAILURES: '5' });
   beforeAll(async () => {
-    t = await createTestApp({ ...NO_LIMITS, CLIENT_AUTH_MAX_FAILURES: '5' });
     baseUrl = await listenOnLoopback(t);
   });
-  afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
 
   it('rejects an unknown client_id without running scrypt', async () => {

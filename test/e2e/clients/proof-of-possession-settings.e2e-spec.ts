@@ -6,23 +6,21 @@
 import request from 'supertest';
 import { adminCli } from '../../support/admin-cli';
 import { login, obtainCode, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, signProof } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('proof-of-possession client settings', () => {
-  let t: TestApp;
   let agent: Agent;
   const issuer = 'http://127.0.0.1:25997';
   const redirectUri = 'http://127.0.0.1:25010/callback';
 
+  const t = useTestApp({ ...ipIssuer(issuer), CLIENT_CACHE_TTL_SECONDS: '0' });
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer), CLIENT_CACHE_TTL_SECONDS: '0' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   /** A code exchange by the public client `clientId`, with a DPoP proof when given one. */
   async function exchange(clientId: string, dpop?: string) {

@@ -11,9 +11,9 @@ import request from 'supertest';
 import { MAX_RESOURCES_PER_REQUEST } from '../../../src/oauth/resource/check-resource';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
 import { basic, clientEntry, login, pkcePair, type Agent, introspect } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
 import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 const CALENDAR = 'https://calendar.example.com/';
 const FILES = 'https://files.example.com/mcp';
@@ -48,23 +48,21 @@ function listedResources(html: string): string[] {
 }
 
 describe('several resources per grant (RFC 8707 §2)', () => {
-  let t: TestApp;
   let agent: Agent;
 
+  const t = useTestApp({
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([
+      clientEntry(CLIENT, {
+        resources: [CALENDAR, FILES, MAIL],
+        grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT_TYPE],
+      }),
+    ]),
+  });
   beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        clientEntry(CLIENT, {
-          resources: [CALENDAR, FILES, MAIL],
-          grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT_TYPE],
-        }),
-      ]),
-    });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   const server = () => t.app.getHttpServer();
 

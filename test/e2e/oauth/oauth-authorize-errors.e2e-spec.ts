@@ -1,6 +1,6 @@
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { createTestApp } from '../../support/test-app';
 import {
   Agent,
   AuthorizeParams,
@@ -12,9 +12,9 @@ import {
   unsupportedScope,
 } from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
-  let t: TestApp;
   let agent: Agent;
   const { challenge } = pkcePair();
   const valid: AuthorizeParams = {
@@ -26,12 +26,11 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
     code_challenge_method: 'S256',
   };
 
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await createTestApp();
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   describe('with an untrustworthy client or redirect URI: a 400 page, never a redirect', () => {
     it.each([

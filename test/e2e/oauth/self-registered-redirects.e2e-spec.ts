@@ -7,7 +7,6 @@
  * automatic redirect (RFC 6749 §4.1.2.1).
  */
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
 import {
   type Agent,
   type AuthorizeParams,
@@ -19,17 +18,17 @@ import {
 } from '../../support/oauth';
 import { register } from '../../support/registration';
 import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 const PHISH = 'https://phish.example/cb';
 
 describe('self-registered clients: errors and Deny are links, not redirects (RFC 9700 §4.11.2)', () => {
-  let t: TestApp;
   let signedIn: Agent;
   let phishing: string;
   const { challenge } = pkcePair();
 
+  const t = useTestApp({ OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]) });
   beforeAll(async () => {
-    t = await createTestApp({ OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]) });
     const registered = await register(t, {
       client_name: 'Totally Legit',
       redirect_uris: [PHISH],
@@ -39,7 +38,6 @@ describe('self-registered clients: errors and Deny are links, not redirects (RFC
     signedIn = request.agent(t.app.getHttpServer());
     await login(signedIn);
   });
-  afterAll(() => t.close());
 
   const params = (clientId: string, redirectUri: string, extra: Partial<AuthorizeParams> = {}) =>
     authorizePath({

@@ -13,8 +13,8 @@ import { SecurityEventLog } from '../../../src/telemetry/security-events/securit
 import { accountToken as accountTokenOf } from '../../support/accounts';
 import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry, getMe } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const RP_ID = 'localhost';
@@ -29,18 +29,16 @@ interface CreationOptions {
 }
 
 describe('passkeys: the JSON API', () => {
-  let t: TestApp;
   let events: SecurityEventLog;
 
-  beforeAll(async () => {
-    t = await createTestApp({
-      ISSUER,
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
-    });
+  const t = useTestApp({
+    ISSUER,
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
+  });
+  beforeAll(() => {
     events = t.app.get(SecurityEventLog);
   });
-  afterAll(() => t.close());
 
   const server = () => t.app.getHttpServer();
 

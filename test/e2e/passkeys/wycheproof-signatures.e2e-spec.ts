@@ -8,10 +8,10 @@
  */
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { accountToken } from '../../support/accounts';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { wycheproofTests } from '../../support/wycheproof-vectors';
 import { registerPasskey } from '../../support/passkeys';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -43,16 +43,14 @@ const NOT_DER: readonly [string, (der: Buffer) => Buffer][] = [
 ];
 
 describe('passkey signatures: Wycheproof corner cases over HTTP', () => {
-  let t: TestApp;
   let authenticator: SoftwareAuthenticator;
 
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
     authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
     const token = await accountToken(t, 'user0', 'openid account');
     await registerPasskey(t, token, authenticator);
   });
-  afterAll(() => t.close());
 
   const signIn = async (sign: (challenge: { challenge: string }) => Assertion) => {
     const options = await t.http().post('/passkeys/authentication/options').send({}).expect(200);

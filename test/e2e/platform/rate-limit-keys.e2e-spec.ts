@@ -1,7 +1,6 @@
 import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browser';
 import { DEMO_CLIENT, basic, demoAuthorizePath } from '../../support/oauth';
 import { sample } from '../../support/metrics';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
 
@@ -78,14 +77,12 @@ describe('the per-client /token limits are keyed on the decoded client id', () =
 });
 
 describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', () => {
-  let t: TestApp;
   let baseUrl: string;
 
+  const t = useTestApp({ RATE_LIMIT_AUTHORIZE_PER_IP: '3' });
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_AUTHORIZE_PER_IP: '3' });
     baseUrl = await listenOnLoopback(t);
   });
-  afterAll(() => t.close());
 
   it('answers 429 with Retry-After past the limit, for that address only', async () => {
     const path = demoAuthorizePath('s');

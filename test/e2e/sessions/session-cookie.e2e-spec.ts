@@ -18,7 +18,7 @@ import {
   demoAuthorizePath,
   codeRequestOf,
 } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
 import { attributes, setCookie, setCookies, type HttpResponse } from '../../support/login-form';
 import { useTestApp } from '../../support/use-test-app';
 
@@ -72,16 +72,14 @@ const toClient = (location: string) => location.startsWith(DEMO_CLIENT.redirectU
 const toLogin = (location: string) => location.startsWith('/login?return_to=');
 
 describe('the session cookie over http (pg_session)', () => {
-  let t: TestApp;
   let victim: string;
   let attacker: string;
 
+  const t = useTestApp({ OAUTH_CLIENTS: CLIENTS, RATE_LIMIT_LOGIN_PER_IP: '1000' });
   beforeAll(async () => {
-    t = await createTestApp({ OAUTH_CLIENTS: CLIENTS, RATE_LIMIT_LOGIN_PER_IP: '1000' });
     victim = (await sessionOf(t, 'pg_session', 'user0', 'password0')).value;
     attacker = (await sessionOf(t, 'pg_session', 'user1', 'password1')).value;
   });
-  afterAll(() => t.close());
 
   it('signs nobody in when pg_session comes twice (a planted one first): /authorize asks for a login', async () => {
     expect(toClient(await authorizeWith(t, `pg_session=${victim}`))).toBe(true);

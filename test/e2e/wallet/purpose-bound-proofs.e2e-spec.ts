@@ -11,7 +11,6 @@ import { decodeJwt } from 'jose';
 import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
 import { register } from '../../support/registration';
 import { newSolanaWallet } from '../../support/solana';
-import { TestApp, createTestApp } from '../../support/test-app';
 import {
   type NonceFor,
   type SignedMessage,
@@ -19,18 +18,17 @@ import {
   signedSiwsMessage,
 } from '../../support/wallet-login';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
 describe('purpose- and audience-bound wallet proofs (#31)', () => {
-  let t: TestApp;
   let dapp: string;
 
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
     dapp = await registerPublicClient(['https://dapp.example/callback']);
   });
-  afterAll(() => t.close());
 
   async function registerPublicClient(redirectUris: string[]): Promise<string> {
     const res = await register(t, {

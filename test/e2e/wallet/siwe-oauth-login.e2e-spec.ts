@@ -8,10 +8,10 @@ import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
 import { DEMO_SPA, authorizePath, exchangeCode, pkcePair, getMe } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { hiddenField, setCookies } from '../../support/login-form';
 import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -27,13 +27,9 @@ interface SignedMessage {
 }
 
 describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
-  let t: TestApp;
   let account: PrivateKeyAccount;
 
-  beforeAll(async () => {
-    t = await createTestApp(ENV);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(ENV);
   beforeEach(() => {
     account = privateKeyToAccount(generatePrivateKey());
   });
