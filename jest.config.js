@@ -22,7 +22,11 @@ function swc(syntax) {
       jsc: {
         parser,
         target: 'es2023',
-        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: true },
+        transform: {
+          legacyDecorator: true,
+          decoratorMetadata: true,
+          useDefineForClassFields: true,
+        },
       },
       // Stack traces point into the sources.
       sourceMaps: 'inline',
@@ -64,6 +68,7 @@ module.exports = {
   // database server (a JVM) and on the processes it starts, which the other worker fills
   // (docs/DEVELOPMENT.md#test-time: 754 s against 887 s with one worker).
   maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   testTimeout: 30_000,
