@@ -2,6 +2,7 @@ import { ConfigError, type Env } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { type SettingsSection, text } from '../setting';
+import { operatorUrlProblem } from '../../protocol-rules/operator-url';
 
 /** An issuer whose JWTs the JWT-bearer grant (RFC 7523 §2.1) accepts, and on what terms. */
 export interface TrustedJwtIssuer {
@@ -29,7 +30,6 @@ export abstract class JwtBearerConfig {
 const FIELDS = new Set(['issuer', 'jwks_uri', 'audience', 'scopes', 'clients']);
 /** A client_id: an operator's, a dynamic one or a metadata document's URL; no space or control. */
 const CLIENT_ID = /^[\x21-\x7E]{1,2000}$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
@@ -98,7 +98,7 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
   if (typeof jwksUri !== 'string') {
     throw new ConfigError(`${where}.jwks_uri must be a URL string`);
   }
-  const problem = jwksUriProblem(jwksUri, production);
+  const problem = operatorUrlProblem(jwksUri, production);
   if (problem) throw new ConfigError(`${where}.jwks_uri ${problem}, got "${jwksUri}"`);
   if (audience !== undefined && (typeof audience !== 'string' || audience.trim() === '')) {
     throw new ConfigError(`${where}.audience must be a non-empty string`);
@@ -127,25 +127,6 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
     ...(scopes === undefined ? {} : { scopes: [...new Set(scopes as string[])] }),
     ...(clients === undefined ? {} : { clients: [...new Set(clients as string[])] }),
   };
-}
-
-/** Why `uri` cannot be a trusted issuer's JWKS location, if it cannot. */
-function jwksUriProblem(uri: string, production: boolean): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.username !== '' || url.password !== '') return 'must not carry credentials';
-  if (url.hash !== '') return 'must not have a fragment';
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
-    return production
-      ? 'must be https when NODE_ENV=production (http is for a loopback issuer in development)'
-      : undefined;
-  }
-  return 'must be https (http only on 127.0.0.1, [::1] or localhost, outside production)';
 }
 
 /** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
