@@ -1,3 +1,4 @@
+import { AppConfig } from '../app-config';
 import { ConfigError } from '../env-parsers';
 import { upstreamProviders } from './upstream.config';
 
@@ -139,5 +140,21 @@ describe('UPSTREAM_PROVIDERS', () => {
       expect.stringMatching(/^UPSTREAM_PROVIDERS must be a JSON array .* \(it is not JSON\)$/),
     ]);
     expect(problems(() => read({ client_secret: 's3cr3t' }))[0]).not.toContain('s3cr3t');
+  });
+
+  it('stops a production start that names an http provider, and lets a development one start', () => {
+    const env = {
+      MONGODB_URI: 'mongodb://127.0.0.1:1/unit_test',
+      KEY_ENCRYPTION_SECRET: 'unit-test-key-encryption-secret-0123456789',
+      [NAME]: JSON.stringify([{ ...GOOGLE, issuer: 'http://localhost:7400' }]),
+    };
+    expect(
+      problems(() =>
+        AppConfig.fromEnv({ ...env, NODE_ENV: 'production', ISSUER: 'https://auth.example' }),
+      ),
+    ).toContain(
+      'UPSTREAM_PROVIDERS[0].issuer must be https when NODE_ENV=production (http is for a loopback issuer in development), got "http://localhost:7400"',
+    );
+    expect(AppConfig.fromEnv({ ...env, NODE_ENV: 'test' }).upstream.providers).toHaveLength(1);
   });
 });
