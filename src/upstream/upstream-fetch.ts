@@ -10,8 +10,8 @@ export const UPSTREAM_FETCH_LIMITS = {
 } as const;
 
 /**
- * Sent with every request: GitHub's API refuses a request without a User-Agent (a provider may
- * ask the operator about the requests it sees).
+ * Sent with every request, instead of the library's own: GitHub's API refuses a request without a
+ * User-Agent, and a provider's operator sees whose requests these are.
  */
 const USER_AGENT = 'Proofgate (OpenID Connect relying party)';
 
@@ -44,7 +44,7 @@ export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPoli
       target,
       {
         method: options.method,
-        headers: { 'user-agent': USER_AGENT, ...options.headers },
+        headers: { ...options.headers, 'user-agent': USER_AGENT },
         ...bodyOf(options.body),
       },
       {
@@ -54,10 +54,26 @@ export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPoli
       },
     );
     return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.body, {
-      status: answer.status,
+      status: statusOf(options.method, answer.status, answer.body),
       headers: answer.headers,
     });
   };
+}
+
+/**
+ * RFC 6749 §5.2: a token endpoint's error is a 400 with `error`. GitHub answers its errors (a
+ * code already used, a wrong secret) with 200 and `error`: read as the 400 it stands for, so the
+ * provider's refusal is told as one, not as an answer that makes no sense.
+ */
+function statusOf(method: string, status: number, body: Buffer): number {
+  if (method !== 'POST' || status !== 200) return status;
+  try {
+    const answer = JSON.parse(body.toString('utf8')) as unknown;
+    const fields = typeof answer === 'object' && answer !== null ? answer : {};
+    return 'error' in fields && !('access_token' in fields) ? 400 : status;
+  } catch {
+    return status;
+  }
 }
 
 /** openid-client sends form bodies (URLSearchParams) or none. */
