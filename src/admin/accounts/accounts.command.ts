@@ -4,6 +4,8 @@ import {
   credentialIdOf,
   methodTypeOf,
   passkeyMethodKey,
+  upstreamAccountOf,
+  upstreamMethodKey,
 } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
@@ -25,6 +27,13 @@ function methodJson(method: SignInMethod) {
           device_type: method.passkey.deviceType,
           backed_up: method.passkey.backedUp,
           counter: method.passkey.counter,
+        }
+      : {}),
+    ...(method.type === 'upstream'
+      ? {
+          provider: upstreamAccountOf(method.key).providerId,
+          subject: upstreamAccountOf(method.key).subject,
+          ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
         }
       : {}),
   };
@@ -49,15 +58,18 @@ async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]
 }
 
 /**
- * `accounts` (an account's sign-in methods; link and unlink by an operator) and `passkeys` (a
- * user's passkeys: list, remove). An operator's link needs no proof of the method: it is for
+ * `accounts` (an account's sign-in methods; link and unlink by an operator), `passkeys` (a user's
+ * passkeys: list, remove) and `upstream` (an account's accounts at upstream providers: list,
+ * remove). An operator's link needs no proof of the method: it is for
  * support cases the operator has checked by other means; only wallets can be linked this way
  * (a passkey exists only through its registration ceremony).
  */
 export function registerAccountsCommands(program: Command, deps: CommandDeps): void {
   const accounts = program
     .command('accounts')
-    .description('accounts: one subject, many sign-in methods (passwords, wallets, passkeys)');
+    .description(
+      'accounts: one subject, many sign-in methods (passwords, wallets, passkeys, provider accounts)',
+    );
 
   accounts
     .command('methods')
@@ -107,6 +119,8 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
       });
     });
 
+  registerUpstreamCommands(program, deps);
+
   const passkeys = program.command('passkeys').description("a user's passkeys (WebAuthn)");
 
   passkeys
@@ -152,4 +166,58 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
         },
       );
     });
+}
+
+/**
+ * `upstream list` and `upstream remove`: an account's accounts at upstream identity providers
+ * (UPSTREAM_PROVIDERS), by provider id and the provider's subject. Never linked by an operator: a
+ * provider account is linked only by its owner's sign-in at the provider.
+ */
+function registerUpstreamCommands(program: Command, deps: CommandDeps): void {
+  const upstream = program
+    .command('upstream')
+    .description("an account's accounts at upstream identity providers (UPSTREAM_PROVIDERS)");
+
+  upstream
+    .command('list')
+    .description("an account's provider accounts, with the email each provider verified")
+    .requiredOption('--user <sub>', 'the subject')
+    .action(async (options: { user: string }, command: Command) => {
+      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'upstream');
+      const table = renderTable(
+        [
+          {
+            header: 'PROVIDER',
+            cell: (method: SignInMethod) => upstreamAccountOf(method.key).providerId,
+          },
+          { header: 'SUBJECT', cell: (method) => upstreamAccountOf(method.key).subject },
+          { header: 'EMAIL', cell: (method) => method.upstream?.email ?? '-' },
+          { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+        ],
+        list,
+      );
+      answer(deps, command, table, list.map(methodJson));
+    });
+
+  upstream
+    .command('remove')
+    .description(
+      "remove one of an account's provider accounts (never the account's last method, nor the one it was created by), ending the sessions and grants it started",
+    )
+    .requiredOption('--user <sub>', 'the subject')
+    .requiredOption('--provider <id>', 'the provider id, as `upstream list` shows it')
+    .requiredOption('--subject <sub>', "the provider's subject, as `upstream list` shows it")
+    .action(
+      async (options: { user: string; provider: string; subject: string }, command: Command) => {
+        const key = upstreamMethodKey(options.provider, options.subject);
+        const removed = await deps.withContext((app) =>
+          app.get(MethodRemoval).remove(options.user, key),
+        );
+        answer(deps, command, `Removed ${key} from ${options.user}${ended(removed)}.\n`, {
+          removed: key,
+          sessions_ended: removed.sessionsEnded,
+          grants_revoked: removed.grantsRevoked,
+        });
+      },
+    );
 }
