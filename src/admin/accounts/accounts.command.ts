@@ -52,6 +52,25 @@ function ended({ sessionsEnded, grantsRevoked }: MethodRemoved): string {
   return ` (ended ${sessionsEnded} login session(s) and revoked ${grantsRevoked} grant(s) it started)`;
 }
 
+/**
+ * Removes `key` from the account `user` (see MethodRemoval) and answers `done` (by default
+ * "Removed <key> from <user>") with what the removal ended.
+ */
+async function removeMethod(
+  deps: CommandDeps,
+  command: Command,
+  user: string,
+  key: string,
+  done = `Removed ${key} from ${user}`,
+): Promise<void> {
+  const removed = await deps.withContext((app) => app.get(MethodRemoval).remove(user, key));
+  answer(deps, command, `${done}${ended(removed)}.\n`, {
+    removed: key,
+    sessions_ended: removed.sessionsEnded,
+    grants_revoked: removed.grantsRevoked,
+  });
+}
+
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
   const account = await deps.withContext((app) => app.get(AccountService).account(sub));
   return [...account.methods];
@@ -108,16 +127,9 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     )
     .requiredOption('--user <sub>', 'the subject')
     .requiredOption('--method <key>', 'the method key, as `accounts methods` lists it')
-    .action(async (options: { user: string; method: string }, command: Command) => {
-      const removed = await deps.withContext((app) =>
-        app.get(MethodRemoval).remove(options.user, options.method),
-      );
-      answer(deps, command, `Removed ${options.method} from ${options.user}${ended(removed)}.\n`, {
-        removed: options.method,
-        sessions_ended: removed.sessionsEnded,
-        grants_revoked: removed.grantsRevoked,
-      });
-    });
+    .action((options: { user: string; method: string }, command: Command) =>
+      removeMethod(deps, command, options.user, options.method),
+    );
 
   registerUpstreamCommands(program, deps);
 
@@ -150,22 +162,15 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
       '--credential <id>',
       'the credential id (base64url), as `passkeys list` shows it',
     )
-    .action(async (options: { user: string; credential: string }, command: Command) => {
-      const key = passkeyMethodKey(options.credential);
-      const removed = await deps.withContext((app) =>
-        app.get(MethodRemoval).remove(options.user, key),
-      );
-      answer(
+    .action((options: { user: string; credential: string }, command: Command) =>
+      removeMethod(
         deps,
         command,
-        `Removed passkey ${options.credential} of ${options.user}${ended(removed)}.\n`,
-        {
-          removed: key,
-          sessions_ended: removed.sessionsEnded,
-          grants_revoked: removed.grantsRevoked,
-        },
-      );
-    });
+        options.user,
+        passkeyMethodKey(options.credential),
+        `Removed passkey ${options.credential} of ${options.user}`,
+      ),
+    );
 }
 
 /**
@@ -207,17 +212,12 @@ function registerUpstreamCommands(program: Command, deps: CommandDeps): void {
     .requiredOption('--user <sub>', 'the subject')
     .requiredOption('--provider <id>', 'the provider id, as `upstream list` shows it')
     .requiredOption('--subject <sub>', "the provider's subject, as `upstream list` shows it")
-    .action(
-      async (options: { user: string; provider: string; subject: string }, command: Command) => {
-        const key = upstreamMethodKey(options.provider, options.subject);
-        const removed = await deps.withContext((app) =>
-          app.get(MethodRemoval).remove(options.user, key),
-        );
-        answer(deps, command, `Removed ${key} from ${options.user}${ended(removed)}.\n`, {
-          removed: key,
-          sessions_ended: removed.sessionsEnded,
-          grants_revoked: removed.grantsRevoked,
-        });
-      },
+    .action((options: { user: string; provider: string; subject: string }, command: Command) =>
+      removeMethod(
+        deps,
+        command,
+        options.user,
+        upstreamMethodKey(options.provider, options.subject),
+      ),
     );
 }

@@ -1,4 +1,4 @@
-import { ConfigError, type Env } from '../env-parsers';
+import { ConfigError, type Env, jsonList } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { type SettingsSection, text } from '../setting';
@@ -46,38 +46,18 @@ export function readJwtBearerConfig(env: EnvReader, server: ServerConfig): JwtBe
  * or a test's local issuer). Every entry's problems are reported at once.
  */
 export function trustedIssuers(env: Env, name: string, production: boolean): TrustedJwtIssuer[] {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new ConfigError(
-      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }`,
-    );
-  }
-  if (!Array.isArray(parsed)) {
-    throw new ConfigError(
-      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }`,
-    );
-  }
-  const problems: string[] = [];
-  const issuers: TrustedJwtIssuer[] = [];
-  const seen = new Set<string>();
-  parsed.forEach((entry: unknown, index) => {
-    const where = `${name}[${index}]`;
-    try {
+  return jsonList(
+    env,
+    name,
+    'a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }',
+    (entry, where, earlier) => {
       const issuer = trustedIssuer(entry, where, production);
-      if (seen.has(issuer.issuer)) throw new ConfigError(`${where}.issuer is listed twice`);
-      seen.add(issuer.issuer);
-      issuers.push(issuer);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return issuers;
+      if (earlier.some((other) => other.issuer === issuer.issuer)) {
+        throw new ConfigError(`${where}.issuer is listed twice`);
+      }
+      return issuer;
+    },
+  );
 }
 
 function trustedIssuer(entry: unknown, where: string, production: boolean): TrustedJwtIssuer {

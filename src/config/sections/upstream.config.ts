@@ -1,4 +1,4 @@
-import { ConfigError, type Env } from '../env-parsers';
+import { ConfigError, type Env, jsonList } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { type SettingsSection, text, whole } from '../setting';
@@ -101,33 +101,13 @@ export function readUpstreamConfig(env: EnvReader, server: ServerConfig): Upstre
  * quotes a `client_secret` or a `private_key_jwk`: they are secrets.
  */
 export function upstreamProviders(env: Env, name: string, production: boolean): UpstreamProvider[] {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new ConfigError(`${name} must be ${SHAPE} (it is not JSON)`);
-  }
-  if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be ${SHAPE}`);
-  const problems: string[] = [];
-  const providers: UpstreamProvider[] = [];
-  const ids = new Set<string>();
-  parsed.forEach((entry: unknown, index) => {
-    const where = `${name}[${index}]`;
-    try {
-      const provider = upstreamProvider(entry, where, production);
-      if (ids.has(provider.id))
-        throw new ConfigError(`${where}.id "${provider.id}" is listed twice`);
-      ids.add(provider.id);
-      providers.push(provider);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
+  return jsonList(env, name, SHAPE, (entry, where, earlier) => {
+    const provider = upstreamProvider(entry, where, production);
+    if (earlier.some((other) => other.id === provider.id)) {
+      throw new ConfigError(`${where}.id "${provider.id}" is listed twice`);
     }
+    return provider;
   });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return providers;
 }
 
 function upstreamProvider(entry: unknown, where: string, production: boolean): UpstreamProvider {
@@ -176,15 +156,7 @@ function upstreamProvider(entry: unknown, where: string, production: boolean): U
   if (kind === 'oidc') {
     const issuer = url('issuer', { query: false });
     if (problems.length > 0) throw new ConfigError(problems);
-    return {
-      kind,
-      id: id as string,
-      name: (name as string).trim(),
-      clientId: clientId as string,
-      clientAuth: clientAuth!,
-      scopes,
-      issuer,
-    };
+    return { kind, ...common(), issuer };
   }
   const authorizationEndpoint = url('authorization_endpoint');
   const tokenEndpoint = url('token_endpoint');
@@ -197,17 +169,24 @@ function upstreamProvider(entry: unknown, where: string, production: boolean): U
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     kind,
-    id: id as string,
-    name: (name as string).trim(),
-    clientId: clientId as string,
-    clientAuth: clientAuth!,
-    scopes,
+    ...common(),
     issuer: issuer ?? new URL(authorizationEndpoint).origin,
     authorizationEndpoint,
     tokenEndpoint,
     userinfoEndpoint,
     subjectField: subjectField as string,
   };
+
+  /** What every kind has, once its fields were checked. */
+  function common(): UpstreamProviderBase {
+    return {
+      id: id as string,
+      name: (name as string).trim(),
+      clientId: clientId as string,
+      clientAuth: clientAuth!,
+      scopes,
+    };
+  }
 }
 
 /** Exactly one of `client_secret` and `private_key_jwk`; neither is ever quoted back. */

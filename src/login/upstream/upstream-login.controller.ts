@@ -21,6 +21,11 @@ const PROVIDER = {
 
 const REFUSED = `A refusal: a 303 to the login page (the account page, for a link) with ${UPSTREAM_ERROR_PARAM}=<reason>, which shows it in an element with role="alert"`;
 
+/** To the provider (302), or, a path of ours, to the page that tells why not (303). */
+function redirectTo(req: HttpRequest, res: HttpResponse, location: string): void {
+  redirect(req, res, location.startsWith('/') ? 303 : 302, location);
+}
+
 /** The callback's query, as the provider wrote it (every parameter, none validated away). */
 function queryOf(req: HttpRequest): string {
   const at = req.url.indexOf('?');
@@ -54,8 +59,11 @@ export class UpstreamLoginController {
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    const location = await this.login.start(id, query.return_to, { req, res: cookieWriter(res) });
-    redirect(req, res, location.startsWith('/') ? 303 : 302, location);
+    redirectTo(
+      req,
+      res,
+      await this.login.start(id, query.return_to, { req, res: cookieWriter(res) }),
+    );
   }
 
   @Get(':id/callback')
@@ -103,10 +111,10 @@ export class UpstreamLinkController {
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    const location = await this.login.startLink(id, form.csrf_token, {
+    redirectTo(
       req,
-      res: cookieWriter(res),
-    });
-    redirect(req, res, location.startsWith('/') ? 303 : 302, location);
+      res,
+      await this.login.startLink(id, form.csrf_token, { req, res: cookieWriter(res) }),
+    );
   }
 }

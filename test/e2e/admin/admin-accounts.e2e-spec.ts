@@ -242,31 +242,24 @@ describe('proofgate-admin accounts and passkeys', () => {
       expect.objectContaining({ method: 'upstream:google:1101', provider: 'google' }),
     ]);
 
-    const removed = await adminCli(t, [
-      'upstream',
-      'remove',
-      '--user',
-      'user0',
-      '--provider',
-      'github',
-      '--subject',
-      '583231',
-    ]);
+    const remove = (user: string, provider: string, subject: string) =>
+      adminCli(t, [
+        'upstream',
+        'remove',
+        '--user',
+        user,
+        '--provider',
+        provider,
+        '--subject',
+        subject,
+      ]);
+    const removed = await remove('user0', 'github', '583231');
     expect(removed).toMatchObject({
       code: 0,
       stdout: 'Removed upstream:github:583231 from user0.\n',
     });
     expect(await accounts.findMethod('upstream:github:583231')).toBeNull();
-    const unknown = await adminCli(t, [
-      'upstream',
-      'remove',
-      '--user',
-      'user0',
-      '--provider',
-      'github',
-      '--subject',
-      '583231',
-    ]);
+    const unknown = await remove('user0', 'github', '583231');
     expect(unknown).toMatchObject({
       code: 1,
       stderr: 'proofgate-admin: The account has no such sign-in method\n',
@@ -276,16 +269,7 @@ describe('proofgate-admin accounts and passkeys', () => {
     const own = upstreamMethodKey('github', '42');
     await accounts.linkUpstream(own, own, 'operator', {});
     await accounts.linkUpstream(own, upstreamMethodKey('google', '42'), 'operator', {});
-    const refused = await adminCli(t, [
-      'upstream',
-      'remove',
-      '--user',
-      own,
-      '--provider',
-      'github',
-      '--subject',
-      '42',
-    ]);
+    const refused = await remove(own, 'github', '42');
     expect(refused).toMatchObject({
       code: 1,
       stderr:

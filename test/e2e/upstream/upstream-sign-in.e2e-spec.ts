@@ -20,6 +20,7 @@ import {
   type OidcProviderProcess,
   type ProviderStep,
   type ScriptedOidcProvider,
+  type TokenAnswer,
   startOidcProvider,
   startScriptedOidcProvider,
   throughOidcProvider,
@@ -157,6 +158,25 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
   ): Promise<URL> {
     const authorization = await startAt(browser, id, returnTo);
     return throughOidcProvider(new CookieBrowser(), authorization, step);
+  }
+
+  /** A browser's way to the callback URL at a scripted provider, which approves at once. */
+  async function callbackFromScripted(browser: Agent, id: string): Promise<URL> {
+    const authorization = await startAt(browser, id);
+    const back = await fetch(authorization, { redirect: 'manual' });
+    return new URL(back.headers.get('location')!);
+  }
+
+  /** A sign-in at the scripted provider answering `answer`, ended: the login page's alert. */
+  async function scriptedRefusal(answer: TokenAnswer): Promise<string | undefined> {
+    scripted.tokenAnswer = answer;
+    try {
+      const browser = agent();
+      const callback = await callbackFromScripted(browser, 'scripted');
+      return await refusalShown(browser, await open(browser, callback));
+    } finally {
+      scripted.tokenAnswer = { kind: 'id_token' };
+    }
   }
 
   /** The callback opened in `browser`: where it ends (a 303, never an error status). */
@@ -381,19 +401,9 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
   });
 
   it('refuses an ID token for another audience', async () => {
-    scripted.tokenAnswer = { kind: 'id_token', claims: { aud: 'another-client' } };
-    try {
-      const browser = agent();
-      const authorization = await startAt(browser, 'scripted');
-      const callback = new URL(
-        (await fetch(authorization, { redirect: 'manual' })).headers.get('location')!,
-      );
-      expect(await refusalShown(browser, await open(browser, callback))).toBe(
-        UPSTREAM_REFUSALS.id_token_invalid,
-      );
-    } finally {
-      scripted.tokenAnswer = { kind: 'id_token' };
-    }
+    expect(await scriptedRefusal({ kind: 'id_token', claims: { aud: 'another-client' } })).toBe(
+      UPSTREAM_REFUSALS.id_token_invalid,
+    );
   });
 
   it('ends a user’s cancel at the provider (access_denied) on the login page, return_to kept', async () => {
@@ -410,19 +420,9 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
   });
 
   it('ends a provider answering garbage on the login page', async () => {
-    scripted.tokenAnswer = { kind: 'garbage' };
-    try {
-      const browser = agent();
-      const authorization = await startAt(browser, 'scripted');
-      const callback = new URL(
-        (await fetch(authorization, { redirect: 'manual' })).headers.get('location')!,
-      );
-      expect(await refusalShown(browser, await open(browser, callback))).toBe(
-        UPSTREAM_REFUSALS.provider_answer_invalid,
-      );
-    } finally {
-      scripted.tokenAnswer = { kind: 'id_token' };
-    }
+    expect(await scriptedRefusal({ kind: 'garbage' })).toBe(
+      UPSTREAM_REFUSALS.provider_answer_invalid,
+    );
   });
 
   it('ends a provider that is down on the login page, at the start and at the callback', async () => {
@@ -433,10 +433,7 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
       UPSTREAM_REFUSALS.provider_unavailable,
     );
 
-    const authorization = await startAt(browser, 'down');
-    const callback = new URL(
-      (await fetch(authorization, { redirect: 'manual' })).headers.get('location')!,
-    );
+    const callback = await callbackFromScripted(browser, 'down');
     await down.stop();
     expect(await refusalShown(browser, await open(browser, callback))).toBe(
       UPSTREAM_REFUSALS.provider_unavailable,
