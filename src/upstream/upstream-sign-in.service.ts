@@ -57,11 +57,6 @@ export class UpstreamSignIn {
     private readonly events: DomainEvents,
   ) {}
 
-  /** The providers the login page offers, in their configured order. */
-  get providers(): readonly UpstreamProvider[] {
-    return this.config.providers;
-  }
-
   /** The authorization request's URL at the provider (RFC 6749 §4.1.1), its state issued. */
   async start(start: UpstreamStart): Promise<string> {
     const provider = this.providerOf(start.providerId);

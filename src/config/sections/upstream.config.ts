@@ -246,7 +246,9 @@ function scopesOf(
 /** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
 export const UPSTREAM_SETTINGS: SettingsSection = {
   title: 'Upstream identity providers',
-  intro: 'Sign-in with an account at another provider: OpenID Connect or OAuth 2.0.',
+  intro:
+    'Sign-in with an account at another provider: OpenID Connect or OAuth 2.0 (see [Upstream ' +
+    'identity providers](UPSTREAM-PROVIDERS.md)).',
   settings: [
     {
       name: 'UPSTREAM_PROVIDERS',

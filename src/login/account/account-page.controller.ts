@@ -76,6 +76,7 @@ export class AccountPageController {
   @ApiQuery({
     name: 'upstream_error',
     required: false,
+    example: 'already_linked',
     description:
       'Why a link of an upstream provider account ended without one (e.g. already_linked): the page shows its text in an element with role="alert"',
   })
