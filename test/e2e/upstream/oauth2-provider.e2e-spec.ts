@@ -15,6 +15,8 @@ import { type GithubLikeProvider, startGithubLikeProvider } from '../../support/
 
 const ISSUER = AppConfig.fromEnv({ ...process.env }).server.issuer;
 const SECRET = 'github-client-secret-not-for-logs';
+/** Accounts one address may create in an hour: this file's first two sign-ins create two. */
+const CREATIONS_PER_HOUR = 3;
 
 describe('sign-in at an OAuth 2.0 provider (kind oauth2, GitHub-like)', () => {
   let t: TestApp;
@@ -29,10 +31,14 @@ describe('sign-in at an OAuth 2.0 provider (kind oauth2, GitHub-like)', () => {
         hubot: { id: { not: 'a subject' }, login: 'hubot' },
         renamed: { id: 583231, login: 'octocat-renamed' },
         claimed: { id: 9000, login: 'claimed', email: 'claimed@example.com', email_verified: true },
+        ...Object.fromEntries(
+          [1, 2, 3].map((n) => [`newcomer${n}`, { id: 7000 + n, login: `newcomer${n}` }]),
+        ),
       },
     });
     github.signedInAs = 'octocat';
     t = await createTestApp({
+      ACCOUNT_CREATIONS_PER_IP_PER_HOUR: String(CREATIONS_PER_HOUR),
       UPSTREAM_PROVIDERS: JSON.stringify([
         {
           kind: 'oauth2',
@@ -161,5 +167,23 @@ describe('sign-in at an OAuth 2.0 provider (kind oauth2, GitHub-like)', () => {
     expect(spent.status).toBe(200);
     const done = await browser.get(`${callback.pathname}${callback.search}`).expect(303);
     expect(done.headers.location).toBe('/login?upstream_error=refused');
+  });
+
+  it('counts each new account against ACCOUNT_CREATIONS_PER_IP_PER_HOUR: past it, the login page says so and nothing is created', async () => {
+    const ends: string[] = [];
+    for (const user of ['newcomer1', 'newcomer2', 'newcomer3']) {
+      github.signedInAs = user;
+      ends.push((await roundTrip(agent())).headers.location);
+    }
+    github.signedInAs = 'octocat';
+    // Two accounts were created before (octocat's and claimed's): one more, then refused.
+    expect(ends).toEqual([
+      '/',
+      '/login?upstream_error=too_many_accounts',
+      '/login?upstream_error=too_many_accounts',
+    ]);
+    expect(await t.app.get(AccountService).findMethod('upstream:github:7002')).toBeNull();
+    // An account that exists signs in still.
+    expect((await roundTrip(agent())).headers.location).toBe('/');
   });
 });

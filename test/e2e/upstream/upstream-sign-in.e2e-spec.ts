@@ -278,6 +278,18 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     );
   });
 
+  it('refuses a disabled account on the login page, whichever method signs it in', async () => {
+    const first = agent();
+    expect(await open(first, await callbackFrom(first, 'example', { login: 'carol' }))).toBe('/');
+    await t.app.get(AccountService).disable('upstream:example:carol');
+    const browser = agent();
+    const location = await open(
+      browser,
+      await callbackFrom(browser, 'example', { login: 'carol' }),
+    );
+    expect(await refusalShown(browser, location)).toBe(UPSTREAM_REFUSALS.account_disabled);
+  });
+
   it('authenticates to the token endpoint with private_key_jwt when the provider is configured with private_key_jwk', async () => {
     const browser = agent();
     const callback = await callbackFrom(browser, 'keyed', { login: 'carol' });
