@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ChallengeRejected } from '../challenges/challenge.events';
 import { UpstreamConfig, type UpstreamProvider } from '../config/sections/upstream.config';
-import { DomainEvents } from '../platform/events/domain-events';
+import { redact } from '../platform/crypto/hashing';
+import { DomainEvents, SecurityEventDetected } from '../platform/events/domain-events';
 import { ProofVerified } from '../proofs/proof.events';
 import { checkIssuer } from './check-issuer';
 import { UpstreamRelyingParty, type UpstreamIdentity } from './upstream-relying-party';
 import { UpstreamStates } from './upstream-states';
-import { UpstreamRefusal } from './upstream.errors';
+import { UpstreamRefusal, type UpstreamRefusalReason } from './upstream.errors';
 
 /** A sign-in at a provider about to start, from the login page or the account page. */
 export interface UpstreamStart {
@@ -38,6 +40,22 @@ export interface UpstreamSignedIn {
 
 /** RFC 6749 §4.1.2.1: the user (or the provider on their behalf) refused. */
 const ACCESS_DENIED = 'access_denied';
+
+/**
+ * The refusals that are the sign-in's challenge failing its checks (the state, its binding, the
+ * provider's iss, the nonce in the ID token), counted as its rejections on /challenge-models. A
+ * cancel, a provider's refusal or a provider down is no attempt on the challenge.
+ */
+const CHALLENGE_REFUSALS: ReadonlySet<UpstreamRefusalReason> = new Set([
+  'state_unknown',
+  'state_expired',
+  'state_used',
+  'other_browser',
+  'link_needs_recent_sign_in',
+  'mix_up',
+  'missing_iss',
+  'id_token_invalid',
+]);
 
 /**
  * A sign-in at an upstream identity provider, as the RFCs' checklist: the start issues the state
@@ -89,6 +107,9 @@ export class UpstreamSignIn {
       if (error instanceof UpstreamRefusal) {
         this.logger.warn(`Upstream sign-in at ${callback.providerId} refused: ${error.reason}`);
         this.events.emit(new ProofVerified('upstream', error.reason, seconds(started)));
+        if (CHALLENGE_REFUSALS.has(error.reason)) {
+          this.events.emit(new ChallengeRejected('upstream_state', error.reason));
+        }
       } else {
         this.events.emit(new ProofVerified('upstream', 'server_error', seconds(started)));
       }
@@ -112,6 +133,12 @@ export class UpstreamSignIn {
         case 'expired':
           throw new UpstreamRefusal('state_expired');
         case 'replayed':
+          await this.events.emitAndWait(
+            new SecurityEventDetected('upstream_state_replay', {
+              provider: provider.id,
+              state: redact(state),
+            }),
+          );
           throw new UpstreamRefusal('state_used');
         case 'binding_mismatch':
           // A link's, in its browser, whose session is no longer the account that asked for it.

@@ -7,9 +7,11 @@
 import { generateKeyPair, exportJWK, decodeJwt } from 'jose';
 import request from 'supertest';
 import { AccountService } from '../../../src/accounts/account.service';
+import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import { AppConfig } from '../../../src/config/app-config';
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
+import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { UPSTREAM_REFUSALS } from '../../../src/upstream/upstream.errors';
 import { CapturedLog } from '../../support/captured-log';
 import { CookieBrowser } from '../../support/cookie-browser';
@@ -344,9 +346,12 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     const callback = await callbackFrom(browser, 'example', { login: 'alice' }, path);
     expect(await open(browser, callback)).toBe(path);
     const before = await sessions();
+    const replays = () => t.app.get(SecurityEventLog).count('upstream_state_replay');
+    const recorded = await replays();
     const location = await open(browser, callback);
     expect(await refusalShown(browser, location)).toBe(UPSTREAM_REFUSALS.state_used);
     expect(await sessions()).toBe(before);
+    expect(await replays()).toBe(recorded + 1);
   });
 
   it('refuses the callback in another browser, and leaves it to the browser that started it', async () => {
@@ -455,6 +460,44 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
   it('ends an unknown provider on the login page', async () => {
     const res = await t.http().get('/login/upstream/unknown').expect(303);
     expect(res.headers.location).toBe('/login?upstream_error=unknown_provider');
+  });
+
+  it('puts its model on /challenge-models: what is bound, the state’s lifetime, what a stolen callback yields, and the refusals above counted', async () => {
+    await t.app.get(ChallengeFiguresRecorder).flush();
+    const res = await t.http().get('/challenge-models/upstream').expect(200);
+    expect(res.body).toMatchObject({
+      id: 'upstream',
+      protocol: {
+        bound_to: ['provider', 'browser'],
+        endpoints: ['GET /login/upstream/{id}', 'GET /login/upstream/{id}/callback'],
+      },
+      policy: {
+        challenge_kind: 'upstream_state',
+        lifetime_seconds: 600,
+        delete_on_use: true,
+        bound_to: ['provider', 'browser'],
+      },
+    });
+    expect(res.body.policy.threats.stops).toContainEqual(
+      expect.stringMatching(/^a stolen callback URL: .*signs nobody in/),
+    );
+    expect(res.body.used_by[0].through).toContain(
+      'offered here: Example ID (oidc), Keyed ID (oidc), Scripted ID (oidc), Down ID (oidc), Nowhere (oidc)',
+    );
+    const { since_start: figures } = res.body.figures as {
+      since_start: { redeemed: number; rejected: { by_reason: Record<string, number> } };
+    };
+    expect(figures.redeemed).toBeGreaterThan(0);
+    // The refusals of the state above, by their reasons; a cancel at the provider is none.
+    expect(figures.rejected.by_reason).toMatchObject({
+      state_unknown: expect.any(Number),
+      state_used: expect.any(Number),
+      other_browser: expect.any(Number),
+      mix_up: expect.any(Number),
+      missing_iss: expect.any(Number),
+      id_token_invalid: expect.any(Number),
+    });
+    expect(figures.rejected.by_reason.cancelled).toBeUndefined();
   });
 
   it('never wrote a state, a code, a verifier, a token or the client secret to the log', () => {
