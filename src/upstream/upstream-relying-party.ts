@@ -38,13 +38,18 @@ const DISCOVERY_MAX_AGE_MS = 60 * 60_000;
 const SUBJECT = /^[\x21-\x7E]{1,214}$/;
 /** RFC 5321 §4.5.3.1.3: a path (an address) is at most 256 octets, with its brackets. */
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
-/** oauth4webapi's error codes that mean the ID token failed a check (claims, time, signature). */
+/** oauth4webapi's error codes that mean the ID token failed a check (claims, time, its key). */
 const ID_TOKEN_CHECKS = new Set([
   'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
   'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
   'OAUTH_KEY_SELECTION_FAILED',
-  'OAUTH_JWS_SIGNATURE_VERIFICATION_FAILED',
 ]);
+/**
+ * A signature that does not verify has no code of its own: openid-client answers
+ * OAUTH_INVALID_RESPONSE, as for any malformed answer, caused by oauth4webapi's error of that code
+ * whose fixed message names it.
+ */
+const BAD_SIGNATURE = 'JWT signature verification failed';
 
 interface Discovered {
   readonly metadata: client.ServerMetadata;
@@ -316,6 +321,7 @@ function reasonOf(error: unknown): UpstreamRefusalReason {
     if (cause instanceof OutboundFetchError) return 'provider_unavailable';
     if (cause instanceof DOMException && cause.name === 'TimeoutError')
       return 'provider_unavailable';
+    if (cause.message === BAD_SIGNATURE) return 'id_token_invalid';
   }
   if (error instanceof client.ResponseBodyError) {
     return error.status >= 500 ? 'provider_unavailable' : 'refused';

@@ -292,8 +292,15 @@ function mintToken(tokens: Map<string, string>, user: string): string {
 
 /** How the scripted provider answers its token endpoint. */
 export type TokenAnswer =
-  /** An ID token of these claims, over the correct ones (iss, sub, aud, nonce, iat, exp). */
-  | { readonly kind: 'id_token'; readonly claims?: Record<string, unknown> }
+  /**
+   * An ID token of these claims, over the correct ones (iss, sub, aud, nonce, iat, exp); signed
+   * with a key its JWKS does not hold when `forged`, under the kid of the one it does.
+   */
+  | {
+      readonly kind: 'id_token';
+      readonly claims?: Record<string, unknown>;
+      readonly forged?: boolean;
+    }
   /** 200 with an HTML page: an answer that is no token response. */
   | { readonly kind: 'garbage' };
 
@@ -301,41 +308,36 @@ export interface ScriptedOidcProvider {
   readonly issuer: string;
   /** The account signed in at it (its `sub`). */
   subject: string;
-  /** Whether its authorization responses carry `iss` (it advertises that they do). */
-  sendsIss: boolean;
   tokenAnswer: TokenAnswer;
-  /** Its discovery document answers 200 with this text instead, when set. */
-  discoveryOverride?: string;
   stop(): Promise<void>;
 }
 
 /**
- * An OpenID provider whose token answers a spec decides: discovery (advertising RFC 9207 `iss`),
- * its JWKS (ES256), an authorize endpoint that approves at once, and a token endpoint that
- * answers an ID token (a spec may override its claims: a wrong `aud`) or garbage. For the
- * refusals a well-behaved provider never gives a reason to.
+ * An OpenID provider whose token answers a spec decides: discovery, its JWKS (ES256), an
+ * authorize endpoint that approves at once, and a token endpoint that answers an ID token (a spec
+ * may override its claims, a wrong `aud`, or forge its signature) or garbage. For the refusals a
+ * well-behaved provider never gives a reason to. With `issInResponses` (the default) it advertises
+ * RFC 9207 `iss` and sends it; without, it does neither, as Google does.
  */
 export async function startScriptedOidcProvider({
   clientId,
+  issInResponses = true,
 }: {
   clientId: string;
+  issInResponses?: boolean;
 }): Promise<ScriptedOidcProvider> {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const forger = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'scripted', alg: 'ES256', use: 'sig' };
   const codes = new Map<string, IssuedCode>();
   const script: Omit<ScriptedOidcProvider, 'issuer' | 'stop'> = {
     subject: 'scripted-user',
-    sendsIss: true,
     tokenAnswer: { kind: 'id_token' },
   };
   let issuer = '';
   const { server, base } = await serve(async (req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     if (url.pathname === '/.well-known/openid-configuration') {
-      if (script.discoveryOverride !== undefined) {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(script.discoveryOverride);
-        return;
-      }
       return json(res, 200, {
         issuer,
         authorization_endpoint: `${issuer}/authorize`,
@@ -345,7 +347,7 @@ export async function startScriptedOidcProvider({
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['ES256'],
         token_endpoint_auth_methods_supported: ['client_secret_basic'],
-        authorization_response_iss_parameter_supported: true,
+        ...(issInResponses ? { authorization_response_iss_parameter_supported: true } : {}),
       });
     }
     if (url.pathname === '/jwks') return json(res, 200, { keys: [jwk] });
@@ -361,7 +363,7 @@ export async function startScriptedOidcProvider({
       });
       redirect.searchParams.set('code', code);
       redirect.searchParams.set('state', url.searchParams.get('state') ?? '');
-      if (script.sendsIss) redirect.searchParams.set('iss', issuer);
+      if (issInResponses) redirect.searchParams.set('iss', issuer);
       res.writeHead(302, { location: redirect.href }).end();
       return;
     }
@@ -387,7 +389,7 @@ export async function startScriptedOidcProvider({
         ...script.tokenAnswer.claims,
       })
         .setProtectedHeader({ alg: 'ES256', kid: 'scripted' })
-        .sign(privateKey);
+        .sign(script.tokenAnswer.forged ? forger.privateKey : privateKey);
       return json(res, 200, {
         access_token: randomBytes(16).toString('hex'),
         token_type: 'Bearer',

@@ -61,13 +61,15 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
   let provider: OidcProviderProcess;
   let scripted: ScriptedOidcProvider;
   let down: ScriptedOidcProvider;
+  /** A provider that neither advertises nor sends RFC 9207 iss (Google). */
+  let quiet: ScriptedOidcProvider;
   let privateJwk: Record<string, unknown>;
 
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     privateJwk = { ...(await exportJWK(privateKey)), kid: 'proofgate-key' };
     const publicJwk = { ...(await exportJWK(publicKey)), kid: 'proofgate-key', alg: 'ES256' };
-    [provider, scripted, down] = await Promise.all([
+    [provider, scripted, down, quiet] = await Promise.all([
       startOidcProvider({
         clients: [
           {
@@ -88,6 +90,7 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
       }),
       startScriptedOidcProvider({ clientId: 'proofgate' }),
       startScriptedOidcProvider({ clientId: 'proofgate' }),
+      startScriptedOidcProvider({ clientId: 'proofgate', issInResponses: false }),
     ]);
     t = await createTestApp(
       {
@@ -123,6 +126,13 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
             client_secret: SECRET,
           },
           {
+            id: 'quiet',
+            name: 'Quiet ID',
+            issuer: quiet.issuer,
+            client_id: 'proofgate',
+            client_secret: SECRET,
+          },
+          {
             id: 'nowhere',
             name: 'Nowhere',
             // Nothing listens on the discard port.
@@ -137,7 +147,7 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
   });
   afterAll(async () => {
     await t.close();
-    await Promise.all([provider.stop(), scripted.stop(), down.stop()]);
+    await Promise.all([provider.stop(), scripted.stop(), down.stop(), quiet.stop()]);
   });
 
   const agent = (): Agent => request.agent(t.app.getHttpServer());
@@ -392,6 +402,28 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     );
   });
 
+  it('takes a response without iss from a provider that does not advertise it, and refuses another provider’s iss from it all the same', async () => {
+    quiet.subject = 'quiet-user';
+    const browser = agent();
+    const callback = await callbackFromScripted(browser, 'quiet');
+    expect(callback.searchParams.has('iss')).toBe(false);
+    expect(await open(browser, callback)).toBe('/');
+    expect((await t.app.get(AccountService).findMethod('upstream:quiet:quiet-user'))?.sub).toBe(
+      'upstream:quiet:quiet-user',
+    );
+
+    const other = agent();
+    const mixed = await callbackFromScripted(other, 'quiet');
+    mixed.searchParams.set('iss', provider.issuer);
+    expect(await refusalShown(other, await open(other, mixed))).toBe(UPSTREAM_REFUSALS.mix_up);
+  });
+
+  it('refuses an ID token signed with a key the provider’s JWKS does not hold', async () => {
+    expect(await scriptedRefusal({ kind: 'id_token', forged: true })).toBe(
+      UPSTREAM_REFUSALS.id_token_invalid,
+    );
+  });
+
   it('refuses an ID token with another nonce', async () => {
     const browser = agent();
     const authorization = new URL(await startAt(browser, 'example'));
@@ -482,7 +514,7 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
       expect.stringMatching(/^a stolen callback URL: .*signs nobody in/),
     );
     expect(res.body.used_by[0].through).toContain(
-      'offered here: Example ID (oidc), Keyed ID (oidc), Scripted ID (oidc), Down ID (oidc), Nowhere (oidc)',
+      'offered here: Example ID (oidc), Keyed ID (oidc), Scripted ID (oidc), Down ID (oidc), Quiet ID (oidc), Nowhere (oidc)',
     );
     const { since_start: figures } = res.body.figures as {
       since_start: { redeemed: number; rejected: { by_reason: Record<string, number> } };
