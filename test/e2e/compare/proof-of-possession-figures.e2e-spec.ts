@@ -14,6 +14,7 @@ import {
 import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, exchangeWithProof, signProof } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { LOGIN_MODEL_IDS } from '../../support/challenge-models';
 
 describe('/challenge-models: DPoP and PAR beside the login models', () => {
   let t: TestApp;
@@ -32,15 +33,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
   it('describes both, separately from the login models', async () => {
     const res = await t.http().get('/challenge-models').expect(200);
     const models = res.body.models as { id: string }[];
-    expect(models.map((m) => m.id)).toEqual([
-      'pkce',
-      'siwe',
-      'passkey',
-      'siws',
-      'siwb',
-      'device',
-      'upstream',
-    ]);
+    expect(models.map((m) => m.id)).toEqual(LOGIN_MODEL_IDS);
     const [dpop, par] = res.body.proof_of_possession;
     expect(dpop).toMatchObject({
       id: 'dpop',
@@ -118,15 +111,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
       models: Series;
       proof_of_possession: Series;
     };
-    expect(series.models.map((m) => m.id)).toEqual([
-      'pkce',
-      'siwe',
-      'passkey',
-      'siws',
-      'siwb',
-      'device',
-      'upstream',
-    ]);
+    expect(series.models.map((m) => m.id)).toEqual(LOGIN_MODEL_IDS);
     const summed = (points: Record<string, number>[]) =>
       Object.fromEntries(
         ['issued', 'redeemed', 'rejected'].map((figure) => [
@@ -233,7 +218,9 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
     expect(now.issued - was.issued).toBe(2);
     expect(now.redeemed - was.redeemed).toBe(2);
     expect(now.expired_unredeemed).toBe(0);
-    expect(now.rejected.by_reason.wrong_secret - (was.rejected.by_reason.wrong_secret ?? 0)).toBe(1);
+    expect(now.rejected.by_reason.wrong_secret - (was.rejected.by_reason.wrong_secret ?? 0)).toBe(
+      1,
+    );
     expect(after.figures.live).toBe(0);
   });
 });
