@@ -13,8 +13,8 @@ import { UsageError } from '../admin.errors';
 import { AccountAdministration } from './account-administration.service';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_ACCOUNT_ID_FORMS } from '../../wallet/wallet-chains';
-import { answer, type CommandDeps } from '../io/command-output';
-import { formatDate, renderTable } from '../io/output';
+import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { type Column, formatDate } from '../io/output';
 
 function methodJson(method: SignInMethod) {
   return {
@@ -39,12 +39,27 @@ function methodJson(method: SignInMethod) {
   };
 }
 
-const METHOD_COLUMNS = [
-  { header: 'TYPE', cell: (method: SignInMethod) => method.type },
-  { header: 'METHOD', cell: (method: SignInMethod) => method.key },
-  { header: 'ADDED', cell: (method: SignInMethod) => formatDate(method.addedAt) },
-  { header: 'LAST USED', cell: (method: SignInMethod) => formatDate(method.lastUsedAt) },
-] as const;
+const METHOD_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'TYPE', cell: (method) => method.type },
+  { header: 'METHOD', cell: (method) => method.key },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+  { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
+];
+
+const PASSKEY_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'CREDENTIAL', cell: (method) => credentialIdOf(method.key) },
+  { header: 'DEVICE', cell: (method) => method.passkey?.deviceType ?? '-' },
+  { header: 'COUNTER', cell: (method) => String(method.passkey?.counter ?? '-') },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+  { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
+];
+
+const UPSTREAM_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'PROVIDER', cell: (method) => upstreamAccountOf(method.key).providerId },
+  { header: 'SUBJECT', cell: (method) => upstreamAccountOf(method.key).subject },
+  { header: 'EMAIL', cell: (method) => method.upstream?.email ?? '-' },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+];
 
 /** What the removal ended, when it ended anything (older sessions and grants name no method). */
 function ended({ sessionsEnded, grantsRevoked }: MethodRemoved): string {
@@ -96,7 +111,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .requiredOption('--user <sub>', 'the subject (a username, or eip155:<chain>:<address>)')
     .action(async (options: { user: string }, command: Command) => {
       const methods = await methodsOf(deps, options.user);
-      answer(deps, command, renderTable(METHOD_COLUMNS, methods), methods.map(methodJson));
+      answerRows(deps, command, methods, METHOD_COLUMNS, methodJson);
     });
 
   accounts
@@ -141,17 +156,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .requiredOption('--user <sub>', 'the subject')
     .action(async (options: { user: string }, command: Command) => {
       const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'passkey');
-      const table = renderTable(
-        [
-          { header: 'CREDENTIAL', cell: (method: SignInMethod) => credentialIdOf(method.key) },
-          { header: 'DEVICE', cell: (method) => method.passkey?.deviceType ?? '-' },
-          { header: 'COUNTER', cell: (method) => String(method.passkey?.counter ?? '-') },
-          { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
-          { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
-        ],
-        list,
-      );
-      answer(deps, command, table, list.map(methodJson));
+      answerRows(deps, command, list, PASSKEY_COLUMNS, methodJson);
     });
 
   passkeys
@@ -189,19 +194,7 @@ function registerUpstreamCommands(program: Command, deps: CommandDeps): void {
     .requiredOption('--user <sub>', 'the subject')
     .action(async (options: { user: string }, command: Command) => {
       const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'upstream');
-      const table = renderTable(
-        [
-          {
-            header: 'PROVIDER',
-            cell: (method: SignInMethod) => upstreamAccountOf(method.key).providerId,
-          },
-          { header: 'SUBJECT', cell: (method) => upstreamAccountOf(method.key).subject },
-          { header: 'EMAIL', cell: (method) => method.upstream?.email ?? '-' },
-          { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
-        ],
-        list,
-      );
-      answer(deps, command, table, list.map(methodJson));
+      answerRows(deps, command, list, UPSTREAM_COLUMNS, methodJson);
     });
 
   upstream

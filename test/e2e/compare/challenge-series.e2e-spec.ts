@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { Agent, exchangeCode, login, obtainCode } from '../../support/oauth';
 import { LOGIN_MODEL_IDS } from '../../support/challenge-models';
+import { useTestApp } from '../../support/use-test-app';
 
 interface Point {
   minute: string;
@@ -18,15 +18,13 @@ interface Series {
 }
 
 describe('GET /challenge-models/series and the HTML form of GET /challenge-models', () => {
-  let t: TestApp;
   let agent: Agent;
 
+  const t = useTestApp({ AUTH_CODE_TTL_SECONDS: '30' });
   beforeAll(async () => {
-    t = await createTestApp({ AUTH_CODE_TTL_SECONDS: '30' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   const series = async (minutes?: number) =>
     (
