@@ -32,6 +32,7 @@ describe('the proof registry', () => {
       client_assertion_jti: 'private_key_jwt',
       jwt_bearer_jti: 'jwt_bearer',
       client_secret: 'client_secret',
+      upstream_state: 'upstream',
     });
   });
 
@@ -48,6 +49,7 @@ describe('the proof registry', () => {
       client_secret: 'client_secret',
       private_key_jwt: 'client_assertion_jti',
       jwt_bearer: 'jwt_bearer_jti',
+      upstream: 'upstream_state',
     });
   });
 

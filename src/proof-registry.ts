@@ -21,6 +21,7 @@ import { DPOP_PROOF } from './tokens/dpop/dpop.proof';
 import { SIWB_PROOF } from './wallet/siwb/siwb.proof';
 import { SIWE_PROOF } from './wallet/siwe/siwe.proof';
 import { SIWS_PROOF } from './wallet/siws/siws.proof';
+import { UPSTREAM_PROOF } from './upstream/upstream.proof';
 
 /**
  * Every proof, once: the one list compare/, telemetry/ and the pages iterate (in this order on
@@ -41,6 +42,7 @@ const DESCRIPTORS = {
   client_secret: CLIENT_SECRET_PROOF,
   private_key_jwt: PRIVATE_KEY_JWT_PROOF,
   jwt_bearer: JWT_BEARER_PROOF,
+  upstream: UPSTREAM_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;
 

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
+import type { MethodType } from '../proofs/proof-vocabulary';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import {
   type Account,
   type PasskeyCredential,
   type SignInMethod,
+  type UpstreamAccount,
   methodTypeOf,
   originalMethodKey,
   usernameOf,
@@ -20,6 +22,14 @@ import {
 } from './accounts.errors';
 import { ACCOUNT_CREATIONS_PER_IP } from './accounts.rate-limits';
 import { assertRemovable } from './removable-method';
+
+/** A method of each type, in a sentence. */
+const METHOD_NOUNS: Readonly<Record<MethodType, string>> = {
+  password: 'password',
+  wallet: 'wallet',
+  passkey: 'passkey',
+  upstream: 'provider account',
+};
 
 /** See AccountService.profile. */
 export interface AccountProfile {
@@ -125,11 +135,30 @@ export class AccountService {
    * A link that will create the account's record is charged to the requester's address first
    * (ACCOUNT_CREATIONS_PER_IP_PER_HOUR, `429` past it, nothing written): see chargeCreation.
    */
-  async link(
+  link(
     sub: string,
     methodKey: string,
     requester: LinkRequester,
     passkey?: PasskeyCredential,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    return this.linkWith(sub, methodKey, requester, passkey ? { passkey } : {});
+  }
+
+  /** `link` for an account at an upstream provider, with what the provider said of it. */
+  linkUpstream(
+    sub: string,
+    methodKey: string,
+    requester: LinkRequester,
+    upstream: UpstreamAccount,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    return this.linkWith(sub, methodKey, requester, { upstream });
+  }
+
+  private async linkWith(
+    sub: string,
+    methodKey: string,
+    requester: LinkRequester,
+    kept: Pick<SignInMethod, 'passkey' | 'upstream'>,
   ): Promise<SignInMethod & { addedAt: Date }> {
     const type = methodTypeOf(methodKey);
     if (!type) throw new Error(`not a method key: ${methodKey}`);
@@ -149,17 +178,19 @@ export class AccountService {
         );
       }
     }
-    const method = { key: methodKey, type, sub, addedAt: now, ...(passkey ? { passkey } : {}) };
+    const method = { key: methodKey, type, sub, addedAt: now, ...kept };
     const outcome = await this.accounts.claim(method);
     if (outcome === 'taken') {
-      throw new MethodAlreadyLinked(`This ${type} is already linked to another account`);
+      throw new MethodAlreadyLinked(
+        `This ${METHOD_NOUNS[type]} is already linked to another account`,
+      );
     }
     if (outcome === 'full') {
       throw new TooManySignInMethods(
         `An account has at most ${MAX_METHODS_PER_ACCOUNT} sign-in methods; remove one first`,
       );
     }
-    this.logger.log(`Linked a ${type} method to ${sub} (${outcome})`);
+    this.logger.log(`Linked a ${METHOD_NOUNS[type]} to ${sub} (${outcome})`);
     return method;
   }
 
@@ -171,7 +202,7 @@ export class AccountService {
     assertRemovable(sub, methodKey);
     const outcome = await this.accounts.release(sub, methodKey, this.clock.now());
     if (outcome === 'released') {
-      this.logger.log(`Unlinked a ${methodTypeOf(methodKey)} method from ${sub}`);
+      this.logger.log(`Unlinked a ${METHOD_NOUNS[methodTypeOf(methodKey)!]} from ${sub}`);
       return;
     }
     if (outcome === 'last_method' || methodKey === originalMethodKey(sub)) {

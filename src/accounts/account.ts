@@ -8,20 +8,39 @@ import type { MethodType } from '../proofs/proof-vocabulary';
  *   later `solana:<reference>:<address>`): three colon-separated parts;
  * - a passkey: `passkey:<credential id, base64url>`; a password: `password:<username>`: two
  *   parts (neither base64url nor a username holds a colon), so never equal to a CAIP-10 id
- *   whatever namespace a chain takes.
+ *   whatever namespace a chain takes;
+ * - an account at an upstream identity provider: `upstream:<provider id>:<its sub>`, read by its
+ *   prefix before any CAIP-10 reading (no chain's namespace is `upstream`).
  *
  * Existing subjects keep their values: an account that never linked anything has no record, and
- * its subject is what its one method always gave (the username, or the CAIP-10 id).
+ * its subject is what its one method always gave (the username, or the CAIP-10 id). An account a
+ * provider's sign-in created has the provider's method key as its subject, as a wallet's has its
+ * CAIP-10 id, and a record from the start (its creation is counted).
  */
 
 /** CAIP-10: `<namespace>:<reference>:<address>` (CAIP-2 namespace and reference, then the account). */
 const CAIP10 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}:[-.%a-zA-Z0-9]{1,128}$/;
 const PASSKEY_PREFIX = 'passkey:';
 const PASSWORD_PREFIX = 'password:';
+const UPSTREAM_PREFIX = 'upstream:';
 
 export function walletMethodKey(caip10AccountId: string): string {
-  if (!CAIP10.test(caip10AccountId)) throw new Error('not a CAIP-10 account id');
+  if (!CAIP10.test(caip10AccountId) || caip10AccountId.startsWith(UPSTREAM_PREFIX)) {
+    throw new Error('not a CAIP-10 account id');
+  }
   return caip10AccountId;
+}
+
+/** The method key of the account `subject` at the upstream provider `providerId`. */
+export function upstreamMethodKey(providerId: string, subject: string): string {
+  return `${UPSTREAM_PREFIX}${providerId}:${subject}`;
+}
+
+/** The provider id and the provider's subject of an upstream method key. */
+export function upstreamAccountOf(key: string): { providerId: string; subject: string } {
+  const rest = key.slice(UPSTREAM_PREFIX.length);
+  const colon = rest.indexOf(':');
+  return { providerId: rest.slice(0, colon), subject: rest.slice(colon + 1) };
 }
 
 export function passkeyMethodKey(credentialId: string): string {
@@ -33,6 +52,7 @@ export function passwordMethodKey(username: string): string {
 }
 
 export function methodTypeOf(key: string): MethodType | undefined {
+  if (key.startsWith(UPSTREAM_PREFIX)) return 'upstream';
   if (key.startsWith(PASSKEY_PREFIX)) return 'passkey';
   if (key.startsWith(PASSWORD_PREFIX)) return 'password';
   return CAIP10.test(key) ? 'wallet' : undefined;
@@ -49,10 +69,12 @@ export function credentialIdOf(key: string): string {
 }
 
 /**
- * The method an account without a record was created by, read from its subject: a CAIP-10
- * subject is a wallet's account, any other a password user's (usernames hold no colon).
+ * The method an account was created by, read from its subject: an upstream method key is a
+ * provider's account, a CAIP-10 subject a wallet's, any other a password user's (usernames hold
+ * no colon).
  */
 export function originalMethodKey(sub: string): string {
+  if (sub.startsWith(UPSTREAM_PREFIX)) return sub;
   return CAIP10.test(sub) ? walletMethodKey(sub) : passwordMethodKey(sub);
 }
 
@@ -85,6 +107,12 @@ export interface PasskeyCredential {
   readonly backedUp: boolean;
 }
 
+/** What an upstream method keeps of the provider's account. */
+export interface UpstreamAccount {
+  /** The address the provider said it verified (`email_verified`), when it said so. */
+  readonly email?: string;
+}
+
 /** One entry of the method index. */
 export interface SignInMethod {
   readonly key: string;
@@ -95,6 +123,7 @@ export interface SignInMethod {
   readonly addedAt?: Date;
   readonly lastUsedAt?: Date;
   readonly passkey?: PasskeyCredential;
+  readonly upstream?: UpstreamAccount;
 }
 
 export interface Account {

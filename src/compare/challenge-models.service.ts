@@ -18,6 +18,7 @@ import {
   kindOfModel,
 } from '../proof-registry';
 import type { ProofSettings } from '../proofs/proof-descriptor';
+import { UpstreamConfig } from '../config/sections/upstream.config';
 import type { LoginModel, PossessionModel } from '../proofs/proof-vocabulary';
 import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
 import { clientUsesOf } from './client-uses';
@@ -51,8 +52,18 @@ export class ChallengeModelsService {
     clientMetadata: ClientMetadataConfig,
     dpop: DpopConfig,
     par: ParConfig,
+    upstream: UpstreamConfig,
   ) {
-    this.settings = { challenges, passkeys, wallet, registration, clientMetadata, dpop, par };
+    this.settings = {
+      challenges,
+      passkeys,
+      wallet,
+      registration,
+      clientMetadata,
+      dpop,
+      par,
+      upstream,
+    };
   }
 
   /** What the descriptors read: lifetimes, and the settings the comparison tells. */

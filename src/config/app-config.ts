@@ -19,6 +19,7 @@ import { RegistrationConfig, readRegistrationConfig } from './sections/registrat
 import { ServerConfig, readServerConfig } from './sections/server.config';
 import { TokenConfig, readTokenConfig } from './sections/tokens.config';
 import { WalletConfig, readWalletConfig } from './sections/wallet.config';
+import { UpstreamConfig, readUpstreamConfig } from './sections/upstream.config';
 import { TracingConfig, tracingConfig } from './tracing-config';
 
 /**
@@ -48,6 +49,7 @@ export class AppConfig {
   readonly operator!: OperatorConfig;
   readonly lab!: LabConfig;
   readonly jwtBearer!: JwtBearerConfig;
+  readonly upstream!: UpstreamConfig;
   /**
    * OpenTelemetry traces; undefined (off, nothing loaded) unless an OTLP endpoint is set. Read by
    * main.ts before Nest starts, so not a section any service injects.
@@ -94,6 +96,7 @@ export class AppConfig {
       operator,
       lab,
       jwtBearer: readJwtBearerConfig(env, server),
+      upstream: readUpstreamConfig(env, server),
       ...(tracing ? { tracing } : {}),
     });
     env.throwIfProblems();

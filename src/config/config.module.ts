@@ -19,6 +19,7 @@ import { RegistrationConfig } from './sections/registration.config';
 import { ServerConfig } from './sections/server.config';
 import { TokenConfig } from './sections/tokens.config';
 import { WalletConfig } from './sections/wallet.config';
+import { UpstreamConfig } from './sections/upstream.config';
 
 type SectionKey = Exclude<keyof AppConfig, 'tracing'>;
 
@@ -47,6 +48,7 @@ export const CONFIG_SECTIONS = {
   operator: OperatorConfig,
   lab: LabConfig,
   jwtBearer: JwtBearerConfig,
+  upstream: UpstreamConfig,
 } as const satisfies { [K in SectionKey]: abstract new () => AppConfig[K] };
 
 /**

@@ -371,6 +371,41 @@ export function entryKeys(
 }
 
 /**
+ * A setting whose value is a JSON array of entries (`shape` says what, e.g. `a JSON array of {
+ * "issuer", ... }`), each read by `readEntry`, which throws a ConfigError naming `where`
+ * (`JWT_BEARER_ISSUERS[2]`) and sees the entries read before it (to refuse a repeat). Every
+ * entry's problems are reported at once; nothing of the value is quoted (it may hold secrets).
+ */
+export function jsonList<T>(
+  env: Env,
+  name: string,
+  shape: string,
+  readEntry: (entry: unknown, where: string, earlier: readonly T[]) => T,
+): T[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(`${name} must be ${shape}`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be ${shape}`);
+  const problems: string[] = [];
+  const entries: T[] = [];
+  parsed.forEach((entry: unknown, index) => {
+    try {
+      entries.push(readEntry(entry, `${name}[${index}]`, entries));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return entries;
+}
+
+/**
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
  * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile?,

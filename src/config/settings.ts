@@ -19,6 +19,7 @@ import { SERVER_SETTINGS } from './sections/server.config';
 import { STEP_UP_SETTINGS } from './sections/step-up.config';
 import { TOKEN_SETTINGS } from './sections/tokens.config';
 import { WALLET_SETTINGS } from './sections/wallet.config';
+import { UPSTREAM_SETTINGS } from './sections/upstream.config';
 import { TRACING_SETTINGS } from './tracing-config';
 
 /**
@@ -42,6 +43,7 @@ const BY_SECTION = {
   logout: LOGOUT_SETTINGS,
   wallet: WALLET_SETTINGS,
   passkeys: PASSKEY_SETTINGS,
+  upstream: UPSTREAM_SETTINGS,
   rateLimits: RATE_LIMIT_SETTINGS,
   loginThrottle: LOGIN_THROTTLE_SETTINGS,
   operator: OPERATOR_SETTINGS,

@@ -23,6 +23,7 @@ import {
 } from './session-scenarios';
 import { SiwbLab } from './siwb-scenarios';
 import { SiwsLab } from './siws-scenarios';
+import { UpstreamLab } from './upstream-scenarios';
 
 /** A row's model: one of the challenge models GET /challenge-models compares. */
 export type LabModel = ChallengeModel;
@@ -69,6 +70,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   client_secret: 0,
   private_key_jwt: 300,
   jwt_bearer: 3600,
+  upstream: 600,
 };
 
 type Lifetime = StatedSeconds;
@@ -114,6 +116,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
   const session = new SessionLab(baseUrl, issuer, signal);
   const machine = new ClientAuthLab(baseUrl, issuer, signal);
+  const upstream = new UpstreamLab(baseUrl, signal);
 
   await attempt(
     'pkce',
@@ -422,6 +425,27 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     '429 after at most 20 codes from one account',
     () => device.userCodeBruteForce(),
   );
+
+  // Sign-in at an upstream provider (the first the login page offers; none: no rows): each
+  // callback refused before the provider is asked anything.
+  const provider = await upstream.provider();
+  if (provider !== undefined) {
+    await attempt('upstream', 'forged state', '303 upstream_error=state_unknown', () =>
+      upstream.forgedState(provider),
+    );
+    await attempt('upstream', 'callback replayed', '303 upstream_error=state_used', () =>
+      upstream.replayedCallback(provider),
+    );
+    await attempt(
+      'upstream',
+      'callback in another browser',
+      '303 upstream_error=other_browser',
+      () => upstream.otherBrowser(provider),
+    );
+    await attempt('upstream', 'mix-up: another provider’s iss', '303 upstream_error=mix_up', () =>
+      upstream.mixUp(provider),
+    );
+  }
 
   // Machine clients (RFC 7523, RFC 8693), as the seeded demo agent and demo client.
   await attempt(

@@ -35,4 +35,18 @@ export class LoginPageQueryDto {
   @IsOptional()
   @IsString()
   acr_preferred?: string;
+
+  /**
+   * Set by a sign-in at an upstream provider that ended without one (GET
+   * /login/upstream/{id}/callback): the page shows that reason's fixed text. Unknown values are
+   * ignored.
+   */
+  @ApiPropertyOptional({
+    description:
+      'Why a sign-in at an upstream provider ended without one (e.g. cancelled, state_used, mix_up): the page shows its text in an element with role="alert"',
+    example: 'cancelled',
+  })
+  @IsOptional()
+  @IsString()
+  upstream_error?: string;
 }

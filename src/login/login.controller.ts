@@ -18,6 +18,7 @@ import { LoginPageQueryDto } from './login-page-query.dto';
 import { ProofList } from '../proofs/proof-list';
 import {
   type LoginPageButton,
+  type OfferedProvider,
   type LoginPageView,
   loginPageButtons,
   renderLoginPage,
@@ -26,13 +27,24 @@ import { PendingAuthorization } from './pending-authorization';
 import { safeReturnTo } from '../sessions/return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from '../sessions/session.service';
+import { UpstreamConfig } from '../config/sections/upstream.config';
+import { UPSTREAM_REFUSALS, isUpstreamRefusalReason } from '../upstream/upstream.errors';
 
-type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr'>;
+type PageExtras = Pick<
+  LoginPageView,
+  'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr' | 'error'
+>;
+
+/** The login page's ways to sign in besides the password: the proofs' buttons, the providers. */
+interface PageOffers {
+  readonly buttons: readonly LoginPageButton[];
+  readonly providers: readonly OfferedProvider[];
+}
 
 function send(
   req: HttpRequest,
   res: HttpResponse,
-  buttons: readonly LoginPageButton[],
+  { buttons, providers }: PageOffers,
   outcome: LoginOutcome,
   extras: PageExtras = {},
 ): void {
@@ -42,7 +54,11 @@ function send(
       redirect(req, res, 303, outcome.location);
       return;
     case 'form':
-      sendHtml(res, outcome.status, renderLoginPage({ ...outcome.view, ...extras }, buttons));
+      sendHtml(
+        res,
+        outcome.status,
+        renderLoginPage({ ...outcome.view, ...extras }, buttons, providers),
+      );
       return;
     case 'refused': {
       const { error } = outcome;
@@ -54,7 +70,7 @@ function send(
         sendHtml(
           res,
           error.status,
-          renderLoginPage({ ...outcome.view, pending: extras.pending }, buttons),
+          renderLoginPage({ ...outcome.view, pending: extras.pending }, buttons, providers),
         );
       }
     }
@@ -71,12 +87,16 @@ export class LoginController {
     private readonly sessions: SessionService,
     private readonly pending: PendingAuthorization,
     proofs: ProofList,
+    upstream: UpstreamConfig,
   ) {
-    this.buttons = loginPageButtons(proofs.proofs);
+    this.offers = {
+      buttons: loginPageButtons(proofs.proofs),
+      providers: upstream.providers.map(({ id, name }) => ({ id, name })),
+    };
   }
 
-  /** A button per proof that has one, from the registry. */
-  private readonly buttons: readonly LoginPageButton[];
+  /** A button per proof that has one, from the registry; a link per upstream provider. */
+  private readonly offers: PageOffers;
 
   @Get()
   @ApiOperation({ summary: 'The password login form (HTML, with a CSRF token)' })
@@ -91,16 +111,21 @@ export class LoginController {
     const pending = await this.pending.describe(safeReturnTo(query.return_to));
     const requiredAcr = acrRequestedBy(query.acr_values);
     const preferredAcr = acrRequestedBy(query.acr_preferred);
+    // A sign-in at a provider that ended without one says why (a fixed text, never the query's).
+    const upstreamError = isUpstreamRefusalReason(query.upstream_error)
+      ? UPSTREAM_REFUSALS[query.upstream_error]
+      : undefined;
     send(
       req,
       res,
-      this.buttons,
+      this.offers,
       this.login.showForm(query.return_to, { req, res: cookieWriter(res) }),
       {
         signedInAs: session?.sub,
         pending,
         ...(requiredAcr === undefined ? {} : { requiredAcr }),
         ...(preferredAcr === undefined ? {} : { preferredAcr }),
+        ...(upstreamError === undefined ? {} : { error: upstreamError }),
       },
     );
   }
@@ -128,7 +153,7 @@ export class LoginController {
     @Res() res: HttpResponse,
   ): Promise<void> {
     const pending = await this.pending.describe(safeReturnTo(form.return_to));
-    send(req, res, this.buttons, await this.login.submit(form, { req, res: cookieWriter(res) }), {
+    send(req, res, this.offers, await this.login.submit(form, { req, res: cookieWriter(res) }), {
       pending,
     });
   }

@@ -30,10 +30,17 @@ import { WalletSessionLoginController } from './wallet-session-login.controller'
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
 import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
+import { UpstreamModule } from '../upstream/upstream.module';
+import {
+  UpstreamLinkController,
+  UpstreamLoginController,
+} from './upstream/upstream-login.controller';
+import { UpstreamSessionLogin } from './upstream/upstream-session-login.service';
 
 /**
  * The login page: password login (GET/POST /login), wallet and passkey sign-in (POST /login/siwe,
- * POST /login/passkey), and the account page (/account).
+ * POST /login/passkey), sign-in at an upstream provider (/login/upstream/{id}), and the account
+ * page (/account).
  */
 @Module({
   imports: [
@@ -47,6 +54,7 @@ import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
     GrantsModule,
     PasskeysModule,
     SessionLogoutModule,
+    UpstreamModule,
   ],
   controllers: [
     LoginController,
@@ -56,6 +64,8 @@ import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
     AccountPageController,
     PasskeySessionLoginController,
     WebAuthnBrowserController,
+    UpstreamLoginController,
+    UpstreamLinkController,
   ],
   providers: [
     LoginCsrf,
@@ -72,6 +82,7 @@ import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
     AccountPageService,
     PasswordLinkService,
     WalletLinkService,
+    UpstreamSessionLogin,
   ],
   exports: [PageSessions],
 })

@@ -8,6 +8,31 @@ const renderLoginPage = (view: LoginPageView) =>
 describe('renderLoginPage', () => {
   const hostile = `"><script>alert(1)</script><input value='`;
 
+  it('links "Sign in with <name>" per upstream provider, with the page\'s return_to, escaped', () => {
+    const providers = [
+      { id: 'google', name: 'Google' },
+      { id: 'corp', name: hostile },
+    ];
+    const buttons = loginPageButtons(Object.values(PROOFS));
+    const plain = renderWith({ csrfToken: 't', returnTo: '/' }, buttons, providers);
+    expect(plain).toContain(
+      '<a href="/login/upstream/google" id="upstream-google-login" class="button secondary">Sign in with Google</a>',
+    );
+    expect(plain).not.toContain('<script>');
+    const returnTo = '/authorize?client_id=c&state=s';
+    const pending = renderWith({ csrfToken: 't', returnTo }, buttons, providers);
+    expect(pending).toContain(
+      'href="/login/upstream/google?return_to=%2Fauthorize%3Fclient_id%3Dc%26state%3Ds"',
+    );
+    // Never phishing-resistant: a required phr offers no provider.
+    const stepUp = renderWith(
+      { csrfToken: 't', returnTo: '/', requiredAcr: 'phr' },
+      buttons,
+      providers,
+    );
+    expect(stepUp).not.toContain('/login/upstream/');
+  });
+
   it('escapes the username, the error, the return_to and the CSRF token', () => {
     const html = renderLoginPage({
       csrfToken: hostile,

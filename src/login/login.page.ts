@@ -1,6 +1,7 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { LoginButton } from '../proofs/proof-descriptor';
 import type { PendingAuthorizationView } from './pending-authorization';
+import { DEFAULT_RETURN_TO } from '../sessions/return-to';
 import { PASSWORD_MAX_LENGTH } from '../accounts/users/user-account.service';
 import {
   PHISHING_RESISTANT,
@@ -52,6 +53,22 @@ export function loginPageButtons(
   return proofs.flatMap(({ id, loginButton }) => (loginButton ? [{ id, ...loginButton }] : []));
 }
 
+/** An upstream identity provider of UPSTREAM_PROVIDERS, as the pages offer it (sign in, link). */
+export interface OfferedProvider {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * "Sign in with <name>": a plain link to GET /login/upstream/{id}, which sends the browser on to
+ * the provider; the page's return_to rides along (left out when it is the default).
+ */
+function providerHtml({ id, name }: OfferedProvider, returnTo: string): string {
+  const query = returnTo === DEFAULT_RETURN_TO ? '' : `?return_to=${encodeURIComponent(returnTo)}`;
+  const path = `/login/upstream/${encodeURIComponent(id)}${query}`;
+  return `<p><a href="${escapeHtml(path)}" id="upstream-${escapeHtml(id)}-login" class="button secondary">Sign in with ${escapeHtml(name)}</a></p>`;
+}
+
 function buttonHtml({ id, text, until }: LoginPageButton): string {
   const name = escapeHtml(id);
   return `<p><button type="button" id="${name}-login" class="secondary" ${until}>${escapeHtml(text)}</button></p>
@@ -69,8 +86,15 @@ function buttonHtml({ id, text, until }: LoginPageButton): string {
 export function renderLoginPage(
   view: LoginPageView,
   allButtons: readonly LoginPageButton[],
+  allProviders: readonly OfferedProvider[] = [],
 ): string {
   const buttons = allButtons.filter((button) => achieves(button.id, view.requiredAcr));
+  // A provider's sign-in is never phishing-resistant here: none is offered where phr is required.
+  const providers = achieves('upstream', view.requiredAcr) ? allProviders : [];
+  const others = [
+    ...buttons.map(buttonHtml),
+    ...providers.map((provider) => providerHtml(provider, view.returnTo)),
+  ];
   const passwordOffered = achieves('password', view.requiredAcr);
   const stepUp =
     view.requiredAcr === PHISHING_RESISTANT
@@ -125,7 +149,7 @@ export function renderLoginPage(
     scripts: [...new Set(buttons.flatMap((button) => button.scripts))],
     body: `<h1>Sign in</h1>${error}${pending}${stepUp}${signedIn}
 <div class="card">${loginForm(view, described, passwordOffered)}
-${buttons.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${buttons.map(buttonHtml).join('\n')}\n` : ''}</div>${cancel}`,
+${others.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${others.join('\n')}\n` : ''}</div>${cancel}`,
   });
 }
 

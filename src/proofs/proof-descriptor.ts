@@ -133,11 +133,19 @@ export type RefusedCounter = 'proofgate_pkce_failures_total';
 
 /**
  * What the descriptors read of the deployment: the lifetimes, and the settings the comparison
- * tells (registration, metadata documents, chains, relying party, DPoP and PAR policy).
+ * tells (registration, metadata documents, chains, relying party, DPoP and PAR policy, the
+ * upstream providers).
  */
 export type ProofSettings = Pick<
   AppConfig,
-  'challenges' | 'passkeys' | 'wallet' | 'registration' | 'clientMetadata' | 'dpop' | 'par'
+  | 'challenges'
+  | 'passkeys'
+  | 'wallet'
+  | 'registration'
+  | 'clientMetadata'
+  | 'dpop'
+  | 'par'
+  | 'upstream'
 >;
 
 /** The static shape of a challenge-response protocol, as its specs define it. */

@@ -39,11 +39,15 @@ export const CHALLENGE_KINDS = [
   // RFC 6749 §2.3.1: a client secret presented. Nothing is stored under this kind (a secret is
   // checked against its hash); it names the presentations in the comparison's figures.
   'client_secret',
+  // RFC 6749 §10.12, RFC 7636 and OpenID Connect Core §3.1.2.1: a sign-in at an upstream
+  // provider, its `state` the key, its `nonce` and PKCE verifier kept with it; redeemed once at
+  // the callback, by the browser that started it.
+  'upstream_state',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /** How a user logged in: a session's, a grant's and a token's `auth_method`. */
-export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws', 'siwb'] as const;
+export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws', 'siwb', 'upstream'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** A wallet chain's method, named after its Sign-In-With-<chain>: `siwe`, `siws`, ... */
@@ -69,26 +73,32 @@ export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   passkey: ['pop'],
   siws: ['siws'],
   siwb: ['siwb'],
+  // A sign-in at another identity provider: `fed` (federated), the value Microsoft Entra ID gives
+  // such sign-ins (not in RFC 8176's registry; §2 lets other values be used). The provider's own
+  // `amr` is never repeated: this server did not see those methods, only the provider's word.
+  upstream: ['fed'],
 };
 
 /**
  * The types of sign-in method an account holds (accounts/account.ts): every wallet, whatever its
- * chain, is a `wallet` (its key a CAIP-10 account id), so a new chain adds no type.
+ * chain, is a `wallet` (its key a CAIP-10 account id), so a new chain adds no type; every
+ * upstream provider's account is an `upstream` (`upstream:<provider>:<sub>`).
  */
-export const METHOD_TYPES = ['password', 'wallet', 'passkey'] as const;
+export const METHOD_TYPES = ['password', 'wallet', 'passkey', 'upstream'] as const;
 export type MethodType = (typeof METHOD_TYPES)[number];
 
 /**
  * The challenge models compared: the login models, PKCE (authorization codes), SIWE (Ethereum
  * wallet nonces), passkeys (WebAuthn challenges), SIWS (Solana wallet nonces) and SIWB (Bitcoin
- * wallet nonces), the device authorization grant (RFC 8628 device codes), and the proofs
+ * wallet nonces), the device authorization grant (RFC 8628 device codes), a sign-in at an upstream
+ * identity provider (its `state`, `nonce` and PKCE verifier), and the proofs
  * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
  * (`request_uri`s, RFC 9126), a client's own proof, a client secret (RFC 6749 §2.3.1, nothing
  * stored) or private_key_jwt (assertion `jti`s, RFC 7523), and a trusted issuer's assertion presented by a client, the JWT-bearer grant (its
  * `jti`s, RFC 7523 §2.1). The order is the order of GET /challenge-models; an id is the
  * `model` label of the metrics.
  */
-export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device'] as const;
+export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device', 'upstream'] as const;
 export const POSSESSION_MODEL_IDS = [
   'dpop',
   'par',

@@ -264,6 +264,24 @@ describe('layout: dependencies point one way', () => {
     ).toEqual([]);
   });
 
+  it("upstream/ is a proof of its own: it imports no other proof's folder, oauth/, login/, accounts/ or sessions/, and only login/ (and the registry, its descriptor) imports it", () => {
+    expect(files.some((file) => file.area === 'upstream')).toBe(true);
+    const proofFolders = new Set(
+      files.filter((file) => file.path.endsWith('.proof.ts')).map((file) => file.area),
+    );
+    expect([...proofFolders]).toEqual(
+      expect.arrayContaining(['upstream', 'passkeys', 'wallet', 'clients', 'oauth']),
+    );
+    const forbidden = new Set([...proofFolders, 'oauth', 'login', 'accounts', 'sessions']);
+    expect(violations(['upstream'], (area) => forbidden.has(area))).toEqual([]);
+    const importers = files
+      .filter((file) => file.area !== 'upstream')
+      .filter((file) => file.imports.some((imported) => imported.area === 'upstream'))
+      .map((file) => file.path)
+      .filter((path) => !path.startsWith('login/') && path !== 'proof-registry.ts');
+    expect(importers).toEqual([]);
+  });
+
   it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });

@@ -308,10 +308,11 @@ describe("counts of models and proofs are the registry's", () => {
       'Sign in with Bitcoin',
       'passkeys',
       'device authorization',
+      'upstream identity providers',
     ]) {
       expect(pkg.description).toContain(model);
     }
-    expect(MODEL_IDS).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
+    expect(MODEL_IDS).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device', 'upstream']);
   });
 
   it('docs/ENDPOINTS.md names every model id GET /challenge-models/{id} takes', () => {

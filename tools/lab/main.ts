@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, spawnDevStart, statusOf } from '../../bench/lib/processes';
 import { LabRow, runLab } from '../../src/lab-client/scenarios';
+import { LAB_UPSTREAM_PROVIDER } from '../../src/lab-client/upstream-scenarios';
 import { tableHeader, tableRow, tableSummary } from './table';
 
 const ROOT = join(__dirname, '..', '..');
@@ -88,6 +89,8 @@ async function startService(): Promise<LocalService> {
       REFRESH_TOKEN_GRACE_SECONDS: '1',
       SIWE_CHAIN_IDS: '1,10',
       SIWS_CHAINS: 'solana:mainnet,solana:devnet',
+      // A provider for the upstream rows, which never need it to answer.
+      UPSTREAM_PROVIDERS: JSON.stringify([LAB_UPSTREAM_PROVIDER]),
     },
   });
 

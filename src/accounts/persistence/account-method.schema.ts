@@ -32,6 +32,16 @@ export class PasskeyCredentialRecord {
 
 const PasskeyCredentialSchema = SchemaFactory.createForClass(PasskeyCredentialRecord);
 
+/** What an upstream method keeps of the provider's account. */
+@Schema({ _id: false, versionKey: false, strict: 'throw' })
+export class UpstreamAccountRecord {
+  /** Only an address the provider said it verified (`email_verified`). */
+  @Prop({ type: String, maxlength: 254 })
+  email?: string;
+}
+
+const UpstreamAccountSchema = SchemaFactory.createForClass(UpstreamAccountRecord);
+
 /**
  * The method index: one document per sign-in method any account holds. `_id` is the method key,
  * so "this wallet or passkey already signs in another account" is the database's duplicate-key
@@ -57,6 +67,9 @@ export class AccountMethodRecord {
 
   @Prop({ type: PasskeyCredentialSchema })
   passkey?: PasskeyCredentialRecord;
+
+  @Prop({ type: UpstreamAccountSchema })
+  upstream?: UpstreamAccountRecord;
 }
 
 export const AccountMethodSchema = SchemaFactory.createForClass(AccountMethodRecord);

@@ -25,7 +25,7 @@ import { isDuplicateKey } from '../../platform/database/duplicate-key';
 type SignInCheck = { readonly sub: string } | { readonly key: string; readonly ownSubject: string };
 
 function toMethod(record: AccountMethodRecord): SignInMethod {
-  const { _id, type, sub, addedAt, lastUsedAt, passkey } = record;
+  const { _id, type, sub, addedAt, lastUsedAt, passkey, upstream } = record;
   return {
     key: _id,
     type,
@@ -33,6 +33,7 @@ function toMethod(record: AccountMethodRecord): SignInMethod {
     ...(addedAt ? { addedAt } : {}),
     ...(lastUsedAt ? { lastUsedAt } : {}),
     ...(passkey ? { passkey } : {}),
+    ...(upstream ? { upstream } : {}),
   };
 }
 
@@ -130,13 +131,14 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
 
   async claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome> {
     let outcome: ClaimOutcome = 'claimed';
-    const { passkey } = method;
+    const { passkey, upstream } = method;
     const record: AccountMethodRecord = {
       _id: method.key,
       type: method.type,
       sub: method.sub,
       addedAt: method.addedAt,
       ...(passkey ? { passkey: { ...passkey, transports: [...passkey.transports] } } : {}),
+      ...(upstream ? { upstream: { ...upstream } } : {}),
     };
     // The driver's insert skips mongoose: the schema's rules (method types, a passkey's known
     // transports, at most MAX_TRANSPORTS) are checked here, so nothing malformed is stored.

@@ -4,6 +4,8 @@ import {
   credentialIdOf,
   methodTypeOf,
   passkeyMethodKey,
+  upstreamAccountOf,
+  upstreamMethodKey,
 } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
@@ -27,6 +29,13 @@ function methodJson(method: SignInMethod) {
           counter: method.passkey.counter,
         }
       : {}),
+    ...(method.type === 'upstream'
+      ? {
+          provider: upstreamAccountOf(method.key).providerId,
+          subject: upstreamAccountOf(method.key).subject,
+          ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
+        }
+      : {}),
   };
 }
 
@@ -45,10 +54,36 @@ const PASSKEY_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
 ];
 
+const UPSTREAM_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'PROVIDER', cell: (method) => upstreamAccountOf(method.key).providerId },
+  { header: 'SUBJECT', cell: (method) => upstreamAccountOf(method.key).subject },
+  { header: 'EMAIL', cell: (method) => method.upstream?.email ?? '-' },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+];
+
 /** What the removal ended, when it ended anything (older sessions and grants name no method). */
 function ended({ sessionsEnded, grantsRevoked }: MethodRemoved): string {
   if (sessionsEnded === 0 && grantsRevoked === 0) return '';
   return ` (ended ${sessionsEnded} login session(s) and revoked ${grantsRevoked} grant(s) it started)`;
+}
+
+/**
+ * Removes `key` from the account `user` (see MethodRemoval) and answers `done` (by default
+ * "Removed <key> from <user>") with what the removal ended.
+ */
+async function removeMethod(
+  deps: CommandDeps,
+  command: Command,
+  user: string,
+  key: string,
+  done = `Removed ${key} from ${user}`,
+): Promise<void> {
+  const removed = await deps.withContext((app) => app.get(MethodRemoval).remove(user, key));
+  answer(deps, command, `${done}${ended(removed)}.\n`, {
+    removed: key,
+    sessions_ended: removed.sessionsEnded,
+    grants_revoked: removed.grantsRevoked,
+  });
 }
 
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
@@ -57,15 +92,18 @@ async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]
 }
 
 /**
- * `accounts` (an account's sign-in methods; link and unlink by an operator) and `passkeys` (a
- * user's passkeys: list, remove). An operator's link needs no proof of the method: it is for
+ * `accounts` (an account's sign-in methods; link and unlink by an operator), `passkeys` (a user's
+ * passkeys: list, remove) and `upstream` (an account's accounts at upstream providers: list,
+ * remove). An operator's link needs no proof of the method: it is for
  * support cases the operator has checked by other means; only wallets can be linked this way
  * (a passkey exists only through its registration ceremony).
  */
 export function registerAccountsCommands(program: Command, deps: CommandDeps): void {
   const accounts = program
     .command('accounts')
-    .description('accounts: one subject, many sign-in methods (passwords, wallets, passkeys)');
+    .description(
+      'accounts: one subject, many sign-in methods (passwords, wallets, passkeys, provider accounts)',
+    );
 
   accounts
     .command('methods')
@@ -104,16 +142,11 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     )
     .requiredOption('--user <sub>', 'the subject')
     .requiredOption('--method <key>', 'the method key, as `accounts methods` lists it')
-    .action(async (options: { user: string; method: string }, command: Command) => {
-      const removed = await deps.withContext((app) =>
-        app.get(MethodRemoval).remove(options.user, options.method),
-      );
-      answer(deps, command, `Removed ${options.method} from ${options.user}${ended(removed)}.\n`, {
-        removed: options.method,
-        sessions_ended: removed.sessionsEnded,
-        grants_revoked: removed.grantsRevoked,
-      });
-    });
+    .action((options: { user: string; method: string }, command: Command) =>
+      removeMethod(deps, command, options.user, options.method),
+    );
+
+  registerUpstreamCommands(program, deps);
 
   const passkeys = program.command('passkeys').description("a user's passkeys (WebAuthn)");
 
@@ -134,20 +167,50 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
       '--credential <id>',
       'the credential id (base64url), as `passkeys list` shows it',
     )
-    .action(async (options: { user: string; credential: string }, command: Command) => {
-      const key = passkeyMethodKey(options.credential);
-      const removed = await deps.withContext((app) =>
-        app.get(MethodRemoval).remove(options.user, key),
-      );
-      answer(
+    .action((options: { user: string; credential: string }, command: Command) =>
+      removeMethod(
         deps,
         command,
-        `Removed passkey ${options.credential} of ${options.user}${ended(removed)}.\n`,
-        {
-          removed: key,
-          sessions_ended: removed.sessionsEnded,
-          grants_revoked: removed.grantsRevoked,
-        },
-      );
+        options.user,
+        passkeyMethodKey(options.credential),
+        `Removed passkey ${options.credential} of ${options.user}`,
+      ),
+    );
+}
+
+/**
+ * `upstream list` and `upstream remove`: an account's accounts at upstream identity providers
+ * (UPSTREAM_PROVIDERS), by provider id and the provider's subject. Never linked by an operator: a
+ * provider account is linked only by its owner's sign-in at the provider.
+ */
+function registerUpstreamCommands(program: Command, deps: CommandDeps): void {
+  const upstream = program
+    .command('upstream')
+    .description("an account's accounts at upstream identity providers (UPSTREAM_PROVIDERS)");
+
+  upstream
+    .command('list')
+    .description("an account's provider accounts, with the email each provider verified")
+    .requiredOption('--user <sub>', 'the subject')
+    .action(async (options: { user: string }, command: Command) => {
+      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'upstream');
+      answerRows(deps, command, list, UPSTREAM_COLUMNS, methodJson);
     });
+
+  upstream
+    .command('remove')
+    .description(
+      "remove one of an account's provider accounts (never the account's last method, nor the one it was created by), ending the sessions and grants it started",
+    )
+    .requiredOption('--user <sub>', 'the subject')
+    .requiredOption('--provider <id>', 'the provider id, as `upstream list` shows it')
+    .requiredOption('--subject <sub>', "the provider's subject, as `upstream list` shows it")
+    .action((options: { user: string; provider: string; subject: string }, command: Command) =>
+      removeMethod(
+        deps,
+        command,
+        options.user,
+        upstreamMethodKey(options.provider, options.subject),
+      ),
+    );
 }

@@ -1,20 +1,12 @@
 import { AppConfig } from '../app-config';
-import { ConfigError } from '../env-parsers';
+import { configProblems } from '../../../test/support/config-problems';
 import { trustedIssuers } from './jwt-bearer.config';
 
 const NAME = 'JWT_BEARER_ISSUERS';
 const read = (value: unknown, production = false) =>
   trustedIssuers({ [NAME]: JSON.stringify(value) }, NAME, production);
 
-function problems(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('JWT_BEARER_ISSUERS', () => {
   it('is empty when unset', () => {

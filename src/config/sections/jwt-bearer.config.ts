@@ -1,7 +1,8 @@
-import { ConfigError, type Env } from '../env-parsers';
+import { ConfigError, type Env, jsonList } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { type SettingsSection, text } from '../setting';
+import { operatorUrlProblem } from '../../protocol-rules/operator-url';
 
 /** An issuer whose JWTs the JWT-bearer grant (RFC 7523 §2.1) accepts, and on what terms. */
 export interface TrustedJwtIssuer {
@@ -29,7 +30,6 @@ export abstract class JwtBearerConfig {
 const FIELDS = new Set(['issuer', 'jwks_uri', 'audience', 'scopes', 'clients']);
 /** A client_id: an operator's, a dynamic one or a metadata document's URL; no space or control. */
 const CLIENT_ID = /^[\x21-\x7E]{1,2000}$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
@@ -46,38 +46,18 @@ export function readJwtBearerConfig(env: EnvReader, server: ServerConfig): JwtBe
  * or a test's local issuer). Every entry's problems are reported at once.
  */
 export function trustedIssuers(env: Env, name: string, production: boolean): TrustedJwtIssuer[] {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new ConfigError(
-      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }`,
-    );
-  }
-  if (!Array.isArray(parsed)) {
-    throw new ConfigError(
-      `${name} must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }`,
-    );
-  }
-  const problems: string[] = [];
-  const issuers: TrustedJwtIssuer[] = [];
-  const seen = new Set<string>();
-  parsed.forEach((entry: unknown, index) => {
-    const where = `${name}[${index}]`;
-    try {
+  return jsonList(
+    env,
+    name,
+    'a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }',
+    (entry, where, earlier) => {
       const issuer = trustedIssuer(entry, where, production);
-      if (seen.has(issuer.issuer)) throw new ConfigError(`${where}.issuer is listed twice`);
-      seen.add(issuer.issuer);
-      issuers.push(issuer);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return issuers;
+      if (earlier.some((other) => other.issuer === issuer.issuer)) {
+        throw new ConfigError(`${where}.issuer is listed twice`);
+      }
+      return issuer;
+    },
+  );
 }
 
 function trustedIssuer(entry: unknown, where: string, production: boolean): TrustedJwtIssuer {
@@ -98,7 +78,7 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
   if (typeof jwksUri !== 'string') {
     throw new ConfigError(`${where}.jwks_uri must be a URL string`);
   }
-  const problem = jwksUriProblem(jwksUri, production);
+  const problem = operatorUrlProblem(jwksUri, production);
   if (problem) throw new ConfigError(`${where}.jwks_uri ${problem}, got "${jwksUri}"`);
   if (audience !== undefined && (typeof audience !== 'string' || audience.trim() === '')) {
     throw new ConfigError(`${where}.audience must be a non-empty string`);
@@ -127,25 +107,6 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
     ...(scopes === undefined ? {} : { scopes: [...new Set(scopes as string[])] }),
     ...(clients === undefined ? {} : { clients: [...new Set(clients as string[])] }),
   };
-}
-
-/** Why `uri` cannot be a trusted issuer's JWKS location, if it cannot. */
-function jwksUriProblem(uri: string, production: boolean): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.username !== '' || url.password !== '') return 'must not carry credentials';
-  if (url.hash !== '') return 'must not have a fragment';
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
-    return production
-      ? 'must be https when NODE_ENV=production (http is for a loopback issuer in development)'
-      : undefined;
-  }
-  return 'must be https (http only on 127.0.0.1, [::1] or localhost, outside production)';
 }
 
 /** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */

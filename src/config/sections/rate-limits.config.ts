@@ -22,6 +22,8 @@ export abstract class RateLimitConfig {
   abstract readonly registerPerIp: number;
   /** Passkey ceremonies (options and verify, anonymous or not) per minute per IP. */
   abstract readonly passkeyPerIp: number;
+  /** Sign-ins at an upstream identity provider (start and callback) per minute per IP. */
+  abstract readonly upstreamPerIp: number;
   /** Accounts created (an account record first written) per hour per IP. */
   abstract readonly accountCreationsPerIpPerHour: number;
   /** Device user codes submitted at /device per 10 minutes per signed-in account. */
@@ -43,6 +45,7 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     metadataPerIp: env.int('RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
     registerPerIp: env.int('RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
     passkeyPerIp: env.int('RATE_LIMIT_PASSKEY_PER_IP', 300, { min: 1 }),
+    upstreamPerIp: env.int('RATE_LIMIT_UPSTREAM_PER_IP', 120, { min: 1 }),
     accountCreationsPerIpPerHour: env.int('ACCOUNT_CREATIONS_PER_IP_PER_HOUR', 20, { min: 1 }),
     deviceUserCodesPerAccount: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT', 20, { min: 2 }),
     deviceUserCodesPerNetwork: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK', 60, { min: 2 }),
@@ -132,6 +135,14 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
       type: whole(1),
       default: 300,
       description: 'Requests to `/passkeys/*` per IP.',
+    },
+    {
+      name: 'RATE_LIMIT_UPSTREAM_PER_IP',
+      type: whole(1),
+      default: 120,
+      description:
+        'Requests per IP to `/login/upstream/*` (each start keeps a challenge until it is ' +
+        'redeemed or expires; each callback costs requests to the provider).',
     },
     {
       name: 'ACCOUNT_CREATIONS_PER_IP_PER_HOUR',

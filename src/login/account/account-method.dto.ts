@@ -13,7 +13,7 @@ const WALLET_KEY_EXAMPLE = `eip155:1:${WALLET_EXAMPLE.address}`;
 export class AccountMethodDto {
   @ApiProperty({
     description:
-      'The method key: a CAIP-10 account id (wallet), passkey:<credential id>, password:<username>',
+      'The method key: a CAIP-10 account id (wallet), passkey:<credential id>, password:<username>, upstream:<provider id>:<its sub>',
     example: WALLET_KEY_EXAMPLE,
   })
   method!: string;
@@ -26,6 +26,13 @@ export class AccountMethodDto {
     example: '2026-01-01T00:00:00.000Z',
   })
   added_at?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'An upstream method’s email address, kept only when the provider said it verified it (email_verified)',
+    example: 'alice@example.com',
+  })
+  email?: string;
 }
 
 /** GET /account/methods. */

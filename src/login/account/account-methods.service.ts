@@ -15,6 +15,7 @@ export function methodView(method: SignInMethod): AccountMethodDto {
     method: method.key,
     type: method.type,
     ...(method.addedAt ? { added_at: method.addedAt.toISOString() } : {}),
+    ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
   };
 }
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -39,6 +40,9 @@ import { AccountPageService } from './account-page.service';
 import { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { renderAccountPage, renderSignedOutEverywhere } from './account.page';
+import type { OfferedProvider } from '../login.page';
+import { UpstreamConfig } from '../../config/sections/upstream.config';
+import { UPSTREAM_REFUSALS, isUpstreamRefusalReason } from '../../upstream/upstream.errors';
 import { anyChain } from '../../wallet/wallet-chains';
 import { type PageWallet, pageWallets } from '../../proofs/proof-descriptor';
 import { ProofList } from '../../proofs/proof-list';
@@ -53,26 +57,48 @@ import { ProofList } from '../../proofs/proof-list';
 export class AccountPageController {
   /** The wallet chains' link buttons, from the proof registry. */
   private readonly wallets: readonly PageWallet[];
+  /** The upstream providers' link buttons (UPSTREAM_PROVIDERS). */
+  private readonly providers: readonly OfferedProvider[];
 
   constructor(
     private readonly page: AccountPageService,
     proofs: ProofList,
+    upstream: UpstreamConfig,
   ) {
     this.wallets = pageWallets(proofs.proofs);
+    this.providers = upstream.providers.map(({ id, name }) => ({ id, name }));
   }
 
   @Get()
   @ApiOperation({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
   @ApiHtmlPage()
   @ApiResponse({ status: 303, description: 'No session: to /login, and back here after' })
+  @ApiQuery({
+    name: 'upstream_error',
+    required: false,
+    example: 'already_linked',
+    description:
+      'Why a link of an upstream provider account ended without one (e.g. already_linked): the page shows its text in an element with role="alert"',
+  })
   @Header('Cache-Control', 'no-store')
-  async show(@Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
-    const view = await this.page.view({ req, res: cookieWriter(res) });
+  async show(
+    @Query('upstream_error') upstreamError: unknown,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    // A fixed text for a known reason, never the query's own words.
+    const error = isUpstreamRefusalReason(upstreamError)
+      ? UPSTREAM_REFUSALS[upstreamError]
+      : undefined;
+    const view = await this.page.view(
+      { req, res: cookieWriter(res) },
+      error === undefined ? {} : { error },
+    );
     if (!view) {
       redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
       return;
     }
-    sendHtml(res, 200, renderAccountPage(view, this.wallets));
+    sendHtml(res, 200, renderAccountPage(view, this.wallets, this.providers));
   }
 
   @Post('passkeys/options')
@@ -225,7 +251,7 @@ export class AccountPageController {
         )
       : null;
     if (refused && view) {
-      sendHtml(res, refused.status, renderAccountPage(view, this.wallets));
+      sendHtml(res, refused.status, renderAccountPage(view, this.wallets, this.providers));
       return;
     }
     redirect(req, res, 303, ACCOUNT_PAGE);

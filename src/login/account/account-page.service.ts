@@ -177,12 +177,17 @@ export class AccountPageService {
     }
   }
 
-  private recentSession(req: PageRequest, csrfToken: string | undefined): Promise<LoginSession> {
+  /**
+   * The session that may change the account now: the page's CSRF token, then a recent login (and a
+   * passkey's, where ACCOUNT_CHANGES_REQUIRE_PHR asks it). Used by every change of the page.
+   */
+  recentSession(req: PageRequest, csrfToken: string | undefined): Promise<LoginSession> {
     this.csrf.assertValid(req, csrfToken);
     return this.recentLoginSession(req);
   }
 
-  private async recentLoginSession(req: PageRequest): Promise<LoginSession> {
+  /** recentSession without the CSRF token: for a change that comes back from elsewhere (a link). */
+  async recentLoginSession(req: PageRequest): Promise<LoginSession> {
     const session = await this.sessions.currentOrRefuse(req);
     if (!session) throw new InvalidRequest('Sign in first');
     if (!this.isRecent(session)) {

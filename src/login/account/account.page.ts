@@ -1,6 +1,6 @@
 import { type Account, type SignInMethod, originalMethodKey } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
-import { USERNAME_MAX_LENGTH } from '../login.page';
+import { type OfferedProvider, USERNAME_MAX_LENGTH } from '../login.page';
 import type { PageWallet } from '../../proofs/proof-descriptor';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
 import {
@@ -30,14 +30,23 @@ export interface AccountPageView {
   readonly username?: string;
 }
 
-const TYPE_NAMES = { password: 'Password', wallet: 'Wallet', passkey: 'Passkey' } as const;
+const TYPE_NAMES = {
+  password: 'Password',
+  wallet: 'Wallet',
+  passkey: 'Passkey',
+  upstream: 'Provider',
+} as const;
 
 /**
  * GET /account: the signed-in account's sign-in methods, with Remove (never the last), Add a
  * passkey, Link a wallet, Set a password (an account without one: a wallet account) and Sign out. Plain HTML,
  * no inline script or style; every value escaped.
  */
-export function renderAccountPage(view: AccountPageView, wallets: readonly PageWallet[]): string {
+export function renderAccountPage(
+  view: AccountPageView,
+  wallets: readonly PageWallet[],
+  providers: readonly OfferedProvider[] = [],
+): string {
   const { account, csrfToken } = view;
   const csrf = `<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">`;
   const removable = account.methods.length > 1;
@@ -47,7 +56,10 @@ export function renderAccountPage(view: AccountPageView, wallets: readonly PageW
         removable && whyNotRemovable(account.sub, method.key) === undefined
           ? `<form method="post" action="/account/methods/remove">${csrf}<input type="hidden" name="method" value="${escapeHtml(method.key)}"><button type="submit" class="secondary">Remove</button></form>`
           : '';
-      return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code></td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
+      const email = method.upstream?.email;
+      const verified =
+        email === undefined ? '' : ` <span class="muted">${escapeHtml(email)}</span>`;
+      return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code>${verified}</td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
     })
     .join('\n');
   const error = view.error
@@ -70,7 +82,7 @@ export function renderAccountPage(view: AccountPageView, wallets: readonly PageW
 ${rows}
 </tbody>
 </table>
-${view.recentLogin ? addMethods(view, csrf, wallets) : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
+${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>
 ${activitySection(view.activity, csrf)}`,
@@ -154,7 +166,12 @@ export function renderSignedOutEverywhere(ended: SignedOutEverywhere): string {
 }
 
 /** What a recent login may add: a passkey, a wallet, and a password when the account has none. */
-function addMethods(view: AccountPageView, csrf: string, wallets: readonly PageWallet[]): string {
+function addMethods(
+  view: AccountPageView,
+  csrf: string,
+  wallets: readonly PageWallet[],
+  providers: readonly OfferedProvider[],
+): string {
   const token = escapeHtml(view.csrfToken);
   // Enabled by the chain's script once the browser has such a wallet.
   const link = wallets
@@ -168,7 +185,12 @@ function addMethods(view: AccountPageView, csrf: string, wallets: readonly PageW
 <p id="passkey-error" role="alert" hidden></p>
 <p>${link}</p>
 <p id="wallet-status" class="muted" aria-live="polite" hidden></p>
-<p id="wallet-error" role="alert" hidden></p>`;
+<p id="wallet-error" role="alert" hidden></p>${providers
+    .map(
+      ({ id, name }) => `
+<form method="post" action="/account/upstream/${escapeHtml(encodeURIComponent(id))}">${csrf}<button type="submit" class="secondary" id="link-upstream-${escapeHtml(id)}">Link ${escapeHtml(name)}</button></form>`,
+    )
+    .join('')}`;
   if (view.account.methods.some((method) => method.type === 'password')) return passkeyAndWallet;
   return `${passkeyAndWallet}
 <form method="post" action="/account/password" id="set-password">${csrf}

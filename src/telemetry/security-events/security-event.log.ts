@@ -12,6 +12,7 @@ export const SECURITY_EVENT_TYPES = [
   'wallet_nonce_replay',
   'webauthn_challenge_replay',
   'passkey_counter_regression',
+  'upstream_state_replay',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
@@ -22,7 +23,8 @@ function isSecurityEventType(type: string): type is SecurityEventType {
 /**
  * The detail that names where an event's refused requests come from, per type: the client that
  * presented a used code or refresh token, the wallet whose used message was replayed, the
- * ceremony whose used challenge was, the account whose passkey went backwards. The emitters know
+ * ceremony whose used challenge was, the account whose passkey went backwards, the provider
+ * whose used sign-in state came back. The emitters know
  * these, not the caller's network address.
  */
 export const SECURITY_EVENT_SOURCE: Readonly<Record<SecurityEventType, string>> = {
@@ -31,6 +33,7 @@ export const SECURITY_EVENT_SOURCE: Readonly<Record<SecurityEventType, string>> 
   wallet_nonce_replay: 'address',
   webauthn_challenge_replay: 'ceremony',
   passkey_counter_regression: 'sub',
+  upstream_state_replay: 'provider',
 };
 
 /** One document per (type, source, minute): further events of that minute are counted into it. */

@@ -1,6 +1,7 @@
 /**
- * proofgate-admin `accounts` and `passkeys`: an operator lists an account's methods, links and
- * unlinks a wallet, lists and removes a user's passkeys, against the test app's database.
+ * proofgate-admin `accounts`, `passkeys` and `upstream`: an operator lists an account's methods,
+ * links and unlinks a wallet, lists and removes a user's passkeys and provider accounts, against
+ * the test app's database.
  */
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { adminCli } from '../../support/admin-cli';
@@ -10,6 +11,8 @@ import { TEST_NETWORK } from '@scure/btc-signer';
 import { newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
 import { newSolanaWallet } from '../../support/solana';
 import { registerPasskey } from '../../support/passkeys';
+import { AccountService } from '../../../src/accounts/account.service';
+import { upstreamMethodKey } from '../../../src/accounts/account';
 import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
@@ -207,6 +210,65 @@ describe('proofgate-admin accounts and passkeys', () => {
         code: 0,
         stdout: `Linked ${wallet} to user1.\n`,
       });
+    });
+  });
+
+  it('lists and removes an account’s provider accounts (upstream list, upstream remove)', async () => {
+    const accounts = t.app.get(AccountService);
+    await accounts.linkUpstream('user0', upstreamMethodKey('github', '583231'), 'operator', {
+      email: 'octocat@github.com',
+    });
+    await accounts.linkUpstream('user0', upstreamMethodKey('google', '1101'), 'operator', {});
+
+    const listed = await adminCli(t, ['upstream', 'list', '--user', 'user0']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^PROVIDER +SUBJECT +EMAIL +ADDED\n/);
+    expect(listed.stdout).toMatch(/\ngithub +583231 +octocat@github\.com +\d{4}-/);
+    expect(listed.stdout).toMatch(/\ngoogle +1101 +- +\d{4}-/);
+    const json = await adminCli(t, ['--json', 'upstream', 'list', '--user', 'user0']);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        method: 'upstream:github:583231',
+        type: 'upstream',
+        provider: 'github',
+        subject: '583231',
+        email: 'octocat@github.com',
+      }),
+      expect.objectContaining({ method: 'upstream:google:1101', provider: 'google' }),
+    ]);
+
+    const remove = (user: string, provider: string, subject: string) =>
+      adminCli(t, [
+        'upstream',
+        'remove',
+        '--user',
+        user,
+        '--provider',
+        provider,
+        '--subject',
+        subject,
+      ]);
+    const removed = await remove('user0', 'github', '583231');
+    expect(removed).toMatchObject({
+      code: 0,
+      stdout: 'Removed upstream:github:583231 from user0.\n',
+    });
+    expect(await accounts.findMethod('upstream:github:583231')).toBeNull();
+    const unknown = await remove('user0', 'github', '583231');
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: 'proofgate-admin: The account has no such sign-in method\n',
+    });
+
+    // The provider account an account was created by is its subject: never removed.
+    const own = upstreamMethodKey('github', '42');
+    await accounts.linkUpstream(own, own, 'operator', {});
+    await accounts.linkUpstream(own, upstreamMethodKey('google', '42'), 'operator', {});
+    const refused = await remove(own, 'github', '42');
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr:
+        'proofgate-admin: This provider account is the account’s own subject and always signs in to it; it is not removed\n',
     });
   });
 

@@ -4,6 +4,7 @@ import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { Agent, demoAuthorizePath, exchangeCode, login, obtainCode } from '../../support/oauth';
 import { sample } from '../../support/metrics';
+import { LOGIN_MODEL_IDS } from '../../support/challenge-models';
 
 interface WindowFigures {
   issued: number;
@@ -62,7 +63,7 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
   it('describes both models with their static shape and live policy', async () => {
     const res = await a.http().get('/challenge-models').expect(200);
     const models = res.body.models as ModelView[];
-    expect(models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
+    expect(models.map((m) => m.id)).toEqual(LOGIN_MODEL_IDS);
     expect(models[0]).toMatchObject({
       protocol: {
         standard: expect.arrayContaining(['RFC 7636']),

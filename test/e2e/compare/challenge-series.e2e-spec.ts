@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Agent, exchangeCode, login, obtainCode } from '../../support/oauth';
+import { LOGIN_MODEL_IDS } from '../../support/challenge-models';
 import { useTestApp } from '../../support/use-test-app';
 
 interface Point {
@@ -36,14 +37,7 @@ describe('GET /challenge-models/series and the HTML form of GET /challenge-model
   it('answers one point per minute for both models, oldest first, the current minute last', async () => {
     const body = await series(10);
     expect(body.minutes).toBe(10);
-    expect(body.models.map((m) => m.id)).toEqual([
-      'pkce',
-      'siwe',
-      'passkey',
-      'siws',
-      'siwb',
-      'device',
-    ]);
+    expect(body.models.map((m) => m.id)).toEqual(LOGIN_MODEL_IDS);
     const now = Date.parse(body.generated_at);
     for (const { points } of body.models) {
       expect(points).toHaveLength(10);

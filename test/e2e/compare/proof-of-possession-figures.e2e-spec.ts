@@ -13,6 +13,7 @@ import {
 } from '../../support/oauth';
 import { dpopKey, exchangeWithProof, signProof } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { LOGIN_MODEL_IDS } from '../../support/challenge-models';
 import { useTestApp } from '../../support/use-test-app';
 
 describe('/challenge-models: DPoP and PAR beside the login models', () => {
@@ -30,7 +31,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
   it('describes both, separately from the login models', async () => {
     const res = await t.http().get('/challenge-models').expect(200);
     const models = res.body.models as { id: string }[];
-    expect(models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
+    expect(models.map((m) => m.id)).toEqual(LOGIN_MODEL_IDS);
     const [dpop, par] = res.body.proof_of_possession;
     expect(dpop).toMatchObject({
       id: 'dpop',
@@ -108,14 +109,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
       models: Series;
       proof_of_possession: Series;
     };
-    expect(series.models.map((m) => m.id)).toEqual([
-      'pkce',
-      'siwe',
-      'passkey',
-      'siws',
-      'siwb',
-      'device',
-    ]);
+    expect(series.models.map((m) => m.id)).toEqual(LOGIN_MODEL_IDS);
     const summed = (points: Record<string, number>[]) =>
       Object.fromEntries(
         ['issued', 'redeemed', 'rejected'].map((figure) => [
@@ -222,7 +216,9 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
     expect(now.issued - was.issued).toBe(2);
     expect(now.redeemed - was.redeemed).toBe(2);
     expect(now.expired_unredeemed).toBe(0);
-    expect(now.rejected.by_reason.wrong_secret - (was.rejected.by_reason.wrong_secret ?? 0)).toBe(1);
+    expect(now.rejected.by_reason.wrong_secret - (was.rejected.by_reason.wrong_secret ?? 0)).toBe(
+      1,
+    );
     expect(after.figures.live).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
 import { LabRow, LabWait, runLab } from '../../../src/lab-client/scenarios';
+import { LAB_UPSTREAM_PROVIDER } from '../../../src/lab-client/upstream-scenarios';
 import { sharedBuild } from '../../support/build';
 import { freePort } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -205,6 +206,14 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     'assertion for another audience':
       '401 invalid_client "client_assertion aud must be the issuer identifier, as a single string"',
   }),
+  ...rows('upstream', {
+    'forged state': '303 upstream_error=state_unknown, no session',
+    'callback replayed':
+      '303 upstream_error=cancelled; 303 upstream_error=state_used, no session',
+    'callback in another browser':
+      '303 upstream_error=other_browser, no session; its own browser then 303 upstream_error=cancelled',
+    'mix-up: another provider’s iss': '303 upstream_error=mix_up, no session',
+  }),
   ...rows('jwt_bearer', {
     'assertion from an untrusted issuer':
       '400 invalid_grant "The assertion\'s issuer is not trusted"',
@@ -292,6 +301,7 @@ describe('the attack lab', () => {
         SIWE_CHAIN_IDS: '1,10',
         SIWS_CHAINS: 'solana:mainnet,solana:devnet',
         ACCOUNT_RECENT_LOGIN_SECONDS: '5',
+        UPSTREAM_PROVIDERS: JSON.stringify([LAB_UPSTREAM_PROVIDER]),
       }));
     });
     afterAll(() => t.close());
@@ -585,7 +595,13 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
     }
     case 'GET /login':
       res.writeHead(200, { 'content-type': 'text/html' });
-      return void res.end('<input type="hidden" name="csrf_token" value="t">');
+      return void res.end(
+        '<input type="hidden" name="csrf_token" value="t"><a href="/login/upstream/lab">',
+      );
+    case 'GET /login/upstream/lab':
+      return redirect(302, 'http://127.0.0.1:9/authorize?state=any-state');
+    case 'GET /login/upstream/lab/callback':
+      return redirect(303, '/', 'pg_session=1');
     case 'POST /login':
       return redirect(303, new URLSearchParams(body).get('return_to') ?? '/', 'session=1');
     case 'POST /token': {

@@ -196,6 +196,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/sign-out-everywhere': [FORM],
       'post /account/wallets': ['application/json'],
       'post /account/wallets/nonce': ['application/json'],
+      'post /account/upstream/{id}': [FORM],
     });
   });
 
@@ -356,6 +357,23 @@ describe('GET /docs (OpenAPI)', () => {
         'unknown_credential',
         'No account has this passkey',
       ),
+      // No session: on to the login page and back; the reason is shown once signed in.
+      'get /account': (res) => {
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe('/login?return_to=%2Faccount');
+      },
+      // The example provider is not configured here: the login page says so, never an error status.
+      'get /login/upstream/{id}': (res) => {
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toMatch(
+          /^\/login\?(return_to=[^&]+&)?upstream_error=unknown_provider$/,
+        );
+      },
+      'get /login/upstream/{id}/callback': (res) => {
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe('/login?upstream_error=unknown_provider');
+      },
+      'post /account/upstream/{id}': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'get /challenge-models/series': (res) => {
         expect(res.status).toBe(200);
         expect(res.body.minutes).toBe(60);

@@ -137,3 +137,81 @@ describe('GuardedFetcher: the time limit covers the whole exchange (a logout del
     expect(settled).toMatchObject({ timedOut: true, hostUnusable: false });
   });
 });
+
+describe('GuardedFetcher.exchange: any status answered, for a library that reads error answers', () => {
+  const fetcher = new GuardedFetcher(new LoopbackResolver());
+  let server: HttpServer;
+  let port: number;
+  const seen: { method?: string; headers?: Record<string, unknown>; body?: string }[] = [];
+
+  beforeAll(async () => {
+    server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method, headers: req.headers, body });
+        if (req.url === '/moved') {
+          res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
+          return;
+        }
+        res.writeHead(400, { 'content-type': 'application/json', 'x-extra': 'yes' });
+        res.end('{"error":"invalid_grant"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const options: GuardedFetchOptions = {
+    maxBytes: 1024,
+    timeoutMs: 5_000,
+    allowPrivate: true,
+    accept: 'application/json',
+  };
+
+  it('sends the method, headers and body given, and answers a 400 with its headers and body', async () => {
+    const answer = await fetcher.exchange(
+      new URL(`http://127.0.0.1:${port}/token`),
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: 'Basic eA==',
+        },
+        body: 'grant_type=authorization_code',
+      },
+      options,
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.headers['x-extra']).toBe('yes');
+    expect(JSON.parse(answer.body.toString())).toEqual({ error: 'invalid_grant' });
+    expect(seen.at(-1)).toMatchObject({
+      method: 'POST',
+      headers: { authorization: 'Basic eA==', accept: 'application/json' },
+      body: 'grant_type=authorization_code',
+    });
+  });
+
+  it('answers a redirect as it is, never following it', async () => {
+    const before = seen.length;
+    const answer = await fetcher.exchange(
+      new URL(`http://127.0.0.1:${port}/moved`),
+      { method: 'GET', headers: {} },
+      options,
+    );
+    expect(answer.status).toBe(302);
+    expect(answer.headers.location).toBe('http://169.254.169.254/latest/meta-data');
+    expect(seen.length).toBe(before + 1);
+  });
+
+  it('keeps the guard: a scheme it does not fetch is refused before any connection', async () => {
+    await expect(
+      fetcher.exchange(
+        new URL(`http://127.0.0.1:${port}/token`),
+        { method: 'GET', headers: {} },
+        { ...options, allowPrivate: false },
+      ),
+    ).rejects.toThrow(new OutboundFetchError('scheme http: is not fetched'));
+  });
+});

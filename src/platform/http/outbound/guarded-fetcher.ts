@@ -46,9 +46,11 @@ export interface GuardedFetchOptions {
 }
 
 interface OutboundRequest {
-  readonly method: 'GET' | 'POST';
-  readonly body?: string;
-  readonly okStatuses: readonly number[];
+  readonly method: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /** The statuses answered; any other is an OutboundFetchError. `any`: every status answered. */
+  readonly okStatuses: readonly number[] | 'any';
 }
 
 export interface FetchedDocument {
@@ -57,8 +59,24 @@ export interface FetchedDocument {
   readonly cacheControl: string | undefined;
 }
 
+/** A request of a library that speaks HTTP itself (an OAuth client): its method, headers, body. */
+export interface OutboundExchange {
+  readonly method: string;
+  /** Sent as they are, after `accept` from the options (which they may override). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+}
+
+/** Whatever the server answered, any status (a redirect too, never followed). */
+export interface FetchedResponse {
+  readonly status: number;
+  /** Every response header, names lower-cased; repeated ones (Set-Cookie) joined by `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
 /**
- * GET of a URL a remote party named (SSRF-guarded): the host is resolved here, every address it
+ * Requests to a URL a remote party named (SSRF-guarded): the host is resolved here, every address it
  * resolves to must be public, and the connection goes to the first checked address (the request
  * never resolves the name again, so a DNS answer that changes in between, DNS rebinding, is not
  * followed). TLS still verifies the certificate against the host name. Redirects are not
@@ -90,11 +108,28 @@ export class GuardedFetcher {
     });
   }
 
+  /**
+   * Any request, under the same guard and limits, answering any status with its headers and body:
+   * for a library that speaks the protocol itself and reads error answers (an OpenID Connect
+   * relying party reads a token endpoint's 400 body). A redirect is answered, not followed.
+   */
+  async exchange(
+    target: URL,
+    exchange: OutboundExchange,
+    options: GuardedFetchOptions,
+  ): Promise<FetchedResponse> {
+    const { status, headers, body } = await this.send(target, options, {
+      ...exchange,
+      okStatuses: 'any',
+    });
+    return { status, headers, body };
+  }
+
   private async send(
     target: URL,
     options: GuardedFetchOptions,
     request: OutboundRequest,
-  ): Promise<FetchedDocument> {
+  ): Promise<FetchedDocument & FetchedResponse> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const late = new Promise<never>((_resolve, reject) => {
       deadline.addEventListener('abort', () =>
@@ -105,7 +140,7 @@ export class GuardedFetcher {
     // The time limit covers name resolution too: a slow DNS server must not hold a request.
     // `late` is raced with resolution only, so when it wins the host's DNS did not answer.
     const address = await Promise.race([this.checkedAddress(target, options), late]);
-    return this.exchange(target, address, options, deadline, request);
+    return this.connect(target, address, options, deadline, request);
   }
 
   private async checkedAddress(
@@ -147,20 +182,20 @@ export class GuardedFetcher {
     return addresses[0];
   }
 
-  private exchange(
+  private connect(
     target: URL,
     { address, family }: ResolvedAddress,
     options: GuardedFetchOptions,
     deadline: AbortSignal,
     request: OutboundRequest,
-  ): Promise<FetchedDocument> {
+  ): Promise<FetchedDocument & FetchedResponse> {
     // Always the checked address; Node asks with `all: true` when it may try several families.
     const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
       if (lookupOptions.all) callback(null, [{ address, family }]);
       else callback(null, address, family);
     };
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<FetchedDocument>((resolve, reject) => {
+    return new Promise<FetchedDocument & FetchedResponse>((resolve, reject) => {
       const fail = (message: string) => {
         req.destroy();
         reject(new OutboundFetchError(message));
@@ -177,6 +212,7 @@ export class GuardedFetcher {
                   'content-type': 'application/x-www-form-urlencoded',
                   'content-length': Buffer.byteLength(request.body),
                 }),
+            ...request.headers,
           },
           lookup: pinned,
           agent: false,
@@ -187,8 +223,10 @@ export class GuardedFetcher {
         },
         (res: IncomingMessage) => {
           const status = res.statusCode ?? 0;
-          if (status >= 300 && status < 400) return fail(`redirect (${status}) not followed`);
-          if (!request.okStatuses.includes(status)) return fail(`HTTP status ${status}`);
+          if (request.okStatuses !== 'any') {
+            if (status >= 300 && status < 400) return fail(`redirect (${status}) not followed`);
+            if (!request.okStatuses.includes(status)) return fail(`HTTP status ${status}`);
+          }
           const declared = Number(res.headers['content-length']);
           if (declared > options.maxBytes) return fail(`larger than ${options.maxBytes} bytes`);
           const chunks: Buffer[] = [];
@@ -200,6 +238,8 @@ export class GuardedFetcher {
           });
           res.on('end', () =>
             resolve({
+              status,
+              headers: headersOf(res),
               body: Buffer.concat(chunks),
               contentType: res.headers['content-type'],
               cacheControl: res.headers['cache-control'],
@@ -218,4 +258,13 @@ export class GuardedFetcher {
       req.end(request.body);
     });
   }
+}
+
+/** The response's headers, one string per name (RFC 9110 §5.3: repeated fields joined). */
+function headersOf(res: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(res.headers)
+      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+  );
 }

@@ -1,0 +1,78 @@
+import type { CustomFetchOptions } from 'openid-client';
+import {
+  type FetchedResponse,
+  GuardedFetcher,
+  OutboundFetchError,
+} from '../platform/http/outbound/guarded-fetcher';
+import { HostResolver } from '../platform/http/outbound/host-resolver';
+import { upstreamFetch } from './upstream-fetch';
+
+/** A fetcher that answers `answer` and remembers what it was asked. */
+class Recording extends GuardedFetcher {
+  readonly asked: Parameters<GuardedFetcher['exchange']>[] = [];
+  constructor(private readonly answer: FetchedResponse) {
+    super(undefined as unknown as HostResolver);
+  }
+  override exchange(...args: Parameters<GuardedFetcher['exchange']>): Promise<FetchedResponse> {
+    this.asked.push(args);
+    return Promise.resolve(this.answer);
+  }
+}
+
+const json = (status: number, body: unknown): FetchedResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: Buffer.from(JSON.stringify(body)),
+});
+
+const post = (body: string): CustomFetchOptions => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'library/1' },
+  body: new URLSearchParams(body),
+  redirect: 'manual',
+});
+
+describe('upstreamFetch: openid-client through the SSRF guard', () => {
+  const operator = { production: true, operatorHosts: new Set(['idp.corp.example']) };
+
+  it('refuses plain http in production before anything is sent', async () => {
+    const fetcher = new Recording(json(200, {}));
+    const fetch = upstreamFetch(fetcher, operator);
+    await expect(fetch('http://idp.corp.example/token', post('a=b'))).rejects.toThrow(
+      new OutboundFetchError('scheme http: is not fetched in production'),
+    );
+    expect(fetcher.asked).toEqual([]);
+  });
+
+  it('lets only the hosts the operator named resolve to private addresses in production', async () => {
+    const fetcher = new Recording(json(200, { ok: true }));
+    const fetch = upstreamFetch(fetcher, operator);
+    await fetch('https://idp.corp.example/token', post('a=b'));
+    await fetch('https://keys.elsewhere.example/jwks', {
+      ...post(''),
+      method: 'GET',
+      body: undefined,
+    });
+    expect(fetcher.asked.map(([url, , options]) => [url.host, options.allowPrivate])).toEqual([
+      ['idp.corp.example', true],
+      ['keys.elsewhere.example', false],
+    ]);
+    const [, sent] = fetcher.asked[0];
+    expect(sent).toMatchObject({ method: 'POST', body: 'a=b' });
+    expect(sent.headers['user-agent']).toMatch(/^Proofgate/);
+  });
+
+  it('reads a token endpoint’s 200 with an error (GitHub) as the 400 of RFC 6749 §5.2', async () => {
+    const refused = await upstreamFetch(
+      new Recording(json(200, { error: 'bad_verification_code' })),
+      operator,
+    )('https://idp.corp.example/token', post('code=x'));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ error: 'bad_verification_code' });
+    const tokens = await upstreamFetch(
+      new Recording(json(200, { access_token: 't', token_type: 'bearer' })),
+      operator,
+    )('https://idp.corp.example/token', post('code=x'));
+    expect(tokens.status).toBe(200);
+  });
+});

@@ -1,0 +1,87 @@
+import type { CustomFetch, CustomFetchOptions } from 'openid-client';
+import { GuardedFetcher, OutboundFetchError } from '../platform/http/outbound/guarded-fetcher';
+
+/** What one request to a provider may take and bring back. */
+export const UPSTREAM_FETCH_LIMITS = {
+  /** Discovery documents, JWK Sets, token and user answers are a few kilobytes. */
+  maxBytes: 256 * 1024,
+  /** Name resolution, connection and answer: a provider that holds longer is down. */
+  timeoutMs: 10_000,
+} as const;
+
+/**
+ * Sent with every request, instead of the library's own: GitHub's API refuses a request without a
+ * User-Agent, and a provider's operator sees whose requests these are.
+ */
+const USER_AGENT = 'Proofgate (OpenID Connect relying party)';
+
+/** HTTP statuses whose answers have no body (the Fetch API's Response refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+export interface UpstreamFetchPolicy {
+  readonly production: boolean;
+  /**
+   * The hosts the operator named for this provider (its issuer, its configured endpoints): in
+   * production only these may resolve to a private address (a company's identity provider on its
+   * own network); a host a discovery document adds must be public.
+   */
+  readonly operatorHosts: ReadonlySet<string>;
+}
+
+/**
+ * openid-client's requests (discovery, JWKS, token, user info) through the SSRF guard and the
+ * hosts-file resolver of platform/http/outbound, instead of the global fetch: the address each
+ * host resolves to is checked and pinned, redirects are never followed, and size and time are
+ * limited. In production every request is https, whatever a discovery document names.
+ */
+export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPolicy): CustomFetch {
+  return async (url: string, options: CustomFetchOptions): Promise<Response> => {
+    const target = new URL(url);
+    if (policy.production && target.protocol !== 'https:') {
+      throw new OutboundFetchError(`scheme ${target.protocol} is not fetched in production`);
+    }
+    const answer = await fetcher.exchange(
+      target,
+      {
+        method: options.method,
+        headers: { ...options.headers, 'user-agent': USER_AGENT },
+        ...bodyOf(options.body),
+      },
+      {
+        ...UPSTREAM_FETCH_LIMITS,
+        allowPrivate: !policy.production || policy.operatorHosts.has(target.host),
+        accept: 'application/json',
+      },
+    );
+    return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.body, {
+      status: statusOf(options.method, answer.status, answer.body),
+      headers: answer.headers,
+    });
+  };
+}
+
+/**
+ * RFC 6749 §5.2: a token endpoint's error is a 400 with `error`. GitHub answers its errors (a
+ * code already used, a wrong secret) with 200 and `error`: read as the 400 it stands for, so the
+ * provider's refusal is told as one, not as an answer that makes no sense.
+ */
+function statusOf(method: string, status: number, body: Buffer): number {
+  if (method !== 'POST' || status !== 200) return status;
+  try {
+    const answer = JSON.parse(body.toString('utf8')) as unknown;
+    const fields = typeof answer === 'object' && answer !== null ? answer : {};
+    return 'error' in fields && !('access_token' in fields) ? 400 : status;
+  } catch {
+    return status;
+  }
+}
+
+/** openid-client sends form bodies (URLSearchParams) or none. */
+function bodyOf(body: CustomFetchOptions['body']): { body?: string | Buffer } {
+  if (body === undefined || body === null) return {};
+  if (typeof body === 'string') return { body };
+  if (body instanceof URLSearchParams) return { body: body.toString() };
+  if (body instanceof Uint8Array) return { body: Buffer.from(body) };
+  if (body instanceof ArrayBuffer) return { body: Buffer.from(body) };
+  throw new OutboundFetchError('a streamed request body is not sent');
+}
