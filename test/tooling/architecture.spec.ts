@@ -277,6 +277,12 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['sessions'], (area) => above.has(area))).toEqual([]);
   });
 
+  it('mail/ (the outbox, its SMTP transport and the development catcher) knows no protocol: it imports platform/ and config/ only', () => {
+    expect(files.some((file) => file.area === 'mail')).toBe(true);
+    const allowed = new Set(['platform', 'config']);
+    expect(violations(['mail'], (area) => !allowed.has(area))).toEqual([]);
+  });
+
   it('oauth/, admin/ and telemetry/ import nothing from login/, the login page (sessions are in sessions/, password users in accounts/)', () => {
     expect(violations(['oauth', 'admin', 'telemetry'], (area) => area === 'login')).toEqual([]);
   });
@@ -317,6 +323,7 @@ describe('layout: dependencies point one way', () => {
       'sessions',
       'login',
       'resource-server',
+      'mail',
     ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });
