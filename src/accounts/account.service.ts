@@ -5,8 +5,10 @@ import {
   type Account,
   type PasskeyCredential,
   type SignInMethod,
+  emailOf,
   methodTypeOf,
   originalMethodKey,
+  subjectIsUsername,
   usernameOf,
 } from './account';
 import { AccountRepository, MAX_METHODS_PER_ACCOUNT, type SignInState } from './account.repository';
@@ -24,6 +26,8 @@ import { assertRemovable } from './removable-method';
 /** See AccountService.profile. */
 export interface AccountProfile {
   readonly username?: string;
+  /** A verified address of the account: every email method is one (its code was read). */
+  readonly email?: string;
   readonly updatedAt?: Date;
 }
 
@@ -92,6 +96,8 @@ export class AccountService {
     ]);
     if (methods.length > 0) return { sub, ...(createdAt ? { createdAt } : {}), methods };
     const key = originalMethodKey(sub);
+    // A minted subject with no method listed: a lock-down that came before anything was linked.
+    if (key === undefined) return { sub, ...(createdAt ? { createdAt } : {}), methods: [] };
     return { sub, methods: [{ key, type: methodTypeOf(key)!, sub }] };
   }
 
@@ -104,13 +110,15 @@ export class AccountService {
    */
   async profile(sub: string): Promise<AccountProfile> {
     const record = await this.accounts.profileOf(sub);
-    const own = originalMethodKey(sub);
     const password =
       record?.methods.find((key) => methodTypeOf(key) === 'password') ??
-      (methodTypeOf(own) === 'password' ? own : undefined);
+      (subjectIsUsername(sub) ? originalMethodKey(sub) : undefined);
     const username = password === undefined ? undefined : usernameOf(password);
+    // The first address the account verified (the record lists methods in the order they came).
+    const email = record?.methods.find((key) => methodTypeOf(key) === 'email');
     return {
       ...(username === undefined ? {} : { username }),
+      ...(email === undefined ? {} : { email: emailOf(email) }),
       ...(record === null ? {} : { updatedAt: record.updatedAt ?? record.createdAt }),
     };
   }
@@ -136,7 +144,11 @@ export class AccountService {
     await this.chargeCreation(sub, requester);
     const now = this.clock.now();
     const original = originalMethodKey(sub);
-    if (original !== methodKey && (await this.accounts.methodsOf(sub)).length === 0) {
+    if (
+      original !== undefined &&
+      original !== methodKey &&
+      (await this.accounts.methodsOf(sub)).length === 0
+    ) {
       const own = await this.accounts.claim({
         key: original,
         type: methodTypeOf(original)!,

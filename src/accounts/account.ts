@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { MethodType } from '../proofs/proof-vocabulary';
 
 /**
@@ -8,16 +9,27 @@ import type { MethodType } from '../proofs/proof-vocabulary';
  *   later `solana:<reference>:<address>`): three colon-separated parts;
  * - a passkey: `passkey:<credential id, base64url>`; a password: `password:<username>`: two
  *   parts (neither base64url nor a username holds a colon), so never equal to a CAIP-10 id
- *   whatever namespace a chain takes.
+ *   whatever namespace a chain takes;
+ * - an email address: `email:<address, lower-cased>` (the `email:` prefix is no CAIP-2
+ *   namespace's: those are 3 to 8 characters of `[-a-z0-9]` followed by a reference and an
+ *   address, and an address's `@` is in none of them).
  *
  * Existing subjects keep their values: an account that never linked anything has no record, and
- * its subject is what its one method always gave (the username, or the CAIP-10 id).
+ * its subject is what its one method always gave (the username, or the CAIP-10 id). An account an
+ * email address created has a subject of its own (mintSubject): an address is personal data a
+ * subject must not carry, and may be removed from the account, which a subject never changes.
  */
 
 /** CAIP-10: `<namespace>:<reference>:<address>` (CAIP-2 namespace and reference, then the account). */
 const CAIP10 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}:[-.%a-zA-Z0-9]{1,128}$/;
 const PASSKEY_PREFIX = 'passkey:';
 const PASSWORD_PREFIX = 'password:';
+const EMAIL_PREFIX = 'email:';
+/**
+ * A minted subject: `account:` and 128 random bits (base64url). Two parts, the second never an
+ * address: neither a CAIP-10 id (three parts) nor a username (no colon).
+ */
+const MINTED_SUBJECT = /^account:[A-Za-z0-9_-]{22}$/;
 
 export function walletMethodKey(caip10AccountId: string): string {
   if (!CAIP10.test(caip10AccountId)) throw new Error('not a CAIP-10 account id');
@@ -32,10 +44,26 @@ export function passwordMethodKey(username: string): string {
   return `${PASSWORD_PREFIX}${username}`;
 }
 
+/** `address` is normalised already (email/email-address.ts): lower-cased, trimmed. */
+export function emailMethodKey(address: string): string {
+  return `${EMAIL_PREFIX}${address}`;
+}
+
+/** The address of an email method key. */
+export function emailOf(key: string): string {
+  return key.slice(EMAIL_PREFIX.length);
+}
+
 export function methodTypeOf(key: string): MethodType | undefined {
   if (key.startsWith(PASSKEY_PREFIX)) return 'passkey';
   if (key.startsWith(PASSWORD_PREFIX)) return 'password';
+  if (key.startsWith(EMAIL_PREFIX)) return 'email';
   return CAIP10.test(key) ? 'wallet' : undefined;
+}
+
+/** A new account's subject when no method names it on its own (an email address created it). */
+export function mintSubject(): string {
+  return `account:${randomBytes(16).toString('base64url')}`;
 }
 
 /** The username of a password method key. */
@@ -50,10 +78,19 @@ export function credentialIdOf(key: string): string {
 
 /**
  * The method an account without a record was created by, read from its subject: a CAIP-10
- * subject is a wallet's account, any other a password user's (usernames hold no colon).
+ * subject is a wallet's account, a minted one (mintSubject) none (such an account always has a
+ * record: its first method was linked when it was created), any other a password user's
+ * (usernames hold no colon).
  */
-export function originalMethodKey(sub: string): string {
+export function originalMethodKey(sub: string): string | undefined {
+  if (MINTED_SUBJECT.test(sub)) return undefined;
   return CAIP10.test(sub) ? walletMethodKey(sub) : passwordMethodKey(sub);
+}
+
+/** Whether the account of `sub` was created by a password (its subject is the username). */
+export function subjectIsUsername(sub: string): boolean {
+  const own = originalMethodKey(sub);
+  return own !== undefined && methodTypeOf(own) === 'password';
 }
 
 /**

@@ -69,6 +69,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   client_secret: 0,
   private_key_jwt: 300,
   jwt_bearer: 3600,
+  email: 600,
 };
 
 type Lifetime = StatedSeconds;

@@ -26,8 +26,12 @@ import { PendingAuthorization } from './pending-authorization';
 import { safeReturnTo } from '../sessions/return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from '../sessions/session.service';
+import { EmailSignIn } from '../email/email-sign-in.service';
 
-type PageExtras = Pick<LoginPageView, 'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr'>;
+type PageExtras = Pick<
+  LoginPageView,
+  'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr' | 'emailLogin'
+>;
 
 function send(
   req: HttpRequest,
@@ -54,7 +58,10 @@ function send(
         sendHtml(
           res,
           error.status,
-          renderLoginPage({ ...outcome.view, pending: extras.pending }, buttons),
+          renderLoginPage(
+            { ...outcome.view, pending: extras.pending, emailLogin: extras.emailLogin },
+            buttons,
+          ),
         );
       }
     }
@@ -70,6 +77,7 @@ export class LoginController {
     private readonly login: PasswordLoginService,
     private readonly sessions: SessionService,
     private readonly pending: PendingAuthorization,
+    private readonly email: EmailSignIn,
     proofs: ProofList,
   ) {
     this.buttons = loginPageButtons(proofs.proofs);
@@ -99,6 +107,7 @@ export class LoginController {
       {
         signedInAs: session?.sub,
         pending,
+        emailLogin: this.email.enabled,
         ...(requiredAcr === undefined ? {} : { requiredAcr }),
         ...(preferredAcr === undefined ? {} : { preferredAcr }),
       },
@@ -130,6 +139,7 @@ export class LoginController {
     const pending = await this.pending.describe(safeReturnTo(form.return_to));
     send(req, res, this.buttons, await this.login.submit(form, { req, res: cookieWriter(res) }), {
       pending,
+      emailLogin: this.email.enabled,
     });
   }
 }

@@ -30,10 +30,13 @@ import { WalletSessionLoginController } from './wallet-session-login.controller'
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
 import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
+import { EmailModule } from '../email/email.module';
+import { EmailLoginController } from './email/email-login.controller';
+import { EmailSessionLogin } from './email/email-session-login.service';
 
 /**
- * The login page: password login (GET/POST /login), wallet and passkey sign-in (POST /login/siwe,
- * POST /login/passkey), and the account page (/account).
+ * The login page: password login (GET/POST /login), wallet, passkey and email sign-in (POST
+ * /login/siwe, POST /login/passkey, POST /login/email/*), and the account page (/account).
  */
 @Module({
   imports: [
@@ -47,6 +50,7 @@ import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
     GrantsModule,
     PasskeysModule,
     SessionLogoutModule,
+    EmailModule,
   ],
   controllers: [
     LoginController,
@@ -56,6 +60,7 @@ import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
     AccountPageController,
     PasskeySessionLoginController,
     WebAuthnBrowserController,
+    EmailLoginController,
   ],
   providers: [
     LoginCsrf,
@@ -72,6 +77,7 @@ import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
     AccountPageService,
     PasswordLinkService,
     WalletLinkService,
+    EmailSessionLogin,
   ],
   exports: [PageSessions],
 })

@@ -48,6 +48,8 @@ export class MailOutboxPoller implements OnApplicationBootstrap, BeforeApplicati
   private running = false;
   private stopped = false;
   private lastHousekeeping = 0;
+  /** The housekeeping under way, if any: shutdown waits for it. */
+  private housekeeping?: Promise<void>;
 
   constructor(
     private readonly outbox: MailOutboxRepository,
@@ -80,7 +82,7 @@ export class MailOutboxPoller implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.pool.idle();
+    await Promise.all([this.housekeeping ?? Promise.resolve(), this.pool.idle()]);
   }
 
   @OnEvent(MailQueued.type)
@@ -92,13 +94,23 @@ export class MailOutboxPoller implements OnApplicationBootstrap, BeforeApplicati
   async poll(): Promise<void> {
     if (!this.running || this.stopped) return;
     this.pool.wake();
-    await Promise.all([this.housekeeping(), this.pool.idle()]);
+    const now = this.clock.now().getTime();
+    if (!this.housekeeping && now - this.lastHousekeeping >= MAIL_HOUSEKEEPING_INTERVAL_MS) {
+      this.lastHousekeeping = now;
+      this.housekeeping = this.giveUpOverdue()
+        .catch((error: unknown) => {
+          this.logger.warn(`Mail housekeeping failed: ${(error as Error).message}`);
+        })
+        .finally(() => {
+          this.housekeeping = undefined;
+        });
+    }
+    await Promise.all([this.housekeeping, this.pool.idle()]);
   }
 
-  private async housekeeping(): Promise<void> {
+  /** Dead-letters the mail left pending past its give-up time, nobody attempting it. */
+  private async giveUpOverdue(): Promise<void> {
     const now = this.clock.now();
-    if (now.getTime() - this.lastHousekeeping < MAIL_HOUSEKEEPING_INTERVAL_MS) return;
-    this.lastHousekeeping = now.getTime();
     const given = await this.outbox.giveUpOverdue(
       new Date(now.getTime() - MAX_MAIL_RETRY_DELAY_MS),
       now,

@@ -39,11 +39,16 @@ export const CHALLENGE_KINDS = [
   // RFC 6749 §2.3.1: a client secret presented. Nothing is stored under this kind (a secret is
   // checked against its hash); it names the presentations in the comparison's figures.
   'client_secret',
+  // An email sign-in or link code and its link's token, one challenge per browser (or account),
+  // bound to it and to the address; and, per code sent to sign in, which browser it was sent for,
+  // so that a code entered in another browser counts against the challenge it belongs to.
+  'email_code',
+  'email_code_owner',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /** How a user logged in: a session's, a grant's and a token's `auth_method`. */
-export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws', 'siwb'] as const;
+export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws', 'siwb', 'email'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** A wallet chain's method, named after its Sign-In-With-<chain>: `siwe`, `siws`, ... */
@@ -69,26 +74,30 @@ export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   passkey: ['pop'],
   siws: ['siws'],
   siwb: ['siwb'],
+  // RFC 8176 `otp`: a one-time password, which a code sent by email is. Not `mca`, `sms` or any
+  // value that claims more: whoever reads the inbox, or is shown the code by a phishing page that
+  // relays it, signs in, so it is never phishing-resistant (its `acr` is never `phr`).
+  email: ['otp'],
 };
 
 /**
  * The types of sign-in method an account holds (accounts/account.ts): every wallet, whatever its
  * chain, is a `wallet` (its key a CAIP-10 account id), so a new chain adds no type.
  */
-export const METHOD_TYPES = ['password', 'wallet', 'passkey'] as const;
+export const METHOD_TYPES = ['password', 'wallet', 'passkey', 'email'] as const;
 export type MethodType = (typeof METHOD_TYPES)[number];
 
 /**
  * The challenge models compared: the login models, PKCE (authorization codes), SIWE (Ethereum
  * wallet nonces), passkeys (WebAuthn challenges), SIWS (Solana wallet nonces) and SIWB (Bitcoin
- * wallet nonces), the device authorization grant (RFC 8628 device codes), and the proofs
+ * wallet nonces), the device authorization grant (RFC 8628 device codes), email codes, and the proofs
  * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
  * (`request_uri`s, RFC 9126), a client's own proof, a client secret (RFC 6749 §2.3.1, nothing
  * stored) or private_key_jwt (assertion `jti`s, RFC 7523), and a trusted issuer's assertion presented by a client, the JWT-bearer grant (its
  * `jti`s, RFC 7523 §2.1). The order is the order of GET /challenge-models; an id is the
  * `model` label of the metrics.
  */
-export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device'] as const;
+export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device', 'email'] as const;
 export const POSSESSION_MODEL_IDS = [
   'dpop',
   'par',

@@ -102,9 +102,9 @@ export const MAIL_SETTINGS: SettingsSection = {
           'embedded catcher',
       },
       description:
-        'Sign in with a code sent by email, and link addresses to accounts (the login page’s ' +
-        'email form). `false` turns it off. In production `true` without `SMTP_URL` refuses to ' +
-        'start.',
+        'Sign in with a code sent by email, and link addresses to accounts (`POST ' +
+        '/login/email/start`, the login page’s email form). `false` turns it off. In production ' +
+        '`true` without `SMTP_URL` refuses to start.',
     },
     {
       name: 'SMTP_URL',

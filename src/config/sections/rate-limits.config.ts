@@ -96,7 +96,8 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
       type: whole(1),
       default: 30,
       description:
-        'Login attempts (`POST /login`, `/login/siwe`, `/login/passkey`) and account requests ' +
+        'Login attempts (`POST /login`, `/login/siwe`, `/login/passkey`, `/login/email/verify`, ' +
+        '`/login/email/link`) and account requests ' +
         "(every `/account/*` route that reads or changes an account's methods, sessions or " +
         "password: the JSON API and the account page's forms) per IP, one budget for all of them.",
     },

@@ -32,6 +32,8 @@ import {
   AccountPasskeyDto,
   AccountWalletDto,
   AccountWalletNonceDto,
+  AddEmailFormDto,
+  ConfirmEmailFormDto,
   RemoveMethodFormDto,
   SetPasswordFormDto,
 } from './account-page.dto';
@@ -206,6 +208,50 @@ export class AccountPageController {
       form.password ?? '',
     );
     await this.answerForm(req, res, refused, form.username);
+  }
+
+  @CsrfFormPost({
+    path: 'email/code',
+    summary:
+      'Add an email address (form), first step: a code mailed to it; the page then asks for it',
+  })
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiHtmlPage()
+  @ApiResponse({ status: 429, description: 'The account page, with why: too many codes' })
+  async sendEmailCode(
+    @Body() form: AddEmailFormDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    const refused = await this.page.sendEmailCode(req, form.csrf_token, form.email);
+    const view = await this.page.view(
+      { req, res: cookieWriter(res) },
+      refused ? { error: refused.description } : { emailCodeSent: true },
+    );
+    if (!view) {
+      redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
+      return;
+    }
+    sendHtml(res, refused?.status ?? 200, renderAccountPage(view, this.wallets));
+  }
+
+  @CsrfFormPost({
+    path: 'email',
+    summary: 'Add an email address (form): the code mailed to it',
+  })
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiResponse({ status: 303, description: 'Added: back to /account' })
+  @ApiResponse({
+    status: 401,
+    description: 'The account page, with why: invalid_code (wrong, expired, used)',
+  })
+  async addEmail(
+    @Body() form: ConfirmEmailFormDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    const refused = await this.page.addEmail(req, form.csrf_token, form.code);
+    await this.answerForm(req, res, refused);
   }
 
   /**

@@ -60,6 +60,7 @@ describe('GET /challenge-models in a browser', () => {
         'Sign In With Solana',
         'Sign in with Bitcoin',
         'Device authorization (RFC 8628)',
+        'Email codes',
       ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),

@@ -62,7 +62,15 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
   it('describes both models with their static shape and live policy', async () => {
     const res = await a.http().get('/challenge-models').expect(200);
     const models = res.body.models as ModelView[];
-    expect(models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
+    expect(models.map((m) => m.id)).toEqual([
+      'pkce',
+      'siwe',
+      'passkey',
+      'siws',
+      'siwb',
+      'device',
+      'email',
+    ]);
     expect(models[0]).toMatchObject({
       protocol: {
         standard: expect.arrayContaining(['RFC 7636']),

@@ -45,6 +45,7 @@ describe('GET /challenge-models/series and the HTML form of GET /challenge-model
       'siws',
       'siwb',
       'device',
+      'email',
     ]);
     const now = Date.parse(body.generated_at);
     for (const { points } of body.models) {

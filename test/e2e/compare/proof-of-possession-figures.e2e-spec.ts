@@ -32,7 +32,15 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
   it('describes both, separately from the login models', async () => {
     const res = await t.http().get('/challenge-models').expect(200);
     const models = res.body.models as { id: string }[];
-    expect(models.map((m) => m.id)).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']);
+    expect(models.map((m) => m.id)).toEqual([
+      'pkce',
+      'siwe',
+      'passkey',
+      'siws',
+      'siwb',
+      'device',
+      'email',
+    ]);
     const [dpop, par] = res.body.proof_of_possession;
     expect(dpop).toMatchObject({
       id: 'dpop',
@@ -117,6 +125,7 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
       'siws',
       'siwb',
       'device',
+      'email',
     ]);
     const summed = (points: Record<string, number>[]) =>
       Object.fromEntries(
@@ -224,7 +233,9 @@ describe('/challenge-models: DPoP and PAR beside the login models', () => {
     expect(now.issued - was.issued).toBe(2);
     expect(now.redeemed - was.redeemed).toBe(2);
     expect(now.expired_unredeemed).toBe(0);
-    expect(now.rejected.by_reason.wrong_secret - (was.rejected.by_reason.wrong_secret ?? 0)).toBe(1);
+    expect(now.rejected.by_reason.wrong_secret - (was.rejected.by_reason.wrong_secret ?? 0)).toBe(
+      1,
+    );
     expect(after.figures.live).toBe(0);
   });
 });

@@ -70,7 +70,10 @@ describe('offline_access (OpenID Connect Core §11)', () => {
       verifier,
       INSECURE,
     );
-    return { consentScopes, tokens: await oauth.processAuthorizationCodeResponse(as, client, response) };
+    return {
+      consentScopes,
+      tokens: await oauth.processAuthorizationCodeResponse(as, client, response),
+    };
   }
 
   it('is listed in the authorization server scopes_supported, not in the resource metadata', async () => {
@@ -89,7 +92,13 @@ describe('offline_access (OpenID Connect Core §11)', () => {
     const refreshed = await oauth.processRefreshTokenResponse(
       as,
       client,
-      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, INSECURE),
+      await oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        tokens.refresh_token!,
+        INSECURE,
+      ),
     );
     expect(refreshed.scope).toBe('profile offline_access');
     expect(refreshed.refresh_token).toEqual(expect.any(String));
