@@ -1,4 +1,4 @@
-import type { RateLimitRule } from '../platform/rate-limit/rate-limit';
+import { type RateLimitRule, perMinute } from '../platform/rate-limit/rate-limit';
 
 /** The window of the email code limits. */
 const EMAIL_CODE_WINDOW_MS = 15 * 60_000;
@@ -28,3 +28,13 @@ export const EMAIL_CODES_PER_IP: RateLimitRule = {
   windowMs: EMAIL_CODE_WINDOW_MS,
   limit: (limits) => limits.emailCodesPerIp,
 };
+
+/**
+ * Codes and links presented per IP and minute (RATE_LIMIT_EMAIL_VERIFY_PER_IP): each challenge
+ * takes 5 wrong codes whatever this allows, so it only bounds the work one address makes the
+ * service do, apart from the password and wallet logins' budget.
+ */
+export const EMAIL_VERIFY_PER_IP = perMinute(
+  'email-verify-ip',
+  (limits) => limits.emailVerifyPerIp,
+);

@@ -14,6 +14,7 @@ import { HttpClient, field } from './http';
 import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
 import { PasskeyLab, recentLoginWindow } from './passkey-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
+import { EmailLab } from './email-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
 import {
@@ -74,7 +75,10 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
 
 type Lifetime = StatedSeconds;
 
-/** Runs every scenario once and returns the rows (PKCE first, the two expiry rows last). */
+/**
+ * Runs every scenario once and returns the rows (PKCE first, then the expiry rows, the email rows
+ * last).
+ */
 export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Promise<LabRow[]> {
   const rows: LabRow[] = [];
   const record = (model: LabModel, scenario: string, outcome: Outcome): void => {
@@ -115,6 +119,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
   const session = new SessionLab(baseUrl, issuer, signal);
   const machine = new ClientAuthLab(baseUrl, issuer, signal);
+  const email = new EmailLab(baseUrl, signal);
 
   await attempt(
     'pkce',
@@ -520,6 +525,17 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     { due: loginDue, step: staleLogin },
   ].sort((a, b) => a.due - b.due);
   for (const { step } of steps) await step();
+
+  // Email codes, last: each waits for its mail to reach the development mailbox, time the
+  // expiry rows above need not wait for. The code read there, redeemed once in its own browser.
+  await attempt('email', 'normal login', '200 { redirect }', () => email.normalLogin());
+  await attempt('email', 'wrong code 5 times, then the right one', '401 invalid_code', () =>
+    email.wrongCodeFiveTimes(),
+  );
+  await attempt('email', 'replayed code', '401 invalid_code', () => email.replayedCode());
+  await attempt('email', 'another browser’s code', '401 invalid_code; owner then 200', () =>
+    email.anotherBrowsersCode(),
+  );
   return rows;
 }
 

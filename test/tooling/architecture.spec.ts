@@ -264,6 +264,19 @@ describe('layout: dependencies point one way', () => {
     ).toEqual([]);
   });
 
+  it('email/ is a proof of its own: it imports no other proof, oauth/ or login/, and only login/ and admin/ import it', () => {
+    expect(files.some((file) => file.area === 'email')).toBe(true);
+    const others = new Set(['wallet', 'passkeys', 'oauth', 'login', 'resource-server']);
+    expect(violations(['email'], (area) => others.has(area))).toEqual([]);
+    const users = new Set(['email', 'login', 'admin']);
+    expect(
+      violations(
+        [...new Set(files.map((file) => file.area))].filter((area) => !users.has(area)),
+        (area) => area === 'email',
+      ).filter((line) => !line.startsWith('proof-registry.ts')),
+    ).toEqual([]);
+  });
+
   it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });
@@ -324,6 +337,7 @@ describe('layout: dependencies point one way', () => {
       'login',
       'resource-server',
       'mail',
+      'email',
     ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });

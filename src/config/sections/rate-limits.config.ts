@@ -34,6 +34,8 @@ export abstract class RateLimitConfig {
   abstract readonly emailCodesPerBrowser: number;
   /** Email codes asked for per 15 minutes from one IP. */
   abstract readonly emailCodesPerIp: number;
+  /** Email codes and links presented per minute from one IP. */
+  abstract readonly emailVerifyPerIp: number;
 }
 
 export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
@@ -53,8 +55,9 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     deviceUserCodesPerAccount: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT', 20, { min: 2 }),
     deviceUserCodesPerNetwork: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK', 60, { min: 2 }),
     emailCodesPerAddress: env.int('RATE_LIMIT_EMAIL_CODES_PER_ADDRESS', 5, { min: 1 }),
-    emailCodesPerBrowser: env.int('RATE_LIMIT_EMAIL_CODES_PER_BROWSER', 10, { min: 1 }),
-    emailCodesPerIp: env.int('RATE_LIMIT_EMAIL_CODES_PER_IP', 30, { min: 1 }),
+    emailCodesPerBrowser: env.int('RATE_LIMIT_EMAIL_CODES_PER_BROWSER', 20, { min: 1 }),
+    emailCodesPerIp: env.int('RATE_LIMIT_EMAIL_CODES_PER_IP', 100, { min: 1 }),
+    emailVerifyPerIp: env.int('RATE_LIMIT_EMAIL_VERIFY_PER_IP', 300, { min: 1 }),
   });
 }
 
@@ -96,8 +99,7 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
       type: whole(1),
       default: 30,
       description:
-        'Login attempts (`POST /login`, `/login/siwe`, `/login/passkey`, `/login/email/verify`, ' +
-        '`/login/email/link`) and account requests ' +
+        'Login attempts (`POST /login`, `/login/siwe`, `/login/passkey`) and account requests ' +
         "(every `/account/*` route that reads or changes an account's methods, sessions or " +
         "password: the JSON API and the account page's forms) per IP, one budget for all of them.",
     },
@@ -180,7 +182,7 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
     {
       name: 'RATE_LIMIT_EMAIL_CODES_PER_BROWSER',
       type: whole(1),
-      default: 10,
+      default: 20,
       description:
         'Email codes one browser asks for per 15 minutes (its login page’s pre-login session), ' +
         'whatever the addresses.',
@@ -188,8 +190,16 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
     {
       name: 'RATE_LIMIT_EMAIL_CODES_PER_IP',
       type: whole(1),
-      default: 30,
+      default: 100,
       description: 'Email codes asked for from one IP per 15 minutes, whatever the addresses.',
+    },
+    {
+      name: 'RATE_LIMIT_EMAIL_VERIFY_PER_IP',
+      type: whole(1),
+      default: 300,
+      description:
+        'Email codes and links presented from one IP per minute (`/login/email/verify`, ' +
+        '`/login/email/link`); each code takes 5 wrong attempts whatever this allows.',
     },
   ],
 };

@@ -40,7 +40,7 @@ import {
 import { AccountPageService } from './account-page.service';
 import { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
-import { renderAccountPage, renderSignedOutEverywhere } from './account.page';
+import { type AccountPageView, renderAccountPage, renderSignedOutEverywhere } from './account.page';
 import { anyChain } from '../../wallet/wallet-chains';
 import { type PageWallet, pageWallets } from '../../proofs/proof-descriptor';
 import { ProofList } from '../../proofs/proof-list';
@@ -224,15 +224,8 @@ export class AccountPageController {
     @Res() res: HttpResponse,
   ): Promise<void> {
     const refused = await this.page.sendEmailCode(req, form.csrf_token, form.email);
-    const view = await this.page.view(
-      { req, res: cookieWriter(res) },
-      refused ? { error: refused.description } : { emailCodeSent: true },
-    );
-    if (!view) {
-      redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
-      return;
-    }
-    sendHtml(res, refused?.status ?? 200, renderAccountPage(view, this.wallets));
+    // Sent: the page again, asking for the code (not a redirect: the code form shows now).
+    await this.answerForm(req, res, refused, undefined, { emailCodeSent: true });
   }
 
   @CsrfFormPost({
@@ -263,15 +256,14 @@ export class AccountPageController {
     res: HttpResponse,
     refused: ProtocolError | undefined,
     username?: string,
+    done?: Pick<AccountPageView, 'emailCodeSent'>,
   ): Promise<void> {
-    const view = refused
-      ? await this.page.view(
-          { req, res: cookieWriter(res) },
-          { error: refused.description, ...(username ? { username } : {}) },
-        )
-      : null;
-    if (refused && view) {
-      sendHtml(res, refused.status, renderAccountPage(view, this.wallets));
+    const shown = refused
+      ? { error: refused.description, ...(username ? { username } : {}) }
+      : done;
+    const view = shown ? await this.page.view({ req, res: cookieWriter(res) }, shown) : null;
+    if (shown && view) {
+      sendHtml(res, refused?.status ?? 200, renderAccountPage(view, this.wallets));
       return;
     }
     redirect(req, res, 303, ACCOUNT_PAGE);

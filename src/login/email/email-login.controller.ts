@@ -12,7 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { InvalidCode } from '../../email/email.errors';
-import { EMAIL_CODES_PER_IP } from '../../email/email.rate-limits';
+import { EMAIL_CODES_PER_IP, EMAIL_VERIFY_PER_IP } from '../../email/email.rate-limits';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -25,7 +25,6 @@ import {
 import { FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
-import { LOGIN_PER_IP } from '../login.rate-limits';
 import { PageSignInResponseDto } from '../page-sign-in-response.dto';
 import { EmailLoginErrorPages } from './email-login-error.filter';
 import {
@@ -87,7 +86,7 @@ export class EmailLoginController {
   }
 
   @Post('verify')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @RateLimit('closed', perIp(EMAIL_VERIFY_PER_IP))
   @ApiOperation({
     summary: 'Sign in with the emailed code: a login session, no tokens',
     description:
@@ -132,7 +131,7 @@ export class EmailLoginController {
   }
 
   @Get('link')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @RateLimit('closed', perIp(EMAIL_VERIFY_PER_IP))
   @ApiOperation({
     summary: 'The mail’s link: a page that confirms the sign-in from this browser',
     description:
@@ -157,7 +156,7 @@ export class EmailLoginController {
   }
 
   @Post('link')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @RateLimit('closed', perIp(EMAIL_VERIFY_PER_IP))
   @ApiOperation({
     summary: 'Sign in with the mail’s link, confirmed from the browser that asked',
     description:
