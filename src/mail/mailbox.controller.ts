@@ -1,5 +1,13 @@
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
+import { MailboxDto } from './mailbox.dto';
 import { MailConfig } from '../config/sections/mail.config';
 import { NotFound } from '../platform/errors/protocol-error';
 import {
@@ -15,9 +23,8 @@ import { renderMailbox } from './mailbox.page';
 /**
  * The development mailbox: what the embedded catcher received (only outside production with
  * SMTP_URL unset; elsewhere `404`). HTML for a person, JSON for a script that asks for it.
- * Left out of the API reference: it is no part of a deployment's API.
  */
-@ApiExcludeController()
+@ApiTags('development')
 @Controller('dev/mailbox')
 export class MailboxController {
   constructor(
@@ -26,6 +33,17 @@ export class MailboxController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'The development mailbox: the mail the embedded SMTP catcher received, newest first',
+    description:
+      'Outside production with SMTP_URL unset only. A page for a person; Accept: application/json for a script.',
+  })
+  @ApiProduces('text/html', 'application/json')
+  @ApiOkResponse({ type: MailboxDto })
+  @ApiNotFoundResponse({
+    description: 'not_found: production, or mail goes through SMTP_URL',
+    type: ErrorResponseDto,
+  })
   @Header('Cache-Control', 'no-store')
   show(@Req() req: HttpRequest, @Res() res: HttpResponse): void {
     if (this.config.transport !== 'embedded') {

@@ -5,7 +5,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -22,7 +21,7 @@ import {
   sendHtml,
   sendJson,
 } from '../../platform/http/http-exchange';
-import { FORM } from '../../platform/openapi/api-decorators';
+import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { PageSignInResponseDto } from '../page-sign-in-response.dto';
@@ -137,8 +136,7 @@ export class EmailLoginController {
     description:
       'Signs nobody in by itself (mail scanners open links): its form posts the token with this browser’s CSRF token to POST /login/email/link.',
   })
-  @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The confirmation page (form#email-link)' })
+  @ApiHtmlPage('The confirmation page (form#email-link)')
   @ApiBadRequestResponse({
     description: 'invalid_request: not a link token',
     type: ErrorResponseDto,

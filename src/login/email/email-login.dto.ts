@@ -47,7 +47,11 @@ export class EmailLoginVerifyDto extends LoginPageFieldsDto {
 
 /** GET /login/email/link: the link's token, as the mail carries it. */
 export class EmailLinkQueryDto {
-  @ApiProperty({ description: 'The link’s one-time token', pattern: EMAIL_LINK_TOKEN.source })
+  @ApiProperty({
+    description: 'The link’s one-time token',
+    pattern: EMAIL_LINK_TOKEN.source,
+    example: 'CT0RMA7s1vXqJWUu9cOLUdqe8J-QnxMKq-yHoyBvl_s',
+  })
   @Matches(EMAIL_LINK_TOKEN, { message: 'token must be the link’s token, as the mail has it' })
   @IsString()
   token!: string;
