@@ -1,5 +1,7 @@
-// Test files run as CommonJS. ESM-only dependencies (jose 6, oauth4webapi, openid-client 6) are
-// transformed by ts-jest (allowJs, transpile-only); type checking is `npm run typecheck`'s job.
+// Test files run as CommonJS, compiled by SWC (@swc/jest), file by file as tsconfig.jest.json's
+// isolatedModules allows: Nest's legacy decorators with their design-type metadata, class fields
+// defined as ES2022 defines them (tsconfig.json's target). Type checking is `npm run typecheck`'s
+// job. ESM-only dependencies (jose 6, oauth4webapi, openid-client 6) are compiled to CommonJS too.
 // @modelcontextprotocol/sdk needs no entry: its exports map gives `require` a CommonJS build
 // (dist/cjs); the one ESM-only package it loads, jose (lazily, for private_key_jwt), is above.
 // @wagmi/core (the dApp-kit adapters' e2e drives a real wagmi config) is ESM-only too. The kits
@@ -11,10 +13,34 @@
 // root's is Express's CommonJS 1.x): transformed wherever it is, both copies.
 const esmOnly = ['jose', 'oauth4webapi', 'openid-client', '@wagmi/core', 'content-disposition'];
 
+/** @swc/jest for TypeScript or JavaScript sources, with what tsconfig.json asks of the emit. */
+function swc(syntax) {
+  const parser = syntax === 'typescript' ? { syntax, decorators: true } : { syntax };
+  return [
+    '@swc/jest',
+    {
+      jsc: {
+        parser,
+        target: 'es2023',
+        transform: {
+          legacyDecorator: true,
+          decoratorMetadata: true,
+          useDefineForClassFields: true,
+        },
+      },
+      // Stack traces point into the sources.
+      sourceMaps: 'inline',
+    },
+  ];
+}
+
 const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
-  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
+  // SWC rather than ts-jest: ts-jest loads the TypeScript compiler into every worker and
+  // compiles each file with it; a fresh clone (no transform cache) compiles all of src/ and
+  // test/ (docs/DEVELOPMENT.md#test-time).
+  transform: { '^.+\\.ts$': swc('typescript'), '^.+\\.js$': swc('ecmascript') },
   transformIgnorePatterns: [
     `/node_modules/(?!(${esmOnly.join('|')})/)(?!@fastify/static/node_modules/content-disposition/)`,
   ],
@@ -42,6 +68,7 @@ module.exports = {
   // database server (a JVM) and on the processes it starts, which the other worker fills
   // (docs/DEVELOPMENT.md#test-time: 754 s against 887 s with one worker).
   maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   testTimeout: 30_000,

@@ -7,7 +7,7 @@ import { ServerConfig } from './config/sections/server.config';
 import { CrossOriginPolicy } from './clients/cross-origin.policy';
 import { TokenRequestOutcome } from './oauth/token/token-request-outcome.step';
 import { registerBodyParsers } from './platform/http/body-parsers';
-import { connectionLimits } from './platform/http/connection-limits';
+import { limitedServer, connectionLimits } from './platform/http/connection-limits';
 import { crossOriginRequests } from './platform/http/cors';
 import { weakBodyEtags } from './platform/http/etag';
 import {
@@ -46,7 +46,7 @@ export function httpAdapter(
 ): FastifyAdapter {
   const { trustProxy } = server;
   const limits = connectionLimits(server);
-  const adapter = new FastifyAdapter({
+  return new FastifyAdapter({
     trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
     routerOptions: {
       caseSensitive: false,
@@ -57,22 +57,11 @@ export function httpAdapter(
     },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    // Given to http.createServer, which checks headersTimeout <= requestTimeout there.
-    http: {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
-    },
-    // Fastify sets these two on the server itself (its defaults: none, and 72 s).
-    requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // The one server, with the timeouts and the connection cap (see limitedServer).
+    serverFactory: limitedServer(limits),
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
   });
-  // Not a Fastify option. With HOST=localhost Fastify also listens on the other loopback
-  // address (::1 beside 127.0.0.1) with a server of its own, which this cap does not reach.
-  adapter.getInstance().server.maxConnections = limits.maxConnections;
-  return adapter;
 }
 
 /**

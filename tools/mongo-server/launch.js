@@ -1,11 +1,15 @@
 'use strict';
 // Starts the dev/test MongoDB wire server (mongo-java-server, see MongoServerLauncher.java).
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
 const { resolveClasspath } = require('./classpath');
 
 const LAUNCHER = path.join(__dirname, 'MongoServerLauncher.java');
+const MAIN_CLASS = 'MongoServerLauncher';
+const COMPILED = path.join(__dirname, 'target');
 // Read by the launcher; an environment variable so that `npm start` users can set it too.
 
 /** Why the server could not start, for callers that tell the user what to do about it. */
@@ -19,6 +23,44 @@ class MongoServerStartError extends Error {
     this.name = 'MongoServerStartError';
     this.reason = reason;
   }
+}
+
+/**
+ * The launcher compiled once, into target/launcher-<digest of its source and classpath>/: `java`
+ * given the .java file compiles it again at every start (about 3 s of CPU, most of the server's
+ * start-up), so `npm start`, the test run and every spec that starts a database of its own share
+ * one compilation. Compiled into a folder of its own and then renamed, so a concurrent start sees
+ * the whole class or none. Synchronous, as the start is (the caller may hold a umask around it).
+ * Undefined when it cannot be compiled (no `javac` on PATH): `java` then runs the source file as
+ * before, and says itself what is missing.
+ *
+ * @param {string} classpath
+ * @returns {string | undefined} the folder to add to the classpath
+ */
+function compiledLauncher(classpath) {
+  const digest = createHash('sha256')
+    .update(fs.readFileSync(LAUNCHER))
+    .update('\0')
+    .update(classpath)
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(COMPILED, `launcher-${digest}`);
+  if (fs.existsSync(path.join(dir, `${MAIN_CLASS}.class`))) return dir;
+  const partial = `${dir}.partial-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(partial, { recursive: true });
+  // --release 17: the class runs on any Java the project supports, whichever javac compiled it.
+  const args = ['--release', '17', '-cp', classpath, '-d', partial, LAUNCHER];
+  if (spawnSync('javac', args, { stdio: 'ignore' }).status !== 0) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    return undefined;
+  }
+  try {
+    fs.renameSync(partial, dir);
+  } catch {
+    // Another start compiled the same source first: theirs serves.
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
+  return dir;
 }
 
 /**
@@ -43,7 +85,14 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000, ttlMonito
     // Read by MongoServerLauncher.java (TTL_MONITOR_ENV).
     env.PROOFGATE_TTL_MONITOR_SECONDS = String(ttlMonitorSeconds);
   }
-  const args = ['-Xss4m', '-XX:+UseSerialGC', '-cp', resolveClasspath(), LAUNCHER, String(port)];
+  const classpath = resolveClasspath();
+  const compiled = compiledLauncher(classpath);
+  const args = ['-Xss4m', '-XX:+UseSerialGC'];
+  if (compiled) {
+    args.push('-cp', `${classpath}${path.delimiter}${compiled}`, MAIN_CLASS, String(port));
+  } else {
+    args.push('-cp', classpath, LAUNCHER, String(port));
+  }
   if (h2File) args.push(h2File);
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';

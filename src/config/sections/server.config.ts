@@ -82,7 +82,8 @@ export const SERVER_SETTINGS: SettingsSection = {
       name: 'HOST',
       type: text('an address or host name'),
       default: '127.0.0.1',
-      description: 'Listen address (`0.0.0.0` in the Docker image).',
+      description:
+        'Listen address (`0.0.0.0` in the Docker image). A host name is listened at one address, the first it resolves to (`localhost`: 127.0.0.1 or ::1), so `MAX_CONNECTIONS` counts every connection.',
     },
     {
       name: 'ISSUER',

@@ -1,3 +1,5 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+
 /** Node's own idle time for a keep-alive connection between two requests. */
 const KEEP_ALIVE_MS = 5000;
 
@@ -42,5 +44,30 @@ export function connectionLimits(server: {
     keepAliveTimeoutMs: Math.min(KEEP_ALIVE_MS, requestTimeoutMs),
     timeoutCheckIntervalMs: TIMEOUT_CHECK_INTERVAL_MS,
     maxConnections: server.maxConnections,
+  };
+}
+
+type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * The instance's one HTTP server, made with `limits` (Fastify's `serverFactory`). Fastify, left
+ * to make its own, listens on a host name (HOST=localhost) at each address the name resolves to,
+ * the second with a server of its own that no `maxConnections` set here reaches; given a server,
+ * it listens with that one only, at the first address. So every connection the instance accepts
+ * counts against MAX_CONNECTIONS. (`::` or `0.0.0.0` listens on every interface with one server.)
+ */
+export function limitedServer(limits: ConnectionLimits): (handler: RequestHandler) => Server {
+  return (handler) => {
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+      },
+      handler,
+    );
+    server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+    server.maxConnections = limits.maxConnections;
+    return server;
   };
 }

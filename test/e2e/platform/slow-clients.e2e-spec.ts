@@ -5,10 +5,11 @@
  * are refused while those below it are served. Run against the app listening on a real port,
  * built as main.ts builds it (httpAdapter, configureApp), over raw TCP sockets.
  */
+import dns from 'node:dns';
 import { connect, type Socket } from 'node:net';
 import { AppConfig } from '../../../src/config/app-config';
-import { waitFor } from '../../support/processes';
-import { type ListeningApp, startListeningApp } from '../../support/test-app';
+import { freePort, waitFor } from '../../support/processes';
+import { type ListeningApp, createTestApp, startListeningApp } from '../../support/test-app';
 
 /** A raw connection to the app: the test decides every byte sent, and sees every byte back. */
 class RawConnection {
@@ -19,8 +20,8 @@ class RawConnection {
   readonly socket: Socket;
   readonly connected: Promise<void>;
 
-  constructor(port: number) {
-    this.socket = connect(port, '127.0.0.1');
+  constructor(port: number, host = '127.0.0.1') {
+    this.socket = connect(port, host);
     this.socket.setEncoding('latin1');
     this.socket.on('data', (chunk: string) => (this.received += chunk));
     const closed = () => (this.closedAt ??= Date.now());
@@ -164,6 +165,53 @@ describe('MAX_CONNECTIONS caps the connections an instance holds open', () => {
     const fifth = await open();
     fifth.socket.write(`${REQUEST_HEAD}\r\n`);
     expect(await fifth.status(5000)).toBe(200);
+  });
+
+  it('counts every connection the instance accepts, at every address of HOST=localhost', async () => {
+    // `localhost` as /etc/hosts names it on many machines, at two addresses (here 127.0.0.1 and
+    // 127.0.0.2, both loopback on Linux, for ::1 may be absent): Fastify, given HOST=localhost,
+    // looks up every address and listens at each.
+    const addresses = [
+      { address: '127.0.0.1', family: 4 },
+      { address: '127.0.0.2', family: 4 },
+    ];
+    const realLookup = dns.lookup.bind(dns) as (...args: unknown[]) => void;
+    const lookup = jest.spyOn(dns, 'lookup').mockImplementation((
+      host: string,
+      options: unknown,
+      callback?: (...args: unknown[]) => void,
+    ) => {
+      const all = typeof options === 'object' && (options as { all?: boolean } | null)?.all;
+      if (host !== 'localhost' || !all) return realLookup(host, options, callback);
+      process.nextTick(callback!, null, addresses);
+    });
+    const own = await freePort();
+    const t = await createTestApp({ MAX_CONNECTIONS: '3', ISSUER: `http://localhost:${own}` });
+    const refused: string[] = [];
+    const at = async (host: string) => {
+      const connection = new RawConnection(own, host);
+      connections.push(connection);
+      connection.socket.once('error', () => refused.push(host));
+      await Promise.race([connection.connected, connection.closedWithin(5000)]);
+      return connection;
+    };
+    try {
+      await t.app.listen(own, 'localhost');
+      for (let i = 0; i < 3; i += 1) await at('127.0.0.1');
+      // A fourth connection is never served, at either address: refused, or closed unread.
+      for (const host of ['127.0.0.2', '127.0.0.1']) {
+        const past = await at(host);
+        if (!refused.includes(host)) {
+          past.socket.write(`${REQUEST_HEAD}\r\n`);
+          expect(await past.closedWithin(5000)).toBe(true);
+        }
+        expect(past.received).toBe('');
+      }
+    } finally {
+      lookup.mockRestore();
+      connections.splice(0).forEach((connection) => connection.destroy());
+      await t.close();
+    }
   });
 
   it('MAX_CONNECTIONS: 1000 by default, at least 1, anything else stops the start', () => {
