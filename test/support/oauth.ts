@@ -105,6 +105,7 @@ export interface AuthorizeParams {
   resource?: string;
   prompt?: string;
   claims?: string;
+  acr_values?: string;
 }
 
 /**
