@@ -164,7 +164,7 @@ export class MetricsService {
 
   readonly mailDeliveries = this.counter(
     'proofgate_mail_deliveries_total',
-    'Attempts to send a mail from the outbox, by purpose and outcome: sent, retrying (it failed, another attempt is due), dead (dead-lettered: refused for good by the SMTP server, or still unsent when it was no use any more)',
+    'Attempts to send a mail from the outbox, by purpose and outcome: sent, retrying (it failed, another attempt is due), refused (the SMTP server refused every recipient for good: a mistyped address), dead (dead-lettered: the mail refused for good by the SMTP server, or still unsent when it was no use any more)',
     ['purpose', 'outcome'],
   );
 

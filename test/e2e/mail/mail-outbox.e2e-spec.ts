@@ -5,12 +5,16 @@
  * is dead-lettered and counted (the alert's series); outside production with SMTP_URL unset the
  * embedded catcher keeps the mail for /dev/mailbox.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { MailOutbox } from '../../../src/mail/mail-outbox';
 import { MAIL_DELIVERY_COLLECTION } from '../../../src/mail/persistence/mail-delivery.schema';
 import type { OutgoingMail } from '../../../src/mail/mail';
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { sample } from '../../support/metrics';
+import { ROOT } from '../../support/readme';
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '../../support/smtp-server';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
@@ -22,6 +26,16 @@ function mail(to: string, text = 'Your code is 12345678'): OutgoingMail {
 
 async function metrics(t: TestApp): Promise<string> {
   return (await t.http().get('/metrics').expect(200)).text;
+}
+
+/** ProofgateMailDeadLettered, as deploy/prometheus/alerts.rules.yml has it. */
+function deadLetterAlert(): { expr: string } {
+  const rules = parse(readFileSync(join(ROOT, 'deploy/prometheus/alerts.rules.yml'), 'utf8')) as {
+    groups: { rules: { alert?: string; expr: string }[] }[];
+  };
+  return rules.groups
+    .flatMap((group) => group.rules)
+    .find((rule) => rule.alert === 'ProofgateMailDeadLettered')!;
 }
 
 const deliveries = (t: TestApp) => t.connection.collection(MAIL_DELIVERY_COLLECTION);
@@ -125,6 +139,8 @@ describe('the mail outbox', () => {
       const text = await metrics(t);
       expect(sample(text, 'proofgate_mail_deliveries_total', { outcome: 'dead' })).toBe(1);
       expect(sample(text, 'proofgate_mail_deliveries_total', { outcome: 'retrying' })).toBe(0);
+      // The alert (deploy/prometheus, its firing tested by promtool) watches this very series.
+      expect(deadLetterAlert().expr).toContain('proofgate_mail_deliveries_total{outcome="dead"}');
       const lines = log.lines.join('\n');
       expect(lines).toMatch(/dead-lettered after 1 attempt\(s\): EMESSAGE 554/);
       expect(lines).not.toMatch(/dave|12345678/);
