@@ -41,6 +41,9 @@ async function signedInAs(agent: Agent): Promise<string | undefined> {
   return /Signed in as <strong>([^<]+)<\/strong>/.exec(page.text)?.[1];
 }
 
+/** POST /login/email/verify from `agent` (JSON): the code and the login page's fields. */
+const verify = (agent: Agent, body: object) => agent.post('/login/email/verify').send(body);
+
 const WRONG = (code: string) => String((Number(code) + 1) % 100_000_000).padStart(8, '0');
 
 describe('email sign-in', () => {
@@ -70,10 +73,7 @@ describe('email sign-in', () => {
     expect(mail.code).toMatch(/^\d{8}$/);
     expect(new URL(mail.link).origin).toBe(t.config.server.issuer);
     expect(new URL(mail.link).searchParams.get('token')).toMatch(/^[\w-]{43}$/);
-    const res = await agent
-      .post('/login/email/verify')
-      .send({ code: mail.code, ...mail.fields })
-      .expect(200);
+    const res = await verify(agent, { code: mail.code, ...mail.fields }).expect(200);
     expect(res.body).toEqual({ redirect: '/' });
     const sub = await signedInAs(agent);
     expect(sub).toMatch(/^account:[\w-]{22}$/);
@@ -172,10 +172,7 @@ describe('email sign-in', () => {
     }
     await agent.post('/login/email/start').send(fields).expect(400);
     for (const code of ['1234567', '123456789', 'abcdefgh', 12345678]) {
-      const res = await agent
-        .post('/login/email/verify')
-        .send({ code, ...fields })
-        .expect(400);
+      const res = await verify(agent, { code, ...fields }).expect(400);
       expect(res.body).toMatchObject({ error: 'invalid_request' });
     }
     // No CSRF token, or another browser's: invalid_request too.
@@ -197,19 +194,13 @@ describe('email sign-in', () => {
     const { code, fields } = await requestCode(t, agent, fresh('guess'));
     const left = [];
     for (let i = 0; i < 5; i++) {
-      const res = await agent
-        .post('/login/email/verify')
-        .send({ code: WRONG(code), ...fields })
-        .expect(401);
+      const res = await verify(agent, { code: WRONG(code), ...fields }).expect(401);
       expect(res.body).toMatchObject({ error: 'invalid_code' });
       left.push((res.body as { error_description: string }).error_description);
     }
     expect(left[0]).toMatch(/4 attempt\(s\) left/);
     expect(left[4]).toMatch(/last attempt/);
-    const res = await agent
-      .post('/login/email/verify')
-      .send({ code, ...fields })
-      .expect(401);
+    const res = await verify(agent, { code, ...fields }).expect(401);
     expect(res.body).toMatchObject({ error: 'invalid_code' });
     expect(await signedInAs(agent)).toBeUndefined();
   });
@@ -218,28 +209,16 @@ describe('email sign-in', () => {
     const agent = browser(t);
     const { code, fields } = await requestCode(t, agent, fresh('typo'));
     for (let i = 0; i < 4; i++) {
-      await agent
-        .post('/login/email/verify')
-        .send({ code: WRONG(code), ...fields })
-        .expect(401);
+      await verify(agent, { code: WRONG(code), ...fields }).expect(401);
     }
-    await agent
-      .post('/login/email/verify')
-      .send({ code, ...fields })
-      .expect(200);
+    await verify(agent, { code, ...fields }).expect(200);
   });
 
   it('redeems a code once: the same code again is 401 invalid_code, and so is the link', async () => {
     const agent = browser(t);
     const { code, link, fields } = await requestCode(t, agent, fresh('replay'));
-    await agent
-      .post('/login/email/verify')
-      .send({ code, ...fields })
-      .expect(200);
-    const again = await agent
-      .post('/login/email/verify')
-      .send({ code, ...fields })
-      .expect(401);
+    await verify(agent, { code, ...fields }).expect(200);
+    const again = await verify(agent, { code, ...fields }).expect(401);
     expect(again.body).toMatchObject({ error: 'invalid_code' });
     const token = new URL(link).searchParams.get('token');
     const page = await agent.get(`/login/email/link?token=${token}`).expect(200);
@@ -248,15 +227,44 @@ describe('email sign-in', () => {
     expect(res.body).toMatchObject({ error: 'invalid_code' });
   });
 
+  it('redeems a code once under concurrency: of 10 submissions at once, and of the code and link together, one signs in', async () => {
+    const agent = browser(t);
+    const { code, fields } = await requestCode(t, agent, fresh('race'));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => verify(agent, { code, ...fields })),
+    );
+    expect(answers.map((res) => res.status).sort()).toEqual([200, ...Array(9).fill(401)]);
+
+    const other = browser(t);
+    const both = await requestCode(t, other, fresh('race-link'));
+    const token = new URL(both.link).searchParams.get('token');
+    const page = await other.get(`/login/email/link?token=${token}`).expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const [byCode, byLink] = await Promise.all([
+      verify(other, { code: both.code, ...both.fields }),
+      other.post('/login/email/link').send({ token, csrf_token: csrf }),
+    ]);
+    expect([byCode.status, byLink.status].sort()).toEqual([200, 401]);
+  });
+
+  it('counts wrong codes sent at once: 10 wrong together spend the challenge, the right one is then refused', async () => {
+    const agent = browser(t);
+    const { code, fields } = await requestCode(t, agent, fresh('burst'));
+    const wrong = await Promise.all(
+      Array.from({ length: 10 }, () => verify(agent, { code: WRONG(code), ...fields })),
+    );
+    expect(wrong.map((res) => res.status)).toEqual(Array(10).fill(401));
+    const res = await verify(agent, { code, ...fields }).expect(401);
+    expect(res.body).toMatchObject({ error: 'invalid_code' });
+    expect(await signedInAs(agent)).toBeUndefined();
+  });
+
   it('refuses a code entered in another browser, counting it against the browser it was sent to', async () => {
     const owner = browser(t);
     const { code, fields } = await requestCode(t, owner, fresh('owner'));
     const thief = browser(t);
     const thiefFields = await emailLoginForm(thief);
-    const res = await thief
-      .post('/login/email/verify')
-      .send({ code, ...thiefFields })
-      .expect(401);
+    const res = await verify(thief, { code, ...thiefFields }).expect(401);
     expect(res.body).toMatchObject({
       error: 'invalid_code',
       error_description: expect.stringMatching(/sent to another browser/),
@@ -264,15 +272,9 @@ describe('email sign-in', () => {
     expect(await signedInAs(thief)).toBeUndefined();
     // That was one of the owner's 5: 4 more wrong codes spend it.
     for (let i = 0; i < 4; i++) {
-      await owner
-        .post('/login/email/verify')
-        .send({ code: WRONG(code), ...fields })
-        .expect(401);
+      await verify(owner, { code: WRONG(code), ...fields }).expect(401);
     }
-    await owner
-      .post('/login/email/verify')
-      .send({ code, ...fields })
-      .expect(401);
+    await verify(owner, { code, ...fields }).expect(401);
   });
 
   it('still signs the owner in after another browser tried its code once', async () => {
@@ -280,14 +282,8 @@ describe('email sign-in', () => {
     const { code, fields } = await requestCode(t, owner, fresh('owner2'));
     const thief = browser(t);
     const thiefFields = await emailLoginForm(thief);
-    await thief
-      .post('/login/email/verify')
-      .send({ code, ...thiefFields })
-      .expect(401);
-    await owner
-      .post('/login/email/verify')
-      .send({ code, ...fields })
-      .expect(200);
+    await verify(thief, { code, ...thiefFields }).expect(401);
+    await verify(owner, { code, ...fields }).expect(200);
   });
 
   it('signs in by the link opened in the same browser: a confirmation page, then a 303 to return_to', async () => {
@@ -327,10 +323,7 @@ describe('email sign-in', () => {
     const res = await thief.post('/login/email/link').send({ token, csrf_token: csrf }).expect(401);
     expect(res.body).toMatchObject({ error: 'invalid_code' });
     expect(await signedInAs(thief)).toBeUndefined();
-    await owner
-      .post('/login/email/verify')
-      .send({ code, ...fields })
-      .expect(200);
+    await verify(owner, { code, ...fields }).expect(200);
   });
 
   it('refuses a code after its 10 minutes (the service’s clock moved, nobody waited)', async () => {
@@ -338,10 +331,7 @@ describe('email sign-in', () => {
     const { code, fields } = await requestCode(t, agent, fresh('late'));
     t.clock.advance(601);
     try {
-      const res = await agent
-        .post('/login/email/verify')
-        .send({ code, ...fields })
-        .expect(401);
+      const res = await verify(agent, { code, ...fields }).expect(401);
       expect(res.body).toMatchObject({ error: 'invalid_code' });
     } finally {
       t.clock.advance(-601);
@@ -353,14 +343,8 @@ describe('email sign-in', () => {
     const email = fresh('twice');
     const first = await requestCode(t, agent, email);
     const second = await requestCode(t, agent, email);
-    await agent
-      .post('/login/email/verify')
-      .send({ code: first.code, ...second.fields })
-      .expect(401);
-    await agent
-      .post('/login/email/verify')
-      .send({ code: second.code, ...second.fields })
-      .expect(200);
+    await verify(agent, { code: first.code, ...second.fields }).expect(401);
+    await verify(agent, { code: second.code, ...second.fields }).expect(200);
   });
 
   it('goes back to a pending authorization request, as POST /login/siwe does', async () => {
@@ -485,10 +469,7 @@ describe('email sign-in limits', () => {
       await signInByEmail(t, browser(t), known);
       const agent = browser(t);
       const { code, fields } = await requestCode(t, agent, fresh('second'));
-      const res = await agent
-        .post('/login/email/verify')
-        .send({ code, ...fields })
-        .expect(429);
+      const res = await verify(agent, { code, ...fields }).expect(429);
       expect(res.body).toMatchObject({ error: 'too_many_requests' });
       expect(res.headers['retry-after']).toBeDefined();
       // An existing account still signs in: only creations are counted.
