@@ -226,14 +226,10 @@ export class ClientRegistry implements OnModuleInit {
 
   private async register(wanted: ClientConfig): Promise<void> {
     const existing = await this.clients.findById(wanted.clientId);
-    // Hashing is slow on purpose: re-hash only when the secret actually changed.
     const secretHash =
       wanted.clientSecret === undefined
         ? undefined
-        : existing?.secretHash &&
-            (await this.hasher.verify(wanted.clientSecret, existing.secretHash))
-          ? existing.secretHash
-          : await this.hasher.hash(wanted.clientSecret);
+        : (wanted.clientSecretHash ?? (await this.secretHashOf(wanted.clientSecret, existing)));
     const client: OAuthClient = {
       clientId: wanted.clientId,
       type: secretHash || wanted.jwks || wanted.jwksUri ? 'confidential' : 'public',
@@ -300,5 +296,13 @@ export class ClientRegistry implements OnModuleInit {
       ...webOriginsOf(existing?.redirectUris ?? []),
     ]);
     this.logger.log(`Registered ${client.type} client ${client.clientId}`);
+  }
+
+  /** Hashing is slow on purpose: a configured secret that still matches its stored hash keeps it. */
+  private async secretHashOf(secret: string, existing: OAuthClient | null): Promise<string> {
+    if (existing?.secretHash && (await this.hasher.verify(secret, existing.secretHash))) {
+      return existing.secretHash;
+    }
+    return this.hasher.hash(secret);
   }
 }

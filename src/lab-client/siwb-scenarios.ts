@@ -30,15 +30,11 @@ function sha256d(...parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * BIP-322 §Full, as a wallet builds it: `to_spend` (whose one output is the address's script and
- * whose input commits to the message's tagged hash) and `to_sign`, which spends it, unsigned.
+ * BIP-322 §Full `to_spend`, as a wallet builds it (raw, with @scure/btc-signer): its one input
+ * commits to the message's tagged hash, its one output is the address's script.
  */
-function bip322ToSign(script: Uint8Array, message: string): Transaction {
-  const messageHash = schnorr.utils.taggedHash(
-    'BIP0322-signed-message',
-    new TextEncoder().encode(message),
-  );
-  const toSpend = RawTx.encode({
+export function bip322ToSpend(script: Uint8Array, messageHash: Uint8Array): Uint8Array {
+  return RawTx.encode({
     version: 0,
     segwitFlag: false,
     inputs: [
@@ -53,9 +49,17 @@ function bip322ToSign(script: Uint8Array, message: string): Transaction {
     witnesses: [],
     lockTime: 0,
   });
+}
+
+/** BIP-322 §Full `to_sign` as a wallet builds it: it spends `to_spend`, unsigned. */
+function bip322ToSign(script: Uint8Array, message: string): Transaction {
+  const messageHash = schnorr.utils.taggedHash(
+    'BIP0322-signed-message',
+    new TextEncoder().encode(message),
+  );
   const toSign = new Transaction({ version: 0, allowUnknownOutputs: true });
   toSign.addInput({
-    txid: sha256d(toSpend).reverse(),
+    txid: sha256d(bip322ToSpend(script, messageHash)).reverse(),
     index: 0,
     sequence: 0,
     witnessUtxo: { script, amount: 0n },

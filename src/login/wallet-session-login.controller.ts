@@ -1,18 +1,11 @@
-import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type HttpRequest, type HttpResponse, cookieWriter } from '../platform/http/http-exchange';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { WALLET_PROOF_LIMITS } from './login.rate-limits';
-import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { WalletSessionLoginDto } from './wallet-session-login.dto';
 import { PageSignInResponseDto } from './page-sign-in-response.dto';
+import { PageSignInAnswers } from './page-sign-in.decorator';
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { WALLET_PROOF_REFUSALS } from '../wallet/wallet-proof.dto';
 import { anyChain } from '../wallet/wallet-chains';
@@ -37,19 +30,11 @@ export class WalletSessionLoginController {
       'or',
     )}) for the CAIP-10 account and answers where to go next.`,
   })
-  @ApiOkResponse({ description: 'Logged in', type: PageSignInResponseDto })
-  @ApiBadRequestResponse({
-    description:
+  @PageSignInAnswers({
+    badRequest:
       'invalid_request (including a failed CSRF check), invalid_message, chain_not_allowed',
-    type: ErrorResponseDto,
+    unauthorized: WALLET_PROOF_REFUSALS,
   })
-  @ApiUnauthorizedResponse({
-    description: WALLET_PROOF_REFUSALS,
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   signIn(
     @Body() body: WalletSessionLoginDto,
     @Req() req: HttpRequest,

@@ -3,7 +3,6 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -11,10 +10,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CallerAddress } from '../platform/http/client-address';
+import { ApiBearerProtected } from '../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { AccountBearerAuthenticator } from '../tokens/grants/account-bearer.authenticator';
 import { TokenResponseDto } from '../tokens/grants/token-response.dto';
+import { TokenResponseAnswers } from '../tokens/grants/token-response.decorator';
 import { PasskeyLoginService } from './authentication/passkey-login.service';
 import { PasskeyAuthenticationService } from './authentication/passkey-authentication.service';
 import { PASSKEY_LIMITS } from './passkey.rate-limits';
@@ -53,16 +54,11 @@ export class PasskeysController {
 
   @Post('registration/options')
   @ApiOperation({ summary: 'Creation options for a new passkey of the bearer’s account' })
-  @ApiBearerAuth('bearer')
   @ApiOkResponse({ type: PasskeyCreationOptionsDto })
-  @ApiUnauthorizedResponse({
-    description:
+  @ApiBearerProtected({
+    unauthorized:
       'No or an invalid token; insufficient_user_authentication (RFC 9470) with max_age; for a DPoP-bound token (sent as "DPoP <token>" with a proof) the challenge is DPoP (RFC 9449 §7.1)',
-    type: ErrorResponseDto,
-  })
-  @ApiForbiddenResponse({
-    description: 'insufficient_scope: the account scope',
-    type: ErrorResponseDto,
+    forbidden: 'insufficient_scope: the account scope',
   })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -109,13 +105,7 @@ export class PasskeysController {
 
   @Post('authentication/verify')
   @ApiOperation({ summary: 'Trade a passkey assertion for tokens (same response as /token)' })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({
-    description: ASSERTION_REFUSALS,
-    type: ErrorResponseDto,
-  })
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @TokenResponseAnswers(ASSERTION_REFUSALS)
   authenticationVerify(@Body() body: PasskeyAuthenticationRequestDto): Promise<TokenResponseDto> {
     return this.login.login(body.response, body.client_id);
   }

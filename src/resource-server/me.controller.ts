@@ -1,13 +1,6 @@
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { isFederatedSubject, isWorkloadSubject } from '../tokens/access-token';
-import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
+import { ApiBearerProtected } from '../platform/openapi/api-decorators';
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import { InsufficientScope } from '../platform/errors/protocol-error';
 import { inDpopScheme } from '../tokens/dpop/dpop.errors';
@@ -16,18 +9,16 @@ import { MeResponseDto } from './me-response.dto';
 
 /** The protected resource every login model ends at. */
 @ApiTags('api')
-@ApiBearerAuth('bearer')
 @Controller('api')
 @UseGuards(BearerAuthGuard)
 export class MeController {
   @Get('me')
   @ApiOperation({ summary: 'Who the bearer access token is for, from either login model' })
   @ApiOkResponse({ type: MeResponseDto })
-  @ApiUnauthorizedResponse({ description: 'With WWW-Authenticate: Bearer', type: ErrorResponseDto })
-  @ApiForbiddenResponse({
-    description:
+  @ApiBearerProtected({
+    unauthorized: 'With WWW-Authenticate: Bearer',
+    forbidden:
       "insufficient_scope: a client's own token (client_credentials) names no user to describe",
-    type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')
   me(@Req() request: AuthenticatedRequest): MeResponseDto {

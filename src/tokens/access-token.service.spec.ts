@@ -38,6 +38,17 @@ const INPUT: SignAccessTokenInput = {
   extra: { tenant: 'acme' },
 };
 
+/** INPUT's claims as its token carries them, beside the extras, iat, exp and jti. */
+const INPUT_CLAIMS = {
+  iss: ISSUER,
+  sub: 'user-42',
+  aud: AUDIENCE,
+  client_id: 'demo-client',
+  scope: 'openid profile',
+  auth_method: 'siwe',
+  gid: 'grant-7',
+};
+
 function configFor(env: Record<string, string> = {}): AppConfig {
   return AppConfig.fromEnv({
     NODE_ENV: 'test',
@@ -128,13 +139,7 @@ describe('AccessTokenService', () => {
     });
     const payload = decodeJwt(signed.token);
     expect(payload).toEqual({
-      iss: ISSUER,
-      sub: 'user-42',
-      aud: AUDIENCE,
-      client_id: 'demo-client',
-      scope: 'openid profile',
-      auth_method: 'siwe',
-      gid: 'grant-7',
+      ...INPUT_CLAIMS,
       tenant: 'acme',
       iat: expect.any(Number),
       exp: payload.iat! + TTL_SECONDS,
@@ -178,13 +183,7 @@ describe('AccessTokenService', () => {
     const claims = await tokens.verify(signed.token);
 
     expect(claims).toEqual({
-      iss: ISSUER,
-      sub: 'user-42',
-      aud: AUDIENCE,
-      client_id: 'demo-client',
-      scope: 'openid profile',
-      auth_method: 'siwe',
-      gid: 'grant-7',
+      ...INPUT_CLAIMS,
       jti: signed.jti,
       iat: expect.any(Number),
       exp: signed.expiresAt.getTime() / 1000,

@@ -1,11 +1,9 @@
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
 import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
@@ -15,6 +13,7 @@ import { WalletAudiences } from './audience/wallet-audiences';
 import { CallerAddress } from '../platform/http/client-address';
 import { RateLimit } from '../platform/rate-limit/rate-limit';
 import { TokenResponseDto } from '../tokens/grants/token-response.dto';
+import { TokenResponseAnswers } from '../tokens/grants/token-response.decorator';
 import { NonceRequestDto } from './nonce-request.dto';
 import { WalletNonceResponseDto } from './wallet-nonce-response.dto';
 import { WalletNonceService } from './wallet-nonce.service';
@@ -68,13 +67,7 @@ export class WalletController {
     description:
       'Redeems only a message issued by POST /wallet/nonce for the same client_id (default `wallet`), exactly as issued; the tokens are that client’s.',
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({
-    description: WALLET_PROOF_REFUSALS,
-    type: ErrorResponseDto,
-  })
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @TokenResponseAnswers(WALLET_PROOF_REFUSALS)
   verify(
     @Body() body: VerifyRequestDto,
     @CallerAddress() callerAddress: string,

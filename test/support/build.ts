@@ -3,11 +3,13 @@ import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   readFileSync,
   readdirSync,
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isCurrent, writeSignature } from '../../tools/build-service';
@@ -38,17 +40,41 @@ function sourceDigest(): string {
 }
 
 /**
- * The service built from src/ as `npm run build` builds it (assets included), shared by every
- * spec that runs the built service or CLI: built once per state of the sources, into
- * .build/test-service-<digest of the sources>/, and reused by the next spec and the next run. A
- * spec reads it and never writes into it. Built into a folder of its own first and then renamed,
- * so a spec in another worker sees either nothing or the whole build; builds of older sources
- * are removed.
+ * Whether this process may build `outDir`: it holds `<outDir>.lock` (a file with its pid, made
+ * exclusively), or takes it over from a process that is gone. The builder removes it when done.
  */
-export async function sharedBuild(): Promise<string> {
-  const digest = sourceDigest();
-  const outDir = join(BUILDS, `${SHARED_PREFIX}${digest}`);
-  if (existsSync(join(outDir, 'main.js'))) return stamped(outDir);
+function takeBuildLock(outDir: string): boolean {
+  const lock = `${outDir}.lock`;
+  mkdirSync(BUILDS, { recursive: true });
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(lock, 'utf8'));
+    } catch {
+      // Removed meanwhile: look again next time round.
+    }
+    // Held by a live process, or just made and not yet written: wait.
+    if (!(holder > 0) || isAlive(holder)) return holder === process.pid;
+    // Its holder died mid-build: taken over next time round.
+    rmSync(lock, { force: true });
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Builds into a folder of its own, then renames it to `outDir`. */
+async function buildInto(outDir: string): Promise<void> {
   const partial = `${outDir}.partial-${process.pid}`;
   await buildService(partial);
   cpSync(join(ROOT, 'src', 'public'), join(partial, 'public'), { recursive: true });
@@ -58,10 +84,38 @@ export async function sharedBuild(): Promise<string> {
     // Another worker finished the same build first: theirs serves.
     rmSync(partial, { recursive: true, force: true });
   }
+}
+
+/**
+ * The service built from src/ as `npm run build` builds it (assets included), shared by every
+ * spec that runs the built service or CLI: built once per state of the sources, into
+ * .build/test-service-<digest of the sources>/, and reused by the next spec and the next run. A
+ * spec reads it and never writes into it. One worker builds while the others wait; it builds
+ * into a folder of its own first and then renames it, so a spec in another worker sees either
+ * nothing or the whole build; builds of older sources are removed.
+ */
+export async function sharedBuild(): Promise<string> {
+  const digest = sourceDigest();
+  const outDir = join(BUILDS, `${SHARED_PREFIX}${digest}`);
+  if (existsSync(join(outDir, 'main.js'))) return stamped(outDir);
+  // One worker builds (a tsc run is ~25 s of CPU); the others wait for its build.
+  const built = () => existsSync(join(outDir, 'main.js'));
+  let held = takeBuildLock(outDir);
+  while (!held && !built()) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    held = takeBuildLock(outDir);
+  }
+  try {
+    if (!built()) await buildInto(outDir);
+  } finally {
+    // Built, or failed: a waiting worker then builds and reports the failure itself.
+    if (held) rmSync(`${outDir}.lock`, { force: true });
+  }
   for (const name of readdirSync(BUILDS)) {
     if (
       name.startsWith(SHARED_PREFIX) &&
       name !== `${SHARED_PREFIX}${digest}` &&
+      name !== `${SHARED_PREFIX}${digest}.lock` &&
       !name.includes('.partial-')
     ) {
       rmSync(join(BUILDS, name), { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { csrfOf } from './login-form';
 /** Just enough of a browser over fetch: follows nothing by itself, keeps cookies per name. */
 export class CookieBrowser {
   private readonly cookies = new Map<string, string>();
@@ -44,4 +45,41 @@ export class CookieBrowser {
     }
     return res;
   }
+}
+
+/** Who signs in on the login page, and where it sends the browser next. */
+export interface PasswordSignIn {
+  readonly returnTo?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/**
+ * Signs `browser` in through `issuer`'s login page (its form, with the page's CSRF token), by
+ * default as user1 back to `/`: where the login's 303 sends the browser.
+ */
+export async function passwordSignIn(
+  browser: CookieBrowser,
+  issuer: string,
+  { returnTo = '/', username = 'user1', password = 'password1' }: PasswordSignIn = {},
+): Promise<string> {
+  const page = await browser.get(`${issuer}/login?return_to=${encodeURIComponent(returnTo)}`);
+  const res = await browser.postForm(`${issuer}/login`, {
+    username,
+    password,
+    csrf_token: csrfOf(await page.text()),
+    return_to: returnTo,
+  });
+  expect(res.status).toBe(303);
+  return res.headers.get('location')!;
+}
+
+/** `browser` signed in through `issuer`'s login page (see passwordSignIn). */
+export async function signedInBrowser(
+  issuer: string,
+  browser = new CookieBrowser(),
+  who: PasswordSignIn = {},
+): Promise<CookieBrowser> {
+  await passwordSignIn(browser, issuer, who);
+  return browser;
 }

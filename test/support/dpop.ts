@@ -8,10 +8,11 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import { CookieBrowser } from './cookie-browser';
+import { CookieBrowser, passwordSignIn } from './cookie-browser';
 import { DEMO_SPA, basic, obtainCode, type Agent } from './oauth';
 import type { TestApp } from './test-app';
 import type request from 'supertest';
+import { expectRefusal } from './refusal';
 
 /** A DPoP key of the test's own: its public JWK, thumbprint, and a way to sign proofs. */
 export interface DpopKey {
@@ -82,16 +83,10 @@ export async function authorizeInBrowser(
     if (mustLogIn) throw new Error(`/authorize redirected to ${next.href}, not to /login`);
     return next;
   }
-  const page = await (await browser.get(next.href)).text();
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
-  const loggedIn = await browser.postForm(`${issuer}/login`, {
-    username: 'user1',
-    password: 'password1',
-    csrf_token: csrf,
-    return_to: next.searchParams.get('return_to')!,
+  const signedIn = await passwordSignIn(browser, issuer, {
+    returnTo: next.searchParams.get('return_to')!,
   });
-  if (loggedIn.status !== 303) throw new Error(`/login answered ${loggedIn.status}`);
-  const back = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
+  const back = await browser.get(new URL(signedIn, issuer).href);
   if (back.status !== 302) throw new Error(`/authorize after login answered ${back.status}`);
   return new URL(back.headers.get('location')!);
 }
@@ -137,4 +132,24 @@ export async function exchangeWithProof(
     code_verifier: verifier,
     ...(client.secret === undefined ? { client_id: client.id } : {}),
   });
+}
+
+/** The algorithms a DPoP challenge names (RFC 9449 §7.1 `algs`): every one Proofgate verifies. */
+export const DPOP_CHALLENGE_ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
+
+/**
+ * A refusal of a DPoP-bound token or proof (RFC 9449 §7.1): the envelope, and a DPoP challenge
+ * that names the error and the algorithms.
+ */
+export function expectDpopChallenge(
+  res: request.Response,
+  status: number,
+  error: string,
+  description: string,
+): void {
+  expectRefusal(res, status, error, description);
+  const challenge = String(res.headers['www-authenticate']);
+  expect(challenge.startsWith('DPoP realm="proofgate"')).toBe(true);
+  expect(challenge).toContain(`error="${error}"`);
+  expect(challenge).toContain(DPOP_CHALLENGE_ALGS);
 }

@@ -1,4 +1,4 @@
-import { CookieBrowser } from './cookie-browser';
+import { CookieBrowser, passwordSignIn } from './cookie-browser';
 
 const unescapeHtml = (value: string) =>
   value
@@ -12,6 +12,13 @@ function hidden(page: string, name: string): string {
   const value = new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1];
   if (value === undefined) throw new Error(`no ${name} on the page`);
   return unescapeHtml(value);
+}
+
+/** The consent form's fields (posted to /consent), as the page carries them. */
+export function consentForm(html: string): { csrf_token: string; return_to: string } {
+  const form = /<form method="post" action="\/consent">([\s\S]*?)<\/form>/.exec(html)?.[1];
+  if (form === undefined) throw new Error('no consent form on the page');
+  return { csrf_token: hidden(form, 'csrf_token'), return_to: hidden(form, 'return_to') };
 }
 
 export interface ConsentSeen {
@@ -34,21 +41,15 @@ export async function authorizeWithConsent(
   if (first.status !== 302)
     throw new Error(`/authorize answered ${first.status}: ${await first.text()}`);
   const loginUrl = new URL(first.headers.get('location')!, issuer);
-  const loginPage = await (await browser.get(loginUrl.href)).text();
-  const loggedIn = await browser.postForm(`${issuer}/login`, {
-    username: 'user1',
-    password: 'password1',
-    csrf_token: hidden(loginPage, 'csrf_token'),
-    return_to: loginUrl.searchParams.get('return_to')!,
+  const signedIn = await passwordSignIn(browser, issuer, {
+    returnTo: loginUrl.searchParams.get('return_to')!,
   });
-  if (loggedIn.status !== 303) throw new Error(`login answered ${loggedIn.status}`);
-  const consent = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
+  const consent = await browser.get(new URL(signedIn, issuer).href);
   if (consent.status !== 200) throw new Error(`expected the consent page, got ${consent.status}`);
   const consentPage = await consent.text();
   const allowed = await browser.postForm(`${issuer}/consent`, {
     decision: 'allow',
-    csrf_token: hidden(consentPage, 'csrf_token'),
-    return_to: hidden(consentPage, 'return_to'),
+    ...consentForm(consentPage),
   });
   if (allowed.status !== 303) throw new Error(`consent answered ${allowed.status}`);
   const back = await browser.get(new URL(allowed.headers.get('location')!, issuer).href);

@@ -43,3 +43,10 @@ export function hiddenField(html: string, name: string): string {
 export function errorText(html: string): string | undefined {
   return /<p id="login-error" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
 }
+
+/** The CSRF token a page's form carries (the login page's, the account page's, ...). */
+export function csrfOf(html: string): string {
+  const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+  if (token === undefined) throw new Error('no CSRF token on the page');
+  return token;
+}

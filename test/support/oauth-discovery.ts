@@ -66,12 +66,58 @@ export async function authorizeWithLibrary(
   extra: Record<string, string | undefined> = {},
   { mustLogIn = false }: { mustLogIn?: boolean } = {},
 ): Promise<AuthorizedCode> {
+  const request = await authorizationRequest(as, client, redirectUri, extra);
+  const callback = await authorizeInBrowser(request.url, issuer, undefined, { mustLogIn });
+  return request.authorized(callback);
+}
+
+/** A fresh authorization request of a client (see codeRequest), as the client keeps it. */
+export interface AuthorizationRequest {
+  /** Its URL at the authorization endpoint. */
+  readonly url: URL;
+  /** The response at the redirect URI, checked by the library (state, and iss per RFC 9207). */
+  authorized(callback: URL): AuthorizedCode;
+  /** Its code exchanged by a public client, the token response checked by the library. */
+  redeem(
+    callback: URL,
+    checks?: oauth.ProcessAuthorizationCodeResponseOptions,
+  ): Promise<oauth.TokenEndpointResponse>;
+}
+
+/** An authorization request of `client` to `redirectUri` at `as`'s authorization endpoint. */
+export async function authorizationRequest(
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  redirectUri: string,
+  extra: Record<string, string | undefined> = {},
+): Promise<AuthorizationRequest> {
   const { parameters, verifier, state } = await codeRequest(redirectUri, extra);
   const url = new URL(as.authorization_endpoint!);
   url.search = new URLSearchParams({ client_id: client.client_id, ...parameters }).toString();
-  const callback = await authorizeInBrowser(url, issuer, undefined, { mustLogIn });
-  const params = oauth.validateAuthResponse(as, client, callback, state);
-  return { params, verifier, redirectUri };
+  const authorized = (callback: URL): AuthorizedCode => ({
+    params: oauth.validateAuthResponse(as, client, callback, state),
+    verifier,
+    redirectUri,
+  });
+  return {
+    url,
+    authorized,
+    redeem: async (callback, checks) =>
+      oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          oauth.None(),
+          authorized(callback).params,
+          redirectUri,
+          verifier,
+          INSECURE,
+        ),
+        checks,
+      ),
+  };
 }
 
 /** The code of `authorized` exchanged at the token endpoint, the response checked by the library. */

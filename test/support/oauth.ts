@@ -132,16 +132,27 @@ export function authorizePath(params: AuthorizeParams): string {
   return `/authorize?${query.toString()}`;
 }
 
-/** The /authorize path of a DEMO_CLIENT request (a fresh S256 challenge) with `state`. */
-export function demoAuthorizePath(state: string): string {
-  return authorizePath({
+/**
+ * An authorization request of `client` for a code to its redirect URI, with a fresh S256
+ * challenge (its verifier thrown away: for requests never redeemed) and `params` besides.
+ */
+export function codeRequestOf(
+  client: { id: string; redirectUri: string },
+  params: Record<string, string> = {},
+): Record<string, string> {
+  return {
     response_type: 'code',
-    client_id: DEMO_CLIENT.id,
-    redirect_uri: DEMO_CLIENT.redirectUri,
-    state,
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
     code_challenge: pkcePair().challenge,
     code_challenge_method: 'S256',
-  });
+    ...params,
+  };
+}
+
+/** The /authorize path of a DEMO_CLIENT request (a fresh S256 challenge) with `state`. */
+export function demoAuthorizePath(state: string): string {
+  return authorizePath(codeRequestOf(DEMO_CLIENT, { state }));
 }
 
 /** A logged-in agent's authorization request, answered with a code for DEMO_CLIENT. */
@@ -240,4 +251,23 @@ export async function createLoggedInApp(
   const agent = request.agent(t.app.getHttpServer());
   await login(agent);
   return { t, agent };
+}
+
+/** GET /api/me with `accessToken` as a bearer token (RFC 6750 §2.1). */
+export function getMe(t: Pick<TestApp, 'http'>, accessToken: string) {
+  return t.http().get('/api/me').set('Authorization', `Bearer ${accessToken}`);
+}
+
+/** POST /introspect (RFC 7662) of `token`, by `client` authenticated with its secret. */
+export function introspect(
+  t: Pick<TestApp, 'http'>,
+  token: string,
+  client: { id: string; secret: string },
+) {
+  return t
+    .http()
+    .post('/introspect')
+    .type('form')
+    .set('Authorization', basic(client.id, client.secret))
+    .send({ token });
 }

@@ -11,6 +11,7 @@ import { sha256Base64Url } from '../../src/platform/crypto/hashing';
 import { SecurityEventLog } from '../../src/telemetry/security-events/security-event.log';
 import { accountToken } from './accounts';
 import { exchangeCode, obtainCode } from './oauth';
+import { expectRefusal } from './refusal';
 import { register } from './registration';
 import { TestApp, createTestApp } from './test-app';
 
@@ -156,18 +157,6 @@ export function caip122MessageRefusals(
       `Only version 1 of ${profile} messages is supported`,
     ],
   ];
-}
-
-export function expectRefusal(
-  res: { status: number; body: unknown },
-  status: number,
-  error: string,
-  description: string,
-): void {
-  expect({ status: res.status, body: res.body }).toEqual({
-    status,
-    body: { error, error_description: description },
-  });
 }
 
 /** Moves the test clock just past the next minute, so each test's rate-limit window is new. */

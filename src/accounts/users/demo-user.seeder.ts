@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
-import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { ServerConfig } from '../../config/sections/server.config';
 import { DEMO_CLIENTS, OAuthConfig } from '../../config/sections/oauth.config';
 import { UserRepository } from './user.repository';
@@ -8,12 +7,27 @@ import { UserRepository } from './user.repository';
 export interface DemoUser {
   readonly username: string;
   readonly password: string;
+  /**
+   * The password's scrypt hash, made once and written here: the password is published (README),
+   * so its hash hides nothing, and a start does not pay two deliberately slow hashes for it.
+   */
+  readonly passwordHash: string;
 }
 
 /** The lab's demo accounts. Only their scrypt hashes are stored. */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'user0', password: 'password0' },
-  { username: 'user1', password: 'password1' },
+  {
+    username: 'user0',
+    password: 'password0',
+    passwordHash:
+      'scrypt$32768$8$1$_u1biqFi4zfqhtAkghXRvQ$xWpQe-LLCw9Vh4G8FWR1VR2JQpxEKRVtTmhYM1ZPhRc',
+  },
+  {
+    username: 'user1',
+    password: 'password1',
+    passwordHash:
+      'scrypt$32768$8$1$RNf7CO7GIaHKjiZjLzg8eQ$ePzoE6VaiYCgkVGg86rZkFXOsXZyeP-VROpY5AWtfVQ',
+  },
 ];
 
 /**
@@ -41,7 +55,6 @@ export class DemoUserSeeder implements OnModuleInit {
 
   constructor(
     private readonly users: UserRepository,
-    private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly server: ServerConfig,
     private readonly oauth: OAuthConfig,
@@ -54,12 +67,10 @@ export class DemoUserSeeder implements OnModuleInit {
     await Promise.all(DEMO_USERS.map((user) => this.seed(user)));
   }
 
-  private async seed({ username, password }: DemoUser): Promise<void> {
-    // Hashing is deliberately slow: skip it when the account already exists.
-    if (await this.users.findByUsername(username)) return;
+  private async seed({ username, passwordHash }: DemoUser): Promise<void> {
     const inserted = await this.users.insertIfAbsent({
       username,
-      passwordHash: await this.hasher.hash(password),
+      passwordHash,
       createdAt: this.clock.now(),
     });
     if (inserted) this.logger.log(`Seeded demo user ${username}`);

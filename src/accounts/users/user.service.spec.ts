@@ -1,6 +1,9 @@
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { InMemoryUserRepository } from './testing/in-memory-user.repository';
-import { UserService } from './user.service';
+import { UNKNOWN_USER_PASSWORD_HASH, UserService } from './user.service';
+
+/** `scrypt$N$r$p`: the cost a stored hash was made at. */
+const costOf = (stored: string) => stored.split('$').slice(0, 4).join('$');
 
 describe('UserService.authenticate', () => {
   const hasher = new PasswordHasher();
@@ -20,7 +23,6 @@ describe('UserService.authenticate', () => {
       createdAt: new Date(),
     });
     service = new UserService(repository, hasher);
-    await service.onModuleInit();
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -73,6 +75,10 @@ describe('UserService.authenticate', () => {
 
     await expect(service.authenticate('nobody', 'anything')).resolves.toBeNull();
     expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks an unknown user against a hash of today’s cost, so it takes as long as a known one', async () => {
+    expect(costOf(UNKNOWN_USER_PASSWORD_HASH)).toBe(costOf(await hasher.hash('anything')));
   });
 
   it('uses the same dummy hash for every unknown user', async () => {

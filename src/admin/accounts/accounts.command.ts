@@ -14,8 +14,14 @@ import { UsageError } from '../admin.errors';
 import { AccountAdministration } from './account-administration.service';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_ACCOUNT_ID_FORMS } from '../../wallet/wallet-chains';
-import { answer, type CommandDeps } from '../io/command-output';
-import { formatDate, renderTable } from '../io/output';
+import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { type Column, formatDate } from '../io/output';
+
+const EMAIL_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'EMAIL', cell: (method) => emailOf(method.key) },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+  { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
+];
 
 function methodJson(method: SignInMethod) {
   return {
@@ -33,12 +39,20 @@ function methodJson(method: SignInMethod) {
   };
 }
 
-const METHOD_COLUMNS = [
-  { header: 'TYPE', cell: (method: SignInMethod) => method.type },
-  { header: 'METHOD', cell: (method: SignInMethod) => method.key },
-  { header: 'ADDED', cell: (method: SignInMethod) => formatDate(method.addedAt) },
-  { header: 'LAST USED', cell: (method: SignInMethod) => formatDate(method.lastUsedAt) },
-] as const;
+const METHOD_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'TYPE', cell: (method) => method.type },
+  { header: 'METHOD', cell: (method) => method.key },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+  { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
+];
+
+const PASSKEY_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'CREDENTIAL', cell: (method) => credentialIdOf(method.key) },
+  { header: 'DEVICE', cell: (method) => method.passkey?.deviceType ?? '-' },
+  { header: 'COUNTER', cell: (method) => String(method.passkey?.counter ?? '-') },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+  { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
+];
 
 /** What the removal ended, when it ended anything (older sessions and grants name no method). */
 function ended({ sessionsEnded, grantsRevoked }: MethodRemoved): string {
@@ -70,7 +84,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .requiredOption('--user <sub>', 'the subject (a username, or eip155:<chain>:<address>)')
     .action(async (options: { user: string }, command: Command) => {
       const methods = await methodsOf(deps, options.user);
-      answer(deps, command, renderTable(METHOD_COLUMNS, methods), methods.map(methodJson));
+      answerRows(deps, command, methods, METHOD_COLUMNS, methodJson);
     });
 
   accounts
@@ -140,15 +154,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
           (method) => method.type === 'email',
         );
       });
-      const table = renderTable(
-        [
-          { header: 'EMAIL', cell: (method: SignInMethod) => emailOf(method.key) },
-          { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
-          { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
-        ],
-        list,
-      );
-      answer(deps, command, table, list.map(methodJson));
+      answerRows(deps, command, list, EMAIL_COLUMNS, methodJson);
     });
 
   emails
@@ -178,17 +184,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .requiredOption('--user <sub>', 'the subject')
     .action(async (options: { user: string }, command: Command) => {
       const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'passkey');
-      const table = renderTable(
-        [
-          { header: 'CREDENTIAL', cell: (method: SignInMethod) => credentialIdOf(method.key) },
-          { header: 'DEVICE', cell: (method) => method.passkey?.deviceType ?? '-' },
-          { header: 'COUNTER', cell: (method) => String(method.passkey?.counter ?? '-') },
-          { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
-          { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
-        ],
-        list,
-      );
-      answer(deps, command, table, list.map(methodJson));
+      answerRows(deps, command, list, PASSKEY_COLUMNS, methodJson);
     });
 
   passkeys

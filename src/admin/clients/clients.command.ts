@@ -10,8 +10,8 @@ import {
 } from '../../protocol-rules/client-profile';
 import { REQUEST_OBJECT_SIGNING_ALGS } from '../../protocol-rules/request-object';
 import { UsageError } from '../admin.errors';
-import { answer, type CommandDeps } from '../io/command-output';
-import { formatDate, renderFields, renderTable } from '../io/output';
+import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { type Column, formatDate, renderFields, renderTable } from '../io/output';
 import {
   ClientAdministration,
   type NewKeys,
@@ -165,25 +165,28 @@ function keysFrom(options: { jwksFile?: string; jwksUri?: string }): NewKeys | u
   }
 }
 
-/** Registered clients with their lifecycle: when they came, were last used, and go. */
-function registeredClientsTable(list: readonly RegisteredClient[]): string {
-  return renderTable(
-    [
-      { header: 'CLIENT ID', cell: (client: RegisteredClient) => client.clientId },
-      { header: 'NAME', cell: (client) => client.name },
-      { header: 'CREATED', cell: (client) => formatDate(client.registeredAt) },
-      { header: 'LAST USED', cell: (client) => formatDate(client.lastUsedAt) },
-      {
-        header: 'EXPIRES',
-        cell: (client) => `${formatDate(client.expiresAt)}${client.expired ? ' (expired)' : ''}`,
-      },
-      { header: 'REDIRECT URIS', cell: (client) => client.redirectUris.join(' ') || '-' },
-    ],
-    list,
-  );
-}
+const CLIENT_COLUMNS: readonly Column<RegisteredClient>[] = [
+  { header: 'CLIENT ID', cell: (client) => client.clientId },
+  { header: 'TYPE', cell: (client) => client.type },
+  { header: 'NAME', cell: (client) => client.name },
+  { header: 'FIRST PARTY', cell: (client) => (client.firstParty ? 'yes' : 'no') },
+  { header: 'SOURCE', cell: (client) => client.source },
+  { header: 'REDIRECT URIS', cell: (client) => client.redirectUris.join(' ') || '-' },
+];
 
-/** `clients list --registered | --expired`: the clients that registered themselves (RFC 7591). */
+/** Registered clients with their lifecycle: when they came, were last used, and go. */
+const REGISTERED_CLIENT_COLUMNS: readonly Column<RegisteredClient>[] = [
+  { header: 'CLIENT ID', cell: (client) => client.clientId },
+  { header: 'NAME', cell: (client) => client.name },
+  { header: 'CREATED', cell: (client) => formatDate(client.registeredAt) },
+  { header: 'LAST USED', cell: (client) => formatDate(client.lastUsedAt) },
+  {
+    header: 'EXPIRES',
+    cell: (client) => `${formatDate(client.expiresAt)}${client.expired ? ' (expired)' : ''}`,
+  },
+  { header: 'REDIRECT URIS', cell: (client) => client.redirectUris.join(' ') || '-' },
+];
+
 async function listRegistered(
   deps: CommandDeps,
   command: Command,
@@ -192,7 +195,7 @@ async function listRegistered(
   const list = await deps.withContext((app) =>
     app.get(ClientAdministration).listRegistered(expiredOnly),
   );
-  answer(deps, command, registeredClientsTable(list), list.map(clientJson));
+  answerRows(deps, command, list, REGISTERED_CLIENT_COLUMNS, clientJson);
 }
 
 function nonNegativeDays(value: string): number {
@@ -227,12 +230,17 @@ function registerPruneCommand(clients: Command, deps: CommandDeps): void {
       const human = dryRun
         ? `Would delete ${pruned.length} registered client(s).\n`
         : `Deleted ${pruned.length} registered client(s); revoked ${grantsRevoked} grant(s).\n`;
-      answer(deps, command, pruned.length ? `${human}${registeredClientsTable(pruned)}` : human, {
-        dry_run: dryRun,
-        deleted: dryRun ? 0 : pruned.length,
-        grants_revoked: grantsRevoked,
-        clients: pruned.map(clientJson),
-      });
+      answer(
+        deps,
+        command,
+        pruned.length ? `${human}${renderTable(REGISTERED_CLIENT_COLUMNS, pruned)}` : human,
+        {
+          dry_run: dryRun,
+          deleted: dryRun ? 0 : pruned.length,
+          grants_revoked: grantsRevoked,
+          clients: pruned.map(clientJson),
+        },
+      );
     });
 }
 
@@ -431,18 +439,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
         return;
       }
       const list = await deps.withContext((app) => app.get(ClientAdministration).list());
-      const table = renderTable(
-        [
-          { header: 'CLIENT ID', cell: (client: RegisteredClient) => client.clientId },
-          { header: 'TYPE', cell: (client) => client.type },
-          { header: 'NAME', cell: (client) => client.name },
-          { header: 'FIRST PARTY', cell: (client) => (client.firstParty ? 'yes' : 'no') },
-          { header: 'SOURCE', cell: (client) => client.source },
-          { header: 'REDIRECT URIS', cell: (client) => client.redirectUris.join(' ') || '-' },
-        ],
-        list,
-      );
-      answer(deps, command, table, list.map(clientJson));
+      answerRows(deps, command, list, CLIENT_COLUMNS, clientJson);
     });
 
   clients

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Consent } from '../../oauth/consent/consent';
 import { ConsentService } from '../../oauth/consent/consent.service';
-import { answer, type CommandDeps } from '../io/command-output';
-import { formatDate, renderTable } from '../io/output';
+import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { type Column, formatDate } from '../io/output';
 
 function consentJson(consent: Consent) {
   return {
@@ -16,6 +16,15 @@ function consentJson(consent: Consent) {
   };
 }
 
+const CONSENT_COLUMNS: readonly Column<Consent>[] = [
+  { header: 'CLIENT', cell: (consent) => consent.clientId },
+  { header: 'SCOPE', cell: (consent) => consent.scopes.join(' ') },
+  { header: 'RESOURCES', cell: (consent) => consent.resources.join(' ') || '-' },
+  { header: 'GRANTED', cell: (consent) => formatDate(consent.grantedAt) },
+  { header: 'UPDATED', cell: (consent) => formatDate(consent.updatedAt) },
+  { header: 'EXPIRES', cell: (consent) => formatDate(consent.expiresAt) },
+];
+
 export function registerConsentsCommands(program: Command, deps: CommandDeps): void {
   const consents = program
     .command('consents')
@@ -27,18 +36,7 @@ export function registerConsentsCommands(program: Command, deps: CommandDeps): v
     .requiredOption('--user <sub>', 'the subject (a username, or eip155:<chain>:<address>)')
     .action(async (options: { user: string }, command: Command) => {
       const list = await deps.withContext((app) => app.get(ConsentService).list(options.user));
-      const table = renderTable(
-        [
-          { header: 'CLIENT', cell: (consent: Consent) => consent.clientId },
-          { header: 'SCOPE', cell: (consent) => consent.scopes.join(' ') },
-          { header: 'RESOURCES', cell: (consent) => consent.resources.join(' ') || '-' },
-          { header: 'GRANTED', cell: (consent) => formatDate(consent.grantedAt) },
-          { header: 'UPDATED', cell: (consent) => formatDate(consent.updatedAt) },
-          { header: 'EXPIRES', cell: (consent) => formatDate(consent.expiresAt) },
-        ],
-        list,
-      );
-      answer(deps, command, table, list.map(consentJson));
+      answerRows(deps, command, list, CONSENT_COLUMNS, consentJson);
     });
 
   consents

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { GrantFilter } from '../../tokens/grants/grant';
 import { UsageError } from '../admin.errors';
-import { answer, type CommandDeps } from '../io/command-output';
-import { formatDate, renderTable } from '../io/output';
+import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { type Column, formatDate } from '../io/output';
 import { GrantAdministration, type ListedGrant } from './grant-administration.service';
 
 const DEFAULT_LIMIT = 100;
@@ -22,6 +22,17 @@ function grantJson(grant: ListedGrant) {
     revoked_reason: grant.revokedReason ?? null,
   };
 }
+
+const GRANT_COLUMNS: readonly Column<ListedGrant>[] = [
+  { header: 'GRANT ID', cell: (grant) => grant.grantId },
+  { header: 'USER', cell: (grant) => grant.sub },
+  { header: 'CLIENT', cell: (grant) => grant.clientId },
+  { header: 'SCOPE', cell: (grant) => grant.scope },
+  { header: 'METHOD', cell: (grant) => grant.authMethod ?? grant.grantType ?? '-' },
+  { header: 'STATUS', cell: (grant) => grant.status },
+  { header: 'CREATED', cell: (grant) => formatDate(grant.createdAt) },
+  { header: 'EXPIRES', cell: (grant) => formatDate(grant.expiresAt) },
+];
 
 function limit(value: string): number {
   const parsed = Number(value);
@@ -69,20 +80,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
         if (list.length === options.limit) {
           deps.io.stderr.write(`Showing the first ${options.limit}; --limit shows more.\n`);
         }
-        const table = renderTable(
-          [
-            { header: 'GRANT ID', cell: (grant: ListedGrant) => grant.grantId },
-            { header: 'USER', cell: (grant) => grant.sub },
-            { header: 'CLIENT', cell: (grant) => grant.clientId },
-            { header: 'SCOPE', cell: (grant) => grant.scope },
-            { header: 'METHOD', cell: (grant) => grant.authMethod ?? grant.grantType ?? '-' },
-            { header: 'STATUS', cell: (grant) => grant.status },
-            { header: 'CREATED', cell: (grant) => formatDate(grant.createdAt) },
-            { header: 'EXPIRES', cell: (grant) => formatDate(grant.expiresAt) },
-          ],
-          list,
-        );
-        answer(deps, command, table, list.map(grantJson));
+        answerRows(deps, command, list, GRANT_COLUMNS, grantJson);
       },
     );
 

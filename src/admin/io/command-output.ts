@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { WithAdminContext } from '../admin-context';
 import type { PasswordInputStream } from './password-input';
-import { renderJson } from './output';
+import { type Column, renderJson, renderTable } from './output';
 
 export interface AdminIo {
   readonly stdout: Pick<NodeJS.WritableStream, 'write'>;
@@ -23,4 +23,17 @@ export function wantsJson(command: Command): boolean {
 /** A command's answer on stdout: the human text, or with --json the JSON document. */
 export function answer(deps: CommandDeps, command: Command, human: string, json: unknown): void {
   deps.io.stdout.write(wantsJson(command) ? renderJson(json) : human);
+}
+
+/** A listing's answer on stdout: a table of `columns`, or with --json each row as `json` has it. */
+export function answerRows<Row>(
+  deps: CommandDeps,
+  command: Command,
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  json: (row: Row) => unknown,
+): void {
+  deps.io.stdout.write(
+    wantsJson(command) ? renderJson(rows.map(json)) : renderTable(columns, rows),
+  );
 }

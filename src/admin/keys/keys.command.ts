@@ -5,8 +5,8 @@ import {
   type SigningKeyStatus,
 } from '../../tokens/signing-keys/signing-key.service';
 import { Clock } from '../../platform/clock/clock';
-import { answer, type CommandDeps } from '../io/command-output';
-import { formatDate, renderTable } from '../io/output';
+import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { formatDate } from '../io/output';
 
 /**
  * When a key stops signing: the active key once the pending next key is due, a retired key when
@@ -50,22 +50,19 @@ export function registerKeysCommands(program: Command, deps: CommandDeps): void 
         list: await app.get(SigningKeyService).describeKeys(),
         now: app.get(Clock).now(),
       }));
-      const table = renderTable(
+      answerRows(
+        deps,
+        command,
+        list,
         [
-          { header: 'KID', cell: (key: SigningKeyStatus) => key.kid },
+          { header: 'KID', cell: (key) => key.kid },
           { header: 'ALG', cell: (key) => key.alg },
           { header: 'STATE', cell: (key) => key.state },
           { header: 'CREATED', cell: (key) => formatDate(key.createdAt) },
           { header: 'RETIRES AT', cell: (key) => formatDate(retiresAt(key, list)) },
           { header: 'NOTE', cell: (key) => note(key, now) },
         ],
-        list,
-      );
-      answer(
-        deps,
-        command,
-        table,
-        list.map((key) => keyJson(key, list, now)),
+        (key) => keyJson(key, list, now),
       );
     });
 

@@ -5,8 +5,8 @@ import {
   type UserAccount,
 } from '../../accounts/users/user-account.service';
 import { UsageError } from '../admin.errors';
-import { answer, type CommandDeps } from '../io/command-output';
-import { formatDate, renderTable } from '../io/output';
+import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { type Column, formatDate } from '../io/output';
 import { PASSWORD_NOT_IN_ARGV, readPassword } from '../io/password-input';
 import { UserAdministration } from './user-administration.service';
 
@@ -19,6 +19,13 @@ function userJson(user: UserAccount) {
     disabled_at: user.disabledAt ?? null,
   };
 }
+
+const USER_COLUMNS: readonly Column<UserAccount>[] = [
+  { header: 'USERNAME', cell: (user) => user.username },
+  { header: 'STATUS', cell: (user) => (user.disabledAt ? 'disabled' : 'active') },
+  { header: 'CREATED', cell: (user) => formatDate(user.createdAt) },
+  { header: 'DISABLED', cell: (user) => formatDate(user.disabledAt) },
+];
 
 /**
  * A password on the command line would sit in shell history and in `ps` output: the commands
@@ -67,16 +74,7 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
     .description('every account, with its status')
     .action(async (_options: unknown, command: Command) => {
       const list = await deps.withContext((app) => app.get(UserAdministration).list());
-      const table = renderTable(
-        [
-          { header: 'USERNAME', cell: (user: UserAccount) => user.username },
-          { header: 'STATUS', cell: (user) => (user.disabledAt ? 'disabled' : 'active') },
-          { header: 'CREATED', cell: (user) => formatDate(user.createdAt) },
-          { header: 'DISABLED', cell: (user) => formatDate(user.disabledAt) },
-        ],
-        list,
-      );
-      answer(deps, command, table, list.map(userJson));
+      answerRows(deps, command, list, USER_COLUMNS, userJson);
     });
 
   users

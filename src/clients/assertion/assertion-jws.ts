@@ -88,6 +88,45 @@ export async function verifyClientJws(
   return claimsSet(encodedPayload);
 }
 
+/** How a client JWS is named in a refusal: as a sentence's subject, and as an object. */
+export interface ClientJwsNames {
+  /** `client_assertion`, `request object`. */
+  readonly subject: string;
+  /** `client_assertion`, `the request object`. */
+  readonly object: string;
+}
+
+/**
+ * verifyClientJws's verdict on the key and the signature as the refusal a client reads, made by
+ * the caller's `refused` (a description, and the reason for the metric label); undefined for any
+ * other of jose's errors, which each caller words by its own rules.
+ */
+export function clientJwsRefusal<Refusal>(
+  error: errors.JOSEError,
+  { subject, object }: ClientJwsNames,
+  refused: (description: string, reason: 'key' | 'signature') => Refusal,
+): Refusal | undefined {
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return refused(`${subject} signature is invalid`, 'signature');
+  }
+  if (error instanceof errors.JWKSMultipleMatchingKeys) {
+    return refused(
+      `Several registered keys could have signed ${object}: send the kid of the key`,
+      'key',
+    );
+  }
+  if (error instanceof errors.JOSENotSupported) {
+    return refused(
+      `${subject} is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)`,
+      'key',
+    );
+  }
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return refused(`${subject} is signed by no key registered for the client`, 'key');
+  }
+  return undefined;
+}
+
 /**
  * A JWT's claims set (RFC 7519 §7.2): the base64url payload, UTF-8 JSON (a byte sequence that is
  * not UTF-8 is refused), a top-level object. Throws jose's JWTInvalid otherwise.

@@ -20,13 +20,10 @@ import { createLocalJWKSet } from 'jose';
 import {
   JWS_FILES,
   type WycheproofGroup,
-  type WycheproofOutcome,
-  type WycheproofTest,
-  documentedTally,
   hexBytes,
   publicJwkOf,
-  runWycheproof,
 } from '../../../test/support/wycheproof-vectors';
+import { checkWycheproof } from '../../../test/support/wycheproof-suite';
 import { CLIENT_ASSERTION_ALGS, publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { type AssertionAlg, signatureVerifies } from './assertion-jws';
 
@@ -45,11 +42,12 @@ async function registeredKey(
 }
 
 describe('client assertion signatures against Project Wycheproof', () => {
-  const outcomes = new Map<AssertionAlg, WycheproofOutcome>();
-
-  beforeAll(async () => {
-    for (const alg of CLIENT_ASSERTION_ALGS) {
-      const verdict = async (test: WycheproofTest, group: WycheproofGroup) => {
+  const outcomes = checkWycheproof(
+    CLIENT_ASSERTION_ALGS.map((alg) => ({
+      name: alg,
+      file: JWS_FILES[alg],
+      documented: `Client assertions (${alg})`,
+      verdict: async (test, group) => {
         const key = await registeredKey(alg, group);
         // Its registration is refused: an RSA exponent other than 65537.
         if (key === undefined) return { refusedBy: 'rsa-exponent' };
@@ -59,22 +57,9 @@ describe('client assertion signatures against Project Wycheproof', () => {
           Buffer.from(hexBytes(test.msg)),
           Buffer.from(hexBytes(test.sig)),
         );
-      };
-      outcomes.set(alg, await runWycheproof(JWS_FILES[alg], verdict));
-    }
-  });
-
-  describe.each(CLIENT_ASSERTION_ALGS)('%s', (alg) => {
-    it('verifies every valid vector and refuses every invalid one', () => {
-      expect(outcomes.get(alg)!.defects).toEqual([]);
-    });
-
-    it('has the counts docs/SECURITY.md states', () => {
-      expect(outcomes.get(alg)!.tally).toEqual(
-        documentedTally({ proof: `Client assertions (${alg})`, file: JWS_FILES[alg] }),
-      );
-    });
-  });
+      },
+    })),
+  );
 
   it('refuses a valid signature only by an RSA key whose exponent is not 65537', () => {
     for (const [alg, outcome] of outcomes) {

@@ -16,7 +16,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 import { clientLabel, type OAuthClient } from '../oauth-client';
-import { verifyAssertionJws } from './assertion-jws';
+import { type ClientJwsNames, clientJwsRefusal, verifyAssertionJws } from './assertion-jws';
 import { ClientKeySets } from './client-key-sets';
 import {
   CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
@@ -177,6 +177,12 @@ export class ClientAssertionVerifier {
   }
 }
 
+/** How this JWS is named in its refusals. */
+const CLIENT_ASSERTION: ClientJwsNames = {
+  subject: 'client_assertion',
+  object: 'client_assertion',
+};
+
 function refused(description: string, reason: string): InvalidClient {
   return new InvalidClient(description).because(reason);
 }
@@ -207,24 +213,8 @@ function asRefusal(error: unknown): unknown {
         return refused(`client_assertion ${error.claim} is invalid`, 'claims');
     }
   }
-  if (error instanceof errors.JWKSMultipleMatchingKeys) {
-    return refused(
-      'Several registered keys could have signed client_assertion: send the kid of the key',
-      'key',
-    );
-  }
-  if (error instanceof errors.JOSENotSupported) {
-    return refused(
-      'client_assertion is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
-      'key',
-    );
-  }
-  if (error instanceof errors.JWKSNoMatchingKey) {
-    return refused('client_assertion is signed by no key registered for the client', 'key');
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refused('client_assertion signature is invalid', 'signature');
-  }
+  const keyRefusal = clientJwsRefusal(error, CLIENT_ASSERTION, refused);
+  if (keyRefusal) return keyRefusal;
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return refused(
       `client_assertion must be signed with ${CLIENT_ASSERTION_ALGS.join(', ')} (never HS* or none)`,

@@ -10,8 +10,8 @@ import {
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
-import { logoutFields, requestObjectFields, type OAuthClient } from '../oauth-client';
-import { parseClientMetadata } from '../registration/client-metadata';
+import type { OAuthClient } from '../oauth-client';
+import { parseClientMetadata, registeredFields } from '../registration/client-metadata';
 import { InFlightLimit, type Release } from './in-flight-limit';
 
 /** draft-ietf-oauth-client-id-metadata-document limits: small documents, answered quickly. */
@@ -274,20 +274,8 @@ function toClient(
   }
   return {
     clientId,
-    type: method === 'none' ? 'public' : 'confidential',
-    ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
-    ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
     name: metadata.clientName ?? url.host,
-    redirectUris: metadata.redirectUris,
-    grantTypes: metadata.grantTypes,
-    applicationType: metadata.applicationType,
-    ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
-    ...(metadata.requirePushedAuthorizationRequests
-      ? { requirePushedAuthorizationRequests: true }
-      : {}),
-    ...(metadata.requirePkce === false ? { requirePkce: false } : {}),
-    ...requestObjectFields(metadata),
-    ...logoutFields(metadata),
+    ...registeredFields(metadata, method),
     metadataDocument: true,
   };
 }

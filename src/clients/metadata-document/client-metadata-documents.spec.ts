@@ -91,10 +91,12 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
     }
   }
 
-  const documentOf = (clientId: string): FetchedDocument => ({
-    body: Buffer.from(
-      JSON.stringify({ client_id: clientId, redirect_uris: ['https://app.example/cb'] }),
-    ),
+  /** The document of `clientId`: a web client's metadata, unless `metadata` says otherwise. */
+  const documentOf = (
+    clientId: string,
+    metadata: object = { redirect_uris: ['https://app.example/cb'] },
+  ): FetchedDocument => ({
+    body: Buffer.from(JSON.stringify({ client_id: clientId, ...metadata })),
     contentType: 'application/json',
     cacheControl: undefined,
   });
@@ -115,6 +117,13 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
       config.server,
     );
   });
+
+  /** A lookup of `url` whose fetch is answered with its document: what it finds. */
+  async function served(url: string, metadata?: object) {
+    const found = documents.find(url);
+    fetcher.settle(url, documentOf(url, metadata));
+    return found;
+  }
 
   it(`fetches at most ${maxFetchesPerHost} documents from one host at once: past it 503, not remembered`, async () => {
     const held = Array.from({ length: maxFetchesPerHost }, (_, i) =>
@@ -137,12 +146,9 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
     expect(await held[0]).toBe(await joined);
     expect(await other).toBeNull();
     // A slot is free again, and the refusal left nothing behind: the document is fetched.
-    const later = documents.find('https://busy.example/client.json');
-    fetcher.settle(
-      'https://busy.example/client.json',
-      documentOf('https://busy.example/client.json'),
-    );
-    expect(await later).toMatchObject({ clientId: 'https://busy.example/client.json' });
+    expect(await served('https://busy.example/client.json')).toMatchObject({
+      clientId: 'https://busy.example/client.json',
+    });
   });
 
   it('remembers a host whose name does not resolve, for every URL on it, for 30 s', async () => {
@@ -166,12 +172,9 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
       fetcher.settle(url, new OutboundFetchError(`HTTP status 404`));
       expect(await found).toBeNull();
     }
-    const victim = documents.find('https://victim.example/client.json');
-    fetcher.settle(
-      'https://victim.example/client.json',
-      documentOf('https://victim.example/client.json'),
-    );
-    expect(await victim).toMatchObject({ clientId: 'https://victim.example/client.json' });
+    expect(await served('https://victim.example/client.json')).toMatchObject({
+      clientId: 'https://victim.example/client.json',
+    });
     // The failures are remembered for their own URLs only.
     expect(await documents.find('https://victim.example/missing.json')).toBeNull();
     expect(fetcher.fetched('https://victim.example/missing.json')).toBe(1);
@@ -179,9 +182,7 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
 
   it('keeps failures apart: any number of failing ids cannot push a good document out', async () => {
     const good = 'https://app.example/client.json';
-    const found = documents.find(good);
-    fetcher.settle(good, documentOf(good));
-    await found;
+    await served(good);
     for (let i = 0; i < 1_100; i += 1) {
       const url = `https://attacker${i}.example/client.json`;
       const failed = documents.find(url);
@@ -214,9 +215,7 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
     expect(documents.admit('https://h9.example/client.json', '203.0.113.9')).toBeDefined();
     expect(documents.admit('demo-client', address)).toBeUndefined();
     expect(documents.admit('https://h9.example:8443/client.json', address)).toBeUndefined();
-    const cached = documents.find('https://h0.example/client.json');
-    fetcher.settle('https://h0.example/client.json', documentOf('https://h0.example/client.json'));
-    await cached;
+    await served('https://h0.example/client.json');
     expect(documents.admit('https://h0.example/client.json', address)).toBeUndefined();
     // A released slot (released twice: no harm) admits the next one.
     slots[0]?.();
@@ -229,18 +228,10 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
 
   it('reads a private_key_jwt machine client from its document: confidential, with its keys', async () => {
     const url = 'https://agent.example/client.json';
-    const found = documents.find(url);
-    fetcher.settle(url, {
-      body: Buffer.from(
-        JSON.stringify({
-          client_id: url,
-          grant_types: ['client_credentials'],
-          token_endpoint_auth_method: 'private_key_jwt',
-          jwks_uri: 'https://agent.example/jwks.json',
-        }),
-      ),
-      contentType: 'application/json',
-      cacheControl: undefined,
+    const found = served(url, {
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks_uri: 'https://agent.example/jwks.json',
     });
     expect(await found).toMatchObject({
       clientId: url,
@@ -250,17 +241,9 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
       jwksUri: 'https://agent.example/jwks.json',
     });
     const secretUrl = 'https://agent.example/secret.json';
-    const refused = documents.find(secretUrl);
-    fetcher.settle(secretUrl, {
-      body: Buffer.from(
-        JSON.stringify({
-          client_id: secretUrl,
-          redirect_uris: ['https://app.example/cb'],
-          token_endpoint_auth_method: 'client_secret_basic',
-        }),
-      ),
-      contentType: 'application/json',
-      cacheControl: undefined,
+    const refused = served(secretUrl, {
+      redirect_uris: ['https://app.example/cb'],
+      token_endpoint_auth_method: 'client_secret_basic',
     });
     expect(await refused).toBeNull();
   });

@@ -9,7 +9,13 @@ import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { requestObjectMetadataProblem } from '../../protocol-rules/request-object';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
-import type { ClientJwks, ClientLogoutMetadata, OAuthClient } from '../oauth-client';
+import {
+  type ClientJwks,
+  type ClientLogoutMetadata,
+  type OAuthClient,
+  logoutFields,
+  requestObjectFields,
+} from '../oauth-client';
 import { impersonatesService } from './client-name';
 import {
   defaultResponseTypes,
@@ -65,6 +71,49 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly requestObjectSigningAlg?: OAuthClient['requestObjectSigningAlg'];
   /** RFC 9101 §10.5 `require_signed_request_object` (keys needed; default false). */
   readonly requireSignedRequestObject?: true;
+}
+
+/** What a client is registered as, whoever registered it, from its metadata and auth method. */
+export type RegisteredFields = Pick<
+  OAuthClient,
+  | 'type'
+  | 'redirectUris'
+  | 'grantTypes'
+  | 'applicationType'
+  | 'dpopBoundAccessTokens'
+  | 'requirePushedAuthorizationRequests'
+  | 'requirePkce'
+  | 'jwks'
+  | 'jwksUri'
+  | 'requestObjectSigningAlg'
+  | 'requireSignedRequestObject'
+  | keyof ClientLogoutMetadata
+>;
+
+/**
+ * The client that `metadata` (parsed by parseClientMetadata) registers, authenticating with
+ * `method`: the same whether it came to POST /register (RFC 7591) or in a client ID metadata
+ * document. Defaults stay absent (a false flag, require_pkce true, no keys).
+ */
+export function registeredFields(
+  metadata: ClientMetadata,
+  method: TokenEndpointAuthMethod,
+): RegisteredFields {
+  return {
+    type: method === 'none' ? 'public' : 'confidential',
+    redirectUris: metadata.redirectUris,
+    grantTypes: metadata.grantTypes,
+    applicationType: metadata.applicationType,
+    ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
+    ...(metadata.requirePushedAuthorizationRequests
+      ? { requirePushedAuthorizationRequests: true }
+      : {}),
+    ...(metadata.requirePkce === false ? { requirePkce: false } : {}),
+    ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
+    ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
+    ...requestObjectFields(metadata),
+    ...logoutFields(metadata),
+  };
 }
 
 const MAX_JWKS_URI_LENGTH = 2000;

@@ -12,14 +12,13 @@ import {
   InvalidToken,
 } from '../../platform/errors/protocol-error';
 import { ClientRegistry } from '../client-registry.service';
-import {
-  DYNAMIC_CLIENT_ID_PREFIX,
-  logoutFields,
-  requestObjectFields,
-  type OAuthClient,
-} from '../oauth-client';
+import { DYNAMIC_CLIENT_ID_PREFIX, type OAuthClient } from '../oauth-client';
 import { ClientRegistrationResponseDto } from './client-registration-response.dto';
-import { parseClientMetadata, type TokenEndpointAuthMethod } from './client-metadata';
+import {
+  parseClientMetadata,
+  registeredFields,
+  type TokenEndpointAuthMethod,
+} from './client-metadata';
 import { RegisteredClientExpiry } from './registered-client-expiry';
 import { RegisteredClientSweeper } from './registered-client-sweeper';
 
@@ -84,21 +83,9 @@ export class ClientRegistrationService {
     const now = this.clock.now();
     const client: OAuthClient = {
       clientId: newClientId(),
-      type: method === 'none' ? 'public' : 'confidential',
       name: metadata.clientName ?? 'Unnamed client',
-      redirectUris: metadata.redirectUris,
+      ...registeredFields(metadata, method),
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
-      grantTypes: metadata.grantTypes,
-      applicationType: metadata.applicationType,
-      ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
-      ...(metadata.requirePushedAuthorizationRequests
-        ? { requirePushedAuthorizationRequests: true }
-        : {}),
-      ...(metadata.requirePkce === false ? { requirePkce: false } : {}),
-      ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
-      ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
-      ...requestObjectFields(metadata),
-      ...logoutFields(metadata),
       dynamicallyRegisteredAt: now,
       expiresAt: this.expiry.atRegistration(now),
     };

@@ -12,6 +12,11 @@ export interface ClientConfig {
   readonly clientId: string;
   /** Absent for public clients (token endpoint auth method `none`). */
   readonly clientSecret?: string;
+  /**
+   * The secret's scrypt hash, written beside it: the demo seed's only (its secret is published, so
+   * its hash hides nothing), which saves a deliberately slow hash at every start.
+   */
+  readonly clientSecretHash?: string;
   readonly redirectUris: readonly string[];
   readonly name: string;
   /** RFC 8707 resources this client may ask tokens for, besides ACCESS_TOKEN_AUDIENCE. */
@@ -71,6 +76,8 @@ export const DEMO_CLIENTS: readonly ClientConfig[] = [
   {
     clientId: 'demo-client',
     clientSecret: 'demo-secret',
+    clientSecretHash:
+      'scrypt$32768$8$1$sY6M92VTsDtVJnmvGMRC2g$ejVj1Ojz97jUWY-2eULahVZlichsX_5wWpi_U6q206A',
     redirectUris: ['http://localhost:25001/callback', 'http://127.0.0.1:25001/callback'],
     applicationType: 'native',
     name: 'Demo confidential client',

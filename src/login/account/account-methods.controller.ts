@@ -2,18 +2,16 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@n
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CallerAddress } from '../../platform/http/client-address';
+import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
@@ -39,9 +37,7 @@ const BEARER_REFUSALS =
 
 /** The bearer's own account and its sign-in methods (JSON; the page is GET /account). */
 @ApiTags('account')
-@ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ description: BEARER_REFUSALS, type: ErrorResponseDto })
-@ApiForbiddenResponse({ description: 'insufficient_scope', type: ErrorResponseDto })
+@ApiBearerProtected({ unauthorized: BEARER_REFUSALS, forbidden: 'insufficient_scope' })
 @ApiTooManyRequestsResponse({
   description:
     'too_many_requests, with Retry-After: RATE_LIMIT_LOGIN_PER_IP; a link that creates the account (its first linked method) also ACCOUNT_CREATIONS_PER_IP_PER_HOUR',

@@ -1,13 +1,6 @@
 import { Controller, Delete, Get, Header, HttpCode } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
@@ -17,14 +10,9 @@ import { AccountSessionsService } from './account-sessions.service';
 
 /** Where the bearer's account is signed in, and signing out everywhere (JSON; the page is GET /account). */
 @ApiTags('account')
-@ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({
-  description: '401 without a live token (invalid_token)',
-  type: ErrorResponseDto,
-})
-@ApiForbiddenResponse({
-  description: 'insufficient_scope: the token lacks the account scope',
-  type: ErrorResponseDto,
+@ApiBearerProtected({
+  unauthorized: '401 without a live token (invalid_token)',
+  forbidden: 'insufficient_scope: the token lacks the account scope',
 })
 @Controller('account/sessions')
 export class AccountSessionsController {

@@ -1,21 +1,14 @@
-import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type HttpRequest,
   type HttpResponse,
   cookieWriter,
 } from '../../platform/http/http-exchange';
-import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP } from '../login.rate-limits';
 import { PageSignInResponseDto } from '../page-sign-in-response.dto';
+import { PageSignInAnswers } from '../page-sign-in.decorator';
 import { PasskeySessionLoginDto } from './passkey-session-login.dto';
 import { PasskeySessionLoginService } from './passkey-session-login.service';
 import { ASSERTION_REFUSALS } from '../../passkeys/passkey.errors';
@@ -33,18 +26,10 @@ export class PasskeySessionLoginController {
     description:
       'Verifies the assertion exactly as POST /passkeys/authentication/verify does (options from POST /passkeys/authentication/options), checks the login page CSRF token, starts a login session (auth_method passkey) for the passkey’s account and answers where to go next.',
   })
-  @ApiOkResponse({ description: 'Logged in', type: PageSignInResponseDto })
-  @ApiBadRequestResponse({
-    description: 'invalid_request (including a failed CSRF check)',
-    type: ErrorResponseDto,
+  @PageSignInAnswers({
+    badRequest: 'invalid_request (including a failed CSRF check)',
+    unauthorized: ASSERTION_REFUSALS,
   })
-  @ApiUnauthorizedResponse({
-    description: ASSERTION_REFUSALS,
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   signIn(
     @Body() body: PasskeySessionLoginDto,
     @Req() req: HttpRequest,

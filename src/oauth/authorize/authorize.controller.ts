@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Header, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+  applyDecorators,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -31,6 +42,25 @@ import { AuthorizationRequestDto } from './authorization-request.dto';
 import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { RequireContentType } from '../../platform/http/require-content-type.guard';
 
+/**
+ * What an authorization request is answered with besides its redirects, GET or POST alike: never
+ * cached.
+ */
+function AuthorizationAnswers() {
+  return applyDecorators(
+    Header('Cache-Control', 'no-store'),
+    ApiHtmlPage('The consent screen (HTML): Allow / Deny, posted to /consent'),
+    ApiBadRequestResponse({
+      description: 'HTML page (or this JSON with Accept: application/json)',
+      type: ErrorResponseDto,
+    }),
+    ApiTooManyRequestsResponse({
+      description: 'More than RATE_LIMIT_AUTHORIZE_PER_IP requests per minute from this IP',
+      type: ErrorResponseDto,
+    }),
+  );
+}
+
 @RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')
 @Controller('authorize')
@@ -48,16 +78,7 @@ export class AuthorizeController {
       'Redirects to the client with `code`, `state` and `iss` (RFC 9207), or with `error`; sends an unauthenticated user to /login first, and shows the consent screen (200, HTML) for a client that is not first-party until the user has allowed the requested scopes. An unknown client or unregistered redirect URI gets a 400 page, never a redirect.',
   })
   @ApiFoundResponse({ description: 'Redirect to the client, or to /login' })
-  @ApiHtmlPage('The consent screen (HTML): Allow / Deny, posted to /consent')
-  @ApiBadRequestResponse({
-    description: 'HTML page (or this JSON with Accept: application/json)',
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'More than RATE_LIMIT_AUTHORIZE_PER_IP requests per minute from this IP',
-    type: ErrorResponseDto,
-  })
-  @Header('Cache-Control', 'no-store')
+  @AuthorizationAnswers()
   async authorize(
     @Query() query: AuthorizationRequestDto,
     // The login session cookie, content negotiation and the URL to come back to after login.
@@ -76,22 +97,13 @@ export class AuthorizeController {
   @ApiConsumes(FORM)
   @ApiBody({ type: AuthorizationRequestDto })
   @ApiSeeOtherResponse({ description: 'Redirect to the client, to /login, or to the held request' })
-  @ApiHtmlPage('The consent screen (HTML): Allow / Deny, posted to /consent')
-  @ApiBadRequestResponse({
-    description: 'HTML page (or this JSON with Accept: application/json)',
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'More than RATE_LIMIT_AUTHORIZE_PER_IP requests per minute from this IP',
-    type: ErrorResponseDto,
-  })
+  @AuthorizationAnswers()
   @UseGuards(
     new RequireContentType(
       FORM,
       'An authorization request sent by POST must be application/x-www-form-urlencoded (OpenID Connect Core §3.1.2.1)',
     ),
   )
-  @Header('Cache-Control', 'no-store')
   async authorizeByPost(
     @Body() form: AuthorizationRequestDto,
     @Req() request: HttpRequest,

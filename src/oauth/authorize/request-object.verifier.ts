@@ -6,7 +6,12 @@ import {
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from 'jose';
-import { claimsSet, verifyClientJws } from '../../clients/assertion/assertion-jws';
+import {
+  type ClientJwsNames,
+  claimsSet,
+  clientJwsRefusal,
+  verifyClientJws,
+} from '../../clients/assertion/assertion-jws';
 import { ClientKeySets } from '../../clients/assertion/client-key-sets';
 import { usesPrivateKeyJwt, type OAuthClient } from '../../clients/oauth-client';
 import { ServerConfig } from '../../config/sections/server.config';
@@ -299,6 +304,9 @@ function parametersOf(claims: JWTPayload): AuthorizationParameters {
   return parameters;
 }
 
+/** How this JWS is named in its refusals. */
+const REQUEST_OBJECT: ClientJwsNames = { subject: 'request object', object: 'the request object' };
+
 function refused(description: string, reason: string): InvalidRequestObject {
   return new InvalidRequestObject(description).because(reason);
 }
@@ -307,24 +315,8 @@ function refused(description: string, reason: string): InvalidRequestObject {
 function asRefusal(error: unknown): unknown {
   if (error instanceof InvalidRequestObject) return error;
   if (!(error instanceof errors.JOSEError)) return error;
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refused('request object signature is invalid', 'signature');
-  }
-  if (error instanceof errors.JWKSMultipleMatchingKeys) {
-    return refused(
-      'Several registered keys could have signed the request object: send the kid of the key',
-      'key',
-    );
-  }
-  if (error instanceof errors.JOSENotSupported) {
-    return refused(
-      'request object is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
-      'key',
-    );
-  }
-  if (error instanceof errors.JWKSNoMatchingKey) {
-    return refused('request object is signed by no key registered for the client', 'key');
-  }
+  const keyRefusal = clientJwsRefusal(error, REQUEST_OBJECT, refused);
+  if (keyRefusal) return keyRefusal;
   if (error instanceof errors.JWSInvalid) {
     return refused(
       'request object uses a JWS extension (crit, b64) Proofgate does not understand',

@@ -1,13 +1,10 @@
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ClientRegistrationRequestDto } from '../../clients/registration/client-registration-request.dto';
@@ -16,6 +13,7 @@ import { ClientRegistrationService } from '../../clients/registration/client-reg
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { RawBody } from '../../platform/http/raw-body';
 import { RequireContentType } from '../../platform/http/require-content-type.guard';
+import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { REGISTER_PER_IP } from '../oauth.rate-limits';
@@ -33,20 +31,15 @@ export class RegistrationController {
     description:
       'Open to public clients (`token_endpoint_auth_method: none`) unless REGISTRATION_OPEN=false; confidential clients need `Authorization: Bearer <initial access token>`. Unknown metadata is ignored.',
   })
-  @ApiBearerAuth('bearer')
   @ApiBody({ type: ClientRegistrationRequestDto })
   @ApiCreatedResponse({ type: ClientRegistrationResponseDto })
   @ApiBadRequestResponse({
     description: 'invalid_redirect_uri, invalid_client_metadata, invalid_request',
     type: ErrorResponseDto,
   })
-  @ApiUnauthorizedResponse({
-    description: 'invalid_token: a wrong initial access token',
-    type: ErrorResponseDto,
-  })
-  @ApiForbiddenResponse({
-    description: 'access_denied: registration is closed',
-    type: ErrorResponseDto,
+  @ApiBearerProtected({
+    unauthorized: 'invalid_token: a wrong initial access token',
+    forbidden: 'access_denied: registration is closed',
   })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   @HttpCode(201)

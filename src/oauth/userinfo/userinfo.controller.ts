@@ -1,35 +1,15 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type HttpRequest as Request,
   type HttpResponse as Response,
   requestPath,
 } from '../../platform/http/http-exchange';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import { FORM } from '../../platform/openapi/api-decorators';
-import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { ApiBearerProtected, FORM } from '../../platform/openapi/api-decorators';
 import { UserInfoFormDto } from './userinfo-form.dto';
 import { UserInfoResponseDto } from './userinfo-response.dto';
 import { UserInfoService } from './userinfo.service';
-
-const UNAUTHORIZED = {
-  description:
-    'No valid bearer token; with WWW-Authenticate: Bearer (RFC 6750 §3), or DPoP for a DPoP-bound token (RFC 9449 §7.1)',
-  type: ErrorResponseDto,
-} as const;
-const FORBIDDEN = {
-  description: 'The token lacks the openid scope: insufficient_scope (RFC 6750 §3.1)',
-  type: ErrorResponseDto,
-} as const;
 
 /**
  * OpenID Connect Core §5.3 UserInfo endpoint: GET and POST alike (§5.3.1). The bearer token is
@@ -38,7 +18,11 @@ const FORBIDDEN = {
  * `access_token` instead (RFC 6750 §2.2), never both ways at once (§2).
  */
 @ApiTags('oauth')
-@ApiBearerAuth('bearer')
+@ApiBearerProtected({
+  unauthorized:
+    'No valid bearer token; with WWW-Authenticate: Bearer (RFC 6750 §3), or DPoP for a DPoP-bound token (RFC 9449 §7.1)',
+  forbidden: 'The token lacks the openid scope: insufficient_scope (RFC 6750 §3.1)',
+})
 @Controller('userinfo')
 export class UserInfoController {
   constructor(private readonly userInfo: UserInfoService) {}
@@ -46,8 +30,6 @@ export class UserInfoController {
   @Get()
   @ApiOperation({ summary: 'OpenID Connect UserInfo: sub and the claims the scopes allow' })
   @ApiOkResponse({ type: UserInfoResponseDto })
-  @ApiUnauthorizedResponse(UNAUTHORIZED)
-  @ApiForbiddenResponse(FORBIDDEN)
   @Header('Cache-Control', 'no-store')
   get(
     @Req() request: Request,
@@ -65,8 +47,6 @@ export class UserInfoController {
   @ApiConsumes(FORM)
   @ApiBody({ type: UserInfoFormDto, required: false })
   @ApiOkResponse({ type: UserInfoResponseDto })
-  @ApiUnauthorizedResponse(UNAUTHORIZED)
-  @ApiForbiddenResponse(FORBIDDEN)
   @Header('Cache-Control', 'no-store')
   post(
     @Body() form: UserInfoFormDto,

@@ -1,10 +1,10 @@
 import type { Model, mongo } from 'mongoose';
 
 /**
- * Creates a model's collection and its schema's indexes, one at a time. Called from each
+ * Creates a model's collection, then its schema's indexes in one command. Called from each
  * repository's `onModuleInit`, so the service does not take traffic before its TTL and unique
- * indexes exist. Sequential on purpose: concurrent implicit collection creation races on some
- * MongoDB-compatible servers (mongo-java-server's H2 backend fails it).
+ * indexes exist. The collection is created explicitly first: concurrent implicit creation races on
+ * some MongoDB-compatible servers (mongo-java-server's H2 backend fails it).
  */
 export async function ensureIndexes<T>(model: Model<T>): Promise<void> {
   const db = model.db.db;
@@ -19,11 +19,11 @@ export async function ensureIndexes<T>(model: Model<T>): Promise<void> {
       if ((error as { code?: number }).code !== 48) throw error;
     }
   }
-  for (const [fields, options] of model.schema.indexes()) {
+  const indexes = model.schema.indexes().map(([fields, options]) => ({
     // Schema index options are driver options here (no mongoose-only forms like `unique: [true, msg]`).
-    await model.collection.createIndex(
-      fields as mongo.IndexSpecification,
-      options as mongo.CreateIndexesOptions,
-    );
-  }
+    ...(options as Omit<mongo.IndexDescription, 'key'>),
+    key: fields as mongo.IndexDescription['key'],
+  }));
+  // One createIndexes command for all of them: one round trip per collection at every start.
+  if (indexes.length > 0) await model.collection.createIndexes(indexes);
 }

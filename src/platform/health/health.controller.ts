@@ -8,6 +8,7 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { HttpResponse } from '../http/http-exchange';
 import { HealthReportDto, HealthUnavailableDto } from './health-report.dto';
 import { HealthService } from './health.service';
+import { unavailable } from './unavailable';
 
 @ApiTags('operations')
 @Controller('health')
@@ -24,11 +25,6 @@ export class HealthController {
   ): Promise<HealthReportDto | HealthUnavailableDto> {
     const report = await this.health.check();
     if (report.status === 'ok') return report;
-    response.code(503).header('Retry-After', '5');
-    return {
-      error: 'temporarily_unavailable',
-      error_description: 'The database is unreachable',
-      ...report,
-    };
+    return unavailable(response, 'The database is unreachable', report);
   }
 }

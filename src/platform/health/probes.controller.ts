@@ -10,6 +10,7 @@ import type { HttpResponse } from '../http/http-exchange';
 import { HttpDrain } from '../http/http-drain';
 import { DatabaseHealthIndicator } from './database.health';
 import { ProbeReportDto, ProbeUnavailableDto } from './probe-report.dto';
+import { unavailable } from './unavailable';
 
 /**
  * Probes for orchestrators (Kubernetes `livenessProbe` / `readinessProbe`, load balancers).
@@ -47,27 +48,21 @@ export class ProbesController {
     @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<HealthCheckResult | ProbeUnavailableDto> {
     if (this.drain.draining) {
-      response.code(503).header('Retry-After', '5');
-      return {
-        error: 'temporarily_unavailable',
-        error_description: 'The instance is shutting down',
+      return unavailable(response, 'The instance is shutting down', {
         status: 'error',
         details: {},
-      };
+      });
     }
     try {
       return await this.health.check([() => this.database.ping('database')]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
-      response.code(503).header('Retry-After', '5');
       // Terminus's own `error` key (the failed checks) would clash with the envelope's.
-      return {
-        error: 'temporarily_unavailable',
-        error_description: 'The database is unreachable',
+      return unavailable(response, 'The database is unreachable', {
         status: 'error',
         details: result.details,
-      };
+      });
     }
   }
 }

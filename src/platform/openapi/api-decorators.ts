@@ -2,7 +2,9 @@ import { applyDecorators, Type } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBasicAuth,
+  ApiBearerAuth,
   ApiConsumes,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -27,6 +29,26 @@ export function ApiClientAuthenticatedForm(summary: string, response: Type<unkno
     ApiBadRequestResponse({ type: ErrorResponseDto }),
     ApiUnauthorizedResponse({ description: 'invalid_client', type: ErrorResponseDto }),
     ApiTooManyRequestsResponse({ type: ErrorResponseDto }),
+  );
+}
+
+/** What a bearer-protected endpoint's refusals say, by status. */
+export interface BearerRefusals {
+  /** 401: no live token (and how its WWW-Authenticate challenges). */
+  readonly unauthorized: string;
+  /** 403: a token without what the endpoint needs (insufficient_scope). */
+  readonly forbidden: string;
+}
+
+/**
+ * The documentation every endpoint opened by a bearer token shares (RFC 6750): the `bearer`
+ * security scheme, 401 without a live token and 403 for one that may not, in the error envelope.
+ */
+export function ApiBearerProtected({ unauthorized, forbidden }: BearerRefusals) {
+  return applyDecorators(
+    ApiBearerAuth('bearer'),
+    ApiUnauthorizedResponse({ description: unauthorized, type: ErrorResponseDto }),
+    ApiForbiddenResponse({ description: forbidden, type: ErrorResponseDto }),
   );
 }
 

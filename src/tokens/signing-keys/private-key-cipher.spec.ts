@@ -1,3 +1,4 @@
+import { createCipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { PrivateKeyCipher, PrivateKeyDecryptionError } from './private-key-cipher';
 
 const SECRET = 'unit-test-key-encryption-secret-0123456789';
@@ -16,12 +17,34 @@ describe('PrivateKeyCipher', () => {
     expect(Buffer.from(box.ciphertext, 'base64url').toString('utf8')).not.toContain('"d"');
   });
 
-  it('uses a fresh salt and IV for every box', async () => {
+  it('uses a fresh IV for every box, under the one salt this process seals with', async () => {
     const [a, b] = await Promise.all([cipher.seal(PLAINTEXT, AAD), cipher.seal(PLAINTEXT, AAD)]);
 
-    expect(a.salt).not.toBe(b.salt);
     expect(a.iv).not.toBe(b.iv);
     expect(a.ciphertext).not.toBe(b.ciphertext);
+    expect(a.salt).toBe(b.salt);
+    expect(Buffer.from(a.salt, 'base64url')).toHaveLength(16);
+  });
+
+  it('opens a box sealed under another salt: another instance’s, or one sealed before', async () => {
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const key = scryptSync(SECRET, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const gcm = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(AAD));
+    const ciphertext = Buffer.concat([gcm.update(PLAINTEXT, 'utf8'), gcm.final()]);
+    const box = {
+      v: 1 as const,
+      salt: salt.toString('base64url'),
+      iv: iv.toString('base64url'),
+      tag: gcm.getAuthTag().toString('base64url'),
+      ciphertext: ciphertext.toString('base64url'),
+    };
+
+    expect(box.salt).not.toBe((await cipher.seal(PLAINTEXT, AAD)).salt);
+    expect(await cipher.open(box, AAD)).toBe(PLAINTEXT);
+    await expect(
+      new PrivateKeyCipher('another-key-encryption-secret-0123456789').open(box, AAD),
+    ).rejects.toBeInstanceOf(PrivateKeyDecryptionError);
   });
 
   it('refuses to open with a different secret', async () => {

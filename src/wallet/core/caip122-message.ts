@@ -22,6 +22,18 @@ export interface Caip122Profile<Field extends string> {
   readonly lastLine: string;
 }
 
+/** CAIP-122's required field lines, in its template's order: the first lines of every chain's. */
+export const CAIP122_FIELD_LINES = [
+  ['uri', 'URI: '],
+  ['version', 'Version: '],
+  ['chainId', 'Chain ID: '],
+  ['nonce', 'Nonce: '],
+  ['issuedAt', 'Issued At: '],
+] as const;
+
+/** The fields of CAIP122_FIELD_LINES. */
+export type Caip122Field = (typeof CAIP122_FIELD_LINES)[number][0];
+
 /** Longest message read; the issued ones are well under 1 KiB. */
 export const CAIP122_MESSAGE_MAX_BYTES = 4096;
 /** How far into a message its first line may end and still be read as a header. */

@@ -3,7 +3,6 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import {
   NETWORK,
   OutScript,
-  RawTx,
   RawWitness,
   Script,
   TEST_NETWORK,
@@ -31,6 +30,7 @@ import {
   readBitcoinAddress,
   verifyBitcoinSignature,
 } from './bitcoin-signature';
+import { bip322ToSpend } from '../../lab-client/siwb-scenarios';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const TESTNET = 'bip122:000000000933ea01ad0ee984209779ba';
@@ -159,21 +159,7 @@ describe('BIP-322 test vectors', () => {
       const message = Uint8Array.from(randomBytes(i * 31));
       const messageHash = schnorr.utils.taggedHash('BIP0322-signed-message', message);
       expect(hex(bip322MessageHash(message))).toBe(hex(messageHash));
-      const toSpend = RawTx.encode({
-        version: 0,
-        segwitFlag: false,
-        inputs: [
-          {
-            txid: new Uint8Array(32),
-            index: 0xffffffff,
-            finalScriptSig: Script.encode(['OP_0', messageHash]),
-            sequence: 0,
-          },
-        ],
-        outputs: [{ amount: 0n, script }],
-        witnesses: [],
-        lockTime: 0,
-      });
+      const toSpend = bip322ToSpend(script, messageHash);
       expect(hex(bip322ToSpendTxid(script, message))).toBe(txid(toSpend));
     }
   });

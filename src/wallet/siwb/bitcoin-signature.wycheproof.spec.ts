@@ -33,13 +33,11 @@ import {
   type WycheproofEcKey,
   type WycheproofFile,
   type WycheproofGroup,
-  type WycheproofOutcome,
   type WycheproofTest,
-  documentedTally,
   hexBytes,
-  runWycheproof,
   wycheproofTests,
 } from '../../../test/support/wycheproof-vectors';
+import { type WycheproofLayer, checkWycheproof } from '../../../test/support/wycheproof-suite';
 import {
   type EcdsaCurve,
   NOBLE_ECDSA,
@@ -103,72 +101,49 @@ function legacy(curve: EcdsaCurve) {
   };
 }
 
-async function bothCurves(
+/** The layer over `file` with each curve implementation, named `<curve>` (or `<file>: <curve>`). */
+function onBothCurves(
   file: WycheproofFile,
-  layer: (curve: EcdsaCurve) => Parameters<typeof runWycheproof>[1],
-): Promise<Map<string, WycheproofOutcome>> {
-  const outcomes = new Map<string, WycheproofOutcome>();
-  for (const [name, curve] of CURVES) outcomes.set(name, await runWycheproof(file, layer(curve)));
-  return outcomes;
+  layer: (curve: EcdsaCurve) => WycheproofLayer['verdict'],
+  documented: string,
+  named: (curve: string) => string = (curve) => curve,
+): WycheproofLayer[] {
+  return CURVES.map(([curve, implementation]) => ({
+    name: named(curve),
+    file,
+    verdict: layer(implementation),
+    ...(curve === 'native' ? { documented } : {}),
+  }));
 }
 
 describe('BIP-322 simple (P2WPKH) ECDSA against Project Wycheproof', () => {
-  const outcomes = new Map<WycheproofFile, Map<string, WycheproofOutcome>>();
-  beforeAll(async () => {
-    for (const file of [BITCOIN_FILE, DER_FILE] as const) {
-      outcomes.set(file, await bothCurves(file, simple));
-    }
-  });
+  const outcomes = checkWycheproof(
+    ([BITCOIN_FILE, DER_FILE] as const).flatMap((file) =>
+      onBothCurves(file, simple, SIMPLE, (curve) => `${file}: ${curve}`),
+    ),
+  );
 
-  describe.each([BITCOIN_FILE, DER_FILE] as const)('%s', (file) => {
-    it.each(CURVES.map(([name]) => name))(
-      '%s: every valid vector verifies (or is refused for a high s), every invalid one is refused',
-      (name) => {
-        expect(outcomes.get(file)!.get(name)!.defects).toEqual([]);
-      },
-    );
-
-    it('libsecp256k1 and @noble/curves answer every vector alike', () => {
-      expect(outcomes.get(file)!.get('native')).toEqual(outcomes.get(file)!.get('noble'));
-    });
-
-    it('has the counts docs/SECURITY.md states', () => {
-      expect(outcomes.get(file)!.get('native')!.tally).toEqual(
-        documentedTally({ proof: SIMPLE, file }),
-      );
-    });
-  });
+  it.each([BITCOIN_FILE, DER_FILE] as const)(
+    '%s: libsecp256k1 and @noble/curves answer every vector alike',
+    (file) => {
+      expect(outcomes.get(`${file}: native`)).toEqual(outcomes.get(`${file}: noble`));
+    },
+  );
 
   it('refuses, of the plain-ECDSA vectors, exactly the valid ones with a high s', () => {
     const highS = wycheproofTests(DER_FILE)
       .filter(({ test }) => test.result === 'valid' && (sOfDer(test.sig) ?? 0n) > N / 2n)
       .map(({ test }) => test.tcId);
     expect(highS.length).toBeGreaterThan(0);
-    expect(outcomes.get(DER_FILE)!.get('native')!.refusedBy).toEqual({ 'low-s': highS });
-    expect(outcomes.get(BITCOIN_FILE)!.get('native')!.refusedBy).toEqual({});
+    expect(outcomes.get(`${DER_FILE}: native`)!.refusedBy).toEqual({ 'low-s': highS });
+    expect(outcomes.get(`${BITCOIN_FILE}: native`)!.refusedBy).toEqual({});
   });
 });
 
 describe('the legacy signed-message format (P2PKH) against Project Wycheproof', () => {
-  let outcomes: Map<string, WycheproofOutcome>;
-  beforeAll(async () => {
-    outcomes = await bothCurves(P1363_FILE, legacy);
-  });
-
-  it.each(CURVES.map(([name]) => name))(
-    '%s: every valid vector verifies, every invalid one is refused',
-    (name) => {
-      expect(outcomes.get(name)!.defects).toEqual([]);
-    },
-  );
+  const outcomes = checkWycheproof(onBothCurves(P1363_FILE, legacy, LEGACY));
 
   it('libsecp256k1 and @noble/curves answer every vector alike', () => {
     expect(outcomes.get('native')).toEqual(outcomes.get('noble'));
-  });
-
-  it('has the counts docs/SECURITY.md states', () => {
-    expect(outcomes.get('native')!.tally).toEqual(
-      documentedTally({ proof: LEGACY, file: P1363_FILE }),
-    );
   });
 });

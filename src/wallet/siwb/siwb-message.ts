@@ -1,5 +1,5 @@
 import type { Caip122Fields, Caip122Template } from '../core/caip122-chain';
-import { caip122Message } from '../core/caip122-message';
+import { CAIP122_FIELD_LINES, type Caip122Field, caip122Message } from '../core/caip122-message';
 import { readBitcoinAddress } from './bitcoin-signature';
 
 /**
@@ -10,18 +10,12 @@ import { readBitcoinAddress } from './bitcoin-signature';
  */
 export type SiwbFields = Omit<Caip122Fields, 'expirationTime'>;
 
-const SIWB = caip122Message<'uri' | 'version' | 'chainId' | 'nonce' | 'issuedAt'>({
+const SIWB = caip122Message<Caip122Field>({
   account: 'Bitcoin',
   name: 'Sign in with Bitcoin',
   isAddress: (line) => readBitcoinAddress(line) !== undefined,
   addressRule: 'a Bitcoin address',
-  fieldLines: [
-    ['uri', 'URI: '],
-    ['version', 'Version: '],
-    ['chainId', 'Chain ID: '],
-    ['nonce', 'Nonce: '],
-    ['issuedAt', 'Issued At: '],
-  ],
+  fieldLines: CAIP122_FIELD_LINES,
   lastLine: 'the issue time',
 });
 

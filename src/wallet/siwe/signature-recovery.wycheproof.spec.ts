@@ -34,13 +34,11 @@ import { type Hex, bytesToHex, getAddress, keccak256 } from 'viem';
 import {
   type WycheproofAnswer,
   type WycheproofEcKey,
-  type WycheproofOutcome,
   type WycheproofTest,
-  documentedTally,
   hexBytes,
-  runWycheproof,
   wycheproofTests,
 } from '../../../test/support/wycheproof-vectors';
+import { checkWycheproof } from '../../../test/support/wycheproof-suite';
 import { SECP256K1_HALF_N, SignatureRecovery } from './signature-recovery';
 
 const FILE = 'ecdsa_secp256k1_sha256_p1363_test.json';
@@ -103,23 +101,15 @@ function siwe(recovery: SignatureRecovery) {
 }
 
 describe('SIWE signature recovery against Project Wycheproof (secp256k1, P1363 form)', () => {
-  const outcomes = new Map<string, WycheproofOutcome>();
-
-  beforeAll(async () => {
-    for (const implementation of ['native', 'viem'] as const) {
-      outcomes.set(
-        implementation,
-        await runWycheproof(FILE, siwe(SignatureRecovery.using(implementation))),
-      );
-    }
-  });
-
-  it.each(['native', 'viem'])(
-    '%s: every valid vector verifies or is refused by a named rule, every invalid one is refused',
-    (implementation) => {
-      expect(outcomes.get(implementation)!.defects).toEqual([]);
+  const outcomes = checkWycheproof([
+    {
+      name: 'native',
+      file: FILE,
+      documented: 'SIWE',
+      verdict: siwe(SignatureRecovery.using('native')),
     },
-  );
+    { name: 'viem', file: FILE, verdict: siwe(SignatureRecovery.using('viem')) },
+  ]);
 
   it('libsecp256k1 and viem answer every vector alike', () => {
     expect(outcomes.get('native')).toEqual(outcomes.get('viem'));
@@ -134,9 +124,5 @@ describe('SIWE signature recovery against Project Wycheproof (secp256k1, P1363 f
       wycheproofTests(FILE).map(({ test }) => [test.tcId, bigOf(hexBytes(test.sig).subarray(32))]),
     );
     for (const tcId of refusedBy['high-s']) expect(sOf.get(tcId)! > SECP256K1_HALF_N).toBe(true);
-  });
-
-  it('has the counts docs/SECURITY.md states', () => {
-    expect(outcomes.get('native')!.tally).toEqual(documentedTally({ proof: 'SIWE', file: FILE }));
   });
 });

@@ -1,6 +1,7 @@
 import { SiweError, SiweMessage, SiweParseError } from '@signinwithethereum/siwe';
 import type { Address } from 'viem';
 import { InvalidMessage, InvalidRequest } from '../core/wallet.errors';
+import { CAIP122_FIELD_LINES } from '../core/caip122-message';
 import { eip55 } from './eip55';
 
 /** The fields of an EIP-4361 message, as signed. Absent optional fields are left out. */
@@ -66,13 +67,6 @@ export function parseWithLibrary(text: string): SiweFields {
 }
 
 const HEADER = /^(?:([^:/]*):\/\/)?(.*) wants you to sign in with your Ethereum account:$/;
-const FIELD_LINES = [
-  ['uri', 'URI: '],
-  ['version', 'Version: '],
-  ['chainId', 'Chain ID: '],
-  ['nonce', 'Nonce: '],
-  ['issuedAt', 'Issued At: '],
-] as const;
 const OPTIONAL_FIELD_LINES = [
   ['expirationTime', 'Expiration Time: '],
   ['notBefore', 'Not Before: '],
@@ -107,7 +101,8 @@ function readOwnRendering(text: string): SiweFields | undefined {
     address: lines[1],
     ...(statement !== undefined && { statement }),
   };
-  for (const [name, prefix] of FIELD_LINES) {
+  // EIP-4361 is CAIP-122's Ethereum profile: the same required lines.
+  for (const [name, prefix] of CAIP122_FIELD_LINES) {
     if (!lines[at]?.startsWith(prefix)) return undefined;
     fields[name] = lines[at].slice(prefix.length);
     at += 1;

@@ -1,6 +1,6 @@
 import { createSignInMessageText } from '@solana/wallet-standard-util';
 import type { Caip122Fields, Caip122Template } from '../core/caip122-chain';
-import { caip122Message } from '../core/caip122-message';
+import { CAIP122_FIELD_LINES, type Caip122Field, caip122Message } from '../core/caip122-message';
 import { solanaAddressBytes } from './solana-address';
 
 /**
@@ -10,21 +10,12 @@ import { solanaAddressBytes } from './solana-address';
  */
 export type SiwsFields = Caip122Fields & { readonly expirationTime: string };
 
-const SIWS = caip122Message<
-  'uri' | 'version' | 'chainId' | 'nonce' | 'issuedAt' | 'expirationTime'
->({
+const SIWS = caip122Message<Caip122Field | 'expirationTime'>({
   account: 'Solana',
   name: 'Sign In With Solana',
   isAddress: (line) => solanaAddressBytes(line) !== undefined,
   addressRule: 'a base58 Ed25519 public key',
-  fieldLines: [
-    ['uri', 'URI: '],
-    ['version', 'Version: '],
-    ['chainId', 'Chain ID: '],
-    ['nonce', 'Nonce: '],
-    ['issuedAt', 'Issued At: '],
-    ['expirationTime', 'Expiration Time: '],
-  ],
+  fieldLines: [...CAIP122_FIELD_LINES, ['expirationTime', 'Expiration Time: ']],
   lastLine: 'the expiration time',
 });
 

@@ -10,8 +10,9 @@ import { passkeyMethodKey } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { exchangeCode, obtainCode } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { walletBrowser } from '../../support/wallet-login';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const PER_HOUR = 2;
@@ -20,21 +21,19 @@ const ATTACKER = '198.51.100.31';
 const NEIGHBOUR = '203.0.113.31';
 
 describe('account creations per IP and hour', () => {
-  let t: TestApp;
   let names = 0;
 
-  beforeAll(async () => {
-    t = await createTestApp({
-      ISSUER,
-      TRUST_PROXY: 'loopback',
-      ACCOUNT_CREATIONS_PER_IP_PER_HOUR: String(PER_HOUR),
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-    });
+  const t = useTestApp({
+    ISSUER,
+    TRUST_PROXY: 'loopback',
+    ACCOUNT_CREATIONS_PER_IP_PER_HOUR: String(PER_HOUR),
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+  });
+  beforeAll(() => {
     // Just past the start of an hour: the test's creations share one window, whatever the time.
     const now = t.clock.now().getTime();
     t.clock.advance((3_600_000 - (now % 3_600_000) + 1_000) / 1000);
   });
-  afterAll(() => t.close());
 
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
@@ -85,11 +84,8 @@ describe('account creations per IP and hour', () => {
 
     // One more account from the same address: refused before anything is written.
     const third = await freshWalletToken();
-    const byPassword = await setPassword(third.token, ATTACKER).expect(429);
-    expect(byPassword.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    const byPassword = await setPassword(third.token, ATTACKER);
+    expectRefusal(byPassword, 429, 'too_many_requests', 'Too many requests; slow down');
     const retryAfter = Number(byPassword.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(3600);

@@ -13,27 +13,23 @@ import { ACCOUNT_DISABLED } from '../../../src/accounts/accounts.errors';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { adminCli } from '../../support/admin-cli';
 import { basic, exchangeCode, obtainCode, refresh, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletPageLogin } from '../../support/wallet-login';
 import { registerPasskey } from '../../support/passkeys';
+import { csrfOf } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'a-locked-down-secret-1';
 const REFUSAL = { error: 'access_denied', error_description: ACCOUNT_DISABLED };
 
 describe('an operator locks an account down (users disable / enable)', () => {
-  let t: TestApp;
   let names = 0;
 
-  beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
   const bearer = (token: string) => `Bearer ${token}`;
-  const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 
   /** POST /wallet/verify for the built-in public `wallet` client, answered `status`. */
   async function walletVerify(account: PrivateKeyAccount, status: number) {

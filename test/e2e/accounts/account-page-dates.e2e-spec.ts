@@ -7,18 +7,13 @@ import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { AccountService } from '../../../src/accounts/account.service';
 import { login } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 /** `2026-01-31 14:05 UTC` of an instant. */
 const readable = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 describe('GET /account: dates', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('shows each time readably in UTC, and no date of the link for the original method', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());

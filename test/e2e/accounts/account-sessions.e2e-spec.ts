@@ -12,9 +12,10 @@ import { SIGNED_OUT_EVERYWHERE } from '../../../src/login/account/account-sessio
 import { UserAccountService } from '../../../src/accounts/users/user-account.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
 import { registerPasskey } from '../../support/passkeys';
+import { csrfOf } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'an-owners-own-secret-1';
@@ -25,18 +26,13 @@ interface Tokens {
 }
 
 describe('an owner ends sessions and grants: method removal, sign out everywhere', () => {
-  let t: TestApp;
   let names = 0;
 
-  beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
   const bearer = (token: string) => `Bearer ${token}`;
-  const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
   const newName = () => `owner-${++names}`;
 
   async function passkeyOptions(): Promise<{ challenge: string }> {

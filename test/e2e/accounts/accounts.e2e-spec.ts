@@ -21,33 +21,28 @@ import {
   refresh,
   PARTNER,
   clientEntry,
+  getMe,
 } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { walletLogin as signInWithWallet } from '../../support/wallet-login';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('accounts: one subject, many sign-in methods', () => {
-  let t: TestApp;
   let accounts: AccountService;
 
-  beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
-    });
+  const t = useTestApp({
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
+  });
+  beforeAll(() => {
     accounts = t.app.get(AccountService);
   });
-  afterAll(() => t.close());
 
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
 
   const walletLogin = (account: PrivateKeyAccount) => signInWithWallet(t, account);
 
   async function subjectOf(accessToken: string): Promise<string> {
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${accessToken}`)
-      .expect(200);
+    const me = await getMe(t, accessToken).expect(200);
     return me.body.sub as string;
   }
 

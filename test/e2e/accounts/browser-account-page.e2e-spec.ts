@@ -16,6 +16,7 @@ import {
 import { useBrowserApp } from '../../support/browser-app';
 import { passwordLogin } from '../../support/login-page';
 import { walletLogin as signInWithWallet } from '../../support/wallet-login';
+import { getMe } from '../../support/oauth';
 
 describe('the account page in a browser', () => {
   const spec = useBrowserApp(
@@ -26,11 +27,7 @@ describe('the account page in a browser', () => {
   /** The `sub` /wallet/verify and /api/me give the wallet now (SIWE over a fresh nonce). */
   async function subjectOf(wallet: PrivateKeyAccount): Promise<string> {
     const tokens = await signInWithWallet(spec.t, wallet);
-    const me = await spec.t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(200);
+    const me = await getMe(spec.t, tokens.access_token).expect(200);
     return me.body.sub as string;
   }
 

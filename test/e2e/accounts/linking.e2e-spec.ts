@@ -9,7 +9,6 @@ import { decodeJwt } from 'jose';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
 import { AccountRepository } from '../../../src/accounts/account.repository';
 import { AccountService } from '../../../src/accounts/account.service';
@@ -23,16 +22,13 @@ import {
   walletBrowser,
 } from '../../support/wallet-login';
 import { registerPasskey } from '../../support/passkeys';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
 describe('linking sign-in methods', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
@@ -106,12 +102,13 @@ describe('linking sign-in methods', () => {
       .http()
       .post('/account/methods/wallet')
       .set('Authorization', bearer(other.access_token))
-      .send(await signed(wallet, { linkTo: other.access_token }))
-      .expect(409);
-    expect(taken.body).toEqual({
-      error: 'method_already_linked',
-      error_description: 'This wallet is already linked to another account',
-    });
+      .send(await signed(wallet, { linkTo: other.access_token }));
+    expectRefusal(
+      taken,
+      409,
+      'method_already_linked',
+      'This wallet is already linked to another account',
+    );
   });
 
   it('a Solana address links to an account like an Ethereum one (#21); then SIWS yields the user’s sub', async () => {
@@ -210,13 +207,13 @@ describe('linking sign-in methods', () => {
     const own = await t
       .http()
       .delete(`/account/methods/${encodeURIComponent(walletOf(wallet))}`)
-      .set('Authorization', bearer(access_token))
-      .expect(400);
-    expect(own.body).toEqual({
-      error: 'invalid_request',
-      error_description:
-        'This wallet is the account’s own subject and always signs in to it; it is not removed',
-    });
+      .set('Authorization', bearer(access_token));
+    expectRefusal(
+      own,
+      400,
+      'invalid_request',
+      'This wallet is the account’s own subject and always signs in to it; it is not removed',
+    );
     const request3 = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
     await t
       .http()
@@ -265,12 +262,8 @@ describe('linking sign-in methods', () => {
     const last = await t
       .http()
       .delete(`/account/methods/${encodeURIComponent(passkey)}`)
-      .set('Authorization', bearer(access_token))
-      .expect(409);
-    expect(last.body).toEqual({
-      error: 'last_sign_in_method',
-      error_description: 'An account keeps at least one sign-in method',
-    });
+      .set('Authorization', bearer(access_token));
+    expectRefusal(last, 409, 'last_sign_in_method', 'An account keeps at least one sign-in method');
   });
 
   it('the account page: a browser without a session is sent to sign in; a stale login cannot add a passkey', async () => {
@@ -342,17 +335,16 @@ describe('linking sign-in methods', () => {
     const other = await passwordBrowser('user1');
     const otherPage = await other.get('/account').expect(200);
     const otherCsrf = /data-csrf-token="([^"]+)"/.exec(otherPage.text)![1];
-    const taken = await other
-      .post('/account/wallets')
-      .send({
-        ...(await signed(wallet, { accountPage: other, csrf: otherCsrf })),
-        csrf_token: otherCsrf,
-      })
-      .expect(409);
-    expect(taken.body).toEqual({
-      error: 'method_already_linked',
-      error_description: 'This wallet is already linked to another account',
+    const taken = await other.post('/account/wallets').send({
+      ...(await signed(wallet, { accountPage: other, csrf: otherCsrf })),
+      csrf_token: otherCsrf,
     });
+    expectRefusal(
+      taken,
+      409,
+      'method_already_linked',
+      'This wallet is already linked to another account',
+    );
   });
 
   it('a wallet’s token grant goes to the account listing it, decided after the write: its lock-down refuses, its removal frees the wallet', async () => {

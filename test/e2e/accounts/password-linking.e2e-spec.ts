@@ -11,22 +11,20 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
+import { expectRefusal } from '../../support/refusal';
+import { csrfOf } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 
 describe('a wallet-only account sets a password', () => {
   const log = new CapturedLog();
-  let t: TestApp;
   let names = 0;
 
-  beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'debug', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
-      [LogDestination, log],
-    ]);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ LOG_LEVEL: 'debug', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
+    [LogDestination, log],
+  ]);
 
   const server = () => t.app.getHttpServer();
   const walletOf = (account: PrivateKeyAccount) => `eip155:1:${account.address}`;
@@ -34,10 +32,6 @@ describe('a wallet-only account sets a password', () => {
   const newUsername = () => `wallet-user-${++names}`;
 
   const signed = (account: PrivateKeyAccount) => signedSiweMessage(t, account);
-
-  function csrfOf(html: string): string {
-    return /name="csrf_token" value="([^"]+)"/.exec(html)![1];
-  }
 
   async function tokensOf(agent: Agent, scope = 'openid account') {
     const { code, verifier } = await obtainCode(agent, { scope, nonce: 'n-1' });
@@ -112,11 +106,8 @@ describe('a wallet-only account sets a password', () => {
     const again = await setPassword(after.access_token, {
       username: newUsername(),
       password: PASSWORD,
-    }).expect(409);
-    expect(again.body).toEqual({
-      error: 'password_already_set',
-      error_description: 'This account has a password already',
     });
+    expectRefusal(again, 409, 'password_already_set', 'This account has a password already');
   });
 
   it('API refusals: a taken username (409), a weak or empty password (400), a password user, a stale login, no account scope', async () => {
@@ -133,11 +124,8 @@ describe('a wallet-only account sets a password', () => {
     const weak = await setPassword(access_token, {
       username: newUsername(),
       password: 'short',
-    }).expect(400);
-    expect(weak.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'password must be at least 8 characters',
     });
+    expectRefusal(weak, 400, 'invalid_request', 'password must be at least 8 characters');
     const empty = await setPassword(access_token, {
       username: newUsername(),
       password: '',
@@ -164,11 +152,13 @@ describe('a wallet-only account sets a password', () => {
     const own = await setPassword((await tokensOf(passwordUser)).access_token, {
       username: newUsername(),
       password: PASSWORD,
-    }).expect(409);
-    expect(own.body).toEqual({
-      error: 'password_already_set',
-      error_description: 'This account signs in with a password already',
     });
+    expectRefusal(
+      own,
+      409,
+      'password_already_set',
+      'This account signs in with a password already',
+    );
 
     // The account's login must be at most 10 minutes old.
     t.clock.advance(601);

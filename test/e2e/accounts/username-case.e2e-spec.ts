@@ -16,9 +16,10 @@ import {
   UserAccountService,
 } from '../../../src/accounts/users/user-account.service';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
-import { exchangeCode, login, obtainCode } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
 import { walletBrowser } from '../../support/wallet-login';
+import { csrfOf } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const PASSWORD = 'a-wallet-users-secret-1';
 const TAKEN = {
@@ -27,15 +28,9 @@ const TAKEN = {
 };
 
 describe('usernames are unique whatever their case', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   const server = () => t.app.getHttpServer();
-  const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 
   /** An account-scoped access token of a fresh wallet-only account. */
   async function walletAccountToken(): Promise<string> {
@@ -117,11 +112,7 @@ describe('usernames are unique whatever their case', () => {
       await login(agent, '/', username, password);
       const { code, verifier } = await obtainCode(agent);
       const tokens = await exchangeCode(server(), code, verifier).expect(200);
-      const me = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${tokens.body.access_token}`)
-        .expect(200);
+      const me = await getMe(t, tokens.body.access_token).expect(200);
       expect(me.body).toMatchObject({ sub: username, auth_method: 'password' });
     }
   });

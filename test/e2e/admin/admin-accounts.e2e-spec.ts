@@ -6,23 +6,18 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { adminCli } from '../../support/admin-cli';
 import { accountToken } from '../../support/accounts';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { TEST_NETWORK } from '@scure/btc-signer';
 import { newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
 import { newSolanaWallet } from '../../support/solana';
 import { registerPasskey } from '../../support/passkeys';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const OWN_WALLET_REFUSAL =
   'proofgate-admin: This wallet is the account’s own subject and always signs in to it; it is not removed\n';
 
 describe('proofgate-admin accounts and passkeys', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   it('links a wallet, lists the methods, refuses the last unlink and removes a passkey', async () => {
     const wallet = `eip155:1:${privateKeyToAccount(generatePrivateKey()).address}`;

@@ -1,17 +1,15 @@
 import { ChallengeStore } from '../../../src/challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../../../src/challenges/persistence/challenge.schema';
 import { randomToken, sha256Base64Url } from '../../../src/platform/crypto/hashing';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('ChallengeStore on the test MongoDB server', () => {
-  let t: TestApp;
   let store: ChallengeStore;
 
-  beforeAll(async () => {
-    t = await createTestApp();
+  const t = useTestApp();
+  beforeAll(() => {
     store = t.app.get(ChallengeStore);
   });
-  afterAll(() => t.close());
 
   const binding = { client_id: 'demo-client', redirect_uri: 'http://localhost:25001/callback' };
   const issueCode = (key = randomToken(), ttlSeconds = 60) =>

@@ -7,7 +7,9 @@
 import * as oauth from 'oauth4webapi';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { INSECURE, discover } from '../../support/oauth-discovery';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const UNREGISTERED = 'redirect_uri is not registered for this client';
 const PRODUCTION = {
@@ -81,8 +83,7 @@ describe('application_type at POST /register (development)', () => {
       .http()
       .get(`${other.pathname}${other.search}`)
       .set('Accept', 'application/json');
-    expect(otherPort.status).toBe(400);
-    expect(otherPort.body).toEqual({ error: 'invalid_request', error_description: UNREGISTERED });
+    expectRefusal(otherPort, 400, 'invalid_request', UNREGISTERED);
 
     const exact = authorizationUrl(issuer, registered.client_id, 'http://127.0.0.1:3000/callback');
     const { callback } = await authorizeWithConsent(exact, issuer);
@@ -129,12 +130,7 @@ describe('application_type at POST /register (development)', () => {
 });
 
 describe('application_type at POST /register (NODE_ENV=production)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp(PRODUCTION);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(PRODUCTION);
 
   it('refuses a web client loopback http, naming application_type native', async () => {
     const res = await t
@@ -144,13 +140,13 @@ describe('application_type at POST /register (NODE_ENV=production)', () => {
         application_type: 'web',
         token_endpoint_auth_method: 'none',
         redirect_uris: ['http://127.0.0.1:3000/callback'],
-      })
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_redirect_uri',
-      error_description:
-        'redirect_uris[0] is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)',
-    });
+      });
+    expectRefusal(
+      res,
+      400,
+      'invalid_redirect_uri',
+      'redirect_uris[0] is a loopback http URI, which only a native app receives: register application_type "native" (RFC 8252 §7.3)',
+    );
   });
 
   it('registers a native app on loopback, and an MCP CLI client that does not say as native', async () => {

@@ -2,7 +2,9 @@ import { ClientRepository } from '../../../src/clients/client.repository';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browser';
 import { DEMO_CLIENT, authorizePath, basic, pkcePair } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 /**
  * Client authentication must not be a CPU lever: scrypt (32 MiB, tens of ms) runs only for a
@@ -47,14 +49,12 @@ function refreshAs(
 }
 
 describe('client authentication cost (POST /token)', () => {
-  let t: TestApp;
   let baseUrl: string;
 
+  const t = useTestApp({ ...NO_LIMITS, CLIENT_AUTH_MAX_FAILURES: '5' });
   beforeAll(async () => {
-    t = await createTestApp({ ...NO_LIMITS, CLIENT_AUTH_MAX_FAILURES: '5' });
     baseUrl = await listenOnLoopback(t);
   });
-  afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
 
   it('rejects an unknown client_id without running scrypt', async () => {
@@ -68,11 +68,7 @@ describe('client authentication cost (POST /token)', () => {
     });
 
     for (const res of [viaBasic, viaPost]) {
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Client authentication failed',
-      });
+      expectRefusal(res, 401, 'invalid_client', 'Client authentication failed');
     }
     expect(hash).not.toHaveBeenCalled();
     expect(verify).not.toHaveBeenCalled();
@@ -121,12 +117,12 @@ describe('client authentication cost (POST /token)', () => {
       { authorization: basic('guarded-client', 'wrong-6') },
     );
 
-    expect(throttled.status).toBe(429);
-    expect(throttled.body).toEqual({
-      error: 'too_many_requests',
-      error_description:
-        'Too many failed authentications for this client from this address; retry later',
-    });
+    expectRefusal(
+      throttled,
+      429,
+      'too_many_requests',
+      'Too many failed authentications for this client from this address; retry later',
+    );
     const retryAfter = Number(throttled.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -183,11 +179,7 @@ describe('client authentication cost (POST /token)', () => {
         .http()
         .get(authorizePath({ client_id: 'short-lived', redirect_uri: 'https://d.example/cb' }))
         .set('Accept', 'application/json');
-      expect(page.status).toBe(400);
-      expect(page.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'Unknown client_id',
-      });
+      expectRefusal(page, 400, 'invalid_request', 'Unknown client_id');
     } finally {
       t.clock.advance(-(t.config.clientAuth.registryCacheTtlSeconds + 1));
     }
@@ -195,16 +187,11 @@ describe('client authentication cost (POST /token)', () => {
 });
 
 describe('bounded scrypt concurrency for client authentication', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      ...NO_LIMITS,
-      CLIENT_AUTH_MAX_CONCURRENT_HASHES: '1',
-      CLIENT_AUTH_MAX_QUEUED_HASHES: '2',
-    });
+  const t = useTestApp({
+    ...NO_LIMITS,
+    CLIENT_AUTH_MAX_CONCURRENT_HASHES: '1',
+    CLIENT_AUTH_MAX_QUEUED_HASHES: '2',
   });
-  afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
 
   it('runs at most the configured number at once and answers the overflow 503 with Retry-After', async () => {

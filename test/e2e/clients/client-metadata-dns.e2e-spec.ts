@@ -22,6 +22,7 @@ import { pkcePair } from '../../support/oauth';
 import { holdThreadpool } from '../../support/threadpool';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { madeUpCodeGrant } from '../../support/registration';
+import { expectRefusal } from '../../support/refusal';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
 /** One for the file: each of its apps writes here (the newest app's logger takes Nest's lines). */
@@ -261,11 +262,7 @@ describe('client metadata documents: resolved with the configured DNS server, po
     'asks the configured server for A and AAAA of %s, and still refuses its answer (%s)',
     async (host, kind) => {
       const res = await token(`https://${host}/client.json`);
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Client authentication failed',
-      });
+      expectRefusal(res, 401, 'invalid_client', 'Client authentication failed');
       const types = dns.questions.filter((q) => q.name === host).map((q) => q.type);
       expect(types).toEqual(expect.arrayContaining(['A', 'AAAA']));
       expect(lastReason()).toBe(

@@ -19,9 +19,10 @@ import { authorizeWithConsent } from '../../support/fetch-browser';
 import { pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { INSECURE, discover } from '../../support/oauth-discovery';
+import { authorizationRequest, discover } from '../../support/oauth-discovery';
 import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefreshGrantRefused, madeUpCodeGrant } from '../../support/registration';
+import { expectRefusal } from '../../support/refusal';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
 /** One for the file: each of its apps writes here (the newest app's logger takes Nest's lines). */
@@ -133,36 +134,13 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
     docs.json('/client.json', documentFor(clientId), { 'cache-control': 'max-age=3600' });
     const as = await discover(issuer);
     const client: oauth.Client = { client_id: clientId, id_token_signed_response_alg: 'ES256' };
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const authorizationUrl = new URL(as.authorization_endpoint!);
-    authorizationUrl.search = new URLSearchParams({
-      client_id: clientId,
-      redirect_uri: CALLBACK,
-      response_type: 'code',
-      scope: 'openid',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
+    const authorization = await authorizationRequest(as, client, CALLBACK, { scope: 'openid' });
 
-    const { callback, consentPage } = await authorizeWithConsent(authorizationUrl, issuer);
+    const { callback, consentPage } = await authorizeWithConsent(authorization.url, issuer);
     // The user sees the document's name and the URL (its host) it came from.
     expect(consentPage).toContain('Document Client');
     expect(consentPage).toContain(`127.0.0.1:${docs.port}`);
-    const params = oauth.validateAuthResponse(as, client, callback, state);
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      CALLBACK,
-      verifier,
-      INSECURE,
-    );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
-      requireIdToken: true,
-    });
+    const tokens = await authorization.redeem(callback, { requireIdToken: true });
     expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ aud: clientId, sub: 'user1' });
     // Fetched once for /authorize, consent and /token alike: the cache answered the rest.
     expect(docs.hits.get('/client.json')).toBe(1);
@@ -227,11 +205,8 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
       expect(res.headers.location).toBeUndefined();
       expect(res.text).toContain('Unknown client_id');
 
-      const token = await madeUpCodeGrant(t, clientId, CALLBACK).expect(401);
-      expect(token.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Client authentication failed',
-      });
+      const token = await madeUpCodeGrant(t, clientId, CALLBACK);
+      expectRefusal(token, 401, 'invalid_client', 'Client authentication failed');
 
       // The log names the host and the reason, never the document.
       const lines = refusals();

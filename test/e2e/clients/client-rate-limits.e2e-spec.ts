@@ -7,7 +7,9 @@
  */
 import request from 'supertest';
 import { DEMO_CLIENT, DEMO_SPA, basic, exchangeCode, login, obtainCode } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const PER_CLIENT = 6;
 const MAX_FAILURES = 3;
@@ -19,17 +21,12 @@ function freshWindow(t: TestApp): void {
 }
 
 describe('the per-client budget is charged after the client proved itself', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      TRUST_PROXY: 'loopback',
-      RATE_LIMIT_TOKEN_PER_CLIENT: String(PER_CLIENT),
-      RATE_LIMIT_TOKEN_PER_IP: '1000',
-      CLIENT_AUTH_MAX_FAILURES: String(MAX_FAILURES),
-    });
+  const t = useTestApp({
+    TRUST_PROXY: 'loopback',
+    RATE_LIMIT_TOKEN_PER_CLIENT: String(PER_CLIENT),
+    RATE_LIMIT_TOKEN_PER_IP: '1000',
+    CLIENT_AUTH_MAX_FAILURES: String(MAX_FAILURES),
   });
-  afterAll(() => t.close());
   beforeEach(() => freshWindow(t));
 
   const post = (path: string, from: string, form: Record<string, string>, secret?: string) => {
@@ -76,11 +73,7 @@ describe('the per-client budget is charged after the client proved itself', () =
       expect((await post('/token', from, badRefresh, DEMO_CLIENT.secret)).status).toBe(400);
     }
     const limited = await post('/token', '203.0.113.30', badRefresh, DEMO_CLIENT.secret);
-    expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    expectRefusal(limited, 429, 'too_many_requests', 'Too many requests; slow down');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 

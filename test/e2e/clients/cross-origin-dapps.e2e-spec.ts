@@ -9,7 +9,8 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { adminCli } from '../../support/admin-cli';
 import { DEMO_CLIENT, DEMO_SPA } from '../../support/oauth';
 import { register } from '../../support/registration';
-import { createTestApp, type TestApp } from '../../support/test-app';
+import { type TestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 /** A third-party public client (not first-party) whose dApp runs on its own origin. */
 const DAPP = { id: 'cors-dapp', redirectUri: 'https://dapp.example/signed-in' };
@@ -63,17 +64,12 @@ const REFUSED_PREFLIGHT = {
 };
 
 describe('CORS for dApps: /wallet/nonce, /wallet/verify, /passkeys/authentication/*', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      CLIENT_CACHE_TTL_SECONDS: String(CACHE_TTL_SECONDS),
-      OAUTH_CLIENTS: JSON.stringify([
-        { client_id: DAPP.id, name: 'A dApp', redirect_uris: [DAPP.redirectUri] },
-      ]),
-    });
+  const t = useTestApp({
+    CLIENT_CACHE_TTL_SECONDS: String(CACHE_TTL_SECONDS),
+    OAUTH_CLIENTS: JSON.stringify([
+      { client_id: DAPP.id, name: 'A dApp', redirect_uris: [DAPP.redirectUri] },
+    ]),
   });
-  afterAll(() => t.close());
 
   it.each(WALLET_PATHS)(
     'answers a preflight of %s from a registered client’s origin: POST, Content-Type, 10 minutes, no credentials',

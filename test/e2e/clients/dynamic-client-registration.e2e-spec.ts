@@ -11,11 +11,13 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { authorizeWithConsent } from '../../support/fetch-browser';
-import { authorizePath, clientResponseOf, login, pkcePair } from '../../support/oauth';
+import { authorizePath, clientResponseOf, login, pkcePair, getMe } from '../../support/oauth';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
-import { INSECURE, discover } from '../../support/oauth-discovery';
+import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { expectRefreshGrantRefused, register } from '../../support/registration';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -80,49 +82,24 @@ describe('POST /register (RFC 7591), open to public clients', () => {
 
     // A native app on an ephemeral loopback port (RFC 8252 §7.3), as a public client may.
     const redirectUri = 'http://127.0.0.1:61234/callback';
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const authorizationUrl = new URL(as.authorization_endpoint!);
-    authorizationUrl.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: redirectUri,
-      response_type: 'code',
+    const authorization = await authorizationRequest(as, client, redirectUri, {
       scope: 'openid profile',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const { callback, consentPage } = await authorizeWithConsent(authorizationUrl, issuer);
+    });
+    const { callback, consentPage } = await authorizeWithConsent(authorization.url, issuer);
     // A registered client is third party: its (self-chosen) name is shown, with its id.
     expect(consentPage).toContain('Registered CLI');
     expect(consentPage).toContain(client.client_id);
 
-    const params = oauth.validateAuthResponse(as, client, callback, state);
-    const tokenResponse = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      redirectUri,
-      verifier,
-      INSECURE,
-    );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenResponse, {
-      requireIdToken: true,
-    });
+    const tokens = await authorization.redeem(callback, { requireIdToken: true });
     const claims = oauth.getValidatedIdTokenClaims(tokens)!;
     expect(claims.aud).toBe(client.client_id);
     // RFC 9700 §4.15: the subject is the user, never the client.
     expect(claims.sub).toBe('user1');
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(200);
+    const me = await getMe(t, tokens.access_token).expect(200);
     expect(me.body).toMatchObject({ sub: 'user1', client_id: client.client_id });
 
     // Without the verifier the code is worthless: PKCE is required of registered clients too.
-    const noPkce = new URL(authorizationUrl);
+    const noPkce = new URL(authorization.url);
     noPkce.searchParams.delete('code_challenge');
     noPkce.searchParams.delete('code_challenge_method');
     // The client registered itself: the error is a page linking back, not a redirect.
@@ -180,11 +157,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         expires_in: expect.any(Number),
         scope: 'profile',
       });
-      await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${tokens.access_token as string}`)
-        .expect(200);
+      await getMe(t, tokens.access_token as string).expect(200);
 
       await expectRefreshGrantRefused(t, clientId);
     });
@@ -243,12 +216,13 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     const res = await register(t, {
       redirect_uris: ['http://evil.example/cb'],
       token_endpoint_auth_method: 'none',
-    }).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_redirect_uri',
-      error_description:
-        'redirect_uris[0] may use http only on a loopback host (127.0.0.1, [::1] or localhost); use https',
     });
+    expectRefusal(
+      res,
+      400,
+      'invalid_redirect_uri',
+      'redirect_uris[0] may use http only on a loopback host (127.0.0.1, [::1] or localhost); use https',
+    );
   });
 
   it.each([
@@ -337,21 +311,14 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       redirect_uris: ['https://app.example/cb'],
       token_endpoint_auth_method: 'none',
       padding: 'x'.repeat(17 * 1024),
-    }).expect(400);
-    expect(huge.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The request body is too large',
     });
+    expectRefusal(huge, 400, 'invalid_request', 'The request body is too large');
     const broken = await t
       .http()
       .post('/register')
       .set('Content-Type', 'application/json')
-      .send('{"redirect_uris": [')
-      .expect(400);
-    expect(broken.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The request body is not valid JSON',
-    });
+      .send('{"redirect_uris": [');
+    expectRefusal(broken, 400, 'invalid_request', 'The request body is not valid JSON');
   });
 
   it('refuses a body that is not JSON', async () => {
@@ -372,12 +339,13 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     };
 
     it('refuses one without the token with invalid_client_metadata (omitted method included)', async () => {
-      const res = await register(t, confidential).expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description:
-          'A confidential client needs the initial access token to register; a public client registers with token_endpoint_auth_method "none"',
-      });
+      const res = await register(t, confidential);
+      expectRefusal(
+        res,
+        400,
+        'invalid_client_metadata',
+        'A confidential client needs the initial access token to register; a public client registers with token_endpoint_auth_method "none"',
+      );
       // RFC 7591 §2: an omitted token_endpoint_auth_method means client_secret_basic.
       const omitted = await register(t, { redirect_uris: ['https://app.example/callback'] });
       expect(omitted.status).toBe(400);
@@ -386,11 +354,8 @@ describe('POST /register (RFC 7591), open to public clients', () => {
 
     it('refuses a wrong token with 401 invalid_token, whatever the client type', async () => {
       for (const body of [confidential, { ...confidential, token_endpoint_auth_method: 'none' }]) {
-        const res = await register(t, body, 'not-the-initial-access-token').expect(401);
-        expect(res.body).toEqual({
-          error: 'invalid_token',
-          error_description: 'The initial access token is invalid',
-        });
+        const res = await register(t, body, 'not-the-initial-access-token');
+        expectRefusal(res, 401, 'invalid_token', 'The initial access token is invalid');
         expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
       }
     });
@@ -444,12 +409,13 @@ describe('POST /register (RFC 7591), open to public clients', () => {
           t,
           { ...rp, token_endpoint_auth_method: 'none' },
           initialAccessToken,
-        ).expect(400);
-        expect(res.body).toEqual({
-          error: 'invalid_client_metadata',
-          error_description:
-            'require_pkce may be false only for a confidential client: a public client always uses PKCE',
-        });
+        );
+        expectRefusal(
+          res,
+          400,
+          'invalid_client_metadata',
+          'require_pkce may be false only for a confidential client: a public client always uses PKCE',
+        );
       }
     });
 
@@ -582,12 +548,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
  * text that is not valid Unicode; and refusals that never echo what was sent.
  */
 describe('POST /register refuses misleading or malformed metadata (issue #19)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
 
   const publicClient = (extra: Record<string, unknown>) => ({
     redirect_uris: ['https://app.example/cb'],
@@ -624,19 +585,20 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
   ])(
     'refuses a redirect URI with %s: 400 invalid_redirect_uri',
     async (_what, uri, description) => {
-      const res = await register(t, publicClient({ redirect_uris: [uri] })).expect(400);
-      expect(res.body).toEqual({ error: 'invalid_redirect_uri', error_description: description });
+      const res = await register(t, publicClient({ redirect_uris: [uri] }));
+      expectRefusal(res, 400, 'invalid_redirect_uri', description);
     },
   );
 
   it('says a redirect URI is not in normal form without echoing it', async () => {
     const uri = 'https://App.Example/echo-marker/../cb';
-    const res = await register(t, publicClient({ redirect_uris: [uri] })).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_redirect_uri',
-      error_description:
-        'redirect_uris[0] must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)',
-    });
+    const res = await register(t, publicClient({ redirect_uris: [uri] }));
+    expectRefusal(
+      res,
+      400,
+      'invalid_redirect_uri',
+      'redirect_uris[0] must be written in normalised form, as URL parsing gives it back (lower-case scheme and host, "/" for an empty path, no default port, no dot segments)',
+    );
     expect(res.text.toLowerCase()).not.toContain('app.example');
     expect(res.text).not.toContain('echo-marker');
   });
@@ -649,12 +611,13 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
     'First Party Calendar',
     'The 0fficial app',
   ])('refuses the client_name %j: 400 invalid_client_metadata', async (name) => {
-    const res = await register(t, publicClient({ client_name: name })).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_client_metadata',
-      error_description:
-        'client_name must not claim to be Proofgate, first-party or official (names are self-asserted)',
-    });
+    const res = await register(t, publicClient({ client_name: name }));
+    expectRefusal(
+      res,
+      400,
+      'invalid_client_metadata',
+      'client_name must not claim to be Proofgate, first-party or official (names are self-asserted)',
+    );
   });
 
   it('refuses a lone surrogate in any registration string: 400 invalid_client_metadata', async () => {
@@ -668,12 +631,13 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
         .http()
         .post('/register')
         .set('Content-Type', 'application/json')
-        .send(body)
-        .expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description: `${field} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
-      });
+        .send(body);
+      expectRefusal(
+        res,
+        400,
+        'invalid_client_metadata',
+        `${field} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
+      );
     }
   });
 
@@ -709,11 +673,7 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
       req.on('error', reject);
       req.end(body);
     });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The request body is not valid UTF-8',
-    });
+    expectRefusal(res, 400, 'invalid_request', 'The request body is not valid UTF-8');
   });
 
   it('still registers an ordinary name, accents and emoji included', async () => {
@@ -776,11 +736,8 @@ describe('POST /register when open registration is off', () => {
       const res = await register(t, {
         redirect_uris: ['https://app.example/cb'],
         token_endpoint_auth_method: 'none',
-      }).expect(403);
-      expect(res.body).toEqual({
-        error: 'access_denied',
-        error_description: 'Dynamic client registration is disabled',
       });
+      expectRefusal(res, 403, 'access_denied', 'Dynamic client registration is disabled');
       const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
       expect(metadata.body.registration_endpoint).toBeUndefined();
       // MCP 2026-07-28: DCR off, client ID metadata documents on (their own setting).
@@ -823,11 +780,8 @@ describe('POST /register is rate limited per IP (RATE_LIMIT_REGISTER_PER_IP)', (
       };
       await register(t, body).expect(201);
       await register(t, body).expect(201);
-      const limited = await register(t, body).expect(429);
-      expect(limited.body).toEqual({
-        error: 'too_many_requests',
-        error_description: 'Too many requests; slow down',
-      });
+      const limited = await register(t, body);
+      expectRefusal(limited, 429, 'too_many_requests', 'Too many requests; slow down');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     } finally {
       await t.close();

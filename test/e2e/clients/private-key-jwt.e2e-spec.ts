@@ -8,7 +8,12 @@
 import * as oauth from 'oauth4webapi';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync, randomUUID, sign as nodeSign } from 'node:crypto';
+import {
+  type KeyPairKeyObjectResult,
+  generateKeyPairSync,
+  randomUUID,
+  sign as nodeSign,
+} from 'node:crypto';
 import {
   CompactSign,
   SignJWT,
@@ -30,6 +35,7 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { basic } from '../../support/oauth';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-private-key-jwt-spec';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -322,6 +328,28 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
   });
 
   describe('refusals: invalid_client, 401', () => {
+    /**
+     * A client registered with a jwks_uri (at `path`) that publishes `key`, and its assertion,
+     * signed RS256 by node:crypto: jose makes and uses no key the key rules refuse. A URL of its
+     * own for each: the rotation test's set is cached under jwksUrl.
+     */
+    async function assertionOfPublished(key: KeyPairKeyObjectResult, path: string) {
+      published = [key.publicKey.export({ format: 'jwk' })];
+      const registered = await register({
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: jwksUrl.replace('/jwks.json', path),
+      }).expect(201);
+      const id = registered.body.client_id as string;
+      const now = Math.floor(Date.now() / 1000);
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
+      const signature = nodeSign('sha256', Buffer.from(input), key.privateKey);
+      return { client_assertion: `${input}.${signature.toString('base64url')}` };
+    }
+
     const cases: Array<[string, () => Promise<Record<string, string>>, string]> = [
       [
         'a replayed jti',
@@ -432,50 +460,22 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
       ],
       [
         'an RSA key shorter than 2048 bits in its jwks_uri',
-        async () => {
-          // jose will not make such a key: node:crypto makes it and signs the assertion.
-          // Registration refuses it in `jwks`; a jwks_uri is read when a token is asked.
-          const short = generateKeyPairSync('rsa', { modulusLength: 1024 });
-          published = [short.publicKey.export({ format: 'jwk' })];
-          const registered = await register({
-            grant_types: ['client_credentials'],
-            redirect_uris: [],
-            response_types: [],
-            token_endpoint_auth_method: 'private_key_jwt',
-            // A URL of its own: the rotation test's set is cached under jwksUrl.
-            jwks_uri: jwksUrl.replace('/jwks.json', '/short-rsa.json'),
-          }).expect(201);
-          const id = registered.body.client_id as string;
-          const now = Math.floor(Date.now() / 1000);
-          const encode = (value: object) =>
-            Buffer.from(JSON.stringify(value)).toString('base64url');
-          const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
-          const signature = nodeSign('sha256', Buffer.from(input), short.privateKey);
-          return { client_assertion: `${input}.${signature.toString('base64url')}` };
-        },
+        // Registration refuses such a key in `jwks`; a jwks_uri is read when a token is asked.
+        () =>
+          assertionOfPublished(
+            generateKeyPairSync('rsa', { modulusLength: 1024 }),
+            '/short-rsa.json',
+          ),
         // The fetched set is checked as a registered one: the short key is no usable key.
         "The client's jwks_uri could not be fetched or holds no usable keys",
       ],
       [
         'an RSA key with the public exponent 3 in its jwks_uri',
-        async () => {
-          const weak = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
-          published = [weak.publicKey.export({ format: 'jwk' })];
-          const registered = await register({
-            grant_types: ['client_credentials'],
-            redirect_uris: [],
-            response_types: [],
-            token_endpoint_auth_method: 'private_key_jwt',
-            jwks_uri: jwksUrl.replace('/jwks.json', '/exponent-3.json'),
-          }).expect(201);
-          const id = registered.body.client_id as string;
-          const now = Math.floor(Date.now() / 1000);
-          const encode = (value: object) =>
-            Buffer.from(JSON.stringify(value)).toString('base64url');
-          const input = `${encode({ alg: 'RS256' })}.${encode({ iss: id, sub: id, aud: issuer, exp: now + 60, jti: randomUUID() })}`;
-          const signature = nodeSign('sha256', Buffer.from(input), weak.privateKey);
-          return { client_assertion: `${input}.${signature.toString('base64url')}` };
-        },
+        () =>
+          assertionOfPublished(
+            generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }),
+            '/exponent-3.json',
+          ),
         // A fetched set meets the key rules a registered one does (DPoP's): e = 65537 only.
         "The client's jwks_uri could not be fetched or holds no usable keys",
       ],
@@ -518,8 +518,8 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
     ];
 
     it.each(cases)('refuses %s', async (_, fields, description) => {
-      const res = await token(await fields()).expect(401);
-      expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
+      const res = await token(await fields());
+      expectRefusal(res, 401, 'invalid_client', description);
       expect(JSON.stringify(res.body)).not.toContain('eyJ');
     });
 
@@ -529,13 +529,13 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         .post('/token')
         .type('form')
         .set('Authorization', basic(clientId, 'guess'))
-        .send({ grant_type: 'client_credentials' })
-        .expect(401);
-      expect(secret.body).toEqual({
-        error: 'invalid_client',
-        error_description:
-          'This client authenticates with private_key_jwt: send a client_assertion',
-      });
+        .send({ grant_type: 'client_credentials' });
+      expectRefusal(
+        secret,
+        401,
+        'invalid_client',
+        'This client authenticates with private_key_jwt: send a client_assertion',
+      );
       const par = await t
         .http()
         .post('/par')
@@ -544,12 +544,13 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
           response_type: 'code',
           client_assertion_type: ASSERTION_TYPE,
           client_assertion: await assertion(es256, { exp: Math.floor(Date.now() / 1000) + 3600 }),
-        })
-        .expect(401);
-      expect(par.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'client_assertion exp must be at most 300 seconds ahead',
-      });
+        });
+      expectRefusal(
+        par,
+        401,
+        'invalid_client',
+        'client_assertion exp must be at most 300 seconds ahead',
+      );
       const introspect = await t
         .http()
         .post('/introspect')
@@ -634,11 +635,8 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
         grant_types: ['client_credentials'],
         token_endpoint_auth_method: 'private_key_jwt',
         ...(await extra()),
-      }).expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description: description,
       });
+      expectRefusal(res, 400, 'invalid_client_metadata', description);
     });
 
     it('needs the initial access token, as any confidential client', async () => {

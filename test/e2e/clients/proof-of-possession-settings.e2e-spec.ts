@@ -6,22 +6,21 @@
 import request from 'supertest';
 import { adminCli } from '../../support/admin-cli';
 import { login, obtainCode, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, signProof } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('proof-of-possession client settings', () => {
-  let t: TestApp;
   let agent: Agent;
   const issuer = 'http://127.0.0.1:25997';
   const redirectUri = 'http://127.0.0.1:25010/callback';
 
+  const t = useTestApp({ ...ipIssuer(issuer), CLIENT_CACHE_TTL_SECONDS: '0' });
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer), CLIENT_CACHE_TTL_SECONDS: '0' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   /** A code exchange by the public client `clientId`, with a DPoP proof when given one. */
   async function exchange(clientId: string, dpop?: string) {
@@ -62,11 +61,12 @@ describe('proof-of-possession client settings', () => {
     expect(shown.stdout).toMatch(/DPoP proofs:\s+required/);
 
     const refused = await exchange('pop-cli');
-    expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'This client must send a DPoP proof with its token requests',
-    });
+    expectRefusal(
+      refused,
+      400,
+      'invalid_request',
+      'This client must send a DPoP proof with its token requests',
+    );
     const key = await dpopKey();
     const bound = await exchange('pop-cli', await signProof(key, { htu: `${issuer}/token` }));
     expect(bound.status).toBe(200);
@@ -100,11 +100,12 @@ describe('proof-of-possession client settings', () => {
     const res = await t
       .http()
       .post('/register')
-      .send({ redirect_uris: [redirectUri], dpop_bound_access_tokens: 'yes' })
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_client_metadata',
-      error_description: 'dpop_bound_access_tokens must be true or false',
-    });
+      .send({ redirect_uris: [redirectUri], dpop_bound_access_tokens: 'yes' });
+    expectRefusal(
+      res,
+      400,
+      'invalid_client_metadata',
+      'dpop_bound_access_tokens must be true or false',
+    );
   });
 });

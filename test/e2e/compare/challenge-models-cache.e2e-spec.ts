@@ -10,18 +10,13 @@ import { ChallengeFigures } from '../../../src/compare/challenge-figures.service
 import { LOGIN_MODEL_PROOFS, POSSESSION_MODEL_PROOFS } from '../../../src/proof-registry';
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import { exchangeCode, login, obtainCode } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 /** Login models and proofs of possession: the figures an overview computes. */
 const MODELS_IN_OVERVIEW = LOGIN_MODEL_PROOFS.length + POSSESSION_MODEL_PROOFS.length;
 
 describe('the comparison’s answers are computed at most once per ANSWER_MAX_AGE_MS', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({}, [], { cachedAnswers: true });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({}, [], { cachedAnswers: true });
   afterEach(() => jest.restoreAllMocks());
 
   const overview = async () =>

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { Agent, exchangeCode, login, obtainCode } from '../../support/oauth';
+import { useTestApp } from '../../support/use-test-app';
 
 interface Point {
   minute: string;
@@ -17,15 +17,13 @@ interface Series {
 }
 
 describe('GET /challenge-models/series and the HTML form of GET /challenge-models', () => {
-  let t: TestApp;
   let agent: Agent;
 
+  const t = useTestApp({ AUTH_CODE_TTL_SECONDS: '30' });
   beforeAll(async () => {
-    t = await createTestApp({ AUTH_CODE_TTL_SECONDS: '30' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   const series = async (minutes?: number) =>
     (

@@ -11,21 +11,19 @@ import {
   pushAuthorizationRequest,
   type Agent,
 } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { dpopKey, exchangeWithProof, signProof } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('/challenge-models: DPoP and PAR beside the login models', () => {
-  let t: TestApp;
   let agent: Agent;
   const issuer = 'http://127.0.0.1:25993';
 
+  const t = useTestApp({ ...ipIssuer(issuer), FIGURES_FLUSH_MS: '100' });
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer), FIGURES_FLUSH_MS: '100' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   const exchange = (proof: string) => exchangeWithProof(t, agent, proof);
 

@@ -6,10 +6,14 @@
  * call succeeds. The API is /api/me of a second instance on the same database whose
  * ACR_REQUIRED_BY_RESOURCE demands phr (the first, the authorization server, demands nothing).
  */
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoClient, startDemoClient } from '../../../tools/demo-client/server';
 import { launchBrowser, screenshot } from '../../support/browser';
 import { passwordLogin } from '../../support/login-page';
+import {
+  addVirtualAuthenticator,
+  withoutConditionalMediation,
+} from '../../support/virtual-authenticator';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 
@@ -24,7 +28,6 @@ describe('demo client steps up on insufficient_user_authentication (browser, pas
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let cdp: CDPSession;
   let resourceCalls: string[];
 
   beforeAll(async () => {
@@ -63,25 +66,8 @@ describe('demo client steps up on insufficient_user_authentication (browser, pas
     context = await browser.newContext();
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    // Only the button signs in: the pages are told the browser has no conditional mediation.
-    await page.addInitScript(() => {
-      const browserGlobals = globalThis as unknown as { PublicKeyCredential: object };
-      Object.defineProperty(browserGlobals.PublicKeyCredential, 'isConditionalMediationAvailable', {
-        value: () => Promise.resolve(false),
-      });
-    });
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await withoutConditionalMediation(page);
+    await addVirtualAuthenticator(context, page);
   });
   afterEach(() => context?.close());
 

@@ -31,7 +31,7 @@ import request from 'supertest';
 import { startMcpServer, type RunningMcpServer } from '../../../examples/mcp-server/mcp-server';
 import { ClientRepository } from '../../../src/clients/client.repository';
 import { CookieBrowser } from '../../support/cookie-browser';
-import { clientEntry, exchangeCode, login, obtainCode } from '../../support/oauth';
+import { clientEntry, exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 import { selfSignedCertificate } from '../../support/self-signed-certificate';
@@ -406,7 +406,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     expect(caller).toEqual({ sub: 'user1', client_id: MCP_CLIENT.id, scope: 'profile' });
 
     // The token is for the MCP server only: Proofgate's own API refuses it.
-    const me = await t.http().get('/api/me').set('Authorization', `Bearer ${tokens.access_token}`);
+    const me = await getMe(t, tokens.access_token);
     expect(me.status).toBe(401);
     expect(me.body.error_description).toBe('The access token is for another resource');
   });
@@ -479,7 +479,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       const token = issued.body.access_token as string;
       expect(claimsOf(token).aud).toBe(t.config.tokens.audience);
       // Good where it belongs...
-      await t.http().get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+      await getMe(t, token).expect(200);
 
       // ...and refused by the MCP server.
       const res = await initialize(`Bearer ${token}`);

@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { CookieBrowser } from '../../support/cookie-browser';
+import { CookieBrowser, passwordSignIn } from '../../support/cookie-browser';
 import { exitOf, freePort, waitFor } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
@@ -41,16 +41,13 @@ async function signIn(authorizationUrl: string, issuer: string): Promise<URL> {
   const first = await browser.get(authorizationUrl);
   expect(first.status).toBe(302);
   const loginUrl = new URL(first.headers.get('location')!, issuer);
-  const page = await (await browser.get(loginUrl.href)).text();
-  const loggedIn = await browser.postForm(`${issuer}/login`, {
+  const next = await passwordSignIn(browser, issuer, {
+    returnTo: loginUrl.searchParams.get('return_to')!,
     username: 'user0',
     password: 'password0',
-    csrf_token: /name="csrf_token" value="([^"]+)"/.exec(page)![1],
-    return_to: loginUrl.searchParams.get('return_to')!,
   });
-  expect(loggedIn.status).toBe(303);
   // demo-client is first-party: no consent step, /authorize redirects with the code at once.
-  const back = await browser.get(new URL(loggedIn.headers.get('location')!, issuer).href);
+  const back = await browser.get(new URL(next, issuer).href);
   expect(back.status).toBe(302);
   const callback = new URL(back.headers.get('location')!);
   const landed = await browser.get(callback.href);

@@ -5,16 +5,15 @@
  * (CORS) and shows what /api/me answers for the token.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { adminCli } from '../../support/admin-cli';
 import { register } from '../../support/registration';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
-import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+import { exitOf, freePort } from '../../support/processes';
+import { SPA_EXAMPLE_SCRIPT, startSpaExample, stopSpaExample } from '../../support/spa-example';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
 
-const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'spa', 'serve.mjs');
 const CLIENT = { id: 'spa-example', name: 'SPA example' };
 
 describe('examples/spa (browser)', () => {
@@ -40,28 +39,16 @@ describe('examples/spa (browser)', () => {
       ]),
     });
     await t.app.listen(proofgatePort, '127.0.0.1');
-    spa = spawn(process.execPath, [SCRIPT], {
-      env: {
-        PATH: process.env.PATH,
-        PROOFGATE_URL: issuer,
-        SPA_PORT: String(spaPort),
-        SPA_CLIENT_ID: CLIENT.id,
-      },
-      stdio: 'ignore',
+    spa = await startSpaExample(spaPort, {
+      PROOFGATE_URL: issuer,
+      SPA_PORT: String(spaPort),
+      SPA_CLIENT_ID: CLIENT.id,
     });
-    await waitFor(
-      () => statusOf(`${spaOrigin}/`),
-      (status) => status === 200,
-      15_000,
-    );
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    if (spa && spa.exitCode === null) {
-      spa.kill('SIGTERM');
-      await exitOf(spa);
-    }
+    await stopSpaExample(spa);
     await t?.close();
   });
 
@@ -154,7 +141,7 @@ describe('examples/spa off its registered origin', () => {
   async function runExample(
     env: Record<string, string>,
   ): Promise<{ code: number | null; err: string }> {
-    const child = spawn(process.execPath, [SCRIPT], {
+    const child = spawn(process.execPath, [SPA_EXAMPLE_SCRIPT], {
       env: { PATH: process.env.PATH, PROOFGATE_URL: issuer, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -193,26 +180,12 @@ describe('examples/spa off its registered origin', () => {
     // The instance learns of the new client and its origin within CLIENT_CACHE_TTL_SECONDS (its
     // refusal of the origin above was cached), without a restart.
     t.clock.advance(t.config.clientAuth.registryCacheTtlSeconds + 1);
-    const spa = spawn(process.execPath, [SCRIPT], {
-      env: {
-        PATH: process.env.PATH,
-        PROOFGATE_URL: issuer,
-        SPA_PORT: String(port),
-        SPA_CLIENT_ID: 'my-spa',
-      },
-      stdio: 'ignore',
+    const spa = await startSpaExample(port, {
+      PROOFGATE_URL: issuer,
+      SPA_PORT: String(port),
+      SPA_CLIENT_ID: 'my-spa',
     });
-    try {
-      const status = await waitFor(
-        () => statusOf(`http://127.0.0.1:${port}/`),
-        (answer) => answer === 200 || spa.exitCode !== null,
-        15_000,
-      );
-      expect({ status, exited: spa.exitCode }).toEqual({ status: 200, exited: null });
-    } finally {
-      spa.kill('SIGTERM');
-      await exitOf(spa);
-    }
+    await stopSpaExample(spa);
   });
 
   it('names a client that lacks the redirect URI', async () => {
@@ -237,17 +210,8 @@ describe('examples/spa as the seeded demo-spa on another port', () => {
 
   it('serves as demo-spa on any port outside production (--port N)', async () => {
     const port = await freePort();
-    const spa = spawn(process.execPath, [SCRIPT, '--port', String(port)], {
-      env: { PATH: process.env.PATH, PROOFGATE_URL: issuer },
-      stdio: 'ignore',
-    });
+    const spa = await startSpaExample(port, { PROOFGATE_URL: issuer }, ['--port', String(port)]);
     try {
-      const status = await waitFor(
-        () => statusOf(`http://127.0.0.1:${port}/`),
-        (answer) => answer === 200 || spa.exitCode !== null,
-        15_000,
-      );
-      expect({ status, exited: spa.exitCode }).toEqual({ status: 200, exited: null });
       const config = (await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()) as {
         client_id: string;
         redirect_uri: string;
@@ -257,8 +221,7 @@ describe('examples/spa as the seeded demo-spa on another port', () => {
         redirect_uri: `http://127.0.0.1:${port}/callback`,
       });
     } finally {
-      spa.kill('SIGTERM');
-      await exitOf(spa);
+      await stopSpaExample(spa);
     }
   });
 });

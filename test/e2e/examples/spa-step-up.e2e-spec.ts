@@ -8,15 +8,18 @@
  * setting on at the resource): the first instance, the authorization server, demands nothing, so
  * its first tokens are weaker. The issuer is http://localhost (a valid WebAuthn RP ID).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, CDPSession, Page, Request } from 'playwright-core';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
 import { passwordLogin } from '../../support/login-page';
-import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+import {
+  addVirtualAuthenticator,
+  withoutConditionalMediation,
+} from '../../support/virtual-authenticator';
+import { freePort } from '../../support/processes';
+import { startSpaExample, stopSpaExample } from '../../support/spa-example';
 import { TestApp, createTestApp } from '../../support/test-app';
 
-const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'spa', 'serve.mjs');
 const CLIENT_ID = 'spa-step-up';
 
 describe('examples/spa steps up on insufficient_user_authentication (browser, passkey)', () => {
@@ -53,29 +56,17 @@ describe('examples/spa steps up on insufficient_user_authentication (browser, pa
       ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [as.config.tokens.audience]: 'phr' }),
     });
     await api.app.listen(apiPort, '127.0.0.1');
-    spa = spawn(process.execPath, [SCRIPT], {
-      env: {
-        PATH: process.env.PATH,
-        PROOFGATE_URL: issuer,
-        SPA_PORT: String(spaPort),
-        SPA_CLIENT_ID: CLIENT_ID,
-        SPA_API: apiUrl,
-      },
-      stdio: 'ignore',
+    spa = await startSpaExample(spaPort, {
+      PROOFGATE_URL: issuer,
+      SPA_PORT: String(spaPort),
+      SPA_CLIENT_ID: CLIENT_ID,
+      SPA_API: apiUrl,
     });
-    await waitFor(
-      () => statusOf(`${spaOrigin}/`),
-      (status) => status === 200,
-      15_000,
-    );
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    if (spa && spa.exitCode === null) {
-      spa.kill('SIGTERM');
-      await exitOf(spa);
-    }
+    await stopSpaExample(spa);
     await api?.close({ dropDatabase: false });
     await as?.close();
   });
@@ -90,26 +81,8 @@ describe('examples/spa steps up on insufficient_user_authentication (browser, pa
       const url = new URL(request.url());
       if (url.origin === issuer && url.pathname === '/authorize') authorizeRequests.push(url);
     });
-    // The virtual authenticator would answer the login page's conditional (autofill) request on
-    // its own: the pages are told the browser has none, so only the button signs in.
-    await page.addInitScript(() => {
-      const browserGlobals = globalThis as unknown as { PublicKeyCredential: object };
-      Object.defineProperty(browserGlobals.PublicKeyCredential, 'isConditionalMediationAvailable', {
-        value: () => Promise.resolve(false),
-      });
-    });
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    await withoutConditionalMediation(page);
+    ({ cdp, authenticatorId } = await addVirtualAuthenticator(context, page));
   });
   afterEach(() => context?.close());
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ACCOUNT_METHOD_COLLECTION } from '../../../src/accounts/persistence/account-method.schema';
 import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'examples', 'wallet-login.mjs');
@@ -57,15 +57,13 @@ function documents(stdout: string): unknown[] {
 }
 
 describe('examples/wallet-login.mjs', () => {
-  let t: TestApp;
   let url: string;
 
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   });
-  afterAll(() => t.close());
 
   it('signs in with KEY and prints the tokens and /api/me for that address', async () => {
     const run = await runExample({ PROOFGATE_URL: url, KEY });

@@ -6,9 +6,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { errorText, hiddenField, setCookies, type HttpResponse } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 function cookieFrom(res: HttpResponse, name: string): string {
   const line = setCookies(res).find((l) => l.startsWith(`${name}=`));
@@ -36,16 +36,11 @@ const ATTACKER_PAIRS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 describe('login CSRF tokens are signed and bound to the pre-login session', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      RATE_LIMIT_WALLET_PER_IP: '1000',
-      RATE_LIMIT_WALLET_PER_ADDRESS: '1000',
-    });
+  const t = useTestApp({
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    RATE_LIMIT_WALLET_PER_IP: '1000',
+    RATE_LIMIT_WALLET_PER_ADDRESS: '1000',
   });
-  afterAll(() => t.close());
 
   const sessionCount = () => t.connection.collection(SESSION_COLLECTION).countDocuments();
 

@@ -4,6 +4,7 @@ import { LOGIN_FAILURE_COLLECTION } from '../../../src/login/throttle/persistenc
 import { LoopbackBrowser, LoopbackReply, listenOnLoopback } from '../../support/loopback-browser';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { errorText } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 /**
  * NIST SP 800-63B §5.2.2: failed password attempts are limited per account, with a growing delay,
@@ -31,12 +32,11 @@ function setsSession(reply: LoopbackReply): boolean {
 }
 
 describe('password login throttling (NIST SP 800-63B §5.2.2)', () => {
-  let t: TestApp;
   let baseUrl: string;
   const from = (address: string) => new LoopbackBrowser(baseUrl, address);
 
+  const t = useTestApp(ENV);
   beforeAll(async () => {
-    t = await createTestApp(ENV);
     startOfWindow(t);
     baseUrl = await listenOnLoopback(t);
     const hasher = t.app.get(PasswordHasher, { strict: false });
@@ -49,7 +49,6 @@ describe('password login throttling (NIST SP 800-63B §5.2.2)', () => {
       });
     }
   });
-  afterAll(() => t.close());
 
   it('answers 429 with Retry-After after the allowed failures from one address, even with the right password', async () => {
     const browser = from('127.0.0.2');

@@ -10,7 +10,7 @@
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import request from 'supertest';
-import { CookieBrowser } from '../../support/cookie-browser';
+import { CookieBrowser, passwordSignIn } from '../../support/cookie-browser';
 import {
   DEMO_CLIENT,
   PARTNER,
@@ -75,19 +75,8 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
   }
 
   /** Signs `browser` in through the login form with `returnTo`: where the login sends it. */
-  async function signIn(browser: CookieBrowser, returnTo: string): Promise<string> {
-    const page = await (
-      await browser.get(`${issuer}/login?return_to=${encodeURIComponent(returnTo)}`)
-    ).text();
-    const loggedIn = await browser.postForm(`${issuer}/login`, {
-      username: 'user1',
-      password: 'password1',
-      csrf_token: /name="csrf_token" value="([^"]+)"/.exec(page)![1],
-      return_to: returnTo,
-    });
-    expect(loggedIn.status).toBe(303);
-    return loggedIn.headers.get('location')!;
-  }
+  const signIn = (browser: CookieBrowser, returnTo: string) =>
+    passwordSignIn(browser, issuer, { returnTo });
 
   it('a signed-in browser posts the request and gets a code, as with GET (oidcc-ensure-post-request-succeeds)', async () => {
     const agent: Agent = request.agent(t.app.getHttpServer());

@@ -9,7 +9,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useBrowserApp } from '../../support/browser-app';
 import { type BrowserClient, passwordLogin } from '../../support/login-page';
-import { clientEntry, pkcePair } from '../../support/oauth';
+import { clientEntry, codeRequestOf } from '../../support/oauth';
 import { escapeHtml } from '../../../src/platform/http/html';
 
 describe('POST /authorize from the client’s site, in a browser', () => {
@@ -47,16 +47,7 @@ describe('POST /authorize from the client’s site, in a browser', () => {
     signIn: boolean,
   ): Promise<{ callback: URL; visited: string[] }> {
     const { page, issuer } = spec;
-    form = {
-      response_type: 'code',
-      client_id: client.id,
-      redirect_uri: client.redirectUri,
-      scope: 'openid',
-      state,
-      nonce: `n-${state}`,
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    };
+    form = codeRequestOf(client, { scope: 'openid', state, nonce: `n-${state}` });
     const visited: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());

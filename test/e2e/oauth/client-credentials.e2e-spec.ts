@@ -10,10 +10,11 @@ import { decodeJwt } from 'jose';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { fetchToken, registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { basic, unsupportedScope } from '../../support/oauth';
+import { basic, unsupportedScope, getMe, introspect } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-client-credentials-spec';
 const MACHINE = { id: 'machine', secret: 'machine-secret-1234' };
@@ -95,13 +96,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
 
   it('introspects it with client_id and sub, /api/me refuses it 403, and revoking ends it', async () => {
     const tokens = await clientToken(MACHINE);
-    const introspected = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(MACHINE.id, MACHINE.secret))
-      .send({ token: tokens.access_token })
-      .expect(200);
+    const introspected = await introspect(t, tokens.access_token, MACHINE).expect(200);
     expect(introspected.body).toMatchObject({
       active: true,
       client_id: MACHINE.id,
@@ -111,16 +106,13 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
     });
     expect(introspected.body.auth_method).toBeUndefined();
 
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(403);
-    expect(me.body).toEqual({
-      error: 'insufficient_scope',
-      error_description:
-        'The access token names no user: it was issued to the client itself (client_credentials)',
-    });
+    const me = await getMe(t, tokens.access_token);
+    expectRefusal(
+      me,
+      403,
+      'insufficient_scope',
+      'The access token names no user: it was issued to the client itself (client_credentials)',
+    );
     expect(me.headers['www-authenticate']).toMatch(/^Bearer .*error="insufficient_scope"/);
 
     await t
@@ -130,19 +122,9 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
       .set('Authorization', basic(MACHINE.id, MACHINE.secret))
       .send({ token: tokens.access_token })
       .expect(200);
-    const after = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(MACHINE.id, MACHINE.secret))
-      .send({ token: tokens.access_token })
-      .expect(200);
+    const after = await introspect(t, tokens.access_token, MACHINE).expect(200);
     expect(after.body).toEqual({ active: false });
-    const revoked = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(401);
+    const revoked = await getMe(t, tokens.access_token).expect(401);
     expect(revoked.body.error).toBe('invalid_token');
   });
 
@@ -158,12 +140,13 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
 
     const refused = await form()
       .set('Authorization', basic(BOUND.id, BOUND.secret))
-      .send({ grant_type: 'client_credentials' })
-      .expect(400);
-    expect(refused.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'This client must send a DPoP proof with its token requests',
-    });
+      .send({ grant_type: 'client_credentials' });
+    expectRefusal(
+      refused,
+      400,
+      'invalid_request',
+      'This client must send a DPoP proof with its token requests',
+    );
     const proven = await form()
       .set('Authorization', basic(BOUND.id, BOUND.secret))
       .set('DPoP', await signProof(key, { htu: `${issuer}/token` }))
@@ -203,19 +186,23 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
   it('refuses a confidential client not registered for it, and a public client: unauthorized_client', async () => {
     const confidential = await form()
       .set('Authorization', basic('demo-client', 'demo-secret'))
-      .send({ grant_type: 'client_credentials' })
-      .expect(400);
-    expect(confidential.body).toEqual({
-      error: 'unauthorized_client',
-      error_description: 'The client is not registered for the client_credentials grant type',
+      .send({ grant_type: 'client_credentials' });
+    expectRefusal(
+      confidential,
+      400,
+      'unauthorized_client',
+      'The client is not registered for the client_credentials grant type',
+    );
+    const publicClient = await form().send({
+      grant_type: 'client_credentials',
+      client_id: 'demo-spa',
     });
-    const publicClient = await form()
-      .send({ grant_type: 'client_credentials', client_id: 'demo-spa' })
-      .expect(400);
-    expect(publicClient.body).toEqual({
-      error: 'unauthorized_client',
-      error_description: 'The client is not registered for the client_credentials grant type',
-    });
+    expectRefusal(
+      publicClient,
+      400,
+      'unauthorized_client',
+      'The client is not registered for the client_credentials grant type',
+    );
     // A wrong secret is the authentication's refusal, before any grant is considered.
     const wrong = await form()
       .set('Authorization', basic(MACHINE.id, 'wrong-secret'))
@@ -232,24 +219,24 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
         grant_types: ['client_credentials'],
         token_endpoint_auth_method: 'none',
         redirect_uris: [],
-      })
-      .expect(400);
-    expect(publicClient.body).toEqual({
-      error: 'invalid_client_metadata',
-      error_description:
-        'grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it',
-    });
+      });
+    expectRefusal(
+      publicClient,
+      400,
+      'invalid_client_metadata',
+      'grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it',
+    );
     const withRedirect = await t
       .http()
       .post('/register')
       .set('Authorization', `Bearer ${INITIAL_ACCESS_TOKEN}`)
-      .send({ grant_types: ['client_credentials'], redirect_uris: ['https://app.example/cb'] })
-      .expect(400);
-    expect(withRedirect.body).toEqual({
-      error: 'invalid_redirect_uri',
-      error_description:
-        'redirect_uris must be empty: none of the grant types uses the authorization endpoint',
-    });
+      .send({ grant_types: ['client_credentials'], redirect_uris: ['https://app.example/cb'] });
+    expectRefusal(
+      withRedirect,
+      400,
+      'invalid_redirect_uri',
+      'redirect_uris must be empty: none of the grant types uses the authorization endpoint',
+    );
   });
 
   it("registers a machine client the MCP SDK's way and gets a token with its ClientCredentialsProvider", async () => {
@@ -298,11 +285,12 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
 
     const plainHttp = await form()
       .set('Authorization', basic(registered.client_id, registered.client_secret!))
-      .send({ grant_type: 'client_credentials', resource: 'http://mcp.example.com/mcp' })
-      .expect(400);
-    expect(plainHttp.body).toEqual({
-      error: 'invalid_target',
-      error_description: 'resource must be an https: URI for a registered client',
-    });
+      .send({ grant_type: 'client_credentials', resource: 'http://mcp.example.com/mcp' });
+    expectRefusal(
+      plainHttp,
+      400,
+      'invalid_target',
+      'resource must be an https: URI for a registered client',
+    );
   });
 });

@@ -7,8 +7,9 @@
 import * as oauth from 'oauth4webapi';
 import { authorizeInBrowser } from '../../support/dpop';
 import { authorizeWithConsent } from '../../support/fetch-browser';
-import { INSECURE, discover } from '../../support/oauth-discovery';
+import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { getMe } from '../../support/oauth';
 
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
 
@@ -37,37 +38,7 @@ describe('consent on step-up: only the new scopes are asked, the union is grante
   });
   afterAll(() => t.close());
 
-  async function request(scope: string) {
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: REDIRECT_URI,
-      response_type: 'code',
-      scope,
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const redeem = async (callback: URL) => {
-      const params = oauth.validateAuthResponse(as, client, callback, state);
-      return oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        await oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          oauth.None(),
-          params,
-          REDIRECT_URI,
-          verifier,
-          INSECURE,
-        ),
-      );
-    };
-    return { url, redeem };
-  }
+  const request = (scope: string) => authorizationRequest(as, client, REDIRECT_URI, { scope });
 
   it('asks for profile, then on step-up for api alone, and grants profile api', async () => {
     const first = await request('profile');
@@ -83,11 +54,7 @@ describe('consent on step-up: only the new scopes are asked, the union is grante
     expect(listed(again.consentPage, 'consent-already-allowed')).toEqual(['profile']);
     const tokens = await stepUp.redeem(again.callback);
     expect(tokens.scope).toBe('profile api');
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.access_token}`)
-      .expect(200);
+    const me = await getMe(t, tokens.access_token).expect(200);
     expect(me.body).toMatchObject({ sub: 'user1', client_id: client.client_id });
 
     // The union is allowed now: the same request goes from login straight back to the client.

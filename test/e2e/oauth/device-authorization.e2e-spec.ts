@@ -15,6 +15,7 @@ import { unsupportedScope } from '../../support/oauth';
 import { INSECURE, discover, getProtected } from '../../support/oauth-discovery';
 import { register } from '../../support/registration';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
@@ -266,11 +267,7 @@ describe('device authorization grant (RFC 8628)', () => {
       device_code: authorization.device_code,
       client_id: other.client_id,
     });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_grant',
-      error_description: 'Device code was issued to another client',
-    });
+    expectRefusal(res, 400, 'invalid_grant', 'Device code was issued to another client');
     // Left for its own client.
     const tokens = await poll(authorization.device_code);
     expect(typeof tokens === 'string' ? tokens : 'tokens').toBe('tokens');
@@ -296,11 +293,12 @@ describe('device authorization grant (RFC 8628)', () => {
       .post('/device_authorization')
       .type('form')
       .send({ client_id: 'demo-spa', scope: 'profile' });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'unauthorized_client',
-      error_description: `The client is not registered for the ${DEVICE_GRANT} grant type`,
-    });
+    expectRefusal(
+      res,
+      400,
+      'unauthorized_client',
+      `The client is not registered for the ${DEVICE_GRANT} grant type`,
+    );
   });
 
   it('checks scope and resource as /authorize does', async () => {

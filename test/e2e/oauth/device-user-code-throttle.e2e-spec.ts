@@ -10,7 +10,7 @@ import { hiddenField } from '../../support/login-form';
 import { register } from '../../support/registration';
 import { walletBrowser } from '../../support/wallet-login';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** USER_CODE_TRIES_PER_ACCOUNT and USER_CODE_TRIES_PER_NETWORK (device.rate-limits.ts). */
@@ -18,11 +18,10 @@ const PER_ACCOUNT = 20;
 const PER_NETWORK = 60;
 
 describe('the device user code throttle: per account and per network, never per code', () => {
-  let t: TestApp;
   let clientId: string;
 
+  const t = useTestApp({ TRUST_PROXY: 'loopback', RATE_LIMIT_LOGIN_PER_IP: '100000' });
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: 'loopback', RATE_LIMIT_LOGIN_PER_IP: '100000' });
     const registered = await register(t, {
       client_name: 'Device CLI',
       redirect_uris: ['http://127.0.0.1:7300/cb'],
@@ -31,7 +30,6 @@ describe('the device user code throttle: per account and per network, never per 
     }).expect(201);
     clientId = (registered.body as { client_id: string }).client_id;
   });
-  afterAll(() => t.close());
   // Each test in a fresh 10-minute window.
   beforeEach(() => t.clock.advance(600));
 

@@ -33,9 +33,10 @@ import {
 import { AppConfig } from '../../../src/config/app-config';
 import { adminCli } from '../../support/admin-cli';
 import { authorizeInBrowser, withNonceRetry } from '../../support/dpop';
-import { DEMO_CLIENT, pkcePair } from '../../support/oauth';
+import { DEMO_CLIENT, pkcePair, codeRequestOf } from '../../support/oauth';
 import { INSECURE, codeRequest, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const FAPI = { id: 'fapi2-client', redirectUri: 'https://client.example/fapi2/callback' };
@@ -241,20 +242,17 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
 
   it('fapi2-security-profile-final-ensure-unsigned-authorization-request-without-using-par-fails', async () => {
     // §5.3.2.2-3: "shall reject authorization requests sent without [RFC9126]".
-    const res = await t.http().get('/authorize').set('Accept', 'application/json').query({
-      client_id: FAPI.id,
-      redirect_uri: FAPI.redirectUri,
-      response_type: 'code',
-      scope: 'openid',
-      state: 'st',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'Authorization requests must be pushed to /par first (RFC 9126)',
-    });
+    const res = await t
+      .http()
+      .get('/authorize')
+      .set('Accept', 'application/json')
+      .query(codeRequestOf(FAPI, { scope: 'openid', state: 'st' }));
+    expectRefusal(
+      res,
+      400,
+      'invalid_request',
+      'Authorization requests must be pushed to /par first (RFC 9126)',
+    );
   });
 
   it('fapi2-security-profile-final-ensure-holder-of-key-required: no bearer token without a DPoP proof', async () => {
@@ -275,12 +273,12 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
       clientAssertion: await assertion({}, 'RS256'),
     });
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({
-      error: 'invalid_client',
-      error_description:
-        'client_assertion must be signed with ES256, PS256, EdDSA for this client, not RS256',
-    });
+    expectRefusal(
+      res,
+      401,
+      'invalid_client',
+      'client_assertion must be signed with ES256, PS256, EdDSA for this client, not RS256',
+    );
     // The same code and key with PS256: the refusal was the algorithm's alone.
     const ok = await redeemByHand(code, {
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
@@ -325,10 +323,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       [unsigned, "request must be signed: the client's fapi2 profile (FAPI 2.0 §5.4.1)"],
     ]) {
       const refused = await push(request);
-      expect({ status: refused.status, body: refused.body }).toEqual({
-        status: 400,
-        body: { error: 'invalid_request_object', error_description: description },
-      });
+      expectRefusal(refused, 400, 'invalid_request_object', description);
     }
     const accepted = await push(await signedWith('PS256'));
     expect(accepted.status).toBe(201);
@@ -434,8 +429,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
         dpop: await proof(dpopKey, { htu: `${issuer}/token`, skew }),
         clientAssertion: await assertion(),
       });
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: 'invalid_dpop_proof', error_description: DPOP_IAT_WINDOW });
+      expectRefusal(res, 400, 'invalid_dpop_proof', DPOP_IAT_WINDOW);
     }
   });
 
@@ -610,10 +604,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     });
     // The suite: JSON, 400 (or 401 for invalid_client), invalid_client or invalid_request.
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 401,
-      body: { error: 'invalid_client', error_description: 'client_assertion expired' },
-    });
+    expectRefusal(res, 401, 'invalid_client', 'client_assertion expired');
     // The same code with a fresh assertion: the refusal was the expiry's alone.
     const ok = await redeemByHand(code, {
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
@@ -631,13 +622,12 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       clientAssertion: await assertion({ sub: undefined }),
     });
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 401,
-      body: {
-        error: 'invalid_client',
-        error_description: 'client_assertion must be a JWT whose sub is the client_id',
-      },
-    });
+    expectRefusal(
+      res,
+      401,
+      'invalid_client',
+      'client_assertion must be a JWT whose sub is the client_id',
+    );
     const ok = await redeemByHand(code, {
       dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
       clientAssertion: await assertion(),
@@ -692,13 +682,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       const { res } = await pushByHand(
         await assertion({ iat: now + 62, nbf: now + 62, exp: now + 60 + 62 }),
       );
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 401,
-        body: {
-          error: 'invalid_client',
-          error_description: 'client_assertion is not valid yet (nbf)',
-        },
-      });
+      expectRefusal(res, 401, 'invalid_client', 'client_assertion is not valid yet (nbf)');
     });
 
     it('fapi2-security-profile-final-par-attempt-invalid-http-method: a PUT of the pushed request is refused', async () => {
@@ -706,10 +690,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       // Only POST has a route at /par, so PUT matches none: 404 in the envelope (RFC 9126 §2.3
       // names 405 for it, which the suite does not ask for).
       const { res } = await pushByHand(await assertion(), 'put');
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 404,
-        body: { error: 'not_found', error_description: 'No route for PUT /par' },
-      });
+      expectRefusal(res, 404, 'not_found', 'No route for PUT /par');
     });
   });
 

@@ -24,10 +24,11 @@ import {
   workloadSubject,
 } from '../../../src/oauth/token/grants/jwt-bearer/check-assertion';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
-import { basic } from '../../support/oauth';
+import { basic, getMe, introspect } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const AGENT = { id: 'enterprise-agent', secret: 'enterprise-agent-secret-1234' };
@@ -187,13 +188,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       scope: 'api',
     });
     expect(String(claims.sub)).toMatch(/^jwt:[A-Za-z0-9_-]{16}:alice@corp\.example$/);
-    const introspected = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(AGENT.id, AGENT.secret))
-      .send({ token: answer.access_token })
-      .expect(200);
+    const introspected = await introspect(t, answer.access_token, AGENT).expect(200);
     expect(introspected.body).toMatchObject({
       active: true,
       client_id: AGENT.id,
@@ -321,11 +316,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       aud: t.config.tokens.audience,
     });
     // A token for the API, but no user here: /api/me describes accounts only.
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${answer.access_token}`)
-      .expect(403);
+    const me = await getMe(t, answer.access_token).expect(403);
     expect(me.body.error_description).toBe(
       'The access token names a workload a trusted issuer vouched for (JWT-bearer grant), no user',
     );
@@ -395,16 +386,13 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       scope: 'api account',
       grantId: String(issued.gid),
     });
-    const methods = await t
-      .http()
-      .get('/account/methods')
-      .set('Authorization', `Bearer ${token}`)
-      .expect(403);
-    expect(methods.body).toEqual({
-      error: 'insufficient_scope',
-      error_description:
-        'The access token names no account here (a client, a workload, or a user of a trusted issuer): only a sign-in here changes an account',
-    });
+    const methods = await t.http().get('/account/methods').set('Authorization', `Bearer ${token}`);
+    expectRefusal(
+      methods,
+      403,
+      'insufficient_scope',
+      'The access token names no account here (a client, a workload, or a user of a trusted issuer): only a sign-in here changes an account',
+    );
   });
 
   it('refuses an assertion from an issuer whose key set breaks the key rules (RSA e = 3)', async () => {
@@ -443,11 +431,12 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       .post('/token')
       .type('form')
       .set('Authorization', basic(AGENT.id, AGENT.secret))
-      .send({ grant_type: GRANT })
-      .expect(400);
-    expect(missing.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'assertion is required for the JWT-bearer grant',
-    });
+      .send({ grant_type: GRANT });
+    expectRefusal(
+      missing,
+      400,
+      'invalid_request',
+      'assertion is required for the JWT-bearer grant',
+    );
   });
 });

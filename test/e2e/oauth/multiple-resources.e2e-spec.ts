@@ -10,8 +10,10 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { MAX_RESOURCES_PER_REQUEST } from '../../../src/oauth/resource/check-resource';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
-import { basic, clientEntry, login, pkcePair, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { basic, clientEntry, login, pkcePair, type Agent, introspect } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
+import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 const CALENDAR = 'https://calendar.example.com/';
 const FILES = 'https://files.example.com/mcp';
@@ -40,39 +42,27 @@ function parameters(fields: Record<string, string | undefined>, resources: strin
   return params.toString();
 }
 
-/** The consent form's hidden fields, read from the page as a browser would submit them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
-  const csrf = field('csrf_token');
-  const returnTo = field('return_to');
-  if (!csrf || !returnTo) throw new Error('no consent form on the page');
-  return { csrf_token: csrf, return_to: returnTo };
-}
-
 /** The resources the consent page lists, in order. */
 function listedResources(html: string): string[] {
   return [...html.matchAll(/<code data-resource="([^"]+)">/g)].map((match) => match[1]);
 }
 
 describe('several resources per grant (RFC 8707 §2)', () => {
-  let t: TestApp;
   let agent: Agent;
 
+  const t = useTestApp({
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([
+      clientEntry(CLIENT, {
+        resources: [CALENDAR, FILES, MAIL],
+        grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT_TYPE],
+      }),
+    ]),
+  });
   beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        clientEntry(CLIENT, {
-          resources: [CALENDAR, FILES, MAIL],
-          grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT_TYPE],
-        }),
-      ]),
-    });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   const server = () => t.app.getHttpServer();
 
@@ -195,12 +185,7 @@ describe('several resources per grant (RFC 8707 §2)', () => {
     expect(notInGrant.body).toEqual(NOT_GRANTED);
 
     // Introspection describes each token as issued: for its own resource.
-    const introspected = await request(server())
-      .post('/introspect')
-      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
-      .type('form')
-      .send({ token: toFiles.body.access_token })
-      .expect(200);
+    const introspected = await introspect(t, toFiles.body.access_token, CLIENT).expect(200);
     expect(introspected.body).toMatchObject({ active: true, aud: FILES });
   });
 
@@ -310,12 +295,8 @@ describe('several resources per grant (RFC 8707 §2)', () => {
       .post('/device_authorization')
       .set('Authorization', basic(CLIENT.id, CLIENT.secret))
       .type('form')
-      .send(parameters({ scope: 'profile' }, [CALENDAR, FILES]))
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'Parameter resource must not be repeated',
-    });
+      .send(parameters({ scope: 'profile' }, [CALENDAR, FILES]));
+    expectRefusal(res, 400, 'invalid_request', 'Parameter resource must not be repeated');
   });
 
   it('takes one resource per token request: its token has one `aud` (RFC 8707 §2.2)', async () => {
@@ -327,10 +308,7 @@ describe('several resources per grant (RFC 8707 §2)', () => {
         redirect_uri: CLIENT.redirectUri,
       },
       [CALENDAR, FILES],
-    ).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'Parameter resource must not be repeated',
-    });
+    );
+    expectRefusal(res, 400, 'invalid_request', 'Parameter resource must not be repeated');
   });
 });

@@ -12,7 +12,9 @@ import {
   obtainCode,
   pkcePair,
   createLoggedInApp,
+  getMe,
 } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
 
 describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   let t: TestApp;
@@ -59,11 +61,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
       scope: 'profile',
     });
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${res.body.access_token}`)
-      .expect(200);
+    const me = await getMe(t, res.body.access_token).expect(200);
     expect(me.body).toMatchObject({
       sub: 'user0',
       auth_method: 'password',
@@ -115,11 +113,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       await t.http().get('/api/me').set('Authorization', bearer).expect(200);
 
       const replay = await exchangeCode(t.app.getHttpServer(), code, verifier);
-      expect(replay.status).toBe(400);
-      expect(replay.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'Authorization code already used',
-      });
+      expectRefusal(replay, 400, 'invalid_grant', 'Authorization code already used');
 
       const me = await t.http().get('/api/me').set('Authorization', bearer).expect(401);
       expect(me.body.error).toBe('invalid_token');
@@ -149,18 +143,10 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     expect(ok).toHaveLength(1);
     // Every other request is a replay, answered as one; none looks like an unknown code.
     for (const r of results.filter((res) => res.status !== 200)) {
-      expect(r.status).toBe(400);
-      expect(r.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'Authorization code already used',
-      });
+      expectRefusal(r, 400, 'invalid_grant', 'Authorization code already used');
     }
     // A replay means the tokens of the redemption are revoked (RFC 6749 §4.1.2).
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${ok[0].body.access_token}`)
-      .expect(401);
+    await getMe(t, ok[0].body.access_token).expect(401);
   });
 
   it.each([
@@ -172,8 +158,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     if (what === 'an expired code') t.clock.advance(61);
     else presented = pkcePair().verifier;
     const res = await exchangeCode(t.app.getHttpServer(), presented, verifier);
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'invalid_grant', error_description: description });
+    expectRefusal(res, 400, 'invalid_grant', description);
   });
 
   it('rejects a code redeemed by another client', async () => {
@@ -182,11 +167,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       id: DEMO_SPA.id,
       redirectUri: DEMO_CLIENT.redirectUri,
     });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_grant',
-      error_description: 'Authorization code was issued to another client',
-    });
+    expectRefusal(res, 400, 'invalid_grant', 'Authorization code was issued to another client');
   });
 
   it('a used code replayed by another client: invalid_grant and a security event, the owner keeps its tokens', async () => {
@@ -203,19 +184,11 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
         id: DEMO_SPA.id,
         redirectUri: DEMO_SPA.redirectUri,
       });
-      expect(replay.status).toBe(400);
-      expect(replay.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'Authorization code already used',
-      });
+      expectRefusal(replay, 400, 'invalid_grant', 'Authorization code already used');
     }
 
     expect(await events()).toBe(before + 2);
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${first.body.access_token}`)
-      .expect(200);
+    await getMe(t, first.body.access_token).expect(200);
     await refresh(t.app.getHttpServer(), first.body.refresh_token).expect(200);
   });
 
@@ -225,11 +198,12 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
       ...DEMO_CLIENT,
       redirectUri: 'http://localhost:25001/other',
     });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_grant',
-      error_description: 'redirect_uri does not match the authorization request',
-    });
+    expectRefusal(
+      res,
+      400,
+      'invalid_grant',
+      'redirect_uri does not match the authorization request',
+    );
   });
 
   it.each([
@@ -238,10 +212,11 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   ])('rejects %s as invalid_request', async (_what, verifier) => {
     const { code } = await obtainCode(agent);
     const res = await exchangeCode(t.app.getHttpServer(), code, verifier);
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~]',
-    });
+    expectRefusal(
+      res,
+      400,
+      'invalid_request',
+      'code_verifier must be 43-128 characters of [A-Za-z0-9-._~]',
+    );
   });
 });

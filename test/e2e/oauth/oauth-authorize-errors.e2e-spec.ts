@@ -1,6 +1,6 @@
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { createTestApp } from '../../support/test-app';
 import {
   Agent,
   AuthorizeParams,
@@ -11,9 +11,10 @@ import {
   UNREGISTERED_REDIRECT,
   unsupportedScope,
 } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
-  let t: TestApp;
   let agent: Agent;
   const { challenge } = pkcePair();
   const valid: AuthorizeParams = {
@@ -25,12 +26,11 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
     code_challenge_method: 'S256',
   };
 
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await createTestApp();
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   describe('with an untrustworthy client or redirect URI: a 400 page, never a redirect', () => {
     it.each([
@@ -66,19 +66,14 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       const json = await agent
         .get(authorizePath({ ...valid, ...overrides }))
         .set('Accept', 'application/json');
-      expect(json.status).toBe(400);
-      expect(json.body).toEqual({ error: 'invalid_request', error_description: description });
+      expectRefusal(json, 400, 'invalid_request', description);
     });
 
     it('rejects a repeated parameter', async () => {
       const res = await agent
         .get(`${authorizePath(valid)}&client_id=demo-spa`)
         .set('Accept', 'application/json');
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'Parameter client_id must not be repeated',
-      });
+      expectRefusal(res, 400, 'invalid_request', 'Parameter client_id must not be repeated');
     });
   });
 
@@ -165,11 +160,7 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       const res = await agent
         .get(`${authorizePath(valid)}&prompt=login&prompt=consent`)
         .set('Accept', 'application/json');
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'Parameter prompt must not be repeated',
-      });
+      expectRefusal(res, 400, 'invalid_request', 'Parameter prompt must not be repeated');
     });
   });
 

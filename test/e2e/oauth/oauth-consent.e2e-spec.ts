@@ -18,9 +18,11 @@ import {
   type Agent,
   PARTNER as THIRD_PARTY,
   clientEntry,
+  codeRequestOf,
 } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
+import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 const PARTNER = { ...THIRD_PARTY, name: 'Partner <Analytics>' };
 const OWN_APP = { id: 'own-app', redirectUri: 'http://127.0.0.1:7101/callback' };
@@ -37,30 +39,14 @@ function partnerRequest(scope: string, state = 'st-consent', challenge = pkcePai
   });
 }
 
-/** The consent form's hidden fields, read from the page as a browser would submit them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const form = /<form method="post" action="\/consent">([\s\S]*?)<\/form>/.exec(html)?.[1];
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(form ?? '')?.[1]?.replace(/&amp;/g, '&');
-  const csrf = field('csrf_token');
-  const returnTo = field('return_to');
-  if (!csrf || !returnTo) throw new Error('no consent form on the page');
-  return { csrf_token: csrf, return_to: returnTo };
-}
-
 describe('consent for clients that are not first-party', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        clientEntry(PARTNER),
-        clientEntry(OWN_APP, { first_party: true }),
-      ]),
-    });
+  const t = useTestApp({
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([
+      clientEntry(PARTNER),
+      clientEntry(OWN_APP, { first_party: true }),
+    ]),
   });
-  afterAll(() => t.close());
 
   async function signedIn(username = 'user0', password = 'password0'): Promise<Agent> {
     const agent = request.agent(t.app.getHttpServer());
@@ -109,16 +95,7 @@ describe('consent for clients that are not first-party', () => {
     const agent = await signedIn('user1', 'password1');
     for (const client of [DEMO_CLIENT, OWN_APP]) {
       const res = await agent
-        .get(
-          authorizePath({
-            response_type: 'code',
-            client_id: client.id,
-            redirect_uri: client.redirectUri,
-            state: 'st-first-party',
-            code_challenge: pkcePair().challenge,
-            code_challenge_method: 'S256',
-          }),
-        )
+        .get(authorizePath(codeRequestOf(client, { state: 'st-first-party' })))
         .expect(302);
       const location = new URL(res.headers.location);
       expect(`${location.origin}${location.pathname}`).toBe(client.redirectUri);

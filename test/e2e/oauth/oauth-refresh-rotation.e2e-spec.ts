@@ -1,5 +1,6 @@
 import { TestApp } from '../../support/test-app';
-import { Agent, refresh, createLoggedInApp, tokensFor } from '../../support/oauth';
+import { Agent, refresh, createLoggedInApp, tokensFor, getMe } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
 
 describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.3.1)', () => {
   let t: TestApp;
@@ -21,11 +22,7 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     expect(second.body.scope).toBe('profile api');
     const third = await refresh(t.app.getHttpServer(), second.body.refresh_token).expect(200);
     expect(third.body.refresh_token).not.toBe(second.body.refresh_token);
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${third.body.access_token}`)
-      .expect(200);
+    await getMe(t, third.body.access_token).expect(200);
   });
 
   it('answers a retry of the previous token within the grace window with the same successor', async () => {
@@ -46,11 +43,7 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     const retry = await refresh(t.app.getHttpServer(), first.refresh_token);
     expect(retry.status).toBe(200);
     expect(retry.body.refresh_token).toBe(a.body.refresh_token);
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${retry.body.access_token}`)
-      .expect(200);
+    await getMe(t, retry.body.access_token).expect(200);
     await refresh(t.app.getHttpServer(), retry.body.refresh_token).expect(200);
   });
 
@@ -65,12 +58,12 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     expect(ok).toHaveLength(6);
     expect(new Set(ok.map((r) => r.body.refresh_token as string)).size).toBe(1);
     for (const refused of results.filter((r) => r.status !== 200)) {
-      expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({
-        error: 'invalid_grant',
-        error_description:
-          'Refresh token already rotated; the grace window answers no more retries of it',
-      });
+      expectRefusal(
+        refused,
+        400,
+        'invalid_grant',
+        'Refresh token already rotated; the grace window answers no more retries of it',
+      );
     }
     await refresh(t.app.getHttpServer(), ok[0].body.refresh_token as string).expect(200);
   });
@@ -82,21 +75,18 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     t.clock.advance(61);
 
     const reuse = await refresh(t.app.getHttpServer(), first.refresh_token);
-    expect(reuse.status).toBe(400);
-    expect(reuse.body).toEqual({
-      error: 'invalid_grant',
-      error_description: 'Refresh token reuse detected; the grant has been revoked',
-    });
+    expectRefusal(
+      reuse,
+      400,
+      'invalid_grant',
+      'Refresh token reuse detected; the grant has been revoked',
+    );
     const legit = await refresh(t.app.getHttpServer(), second.body.refresh_token);
     expect(legit.body).toEqual({
       error: 'invalid_grant',
       error_description: 'The grant has been revoked',
     });
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${second.body.access_token}`)
-      .expect(401);
+    await getMe(t, second.body.access_token).expect(401);
     expect(
       await t.connection
         .collection('security_events')
@@ -152,11 +142,7 @@ describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.
     // Well past the grace window: had the refusal rotated the token, this would be "reuse".
     t.clock.advance(60);
     const next = await refresh(t.app.getHttpServer(), first.refresh_token).expect(200);
-    await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${next.body.access_token}`)
-      .expect(200);
+    await getMe(t, next.body.access_token).expect(200);
   });
 
   it('leaves the refresh token valid after another client presented it', async () => {

@@ -1,7 +1,8 @@
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { TestApp, createTestApp } from '../../support/test-app';
-import { Agent, basic, obtainCode, createLoggedInApp, tokensFor } from '../../support/oauth';
+import { Agent, basic, obtainCode, createLoggedInApp, tokensFor, getMe } from '../../support/oauth';
 import { sample } from '../../support/metrics';
+import { expectRefusal } from '../../support/refusal';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
   let t: TestApp;
@@ -145,11 +146,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
           const res = await form(path)
             .set('Authorization', auth)
             .send(`grant_type=refresh_token&token=x&${name}=a&${name}=b`);
-          expect(res.status).toBe(400);
-          expect(res.body).toEqual({
-            error: 'invalid_request',
-            error_description: `Parameter ${name} must not be repeated`,
-          });
+          expectRefusal(res, 400, 'invalid_request', `Parameter ${name} must not be repeated`);
         }
       },
     );
@@ -219,26 +216,15 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
-      const res = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${forged}`)
-        .expect(401);
+      const res = await getMe(t, forged).expect(401);
       expect(res.body.error).toBe('invalid_token');
     });
 
     it('rejects an expired token', async () => {
       const { access_token } = await tokens();
       t.clock.advance(901);
-      const res = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${access_token}`)
-        .expect(401);
-      expect(res.body).toEqual({
-        error: 'invalid_token',
-        error_description: 'The access token expired',
-      });
+      const res = await getMe(t, access_token);
+      expectRefusal(res, 401, 'invalid_token', 'The access token expired');
     });
   });
 
@@ -249,22 +235,14 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ token: access_token, token_type_hint: 'access_token' })
         .expect(200, {});
-      const me = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${access_token}`)
-        .expect(401);
+      const me = await getMe(t, access_token).expect(401);
       expect(me.body.error_description).toBe('The access token has been revoked');
       // The grant lives on: the refresh token still works.
       const refreshed = await form('/token')
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ grant_type: 'refresh_token', refresh_token })
         .expect(200);
-      await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${refreshed.body.access_token}`)
-        .expect(200);
+      await getMe(t, refreshed.body.access_token).expect(200);
     });
 
     it('revokes a refresh token and its whole grant', async () => {
@@ -273,7 +251,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ token: refresh_token })
         .expect(200);
-      await t.http().get('/api/me').set('Authorization', `Bearer ${access_token}`).expect(401);
+      await getMe(t, access_token).expect(401);
       const refreshed = await form('/token')
         .set('Authorization', basic('demo-client', 'demo-secret'))
         .send({ grant_type: 'refresh_token', refresh_token });
@@ -287,7 +265,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .expect(200);
       const { access_token } = await tokens();
       await form('/revoke').send({ token: access_token, client_id: 'demo-spa' }).expect(200);
-      await t.http().get('/api/me').set('Authorization', `Bearer ${access_token}`).expect(200);
+      await getMe(t, access_token).expect(200);
     });
 
     it('requires client authentication and a token', async () => {
@@ -348,11 +326,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
 
     it('is refused to public clients', async () => {
       const res = await form('/introspect').send({ token: 'x', client_id: 'demo-spa' });
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Introspection requires a confidential client',
-      });
+      expectRefusal(res, 401, 'invalid_client', 'Introspection requires a confidential client');
     });
   });
 
@@ -399,11 +373,7 @@ describe('POST /token rate limits', () => {
           .send({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'demo-spa' });
       for (let i = 0; i < 3; i++) expect((await send()).status).toBe(400);
       const limited = await send();
-      expect(limited.status).toBe(429);
-      expect(limited.body).toEqual({
-        error: 'too_many_requests',
-        error_description: 'Too many requests; slow down',
-      });
+      expectRefusal(limited, 429, 'too_many_requests', 'Too many requests; slow down');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       // Another client is not affected.
       const other = await t

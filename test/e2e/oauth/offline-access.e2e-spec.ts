@@ -7,7 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { authorizeWithConsent } from '../../support/fetch-browser';
-import { INSECURE, discover } from '../../support/oauth-discovery';
+import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
@@ -43,37 +43,15 @@ describe('offline_access (OpenID Connect Core §11)', () => {
     client: oauth.Client,
     scope: string,
   ): Promise<{ consentScopes: string[]; tokens: oauth.TokenEndpointResponse }> {
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: REDIRECT_URI,
-      response_type: 'code',
+    const authorization = await authorizationRequest(as, client, REDIRECT_URI, {
       scope,
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
       // What the MCP SDK adds to a request for offline_access.
       prompt: 'consent',
-    }).toString();
-    const { callback, consentPage } = await authorizeWithConsent(url, issuer);
+    });
+    const { callback, consentPage } = await authorizeWithConsent(authorization.url, issuer);
     const consentList = /<ul id="consent-scopes">([\s\S]*?)<\/ul>/.exec(consentPage)![1];
     const consentScopes = [...consentList.matchAll(/data-scope="([^"]+)"/g)].map((m) => m[1]);
-    const params = oauth.validateAuthResponse(as, client, callback, state);
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      REDIRECT_URI,
-      verifier,
-      INSECURE,
-    );
-    return {
-      consentScopes,
-      tokens: await oauth.processAuthorizationCodeResponse(as, client, response),
-    };
+    return { consentScopes, tokens: await authorization.redeem(callback) };
   }
 
   it('is listed in the authorization server scopes_supported, not in the resource metadata', async () => {

@@ -7,10 +7,11 @@
  */
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
-import { CookieBrowser } from '../../support/cookie-browser';
+import { CookieBrowser, passwordSignIn } from '../../support/cookie-browser';
 import { clientEntry } from '../../support/oauth';
 import { AccountService } from '../../../src/accounts/account.service';
 import { TestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const RP = {
   id: 'rp-claims',
@@ -87,27 +88,20 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
   }
 
   /** Signs `browser` in with a password on the login page, back to `returnTo`. */
-  async function passwordSignIn(
+  async function signInBackTo(
     browser: CookieBrowser,
     returnTo: string,
     username = 'user1',
     password = 'password1',
   ): Promise<string> {
-    const page = await (await browser.get(`${issuer}/login`)).text();
-    const res = await browser.postForm(`${issuer}/login`, {
-      username,
-      password,
-      csrf_token: field(page, 'csrf_token')!,
-      return_to: returnTo,
-    });
-    expect(res.status).toBe(303);
-    return new URL(res.headers.get('location')!, issuer).href;
+    const next = await passwordSignIn(browser, issuer, { returnTo, username, password });
+    return new URL(next, issuer).href;
   }
 
   /** A browser signed in as `username`. */
   async function signedIn(username = 'user1', password = `password${username.slice(-1)}`) {
     const browser = new CookieBrowser();
-    await passwordSignIn(browser, '/', username, password);
+    await signInBackTo(browser, '/', username, password);
     return browser;
   }
 
@@ -140,7 +134,7 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     const req = await authorization({ acr_values: requested.join(' ') });
     const toLogin = await follow(browser, req.url.href);
     expect(toLogin.pathname).toBe('/login');
-    const back = await passwordSignIn(browser, toLogin.searchParams.get('return_to')!);
+    const back = await signInBackTo(browser, toLogin.searchParams.get('return_to')!);
     const callback = await follow(browser, back);
     const { idToken, tokens } = await redeem(callback.href, req);
     expect(requested).toContain(idToken.acr);
@@ -157,7 +151,7 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     const page = await (await browser.get(toLogin.href)).text();
     expect(page).toContain('id="passkey-login"');
     expect(page).toContain('id="username"');
-    const back = await passwordSignIn(browser, toLogin.searchParams.get('return_to')!);
+    const back = await signInBackTo(browser, toLogin.searchParams.get('return_to')!);
     const { idToken } = await redeem((await follow(browser, back)).href, req);
     expect(idToken).toMatchObject({ sub: 'user1', acr: 'urn:proofgate:acr:1fa', amr: ['pwd'] });
   });
@@ -283,12 +277,13 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
         code_challenge: oidc.randomPKCECodeVerifier().slice(0, 43),
         code_challenge_method: 'S256',
         claims: '{"id_token":{"acr":{"essential":"yes"}}}',
-      })
-      .expect(400);
-    expect(pushed.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'claims id_token.acr essential must be true or false',
-    });
+      });
+    expectRefusal(
+      pushed,
+      400,
+      'invalid_request',
+      'claims id_token.acr essential must be true or false',
+    );
   });
 
   it('claims through PAR (RFC 9126): a pushed request’s claims are honoured at /authorize', async () => {

@@ -16,9 +16,13 @@ import {
   pushAuthorizationRequest,
   type Agent,
   UNREGISTERED_REDIRECT,
+  codeRequestOf,
 } from '../../support/oauth';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
+import { expectRefusal } from '../../support/refusal';
 import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
+import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
 const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
@@ -33,16 +37,6 @@ const CLIENTS = JSON.stringify([
   },
   { client_id: THIRD_PARTY.id, redirect_uris: [THIRD_PARTY.redirectUri] },
 ]);
-
-/** The consent form's hidden fields, as a browser submits them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
-  const csrf = field('csrf_token');
-  const returnTo = field('return_to');
-  if (!csrf || !returnTo) throw new Error('no consent form on the page');
-  return { csrf_token: csrf, return_to: returnTo };
-}
 
 describe('PAR with oauth4webapi (RFC 9126)', () => {
   let t: TestApp;
@@ -169,12 +163,8 @@ describe('request_uri refusals at /authorize', () => {
     return agent.get(`/authorize?${query.toString()}`).set('Accept', 'application/json');
   }
 
-  function expectPage(res: request.Response, error: string, description: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 400,
-      body: { error, error_description: description },
-    });
-  }
+  const expectPage = (res: request.Response, error: string, description: string) =>
+    expectRefusal(res, 400, error, description);
 
   it('uses the pushed parameters and ignores those of the front channel', async () => {
     const uri = await pushAuthorizationRequest(t);
@@ -230,11 +220,7 @@ describe('request_uri refusals at /authorize', () => {
       .post('/par')
       .type('form')
       .send({ client_id: DEMO_SPA.id, request_uri: uri, redirect_uri: DEMO_SPA.redirectUri });
-    expect(nested.status).toBe(400);
-    expect(nested.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'request_uri cannot be pushed',
-    });
+    expectRefusal(nested, 400, 'invalid_request', 'request_uri cannot be pushed');
     const key = await dpopKey();
     const other = await dpopKey();
     const mismatch = await t
@@ -246,15 +232,7 @@ describe('request_uri refusals at /authorize', () => {
         'DPoP',
         await signProof(key, { htu: `${t.config.server.issuer}/par`, iat: t.clock.nowSeconds() }),
       )
-      .send({
-        client_id: DEMO_SPA.id,
-        redirect_uri: DEMO_SPA.redirectUri,
-        response_type: 'code',
-        state: 'st',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-        dpop_jkt: other.jkt,
-      });
+      .send(codeRequestOf(DEMO_SPA, { state: 'st', dpop_jkt: other.jkt }));
     expect(mismatch.body).toEqual({
       error: 'invalid_request',
       error_description: "dpop_jkt is not the thumbprint of the DPoP proof's key",
@@ -326,12 +304,7 @@ describe('request_uri refusals at /authorize', () => {
 });
 
 describe('REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: 'true' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: 'true' });
 
   it('refuses every front-channel request and says so in the metadata', async () => {
     const { challenge } = pkcePair();

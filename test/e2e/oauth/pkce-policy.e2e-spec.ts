@@ -10,7 +10,7 @@
  */
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
-import { CookieBrowser } from '../../support/cookie-browser';
+import { CookieBrowser, signedInBrowser } from '../../support/cookie-browser';
 import request from 'supertest';
 import {
   DEMO_CLIENT,
@@ -22,6 +22,7 @@ import {
   pkcePair,
 } from '../../support/oauth';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 /** A confidential OpenID Connect client that sends no PKCE, as the conformance suite's does. */
 const RP = {
@@ -30,7 +31,6 @@ const RP = {
   redirectUri: 'http://127.0.0.1:7310/callback',
 };
 const insecure = { execute: [oidc.allowInsecureRequests] };
-const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 
 describe('PKCE per client: require_pkce false for a confidential OpenID Connect client', () => {
   let t: TestApp;
@@ -54,17 +54,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
   });
   afterAll(() => t.close());
 
-  async function signIn(browser = new CookieBrowser()): Promise<CookieBrowser> {
-    const page = await (await browser.get(`${issuer}/login`)).text();
-    const res = await browser.postForm(`${issuer}/login`, {
-      username: 'user1',
-      password: 'password1',
-      csrf_token: csrfOf(page),
-      return_to: '/',
-    });
-    expect(res.status).toBe(303);
-    return browser;
-  }
+  const signIn = (browser?: CookieBrowser) => signedInBrowser(issuer, browser);
 
   /** GET /authorize of `client` in `browser`: where it sends the browser (the client's callback). */
   async function authorize(
@@ -235,11 +225,12 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
         }),
       );
       const downgraded = await exchangeCode(t.app.getHttpServer(), code, undefined, RP);
-      expect(downgraded.status).toBe(400);
-      expect(downgraded.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'code_verifier is required: the code was issued with a code_challenge',
-      });
+      expectRefusal(
+        downgraded,
+        400,
+        'invalid_grant',
+        'code_verifier is required: the code was issued with a code_challenge',
+      );
       // Refused inside the atomic consume: the code is left for the request that has the verifier.
       await exchangeCode(t.app.getHttpServer(), code, verifier, RP).expect(200);
     });
@@ -247,11 +238,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
     it('a code issued without a challenge takes no verifier (RFC 9700 §4.8.2)', async () => {
       const code = codeOf(await authorize(signedIn, RP, { scope: 'openid', state: 'st-plain' }));
       const injected = await exchangeCode(t.app.getHttpServer(), code, pkcePair().verifier, RP);
-      expect(injected.status).toBe(400);
-      expect(injected.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'PKCE verification failed',
-      });
+      expectRefusal(injected, 400, 'invalid_grant', 'PKCE verification failed');
       const tokens = await exchangeCode(t.app.getHttpServer(), code, undefined, RP).expect(200);
       expect(decodeJwt(tokens.body.id_token as string).aud).toBe(RP.id);
     });

@@ -10,6 +10,7 @@ import { TestApp } from '../../support/test-app';
 import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
 import { useTwoInstances } from '../../support/two-instances';
+import { expectRefusal } from '../../support/refusal';
 
 describe('proofs of possession across two instances on one database', () => {
   const issuer = 'http://127.0.0.1:25994';
@@ -42,13 +43,12 @@ describe('proofs of possession across two instances on one database', () => {
     const proof = await signProof(key, { htu: `${issuer}/token`, nonce });
     expect((await exchangeWithProof(b, agentB, proof)).status).toBe(200);
     const replay = await exchangeWithProof(a, agentA, proof);
-    expect({ status: replay.status, body: replay.body }).toEqual({
-      status: 400,
-      body: {
-        error: 'invalid_dpop_proof',
-        error_description: 'The DPoP proof was already used (jti replay)',
-      },
-    });
+    expectRefusal(
+      replay,
+      400,
+      'invalid_dpop_proof',
+      'The DPoP proof was already used (jti replay)',
+    );
   });
 
   it('refuses on one instance an /api/me proof spent on the other', async () => {
@@ -72,11 +72,12 @@ describe('proofs of possession across two instances on one database', () => {
       t.http().get('/api/me').set('Authorization', `DPoP ${accessToken}`).set('DPoP', proof);
     expect((await me(a)).status).toBe(200);
     const replay = await me(b);
-    expect(replay.status).toBe(401);
-    expect(replay.body).toEqual({
-      error: 'invalid_dpop_proof',
-      error_description: 'The DPoP proof was already used (jti replay)',
-    });
+    expectRefusal(
+      replay,
+      401,
+      'invalid_dpop_proof',
+      'The DPoP proof was already used (jti replay)',
+    );
     expect(String(replay.headers['www-authenticate'])).toMatch(/^DPoP /);
   });
 
@@ -90,10 +91,6 @@ describe('proofs of possession across two instances on one database', () => {
     expect(first.status).toBe(302);
     expect(new URL(first.headers.location).searchParams.get('code')).toBeTruthy();
     const again = await agentA.get(path).set('Accept', 'application/json');
-    expect(again.status).toBe(400);
-    expect(again.body).toEqual({
-      error: 'invalid_request_uri',
-      error_description: 'request_uri was already used',
-    });
+    expectRefusal(again, 400, 'invalid_request_uri', 'request_uri was already used');
   });
 });

@@ -22,7 +22,7 @@ import {
 } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
-import { CookieBrowser } from '../../support/cookie-browser';
+import { CookieBrowser, passwordSignIn } from '../../support/cookie-browser';
 import { authorizeInBrowser } from '../../support/dpop';
 import {
   DEMO_CLIENT,
@@ -36,6 +36,7 @@ import {
 import { INSECURE } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import request from 'supertest';
+import { expectRefusal } from '../../support/refusal';
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-request-object-spec';
@@ -512,17 +513,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     // The user takes five minutes on the login page: the object has expired by then.
     t.clock.advance(300);
     try {
-      const page = await (
-        await browser.get(`${issuer}/login?return_to=${encodeURIComponent(returnTo)}`)
-      ).text();
-      const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
-      const loggedIn = await browser.postForm(`${issuer}/login`, {
-        username: 'user1',
-        password: 'password1',
-        csrf_token: csrf,
-        return_to: returnTo,
-      });
-      expect(loggedIn.headers.get('location')).toBe(returnTo);
+      expect(await passwordSignIn(browser, issuer, { returnTo })).toBe(returnTo);
       const back = await browser.get(new URL(returnTo, issuer).href);
       expect(back.status).toBe(302);
       const location = new URL(back.headers.get('location')!);
@@ -573,15 +564,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
   ): Promise<URL> {
     const first = await browser.get(url);
     const returnTo = new URL(first.headers.get('location')!, issuer).searchParams.get('return_to')!;
-    const page = await (
-      await browser.get(`${issuer}/login?return_to=${encodeURIComponent(returnTo)}`)
-    ).text();
-    await browser.postForm(`${issuer}/login`, {
-      username: 'user1',
-      password: 'password1',
-      csrf_token: /name="csrf_token" value="([^"]+)"/.exec(page)![1],
-      return_to: returnTo,
-    });
+    await passwordSignIn(browser, issuer, { returnTo });
     const consent = await browser.get(new URL(returnTo, issuer).href);
     expect(consent.status).toBe(200);
     const html = await consent.text();
@@ -809,23 +792,25 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
       const secretClient = await register({
         redirect_uris: ['https://rp.example/callback'],
         request_object_signing_alg: 'RS256',
-      }).expect(400);
-      expect(secretClient.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description:
-          'request_object_signing_alg needs the client\'s public keys (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri): a request object is verified with them, never with a client secret, of which only a hash is kept',
       });
+      expectRefusal(
+        secretClient,
+        400,
+        'invalid_client_metadata',
+        'request_object_signing_alg needs the client\'s public keys (token_endpoint_auth_method "private_key_jwt" with jwks or jwks_uri): a request object is verified with them, never with a client secret, of which only a hash is kept',
+      );
       const hs256 = await register({
         redirect_uris: ['https://rp.example/callback'],
         token_endpoint_auth_method: 'private_key_jwt',
         jwks: { keys: [jwk] },
         request_object_signing_alg: 'HS256',
-      }).expect(400);
-      expect(hs256.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description:
-          'request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA (unsigned request objects need no registration)',
       });
+      expectRefusal(
+        hs256,
+        400,
+        'invalid_client_metadata',
+        'request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA (unsigned request objects need no registration)',
+      );
     });
   });
 });

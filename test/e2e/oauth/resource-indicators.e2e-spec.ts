@@ -14,9 +14,13 @@ import {
   DEMO_CLIENT,
   DEMO_SPA,
   RESOURCE_NOT_ALLOWED,
+  getMe,
+  introspect,
+  codeRequestOf,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { register } from '../../support/registration';
+import { expectRefusal } from '../../support/refusal';
 
 const CALENDAR = 'https://calendar.example.com/';
 const CLIENT = {
@@ -37,17 +41,7 @@ async function redirectOf(
   state: string,
 ): Promise<URL> {
   const res = await agent
-    .get(
-      authorizePath({
-        client_id: client.id,
-        redirect_uri: client.redirectUri,
-        response_type: 'code',
-        state,
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-        resource,
-      }),
-    )
+    .get(authorizePath(codeRequestOf(client, { state, resource })))
     .expect(302);
   return new URL(res.headers.location);
 }
@@ -130,22 +124,16 @@ describe('Resource indicators (RFC 8707)', () => {
 
   it('refuses at /token a resource the code did not authorize: 400 invalid_target', async () => {
     const { code, verifier } = await authorize(CALENDAR);
-    const res = await exchange(code, verifier, api).expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_target',
-      error_description: 'resource was not authorized by this grant',
-    });
+    const res = await exchange(code, verifier, api);
+    expectRefusal(res, 400, 'invalid_target', 'resource was not authorized by this grant');
   });
 
   it('refresh keeps the resource, or narrows to it; another is invalid_target and changes nothing', async () => {
     const { code, verifier } = await authorize(CALENDAR);
     const first = await exchange(code, verifier).expect(200);
 
-    const refused = await refresh(first.body.refresh_token, { resource: api }).expect(400);
-    expect(refused.body).toEqual({
-      error: 'invalid_target',
-      error_description: 'resource was not authorized by this grant',
-    });
+    const refused = await refresh(first.body.refresh_token, { resource: api });
+    expectRefusal(refused, 400, 'invalid_target', 'resource was not authorized by this grant');
 
     // The refused request left the refresh token valid (RFC 6749 §5.2).
     const kept = await refresh(first.body.refresh_token).expect(200);
@@ -159,19 +147,11 @@ describe('Resource indicators (RFC 8707)', () => {
     const { code, verifier } = await authorize(CALENDAR);
     const token = (await exchange(code, verifier).expect(200)).body.access_token as string;
 
-    const me = await t.http().get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
-    expect(me.body).toEqual({
-      error: 'invalid_token',
-      error_description: 'The access token is for another resource',
-    });
+    const me = await getMe(t, token);
+    expectRefusal(me, 401, 'invalid_token', 'The access token is for another resource');
     expect(me.headers['www-authenticate']).toContain('error="invalid_token"');
 
-    const introspection = await request(server())
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(CLIENT.id, CLIENT.secret))
-      .send({ token })
-      .expect(200);
+    const introspection = await introspect(t, token, CLIENT).expect(200);
     expect(introspection.body).toMatchObject({ active: true, aud: CALENDAR });
   });
 
@@ -187,15 +167,8 @@ describe('Resource indicators (RFC 8707)', () => {
     const token = (await exchange(code, verifier).expect(200)).body.access_token as string;
     expect(audienceOf(token)).toBe(CALENDAR);
 
-    const info = await t
-      .http()
-      .get('/userinfo')
-      .set('Authorization', `Bearer ${token}`)
-      .expect(401);
-    expect(info.body).toEqual({
-      error: 'invalid_token',
-      error_description: 'The access token is for another resource',
-    });
+    const info = await t.http().get('/userinfo').set('Authorization', `Bearer ${token}`);
+    expectRefusal(info, 401, 'invalid_token', 'The access token is for another resource');
     expect(info.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
   });
 });
@@ -403,11 +376,8 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
       const res = await exchangeCode(t.app.getHttpServer(), code, verifier, {
         id: attacker,
         redirectUri: CALLBACK,
-      }).expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_target',
-        error_description: 'resource must not be the client_id of a client',
       });
+      expectRefusal(res, 400, 'invalid_target', 'resource must not be the client_id of a client');
     });
 
     it('still allows a resource that is no client (the URL serves no metadata document)', async () => {

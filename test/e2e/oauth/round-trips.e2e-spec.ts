@@ -5,15 +5,15 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   Agent,
   DEMO_CLIENT,
-  authorizePath,
   basic,
   createLoggedInApp,
   exchangeCode,
   login,
   obtainCode,
-  pkcePair,
   refresh,
   tokensFor,
+  getMe,
+  demoAuthorizePath,
 } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
@@ -97,7 +97,7 @@ describe('database round trips per request (command monitoring)', () => {
     // Warm-up: signing keys, client records and any lazy state of each path.
     const warm = await tokens();
     await refresh(server(), warm.refresh_token).expect(200);
-    await t.http().get('/api/me').set('Authorization', `Bearer ${warm.access_token}`).expect(200);
+    await getMe(t, warm.access_token).expect(200);
     await t
       .http()
       .post('/wallet/verify')
@@ -122,15 +122,7 @@ describe('database round trips per request (command monitoring)', () => {
   });
 
   it('authorize: asking for a fresh sign-in costs nothing until the marker comes back; its redeem is one command', async () => {
-    const path = (extra: string) =>
-      `${authorizePath({
-        response_type: 'code',
-        client_id: DEMO_CLIENT.id,
-        redirect_uri: DEMO_CLIENT.redirectUri,
-        state: 'st-rounds',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-      })}${extra}`;
+    const path = (extra: string) => `${demoAuthorizePath('st-rounds')}${extra}`;
     await agent.get(path('')).expect(302);
     const ordinary = await counted(() => agent.get(path('')).expect(302));
     // A max_age the session meets: no lookup of any kind.
@@ -192,15 +184,7 @@ describe('database round trips per request (command monitoring)', () => {
   });
 
   it('authorize: acr_values the session meets, or a claims parameter, costs no lookup', async () => {
-    const path = (extra: string) =>
-      `${authorizePath({
-        response_type: 'code',
-        client_id: DEMO_CLIENT.id,
-        redirect_uri: DEMO_CLIENT.redirectUri,
-        state: 'st-rounds',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-      })}${extra}`;
+    const path = (extra: string) => `${demoAuthorizePath('st-rounds')}${extra}`;
     const ordinary = await counted(() => agent.get(path('')).expect(302));
     const claims = encodeURIComponent(JSON.stringify({ userinfo: { name: null } }));
     for (const extra of ['&acr_values=urn:proofgate:acr:1fa', `&scope=openid&claims=${claims}`]) {

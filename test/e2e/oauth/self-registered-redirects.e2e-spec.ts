@@ -7,7 +7,6 @@
  * automatic redirect (RFC 6749 §4.1.2.1).
  */
 import request from 'supertest';
-import { TestApp, createTestApp } from '../../support/test-app';
 import {
   type Agent,
   type AuthorizeParams,
@@ -18,24 +17,18 @@ import {
   pkcePair,
 } from '../../support/oauth';
 import { register } from '../../support/registration';
+import { consentForm } from '../../support/fetch-browser';
+import { useTestApp } from '../../support/use-test-app';
 
 const PHISH = 'https://phish.example/cb';
 
-/** The consent form's fields, as the page carries them. */
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
-  return { csrf_token: field('csrf_token')!, return_to: field('return_to')! };
-}
-
 describe('self-registered clients: errors and Deny are links, not redirects (RFC 9700 §4.11.2)', () => {
-  let t: TestApp;
   let signedIn: Agent;
   let phishing: string;
   const { challenge } = pkcePair();
 
+  const t = useTestApp({ OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]) });
   beforeAll(async () => {
-    t = await createTestApp({ OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]) });
     const registered = await register(t, {
       client_name: 'Totally Legit',
       redirect_uris: [PHISH],
@@ -45,7 +38,6 @@ describe('self-registered clients: errors and Deny are links, not redirects (RFC
     signedIn = request.agent(t.app.getHttpServer());
     await login(signedIn);
   });
-  afterAll(() => t.close());
 
   const params = (clientId: string, redirectUri: string, extra: Partial<AuthorizeParams> = {}) =>
     authorizePath({

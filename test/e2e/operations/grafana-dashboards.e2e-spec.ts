@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { PROMTOOL_MISSING, findPromtool } from '../../support/promtool';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { ROOT } from '../../support/readme';
 import {
   DASHBOARDS,
@@ -18,6 +17,7 @@ import {
   render,
   type Dashboard,
 } from '../../../tools/grafana/dashboards';
+import { useTestApp } from '../../support/use-test-app';
 
 /** Metric names of Prometheus text: histograms and summaries export their series suffixes. */
 function exportedNames(text: string): Set<string> {
@@ -53,14 +53,12 @@ const promtool = findPromtool();
 const withPromtool = promtool ? it : it.skip;
 
 describe('deploy/grafana dashboards', () => {
-  let t: TestApp;
   let exported: Set<string>;
 
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await createTestApp();
     exported = exportedNames((await t.http().get('/metrics').expect(200)).text);
   });
-  afterAll(() => t.close());
 
   it('are the files `npm run dashboards` writes (executive, on-call, debug)', () => {
     expect(Object.keys(DASHBOARDS).sort()).toEqual([

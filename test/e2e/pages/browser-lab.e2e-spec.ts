@@ -2,6 +2,7 @@ import { launchBrowser, screenshot, until } from '../../support/browser';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefusal } from '../../support/refusal';
 
 describe('GET /lab in a browser', () => {
   jest.setTimeout(180_000);
@@ -162,11 +163,8 @@ describe('the lab in production', () => {
       ISSUER: 'https://auth.example.test',
     });
     try {
-      const res = await t.http().get('/lab').expect(404);
-      expect(res.body).toEqual({
-        error: 'not_found',
-        error_description: 'The lab is disabled on this instance',
-      });
+      const res = await t.http().get('/lab');
+      expectRefusal(res, 404, 'not_found', 'The lab is disabled on this instance');
       await t.http().post('/lab/run').expect(404);
     } finally {
       await t.close();

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { relayAuthorizeRedirects, screenshot } from '../../support/browser';
 import { openPage, startBrowserApp } from '../../support/browser-app';
 import { passwordLogin } from '../../support/login-page';
+import { addVirtualAuthenticator } from '../../support/virtual-authenticator';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 
@@ -32,18 +33,7 @@ describe('passkeys in the browser (virtual authenticator)', () => {
     ));
     ({ context, page, problems } = await openPage(browser, { client: DEMO_CLIENT }));
     await relayAuthorizeRedirects(page, issuer, DEMO_CLIENT.redirectUri);
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    ({ cdp, authenticatorId } = await addVirtualAuthenticator(context, page));
   });
   afterAll(async () => {
     await context?.close();

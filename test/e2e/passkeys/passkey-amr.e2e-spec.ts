@@ -11,25 +11,20 @@ import { decodeJwt } from 'jose';
 import { accountToken } from '../../support/accounts';
 import {
   type Agent,
-  basic,
   DEMO_CLIENT,
   exchangeCode,
   login,
   obtainCode,
+  introspect,
 } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { registerPasskey } from '../../support/passkeys';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
 describe('passkey sign-in: the amr an ID token carries', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   /** A passkey of user0 from a software authenticator, device-bound or synced. */
   async function passkeyOfUser0(synced: boolean): Promise<SoftwareAuthenticator> {
@@ -64,13 +59,7 @@ describe('passkey sign-in: the amr an ID token carries', () => {
     const idToken = decodeJwt(tokens.body.id_token as string);
     expect(idToken).toMatchObject({ sub: 'user0', nonce: 'n-amr' });
     const accessToken = tokens.body.access_token as string;
-    const introspection = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
-      .send({ token: accessToken })
-      .expect(200);
+    const introspection = await introspect(t, accessToken, DEMO_CLIENT).expect(200);
     return { idToken, accessToken: decodeJwt(accessToken), introspection: introspection.body };
   }
 

@@ -11,9 +11,10 @@ import { passkeyMethodKey } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import { accountToken as accountTokenOf } from '../../support/accounts';
-import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry } from '../../support/oauth';
+import { DEMO_CLIENT, login, type Agent, PARTNER, clientEntry, getMe } from '../../support/oauth';
 import { FLAGS, SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const RP_ID = 'localhost';
@@ -28,18 +29,16 @@ interface CreationOptions {
 }
 
 describe('passkeys: the JSON API', () => {
-  let t: TestApp;
   let events: SecurityEventLog;
 
-  beforeAll(async () => {
-    t = await createTestApp({
-      ISSUER,
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
-    });
+  const t = useTestApp({
+    ISSUER,
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
+  });
+  beforeAll(() => {
     events = t.app.get(SecurityEventLog);
   });
-  afterAll(() => t.close());
 
   const server = () => t.app.getHttpServer();
 
@@ -95,12 +94,13 @@ describe('passkeys: the JSON API', () => {
     });
 
     it('with a token lacking the account scope: 403 insufficient_scope', async () => {
-      const res = await creationOptions(await accountToken('user0', 'openid profile')).expect(403);
-      expect(res.body).toEqual({
-        error: 'insufficient_scope',
-        error_description:
-          'The access token lacks the account scope, which changing the account requires',
-      });
+      const res = await creationOptions(await accountToken('user0', 'openid profile'));
+      expectRefusal(
+        res,
+        403,
+        'insufficient_scope',
+        'The access token lacks the account scope, which changing the account requires',
+      );
       expect(res.headers['www-authenticate']).toContain('scope="account"');
     });
 
@@ -166,11 +166,12 @@ describe('passkeys: the JSON API', () => {
     it('a passkey already on another account: 409 method_already_linked', async () => {
       const authenticator = await newPasskey();
       const res = await registered(await accountToken('user1'), authenticator);
-      expect(res.status).toBe(409);
-      expect(res.body).toEqual({
-        error: 'method_already_linked',
-        error_description: 'This passkey is already linked to another account',
-      });
+      expectRefusal(
+        res,
+        409,
+        'method_already_linked',
+        'This passkey is already linked to another account',
+      );
     });
 
     it.each([
@@ -205,8 +206,8 @@ describe('passkeys: the JSON API', () => {
             .set('Authorization', `Bearer ${token}`)
             .send(body as object);
 
-        const res = await register(malformed).expect(400);
-        expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+        const res = await register(malformed);
+        expectRefusal(res, 400, 'invalid_request', description);
         expect(
           await t.app.get(AccountService).findMethod(passkeyMethodKey(authenticator.id)),
         ).toBeNull();
@@ -230,12 +231,8 @@ describe('passkeys: the JSON API', () => {
         .http()
         .post('/passkeys/registration/verify')
         .set('Authorization', `Bearer ${await accountToken('user0')}`)
-        .send(authenticator.register(options))
-        .expect(401);
-      expect(res.body).toEqual({
-        error: 'invalid_challenge',
-        error_description: 'The challenge was issued to another account',
-      });
+        .send(authenticator.register(options));
+      expectRefusal(res, 401, 'invalid_challenge', 'The challenge was issued to another account');
     });
   });
 
@@ -245,11 +242,7 @@ describe('passkeys: the JSON API', () => {
       const options = await requestOptions();
       const res = await verify(authenticator.assert(options)).expect(200);
       expect(res.body).toMatchObject({ token_type: 'Bearer', scope: 'profile' });
-      const me = await t
-        .http()
-        .get('/api/me')
-        .set('Authorization', `Bearer ${res.body.access_token}`)
-        .expect(200);
+      const me = await getMe(t, res.body.access_token).expect(200);
       expect(me.body).toMatchObject({ sub: 'user0', auth_method: 'passkey', client_id: 'wallet' });
     });
 
@@ -266,12 +259,14 @@ describe('passkeys: the JSON API', () => {
       await verify(assertion).expect(200);
       const before = await events.count('webauthn_challenge_replay');
 
-      const res = await verify(assertion).expect(401);
+      const res = await verify(assertion);
 
-      expect(res.body).toEqual({
-        error: 'challenge_already_used',
-        error_description: 'The challenge has already been used; start the ceremony again',
-      });
+      expectRefusal(
+        res,
+        401,
+        'challenge_already_used',
+        'The challenge has already been used; start the ceremony again',
+      );
       expect(await events.count('webauthn_challenge_replay')).toBe(before + 1);
     });
 
@@ -279,11 +274,13 @@ describe('passkeys: the JSON API', () => {
       const authenticator = await newPasskey();
       const token = await accountToken();
       const creation = (await creationOptions(token).expect(200)).body as CreationOptions;
-      const res = await verify(authenticator.assert({ challenge: creation.challenge })).expect(401);
-      expect(res.body).toEqual({
-        error: 'invalid_challenge',
-        error_description: 'The challenge was not issued by this service for this ceremony',
-      });
+      const res = await verify(authenticator.assert({ challenge: creation.challenge }));
+      expectRefusal(
+        res,
+        401,
+        'invalid_challenge',
+        'The challenge was not issued by this service for this ceremony',
+      );
 
       const signIn = await requestOptions();
       const other = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
@@ -307,54 +304,57 @@ describe('passkeys: the JSON API', () => {
       const authenticator = await newPasskey();
       const res = await verify(
         authenticator.assert(await requestOptions(), { type: 'webauthn.create' }),
-      ).expect(401);
-      expect(res.body).toEqual({
-        error: 'invalid_challenge',
-        error_description: 'The response belongs to the other WebAuthn ceremony',
-      });
+      );
+      expectRefusal(
+        res,
+        401,
+        'invalid_challenge',
+        'The response belongs to the other WebAuthn ceremony',
+      );
     });
 
     it('another origin (a phishing site): 401 origin_mismatch', async () => {
       const authenticator = await newPasskey();
       const res = await verify(
         authenticator.assert(await requestOptions(), { origin: 'https://proofgate.example.net' }),
-      ).expect(401);
-      expect(res.body).toEqual({
-        error: 'origin_mismatch',
-        error_description: 'The response comes from an origin this service does not accept',
-      });
+      );
+      expectRefusal(
+        res,
+        401,
+        'origin_mismatch',
+        'The response comes from an origin this service does not accept',
+      );
     });
 
     it('another RP ID: 401 rp_id_mismatch', async () => {
       const authenticator = await newPasskey();
       const res = await verify(
         authenticator.assert(await requestOptions(), { rpId: 'example.com' }),
-      ).expect(401);
-      expect(res.body).toEqual({
-        error: 'rp_id_mismatch',
-        error_description: 'The credential is scoped to another relying party (RP ID)',
-      });
+      );
+      expectRefusal(
+        res,
+        401,
+        'rp_id_mismatch',
+        'The credential is scoped to another relying party (RP ID)',
+      );
     });
 
     it('the user-presence flag missing: 401 user_not_present', async () => {
       const authenticator = await newPasskey();
-      const res = await verify(
-        authenticator.assert(await requestOptions(), { flags: FLAGS.UV }),
-      ).expect(401);
-      expect(res.body).toEqual({
-        error: 'user_not_present',
-        error_description: 'The authenticator did not confirm the user was present',
-      });
+      const res = await verify(authenticator.assert(await requestOptions(), { flags: FLAGS.UV }));
+      expectRefusal(
+        res,
+        401,
+        'user_not_present',
+        'The authenticator did not confirm the user was present',
+      );
     });
 
     it('an unknown credential: 401 unknown_credential, the challenge left unspent', async () => {
       const stranger = new SoftwareAuthenticator({ rpId: RP_ID, origin: ISSUER });
       const options = await requestOptions();
-      const res = await verify(stranger.assert(options)).expect(401);
-      expect(res.body).toEqual({
-        error: 'unknown_credential',
-        error_description: 'No account has this passkey',
-      });
+      const res = await verify(stranger.assert(options));
+      expectRefusal(res, 401, 'unknown_credential', 'No account has this passkey');
       const known = await newPasskey();
       await verify(known.assert(options)).expect(200);
     });
@@ -371,11 +371,13 @@ describe('passkeys: the JSON API', () => {
       const res = await verify({
         ...assertion,
         response: { ...assertion.response, userHandle: otherHandle },
-      }).expect(401);
-      expect(res.body).toEqual({
-        error: 'invalid_credential_response',
-        error_description: 'The user handle is not the passkey account’s',
       });
+      expectRefusal(
+        res,
+        401,
+        'invalid_credential_response',
+        'The user handle is not the passkey account’s',
+      );
       // The account's own handle, as the authenticator sent it, signs in.
       await verify(authenticator.assert(await requestOptions())).expect(200);
     });
@@ -386,12 +388,9 @@ describe('passkeys: the JSON API', () => {
       await verify(authenticator.assert(await requestOptions())).expect(200);
       await t.app.get(AccountService).unlink('user1', passkeyMethodKey(authenticator.id));
 
-      const res = await verify(authenticator.assert(await requestOptions())).expect(401);
+      const res = await verify(authenticator.assert(await requestOptions()));
 
-      expect(res.body).toEqual({
-        error: 'unknown_credential',
-        error_description: 'No account has this passkey',
-      });
+      expectRefusal(res, 401, 'unknown_credential', 'No account has this passkey');
     });
 
     it('a credential id registered again with another key: the old key never signs in, the new one does', async () => {

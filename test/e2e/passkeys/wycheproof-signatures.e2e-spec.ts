@@ -8,9 +8,10 @@
  */
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { accountToken } from '../../support/accounts';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { wycheproofTests } from '../../support/wycheproof-vectors';
 import { registerPasskey } from '../../support/passkeys';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -42,16 +43,14 @@ const NOT_DER: readonly [string, (der: Buffer) => Buffer][] = [
 ];
 
 describe('passkey signatures: Wycheproof corner cases over HTTP', () => {
-  let t: TestApp;
   let authenticator: SoftwareAuthenticator;
 
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
     authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: ISSUER });
     const token = await accountToken(t, 'user0', 'openid account');
     await registerPasskey(t, token, authenticator);
   });
-  afterAll(() => t.close());
 
   const signIn = async (sign: (challenge: { challenge: string }) => Assertion) => {
     const options = await t.http().post('/passkeys/authentication/options').send({}).expect(200);
@@ -70,11 +69,12 @@ describe('passkey signatures: Wycheproof corner cases over HTTP', () => {
     'the same signature with %s: 401 invalid_credential_response',
     async (_, reencode) => {
       const res = await signIn((options) => reencoded(authenticator.assert(options), reencode));
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_credential_response',
-        error_description: 'The credential response does not verify',
-      });
+      expectRefusal(
+        res,
+        401,
+        'invalid_credential_response',
+        'The credential response does not verify',
+      );
     },
   );
 

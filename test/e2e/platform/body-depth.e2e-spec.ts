@@ -5,7 +5,8 @@
  */
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const MAX_DEPTH = 32;
 
@@ -23,14 +24,9 @@ const ENDPOINTS = [
 
 describe('deeply nested request bodies', () => {
   const log = new CapturedLog();
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'warn', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
-      [LogDestination, log],
-    ]);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ LOG_LEVEL: 'warn', RATE_LIMIT_LOGIN_PER_IP: '1000' }, [
+    [LogDestination, log],
+  ]);
 
   it.each(ENDPOINTS)(
     'POST %s refuses 1,500 levels of JSON nesting with 400 invalid_request',
@@ -40,11 +36,12 @@ describe('deeply nested request bodies', () => {
 
       const res = await t.http().post(path).type('json').send(body);
 
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        error: 'invalid_request',
-        error_description: `The request body is nested too deeply (more than ${MAX_DEPTH} levels)`,
-      });
+      expectRefusal(
+        res,
+        400,
+        'invalid_request',
+        `The request body is nested too deeply (more than ${MAX_DEPTH} levels)`,
+      );
     },
   );
 

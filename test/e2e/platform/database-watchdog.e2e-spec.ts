@@ -8,15 +8,11 @@
 import request from 'supertest';
 import { performance } from 'node:perf_hooks';
 import { DatabaseWatchdog, HEARTBEAT_MS } from '../../../src/platform/database/database-watchdog';
-import { exchangeCode, login, obtainCode, refresh } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { exchangeCode, login, obtainCode, refresh, getMe } from '../../support/oauth';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('the database watchdog reconnects a running app', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('serves logins, codes, refreshes and the probes after the connection is opened again', async () => {
     const agent = request.agent(t.app.getHttpServer());
@@ -52,10 +48,7 @@ describe('the database watchdog reconnects a running app', () => {
     expect(fresh.status).toBe(200);
     const rotated = await refresh(t.app.getHttpServer(), fresh.body.refresh_token as string);
     expect(rotated.status).toBe(200);
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${rotated.body.access_token as string}`);
+    const me = await getMe(t, rotated.body.access_token as string);
     expect(me.status).toBe(200);
     const nonce = await t
       .http()

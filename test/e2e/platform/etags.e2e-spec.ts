@@ -3,15 +3,10 @@
  * no body when If-None-Match names it, so a client polling the JWKS or the metadata re-downloads
  * nothing unchanged. No tag on the answer to a POST, which no tag can revalidate.
  */
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('ETags', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it.each(['/jwks.json', '/.well-known/openid-configuration'])(
     'tags %s and answers 304, without a body, to a GET that names the tag',

@@ -1,13 +1,10 @@
 /** /health/live and /health/ready (@nestjs/terminus): liveness ignores the database, readiness pings it. */
 import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('GET /health/live and /health/ready with the database up', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('answers live 200 without checks', async () => {
     const res = await t.http().get('/health/live').expect(200);

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { DEMO_CLIENT, basic, exchangeCode, obtainCode } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 interface RequestRecord {
   msg: string;
@@ -28,12 +28,7 @@ function cookieValue(res: HttpResponse, name: string): string {
 
 describe('request logging', () => {
   const log = new CapturedLog();
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'info' }, [[LogDestination, log]]);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ LOG_LEVEL: 'info' }, [[LogDestination, log]]);
 
   /** pino-http writes its line when the response finishes, which may be after supertest resolves. */
   async function requestRecord(method: string, path: string): Promise<RequestRecord> {

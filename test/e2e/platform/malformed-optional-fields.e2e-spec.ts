@@ -15,8 +15,8 @@ import { CSRF_FAILURES } from '../../../src/login/login-csrf';
 import { CSRF_HEADER, CSRF_REFUSALS } from '../../../src/platform/csrf/csrf-protection';
 import { type Agent, DEMO_CLIENT, basic, tokensFor } from '../../support/oauth';
 import { type DocumentedBody, documentedBodies, withField } from '../../support/request-bodies';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { walletBrowser } from '../../support/wallet-login';
+import { useTestApp } from '../../support/use-test-app';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -50,25 +50,23 @@ interface Browser {
 }
 
 describe('optional body fields sent malformed are refused with a 4xx, never a 5xx', () => {
-  let t: TestApp;
   let bodies: DocumentedBody[];
 
+  const t = useTestApp({
+    RATE_LIMIT_LOGIN_PER_IP: '10000',
+    RATE_LIMIT_WALLET_PER_IP: '10000',
+    RATE_LIMIT_WALLET_PER_ADDRESS: '10000',
+    RATE_LIMIT_TOKEN_PER_IP: '10000',
+    RATE_LIMIT_TOKEN_PER_CLIENT: '10000',
+    RATE_LIMIT_AUTHORIZE_PER_IP: '10000',
+    RATE_LIMIT_REGISTER_PER_IP: '10000',
+    RATE_LIMIT_PASSKEY_PER_IP: '10000',
+    ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '10000',
+  });
   beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_LOGIN_PER_IP: '10000',
-      RATE_LIMIT_WALLET_PER_IP: '10000',
-      RATE_LIMIT_WALLET_PER_ADDRESS: '10000',
-      RATE_LIMIT_TOKEN_PER_IP: '10000',
-      RATE_LIMIT_TOKEN_PER_CLIENT: '10000',
-      RATE_LIMIT_AUTHORIZE_PER_IP: '10000',
-      RATE_LIMIT_REGISTER_PER_IP: '10000',
-      RATE_LIMIT_PASSKEY_PER_IP: '10000',
-      ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '10000',
-    });
     const document = (await t.http().get('/docs-json').expect(200)).body as OpenAPIObject;
     bodies = documentedBodies(t.app, document);
   });
-  afterAll(() => t.close());
 
   async function signedInBrowser(): Promise<Browser> {
     const agent = await walletBrowser(t, privateKeyToAccount(generatePrivateKey()));

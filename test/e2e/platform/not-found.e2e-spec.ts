@@ -4,7 +4,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 /** What Chromium and Firefox send when the user follows a link. */
 const BROWSER_ACCEPT =
@@ -13,12 +14,7 @@ const BROWSER_ACCEPT =
 // One instance with the default settings serves every part but the production one, which
 // starts its own after it (two instances on one database would not share their signing keys).
 describe('an instance with the default settings', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   describe('an unknown path', () => {
     it('answers a browser with a 404 page that names the path (never the query) and links home', async () => {
@@ -63,11 +59,8 @@ describe('an instance with the default settings', () => {
     });
 
     it('keeps the JSON envelope for a POST, whatever it accepts', async () => {
-      const res = await t.http().post('/no/such/page').set('Accept', BROWSER_ACCEPT).expect(404);
-      expect(res.body).toEqual({
-        error: 'not_found',
-        error_description: 'No route for POST /no/such/page',
-      });
+      const res = await t.http().post('/no/such/page').set('Accept', BROWSER_ACCEPT);
+      expectRefusal(res, 404, 'not_found', 'No route for POST /no/such/page');
     });
   });
 
@@ -99,11 +92,8 @@ describe('an instance with the default settings', () => {
     });
 
     it('answers a POST to a static file with the 404 envelope', async () => {
-      const res = await t.http().post('/static/proofgate.js').expect(404);
-      expect(res.body).toEqual({
-        error: 'not_found',
-        error_description: 'No route for POST /static/proofgate.js',
-      });
+      const res = await t.http().post('/static/proofgate.js');
+      expectRefusal(res, 404, 'not_found', 'No route for POST /static/proofgate.js');
     });
   });
 
@@ -116,13 +106,12 @@ describe('an instance with the default settings', () => {
       'answers a malformed percent-escape in %s with the 400 envelope and its headers, never the path',
       async (_name, path) => {
         const res = await t.http().get(path);
-        expect({ status: res.status, body: res.body }).toEqual({
-          status: 400,
-          body: {
-            error: 'invalid_request',
-            error_description: 'The request path is not valid percent-encoding',
-          },
-        });
+        expectRefusal(
+          res,
+          400,
+          'invalid_request',
+          'The request path is not valid percent-encoding',
+        );
         expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
         expect(res.headers['cache-control']).toBe('no-store');
         expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -132,21 +121,12 @@ describe('an instance with the default settings', () => {
 
     it('answers a path parameter over 2,048 characters with 414 in the envelope', async () => {
       const res = await t.http().delete(`/account/methods/${'a'.repeat(2049)}`);
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 414,
-        body: {
-          error: 'invalid_request',
-          error_description: 'A path segment is longer than 2048 characters',
-        },
-      });
+      expectRefusal(res, 414, 'invalid_request', 'A path segment is longer than 2048 characters');
     });
 
     it('reads a path parameter of 2,048 characters (then asks for a token, as the route does)', async () => {
       const res = await t.http().delete(`/account/methods/${'a'.repeat(2048)}`);
-      expect({ status: res.status, body: res.body }).toEqual({
-        status: 401,
-        body: { error: 'invalid_request', error_description: 'A bearer access token is required' },
-      });
+      expectRefusal(res, 401, 'invalid_request', 'A bearer access token is required');
     });
   });
 
@@ -198,25 +178,17 @@ describe('an instance with the default settings', () => {
 });
 
 describe('a page this instance turns off (the lab, in production)', () => {
-  let production: TestApp;
-
-  beforeAll(async () => {
-    production = await createTestApp({
-      NODE_ENV: 'production',
-      KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
-      ISSUER: 'https://auth.example.test',
-      LOG_LEVEL: 'silent',
-    });
+  const production = useTestApp({
+    NODE_ENV: 'production',
+    KEY_ENCRYPTION_SECRET: 'k'.repeat(40),
+    ISSUER: 'https://auth.example.test',
+    LOG_LEVEL: 'silent',
   });
-  afterAll(() => production.close());
 
   it('answers a browser the same page, an API client the envelope', async () => {
     const page = await production.http().get('/lab').set('Accept', BROWSER_ACCEPT).expect(404);
     expect(page.text).toContain('There is no page at <code>/lab</code> on this instance.');
-    const api = await production.http().get('/lab').expect(404);
-    expect(api.body).toEqual({
-      error: 'not_found',
-      error_description: 'The lab is disabled on this instance',
-    });
+    const api = await production.http().get('/lab');
+    expectRefusal(api, 404, 'not_found', 'The lab is disabled on this instance');
   });
 });

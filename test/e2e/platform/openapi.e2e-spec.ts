@@ -4,7 +4,8 @@ import { CSRF_FAILURES } from '../../../src/login/login-csrf';
 import { CSRF_REFUSALS } from '../../../src/platform/csrf/csrf-protection';
 import { INVALID_ID_TOKEN_HINT } from '../../../src/tokens/id-token-hint.verifier';
 import { WALLET_CHAINS } from '../../../src/wallet/wallet-chains';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 interface Schema {
   $ref?: string;
@@ -44,14 +45,12 @@ function registeredRoutes(t: TestApp): string[] {
 }
 
 describe('GET /docs (OpenAPI)', () => {
-  let t: TestApp;
   let document: OpenAPIObject;
 
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await createTestApp();
     document = (await t.http().get('/docs-json').expect(200)).body as OpenAPIObject;
   });
-  afterAll(() => t.close());
 
   it('serves the Swagger UI page, titled as Proofgate’s API', async () => {
     const res = await t.http().get('/docs/').expect(200);

@@ -4,6 +4,7 @@
  * them with `Authorization: Bearer <ADMIN_TOKEN>`. Without an ADMIN_TOKEN they are not served.
  */
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const ADMIN_TOKEN = 'a'.repeat(40);
 const PRODUCTION = {
@@ -35,11 +36,13 @@ describe('/metrics and /docs', () => {
         for (const authorization of [undefined, 'Bearer wrong', `Basic ${ADMIN_TOKEN}`]) {
           const req = t.http().get(path);
           if (authorization) req.set('Authorization', authorization);
-          const res = await req.expect(401);
-          expect(res.body).toEqual({
-            error: 'invalid_token',
-            error_description: 'An admin token is required for this operator view',
-          });
+          const res = await req;
+          expectRefusal(
+            res,
+            401,
+            'invalid_token',
+            'An admin token is required for this operator view',
+          );
           expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="proofgate"/);
         }
       }

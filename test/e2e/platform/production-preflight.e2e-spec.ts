@@ -10,6 +10,8 @@ import { ConfigError } from '../../../src/config/env-parsers';
 import { CapturedLog } from '../../support/captured-log';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ADMIN_TOKEN = 'a'.repeat(40);
 const PRODUCTION = {
@@ -70,18 +72,14 @@ describe('the production preflight', () => {
   });
 
   describe('a lab enabled in production', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await createTestApp({
-        ...PRODUCTION,
-        // Nothing listens there: a run that does start fails at once, reported in the stream.
-        ...ipIssuer('http://127.0.0.1:9'),
-        ALLOW_INSECURE_ISSUER: 'true',
-        LAB_ENABLED: 'true',
-        ADMIN_TOKEN,
-      });
+    const t = useTestApp({
+      ...PRODUCTION,
+      // Nothing listens there: a run that does start fails at once, reported in the stream.
+      ...ipIssuer('http://127.0.0.1:9'),
+      ALLOW_INSECURE_ISSUER: 'true',
+      LAB_ENABLED: 'true',
+      ADMIN_TOKEN,
     });
-    afterAll(() => t.close());
 
     async function labPage(): Promise<{ cookies: string; token: string; html: string }> {
       const res = await t.http().get('/lab').expect(200);
@@ -103,11 +101,13 @@ describe('the production preflight', () => {
         const req = t.http().post('/lab/run').set('Cookie', page.cookies);
         req.set('X-CSRF-Token', page.token);
         if (authorization) req.set('Authorization', authorization);
-        const res = await req.expect(401);
-        expect(res.body).toEqual({
-          error: 'invalid_token',
-          error_description: 'An admin token is required for a lab run in production',
-        });
+        const res = await req;
+        expectRefusal(
+          res,
+          401,
+          'invalid_token',
+          'An admin token is required for a lab run in production',
+        );
         expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="proofgate"/);
       }
     });

@@ -1,7 +1,8 @@
 import { LoopbackBrowser, listenOnLoopback } from '../../support/loopback-browser';
-import { DEMO_CLIENT, authorizePath, basic, pkcePair } from '../../support/oauth';
+import { DEMO_CLIENT, basic, demoAuthorizePath } from '../../support/oauth';
 import { sample } from '../../support/metrics';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 /** `Authorization: <scheme> base64(id:secret)` with the id and secret exactly as given. */
 function rawBasic(scheme: string, id: string, secret: string): string {
@@ -9,22 +10,17 @@ function rawBasic(scheme: string, id: string, secret: string): string {
 }
 
 describe('the per-client /token limits are keyed on the decoded client id', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_TOKEN_PER_CLIENT: '3',
-      RATE_LIMIT_TOKEN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: 'scheme-client',
-          client_secret: 'scheme-secret',
-          redirect_uris: ['https://app.example/cb'],
-        },
-      ]),
-    });
+  const t = useTestApp({
+    RATE_LIMIT_TOKEN_PER_CLIENT: '3',
+    RATE_LIMIT_TOKEN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: 'scheme-client',
+        client_secret: 'scheme-secret',
+        redirect_uris: ['https://app.example/cb'],
+      },
+    ]),
   });
-  afterAll(() => t.close());
 
   const refresh = (authorization: string) =>
     t
@@ -41,11 +37,7 @@ describe('the per-client /token limits are keyed on the decoded client id', () =
     // `demo%2Dclient` decodes to `demo-client`: no fresh bucket.
     const encoded = await refresh(rawBasic('Basic', 'demo%2Dclient', DEMO_CLIENT.secret));
 
-    expect(encoded.status).toBe(429);
-    expect(encoded.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    expectRefusal(encoded, 429, 'too_many_requests', 'Too many requests; slow down');
     expect(Number(encoded.headers['retry-after'])).toBeGreaterThan(0);
   });
 
@@ -85,24 +77,15 @@ describe('the per-client /token limits are keyed on the decoded client id', () =
 });
 
 describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', () => {
-  let t: TestApp;
   let baseUrl: string;
 
+  const t = useTestApp({ RATE_LIMIT_AUTHORIZE_PER_IP: '3' });
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_AUTHORIZE_PER_IP: '3' });
     baseUrl = await listenOnLoopback(t);
   });
-  afterAll(() => t.close());
 
   it('answers 429 with Retry-After past the limit, for that address only', async () => {
-    const path = authorizePath({
-      client_id: DEMO_CLIENT.id,
-      redirect_uri: DEMO_CLIENT.redirectUri,
-      response_type: 'code',
-      state: 's',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    });
+    const path = demoAuthorizePath('s');
     const busy = new LoopbackBrowser(baseUrl, '127.0.0.5');
     for (let i = 0; i < 3; i++) expect((await busy.get(path)).status).toBe(302);
 
@@ -119,14 +102,7 @@ describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', 
   });
 
   it('counts POST /authorize (OpenID Connect Core §3.1.2.1) with GET, under the same limit', async () => {
-    const path = authorizePath({
-      client_id: DEMO_CLIENT.id,
-      redirect_uri: DEMO_CLIENT.redirectUri,
-      response_type: 'code',
-      state: 's',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    });
+    const path = demoAuthorizePath('s');
     const form = Object.fromEntries(new URL(path, baseUrl).searchParams);
     const busy = new LoopbackBrowser(baseUrl, '127.0.0.7');
     expect((await busy.get(path)).status).toBe(302);

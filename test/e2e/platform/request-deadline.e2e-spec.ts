@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { AppConfig } from '../../../src/config/app-config';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 /** A TCP proxy to the test database whose way to the database can be held (nothing gets through). */
 class HoldingProxy {
@@ -152,11 +153,12 @@ describe('REQUEST_TIMEOUT_SECONDS answers a request the database leaves unanswer
     const started = performance.now();
     const held = await nonce();
     const waited = performance.now() - started;
-    expect(held.status).toBe(503);
-    expect(held.body).toEqual({
-      error: 'temporarily_unavailable',
-      error_description: 'The request took too long to complete; retry shortly',
-    });
+    expectRefusal(
+      held,
+      503,
+      'temporarily_unavailable',
+      'The request took too long to complete; retry shortly',
+    );
     expect(held.headers['retry-after']).toBe('1');
     expect(held.headers['cache-control']).toBe('no-store');
     expect(waited).toBeGreaterThanOrEqual(950);

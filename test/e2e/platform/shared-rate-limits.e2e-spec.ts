@@ -2,6 +2,7 @@ import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server
 import { DEMO_CLIENT, basic } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { useTwoInstances } from '../../support/two-instances';
+import { expectRefusal } from '../../support/refusal';
 
 /** A /token request every instance answers 400 (an unknown refresh token). */
 const badToken = (t: TestApp) =>
@@ -34,11 +35,7 @@ describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=
     for (const t of [a, b]) {
       placeInWindow([a, b], 15, false);
       const limited = await badToken(t);
-      expect(limited.status).toBe(429);
-      expect(limited.body).toEqual({
-        error: 'too_many_requests',
-        error_description: 'Too many requests; slow down',
-      });
+      expectRefusal(limited, 429, 'too_many_requests', 'Too many requests; slow down');
       // 15.5 s into the window: 44.5 s remain, rounded up.
       expect(limited.headers['retry-after']).toBe('45');
       expect(Object.keys(limited.headers).filter((h) => h.startsWith('retry-after-'))).toEqual([]);
@@ -115,11 +112,12 @@ describe('the limiter when its database is unreachable', () => {
       await badToken(t),
       await t.http().post('/login').type('form').send({ username: 'alice', password: 'x' }),
     ]) {
-      expect(res.status).toBe(503);
-      expect(res.body).toEqual({
-        error: 'temporarily_unavailable',
-        error_description: 'Rate limits cannot be checked; retry shortly',
-      });
+      expectRefusal(
+        res,
+        503,
+        'temporarily_unavailable',
+        'Rate limits cannot be checked; retry shortly',
+      );
       expect(res.headers['retry-after']).toBe('5');
     }
     const metadata = await t.http().get('/.well-known/oauth-authorization-server');

@@ -4,7 +4,7 @@
  */
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 async function loggedAddress(log: CapturedLog, forwardedFor: string): Promise<unknown> {
   const deadline = Date.now() + 2000;
@@ -29,19 +29,14 @@ describe.each([
 ])('TRUST_PROXY %s', (_what, trustProxy) => {
   const trusted = trustProxy !== undefined;
   const log = new CapturedLog();
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp(
-      {
-        LOG_LEVEL: 'info',
-        RATE_LIMIT_AUTHORIZE_PER_IP: '2',
-        ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}),
-      },
-      [[LogDestination, log]],
-    );
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(
+    {
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_AUTHORIZE_PER_IP: '2',
+      ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}),
+    },
+    [[LogDestination, log]],
+  );
 
   const authorize = (forwardedFor: string) =>
     t.http().get('/authorize').set('X-Forwarded-For', forwardedFor).set('User-Agent', forwardedFor);

@@ -1,14 +1,12 @@
-import { createTestApp, type TestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 describe('Proofgate API as an RFC 9728 protected resource', () => {
-  let t: TestApp;
   let issuer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
+  const t = useTestApp();
+  beforeAll(() => {
     issuer = t.config.server.issuer;
   });
-  afterAll(() => t.close());
 
   it.each(['/.well-known/oauth-protected-resource/api', '/.well-known/oauth-protected-resource'])(
     'GET %s describes /api and the server issuing its tokens',

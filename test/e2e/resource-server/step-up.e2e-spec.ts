@@ -7,33 +7,24 @@
  */
 import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { login, tokensFor } from '../../support/oauth';
+import { login, tokensFor, getMe } from '../../support/oauth';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import { walletLogin } from '../../support/wallet-login';
-import { type TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 const API = `${ISSUER}/api`;
 
 describe('/api/me: insufficient_user_authentication when the token’s acr is too weak (RFC 9470)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      ISSUER,
-      ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [API]: 'phr' }),
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-    });
+  const t = useTestApp({
+    ISSUER,
+    ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [API]: 'phr' }),
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
   });
-  afterAll(() => t.close());
 
   it('refuses a wallet sign-in’s token with the exact RFC 9470 challenge', async () => {
     const { access_token } = await walletLogin(t, privateKeyToAccount(generatePrivateKey()));
-    const res = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${access_token}`)
-      .expect(401);
+    const res = await getMe(t, access_token).expect(401);
     const description =
       'This resource needs a login of acr phr (a passkey sign-in); authorize again with acr_values=phr';
     expect(res.body).toEqual({
@@ -61,11 +52,7 @@ describe('/api/me: insufficient_user_authentication when the token’s acr is to
     const { access_token } = await tokensFor(t.app.getHttpServer(), browser, {
       scope: 'profile',
     });
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${access_token}`)
-      .expect(200);
+    const me = await getMe(t, access_token).expect(200);
     expect(me.body).toMatchObject({ sub: 'user1', auth_method: 'passkey' });
   });
 });

@@ -3,7 +3,7 @@
  * (RFC 9110 §11.2), each value a token or a quoted-string, and `error_description` may use only
  * %x20-21 / %x23-5B / %x5D-7E: no `"` and no `\` at all, not even escaped.
  */
-import { TestApp, createTestApp } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
 const QUOTED_STRING =
@@ -26,12 +26,7 @@ function parseChallenge(header: string): { scheme: string; params: Record<string
 }
 
 describe('WWW-Authenticate on GET /api/me (RFC 6750 §3)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it.each([
     ['another scheme', 'Basic dXNlcjpwYXNz'],

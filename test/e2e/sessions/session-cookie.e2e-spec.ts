@@ -13,13 +13,14 @@ import { AMBIGUOUS_SESSION } from '../../../src/sessions/session.service';
 import {
   DEMO_CLIENT,
   authorizePath,
-  pkcePair,
   PARTNER,
   clientEntry,
   demoAuthorizePath,
+  codeRequestOf,
 } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
 import { attributes, setCookie, setCookies, type HttpResponse } from '../../support/login-form';
+import { useTestApp } from '../../support/use-test-app';
 
 const CLIENTS = JSON.stringify([clientEntry({ ...PARTNER, name: 'Partner' })]);
 
@@ -37,15 +38,7 @@ function valueOf(line: string | undefined): string {
 const demoAuthorizeRequest = () => demoAuthorizePath('st-session');
 
 function partnerAuthorizeRequest(): string {
-  return authorizePath({
-    response_type: 'code',
-    client_id: PARTNER.id,
-    redirect_uri: PARTNER.redirectUri,
-    state: 'st-partner',
-    scope: 'profile',
-    code_challenge: pkcePair().challenge,
-    code_challenge_method: 'S256',
-  });
+  return authorizePath(codeRequestOf(PARTNER, { state: 'st-partner', scope: 'profile' }));
 }
 
 /** Logs `username` in with a fresh browser and answers the session cookie's value. */
@@ -79,16 +72,14 @@ const toClient = (location: string) => location.startsWith(DEMO_CLIENT.redirectU
 const toLogin = (location: string) => location.startsWith('/login?return_to=');
 
 describe('the session cookie over http (pg_session)', () => {
-  let t: TestApp;
   let victim: string;
   let attacker: string;
 
+  const t = useTestApp({ OAUTH_CLIENTS: CLIENTS, RATE_LIMIT_LOGIN_PER_IP: '1000' });
   beforeAll(async () => {
-    t = await createTestApp({ OAUTH_CLIENTS: CLIENTS, RATE_LIMIT_LOGIN_PER_IP: '1000' });
     victim = (await sessionOf(t, 'pg_session', 'user0', 'password0')).value;
     attacker = (await sessionOf(t, 'pg_session', 'user1', 'password1')).value;
   });
-  afterAll(() => t.close());
 
   it('signs nobody in when pg_session comes twice (a planted one first): /authorize asks for a login', async () => {
     expect(toClient(await authorizeWith(t, `pg_session=${victim}`))).toBe(true);
@@ -160,15 +151,10 @@ describe('the session cookie over http (pg_session)', () => {
 });
 
 describe('the session cookie over https (__Host-pg_session)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      ISSUER: 'https://auth.example.test',
-      RATE_LIMIT_LOGIN_PER_IP: '1000',
-    });
+  const t = useTestApp({
+    ISSUER: 'https://auth.example.test',
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
   });
-  afterAll(() => t.close());
 
   it('is set as __Host-pg_session: Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain; never pg_session', async () => {
     const { value, response } = await sessionOf(t, '__Host-pg_session', 'user0', 'password0');

@@ -7,22 +7,18 @@
  */
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage, type SignedMessage } from '../../support/wallet-login';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const REPLAYS = 50;
 
 describe('security_events: one document per type, source and minute, counted', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      SIWE_CHAIN_IDS: '1',
-      RATE_LIMIT_WALLET_PER_IP: '100000',
-      RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
-    });
+  const t = useTestApp({
+    SIWE_CHAIN_IDS: '1',
+    RATE_LIMIT_WALLET_PER_IP: '100000',
+    RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
   });
-  afterAll(() => t.close());
 
   /** Half a second into a fresh minute: what follows happens within one minute. */
   function freshMinute(): void {
@@ -43,11 +39,12 @@ describe('security_events: one document per type, source and minute, counted', (
   async function replay(signed: SignedMessage, times: number): Promise<void> {
     const answers = await Promise.all(Array.from({ length: times }, () => verify(signed)));
     for (const res of answers) {
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'nonce_already_used',
-        error_description: 'The nonce has already been used; request a new one',
-      });
+      expectRefusal(
+        res,
+        401,
+        'nonce_already_used',
+        'The nonce has already been used; request a new one',
+      );
     }
   }
 

@@ -9,10 +9,15 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { DEMO_SPA, login, type Agent } from '../../support/oauth';
-import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../support/dpop';
+import {
+  dpopKey,
+  exchangeWithProof,
+  expectDpopChallenge,
+  signProof,
+  type DpopKey,
+} from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
-
-const ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
+import { expectRefusal } from '../../support/refusal';
 
 describe('DPoP-bound tokens at the account endpoints (RFC 9449 §7)', () => {
   let t: TestApp;
@@ -47,22 +52,6 @@ describe('DPoP-bound tokens at the account endpoints (RFC 9449 §7)', () => {
       iat: now(),
       ...(nonce === undefined ? {} : { nonce }),
     });
-
-  function expectDpopChallenge(
-    res: request.Response,
-    status: number,
-    error: string,
-    description: string,
-  ): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status,
-      body: { error, error_description: description },
-    });
-    const challenge = String(res.headers['www-authenticate']);
-    expect(challenge.startsWith('DPoP realm="proofgate"')).toBe(true);
-    expect(challenge).toContain(`error="${error}"`);
-    expect(challenge).toContain(ALGS);
-  }
 
   it('accepts a bound token with a proof at /account/methods and /passkeys/registration/options', async () => {
     const token = await boundToken();
@@ -188,13 +177,12 @@ describe('DPoP nonces at the account endpoints (DPOP_REQUIRE_NONCE=true, RFC 944
         t.http().get('/account/methods').set('Authorization', `DPoP ${token}`).set('DPoP', proof),
       );
     const refused = await methods();
-    expect({ status: refused.status, body: refused.body }).toEqual({
-      status: 401,
-      body: {
-        error: 'use_dpop_nonce',
-        error_description: 'A DPoP nonce is required: retry with the one in DPoP-Nonce',
-      },
-    });
+    expectRefusal(
+      refused,
+      401,
+      'use_dpop_nonce',
+      'A DPoP nonce is required: retry with the one in DPoP-Nonce',
+    );
     expect(String(refused.headers['www-authenticate'])).toMatch(
       /^DPoP realm="proofgate", error="use_dpop_nonce"/,
     );

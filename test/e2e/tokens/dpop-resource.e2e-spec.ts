@@ -6,13 +6,22 @@
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
-import { DEMO_CLIENT, DEMO_SPA, basic, login, obtainCode, type Agent } from '../../support/oauth';
+import {
+  DEMO_CLIENT,
+  DEMO_SPA,
+  login,
+  obtainCode,
+  type Agent,
+  introspect,
+} from '../../support/oauth';
 import {
   dpopKey,
   exchangeWithProof,
   signProof,
   withNonceRetry,
   type DpopKey,
+  DPOP_CHALLENGE_ALGS,
+  expectDpopChallenge,
 } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
 import {
@@ -23,8 +32,7 @@ import {
   redeemCode,
   refreshWithLibrary,
 } from '../../support/oauth-discovery';
-
-const ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
+import { expectRefusal } from '../../support/refusal';
 
 describe('DPoP-bound tokens at /api/me and /userinfo with oauth4webapi', () => {
   let t: TestApp;
@@ -108,15 +116,8 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
   }
 
   function expectChallenge(res: request.Response, error: string, description: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 401,
-      body: { error, error_description: description },
-    });
-    const challenge = String(res.headers['www-authenticate']);
-    expect(challenge.startsWith('DPoP realm="proofgate"')).toBe(true);
-    expect(challenge).toContain(`error="${error}"`);
-    expect(challenge).toContain(ALGS);
-    expect(challenge).toContain(
+    expectDpopChallenge(res, 401, error, description);
+    expect(String(res.headers['www-authenticate'])).toContain(
       `resource_metadata="${issuer}/.well-known/oauth-protected-resource/api"`,
     );
   }
@@ -187,15 +188,14 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
         'DPoP',
         await signProof(key, { htm: 'GET', htu: `${issuer}/userinfo`, accessToken: access_token }),
       );
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 403,
-      body: {
-        error: 'insufficient_scope',
-        error_description: 'The access token was not issued for the openid scope',
-      },
-    });
+    expectRefusal(
+      res,
+      403,
+      'insufficient_scope',
+      'The access token was not issued for the openid scope',
+    );
     expect(String(res.headers['www-authenticate'])).toBe(
-      `DPoP realm="proofgate", error="insufficient_scope", error_description="The access token was not issued for the openid scope", scope="openid", ${ALGS}`,
+      `DPoP realm="proofgate", error="insufficient_scope", error_description="The access token was not issued for the openid scope", scope="openid", ${DPOP_CHALLENGE_ALGS}`,
     );
   });
 
@@ -258,20 +258,14 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
     expect(post.status).toBe(200);
     const bearer = await t.http().get('/userinfo').set('Authorization', `Bearer ${access_token}`);
     expect(bearer.status).toBe(401);
-    expect(String(bearer.headers['www-authenticate'])).toContain(ALGS);
+    expect(String(bearer.headers['www-authenticate'])).toContain(DPOP_CHALLENGE_ALGS);
   });
 
   it('tells a bound token’s cnf at introspection (RFC 9449 §6.2)', async () => {
     const proof = await signProof(key, { htu: `${issuer}/token` });
     const tokens = await exchangeWithProof(t, agent, proof, { client: DEMO_CLIENT });
     expect(tokens.status).toBe(200);
-    const res = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
-      .send({ token: tokens.body.access_token })
-      .expect(200);
+    const res = await introspect(t, tokens.body.access_token, DEMO_CLIENT).expect(200);
     expect(res.body).toMatchObject({
       active: true,
       token_type: 'DPoP',
@@ -345,11 +339,12 @@ describe('DPoP nonces and DPoP-only at /api/me', () => {
       .get('/api/me')
       .set('Authorization', `DPoP ${accessToken}`)
       .set('DPoP', await signProof(key, { htm: 'GET', htu: `${issuer}/api/me`, accessToken }));
-    expect(missing.status).toBe(401);
-    expect(missing.body).toEqual({
-      error: 'use_dpop_nonce',
-      error_description: 'A DPoP nonce is required: retry with the one in DPoP-Nonce',
-    });
+    expectRefusal(
+      missing,
+      401,
+      'use_dpop_nonce',
+      'A DPoP nonce is required: retry with the one in DPoP-Nonce',
+    );
     expect(String(missing.headers['www-authenticate'])).toMatch(
       /^DPoP realm="proofgate", error="use_dpop_nonce", .*algs=/,
     );
@@ -370,12 +365,8 @@ describe('DPoP nonces and DPoP-only at /api/me', () => {
       .http()
       .get('/api/me')
       .set('Authorization', `Bearer ${await token(false)}`);
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({
-      error: 'invalid_token',
-      error_description: 'This API accepts DPoP-bound access tokens only',
-    });
-    expect(String(res.headers['www-authenticate'])).toContain(ALGS);
+    expectRefusal(res, 401, 'invalid_token', 'This API accepts DPoP-bound access tokens only');
+    expect(String(res.headers['www-authenticate'])).toContain(DPOP_CHALLENGE_ALGS);
     const metadata = await t.http().get('/.well-known/oauth-protected-resource/api').expect(200);
     expect(metadata.body.dpop_bound_access_tokens_required).toBe(true);
   });

@@ -27,6 +27,7 @@ import {
   type DpopKey,
 } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
+import { expectRefusal } from '../../support/refusal';
 import {
   authorizeWithLibrary,
   discover,
@@ -216,12 +217,8 @@ describe('DPoP proof refusals at /token', () => {
   const exchange = (dpop: string | string[] | undefined, client = DEMO_SPA) =>
     exchangeWithProof(t, agent, dpop, { client });
 
-  function expectRefused(res: request.Response, error: string, description: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 400,
-      body: { error, error_description: description },
-    });
-  }
+  const expectRefused = (res: request.Response, error: string, description: string) =>
+    expectRefusal(res, 400, error, description);
 
   it('accepts a well-formed proof (the baseline the refusals differ from)', async () => {
     const res = await exchange(await signProof(key, { htu }));
@@ -600,11 +597,12 @@ describe('DPoP nonce refusals at /token (DPOP_REQUIRE_NONCE=true)', () => {
 
   it('refuses a proof without a nonce: use_dpop_nonce and the nonce to use', async () => {
     const res = await exchange(await signProof(key, { htu }));
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'use_dpop_nonce',
-      error_description: 'A DPoP nonce is required: retry with the one in DPoP-Nonce',
-    });
+    expectRefusal(
+      res,
+      400,
+      'use_dpop_nonce',
+      'A DPoP nonce is required: retry with the one in DPoP-Nonce',
+    );
     const nonce = res.headers['dpop-nonce'];
     expect(nonce).toBeDefined();
     const ok = await exchange(await signProof(key, { htu, nonce }));
@@ -624,11 +622,12 @@ describe('DPoP nonce refusals at /token (DPOP_REQUIRE_NONCE=true)', () => {
     expect(previous.headers['dpop-nonce']).not.toBe(nonce);
     t.clock.advance(60);
     const stale = await exchange(await signProof(key, { htu, nonce, iat: iat() }));
-    expect(stale.status).toBe(400);
-    expect(stale.body).toEqual({
-      error: 'use_dpop_nonce',
-      error_description: 'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
-    });
+    expectRefusal(
+      stale,
+      400,
+      'use_dpop_nonce',
+      'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
+    );
     expect(stale.headers['dpop-nonce']).toBeDefined();
     expect([nonce, previous.headers['dpop-nonce']]).not.toContain(stale.headers['dpop-nonce']);
   });

@@ -12,6 +12,7 @@ import {
   createLoggedInApp,
   exchangeCode,
   obtainCode,
+  getMe,
 } from '../../support/oauth';
 import type { Agent } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
@@ -52,12 +53,12 @@ describe('ES256 tokens have one encoding: low-s signatures only', () => {
     const twin = withFlippedS(accessToken);
 
     // The token itself works everywhere ...
-    await t.http().get('/api/me').set('Authorization', `Bearer ${accessToken}`).expect(200);
+    await getMe(t, accessToken).expect(200);
     await t.http().get('/userinfo').set('Authorization', `Bearer ${accessToken}`).expect(200);
     expect((await introspect(accessToken).expect(200)).body.active).toBe(true);
 
     // ... its twin nowhere.
-    const me = await t.http().get('/api/me').set('Authorization', `Bearer ${twin}`).expect(401);
+    const me = await getMe(t, twin).expect(401);
     expect(me.body).toEqual(REFUSED);
     expect(me.headers['www-authenticate']).toContain('error="invalid_token"');
     const userinfo = await t

@@ -15,6 +15,7 @@ import {
   privateKeyAssociatedData,
 } from '../../../src/tokens/signing-keys/signing-key.service';
 import { TestApp, createTestApp, startupFailure } from '../../support/test-app';
+import { useTestApp } from '../../support/use-test-app';
 
 const INPUT: SignAccessTokenInput = {
   sub: 'user-1',
@@ -53,12 +54,7 @@ async function verifyWithServedJwks(t: TestApp, token: string, jwks?: JSONWebKey
 }
 
 describe('Token signing keys and JWKS on the test MongoDB server', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('serves the active public key at /jwks.json, cacheable, with no private member', async () => {
     const response = await t.http().get('/jwks.json').expect(200);

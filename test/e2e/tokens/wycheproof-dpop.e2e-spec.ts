@@ -10,13 +10,13 @@ import request from 'supertest';
 import { dpopKey, exchangeWithProof, signProof, type DpopKey } from '../../support/dpop';
 import { ipIssuer } from '../../support/ip-issuer';
 import { DEMO_SPA, login, type Agent } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
 import {
   P1363_CORNER_CASES,
   p1363CornerCase,
   withJwsSignature,
   withSPlusL,
 } from '../../support/wycheproof-vectors';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://127.0.0.1:25998';
 const HTU = `${ISSUER}/token`;
@@ -26,15 +26,13 @@ const REFUSED = {
 };
 
 describe('DPoP proofs: Wycheproof corner cases over HTTP', () => {
-  let t: TestApp;
   let agent: Agent;
 
+  const t = useTestApp({ ...ipIssuer(ISSUER), DPOP_REQUIRE_NONCE: 'false' });
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(ISSUER), DPOP_REQUIRE_NONCE: 'false' });
     agent = request.agent(t.app.getHttpServer());
     await login(agent);
   });
-  afterAll(() => t.close());
 
   const exchange = (dpop: string) => exchangeWithProof(t, agent, dpop, { client: DEMO_SPA });
 

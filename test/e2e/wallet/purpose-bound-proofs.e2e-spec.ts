@@ -11,25 +11,24 @@ import { decodeJwt } from 'jose';
 import { exchangeCode, login, obtainCode, type Agent } from '../../support/oauth';
 import { register } from '../../support/registration';
 import { newSolanaWallet } from '../../support/solana';
-import { TestApp, createTestApp } from '../../support/test-app';
 import {
   type NonceFor,
   type SignedMessage,
   signedSiweMessage,
   signedSiwsMessage,
 } from '../../support/wallet-login';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ISSUER = 'http://localhost:25000';
 
 describe('purpose- and audience-bound wallet proofs (#31)', () => {
-  let t: TestApp;
   let dapp: string;
 
+  const t = useTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
   beforeAll(async () => {
-    t = await createTestApp({ ISSUER, RATE_LIMIT_LOGIN_PER_IP: '1000' });
     dapp = await registerPublicClient(['https://dapp.example/callback']);
   });
-  afterAll(() => t.close());
 
   async function registerPublicClient(redirectUris: string[]): Promise<string> {
     const res = await register(t, {
@@ -79,11 +78,8 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
       const collected = await signed(victim, { client_id: dapp });
       const attacker = await loginPage();
 
-      const refused = await pageLogin(attacker, collected).expect(401);
-      expect(refused.body).toEqual({
-        error: 'domain_mismatch',
-        error_description: 'The message is for another domain',
-      });
+      const refused = await pageLogin(attacker, collected);
+      expectRefusal(refused, 401, 'domain_mismatch', 'The message is for another domain');
       expect(refused.headers['set-cookie'] ?? []).not.toEqual(
         expect.arrayContaining([expect.stringMatching(/^pg_session=/)]),
       );
@@ -103,12 +99,13 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
       const victim = newWallet();
       // What the live attack used: a nonce asked without client_id and without cookies.
       const collected = await signed(victim);
-      const refused = await pageLogin(await loginPage(), collected).expect(401);
-      expect(refused.body).toEqual({
-        error: 'invalid_nonce',
-        error_description:
-          'The nonce was issued for another audience, not for this browser’s login page',
-      });
+      const refused = await pageLogin(await loginPage(), collected);
+      expectRefusal(
+        refused,
+        401,
+        'invalid_nonce',
+        'The nonce was issued for another audience, not for this browser’s login page',
+      );
       // It stays what it was asked for: tokens of the built-in wallet client.
       await t.http().post('/wallet/verify').send(collected).expect(200);
     });
@@ -134,11 +131,13 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
       const victim = newWallet();
       const page = await loginPage();
       const proof = await signed(victim, { browser: page.browser });
-      const refused = await t.http().post('/wallet/verify').send(proof).expect(401);
-      expect(refused.body).toEqual({
-        error: 'invalid_nonce',
-        error_description: 'The nonce was issued for another audience, not for this client',
-      });
+      const refused = await t.http().post('/wallet/verify').send(proof);
+      expectRefusal(
+        refused,
+        401,
+        'invalid_nonce',
+        'The nonce was issued for another audience, not for this client',
+      );
       await pageLogin(page, proof).expect(200);
     });
   });
@@ -150,11 +149,13 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
       const before = await methodsOf(attackerToken);
       const collected = await signed(victim);
 
-      const refused = await linkWallet(attackerToken, collected).expect(401);
-      expect(refused.body).toEqual({
-        error: 'invalid_nonce',
-        error_description: 'The message was issued to sign in, not to link a wallet to an account',
-      });
+      const refused = await linkWallet(attackerToken, collected);
+      expectRefusal(
+        refused,
+        401,
+        'invalid_nonce',
+        'The message was issued to sign in, not to link a wallet to an account',
+      );
       expect(await methodsOf(attackerToken)).toEqual(before);
       // The victim's wallet still signs in as itself.
       const tokens = await t.http().post('/wallet/verify').send(collected).expect(200);
@@ -269,12 +270,13 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
       const refused = await t
         .http()
         .post('/wallet/verify')
-        .send({ ...proof, client_id: twin })
-        .expect(401);
-      expect(refused.body).toEqual({
-        error: 'invalid_nonce',
-        error_description: 'The nonce was issued for another audience, not for this client',
-      });
+        .send({ ...proof, client_id: twin });
+      expectRefusal(
+        refused,
+        401,
+        'invalid_nonce',
+        'The nonce was issued for another audience, not for this client',
+      );
     });
 
     it('pick one of several origins by `origin` or the request’s Origin header, else ask', async () => {
@@ -294,12 +296,13 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
         uri: 'https://two.example:8443',
       });
       expect((await ask({}, 'https://one.example').expect(201)).body.domain).toBe('one.example');
-      const unnamed = await ask({}).expect(400);
-      expect(unnamed.body).toEqual({
-        error: 'invalid_request',
-        error_description:
-          'The client has several web origins; name the one the dApp runs on in origin: https://one.example, https://two.example:8443',
-      });
+      const unnamed = await ask({});
+      expectRefusal(
+        unnamed,
+        400,
+        'invalid_request',
+        'The client has several web origins; name the one the dApp runs on in origin: https://one.example, https://two.example:8443',
+      );
       const foreign = await ask({ origin: 'https://evil.example' }).expect(400);
       expect(foreign.body.error_description).toMatch(/^origin must be one of the client’s/);
     });
@@ -357,13 +360,13 @@ describe('purpose- and audience-bound wallet proofs (#31)', () => {
             message: altered,
             signature: await wallet.signMessage({ message: altered }),
             client_id: dapp,
-          })
-          .expect(401);
-        expect(refused.body).toEqual({
-          error: 'invalid_nonce',
-          error_description:
-            'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
-        });
+          });
+        expectRefusal(
+          refused,
+          401,
+          'invalid_nonce',
+          'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
+        );
         await t
           .http()
           .post('/wallet/verify')

@@ -15,12 +15,13 @@ import {
   type IssuedBitcoinNonce,
   newBitcoinWallet,
 } from '../../../src/lab-client/siwb-scenarios';
-import { TestApp, createTestApp } from '../../support/test-app';
 import {
   type WalletChain,
   caip122MessageRefusals,
   describeWalletChain,
 } from '../../support/wallet-chain-suite';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const TESTNET = 'bip122:000000000933ea01ad0ee984209779ba';
@@ -179,11 +180,7 @@ const BITCOIN: WalletChain = {
 describeWalletChain(BITCOIN);
 
 describe('Sign in with Bitcoin on testnet, when SIWB_CHAINS lists it', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ SIWB_CHAINS: 'mainnet,testnet' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ SIWB_CHAINS: 'mainnet,testnet' });
 
   it('signs in a testnet address on the testnet chain, as its own account', async () => {
     const wallet = bitcoinWallet('p2wpkh', TEST_NETWORK);
@@ -209,12 +206,8 @@ describe('Sign in with Bitcoin on testnet, when SIWB_CHAINS lists it', () => {
     const refused = await t
       .http()
       .post('/wallet/nonce')
-      .send({ address: wallet.address, chainId: TESTNET })
-      .expect(400);
-    expect(refused.body).toEqual({
-      error: 'invalid_request',
-      error_description: `address is not an address of chain ${TESTNET}`,
-    });
+      .send({ address: wallet.address, chainId: TESTNET });
+    expectRefusal(refused, 400, 'invalid_request', `address is not an address of chain ${TESTNET}`);
     const issued = (
       await t
         .http()
@@ -226,11 +219,12 @@ describe('Sign in with Bitcoin on testnet, when SIWB_CHAINS lists it', () => {
     const res = await t
       .http()
       .post('/wallet/verify')
-      .send({ message, signature: wallet.signText(message) })
-      .expect(400);
-    expect(res.body).toEqual({
-      error: 'invalid_message',
-      error_description: 'The message address is not an address of its Chain ID',
-    });
+      .send({ message, signature: wallet.signText(message) });
+    expectRefusal(
+      res,
+      400,
+      'invalid_message',
+      'The message address is not an address of its Chain ID',
+    );
   });
 });

@@ -28,6 +28,8 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { recoverAuthorizationAddress } from 'viem/utils';
 import { validatorCallOf } from '../../support/erc6492-validator';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { getMe } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
 
 const erc1271Abi = parseAbi([
   'function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)',
@@ -261,11 +263,7 @@ describe('EIP-7702 delegated accounts at POST /wallet/verify (eth_getCode answer
     t.http().post('/wallet/verify').send({ message, signature });
 
   async function subjectOf(res: { body: { access_token: string } }): Promise<string> {
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${res.body.access_token}`)
-      .expect(200);
+    const me = await getMe(t, res.body.access_token).expect(200);
     return me.body.sub as string;
   }
 
@@ -286,13 +284,12 @@ describe('EIP-7702 delegated accounts at POST /wallet/verify (eth_getCode answer
 
     const res = await verify(message, await stranger.signMessage({ message }));
 
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 401,
-      body: {
-        error: 'invalid_signature',
-        error_description: 'The signature is not valid for the message address',
-      },
-    });
+    expectRefusal(
+      res,
+      401,
+      'invalid_signature',
+      'The signature is not valid for the message address',
+    );
     // EIP-7702: isValidSignature at the account's address runs the delegate's code: the account
     // itself is asked, never the delegate's own address.
     expect(node.requests).toEqual(['eth_call:erc6492-validator']);

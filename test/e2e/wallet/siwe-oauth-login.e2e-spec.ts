@@ -7,10 +7,11 @@
 import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SESSION_COLLECTION } from '../../../src/sessions/persistence/session.schema';
-import { DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { DEMO_SPA, authorizePath, exchangeCode, pkcePair, getMe } from '../../support/oauth';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { hiddenField, setCookies } from '../../support/login-form';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -26,13 +27,9 @@ interface SignedMessage {
 }
 
 describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
-  let t: TestApp;
   let account: PrivateKeyAccount;
 
-  beforeAll(async () => {
-    t = await createTestApp(ENV);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(ENV);
   beforeEach(() => {
     account = privateKeyToAccount(generatePrivateKey());
   });
@@ -106,11 +103,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     expect(code).toEqual(expect.any(String));
 
     const tokens = await exchangeCode(t.app.getHttpServer(), code!, verifier, DEMO_SPA).expect(200);
-    const me = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${tokens.body.access_token}`)
-      .expect(200);
+    const me = await getMe(t, tokens.body.access_token).expect(200);
     expect(me.body).toMatchObject({ sub, auth_method: 'siwe', client_id: DEMO_SPA.id });
 
     // The same account signing in directly at /wallet/verify is the same subject.
@@ -119,11 +112,7 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
       .post('/wallet/verify')
       .send(await signedSiweMessage(t, account))
       .expect(200);
-    const directMe = await t
-      .http()
-      .get('/api/me')
-      .set('Authorization', `Bearer ${direct.body.access_token}`)
-      .expect(200);
+    const directMe = await getMe(t, direct.body.access_token).expect(200);
     expect(directMe.body).toMatchObject({ sub: me.body.sub, auth_method: 'siwe' });
   });
 
@@ -135,13 +124,13 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
 
     const mismatch = await browser
       .post('/login/siwe')
-      .send({ ...signed, csrf_token: 'A'.repeat(43), return_to: returnTo })
-      .expect(400);
-    expect(mismatch.body).toEqual({
-      error: 'invalid_request',
-      error_description:
-        'The login form’s security token does not match. Sign in again from this page.',
-    });
+      .send({ ...signed, csrf_token: 'A'.repeat(43), return_to: returnTo });
+    expectRefusal(
+      mismatch,
+      400,
+      'invalid_request',
+      'The login form’s security token does not match. Sign in again from this page.',
+    );
     expect(setCookies(mismatch).some((line) => line.startsWith('pg_session='))).toBe(false);
 
     const missing = await browser
@@ -177,11 +166,13 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     const body = { ...signed, csrf_token: csrfToken, return_to: returnTo };
 
     await browser.post('/login/siwe').send(body).expect(200);
-    const replay = await browser.post('/login/siwe').send(body).expect(401);
-    expect(replay.body).toEqual({
-      error: 'nonce_already_used',
-      error_description: 'The nonce has already been used; request a new one',
-    });
+    const replay = await browser.post('/login/siwe').send(body);
+    expectRefusal(
+      replay,
+      401,
+      'nonce_already_used',
+      'The nonce has already been used; request a new one',
+    );
     expect(setCookies(replay).some((line) => line.startsWith('pg_session='))).toBe(false);
   });
 

@@ -5,8 +5,8 @@
  */
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import { sample } from '../../support/metrics';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
+import { useTestApp } from '../../support/use-test-app';
 
 interface Figures {
   issued: number;
@@ -15,15 +15,11 @@ interface Figures {
 }
 
 describe('GET /challenge-models: the siws model', () => {
-  let t: TestApp;
   const wallet = newSolanaWallet();
   const { address } = wallet;
   const sign = (message: string) => wallet.signText(message);
 
-  beforeAll(async () => {
-    t = await createTestApp({ WALLET_NONCE_TTL_SECONDS: '120', SIWS_CHAINS: 'solana:devnet' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ WALLET_NONCE_TTL_SECONDS: '120', SIWS_CHAINS: 'solana:devnet' });
 
   const nonce = async () =>
     (await t.http().post('/wallet/nonce').send({ address, chainId: 'solana:devnet' }).expect(201))

@@ -15,8 +15,8 @@ import {
   WALLET_CLIENT_STATEMENT as STATEMENT,
   caip122MessageRefusals,
   describeWalletChain,
-  expectRefusal,
 } from '../../support/wallet-chain-suite';
+import { expectRefusal } from '../../support/refusal';
 
 const MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 const DEVNET = 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1';

@@ -6,7 +6,9 @@
  */
 import { type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const PER_ADDRESS = 5;
 
@@ -16,18 +18,13 @@ function freshWindow(t: TestApp): void {
 }
 
 describe('the wallet address budget is charged after a valid signature', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      TRUST_PROXY: 'loopback',
-      SIWE_URI: 'https://app.example.com',
-      SIWE_CHAIN_IDS: '1',
-      RATE_LIMIT_WALLET_PER_IP: '100000',
-      RATE_LIMIT_WALLET_PER_ADDRESS: String(PER_ADDRESS),
-    });
+  const t = useTestApp({
+    TRUST_PROXY: 'loopback',
+    SIWE_URI: 'https://app.example.com',
+    SIWE_CHAIN_IDS: '1',
+    RATE_LIMIT_WALLET_PER_IP: '100000',
+    RATE_LIMIT_WALLET_PER_ADDRESS: String(PER_ADDRESS),
   });
-  afterAll(() => t.close());
   beforeEach(() => freshWindow(t));
 
   const nonce = (from: string, address: string) =>
@@ -50,11 +47,7 @@ describe('the wallet address budget is charged after a valid signature', () => {
     }
     // The attacker's own (IP, address) count is spent ...
     const attacker = await nonce('198.51.100.1', victim.address);
-    expect(attacker.status).toBe(429);
-    expect(attacker.body).toEqual({
-      error: 'too_many_requests',
-      error_description: 'Too many requests; slow down',
-    });
+    expectRefusal(attacker, 429, 'too_many_requests', 'Too many requests; slow down');
 
     // ... and the victim's address budget is untouched.
     const res = await signIn('203.0.113.1', victim);

@@ -12,6 +12,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
 import { MAX_CONTRACT_CHECKS_PER_NONCE } from '../../../src/wallet/siwe/siwe-chain';
 import { TestApp, createTestApp } from '../../support/test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const RPC_PER_IP = 5;
 
@@ -100,11 +101,12 @@ describe('contract-wallet checks cost a bounded number of RPC calls', () => {
       'The signature is not valid for the message address; after 3 failed checks the nonce is used up, request a new one',
     );
     for (const res of answers.filter((r) => r.body.error !== 'invalid_signature')) {
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        error: 'invalid_nonce',
-        error_description: 'The nonce is unknown, expired or used; request a new one',
-      });
+      expectRefusal(
+        res,
+        401,
+        'invalid_nonce',
+        'The nonce is unknown, expired or used; request a new one',
+      );
     }
 
     // Spent: one more try costs no call.

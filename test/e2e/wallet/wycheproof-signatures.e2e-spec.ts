@@ -12,8 +12,9 @@ import bs58 from 'bs58';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { newBitcoinWallet } from '../../../src/lab-client/siwb-scenarios';
 import { newSolanaWallet } from '../../support/solana';
-import { TestApp, createTestApp } from '../../support/test-app';
 import { invalidVector, withSPlusL } from '../../support/wycheproof-vectors';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
 
 const BITCOIN_MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 const NOT_VALID = 'The signature is not valid for the message address';
@@ -23,17 +24,12 @@ const longFormLength = (der: Uint8Array) =>
   Uint8Array.from([0x30, 0x81, der[1], ...der.subarray(2)]);
 
 describe('wallet signatures: Wycheproof corner cases over HTTP', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
-      TRUST_PROXY: 'loopback',
-      SIWS_CHAINS: 'solana:mainnet',
-      RATE_LIMIT_WALLET_PER_IP: '100000',
-      RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
-    });
+  const t = useTestApp({
+    TRUST_PROXY: 'loopback',
+    SIWS_CHAINS: 'solana:mainnet',
+    RATE_LIMIT_WALLET_PER_IP: '100000',
+    RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
   });
-  afterAll(() => t.close());
 
   /** The message the service issues for `address` on `chainId`, to sign. */
   async function issued(address: string, chainId: number | string): Promise<string> {
@@ -74,8 +70,7 @@ describe('wallet signatures: Wycheproof corner cases over HTTP', () => {
     const ber = [...longFormLength(signed.subarray(0, -1)), signed[signed.length - 1]];
     const witness = RawWitness.encode([Uint8Array.from(ber), publicKey]);
     const res = await verify(message, Buffer.from(witness).toString('base64'));
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: 'invalid_signature', error_description: NOT_VALID });
+    expectRefusal(res, 401, 'invalid_signature', NOT_VALID);
     // The control, last (it spends the nonce): the same signature in DER signs in.
     expect((await verify(message, wallet.signText(message))).status).toBe(200);
   });
@@ -86,8 +81,7 @@ describe('wallet signatures: Wycheproof corner cases over HTTP', () => {
     const signature = wallet.sign(new TextEncoder().encode(message));
     const malleated = bs58.encode(withSPlusL(signature));
     const res = await verify(message, malleated);
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: 'invalid_signature', error_description: NOT_VALID });
+    expectRefusal(res, 401, 'invalid_signature', NOT_VALID);
     // The control, last (it spends the nonce): the signature as the wallet made it signs in.
     expect((await verify(message, bs58.encode(signature))).status).toBe(200);
   });

@@ -11,6 +11,7 @@ import { LogoutDeliverySender } from '../../../../src/sessions/logout/logout-del
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { register } from '../../../support/registration';
 import { TestApp, createTestApp } from '../../../support/test-app';
+import { expectRefusal } from '../../../support/refusal';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -57,11 +58,8 @@ describe.each([
 
   it('refuses a self-registered client an http logout URI on loopback and on a private address, either way', async () => {
     for (const uri of [receiver.url, 'http://10.20.30.40:8080/bcl']) {
-      const res = await register(t, metadata(uri)).expect(400);
-      expect(res.body).toEqual({
-        error: 'invalid_client_metadata',
-        error_description: 'backchannel_logout_uri must use https',
-      });
+      const res = await register(t, metadata(uri));
+      expectRefusal(res, 400, 'invalid_client_metadata', 'backchannel_logout_uri must use https');
     }
   });
 

@@ -19,6 +19,7 @@ import { exchangeCode, login, obtainCode, pkcePair, type Agent } from '../../../
 import { sample } from '../../../support/metrics';
 import { register } from '../../../support/registration';
 import { TestApp, createTestApp } from '../../../support/test-app';
+import { consentForm } from '../../../support/fetch-browser';
 
 const RP = {
   id: 'rp-healthy',
@@ -31,16 +32,6 @@ const TARPITS = 50;
 const MAX_PENDING = 5;
 /** What the issue asks: the operator's RP hears of the logout within 2 s. */
 const DEADLINE_MS = 2_000;
-
-function consentForm(html: string): { csrf_token: string; return_to: string } {
-  const form = /<form method="post" action="\/consent">([\s\S]*?)<\/form>/.exec(html)?.[1];
-  const field = (name: string) =>
-    new RegExp(`name="${name}" value="([^"]*)"`).exec(form ?? '')?.[1]?.replace(/&amp;/g, '&');
-  const csrf = field('csrf_token');
-  const returnTo = field('return_to');
-  if (!csrf || !returnTo) throw new Error('no consent form on the page');
-  return { csrf_token: csrf, return_to: returnTo };
-}
 
 describe('Back-Channel Logout: self-registered tarpits never delay the operator’s relying parties', () => {
   let t: TestApp;

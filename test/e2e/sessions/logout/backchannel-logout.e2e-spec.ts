@@ -20,6 +20,7 @@ import {
   login,
   obtainCode,
   type Agent,
+  introspect,
 } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
@@ -133,13 +134,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
       .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })
       .expect(400);
     expect(refreshed.body.error).toBe('invalid_grant');
-    const introspected = await t
-      .http()
-      .post('/introspect')
-      .type('form')
-      .set('Authorization', basic(RP.id, RP.secret))
-      .send({ token: tokens.access_token })
-      .expect(200);
+    const introspected = await introspect(t, tokens.access_token, RP).expect(200);
     expect(introspected.body).toEqual({ active: false });
   }
 

@@ -8,8 +8,9 @@
  */
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
-import { CookieBrowser } from '../../../support/cookie-browser';
+import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
 import { TestApp, startListeningApp } from '../../../support/test-app';
+import { csrfOf } from '../../../support/login-form';
 
 const RP = {
   id: 'rp-end-session',
@@ -24,7 +25,6 @@ const OTHER = {
   signedOut: 'http://127.0.0.1:7303/bye',
 };
 const insecure = { execute: [oidc.allowInsecureRequests] };
-const csrfOf = (html: string) => /name="csrf_token" value="([^"]+)"/.exec(html)![1];
 const hiddenOf = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
 
@@ -51,17 +51,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
   });
   afterAll(() => t.close());
 
-  async function signIn(browser = new CookieBrowser()): Promise<CookieBrowser> {
-    const page = await (await browser.get(`${issuer}/login`)).text();
-    const res = await browser.postForm(`${issuer}/login`, {
-      username: 'user1',
-      password: 'password1',
-      csrf_token: csrfOf(page),
-      return_to: '/',
-    });
-    expect(res.status).toBe(303);
-    return browser;
-  }
+  const signIn = (browser?: CookieBrowser) => signedInBrowser(issuer, browser);
 
   /** The code flow, as openid-client runs it, in `browser`'s session: the validated ID token. */
   async function idToken(browser: CookieBrowser, rp = config): Promise<string> {

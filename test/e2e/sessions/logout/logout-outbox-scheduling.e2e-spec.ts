@@ -12,7 +12,7 @@ import { LogoutDeliveryRepository } from '../../../../src/sessions/logout/logout
 import type { NewLogoutDelivery } from '../../../../src/sessions/logout/logout-delivery';
 import { LOGOUT_HOLD_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery-hold.schema';
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
-import { TestApp, createTestApp } from '../../../support/test-app';
+import { useTestApp } from '../../../support/use-test-app';
 
 /** Far from the app's own clock: its poller (a tick a minute here) never finds these due. */
 const T = Date.parse('2100-01-01T00:00:00Z');
@@ -27,14 +27,12 @@ function delivery(clientId: string, uri: string, sid: string): NewLogoutDelivery
 }
 
 describe('The logout outbox’s scheduling rules on the test MongoDB server', () => {
-  let t: TestApp;
   let outbox: LogoutDeliveryRepository;
 
-  beforeAll(async () => {
-    t = await createTestApp({ BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '60000' });
+  const t = useTestApp({ BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '60000' });
+  beforeAll(() => {
     outbox = t.app.get(LogoutDeliveryRepository);
   });
-  afterAll(() => t.close());
   beforeEach(async () => {
     await t.connection.collection(LOGOUT_DELIVERY_COLLECTION).deleteMany({});
     await t.connection.collection(LOGOUT_HOLD_COLLECTION).deleteMany({});

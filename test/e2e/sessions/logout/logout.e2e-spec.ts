@@ -6,20 +6,16 @@ import request from 'supertest';
 import { sha256Base64Url } from '../../../../src/platform/crypto/hashing';
 import { SESSION_COLLECTION } from '../../../../src/sessions/persistence/session.schema';
 import { DEMO_CLIENT, login, demoAuthorizePath } from '../../../support/oauth';
-import { TestApp, createTestApp } from '../../../support/test-app';
 import { cookieValue, setCookie } from '../../../support/login-form';
+import { expectRefusal } from '../../../support/refusal';
+import { useTestApp } from '../../../support/use-test-app';
 
 type Agent = ReturnType<typeof request.agent>;
 
 const authorizeRequest = () => demoAuthorizePath('st-logout');
 
 describe('POST /logout', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' });
 
   /** A logged-in browser, its session cookie value, and the token its login page carries. */
   async function signedInBrowser(): Promise<{ agent: Agent; session: string; csrf: string }> {
@@ -94,12 +90,14 @@ describe('POST /logout', () => {
   it('refuses a logout without the page’s CSRF token and keeps the session', async () => {
     const { agent, session } = await signedInBrowser();
 
-    const res = await agent.post('/logout').type('form').send({}).expect(400);
+    const res = await agent.post('/logout').type('form').send({});
 
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The page’s security token is missing; reload the page and try again',
-    });
+    expectRefusal(
+      res,
+      400,
+      'invalid_request',
+      'The page’s security token is missing; reload the page and try again',
+    );
     expect(setCookie(res, 'pg_session')).toBeUndefined();
     const still = new URL((await authorizeWith(session)).headers.location, t.config.server.issuer);
     expect(`${still.origin}${still.pathname}`).toBe(DEMO_CLIENT.redirectUri);

@@ -8,7 +8,7 @@
  */
 import { SignJWT, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
-import { CookieBrowser } from '../../../support/cookie-browser';
+import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
 import { TestApp, startListeningApp } from '../../../support/test-app';
 
 const RP = {
@@ -73,15 +73,7 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
 
   /** A normal authorization flow in a new browser: signed in, then the validated ID token. */
   async function signedIn(): Promise<{ browser: CookieBrowser; idToken: string }> {
-    const browser = new CookieBrowser();
-    const page = await (await browser.get(`${issuer}/login?return_to=%2F`)).text();
-    const login = await browser.postForm(`${issuer}/login`, {
-      username: 'user1',
-      password: 'password1',
-      csrf_token: field(page, 'csrf_token')!,
-      return_to: '/',
-    });
-    expect(login.status).toBe(303);
+    const browser = await signedInBrowser(issuer);
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const url = oidc.buildAuthorizationUrl(rp, {

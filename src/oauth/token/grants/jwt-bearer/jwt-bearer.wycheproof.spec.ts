@@ -33,13 +33,10 @@ import { joseSignatureVerifies } from '../../../../../test/support/jose-signatur
 import {
   JWS_FILES,
   type WycheproofGroup,
-  type WycheproofOutcome,
-  type WycheproofTest,
-  documentedTally,
   hexBytes,
   publicJwkOf,
-  runWycheproof,
 } from '../../../../../test/support/wycheproof-vectors';
+import { checkWycheproof } from '../../../../../test/support/wycheproof-suite';
 import { publicJwksProblem } from '../../../../protocol-rules/client-jwks';
 import { ASSERTION_ALGS } from './check-assertion';
 
@@ -56,34 +53,22 @@ async function issuerKey(alg: string, group: WycheproofGroup): Promise<CryptoKey
 }
 
 describe('JWT bearer assertion (ID-JAG) signatures against Project Wycheproof', () => {
-  const outcomes = new Map<string, WycheproofOutcome>();
-
-  beforeAll(async () => {
-    for (const alg of ALGS) {
-      const verdict = async (test: WycheproofTest, group: WycheproofGroup) => {
+  const outcomes = checkWycheproof(
+    ALGS.map((alg) => ({
+      name: alg,
+      file: JWS_FILES[alg],
+      documented: `ID-JAG / JWT bearer (${alg})`,
+      verdict: async (test, group) => {
         const key = await issuerKey(alg, group);
         // The issuer's set is refused unread: an RSA exponent other than 65537.
         if (key === undefined) return { refusedBy: 'rsa-exponent' };
         return joseSignatureVerifies(alg, key, hexBytes(test.msg), hexBytes(test.sig));
-      };
-      outcomes.set(alg, await runWycheproof(JWS_FILES[alg], verdict));
-    }
-  });
+      },
+    })),
+  );
 
   it('runs every algorithm of ASSERTION_ALGS that Wycheproof has vectors for', () => {
     expect(ASSERTION_ALGS.filter((alg) => alg in JWS_FILES)).toEqual([...ALGS]);
-  });
-
-  describe.each(ALGS)('%s', (alg) => {
-    it('verifies every valid vector and refuses every invalid one', () => {
-      expect(outcomes.get(alg)!.defects).toEqual([]);
-    });
-
-    it('has the counts docs/SECURITY.md states', () => {
-      expect(outcomes.get(alg)!.tally).toEqual(
-        documentedTally({ proof: `ID-JAG / JWT bearer (${alg})`, file: JWS_FILES[alg] }),
-      );
-    });
   });
 
   it('refuses a valid signature only by an RSA key whose exponent is not 65537', () => {

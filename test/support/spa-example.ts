@@ -1,0 +1,43 @@
+/**
+ * examples/spa/serve.mjs as its specs run it: a process of its own on a port of 127.0.0.1, with
+ * the settings the example reads (PROOFGATE_URL, SPA_PORT, SPA_CLIENT_ID, SPA_API) or `--port`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { exitOf, statusOf, waitFor } from './processes';
+
+export const SPA_EXAMPLE_SCRIPT = join(__dirname, '..', '..', 'examples', 'spa', 'serve.mjs');
+
+/**
+ * Starts the example and waits until it serves its page at `port` (within 15 s): the process, to
+ * stop with stopSpaExample. A start that exits or never serves fails the calling test, stopped.
+ */
+export async function startSpaExample(
+  port: number,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Promise<ChildProcess> {
+  const spa = spawn(process.execPath, [SPA_EXAMPLE_SCRIPT, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: 'ignore',
+  });
+  const status = await waitFor(
+    () => statusOf(`http://127.0.0.1:${port}/`),
+    (answer) => answer === 200 || spa.exitCode !== null,
+    15_000,
+  );
+  try {
+    expect({ status, exited: spa.exitCode }).toEqual({ status: 200, exited: null });
+  } catch (error) {
+    await stopSpaExample(spa);
+    throw error;
+  }
+  return spa;
+}
+
+/** Stops the example if it still runs, and waits for it to exit. */
+export async function stopSpaExample(spa: ChildProcess | undefined): Promise<void> {
+  if (spa === undefined || spa.exitCode !== null) return;
+  spa.kill('SIGTERM');
+  await exitOf(spa);
+}
