@@ -23,6 +23,7 @@ import { WalletModule } from './wallet/wallet.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
 import { DemoModule } from './pages/demo/demo.module';
 import { ProofRegistryModule } from './proof-registry.module';
+import { MailModule } from './mail/mail.module';
 
 @Module({
   imports: [
@@ -47,6 +48,7 @@ import { ProofRegistryModule } from './proof-registry.module';
     ApiModule,
     HomeModule,
     LabModule,
+    MailModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },

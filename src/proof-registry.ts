@@ -3,6 +3,7 @@ import { CLIENT_SECRET_PROOF } from './clients/client-secret.proof';
 import { PASSWORD_PROOF } from './login/password.proof';
 import { JWT_BEARER_PROOF } from './oauth/token/grants/jwt-bearer/jwt-bearer.proof';
 import { DEVICE_PROOF } from './oauth/device/device.proof';
+import { EMAIL_PROOF } from './email/email.proof';
 import { PAR_PROOF } from './oauth/par/par.proof';
 import { PKCE_PROOF } from './oauth/pkce/pkce.proof';
 import { PASSKEY_PROOF } from './passkeys/passkey.proof';
@@ -42,6 +43,7 @@ const DESCRIPTORS = {
   client_secret: CLIENT_SECRET_PROOF,
   private_key_jwt: PRIVATE_KEY_JWT_PROOF,
   jwt_bearer: JWT_BEARER_PROOF,
+  email: EMAIL_PROOF,
   upstream: UPSTREAM_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;

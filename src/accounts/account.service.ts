@@ -7,8 +7,10 @@ import {
   type PasskeyCredential,
   type SignInMethod,
   type UpstreamAccount,
+  emailOf,
   methodTypeOf,
   originalMethodKey,
+  subjectIsUsername,
   usernameOf,
 } from './account';
 import { AccountRepository, MAX_METHODS_PER_ACCOUNT, type SignInState } from './account.repository';
@@ -28,12 +30,15 @@ const METHOD_NOUNS: Readonly<Record<MethodType, string>> = {
   password: 'password',
   wallet: 'wallet',
   passkey: 'passkey',
+  email: 'email address',
   upstream: 'provider account',
 };
 
 /** See AccountService.profile. */
 export interface AccountProfile {
   readonly username?: string;
+  /** A verified address of the account: every email method is one (its code was read). */
+  readonly email?: string;
   readonly updatedAt?: Date;
 }
 
@@ -102,6 +107,8 @@ export class AccountService {
     ]);
     if (methods.length > 0) return { sub, ...(createdAt ? { createdAt } : {}), methods };
     const key = originalMethodKey(sub);
+    // A minted subject with no method listed: a lock-down that came before anything was linked.
+    if (key === undefined) return { sub, ...(createdAt ? { createdAt } : {}), methods: [] };
     return { sub, methods: [{ key, type: methodTypeOf(key)!, sub }] };
   }
 
@@ -114,13 +121,15 @@ export class AccountService {
    */
   async profile(sub: string): Promise<AccountProfile> {
     const record = await this.accounts.profileOf(sub);
-    const own = originalMethodKey(sub);
     const password =
       record?.methods.find((key) => methodTypeOf(key) === 'password') ??
-      (methodTypeOf(own) === 'password' ? own : undefined);
+      (subjectIsUsername(sub) ? originalMethodKey(sub) : undefined);
     const username = password === undefined ? undefined : usernameOf(password);
+    // The first address the account verified (the record lists methods in the order they came).
+    const email = record?.methods.find((key) => methodTypeOf(key) === 'email');
     return {
       ...(username === undefined ? {} : { username }),
+      ...(email === undefined ? {} : { email: emailOf(email) }),
       ...(record === null ? {} : { updatedAt: record.updatedAt ?? record.createdAt }),
     };
   }
@@ -165,7 +174,11 @@ export class AccountService {
     await this.chargeCreation(sub, requester);
     const now = this.clock.now();
     const original = originalMethodKey(sub);
-    if (original !== methodKey && (await this.accounts.methodsOf(sub)).length === 0) {
+    if (
+      original !== undefined &&
+      original !== methodKey &&
+      (await this.accounts.methodsOf(sub)).length === 0
+    ) {
       const own = await this.accounts.claim({
         key: original,
         type: methodTypeOf(original)!,

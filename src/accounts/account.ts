@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { MethodType } from '../proofs/proof-vocabulary';
 
 /**
@@ -9,13 +10,18 @@ import type { MethodType } from '../proofs/proof-vocabulary';
  * - a passkey: `passkey:<credential id, base64url>`; a password: `password:<username>`: two
  *   parts (neither base64url nor a username holds a colon), so never equal to a CAIP-10 id
  *   whatever namespace a chain takes;
+ * - an email address: `email:<address, lower-cased>` (the `email:` prefix is no CAIP-2
+ *   namespace's: those are 3 to 8 characters of `[-a-z0-9]` followed by a reference and an
+ *   address, and an address's `@` is in none of them);
  * - an account at an upstream identity provider: `upstream:<provider id>:<its sub>`, read by its
  *   prefix before any CAIP-10 reading (no chain's namespace is `upstream`).
  *
  * Existing subjects keep their values: an account that never linked anything has no record, and
- * its subject is what its one method always gave (the username, or the CAIP-10 id). An account a
- * provider's sign-in created has the provider's method key as its subject, as a wallet's has its
- * CAIP-10 id, and a record from the start (its creation is counted).
+ * its subject is what its one method always gave (the username, or the CAIP-10 id). An account an
+ * email address created has a subject of its own (mintSubject): an address is personal data a
+ * subject must not carry, and may be removed from the account, which a subject never changes. An
+ * account a provider's sign-in created has the provider's method key as its subject, as a
+ * wallet's has its CAIP-10 id, and a record from the start (its creation is counted).
  */
 
 /** CAIP-10: `<namespace>:<reference>:<address>` (CAIP-2 namespace and reference, then the account). */
@@ -23,6 +29,12 @@ const CAIP10 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}:[-.%a-zA-Z0-9]{1,128}$/;
 const PASSKEY_PREFIX = 'passkey:';
 const PASSWORD_PREFIX = 'password:';
 const UPSTREAM_PREFIX = 'upstream:';
+const EMAIL_PREFIX = 'email:';
+/**
+ * A minted subject: `account:` and 128 random bits (base64url). Two parts, the second never an
+ * address: neither a CAIP-10 id (three parts) nor a username (no colon).
+ */
+const MINTED_SUBJECT = /^account:[A-Za-z0-9_-]{22}$/;
 
 export function walletMethodKey(caip10AccountId: string): string {
   if (!CAIP10.test(caip10AccountId) || caip10AccountId.startsWith(UPSTREAM_PREFIX)) {
@@ -51,11 +63,27 @@ export function passwordMethodKey(username: string): string {
   return `${PASSWORD_PREFIX}${username}`;
 }
 
+/** `address` is normalised already (email/email-address.ts): lower-cased, trimmed. */
+export function emailMethodKey(address: string): string {
+  return `${EMAIL_PREFIX}${address}`;
+}
+
+/** The address of an email method key. */
+export function emailOf(key: string): string {
+  return key.slice(EMAIL_PREFIX.length);
+}
+
 export function methodTypeOf(key: string): MethodType | undefined {
   if (key.startsWith(UPSTREAM_PREFIX)) return 'upstream';
   if (key.startsWith(PASSKEY_PREFIX)) return 'passkey';
   if (key.startsWith(PASSWORD_PREFIX)) return 'password';
+  if (key.startsWith(EMAIL_PREFIX)) return 'email';
   return CAIP10.test(key) ? 'wallet' : undefined;
+}
+
+/** A new account's subject when no method names it on its own (an email address created it). */
+export function mintSubject(): string {
+  return `account:${randomBytes(16).toString('base64url')}`;
 }
 
 /** The username of a password method key. */
@@ -69,13 +97,21 @@ export function credentialIdOf(key: string): string {
 }
 
 /**
- * The method an account was created by, read from its subject: an upstream method key is a
- * provider's account, a CAIP-10 subject a wallet's, any other a password user's (usernames hold
- * no colon).
+ * The method an account without a record was created by, read from its subject: an upstream
+ * method key is a provider's account, a CAIP-10 subject a wallet's, a minted one (mintSubject)
+ * none (such an account always has a record: its first method was linked when it was created),
+ * any other a password user's (usernames hold no colon).
  */
-export function originalMethodKey(sub: string): string {
+export function originalMethodKey(sub: string): string | undefined {
+  if (MINTED_SUBJECT.test(sub)) return undefined;
   if (sub.startsWith(UPSTREAM_PREFIX)) return sub;
   return CAIP10.test(sub) ? walletMethodKey(sub) : passwordMethodKey(sub);
+}
+
+/** Whether the account of `sub` was created by a password (its subject is the username). */
+export function subjectIsUsername(sub: string): boolean {
+  const own = originalMethodKey(sub);
+  return own !== undefined && methodTypeOf(own) === 'password';
 }
 
 /**

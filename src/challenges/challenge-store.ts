@@ -38,19 +38,21 @@ export abstract class ChallengeStore {
    * costs an RPC call), atomically, if fewer than `maxAttempts` were counted: answers this
    * attempt's number (1 to `maxAttempts`), or null when the challenge is not live (unknown,
    * spent, expired) or its attempts are used up. Concurrent attempts never exceed the maximum.
+   * With `binding`, only a challenge bound as it says counts (not one replaced meanwhile).
    */
   abstract countAttempt(
     kind: ChallengeKind,
     key: string,
     maxAttempts: number,
+    binding?: ChallengeBinding,
   ): Promise<number | null>;
 
   /**
    * Spends the live challenge for `key` without redeeming it (its payload dropped, the spent
    * marker left): a challenge whose proofs failed too often is used up. A later redemption is
-   * told it was used.
+   * told it was used. With `binding`, only a challenge bound as it says is spent.
    */
-  abstract spend(kind: ChallengeKind, key: string): Promise<void>;
+  abstract spend(kind: ChallengeKind, key: string, binding?: ChallengeBinding): Promise<void>;
 
   /**
    * Records `key` as seen, once: one insert whose unique `_id` is the key's hash. Resolves true

@@ -38,6 +38,12 @@ export interface IssueChallenge<P> {
    * nonce's message carries its Issued At and is bound by its hash); the store's clock otherwise.
    */
   issuedAt?: Date;
+  /**
+   * Takes the place of whatever the store keeps under this key (live, spent or expired), its
+   * attempts counted afresh: for a challenge keyed by who asks for it (one per browser, an email
+   * code), not by a random secret, where a new request supersedes the one before.
+   */
+  replaces?: boolean;
 }
 
 export interface StoredChallenge<P = unknown> {

@@ -324,6 +324,24 @@ describe('AppConfig.fromEnv', () => {
       expect(AppConfig.fromEnv(withToken).lab.enabled).toBe(true);
     });
 
+    it('refuses EMAIL_LOGIN=true without SMTP_URL; left unset, email waits for a transport', () => {
+      expect(() => AppConfig.fromEnv({ ...production, EMAIL_LOGIN: 'true' })).toThrow(
+        'EMAIL_LOGIN=true requires SMTP_URL when NODE_ENV=production',
+      );
+      expect(AppConfig.fromEnv(production).mail).toMatchObject({
+        transport: 'none',
+        emailLogin: false,
+      });
+      const smtp = { ...production, SMTP_URL: 'smtps://user:pw@smtp.example.test:465' };
+      expect(AppConfig.fromEnv(smtp).mail).toMatchObject({ transport: 'smtp', emailLogin: true });
+      expect(AppConfig.fromEnv({ ...smtp, EMAIL_LOGIN: 'false' }).mail.emailLogin).toBe(false);
+      // Outside production the embedded catcher is a transport.
+      expect(AppConfig.fromEnv({ ...production, NODE_ENV: 'development' }).mail).toMatchObject({
+        transport: 'embedded',
+        emailLogin: true,
+      });
+    });
+
     it('lists both refusals at once, and changes nothing outside production', () => {
       const unsafe = { ...production, ISSUER: 'http://auth.example.test', LAB_ENABLED: 'true' };
       expect(() => AppConfig.fromEnv(unsafe)).toThrow(
@@ -549,6 +567,33 @@ describe('AppConfig.fromEnv', () => {
       { name: 'solana:devnet', caip2: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1' },
       { name: 'solana:mainnet', caip2: 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp' },
     ]);
+  });
+});
+
+describe('the mail settings', () => {
+  it('takes an smtp:// or smtps:// SMTP_URL, never echoing it, and one mailbox as MAIL_FROM', () => {
+    expect(AppConfig.fromEnv({ ...base, ISSUER: 'http://auth.example.test' }).mail.from).toBe(
+      'Proofgate <no-reply@auth.example.test>',
+    );
+    const set = AppConfig.fromEnv({
+      ...base,
+      SMTP_URL: 'smtp://user:secret@mail.example.test:587',
+      MAIL_FROM: 'Sign-in <signin@example.test>',
+    }).mail;
+    expect(set).toMatchObject({ transport: 'smtp', from: 'Sign-in <signin@example.test>' });
+    for (const url of ['http://user:secret@mail.example.test', 'not a url secret']) {
+      let message = '';
+      try {
+        AppConfig.fromEnv({ ...base, SMTP_URL: url });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+      expect(message).not.toContain('secret');
+    }
+    expect(() =>
+      AppConfig.fromEnv({ ...base, MAIL_FROM: 'two@example.test, three@example.test' }),
+    ).toThrow('MAIL_FROM must be one mailbox');
   });
 });
 

@@ -13,6 +13,7 @@ import { OperatorConfig, readOperatorConfig } from './sections/operator.config';
 import { PasskeyConfig, readPasskeyConfig } from './sections/passkeys.config';
 import { ParConfig, readParConfig } from './sections/par.config';
 import { LogoutConfig, readLogoutConfig } from './sections/logout.config';
+import { MailConfig, mailProductionRefusal, readMailConfig } from './sections/mail.config';
 import { StepUpConfig, readStepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig, readRateLimitConfig } from './sections/rate-limits.config';
 import { RegistrationConfig, readRegistrationConfig } from './sections/registration.config';
@@ -49,6 +50,7 @@ export class AppConfig {
   readonly operator!: OperatorConfig;
   readonly lab!: LabConfig;
   readonly jwtBearer!: JwtBearerConfig;
+  readonly mail!: MailConfig;
   readonly upstream!: UpstreamConfig;
   /**
    * OpenTelemetry traces; undefined (off, nothing loaded) unless an OTLP endpoint is set. Read by
@@ -69,10 +71,13 @@ export class AppConfig {
     const server = readServerConfig(env);
     const operator = readOperatorConfig(env, server);
     const lab = readLabConfig(env, server);
+    const mail = readMailConfig(env, server);
     if (server.isProduction && serves) {
       // The production preflight: settings that are fine on a developer's machine and unsafe on
       // a served instance stop the start (demo data only warns: see DemoUserSeeder).
       for (const refusal of productionRefusals(server, lab, operator)) env.problem(refusal);
+      const mailRefusal = mailProductionRefusal(mail);
+      if (mailRefusal !== undefined) env.problem(mailRefusal);
     }
     const tracing = env.read((e) => tracingConfig(e), undefined);
     const logout = readLogoutConfig(env, server);
@@ -96,6 +101,7 @@ export class AppConfig {
       operator,
       lab,
       jwtBearer: readJwtBearerConfig(env, server),
+      mail,
       upstream: readUpstreamConfig(env, server),
       ...(tracing ? { tracing } : {}),
     });

@@ -13,6 +13,7 @@ import { OAuthConfig } from './sections/oauth.config';
 import { OperatorConfig } from './sections/operator.config';
 import { ParConfig } from './sections/par.config';
 import { LogoutConfig } from './sections/logout.config';
+import { MailConfig } from './sections/mail.config';
 import { StepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig } from './sections/rate-limits.config';
 import { RegistrationConfig } from './sections/registration.config';
@@ -48,6 +49,7 @@ export const CONFIG_SECTIONS = {
   operator: OperatorConfig,
   lab: LabConfig,
   jwtBearer: JwtBearerConfig,
+  mail: MailConfig,
   upstream: UpstreamConfig,
 } as const satisfies { [K in SectionKey]: abstract new () => AppConfig[K] };
 

@@ -14,6 +14,7 @@ import { HttpClient, field } from './http';
 import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
 import { PasskeyLab, recentLoginWindow } from './passkey-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
+import { EmailLab } from './email-scenarios';
 import { RegistrationLab } from './registration-scenarios';
 import { EXPIRED_NONCE, IssuedNonce, SiweLab } from './siwe-scenarios';
 import {
@@ -70,12 +71,16 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   client_secret: 0,
   private_key_jwt: 300,
   jwt_bearer: 3600,
+  email: 600,
   upstream: 600,
 };
 
 type Lifetime = StatedSeconds;
 
-/** Runs every scenario once and returns the rows (PKCE first, the two expiry rows last). */
+/**
+ * Runs every scenario once and returns the rows (PKCE first, then the expiry rows, the email rows
+ * last).
+ */
 export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Promise<LabRow[]> {
   const rows: LabRow[] = [];
   const record = (model: LabModel, scenario: string, outcome: Outcome): void => {
@@ -116,6 +121,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
   const session = new SessionLab(baseUrl, issuer, signal);
   const machine = new ClientAuthLab(baseUrl, issuer, signal);
+  const email = new EmailLab(baseUrl, signal);
   const upstream = new UpstreamLab(baseUrl, signal);
 
   await attempt(
@@ -543,6 +549,17 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     { due: loginDue, step: staleLogin },
   ].sort((a, b) => a.due - b.due);
   for (const { step } of steps) await step();
+
+  // Email codes, last: each waits for its mail to reach the development mailbox, time the
+  // expiry rows above need not wait for. The code read there, redeemed once in its own browser.
+  await attempt('email', 'normal login', '200 { redirect }', () => email.normalLogin());
+  await attempt('email', 'wrong code 5 times, then the right one', '401 invalid_code', () =>
+    email.wrongCodeFiveTimes(),
+  );
+  await attempt('email', 'replayed code', '401 invalid_code', () => email.replayedCode());
+  await attempt('email', 'another browser’s code', '401 invalid_code; owner then 200', () =>
+    email.anotherBrowsersCode(),
+  );
   return rows;
 }
 

@@ -39,6 +39,14 @@ export class LoginCsrf {
     return this.csrf.issue(req, res);
   }
 
+  /**
+   * The browser's pre-login session id, which its tokens are bound to: after assertValid, always
+   * there. What a proof meant for this browser alone (an email code) is bound to; never logged.
+   */
+  browserSession(req: WithHeaders): string | undefined {
+    return this.csrf.browserSession(req);
+  }
+
   check(req: WithHeaders, submitted: string | undefined): CsrfCheck {
     return this.csrf.verify(req, submitted);
   }

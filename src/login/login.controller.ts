@@ -29,10 +29,11 @@ import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from '../sessions/session.service';
 import { UpstreamConfig } from '../config/sections/upstream.config';
 import { UPSTREAM_REFUSALS, isUpstreamRefusalReason } from '../upstream/upstream.errors';
+import { EmailSignIn } from '../email/email-sign-in.service';
 
 type PageExtras = Pick<
   LoginPageView,
-  'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr' | 'error'
+  'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr' | 'error' | 'emailLogin'
 >;
 
 /** The login page's ways to sign in besides the password: the proofs' buttons, the providers. */
@@ -70,7 +71,11 @@ function send(
         sendHtml(
           res,
           error.status,
-          renderLoginPage({ ...outcome.view, pending: extras.pending }, buttons, providers),
+          renderLoginPage(
+            { ...outcome.view, pending: extras.pending, emailLogin: extras.emailLogin },
+            buttons,
+            providers,
+          ),
         );
       }
     }
@@ -86,6 +91,7 @@ export class LoginController {
     private readonly login: PasswordLoginService,
     private readonly sessions: SessionService,
     private readonly pending: PendingAuthorization,
+    private readonly email: EmailSignIn,
     proofs: ProofList,
     upstream: UpstreamConfig,
   ) {
@@ -123,6 +129,7 @@ export class LoginController {
       {
         signedInAs: session?.sub,
         pending,
+        emailLogin: this.email.enabled,
         ...(requiredAcr === undefined ? {} : { requiredAcr }),
         ...(preferredAcr === undefined ? {} : { preferredAcr }),
         ...(upstreamError === undefined ? {} : { error: upstreamError }),
@@ -155,6 +162,7 @@ export class LoginController {
     const pending = await this.pending.describe(safeReturnTo(form.return_to));
     send(req, res, this.offers, await this.login.submit(form, { req, res: cookieWriter(res) }), {
       pending,
+      emailLogin: this.email.enabled,
     });
   }
 }

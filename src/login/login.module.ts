@@ -30,6 +30,9 @@ import { WalletSessionLoginController } from './wallet-session-login.controller'
 import { WalletSessionLoginService } from './wallet-session-login.service';
 import { LoginThrottleModule } from './throttle/login-throttle.module';
 import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
+import { EmailModule } from '../email/email.module';
+import { EmailLoginController } from './email/email-login.controller';
+import { EmailSessionLogin } from './email/email-session-login.service';
 import { UpstreamModule } from '../upstream/upstream.module';
 import {
   UpstreamLinkController,
@@ -38,9 +41,9 @@ import {
 import { UpstreamSessionLogin } from './upstream/upstream-session-login.service';
 
 /**
- * The login page: password login (GET/POST /login), wallet and passkey sign-in (POST /login/siwe,
- * POST /login/passkey), sign-in at an upstream provider (/login/upstream/{id}), and the account
- * page (/account).
+ * The login page: password login (GET/POST /login), wallet, passkey and email sign-in (POST
+ * /login/siwe, POST /login/passkey, POST /login/email/*), sign-in at an upstream provider
+ * (/login/upstream/{id}), and the account page (/account).
  */
 @Module({
   imports: [
@@ -54,6 +57,7 @@ import { UpstreamSessionLogin } from './upstream/upstream-session-login.service'
     GrantsModule,
     PasskeysModule,
     SessionLogoutModule,
+    EmailModule,
     UpstreamModule,
   ],
   controllers: [
@@ -64,6 +68,7 @@ import { UpstreamSessionLogin } from './upstream/upstream-session-login.service'
     AccountPageController,
     PasskeySessionLoginController,
     WebAuthnBrowserController,
+    EmailLoginController,
     UpstreamLoginController,
     UpstreamLinkController,
   ],
@@ -82,6 +87,7 @@ import { UpstreamSessionLogin } from './upstream/upstream-session-login.service'
     AccountPageService,
     PasswordLinkService,
     WalletLinkService,
+    EmailSessionLogin,
     UpstreamSessionLogin,
   ],
   exports: [PageSessions],

@@ -3,6 +3,7 @@ import type { LoginButton } from '../proofs/proof-descriptor';
 import type { PendingAuthorizationView } from './pending-authorization';
 import { DEFAULT_RETURN_TO } from '../sessions/return-to';
 import { PASSWORD_MAX_LENGTH } from '../accounts/users/user-account.service';
+import { EMAIL_MAX_LENGTH } from '../email/email-address';
 import {
   PHISHING_RESISTANT,
   acrOfAuthentication,
@@ -36,6 +37,8 @@ export interface LoginPageView {
    * §3.1.2.1): the page recommends what meets it, and offers the other ways to sign in too.
    */
   readonly preferredAcr?: AcrValue;
+  /** Email sign-in is on: the page offers `form#email-login`. */
+  readonly emailLogin?: boolean;
 }
 
 /** Longest username the form accepts. */
@@ -96,6 +99,8 @@ export function renderLoginPage(
     ...providers.map((provider) => providerHtml(provider, view.returnTo)),
   ];
   const passwordOffered = achieves('password', view.requiredAcr);
+  const email =
+    view.emailLogin === true && achieves('email', view.requiredAcr) ? emailForm(view) : '';
   const stepUp =
     view.requiredAcr === PHISHING_RESISTANT
       ? `
@@ -149,8 +154,27 @@ export function renderLoginPage(
     scripts: [...new Set(buttons.flatMap((button) => button.scripts))],
     body: `<h1>Sign in</h1>${error}${pending}${stepUp}${signedIn}
 <div class="card">${loginForm(view, described, passwordOffered)}
-${others.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${others.join('\n')}\n` : ''}</div>${cancel}`,
+${others.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${others.join('\n')}\n` : ''}${email}</div>${cancel}`,
   });
+}
+
+/**
+ * Email sign-in: the address, and the page's CSRF token and return_to, posted to
+ * /login/email/start (a plain form: the answer is the page that takes the code). Its button says
+ * "Email me a code", never "Sign in": scripts find the password form's button by that text.
+ */
+function emailForm(view: LoginPageView): string {
+  return `<p class="divider">or</p>
+<form method="post" action="/login/email/start" id="email-login">
+<input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
+<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<p>
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="email" autocapitalize="none" spellcheck="false" required maxlength="${EMAIL_MAX_LENGTH}">
+</p>
+<p><button type="submit" class="secondary">Email me a code</button></p>
+</form>
+`;
 }
 
 /**

@@ -29,10 +29,26 @@ export class PageSignIn {
     prove: () => Promise<SessionIdentity>,
   ): Promise<PageSignInResponseDto> {
     const redirect = safeReturnTo(fields.return_to);
-    this.csrf.assertValid(http.req, fields.csrf_token, login);
-    const identity = await prove();
+    return this.completeTo(http, fields.csrf_token, login, async () => ({
+      identity: await prove(),
+      returnTo: redirect,
+    }));
+  }
+
+  /**
+   * The same for a proof that carries where the login goes (an email link: the return_to the code
+   * was asked for with, kept in its challenge), checked by `safeReturnTo` as a field would be.
+   */
+  async completeTo(
+    http: LoginExchange,
+    csrfToken: string | undefined,
+    login: string,
+    prove: () => Promise<{ identity: SessionIdentity; returnTo?: string }>,
+  ): Promise<PageSignInResponseDto> {
+    this.csrf.assertValid(http.req, csrfToken, login);
+    const { identity, returnTo } = await prove();
     await this.sessions.start(http, identity);
     this.logger.log(`${login} login session started for ${identity.sub}`);
-    return { redirect };
+    return { redirect: safeReturnTo(returnTo) };
   }
 }

@@ -39,6 +39,11 @@ export const CHALLENGE_KINDS = [
   // RFC 6749 §2.3.1: a client secret presented. Nothing is stored under this kind (a secret is
   // checked against its hash); it names the presentations in the comparison's figures.
   'client_secret',
+  // An email sign-in or link code and its link's token, one challenge per browser (or account),
+  // bound to it and to the address; and, per code sent to sign in, which browser it was sent for,
+  // so that a code entered in another browser counts against the challenge it belongs to.
+  'email_code',
+  'email_code_owner',
   // RFC 6749 §10.12, RFC 7636 and OpenID Connect Core §3.1.2.1: a sign-in at an upstream
   // provider, its `state` the key, its `nonce` and PKCE verifier kept with it; redeemed once at
   // the callback, by the browser that started it.
@@ -47,7 +52,15 @@ export const CHALLENGE_KINDS = [
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /** How a user logged in: a session's, a grant's and a token's `auth_method`. */
-export const AUTH_METHODS = ['password', 'siwe', 'passkey', 'siws', 'siwb', 'upstream'] as const;
+export const AUTH_METHODS = [
+  'password',
+  'siwe',
+  'passkey',
+  'siws',
+  'siwb',
+  'email',
+  'upstream',
+] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** A wallet chain's method, named after its Sign-In-With-<chain>: `siwe`, `siws`, ... */
@@ -73,6 +86,10 @@ export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   passkey: ['pop'],
   siws: ['siws'],
   siwb: ['siwb'],
+  // RFC 8176 `otp`: a one-time password, which a code sent by email is. Not `mca`, `sms` or any
+  // value that claims more: whoever reads the inbox, or is shown the code by a phishing page that
+  // relays it, signs in, so it is never phishing-resistant (its `acr` is never `phr`).
+  email: ['otp'],
   // A sign-in at another identity provider: `fed` (federated), the value Microsoft Entra ID gives
   // such sign-ins (not in RFC 8176's registry; §2 lets other values be used). The provider's own
   // `amr` is never repeated: this server did not see those methods, only the provider's word.
@@ -84,21 +101,30 @@ export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
  * chain, is a `wallet` (its key a CAIP-10 account id), so a new chain adds no type; every
  * upstream provider's account is an `upstream` (`upstream:<provider>:<sub>`).
  */
-export const METHOD_TYPES = ['password', 'wallet', 'passkey', 'upstream'] as const;
+export const METHOD_TYPES = ['password', 'wallet', 'passkey', 'email', 'upstream'] as const;
 export type MethodType = (typeof METHOD_TYPES)[number];
 
 /**
  * The challenge models compared: the login models, PKCE (authorization codes), SIWE (Ethereum
  * wallet nonces), passkeys (WebAuthn challenges), SIWS (Solana wallet nonces) and SIWB (Bitcoin
- * wallet nonces), the device authorization grant (RFC 8628 device codes), a sign-in at an upstream
- * identity provider (its `state`, `nonce` and PKCE verifier), and the proofs
+ * wallet nonces), the device authorization grant (RFC 8628 device codes), email codes, a sign-in at
+ * an upstream identity provider (its `state`, `nonce` and PKCE verifier), and the proofs
  * of possession that guard what a login yields, DPoP (proof `jti`s, RFC 9449) and PAR
  * (`request_uri`s, RFC 9126), a client's own proof, a client secret (RFC 6749 §2.3.1, nothing
  * stored) or private_key_jwt (assertion `jti`s, RFC 7523), and a trusted issuer's assertion presented by a client, the JWT-bearer grant (its
  * `jti`s, RFC 7523 §2.1). The order is the order of GET /challenge-models; an id is the
  * `model` label of the metrics.
  */
-export const MODEL_IDS = ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device', 'upstream'] as const;
+export const MODEL_IDS = [
+  'pkce',
+  'siwe',
+  'passkey',
+  'siws',
+  'siwb',
+  'device',
+  'email',
+  'upstream',
+] as const;
 export const POSSESSION_MODEL_IDS = [
   'dpop',
   'par',

@@ -4,14 +4,23 @@
  * voluntary) or an object with `essential`, `value` or `values` (§5.5.1).
  *
  * What Proofgate has to give: the ID token's own claims (`sub`, `auth_time`, `acr`, `amr`, ...,
- * always present), and the `profile` claims of §5.4 it can fill (PROFILE_CLAIMS). Other claims
- * (`email`: no account has an address) are ignored, as Core §5.5 asks of members not understood;
- * not returning a claim is never an error, essential or not (§5.5.1).
+ * always present), and the `profile` claims of §5.4 it can fill (PROFILE_CLAIMS). The `email`
+ * claims come with the `email` scope (EMAIL_CLAIMS); other claims are ignored, as Core §5.5 asks
+ * of members not understood; not returning a claim is never an error, essential or not (§5.5.1).
  */
 
 /** The OpenID Connect `profile` claims (Core §5.4) an account can fill. */
 export const PROFILE_CLAIMS = ['name', 'preferred_username', 'updated_at'] as const;
 export type ProfileClaim = (typeof PROFILE_CLAIMS)[number];
+
+/**
+ * OpenID Connect Core §5.4: the claims of the `email` scope. An account's address is verified by
+ * construction (an email method is added only by its code), so `email_verified` is true.
+ */
+export const EMAIL_CLAIMS = ['email', 'email_verified'] as const;
+export type EmailClaim = (typeof EMAIL_CLAIMS)[number];
+/** The claims about the user an account can fill: its profile's and its address's. */
+export type UserClaim = ProfileClaim | EmailClaim;
 
 /** A `claims` parameter longer than this is refused: what it asks for is stored with the code. */
 export const MAX_CLAIMS_PARAMETER_LENGTH = 4096;
@@ -139,20 +148,22 @@ function refuse(problem: string): Parsed {
   return { ok: false, problem: `claims ${problem}` };
 }
 
-/** An account's profile claims, as far as it has them (Core §5.1). */
+/** An account's profile and email claims, as far as it has them (Core §5.1). */
 export interface ProfileClaimValues {
   readonly name?: string;
   readonly preferred_username?: string;
   /** Core §5.1: seconds since the epoch. */
   readonly updated_at?: number;
+  readonly email?: string;
+  readonly email_verified?: boolean;
 }
 
 /** The claims of `profile` that `names` asks for (those it has). */
 export function pickProfileClaims(
   profile: ProfileClaimValues,
-  names: readonly ProfileClaim[],
+  names: readonly UserClaim[],
 ): ProfileClaimValues {
-  const picked: Record<string, string | number> = {};
+  const picked: Record<string, string | number | boolean> = {};
   for (const name of names) {
     const value = profile[name];
     if (value !== undefined) picked[name] = value;

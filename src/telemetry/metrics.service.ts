@@ -9,6 +9,7 @@ import type {
 import { ALL_MODEL_IDS, AUTH_METHODS, MODEL_IDS } from '../proofs/proof-vocabulary';
 import { PROOFS } from '../proof-registry';
 import { wordList } from '../platform/text/word-list';
+import type { MailOutcome } from '../mail/mail';
 
 /** `A, B and C`: the short labels of the proofs whose descriptor says they feed a series. */
 function feeding(feeds: (metrics: ProofMetrics) => boolean): string {
@@ -155,6 +156,18 @@ export class MetricsService {
     ['outcome'],
   );
 
+  readonly mailQueued = this.counter(
+    'proofgate_mail_queued_total',
+    'Mail queued in the outbox, by purpose (email_code: an email sign-in or link code)',
+    ['purpose'],
+  );
+
+  readonly mailDeliveries = this.counter(
+    'proofgate_mail_deliveries_total',
+    'Attempts to send a mail from the outbox, by purpose and outcome: sent, retrying (it failed, another attempt is due), refused (the SMTP server refused every recipient for good: a mistyped address), dead (dead-lettered: the mail refused for good by the SMTP server, or still unsent when it was no use any more)',
+    ['purpose', 'outcome'],
+  );
+
   readonly rateLimited = this.counter(
     'proofgate_rate_limited_total',
     'Requests refused with 429 by a rate-limit rule (the rule names a route family, never a key)',
@@ -213,6 +226,10 @@ export class MetricsService {
       this.challengesIssued.inc({ model }, 0);
       this.challengesRedeemed.inc({ model }, 0);
       this.challengeVerifications.inc({ model, outcome: 'success' }, 0);
+    }
+    // The mail alert's series exists before the first mail does.
+    for (const outcome of ['sent', 'dead'] satisfies MailOutcome[]) {
+      this.mailDeliveries.inc({ purpose: 'email_code', outcome }, 0);
     }
     this.databaseUp.set(1);
   }

@@ -23,6 +23,7 @@ import { MODEL_OF_KIND, PROOFS } from '../proof-registry';
 import { ProofVerified } from '../proofs/proof.events';
 import { MetricsService } from './metrics.service';
 import { SecurityEventLog } from './security-events/security-event.log';
+import { MailDeliveryAttempted, MailQueued } from '../mail/mail.events';
 
 /** Reason labels are a closed vocabulary; anything else is `other` (bounded metric labels). */
 const REASON = /^[a-z][a-z0-9_]{0,39}$/;
@@ -133,6 +134,16 @@ export class TelemetrySubscriber {
   @OnEvent(LogoutDeliveryAttempted.type)
   logoutDeliveryAttempted(event: LogoutDeliveryAttempted): void {
     this.metrics.backchannelLogoutDeliveries.inc({ outcome: event.outcome });
+  }
+
+  @OnEvent(MailQueued.type)
+  mailQueued(event: MailQueued): void {
+    this.metrics.mailQueued.inc({ purpose: event.purpose });
+  }
+
+  @OnEvent(MailDeliveryAttempted.type)
+  mailDeliveryAttempted(event: MailDeliveryAttempted): void {
+    this.metrics.mailDeliveries.inc({ purpose: event.purpose, outcome: event.outcome });
   }
 
   @OnEvent(LogoutDeliveriesDropped.type)

@@ -1,16 +1,24 @@
 import { InvalidScope } from '../platform/errors/protocol-error';
 
 /**
- * The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). No
- * `email`: no account has an address, so no token or ID token could ever carry one, and
- * advertising it (`scopes_supported`) promised what is never issued.
+ * The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). `email`:
+ * an account's verified address (email sign-in), in the ID token and at the UserInfo endpoint.
  */
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'api', 'account', 'offline_access'] as const;
+export const SUPPORTED_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'api',
+  'account',
+  'offline_access',
+] as const;
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
 export const OPENID_SCOPE = 'openid';
 /** OpenID Connect Core §5.4: the profile claims an account has (claims-request.ts). */
 export const PROFILE_SCOPE = 'profile';
 export const DEFAULT_SCOPE = PROFILE_SCOPE;
+/** OpenID Connect Core §5.4: the account's address and that it is verified. */
+export const EMAIL_SCOPE = 'email';
 /**
  * OpenID Connect Core §11: asks for a refresh token. Refresh tokens are not gated on it: a
  * client registered for `refresh_token` gets them as before (what existing clients rely on).

@@ -9,5 +9,6 @@ export const LOGIN_MODEL_IDS = [
   'siws',
   'siwb',
   'device',
+  'email',
   'upstream',
 ] as const;

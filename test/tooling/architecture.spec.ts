@@ -282,6 +282,19 @@ describe('layout: dependencies point one way', () => {
     expect(importers).toEqual([]);
   });
 
+  it('email/ is a proof of its own: it imports no other proof, oauth/ or login/, and only login/ and admin/ import it', () => {
+    expect(files.some((file) => file.area === 'email')).toBe(true);
+    const others = new Set(['wallet', 'passkeys', 'oauth', 'login', 'resource-server']);
+    expect(violations(['email'], (area) => others.has(area))).toEqual([]);
+    const users = new Set(['email', 'login', 'admin']);
+    expect(
+      violations(
+        [...new Set(files.map((file) => file.area))].filter((area) => !users.has(area)),
+        (area) => area === 'email',
+      ).filter((line) => !line.startsWith('proof-registry.ts')),
+    ).toEqual([]);
+  });
+
   it('wallet/ never imports login/ (login/ uses wallet/ for SIWE, not the reverse)', () => {
     expect(violations(['wallet'], (area) => area === 'login')).toEqual([]);
   });
@@ -293,6 +306,12 @@ describe('layout: dependencies point one way', () => {
     );
     const above = new Set([...signInProofFolders, 'login', 'oauth']);
     expect(violations(['sessions'], (area) => above.has(area))).toEqual([]);
+  });
+
+  it('mail/ (the outbox, its SMTP transport and the development catcher) knows no protocol: it imports platform/ and config/ only', () => {
+    expect(files.some((file) => file.area === 'mail')).toBe(true);
+    const allowed = new Set(['platform', 'config']);
+    expect(violations(['mail'], (area) => !allowed.has(area))).toEqual([]);
   });
 
   it('oauth/, admin/ and telemetry/ import nothing from login/, the login page (sessions are in sessions/, password users in accounts/)', () => {
@@ -335,6 +354,8 @@ describe('layout: dependencies point one way', () => {
       'sessions',
       'login',
       'resource-server',
+      'mail',
+      'email',
     ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });

@@ -312,7 +312,16 @@ describe("counts of models and proofs are the registry's", () => {
     ]) {
       expect(pkg.description).toContain(model);
     }
-    expect(MODEL_IDS).toEqual(['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device', 'upstream']);
+    expect(MODEL_IDS).toEqual([
+      'pkce',
+      'siwe',
+      'passkey',
+      'siws',
+      'siwb',
+      'device',
+      'email',
+      'upstream',
+    ]);
   });
 
   it('docs/ENDPOINTS.md names every model id GET /challenge-models/{id} takes', () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccountService } from '../account.service';
-import { methodTypeOf, originalMethodKey } from '../account';
+import { subjectIsUsername } from '../account';
 import type { ProfileClaimValues } from '../../protocol-rules/claims-request';
 import { UserRepository } from './user.repository';
 
@@ -24,7 +24,7 @@ export class UserProfiles {
    * subject that is a username, one of its password user (when it was created).
    */
   async claimsOf(sub: string): Promise<ProfileClaimValues> {
-    const ownPassword = methodTypeOf(originalMethodKey(sub)) === 'password';
+    const ownPassword = subjectIsUsername(sub);
     const [profile, user] = await Promise.all([
       this.accounts.profile(sub),
       ownPassword ? this.users.findByUsername(sub) : Promise.resolve(null),
@@ -35,6 +35,8 @@ export class UserProfiles {
         ? {}
         : { name: profile.username, preferred_username: profile.username }),
       ...(updatedAt === undefined ? {} : { updated_at: Math.floor(updatedAt.getTime() / 1000) }),
+      // Every email method was added by its code: the address is verified.
+      ...(profile.email === undefined ? {} : { email: profile.email, email_verified: true }),
     };
   }
 }

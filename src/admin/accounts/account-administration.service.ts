@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type SignInMethod, methodTypeOf } from '../../accounts/account';
+import { isEmail } from 'class-validator';
+import { type SignInMethod, emailMethodKey, methodTypeOf } from '../../accounts/account';
+import { EMAIL_MAX_LENGTH, normalizeEmail } from '../../email/email-address';
 import { AccountService } from '../../accounts/account.service';
 import { WalletConfig } from '../../config/sections/wallet.config';
 import { UserAccountService } from '../../accounts/users/user-account.service';
@@ -47,5 +49,19 @@ export class AccountAdministration {
     const key = walletAccountId(wallet, this.wallet);
     const sub = await this.subjectOf(user);
     return this.accounts.link(sub, key, 'operator');
+  }
+
+  /**
+   * Links an email address to the account `user` names, without a code (the operator checked the
+   * address by other means): from then on it is the account's verified address (`email` claim)
+   * and signs in to it by email.
+   */
+  async linkEmail(user: string, email: string): Promise<SignInMethod & { addedAt: Date }> {
+    const address = normalizeEmail(email);
+    if (address.length > EMAIL_MAX_LENGTH || !isEmail(address)) {
+      throw new AdminError(`not an email address: ${email}`);
+    }
+    const sub = await this.subjectOf(user);
+    return this.accounts.link(sub, emailMethodKey(address), 'operator');
   }
 }

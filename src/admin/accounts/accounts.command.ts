@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import {
   type SignInMethod,
   credentialIdOf,
+  emailMethodKey,
+  emailOf,
   methodTypeOf,
   passkeyMethodKey,
   upstreamAccountOf,
   upstreamMethodKey,
 } from '../../accounts/account';
+import { normalizeEmail } from '../../email/email-address';
 import { AccountService } from '../../accounts/account.service';
 import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
 import { UsageError } from '../admin.errors';
@@ -15,6 +18,12 @@ import { wordList } from '../../platform/text/word-list';
 import { WALLET_ACCOUNT_ID_FORMS } from '../../wallet/wallet-chains';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
+
+const EMAIL_COLUMNS: readonly Column<SignInMethod>[] = [
+  { header: 'EMAIL', cell: (method) => emailOf(method.key) },
+  { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
+  { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
+];
 
 function methodJson(method: SignInMethod) {
   return {
@@ -102,7 +111,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
   const accounts = program
     .command('accounts')
     .description(
-      'accounts: one subject, many sign-in methods (passwords, wallets, passkeys, provider accounts)',
+      'accounts: one subject, many sign-in methods (passwords, wallets, passkeys, email addresses, provider accounts)',
     );
 
   accounts
@@ -116,24 +125,37 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
 
   accounts
     .command('link')
-    .description('link a wallet (its CAIP-10 account id) to an account, without its signature')
+    .description(
+      'link a wallet (its CAIP-10 account id) or an email address to an account, without its signature or code',
+    )
     .requiredOption(
       '--user <sub>',
       'the account: a username, a subject or a method key; it must exist',
     )
-    .requiredOption(
+    .option(
       '--wallet <caip10>',
       `${wordList(WALLET_ACCOUNT_ID_FORMS, 'or')}, on a chain the service accepts; e.g. eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 (EIP-55 or lower case)`,
     )
-    .action(async (options: { user: string; wallet: string }, command: Command) => {
-      if (methodTypeOf(options.wallet) !== 'wallet') {
-        throw new UsageError('--wallet must be a CAIP-10 account id like eip155:1:0x…');
-      }
-      const method = await deps.withContext((app) =>
-        app.get(AccountAdministration).linkWallet(options.user, options.wallet),
-      );
-      answer(deps, command, `Linked ${method.key} to ${method.sub}.\n`, methodJson(method));
-    });
+    .option(
+      '--email <address>',
+      'an email address the operator has checked; the account then has it as its verified email',
+    )
+    .action(
+      async (options: { user: string; wallet?: string; email?: string }, command: Command) => {
+        if ((options.wallet === undefined) === (options.email === undefined)) {
+          throw new UsageError('give exactly one of --wallet and --email');
+        }
+        if (options.wallet !== undefined && methodTypeOf(options.wallet) !== 'wallet') {
+          throw new UsageError('--wallet must be a CAIP-10 account id like eip155:1:0x…');
+        }
+        const method = await deps.withContext((app) =>
+          options.wallet !== undefined
+            ? app.get(AccountAdministration).linkWallet(options.user, options.wallet)
+            : app.get(AccountAdministration).linkEmail(options.user, options.email!),
+        );
+        answer(deps, command, `Linked ${method.key} to ${method.sub}.\n`, methodJson(method));
+      },
+    );
 
   accounts
     .command('unlink')
@@ -147,6 +169,43 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     );
 
   registerUpstreamCommands(program, deps);
+
+  const emails = program
+    .command('emails')
+    .description("an account's email addresses (email sign-in and the email claim)");
+
+  emails
+    .command('list')
+    .description("an account's email addresses")
+    .requiredOption('--user <sub>', 'the subject, a username or a method key (email:<address>)')
+    .action(async (options: { user: string }, command: Command) => {
+      const list = await deps.withContext(async (app) => {
+        const sub = await app.get(AccountAdministration).subjectOf(options.user);
+        return (await app.get(AccountService).account(sub)).methods.filter(
+          (method) => method.type === 'email',
+        );
+      });
+      answerRows(deps, command, list, EMAIL_COLUMNS, methodJson);
+    });
+
+  emails
+    .command('remove')
+    .description(
+      "remove one of an account's email addresses (never its last method), ending the sessions and grants it started",
+    )
+    .requiredOption('--user <sub>', 'the subject')
+    .requiredOption('--email <address>', 'the address, as `emails list` shows it')
+    .action(async (options: { user: string; email: string }, command: Command) => {
+      const key = emailMethodKey(normalizeEmail(options.email));
+      const removed = await deps.withContext((app) =>
+        app.get(MethodRemoval).remove(options.user, key),
+      );
+      answer(deps, command, `Removed ${options.email} from ${options.user}${ended(removed)}.\n`, {
+        removed: key,
+        sessions_ended: removed.sessionsEnded,
+        grants_revoked: removed.grantsRevoked,
+      });
+    });
 
   const passkeys = program.command('passkeys').description("a user's passkeys (WebAuthn)");
 

@@ -32,6 +32,13 @@ function assertBindingFields(binding: ChallengeBinding | OptionalBinding | Paylo
   }
 }
 
+/** `binding.<field>: value` for each field: the challenge must be bound exactly so. */
+function bindingFilterOf(binding: ChallengeBinding): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(binding).map(([field, value]) => [`binding.${field}`, value]),
+  );
+}
+
 function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
   return {
     kind: record.kind,
@@ -85,8 +92,13 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       expiresAt: new Date(createdAt.getTime() + input.ttlSeconds * 1000),
       spentAt: null,
     };
-    // Inserted in batches with the challenges issued meanwhile (one command per batch).
-    await this.issuing.write({ insertOne: { document: record } });
+    // Inserted in batches with the challenges issued meanwhile (one command per batch); one that
+    // replaces its key's record does so whole (its attempts and spent marker gone), in the batch.
+    await this.issuing.write(
+      input.replaces
+        ? { replaceOne: { filter: { _id: record._id }, replacement: record, upsert: true } }
+        : { insertOne: { document: record } },
+    );
     this.events.emit(new ChallengeIssued(record.kind, createdAt, record.expiresAt));
     return toChallenge<P>(record);
   }
@@ -140,10 +152,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     assertBindingFields(optionalBinding);
     const keyHash = sha256Base64Url(key);
     const now = this.clock.now();
-    const bindingFilter: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(expectedBinding)) {
-      bindingFilter[`binding.${field}`] = value;
-    }
+    const bindingFilter: Record<string, unknown> = bindingFilterOf(expectedBinding);
     // `null` matches a field the challenge lacks: absent, or equal to the value presented.
     for (const [field, value] of Object.entries(optionalBinding)) {
       bindingFilter[`binding.${field}`] = value === null ? null : { $in: [value, null] };
@@ -198,7 +207,9 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     kind: ChallengeKind,
     key: string,
     maxAttempts: number,
+    binding: ChallengeBinding = {},
   ): Promise<number | null> {
+    assertBindingFields(binding);
     // One conditional $inc: the filter admits the attempt only below the maximum (a challenge
     // never attempted has no counter yet), so racing attempts cannot pass it together.
     const counted = await this.collection.findOneAndUpdate(
@@ -208,6 +219,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
         spentAt: null,
         expiresAt: { $gt: this.clock.now() },
         attempts: { $not: { $gte: maxAttempts } },
+        ...bindingFilterOf(binding),
       },
       { $inc: { attempts: 1 } },
       { returnDocument: 'after', projection: { attempts: 1 }, ...SINGLE_USE_WRITE },
@@ -215,12 +227,13 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     return counted?.attempts ?? null;
   }
 
-  async spend(kind: ChallengeKind, key: string): Promise<void> {
+  async spend(kind: ChallengeKind, key: string, binding: ChallengeBinding = {}): Promise<void> {
+    assertBindingFields(binding);
     const now = this.clock.now();
     // One command, as updateOne was: the expiry it returns moves the challenge's end in the
     // figures from its expiry to now.
     const spent = await this.collection.findOneAndUpdate(
-      { _id: sha256Base64Url(key), kind, spentAt: null },
+      { _id: sha256Base64Url(key), kind, spentAt: null, ...bindingFilterOf(binding) },
       { $set: { spentAt: now }, $unset: { payload: '' } },
       { returnDocument: 'before', projection: { expiresAt: 1 }, ...SINGLE_USE_WRITE },
     );
@@ -243,7 +256,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
       spentAt: null,
       expiresAt: { $gt: this.clock.now() },
     };
-    for (const [field, value] of Object.entries(binding)) filter[`binding.${field}`] = value;
+    Object.assign(filter, bindingFilterOf(binding));
     for (const [field, value] of Object.entries(expected)) filter[`payload.${field}`] = value;
     const set: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(changes)) set[`payload.${field}`] = value;

@@ -30,6 +30,14 @@ export abstract class RateLimitConfig {
   abstract readonly deviceUserCodesPerAccount: number;
   /** Device user codes submitted per 10 minutes per network (an IPv4 /24, an IPv6 /64). */
   abstract readonly deviceUserCodesPerNetwork: number;
+  /** Email codes sent per 15 minutes to one address (its sign-in and link codes together). */
+  abstract readonly emailCodesPerAddress: number;
+  /** Email codes asked for per 15 minutes by one browser (its login page's pre-login session). */
+  abstract readonly emailCodesPerBrowser: number;
+  /** Email codes asked for per 15 minutes from one IP. */
+  abstract readonly emailCodesPerIp: number;
+  /** Email codes and links presented per minute from one IP. */
+  abstract readonly emailVerifyPerIp: number;
 }
 
 export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
@@ -49,6 +57,10 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     accountCreationsPerIpPerHour: env.int('ACCOUNT_CREATIONS_PER_IP_PER_HOUR', 20, { min: 1 }),
     deviceUserCodesPerAccount: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT', 20, { min: 2 }),
     deviceUserCodesPerNetwork: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK', 60, { min: 2 }),
+    emailCodesPerAddress: env.int('RATE_LIMIT_EMAIL_CODES_PER_ADDRESS', 5, { min: 1 }),
+    emailCodesPerBrowser: env.int('RATE_LIMIT_EMAIL_CODES_PER_BROWSER', 20, { min: 1 }),
+    emailCodesPerIp: env.int('RATE_LIMIT_EMAIL_CODES_PER_IP', 100, { min: 1 }),
+    emailVerifyPerIp: env.int('RATE_LIMIT_EMAIL_VERIFY_PER_IP', 300, { min: 1 }),
   });
 }
 
@@ -168,6 +180,37 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
       type: whole(2),
       default: 60,
       description: 'The same, for all accounts of one network together: an IPv4 /24, an IPv6 /64.',
+    },
+    {
+      name: 'RATE_LIMIT_EMAIL_CODES_PER_ADDRESS',
+      type: whole(1),
+      default: 5,
+      description:
+        'Email codes sent to one address per 15 minutes (sign-in and link codes together), ' +
+        'counted before the mail is queued: past it `429 too_many_requests` with `Retry-After`, ' +
+        'and no mail.',
+    },
+    {
+      name: 'RATE_LIMIT_EMAIL_CODES_PER_BROWSER',
+      type: whole(1),
+      default: 20,
+      description:
+        'Email codes one browser asks for per 15 minutes (its login page’s pre-login session), ' +
+        'whatever the addresses.',
+    },
+    {
+      name: 'RATE_LIMIT_EMAIL_CODES_PER_IP',
+      type: whole(1),
+      default: 100,
+      description: 'Email codes asked for from one IP per 15 minutes, whatever the addresses.',
+    },
+    {
+      name: 'RATE_LIMIT_EMAIL_VERIFY_PER_IP',
+      type: whole(1),
+      default: 300,
+      description:
+        'Email codes and links presented from one IP per minute (`/login/email/verify`, ' +
+        '`/login/email/link`); each code takes 5 wrong attempts whatever this allows.',
     },
   ],
 };

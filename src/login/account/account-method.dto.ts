@@ -1,3 +1,4 @@
+import { EmailAddressField, EmailCodeField } from '../email/email-login.dto';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { NonceRequestDto } from '../../wallet/nonce-request.dto';
 import { IsString, MaxLength } from 'class-validator';
@@ -76,4 +77,16 @@ export class LinkPasswordDto {
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
+}
+
+/** POST /account/methods/email/code: the address to add to the bearer's account. */
+export class LinkEmailCodeDto {
+  @EmailAddressField()
+  email!: string;
+}
+
+/** POST /account/methods/email: the code mailed to that address. */
+export class LinkEmailDto {
+  @EmailCodeField()
+  code!: string;
 }

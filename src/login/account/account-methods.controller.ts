@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -17,6 +18,8 @@ import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
 import {
   AccountMethodDto,
   AccountMethodsResponseDto,
+  LinkEmailCodeDto,
+  LinkEmailDto,
   LinkPasswordDto,
   LinkWalletDto,
   LinkWalletNonceDto,
@@ -27,6 +30,7 @@ import { AccountMethodsService } from './account-methods.service';
 import type { PresentedToken } from '../../tokens/grants/grant-bearer.authenticator';
 import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
 import { anyChain } from '../../wallet/wallet-chains';
+import { EmailLoginStartResponseDto } from '../email/email-login.dto';
 
 const BEARER_REFUSALS =
   '401 without a token or with a login older than ACCOUNT_RECENT_LOGIN_SECONDS (insufficient_user_authentication, RFC 9470); 403 insufficient_scope without the account scope. A DPoP-bound token comes as "DPoP <token>" with a DPoP proof; its refusals carry a WWW-Authenticate: DPoP challenge (RFC 9449 §7.1)';
@@ -93,6 +97,46 @@ export class AccountMethodsController {
       { message: body.message, signature: body.signature },
       callerAddress,
     );
+  }
+
+  @Post('email/code')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({
+    summary: 'Add an email address, first step: a code mailed to it (RATE_LIMIT_EMAIL_CODES_*)',
+    description:
+      'The code (8 digits, 10 minutes, 5 attempts) is bound to this account; POST /account/methods/email with it adds the address. A new request replaces the pending one.',
+  })
+  @ApiAcceptedResponse({ type: EmailLoginStartResponseDto })
+  @HttpCode(202)
+  @Header('Cache-Control', 'no-store')
+  async sendEmailCode(
+    @Body() body: LinkEmailCodeDto,
+    @PresentedAccessToken() presented: PresentedToken,
+  ): Promise<EmailLoginStartResponseDto> {
+    await this.methods.sendEmailCode(presented, body.email);
+    return { sent: true };
+  }
+
+  @Post('email')
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiOperation({
+    summary:
+      'Add an email address: the code of POST /account/methods/email/code (both proofs fresh)',
+  })
+  @ApiCreatedResponse({ type: AccountMethodDto })
+  @ApiConflictResponse({
+    description:
+      'method_already_linked: the address signs in another account; too_many_sign_in_methods',
+    type: ErrorResponseDto,
+  })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  linkEmail(
+    @Body() body: LinkEmailDto,
+    @PresentedAccessToken() presented: PresentedToken,
+    @CallerAddress() callerAddress: string,
+  ): Promise<AccountMethodDto> {
+    return this.methods.linkEmail(presented, body.code, callerAddress);
   }
 
   @Post('password')

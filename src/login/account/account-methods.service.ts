@@ -9,6 +9,7 @@ import type { PresentedToken } from '../../tokens/grants/grant-bearer.authentica
 import { MethodRemoval } from '../../sessions/logout/method-removal.service';
 import { PasswordLinkService } from './password-link.service';
 import { WalletLinkService } from './wallet-link.service';
+import { EmailAccountLink } from '../../email/email-account-link.service';
 
 export function methodView(method: SignInMethod): AccountMethodDto {
   return {
@@ -37,6 +38,7 @@ export class AccountMethodsService {
     private readonly wallets: WalletLinkService,
     private readonly passwords: PasswordLinkService,
     private readonly removal: MethodRemoval,
+    private readonly emails: EmailAccountLink,
   ) {}
 
   async list(presented: PresentedToken): Promise<AccountMethodsResponseDto> {
@@ -63,6 +65,22 @@ export class AccountMethodsService {
     // The account's proof first: a bad token must not cost the wallet its nonce.
     const { sub } = await this.bearer.authenticate(presented);
     return methodView(await this.wallets.link(sub, proof, callerAddress));
+  }
+
+  /** Mails the code that adds `email` to the bearer's account. */
+  async sendEmailCode(presented: PresentedToken, email: string): Promise<void> {
+    const { sub } = await this.bearer.authenticate(presented);
+    await this.emails.sendCode(sub, email);
+  }
+
+  /** Adds the address whose code the bearer's account presents. */
+  async linkEmail(
+    presented: PresentedToken,
+    code: string,
+    callerAddress: string,
+  ): Promise<AccountMethodDto> {
+    const { sub } = await this.bearer.authenticate(presented);
+    return methodView(await this.emails.link(sub, code, callerAddress));
   }
 
   /** Sets a password for the bearer's account (one without one: a wallet account). */

@@ -33,13 +33,15 @@ import {
   AccountPasskeyDto,
   AccountWalletDto,
   AccountWalletNonceDto,
+  AddEmailFormDto,
+  ConfirmEmailFormDto,
   RemoveMethodFormDto,
   SetPasswordFormDto,
 } from './account-page.dto';
 import { AccountPageService } from './account-page.service';
 import { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
 import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
-import { renderAccountPage, renderSignedOutEverywhere } from './account.page';
+import { type AccountPageView, renderAccountPage, renderSignedOutEverywhere } from './account.page';
 import type { OfferedProvider } from '../login.page';
 import { UpstreamConfig } from '../../config/sections/upstream.config';
 import { UPSTREAM_REFUSALS, isUpstreamRefusalReason } from '../../upstream/upstream.errors';
@@ -234,6 +236,43 @@ export class AccountPageController {
     await this.answerForm(req, res, refused, form.username);
   }
 
+  @CsrfFormPost({
+    path: 'email/code',
+    summary:
+      'Add an email address (form), first step: a code mailed to it; the page then asks for it',
+  })
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiHtmlPage()
+  @ApiResponse({ status: 429, description: 'The account page, with why: too many codes' })
+  async sendEmailCode(
+    @Body() form: AddEmailFormDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    const refused = await this.page.sendEmailCode(req, form.csrf_token, form.email);
+    // Sent: the page again, asking for the code (not a redirect: the code form shows now).
+    await this.answerForm(req, res, refused, undefined, { emailCodeSent: true });
+  }
+
+  @CsrfFormPost({
+    path: 'email',
+    summary: 'Add an email address (form): the code mailed to it',
+  })
+  @RateLimit('closed', perIp(LOGIN_PER_IP))
+  @ApiResponse({ status: 303, description: 'Added: back to /account' })
+  @ApiResponse({
+    status: 401,
+    description: 'The account page, with why: invalid_code (wrong, expired, used)',
+  })
+  async addEmail(
+    @Body() form: ConfirmEmailFormDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    const refused = await this.page.addEmail(req, form.csrf_token, form.code);
+    await this.answerForm(req, res, refused);
+  }
+
   /**
    * A form's answer: 303 back to the page when done; else the page with the refusal (a weak
    * password, a taken username, the last method, a login no longer recent) and its status.
@@ -243,15 +282,14 @@ export class AccountPageController {
     res: HttpResponse,
     refused: ProtocolError | undefined,
     username?: string,
+    done?: Pick<AccountPageView, 'emailCodeSent'>,
   ): Promise<void> {
-    const view = refused
-      ? await this.page.view(
-          { req, res: cookieWriter(res) },
-          { error: refused.description, ...(username ? { username } : {}) },
-        )
-      : null;
-    if (refused && view) {
-      sendHtml(res, refused.status, renderAccountPage(view, this.wallets, this.providers));
+    const shown = refused
+      ? { error: refused.description, ...(username ? { username } : {}) }
+      : done;
+    const view = shown ? await this.page.view({ req, res: cookieWriter(res) }, shown) : null;
+    if (shown && view) {
+      sendHtml(res, refused?.status ?? 200, renderAccountPage(view, this.wallets, this.providers));
       return;
     }
     redirect(req, res, 303, ACCOUNT_PAGE);

@@ -7,6 +7,7 @@ import { CsrfTokenField } from '../../platform/http/form-fields';
 import { USERNAME_MAX_LENGTH } from '../login.page';
 import { PASSWORD_MAX_LENGTH } from '../../accounts/users/user-account.service';
 import { LinkWalletDto, LinkWalletNonceDto } from './account-method.dto';
+import { EmailAddressField, EmailCodeField } from '../email/email-login.dto';
 
 /** A request of the account page: its CSRF token (its absence is a failed check). */
 export class AccountPageRequestDto {
@@ -74,3 +75,15 @@ export class AccountWalletNonceDto extends IntersectionType(
   LinkWalletNonceDto,
   AccountPageRequestDto,
 ) {}
+
+/** POST /account/email/code (form): the address to add; a code is mailed to it. */
+export class AddEmailFormDto extends AccountPageRequestDto {
+  @EmailAddressField()
+  email!: string;
+}
+
+/** POST /account/email (form): the code mailed to the address being added. */
+export class ConfirmEmailFormDto extends AccountPageRequestDto {
+  @EmailCodeField()
+  code!: string;
+}

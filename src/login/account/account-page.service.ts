@@ -6,6 +6,9 @@ import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.
 import type { WithHeaders } from '../../platform/http/cookies';
 import type { CookieWriter } from '../../platform/http/http-exchange';
 import { AccountService } from '../../accounts/account.service';
+import { EMAIL_ALONE_REFUSAL, emailAloneMayNotChange } from '../../accounts/email-alone';
+import { EmailAccountLink } from '../../email/email-account-link.service';
+import { EmailSignIn } from '../../email/email-sign-in.service';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { Clock } from '../../platform/clock/clock';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
@@ -54,12 +57,14 @@ export class AccountPageService {
     private readonly removal: MethodRemoval,
     private readonly activity: AccountActivityService,
     private readonly stepUp: StepUpConfig,
+    private readonly emails: EmailSignIn,
+    private readonly emailLink: EmailAccountLink,
   ) {}
 
   /** The page's view, or null without a session (the caller sends the browser to sign in). */
   async view(
     http: Exchange,
-    shown: Pick<AccountPageView, 'error' | 'username'> = {},
+    shown: Pick<AccountPageView, 'error' | 'username' | 'emailCodeSent'> = {},
   ): Promise<AccountPageView | null> {
     const session = await this.sessions.current(http.req);
     if (!session) return null;
@@ -68,12 +73,18 @@ export class AccountPageService {
       this.activity.of(session.sub),
     ]);
     const passkeyNeeded = !meetsAcr(session.acr, this.accountChangeAcr(account));
+    const strongerNeeded = emailAloneMayNotChange(
+      session,
+      account.methods.map((m) => m.type),
+    );
     return {
       account,
       activity,
       csrfToken: this.csrf.issue(http.req, http.res),
-      recentLogin: this.isRecent(session) && !passkeyNeeded,
+      recentLogin: this.isRecent(session) && !passkeyNeeded && !strongerNeeded,
       passkeyNeeded,
+      strongerNeeded,
+      emailLogin: this.emails.enabled,
       ...shown,
     };
   }
@@ -143,6 +154,28 @@ export class AccountPageService {
     return ended;
   }
 
+  /** "Add an email address", first step: a code sent to it (fresh login; see EmailAccountLink). */
+  sendEmailCode(
+    req: PageRequest,
+    csrfToken: string | undefined,
+    email: string,
+  ): Promise<ProtocolError | undefined> {
+    return this.formChange(req, csrfToken, async (session) => {
+      await this.emailLink.sendCode(session.sub, email);
+    });
+  }
+
+  /** "Add an email address": the code sent to it adds it. */
+  addEmail(
+    req: PageRequest,
+    csrfToken: string | undefined,
+    code: string,
+  ): Promise<ProtocolError | undefined> {
+    return this.formChange(req, csrfToken, async (session) => {
+      await this.emailLink.link(session.sub, code, clientAddress(req));
+    });
+  }
+
   /** Set a password (an account without one): see PasswordLinkService. */
   setPassword(
     req: PageRequest,
@@ -197,8 +230,21 @@ export class AccountPageService {
         maxAge,
       );
     }
+    const account = await this.accounts.account(session.sub);
+    // Email is for recovery: alone, it changes no account that has a stronger key.
+    if (
+      emailAloneMayNotChange(
+        session,
+        account.methods.map((m) => m.type),
+      )
+    ) {
+      throw new InsufficientUserAuthentication(
+        EMAIL_ALONE_REFUSAL,
+        this.passkeys.recentLoginSeconds,
+      ).because('email_alone');
+    }
     // RFC 9470 step-up: an account with a passkey is changed only after a passkey sign-in.
-    const acr = this.accountChangeAcr(await this.accounts.account(session.sub));
+    const acr = this.accountChangeAcr(account);
     if (!meetsAcr(session.acr, acr)) {
       throw new InsufficientUserAuthentication(
         'This account has a passkey: changing its sign-in methods needs a passkey sign-in; sign in again with the passkey',

@@ -8,6 +8,7 @@ import {
   PASSWORD_MIN_LENGTH,
 } from '../../accounts/users/user-account.service';
 import { whyNotRemovable } from '../../accounts/removable-method';
+import { EMAIL_MAX_LENGTH } from '../../email/email-address';
 import type { AccountActivity, SignedOutEverywhere } from './account-activity.service';
 import { SIGNED_OUT_EVERYWHERE } from './account-sessions.dto';
 
@@ -25,6 +26,12 @@ export interface AccountPageView {
   readonly recentLogin: boolean;
   /** The account has a passkey and this session was not signed in with one (RFC 9470 step-up). */
   readonly passkeyNeeded?: boolean;
+  /** The session is an email sign-in alone and the account has a stronger key (email-alone.ts). */
+  readonly strongerNeeded?: boolean;
+  /** Email sign-in is on: the page offers to add an address. */
+  readonly emailLogin?: boolean;
+  /** A code was just sent to add an address: the page asks for it. */
+  readonly emailCodeSent?: boolean;
   readonly error?: string;
   /** The username of a refused "Set a password", shown again (the password never is). */
   readonly username?: string;
@@ -34,6 +41,7 @@ const TYPE_NAMES = {
   password: 'Password',
   wallet: 'Wallet',
   passkey: 'Passkey',
+  email: 'Email',
   upstream: 'Provider',
 } as const;
 
@@ -82,7 +90,7 @@ export function renderAccountPage(
 ${rows}
 </tbody>
 </table>
-${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
+${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.strongerNeeded ? `<p class="muted" id="stronger-needed">You signed in with an email code: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in with its passkey, wallet or password</a> (an email code alone cannot change it).</p>` : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>
 ${activitySection(view.activity, csrf)}`,
@@ -165,6 +173,33 @@ export function renderSignedOutEverywhere(ended: SignedOutEverywhere): string {
   });
 }
 
+/**
+ * "Add an email address": the address (a code is mailed to it), then the code; both plain forms.
+ * The code form shows once a code was sent.
+ */
+function addEmail(view: AccountPageView, csrf: string): string {
+  const code = view.emailCodeSent
+    ? `
+<form method="post" action="/account/email" id="confirm-email">${csrf}
+<p id="email-code-sent" role="status">A code is on its way to the address: enter it to add the address.</p>
+<p>
+<label for="email-code">Code</label>
+<input id="email-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{8}" maxlength="8" required>
+</p>
+<p><button type="submit" class="secondary">Add the address</button></p>
+</form>`
+    : '';
+  return `<form method="post" action="/account/email/code" id="add-email">${csrf}
+<h2>Add an email address</h2>
+<p class="muted">Then sign in with a code sent to it too (a recovery: alone, it cannot change this account's other methods).</p>
+<p>
+<label for="new-email">Email</label>
+<input id="new-email" name="email" type="email" autocomplete="email" autocapitalize="none" spellcheck="false" required maxlength="${EMAIL_MAX_LENGTH}">
+</p>
+<p><button type="submit" class="secondary">Email me a code</button></p>
+</form>${code}`;
+}
+
 /** What a recent login may add: a passkey, a wallet, and a password when the account has none. */
 function addMethods(
   view: AccountPageView,
@@ -191,8 +226,11 @@ function addMethods(
 <form method="post" action="/account/upstream/${escapeHtml(encodeURIComponent(id))}">${csrf}<button type="submit" class="secondary" id="link-upstream-${escapeHtml(id)}">Link ${escapeHtml(name)}</button></form>`,
     )
     .join('')}`;
-  if (view.account.methods.some((method) => method.type === 'password')) return passkeyAndWallet;
-  return `${passkeyAndWallet}
+  const withEmail = view.emailLogin
+    ? `${passkeyAndWallet}\n${addEmail(view, csrf)}`
+    : passkeyAndWallet;
+  if (view.account.methods.some((method) => method.type === 'password')) return withEmail;
+  return `${withEmail}
 <form method="post" action="/account/password" id="set-password">${csrf}
 <h2>Set a password</h2>
 <p class="muted">Then sign in with this username and password too; the account stays the same.</p>

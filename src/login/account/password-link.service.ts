@@ -1,10 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  type SignInMethod,
-  methodTypeOf,
-  originalMethodKey,
-  passwordMethodKey,
-} from '../../accounts/account';
+import { type SignInMethod, passwordMethodKey, subjectIsUsername } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { UserAccountError, UserAccountService } from '../../accounts/users/user-account.service';
@@ -37,7 +32,7 @@ export class PasswordLinkService {
     password: string,
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    if (methodTypeOf(originalMethodKey(sub)) === 'password') {
+    if (subjectIsUsername(sub)) {
       throw new PasswordAlreadySet('This account signs in with a password already');
     }
     let registered: Awaited<ReturnType<UserAccountService['registerForAccount']>>;

@@ -18,7 +18,7 @@ function check(
 describe('AuthorizationRequestCheck at start', () => {
   it('refuses an ACR_REQUIRED_BY_SCOPE naming a scope this server does not grant', () => {
     expect(() => check({ acount: 'phr' })).toThrow(
-      'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, api, account, offline_access)',
+      'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, email, api, account, offline_access)',
     );
     expect(() => check({ account: 'phr' })).not.toThrow();
   });
@@ -31,7 +31,11 @@ describe('AuthorizationRequestCheck.requiredAcr (RFC 9470, RFC 8707 §2)', () =>
   it('demands the strongest minimum of every resource the tokens may be for', () => {
     const requests = check({}, { [STRICT]: 'phr' });
     expect(requests.requiredAcr(undefined, undefined, 'profile', [OPEN])).toEqual({});
-    expect(requests.requiredAcr(undefined, undefined, 'profile', [OPEN, STRICT])).toEqual({ acr: 'phr' });
-    expect(requests.requiredAcr(undefined, undefined, 'profile', [STRICT, OPEN])).toEqual({ acr: 'phr' });
+    expect(requests.requiredAcr(undefined, undefined, 'profile', [OPEN, STRICT])).toEqual({
+      acr: 'phr',
+    });
+    expect(requests.requiredAcr(undefined, undefined, 'profile', [STRICT, OPEN])).toEqual({
+      acr: 'phr',
+    });
   });
 });

@@ -32,6 +32,7 @@ export interface ConsentPageView {
 export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], string>> = {
   openid: 'Sign you in with your Proofgate account (it learns who you are and when you signed in)',
   profile: 'Know who you are (your account name)',
+  email: 'Know your email address, verified by a code sent to it',
   api: 'Call the Proofgate API on your behalf',
   // Granted to first-party clients only, which never show this screen; said plainly all the same.
   account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',

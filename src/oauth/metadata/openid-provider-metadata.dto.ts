@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
-import { PROFILE_CLAIMS } from '../../protocol-rules/claims-request';
+import { EMAIL_CLAIMS, PROFILE_CLAIMS } from '../../protocol-rules/claims-request';
 
 /** The claims of our ID tokens and UserInfo responses, for `claims_supported`. */
 export const ID_TOKEN_CLAIMS = [
@@ -17,6 +17,8 @@ export const ID_TOKEN_CLAIMS = [
   'sid',
   // The profile claims an account has (the profile scope, the claims parameter).
   ...PROFILE_CLAIMS,
+  // The email scope's.
+  ...EMAIL_CLAIMS,
 ];
 
 /** OpenID Connect Discovery 1.0 §3 OpenID Provider metadata. */

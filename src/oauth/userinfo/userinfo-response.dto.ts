@@ -28,4 +28,17 @@ export class UserInfoResponseDto {
     example: 1767225600,
   })
   updated_at?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'With the email scope, for an account that has an address (email sign-in): the first it verified',
+    example: 'alice@example.com',
+  })
+  email?: string;
+
+  @ApiPropertyOptional({
+    description: 'With email: always true (an address is added only by the code sent to it)',
+    example: true,
+  })
+  email_verified?: boolean;
 }

@@ -5,12 +5,13 @@ import {
   type PresentedToken,
 } from '../../tokens/grants/grant-bearer.authenticator';
 import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
-import { OPENID_SCOPE, PROFILE_SCOPE, hasScope } from '../../tokens/scopes';
+import { EMAIL_SCOPE, OPENID_SCOPE, PROFILE_SCOPE, hasScope } from '../../tokens/scopes';
 import { UserProfiles } from '../../accounts/users/user-profile.service';
 import {
+  EMAIL_CLAIMS,
   PROFILE_CLAIMS,
   pickProfileClaims,
-  type ProfileClaim,
+  type UserClaim,
 } from '../../protocol-rules/claims-request';
 import type { UserInfoResponseDto } from './userinfo-response.dto';
 
@@ -36,11 +37,13 @@ export class UserInfoService {
       // RFC 9449 §7.1: a bound token's refusal is a DPoP challenge.
       throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
     }
-    // Core §5.4: the `profile` scope asks for the profile claims an account has; §5.5: the
+    // Core §5.4: the `profile` scope asks for the profile claims an account has, the `email`
+    // scope for its verified address; §5.5: the
     // `claims` parameter of the authorization request may ask for some of them here (kept on
     // the grant). Read only when some are asked for.
-    const asked = new Set<ProfileClaim>([
+    const asked = new Set<UserClaim>([
       ...(hasScope(token.scope, PROFILE_SCOPE) ? PROFILE_CLAIMS : []),
+      ...(hasScope(token.scope, EMAIL_SCOPE) ? EMAIL_CLAIMS : []),
       ...(grant.userinfoClaims ?? []),
     ]);
     const profile =

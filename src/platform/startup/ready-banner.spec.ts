@@ -4,19 +4,21 @@ import { listenFailure, readyBanner } from './ready-banner';
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate', PORT: '25000' };
 
 describe('readyBanner', () => {
-  it('names the URL, /docs, /lab and the demo logins in development', () => {
+  it('names the URL, /docs, /lab, the development mailbox and the demo logins in development', () => {
     expect(readyBanner(AppConfig.fromEnv(base))).toEqual([
       'Proofgate is ready: open http://localhost:25000',
       '  API docs       http://localhost:25000/docs',
       '  attack lab     http://localhost:25000/lab',
+      '  dev mailbox    http://localhost:25000/dev/mailbox',
       '  demo login     user0 / password0',
       '  demo client    demo-client / demo-secret',
     ]);
   });
 
-  it('shows no demo logins, docs or lab where they are off', () => {
+  it('shows no demo logins, docs, lab or mailbox where they are off (mail through SMTP_URL)', () => {
     const config = AppConfig.fromEnv({
       ...base,
+      SMTP_URL: 'smtp://mail.example.com:587',
       HOST: '0.0.0.0',
       SEED_DEMO_DATA: 'false',
       DOCS_ENABLED: 'false',

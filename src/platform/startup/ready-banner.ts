@@ -9,13 +9,15 @@ export function localUrl(config: AppConfig): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`;
 }
 
-/** What a developer needs once the service is up: where to go, and how to log in. */
+/** What a developer needs once the service is up: where to go, how to log in, where mail shows. */
 export function readyBanner(config: AppConfig): string[] {
   const url = localUrl(config);
   const lines = [`Proofgate is ready: open ${url}`];
   if (config.server.issuer !== url) lines.push(`  issuer         ${config.server.issuer}`);
   if (config.operator.docsEnabled) lines.push(`  API docs       ${url}/docs`);
   if (config.lab.enabled) lines.push(`  attack lab     ${url}/lab`);
+  // Outside production without SMTP_URL: where email sign-in's codes show (no inbox needed).
+  if (config.mail.transport === 'embedded') lines.push(`  dev mailbox    ${url}/dev/mailbox`);
   if (config.oauth.seedDemoData) {
     const client = DEMO_CLIENTS.find((c) => c.clientSecret !== undefined);
     lines.push('  demo login     user0 / password0');

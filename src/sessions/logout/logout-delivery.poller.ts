@@ -20,7 +20,8 @@ import {
 } from './logout-delivery.lanes';
 import { LogoutDeliveryRepository, type ClaimedDelivery } from './logout-delivery.repository';
 import { LogoutDeliverySender, type SendResult } from './logout-delivery.sender';
-import { WorkerPool } from './worker-pool';
+import { WorkerPool } from '../../platform/concurrency/worker-pool';
+import { exponentialBackoffMs } from '../../platform/concurrency/backoff';
 import { SessionLogout } from './session-logout.service';
 
 /** The longest wait between two attempts of one delivery. */
@@ -48,7 +49,7 @@ const LANES_ASSIGNED_PER_ROUND = 500;
 
 /** The wait after the `attempts`-th failure: `firstRetryMs`, doubling, at most 5 minutes. */
 export function retryDelayMs(firstRetryMs: number, attempts: number): number {
-  return Math.min(MAX_RETRY_DELAY_MS, firstRetryMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
+  return exponentialBackoffMs(firstRetryMs, attempts, MAX_RETRY_DELAY_MS);
 }
 
 /**

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { AccountService } from '../../accounts/account.service';
+import {
+  EMAIL_ALONE_REFUSAL,
+  emailAloneMayNotChange,
+  isEmailAlone,
+} from '../../accounts/email-alone';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { acrForAccountChange, meetsAcr } from '../../protocol-rules/acr';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
@@ -95,14 +100,22 @@ export class AccountBearerAuthenticator {
         ).because('login_not_recent'),
       );
     }
-    // RFC 9470 step-up: an account with a passkey is changed only after a passkey sign-in.
-    const acr =
-      recentLogin && this.stepUp.accountChangesRequirePhr
-        ? acrForAccountChange(
-            (await this.accounts.account(claims.sub)).methods.map((m) => m.type),
-            { required: true },
-          )
-        : undefined;
+    // RFC 9470 step-up: an account with a passkey is changed only after a passkey sign-in; and
+    // one with a passkey, wallet or password never by an email sign-in alone (email-alone.ts).
+    const emailAlone = recentLogin && isEmailAlone({ authMethod: claims.auth_method });
+    const methodTypes =
+      recentLogin && (this.stepUp.accountChangesRequirePhr || emailAlone)
+        ? (await this.accounts.account(claims.sub)).methods.map((m) => m.type)
+        : [];
+    if (emailAlone && emailAloneMayNotChange({ authMethod: claims.auth_method }, methodTypes)) {
+      throw challenged(
+        claims,
+        new InsufficientUserAuthentication(EMAIL_ALONE_REFUSAL, maxAge).because('email_alone'),
+      );
+    }
+    const acr = this.stepUp.accountChangesRequirePhr
+      ? acrForAccountChange(methodTypes, { required: true })
+      : undefined;
     if (!meetsAcr(claims.acr, acr)) {
       throw challenged(
         claims,

@@ -1,11 +1,4 @@
-import {
-  ActiveGrant,
-  ClientGrant,
-  DpopBinding,
-  Grant,
-  GrantFilter,
-  GrantSummary,
-} from './grant';
+import { ActiveGrant, ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from './grant';
 
 /** How many spent refresh-token hashes a grant keeps for reuse detection. */
 export const MAX_SPENT_REFRESH_TOKENS = 64;

@@ -97,6 +97,49 @@ describe('ChallengeStore on the test MongoDB server', () => {
     expect(await store.countAttempt('authorization_code', expired, 3)).toBeNull();
   });
 
+  it('counts attempts and spends only a challenge bound as asked, when asked with a binding', async () => {
+    const key = randomToken();
+    await issueCode(key);
+    const other = { ...binding, client_id: 'another-client' };
+    expect(await store.countAttempt('authorization_code', key, 3, other)).toBeNull();
+    expect(await store.countAttempt('authorization_code', key, 3, binding)).toBe(1);
+    await store.spend('authorization_code', key, other);
+    expect(await store.peek('authorization_code', key)).not.toBeNull();
+    await store.spend('authorization_code', key, { client_id: binding.client_id });
+    expect(await store.peek('authorization_code', key)).toBeNull();
+  });
+
+  it('replaces what its key holds when asked: live, spent or attempted, the new one starts afresh', async () => {
+    const key = randomToken();
+    const issue = (client_id: string) =>
+      store.issue({
+        kind: 'authorization_code',
+        key,
+        binding: { ...binding, client_id },
+        payload: { sub: client_id },
+        ttlSeconds: 60,
+        replaces: true,
+      });
+    await issue('first');
+    expect(await store.countAttempt('authorization_code', key, 1)).toBe(1);
+    await issue('second');
+    // The first is gone: its binding no longer redeems, its attempts are not counted.
+    expect(
+      await store.consume('authorization_code', key, { ...binding, client_id: 'first' }),
+    ).toEqual({ ok: false, reason: 'binding_mismatch', mismatched: ['client_id'] });
+    expect(await store.countAttempt('authorization_code', key, 1)).toBe(1);
+    expect(
+      await store.consume('authorization_code', key, { ...binding, client_id: 'second' }),
+    ).toMatchObject({ ok: true, challenge: { payload: { sub: 'second' } } });
+    // A spent key takes a new challenge too (an insert would meet the spent marker's `_id`).
+    await issue('third');
+    expect(
+      await store.consume('authorization_code', key, { ...binding, client_id: 'third' }),
+    ).toMatchObject({ ok: true });
+    // Without `replaces`, the key stays taken.
+    await expect(issueCode(key)).rejects.toThrow(/duplicate key/i);
+  });
+
   it('spends a challenge without redeeming it: a later redemption is told it was used', async () => {
     const key = randomToken();
     await issueCode(key);

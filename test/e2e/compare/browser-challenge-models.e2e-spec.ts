@@ -60,6 +60,7 @@ describe('GET /challenge-models in a browser', () => {
         'Sign In With Solana',
         'Sign in with Bitcoin',
         'Device authorization (RFC 8628)',
+        'Email codes',
         'Upstream identity providers (OpenID Connect, OAuth 2.0)',
       ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>

@@ -93,6 +93,35 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     expect(unknown.body.error_description).toMatch(/pkce.*private_key_jwt/);
   });
 
+  it('describes the email model: what is bound, its lifetime, what a phished code yields, on the page too', async () => {
+    const email = (await a.http().get('/challenge-models/email').expect(200)).body as ModelView;
+    expect(email).toMatchObject({
+      id: 'email',
+      protocol: { endpoints: expect.arrayContaining(['POST /login/email/start']) },
+      policy: {
+        lifetime_seconds: 600,
+        delete_on_use: true,
+        bound_to: ['browser (pre-login session)', 'email address', 'code or link token'],
+        storage: { collection: 'challenges' },
+        threats: {
+          stops: expect.arrayContaining([
+            expect.stringMatching(/^a code or link used in another browser: refused/),
+            expect.stringMatching(/^guessing the code: 5 wrong codes spend the challenge/),
+          ]),
+          does_not_stop: expect.arrayContaining([
+            expect.stringMatching(
+              /a phished code yields the account, once, within its 10 minutes\); never phr/,
+            ),
+          ]),
+        },
+      },
+    });
+    const page = await a.http().get('/challenge-models').set('Accept', 'text/html').expect(200);
+    expect(page.text).toContain('Email codes');
+    expect(page.text).toContain('600 s');
+    expect(page.text).toContain('a phished code yields the account');
+  });
+
   it('answers one proof of possession by its id, as the overview lists it', async () => {
     const overview = (await a.http().get('/challenge-models').expect(200)).body as {
       proof_of_possession: { id: string }[];

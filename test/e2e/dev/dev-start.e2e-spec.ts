@@ -1,12 +1,15 @@
 /**
  * `npm start` on a fresh clone: no MONGODB_URI, so it starts the embedded dev database (H2 file)
- * and the service together, stops both on Ctrl-C, and the data survives a restart.
+ * and the service together, stops both on Ctrl-C, and the data survives a restart. No SMTP_URL
+ * either: a newcomer signs in by email with the code the development mailbox shows.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { mongo } from 'mongoose';
+import { CookieBrowser } from '../../support/cookie-browser';
+import { signInByEmailAt } from '../../support/email';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -106,7 +109,7 @@ describe('npm start without MONGODB_URI', () => {
     rmSync(distDir, { recursive: true, force: true });
   });
 
-  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data, its secret and its port across restarts, readable by its owner only', async () => {
+  it('serves /health on the embedded database, stops both on Ctrl-C, keeps data, its secret and its port across restarts, readable by its owner only; a newcomer signs in by email from /dev/mailbox', async () => {
     const port = await freePort();
     // The default is 25017; a free one here, as other test files start databases meanwhile.
     const databasePort = await freePort();
@@ -141,6 +144,16 @@ describe('npm start without MONGODB_URI', () => {
     const client = new mongo.MongoClient(first.databaseUri, { serverSelectionTimeoutMS: 2000 });
     await client.db().collection('restart_probe').insertOne({ written: 'before restart' });
     await client.close();
+
+    // No SMTP_URL: email sign-in is on, its mail caught on loopback and shown at /dev/mailbox. The
+    // first code asked for signs the newcomer in, to a new account that has the address.
+    const issuer = `http://localhost:${port}`;
+    const newcomer = new CookieBrowser();
+    const email = `newcomer-${port}@example.com`;
+    await signInByEmailAt(issuer, newcomer, email);
+    const account = await newcomer.navigate(`${issuer}/account`);
+    expect(account.status).toBe(200);
+    expect(await account.text()).toContain(email);
 
     first.child.kill('SIGINT');
     expect(await exitOf(first.child)).toBe(0);

@@ -10,6 +10,7 @@
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieBrowser } from '../../support/cookie-browser';
+import { signInByEmailAt } from '../../support/email';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
 const RP = {
@@ -180,10 +181,27 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
     expect(await posted.json()).toMatchObject({ sub: claims.sub });
   });
 
-  it('oidcc-scope-email, oidcc-scope-address, oidcc-scope-phone, oidcc-scope-all: scopes not advertised, so the suite skips them', () => {
+  it('oidcc-scope-email: a user with a verified address gets email and email_verified, in the ID token and at userinfo', async () => {
+    expect(basic.serverMetadata().scopes_supported).toContain('email');
+    const browser = new CookieBrowser();
+    const email = `oidcc-scope-email-${Date.now()}@example.test`;
+    // The run's test user: one that signed in by email (or had an address linked).
+    await signInByEmailAt(issuer, browser, email);
+    const { tokens, claims } = await flow(browser, { scope: 'openid email' });
+    expect(claims).toMatchObject({ email, email_verified: true, amr: ['otp'] });
+    const info = await oidc.fetchUserInfo(basic, tokens.access_token, claims.sub);
+    expect(info).toEqual({ sub: claims.sub, email, email_verified: true });
+    // A user without an address gets neither: Core §5.4 returns the claims an account has.
+    const password = await flow(new CookieBrowser(), { scope: 'openid email' });
+    expect(password.claims).not.toHaveProperty('email');
+    const none = await oidc.fetchUserInfo(basic, password.tokens.access_token, 'user1');
+    expect(none).toEqual({ sub: 'user1' });
+  });
+
+  it('oidcc-scope-address, oidcc-scope-phone, oidcc-scope-all: scopes not advertised, so the suite skips them', () => {
     const scopes = basic.serverMetadata().scopes_supported ?? [];
     expect(scopes).toContain('openid');
-    for (const scope of ['email', 'address', 'phone']) expect(scopes).not.toContain(scope);
+    for (const scope of ['address', 'phone']) expect(scopes).not.toContain(scope);
   });
 
   it('oidcc-alternate-happy-flow: the scope values and the parameters in another order', async () => {

@@ -200,6 +200,15 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     'user code brute force':
       /^429 too_many_requests "Too many requests; slow down" after 20 wrong codes of user1 from another address \(127\.\d+\.\d+\.\d+\)$/,
   }),
+  ...rows('email', {
+    'normal login': '200 { redirect }',
+    'wrong code 5 times, then the right one':
+      '5 × 401 invalid_code; 401 invalid_code "No code is waiting for this browser: it expired, was used, or had too many wrong attempts; ask for a new code"',
+    'replayed code':
+      '401 invalid_code "No code is waiting for this browser: it expired, was used, or had too many wrong attempts; ask for a new code"',
+    'another browser’s code':
+      '401 invalid_code "This code was sent to another browser: a code works only in the browser that asked for it"; owner then 200',
+  }),
   ...rows('private_key_jwt', {
     'replayed client assertion':
       'first 200; 401 invalid_client "client_assertion was already used (jti replay)"',
@@ -208,8 +217,7 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   }),
   ...rows('upstream', {
     'forged state': '303 upstream_error=state_unknown, no session',
-    'callback replayed':
-      '303 upstream_error=cancelled; 303 upstream_error=state_used, no session',
+    'callback replayed': '303 upstream_error=cancelled; 303 upstream_error=state_used, no session',
     'callback in another browser':
       '303 upstream_error=other_browser, no session; its own browser then 303 upstream_error=cancelled',
     'mix-up: another provider’s iss': '303 upstream_error=mix_up, no session',
@@ -266,6 +274,8 @@ const GULLIBLE_ANSWERS: ReadonlyArray<readonly [LabRow['model'], string, string 
   ['pkce', 'replayed code', '200; first token 200 at /api/me'],
   ['pkce', '50 concurrent redemptions', /^50× 200 \(in \d+ ms\)$/],
   ['siwe', 'wrong chain', '200'],
+  ['email', 'replayed code', '200'],
+  ['email', 'another browser’s code', '200; owner then 200'],
   [
     'pkce',
     'redirect_uri bypass',
@@ -426,6 +436,7 @@ describe('the attack lab', () => {
       const passed = rows.filter((r) => r.passed).map((r) => `${r.model} ${r.scenario}`);
       expect(passed.sort()).toEqual([
         'dpop normal login',
+        'email normal login',
         'par normal login',
         'passkey normal login',
         'pkce normal login',
@@ -546,6 +557,9 @@ async function boundToken(proof: string): Promise<string> {
  * any code, verifier, client, nonce, signature, DPoP proof or request_uri is accepted, any number
  * of times, and front-channel parameters win over pushed ones.
  */
+/** What the gullible service mailed, newest first. */
+const MAILED: { to: string; text: string }[] = [];
+
 async function gullible(issuer: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', issuer);
   let body = '';
@@ -596,8 +610,21 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
     case 'GET /login':
       res.writeHead(200, { 'content-type': 'text/html' });
       return void res.end(
-        '<input type="hidden" name="csrf_token" value="t"><a href="/login/upstream/lab">',
+        '<input type="hidden" name="csrf_token" value="t">' +
+          '<form method="post" action="/login/email/start" id="email-login"><input type="hidden" name="csrf_token" value="t"><input type="hidden" name="return_to" value="/"></form>' +
+          '<a href="/login/upstream/lab">',
       );
+    // Every code it mails is 12345678, and every code it is shown signs in.
+    case 'POST /login/email/start':
+      MAILED.unshift({
+        to: (JSON.parse(body) as { email: string }).email,
+        text: '\n    12345678\n',
+      });
+      return json(200, { sent: true });
+    case 'GET /dev/mailbox':
+      return json(200, { mails: MAILED });
+    case 'POST /login/email/verify':
+      return json(200, { redirect: '/' });
     case 'GET /login/upstream/lab':
       return redirect(302, 'http://127.0.0.1:9/authorize?state=any-state');
     case 'GET /login/upstream/lab/callback':

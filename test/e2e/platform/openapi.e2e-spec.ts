@@ -196,6 +196,13 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/sign-out-everywhere': [FORM],
       'post /account/wallets': ['application/json'],
       'post /account/wallets/nonce': ['application/json'],
+      'post /login/email/start': ['application/json', FORM],
+      'post /login/email/verify': ['application/json', FORM],
+      'post /login/email/link': [FORM, 'application/json'],
+      'post /account/email/code': [FORM],
+      'post /account/email': [FORM],
+      'post /account/methods/email/code': ['application/json'],
+      'post /account/methods/email': ['application/json'],
       'post /account/upstream/{id}': [FORM],
     });
   });
@@ -337,6 +344,27 @@ describe('GET /docs (OpenAPI)', () => {
         'A bearer access token is required',
       ),
       'post /account/methods/password': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      // Email sign-in: the login page's CSRF cookie first, nothing mailed or spent without it.
+      'post /login/email/start': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
+      'post /login/email/verify': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
+      'post /login/email/link': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
+      // The link's page signs nobody in: it only asks to confirm.
+      'get /login/email/link': (res) => {
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('id="email-link"');
+      },
+      'post /account/email/code': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/email': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/methods/email/code': error(
+        401,
+        'invalid_request',
+        'A bearer access token is required',
+      ),
+      'post /account/methods/email': error(
         401,
         'invalid_request',
         'A bearer access token is required',

@@ -53,6 +53,24 @@ describe('the production preflight', () => {
     ).rejects.toThrow(/^LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production/);
   });
 
+  it('refuses EMAIL_LOGIN=true without SMTP_URL, and starts without email when it is left unset', async () => {
+    const https = { ...PRODUCTION, ISSUER: 'https://auth.example.test' };
+    await expect(createTestApp({ ...https, EMAIL_LOGIN: 'true' })).rejects.toThrow(
+      /^EMAIL_LOGIN=true requires SMTP_URL when NODE_ENV=production: /,
+    );
+    await withApp(https, async (t) => {
+      expect(t.config.mail).toMatchObject({ transport: 'none', emailLogin: false });
+      // No embedded catcher in production: no development mailbox either.
+      await t.http().get('/dev/mailbox').expect(404);
+    });
+    await withApp(
+      { ...https, EMAIL_LOGIN: 'true', SMTP_URL: 'smtp://mail.example.test:587' },
+      (t) => {
+        expect(t.config.mail).toMatchObject({ transport: 'smtp', emailLogin: true });
+      },
+    );
+  });
+
   describe('a lab enabled in production', () => {
     const t = useTestApp({
       ...PRODUCTION,

@@ -94,7 +94,7 @@ describe('npm start refuses to start, in one line', () => {
     expect(ended.lines[0]).toMatch(/NODE_ENV=production: set MONGODB_URI/);
   });
 
-  it('in production with an http ISSUER, or LAB_ENABLED without ADMIN_TOKEN (the production preflight)', async () => {
+  it('in production with an http ISSUER, LAB_ENABLED without ADMIN_TOKEN, or EMAIL_LOGIN without SMTP_URL (the production preflight)', async () => {
     const production = {
       NODE_ENV: 'production',
       KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
@@ -114,6 +114,16 @@ describe('npm start refuses to start, in one line', () => {
     expect(lab.code).toBe(1);
     expect(lab.lines).toEqual([
       'Invalid configuration: LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production: a lab run must present it as a Bearer token',
+    ]);
+
+    const email = await devStart({
+      ...production,
+      ISSUER: 'https://auth.example.test',
+      EMAIL_LOGIN: 'true',
+    });
+    expect(email.code).toBe(1);
+    expect(email.lines).toEqual([
+      'Invalid configuration: EMAIL_LOGIN=true requires SMTP_URL when NODE_ENV=production: the sign-in codes need a mail server to leave through (the embedded catcher runs outside production only)',
     ]);
   });
 

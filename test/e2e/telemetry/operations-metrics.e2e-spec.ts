@@ -22,7 +22,7 @@ describe('operations metrics', () => {
 
   it('exports every model from the start, so ratios exist before the first proof', async () => {
     const metrics = await scrape();
-    for (const model of ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device']) {
+    for (const model of ['pkce', 'siwe', 'passkey', 'siws', 'siwb', 'device', 'email']) {
       expect(metrics).toContain(
         `proofgate_challenge_verifications_total{model="${model}",outcome="success"} 0`,
       );

@@ -19,7 +19,7 @@ import {
 } from '../../authorize/authorization-code.service';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import { UserProfiles } from '../../../accounts/users/user-profile.service';
-import { pickProfileClaims } from '../../../protocol-rules/claims-request';
+import { EMAIL_CLAIMS, pickProfileClaims } from '../../../protocol-rules/claims-request';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import {
   PKCE_BINDING_FIELD,
@@ -27,7 +27,7 @@ import {
   pkceProof,
   wrongVerifier,
 } from '../../pkce/check-pkce';
-import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
+import { EMAIL_SCOPE, OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import type { ClientCharge } from '../../client-budget';
 import { EXAMPLE } from '../../oauth.examples';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
@@ -194,8 +194,13 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
     payload: AuthorizationCodePayload,
   ): Promise<IdTokenAuthentication | undefined> {
     const authentication = idTokenAuthenticationOf(payload);
-    const asked = payload.claims?.id_token;
-    if (authentication === undefined || asked === undefined) return authentication;
+    // Core §5.4 asks for the scope's claims at the UserInfo endpoint when an access token is
+    // issued; the `email` scope's go in the ID token too, where most relying parties read them.
+    const asked = [
+      ...(payload.claims?.id_token ?? []),
+      ...(hasScope(payload.scope, EMAIL_SCOPE) ? EMAIL_CLAIMS : []),
+    ];
+    if (authentication === undefined || asked.length === 0) return authentication;
     const profile = pickProfileClaims(await this.profiles.claimsOf(payload.sub), asked);
     return { ...authentication, profile };
   }

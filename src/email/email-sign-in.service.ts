@@ -1,0 +1,162 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { emailMethodKey, mintSubject } from '../accounts/account';
+import { AccountService } from '../accounts/account.service';
+import { MethodAlreadyLinked } from '../accounts/accounts.errors';
+import { reportRefusals } from '../challenges/report-refusals';
+import { MailConfig } from '../config/sections/mail.config';
+import { ServerConfig } from '../config/sections/server.config';
+import { MailOutbox } from '../mail/mail-outbox';
+import { sha256Base64Url } from '../platform/crypto/hashing';
+import { ProtocolError } from '../platform/errors/protocol-error';
+import { DomainEvents } from '../platform/events/domain-events';
+import { RateLimiter } from '../platform/rate-limit/rate-limiter';
+import { ProofVerified } from '../proofs/proof.events';
+import type { SessionIdentity } from '../sessions/session';
+import { normalizeEmail } from './email-address';
+import { EmailChallenges, type EmailRedemption } from './email-challenges';
+import { signInCodeMail } from './email-code.mail';
+import { EmailLoginDisabled, InvalidCode } from './email.errors';
+import { EMAIL_CODES_PER_ADDRESS, EMAIL_CODES_PER_BROWSER } from './email.rate-limits';
+
+/** What a code or link proved: who signs in, and the return_to the code was asked for with. */
+export interface EmailSignInProof {
+  readonly identity: SessionIdentity;
+  readonly returnTo?: string;
+}
+
+/** The refusal a person reads, by why the code or link did not sign in. */
+export function refusalOf(redemption: Exclude<EmailRedemption, { ok: true }>): InvalidCode {
+  switch (redemption.reason) {
+    case 'other_browser':
+      return new InvalidCode(
+        'This code was sent to another browser: a code works only in the browser that asked for it',
+      ).because('other_browser');
+    case 'wrong_code':
+      return new InvalidCode(
+        redemption.attemptsLeft > 0
+          ? `This is not the code sent to this browser; ${redemption.attemptsLeft} attempt(s) left`
+          : 'This is not the code sent to this browser, and that was the last attempt: ask for a new code',
+      ).because('wrong_code');
+    case 'no_challenge':
+      return new InvalidCode(
+        'No code is waiting for this browser: it expired, was used, or had too many wrong attempts; ask for a new code',
+      ).because('no_challenge');
+  }
+}
+
+/**
+ * Email sign-in (the `email` proof): a code and a link sent to an address, redeemed once in the
+ * browser that asked (EmailChallenges). Asking does the same work whether or not an account has
+ * the address (no account is read: rate limits, one challenge, one mail queued), so its answer
+ * tells nothing; the account is found, or created, when a code is redeemed.
+ */
+@Injectable()
+export class EmailSignIn {
+  private readonly logger = new Logger(EmailSignIn.name);
+
+  constructor(
+    private readonly challenges: EmailChallenges,
+    private readonly outbox: MailOutbox,
+    private readonly limiter: RateLimiter,
+    private readonly accounts: AccountService,
+    private readonly mail: MailConfig,
+    private readonly server: ServerConfig,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Whether email sign-in is on: EMAIL_LOGIN, and a transport for its mail. */
+  get enabled(): boolean {
+    return this.mail.emailLogin && this.mail.transport !== 'none';
+  }
+
+  assertEnabled(): void {
+    if (!this.enabled) throw new EmailLoginDisabled();
+  }
+
+  /**
+   * Sends a code and a link to `address` for the browser `presession` (its pre-login session id,
+   * the login page's CSRF token checked), replacing the browser's earlier code. The address's and
+   * the browser's budgets are charged first: past either, 429 and no mail.
+   */
+  async start(address: string, presession: string, returnTo: string): Promise<void> {
+    this.assertEnabled();
+    const to = normalizeEmail(address);
+    await this.limiter.hit(
+      [
+        { rule: EMAIL_CODES_PER_ADDRESS, key: this.challenges.addressKey(to) },
+        { rule: EMAIL_CODES_PER_BROWSER, key: `browser:${sha256Base64Url(presession)}` },
+      ],
+      'closed',
+    );
+    const { code, linkToken, expiresAt } = await this.challenges.issueLogin(
+      presession,
+      to,
+      returnTo,
+    );
+    const link = `${this.server.issuer}/login/email/link?token=${linkToken}`;
+    await this.outbox.queue(
+      signInCodeMail(to, { issuer: this.server.issuer, code, link }),
+      'email_code',
+      expiresAt,
+    );
+  }
+
+  /** The browser `presession` presents `code`: who it signs in. */
+  verifyCode(presession: string, code: string, callerAddress: string): Promise<EmailSignInProof> {
+    return this.verify(callerAddress, () => this.challenges.redeemLoginCode(presession, code));
+  }
+
+  /** The browser `presession` confirms the link carrying `token`: who it signs in. */
+  verifyLink(presession: string, token: string, callerAddress: string): Promise<EmailSignInProof> {
+    return this.verify(callerAddress, () => this.challenges.redeemLoginLink(presession, token));
+  }
+
+  private async verify(
+    callerAddress: string,
+    redeem: () => Promise<EmailRedemption>,
+  ): Promise<EmailSignInProof> {
+    this.assertEnabled();
+    const started = performance.now();
+    const done = (outcome: string) =>
+      this.events.emit(new ProofVerified('email', outcome, (performance.now() - started) / 1000));
+    try {
+      const proof = await reportRefusals(this.events, { kind: 'email_code' }, async () => {
+        const redemption = await redeem();
+        if (!redemption.ok) throw refusalOf(redemption);
+        return {
+          identity: await this.accountOf(redemption.address, callerAddress),
+          ...(redemption.returnTo === undefined ? {} : { returnTo: redemption.returnTo }),
+        };
+      });
+      done('success');
+      return proof;
+    } catch (error) {
+      done(error instanceof ProtocolError && error.status < 500 ? error.error : 'server_error');
+      throw error;
+    }
+  }
+
+  /**
+   * The account `address` signs in: the one whose methods list it, else a new one, its first
+   * method the address (charged to the caller's address as an account creation,
+   * ACCOUNT_CREATIONS_PER_IP_PER_HOUR; past it 429). Two sign-ins racing to create it: the unique
+   * method index takes one, and the other signs in to that account.
+   */
+  private async accountOf(address: string, callerAddress: string): Promise<SessionIdentity> {
+    const methodKey = emailMethodKey(address);
+    const identity = (sub: string): SessionIdentity => ({ sub, authMethod: 'email', methodKey });
+    const existing = await this.accounts.findMethod(methodKey);
+    if (existing) return identity(existing.sub);
+    const sub = mintSubject();
+    try {
+      await this.accounts.link(sub, methodKey, { callerAddress });
+    } catch (error) {
+      const winner =
+        error instanceof MethodAlreadyLinked && (await this.accounts.findMethod(methodKey));
+      if (!winner) throw error;
+      return identity(winner.sub);
+    }
+    this.logger.log(`Account ${sub} created by an email address`);
+    return identity(sub);
+  }
+}

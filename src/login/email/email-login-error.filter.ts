@@ -1,0 +1,20 @@
+import { Catch } from '@nestjs/common';
+import type { ProtocolError } from '../../platform/errors/protocol-error';
+import { ProtocolErrorFilter } from '../../platform/errors/protocol-error.filter';
+import { type HttpRequest, acceptedType } from '../../platform/http/http-exchange';
+import { renderEmailErrorPage } from './email-login.page';
+
+/**
+ * The email sign-in's forms are read by a person when a browser posts them without the page's
+ * script (or opens the mail's link): a refusal is a page saying why, with the way back; a script
+ * or an API client (JSON, or no Accept) gets the one envelope.
+ */
+@Catch()
+export class EmailLoginErrorPages extends ProtocolErrorFilter {
+  protected override pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
+    if (error.status < 500 && acceptedType(request, ['json', 'html']) === 'html') {
+      return renderEmailErrorPage(error);
+    }
+    return super.pageFor(error, request);
+  }
+}

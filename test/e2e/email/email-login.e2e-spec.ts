@@ -1,0 +1,498 @@
+/**
+ * Email sign-in end to end, against the embedded SMTP catcher on loopback (a real SMTP server):
+ * the login page's form, POST /login/email/start and /verify as a script and as a plain form, the
+ * mail's code and link, and every refusal with its own test: 5 wrong codes, a replay, another
+ * browser's code, the link in another browser, expiry (the Clock, not a wait), the per-address
+ * limit (429, Retry-After, no mail), the account-creation limit, malformed input.
+ */
+import type { mongo } from 'mongoose';
+import { ACCOUNT_METHOD_COLLECTION } from '../../../src/accounts/persistence/account-method.schema';
+import { ACCOUNT_COLLECTION } from '../../../src/accounts/persistence/account.schema';
+import { USER_COLLECTION } from '../../../src/accounts/users/persistence/user.schema';
+import { CHALLENGE_COLLECTION } from '../../../src/challenges/persistence/challenge.schema';
+import { MAIL_DELIVERY_COLLECTION } from '../../../src/mail/persistence/mail-delivery.schema';
+import {
+  type Agent,
+  browser,
+  emailLoginForm,
+  mailTo,
+  mailbox,
+  requestCode,
+  signInByEmail,
+} from '../../support/email';
+import { sample } from '../../support/metrics';
+import { createTestApp, type TestApp } from '../../support/test-app';
+
+const FAST = {
+  MAIL_POLL_INTERVAL_MS: '50',
+  RATE_LIMIT_LOGIN_PER_IP: '1000',
+  RATE_LIMIT_EMAIL_CODES_PER_IP: '1000',
+  RATE_LIMIT_EMAIL_CODES_PER_BROWSER: '1000',
+  ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000',
+};
+
+let counter = 0;
+/** An address no other test of the file uses. */
+const fresh = (name = 'user') => `${name}-${++counter}-${Date.now()}@example.test`;
+
+/** The subject the browser's login session signs in, from the login page. */
+async function signedInAs(agent: Agent): Promise<string | undefined> {
+  const page = await agent.get('/login').expect(200);
+  return /Signed in as <strong>([^<]+)<\/strong>/.exec(page.text)?.[1];
+}
+
+/** POST /login/email/verify from `agent` (JSON): the code and the login page's fields. */
+const verify = (agent: Agent, body: object) => agent.post('/login/email/verify').send(body);
+
+const WRONG = (code: string) => String((Number(code) + 1) % 100_000_000).padStart(8, '0');
+
+describe('email sign-in', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(FAST);
+  });
+  afterAll(() => t.close());
+
+  it('offers form#email-login with email, csrf_token and return_to on the login page', async () => {
+    const page = await browser(t).get('/login?return_to=%2Fauthorize%3Fclient_id%3Dx').expect(200);
+    const form =
+      /<form method="post" action="\/login\/email\/start" id="email-login">[\s\S]*?<\/form>/.exec(
+        page.text,
+      )?.[0];
+    expect(form).toBeDefined();
+    expect(form).toMatch(/<input id="email" name="email" type="email"/);
+    expect(form).toMatch(/<input type="hidden" name="csrf_token" value="[^"]+">/);
+    expect(form).toContain('<input type="hidden" name="return_to" value="/authorize?client_id=x">');
+  });
+
+  it('mails an 8-digit code and a link on the issuer’s origin, and the code signs in a new account, then the same one', async () => {
+    const agent = browser(t);
+    const email = fresh('alice');
+    const mail = await requestCode(t, agent, email);
+    expect(mail.subject).toMatch(/^Your sign-in code for /);
+    expect(mail.code).toMatch(/^\d{8}$/);
+    expect(new URL(mail.link).origin).toBe(t.config.server.issuer);
+    expect(new URL(mail.link).searchParams.get('token')).toMatch(/^[\w-]{43}$/);
+    const res = await verify(agent, { code: mail.code, ...mail.fields }).expect(200);
+    expect(res.body).toEqual({ redirect: '/' });
+    const sub = await signedInAs(agent);
+    expect(sub).toMatch(/^account:[\w-]{22}$/);
+    const method = await t.connection
+      .collection(ACCOUNT_METHOD_COLLECTION)
+      .findOne({ _id: `email:${email}` as never });
+    expect(method).toMatchObject({ sub, type: 'email' });
+
+    // The address signs in to that account again, from another browser too.
+    const other = browser(t);
+    await signInByEmail(t, other, email.toUpperCase());
+    expect(await signedInAs(other)).toBe(sub);
+  });
+
+  it('keeps neither the address nor the code in clear in the challenge, nor the mail in the outbox', async () => {
+    const agent = browser(t);
+    const email = fresh('secret');
+    const { code } = await requestCode(t, agent, email);
+    const stored = JSON.stringify(
+      await t.connection
+        .collection(CHALLENGE_COLLECTION)
+        .find({ kind: /^email_code/ })
+        .toArray(),
+    );
+    expect(stored).not.toContain(email);
+    expect(stored).not.toContain(code);
+    const outbox = JSON.stringify(
+      await t.connection.collection(MAIL_DELIVERY_COLLECTION).find().toArray(),
+    );
+    expect(outbox).not.toContain(email);
+    expect(outbox).not.toContain(code);
+  });
+
+  it('answers an unknown address exactly as a known one, with the same work and no account read, and creates no account before a code is redeemed', async () => {
+    const known = fresh('known');
+    await signInByEmail(t, browser(t), known);
+    const methods = () => t.connection.collection(ACCOUNT_METHOD_COLLECTION).countDocuments();
+    const before = await methods();
+    // The same work for both (so the same time, within noise): the database commands on the
+    // challenges and on every account collection while each answer is made.
+    const watched = [
+      CHALLENGE_COLLECTION,
+      ACCOUNT_COLLECTION,
+      ACCOUNT_METHOD_COLLECTION,
+      USER_COLLECTION,
+    ];
+    let commands: string[] = [];
+    const seen = (event: mongo.CommandStartedEvent) => {
+      const collection = event.command[event.commandName] as unknown;
+      if (typeof collection === 'string' && watched.includes(collection)) {
+        commands.push(`${event.commandName} ${collection}`);
+      }
+    };
+    const answers = [];
+    const work: string[][] = [];
+    t.connection.getClient().on('commandStarted', seen);
+    try {
+      for (const email of [known, fresh('unknown')]) {
+        const agent = browser(t);
+        const fields = await emailLoginForm(agent);
+        commands = [];
+        const res = await agent.post('/login/email/start').send({ email, ...fields });
+        work.push(commands.sort());
+        answers.push({
+          status: res.status,
+          body: res.body as unknown,
+          type: res.headers['content-type'],
+        });
+      }
+    } finally {
+      t.connection.getClient().off('commandStarted', seen);
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[0]).toEqual({
+      status: 200,
+      body: { sent: true },
+      type: 'application/json; charset=utf-8',
+    });
+    expect(work[0].length).toBeGreaterThan(0);
+    expect(work[1]).toEqual(work[0]);
+    expect(work[0].filter((command) => !command.endsWith(` ${CHALLENGE_COLLECTION}`))).toEqual([]);
+    expect(await methods()).toBe(before);
+  });
+
+  it('refuses malformed input with 400 invalid_request, before counting or sending anything', async () => {
+    const agent = browser(t);
+    const fields = await emailLoginForm(agent);
+    const outbox = () => t.connection.collection(MAIL_DELIVERY_COLLECTION).countDocuments();
+    const queued = await outbox();
+    for (const email of ['not-an-address', 'a@b', '', 'x'.repeat(250) + '@example.test']) {
+      const res = await agent
+        .post('/login/email/start')
+        .send({ email, ...fields })
+        .expect(400);
+      expect(res.body).toMatchObject({ error: 'invalid_request' });
+    }
+    await agent.post('/login/email/start').send(fields).expect(400);
+    for (const code of ['1234567', '123456789', 'abcdefgh', 12345678]) {
+      const res = await verify(agent, { code, ...fields }).expect(400);
+      expect(res.body).toMatchObject({ error: 'invalid_request' });
+    }
+    // No CSRF token, or another browser's: invalid_request too.
+    await agent
+      .post('/login/email/start')
+      .send({ email: fresh(), return_to: fields.return_to })
+      .expect(400);
+    const other = await emailLoginForm(browser(t));
+    const res = await agent
+      .post('/login/email/start')
+      .send({ email: fresh(), ...other })
+      .expect(400);
+    expect(res.body).toMatchObject({ error: 'invalid_request' });
+    expect(await outbox()).toBe(queued);
+  });
+
+  it('takes 5 wrong codes, then refuses the right one too: 401 invalid_code', async () => {
+    const agent = browser(t);
+    const { code, fields } = await requestCode(t, agent, fresh('guess'));
+    const left = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await verify(agent, { code: WRONG(code), ...fields }).expect(401);
+      expect(res.body).toMatchObject({ error: 'invalid_code' });
+      left.push((res.body as { error_description: string }).error_description);
+    }
+    expect(left[0]).toMatch(/4 attempt\(s\) left/);
+    expect(left[4]).toMatch(/last attempt/);
+    const res = await verify(agent, { code, ...fields }).expect(401);
+    expect(res.body).toMatchObject({ error: 'invalid_code' });
+    expect(await signedInAs(agent)).toBeUndefined();
+  });
+
+  it('signs in after 4 wrong codes (the fifth attempt is the right code)', async () => {
+    const agent = browser(t);
+    const { code, fields } = await requestCode(t, agent, fresh('typo'));
+    for (let i = 0; i < 4; i++) {
+      await verify(agent, { code: WRONG(code), ...fields }).expect(401);
+    }
+    await verify(agent, { code, ...fields }).expect(200);
+  });
+
+  it('redeems a code once: the same code again is 401 invalid_code, and so is the link', async () => {
+    const agent = browser(t);
+    const { code, link, fields } = await requestCode(t, agent, fresh('replay'));
+    await verify(agent, { code, ...fields }).expect(200);
+    const again = await verify(agent, { code, ...fields }).expect(401);
+    expect(again.body).toMatchObject({ error: 'invalid_code' });
+    const token = new URL(link).searchParams.get('token');
+    const page = await agent.get(`/login/email/link?token=${token}`).expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const res = await agent.post('/login/email/link').send({ token, csrf_token: csrf }).expect(401);
+    expect(res.body).toMatchObject({ error: 'invalid_code' });
+  });
+
+  it('redeems a code once under concurrency: of 10 submissions at once, and of the code and link together, one signs in', async () => {
+    const agent = browser(t);
+    const { code, fields } = await requestCode(t, agent, fresh('race'));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => verify(agent, { code, ...fields })),
+    );
+    expect(answers.map((res) => res.status).sort()).toEqual([200, ...Array(9).fill(401)]);
+
+    const other = browser(t);
+    const both = await requestCode(t, other, fresh('race-link'));
+    const token = new URL(both.link).searchParams.get('token');
+    const page = await other.get(`/login/email/link?token=${token}`).expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const [byCode, byLink] = await Promise.all([
+      verify(other, { code: both.code, ...both.fields }),
+      other.post('/login/email/link').send({ token, csrf_token: csrf }),
+    ]);
+    expect([byCode.status, byLink.status].sort()).toEqual([200, 401]);
+  });
+
+  it('counts wrong codes sent at once: 10 wrong together spend the challenge, the right one is then refused', async () => {
+    const agent = browser(t);
+    const { code, fields } = await requestCode(t, agent, fresh('burst'));
+    const wrong = await Promise.all(
+      Array.from({ length: 10 }, () => verify(agent, { code: WRONG(code), ...fields })),
+    );
+    expect(wrong.map((res) => res.status)).toEqual(Array(10).fill(401));
+    const res = await verify(agent, { code, ...fields }).expect(401);
+    expect(res.body).toMatchObject({ error: 'invalid_code' });
+    expect(await signedInAs(agent)).toBeUndefined();
+  });
+
+  it('refuses a code entered in another browser, counting it against the browser it was sent to', async () => {
+    const owner = browser(t);
+    const { code, fields } = await requestCode(t, owner, fresh('owner'));
+    const thief = browser(t);
+    const thiefFields = await emailLoginForm(thief);
+    const res = await verify(thief, { code, ...thiefFields }).expect(401);
+    expect(res.body).toMatchObject({
+      error: 'invalid_code',
+      error_description: expect.stringMatching(/sent to another browser/),
+    });
+    expect(await signedInAs(thief)).toBeUndefined();
+    // That was one of the owner's 5: 4 more wrong codes spend it.
+    for (let i = 0; i < 4; i++) {
+      await verify(owner, { code: WRONG(code), ...fields }).expect(401);
+    }
+    await verify(owner, { code, ...fields }).expect(401);
+  });
+
+  it('still signs the owner in after another browser tried its code once', async () => {
+    const owner = browser(t);
+    const { code, fields } = await requestCode(t, owner, fresh('owner2'));
+    const thief = browser(t);
+    const thiefFields = await emailLoginForm(thief);
+    await verify(thief, { code, ...thiefFields }).expect(401);
+    await verify(owner, { code, ...fields }).expect(200);
+  });
+
+  it('signs in by the link opened in the same browser: a confirmation page, then a 303 to return_to', async () => {
+    const agent = browser(t);
+    const returnTo = '/authorize?client_id=demo-client&response_type=code';
+    const { link } = await requestCode(t, agent, fresh('link'), returnTo);
+    const page = await agent
+      .get(new URL(link).pathname + new URL(link).search)
+      .set('Accept', 'text/html')
+      .expect(200);
+    const form =
+      /<form method="post" action="\/login\/email\/link" id="email-link">[\s\S]*?<\/form>/.exec(
+        page.text,
+      )?.[0];
+    expect(form).toBeDefined();
+    // Opening the link signed nobody in.
+    expect(await signedInAs(agent)).toBeUndefined();
+    const token = /name="token" value="([^"]+)"/.exec(form!)?.[1];
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(form!)?.[1];
+    const res = await agent
+      .post('/login/email/link')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ token, csrf_token: csrf })
+      .expect(303);
+    expect(res.headers.location).toBe(returnTo);
+    expect(await signedInAs(agent)).toMatch(/^account:/);
+  });
+
+  it('refuses the link in another browser, and the code still works where it was asked for', async () => {
+    const owner = browser(t);
+    const { code, link, fields } = await requestCode(t, owner, fresh('link-thief'));
+    const thief = browser(t);
+    const token = new URL(link).searchParams.get('token');
+    const page = await thief.get(`/login/email/link?token=${token}`).expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const res = await thief.post('/login/email/link').send({ token, csrf_token: csrf }).expect(401);
+    expect(res.body).toMatchObject({ error: 'invalid_code' });
+    expect(await signedInAs(thief)).toBeUndefined();
+    await verify(owner, { code, ...fields }).expect(200);
+  });
+
+  it('refuses a code after its 10 minutes (the service’s clock moved, nobody waited)', async () => {
+    const agent = browser(t);
+    const { code, fields } = await requestCode(t, agent, fresh('late'));
+    t.clock.advance(601);
+    try {
+      const res = await verify(agent, { code, ...fields }).expect(401);
+      expect(res.body).toMatchObject({ error: 'invalid_code' });
+    } finally {
+      t.clock.advance(-601);
+    }
+  });
+
+  it('replaces the browser’s earlier code with a new one', async () => {
+    const agent = browser(t);
+    const email = fresh('twice');
+    const first = await requestCode(t, agent, email);
+    const second = await requestCode(t, agent, email);
+    await verify(agent, { code: first.code, ...second.fields }).expect(401);
+    await verify(agent, { code: second.code, ...second.fields }).expect(200);
+  });
+
+  it('goes back to a pending authorization request, as POST /login/siwe does', async () => {
+    const returnTo = '/authorize?response_type=code&client_id=demo-client';
+    expect(await signInByEmail(t, browser(t), fresh('pending'), returnTo)).toEqual({
+      redirect: returnTo,
+    });
+    expect(await signInByEmail(t, browser(t), fresh('offsite'), 'https://evil.example/')).toEqual({
+      redirect: '/',
+    });
+  });
+
+  it('works as plain forms for a browser without the page’s script: the code page, then 303', async () => {
+    const agent = browser(t);
+    const email = fresh('form');
+    const fields = await emailLoginForm(agent);
+    const page = await agent
+      .post('/login/email/start')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ email, ...fields })
+      .expect(200);
+    expect(page.text).toContain(
+      '<form method="post" action="/login/email/verify" id="email-verify">',
+    );
+    expect(page.text).toContain('href="/dev/mailbox"');
+    const { code } = await mailTo(t, email);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const wrong = await agent
+      .post('/login/email/verify')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ code: WRONG(code), csrf_token: csrf, return_to: '/' })
+      .expect(401);
+    expect(wrong.text).toMatch(
+      /<p id="email-error" role="alert">This is not the code sent to this browser; 4 attempt\(s\) left<\/p>/,
+    );
+    const res = await agent
+      .post('/login/email/verify')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ code, csrf_token: csrf, return_to: '/' })
+      .expect(303);
+    expect(res.headers.location).toBe('/');
+  });
+
+  it('feeds the email model’s series: codes issued and redeemed, proofs by outcome', async () => {
+    await signInByEmail(t, browser(t), fresh('metrics'));
+    const metrics = (await t.http().get('/metrics').expect(200)).text;
+    expect(
+      sample(metrics, 'proofgate_challenge_verifications_total', {
+        model: 'email',
+        outcome: 'success',
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(metrics, 'proofgate_challenge_verifications_total', {
+        model: 'email',
+        outcome: 'invalid_code',
+      }),
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe('email sign-in limits', () => {
+  it('sends at most 5 codes to one address per 15 minutes: then 429 with Retry-After, and no mail', async () => {
+    const t = await createTestApp({ ...FAST });
+    try {
+      const email = fresh('flood');
+      for (let i = 0; i < 5; i++) await requestCode(t, browser(t), email);
+      const agent = browser(t);
+      const fields = await emailLoginForm(agent);
+      const res = await agent
+        .post('/login/email/start')
+        .send({ email, ...fields })
+        .expect(429);
+      expect(res.body).toMatchObject({ error: 'too_many_requests' });
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(900);
+      // Another address is not held back by it.
+      await requestCode(t, browser(t), fresh('other'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await mailbox(t)).filter((m) => m.to === email)).toHaveLength(5);
+      expect(await t.connection.collection(MAIL_DELIVERY_COLLECTION).countDocuments()).toBe(6);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('limits codes per browser and per IP too', async () => {
+    const t = await createTestApp({ ...FAST, RATE_LIMIT_EMAIL_CODES_PER_BROWSER: '2' });
+    try {
+      const agent = browser(t);
+      await requestCode(t, agent, fresh());
+      await requestCode(t, agent, fresh());
+      const fields = await emailLoginForm(agent);
+      await agent
+        .post('/login/email/start')
+        .send({ email: fresh(), ...fields })
+        .expect(429);
+    } finally {
+      await t.close();
+    }
+    const u = await createTestApp({ ...FAST, RATE_LIMIT_EMAIL_CODES_PER_IP: '1' });
+    try {
+      await requestCode(u, browser(u), fresh());
+      const agent = browser(u);
+      const fields = await emailLoginForm(agent);
+      await agent
+        .post('/login/email/start')
+        .send({ email: fresh(), ...fields })
+        .expect(429);
+    } finally {
+      await u.close();
+    }
+  });
+
+  it('creates accounts under ACCOUNT_CREATIONS_PER_IP_PER_HOUR: a new address past it gets 429', async () => {
+    const t = await createTestApp({ ...FAST, ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1' });
+    try {
+      const known = fresh('first');
+      await signInByEmail(t, browser(t), known);
+      const agent = browser(t);
+      const { code, fields } = await requestCode(t, agent, fresh('second'));
+      const res = await verify(agent, { code, ...fields }).expect(429);
+      expect(res.body).toMatchObject({ error: 'too_many_requests' });
+      expect(res.headers['retry-after']).toBeDefined();
+      // An existing account still signs in: only creations are counted.
+      await signInByEmail(t, browser(t), known);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is off with EMAIL_LOGIN=false: no form on the login page, 404 not_found at the endpoints', async () => {
+    const t = await createTestApp({ EMAIL_LOGIN: 'false' });
+    try {
+      const agent = browser(t);
+      const page = await agent.get('/login').expect(200);
+      expect(page.text).not.toContain('id="email-login"');
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+      const res = await agent
+        .post('/login/email/start')
+        .send({ email: fresh(), csrf_token: csrf })
+        .expect(404);
+      expect(res.body).toMatchObject({ error: 'not_found' });
+    } finally {
+      await t.close();
+    }
+  });
+});
