@@ -152,8 +152,8 @@ export class MetricsService {
 
   readonly backchannelLogoutDeliveries = this.counter(
     'proofgate_backchannel_logout_deliveries_total',
-    'Back-channel logout token deliveries by outcome: delivered, retrying (an attempt failed, another is due), failed (given up after BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS), dropped (the oldest of more than BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING waiting for one self-registered client)',
-    ['outcome'],
+    'Back-channel logout token deliveries by outcome: delivered, retrying (an attempt failed, another is due), failed (given up after BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS), dropped (the oldest of more than BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING waiting for one self-registered client); lane: operator (clients in OAUTH_CLIENTS) or self_registered',
+    ['outcome', 'lane'],
   );
 
   readonly mailQueued = this.counter(

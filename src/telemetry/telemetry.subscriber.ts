@@ -133,7 +133,7 @@ export class TelemetrySubscriber {
 
   @OnEvent(LogoutDeliveryAttempted.type)
   logoutDeliveryAttempted(event: LogoutDeliveryAttempted): void {
-    this.metrics.backchannelLogoutDeliveries.inc({ outcome: event.outcome });
+    this.metrics.backchannelLogoutDeliveries.inc({ outcome: event.outcome, lane: event.lane });
   }
 
   @OnEvent(MailQueued.type)
@@ -148,7 +148,11 @@ export class TelemetrySubscriber {
 
   @OnEvent(LogoutDeliveriesDropped.type)
   logoutDeliveriesDropped(event: LogoutDeliveriesDropped): void {
-    this.metrics.backchannelLogoutDeliveries.inc({ outcome: 'dropped' }, event.count);
+    // Only a self-registered client's pending tokens are ever dropped (its cap).
+    this.metrics.backchannelLogoutDeliveries.inc(
+      { outcome: 'dropped', lane: 'self_registered' },
+      event.count,
+    );
   }
 
   @OnEvent(GrantRevoked.type)

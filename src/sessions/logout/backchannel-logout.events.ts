@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../platform/events/domain-events';
-import type { DeliveryOutcome } from './logout-delivery';
+import type { DeliveryLane, DeliveryOutcome } from './logout-delivery';
 
 /** Logout tokens were queued (a login session ended): the instance's poller may look now. */
 export class LogoutDeliveriesQueued implements DomainEvent {
@@ -11,12 +11,16 @@ export class LogoutDeliveriesQueued implements DomainEvent {
 /**
  * One attempt to POST a logout token: `delivered`; `retrying` (it failed, another attempt is
  * due); `failed` (it failed and the retry time is over: the client never heard of the logout;
- * also a delivery left unattempted past its retry time, its host in backoff).
+ * also a delivery left unattempted past its retry time, its host in backoff), in the lane of its
+ * client: the operator's clients, or self-registered ones.
  */
 export class LogoutDeliveryAttempted implements DomainEvent {
   static readonly type = 'logout.delivery_attempted';
   readonly type = LogoutDeliveryAttempted.type;
-  constructor(readonly outcome: Exclude<DeliveryOutcome, 'dropped'>) {}
+  constructor(
+    readonly outcome: Exclude<DeliveryOutcome, 'dropped'>,
+    readonly lane: DeliveryLane,
+  ) {}
 }
 
 /**

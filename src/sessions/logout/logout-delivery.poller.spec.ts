@@ -72,7 +72,7 @@ class Outbox {
       },
       release: () => Promise.resolve(),
       assignLanes: () => Promise.resolve(0),
-      giveUpOverdue: () => Promise.resolve(0),
+      giveUpOverdue: () => Promise.resolve({ operator: 0, self_registered: 0 }),
       markDelivered: (_id, owner) => {
         if (this.down(++this.recordCalls)) {
           return Promise.reject(new Error('Server selection timed out after 3000 ms'));
@@ -186,7 +186,7 @@ class LanedOutbox {
   readonly released: { clientId: string; host: HostState }[] = [];
   readonly sent: { clientId: string; timeoutMs: number }[] = [];
   readonly overdueAsked: Date[] = [];
-  overdue = 0;
+  overdue = { operator: 0, self_registered: 0 };
   /** Settles every attempt left hanging (as its time limit would). */
   private readonly hanging: (() => void)[] = [];
   private readonly waiters: { clientId: string; wake: () => void }[] = [];
@@ -294,9 +294,11 @@ function lanedPoller(outbox: LanedOutbox) {
   const clock = new ManualClock();
   const emitter = new EventEmitter2();
   const outcomes: string[] = [];
-  emitter.on(LogoutDeliveryAttempted.type, (event: LogoutDeliveryAttempted) =>
-    outcomes.push(event.outcome),
-  );
+  const lanes: string[] = [];
+  emitter.on(LogoutDeliveryAttempted.type, (event: LogoutDeliveryAttempted) => {
+    outcomes.push(event.outcome);
+    lanes.push(event.lane);
+  });
   const poller = new LogoutDeliveryPoller(
     outbox.repository(),
     outbox.sender(),
@@ -312,7 +314,7 @@ function lanedPoller(outbox: LanedOutbox) {
         resolve(event.outcome),
       ),
     );
-  return { poller, clock, outcomes, nextOutcome };
+  return { poller, clock, outcomes, lanes, nextOutcome };
 }
 
 const SELF = (i: number) => `dcr_${String(i).padStart(32, '0')}`;
@@ -386,18 +388,20 @@ describe('LogoutDeliveryPoller: the operator’s lane is never held by self-regi
 
   it('gives up deliveries left unattempted past their retry time once per housekeeping interval, counted failed', async () => {
     const outbox = new LanedOutbox({});
-    outbox.overdue = 2;
-    const { poller, clock, outcomes } = lanedPoller(outbox);
+    outbox.overdue = { operator: 1, self_registered: 2 };
+    const { poller, clock, outcomes, lanes } = lanedPoller(outbox);
     await poller.poll();
     await poller.poll();
     expect(outbox.overdueAsked).toEqual([new Date(clock.at.getTime() - MAX_RETRY_DELAY_MS)]);
-    expect(outcomes).toEqual(['failed', 'failed']);
+    expect(outcomes).toEqual(['failed', 'failed', 'failed']);
+    // Each in its lane: only the operator's clients' failures page (ProofgateBackchannelLogoutFailed).
+    expect(lanes).toEqual(['operator', 'self_registered', 'self_registered']);
 
     clock.at = new Date(clock.at.getTime() + HOUSEKEEPING_INTERVAL_MS);
-    outbox.overdue = 0;
+    outbox.overdue = { operator: 0, self_registered: 0 };
     await poller.poll();
     expect(outbox.overdueAsked).toHaveLength(2);
-    expect(outcomes).toHaveLength(2);
+    expect(outcomes).toHaveLength(3);
   });
 });
 

@@ -186,9 +186,14 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
       new Date(now.getTime() - MAX_RETRY_DELAY_MS),
       now,
     );
-    if (givenUp > 0) {
-      this.logger.warn(`${givenUp} logout token(s) given up unattempted past their retry time`);
-      for (let i = 0; i < givenUp; i++) this.events.emit(new LogoutDeliveryAttempted('failed'));
+    for (const lane of DELIVERY_LANES) {
+      if (givenUp[lane] === 0) continue;
+      this.logger.warn(
+        `${givenUp[lane]} logout token(s) of the ${lane} lane given up unattempted past their retry time`,
+      );
+      for (let i = 0; i < givenUp[lane]; i++) {
+        this.events.emit(new LogoutDeliveryAttempted('failed', lane));
+      }
     }
   }
 
@@ -219,13 +224,13 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
 
   /** The attempt's outcome on the row: delivered, due again later, or given up. */
   private async record(
-    { delivery, leaseUntil }: Claimed,
+    { delivery, lane, leaseUntil }: Claimed,
     result: SendResult,
     now: Date,
   ): Promise<void> {
     if (result.ok) {
       if (await this.recordDelivered(delivery, leaseUntil)) {
-        this.events.emit(new LogoutDeliveryAttempted('delivered'));
+        this.events.emit(new LogoutDeliveryAttempted('delivered', lane));
       }
       return;
     }
@@ -234,7 +239,7 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
         this.logger.warn(
           `Logout token for client ${delivery.clientId} given up after ${delivery.attempts} attempt(s)`,
         );
-        this.events.emit(new LogoutDeliveryAttempted('failed'));
+        this.events.emit(new LogoutDeliveryAttempted('failed', lane));
       }
       return;
     }
@@ -245,7 +250,7 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
       ),
     );
     if (await this.outbox.scheduleRetry(delivery.deliveryId, this.owner, retryAt, result.error)) {
-      this.events.emit(new LogoutDeliveryAttempted('retrying'));
+      this.events.emit(new LogoutDeliveryAttempted('retrying', lane));
     }
   }
 

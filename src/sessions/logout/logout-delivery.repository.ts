@@ -83,11 +83,11 @@ export abstract class LogoutDeliveryRepository {
   abstract keepNewest(clientId: string, keep: number, now: Date): Promise<number>;
 
   /**
-   * Gives up pending deliveries whose give-up time was before `before` and that nobody is
-   * attempting (their host stayed in backoff past it, or every worker was busy); resolves to how
-   * many.
+   * Gives up pending deliveries of a lane whose give-up time was before `before` and that nobody
+   * is attempting (their host stayed in backoff past it, or every worker was busy); resolves to
+   * how many, per lane (a row not yet in a lane waits for assignLanes).
    */
-  abstract giveUpOverdue(before: Date, now: Date): Promise<number>;
+  abstract giveUpOverdue(before: Date, now: Date): Promise<Readonly<Record<DeliveryLane, number>>>;
 
   /**
    * Puts pending rows queued by an instance of a version without lanes into their lane (at most

@@ -5,6 +5,7 @@ import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import {
+  DELIVERY_LANES,
   hostOf,
   laneOf,
   type DeliveryLane,
@@ -229,14 +230,18 @@ export class MongoLogoutDeliveryRepository
     return result.modifiedCount;
   }
 
-  async giveUpOverdue(before: Date, now: Date): Promise<number> {
-    const result = await this.model
-      .updateMany(
-        { status: 'pending', giveUpAt: { $lte: before }, leaseUntil: { $lte: now } },
-        { $set: { status: 'failed', leaseUntil: now } },
-      )
-      .exec();
-    return result.modifiedCount;
+  async giveUpOverdue(before: Date, now: Date): Promise<Readonly<Record<DeliveryLane, number>>> {
+    const givenUp = { operator: 0, self_registered: 0 };
+    for (const lane of DELIVERY_LANES) {
+      const result = await this.model
+        .updateMany(
+          { status: 'pending', lane, giveUpAt: { $lte: before }, leaseUntil: { $lte: now } },
+          { $set: { status: 'failed', leaseUntil: now } },
+        )
+        .exec();
+      givenUp[lane] = result.modifiedCount;
+    }
+    return givenUp;
   }
 
   async assignLanes(limit: number): Promise<number> {

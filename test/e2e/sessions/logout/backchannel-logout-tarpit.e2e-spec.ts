@@ -212,7 +212,10 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
       access_token: string;
     };
     const dropped = async () =>
-      sample((await t.http().get('/metrics').expect(200)).text, METRIC, { outcome: 'dropped' });
+      sample((await t.http().get('/metrics').expect(200)).text, METRIC, {
+        outcome: 'dropped',
+        lane: 'self_registered',
+      });
     const before = await dropped();
 
     await t

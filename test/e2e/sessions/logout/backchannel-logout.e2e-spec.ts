@@ -258,11 +258,11 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     }
   });
 
-  it('gives a delivery up after BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS, counted as failed', async () => {
+  it('gives a delivery up after BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS, counted as failed in the operator lane', async () => {
     const scrape = async () => (await t.http().get('/metrics').expect(200)).text;
-    const before = sample(await scrape(), 'proofgate_backchannel_logout_deliveries_total', {
-      outcome: 'failed',
-    });
+    // The operator lane: the one ProofgateBackchannelLogoutFailed watches.
+    const failed = { outcome: 'failed', lane: 'operator' };
+    const before = sample(await scrape(), 'proofgate_backchannel_logout_deliveries_total', failed);
     const { agent } = await signedIn();
     const tokens = await rpTokens(agent);
     const sid = decodeJwt(tokens.id_token).sid as string;
@@ -288,9 +288,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.received.length).toBe(attempts);
     expect(
-      sample(await scrape(), 'proofgate_backchannel_logout_deliveries_total', {
-        outcome: 'failed',
-      }) - before,
+      sample(await scrape(), 'proofgate_backchannel_logout_deliveries_total', failed) - before,
     ).toBe(1);
   });
 

@@ -199,10 +199,19 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
       { _id: busy!.delivery.deliveryId as never },
       { $set: { leaseUntil: at(2 * HOUR) } },
     );
-    await enqueue([delivery('rp-operator', 'https://rp.example/bcl', 'sid-idle')]);
-    expect(await outbox.giveUpOverdue(at(HOUR - 1), at(HOUR + 2_000))).toBe(0);
-    expect(await outbox.giveUpOverdue(at(HOUR), at(HOUR + 2_000))).toBe(1);
+    await enqueue([
+      delivery('rp-operator', 'https://rp.example/bcl', 'sid-idle'),
+      delivery(self('b'), 'https://self.example/bcl', 'sid-self'),
+    ]);
+    const none = { operator: 0, self_registered: 0 };
+    expect(await outbox.giveUpOverdue(at(HOUR - 1), at(HOUR + 2_000))).toEqual(none);
+    // Counted in each one's lane: the alert watches the operator's.
+    expect(await outbox.giveUpOverdue(at(HOUR), at(HOUR + 2_000))).toEqual({
+      operator: 1,
+      self_registered: 1,
+    });
     expect(await rows().findOne({ sid: 'sid-idle' })).toMatchObject({ status: 'failed' });
+    expect(await rows().findOne({ sid: 'sid-self' })).toMatchObject({ status: 'failed' });
     expect(await rows().findOne({ sid: 'sid-busy' })).toMatchObject({ status: 'pending' });
   });
 

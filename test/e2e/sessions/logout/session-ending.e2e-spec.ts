@@ -76,7 +76,7 @@ class DyingOutbox extends LogoutDeliveryRepository {
   keepNewest(clientId: string, keep: number, now: Date): Promise<number> {
     return this.real.keepNewest(clientId, keep, now);
   }
-  giveUpOverdue(before: Date, now: Date): Promise<number> {
+  giveUpOverdue(before: Date, now: Date) {
     return this.real.giveUpOverdue(before, now);
   }
   assignLanes(limit: number): Promise<number> {
