@@ -33,6 +33,7 @@ import { REGISTRABLE_GRANT_TYPES } from '../../src/protocol-rules/grant-types';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
 import { configurationVariables, toolVariables } from '../support/docs';
 import { ROOT, readme } from '../support/readme';
+import { LOGIN_MODEL_IDS } from '../support/challenge-models';
 
 const read = (...path: string[]) => readFileSync(join(ROOT, ...path), 'utf8');
 
@@ -308,20 +309,12 @@ describe("counts of models and proofs are the registry's", () => {
       'Sign in with Bitcoin',
       'passkeys',
       'device authorization',
+      'email codes',
       'upstream identity providers',
     ]) {
       expect(pkg.description).toContain(model);
     }
-    expect(MODEL_IDS).toEqual([
-      'pkce',
-      'siwe',
-      'passkey',
-      'siws',
-      'siwb',
-      'device',
-      'email',
-      'upstream',
-    ]);
+    expect(MODEL_IDS).toEqual(LOGIN_MODEL_IDS);
   });
 
   it('docs/ENDPOINTS.md names every model id GET /challenge-models/{id} takes', () => {
