@@ -19,6 +19,10 @@ import { codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
 import { AuthorizationRequestCheck, consentScopeOf } from './authorization-request.check';
 import {
+  AuthorizationDetailsCheck,
+  type RenderedAuthorizationDetail,
+} from '../authorization-details/authorization-details.check';
+import {
   AuthorizationRequestReader,
   type ReadAuthorizationRequest,
 } from './authorization-request.reader';
@@ -82,6 +86,8 @@ export type AuthorizationOutcome =
        * only the API), which the user must see.
        */
       resources: string[];
+      /** RFC 9396: the authorization details asked for, each rendered for the user. */
+      authorizationDetails: RenderedAuthorizationDetail[];
     }
   | { kind: 'redirect'; location: string; error?: string };
 
@@ -109,6 +115,7 @@ export class AuthorizationEndpoint {
     private readonly reader: AuthorizationRequestReader,
     private readonly markers: SignInMarkers,
     private readonly clock: Clock,
+    private readonly authorizationDetails: AuthorizationDetailsCheck,
   ) {}
 
   async handle(
@@ -212,7 +219,7 @@ export class AuthorizationEndpoint {
       }
       const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
       // What the user is asked: the scope, and `profile` for the claims parameter's profile claims.
-      const consentScope = consentScopeOf(scope, checked.claims);
+      const consentScope = consentScopeOf(scope, checked.claims, checked.authorizationDetails);
       const consent = client.firstParty
         ? undefined
         : await this.consents.review(session.sub, client.clientId, consentScope, otherResources);
@@ -242,6 +249,9 @@ export class AuthorizationEndpoint {
                   ),
                 ),
           resources: otherResources,
+          authorizationDetails: this.authorizationDetails.render(
+            checked.authorizationDetails ?? [],
+          ),
         };
       }
 
@@ -269,6 +279,9 @@ export class AuthorizationEndpoint {
           resource: resources[0],
           ...(resources.length > 1 ? { resources } : {}),
           ...(checked.claims === undefined ? {} : { claims: checked.claims }),
+          ...(checked.authorizationDetails === undefined
+            ? {}
+            : { authorizationDetails: checked.authorizationDetails }),
         },
       );
       return this.redirect(redirectUri, { code, state });
