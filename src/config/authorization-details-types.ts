@@ -1,4 +1,4 @@
-import { ConfigError, type Env, jsonProblem } from './env-parsers';
+import { ConfigError, type Env, jsonObject } from './env-parsers';
 import {
   type AuthorizationDetailsType,
   templateFields,
@@ -26,20 +26,11 @@ export function readAuthorizationDetailsTypes(
   name: string,
 ): Readonly<Record<string, AuthorizationDetailsType>> {
   const shape = `${name} must be a JSON object of "<type>": { "schema": <JSON Schema>, "template": "<text with {{field}}>" }`;
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    throw new ConfigError(`${shape}: ${jsonProblem(error, value)}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(shape);
-  }
+  const parsed = jsonObject(env, name, shape);
+  if (parsed === undefined) return {};
   const problems: string[] = [];
   const types = Object.create(null) as Record<string, AuthorizationDetailsType>;
-  for (const [type, entry] of Object.entries(parsed as Record<string, unknown>)) {
+  for (const [type, entry] of Object.entries(parsed)) {
     const problem = typeProblem(type, entry);
     if (problem !== undefined) problems.push(`${name}: the type "${type}" ${problem}`);
     else types[type] = entry as AuthorizationDetailsType;
