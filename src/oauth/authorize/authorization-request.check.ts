@@ -277,12 +277,14 @@ export function consentScopeOf(
 }
 
 /**
- * RFC 9396 §7: the user consents to the exact authorization details, not to a scope. A consent
- * remembers them as one value, their hash: the same objects again are covered, any other asks.
+ * RFC 9396 §7: the user consents to the exact authorization details, not to a scope. The Allow
+ * is kept as one value, their hash, for the one request it answers: /authorize spends it when it
+ * issues the code, so the same details asked again (a second payment of the same amount) ask
+ * the user again.
  */
 export const DETAILS_CONSENT_PREFIX = 'authorization_details:';
 
-function detailsConsentValue(details: readonly AuthorizationDetail[]): string {
+export function detailsConsentValue(details: readonly AuthorizationDetail[]): string {
   return `${DETAILS_CONSENT_PREFIX}${authorizationDetailsHash(details)}`;
 }
 

@@ -17,7 +17,11 @@ import type { ChallengeKind } from '../../challenges/challenge';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
 import { codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
-import { AuthorizationRequestCheck, consentScopeOf } from './authorization-request.check';
+import {
+  AuthorizationRequestCheck,
+  consentScopeOf,
+  detailsConsentValue,
+} from './authorization-request.check';
 import {
   AuthorizationDetailsCheck,
   type RenderedAuthorizationDetail,
@@ -220,9 +224,25 @@ export class AuthorizationEndpoint {
       const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
       // What the user is asked: the scope, and `profile` for the claims parameter's profile claims.
       const consentScope = consentScopeOf(scope, checked.claims, checked.authorizationDetails);
-      const consent = client.firstParty
+      let consent = client.firstParty
         ? undefined
         : await this.consents.review(session.sub, client.clientId, consentScope, otherResources);
+      // RFC 9396: an Allow of authorization details answers one request. It is spent here,
+      // atomically, before the code: of two requests racing on one Allow, one gets a code and the
+      // other asks the user again.
+      if (
+        consent !== undefined &&
+        consent.asked.length === 0 &&
+        checked.authorizationDetails !== undefined
+      ) {
+        const details = detailsConsentValue(checked.authorizationDetails);
+        if (!(await this.consents.spend(session.sub, client.clientId, details))) {
+          consent = {
+            allowed: consent.allowed.filter((value) => value !== details),
+            asked: [details],
+          };
+        }
+      }
       if (consent !== undefined && consent.asked.length > 0) {
         if (required.promptNone) {
           throw new ConsentRequired(

@@ -166,13 +166,33 @@ describe('rich authorization requests (RFC 9396)', () => {
     expect(decodeJwt(refreshed.access_token).authorization_details).toEqual([PAY_12]);
   });
 
-  it('remembers the exact details allowed, and asks again for any others', async () => {
-    await grantedTokens([PAY_12]);
+  it('asks again for the same details: an Allow answers one request, never a second payment', async () => {
+    const first = await grantedTokens([PAY_12]);
+    expect(first.consentPage).toContain('Pay 12.00 EUR to X &lt;Shop&gt;');
     const again = await grantedTokens([PAY_12]);
-    expect(again.consentPage).toBeUndefined();
+    expect(again.consentPage).toContain('Pay 12.00 EUR to X &lt;Shop&gt;');
     expect(again.tokens.authorization_details).toEqual([PAY_12]);
-    const other = await grantedTokens([{ ...PAY_12, amount: '13.00' }]);
-    expect(other.consentPage).toContain('Pay 13.00 EUR to X &lt;Shop&gt;');
+  });
+
+  it('gives one code for one Allow when two requests race on it', async () => {
+    const asked = await authorizationRequest(as, client, REDIRECT_URI, {
+      scope: 'profile api',
+      authorization_details: JSON.stringify([PAY_12]),
+    });
+    const page = await browser.get(asked.url.href);
+    expect(page.status).toBe(200);
+    const allowed = await browser.postForm(`${issuer}/consent`, {
+      decision: 'allow',
+      ...consentForm(await page.text()),
+    });
+    const back = new URL(allowed.headers.get('location')!, issuer).href;
+    const answers = await Promise.all([browser.get(back), browser.get(back)]);
+    const codes = answers.filter((answer) =>
+      new URL(answer.headers.get('location') ?? 'x:', issuer).searchParams.has('code'),
+    );
+    expect(codes).toHaveLength(1);
+    // The other is asked again, on the consent screen.
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 302]);
   });
 
   describe('token exchange (narrow only)', () => {
