@@ -44,7 +44,10 @@ class InMemoryConsentRepository extends ConsentRepository {
   spend(sub: string, clientId: string, value: string): Promise<boolean> {
     const consent = this.records.get(`${sub} ${clientId}`);
     if (!consent?.scopes.includes(value)) return Promise.resolve(false);
-    consent.scopes = consent.scopes.filter((scope) => scope !== value);
+    this.records.set(`${sub} ${clientId}`, {
+      ...consent,
+      scopes: consent.scopes.filter((scope) => scope !== value),
+    });
     return Promise.resolve(true);
   }
 
