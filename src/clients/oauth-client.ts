@@ -106,6 +106,11 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * `nbf` rules.
    */
   requireSignedRequestObject?: true;
+  /**
+   * RFC 9396 §10 `authorization_details_types`: the only types of authorization details this
+   * client may ask for. Absent (configured clients): any type the server supports.
+   */
+  authorizationDetailsTypes?: string[];
 }
 
 /** The request object settings of `from`, without its absent fields (for building an OAuthClient). */

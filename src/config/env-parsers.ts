@@ -427,6 +427,29 @@ export function clients(env: Env, name: string): ClientEntryConfig[] {
 }
 
 /**
+ * A setting whose value is a JSON object: its entries, or undefined when it is unset or empty. Not
+ * JSON, or JSON of another shape, is a ConfigError starting with `shape` (what it must be).
+ */
+export function jsonObject(
+  env: Env,
+  name: string,
+  shape: string,
+): Record<string, unknown> | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`${shape}: ${jsonProblem(error, value)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(shape);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
  * Where and why `text` is not JSON, without quoting it (it holds client secrets): the parser's
  * reason, and the line and column of `at position N` when it gives one.
  */

@@ -4,6 +4,8 @@ import { GrantsModule } from '../tokens/grants/grants.module';
 import { AuthorizationCodeService } from './authorize/authorization-code.service';
 import { AuthorizationEndpoint } from './authorize/authorization.endpoint';
 import { AuthorizationRequestCheck } from './authorize/authorization-request.check';
+import { AuthorizationDetailsCheck } from './authorization-details/authorization-details.check';
+import { PolledAuthorizations } from './token/grants/polled-authorization';
 import { SignInMarkers } from './authorize/sign-in-marker';
 import { AuthorizationRequestReader } from './authorize/authorization-request.reader';
 import { HeldAuthorizationRequests } from './authorize/held-authorization-request';
@@ -75,7 +77,9 @@ import { UserInfoService } from './userinfo/userinfo.service';
     UserInfoService,
     ResourceClientIdCheck,
     MachineGrantTarget,
+    PolledAuthorizations,
     AuthorizationRequestCheck,
+    AuthorizationDetailsCheck,
     SignInMarkers,
     RequestObjectVerifier,
     HeldAuthorizationRequests,

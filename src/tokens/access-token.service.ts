@@ -18,6 +18,10 @@ import {
 } from './access-token';
 import { AUTH_METHODS, type AuthMethod } from '../proofs/proof-vocabulary';
 import { signCompactJws } from './compact-jws';
+import {
+  type AuthorizationDetail,
+  parseAuthorizationDetails,
+} from '../protocol-rules/authorization-details';
 import { hasLowS } from './ecdsa-low-s';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
@@ -58,6 +62,13 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   if (cnf === null) return undefined;
   const act = payload.act === undefined ? undefined : actor(payload.act, MAX_ACTOR_DEPTH);
   if (act === null) return undefined;
+  const details = payload.authorization_details;
+  let authorizationDetails: AuthorizationDetail[] | undefined;
+  if (details !== undefined) {
+    const parsed = parseAuthorizationDetails(details);
+    if (!parsed.ok) return undefined;
+    authorizationDetails = parsed.details;
+  }
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (!REGISTERED_CLAIMS.has(name) && typeof value === 'string') extra[name] = value;
@@ -77,6 +88,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     ...(typeof acr === 'string' ? { acr } : {}),
     ...(cnf ? { cnf } : {}),
     ...(act ? { act } : {}),
+    ...(authorizationDetails ? { authorization_details: authorizationDetails } : {}),
     extra,
   };
 }
@@ -133,6 +145,9 @@ export class AccessTokenService {
         ...(input.acr === undefined ? {} : { acr: input.acr }),
         ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
         ...(input.act === undefined ? {} : { act: input.act }),
+        ...(input.authorizationDetails === undefined
+          ? {}
+          : { authorization_details: input.authorizationDetails }),
         iss: this.server.issuer,
         sub: input.sub,
         aud: input.audience ?? this.tokens.audience,

@@ -1,4 +1,5 @@
 import type { AuthMethod } from '../proofs/proof-vocabulary';
+import type { AuthorizationDetail } from '../protocol-rules/authorization-details';
 
 /** RFC 9068 §2.1: the `typ` header of a JWT access token. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -25,6 +26,8 @@ export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set([
   // Proofgate
   'auth_method',
   'gid',
+  // RFC 9396 §9.1
+  'authorization_details',
 ]);
 
 /**
@@ -68,6 +71,8 @@ export interface SignAccessTokenInput {
    * (a token exchange) never outlives it. Absent: the configured lifetime.
    */
   notAfter?: number;
+  /** RFC 9396 §9.1: the authorization details granted, in the token as `authorization_details`. */
+  authorizationDetails?: readonly AuthorizationDetail[];
 }
 
 export interface SignedAccessToken {
@@ -102,6 +107,8 @@ export interface AccessTokenClaims {
   cnf?: { jkt: string };
   /** RFC 8693 §4.1: the acting party of an exchanged token, and the actors before it. */
   act?: Actor;
+  /** RFC 9396 §9.1: the authorization details the token grants, when it grants any. */
+  authorization_details?: AuthorizationDetail[];
   /** The string claims the token carries beyond the registered ones. */
   extra: Record<string, string>;
 }

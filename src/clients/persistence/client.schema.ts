@@ -83,6 +83,10 @@ export class ClientRecord {
   @Prop({ type: Boolean })
   backchannelLogoutSessionRequired?: boolean;
 
+  /** RFC 9396 §10 authorization_details_types, when registered. */
+  @Prop({ type: [String], default: undefined })
+  authorizationDetailsTypes?: string[];
+
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;

@@ -51,6 +51,9 @@ function toClient(record: ClientRecord): OAuthClient {
       : {}),
     ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
     ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt } : {}),
+    ...(record.authorizationDetailsTypes
+      ? { authorizationDetailsTypes: record.authorizationDetailsTypes }
+      : {}),
   };
 }
 

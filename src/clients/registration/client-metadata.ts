@@ -71,6 +71,8 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly requestObjectSigningAlg?: OAuthClient['requestObjectSigningAlg'];
   /** RFC 9101 §10.5 `require_signed_request_object` (keys needed; default false). */
   readonly requireSignedRequestObject?: true;
+  /** RFC 9396 §10 `authorization_details_types` (which the server supports: checked on register). */
+  readonly authorizationDetailsTypes?: string[];
 }
 
 /** What a client is registered as, whoever registered it, from its metadata and auth method. */
@@ -87,6 +89,7 @@ export type RegisteredFields = Pick<
   | 'jwksUri'
   | 'requestObjectSigningAlg'
   | 'requireSignedRequestObject'
+  | 'authorizationDetailsTypes'
   | keyof ClientLogoutMetadata
 >;
 
@@ -113,6 +116,9 @@ export function registeredFields(
     ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
     ...requestObjectFields(metadata),
     ...logoutFields(metadata),
+    ...(metadata.authorizationDetailsTypes
+      ? { authorizationDetailsTypes: [...metadata.authorizationDetailsTypes] }
+      : {}),
   };
 }
 
@@ -372,6 +378,12 @@ export function parseClientMetadata(
     keys.jwks !== undefined || keys.jwksUri !== undefined,
   );
   const logout = logoutMetadata(body, privateLogoutUris);
+  const detailsTypes = stringArray(body, 'authorization_details_types');
+  if (detailsTypes !== undefined && detailsTypes.length > MAX_AUTHORIZATION_DETAILS_TYPES) {
+    throw new InvalidClientMetadata(
+      `authorization_details_types has more than ${MAX_AUTHORIZATION_DETAILS_TYPES} values`,
+    );
+  }
   const confidential = (method ?? defaultAuthMethod) !== 'none';
   const requirePkce = body.require_pkce;
   if (requirePkce !== undefined && typeof requirePkce !== 'boolean') {
@@ -410,8 +422,12 @@ export function parseClientMetadata(
     ...keys,
     ...requestObjects,
     ...logout,
+    ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: [...new Set(detailsTypes)] }),
   };
 }
+
+/** RFC 9396 §10: a client names the few types it uses; more are refused rather than stored. */
+const MAX_AUTHORIZATION_DETAILS_TYPES = 20;
 
 /**
  * OpenID Connect Registration §2 `request_object_signing_alg` and RFC 9101 §10.5

@@ -118,4 +118,12 @@ export class ClientRegistrationRequestDto {
     example: false,
   })
   backchannel_logout_session_required?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'RFC 9396 §10: the only authorization details types it may ask for, each of authorization_details_types_supported (at most 20)',
+    example: ['payment_initiation'],
+  })
+  authorization_details_types?: string[];
 }

@@ -101,4 +101,11 @@ export class ClientRegistrationResponseDto {
     example: true,
   })
   backchannel_logout_session_required?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'RFC 9396 §10, when registered: the authorization details types it may ask for',
+    example: ['payment_initiation'],
+  })
+  authorization_details_types?: string[];
 }

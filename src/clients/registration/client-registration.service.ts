@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { RegistrationConfig } from '../../config/sections/registration.config';
 import { LogoutConfig } from '../../config/sections/logout.config';
+import { OAuthConfig } from '../../config/sections/oauth.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
@@ -50,6 +51,7 @@ export class ClientRegistrationService {
     private readonly clock: Clock,
     private readonly server: ServerConfig,
     private readonly logout: LogoutConfig,
+    private readonly oauth: OAuthConfig,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
@@ -66,6 +68,14 @@ export class ClientRegistrationService {
       // open registration, anyone could otherwise have logout tokens POSTed to internal hosts.
       privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
     });
+    const unsupported = metadata.authorizationDetailsTypes?.find(
+      (type) => !Object.hasOwn(this.oauth.authorizationDetailsTypes, type),
+    );
+    if (unsupported !== undefined) {
+      throw new InvalidClientMetadata(
+        'authorization_details_types names a type this server does not support',
+      );
+    }
     const method: TokenEndpointAuthMethod =
       metadata.tokenEndpointAuthMethod ?? 'client_secret_basic';
     if (method !== 'none' && !authorized) {
@@ -129,6 +139,9 @@ export class ClientRegistrationService {
         : {}),
       ...(metadata.backchannelLogoutSessionRequired
         ? { backchannel_logout_session_required: true }
+        : {}),
+      ...(metadata.authorizationDetailsTypes
+        ? { authorization_details_types: metadata.authorizationDetailsTypes }
         : {}),
     };
   }

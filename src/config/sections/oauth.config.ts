@@ -7,6 +7,8 @@ import { type ApplicationType, redirectUriProblem } from '../../protocol-rules/r
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
 import { ServerConfig } from './server.config';
 import { BOOLEAN, type SettingsSection, choice, text, whole } from '../setting';
+import type { AuthorizationDetailsType } from '../../protocol-rules/authorization-details';
+import { readAuthorizationDetailsTypes } from '../authorization-details-types';
 
 export interface ClientConfig {
   readonly clientId: string;
@@ -151,6 +153,11 @@ export abstract class OAuthConfig {
    * says how to get what was refused, for a newcomer who runs the examples.
    */
   abstract readonly demoClientIds: readonly string[];
+  /**
+   * RFC 9396 rich authorization requests: the `authorization_details` types clients may ask for,
+   * each a JSON Schema of its objects and the template a person reads (AUTHORIZATION_DETAILS_TYPES).
+   */
+  abstract readonly authorizationDetailsTypes: Readonly<Record<string, AuthorizationDetailsType>>;
 }
 
 export function readOAuthConfig(
@@ -190,6 +197,10 @@ export function readOAuthConfig(
     demoClientIds: demoClients
       .filter((demo) => registered.includes(demo))
       .map((demo) => demo.clientId),
+    authorizationDetailsTypes: env.read(
+      (e) => readAuthorizationDetailsTypes(e, 'AUTHORIZATION_DETAILS_TYPES'),
+      {},
+    ),
   });
 }
 
@@ -300,6 +311,17 @@ export const OAUTH_SETTINGS: SettingsSection = {
         'production also `http:` on `127.0.0.1`, `[::1]` or `localhost`) or `none` ' +
         '(`invalid_target`). Configured clients keep to their `resources` (see [Resource ' +
         'indicators](OAUTH.md#resource-indicators)).',
+    },
+    {
+      name: 'AUTHORIZATION_DETAILS_TYPES',
+      type: text('a JSON object'),
+      default: { unset: 'none' },
+      description:
+        'RFC 9396 rich authorization requests: `{ "<type>": { "schema": <JSON Schema>, ' +
+        '"template": "Pay {{amount}} {{currency}} to {{creditor}}" } }`. A request\'s ' +
+        '`authorization_details` objects must each be of a type here and valid by its schema ' +
+        '(`invalid_authorization_details`); the consent and approval pages show each by its ' +
+        'template (see [Rich authorization requests](OAUTH.md#rich-authorization-requests)).',
     },
   ],
 };

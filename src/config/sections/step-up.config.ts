@@ -1,4 +1,4 @@
-import { ConfigError, Env, jsonProblem } from '../env-parsers';
+import { ConfigError, Env, jsonObject } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { isMinimumAcr, MINIMUM_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
@@ -52,18 +52,9 @@ function acrMap(
   name: string,
   keyProblem: (key: string) => string | undefined,
 ): Record<string, AcrValue> {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return {};
   const shape = `${name} must be a JSON object of "<key>": "<acr>" (acr one of ${MINIMUM_ACR_VALUES.join(', ')})`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    throw new ConfigError(`${shape}: ${jsonProblem(error, value)}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(shape);
-  }
+  const parsed = jsonObject(env, name, shape);
+  if (parsed === undefined) return {};
   const problems: string[] = [];
   // No prototype: a key like `constructor` is looked up as the operator wrote it, or not at all.
   const map = Object.create(null) as Record<string, AcrValue>;

@@ -128,9 +128,7 @@ describe('UPSTREAM_PROVIDERS', () => {
   it('is not JSON, or not an array: one line that quotes nothing', () => {
     expect(
       problems(() => upstreamProviders({ [NAME]: '{"client_secret":"s3cr3t"' }, NAME, false)),
-    ).toEqual([
-      expect.stringMatching(/^UPSTREAM_PROVIDERS must be a JSON array of \{ "id", /),
-    ]);
+    ).toEqual([expect.stringMatching(/^UPSTREAM_PROVIDERS must be a JSON array of \{ "id", /)]);
     expect(problems(() => read({ client_secret: 's3cr3t' }))[0]).not.toContain('s3cr3t');
   });
 

@@ -5,6 +5,7 @@ import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import { codeLifetimeSeconds, type ProfiledClient } from '../../protocol-rules/client-profile';
 import type { RequestedProfileClaims } from '../../protocol-rules/claims-request';
+import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 
 /** What an authorization code carries besides its binding. */
 export interface AuthorizationCodePayload {
@@ -36,6 +37,8 @@ export interface AuthorizationCodePayload {
   resources?: string[];
   /** OpenID Connect Core §5.5: the profile claims the `claims` parameter asked for, and where. */
   claims?: RequestedProfileClaims;
+  /** RFC 9396: the authorization details the user allowed, for the grant and its tokens. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 /**

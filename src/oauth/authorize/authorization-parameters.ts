@@ -18,6 +18,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'max_age',
   'acr_values',
   'claims',
+  'authorization_details',
 ] as const;
 
 export type AuthorizationParameterName = (typeof AUTHORIZATION_PARAMETERS)[number];

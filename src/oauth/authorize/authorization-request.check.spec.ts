@@ -1,6 +1,7 @@
 import type { OAuthConfig } from '../../config/sections/oauth.config';
 import type { TokenConfig } from '../../config/sections/tokens.config';
 import type { ResourceClientIdCheck } from '../resource/check-resource-client-id';
+import type { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { AuthorizationRequestCheck } from './authorization-request.check';
 
 function check(
@@ -12,6 +13,7 @@ function check(
     {} as OAuthConfig,
     {} as ResourceClientIdCheck,
     { acrRequiredByScope, acrRequiredByResource, accountChangesRequirePhr: false },
+    {} as AuthorizationDetailsCheck,
   );
 }
 

@@ -42,6 +42,9 @@ import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './che
 import { UnmetAuthenticationRequirements } from './authorize.errors';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import type { AuthorizationParameters } from './authorization-parameters';
+import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
+import { authorizationDetailsHash } from '../authorization-details/canonical-hash';
+import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 
 /** An authorization request's parameters once checked, for a client and redirect URI known. */
 export interface CheckedAuthorizationRequest {
@@ -66,6 +69,8 @@ export interface CheckedAuthorizationRequest {
    * and at the UserInfo endpoint; absent when it asks for none.
    */
   claims?: RequestedProfileClaims;
+  /** RFC 9396: the authorization details asked for, checked; absent when the request has none. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 /**
@@ -80,6 +85,7 @@ export class AuthorizationRequestCheck {
     private readonly oauth: OAuthConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly stepUp: StepUpConfig,
+    private readonly authorizationDetails: AuthorizationDetailsCheck,
   ) {
     // ACR_REQUIRED_BY_SCOPE is checked for syntax by config/; which scopes exist is known here.
     const unknown = Object.keys(stepUp.acrRequiredByScope).filter(
@@ -128,6 +134,10 @@ export class AuthorizationRequestCheck {
     const maxAge = checkMaxAge(request.max_age);
     const claims = checkClaims(request.claims);
     const profileClaims = requestedProfileClaims(claims);
+    const authorizationDetails = this.authorizationDetails.check(
+      client,
+      request.authorization_details,
+    );
     return {
       pkce,
       scope,
@@ -142,6 +152,7 @@ export class AuthorizationRequestCheck {
       ...(nonce === undefined ? {} : { nonce }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
       ...(profileClaims === undefined ? {} : { claims: profileClaims }),
+      ...(authorizationDetails === undefined ? {} : { authorizationDetails }),
     };
   }
 
@@ -255,10 +266,26 @@ export function profileClaimsAskedBy(
  * claims its scopes do not cover; the user still has the say, asked as the scope that releases
  * them (§5.4), and the consent remembered covers them from then on.
  */
-export function consentScopeOf(scope: string, claims: RequestedProfileClaims | undefined): string {
-  return claims === undefined || hasScope(scope, PROFILE_SCOPE)
-    ? scope
-    : `${scope} ${PROFILE_SCOPE}`;
+export function consentScopeOf(
+  scope: string,
+  claims: RequestedProfileClaims | undefined,
+  details?: readonly AuthorizationDetail[],
+): string {
+  const asked =
+    claims === undefined || hasScope(scope, PROFILE_SCOPE) ? scope : `${scope} ${PROFILE_SCOPE}`;
+  return details === undefined ? asked : `${asked} ${detailsConsentValue(details)}`;
+}
+
+/**
+ * RFC 9396 §7: the user consents to the exact authorization details, not to a scope. The Allow
+ * is kept as one value, their hash, for the one request it answers: /authorize spends it when it
+ * issues the code, so the same details asked again (a second payment of the same amount) ask
+ * the user again.
+ */
+export const DETAILS_CONSENT_PREFIX = 'authorization_details:';
+
+export function detailsConsentValue(details: readonly AuthorizationDetail[]): string {
+  return `${DETAILS_CONSENT_PREFIX}${authorizationDetailsHash(details)}`;
 }
 
 /** The profile claims a `claims` request names, per place; undefined when it names none. */

@@ -117,6 +117,14 @@ export class AuthorizationRequestDto {
   @OptionalOAuthParam()
   claims?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'RFC 9396: a JSON array of authorization details, each of a type of authorization_details_types_supported and valid by its schema (invalid_authorization_details otherwise); the consent screen shows each, and the tokens carry them',
+    example: '[{"type":"payment_initiation","amount":"12.00","currency":"EUR","creditor":"X"}]',
+  })
+  @OptionalOAuthParam()
+  authorization_details?: string;
+
   /**
    * Set by Proofgate on the request it sends the user to sign in for (oauth/authorize/
    * sign-in-marker.ts); a client never sends it. Read from the front channel even with

@@ -17,7 +17,15 @@ import type { ChallengeKind } from '../../challenges/challenge';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
 import { codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
-import { AuthorizationRequestCheck, consentScopeOf } from './authorization-request.check';
+import {
+  AuthorizationRequestCheck,
+  consentScopeOf,
+  detailsConsentValue,
+} from './authorization-request.check';
+import {
+  AuthorizationDetailsCheck,
+  type RenderedAuthorizationDetail,
+} from '../authorization-details/authorization-details.check';
 import {
   AuthorizationRequestReader,
   type ReadAuthorizationRequest,
@@ -82,6 +90,8 @@ export type AuthorizationOutcome =
        * only the API), which the user must see.
        */
       resources: string[];
+      /** RFC 9396: the authorization details asked for, each rendered for the user. */
+      authorizationDetails: RenderedAuthorizationDetail[];
     }
   | { kind: 'redirect'; location: string; error?: string };
 
@@ -109,6 +119,7 @@ export class AuthorizationEndpoint {
     private readonly reader: AuthorizationRequestReader,
     private readonly markers: SignInMarkers,
     private readonly clock: Clock,
+    private readonly authorizationDetails: AuthorizationDetailsCheck,
   ) {}
 
   async handle(
@@ -212,10 +223,26 @@ export class AuthorizationEndpoint {
       }
       const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
       // What the user is asked: the scope, and `profile` for the claims parameter's profile claims.
-      const consentScope = consentScopeOf(scope, checked.claims);
-      const consent = client.firstParty
+      const consentScope = consentScopeOf(scope, checked.claims, checked.authorizationDetails);
+      let consent = client.firstParty
         ? undefined
         : await this.consents.review(session.sub, client.clientId, consentScope, otherResources);
+      // RFC 9396: an Allow of authorization details answers one request. It is spent here,
+      // atomically, before the code: of two requests racing on one Allow, one gets a code and the
+      // other asks the user again.
+      if (
+        consent !== undefined &&
+        consent.asked.length === 0 &&
+        checked.authorizationDetails !== undefined
+      ) {
+        const details = detailsConsentValue(checked.authorizationDetails);
+        if (!(await this.consents.spend(session.sub, client.clientId, details))) {
+          consent = {
+            allowed: consent.allowed.filter((value) => value !== details),
+            asked: [details],
+          };
+        }
+      }
       if (consent !== undefined && consent.asked.length > 0) {
         if (required.promptNone) {
           throw new ConsentRequired(
@@ -242,6 +269,9 @@ export class AuthorizationEndpoint {
                   ),
                 ),
           resources: otherResources,
+          authorizationDetails: this.authorizationDetails.render(
+            checked.authorizationDetails ?? [],
+          ),
         };
       }
 
@@ -269,6 +299,9 @@ export class AuthorizationEndpoint {
           resource: resources[0],
           ...(resources.length > 1 ? { resources } : {}),
           ...(checked.claims === undefined ? {} : { claims: checked.claims }),
+          ...(checked.authorizationDetails === undefined
+            ? {}
+            : { authorizationDetails: checked.authorizationDetails }),
         },
       );
       return this.redirect(redirectUri, { code, state });

@@ -151,6 +151,7 @@ export class AuthorizeController {
               .filter((value) => !outcome.alreadyAllowed.includes(value)),
             alreadyAllowed: outcome.alreadyAllowed,
             resources: outcome.resources,
+            authorizationDetails: outcome.authorizationDetails,
             signedInAs: outcome.session.sub,
             returnTo: outcome.returnTo,
             csrfToken: this.csrf.issue(request, cookieWriter(response)),

@@ -287,9 +287,14 @@ function parametersOf(claims: JWTPayload): AuthorizationParameters {
       }
       const named = values.filter((item: string) => item !== '');
       if (named.length > 0) parameters.resource = named;
-    } else if (name === 'claims' && typeof value === 'object' && value !== null) {
-      // OpenID Connect Core §6.1: in a request object, `claims` is the JSON object itself.
-      parameters.claims = JSON.stringify(value);
+    } else if (
+      (name === 'claims' || name === 'authorization_details') &&
+      typeof value === 'object' &&
+      value !== null
+    ) {
+      // OpenID Connect Core §6.1, RFC 9396 §3: in a request object, `claims` and
+      // `authorization_details` are the JSON values themselves.
+      parameters[name] = JSON.stringify(value);
     } else if (typeof value === 'string') {
       // RFC 6749 §3.1: a parameter without a value is omitted.
       if (value !== '') parameters[name] = value;

@@ -21,6 +21,8 @@ import {
 } from '../authorize/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from './consent.service';
+import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
+import { InvalidAuthorizationDetails } from '../authorization-details/authorization-details.errors';
 
 /**
  * Where the browser goes after the consent screen: a redirect, or (Deny, for a client that
@@ -49,6 +51,7 @@ export class ConsentDecisionService {
     private readonly oauth: OAuthConfig,
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly reader: AuthorizationRequestReader,
+    private readonly authorizationDetails: AuthorizationDetailsCheck,
   ) {}
 
   /** Where the browser goes next. */
@@ -118,6 +121,7 @@ export class ConsentDecisionService {
       const scope = consentScopeOf(
         requestedScope(client, param('scope')),
         profileClaimsAskedBy(param('claims')),
+        this.authorizationDetails.check(client, param('authorization_details')),
       );
       const defaultResource = this.tokens.audience;
       const checked = checkAuthorizedResources(
@@ -131,9 +135,15 @@ export class ConsentDecisionService {
       const at = otherResources.length === 0 ? '' : ` at ${otherResources.join(' ')}`;
       this.logger.log(`${session.sub} allowed client ${client.clientId}: ${scope}${at}`);
     } catch (error) {
-      // An unsupported scope or resource is remembered for nothing; /authorize answers it with
-      // invalid_scope or invalid_target.
-      if (!(error instanceof InvalidScope) && !(error instanceof InvalidTarget)) throw error;
+      // An unsupported scope, resource or authorization detail is remembered for nothing;
+      // /authorize answers it with invalid_scope, invalid_target or invalid_authorization_details.
+      if (
+        !(error instanceof InvalidScope) &&
+        !(error instanceof InvalidTarget) &&
+        !(error instanceof InvalidAuthorizationDetails)
+      ) {
+        throw error;
+      }
     }
     return { kind: 'redirect', location: returnTo };
   }

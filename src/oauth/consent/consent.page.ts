@@ -1,5 +1,7 @@
 import type { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { DETAILS_CONSENT_PREFIX } from '../authorize/authorization-request.check';
+import type { RenderedAuthorizationDetail } from '../authorization-details/authorization-details.check';
 
 export interface ConsentPageView {
   /** The registered client's name, from the client registry (never from the request). */
@@ -22,6 +24,8 @@ export interface ConsentPageView {
    * letting the client act on their behalf at each of those servers, and must see which.
    */
   readonly resources?: readonly string[];
+  /** RFC 9396: every authorization detail asked for, as its type's template renders it. */
+  readonly authorizationDetails?: readonly RenderedAuthorizationDetail[];
   readonly signedInAs: string;
   /** The pending GET /authorize request, path and query, to come back to. */
   readonly returnTo: string;
@@ -42,6 +46,7 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
 /** The `<li>` of each scope, with what it means in words where it has a meaning. */
 export function scopeListItems(scopes: readonly string[]): string {
   return scopes
+    .filter((scope) => !scope.startsWith(DETAILS_CONSENT_PREFIX))
     .map((scope) => {
       const meaning = (SCOPE_MEANINGS as Readonly<Record<string, string>>)[scope];
       const text = meaning
@@ -72,6 +77,24 @@ function resourceList(resources: readonly string[]): string {
 }
 
 /**
+ * RFC 9396 §7: what exactly the client asks to do, each authorization detail as its type's
+ * template renders it (escaped: the values are the client's), its type beside it.
+ */
+export function authorizationDetailsList(
+  details: readonly RenderedAuthorizationDetail[],
+  id: string,
+): string {
+  if (details.length === 0) return '';
+  const items = details
+    .map(
+      ({ detail, text }) =>
+        `<li data-authorization-detail="${escapeHtml(detail.type)}"><strong>${escapeHtml(text)}</strong> <span class="muted">(<code>${escapeHtml(detail.type)}</code>)</span></li>`,
+    )
+    .join('\n');
+  return `<ul id="${escapeHtml(id)}">\n${items}\n</ul>\n`;
+}
+
+/**
  * The consent screen: "<client> wants to: …" with Allow and Deny, one form posting the page's
  * CSRF token and the pending request. Anti-framing headers apply to it like every page, so a
  * client cannot overlay it to click Allow for the user.
@@ -92,6 +115,10 @@ ${
 ${items}
 </ul>
 ${
+  view.authorizationDetails?.length
+    ? `<p>and, exactly:</p>\n${authorizationDetailsList(view.authorizationDetails, 'consent-authorization-details')}`
+    : ''
+}${
   view.alreadyAllowed?.length
     ? `<p class="muted">Already allowed, kept:</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed)}\n</ul>\n`
     : ''

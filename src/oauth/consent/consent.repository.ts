@@ -19,6 +19,11 @@ export abstract class ConsentRepository {
   abstract expireUndated(expiresAt: Date): Promise<number>;
   /** The user's consents, by client id. */
   abstract listByUser(sub: string): Promise<Consent[]>;
+  /**
+   * Removes one allowed value, atomically: true for the one caller that removed it, false when it
+   * was not there (never allowed, or spent already).
+   */
+  abstract spend(sub: string, clientId: string, value: string): Promise<boolean>;
   /** Forgets the user's consent for one client, or for every client; how many were forgotten. */
   abstract revoke(sub: string, clientId?: string): Promise<number>;
 }

@@ -41,6 +41,16 @@ class InMemoryConsentRepository extends ConsentRepository {
     return Promise.resolve([...this.records.values()].filter((c) => c.sub === sub));
   }
 
+  spend(sub: string, clientId: string, value: string): Promise<boolean> {
+    const consent = this.records.get(`${sub} ${clientId}`);
+    if (!consent?.scopes.includes(value)) return Promise.resolve(false);
+    this.records.set(`${sub} ${clientId}`, {
+      ...consent,
+      scopes: consent.scopes.filter((scope) => scope !== value),
+    });
+    return Promise.resolve(true);
+  }
+
   revoke(sub: string, clientId?: string): Promise<number> {
     let count = 0;
     for (const [key, consent] of this.records) {

@@ -80,6 +80,15 @@ export class ConsentService implements OnModuleInit {
     );
   }
 
+  /**
+   * Spends one allowed value that covers a single request (the exact authorization details of
+   * RFC 9396): true once, for the request that spent it; false when it was not allowed or is
+   * spent already, and the user is asked again.
+   */
+  spend(sub: string, clientId: string, value: string): Promise<boolean> {
+    return this.consents.spend(sub, clientId, value);
+  }
+
   /** The user's consents that still hold. */
   async list(sub: string): Promise<Consent[]> {
     return (await this.consents.listByUser(sub)).filter((consent) => this.current(consent));

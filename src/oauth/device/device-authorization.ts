@@ -25,9 +25,8 @@ export interface DeviceApproval {
 }
 
 /**
- * The `device_code` challenge's payload: the request, and the state the client polls. `status`,
- * `interval` and `pollableAt` change by compare-and-set only (ChallengeStore.update), so
- * concurrent polls and the user's answer never overwrite one another.
+ * The `device_code` challenge's payload: the request, and the state the client polls
+ * (PolledAuthorizationState: `status`, `interval`, `pollableAt`, changed by compare-and-set only).
  */
 export interface DeviceCodePayload extends Partial<DeviceApproval> {
   status: DeviceAuthorizationStatus;

@@ -74,4 +74,12 @@ export class IntrospectionResponseDto {
     example: { sub: 'agent-client' },
   })
   act?: Actor;
+
+  @ApiPropertyOptional({
+    description: 'RFC 9396 §9.2: the authorization details the access token grants, when any',
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    example: [{ type: 'payment_initiation', amount: '12.00', currency: 'EUR', creditor: 'X' }],
+  })
+  authorization_details?: Array<Record<string, unknown>>;
 }

@@ -78,6 +78,10 @@ export class IntrospectionController {
         ...(c.auth_time === undefined ? {} : { auth_time: c.auth_time }),
         ...(c.acr === undefined ? {} : { acr: c.acr }),
         ...(c.act === undefined ? {} : { act: c.act }),
+        // RFC 9396 §9.2: the details the token grants.
+        ...(c.authorization_details === undefined
+          ? {}
+          : { authorization_details: c.authorization_details }),
       };
     }
     if (found?.type === 'refresh_token' && found.record.clientId === clientId) {

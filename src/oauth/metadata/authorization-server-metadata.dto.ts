@@ -142,6 +142,14 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({
     type: [String],
     description:
+      'RFC 9396 §10: the authorization_details types clients may ask for (AUTHORIZATION_DETAILS_TYPES)',
+    example: ['payment_initiation'],
+  })
+  authorization_details_types_supported!: string[];
+
+  @ApiProperty({
+    type: [String],
+    description:
       'RFC 9728 §4: the resources whose tokens this server issues; others per client (RFC 8707)',
     example: [`${ISSUER}/api`],
   })

@@ -16,6 +16,7 @@ import { ADVERTISED_GRANT_TYPES } from '../token/token-grants';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
 import { REQUEST_OBJECT_SIGNING_ALG_VALUES } from '../../protocol-rules/request-object';
+import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { ID_TOKEN_CLAIMS, OpenIdProviderMetadataDto } from './openid-provider-metadata.dto';
 
 /** RFC 8414 authorization server metadata, and OpenID Connect Discovery's superset of it. */
@@ -29,6 +30,7 @@ export class MetadataController {
     private readonly registration: RegistrationConfig,
     private readonly clientMetadata: ClientMetadataConfig,
     private readonly par: ParConfig,
+    private readonly authorizationDetails: AuthorizationDetailsCheck,
   ) {}
 
   @Get('oauth-authorization-server')
@@ -87,6 +89,8 @@ export class MetadataController {
       acr_values_supported: SUPPORTED_ACR_VALUES,
       // The ID-JAG draft: the JWT-bearer grant's profile (MCP enterprise-managed authorization).
       authorization_grant_profiles_supported: [ID_JAG_PROFILE],
+      // RFC 9396 §10: the operator's AUTHORIZATION_DETAILS_TYPES.
+      authorization_details_types_supported: this.authorizationDetails.supportedTypes(),
     };
   }
 

@@ -9,6 +9,7 @@ import { AccessTokenService } from '../access-token.service';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import type { ProfileClaim } from '../../protocol-rules/claims-request';
+import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
 import { Grant, type DpopBinding } from './grant';
@@ -51,6 +52,8 @@ export interface StartGrant {
   sid?: string;
   /** See Grant.userinfoClaims. */
   userinfoClaims?: readonly ProfileClaim[];
+  /** See Grant.authorizationDetails. */
+  authorizationDetails?: readonly AuthorizationDetail[];
   /**
    * `sub` is the subject `methodKey` gives on its own (a wallet's CAIP-10 id), and the account
    * whose record lists `methodKey`, if another, takes the grant: decided by the check after the
@@ -271,6 +274,9 @@ export class GrantTokenIssuer {
       ...(grant.authTime ? { authTime: Math.floor(grant.authTime.getTime() / 1000) } : {}),
       ...(grant.acr === undefined ? {} : { acr: grant.acr }),
       ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
+      ...(grant.authorizationDetails === undefined
+        ? {}
+        : { authorizationDetails: grant.authorizationDetails }),
     });
     return {
       access_token: access.token,
@@ -279,6 +285,10 @@ export class GrantTokenIssuer {
       expires_in: access.expiresIn,
       refresh_token: refreshToken,
       scope,
+      // RFC 9396 §7: the token response says which details the token grants.
+      ...(grant.authorizationDetails === undefined
+        ? {}
+        : { authorization_details: [...grant.authorizationDetails] }),
     };
   }
 }

@@ -2,6 +2,7 @@ import { sha256Base64Url } from '../../platform/crypto/hashing';
 import type { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import type { ProfileClaim } from '../../protocol-rules/claims-request';
+import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 
 /**
  * The grant type a grant was opened by, where it changes what its tokens may do: a device grant
@@ -71,6 +72,8 @@ export interface Grant {
    * asked the UserInfo endpoint for, beside those its scope gives; absent when it asked for none.
    */
   userinfoClaims?: readonly ProfileClaim[];
+  /** RFC 9396: the authorization details the user allowed; every access token carries them. */
+  authorizationDetails?: readonly AuthorizationDetail[];
   createdAt: Date;
   /** Absolute end of the refresh-token family. */
   expiresAt: Date;
@@ -122,7 +125,13 @@ export interface ClientGrant {
  */
 export type GrantSummary = Omit<
   Grant,
-  'refresh' | 'dpopJkt' | 'dpopBound' | 'authMethod' | 'grantType' | 'userinfoClaims'
+  | 'refresh'
+  | 'dpopJkt'
+  | 'dpopBound'
+  | 'authMethod'
+  | 'grantType'
+  | 'userinfoClaims'
+  | 'authorizationDetails'
 > & {
   authMethod?: AuthMethod;
   grantType?: RecordedGrantType;

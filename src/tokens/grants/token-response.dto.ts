@@ -42,4 +42,13 @@ export class TokenResponseDto {
     example: 'urn:ietf:params:oauth:token-type:access_token',
   })
   issued_token_type?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'RFC 9396 §7: the authorization details the access token grants, when the request asked for any',
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    example: [{ type: 'payment_initiation', amount: '12.00', currency: 'EUR', creditor: 'X' }],
+  })
+  authorization_details?: Array<Record<string, unknown>>;
 }

@@ -69,6 +69,14 @@ export class MongoConsentRepository extends ConsentRepository implements OnModul
     return records.map(toConsent);
   }
 
+  async spend(sub: string, clientId: string, value: string): Promise<boolean> {
+    // $pull modifies the record only when the value is in it: of two concurrent spends, one wins.
+    const result = await this.model
+      .updateOne({ _id: { $eq: consentId(sub, clientId) } }, { $pull: { scopes: value } })
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
   async revoke(sub: string, clientId?: string): Promise<number> {
     const result =
       clientId === undefined

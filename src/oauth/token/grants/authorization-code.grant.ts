@@ -145,6 +145,9 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
           ...(payload.acr === undefined ? {} : { acr: payload.acr }),
           ...(payload.sid === undefined ? {} : { sid: payload.sid }),
           ...(userinfoClaims === undefined ? {} : { userinfoClaims }),
+          ...(payload.authorizationDetails === undefined
+            ? {}
+            : { authorizationDetails: payload.authorizationDetails }),
         },
         authentication,
         // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { reportRefusals } from '../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import type { ConsumeResult, StoredChallenge } from '../../../challenges/challenge';
+import type { ConsumeResult } from '../../../challenges/challenge';
 import { Clock } from '../../../platform/clock/clock';
 import {
   InvalidGrant,
@@ -15,17 +15,9 @@ import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-to
 import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
-import {
-  DEVICE_CODE_GRANT_TYPE,
-  SLOW_DOWN_STEP_SECONDS,
-  type DeviceCodePayload,
-} from '../../device/device-authorization';
-import {
-  AuthorizationPending,
-  DeviceAccessDenied,
-  ExpiredToken,
-  SlowDown,
-} from '../../device/device.errors';
+import { DEVICE_CODE_GRANT_TYPE, type DeviceCodePayload } from '../../device/device-authorization';
+import { AuthorizationPending, ExpiredToken } from '../../device/device.errors';
+import { PolledAuthorizations } from './polled-authorization';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
@@ -39,17 +31,10 @@ const PARAMETERS = {
 };
 
 /**
- * Polls that lose a compare-and-set to a concurrent poll (or to the user's answer) read the
- * state again; past this many, the client is polling concurrently with itself: `slow_down`.
- */
-const POLL_ATTEMPTS = 3;
-
-/**
  * RFC 8628 §3.4-3.5: the client polls with its device code until the user answers. Every poll
- * is one read and one conditional write of the device code's state: `interval` is held with a
- * compare-and-set on the time the next poll is due, so concurrent polls cannot both be in time,
- * and each early one lengthens the interval by 5 seconds. An approved code is redeemed once, by
- * the store's atomic consume, and only by the client it was issued to.
+ * is one read and one conditional write of the device code's state (PolledAuthorizations: the
+ * interval held by compare-and-set, 5 seconds more for each early poll). An approved code is
+ * redeemed once, by the store's atomic consume, and only by the client it was issued to.
  */
 @Injectable()
 export class DeviceCodeGrant extends GrantHandler<typeof PARAMETERS> {
@@ -58,6 +43,7 @@ export class DeviceCodeGrant extends GrantHandler<typeof PARAMETERS> {
     private readonly issuer: GrantTokenIssuer,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly polls: PolledAuthorizations,
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly sessionLogout: SessionLogout,
   ) {
@@ -90,54 +76,8 @@ export class DeviceCodeGrant extends GrantHandler<typeof PARAMETERS> {
   ): Promise<TokenResponse> {
     const deviceCode = request.device_code;
     if (deviceCode === undefined) throw new InvalidRequest('device_code is required');
-    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
-      const live = await this.store.peek<DeviceCodePayload>('device_code', deviceCode);
-      // Not live: the consume redeems nothing, and tells why (used, expired, unknown).
-      if (!live) return this.redeem(client, deviceCode, request, dpopJkt);
-      if (live.binding.client_id !== client.clientId) {
-        throw new InvalidGrant('Device code was issued to another client').because(
-          'client_mismatch',
-        );
-      }
-      // The device code proves its client (a public client has no other proof).
-      charge.start();
-      switch (live.payload.status) {
-        case 'approved':
-          return this.redeem(client, deviceCode, request, dpopJkt);
-        case 'denied':
-          throw new DeviceAccessDenied('The user denied the request').because('denied');
-        case 'pending':
-          if (await this.countPoll(live)) continue;
-      }
-    }
-    throw new SlowDown('Concurrent polls of one device code; wait between polls').because(
-      'slow_down',
-    );
-  }
-
-  /**
-   * RFC 8628 §3.5: answers authorization_pending for a poll in time, slow_down (and 5 seconds
-   * more for this and every later poll) for an early one. False when the state changed under it.
-   */
-  private async countPoll(live: StoredChallenge<DeviceCodePayload>): Promise<boolean> {
-    const { interval, pollableAt } = live.payload;
-    const now = this.clock.now().getTime();
-    const early = now < pollableAt.getTime();
-    const next = early ? interval + SLOW_DOWN_STEP_SECONDS : interval;
-    const updated = await this.store.update<DeviceCodePayload>(
-      'device_code',
-      live.keyHash,
-      { client_id: live.binding.client_id },
-      { status: 'pending', interval, pollableAt },
-      { interval: next, pollableAt: new Date(now + next * 1000) },
-    );
-    if (!updated) return true;
-    if (early) {
-      throw new SlowDown(`Polled too fast; wait ${next} seconds between polls`).because(
-        'slow_down',
-      );
-    }
-    throw new AuthorizationPending('The user has not answered yet');
+    await this.polls.untilRedeemable('device_code', deviceCode, client, charge, 'Device code');
+    return this.redeem(client, deviceCode, request, dpopJkt);
   }
 
   private async redeem(

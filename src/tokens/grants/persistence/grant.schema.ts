@@ -4,6 +4,7 @@ import { AUTH_METHODS, type AuthMethod } from '../../../proofs/proof-vocabulary'
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
 import type { RecordedGrantType, RefreshState } from '../grant';
 import type { ProfileClaim } from '../../../protocol-rules/claims-request';
+import type { AuthorizationDetail } from '../../../protocol-rules/authorization-details';
 
 @Schema({ collection: 'grants', versionKey: false })
 export class GrantRecord {
@@ -59,6 +60,10 @@ export class GrantRecord {
   /** OpenID Connect Core §5.5: the profile claims asked of the UserInfo endpoint (Grant). */
   @Prop({ type: [String], default: undefined })
   userinfoClaims?: readonly ProfileClaim[];
+
+  /** RFC 9396: the authorization details the user allowed (Grant). */
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: undefined })
+  authorizationDetails?: readonly AuthorizationDetail[];
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;

@@ -47,6 +47,9 @@ function toGrant(record: GrantRecord): Grant | null {
     refresh: record.refresh,
     ...(record.dpopJkt !== undefined ? { dpopJkt: record.dpopJkt } : {}),
     ...(record.dpopBound === true ? { dpopBound: true } : {}),
+    ...(record.authorizationDetails === undefined
+      ? {}
+      : { authorizationDetails: record.authorizationDetails }),
   };
 }
 

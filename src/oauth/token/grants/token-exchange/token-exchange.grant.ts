@@ -12,6 +12,7 @@ import { EXAMPLE } from '../../../oauth.examples';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../../grant';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../grant-types';
 import { checkAcrMinimum } from '../../check-acr-minimum';
+import { AuthorizationDetailsCheck } from '../../../authorization-details/authorization-details.check';
 import {
   ACCESS_TOKEN_TYPE,
   actingClient,
@@ -49,6 +50,11 @@ const PARAMETERS = {
     description: 'token-exchange: the type of actor_token (not supported)',
     example: 'urn:ietf:params:oauth:token-type:access_token',
   }),
+  authorization_details: grantParameter({
+    description:
+      "token-exchange (RFC 9396 §7): a JSON array narrowing the subject token's authorization details to some of its objects; widening is refused (invalid_authorization_details). Absent: all of them",
+    example: '[{"type":"payment_initiation","amount":"12.00","currency":"EUR","creditor":"X"}]',
+  }),
 };
 
 /**
@@ -70,6 +76,7 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
     private readonly stepUp: StepUpConfig,
+    private readonly authorizationDetails: AuthorizationDetailsCheck,
   ) {
     super();
   }
@@ -106,6 +113,11 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
       ).because('subject_token_dpop_key');
     }
     const scope = narrowedScope(subject.scope, request.scope);
+    const details = this.authorizationDetails.narrow(
+      client,
+      request.authorization_details,
+      subject.authorization_details,
+    );
     const act = actingClient(client.clientId, subject.act);
     const grant = await this.grants.activeGrantOf(subject.gid, subject.jti, this.clock.now());
     if (grant === null) {
@@ -130,6 +142,7 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
       ...(subject.acr === undefined ? {} : { acr: subject.acr }),
       ...(dpopJkt === undefined ? {} : { jkt: dpopJkt }),
       act,
+      ...(details === undefined ? {} : { authorizationDetails: details }),
       // Never longer than the subject token: an exchange is no way to extend access (a client
       // without refresh_token would otherwise renew its tokens for the grant's whole life).
       notAfter: subject.exp,
@@ -141,6 +154,7 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
       token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: access.expiresIn,
       scope,
+      ...(details === undefined ? {} : { authorization_details: details }),
     };
   }
 

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { ChallengeStore } from '../../../challenges/challenge-store';
+import type { StoredChallenge } from '../../../challenges/challenge';
+import type { ChallengeKind } from '../../../proofs/proof-vocabulary';
+import { Clock } from '../../../platform/clock/clock';
+import { InvalidGrant } from '../../../platform/errors/protocol-error';
+import type { OAuthClient } from '../../../clients/oauth-client';
+import type { ClientCharge } from '../../client-budget';
+import { SLOW_DOWN_STEP_SECONDS } from '../../device/device-authorization';
+import { AuthorizationPending, DeviceAccessDenied, SlowDown } from '../../device/device.errors';
+
+/**
+ * The state of an authorization a client polls for while a person answers elsewhere (RFC 8628
+ * §3.5 device codes; CIBA Core §7.3 poll mode): changed by compare-and-set only, so concurrent
+ * polls and the person's answer never overwrite one another.
+ */
+export interface PolledAuthorizationState {
+  status: 'pending' | 'approved' | 'denied';
+  /** `interval`, whole seconds; grows by 5 with each `slow_down`. */
+  interval: number;
+  /** The earliest time the next poll is in time: the last poll plus `interval`. */
+  pollableAt: Date;
+}
+
+/**
+ * Polls that lose a compare-and-set to a concurrent poll (or to the person's answer) read the
+ * state again; past this many, the client is polling concurrently with itself: `slow_down`.
+ */
+const POLL_ATTEMPTS = 3;
+
+/**
+ * One poll of a polled authorization, as RFC 8628 §3.5 (and CIBA Core §11, which reuses its
+ * errors) says: one read and one conditional write. `interval` is held with a compare-and-set on
+ * the time the next poll is due, so concurrent polls cannot both be in time, and each early one
+ * lengthens the interval by 5 seconds. Resolves when the caller should redeem (approved, or not
+ * live any more: the store's atomic consume then redeems once, or tells why not).
+ */
+@Injectable()
+export class PolledAuthorizations {
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `what` names the polled key in refusals ("Device code"). */
+  async untilRedeemable(
+    kind: ChallengeKind,
+    key: string,
+    client: OAuthClient,
+    charge: ClientCharge,
+    what: string,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
+      const live = await this.store.peek<PolledAuthorizationState>(kind, key);
+      if (!live) return;
+      if (live.binding.client_id !== client.clientId) {
+        throw new InvalidGrant(`${what} was issued to another client`).because('client_mismatch');
+      }
+      // The key proves its client (a public client has no other proof).
+      charge.start();
+      switch (live.payload.status) {
+        case 'approved':
+          return;
+        case 'denied':
+          throw new DeviceAccessDenied('The user denied the request').because('denied');
+        case 'pending':
+          if (await this.countPoll(kind, live)) continue;
+      }
+    }
+    throw new SlowDown(`Concurrent polls of one ${what.toLowerCase()}; wait between polls`).because(
+      'slow_down',
+    );
+  }
+
+  /**
+   * Answers authorization_pending for a poll in time, slow_down (and 5 seconds more for this and
+   * every later poll) for an early one. False when the state changed under it.
+   */
+  private async countPoll(
+    kind: ChallengeKind,
+    live: StoredChallenge<PolledAuthorizationState>,
+  ): Promise<boolean> {
+    const { interval, pollableAt } = live.payload;
+    const now = this.clock.now().getTime();
+    const early = now < pollableAt.getTime();
+    const next = early ? interval + SLOW_DOWN_STEP_SECONDS : interval;
+    const updated = await this.store.update<PolledAuthorizationState>(
+      kind,
+      live.keyHash,
+      { client_id: live.binding.client_id },
+      { status: 'pending', interval, pollableAt },
+      { interval: next, pollableAt: new Date(now + next * 1000) },
+    );
+    if (!updated) return true;
+    if (early) {
+      throw new SlowDown(`Polled too fast; wait ${next} seconds between polls`).because(
+        'slow_down',
+      );
+    }
+    throw new AuthorizationPending('The user has not answered yet');
+  }
+}
