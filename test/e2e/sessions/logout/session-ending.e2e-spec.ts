@@ -64,14 +64,8 @@ class DyingOutbox extends LogoutDeliveryRepository {
   release(claimed: ClaimedDelivery, owner: string, now: Date, host: HostState): Promise<void> {
     return this.real.release(claimed, owner, now, host);
   }
-  markDelivered(deliveryId: string, owner: string, now: Date): Promise<boolean> {
-    return this.real.markDelivered(deliveryId, owner, now);
-  }
-  scheduleRetry(deliveryId: string, owner: string, retryAt: Date, error: string) {
-    return this.real.scheduleRetry(deliveryId, owner, retryAt, error);
-  }
-  markFailed(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean> {
-    return this.real.markFailed(deliveryId, owner, now, error);
+  get leases() {
+    return this.real.leases;
   }
   keepNewest(clientId: string, keep: number, now: Date): Promise<number> {
     return this.real.keepNewest(clientId, keep, now);
