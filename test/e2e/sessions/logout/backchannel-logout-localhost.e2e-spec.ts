@@ -11,7 +11,7 @@ import request from 'supertest';
 import { LogoutDeliverySender } from '../../../../src/sessions/logout/logout-delivery.sender';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { LogoutReceiver, logoutDelivery } from '../../../support/logout-receiver';
-import { exchangeCode, login, obtainCode } from '../../../support/oauth';
+import { exchangeCode, login, obtainCode, clientEntry } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
 const RP = {
@@ -38,14 +38,11 @@ describe('oidcc-backchannel-rp-initiated-logout: a logout URI on localhost is de
       BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '100',
       BACKCHANNEL_LOGOUT_FIRST_RETRY_MS: '100',
       OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: RP.id,
-          client_secret: RP.secret,
-          redirect_uris: [RP.redirectUri],
+        clientEntry(RP, {
           first_party: true,
           post_logout_redirect_uris: [RP.signedOut],
           backchannel_logout_uri: onLocalhost(receiver),
-        },
+        }),
       ]),
     });
   });

@@ -32,7 +32,14 @@ import { SessionLogout } from '../../../../src/sessions/logout/session-logout.se
 import { SessionRepository } from '../../../../src/sessions/session.repository';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
-import { basic, exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
+import {
+  basic,
+  exchangeCode,
+  login,
+  obtainCode,
+  type Agent,
+  clientEntry,
+} from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
 const RP = {
@@ -97,13 +104,7 @@ describe('Ending a login session: durable before the session is gone', () => {
         RATE_LIMIT_LOGIN_PER_IP: '1000',
         BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '50',
         OAUTH_CLIENTS: JSON.stringify([
-          {
-            client_id: RP.id,
-            client_secret: RP.secret,
-            redirect_uris: [RP.redirectUri],
-            first_party: true,
-            backchannel_logout_uri: receiver.url,
-          },
+          clientEntry(RP, { first_party: true, backchannel_logout_uri: receiver.url }),
         ]),
       },
       [[LogoutDeliveryRepository, outbox]],
