@@ -1,3 +1,4 @@
+import type { OutboxLeases } from '../platform/outbox/outbox-leases';
 import type { MailDelivery, MailPurpose } from './mail';
 
 /** A mail to record in the outbox. */
@@ -8,14 +9,14 @@ export interface NewMailDelivery {
 }
 
 /**
- * The mail outbox. Every instance polls it; a mail is claimed with one atomic conditional update
- * (a lease), so that each is attempted by at most one instance at a time and, since an unreleased
- * lease runs out, at least once overall even if an instance dies mid-attempt (an SMTP server may
- * then get a mail twice: the outbox is at least once). Nothing relies on transactions or on TTL
- * deletion: finished rows carry `expiresAt` for the TTL index to clean up, and every query
- * filters on status and times itself. A finished row keeps no body.
+ * The mail outbox, a durable outbox (MongoOutbox: one lease per attempt, at least once, nothing
+ * relying on transactions or TTL deletion): an SMTP server may get a mail twice. A finished row
+ * (`sent`, or `dead`: its dead letter) keeps no body.
  */
 export abstract class MailOutboxRepository {
+  /** What the lease holder records after an attempt: sent, due again, or dead. */
+  abstract readonly leases: OutboxLeases;
+
   /** Records the mail, due at once (`now`); answers its id (`deliveryId`). */
   abstract enqueue(mail: NewMailDelivery, deliveryId: string, now: Date): Promise<void>;
 
@@ -25,20 +26,6 @@ export abstract class MailOutboxRepository {
    * due first.
    */
   abstract claimDue(owner: string, now: Date, leaseUntil: Date): Promise<MailDelivery | null>;
-
-  /** Marks the mail sent and drops its body, if `owner` still holds its lease. */
-  abstract markSent(deliveryId: string, owner: string, now: Date): Promise<boolean>;
-
-  /** Releases `owner`'s lease and makes the mail due again at `retryAt`. */
-  abstract scheduleRetry(
-    deliveryId: string,
-    owner: string,
-    retryAt: Date,
-    error: string,
-  ): Promise<boolean>;
-
-  /** Dead-letters the mail (given up, its body dropped), if `owner` holds its lease. */
-  abstract markDead(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean>;
 
   /**
    * Dead-letters the pending mail whose give-up time was before `before` and that nobody is

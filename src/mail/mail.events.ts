@@ -1,19 +1,19 @@
-import type { DomainEvent } from '../platform/events/domain-events';
+import { domainEvent } from '../platform/events/domain-events';
 import type { MailOutcome, MailPurpose } from './mail';
 
 /** A mail was queued: the instance's poller may look now. */
-export class MailQueued implements DomainEvent {
-  static readonly type = 'mail.queued';
-  readonly type = MailQueued.type;
-  constructor(readonly purpose: MailPurpose) {}
+export class MailQueued extends domainEvent('mail.queued') {
+  constructor(readonly purpose: MailPurpose) {
+    super();
+  }
 }
 
 /** One attempt to send a mail, and how it went (see MailOutcome). */
-export class MailDeliveryAttempted implements DomainEvent {
-  static readonly type = 'mail.delivery_attempted';
-  readonly type = MailDeliveryAttempted.type;
+export class MailDeliveryAttempted extends domainEvent('mail.delivery_attempted') {
   constructor(
     readonly purpose: MailPurpose,
     readonly outcome: MailOutcome,
-  ) {}
+  ) {
+    super();
+  }
 }

@@ -12,6 +12,8 @@ export interface OutgoingMail {
  */
 export type MailPurpose = 'email_code';
 
+export const MAIL_PURPOSES: readonly MailPurpose[] = ['email_code'];
+
 /** One mail in the outbox, claimed for an attempt. */
 export interface MailDelivery {
   /** Random: the row's key (no other meaning). */

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../platform/events/domain-events';
+import { domainEvent } from '../platform/events/domain-events';
 import type { ChallengeModel } from './proof-vocabulary';
 
 /**
@@ -6,9 +6,7 @@ import type { ChallengeModel } from './proof-vocabulary';
  * exchange at POST /token, a wallet signature at POST /wallet/verify or POST /login/siwe, a
  * passkey assertion), so metrics and figures listen to one shape whatever the proof.
  */
-export class ProofVerified implements DomainEvent {
-  static readonly type = 'proof.verified';
-  readonly type = ProofVerified.type;
+export class ProofVerified extends domainEvent('proof.verified') {
   constructor(
     /** The proof checked: the `model` label of its series. */
     readonly proof: ChallengeModel,
@@ -16,5 +14,7 @@ export class ProofVerified implements DomainEvent {
     readonly outcome: string,
     /** From the request's arrival (or the proof's own start) to its answer. */
     readonly seconds: number,
-  ) {}
+  ) {
+    super();
+  }
 }

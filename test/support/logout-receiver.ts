@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import {
   createServer as createNetServer,
@@ -151,4 +152,22 @@ export class HangingReceiver {
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * One logout delivery, as the outbox hands it to LogoutDeliverySender: for a spec that sends one
+ * straight to `uri`, due now and worth trying for a minute.
+ */
+export function logoutDelivery(uri: string, clientId: string) {
+  const now = new Date();
+  return {
+    deliveryId: randomUUID(),
+    clientId,
+    uri,
+    sub: 'user-1',
+    sid: 'sid-1',
+    createdAt: now,
+    giveUpAt: new Date(now.getTime() + 60_000),
+    attempts: 1,
+  };
 }

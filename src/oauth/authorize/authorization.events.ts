@@ -1,9 +1,7 @@
-import type { DomainEvent } from '../../platform/events/domain-events';
+import { domainEvent } from '../../platform/events/domain-events';
 
 /** GET /authorize answered: with a code, a login, a consent screen, an error redirect or an error page. */
-export class AuthorizationRequested implements DomainEvent {
-  static readonly type = 'authorization.requested';
-  readonly type = AuthorizationRequested.type;
+export class AuthorizationRequested extends domainEvent('authorization.requested') {
   constructor(
     readonly outcome:
       'code_issued' | 'login_required' | 'consent_required' | 'error_redirect' | 'error_page',
@@ -11,5 +9,7 @@ export class AuthorizationRequested implements DomainEvent {
     readonly error: string,
     /** `code_challenge_method` as sent, reduced to S256, plain, none or other. */
     readonly challengeMethod: 'S256' | 'plain' | 'none' | 'other',
-  ) {}
+  ) {
+    super();
+  }
 }

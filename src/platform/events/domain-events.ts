@@ -8,6 +8,17 @@ export interface DomainEvent {
 }
 
 /**
+ * The base of the event class named `type`: `Event.type` to listen with (`@OnEvent(Event.type)`)
+ * and each event's own `type`, the one name written once.
+ */
+export function domainEvent<T extends string>(type: T) {
+  return class implements DomainEvent {
+    static readonly type: T = type;
+    readonly type: T = type;
+  };
+}
+
+/**
  * How protocol code tells the rest of the service what happened, without knowing who listens:
  * metrics and the comparison figures subscribe in one place (telemetry/), as node-oidc-provider's
  * instrumentation listens to `grant.success` instead of being threaded through its grants.
@@ -28,11 +39,11 @@ export class DomainEvents {
 }
 
 /** An attack the service stopped. Details are identifiers and hash prefixes, never secrets. */
-export class SecurityEventDetected implements DomainEvent {
-  static readonly type = 'security.event';
-  readonly type = SecurityEventDetected.type;
+export class SecurityEventDetected extends domainEvent('security.event') {
   constructor(
     readonly name: string,
     readonly details: Readonly<Record<string, string>>,
-  ) {}
+  ) {
+    super();
+  }
 }

@@ -4,12 +4,11 @@ import { HttpDrain } from '../http/http-drain';
 import { DatabaseHealthIndicator } from './database.health';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
-import { ProbesController } from './probes.controller';
 
 @Module({
   // Failed checks are answered 503; they are not also logged with a stack on every probe.
   imports: [TerminusModule.forRoot({ logger: false })],
-  controllers: [HealthController, ProbesController],
+  controllers: [HealthController],
   providers: [HealthService, DatabaseHealthIndicator, HttpDrain],
   exports: [HttpDrain],
 })

@@ -1,11 +1,11 @@
-import type { DomainEvent } from '../../platform/events/domain-events';
+import { domainEvent } from '../../platform/events/domain-events';
 import type { DeliveryLane, DeliveryOutcome } from './logout-delivery';
 
 /** Logout tokens were queued (a login session ended): the instance's poller may look now. */
-export class LogoutDeliveriesQueued implements DomainEvent {
-  static readonly type = 'logout.deliveries_queued';
-  readonly type = LogoutDeliveriesQueued.type;
-  constructor(readonly count: number) {}
+export class LogoutDeliveriesQueued extends domainEvent('logout.deliveries_queued') {
+  constructor(readonly count: number) {
+    super();
+  }
 }
 
 /**
@@ -14,21 +14,21 @@ export class LogoutDeliveriesQueued implements DomainEvent {
  * also a delivery left unattempted past its retry time, its host in backoff), in the lane of its
  * client: the operator's clients, or self-registered ones.
  */
-export class LogoutDeliveryAttempted implements DomainEvent {
-  static readonly type = 'logout.delivery_attempted';
-  readonly type = LogoutDeliveryAttempted.type;
+export class LogoutDeliveryAttempted extends domainEvent('logout.delivery_attempted') {
   constructor(
     readonly outcome: Exclude<DeliveryOutcome, 'dropped'>,
     readonly lane: DeliveryLane,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /**
  * Logout tokens dropped unattempted: a self-registered client had more than
  * BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING waiting, and its oldest went.
  */
-export class LogoutDeliveriesDropped implements DomainEvent {
-  static readonly type = 'logout.deliveries_dropped';
-  readonly type = LogoutDeliveriesDropped.type;
-  constructor(readonly count: number) {}
+export class LogoutDeliveriesDropped extends domainEvent('logout.deliveries_dropped') {
+  constructor(readonly count: number) {
+    super();
+  }
 }

@@ -20,6 +20,7 @@ import {
   MAX_RETRY_DELAY_MS,
   retryDelayMs,
 } from './logout-delivery.poller';
+import type { OutboxLeases } from '../../platform/outbox/outbox-leases';
 import type { LogoutDeliveryRepository } from './logout-delivery.repository';
 import type { LogoutDeliverySender, SendResult } from './logout-delivery.sender';
 import type { SessionLogout } from './session-logout.service';
@@ -59,8 +60,8 @@ class Outbox {
   repository(): LogoutDeliveryRepository {
     const repository: Pick<
       LogoutDeliveryRepository,
-      'claimDue' | 'markDelivered' | 'release' | 'assignLanes' | 'giveUpOverdue'
-    > = {
+      'claimDue' | 'release' | 'assignLanes' | 'giveUpOverdue'
+    > & { leases: Pick<OutboxLeases, 'complete'> } = {
       claimDue: (lane, owner, now, leaseUntil) => {
         const { row } = this;
         if (lane !== 'operator' || row.status !== 'pending' || row.leaseUntil > now) {
@@ -73,18 +74,20 @@ class Outbox {
       release: () => Promise.resolve(),
       assignLanes: () => Promise.resolve(0),
       giveUpOverdue: () => Promise.resolve({ operator: 0, self_registered: 0 }),
-      markDelivered: (_id, owner) => {
-        if (this.down(++this.recordCalls)) {
-          return Promise.reject(new Error('Server selection timed out after 3000 ms'));
-        }
-        if (this.row.status !== 'pending' || this.row.leaseOwner !== owner) {
-          return Promise.resolve(false);
-        }
-        this.row.status = 'delivered';
-        return Promise.resolve(true);
+      leases: {
+        complete: (_id, owner) => {
+          if (this.down(++this.recordCalls)) {
+            return Promise.reject(new Error('Server selection timed out after 3000 ms'));
+          }
+          if (this.row.status !== 'pending' || this.row.leaseOwner !== owner) {
+            return Promise.resolve(false);
+          }
+          this.row.status = 'delivered';
+          return Promise.resolve(true);
+        },
       },
     };
-    return repository as LogoutDeliveryRepository;
+    return repository as unknown as LogoutDeliveryRepository;
   }
 
   sender(): LogoutDeliverySender {
@@ -239,17 +242,19 @@ class LanedOutbox {
         this.released.push({ clientId: delivery.clientId, host });
         return Promise.resolve();
       },
-      markDelivered: (id) => {
-        row(id).status = 'delivered';
-        return Promise.resolve(true);
-      },
-      scheduleRetry: (id, _owner, retryAt) => {
-        row(id).leaseUntil = retryAt;
-        return Promise.resolve(true);
-      },
-      markFailed: (id) => {
-        row(id).status = 'failed';
-        return Promise.resolve(true);
+      leases: {
+        complete: (id) => {
+          row(id).status = 'delivered';
+          return Promise.resolve(true);
+        },
+        scheduleRetry: (id, _owner, retryAt) => {
+          row(id).leaseUntil = retryAt;
+          return Promise.resolve(true);
+        },
+        deadLetter: (id) => {
+          row(id).status = 'failed';
+          return Promise.resolve(true);
+        },
       },
       giveUpOverdue: (before) => {
         this.overdueAsked.push(before);
@@ -257,7 +262,7 @@ class LanedOutbox {
       },
       assignLanes: () => Promise.resolve(0),
     };
-    return repository as LogoutDeliveryRepository;
+    return repository as unknown as LogoutDeliveryRepository;
   }
 
   sender(): LogoutDeliverySender {

@@ -1,17 +1,22 @@
-import {
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomToken } from '../../platform/crypto/hashing';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { Clock } from '../../platform/clock/clock';
+import { exponentialBackoffMs } from '../../platform/concurrency/backoff';
 import { DomainEvents } from '../../platform/events/domain-events';
+import {
+  OUTBOX_HOUSEKEEPING_INTERVAL_MS,
+  OutboxPoller,
+  type Settled,
+} from '../../platform/outbox/outbox-poller';
 import { LogoutDeliveriesQueued, LogoutDeliveryAttempted } from './backchannel-logout.events';
-import { DELIVERY_LANES, type DeliveryLane, type LogoutDelivery } from './logout-delivery';
+import {
+  DELIVERY_LANES,
+  type DeliveryLane,
+  type DeliveryOutcome,
+  type LogoutDelivery,
+} from './logout-delivery';
 import {
   LANE_WORKERS,
   attemptTimeoutMs,
@@ -20,8 +25,6 @@ import {
 } from './logout-delivery.lanes';
 import { LogoutDeliveryRepository, type ClaimedDelivery } from './logout-delivery.repository';
 import { LogoutDeliverySender, type SendResult } from './logout-delivery.sender';
-import { WorkerPool } from '../../platform/concurrency/worker-pool';
-import { exponentialBackoffMs } from '../../platform/concurrency/backoff';
 import { SessionLogout } from './session-logout.service';
 
 /** The longest wait between two attempts of one delivery. */
@@ -43,7 +46,7 @@ const MAX_RECORD_WAIT_MS = 4_000;
  * How often an instance gives up deliveries left pending past their give-up time (their host in
  * backoff) and puts rows of an older version into their lane.
  */
-export const HOUSEKEEPING_INTERVAL_MS = 60_000;
+export const HOUSEKEEPING_INTERVAL_MS = OUTBOX_HOUSEKEEPING_INTERVAL_MS;
 /** Rows of an older version given a lane per housekeeping. */
 const LANES_ASSIGNED_PER_ROUND = 500;
 
@@ -53,105 +56,29 @@ export function retryDelayMs(firstRetryMs: number, attempts: number): number {
 }
 
 /**
- * Runs `round` at most once at a time; asked while it runs, it runs once more after (new work
- * may be due by then).
- */
-class Rounds {
-  private running?: Promise<void>;
-  private again = false;
-
-  constructor(
-    private readonly round: () => Promise<void>,
-    private readonly stopped: () => boolean,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  run(): Promise<void> {
-    if (this.stopped()) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.round()
-      .catch(this.onError)
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.stopped()) {
-          this.again = false;
-          void this.run();
-        }
-      });
-    return this.running;
-  }
-
-  /** The round under way, if any. */
-  settled(): Promise<void> {
-    return this.running ?? Promise.resolve();
-  }
-}
-
-/**
- * Each instance's poller of the back-channel logout outbox: every BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS
- * (and at once when this instance queued logout tokens) it finishes the session endings another
- * instance abandoned (SessionLogout.sweep), and each lane's workers claim due deliveries, one
- * lease each (LogoutDeliveryRepository), and attempt them, LANE_WORKERS at a time (WorkerPool:
- * an idle lane costs one claim a tick). The lanes run apart: the operator's relying parties are
- * attempted whatever the self-registered lane is waiting on.
- * A failure is retried with exponential backoff until the delivery's give-up time. The timer is
- * unref'd, and shutdown waits for the attempts under way (each bounded by its time limit); an
- * instance killed mid-attempt leaves its lease to run out, and another instance retries.
+ * Each instance's poller of the back-channel logout outbox (OutboxPoller): every
+ * BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS (and at once when this instance queued logout tokens) it
+ * finishes the session endings another instance abandoned (SessionLogout.sweep), and each lane's
+ * workers claim due deliveries (LogoutDeliveryRepository) and attempt them, LANE_WORKERS at a
+ * time. The lanes run apart: the operator's relying parties are attempted whatever the
+ * self-registered lane is waiting on. A failure is retried with exponential backoff until the
+ * delivery's give-up time.
  */
 @Injectable()
-export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(LogoutDeliveryPoller.name);
-  /** This instance, as lease owner: random per process start. */
-  private readonly owner = randomToken(12);
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private lastHousekeeping = 0;
-  private readonly sweeps: Rounds;
-  private readonly lanes: Readonly<Record<DeliveryLane, WorkerPool<Claimed>>>;
-
+export class LogoutDeliveryPoller extends OutboxPoller<DeliveryLane, Claimed> {
   constructor(
     private readonly outbox: LogoutDeliveryRepository,
     private readonly sender: LogoutDeliverySender,
     private readonly logout: LogoutConfig,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly events: DomainEvents,
     private readonly sessionLogout: SessionLogout,
   ) {
-    const warn = (error: unknown) => {
-      // The database unreachable, say: the next tick tries again.
-      this.logger.warn(`Logout delivery round failed: ${(error as Error).message}`);
-    };
-    this.sweeps = new Rounds(
-      () => this.sweep(),
-      () => this.stopped,
-      warn,
-    );
-    const lane = (name: DeliveryLane) =>
-      new WorkerPool<Claimed>(
-        LANE_WORKERS[name],
-        () => this.claim(name),
-        (claimed) => this.attempt(claimed),
-        warn,
-      );
-    this.lanes = { operator: lane('operator'), self_registered: lane('self_registered') };
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.poll(), this.logout.pollIntervalMs);
-    this.timer.unref();
-  }
-
-  /** Before the database connection closes: the attempts under way finish, none starts. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await Promise.all([
-      this.sweeps.settled(),
-      ...DELIVERY_LANES.map((lane) => this.lanes[lane].idle()),
-    ]);
+    super(new Logger(LogoutDeliveryPoller.name), clock, outbox, {
+      name: 'Logout delivery',
+      workers: LANE_WORKERS,
+      pollIntervalMs: logout.pollIntervalMs,
+    });
   }
 
   @OnEvent(LogoutDeliveriesQueued.type)
@@ -159,28 +86,13 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     void this.poll();
   }
 
-  /**
-   * Starts a sweep unless one is under way, and wakes a worker of each lane; resolves once they
-   * are all done.
-   */
-  async poll(): Promise<void> {
-    if (this.stopped) return;
-    for (const lane of DELIVERY_LANES) this.lanes[lane].wake();
-    await Promise.all([
-      this.sweeps.run(),
-      ...DELIVERY_LANES.map((lane) => this.lanes[lane].idle()),
-    ]);
+  /** Session endings an instance left unfinished: they queue deliveries, and say so. */
+  protected override sweep(): Promise<number> {
+    return this.sessionLogout.sweep();
   }
 
-  /**
-   * Session endings an instance left unfinished (they queue deliveries, and say so: the lanes
-   * look again), and now and then the outbox's housekeeping.
-   */
-  private async sweep(): Promise<void> {
-    await this.sessionLogout.sweep();
-    const now = this.clock.now();
-    if (this.stopped || now.getTime() - this.lastHousekeeping < HOUSEKEEPING_INTERVAL_MS) return;
-    this.lastHousekeeping = now.getTime();
+  /** Rows of an older version into their lane, and deliveries given up past their retry time. */
+  protected async housekeep(now: Date): Promise<void> {
     await this.outbox.assignLanes(LANES_ASSIGNED_PER_ROUND);
     const givenUp = await this.outbox.giveUpOverdue(
       new Date(now.getTime() - MAX_RETRY_DELAY_MS),
@@ -197,8 +109,7 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
-  private async claim(lane: DeliveryLane): Promise<Claimed | null> {
-    if (this.stopped) return null;
+  protected async claim(lane: DeliveryLane): Promise<Claimed | null> {
     const now = this.clock.now();
     // The lane's time limit: a suspect host's shorter one only shortens the attempt.
     const leaseUntil = new Date(now.getTime() + laneTimeoutMs(lane, this.logout) + LEASE_MARGIN_MS);
@@ -206,7 +117,7 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     return claimed ? { ...claimed, leaseUntil } : null;
   }
 
-  private async attempt(claimed: Claimed): Promise<void> {
+  protected async attempt(claimed: Claimed): Promise<void> {
     const { delivery, lane, hostTimeouts } = claimed;
     const result = await this.sender.send(
       delivery,
@@ -228,30 +139,16 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
     result: SendResult,
     now: Date,
   ): Promise<void> {
-    if (result.ok) {
-      if (await this.recordDelivered(delivery, leaseUntil)) {
-        this.events.emit(new LogoutDeliveryAttempted('delivered', lane));
-      }
-      return;
-    }
-    if (now.getTime() >= delivery.giveUpAt.getTime()) {
-      if (await this.outbox.markFailed(delivery.deliveryId, this.owner, now, result.error)) {
-        this.logger.warn(
-          `Logout token for client ${delivery.clientId} given up after ${delivery.attempts} attempt(s)`,
-        );
-        this.events.emit(new LogoutDeliveryAttempted('failed', lane));
-      }
-      return;
-    }
-    const retryAt = new Date(
-      Math.min(
-        now.getTime() + retryDelayMs(this.logout.firstRetryMs, delivery.attempts),
-        delivery.giveUpAt.getTime(),
-      ),
+    const settled = await this.settle({ ...delivery, leaseUntil }, result, now, (attempts) =>
+      retryDelayMs(this.logout.firstRetryMs, attempts),
     );
-    if (await this.outbox.scheduleRetry(delivery.deliveryId, this.owner, retryAt, result.error)) {
-      this.events.emit(new LogoutDeliveryAttempted('retrying', lane));
+    if (!settled) return;
+    if (settled === 'dead') {
+      this.logger.warn(
+        `Logout token for client ${delivery.clientId} given up after ${delivery.attempts} attempt(s)`,
+      );
     }
+    this.events.emit(new LogoutDeliveryAttempted(LOGOUT_OUTCOMES[settled], lane));
   }
 
   /**
@@ -264,10 +161,11 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
    * check (Back-Channel Logout 1.0 §2.6) does not catch it: a client treats a logout of a `sid`
    * it has already ended as done (docs/OAUTH.md, "Logout").
    */
-  private async recordDelivered(delivery: LogoutDelivery, leaseUntil: Date): Promise<boolean> {
+  protected override async complete(delivery: LeasedDelivery): Promise<boolean> {
+    const { leaseUntil } = delivery;
     for (let wait = FIRST_RECORD_WAIT_MS; ; wait = Math.min(2 * wait, MAX_RECORD_WAIT_MS)) {
       try {
-        return await this.outbox.markDelivered(delivery.deliveryId, this.owner, this.clock.now());
+        return await this.outbox.leases.complete(delivery.deliveryId, this.owner, this.clock.now());
       } catch (error) {
         if (this.stopped || this.clock.now().getTime() + wait >= leaseUntil.getTime()) throw error;
         this.logger.warn(
@@ -283,3 +181,11 @@ export class LogoutDeliveryPoller implements OnApplicationBootstrap, BeforeAppli
 interface Claimed extends ClaimedDelivery {
   readonly leaseUntil: Date;
 }
+
+type LeasedDelivery = LogoutDelivery & Pick<Claimed, 'leaseUntil'>;
+
+const LOGOUT_OUTCOMES = {
+  done: 'delivered',
+  retrying: 'retrying',
+  dead: 'failed',
+} as const satisfies Record<Settled, DeliveryOutcome>;

@@ -1,3 +1,4 @@
+import type { OutboxLeases } from '../../platform/outbox/outbox-leases';
 import type { DeliveryLane, LogoutDelivery, NewLogoutDelivery } from './logout-delivery';
 import type { HostState } from './logout-delivery.lanes';
 
@@ -13,13 +14,14 @@ export interface ClaimedDelivery {
 }
 
 /**
- * The back-channel logout outbox. Every instance polls it; a delivery is claimed with one atomic
- * conditional update (a lease), so that each is attempted by at most one instance at a time and,
- * since an unreleased lease runs out, at least once overall even if an instance dies mid-attempt.
- * Nothing relies on transactions or on TTL deletion: finished rows carry `expiresAt` for the TTL
- * index to clean up, and every query filters on status and times itself.
+ * The back-channel logout outbox, a durable outbox (MongoOutbox: one lease per attempt, at least
+ * once, nothing relying on transactions or TTL deletion), with a lane per kind of client. A
+ * delivery ends `delivered`, `failed` (its dead letter) or `dropped`.
  */
 export abstract class LogoutDeliveryRepository {
+  /** What the lease holder records after an attempt: delivered, due again, or failed. */
+  abstract readonly leases: OutboxLeases;
+
   /**
    * Records deliveries due at once (`now`), to be retried until `giveUpAt`, each in its client's
    * lane. Idempotent: a delivery of the same session (`sid`) to the same client already recorded
@@ -56,25 +58,6 @@ export abstract class LogoutDeliveryRepository {
     now: Date,
     host: HostState,
   ): Promise<void>;
-
-  /** Marks the delivery done, if `owner` still holds its lease; true if this call did. */
-  abstract markDelivered(deliveryId: string, owner: string, now: Date): Promise<boolean>;
-
-  /** Releases `owner`'s lease and makes the delivery due again at `retryAt`. */
-  abstract scheduleRetry(
-    deliveryId: string,
-    owner: string,
-    retryAt: Date,
-    error: string,
-  ): Promise<boolean>;
-
-  /** Gives the delivery up for good (its retry time is over), if `owner` holds its lease. */
-  abstract markFailed(
-    deliveryId: string,
-    owner: string,
-    now: Date,
-    error: string,
-  ): Promise<boolean>;
 
   /**
    * Keeps the `keep` newest pending deliveries of `clientId` and drops the rest (status

@@ -7,9 +7,9 @@
  */
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { adminCli } from '../../support/admin-cli';
+import { preflight } from '../../support/cors';
 import { DEMO_CLIENT, DEMO_SPA } from '../../support/oauth';
 import { register } from '../../support/registration';
-import { type TestApp } from '../../support/test-app';
 import { useTestApp } from '../../support/use-test-app';
 
 /** A third-party public client (not first-party) whose dApp runs on its own origin. */
@@ -24,15 +24,6 @@ const CACHE_TTL_SECONDS = 10;
 
 const WALLET_PATHS = ['/wallet/nonce', '/wallet/verify'];
 const PASSKEY_PATHS = ['/passkeys/authentication/options', '/passkeys/authentication/verify'];
-
-function preflight(t: TestApp, path: string, origin: string) {
-  return t
-    .http()
-    .options(path)
-    .set('Origin', origin)
-    .set('Access-Control-Request-Method', 'POST')
-    .set('Access-Control-Request-Headers', 'content-type');
-}
 
 /** The CORS headers of an answer, for one `toEqual` (absent ones are undefined). */
 function corsHeaders(headers: Record<string, string | undefined>) {

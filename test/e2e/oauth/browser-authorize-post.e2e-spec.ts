@@ -5,41 +5,26 @@
  * Lax session cookie, and the GET of the request it is sent on to does, so a signed-in user gets
  * the code without signing in again (oidcc-ensure-post-request-succeeds).
  */
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { useBrowserApp } from '../../support/browser-app';
-import { type BrowserClient, passwordLogin } from '../../support/login-page';
-import { clientEntry, codeRequestOf } from '../../support/oauth';
+import { useClientSite } from '../../support/client-site';
+import { passwordLogin } from '../../support/login-page';
+import { codeRequestOf } from '../../support/oauth';
 import { escapeHtml } from '../../../src/platform/http/html';
 
 describe('POST /authorize from the client’s site, in a browser', () => {
-  let site: Server;
-  let client: BrowserClient;
   /** The form's fields, per test. */
   let form: Record<string, string> = {};
   const env: Record<string, string> = { RATE_LIMIT_LOGIN_PER_IP: '1000' };
 
-  beforeAll(async () => {
-    site = createServer((req, res) => {
-      const start = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/start';
-      const fields = Object.entries(form)
-        .map(([n, v]) => `<input type="hidden" name="${escapeHtml(n)}" value="${escapeHtml(v)}">`)
-        .join('');
-      res.setHeader('Content-Type', 'text/html');
-      res.end(
-        start
-          ? `<!DOCTYPE html><title>client</title><form method="post" action="${spec.issuer}/authorize">${fields}<button id="sign-in">Sign in</button></form>`
-          : '<!DOCTYPE html><title>client callback</title>',
-      );
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    const { port } = site.address() as AddressInfo;
-    client = { id: 'posting-site', redirectUri: `http://127.0.0.1:${port}/callback` };
-    env.OAUTH_CLIENTS = JSON.stringify([clientEntry(client, { first_party: true })]);
+  const site = useClientSite(env, 'posting-site', () => {
+    const fields = Object.entries(form)
+      .map(([n, v]) => `<input type="hidden" name="${escapeHtml(n)}" value="${escapeHtml(v)}">`)
+      .join('');
+    return `<form method="post" action="${spec.issuer}/authorize">${fields}<button id="sign-in">Sign in</button></form>`;
   });
   // Reads `env` when its own beforeAll runs, after the one above.
   const spec = useBrowserApp(env, { host: 'localhost' });
-  afterAll(() => new Promise((resolve) => site.close(resolve)));
+  afterAll(() => site.close());
 
   /** The client's page posts its request: the callback, and the pages of Proofgate on the way. */
   async function postFromClient(
@@ -47,7 +32,7 @@ describe('POST /authorize from the client’s site, in a browser', () => {
     signIn: boolean,
   ): Promise<{ callback: URL; visited: string[] }> {
     const { page, issuer } = spec;
-    form = codeRequestOf(client, { scope: 'openid', state, nonce: `n-${state}` });
+    form = codeRequestOf(site.client, { scope: 'openid', state, nonce: `n-${state}` });
     const visited: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
@@ -55,20 +40,11 @@ describe('POST /authorize from the client’s site, in a browser', () => {
         visited.push(`${request.method()} ${url.pathname}`);
       }
     });
-    await page.goto(new URL('/start', client.redirectUri).href);
-    const atCallback = (url: URL) => `${url.origin}${url.pathname}` === client.redirectUri;
+    await page.goto(new URL('/start', site.client.redirectUri).href);
     if (signIn) {
-      await Promise.all([
-        page.waitForURL((url) => url.origin === issuer && url.pathname === '/login'),
-        page.click('#sign-in'),
-      ]);
-      await page.fill('#username', 'user0');
-      await page.fill('#password', 'password0');
-      await Promise.all([
-        page.waitForURL(atCallback),
-        page.click('button[type="submit"]:has-text("Sign in")'),
-      ]);
+      await site.signInFromStart(page, issuer, 'user0', 'password0');
     } else {
+      const atCallback = (url: URL) => `${url.origin}${url.pathname}` === site.client.redirectUri;
       await Promise.all([page.waitForURL(atCallback), page.click('#sign-in')]);
     }
     page.removeAllListeners('request');

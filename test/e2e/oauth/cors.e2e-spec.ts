@@ -2,19 +2,14 @@ import request from 'supertest';
 import { DEMO_SPA, exchangeCode, obtainCode } from '../../support/oauth';
 import { createLoggedInApp } from '../../support/oauth';
 import type { Agent } from '../../support/oauth';
+import { preflight } from '../../support/cors';
 import type { TestApp } from '../../support/test-app';
 
 const SPA_ORIGIN = new URL(DEMO_SPA.redirectUri).origin;
 const OTHER_ORIGIN = 'https://evil.example';
 
-function preflight(t: TestApp, path: string, origin: string) {
-  return t
-    .http()
-    .options(path)
-    .set('Origin', origin)
-    .set('Access-Control-Request-Method', 'POST')
-    .set('Access-Control-Request-Headers', 'content-type, authorization');
-}
+/** The headers the SPA sends with its POSTs (a DPoP or bearer token beside the form). */
+const SPA_HEADERS = 'content-type, authorization';
 
 describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
   let t: TestApp;
@@ -40,7 +35,7 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
   });
 
   it('answers a preflight of /token from a registered origin with 204 and the allowances', async () => {
-    const res = await preflight(t, '/token', SPA_ORIGIN).expect(204);
+    const res = await preflight(t, '/token', SPA_ORIGIN, SPA_HEADERS).expect(204);
     expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
     expect(res.headers['access-control-allow-methods']).toBe('POST');
     expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, DPoP');
@@ -49,7 +44,7 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
   });
 
   it('allows /revoke from a registered origin', async () => {
-    const res = await preflight(t, '/revoke', SPA_ORIGIN).expect(204);
+    const res = await preflight(t, '/revoke', SPA_ORIGIN, SPA_HEADERS).expect(204);
     expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
   });
 
@@ -83,12 +78,12 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
     const refused = await t.http().get('/api/me').set('Origin', SPA_ORIGIN).expect(401);
     expect(refused.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
 
-    const other = await preflight(t, '/api/me', OTHER_ORIGIN).expect(204);
+    const other = await preflight(t, '/api/me', OTHER_ORIGIN, SPA_HEADERS).expect(204);
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('gives another origin no CORS headers on /token, preflight or not', async () => {
-    const pre = await preflight(t, '/token', OTHER_ORIGIN).expect(204);
+    const pre = await preflight(t, '/token', OTHER_ORIGIN, SPA_HEADERS).expect(204);
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
     expect(pre.headers['access-control-allow-methods']).toBeUndefined();
     const res = await request(t.app.getHttpServer())
@@ -104,7 +99,7 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
     for (const path of ['/authorize', '/login']) {
       const get = await t.http().get(path).set('Origin', SPA_ORIGIN);
       expect(get.headers['access-control-allow-origin']).toBeUndefined();
-      const pre = await preflight(t, path, SPA_ORIGIN);
+      const pre = await preflight(t, path, SPA_ORIGIN, SPA_HEADERS);
       expect(pre.headers['access-control-allow-origin']).toBeUndefined();
       expect(pre.headers['access-control-allow-methods']).toBeUndefined();
     }

@@ -20,6 +20,7 @@ import {
   exchangeCode,
   login,
   pkcePair,
+  clientEntry,
 } from '../../support/oauth';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
@@ -40,15 +41,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
   beforeAll(async () => {
     ({ t, issuer } = await startListeningApp({
       RATE_LIMIT_LOGIN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: RP.id,
-          client_secret: RP.secret,
-          redirect_uris: [RP.redirectUri],
-          first_party: true,
-          require_pkce: false,
-        },
-      ]),
+      OAUTH_CLIENTS: JSON.stringify([clientEntry(RP, { first_party: true, require_pkce: false })]),
     }));
     signedIn = await signIn();
   });
@@ -322,15 +315,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
 
 describe('require_pkce in OAUTH_CLIENTS, changed between two starts on one database', () => {
   const entry = (settings: Record<string, unknown>) =>
-    JSON.stringify([
-      {
-        client_id: RP.id,
-        client_secret: RP.secret,
-        redirect_uris: [RP.redirectUri],
-        first_party: true,
-        ...settings,
-      },
-    ]);
+    JSON.stringify([clientEntry(RP, { first_party: true, ...settings })]);
 
   /** A signed-in user's OpenID Connect request of RP without PKCE: what comes back. */
   async function withoutPkce(t: TestApp): Promise<URL> {

@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
 import { ensureIndexes } from '../../../platform/database/ensure-indexes';
+import { MongoOutbox } from '../../../platform/outbox/mongo-outbox';
 import {
   DELIVERY_LANES,
   hostOf,
@@ -17,8 +18,6 @@ import { LogoutDeliveryRepository, type ClaimedDelivery } from '../logout-delive
 import { LogoutDeliveryHoldRecord } from './logout-delivery-hold.schema';
 import { LogoutDeliveryRecord } from './logout-delivery.schema';
 
-/** Rows are kept this long past their give-up time, then the TTL index may remove them. */
-const KEEP_FINISHED_MS = 7 * 24 * 3600 * 1000;
 /** Holds are kept this long after they were last written, then the TTL index may remove them. */
 const KEEP_HOLD_MS = 24 * 3600 * 1000;
 /**
@@ -56,12 +55,22 @@ export class MongoLogoutDeliveryRepository
   extends LogoutDeliveryRepository
   implements OnModuleInit
 {
+  readonly leases: MongoOutbox<LogoutDeliveryRecord>;
+
   constructor(
     @InjectModel(LogoutDeliveryRecord.name) private readonly model: Model<LogoutDeliveryRecord>,
     @InjectModel(LogoutDeliveryHoldRecord.name)
     private readonly holds: Model<LogoutDeliveryHoldRecord>,
   ) {
     super();
+    this.leases = new MongoOutbox(model, {
+      done: 'delivered',
+      dead: 'failed',
+      // A lane's first attempts before its retries, then the longest due first.
+      claimOrder: { attempts: 1, nextAttemptAt: 1 },
+      // Kept a week past the last possible attempt (for an operator to look at), then TTL may go.
+      keepMs: 7 * 24 * 3600 * 1000,
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -78,16 +87,9 @@ export class MongoLogoutDeliveryRepository
     const records: LogoutDeliveryRecord[] = deliveries.map((delivery) => ({
       _id: deliveryIdOf(delivery),
       ...delivery,
-      status: 'pending',
       lane: laneOf(delivery.clientId),
       host: hostOf(delivery.uri),
-      createdAt: now,
-      giveUpAt,
-      nextAttemptAt: now,
-      leaseUntil: now,
-      attempts: 0,
-      // Kept a week past the last possible attempt (for an operator to look at), then TTL may go.
-      expiresAt: new Date(giveUpAt.getTime() + KEEP_FINISHED_MS),
+      ...this.leases.fresh(now, giveUpAt),
     }));
     // Insert-if-absent by the derived key: a second enqueue of the same logout (an abandoned
     // ending finished again by another instance) leaves the first row, whatever its state.
@@ -162,50 +164,6 @@ export class MongoLogoutDeliveryRepository
     });
   }
 
-  async markDelivered(deliveryId: string, owner: string, now: Date): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { _id: { $eq: deliveryId }, status: 'pending', leaseOwner: { $eq: owner } },
-        {
-          $set: { status: 'delivered', leaseUntil: now },
-          $unset: { lastError: 1 },
-        },
-      )
-      .exec();
-    return result.modifiedCount === 1;
-  }
-
-  async scheduleRetry(
-    deliveryId: string,
-    owner: string,
-    retryAt: Date,
-    error: string,
-  ): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { _id: { $eq: deliveryId }, status: 'pending', leaseOwner: { $eq: owner } },
-        { $set: { nextAttemptAt: retryAt, leaseUntil: retryAt, lastError: error } },
-      )
-      .exec();
-    return result.modifiedCount === 1;
-  }
-
-  async markFailed(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { _id: { $eq: deliveryId }, status: 'pending', leaseOwner: { $eq: owner } },
-        {
-          $set: {
-            status: 'failed',
-            leaseUntil: now,
-            lastError: error,
-          },
-        },
-      )
-      .exec();
-    return result.modifiedCount === 1;
-  }
-
   async keepNewest(clientId: string, keep: number, now: Date): Promise<number> {
     const beyond = await this.model
       .find({ clientId: { $eq: clientId }, status: 'pending' }, { _id: 1 })
@@ -233,13 +191,7 @@ export class MongoLogoutDeliveryRepository
   async giveUpOverdue(before: Date, now: Date): Promise<Readonly<Record<DeliveryLane, number>>> {
     const givenUp = { operator: 0, self_registered: 0 };
     for (const lane of DELIVERY_LANES) {
-      const result = await this.model
-        .updateMany(
-          { status: 'pending', lane, giveUpAt: { $lte: before }, leaseUntil: { $lte: now } },
-          { $set: { status: 'failed', leaseUntil: now } },
-        )
-        .exec();
-      givenUp[lane] = result.modifiedCount;
+      givenUp[lane] = await this.leases.giveUpOverdue({ lane }, before, now);
     }
     return givenUp;
   }
@@ -265,18 +217,10 @@ export class MongoLogoutDeliveryRepository
 
   /** Pending rows of `lane` due at `now` and not leased. */
   private due(lane: DeliveryLane, now: Date) {
-    return {
-      status: 'pending' as const,
-      lane,
-      nextAttemptAt: { $lte: now },
-      leaseUntil: { $lte: now },
-    };
+    return { ...this.leases.due(now), lane };
   }
 
-  /**
-   * One atomic conditional update: of two instances claiming at once, one gets the row; the
-   * other's filter no longer matches it (its lease is in the future).
-   */
+  /** The claim itself (MongoOutbox.claim): one atomic conditional update. */
   private lease(
     only: { _id?: string },
     owner: string,
@@ -284,14 +228,7 @@ export class MongoLogoutDeliveryRepository
     leaseUntil: Date,
     lane: DeliveryLane,
   ): Promise<LogoutDeliveryRecord | null> {
-    return this.model
-      .findOneAndUpdate(
-        { ...this.due(lane, now), ...only },
-        { $set: { leaseUntil, leaseOwner: owner }, $inc: { attempts: 1 } },
-        { sort: { attempts: 1, nextAttemptAt: 1 }, returnDocument: 'after' },
-      )
-      .lean<LogoutDeliveryRecord>()
-      .exec();
+    return this.leases.claim({ ...only, lane }, owner, now, leaseUntil);
   }
 
   /** The clients with an attempt under way, and the hosts with one or in backoff. */

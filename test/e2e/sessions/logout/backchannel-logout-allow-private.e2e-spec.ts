@@ -6,9 +6,8 @@
  * could otherwise have the server POST to internal hosts. A plain-http host name is refused.
  */
 import { decodeJwt } from 'jose';
-import { randomUUID } from 'node:crypto';
 import { LogoutDeliverySender } from '../../../../src/sessions/logout/logout-delivery.sender';
-import { LogoutReceiver } from '../../../support/logout-receiver';
+import { LogoutReceiver, logoutDelivery } from '../../../support/logout-receiver';
 import { register } from '../../../support/registration';
 import { TestApp, createTestApp } from '../../../support/test-app';
 import { expectRefusal } from '../../../support/refusal';
@@ -19,20 +18,6 @@ const PRODUCTION = {
   ISSUER: 'https://auth.example.test',
   LOG_LEVEL: 'silent',
 };
-
-function delivery(uri: string, clientId = 'internal-rp') {
-  const now = new Date();
-  return {
-    deliveryId: randomUUID(),
-    clientId,
-    uri,
-    sub: 'user-1',
-    sid: 'sid-1',
-    createdAt: now,
-    giveUpAt: new Date(now.getTime() + 60_000),
-    attempts: 1,
-  };
-}
 
 describe.each([
   [false, {}],
@@ -69,7 +54,9 @@ describe.each([
   });
 
   it(`${allowed ? 'delivers' : 'does not deliver'} a logout token to a loopback RP`, async () => {
-    const result = await t.app.get(LogoutDeliverySender).send(delivery(receiver.url));
+    const result = await t.app
+      .get(LogoutDeliverySender)
+      .send(logoutDelivery(receiver.url, 'internal-rp'));
     if (allowed) {
       expect(result).toEqual({ ok: true });
       expect(receiver.received).toHaveLength(1);
@@ -88,7 +75,7 @@ describe.each([
     const before = receiver.received.length;
     const result = await t.app
       .get(LogoutDeliverySender)
-      .send(delivery(receiver.url, 'dcr_0123456789abcdef0123456789abcdef'));
+      .send(logoutDelivery(receiver.url, 'dcr_0123456789abcdef0123456789abcdef'));
     expect(result).toEqual({ ok: false, error: 'scheme http: is not fetched', timedOut: false });
     expect(receiver.received).toHaveLength(before);
   });

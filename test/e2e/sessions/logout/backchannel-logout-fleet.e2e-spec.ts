@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
 import { LogoutReceiver } from '../../../support/logout-receiver';
-import { exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
+import { exchangeCode, login, obtainCode, type Agent, clientEntry } from '../../../support/oauth';
 import type { TestApp } from '../../../support/test-app';
 import { useTwoInstances } from '../../../support/two-instances';
 
@@ -30,13 +30,7 @@ describe('Back-Channel Logout from two instances on one database', () => {
   beforeAll(async () => {
     receiver = await LogoutReceiver.start();
     env.OAUTH_CLIENTS = JSON.stringify([
-      {
-        client_id: RP.id,
-        client_secret: RP.secret,
-        redirect_uris: [RP.redirectUri],
-        first_party: true,
-        backchannel_logout_uri: receiver.url,
-      },
+      clientEntry(RP, { first_party: true, backchannel_logout_uri: receiver.url }),
     ]);
   });
   const apps = useTwoInstances(env);

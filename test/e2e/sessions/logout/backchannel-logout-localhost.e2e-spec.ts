@@ -7,12 +7,11 @@
  * loopback is delivered to only where private addresses are allowed.
  */
 import { decodeJwt } from 'jose';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LogoutDeliverySender } from '../../../../src/sessions/logout/logout-delivery.sender';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
-import { LogoutReceiver } from '../../../support/logout-receiver';
-import { exchangeCode, login, obtainCode } from '../../../support/oauth';
+import { LogoutReceiver, logoutDelivery } from '../../../support/logout-receiver';
+import { exchangeCode, login, obtainCode, clientEntry } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
 const RP = {
@@ -25,20 +24,6 @@ const RP = {
 /** The receiver's URL with the host name `localhost` instead of its IP literal. */
 const onLocalhost = (receiver: LogoutReceiver, scheme = 'http') =>
   receiver.url.replace(/^http:\/\/127\.0\.0\.1:/, `${scheme}://localhost:`);
-
-function delivery(uri: string, clientId: string) {
-  const now = new Date();
-  return {
-    deliveryId: randomUUID(),
-    clientId,
-    uri,
-    sub: 'user-1',
-    sid: 'sid-1',
-    createdAt: now,
-    giveUpAt: new Date(now.getTime() + 60_000),
-    attempts: 1,
-  };
-}
 
 describe('oidcc-backchannel-rp-initiated-logout: a logout URI on localhost is delivered (private addresses allowed)', () => {
   let t: TestApp;
@@ -53,14 +38,11 @@ describe('oidcc-backchannel-rp-initiated-logout: a logout URI on localhost is de
       BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '100',
       BACKCHANNEL_LOGOUT_FIRST_RETRY_MS: '100',
       OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: RP.id,
-          client_secret: RP.secret,
-          redirect_uris: [RP.redirectUri],
+        clientEntry(RP, {
           first_party: true,
           post_logout_redirect_uris: [RP.signedOut],
           backchannel_logout_uri: onLocalhost(receiver),
-        },
+        }),
       ]),
     });
   });
@@ -116,7 +98,7 @@ describe('a logout URI on localhost in production: loopback only with BACKCHANNE
     try {
       const result = await t.app
         .get(LogoutDeliverySender)
-        .send(delivery(onLocalhost(receiver), 'internal-rp'));
+        .send(logoutDelivery(onLocalhost(receiver), 'internal-rp'));
       expect(result).toEqual({ ok: true });
       expect(receiver.received).toHaveLength(1);
     } finally {
@@ -130,7 +112,7 @@ describe('a logout URI on localhost in production: loopback only with BACKCHANNE
       const before = receiver.received.length;
       const result = await t.app
         .get(LogoutDeliverySender)
-        .send(delivery(onLocalhost(receiver, 'https'), 'internal-rp'));
+        .send(logoutDelivery(onLocalhost(receiver, 'https'), 'internal-rp'));
       // Refused for the address the name resolves to, before any connection (before the fix:
       // "the host name does not resolve (ENOTFOUND)", the name never resolved at all).
       expect(result).toEqual({

@@ -15,7 +15,14 @@ import { LANE_WORKERS } from '../../../../src/sessions/logout/logout-delivery.la
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { HangingReceiver, LogoutReceiver } from '../../../support/logout-receiver';
-import { exchangeCode, login, obtainCode, pkcePair, type Agent } from '../../../support/oauth';
+import {
+  exchangeCode,
+  login,
+  obtainCode,
+  pkcePair,
+  type Agent,
+  clientEntry,
+} from '../../../support/oauth';
 import { sample } from '../../../support/metrics';
 import { register } from '../../../support/registration';
 import { TestApp, createTestApp } from '../../../support/test-app';
@@ -50,13 +57,7 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
       RATE_LIMIT_AUTHORIZE_PER_IP: '1000',
       BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING: String(MAX_PENDING),
       OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: RP.id,
-          client_secret: RP.secret,
-          redirect_uris: [RP.redirectUri],
-          first_party: true,
-          backchannel_logout_uri: healthy.url,
-        },
+        clientEntry(RP, { first_party: true, backchannel_logout_uri: healthy.url }),
       ]),
     });
   });

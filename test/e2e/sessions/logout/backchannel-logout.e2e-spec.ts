@@ -21,6 +21,7 @@ import {
   obtainCode,
   type Agent,
   introspect,
+  clientEntry,
 } from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
@@ -53,15 +54,12 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
       BACKCHANNEL_LOGOUT_FIRST_RETRY_MS: '100',
       BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS: '60',
       OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: RP.id,
-          client_secret: RP.secret,
-          redirect_uris: [RP.redirectUri],
+        clientEntry(RP, {
           first_party: true,
           post_logout_redirect_uris: [RP.signedOut],
           backchannel_logout_uri: receiver.url,
           backchannel_logout_session_required: true,
-        },
+        }),
       ]),
     });
   });

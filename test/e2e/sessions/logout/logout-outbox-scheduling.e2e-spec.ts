@@ -64,7 +64,12 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
   it('claims a first attempt before a retry that has been due for longer', async () => {
     await enqueue([delivery('rp-operator', 'https://rp.example/bcl', 'sid-old')]);
     const first = await claim('operator', 'instance-1');
-    await outbox.scheduleRetry(first!.delivery.deliveryId, 'instance-1', at(1_000), 'HTTP 500');
+    await outbox.leases.scheduleRetry(
+      first!.delivery.deliveryId,
+      'instance-1',
+      at(1_000),
+      'HTTP 500',
+    );
     await enqueue([delivery('rp-operator', 'https://rp.example/bcl', 'sid-new')], at(5_000));
 
     const next = await claim('operator', 'instance-1', at(10_000));
@@ -83,7 +88,7 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
     // The client's other delivery is due, and another instance asks: the client is held.
     expect(await claim('self_registered', 'instance-2')).toBeNull();
 
-    await outbox.markDelivered(first!.delivery.deliveryId, 'instance-1', at(100));
+    await outbox.leases.complete(first!.delivery.deliveryId, 'instance-1', at(100));
     await outbox.release(first!, 'instance-1', at(100), { timeouts: 0 });
     const second = await claim('self_registered', 'instance-2', at(100));
     expect(second?.delivery.sid).not.toBe(first!.delivery.sid);
@@ -130,7 +135,12 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
     ]);
     const first = await claim('self_registered', 'instance-1');
     expect(new URL(first!.delivery.uri).hostname).toBe('slow.example');
-    await outbox.scheduleRetry(first!.delivery.deliveryId, 'instance-1', at(2_000), 'no answer');
+    await outbox.leases.scheduleRetry(
+      first!.delivery.deliveryId,
+      'instance-1',
+      at(2_000),
+      'no answer',
+    );
     await outbox.release(first!, 'instance-1', at(1_000), {
       timeouts: 1,
       backoffUntil: at(31_000),
@@ -145,7 +155,7 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
     expect(after).toMatchObject({ hostTimeouts: 1 });
     expect(new URL(after!.delivery.uri).hostname).toBe('slow.example');
     // It answered: the breaker closes.
-    await outbox.markDelivered(after!.delivery.deliveryId, 'instance-2', at(31_100));
+    await outbox.leases.complete(after!.delivery.deliveryId, 'instance-2', at(31_100));
     await outbox.release(after!, 'instance-2', at(31_100), { timeouts: 0 });
     expect(await claim('self_registered', 'instance-3', at(31_200))).toMatchObject({
       hostTimeouts: 0,
@@ -184,7 +194,7 @@ describe('The logout outbox’s scheduling rules on the test MongoDB server', ()
       const one = await claim('self_registered', `instance-${i}`, at(30_000));
       if (!one) break;
       claimed.add(one.delivery.sid);
-      await outbox.markDelivered(one.delivery.deliveryId, `instance-${i}`, at(30_000));
+      await outbox.leases.complete(one.delivery.deliveryId, `instance-${i}`, at(30_000));
       await outbox.release(one, `instance-${i}`, at(30_000), { timeouts: 0 });
     }
     expect([...claimed].sort()).toEqual(['sid-10', 'sid-11', 'sid-7', 'sid-8', 'sid-9']);

@@ -10,6 +10,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
 import { TestApp, startListeningApp } from '../../../support/test-app';
+import { clientEntry } from '../../../support/oauth';
 
 const RP = {
   id: 'oidcc-logout-rp',
@@ -30,14 +31,11 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
     ({ t, issuer } = await startListeningApp({
       RATE_LIMIT_LOGIN_PER_IP: '100000',
       OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: RP.id,
-          client_secret: RP.secret,
-          redirect_uris: [RP.redirectUri],
+        clientEntry(RP, {
           post_logout_redirect_uris: [RP.postLogout],
           first_party: true,
           require_pkce: false,
-        },
+        }),
       ]),
     }));
     rp = await oidc.discovery(new URL(issuer), RP.id, RP.secret, undefined, insecure);

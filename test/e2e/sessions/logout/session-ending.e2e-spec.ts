@@ -32,7 +32,14 @@ import { SessionLogout } from '../../../../src/sessions/logout/session-logout.se
 import { SessionRepository } from '../../../../src/sessions/session.repository';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
-import { basic, exchangeCode, login, obtainCode, type Agent } from '../../../support/oauth';
+import {
+  basic,
+  exchangeCode,
+  login,
+  obtainCode,
+  type Agent,
+  clientEntry,
+} from '../../../support/oauth';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
 const RP = {
@@ -64,14 +71,8 @@ class DyingOutbox extends LogoutDeliveryRepository {
   release(claimed: ClaimedDelivery, owner: string, now: Date, host: HostState): Promise<void> {
     return this.real.release(claimed, owner, now, host);
   }
-  markDelivered(deliveryId: string, owner: string, now: Date): Promise<boolean> {
-    return this.real.markDelivered(deliveryId, owner, now);
-  }
-  scheduleRetry(deliveryId: string, owner: string, retryAt: Date, error: string) {
-    return this.real.scheduleRetry(deliveryId, owner, retryAt, error);
-  }
-  markFailed(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean> {
-    return this.real.markFailed(deliveryId, owner, now, error);
+  get leases() {
+    return this.real.leases;
   }
   keepNewest(clientId: string, keep: number, now: Date): Promise<number> {
     return this.real.keepNewest(clientId, keep, now);
@@ -103,13 +104,7 @@ describe('Ending a login session: durable before the session is gone', () => {
         RATE_LIMIT_LOGIN_PER_IP: '1000',
         BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '50',
         OAUTH_CLIENTS: JSON.stringify([
-          {
-            client_id: RP.id,
-            client_secret: RP.secret,
-            redirect_uris: [RP.redirectUri],
-            first_party: true,
-            backchannel_logout_uri: receiver.url,
-          },
+          clientEntry(RP, { first_party: true, backchannel_logout_uri: receiver.url }),
         ]),
       },
       [[LogoutDeliveryRepository, outbox]],

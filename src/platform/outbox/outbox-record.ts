@@ -1,0 +1,51 @@
+import { Prop } from '@nestjs/mongoose';
+import type { Schema } from 'mongoose';
+
+/** Every outbox row is `pending` until it is done or given up; each outbox names those states. */
+export const PENDING = 'pending' as const;
+
+/**
+ * The fields every durable outbox row has (OutboxLeases): its lease, its attempts and their
+ * schedule, and its clean-up time. An outbox's row class extends it with its status (its own
+ * words for done and given up), its payload and its own indexes (`@Schema` names the collection).
+ */
+export abstract class OutboxRecord {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+
+  /** After this, a failure is final. */
+  @Prop({ type: Date, required: true })
+  giveUpAt!: Date;
+
+  /** When the next attempt is due. */
+  @Prop({ type: Date, required: true })
+  nextAttemptAt!: Date;
+
+  /** Until when the instance `leaseOwner` holds the row; before `now`: nobody does. */
+  @Prop({ type: Date, required: true })
+  leaseUntil!: Date;
+
+  @Prop({ type: String })
+  leaseOwner?: string;
+
+  /** Attempts started so far (each claim counts one). */
+  @Prop({ type: Number, required: true })
+  attempts!: number;
+
+  /** Why the latest attempt failed: a reason or a code, never a secret nor an address. */
+  @Prop({ type: String })
+  lastError?: string;
+
+  /** When the TTL index may remove the row, past `giveUpAt` (clean-up: nothing relies on it). */
+  @Prop({ type: Date, required: true })
+  expiresAt!: Date;
+}
+
+/** The indexes every outbox has: pending rows past their give-up time, and the TTL clean-up. */
+export function indexOutbox(schema: Schema): void {
+  schema.index({ status: 1, giveUpAt: 1 });
+  schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+}
