@@ -88,6 +88,10 @@ module.exports = {
         ? ['<rootDir>/test/**/*.e2e-spec.ts']
         : ['<rootDir>/test/e2e/**/folder.e2e-suite.ts', '<rootDir>/test/tooling/**/*.e2e-spec.ts'],
       setupFiles: [...common.setupFiles, '<rootDir>/test/setup/database-per-file.js'],
+      setupFilesAfterEnv: [
+        ...common.setupFilesAfterEnv,
+        '<rootDir>/test/setup/remembered-scrypt.js',
+      ],
     },
   ],
 };
