@@ -45,6 +45,8 @@ const common = {
     `/node_modules/(?!(${esmOnly.join('|')})/)(?!@fastify/static/node_modules/content-disposition/)`,
   ],
   setupFiles: ['<rootDir>/test/setup/quiet-nest-logger.js'],
+  // PROOFGATE_TEST_CPU_LOG=<file>: each suite's CPU, and each e2e spec file's (nothing when unset).
+  setupFilesAfterEnv: ['<rootDir>/test/setup/cpu-log.js'],
   // A dynamic import() in src/ names the compiled file (`./x.js`, as module node20 requires);
   // under jest the TypeScript source answers for it.
   moduleNameMapper: {
@@ -86,6 +88,10 @@ module.exports = {
         ? ['<rootDir>/test/**/*.e2e-spec.ts']
         : ['<rootDir>/test/e2e/**/folder.e2e-suite.ts', '<rootDir>/test/tooling/**/*.e2e-spec.ts'],
       setupFiles: [...common.setupFiles, '<rootDir>/test/setup/database-per-file.js'],
+      setupFilesAfterEnv: [
+        ...common.setupFilesAfterEnv,
+        '<rootDir>/test/setup/remembered-scrypt.js',
+      ],
     },
   ],
 };

@@ -53,7 +53,13 @@ function startCheck(distDir, env, embedded) {
     [...script, ...(embedded ? ['--embedded-database'] : [])],
     {
       cwd: ROOT,
-      env: { ...env, MONGODB_URI: env.MONGODB_URI || EMBEDDED_PLACEHOLDER_URI },
+      env: {
+        ...env,
+        MONGODB_URI: env.MONGODB_URI || EMBEDDED_PLACEHOLDER_URI,
+        // From the sources, compiled by SWC as `npm run admin` does (tsconfig.jest.json's ts-node
+        // section): ~0.7 s of CPU where the TypeScript compiler took ~2 s.
+        ...(current ? {} : { TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.jest.json') }),
+      },
       stdio: 'inherit',
     },
   );

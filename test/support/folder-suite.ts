@@ -14,6 +14,12 @@ const { testDatabaseUri } = require('../setup/test-database-uri') as {
   testDatabaseUri: (base: string | undefined, name: string) => string;
 };
 
+/** test/setup/cpu-log.js's hook, when PROOFGATE_TEST_CPU_LOG asks for each file's CPU. */
+function cpuLog(): { fileStarts: (name: string) => void } | undefined {
+  return (globalThis as { __proofgateCpuLog?: { fileStarts: (name: string) => void } })
+    .__proofgateCpuLog;
+}
+
 /** The *.e2e-spec.ts files of `dir`, in name order. */
 export function specFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -30,6 +36,7 @@ export function runFolder(dir: string): void {
     describe(name, () => {
       beforeAll(() => {
         process.env.MONGODB_URI = uri;
+        cpuLog()?.fileStarts(name);
       });
       process.env.MONGODB_URI = uri;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
