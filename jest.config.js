@@ -11,7 +11,15 @@
 // which answers for it (wagmi itself would install React and every wallet SDK, ~800 MB).
 // @fastify/static 10 loads content-disposition 3, ESM-only, from its own node_modules (the
 // root's is Express's CommonJS 1.x): transformed wherever it is, both copies.
-const esmOnly = ['jose', 'oauth4webapi', 'openid-client', '@wagmi/core', 'content-disposition'];
+const esmOnly = [
+  'jose',
+  'oauth4webapi',
+  'openid-client',
+  '@wagmi/core',
+  'content-disposition',
+  '@openid4vc',
+  'dcql',
+];
 
 /** @swc/jest for TypeScript or JavaScript sources, with what tsconfig.json asks of the emit. */
 function swc(syntax) {
@@ -35,12 +43,17 @@ function swc(syntax) {
 }
 
 const common = {
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
   // SWC rather than ts-jest: ts-jest loads the TypeScript compiler into every worker and
   // compiles each file with it; a fresh clone (no transform cache) compiles all of src/ and
   // test/ (docs/DEVELOPMENT.md#test-time).
-  transform: { '^.+\\.ts$': swc('typescript'), '^.+\\.js$': swc('ecmascript') },
+  // `.mjs`: the ESM-only packages that ship no `.js` (dcql, @openid4vc/*).
+  transform: {
+    '^.+\\.ts$': swc('typescript'),
+    '^.+\\.js$': swc('ecmascript'),
+    '^.+\\.mjs$': swc('ecmascript'),
+  },
   transformIgnorePatterns: [
     `/node_modules/(?!(${esmOnly.join('|')})/)(?!@fastify/static/node_modules/content-disposition/)`,
   ],

@@ -33,6 +33,9 @@ describe('the proof registry', () => {
       email_code_owner: 'email',
       client_assertion_jti: 'private_key_jwt',
       jwt_bearer_jti: 'jwt_bearer',
+      oid4vp_request: 'oid4vp',
+      oid4vp_state: 'oid4vp',
+      oid4vp_response_code: 'oid4vp',
       client_secret: 'client_secret',
       upstream_state: 'upstream',
     });
@@ -53,6 +56,7 @@ describe('the proof registry', () => {
       private_key_jwt: 'client_assertion_jti',
       jwt_bearer: 'jwt_bearer_jti',
       upstream: 'upstream_state',
+      oid4vp: 'oid4vp_request',
     });
   });
 

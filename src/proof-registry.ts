@@ -23,6 +23,7 @@ import { SIWB_PROOF } from './wallet/siwb/siwb.proof';
 import { SIWE_PROOF } from './wallet/siwe/siwe.proof';
 import { SIWS_PROOF } from './wallet/siws/siws.proof';
 import { UPSTREAM_PROOF } from './upstream/upstream.proof';
+import { OID4VP_PROOF } from './oid4vp/oid4vp.proof';
 
 /**
  * Every proof, once: the one list compare/, telemetry/ and the pages iterate (in this order on
@@ -45,6 +46,7 @@ const DESCRIPTORS = {
   jwt_bearer: JWT_BEARER_PROOF,
   email: EMAIL_PROOF,
   upstream: UPSTREAM_PROOF,
+  oid4vp: OID4VP_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;
 

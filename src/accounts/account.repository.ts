@@ -1,4 +1,4 @@
-import type { SignInMethod } from './account';
+import type { CredentialClaims, SignInMethod } from './account';
 
 /** How a claim of a method key for an account ended. */
 export type ClaimOutcome = 'claimed' | 'already_yours' | 'taken' | 'full';
@@ -70,6 +70,16 @@ export abstract class AccountRepository {
    * conditional update): false when it is not, i.e. another assertion with this counter or a
    * higher one was accepted first.
    */
+  /**
+   * A sign-in by the credential method `key`: its claims replaced by this presentation's, its use
+   * recorded, in one command; the method as it is now, or null when no account holds it.
+   */
+  abstract recordCredentialUse(
+    key: string,
+    claims: CredentialClaims,
+    at: Date,
+  ): Promise<SignInMethod | null>;
+
   abstract advancePasskeyCounter(key: string, counter: number, at: Date): Promise<boolean>;
 
   /**

@@ -4,6 +4,7 @@ import type { MethodType } from '../proofs/proof-vocabulary';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import {
   type Account,
+  type CredentialClaims,
   type PasskeyCredential,
   type SignInMethod,
   type UpstreamAccount,
@@ -32,6 +33,7 @@ const METHOD_NOUNS: Readonly<Record<MethodType, string>> = {
   passkey: 'passkey',
   email: 'email address',
   upstream: 'provider account',
+  credential: 'identity credential',
 };
 
 /** See AccountService.profile. */
@@ -39,6 +41,8 @@ export interface AccountProfile {
   readonly username?: string;
   /** A verified address of the account: every email method is one (its code was read). */
   readonly email?: string;
+  /** The claims the account's identity credential last disclosed (scopes identity and age). */
+  readonly credential?: CredentialClaims;
   readonly updatedAt?: Date;
 }
 
@@ -127,7 +131,14 @@ export class AccountService {
     const username = password === undefined ? undefined : usernameOf(password);
     // The first address the account verified (the record lists methods in the order they came).
     const email = record?.methods.find((key) => methodTypeOf(key) === 'email');
+    // The claims of the account's identity credential, as its latest presentation disclosed them.
+    const credentialKey = record?.methods.find((key) => methodTypeOf(key) === 'credential');
+    const credential =
+      credentialKey === undefined
+        ? undefined
+        : (await this.accounts.findMethod(credentialKey))?.credential;
     return {
+      ...(credential === undefined ? {} : { credential }),
       ...(username === undefined ? {} : { username }),
       ...(email === undefined ? {} : { email: emailOf(email) }),
       ...(record === null ? {} : { updatedAt: record.updatedAt ?? record.createdAt }),
@@ -153,6 +164,25 @@ export class AccountService {
     return this.linkWith(sub, methodKey, requester, passkey ? { passkey } : {});
   }
 
+  /** `link` for an identity credential, with the claims its presentation disclosed. */
+  linkCredential(
+    sub: string,
+    methodKey: string,
+    requester: LinkRequester,
+    credential: CredentialClaims,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    return this.linkWith(sub, methodKey, requester, { credential });
+  }
+
+  /**
+   * A sign-in by the credential method `methodKey`: the account holding it (null: none), its
+   * claims replaced by `claims` (this presentation's), in one command.
+   */
+  async recordCredentialUse(methodKey: string, claims: CredentialClaims): Promise<string | null> {
+    const method = await this.accounts.recordCredentialUse(methodKey, claims, this.clock.now());
+    return method?.sub ?? null;
+  }
+
   /** `link` for an account at an upstream provider, with what the provider said of it. */
   linkUpstream(
     sub: string,
@@ -167,7 +197,7 @@ export class AccountService {
     sub: string,
     methodKey: string,
     requester: LinkRequester,
-    kept: Pick<SignInMethod, 'passkey' | 'upstream'>,
+    kept: Pick<SignInMethod, 'passkey' | 'upstream' | 'credential'>,
   ): Promise<SignInMethod & { addedAt: Date }> {
     const type = methodTypeOf(methodKey);
     if (!type) throw new Error(`not a method key: ${methodKey}`);

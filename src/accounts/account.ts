@@ -15,6 +15,8 @@ import type { MethodType } from '../proofs/proof-vocabulary';
  *   address, and an address's `@` is in none of them);
  * - an account at an upstream identity provider: `upstream:<provider id>:<its sub>`, read by its
  *   prefix before any CAIP-10 reading (no chain's namespace is `upstream`).
+ * - an identity credential presented from a wallet (OpenID4VP): `credential:<base64url SHA-256 of
+ *   its issuer and the person's stable claims>`, an account of a minted subject.
  *
  * Existing subjects keep their values: an account that never linked anything has no record, and
  * its subject is what its one method always gave (the username, or the CAIP-10 id). An account an
@@ -30,6 +32,8 @@ const PASSKEY_PREFIX = 'passkey:';
 const PASSWORD_PREFIX = 'password:';
 const UPSTREAM_PREFIX = 'upstream:';
 const EMAIL_PREFIX = 'email:';
+/** Longer than any CAIP-2 namespace (3 to 8 characters): never read as a CAIP-10 id. */
+const CREDENTIAL_PREFIX = 'credential:';
 /**
  * A minted subject: `account:` and 128 random bits (base64url). Two parts, the second never an
  * address: neither a CAIP-10 id (three parts) nor a username (no colon).
@@ -55,6 +59,15 @@ export function upstreamAccountOf(key: string): { providerId: string; subject: s
   return { providerId: rest.slice(0, colon), subject: rest.slice(colon + 1) };
 }
 
+/**
+ * The method key of an identity credential (OpenID4VP): `credential:` and the base64url SHA-256
+ * `subjectHash` the proof computed from its issuer and the person's stable claims, so that the
+ * key carries no personal data (src/oid4vp/credential-subject.ts says which claims).
+ */
+export function credentialMethodKey(subjectHash: string): string {
+  return `${CREDENTIAL_PREFIX}${subjectHash}`;
+}
+
 export function passkeyMethodKey(credentialId: string): string {
   return `${PASSKEY_PREFIX}${credentialId}`;
 }
@@ -74,6 +87,7 @@ export function emailOf(key: string): string {
 }
 
 export function methodTypeOf(key: string): MethodType | undefined {
+  if (key.startsWith(CREDENTIAL_PREFIX)) return 'credential';
   if (key.startsWith(UPSTREAM_PREFIX)) return 'upstream';
   if (key.startsWith(PASSKEY_PREFIX)) return 'passkey';
   if (key.startsWith(PASSWORD_PREFIX)) return 'password';
@@ -149,6 +163,18 @@ export interface UpstreamAccount {
   readonly email?: string;
 }
 
+/**
+ * What a credential method keeps: the claims its latest presentation disclosed among those a scope
+ * can give (`identity`, `age`), replaced at every sign-in, so that the ID token and /userinfo
+ * carry what the person last chose to disclose and nothing an earlier presentation said.
+ */
+export interface CredentialClaims {
+  readonly given_name?: string;
+  readonly family_name?: string;
+  readonly birthdate?: string;
+  readonly age_over_18?: boolean;
+}
+
 /** One entry of the method index. */
 export interface SignInMethod {
   readonly key: string;
@@ -160,6 +186,7 @@ export interface SignInMethod {
   readonly lastUsedAt?: Date;
   readonly passkey?: PasskeyCredential;
   readonly upstream?: UpstreamAccount;
+  readonly credential?: CredentialClaims;
 }
 
 export interface Account {

@@ -18,6 +18,7 @@ import {
   kindOfModel,
 } from '../proof-registry';
 import type { ProofSettings } from '../proofs/proof-descriptor';
+import { Oid4vpConfig } from '../config/sections/oid4vp.config';
 import { UpstreamConfig } from '../config/sections/upstream.config';
 import type { LoginModel, PossessionModel } from '../proofs/proof-vocabulary';
 import { ChallengeFigures, WINDOW_SECONDS } from './challenge-figures.service';
@@ -53,6 +54,7 @@ export class ChallengeModelsService {
     dpop: DpopConfig,
     par: ParConfig,
     upstream: UpstreamConfig,
+    oid4vp: Oid4vpConfig,
   ) {
     this.settings = {
       challenges,
@@ -63,6 +65,7 @@ export class ChallengeModelsService {
       dpop,
       par,
       upstream,
+      oid4vp,
     };
   }
 

@@ -21,6 +21,7 @@ import { ServerConfig, readServerConfig } from './sections/server.config';
 import { TokenConfig, readTokenConfig } from './sections/tokens.config';
 import { WalletConfig, readWalletConfig } from './sections/wallet.config';
 import { UpstreamConfig, readUpstreamConfig } from './sections/upstream.config';
+import { Oid4vpConfig, readOid4vpConfig } from './sections/oid4vp.config';
 import { TracingConfig, tracingConfig } from './tracing-config';
 
 /**
@@ -52,6 +53,7 @@ export class AppConfig {
   readonly jwtBearer!: JwtBearerConfig;
   readonly mail!: MailConfig;
   readonly upstream!: UpstreamConfig;
+  readonly oid4vp!: Oid4vpConfig;
   /**
    * OpenTelemetry traces; undefined (off, nothing loaded) unless an OTLP endpoint is set. Read by
    * main.ts before Nest starts, so not a section any service injects.
@@ -103,6 +105,7 @@ export class AppConfig {
       jwtBearer: readJwtBearerConfig(env, server),
       mail,
       upstream: readUpstreamConfig(env, server),
+      oid4vp: readOid4vpConfig(env, server),
       ...(tracing ? { tracing } : {}),
     });
     env.throwIfProblems();

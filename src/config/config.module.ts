@@ -21,6 +21,7 @@ import { ServerConfig } from './sections/server.config';
 import { TokenConfig } from './sections/tokens.config';
 import { WalletConfig } from './sections/wallet.config';
 import { UpstreamConfig } from './sections/upstream.config';
+import { Oid4vpConfig } from './sections/oid4vp.config';
 
 type SectionKey = Exclude<keyof AppConfig, 'tracing'>;
 
@@ -51,6 +52,7 @@ export const CONFIG_SECTIONS = {
   jwtBearer: JwtBearerConfig,
   mail: MailConfig,
   upstream: UpstreamConfig,
+  oid4vp: Oid4vpConfig,
 } as const satisfies { [K in SectionKey]: abstract new () => AppConfig[K] };
 
 /**

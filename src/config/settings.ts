@@ -21,6 +21,7 @@ import { STEP_UP_SETTINGS } from './sections/step-up.config';
 import { TOKEN_SETTINGS } from './sections/tokens.config';
 import { WALLET_SETTINGS } from './sections/wallet.config';
 import { UPSTREAM_SETTINGS } from './sections/upstream.config';
+import { OID4VP_SETTINGS } from './sections/oid4vp.config';
 import { TRACING_SETTINGS } from './tracing-config';
 
 /**
@@ -46,6 +47,7 @@ const BY_SECTION = {
   wallet: WALLET_SETTINGS,
   passkeys: PASSKEY_SETTINGS,
   upstream: UPSTREAM_SETTINGS,
+  oid4vp: OID4VP_SETTINGS,
   rateLimits: RATE_LIMIT_SETTINGS,
   loginThrottle: LOGIN_THROTTLE_SETTINGS,
   operator: OPERATOR_SETTINGS,

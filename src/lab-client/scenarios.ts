@@ -73,6 +73,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   jwt_bearer: 3600,
   email: 600,
   upstream: 600,
+  oid4vp: 300,
 };
 
 type Lifetime = StatedSeconds;

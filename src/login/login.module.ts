@@ -39,6 +39,9 @@ import {
   UpstreamLoginController,
 } from './upstream/upstream-login.controller';
 import { UpstreamSessionLogin } from './upstream/upstream-session-login.service';
+import { Oid4vpModule } from '../oid4vp/oid4vp.module';
+import { Oid4vpLoginController } from './oid4vp/oid4vp-login.controller';
+import { Oid4vpSessionLogin } from './oid4vp/oid4vp-session-login.service';
 
 /**
  * The login page: password login (GET/POST /login), wallet, passkey and email sign-in (POST
@@ -59,6 +62,7 @@ import { UpstreamSessionLogin } from './upstream/upstream-session-login.service'
     SessionLogoutModule,
     EmailModule,
     UpstreamModule,
+    Oid4vpModule,
   ],
   controllers: [
     LoginController,
@@ -71,9 +75,11 @@ import { UpstreamSessionLogin } from './upstream/upstream-session-login.service'
     EmailLoginController,
     UpstreamLoginController,
     UpstreamLinkController,
+    Oid4vpLoginController,
   ],
   providers: [
     LoginCsrf,
+    Oid4vpSessionLogin,
     PasswordLoginService,
     WalletSessionLoginService,
     PendingAuthorization,

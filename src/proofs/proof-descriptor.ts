@@ -146,6 +146,7 @@ export type ProofSettings = Pick<
   | 'dpop'
   | 'par'
   | 'upstream'
+  | 'oid4vp'
 >;
 
 /** The static shape of a challenge-response protocol, as its specs define it. */

@@ -48,6 +48,13 @@ export const CHALLENGE_KINDS = [
   // provider, its `state` the key, its `nonce` and PKCE verifier kept with it; redeemed once at
   // the callback, by the browser that started it.
   'upstream_state',
+  // OpenID4VP 1.0 §5, §8.2: an identity wallet's presentation request, under its id (what the
+  // page or script polls with); its `state` (the wallet's answer is redeemed under it once,
+  // atomically, after every check); and the same-device `response_code` the wallet's redirect
+  // carries back to the browser that started it.
+  'oid4vp_request',
+  'oid4vp_state',
+  'oid4vp_response_code',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
@@ -60,6 +67,7 @@ export const AUTH_METHODS = [
   'siwb',
   'email',
   'upstream',
+  'oid4vp',
 ] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
@@ -94,14 +102,26 @@ export const AMR: Readonly<Record<AuthMethod, readonly string[]>> = {
   // such sign-ins (not in RFC 8176's registry; §2 lets other values be used). The provider's own
   // `amr` is never repeated: this server did not see those methods, only the provider's word.
   upstream: ['fed'],
+  // IANA AMR registry `pop`: the key-binding JWT proves possession of the key the credential is
+  // bound to (`cnf.jwk`). Never `hwk` or `swk`: only a verified wallet attestation would say
+  // where that key is held.
+  oid4vp: ['pop'],
 };
 
 /**
  * The types of sign-in method an account holds (accounts/account.ts): every wallet, whatever its
  * chain, is a `wallet` (its key a CAIP-10 account id), so a new chain adds no type; every
- * upstream provider's account is an `upstream` (`upstream:<provider>:<sub>`).
+ * upstream provider's account is an `upstream` (`upstream:<provider>:<sub>`); every identity
+ * credential presented from a wallet (OpenID4VP) a `credential` (`credential:<hash>`).
  */
-export const METHOD_TYPES = ['password', 'wallet', 'passkey', 'email', 'upstream'] as const;
+export const METHOD_TYPES = [
+  'password',
+  'wallet',
+  'passkey',
+  'email',
+  'upstream',
+  'credential',
+] as const;
 export type MethodType = (typeof METHOD_TYPES)[number];
 
 /**
@@ -124,6 +144,7 @@ export const MODEL_IDS = [
   'device',
   'email',
   'upstream',
+  'oid4vp',
 ] as const;
 export const POSSESSION_MODEL_IDS = [
   'dpop',

@@ -19,8 +19,18 @@ export type ProfileClaim = (typeof PROFILE_CLAIMS)[number];
  */
 export const EMAIL_CLAIMS = ['email', 'email_verified'] as const;
 export type EmailClaim = (typeof EMAIL_CLAIMS)[number];
-/** The claims about the user an account can fill: its profile's and its address's. */
-export type UserClaim = ProfileClaim | EmailClaim;
+/**
+ * Scope `identity`: the names and date of birth an identity credential disclosed (OpenID4VP
+ * sign-in); scope `age`: only that the person is over 18, so a client can check age without
+ * learning who. Neither comes from anything but a presentation's disclosures.
+ */
+export const IDENTITY_SCOPE = 'identity';
+export const AGE_SCOPE = 'age';
+export const IDENTITY_CLAIMS = ['given_name', 'family_name', 'birthdate'] as const;
+export const AGE_CLAIMS = ['age_over_18'] as const;
+export type CredentialClaim = (typeof IDENTITY_CLAIMS)[number] | (typeof AGE_CLAIMS)[number];
+/** The claims about the user an account can fill: its profile's, its address's, its credential's. */
+export type UserClaim = ProfileClaim | EmailClaim | CredentialClaim;
 
 /** A `claims` parameter longer than this is refused: what it asks for is stored with the code. */
 export const MAX_CLAIMS_PARAMETER_LENGTH = 4096;
@@ -156,6 +166,10 @@ export interface ProfileClaimValues {
   readonly updated_at?: number;
   readonly email?: string;
   readonly email_verified?: boolean;
+  readonly given_name?: string;
+  readonly family_name?: string;
+  readonly birthdate?: string;
+  readonly age_over_18?: boolean;
 }
 
 /** The claims of `profile` that `names` asks for (those it has). */

@@ -35,7 +35,18 @@ export const AMBIGUOUS_SESSION =
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function toLoginSession(session: StoredSession): LoginSession {
-  const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns } = session;
+  const {
+    idHash,
+    sub,
+    authMethod,
+    authTime,
+    expiresAt,
+    amr,
+    methodKey,
+    acr,
+    signIns,
+    crossDevice,
+  } = session;
   return {
     sid: sessionIdOf(idHash),
     sub,
@@ -46,6 +57,7 @@ function toLoginSession(session: StoredSession): LoginSession {
     ...(acr !== undefined ? { acr } : {}),
     ...(methodKey !== undefined ? { methodKey } : {}),
     ...(signIns ? { signIns } : {}),
+    ...(crossDevice === true ? { crossDevice } : {}),
   };
 }
 
@@ -130,6 +142,7 @@ export class SessionService {
       ...(acr === undefined ? {} : { acr }),
       expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
       ...(identity.methodKey !== undefined ? { methodKey: identity.methodKey } : {}),
+      ...(identity.crossDevice === true ? { crossDevice: true } : {}),
     };
     await this.sessions.create(session);
     // After the write (see AccountService.assertMaySignIn): the session of a disabled account,

@@ -24,6 +24,12 @@ export interface SessionIdentity {
    * method ends the session. Absent on sessions from before it was kept.
    */
   readonly methodKey?: string;
+  /**
+   * Proven on another device than this browser's (an identity wallet answering a QR code, the
+   * page polling): like a device grant (RFC 8628 §5.4) such a session never gets the `account`
+   * scope, and /authorize asks for another sign-in when a request wants it.
+   */
+  readonly crossDevice?: boolean;
 }
 
 /** One sign-in a session's `amr` names: its method, its own RFC 8176 values, and when. */

@@ -11,6 +11,8 @@ export const SUPPORTED_SCOPES = [
   'api',
   'account',
   'offline_access',
+  'identity',
+  'age',
 ] as const;
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
 export const OPENID_SCOPE = 'openid';
@@ -19,6 +21,8 @@ export const PROFILE_SCOPE = 'profile';
 export const DEFAULT_SCOPE = PROFILE_SCOPE;
 /** OpenID Connect Core §5.4: the account's address and that it is verified. */
 export const EMAIL_SCOPE = 'email';
+/** The names and date of birth, and `age_over_18` alone, an identity credential disclosed. */
+export { AGE_SCOPE, IDENTITY_SCOPE } from '../protocol-rules/claims-request';
 /**
  * OpenID Connect Core §11: asks for a refresh token. Refresh tokens are not gated on it: a
  * client registered for `refresh_token` gets them as before (what existing clients rely on).

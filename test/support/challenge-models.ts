@@ -11,4 +11,5 @@ export const LOGIN_MODEL_IDS = [
   'device',
   'email',
   'upstream',
+  'oid4vp',
 ] as const;

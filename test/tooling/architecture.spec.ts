@@ -282,6 +282,19 @@ describe('layout: dependencies point one way', () => {
     expect(importers).toEqual([]);
   });
 
+  it('oid4vp/ is a proof of its own: it imports no other proof, oauth/, login/ or tokens/, and only login/ imports it', () => {
+    expect(files.some((file) => file.area === 'oid4vp')).toBe(true);
+    const others = new Set(['wallet', 'passkeys', 'email', 'upstream', 'oauth', 'login', 'tokens']);
+    expect(violations(['oid4vp'], (area) => others.has(area))).toEqual([]);
+    const users = new Set(['oid4vp', 'login']);
+    expect(
+      violations(
+        [...new Set(files.map((file) => file.area))].filter((area) => !users.has(area)),
+        (area) => area === 'oid4vp',
+      ).filter((line) => !line.startsWith('proof-registry.ts')),
+    ).toEqual([]);
+  });
+
   it('email/ is a proof of its own: it imports no other proof, oauth/ or login/, and only login/ and admin/ import it', () => {
     expect(files.some((file) => file.area === 'email')).toBe(true);
     const others = new Set(['wallet', 'passkeys', 'oauth', 'login', 'resource-server']);
@@ -356,6 +369,7 @@ describe('layout: dependencies point one way', () => {
       'resource-server',
       'mail',
       'email',
+      'oid4vp',
     ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
   });

@@ -42,6 +42,24 @@ export class UpstreamAccountRecord {
 
 const UpstreamAccountSchema = SchemaFactory.createForClass(UpstreamAccountRecord);
 
+/** What a credential method keeps: its latest presentation's disclosed claims (accounts/account.ts). */
+@Schema({ _id: false, versionKey: false, strict: 'throw' })
+export class CredentialClaimsRecord {
+  @Prop({ type: String, maxlength: 256 })
+  given_name?: string;
+
+  @Prop({ type: String, maxlength: 256 })
+  family_name?: string;
+
+  @Prop({ type: String, maxlength: 32 })
+  birthdate?: string;
+
+  @Prop({ type: Boolean })
+  age_over_18?: boolean;
+}
+
+const CredentialClaimsSchema = SchemaFactory.createForClass(CredentialClaimsRecord);
+
 /**
  * The method index: one document per sign-in method any account holds. `_id` is the method key,
  * so "this wallet or passkey already signs in another account" is the database's duplicate-key
@@ -70,6 +88,9 @@ export class AccountMethodRecord {
 
   @Prop({ type: UpstreamAccountSchema })
   upstream?: UpstreamAccountRecord;
+
+  @Prop({ type: CredentialClaimsSchema })
+  credential?: CredentialClaimsRecord;
 }
 
 export const AccountMethodSchema = SchemaFactory.createForClass(AccountMethodRecord);

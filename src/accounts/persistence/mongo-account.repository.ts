@@ -4,7 +4,7 @@ import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { TurnBatcher } from '../../platform/database/turn-batcher';
-import type { SignInMethod } from '../account';
+import type { CredentialClaims, SignInMethod } from '../account';
 import {
   AccountRepository,
   ClaimOutcome,
@@ -25,7 +25,7 @@ import { isDuplicateKey } from '../../platform/database/duplicate-key';
 type SignInCheck = { readonly sub: string } | { readonly key: string; readonly ownSubject: string };
 
 function toMethod(record: AccountMethodRecord): SignInMethod {
-  const { _id, type, sub, addedAt, lastUsedAt, passkey, upstream } = record;
+  const { _id, type, sub, addedAt, lastUsedAt, passkey, upstream, credential } = record;
   return {
     key: _id,
     type,
@@ -34,6 +34,7 @@ function toMethod(record: AccountMethodRecord): SignInMethod {
     ...(lastUsedAt ? { lastUsedAt } : {}),
     ...(passkey ? { passkey } : {}),
     ...(upstream ? { upstream } : {}),
+    ...(credential ? { credential } : {}),
   };
 }
 
@@ -131,7 +132,7 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
 
   async claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome> {
     let outcome: ClaimOutcome = 'claimed';
-    const { passkey, upstream } = method;
+    const { passkey, upstream, credential } = method;
     const record: AccountMethodRecord = {
       _id: method.key,
       type: method.type,
@@ -139,6 +140,7 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
       addedAt: method.addedAt,
       ...(passkey ? { passkey: { ...passkey, transports: [...passkey.transports] } } : {}),
       ...(upstream ? { upstream: { ...upstream } } : {}),
+      ...(credential ? { credential: { ...credential } } : {}),
     };
     // The driver's insert skips mongoose: the schema's rules (method types, a passkey's known
     // transports, at most MAX_TRANSPORTS) are checked here, so nothing malformed is stored.
@@ -172,6 +174,19 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
       .lean<AccountRecord>()
       .exec();
     return account?.methods.includes(key) ? 'last_method' : 'not_linked';
+  }
+
+  async recordCredentialUse(
+    key: string,
+    claims: CredentialClaims,
+    at: Date,
+  ): Promise<SignInMethod | null> {
+    const record = await this.index.findOneAndUpdate(
+      { _id: key, type: 'credential' },
+      { $set: { credential: { ...claims }, lastUsedAt: at } },
+      { ...SINGLE_USE_WRITE, returnDocument: 'after' },
+    );
+    return record ? toMethod(record) : null;
   }
 
   async advancePasskeyCounter(key: string, counter: number, at: Date): Promise<boolean> {

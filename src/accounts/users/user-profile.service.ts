@@ -37,6 +37,8 @@ export class UserProfiles {
       ...(updatedAt === undefined ? {} : { updated_at: Math.floor(updatedAt.getTime() / 1000) }),
       // Every email method was added by its code: the address is verified.
       ...(profile.email === undefined ? {} : { email: profile.email, email_verified: true }),
+      // What the account's identity credential disclosed at its latest sign-in, nothing else.
+      ...profile.credential,
     };
   }
 }

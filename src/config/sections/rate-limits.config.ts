@@ -24,6 +24,8 @@ export abstract class RateLimitConfig {
   abstract readonly passkeyPerIp: number;
   /** Sign-ins at an upstream identity provider (start and callback) per minute per IP. */
   abstract readonly upstreamPerIp: number;
+  /** Identity wallet requests, request objects and answers per minute per IP. */
+  abstract readonly oid4vpPerIp: number;
   /** Accounts created (an account record first written) per hour per IP. */
   abstract readonly accountCreationsPerIpPerHour: number;
   /** Device user codes submitted at /device per 10 minutes per signed-in account. */
@@ -54,6 +56,7 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     registerPerIp: env.int('RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
     passkeyPerIp: env.int('RATE_LIMIT_PASSKEY_PER_IP', 300, { min: 1 }),
     upstreamPerIp: env.int('RATE_LIMIT_UPSTREAM_PER_IP', 120, { min: 1 }),
+    oid4vpPerIp: env.int('RATE_LIMIT_OID4VP_PER_IP', 120, { min: 1 }),
     accountCreationsPerIpPerHour: env.int('ACCOUNT_CREATIONS_PER_IP_PER_HOUR', 20, { min: 1 }),
     deviceUserCodesPerAccount: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT', 20, { min: 2 }),
     deviceUserCodesPerNetwork: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK', 60, { min: 2 }),
@@ -155,6 +158,14 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
       description:
         'Requests per IP to `/login/upstream/*` (each start keeps a challenge until it is ' +
         'redeemed or expires; each callback costs requests to the provider).',
+    },
+    {
+      name: 'RATE_LIMIT_OID4VP_PER_IP',
+      type: whole(1),
+      default: 120,
+      description:
+        'Requests per IP to `/oid4vp/*` (a presentation request keeps challenges until it is ' +
+        'answered or expires; an answer costs signature checks), per minute.',
     },
     {
       name: 'ACCOUNT_CREATIONS_PER_IP_PER_HOUR',

@@ -43,6 +43,7 @@ const TYPE_NAMES = {
   passkey: 'Passkey',
   email: 'Email',
   upstream: 'Provider',
+  credential: 'Identity credential',
 } as const;
 
 /**

@@ -20,7 +20,7 @@ function check(
 describe('AuthorizationRequestCheck at start', () => {
   it('refuses an ACR_REQUIRED_BY_SCOPE naming a scope this server does not grant', () => {
     expect(() => check({ acount: 'phr' })).toThrow(
-      'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, email, api, account, offline_access)',
+      'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, email, api, account, offline_access, identity, age)',
     );
     expect(() => check({ account: 'phr' })).not.toThrow();
   });

@@ -148,6 +148,7 @@ export class AuthorizationRequestCheck {
         ...(maxAge === undefined ? {} : { maxAge }),
         ...this.requiredAcr(request.acr_values, claims, scope, resources),
         ...(claims?.sub === undefined ? {} : { sub: claims.sub }),
+        ...(hasScope(scope, ACCOUNT_SCOPE) ? { sameDevice: true } : {}),
       },
       ...(nonce === undefined ? {} : { nonce }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),

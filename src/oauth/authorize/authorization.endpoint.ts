@@ -471,6 +471,10 @@ function promptNoneRefusal(
       return new LoginRequired(
         'The request asks for a new sign-in (prompt=login or max_age), and prompt=none forbids asking',
       );
+    case 'cross_device':
+      return new LoginRequired(
+        'The request asks for the account scope, which a sign-in proven on another device never gets, and prompt=none forbids asking for another',
+      );
     case 'sub':
       return new LoginRequired(
         'The signed-in user is not the one the claims request names, and prompt=none forbids asking',

@@ -22,6 +22,11 @@ export interface AuthenticationRequirements {
   readonly preferredAcr?: AcrValue;
   /** OpenID Connect Core §5.5.1: the only user the request may answer for (`sub` `value`). */
   readonly sub?: string;
+  /**
+   * The request asks for the `account` scope: a sign-in proven on another device (a wallet
+   * answering a QR code) does not do, as a device grant never gets it (RFC 8628 §5.4).
+   */
+  readonly sameDevice?: boolean;
 }
 
 /** The session, as far as its authentication goes. */
@@ -29,6 +34,7 @@ export interface SessionAuthentication {
   readonly sub: string;
   readonly authTime: Date;
   readonly acr?: string;
+  readonly crossDevice?: boolean;
 }
 
 /**
@@ -40,7 +46,14 @@ export type AuthenticationVerdict =
   | { ok: true }
   | {
       ok: false;
-      reason: 'no_session' | 'prompt_login' | 'max_age' | 'acr' | 'preferred_acr' | 'sub';
+      reason:
+        | 'no_session'
+        | 'prompt_login'
+        | 'max_age'
+        | 'acr'
+        | 'preferred_acr'
+        | 'sub'
+        | 'cross_device';
     };
 
 /**
@@ -71,6 +84,9 @@ export function checkAuthentication(
     if (elapsedMs > required.maxAge * 1000) return { ok: false, reason: 'max_age' };
   }
   if (!meetsAcr(session.acr, required.acr)) return { ok: false, reason: 'acr' };
+  if (required.sameDevice === true && session.crossDevice === true) {
+    return { ok: false, reason: 'cross_device' };
+  }
   if (offersAcr(required, session) && signedInSince === undefined) {
     return { ok: false, reason: 'preferred_acr' };
   }

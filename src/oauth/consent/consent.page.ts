@@ -41,6 +41,9 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
   // Granted to first-party clients only, which never show this screen; said plainly all the same.
   account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',
   offline_access: 'Keep this access while you are away, until you revoke it (a refresh token)',
+  identity:
+    'Know your name and date of birth, as your identity wallet’s credential disclosed them',
+  age: 'Know that you are over 18, as your identity wallet’s credential said, and nothing else',
 };
 
 /** The `<li>` of each scope, with what it means in words where it has a meaning. */

@@ -6,6 +6,7 @@ import {
 } from '../../tokens/grants/grant-bearer.authenticator';
 import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
 import { EMAIL_SCOPE, OPENID_SCOPE, PROFILE_SCOPE, hasScope } from '../../tokens/scopes';
+import { credentialClaimsOf } from '../../tokens/credential-claims';
 import { UserProfiles } from '../../accounts/users/user-profile.service';
 import {
   EMAIL_CLAIMS,
@@ -44,6 +45,7 @@ export class UserInfoService {
     const asked = new Set<UserClaim>([
       ...(hasScope(token.scope, PROFILE_SCOPE) ? PROFILE_CLAIMS : []),
       ...(hasScope(token.scope, EMAIL_SCOPE) ? EMAIL_CLAIMS : []),
+      ...credentialClaimsOf(token.scope),
       ...(grant.userinfoClaims ?? []),
     ]);
     const profile =

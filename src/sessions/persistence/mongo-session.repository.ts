@@ -8,7 +8,8 @@ import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
 
 function toSession(record: SessionRecord): StoredSession {
-  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns } = record;
+  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns, crossDevice } =
+    record;
   return {
     idHash: _id,
     sub,
@@ -17,6 +18,7 @@ function toSession(record: SessionRecord): StoredSession {
     expiresAt,
     ...(amr ? { amr } : {}),
     ...(methodKey !== undefined ? { methodKey } : {}),
+    ...(crossDevice === true ? { crossDevice } : {}),
     ...(acr !== undefined ? { acr } : {}),
     ...(signIns
       ? { signIns: signIns.map(({ authMethod, amr, at }) => ({ authMethod, amr, at })) }
@@ -46,7 +48,18 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
   }
 
   async create(session: StoredSession): Promise<void> {
-    const { idHash, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns } = session;
+    const {
+      idHash,
+      sub,
+      authMethod,
+      authTime,
+      expiresAt,
+      amr,
+      methodKey,
+      acr,
+      signIns,
+      crossDevice,
+    } = session;
     const record: SessionRecord = {
       _id: idHash,
       sub,
@@ -55,6 +68,7 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
       expiresAt,
       ...(amr ? { amr: [...amr] } : {}),
       ...(methodKey !== undefined ? { methodKey } : {}),
+      ...(crossDevice === true ? { crossDevice } : {}),
       ...(acr !== undefined ? { acr } : {}),
       ...(signIns
         ? { signIns: signIns.map(({ authMethod, amr, at }) => ({ authMethod, amr: [...amr], at })) }

@@ -49,6 +49,10 @@ export class SessionRecord {
   @Prop({ type: String })
   methodKey?: string;
 
+  /** A sign-in proven on another device (an identity wallet's QR code): never `account`. */
+  @Prop({ type: Boolean })
+  crossDevice?: boolean;
+
   /** The sign-ins `amr` names, oldest first; absent on sessions from before they were kept. */
   @Prop({ type: [SessionSignInSchema], default: undefined })
   signIns?: SessionSignInRecord[];

@@ -395,7 +395,7 @@ describe('OpenID Connect rules (supertest)', () => {
     expect(openid.scopes_supported).toContain('openid');
   });
 
-  it('advertises the scopes it grants, email among them, and the email claims', async () => {
+  it('advertises the scopes it grants, email, identity and age among them, and the email claims', async () => {
     for (const path of [
       '/.well-known/oauth-authorization-server',
       '/.well-known/openid-configuration',
@@ -403,7 +403,7 @@ describe('OpenID Connect rules (supertest)', () => {
       const metadata = (await t.http().get(path).expect(200)).body;
       expect({ path, scopes: metadata.scopes_supported }).toEqual({
         path,
-        scopes: ['openid', 'profile', 'email', 'api', 'account', 'offline_access'],
+        scopes: ['openid', 'profile', 'email', 'api', 'account', 'offline_access', 'identity', 'age'],
       });
     }
     const openid = (await t.http().get('/.well-known/openid-configuration').expect(200)).body;

@@ -16,7 +16,7 @@ describe('Proofgate API as an RFC 9728 protected resource', () => {
         resource: t.config.tokens.audience,
         authorization_servers: [issuer],
         bearer_methods_supported: ['header'],
-        scopes_supported: ['openid', 'profile', 'email', 'api', 'account'],
+        scopes_supported: ['openid', 'profile', 'email', 'api', 'account', 'identity', 'age'],
         jwks_uri: `${issuer}/jwks.json`,
         resource_name: 'Proofgate API',
         dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],

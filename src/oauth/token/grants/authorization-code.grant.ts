@@ -28,6 +28,7 @@ import {
   wrongVerifier,
 } from '../../pkce/check-pkce';
 import { EMAIL_SCOPE, OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
+import { credentialClaimsOf } from '../../../tokens/credential-claims';
 import type { ClientCharge } from '../../client-budget';
 import { EXAMPLE } from '../../oauth.examples';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
@@ -202,6 +203,7 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
     const asked = [
       ...(payload.claims?.id_token ?? []),
       ...(hasScope(payload.scope, EMAIL_SCOPE) ? EMAIL_CLAIMS : []),
+      ...credentialClaimsOf(payload.scope),
     ];
     if (authentication === undefined || asked.length === 0) return authentication;
     const profile = pickProfileClaims(await this.profiles.claimsOf(payload.sub), asked);

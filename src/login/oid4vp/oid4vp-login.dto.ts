@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CLIENT_ID_PREFIXES, type ClientIdPrefix } from '../../config/sections/oid4vp.config';
+import { RESPONSE_MODES, ResponseModeField } from '../../oid4vp/oid4vp.dto';
+import { LoginPageFieldsDto } from '../login-page-fields.dto';
+
+/**
+ * POST /oid4vp/requests: the login page's (`csrf_token`, `return_to`, with its cookies) or a
+ * script's (`client_id` of a registered client, `scope`).
+ */
+export class Oid4vpRequestCreateDto extends LoginPageFieldsDto {
+  @ApiPropertyOptional({
+    description: 'A script’s request: the registered client its tokens are for',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  client_id?: string;
+
+  @ApiPropertyOptional({
+    description: 'A script’s request: the scope (default openid)',
+    example: 'openid age',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  scope?: string;
+
+  @ResponseModeField()
+  response_mode?: (typeof RESPONSE_MODES)[number];
+
+  @ApiPropertyOptional({
+    enum: CLIENT_ID_PREFIXES,
+    description: 'The client identifier prefix (default OID4VP_CLIENT_ID_PREFIX)',
+  })
+  @IsOptional()
+  @IsIn(CLIENT_ID_PREFIXES)
+  client_id_prefix?: ClientIdPrefix;
+}
+
+export class Oid4vpRequestCreatedDto {
+  @ApiProperty({ description: 'The request’s id, polled at GET /oid4vp/requests/{id}' })
+  id!: string;
+
+  @ApiProperty({
+    description:
+      'OID4VP_WALLET_URL with client_id and request_uri: the link, and the QR code’s text',
+    example: 'openid4vp://?client_id=x509_hash%3A...&request_uri=https%3A%2F%2F...',
+  })
+  authorization_request!: string;
+
+  @ApiProperty()
+  request_uri!: string;
+
+  @ApiProperty({ example: 300 })
+  expires_in!: number;
+
+  @ApiPropertyOptional({ description: 'A script’s request: the secret it polls with (Bearer)' })
+  handle?: string;
+}
+
+export class Oid4vpCompleteQueryDto {
+  @ApiProperty({ description: 'OpenID4VP 1.0 §8.2: the response_code of the wallet’s redirect' })
+  @IsString()
+  @MaxLength(64)
+  response_code!: string;
+}

@@ -1,0 +1,165 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ClientRegistry } from '../../clients/client-registry.service';
+import { UserProfiles } from '../../accounts/users/user-profile.service';
+import {
+  Oid4vpSignIn,
+  type CreatedRequest,
+  type RedeemedSignIn,
+} from '../../oid4vp/oid4vp-sign-in.service';
+import { randomToken } from '../../platform/crypto/hashing';
+import { InvalidClient, InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
+import { credentialClaimsOf } from '../../tokens/credential-claims';
+import { pickProfileClaims } from '../../protocol-rules/claims-request';
+import { safeReturnTo } from '../../sessions/return-to';
+import { SessionService } from '../../sessions/session.service';
+import { grantIdForChallenge } from '../../tokens/grants/grant';
+import { GrantTokenIssuer, type TokenResponse } from '../../tokens/grants/grant-token.issuer';
+import { ACCOUNT_SCOPE, OPENID_SCOPE, checkScope, hasScope } from '../../tokens/scopes';
+import { LoginCsrf, type LoginExchange } from '../login-csrf';
+import type { Oid4vpRequestCreateDto } from './oid4vp-login.dto';
+
+/** A poll's answer (GET /oid4vp/requests/{id}). */
+export interface PollAnswer {
+  readonly status: 'pending' | 'signed_in' | 'refused';
+  readonly redirect?: string;
+  readonly tokens?: TokenResponse;
+}
+
+const BEARER = /^bearer +([A-Za-z0-9_-]{43})$/i;
+
+/**
+ * "Sign in with your identity wallet" for the login page and for scripts: a request made for the
+ * browser (its pre-login session) or for a registered client (a handle), and the sign-in it yields
+ * redeemed once: by the browser following the wallet's same-device redirect, by the page polling
+ * (cross-device: never `account`, as a device grant), or by the script polling (its tokens, once).
+ */
+@Injectable()
+export class Oid4vpSessionLogin {
+  private readonly logger = new Logger(Oid4vpSessionLogin.name);
+
+  constructor(
+    private readonly signIn: Oid4vpSignIn,
+    private readonly csrf: LoginCsrf,
+    private readonly sessions: SessionService,
+    private readonly clients: ClientRegistry,
+    private readonly issuer: GrantTokenIssuer,
+    private readonly profiles: UserProfiles,
+  ) {}
+
+  get enabled(): boolean {
+    return this.signIn.enabled;
+  }
+
+  async create(
+    body: Oid4vpRequestCreateDto,
+    http: LoginExchange,
+  ): Promise<CreatedRequest & { handle?: string }> {
+    this.signIn.assertEnabled();
+    const common = {
+      responseMode: body.response_mode ?? 'direct_post',
+      ...(body.client_id_prefix === undefined ? {} : { prefix: body.client_id_prefix }),
+    };
+    if (body.client_id !== undefined) {
+      const client = await this.clients.find(body.client_id);
+      if (client === null) throw new InvalidClient('Unknown client_id');
+      const scope = checkScope(body.scope ?? OPENID_SCOPE);
+      if (hasScope(scope, ACCOUNT_SCOPE)) {
+        throw new InvalidScope(
+          `The ${ACCOUNT_SCOPE} scope is never granted to a sign-in proven on another device`,
+        );
+      }
+      const handle = randomToken(32);
+      const created = await this.signIn.create({
+        ...common,
+        owner: { handle },
+        scope,
+        oauthClientId: client.clientId,
+      });
+      return { ...created, handle };
+    }
+    const returnTo = safeReturnTo(body.return_to);
+    this.csrf.assertValid(http.req, body.csrf_token, 'Identity wallet');
+    return this.signIn.create({
+      ...common,
+      owner: { browser: this.presession(http) },
+      scope: scopeOf(returnTo),
+      returnTo,
+    });
+  }
+
+  /** GET /oid4vp/requests/{id}: by the browser's cookies, or a script's handle. */
+  async poll(id: string, http: LoginExchange): Promise<PollAnswer> {
+    const authorization = http.req.headers.authorization;
+    if (authorization !== undefined) {
+      const handle = BEARER.exec(String(authorization))?.[1];
+      if (handle === undefined) throw new InvalidRequest('Authorization must be Bearer <handle>');
+      const { status } = await this.signIn.status(id, { handle });
+      if (status !== 'signed_in') return { status };
+      return { status, tokens: await this.tokens(await this.signIn.redeem(id, { handle }, true)) };
+    }
+    const browser = this.csrf.browserSession(http.req);
+    if (browser === undefined) throw new InvalidRequest('This browser started no request');
+    const { status } = await this.signIn.status(id, { browser });
+    if (status !== 'signed_in') return { status };
+    const signedIn = await this.signIn.redeem(id, { browser }, true);
+    await this.sessions.start(http, signedIn.identity);
+    this.logger.log(
+      `Identity wallet login session (cross-device) started for ${signedIn.identity.sub}`,
+    );
+    return { status, redirect: safeReturnTo(signedIn.returnTo) };
+  }
+
+  /** GET /oid4vp/complete: the wallet's same-device redirect; where the browser goes next. */
+  async complete(responseCode: string, http: LoginExchange): Promise<string> {
+    const browser = this.csrf.browserSession(http.req);
+    if (browser === undefined) {
+      throw new InvalidRequest('This browser started no identity wallet sign-in');
+    }
+    const signedIn = await this.signIn.completeSameDevice(responseCode, browser);
+    await this.sessions.start(http, signedIn.identity);
+    this.logger.log(`Identity wallet login session started for ${signedIn.identity.sub}`);
+    return safeReturnTo(signedIn.returnTo);
+  }
+
+  /** A script's token response, given once (the request is redeemed). */
+  private async tokens(signedIn: RedeemedSignIn): Promise<TokenResponse> {
+    const { identity, scope, authTime } = signedIn;
+    const asked = credentialClaimsOf(scope);
+    const profile =
+      hasScope(scope, OPENID_SCOPE) && asked.length > 0
+        ? pickProfileClaims(await this.profiles.claimsOf(identity.sub), asked)
+        : undefined;
+    return this.issuer.startGrant(
+      {
+        grantId: grantIdForChallenge(signedIn.keyHash),
+        clientId: signedIn.oauthClientId!,
+        sub: identity.sub,
+        scope,
+        authMethod: 'oid4vp',
+        ...(identity.methodKey === undefined ? {} : { methodKey: identity.methodKey }),
+        authTime: new Date(authTime * 1000),
+      },
+      hasScope(scope, OPENID_SCOPE)
+        ? { authTime, ...(profile === undefined ? {} : { profile }) }
+        : undefined,
+    );
+  }
+
+  private presession(http: LoginExchange): string {
+    const presession = this.csrf.browserSession(http.req);
+    if (presession === undefined) throw new Error('No pre-login session after the CSRF check');
+    return presession;
+  }
+}
+
+/**
+ * The scope of the authorization request the login page returns to (its `return_to`), so that the
+ * DCQL query asks for what that request's scopes need and no more; none: a plain sign-in.
+ */
+function scopeOf(returnTo: string): string {
+  try {
+    return new URL(returnTo, 'http://localhost').searchParams.get('scope') ?? '';
+  } catch {
+    return '';
+  }
+}

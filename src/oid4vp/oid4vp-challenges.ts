@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { ChallengeStore } from '../challenges/challenge-store';
+import type { ChallengeBinding, ConsumeResult, StoredChallenge } from '../challenges/challenge';
+import type { ClientIdPrefix } from '../config/sections/oid4vp.config';
+import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
+
+export type ResponseMode = 'direct_post' | 'direct_post.jwt';
+export type RequestStatus = 'pending' | 'signed_in' | 'refused';
+
+/** Random values here are `randomToken(32)`: 43 base64url characters. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Who may poll a request and redeem its sign-in: the login page's browser (the SHA-256 of its
+ * pre-login session) or a script (the SHA-256 of its handle).
+ */
+export type RequestOwner = { readonly browser: string } | { readonly handle: string };
+
+/** What a request keeps beside its binding: its request object's parts and its outcome. */
+export interface Oid4vpRequestPayload {
+  readonly state: string;
+  readonly nonce: string;
+  readonly prefix: ClientIdPrefix;
+  readonly clientId: string;
+  readonly responseMode: ResponseMode;
+  readonly dcqlQuery: Record<string, unknown>;
+  /** direct_post.jwt: the request's own ECDH-ES public key (its `kid` is the state). */
+  readonly encryptionJwk?: Record<string, unknown>;
+  readonly scope: string;
+  /** A script's request: the registered client its tokens are for. */
+  readonly oauthClientId?: string;
+  /** The login page's return_to (a browser's request). */
+  readonly returnTo?: string;
+  readonly status: RequestStatus;
+  /** Once signed in: whom, by which method key, when. */
+  readonly sub?: string;
+  readonly methodKey?: string;
+  readonly authTime?: number;
+}
+
+/** What the state keeps for the response: what the presentation is checked against. */
+export interface Oid4vpStatePayload {
+  readonly requestId: string;
+  readonly nonce: string;
+  readonly clientId: string;
+  readonly responseMode: ResponseMode;
+  readonly dcqlQuery: Record<string, unknown>;
+  /** direct_post.jwt: the private key the response is encrypted to. */
+  readonly decryptionJwk?: Record<string, unknown>;
+  /** The request's binding, to record its outcome with one compare-and-set. */
+  readonly owner: ChallengeBinding;
+}
+
+export interface Oid4vpResponseCodePayload {
+  readonly requestId: string;
+}
+
+/**
+ * An OpenID4VP request as challenges of the one store: the request under its id (polled, and
+ * redeemed once by whoever signs in with it), its `state` (the wallet's answer redeemed once,
+ * atomically, only after every check passed), and for a browser the same-device `response_code`
+ * (OpenID4VP 1.0 §8.2), redeemed only by that browser.
+ */
+@Injectable()
+export class Oid4vpChallenges {
+  constructor(private readonly store: ChallengeStore) {}
+
+  async issue(
+    owner: RequestOwner,
+    payload: Omit<Oid4vpRequestPayload, 'status' | 'state' | 'nonce'>,
+    decryptionJwk: Record<string, unknown> | undefined,
+    state: string,
+    ttlSeconds: number,
+  ): Promise<{ id: string; nonce: string }> {
+    const id = randomToken(32);
+    const nonce = randomToken(32);
+    const binding = bindingOf(owner);
+    await Promise.all([
+      this.store.issue<Oid4vpRequestPayload>({
+        kind: 'oid4vp_request',
+        key: id,
+        binding,
+        payload: { ...payload, state, nonce, status: 'pending' },
+        ttlSeconds,
+      }),
+      this.store.issue<Oid4vpStatePayload>({
+        kind: 'oid4vp_state',
+        key: state,
+        binding: {},
+        payload: {
+          requestId: id,
+          nonce,
+          clientId: payload.clientId,
+          responseMode: payload.responseMode,
+          dcqlQuery: payload.dcqlQuery,
+          ...(decryptionJwk === undefined ? {} : { decryptionJwk }),
+          owner: binding,
+        },
+        ttlSeconds,
+      }),
+    ]);
+    return { id, nonce };
+  }
+
+  /** The live request `id` (read-only): what its request object is made of, and its status. */
+  request(id: string): Promise<StoredChallenge<Oid4vpRequestPayload> | null> {
+    if (!TOKEN.test(id)) return Promise.resolve(null);
+    return this.store.peek<Oid4vpRequestPayload>('oid4vp_request', id);
+  }
+
+  /** The live state (read-only): a refused answer leaves it for the wallet's next try. */
+  state(state: string): Promise<StoredChallenge<Oid4vpStatePayload> | null> {
+    if (!TOKEN.test(state)) return Promise.resolve(null);
+    return this.store.peek<Oid4vpStatePayload>('oid4vp_state', state);
+  }
+
+  /** Redeems the state once, atomically: a verified answer spends it. */
+  redeemState(state: string): Promise<ConsumeResult<Oid4vpStatePayload>> {
+    return this.store.consume<Oid4vpStatePayload>('oid4vp_state', state, {});
+  }
+
+  /** Records the request's outcome, once (pending to signed_in or refused). */
+  async settle(
+    statePayload: Oid4vpStatePayload,
+    changes: Pick<Oid4vpRequestPayload, 'status' | 'sub' | 'methodKey' | 'authTime'>,
+  ): Promise<boolean> {
+    const updated = await this.store.update(
+      'oid4vp_request',
+      sha256Base64Url(statePayload.requestId),
+      statePayload.owner,
+      { status: 'pending' },
+      { ...changes },
+    );
+    return updated !== null;
+  }
+
+  /** Redeems the signed-in request once, for its owner. */
+  redeemRequest(id: string, owner: RequestOwner): Promise<ConsumeResult<Oid4vpRequestPayload>> {
+    if (!TOKEN.test(id)) return Promise.resolve({ ok: false, reason: 'unknown' });
+    return this.store.consume<Oid4vpRequestPayload>('oid4vp_request', id, bindingOf(owner));
+  }
+
+  /** OpenID4VP 1.0 §8.2: a response_code for the browser that started the request. */
+  async issueResponseCode(requestId: string, owner: ChallengeBinding, ttlSeconds: number) {
+    const code = randomToken(32);
+    await this.store.issue<Oid4vpResponseCodePayload>({
+      kind: 'oid4vp_response_code',
+      key: code,
+      binding: owner,
+      payload: { requestId },
+      ttlSeconds,
+    });
+    return code;
+  }
+
+  /**
+   * Redeems a response_code for the browser presenting it; presented by another browser it is
+   * spent (the redirect was intercepted or the link forwarded) and refused.
+   */
+  async redeemResponseCode(
+    code: string,
+    browser: string,
+  ): Promise<ConsumeResult<Oid4vpResponseCodePayload>> {
+    if (!TOKEN.test(code)) return { ok: false, reason: 'unknown' };
+    const result = await this.store.consume<Oid4vpResponseCodePayload>(
+      'oid4vp_response_code',
+      code,
+      { browser: sha256Base64Url(browser) },
+    );
+    if (!result.ok && result.reason === 'binding_mismatch') {
+      await this.store.spend('oid4vp_response_code', code);
+    }
+    return result;
+  }
+
+  /** Whether `owner` is the one the request is bound to (a read's check before answering). */
+  static owns(binding: ChallengeBinding, owner: RequestOwner): boolean {
+    const expected = bindingOf(owner);
+    return Object.keys(expected).every((field) => binding[field] === expected[field]);
+  }
+}
+
+export function bindingOf(owner: RequestOwner): ChallengeBinding {
+  return 'browser' in owner
+    ? { browser: sha256Base64Url(owner.browser) }
+    : { handle: sha256Base64Url(owner.handle) };
+}
+
+/** A new state: also the `kid` of a direct_post.jwt request's key. */
+export function newState(): string {
+  return randomToken(32);
+}

@@ -1,0 +1,227 @@
+import { Injectable } from '@nestjs/common';
+import { SDJwt } from '@sd-jwt/core';
+import { digest } from '@sd-jwt/crypto-nodejs';
+import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
+import { DcqlPresentationResult, DcqlQuery } from 'dcql';
+import { base64url, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { Oid4vpConfig, type TrustedIssuer } from '../config/sections/oid4vp.config';
+import { ServerConfig } from '../config/sections/server.config';
+import { Clock } from '../platform/clock/clock';
+import { InvalidRequest } from '../platform/errors/protocol-error';
+import { operatorUrlProblem } from '../protocol-rules/operator-url';
+import { InvalidPresentation, type PresentationCheck } from './oid4vp.errors';
+import { disclosuresReferenced } from './sd-jwt-disclosures';
+import { TrustedIssuerKeys } from './trusted-issuer-keys';
+
+/** SD-JWT VC §3.2.1: the media types of an SD-JWT VC (the older `vc+sd-jwt` still seen). */
+const SD_JWT_VC_TYPES = new Set(['dc+sd-jwt', 'vc+sd-jwt']);
+/** RFC 9901 §4.3: the key-binding JWT's `typ`. */
+const KB_JWT_TYPE = 'kb+jwt';
+/** A key-binding JWT made a little ahead of this server's clock is still fresh. */
+const FUTURE_SKEW_SECONDS = 60;
+const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
+const hasher = (data: string | ArrayBuffer, alg: string) => digest(data, alg);
+
+/** What the request a presentation answers expects of it. */
+export interface ExpectedPresentation {
+  readonly nonce: string;
+  /** OpenID4VP 1.0 §8.6: the key-binding JWT's `aud`, the full client_id with its prefix. */
+  readonly clientId: string;
+  readonly dcqlQuery: Record<string, unknown>;
+}
+
+/** A presentation that passed every check. */
+export interface VerifiedPresentation {
+  readonly issuer: string;
+  readonly vct: string;
+  /** The claims: the issuer-signed ones and the disclosed ones. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** The holder key the credential is bound to (its `cnf.jwk`). */
+  readonly holderJwk: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An SD-JWT VC presentation (RFC 9901, SD-JWT VC) checked against the trust list and the request,
+ * cheapest first: the issuer trusted, its signature, the `vct` allowed, not expired, the status
+ * list entry, every disclosure referenced by a signed digest, then the key-binding JWT (signed by
+ * `cnf.jwk`, `aud`, `nonce`, `iat`, `sd_hash`), and last that it answers the DCQL query. The
+ * first failed check is thrown as InvalidPresentation naming it; nothing is written.
+ */
+@Injectable()
+export class PresentationVerifier {
+  constructor(
+    private readonly issuers: TrustedIssuerKeys,
+    private readonly config: Oid4vpConfig,
+    private readonly server: ServerConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async verify(presented: string, expected: ExpectedPresentation): Promise<VerifiedPresentation> {
+    const cut = presented.lastIndexOf('~');
+    if (cut < 0) throw new InvalidRequest('The presentation is not an SD-JWT (no ~)');
+    const issuerJwt = presented.slice(0, presented.indexOf('~'));
+    const { sdJwt, header } = await decode(presented, issuerJwt);
+    const payload = sdJwt.jwt?.payload ?? {};
+
+    const issuer = this.issuers.issuer(payload.iss);
+    if (issuer === undefined) throw new InvalidPresentation('issuer_not_trusted');
+    if (typeof header.typ !== 'string' || !SD_JWT_VC_TYPES.has(header.typ)) {
+      throw new InvalidPresentation('signature');
+    }
+    await this.verifySignature(issuerJwt, issuer, 'signature');
+
+    const vct = payload.vct;
+    if (typeof vct !== 'string' || !issuer.vct.includes(vct) || !this.requested(vct)) {
+      throw new InvalidPresentation('vct');
+    }
+    const now = this.clock.nowSeconds();
+    if (typeof payload.exp === 'number' && payload.exp <= now) fail('expired');
+    if (typeof payload.nbf === 'number' && payload.nbf > now + FUTURE_SKEW_SECONDS) fail('expired');
+    await this.checkStatus(payload.status, issuer);
+
+    const disclosures = (sdJwt.disclosures ?? []).map((disclosure) => ({
+      digest: disclosure._digest ?? '',
+      value:
+        disclosure.key === undefined ? disclosure.value : { [disclosure.key]: disclosure.value },
+    }));
+    if (!disclosuresReferenced(payload, disclosures)) fail('disclosure');
+    if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('disclosure');
+
+    const holderJwk = (payload.cnf as { jwk?: Record<string, unknown> } | undefined)?.jwk;
+    const kbJwt = presented.slice(cut + 1);
+    if (holderJwk === undefined || kbJwt === '') fail('key_binding');
+    await this.checkKeyBinding(kbJwt, holderJwk, presented.slice(0, cut + 1), expected);
+
+    const claims = await sdJwt.getClaims<Record<string, unknown>>(hasher);
+    this.checkQuery(expected.dcqlQuery, vct, claims);
+    return { issuer: issuer.issuer, vct, claims, holderJwk };
+  }
+
+  private requested(vct: string): boolean {
+    return this.config.credentials.some((credential) => credential.vct.includes(vct));
+  }
+
+  private async verifySignature(jws: string, issuer: TrustedIssuer, check: PresentationCheck) {
+    try {
+      return await compactVerify(jws, this.issuers.keysOf(issuer), { algorithms: ALGORITHMS });
+    } catch {
+      throw new InvalidPresentation(check);
+    }
+  }
+
+  /**
+   * Token Status List §8.3: the entry the credential names, in the list its issuer signed; any
+   * status but 0 (VALID) refuses it, as does a list that cannot be fetched or verified.
+   */
+  private async checkStatus(status: unknown, issuer: TrustedIssuer): Promise<void> {
+    if (status === undefined) return;
+    const entry = (status as { status_list?: { idx?: unknown; uri?: unknown } }).status_list;
+    if (entry === undefined) return;
+    const { idx, uri } = entry;
+    if (typeof idx !== 'number' || !Number.isInteger(idx) || idx < 0 || typeof uri !== 'string') {
+      fail('revoked');
+    }
+    if (operatorUrlProblem(uri, this.server.isProduction) !== undefined) fail('revoked');
+    let list: string;
+    try {
+      const response = await fetch(uri, {
+        headers: { accept: 'application/statuslist+jwt' },
+        signal: AbortSignal.timeout(5000),
+        redirect: 'error',
+      });
+      if (!response.ok) fail('revoked');
+      list = (await response.text()).trim();
+    } catch (error) {
+      if (error instanceof InvalidPresentation) throw error;
+      fail('revoked');
+    }
+    await this.verifySignature(list, issuer, 'revoked');
+    let value: number;
+    try {
+      value = getListFromStatusListJWT(list).getStatus(idx);
+    } catch {
+      fail('revoked');
+    }
+    if (value !== 0) fail('revoked');
+  }
+
+  /**
+   * RFC 9901 §7.3 and OpenID4VP 1.0 §8.6: the key-binding JWT, checked here whole: @sd-jwt/core
+   * 0.19's verify() checks neither its `aud` nor its `iat`.
+   */
+  private async checkKeyBinding(
+    kbJwt: string,
+    holderJwk: Record<string, unknown>,
+    presentedSdJwt: string,
+    expected: ExpectedPresentation,
+  ): Promise<void> {
+    let claims: Record<string, unknown>;
+    try {
+      const header = decodeProtectedHeader(kbJwt);
+      if (header.typ !== KB_JWT_TYPE || typeof header.alg !== 'string') fail('key_binding');
+      const key = await importJWK(holderJwk, header.alg);
+      const { payload } = await compactVerify(kbJwt, key, { algorithms: ALGORITHMS });
+      claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof InvalidPresentation) throw error;
+      fail('key_binding');
+    }
+    if (claims.nonce !== expected.nonce) fail('nonce');
+    if (claims.aud !== expected.clientId) fail('audience');
+    const now = this.clock.nowSeconds();
+    const iat = claims.iat;
+    if (
+      typeof iat !== 'number' ||
+      iat > now + FUTURE_SKEW_SECONDS ||
+      iat < now - this.config.keyBindingMaxAgeSeconds
+    ) {
+      fail('iat');
+    }
+    const sdHash = base64url.encode(hasher(presentedSdJwt, 'sha-256'));
+    if (claims.sd_hash !== sdHash) fail('sd_hash');
+  }
+
+  /** OpenID4VP 1.0 §6, §8.6: the disclosed claims answer the DCQL query (one of its claim sets). */
+  private checkQuery(query: Record<string, unknown>, vct: string, claims: Record<string, unknown>) {
+    try {
+      const dcqlQuery = DcqlQuery.parse(query as DcqlQuery.Input);
+      const [credential] = dcqlQuery.credentials;
+      const result = DcqlPresentationResult.fromDcqlPresentation(
+        {
+          [credential.id]: [
+            {
+              credential_format: 'dc+sd-jwt',
+              vct,
+              claims: claims as Record<string, never>,
+              cryptographic_holder_binding: true,
+            },
+          ],
+        },
+        { dcqlQuery },
+      );
+      if (!result.can_be_satisfied) fail('query');
+    } catch (error) {
+      if (error instanceof InvalidPresentation) throw error;
+      fail('query');
+    }
+  }
+}
+
+function fail(check: PresentationCheck): never {
+  throw new InvalidPresentation(check);
+}
+
+/** RFC 9901 §4: the SD-JWT and its disclosures, each hashed by the library; a malformed one is 400. */
+async function decode(presented: string, issuerJwt: string) {
+  try {
+    return {
+      sdJwt: await SDJwt.fromEncode<Record<string, unknown>, Record<string, unknown>>(
+        presented,
+        hasher,
+      ),
+      header: decodeProtectedHeader(issuerJwt),
+    };
+  } catch {
+    throw new InvalidRequest('The presentation is not a well-formed SD-JWT');
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * Every refusal at the response URI, each with its own test: a presentation the holder library
+ * builds (@sd-jwt/sd-jwt-vc) and then spoils one thing of, posted by @openid4vc/openid4vp. A
+ * refused post does not spend the state (the right presentation still signs in after it); a
+ * verified one does, and a second post of it is refused with the first sign-in unaffected; a
+ * response_code presented by another browser is refused and spent.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { ES256 } from '@sd-jwt/crypto-nodejs';
+import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
+import { SignJWT, importJWK, type JWK } from 'jose';
+import { type ListeningApp, startListeningApp } from '../../support/test-app';
+import { csrfOf } from '../../support/login-form';
+import {
+  DEMO_ISSUER,
+  DEMO_ISSUER_PRIVATE_JWK,
+  type Holder,
+  type ResolvedRequest,
+  issueCredential,
+  newHolder,
+  present,
+  resolveRequest,
+  submit,
+} from '../../support/identity-wallet';
+
+/** A second issuer, trusted through a JWK Set served on loopback (jwks_uri), with a status list. */
+const OTHER_ISSUER = 'https://other-issuer.example';
+
+describe('identity wallet refusals at the response URI', () => {
+  let listening: ListeningApp;
+  let issuerServer: Server;
+  let issuerBase: string;
+  let otherIssuerJwk: JWK;
+  let statusListJwt = '';
+
+  beforeAll(async () => {
+    const keys = await ES256.generateKeyPair();
+    otherIssuerJwk = { ...(keys.privateKey as JWK), kid: 'other-1' };
+    const publicJwk = { ...(keys.publicKey as JWK), kid: 'other-1', alg: 'ES256' };
+    issuerServer = createServer((req, res) => {
+      if (req.url === '/jwks') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [publicJwk] }));
+      } else if (req.url === '/status') {
+        res.setHeader('content-type', 'application/statuslist+jwt');
+        res.end(statusListJwt);
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => issuerServer.listen(0, '127.0.0.1', resolve));
+    issuerBase = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    // Index 1 revoked (status 1), index 0 valid.
+    const list = new StatusList([0, 1, 0, 0, 0, 0, 0, 0], 1);
+    const { header, payload } = createHeaderAndPayload(
+      list,
+      { iss: OTHER_ISSUER, sub: `${issuerBase}/status`, iat: Math.floor(Date.now() / 1000) },
+      { alg: 'ES256', kid: 'other-1', typ: 'statuslist+jwt' },
+    );
+    statusListJwt = await new SignJWT(payload)
+      .setProtectedHeader({ ...header, alg: 'ES256' })
+      .sign(await importJWK(otherIssuerJwk, 'ES256'));
+    listening = await startListeningApp(
+      {
+        RATE_LIMIT_OID4VP_PER_IP: '10000',
+        ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000',
+        OID4VP_TRUSTED_ISSUERS: JSON.stringify([
+          {
+            issuer: DEMO_ISSUER,
+            jwks: { keys: [{ ...DEMO_ISSUER_PRIVATE_JWK, d: undefined, alg: 'ES256' }] },
+            vct: ['urn:eudi:pid:1'],
+          },
+          { issuer: OTHER_ISSUER, jwks_uri: `${issuerBase}/jwks`, vct: ['urn:eudi:pid:1'] },
+        ]),
+      },
+      'localhost',
+    );
+  });
+  afterAll(async () => {
+    await listening.t.close();
+    await new Promise((resolve) => issuerServer.close(resolve));
+  });
+
+  /** A login page's request in a browser of its own. */
+  async function started(responseMode = 'direct_post') {
+    const agent = request.agent(listening.t.app.getHttpServer());
+    const page = await agent.get('/login').expect(200);
+    const created = await agent
+      .post('/oid4vp/requests')
+      .send({ csrf_token: csrfOf(page.text), return_to: '/', response_mode: responseMode })
+      .expect(201);
+    const wallet = await resolveRequest(created.body.authorization_request as string);
+    return { agent, id: created.body.id as string, wallet };
+  }
+
+  async function presentTo(
+    wallet: ResolvedRequest,
+    holder: Holder,
+    credential: string,
+    kb: { aud?: string; nonce?: string; iat?: number } = {},
+  ) {
+    return present(holder, credential, wallet.asked, {
+      aud: kb.aud ?? wallet.payload.client_id,
+      nonce: kb.nonce ?? wallet.payload.nonce,
+      ...(kb.iat === undefined ? {} : { iat: kb.iat }),
+    });
+  }
+
+  const post = (wallet: ResolvedRequest, presentation: string) =>
+    submit(wallet, { pid: [presentation] });
+
+  /** Expects the named refusal, then that the same request still signs in (state not spent). */
+  async function refusedThenSignsIn(
+    spoil: (wallet: ResolvedRequest, holder: Holder) => Promise<string>,
+    check: string,
+  ) {
+    const { agent, wallet } = await started();
+    const holder = await newHolder();
+    const refused = await post(wallet, await spoil(wallet, holder));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_presentation');
+    expect(refused.body.error_description).toContain(check);
+    const good = await post(
+      wallet,
+      await presentTo(wallet, holder, await issueCredential({ holder })),
+    );
+    expect(good.status).toBe(200);
+    const back = new URL(good.body.redirect_uri as string);
+    await agent.get(back.pathname + back.search).expect(303);
+  }
+
+  it('refuses an issuer not in the trust list (issuer not trusted)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const credential = await issueCredential({ holder, iss: 'https://unknown.example' });
+      return presentTo(wallet, holder, credential);
+    }, 'issuer not trusted');
+  });
+
+  it('refuses a credential signed by another key than the issuer’s (signature)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const credential = await issueCredential({ holder, issuerJwk: otherIssuerJwk });
+      return presentTo(wallet, holder, credential);
+    }, 'signature');
+  });
+
+  it('refuses an expired credential (expired)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const credential = await issueCredential({ holder, exp: Math.floor(Date.now() / 1000) - 10 });
+      return presentTo(wallet, holder, credential);
+    }, 'expired');
+  });
+
+  it('refuses a credential its status list says is revoked, and accepts a valid entry (jwks_uri)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const credential = await issueCredential({
+        holder,
+        iss: OTHER_ISSUER,
+        issuerJwk: otherIssuerJwk,
+        status: { idx: 1, uri: `${issuerBase}/status` },
+      });
+      return presentTo(wallet, holder, credential);
+    }, 'revoked');
+    const { wallet } = await started();
+    const holder = await newHolder();
+    const valid = await issueCredential({
+      holder,
+      iss: OTHER_ISSUER,
+      issuerJwk: otherIssuerJwk,
+      status: { idx: 0, uri: `${issuerBase}/status` },
+    });
+    expect((await post(wallet, await presentTo(wallet, holder, valid))).status).toBe(200);
+  });
+
+  it('refuses a tampered disclosure instead of dropping it (disclosure)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const presented = await presentTo(wallet, holder, await issueCredential({ holder }));
+      const parts = presented.split('~');
+      // A disclosure of the same claim with another value: its digest was never signed.
+      const forged = Buffer.from(JSON.stringify(['salt-forged', 'given_name', 'Mallory'])).toString(
+        'base64url',
+      );
+      parts[1] = forged;
+      return parts.join('~');
+    }, 'disclosure');
+  });
+
+  it('refuses a key-binding JWT signed by another key than cnf.jwk (key binding)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const credential = await issueCredential({ holder });
+      return presentTo(wallet, await newHolder(), credential);
+    }, 'key binding');
+  });
+
+  it('refuses another nonce (nonce)', async () => {
+    await refusedThenSignsIn(
+      async (wallet, holder) =>
+        presentTo(wallet, holder, await issueCredential({ holder }), { nonce: 'another-nonce' }),
+      'nonce',
+    );
+  });
+
+  it('refuses an aud without the client identifier prefix (audience)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const bare = wallet.payload.client_id.slice(wallet.payload.client_id.indexOf(':') + 1);
+      return presentTo(wallet, holder, await issueCredential({ holder }), { aud: bare });
+    }, 'audience');
+  });
+
+  it('refuses a key-binding JWT made long ago (iat)', async () => {
+    await refusedThenSignsIn(
+      async (wallet, holder) =>
+        presentTo(wallet, holder, await issueCredential({ holder }), {
+          iat: Math.floor(Date.now() / 1000) - 3600,
+        }),
+      'iat',
+    );
+  });
+
+  it('refuses a key-binding JWT over another presentation (sd_hash)', async () => {
+    await refusedThenSignsIn(async (wallet, holder) => {
+      const credential = await issueCredential({ holder });
+      const presented = await presentTo(wallet, holder, credential);
+      // Drop one disclosure after the key-binding JWT was made over all of them.
+      const parts = presented.split('~');
+      parts.splice(1, 1);
+      return parts.join('~');
+    }, 'sd_hash');
+  });
+
+  it('answers 400 invalid_request to a malformed answer, never a 5xx', async () => {
+    const { wallet } = await started();
+    const http = () =>
+      request(listening.t.app.getHttpServer()).post('/oid4vp/response').type('form');
+    const state = wallet.payload.state!;
+    for (const body of [
+      {},
+      { state },
+      { state, vp_token: 'not json' },
+      { state, vp_token: '{"pid":["not-an-sd-jwt"]}' },
+      { state, vp_token: '{"other":["x~"]}' },
+      { state: 'unknown', vp_token: '{"pid":["x~"]}' },
+      { response: 'garbage' },
+    ]) {
+      const res = await http().send(body);
+      expect([res.status, res.body.error]).toEqual([400, 'invalid_request']);
+    }
+  });
+
+  it('spends the state with a verified answer: a second post is refused, the first sign-in stands', async () => {
+    const { agent, wallet } = await started();
+    const holder = await newHolder();
+    const presentation = await presentTo(wallet, holder, await issueCredential({ holder }));
+    const first = await post(wallet, presentation);
+    expect(first.status).toBe(200);
+    const second = await post(wallet, presentation);
+    expect([second.status, second.body.error]).toEqual([400, 'invalid_request']);
+    const back = new URL(first.body.redirect_uri as string);
+    await agent.get(back.pathname + back.search).expect(303);
+    const page = await agent.get('/login').expect(200);
+    expect(page.text).toMatch(/Signed in as/);
+  });
+
+  it('refuses a response_code presented by another browser, and spends it', async () => {
+    const { agent, wallet } = await started();
+    const holder = await newHolder();
+    const answered = await post(
+      wallet,
+      await presentTo(wallet, holder, await issueCredential({ holder })),
+    );
+    const back = new URL(answered.body.redirect_uri as string);
+    const other = request.agent(listening.t.app.getHttpServer());
+    await other.get('/login').expect(200);
+    const stolen = await other.get(back.pathname + back.search).expect(400);
+    expect(stolen.body.error).toBe('invalid_request');
+    expect(stolen.body.error_description).toContain('another browser');
+    const late = await agent.get(back.pathname + back.search).expect(400);
+    expect(late.body.error).toBe('invalid_request');
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Sign-in with an identity wallet (OpenID4VP 1.0), end to end against the real database: an
+ * independent holder (@openid4vc/openid4vp + @sd-jwt/sd-jwt-vc) answers the login page's request
+ * through /authorize in both response modes and with both client identifier prefixes, and the
+ * ID token carries only what was disclosed and allowed.
+ */
+import request from 'supertest';
+import { decodeJwt } from 'jose';
+import { type ListeningApp, startListeningApp } from '../../support/test-app';
+import { csrfOf } from '../../support/login-form';
+import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
+import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
+
+type Agent = ReturnType<typeof request.agent>;
+
+const FAST = { RATE_LIMIT_OID4VP_PER_IP: '10000', ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000' };
+
+describe('identity wallet sign-in through /authorize', () => {
+  let listening: ListeningApp;
+  beforeAll(async () => {
+    listening = await startListeningApp(FAST, 'localhost');
+  });
+  afterAll(() => listening.t.close());
+
+  /** The browser at /authorize, sent to the login page: its CSRF token and return_to. */
+  async function loginPage(agent: Agent, scope: string) {
+    const { verifier, challenge } = pkcePair();
+    const path = authorizePath({
+      client_id: DEMO_CLIENT.id,
+      redirect_uri: DEMO_CLIENT.redirectUri,
+      response_type: 'code',
+      scope,
+      state: 'st',
+      nonce: 'n-1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    const toLogin = await agent.get(path).expect(302);
+    const loginUrl = new URL(toLogin.headers.location, listening.issuer);
+    const page = await agent.get(loginUrl.pathname + loginUrl.search).expect(200);
+    return {
+      verifier,
+      csrf_token: csrfOf(page.text),
+      return_to: loginUrl.searchParams.get('return_to') ?? '/',
+    };
+  }
+
+  for (const [mode, prefix] of [
+    ['direct_post', 'redirect_uri'],
+    ['direct_post', 'x509_hash'],
+    ['direct_post.jwt', 'redirect_uri'],
+    ['direct_post.jwt', 'x509_hash'],
+  ] as const) {
+    it(`signs in with ${mode} and the ${prefix}: prefix, same device, scope identity`, async () => {
+      const agent = request.agent(listening.t.app.getHttpServer());
+      const { verifier, csrf_token, return_to } = await loginPage(agent, 'openid identity');
+      const created = await agent
+        .post('/oid4vp/requests')
+        .send({ csrf_token, return_to, response_mode: mode, client_id_prefix: prefix })
+        .expect(201);
+      expect(created.body.authorization_request).toMatch(/^openid4vp:\/\/\?client_id=/);
+      const holder = await newHolder();
+      const credential = await issueCredential({ holder });
+      const answered = await answer(created.body.authorization_request, holder, credential);
+      expect(answered.request.payload.client_id.startsWith(`${prefix}:`)).toBe(true);
+      expect(answered.status).toBe(200);
+      const redirectUri = new URL(answered.body.redirect_uri as string);
+      const back = await agent.get(redirectUri.pathname + redirectUri.search).expect(303);
+      const authorized = await agent.get(back.headers.location).expect(302);
+      const code = new URL(authorized.headers.location).searchParams.get('code')!;
+      const tokens = await exchangeCode(listening.t.app.getHttpServer(), code, verifier).expect(
+        200,
+      );
+      const idToken = decodeJwt(tokens.body.id_token as string);
+      expect(idToken.amr).toEqual(['pop']);
+      expect(idToken.given_name).toBe('Alice');
+      expect(idToken.family_name).toBe('Example');
+      expect(idToken.birthdate).toBe('1990-04-01');
+      expect(idToken.age_over_18).toBeUndefined();
+    });
+  }
+});
+
+describe('identity wallet sign-in: cross-device, scripts, accounts and scopes', () => {
+  let listening: ListeningApp;
+  beforeAll(async () => {
+    listening = await startListeningApp(FAST, 'localhost');
+  });
+  afterAll(() => listening.t.close());
+
+  const http = () => request(listening.t.app.getHttpServer());
+
+  async function pageRequest(agent: Agent, returnTo = '/') {
+    const page = await agent.get(`/login?return_to=${encodeURIComponent(returnTo)}`).expect(200);
+    const created = await agent
+      .post('/oid4vp/requests')
+      .send({ csrf_token: csrfOf(page.text), return_to: returnTo })
+      .expect(201);
+    return created.body as { id: string; authorization_request: string };
+  }
+
+  it('cross-device: the page polls pending, then is signed in without phr, and /authorize asking for account signs in again', async () => {
+    const agent = request.agent(listening.t.app.getHttpServer());
+    const { id, authorization_request } = await pageRequest(agent);
+    expect((await agent.get(`/oid4vp/requests/${id}`).expect(200)).body).toEqual({
+      status: 'pending',
+    });
+    // Nobody else may poll it.
+    await http().get(`/oid4vp/requests/${id}`).expect(400);
+    const holder = await newHolder();
+    const answered = await answer(authorization_request, holder, await issueCredential({ holder }));
+    expect(answered.status).toBe(200);
+    const polled = await agent.get(`/oid4vp/requests/${id}`).expect(200);
+    expect(polled.body).toEqual({ status: 'signed_in', redirect: '/' });
+    // Completed: the poll is gone.
+    await agent.get(`/oid4vp/requests/${id}`).expect(404);
+    const { challenge } = pkcePair();
+    const withAccount = await agent
+      .get(
+        authorizePath({
+          client_id: DEMO_CLIENT.id,
+          redirect_uri: DEMO_CLIENT.redirectUri,
+          response_type: 'code',
+          scope: 'openid account',
+          state: 's',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
+      )
+      .expect(302);
+    expect(new URL(withAccount.headers.location, listening.issuer).pathname).toBe('/login');
+    const { verifier, challenge: other } = pkcePair();
+    const plain = await agent
+      .get(
+        authorizePath({
+          client_id: DEMO_CLIENT.id,
+          redirect_uri: DEMO_CLIENT.redirectUri,
+          response_type: 'code',
+          scope: 'openid',
+          state: 's',
+          code_challenge: other,
+          code_challenge_method: 'S256',
+        }),
+      )
+      .expect(302);
+    const code = new URL(plain.headers.location).searchParams.get('code')!;
+    const tokens = await exchangeCode(listening.t.app.getHttpServer(), code, verifier).expect(200);
+    const idToken = decodeJwt(tokens.body.id_token as string);
+    expect(idToken.amr).toEqual(['pop']);
+    expect(idToken.acr).not.toBe('phr');
+  });
+
+  it('a script: a registered client’s request, its handle polls, the tokens come once; never account', async () => {
+    await http()
+      .post('/oid4vp/requests')
+      .send({ client_id: DEMO_CLIENT.id, scope: 'openid account' })
+      .expect(400);
+    const created = await http()
+      .post('/oid4vp/requests')
+      .send({ client_id: DEMO_CLIENT.id, scope: 'openid age', response_mode: 'direct_post.jwt' })
+      .expect(201);
+    const { id, handle, authorization_request } = created.body as Record<string, string>;
+    expect(handle).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const poll = () =>
+      http().get(`/oid4vp/requests/${id}`).set('Authorization', `Bearer ${handle}`);
+    expect((await poll().expect(200)).body).toEqual({ status: 'pending' });
+    const holder = await newHolder();
+    const answered = await answer(authorization_request, holder, await issueCredential({ holder }));
+    expect(answered.status).toBe(200);
+    expect(answered.body.redirect_uri).toBeUndefined();
+    // Scope age alone: the wallet was asked for age_over_18 alone.
+    expect(answered.request.asked).toEqual(['age_over_18']);
+    const done = await poll().expect(200);
+    expect(done.body.status).toBe('signed_in');
+    const idToken = decodeJwt(done.body.tokens.id_token as string);
+    expect(idToken.age_over_18).toBe(true);
+    expect(idToken.given_name).toBeUndefined();
+    expect(idToken.amr).toEqual(['pop']);
+    await poll().expect(404);
+  });
+
+  it('the same credential signs in to the same account every time; another person to another', async () => {
+    const holder = await newHolder();
+    const credential = await issueCredential({ holder });
+    const subjects: string[] = [];
+    for (const claims of [undefined, undefined, { ...ALICE_OTHER }]) {
+      const agent = request.agent(listening.t.app.getHttpServer());
+      const { id, authorization_request } = await pageRequest(agent);
+      const presented =
+        claims === undefined ? credential : await issueCredential({ holder, claims });
+      await answer(authorization_request, holder, presented);
+      await agent.get(`/oid4vp/requests/${id}`).expect(200);
+      const page = await agent.get('/login').expect(200);
+      subjects.push(/Signed in as <strong>([^<]+)<\/strong>/.exec(page.text)?.[1] ?? '');
+    }
+    expect(subjects[0]).toMatch(/^account:/);
+    expect(subjects[1]).toBe(subjects[0]);
+    expect(subjects[2]).not.toBe(subjects[0]);
+  });
+});
+
+const ALICE_OTHER = {
+  given_name: 'Bob',
+  family_name: 'Example',
+  birthdate: '1985-01-01',
+  age_over_18: true,
+};
