@@ -34,7 +34,7 @@ export const RESOURCE_NOT_ALLOWED = {
 } as const;
 /** The refusal of a scope this server does not grant: it names those it does. */
 export const unsupportedScope = (scope: string): string =>
-  `Unsupported scope: ${scope} (supported: openid profile email api account offline_access)`;
+  `Unsupported scope: ${scope} (supported: openid profile email api account offline_access identity age)`;
 
 /** A confidential client that is not first-party (its users see the consent screen). */
 export const PARTNER = {

@@ -17,10 +17,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
+import { OID4VP_REQUEST_ID } from '../../oid4vp/oid4vp-wallet.controller';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -32,6 +34,7 @@ import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import {
   Oid4vpCompleteQueryDto,
+  Oid4vpPollAnswerDto,
   Oid4vpRequestCreateDto,
   Oid4vpRequestCreatedDto,
 } from './oid4vp-login.dto';
@@ -80,7 +83,8 @@ export class Oid4vpLoginController {
     description:
       'With the login page’s cookies: once the wallet answered, this poll signs the browser in (cross-device: never phr, never the account scope) and answers redirect (return_to). With Authorization: Bearer <handle>: the client’s token response, given once.',
   })
-  @ApiOkResponse({ description: '{ status, redirect? } or { status, tokens? }' })
+  @ApiParam(OID4VP_REQUEST_ID)
+  @ApiOkResponse({ type: Oid4vpPollAnswerDto })
   @ApiNotFoundResponse({
     description: 'Unknown, expired, another’s or already completed',
     type: ErrorResponseDto,

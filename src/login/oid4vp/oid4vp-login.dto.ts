@@ -3,6 +3,7 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CLIENT_ID_PREFIXES, type ClientIdPrefix } from '../../config/sections/oid4vp.config';
 import { RESPONSE_MODES, ResponseModeField } from '../../oid4vp/oid4vp.dto';
 import { LoginPageFieldsDto } from '../login-page-fields.dto';
+import { TokenResponseDto } from '../../tokens/grants/token-response.dto';
 
 /**
  * POST /oid4vp/requests: the login page's (`csrf_token`, `return_to`, with its cookies) or a
@@ -11,6 +12,7 @@ import { LoginPageFieldsDto } from '../login-page-fields.dto';
 export class Oid4vpRequestCreateDto extends LoginPageFieldsDto {
   @ApiPropertyOptional({
     description: 'A script’s request: the registered client its tokens are for',
+    example: 'demo-client',
   })
   @IsOptional()
   @IsString()
@@ -32,6 +34,7 @@ export class Oid4vpRequestCreateDto extends LoginPageFieldsDto {
   @ApiPropertyOptional({
     enum: CLIENT_ID_PREFIXES,
     description: 'The client identifier prefix (default OID4VP_CLIENT_ID_PREFIX)',
+    example: 'x509_hash',
   })
   @IsOptional()
   @IsIn(CLIENT_ID_PREFIXES)
@@ -59,8 +62,28 @@ export class Oid4vpRequestCreatedDto {
   handle?: string;
 }
 
+export class Oid4vpPollAnswerDto {
+  @ApiProperty({ enum: ['pending', 'signed_in', 'refused'] })
+  status!: 'pending' | 'signed_in' | 'refused';
+
+  @ApiPropertyOptional({
+    description: 'The login page’s request, signed in: the page’s return_to',
+    example: '/authorize?client_id=demo-client&...',
+  })
+  redirect?: string;
+
+  @ApiPropertyOptional({
+    description: 'A script’s request, signed in: the client’s token response, given once',
+    type: TokenResponseDto,
+  })
+  tokens?: TokenResponseDto;
+}
+
 export class Oid4vpCompleteQueryDto {
-  @ApiProperty({ description: 'OpenID4VP 1.0 §8.2: the response_code of the wallet’s redirect' })
+  @ApiProperty({
+    description: 'OpenID4VP 1.0 §8.2: the response_code of the wallet’s redirect',
+    example: 'f3Kq9mWb2xLz7pVn4tRy8cHd1gJs6aUe0oIw5kYb3qM',
+  })
   @IsString()
   @MaxLength(64)
   response_code!: string;

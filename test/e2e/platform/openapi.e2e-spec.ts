@@ -204,22 +204,36 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/methods/email/code': ['application/json'],
       'post /account/methods/email': ['application/json'],
       'post /account/upstream/{id}': [FORM],
+      'post /oid4vp/requests': ['application/json', FORM],
+      'post /oid4vp/requests/{id}/request': [FORM],
+      'post /oid4vp/response': [FORM],
     });
   });
+
+  const NO_PRESENTATION_REQUEST = 'No such presentation request (unknown, expired or answered)';
 
   /** What Swagger UI's "Try it out" sends with every example filled in. */
   /**
    * Fields that choose another way than the examples' own: the examples authenticate the client
    * with its secret, so its private_key_jwt assertion is left out (both at once is refused); the
-   * example registration is of a public client, which has no keys to verify request objects with.
+   * example registration is of a public client, which has no keys to verify request objects with;
+   * the example authorization details are of a type this server has only when its operator
+   * configures it (AUTHORIZATION_DETAILS_TYPES).
    */
-  const ALTERNATIVES = ['client_assertion', 'client_assertion_type', 'request_object_signing_alg'];
+  const ALTERNATIVES = [
+    'client_assertion',
+    'client_assertion_type',
+    'request_object_signing_alg',
+    'authorization_details',
+    'authorization_details_types',
+  ];
 
   function tryItOut(operation: string, { parameters = [], requestBody }: Operation) {
     const [method, template] = operation.split(' ');
     let path = template;
     const query = new URLSearchParams();
     for (const parameter of parameters) {
+      if (ALTERNATIVES.includes(parameter.name)) continue;
       const value = String(exampleOf(parameter));
       if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, value);
       if (parameter.in === 'query') query.set(parameter.name, value);
@@ -402,6 +416,27 @@ describe('GET /docs (OpenAPI)', () => {
         expect(res.headers.location).toBe('/login?upstream_error=unknown_provider');
       },
       'post /account/upstream/{id}': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      // Identity wallets: the example is a script's request of the demo client: its request by
+      // reference, and the handle it polls with.
+      'post /oid4vp/requests': (res) => {
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({
+          authorization_request: expect.stringMatching(/^openid4vp:\/\/\?client_id=/),
+          handle: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        });
+      },
+      // The example id was never issued: no status for a browser that started nothing, and no
+      // request object; nothing is signed in.
+      'get /oid4vp/requests/{id}': error(400, 'invalid_request', 'This browser started no request'),
+      'get /oid4vp/requests/{id}/request': error(404, 'not_found', NO_PRESENTATION_REQUEST),
+      'post /oid4vp/requests/{id}/request': error(404, 'not_found', NO_PRESENTATION_REQUEST),
+      'get /oid4vp/complete': error(
+        400,
+        'invalid_request',
+        'This browser started no identity wallet sign-in',
+      ),
+      // The example answer mixes both modes' fields; the JWE of direct_post.jwt is read first.
+      'post /oid4vp/response': error(400, 'invalid_request', 'response is not a JWE'),
       'get /challenge-models/series': (res) => {
         expect(res.status).toBe(200);
         expect(res.body.minutes).toBe(60);
@@ -512,6 +547,7 @@ describe('GET /docs (OpenAPI)', () => {
       'scope',
       'id_token',
       'issued_token_type',
+      'authorization_details',
     ]);
     expect(response.required).not.toContain('id_token');
   });
