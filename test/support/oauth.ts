@@ -2,6 +2,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import type { App } from 'supertest/types';
 import request from 'supertest';
 import { TestApp, createTestApp } from './test-app';
+import { bootedTestApp, useBooted } from './use-test-app';
 
 export const DEMO_CLIENT = {
   id: 'demo-client',
@@ -251,6 +252,24 @@ export async function createLoggedInApp(
   const agent = request.agent(t.app.getHttpServer());
   await login(agent);
   return { t, agent };
+}
+
+/** createLoggedInApp as a describe block's app (see useTestApp): `t.agent` is user0's browser. */
+export function useLoggedInApp(
+  env: Record<string, string> = {},
+): TestApp & { readonly agent: Agent } {
+  const booted = useBooted(
+    () => createLoggedInApp(env),
+    ({ t }) => t.close(),
+  );
+  return Object.defineProperty(
+    bootedTestApp(() => booted().t),
+    'agent',
+    {
+      get: () => booted().agent,
+      enumerable: true,
+    },
+  ) as TestApp & { readonly agent: Agent };
 }
 
 /** GET /api/me with `accessToken` as a bearer token (RFC 6750 §2.1). */

@@ -1,21 +1,25 @@
-import { type TestApp, createTestApp } from './test-app';
+import { type TestApp, createTestApp, startListeningApp } from './test-app';
 
 /**
- * The app of a describe block, booted by createTestApp in the block's beforeAll and closed in its
- * afterAll: what every spec that needs one app for its tests wrote as a `let`, two hooks and an
- * assignment. What it returns stands for that app once the block runs (`t.http()`, `t.clock`,
- * `t.config`, ...); before then it has none to stand for.
+ * What a describe block boots in its beforeAll and closes in its afterAll; the function returned
+ * gives it to the block's tests (and throws if called before the block runs).
  */
-export function useTestApp(...args: Parameters<typeof createTestApp>): TestApp {
-  let current: TestApp | undefined;
+export function useBooted<T>(boot: () => Promise<T>, close: (booted: T) => Promise<void>): () => T {
+  let current: T | undefined;
   beforeAll(async () => {
-    current = await createTestApp(...args);
+    current = await boot();
   });
-  afterAll(() => current?.close());
-  const booted = (): TestApp => {
+  afterAll(async () => {
+    if (current !== undefined) await close(current);
+  });
+  return () => {
     if (current === undefined) throw new Error('The app boots in beforeAll: use it from a test');
     return current;
   };
+}
+
+/** A TestApp that stands for the one `booted` gives once the block runs. */
+export function bootedTestApp(booted: () => TestApp): TestApp {
   return {
     get app() {
       return booted().app;
@@ -35,4 +39,44 @@ export function useTestApp(...args: Parameters<typeof createTestApp>): TestApp {
     },
     close: (options) => booted().close(options),
   };
+}
+
+/**
+ * The app of a describe block, booted by createTestApp in the block's beforeAll and closed in its
+ * afterAll: what every spec that needs one app for its tests wrote as a `let`, two hooks and an
+ * assignment. What it returns stands for that app once the block runs (`t.http()`, `t.clock`,
+ * `t.config`, ...); before then it has none to stand for.
+ */
+export function useTestApp(...args: Parameters<typeof createTestApp>): TestApp {
+  return bootedTestApp(
+    useBooted(
+      () => createTestApp(...args),
+      (t) => t.close(),
+    ),
+  );
+}
+
+/** A TestApp listening on a real port, with its origin. */
+export interface ListeningTestApp extends TestApp {
+  /** The app's origin and ISSUER: http://<host>:<its port>. */
+  readonly issuer: string;
+}
+
+/**
+ * useTestApp for clients that speak real HTTP (a client library, a browser, a child process): the
+ * block's app listens as startListeningApp makes it, and `t.issuer` is its origin.
+ */
+export function useListeningApp(...args: Parameters<typeof startListeningApp>): ListeningTestApp {
+  const booted = useBooted(
+    () => startListeningApp(...args),
+    ({ t }) => t.close(),
+  );
+  return Object.defineProperty(
+    bootedTestApp(() => booted().t),
+    'issuer',
+    {
+      get: () => booted().issuer,
+      enumerable: true,
+    },
+  ) as ListeningTestApp;
 }

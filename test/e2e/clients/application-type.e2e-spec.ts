@@ -7,9 +7,9 @@
 import * as oauth from 'oauth4webapi';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { INSECURE, discover } from '../../support/oauth-discovery';
-import { TestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { useListeningApp } from '../../support/use-test-app';
 
 const UNREGISTERED = 'redirect_uri is not registered for this client';
 const PRODUCTION = {
@@ -34,15 +34,12 @@ function authorizationUrl(issuer: string, clientId: string, redirectUri: string)
 }
 
 describe('application_type at POST /register (development)', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
   let as: oauth.AuthorizationServer;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' }));
-    as = await discover(issuer);
+    as = await discover(t.issuer);
   });
-  afterAll(() => t.close());
 
   async function register(metadata: Record<string, unknown>): Promise<Response> {
     return oauth.dynamicClientRegistrationRequest(
@@ -62,8 +59,8 @@ describe('application_type at POST /register (development)', () => {
     // RFC 8252 §7.3: the app listens on an ephemeral port the registration could not name.
     const redirectUri = 'http://127.0.0.1:49152/callback';
     const { callback } = await authorizeWithConsent(
-      authorizationUrl(issuer, registered.client_id, redirectUri),
-      issuer,
+      authorizationUrl(t.issuer, registered.client_id, redirectUri),
+      t.issuer,
     );
     expect(`${callback.origin}${callback.pathname}`).toBe(redirectUri);
     expect(callback.searchParams.get('code')).toEqual(expect.any(String));
@@ -78,15 +75,23 @@ describe('application_type at POST /register (development)', () => {
     );
     expect(registered.application_type).toBe('web');
 
-    const other = authorizationUrl(issuer, registered.client_id, 'http://127.0.0.1:3001/callback');
+    const other = authorizationUrl(
+      t.issuer,
+      registered.client_id,
+      'http://127.0.0.1:3001/callback',
+    );
     const otherPort = await t
       .http()
       .get(`${other.pathname}${other.search}`)
       .set('Accept', 'application/json');
     expectRefusal(otherPort, 400, 'invalid_request', UNREGISTERED);
 
-    const exact = authorizationUrl(issuer, registered.client_id, 'http://127.0.0.1:3000/callback');
-    const { callback } = await authorizeWithConsent(exact, issuer);
+    const exact = authorizationUrl(
+      t.issuer,
+      registered.client_id,
+      'http://127.0.0.1:3000/callback',
+    );
+    const { callback } = await authorizeWithConsent(exact, t.issuer);
     expect(callback.origin).toBe('http://127.0.0.1:3000');
   });
 

@@ -12,12 +12,13 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { authorizePath, clientResponseOf, login, pkcePair, getMe } from '../../support/oauth';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
 import { expectRefreshGrantRefused, register } from '../../support/registration';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { useListeningApp } from '../../support/use-test-app';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -29,22 +30,16 @@ async function admin(t: TestApp, argv: string[]): Promise<{ code: number; stdout
 }
 
 describe('POST /register (RFC 7591), open to public clients', () => {
-  let t: TestApp;
-  let issuer: string;
-
-  beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
-      RATE_LIMIT_REGISTER_PER_IP: '1000',
-    }));
+  const t = useListeningApp({
+    REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+    RATE_LIMIT_REGISTER_PER_IP: '1000',
   });
-  afterAll(() => t.close());
 
   it('registers a public client with oauth4webapi, which then logs a user in with PKCE', async () => {
-    const as = await discover(issuer);
-    expect(as.registration_endpoint).toBe(`${issuer}/register`);
+    const as = await discover(t.issuer);
+    expect(as.registration_endpoint).toBe(`${t.issuer}/register`);
     const openid = await t.http().get('/.well-known/openid-configuration').expect(200);
-    expect(openid.body.registration_endpoint).toBe(`${issuer}/register`);
+    expect(openid.body.registration_endpoint).toBe(`${t.issuer}/register`);
 
     const before = Math.floor(Date.now() / 1000);
     const registration = await oauth.dynamicClientRegistrationRequest(
@@ -85,7 +80,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
     const authorization = await authorizationRequest(as, client, redirectUri, {
       scope: 'openid profile',
     });
-    const { callback, consentPage } = await authorizeWithConsent(authorization.url, issuer);
+    const { callback, consentPage } = await authorizeWithConsent(authorization.url, t.issuer);
     // A registered client is third party: its (self-chosen) name is shown, with its id.
     expect(consentPage).toContain('Registered CLI');
     expect(consentPage).toContain(client.client_id);
@@ -122,7 +117,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       }).expect(201);
       const clientId = (registered.body as { client_id: string }).client_id;
       const verifier = oauth.generateRandomCodeVerifier();
-      const authorizationUrl = new URL(`${issuer}/authorize`);
+      const authorizationUrl = new URL(`${t.issuer}/authorize`);
       authorizationUrl.search = new URLSearchParams({
         client_id: clientId,
         redirect_uri: LOOPBACK_CALLBACK,
@@ -132,7 +127,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
         code_challenge_method: 'S256',
       }).toString();
-      const { callback } = await authorizeWithConsent(authorizationUrl, issuer);
+      const { callback } = await authorizeWithConsent(authorizationUrl, t.issuer);
       const exchanged = await t
         .http()
         .post('/token')
@@ -434,7 +429,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         /PKCE:\s+optional for OpenID Connect requests \(nonce instead\)\n/,
       );
 
-      const url = new URL(`${issuer}/authorize`);
+      const url = new URL(`${t.issuer}/authorize`);
       url.search = new URLSearchParams({
         client_id: id,
         redirect_uri: rp.redirect_uris[0],
@@ -443,7 +438,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         state: 'st-rp',
         nonce: 'n-rp',
       }).toString();
-      const { callback } = await authorizeWithConsent(url, issuer);
+      const { callback } = await authorizeWithConsent(url, t.issuer);
       const code = callback.searchParams.get('code')!;
       const tokens = await t
         .http()

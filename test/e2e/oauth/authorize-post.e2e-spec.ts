@@ -21,23 +21,21 @@ import {
   type Agent,
   UNREGISTERED_REDIRECT,
 } from '../../support/oauth';
-import { TestApp, startListeningApp } from '../../support/test-app';
+import { useListeningApp } from '../../support/use-test-app';
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
 const HELD = /^\/authorize\?client_id=([^&]+)&pg_request=[A-Za-z0-9_-]{43}$/;
 
 describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
+  });
   let config: oidc.Configuration;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      RATE_LIMIT_LOGIN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
-    }));
     config = await oidc.discovery(
-      new URL(issuer),
+      new URL(t.issuer),
       DEMO_CLIENT.id,
       DEMO_CLIENT.secret,
       undefined,
@@ -45,7 +43,6 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
     );
     oidc.enableNonRepudiationChecks(config);
   });
-  afterAll(() => t.close());
 
   /** An authorization request of the demo client, as openid-client builds it, and its checks. */
   async function requestOf(extra: Record<string, string> = {}) {
@@ -76,7 +73,7 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
 
   /** Signs `browser` in through the login form with `returnTo`: where the login sends it. */
   const signIn = (browser: CookieBrowser, returnTo: string) =>
-    passwordSignIn(browser, issuer, { returnTo });
+    passwordSignIn(browser, t.issuer, { returnTo });
 
   it('a signed-in browser posts the request and gets a code, as with GET (oidcc-ensure-post-request-succeeds)', async () => {
     const agent: Agent = request.agent(t.app.getHttpServer());
@@ -91,23 +88,23 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
   it('through the login page and back: the post is sent on to the held request, the way back is its GET (oidcc-ensure-post-request-succeeds)', async () => {
     const browser = new CookieBrowser();
     const checks = await requestOf();
-    const posted = await browser.postForm(`${issuer}/authorize`, checks.form);
+    const posted = await browser.postForm(`${t.issuer}/authorize`, checks.form);
     expect(posted.status).toBe(303);
     const held = posted.headers.get('location')!;
     expect(held).toMatch(HELD);
-    const toLogin = await browser.get(new URL(held, issuer).href);
+    const toLogin = await browser.get(new URL(held, t.issuer).href);
     expect(toLogin.status).toBe(302);
-    const returnTo = new URL(toLogin.headers.get('location')!, issuer).searchParams.get(
+    const returnTo = new URL(toLogin.headers.get('location')!, t.issuer).searchParams.get(
       'return_to',
     )!;
     expect(returnTo).toBe(held);
     // The login page names the client; the scope is in the held request, not in the query.
     const loginPage = await (
-      await browser.get(new URL(toLogin.headers.get('location')!, issuer).href)
+      await browser.get(new URL(toLogin.headers.get('location')!, t.issuer).href)
     ).text();
     expect(loginPage).toContain('<strong id="pending-client">Demo confidential client</strong>');
     expect(loginPage).not.toContain('id="pending-scopes"');
-    const back = await browser.get(new URL(await signIn(browser, returnTo), issuer).href);
+    const back = await browser.get(new URL(await signIn(browser, returnTo), t.issuer).href);
     expect(back.status).toBe(302);
     const tokens = await redeem(new URL(back.headers.get('location')!), checks);
     expect(tokens.claims()).toMatchObject({ sub: 'user1', nonce: checks.nonce });
@@ -118,27 +115,27 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
     await signIn(browser, '/');
     const checks = await requestOf();
     // The post as it arrives from the client's site: without the browser's Lax cookies.
-    const posted = await fetch(`${issuer}/authorize`, {
+    const posted = await fetch(`${t.issuer}/authorize`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(checks.form).toString(),
     });
     expect(posted.status).toBe(303);
-    const answered = await browser.get(new URL(posted.headers.get('location')!, issuer).href);
+    const answered = await browser.get(new URL(posted.headers.get('location')!, t.issuer).href);
     expect(answered.status).toBe(302);
     await redeem(new URL(answered.headers.get('location')!), checks);
   });
 
   it('prompt=none by a post without the cookie is decided on the GET: a code for a signed-in browser, login_required otherwise', async () => {
     const checks = await requestOf({ prompt: 'none' });
-    const posted = await fetch(`${issuer}/authorize`, {
+    const posted = await fetch(`${t.issuer}/authorize`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(checks.form).toString(),
     });
-    const held = new URL(posted.headers.get('location')!, issuer).href;
+    const held = new URL(posted.headers.get('location')!, t.issuer).href;
     const signedOut = await new CookieBrowser().get(held);
     const refused = new URL(signedOut.headers.get('location')!);
     expect(refused.searchParams.get('error')).toBe('login_required');
@@ -155,15 +152,15 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
     await signIn(browser, '/');
     const checks = await requestOf({ prompt: 'login', max_age: '0' });
     // A same-site post (the cookies sent): processed at once, the user sent to sign in again.
-    const posted = await browser.postForm(`${issuer}/authorize`, checks.form);
+    const posted = await browser.postForm(`${t.issuer}/authorize`, checks.form);
     expect(posted.status).toBe(303);
-    const loginUrl = new URL(posted.headers.get('location')!, issuer);
+    const loginUrl = new URL(posted.headers.get('location')!, t.issuer);
     expect(loginUrl.pathname).toBe('/login');
     const returnTo = loginUrl.searchParams.get('return_to')!;
     expect(returnTo).toMatch(
       /^\/authorize\?client_id=demo-client&pg_request=[A-Za-z0-9_-]{43}&pg_signin=[A-Za-z0-9_-]{43}$/,
     );
-    const back = await browser.get(new URL(await signIn(browser, returnTo), issuer).href);
+    const back = await browser.get(new URL(await signIn(browser, returnTo), t.issuer).href);
     expect(back.status).toBe(302);
     const tokens = await redeem(new URL(back.headers.get('location')!), checks);
     expect(tokens.claims()?.auth_time).toBeDefined();
@@ -183,19 +180,19 @@ describe('POST /authorize (OpenID Connect Core §3.1.2.1)', () => {
       code_challenge: challenge,
       code_challenge_method: 'S256',
     };
-    const consent = await browser.postForm(`${issuer}/authorize`, form);
+    const consent = await browser.postForm(`${t.issuer}/authorize`, form);
     expect(consent.status).toBe(200);
     const html = await consent.text();
     const field = (name: string) =>
       new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1].replace(/&amp;/g, '&');
     expect(field('return_to')).toMatch(HELD);
-    const allowed = await browser.postForm(`${issuer}/consent`, {
+    const allowed = await browser.postForm(`${t.issuer}/consent`, {
       decision: 'allow',
       csrf_token: field('csrf_token'),
       return_to: field('return_to'),
     });
     expect(allowed.headers.get('location')).toBe(field('return_to'));
-    const back = await browser.get(new URL(field('return_to'), issuer).href);
+    const back = await browser.get(new URL(field('return_to'), t.issuer).href);
     const callback = new URL(back.headers.get('location')!);
     expect(callback.searchParams.get('state')).toBe('posted-state');
     const tokens = await exchangeCode(

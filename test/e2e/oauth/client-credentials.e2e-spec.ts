@@ -13,8 +13,8 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { basic, unsupportedScope, getMe, introspect } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
-import { TestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useListeningApp } from '../../support/use-test-app';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-client-credentials-spec';
 const MACHINE = { id: 'machine', secret: 'machine-secret-1234' };
@@ -22,32 +22,29 @@ const BOUND = { id: 'bound-machine', secret: 'bound-machine-secret-1234' };
 const CALENDAR = 'https://calendar.example.com/';
 
 describe('client_credentials (RFC 6749 §4.4)', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({
+    REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+    RATE_LIMIT_REGISTER_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: MACHINE.id,
+        client_secret: MACHINE.secret,
+        grant_types: ['client_credentials'],
+        resources: [CALENDAR],
+      },
+      {
+        client_id: BOUND.id,
+        client_secret: BOUND.secret,
+        grant_types: ['client_credentials'],
+        dpop_bound_access_tokens: true,
+      },
+    ]),
+  });
   let as: oauth.AuthorizationServer;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
-      RATE_LIMIT_REGISTER_PER_IP: '1000',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: MACHINE.id,
-          client_secret: MACHINE.secret,
-          grant_types: ['client_credentials'],
-          resources: [CALENDAR],
-        },
-        {
-          client_id: BOUND.id,
-          client_secret: BOUND.secret,
-          grant_types: ['client_credentials'],
-          dpop_bound_access_tokens: true,
-        },
-      ]),
-    }));
-    as = await discover(issuer);
+    as = await discover(t.issuer);
   });
-  afterAll(() => t.close());
 
   const form = () => t.http().post('/token').type('form');
 
@@ -79,7 +76,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
     });
     const claims = decodeJwt(tokens.access_token);
     expect(claims).toMatchObject({
-      iss: issuer,
+      iss: t.issuer,
       sub: MACHINE.id,
       client_id: MACHINE.id,
       aud: t.config.tokens.audience,
@@ -132,7 +129,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
     const key = await dpopKey();
     const bound = await form()
       .set('Authorization', basic(MACHINE.id, MACHINE.secret))
-      .set('DPoP', await signProof(key, { htu: `${issuer}/token` }))
+      .set('DPoP', await signProof(key, { htu: `${t.issuer}/token` }))
       .send({ grant_type: 'client_credentials' })
       .expect(200);
     expect(bound.body.token_type).toBe('DPoP');
@@ -149,7 +146,7 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
     );
     const proven = await form()
       .set('Authorization', basic(BOUND.id, BOUND.secret))
-      .set('DPoP', await signProof(key, { htu: `${issuer}/token` }))
+      .set('DPoP', await signProof(key, { htu: `${t.issuer}/token` }))
       .send({ grant_type: 'client_credentials' })
       .expect(200);
     expect(proven.body.token_type).toBe('DPoP');
@@ -252,9 +249,9 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
       clientId: 'unregistered',
       clientSecret: 'unregistered',
       clientName: 'Nightly sync agent',
-      expectedIssuer: issuer,
+      expectedIssuer: t.issuer,
     });
-    const registered = await registerClient(issuer, {
+    const registered = await registerClient(t.issuer, {
       clientMetadata: template.clientMetadata,
       fetchFn: sdkFetch,
     });
@@ -270,10 +267,10 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
     const provider = new ClientCredentialsProvider({
       clientId: registered.client_id,
       clientSecret: registered.client_secret!,
-      expectedIssuer: issuer,
+      expectedIssuer: t.issuer,
     });
     const resource = new URL('https://mcp.example.com/mcp');
-    const tokens = await fetchToken(provider, issuer, { resource, fetchFn: sdkFetch });
+    const tokens = await fetchToken(provider, t.issuer, { resource, fetchFn: sdkFetch });
     expect(tokens.refresh_token).toBeUndefined();
     expect(tokens.id_token).toBeUndefined();
     // REGISTERED_CLIENT_RESOURCES (https) applies to a self-registered confidential client.

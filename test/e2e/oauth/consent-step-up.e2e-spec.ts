@@ -8,8 +8,8 @@ import * as oauth from 'oauth4webapi';
 import { authorizeInBrowser } from '../../support/dpop';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
-import { TestApp, startListeningApp } from '../../support/test-app';
 import { getMe } from '../../support/oauth';
+import { useListeningApp } from '../../support/use-test-app';
 
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
 
@@ -19,14 +19,12 @@ function listed(page: string, id: string): string[] {
 }
 
 describe('consent on step-up: only the new scopes are asked, the union is granted', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
   let as: oauth.AuthorizationServer;
   let client: oauth.Client;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' }));
-    as = await discover(issuer);
+    as = await discover(t.issuer);
     const registered = await oauth.processDynamicClientRegistrationResponse(
       await oauth.dynamicClientRegistrationRequest(
         as,
@@ -36,20 +34,19 @@ describe('consent on step-up: only the new scopes are asked, the union is grante
     );
     client = { ...registered, id_token_signed_response_alg: 'ES256' };
   });
-  afterAll(() => t.close());
 
   const request = (scope: string) => authorizationRequest(as, client, REDIRECT_URI, { scope });
 
   it('asks for profile, then on step-up for api alone, and grants profile api', async () => {
     const first = await request('profile');
-    const initial = await authorizeWithConsent(first.url, issuer);
+    const initial = await authorizeWithConsent(first.url, t.issuer);
     expect(listed(initial.consentPage, 'consent-scopes')).toEqual(['profile']);
     expect(initial.consentPage).not.toContain('consent-already-allowed');
     expect((await first.redeem(initial.callback)).scope).toBe('profile');
 
     // The resource answered 403 insufficient_scope with scope="api": the client asks for the union.
     const stepUp = await request('profile api');
-    const again = await authorizeWithConsent(stepUp.url, issuer);
+    const again = await authorizeWithConsent(stepUp.url, t.issuer);
     expect(listed(again.consentPage, 'consent-scopes')).toEqual(['api']);
     expect(listed(again.consentPage, 'consent-already-allowed')).toEqual(['profile']);
     const tokens = await stepUp.redeem(again.callback);
@@ -59,7 +56,7 @@ describe('consent on step-up: only the new scopes are asked, the union is grante
 
     // The union is allowed now: the same request goes from login straight back to the client.
     const later = await request('profile api');
-    const callback = await authorizeInBrowser(later.url, issuer);
+    const callback = await authorizeInBrowser(later.url, t.issuer);
     expect((await later.redeem(callback)).scope).toBe('profile api');
   });
 });

@@ -1,9 +1,6 @@
 import request from 'supertest';
-import { DEMO_SPA, exchangeCode, obtainCode } from '../../support/oauth';
-import { createLoggedInApp } from '../../support/oauth';
-import type { Agent } from '../../support/oauth';
+import { DEMO_SPA, exchangeCode, obtainCode, useLoggedInApp } from '../../support/oauth';
 import { preflight } from '../../support/cors';
-import type { TestApp } from '../../support/test-app';
 
 const SPA_ORIGIN = new URL(DEMO_SPA.redirectUri).origin;
 const OTHER_ORIGIN = 'https://evil.example';
@@ -12,16 +9,10 @@ const OTHER_ORIGIN = 'https://evil.example';
 const SPA_HEADERS = 'content-type, authorization';
 
 describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
-  let t: TestApp;
-  let agent: Agent;
-
-  beforeAll(async () => {
-    ({ t, agent } = await createLoggedInApp());
-  });
-  afterAll(() => t.close());
+  const t = useLoggedInApp();
 
   it('demo-spa exchanges its code at /token from its own origin', async () => {
-    const { code, verifier } = await obtainCode(agent, {
+    const { code, verifier } = await obtainCode(t.agent, {
       client_id: DEMO_SPA.id,
       redirect_uri: DEMO_SPA.redirectUri,
     });
@@ -49,7 +40,7 @@ describe('CORS (RFC 9700 §2.6, browser-based apps BCP)', () => {
   });
 
   it('lets a registered origin call /api/me with its bearer token, and no other origin', async () => {
-    const { code, verifier } = await obtainCode(agent, {
+    const { code, verifier } = await obtainCode(t.agent, {
       client_id: DEMO_SPA.id,
       redirect_uri: DEMO_SPA.redirectUri,
     });

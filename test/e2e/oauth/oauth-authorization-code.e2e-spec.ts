@@ -1,8 +1,6 @@
 import { SecurityEventLog } from '../../../src/telemetry/security-events/security-event.log';
 import request from 'supertest';
-import { TestApp } from '../../support/test-app';
 import {
-  Agent,
   DEMO_CLIENT,
   DEMO_SPA,
   authorizePath,
@@ -11,19 +9,13 @@ import {
   login,
   obtainCode,
   pkcePair,
-  createLoggedInApp,
   getMe,
+  useLoggedInApp,
 } from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
 
 describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
-  let t: TestApp;
-  let agent: Agent;
-
-  beforeAll(async () => {
-    ({ t, agent } = await createLoggedInApp());
-  });
-  afterAll(() => t.close());
+  const t = useLoggedInApp();
 
   it('sends an unauthenticated user to the login page and back to the same request', async () => {
     const anonymous = request.agent(t.app.getHttpServer());
@@ -50,7 +42,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   });
 
   it('exchanges a code and verifier for tokens accepted by /api/me', async () => {
-    const { code, verifier } = await obtainCode(agent);
+    const { code, verifier } = await obtainCode(t.agent);
     const res = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
@@ -72,7 +64,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
 
   it('serves a public client (auth method none) with a loopback redirect on another port', async () => {
     const redirectUri = 'http://127.0.0.1:53123/callback';
-    const { code, verifier } = await obtainCode(agent, {
+    const { code, verifier } = await obtainCode(t.agent, {
       client_id: DEMO_SPA.id,
       redirect_uri: redirectUri,
       scope: 'profile api',
@@ -99,7 +91,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
         'code_verifier is required: the code was issued with a code_challenge',
       ],
     ])('%s', async (_name, attackerVerifier, error, description) => {
-      const { code, verifier } = await obtainCode(agent);
+      const { code, verifier } = await obtainCode(t.agent);
       const attack = await exchangeCode(t.app.getHttpServer(), code, attackerVerifier());
       expect(attack.status).toBe(400);
       expect(attack.body).toEqual({ error, error_description: description });
@@ -107,7 +99,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     });
 
     it('a replayed code: invalid_grant, and the tokens of the first redemption are revoked', async () => {
-      const { code, verifier } = await obtainCode(agent);
+      const { code, verifier } = await obtainCode(t.agent);
       const first = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
       const bearer = `Bearer ${first.body.access_token}`;
       await t.http().get('/api/me').set('Authorization', bearer).expect(200);
@@ -135,7 +127,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   });
 
   it('gives exactly one token to 50 concurrent redemptions of one code', async () => {
-    const { code, verifier } = await obtainCode(agent);
+    const { code, verifier } = await obtainCode(t.agent);
     const results = await Promise.all(
       Array.from({ length: 50 }, () => exchangeCode(t.app.getHttpServer(), code, verifier)),
     );
@@ -153,7 +145,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     ['an expired code', 'Authorization code expired'],
     ['an unknown code', 'Invalid authorization code'],
   ])('rejects %s with invalid_grant', async (what, description) => {
-    const { code, verifier } = await obtainCode(agent);
+    const { code, verifier } = await obtainCode(t.agent);
     let presented = code;
     if (what === 'an expired code') t.clock.advance(61);
     else presented = pkcePair().verifier;
@@ -162,7 +154,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   });
 
   it('rejects a code redeemed by another client', async () => {
-    const { code, verifier } = await obtainCode(agent);
+    const { code, verifier } = await obtainCode(t.agent);
     const res = await exchangeCode(t.app.getHttpServer(), code, verifier, {
       id: DEMO_SPA.id,
       redirectUri: DEMO_CLIENT.redirectUri,
@@ -171,7 +163,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   });
 
   it('a used code replayed by another client: invalid_grant and a security event, the owner keeps its tokens', async () => {
-    const { code, verifier } = await obtainCode(agent);
+    const { code, verifier } = await obtainCode(t.agent);
     const first = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     // Counted per presenting client (the event's source), one document per minute.
     const events = () =>
@@ -193,7 +185,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
   });
 
   it('rejects a code redeemed with another redirect URI', async () => {
-    const { code, verifier } = await obtainCode(agent);
+    const { code, verifier } = await obtainCode(t.agent);
     const res = await exchangeCode(t.app.getHttpServer(), code, verifier, {
       ...DEMO_CLIENT,
       redirectUri: 'http://localhost:25001/other',
@@ -210,7 +202,7 @@ describe('authorization code + PKCE (RFC 6749 §4.1, RFC 7636)', () => {
     ['a short verifier', 'a'.repeat(42)],
     ['a verifier with a forbidden character', `${'a'.repeat(42)}!`],
   ])('rejects %s as invalid_request', async (_what, verifier) => {
-    const { code } = await obtainCode(agent);
+    const { code } = await obtainCode(t.agent);
     const res = await exchangeCode(t.app.getHttpServer(), code, verifier);
     expectRefusal(
       res,

@@ -5,7 +5,6 @@
  * introspection and revocation.
  */
 import * as oauth from 'oauth4webapi';
-import { TestApp, startListeningApp } from '../../support/test-app';
 import {
   INSECURE,
   authorizeWithLibrary,
@@ -14,18 +13,13 @@ import {
   redeemCode,
   refreshWithLibrary,
 } from '../../support/oauth-discovery';
+import { useListeningApp } from '../../support/use-test-app';
 
 describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
-  let t: TestApp;
-  let issuer: string;
-
-  beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp());
-  });
-  afterAll(() => t.close());
+  const t = useListeningApp();
 
   it('logs a user in with PKCE, refreshes, introspects and revokes (confidential client)', async () => {
-    const as = await discover(issuer);
+    const as = await discover(t.issuer);
     expect(as.code_challenge_methods_supported).toEqual(['S256']);
     const client: oauth.Client = { client_id: 'demo-client' };
     const clientAuth = oauth.ClientSecretBasic('demo-secret');
@@ -34,7 +28,7 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
     // Checks state and, since the metadata says it is supported, iss (RFC 9207).
     const authorized = await authorizeWithLibrary(
       as,
-      issuer,
+      t.issuer,
       client,
       redirectUri,
       { scope: 'profile api' },
@@ -45,13 +39,13 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
     expect(tokens.scope).toBe('profile api');
 
     // A resource server's RFC 9068 validation of the access token, keys fetched from jwks_uri.
-    const me = new Request(`${issuer}/api/me`, {
+    const me = new Request(`${t.issuer}/api/me`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
-    const claims = await oauth.validateJwtAccessToken(as, me, `${issuer}/api`, INSECURE);
-    expect(claims).toMatchObject({ sub: 'user1', client_id: 'demo-client', iss: issuer });
+    const claims = await oauth.validateJwtAccessToken(as, me, `${t.issuer}/api`, INSECURE);
+    expect(claims).toMatchObject({ sub: 'user1', client_id: 'demo-client', iss: t.issuer });
 
-    const meResponse = await getProtected(tokens.access_token, `${issuer}/api/me`);
+    const meResponse = await getProtected(tokens.access_token, `${t.issuer}/api/me`);
     expect(await meResponse.json()).toMatchObject({ sub: 'user1', auth_method: 'password' });
 
     const refreshed = await refreshWithLibrary(as, client, clientAuth, tokens.refresh_token!);
@@ -76,12 +70,12 @@ describe('an independent OAuth client (oauth4webapi) against Proofgate', () => {
   });
 
   it('serves a public client (demo-spa) with client authentication "none"', async () => {
-    const as = await discover(issuer);
+    const as = await discover(t.issuer);
     const client: oauth.Client = { client_id: 'demo-spa' };
     const redirectUri = 'http://127.0.0.1:25002/callback';
     const authorized = await authorizeWithLibrary(
       as,
-      issuer,
+      t.issuer,
       client,
       redirectUri,
       { scope: undefined },

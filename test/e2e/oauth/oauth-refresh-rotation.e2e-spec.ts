@@ -1,17 +1,10 @@
-import { TestApp } from '../../support/test-app';
-import { Agent, refresh, createLoggedInApp, tokensFor, getMe } from '../../support/oauth';
+import { refresh, tokensFor, getMe, useLoggedInApp } from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
 
 describe('refresh tokens: rotation, grace retry, reuse detection (OAuth 2.1 §4.3.1)', () => {
-  let t: TestApp;
-  let agent: Agent;
+  const t = useLoggedInApp();
 
-  beforeAll(async () => {
-    ({ t, agent } = await createLoggedInApp());
-  });
-  afterAll(() => t.close());
-
-  const tokens = () => tokensFor(t.app.getHttpServer(), agent, { scope: 'profile api' });
+  const tokens = () => tokensFor(t.app.getHttpServer(), t.agent, { scope: 'profile api' });
 
   it('rotates the refresh token on every use', async () => {
     const first = await tokens();

@@ -1,24 +1,18 @@
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { Agent, basic, obtainCode, createLoggedInApp, tokensFor, getMe } from '../../support/oauth';
+import { createTestApp } from '../../support/test-app';
+import { basic, obtainCode, tokensFor, getMe, useLoggedInApp } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { expectRefusal } from '../../support/refusal';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
-  let t: TestApp;
-  let agent: Agent;
+  const t = useLoggedInApp();
 
-  beforeAll(async () => {
-    ({ t, agent } = await createLoggedInApp());
-  });
-  afterAll(() => t.close());
-
-  const tokens = () => tokensFor(t.app.getHttpServer(), agent);
+  const tokens = () => tokensFor(t.app.getHttpServer(), t.agent);
   const form = (path: string) => t.http().post(path).type('form');
 
   describe('POST /token client authentication (RFC 6749 §2.3, §5.2)', () => {
     it('accepts client_secret_post', async () => {
-      const { code, verifier } = await obtainCode(agent);
+      const { code, verifier } = await obtainCode(t.agent);
       await form('/token')
         .send({
           grant_type: 'authorization_code',
@@ -112,7 +106,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
     const auth = basic('demo-client', 'demo-secret');
 
     it('ignores unrecognized parameters and treats empty ones as absent', async () => {
-      const { code, verifier } = await obtainCode(agent);
+      const { code, verifier } = await obtainCode(t.agent);
       // An empty client_secret next to Basic authentication is no second method.
       await form('/token')
         .set('Authorization', auth)

@@ -8,20 +8,17 @@
 import * as oauth from 'oauth4webapi';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
-import { TestApp, startListeningApp } from '../../support/test-app';
+import { useListeningApp } from '../../support/use-test-app';
 
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
 
 describe('offline_access (OpenID Connect Core §11)', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' });
   let as: oauth.AuthorizationServer;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({ RATE_LIMIT_REGISTER_PER_IP: '1000' }));
-    as = await discover(issuer);
+    as = await discover(t.issuer);
   });
-  afterAll(() => t.close());
 
   async function registerClient(grantTypes: string[]): Promise<oauth.Client> {
     const response = await oauth.dynamicClientRegistrationRequest(
@@ -48,7 +45,7 @@ describe('offline_access (OpenID Connect Core §11)', () => {
       // What the MCP SDK adds to a request for offline_access.
       prompt: 'consent',
     });
-    const { callback, consentPage } = await authorizeWithConsent(authorization.url, issuer);
+    const { callback, consentPage } = await authorizeWithConsent(authorization.url, t.issuer);
     const consentList = /<ul id="consent-scopes">([\s\S]*?)<\/ul>/.exec(consentPage)![1];
     const consentScopes = [...consentList.matchAll(/data-scope="([^"]+)"/g)].map((m) => m[1]);
     return { consentScopes, tokens: await authorization.redeem(callback) };

@@ -11,7 +11,7 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { signInByEmailAt } from '../../support/email';
-import { TestApp, startListeningApp } from '../../support/test-app';
+import { useListeningApp } from '../../support/use-test-app';
 
 const RP = {
   id: 'oidcc-basic-rp',
@@ -28,34 +28,31 @@ const hidden = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
 
 describe('oidcc-basic-certification-test-plan, with a static confidential client', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify(
+      [RP, POST_RP].map((client) => ({
+        client_id: client.id,
+        client_secret: client.secret,
+        redirect_uris: [client.redirectUri],
+        first_party: true,
+        require_pkce: false,
+      })),
+    ),
+  });
   let basic: oidc.Configuration;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      RATE_LIMIT_LOGIN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify(
-        [RP, POST_RP].map((client) => ({
-          client_id: client.id,
-          client_secret: client.secret,
-          redirect_uris: [client.redirectUri],
-          first_party: true,
-          require_pkce: false,
-        })),
-      ),
-    }));
-    basic = await oidc.discovery(new URL(issuer), RP.id, RP.secret, undefined, insecure);
+    basic = await oidc.discovery(new URL(t.issuer), RP.id, RP.secret, undefined, insecure);
     oidc.enableNonRepudiationChecks(basic);
   });
-  afterAll(() => t.close());
 
   /** The login page's form, filled in: the page the scripted browser of a run fills. */
   async function signIn(browser: CookieBrowser, loginPath: string): Promise<string> {
-    const page = await (await browser.get(`${issuer}${loginPath}`)).text();
+    const page = await (await browser.get(`${t.issuer}${loginPath}`)).text();
     // The login form's own fields: a signed-in page's header has a sign-out form with its own.
     const form = /<form[^>]*id="login-form"[^]*?<\/form>/.exec(page)![0];
-    const res = await browser.postForm(`${issuer}/login`, {
+    const res = await browser.postForm(`${t.issuer}/login`, {
       username: 'user1',
       password: 'password1',
       csrf_token: hidden(form, 'csrf_token')!,
@@ -76,11 +73,11 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
   ): Promise<{ callback: URL; signedIn: boolean }> {
     let res = await browser.get(url.href);
     let signedIn = false;
-    const location = new URL(res.headers.get('location')!, issuer);
+    const location = new URL(res.headers.get('location')!, t.issuer);
     if (location.pathname === '/login') {
       signedIn = true;
       res = await browser.get(
-        `${issuer}${await signIn(browser, location.pathname + location.search)}`,
+        `${t.issuer}${await signIn(browser, location.pathname + location.search)}`,
       );
     }
     expect(res.status).toBe(302);
@@ -126,14 +123,14 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
 
   it('oidcc-server-client-secret-post: the code flow with client_secret_post', async () => {
     const post = await oidc.discovery(
-      new URL(issuer),
+      new URL(t.issuer),
       POST_RP.id,
       undefined,
       oidc.ClientSecretPost(POST_RP.secret),
       insecure,
     );
     const { claims } = await flow(new CookieBrowser(), {}, post, POST_RP.redirectUri);
-    expect(claims).toMatchObject({ iss: issuer, aud: POST_RP.id, sub: 'user1' });
+    expect(claims).toMatchObject({ iss: t.issuer, aud: POST_RP.id, sub: 'user1' });
   });
 
   it('oidcc-response-type-missing: invalid_request at the redirect URI, with state', async () => {
@@ -174,7 +171,7 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
     const { tokens, claims } = await flow(new CookieBrowser());
     const info = await oidc.fetchUserInfo(basic, tokens.access_token, claims.sub);
     expect(info.sub).toBe(claims.sub);
-    const posted = await fetch(`${issuer}/userinfo`, {
+    const posted = await fetch(`${t.issuer}/userinfo`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
@@ -186,7 +183,7 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
     const browser = new CookieBrowser();
     const email = `oidcc-scope-email-${Date.now()}@example.test`;
     // The run's test user: one that signed in by email (or had an address linked).
-    await signInByEmailAt(issuer, browser, email);
+    await signInByEmailAt(t.issuer, browser, email);
     const { tokens, claims } = await flow(browser, { scope: 'openid email' });
     expect(claims).toMatchObject({ email, email_verified: true, amr: ['otp'] });
     const info = await oidc.fetchUserInfo(basic, tokens.access_token, claims.sub);
@@ -207,7 +204,7 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
   it('oidcc-alternate-happy-flow: the scope values and the parameters in another order', async () => {
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    const url = new URL(`${issuer}/authorize`);
+    const url = new URL(`${t.issuer}/authorize`);
     for (const [name, value] of [
       ['nonce', nonce],
       ['scope', 'profile openid'],
@@ -297,7 +294,7 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
       await expect(
         oidc.authorizationCodeGrant(basic, callback, { expectedState: state }),
       ).rejects.toMatchObject({ error: 'invalid_grant' });
-      const info = await fetch(`${issuer}/userinfo`, {
+      const info = await fetch(`${t.issuer}/userinfo`, {
         headers: { authorization: `Bearer ${tokens.access_token}` },
       });
       expect(info.status).toBe(401);
@@ -323,7 +320,7 @@ describe('oidcc-basic-certification-test-plan, with a static confidential client
     const refreshed = await oidc.refreshTokenGrant(basic, tokens.refresh_token!);
     expect(refreshed.access_token).toEqual(expect.any(String));
     const other = await oidc.discovery(
-      new URL(issuer),
+      new URL(t.issuer),
       POST_RP.id,
       undefined,
       oidc.ClientSecretPost(POST_RP.secret),

@@ -10,8 +10,8 @@ import * as oidc from 'openid-client';
 import { CookieBrowser, passwordSignIn } from '../../support/cookie-browser';
 import { clientEntry } from '../../support/oauth';
 import { AccountService } from '../../../src/accounts/account.service';
-import { TestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useListeningApp } from '../../support/use-test-app';
 
 const RP = {
   id: 'rp-claims',
@@ -31,29 +31,26 @@ const field = (html: string, name: string) =>
 const PROFILE_SCOPE_CLAIMS = ['name', 'preferred_username', 'updated_at'];
 
 describe('OpenID Connect acr_values, profile and claims with an independent RP (openid-client)', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify([
+      clientEntry(RP, { first_party: true }),
+      clientEntry(THIRD_PARTY),
+    ]),
+  });
   let rp: oidc.Configuration;
   let partner: oidc.Configuration;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      RATE_LIMIT_LOGIN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify([
-        clientEntry(RP, { first_party: true }),
-        clientEntry(THIRD_PARTY),
-      ]),
-    }));
-    rp = await oidc.discovery(new URL(issuer), RP.id, RP.secret, undefined, insecure);
+    rp = await oidc.discovery(new URL(t.issuer), RP.id, RP.secret, undefined, insecure);
     partner = await oidc.discovery(
-      new URL(issuer),
+      new URL(t.issuer),
       THIRD_PARTY.id,
       THIRD_PARTY.secret,
       undefined,
       insecure,
     );
   });
-  afterAll(() => t.close());
 
   const metadata = () => rp.serverMetadata();
 
@@ -94,8 +91,8 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     username = 'user1',
     password = 'password1',
   ): Promise<string> {
-    const next = await passwordSignIn(browser, issuer, { returnTo, username, password });
-    return new URL(next, issuer).href;
+    const next = await passwordSignIn(browser, t.issuer, { returnTo, username, password });
+    return new URL(next, t.issuer).href;
   }
 
   /** A browser signed in as `username`. */
@@ -109,7 +106,7 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
   async function follow(browser: CookieBrowser, url: string): Promise<URL> {
     const res = await browser.get(url);
     expect(res.status).toBe(302);
-    return new URL(res.headers.get('location')!, issuer);
+    return new URL(res.headers.get('location')!, t.issuer);
   }
 
   /** The code flow in `browser`'s session, no page on the way: the tokens. */
@@ -212,13 +209,16 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     const page = await res.text();
     expect(page).toContain('Claims Partner');
     expect(page).toMatch(/<code>profile<\/code>/);
-    const allowed = await browser.postForm(`${issuer}/consent`, {
+    const allowed = await browser.postForm(`${t.issuer}/consent`, {
       decision: 'allow',
       csrf_token: field(page, 'csrf_token')!,
       return_to: field(page, 'return_to')!,
     });
     expect(allowed.status).toBe(303);
-    const callback = await follow(browser, new URL(allowed.headers.get('location')!, issuer).href);
+    const callback = await follow(
+      browser,
+      new URL(allowed.headers.get('location')!, t.issuer).href,
+    );
     const { tokens, idToken } = await redeem(callback.href, req, partner);
     expect(await oidc.fetchUserInfo(partner, tokens.access_token, idToken.sub)).toEqual({
       sub: 'user0',

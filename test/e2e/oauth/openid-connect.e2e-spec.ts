@@ -21,8 +21,9 @@ import {
   obtainCode,
   refresh,
 } from '../../support/oauth';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useListeningApp } from '../../support/use-test-app';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -48,13 +49,7 @@ function atHash(accessToken: string): string {
 }
 
 describe('OpenID Connect with an independent Relying Party (openid-client)', () => {
-  let t: TestApp;
-  let issuer: string;
-
-  beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp(ENV));
-  });
-  afterAll(() => t.close());
+  const t = useListeningApp(ENV);
 
   /** The browser's part: /authorize, the login page, a login, and back to the client. */
   async function authorize(
@@ -64,17 +59,17 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
     const browser = new CookieBrowser();
     const first = await browser.get(url.href);
     expect(first.status).toBe(302);
-    const loginUrl = new URL(first.headers.get('location')!, issuer);
+    const loginUrl = new URL(first.headers.get('location')!, t.issuer);
     expect(loginUrl.pathname).toBe('/login');
     const page = await (await browser.get(loginUrl.href)).text();
     const next = await signIn(browser, csrfTokenOf(page), loginUrl.searchParams.get('return_to')!);
-    const back = await browser.get(new URL(next, issuer).href);
+    const back = await browser.get(new URL(next, t.issuer).href);
     expect(back.status).toBe(302);
     return new URL(back.headers.get('location')!);
   }
 
   const withPassword = async (browser: CookieBrowser, csrfToken: string, returnTo: string) => {
-    const res = await browser.postForm(`${issuer}/login`, {
+    const res = await browser.postForm(`${t.issuer}/login`, {
       username: 'user1',
       password: 'password1',
       csrf_token: csrfToken,
@@ -87,13 +82,13 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
   const withWallet =
     (account: PrivateKeyAccount) =>
     async (browser: CookieBrowser, csrfToken: string, returnTo: string) => {
-      const issued = await browser.postJson(`${issuer}/wallet/nonce`, {
+      const issued = await browser.postJson(`${t.issuer}/wallet/nonce`, {
         address: account.address,
         chainId: 1,
       });
       expect(issued.status).toBe(201);
       const { message } = (await issued.json()) as { message: string };
-      const res = await browser.postJson(`${issuer}/login/siwe`, {
+      const res = await browser.postJson(`${t.issuer}/login/siwe`, {
         message,
         signature: await account.signMessage({ message }),
         csrf_token: csrfToken,
@@ -132,8 +127,8 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
 
   async function discover(clientId: string, secret?: string): Promise<oidc.Configuration> {
     const config = secret
-      ? await oidc.discovery(new URL(issuer), clientId, secret, undefined, insecure)
-      : await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), insecure);
+      ? await oidc.discovery(new URL(t.issuer), clientId, secret, undefined, insecure)
+      : await oidc.discovery(new URL(t.issuer), clientId, undefined, oidc.None(), insecure);
     // Also verify the ID token's signature with the keys from jwks_uri (Core §3.1.3.7 step 6).
     oidc.enableNonRepudiationChecks(config);
     return config;
@@ -148,14 +143,14 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
   it('signs a password user in: ID token validated by the library, then UserInfo', async () => {
     const config = await discover(DEMO_CLIENT.id, DEMO_CLIENT.secret);
     expect(config.serverMetadata()).toMatchObject({
-      issuer,
-      userinfo_endpoint: `${issuer}/userinfo`,
+      issuer: t.issuer,
+      userinfo_endpoint: `${t.issuer}/userinfo`,
       subject_types_supported: ['public'],
     });
     const { tokens, nonce } = await codeFlow(config, DEMO_CLIENT.redirectUri, withPassword);
 
     const claims = tokens.claims()!;
-    expect(claims).toMatchObject({ iss: issuer, sub: 'user1', aud: DEMO_CLIENT.id, nonce });
+    expect(claims).toMatchObject({ iss: t.issuer, sub: 'user1', aud: DEMO_CLIENT.id, nonce });
     expect(claims.amr).toEqual(['pwd']);
     expect(claims.auth_time).toBe(await sessionAuthTime('user1'));
     expect(claims.auth_time!).toBeLessThanOrEqual(claims.iat);
@@ -177,19 +172,19 @@ describe('OpenID Connect with an independent Relying Party (openid-client)', () 
 
     const sub = `eip155:1:${account.address}`;
     const claims = tokens.claims()!;
-    expect(claims).toMatchObject({ iss: issuer, sub, aud: DEMO_SPA.id, nonce, amr: ['siwe'] });
+    expect(claims).toMatchObject({ iss: t.issuer, sub, aud: DEMO_SPA.id, nonce, amr: ['siwe'] });
     expect(claims.auth_time).toBe(await sessionAuthTime(sub));
     expect(claims.at_hash).toBe(atHash(tokens.access_token));
     expect(await oidc.fetchUserInfo(config, tokens.access_token, sub)).toEqual({ sub });
 
     // The same account signing in directly at /wallet/verify is the same subject.
     const direct = new CookieBrowser();
-    const issued = await direct.postJson(`${issuer}/wallet/nonce`, {
+    const issued = await direct.postJson(`${t.issuer}/wallet/nonce`, {
       address: account.address,
       chainId: 1,
     });
     const { message } = (await issued.json()) as { message: string };
-    const verified = await direct.postJson(`${issuer}/wallet/verify`, {
+    const verified = await direct.postJson(`${t.issuer}/wallet/verify`, {
       message,
       signature: await account.signMessage({ message }),
     });
@@ -403,7 +398,16 @@ describe('OpenID Connect rules (supertest)', () => {
       const metadata = (await t.http().get(path).expect(200)).body;
       expect({ path, scopes: metadata.scopes_supported }).toEqual({
         path,
-        scopes: ['openid', 'profile', 'email', 'api', 'account', 'offline_access', 'identity', 'age'],
+        scopes: [
+          'openid',
+          'profile',
+          'email',
+          'api',
+          'account',
+          'offline_access',
+          'identity',
+          'age',
+        ],
       });
     }
     const openid = (await t.http().get('/.well-known/openid-configuration').expect(200)).body;

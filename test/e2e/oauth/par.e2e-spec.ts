@@ -6,7 +6,7 @@
 import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { TestApp, createTestApp } from '../../support/test-app';
 import {
   DEMO_CLIENT,
   DEMO_SPA,
@@ -23,6 +23,7 @@ import { expectRefusal } from '../../support/refusal';
 import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
 import { consentForm } from '../../support/fetch-browser';
 import { useTestApp } from '../../support/use-test-app';
+import { useListeningApp } from '../../support/use-test-app';
 
 /** A public client that must push its requests (RFC 9126 §6), configured at boot. */
 const PUSHER = { id: 'pusher', redirectUri: 'http://127.0.0.1:25011/callback' };
@@ -39,18 +40,15 @@ const CLIENTS = JSON.stringify([
 ]);
 
 describe('PAR with oauth4webapi (RFC 9126)', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp();
   let as: oauth.AuthorizationServer;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp());
-    as = await discover(issuer);
+    as = await discover(t.issuer);
   });
-  afterAll(() => t.close());
 
   it('advertises the endpoint (RFC 9126 §5)', () => {
-    expect(as.pushed_authorization_request_endpoint).toBe(`${issuer}/par`);
+    expect(as.pushed_authorization_request_endpoint).toBe(`${t.issuer}/par`);
     expect(as.require_pushed_authorization_requests).toBe(false);
   });
 
@@ -77,7 +75,7 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
       request_uri: pushed.request_uri,
     }).toString();
     // The front channel carries two parameters; the browser signs in with only those.
-    const callback = await authorizeInBrowser(url, issuer);
+    const callback = await authorizeInBrowser(url, t.issuer);
     const params = oauth.validateAuthResponse(as, client, callback, state);
     return { authorized: { params, verifier, redirectUri }, url };
   }

@@ -22,8 +22,9 @@ import {
   pkcePair,
   clientEntry,
 } from '../../support/oauth';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { useListeningApp } from '../../support/use-test-app';
 
 /** A confidential OpenID Connect client that sends no PKCE, as the conformance suite's does. */
 const RP = {
@@ -34,20 +35,17 @@ const RP = {
 const insecure = { execute: [oidc.allowInsecureRequests] };
 
 describe('PKCE per client: require_pkce false for a confidential OpenID Connect client', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify([clientEntry(RP, { first_party: true, require_pkce: false })]),
+  });
   let signedIn: CookieBrowser;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      RATE_LIMIT_LOGIN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify([clientEntry(RP, { first_party: true, require_pkce: false })]),
-    }));
     signedIn = await signIn();
   });
-  afterAll(() => t.close());
 
-  const signIn = (browser?: CookieBrowser) => signedInBrowser(issuer, browser);
+  const signIn = (browser?: CookieBrowser) => signedInBrowser(t.issuer, browser);
 
   /** GET /authorize of `client` in `browser`: where it sends the browser (the client's callback). */
   async function authorize(
@@ -61,9 +59,9 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
       redirect_uri: client.redirectUri,
       ...params,
     });
-    const res = await browser.get(`${issuer}/authorize?${query.toString()}`);
+    const res = await browser.get(`${t.issuer}/authorize?${query.toString()}`);
     expect(res.status).toBe(302);
-    return new URL(res.headers.get('location')!, issuer);
+    return new URL(res.headers.get('location')!, t.issuer);
   }
 
   const codeOf = (callback: URL) => {
@@ -81,7 +79,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
   });
 
   async function discover(): Promise<oidc.Configuration> {
-    const config = await oidc.discovery(new URL(issuer), RP.id, RP.secret, undefined, insecure);
+    const config = await oidc.discovery(new URL(t.issuer), RP.id, RP.secret, undefined, insecure);
     // The ID token's signature too, against jwks_uri (OpenID Connect Core §3.1.3.7 step 6).
     oidc.enableNonRepudiationChecks(config);
     return config;
@@ -107,7 +105,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
       idTokenExpected: true,
     });
 
-    expect(tokens.claims()).toMatchObject({ iss: issuer, sub: 'user1', aud: RP.id, nonce });
+    expect(tokens.claims()).toMatchObject({ iss: t.issuer, sub: 'user1', aud: RP.id, nonce });
     expect(await oidc.fetchUserInfo(config, tokens.access_token, 'user1')).toEqual({
       sub: 'user1',
       name: 'user1',
@@ -279,7 +277,7 @@ describe('PKCE per client: require_pkce false for a confidential OpenID Connect 
       client: { id: string; secret?: string; redirectUri: string },
       params: Record<string, string>,
     ): Promise<Response> {
-      return fetch(`${issuer}/par`, {
+      return fetch(`${t.issuer}/par`, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',

@@ -9,27 +9,19 @@ import { withFlippedS } from '../../support/jws';
 import {
   DEMO_CLIENT,
   basic,
-  createLoggedInApp,
   exchangeCode,
   obtainCode,
   getMe,
+  useLoggedInApp,
 } from '../../support/oauth';
-import type { Agent } from '../../support/oauth';
-import type { TestApp } from '../../support/test-app';
 
 const REFUSED = { error: 'invalid_token', error_description: 'The access token is invalid' };
 
 describe('ES256 tokens have one encoding: low-s signatures only', () => {
-  let t: TestApp;
-  let agent: Agent;
-
-  beforeAll(async () => {
-    ({ t, agent } = await createLoggedInApp());
-  });
-  afterAll(() => t.close());
+  const t = useLoggedInApp();
 
   async function issueTokens(): Promise<{ accessToken: string; idToken: string }> {
-    const { code, verifier } = await obtainCode(agent, { scope: 'openid profile' });
+    const { code, verifier } = await obtainCode(t.agent, { scope: 'openid profile' });
     const res = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     return { accessToken: res.body.access_token as string, idToken: res.body.id_token as string };
   }

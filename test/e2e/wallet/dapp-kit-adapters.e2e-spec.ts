@@ -28,8 +28,8 @@ import { mainnet } from 'viem/chains';
 import { proofgateAuthenticationAdapter } from '../../../examples/dapp-kits/proofgate-rainbowkit';
 import { ProofgateSIWX } from '../../../examples/dapp-kits/proofgate-siwx';
 import { ProofgateError } from '../../../examples/dapp-kits/proofgate-wallet-api';
-import { TestApp, startListeningApp } from '../../support/test-app';
 import { newSolanaWallet } from '../../support/solana';
+import { useListeningApp } from '../../support/use-test-app';
 
 const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 
@@ -78,20 +78,14 @@ function localAccountConnector(account: PrivateKeyAccount) {
 }
 
 describe('dApp-kit adapters against a running Proofgate', () => {
-  let t: TestApp;
-  let issuer: string;
-
-  beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp());
-  });
-  afterAll(() => t.close());
+  const t = useListeningApp();
 
   const apiMe = (accessToken: string) =>
-    fetch(`${issuer}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    fetch(`${t.issuer}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
 
   describe('Reown AppKit SIWX: ProofgateSIWX', () => {
     it('signs an EVM account in and out (eip155:1), with a server-issued nonce', async () => {
-      const siwx = new ProofgateSIWX({ issuer });
+      const siwx = new ProofgateSIWX({ issuer: t.issuer });
       const account = privateKeyToAccount(generatePrivateKey());
       const chainId = 'eip155:1' as const;
       expect(await siwx.getSessions(chainId, account.address)).toEqual([]);
@@ -119,7 +113,7 @@ describe('dApp-kit adapters against a running Proofgate', () => {
     });
 
     it('signs a Solana account in (CAIP-2 genesis chain id, base58 signature)', async () => {
-      const siwx = new ProofgateSIWX({ issuer });
+      const siwx = new ProofgateSIWX({ issuer: t.issuer });
       const wallet = newSolanaWallet();
       const { address } = wallet;
       const message = await siwx.createMessage({
@@ -128,7 +122,7 @@ describe('dApp-kit adapters against a running Proofgate', () => {
       });
       const text = message.toString();
       expect(text.split('\n')[0]).toBe(
-        `${new URL(issuer).host} wants you to sign in with your Solana account:`,
+        `${new URL(t.issuer).host} wants you to sign in with your Solana account:`,
       );
       const signature = wallet.signText(text);
       await siwx.addSession({ data: message, message: text, signature });
@@ -142,7 +136,7 @@ describe('dApp-kit adapters against a running Proofgate', () => {
     });
 
     it('refuses a session whose signature Proofgate refuses, and a replayed one', async () => {
-      const siwx = new ProofgateSIWX({ issuer });
+      const siwx = new ProofgateSIWX({ issuer: t.issuer });
       const account = privateKeyToAccount(generatePrivateKey());
       const chainId = 'eip155:1' as const;
       const message = await siwx.createMessage({ accountAddress: account.address, chainId });
@@ -162,14 +156,14 @@ describe('dApp-kit adapters against a running Proofgate', () => {
       const signature = await account.signMessage({ message: text });
       await siwx.addSession({ data: message, message: text, signature });
       // setSessions with the same signed message again, in another config: the nonce is spent.
-      const other = new ProofgateSIWX({ issuer });
+      const other = new ProofgateSIWX({ issuer: t.issuer });
       await expect(
         other.setSessions([{ data: message, message: text, signature }]),
       ).rejects.toMatchObject({ error: 'nonce_already_used' });
     });
 
     it('keeps a session alive past its access token by refreshing, and forgets one revoked elsewhere', async () => {
-      const siwx = new ProofgateSIWX({ issuer });
+      const siwx = new ProofgateSIWX({ issuer: t.issuer });
       const account = privateKeyToAccount(generatePrivateKey());
       const chainId = 'eip155:1' as const;
       const message = await siwx.createMessage({ accountAddress: account.address, chainId });
@@ -202,7 +196,7 @@ describe('dApp-kit adapters against a running Proofgate', () => {
     });
     let adapter: ReturnType<typeof proofgateAuthenticationAdapter>;
     beforeAll(() => {
-      adapter = proofgateAuthenticationAdapter({ issuer, wagmiConfig });
+      adapter = proofgateAuthenticationAdapter({ issuer: t.issuer, wagmiConfig });
     });
 
     it('refuses to ask for a nonce before a wallet is connected, and says why', async () => {

@@ -9,8 +9,8 @@
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
-import { TestApp, startListeningApp } from '../../../support/test-app';
 import { csrfOf } from '../../../support/login-form';
+import { useListeningApp } from '../../../support/use-test-app';
 
 const RP = {
   id: 'rp-end-session',
@@ -29,29 +29,26 @@ const hiddenOf = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
 
 describe('RP-Initiated Logout at /end_session with an independent RP (openid-client)', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify(
+      [RP, OTHER].map((client) => ({
+        client_id: client.id,
+        client_secret: client.secret,
+        redirect_uris: [client.redirectUri],
+        first_party: true,
+        post_logout_redirect_uris: [client.signedOut],
+      })),
+    ),
+  });
   let config: oidc.Configuration;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      RATE_LIMIT_LOGIN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify(
-        [RP, OTHER].map((client) => ({
-          client_id: client.id,
-          client_secret: client.secret,
-          redirect_uris: [client.redirectUri],
-          first_party: true,
-          post_logout_redirect_uris: [client.signedOut],
-        })),
-      ),
-    }));
-    config = await oidc.discovery(new URL(issuer), RP.id, RP.secret, undefined, insecure);
+    config = await oidc.discovery(new URL(t.issuer), RP.id, RP.secret, undefined, insecure);
     oidc.enableNonRepudiationChecks(config);
   });
-  afterAll(() => t.close());
 
-  const signIn = (browser?: CookieBrowser) => signedInBrowser(issuer, browser);
+  const signIn = (browser?: CookieBrowser) => signedInBrowser(t.issuer, browser);
 
   /** The code flow, as openid-client runs it, in `browser`'s session: the validated ID token. */
   async function idToken(browser: CookieBrowser, rp = config): Promise<string> {
@@ -87,14 +84,14 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
       state: 'probe',
     });
     const res = await browser.get(url.href);
-    return new URL(res.headers.get('location')!, issuer).pathname !== '/login';
+    return new URL(res.headers.get('location')!, t.issuer).pathname !== '/login';
   }
 
   it('names the endpoint and back-channel support in both metadata documents', async () => {
     for (const path of ['openid-configuration', 'oauth-authorization-server']) {
-      const res = await fetch(`${issuer}/.well-known/${path}`);
+      const res = await fetch(`${t.issuer}/.well-known/${path}`);
       expect(await res.json()).toMatchObject({
-        end_session_endpoint: `${issuer}/end_session`,
+        end_session_endpoint: `${t.issuer}/end_session`,
         backchannel_logout_supported: true,
         backchannel_logout_session_supported: true,
       });
@@ -136,7 +133,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
   it('does the same on a form POST (303), and with no state sends none', async () => {
     const browser = await signIn();
     const hint = await idToken(browser);
-    const res = await browser.postForm(`${issuer}/end_session`, {
+    const res = await browser.postForm(`${t.issuer}/end_session`, {
       id_token_hint: hint,
       post_logout_redirect_uri: RP.signedOut,
       ui_locales: 'de fr',
@@ -196,21 +193,21 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
         kid: JSON.parse(Buffer.from(hint.split('.')[0], 'base64url').toString()).kid as string,
       })
       .sign(privateKey);
-    const refused = await browser.get(`${issuer}/end_session?id_token_hint=${forged}`);
+    const refused = await browser.get(`${t.issuer}/end_session?id_token_hint=${forged}`);
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({
       error: 'invalid_request',
       error_description: 'id_token_hint is not an ID token this server issued',
     });
     const mismatch = await browser.get(
-      `${issuer}/end_session?id_token_hint=${hint}&client_id=${OTHER.id}`,
+      `${t.issuer}/end_session?id_token_hint=${hint}&client_id=${OTHER.id}`,
     );
     expect(mismatch.status).toBe(400);
     expect(((await mismatch.json()) as { error_description: string }).error_description).toBe(
       'client_id is not the audience of id_token_hint',
     );
     const noClient = await browser.get(
-      `${issuer}/end_session?post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}`,
+      `${t.issuer}/end_session?post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}`,
     );
     expect(noClient.status).toBe(400);
     expect(await signedIn(browser)).toBe(true);
@@ -219,7 +216,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
   it('asks first without a hint: a CSRF-protected form; "Sign out" ends it and links back, without a redirect (§3)', async () => {
     const browser = await signIn();
     const page = await browser.get(
-      `${issuer}/end_session?client_id=${RP.id}&post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}&state=st-c`,
+      `${t.issuer}/end_session?client_id=${RP.id}&post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}&state=st-c`,
     );
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -238,7 +235,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
     };
 
     // A cross-site form (no token, or another browser's) signs no one out.
-    const forged = await browser.postForm(`${issuer}/end_session/confirm`, {
+    const forged = await browser.postForm(`${t.issuer}/end_session/confirm`, {
       ...form,
       decision: 'sign_out',
     });
@@ -246,7 +243,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
     expect(((await forged.json()) as { error: string }).error).toBe('invalid_request');
     expect(await signedIn(browser)).toBe(true);
 
-    const res = await browser.postForm(`${issuer}/end_session/confirm`, {
+    const res = await browser.postForm(`${t.issuer}/end_session/confirm`, {
       ...form,
       decision: 'sign_out',
       csrf_token: csrfOf(html),
@@ -263,15 +260,15 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
 
   it('"Stay signed in" keeps the session; a tampered redirect in the form is refused', async () => {
     const browser = await signIn();
-    const html = await (await browser.get(`${issuer}/end_session?client_id=${RP.id}`)).text();
-    const stay = await browser.postForm(`${issuer}/end_session/confirm`, {
+    const html = await (await browser.get(`${t.issuer}/end_session?client_id=${RP.id}`)).text();
+    const stay = await browser.postForm(`${t.issuer}/end_session/confirm`, {
       client_id: RP.id,
       decision: 'stay',
       csrf_token: csrfOf(html),
     });
     expect(stay.status).toBe(200);
     expect(await stay.text()).toContain('id="still-signed-in"');
-    const tampered = await browser.postForm(`${issuer}/end_session/confirm`, {
+    const tampered = await browser.postForm(`${t.issuer}/end_session/confirm`, {
       client_id: RP.id,
       post_logout_redirect_uri: 'https://attacker.example/',
       decision: 'sign_out',
@@ -293,7 +290,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
     expect(await signedIn(browser)).toBe(true);
 
     // The hint came back with the form, verified again: the confirmed sign-out may redirect.
-    const confirmed = await browser.postForm(`${issuer}/end_session/confirm`, {
+    const confirmed = await browser.postForm(`${t.issuer}/end_session/confirm`, {
       client_id: hiddenOf(html, 'client_id')!,
       id_token_hint: hiddenOf(html, 'id_token_hint')!,
       decision: 'sign_out',
@@ -314,7 +311,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
     });
     const html = await (await browser.get(url.href)).text();
     expect(hiddenOf(html, 'id_token_hint')).toBe(oldHint);
-    const confirmed = await browser.postForm(`${issuer}/end_session/confirm`, {
+    const confirmed = await browser.postForm(`${t.issuer}/end_session/confirm`, {
       client_id: hiddenOf(html, 'client_id')!,
       post_logout_redirect_uri: hiddenOf(html, 'post_logout_redirect_uri')!,
       state: hiddenOf(html, 'state')!,
@@ -327,8 +324,8 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
 
     // A hint of another client than the form names vouches for nothing: a link, no redirect.
     const again = await signIn(browser);
-    const page = await (await again.get(`${issuer}/end_session?client_id=${OTHER.id}`)).text();
-    const mixed = await again.postForm(`${issuer}/end_session/confirm`, {
+    const page = await (await again.get(`${t.issuer}/end_session?client_id=${OTHER.id}`)).text();
+    const mixed = await again.postForm(`${t.issuer}/end_session/confirm`, {
       client_id: OTHER.id,
       post_logout_redirect_uri: OTHER.signedOut,
       id_token_hint: oldHint,
@@ -356,7 +353,7 @@ describe('RP-Initiated Logout at /end_session with an independent RP (openid-cli
 
   it('without a session and without a hint: the signed-out page links back, never redirects (an open redirector otherwise)', async () => {
     const res = await new CookieBrowser().get(
-      `${issuer}/end_session?client_id=${RP.id}&post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}&state=s1`,
+      `${t.issuer}/end_session?client_id=${RP.id}&post_logout_redirect_uri=${encodeURIComponent(RP.signedOut)}&state=s1`,
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('location')).toBeNull();

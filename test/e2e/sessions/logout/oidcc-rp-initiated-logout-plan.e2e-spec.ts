@@ -9,8 +9,8 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
-import { TestApp, startListeningApp } from '../../../support/test-app';
 import { clientEntry } from '../../../support/oauth';
+import { useListeningApp } from '../../../support/use-test-app';
 
 const RP = {
   id: 'oidcc-logout-rp',
@@ -23,24 +23,21 @@ const field = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
 
 describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confidential client', () => {
-  let t: TestApp;
-  let issuer: string;
+  const t = useListeningApp({
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    OAUTH_CLIENTS: JSON.stringify([
+      clientEntry(RP, {
+        post_logout_redirect_uris: [RP.postLogout],
+        first_party: true,
+        require_pkce: false,
+      }),
+    ]),
+  });
   let rp: oidc.Configuration;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({
-      RATE_LIMIT_LOGIN_PER_IP: '100000',
-      OAUTH_CLIENTS: JSON.stringify([
-        clientEntry(RP, {
-          post_logout_redirect_uris: [RP.postLogout],
-          first_party: true,
-          require_pkce: false,
-        }),
-      ]),
-    }));
-    rp = await oidc.discovery(new URL(issuer), RP.id, RP.secret, undefined, insecure);
+    rp = await oidc.discovery(new URL(t.issuer), RP.id, RP.secret, undefined, insecure);
   });
-  afterAll(() => t.close());
 
   /**
    * RP-Initiated Logout 1.0 §3: a refused logout request is an error page the user reads (what the
@@ -71,7 +68,7 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
 
   /** A normal authorization flow in a new browser: signed in, then the validated ID token. */
   async function signedIn(): Promise<{ browser: CookieBrowser; idToken: string }> {
-    const browser = await signedInBrowser(issuer);
+    const browser = await signedInBrowser(t.issuer);
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const url = oidc.buildAuthorizationUrl(rp, {
@@ -113,13 +110,13 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
       const value = field(html, name);
       if (value !== undefined) form[name] = value;
     }
-    const confirmed = await browser.postForm(`${issuer}/end_session/confirm`, form);
+    const confirmed = await browser.postForm(`${t.issuer}/end_session/confirm`, form);
     expect(confirmed.status).toBe(200);
     return confirmed.text();
   }
 
   it('oidcc-rp-initiated-logout-discovery-endpoint-verification: end_session_endpoint in discovery', () => {
-    expect(rp.serverMetadata().end_session_endpoint).toBe(`${issuer}/end_session`);
+    expect(rp.serverMetadata().end_session_endpoint).toBe(`${t.issuer}/end_session`);
   });
 
   it('oidcc-rp-initiated-logout: back to post_logout_redirect_uri with state; prompt=none is then login_required', async () => {
@@ -159,7 +156,7 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
     ['oidcc-rp-initiated-logout-only-state', { state: 'st-only' }],
   ])('%s: the user is asked, and signed out on a page', async (_module, params) => {
     const { browser } = await signedIn();
-    const url = new URL(`${issuer}/end_session`);
+    const url = new URL(`${t.issuer}/end_session`);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     expect(await confirmOnPage(browser, await browser.get(url.href))).toContain('id="signed-out"');
     await expectSignedOut(browser);
@@ -196,7 +193,7 @@ describe('oidcc-rp-initiated-logout-certification-test-plan, with a static confi
     const { privateKey } = await generateKeyPair('RS256');
     const forged = await new SignJWT({ sub: 'user1', aud: RP.id })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
-      .setIssuer(issuer)
+      .setIssuer(t.issuer)
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
