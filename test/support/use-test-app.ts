@@ -1,4 +1,5 @@
 import { type TestApp, createTestApp, startListeningApp } from './test-app';
+import { startMongoServer } from '../../tools/mongo-server/launch';
 
 /**
  * What a describe block boots in its beforeAll and closes in its afterAll; the function returned
@@ -79,4 +80,43 @@ export function useListeningApp(...args: Parameters<typeof startListeningApp>): 
       enumerable: true,
     },
   ) as ListeningTestApp;
+}
+
+/** A TestApp on a database server of its own, which its tests may stop and start again. */
+export interface AppWithOwnDatabase extends TestApp {
+  stopDatabase(): Promise<void>;
+  /** Starts the database server again, on the port the app knows. */
+  restartDatabase(): Promise<void>;
+}
+
+/**
+ * useTestApp for tests of a database outage: the block's app talks to a server of its own (its
+ * database `database`), so stopping it disturbs no other test file; the app gives up on the server
+ * after 500 ms. Both are stopped after the block, the database left as it is.
+ */
+export function useAppWithOwnDatabase(database: string): AppWithOwnDatabase {
+  const booted = useBooted(
+    async () => {
+      const server = { current: await startMongoServer() };
+      const t = await createTestApp({
+        MONGODB_URI: `${server.current.uri}/${database}`,
+        MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
+      });
+      return { t, server };
+    },
+    async ({ t, server }) => {
+      await t.close({ dropDatabase: false });
+      await server.current.stop();
+    },
+  );
+  return Object.assign(
+    bootedTestApp(() => booted().t),
+    {
+      stopDatabase: () => booted().server.current.stop(),
+      restartDatabase: async () => {
+        const { server } = booted();
+        server.current = await startMongoServer({ port: server.current.port });
+      },
+    },
+  );
 }

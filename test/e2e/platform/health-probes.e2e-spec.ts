@@ -1,7 +1,5 @@
 /** /health/live and /health/ready (@nestjs/terminus): liveness ignores the database, readiness pings it. */
-import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { useTestApp } from '../../support/use-test-app';
+import { useAppWithOwnDatabase, useTestApp } from '../../support/use-test-app';
 
 describe('GET /health/live and /health/ready with the database up', () => {
   const t = useTestApp();
@@ -20,25 +18,11 @@ describe('GET /health/live and /health/ready with the database up', () => {
 });
 
 describe('GET /health/live and /health/ready during a database outage', () => {
-  // A server of its own, so stopping it does not disturb the other test files.
-  let server: MongoServerHandle;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    server = await startMongoServer();
-    t = await createTestApp({
-      MONGODB_URI: `${server.uri}/proofgate_test_probes`,
-      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
-    });
-  });
-  afterAll(async () => {
-    await t.close({ dropDatabase: false });
-    await server.stop();
-  });
+  const t = useAppWithOwnDatabase('proofgate_test_probes');
 
   it('keeps live at 200 and answers ready 503 in the error envelope', async () => {
     await t.http().get('/health/ready').expect(200);
-    await server.stop();
+    await t.stopDatabase();
 
     const ready = await t.http().get('/health/ready');
     expect(ready.status).toBe(503);

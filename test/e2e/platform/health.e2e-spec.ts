@@ -1,5 +1,5 @@
-import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { createTestApp } from '../../support/test-app';
+import { useAppWithOwnDatabase } from '../../support/use-test-app';
 
 async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + 20_000;
@@ -24,26 +24,12 @@ describe('GET /health', () => {
 });
 
 describe('a database outage', () => {
-  // A server of its own, so stopping it does not disturb the other test files.
-  let server: MongoServerHandle;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    server = await startMongoServer();
-    t = await createTestApp({
-      MONGODB_URI: `${server.uri}/proofgate_test_outage`,
-      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await server.stop();
-  });
+  const t = useAppWithOwnDatabase('proofgate_test_outage');
 
   it('is answered 503 in the error envelope, and the service recovers when it returns', async () => {
     await t.http().get('/health').expect(200);
 
-    await server.stop();
+    await t.stopDatabase();
     const down = await t.http().get('/health');
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({
@@ -54,7 +40,7 @@ describe('a database outage', () => {
     expect(down.headers['retry-after']).toBe('5');
     expect(JSON.stringify(down.body)).not.toMatch(/at \S+ \(|Mongo\w*Error/);
 
-    server = await startMongoServer({ port: server.port });
+    await t.restartDatabase();
     const up = await eventually(
       () => t.http().get('/health'),
       (res) => res.status === 200,

@@ -1,7 +1,7 @@
-import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
 import { DEMO_CLIENT, basic } from '../../support/oauth';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp } from '../../support/test-app';
 import { useTwoInstances } from '../../support/two-instances';
+import { useAppWithOwnDatabase } from '../../support/use-test-app';
 import { expectRefusal } from '../../support/refusal';
 
 /** A /token request every instance answers 400 (an unknown refresh token). */
@@ -86,27 +86,13 @@ describe('RATE_LIMIT_STORE=memory counts per instance', () => {
 });
 
 describe('the limiter when its database is unreachable', () => {
-  // A server of its own, so stopping it does not disturb the other test files.
-  let server: MongoServerHandle;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    server = await startMongoServer();
-    t = await createTestApp({
-      MONGODB_URI: `${server.uri}/proofgate_test_limiter_outage`,
-      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
-    });
-  });
-  afterAll(async () => {
-    await t.close({ dropDatabase: false });
-    await server.stop();
-  });
+  const t = useAppWithOwnDatabase('proofgate_test_limiter_outage');
 
   it('refuses /token and login with 503 (closed) and still serves metadata (open)', async () => {
     expect((await badToken(t)).status).toBe(400);
     await t.http().get('/.well-known/oauth-authorization-server').expect(200);
 
-    await server.stop();
+    await t.stopDatabase();
 
     for (const res of [
       await badToken(t),
