@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fitReport } from '../../tools/docs/fit-report';
 
 /**
  * Writes a bench report (docs/BENCHMARKS.md or an --out file) formatted as `npm run lint` wants
  * it: the tables the scripts render are aligned by prettier, so a run that rewrites the file
- * leaves it as clean as the rest of the docs (`prettier --check`).
+ * leaves it as clean as the rest of the docs (`prettier --check`); and fitted to the docs' width
+ * (a table too wide for it becomes a list, a long line is wrapped: fitReport).
  */
 export function writeReport(path: string, text: string): void {
-  writeFileSync(path, text);
+  writeFileSync(path, fitReport(text));
   execFileSync(
     process.execPath,
     [require.resolve('prettier/bin/prettier.cjs'), '--log-level', 'warn', '--write', path],

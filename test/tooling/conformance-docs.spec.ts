@@ -19,9 +19,17 @@ interface Row {
   readonly note?: string;
 }
 
-/** The module rows of the doc's tables. */
+/**
+ * The module rows of the doc: table rows `| \`module\` | cell |`, or list items `- \`module\`: cell`
+ * (a table too wide for the docs' width is written as a list, its items continued two spaces in).
+ */
 function rows(): Row[] {
-  return [...DOC.matchAll(/^\| `([A-Za-z0-9_-]+)` \| (.*) \|$/gm)].map(([, module, cell]) => {
+  const joined = DOC.replace(/\n {2}(?=\S)/g, ' ');
+  const entries = [
+    ...joined.matchAll(/^\| `([A-Za-z0-9_-]+)` \| (.*) \|$/gm),
+    ...joined.matchAll(/^- `([A-Za-z0-9_-]+)`: (.*)$/gm),
+  ];
+  return entries.map(([, module, cell]) => {
     const files = [...cell.matchAll(/\]\(\.\.\/(test\/e2e\/[^)]+\.e2e-spec\.ts)\)/g)].map(
       (match) => match[1],
     );
@@ -90,7 +98,10 @@ describe('docs/CONFORMANCE.md', () => {
   });
 
   it('the login page has the ids it documents for a scripted browser', () => {
-    const html = renderLoginPage({ csrfToken: 't', returnTo: '/' }, loginPageButtons(Object.values(PROOFS)));
+    const html = renderLoginPage(
+      { csrfToken: 't', returnTo: '/' },
+      loginPageButtons(Object.values(PROOFS)),
+    );
     for (const id of ['form#login-form', '#username', '#password']) expect(DOC).toContain(id);
     expect(html).toMatch(/<form method="post" action="\/login" id="login-form"/);
     expect(html).toContain('<input id="username" name="username"');

@@ -9,20 +9,6 @@ import { ROOT } from '../support/readme';
 
 const MAX = 160;
 
-/**
- * Pages this rule does not reach yet, each with the reason. Every one must still have a long
- * line (a page that no longer needs its entry loses it), and each gets its turn with whoever
- * writes it.
- */
-const NOT_YET: Record<string, string> = {
-  'docs/BENCHMARKS.md': 'its tables are written by the bench scripts (`--write`)',
-  'docs/RELIABILITY.md': 'written whole by `npm run soak` (tools/fleet/report.ts)',
-  'docs/CONFORMANCE.md': 'written from the certification plans, apart from the rest of the docs',
-};
-
-/** Lines allowed to stay long until their owners rewrite them, exactly as they are now. */
-const LONG_FOR_NOW: Record<string, string[]> = {};
-
 function pages(): string[] {
   return [
     'README.md',
@@ -43,7 +29,6 @@ function longLines(file: string, markdown: string, max = MAX): string[] {
       return [];
     }
     if (fence !== undefined || [...line].length <= max) return [];
-    if ((LONG_FOR_NOW[file] ?? []).includes(line)) return [];
     return [`${file}:${index + 1} (${[...line].length})`];
   });
 }
@@ -59,20 +44,7 @@ describe('README and docs: no line of prose over 160 characters', () => {
     expect(longLines('x.md', `${'é'.repeat(MAX)}\n`)).toEqual([]);
   });
 
-  it.each(pages().filter((file) => !(file in NOT_YET)))('%s', (file) => {
+  it.each(pages())('%s', (file) => {
     expect(longLines(file, read(file))).toEqual([]);
-  });
-
-  it('exempts only pages and lines that still need it', () => {
-    for (const file of Object.keys(NOT_YET)) expect(longLines(file, read(file))).not.toEqual([]);
-    for (const [file, starts] of Object.entries(LONG_FOR_NOW)) {
-      for (const start of starts) {
-        expect(
-          read(file)
-            .split('\n')
-            .some((line) => line.startsWith(start)),
-        ).toBe(true);
-      }
-    }
   });
 });

@@ -3,6 +3,7 @@
  * (writes docs/RELIABILITY.md): three Proofgate instances on one database, mixed traffic, faults.
  */
 import { writeFileSync } from 'node:fs';
+import { fitReport } from '../docs/fit-report';
 import { join, resolve } from 'node:path';
 import {
   describeMachine,
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       source: built,
       database: `mongo-java-server ${mongoJavaServerVersion(ROOT)}, H2 backend, wire version 9`,
     };
-    writeFileSync(resolve(ROOT, options.out), renderReport(run, env));
+    writeFileSync(resolve(ROOT, options.out), fitReport(renderReport(run, env)));
     log(`report written to ${options.out}`);
   }
   process.stdout.write(renderSummary(run));
