@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
 import type { ChallengeBinding, ConsumeResult, StoredChallenge } from '../challenges/challenge';
 import type { ClientIdPrefix } from '../config/sections/oid4vp.config';
+import { TokenConfig } from '../config/sections/tokens.config';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
+import { SecretBox, SecretBoxOpenError } from '../platform/crypto/secret-box';
 
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
 export type RequestStatus = 'pending' | 'signed_in' | 'refused';
@@ -45,8 +47,12 @@ export interface Oid4vpStatePayload {
   readonly clientId: string;
   readonly responseMode: ResponseMode;
   readonly dcqlQuery: Record<string, unknown>;
-  /** direct_post.jwt: the private key the response is encrypted to. */
-  readonly decryptionJwk?: Record<string, unknown>;
+  /**
+   * direct_post.jwt: the private JWK the response is encrypted to, sealed (AES-256-GCM under a
+   * key derived from KEY_ENCRYPTION_SECRET, bound to the state): the database alone does not
+   * decrypt a wallet's answer.
+   */
+  readonly sealedDecryptionJwk?: string;
   /** The request's binding, to record its outcome with one compare-and-set. */
   readonly owner: ChallengeBinding;
 }
@@ -63,7 +69,14 @@ export interface Oid4vpResponseCodePayload {
  */
 @Injectable()
 export class Oid4vpChallenges {
-  constructor(private readonly store: ChallengeStore) {}
+  private readonly keys: SecretBox;
+
+  constructor(
+    private readonly store: ChallengeStore,
+    tokens: TokenConfig,
+  ) {
+    this.keys = new SecretBox(tokens.keyEncryptionSecret, 'oid4vp-response-key');
+  }
 
   async issue(
     owner: RequestOwner,
@@ -93,7 +106,9 @@ export class Oid4vpChallenges {
           clientId: payload.clientId,
           responseMode: payload.responseMode,
           dcqlQuery: payload.dcqlQuery,
-          ...(decryptionJwk === undefined ? {} : { decryptionJwk }),
+          ...(decryptionJwk === undefined
+            ? {}
+            : { sealedDecryptionJwk: this.keys.seal(JSON.stringify(decryptionJwk), state) }),
           owner: binding,
         },
         ttlSeconds,
@@ -112,6 +127,20 @@ export class Oid4vpChallenges {
   state(state: string): Promise<StoredChallenge<Oid4vpStatePayload> | null> {
     if (!TOKEN.test(state)) return Promise.resolve(null);
     return this.store.peek<Oid4vpStatePayload>('oid4vp_state', state);
+  }
+
+  /** direct_post.jwt: the private JWK of the live state `state` (undefined for direct_post). */
+  decryptionJwk(state: string, payload: Oid4vpStatePayload): Record<string, unknown> | undefined {
+    if (payload.sealedDecryptionJwk === undefined) return undefined;
+    let jwk: string;
+    try {
+      jwk = this.keys.open(payload.sealedDecryptionJwk, state);
+    } catch (error) {
+      // Sealed under another KEY_ENCRYPTION_SECRET (rotated since): no longer this server's request.
+      if (error instanceof SecretBoxOpenError) return undefined;
+      throw error;
+    }
+    return JSON.parse(jwk) as Record<string, unknown>;
   }
 
   /** Redeems the state once, atomically: a verified answer spends it. */

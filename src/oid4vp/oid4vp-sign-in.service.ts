@@ -282,12 +282,14 @@ export class Oid4vpSignIn {
         throw new InvalidRequest('response is not a JWE');
       }
       const state = typeof kid === 'string' ? await this.challenges.state(kid) : null;
-      if (state === null || state.payload.decryptionJwk === undefined) {
+      const jwk =
+        state === null ? undefined : this.challenges.decryptionJwk(kid as string, state.payload);
+      if (state === null || jwk === undefined) {
         throw new InvalidRequest('The response names no live direct_post.jwt request (kid)');
       }
       let fields: WalletResponse;
       try {
-        const key = await importJWK(state.payload.decryptionJwk, 'ECDH-ES');
+        const key = await importJWK(jwk, 'ECDH-ES');
         const { plaintext } = await compactDecrypt(response.response, key, {
           keyManagementAlgorithms: ['ECDH-ES'],
           contentEncryptionAlgorithms: ENC_VALUES,

@@ -29,7 +29,7 @@ export const OID4VP_PROOF = {
       sent_up_front:
         'POST /oid4vp/requests (the login page, or a registered client): an authorization request by reference (request_uri), shown as a link and a QR code; the wallet fetches the request object (GET or POST), unsigned for redirect_uri:, signed with the verifier certificate for x509_hash:',
       server_stores:
-        'the request under the SHA-256 of its id, bound to the browser (or the script’s handle); its state under its SHA-256, with the nonce, client_id and, for direct_post.jwt, the request’s own ECDH-ES key; after a same-device answer, the SHA-256 of the response_code',
+        'the request under the SHA-256 of its id, bound to the browser (or the script’s handle); its state under its SHA-256, with the nonce, client_id and, for direct_post.jwt, the request’s own ECDH-ES private key sealed (AES-256-GCM under KEY_ENCRYPTION_SECRET); after a same-device answer, the SHA-256 of the response_code',
       bound_to: [
         'browser (pre-login session) or script handle',
         'nonce',

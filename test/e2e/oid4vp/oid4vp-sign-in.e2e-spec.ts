@@ -161,6 +161,12 @@ describe('identity wallet sign-in: cross-device, scripts, accounts and scopes', 
       .expect(201);
     const { id, handle, authorization_request } = created.body as Record<string, string>;
     expect(handle).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The request's private ECDH-ES key is kept sealed: the database alone decrypts no answer.
+    const stateDocument = await listening.t.connection
+      .collection('challenges')
+      .findOne({ kind: 'oid4vp_state', 'payload.requestId': id });
+    expect(stateDocument?.payload.sealedDecryptionJwk).toMatch(/^v1\./);
+    expect(JSON.stringify(stateDocument)).not.toMatch(/"d":/);
     const poll = () =>
       http().get(`/oid4vp/requests/${id}`).set('Authorization', `Bearer ${handle}`);
     expect((await poll().expect(200)).body).toEqual({ status: 'pending' });
