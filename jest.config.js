@@ -76,6 +76,18 @@ const common = {
 // A spec file named on the command line (or E2E_EACH_FILE=1) runs as a suite of its own.
 const eachFile =
   process.env.E2E_EACH_FILE === '1' || process.argv.some((arg) => arg.endsWith('.e2e-spec.ts'));
+// In a whole run the small folders run in bundles (test/setup/e2e-bundles.js: the app's modules
+// load once per bundle), their own folder suites left out. A path under test/e2e named on the
+// command line (a folder, its folder.e2e-suite.ts) runs the folder suites instead, and a bundle's
+// suite only when it is the one named.
+const named = process.argv.filter((arg) => arg.includes('test/e2e/'));
+const bundledFolders = Object.values(require('./test/setup/e2e-bundles')).flat();
+const e2eIgnored =
+  named.length === 0
+    ? bundledFolders.map((folder) => `<rootDir>/test/e2e/${folder}/folder\\.e2e-suite\\.ts$`)
+    : named.some((arg) => /test\/e2e\/[^/]+\.e2e-suite\.ts$/.test(arg))
+      ? []
+      : ['<rootDir>/test/e2e/[^/]+\\.e2e-suite\\.ts$'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -99,7 +111,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: eachFile
         ? ['<rootDir>/test/**/*.e2e-spec.ts']
-        : ['<rootDir>/test/e2e/**/folder.e2e-suite.ts', '<rootDir>/test/tooling/**/*.e2e-spec.ts'],
+        : ['<rootDir>/test/e2e/**/*.e2e-suite.ts', '<rootDir>/test/tooling/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...(eachFile ? [] : e2eIgnored)],
       setupFiles: [...common.setupFiles, '<rootDir>/test/setup/database-per-file.js'],
       setupFilesAfterEnv: [
         ...common.setupFilesAfterEnv,

@@ -26,6 +26,11 @@ describe('fleet options', () => {
   it('prints back the options that differ from the profile', () => {
     const options = parseOptions(['--soak', '--minutes', '10', '--in-flight', '20', '--out', '-']);
     expect(commandLine(options)).toBe('npm run soak -- --minutes 10 --in-flight 20 --out -');
+    // The fleet profile is paced, the soak is not; --rate 0 takes the pacing off.
+    expect([FLEET_DEFAULTS.scenariosPerSecond, SOAK_DEFAULTS.scenariosPerSecond]).toEqual([15, 0]);
+    const unpaced = parseOptions(['--rate', '0']);
+    expect(unpaced.scenariosPerSecond).toBe(0);
+    expect(commandLine(unpaced)).toBe('npm run fleet -- --rate 0');
   });
 });
 

@@ -7,14 +7,27 @@
 const { readdirSync, statSync } = require('node:fs');
 const { basename, dirname, join } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
+const bundles = require('./e2e-bundles');
 
-/** What a suite weighs: a folder suite the bytes of its folder's specs, any other file its own. */
-function bytesOf(path) {
-  if (basename(path) !== 'folder.e2e-suite.ts') return statSync(path).size;
-  const dir = dirname(path);
+/** The bytes of the specs of one folder. */
+function specBytes(dir) {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.e2e-spec.ts'))
     .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
+
+/**
+ * What a suite weighs: a folder suite the bytes of its folder's specs, a bundle's suite those of
+ * its folders' (test/setup/e2e-bundles.js), any other file its own.
+ */
+function bytesOf(path) {
+  const name = basename(path);
+  if (name === 'folder.e2e-suite.ts') return specBytes(dirname(path));
+  const bundle = bundles[name.replace(/\.e2e-suite\.ts$/, '')];
+  if (name.endsWith('.e2e-suite.ts') && bundle) {
+    return bundle.reduce((sum, folder) => sum + specBytes(join(dirname(path), folder)), 0);
+  }
+  return statSync(path).size;
 }
 
 class LongestFirst extends Sequencer {

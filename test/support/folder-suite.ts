@@ -1,18 +1,23 @@
 /**
  * `npm test` runs each folder of test/e2e as one jest suite: the folder's folder.e2e-suite.ts calls
- * runFolder(__dirname). A small e2e file's cost is mostly loading the app's ~2,900 modules into a
- * fresh module registry; here they load once per folder. Each file keeps what it had as a suite of
- * its own: a describe named after it, its hooks, and a database of its own (as
+ * runFolder(__dirname), or, for the small folders, a bundle of them does (runBundle,
+ * test/setup/e2e-bundles.js). A small e2e file's cost is mostly loading the app's ~3,000 modules
+ * into a fresh module registry; here they load once per suite. Each file keeps what it had as a
+ * suite of its own: a describe named after it, its hooks, and a database of its own (as
  * test/setup/database-per-file.js gives a lone file), set while the file is read and again before
  * its tests run. A file named on the command line runs alone, as its own suite (jest.config.js).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { testDatabaseUri } = require('../setup/test-database-uri') as {
   testDatabaseUri: (base: string | undefined, name: string) => string;
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bundles = require('../setup/e2e-bundles') as Record<string, readonly string[]>;
+
+const E2E = join(__dirname, '..', 'e2e');
 
 /** test/setup/cpu-log.js's hook, when PROOFGATE_TEST_CPU_LOG asks for each file's CPU. */
 function cpuLog(): { fileStarts: (name: string) => void } | undefined {
@@ -27,6 +32,18 @@ export function specFiles(dir: string): string[] {
     .sort();
 }
 
+/** The folders a bundle suite runs (test/setup/e2e-bundles.js), as paths. */
+export function bundleFolders(bundle: string): string[] {
+  const folders = bundles[bundle];
+  if (!folders) throw new Error(`no bundle ${bundle} in test/setup/e2e-bundles.js`);
+  return folders.map((folder) => join(E2E, folder));
+}
+
+/** A bundle's folders one after the other in one suite, each in a describe of its path. */
+export function runBundle(bundle: string): void {
+  for (const dir of bundleFolders(bundle)) describe(relative(E2E, dir), () => runFolder(dir));
+}
+
 export function runFolder(dir: string): void {
   for (const name of specFiles(dir)) {
     const uri = testDatabaseUri(
@@ -36,7 +53,7 @@ export function runFolder(dir: string): void {
     describe(name, () => {
       beforeAll(() => {
         process.env.MONGODB_URI = uri;
-        cpuLog()?.fileStarts(name);
+        cpuLog()?.fileStarts(relative(E2E, join(dir, name)));
       });
       process.env.MONGODB_URI = uri;
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,11 +1,14 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { specFiles } from '../support/folder-suite';
+import { bundleFolders, specFiles } from '../support/folder-suite';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bundles = require('../setup/e2e-bundles') as Record<string, readonly string[]>;
 
 /**
- * `npm test` finds e2e specs only through their folder's folder.e2e-suite.ts (jest.config.js): a
- * spec in a folder without one would silently never run. Every folder of test/e2e holding specs
- * has its suite file, and the suites together name every spec once.
+ * `npm test` finds e2e specs only through their folder's folder.e2e-suite.ts (jest.config.js), or
+ * a bundle's suite for the small folders (test/setup/e2e-bundles.js): a spec in a folder without
+ * one would silently never run. Every folder of test/e2e holding specs has its suite file, and
+ * each bundled folder is in one bundle, whose suite file runs it.
  */
 const E2E = resolve(__dirname, '..', 'e2e');
 
@@ -39,5 +42,23 @@ describe('e2e folder suites', () => {
       .filter((dir) => specFiles(dir).length === 0)
       .map((dir) => relative(E2E, dir));
     expect(idle).toEqual([]);
+  });
+
+  it('runs each bundle from its suite file, each bundled folder in one bundle only', () => {
+    const suites = readdirSync(E2E).filter((name) => name.endsWith('.e2e-suite.ts'));
+    expect(suites.sort()).toEqual(
+      Object.keys(bundles)
+        .map((name) => `${name}.e2e-suite.ts`)
+        .sort(),
+    );
+    for (const name of Object.keys(bundles)) {
+      expect(readFileSync(join(E2E, `${name}.e2e-suite.ts`), 'utf8')).toContain(
+        `runBundle('${name}')`,
+      );
+    }
+    const bundled = Object.keys(bundles).flatMap(bundleFolders);
+    expect(new Set(bundled).size).toBe(bundled.length);
+    const withoutSpecs = bundled.filter((dir) => !withSpecs.includes(dir));
+    expect(withoutSpecs.map((dir) => relative(E2E, dir))).toEqual([]);
   });
 });

@@ -112,10 +112,12 @@ export class Fleet {
         void this.sampleAfterGc().finally(() => (busy = false));
       }, gcEveryMs);
     }
+    // A process is sampled once it serves: on a loaded machine a start can take longer than the
+    // warm-up, and RSS before the app is up is no baseline for its working size.
     const sample = () => {
       const at = this.elapsed();
       for (const instance of this.instances) {
-        const pid = instance.pid;
+        const pid = instance.ready ? instance.pid : undefined;
         const rss = pid === undefined ? undefined : residentMiB(pid);
         if (pid !== undefined && rss !== undefined) {
           this.memory.push({ slot: instance.slot, pid, at, rssMiB: rss });

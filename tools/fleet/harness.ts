@@ -172,10 +172,15 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
 
     fleet.startSampling(options.sampleMs, options.gcSampleMs);
     const loadStartedAt = elapsed();
-    traffic.start(options.workers);
+    traffic.start(options.workers, options.scenariosPerSecond);
     device.start(options.deviceLoops);
     logout.start(options.logoutLoops, { client, traffic, ledger });
-    log(`load: ${options.workers} workers, at most ${options.inFlight} requests in flight`);
+    log(
+      `load: ${options.workers} workers, at most ${options.inFlight} requests in flight, ` +
+        (options.scenariosPerSecond > 0
+          ? `${options.scenariosPerSecond} scenarios a second`
+          : 'unpaced'),
+    );
 
     let killed = false;
     for (const fault of faultSchedule(options)) {

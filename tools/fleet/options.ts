@@ -23,6 +23,11 @@ export interface FleetOptions {
   readonly logoutLoops: number;
   /** At most this many HTTP requests in flight from the harness at any moment. */
   readonly inFlight: number;
+  /**
+   * Scenarios the traffic loops start per second, all together (0: each loop starts its next as
+   * soon as the last is answered, as fast as the machine serves them).
+   */
+  readonly scenariosPerSecond: number;
   /** RSS sampling period. */
   readonly sampleMs: number;
   /**
@@ -48,6 +53,10 @@ export const FLEET_DEFAULTS: FleetOptions = {
   deviceLoops: 2,
   logoutLoops: 3,
   inFlight: 12,
+  // Paced: the run proves behaviour under faults, not throughput. Unpaced, three instances on a
+  // 2-core CI machine took whatever CPU they got for the whole run (the test run's largest cost);
+  // ~15 scenarios (~27 requests) a second still give each check hundreds of samples.
+  scenariosPerSecond: 15,
   sampleMs: 1000,
   // The CI profile's processes live too briefly to judge memory; no forced collections in it.
   gcSampleMs: 0,
@@ -67,6 +76,7 @@ export const SOAK_DEFAULTS: FleetOptions = {
   deviceLoops: 3,
   logoutLoops: 3,
   inFlight: 16,
+  scenariosPerSecond: 0,
   sampleMs: 2000,
   gcSampleMs: 5000,
   out: 'docs/RELIABILITY.md',
@@ -79,6 +89,7 @@ npm run soak -- --minutes N [options]   N minutes, faults at intervals; writes d
   --seconds N       seconds of load (fleet; at least 60)
   --workers N       traffic loops (fleet ${FLEET_DEFAULTS.workers}, soak ${SOAK_DEFAULTS.workers})
   --in-flight N     most requests in flight at once (fleet ${FLEET_DEFAULTS.inFlight}, soak ${SOAK_DEFAULTS.inFlight})
+  --rate N          scenarios started per second, 0 for as fast as answered (fleet ${FLEET_DEFAULTS.scenariosPerSecond}, soak ${SOAK_DEFAULTS.scenariosPerSecond})
   --out FILE        report file (soak default ${SOAK_DEFAULTS.out}); - for none
   --skip-build      reuse dist-fleet/ instead of compiling src/`;
 
@@ -97,6 +108,7 @@ export function parseOptions(argv: readonly string[]): FleetOptions {
     },
     '--workers': (value) => (options.workers = value.integer(1, 64)),
     '--in-flight': (value) => (options.inFlight = value.integer(3, 256)),
+    '--rate': (value) => (options.scenariosPerSecond = value.integer(0, 10_000)),
     '--out': (value) => (options.out = value.file()),
     '--skip-build': () => (options.skipBuild = true),
   });
@@ -112,6 +124,9 @@ export function commandLine(options: FleetOptions): string {
   else if (options.seconds !== defaults.seconds) parts.push(`--seconds ${options.seconds}`);
   if (options.workers !== defaults.workers) parts.push(`--workers ${options.workers}`);
   if (options.inFlight !== defaults.inFlight) parts.push(`--in-flight ${options.inFlight}`);
+  if (options.scenariosPerSecond !== defaults.scenariosPerSecond) {
+    parts.push(`--rate ${options.scenariosPerSecond}`);
+  }
   if (options.out !== defaults.out) parts.push(`--out ${options.out}`);
   if (options.skipBuild) parts.push('--skip-build');
   const command = `npm run ${options.mode}`;

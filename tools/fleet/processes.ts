@@ -82,6 +82,8 @@ export interface InstanceStart {
 export class FleetInstance {
   private child?: ChildProcess;
   private exited?: Promise<void>;
+  /** The pid whose start saw /health answer 200. */
+  private readyPid?: number;
   private readonly log: WriteStream;
   private tail = '';
 
@@ -139,6 +141,11 @@ export class FleetInstance {
     return this.child !== undefined && this.child.exitCode === null && !this.child.signalCode;
   }
 
+  /** Running and answering: its start has seen /health answer 200. */
+  get ready(): boolean {
+    return this.running && this.readyPid !== undefined && this.readyPid === this.child?.pid;
+  }
+
   /** The last few KiB the instance printed. */
   output(): string {
     return this.tail;
@@ -188,7 +195,10 @@ export class FleetInstance {
           `instance ${this.slot} exited before it was ready\n${this.tail}`,
         );
       }
-      if ((await this.health()) === 200) return { pid, spawnedAt, readyAt: this.elapsed() };
+      if ((await this.health()) === 200) {
+        this.readyPid = pid;
+        return { pid, spawnedAt, readyAt: this.elapsed() };
+      }
       await sleep(200);
     }
     await this.kill();

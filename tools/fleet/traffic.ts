@@ -28,6 +28,7 @@ import {
 } from './client';
 import { ISSUER } from './fleet';
 import type { Ledger } from './ledger';
+import { Pacer } from './pacer';
 import type { Elapsed } from './processes';
 
 /** The public client wallet logins are issued to when they name none. */
@@ -110,6 +111,7 @@ export class Traffic {
   private stopping = false;
   private workers: Promise<void>[] = [];
   private seq = { family: 0, code: 0, refresh: 0, siwe: 0, account: 0 };
+  private pacer = new Pacer(0, () => 0);
 
   constructor(
     private readonly client: FleetClient,
@@ -190,8 +192,13 @@ export class Traffic {
     }
   }
 
-  start(workers: number): void {
+  /**
+   * `workers` loops, each running one scenario at a time; with `scenariosPerSecond` > 0 they start
+   * that many a second in all (Pacer).
+   */
+  start(workers: number, scenariosPerSecond = 0): void {
     this.stopping = false;
+    this.pacer = new Pacer(scenariosPerSecond, this.elapsed);
     this.workers = Array.from({ length: workers }, () => this.work());
   }
 
@@ -203,6 +210,8 @@ export class Traffic {
 
   private async work(): Promise<void> {
     while (!this.stopping) {
+      await this.pacer.turn();
+      if (this.stopping) return;
       try {
         const r = Math.random();
         if (r < 0.35) await this.codeLogin();

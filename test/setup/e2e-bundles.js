@@ -1,0 +1,25 @@
+'use strict';
+// In a whole run (`npm test`, `npm run test:e2e`), the small in-process folders of test/e2e run
+// as a few suites rather than one each: each jest suite loads the app's ~3,000 modules into a
+// fresh registry (~4 s of CPU), which a folder of a few short files spent again for little work.
+// Each bundle is test/e2e/<name>.e2e-suite.ts, running its folders in this order; each folder's
+// files keep their describe, hooks and database (test/support/folder-suite.ts). A folder keeps its
+// folder.e2e-suite.ts for running it alone: naming any path under test/e2e on the command line
+// runs the folder suites, bundled or not (jest.config.js). Folders that start processes or run
+// long (oauth, platform, dev, pages, examples, admin) stay suites of their own, which the two
+// workers share out (test/setup/sequencer.js).
+module.exports = {
+  'folders-a': ['accounts', 'login', 'email', 'mail', 'sessions', 'sessions/logout', 'oid4vp'],
+  'folders-b': [
+    'clients',
+    'wallet',
+    'tokens',
+    'passkeys',
+    'compare',
+    'upstream',
+    'operations',
+    'challenges',
+    'telemetry',
+    'resource-server',
+  ],
+};
