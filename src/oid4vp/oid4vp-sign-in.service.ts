@@ -22,6 +22,7 @@ import {
   type ResponseMode,
   newState,
 } from './oid4vp-challenges';
+import { NO_SUCH_REQUEST } from './oid4vp.errors';
 import { PresentationVerifier } from './presentation-verifier';
 import { VerifierIdentity } from './verifier-identity';
 
@@ -341,7 +342,7 @@ export class Oid4vpSignIn {
     this.assertEnabled();
     const request = await this.challenges.request(id);
     if (request === null || !Oid4vpChallenges.owns(request.binding, owner)) {
-      throw new NotFound('No such presentation request (unknown, expired or already completed)');
+      throw new NotFound(NO_SUCH_REQUEST);
     }
     return { status: request.payload.status, payload: request.payload };
   }
@@ -350,7 +351,7 @@ export class Oid4vpSignIn {
   async redeem(id: string, owner: RequestOwner, crossDevice: boolean): Promise<RedeemedSignIn> {
     const redeemed = await this.challenges.redeemRequest(id, owner);
     if (!redeemed.ok) {
-      throw new NotFound('No such presentation request (unknown, expired or already completed)');
+      throw new NotFound(NO_SUCH_REQUEST);
     }
     return signInOf(redeemed.challenge.payload, redeemed.challenge.keyHash, crossDevice);
   }
@@ -388,7 +389,7 @@ function signInOf(
   crossDevice: boolean,
 ): RedeemedSignIn {
   if (payload.status !== 'signed_in' || payload.sub === undefined) {
-    throw new NotFound('No such presentation request (unknown, expired or already completed)');
+    throw new NotFound(NO_SUCH_REQUEST);
   }
   return {
     identity: {

@@ -60,6 +60,14 @@ export class Oid4vpRequestCreatedDto {
 
   @ApiPropertyOptional({ description: 'A script’s request: the secret it polls with (Bearer)' })
   handle?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A page’s request: authorization_request as a QR code for a phone (cross-device), an SVG image in a data: URL',
+    example:
+      'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIC4uLg==',
+  })
+  qr_code?: string;
 }
 
 export class Oid4vpPollAnswerDto {

@@ -6,8 +6,15 @@ import {
   type CreatedRequest,
   type RedeemedSignIn,
 } from '../../oid4vp/oid4vp-sign-in.service';
+import { NO_SUCH_REQUEST } from '../../oid4vp/oid4vp.errors';
 import { randomToken } from '../../platform/crypto/hashing';
-import { InvalidClient, InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
+import {
+  InvalidClient,
+  InvalidRequest,
+  InvalidScope,
+  NotFound,
+} from '../../platform/errors/protocol-error';
+import { qrCodeDataUrl } from '../../platform/http/qr-code';
 import { credentialClaimsOf } from '../../tokens/credential-claims';
 import { pickProfileClaims } from '../../protocol-rules/claims-request';
 import { safeReturnTo } from '../../sessions/return-to';
@@ -53,7 +60,7 @@ export class Oid4vpSessionLogin {
   async create(
     body: Oid4vpRequestCreateDto,
     http: LoginExchange,
-  ): Promise<CreatedRequest & { handle?: string }> {
+  ): Promise<CreatedRequest & { handle?: string; qr_code?: string }> {
     this.signIn.assertEnabled();
     const common = {
       responseMode: body.response_mode ?? 'direct_post',
@@ -79,12 +86,14 @@ export class Oid4vpSessionLogin {
     }
     const returnTo = safeReturnTo(body.return_to);
     this.csrf.assertValid(http.req, body.csrf_token, 'Identity wallet');
-    return this.signIn.create({
+    const created = await this.signIn.create({
       ...common,
       owner: { browser: this.presession(http) },
       scope: scopeOf(returnTo),
       returnTo,
     });
+    // The page shows a phone the same text as a QR code (cross-device).
+    return { ...created, qr_code: await qrCodeDataUrl(created.authorization_request) };
   }
 
   /** GET /oid4vp/requests/{id}: by the browser's cookies, or a script's handle. */
@@ -98,7 +107,8 @@ export class Oid4vpSessionLogin {
       return { status, tokens: await this.tokens(await this.signIn.redeem(id, { handle }, true)) };
     }
     const browser = this.csrf.browserSession(http.req);
-    if (browser === undefined) throw new InvalidRequest('This browser started no request');
+    // A browser without a pre-login session owns no request: as unknown as another's.
+    if (browser === undefined) throw new NotFound(NO_SUCH_REQUEST);
     const { status } = await this.signIn.status(id, { browser });
     if (status !== 'signed_in') return { status };
     const signedIn = await this.signIn.redeem(id, { browser }, true);

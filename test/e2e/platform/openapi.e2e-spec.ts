@@ -211,6 +211,7 @@ describe('GET /docs (OpenAPI)', () => {
   });
 
   const NO_PRESENTATION_REQUEST = 'No such presentation request (unknown, expired or answered)';
+  const NO_SUCH_REQUEST = 'No such presentation request (unknown, expired or already completed)';
 
   /** What Swagger UI's "Try it out" sends with every example filled in. */
   /**
@@ -427,7 +428,7 @@ describe('GET /docs (OpenAPI)', () => {
       },
       // The example id was never issued: no status for a browser that started nothing, and no
       // request object; nothing is signed in.
-      'get /oid4vp/requests/{id}': error(400, 'invalid_request', 'This browser started no request'),
+      'get /oid4vp/requests/{id}': error(404, 'not_found', NO_SUCH_REQUEST),
       'get /oid4vp/requests/{id}/request': error(404, 'not_found', NO_PRESENTATION_REQUEST),
       'post /oid4vp/requests/{id}/request': error(404, 'not_found', NO_PRESENTATION_REQUEST),
       'get /oid4vp/complete': error(
