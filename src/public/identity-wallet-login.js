@@ -5,16 +5,27 @@
  * sends the browser back to GET /oid4vp/complete) and a QR code a phone's wallet scans
  * (cross-device). Meanwhile it polls GET /oid4vp/requests/{id}: signed in, it continues to the
  * pending authorization request; refused or expired, it says so and offers the button again.
+ * The account page's "Link your identity wallet" (#link-oid4vp) is the same with
+ * POST /account/oid4vp/requests (its CSRF token): linked, it goes back to the account page.
  * No inline script or style (the CSP): the QR code is an SVG image in a data: URL.
  */
 'use strict';
 
 (function () {
-  const button = document.getElementById('oid4vp-login');
-  const status = document.getElementById('oid4vp-status');
-  const alertBox = document.getElementById('oid4vp-error');
   const { show, postJson, describe, continueTo, loginField } = window.Proofgate;
+  const linking = document.getElementById('link-oid4vp');
+  const button = linking || document.getElementById('oid4vp-login');
+  const ids = linking ? 'link-oid4vp' : 'oid4vp';
+  const status = document.getElementById(`${ids}-status`);
+  const alertBox = document.getElementById(`${ids}-error`);
   if (!button || !status || !alertBox) return;
+  const ask = linking
+    ? () => postJson('/account/oid4vp/requests', { csrf_token: linking.dataset.csrfToken || '' })
+    : () =>
+        postJson('/oid4vp/requests', {
+          csrf_token: loginField('csrf_token'),
+          return_to: loginField('return_to'),
+        });
 
   /** How often the page asks whether the wallet answered. */
   const POLL_MS = 1500;
@@ -32,10 +43,7 @@
     show(alertBox, '');
     show(status, 'Asking for a presentation request…');
     try {
-      const created = await postJson('/oid4vp/requests', {
-        csrf_token: loginField('csrf_token'),
-        return_to: loginField('return_to'),
-      });
+      const created = await ask();
       offer(created);
       show(status, 'Open your identity wallet on this device, or scan the code with your phone…');
       await poll(attempt, created.id, Date.now() + created.expires_in * 1000);
@@ -84,11 +92,17 @@
           (data && data.error_description) || `The poll answered ${response.status}.`,
         );
       }
-      if (data.status === 'signed_in') {
-        show(status, 'Signed in. Continuing…');
+      if (data.status === 'signed_in' || data.status === 'linked') {
+        show(status, data.status === 'linked' ? 'Linked.' : 'Signed in. Continuing…');
         return continueTo(data.redirect);
       }
-      if (data.status === 'refused') return fail('The wallet declined the request.');
+      if (data.status === 'refused') {
+        return fail(
+          linking
+            ? 'Not linked: the wallet declined, or its credential signs in another account.'
+            : 'The wallet declined the request.',
+        );
+      }
     }
   }
 

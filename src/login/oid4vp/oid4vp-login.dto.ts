@@ -71,8 +71,11 @@ export class Oid4vpRequestCreatedDto {
 }
 
 export class Oid4vpPollAnswerDto {
-  @ApiProperty({ enum: ['pending', 'signed_in', 'refused'] })
-  status!: 'pending' | 'signed_in' | 'refused';
+  @ApiProperty({
+    enum: ['pending', 'signed_in', 'linked', 'refused'],
+    description: 'linked: the account page’s request, its credential linked to the account',
+  })
+  status!: 'pending' | 'signed_in' | 'linked' | 'refused';
 
   @ApiPropertyOptional({
     description: 'The login page’s request, signed in: the page’s return_to',

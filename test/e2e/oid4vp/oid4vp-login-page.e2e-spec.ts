@@ -91,6 +91,16 @@ describe('the login page’s identity wallet button', () => {
     expect(idToken.given_name).toBe('Alice');
   });
 
+  it('discovery names the claims an identity credential gives (scopes identity and age)', async () => {
+    const discovery = await request(listening.t.app.getHttpServer())
+      .get('/.well-known/openid-configuration')
+      .expect(200);
+    expect(discovery.body.claims_supported).toEqual(
+      expect.arrayContaining(['given_name', 'family_name', 'birthdate', 'age_over_18']),
+    );
+    expect(discovery.body.scopes_supported).toEqual(expect.arrayContaining(['identity', 'age']));
+  });
+
   it('a poll without the page’s cookies is 404 not_found, as an unknown request', async () => {
     const agent = request.agent(listening.t.app.getHttpServer());
     const page = await agent.get('/login').expect(200);

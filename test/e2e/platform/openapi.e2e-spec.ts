@@ -186,6 +186,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /passkeys/registration/verify': ['application/json'],
       'post /account/methods/wallet': ['application/json'],
       'post /account/methods/wallet/nonce': ['application/json'],
+      'post /account/oid4vp/requests': ['application/json'],
       'post /login/passkey': ['application/json'],
       'post /account/passkeys/options': ['application/json'],
       'post /account/passkeys': ['application/json'],
@@ -337,6 +338,7 @@ describe('GET /docs (OpenAPI)', () => {
       // The account page's and the login page's passkey calls: the page's CSRF cookie first.
       'post /login/passkey': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
       'post /account/passkeys/options': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/oid4vp/requests': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/password': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
