@@ -254,8 +254,9 @@ export class Oid4vpSignIn {
       if (redeemed.ok) await this.challenges.settle(state.payload, { status: 'refused' });
       return { outcome: 'refused', body: {} };
     }
-    const presented = presentationOf(fields.vp_token, state.payload.dcqlQuery);
-    const verified = await this.presentations.verify(presented, {
+    const { credentialId, presentation } = presentationOf(fields.vp_token, state.payload.dcqlQuery);
+    const verified = await this.presentations.verify(presentation, {
+      credentialId,
       nonce: state.payload.nonce,
       clientId: state.payload.clientId,
       dcqlQuery: state.payload.dcqlQuery,
@@ -467,9 +468,14 @@ function signInOf(
 
 /**
  * OpenID4VP 1.0 §8.1: `vp_token` is a JSON object whose keys are the DCQL credential query ids,
- * each an array of presentations (one here). A form post carries it as a JSON string.
+ * each an array of presentations (one here). A form post carries it as a JSON string. The query's
+ * credentials are alternatives (its `credential_sets`, dcql-query.ts): the first of them, in the
+ * query's order, that the token answers is the one checked, against its own credential query.
  */
-function presentationOf(vpToken: unknown, dcqlQuery: Record<string, unknown>): string {
+function presentationOf(
+  vpToken: unknown,
+  dcqlQuery: Record<string, unknown>,
+): { credentialId: string; presentation: string } {
   let token = vpToken;
   if (typeof token === 'string') {
     try {
@@ -482,13 +488,12 @@ function presentationOf(vpToken: unknown, dcqlQuery: Record<string, unknown>): s
     throw new InvalidRequest('vp_token must be a JSON object of presentations');
   }
   const ids = (dcqlQuery.credentials as { id: string }[]).map((credential) => credential.id);
-  const entries = ids
-    .map((id) => (token as Record<string, unknown>)[id])
-    .filter((entry) => entry !== undefined);
-  const [entry] = entries;
+  const credentialId = ids.find((id) => (token as Record<string, unknown>)[id] !== undefined);
+  const entry =
+    credentialId === undefined ? undefined : (token as Record<string, unknown>)[credentialId];
   const presentation = Array.isArray(entry) ? (entry as unknown[])[0] : entry;
-  if (typeof presentation !== 'string') {
+  if (credentialId === undefined || typeof presentation !== 'string') {
     throw new InvalidRequest(`vp_token has no presentation for ${ids.join(' or ')}`);
   }
-  return presentation;
+  return { credentialId, presentation };
 }
