@@ -1,4 +1,4 @@
-import type { CredentialClaims, SignInMethod } from './account';
+import type { CredentialClaims, CredentialIssuer, SignInMethod } from './account';
 
 /** How a claim of a method key for an account ended. */
 export type ClaimOutcome = 'claimed' | 'already_yours' | 'taken' | 'full';
@@ -77,6 +77,7 @@ export abstract class AccountRepository {
   abstract recordCredentialUse(
     key: string,
     claims: CredentialClaims,
+    issuedBy: CredentialIssuer,
     at: Date,
   ): Promise<SignInMethod | null>;
 

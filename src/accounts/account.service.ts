@@ -5,6 +5,7 @@ import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import {
   type Account,
   type CredentialClaims,
+  type CredentialIssuer,
   type PasskeyCredential,
   type SignInMethod,
   type UpstreamAccount,
@@ -170,16 +171,26 @@ export class AccountService {
     methodKey: string,
     requester: LinkRequester,
     credential: CredentialClaims,
+    issuedBy: CredentialIssuer,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    return this.linkWith(sub, methodKey, requester, { credential });
+    return this.linkWith(sub, methodKey, requester, { credential, issuedBy });
   }
 
   /**
    * A sign-in by the credential method `methodKey`: the account holding it (null: none), its
    * claims replaced by `claims` (this presentation's), in one command.
    */
-  async recordCredentialUse(methodKey: string, claims: CredentialClaims): Promise<string | null> {
-    const method = await this.accounts.recordCredentialUse(methodKey, claims, this.clock.now());
+  async recordCredentialUse(
+    methodKey: string,
+    claims: CredentialClaims,
+    issuedBy: CredentialIssuer,
+  ): Promise<string | null> {
+    const method = await this.accounts.recordCredentialUse(
+      methodKey,
+      claims,
+      issuedBy,
+      this.clock.now(),
+    );
     return method?.sub ?? null;
   }
 
@@ -197,7 +208,7 @@ export class AccountService {
     sub: string,
     methodKey: string,
     requester: LinkRequester,
-    kept: Pick<SignInMethod, 'passkey' | 'upstream' | 'credential'>,
+    kept: Pick<SignInMethod, 'passkey' | 'upstream' | 'credential' | 'issuedBy'>,
   ): Promise<SignInMethod & { addedAt: Date }> {
     const type = methodTypeOf(methodKey);
     if (!type) throw new Error(`not a method key: ${methodKey}`);

@@ -175,6 +175,15 @@ export interface CredentialClaims {
   readonly age_over_18?: boolean;
 }
 
+/**
+ * Who issued an identity credential method's credential and its type (`iss`, `vct`): what the
+ * account page shows of it, never a personal claim.
+ */
+export interface CredentialIssuer {
+  readonly issuer: string;
+  readonly vct: string;
+}
+
 /** One entry of the method index. */
 export interface SignInMethod {
   readonly key: string;
@@ -187,6 +196,7 @@ export interface SignInMethod {
   readonly passkey?: PasskeyCredential;
   readonly upstream?: UpstreamAccount;
   readonly credential?: CredentialClaims;
+  readonly issuedBy?: CredentialIssuer;
 }
 
 export interface Account {

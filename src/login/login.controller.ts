@@ -28,6 +28,7 @@ import { safeReturnTo } from '../sessions/return-to';
 import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from '../sessions/session.service';
 import { UpstreamConfig } from '../config/sections/upstream.config';
+import { Oid4vpConfig } from '../config/sections/oid4vp.config';
 import { UPSTREAM_REFUSALS, isUpstreamRefusalReason } from '../upstream/upstream.errors';
 import { EmailSignIn } from '../email/email-sign-in.service';
 
@@ -94,9 +95,10 @@ export class LoginController {
     private readonly email: EmailSignIn,
     proofs: ProofList,
     upstream: UpstreamConfig,
+    oid4vp: Oid4vpConfig,
   ) {
     this.offers = {
-      buttons: loginPageButtons(proofs.proofs),
+      buttons: loginPageButtons(proofs.proofs, { oid4vp }),
       providers: upstream.providers.map(({ id, name }) => ({ id, name })),
     };
   }

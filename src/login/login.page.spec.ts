@@ -5,6 +5,24 @@ import { type LoginPageView, loginPageButtons, renderLoginPage as renderWith } f
 const renderLoginPage = (view: LoginPageView) =>
   renderWith(view, loginPageButtons(Object.values(PROOFS)));
 
+describe('loginPageButtons', () => {
+  const ids = (settings?: { oid4vp: { enabled: boolean } }) =>
+    loginPageButtons(Object.values(PROOFS), settings as never).map(({ id }) => id);
+
+  it('offers the identity wallet only where an issuer is trusted (OID4VP_TRUSTED_ISSUERS)', () => {
+    expect(ids({ oid4vp: { enabled: true } })).toEqual([
+      'siwe',
+      'siws',
+      'siwb',
+      'passkey',
+      'oid4vp',
+    ]);
+    expect(ids({ oid4vp: { enabled: false } })).toEqual(['siwe', 'siws', 'siwb', 'passkey']);
+    // Without settings (the page as the docs describe it): every button.
+    expect(ids()).toContain('oid4vp');
+  });
+});
+
 describe('renderLoginPage', () => {
   const hostile = `"><script>alert(1)</script><input value='`;
 
@@ -93,8 +111,9 @@ describe('renderLoginPage', () => {
       '<script src="/static/siwb-wallet.js" defer></script>',
       '<script src="/static/vendor/simplewebauthn-browser.js" defer></script>',
       '<script src="/static/passkey-login.js" defer></script>',
+      '<script src="/static/identity-wallet-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(7);
+    expect(html.match(/<script/g)).toHaveLength(8);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {

@@ -1,5 +1,5 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
-import type { LoginButton } from '../proofs/proof-descriptor';
+import type { LoginButton, LoginButtonSettings } from '../proofs/proof-descriptor';
 import type { PendingAuthorizationView } from './pending-authorization';
 import { DEFAULT_RETURN_TO } from '../sessions/return-to';
 import { PASSWORD_MAX_LENGTH } from '../accounts/users/user-account.service';
@@ -49,11 +49,19 @@ export interface LoginPageButton extends LoginButton {
   readonly id: string;
 }
 
-/** The login page's buttons, in the registry's order: the proofs that have one. */
+/**
+ * The login page's buttons, in the registry's order: the proofs that have one and that this
+ * deployment offers (`settings`; without them, every button: the page as the docs describe it).
+ */
 export function loginPageButtons(
   proofs: readonly { readonly id: string; readonly loginButton?: LoginButton }[],
+  settings?: LoginButtonSettings,
 ): LoginPageButton[] {
-  return proofs.flatMap(({ id, loginButton }) => (loginButton ? [{ id, ...loginButton }] : []));
+  return proofs.flatMap(({ id, loginButton }) =>
+    loginButton && (settings === undefined || (loginButton.offered?.(settings) ?? true))
+      ? [{ id, ...loginButton }]
+      : [],
+  );
 }
 
 /** An upstream identity provider of UPSTREAM_PROVIDERS, as the pages offer it (sign in, link). */

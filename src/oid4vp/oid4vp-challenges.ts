@@ -7,7 +7,7 @@ import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { SecretBox, SecretBoxOpenError } from '../platform/crypto/secret-box';
 
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
-export type RequestStatus = 'pending' | 'signed_in' | 'refused';
+export type RequestStatus = 'pending' | 'signed_in' | 'linked' | 'refused';
 
 /** Random values here are `randomToken(32)`: 43 base64url characters. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -33,6 +33,8 @@ export interface Oid4vpRequestPayload {
   readonly oauthClientId?: string;
   /** The login page's return_to (a browser's request). */
   readonly returnTo?: string;
+  /** The account page's request: the account the credential is linked to, not signed in with. */
+  readonly linkTo?: string;
   readonly status: RequestStatus;
   /** Once signed in: whom, by which method key, when. */
   readonly sub?: string;
@@ -55,6 +57,8 @@ export interface Oid4vpStatePayload {
   readonly sealedDecryptionJwk?: string;
   /** The request's binding, to record its outcome with one compare-and-set. */
   readonly owner: ChallengeBinding;
+  /** The account page's request: the account to link the credential to. */
+  readonly linkTo?: string;
 }
 
 export interface Oid4vpResponseCodePayload {
@@ -109,6 +113,7 @@ export class Oid4vpChallenges {
           ...(decryptionJwk === undefined
             ? {}
             : { sealedDecryptionJwk: this.keys.seal(JSON.stringify(decryptionJwk), state) }),
+          ...(payload.linkTo === undefined ? {} : { linkTo: payload.linkTo }),
           owner: binding,
         },
         ttlSeconds,
@@ -148,7 +153,7 @@ export class Oid4vpChallenges {
     return this.store.consume<Oid4vpStatePayload>('oid4vp_state', state, {});
   }
 
-  /** Records the request's outcome, once (pending to signed_in or refused). */
+  /** Records the request's outcome, once (pending to signed_in, linked or refused). */
   async settle(
     statePayload: Oid4vpStatePayload,
     changes: Pick<Oid4vpRequestPayload, 'status' | 'sub' | 'methodKey' | 'authTime'>,

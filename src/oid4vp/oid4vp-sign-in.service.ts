@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { compactDecrypt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
-import { credentialMethodKey, mintSubject } from '../accounts/account';
+import {
+  type CredentialClaims,
+  type CredentialIssuer,
+  credentialMethodKey,
+  mintSubject,
+} from '../accounts/account';
 import { MethodAlreadyLinked } from '../accounts/accounts.errors';
 import { AccountService } from '../accounts/account.service';
 import { reportRefusals } from '../challenges/report-refusals';
@@ -17,11 +22,13 @@ import { dcqlQueryFor } from './dcql-query';
 import {
   Oid4vpChallenges,
   type Oid4vpRequestPayload,
+  type Oid4vpStatePayload,
   type RequestOwner,
   type RequestStatus,
   type ResponseMode,
   newState,
 } from './oid4vp-challenges';
+import { NO_SUCH_REQUEST } from './oid4vp.errors';
 import { PresentationVerifier } from './presentation-verifier';
 import { VerifierIdentity } from './verifier-identity';
 
@@ -40,6 +47,8 @@ export interface NewRequest {
   readonly oauthClientId?: string;
   readonly responseMode: ResponseMode;
   readonly prefix?: ClientIdPrefix;
+  /** The account page's request (a recent login asked it): link to this account, sign nobody in. */
+  readonly linkTo?: string;
 }
 
 export interface CreatedRequest {
@@ -59,6 +68,7 @@ export interface WalletResponse {
 
 /** A request signed in: who, and where the browser goes. */
 export interface RedeemedSignIn {
+  readonly kind: 'signed_in';
   readonly identity: SessionIdentity;
   readonly returnTo?: string;
   readonly oauthClientId?: string;
@@ -66,6 +76,12 @@ export interface RedeemedSignIn {
   readonly keyHash: string;
   readonly scope: string;
   readonly authTime: number;
+}
+
+/** The account page's request, answered: the credential is linked; the browser goes back there. */
+export interface RedeemedLink {
+  readonly kind: 'linked';
+  readonly returnTo?: string;
 }
 
 /**
@@ -136,6 +152,7 @@ export class Oid4vpSignIn {
         scope: request.scope,
         ...(request.returnTo === undefined ? {} : { returnTo: request.returnTo }),
         ...(request.oauthClientId === undefined ? {} : { oauthClientId: request.oauthClientId }),
+        ...(request.linkTo === undefined ? {} : { linkTo: request.linkTo }),
       },
       keys?.decryptionJwk,
       state,
@@ -237,8 +254,9 @@ export class Oid4vpSignIn {
       if (redeemed.ok) await this.challenges.settle(state.payload, { status: 'refused' });
       return { outcome: 'refused', body: {} };
     }
-    const presented = presentationOf(fields.vp_token, state.payload.dcqlQuery);
-    const verified = await this.presentations.verify(presented, {
+    const { credentialId, presentation } = presentationOf(fields.vp_token, state.payload.dcqlQuery);
+    const verified = await this.presentations.verify(presentation, {
+      credentialId,
       nonce: state.payload.nonce,
       clientId: state.payload.clientId,
       dcqlQuery: state.payload.dcqlQuery,
@@ -254,13 +272,19 @@ export class Oid4vpSignIn {
       verified.holderJwk,
     );
     const methodKey = credentialMethodKey(subjectHash);
-    const sub = await this.accountOf(methodKey, keptClaims(verified.claims), callerAddress);
-    await this.challenges.settle(state.payload, {
-      status: 'signed_in',
-      sub,
-      methodKey,
-      authTime: this.clock.nowSeconds(),
-    });
+    const claims = keptClaims(verified.claims);
+    const issuedBy = { issuer: verified.issuer, vct: verified.vct };
+    if (state.payload.linkTo !== undefined) {
+      await this.link(state.payload, methodKey, claims, issuedBy, callerAddress);
+    } else {
+      const sub = await this.accountOf(methodKey, claims, issuedBy, callerAddress);
+      await this.challenges.settle(state.payload, {
+        status: 'signed_in',
+        sub,
+        methodKey,
+        authTime: this.clock.nowSeconds(),
+      });
+    }
     const owner = state.payload.owner;
     if (owner.browser === undefined) return { outcome: 'success', body: {} };
     const code = await this.challenges.issueResponseCode(
@@ -320,17 +344,18 @@ export class Oid4vpSignIn {
    */
   private async accountOf(
     methodKey: string,
-    claims: ReturnType<typeof keptClaims>,
+    claims: CredentialClaims,
+    issuedBy: CredentialIssuer,
     callerAddress: string,
   ): Promise<string> {
-    const existing = await this.accounts.recordCredentialUse(methodKey, claims);
+    const existing = await this.accounts.recordCredentialUse(methodKey, claims, issuedBy);
     if (existing !== null) return existing;
     const sub = mintSubject();
     try {
-      await this.accounts.linkCredential(sub, methodKey, { callerAddress }, claims);
+      await this.accounts.linkCredential(sub, methodKey, { callerAddress }, claims, issuedBy);
     } catch (error) {
       if (!(error instanceof MethodAlreadyLinked)) throw error;
-      const winner = await this.accounts.recordCredentialUse(methodKey, claims);
+      const winner = await this.accounts.recordCredentialUse(methodKey, claims, issuedBy);
       if (winner === null) throw error;
       return winner;
     }
@@ -338,27 +363,56 @@ export class Oid4vpSignIn {
     return sub;
   }
 
+  /**
+   * The account page's request, answered: the credential is linked to the account that asked
+   * (its login was recent when it asked). Refused (it signs in another account, the account is
+   * full): the request ends refused, and the wallet is told why.
+   */
+  private async link(
+    state: Oid4vpStatePayload,
+    methodKey: string,
+    claims: CredentialClaims,
+    issuedBy: CredentialIssuer,
+    callerAddress: string,
+  ): Promise<void> {
+    const sub = state.linkTo!;
+    try {
+      await this.accounts.linkCredential(sub, methodKey, { callerAddress }, claims, issuedBy);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.status < 500) {
+        await this.challenges.settle(state, { status: 'refused' });
+      }
+      throw error;
+    }
+    await this.challenges.settle(state, { status: 'linked', sub, methodKey });
+    this.logger.log(`Identity credential linked to ${sub}`);
+  }
+
   /** GET /oid4vp/requests/{id}: the request's status, for its owner only. */
   async status(id: string, owner: RequestOwner): Promise<StoredRequest> {
     this.assertEnabled();
     const request = await this.challenges.request(id);
     if (request === null || !Oid4vpChallenges.owns(request.binding, owner)) {
-      throw new NotFound('No such presentation request (unknown, expired or already completed)');
+      throw new NotFound(NO_SUCH_REQUEST);
     }
     return { status: request.payload.status, payload: request.payload };
   }
 
-  /** Redeems a signed-in request once, for its owner: the sign-in it yields. */
-  async redeem(id: string, owner: RequestOwner, crossDevice: boolean): Promise<RedeemedSignIn> {
+  /** Redeems a signed-in (or linked) request once, for its owner: the sign-in it yields. */
+  async redeem(
+    id: string,
+    owner: RequestOwner,
+    crossDevice: boolean,
+  ): Promise<RedeemedSignIn | RedeemedLink> {
     const redeemed = await this.challenges.redeemRequest(id, owner);
     if (!redeemed.ok) {
-      throw new NotFound('No such presentation request (unknown, expired or already completed)');
+      throw new NotFound(NO_SUCH_REQUEST);
     }
     return signInOf(redeemed.challenge.payload, redeemed.challenge.keyHash, crossDevice);
   }
 
   /** OpenID4VP 1.0 §8.2: the same-device redirect, redeemed by the browser that asked only. */
-  async completeSameDevice(code: string, browser: string): Promise<RedeemedSignIn> {
+  async completeSameDevice(code: string, browser: string): Promise<RedeemedSignIn | RedeemedLink> {
     this.assertEnabled();
     const redeemed = await reportRefusals(
       this.events,
@@ -388,11 +442,18 @@ function signInOf(
   payload: Oid4vpRequestPayload,
   keyHash: string,
   crossDevice: boolean,
-): RedeemedSignIn {
+): RedeemedSignIn | RedeemedLink {
+  if (payload.status === 'linked') {
+    return {
+      kind: 'linked',
+      ...(payload.returnTo === undefined ? {} : { returnTo: payload.returnTo }),
+    };
+  }
   if (payload.status !== 'signed_in' || payload.sub === undefined) {
-    throw new NotFound('No such presentation request (unknown, expired or already completed)');
+    throw new NotFound(NO_SUCH_REQUEST);
   }
   return {
+    kind: 'signed_in',
     identity: {
       sub: payload.sub,
       authMethod: 'oid4vp',
@@ -409,9 +470,14 @@ function signInOf(
 
 /**
  * OpenID4VP 1.0 §8.1: `vp_token` is a JSON object whose keys are the DCQL credential query ids,
- * each an array of presentations (one here). A form post carries it as a JSON string.
+ * each an array of presentations (one here). A form post carries it as a JSON string. The query's
+ * credentials are alternatives (its `credential_sets`, dcql-query.ts): the first of them, in the
+ * query's order, that the token answers is the one checked, against its own credential query.
  */
-function presentationOf(vpToken: unknown, dcqlQuery: Record<string, unknown>): string {
+function presentationOf(
+  vpToken: unknown,
+  dcqlQuery: Record<string, unknown>,
+): { credentialId: string; presentation: string } {
   let token = vpToken;
   if (typeof token === 'string') {
     try {
@@ -424,13 +490,12 @@ function presentationOf(vpToken: unknown, dcqlQuery: Record<string, unknown>): s
     throw new InvalidRequest('vp_token must be a JSON object of presentations');
   }
   const ids = (dcqlQuery.credentials as { id: string }[]).map((credential) => credential.id);
-  const entries = ids
-    .map((id) => (token as Record<string, unknown>)[id])
-    .filter((entry) => entry !== undefined);
-  const [entry] = entries;
+  const credentialId = ids.find((id) => (token as Record<string, unknown>)[id] !== undefined);
+  const entry =
+    credentialId === undefined ? undefined : (token as Record<string, unknown>)[credentialId];
   const presentation = Array.isArray(entry) ? (entry as unknown[])[0] : entry;
-  if (typeof presentation !== 'string') {
+  if (credentialId === undefined || typeof presentation !== 'string') {
     throw new InvalidRequest(`vp_token has no presentation for ${ids.join(' or ')}`);
   }
-  return presentation;
+  return { credentialId, presentation };
 }

@@ -11,19 +11,17 @@ import { FORM } from '../platform/openapi/api-decorators';
 import { clientAddress } from '../platform/http/client-address';
 import type { HttpRequest, HttpResponse } from '../platform/http/http-exchange';
 import { RateLimit, perIp } from '../platform/rate-limit/rate-limit';
-import { RequestObjectPostDto, WalletResponseAnswerDto, WalletResponseDto } from './oid4vp.dto';
+import {
+  OID4VP_REQUEST_ID,
+  RequestObjectPostDto,
+  WalletResponseAnswerDto,
+  WalletResponseDto,
+} from './oid4vp.dto';
 import { OID4VP_PER_IP } from './oid4vp.rate-limits';
 import { Oid4vpSignIn } from './oid4vp-sign-in.service';
 import { REQUEST_OBJECT_TYP } from './verifier-identity';
 
 const REQUEST_OBJECT_TYPE = `application/${REQUEST_OBJECT_TYP}`;
-
-/** The request's id in its request URI. */
-export const OID4VP_REQUEST_ID = {
-  name: 'id',
-  description: 'The request’s id, as POST /oid4vp/requests answered it',
-  example: 'Qm4vT9xLp2bZ7cWk1nRy5sHd8gJf3aUe6oIw0kYt2qN',
-};
 
 /** A request object's answer, for the OpenAPI document. */
 function RequestObjectResponse(): MethodDecorator {

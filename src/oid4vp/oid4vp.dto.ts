@@ -4,6 +4,13 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 /** Long enough for a presentation with its disclosures, or an encrypted response. */
 const MAX_RESPONSE = 64_000;
 
+/** The request's id in its paths (`/oid4vp/requests/{id}`, its request URI), for the OpenAPI document. */
+export const OID4VP_REQUEST_ID = {
+  name: 'id',
+  description: 'The request’s id, as POST /oid4vp/requests answered it',
+  example: 'Qm4vT9xLp2bZ7cWk1nRy5sHd8gJf3aUe6oIw0kYt2qN',
+};
+
 /** OpenID4VP 1.0 §5.10.1: the wallet's POST to the request URI. */
 export class RequestObjectPostDto {
   @ApiPropertyOptional({

@@ -48,3 +48,7 @@ export class InvalidPresentation extends ProtocolError {
     this.reason = check;
   }
 }
+
+/** A poll or redemption of a request its caller cannot see: one text for every such case. */
+export const NO_SUCH_REQUEST =
+  'No such presentation request (unknown, expired or already completed)';

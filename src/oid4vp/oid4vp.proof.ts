@@ -13,6 +13,13 @@ export const OID4VP_PROOF = {
   amr: AMR.oid4vp,
   // The request stands for the model (its lifetime is the nonce's and the state's).
   challengeKinds: ['oid4vp_request', 'oid4vp_state', 'oid4vp_response_code'],
+  // A link for this device, a QR code for a phone, then polling; shown once its script runs.
+  loginButton: {
+    text: 'Sign in with your identity wallet',
+    scripts: ['/static/identity-wallet-login.js'],
+    until: 'hidden',
+    offered: ({ oid4vp }) => oid4vp.enabled,
+  },
   comparison: {
     protocol: {
       name: 'OpenID4VP presentation of an SD-JWT VC, with key binding',

@@ -28,6 +28,8 @@ export interface ExpectedPresentation {
   /** OpenID4VP 1.0 §8.6: the key-binding JWT's `aud`, the full client_id with its prefix. */
   readonly clientId: string;
   readonly dcqlQuery: Record<string, unknown>;
+  /** The DCQL credential query the presentation was given for (its `vp_token` key). */
+  readonly credentialId: string;
 }
 
 /** A presentation that passed every check. */
@@ -93,7 +95,7 @@ export class PresentationVerifier {
     await this.checkKeyBinding(kbJwt, holderJwk, presented.slice(0, cut + 1), expected);
 
     const claims = await sdJwt.getClaims<Record<string, unknown>>(hasher);
-    this.checkQuery(expected.dcqlQuery, vct, claims);
+    this.checkQuery(expected.dcqlQuery, expected.credentialId, vct, claims);
     return { issuer: issuer.issuer, vct, claims, holderJwk };
   }
 
@@ -181,14 +183,22 @@ export class PresentationVerifier {
     if (claims.sd_hash !== sdHash) fail('sd_hash');
   }
 
-  /** OpenID4VP 1.0 §6, §8.6: the disclosed claims answer the DCQL query (one of its claim sets). */
-  private checkQuery(query: Record<string, unknown>, vct: string, claims: Record<string, unknown>) {
+  /**
+   * OpenID4VP 1.0 §6, §8.6: the disclosed claims answer the DCQL query, as the credential query
+   * `credentialId` (its `vct_values`, one of its claim sets) and so the query (one option of its
+   * `credential_sets`).
+   */
+  private checkQuery(
+    query: Record<string, unknown>,
+    credentialId: string,
+    vct: string,
+    claims: Record<string, unknown>,
+  ) {
     try {
       const dcqlQuery = DcqlQuery.parse(query as DcqlQuery.Input);
-      const [credential] = dcqlQuery.credentials;
       const result = DcqlPresentationResult.fromDcqlPresentation(
         {
-          [credential.id]: [
+          [credentialId]: [
             {
               credential_format: 'dc+sd-jwt',
               vct,

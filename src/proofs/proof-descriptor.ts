@@ -63,7 +63,12 @@ export interface LoginButton {
    * once a wallet answers) or `hidden` (a passkey's: shown once the browser supports WebAuthn).
    */
   readonly until: 'disabled' | 'hidden';
+  /** Whether this deployment offers it (default: always), read from the settings at start. */
+  readonly offered?: (settings: LoginButtonSettings) => boolean;
 }
+
+/** What a login button's `offered` may read. */
+export type LoginButtonSettings = Pick<ProofSettings, 'oid4vp'>;
 
 /**
  * A wallet chain in the browser: the pages that connect wallets (the login page's button, the demo

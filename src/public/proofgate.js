@@ -235,6 +235,7 @@ window.Proofgate = Object.freeze(
 
     return {
       show,
+      loginField,
       postJson,
       describe,
       continueTo,

@@ -60,6 +60,18 @@ export class CredentialClaimsRecord {
 
 const CredentialClaimsSchema = SchemaFactory.createForClass(CredentialClaimsRecord);
 
+/** Who issued a credential method's credential, and its type (accounts/account.ts). */
+@Schema({ _id: false, versionKey: false, strict: 'throw' })
+export class CredentialIssuerRecord {
+  @Prop({ type: String, required: true, maxlength: 2048 })
+  issuer!: string;
+
+  @Prop({ type: String, required: true, maxlength: 2048 })
+  vct!: string;
+}
+
+const CredentialIssuerSchema = SchemaFactory.createForClass(CredentialIssuerRecord);
+
 /**
  * The method index: one document per sign-in method any account holds. `_id` is the method key,
  * so "this wallet or passkey already signs in another account" is the database's duplicate-key
@@ -91,6 +103,9 @@ export class AccountMethodRecord {
 
   @Prop({ type: CredentialClaimsSchema })
   credential?: CredentialClaimsRecord;
+
+  @Prop({ type: CredentialIssuerSchema })
+  issuedBy?: CredentialIssuerRecord;
 }
 
 export const AccountMethodSchema = SchemaFactory.createForClass(AccountMethodRecord);

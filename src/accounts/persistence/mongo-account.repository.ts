@@ -4,7 +4,7 @@ import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { TurnBatcher } from '../../platform/database/turn-batcher';
-import type { CredentialClaims, SignInMethod } from '../account';
+import type { CredentialClaims, CredentialIssuer, SignInMethod } from '../account';
 import {
   AccountRepository,
   ClaimOutcome,
@@ -25,7 +25,7 @@ import { isDuplicateKey } from '../../platform/database/duplicate-key';
 type SignInCheck = { readonly sub: string } | { readonly key: string; readonly ownSubject: string };
 
 function toMethod(record: AccountMethodRecord): SignInMethod {
-  const { _id, type, sub, addedAt, lastUsedAt, passkey, upstream, credential } = record;
+  const { _id, type, sub, addedAt, lastUsedAt, passkey, upstream, credential, issuedBy } = record;
   return {
     key: _id,
     type,
@@ -35,6 +35,7 @@ function toMethod(record: AccountMethodRecord): SignInMethod {
     ...(passkey ? { passkey } : {}),
     ...(upstream ? { upstream } : {}),
     ...(credential ? { credential } : {}),
+    ...(issuedBy ? { issuedBy } : {}),
   };
 }
 
@@ -132,7 +133,7 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
 
   async claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome> {
     let outcome: ClaimOutcome = 'claimed';
-    const { passkey, upstream, credential } = method;
+    const { passkey, upstream, credential, issuedBy } = method;
     const record: AccountMethodRecord = {
       _id: method.key,
       type: method.type,
@@ -141,6 +142,7 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
       ...(passkey ? { passkey: { ...passkey, transports: [...passkey.transports] } } : {}),
       ...(upstream ? { upstream: { ...upstream } } : {}),
       ...(credential ? { credential: { ...credential } } : {}),
+      ...(issuedBy ? { issuedBy: { ...issuedBy } } : {}),
     };
     // The driver's insert skips mongoose: the schema's rules (method types, a passkey's known
     // transports, at most MAX_TRANSPORTS) are checked here, so nothing malformed is stored.
@@ -179,11 +181,12 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
   async recordCredentialUse(
     key: string,
     claims: CredentialClaims,
+    issuedBy: CredentialIssuer,
     at: Date,
   ): Promise<SignInMethod | null> {
     const record = await this.index.findOneAndUpdate(
       { _id: key, type: 'credential' },
-      { $set: { credential: { ...claims }, lastUsedAt: at } },
+      { $set: { credential: { ...claims }, issuedBy: { ...issuedBy }, lastUsedAt: at } },
       { ...SINGLE_USE_WRITE, returnDocument: 'after' },
     );
     return record ? toMethod(record) : null;

@@ -14,7 +14,7 @@ const WALLET_KEY_EXAMPLE = `eip155:1:${WALLET_EXAMPLE.address}`;
 export class AccountMethodDto {
   @ApiProperty({
     description:
-      'The method key: a CAIP-10 account id (wallet), passkey:<credential id>, password:<username>, upstream:<provider id>:<its sub>',
+      'The method key: a CAIP-10 account id (wallet), passkey:<credential id>, password:<username>, upstream:<provider id>:<its sub>, credential:<hash> (an identity credential)',
     example: WALLET_KEY_EXAMPLE,
   })
   method!: string;
@@ -34,6 +34,18 @@ export class AccountMethodDto {
     example: 'alice@example.com',
   })
   email?: string;
+
+  @ApiPropertyOptional({
+    description: 'An identity credential’s issuer (its iss), never its claims',
+    example: 'https://pid-issuer.example',
+  })
+  issuer?: string;
+
+  @ApiPropertyOptional({
+    description: 'An identity credential’s type (SD-JWT VC vct)',
+    example: 'urn:eudi:pid:1',
+  })
+  vct?: string;
 }
 
 /** GET /account/methods. */

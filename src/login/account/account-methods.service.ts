@@ -17,6 +17,7 @@ export function methodView(method: SignInMethod): AccountMethodDto {
     type: method.type,
     ...(method.addedAt ? { added_at: method.addedAt.toISOString() } : {}),
     ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
+    ...(method.issuedBy === undefined ? {} : { ...method.issuedBy }),
   };
 }
 

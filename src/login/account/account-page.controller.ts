@@ -3,12 +3,16 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
+import { Oid4vpRequestCreatedDto } from '../oid4vp/oid4vp-login.dto';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
@@ -143,6 +147,34 @@ export class AccountPageController {
     @Req() req: HttpRequest,
   ): Promise<WalletNonceResponseDto> {
     return this.page.walletNonce(req, body.csrf_token, body.address, body.chainId);
+  }
+
+  @Post('oid4vp/requests')
+  @RateLimit('closed', perIp(OID4VP_PER_IP))
+  @ApiOperation({
+    summary:
+      'Link an identity wallet’s credential to the signed-in account: a presentation request (OpenID4VP 1.0), as the login page’s',
+    description:
+      'Needs the page’s CSRF token and a recent login, as every change of the account. The wallet’s answer links the credential to this account and signs nobody in; GET /oid4vp/requests/{id} (this browser) answers linked, with redirect /account. A credential that signs in another account is refused (the wallet is told method_already_linked; the poll answers refused).',
+  })
+  @ApiCreatedResponse({ type: Oid4vpRequestCreatedDto })
+  @ApiUnauthorizedResponse({
+    description:
+      'insufficient_user_authentication: no login within ACCOUNT_RECENT_LOGIN_SECONDS (RFC 9470), or not the passkey sign-in the account’s changes need',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({
+    description: 'not_found: no trusted issuer is configured',
+    type: ErrorResponseDto,
+  })
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  identityWalletRequest(
+    @Body() body: AccountPageRequestDto,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<Oid4vpRequestCreatedDto> {
+    return this.page.identityWalletRequest({ req, res: cookieWriter(res) }, body.csrf_token);
   }
 
   @Post('wallets')

@@ -33,6 +33,8 @@ import { PasswordLinkService } from './password-link.service';
 import { WalletLinkService } from './wallet-link.service';
 import type { WalletProof } from '../../wallet/core/wallet-proof';
 import type { SignInMethod } from '../../accounts/account';
+import { Oid4vpSessionLogin } from '../oid4vp/oid4vp-session-login.service';
+import type { CreatedRequest } from '../../oid4vp/oid4vp-sign-in.service';
 
 /** The page's request (its cookies, the caller's address) and what sets its cookies. */
 type PageRequest = WithHeaders & { readonly ip?: string };
@@ -59,6 +61,7 @@ export class AccountPageService {
     private readonly stepUp: StepUpConfig,
     private readonly emails: EmailSignIn,
     private readonly emailLink: EmailAccountLink,
+    private readonly identityWallets: Oid4vpSessionLogin,
   ) {}
 
   /** The page's view, or null without a session (the caller sends the browser to sign in). */
@@ -85,6 +88,7 @@ export class AccountPageService {
       passkeyNeeded,
       strongerNeeded,
       emailLogin: this.emails.enabled,
+      identityWallet: this.identityWallets.enabled,
       ...shown,
     };
   }
@@ -123,6 +127,18 @@ export class AccountPageService {
   ): Promise<SignInMethod> {
     const session = await this.recentSession(req, csrfToken);
     return this.wallets.link(session.sub, proof, callerAddress);
+  }
+
+  /**
+   * "Link your identity wallet": a presentation request whose answer links the credential to the
+   * signed-in account (the page's CSRF token and a recent login first, as every change).
+   */
+  async identityWalletRequest(
+    http: Exchange,
+    csrfToken: string | undefined,
+  ): Promise<CreatedRequest & { qr_code: string }> {
+    const session = await this.recentSession(http.req, csrfToken);
+    return this.identityWallets.createLink(session.sub, http);
   }
 
   /** A form's change: a refusal of the account's rules is answered, to be shown on the page. */

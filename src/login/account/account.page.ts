@@ -14,6 +14,8 @@ import { SIGNED_OUT_EVERYWHERE } from './account-sessions.dto';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
+/** Served from src/public: "Link your identity wallet", as the login page's button. */
+export const IDENTITY_WALLET_SCRIPT = '/static/identity-wallet-login.js';
 /** Served from src/public: "Link a … wallet", a button per chain, with the chains' own scripts. */
 export const ACCOUNT_WALLET_SCRIPT = '/static/account-wallet.js';
 
@@ -30,6 +32,8 @@ export interface AccountPageView {
   readonly strongerNeeded?: boolean;
   /** Email sign-in is on: the page offers to add an address. */
   readonly emailLogin?: boolean;
+  /** Identity wallets are on (a trusted issuer): the page offers to link one's credential. */
+  readonly identityWallet?: boolean;
   /** A code was just sent to add an address: the page asks for it. */
   readonly emailCodeSent?: boolean;
   readonly error?: string;
@@ -67,7 +71,7 @@ export function renderAccountPage(
           : '';
       const email = method.upstream?.email;
       const verified =
-        email === undefined ? '' : ` <span class="muted">${escapeHtml(email)}</span>`;
+        email === undefined ? issuedBy(method) : ` <span class="muted">${escapeHtml(email)}</span>`;
       return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code>${verified}</td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
     })
     .join('\n');
@@ -81,6 +85,7 @@ export function renderAccountPage(
       ACCOUNT_SCRIPT,
       ...wallets.map(({ wallet }) => wallet.script),
       ACCOUNT_WALLET_SCRIPT,
+      ...(view.identityWallet ? [IDENTITY_WALLET_SCRIPT] : []),
     ],
     body: `<h1>Your account</h1>${error}
 <div class="card">
@@ -96,6 +101,15 @@ ${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.strongerN
 </div>
 ${activitySection(view.activity, csrf)}`,
   });
+}
+
+/**
+ * An identity credential's issuer and type (`iss`, `vct`), never its claims: which credential it
+ * is, for its owner to tell it from another.
+ */
+function issuedBy({ issuedBy }: SignInMethod): string {
+  if (issuedBy === undefined) return '';
+  return ` <span class="muted credential-issuer">issued by <code>${escapeHtml(issuedBy.issuer)}</code> as <code>${escapeHtml(issuedBy.vct)}</code></span>`;
 }
 
 /**
@@ -221,7 +235,14 @@ function addMethods(
 <p id="passkey-error" role="alert" hidden></p>
 <p>${link}</p>
 <p id="wallet-status" class="muted" aria-live="polite" hidden></p>
-<p id="wallet-error" role="alert" hidden></p>${providers
+<p id="wallet-error" role="alert" hidden></p>${
+    view.identityWallet
+      ? `
+<p><button type="button" id="link-oid4vp" class="secondary" data-csrf-token="${token}" hidden>Link your identity wallet</button></p>
+<p id="link-oid4vp-status" class="muted" aria-live="polite" hidden></p>
+<p id="link-oid4vp-error" role="alert" hidden></p>`
+      : ''
+  }${providers
     .map(
       ({ id, name }) => `
 <form method="post" action="/account/upstream/${escapeHtml(encodeURIComponent(id))}">${csrf}<button type="submit" class="secondary" id="link-upstream-${escapeHtml(id)}">Link ${escapeHtml(name)}</button></form>`,

@@ -22,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
-import { OID4VP_REQUEST_ID } from '../../oid4vp/oid4vp-wallet.controller';
+import { OID4VP_REQUEST_ID } from '../../oid4vp/oid4vp.dto';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -86,7 +86,8 @@ export class Oid4vpLoginController {
   @ApiParam(OID4VP_REQUEST_ID)
   @ApiOkResponse({ type: Oid4vpPollAnswerDto })
   @ApiNotFoundResponse({
-    description: 'Unknown, expired, another’s or already completed',
+    description:
+      'not_found: unknown, expired, another’s (or polled by a browser without the login page’s cookies) or already completed',
     type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')

@@ -60,11 +60,22 @@ export class Oid4vpRequestCreatedDto {
 
   @ApiPropertyOptional({ description: 'A script’s request: the secret it polls with (Bearer)' })
   handle?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A page’s request: authorization_request as a QR code for a phone (cross-device), an SVG image in a data: URL',
+    example:
+      'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIC4uLg==',
+  })
+  qr_code?: string;
 }
 
 export class Oid4vpPollAnswerDto {
-  @ApiProperty({ enum: ['pending', 'signed_in', 'refused'] })
-  status!: 'pending' | 'signed_in' | 'refused';
+  @ApiProperty({
+    enum: ['pending', 'signed_in', 'linked', 'refused'],
+    description: 'linked: the account page’s request, its credential linked to the account',
+  })
+  status!: 'pending' | 'signed_in' | 'linked' | 'refused';
 
   @ApiPropertyOptional({
     description: 'The login page’s request, signed in: the page’s return_to',

@@ -6,8 +6,17 @@ import {
   type CreatedRequest,
   type RedeemedSignIn,
 } from '../../oid4vp/oid4vp-sign-in.service';
+import type { RequestStatus } from '../../oid4vp/oid4vp-challenges';
+import { ACCOUNT_PAGE } from '../../sessions/return-to';
+import { NO_SUCH_REQUEST } from '../../oid4vp/oid4vp.errors';
 import { randomToken } from '../../platform/crypto/hashing';
-import { InvalidClient, InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
+import {
+  InvalidClient,
+  InvalidRequest,
+  InvalidScope,
+  NotFound,
+} from '../../platform/errors/protocol-error';
+import { qrCodeDataUrl } from '../../platform/http/qr-code';
 import { credentialClaimsOf } from '../../tokens/credential-claims';
 import { pickProfileClaims } from '../../protocol-rules/claims-request';
 import { safeReturnTo } from '../../sessions/return-to';
@@ -20,7 +29,7 @@ import type { Oid4vpRequestCreateDto } from './oid4vp-login.dto';
 
 /** A poll's answer (GET /oid4vp/requests/{id}). */
 export interface PollAnswer {
-  readonly status: 'pending' | 'signed_in' | 'refused';
+  readonly status: RequestStatus;
   readonly redirect?: string;
   readonly tokens?: TokenResponse;
 }
@@ -53,7 +62,7 @@ export class Oid4vpSessionLogin {
   async create(
     body: Oid4vpRequestCreateDto,
     http: LoginExchange,
-  ): Promise<CreatedRequest & { handle?: string }> {
+  ): Promise<CreatedRequest & { handle?: string; qr_code?: string }> {
     this.signIn.assertEnabled();
     const common = {
       responseMode: body.response_mode ?? 'direct_post',
@@ -79,12 +88,33 @@ export class Oid4vpSessionLogin {
     }
     const returnTo = safeReturnTo(body.return_to);
     this.csrf.assertValid(http.req, body.csrf_token, 'Identity wallet');
-    return this.signIn.create({
+    const created = await this.signIn.create({
       ...common,
       owner: { browser: this.presession(http) },
       scope: scopeOf(returnTo),
       returnTo,
     });
+    // The page shows a phone the same text as a QR code (cross-device).
+    return { ...created, qr_code: await qrCodeDataUrl(created.authorization_request) };
+  }
+
+  /**
+   * The account page's "Link your identity wallet": a request bound to this browser that links
+   * the credential to `sub` (whose recent login the caller has checked) and signs nobody in. It
+   * asks for what names the person (OID4VP_SUBJECT_CLAIMS), as a sign-in without a scope does.
+   */
+  async createLink(
+    sub: string,
+    http: LoginExchange,
+  ): Promise<CreatedRequest & { qr_code: string }> {
+    const created = await this.signIn.create({
+      owner: { browser: this.presession(http) },
+      scope: '',
+      returnTo: ACCOUNT_PAGE,
+      linkTo: sub,
+      responseMode: 'direct_post',
+    });
+    return { ...created, qr_code: await qrCodeDataUrl(created.authorization_request) };
   }
 
   /** GET /oid4vp/requests/{id}: by the browser's cookies, or a script's handle. */
@@ -95,13 +125,20 @@ export class Oid4vpSessionLogin {
       if (handle === undefined) throw new InvalidRequest('Authorization must be Bearer <handle>');
       const { status } = await this.signIn.status(id, { handle });
       if (status !== 'signed_in') return { status };
-      return { status, tokens: await this.tokens(await this.signIn.redeem(id, { handle }, true)) };
+      const signedIn = await this.signIn.redeem(id, { handle }, true);
+      // A script's request never links (only the account page's does).
+      if (signedIn.kind !== 'signed_in') throw new NotFound(NO_SUCH_REQUEST);
+      return { status, tokens: await this.tokens(signedIn) };
     }
     const browser = this.csrf.browserSession(http.req);
-    if (browser === undefined) throw new InvalidRequest('This browser started no request');
+    // A browser without a pre-login session owns no request: as unknown as another's.
+    if (browser === undefined) throw new NotFound(NO_SUCH_REQUEST);
     const { status } = await this.signIn.status(id, { browser });
-    if (status !== 'signed_in') return { status };
+    if (status !== 'signed_in' && status !== 'linked') return { status };
     const signedIn = await this.signIn.redeem(id, { browser }, true);
+    if (signedIn.kind === 'linked') {
+      return { status: 'linked', redirect: safeReturnTo(signedIn.returnTo) };
+    }
     await this.sessions.start(http, signedIn.identity);
     this.logger.log(
       `Identity wallet login session (cross-device) started for ${signedIn.identity.sub}`,
@@ -116,6 +153,8 @@ export class Oid4vpSessionLogin {
       throw new InvalidRequest('This browser started no identity wallet sign-in');
     }
     const signedIn = await this.signIn.completeSameDevice(responseCode, browser);
+    // The account page's request: linked when the wallet answered; back to the account page.
+    if (signedIn.kind === 'linked') return safeReturnTo(signedIn.returnTo);
     await this.sessions.start(http, signedIn.identity);
     this.logger.log(`Identity wallet login session started for ${signedIn.identity.sub}`);
     return safeReturnTo(signedIn.returnTo);

@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
-import { EMAIL_CLAIMS, PROFILE_CLAIMS } from '../../protocol-rules/claims-request';
+import {
+  AGE_CLAIMS,
+  EMAIL_CLAIMS,
+  IDENTITY_CLAIMS,
+  PROFILE_CLAIMS,
+} from '../../protocol-rules/claims-request';
 
 /** The claims of our ID tokens and UserInfo responses, for `claims_supported`. */
 export const ID_TOKEN_CLAIMS = [
@@ -19,6 +24,9 @@ export const ID_TOKEN_CLAIMS = [
   ...PROFILE_CLAIMS,
   // The email scope's.
   ...EMAIL_CLAIMS,
+  // An identity credential's, as disclosed (scopes identity and age, docs/IDENTITY-WALLETS.md).
+  ...IDENTITY_CLAIMS,
+  ...AGE_CLAIMS,
 ];
 
 /** OpenID Connect Discovery 1.0 §3 OpenID Provider metadata. */

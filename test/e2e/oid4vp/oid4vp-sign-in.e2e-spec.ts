@@ -105,8 +105,8 @@ describe('identity wallet sign-in: cross-device, scripts, accounts and scopes', 
     expect((await agent.get(`/oid4vp/requests/${id}`).expect(200)).body).toEqual({
       status: 'pending',
     });
-    // Nobody else may poll it.
-    await http().get(`/oid4vp/requests/${id}`).expect(400);
+    // Nobody else may poll it: to another browser it does not exist.
+    await http().get(`/oid4vp/requests/${id}`).expect(404);
     const holder = await newHolder();
     const answered = await answer(authorization_request, holder, await issueCredential({ holder }));
     expect(answered.status).toBe(200);

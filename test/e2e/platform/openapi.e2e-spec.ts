@@ -186,6 +186,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /passkeys/registration/verify': ['application/json'],
       'post /account/methods/wallet': ['application/json'],
       'post /account/methods/wallet/nonce': ['application/json'],
+      'post /account/oid4vp/requests': ['application/json'],
       'post /login/passkey': ['application/json'],
       'post /account/passkeys/options': ['application/json'],
       'post /account/passkeys': ['application/json'],
@@ -211,6 +212,7 @@ describe('GET /docs (OpenAPI)', () => {
   });
 
   const NO_PRESENTATION_REQUEST = 'No such presentation request (unknown, expired or answered)';
+  const NO_SUCH_REQUEST = 'No such presentation request (unknown, expired or already completed)';
 
   /** What Swagger UI's "Try it out" sends with every example filled in. */
   /**
@@ -336,6 +338,7 @@ describe('GET /docs (OpenAPI)', () => {
       // The account page's and the login page's passkey calls: the page's CSRF cookie first.
       'post /login/passkey': error(400, 'invalid_request', CSRF_FAILURES.missing_cookie),
       'post /account/passkeys/options': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/oid4vp/requests': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/password': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
@@ -427,7 +430,7 @@ describe('GET /docs (OpenAPI)', () => {
       },
       // The example id was never issued: no status for a browser that started nothing, and no
       // request object; nothing is signed in.
-      'get /oid4vp/requests/{id}': error(400, 'invalid_request', 'This browser started no request'),
+      'get /oid4vp/requests/{id}': error(404, 'not_found', NO_SUCH_REQUEST),
       'get /oid4vp/requests/{id}/request': error(404, 'not_found', NO_PRESENTATION_REQUEST),
       'post /oid4vp/requests/{id}/request': error(404, 'not_found', NO_PRESENTATION_REQUEST),
       'get /oid4vp/complete': error(
