@@ -1,12 +1,10 @@
-import {
-  ConfigError,
-  Env,
-  bool as readBool,
-  httpUrl as readHttpUrl,
-  int as readInt,
-  oneOf as readOneOf,
-  str as readStr,
-} from './env-parsers';
+import { ConfigError, Env, httpUrl as readHttpUrl, str as readStr } from './env-parsers';
+import type { DeclaredSettings, FixedSetting, Setting } from './setting';
+
+/** The values of declared settings, by the names they are declared under. */
+export type SettingValues<S extends DeclaredSettings> = {
+  readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never;
+};
 
 /**
  * The environment as the section readers see it: each reader records an invalid variable's
@@ -38,22 +36,30 @@ export class EnvReader {
     }
   }
 
+  /** A declared setting's value, or its fixed value when unset. */
+  get<T>(setting: FixedSetting<T>): T;
+  /** A declared setting's value, or `fallback` when unset (a default worked out by the reader). */
+  get<T, F>(setting: Setting<T>, fallback: F): T | F;
+  get(setting: Setting, ...given: [] | [unknown]): unknown {
+    const fallback = given.length === 0 ? setting.fallback : given[0];
+    return this.read((env) => setting.type.parse(env, setting.name) ?? fallback, fallback);
+  }
+
+  /** Whether the variable is set (to more than white space), valid or not. */
+  isSet(setting: Setting): boolean {
+    return readStr(this.env, setting.name) !== undefined;
+  }
+
+  /** Every setting's value, for a section whose settings all have a fixed value when unset. */
+  values<S extends Readonly<Record<string, FixedSetting<unknown>>>>(settings: S): SettingValues<S> {
+    const entries = Object.entries(settings).map(([key, setting]) => [key, this.get(setting)]);
+    return Object.fromEntries(entries) as SettingValues<S>;
+  }
+
   str(name: string, fallback: string): string;
   str(name: string): string | undefined;
   str(name: string, fallback?: string): string | undefined {
     return readStr(this.env, name) ?? fallback;
-  }
-
-  int(name: string, fallback: number, range?: { min?: number; max?: number }): number {
-    return this.read((env) => readInt(env, name, fallback, range), fallback);
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    return this.read((env) => readBool(env, name, fallback), fallback);
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    return this.read((env) => readOneOf(env, name, allowed, fallback), fallback);
   }
 
   httpUrl(name: string, fallback: string): string {

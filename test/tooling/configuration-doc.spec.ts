@@ -3,7 +3,7 @@
  * reference from the typed config sections"):
  * - docs/CONFIGURATION.md is what `npm run docs:config` writes from the settings declared in
  *   src/config, never edited apart;
- * - each file of src/config declares exactly the variables it reads;
+ * - the configuration reads exactly the variables src/config declares, each where it is declared;
  * - a declared literal default is the value the reader falls back to, and a declared range, list
  *   of choices or boolean is what the reader enforces, read off its refusal.
  */
@@ -14,6 +14,7 @@ import { ConfigError, type Env } from '../../src/config/env-parsers';
 import type { Setting, SettingsSection } from '../../src/config/setting';
 import { SETTINGS_SECTIONS } from '../../src/config/settings';
 import { CONFIGURATION_DOC, renderConfigurationReference } from '../../tools/docs/configuration';
+import { EVERY_READER_ON, variablesReadBy } from '../support/config-reads';
 import { ROOT } from '../support/readme';
 
 const CONFIG = join(ROOT, 'src', 'config');
@@ -23,13 +24,6 @@ function configFiles(): string[] {
   return readdirSync(CONFIG, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))
     .sort();
-}
-
-/** Names passed to the config readers, as test/tooling/env-example.spec.ts reads them. */
-function namesReadBy(source: string): string[] {
-  return [...source.matchAll(/(?:\(\s*e(?:nv)?\s*,\s*|\benv\.\w+\(\s*)'([A-Z][A-Z0-9_]*)'/g)].map(
-    (m) => m[1],
-  );
 }
 
 function isSection(value: unknown): value is SettingsSection {
@@ -51,11 +45,7 @@ function sectionsDeclaredIn(file: string): SettingsSection[] {
 const settings: Setting[] = SETTINGS_SECTIONS.flatMap((section) => [...section.settings]);
 
 /** What every probe starts from: enough for the service to read a whole configuration. */
-const BASE: Env = {
-  MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
-  // Tracing on, so that its settings are read into the configuration too.
-  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-};
+const BASE: Env = EVERY_READER_ON;
 
 /** The problems the configuration has with `name` set to `value`, or [] when it reads. */
 function problemsWith(name: string, value: string): readonly string[] {
@@ -81,37 +71,27 @@ describe('docs/CONFIGURATION.md', () => {
   });
 });
 
-describe('each file of src/config declares exactly the variables it reads', () => {
+describe('the configuration reads exactly the variables src/config declares', () => {
   const files = configFiles();
   const declared = files.flatMap((file) =>
     sectionsDeclaredIn(file).map((section) => ({ file, section })),
   );
+  const declaredNames = settings.map((setting) => setting.name);
+  const read = variablesReadBy();
 
-  it('finds the readers and their declarations', () => {
+  it('finds the declarations', () => {
     expect(files).toEqual(
       expect.arrayContaining(['sections/server.config.ts', 'tracing-config.ts']),
     );
     expect(declared.length).toBe(SETTINGS_SECTIONS.length);
   });
 
-  it.each(files)('%s reads every setting it declares', (file) => {
-    const read = new Set(namesReadBy(readFileSync(join(CONFIG, file), 'utf8')));
-    const unread = declared
-      .filter((d) => d.file === file)
-      .flatMap((d) => d.section.settings.map((setting) => setting.name))
-      .filter((name) => !read.has(name));
-    expect(unread).toEqual([]);
+  it('looks up every declared variable when it reads the configuration', () => {
+    expect(declaredNames.filter((name) => !read.has(name))).toEqual([]);
   });
 
-  it('declares every variable that any of them reads', () => {
-    // load-config.ts reads two of the server's settings again, for the admin CLI's own rule.
-    const declaredNames = new Set(settings.map((setting) => setting.name));
-    const undeclared = files.flatMap((file) =>
-      namesReadBy(readFileSync(join(CONFIG, file), 'utf8'))
-        .filter((name) => !declaredNames.has(name))
-        .map((name) => `${file}: ${name}`),
-    );
-    expect(undeclared).toEqual([]);
+  it('looks up no variable it does not declare', () => {
+    expect([...read].filter((name) => !declaredNames.includes(name))).toEqual([]);
   });
 
   it('puts every declared section in the reference', () => {

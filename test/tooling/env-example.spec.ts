@@ -11,6 +11,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseEnv } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
+import { variablesReadBy } from '../support/config-reads';
 import { configurationVariables, toolVariables } from '../support/docs';
 import { ROOT } from '../support/readme';
 
@@ -27,23 +28,6 @@ function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
     .filter((name) => keep(name) && !name.split('/').includes('node_modules'))
     .map((name) => join(ROOT, dir, name));
-}
-
-/**
- * Names passed to the config readers: `env.int('PORT', ...)`, `env.str('ISSUER')`,
- * `env.read((e) => rpcUrls(e, 'SIWE_RPC_URLS'), ...)`, `int(env, 'ACCOUNT_RECENT_LOGIN_SECONDS', ...)`.
- */
-function readByTheService(): Set<string> {
-  const names = new Set<string>();
-  const sources = filesUnder('src/config', (n) => n.endsWith('.ts') && !n.endsWith('.spec.ts'));
-  for (const file of sources) {
-    for (const m of readFileSync(file, 'utf8').matchAll(
-      /(?:\(\s*e(?:nv)?\s*,\s*|\benv\.\w+\(\s*)'([A-Z][A-Z0-9_]*)'/g,
-    )) {
-      names.add(m[1]);
-    }
-  }
-  return names;
 }
 
 /** `process.env.<name>`, `env.<name>` (a copy or an injected env), `process.env['<name>']`. */
@@ -90,7 +74,7 @@ describe('the docs list every environment variable where it belongs', () => {
   });
 
   it('the configuration reference lists exactly what the service reads', () => {
-    expect(differences(configuration, readByTheService())).toEqual(NO_DIFFERENCE);
+    expect(differences(configuration, variablesReadBy())).toEqual(NO_DIFFERENCE);
   });
 
   it('the tools list names exactly what the tools, tests, benchmarks and examples read besides', () => {

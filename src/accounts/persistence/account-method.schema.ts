@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { KeyedRecord } from '../../platform/database/record';
 import { METHOD_TYPES, type MethodType } from '../../proofs/proof-vocabulary';
 import { AUTHENTICATOR_TRANSPORTS, MAX_TRANSPORTS } from '../account';
 
@@ -76,13 +77,11 @@ const CredentialIssuerSchema = SchemaFactory.createForClass(CredentialIssuerReco
  * The method index: one document per sign-in method any account holds. `_id` is the method key,
  * so "this wallet or passkey already signs in another account" is the database's duplicate-key
  * refusal of the second insert, whatever the timing.
+ *
+ * `_id`: the method key (see accounts/account.ts).
  */
 @Schema({ collection: ACCOUNT_METHOD_COLLECTION, versionKey: false, strict: 'throw' })
-export class AccountMethodRecord {
-  /** The method key (see accounts/account.ts). */
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class AccountMethodRecord extends KeyedRecord {
   @Prop({ type: String, required: true, enum: METHOD_TYPES })
   type!: MethodType;
 

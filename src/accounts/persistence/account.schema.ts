@@ -1,17 +1,16 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { KeyedRecord } from '../../platform/database/record';
 
 export const ACCOUNT_COLLECTION = 'accounts';
 
 /**
  * An account that has linked a second method. Accounts with one method (every password user and
  * wallet before this collection existed) have no record: their subject is their method's.
+ *
+ * `_id`: the account's subject (`sub`), stable for life.
  */
 @Schema({ collection: ACCOUNT_COLLECTION, versionKey: false, strict: 'throw' })
-export class AccountRecord {
-  /** The account's subject (`sub`), stable for life. */
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class AccountRecord extends KeyedRecord {
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 

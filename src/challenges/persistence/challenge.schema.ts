@@ -1,15 +1,15 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { ExpiringRecord, removeOnceExpired } from '../../platform/database/record';
 import { Schema as MongooseSchema } from 'mongoose';
 import { CHALLENGE_KINDS, type ChallengeKind } from '../challenge';
 
 export const CHALLENGE_COLLECTION = 'challenges';
 
+/**
+ * `_id`: BASE64URL(SHA-256(key)): the key itself is never stored.
+ */
 @Schema({ collection: CHALLENGE_COLLECTION, versionKey: false, strict: 'throw' })
-export class ChallengeRecord {
-  /** BASE64URL(SHA-256(key)): the key itself is never stored. */
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class ChallengeRecord extends ExpiringRecord {
   @Prop({ type: String, required: true, enum: CHALLENGE_KINDS })
   kind!: ChallengeKind;
 
@@ -23,9 +23,6 @@ export class ChallengeRecord {
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 
-  @Prop({ type: Date, required: true })
-  expiresAt!: Date;
-
   /** Failed proofs that cost something (a contract wallet's RPC check), counted before each. */
   @Prop({ type: Number })
   attempts?: number;
@@ -38,5 +35,5 @@ export class ChallengeRecord {
 export const ChallengeSchema = SchemaFactory.createForClass(ChallengeRecord);
 // Clean-up only: the TTL monitor runs about once a minute, so correctness never relies on it;
 // every redemption also filters on `expiresAt > now`.
-ChallengeSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+removeOnceExpired(ChallengeSchema);
 ChallengeSchema.index({ kind: 1, createdAt: -1 });

@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { KeyedRecord, removeOnceExpired } from '../../platform/database/record';
 import { Schema as MongooseSchema } from 'mongoose';
 import { CLIENT_PROFILES, type ClientProfile } from '../../protocol-rules/client-profile';
 import type { ApplicationType } from '../../protocol-rules/redirect-uri';
@@ -9,10 +10,7 @@ import {
 import type { ClientJwks, ClientType } from '../oauth-client';
 
 @Schema({ collection: 'oauth_clients', versionKey: false })
-export class ClientRecord {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class ClientRecord extends KeyedRecord {
   @Prop({ type: String, required: true, enum: ['confidential', 'public'] })
   type!: ClientType;
 
@@ -110,7 +108,7 @@ export class ClientRecord {
 
 export const ClientSchema = SchemaFactory.createForClass(ClientRecord);
 // Clean-up only: the expiry is checked on every lookup, and swept where TTL deletion never runs.
-ClientSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+removeOnceExpired(ClientSchema);
 ClientSchema.index({ origins: 1 });
 // The operator's own clients, read for the CORS check of first-party endpoints (passkey sign-in).
 ClientSchema.index({ firstParty: 1 });

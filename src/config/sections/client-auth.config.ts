@@ -1,5 +1,5 @@
 import { EnvReader } from '../env-reader';
-import { type SettingsSection, whole } from '../setting';
+import { setting, settingsSection, whole } from '../setting';
 
 export abstract class ClientAuthConfig {
   /**
@@ -17,59 +17,50 @@ export abstract class ClientAuthConfig {
   abstract readonly failureWindowSeconds: number;
 }
 
-export function readClientAuthConfig(env: EnvReader): ClientAuthConfig {
-  return Object.freeze({
-    registryCacheTtlSeconds: env.int('CLIENT_CACHE_TTL_SECONDS', 10, { min: 0, max: 300 }),
-    maxConcurrentHashes: env.int('CLIENT_AUTH_MAX_CONCURRENT_HASHES', 2, { min: 1, max: 64 }),
-    maxQueuedHashes: env.int('CLIENT_AUTH_MAX_QUEUED_HASHES', 16, { min: 0, max: 10_000 }),
-    maxFailures: env.int('CLIENT_AUTH_MAX_FAILURES', 10, { min: 1 }),
-    failureWindowSeconds: env.int('CLIENT_AUTH_FAILURE_WINDOW_SECONDS', 60, {
-      min: 1,
-      max: 86_400,
-    }),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const CLIENT_AUTH_SETTINGS: SettingsSection = {
-  title: 'Client authentication',
-  intro: 'The client cache, the cost of client secrets and the refusal of guessing.',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const CLIENT_AUTH_SETTINGS = settingsSection(
+  'Client authentication',
+  'The client cache, the cost of client secrets and the refusal of guessing.',
+  {
+    registryCacheTtlSeconds: setting({
       name: 'CLIENT_CACHE_TTL_SECONDS',
       type: whole(0, 300),
       default: 10,
       description:
         'How long a client read from MongoDB is served from memory: the delay before a change ' +
         'reaches every instance (`0`: no cache).',
-    },
-    {
+    }),
+    maxConcurrentHashes: setting({
       name: 'CLIENT_AUTH_MAX_CONCURRENT_HASHES',
       type: whole(1, 64),
       default: 2,
       description: 'Client-secret verifications (scrypt) running at once, per instance.',
-    },
-    {
+    }),
+    maxQueuedHashes: setting({
       name: 'CLIENT_AUTH_MAX_QUEUED_HASHES',
       type: whole(0, 10_000),
       default: 16,
       description:
         'Client-secret verifications waiting for one of those slots, per instance; past it: ' +
         '`503`.',
-    },
-    {
+    }),
+    maxFailures: setting({
       name: 'CLIENT_AUTH_MAX_FAILURES',
       type: whole(1),
       default: 10,
       description:
         'Failed authentications of one client id from one address after which that address gets ' +
         '`429` for that client until the window ends; other addresses are not affected.',
-    },
-    {
+    }),
+    failureWindowSeconds: setting({
       name: 'CLIENT_AUTH_FAILURE_WINDOW_SECONDS',
       type: whole(1, 86_400),
       default: 60,
       description: 'The window of `CLIENT_AUTH_MAX_FAILURES`, started by the first failure.',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readClientAuthConfig(env: EnvReader): ClientAuthConfig {
+  return Object.freeze(env.values(CLIENT_AUTH_SETTINGS.declared));
+}

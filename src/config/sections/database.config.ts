@@ -1,7 +1,7 @@
 import { EnvReader } from '../env-reader';
 import { mongoUri } from '../env-parsers';
 import { ServerConfig } from './server.config';
-import { type SettingsSection, text, whole } from '../setting';
+import { setting, settingsSection, text, whole } from '../setting';
 
 export abstract class DatabaseConfig {
   abstract readonly uri: string;
@@ -9,9 +9,33 @@ export abstract class DatabaseConfig {
   abstract readonly serverSelectionTimeoutMs: number;
 }
 
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const DATABASE_SETTINGS = settingsSection(
+  'Database',
+  'The MongoDB deployment the service keeps its state in.',
+  {
+    uri: setting({
+      name: 'MONGODB_URI',
+      type: text('a `mongodb://` or `mongodb+srv://` URI', mongoUri),
+      default: { unset: 'the embedded dev database that `npm start` runs (data in `.data/`)' },
+      description:
+        'MongoDB connection string; required in production. [Deployment](DEPLOYMENT.md) has the ' +
+        'options that matter (replica set, write concern `majority`).',
+    }),
+    serverSelectionTimeoutMs: setting({
+      name: 'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
+      type: whole(100, 60_000),
+      default: 3000,
+      description:
+        'How long a request waits for a reachable database server before it is answered `503 ' +
+        'temporarily_unavailable`.',
+    }),
+  },
+);
+
 export function readDatabaseConfig(env: EnvReader, server: ServerConfig): DatabaseConfig {
-  const uri = env.read((e) => mongoUri(e, 'MONGODB_URI'), '');
-  if (uri === undefined) {
+  const uri = env.get(DATABASE_SETTINGS.declared.uri, '');
+  if (!env.isSet(DATABASE_SETTINGS.declared.uri)) {
     env.problem(
       server.isProduction
         ? 'MONGODB_URI is required when NODE_ENV=production'
@@ -19,34 +43,7 @@ export function readDatabaseConfig(env: EnvReader, server: ServerConfig): Databa
     );
   }
   return Object.freeze({
-    uri: uri ?? '',
-    serverSelectionTimeoutMs: env.int('MONGODB_SERVER_SELECTION_TIMEOUT_MS', 3000, {
-      min: 100,
-      max: 60_000,
-    }),
+    uri,
+    serverSelectionTimeoutMs: env.get(DATABASE_SETTINGS.declared.serverSelectionTimeoutMs),
   });
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const DATABASE_SETTINGS: SettingsSection = {
-  title: 'Database',
-  intro: 'The MongoDB deployment the service keeps its state in.',
-  settings: [
-    {
-      name: 'MONGODB_URI',
-      type: text('a `mongodb://` or `mongodb+srv://` URI'),
-      default: { unset: 'the embedded dev database that `npm start` runs (data in `.data/`)' },
-      description:
-        'MongoDB connection string; required in production. [Deployment](DEPLOYMENT.md) has the ' +
-        'options that matter (replica set, write concern `majority`).',
-    },
-    {
-      name: 'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
-      type: whole(100, 60_000),
-      default: 3000,
-      description:
-        'How long a request waits for a reachable database server before it is answered `503 ' +
-        'temporarily_unavailable`.',
-    },
-  ],
-};

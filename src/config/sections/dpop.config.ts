@@ -1,5 +1,5 @@
 import { EnvReader } from '../env-reader';
-import { BOOLEAN, type SettingsSection } from '../setting';
+import { BOOLEAN, setting, settingsSection } from '../setting';
 
 /** RFC 9449 DPoP (see docs/DPOP-AND-PAR.md). */
 export abstract class DpopConfig {
@@ -15,19 +15,12 @@ export abstract class DpopConfig {
   abstract readonly requiredAtApi: boolean;
 }
 
-export function readDpopConfig(env: EnvReader): DpopConfig {
-  return Object.freeze({
-    requireNonce: env.bool('DPOP_REQUIRE_NONCE', false),
-    requiredAtApi: env.bool('API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED', false),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const DPOP_SETTINGS: SettingsSection = {
-  title: 'DPoP',
-  intro: 'Sender-constrained tokens (RFC 9449; see [DPoP and PAR](DPOP-AND-PAR.md)).',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const DPOP_SETTINGS = settingsSection(
+  'DPoP',
+  'Sender-constrained tokens (RFC 9449; see [DPoP and PAR](DPOP-AND-PAR.md)).',
+  {
+    requireNonce: setting({
       name: 'DPOP_REQUIRE_NONCE',
       type: BOOLEAN,
       default: false,
@@ -35,14 +28,18 @@ export const DPOP_SETTINGS: SettingsSection = {
         'Every DPoP proof (`/token`, `/api/me`, `/userinfo`) must carry a server nonce of the ' +
         'current or previous minute: without one, or with a stale one, the answer is ' +
         '`use_dpop_nonce` with the `DPoP-Nonce` to use (RFC 9449 §8, §9).',
-    },
-    {
+    }),
+    requiredAtApi: setting({
       name: 'API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED',
       type: BOOLEAN,
       default: false,
       description:
         '`/api` accepts DPoP-bound access tokens only: a bearer token is refused with a `DPoP` ' +
         'challenge; advertised as `dpop_bound_access_tokens_required` in its RFC 9728 metadata.',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readDpopConfig(env: EnvReader): DpopConfig {
+  return Object.freeze(env.values(DPOP_SETTINGS.declared));
+}

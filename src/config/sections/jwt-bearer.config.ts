@@ -1,7 +1,7 @@
 import { ConfigError, type Env, jsonList } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { type SettingsSection, text } from '../setting';
+import { setting, settingsSection, text } from '../setting';
 import { operatorUrlProblem } from '../../protocol-rules/operator-url';
 
 /** An issuer whose JWTs the JWT-bearer grant (RFC 7523 §2.1) accepts, and on what terms. */
@@ -33,9 +33,41 @@ const CLIENT_ID = /^[\x21-\x7E]{1,2000}$/;
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const JWT_BEARER_SETTINGS = settingsSection(
+  'JWT-bearer grant',
+  'RFC 7523 §2.1 (see [JWT-bearer ' +
+    'grant](OAUTH.md#jwt-bearer-grant-enterprise-managed-authorization)).',
+  {
+    issuers: setting({
+      name: 'JWT_BEARER_ISSUERS',
+      type: text('a JSON array'),
+      default: { unset: 'none (every assertion is refused)' },
+      description:
+        'Issuers trusted by the JWT-bearer grant (the MCP enterprise-managed authorization ' +
+        'ID-JAG and workload JWTs): a JSON array of `{ "issuer", "jwks_uri", "audience"?, ' +
+        '"scopes"?: [...], "clients"?: [...] }`. Checked at start, every entry\'s problem on a ' +
+        'line of its own.\n' +
+        '\n' +
+        "- `issuer`: the assertions' `iss`.\n" +
+        '- `jwks_uri`: where its public keys are (`https:`; `http:` only on `127.0.0.1`, `[::1]` ' +
+        'or `localhost` and outside production), fetched through the same SSRF guard as client ' +
+        'metadata documents, held to the same key rules, and cached.\n' +
+        '- `audience`: the `aud` its assertions must carry, as a single string (default ' +
+        '`ISSUER`).\n' +
+        '- `scopes`: the most its assertions may yield (default any).\n' +
+        '- `clients`: the clients that may present its workload JWTs that name no client ' +
+        '(`client_id`/`azp`; default none: a workload JWT must name the client presenting it).',
+    }),
+  },
+);
+
 export function readJwtBearerConfig(env: EnvReader, server: ServerConfig): JwtBearerConfig {
   return Object.freeze({
-    issuers: env.read((e) => trustedIssuers(e, 'JWT_BEARER_ISSUERS', server.isProduction), []),
+    issuers: env.read(
+      (e) => trustedIssuers(e, JWT_BEARER_SETTINGS.declared.issuers.name, server.isProduction),
+      [],
+    ),
   });
 }
 
@@ -108,33 +140,3 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
     ...(clients === undefined ? {} : { clients: [...new Set(clients as string[])] }),
   };
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const JWT_BEARER_SETTINGS: SettingsSection = {
-  title: 'JWT-bearer grant',
-  intro:
-    'RFC 7523 §2.1 (see [JWT-bearer ' +
-    'grant](OAUTH.md#jwt-bearer-grant-enterprise-managed-authorization)).',
-  settings: [
-    {
-      name: 'JWT_BEARER_ISSUERS',
-      type: text('a JSON array'),
-      default: { unset: 'none (every assertion is refused)' },
-      description:
-        'Issuers trusted by the JWT-bearer grant (the MCP enterprise-managed authorization ' +
-        'ID-JAG and workload JWTs): a JSON array of `{ "issuer", "jwks_uri", "audience"?, ' +
-        '"scopes"?: [...], "clients"?: [...] }`. Checked at start, every entry\'s problem on a ' +
-        'line of its own.\n' +
-        '\n' +
-        "- `issuer`: the assertions' `iss`.\n" +
-        '- `jwks_uri`: where its public keys are (`https:`; `http:` only on `127.0.0.1`, `[::1]` ' +
-        'or `localhost` and outside production), fetched through the same SSRF guard as client ' +
-        'metadata documents, held to the same key rules, and cached.\n' +
-        '- `audience`: the `aud` its assertions must carry, as a single string (default ' +
-        '`ISSUER`).\n' +
-        '- `scopes`: the most its assertions may yield (default any).\n' +
-        '- `clients`: the clients that may present its workload JWTs that name no client ' +
-        '(`client_id`/`azp`; default none: a workload JWT must name the client presenting it).',
-    },
-  ],
-};

@@ -1,6 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { BOOLEAN, type SettingsSection } from '../setting';
+import { BOOLEAN, setting, settingsSection } from '../setting';
 
 export abstract class LabConfig {
   /**
@@ -10,17 +10,12 @@ export abstract class LabConfig {
   abstract readonly enabled: boolean;
 }
 
-export function readLabConfig(env: EnvReader, server: ServerConfig): LabConfig {
-  return Object.freeze({ enabled: env.bool('LAB_ENABLED', !server.isProduction) });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const LAB_SETTINGS: SettingsSection = {
-  title: 'Attack lab',
-  intro:
-    'The lab at `/lab` (see [The challenge models compared](CHALLENGE-MODELS.md#the-attack-lab)).',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const LAB_SETTINGS = settingsSection(
+  'Attack lab',
+  'The lab at `/lab` (see [The challenge models compared](CHALLENGE-MODELS.md#the-attack-lab)).',
+  {
+    enabled: setting({
       name: 'LAB_ENABLED',
       type: BOOLEAN,
       default: true,
@@ -29,6 +24,10 @@ export const LAB_SETTINGS: SettingsSection = {
         'Serve `/lab` (it runs attack traffic against this instance). In production it requires ' +
         '`ADMIN_TOKEN` (the start is refused without it), and each run `Authorization: Bearer ' +
         '<ADMIN_TOKEN>` (the page asks for it).',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readLabConfig(env: EnvReader, server: ServerConfig): LabConfig {
+  return Object.freeze({ enabled: env.get(LAB_SETTINGS.declared.enabled, !server.isProduction) });
+}

@@ -1,6 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { BOOLEAN, type SettingsSection, whole } from '../setting';
+import { BOOLEAN, setting, settingsSection, whole } from '../setting';
 
 /**
  * OpenID Connect Back-Channel Logout 1.0 deliveries (see docs/OAUTH.md#logout): each ended login
@@ -38,56 +38,32 @@ export abstract class LogoutConfig {
   abstract readonly allowPrivate: boolean;
 }
 
-export function readLogoutConfig(env: EnvReader, server: ServerConfig): LogoutConfig {
-  return Object.freeze({
-    pollIntervalMs: env.int('BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS', 2_000, {
-      min: 50,
-      max: 60_000,
-    }),
-    retryForSeconds: env.int('BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS', 3_600, {
-      min: 10,
-      max: 86_400,
-    }),
-    firstRetryMs: env.int('BACKCHANNEL_LOGOUT_FIRST_RETRY_MS', 2_000, { min: 50, max: 300_000 }),
-    timeoutMs: env.int('BACKCHANNEL_LOGOUT_TIMEOUT_MS', 5_000, { min: 200, max: 30_000 }),
-    selfRegisteredTimeoutMs: env.int('BACKCHANNEL_LOGOUT_SELF_REGISTERED_TIMEOUT_MS', 2_000, {
-      min: 200,
-      max: 30_000,
-    }),
-    selfRegisteredMaxPending: env.int('BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING', 20, {
-      min: 1,
-      max: 10_000,
-    }),
-    allowPrivate: env.bool('BACKCHANNEL_LOGOUT_ALLOW_PRIVATE', !server.isProduction),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const LOGOUT_SETTINGS: SettingsSection = {
-  title: 'Back-channel logout',
-  intro: 'Delivery of logout tokens from the durable outbox (see [Logout](OAUTH.md#logout)).',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const LOGOUT_SETTINGS = settingsSection(
+  'Back-channel logout',
+  'Delivery of logout tokens from the durable outbox (see [Logout](OAUTH.md#logout)).',
+  {
+    pollIntervalMs: setting({
       name: 'BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS',
       type: whole(50, 60_000),
       default: 2_000,
       description:
         'How often each instance polls the back-channel logout outbox for due deliveries.',
-    },
-    {
+    }),
+    retryForSeconds: setting({
       name: 'BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS',
       type: whole(10, 86_400),
       default: 3_600,
       description:
         'How long a logout token delivery is retried before it is given up and counted `failed`.',
-    },
-    {
+    }),
+    firstRetryMs: setting({
       name: 'BACKCHANNEL_LOGOUT_FIRST_RETRY_MS',
       type: whole(50, 300_000),
       default: 2_000,
       description: "Wait after a delivery's first failure; it doubles after each, up to 5 minutes.",
-    },
-    {
+    }),
+    timeoutMs: setting({
       name: 'BACKCHANNEL_LOGOUT_TIMEOUT_MS',
       type: whole(200, 30_000),
       default: 5_000,
@@ -95,8 +71,8 @@ export const LOGOUT_SETTINGS: SettingsSection = {
         'Time limit of one delivery attempt to an operator-registered client. Deliveries go ' +
         'through the SSRF guard: https to public addresses only unless ' +
         '`BACKCHANNEL_LOGOUT_ALLOW_PRIVATE`.',
-    },
-    {
+    }),
+    selfRegisteredTimeoutMs: setting({
       name: 'BACKCHANNEL_LOGOUT_SELF_REGISTERED_TIMEOUT_MS',
       type: whole(200, 30_000),
       default: 2_000,
@@ -105,16 +81,16 @@ export const LOGOUT_SETTINGS: SettingsSection = {
         'client ID metadata document); never more than `BACKCHANNEL_LOGOUT_TIMEOUT_MS`. Such ' +
         'clients have delivery workers of their own, one attempt at a time per client and per ' +
         'host, and a host that timed out is backed off.',
-    },
-    {
+    }),
+    selfRegisteredMaxPending: setting({
       name: 'BACKCHANNEL_LOGOUT_SELF_REGISTERED_MAX_PENDING',
       type: whole(1, 10_000),
       default: 20,
       description:
         'Logout tokens one self-registered client may have waiting; past it its oldest are ' +
         'dropped, counted `outcome="dropped"`.',
-    },
-    {
+    }),
+    allowPrivate: setting({
       name: 'BACKCHANNEL_LOGOUT_ALLOW_PRIVATE',
       type: BOOLEAN,
       default: true,
@@ -128,6 +104,18 @@ export const LOGOUT_SETTINGS: SettingsSection = {
         '`proofgate-admin clients add`): in production a client that registered itself (RFC ' +
         '7591) or came from a metadata document keeps https to public addresses whatever this ' +
         'says, so open registration cannot make the server POST to internal hosts.',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readLogoutConfig(env: EnvReader, server: ServerConfig): LogoutConfig {
+  return Object.freeze({
+    pollIntervalMs: env.get(LOGOUT_SETTINGS.declared.pollIntervalMs),
+    retryForSeconds: env.get(LOGOUT_SETTINGS.declared.retryForSeconds),
+    firstRetryMs: env.get(LOGOUT_SETTINGS.declared.firstRetryMs),
+    timeoutMs: env.get(LOGOUT_SETTINGS.declared.timeoutMs),
+    selfRegisteredTimeoutMs: env.get(LOGOUT_SETTINGS.declared.selfRegisteredTimeoutMs),
+    selfRegisteredMaxPending: env.get(LOGOUT_SETTINGS.declared.selfRegisteredMaxPending),
+    allowPrivate: env.get(LOGOUT_SETTINGS.declared.allowPrivate, !server.isProduction),
+  });
+}

@@ -1,6 +1,6 @@
 import { ConfigError, type Env } from '../env-parsers';
 import { EnvReader } from '../env-reader';
-import { BOOLEAN, type SettingsSection, text, whole } from '../setting';
+import { BOOLEAN, setting, settingsSection, text, whole } from '../setting';
 import type { ServerConfig } from './server.config';
 
 /**
@@ -57,24 +57,92 @@ function smtpUrl(env: Env, name: string): string | undefined {
 /** `Name <address>` or `address`: one mailbox (RFC 5322 §3.4), as MAIL_FROM must be. */
 const MAILBOX = /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const MAIL_SETTINGS = settingsSection(
+  'Email sign-in and mail',
+  'Sign-in codes by email and the mail outbox they leave through.',
+  {
+    emailLogin: setting({
+      name: 'EMAIL_LOGIN',
+      type: BOOLEAN,
+      default: {
+        unset:
+          'on whenever there is a mail transport: `SMTP_URL`, or outside production the ' +
+          'embedded catcher',
+      },
+      description:
+        'Sign in with a code sent by email, and link addresses to accounts (`POST ' +
+        '/login/email/start`, the login page’s email form). `false` turns it off. In production ' +
+        '`true` without `SMTP_URL` refuses to start.',
+    }),
+    smtpUrl: setting({
+      name: 'SMTP_URL',
+      type: text('an smtp:// or smtps:// URL', smtpUrl),
+      default: { unset: 'none: outside production the embedded catcher, in production no mail' },
+      description:
+        'The SMTP server mail leaves through (nodemailer), credentials in the URL: ' +
+        '`smtps://user:password@smtp.example.com:465` (TLS from the start) or ' +
+        '`smtp://user:password@smtp.example.com:587` (STARTTLS when the server offers it). Never ' +
+        'logged. Unset outside production, a real SMTP server on loopback catches every mail and ' +
+        '`GET /dev/mailbox` shows them.',
+    }),
+    from: setting({
+      name: 'MAIL_FROM',
+      type: text('a mailbox'),
+      default: { unset: '`Proofgate <no-reply@` the issuer’s host `>`' },
+      description:
+        'The `From` of every mail: `Name <address@domain>` or `address@domain`, an address your ' +
+        'SMTP provider lets you send from.',
+    }),
+    pollIntervalMs: setting({
+      name: 'MAIL_POLL_INTERVAL_MS',
+      type: whole(50, 60_000),
+      default: 2_000,
+      description:
+        'How often each instance polls the mail outbox for mail that is due (a new mail wakes ' +
+        'the instance that queued it at once).',
+    }),
+    firstRetryMs: setting({
+      name: 'MAIL_FIRST_RETRY_MS',
+      type: whole(50, 60_000),
+      default: 2_000,
+      description:
+        'The wait after a failed attempt to send a mail; it doubles with each failure, up to a ' +
+        'minute, until the mail is no use (a code’s mail: when the code expires), then the mail ' +
+        'is dead-lettered.',
+    }),
+    sendTimeoutMs: setting({
+      name: 'MAIL_SEND_TIMEOUT_MS',
+      type: whole(500, 120_000),
+      default: 15_000,
+      description:
+        'One attempt’s time limit: the connection, the greeting and each exchange with the SMTP ' +
+        'server.',
+    }),
+  },
+);
+
 export function readMailConfig(env: EnvReader, server: ServerConfig): MailConfig {
-  const url = env.read((e) => smtpUrl(e, 'SMTP_URL'), undefined);
+  const url = env.get(MAIL_SETTINGS.declared.smtpUrl, undefined);
   const transport: MailTransportKind = url ? 'smtp' : server.isProduction ? 'none' : 'embedded';
-  const explicit = env.str('EMAIL_LOGIN') !== undefined;
-  const emailLogin = env.bool('EMAIL_LOGIN', transport !== 'none');
-  const from = env.str('MAIL_FROM', `Proofgate <no-reply@${new URL(server.issuer).hostname}>`);
+  const declaredLogin = env.get(MAIL_SETTINGS.declared.emailLogin, undefined);
+  const emailLogin = declaredLogin ?? transport !== 'none';
+  const from = env.get(
+    MAIL_SETTINGS.declared.from,
+    `Proofgate <no-reply@${new URL(server.issuer).hostname}>`,
+  );
   if (!MAILBOX.test(from)) {
     env.problem('MAIL_FROM must be one mailbox: "Name <address@domain>" or "address@domain"');
   }
   return Object.freeze({
     emailLogin,
-    emailLoginExplicit: explicit && emailLogin,
+    emailLoginExplicit: declaredLogin === true,
     transport,
     ...(url === undefined ? {} : { smtpUrl: url }),
     from,
-    pollIntervalMs: env.int('MAIL_POLL_INTERVAL_MS', 2_000, { min: 50, max: 60_000 }),
-    firstRetryMs: env.int('MAIL_FIRST_RETRY_MS', 2_000, { min: 50, max: 60_000 }),
-    sendTimeoutMs: env.int('MAIL_SEND_TIMEOUT_MS', 15_000, { min: 500, max: 120_000 }),
+    pollIntervalMs: env.get(MAIL_SETTINGS.declared.pollIntervalMs),
+    firstRetryMs: env.get(MAIL_SETTINGS.declared.firstRetryMs),
+    sendTimeoutMs: env.get(MAIL_SETTINGS.declared.sendTimeoutMs),
   });
 }
 
@@ -87,68 +155,3 @@ export function mailProductionRefusal(mail: MailConfig): string | undefined {
     ? 'EMAIL_LOGIN=true requires SMTP_URL when NODE_ENV=production: the sign-in codes need a mail server to leave through (the embedded catcher runs outside production only)'
     : undefined;
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const MAIL_SETTINGS: SettingsSection = {
-  title: 'Email sign-in and mail',
-  intro: 'Sign-in codes by email and the mail outbox they leave through.',
-  settings: [
-    {
-      name: 'EMAIL_LOGIN',
-      type: BOOLEAN,
-      default: {
-        unset:
-          'on whenever there is a mail transport: `SMTP_URL`, or outside production the ' +
-          'embedded catcher',
-      },
-      description:
-        'Sign in with a code sent by email, and link addresses to accounts (`POST ' +
-        '/login/email/start`, the login page’s email form). `false` turns it off. In production ' +
-        '`true` without `SMTP_URL` refuses to start.',
-    },
-    {
-      name: 'SMTP_URL',
-      type: text('an smtp:// or smtps:// URL'),
-      default: { unset: 'none: outside production the embedded catcher, in production no mail' },
-      description:
-        'The SMTP server mail leaves through (nodemailer), credentials in the URL: ' +
-        '`smtps://user:password@smtp.example.com:465` (TLS from the start) or ' +
-        '`smtp://user:password@smtp.example.com:587` (STARTTLS when the server offers it). Never ' +
-        'logged. Unset outside production, a real SMTP server on loopback catches every mail and ' +
-        '`GET /dev/mailbox` shows them.',
-    },
-    {
-      name: 'MAIL_FROM',
-      type: text('a mailbox'),
-      default: { unset: '`Proofgate <no-reply@` the issuer’s host `>`' },
-      description:
-        'The `From` of every mail: `Name <address@domain>` or `address@domain`, an address your ' +
-        'SMTP provider lets you send from.',
-    },
-    {
-      name: 'MAIL_POLL_INTERVAL_MS',
-      type: whole(50, 60_000),
-      default: 2_000,
-      description:
-        'How often each instance polls the mail outbox for mail that is due (a new mail wakes ' +
-        'the instance that queued it at once).',
-    },
-    {
-      name: 'MAIL_FIRST_RETRY_MS',
-      type: whole(50, 60_000),
-      default: 2_000,
-      description:
-        'The wait after a failed attempt to send a mail; it doubles with each failure, up to a ' +
-        'minute, until the mail is no use (a code’s mail: when the code expires), then the mail ' +
-        'is dead-lettered.',
-    },
-    {
-      name: 'MAIL_SEND_TIMEOUT_MS',
-      type: whole(500, 120_000),
-      default: 15_000,
-      description:
-        'One attempt’s time limit: the connection, the greeting and each exchange with the SMTP ' +
-        'server.',
-    },
-  ],
-};

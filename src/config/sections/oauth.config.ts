@@ -6,7 +6,7 @@ import type { ClientProfile } from '../../protocol-rules/client-profile';
 import { type ApplicationType, redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
 import { ServerConfig } from './server.config';
-import { BOOLEAN, type SettingsSection, choice, text, whole } from '../setting';
+import { BOOLEAN, setting, settingsSection, choice, text, whole } from '../setting';
 import type { AuthorizationDetailsType } from '../../protocol-rules/authorization-details';
 import { readAuthorizationDetailsTypes } from '../authorization-details-types';
 
@@ -160,79 +160,14 @@ export abstract class OAuthConfig {
   abstract readonly authorizationDetailsTypes: Readonly<Record<string, AuthorizationDetailsType>>;
 }
 
-export function readOAuthConfig(
-  env: EnvReader,
-  server: ServerConfig,
-  logout: LogoutConfig,
-): OAuthConfig {
-  const seedDemoData = env.bool('SEED_DEMO_DATA', !server.isProduction);
-  const configuredClients = env.read((e) => clients(e, 'OAUTH_CLIENTS'), []);
-  // Back-Channel Logout 1.0 §2.2: logout tokens are POSTed over https, unless the operator lets
-  // them reach loopback and private addresses (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE).
-  configuredClients.forEach((client, index) => {
-    const uri = client.backchannelLogoutUri;
-    const problem =
-      uri === undefined
-        ? undefined
-        : backchannelLogoutUriProblem(uri, { allowPrivate: logout.allowPrivate });
-    if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
-  });
-  const demoClients = seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [];
-  const registered = mergeClients(demoClients, configuredClients);
-  return Object.freeze({
-    clients: registered,
-    seedDemoData,
-    requireState: env.bool('OAUTH_REQUIRE_STATE', true),
-    sessionTtlSeconds: env.int('SESSION_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
-    consentTtlDays: env.int('CONSENT_TTL_DAYS', 365, { min: 1, max: 3650 }),
-    registeredClientResources: {
-      policy: env.oneOf(
-        'REGISTERED_CLIENT_RESOURCES',
-        REGISTERED_CLIENT_RESOURCE_POLICIES,
-        'https',
-      ),
-      loopbackHttp: !server.isProduction,
-    },
-    loopbackAnyPort: !server.isProduction,
-    demoClientIds: demoClients
-      .filter((demo) => registered.includes(demo))
-      .map((demo) => demo.clientId),
-    authorizationDetailsTypes: env.read(
-      (e) => readAuthorizationDetailsTypes(e, 'AUTHORIZATION_DETAILS_TYPES'),
-      {},
-    ),
-  });
-}
-
-/** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */
-function checkDemoClients(demo: readonly ClientConfig[]): readonly ClientConfig[] {
-  for (const client of demo) {
-    for (const uri of client.redirectUris) {
-      const problem = redirectUriProblem(uri);
-      if (problem)
-        throw new ConfigError(`Demo client ${client.clientId}: redirect_uris ${problem}`);
-    }
-  }
-  return demo;
-}
-
-/** Configured clients replace demo clients of the same id. */
-function mergeClients(
-  demo: readonly ClientConfig[],
-  configured: readonly ClientConfig[],
-): ClientConfig[] {
-  const ids = new Set(configured.map((c) => c.clientId));
-  return [...demo.filter((c) => !ids.has(c.clientId)), ...configured];
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const OAUTH_SETTINGS: SettingsSection = {
-  title: 'OAuth',
-  intro: 'The clients, the demo data, login sessions and consents.',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const OAUTH_SETTINGS = settingsSection(
+  'OAuth',
+  'The clients, the demo data, login sessions and consents.',
+  {
+    configuredClients: setting({
       name: 'OAUTH_CLIENTS',
-      type: text('a JSON array'),
+      type: text('a JSON array', clients),
       default: { unset: 'none' },
       description:
         "The operator's clients: a JSON array of objects with the fields `client_id`, " +
@@ -270,37 +205,37 @@ export const OAUTH_SETTINGS: SettingsSection = {
         'RP-Initiated and Back-Channel Logout (see [Logout](OAUTH.md#logout)).\n' +
         '- `"profile": "fapi2"` holds a private_key_jwt client to the FAPI 2.0 Security Profile ' +
         '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).',
-    },
-    {
+    }),
+    seedDemoData: setting({
       name: 'SEED_DEMO_DATA',
       type: BOOLEAN,
       default: true,
       defaultNote: 'outside production, `false` in production',
       description: 'Seed the demo users and clients (known passwords).',
-    },
-    {
+    }),
+    requireState: setting({
       name: 'OAUTH_REQUIRE_STATE',
       type: BOOLEAN,
       default: true,
       description:
         'Require `state` at `/authorize` of a request without PKCE (a request with a ' +
         '`code_challenge` is protected against CSRF by PKCE, RFC 9700 §4.7.1).',
-    },
-    {
+    }),
+    sessionTtlSeconds: setting({
       name: 'SESSION_TTL_SECONDS',
       type: whole(60, 30 * 86_400),
       default: 8 * 3600,
       description: 'Login session lifetime.',
-    },
-    {
+    }),
+    consentTtlDays: setting({
       name: 'CONSENT_TTL_DAYS',
       type: whole(1, 3650),
       default: 365,
       description:
         'How long a remembered [consent](OAUTH.md#consent) lasts after the user last allowed the ' +
         'client; then the consent screen shows again.',
-    },
-    {
+    }),
+    policy: setting({
       name: 'REGISTERED_CLIENT_RESOURCES',
       type: choice(REGISTERED_CLIENT_RESOURCE_POLICIES),
       default: 'https',
@@ -311,10 +246,10 @@ export const OAUTH_SETTINGS: SettingsSection = {
         'production also `http:` on `127.0.0.1`, `[::1]` or `localhost`) or `none` ' +
         '(`invalid_target`). Configured clients keep to their `resources` (see [Resource ' +
         'indicators](OAUTH.md#resource-indicators)).',
-    },
-    {
+    }),
+    authorizationDetailsTypes: setting({
       name: 'AUTHORIZATION_DETAILS_TYPES',
-      type: text('a JSON object'),
+      type: text('a JSON object', readAuthorizationDetailsTypes),
       default: { unset: 'none' },
       description:
         'RFC 9396 rich authorization requests: `{ "<type>": { "schema": <JSON Schema>, ' +
@@ -322,6 +257,64 @@ export const OAUTH_SETTINGS: SettingsSection = {
         '`authorization_details` objects must each be of a type here and valid by its schema ' +
         '(`invalid_authorization_details`); the consent and approval pages show each by its ' +
         'template (see [Rich authorization requests](OAUTH.md#rich-authorization-requests)).',
+    }),
+  },
+);
+
+export function readOAuthConfig(
+  env: EnvReader,
+  server: ServerConfig,
+  logout: LogoutConfig,
+): OAuthConfig {
+  const seedDemoData = env.get(OAUTH_SETTINGS.declared.seedDemoData, !server.isProduction);
+  const configuredClients = env.get(OAUTH_SETTINGS.declared.configuredClients, []);
+  // Back-Channel Logout 1.0 §2.2: logout tokens are POSTed over https, unless the operator lets
+  // them reach loopback and private addresses (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE).
+  configuredClients.forEach((client, index) => {
+    const uri = client.backchannelLogoutUri;
+    const problem =
+      uri === undefined
+        ? undefined
+        : backchannelLogoutUriProblem(uri, { allowPrivate: logout.allowPrivate });
+    if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
+  });
+  const demoClients = seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [];
+  const registered = mergeClients(demoClients, configuredClients);
+  return Object.freeze({
+    clients: registered,
+    seedDemoData,
+    requireState: env.get(OAUTH_SETTINGS.declared.requireState),
+    sessionTtlSeconds: env.get(OAUTH_SETTINGS.declared.sessionTtlSeconds),
+    consentTtlDays: env.get(OAUTH_SETTINGS.declared.consentTtlDays),
+    registeredClientResources: {
+      policy: env.get(OAUTH_SETTINGS.declared.policy),
+      loopbackHttp: !server.isProduction,
     },
-  ],
-};
+    loopbackAnyPort: !server.isProduction,
+    demoClientIds: demoClients
+      .filter((demo) => registered.includes(demo))
+      .map((demo) => demo.clientId),
+    authorizationDetailsTypes: env.get(OAUTH_SETTINGS.declared.authorizationDetailsTypes, {}),
+  });
+}
+
+/** The demo seed obeys the rules OAUTH_CLIENTS does (a failure here is a bug, caught at boot). */
+function checkDemoClients(demo: readonly ClientConfig[]): readonly ClientConfig[] {
+  for (const client of demo) {
+    for (const uri of client.redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem)
+        throw new ConfigError(`Demo client ${client.clientId}: redirect_uris ${problem}`);
+    }
+  }
+  return demo;
+}
+
+/** Configured clients replace demo clients of the same id. */
+function mergeClients(
+  demo: readonly ClientConfig[],
+  configured: readonly ClientConfig[],
+): ClientConfig[] {
+  const ids = new Set(configured.map((c) => c.clientId));
+  return [...demo.filter((c) => !ids.has(c.clientId)), ...configured];
+}

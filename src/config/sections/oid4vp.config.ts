@@ -3,7 +3,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { ConfigError, type Env, jsonList, str } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { type SettingsSection, choice, text, whole } from '../setting';
+import { setting, settingsSection, choice, text, whole } from '../setting';
 import { operatorUrlProblem } from '../../protocol-rules/operator-url';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 
@@ -83,6 +83,84 @@ const CREDENTIAL_SHAPE = 'a JSON array of { "id", "vct": [...] }';
 const CREDENTIAL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const OID4VP_SETTINGS = settingsSection(
+  'Identity wallets (OpenID4VP)',
+  'Sign-in with a credential from an identity wallet: an OpenID4VP 1.0 verifier of SD-JWT VCs ' +
+    '(see [Identity wallets](IDENTITY-WALLETS.md)).',
+  {
+    oid4vpTrustedIssuers: setting({
+      name: 'OID4VP_TRUSTED_ISSUERS',
+      type: text('a JSON array'),
+      default: {
+        unset:
+          'the published demo issuer outside production (test/support/identity-wallet.ts), none in production',
+      },
+      description:
+        'The issuers whose credentials sign people in: `{ "issuer", "jwks" | "jwks_uri" | ' +
+        '"x5c_roots", "vct": [...] }` each (`x5c_roots`: PEM certificates the credential\'s ' +
+        '`x5c` chain must end at). A `jwks_uri` is https (http on a loopback host outside ' +
+        'production). Empty: the login page offers no identity wallet.',
+    }),
+    oid4vpCredentials: setting({
+      name: 'OID4VP_CREDENTIALS',
+      type: text('a JSON array'),
+      default: { unset: '`[{ "id": "pid", "vct": ["urn:eudi:pid:1"] }]`' },
+      description:
+        'The SD-JWT VCs the DCQL query asks for: `{ "id", "vct": [...] }` each; `id` is the ' +
+        'credential query id, the key of the `vp_token`.',
+    }),
+    oid4vpSubjectClaims: setting({
+      name: 'OID4VP_SUBJECT_CLAIMS',
+      type: text('a comma-separated list'),
+      default: 'given_name,family_name,birthdate',
+      description:
+        'The claims whose values name the person when a credential has no `sub`: the account ' +
+        'key is a hash of the issuer and these values.',
+    }),
+    walletUrl: setting({
+      name: 'OID4VP_WALLET_URL',
+      type: text('a URL'),
+      default: 'openid4vp://',
+      description: 'Where the authorization request is sent: the link and the QR code.',
+    }),
+    clientIdPrefix: setting({
+      name: 'OID4VP_CLIENT_ID_PREFIX',
+      type: choice(CLIENT_ID_PREFIXES),
+      default: {
+        unset:
+          '`x509_hash` with a verifier certificate (or outside production), else `redirect_uri`',
+      },
+      description:
+        'The client identifier prefix of the requests: `x509_hash` (a request object signed ' +
+        "with the verifier certificate's key) or `redirect_uri` (an unsigned request object).",
+    }),
+    oid4vpVerifierCert: setting({
+      name: 'OID4VP_VERIFIER_CERT',
+      type: text('a file path'),
+      default: { unset: 'a self-signed certificate made at start (outside production)' },
+      description:
+        "The verifier's X.509 certificate (PEM): its SHA-256 is the `x509_hash:` client " +
+        'identifier. With `OID4VP_VERIFIER_KEY`, its private key (PEM).',
+    }),
+    oid4vpVerifierKey: setting({
+      name: 'OID4VP_VERIFIER_KEY',
+      type: text('a file path'),
+      default: { unset: 'none' },
+      description:
+        'The private key of `OID4VP_VERIFIER_CERT` (PEM, P-256), which signs request objects.',
+    }),
+    requestTtlSeconds: setting({
+      name: 'OID4VP_REQUEST_TTL_SECONDS',
+      type: whole(60, 1800),
+      default: 300,
+      description:
+        'How long a presentation request lives: its `nonce` and `state`, redeemed once by the ' +
+        "wallet's answer.",
+    }),
+  },
+);
+
 export function readOid4vpConfig(env: EnvReader, server: ServerConfig): Oid4vpConfig {
   const production = server.isProduction;
   const demo: TrustedIssuer[] = production
@@ -96,17 +174,16 @@ export function readOid4vpConfig(env: EnvReader, server: ServerConfig): Oid4vpCo
   const verifierCertificate = env.read((e) => verifierCertificateOf(e), undefined);
   return Object.freeze({
     enabled: trustedIssuers.length > 0,
-    walletUrl: env.str('OID4VP_WALLET_URL', 'openid4vp://'),
+    walletUrl: env.get(OID4VP_SETTINGS.declared.walletUrl),
     trustedIssuers,
     credentials: env.read((e) => credentialsOf(e), [{ id: 'pid', vct: [PID_VCT] }]),
     subjectClaims: env.read((e) => subjectClaimsOf(e), DEFAULT_SUBJECT_CLAIMS),
-    clientIdPrefix: env.oneOf(
-      'OID4VP_CLIENT_ID_PREFIX',
-      CLIENT_ID_PREFIXES,
+    clientIdPrefix: env.get(
+      OID4VP_SETTINGS.declared.clientIdPrefix,
       verifierCertificate !== undefined || !production ? 'x509_hash' : 'redirect_uri',
     ),
     ...(verifierCertificate === undefined ? {} : { verifierCertificate }),
-    requestTtlSeconds: env.int('OID4VP_REQUEST_TTL_SECONDS', 300, { min: 60, max: 1800 }),
+    requestTtlSeconds: env.get(OID4VP_SETTINGS.declared.requestTtlSeconds),
     keyBindingMaxAgeSeconds: 300,
   });
 }
@@ -232,82 +309,3 @@ function verifierCertificateOf(env: Env): VerifierCertificate | undefined {
   }
   return { certificatePem, privateKeyPem };
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const OID4VP_SETTINGS: SettingsSection = {
-  title: 'Identity wallets (OpenID4VP)',
-  intro:
-    'Sign-in with a credential from an identity wallet: an OpenID4VP 1.0 verifier of SD-JWT VCs ' +
-    '(see [Identity wallets](IDENTITY-WALLETS.md)).',
-  settings: [
-    {
-      name: 'OID4VP_TRUSTED_ISSUERS',
-      type: text('a JSON array'),
-      default: {
-        unset:
-          'the published demo issuer outside production (test/support/identity-wallet.ts), none in production',
-      },
-      description:
-        'The issuers whose credentials sign people in: `{ "issuer", "jwks" | "jwks_uri" | ' +
-        '"x5c_roots", "vct": [...] }` each (`x5c_roots`: PEM certificates the credential\'s ' +
-        '`x5c` chain must end at). A `jwks_uri` is https (http on a loopback host outside ' +
-        'production). Empty: the login page offers no identity wallet.',
-    },
-    {
-      name: 'OID4VP_CREDENTIALS',
-      type: text('a JSON array'),
-      default: { unset: '`[{ "id": "pid", "vct": ["urn:eudi:pid:1"] }]`' },
-      description:
-        'The SD-JWT VCs the DCQL query asks for: `{ "id", "vct": [...] }` each; `id` is the ' +
-        'credential query id, the key of the `vp_token`.',
-    },
-    {
-      name: 'OID4VP_SUBJECT_CLAIMS',
-      type: text('a comma-separated list'),
-      default: 'given_name,family_name,birthdate',
-      description:
-        'The claims whose values name the person when a credential has no `sub`: the account ' +
-        'key is a hash of the issuer and these values.',
-    },
-    {
-      name: 'OID4VP_WALLET_URL',
-      type: text('a URL'),
-      default: 'openid4vp://',
-      description: 'Where the authorization request is sent: the link and the QR code.',
-    },
-    {
-      name: 'OID4VP_CLIENT_ID_PREFIX',
-      type: choice(CLIENT_ID_PREFIXES),
-      default: {
-        unset:
-          '`x509_hash` with a verifier certificate (or outside production), else `redirect_uri`',
-      },
-      description:
-        'The client identifier prefix of the requests: `x509_hash` (a request object signed ' +
-        "with the verifier certificate's key) or `redirect_uri` (an unsigned request object).",
-    },
-    {
-      name: 'OID4VP_VERIFIER_CERT',
-      type: text('a file path'),
-      default: { unset: 'a self-signed certificate made at start (outside production)' },
-      description:
-        "The verifier's X.509 certificate (PEM): its SHA-256 is the `x509_hash:` client " +
-        'identifier. With `OID4VP_VERIFIER_KEY`, its private key (PEM).',
-    },
-    {
-      name: 'OID4VP_VERIFIER_KEY',
-      type: text('a file path'),
-      default: { unset: 'none' },
-      description:
-        'The private key of `OID4VP_VERIFIER_CERT` (PEM, P-256), which signs request objects.',
-    },
-    {
-      name: 'OID4VP_REQUEST_TTL_SECONDS',
-      type: whole(60, 1800),
-      default: 300,
-      description:
-        'How long a presentation request lives: its `nonce` and `state`, redeemed once by the ' +
-        "wallet's answer.",
-    },
-  ],
-};

@@ -1,6 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { BOOLEAN, type SettingsSection, text } from '../setting';
+import { BOOLEAN, setting, settingsSection, text } from '../setting';
 
 /** What operators see: /metrics, /docs, the live figures, and the token that opens them. */
 export abstract class OperatorConfig {
@@ -15,32 +15,20 @@ export abstract class OperatorConfig {
   abstract readonly docsEnabled: boolean;
 }
 
-export function readOperatorConfig(env: EnvReader, server: ServerConfig): OperatorConfig {
-  const adminToken = env.str('ADMIN_TOKEN');
-  if (adminToken !== undefined && adminToken.length < 32) {
-    env.problem('ADMIN_TOKEN must be at least 32 characters');
-  }
-  return Object.freeze({
-    ...(adminToken ? { adminToken } : {}),
-    metricsEnabled: env.bool('METRICS_ENABLED', !server.isProduction),
-    docsEnabled: env.bool('DOCS_ENABLED', !server.isProduction),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const OPERATOR_SETTINGS: SettingsSection = {
-  title: 'Operator views',
-  intro: '`/metrics`, `/docs`, the live challenges, and the token that opens them.',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const OPERATOR_SETTINGS = settingsSection(
+  'Operator views',
+  '`/metrics`, `/docs`, the live challenges, and the token that opens them.',
+  {
+    adminToken: setting({
       name: 'ADMIN_TOKEN',
       type: text('a secret of 32 characters or more'),
       default: { unset: 'none' },
       description:
         'Required to read `/challenge-models/live` in production, and `/metrics` or `/docs` ' +
         'wherever they are not enabled.',
-    },
-    {
+    }),
+    metricsEnabled: setting({
       name: 'METRICS_ENABLED',
       type: BOOLEAN,
       default: true,
@@ -48,13 +36,25 @@ export const OPERATOR_SETTINGS: SettingsSection = {
       description:
         'Serve `/metrics` to anyone. When `false`, only to `Authorization: Bearer <ADMIN_TOKEN>` ' +
         '(`401 invalid_token` without it), and not at all (`404`) if `ADMIN_TOKEN` is unset.',
-    },
-    {
+    }),
+    docsEnabled: setting({
       name: 'DOCS_ENABLED',
       type: BOOLEAN,
       default: true,
       defaultNote: 'outside production, `false` in production',
       description: 'The same rule for `/docs`, `/docs-json` and `/docs-yaml`.',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readOperatorConfig(env: EnvReader, server: ServerConfig): OperatorConfig {
+  const adminToken = env.get(OPERATOR_SETTINGS.declared.adminToken, undefined);
+  if (adminToken !== undefined && adminToken.length < 32) {
+    env.problem('ADMIN_TOKEN must be at least 32 characters');
+  }
+  return Object.freeze({
+    ...(adminToken ? { adminToken } : {}),
+    metricsEnabled: env.get(OPERATOR_SETTINGS.declared.metricsEnabled, !server.isProduction),
+    docsEnabled: env.get(OPERATOR_SETTINGS.declared.docsEnabled, !server.isProduction),
+  });
+}

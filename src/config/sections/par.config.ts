@@ -1,5 +1,5 @@
 import { EnvReader } from '../env-reader';
-import { BOOLEAN, type SettingsSection, whole } from '../setting';
+import { BOOLEAN, setting, settingsSection, whole } from '../setting';
 
 /** RFC 9126 pushed authorization requests (see docs/DPOP-AND-PAR.md). */
 export abstract class ParConfig {
@@ -9,19 +9,12 @@ export abstract class ParConfig {
   abstract readonly requestUriTtlSeconds: number;
 }
 
-export function readParConfig(env: EnvReader): ParConfig {
-  return Object.freeze({
-    required: env.bool('REQUIRE_PUSHED_AUTHORIZATION_REQUESTS', false),
-    requestUriTtlSeconds: env.int('PAR_REQUEST_URI_TTL_SECONDS', 60, { min: 5, max: 600 }),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const PAR_SETTINGS: SettingsSection = {
-  title: 'Pushed authorization requests',
-  intro: 'RFC 9126 (see [DPoP and PAR](DPOP-AND-PAR.md)).',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const PAR_SETTINGS = settingsSection(
+  'Pushed authorization requests',
+  'RFC 9126 (see [DPoP and PAR](DPOP-AND-PAR.md)).',
+  {
+    required: setting({
       name: 'REQUIRE_PUSHED_AUTHORIZATION_REQUESTS',
       type: BOOLEAN,
       default: false,
@@ -29,12 +22,16 @@ export const PAR_SETTINGS: SettingsSection = {
         'Every client must push its authorization requests to `POST /par`: `/authorize` without ' +
         'a `request_uri` is refused (RFC 9126 §5; per client: ' +
         '`require_pushed_authorization_requests`).',
-    },
-    {
+    }),
+    requestUriTtlSeconds: setting({
       name: 'PAR_REQUEST_URI_TTL_SECONDS',
       type: whole(5, 600),
       default: 60,
       description: "Lifetime of a pushed request's `request_uri`.",
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readParConfig(env: EnvReader): ParConfig {
+  return Object.freeze(env.values(PAR_SETTINGS.declared));
+}

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { ConfigError, Env, int as readInt, webOrigins, webauthnRpId } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import type { ServerConfig } from './server.config';
-import { type SettingsSection, text, whole } from '../setting';
+import { setting, settingsSection, text, whole } from '../setting';
 
 /** Passkeys (WebAuthn Level 3): the relying party this service is, and the account rules. */
 export abstract class PasskeyConfig {
@@ -21,6 +21,43 @@ export abstract class PasskeyConfig {
    */
   abstract readonly recentLoginSeconds: number;
 }
+
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const PASSKEY_SETTINGS = settingsSection(
+  'Passkeys',
+  'The WebAuthn relying party, and how recent a login an account change needs (see [Passkeys ' +
+    'and accounts](PASSKEYS-AND-ACCOUNTS.md)).',
+  {
+    webauthnRpId: setting({
+      name: 'WEBAUTHN_RP_ID',
+      type: text('a domain'),
+      default: { unset: 'the host of `ISSUER`' },
+      description:
+        "The passkeys' relying party ID: a domain (no scheme, no port) every `WEBAUTHN_ORIGINS` " +
+        'host equals or ends in; an IP address is refused (browsers refuse it). Required when ' +
+        "`ISSUER`'s host is an IP address (e.g. `http://127.0.0.1:25000`: set `localhost`, with " +
+        '`WEBAUTHN_ORIGINS=http://localhost:25000`): the service refuses to start without it.',
+    }),
+    webauthnOrigins: setting({
+      name: 'WEBAUTHN_ORIGINS',
+      type: text('comma-separated origins'),
+      default: { unset: 'the origin of `ISSUER`' },
+      description:
+        'The origins a passkey ceremony may come from (clientDataJSON `origin`); `https:` only, ' +
+        'except `http://localhost`.',
+    }),
+    accountRecentLoginSeconds: setting({
+      name: 'ACCOUNT_RECENT_LOGIN_SECONDS',
+      type: whole(5, 86_400),
+      default: 600,
+      description:
+        'How old the login behind a change of the account (a passkey added, a method linked) may ' +
+        'be; older: `401 insufficient_user_authentication` with `max_age` (RFC 9470). Also how ' +
+        'close two sign-ins of one browser with different methods must be for `amr` to name ' +
+        'both, and `mfa`.',
+    }),
+  },
+);
 
 export function readPasskeyConfig(
   env: EnvReader,
@@ -88,41 +125,3 @@ function ipIssuerRefusal(issuer: URL): string {
   const port = issuer.port === '' ? '' : `:${issuer.port}`;
   return `ISSUER's host ${issuer.hostname} is an IP address, which browsers refuse as a WebAuthn RP ID: set WEBAUTHN_RP_ID to the domain the pages are served from (e.g. localhost), and WEBAUTHN_ORIGINS to their origins when their host is not that domain (e.g. ${issuer.protocol}//localhost${port})`;
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const PASSKEY_SETTINGS: SettingsSection = {
-  title: 'Passkeys',
-  intro:
-    'The WebAuthn relying party, and how recent a login an account change needs (see [Passkeys ' +
-    'and accounts](PASSKEYS-AND-ACCOUNTS.md)).',
-  settings: [
-    {
-      name: 'WEBAUTHN_RP_ID',
-      type: text('a domain'),
-      default: { unset: 'the host of `ISSUER`' },
-      description:
-        "The passkeys' relying party ID: a domain (no scheme, no port) every `WEBAUTHN_ORIGINS` " +
-        'host equals or ends in; an IP address is refused (browsers refuse it). Required when ' +
-        "`ISSUER`'s host is an IP address (e.g. `http://127.0.0.1:25000`: set `localhost`, with " +
-        '`WEBAUTHN_ORIGINS=http://localhost:25000`): the service refuses to start without it.',
-    },
-    {
-      name: 'WEBAUTHN_ORIGINS',
-      type: text('comma-separated origins'),
-      default: { unset: 'the origin of `ISSUER`' },
-      description:
-        'The origins a passkey ceremony may come from (clientDataJSON `origin`); `https:` only, ' +
-        'except `http://localhost`.',
-    },
-    {
-      name: 'ACCOUNT_RECENT_LOGIN_SECONDS',
-      type: whole(5, 86_400),
-      default: 600,
-      description:
-        'How old the login behind a change of the account (a passkey added, a method linked) may ' +
-        'be; older: `401 insufficient_user_authentication` with `max_age` (RFC 9470). Also how ' +
-        'close two sign-ins of one browser with different methods must be for `amr` to name ' +
-        'both, and `mfa`.',
-    },
-  ],
-};

@@ -1,5 +1,5 @@
 import { EnvReader } from '../env-reader';
-import { type SettingsSection, choice, whole } from '../setting';
+import { setting, settingsSection, choice, whole } from '../setting';
 
 export const RATE_LIMIT_STORES = ['mongo', 'memory'] as const;
 export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
@@ -42,65 +42,40 @@ export abstract class RateLimitConfig {
   abstract readonly emailVerifyPerIp: number;
 }
 
-export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
-  return Object.freeze({
-    store: env.oneOf('RATE_LIMIT_STORE', RATE_LIMIT_STORES, 'mongo'),
-    tokenPerIp: env.int('RATE_LIMIT_TOKEN_PER_IP', 300, { min: 1 }),
-    tokenPerClient: env.int('RATE_LIMIT_TOKEN_PER_CLIENT', 600, { min: 1 }),
-    authorizePerIp: env.int('RATE_LIMIT_AUTHORIZE_PER_IP', 300, { min: 1 }),
-    loginPerIp: env.int('RATE_LIMIT_LOGIN_PER_IP', 30, { min: 1 }),
-    walletPerIp: env.int('RATE_LIMIT_WALLET_PER_IP', 300, { min: 1 }),
-    walletPerAddress: env.int('RATE_LIMIT_WALLET_PER_ADDRESS', 60, { min: 1 }),
-    walletRpcPerIp: env.int('RATE_LIMIT_WALLET_RPC_PER_IP', 20, { min: 1 }),
-    metadataPerIp: env.int('RATE_LIMIT_METADATA_PER_IP', 600, { min: 1 }),
-    registerPerIp: env.int('RATE_LIMIT_REGISTER_PER_IP', 20, { min: 1 }),
-    passkeyPerIp: env.int('RATE_LIMIT_PASSKEY_PER_IP', 300, { min: 1 }),
-    upstreamPerIp: env.int('RATE_LIMIT_UPSTREAM_PER_IP', 120, { min: 1 }),
-    oid4vpPerIp: env.int('RATE_LIMIT_OID4VP_PER_IP', 120, { min: 1 }),
-    accountCreationsPerIpPerHour: env.int('ACCOUNT_CREATIONS_PER_IP_PER_HOUR', 20, { min: 1 }),
-    deviceUserCodesPerAccount: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT', 20, { min: 2 }),
-    deviceUserCodesPerNetwork: env.int('RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK', 60, { min: 2 }),
-    emailCodesPerAddress: env.int('RATE_LIMIT_EMAIL_CODES_PER_ADDRESS', 5, { min: 1 }),
-    emailCodesPerBrowser: env.int('RATE_LIMIT_EMAIL_CODES_PER_BROWSER', 20, { min: 1 }),
-    emailCodesPerIp: env.int('RATE_LIMIT_EMAIL_CODES_PER_IP', 100, { min: 1 }),
-    emailVerifyPerIp: env.int('RATE_LIMIT_EMAIL_VERIFY_PER_IP', 300, { min: 1 }),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const RATE_LIMIT_SETTINGS: SettingsSection = {
-  title: 'Rate limits',
-  intro: 'Requests per minute unless said otherwise (see [Rate limits](SECURITY.md#rate-limits)).',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const RATE_LIMIT_SETTINGS = settingsSection(
+  'Rate limits',
+  'Requests per minute unless said otherwise (see [Rate limits](SECURITY.md#rate-limits)).',
+  {
+    store: setting({
       name: 'RATE_LIMIT_STORE',
       type: choice(RATE_LIMIT_STORES),
       default: 'mongo',
       description:
         'Where the `RATE_LIMIT_*` counters live: `mongo` (counted fleet-wide, shared by every ' +
         'instance) or `memory` (per instance; a single instance only).',
-    },
-    {
+    }),
+    tokenPerIp: setting({
       name: 'RATE_LIMIT_TOKEN_PER_IP',
       type: whole(1),
       default: 300,
       description: 'Requests to `/token`, `/par`, `/revoke`, `/introspect` per IP.',
-    },
-    {
+    }),
+    tokenPerClient: setting({
       name: 'RATE_LIMIT_TOKEN_PER_CLIENT',
       type: whole(1),
       default: 600,
       description:
         'The same requests per client, counted per (IP, claimed client id) before authentication ' +
         'and per client id once the client is proven.',
-    },
-    {
+    }),
+    authorizePerIp: setting({
       name: 'RATE_LIMIT_AUTHORIZE_PER_IP',
       type: whole(1),
       default: 300,
       description: 'Requests to `/authorize` per IP.',
-    },
-    {
+    }),
+    loginPerIp: setting({
       name: 'RATE_LIMIT_LOGIN_PER_IP',
       type: whole(1),
       default: 30,
@@ -108,66 +83,66 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
         'Login attempts (`POST /login`, `/login/siwe`, `/login/passkey`) and account requests ' +
         "(every `/account/*` route that reads or changes an account's methods, sessions or " +
         "password: the JSON API and the account page's forms) per IP, one budget for all of them.",
-    },
-    {
+    }),
+    walletPerIp: setting({
       name: 'RATE_LIMIT_WALLET_PER_IP',
       type: whole(1),
       default: 300,
       description: 'Wallet requests per IP.',
-    },
-    {
+    }),
+    walletPerAddress: setting({
       name: 'RATE_LIMIT_WALLET_PER_ADDRESS',
       type: whole(1),
       default: 60,
       description:
         'Wallet requests per address, counted per (IP, claimed address) before a valid signature ' +
         'and per address after it (`/wallet/verify`, `/login/siwe`).',
-    },
-    {
+    }),
+    walletRpcPerIp: setting({
       name: 'RATE_LIMIT_WALLET_RPC_PER_IP',
       type: whole(1),
       default: 20,
       description:
         'Contract-wallet signature checks (one `eth_call` each, only with `SIWE_RPC_URLS`) per ' +
         'IP.',
-    },
-    {
+    }),
+    metadataPerIp: setting({
       name: 'RATE_LIMIT_METADATA_PER_IP',
       type: whole(1),
       default: 600,
       description:
         'Requests to `/.well-known/oauth-authorization-server` and `/jwks.json` per IP (served ' +
         "uncounted while the limiter's database is down).",
-    },
-    {
+    }),
+    registerPerIp: setting({
       name: 'RATE_LIMIT_REGISTER_PER_IP',
       type: whole(1),
       default: 20,
       description: 'Dynamic client registrations (`POST /register`) per IP.',
-    },
-    {
+    }),
+    passkeyPerIp: setting({
       name: 'RATE_LIMIT_PASSKEY_PER_IP',
       type: whole(1),
       default: 300,
       description: 'Requests to `/passkeys/*` per IP.',
-    },
-    {
+    }),
+    upstreamPerIp: setting({
       name: 'RATE_LIMIT_UPSTREAM_PER_IP',
       type: whole(1),
       default: 120,
       description:
         'Requests per IP to `/login/upstream/*` (each start keeps a challenge until it is ' +
         'redeemed or expires; each callback costs requests to the provider).',
-    },
-    {
+    }),
+    oid4vpPerIp: setting({
       name: 'RATE_LIMIT_OID4VP_PER_IP',
       type: whole(1),
       default: 120,
       description:
         'Requests per IP to `/oid4vp/*` (a presentation request keeps challenges until it is ' +
         'answered or expires; an answer costs signature checks), per minute.',
-    },
-    {
+    }),
+    accountCreationsPerIpPerHour: setting({
       name: 'ACCOUNT_CREATIONS_PER_IP_PER_HOUR',
       type: whole(1),
       default: 20,
@@ -177,22 +152,22 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
         'linked method); past it `429 too_many_requests` with `Retry-After`. An account adding a ' +
         'further method is not counted; operators (`proofgate-admin accounts link`) are not ' +
         'limited.',
-    },
-    {
+    }),
+    deviceUserCodesPerAccount: setting({
       name: 'RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT',
       type: whole(2),
       default: 20,
       description:
         'User codes one signed-in account submits at `/device` per 10 minutes (a sign-in submits ' +
         'its code twice), counted before the code is looked up; past it `429` (RFC 8628 §5.1).',
-    },
-    {
+    }),
+    deviceUserCodesPerNetwork: setting({
       name: 'RATE_LIMIT_DEVICE_USER_CODES_PER_NETWORK',
       type: whole(2),
       default: 60,
       description: 'The same, for all accounts of one network together: an IPv4 /24, an IPv6 /64.',
-    },
-    {
+    }),
+    emailCodesPerAddress: setting({
       name: 'RATE_LIMIT_EMAIL_CODES_PER_ADDRESS',
       type: whole(1),
       default: 5,
@@ -200,28 +175,55 @@ export const RATE_LIMIT_SETTINGS: SettingsSection = {
         'Email codes sent to one address per 15 minutes (sign-in and link codes together), ' +
         'counted before the mail is queued: past it `429 too_many_requests` with `Retry-After`, ' +
         'and no mail.',
-    },
-    {
+    }),
+    emailCodesPerBrowser: setting({
       name: 'RATE_LIMIT_EMAIL_CODES_PER_BROWSER',
       type: whole(1),
       default: 20,
       description:
         'Email codes one browser asks for per 15 minutes (its login page’s pre-login session), ' +
         'whatever the addresses.',
-    },
-    {
+    }),
+    emailCodesPerIp: setting({
       name: 'RATE_LIMIT_EMAIL_CODES_PER_IP',
       type: whole(1),
       default: 100,
       description: 'Email codes asked for from one IP per 15 minutes, whatever the addresses.',
-    },
-    {
+    }),
+    emailVerifyPerIp: setting({
       name: 'RATE_LIMIT_EMAIL_VERIFY_PER_IP',
       type: whole(1),
       default: 300,
       description:
         'Email codes and links presented from one IP per minute (`/login/email/verify`, ' +
         '`/login/email/link`); each code takes 5 wrong attempts whatever this allows.',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
+  return Object.freeze({
+    store: env.get(RATE_LIMIT_SETTINGS.declared.store),
+    tokenPerIp: env.get(RATE_LIMIT_SETTINGS.declared.tokenPerIp),
+    tokenPerClient: env.get(RATE_LIMIT_SETTINGS.declared.tokenPerClient),
+    authorizePerIp: env.get(RATE_LIMIT_SETTINGS.declared.authorizePerIp),
+    loginPerIp: env.get(RATE_LIMIT_SETTINGS.declared.loginPerIp),
+    walletPerIp: env.get(RATE_LIMIT_SETTINGS.declared.walletPerIp),
+    walletPerAddress: env.get(RATE_LIMIT_SETTINGS.declared.walletPerAddress),
+    walletRpcPerIp: env.get(RATE_LIMIT_SETTINGS.declared.walletRpcPerIp),
+    metadataPerIp: env.get(RATE_LIMIT_SETTINGS.declared.metadataPerIp),
+    registerPerIp: env.get(RATE_LIMIT_SETTINGS.declared.registerPerIp),
+    passkeyPerIp: env.get(RATE_LIMIT_SETTINGS.declared.passkeyPerIp),
+    upstreamPerIp: env.get(RATE_LIMIT_SETTINGS.declared.upstreamPerIp),
+    oid4vpPerIp: env.get(RATE_LIMIT_SETTINGS.declared.oid4vpPerIp),
+    accountCreationsPerIpPerHour: env.get(
+      RATE_LIMIT_SETTINGS.declared.accountCreationsPerIpPerHour,
+    ),
+    deviceUserCodesPerAccount: env.get(RATE_LIMIT_SETTINGS.declared.deviceUserCodesPerAccount),
+    deviceUserCodesPerNetwork: env.get(RATE_LIMIT_SETTINGS.declared.deviceUserCodesPerNetwork),
+    emailCodesPerAddress: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerAddress),
+    emailCodesPerBrowser: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerBrowser),
+    emailCodesPerIp: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerIp),
+    emailVerifyPerIp: env.get(RATE_LIMIT_SETTINGS.declared.emailVerifyPerIp),
+  });
+}

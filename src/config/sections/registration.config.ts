@@ -1,5 +1,5 @@
 import { EnvReader } from '../env-reader';
-import { BOOLEAN, type SettingsSection, text, whole } from '../setting';
+import { BOOLEAN, setting, settingsSection, text, whole } from '../setting';
 
 /** RFC 7591 dynamic client registration at POST /register. */
 export abstract class RegistrationConfig {
@@ -21,29 +21,12 @@ export abstract class RegistrationConfig {
   abstract readonly maxClients: number;
 }
 
-export function readRegistrationConfig(env: EnvReader): RegistrationConfig {
-  const initialAccessToken = env.str('REGISTRATION_INITIAL_ACCESS_TOKEN');
-  if (initialAccessToken !== undefined && initialAccessToken.length < 32) {
-    env.problem('REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters');
-  }
-  return Object.freeze({
-    open: env.bool('REGISTRATION_OPEN', true),
-    ...(initialAccessToken ? { initialAccessToken } : {}),
-    unusedClientTtlHours: env.int('REGISTERED_CLIENT_UNUSED_TTL_HOURS', 24, {
-      min: 1,
-      max: 24 * 365,
-    }),
-    idleClientTtlDays: env.int('REGISTERED_CLIENT_IDLE_TTL_DAYS', 90, { min: 1, max: 3650 }),
-    maxClients: env.int('REGISTERED_CLIENTS_MAX', 10_000, { min: 1, max: 10_000_000 }),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const REGISTRATION_SETTINGS: SettingsSection = {
-  title: 'Dynamic client registration',
-  intro: 'RFC 7591 at `POST /register` (see [Clients](CLIENTS.md)).',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const REGISTRATION_SETTINGS = settingsSection(
+  'Dynamic client registration',
+  'RFC 7591 at `POST /register` (see [Clients](CLIENTS.md)).',
+  {
+    open: setting({
       name: 'REGISTRATION_OPEN',
       type: BOOLEAN,
       default: true,
@@ -51,8 +34,8 @@ export const REGISTRATION_SETTINGS: SettingsSection = {
         'Anyone may register a public client at `POST /register` (RFC 7591). `false`: only with ' +
         'the initial access token, and not at all without one (`registration_endpoint` is then ' +
         'not advertised).',
-    },
-    {
+    }),
+    initialAccessToken: setting({
       name: 'REGISTRATION_INITIAL_ACCESS_TOKEN',
       type: text('a secret of 32 characters or more'),
       default: { unset: 'none' },
@@ -60,30 +43,44 @@ export const REGISTRATION_SETTINGS: SettingsSection = {
         '`Authorization: Bearer <token>` at `POST /register` may register confidential clients ' +
         '(`client_secret_basic`, `client_secret_post`). Unset: confidential registration is ' +
         'refused with `invalid_client_metadata`.',
-    },
-    {
+    }),
+    unusedClientTtlHours: setting({
       name: 'REGISTERED_CLIENT_UNUSED_TTL_HOURS',
       type: whole(1, 24 * 365),
       default: 24,
       description:
         'A client registered at `POST /register` to which no token was issued is unknown this ' +
         'long after registering.',
-    },
-    {
+    }),
+    idleClientTtlDays: setting({
       name: 'REGISTERED_CLIENT_IDLE_TTL_DAYS',
       type: whole(1, 3650),
       default: 90,
       description:
         'A registered client is unknown this long after the last token issued to it; configured ' +
         'and operator-added clients never expire.',
-    },
-    {
+    }),
+    maxClients: setting({
       name: 'REGISTERED_CLIENTS_MAX',
       type: whole(1, 10_000_000),
       default: 10_000,
       description:
         'Most clients stored (every kind counts); past it `POST /register` answers `503 ' +
         'temporarily_unavailable` until expired registrations are swept.',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readRegistrationConfig(env: EnvReader): RegistrationConfig {
+  const initialAccessToken = env.get(REGISTRATION_SETTINGS.declared.initialAccessToken, undefined);
+  if (initialAccessToken !== undefined && initialAccessToken.length < 32) {
+    env.problem('REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters');
+  }
+  return Object.freeze({
+    open: env.get(REGISTRATION_SETTINGS.declared.open),
+    ...(initialAccessToken ? { initialAccessToken } : {}),
+    unusedClientTtlHours: env.get(REGISTRATION_SETTINGS.declared.unusedClientTtlHours),
+    idleClientTtlDays: env.get(REGISTRATION_SETTINGS.declared.idleClientTtlDays),
+    maxClients: env.get(REGISTRATION_SETTINGS.declared.maxClients),
+  });
+}

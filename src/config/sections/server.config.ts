@@ -1,6 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { TrustProxy, trustProxy } from '../env-parsers';
-import { BOOLEAN, type SettingsSection, choice, text, whole } from '../setting';
+import { BOOLEAN, setting, settingsSection, choice, text, whole, httpUrl } from '../setting';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -40,30 +40,12 @@ export abstract class ServerConfig {
   abstract readonly maxConnections: number;
 }
 
-export function readServerConfig(env: EnvReader): ServerConfig {
-  const nodeEnv = env.oneOf('NODE_ENV', NODE_ENVS, 'development');
-  const port = env.int('PORT', 25000, { min: 0, max: 65535 });
-  return Object.freeze({
-    nodeEnv,
-    isProduction: nodeEnv === 'production',
-    issuer: env.httpUrl('ISSUER', `http://localhost:${port}`),
-    host: env.str('HOST', '127.0.0.1'),
-    port,
-    logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
-    allowInsecureIssuer: env.bool('ALLOW_INSECURE_ISSUER', false),
-    trustProxy: env.read((e) => trustProxy(e, 'TRUST_PROXY'), false),
-    shutdownGraceSeconds: env.int('SHUTDOWN_GRACE_SECONDS', 10, { min: 0, max: 600 }),
-    requestTimeoutSeconds: env.int('REQUEST_TIMEOUT_SECONDS', 30, { min: 1, max: 600 }),
-    maxConnections: env.int('MAX_CONNECTIONS', 1000, { min: 1, max: 1_000_000 }),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const SERVER_SETTINGS: SettingsSection = {
-  title: 'Server',
-  intro: 'What this instance is, where it listens, and how it stops.',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const SERVER_SETTINGS = settingsSection(
+  'Server',
+  'What this instance is, where it listens, and how it stops.',
+  {
+    nodeEnv: setting({
       name: 'NODE_ENV',
       type: choice(NODE_ENVS),
       default: 'development',
@@ -71,30 +53,30 @@ export const SERVER_SETTINGS: SettingsSection = {
         '`production` changes the defaults that say so, and refuses to start without ' +
         '`MONGODB_URI`, `KEY_ENCRYPTION_SECRET` and an https `ISSUER` (see [Production ' +
         'preflight](DEPLOYMENT.md#production-preflight)).',
-    },
-    {
+    }),
+    port: setting({
       name: 'PORT',
       type: whole(0, 65535),
       default: 25000,
       description: 'HTTP port.',
-    },
-    {
+    }),
+    host: setting({
       name: 'HOST',
       type: text('an address or host name'),
       default: '127.0.0.1',
       description:
         'Listen address (`0.0.0.0` in the Docker image). A host name is listened at one address, the first it resolves to (`localhost`: 127.0.0.1 or ::1), so `MAX_CONNECTIONS` counts every connection.',
-    },
-    {
+    }),
+    issuer: setting({
       name: 'ISSUER',
-      type: text('an http(s) URL'),
+      type: text('an http(s) URL', httpUrl),
       default: { unset: '`http://localhost:<PORT>`' },
       description:
         'Issuer identifier and base of every endpoint URL; cookies are `Secure` (and the CSRF ' +
         'and session cookies `__Host-`) when it is https. Must be https in production unless ' +
         '`ALLOW_INSECURE_ISSUER=true`.',
-    },
-    {
+    }),
+    allowInsecureIssuer: setting({
       name: 'ALLOW_INSECURE_ISSUER',
       type: BOOLEAN,
       default: false,
@@ -102,25 +84,26 @@ export const SERVER_SETTINGS: SettingsSection = {
         'Lets a production instance (`NODE_ENV=production`) start with an `http:` `ISSUER`, with ' +
         'a warning beside its ready line: for a local trial only (compose on localhost), never ' +
         'behind a public address. Ignored outside production.',
-    },
-    {
+    }),
+    logLevel: setting({
       name: 'LOG_LEVEL',
       type: choice(LOG_LEVELS),
       default: 'info',
       defaultNote: '(`silent` when `NODE_ENV=test`)',
       description: 'pino level; JSON lines, pretty-printed in development.',
-    },
-    {
+    }),
+    trustProxy: setting({
       name: 'TRUST_PROXY',
-      type: text('a hop count, or a comma-separated list of addresses'),
+      type: text('a hop count, or a comma-separated list of addresses', trustProxy),
       default: { unset: 'no proxy' },
+      fallback: false,
       description:
         'Behind a reverse proxy: the number of proxy hops (`1`), or a comma-separated list of ' +
         "the proxies' addresses, CIDR subnets, `loopback`, `linklocal`, `uniquelocal` (Fastify's " +
         '`trustProxy`). Rate limits and logs then take the client address from ' +
         '`X-Forwarded-For`; unset, they use the TCP peer and ignore the header.',
-    },
-    {
+    }),
+    shutdownGraceSeconds: setting({
       name: 'SHUTDOWN_GRACE_SECONDS',
       type: whole(0, 600),
       default: 10,
@@ -129,8 +112,8 @@ export const SERVER_SETTINGS: SettingsSection = {
         'answers what is under way (each connection closed after its answer, `Connection: ' +
         'close`) and exits; whatever is still open after this many seconds is cut. Keep it below ' +
         "the orchestrator's own grace period (Kubernetes: 30 s).",
-    },
-    {
+    }),
+    requestTimeoutSeconds: setting({
       name: 'REQUEST_TIMEOUT_SECONDS',
       type: whole(1, 600),
       default: 30,
@@ -143,8 +126,8 @@ export const SERVER_SETTINGS: SettingsSection = {
         '(else `408`, the connection closed, within a second of it), and the most an idle ' +
         'keep-alive connection is kept (5 s, or this if shorter); see [Behind a reverse ' +
         'proxy](DEPLOYMENT.md#behind-a-reverse-proxy).',
-    },
-    {
+    }),
+    maxConnections: setting({
       name: 'MAX_CONNECTIONS',
       type: whole(1, 1_000_000),
       default: 1000,
@@ -154,6 +137,24 @@ export const SERVER_SETTINGS: SettingsSection = {
         "less what the database pool and outbound fetches need, and set the proxy's own cap per " +
         'instance below it. With `HOST=localhost`, which is served on both loopback addresses, ' +
         'only the first is capped.',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readServerConfig(env: EnvReader): ServerConfig {
+  const nodeEnv = env.get(SERVER_SETTINGS.declared.nodeEnv);
+  const port = env.get(SERVER_SETTINGS.declared.port);
+  return Object.freeze({
+    nodeEnv,
+    isProduction: nodeEnv === 'production',
+    issuer: env.get(SERVER_SETTINGS.declared.issuer, `http://localhost:${port}`),
+    host: env.get(SERVER_SETTINGS.declared.host),
+    port,
+    logLevel: env.get(SERVER_SETTINGS.declared.logLevel, nodeEnv === 'test' ? 'silent' : 'info'),
+    allowInsecureIssuer: env.get(SERVER_SETTINGS.declared.allowInsecureIssuer),
+    trustProxy: env.get(SERVER_SETTINGS.declared.trustProxy),
+    shutdownGraceSeconds: env.get(SERVER_SETTINGS.declared.shutdownGraceSeconds),
+    requestTimeoutSeconds: env.get(SERVER_SETTINGS.declared.requestTimeoutSeconds),
+    maxConnections: env.get(SERVER_SETTINGS.declared.maxConnections),
+  });
+}

@@ -3,7 +3,7 @@ import { EnvReader } from '../env-reader';
 import { isMinimumAcr, MINIMUM_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
 import type { ServerConfig } from './server.config';
-import { BOOLEAN, type SettingsSection, text } from '../setting';
+import { BOOLEAN, setting, settingsSection, text } from '../setting';
 
 /**
  * Step-up authentication (RFC 9470, docs/OAUTH.md "Step-up authentication"): the `acr` a login
@@ -25,22 +25,64 @@ export abstract class StepUpConfig {
   abstract readonly accountChangesRequirePhr: boolean;
 }
 
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const STEP_UP_SETTINGS = settingsSection(
+  'Step-up',
+  'The `acr` a login must reach (RFC 9470; see [Step-up ' +
+    'authentication](OAUTH.md#step-up-authentication)).',
+  {
+    acrRequiredByScope: setting({
+      name: 'ACR_REQUIRED_BY_SCOPE',
+      type: text('a JSON object'),
+      default: { unset: 'none' },
+      description:
+        '`{ "<scope>": "phr" }`: a token with that scope needs a login of that `acr` (`phr`: a ' +
+        'passkey sign-in). `/authorize` sends a weaker session to the passkey step ' +
+        '(`unmet_authentication_requirements` with `prompt=none`); `/api/me` refuses a weaker ' +
+        'token with `401 insufficient_user_authentication`, `acr_values="phr"` (RFC 9470). E.g. ' +
+        '`{"account":"phr"}`.',
+    }),
+    acrRequiredByResource: setting({
+      name: 'ACR_REQUIRED_BY_RESOURCE',
+      type: text('a JSON object'),
+      default: { unset: 'none' },
+      description:
+        '`{ "<resource URI>": "phr" }`: the same for the tokens of an RFC 8707 resource ' +
+        '(`ACCESS_TOKEN_AUDIENCE` for `/api/me`).',
+    }),
+    accountChangesRequirePhr: setting({
+      name: 'ACCOUNT_CHANGES_REQUIRE_PHR',
+      type: BOOLEAN,
+      default: false,
+      defaultNote: 'outside production, `true` in production',
+      description:
+        'An account that holds a passkey adds or removes sign-in methods (account page and ' +
+        '`/account/methods`, `/passkeys/registration/*`) only after a passkey sign-in: else `401 ' +
+        'insufficient_user_authentication` with `acr_values="phr"` (see [Step-up: `acr` and ' +
+        '`amr`](PASSKEYS-AND-ACCOUNTS.md#step-up-acr-and-amr)).',
+    }),
+  },
+);
+
 export function readStepUpConfig(
   env: EnvReader,
   server: Pick<ServerConfig, 'isProduction'>,
 ): StepUpConfig {
   return Object.freeze({
-    accountChangesRequirePhr: env.bool('ACCOUNT_CHANGES_REQUIRE_PHR', server.isProduction),
+    accountChangesRequirePhr: env.get(
+      STEP_UP_SETTINGS.declared.accountChangesRequirePhr,
+      server.isProduction,
+    ),
     acrRequiredByScope: env.read(
       (e) =>
-        acrMap(e, 'ACR_REQUIRED_BY_SCOPE', (scope) =>
+        acrMap(e, STEP_UP_SETTINGS.declared.acrRequiredByScope.name, (scope) =>
           // RFC 6749 §3.3 scope-token; which scopes exist is checked where scopes are known.
           /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope) ? undefined : 'is not a scope value',
         ),
       {},
     ),
     acrRequiredByResource: env.read(
-      (e) => acrMap(e, 'ACR_REQUIRED_BY_RESOURCE', resourceProblem),
+      (e) => acrMap(e, STEP_UP_SETTINGS.declared.acrRequiredByResource.name, resourceProblem),
       {},
     ),
   });
@@ -70,43 +112,3 @@ function acrMap(
   if (problems.length > 0) throw new ConfigError(problems);
   return map;
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const STEP_UP_SETTINGS: SettingsSection = {
-  title: 'Step-up',
-  intro:
-    'The `acr` a login must reach (RFC 9470; see [Step-up ' +
-    'authentication](OAUTH.md#step-up-authentication)).',
-  settings: [
-    {
-      name: 'ACR_REQUIRED_BY_SCOPE',
-      type: text('a JSON object'),
-      default: { unset: 'none' },
-      description:
-        '`{ "<scope>": "phr" }`: a token with that scope needs a login of that `acr` (`phr`: a ' +
-        'passkey sign-in). `/authorize` sends a weaker session to the passkey step ' +
-        '(`unmet_authentication_requirements` with `prompt=none`); `/api/me` refuses a weaker ' +
-        'token with `401 insufficient_user_authentication`, `acr_values="phr"` (RFC 9470). E.g. ' +
-        '`{"account":"phr"}`.',
-    },
-    {
-      name: 'ACR_REQUIRED_BY_RESOURCE',
-      type: text('a JSON object'),
-      default: { unset: 'none' },
-      description:
-        '`{ "<resource URI>": "phr" }`: the same for the tokens of an RFC 8707 resource ' +
-        '(`ACCESS_TOKEN_AUDIENCE` for `/api/me`).',
-    },
-    {
-      name: 'ACCOUNT_CHANGES_REQUIRE_PHR',
-      type: BOOLEAN,
-      default: false,
-      defaultNote: 'outside production, `true` in production',
-      description:
-        'An account that holds a passkey adds or removes sign-in methods (account page and ' +
-        '`/account/methods`, `/passkeys/registration/*`) only after a passkey sign-in: else `401 ' +
-        'insufficient_user_authentication` with `acr_values="phr"` (see [Step-up: `acr` and ' +
-        '`amr`](PASSKEYS-AND-ACCOUNTS.md#step-up-acr-and-amr)).',
-    },
-  ],
-};

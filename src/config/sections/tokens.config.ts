@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { type SettingsSection, choice, text, whole } from '../setting';
+import { setting, settingsSection, choice, text, whole } from '../setting';
 
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -36,34 +36,12 @@ export abstract class TokenConfig {
   abstract readonly refreshGraceRetries: number;
 }
 
-export function readTokenConfig(env: EnvReader, server: ServerConfig): TokenConfig {
-  const keyEncryptionSecret = env.str('KEY_ENCRYPTION_SECRET');
-  if (keyEncryptionSecret === undefined && server.isProduction) {
-    env.problem('KEY_ENCRYPTION_SECRET is required when NODE_ENV=production');
-  }
-  if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 32) {
-    env.problem('KEY_ENCRYPTION_SECRET must be at least 32 characters');
-  }
-  return Object.freeze({
-    signingAlg: env.oneOf('TOKEN_SIGNING_ALG', SIGNING_ALGS, 'ES256'),
-    keyEncryptionSecret: keyEncryptionSecret ?? PROCESS_KEY_ENCRYPTION_SECRET,
-    accessTokenTtlSeconds: env.int('ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 86_400 }),
-    audience: env.str('ACCESS_TOKEN_AUDIENCE', `${server.issuer}/api`),
-    refreshTokenTtlSeconds: env.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, {
-      min: 60,
-      max: 365 * 86_400,
-    }),
-    refreshGraceSeconds: env.int('REFRESH_TOKEN_GRACE_SECONDS', 60, { min: 0, max: 120 }),
-    refreshGraceRetries: env.int('REFRESH_TOKEN_GRACE_RETRIES', 5, { min: 0, max: 100 }),
-  });
-}
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const TOKEN_SETTINGS: SettingsSection = {
-  title: 'Tokens',
-  intro: 'Signing keys, access tokens and refresh tokens.',
-  settings: [
-    {
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const TOKEN_SETTINGS = settingsSection(
+  'Tokens',
+  'Signing keys, access tokens and refresh tokens.',
+  {
+    keyEncryptionSecret: setting({
       name: 'KEY_ENCRYPTION_SECRET',
       type: text('a secret of 32 characters or more'),
       default: {
@@ -77,35 +55,35 @@ export const TOKEN_SETTINGS: SettingsSection = {
         '`key-encryption-secret`, mode `0600`; a folder whose database predates this keeps the ' +
         'former built-in secret, written there); anything else started without it gets a random ' +
         'one per process (tests).',
-    },
-    {
+    }),
+    signingAlg: setting({
       name: 'TOKEN_SIGNING_ALG',
       type: choice(SIGNING_ALGS),
       default: 'ES256',
       description: 'The algorithm of the signing keys: access tokens, ID tokens and logout tokens.',
-    },
-    {
+    }),
+    accessTokenTtlSeconds: setting({
       name: 'ACCESS_TOKEN_TTL_SECONDS',
       type: whole(30, 86_400),
       default: 900,
       description: 'Access token lifetime.',
-    },
-    {
+    }),
+    audience: setting({
       name: 'ACCESS_TOKEN_AUDIENCE',
       type: text('a URI'),
       default: { unset: '`<ISSUER>/api`' },
       description:
         '`aud` of access tokens when no other `resource` is asked for (RFC 8707); the resource ' +
         '`/api` is, which every client may use.',
-    },
-    {
+    }),
+    refreshTokenTtlSeconds: setting({
       name: 'REFRESH_TOKEN_TTL_SECONDS',
       type: whole(60, 365 * 86_400),
       default: 30 * 86_400,
       defaultNote: '(30 days)',
       description: 'Absolute lifetime of a refresh-token family, from the login that started it.',
-    },
-    {
+    }),
+    refreshGraceSeconds: setting({
       name: 'REFRESH_TOKEN_GRACE_SECONDS',
       type: whole(0, 120),
       default: 60,
@@ -113,14 +91,33 @@ export const TOKEN_SETTINGS: SettingsSection = {
         'Window in which the previous refresh token may be retried (same successor, no ' +
         'revocation): a client that lost the response retries with the token it still has (FAPI ' +
         '2.0 Security Profile §5.3.2.1-9; the OpenID conformance suite retries after 30 s).',
-    },
-    {
+    }),
+    refreshGraceRetries: setting({
       name: 'REFRESH_TOKEN_GRACE_RETRIES',
       type: whole(0, 100),
       default: 5,
       description:
         'How many retries of the previous refresh token the grace window answers (same client ' +
         'only).',
-    },
-  ],
-};
+    }),
+  },
+);
+
+export function readTokenConfig(env: EnvReader, server: ServerConfig): TokenConfig {
+  const keyEncryptionSecret = env.get(TOKEN_SETTINGS.declared.keyEncryptionSecret, undefined);
+  if (keyEncryptionSecret === undefined && server.isProduction) {
+    env.problem('KEY_ENCRYPTION_SECRET is required when NODE_ENV=production');
+  }
+  if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 32) {
+    env.problem('KEY_ENCRYPTION_SECRET must be at least 32 characters');
+  }
+  return Object.freeze({
+    signingAlg: env.get(TOKEN_SETTINGS.declared.signingAlg),
+    keyEncryptionSecret: keyEncryptionSecret ?? PROCESS_KEY_ENCRYPTION_SECRET,
+    accessTokenTtlSeconds: env.get(TOKEN_SETTINGS.declared.accessTokenTtlSeconds),
+    audience: env.get(TOKEN_SETTINGS.declared.audience, `${server.issuer}/api`),
+    refreshTokenTtlSeconds: env.get(TOKEN_SETTINGS.declared.refreshTokenTtlSeconds),
+    refreshGraceSeconds: env.get(TOKEN_SETTINGS.declared.refreshGraceSeconds),
+    refreshGraceRetries: env.get(TOKEN_SETTINGS.declared.refreshGraceRetries),
+  });
+}

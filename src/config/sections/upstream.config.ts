@@ -1,7 +1,7 @@
 import { ConfigError, type Env, jsonList } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { type SettingsSection, text, whole } from '../setting';
+import { setting, settingsSection, text, whole } from '../setting';
 import { operatorUrlProblem } from '../../protocol-rules/operator-url';
 
 /** How Proofgate authenticates to a provider's token endpoint, as its registered client. */
@@ -89,10 +89,57 @@ export const DEFAULT_OIDC_SCOPES = ['openid', 'email', 'profile'] as const;
 /** The user API's field read as the subject when none is configured (GitHub's). */
 export const DEFAULT_SUBJECT_FIELD = 'id';
 
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const UPSTREAM_SETTINGS = settingsSection(
+  'Upstream identity providers',
+  'Sign-in with an account at another provider: OpenID Connect or OAuth 2.0 (see [Upstream ' +
+    'identity providers](UPSTREAM-PROVIDERS.md)).',
+  {
+    providers: setting({
+      name: 'UPSTREAM_PROVIDERS',
+      type: text('a JSON array'),
+      default: { unset: 'none (the login page offers no provider)' },
+      description:
+        'The providers the login page offers ("Sign in with <name>", `GET /login/upstream/{id}`), ' +
+        'in this order: a JSON array of `{ "id", "name", "issuer", "client_id", "client_secret" | ' +
+        '"private_key_jwk", "scopes"? }`, checked at start, every entry\'s problem on a line of its ' +
+        'own (a secret is never quoted).\n' +
+        '\n' +
+        '- `kind`: `"oidc"` (the default: an OpenID Connect provider, its endpoints and keys found ' +
+        'by discovery from `issuer`) or `"oauth2"` (an OAuth 2.0 provider without OpenID Connect, ' +
+        'such as GitHub, with `"authorization_endpoint"`, `"token_endpoint"`, ' +
+        '`"userinfo_endpoint"` and `"subject_field"`, default `"id"`; its `issuer`, optional, is ' +
+        'the `iss` its responses carry).\n' +
+        '- `id`: lower-case letters, digits and dashes (at most 31): in the paths and in the ' +
+        'method key `upstream:<id>:<sub>`; never change it once users signed in.\n' +
+        '- `client_id`, and `client_secret` or `private_key_jwk` (a private JWK for ' +
+        "`private_key_jwt`): Proofgate as the provider's client, whose redirect URI is " +
+        '`<ISSUER>/login/upstream/<id>/callback`.\n' +
+        '- `scopes`: an array (default `["openid", "email", "profile"]` for OpenID Connect, which ' +
+        'must include `openid`; none for OAuth 2.0).\n' +
+        '\n' +
+        'URLs are `https:`; `http:` only on `127.0.0.1`, `[::1]` or `localhost` and outside ' +
+        'production. Requests to the provider go through the SSRF guard; in production a host ' +
+        'that discovery names and the operator did not must resolve to a public address.',
+    }),
+    stateTtlSeconds: setting({
+      name: 'UPSTREAM_STATE_TTL_SECONDS',
+      type: whole(60, 1800),
+      default: 600,
+      description:
+        'How long a sign-in at a provider may take: the lifetime of its `state`, `nonce` and ' +
+        'PKCE verifier, kept as one challenge and redeemed once at the callback.',
+    }),
+  },
+);
+
 export function readUpstreamConfig(env: EnvReader, server: ServerConfig): UpstreamConfig {
   return Object.freeze({
-    providers: env.read((e) => upstreamProviders(e, 'UPSTREAM_PROVIDERS', server.isProduction), []),
-    stateTtlSeconds: env.int('UPSTREAM_STATE_TTL_SECONDS', 600, { min: 60, max: 1800 }),
+    providers: env.read(
+      (e) => upstreamProviders(e, UPSTREAM_SETTINGS.declared.providers.name, server.isProduction),
+      [],
+    ),
+    stateTtlSeconds: env.get(UPSTREAM_SETTINGS.declared.stateTtlSeconds),
   });
 }
 
@@ -242,48 +289,3 @@ function scopesOf(
   }
   return scopes;
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const UPSTREAM_SETTINGS: SettingsSection = {
-  title: 'Upstream identity providers',
-  intro:
-    'Sign-in with an account at another provider: OpenID Connect or OAuth 2.0 (see [Upstream ' +
-    'identity providers](UPSTREAM-PROVIDERS.md)).',
-  settings: [
-    {
-      name: 'UPSTREAM_PROVIDERS',
-      type: text('a JSON array'),
-      default: { unset: 'none (the login page offers no provider)' },
-      description:
-        'The providers the login page offers ("Sign in with <name>", `GET /login/upstream/{id}`), ' +
-        'in this order: a JSON array of `{ "id", "name", "issuer", "client_id", "client_secret" | ' +
-        '"private_key_jwk", "scopes"? }`, checked at start, every entry\'s problem on a line of its ' +
-        'own (a secret is never quoted).\n' +
-        '\n' +
-        '- `kind`: `"oidc"` (the default: an OpenID Connect provider, its endpoints and keys found ' +
-        'by discovery from `issuer`) or `"oauth2"` (an OAuth 2.0 provider without OpenID Connect, ' +
-        'such as GitHub, with `"authorization_endpoint"`, `"token_endpoint"`, ' +
-        '`"userinfo_endpoint"` and `"subject_field"`, default `"id"`; its `issuer`, optional, is ' +
-        'the `iss` its responses carry).\n' +
-        '- `id`: lower-case letters, digits and dashes (at most 31): in the paths and in the ' +
-        'method key `upstream:<id>:<sub>`; never change it once users signed in.\n' +
-        '- `client_id`, and `client_secret` or `private_key_jwk` (a private JWK for ' +
-        "`private_key_jwt`): Proofgate as the provider's client, whose redirect URI is " +
-        '`<ISSUER>/login/upstream/<id>/callback`.\n' +
-        '- `scopes`: an array (default `["openid", "email", "profile"]` for OpenID Connect, which ' +
-        'must include `openid`; none for OAuth 2.0).\n' +
-        '\n' +
-        'URLs are `https:`; `http:` only on `127.0.0.1`, `[::1]` or `localhost` and outside ' +
-        'production. Requests to the provider go through the SSRF guard; in production a host ' +
-        'that discovery names and the operator did not must resolve to a public address.',
-    },
-    {
-      name: 'UPSTREAM_STATE_TTL_SECONDS',
-      type: whole(60, 1800),
-      default: 600,
-      description:
-        'How long a sign-in at a provider may take: the lifetime of its `state`, `nonce` and ' +
-        'PKCE verifier, kept as one challenge and redeemed once at the callback.',
-    },
-  ],
-};

@@ -2,7 +2,7 @@ import { EnvReader } from '../env-reader';
 import { chainIds, rpcUrls, solanaChains } from '../env-parsers';
 import { SOLANA_CLUSTERS, type SolanaCluster } from '../../protocol-rules/solana-clusters';
 import { ServerConfig } from './server.config';
-import { type SettingsSection, text, whole } from '../setting';
+import { setting, settingsSection, text, whole } from '../setting';
 
 export abstract class WalletConfig {
   /** EIP-4361 `domain` the service accepts: pinned, never taken from the Host header. */
@@ -67,6 +67,88 @@ function eitherName(env: EnvReader, [name, value]: Setting, [older, olderValue]:
   return name;
 }
 
+/** The settings this section reads, each declared once for its reader and the reference. */
+export const WALLET_SETTINGS = settingsSection(
+  'Wallets',
+  'Sign-in with a wallet, every chain (see [Wallet login](WALLET-LOGIN.md)).',
+  {
+    walletDomain: setting({
+      name: 'WALLET_DOMAIN',
+      type: text('a host'),
+      default: { unset: 'the host of `WALLET_URI`' },
+      description:
+        "The `domain` a wallet message (EIP-4361, SIWS, every chain) names for Proofgate's own " +
+        'pages (pinned, never taken from `Host`); `SIWE_DOMAIN` is its older name.',
+    }),
+    siweDomain: setting({
+      name: 'SIWE_DOMAIN',
+      type: text('a host'),
+      default: { unset: 'the host of `WALLET_URI`' },
+      description:
+        'Older name of `WALLET_DOMAIN`: either works; both set to different values stops the ' +
+        'start.',
+    }),
+    walletUri: setting({
+      name: 'WALLET_URI',
+      type: text('an http(s) URL'),
+      default: { unset: 'the origin of `ISSUER`' },
+      description:
+        "The `uri` those messages name: a message's `uri` must equal it or lie under it; " +
+        '`SIWE_URI` is its older name.',
+    }),
+    siweUri: setting({
+      name: 'SIWE_URI',
+      type: text('an http(s) URL'),
+      default: { unset: 'the origin of `ISSUER`' },
+      description:
+        'Older name of `WALLET_URI`: either works; both set to different values stops the start.',
+    }),
+    siweChainIds: setting({
+      name: 'SIWE_CHAIN_IDS',
+      type: text('comma-separated chain ids'),
+      default: '1',
+      description: 'Allowed EIP-155 chain ids.',
+    }),
+    siweRpcUrls: setting({
+      name: 'SIWE_RPC_URLS',
+      type: text('comma-separated `chainId=url` pairs'),
+      default: { unset: 'none' },
+      description:
+        'RPC endpoints for ERC-1271/6492 contract-wallet signatures; without one a chain accepts ' +
+        'ordinary (EOA) wallets only.',
+    }),
+    rpcTimeoutMs: setting({
+      name: 'SIWE_RPC_TIMEOUT_MS',
+      type: whole(100, 30_000),
+      default: 3000,
+      description: 'RPC timeout (no retries).',
+    }),
+    clockSkewSeconds: setting({
+      name: 'SIWE_CLOCK_SKEW_SECONDS',
+      type: whole(0, 600),
+      default: 60,
+      description: 'Tolerated clock skew for `issuedAt`.',
+    }),
+    siwsChains: setting({
+      name: 'SIWS_CHAINS',
+      type: text('comma-separated clusters'),
+      default: 'solana:mainnet',
+      description:
+        'Sign In With Solana: allowed clusters, as `solana:mainnet`, `solana:devnet`, ' +
+        '`solana:testnet` or their CAIP-2 ids (`solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`).',
+    }),
+    siwbChains: setting({
+      name: 'SIWB_CHAINS',
+      type: text('comma-separated networks'),
+      default: BITCOIN_CHAINS.mainnet,
+      description:
+        'Sign in with Bitcoin: allowed networks, as CAIP-2 ids or `mainnet` ' +
+        '(`bip122:000000000019d6689c085ae165831e93`) and `testnet` ' +
+        '(`bip122:000000000933ea01ad0ee984209779ba`); testnet is off unless listed.',
+    }),
+  },
+);
+
 export function readWalletConfig(env: EnvReader, server: ServerConfig): WalletConfig {
   const uriName = eitherName(
     env,
@@ -89,89 +171,7 @@ export function readWalletConfig(env: EnvReader, server: ServerConfig): WalletCo
     ),
     bitcoinChains: bitcoinChains(env),
     rpcUrls: env.read((e) => rpcUrls(e, 'SIWE_RPC_URLS'), {}),
-    rpcTimeoutMs: env.int('SIWE_RPC_TIMEOUT_MS', 3000, { min: 100, max: 30_000 }),
-    clockSkewSeconds: env.int('SIWE_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 600 }),
+    rpcTimeoutMs: env.get(WALLET_SETTINGS.declared.rpcTimeoutMs),
+    clockSkewSeconds: env.get(WALLET_SETTINGS.declared.clockSkewSeconds),
   });
 }
-
-/** The settings this section reads, as docs/CONFIGURATION.md states them (`npm run docs:config`). */
-export const WALLET_SETTINGS: SettingsSection = {
-  title: 'Wallets',
-  intro: 'Sign-in with a wallet, every chain (see [Wallet login](WALLET-LOGIN.md)).',
-  settings: [
-    {
-      name: 'WALLET_DOMAIN',
-      type: text('a host'),
-      default: { unset: 'the host of `WALLET_URI`' },
-      description:
-        "The `domain` a wallet message (EIP-4361, SIWS, every chain) names for Proofgate's own " +
-        'pages (pinned, never taken from `Host`); `SIWE_DOMAIN` is its older name.',
-    },
-    {
-      name: 'SIWE_DOMAIN',
-      type: text('a host'),
-      default: { unset: 'the host of `WALLET_URI`' },
-      description:
-        'Older name of `WALLET_DOMAIN`: either works; both set to different values stops the ' +
-        'start.',
-    },
-    {
-      name: 'WALLET_URI',
-      type: text('an http(s) URL'),
-      default: { unset: 'the origin of `ISSUER`' },
-      description:
-        "The `uri` those messages name: a message's `uri` must equal it or lie under it; " +
-        '`SIWE_URI` is its older name.',
-    },
-    {
-      name: 'SIWE_URI',
-      type: text('an http(s) URL'),
-      default: { unset: 'the origin of `ISSUER`' },
-      description:
-        'Older name of `WALLET_URI`: either works; both set to different values stops the start.',
-    },
-    {
-      name: 'SIWE_CHAIN_IDS',
-      type: text('comma-separated chain ids'),
-      default: '1',
-      description: 'Allowed EIP-155 chain ids.',
-    },
-    {
-      name: 'SIWE_RPC_URLS',
-      type: text('comma-separated `chainId=url` pairs'),
-      default: { unset: 'none' },
-      description:
-        'RPC endpoints for ERC-1271/6492 contract-wallet signatures; without one a chain accepts ' +
-        'ordinary (EOA) wallets only.',
-    },
-    {
-      name: 'SIWE_RPC_TIMEOUT_MS',
-      type: whole(100, 30_000),
-      default: 3000,
-      description: 'RPC timeout (no retries).',
-    },
-    {
-      name: 'SIWE_CLOCK_SKEW_SECONDS',
-      type: whole(0, 600),
-      default: 60,
-      description: 'Tolerated clock skew for `issuedAt`.',
-    },
-    {
-      name: 'SIWS_CHAINS',
-      type: text('comma-separated clusters'),
-      default: 'solana:mainnet',
-      description:
-        'Sign In With Solana: allowed clusters, as `solana:mainnet`, `solana:devnet`, ' +
-        '`solana:testnet` or their CAIP-2 ids (`solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`).',
-    },
-    {
-      name: 'SIWB_CHAINS',
-      type: text('comma-separated networks'),
-      default: BITCOIN_CHAINS.mainnet,
-      description:
-        'Sign in with Bitcoin: allowed networks, as CAIP-2 ids or `mainnet` ' +
-        '(`bip122:000000000019d6689c085ae165831e93`) and `testnet` ' +
-        '(`bip122:000000000933ea01ad0ee984209779ba`); testnet is off unless listed.',
-    },
-  ],
-};

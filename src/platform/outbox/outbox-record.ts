@@ -1,5 +1,6 @@
 import { Prop } from '@nestjs/mongoose';
 import type { Schema } from 'mongoose';
+import { ExpiringRecord, removeOnceExpired } from '../database/record';
 
 /** Every outbox row is `pending` until it is done or given up; each outbox names those states. */
 export const PENDING = 'pending' as const;
@@ -8,11 +9,10 @@ export const PENDING = 'pending' as const;
  * The fields every durable outbox row has (OutboxLeases): its lease, its attempts and their
  * schedule, and its clean-up time. An outbox's row class extends it with its status (its own
  * words for done and given up), its payload and its own indexes (`@Schema` names the collection).
+ * `expiresAt`: when the TTL index may remove the row, past `giveUpAt` (clean-up: nothing relies
+ * on it).
  */
-export abstract class OutboxRecord {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export abstract class OutboxRecord extends ExpiringRecord {
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 
@@ -38,14 +38,10 @@ export abstract class OutboxRecord {
   /** Why the latest attempt failed: a reason or a code, never a secret nor an address. */
   @Prop({ type: String })
   lastError?: string;
-
-  /** When the TTL index may remove the row, past `giveUpAt` (clean-up: nothing relies on it). */
-  @Prop({ type: Date, required: true })
-  expiresAt!: Date;
 }
 
 /** The indexes every outbox has: pending rows past their give-up time, and the TTL clean-up. */
 export function indexOutbox(schema: Schema): void {
   schema.index({ status: 1, giveUpAt: 1 });
-  schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+  removeOnceExpired(schema);
 }

@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { ExpiringRecord, removeOnceExpired } from '../../platform/database/record';
 import { AUTH_METHODS, type AuthMethod } from '../../proofs/proof-vocabulary';
 
 export const SESSION_COLLECTION = 'sessions';
@@ -19,12 +20,11 @@ export class SessionSignInRecord {
 
 const SessionSignInSchema = SchemaFactory.createForClass(SessionSignInRecord);
 
+/**
+ * `_id`: BASE64URL(SHA-256(cookie value)): a database leak does not hand out live sessions.
+ */
 @Schema({ collection: SESSION_COLLECTION, versionKey: false, strict: 'throw' })
-export class SessionRecord {
-  /** BASE64URL(SHA-256(cookie value)): a database leak does not hand out live sessions. */
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class SessionRecord extends ExpiringRecord {
   @Prop({ type: String, required: true })
   sub!: string;
 
@@ -42,9 +42,6 @@ export class SessionRecord {
   @Prop({ type: String })
   acr?: string;
 
-  @Prop({ type: Date, required: true })
-  expiresAt!: Date;
-
   /** The method key of the method that proved the login; absent on sessions from before it. */
   @Prop({ type: String })
   methodKey?: string;
@@ -60,6 +57,6 @@ export class SessionRecord {
 
 export const SessionSchema = SchemaFactory.createForClass(SessionRecord);
 // Clean-up only (the TTL monitor runs about once a minute): lookups filter on `expiresAt > now`.
-SessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+removeOnceExpired(SessionSchema);
 // Ending every session of a disabled account.
 SessionSchema.index({ sub: 1 });

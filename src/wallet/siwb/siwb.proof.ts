@@ -1,27 +1,19 @@
+import { type ProofDescriptor } from '../../proofs/proof-descriptor';
 import {
-  type BrowserWallet,
-  type ProofDescriptor,
-  WALLET_VERIFICATION_METRICS,
-  walletLoginButton,
-} from '../../proofs/proof-descriptor';
-import { AMR } from '../../proofs/proof-vocabulary';
-
-const WALLET: BrowserWallet = { chain: 'Bitcoin', script: '/static/siwb-wallet.js' };
+  WALLET_ENDPOINTS,
+  WALLET_NONCE_STORAGE,
+  relyingPartyUse,
+  walletSignIn,
+} from '../core/wallet-proof-descriptor';
 
 /** Sign in with Bitcoin (CAIP-122, `bip122`): an address-bound nonce, signed per BIP-322. */
 export const SIWB_PROOF = {
-  id: 'siwb',
-  label: 'Sign in with Bitcoin',
-  shortLabel: 'SIWB',
-  amr: AMR.siwb,
-  wallet: WALLET,
-  challengeKinds: ['siwb_nonce'],
   // The chain's script finds the wallet (UniSat's interface, the Wallet Standard, sats-connect,
   // Leather) and has it sign the message.
-  loginButton: walletLoginButton('Sign in with Bitcoin', WALLET),
-  metrics: {
-    verified: WALLET_VERIFICATION_METRICS,
-  },
+  ...walletSignIn('siwb', 'Bitcoin'),
+  label: 'Sign in with Bitcoin',
+  shortLabel: 'SIWB',
+  challengeKinds: ['siwb_nonce'],
   comparison: {
     protocol: {
       name: 'Sign in with Bitcoin (CAIP-122, bip122 namespace) with an address-bound nonce',
@@ -38,7 +30,7 @@ export const SIWB_PROOF = {
         "the text field by field against what was issued (pinned domain, URI, statement, network, the nonce's own issue time), then the signature: BIP-322's virtual to_spend/to_sign transactions and the address's script (ECDSA for P2WPKH, Schnorr key path for P2TR), or the key recovered from a legacy signature hashing to the P2PKH address; no node, no RPC",
       cryptography:
         'secp256k1: ECDSA (strict DER, low S) or BIP-340 Schnorr over the BIP-322 sighash; ECDSA public key recovery for the legacy format',
-      endpoints: ['POST /wallet/nonce', 'POST /wallet/verify'],
+      endpoints: WALLET_ENDPOINTS,
     },
     threats: {
       stops: [
@@ -57,8 +49,7 @@ export const SIWB_PROOF = {
       ],
     },
     chartColour: '#0284c7',
-    storageKey: 'SHA-256 of the nonce',
-    lifetimeSeconds: ({ challenges }) => challenges.walletNonceTtlSeconds,
+    ...WALLET_NONCE_STORAGE,
     usedBy: [
       {
         clients: 'Bitcoin dApps, directly',
@@ -69,14 +60,10 @@ export const SIWB_PROOF = {
         ],
         standards: ['CAIP-122', 'CAIP-10', 'BIP-322'],
       },
-      {
-        clients: 'OpenID Connect relying parties',
-        through: [
-          '"Sign in with Bitcoin" on the login page of an authorization code + PKCE flow (POST /login/siwe)',
-          'the id_token says amr ["siwb"], sub bip122:<genesis reference>:<address>',
-        ],
-        standards: ['CAIP-122', 'BIP-322', 'OpenID Connect Core 1.0', 'RFC 7636'],
-      },
+      relyingPartyUse('siwb', 'Bitcoin', 'bip122:<genesis reference>:<address>', [
+        'CAIP-122',
+        'BIP-322',
+      ]),
     ],
   },
 } satisfies ProofDescriptor<'siwb'>;

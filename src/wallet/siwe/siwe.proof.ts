@@ -1,11 +1,14 @@
 import {
-  type BrowserWallet,
   type ProofDescriptor,
   WALLET_VERIFICATION_METRICS,
-  walletLoginButton,
   type ProofSettings,
 } from '../../proofs/proof-descriptor';
-import { AMR } from '../../proofs/proof-vocabulary';
+import {
+  WALLET_ENDPOINTS,
+  WALLET_NONCE_STORAGE,
+  relyingPartyUse,
+  walletSignIn,
+} from '../core/wallet-proof-descriptor';
 
 function onChains(ids: readonly (string | number)[]): string {
   return `on chain${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`;
@@ -17,18 +20,13 @@ function chains({ wallet }: ProofSettings): string {
   return `wallets ${onChains(wallet.allowedChainIds)}; contract wallets (ERC-1271, ERC-6492) ${withRpc.length ? onChains(withRpc) : 'on no chain (no SIWE_RPC_URLS)'}`;
 }
 
-const WALLET: BrowserWallet = { chain: 'Ethereum', script: '/static/siwe-wallet.js' };
-
 /** Sign-In with Ethereum (EIP-4361): an address-bound nonce, signed by the wallet. */
 export const SIWE_PROOF = {
-  id: 'siwe',
+  // The chain's script finds an EIP-6963 or EIP-1193 wallet and has it personal_sign the message.
+  ...walletSignIn('siwe', 'Ethereum'),
   label: 'Sign-In with Ethereum',
   shortLabel: 'SIWE',
-  amr: AMR.siwe,
-  wallet: WALLET,
   challengeKinds: ['wallet_nonce'],
-  // The chain's script finds an EIP-6963 or EIP-1193 wallet and has it personal_sign the message.
-  loginButton: walletLoginButton('Sign in with Ethereum', WALLET),
   metrics: {
     issued: ['proofgate_wallet_nonces_issued_total'],
     verified: WALLET_VERIFICATION_METRICS,
@@ -46,7 +44,7 @@ export const SIWE_PROOF = {
       server_verifies:
         'message fields (pinned domain, URI, chain, validity window), then recovers the signer from the signature and compares it with the bound address; contract wallets through ERC-1271/6492',
       cryptography: 'secp256k1 ECDSA signature with public-key (address) recovery',
-      endpoints: ['POST /wallet/nonce', 'POST /wallet/verify'],
+      endpoints: WALLET_ENDPOINTS,
     },
     threats: {
       stops: [
@@ -64,8 +62,7 @@ export const SIWE_PROOF = {
       ],
     },
     chartColour: '#c2410c',
-    storageKey: 'SHA-256 of the nonce',
-    lifetimeSeconds: ({ challenges }) => challenges.walletNonceTtlSeconds,
+    ...WALLET_NONCE_STORAGE,
     usedBy: [
       {
         clients: 'dApps, directly',
@@ -76,14 +73,7 @@ export const SIWE_PROOF = {
         ],
         standards: ['EIP-4361', 'EIP-191', 'CAIP-10'],
       },
-      {
-        clients: 'OpenID Connect relying parties',
-        through: [
-          '"Sign in with Ethereum" on the login page of an authorization code + PKCE flow (POST /login/siwe)',
-          'the id_token says amr ["siwe"], sub eip155:<chainId>:<address>',
-        ],
-        standards: ['EIP-4361', 'OpenID Connect Core 1.0', 'RFC 7636'],
-      },
+      relyingPartyUse('siwe', 'Ethereum', 'eip155:<chainId>:<address>', ['EIP-4361']),
     ],
   },
 } satisfies ProofDescriptor<'siwe'>;

@@ -1,26 +1,18 @@
+import { type ProofDescriptor } from '../../proofs/proof-descriptor';
 import {
-  type BrowserWallet,
-  type ProofDescriptor,
-  WALLET_VERIFICATION_METRICS,
-  walletLoginButton,
-} from '../../proofs/proof-descriptor';
-import { AMR } from '../../proofs/proof-vocabulary';
-
-const WALLET: BrowserWallet = { chain: 'Solana', script: '/static/siws-wallet.js' };
+  WALLET_ENDPOINTS,
+  WALLET_NONCE_STORAGE,
+  relyingPartyUse,
+  walletSignIn,
+} from '../core/wallet-proof-descriptor';
 
 /** Sign In With Solana (CAIP-122, Solana profile): an address-bound nonce, Ed25519-signed. */
 export const SIWS_PROOF = {
-  id: 'siws',
+  // The chain's script finds wallets by Wallet Standard discovery.
+  ...walletSignIn('siws', 'Solana'),
   label: 'Sign In With Solana',
   shortLabel: 'SIWS',
-  amr: AMR.siws,
-  wallet: WALLET,
   challengeKinds: ['siws_nonce'],
-  // The chain's script finds wallets by Wallet Standard discovery.
-  loginButton: walletLoginButton('Sign in with Solana', WALLET),
-  metrics: {
-    verified: WALLET_VERIFICATION_METRICS,
-  },
   comparison: {
     protocol: {
       name: 'Sign In With Solana (CAIP-122, Solana profile) with an address-bound nonce',
@@ -41,7 +33,7 @@ export const SIWS_PROOF = {
       server_verifies:
         "the text field by field against what was issued (pinned domain, URI, statement, cluster, the nonce's own issue and expiry times), then the Ed25519 signature against the address: no recovery, no RPC",
       cryptography: 'Ed25519 signature (RFC 8032) verified against the public key the address is',
-      endpoints: ['POST /wallet/nonce', 'POST /wallet/verify'],
+      endpoints: WALLET_ENDPOINTS,
     },
     threats: {
       stops: [
@@ -60,8 +52,7 @@ export const SIWS_PROOF = {
       ],
     },
     chartColour: '#7e22ce',
-    storageKey: 'SHA-256 of the nonce',
-    lifetimeSeconds: ({ challenges }) => challenges.walletNonceTtlSeconds,
+    ...WALLET_NONCE_STORAGE,
     usedBy: [
       {
         clients: 'Solana dApps, directly',
@@ -73,14 +64,7 @@ export const SIWS_PROOF = {
         ],
         standards: ['CAIP-122', 'CAIP-10', 'Wallet Standard'],
       },
-      {
-        clients: 'OpenID Connect relying parties',
-        through: [
-          '"Sign in with Solana" on the login page of an authorization code + PKCE flow (POST /login/siwe)',
-          'the id_token says amr ["siws"], sub solana:<genesis reference>:<address>',
-        ],
-        standards: ['CAIP-122', 'OpenID Connect Core 1.0', 'RFC 7636'],
-      },
+      relyingPartyUse('siws', 'Solana', 'solana:<genesis reference>:<address>', ['CAIP-122']),
     ],
   },
 } satisfies ProofDescriptor<'siws'>;

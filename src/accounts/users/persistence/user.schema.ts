@@ -1,13 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { KeyedRecord } from '../../../platform/database/record';
 
 export const USER_COLLECTION = 'users';
 
+/**
+ * `_id`: the username: `_id` makes it unique without a second index.
+ */
 @Schema({ collection: USER_COLLECTION, versionKey: false, strict: 'throw' })
-export class UserRecord {
-  /** The username: `_id` makes it unique without a second index. */
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class UserRecord extends KeyedRecord {
   /** Absent: the password was removed by the account's owner (the username stays reserved). */
   @Prop({ type: String })
   passwordHash?: string;

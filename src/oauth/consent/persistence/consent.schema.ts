@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { KeyedRecord, removeOnceExpired } from '../../../platform/database/record';
 
 export const CONSENT_COLLECTION = 'consents';
 
@@ -7,10 +8,7 @@ export const CONSENT_COLLECTION = 'consents';
  * non-first-party client and the upsert on Allow are single-document operations on `_id`.
  */
 @Schema({ collection: CONSENT_COLLECTION, versionKey: false, strict: 'throw' })
-export class ConsentRecord {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class ConsentRecord extends KeyedRecord {
   @Prop({ type: String, required: true })
   sub!: string;
 
@@ -42,7 +40,7 @@ export const ConsentSchema = SchemaFactory.createForClass(ConsentRecord);
 // `consents list/revoke --user`: an operator's query, not a request path.
 ConsentSchema.index({ sub: 1 });
 // Clean-up only (the dev database never deletes): reads compare `expiresAt` with the clock.
-ConsentSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+removeOnceExpired(ConsentSchema);
 
 /**
  * Client ids never contain a space (`[A-Za-z0-9._-]`), so the last space separates the two

@@ -1,13 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { KeyedRecord } from '../../database/record';
 
 export const RATE_LIMIT_COUNTER_COLLECTION = 'rate_limit_counters';
 
+/**
+ * `_id`: Keyed hash of limit name, key and window start: never an IP address or a client id.
+ */
 @Schema({ collection: RATE_LIMIT_COUNTER_COLLECTION, versionKey: false, strict: 'throw' })
-export class RateLimitCounterRecord {
-  /** Keyed hash of limit name, key and window start: never an IP address or a client id. */
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class RateLimitCounterRecord extends KeyedRecord {
   @Prop({ type: Number, required: true })
   count!: number;
 

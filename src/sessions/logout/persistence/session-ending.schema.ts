@@ -1,13 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { ExpiringRecord, removeOnceExpired } from '../../../platform/database/record';
 
 export const SESSION_ENDING_COLLECTION = 'session_endings';
 
+/**
+ * `_id`: the session's `sid`.
+ * `expiresAt`: when the TTL index may remove the record (clean-up, nothing relies on it).
+ */
 @Schema({ collection: SESSION_ENDING_COLLECTION, versionKey: false, strict: 'throw' })
-export class SessionEndingRecord {
-  /** The session's `sid`. */
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class SessionEndingRecord extends ExpiringRecord {
   @Prop({ type: String, required: true })
   sub!: string;
 
@@ -31,13 +32,9 @@ export class SessionEndingRecord {
 
   @Prop({ type: String })
   leaseOwner?: string;
-
-  /** When the TTL index may remove the record (clean-up, nothing relies on it). */
-  @Prop({ type: Date, required: true })
-  expiresAt!: Date;
 }
 
 export const SessionEndingSchema = SchemaFactory.createForClass(SessionEndingRecord);
 // The sweep: unfinished endings by lease.
 SessionEndingSchema.index({ finishedAt: 1, leaseUntil: 1 });
-SessionEndingSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+removeOnceExpired(SessionEndingSchema);

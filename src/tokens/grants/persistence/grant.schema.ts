@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { ExpiringRecord, removeOnceExpired } from '../../../platform/database/record';
 import { Schema as MongooseSchema } from 'mongoose';
 import { AUTH_METHODS, type AuthMethod } from '../../../proofs/proof-vocabulary';
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
@@ -7,10 +8,7 @@ import type { ProfileClaim } from '../../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../../protocol-rules/authorization-details';
 
 @Schema({ collection: 'grants', versionKey: false })
-export class GrantRecord {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
+export class GrantRecord extends ExpiringRecord {
   @Prop({ type: String, required: true })
   clientId!: string;
 
@@ -68,9 +66,6 @@ export class GrantRecord {
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 
-  @Prop({ type: Date, required: true })
-  expiresAt!: Date;
-
   @Prop({ type: Date })
   revokedAt?: Date;
 
@@ -95,7 +90,7 @@ export class GrantRecord {
 }
 
 export const GrantSchema = SchemaFactory.createForClass(GrantRecord);
-GrantSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+removeOnceExpired(GrantSchema);
 // Administration lists and revokes the grants of one user or one client.
 GrantSchema.index({ sub: 1 });
 GrantSchema.index({ clientId: 1 });
