@@ -19,6 +19,7 @@ import {
 } from '../../support/oauth';
 import { ChallengeStore } from '../../../src/challenges/challenge-store';
 import { DpopProofKeys } from '../../../src/tokens/dpop/dpop-proof-keys';
+import { DPOP_NONCE_STEP_SECONDS } from '../../../src/tokens/dpop/dpop-nonces';
 import {
   dpopKey,
   exchangeWithProof,
@@ -173,6 +174,10 @@ describe('DPoP nonces at /token with oauth4webapi (DPOP_REQUIRE_NONCE=true, RFC 
     const client: oauth.Client = { client_id: DEMO_CLIENT.id };
     const auth = oauth.ClientSecretBasic(DEMO_CLIENT.secret);
     const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    // The exchange and the refresh share one nonce step: started with at least 20 s of it left
+    // (the server's clock moved at most 20 s ahead of the library's iat, well within its window).
+    const left = DPOP_NONCE_STEP_SECONDS - (t.clock.nowSeconds() % DPOP_NONCE_STEP_SECONDS);
+    if (left < 20) t.clock.advance(left);
     const authorized = await authorizeWithLibrary(as, issuer, client, DEMO_CLIENT.redirectUri);
     let refusals = 0;
     const tokens = await withNonceRetry(async () => {
