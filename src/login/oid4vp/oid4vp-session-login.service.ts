@@ -94,8 +94,7 @@ export class Oid4vpSessionLogin {
       scope: scopeOf(returnTo),
       returnTo,
     });
-    // The page shows a phone the same text as a QR code (cross-device).
-    return { ...created, qr_code: await qrCodeDataUrl(created.authorization_request) };
+    return withQrCode(created);
   }
 
   /**
@@ -114,7 +113,7 @@ export class Oid4vpSessionLogin {
       linkTo: sub,
       responseMode: 'direct_post',
     });
-    return { ...created, qr_code: await qrCodeDataUrl(created.authorization_request) };
+    return withQrCode(created);
   }
 
   /** GET /oid4vp/requests/{id}: by the browser's cookies, or a script's handle. */
@@ -201,4 +200,9 @@ function scopeOf(returnTo: string): string {
   } catch {
     return '';
   }
+}
+
+/** A page's request with its QR code: the page shows a phone the same text (cross-device). */
+async function withQrCode(created: CreatedRequest): Promise<CreatedRequest & { qr_code: string }> {
+  return { ...created, qr_code: await qrCodeDataUrl(created.authorization_request) };
 }
