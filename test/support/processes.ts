@@ -1,4 +1,5 @@
-import { ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 
 // The harness's own (bench/, tools/ use them too): one free-port and one status check for all.
 export { freePort, statusOf } from '../../bench/lib/processes';
@@ -20,4 +21,32 @@ export async function waitFor<T>(
 export function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** How a script run to its end went: its exit code and all it printed. */
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a script of the repository as a user runs it, from the root with only PATH and `env`:
+ * with node, or a TypeScript one with ts-node on the tests' tsconfig (as `npm run example:…` does).
+ */
+export function runScript(script: string, env: Record<string, string>): Promise<ScriptRun> {
+  const args = script.endsWith('.ts')
+    ? ['-r', 'ts-node/register/transpile-only', script]
+    : [script];
+  const child = spawn(process.execPath, args, {
+    cwd: join(__dirname, '..', '..'),
+    env: { PATH: process.env.PATH, TS_NODE_PROJECT: 'tsconfig.jest.json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close': the process ended and its output is all read.
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }

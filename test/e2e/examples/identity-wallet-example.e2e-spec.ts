@@ -4,26 +4,12 @@
  * demo-client's script, answers it as the wallet (the x509_hash: request object, signed), polls
  * with its handle and prints the ID token's claims and /api/me.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../support/processes';
+import { freePort, runScript } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'examples', 'identity-wallet.mjs');
-
-async function runExample(env: Record<string, string>) {
-  const child = spawn(process.execPath, [SCRIPT], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { code, ...output };
-}
 
 describe('examples/identity-wallet.mjs', () => {
   let t: TestApp;
@@ -34,7 +20,7 @@ describe('examples/identity-wallet.mjs', () => {
   afterAll(() => t.close());
 
   it('signs in end to end with a self-issued demo PID, and prints the ID token and /api/me', async () => {
-    const run = await runExample({ PROOFGATE_URL: issuer });
+    const run = await runScript(SCRIPT, { PROOFGATE_URL: issuer });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
@@ -64,7 +50,7 @@ describe('examples/identity-wallet.mjs', () => {
 
   it('without a server says in one line how to start one', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const run = await runExample({ PROOFGATE_URL: closed });
+    const run = await runScript(SCRIPT, { PROOFGATE_URL: closed });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       `No Proofgate answers at ${closed} (ECONNREFUSED): start one with \`npm start\`, or set PROOFGATE_URL.\n`,

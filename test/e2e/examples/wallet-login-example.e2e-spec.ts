@@ -5,12 +5,11 @@
  * dependencies) against the service listening on a real port, signs in and reaches /api/me with
  * the token it got; without a server it says in one line how to start one.
  */
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ACCOUNT_METHOD_COLLECTION } from '../../../src/accounts/persistence/account-method.schema';
-import { freePort } from '../../support/processes';
+import { freePort, runScript } from '../../support/processes';
 import { useTestApp } from '../../support/use-test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -25,28 +24,7 @@ const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
 /** Hardhat's first account, a well-known test key. */
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runExample(env: Record<string, string>, script = SCRIPT): Promise<Run> {
-  // The TypeScript example runs as `npm run example:passkey` does: ts-node, the tests' tsconfig.
-  const args = script.endsWith('.ts')
-    ? ['-r', 'ts-node/register/transpile-only', script]
-    : [script];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, TS_NODE_PROJECT: 'tsconfig.jest.json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
+const runExample = (env: Record<string, string>, script = SCRIPT) => runScript(script, env);
 
 /** The script prints two JSON documents: the tokens, then /api/me. */
 function documents(stdout: string): unknown[] {
