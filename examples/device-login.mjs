@@ -6,7 +6,10 @@
 //   node examples/device-login.mjs                 # registers a public client for the grant
 //   DEVICE_CLIENT_ID=<id> PROOFGATE_URL=http://localhost:25000 node examples/device-login.mjs
 //
-// No QR code: no QR package is installed in this project; open the printed URL instead.
+// In a terminal it also prints the URL as a QR code to scan with a phone (RFC 8628 §3.3.1);
+// `--qr` prints it when the output goes to a pipe or a log too.
+
+import QRCode from 'qrcode';
 
 const base = process.env.PROOFGATE_URL ?? 'http://localhost:25000';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -73,6 +76,15 @@ const authorization = started.json;
 console.log(`Open ${authorization.verification_uri_complete}`);
 console.log(`(or ${authorization.verification_uri} and type the code), sign in, and check that`);
 console.log(`the page shows this code: ${authorization.user_code}`);
+if (process.stdout.isTTY || process.argv.includes('--qr')) {
+  // Dark modules on a light background whatever the terminal's theme (ANSI colours).
+  console.log(
+    await QRCode.toString(authorization.verification_uri_complete, {
+      type: 'terminal',
+      small: true,
+    }),
+  );
+}
 
 // 3. Poll, never sooner than `interval` seconds, 5 more after each slow_down (RFC 8628 §3.5).
 let interval = authorization.interval;

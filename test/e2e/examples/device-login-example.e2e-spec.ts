@@ -7,13 +7,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { signedInAtDevicePage, submitUserCode } from '../../support/device-browser';
 import { freePort } from '../../support/processes';
+import { readTerminalQrCode } from '../../support/terminal-qr';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'examples', 'device-login.mjs');
 
-function runExample(env: Record<string, string>) {
-  const child = spawn(process.execPath, [SCRIPT], {
+function runExample(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, [SCRIPT, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,8 +37,9 @@ describe('examples/device-login.mjs', () => {
   });
   afterAll(() => t.close());
 
-  it('prints the verification URL and the code, polls until the user confirms, then calls /api/me', async () => {
-    const { child, output, closed: exited } = runExample({ PROOFGATE_URL: issuer });
+  it('prints the verification URL, the code and a QR code of the URL, polls until the user confirms, then calls /api/me', async () => {
+    // --qr: the QR code a terminal shows, into this pipe.
+    const { child, output, closed: exited } = runExample({ PROOFGATE_URL: issuer }, ['--qr']);
     const shown = await new Promise<RegExpExecArray>((resolve, reject) => {
       const look = () => {
         const found = /^Open (\S+)\n[\s\S]*this code: ([A-Z]{4}-[A-Z]{4})\n/m.exec(output.stdout);
@@ -54,6 +56,11 @@ describe('examples/device-login.mjs', () => {
 
     expect(await exited).toBe(0);
     expect(output.stderr).toBe('');
+    const printedCode = output.stdout.slice(
+      shown.index + shown[0].length,
+      output.stdout.indexOf('{'),
+    );
+    expect(readTerminalQrCode(printedCode)).toBe(url);
     const documents = output.stdout
       .slice(output.stdout.indexOf('{'))
       .split(/\n(?=\{)/)
