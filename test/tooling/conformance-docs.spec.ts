@@ -53,7 +53,7 @@ function e2eSpecs(dir = 'test/e2e'): string[] {
 }
 
 describe('docs/CONFORMANCE.md', () => {
-  it('lists the modules of the five plans, each once', () => {
+  it('lists the modules of the six plans, each once', () => {
     const modules = rows().map((row) => row.module);
     expect(modules.length).toBeGreaterThan(100);
     expect(new Set(modules).size).toBe(modules.length);
@@ -63,6 +63,7 @@ describe('docs/CONFORMANCE.md', () => {
       'oidcc-rp-initiated-logout-certification-test-plan',
       'oidcc-backchannel-rp-initiated-logout-certification-test-plan',
       'fapi2-security-profile-final-test-plan',
+      'oid4vp-1final-verifier-test-plan',
     ]) {
       expect(DOC).toContain(`### \`${plan}\``);
     }
@@ -89,7 +90,7 @@ describe('docs/CONFORMANCE.md', () => {
     const missing = new Set<string>();
     for (const file of e2eSpecs()) {
       for (const [, module] of text(file).matchAll(
-        /\bit(?:\.each[^(]*\))?\(\s*['`]((?:oidcc|fapi2-security-profile-final)-[A-Za-z0-9_-]+)/g,
+        /\bit(?:\.each[^(]*\))?\(\s*['`]((?:oidcc|fapi2-security-profile-final|oid4vp-1final-verifier)-[A-Za-z0-9_-]+)/g,
       )) {
         if (!listed.has(module)) missing.add(`${module} (${file})`);
       }
