@@ -44,10 +44,11 @@ const SIWB_VERIFY_PHASES = [
 const PRESENTATION_PHASE = `The presentation phase answers identity-wallet requests of demo-client's
   script (\`POST /oid4vp/requests { client_id }\`, scope \`openid\`, the \`redirect_uri:\` prefix,
   \`direct_post\`), each asked for and its request object fetched before the phase
-  (\`bench/lib/identity-wallet.ts\`): one holder (the lab's, \`@sd-jwt/sd-jwt-vc\`) presents its one
-  demo PID to each with a key-binding JWT over that request's \`nonce\` and \`client_id\`, signed just
-  before the phase, so every sign-in after the first is a returning one. Its issuer is listed in
-  \`OID4VP_TRUSTED_ISSUERS\` (its JWK inline); the phase is compared with SIWE verify round by round.`;
+  (\`bench/lib/identity-wallet.ts\`), before the SIWE phases: one holder (the lab's, \`@sd-jwt/sd-jwt-vc\`)
+  presents its one demo PID to each with a key-binding JWT over that request's \`nonce\` and
+  \`client_id\`, so every sign-in after the first is a returning one (its key imported once, its
+  claims unchanged). Its issuer is listed in \`OID4VP_TRUSTED_ISSUERS\` (its JWK inline); the phase
+  runs right after SIWE verify and is compared with it round by round.`;
 
 /** The bare Express floors, which the distance computations need all of. */
 const FLOOR_PHASES: PhaseKey[] = ['floor.noop', 'floor.sign', 'floor.find'];
