@@ -34,7 +34,9 @@ import {
   commandLine,
   BENCHMARKS_FILE,
   parseOptions,
+  somePhasesOnly,
   type BenchOptions,
+  type PhaseGroup,
 } from './lib/options';
 import {
   describeMachine,
@@ -48,8 +50,9 @@ import {
 } from './lib/processes';
 import * as passkeys from './lib/passkeys';
 import * as proofgate from './lib/proofgate';
-import { writeReport } from './lib/report-section';
-import { renderReport, renderSummary } from './lib/report';
+import * as identityWallet from './lib/identity-wallet';
+import { writeReport, writeReportSection } from './lib/report-section';
+import { phasesSectionName, renderPhasesSection, renderReport, renderSummary } from './lib/report';
 import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './lib/results';
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
 import { CountingProxy } from './lib/wire-proxy';
@@ -271,6 +274,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       codeTtlSeconds: options.codeTtlSeconds,
       env: {
         OAUTH_CLIENTS: `[${machineClient}]`,
+        OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
         ...(tracing
           ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
           : {}),
@@ -318,13 +322,20 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     bench.onCleanup(() => pgBrowser.close());
     await proofgate.login(pgBrowser);
     // Registered while the login is recent (ACCOUNT_RECENT_LOGIN_SECONDS).
-    authenticator = await timed('registered a passkey', () => passkeys.registerPasskey(pgBrowser));
+    if (options.phases.includes('passkey')) {
+      authenticator = await timed('registered a passkey', () =>
+        passkeys.registerPasskey(pgBrowser),
+      );
+    }
   }
   if (opBrowser) {
     bench.onCleanup(() => opBrowser.close());
     await oidc.authorize(opBrowser); // log in and consent; the code is left unused
   }
 
+  const runs = (group: PhaseGroup) => options.phases.includes(group);
+  // The identity wallet's one holder and its PID (the presentation phase).
+  const holder = runs('oid4vp') && pg ? await identityWallet.newBenchHolder(pg.origin) : undefined;
   const signer = dpopSigner();
   // RFC 9449: the same exchange and the same API call, with DPoP proofs (signed just before
   // each phase: a proof is accepted for 60 s after its iat). Run before the bearer phases in even
@@ -353,8 +364,22 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   };
   const proofgateRound = async (round: number, n: number, m: number) => {
     const target = pg!;
-    if (round % 2 === 0) await dpopPair(round, m);
-    // The authorization request, a signed-in browser's: its codes are the exchange's.
+    if (runs('dpop') && round % 2 === 0) await dpopPair(round, m);
+    if (runs('oauth')) await oauthPhases(round, n, m);
+    if (runs('dpop') && round % 2 === 1) await dpopPair(round, m);
+    if (runs('siwe')) await walletPhases(round, m);
+    if (runs('passkey')) {
+      const assertions = await timed(`signed ${m} passkey assertions`, () =>
+        passkeys.passkeyRequests(target.origin, authenticator!, m),
+      );
+      await bench.phase('proofgate.passkey', round, target, assertions, 200);
+    }
+    if (runs('siws')) await solanaPhases(round, m);
+    if (runs('siwb')) await bitcoinPhases(round, m);
+  };
+  // The authorization request, a signed-in browser's: its codes are the exchange's.
+  const oauthPhases = async (round: number, n: number, m: number) => {
+    const target = pg!;
     const authorizations = proofgate.authorizeRequests(pgBrowser!, n);
     const authorized = await bench.phase(
       'proofgate.authorize',
@@ -397,7 +422,12 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       ['access_token'],
     );
     checkJwtAccessTokens(capturedField(machine.captured, 'access_token'), 'Proofgate');
-    if (round % 2 === 1) await dpopPair(round, m);
+  };
+  const walletPhases = async (round: number, m: number) => {
+    const target = pg!;
+    // The presentation phase's requests and answers are made first, so that it runs right after
+    // SIWE verify, which it is compared with (its key-binding JWTs are accepted for 300 s).
+    const presentations = runs('oid4vp') ? await presentationAnswers(m) : undefined;
     // Nonce issue answers about twice as fast as the rest: twice the requests, so that its phase
     // lasts as long and a pause of the shared machine weighs on it no more than on the others.
     // Every nonce request from a wallet of its own, never seen before in the run: the first m
@@ -422,11 +452,21 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       proofgate.signMessages(wallets, messages),
     );
     await bench.phase('proofgate.verify', round, target, signed, 200);
-    const assertions = await timed(`signed ${m} passkey assertions`, () =>
-      passkeys.passkeyRequests(target.origin, authenticator!, m),
+    // Issue #50: identity-wallet sign-ins right after SIWE's, compared with them round by round.
+    if (presentations) {
+      await bench.phase('proofgate.oid4vp-verify', round, target, presentations, 200);
+    }
+  };
+  const presentationAnswers = async (m: number) => {
+    const requests = await timed(`asked for ${m} identity wallet presentation requests`, () =>
+      identityWallet.presentationRequests(pg!.origin, m),
     );
-    await bench.phase('proofgate.passkey', round, target, assertions, 200);
-
+    return timed(`presented ${m} times`, () =>
+      identityWallet.presentationAnswers(holder!, requests),
+    );
+  };
+  const solanaPhases = async (round: number, m: number) => {
+    const target = pg!;
     // Sign In With Solana, the same two steps with Ed25519 wallets: one nonce per new wallet,
     // each message signed beforehand, then verified (issue #21: SIWS verify >= SIWE verify).
     const solanaWallets = proofgate.newSolanaWallets(m);
@@ -447,7 +487,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       ),
     );
     await bench.phase('proofgate.siws-verify', round, target, solanaSigned, 200);
-
+  };
+  const bitcoinPhases = async (round: number, m: number) => {
+    const target = pg!;
     // Sign in with Bitcoin, the same two steps (issue #33: SIWB verify >= 0.8x SIWE verify),
     // with a native segwit (P2WPKH: BIP-322 over ECDSA) and a taproot key (P2TR: over BIP-340
     // Schnorr) of their own: one nonce phase for both, then one verify phase each.
@@ -526,7 +568,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     ...(op ? { oidc: readMemory(op.server.pid) } : {}),
   };
   const lowest: Partial<Record<Side, { rssMiB: number; seconds: number }>> = {};
-  for (let second = 1; second <= SETTLE_MAX_SECONDS; second++) {
+  // A run of some phases reports no memory (its targets are of the whole run): no settling.
+  const settleSeconds = somePhasesOnly(options) ? 0 : SETTLE_MAX_SECONDS;
+  for (let second = 1; second <= settleSeconds; second++) {
     await sleep(1000);
     for (const [side, server] of [
       ['proofgate', pg?.server],
@@ -719,7 +763,15 @@ async function main(): Promise<void> {
 
   try {
     const report = await run(bench, options);
-    if (options.out !== '-') {
+    if (options.out !== '-' && somePhasesOnly(options)) {
+      // Some phases only: their own section; the last full run's report stays.
+      writeReportSection(
+        resolve(ROOT, options.out),
+        phasesSectionName(options),
+        renderPhasesSection(report),
+      );
+      log(`section ${phasesSectionName(options)} written to ${options.out}`);
+    } else if (options.out !== '-') {
       const out = resolve(ROOT, options.out);
       writeReport(out, renderReport(report) + otherSections(out));
       log(`report written to ${options.out}`);

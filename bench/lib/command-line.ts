@@ -12,6 +12,8 @@ export interface OptionValue {
   file(): string;
   /** One of `choices`. */
   oneOf<const T extends string>(choices: readonly T[]): T;
+  /** A comma-separated list of some of `choices`, at least one. */
+  list<const T extends string>(choices: readonly T[]): T[];
 }
 
 /** Option name (`--rounds`) to what it sets; a flag's handler reads no value. */
@@ -59,6 +61,17 @@ function optionValue(name: string, next: () => string | undefined): OptionValue 
         throw new Error(`${name} needs ${choices.join(' or ')}, got ${value ?? 'nothing'}`);
       }
       return chosen;
+    },
+    list<const T extends string>(choices: readonly T[]): T[] {
+      const value = next();
+      const words = value === undefined || value === '' ? [] : value.split(',');
+      const chosen = words.map((word) => choices.find((choice) => choice === word));
+      if (words.length === 0 || chosen.some((choice) => choice === undefined)) {
+        throw new Error(
+          `${name} needs a comma-separated list of ${choices.join(', ')}, got ${value ?? 'nothing'}`,
+        );
+      }
+      return chosen as T[];
     },
   };
 }

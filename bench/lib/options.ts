@@ -37,6 +37,34 @@ export interface BenchOptions {
    * OTLP/HTTP protobuf to a sink in the bench process), to measure what tracing costs.
    */
   readonly tracing: boolean;
+  /**
+   * Proofgate's phase groups to run (`--phases`), in the order they run; all of them by default.
+   * A run of some writes a section of its own into the report file, not the whole report.
+   */
+  readonly phases: readonly PhaseGroup[];
+}
+
+/**
+ * Proofgate's phases in the groups that run together (a group's later phases redeem what its
+ * earlier ones issued): `oauth` the authorization request, the code exchange, refresh, /api/me
+ * and client_credentials; `siwe` nonce issue and verify; `oid4vp` the identity-wallet
+ * presentation (compared with SIWE verify, so it brings `siwe` along).
+ */
+export const PHASE_GROUPS = ['oauth', 'dpop', 'siwe', 'passkey', 'siws', 'siwb', 'oid4vp'] as const;
+export type PhaseGroup = (typeof PHASE_GROUPS)[number];
+
+/** The groups a group's targets compare it with: run with it. */
+const COMPARED_WITH: Partial<Record<PhaseGroup, readonly PhaseGroup[]>> = {
+  dpop: ['oauth'],
+  passkey: ['siwe'],
+  siws: ['siwe'],
+  siwb: ['siwe'],
+  oid4vp: ['siwe'],
+};
+
+/** Whether the run is of some of Proofgate's phases only (`--phases`). */
+export function somePhasesOnly(options: BenchOptions): boolean {
+  return options.phases.length < PHASE_GROUPS.length;
 }
 
 /** The tracked report `--write` rewrites. */
@@ -58,6 +86,7 @@ export const DEFAULTS: BenchOptions = {
   codeTtlSeconds: 300,
   timeoutMinutes: 30,
   tracing: false,
+  phases: PHASE_GROUPS,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -76,7 +105,10 @@ export const USAGE = `npm run bench -- [options]
   --help            this text
   --code-ttl S      authorization code lifetime on both servers (default ${DEFAULTS.codeTtlSeconds})
   --timeout MIN     stop everything after MIN minutes (default ${DEFAULTS.timeoutMinutes})
-  --tracing         Proofgate with OpenTelemetry traces on, exported to a local OTLP sink (its cost)`;
+  --tracing         Proofgate with OpenTelemetry traces on, exported to a local OTLP sink (its cost)
+  --phases LIST     only these of Proofgate's phase groups, comma-separated (with those their targets
+                    compare them with): ${PHASE_GROUPS.join(', ')}; --write then writes their own
+                    section of ${BENCHMARKS_FILE}, not the whole report (with --only proofgate --no-floor)`;
 
 /** Parses argv (without node and the script); throws with a message naming the bad option. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -96,6 +128,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     '--code-ttl': (value) => (options.codeTtlSeconds = value.integer(10, 600)),
     '--timeout': (value) => (options.timeoutMinutes = value.integer(1, 240)),
     '--tracing': () => (options.tracing = true),
+    '--phases': (value) => (options.phases = phaseGroups(value.list(PHASE_GROUPS))),
   });
   // Refresh tokens and access tokens come from the exchange phase: there are --requests of them.
   options.phaseRequests = Math.min(options.phaseRequests, options.requests);
@@ -126,5 +159,12 @@ export function commandLine(options: BenchOptions): string {
   add('--code-ttl', options.codeTtlSeconds, DEFAULTS.codeTtlSeconds);
   add('--timeout', options.timeoutMinutes, DEFAULTS.timeoutMinutes);
   add('--tracing', options.tracing, false);
+  if (somePhasesOnly(options)) parts.push(`--phases ${options.phases.join(',')}`);
   return parts.length ? `npm run bench -- ${parts.join(' ')}` : 'npm run bench';
+}
+
+/** `asked` with the groups their targets compare them with, in the order the groups run. */
+function phaseGroups(asked: readonly PhaseGroup[]): PhaseGroup[] {
+  const wanted = new Set(asked.flatMap((group) => [group, ...(COMPARED_WITH[group] ?? [])]));
+  return PHASE_GROUPS.filter((group) => wanted.has(group));
 }

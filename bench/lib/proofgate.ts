@@ -88,6 +88,7 @@ export function serviceEnv(options: {
     RATE_LIMIT_METADATA_PER_IP: unlimited,
     RATE_LIMIT_REGISTER_PER_IP: unlimited,
     RATE_LIMIT_PASSKEY_PER_IP: unlimited,
+    RATE_LIMIT_OID4VP_PER_IP: unlimited,
     // The issuer is an IP address, which is no RP ID: the passkeys of bench/lib/passkeys.ts are
     // scoped to localhost.
     WEBAUTHN_RP_ID: 'localhost',

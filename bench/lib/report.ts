@@ -1,4 +1,4 @@
-import { NONCE_PHASE_FACTOR } from './options';
+import { NONCE_PHASE_FACTOR, somePhasesOnly } from './options';
 import { PRODUCTION_NODE_FLAGS } from './proofgate';
 import { median as medianOf } from './stats';
 import {
@@ -30,6 +30,7 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.siwb-nonce',
   'proofgate.siwb-verify',
   'proofgate.siwb-p2tr-verify',
+  'proofgate.oid4vp-verify',
 ];
 /** node-oidc-provider's phases, each the counterpart of a Proofgate phase. */
 const OIDC_PHASES: PhaseKey[] = ['oidc.authorize', 'oidc.exchange', 'oidc.client_credentials'];
@@ -38,6 +39,16 @@ const SIWB_VERIFY_PHASES = [
   ['proofgate.siwb-verify', 'P2WPKH'],
   ['proofgate.siwb-p2tr-verify', 'P2TR'],
 ] as const;
+
+/** How the presentation phase is prepared, for "How it is measured" (#50). */
+const PRESENTATION_PHASE = `The presentation phase answers identity-wallet requests of demo-client's
+  script (\`POST /oid4vp/requests { client_id }\`, scope \`openid\`, the \`redirect_uri:\` prefix,
+  \`direct_post\`), each asked for and its request object fetched before the phase
+  (\`bench/lib/identity-wallet.ts\`), before the SIWE phases: one holder (the lab's, \`@sd-jwt/sd-jwt-vc\`)
+  presents its one demo PID to each with a key-binding JWT over that request's \`nonce\` and
+  \`client_id\`, so every sign-in after the first is a returning one (its key imported once, its
+  claims unchanged). Its issuer is listed in \`OID4VP_TRUSTED_ISSUERS\` (its JWK inline); the phase
+  runs right after SIWE verify and is compared with it round by round.`;
 
 /** The bare Express floors, which the distance computations need all of. */
 const FLOOR_PHASES: PhaseKey[] = ['floor.noop', 'floor.sign', 'floor.find'];
@@ -329,7 +340,6 @@ function misses(report: BenchReport, key: PhaseKey, factor: number): boolean {
 function targetsSection(report: BenchReport): string {
   const phase = (key: PhaseKey) => summarizePhase(report.records, key);
   const exchange = phase('proofgate.exchange');
-  if (!exchange) return 'Not measured in this run (`--only`).';
   const rows: string[] = [];
   const row = (target: string, measured: string, met: boolean | undefined) =>
     rows.push(`| ${target} | ${measured} | ${met === undefined ? '–' : met ? 'met' : 'not met'} |`);
@@ -349,7 +359,7 @@ function targetsSection(report: BenchReport): string {
       machineClient.median >= 1.5,
     );
   }
-  row('Code exchange p99 ≤ 100 ms', `${f1(exchange.p99)} ms`, exchange.p99 <= 100);
+  if (exchange) row('Code exchange p99 ≤ 100 ms', `${f1(exchange.p99)} ms`, exchange.p99 <= 100);
   const authorize = authorizeRatio(report.records);
   if (authorize.ratios.length > 0) {
     row(
@@ -401,6 +411,16 @@ function targetsSection(report: BenchReport): string {
       siwb.median >= 0.8,
     );
   }
+  // Issue #50: an identity-wallet sign-in checks an issuer's signature, the disclosures and the
+  // holder's key-binding signature: at least half the rate of a SIWE sign-in's one recovery.
+  const presentation = roundRatio(report.records, 'proofgate.oid4vp-verify', 'proofgate.verify');
+  if (presentation.ratios.length > 0) {
+    row(
+      'Identity wallet presentation (`POST /oid4vp/response`) ≥ 0.5× SIWE verify (median of the rounds)',
+      `${atLeast(presentation.median, 0.5)}× (rounds: ${presentation.ratios.map(f2).join(', ')})`,
+      presentation.median >= 0.5,
+    );
+  }
   relative('proofgate.me', 5, '/api/me');
   // RFC 9449 (issue #22): what a proof costs, each against its own bearer phase of the round.
   const dpop = (key: PhaseKey, base: PhaseKey, factor: number, name: string) => {
@@ -422,6 +442,7 @@ function targetsSection(report: BenchReport): string {
       'proofgate.siws-verify',
       'proofgate.siwb-verify',
       'proofgate.siwb-p2tr-verify',
+      'proofgate.oid4vp-verify',
     ] as const
   )
     .map((key) => ({ key, summary: phase(key) }))
@@ -437,7 +458,7 @@ function targetsSection(report: BenchReport): string {
     );
   }
   const m = report.memory.proofgate;
-  if (m) {
+  if (m && !somePhasesOnly(report.options)) {
     row(
       'RSS ≤ 250 MB after the full benchmark',
       `${f0(m.settledMiB)} MiB after ${m.settleSeconds} s idle (${f0(m.rssMiB)} MiB at the last answer, peak ${f0(m.peakMiB)} MiB)`,
@@ -449,6 +470,7 @@ function targetsSection(report: BenchReport): string {
       m.peakMiB <= 300,
     );
   }
+  if (rows.length === 0) return 'Not measured in this run (`--only`, `--phases`).';
   return ['| Target | Measured | |', '|---|---|---|', ...rows].join('\n');
 }
 
@@ -573,7 +595,8 @@ ${distanceFromFloor(report)}
   verified; SIWS verify is compared with SIWE verify round by round. The Bitcoin phases do the same
   with ${report.walletAccounts} new P2WPKH and ${report.walletAccounts} new P2TR wallets a round (the lab's, signing
   BIP-322 simple with \`@scure/btc-signer\`): one mainnet nonce phase for both, then one verify
-  phase per key type, each compared with SIWE verify round by round. The DPoP phases send the
+  phase per key type, each compared with SIWE verify round by round. ${PRESENTATION_PHASE}
+  The DPoP phases send the
   same code exchanges and \`/api/me\` calls, each with a proof of its own (a fresh \`jti\`, an
   \`iat\` of the moment it is signed, \`ath\` at \`/api/me\`), all signed with node:crypto just
   before the phase (a proof is accepted for 60 s) with one ES256 key for the run, as a client
@@ -634,6 +657,38 @@ ${distanceFromFloor(report)}
 `;
 }
 
+/** The report file's section a run of some phases writes (`<!-- bench:phases-siwe-oid4vp -->`). */
+export function phasesSectionName(options: BenchReport['options']): string {
+  return `phases-${options.phases.join('-')}`;
+}
+
+/**
+ * A run of some of Proofgate's phases (\`--phases\`): its own section of the report file, with
+ * when, where and how it ran, the targets it measured and its phases; the full report stays.
+ */
+export function renderPhasesSection(report: BenchReport): string {
+  const { machine } = report;
+  const name = phasesSectionName(report.options);
+  return `<!-- bench:${name} -->
+
+## Some phases: ${report.options.phases.join(', ')}
+
+Written by \`npm run bench -- --phases ... --write\` (\`bench/main.ts\`), measured as the full run above
+([How it is measured](#how-it-is-measured)); run it again rather than editing this section.
+${busyWarning(report)}
+- Date: ${report.startedAt.toISOString()} (the run took ${f0(report.seconds)} s)
+- Command: \`${report.command}\`
+- Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}; Node ${machine.node}; load average ${machine.loadAverage} before the run, ${report.loadAverageAfter} after
+- Service: ${report.source}${report.buildReused ? ' (`--skip-build`: an earlier build, it may predate src/)' : ''}
+
+${targetsSection(report)}
+
+${phaseTable(report, PROOFGATE_PHASES)}
+${report.options.phases.includes('oid4vp') ? `\n${PRESENTATION_PHASE.replace(/\n {2}/g, '\n')}\n` : ''}
+<!-- /bench:${name} -->
+`;
+}
+
 /** The short version printed at the end of a run. */
 export function renderSummary(report: BenchReport): string {
   const lines = [
@@ -682,6 +737,12 @@ export function renderSummary(report: BenchReport): string {
   if (siws.ratios.length > 0) {
     lines.push(
       `  SIWS verify / SIWE verify: median ${f2(siws.median)} (rounds: ${siws.ratios.map(f2).join(', ')})`,
+    );
+  }
+  const presentation = roundRatio(report.records, 'proofgate.oid4vp-verify', 'proofgate.verify');
+  if (presentation.ratios.length > 0) {
+    lines.push(
+      `  Identity wallet presentation / SIWE verify: median ${f2(presentation.median)} (rounds: ${presentation.ratios.map(f2).join(', ')}; target >= 0.5)`,
     );
   }
   for (const [key, name] of SIWB_VERIFY_PHASES) {

@@ -22,6 +22,8 @@ export const PHASES = {
   'proofgate.siwb-nonce': 'Proofgate POST /wallet/nonce (Bitcoin, P2WPKH and P2TR addresses)',
   'proofgate.siwb-verify': 'Proofgate POST /wallet/verify (Bitcoin P2WPKH, BIP-322 ECDSA)',
   'proofgate.siwb-p2tr-verify': 'Proofgate POST /wallet/verify (Bitcoin P2TR, BIP-322 Schnorr)',
+  'proofgate.oid4vp-verify':
+    'Proofgate POST /oid4vp/response (identity wallet: an SD-JWT VC presented, direct_post)',
   'proofgate.client_credentials': 'Proofgate POST /token (client_credentials, private_key_jwt)',
   'oidc.authorize': 'oidc-provider GET /auth (signed in, grant stored: 303 with a code)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',

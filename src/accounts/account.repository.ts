@@ -72,7 +72,8 @@ export abstract class AccountRepository {
    */
   /**
    * A sign-in by the credential method `key`: its claims replaced by this presentation's, its use
-   * recorded, in one command; the method as it is now, or null when no account holds it.
+   * recorded (the lookup and the write each batched with the turn's others); the method as it is
+   * now, or null when no account holds it.
    */
   abstract recordCredentialUse(
     key: string,

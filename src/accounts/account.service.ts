@@ -178,7 +178,7 @@ export class AccountService {
 
   /**
    * A sign-in by the credential method `methodKey`: the account holding it (null: none), its
-   * claims replaced by `claims` (this presentation's), in one command.
+   * claims replaced by `claims` (this presentation's).
    */
   async recordCredentialUse(
     methodKey: string,

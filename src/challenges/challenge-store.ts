@@ -78,6 +78,19 @@ export abstract class ChallengeStore {
     changes: PayloadFields,
   ): Promise<StoredChallenge<P> | null>;
 
+  /**
+   * `update` for a caller that needs no answer (it records an outcome nothing waits on): the same
+   * compare-and-set, sent with the other such writes of the turn (group commit). Resolves once it
+   * is acknowledged, whether it matched or not.
+   */
+  abstract advance(
+    kind: ChallengeKind,
+    keyHash: string,
+    binding: ChallengeBinding,
+    expected: PayloadFields,
+    changes: PayloadFields,
+  ): Promise<void>;
+
   /** Read-only: the live (unspent, unexpired) challenge for `key`, if any. */
   abstract peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null>;
 

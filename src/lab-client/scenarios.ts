@@ -11,6 +11,7 @@ import { CODE_OF_ANOTHER_CLIENT, DeviceLab } from './device-scenarios';
 import { ClientAuthLab } from './client-auth-scenarios';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
+import { Oid4vpLab } from './oid4vp-scenarios';
 import { EXPIRED_REQUEST_URI, ParLab } from './par-scenarios';
 import { PasskeyLab, recentLoginWindow } from './passkey-scenarios';
 import { EXPIRED_CODE, PkceLab } from './pkce-scenarios';
@@ -119,6 +120,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const dpop = new DpopLab(baseUrl, issuer, tokenEndpoint, pkce, signal);
   const par = new ParLab(baseUrl, issuer, pkce, signal);
   const passkey = new PasskeyLab(baseUrl, issuer, signal);
+  const oid4vp = new Oid4vpLab(baseUrl, signal);
   const device = DeviceLab.fromAnotherAddress(baseUrl, signal);
   const session = new SessionLab(baseUrl, issuer, signal);
   const machine = new ClientAuthLab(baseUrl, issuer, signal);
@@ -315,6 +317,51 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt('passkey', 'removed passkey', 'DELETE 200; 401 unknown_credential', () =>
     passkey.removedPasskey(),
+  );
+
+  // Identity wallets (OpenID4VP 1.0): a presentation bound to its request's nonce and client_id,
+  // its state redeemed once; the same-device response_code only by the browser that asked.
+  await attempt(
+    'oid4vp',
+    'normal login',
+    '/oid4vp/response 200; poll signed_in with tokens; /api/me 200 oid4vp',
+    () => oid4vp.normalLogin(),
+  );
+  await attempt(
+    'oid4vp',
+    'replayed presentation',
+    '400 invalid_request; the first sign-in stands',
+    () => oid4vp.replayedPresentation(),
+  );
+  await attempt(
+    'oid4vp',
+    'key-binding JWT with another nonce',
+    '400 invalid_presentation (nonce); the same request then 200',
+    () => oid4vp.wrongNonce(),
+  );
+  await attempt(
+    'oid4vp',
+    'key-binding JWT for another verifier',
+    '400 invalid_presentation (audience); the same request then 200',
+    () => oid4vp.wrongAudience(),
+  );
+  await attempt(
+    'oid4vp',
+    'tampered disclosure',
+    '400 invalid_presentation (disclosure); the same request then 200',
+    () => oid4vp.tamperedDisclosure(),
+  );
+  await attempt(
+    'oid4vp',
+    'credential from an untrusted issuer',
+    '400 invalid_presentation (issuer not trusted); the same request then 200',
+    () => oid4vp.untrustedIssuer(),
+  );
+  await attempt(
+    'oid4vp',
+    'response_code from another browser',
+    '400 invalid_request; the owner then 400 invalid_request',
+    () => oid4vp.responseCodeFromAnotherBrowser(),
   );
 
   // DPoP (RFC 9449): proofs of possession for the tokens a login yields.

@@ -153,19 +153,21 @@ export class Oid4vpChallenges {
     return this.store.consume<Oid4vpStatePayload>('oid4vp_state', state, {});
   }
 
-  /** Records the request's outcome, once (pending to signed_in, linked or refused). */
-  async settle(
+  /**
+   * Records the request's outcome, once (pending to signed_in, linked or refused): only the
+   * answer that redeemed the state gets here, and the poll that reads it comes after.
+   */
+  settle(
     statePayload: Oid4vpStatePayload,
     changes: Pick<Oid4vpRequestPayload, 'status' | 'sub' | 'methodKey' | 'authTime'>,
-  ): Promise<boolean> {
-    const updated = await this.store.update(
+  ): Promise<void> {
+    return this.store.advance(
       'oid4vp_request',
       sha256Base64Url(statePayload.requestId),
       statePayload.owner,
       { status: 'pending' },
       { ...changes },
     );
-    return updated !== null;
   }
 
   /** Redeems the signed-in request once, for its owner. */

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import {
   BENCHMARKS_FILE,
   DEFAULTS,
+  PHASE_GROUPS,
   USAGE,
   commandLine,
   parseOptions,
+  somePhasesOnly,
 } from '../../bench/lib/options';
 
 const ROOT = join(__dirname, '..', '..');
@@ -48,6 +50,27 @@ describe('bench options', () => {
     expect(commandLine(parseOptions(['--phase-requests', '50']))).toBe(
       'npm run bench -- --phase-requests 50',
     );
+  });
+
+  it('runs some phase groups with the groups their targets compare them with (--phases)', () => {
+    const options = parseOptions(['--phases', 'oid4vp', '--only', 'proofgate', '--no-floor']);
+    // The presentation is compared with SIWE verify: siwe runs too, first.
+    expect(options.phases).toEqual(['siwe', 'oid4vp']);
+    expect(somePhasesOnly(options)).toBe(true);
+    expect(commandLine(options)).toBe(
+      'npm run bench -- --only proofgate --no-floor --phases siwe,oid4vp',
+    );
+    expect(parseOptions(['--phases', 'dpop,siws']).phases).toEqual([
+      'oauth',
+      'dpop',
+      'siwe',
+      'siws',
+    ]);
+    expect(somePhasesOnly(parseOptions(['--phases', PHASE_GROUPS.join(',')]))).toBe(false);
+    expect(() => parseOptions(['--phases', 'oid4vp,nope'])).toThrow(
+      `--phases needs a comma-separated list of ${PHASE_GROUPS.join(', ')}, got oid4vp,nope`,
+    );
+    expect(() => parseOptions(['--phases'])).toThrow('--phases needs a comma-separated list');
   });
 
   it('refuses unknown options and bad values, naming them', () => {

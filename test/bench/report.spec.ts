@@ -1,5 +1,5 @@
 import { parseOptions } from '../../bench/lib/options';
-import { renderReport, renderSummary } from '../../bench/lib/report';
+import { renderPhasesSection, renderReport, renderSummary } from '../../bench/lib/report';
 import type { BenchReport, PhaseRecord } from '../../bench/lib/results';
 import { record } from './records';
 
@@ -72,6 +72,31 @@ describe('bench report', () => {
     expect(renderReport(report(records))).toMatch(
       /\| Nonce issue ≥ 2× [^|]+\| 1\.90× \(rounds: 2\.40, 1\.90, 1\.80\) \| not met \|/,
     );
+  });
+
+  it('writes a run of some phases as its own section: the presentation against SIWE verify (#50)', () => {
+    const run: BenchReport = {
+      ...report([
+        ...[1, 2, 3].map((round) => record('proofgate.verify', round, 800, 13)),
+        ...[300, 500, 380].map((rps, i) => record('proofgate.oid4vp-verify', i + 1, rps, 12.5)),
+      ]),
+      options: parseOptions(['--rounds', '3', '--phases', 'oid4vp', '--only', 'proofgate']),
+    };
+    const section = renderPhasesSection(run);
+    expect(section).toMatch(/^<!-- bench:phases-siwe-oid4vp -->\n\n## Some phases: siwe, oid4vp\n/);
+    expect(section.trimEnd()).toMatch(/<!-- \/bench:phases-siwe-oid4vp -->$/);
+    expect(section).toContain(
+      '- Machine: 2 CPUs (`nproc`), test; Node v20; load average 0.10 0.10 0.10',
+    );
+    expect(section).toMatch(
+      /\| Identity wallet presentation \(`POST \/oid4vp\/response`\) ≥ 0\.5× SIWE verify \(median of the rounds\) \| 0\.47× \(rounds: 0\.38, 0\.63, 0\.47\) \| not met \|/,
+    );
+    expect(section).toMatch(
+      /\| Every sign-in ≤ 1\.3 [^|]+\| Proofgate POST \/wallet\/verify 1\.30; Proofgate POST \/oid4vp\/response [^|]+ 1\.25 \| met \|/,
+    );
+    // No target of the whole run (memory, the exchange) in a run of some phases.
+    expect(section).not.toContain('RSS');
+    expect(section).not.toContain('Code exchange');
   });
 
   it('never rounds a figure onto the other side of its target', () => {

@@ -1,15 +1,14 @@
 /**
  * An independent holder of an identity wallet, built from the libraries wallets use:
  * @sd-jwt/sd-jwt-vc issues itself a test PID (signed with the published demo issuer key, or a key
- * of the test's own) and presents it with a key-binding JWT; @openid4vc/openid4vp resolves the
+ * of the test's own) and presents it with a key-binding JWT (src/lab-client/identity-wallet-holder.ts,
+ * the lab's holder, which imports no service code); @openid4vc/openid4vp resolves the
  * verifier's request (fetching the request object, checking its signature and client identifier
  * prefix) and builds and submits the answer (direct_post, or direct_post.jwt encrypted with jose).
  */
 import { createHash } from 'node:crypto';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { setGlobalConfig } from '@openid4vc/utils';
-import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
-import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import {
   CompactEncrypt,
   type JWK,
@@ -23,102 +22,25 @@ import {
 // The test verifier is on loopback over http (the library refuses http URLs otherwise).
 setGlobalConfig({ allowInsecureUrls: true });
 
-/** The demo PID issuer's key, published (examples/identity-wallet.mjs): trusted in development only. */
-export const DEMO_ISSUER = 'https://demo-pid-issuer.proofgate.example';
-export const DEMO_ISSUER_PRIVATE_JWK = {
-  kty: 'EC',
-  crv: 'P-256',
-  x: 'cGLMUPogIdO-vUy4A620v0UZyVEc11MiHJ6rQ3v4mWg',
-  y: '_yBdk25uUrqf_dOC4Lw0PD6fQzkH0XCru9Tfz07gp8k',
-  d: 'iUdT0TZwv3UKSRiNEktjXhAqBrMfLaUY4cQtPnEIcOc',
-  kid: 'demo-pid-issuer-1',
-};
-
-export type Claims = Record<string, unknown>;
-
-export const ALICE: Claims = {
-  given_name: 'Alice',
-  family_name: 'Example',
-  birthdate: '1990-04-01',
-  age_over_18: true,
-};
-
-/** A holder: its key (cnf.jwk) and the credentials it holds. */
-export interface Holder {
-  readonly privateJwk: JWK;
-  readonly publicJwk: JWK;
-}
-
-export async function newHolder(): Promise<Holder> {
-  const { privateKey, publicKey } = await ES256.generateKeyPair();
-  return { privateJwk: privateKey, publicJwk: publicKey };
-}
-
-export interface IssueOptions {
-  readonly holder: Holder;
-  readonly claims?: Claims;
-  readonly iss?: string;
-  readonly issuerJwk?: JWK;
-  readonly vct?: string;
-  readonly exp?: number;
-  readonly status?: { idx: number; uri: string };
-  readonly sub?: string;
-}
-
-/** An SD-JWT VC (dc+sd-jwt) whose claims are each selectively disclosable. */
-export async function issueCredential(options: IssueOptions): Promise<string> {
-  const issuerJwk = options.issuerJwk ?? DEMO_ISSUER_PRIVATE_JWK;
-  const claims = options.claims ?? ALICE;
-  const sdjwt = new SDJwtVcInstance({
-    signer: await ES256.getSigner(issuerJwk),
-    signAlg: 'ES256',
-    hasher: digest,
-    hashAlg: 'sha-256',
-    saltGenerator: generateSalt,
-  });
-  const now = Math.floor(Date.now() / 1000);
-  return sdjwt.issue(
-    {
-      iss: options.iss ?? DEMO_ISSUER,
-      vct: options.vct ?? 'urn:eudi:pid:1',
-      iat: now,
-      exp: options.exp ?? now + 3600,
-      cnf: { jwk: options.holder.publicJwk },
-      ...(options.sub === undefined ? {} : { sub: options.sub }),
-      ...(options.status === undefined ? {} : { status: { status_list: options.status } }),
-      ...claims,
-    },
-    { _sd: Object.keys(claims) } as never,
-    { header: { typ: 'dc+sd-jwt', kid: (issuerJwk as { kid?: string }).kid } },
-  );
-}
+// The holder's own part (its key, the credential, the presentation) is the lab's holder.
+import { type Holder, present } from '../../src/lab-client/identity-wallet-holder';
+export {
+  ALICE,
+  DEMO_ISSUER,
+  DEMO_ISSUER_PRIVATE_JWK,
+  type Claims,
+  type Holder,
+  type IssueOptions,
+  issueCredential,
+  newHolder,
+  present,
+} from '../../src/lab-client/identity-wallet-holder';
 
 /** What the key-binding JWT says: by default what the request asks. */
 export interface KeyBindingOverrides {
   readonly aud?: string;
   readonly nonce?: string;
   readonly iat?: number;
-}
-
-/** The credential with the disclosures of `disclose`, and a key-binding JWT for the request. */
-export async function present(
-  holder: Holder,
-  credential: string,
-  disclose: readonly string[],
-  kb: { aud: string; nonce: string; iat?: number },
-): Promise<string> {
-  const sdjwt = new SDJwtVcInstance({
-    hasher: digest,
-    hashAlg: 'sha-256',
-    kbSigner: await ES256.getSigner(holder.privateJwk),
-    kbSignAlg: 'ES256',
-  });
-  const frame = Object.fromEntries(disclose.map((claim) => [claim, true]));
-  return sdjwt.present(credential, frame, {
-    kb: {
-      payload: { aud: kb.aud, nonce: kb.nonce, iat: kb.iat ?? Math.floor(Date.now() / 1000) },
-    },
-  });
 }
 
 export interface ResolvedRequest {

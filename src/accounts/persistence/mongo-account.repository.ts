@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
+import { GroupCommit } from '../../platform/database/group-commit';
 import { TurnBatcher } from '../../platform/database/turn-batcher';
 import type { CredentialClaims, CredentialIssuer, SignInMethod } from '../account';
 import {
@@ -44,6 +45,22 @@ function toMethod(record: AccountMethodRecord): SignInMethod {
  * writes are ordered so that a crash between two of them leaves the account list shorter than
  * the index, never longer, and a retried link repairs it.
  */
+/**
+ * How stale a credential method's `lastUsedAt` may be (the account page's and the admin CLI's
+ * "last used"): a credential signing in again within it, with the same claims, writes nothing,
+ * as a registered client's use is recorded once an interval (ClientRegistry.recordUse).
+ */
+const CREDENTIAL_USE_RECORDING_MS = 60_000;
+
+/** Two flat records of claims (or of an issuer) hold the same fields with the same values. */
+function sameFields<T extends object>(stored: T | undefined, given: T): boolean {
+  if (stored === undefined) return false;
+  const keys = Object.keys(given) as (keyof T)[];
+  return (
+    Object.keys(stored).length === keys.length && keys.every((key) => stored[key] === given[key])
+  );
+}
+
 @Injectable()
 export class MongoAccountRepository extends AccountRepository implements OnModuleInit {
   /** The driver's collection: the method lookup is on the wallet login's hot path. */
@@ -72,6 +89,12 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     this.signInStatesOf(checks),
   );
 
+  /**
+   * A credential's sign-ins refresh its record (its claims, as this presentation disclosed them,
+   * and when it was last used): writes asked for in the same turn leave in one bulkWrite.
+   */
+  private readonly credentialUses: GroupCommit<AccountMethodRecord>;
+
   constructor(
     @InjectModel(AccountRecord.name) private readonly accounts: Model<AccountRecord>,
     @InjectModel(AccountMethodRecord.name) private readonly methods: Model<AccountMethodRecord>,
@@ -79,6 +102,7 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     super();
     this.index = methods.collection as unknown as mongo.Collection<AccountMethodRecord>;
     this.records = accounts.collection as unknown as mongo.Collection<AccountRecord>;
+    this.credentialUses = new GroupCommit(this.index, SINGLE_USE_WRITE);
   }
 
   async onModuleInit(): Promise<void> {
@@ -184,12 +208,32 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     issuedBy: CredentialIssuer,
     at: Date,
   ): Promise<SignInMethod | null> {
-    const record = await this.index.findOneAndUpdate(
-      { _id: key, type: 'credential' },
-      { $set: { credential: { ...claims }, issuedBy: { ...issuedBy }, lastUsedAt: at } },
-      { ...SINGLE_USE_WRITE, returnDocument: 'after' },
-    );
-    return record ? toMethod(record) : null;
+    // The method's lookup of every sign-in (one find for the turn's), then its refresh with the
+    // turn's others: a method unlinked in between is signed in to as it was found a moment ago,
+    // as a wallet's (findMethod), and its refresh matches nothing.
+    const record = await this.lookups.add(key);
+    if (record === null || record.type !== 'credential') return null;
+    // Its claims as they were, presented less than a minute ago (last used, or linked: it was
+    // presented then too): nothing to write.
+    const lastPresented = record.lastUsedAt ?? record.addedAt;
+    const unchanged =
+      sameFields(record.credential, claims) &&
+      sameFields(record.issuedBy, issuedBy) &&
+      lastPresented !== undefined &&
+      at.getTime() - lastPresented.getTime() < CREDENTIAL_USE_RECORDING_MS;
+    if (unchanged) return toMethod(record);
+    await this.credentialUses.write({
+      updateOne: {
+        filter: { _id: key, type: 'credential' },
+        update: { $set: { credential: { ...claims }, issuedBy: { ...issuedBy }, lastUsedAt: at } },
+      },
+    });
+    return toMethod({
+      ...record,
+      credential: { ...claims },
+      issuedBy: { ...issuedBy },
+      lastUsedAt: at,
+    });
   }
 
   async advancePasskeyCounter(key: string, counter: number, at: Date): Promise<boolean> {

@@ -7,6 +7,7 @@ import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { GroupCommit } from '../../platform/database/group-commit';
+import { TurnBatcher } from '../../platform/database/turn-batcher';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { DomainEvents } from '../../platform/events/domain-events';
 import {
@@ -50,6 +51,13 @@ function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
   };
 }
 
+/** A peek: the live challenge of `kind` whose key hashes to `keyHash`, as of `at`. */
+interface Peek {
+  readonly kind: ChallengeKind;
+  readonly keyHash: string;
+  readonly at: Date;
+}
+
 /**
  * Challenges in MongoDB, on the driver's collection directly: the hot path carries no mongoose
  * casting or hydration (the schema still defines the collection and its indexes). Every filter
@@ -59,6 +67,15 @@ function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
 export class MongoChallengeStore extends ChallengeStore implements OnModuleInit {
   private readonly collection: mongo.Collection<ChallengeRecord>;
   private readonly issuing: GroupCommit<ChallengeRecord>;
+  /** Compare-and-set updates whose callers need no answer (`advance`), in one bulkWrite a turn. */
+  private readonly advancing: GroupCommit<ChallengeRecord>;
+  /**
+   * Peeks asked for in the same turn leave as one `find` by `_id` (`$in`): each is still a primary
+   * read made after its request arrived, judged live or not by its own filter; nothing is cached.
+   */
+  private readonly peeks = new TurnBatcher<Peek, ChallengeRecord | null>((peeks) =>
+    this.read(peeks),
+  );
 
   constructor(
     @InjectModel(ChallengeRecord.name) private readonly model: Model<ChallengeRecord>,
@@ -68,6 +85,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     super();
     this.collection = model.collection as unknown as mongo.Collection<ChallengeRecord>;
     this.issuing = new GroupCommit(this.collection, SINGLE_USE_WRITE);
+    this.advancing = new GroupCommit(this.collection, SINGLE_USE_WRITE);
   }
 
   async onModuleInit(): Promise<void> {
@@ -247,6 +265,35 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     expected: PayloadFields,
     changes: PayloadFields,
   ): Promise<StoredChallenge<P> | null> {
+    const { filter, update } = this.compareAndSet(kind, keyHash, binding, expected, changes);
+    // One conditional update: of concurrent updates from the same state, exactly one matches.
+    const updated = await this.collection.findOneAndUpdate(filter, update, {
+      returnDocument: 'after',
+      ...SINGLE_USE_WRITE,
+    });
+    return updated ? toChallenge<P>(updated) : null;
+  }
+
+  advance(
+    kind: ChallengeKind,
+    keyHash: string,
+    binding: ChallengeBinding,
+    expected: PayloadFields,
+    changes: PayloadFields,
+  ): Promise<void> {
+    // The same conditional update, sent with the turn's others: each still matches or not alone.
+    return this.advancing.write({
+      updateOne: this.compareAndSet(kind, keyHash, binding, expected, changes),
+    });
+  }
+
+  private compareAndSet(
+    kind: ChallengeKind,
+    keyHash: string,
+    binding: ChallengeBinding,
+    expected: PayloadFields,
+    changes: PayloadFields,
+  ): { filter: mongo.Filter<ChallengeRecord>; update: mongo.UpdateFilter<ChallengeRecord> } {
     assertBindingFields(binding);
     assertBindingFields(expected);
     assertBindingFields(changes);
@@ -260,26 +307,40 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     for (const [field, value] of Object.entries(expected)) filter[`payload.${field}`] = value;
     const set: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(changes)) set[`payload.${field}`] = value;
-    // One conditional update: of concurrent updates from the same state, exactly one matches.
-    const updated = await this.collection.findOneAndUpdate(
-      filter,
-      { $set: set },
-      { returnDocument: 'after', ...SINGLE_USE_WRITE },
-    );
-    return updated ? toChallenge<P>(updated) : null;
+    return { filter, update: { $set: set } };
   }
 
   async peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null> {
-    const record = await this.collection.findOne(
-      { _id: sha256Base64Url(key), kind, spentAt: null, expiresAt: { $gt: this.clock.now() } },
-      SINGLE_USE_READ,
-    );
+    const record = await this.peeks.add({
+      kind,
+      keyHash: sha256Base64Url(key),
+      at: this.clock.now(),
+    });
     // A consume marks a challenge spent and removes its payload in one update. MongoDB returns a
     // document as one version of it; mongo-java-server (tests, `npm start`) can return one that a
     // concurrent consume is rewriting: matched as live, read without its payload (seen in the
     // soak, two instances polling one device code). That is a spent challenge.
     if (!record || record.spentAt != null || record.payload === undefined) return null;
     return toChallenge<P>(record);
+  }
+
+  /** The turn's peeks: one findOne alone, else one find; each record judged by its own peek. */
+  private async read(peeks: readonly Peek[]): Promise<{ value: ChallengeRecord | null }[]> {
+    if (peeks.length === 1) {
+      const [{ kind, keyHash, at }] = peeks;
+      const filter = { _id: keyHash, kind, spentAt: null, expiresAt: { $gt: at } };
+      return [{ value: await this.collection.findOne(filter, SINGLE_USE_READ) }];
+    }
+    const ids = [...new Set(peeks.map((peek) => peek.keyHash))];
+    const records = await this.collection
+      .find({ _id: { $in: ids }, spentAt: null }, SINGLE_USE_READ)
+      .toArray();
+    const byId = new Map(records.map((record) => [record._id, record]));
+    return peeks.map(({ kind, keyHash, at }) => {
+      const record = byId.get(keyHash);
+      const live = record !== undefined && record.kind === kind && record.expiresAt > at;
+      return { value: live ? record : null };
+    });
   }
 
   async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {

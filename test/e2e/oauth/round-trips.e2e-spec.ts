@@ -21,6 +21,15 @@ import { accountToken } from '../../support/accounts';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { AccountService } from '../../../src/accounts/account.service';
 import { registerPasskey } from '../../support/passkeys';
+import {
+  type Holder,
+  askedClaims,
+  directPostBody,
+  issueCredential,
+  newHolder,
+  present,
+  readRequestObject,
+} from '../../../src/lab-client/identity-wallet-holder';
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -398,6 +407,63 @@ describe('database round trips per request (command monitoring)', () => {
     );
     // The record's read goes out beside the redeem; the lock-down check after the grant's write.
     expect(rounds).toBeLessThanOrEqual(4);
+  });
+
+  /** demo-client's script asks for a presentation; its wallet's answer, signed beforehand. */
+  async function presentationAnswer(
+    pid: { holder: Holder; credential: string },
+    extra: readonly string[] = [],
+  ): Promise<string> {
+    const created = await t
+      .http()
+      .post('/oid4vp/requests')
+      .send({ client_id: DEMO_CLIENT.id, scope: 'openid' })
+      .expect(201);
+    const requestObject = await t
+      .http()
+      .get(new URL(created.body.request_uri as string).pathname)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
+    const presentationRequest = await readRequestObject(requestObject.body as string);
+    const presentation = await present(
+      pid.holder,
+      pid.credential,
+      [...askedClaims(presentationRequest), ...extra],
+      { aud: presentationRequest.client_id, nonce: presentationRequest.nonce },
+    );
+    return directPostBody(presentationRequest, presentation);
+  }
+
+  it('identity wallet answer of a credential that signed in a moment ago: the limit, the state read, its redeem, the method read, the outcome recorded; its claims written only when they changed (#50)', async () => {
+    const holder = await newHolder();
+    const pid = { holder, credential: await issueCredential({ holder }) };
+    const answer = (body: string) =>
+      t.http().post('/oid4vp/response').type('form').send(body).expect(200);
+    await answer(await presentationAnswer(pid));
+
+    const again = await presentationAnswer(pid);
+    const sent = await counted(() => answer(again));
+    expect([...sent].sort()).toEqual(
+      [
+        LIMITER,
+        'find challenges',
+        'findAndModify challenges',
+        'find account_methods',
+        'update challenges',
+      ].sort(),
+    );
+    // Another claim disclosed: the method's claims are this presentation's, one write more.
+    const more = await presentationAnswer(pid, ['age_over_18']);
+    const changed = await counted(() => answer(more));
+    expect(changed.filter((c) => c.includes('account_methods'))).toEqual([
+      'find account_methods',
+      'update account_methods',
+    ]);
   });
 
   it('metadata: exactly 1, the one limit counted', async () => {

@@ -38,6 +38,11 @@ const EXPIRED_OR_SWEPT =
 const MESSAGE_CHANGED =
   'The signed message differs from the one issued with its nonce; sign the message exactly as issued';
 
+/** An identity wallet's answer refused for `check`, then the same request's good answer taken. */
+function refusedThenSignsIn(check: string): string {
+  return `400 invalid_presentation "The presentation was refused: ${check}"; the same request then 200`;
+}
+
 /** The rows of one model: scenario → what the service's answer must say. */
 function rows(
   model: LabRow['model'],
@@ -148,6 +153,25 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     'removed passkey': 'DELETE 200; 401 unknown_credential',
     'registration without a fresh login':
       '401 insufficient_user_authentication "Changing the account needs a login at most 5 seconds old; sign in again"',
+  }),
+  ...rows('oid4vp', {
+    'normal login': '/oid4vp/response 200; poll signed_in with tokens; /api/me 200 oid4vp',
+    'replayed presentation':
+      '400 invalid_request "Unknown, expired or already answered state"; the first sign-in’s token 200 at /api/me',
+    'key-binding JWT with another nonce': refusedThenSignsIn(
+      'nonce: the key-binding JWT does not carry this request’s nonce',
+    ),
+    'key-binding JWT for another verifier': refusedThenSignsIn(
+      'audience: the key-binding JWT’s aud is not this verifier’s client_id',
+    ),
+    'tampered disclosure': refusedThenSignsIn(
+      'disclosure: a disclosure does not hash to a digest the issuer signed',
+    ),
+    'credential from an untrusted issuer': refusedThenSignsIn(
+      'issuer not trusted: the credential’s issuer is not in the trust list',
+    ),
+    'response_code from another browser':
+      '400 invalid_request "This response_code belongs to another browser; it is now spent"; the owner then 400 invalid_request "Unknown, expired or used response_code"',
   }),
   ...rows('dpop', {
     'normal login':
@@ -276,6 +300,9 @@ const GULLIBLE_ANSWERS: ReadonlyArray<readonly [LabRow['model'], string, string 
   ['siwe', 'wrong chain', '200'],
   ['email', 'replayed code', '200'],
   ['email', 'another browser’s code', '200; owner then 200'],
+  ['oid4vp', 'replayed presentation', '200; the first sign-in’s token 200 at /api/me'],
+  ['oid4vp', 'key-binding JWT with another nonce', '200; the same request then 200'],
+  ['oid4vp', 'response_code from another browser', '303; the owner then 303'],
   [
     'pkce',
     'redirect_uri bypass',
@@ -437,6 +464,7 @@ describe('the attack lab', () => {
       expect(passed.sort()).toEqual([
         'dpop normal login',
         'email normal login',
+        'oid4vp normal login',
         'par normal login',
         'passkey normal login',
         'pkce normal login',
@@ -647,6 +675,22 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
       PUSHED.set(requestUri, Object.fromEntries(new URLSearchParams(body)));
       return json(201, { request_uri: requestUri, expires_in: 1 });
     }
+    // An identity wallet's request, by reference (an unsigned request object), and any answer.
+    case 'POST /oid4vp/requests': {
+      const id = randomBytes(8).toString('hex');
+      const requestUri = `${issuer}/oid4vp/requests/${id}/request`;
+      return json(201, {
+        id,
+        request_uri: requestUri,
+        authorization_request: `openid4vp://?request_uri=${encodeURIComponent(requestUri)}`,
+        expires_in: 300,
+        ...('client_id' in (JSON.parse(body) as object) ? { handle: 'any' } : {}),
+      });
+    }
+    case 'POST /oid4vp/response':
+      return json(200, { redirect_uri: `${issuer}/oid4vp/complete?response_code=any` });
+    case 'GET /oid4vp/complete':
+      return redirect(303, '/');
     case 'POST /register':
       return json(201, { client_id: randomBytes(8).toString('hex'), ...JSON.parse(body) });
     case 'POST /wallet/nonce': {
@@ -714,6 +758,7 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
         return json(200, { sub: 'user0', auth_method: 'password' });
       }
       if (token === 'passkey') return json(200, { sub: 'user0', auth_method: 'passkey' });
+      if (token === 'oid4vp') return json(200, { sub: 'any', auth_method: 'oid4vp' });
       const method = token.startsWith('solana:')
         ? 'siws'
         : token.startsWith('bip122:')
@@ -722,6 +767,25 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
       return json(200, { sub: token, auth_method: method });
     }
     default:
+      if (req.method === 'GET' && /^\/oid4vp\/requests\/\w+\/request$/.test(url.pathname)) {
+        const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const responseUri = `${issuer}/oid4vp/response`;
+        const requestObject = {
+          client_id: `redirect_uri:${responseUri}`,
+          response_uri: responseUri,
+          response_mode: 'direct_post',
+          nonce: randomBytes(8).toString('hex'),
+          state: randomBytes(8).toString('hex'),
+          dcql_query: { credentials: [{ id: 'pid', claim_sets: [['given_name']] }] },
+        };
+        res.writeHead(200, { 'content-type': 'application/oauth-authz-req+jwt' });
+        return void res.end(
+          `${part({ alg: 'none', typ: 'oauth-authz-req+jwt' })}.${part(requestObject)}.`,
+        );
+      }
+      if (req.method === 'GET' && url.pathname.startsWith('/oid4vp/requests/')) {
+        return json(200, { status: 'signed_in', tokens: { access_token: 'oid4vp' } });
+      }
       if (req.method === 'DELETE' && url.pathname.startsWith('/account/methods/')) {
         return json(200, { sub: 'user0', methods: [] });
       }
