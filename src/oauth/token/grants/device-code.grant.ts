@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { reportRefusals } from '../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import type { ConsumeResult } from '../../../challenges/challenge';
 import { Clock } from '../../../platform/clock/clock';
-import {
-  InvalidGrant,
-  InvalidRequest,
-  ProtocolError,
-} from '../../../platform/errors/protocol-error';
+import { InvalidGrant, InvalidRequest } from '../../../platform/errors/protocol-error';
 import { DomainEvents } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
@@ -16,8 +11,8 @@ import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { DEVICE_CODE_GRANT_TYPE, type DeviceCodePayload } from '../../device/device-authorization';
-import { AuthorizationPending, ExpiredToken } from '../../device/device.errors';
-import { PolledAuthorizations } from './polled-authorization';
+import { AuthorizationPending } from '../../device/device.errors';
+import { PolledAuthorizations, redemptionRefusal } from './polled-authorization';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
@@ -90,7 +85,9 @@ export class DeviceCodeGrant extends GrantHandler<typeof PARAMETERS> {
     const result = await this.store.consume<DeviceCodePayload>('device_code', deviceCode, {
       client_id: client.clientId,
     });
-    if (!result.ok) throw refusal(result);
+    if (!result.ok) {
+      throw redemptionRefusal(result, 'Device code', 'start a new device authorization');
+    }
     const { keyHash, payload } = result.challenge;
     if (
       payload.status !== 'approved' ||
@@ -140,21 +137,3 @@ export const DEVICE_CODE_GRANT: GrantEntry<typeof DEVICE_CODE_GRANT_TYPE, typeof
   advertised: true,
   handler: DeviceCodeGrant,
 };
-
-/** Why a device code cannot be redeemed, as RFC 8628 §3.5 and RFC 6749 §5.2 name it. */
-function refusal(result: Exclude<ConsumeResult<DeviceCodePayload>, { ok: true }>): ProtocolError {
-  switch (result.reason) {
-    case 'expired':
-      return new ExpiredToken('The device code expired; start a new device authorization').because(
-        'expired',
-      );
-    case 'replayed':
-      return new InvalidGrant('Device code already used').because('replay');
-    case 'binding_mismatch':
-      return new InvalidGrant('Device code was issued to another client').because(
-        'client_mismatch',
-      );
-    case 'unknown':
-      return new InvalidGrant('Invalid device code').because('unknown_code');
-  }
-}

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import type { StoredChallenge } from '../../../challenges/challenge';
+import type { ConsumeResult, StoredChallenge } from '../../../challenges/challenge';
 import type { ChallengeKind } from '../../../proofs/proof-vocabulary';
 import { Clock } from '../../../platform/clock/clock';
-import { InvalidGrant } from '../../../platform/errors/protocol-error';
+import { InvalidGrant, type ProtocolError } from '../../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { SLOW_DOWN_STEP_SECONDS } from '../../device/device-authorization';
-import { AuthorizationPending, DeviceAccessDenied, SlowDown } from '../../device/device.errors';
+import {
+  AuthorizationPending,
+  DeviceAccessDenied,
+  ExpiredToken,
+  SlowDown,
+} from '../../device/device.errors';
 
 /**
  * The state of an authorization a client polls for while a person answers elsewhere (RFC 8628
@@ -67,7 +72,7 @@ export class PolledAuthorizations {
           if (await this.countPoll(kind, live)) continue;
       }
     }
-    throw new SlowDown(`Concurrent polls of one ${what.toLowerCase()}; wait between polls`).because(
+    throw new SlowDown(`Concurrent polls of one ${lowerFirst(what)}; wait between polls`).because(
       'slow_down',
     );
   }
@@ -99,4 +104,29 @@ export class PolledAuthorizations {
     }
     throw new AuthorizationPending('The user has not answered yet');
   }
+}
+
+/**
+ * Why a polled key cannot be redeemed, as RFC 8628 §3.5 (and CIBA Core §11) and RFC 6749 §5.2
+ * name it. `what` names the key ("Device code"), `restart` what the client does after expiry.
+ */
+export function redemptionRefusal(
+  result: Exclude<ConsumeResult<unknown>, { ok: true }>,
+  what: string,
+  restart: string,
+): ProtocolError {
+  switch (result.reason) {
+    case 'expired':
+      return new ExpiredToken(`The ${lowerFirst(what)} expired; ${restart}`).because('expired');
+    case 'replayed':
+      return new InvalidGrant(`${what} already used`).because('replay');
+    case 'binding_mismatch':
+      return new InvalidGrant(`${what} was issued to another client`).because('client_mismatch');
+    case 'unknown':
+      return new InvalidGrant(`Invalid ${lowerFirst(what)}`).because('unknown_code');
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
