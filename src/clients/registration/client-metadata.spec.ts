@@ -192,7 +192,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     [
       { redirect_uris: ['https://app.example/cb'], grant_types: ['refresh_token'] },
       InvalidClientMetadata,
-      'grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)',
+      'grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code, urn:openid:params:grant-type:ciba)',
     ],
     [
       { redirect_uris: ['https://app.example/cb'], response_types: [] },
