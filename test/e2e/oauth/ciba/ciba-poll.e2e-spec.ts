@@ -391,6 +391,81 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
     expect(page.headers.get('location')).toBe('/login?return_to=%2Faccount%2Fapprovals');
   });
 
+  describe('registration (RFC 7591, CIBA Core 1.0 §4)', () => {
+    const cibaClient = {
+      client_name: 'Self-registered agent',
+      grant_types: [CIBA_GRANT_TYPE, 'refresh_token'],
+      redirect_uris: [],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      authorization_details_types: ['payment_initiation'],
+    };
+
+    it('registers a CIBA client with the initial access token, in poll mode, that then asks', async () => {
+      const res = await register(
+        t,
+        {
+          ...cibaClient,
+          backchannel_token_delivery_mode: 'poll',
+          backchannel_user_code_parameter: false,
+        },
+        INITIAL_ACCESS_TOKEN,
+      );
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        grant_types: [CIBA_GRANT_TYPE, 'refresh_token'],
+        redirect_uris: [],
+        response_types: [],
+        backchannel_token_delivery_mode: 'poll',
+        authorization_details_types: ['payment_initiation'],
+      });
+      const { client_id, client_secret } = res.body as { client_id: string; client_secret: string };
+      const asked = await t
+        .http()
+        .post('/backchannel')
+        .type('form')
+        .set('Authorization', basic(client_id, client_secret))
+        .send({
+          scope: 'openid',
+          login_hint: 'user1',
+          binding_message: 'self-registered',
+          authorization_details: JSON.stringify([PAY_12]),
+        });
+      expect(asked.status).toBe(200);
+      expect((await approvalWith(user1, 'self-registered')).client_id).toBe(client_id);
+      // The poll mode is the default.
+      const byDefault = await register(t, cibaClient, INITIAL_ACCESS_TOKEN);
+      expect(byDefault.body).toMatchObject({ backchannel_token_delivery_mode: 'poll' });
+    });
+
+    it.each([
+      [
+        'the ping mode',
+        { backchannel_token_delivery_mode: 'ping' },
+        'backchannel_token_delivery_mode must be poll: the ping and push modes are not supported',
+      ],
+      [
+        'a notification endpoint',
+        { backchannel_client_notification_endpoint: 'https://agent.example.com/notify' },
+        'backchannel_client_notification_endpoint is for the ping and push modes, which are not supported: register the poll mode without it',
+      ],
+      [
+        'a user code parameter',
+        { backchannel_user_code_parameter: true },
+        'backchannel_user_code_parameter must be false: backchannel requests take no user code',
+      ],
+      [
+        'redirect URIs',
+        { redirect_uris: ['https://agent.example.com/cb'] },
+        'redirect_uris must be empty: none of the grant types uses the authorization endpoint',
+      ],
+    ])('refuses %s', async (_what, extra, description) => {
+      const res = await register(t, { ...cibaClient, ...extra }, INITIAL_ACCESS_TOKEN);
+      expect(res.status).toBe(400);
+      expect((res.body as { error_description: string }).error_description).toBe(description);
+    });
+  });
+
   describe('refusals at /backchannel', () => {
     it('refuses a client not registered for the grant (unauthorized_client)', async () => {
       const res = await t
