@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { reportRefusals } from '../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import { InvalidGrant, InvalidRequest } from '../../../platform/errors/protocol-error';
+import type { StoredChallenge } from '../../../challenges/challenge';
+import { InvalidGrant } from '../../../platform/errors/protocol-error';
 import { DomainEvents } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
-import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
+import type { OAuthClient } from '../../../clients/oauth-client';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
-import type { ClientCharge } from '../../client-budget';
 import { CIBA_GRANT_TYPE, type CibaRequestPayload } from '../../ciba/ciba-request';
-import { AuthorizationPending } from '../../device/device.errors';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
-import { PolledAuthorizations, redemptionRefusal } from './polled-authorization';
+import { type GrantEntry, type TokenRequest, grantParameter } from '../grant';
+import { PolledAuthorizations, PolledGrant, type PolledKey } from './polled-authorization';
 
 const PARAMETERS = {
   auth_req_id: grantParameter({
@@ -32,66 +30,31 @@ const PARAMETERS = {
  * authorization details, with an ID token (the request was an OpenID one).
  */
 @Injectable()
-export class CibaGrant extends GrantHandler<typeof PARAMETERS> {
+export class CibaGrant extends PolledGrant<typeof PARAMETERS, CibaRequestPayload> {
+  protected readonly polled: PolledKey<typeof PARAMETERS> = {
+    kind: 'ciba_request',
+    parameter: 'auth_req_id',
+    what: 'auth_req_id',
+    restart: 'start a new backchannel authentication request',
+  };
+
   constructor(
-    private readonly store: ChallengeStore,
+    protected readonly store: ChallengeStore,
     private readonly issuer: GrantTokenIssuer,
-    private readonly events: DomainEvents,
-    private readonly polls: PolledAuthorizations,
+    protected readonly events: DomainEvents,
+    protected readonly polls: PolledAuthorizations,
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly sessionLogout: SessionLogout,
   ) {
     super();
   }
 
-  async handle(
+  protected async redeem(
     client: OAuthClient,
-    request: TokenRequest<typeof PARAMETERS>,
-    charge: ClientCharge,
-    dpopJkt?: string,
-  ): Promise<TokenResponse> {
-    return reportRefusals(
-      this.events,
-      {
-        kind: 'ciba_request',
-        client: clientLabel(client),
-        // Waiting for the person is no refusal; polling too fast is.
-        counts: (error) => !(error instanceof AuthorizationPending),
-      },
-      () => this.poll(client, request, charge, dpopJkt),
-    );
-  }
-
-  private async poll(
-    client: OAuthClient,
-    request: TokenRequest<typeof PARAMETERS>,
-    charge: ClientCharge,
-    dpopJkt: string | undefined,
-  ): Promise<TokenResponse> {
-    const authReqId = request.auth_req_id;
-    if (authReqId === undefined) throw new InvalidRequest('auth_req_id is required');
-    await this.polls.untilRedeemable('ciba_request', authReqId, client, charge, 'auth_req_id');
-    return this.redeem(client, authReqId, request, dpopJkt);
-  }
-
-  private async redeem(
-    client: OAuthClient,
-    authReqId: string,
+    { keyHash, payload }: StoredChallenge<CibaRequestPayload>,
     request: TokenRequest<typeof PARAMETERS>,
     dpopJkt: string | undefined,
   ): Promise<TokenResponse> {
-    // Approved is final: the one atomic consume is the one redemption, bound to the client.
-    const result = await this.store.consume<CibaRequestPayload>('ciba_request', authReqId, {
-      client_id: client.clientId,
-    });
-    if (!result.ok) {
-      throw redemptionRefusal(
-        result,
-        'auth_req_id',
-        'start a new backchannel authentication request',
-      );
-    }
-    const { keyHash, payload } = result.challenge;
     if (
       payload.status !== 'approved' ||
       payload.sub === undefined ||

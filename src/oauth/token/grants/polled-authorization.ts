@@ -3,7 +3,16 @@ import { ChallengeStore } from '../../../challenges/challenge-store';
 import type { ConsumeResult, StoredChallenge } from '../../../challenges/challenge';
 import type { ChallengeKind } from '../../../proofs/proof-vocabulary';
 import { Clock } from '../../../platform/clock/clock';
-import { InvalidGrant, type ProtocolError } from '../../../platform/errors/protocol-error';
+import {
+  InvalidGrant,
+  InvalidRequest,
+  type ProtocolError,
+} from '../../../platform/errors/protocol-error';
+import type { DomainEvents } from '../../../platform/events/domain-events';
+import { reportRefusals } from '../../../challenges/report-refusals';
+import type { TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import { clientLabel } from '../../../clients/oauth-client';
+import { GrantHandler, type GrantParameters, type TokenRequest } from '../grant';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { SLOW_DOWN_STEP_SECONDS } from '../../device/device-authorization';
@@ -129,4 +138,66 @@ export function redemptionRefusal(
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** What a polled grant polls: its challenge kind, the parameter carrying the key, its name. */
+export interface PolledKey<Own extends GrantParameters> {
+  readonly kind: ChallengeKind;
+  readonly parameter: keyof Own & string;
+  /** How refusals name the key ("Device code", "auth_req_id"). */
+  readonly what: string;
+  /** What an expired key's client does next ("start a new device authorization"). */
+  readonly restart: string;
+}
+
+/**
+ * A grant the client polls while a person answers elsewhere (RFC 8628's device code, CIBA's
+ * auth_req_id): its key required, every poll through PolledAuthorizations, and the refusals
+ * reported under its kind (waiting for the person is none; polling too fast is). The grant says
+ * what it polls and how an approved key is redeemed.
+ */
+export abstract class PolledGrant<
+  Own extends GrantParameters,
+  Payload extends PolledAuthorizationState,
+> extends GrantHandler<Own> {
+  protected abstract readonly polled: PolledKey<Own>;
+  protected abstract readonly store: ChallengeStore;
+  protected abstract readonly events: DomainEvents;
+  protected abstract readonly polls: PolledAuthorizations;
+
+  handle(
+    client: OAuthClient,
+    request: TokenRequest<Own>,
+    charge: ClientCharge,
+    dpopJkt?: string,
+  ): Promise<TokenResponse> {
+    const { kind, parameter, what, restart } = this.polled;
+    return reportRefusals(
+      this.events,
+      {
+        kind,
+        client: clientLabel(client),
+        counts: (error) => !(error instanceof AuthorizationPending),
+      },
+      async () => {
+        const key = request[parameter];
+        if (key === undefined) throw new InvalidRequest(`${parameter} is required`);
+        await this.polls.untilRedeemable(kind, key, client, charge, what);
+        // Approved is final: the one atomic consume is the one redemption, bound to the client.
+        const result = await this.store.consume<Payload>(kind, key, {
+          client_id: client.clientId,
+        });
+        if (!result.ok) throw redemptionRefusal(result, what, restart);
+        return this.redeem(client, result.challenge, request, dpopJkt);
+      },
+    );
+  }
+
+  /** The tokens of a redeemed key: approved, else refused (a key denied is not redeemed). */
+  protected abstract redeem(
+    client: OAuthClient,
+    redeemed: StoredChallenge<Payload>,
+    request: TokenRequest<Own>,
+    dpopJkt: string | undefined,
+  ): Promise<TokenResponse>;
 }

@@ -13,6 +13,7 @@ import { UserAccountService } from '../../../../src/accounts/users/user-account.
 import { addOperatorClient } from '../../../support/operator-clients';
 import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
 import { basic } from '../../../support/oauth';
+import { PAYMENT_INITIATION, PAY_12 } from '../../../support/authorization-details';
 import { expectRefusal } from '../../../support/refusal';
 import { register } from '../../../support/registration';
 import { TestApp, startListeningApp } from '../../../support/test-app';
@@ -23,28 +24,7 @@ const TTL = 600;
 const INITIAL_ACCESS_TOKEN = 'ciba-initial-access-token-0123456789';
 const INTERVAL = 1;
 
-const PAY = {
-  payment_initiation: {
-    schema: {
-      type: 'object',
-      required: ['type', 'amount', 'currency', 'creditor'],
-      properties: {
-        type: { const: 'payment_initiation' },
-        amount: { type: 'string', pattern: '^[0-9]{1,9}\\.[0-9]{2}$' },
-        currency: { enum: ['EUR', 'USD'] },
-        creditor: { type: 'string', maxLength: 100 },
-      },
-      additionalProperties: false,
-    },
-    template: 'Pay {{amount}} {{currency}} to {{creditor}}',
-  },
-};
-const PAY_12 = {
-  type: 'payment_initiation',
-  amount: '12.00',
-  currency: 'EUR',
-  creditor: 'X <Shop>',
-};
+const TYPES = { payment_initiation: PAYMENT_INITIATION };
 
 interface Approval {
   id: string;
@@ -64,7 +44,7 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
 
   beforeAll(async () => {
     ({ t, issuer } = await startListeningApp({
-      AUTHORIZATION_DETAILS_TYPES: JSON.stringify(PAY),
+      AUTHORIZATION_DETAILS_TYPES: JSON.stringify(TYPES),
       CIBA_INTERVAL_SECONDS: String(INTERVAL),
       CIBA_REQUEST_TTL_SECONDS: String(TTL),
       RATE_LIMIT_LOGIN_PER_IP: '1000',
