@@ -7,6 +7,7 @@
  */
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { AccountService } from '../../../../src/accounts/account.service';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
@@ -17,6 +18,7 @@ import { PAYMENT_INITIATION, PAY_12 } from '../../../support/authorization-detai
 import { expectRefusal } from '../../../support/refusal';
 import { register } from '../../../support/registration';
 import { TestApp, startListeningApp } from '../../../support/test-app';
+import { walletBrowser } from '../../../support/wallet-login';
 
 const AGENT = 'agent';
 const OTHER_AGENT = 'other-agent';
@@ -326,6 +328,29 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
       'invalid_request',
       'id_token_hint is not an ID token this server issued',
     );
+  });
+
+  it('asks a wallet by its CAIP-10 account (a checksummed address), approved from the wallet’s own session', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const caip10 = `eip155:1:${wallet.address}`;
+    const { auth_req_id } = await started({ login_hint: caip10, binding_message: 'wallet' });
+    const browser = await walletBrowser(t, wallet);
+    const listed = await browser
+      .get('/account/approvals')
+      .set('Accept', 'application/json')
+      .expect(200);
+    const { approvals, csrf_token } = listed.body as { approvals: Approval[]; csrf_token: string };
+    expect(approvals.map((a) => a.binding_message)).toEqual(['wallet']);
+    await browser
+      .post(`/account/approvals/${approvals[0].id}/approve`)
+      .send({ csrf_token })
+      .expect(200, { id: approvals[0].id, status: 'approved' });
+    const tokens = (await poll(auth_req_id).expect(200)).body as { id_token: string };
+    expect(decodeJwt(tokens.id_token)).toMatchObject({ sub: caip10, amr: ['siwe'] });
+    // The same address not checksummed names no one: nobody's page shows the request.
+    await started({ login_hint: caip10.toLowerCase(), binding_message: 'lower' });
+    const again = await browser.get('/account/approvals').set('Accept', 'application/json');
+    expect((again.body as { approvals: Approval[] }).approvals).toEqual([]);
   });
 
   it('shows each authorization detail by its template, and asks a proof to approve one: a session may only deny it', async () => {
