@@ -168,6 +168,9 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
     expect(page).not.toContain(request.auth_req_id);
     expect(page).toContain('Payment agent');
     expect(page).toContain('Pay invoice 4711');
+    // The account page links to it.
+    const account = await (await user1.navigate(`${issuer}/account`)).text();
+    expect(account).toContain('<a href="/account/approvals" id="account-approvals">');
     // Not user0's to see.
     expect((await approvalsOf(user0)).approvals.map((a) => a.id)).not.toContain(approval.id);
 
