@@ -130,16 +130,10 @@ export class ClientRegistrationRequestDto {
   @ApiPropertyOptional({
     enum: ['poll'],
     description:
-      'CIBA Core 1.0 §4, with grant type urn:openid:params:grant-type:ciba: poll (the default; ping and push are not supported)',
+      'CIBA Core 1.0 §4, with grant type urn:openid:params:grant-type:ciba: poll (the default; ping and push, and so backchannel_client_notification_endpoint, are refused)',
     example: 'poll',
   })
   backchannel_token_delivery_mode?: string;
-
-  @ApiPropertyOptional({
-    description: 'CIBA Core 1.0 §4: refused (only for ping and push, which are not supported)',
-    example: 'https://agent.example.com/ciba-notify',
-  })
-  backchannel_client_notification_endpoint?: string;
 
   @ApiPropertyOptional({
     description: 'CIBA Core 1.0 §4: false (no user code is supported)',

@@ -10,7 +10,7 @@ export class ApprovalAnswerDto {
 
 /** The `{id}` of an approval: the request's opaque id (43 base64url characters). */
 export class ApprovalIdDto {
-  @ApiProperty({ example: 'q2xlYXJseS1ub3QtYS1yZWFsLXJlcXVlc3QtaGFzaDEy' })
+  @ApiProperty({ example: 'q2xlYXJseS1ub3QtYS1yZWFsLXJlcXVlc3QtaGFzaDE' })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'id is not an approval id' })
   id!: string;
@@ -20,7 +20,7 @@ export class ApprovalIdDto {
 export class PendingApprovalDto {
   @ApiProperty({
     description: 'Opaque id of the request (never its auth_req_id)',
-    example: 'q2xlYXJseS1ub3QtYS1yZWFsLXJlcXVlc3QtaGFzaDEy',
+    example: 'q2xlYXJseS1ub3QtYS1yZWFsLXJlcXVlc3QtaGFzaDE',
   })
   id!: string;
 
@@ -65,7 +65,7 @@ export class PendingApprovalsDto {
 
 /** An answer taken (JSON). */
 export class ApprovalAnsweredDto {
-  @ApiProperty({ example: 'q2xlYXJseS1ub3QtYS1yZWFsLXJlcXVlc3QtaGFzaDEy' })
+  @ApiProperty({ example: 'q2xlYXJseS1ub3QtYS1yZWFsLXJlcXVlc3QtaGFzaDE' })
   id!: string;
 
   @ApiProperty({ enum: ['approved', 'denied'], example: 'approved' })
