@@ -38,6 +38,7 @@ describe('the proof registry', () => {
       oid4vp_response_code: 'oid4vp',
       client_secret: 'client_secret',
       upstream_state: 'upstream',
+      ciba_request: 'ciba',
     });
   });
 
@@ -57,6 +58,7 @@ describe('the proof registry', () => {
       jwt_bearer: 'jwt_bearer_jti',
       upstream: 'upstream_state',
       oid4vp: 'oid4vp_request',
+      ciba: 'ciba_request',
     });
   });
 

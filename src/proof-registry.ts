@@ -2,6 +2,7 @@ import { PRIVATE_KEY_JWT_PROOF } from './clients/assertion/private-key-jwt.proof
 import { CLIENT_SECRET_PROOF } from './clients/client-secret.proof';
 import { PASSWORD_PROOF } from './login/password.proof';
 import { JWT_BEARER_PROOF } from './oauth/token/grants/jwt-bearer/jwt-bearer.proof';
+import { CIBA_PROOF } from './oauth/ciba/ciba.proof';
 import { DEVICE_PROOF } from './oauth/device/device.proof';
 import { EMAIL_PROOF } from './email/email.proof';
 import { PAR_PROOF } from './oauth/par/par.proof';
@@ -47,6 +48,7 @@ const DESCRIPTORS = {
   email: EMAIL_PROOF,
   upstream: UPSTREAM_PROOF,
   oid4vp: OID4VP_PROOF,
+  ciba: CIBA_PROOF,
 } satisfies { readonly [Id in ProofId]: ProofDescriptor<Id> };
 export const PROOFS: { readonly [Id in ProofId]: ProofDescriptor<Id> } = DESCRIPTORS;
 

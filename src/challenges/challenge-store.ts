@@ -94,6 +94,17 @@ export abstract class ChallengeStore {
   /** Read-only: the live (unspent, unexpired) challenge for `key`, if any. */
   abstract peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null>;
 
+  /**
+   * The live challenges of `kind` bound to `account` (their binding's `account` field), newest
+   * first: what a person has to answer (a CIBA request on /account/approvals). Indexed by that
+   * field; a challenge bound to no account is never listed.
+   */
+  abstract listLiveOfAccount<P>(
+    kind: ChallengeKind,
+    account: string,
+    limit: number,
+  ): Promise<StoredChallenge<P>[]>;
+
   /** The challenges alive now (unexpired, unspent), newest first. */
   abstract listLive(kind?: ChallengeKind, limit?: number): Promise<StoredChallenge[]>;
 

@@ -75,6 +75,7 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   email: 600,
   upstream: 600,
   oid4vp: 300,
+  ciba: 600,
 };
 
 type Lifetime = StatedSeconds;

@@ -18,6 +18,7 @@ import { ConsentController } from './consent/consent.controller';
 import { ConsentDecisionService } from './consent/consent-decision.service';
 import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
+import { AccountsModule } from '../accounts/accounts.module';
 import { UsersModule } from '../accounts/users/users.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
@@ -30,6 +31,12 @@ import { MachineGrantTarget } from './token/grants/machine-grant-target';
 import { RegistrationController } from './registration/registration.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { TokenLookup } from './revocation/token-lookup.service';
+import { BackchannelAuthenticationController } from './ciba/backchannel-authentication.controller';
+import { BackchannelAuthenticationEndpoint } from './ciba/backchannel-authentication.endpoint';
+import { CibaApprovalsController } from './ciba/ciba-approvals.controller';
+import { CibaApprovalsService } from './ciba/ciba-approvals.service';
+import { CibaHintResolver } from './ciba/ciba-hint.resolver';
+import { CibaRequestService } from './ciba/ciba-request.service';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
 import { DeviceAuthorizationEndpoint } from './device/device-authorization.endpoint';
 import { DeviceAuthorizationService } from './device/device-authorization.service';
@@ -49,6 +56,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ClientsModule,
     SessionsModule,
     UsersModule,
+    AccountsModule,
     SessionLogoutModule,
     ConsentModule,
     CsrfModule,
@@ -65,6 +73,8 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ParController,
     DeviceAuthorizationController,
     DeviceVerificationController,
+    BackchannelAuthenticationController,
+    CibaApprovalsController,
   ],
   providers: [
     AuthorizationCodeService,
@@ -89,6 +99,10 @@ import { UserInfoService } from './userinfo/userinfo.service';
     DeviceAuthorizationEndpoint,
     DeviceAuthorizationService,
     DeviceVerificationService,
+    BackchannelAuthenticationEndpoint,
+    CibaRequestService,
+    CibaHintResolver,
+    CibaApprovalsService,
     // A step of the request pipeline (app.setup.ts), not a Nest middleware: see its comment.
     TokenRequestOutcome,
   ],

@@ -55,6 +55,9 @@ export const CHALLENGE_KINDS = [
   'oid4vp_request',
   'oid4vp_state',
   'oid4vp_response_code',
+  // CIBA Core 1.0 §7.3: a backchannel authentication request, under its `auth_req_id` (what the
+  // client polls with); the person approves or denies it on /account/approvals.
+  'ciba_request',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
@@ -145,6 +148,7 @@ export const MODEL_IDS = [
   'email',
   'upstream',
   'oid4vp',
+  'ciba',
 ] as const;
 export const POSSESSION_MODEL_IDS = [
   'dpop',

@@ -30,12 +30,12 @@ describe('grantTypesProblem (RFC 7591 §2.1, one row per grant)', () => {
     [
       { grantTypes: ['password'] },
       'grant_types',
-      'may contain only authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, urn:ietf:params:oauth:grant-type:jwt-bearer',
+      'may contain only authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, urn:ietf:params:oauth:grant-type:jwt-bearer, urn:openid:params:grant-type:ciba',
     ],
     [
       { grantTypes: ['refresh_token'], redirectUris: [], responseTypes: [] },
       'grant_types',
-      'with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)',
+      'with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code, urn:openid:params:grant-type:ciba)',
     ],
     [
       { grantTypes: ['client_credentials'], redirectUris: [], responseTypes: [] },

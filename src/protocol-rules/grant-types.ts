@@ -26,6 +26,9 @@ export interface GrantTypeRule {
 /** RFC 8628 §3.4: the grant type a device client polls /token with. */
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
+/** CIBA Core 1.0 §4: the grant type a client polls /token with for a backchannel request. */
+export const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba';
+
 export const GRANT_TYPE_RULES = {
   authorization_code: {
     usesAuthorizationEndpoint: true,
@@ -62,6 +65,13 @@ export const GRANT_TYPE_RULES = {
     usesAuthorizationEndpoint: false,
     confidentialOnly: true,
     issuesRefreshTokens: false,
+  },
+  // CIBA Core 1.0 §4, §7.1: the client authenticates at the backchannel endpoint; the person
+  // approves elsewhere (the account page), so nothing comes back through a redirect.
+  [CIBA_GRANT_TYPE]: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: true,
   },
 } as const satisfies Record<string, GrantTypeRule>;
 

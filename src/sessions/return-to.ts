@@ -1,6 +1,8 @@
 export const DEFAULT_RETURN_TO = '/';
 /** The account page (GET /account): a signed-in browser's methods. */
 export const ACCOUNT_PAGE = '/account';
+/** The signed-in person's pending backchannel requests (CIBA): GET /account/approvals. */
+export const APPROVALS_PAGE = '/account/approvals';
 /** Longer values are not a real authorization request; they fall back to the default. */
 export const RETURN_TO_MAX_LENGTH = 4096;
 /** A path-absolute reference to our own /authorize with a query of printable ASCII only. */
@@ -15,8 +17,8 @@ const DEVICE_PAGE = /^\/device(\?user_code=[A-Za-z0-9%-]{0,32})?$/;
  * phishing and could leak codes to other sites.
  */
 export function safeReturnTo(candidate: string | null | undefined): string {
-  // The account page sends a browser without a session to sign in, and back.
-  if (candidate === ACCOUNT_PAGE) return candidate;
+  // The account and approvals pages send a browser without a session to sign in, and back.
+  if (candidate === ACCOUNT_PAGE || candidate === APPROVALS_PAGE) return candidate;
   if (
     // JSON's null is absent, as an omitted field (the validation pipe refuses it before this).
     candidate === undefined ||

@@ -12,4 +12,5 @@ export const LOGIN_MODEL_IDS = [
   'email',
   'upstream',
   'oid4vp',
+  'ciba',
 ] as const;

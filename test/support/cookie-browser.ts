@@ -15,6 +15,11 @@ export class CookieBrowser {
     });
   }
 
+  /** A GET as a page's script sends it, asking for JSON. */
+  async getJson(url: string): Promise<Response> {
+    return this.send(url, { method: 'GET', headers: { accept: 'application/json' } });
+  }
+
   async postForm(url: string, form: Record<string, string>): Promise<Response> {
     return this.send(url, {
       method: 'POST',

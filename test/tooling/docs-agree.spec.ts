@@ -447,7 +447,9 @@ describe('every admin command and flag a page names exists', () => {
     // Its explanation runs to the next flag's (the next item of the list).
     const explanation = doc.slice(start).split(/ - `--/)[0];
     const named = [
-      ...explanation.matchAll(/`([a-z_]+|urn:ietf:params:oauth:grant-type:[a-z-_]+)`/g),
+      ...explanation.matchAll(
+        /`([a-z_]+|urn:ietf:params:oauth:grant-type:[a-z-_]+|urn:openid:params:grant-type:[a-z-_]+)`/g,
+      ),
     ]
       .map((m) => m[1])
       .filter((name) => name !== 'grant_types');

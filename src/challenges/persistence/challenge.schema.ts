@@ -37,3 +37,5 @@ export const ChallengeSchema = SchemaFactory.createForClass(ChallengeRecord);
 // every redemption also filters on `expiresAt > now`.
 removeOnceExpired(ChallengeSchema);
 ChallengeSchema.index({ kind: 1, createdAt: -1 });
+// A person's pending requests (CIBA, /account/approvals): only challenges bound to an account.
+ChallengeSchema.index({ 'binding.account': 1, createdAt: -1 }, { sparse: true });

@@ -343,6 +343,21 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     });
   }
 
+  async listLiveOfAccount<P>(
+    kind: ChallengeKind,
+    account: string,
+    limit: number,
+  ): Promise<StoredChallenge<P>[]> {
+    const records = await this.collection
+      .find({ 'binding.account': account, ...this.liveFilter(kind) }, SINGLE_USE_READ)
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .toArray();
+    return records
+      .filter((record) => record.payload !== undefined)
+      .map((record) => toChallenge<P>(record));
+  }
+
   async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {
     const records = await this.collection
       .find(this.liveFilter(kind))

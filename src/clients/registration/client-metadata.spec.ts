@@ -192,7 +192,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     [
       { redirect_uris: ['https://app.example/cb'], grant_types: ['refresh_token'] },
       InvalidClientMetadata,
-      'grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)',
+      'grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code, urn:openid:params:grant-type:ciba)',
     ],
     [
       { redirect_uris: ['https://app.example/cb'], response_types: [] },
@@ -295,5 +295,25 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
         new InvalidClientMetadata('application_type must be one of web, native'),
       );
     });
+  });
+
+  it('gives a client of the CIBA grant the poll mode, named or not, and a client without it none', () => {
+    const ciba = {
+      grant_types: ['urn:openid:params:grant-type:ciba'],
+      redirect_uris: [],
+      response_types: [],
+    };
+    const parse = (body: object) =>
+      parseClientMetadata(body, 'client_secret_basic', { production: true });
+    expect(parse(ciba).backchannelTokenDeliveryMode).toBe('poll');
+    expect(
+      parse({ ...ciba, backchannel_token_delivery_mode: 'poll' }).backchannelTokenDeliveryMode,
+    ).toBe('poll');
+    expect(
+      parse({ grant_types: ['client_credentials'] }).backchannelTokenDeliveryMode,
+    ).toBeUndefined();
+    expect(() => parse({ ...ciba, backchannel_token_delivery_mode: 'push' })).toThrow(
+      'backchannel_token_delivery_mode must be poll: the ping and push modes are not supported',
+    );
   });
 });

@@ -18,6 +18,7 @@ import {
 } from '../oauth-client';
 import { impersonatesService } from './client-name';
 import {
+  CIBA_GRANT_TYPE,
   defaultResponseTypes,
   grantTypesProblem,
   REGISTRABLE_GRANT_TYPES,
@@ -73,6 +74,8 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly requireSignedRequestObject?: true;
   /** RFC 9396 §10 `authorization_details_types` (which the server supports: checked on register). */
   readonly authorizationDetailsTypes?: string[];
+  /** CIBA Core 1.0 §4 `backchannel_token_delivery_mode`, for a client of the CIBA grant. */
+  readonly backchannelTokenDeliveryMode?: 'poll';
 }
 
 /** What a client is registered as, whoever registered it, from its metadata and auth method. */
@@ -378,6 +381,7 @@ export function parseClientMetadata(
     keys.jwks !== undefined || keys.jwksUri !== undefined,
   );
   const logout = logoutMetadata(body, privateLogoutUris);
+  const ciba = cibaMetadata(body, grantTypes);
   const detailsTypes = stringArray(body, 'authorization_details_types');
   if (detailsTypes !== undefined && detailsTypes.length > MAX_AUTHORIZATION_DETAILS_TYPES) {
     throw new InvalidClientMetadata(
@@ -422,8 +426,41 @@ export function parseClientMetadata(
     ...keys,
     ...requestObjects,
     ...logout,
-    ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: [...new Set(detailsTypes)] }),
+    ...(detailsTypes === undefined
+      ? {}
+      : { authorizationDetailsTypes: [...new Set(detailsTypes)] }),
+    ...ciba,
   };
+}
+
+/**
+ * CIBA Core 1.0 §4 registration metadata. `backchannel_token_delivery_mode` is `poll` (the
+ * default when a client of the grant names none); ping and push are not offered, so a
+ * `backchannel_client_notification_endpoint` has nothing to receive and is refused rather than
+ * stored. `backchannel_user_code_parameter` may only be false (metadata says
+ * `backchannel_user_code_parameter_supported: false`). A client without the grant keeps none.
+ */
+function cibaMetadata(
+  body: Record<string, unknown>,
+  grantTypes: readonly string[],
+): Pick<ClientMetadata, 'backchannelTokenDeliveryMode'> {
+  const mode = body.backchannel_token_delivery_mode;
+  if (mode !== undefined && mode !== 'poll') {
+    throw new InvalidClientMetadata(
+      'backchannel_token_delivery_mode must be poll: the ping and push modes are not supported',
+    );
+  }
+  if (body.backchannel_client_notification_endpoint !== undefined) {
+    throw new InvalidClientMetadata(
+      'backchannel_client_notification_endpoint is for the ping and push modes, which are not supported: register the poll mode without it',
+    );
+  }
+  if (flag(body, 'backchannel_user_code_parameter')) {
+    throw new InvalidClientMetadata(
+      'backchannel_user_code_parameter must be false: backchannel requests take no user code',
+    );
+  }
+  return grantTypes.includes(CIBA_GRANT_TYPE) ? { backchannelTokenDeliveryMode: 'poll' } : {};
 }
 
 /** RFC 9396 §10: a client names the few types it uses; more are refused rather than stored. */

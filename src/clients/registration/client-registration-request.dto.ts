@@ -126,4 +126,18 @@ export class ClientRegistrationRequestDto {
     example: ['payment_initiation'],
   })
   authorization_details_types?: string[];
+
+  @ApiPropertyOptional({
+    enum: ['poll'],
+    description:
+      'CIBA Core 1.0 §4, with grant type urn:openid:params:grant-type:ciba: poll (the default; ping and push, and so backchannel_client_notification_endpoint, are refused)',
+    example: 'poll',
+  })
+  backchannel_token_delivery_mode?: string;
+
+  @ApiPropertyOptional({
+    description: 'CIBA Core 1.0 §4: false (no user code is supported)',
+    example: false,
+  })
+  backchannel_user_code_parameter?: boolean;
 }

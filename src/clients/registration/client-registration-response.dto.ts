@@ -108,4 +108,11 @@ export class ClientRegistrationResponseDto {
     example: ['payment_initiation'],
   })
   authorization_details_types?: string[];
+
+  @ApiPropertyOptional({
+    enum: ['poll'],
+    description: 'CIBA Core 1.0 §4, for a client of the CIBA grant',
+    example: 'poll',
+  })
+  backchannel_token_delivery_mode?: 'poll';
 }

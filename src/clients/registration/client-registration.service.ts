@@ -143,6 +143,9 @@ export class ClientRegistrationService {
       ...(metadata.authorizationDetailsTypes
         ? { authorization_details_types: metadata.authorizationDetailsTypes }
         : {}),
+      ...(metadata.backchannelTokenDeliveryMode
+        ? { backchannel_token_delivery_mode: metadata.backchannelTokenDeliveryMode }
+        : {}),
     };
   }
 

@@ -11,6 +11,10 @@ export abstract class ChallengeConfig {
   abstract readonly deviceCodeTtlSeconds: number;
   /** RFC 8628 §3.2 `interval`: the least wait between two polls of /token, whole seconds. */
   abstract readonly deviceCodeIntervalSeconds: number;
+  /** CIBA Core 1.0 §7.3 `expires_in`: a backchannel request's most a client may ask for. */
+  abstract readonly cibaRequestTtlSeconds: number;
+  /** CIBA Core 1.0 §7.3 `interval`: the least wait between two polls of /token. */
+  abstract readonly cibaIntervalSeconds: number;
   /** How often each instance writes its in-memory figures to MongoDB (and on shutdown). */
   abstract readonly figuresFlushMs: number;
 }
@@ -53,6 +57,22 @@ export const CHALLENGE_SETTINGS = settingsSection(
       description:
         '`interval` of a device authorization: the least wait between two polls of `/token`, ' +
         'whole seconds; a faster poll gets `slow_down` and 5 s more (RFC 8628 §3.5).',
+    }),
+    cibaRequestTtlSeconds: setting({
+      name: 'CIBA_REQUEST_TTL_SECONDS',
+      type: whole(30, 1800),
+      default: 600,
+      description:
+        "Lifetime of a backchannel authentication request (CIBA): `expires_in` of `POST " +
+        '/backchannel`, which a `requested_expiry` may only shorten (CIBA Core 1.0 §7.3).',
+    }),
+    cibaIntervalSeconds: setting({
+      name: 'CIBA_INTERVAL_SECONDS',
+      type: whole(1, 60),
+      default: 5,
+      description:
+        '`interval` of a backchannel authentication request: the least wait between two polls ' +
+        'of `/token`, whole seconds; a faster poll gets `slow_down` and 5 s more (CIBA Core 1.0 §11).',
     }),
     figuresFlushMs: setting({
       name: 'FIGURES_FLUSH_MS',

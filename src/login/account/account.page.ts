@@ -11,6 +11,7 @@ import { whyNotRemovable } from '../../accounts/removable-method';
 import { EMAIL_MAX_LENGTH } from '../../email/email-address';
 import type { AccountActivity, SignedOutEverywhere } from './account-activity.service';
 import { SIGNED_OUT_EVERYWHERE } from './account-sessions.dto';
+import { APPROVALS_PAGE } from '../../sessions/return-to';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
@@ -167,6 +168,7 @@ ${sessions}
 ${grants}
 </tbody>
 </table>
+<p><a href="${APPROVALS_PAGE}" id="account-approvals">Requests waiting for your approval</a> <span class="muted">(apps that asked from elsewhere)</span></p>
 <form method="post" action="/account/sign-out-everywhere" id="sign-out-everywhere">${csrf}
 <p class="muted">Ends every session above and revokes every app’s tokens, this browser’s session included.</p>
 <button type="submit" class="secondary">Sign out everywhere</button>

@@ -53,6 +53,19 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ description: 'RFC 8628 §4', example: `${ISSUER}/device_authorization` })
   device_authorization_endpoint!: string;
 
+  @ApiProperty({ description: 'CIBA Core 1.0 §4', example: `${ISSUER}/backchannel` })
+  backchannel_authentication_endpoint!: string;
+
+  @ApiProperty({
+    type: [String],
+    description: 'CIBA Core 1.0 §4: how a backchannel request’s tokens reach the client',
+    example: ['poll'],
+  })
+  backchannel_token_delivery_modes_supported!: string[];
+
+  @ApiProperty({ description: 'CIBA Core 1.0 §4: no user_code parameter', example: false })
+  backchannel_user_code_parameter_supported!: boolean;
+
   @ApiProperty({ example: `${ISSUER}/revoke` })
   revocation_endpoint!: string;
 

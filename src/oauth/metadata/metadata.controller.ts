@@ -1,3 +1,4 @@
+import { CIBA_DELIVERY_MODES } from '../ciba/ciba-request';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ID_JAG_PROFILE } from '../token/grants/jwt-bearer/check-assertion';
 import { Controller, Get, Header } from '@nestjs/common';
@@ -55,6 +56,10 @@ export class MetadataController {
       request_object_signing_alg_values_supported: REQUEST_OBJECT_SIGNING_ALG_VALUES,
       // RFC 8628 §4
       device_authorization_endpoint: `${issuer}/device_authorization`,
+      // CIBA Core 1.0 §4: poll mode; no user code.
+      backchannel_authentication_endpoint: `${issuer}/backchannel`,
+      backchannel_token_delivery_modes_supported: [...CIBA_DELIVERY_MODES],
+      backchannel_user_code_parameter_supported: false,
       revocation_endpoint: `${issuer}/revoke`,
       introspection_endpoint: `${issuer}/introspect`,
       // OpenID Connect RP-Initiated Logout 1.0 §2.1; Back-Channel Logout 1.0 §2.1 (sid in the

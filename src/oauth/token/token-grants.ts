@@ -3,6 +3,7 @@ import { getMetadataStorage } from 'class-validator';
 import type { RegistrableGrantType } from '../../protocol-rules/grant-types';
 import type { GrantEntry, GrantHandler } from './grant';
 import { AUTHORIZATION_CODE_GRANT } from './grants/authorization-code.grant';
+import { CIBA_GRANT } from './grants/ciba.grant';
 import { CLIENT_CREDENTIALS_GRANT } from './grants/client-credentials.grant';
 import { DEVICE_CODE_GRANT } from './grants/device-code.grant';
 import { JWT_BEARER_GRANT } from './grants/jwt-bearer/jwt-bearer.grant';
@@ -23,6 +24,7 @@ export const GRANTS = [
   CLIENT_CREDENTIALS_GRANT,
   TOKEN_EXCHANGE_GRANT,
   JWT_BEARER_GRANT,
+  CIBA_GRANT,
 ] as const satisfies readonly GrantEntry<RegistrableGrantType>[];
 
 /** Checked by the compiler: every grant type a client may register has its grant in GRANTS. */

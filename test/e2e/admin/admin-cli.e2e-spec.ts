@@ -589,7 +589,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect(noCode).toMatchObject({
         code: 1,
         stderr:
-          'proofgate-admin: grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)\n',
+          'proofgate-admin: grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code, urn:openid:params:grant-type:ciba)\n',
       });
       const fragment = await admin([
         'clients',

@@ -63,6 +63,7 @@ describe('GET /challenge-models in a browser', () => {
         'Email codes',
         'Upstream identity providers (OpenID Connect, OAuth 2.0)',
         'Identity wallets (OpenID4VP 1.0, SD-JWT VC)',
+        'Backchannel authentication (OpenID CIBA)',
       ]);
       const rowHeaders = await page.$$eval('table.compare tbody th[scope="row"]', (cells: Text[]) =>
         cells.map((c) => c.textContent),

@@ -342,6 +342,7 @@ describe('token endpoint client authentication, revocation, introspection and /a
         'client_credentials',
         'urn:ietf:params:oauth:grant-type:token-exchange',
         'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        'urn:openid:params:grant-type:ciba',
       ],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: [

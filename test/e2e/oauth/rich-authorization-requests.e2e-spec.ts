@@ -16,26 +16,14 @@ import { INSECURE, authorizationRequest, discover } from '../../support/oauth-di
 import { consentForm } from '../../support/fetch-browser';
 import { CookieBrowser, signedInBrowser } from '../../support/cookie-browser';
 import { basic, pkcePair } from '../../support/oauth';
+import { PAYMENT_INITIATION, PAY_12 } from '../../support/authorization-details';
 
 const REDIRECT_URI = 'http://127.0.0.1:7311/callback';
 const PAYER = 'payer';
 const INITIAL_ACCESS_TOKEN = 'rar-initial-access-token-0123456789';
 
 const TYPES = {
-  payment_initiation: {
-    schema: {
-      type: 'object',
-      required: ['type', 'amount', 'currency', 'creditor'],
-      properties: {
-        type: { const: 'payment_initiation' },
-        amount: { type: 'string', pattern: '^[0-9]{1,9}\\.[0-9]{2}$' },
-        currency: { enum: ['EUR', 'USD'] },
-        creditor: { type: 'string', maxLength: 100 },
-      },
-      additionalProperties: false,
-    },
-    template: 'Pay {{amount}} {{currency}} to {{creditor}}',
-  },
+  payment_initiation: PAYMENT_INITIATION,
   account_information: {
     schema: {
       type: 'object',
@@ -47,12 +35,6 @@ const TYPES = {
   },
 };
 
-const PAY_12 = {
-  type: 'payment_initiation',
-  amount: '12.00',
-  currency: 'EUR',
-  creditor: 'X <Shop>',
-};
 const PAY_7 = { type: 'payment_initiation', amount: '7.50', currency: 'USD', creditor: 'Y' };
 
 describe('rich authorization requests (RFC 9396)', () => {

@@ -30,6 +30,8 @@ import {
   present,
   readRequestObject,
 } from '../../../src/lab-client/identity-wallet-holder';
+import { addOperatorClient } from '../../support/operator-clients';
+import { CIBA_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -270,6 +272,46 @@ describe('database round trips per request (command monitoring)', () => {
       t.http().post('/wallet/nonce').send({ address: account.address, chainId: 1 }).expect(201),
     );
     expect(sent).toEqual([LIMITER, 'insert challenges']);
+  });
+
+  it('CIBA poll: the limit, then the request read and its conditional write, the client charged alongside', async () => {
+    const secret = (await addOperatorClient(t, {
+      clientId: 'rounds-agent',
+      grantTypes: [CIBA_GRANT_TYPE],
+    }))!;
+    const asked = await t
+      .http()
+      .post('/backchannel')
+      .type('form')
+      .set('Authorization', basic('rounds-agent', secret))
+      .send({ scope: 'openid', login_hint: 'user0' })
+      .expect(200);
+    const poll = () =>
+      t
+        .http()
+        .post('/token')
+        .type('form')
+        .set('Authorization', basic('rounds-agent', secret))
+        .send({
+          grant_type: CIBA_GRANT_TYPE,
+          auth_req_id: (asked.body as { auth_req_id: string }).auth_req_id,
+        })
+        .expect(400);
+    // The first poll checks the client's secret (its verdict is then cached briefly).
+    await poll();
+    t.clock.advance(5);
+    const sent = await counted(poll);
+    expect([...sent].sort()).toEqual([
+      'find challenges',
+      'findAndModify challenges',
+      LIMITER,
+      LIMITER,
+    ]);
+    expect(sent[0]).toBe(LIMITER);
+    // The request's own: one read, one compare-and-set (issue #51 asks at most 2 per poll); the
+    // limiter's two are every /token request's.
+    expect(sent.filter((c) => c.endsWith(' challenges'))).toHaveLength(2);
+    expect(rounds).toBeLessThanOrEqual(3);
   });
 
   it('nonce issue under concurrent load: at most one insert and one count each, every nonce stored', async () => {

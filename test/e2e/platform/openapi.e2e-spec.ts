@@ -178,6 +178,9 @@ describe('GET /docs (OpenAPI)', () => {
       'post /consent': [FORM],
       'post /device_authorization': [FORM],
       'post /device': [FORM],
+      'post /backchannel': [FORM],
+      'post /account/approvals/{id}/approve': [FORM],
+      'post /account/approvals/{id}/deny': [FORM],
       'post /userinfo': [FORM],
       'post /login/siwe': ['application/json'],
       'post /wallet/nonce': ['application/json'],
@@ -313,6 +316,22 @@ describe('GET /docs (OpenAPI)', () => {
         expect(res.headers.location).toBe('/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT');
       },
       'post /device': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      // CIBA: the example client is a browser client, not registered for the grant.
+      'post /backchannel': error(
+        400,
+        'unauthorized_client',
+        'The client is not registered for the urn:openid:params:grant-type:ciba grant type',
+      ),
+      'post /account/approvals/{id}/approve': error(
+        400,
+        'invalid_request',
+        CSRF_REFUSALS.missing_cookie,
+      ),
+      'post /account/approvals/{id}/deny': error(
+        400,
+        'invalid_request',
+        CSRF_REFUSALS.missing_cookie,
+      ),
       'post /wallet/nonce': (res) => {
         expect(res.status).toBe(201);
         expect(res.body).toMatchObject({

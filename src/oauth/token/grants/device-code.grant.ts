@@ -1,26 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { reportRefusals } from '../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import type { ConsumeResult } from '../../../challenges/challenge';
+import type { StoredChallenge } from '../../../challenges/challenge';
 import { Clock } from '../../../platform/clock/clock';
-import {
-  InvalidGrant,
-  InvalidRequest,
-  ProtocolError,
-} from '../../../platform/errors/protocol-error';
+import { InvalidGrant } from '../../../platform/errors/protocol-error';
 import { DomainEvents } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
-import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
-import type { ClientCharge } from '../../client-budget';
+import type { OAuthClient } from '../../../clients/oauth-client';
 import { DEVICE_CODE_GRANT_TYPE, type DeviceCodePayload } from '../../device/device-authorization';
-import { AuthorizationPending, ExpiredToken } from '../../device/device.errors';
-import { PolledAuthorizations } from './polled-authorization';
+import { PolledAuthorizations, PolledGrant, type PolledKey } from './polled-authorization';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../grant';
+import { type GrantEntry, type TokenRequest, grantParameter } from '../grant';
 
 const PARAMETERS = {
   device_code: grantParameter({
@@ -37,61 +30,32 @@ const PARAMETERS = {
  * redeemed once, by the store's atomic consume, and only by the client it was issued to.
  */
 @Injectable()
-export class DeviceCodeGrant extends GrantHandler<typeof PARAMETERS> {
+export class DeviceCodeGrant extends PolledGrant<typeof PARAMETERS, DeviceCodePayload> {
+  protected readonly polled: PolledKey<typeof PARAMETERS> = {
+    kind: 'device_code',
+    parameter: 'device_code',
+    what: 'Device code',
+    restart: 'start a new device authorization',
+  };
+
   constructor(
-    private readonly store: ChallengeStore,
+    protected readonly store: ChallengeStore,
     private readonly issuer: GrantTokenIssuer,
-    private readonly events: DomainEvents,
+    protected readonly events: DomainEvents,
     private readonly clock: Clock,
-    private readonly polls: PolledAuthorizations,
+    protected readonly polls: PolledAuthorizations,
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly sessionLogout: SessionLogout,
   ) {
     super();
   }
 
-  async handle(
+  protected async redeem(
     client: OAuthClient,
-    request: TokenRequest<typeof PARAMETERS>,
-    charge: ClientCharge,
-    dpopJkt?: string,
-  ): Promise<TokenResponse> {
-    return reportRefusals(
-      this.events,
-      {
-        kind: 'device_code',
-        client: clientLabel(client),
-        // Waiting for the user is no refusal; polling too fast is (the lab's polling abuse).
-        counts: (error) => !(error instanceof AuthorizationPending),
-      },
-      () => this.poll(client, request, charge, dpopJkt),
-    );
-  }
-
-  private async poll(
-    client: OAuthClient,
-    request: TokenRequest<typeof PARAMETERS>,
-    charge: ClientCharge,
-    dpopJkt: string | undefined,
-  ): Promise<TokenResponse> {
-    const deviceCode = request.device_code;
-    if (deviceCode === undefined) throw new InvalidRequest('device_code is required');
-    await this.polls.untilRedeemable('device_code', deviceCode, client, charge, 'Device code');
-    return this.redeem(client, deviceCode, request, dpopJkt);
-  }
-
-  private async redeem(
-    client: OAuthClient,
-    deviceCode: string,
+    { keyHash, payload }: StoredChallenge<DeviceCodePayload>,
     request: TokenRequest<typeof PARAMETERS>,
     dpopJkt: string | undefined,
   ): Promise<TokenResponse> {
-    // Approved is final: the one atomic consume is the one redemption, bound to the client.
-    const result = await this.store.consume<DeviceCodePayload>('device_code', deviceCode, {
-      client_id: client.clientId,
-    });
-    if (!result.ok) throw refusal(result);
-    const { keyHash, payload } = result.challenge;
     if (
       payload.status !== 'approved' ||
       payload.sub === undefined ||
@@ -140,21 +104,3 @@ export const DEVICE_CODE_GRANT: GrantEntry<typeof DEVICE_CODE_GRANT_TYPE, typeof
   advertised: true,
   handler: DeviceCodeGrant,
 };
-
-/** Why a device code cannot be redeemed, as RFC 8628 §3.5 and RFC 6749 §5.2 name it. */
-function refusal(result: Exclude<ConsumeResult<DeviceCodePayload>, { ok: true }>): ProtocolError {
-  switch (result.reason) {
-    case 'expired':
-      return new ExpiredToken('The device code expired; start a new device authorization').because(
-        'expired',
-      );
-    case 'replayed':
-      return new InvalidGrant('Device code already used').because('replay');
-    case 'binding_mismatch':
-      return new InvalidGrant('Device code was issued to another client').because(
-        'client_mismatch',
-      );
-    case 'unknown':
-      return new InvalidGrant('Invalid device code').because('unknown_code');
-  }
-}

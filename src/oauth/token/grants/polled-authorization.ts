@@ -1,13 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import type { StoredChallenge } from '../../../challenges/challenge';
+import type { ConsumeResult, StoredChallenge } from '../../../challenges/challenge';
 import type { ChallengeKind } from '../../../proofs/proof-vocabulary';
 import { Clock } from '../../../platform/clock/clock';
-import { InvalidGrant } from '../../../platform/errors/protocol-error';
+import {
+  InvalidGrant,
+  InvalidRequest,
+  type ProtocolError,
+} from '../../../platform/errors/protocol-error';
+import type { DomainEvents } from '../../../platform/events/domain-events';
+import { reportRefusals } from '../../../challenges/report-refusals';
+import type { TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import { clientLabel } from '../../../clients/oauth-client';
+import { GrantHandler, type GrantParameters, type TokenRequest } from '../grant';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { SLOW_DOWN_STEP_SECONDS } from '../../device/device-authorization';
-import { AuthorizationPending, DeviceAccessDenied, SlowDown } from '../../device/device.errors';
+import {
+  AuthorizationPending,
+  DeviceAccessDenied,
+  ExpiredToken,
+  SlowDown,
+} from '../../device/device.errors';
 
 /**
  * The state of an authorization a client polls for while a person answers elsewhere (RFC 8628
@@ -67,7 +81,7 @@ export class PolledAuthorizations {
           if (await this.countPoll(kind, live)) continue;
       }
     }
-    throw new SlowDown(`Concurrent polls of one ${what.toLowerCase()}; wait between polls`).because(
+    throw new SlowDown(`Concurrent polls of one ${lowerFirst(what)}; wait between polls`).because(
       'slow_down',
     );
   }
@@ -99,4 +113,91 @@ export class PolledAuthorizations {
     }
     throw new AuthorizationPending('The user has not answered yet');
   }
+}
+
+/**
+ * Why a polled key cannot be redeemed, as RFC 8628 §3.5 (and CIBA Core §11) and RFC 6749 §5.2
+ * name it. `what` names the key ("Device code"), `restart` what the client does after expiry.
+ */
+export function redemptionRefusal(
+  result: Exclude<ConsumeResult<unknown>, { ok: true }>,
+  what: string,
+  restart: string,
+): ProtocolError {
+  switch (result.reason) {
+    case 'expired':
+      return new ExpiredToken(`The ${lowerFirst(what)} expired; ${restart}`).because('expired');
+    case 'replayed':
+      return new InvalidGrant(`${what} already used`).because('replay');
+    case 'binding_mismatch':
+      return new InvalidGrant(`${what} was issued to another client`).because('client_mismatch');
+    case 'unknown':
+      return new InvalidGrant(`Invalid ${lowerFirst(what)}`).because('unknown_code');
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** What a polled grant polls: its challenge kind, the parameter carrying the key, its name. */
+export interface PolledKey<Own extends GrantParameters> {
+  readonly kind: ChallengeKind;
+  readonly parameter: keyof Own & string;
+  /** How refusals name the key ("Device code", "auth_req_id"). */
+  readonly what: string;
+  /** What an expired key's client does next ("start a new device authorization"). */
+  readonly restart: string;
+}
+
+/**
+ * A grant the client polls while a person answers elsewhere (RFC 8628's device code, CIBA's
+ * auth_req_id): its key required, every poll through PolledAuthorizations, and the refusals
+ * reported under its kind (waiting for the person is none; polling too fast is). The grant says
+ * what it polls and how an approved key is redeemed.
+ */
+export abstract class PolledGrant<
+  Own extends GrantParameters,
+  Payload extends PolledAuthorizationState,
+> extends GrantHandler<Own> {
+  protected abstract readonly polled: PolledKey<Own>;
+  protected abstract readonly store: ChallengeStore;
+  protected abstract readonly events: DomainEvents;
+  protected abstract readonly polls: PolledAuthorizations;
+
+  handle(
+    client: OAuthClient,
+    request: TokenRequest<Own>,
+    charge: ClientCharge,
+    dpopJkt?: string,
+  ): Promise<TokenResponse> {
+    const { kind, parameter, what, restart } = this.polled;
+    return reportRefusals(
+      this.events,
+      {
+        kind,
+        client: clientLabel(client),
+        counts: (error) => !(error instanceof AuthorizationPending),
+      },
+      async () => {
+        const key = request[parameter];
+        if (key === undefined) throw new InvalidRequest(`${parameter} is required`);
+        await this.polls.untilRedeemable(kind, key, client, charge, what);
+        // Approved is final: the one atomic consume is the one redemption, bound to the client.
+        const result = await this.store.consume<Payload>(kind, key, {
+          client_id: client.clientId,
+        });
+        if (!result.ok) throw redemptionRefusal(result, what, restart);
+        return this.redeem(client, result.challenge, request, dpopJkt);
+      },
+    );
+  }
+
+  /** The tokens of a redeemed key: approved, else refused (a key denied is not redeemed). */
+  protected abstract redeem(
+    client: OAuthClient,
+    redeemed: StoredChallenge<Payload>,
+    request: TokenRequest<Own>,
+    dpopJkt: string | undefined,
+  ): Promise<TokenResponse>;
 }

@@ -1,0 +1,91 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
+import { ClientAuthenticationDto } from '../client-authentication.dto';
+import { EXAMPLE } from '../oauth.examples';
+import { OptionalOAuthParam } from '../oauth-params';
+
+/**
+ * POST /backchannel (CIBA Core 1.0 §7.1): client authentication as at /token, the scope, exactly
+ * one hint of whom to ask, and what to show them. Unrecognized parameters are ignored (§7.1).
+ */
+@IgnoreUnknownParameters()
+export class BackchannelAuthenticationRequestDto extends ClientAuthenticationDto {
+  @ApiPropertyOptional({
+    description: 'Space-separated scope values; must include openid, never account',
+    example: 'openid api',
+  })
+  @OptionalOAuthParam()
+  scope?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Whom to ask: a username, a wallet account (its CAIP-10 id, as the wallet sign-in names it, an Ethereum address checksummed) or an account subject. Exactly one of login_hint, id_token_hint',
+    example: 'user0',
+  })
+  @OptionalOAuthParam()
+  login_hint?: string;
+
+  @ApiPropertyOptional({
+    description: 'Whom to ask: an ID token this server issued (it may have expired)',
+    example: 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
+  })
+  @OptionalOAuthParam()
+  id_token_hint?: string;
+
+  @ApiPropertyOptional({
+    description: 'Not supported: refused with invalid_request (CIBA Core 1.0 §7.1)',
+    example: 'eyJhbGciOiJub25lIn0.e30.',
+  })
+  @OptionalOAuthParam()
+  login_hint_token?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Shown to the person beside the request, to match it with the agent’s screen; at most 64 characters',
+    example: 'Invoice 4711',
+  })
+  @OptionalOAuthParam()
+  binding_message?: string;
+
+  @ApiPropertyOptional({
+    description: 'Seconds: a shorter expires_in than CIBA_REQUEST_TTL_SECONDS (never longer)',
+    example: '120',
+  })
+  @OptionalOAuthParam()
+  requested_expiry?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 9396: JSON array of authorization details of AUTHORIZATION_DETAILS_TYPES',
+    example: '[{"type":"payment_initiation","amount":"12.00","currency":"EUR","creditor":"X"}]',
+  })
+  @OptionalOAuthParam()
+  authorization_details?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 8707: the resource the tokens are for (default ACCESS_TOKEN_AUDIENCE)',
+    example: EXAMPLE.resource,
+  })
+  @OptionalOAuthParam()
+  resource?: string;
+}
+
+/** CIBA Core 1.0 §7.3: the successful answer. */
+export class BackchannelAuthenticationResponseDto {
+  @ApiProperty({
+    description: 'Secret, for /token only (grant_type=urn:openid:params:grant-type:ciba)',
+    example: 'LWmbj3ZJxhV6cbI8D9Hj3RiCBy7vOa0FI4Qj3-vy9Ls',
+  })
+  auth_req_id!: string;
+
+  @ApiProperty({
+    description: 'Seconds (CIBA_REQUEST_TTL_SECONDS, or requested_expiry)',
+    example: 600,
+  })
+  expires_in!: number;
+
+  @ApiProperty({
+    description: 'Whole seconds to wait between polls (CIBA_INTERVAL_SECONDS)',
+    example: 5,
+  })
+  interval!: number;
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { ClientAuthenticator } from '../../clients/client-authenticator';
+import { StepUpConfig } from '../../config/sections/step-up.config';
+import { InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
+import { SIGNED_IN } from '../../protocol-rules/acr';
+import { ACCOUNT_SCOPE, OPENID_SCOPE, hasScope } from '../../tokens/scopes';
+import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
+import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
+import { presentedCredentials } from '../client-authentication.dto';
+import { ClientBudget } from '../client-budget';
+import { checkAcrMinimum } from '../token/check-acr-minimum';
+import { checkGrantType } from '../token/check-grant-type';
+import type { BackchannelAuthenticationRequestDto } from './backchannel-authentication-request.dto';
+import { CIBA_GRANT_TYPE, MAX_BINDING_MESSAGE_LENGTH } from './ciba-request';
+import { InvalidBindingMessage } from './ciba.errors';
+import { CibaHintResolver } from './ciba-hint.resolver';
+import { type BackchannelAuthenticationResponse, CibaRequestService } from './ciba-request.service';
+
+/** Plain text a person can read: no control characters (line breaks included). */
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/**
+ * POST /backchannel (CIBA Core 1.0 §7): the client authenticates as at /token and must be
+ * registered for the CIBA grant (a confidential client: the grant's row says so); the scope, the
+ * resource and the authorization details are checked as /authorize checks them, then whom the
+ * request asks. Every check that depends on the request alone comes before the account is looked
+ * up, and an account that cannot be asked gets the same answer as one that can (§7.3, no
+ * enumeration by login_hint).
+ */
+@Injectable()
+export class BackchannelAuthenticationEndpoint {
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly budget: ClientBudget,
+    private readonly requests: AuthorizationRequestCheck,
+    private readonly authorizationDetails: AuthorizationDetailsCheck,
+    private readonly hints: CibaHintResolver,
+    private readonly cibaRequests: CibaRequestService,
+    private readonly stepUp: StepUpConfig,
+  ) {}
+
+  async handle(
+    request: BackchannelAuthenticationRequestDto,
+    authorization: string | undefined,
+    callerAddress: string,
+  ): Promise<BackchannelAuthenticationResponse> {
+    const client = await this.clients.authenticate(
+      presentedCredentials(authorization, request, callerAddress),
+    );
+    checkGrantType(client, CIBA_GRANT_TYPE);
+    return this.budget.alongside(client.clientId, async () => {
+      const { scope, resources } = await this.requests.checkScopeAndResources(client, {
+        scope: request.scope,
+        ...(request.resource === undefined ? {} : { resource: [request.resource] }),
+      });
+      const [resource] = resources;
+      refuseScope(scope);
+      // Approved by a person in a session (a click, never phishing-resistant): a scope or
+      // resource that needs `phr` is refused now rather than left pending for ever.
+      checkAcrMinimum({ aud: resource, scope, acr: SIGNED_IN }, this.stepUp);
+      const authorizationDetails = this.authorizationDetails.check(
+        client,
+        request.authorization_details,
+      );
+      const bindingMessage = checkBindingMessage(request.binding_message);
+      const requestedExpiry = checkRequestedExpiry(request.requested_expiry);
+      const account = await this.hints.accountOf(client, request);
+      return this.cibaRequests.issue(client, {
+        ...(account === undefined ? {} : { account }),
+        scope,
+        resource,
+        ...(bindingMessage === undefined ? {} : { bindingMessage }),
+        ...(authorizationDetails === undefined ? {} : { authorizationDetails }),
+        ...(requestedExpiry === undefined ? {} : { requestedExpiry }),
+      });
+    });
+  }
+}
+
+/**
+ * CIBA Core 1.0 §7.1: an OpenID request (`openid` in the scope); never the `account` scope, which
+ * can add a way into the account: a request that starts away from the person (as a device code
+ * does) may not.
+ */
+function refuseScope(scope: string): void {
+  if (!hasScope(scope, OPENID_SCOPE)) {
+    throw new InvalidRequest('scope must include openid (CIBA Core 1.0 §7.1)').because(
+      'openid_scope_missing',
+    );
+  }
+  if (hasScope(scope, ACCOUNT_SCOPE)) {
+    throw new InvalidScope(
+      `The ${ACCOUNT_SCOPE} scope is never granted through a backchannel request: it starts away from the person`,
+    ).because('account_scope_ciba');
+  }
+}
+
+/** CIBA Core 1.0 §7.1, §13: a short plain text, else `invalid_binding_message`. */
+function checkBindingMessage(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length === 0 || value.length > MAX_BINDING_MESSAGE_LENGTH) {
+    throw new InvalidBindingMessage(
+      `binding_message must be 1 to ${MAX_BINDING_MESSAGE_LENGTH} characters`,
+    ).because('length');
+  }
+  if (CONTROL_CHARACTERS.test(value)) {
+    throw new InvalidBindingMessage('binding_message must be plain text on one line').because(
+      'control_characters',
+    );
+  }
+  return value;
+}
+
+/** CIBA Core 1.0 §7.1 `requested_expiry`: a positive integer of seconds. */
+function checkRequestedExpiry(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) {
+    throw new InvalidRequest('requested_expiry must be a positive whole number of seconds').because(
+      'requested_expiry',
+    );
+  }
+  return Number(value);
+}

@@ -1,0 +1,168 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Req, Res } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { CsrfFormPost } from '../../platform/http/csrf-form-post';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  acceptedType,
+  cookieWriter,
+  hasContentType,
+  redirect,
+  sendHtml,
+  sendJson,
+  varyOn,
+} from '../../platform/http/http-exchange';
+import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import type { LoginSession } from '../../sessions/session';
+import { SessionService } from '../../sessions/session.service';
+import { APPROVALS_PAGE } from '../../sessions/return-to';
+import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
+import {
+  ApprovalAnswerDto,
+  ApprovalAnsweredDto,
+  ApprovalIdDto,
+  PendingApprovalsDto,
+} from './ciba-approvals.dto';
+import { renderApprovalsPage } from './ciba-approvals.page';
+import { LoginRequired } from './ciba.errors';
+import { type ApprovalDecision, CibaApprovalsService } from './ciba-approvals.service';
+
+const SIGN_IN_FIRST = `/login?return_to=${encodeURIComponent(APPROVALS_PAGE)}`;
+
+/**
+ * Whether the caller asked for JSON rather than the page (RFC 9110 §12.5.1), or sent JSON: a
+ * script's answer gets JSON back, a form's a redirect.
+ */
+function wantsJson(req: HttpRequest): boolean {
+  return hasContentType(req, 'json') || acceptedType(req, ['html', 'json']) === 'json';
+}
+
+/**
+ * CIBA's person's side (Core 1.0 §8, by the OP's own means): the signed-in browser's pending
+ * backchannel requests, as a page or JSON, and its answer to each (CSRF-protected, form or JSON).
+ */
+@RateLimit('closed', perIp(AUTHORIZE_PER_IP))
+@ApiTags('account')
+@Controller('account/approvals')
+export class CibaApprovalsController {
+  constructor(
+    private readonly approvals: CibaApprovalsService,
+    private readonly sessions: SessionService,
+    private readonly csrf: CsrfProtection,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The signed-in account’s pending backchannel requests (CIBA): HTML, or JSON',
+    description:
+      'With `Accept: application/json`: `{ approvals, csrf_token }`. Each request’s element on the page carries `data-approval-id`, its opaque id (never the auth_req_id).',
+  })
+  @ApiHtmlPage()
+  @ApiOkResponse({ type: PendingApprovalsDto, description: 'With Accept: application/json' })
+  @ApiResponse({ status: 303, description: 'No session (HTML): to /login, and back here after' })
+  @ApiUnauthorizedResponse({
+    description: 'No session (JSON): login_required',
+    type: ErrorResponseDto,
+  })
+  @Header('Cache-Control', 'no-store')
+  async page(@Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
+    varyOn(res, 'Accept');
+    const session = await this.sessions.current(req);
+    if (!session) {
+      this.signInFirst(req, res);
+      return;
+    }
+    const approvals = await this.approvals.pending(session.sub);
+    const csrfToken = this.csrf.issue(req, cookieWriter(res));
+    if (wantsJson(req)) {
+      sendJson(res, 200, { approvals, csrf_token: csrfToken });
+      return;
+    }
+    sendHtml(res, 200, renderApprovalsPage({ approvals, csrfToken, signedInAs: session.sub }));
+  }
+
+  @CsrfFormPost({
+    path: ':id/approve',
+    summary:
+      'Approve a pending request (a session approves only one without authorization_details)',
+    body: ApprovalAnswerDto,
+  })
+  @HttpCode(200)
+  @ApiOkResponse({ type: ApprovalAnsweredDto, description: 'JSON: approved' })
+  @ApiResponse({ status: 303, description: 'Form: back to /account/approvals' })
+  @ApiForbiddenResponse({
+    description: 'proof_required: the request carries authorization_details',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({
+    description: 'not_found: no pending request of this account',
+    type: ErrorResponseDto,
+  })
+  approve(
+    @Param() params: ApprovalIdDto,
+    @Body() body: ApprovalAnswerDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    return this.answer(params.id, 'approve', body, req, res);
+  }
+
+  @CsrfFormPost({ path: ':id/deny', summary: 'Deny a pending request', body: ApprovalAnswerDto })
+  @HttpCode(200)
+  @ApiOkResponse({ type: ApprovalAnsweredDto, description: 'JSON: denied' })
+  @ApiResponse({ status: 303, description: 'Form: back to /account/approvals' })
+  @ApiNotFoundResponse({
+    description: 'not_found: no pending request of this account',
+    type: ErrorResponseDto,
+  })
+  deny(
+    @Param() params: ApprovalIdDto,
+    @Body() body: ApprovalAnswerDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    return this.answer(params.id, 'deny', body, req, res);
+  }
+
+  private async answer(
+    id: string,
+    decision: ApprovalDecision,
+    body: ApprovalAnswerDto,
+    req: HttpRequest,
+    res: HttpResponse,
+  ): Promise<void> {
+    // A cross-site form must not answer for the person.
+    this.csrf.assertValid(req, body.csrf_token);
+    const session: LoginSession | null = await this.sessions.currentOrRefuse(req);
+    if (!session) {
+      this.signInFirst(req, res);
+      return;
+    }
+    await this.approvals.answer(session, id, decision);
+    if (wantsJson(req)) {
+      const answered: ApprovalAnsweredDto = {
+        id,
+        status: decision === 'approve' ? 'approved' : 'denied',
+      };
+      sendJson(res, 200, answered);
+      return;
+    }
+    redirect(req, res, 303, APPROVALS_PAGE);
+  }
+
+  private signInFirst(req: HttpRequest, res: HttpResponse): void {
+    if (wantsJson(req)) throw new LoginRequired('Sign in first: no login session');
+    redirect(req, res, 303, SIGN_IN_FIRST);
+  }
+}

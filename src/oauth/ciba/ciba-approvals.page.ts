@@ -1,0 +1,64 @@
+import { escapeHtml, renderPage } from '../../platform/http/html';
+import { scopeListItems } from '../consent/consent.page';
+import type { PendingApproval } from './ciba-approvals.service';
+
+/** GET /account/approvals (HTML). */
+export interface ApprovalsPageView {
+  readonly approvals: readonly PendingApproval[];
+  readonly csrfToken: string;
+  readonly signedInAs: string;
+}
+
+/**
+ * The signed-in person's pending backchannel requests (CIBA): per request its client, its binding
+ * message (to compare with the agent's screen), what it asks for (scopes, and every authorization
+ * detail as its type's template reads), and Approve and Deny. Plain HTML, no script; every value
+ * escaped. A request with authorization details offers Deny alone: approving it needs a proof.
+ */
+export function renderApprovalsPage(view: ApprovalsPageView): string {
+  const cards =
+    view.approvals.length === 0
+      ? '<div class="card" id="approvals-none"><p>No request is waiting for you.</p></div>'
+      : view.approvals.map((approval) => approvalCard(approval, view.csrfToken)).join('\n');
+  return renderPage({
+    title: 'Approvals',
+    narrow: true,
+    body: `<h1>Approvals</h1>
+<p class="muted">Applications that asked to act for you from elsewhere (OpenID CIBA). Approve only what you expect, and check that the message matches the one the application shows.</p>
+${cards}
+<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. <a href="/account">Your account</a></p>`,
+  });
+}
+
+function approvalCard(approval: PendingApproval, csrfToken: string): string {
+  const id = escapeHtml(approval.id);
+  const action = (decision: string) =>
+    `/account/approvals/${encodeURIComponent(approval.id)}/${decision}`;
+  const details =
+    approval.rendered.length === 0
+      ? ''
+      : `<ul class="approval-details">\n${approval.rendered
+          .map((text) => `<li>${escapeHtml(text)}</li>`)
+          .join('\n')}\n</ul>\n`;
+  const approve =
+    approval.authorization_details === undefined
+      ? `<form method="post" action="${escapeHtml(action('approve'))}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">
+<button type="submit" class="approval-approve">Approve</button>
+</form>\n`
+      : '<p class="muted">Approving these details needs a passkey or wallet signature over them, which is not offered yet.</p>\n';
+  return `<div class="card approval" data-approval-id="${id}">
+<p><strong class="approval-client">${escapeHtml(approval.client_name)}</strong> <span class="muted">(${escapeHtml(approval.client_id)})</span> asks to:</p>
+<ul class="approval-scopes">
+${scopeListItems(approval.scope.split(' '))}
+</ul>
+${details}${
+    approval.binding_message === undefined
+      ? ''
+      : `<p>Message: <strong><code class="approval-binding-message">${escapeHtml(approval.binding_message)}</code></strong></p>\n`
+  }${approve}<form method="post" action="${escapeHtml(action('deny'))}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">
+<button type="submit" class="secondary approval-deny">Deny</button>
+</form>
+</div>`;
+}

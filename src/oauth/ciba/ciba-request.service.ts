@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
+import { Clock } from '../../platform/clock/clock';
+import { randomToken } from '../../platform/crypto/hashing';
+import type { OAuthClient } from '../../clients/oauth-client';
+import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
+import type { CibaRequestBinding, CibaRequestPayload } from './ciba-request';
+
+/** CIBA Core 1.0 §7.3 successful answer. */
+export interface BackchannelAuthenticationResponse {
+  auth_req_id: string;
+  expires_in: number;
+  interval: number;
+}
+
+/** A checked backchannel request: whom it asks (if anyone may be asked) and for what. */
+export interface CibaRequest {
+  /** The account asked; absent when the hint named nobody who may be asked. */
+  account?: string;
+  scope: string;
+  resource: string;
+  bindingMessage?: string;
+  authorizationDetails?: AuthorizationDetail[];
+  /** `requested_expiry`, seconds, when the client asked for a shorter life. */
+  requestedExpiry?: number;
+}
+
+/**
+ * Issues a backchannel authentication request (CIBA Core 1.0 §7.3): one challenge of the one
+ * store. Its key, the `auth_req_id` (256 bits, only its hash stored), is bound to the client and
+ * to the account asked, and its payload carries the request and the state the client polls. A
+ * request for nobody is stored the same way without an account: it answers and polls as any other.
+ */
+@Injectable()
+export class CibaRequestService {
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly challenges: ChallengeConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(
+    client: OAuthClient,
+    request: CibaRequest,
+  ): Promise<BackchannelAuthenticationResponse> {
+    const maxTtl = this.challenges.cibaRequestTtlSeconds;
+    const ttlSeconds = Math.min(maxTtl, request.requestedExpiry ?? maxTtl);
+    const interval = this.challenges.cibaIntervalSeconds;
+    const authReqId = randomToken(32);
+    const issuedAt = this.clock.now();
+    const binding: CibaRequestBinding = {
+      client_id: client.clientId,
+      ...(request.account === undefined ? {} : { account: request.account }),
+    };
+    await this.store.issue<CibaRequestPayload>({
+      kind: 'ciba_request',
+      key: authReqId,
+      binding: binding as Record<string, string>,
+      // §7.3: the first poll may come at once; each later one `interval` after the one before.
+      payload: {
+        status: 'pending',
+        scope: request.scope,
+        resource: request.resource,
+        interval,
+        pollableAt: issuedAt,
+        ...(request.bindingMessage === undefined ? {} : { bindingMessage: request.bindingMessage }),
+        ...(request.authorizationDetails === undefined
+          ? {}
+          : { authorizationDetails: request.authorizationDetails }),
+      },
+      ttlSeconds,
+      issuedAt,
+    });
+    return { auth_req_id: authReqId, expires_in: ttlSeconds, interval };
+  }
+}

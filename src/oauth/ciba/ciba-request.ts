@@ -1,0 +1,57 @@
+import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
+import type { PolledAuthorizationState } from '../token/grants/polled-authorization';
+
+export { CIBA_GRANT_TYPE } from '../../protocol-rules/grant-types';
+
+/** CIBA Core 1.0 §5: the token delivery modes a client may register; push is not offered. */
+export const CIBA_DELIVERY_MODES = ['poll'] as const;
+
+/** CIBA Core 1.0 §7.1 `binding_message`: short enough to show on a phone, plain text. */
+export const MAX_BINDING_MESSAGE_LENGTH = 64;
+
+/** How many pending requests /account/approvals lists (the newest). */
+export const MAX_LISTED_APPROVALS = 20;
+
+/**
+ * The approving person's sign-in, written into the request when they approve it: what the token
+ * endpoint opens the grant with (as a device code carries it).
+ */
+export interface CibaApproval {
+  sub: string;
+  authMethod: AuthMethod;
+  methodKey?: string;
+  amr?: string[];
+  /** The `acr` the approval achieved (never `phr` for a click in a session). */
+  acr?: string;
+  /** OpenID Connect `auth_time` of the approving sign-in, seconds since the epoch. */
+  authTime: number;
+  /** The login session's `sid`: its logout reaches the grant (Back-Channel Logout 1.0). */
+  sid?: string;
+  /** When the person answered, seconds since the epoch. */
+  approvedAt: number;
+}
+
+/**
+ * The `ciba_request` challenge's payload: the request as the client made it, and the state it
+ * polls (PolledAuthorizationState, changed by compare-and-set only).
+ */
+export interface CibaRequestPayload extends PolledAuthorizationState, Partial<CibaApproval> {
+  scope: string;
+  /** RFC 8707: the resource the tokens will be for. */
+  resource: string;
+  bindingMessage?: string;
+  /** RFC 9396, checked against the operator's types at the request. */
+  authorizationDetails?: AuthorizationDetail[];
+}
+
+/**
+ * The `ciba_request` challenge's binding: redeemed only by its client, listed only on its
+ * account's approvals page. A request whose `login_hint` named nobody (or a locked account) has no
+ * `account`: it stays pending until it expires, and nobody can answer it.
+ */
+export interface CibaRequestBinding {
+  client_id: string;
+  account?: string;
+  [field: string]: string | undefined;
+}
