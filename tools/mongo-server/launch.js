@@ -87,7 +87,11 @@ function startMongoServer({ port = 0, h2File, startTimeoutMs = 60_000, ttlMonito
   }
   const classpath = resolveClasspath();
   const compiled = compiledLauncher(classpath);
-  const args = ['-Xss4m', '-XX:+UseSerialGC'];
+  // C1 only (no C2, the optimising compiler): a dev or test database lives for minutes and serves
+  // small commands; C2's compiler threads cost it more CPU than its faster code gives back (a start
+  // and 6,000 commands: 2.8 to 3.1 s of CPU against 4.6 to 6.1 s; 40,000 commands: 7.8 s against
+  // 13.3 s; docs/DEVELOPMENT.md#test-time).
+  const args = ['-Xss4m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
   if (compiled) {
     args.push('-cp', `${classpath}${path.delimiter}${compiled}`, MAIN_CLASS, String(port));
   } else {
