@@ -89,7 +89,7 @@ class CorsBench {
     try {
       const machine = describeMachine();
       const date = new Date();
-      const mongo = await startMongoServer({ ttlMonitorSeconds: 0 });
+      const mongo = await startMongoServer({ ttlMonitorSeconds: 0, optimisingCompiler: true });
       this.cleanups.push(() => mongo.stop());
       const dist = this.build();
       const { server, origin } = await proofgate.startService({

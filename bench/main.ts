@@ -252,7 +252,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     }
   }
 
-  const database = await startMongoServer();
+  const database = await startMongoServer({ optimisingCompiler: true });
   bench.onCleanup(() => database.stop());
   log(`database at ${database.uri} (pid ${database.pid})`);
 

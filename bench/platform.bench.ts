@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 
     log('building the service into dist-bench/');
     proofgate.buildService(ROOT, join(ROOT, 'dist-bench'));
-    const database = await startMongoServer();
+    const database = await startMongoServer({ optimisingCompiler: true });
     cleanups.push(() => database.stop());
     const service = await proofgate.startService({
       distDir: join(ROOT, 'dist-bench'),

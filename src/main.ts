@@ -6,22 +6,28 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { demoDataWarning } from './accounts/users/demo-user.seeder';
 import { APP_OPTIONS, configureApp, httpAdapter } from './app.setup';
-import { loadConfigOrExit } from './config/load-config';
+import { ConfigError } from './config/env-parsers';
+import { invalidConfigurationLines, loadConfigOrExit } from './config/load-config';
 import { databaseUnreachable } from './platform/database/database-preflight';
 import { HttpDrain } from './platform/http/http-drain';
 import { listenFailure, readyBanner } from './platform/startup/ready-banner';
 import { SigningKeyDecryptionError } from './tokens/signing-keys/signing-key.service';
 
 /**
- * The one line for a start that failed in a way the operator must mend: the port, or a
+ * The one line for a start that failed in a way the operator must mend: the port, a
  * KEY_ENCRYPTION_SECRET that does not open the stored signing keys (a new secret on every
- * `docker compose up` would otherwise crash-loop with a stack trace). Anything else is a bug.
+ * `docker compose up` would otherwise crash-loop with a stack trace), or configuration only the
+ * modules can check (OAUTH_CLIENTS' grant types, by the grants' rules: a line per problem, as
+ * loadConfigOrExit writes them). Anything else is a bug.
  */
 function startFailure(
   error: unknown,
   config: ReturnType<typeof loadConfigOrExit>,
 ): string | undefined {
   if (error instanceof SigningKeyDecryptionError) return error.message;
+  if (error instanceof ConfigError) {
+    return invalidConfigurationLines(error).join('\n');
+  }
   return listenFailure(error, config);
 }
 

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
   const cleanups = new Cleanups(log);
   try {
-    const database = await startMongoServer();
+    const database = await startMongoServer({ optimisingCompiler: true });
     cleanups.push(() => database.stop());
     // The machine client (client_credentials + private_key_jwt), registered with both sides.
     const machineKey = machineClientKey();

@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   }
   const cleanups = new Cleanups(log);
   try {
-    const database = await startMongoServer();
+    const database = await startMongoServer({ optimisingCompiler: true });
     cleanups.push(() => database.stop());
     const inspectPort = await freePort();
     // The machine client (client_credentials + private_key_jwt), registered as npm run bench does.

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     : 0;
   const cleanups = new Cleanups((line) => process.stderr.write(`[memory] ${line}\n`));
   try {
-    const database = await startMongoServer();
+    const database = await startMongoServer({ optimisingCompiler: true });
     cleanups.push(() => database.stop());
     const inspectPort = await freePort();
     const { server, origin } = await proofgate.startService({

@@ -16,6 +16,8 @@ import { EventsModule } from '../platform/events/events.module';
 import { RateLimitModule } from '../platform/rate-limit/rate-limit.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { ConsentModule } from '../oauth/consent/consent.module';
+import { GRANT_TYPE_RULES } from '../oauth/token/token-grants';
+import { RegistrableGrantTypesModule } from '../clients/registration/registrable-grant-types';
 import { MethodRemoval } from '../sessions/logout/method-removal.service';
 import { AccountAdministration } from './accounts/account-administration.service';
 import { ClientAdministration } from './clients/client-administration.service';
@@ -64,6 +66,8 @@ export class AdminModule {
         SessionPersistenceModule,
         SessionLogoutModule,
         ClientsModule,
+        // The grants' registration rules: OAUTH_CLIENTS' check at start, and `clients add`.
+        RegistrableGrantTypesModule.forRules(GRANT_TYPE_RULES),
         GrantsModule,
         ConsentModule,
         AccountsModule,

@@ -13,6 +13,9 @@ import { isWebOrigin, webOriginsOf } from './web-origins';
 import { isNativeClient } from './check-redirect-uri';
 import { isLoopbackHttpUri } from '../protocol-rules/loopback-port';
 import { RegistrationConfig } from '../config/sections/registration.config';
+import { ConfigError } from '../config/env-parsers';
+import { configuredClientGrantProblems } from './configured-client-grants';
+import { RegistrableGrantTypes } from './registration/registrable-grant-types';
 
 /**
  * Most clients (and origins) held in memory; unknown ids and refused origins are held apart so
@@ -55,11 +58,16 @@ export class ClientRegistry implements OnModuleInit {
     private readonly clock: Clock,
     private readonly documents: ClientMetadataDocuments,
     registration: RegistrationConfig,
+    private readonly grantTypes: RegistrableGrantTypes,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
 
   async onModuleInit(): Promise<void> {
+    // OAUTH_CLIENTS' grant types, by the rules of the grants this service has: before anything
+    // is written, and failing the start with one line per client, as invalid configuration does.
+    const problems = configuredClientGrantProblems(this.oauth, this.grantTypes.rules);
+    if (problems.length > 0) throw new ConfigError(problems);
     // Before anything is registered: a database written by an earlier version gets its origin
     // index (existing clients keep CORS) and its registered clients an expiry.
     await this.clients.prepare(this.expiry.afterUse(this.clock.now()));

@@ -5,7 +5,6 @@ import { backchannelLogoutUriProblem } from '../protocol-rules/backchannel-logou
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
 import { clientProfileProblem, type ClientProfile } from '../protocol-rules/client-profile';
 import { publicJwksProblem } from '../protocol-rules/client-jwks';
-import { defaultResponseTypes, grantTypesProblem } from '../protocol-rules/grant-types';
 import { redirectUriProblem } from '../protocol-rules/redirect-uri';
 import {
   isRequestObjectSigningAlg,
@@ -470,7 +469,9 @@ export function jsonProblem(error: unknown, text: string): string {
 /**
  * One client entry, checked by the rules every registered client obeys, however it is
  * registered: OAUTH_CLIENTS and the admin CLI both come through here. `where` prefixes the
- * field names in error messages (`OAUTH_CLIENTS[0].`).
+ * field names in error messages (`OAUTH_CLIENTS[0].`). Whether its `grant_types` agree with its
+ * redirect URIs and secret is the grants' rule (`configuredGrantTypesProblem`), checked where the
+ * grants are known: when the service registers its configured clients, and by the admin CLI.
  */
 export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
   const idProblem = operatorClientIdProblem(entry.client_id);
@@ -516,18 +517,6 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     Object.keys(keys).length > 0,
   );
   if (requestObjectProblem) throw new ConfigError(`${where}${requestObjectProblem}`);
-  if (grantTypes !== undefined) {
-    const unique = [...new Set(grantTypes)];
-    const inconsistent = grantTypesProblem({
-      grantTypes: unique,
-      confidential,
-      redirectUris: uris as string[],
-      responseTypes: defaultResponseTypes(unique),
-    });
-    if (inconsistent) {
-      throw new ConfigError(`${where}${inconsistent.field} ${inconsistent.problem}`);
-    }
-  }
   for (const flag of [
     'first_party',
     'dpop_bound_access_tokens',

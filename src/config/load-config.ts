@@ -1,6 +1,11 @@
 import { AppConfig } from './app-config';
 import { ConfigError, Env, str } from './env-parsers';
 
+/** What an operator reads of `error`: one line per problem. */
+export function invalidConfigurationLines(error: ConfigError): string[] {
+  return error.problems.map((problem) => `Invalid configuration: ${problem}`);
+}
+
 /**
  * Validates the environment before anything is built or started; invalid values end the process
  * with one line per variable.
@@ -10,9 +15,7 @@ export function loadConfigOrExit(): AppConfig {
     return AppConfig.fromEnv(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) {
-        process.stderr.write(`Invalid configuration: ${problem}\n`);
-      }
+      for (const line of invalidConfigurationLines(error)) process.stderr.write(`${line}\n`);
       process.exit(1);
     }
     throw error;

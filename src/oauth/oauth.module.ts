@@ -44,7 +44,8 @@ import { DeviceVerificationController } from './device/device-verification.contr
 import { DeviceVerificationService } from './device/device-verification.service';
 import { TokenController } from './token/token.controller';
 import { TokenEndpoint } from './token/token.endpoint';
-import { GRANT_PROVIDERS } from './token/token-grants';
+import { GRANT_PROVIDERS, GRANT_TYPE_RULES } from './token/token-grants';
+import { RegistrableGrantTypesModule } from '../clients/registration/registrable-grant-types';
 import { TokenRequestOutcome } from './token/token-request-outcome.step';
 import { UserInfoController } from './userinfo/userinfo.controller';
 import { UserInfoService } from './userinfo/userinfo.service';
@@ -54,6 +55,8 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ChallengeStoreModule,
     GrantsModule,
     ClientsModule,
+    // The grants' registration rules, for the modules below oauth/ that check a client's grants.
+    RegistrableGrantTypesModule.forRules(GRANT_TYPE_RULES),
     SessionsModule,
     UsersModule,
     AccountsModule,

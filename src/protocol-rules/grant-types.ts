@@ -1,8 +1,10 @@
 /**
- * What registering a grant type commits a client to, one row per grant the token endpoint has.
- * POST /register, client ID metadata documents, OAUTH_CLIENTS and the admin CLI all check a
- * client's `grant_types` here (`grantTypesProblem`), so a grant added to the server is one row,
- * never a rule repeated in four places.
+ * What registering a grant type commits a client to. Each grant declares its own in its file
+ * (`registration` of its GrantEntry, oauth/token/grants/); the token endpoint's grant list derives
+ * the table (GRANT_TYPE_RULES, oauth/token/token-grants.ts) and hands it down to POST /register,
+ * client ID metadata documents, OAUTH_CLIENTS' start-up check and the admin CLI, which all check a
+ * client's `grant_types` with `grantTypesProblem`: a grant added to the server is one file and
+ * one line, never a rule repeated in four places.
  */
 export interface GrantTypeRule {
   /**
@@ -29,79 +31,40 @@ export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_c
 /** CIBA Core 1.0 §4: the grant type a client polls /token with for a backchannel request. */
 export const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba';
 
-export const GRANT_TYPE_RULES = {
-  authorization_code: {
-    usesAuthorizationEndpoint: true,
-    confidentialOnly: false,
-    issuesRefreshTokens: true,
-  },
-  refresh_token: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: false,
-    issuesRefreshTokens: false,
-  },
-  // RFC 6749 §4.4.3: no refresh token.
-  client_credentials: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: false,
-  },
-  // RFC 8628: public clients too (a CLI has no secret); the user signs in at /device.
-  [DEVICE_CODE_GRANT_TYPE]: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: false,
-    issuesRefreshTokens: true,
-  },
-  // RFC 8693: a client's own access token for a narrower one; `act` names the client, so it must
-  // authenticate. No refresh token.
-  'urn:ietf:params:oauth:grant-type:token-exchange': {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: false,
-  },
-  // RFC 7523 §2.1 (an ID-JAG, MCP enterprise-managed authorization; or a workload JWT): the
-  // ID-JAG draft has the client authenticate when it presents the assertion, which names it.
-  'urn:ietf:params:oauth:grant-type:jwt-bearer': {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: false,
-  },
-  // CIBA Core 1.0 §4, §7.1: the client authenticates at the backchannel endpoint; the person
-  // approves elsewhere (the account page), so nothing comes back through a redirect.
-  [CIBA_GRANT_TYPE]: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: true,
-  },
-} as const satisfies Record<string, GrantTypeRule>;
+/** The rules of the grant types a client may register (those the server implements), by type. */
+export type GrantTypeRules = Readonly<Record<string, GrantTypeRule>>;
 
-export type RegistrableGrantType = keyof typeof GRANT_TYPE_RULES;
-
-/** The grants a client may register: those the server implements. */
-export const REGISTRABLE_GRANT_TYPES = Object.keys(GRANT_TYPE_RULES) as RegistrableGrantType[];
+/** The grant types a client may register: those of `rules`, in their order. */
+export function registrableGrantTypes(rules: GrantTypeRules): string[] {
+  return Object.keys(rules);
+}
 
 /** RFC 7591 §2 `response_types`: the one the authorization endpoint answers. */
 export const REGISTRABLE_RESPONSE_TYPES = ['code'] as const;
 
-function ruleOf(grantType: string): GrantTypeRule | undefined {
-  return Object.hasOwn(GRANT_TYPE_RULES, grantType)
-    ? GRANT_TYPE_RULES[grantType as RegistrableGrantType]
-    : undefined;
+function ruleOf(grantType: string, rules: GrantTypeRules): GrantTypeRule | undefined {
+  return Object.hasOwn(rules, grantType) ? rules[grantType] : undefined;
 }
 
-/** Whether only a client that authenticates may use `grantType` (its row's `confidentialOnly`). */
-export function isConfidentialOnly(grantType: string): boolean {
-  return ruleOf(grantType)?.confidentialOnly === true;
+/** Whether only a client that authenticates may use `grantType` (its rule's `confidentialOnly`). */
+export function isConfidentialOnly(grantType: string, rules: GrantTypeRules): boolean {
+  return ruleOf(grantType, rules)?.confidentialOnly === true;
 }
 
 /** Whether any of `grantTypes` starts at the authorization endpoint (needs redirect URIs). */
-export function usesAuthorizationEndpoint(grantTypes: readonly string[]): boolean {
-  return grantTypes.some((grantType) => ruleOf(grantType)?.usesAuthorizationEndpoint === true);
+export function usesAuthorizationEndpoint(
+  grantTypes: readonly string[],
+  rules: GrantTypeRules,
+): boolean {
+  return grantTypes.some((type) => ruleOf(type, rules)?.usesAuthorizationEndpoint === true);
 }
 
 /** RFC 7591 §2: the response types a client registering these grants gets when it names none. */
-export function defaultResponseTypes(grantTypes: readonly string[]): string[] {
-  return usesAuthorizationEndpoint(grantTypes) ? ['code'] : [];
+export function defaultResponseTypes(
+  grantTypes: readonly string[],
+  rules: GrantTypeRules,
+): string[] {
+  return usesAuthorizationEndpoint(grantTypes, rules) ? ['code'] : [];
 }
 
 /** The client as far as its grant types constrain it. */
@@ -123,30 +86,33 @@ export interface GrantTypeProblem {
  * RFC 7591 §2.1: the grant types, response types and redirect URIs a client registers must
  * agree, and the grants be ones this server has and the client may use. Undefined when they do.
  */
-export function grantTypesProblem(subject: GrantTypeSubject): GrantTypeProblem | undefined {
+export function grantTypesProblem(
+  subject: GrantTypeSubject,
+  rules: GrantTypeRules,
+): GrantTypeProblem | undefined {
   const { grantTypes, confidential, redirectUris, responseTypes } = subject;
   if (grantTypes.length === 0) {
     return { field: 'grant_types', problem: 'must name at least one grant type' };
   }
-  const unsupported = grantTypes.find((grantType) => ruleOf(grantType) === undefined);
+  const unsupported = grantTypes.find((grantType) => ruleOf(grantType, rules) === undefined);
   if (unsupported !== undefined) {
     return {
       field: 'grant_types',
-      problem: `may contain only ${REGISTRABLE_GRANT_TYPES.join(', ')}`,
+      problem: `may contain only ${registrableGrantTypes(rules).join(', ')}`,
     };
   }
   if (
     grantTypes.includes('refresh_token') &&
-    !grantTypes.some((grantType) => ruleOf(grantType)?.issuesRefreshTokens === true)
+    !grantTypes.some((grantType) => ruleOf(grantType, rules)?.issuesRefreshTokens === true)
   ) {
-    const issuers = REGISTRABLE_GRANT_TYPES.filter((g) => GRANT_TYPE_RULES[g].issuesRefreshTokens);
+    const issuers = registrableGrantTypes(rules).filter((type) => rules[type].issuesRefreshTokens);
     return {
       field: 'grant_types',
       problem: `with refresh_token must include a grant that issues refresh tokens (${issuers.join(', ')})`,
     };
   }
   if (!confidential) {
-    const confidentialOnly = grantTypes.find((grantType) => ruleOf(grantType)?.confidentialOnly);
+    const confidentialOnly = grantTypes.find((type) => ruleOf(type, rules)?.confidentialOnly);
     if (confidentialOnly !== undefined) {
       return {
         field: 'grant_types',
@@ -154,7 +120,7 @@ export function grantTypesProblem(subject: GrantTypeSubject): GrantTypeProblem |
       };
     }
   }
-  if (usesAuthorizationEndpoint(grantTypes)) {
+  if (usesAuthorizationEndpoint(grantTypes, rules)) {
     if (redirectUris.length === 0) {
       return {
         field: 'redirect_uris',
@@ -183,4 +149,26 @@ export function grantTypesProblem(subject: GrantTypeSubject): GrantTypeProblem |
     };
   }
   return undefined;
+}
+
+/** A client the operator registers (OAUTH_CLIENTS, the admin CLI), as far as its grants go. */
+export interface ConfiguredGrantTypeSubject {
+  readonly grantTypes: readonly string[];
+  readonly confidential: boolean;
+  readonly redirectUris: readonly string[];
+}
+
+/**
+ * `grantTypesProblem` for a client the operator registers: it names no response types, and gets
+ * those its grants need (RFC 7591 §2's default). Its grant types are taken once each.
+ */
+export function configuredGrantTypesProblem(
+  client: ConfiguredGrantTypeSubject,
+  rules: GrantTypeRules,
+): GrantTypeProblem | undefined {
+  const grantTypes = [...new Set(client.grantTypes)];
+  return grantTypesProblem(
+    { ...client, grantTypes, responseTypes: defaultResponseTypes(grantTypes, rules) },
+    rules,
+  );
 }

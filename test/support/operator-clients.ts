@@ -3,6 +3,7 @@ import {
   type NewClient,
 } from '../../src/admin/clients/client-administration.service';
 import { ClientRepository } from '../../src/clients/client.repository';
+import { RegistrableGrantTypes } from '../../src/clients/registration/registrable-grant-types';
 import { OAuthConfig } from '../../src/config/sections/oauth.config';
 import { Clock } from '../../src/platform/clock/clock';
 import { PasswordHasher } from '../../src/platform/crypto/password-hasher';
@@ -30,6 +31,7 @@ export async function addOperatorClient(
     get(Clock),
     get(ServerConfig),
     get(LogoutConfig),
+    get(RegistrableGrantTypes),
   );
   const { secret } = await administration.add({
     redirectUris: [],

@@ -29,7 +29,7 @@ import {
 import { PROOFS } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
 import { SETTING_NAMES } from '../../src/config/settings';
-import { REGISTRABLE_GRANT_TYPES } from '../../src/protocol-rules/grant-types';
+import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
 import { configurationVariables, toolVariables } from '../support/docs';
 import { ROOT, readme } from '../support/readme';
@@ -453,7 +453,7 @@ describe('every admin command and flag a page names exists', () => {
     ]
       .map((m) => m[1])
       .filter((name) => name !== 'grant_types');
-    expect([...new Set(named)].sort()).toEqual([...REGISTRABLE_GRANT_TYPES].sort());
+    expect([...new Set(named)].sort()).toEqual(Object.keys(GRANT_TYPE_RULES).sort());
   });
 });
 

@@ -16,4 +16,9 @@ export function startMongoServer(options?: {
    * PROOFGATE_TTL_MONITOR_SECONDS, else 60 (mongod's); 0 turns it off.
    */
   ttlMonitorSeconds?: number;
+  /**
+   * The JVM's optimising compiler (C2) too, for a database under sustained load: the benchmarks.
+   * Without it (tests, `npm start`), C1 only, which costs a short-lived database less CPU.
+   */
+  optimisingCompiler?: boolean;
 }): Promise<MongoServerHandle>;

@@ -21,7 +21,10 @@ import {
   type OAuthClient,
   logoutFields,
 } from '../../clients/oauth-client';
+import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
+import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
+import type { GrantTypeRules } from '../../protocol-rules/grant-types';
 import {
   requiresDpop,
   requiresPushedRequests,
@@ -144,6 +147,7 @@ export class ClientAdministration {
     private readonly clock: Clock,
     private readonly server: ServerConfig,
     private readonly logout: LogoutConfig,
+    private readonly grantTypes: RegistrableGrantTypes,
   ) {}
 
   async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
@@ -154,7 +158,7 @@ export class ClientAdministration {
       );
     }
     const secret = wanted.public || withKeys ? undefined : randomToken(SECRET_BYTES);
-    const entry = checkedEntry(wanted, secret);
+    const entry = checkedEntry(wanted, secret, this.grantTypes.rules);
     const grantTypes = entry.grantTypes;
     this.refuseManaged(entry.clientId, 'add');
     const client: OAuthClient = {
@@ -380,10 +384,22 @@ export class ClientAdministration {
 }
 
 /**
- * The rules of OAUTH_CLIENTS entries (grant_types by the rules of POST /register,
- * protocol-rules/grant-types.ts); their failures are the operator's to fix, not the config's.
+ * The rules of OAUTH_CLIENTS entries (grant_types by the grants' rules, as POST /register and
+ * the service's start check them); their failures are the operator's to fix, not the config's.
  */
-function checkedEntry(wanted: NewClient, secret: string | undefined): ClientEntryConfig {
+function checkedEntry(
+  wanted: NewClient,
+  secret: string | undefined,
+  rules: GrantTypeRules,
+): ClientEntryConfig {
+  const entry = configEntry(wanted, secret);
+  const problem = configuredClientGrantProblem(entry, rules);
+  if (problem) throw new AdminError(`${problem.field} ${problem.problem}`);
+  return entry;
+}
+
+/** The client as an OAUTH_CLIENTS entry, checked by clientEntry. */
+function configEntry(wanted: NewClient, secret: string | undefined): ClientEntryConfig {
   try {
     return clientEntry({
       client_id: wanted.clientId,

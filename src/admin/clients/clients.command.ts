@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { ClientJwks } from '../../clients/oauth-client';
-import { REGISTRABLE_GRANT_TYPES } from '../../clients/registration/client-metadata';
+import { GRANT_TYPE_RULES } from '../../oauth/token/token-grants';
+import { registrableGrantTypes } from '../../protocol-rules/grant-types';
 import {
   CLIENT_PROFILES,
   FAPI2_MAX_CODE_LIFETIME_SECONDS,
@@ -17,6 +18,9 @@ import {
   type NewKeys,
   type RegisteredClient,
 } from './client-administration.service';
+
+/** `--grant-type`'s choices: the grants the service has (their rules are checked by the service). */
+const REGISTRABLE_GRANT_TYPES = registrableGrantTypes(GRANT_TYPE_RULES);
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 

@@ -10,8 +10,10 @@ import {
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
+import type { GrantTypeRules } from '../../protocol-rules/grant-types';
 import type { OAuthClient } from '../oauth-client';
 import { parseClientMetadata, registeredFields } from '../registration/client-metadata';
+import { RegistrableGrantTypes } from '../registration/registrable-grant-types';
 import { InFlightLimit, type Release } from './in-flight-limit';
 
 /** draft-ietf-oauth-client-id-metadata-document limits: small documents, answered quickly. */
@@ -93,6 +95,7 @@ export class ClientMetadataDocuments {
     private readonly clientMetadata: ClientMetadataConfig,
     private readonly clock: Clock,
     private readonly server: ServerConfig,
+    private readonly grantTypes: RegistrableGrantTypes,
   ) {}
 
   /** Whether `clientId` names a metadata document (and documents are enabled). */
@@ -179,6 +182,7 @@ export class ClientMetadataDocuments {
       });
       const client = toClient(clientId, url, fetched.contentType, fetched.body, {
         production: this.server.isProduction,
+        grantTypeRules: this.grantTypes.rules,
       });
       const ttlSeconds = documentCacheSeconds(fetched.cacheControl);
       this.documents.set(clientId, client, this.clock.now().getTime() + ttlSeconds * 1000);
@@ -244,7 +248,7 @@ function toClient(
   url: URL,
   contentType: string | undefined,
   body: Buffer,
-  { production }: { production: boolean },
+  options: { production: boolean; grantTypeRules: GrantTypeRules },
 ): OAuthClient {
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '')) {
     throw new DocumentRefused('the document is not application/json');
@@ -265,7 +269,7 @@ function toClient(
   if (fields.client_secret !== undefined || fields.client_secret_expires_at !== undefined) {
     throw new DocumentRefused('the document contains a client secret');
   }
-  const metadata = parseClientMetadata(document, 'none', { production });
+  const metadata = parseClientMetadata(document, 'none', options);
   // A document cannot deliver a secret: it describes a public client (absent means none here),
   // or one that proves itself with the keys it publishes (RFC 7523 private_key_jwt).
   const method = metadata.tokenEndpointAuthMethod ?? 'none';

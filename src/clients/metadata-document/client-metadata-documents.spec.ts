@@ -7,6 +7,7 @@ import {
   OutboundFetchError,
   type FetchedDocument,
 } from '../../platform/http/outbound/guarded-fetcher';
+import { GRANT_TYPE_RULES } from '../../oauth/token/token-grants';
 import {
   CLIENT_METADATA_DOCUMENT_LIMITS,
   ClientMetadataDocuments,
@@ -115,6 +116,7 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
       config.clientMetadata,
       clock,
       config.server,
+      { rules: GRANT_TYPE_RULES },
     );
   });
 

@@ -1,9 +1,18 @@
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
+import { GRANT_TYPE_RULES } from '../../oauth/token/token-grants';
 import { parseClientMetadata } from './client-metadata';
+
+/** The rules of the grants the server has, as OAuthModule hands them to registration. */
+const grantTypeRules = GRANT_TYPE_RULES;
 
 describe('parseClientMetadata (RFC 7591 §2)', () => {
   it('applies the RFC 7591 defaults and leaves the auth method unset when absent', () => {
-    expect(parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }, 'none', { production: false })).toEqual({
+    expect(
+      parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }, 'none', {
+        production: false,
+        grantTypeRules,
+      }),
+    ).toEqual({
       redirectUris: ['https://app.example/cb'],
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
@@ -22,7 +31,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
         software_version: 2,
       },
       'none',
-      { production: false },
+      { production: false, grantTypeRules },
     );
     expect(metadata).toEqual({
       redirectUris: ['com.example.app:/oauth2redirect'],
@@ -39,14 +48,16 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parseClientMetadata(
         { redirect_uris: ['https://app.example/cb'], client_name: 'Rocket 🚀' },
         'none',
-        { production: false },
+        { production: false, grantTypeRules },
       ).clientName,
     ).toBe('Rocket 🚀');
   });
 
   it('accepts a machine client: grants without redirects, and no redirect URIs or response types', () => {
     const sdk = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [] };
-    expect(parseClientMetadata(sdk, 'client_secret_basic', { production: false })).toEqual({
+    expect(
+      parseClientMetadata(sdk, 'client_secret_basic', { production: false, grantTypeRules }),
+    ).toEqual({
       redirectUris: [],
       grantTypes: ['client_credentials'],
       responseTypes: [],
@@ -56,24 +67,30 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     expect(
       parseClientMetadata({ grant_types: ['client_credentials'] }, 'client_secret_basic', {
         production: false,
-      })
-        .responseTypes,
+        grantTypeRules,
+      }).responseTypes,
     ).toEqual([]);
   });
 
   it('reads require_pkce: false of a confidential client, and refuses it of a public one', () => {
     const rp = { redirect_uris: ['https://rp.example/cb'], require_pkce: false };
-    expect(parseClientMetadata(rp, 'client_secret_basic', { production: false }).requirePkce).toBe(
-      false,
-    );
     expect(
-      parseClientMetadata({ ...rp, require_pkce: true }, 'none', { production: false }),
+      parseClientMetadata(rp, 'client_secret_basic', { production: false, grantTypeRules })
+        .requirePkce,
+    ).toBe(false);
+    expect(
+      parseClientMetadata({ ...rp, require_pkce: true }, 'none', {
+        production: false,
+        grantTypeRules,
+      }),
     ).not.toHaveProperty('requirePkce');
     for (const [body, defaultMethod] of [
       [{ ...rp, token_endpoint_auth_method: 'none' }, 'client_secret_basic'],
       [rp, 'none'],
     ] as const) {
-      expect(() => parseClientMetadata(body, defaultMethod, { production: false })).toThrow(
+      expect(() =>
+        parseClientMetadata(body, defaultMethod, { production: false, grantTypeRules }),
+      ).toThrow(
         new InvalidClientMetadata(
           'require_pkce may be false only for a confidential client: a public client always uses PKCE',
         ),
@@ -82,6 +99,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     expect(() =>
       parseClientMetadata({ ...rp, require_pkce: 'false' }, 'client_secret_basic', {
         production: false,
+        grantTypeRules,
       }),
     ).toThrow(new InvalidClientMetadata('require_pkce must be true or false'));
   });
@@ -126,7 +144,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   ])('refuses the inconsistent %j (auth method default %s)', (body, method, type, description) => {
     let thrown: unknown;
     try {
-      parseClientMetadata(body, method, { production: false });
+      parseClientMetadata(body, method, { production: false, grantTypeRules });
     } catch (error) {
       thrown = error;
     }
@@ -141,7 +159,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
         grant_types: ['authorization_code', 'refresh_token', 'refresh_token'],
       },
       'none',
-      { production: false },
+      { production: false, grantTypeRules },
     );
     expect(metadata.redirectUris).toEqual(['https://app.example/cb']);
     expect(metadata.grantTypes).toEqual(['authorization_code', 'refresh_token']);
@@ -213,7 +231,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   ])('refuses %j', (body, type, description) => {
     let thrown: unknown;
     try {
-      parseClientMetadata(body, 'none', { production: false });
+      parseClientMetadata(body, 'none', { production: false, grantTypeRules });
     } catch (error) {
       thrown = error;
     }
@@ -223,7 +241,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
 
   describe('application_type (OpenID Connect Registration §2, RFC 8252 §7)', () => {
     const parse = (body: Record<string, unknown>, production: boolean) =>
-      parseClientMetadata(body, 'none', { production });
+      parseClientMetadata(body, 'none', { production, grantTypeRules });
     const refusal = (body: Record<string, unknown>, production: boolean): string => {
       try {
         parse(body, production);
@@ -237,9 +255,9 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     it('lets a native app register loopback http and private-use schemes, in production too', () => {
       const uris = ['http://127.0.0.1/cb', 'http://[::1]:8080/cb', 'com.example.app:/cb'];
       for (const production of [false, true]) {
-        expect(parse({ application_type: 'native', redirect_uris: uris }, production)).toMatchObject(
-          { applicationType: 'native', redirectUris: uris },
-        );
+        expect(
+          parse({ application_type: 'native', redirect_uris: uris }, production),
+        ).toMatchObject({ applicationType: 'native', redirectUris: uris });
       }
     });
 
@@ -249,7 +267,10 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     });
 
     it('refuses a web client a private-use scheme, naming application_type native', () => {
-      const body = { application_type: 'web', redirect_uris: ['https://a.example/cb', 'com.example.app:/cb'] };
+      const body = {
+        application_type: 'web',
+        redirect_uris: ['https://a.example/cb', 'com.example.app:/cb'],
+      };
       expect(refusal(body, false)).toBe(
         'redirect_uris[1] uses a private-use scheme, which only a native app receives: register application_type "native" (RFC 8252 §7.1)',
       );
@@ -264,13 +285,22 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     });
 
     it('infers native when a redirect URI is on the device, web otherwise (the default)', () => {
-      expect(parse({ redirect_uris: ['http://127.0.0.1/cb'] }, true).applicationType).toBe('native');
-      expect(parse({ redirect_uris: ['com.example.app:/cb'] }, true).applicationType).toBe('native');
+      expect(parse({ redirect_uris: ['http://127.0.0.1/cb'] }, true).applicationType).toBe(
+        'native',
+      );
+      expect(parse({ redirect_uris: ['com.example.app:/cb'] }, true).applicationType).toBe(
+        'native',
+      );
       expect(parse({ redirect_uris: ['https://a.example/cb'] }, true).applicationType).toBe('web');
       expect(
-        parseClientMetadata({ redirect_uris: [], grant_types: ['client_credentials'] }, 'client_secret_basic', {
-          production: true,
-        }).applicationType,
+        parseClientMetadata(
+          { redirect_uris: [], grant_types: ['client_credentials'] },
+          'client_secret_basic',
+          {
+            production: true,
+            grantTypeRules,
+          },
+        ).applicationType,
       ).toBe('web');
       // An editor's loopback beside its claimed https URL (RFC 8252 §7.2): native, in production too.
       expect(
@@ -304,7 +334,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       response_types: [],
     };
     const parse = (body: object) =>
-      parseClientMetadata(body, 'client_secret_basic', { production: true });
+      parseClientMetadata(body, 'client_secret_basic', { production: true, grantTypeRules });
     expect(parse(ciba).backchannelTokenDeliveryMode).toBe('poll');
     expect(
       parse({ ...ciba, backchannel_token_delivery_mode: 'poll' }).backchannelTokenDeliveryMode,

@@ -21,14 +21,12 @@ import {
   CIBA_GRANT_TYPE,
   defaultResponseTypes,
   grantTypesProblem,
-  REGISTRABLE_GRANT_TYPES,
+  registrableGrantTypes,
   REGISTRABLE_RESPONSE_TYPES,
+  type GrantTypeRules,
 } from '../../protocol-rules/grant-types';
 
-export {
-  REGISTRABLE_GRANT_TYPES,
-  REGISTRABLE_RESPONSE_TYPES,
-} from '../../protocol-rules/grant-types';
+export { REGISTRABLE_RESPONSE_TYPES } from '../../protocol-rules/grant-types';
 
 export const TOKEN_ENDPOINT_AUTH_METHOD_VALUES = [
   'none',
@@ -339,7 +337,8 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
  * is refused with the §3.2.2 error naming the field, never echoing its value.
  * `defaultAuthMethod` is what an absent token_endpoint_auth_method means where the metadata
  * comes from (RFC 7591: client_secret_basic; a metadata document: none): the grant types a
- * client may register depend on whether it authenticates (protocol-rules/grant-types.ts).
+ * client may register depend on whether it authenticates, by `grantTypeRules` (the grants' own,
+ * RegistrableGrantTypes; protocol-rules/grant-types.ts).
  * `production` refuses a web client's loopback http redirect URIs (a native app's stay allowed).
  * `privateLogoutUris` (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE; outside production by default) lets
  * `backchannel_logout_uri` use http on a loopback or private address.
@@ -350,7 +349,8 @@ export function parseClientMetadata(
   {
     production,
     privateLogoutUris = !production,
-  }: { production: boolean; privateLogoutUris?: boolean },
+    grantTypeRules,
+  }: { production: boolean; privateLogoutUris?: boolean; grantTypeRules: GrantTypeRules },
 ): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
   const malformed = fieldWithLoneSurrogate(body);
@@ -368,11 +368,11 @@ export function parseClientMetadata(
   const grantTypes = subsetOf(
     'grant_types',
     stringArray(body, 'grant_types') ?? ['authorization_code'],
-    REGISTRABLE_GRANT_TYPES,
+    registrableGrantTypes(grantTypeRules),
   );
   const responseTypes = subsetOf(
     'response_types',
-    stringArray(body, 'response_types') ?? defaultResponseTypes(grantTypes),
+    stringArray(body, 'response_types') ?? defaultResponseTypes(grantTypes, grantTypeRules),
     REGISTRABLE_RESPONSE_TYPES,
   );
   const keys = clientKeys(body, method);
@@ -399,12 +399,10 @@ export function parseClientMetadata(
       'require_pkce may be false only for a confidential client: a public client always uses PKCE',
     );
   }
-  const inconsistent = grantTypesProblem({
-    grantTypes,
-    confidential,
-    redirectUris: uris,
-    responseTypes,
-  });
+  const inconsistent = grantTypesProblem(
+    { grantTypes, confidential, redirectUris: uris, responseTypes },
+    grantTypeRules,
+  );
   if (inconsistent) {
     const text = `${inconsistent.field} ${inconsistent.problem}`;
     throw inconsistent.field === 'redirect_uris'

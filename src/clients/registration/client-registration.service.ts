@@ -20,6 +20,7 @@ import {
   registeredFields,
   type TokenEndpointAuthMethod,
 } from './client-metadata';
+import { RegistrableGrantTypes } from './registrable-grant-types';
 import { RegisteredClientExpiry } from './registered-client-expiry';
 import { RegisteredClientSweeper } from './registered-client-sweeper';
 
@@ -52,6 +53,7 @@ export class ClientRegistrationService {
     private readonly server: ServerConfig,
     private readonly logout: LogoutConfig,
     private readonly oauth: OAuthConfig,
+    private readonly grantTypes: RegistrableGrantTypes,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
@@ -67,6 +69,7 @@ export class ClientRegistrationService {
       // A client that registers itself never reaches the internal network in production: with
       // open registration, anyone could otherwise have logout tokens POSTed to internal hosts.
       privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
+      grantTypeRules: this.grantTypes.rules,
     });
     const unsupported = metadata.authorizationDetailsTypes?.find(
       (type) => !Object.hasOwn(this.oauth.authorizationDetailsTypes, type),

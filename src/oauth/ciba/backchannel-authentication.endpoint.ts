@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
+import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
 import { SIGNED_IN } from '../../protocol-rules/acr';
@@ -37,6 +38,7 @@ export class BackchannelAuthenticationEndpoint {
     private readonly hints: CibaHintResolver,
     private readonly cibaRequests: CibaRequestService,
     private readonly stepUp: StepUpConfig,
+    private readonly grantTypes: RegistrableGrantTypes,
   ) {}
 
   async handle(
@@ -47,7 +49,7 @@ export class BackchannelAuthenticationEndpoint {
     const client = await this.clients.authenticate(
       presentedCredentials(authorization, request, callerAddress),
     );
-    checkGrantType(client, CIBA_GRANT_TYPE);
+    checkGrantType(client, CIBA_GRANT_TYPE, this.grantTypes.rules);
     return this.budget.alongside(client.clientId, async () => {
       const { scope, resources } = await this.requests.checkScopeAndResources(client, {
         scope: request.scope,

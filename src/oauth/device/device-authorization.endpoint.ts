@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
+import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
@@ -24,6 +25,7 @@ export class DeviceAuthorizationEndpoint {
     private readonly budget: ClientBudget,
     private readonly requests: AuthorizationRequestCheck,
     private readonly authorizations: DeviceAuthorizationService,
+    private readonly grantTypes: RegistrableGrantTypes,
   ) {}
 
   async handle(
@@ -34,7 +36,7 @@ export class DeviceAuthorizationEndpoint {
     const client = await this.clients.authenticate(
       presentedCredentials(authorization, request, callerAddress),
     );
-    checkGrantType(client, DEVICE_CODE_GRANT_TYPE);
+    checkGrantType(client, DEVICE_CODE_GRANT_TYPE, this.grantTypes.rules);
     const work = async () => {
       // One resource per device authorization (RFC 8628 §3.1 names no repetition; the DTO
       // refuses one): what the user confirms on the verification page is a single server.

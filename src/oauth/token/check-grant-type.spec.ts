@@ -1,6 +1,11 @@
 import type { OAuthClient } from '../../clients/oauth-client';
 import { UnauthorizedClient } from '../../platform/errors/protocol-error';
-import { checkGrantType, withRegisteredGrants } from './check-grant-type';
+import { checkGrantType as checkWithRules, withRegisteredGrants } from './check-grant-type';
+import { GRANT_TYPE_RULES } from './token-grants';
+
+/** checkGrantType by the rules of the grants the server has. */
+const checkGrantType = (client: OAuthClient, grantType: string) =>
+  checkWithRules(client, grantType, GRANT_TYPE_RULES);
 
 const client = (grantTypes?: string[]): OAuthClient => ({
   clientId: 'c',

@@ -1,4 +1,4 @@
-import { isConfidentialOnly } from '../../protocol-rules/grant-types';
+import { isConfidentialOnly, type GrantTypeRules } from '../../protocol-rules/grant-types';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { UnauthorizedClient } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
@@ -16,15 +16,20 @@ export function grantTypesOf(client: OAuthClient): readonly string[] {
 /**
  * RFC 6749 §5.2: a client may use only the grant types it is registered for; and a grant only
  * for clients that authenticate (client credentials, §4.4; token exchange, whose `act` names the
- * client) never for a public one, even one whose record predates that rule.
+ * client) never for a public one, even one whose record predates that rule (the grant's
+ * `confidentialOnly` in `rules`).
  */
-export function checkGrantType(client: OAuthClient, grantType: string): void {
+export function checkGrantType(
+  client: OAuthClient,
+  grantType: string,
+  rules: GrantTypeRules,
+): void {
   if (!grantTypesOf(client).includes(grantType)) {
     throw new UnauthorizedClient(
       `The client is not registered for the ${grantType} grant type`,
     ).because('grant_type_not_registered');
   }
-  if (isConfidentialOnly(grantType) && client.type !== 'confidential') {
+  if (isConfidentialOnly(grantType, rules) && client.type !== 'confidential') {
     throw new UnauthorizedClient(
       `The ${grantType} grant is for confidential clients only: the client must authenticate`,
     ).because('public_client');

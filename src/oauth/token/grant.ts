@@ -1,5 +1,6 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { GrantTypeRule } from '../../protocol-rules/grant-types';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import type { OAuthClient } from '../../clients/oauth-client';
 import type { ClientCharge } from '../client-budget';
@@ -60,9 +61,9 @@ export abstract class GrantHandler<Own extends GrantParameters = NoParameters> {
 /**
  * A grant as the grant list (token-grants.ts) registers it, declared once in its own file: the
  * token endpoint routes its `grant_type` to its handler, the request DTO (and so the OpenAPI
- * document and the validation pipe) takes its parameters, and the metadata names it. What a
- * client must be to register it is its row of GRANT_TYPE_RULES (protocol-rules/grant-types.ts),
- * which the configuration and client registration read below oauth/.
+ * document and the validation pipe) takes its parameters, the metadata names it, and its
+ * `registration` rules are what a client registering it must be (GRANT_TYPE_RULES, handed to
+ * client registration, OAUTH_CLIENTS' check and the admin CLI below oauth/).
  */
 export interface GrantEntry<
   GrantType extends string = string,
@@ -74,6 +75,8 @@ export interface GrantEntry<
   readonly parameters: Own;
   /** Named in the metadata's `grant_types_supported` (RFC 8414 §2). */
   readonly advertised: boolean;
+  /** What registering it commits a client to (RFC 7591 §2.1; protocol-rules/grant-types.ts). */
+  readonly registration: GrantTypeRule;
   readonly handler: Type<GrantHandler<Own>>;
 }
 

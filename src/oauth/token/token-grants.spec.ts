@@ -8,7 +8,10 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { createOpenApiDocument } from '../../platform/openapi/openapi';
 import { RequestValidationPipe } from '../../platform/validation/validation.pipe';
-import { REGISTRABLE_GRANT_TYPES } from '../../protocol-rules/grant-types';
+import { parseClientMetadata } from '../../clients/registration/client-metadata';
+import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
+import { configuredClientGrantProblems } from '../../clients/configured-client-grants';
+import { InvalidClientMetadata } from '../../platform/errors/protocol-error';
 import { DpopProofVerifier } from '../../tokens/dpop/dpop-proof.verifier';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientBudget, ClientCharge } from '../client-budget';
@@ -16,9 +19,11 @@ import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from
 import {
   ADVERTISED_GRANT_TYPES,
   GRANTS,
+  GRANT_TYPE_RULES,
   SUPPORTED_GRANT_TYPES,
   advertisedGrantTypes,
   grantProviders,
+  grantTypeRules,
   supportedGrantTypes,
 } from './token-grants';
 import { tokenRequestDto } from './token-request.dto';
@@ -52,6 +57,12 @@ const TINY_GRANT: GrantEntry<typeof TINY_GRANT_TYPE, typeof PARAMETERS> = {
   type: TINY_GRANT_TYPE,
   parameters: PARAMETERS,
   advertised: true,
+  // A machine grant for clients that authenticate, like client credentials.
+  registration: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: false,
+  },
   handler: TinyGrant,
 };
 
@@ -90,6 +101,7 @@ async function tokenEndpoint(grants: readonly GrantEntry[], authenticated: OAuth
       { provide: ClientRegistry, useValue: { recordUse: () => Promise.resolve() } },
       { provide: DpopProofVerifier, useValue: {} },
       { provide: ServerConfig, useValue: { issuer: 'https://as.example' } },
+      { provide: RegistrableGrantTypes, useValue: { rules: grantTypeRules(grants) } },
     ],
   }).compile();
   return moduleRef.get(TokenEndpoint);
@@ -126,6 +138,46 @@ describe('the grant list: a grant declared in its own file and named in GRANTS',
       error: 'unsupported_grant_type',
       description: `Unsupported grant_type: ${TINY_GRANT_TYPE.slice(0, 40)}`,
     });
+  });
+
+  it('is registrable by its own rules: POST /register and client ID metadata documents take it, the configured clients too', () => {
+    const rules = grantTypeRules(WITH_TINY);
+    const register = (body: object, method: 'none' | 'client_secret_basic') =>
+      parseClientMetadata(body, method, { production: false, grantTypeRules: rules });
+    expect(register({ grant_types: [TINY_GRANT_TYPE] }, 'client_secret_basic')).toMatchObject({
+      grantTypes: [TINY_GRANT_TYPE],
+      redirectUris: [],
+      responseTypes: [],
+    });
+    // Its rules: for a client that authenticates only, and with no redirect URI.
+    expect(() => register({ grant_types: [TINY_GRANT_TYPE] }, 'none')).toThrow(
+      new InvalidClientMetadata(
+        `grant_types ${TINY_GRANT_TYPE} is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it`,
+      ),
+    );
+    const configured = (redirectUris: string[]) => ({
+      clients: [
+        {
+          clientId: 'm',
+          name: 'M',
+          clientSecret: 'a-secret',
+          redirectUris,
+          grantTypes: [TINY_GRANT_TYPE],
+        },
+      ],
+      demoClientIds: [],
+    });
+    expect(configuredClientGrantProblems(configured([]), rules)).toEqual([]);
+    expect(configuredClientGrantProblems(configured(['https://m.example/cb']), rules)).toEqual([
+      'OAUTH_CLIENTS[0].redirect_uris must be empty: none of the grant types uses the authorization endpoint',
+    ]);
+    // Without its line, no client may register it.
+    expect(() =>
+      parseClientMetadata({ grant_types: [TINY_GRANT_TYPE] }, 'client_secret_basic', {
+        production: false,
+        grantTypeRules: GRANT_TYPE_RULES,
+      }),
+    ).toThrow(/^grant_types may contain only /);
   });
 
   it('is advertised in grant_types_supported (RFC 8414 §2) unless it says otherwise', () => {
@@ -218,7 +270,8 @@ describe('the grant list: a grant declared in its own file and named in GRANTS',
 });
 
 describe('the grant list as the service has it', () => {
-  it('has a grant for each grant type a client may register, and no other', () => {
-    expect([...SUPPORTED_GRANT_TYPES].sort()).toEqual([...REGISTRABLE_GRANT_TYPES].sort());
+  it("gives the rules of registering each grant (GRANT_TYPE_RULES) from the grant's own entry, for each grant and no other", () => {
+    expect(Object.keys(GRANT_TYPE_RULES)).toEqual(SUPPORTED_GRANT_TYPES);
+    for (const grant of GRANTS) expect(GRANT_TYPE_RULES[grant.type]).toBe(grant.registration);
   });
 });

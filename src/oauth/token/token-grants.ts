@@ -1,6 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import type { RegistrableGrantType } from '../../protocol-rules/grant-types';
+import type { GrantTypeRules } from '../../protocol-rules/grant-types';
 import type { GrantEntry, GrantHandler } from './grant';
 import { AUTHORIZATION_CODE_GRANT } from './grants/authorization-code.grant';
 import { CIBA_GRANT } from './grants/ciba.grant';
@@ -13,9 +13,8 @@ import { TOKEN_EXCHANGE_GRANT } from './grants/token-exchange/token-exchange.gra
 /**
  * Every grant the token endpoint answers, one line each, in the order the metadata lists them.
  * Each is declared in its own file (`GrantEntry`); the endpoint's routes, the module's providers,
- * the request DTO's parameters (and so the OpenAPI document) and `grant_types_supported` are
- * derived from this list. A grant type a client may register (GRANT_TYPE_RULES) without its
- * grant here, or a grant here without its rules, does not compile.
+ * the request DTO's parameters (and so the OpenAPI document), `grant_types_supported` and the
+ * rules of registering each (GRANT_TYPE_RULES) are derived from this list.
  */
 export const GRANTS = [
   AUTHORIZATION_CODE_GRANT,
@@ -25,14 +24,7 @@ export const GRANTS = [
   TOKEN_EXCHANGE_GRANT,
   JWT_BEARER_GRANT,
   CIBA_GRANT,
-] as const satisfies readonly GrantEntry<RegistrableGrantType>[];
-
-/** Checked by the compiler: every grant type a client may register has its grant in GRANTS. */
-export const EVERY_REGISTRABLE_GRANT_TYPE_HAS_A_GRANT: [
-  Exclude<RegistrableGrantType, (typeof GRANTS)[number]['type']>,
-] extends [never]
-  ? true
-  : false = true;
+] as const satisfies readonly GrantEntry[];
 
 /** The grant types of `grants`, in their order. */
 export function supportedGrantTypes(grants: readonly GrantEntry[]): string[] {
@@ -44,8 +36,20 @@ export function advertisedGrantTypes(grants: readonly GrantEntry[]): string[] {
   return grants.filter((grant) => grant.advertised).map((grant) => grant.type);
 }
 
+/** What registering each of `grants` commits a client to, by grant type, in their order. */
+export function grantTypeRules(grants: readonly GrantEntry[]): GrantTypeRules {
+  return Object.fromEntries(grants.map((grant) => [grant.type, grant.registration]));
+}
+
 /** The grant types the token endpoint has a handler for (its metrics' labels, the DTO's enum). */
 export const SUPPORTED_GRANT_TYPES = supportedGrantTypes(GRANTS);
+
+/**
+ * The rules of registering each grant (RFC 7591 §2.1), for what checks a client's `grant_types`
+ * below oauth/: POST /register and client ID metadata documents (clients/), the OAUTH_CLIENTS check
+ * at start and the admin CLI. OAuthModule hands it to them (RegistrableGrantTypesModule).
+ */
+export const GRANT_TYPE_RULES = grantTypeRules(GRANTS);
 
 /** The metadata's `grant_types_supported`. */
 export const ADVERTISED_GRANT_TYPES = advertisedGrantTypes(GRANTS);

@@ -6,6 +6,7 @@ import { DpopProofVerifier } from '../../tokens/dpop/dpop-proof.verifier';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { ClientRegistry } from '../../clients/client-registry.service';
+import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
 import { checkGrantType, withRegisteredGrants } from './check-grant-type';
@@ -41,6 +42,7 @@ export class TokenEndpoint {
     private readonly registry: ClientRegistry,
     private readonly dpop: DpopProofVerifier,
     private readonly grants: TokenGrants,
+    private readonly grantTypes: RegistrableGrantTypes,
     server: ServerConfig,
   ) {
     this.tokenUrl = new URL(`${server.issuer}/token`).href;
@@ -72,7 +74,7 @@ export class TokenEndpoint {
             `Unsupported grant_type: ${request.grant_type.slice(0, 40)}`,
           );
         }
-        checkGrantType(client, request.grant_type);
+        checkGrantType(client, request.grant_type, this.grantTypes.rules);
         const proof =
           dpopHeader === undefined
             ? undefined

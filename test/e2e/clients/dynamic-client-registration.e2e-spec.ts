@@ -272,7 +272,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         grant_types: ['password'],
       },
       'invalid_client_metadata',
-      'grant_types may contain only authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, urn:ietf:params:oauth:grant-type:jwt-bearer, urn:openid:params:grant-type:ciba',
+      'grant_types may contain only authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:device_code, client_credentials, urn:ietf:params:oauth:grant-type:token-exchange, urn:ietf:params:oauth:grant-type:jwt-bearer, urn:openid:params:grant-type:ciba',
     ],
     [
       {

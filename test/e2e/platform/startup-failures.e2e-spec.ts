@@ -238,6 +238,31 @@ describe('the built service refuses to start, in one line', () => {
     expect(ended.ms).toBeLessThan(15_000);
   });
 
+  it("when OAUTH_CLIENTS names grant types the grants' rules refuse: a line per client, as invalid configuration", async () => {
+    // Checked once the grants are known (the configuration is read without them), before any
+    // client is registered: the same line `Invalid configuration: OAUTH_CLIENTS[i]...`.
+    const database = new URL(TEST_DATABASE_URI);
+    database.pathname = `${database.pathname}_grants`;
+    const ended = await run(
+      [main],
+      shell({
+        NODE_ENV: 'test',
+        MONGODB_URI: database.href,
+        PORT: String(await freePort()),
+        OAUTH_CLIENTS: JSON.stringify([
+          { client_id: 'web', redirect_uris: ['https://web.example/cb'] },
+          { client_id: 'cli', redirect_uris: [], grant_types: ['client_credentials'] },
+          { client_id: 'rt', redirect_uris: [], grant_types: ['refresh_token'] },
+        ]),
+      }),
+    );
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toEqual([
+      'Invalid configuration: OAUTH_CLIENTS[1].grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it',
+      'Invalid configuration: OAUTH_CLIENTS[2].grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)',
+    ]);
+  });
+
   describe('when PORT is taken', () => {
     const taken = takenPort();
 

@@ -248,6 +248,11 @@ export const AUTHORIZATION_CODE_GRANT: GrantEntry<'authorization_code', typeof P
   type: 'authorization_code',
   parameters: PARAMETERS,
   advertised: true,
+  registration: {
+    usesAuthorizationEndpoint: true,
+    confidentialOnly: false,
+    issuesRefreshTokens: true,
+  },
   handler: AuthorizationCodeGrant,
 };
 

@@ -101,5 +101,12 @@ export const CIBA_GRANT: GrantEntry<typeof CIBA_GRANT_TYPE, typeof PARAMETERS> =
   type: CIBA_GRANT_TYPE,
   parameters: PARAMETERS,
   advertised: true,
+  // CIBA Core 1.0 §4, §7.1: the client authenticates at the backchannel endpoint; the person
+  // approves elsewhere (the account page), so nothing comes back through a redirect.
+  registration: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: true,
+  },
   handler: CibaGrant,
 };

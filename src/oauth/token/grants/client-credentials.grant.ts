@@ -42,5 +42,11 @@ export const CLIENT_CREDENTIALS_GRANT: GrantEntry<'client_credentials'> = {
   type: 'client_credentials',
   parameters: {},
   advertised: true,
+  // RFC 6749 §4.4: "MUST only be used by confidential clients"; §4.4.3: no refresh token.
+  registration: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: false,
+  },
   handler: ClientCredentialsGrant,
 };

@@ -102,5 +102,11 @@ export const DEVICE_CODE_GRANT: GrantEntry<typeof DEVICE_CODE_GRANT_TYPE, typeof
   type: DEVICE_CODE_GRANT_TYPE,
   parameters: PARAMETERS,
   advertised: true,
+  // RFC 8628: public clients too (a CLI has no secret); the user signs in at /device.
+  registration: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: false,
+    issuesRefreshTokens: true,
+  },
   handler: DeviceCodeGrant,
 };

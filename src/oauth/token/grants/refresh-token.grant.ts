@@ -47,5 +47,10 @@ export const REFRESH_TOKEN_GRANT: GrantEntry<'refresh_token', typeof PARAMETERS>
   type: 'refresh_token',
   parameters: PARAMETERS,
   advertised: true,
+  registration: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: false,
+    issuesRefreshTokens: false,
+  },
   handler: RefreshTokenGrant,
 };

@@ -259,6 +259,13 @@ export const JWT_BEARER_GRANT: GrantEntry<typeof JWT_BEARER_GRANT_TYPE, typeof P
   type: JWT_BEARER_GRANT_TYPE,
   parameters: PARAMETERS,
   advertised: true,
+  // RFC 7523 §2.1 (an ID-JAG, MCP enterprise-managed authorization; or a workload JWT): the
+  // ID-JAG draft has the client authenticate when it presents the assertion, which names it.
+  registration: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: false,
+  },
   handler: JwtBearerGrant,
 };
 

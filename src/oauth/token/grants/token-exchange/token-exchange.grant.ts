@@ -176,6 +176,13 @@ export const TOKEN_EXCHANGE_GRANT: GrantEntry<typeof TOKEN_EXCHANGE_GRANT_TYPE, 
     type: TOKEN_EXCHANGE_GRANT_TYPE,
     parameters: PARAMETERS,
     advertised: true,
+    // RFC 8693: a client's own access token for a narrower one; `act` names the client, so it
+    // must authenticate. No refresh token.
+    registration: {
+      usesAuthorizationEndpoint: false,
+      confidentialOnly: true,
+      issuesRefreshTokens: false,
+    },
     handler: TokenExchangeGrant,
   };
 

@@ -1,0 +1,77 @@
+import type { ClientConfig } from '../config/sections/oauth.config';
+import type { GrantTypeRules } from '../protocol-rules/grant-types';
+import { configuredClientGrantProblems } from './configured-client-grants';
+
+const RULES: GrantTypeRules = {
+  authorization_code: {
+    usesAuthorizationEndpoint: true,
+    confidentialOnly: false,
+    issuesRefreshTokens: true,
+  },
+  client_credentials: {
+    usesAuthorizationEndpoint: false,
+    confidentialOnly: true,
+    issuesRefreshTokens: false,
+  },
+};
+
+const demo: ClientConfig = {
+  clientId: 'demo-agent',
+  name: 'Demo agent',
+  redirectUris: [],
+  grantTypes: ['client_credentials'],
+  jwks: { keys: [] },
+};
+
+describe('configuredClientGrantProblems (OAUTH_CLIENTS by the grants the service has)', () => {
+  const browser: ClientConfig = {
+    clientId: 'web',
+    name: 'Web',
+    redirectUris: ['https://w.example/cb'],
+  };
+
+  it('accepts clients without grant_types (the browser grants) and clients whose grants agree', () => {
+    const machine: ClientConfig = {
+      clientId: 'm',
+      name: 'M',
+      clientSecret: 'a-secret-1',
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+    };
+    expect(
+      configuredClientGrantProblems(
+        { clients: [demo, browser, machine], demoClientIds: ['demo-agent'] },
+        RULES,
+      ),
+    ).toEqual([]);
+  });
+
+  it('names each client that breaks them as OAUTH_CLIENTS does, its index counted without the demo clients', () => {
+    const publicMachine: ClientConfig = {
+      ...browser,
+      clientId: 'p',
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+    };
+    const unknown: ClientConfig = { ...browser, clientId: 'u', grantTypes: ['password'] };
+    expect(
+      configuredClientGrantProblems(
+        { clients: [demo, browser, publicMachine, unknown], demoClientIds: ['demo-agent'] },
+        RULES,
+      ),
+    ).toEqual([
+      'OAUTH_CLIENTS[1].grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it',
+      'OAUTH_CLIENTS[2].grant_types may contain only authorization_code, client_credentials',
+    ]);
+  });
+
+  it('names a demo client by its id (a seed that breaks them is a bug, caught at start)', () => {
+    const noRedirect: ClientConfig = { ...demo, grantTypes: ['authorization_code'] };
+    expect(
+      configuredClientGrantProblems(
+        { clients: [noRedirect], demoClientIds: ['demo-agent'] },
+        RULES,
+      ),
+    ).toEqual(['Demo client demo-agent: redirect_uris must name at least one redirect URI']);
+  });
+});
