@@ -9,7 +9,8 @@
  * - a figure that changes (a count of tests or packages, an install size, how long one of the
  *   quick start's commands takes) carries the date it was measured, or is quoted from a page its
  *   tool writes (docs/BENCHMARKS.md, docs/RELIABILITY.md);
- * - the README's quick start is the two commands, and CI runs its test command.
+ * - the README's quick start is the two commands, and CI runs its test command;
+ * - a `curl` line calls Proofgate at `$PROOFGATE_URL`, which its page sets once (any port works).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -454,6 +455,41 @@ describe('every admin command and flag a page names exists', () => {
       .map((m) => m[1])
       .filter((name) => name !== 'grant_types');
     expect([...new Set(named)].sort()).toEqual(Object.keys(GRANT_TYPE_RULES).sort());
+  });
+});
+
+/**
+ * The `curl` lines of a page that name Proofgate's address themselves (a loopback URL, or a
+ * variable the page never sets), and whether the page sets `$PROOFGATE_URL` when it uses it.
+ */
+function curlProblems(file: string, markdown: string): string[] {
+  const curls = markdown.split('\n').filter((line) => /^\s*curl\s/.test(line));
+  const problems = curls
+    .filter((line) => /https?:\/\/(?:localhost|127\.0\.0\.1)[:/]|\$\{?ISSUER\b/.test(line))
+    .map((line) => `${file}: a curl line names the address itself: ${line.trim().slice(0, 80)}`);
+  if (curls.some((line) => line.includes('PROOFGATE_URL'))) {
+    if (!/^export PROOFGATE_URL=/m.test(markdown)) {
+      problems.push(`${file}: uses $PROOFGATE_URL without \`export PROOFGATE_URL=…\` once`);
+    }
+  }
+  return problems;
+}
+
+describe('a curl line calls Proofgate at $PROOFGATE_URL, which its page sets once', () => {
+  it('finds a loopback address, an unset variable and a missing export (the check itself works)', () => {
+    expect(curlProblems('x', 'curl -s http://localhost:25000/jwks')).toHaveLength(1);
+    expect(curlProblems('x', 'curl -s "$ISSUER/token"')).toHaveLength(1);
+    expect(curlProblems('x', 'curl -s "$PROOFGATE_URL/jwks"')).toHaveLength(1);
+    expect(
+      curlProblems(
+        'x',
+        'export PROOFGATE_URL=http://localhost:25000\ncurl -s "$PROOFGATE_URL/jwks"',
+      ),
+    ).toEqual([]);
+  });
+
+  it('in the README, every page of docs/ and the examples', () => {
+    expect(pages().flatMap(({ file, text }) => curlProblems(file, text))).toEqual([]);
   });
 });
 
