@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import type { StoredChallenge } from '../../../challenges/challenge';
-import { InvalidGrant } from '../../../platform/errors/protocol-error';
+import { Clock } from '../../../platform/clock/clock';
 import { DomainEvents } from '../../../platform/events/domain-events';
-import { grantIdForChallenge } from '../../../tokens/grants/grant';
-import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
-import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
-import type { OAuthClient } from '../../../clients/oauth-client';
+import { GrantTokenIssuer, type StartGrant } from '../../../tokens/grants/grant-token.issuer';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import { CIBA_GRANT_TYPE, type CibaRequestPayload } from '../../ciba/ciba-request';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { type GrantEntry, type TokenRequest, grantParameter } from '../grant';
+import { type GrantEntry, grantParameter } from '../grant';
 import { PolledAuthorizations, PolledGrant, type PolledKey } from './polled-authorization';
 
 const PARAMETERS = {
@@ -40,60 +36,24 @@ export class CibaGrant extends PolledGrant<typeof PARAMETERS, CibaRequestPayload
 
   constructor(
     protected readonly store: ChallengeStore,
-    private readonly issuer: GrantTokenIssuer,
+    protected readonly issuer: GrantTokenIssuer,
     protected readonly events: DomainEvents,
     protected readonly polls: PolledAuthorizations,
-    private readonly resourceClientIds: ResourceClientIdCheck,
-    private readonly sessionLogout: SessionLogout,
+    protected readonly resourceClientIds: ResourceClientIdCheck,
+    protected readonly sessionLogout: SessionLogout,
+    protected readonly clock: Clock,
   ) {
     super();
   }
 
-  protected async redeem(
-    client: OAuthClient,
-    { keyHash, payload }: StoredChallenge<CibaRequestPayload>,
-    request: TokenRequest<typeof PARAMETERS>,
-    dpopJkt: string | undefined,
-  ): Promise<TokenResponse> {
-    if (
-      payload.status !== 'approved' ||
-      payload.sub === undefined ||
-      payload.authMethod === undefined ||
-      payload.authTime === undefined
-    ) {
-      throw new InvalidGrant('Invalid auth_req_id').because('unknown_code');
-    }
-    const resource = checkRequestedResource([payload.resource], request.resource);
-    await this.resourceClientIds.refuseClientId(client, resource);
-    const grantId = grantIdForChallenge(keyHash);
-    const { sid, authTime } = payload;
-    return this.issuer.startGrant(
-      {
-        grantId,
-        clientId: client.clientId,
-        sub: payload.sub,
-        scope: payload.scope,
-        authMethod: payload.authMethod,
-        ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
-        resource,
-        authTime: new Date(authTime * 1000),
-        ...(payload.acr === undefined ? {} : { acr: payload.acr }),
-        ...(sid === undefined ? {} : { sid }),
-        ...(payload.authorizationDetails === undefined
-          ? {}
-          : { authorizationDetails: payload.authorizationDetails }),
-      },
-      // CIBA Core 1.0 §10.1.1: an ID token with every successful token response.
-      {
-        authTime,
-        ...(payload.amr ? { amr: payload.amr } : {}),
-        ...(sid === undefined ? {} : { sid }),
-      },
-      dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: false },
-      // After the grant's write, beside the lock-down check: the session that approved the
-      // request, ended meanwhile, takes the grant with it.
-      sid === undefined ? undefined : () => this.sessionLogout.refuseIfEnded(sid, grantId),
-    );
+  /** The approval's `acr` (never `phr` for a click in a session) and the request's details. */
+  protected grantFields(approved: CibaRequestPayload): Partial<StartGrant> {
+    return {
+      ...(approved.acr === undefined ? {} : { acr: approved.acr }),
+      ...(approved.authorizationDetails === undefined
+        ? {}
+        : { authorizationDetails: approved.authorizationDetails }),
+    };
   }
 }
 

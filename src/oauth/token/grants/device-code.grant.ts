@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../../challenges/challenge-store';
-import type { StoredChallenge } from '../../../challenges/challenge';
 import { Clock } from '../../../platform/clock/clock';
-import { InvalidGrant } from '../../../platform/errors/protocol-error';
 import { DomainEvents } from '../../../platform/events/domain-events';
-import { grantIdForChallenge } from '../../../tokens/grants/grant';
-import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
-import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
-import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
-import type { OAuthClient } from '../../../clients/oauth-client';
+import { GrantTokenIssuer, type StartGrant } from '../../../tokens/grants/grant-token.issuer';
 import { DEVICE_CODE_GRANT_TYPE, type DeviceCodePayload } from '../../device/device-authorization';
 import { PolledAuthorizations, PolledGrant, type PolledKey } from './polled-authorization';
 import { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { type GrantEntry, type TokenRequest, grantParameter } from '../grant';
+import { type GrantEntry, grantParameter } from '../grant';
 
 const PARAMETERS = {
   device_code: grantParameter({
@@ -40,61 +34,19 @@ export class DeviceCodeGrant extends PolledGrant<typeof PARAMETERS, DeviceCodePa
 
   constructor(
     protected readonly store: ChallengeStore,
-    private readonly issuer: GrantTokenIssuer,
+    protected readonly issuer: GrantTokenIssuer,
     protected readonly events: DomainEvents,
-    private readonly clock: Clock,
+    protected readonly clock: Clock,
     protected readonly polls: PolledAuthorizations,
-    private readonly resourceClientIds: ResourceClientIdCheck,
-    private readonly sessionLogout: SessionLogout,
+    protected readonly resourceClientIds: ResourceClientIdCheck,
+    protected readonly sessionLogout: SessionLogout,
   ) {
     super();
   }
 
-  protected async redeem(
-    client: OAuthClient,
-    { keyHash, payload }: StoredChallenge<DeviceCodePayload>,
-    request: TokenRequest<typeof PARAMETERS>,
-    dpopJkt: string | undefined,
-  ): Promise<TokenResponse> {
-    if (
-      payload.status !== 'approved' ||
-      payload.sub === undefined ||
-      payload.authMethod === undefined
-    ) {
-      throw new InvalidGrant('Invalid device code').because('unknown_code');
-    }
-    const resource = checkRequestedResource([payload.resource], request.resource);
-    await this.resourceClientIds.refuseClientId(client, resource);
-    const authTime = payload.authTime ?? Math.floor(this.clock.now().getTime() / 1000);
-    const grantId = grantIdForChallenge(keyHash);
-    const sid = payload.sid;
-    return this.issuer.startGrant(
-      {
-        grantId,
-        clientId: client.clientId,
-        sub: payload.sub,
-        scope: payload.scope,
-        authMethod: payload.authMethod,
-        ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
-        resource,
-        authTime: new Date(authTime * 1000),
-        // Recorded so that no token of it ever says `phr` or changes the account (§5.4).
-        grantType: DEVICE_CODE_GRANT_TYPE,
-        ...(payload.sid === undefined ? {} : { sid: payload.sid }),
-      },
-      // OpenID Connect Core §3.1.3.3: an ID token when the scope had openid (no nonce here).
-      hasScope(payload.scope, OPENID_SCOPE)
-        ? {
-            authTime,
-            ...(payload.amr ? { amr: payload.amr } : {}),
-            ...(payload.sid === undefined ? {} : { sid: payload.sid }),
-          }
-        : undefined,
-      dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
-      // After the grant's write, beside the lock-down check: the session that approved the code,
-      // ended meanwhile, takes the grant with it.
-      sid === undefined ? undefined : () => this.sessionLogout.refuseIfEnded(sid, grantId),
-    );
+  /** Recorded so that no token of it ever says `phr` or changes the account (RFC 8628 §5.4). */
+  protected grantFields(): Partial<StartGrant> {
+    return { grantType: DEVICE_CODE_GRANT_TYPE };
   }
 }
 

@@ -10,7 +10,17 @@ import {
 } from '../../../platform/errors/protocol-error';
 import type { DomainEvents } from '../../../platform/events/domain-events';
 import { reportRefusals } from '../../../challenges/report-refusals';
-import type { TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import type {
+  GrantTokenIssuer,
+  StartGrant,
+  TokenResponse,
+} from '../../../tokens/grants/grant-token.issuer';
+import { grantIdForChallenge } from '../../../tokens/grants/grant';
+import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
+import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
+import type { AuthMethod } from '../../../proofs/proof-vocabulary';
+import type { SessionLogout } from '../../../sessions/logout/session-logout.service';
+import type { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
 import { clientLabel } from '../../../clients/oauth-client';
 import { GrantHandler, type GrantParameters, type TokenRequest } from '../grant';
 import type { OAuthClient } from '../../../clients/oauth-client';
@@ -158,12 +168,16 @@ export interface PolledKey<Own extends GrantParameters> {
  */
 export abstract class PolledGrant<
   Own extends GrantParameters,
-  Payload extends PolledAuthorizationState,
+  Payload extends PolledAuthorizationPayload,
 > extends GrantHandler<Own> {
   protected abstract readonly polled: PolledKey<Own>;
   protected abstract readonly store: ChallengeStore;
   protected abstract readonly events: DomainEvents;
   protected abstract readonly polls: PolledAuthorizations;
+  protected abstract readonly issuer: GrantTokenIssuer;
+  protected abstract readonly resourceClientIds: ResourceClientIdCheck;
+  protected abstract readonly sessionLogout: SessionLogout;
+  protected abstract readonly clock: Clock;
 
   handle(
     client: OAuthClient,
@@ -193,11 +207,71 @@ export abstract class PolledGrant<
     );
   }
 
-  /** The tokens of a redeemed key: approved, else refused (a key denied is not redeemed). */
-  protected abstract redeem(
+  /**
+   * The tokens of a redeemed key: approved, else refused (a key denied is not redeemed). The
+   * grant opens with the approving sign-in (`sub`, method, `amr`, `auth_time`, the session's
+   * `sid`) and what the grant adds (`grantFields`); an ID token when the scope has `openid`
+   * (OpenID Connect Core §3.1.3.3; CIBA Core 1.0 §10.1.1, whose requests always have it).
+   */
+  private async redeem(
     client: OAuthClient,
-    redeemed: StoredChallenge<Payload>,
+    { keyHash, payload }: StoredChallenge<Payload>,
     request: TokenRequest<Own>,
     dpopJkt: string | undefined,
-  ): Promise<TokenResponse>;
+  ): Promise<TokenResponse> {
+    if (
+      payload.status !== 'approved' ||
+      payload.sub === undefined ||
+      payload.authMethod === undefined
+    ) {
+      throw new InvalidGrant(`Invalid ${lowerFirst(this.polled.what)}`).because('unknown_code');
+    }
+    const resource = checkRequestedResource([payload.resource], request.resource);
+    await this.resourceClientIds.refuseClientId(client, resource);
+    const authTime = payload.authTime ?? Math.floor(this.clock.now().getTime() / 1000);
+    const grantId = grantIdForChallenge(keyHash);
+    const { sid } = payload;
+    return this.issuer.startGrant(
+      {
+        grantId,
+        clientId: client.clientId,
+        sub: payload.sub,
+        scope: payload.scope,
+        authMethod: payload.authMethod,
+        ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
+        resource,
+        authTime: new Date(authTime * 1000),
+        ...(sid === undefined ? {} : { sid }),
+        ...this.grantFields(payload),
+      },
+      hasScope(payload.scope, OPENID_SCOPE)
+        ? { authTime, ...(payload.amr ? { amr: payload.amr } : {}), ...(sid ? { sid } : {}) }
+        : undefined,
+      dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
+      // After the grant's write, beside the lock-down check: the session that approved the key,
+      // ended meanwhile, takes the grant with it.
+      sid === undefined ? undefined : () => this.sessionLogout.refuseIfEnded(sid, grantId),
+    );
+  }
+
+  /** What this grant adds to the grant it opens from an approved key. */
+  protected abstract grantFields(approved: Payload): Partial<StartGrant>;
+}
+
+/**
+ * A polled key's payload: its state, the request's scope and resource, and, once a person
+ * approved it, their sign-in.
+ */
+export interface PolledAuthorizationPayload extends PolledAuthorizationState {
+  scope: string;
+  /** RFC 8707: the resource the tokens will be for. */
+  resource: string;
+  sub?: string;
+  authMethod?: AuthMethod;
+  methodKey?: string;
+  amr?: string[];
+  /** OpenID Connect `auth_time`, seconds since the epoch. */
+  authTime?: number;
+  /** The approving login session's `sid`: its logout reaches the grant. */
+  sid?: string;
 }
