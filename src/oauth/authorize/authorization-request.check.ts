@@ -158,9 +158,25 @@ export class AuthorizationRequestCheck {
   }
 
   /**
+   * checkScopeAndResources for a request that names one resource at most (its DTO refuses
+   * more): the device authorization endpoint (RFC 8628 §3.1) and CIBA's (Core 1.0 §7.1), where
+   * a person confirms a request for a single server, away from the client.
+   */
+  async checkScopeAndResource(
+    client: OAuthClient,
+    request: { scope?: string; resource?: string },
+  ): Promise<{ scope: string; resource: string }> {
+    const { scope, resources } = await this.checkScopeAndResources(client, {
+      scope: request.scope,
+      ...(request.resource === undefined ? {} : { resource: [request.resource] }),
+    });
+    return { scope, resource: resources[0] };
+  }
+
+  /**
    * The `scope` and RFC 8707 `resource` values of a request for this client's tokens, as
-   * /authorize checks them; the device authorization endpoint (RFC 8628 §3.1) checks its own
-   * (one resource at most) the same way.
+   * /authorize checks them; the device and backchannel authorization endpoints check theirs
+   * (one resource at most) the same way (checkScopeAndResource).
    */
   async checkScopeAndResources(
     client: OAuthClient,

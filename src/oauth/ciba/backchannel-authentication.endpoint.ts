@@ -51,11 +51,7 @@ export class BackchannelAuthenticationEndpoint {
     );
     checkGrantType(client, CIBA_GRANT_TYPE, this.grantTypes.rules);
     return this.budget.alongside(client.clientId, async () => {
-      const { scope, resources } = await this.requests.checkScopeAndResources(client, {
-        scope: request.scope,
-        ...(request.resource === undefined ? {} : { resource: [request.resource] }),
-      });
-      const [resource] = resources;
+      const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
       refuseScope(scope);
       // Approved by a person in a session (a click, never phishing-resistant): a scope or
       // resource that needs `phr` is refused now rather than left pending for ever.

@@ -40,11 +40,7 @@ export class DeviceAuthorizationEndpoint {
     const work = async () => {
       // One resource per device authorization (RFC 8628 §3.1 names no repetition; the DTO
       // refuses one): what the user confirms on the verification page is a single server.
-      const { scope, resources } = await this.requests.checkScopeAndResources(client, {
-        scope: request.scope,
-        ...(request.resource === undefined ? {} : { resource: [request.resource] }),
-      });
-      const [resource] = resources;
+      const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
       this.requests.refuseForDeviceGrant(scope, resource);
       return this.authorizations.issue(client, scope, resource);
     };

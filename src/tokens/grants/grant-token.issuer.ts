@@ -21,6 +21,26 @@ import type { TokenResponseDto } from './token-response.dto';
 /** RFC 6749 §5.1 successful token response. */
 export type TokenResponse = TokenResponseDto;
 
+/**
+ * The fields of a grant that the person's sign-in decides, from a redeemed challenge's payload (a
+ * code, or a polled key a person approved): whose it is, its scope, and by which method.
+ */
+export function signedInGrant(
+  grantId: string,
+  clientId: string,
+  signedIn: { sub: string; scope: string; authMethod: AuthMethod; methodKey?: string },
+): Pick<StartGrant, 'grantId' | 'clientId' | 'sub' | 'scope' | 'authMethod' | 'methodKey'> {
+  const { sub, scope, authMethod, methodKey } = signedIn;
+  return {
+    grantId,
+    clientId,
+    sub,
+    scope,
+    authMethod,
+    ...(methodKey === undefined ? {} : { methodKey }),
+  };
+}
+
 export interface StartGrant {
   /** See `grantIdForChallenge`: derived from the challenge the login redeemed. */
   grantId: string;

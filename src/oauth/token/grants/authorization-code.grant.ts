@@ -9,7 +9,11 @@ import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
 import { checkRequestedResource, grantedResources } from '../../../tokens/grants/grant-resource';
 import { GrantRepository } from '../../../tokens/grants/grant.repository';
-import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import {
+  GrantTokenIssuer,
+  TokenResponse,
+  signedInGrant,
+} from '../../../tokens/grants/grant-token.issuer';
 import type { IdTokenAuthentication } from '../../../tokens/id-token';
 import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
 import {
@@ -132,12 +136,7 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
       const userinfoClaims = payload.claims?.userinfo;
       return this.issuer.startGrant(
         {
-          grantId,
-          clientId: client.clientId,
-          sub: payload.sub,
-          scope: payload.scope,
-          authMethod: payload.authMethod,
-          ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
+          ...signedInGrant(grantId, client.clientId, payload),
           resource: resources[0],
           ...(resources.length > 1 ? { resources: [...resources], audience } : {}),
           ...(payload.authTime === undefined

@@ -10,10 +10,11 @@ import {
 } from '../../../platform/errors/protocol-error';
 import type { DomainEvents } from '../../../platform/events/domain-events';
 import { reportRefusals } from '../../../challenges/report-refusals';
-import type {
-  GrantTokenIssuer,
-  StartGrant,
-  TokenResponse,
+import {
+  type GrantTokenIssuer,
+  type StartGrant,
+  type TokenResponse,
+  signedInGrant,
 } from '../../../tokens/grants/grant-token.issuer';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { checkRequestedResource } from '../../../tokens/grants/grant-resource';
@@ -219,26 +220,17 @@ export abstract class PolledGrant<
     request: TokenRequest<Own>,
     dpopJkt: string | undefined,
   ): Promise<TokenResponse> {
-    if (
-      payload.status !== 'approved' ||
-      payload.sub === undefined ||
-      payload.authMethod === undefined
-    ) {
+    const { sub, authMethod, sid } = payload;
+    if (payload.status !== 'approved' || sub === undefined || authMethod === undefined) {
       throw new InvalidGrant(`Invalid ${lowerFirst(this.polled.what)}`).because('unknown_code');
     }
     const resource = checkRequestedResource([payload.resource], request.resource);
     await this.resourceClientIds.refuseClientId(client, resource);
     const authTime = payload.authTime ?? Math.floor(this.clock.now().getTime() / 1000);
     const grantId = grantIdForChallenge(keyHash);
-    const { sid } = payload;
     return this.issuer.startGrant(
       {
-        grantId,
-        clientId: client.clientId,
-        sub: payload.sub,
-        scope: payload.scope,
-        authMethod: payload.authMethod,
-        ...(payload.methodKey === undefined ? {} : { methodKey: payload.methodKey }),
+        ...signedInGrant(grantId, client.clientId, { ...payload, sub, authMethod }),
         resource,
         authTime: new Date(authTime * 1000),
         ...(sid === undefined ? {} : { sid }),
