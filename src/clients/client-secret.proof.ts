@@ -15,7 +15,8 @@ export const CLIENT_SECRET_PROOF = {
       name: 'Client password: a shared secret sent with every request',
       standard: ['RFC 6749 §2.3.1', 'OAuth 2.1 §2.4.1', 'RFC 7591 §3.2.1'],
       client_generates: 'nothing: the server issues the secret at registration and shows it once',
-      sent_up_front: 'nothing: the secret is issued once (proofgate-admin, OAUTH_CLIENTS or POST /register)',
+      sent_up_front:
+        'nothing: the secret is issued once (proofgate-admin, OAUTH_CLIENTS or POST /register)',
       server_stores: "the secret's scrypt hash, for the client's lifetime; no record per request",
       bound_to: ['client_id'],
       client_proves_later:

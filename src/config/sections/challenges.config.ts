@@ -63,7 +63,7 @@ export const CHALLENGE_SETTINGS = settingsSection(
       type: whole(30, 1800),
       default: 600,
       description:
-        "Lifetime of a backchannel authentication request (CIBA): `expires_in` of `POST " +
+        'Lifetime of a backchannel authentication request (CIBA): `expires_in` of `POST ' +
         '/backchannel`, which a `requested_expiry` may only shorten (CIBA Core 1.0 §7.3).',
     }),
     cibaIntervalSeconds: setting({

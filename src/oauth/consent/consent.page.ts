@@ -41,8 +41,7 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
   // Granted to first-party clients only, which never show this screen; said plainly all the same.
   account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',
   offline_access: 'Keep this access while you are away, until you revoke it (a refresh token)',
-  identity:
-    'Know your name and date of birth, as your identity wallet’s credential disclosed them',
+  identity: 'Know your name and date of birth, as your identity wallet’s credential disclosed them',
   age: 'Know that you are over 18, as your identity wallet’s credential said, and nothing else',
 };
 
@@ -122,10 +121,10 @@ ${
     ? `<p>and, exactly:</p>\n${authorizationDetailsList(view.authorizationDetails, 'consent-authorization-details')}`
     : ''
 }${
-  view.alreadyAllowed?.length
-    ? `<p class="muted">Already allowed, kept:</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed)}\n</ul>\n`
-    : ''
-}${resourceList(view.resources ?? [])}<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
+      view.alreadyAllowed?.length
+        ? `<p class="muted">Already allowed, kept:</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed)}\n</ul>\n`
+        : ''
+    }${resourceList(view.resources ?? [])}<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
 <form method="post" action="/consent">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">

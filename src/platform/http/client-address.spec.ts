@@ -42,8 +42,6 @@ describe('subscriberNetwork', () => {
   });
 
   it('takes what clientAddress counts: an IPv4-mapped address by its IPv4 /24', () => {
-    expect(subscriberNetwork(clientAddress({ ip: '::ffff:198.51.100.9' }))).toBe(
-      '198.51.100.0/24',
-    );
+    expect(subscriberNetwork(clientAddress({ ip: '::ffff:198.51.100.9' }))).toBe('198.51.100.0/24');
   });
 });

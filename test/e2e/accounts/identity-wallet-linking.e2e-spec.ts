@@ -50,9 +50,7 @@ describe('linking an identity credential on the account page', () => {
       .post('/oid4vp/requests')
       .send({ csrf_token: csrfOf(page.text), return_to: '/' })
       .expect(201);
-    expect((await answer(created.body.authorization_request, holder, credential)).status).toBe(
-      200,
-    );
+    expect((await answer(created.body.authorization_request, holder, credential)).status).toBe(200);
     await browser.get(`/oid4vp/requests/${created.body.id}`).expect(200);
     const signedIn = await browser.get('/login').expect(200);
     return /Signed in as <strong>([^<]+)<\/strong>/.exec(signedIn.text)![1];

@@ -176,15 +176,15 @@ describe('MAX_CONNECTIONS caps the connections an instance holds open', () => {
       { address: '127.0.0.2', family: 4 },
     ];
     const realLookup = dns.lookup.bind(dns) as (...args: unknown[]) => void;
-    const lookup = jest.spyOn(dns, 'lookup').mockImplementation((
-      host: string,
-      options: unknown,
-      callback?: (...args: unknown[]) => void,
-    ) => {
-      const all = typeof options === 'object' && (options as { all?: boolean } | null)?.all;
-      if (host !== 'localhost' || !all) return realLookup(host, options, callback);
-      process.nextTick(callback!, null, addresses);
-    });
+    const lookup = jest
+      .spyOn(dns, 'lookup')
+      .mockImplementation(
+        (host: string, options: unknown, callback?: (...args: unknown[]) => void) => {
+          const all = typeof options === 'object' && (options as { all?: boolean } | null)?.all;
+          if (host !== 'localhost' || !all) return realLookup(host, options, callback);
+          process.nextTick(callback!, null, addresses);
+        },
+      );
     const own = await freePort();
     const t = await createTestApp({ MAX_CONNECTIONS: '3', ISSUER: `http://localhost:${own}` });
     const refused: string[] = [];
