@@ -259,7 +259,7 @@ describe('the built service refuses to start, in one line', () => {
     expect(ended.code).toBe(1);
     expect(ended.lines).toEqual([
       'Invalid configuration: OAUTH_CLIENTS[1].grant_types client_credentials is for confidential clients only: a public client (token_endpoint_auth_method "none") cannot use it',
-      'Invalid configuration: OAUTH_CLIENTS[2].grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code)',
+      'Invalid configuration: OAUTH_CLIENTS[2].grant_types with refresh_token must include a grant that issues refresh tokens (authorization_code, urn:ietf:params:oauth:grant-type:device_code, urn:openid:params:grant-type:ciba)',
     ]);
   });
 
