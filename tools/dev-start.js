@@ -30,9 +30,6 @@ function log(message) {
   process.stderr.write(`[proofgate] ${message}\n`);
 }
 
-/** The running compiler, stopped when the start fails meanwhile. */
-let compiler;
-
 /**
  * Checks the configuration, that PORT is free and (when MONGODB_URI is set) that the database
  * answers, before anything is built or started: src/platform/startup/start-check.ts, from the
@@ -170,15 +167,12 @@ async function main() {
   const held = [];
   let holding = !env.MONGODB_URI;
   const buildLog = (message) => (holding ? held.push(message) : log(message));
-  const building = watch
-    ? Promise.resolve(0)
-    : build(distDir, { log: buildLog, onCompiler: (child) => (compiler = child) });
+  const building = watch ? Promise.resolve(0) : build(distDir, { log: buildLog });
   if (!env.MONGODB_URI) {
     try {
       // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.
       database = await startEmbeddedDatabase(h2File, preferredDatabasePort);
     } catch (error) {
-      compiler?.kill();
       fail(databaseStartFailure(error, h2File));
     }
     holding = false;
