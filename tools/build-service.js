@@ -170,11 +170,18 @@ async function build(distDir, { log = () => {} } = {}) {
   return 0;
 }
 
-// `node tools/build-service.js [DIR]` (`npm run build`: DIR is dist): builds the service into DIR.
+// `node tools/build-service.js [DIR] [--from TREE]` (`npm run build`: DIR is dist): builds the
+// service into DIR, from TREE's src/ when given (another commit's worktree, for `npm run bench:ab`).
 if (require.main === module) {
-  const distDir = path.resolve(ROOT, process.argv[2] ?? 'dist');
-  compileService(distDir).then(
-    () => writeSignature(distDir),
+  const args = process.argv.slice(2);
+  const from = args.indexOf('--from');
+  const root = from >= 0 ? path.resolve(args[from + 1]) : ROOT;
+  if (from >= 0) args.splice(from, 2);
+  const distDir = path.resolve(ROOT, args[0] ?? 'dist');
+  compileService(distDir, root).then(
+    () => {
+      if (root === ROOT) writeSignature(distDir);
+    },
     (error) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
