@@ -84,8 +84,10 @@ function transformOptions(source, outFile) {
     swcrc: false,
     configFile: false,
     jsc: swcCompilerOptions('typescript'),
-    // `import()` stays `import()`, as tsc leaves it in a CommonJS file.
-    module: { type: 'commonjs', ignoreDynamic: true },
+    // CommonJS, `import()` included: it becomes a require() of the compiled file. Node's import() of
+    // a CommonJS file sees only the exports its lexer finds, and SWC's export helpers are not
+    // among them (tsc's `exports.x =` are).
+    module: { type: 'commonjs' },
     // Maps that name the sources, as tsc's `sourceMap` writes them (without their text).
     sourceMaps: true,
     inlineSourcesContent: false,
