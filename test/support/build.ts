@@ -25,13 +25,15 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** A digest of everything `npm run build` reads: src/ (assets included) and the tsconfigs. */
+/** A digest of everything the build reads: src/ (assets included), the tsconfigs, the build script. */
 function sourceDigest(): string {
   const hash = createHash('sha256');
   const inputs = [
     ...filesUnder(join(ROOT, 'src')).filter((file) => !file.endsWith('.spec.ts')),
     join(ROOT, 'tsconfig.json'),
     join(ROOT, 'tsconfig.build.json'),
+    join(ROOT, 'tools', 'build-service.js'),
+    join(ROOT, 'tools', 'swc-options.js'),
   ].sort();
   for (const file of inputs)
     hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file));
