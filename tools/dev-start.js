@@ -21,7 +21,8 @@ const {
 } = require('./dev-data');
 
 const ROOT = path.resolve(__dirname, '..');
-const NEST = path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
+// `npm run start:dev`: Nest's own watch mode (tsc, restarting the service on each change).
+const NEST = require.resolve('@nestjs/cli/bin/nest.js');
 const watch = process.argv.includes('--watch');
 const SRC = path.join(ROOT, 'src');
 const EMBEDDED_PLACEHOLDER_URI = 'mongodb://127.0.0.1:27017/proofgate';
