@@ -8,7 +8,8 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_AUDIT=false NPM_CONFIG_FUND=fals
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY nest-cli.json tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json ./
+COPY tools/build-service.js tools/swc-options.js ./tools/
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

@@ -11,6 +11,8 @@
 // which answers for it (wagmi itself would install React and every wallet SDK, ~800 MB).
 // @fastify/static 10 loads content-disposition 3, ESM-only, from its own node_modules (the
 // root's is Express's CommonJS 1.x): transformed wherever it is, both copies.
+const { swcCompilerOptions } = require('./tools/swc-options');
+
 const esmOnly = [
   'jose',
   'oauth4webapi',
@@ -23,19 +25,10 @@ const esmOnly = [
 
 /** @swc/jest for TypeScript or JavaScript sources, with what tsconfig.json asks of the emit. */
 function swc(syntax) {
-  const parser = syntax === 'typescript' ? { syntax, decorators: true } : { syntax };
   return [
     '@swc/jest',
     {
-      jsc: {
-        parser,
-        target: 'es2023',
-        transform: {
-          legacyDecorator: true,
-          decoratorMetadata: true,
-          useDefineForClassFields: true,
-        },
-      },
+      jsc: swcCompilerOptions(syntax),
       // Stack traces point into the sources.
       sourceMaps: 'inline',
     },

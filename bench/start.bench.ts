@@ -5,7 +5,8 @@
  * own, and times from the spawn to the first `200` of `/health` (ready) or to the exit (failures):
  *
  * - ready, warm: the build is current and the data folder exists (every start after the first);
- * - ready after an edit: one source file touched, so tsc rebuilds incrementally;
+ * - the first start: no build and no data folder yet (once, not a median);
+ * - ready after an edit: one source file touched, so the service is built again;
  * - PORT taken, and MONGODB_URI refusing connections: the one-line refusal.
  *
  * Options: `--rounds N` (default 3; the median is reported), `--write` (into docs/BENCHMARKS.md).
@@ -82,8 +83,8 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const loadBefore = loadAverage();
   try {
-    log('first start: builds dist and creates the data folder (not timed)');
-    await timeToReady();
+    log('first start: builds the service and creates the data folder');
+    const first = await timeToReady();
     const figures = {
       warm: [] as number[],
       edited: [] as number[],
@@ -126,12 +127,13 @@ async function main(): Promise<void> {
       `- Date: ${new Date().toISOString()}`,
       `- Command: \`npm run bench:start${argv.length ? ` -- ${argv.join(' ')}` : ''}\``,
       `- Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}; Node ${machine.node}; load average ${loadBefore} before the run, ${loadAverage()} after`,
-      '- Measured from the spawn of `node tools/dev-start.js` (what `npm start` runs) to the first `200` of `/health`, or to its exit; embedded database, its data folder already created; median of the rounds',
+      '- Measured from the spawn of `node tools/dev-start.js` (what `npm start` runs) to the first `200` of `/health`, or to its exit; embedded database, its data folder already created but at the first start; median of the rounds',
       '',
       '| Start | Median | Range | Target | |',
       '|---|---|---|---|---|',
       `| Ready, nothing changed since the last build | ${s(figures.warm)} | ${range(figures.warm)} | ≤ 8 s | ${verdict(figures.warm, 8000)} |`,
-      `| Ready after editing one source file (incremental build) | ${s(figures.edited)} | ${range(figures.edited)} | | |`,
+      `| Ready after editing one source file (built again) | ${s(figures.edited)} | ${range(figures.edited)} | | |`,
+      `| The first start: builds the service, creates the data folder (once) | ${s([first])} | | | |`,
       `| \`PORT\` taken: one line, exit 1 | ${s(figures.port)} | ${range(figures.port)} | ≤ 3 s | ${verdict(figures.port, 3000)} |`,
       `| \`MONGODB_URI\` refusing connections: one line, exit 1 | ${s(figures.db)} | ${range(figures.db)} | ≤ 3 s | ${verdict(figures.db, 3000)} |`,
       '<!-- /bench:start -->',

@@ -1,76 +1,21 @@
 // First: tracing, when configured, must patch http and mongodb before anything loads them.
 import './platform/tracing/preload';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
-import { demoDataWarning } from './accounts/users/demo-user.seeder';
-import { APP_OPTIONS, configureApp, httpAdapter } from './app.setup';
-import { ConfigError } from './config/env-parsers';
-import { invalidConfigurationLines, loadConfigOrExit } from './config/load-config';
-import { databaseUnreachable } from './platform/database/database-preflight';
-import { HttpDrain } from './platform/http/http-drain';
-import { listenFailure, readyBanner } from './platform/startup/ready-banner';
-import { SigningKeyDecryptionError } from './tokens/signing-keys/signing-key.service';
-
-/**
- * The one line for a start that failed in a way the operator must mend: the port, a
- * KEY_ENCRYPTION_SECRET that does not open the stored signing keys (a new secret on every
- * `docker compose up` would otherwise crash-loop with a stack trace), or configuration only the
- * modules can check (OAUTH_CLIENTS' grant types, by the grants' rules: a line per problem, as
- * loadConfigOrExit writes them). Anything else is a bug.
- */
-function startFailure(
-  error: unknown,
-  config: ReturnType<typeof loadConfigOrExit>,
-): string | undefined {
-  if (error instanceof SigningKeyDecryptionError) return error.message;
-  if (error instanceof ConfigError) {
-    return invalidConfigurationLines(error).join('\n');
-  }
-  return listenFailure(error, config);
-}
-
-/** Ends a start-up that cannot go on, with the one line that says why and what to do. */
-function fail(line: string): never {
-  process.stderr.write(`${line}\n`);
-  process.exit(1);
-}
+import { loadConfigOrExit } from './config/load-config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  // Each step loads what it needs once the one before passed: the database driver, then the
+  // application's modules (~3,400 with their dependencies, ~1.5 s of CPU). A start refused for a
+  // setting or an unreachable database ends in a fraction of that: a crash-looping container with
+  // a bad setting costs little, and says why at once.
+  const { databaseUnreachable } = await import('./platform/database/database-preflight.js');
   const unreachable = await databaseUnreachable(config.database);
-  if (unreachable) fail(unreachable);
-
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
-    httpAdapter(config.server),
-    APP_OPTIONS,
-  );
-  configureApp(app);
-  try {
-    await app.listen(config.server.port, config.server.host);
-  } catch (error) {
-    const line = startFailure(error, config);
-    if (!line) throw error;
-    await app.close().catch(() => undefined);
-    fail(line);
+  if (unreachable) {
+    process.stderr.write(`${unreachable}\n`);
+    process.exit(1);
   }
-  app.get(HttpDrain).stopOnSignals(app, config.server.shutdownGraceSeconds * 1000);
-  const banner = readyBanner(config);
-  if (config.server.isProduction) {
-    const logger = app.get(Logger);
-    logger.log(`${banner[0]} (issuer ${config.server.issuer})`);
-    // Repeated beside the ready line, where an operator looks once the start is over.
-    if (config.oauth.seedDemoData) logger.warn(demoDataWarning());
-    if (config.server.allowInsecureIssuer && config.server.issuer.startsWith('http:')) {
-      logger.warn(
-        `ALLOW_INSECURE_ISSUER=true: serving the http issuer ${config.server.issuer} in production; cookies are not Secure and codes and tokens cross the network in clear text`,
-      );
-    }
-  } else if (config.server.logLevel !== 'silent') {
-    process.stdout.write(`\n${banner.join('\n')}\n\n`);
-  }
+  const { startApp } = await import('./app.start.js');
+  await startApp(config);
 }
 
 void bootstrap();

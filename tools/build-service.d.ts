@@ -1,5 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
-
 export interface SourceSignature {
   digest: string;
   sources: number;
@@ -14,12 +12,14 @@ export function isCurrent(distDir: string, signature?: SourceSignature): boolean
 /** Records that `distDir` is a build of the sources as they are now (written whole). */
 export function writeSignature(distDir: string, signature?: SourceSignature): void;
 
-/** Builds into `distDir` unless it is current; resolves to tsc's exit status (0 when current). */
+/** Compiles the whole service (`root`'s src/, this checkout's by default) into `outDir` (emptied first), static assets included. */
+export function compileService(outDir: string, root?: string): Promise<void>;
+
+/** compileService, blocking. */
+export function compileServiceSync(outDir: string, root?: string): void;
+
+/** Builds into `distDir` unless it is current; resolves to 0 (current or built) or 1 (a source did not compile). */
 export function build(
   distDir: string,
-  options?: {
-    log?: (message: string) => void;
-    onCompiler?: (child: ChildProcess) => void;
-    stdio?: 'inherit' | 'pipe';
-  },
+  options?: { log?: (message: string) => void },
 ): Promise<number>;

@@ -1,11 +1,14 @@
 'use strict';
-// Building the service from src/ (what `npm start` runs before it serves, and what the specs that
-// run the built service share): the signature that says whether a build is current, and an
-// incremental build that writes it.
-const { spawn } = require('node:child_process');
+// Building the service from src/ (what `npm start` runs before it serves, `npm run build` makes
+// into dist/, and the specs and benchmarks that run the built service share): the signature that
+// says whether a build is current, and the build. SWC compiles each file on its own, with the
+// options the tests compile with (tools/swc-options.js), in one to three seconds where tsc took
+// ~30; checking the types is `npm run typecheck`'s job (CI runs it, `npm run build` runs it first).
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const swc = require('@swc/core');
+const { swcCompilerOptions } = require('./swc-options');
 
 const ROOT = path.resolve(__dirname, '..');
 const SRC = path.join(ROOT, 'src');
@@ -27,6 +30,9 @@ function sourceSignature() {
   walk(SRC);
   for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) {
     files.push(path.join(ROOT, name));
+  }
+  for (const name of ['swc-options.js', 'build-service.js']) {
+    files.push(path.join(__dirname, name));
   }
   const hash = createHash('sha256');
   for (const file of files.sort()) {
@@ -63,46 +69,133 @@ function writeSignature(distDir, signature = sourceSignature()) {
   fs.renameSync(partial, path.join(distDir, STAMP));
 }
 
+/** The sources the service is built from: `src`'s TypeScript files but the unit specs. */
+function serviceSources(src) {
+  return fs
+    .readdirSync(src, { recursive: true })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && !file.endsWith('.d.ts'))
+    .sort();
+}
+
+/** SWC's options for one source file compiled to `outFile`: CommonJS, as tsconfig.json's node20 emits. */
+function transformOptions(source, outFile) {
+  return {
+    filename: source,
+    swcrc: false,
+    configFile: false,
+    jsc: swcCompilerOptions('typescript'),
+    // CommonJS, `import()` included: it becomes a require() of the compiled file. Node's import() of
+    // a CommonJS file sees only the exports its lexer finds, and SWC's export helpers are not
+    // among them (tsc's `exports.x =` are).
+    module: { type: 'commonjs' },
+    // Maps that name the sources, as tsc's `sourceMap` writes them (without their text).
+    sourceMaps: true,
+    inlineSourcesContent: false,
+    sourceFileName: path.relative(path.dirname(outFile), source),
+  };
+}
+
+/** Writes one compiled file and its source map, as tsc with `sourceMap` does. */
+function writeOutput(outFile, { code, map }) {
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, `${code}\n//# sourceMappingURL=${path.basename(outFile)}.map\n`);
+  fs.writeFileSync(`${outFile}.map`, map);
+}
+
+const outputOf = (outDir, file) => path.join(outDir, file.replace(/\.ts$/, '.js'));
+
+/** Copies the static assets (src/public) beside the compiled files. */
+function copyAssets(src, outDir) {
+  fs.rmSync(path.join(outDir, 'public'), { recursive: true, force: true });
+  fs.cpSync(path.join(src, 'public'), path.join(outDir, 'public'), { recursive: true });
+}
+
 /**
- * Builds the service into `distDir` when its sources changed since the last build, and only
- * what changed: tsc incremental (its .tsbuildinfo beside the output) plus the static assets. A
- * source file removed or added since wipes the folder first, so no stale module is left behind.
- * Asynchronous, so that the caller can start other work meanwhile; `onCompiler` receives the
- * compiler process, to stop it. Resolves to the exit status (0 also when nothing had to be built).
+ * Compiles the whole service (`root`'s src/: this checkout's, or another tree's for a
+ * comparison) into `outDir` (emptied first) with its static assets, on libuv's threads: the
+ * caller's event loop keeps running (`npm start` starts its database meanwhile). Rejects with
+ * SWC's message, which names the file and line, when a source does not parse.
+ */
+async function compileService(outDir, root = ROOT) {
+  const src = path.join(root, 'src');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  await Promise.all(
+    serviceSources(src).map(async (file) => {
+      const source = path.join(src, file);
+      const outFile = outputOf(outDir, file);
+      writeOutput(outFile, await swc.transformFile(source, transformOptions(source, outFile)));
+    }),
+  );
+  copyAssets(src, outDir);
+}
+
+/** compileService, blocking: for scripts that build before anything else happens (the benchmarks). */
+function compileServiceSync(outDir, root = ROOT) {
+  const src = path.join(root, 'src');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  for (const file of serviceSources(src)) {
+    const source = path.join(src, file);
+    const outFile = outputOf(outDir, file);
+    writeOutput(outFile, swc.transformFileSync(source, transformOptions(source, outFile)));
+  }
+  copyAssets(src, outDir);
+}
+
+/**
+ * Builds the service into `distDir` when its sources changed since the last build (or it has
+ * none), the whole of it: a build takes a few seconds, and no module of a removed source is left
+ * behind. Asynchronous, so that the caller can start other work meanwhile. Resolves to 0 when the
+ * build is current or made, 1 when a source does not compile (its message given to `log`).
  *
  * @param {string} distDir
- * @param {{ log?: (message: string) => void, onCompiler?: (child: import('node:child_process').ChildProcess) => void, stdio?: 'inherit' | 'pipe' }} [options]
+ * @param {{ log?: (message: string) => void }} [options]
  */
-async function build(distDir, { log = () => {}, onCompiler = () => {}, stdio = 'inherit' } = {}) {
+async function build(distDir, { log = () => {} } = {}) {
   const signature = sourceSignature();
   if (isCurrent(distDir, signature)) {
     log(`${path.relative(ROOT, distDir)}/ is up to date with src/: not rebuilt`);
     return 0;
   }
-  const last = lastSignature(distDir);
-  const whole = !last || last.sources !== signature.sources;
-  if (whole) fs.rmSync(distDir, { recursive: true, force: true });
-  // Said before the compiler starts, so a first start is not taken for a hung one.
   const where = path.relative(ROOT, distDir);
   log(
-    whole
-      ? `building the service from src/ into ${where}/ (about 30 s; later starts rebuild only what changed)`
-      : `src/ changed since the last build: rebuilding ${where}/ (only what changed)`,
+    lastSignature(distDir)
+      ? `src/ changed since the last build: rebuilding ${where}/ (a few seconds)`
+      : `building the service from src/ into ${where}/ (a few seconds)`,
   );
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = ['-p', 'tsconfig.build.json', '--outDir', distDir, '--incremental'];
-  args.push('--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo'));
-  const status = await new Promise((resolve) => {
-    const compiler = spawn(process.execPath, [tsc, ...args], { cwd: ROOT, stdio });
-    onCompiler(compiler);
-    compiler.on('exit', (code) => resolve(code ?? 1));
-  });
-  if (status === 0) {
-    fs.rmSync(path.join(distDir, 'public'), { recursive: true, force: true });
-    fs.cpSync(path.join(SRC, 'public'), path.join(distDir, 'public'), { recursive: true });
-    writeSignature(distDir, signature);
+  try {
+    await compileService(distDir);
+  } catch (error) {
+    log(`the service did not build: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
-  return status;
+  writeSignature(distDir, signature);
+  return 0;
 }
 
-module.exports = { build, isCurrent, sourceSignature, writeSignature };
+// `node tools/build-service.js [DIR] [--from TREE]` (`npm run build`: DIR is dist): builds the
+// service into DIR, from TREE's src/ when given (another commit's worktree, for `npm run bench:ab`).
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const from = args.indexOf('--from');
+  const root = from >= 0 ? path.resolve(args[from + 1]) : ROOT;
+  if (from >= 0) args.splice(from, 2);
+  const distDir = path.resolve(ROOT, args[0] ?? 'dist');
+  compileService(distDir, root).then(
+    () => {
+      if (root === ROOT) writeSignature(distDir);
+    },
+    (error) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+module.exports = {
+  build,
+  compileService,
+  compileServiceSync,
+  isCurrent,
+  sourceSignature,
+  writeSignature,
+};

@@ -21,7 +21,8 @@ const {
 } = require('./dev-data');
 
 const ROOT = path.resolve(__dirname, '..');
-const NEST = path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
+// `npm run start:dev`: Nest's own watch mode (tsc, restarting the service on each change).
+const NEST = require.resolve('@nestjs/cli/bin/nest.js');
 const watch = process.argv.includes('--watch');
 const SRC = path.join(ROOT, 'src');
 const EMBEDDED_PLACEHOLDER_URI = 'mongodb://127.0.0.1:27017/proofgate';
@@ -29,9 +30,6 @@ const EMBEDDED_PLACEHOLDER_URI = 'mongodb://127.0.0.1:27017/proofgate';
 function log(message) {
   process.stderr.write(`[proofgate] ${message}\n`);
 }
-
-/** The running compiler, stopped when the start fails meanwhile. */
-let compiler;
 
 /**
  * Checks the configuration, that PORT is free and (when MONGODB_URI is set) that the database
@@ -170,15 +168,12 @@ async function main() {
   const held = [];
   let holding = !env.MONGODB_URI;
   const buildLog = (message) => (holding ? held.push(message) : log(message));
-  const building = watch
-    ? Promise.resolve(0)
-    : build(distDir, { log: buildLog, onCompiler: (child) => (compiler = child) });
+  const building = watch ? Promise.resolve(0) : build(distDir, { log: buildLog });
   if (!env.MONGODB_URI) {
     try {
       // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.
       database = await startEmbeddedDatabase(h2File, preferredDatabasePort);
     } catch (error) {
-      compiler?.kill();
       fail(databaseStartFailure(error, h2File));
     }
     holding = false;

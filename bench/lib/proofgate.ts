@@ -3,8 +3,6 @@
  * process in production mode (with the demo users and clients seeded), and driven only through
  * its public HTTP API. Nothing here imports the service's code.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519';
@@ -16,6 +14,7 @@ import { Browser, basicAuth, inBatches } from './browser';
 import { dpopProof, type DpopSigner } from './dpop';
 import { freePort, startServer, type ServerProcess } from './processes';
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
+import { compileServiceSync } from '../../tools/build-service';
 import {
   BITCOIN_MAINNET,
   type BitcoinAddressType,
@@ -42,17 +41,12 @@ import {
  */
 export const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-old-space-size=1024'];
 
-/** Compiles src/ into `distDir` with the build tsconfig (never touching dist/), plus static files. */
+/**
+ * Compiles `root`'s src/ into `distDir` as `npm run build` does (never touching dist/), static
+ * files included. `distDir` must lie inside a checkout, where the build finds node_modules.
+ */
 export function buildService(root: string, distDir: string): void {
-  rmSync(distDir, { recursive: true, force: true });
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = ['-p', 'tsconfig.build.json', '--outDir', distDir];
-  args.push('--tsBuildInfoFile', join(distDir, '.tsbuildinfo'));
-  const result = spawnSync(process.execPath, [tsc, ...args], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0)
-    throw new Error(`the service did not build (tsc exited ${result.status})`);
-  const assets = join(root, 'src', 'public');
-  if (existsSync(assets)) cpSync(assets, join(distDir, 'public'), { recursive: true });
+  compileServiceSync(distDir, root);
 }
 
 /**

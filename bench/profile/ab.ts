@@ -11,12 +11,10 @@
  *                                siwb-p2tr-verify|passkey|dpop-exchange|dpop-me|machine]
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
  *
- * Build a tree into a directory with
- * `npx tsc -p tsconfig.build.json --outDir DIR --tsBuildInfoFile DIR/.tsbuildinfo` (from a
- * worktree of the other commit, for example). DIR must be inside a checkout, where the build
- * finds node_modules (`dist-bench-*` is ignored by git), and its own build info: with the one in
- * tsconfig.build.json (dist/'s), tsc takes the files dist/ has as built and writes only the
- * others, leaving DIR incomplete. To compare Node flags on one build instead, give
+ * Build a tree into a directory with `node tools/build-service.js DIR` (this checkout's src/) or
+ * `node tools/build-service.js DIR --from TREE` (another commit's worktree, compiled the same
+ * way). DIR must be inside a checkout, where the build finds node_modules (`dist-bench-*` is
+ * ignored by git). To compare Node flags on one build instead, give
  * them in AB_NODE_FLAGS_A / AB_NODE_FLAGS_B (e.g. `AB_NODE_FLAGS_B=--max-semi-space-size=32`).
  */
 import { resolve } from 'node:path';

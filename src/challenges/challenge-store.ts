@@ -79,6 +79,20 @@ export abstract class ChallengeStore {
   ): Promise<StoredChallenge<P> | null>;
 
   /**
+   * `update` of the live challenge for `key` whose condition also holds the payload's time `due`
+   * to be no later than `at` (when a polled authorization's next poll is in time): one
+   * compare-and-set. Null when it is not live, a field differed, or `due` is later than `at`.
+   */
+  abstract updateIfDue<P>(
+    kind: ChallengeKind,
+    key: string,
+    binding: ChallengeBinding,
+    expected: PayloadFields,
+    due: { field: string; at: Date },
+    changes: PayloadFields,
+  ): Promise<StoredChallenge<P> | null>;
+
+  /**
    * `update` for a caller that needs no answer (it records an outcome nothing waits on): the same
    * compare-and-set, sent with the other such writes of the turn (group commit). Resolves once it
    * is acknowledged, whether it matched or not.

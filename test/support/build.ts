@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -12,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isCurrent, writeSignature } from '../../tools/build-service';
+import { compileService, isCurrent, writeSignature } from '../../tools/build-service';
 import { freePort, waitFor } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,13 +25,15 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** A digest of everything `npm run build` reads: src/ (assets included) and the tsconfigs. */
+/** A digest of everything the build reads: src/ (assets included), the tsconfigs, the build script. */
 function sourceDigest(): string {
   const hash = createHash('sha256');
   const inputs = [
     ...filesUnder(join(ROOT, 'src')).filter((file) => !file.endsWith('.spec.ts')),
     join(ROOT, 'tsconfig.json'),
     join(ROOT, 'tsconfig.build.json'),
+    join(ROOT, 'tools', 'build-service.js'),
+    join(ROOT, 'tools', 'swc-options.js'),
   ].sort();
   for (const file of inputs)
     hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file));
@@ -76,8 +77,8 @@ function isAlive(pid: number): boolean {
 /** Builds into a folder of its own, then renames it to `outDir`. */
 async function buildInto(outDir: string): Promise<void> {
   const partial = `${outDir}.partial-${process.pid}`;
-  await buildService(partial);
-  cpSync(join(ROOT, 'src', 'public'), join(partial, 'public'), { recursive: true });
+  // As `npm run build` compiles src/ into dist/ (tools/build-service.js).
+  await compileService(partial);
   try {
     renameSync(partial, outDir);
   } catch {
@@ -98,7 +99,7 @@ export async function sharedBuild(): Promise<string> {
   const digest = sourceDigest();
   const outDir = join(BUILDS, `${SHARED_PREFIX}${digest}`);
   if (existsSync(join(outDir, 'main.js'))) return stamped(outDir);
-  // One worker builds (a tsc run is ~25 s of CPU); the others wait for its build.
+  // One worker builds; the others wait for its build.
   const built = () => existsSync(join(outDir, 'main.js'));
   let held = takeBuildLock(outDir);
   while (!held && !built()) {
@@ -133,27 +134,6 @@ export async function sharedBuild(): Promise<string> {
 function stamped(outDir: string): string {
   if (!isCurrent(outDir)) writeSignature(outDir);
   return outDir;
-}
-
-/**
- * Compiles src/ into `outDir` as `npm run build` compiles it into dist/, for specs that run the
- * built service or CLI without racing other builds of dist/. `outDir` must lie inside the
- * project (under .build/) so that node_modules resolve.
- */
-export async function buildService(outDir: string): Promise<void> {
-  rmSync(outDir, { recursive: true, force: true });
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = ['-p', 'tsconfig.build.json', '--outDir', outDir];
-  args.push('--tsBuildInfoFile', join(outDir, '.tsbuildinfo'));
-  const child = spawn(process.execPath, [tsc, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`tsc failed (${code}):\n${output}`);
 }
 
 export interface BuiltService {

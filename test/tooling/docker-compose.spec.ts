@@ -307,6 +307,17 @@ describe('Dockerfile', () => {
 
   it('builds, drops dev dependencies and runs as a non-root user', () => {
     expect(dockerfile).toContain('npm run build');
+    // The image ships what the tests run: src/ compiled as the specs' builds and `npm start` compile
+    // it (tools/build-service.js, SWC), once the types check.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.build).toBe(
+      'tsc -p tsconfig.build.json --noEmit && node tools/build-service.js dist',
+    );
+    expect(dockerfile).toMatch(
+      /^COPY tools\/build-service\.js tools\/swc-options\.js \.\/tools\/$/m,
+    );
     expect(dockerfile).toContain('npm prune --omit=dev');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", (".+", )?"dist\/main.js"\]$/m);
@@ -388,7 +399,7 @@ describe('.dockerignore', () => {
     expect(dockerfile).toMatch(/^ENV PATH=\/app\/bin:\$PATH$/m);
     expect(launcher).toMatch(/^#!\/usr\/bin\/env node\n/);
     expect(launcher).toContain("path.join(dist, 'admin', 'main.js')");
-    // `nest build` compiles every file under src/, so the CLI's entry point is in dist/.
+    // The build compiles every file under src/, so the CLI's entry point is in dist/.
     expect(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')).toContain('"src/**/*.ts"');
     expect(statSync(join(ROOT, 'src', 'admin', 'main.ts')).isFile()).toBe(true);
     expect(statSync(join(ROOT, 'bin', 'proofgate-admin')).mode & 0o111).not.toBe(0);

@@ -274,6 +274,25 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     return updated ? toChallenge<P>(updated) : null;
   }
 
+  async updateIfDue<P>(
+    kind: ChallengeKind,
+    key: string,
+    binding: ChallengeBinding,
+    expected: PayloadFields,
+    due: { field: string; at: Date },
+    changes: PayloadFields,
+  ): Promise<StoredChallenge<P> | null> {
+    assertBindingFields({ [due.field]: due.at });
+    const keyHash = sha256Base64Url(key);
+    const { filter, update } = this.compareAndSet(kind, keyHash, binding, expected, changes);
+    filter[`payload.${due.field}`] = { $lte: due.at };
+    const updated = await this.collection.findOneAndUpdate(filter, update, {
+      returnDocument: 'after',
+      ...SINGLE_USE_WRITE,
+    });
+    return updated ? toChallenge<P>(updated) : null;
+  }
+
   advance(
     kind: ChallengeKind,
     keyHash: string,
@@ -293,7 +312,7 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     binding: ChallengeBinding,
     expected: PayloadFields,
     changes: PayloadFields,
-  ): { filter: mongo.Filter<ChallengeRecord>; update: mongo.UpdateFilter<ChallengeRecord> } {
+  ): { filter: Record<string, unknown>; update: mongo.UpdateFilter<ChallengeRecord> } {
     assertBindingFields(binding);
     assertBindingFields(expected);
     assertBindingFields(changes);

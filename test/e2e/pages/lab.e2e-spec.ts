@@ -4,7 +4,7 @@
  * fake passes only the normal logins), and
  * as a user runs it, from the command line with the service it starts itself.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,8 +16,8 @@ import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
 import { LabRow, LabWait, runLab } from '../../../src/lab-client/scenarios';
 import { LAB_UPSTREAM_PROVIDER } from '../../../src/lab-client/upstream-scenarios';
-import { sharedBuild } from '../../support/build';
-import { freePort } from '../../support/processes';
+import { sharedBuild, startBuiltService } from '../../support/build';
+import { exitOf, freePort } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -506,6 +506,51 @@ describe('the attack lab', () => {
       expect(report.rows).toHaveLength(SCENARIOS.length);
       expect(report.rows.every((r) => r.passed)).toBe(true);
       expect(Object.keys(report).sort()).toEqual(['passed', 'rows']);
+    });
+  });
+});
+
+describe("the lab page's Run on the built service", () => {
+  const started: ChildProcess[] = [];
+  afterAll(async () => {
+    for (const child of started) {
+      child.kill('SIGTERM');
+      await exitOf(child);
+    }
+  });
+
+  it('loads the attack client when a run starts and streams its first row', async () => {
+    // The service loads src/lab-client only when a run starts (an import() of the compiled file),
+    // which the in-process specs cannot show: under jest every import is jest's own.
+    const { port } = await startBuiltService(await sharedBuild(), { LOG_LEVEL: 'warn' }, (child) =>
+      started.push(child),
+    );
+    const base = `http://127.0.0.1:${port}`;
+    const page = await fetch(`${base}/lab`);
+    const html = await page.text();
+    const csrf = /data-csrf-token="([^"]+)"/.exec(html)![1];
+    const cookie = page.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const stop = new AbortController();
+    const run = await fetch(`${base}/lab/run`, {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': csrf, cookie },
+      signal: stop.signal,
+    });
+    expect(run.status).toBe(200);
+    const reader = run.body!.getReader();
+    let text = '';
+    while (!text.includes('\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString('utf8');
+    }
+    stop.abort();
+    expect(JSON.parse(text.slice(0, text.indexOf('\n')))).toMatchObject({
+      event: 'row',
+      row: { passed: true },
     });
   });
 });

@@ -19,9 +19,9 @@ const PARAMETERS = {
 
 /**
  * CIBA Core 1.0 §10-11, poll mode: the client polls with its `auth_req_id` until the person
- * answers on /account/approvals. Every poll is one read and one conditional write of the
- * request's state (PolledAuthorizations, as for device codes: `slow_down` and 5 seconds more for
- * an early poll). An approved request is redeemed once, by the store's atomic consume, and only by
+ * answers on /account/approvals. A poll in time of a pending request is one conditional write of
+ * its state, any other a read and a conditional write (PolledAuthorizations, as for device codes:
+ * `slow_down` and 5 seconds more for an early poll). An approved request is redeemed once, by the store's atomic consume, and only by
  * the client that made it; its tokens carry the approval's `acr` and `amr` and the request's
  * authorization details, with an ID token (the request was an OpenID one).
  */
@@ -29,6 +29,7 @@ const PARAMETERS = {
 export class CibaGrant extends PolledGrant<typeof PARAMETERS, CibaRequestPayload> {
   protected readonly polled: PolledKey<typeof PARAMETERS> = {
     kind: 'ciba_request',
+    issuedInterval: 'cibaIntervalSeconds',
     parameter: 'auth_req_id',
     what: 'auth_req_id',
     restart: 'start a new backchannel authentication request',

@@ -18,15 +18,17 @@ const PARAMETERS = {
 };
 
 /**
- * RFC 8628 §3.4-3.5: the client polls with its device code until the user answers. Every poll
- * is one read and one conditional write of the device code's state (PolledAuthorizations: the
- * interval held by compare-and-set, 5 seconds more for each early poll). An approved code is
+ * RFC 8628 §3.4-3.5: the client polls with its device code until the user answers. A poll in
+ * time of a pending code is one conditional write of its state, any other a read and a
+ * conditional write (PolledAuthorizations: the interval held by compare-and-set, 5 seconds more
+ * for each early poll). An approved code is
  * redeemed once, by the store's atomic consume, and only by the client it was issued to.
  */
 @Injectable()
 export class DeviceCodeGrant extends PolledGrant<typeof PARAMETERS, DeviceCodePayload> {
   protected readonly polled: PolledKey<typeof PARAMETERS> = {
     kind: 'device_code',
+    issuedInterval: 'deviceCodeIntervalSeconds',
     parameter: 'device_code',
     what: 'Device code',
     restart: 'start a new device authorization',

@@ -3,6 +3,7 @@ import { ChallengeStore } from '../../../challenges/challenge-store';
 import type { ConsumeResult, StoredChallenge } from '../../../challenges/challenge';
 import type { ChallengeKind } from '../../../proofs/proof-vocabulary';
 import { Clock } from '../../../platform/clock/clock';
+import { ChallengeConfig } from '../../../config/sections/challenges.config';
 import {
   InvalidGrant,
   InvalidRequest,
@@ -55,26 +56,30 @@ const POLL_ATTEMPTS = 3;
 
 /**
  * One poll of a polled authorization, as RFC 8628 §3.5 (and CIBA Core §11, which reuses its
- * errors) says: one read and one conditional write. `interval` is held with a compare-and-set on
- * the time the next poll is due, so concurrent polls cannot both be in time, and each early one
- * lengthens the interval by 5 seconds. Resolves when the caller should redeem (approved, or not
- * live any more: the store's atomic consume then redeems once, or tells why not).
+ * errors) says. `interval` is held with a compare-and-set on the time the next poll is due, so
+ * concurrent polls cannot both be in time, and each early one lengthens the interval by 5
+ * seconds. The usual poll (in time, the person not yet answered, the interval as issued) is that
+ * compare-and-set alone: one command. Any other reads the state first (one read, one conditional
+ * write). Resolves when the caller should redeem (approved, or not live any more: the store's
+ * atomic consume then redeems once, or tells why not).
  */
 @Injectable()
 export class PolledAuthorizations {
   constructor(
     private readonly store: ChallengeStore,
     private readonly clock: Clock,
+    private readonly challenges: ChallengeConfig,
   ) {}
 
-  /** `what` names the polled key in refusals ("Device code"). */
+  /** `polled.what` names the key in refusals ("Device code"). */
   async untilRedeemable(
-    kind: ChallengeKind,
+    polled: Pick<PolledKey<GrantParameters>, 'kind' | 'what' | 'issuedInterval'>,
     key: string,
     client: OAuthClient,
     charge: ClientCharge,
-    what: string,
   ): Promise<void> {
+    const { kind, what } = polled;
+    await this.pendingInTime(polled, key, client, charge);
     for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
       const live = await this.store.peek<PolledAuthorizationState>(kind, key);
       if (!live) return;
@@ -95,6 +100,34 @@ export class PolledAuthorizations {
     throw new SlowDown(`Concurrent polls of one ${lowerFirst(what)}; wait between polls`).because(
       'slow_down',
     );
+  }
+
+  /**
+   * The usual poll in one command: a compare-and-set that holds only for a live request of this
+   * client, still pending at the interval it was issued with, whose next poll is due; it moves
+   * the next poll on. Answers authorization_pending when it held; returns, for the full poll,
+   * when it did not (early, answered, slowed down, another client's, or not live).
+   */
+  private async pendingInTime(
+    polled: Pick<PolledKey<GrantParameters>, 'issuedInterval' | 'kind'>,
+    key: string,
+    client: OAuthClient,
+    charge: ClientCharge,
+  ): Promise<void> {
+    const interval = this.challenges[polled.issuedInterval];
+    const now = this.clock.now();
+    const moved = await this.store.updateIfDue<PolledAuthorizationState>(
+      polled.kind,
+      key,
+      { client_id: client.clientId },
+      { status: 'pending', interval },
+      { field: 'pollableAt', at: now },
+      { pollableAt: new Date(now.getTime() + interval * 1000) },
+    );
+    if (!moved) return;
+    // The key proves its client (a public client has no other proof).
+    charge.start();
+    throw new AuthorizationPending('The user has not answered yet');
   }
 
   /**
@@ -154,6 +187,8 @@ function lowerFirst(text: string): string {
 /** What a polled grant polls: its challenge kind, the parameter carrying the key, its name. */
 export interface PolledKey<Own extends GrantParameters> {
   readonly kind: ChallengeKind;
+  /** The setting whose `interval` the keys are issued with (before any `slow_down`). */
+  readonly issuedInterval: 'deviceCodeIntervalSeconds' | 'cibaIntervalSeconds';
   readonly parameter: keyof Own & string;
   /** How refusals name the key ("Device code", "auth_req_id"). */
   readonly what: string;
@@ -197,7 +232,7 @@ export abstract class PolledGrant<
       async () => {
         const key = request[parameter];
         if (key === undefined) throw new InvalidRequest(`${parameter} is required`);
-        await this.polls.untilRedeemable(kind, key, client, charge, what);
+        await this.polls.untilRedeemable(this.polled, key, client, charge);
         // Approved is final: the one atomic consume is the one redemption, bound to the client.
         const result = await this.store.consume<Payload>(kind, key, {
           client_id: client.clientId,

@@ -1,0 +1,69 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { demoDataWarning } from './accounts/users/demo-user.seeder';
+import { APP_OPTIONS, configureApp, httpAdapter } from './app.setup';
+import { ConfigError } from './config/env-parsers';
+import type { AppConfig } from './config/app-config';
+import { invalidConfigurationLines } from './config/load-config';
+import { HttpDrain } from './platform/http/http-drain';
+import { listenFailure, readyBanner } from './platform/startup/ready-banner';
+import { SigningKeyDecryptionError } from './tokens/signing-keys/signing-key.service';
+
+/**
+ * The one line for a start that failed in a way the operator must mend: the port, a
+ * KEY_ENCRYPTION_SECRET that does not open the stored signing keys (a new secret on every
+ * `docker compose up` would otherwise crash-loop with a stack trace), or configuration only the
+ * modules can check (OAUTH_CLIENTS' grant types, by the grants' rules: a line per problem, as
+ * loadConfigOrExit writes them). Anything else is a bug.
+ */
+function startFailure(error: unknown, config: AppConfig): string | undefined {
+  if (error instanceof SigningKeyDecryptionError) return error.message;
+  if (error instanceof ConfigError) {
+    return invalidConfigurationLines(error).join('\n');
+  }
+  return listenFailure(error, config);
+}
+
+/** Ends a start-up that cannot go on, with the one line that says why and what to do. */
+function fail(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+/**
+ * Starts the service on a configuration main.ts has checked and a database that answered: the
+ * application's modules load here, once nothing refused the start.
+ */
+export async function startApp(config: AppConfig): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    httpAdapter(config.server),
+    APP_OPTIONS,
+  );
+  configureApp(app);
+  try {
+    await app.listen(config.server.port, config.server.host);
+  } catch (error) {
+    const line = startFailure(error, config);
+    if (!line) throw error;
+    await app.close().catch(() => undefined);
+    fail(line);
+  }
+  app.get(HttpDrain).stopOnSignals(app, config.server.shutdownGraceSeconds * 1000);
+  const banner = readyBanner(config);
+  if (config.server.isProduction) {
+    const logger = app.get(Logger);
+    logger.log(`${banner[0]} (issuer ${config.server.issuer})`);
+    // Repeated beside the ready line, where an operator looks once the start is over.
+    if (config.oauth.seedDemoData) logger.warn(demoDataWarning());
+    if (config.server.allowInsecureIssuer && config.server.issuer.startsWith('http:')) {
+      logger.warn(
+        `ALLOW_INSECURE_ISSUER=true: serving the http issuer ${config.server.issuer} in production; cookies are not Secure and codes and tokens cross the network in clear text`,
+      );
+    }
+  } else if (config.server.logLevel !== 'silent') {
+    process.stdout.write(`\n${banner.join('\n')}\n\n`);
+  }
+}
