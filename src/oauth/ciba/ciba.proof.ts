@@ -8,7 +8,7 @@ export const CIBA_PROOF = {
   id: 'ciba',
   label: 'Backchannel authentication (OpenID CIBA)',
   shortLabel: 'CIBA',
-  challengeKinds: ['ciba_request'],
+  challengeKinds: ['ciba_request', 'ciba_approval'],
   comparison: {
     protocol: {
       name: 'OpenID Client-Initiated Backchannel Authentication, poll mode',
