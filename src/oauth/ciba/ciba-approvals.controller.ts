@@ -125,13 +125,13 @@ export class CibaApprovalsController {
   @CsrfFormPost({
     path: ':id/challenge',
     summary:
-      'A fresh challenge to approve a pending request with: WebAuthn request options (passkey), EIP-712 typed data (eip155) or a text message (solana, bip122), bound to the request’s canonical hash',
+      'A fresh challenge to approve a pending request with: WebAuthn request options (passkey), or what a wallet signs (EIP-712 typed data where its chain has it, else a text message), bound to the request’s canonical hash',
     body: ApprovalChallengeRequestDto,
   })
   @HttpCode(200)
   @ApiOkResponse({
     description:
-      'passkey: PublicKeyCredentialRequestOptionsJSON; eip155: { typed_data }; solana, bip122: { message }',
+      'passkey: PublicKeyCredentialRequestOptionsJSON; a wallet: { typed_data } (EIP-712) or { message }',
   })
   @ApiForbiddenResponse({
     description: 'wallet_not_linked, no_passkey: nothing of the account’s to prove it with',

@@ -18,7 +18,7 @@ export class ApprovalAnswerDto {
   csrf_token?: string;
 }
 
-/** `passkey`, or a wallet chain's CAIP-2 namespace (`eip155`, `solana`, `bip122`). */
+/** `passkey`, or a wallet chain's CAIP-2 namespace (its CAIP-10 account ids' first part). */
 const APPROVAL_METHOD = /^(?:passkey|[-a-z0-9]{3,8})$/;
 
 /** A chain id: an EIP-155 number, or a CAIP-2 / chain name text. */
@@ -38,7 +38,8 @@ class ChainIdRule implements ValidatorConstraintInterface {
 /** POST /account/approvals/{id}/challenge: how the person will prove the approval. */
 export class ApprovalChallengeRequestDto extends ApprovalAnswerDto {
   @ApiProperty({
-    description: '`passkey`, or the wallet chain’s CAIP-2 namespace: `eip155`, `solana`, `bip122`',
+    description:
+      '`passkey`, or the wallet chain’s CAIP-2 namespace (the first part of its CAIP-10 account ids)',
     example: 'eip155',
   })
   @IsString()
@@ -56,7 +57,7 @@ export class ApprovalChallengeRequestDto extends ApprovalAnswerDto {
 
   @ApiPropertyOptional({
     description:
-      'A wallet method: its chain (EIP-155 chain id `1`, `solana:mainnet`, a bip122 CAIP-2 id)',
+      'A wallet method: its chain, as the wallet sign-in’s nonce request names it (`1` for Ethereum mainnet)',
     example: 1,
   })
   @IsOptional()
@@ -97,7 +98,7 @@ export class ApprovalDecisionDto extends ApprovalAnswerDto {
 
   @ApiPropertyOptional({
     description:
-      'A wallet method: the signature of the typed data (0x-hex) or of the message (Solana: base58 or base64; Bitcoin: BIP-322, base64)',
+      'A wallet method: the signature of the typed data (0x-hex) or of the message, as the chain’s wallet sign-in takes it',
   })
   @IsOptional()
   @IsString()

@@ -85,7 +85,7 @@ export class IntrospectionResponseDto {
 
   @ApiPropertyOptional({
     description:
-      'A CIBA request approved by a proof over it: method (passkey, eip155, solana, bip122), hash (BASE64URL(SHA-256) of the request’s RFC 8785 canonical JSON), time',
+      'A CIBA request approved by a proof over it: method (passkey, or the wallet chain’s CAIP-2 namespace), hash (BASE64URL(SHA-256) of the request’s RFC 8785 canonical JSON), time',
     type: 'object',
     additionalProperties: true,
     example: {

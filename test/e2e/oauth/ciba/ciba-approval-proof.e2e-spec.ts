@@ -16,6 +16,7 @@ import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { PAYMENT_INITIATION } from '../../../support/authorization-details';
 import { type Agent, basic, login } from '../../../support/oauth';
 import { addOperatorClient } from '../../../support/operator-clients';
+import { adminCli } from '../../../support/admin-cli';
 import { expectRefusal } from '../../../support/refusal';
 import { newSolanaWallet } from '../../../support/solana';
 import { addPasskeyOnAccountPage } from '../../../support/step-up';
@@ -465,6 +466,37 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     expect(table).toContain('solana <code>solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:');
     expect(table).toContain('&quot;amount&quot;:&quot;12.00&quot;');
     expect(table).not.toContain('no uv');
+  });
+
+  it('lists the answers to an operator: proofgate-admin approvals list --account', async () => {
+    const table = await adminCli(t, ['approvals', 'list', '--account', 'user1']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      /^AT\s+CLIENT\s+ANSWER\s+PROOF\s+MESSAGE\s+DETAILS\s+REQUEST HASH/,
+    );
+    const json = await adminCli(t, ['approvals', 'list', '--account', 'user1', '--json']);
+    const records = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+    const hash = requestDigest({
+      client_id: AGENT,
+      scope: 'openid api',
+      authorization_details: [PAY_12],
+      binding_message: 'passkey 12',
+    }).toString('base64url');
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        sub: 'user1',
+        client_id: AGENT,
+        decision: 'approved',
+        method: 'passkey',
+        method_key: `passkey:${passkey.id}`,
+        request_hash: hash,
+        binding_message: 'passkey 12',
+        authorization_details: [PAY_12],
+      }),
+    );
+    // Refused proofs are no answers; another account's records are not listed.
+    expect(records.map((r) => r.binding_message)).not.toContain('no uv');
+    expect(records.every((r) => r.sub === 'user1')).toBe(true);
   });
 
   it('refuses a stale passkey challenge (expired)', async () => {
