@@ -9,6 +9,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { pageWallets } from '../../proofs/proof-descriptor';
+import { ProofList } from '../../proofs/proof-list';
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import {
   type HttpRequest,
@@ -64,7 +66,13 @@ export class CibaApprovalsController {
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
     private readonly proofs: CibaApprovalProofService,
-  ) {}
+    proofList: ProofList,
+  ) {
+    this.walletScripts = pageWallets(proofList.proofs).map(({ wallet }) => wallet.script);
+  }
+
+  /** The wallet chains' scripts, for "Approve with wallet". */
+  private readonly walletScripts: readonly string[];
 
   @Get()
   @ApiOperation({
@@ -93,7 +101,16 @@ export class CibaApprovalsController {
       sendJson(res, 200, { approvals, csrf_token: csrfToken });
       return;
     }
-    sendHtml(res, 200, renderApprovalsPage({ approvals, csrfToken, signedInAs: session.sub }));
+    sendHtml(
+      res,
+      200,
+      renderApprovalsPage({
+        approvals,
+        csrfToken,
+        signedInAs: session.sub,
+        walletScripts: this.walletScripts,
+      }),
+    );
   }
 
   @CsrfFormPost({

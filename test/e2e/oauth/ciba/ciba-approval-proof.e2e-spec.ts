@@ -421,6 +421,30 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     expect((await approvals(user1)).approvals.map((a) => a.id)).toContain(id);
   });
 
+  it('offers Approve with passkey and Approve with wallet on the page, with the scripts that drive them', async () => {
+    const id = (await ask('on the page'), await approvalId(user1, 'on the page'));
+    const page = (await user1.get('/account/approvals').expect(200)).text;
+    const card = new RegExp(
+      `<div class="card approval" data-approval-id="${id}">[\\s\\S]*?</div>`,
+    ).exec(page)![0];
+    expect(card).toContain(
+      '<button type="button" class="approval-passkey" hidden>Approve with passkey</button>',
+    );
+    expect(card).toContain(
+      '<button type="button" class="approval-wallet" hidden>Approve with wallet</button>',
+    );
+    expect(card).toContain('Pay 12.00 EUR to X');
+    expect(card).not.toContain('class="approval-approve"');
+    for (const script of [
+      '/static/vendor/simplewebauthn-browser.js',
+      '/static/siwe-wallet.js',
+      '/static/approval.js',
+    ]) {
+      expect(page).toContain(`<script src="${script}"`);
+      await user1.get(script).expect(200);
+    }
+  });
+
   it('still answers 403 proof_required to a session approve of a request with details', async () => {
     const id = (await ask('session'), await approvalId(user1, 'session'));
     const res = await approve(user1, id, {});
