@@ -138,7 +138,8 @@ export function approvalMessage(
   request: ApprovedRequest,
   context: ApprovalStatementContext,
 ): string {
-  const details = context.rendered.map((text) => `- ${text}`);
+  // One line each: a detail's value cannot break the text into lines of its own making.
+  const details = context.rendered.map((text) => `- ${text.replace(/\p{Cc}/gu, ' ')}`);
   return [
     `${context.issuer} asks you to approve a request of ${context.clientName} (${request.client_id}):`,
     ...(request.binding_message === undefined ? [] : [`Message: ${request.binding_message}`]),
