@@ -445,6 +445,12 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     }
   });
 
+  it('says at /challenge-models/ciba what the approval proof is bound to', async () => {
+    const model = await t.http().get('/challenge-models/ciba').expect(200);
+    expect(model.body.protocol.bound_to).toEqual(['client_id', 'account', 'request_hash']);
+    expect(model.body.protocol.endpoints).toContain('POST /account/approvals/{id}/challenge');
+  });
+
   it('still answers 403 proof_required to a session approve of a request with details', async () => {
     const id = (await ask('session'), await approvalId(user1, 'session'));
     const res = await approve(user1, id, {});
