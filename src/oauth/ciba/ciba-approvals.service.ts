@@ -170,7 +170,7 @@ export class CibaApprovalsService {
   ): Promise<void> {
     const { scope, bindingMessage, authorizationDetails } = request.payload;
     return this.audit.record({
-      sub: request.binding.account as string,
+      sub: request.binding.account,
       clientId: request.binding.client_id,
       decision,
       ...(method === undefined ? {} : { method }),

@@ -47,7 +47,7 @@ export class MongoApprovalAuditLog extends ApprovalAuditLog implements OnModuleI
       const { _id, expiresAt, ...entry } = record;
       void _id;
       void expiresAt;
-      return entry as ApprovalAuditRecord;
+      return entry;
     });
   }
 }
