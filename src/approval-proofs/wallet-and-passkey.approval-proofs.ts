@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import {
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
@@ -7,7 +9,7 @@ import {
 import { credentialIdOf } from '../accounts/account';
 import { AccountService } from '../accounts/account.service';
 import type { ChallengeBinding } from '../challenges/challenge';
-import { ProtocolError } from '../platform/errors/protocol-error';
+import { InvalidRequest, ProtocolError } from '../platform/errors/protocol-error';
 import { AMR } from '../proofs/proof-vocabulary';
 import { PHISHING_RESISTANT, SIGNED_IN } from '../protocol-rules/acr';
 import {
@@ -21,6 +23,7 @@ import {
   PasskeyAuthenticationService,
   passkeyAmr,
 } from '../passkeys/authentication/passkey-authentication.service';
+import { AuthenticationResponseDto } from '../passkeys/passkey-request.dto';
 import { RelyingParty } from '../passkeys/relying-party';
 import type { ChainNonceRequest, WalletChain } from '../wallet/core/wallet-chain';
 import { WalletChains } from '../wallet/wallet-chains';
@@ -78,7 +81,14 @@ export class WalletAndPasskeyApprovalProofs extends ApprovalProofs {
     response: unknown,
     binding: ChallengeBinding,
   ): Promise<VerifiedApprovalProof> {
-    const verified = await this.passkeys.verify(response as AuthenticationResponseJSON, {
+    // The sign-in's own rules for the credential's JSON, as its DTO states them.
+    const assertion = plainToInstance(AuthenticationResponseDto, response);
+    if (validateSync(assertion).length > 0) {
+      throw new InvalidRequest(
+        'response is not a WebAuthn credential response (PublicKeyCredential.toJSON())',
+      ).because('malformed_response');
+    }
+    const verified = await this.passkeys.verify(assertion as AuthenticationResponseJSON, {
       kind: 'ciba_approval',
       binding,
     });
@@ -109,7 +119,8 @@ export class WalletAndPasskeyApprovalProofs extends ApprovalProofs {
     const chain = this.chains.forChainId(chainId);
     let request: ChainNonceRequest | undefined;
     try {
-      request = chain?.readNonceRequest(address, chainId);
+      // The chain's own address rule first, as the nonce request's validation applies it.
+      if (chain?.syntax.isAddress(address)) request = chain.readNonceRequest(address, chainId);
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;
     }

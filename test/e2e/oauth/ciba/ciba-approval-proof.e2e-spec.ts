@@ -407,6 +407,26 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     );
   });
 
+  it('refuses a malformed assertion or address as a bad request, the request still pending', async () => {
+    const id = (await ask('malformed'), await approvalId(user1, 'malformed'));
+    const options = await passkeyOptions(user1, id);
+    const { response, ...noResponse } = passkey.assert(options);
+    void response;
+    expectRefusal(
+      await approve(user1, id, { method: 'passkey', response: noResponse }),
+      400,
+      'invalid_request',
+      'response is not a WebAuthn credential response (PublicKeyCredential.toJSON())',
+    );
+    expectRefusal(
+      await challenge(user1, id, { method: 'eip155', address: '0xnot-an-address', chainId: 1 }),
+      403,
+      'wallet_not_linked',
+      'This wallet is not one of the signed-in account’s (link it on the account page first)',
+    );
+    expect((await approvals(user1)).approvals.map((a) => a.id)).toContain(id);
+  });
+
   it('changes nothing for another account: its challenge and its approve answer 404', async () => {
     const id = (await ask('not yours'), await approvalId(user1, 'not yours'));
     const options = await passkeyOptions(user1, id);
