@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import {
-  type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   generateAuthenticationOptions,
 } from '@simplewebauthn/server';
@@ -88,7 +87,7 @@ export class WalletAndPasskeyApprovalProofs extends ApprovalProofs {
         'response is not a WebAuthn credential response (PublicKeyCredential.toJSON())',
       ).because('malformed_response');
     }
-    const verified = await this.passkeys.verify(assertion as AuthenticationResponseJSON, {
+    const verified = await this.passkeys.verify(assertion, {
       kind: 'ciba_approval',
       binding,
     });
