@@ -24,6 +24,7 @@ import { PasskeysModule } from './passkeys/passkeys.module';
 import { DemoModule } from './pages/demo/demo.module';
 import { ProofRegistryModule } from './proof-registry.module';
 import { MailModule } from './mail/mail.module';
+import { ApprovalProofsModule } from './approval-proofs/approval-proofs.module';
 
 @Module({
   imports: [
@@ -49,6 +50,7 @@ import { MailModule } from './mail/mail.module';
     HomeModule,
     LabModule,
     MailModule,
+    ApprovalProofsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },

@@ -4,6 +4,7 @@ import { UsageError } from './admin.errors';
 import { registerAccountsCommands } from './accounts/accounts.command';
 import { registerClientsCommands } from './clients/clients.command';
 import { registerConsentsCommands } from './consents/consents.command';
+import { registerApprovalsCommands } from './approvals/approvals.command';
 import { registerGrantsCommands } from './grants/grants.command';
 import type { CommandDeps } from './io/command-output';
 import { registerKeysCommands } from './keys/keys.command';
@@ -40,6 +41,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerKeysCommands(program, deps);
   registerGrantsCommands(program, deps);
   registerConsentsCommands(program, deps);
+  registerApprovalsCommands(program, deps);
   registerAccountsCommands(program, deps);
   return program;
 }

@@ -29,7 +29,7 @@ export const DEMO_AGENT = {
 /** The demo confidential client, whose secret the HS256 row uses as a MAC key. */
 const SECRET_CLIENT = { id: 'demo-client', secret: 'demo-secret' };
 
-const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -58,7 +58,7 @@ export class ClientAuthLab {
   }
 
   /** A client assertion of the demo agent (RFC 7523 §3); `aud` the issuer unless given. */
-  private async assertion(aud = this.issuer): Promise<string> {
+  async assertion(aud = this.issuer): Promise<string> {
     return new SignJWT({ jti: randomUUID() })
       .setProtectedHeader({ alg: 'ES256', kid: DEMO_AGENT.privateJwk.kid })
       .setIssuer(DEMO_AGENT.id)

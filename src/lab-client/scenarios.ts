@@ -8,6 +8,7 @@ import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, describeError } from './expectations';
 import { CODE_OF_ANOTHER_CLIENT, DeviceLab } from './device-scenarios';
+import { CibaLab } from './ciba-scenarios';
 import { ClientAuthLab } from './client-auth-scenarios';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
@@ -523,6 +524,19 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt('private_key_jwt', 'scope escalation by token exchange', '400 invalid_scope', () =>
     machine.scopeEscalationByExchange(),
+  );
+
+  // CIBA (issue #51): the demo agent asks a wallet person, who approves by an EIP-712 signature
+  // over the exact request; a signature is worth that request and that challenge only.
+  const ciba = new CibaLab(baseUrl, machine, signal);
+  await attempt(
+    'ciba',
+    'replayed approval signature',
+    'approve 200; 401 invalid_signature; the same signature again 404',
+    () => ciba.replayedSignature(),
+  );
+  await attempt('ciba', 'signature over other details', '401 invalid_signature', () =>
+    ciba.signatureOverOtherDetails(),
   );
 
   const code = await expiringCode;

@@ -48,6 +48,7 @@ import { Oid4vpSessionLogin } from './oid4vp/oid4vp-session-login.service';
  * /login/siwe, POST /login/passkey, POST /login/email/*), sign-in at an upstream provider
  * (/login/upstream/{id}), and the account page (/account).
  */
+import { ApprovalAuditPersistenceModule } from '../oauth/ciba/audit/persistence/approval-audit-persistence.module';
 @Module({
   imports: [
     UsersModule,
@@ -63,6 +64,7 @@ import { Oid4vpSessionLogin } from './oid4vp/oid4vp-session-login.service';
     EmailModule,
     UpstreamModule,
     Oid4vpModule,
+    ApprovalAuditPersistenceModule,
   ],
   controllers: [
     LoginController,

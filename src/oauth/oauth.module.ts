@@ -35,6 +35,8 @@ import { BackchannelAuthenticationController } from './ciba/backchannel-authenti
 import { BackchannelAuthenticationEndpoint } from './ciba/backchannel-authentication.endpoint';
 import { CibaApprovalsController } from './ciba/ciba-approvals.controller';
 import { CibaApprovalsService } from './ciba/ciba-approvals.service';
+import { CibaApprovalProofService } from './ciba/ciba-approval-proof.service';
+import { ApprovalAuditPersistenceModule } from './ciba/audit/persistence/approval-audit-persistence.module';
 import { CibaHintResolver } from './ciba/ciba-hint.resolver';
 import { CibaRequestService } from './ciba/ciba-request.service';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
@@ -63,6 +65,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     SessionLogoutModule,
     ConsentModule,
     CsrfModule,
+    ApprovalAuditPersistenceModule,
   ],
   controllers: [
     MetadataController,
@@ -106,6 +109,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     CibaRequestService,
     CibaHintResolver,
     CibaApprovalsService,
+    CibaApprovalProofService,
     // A step of the request pipeline (app.setup.ts), not a Nest middleware: see its comment.
     TokenRequestOutcome,
   ],

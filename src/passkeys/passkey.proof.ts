@@ -1,4 +1,4 @@
-import type { ProofDescriptor } from '../proofs/proof-descriptor';
+import { type ProofDescriptor, WEBAUTHN_BROWSER_SCRIPT } from '../proofs/proof-descriptor';
 import { AMR } from '../proofs/proof-vocabulary';
 
 /** Passkeys (WebAuthn Level 3): a challenge per ceremony, signed inside the authenticator. */
@@ -12,7 +12,7 @@ export const PASSKEY_PROOF = {
   // @simplewebauthn/browser (served by login/passkey/webauthn-browser.controller.ts), then the button.
   loginButton: {
     text: 'Sign in with a passkey',
-    scripts: ['/static/vendor/simplewebauthn-browser.js', '/static/passkey-login.js'],
+    scripts: [WEBAUTHN_BROWSER_SCRIPT, '/static/passkey-login.js'],
     until: 'hidden',
   },
   comparison: {

@@ -83,6 +83,9 @@ export interface BrowserWallet {
   readonly script: `/static/${string}-wallet.js`;
 }
 
+/** @simplewebauthn/browser's bundle, served from this origin: every page that asks for a passkey. */
+export const WEBAUTHN_BROWSER_SCRIPT = '/static/vendor/simplewebauthn-browser.js';
+
 /** The login page's script that drives every wallet chain's button (after the chains' scripts). */
 export const WALLET_LOGIN_SCRIPT = '/static/wallet-login.js';
 

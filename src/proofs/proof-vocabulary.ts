@@ -58,6 +58,9 @@ export const CHALLENGE_KINDS = [
   // CIBA Core 1.0 §7.3: a backchannel authentication request, under its `auth_req_id` (what the
   // client polls with); the person approves or denies it on /account/approvals.
   'ciba_request',
+  // Issue #51: a person's proof over one exact backchannel request (a passkey assertion, a wallet
+  // signature), bound to the request's canonical hash, the account and the method; spent once.
+  'ciba_approval',
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 

@@ -98,12 +98,14 @@ window.Proofgate = Object.freeze(
     /**
      * Registers a wallet chain's browser side, from the chain's own script (`/static/<id>-wallet.js`,
      * named in its proof's descriptor): `id`, its proof's id (its buttons are `#<id>-login` and
-     * `#connect-<id>`); `name`, as in "Connect Bitcoin wallet"; `find()`, the wallet this browser
+     * `#connect-<id>`); `name`, as in "Connect Bitcoin wallet"; `namespace`, its CAIP-2 namespace
+     * (how an approval's proof names it); `find()`, the wallet this browser
      * has (a handle for `connect`) or null; `watch(changed)`, optional, calls `changed` when a
      * wallet may have appeared since; `connect(handle)`, which asks the wallet for its account and
      * answers { address, chainId, shown?, sign(message) }: `sign` has the wallet sign the exact
      * text of a message as its chain does and answers the signature as POST /wallet/verify takes
-     * it, `shown` is what the page shows of the connection beside the address.
+     * it, `shown` is what the page shows of the connection beside the address; `signTypedData(data)`,
+     * where the chain has EIP-712, signs typed data (an approval's) instead of a text.
      */
     function addWalletChain(chain) {
       const registered = Object.freeze({ ...chain });

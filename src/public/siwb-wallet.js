@@ -190,6 +190,7 @@
   addWalletChain({
     id: 'siwb',
     name: 'Bitcoin',
+    namespace: 'bip122',
     find,
     watch: (changed) => watchers.push(changed),
     // What the pages show beside the address: its network.

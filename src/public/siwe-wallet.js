@@ -45,8 +45,24 @@
       chainId,
       sign: (message) =>
         ethereum.request({ method: 'personal_sign', params: [utf8Hex(message), address] }),
+      // EIP-712 (an approval of /account/approvals): eth_signTypedData_v4 wants the domain's type.
+      signTypedData: (data) =>
+        ethereum.request({
+          method: 'eth_signTypedData_v4',
+          params: [
+            address,
+            JSON.stringify({ ...data, types: { EIP712Domain: DOMAIN_TYPE, ...data.types } }),
+          ],
+        }),
     };
   }
 
-  addWalletChain({ id: 'siwe', name: 'Ethereum', find, watch, connect });
+  /** EIP-712's domain type of the typed data Proofgate asks to sign: name, version, chainId. */
+  const DOMAIN_TYPE = [
+    { name: 'name', type: 'string' },
+    { name: 'version', type: 'string' },
+    { name: 'chainId', type: 'uint256' },
+  ];
+
+  addWalletChain({ id: 'siwe', name: 'Ethereum', namespace: 'eip155', find, watch, connect });
 })();

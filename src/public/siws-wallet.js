@@ -62,6 +62,7 @@
   addWalletChain({
     id: 'siws',
     name: 'Solana',
+    namespace: 'solana',
     find: () => wallets[0] || null,
     watch: (changed) => watchers.push(changed),
     connect,

@@ -9,6 +9,7 @@ import {
   ACCESS_TOKEN_TYP,
   MAX_ACTOR_DEPTH,
   REGISTERED_CLAIMS,
+  approvalClaimOf,
   isFederatedSubject,
   isWorkloadSubject,
   type Actor,
@@ -69,6 +70,8 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     if (!parsed.ok) return undefined;
     authorizationDetails = parsed.details;
   }
+  const approval = approvalClaimOf(payload.approval);
+  if (approval === null) return undefined;
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (!REGISTERED_CLAIMS.has(name) && typeof value === 'string') extra[name] = value;
@@ -89,6 +92,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     ...(cnf ? { cnf } : {}),
     ...(act ? { act } : {}),
     ...(authorizationDetails ? { authorization_details: authorizationDetails } : {}),
+    ...(approval ? { approval } : {}),
     extra,
   };
 }
@@ -148,6 +152,7 @@ export class AccessTokenService {
         ...(input.authorizationDetails === undefined
           ? {}
           : { authorization_details: input.authorizationDetails }),
+        ...(input.approval === undefined ? {} : { approval: input.approval }),
         iss: this.server.issuer,
         sub: input.sub,
         aud: input.audience ?? this.tokens.audience,

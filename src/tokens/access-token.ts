@@ -28,7 +28,30 @@ export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set([
   'gid',
   // RFC 9396 §9.1
   'authorization_details',
+  // Proofgate (issue #51): a CIBA request approved by a proof over it
+  'approval',
 ]);
+
+/**
+ * A backchannel request approved by a proof over it (issue #51): how (`passkey`, a wallet chain's
+ * CAIP-2 namespace), over which request (`hash`: BASE64URL(SHA-256) of its RFC 8785 canonical
+ * JSON: client_id, scope, authorization_details, binding_message) and when (seconds since the epoch).
+ */
+export interface ApprovalClaim {
+  method: string;
+  hash: string;
+  time: number;
+}
+
+/** The `approval` claim read back: undefined when absent, null when malformed. */
+export function approvalClaimOf(value: unknown): ApprovalClaim | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return null;
+  const { method, hash, time } = value as Record<string, unknown>;
+  return typeof method === 'string' && typeof hash === 'string' && typeof time === 'number'
+    ? { method, hash, time }
+    : null;
+}
 
 /**
  * RFC 8693 §4.1 `act`: the party acting for the subject (a client that exchanged a token, by its
@@ -73,6 +96,8 @@ export interface SignAccessTokenInput {
   notAfter?: number;
   /** RFC 9396 §9.1: the authorization details granted, in the token as `authorization_details`. */
   authorizationDetails?: readonly AuthorizationDetail[];
+  /** See ApprovalClaim. */
+  approval?: ApprovalClaim;
 }
 
 export interface SignedAccessToken {
@@ -109,6 +134,8 @@ export interface AccessTokenClaims {
   act?: Actor;
   /** RFC 9396 §9.1: the authorization details the token grants, when it grants any. */
   authorization_details?: AuthorizationDetail[];
+  /** See ApprovalClaim. */
+  approval?: ApprovalClaim;
   /** The string claims the token carries beyond the registered ones. */
   extra: Record<string, string>;
 }

@@ -7,7 +7,7 @@ import { WalletClients } from './clients/wallet-clients';
 import { WalletAudiences } from './audience/wallet-audiences';
 import { CsrfModule } from '../platform/csrf/csrf.module';
 import { WalletNonceService } from './wallet-nonce.service';
-import { WALLET_CHAIN_PROVIDERS } from './wallet-chains';
+import { WALLET_CHAIN_PROVIDERS, WalletChains } from './wallet-chains';
 import { WalletSignInService } from './wallet-sign-in.service';
 import { WalletController } from './wallet.controller';
 
@@ -26,6 +26,6 @@ import { WalletController } from './wallet.controller';
     WalletNonceService,
     WalletSignInService,
   ],
-  exports: [WalletSignInService, WalletNonceService, WalletAudiences],
+  exports: [WalletSignInService, WalletNonceService, WalletAudiences, WalletChains],
 })
 export class WalletModule {}

@@ -266,6 +266,19 @@ describe('layout: dependencies point one way', () => {
     ).toEqual([]);
   });
 
+  it("approval-proofs/ joins oauth/'s CIBA approvals to the passkey and wallet proofs: oauth/ names only its port, and nothing but the app module imports approval-proofs/", () => {
+    expect(files.some((file) => file.area === 'approval-proofs')).toBe(true);
+    // oauth/ declares ApprovalProofs; the proofs' folders stay out of it.
+    expect(violations(['oauth'], (area) => area === 'passkeys' || area === 'wallet')).toEqual([]);
+    const importers = files
+      .filter((file) => file.imports.some((imported) => imported.area === 'approval-proofs'))
+      .map((file) => file.path)
+      .filter((path) => !path.startsWith('approval-proofs/'));
+    expect(importers).toEqual(['app.module.ts']);
+    // It stands on the proofs, never on a page: no login/ and no sessions/ of its own.
+    expect(violations(['approval-proofs'], (area) => area === 'login')).toEqual([]);
+  });
+
   it("upstream/ is a proof of its own: it imports no other proof's folder, oauth/, login/, accounts/ or sessions/, and only login/ (and the registry, its descriptor) imports it", () => {
     expect(files.some((file) => file.area === 'upstream')).toBe(true);
     const proofFolders = new Set(

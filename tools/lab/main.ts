@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, spawnDevStart, statusOf } from '../../bench/lib/processes';
 import { LabRow, runLab } from '../../src/lab-client/scenarios';
 import { LAB_UPSTREAM_PROVIDER } from '../../src/lab-client/upstream-scenarios';
+import { LAB_AUTHORIZATION_DETAILS_TYPES } from '../../src/lab-client/ciba-scenarios';
 import { tableHeader, tableRow, tableSummary } from './table';
 
 const ROOT = join(__dirname, '..', '..');
@@ -91,6 +92,8 @@ async function startService(): Promise<LocalService> {
       SIWS_CHAINS: 'solana:mainnet,solana:devnet',
       // A provider for the upstream rows, which never need it to answer.
       UPSTREAM_PROVIDERS: JSON.stringify([LAB_UPSTREAM_PROVIDER]),
+      // The type the CIBA rows ask a person to approve (a payment).
+      AUTHORIZATION_DETAILS_TYPES: JSON.stringify(LAB_AUTHORIZATION_DETAILS_TYPES),
     },
   });
 

@@ -1,7 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { GrantFilter } from '../../tokens/grants/grant';
 import { UsageError } from '../admin.errors';
-import { answer, answerRows, type CommandDeps } from '../io/command-output';
+import { answer, answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 import { GrantAdministration, type ListedGrant } from './grant-administration.service';
 
@@ -34,13 +34,7 @@ const GRANT_COLUMNS: readonly Column<ListedGrant>[] = [
   { header: 'EXPIRES', cell: (grant) => formatDate(grant.expiresAt) },
 ];
 
-function limit(value: string): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < 1 || parsed > MAX_LIMIT) {
-    throw new InvalidArgumentError(`a whole number from 1 to ${MAX_LIMIT}`);
-  }
-  return parsed;
-}
+const limit = wholeNumberUpTo(MAX_LIMIT);
 
 function filterOf(options: { user?: string; client?: string }): GrantFilter {
   return {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { WithAdminContext } from '../admin-context';
 import type { PasswordInputStream } from './password-input';
 import { type Column, renderJson, renderTable } from './output';
@@ -36,4 +36,15 @@ export function answerRows<Row>(
   deps.io.stdout.write(
     wantsJson(command) ? renderJson(rows.map(json)) : renderTable(columns, rows),
   );
+}
+
+/** A `--limit`-like option's parser: a whole number from 1 to `max` (commander's usage error otherwise). */
+export function wholeNumberUpTo(max: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || parsed < 1 || parsed > max) {
+      throw new InvalidArgumentError(`a whole number from 1 to ${max}`);
+    }
+    return parsed;
+  };
 }

@@ -95,8 +95,8 @@ export const DEMO_CLIENTS: readonly ClientConfig[] = [
     firstParty: true,
   },
   {
-    // A machine client (RFC 7523 private_key_jwt) for the attack lab's client-authentication rows
-    // and examples/agent. Its private key is published with them (a demo key, like demo-secret):
+    // A machine client (RFC 7523 private_key_jwt) for the attack lab's client-authentication and
+    // CIBA rows and examples/agent. Its private key is published with them (a demo key, like demo-secret):
     // seeded only with SEED_DEMO_DATA, off in production.
     clientId: 'demo-agent',
     redirectUris: [],
@@ -105,6 +105,8 @@ export const DEMO_CLIENTS: readonly ClientConfig[] = [
       'client_credentials',
       'urn:ietf:params:oauth:grant-type:token-exchange',
       'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      // The attack lab's CIBA rows: it asks a person, who approves with a proof.
+      'urn:openid:params:grant-type:ciba',
     ],
     jwks: { keys: [{ kty: 'EC', crv: 'P-256', kid: DEMO_AGENT_KID, ...DEMO_AGENT_PUBLIC_KEY }] },
     resources: ['http://localhost:25004/mcp'],

@@ -5,6 +5,11 @@ import { GrantRepository } from '../../tokens/grants/grant.repository';
 import type { StoredSession } from '../../sessions/session';
 import { SessionRepository } from '../../sessions/session.repository';
 import { SessionLogout } from '../../sessions/logout/session-logout.service';
+import {
+  APPROVAL_AUDIT_LISTED,
+  ApprovalAuditLog,
+  type ApprovalAuditRecord,
+} from '../../oauth/ciba/audit/approval-audit';
 
 /** At most this many sessions and this many grants are listed (newest first). */
 export const MAX_LISTED_ACTIVITY = 100;
@@ -17,6 +22,8 @@ export type UserGrantSummary = GrantSummary & {
 export interface AccountActivity {
   readonly sessions: readonly StoredSession[];
   readonly grants: readonly UserGrantSummary[];
+  /** Its answers to backchannel requests (CIBA), newest first: what, for whom, how. */
+  readonly approvals: readonly ApprovalAuditRecord[];
 }
 
 export interface SignedOutEverywhere {
@@ -37,16 +44,19 @@ export class AccountActivityService {
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
     private readonly sessionLogout: SessionLogout,
+    private readonly approvalAudit: ApprovalAuditLog,
   ) {}
 
   async of(sub: string): Promise<AccountActivity> {
     const now = this.clock.now();
-    const [sessions, grants] = await Promise.all([
+    const [sessions, grants, approvals] = await Promise.all([
       this.sessions.listLive(sub, now, MAX_LISTED_ACTIVITY),
       this.grants.list({ sub }, { now, includeEnded: false, limit: MAX_LISTED_ACTIVITY }),
+      this.approvalAudit.listOf(sub, APPROVAL_AUDIT_LISTED),
     ]);
     return {
       sessions,
+      approvals,
       grants: grants.filter((grant): grant is UserGrantSummary => grant.authMethod !== undefined),
     };
   }

@@ -169,11 +169,40 @@ ${grants}
 </tbody>
 </table>
 <p><a href="${APPROVALS_PAGE}" id="account-approvals">Requests waiting for your approval</a> <span class="muted">(apps that asked from elsewhere)</span></p>
+${approvalAnswers(activity)}
 <form method="post" action="/account/sign-out-everywhere" id="sign-out-everywhere">${csrf}
 <p class="muted">Ends every session above and revokes every app’s tokens, this browser’s session included.</p>
 <button type="submit" class="secondary">Sign out everywhere</button>
 </form>
 </div>`;
+}
+
+/**
+ * The account's answers to backchannel requests (issue #51's audit record): when, which app,
+ * what it asked (binding message, details, the request's hash), the answer and the proof.
+ */
+function approvalAnswers(activity: AccountActivity): string {
+  if (activity.approvals.length === 0) return '';
+  const rows = activity.approvals
+    .map((record) => {
+      const what = [
+        ...(record.bindingMessage === undefined ? [] : [escapeHtml(record.bindingMessage)]),
+        ...(record.authorizationDetails ?? []).map((detail) => escapeHtml(JSON.stringify(detail))),
+      ].join('<br>');
+      const how =
+        record.method === undefined
+          ? ''
+          : `${escapeHtml(record.method)}${record.methodKey === undefined ? '' : ` <code>${escapeHtml(record.methodKey)}</code>`}`;
+      return `<tr><td>${when(record.at)}</td><td>${escapeHtml(record.clientId)}</td><td>${what}<br><code class="muted">${escapeHtml(record.requestHash)}</code></td><td>${record.decision}</td><td>${how}</td></tr>`;
+    })
+    .join('\n');
+  return `<table id="account-approval-answers">
+<caption>Your answers to requests from elsewhere (kept a year)</caption>
+<thead><tr><th>When</th><th>App</th><th>What (and its hash)</th><th>Answer</th><th>Proof</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
 }
 
 /** The answer to "Sign out everywhere": what ended, and a way back in. */

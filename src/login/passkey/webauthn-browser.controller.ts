@@ -3,8 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** Where the login and account pages load @simplewebauthn/browser from (its UMD bundle). */
-export const WEBAUTHN_BROWSER_SCRIPT = '/static/vendor/simplewebauthn-browser.js';
+import { WEBAUTHN_BROWSER_SCRIPT } from '../../proofs/proof-descriptor';
+
+/** Where the pages load @simplewebauthn/browser from (its UMD bundle). */
+export { WEBAUTHN_BROWSER_SCRIPT };
 
 /**
  * Serves @simplewebauthn/browser's UMD bundle (global `SimpleWebAuthnBrowser`) from this origin,

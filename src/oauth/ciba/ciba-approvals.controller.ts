@@ -9,6 +9,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { pageWallets } from '../../proofs/proof-descriptor';
+import { ProofList } from '../../proofs/proof-list';
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import {
   type HttpRequest,
@@ -31,12 +33,15 @@ import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import {
   ApprovalAnswerDto,
   ApprovalAnsweredDto,
+  ApprovalChallengeRequestDto,
+  ApprovalDecisionDto,
   ApprovalIdDto,
   PendingApprovalsDto,
 } from './ciba-approvals.dto';
 import { renderApprovalsPage } from './ciba-approvals.page';
 import { LoginRequired } from './ciba.errors';
 import { type ApprovalDecision, CibaApprovalsService } from './ciba-approvals.service';
+import { type ApprovalChallenge, CibaApprovalProofService } from './ciba-approval-proof.service';
 
 const SIGN_IN_FIRST = `/login?return_to=${encodeURIComponent(APPROVALS_PAGE)}`;
 
@@ -60,7 +65,14 @@ export class CibaApprovalsController {
     private readonly approvals: CibaApprovalsService,
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
-  ) {}
+    private readonly proofs: CibaApprovalProofService,
+    proofList: ProofList,
+  ) {
+    this.walletScripts = pageWallets(proofList.proofs).map(({ wallet }) => wallet.script);
+  }
+
+  /** The wallet chains' scripts, for "Approve with wallet". */
+  private readonly walletScripts: readonly string[];
 
   @Get()
   @ApiOperation({
@@ -89,14 +101,23 @@ export class CibaApprovalsController {
       sendJson(res, 200, { approvals, csrf_token: csrfToken });
       return;
     }
-    sendHtml(res, 200, renderApprovalsPage({ approvals, csrfToken, signedInAs: session.sub }));
+    sendHtml(
+      res,
+      200,
+      renderApprovalsPage({
+        approvals,
+        csrfToken,
+        signedInAs: session.sub,
+        walletScripts: this.walletScripts,
+      }),
+    );
   }
 
   @CsrfFormPost({
     path: ':id/approve',
     summary:
-      'Approve a pending request (a session approves only one without authorization_details)',
-    body: ApprovalAnswerDto,
+      'Approve a pending request: with a proof over it (passkey or wallet), or by the session alone (only a request without authorization_details)',
+    body: ApprovalDecisionDto,
   })
   @HttpCode(200)
   @ApiOkResponse({ type: ApprovalAnsweredDto, description: 'JSON: approved' })
@@ -111,11 +132,41 @@ export class CibaApprovalsController {
   })
   approve(
     @Param() params: ApprovalIdDto,
-    @Body() body: ApprovalAnswerDto,
+    @Body() body: ApprovalDecisionDto,
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
     return this.answer(params.id, 'approve', body, req, res);
+  }
+
+  @CsrfFormPost({
+    path: ':id/challenge',
+    summary:
+      'A fresh challenge to approve a pending request with: WebAuthn request options (passkey), or what a wallet signs (EIP-712 typed data where its chain has it, else a text message), bound to the request’s canonical hash',
+    body: ApprovalChallengeRequestDto,
+  })
+  @HttpCode(200)
+  @ApiOkResponse({
+    description:
+      'passkey: PublicKeyCredentialRequestOptionsJSON; a wallet: { typed_data } (EIP-712) or { message }',
+  })
+  @ApiForbiddenResponse({
+    description: 'wallet_not_linked, no_passkey: nothing of the account’s to prove it with',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({
+    description: 'not_found: no pending request of this account',
+    type: ErrorResponseDto,
+  })
+  async challenge(
+    @Param() params: ApprovalIdDto,
+    @Body() body: ApprovalChallengeRequestDto,
+    @Req() req: HttpRequest,
+  ): Promise<ApprovalChallenge> {
+    this.csrf.assertValid(req, body.csrf_token);
+    const session = await this.sessions.currentOrRefuse(req);
+    if (!session) throw new LoginRequired('Sign in first: no login session');
+    return this.proofs.challenge(session, params.id, body);
   }
 
   @CsrfFormPost({ path: ':id/deny', summary: 'Deny a pending request', body: ApprovalAnswerDto })
@@ -138,7 +189,7 @@ export class CibaApprovalsController {
   private async answer(
     id: string,
     decision: ApprovalDecision,
-    body: ApprovalAnswerDto,
+    body: ApprovalDecisionDto,
     req: HttpRequest,
     res: HttpResponse,
   ): Promise<void> {
@@ -149,7 +200,11 @@ export class CibaApprovalsController {
       this.signInFirst(req, res);
       return;
     }
-    await this.approvals.answer(session, id, decision);
+    if (decision === 'approve' && body.method !== undefined) {
+      await this.proofs.approve(session, id, body as ApprovalDecisionDto & { method: string });
+    } else {
+      await this.approvals.answer(session, id, decision);
+    }
     if (wantsJson(req)) {
       const answered: ApprovalAnsweredDto = {
         id,

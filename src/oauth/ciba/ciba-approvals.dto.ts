@@ -1,11 +1,108 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import {
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { CsrfTokenField } from '../../platform/http/form-fields';
 
 /** POST /account/approvals/{id}/approve and /deny: the page's CSRF token (form or JSON). */
 export class ApprovalAnswerDto {
   @CsrfTokenField()
   csrf_token?: string;
+}
+
+/** `passkey`, or a wallet chain's CAIP-2 namespace (its CAIP-10 account ids' first part). */
+const APPROVAL_METHOD = /^(?:passkey|[-a-z0-9]{3,8})$/;
+
+/** A chain id: an EIP-155 number, or a CAIP-2 / chain name text. */
+@ValidatorConstraint({ name: 'chainId' })
+class ChainIdRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return (
+      (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) ||
+      (typeof value === 'string' && /^[-_:a-zA-Z0-9]{1,80}$/.test(value))
+    );
+  }
+  defaultMessage(): string {
+    return 'chainId must be an EIP-155 chain id (a number) or a CAIP-2 chain id';
+  }
+}
+
+/** POST /account/approvals/{id}/challenge: how the person will prove the approval. */
+export class ApprovalChallengeRequestDto extends ApprovalAnswerDto {
+  @ApiProperty({
+    description:
+      '`passkey`, or the wallet chain’s CAIP-2 namespace (the first part of its CAIP-10 account ids)',
+    example: 'eip155',
+  })
+  @IsString()
+  @Matches(APPROVAL_METHOD, { message: 'method must be passkey or a CAIP-2 namespace' })
+  method!: string;
+
+  @ApiPropertyOptional({
+    description: 'A wallet method: the wallet’s address, one linked to the signed-in account',
+    example: '0x3f17f1962B36e491b30A40b2405849e597Ba5FB5',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  address?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A wallet method: its chain, as the wallet sign-in’s nonce request names it (`1` for Ethereum mainnet)',
+    example: 1,
+  })
+  @IsOptional()
+  @Validate(ChainIdRule)
+  chainId?: number | string;
+}
+
+/**
+ * POST /account/approvals/{id}/approve: the CSRF token alone (a session's approval, for requests
+ * without authorization_details), or with a proof: `method` and the passkey's `response`, or the
+ * wallet's `address`, `chainId` and `signature` of the challenge's statement.
+ */
+export class ApprovalDecisionDto extends ApprovalAnswerDto {
+  @ApiPropertyOptional({ description: 'With a proof: as at /challenge', example: 'passkey' })
+  @IsOptional()
+  @IsString()
+  @Matches(APPROVAL_METHOD, { message: 'method must be passkey or a CAIP-2 namespace' })
+  method?: string;
+
+  @ApiPropertyOptional({
+    description: 'passkey: the assertion (`PublicKeyCredential.toJSON()`) of the challenge',
+    type: Object,
+  })
+  @IsOptional()
+  @IsObject()
+  response?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'A wallet method: as at /challenge' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  address?: string;
+
+  @ApiPropertyOptional({ description: 'A wallet method: as at /challenge', example: 1 })
+  @IsOptional()
+  @Validate(ChainIdRule)
+  chainId?: number | string;
+
+  @ApiPropertyOptional({
+    description:
+      'A wallet method: the signature of the typed data (0x-hex) or of the message, as the chain’s wallet sign-in takes it',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  signature?: string;
 }
 
 /** The `{id}` of an approval: the request's opaque id (43 base64url characters). */

@@ -1,19 +1,26 @@
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import { scopeListItems } from '../consent/consent.page';
 import type { PendingApproval } from './ciba-approvals.service';
+import { WEBAUTHN_BROWSER_SCRIPT } from '../../proofs/proof-descriptor';
 
 /** GET /account/approvals (HTML). */
 export interface ApprovalsPageView {
   readonly approvals: readonly PendingApproval[];
   readonly csrfToken: string;
   readonly signedInAs: string;
+  /** The wallet chains' own scripts (`/static/<id>-wallet.js`), which approval.js signs with. */
+  readonly walletScripts?: readonly string[];
 }
+
+/** Served from src/public: "Approve with passkey" and "Approve with wallet" (issue #51). */
+export const APPROVAL_SCRIPT = '/static/approval.js';
 
 /**
  * The signed-in person's pending backchannel requests (CIBA): per request its client, its binding
  * message (to compare with the agent's screen), what it asks for (scopes, and every authorization
- * detail as its type's template reads), and Approve and Deny. Plain HTML, no script; every value
- * escaped. A request with authorization details offers Deny alone: approving it needs a proof.
+ * detail as its type's template reads), Approve with passkey and Approve with wallet (a proof
+ * over the request, approval.js), and Deny; a request without details also a plain Approve (the
+ * session's). No inline script; every value escaped.
  */
 export function renderApprovalsPage(view: ApprovalsPageView): string {
   const cards =
@@ -23,6 +30,11 @@ export function renderApprovalsPage(view: ApprovalsPageView): string {
   return renderPage({
     title: 'Approvals',
     narrow: true,
+    ...(view.approvals.length === 0
+      ? {}
+      : {
+          scripts: [WEBAUTHN_BROWSER_SCRIPT, ...(view.walletScripts ?? []), APPROVAL_SCRIPT],
+        }),
     body: `<h1>Approvals</h1>
 <p class="muted">Applications that asked to act for you from elsewhere (OpenID CIBA). Approve only what you expect, and check that the message matches the one the application shows.</p>
 ${cards}
@@ -40,13 +52,17 @@ function approvalCard(approval: PendingApproval, csrfToken: string): string {
       : `<ul class="approval-details">\n${approval.rendered
           .map((text) => `<li>${escapeHtml(text)}</li>`)
           .join('\n')}\n</ul>\n`;
-  const approve =
+  const approve = `${
     approval.authorization_details === undefined
       ? `<form method="post" action="${escapeHtml(action('approve'))}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">
 <button type="submit" class="approval-approve">Approve</button>
 </form>\n`
-      : '<p class="muted">Approving these details needs a passkey or wallet signature over them, which is not offered yet.</p>\n';
+      : '<p class="muted">Approving these details needs your passkey or wallet to sign them.</p>\n'
+  }<p><button type="button" class="approval-passkey" hidden>Approve with passkey</button>
+<button type="button" class="approval-wallet" hidden>Approve with wallet</button></p>
+<p class="approval-status muted" role="status" hidden></p>
+<p class="approval-error" role="alert" hidden></p>\n`;
   return `<div class="card approval" data-approval-id="${id}">
 <p><strong class="approval-client">${escapeHtml(approval.client_name)}</strong> <span class="muted">(${escapeHtml(approval.client_id)})</span> asks to:</p>
 <ul class="approval-scopes">

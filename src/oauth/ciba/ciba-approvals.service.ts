@@ -11,6 +11,9 @@ import type { LoginSession } from '../../sessions/session';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { type CibaRequestPayload, MAX_LISTED_APPROVALS } from './ciba-request';
 import { ApprovalProofRequired } from './ciba.errors';
+import { approvedRequestHash, approvedRequestOf } from './approval-statement';
+import type { VerifiedApprovalProof } from './approval-proofs';
+import { ApprovalAuditLog } from './audit/approval-audit';
 
 /** A pending request as its person sees it (GET /account/approvals). */
 export interface PendingApproval {
@@ -35,8 +38,16 @@ const NOT_PENDING = 'No pending request of this account has that id (answered, e
 
 const PROOF_NEEDED =
   'This request carries authorization_details: approving it needs a fresh proof over the request ' +
-  '(a passkey or a wallet signature), which this server does not offer yet; a session alone ' +
-  'approves only requests without authorization_details. Deny it, or ask the client for one without them';
+  '(a passkey or a wallet signature: POST /account/approvals/{id}/challenge, then approve with ' +
+  'the proof); a session alone approves only requests without authorization_details';
+
+/** A proof that approved a request: how, over which hash, and the sign-in it stands for. */
+export interface ApprovalByProof extends VerifiedApprovalProof {
+  /** `passkey`, or the wallet chain's CAIP-2 namespace. */
+  readonly method: string;
+  /** BASE64URL(SHA-256) of the request's RFC 8785 canonical JSON. */
+  readonly hash: string;
+}
 
 /**
  * The person's side of CIBA (Core 1.0 §8: the OP authenticates the user and obtains consent by
@@ -54,6 +65,7 @@ export class CibaApprovalsService {
     private readonly clients: ClientRegistry,
     private readonly details: AuthorizationDetailsCheck,
     private readonly clock: Clock,
+    private readonly audit: ApprovalAuditLog,
   ) {}
 
   async pending(sub: string): Promise<PendingApproval[]> {
@@ -63,7 +75,56 @@ export class CibaApprovalsService {
       MAX_LISTED_APPROVALS,
     );
     const waiting = live.filter((request) => request.payload.status === 'pending');
-    return Promise.all(waiting.map((request) => this.view(request)));
+    return Promise.all(waiting.map((request) => this.viewOf(request)));
+  }
+
+  /** The account's pending request `id` as stored; NotFound when there is none. */
+  async ownPending(sub: string, id: string): Promise<StoredChallenge<CibaRequestPayload>> {
+    const live = await this.store.listLiveOfAccount<CibaRequestPayload>(
+      'ciba_request',
+      sub,
+      MAX_LISTED_APPROVALS,
+    );
+    const own = live.find(
+      (request) => request.keyHash === id && request.payload.status === 'pending',
+    );
+    if (own === undefined) throw new NotFound(NOT_PENDING).because('not_pending');
+    return own;
+  }
+
+  /**
+   * Moves `request` from pending to approved by a proof over it (its compare-and-set bound to the
+   * account, as a session's), the proof's sign-in and the `approval` claim's fields with it.
+   */
+  async approveWithProof(
+    session: LoginSession,
+    request: StoredChallenge<CibaRequestPayload>,
+    proof: ApprovalByProof,
+  ): Promise<void> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const updated = await this.store.update<CibaRequestPayload>(
+      'ciba_request',
+      request.keyHash,
+      { account: session.sub },
+      { status: 'pending' },
+      {
+        status: 'approved',
+        sub: session.sub,
+        authMethod: proof.authMethod,
+        methodKey: proof.methodKey,
+        amr: [...proof.amr],
+        acr: proof.acr,
+        // The proof is a fresh authentication of this very request.
+        authTime: now,
+        sid: session.sid,
+        approvedAt: now,
+        approvalMethod: proof.method,
+        approvalHash: proof.hash,
+        approvalTime: now,
+      },
+    );
+    if (!updated) throw new NotFound(NOT_PENDING).because('not_pending');
+    await this.recordAnswer(updated, 'approved', proof.method, proof.methodKey);
   }
 
   async answer(session: LoginSession, id: string, decision: ApprovalDecision): Promise<void> {
@@ -93,6 +154,33 @@ export class CibaApprovalsService {
     this.logger.log(
       `${session.sub} ${decision === 'approve' ? 'approved' : 'denied'} a backchannel request of client ${updated.binding.client_id}`,
     );
+    await this.recordAnswer(
+      updated,
+      decision === 'approve' ? 'approved' : 'denied',
+      decision === 'approve' ? 'session' : undefined,
+    );
+  }
+
+  /** The audit record of an answer: who, which client, what (the request and its hash), how, when. */
+  private recordAnswer(
+    request: StoredChallenge<CibaRequestPayload>,
+    decision: 'approved' | 'denied',
+    method?: string,
+    methodKey?: string,
+  ): Promise<void> {
+    const { scope, bindingMessage, authorizationDetails } = request.payload;
+    return this.audit.record({
+      sub: request.binding.account,
+      clientId: request.binding.client_id,
+      decision,
+      ...(method === undefined ? {} : { method }),
+      ...(methodKey === undefined ? {} : { methodKey }),
+      requestHash: approvedRequestHash(approvedRequestOf(request)),
+      scope,
+      ...(bindingMessage === undefined ? {} : { bindingMessage }),
+      ...(authorizationDetails === undefined ? {} : { authorizationDetails }),
+      at: this.clock.now(),
+    });
   }
 
   /**
@@ -113,7 +201,7 @@ export class CibaApprovalsService {
     };
   }
 
-  private async view(request: StoredChallenge<CibaRequestPayload>): Promise<PendingApproval> {
+  async viewOf(request: StoredChallenge<CibaRequestPayload>): Promise<PendingApproval> {
     const clientId = request.binding.client_id;
     const client = await this.clients.find(clientId);
     const { authorizationDetails, bindingMessage, scope } = request.payload;

@@ -30,6 +30,15 @@ export interface CibaApproval {
   sid?: string;
   /** When the person answered, seconds since the epoch. */
   approvedAt: number;
+  /**
+   * Set when a proof over the request approved it (issue #51): the `approval` claim's `method`
+   * (`passkey`, a wallet chain's namespace), `hash` (BASE64URL(SHA-256) of the request's RFC 8785
+   * canonical JSON) and `time` (seconds since the epoch). Flat: the store's compare-and-set sets
+   * plain fields.
+   */
+  approvalMethod?: string;
+  approvalHash?: string;
+  approvalTime?: number;
 }
 
 /**

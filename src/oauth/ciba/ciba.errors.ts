@@ -20,3 +20,33 @@ export class LoginRequired extends ProtocolError {
   readonly error = 'login_required';
   readonly status = 401;
 }
+
+/** An approval's proof names no live challenge of this request (unknown, expired or superseded). */
+export class InvalidApprovalChallenge extends ProtocolError {
+  readonly error = 'invalid_challenge';
+  readonly status = 401;
+}
+
+/** An approval's challenge was spent already: a replayed proof. */
+export class ApprovalChallengeUsed extends ProtocolError {
+  readonly error = 'challenge_already_used';
+  readonly status = 401;
+}
+
+/** The wallet named is not one of the signed-in account's (or not of a chain this server accepts). */
+export class WalletNotLinked extends ProtocolError {
+  readonly error = 'wallet_not_linked';
+  readonly status = 403;
+}
+
+/** The account has no passkey to approve with. */
+export class NoPasskey extends ProtocolError {
+  readonly error = 'no_passkey';
+  readonly status = 403;
+}
+
+/** A passkey approval whose authenticator did not verify the user (UV flag), or not the account's passkey. */
+export class ApprovalPasskeyRefused extends ProtocolError {
+  readonly error = 'invalid_credential_response';
+  readonly status = 401;
+}

@@ -82,4 +82,17 @@ export class IntrospectionResponseDto {
     example: [{ type: 'payment_initiation', amount: '12.00', currency: 'EUR', creditor: 'X' }],
   })
   authorization_details?: Array<Record<string, unknown>>;
+
+  @ApiPropertyOptional({
+    description:
+      'A CIBA request approved by a proof over it: method (passkey, or the wallet chain’s CAIP-2 namespace), hash (BASE64URL(SHA-256) of the request’s RFC 8785 canonical JSON), time',
+    type: 'object',
+    additionalProperties: true,
+    example: {
+      method: 'passkey',
+      hash: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
+      time: 1767225600,
+    },
+  })
+  approval?: { method: string; hash: string; time: number };
 }

@@ -82,6 +82,7 @@ export class IntrospectionController {
         ...(c.authorization_details === undefined
           ? {}
           : { authorization_details: c.authorization_details }),
+        ...(c.approval === undefined ? {} : { approval: c.approval }),
       };
     }
     if (found?.type === 'refresh_token' && found.record.clientId === clientId) {

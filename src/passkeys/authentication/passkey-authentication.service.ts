@@ -9,6 +9,7 @@ import {
 import { type SignInMethod, passkeyMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { reportRefusals } from '../../challenges/report-refusals';
+import type { ChallengeBinding, ChallengeKind } from '../../challenges/challenge';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
@@ -68,6 +69,18 @@ export function passkeyAmr(verified: Pick<VerifiedPasskey, 'userVerified'>): str
 }
 
 /**
+ * Which assertion ceremony a challenge belongs to: its kind in the store and the binding its
+ * redemption must match. A sign-in's by default; an approval of a backchannel request (issue #51)
+ * has its own kind, bound to the request, so neither ceremony's challenge completes the other.
+ */
+export interface PasskeyCeremony {
+  readonly kind: ChallengeKind;
+  readonly binding: ChallengeBinding;
+}
+
+const SIGN_IN: PasskeyCeremony = { kind: 'webauthn_authentication', binding: {} };
+
+/**
  * Signing in with a passkey (WebAuthn Level 3 §7.2), with discoverable credentials: the options
  * name no account (unlike SIWE, where the address comes first); the assertion's credential id
  * finds the account.
@@ -114,13 +127,16 @@ export class PasskeyAuthenticationService {
    * has signed in here before), the challenge redeemed inside the library's check, then the
    * counter advanced in one conditional update when it moved.
    */
-  async verify(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
+  async verify(
+    response: AuthenticationResponseJSON,
+    ceremony: PasskeyCeremony = SIGN_IN,
+  ): Promise<VerifiedPasskey> {
     const started = performance.now();
     const done = (outcome: string) =>
       this.events.emit(new ProofVerified('passkey', outcome, (performance.now() - started) / 1000));
     try {
-      const verified = await reportRefusals(this.events, { kind: 'webauthn_authentication' }, () =>
-        this.check(response),
+      const verified = await reportRefusals(this.events, { kind: ceremony.kind }, () =>
+        this.check(response, ceremony),
       );
       done('success');
       return verified;
@@ -140,12 +156,16 @@ export class PasskeyAuthenticationService {
    * requires that key), else beside the challenge's redemption as the wallet login reads it: no
    * round trip of its own on the way either way.
    */
-  private async check(response: AuthenticationResponseJSON): Promise<VerifiedPasskey> {
+  private async check(
+    response: AuthenticationResponseJSON,
+    ceremony: PasskeyCeremony,
+  ): Promise<VerifiedPasskey> {
     const remembered = this.knownKeys.get(response.id);
     const redemption = new ChallengeRedemption(
       this.challenges,
       this.events,
-      'webauthn_authentication',
+      ceremony.kind,
+      ceremony.binding,
     );
     const key = passkeyMethodKey(response.id);
     let method: SignInMethod | null;

@@ -6,6 +6,7 @@ import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
+import type { ApprovalClaim } from '../access-token';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import type { ProfileClaim } from '../../protocol-rules/claims-request';
@@ -74,6 +75,8 @@ export interface StartGrant {
   userinfoClaims?: readonly ProfileClaim[];
   /** See Grant.authorizationDetails. */
   authorizationDetails?: readonly AuthorizationDetail[];
+  /** See Grant.approval. */
+  approval?: ApprovalClaim;
   /**
    * `sub` is the subject `methodKey` gives on its own (a wallet's CAIP-10 id), and the account
    * whose record lists `methodKey`, if another, takes the grant: decided by the check after the
@@ -297,6 +300,7 @@ export class GrantTokenIssuer {
       ...(grant.authorizationDetails === undefined
         ? {}
         : { authorizationDetails: grant.authorizationDetails }),
+      ...(grant.approval === undefined ? {} : { approval: grant.approval }),
     });
     return {
       access_token: access.token,

@@ -3,6 +3,7 @@ import type { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import type { ProfileClaim } from '../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
+import type { ApprovalClaim } from '../access-token';
 
 /**
  * The grant type a grant was opened by, where it changes what its tokens may do: a device grant
@@ -74,6 +75,8 @@ export interface Grant {
   userinfoClaims?: readonly ProfileClaim[];
   /** RFC 9396: the authorization details the user allowed; every access token carries them. */
   authorizationDetails?: readonly AuthorizationDetail[];
+  /** A CIBA request approved by a proof over it: every access token carries it (ApprovalClaim). */
+  approval?: ApprovalClaim;
   createdAt: Date;
   /** Absolute end of the refresh-token family. */
   expiresAt: Date;
@@ -132,6 +135,7 @@ export type GrantSummary = Omit<
   | 'grantType'
   | 'userinfoClaims'
   | 'authorizationDetails'
+  | 'approval'
 > & {
   authMethod?: AuthMethod;
   grantType?: RecordedGrantType;

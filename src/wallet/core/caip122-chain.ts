@@ -6,6 +6,7 @@ import type { LoginModel } from '../../proofs/proof-vocabulary';
 import type { WalletSite } from '../audience/wallet-audience';
 import type {
   ChainNonceRequest,
+  SignedStatement,
   VerifiedSignature,
   WalletChain,
   WalletChainSyntax,
@@ -110,6 +111,24 @@ export abstract class Caip122Chain<
     network: Network,
     signature: string,
   ): void;
+
+  /** The signature of a text by `address` (InvalidSignature otherwise): what a statement is checked with. */
+  protected abstract checkTextSignature(address: string, text: string, signature: string): void;
+
+  readonly statementForm = 'message' as const;
+
+  accountIdOf(request: Caip122NonceRequest): string {
+    return `${request.binding.chain_id}:${request.address}`;
+  }
+
+  verifyStatement(
+    request: Caip122NonceRequest,
+    statement: SignedStatement,
+    signature: string,
+  ): Promise<void> {
+    this.checkTextSignature(request.address, statement.text, signature);
+    return Promise.resolve();
+  }
 
   readNonceRequest(address: string, chainId: number | string): Caip122NonceRequest {
     const network = this.requestedNetwork(address, chainId);

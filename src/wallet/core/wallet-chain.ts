@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import type { TypedDataDefinition } from 'viem';
 import type { ChallengeBinding } from '../../challenges/challenge';
 import type { WalletConfig } from '../../config/sections/wallet.config';
 import type { LoginModel } from '../../proofs/proof-vocabulary';
@@ -149,6 +150,25 @@ export interface WalletChain<
     sites: readonly WalletSite[],
     callerAddress: string,
   ): Promise<VerifiedSignature>;
+
+  /** What its wallets sign a statement as: EIP-712 typed data, or a text message. */
+  readonly statementForm: 'typed_data' | 'message';
+  /** The CAIP-10 account id of a read request's address, as its sign-in names it (its method key). */
+  accountIdOf(request: Request): string;
+  /**
+   * Checks a signature of `statement` (its typed data or its text, as `statementForm` says) by
+   * the request's address: InvalidSignature (InvalidRequest for a malformed text) otherwise.
+   */
+  verifyStatement(request: Request, statement: SignedStatement, signature: string): Promise<void>;
+}
+
+/**
+ * A statement a person signs with a wallet outside sign-in (approving a backchannel request,
+ * issue #51), in both forms: a chain signs the typed data if it has EIP-712, else the text.
+ */
+export interface SignedStatement {
+  readonly text: string;
+  readonly typedData?: TypedDataDefinition;
 }
 
 /** A chain as the chain list registers it: its syntax, its implementation and what that needs. */

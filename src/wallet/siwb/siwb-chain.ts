@@ -120,6 +120,11 @@ export class SiwbChain extends Caip122Chain<SiwbFields, BitcoinNetwork> {
     // messageNetwork read the address.
     verifyBitcoinSignature(network.address!, text, signature);
   }
+
+  protected checkTextSignature(address: string, text: string, signature: string): void {
+    // The nonce request read the address on its chain.
+    verifyBitcoinSignature(readBitcoinAddress(address)!, text, signature);
+  }
 }
 
 /** Sign in with Bitcoin, as the chain list registers it. */

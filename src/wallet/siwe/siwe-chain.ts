@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Address } from 'viem';
+import { type Address, hashTypedData } from 'viem';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { WalletConfig } from '../../config/sections/wallet.config';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import type { WalletSite } from '../audience/wallet-audience';
 import type {
+  SignedStatement,
   AccountIdReading,
   ChainNonceRequest,
   VerifiedSignature,
@@ -146,6 +147,29 @@ export class SiweChain implements WalletChain<SiweNonceRequest, SiweFields> {
       chainId,
       binding: walletNonceBinding(checksummed, chainId),
     };
+  }
+
+  readonly statementForm = 'typed_data' as const;
+
+  accountIdOf(request: SiweNonceRequest): string {
+    return `eip155:${request.chainId}:${request.address}`;
+  }
+
+  /** EIP-712: the typed data's hash, checked as a sign-in's message hash is (contract wallets too). */
+  async verifyStatement(
+    request: SiweNonceRequest,
+    statement: SignedStatement,
+    signature: string,
+  ): Promise<void> {
+    if (statement.typedData === undefined) {
+      throw new InvalidSignature('No typed data to check an Ethereum signature against');
+    }
+    await this.verifier.verifyHashSignature(
+      request.address,
+      request.chainId,
+      hashTypedData(statement.typedData),
+      signature,
+    );
   }
 
   buildMessage(request: SiweNonceRequest, fields: WalletMessageFields): string {

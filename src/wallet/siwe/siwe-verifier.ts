@@ -33,7 +33,7 @@ import {
   UriMismatch,
 } from '../core/wallet.errors';
 import { EthRpcTransports } from './eth-rpc-transports';
-import { SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
+import { type EoaRecovery, SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
 import { SiweFields } from './siwe-message.parser';
 import type { WalletSite } from '../audience/wallet-audience';
 
@@ -110,6 +110,33 @@ export class SiweVerifier {
   ): Promise<VerifiedSigner> {
     const checked = readSignature(signature);
     const local = await this.recovery.examineMessage(messageText, hexToBytes(checked));
+    // The message's hash only if the chain is asked: an EOA's check never computes it twice.
+    return this.judge(fields, () => hashMessage(messageText), checked, local, beforeRpc);
+  }
+
+  /**
+   * A signature of a 32-byte hash other than a message's (an EIP-712 typed data hash) by
+   * `address` on `chainId`, judged as `verifySignature` judges a message's: locally for an EOA,
+   * through the chain's RPC (ERC-1271 / ERC-6492 / ERC-8010) for anything else, when it has one.
+   */
+  async verifyHashSignature(
+    address: Address,
+    chainId: number,
+    hash: Hex,
+    signature: string,
+  ): Promise<VerifiedSigner> {
+    const checked = readSignature(signature);
+    const local = await this.recovery.examine(hash, hexToBytes(checked));
+    return this.judge({ address, chainId }, () => hash, checked, local);
+  }
+
+  private async judge(
+    fields: Pick<SiweFields, 'address' | 'chainId'>,
+    hashOf: () => Hex,
+    checked: Hex,
+    local: EoaRecovery,
+    beforeRpc?: () => Promise<void>,
+  ): Promise<VerifiedSigner> {
     if (local.outcome === 'recovered' && isAddressEqual(local.address, fields.address)) {
       return { address: fields.address, kind: 'eoa' };
     }
@@ -135,8 +162,8 @@ export class SiweVerifier {
     // (0xef0100 ‖ delegate) runs the delegate's isValidSignature at the account's address.
     await beforeRpc?.();
     const valid = isErc8010Signature(checked)
-      ? await this.isValidPreDelegatedSignature(transport, messageText, fields, checked)
-      : await this.isValidContractSignature(transport, messageText, fields, checked);
+      ? await this.isValidPreDelegatedSignature(transport, hashOf(), fields, checked)
+      : await this.isValidContractSignature(transport, hashOf(), fields, checked);
     if (valid) {
       return { address: fields.address, kind: 'contract' };
     }
@@ -193,8 +220,8 @@ export class SiweVerifier {
    */
   private async isValidContractSignature(
     transport: Transport,
-    messageText: string,
-    fields: SiweFields,
+    hash: Hex,
+    fields: Pick<SiweFields, 'address' | 'chainId'>,
     signature: Hex,
   ): Promise<boolean> {
     // No CCIP-read: the wallet's contract must not make us fetch URLs of its choosing.
@@ -202,7 +229,7 @@ export class SiweVerifier {
     const data = encodeDeployData({
       abi: erc6492SignatureValidatorAbi,
       bytecode: erc6492SignatureValidatorByteCode,
-      args: [fields.address, hashMessage(messageText), signature],
+      args: [fields.address, hash, signature],
     });
     try {
       const { data: result } = await client.call({ data });
@@ -226,8 +253,8 @@ export class SiweVerifier {
    */
   private async isValidPreDelegatedSignature(
     transport: Transport,
-    messageText: string,
-    fields: SiweFields,
+    hash: Hex,
+    fields: Pick<SiweFields, 'address' | 'chainId'>,
     signature: Hex,
   ): Promise<boolean> {
     let outage: unknown;
@@ -248,7 +275,7 @@ export class SiweVerifier {
     try {
       valid = await verifyHash(client, {
         address: fields.address,
-        hash: hashMessage(messageText),
+        hash,
         signature,
       });
     } catch (error) {

@@ -115,8 +115,12 @@ export class SiwsChain extends Caip122Chain<SiwsFields, SolanaNetwork> {
     _network: SolanaNetwork,
     signature: string,
   ): void {
-    // The parser accepted the address, so it decodes.
-    const publicKey = solanaAddressBytes(fields.address)!;
+    this.checkTextSignature(fields.address, text, signature);
+  }
+
+  protected checkTextSignature(address: string, text: string, signature: string): void {
+    // The parser or the nonce request accepted the address, so it decodes.
+    const publicKey = solanaAddressBytes(address)!;
     if (!verifySolanaSignature(publicKey, Buffer.from(text, 'utf8'), signature)) {
       throw new InvalidSignature('The signature is not valid for the message address');
     }

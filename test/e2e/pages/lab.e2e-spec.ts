@@ -16,6 +16,7 @@ import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
 import { LabRow, LabWait, runLab } from '../../../src/lab-client/scenarios';
 import { LAB_UPSTREAM_PROVIDER } from '../../../src/lab-client/upstream-scenarios';
+import { LAB_AUTHORIZATION_DETAILS_TYPES } from '../../../src/lab-client/ciba-scenarios';
 import { sharedBuild, startBuiltService } from '../../support/build';
 import { exitOf, freePort } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -214,6 +215,12 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
     'prompt=none with a session too weak for an essential phr':
       '302 with error=unmet_authentication_requirements, no code',
   }),
+  ...rows('ciba', {
+    'replayed approval signature':
+      'approve 200; 401 invalid_signature "The signature is not valid for the message address"; the same signature again 404',
+    'signature over other details':
+      '401 invalid_signature "The signature is not valid for the message address"',
+  }),
   ...rows('device', {
     'normal login': '/token 200; /api/me 200 user0',
     'polled faster than interval':
@@ -339,6 +346,7 @@ describe('the attack lab', () => {
         SIWS_CHAINS: 'solana:mainnet,solana:devnet',
         ACCOUNT_RECENT_LOGIN_SECONDS: '5',
         UPSTREAM_PROVIDERS: JSON.stringify([LAB_UPSTREAM_PROVIDER]),
+        AUTHORIZATION_DETAILS_TYPES: JSON.stringify(LAB_AUTHORIZATION_DETAILS_TYPES),
       }));
     });
     afterAll(() => t.close());

@@ -47,10 +47,17 @@ export class CibaGrant extends PolledGrant<typeof PARAMETERS, CibaRequestPayload
     super();
   }
 
-  /** The approval's `acr` (never `phr` for a click in a session) and the request's details. */
+  /**
+   * The approval's `acr` (never `phr` for a click in a session; a passkey's proof is `phr`), the
+   * request's details, and, when a proof over the request approved it, the `approval` claim.
+   */
   protected grantFields(approved: CibaRequestPayload): Partial<StartGrant> {
+    const { approvalMethod, approvalHash, approvalTime } = approved;
     return {
       ...(approved.acr === undefined ? {} : { acr: approved.acr }),
+      ...(approvalMethod === undefined || approvalHash === undefined || approvalTime === undefined
+        ? {}
+        : { approval: { method: approvalMethod, hash: approvalHash, time: approvalTime } }),
       ...(approved.authorizationDetails === undefined
         ? {}
         : { authorizationDetails: approved.authorizationDetails }),

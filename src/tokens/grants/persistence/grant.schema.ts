@@ -6,6 +6,7 @@ import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
 import type { RecordedGrantType, RefreshState } from '../grant';
 import type { ProfileClaim } from '../../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../../protocol-rules/authorization-details';
+import type { ApprovalClaim } from '../../access-token';
 
 @Schema({ collection: 'grants', versionKey: false })
 export class GrantRecord extends ExpiringRecord {
@@ -62,6 +63,10 @@ export class GrantRecord extends ExpiringRecord {
   /** RFC 9396: the authorization details the user allowed (Grant). */
   @Prop({ type: [MongooseSchema.Types.Mixed], default: undefined })
   authorizationDetails?: readonly AuthorizationDetail[];
+
+  /** A CIBA request approved by a proof over it (Grant). */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: undefined })
+  approval?: ApprovalClaim;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;

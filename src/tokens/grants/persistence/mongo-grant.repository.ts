@@ -50,6 +50,7 @@ function toGrant(record: GrantRecord): Grant | null {
     ...(record.authorizationDetails === undefined
       ? {}
       : { authorizationDetails: record.authorizationDetails }),
+    ...(record.approval === undefined ? {} : { approval: record.approval }),
   };
 }
 

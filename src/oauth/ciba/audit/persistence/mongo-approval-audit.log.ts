@@ -1,0 +1,53 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { randomIdentifier } from '../../../../platform/crypto/hashing';
+import { ensureIndexes } from '../../../../platform/database/ensure-indexes';
+import {
+  APPROVAL_AUDIT_RETENTION_DAYS,
+  ApprovalAuditLog,
+  type ApprovalAuditRecord,
+} from '../approval-audit';
+import { ApprovalAuditDocument } from './approval-audit.schema';
+
+const DAY_MS = 86_400_000;
+
+@Injectable()
+export class MongoApprovalAuditLog extends ApprovalAuditLog implements OnModuleInit {
+  constructor(
+    @InjectModel(ApprovalAuditDocument.name) private readonly model: Model<ApprovalAuditDocument>,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async record(entry: ApprovalAuditRecord): Promise<void> {
+    const { authorizationDetails, ...fields } = entry;
+    await this.model.create({
+      _id: randomIdentifier(16),
+      ...fields,
+      ...(authorizationDetails === undefined
+        ? {}
+        : { authorizationDetails: [...authorizationDetails] }),
+      expiresAt: new Date(entry.at.getTime() + APPROVAL_AUDIT_RETENTION_DAYS * DAY_MS),
+    });
+  }
+
+  async listOf(sub: string, limit: number): Promise<ApprovalAuditRecord[]> {
+    const records = await this.model
+      .find({ sub: { $eq: sub } })
+      .sort({ at: -1 })
+      .limit(limit)
+      .lean<ApprovalAuditDocument[]>()
+      .exec();
+    return records.map((record) => {
+      const { _id, expiresAt, ...entry } = record;
+      void _id;
+      void expiresAt;
+      return entry;
+    });
+  }
+}

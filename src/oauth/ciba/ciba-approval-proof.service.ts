@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { ChallengeStore } from '../../challenges/challenge-store';
+import type { ChallengeBinding, ConsumeResult, StoredChallenge } from '../../challenges/challenge';
+import { ChallengeConfig } from '../../config/sections/challenges.config';
+import { ServerConfig } from '../../config/sections/server.config';
+import { Clock } from '../../platform/clock/clock';
+import { randomIdentifier } from '../../platform/crypto/hashing';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import type { LoginSession } from '../../sessions/session';
+import {
+  type ApprovalMethod,
+  ApprovalProofs,
+  type ApprovalStatement,
+  type LinkedWallet,
+  PASSKEY_APPROVAL,
+  type VerifiedApprovalProof,
+} from './approval-proofs';
+import {
+  type ApprovalStatementContext,
+  type ApprovalTypedData,
+  type ApprovedRequest,
+  approvalMessage,
+  approvalTypedData,
+  approvedRequestHash,
+  approvedRequestOf,
+  passkeyApprovalChallenge,
+} from './approval-statement';
+import { CibaApprovalsService } from './ciba-approvals.service';
+import type { CibaRequestPayload } from './ciba-request';
+import { ApprovalChallengeUsed, InvalidApprovalChallenge } from './ciba.errors';
+
+/** A wallet challenge's payload: what the statement is rebuilt from when the signature comes. */
+interface WalletChallengePayload {
+  nonce: string;
+  issuedAt: string;
+}
+
+/** What a challenge request names: the method, and for a wallet its address and chain. */
+export interface ApprovalChallengeRequest {
+  readonly method: ApprovalMethod;
+  readonly address?: string;
+  readonly chainId?: number | string;
+}
+
+/** A proof of approval: a passkey's assertion, or a wallet's signature. */
+export interface ApprovalProof extends ApprovalChallengeRequest {
+  readonly response?: unknown;
+  readonly signature?: string;
+}
+
+/** The challenge answer: WebAuthn request options, EIP-712 typed data, or a text message. */
+export type ApprovalChallenge =
+  PublicKeyCredentialRequestOptionsJSON | { typed_data: ApprovalTypedData } | { message: string };
+
+/**
+ * The approval as a proof over the exact request (issue #51). A challenge is bound to the
+ * request's RFC 8785 hash, the account, the method (and the wallet) and carries a fresh nonce; it
+ * is a `ciba_approval` challenge of the one store, spent by the one atomic consume when the proof
+ * comes. The consume comes first: a proof that then fails verification has spent its challenge
+ * (the request stays pending, and a new challenge is one request away), so no challenge is ever
+ * tried twice. The answer is the request's compare-and-set from pending to approved, bound to
+ * the account, as a session's approval is.
+ */
+@Injectable()
+export class CibaApprovalProofService {
+  private readonly logger = new Logger(CibaApprovalProofService.name);
+
+  constructor(
+    private readonly store: ChallengeStore,
+    private readonly approvals: CibaApprovalsService,
+    private readonly proofs: ApprovalProofs,
+    private readonly challenges: ChallengeConfig,
+    private readonly server: ServerConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async challenge(
+    session: LoginSession,
+    id: string,
+    asked: ApprovalChallengeRequest,
+  ): Promise<ApprovalChallenge> {
+    const request = await this.approvals.ownPending(session.sub, id);
+    const approved = approvedRequestOf(request);
+    const ttlSeconds = this.challenges.webauthnChallengeTtlSeconds;
+    const binding = this.bindingOf(session.sub, id, approved, asked.method);
+    if (asked.method === PASSKEY_APPROVAL) {
+      const challenge = passkeyApprovalChallenge(approved, randomBytes(16));
+      const options = await this.proofs.passkeyOptions(session.sub, challenge, ttlSeconds);
+      await this.store.issue({
+        kind: 'ciba_approval',
+        key: challenge,
+        binding,
+        payload: {},
+        ttlSeconds,
+      });
+      return options;
+    }
+    const wallet = await this.walletOf(session.sub, asked);
+    const payload: WalletChallengePayload = {
+      nonce: randomIdentifier(16),
+      issuedAt: this.clock.now().toISOString(),
+    };
+    // One live challenge per request and wallet: a new one supersedes the one before.
+    await this.store.issue({
+      kind: 'ciba_approval',
+      key: walletChallengeKey(session.sub, id, wallet),
+      binding: { ...binding, wallet: wallet.accountId },
+      payload,
+      ttlSeconds,
+      replaces: true,
+    });
+    const statement = await this.statementOf(request, approved, wallet, payload);
+    return wallet.form === 'typed_data' && statement.typedData !== undefined
+      ? { typed_data: statement.typedData }
+      : { message: statement.text };
+  }
+
+  /** Approves `id` with `proof`; answers the request's hash and the proof that approved it. */
+  async approve(session: LoginSession, id: string, proof: ApprovalProof): Promise<void> {
+    const request = await this.approvals.ownPending(session.sub, id);
+    const approved = approvedRequestOf(request);
+    const binding = this.bindingOf(session.sub, id, approved, proof.method);
+    let verified: VerifiedApprovalProof;
+    if (proof.method === PASSKEY_APPROVAL) {
+      if (proof.response === undefined) {
+        throw new InvalidRequest('response is required for a passkey approval').because('response');
+      }
+      verified = await this.proofs.verifyPasskey(session.sub, proof.response, binding);
+    } else {
+      if (proof.signature === undefined) {
+        throw new InvalidRequest('signature is required for a wallet approval').because(
+          'signature',
+        );
+      }
+      const wallet = await this.walletOf(session.sub, proof);
+      const consumed = await this.store.consume<WalletChallengePayload>(
+        'ciba_approval',
+        walletChallengeKey(session.sub, id, wallet),
+        { ...binding, wallet: wallet.accountId },
+      );
+      if (!consumed.ok) throw challengeRefusal(consumed);
+      const statement = await this.statementOf(
+        request,
+        approved,
+        wallet,
+        consumed.challenge.payload,
+      );
+      verified = await this.proofs.verifyWallet(wallet, statement, proof.signature);
+    }
+    await this.approvals.approveWithProof(session, request, {
+      method: proof.method,
+      hash: binding.request_hash,
+      ...verified,
+    });
+    this.logger.log(
+      `${session.sub} approved a backchannel request of client ${request.binding.client_id} by ${proof.method}`,
+    );
+  }
+
+  private bindingOf(
+    sub: string,
+    id: string,
+    approved: ApprovedRequest,
+    method: ApprovalMethod,
+  ): ChallengeBinding {
+    return { approval: id, account: sub, request_hash: approvedRequestHash(approved), method };
+  }
+
+  private walletOf(sub: string, asked: ApprovalChallengeRequest): Promise<LinkedWallet> {
+    if (asked.address === undefined || asked.chainId === undefined) {
+      throw new InvalidRequest('address and chainId are required for a wallet approval').because(
+        'wallet',
+      );
+    }
+    return this.proofs.linkedWallet(sub, asked.method, asked.address, asked.chainId);
+  }
+
+  private async statementOf(
+    request: StoredChallenge<CibaRequestPayload>,
+    approved: ApprovedRequest,
+    wallet: LinkedWallet,
+    challenge: WalletChallengePayload,
+  ): Promise<ApprovalStatement> {
+    const view = await this.approvals.viewOf(request);
+    const context: ApprovalStatementContext = {
+      issuer: this.server.issuer,
+      clientName: view.client_name,
+      rendered: view.rendered,
+      nonce: challenge.nonce,
+      issuedAt: challenge.issuedAt,
+    };
+    return {
+      text: approvalMessage(approved, context),
+      ...(typeof wallet.chainId === 'number'
+        ? { typedData: approvalTypedData(approved, context, wallet.chainId) }
+        : {}),
+    };
+  }
+}
+
+/** A wallet's challenge is keyed by whom, which request and which wallet (its signature names no key). */
+function walletChallengeKey(sub: string, id: string, wallet: LinkedWallet): string {
+  return `${id} ${sub} ${wallet.accountId}`;
+}
+
+function challengeRefusal(result: Exclude<ConsumeResult<unknown>, { ok: true }>) {
+  switch (result.reason) {
+    case 'replayed':
+      return new ApprovalChallengeUsed(
+        'This approval challenge was used already: ask for a new one',
+      ).because('replay');
+    case 'expired':
+      return new InvalidApprovalChallenge(
+        'The approval challenge expired: ask for a new one',
+      ).because('expired_challenge');
+    case 'binding_mismatch':
+      return new InvalidApprovalChallenge(
+        'The approval challenge was issued for another request or method',
+      ).because('binding_mismatch');
+    case 'unknown':
+      return new InvalidApprovalChallenge(
+        'No approval challenge of this request and wallet: ask for one first',
+      ).because('unknown_challenge');
+  }
+}
