@@ -5,7 +5,7 @@ import type { PolledAuthorizationState } from '../token/grants/polled-authorizat
 export { CIBA_GRANT_TYPE } from '../../protocol-rules/grant-types';
 
 /** CIBA Core 1.0 §5: the token delivery modes a client may register; push is not offered. */
-export const CIBA_DELIVERY_MODES = ['poll'] as const;
+export { CIBA_DELIVERY_MODES } from '../../protocol-rules/ciba-delivery';
 
 /** CIBA Core 1.0 §7.1 `binding_message`: short enough to show on a phone, plain text. */
 export const MAX_BINDING_MESSAGE_LENGTH = 64;
