@@ -35,6 +35,7 @@ import { BackchannelAuthenticationController } from './ciba/backchannel-authenti
 import { BackchannelAuthenticationEndpoint } from './ciba/backchannel-authentication.endpoint';
 import { CibaApprovalsController } from './ciba/ciba-approvals.controller';
 import { CibaApprovalsService } from './ciba/ciba-approvals.service';
+import { CibaNotificationsModule } from './ciba/notifications/ciba-notifications.module';
 import { CibaHintResolver } from './ciba/ciba-hint.resolver';
 import { CibaRequestService } from './ciba/ciba-request.service';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
@@ -63,6 +64,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     SessionLogoutModule,
     ConsentModule,
     CsrfModule,
+    CibaNotificationsModule,
   ],
   controllers: [
     MetadataController,

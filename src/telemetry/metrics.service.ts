@@ -158,7 +158,7 @@ export class MetricsService {
 
   readonly mailQueued = this.counter(
     'proofgate_mail_queued_total',
-    'Mail queued in the outbox, by purpose (email_code: an email sign-in or link code)',
+    'Mail queued in the outbox, by purpose (email_code: an email sign-in or link code; ciba_request: a backchannel request told to its person)',
     ['purpose'],
   );
 

@@ -286,7 +286,9 @@ export function readOAuthConfig(
         ? undefined
         : backchannelLogoutUriProblem(ping, { allowPrivate: false });
     if (pingProblem) {
-      env.problem(`OAUTH_CLIENTS[${index}].backchannel_client_notification_endpoint ${pingProblem}`);
+      env.problem(
+        `OAUTH_CLIENTS[${index}].backchannel_client_notification_endpoint ${pingProblem}`,
+      );
     }
   });
   const demoClients = seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [];

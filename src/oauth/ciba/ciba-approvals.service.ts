@@ -11,6 +11,7 @@ import type { LoginSession } from '../../sessions/session';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { type CibaRequestPayload, MAX_LISTED_APPROVALS } from './ciba-request';
 import { ApprovalProofRequired } from './ciba.errors';
+import { CibaNotifications } from './notifications/ciba-notifications';
 
 /** A pending request as its person sees it (GET /account/approvals). */
 export interface PendingApproval {
@@ -54,6 +55,7 @@ export class CibaApprovalsService {
     private readonly clients: ClientRegistry,
     private readonly details: AuthorizationDetailsCheck,
     private readonly clock: Clock,
+    private readonly notifications: CibaNotifications,
   ) {}
 
   async pending(sub: string): Promise<PendingApproval[]> {
@@ -90,6 +92,8 @@ export class CibaApprovalsService {
       }
       throw new NotFound(NOT_PENDING).because('not_pending');
     }
+    // CIBA Core 1.0 §10.2: a ping client is told, approved or denied.
+    await this.notifications.answered(updated);
     this.logger.log(
       `${session.sub} ${decision === 'approve' ? 'approved' : 'denied'} a backchannel request of client ${updated.binding.client_id}`,
     );

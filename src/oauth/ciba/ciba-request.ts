@@ -43,6 +43,12 @@ export interface CibaRequestPayload extends PolledAuthorizationState, Partial<Ci
   bindingMessage?: string;
   /** RFC 9396, checked against the operator's types at the request. */
   authorizationDetails?: AuthorizationDetail[];
+  /**
+   * A ping client's (CIBA Core 1.0 §10.2): its endpoint, the auth_req_id and its
+   * `client_notification_token`, sealed (CibaNotificationSeal): the ping sent once the person
+   * answers needs the id this store keeps only the hash of, and the client's bearer token.
+   */
+  ping?: string;
 }
 
 /**
