@@ -6,6 +6,8 @@
  */
 
 import { CIBA_GRANT_TYPE } from './grant-types';
+import { isIP } from 'node:net';
+import { nonPublicAddressReason } from '../platform/http/outbound/address-class';
 import { backchannelLogoutUriProblem } from './backchannel-logout-uri';
 
 export const CIBA_DELIVERY_MODES = ['poll', 'ping'] as const;
@@ -78,7 +80,21 @@ export function cibaDelivery(
       problem: { field: 'backchannel_client_notification_endpoint', problem: 'must be a string' },
     };
   }
-  const problem = backchannelLogoutUriProblem(endpoint, { allowPrivate });
+  const problem =
+    backchannelLogoutUriProblem(endpoint, { allowPrivate }) ??
+    (allowPrivate ? undefined : nonPublicHostProblem(new URL(endpoint).hostname));
   if (problem) return { problem: { field: 'backchannel_client_notification_endpoint', problem } };
   return { endpoint };
+}
+
+/**
+ * Without `allowPrivate`, a host that is plainly not public (`localhost`, a loopback, private or
+ * link-local IP literal) is refused at registration; a name that resolves to one is refused by
+ * the SSRF guard at each POST.
+ */
+function nonPublicHostProblem(hostname: string): string | undefined {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host !== 'localhost' && isIP(host) === 0) return undefined;
+  const reason = host === 'localhost' ? 'loopback' : nonPublicAddressReason(host);
+  return reason === undefined ? undefined : `must be on a public address (not ${reason})`;
 }

@@ -369,6 +369,9 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
     expect(() => parse(loopback)).toThrow(
       'backchannel_client_notification_endpoint must use https',
     );
+    expect(() =>
+      parse({ ...ping, backchannel_client_notification_endpoint: 'https://10.0.0.5/ping' }),
+    ).toThrow('backchannel_client_notification_endpoint must be on a public address (not private)');
     expect(parse(loopback, false).backchannelClientNotificationEndpoint).toBe(
       'http://127.0.0.1:9/p',
     );
