@@ -2,6 +2,9 @@ import { escapeHtml, renderPage } from '../../platform/http/html';
 import { scopeListItems } from '../consent/consent.page';
 import type { PendingApproval } from './ciba-approvals.service';
 
+/** Keeps #approvals-list live: new requests appear, answered ones go, without a reload. */
+export const APPROVALS_SCRIPT = '/static/account-approvals.js';
+
 /** GET /account/approvals (HTML). */
 export interface ApprovalsPageView {
   readonly approvals: readonly PendingApproval[];
@@ -12,8 +15,9 @@ export interface ApprovalsPageView {
 /**
  * The signed-in person's pending backchannel requests (CIBA): per request its client, its binding
  * message (to compare with the agent's screen), what it asks for (scopes, and every authorization
- * detail as its type's template reads), and Approve and Deny. Plain HTML, no script; every value
- * escaped. A request with authorization details offers Deny alone: approving it needs a proof.
+ * detail as its type's template reads), and Approve and Deny. Plain HTML forms (they work without
+ * script); every value escaped; APPROVALS_SCRIPT keeps #approvals-list live. A request with
+ * authorization details offers Deny alone: approving it needs a proof.
  */
 export function renderApprovalsPage(view: ApprovalsPageView): string {
   const cards =
@@ -23,9 +27,12 @@ export function renderApprovalsPage(view: ApprovalsPageView): string {
   return renderPage({
     title: 'Approvals',
     narrow: true,
+    scripts: [APPROVALS_SCRIPT],
     body: `<h1>Approvals</h1>
 <p class="muted">Applications that asked to act for you from elsewhere (OpenID CIBA). Approve only what you expect, and check that the message matches the one the application shows.</p>
+<div id="approvals-list" aria-live="polite">
 ${cards}
+</div>
 <p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. <a href="/account">Your account</a></p>`,
   });
 }

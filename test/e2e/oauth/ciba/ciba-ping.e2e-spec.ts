@@ -237,6 +237,21 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
     expect(page).not.toContain(NOTIFICATION_TOKEN);
   });
 
+  it('gives the live page what its script reads: the list container, the script, and the JSON ids of the cards', async () => {
+    await started({ binding_message: 'live ids' });
+    const page = await (await user1.navigate(`${issuer}/account/approvals`)).text();
+    expect(page).toContain('<div id="approvals-list" aria-live="polite">');
+    expect(page).toContain('<script src="/static/account-approvals.js" defer></script>');
+    const { approvals } = (await (await user1.getJson(`${issuer}/account/approvals`)).json()) as {
+      approvals: { id: string; binding_message?: string }[];
+    };
+    const live = approvals.find((approval) => approval.binding_message === 'live ids')!;
+    expect(page).toContain(`data-approval-id="${live.id}"`);
+    const script = await t.http().get('/static/account-approvals.js').expect(200);
+    expect(script.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(script.text).toContain("getElementById('approvals-list')");
+  });
+
   it('posts a JWT signed with the issuer’s keys to CIBA_NOTIFY_URL for each new request: claims, never the auth_req_id', async () => {
     const before = receiver.at('/notify').length;
     const { auth_req_id } = await started({ binding_message: 'notify me' }, PING_AGENT);
