@@ -59,7 +59,7 @@ describe('the approvals page, live (CIBA)', () => {
     await page.locator('#approvals-none').waitFor();
     // Set on this document: a reload would lose it.
     await page.evaluate(() => {
-      (window as unknown as { unreloaded: boolean }).unreloaded = true;
+      (globalThis as unknown as { unreloaded: boolean }).unreloaded = true;
     });
 
     await ask('live request');
@@ -89,7 +89,7 @@ describe('the approvals page, live (CIBA)', () => {
     await page.clock.runFor(TICK_MS);
     await card('second request').waitFor();
     await expect(
-      page.evaluate(() => (window as unknown as { unreloaded?: boolean }).unreloaded),
+      page.evaluate(() => (globalThis as unknown as { unreloaded?: boolean }).unreloaded),
     ).resolves.toBe(true);
     await Promise.all([
       page.waitForURL(`${issuer}/account/approvals`),
