@@ -24,7 +24,7 @@ export const CIBA_SETTINGS = settingsSection(
     notifyUrl: setting({
       name: 'CIBA_NOTIFY_URL',
       type: text('an https URL'),
-      default: { unset: 'none: no notification' },
+      default: { unset: 'no notification' },
       description:
         'Each new backchannel request for an account that may be asked is POSTed here ' +
         '(`Content-Type: application/jwt`) through the durable outbox, as a JWT signed with ' +
