@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { ensureIndexes } from '../../../../platform/database/ensure-indexes';
-import { MongoOutbox } from '../../../../platform/outbox/mongo-outbox';
+import { MongoOutbox, sealedBodyOutbox } from '../../../../platform/outbox/mongo-outbox';
 import type { CibaNotification } from '../ciba-notification';
 import {
   CibaNotificationRepository,
@@ -22,15 +22,7 @@ export class MongoCibaNotificationRepository
     private readonly model: Model<CibaNotificationRecord>,
   ) {
     super();
-    this.leases = new MongoOutbox(model, {
-      done: 'delivered',
-      dead: 'dead',
-      claimOrder: { nextAttemptAt: 1 },
-      dropWhenFinished: ['sealed'],
-      stampFinished: true,
-      // Kept a day past its give-up time (no content), then the TTL index may remove it.
-      keepMs: 24 * 3600 * 1000,
-    });
+    this.leases = new MongoOutbox(model, sealedBodyOutbox('delivered'));
   }
 
   async onModuleInit(): Promise<void> {
