@@ -346,6 +346,27 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
       expect(pingsOf(auth_req_id)).toHaveLength(1);
     });
 
+    it('holds the operator’s clients (proofgate-admin clients add --ciba-ping) to the same rules', async () => {
+      await expect(
+        addOperatorClient(t, {
+          clientId: 'bad-ping-agent',
+          grantTypes: [CIBA_GRANT_TYPE],
+          backchannelClientNotificationEndpoint: 'http://agent.example.com/ping',
+        }),
+      ).rejects.toThrow(
+        'backchannel_client_notification_endpoint may use http only on a loopback host or a private IP address (127.0.0.1, [::1], localhost, 10.0.0.5, ...); use https',
+      );
+      await expect(
+        addOperatorClient(t, {
+          clientId: 'bad-poll-agent',
+          grantTypes: ['client_credentials'],
+          backchannelClientNotificationEndpoint: 'https://agent.example.com/ping',
+        }),
+      ).rejects.toThrow(
+        'backchannel_token_delivery_mode is for a client of the urn:openid:params:grant-type:ciba grant',
+      );
+    });
+
     it.each([
       [
         'ping without an endpoint',
@@ -366,5 +387,33 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
       const res = await register(t, { ...pingClient, ...extra }, INITIAL_ACCESS_TOKEN);
       expectRefusal(res, 400, 'invalid_client_metadata', description);
     });
+  });
+
+  it('delivers a ping another instance left to retry: the outbox outlives the instance', async () => {
+    const { auth_req_id } = await started({ binding_message: 'ping restart' });
+    receiver.failNext['/ping'] = [503];
+    await answer('ping restart', 'approve');
+    await poller.poll();
+    expect(pingsOf(auth_req_id)).toHaveLength(1);
+    // This instance stops (as at shutdown): its timer no longer polls (the last test of the file).
+    await poller.beforeApplicationShutdown();
+    // A second instance on the same database (a restart, or another replica), past the backoff.
+    const { t: other } = await startListeningApp({ CIBA_NOTIFY_URL: `${receiver.url}/notify` });
+    try {
+      other.clock.advance(60);
+      await other.app.get(CibaNotificationPoller).poll();
+      expect(pingsOf(auth_req_id)).toHaveLength(2);
+      expect(pingsOf(auth_req_id)[1].headers.authorization).toBe(`Bearer ${NOTIFICATION_TOKEN}`);
+      const delivered = await rows
+        .findOne({ kind: 'ping', status: 'delivered' })
+        .sort({ finishedAt: -1 })
+        .lean()
+        .exec();
+      const otherOwner = (other.app.get(CibaNotificationPoller) as unknown as { owner: string })
+        .owner;
+      expect(delivered!.leaseOwner).toBe(otherOwner);
+    } finally {
+      await other.close();
+    }
   });
 });
