@@ -409,8 +409,8 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
         .sort({ finishedAt: -1 })
         .lean()
         .exec();
-      const otherOwner = (other.app.get(CibaNotificationPoller) as unknown as { owner: string })
-        .owner;
+      const otherPoller: unknown = other.app.get(CibaNotificationPoller);
+      const otherOwner = (otherPoller as { owner: string }).owner;
       expect(delivered!.leaseOwner).toBe(otherOwner);
     } finally {
       await other.close();
