@@ -273,6 +273,9 @@ export class ClientRegistry implements OnModuleInit {
           ? { backchannelLogoutSessionRequired: true }
           : {}),
       }),
+      ...(wanted.backchannelClientNotificationEndpoint
+        ? { backchannelClientNotificationEndpoint: wanted.backchannelClientNotificationEndpoint }
+        : {}),
     };
     const unchanged =
       existing &&
@@ -294,6 +297,8 @@ export class ClientRegistry implements OnModuleInit {
         (client.postLogoutRedirectUris ?? []).join('\n') &&
       existing.backchannelLogoutUri === client.backchannelLogoutUri &&
       existing.backchannelLogoutSessionRequired === client.backchannelLogoutSessionRequired &&
+      existing.backchannelClientNotificationEndpoint ===
+        client.backchannelClientNotificationEndpoint &&
       JSON.stringify(existing.jwks) === JSON.stringify(client.jwks) &&
       (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
     if (unchanged) return;

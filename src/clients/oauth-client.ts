@@ -111,6 +111,11 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * client may ask for. Absent (configured clients): any type the server supports.
    */
   authorizationDetailsTypes?: string[];
+  /**
+   * CIBA Core 1.0 §4 `backchannel_client_notification_endpoint`: a client of the CIBA grant in
+   * the ping mode, told here when the person answered (§10.2). Absent: the poll mode.
+   */
+  backchannelClientNotificationEndpoint?: string;
 }
 
 /** The request object settings of `from`, without its absent fields (for building an OAuthClient). */

@@ -1,6 +1,7 @@
 import { Env } from './env-parsers';
 import { EnvReader } from './env-reader';
 import { ChallengeConfig, readChallengeConfig } from './sections/challenges.config';
+import { CibaConfig, readCibaConfig } from './sections/ciba.config';
 import { ClientAuthConfig, readClientAuthConfig } from './sections/client-auth.config';
 import { ClientMetadataConfig, readClientMetadataConfig } from './sections/client-metadata.config';
 import { DatabaseConfig, readDatabaseConfig } from './sections/database.config';
@@ -47,6 +48,7 @@ export class AppConfig {
   readonly dpop!: DpopConfig;
   readonly par!: ParConfig;
   readonly logout!: LogoutConfig;
+  readonly ciba!: CibaConfig;
   readonly stepUp!: StepUpConfig;
   readonly operator!: OperatorConfig;
   readonly lab!: LabConfig;
@@ -99,6 +101,7 @@ export class AppConfig {
       dpop: readDpopConfig(env),
       par: readParConfig(env),
       logout,
+      ciba: readCibaConfig(env, server),
       stepUp: readStepUpConfig(env, server),
       operator,
       lab,

@@ -2,6 +2,7 @@ import { Global, Module, Provider } from '@nestjs/common';
 import { AppConfig } from './app-config';
 import { PasskeyConfig } from './sections/passkeys.config';
 import { ChallengeConfig } from './sections/challenges.config';
+import { CibaConfig } from './sections/ciba.config';
 import { ClientAuthConfig } from './sections/client-auth.config';
 import { ClientMetadataConfig } from './sections/client-metadata.config';
 import { DatabaseConfig } from './sections/database.config';
@@ -46,6 +47,7 @@ export const CONFIG_SECTIONS = {
   dpop: DpopConfig,
   par: ParConfig,
   logout: LogoutConfig,
+  ciba: CibaConfig,
   stepUp: StepUpConfig,
   operator: OperatorConfig,
   lab: LabConfig,

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { backchannelLogoutUriProblem } from '../protocol-rules/backchannel-logout-uri';
+import { cibaDelivery } from '../protocol-rules/ciba-delivery';
 import { operatorClientIdProblem } from '../protocol-rules/client-id';
 import { clientProfileProblem, type ClientProfile } from '../protocol-rules/client-profile';
 import { publicJwksProblem } from '../protocol-rules/client-jwks';
@@ -239,6 +240,8 @@ export interface ClientEntry {
   post_logout_redirect_uris?: unknown;
   backchannel_logout_uri?: unknown;
   backchannel_logout_session_required?: unknown;
+  backchannel_token_delivery_mode?: unknown;
+  backchannel_client_notification_endpoint?: unknown;
   profile?: unknown;
 }
 
@@ -273,6 +276,8 @@ export interface ClientEntryConfig {
   backchannelLogoutUri?: string;
   /** ... and backchannel_logout_session_required. */
   backchannelLogoutSessionRequired?: boolean;
+  /** CIBA Core 1.0 §4 backchannel_client_notification_endpoint (`ping` mode). */
+  backchannelClientNotificationEndpoint?: string;
   /** A client profile whose rules the client is held to (protocol-rules/client-profile.ts). */
   profile?: ClientProfile;
 }
@@ -534,6 +539,16 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     );
   }
   const profile = entryProfile(entry, keys, where);
+  // http on loopback and private addresses is checked against NODE_ENV by readOAuthConfig.
+  const ciba = cibaDelivery(
+    {
+      grantTypes: grantTypes ?? [],
+      mode: entry.backchannel_token_delivery_mode,
+      endpoint: entry.backchannel_client_notification_endpoint,
+    },
+    { allowPrivate: true },
+  );
+  if (ciba.problem) throw new ConfigError(`${where}${ciba.problem.field} ${ciba.problem.problem}`);
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
@@ -553,6 +568,9 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       : {}),
     ...(entry.require_signed_request_object === true ? { requireSignedRequestObject: true } : {}),
     ...entryLogout(entry, where),
+    ...(ciba.endpoint !== undefined
+      ? { backchannelClientNotificationEndpoint: ciba.endpoint }
+      : {}),
     ...(profile !== undefined ? { profile } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { AppConfig } from './app-config';
 import type { SettingsSection } from './setting';
 import { CHALLENGE_SETTINGS } from './sections/challenges.config';
+import { CIBA_SETTINGS } from './sections/ciba.config';
 import { CLIENT_AUTH_SETTINGS } from './sections/client-auth.config';
 import { CLIENT_METADATA_SETTINGS } from './sections/client-metadata.config';
 import { DATABASE_SETTINGS } from './sections/database.config';
@@ -43,6 +44,7 @@ const BY_SECTION = {
   stepUp: STEP_UP_SETTINGS,
   jwtBearer: JWT_BEARER_SETTINGS,
   logout: LOGOUT_SETTINGS,
+  ciba: CIBA_SETTINGS,
   mail: MAIL_SETTINGS,
   wallet: WALLET_SETTINGS,
   passkeys: PASSKEY_SETTINGS,

@@ -10,9 +10,9 @@ export interface OutgoingMail {
  * What a mail is for (its row's `purpose`, a metric label): the outbox knows no protocol, the
  * feature that queues a mail names it.
  */
-export type MailPurpose = 'email_code';
+export type MailPurpose = 'email_code' | 'ciba_request';
 
-export const MAIL_PURPOSES: readonly MailPurpose[] = ['email_code'];
+export const MAIL_PURPOSES: readonly MailPurpose[] = ['email_code', 'ciba_request'];
 
 /** One mail in the outbox, claimed for an attempt. */
 export interface MailDelivery {

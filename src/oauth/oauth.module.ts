@@ -37,6 +37,7 @@ import { CibaApprovalsController } from './ciba/ciba-approvals.controller';
 import { CibaApprovalsService } from './ciba/ciba-approvals.service';
 import { CibaApprovalProofService } from './ciba/ciba-approval-proof.service';
 import { ApprovalAuditPersistenceModule } from './ciba/audit/persistence/approval-audit-persistence.module';
+import { CibaNotificationsModule } from './ciba/notifications/ciba-notifications.module';
 import { CibaHintResolver } from './ciba/ciba-hint.resolver';
 import { CibaRequestService } from './ciba/ciba-request.service';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
@@ -66,6 +67,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ConsentModule,
     CsrfModule,
     ApprovalAuditPersistenceModule,
+    CibaNotificationsModule,
   ],
   controllers: [
     MetadataController,

@@ -15,15 +15,19 @@
     if (typeof chain.namespace === 'string') chains.push(chain);
   });
 
-  for (const card of document.querySelectorAll('.approval[data-approval-id]')) {
+  /** Binds a card's buttons, once (the live list, account-approvals.js, brings new cards). */
+  function bind(card) {
+    if (card.dataset.proofBound === 'true') return;
+    card.dataset.proofBound = 'true';
     const id = card.getAttribute('data-approval-id');
     const csrfField = card.querySelector('input[name="csrf_token"]');
     const passkeyButton = card.querySelector('.approval-passkey');
     const walletButton = card.querySelector('.approval-wallet');
     const status = card.querySelector('.approval-status');
     const alertBox = card.querySelector('.approval-error');
-    if (!csrfField || !status || !alertBox) continue;
-    const csrf = csrfField.value;
+    if (!csrfField || !status || !alertBox) return;
+    // Read at each use: the live list refreshes the page's token in the cards' fields.
+    const csrf = () => csrfField.value;
     const path = (what) => `/account/approvals/${encodeURIComponent(id)}/${what}`;
     const buttons = [passkeyButton, walletButton].filter(Boolean);
 
@@ -35,7 +39,7 @@
       try {
         const proof = await prove();
         show(status, 'Approving…');
-        await postJson(path('approve'), { csrf_token: csrf, ...proof });
+        await postJson(path('approve'), { csrf_token: csrf(), ...proof });
         show(status, 'Approved.');
         card.querySelectorAll('form, button').forEach((element) => (element.hidden = true));
       } catch (error) {
@@ -50,7 +54,7 @@
       passkeyButton.addEventListener('click', () => {
         void approveWith(async () => {
           const optionsJSON = await postJson(path('challenge'), {
-            csrf_token: csrf,
+            csrf_token: csrf(),
             method: 'passkey',
           });
           const response = await lib.startAuthentication({ optionsJSON });
@@ -71,7 +75,7 @@
             address: wallet.address,
             chainId: wallet.chainId,
           };
-          const challenge = await postJson(path('challenge'), { csrf_token: csrf, ...asked });
+          const challenge = await postJson(path('challenge'), { csrf_token: csrf(), ...asked });
           const signature =
             challenge.typed_data && typeof wallet.signTypedData === 'function'
               ? await wallet.signTypedData(challenge.typed_data)
@@ -81,4 +85,8 @@
       });
     }
   }
+
+  const bindAll = () => document.querySelectorAll('.approval[data-approval-id]').forEach(bind);
+  bindAll();
+  document.addEventListener('approvals:updated', bindAll);
 })();

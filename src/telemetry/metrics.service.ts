@@ -156,9 +156,15 @@ export class MetricsService {
     ['outcome', 'lane'],
   );
 
+  readonly cibaNotifications = this.counter(
+    'proofgate_ciba_notifications_total',
+    'CIBA outbox attempts by kind (ping: to a ping client; announce: a new request worked into what follows; notify: to CIBA_NOTIFY_URL) and outcome: delivered, retrying, dead (given up when its request expired)',
+    ['kind', 'outcome'],
+  );
+
   readonly mailQueued = this.counter(
     'proofgate_mail_queued_total',
-    'Mail queued in the outbox, by purpose (email_code: an email sign-in or link code)',
+    'Mail queued in the outbox, by purpose (email_code: an email sign-in or link code; ciba_request: a backchannel request told to its person)',
     ['purpose'],
   );
 

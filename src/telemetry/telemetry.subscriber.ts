@@ -24,6 +24,7 @@ import { ProofVerified } from '../proofs/proof.events';
 import { MetricsService } from './metrics.service';
 import { SecurityEventLog } from './security-events/security-event.log';
 import { MailDeliveryAttempted, MailQueued } from '../mail/mail.events';
+import { CibaNotificationAttempted } from '../oauth/ciba/notifications/ciba-notifications.events';
 
 /** Reason labels are a closed vocabulary; anything else is `other` (bounded metric labels). */
 const REASON = /^[a-z][a-z0-9_]{0,39}$/;
@@ -134,6 +135,11 @@ export class TelemetrySubscriber {
   @OnEvent(LogoutDeliveryAttempted.type)
   logoutDeliveryAttempted(event: LogoutDeliveryAttempted): void {
     this.metrics.backchannelLogoutDeliveries.inc({ outcome: event.outcome, lane: event.lane });
+  }
+
+  @OnEvent(CibaNotificationAttempted.type)
+  cibaNotificationAttempted(event: CibaNotificationAttempted): void {
+    this.metrics.cibaNotifications.inc({ kind: event.kind, outcome: event.outcome });
   }
 
   @OnEvent(MailQueued.type)

@@ -68,6 +68,8 @@ export interface RegisteredClient {
   readonly postLogoutRedirectUris: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
   readonly backchannelLogoutUri?: string;
+  /** CIBA Core 1.0 §4 backchannel_client_notification_endpoint: a ping client's. */
+  readonly backchannelClientNotificationEndpoint?: string;
   /** The client profile it is held to (protocol-rules/client-profile.ts). */
   readonly profile?: ClientProfile;
   readonly source: ClientSource;
@@ -122,6 +124,8 @@ export interface NewClient {
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
   readonly backchannelLogoutUri?: string;
+  /** CIBA Core 1.0 §4: the ping mode, with this backchannel_client_notification_endpoint. */
+  readonly backchannelClientNotificationEndpoint?: string;
   /** A client profile to hold it to (`fapi2`), checked as OAUTH_CLIENTS' `profile`. */
   readonly profile?: ClientProfile;
 }
@@ -187,6 +191,9 @@ export class ClientAdministration {
           : {}),
         ...(entry.backchannelLogoutUri ? { backchannelLogoutUri: entry.backchannelLogoutUri } : {}),
       }),
+      ...(entry.backchannelClientNotificationEndpoint
+        ? { backchannelClientNotificationEndpoint: entry.backchannelClientNotificationEndpoint }
+        : {}),
       ...(entry.profile ? { profile: entry.profile } : {}),
     };
     const logoutUriProblem =
@@ -199,6 +206,15 @@ export class ClientAdministration {
       throw new AdminError(
         `backchannel_logout_uri ${logoutUriProblem} (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE=${this.logout.allowPrivate})`,
       );
+    }
+    const pingProblem =
+      client.backchannelClientNotificationEndpoint === undefined
+        ? undefined
+        : backchannelLogoutUriProblem(client.backchannelClientNotificationEndpoint, {
+            allowPrivate: !this.server.isProduction,
+          });
+    if (pingProblem !== undefined) {
+      throw new AdminError(`backchannel_client_notification_endpoint ${pingProblem}`);
     }
     if (!(await this.clients.insertIfAbsent(client))) {
       throw new AdminError(`client ${client.clientId} already exists`);
@@ -373,6 +389,9 @@ export class ClientAdministration {
       requireSignedRequestObject: client.requireSignedRequestObject === true,
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
+      ...(client.backchannelClientNotificationEndpoint
+        ? { backchannelClientNotificationEndpoint: client.backchannelClientNotificationEndpoint }
+        : {}),
       ...(client.profile ? { profile: client.profile } : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
@@ -425,6 +444,12 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
         : {}),
       ...(wanted.backchannelLogoutUri !== undefined
         ? { backchannel_logout_uri: wanted.backchannelLogoutUri }
+        : {}),
+      ...(wanted.backchannelClientNotificationEndpoint !== undefined
+        ? {
+            backchannel_token_delivery_mode: 'ping',
+            backchannel_client_notification_endpoint: wanted.backchannelClientNotificationEndpoint,
+          }
         : {}),
       ...(wanted.profile !== undefined ? { profile: wanted.profile } : {}),
     });

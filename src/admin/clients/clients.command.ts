@@ -56,6 +56,13 @@ function clientJson(client: RegisteredClient) {
       ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
       : {}),
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
+    // CIBA Core 1.0 §4: a ping client's endpoint.
+    ...(client.backchannelClientNotificationEndpoint
+      ? {
+          backchannel_token_delivery_mode: 'ping',
+          backchannel_client_notification_endpoint: client.backchannelClientNotificationEndpoint,
+        }
+      : {}),
     // Proofgate's client profile (protocol-rules/client-profile.ts), shown when set.
     ...(client.profile ? { profile: client.profile } : {}),
     source: client.source,
@@ -95,6 +102,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
       : []),
     ...(client.backchannelLogoutUri
       ? [['back-channel logout', client.backchannelLogoutUri] as const]
+      : []),
+    ...(client.backchannelClientNotificationEndpoint
+      ? [['CIBA ping', client.backchannelClientNotificationEndpoint] as const]
       : []),
     ...(client.profile ? [['profile', profileSummary(client.profile)] as const] : []),
     ['source', client.source],
@@ -345,6 +355,10 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https; http on a loopback host outside production)',
     )
     .option(
+      '--ciba-ping <uri>',
+      'CIBA ping mode (with --grant-type urn:openid:params:grant-type:ciba): the backchannel_client_notification_endpoint told when the person answered (https; http on a loopback host outside production)',
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
       (value: string) => {
@@ -375,6 +389,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           jwksUri?: string;
           postLogoutRedirectUri?: string[];
           backchannelLogoutUri?: string;
+          cibaPing?: string;
           profile?: ClientProfile;
         },
         command: Command,
@@ -413,6 +428,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
               : {}),
             ...(options.backchannelLogoutUri !== undefined
               ? { backchannelLogoutUri: options.backchannelLogoutUri }
+              : {}),
+            ...(options.cibaPing !== undefined
+              ? { backchannelClientNotificationEndpoint: options.cibaPing }
               : {}),
             ...(options.profile !== undefined ? { profile: options.profile } : {}),
             ...keys,

@@ -85,6 +85,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: [String], default: undefined })
   authorizationDetailsTypes?: string[];
 
+  /** CIBA Core 1.0 §4 backchannel_client_notification_endpoint of a ping client. */
+  @Prop({ type: String })
+  backchannelClientNotificationEndpoint?: string;
+
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;

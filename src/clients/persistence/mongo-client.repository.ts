@@ -54,6 +54,9 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.authorizationDetailsTypes
       ? { authorizationDetailsTypes: record.authorizationDetailsTypes }
       : {}),
+    ...(record.backchannelClientNotificationEndpoint
+      ? { backchannelClientNotificationEndpoint: record.backchannelClientNotificationEndpoint }
+      : {}),
   };
 }
 

@@ -343,7 +343,46 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parse({ grant_types: ['client_credentials'] }).backchannelTokenDeliveryMode,
     ).toBeUndefined();
     expect(() => parse({ ...ciba, backchannel_token_delivery_mode: 'push' })).toThrow(
-      'backchannel_token_delivery_mode must be poll: the ping and push modes are not supported',
+      'backchannel_token_delivery_mode must be poll or ping: the push mode (tokens POSTed to the client) is not supported',
+    );
+  });
+
+  it('gives a ping client its notification endpoint: https in production, http on loopback outside it', () => {
+    const ping = {
+      grant_types: ['urn:openid:params:grant-type:ciba'],
+      redirect_uris: [],
+      response_types: [],
+      backchannel_token_delivery_mode: 'ping',
+    };
+    const parse = (body: object, production = true) =>
+      parseClientMetadata(body, 'client_secret_basic', { production, grantTypeRules });
+    expect(
+      parse({ ...ping, backchannel_client_notification_endpoint: 'https://agent.example/ping' }),
+    ).toMatchObject({
+      backchannelTokenDeliveryMode: 'ping',
+      backchannelClientNotificationEndpoint: 'https://agent.example/ping',
+    });
+    expect(() => parse(ping)).toThrow(
+      'backchannel_client_notification_endpoint is required with backchannel_token_delivery_mode "ping" (CIBA Core 1.0 §4)',
+    );
+    const loopback = { ...ping, backchannel_client_notification_endpoint: 'http://127.0.0.1:9/p' };
+    expect(() => parse(loopback)).toThrow(
+      'backchannel_client_notification_endpoint must use https',
+    );
+    expect(() =>
+      parse({ ...ping, backchannel_client_notification_endpoint: 'https://10.0.0.5/ping' }),
+    ).toThrow('backchannel_client_notification_endpoint must be on a public address (not private)');
+    expect(parse(loopback, false).backchannelClientNotificationEndpoint).toBe(
+      'http://127.0.0.1:9/p',
+    );
+    expect(() =>
+      parse({
+        grant_types: ['client_credentials'],
+        backchannel_token_delivery_mode: 'ping',
+        backchannel_client_notification_endpoint: 'https://agent.example/ping',
+      }),
+    ).toThrow(
+      'backchannel_token_delivery_mode is for a client of the urn:openid:params:grant-type:ciba grant',
     );
   });
 });

@@ -9,6 +9,7 @@ import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { requestObjectMetadataProblem } from '../../protocol-rules/request-object';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
+import { cibaDelivery, type CibaDeliveryMode } from '../../protocol-rules/ciba-delivery';
 import {
   type ClientJwks,
   type ClientLogoutMetadata,
@@ -73,7 +74,9 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   /** RFC 9396 §10 `authorization_details_types` (which the server supports: checked on register). */
   readonly authorizationDetailsTypes?: string[];
   /** CIBA Core 1.0 §4 `backchannel_token_delivery_mode`, for a client of the CIBA grant. */
-  readonly backchannelTokenDeliveryMode?: 'poll';
+  readonly backchannelTokenDeliveryMode?: CibaDeliveryMode;
+  /** CIBA Core 1.0 §4 `backchannel_client_notification_endpoint`, of a ping client. */
+  readonly backchannelClientNotificationEndpoint?: string;
 }
 
 /** What a client is registered as, whoever registered it, from its metadata and auth method. */
@@ -91,6 +94,7 @@ export type RegisteredFields = Pick<
   | 'requestObjectSigningAlg'
   | 'requireSignedRequestObject'
   | 'authorizationDetailsTypes'
+  | 'backchannelClientNotificationEndpoint'
   | keyof ClientLogoutMetadata
 >;
 
@@ -119,6 +123,9 @@ export function registeredFields(
     ...logoutFields(metadata),
     ...(metadata.authorizationDetailsTypes
       ? { authorizationDetailsTypes: [...metadata.authorizationDetailsTypes] }
+      : {}),
+    ...(metadata.backchannelClientNotificationEndpoint
+      ? { backchannelClientNotificationEndpoint: metadata.backchannelClientNotificationEndpoint }
       : {}),
   };
 }
@@ -381,7 +388,7 @@ export function parseClientMetadata(
     keys.jwks !== undefined || keys.jwksUri !== undefined,
   );
   const logout = logoutMetadata(body, privateLogoutUris);
-  const ciba = cibaMetadata(body, grantTypes);
+  const ciba = cibaMetadata(body, grantTypes, !production);
   const detailsTypes = stringArray(body, 'authorization_details_types');
   if (detailsTypes !== undefined && detailsTypes.length > MAX_AUTHORIZATION_DETAILS_TYPES) {
     throw new InvalidClientMetadata(
@@ -432,33 +439,36 @@ export function parseClientMetadata(
 }
 
 /**
- * CIBA Core 1.0 §4 registration metadata. `backchannel_token_delivery_mode` is `poll` (the
- * default when a client of the grant names none); ping and push are not offered, so a
- * `backchannel_client_notification_endpoint` has nothing to receive and is refused rather than
- * stored. `backchannel_user_code_parameter` may only be false (metadata says
+ * CIBA Core 1.0 §4 registration metadata: `backchannel_token_delivery_mode` `poll` (the default
+ * when a client of the grant names none) or `ping` with its
+ * `backchannel_client_notification_endpoint` (protocol-rules/ciba-delivery.ts; http on a
+ * loopback or private address outside production only); push is refused.
+ * `backchannel_user_code_parameter` may only be false (metadata says
  * `backchannel_user_code_parameter_supported: false`). A client without the grant keeps none.
  */
 function cibaMetadata(
   body: Record<string, unknown>,
   grantTypes: readonly string[],
-): Pick<ClientMetadata, 'backchannelTokenDeliveryMode'> {
-  const mode = body.backchannel_token_delivery_mode;
-  if (mode !== undefined && mode !== 'poll') {
-    throw new InvalidClientMetadata(
-      'backchannel_token_delivery_mode must be poll: the ping and push modes are not supported',
-    );
-  }
-  if (body.backchannel_client_notification_endpoint !== undefined) {
-    throw new InvalidClientMetadata(
-      'backchannel_client_notification_endpoint is for the ping and push modes, which are not supported: register the poll mode without it',
-    );
-  }
+  allowPrivate: boolean,
+): Pick<ClientMetadata, 'backchannelTokenDeliveryMode' | 'backchannelClientNotificationEndpoint'> {
+  const { endpoint, problem } = cibaDelivery(
+    {
+      grantTypes,
+      mode: body.backchannel_token_delivery_mode,
+      endpoint: body.backchannel_client_notification_endpoint,
+    },
+    { allowPrivate },
+  );
+  if (problem) throw new InvalidClientMetadata(`${problem.field} ${problem.problem}`);
   if (flag(body, 'backchannel_user_code_parameter')) {
     throw new InvalidClientMetadata(
       'backchannel_user_code_parameter must be false: backchannel requests take no user code',
     );
   }
-  return grantTypes.includes(CIBA_GRANT_TYPE) ? { backchannelTokenDeliveryMode: 'poll' } : {};
+  if (!grantTypes.includes(CIBA_GRANT_TYPE)) return {};
+  return endpoint === undefined
+    ? { backchannelTokenDeliveryMode: 'poll' }
+    : { backchannelTokenDeliveryMode: 'ping', backchannelClientNotificationEndpoint: endpoint };
 }
 
 /** RFC 9396 §10: a client names the few types it uses; more are refused rather than stored. */

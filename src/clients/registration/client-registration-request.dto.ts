@@ -128,12 +128,19 @@ export class ClientRegistrationRequestDto {
   authorization_details_types?: string[];
 
   @ApiPropertyOptional({
-    enum: ['poll'],
+    enum: ['poll', 'ping'],
     description:
-      'CIBA Core 1.0 §4, with grant type urn:openid:params:grant-type:ciba: poll (the default; ping and push, and so backchannel_client_notification_endpoint, are refused)',
+      'CIBA Core 1.0 §4, with grant type urn:openid:params:grant-type:ciba: poll (the default) or ping (with backchannel_client_notification_endpoint); push is refused',
     example: 'poll',
   })
   backchannel_token_delivery_mode?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'CIBA Core 1.0 §4, required for ping: https (http on a loopback or private address outside production), where {auth_req_id} is POSTed with the client_notification_token as Bearer once the person answered',
+    example: 'https://agent.example.com/ciba/ping',
+  })
+  backchannel_client_notification_endpoint?: string;
 
   @ApiPropertyOptional({
     description: 'CIBA Core 1.0 §4: false (no user code is supported)',

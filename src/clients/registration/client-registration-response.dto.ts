@@ -110,9 +110,15 @@ export class ClientRegistrationResponseDto {
   authorization_details_types?: string[];
 
   @ApiPropertyOptional({
-    enum: ['poll'],
+    enum: ['poll', 'ping'],
     description: 'CIBA Core 1.0 §4, for a client of the CIBA grant',
     example: 'poll',
   })
-  backchannel_token_delivery_mode?: 'poll';
+  backchannel_token_delivery_mode?: 'poll' | 'ping';
+
+  @ApiPropertyOptional({
+    description: 'CIBA Core 1.0 §4, of a ping client: where {auth_req_id} is POSTed once answered',
+    example: 'https://agent.example.com/ciba/ping',
+  })
+  backchannel_client_notification_endpoint?: string;
 }

@@ -149,6 +149,12 @@ export class ClientRegistrationService {
       ...(metadata.backchannelTokenDeliveryMode
         ? { backchannel_token_delivery_mode: metadata.backchannelTokenDeliveryMode }
         : {}),
+      ...(metadata.backchannelClientNotificationEndpoint
+        ? {
+            backchannel_client_notification_endpoint:
+              metadata.backchannelClientNotificationEndpoint,
+          }
+        : {}),
     };
   }
 

@@ -46,6 +46,8 @@ export interface ClientConfig {
   readonly backchannelLogoutUri?: string;
   /** ... and `backchannel_logout_session_required`. */
   readonly backchannelLogoutSessionRequired?: boolean;
+  /** CIBA Core 1.0 §4 `backchannel_client_notification_endpoint`: the ping mode. */
+  readonly backchannelClientNotificationEndpoint?: string;
   /** A client profile whose rules it is held to (`profile` in OAUTH_CLIENTS: `fapi2`). */
   readonly profile?: ClientProfile;
   /**
@@ -279,6 +281,17 @@ export function readOAuthConfig(
         ? undefined
         : backchannelLogoutUriProblem(uri, { allowPrivate: logout.allowPrivate });
     if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
+    // CIBA Core 1.0 §4: a ping endpoint is https; http on loopback only outside production.
+    const ping = client.backchannelClientNotificationEndpoint;
+    const pingProblem =
+      ping === undefined || !server.isProduction
+        ? undefined
+        : backchannelLogoutUriProblem(ping, { allowPrivate: false });
+    if (pingProblem) {
+      env.problem(
+        `OAUTH_CLIENTS[${index}].backchannel_client_notification_endpoint ${pingProblem}`,
+      );
+    }
   });
   const demoClients = seedDemoData ? env.read(() => checkDemoClients(DEMO_CLIENTS), []) : [];
   const registered = mergeClients(demoClients, configuredClients);

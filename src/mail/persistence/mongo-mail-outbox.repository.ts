@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
-import { MongoOutbox } from '../../platform/outbox/mongo-outbox';
+import { MongoOutbox, sealedBodyOutbox } from '../../platform/outbox/mongo-outbox';
 import { MAIL_PURPOSES, type MailDelivery, type MailPurpose } from '../mail';
 import { MailOutboxRepository, type NewMailDelivery } from '../mail-outbox.repository';
 import { MailDeliveryRecord } from './mail-delivery.schema';
@@ -26,16 +26,8 @@ export class MongoMailOutboxRepository extends MailOutboxRepository implements O
     @InjectModel(MailDeliveryRecord.name) private readonly model: Model<MailDeliveryRecord>,
   ) {
     super();
-    this.leases = new MongoOutbox(model, {
-      done: 'sent',
-      dead: 'dead',
-      claimOrder: { nextAttemptAt: 1 },
-      // A finished row keeps no body.
-      dropWhenFinished: ['sealed'],
-      stampFinished: true,
-      // Kept a day past its give-up time (no body), then the TTL index may remove it.
-      keepMs: 24 * 3600 * 1000,
-    });
+    // A finished row keeps no body.
+    this.leases = new MongoOutbox(model, sealedBodyOutbox('sent'));
   }
 
   async onModuleInit(): Promise<void> {

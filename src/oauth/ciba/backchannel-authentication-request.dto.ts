@@ -62,6 +62,14 @@ export class BackchannelAuthenticationRequestDto extends ClientAuthenticationDto
   authorization_details?: string;
 
   @ApiPropertyOptional({
+    description:
+      'Required of a ping client: the Bearer token its backchannel_client_notification_endpoint gets with {auth_req_id} once the person answered (at most 1024 characters)',
+    example: '8d67dc78-7faa-4d41-aabd-67707b374255',
+  })
+  @OptionalOAuthParam()
+  client_notification_token?: string;
+
+  @ApiPropertyOptional({
     description: 'RFC 8707: the resource the tokens are for (default ACCESS_TOKEN_AUDIENCE)',
     example: EXAMPLE.resource,
   })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
+import type { OAuthClient } from '../../clients/oauth-client';
 import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
@@ -16,6 +17,7 @@ import { CIBA_GRANT_TYPE, MAX_BINDING_MESSAGE_LENGTH } from './ciba-request';
 import { InvalidBindingMessage } from './ciba.errors';
 import { CibaHintResolver } from './ciba-hint.resolver';
 import { type BackchannelAuthenticationResponse, CibaRequestService } from './ciba-request.service';
+import { CibaNotifications } from './notifications/ciba-notifications';
 
 /** Plain text a person can read: no control characters (line breaks included). */
 const CONTROL_CHARACTERS = /\p{Cc}/u;
@@ -39,6 +41,7 @@ export class BackchannelAuthenticationEndpoint {
     private readonly cibaRequests: CibaRequestService,
     private readonly stepUp: StepUpConfig,
     private readonly grantTypes: RegistrableGrantTypes,
+    private readonly notifications: CibaNotifications,
   ) {}
 
   async handle(
@@ -62,15 +65,31 @@ export class BackchannelAuthenticationEndpoint {
       );
       const bindingMessage = checkBindingMessage(request.binding_message);
       const requestedExpiry = checkRequestedExpiry(request.requested_expiry);
+      const clientNotificationToken = checkNotificationToken(
+        client,
+        request.client_notification_token,
+      );
       const account = await this.hints.accountOf(client, request);
-      return this.cibaRequests.issue(client, {
+      const issued = await this.cibaRequests.issue(client, {
         ...(account === undefined ? {} : { account }),
         scope,
         resource,
         ...(bindingMessage === undefined ? {} : { bindingMessage }),
         ...(authorizationDetails === undefined ? {} : { authorizationDetails }),
         ...(requestedExpiry === undefined ? {} : { requestedExpiry }),
+        ...(clientNotificationToken === undefined ? {} : { clientNotificationToken }),
       });
+      // The same one insert whether the hint named an account that may be asked or nobody
+      // (§7.3, no enumeration): who is told is decided off the request (CibaNotifications).
+      await this.notifications.requested(
+        client,
+        {
+          ...(account === undefined ? {} : { sub: account }),
+          ...(bindingMessage === undefined ? {} : { bindingMessage }),
+        },
+        issued.expiresAt,
+      );
+      return issued.response;
     });
   }
 }
@@ -107,6 +126,32 @@ function checkBindingMessage(value: string | undefined): string | undefined {
     );
   }
   return value;
+}
+
+/** CIBA Core 1.0 §7.1: a bearer credential (RFC 6750 §2.1 b64token) of at most 1024 characters. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const MAX_NOTIFICATION_TOKEN_LENGTH = 1024;
+
+/**
+ * CIBA Core 1.0 §7.1 `client_notification_token`: required of a ping client (the Bearer its
+ * endpoint checks, §10.2), ignored from a poll client (nothing is sent to it).
+ */
+function checkNotificationToken(
+  client: OAuthClient,
+  token: string | undefined,
+): string | undefined {
+  if (client.backchannelClientNotificationEndpoint === undefined) return undefined;
+  if (token === undefined) {
+    throw new InvalidRequest(
+      'client_notification_token is required: this client is registered for the ping mode (CIBA Core 1.0 §7.1)',
+    ).because('notification_token_missing');
+  }
+  if (token.length > MAX_NOTIFICATION_TOKEN_LENGTH || !BEARER_TOKEN.test(token)) {
+    throw new InvalidRequest(
+      `client_notification_token must be a bearer token (RFC 6750 §2.1) of at most ${MAX_NOTIFICATION_TOKEN_LENGTH} characters`,
+    ).because('notification_token_syntax');
+  }
+  return token;
 }
 
 /** CIBA Core 1.0 §7.1 `requested_expiry`: a positive integer of seconds. */

@@ -3,6 +3,9 @@ import { scopeListItems } from '../consent/consent.page';
 import type { PendingApproval } from './ciba-approvals.service';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../../proofs/proof-descriptor';
 
+/** Keeps #approvals-list live: new requests appear, answered ones go, without a reload. */
+export const APPROVALS_SCRIPT = '/static/account-approvals.js';
+
 /** GET /account/approvals (HTML). */
 export interface ApprovalsPageView {
   readonly approvals: readonly PendingApproval[];
@@ -20,7 +23,8 @@ export const APPROVAL_SCRIPT = '/static/approval.js';
  * message (to compare with the agent's screen), what it asks for (scopes, and every authorization
  * detail as its type's template reads), Approve with passkey and Approve with wallet (a proof
  * over the request, approval.js), and Deny; a request without details also a plain Approve (the
- * session's). No inline script; every value escaped.
+ * session's). Deny and the plain Approve are HTML forms (they work without script); every value
+ * escaped. APPROVALS_SCRIPT keeps #approvals-list live, and approval.js binds the cards it brings.
  */
 export function renderApprovalsPage(view: ApprovalsPageView): string {
   const cards =
@@ -30,14 +34,19 @@ export function renderApprovalsPage(view: ApprovalsPageView): string {
   return renderPage({
     title: 'Approvals',
     narrow: true,
-    ...(view.approvals.length === 0
-      ? {}
-      : {
-          scripts: [WEBAUTHN_BROWSER_SCRIPT, ...(view.walletScripts ?? []), APPROVAL_SCRIPT],
-        }),
+    // Every script at once, even with nothing pending: a request the live list brings in gets
+    // its proof buttons without a reload.
+    scripts: [
+      WEBAUTHN_BROWSER_SCRIPT,
+      ...(view.walletScripts ?? []),
+      APPROVAL_SCRIPT,
+      APPROVALS_SCRIPT,
+    ],
     body: `<h1>Approvals</h1>
 <p class="muted">Applications that asked to act for you from elsewhere (OpenID CIBA). Approve only what you expect, and check that the message matches the one the application shows.</p>
+<div id="approvals-list" aria-live="polite">
 ${cards}
+</div>
 <p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. <a href="/account">Your account</a></p>`,
   });
 }

@@ -14,6 +14,7 @@ import { ApprovalProofRequired } from './ciba.errors';
 import { approvedRequestHash, approvedRequestOf } from './approval-statement';
 import type { VerifiedApprovalProof } from './approval-proofs';
 import { ApprovalAuditLog } from './audit/approval-audit';
+import { CibaNotifications } from './notifications/ciba-notifications';
 
 /** A pending request as its person sees it (GET /account/approvals). */
 export interface PendingApproval {
@@ -66,6 +67,7 @@ export class CibaApprovalsService {
     private readonly details: AuthorizationDetailsCheck,
     private readonly clock: Clock,
     private readonly audit: ApprovalAuditLog,
+    private readonly notifications: CibaNotifications,
   ) {}
 
   async pending(sub: string): Promise<PendingApproval[]> {
@@ -124,6 +126,8 @@ export class CibaApprovalsService {
       },
     );
     if (!updated) throw new NotFound(NOT_PENDING).because('not_pending');
+    // CIBA Core 1.0 §10.2: a ping client is told, whatever approved it.
+    await this.notifications.answered(updated);
     await this.recordAnswer(updated, 'approved', proof.method, proof.methodKey);
   }
 
@@ -151,6 +155,8 @@ export class CibaApprovalsService {
       }
       throw new NotFound(NOT_PENDING).because('not_pending');
     }
+    // CIBA Core 1.0 §10.2: a ping client is told, approved or denied.
+    await this.notifications.answered(updated);
     this.logger.log(
       `${session.sub} ${decision === 'approve' ? 'approved' : 'denied'} a backchannel request of client ${updated.binding.client_id}`,
     );

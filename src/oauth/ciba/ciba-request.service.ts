@@ -6,6 +6,7 @@ import { randomToken } from '../../platform/crypto/hashing';
 import type { OAuthClient } from '../../clients/oauth-client';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { CibaRequestBinding, CibaRequestPayload } from './ciba-request';
+import { CibaNotifications } from './notifications/ciba-notifications';
 
 /** CIBA Core 1.0 §7.3 successful answer. */
 export interface BackchannelAuthenticationResponse {
@@ -24,6 +25,14 @@ export interface CibaRequest {
   authorizationDetails?: AuthorizationDetail[];
   /** `requested_expiry`, seconds, when the client asked for a shorter life. */
   requestedExpiry?: number;
+  /** CIBA Core 1.0 §7.1 `client_notification_token` of a ping client. */
+  clientNotificationToken?: string;
+}
+
+/** The answer, and when the request expires. */
+export interface IssuedCibaRequest {
+  readonly response: BackchannelAuthenticationResponse;
+  readonly expiresAt: Date;
 }
 
 /**
@@ -38,12 +47,10 @@ export class CibaRequestService {
     private readonly store: ChallengeStore,
     private readonly challenges: ChallengeConfig,
     private readonly clock: Clock,
+    private readonly notifications: CibaNotifications,
   ) {}
 
-  async issue(
-    client: OAuthClient,
-    request: CibaRequest,
-  ): Promise<BackchannelAuthenticationResponse> {
+  async issue(client: OAuthClient, request: CibaRequest): Promise<IssuedCibaRequest> {
     const maxTtl = this.challenges.cibaRequestTtlSeconds;
     const ttlSeconds = Math.min(maxTtl, request.requestedExpiry ?? maxTtl);
     const interval = this.challenges.cibaIntervalSeconds;
@@ -68,10 +75,30 @@ export class CibaRequestService {
         ...(request.authorizationDetails === undefined
           ? {}
           : { authorizationDetails: request.authorizationDetails }),
+        ...this.ping(client, authReqId, request.clientNotificationToken),
       },
       ttlSeconds,
       issuedAt,
     });
-    return { auth_req_id: authReqId, expires_in: ttlSeconds, interval };
+    return {
+      response: { auth_req_id: authReqId, expires_in: ttlSeconds, interval },
+      expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000),
+    };
+  }
+
+  /** A ping client's ping, sealed into the request (CIBA Core 1.0 §10.2). */
+  private ping(
+    client: OAuthClient,
+    authReqId: string,
+    token: string | undefined,
+  ): Pick<CibaRequestPayload, 'ping'> {
+    const endpoint = client.backchannelClientNotificationEndpoint;
+    if (endpoint === undefined || token === undefined) return {};
+    return {
+      ping: this.notifications.seal.sealPing(
+        { endpoint, authReqId, clientNotificationToken: token },
+        client.clientId,
+      ),
+    };
   }
 }

@@ -5,7 +5,7 @@ import type { PolledAuthorizationState } from '../token/grants/polled-authorizat
 export { CIBA_GRANT_TYPE } from '../../protocol-rules/grant-types';
 
 /** CIBA Core 1.0 §5: the token delivery modes a client may register; push is not offered. */
-export const CIBA_DELIVERY_MODES = ['poll'] as const;
+export { CIBA_DELIVERY_MODES } from '../../protocol-rules/ciba-delivery';
 
 /** CIBA Core 1.0 §7.1 `binding_message`: short enough to show on a phone, plain text. */
 export const MAX_BINDING_MESSAGE_LENGTH = 64;
@@ -52,6 +52,12 @@ export interface CibaRequestPayload extends PolledAuthorizationState, Partial<Ci
   bindingMessage?: string;
   /** RFC 9396, checked against the operator's types at the request. */
   authorizationDetails?: AuthorizationDetail[];
+  /**
+   * A ping client's (CIBA Core 1.0 §10.2): its endpoint, the auth_req_id and its
+   * `client_notification_token`, sealed (CibaNotificationSeal): the ping sent once the person
+   * answers needs the id this store keeps only the hash of, and the client's bearer token.
+   */
+  ping?: string;
 }
 
 /**

@@ -54,7 +54,7 @@ export const CIBA_PROOF = {
       {
         clients: 'agents and back-office clients that ask a person who is not at their screen',
         through: [
-          'a confidential client registered for urn:openid:params:grant-type:ciba (grant_types, backchannel_token_delivery_mode poll)',
+          'a confidential client registered for urn:openid:params:grant-type:ciba (grant_types, backchannel_token_delivery_mode poll, or ping with a backchannel_client_notification_endpoint)',
           ({ challenges }) =>
             `requests valid ${challenges.cibaRequestTtlSeconds} s, polled every ${challenges.cibaIntervalSeconds} s or more (CIBA_REQUEST_TTL_SECONDS, CIBA_INTERVAL_SECONDS)`,
           'the person approves or denies at /account/approvals, signed in with any method of the login page',

@@ -59,7 +59,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({
     type: [String],
     description: 'CIBA Core 1.0 §4: how a backchannel request’s tokens reach the client',
-    example: ['poll'],
+    example: ['poll', 'ping'],
   })
   backchannel_token_delivery_modes_supported!: string[];
 

@@ -17,6 +17,22 @@ export interface OutboxShape {
   readonly keepMs: number;
 }
 
+/**
+ * The shape of an outbox whose rows carry a sealed body (`sealed`): claimed by due time, `dead`
+ * when given up, the body dropped once finished, and kept a day past the give-up time (no body),
+ * then the TTL index may remove them. `done` names the outbox's success (`sent`, `delivered`).
+ */
+export function sealedBodyOutbox(done: string): OutboxShape {
+  return {
+    done,
+    dead: 'dead',
+    claimOrder: { nextAttemptAt: 1 },
+    dropWhenFinished: ['sealed'],
+    stampFinished: true,
+    keepMs: 24 * 3600 * 1000,
+  };
+}
+
 /** The fields of a row just queued: due at once, leased by nobody, attempted never. */
 export type FreshOutboxRow = Omit<OutboxRecord, '_id' | 'leaseOwner' | 'lastError'> & {
   readonly status: typeof PENDING;

@@ -127,6 +127,34 @@ describe('npm start refuses to start, in one line', () => {
     ]);
   });
 
+  it('in production with an http CIBA_NOTIFY_URL or an http ping endpoint in OAUTH_CLIENTS (CIBA: https there)', async () => {
+    const ended = await devStart({
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
+      ISSUER: 'https://auth.example.test',
+      CIBA_NOTIFY_URL: 'http://127.0.0.1:9000/notify',
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: 'ping-agent',
+          client_secret: 'ping-agent-secret',
+          redirect_uris: [],
+          grant_types: ['urn:openid:params:grant-type:ciba'],
+          backchannel_token_delivery_mode: 'ping',
+          backchannel_client_notification_endpoint: 'http://127.0.0.1:9000/ping',
+        },
+      ]),
+    });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toEqual(
+      expect.arrayContaining([
+        'Invalid configuration: CIBA_NOTIFY_URL must be https when NODE_ENV=production (http is for a loopback issuer in development)',
+        'Invalid configuration: OAUTH_CLIENTS[0].backchannel_client_notification_endpoint must use https',
+      ]),
+    );
+    expect(ended.lines).toHaveLength(2);
+  });
+
   it('with an ISSUER on an IP address and no WEBAUTHN_RP_ID (no passkey RP ID to derive)', async () => {
     const ended = await devStart({ ISSUER: 'http://127.0.0.1:25000' });
     expect(ended.code).toBe(1);

@@ -142,7 +142,7 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
       const res = await t.http().get(`/.well-known/${path}`).expect(200);
       expect(res.body).toMatchObject({
         backchannel_authentication_endpoint: `${issuer}/backchannel`,
-        backchannel_token_delivery_modes_supported: ['poll'],
+        backchannel_token_delivery_modes_supported: ['poll', 'ping'],
         backchannel_user_code_parameter_supported: false,
       });
       expect(res.body.grant_types_supported).toContain(CIBA_GRANT_TYPE);
@@ -448,14 +448,14 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
 
     it.each([
       [
-        'the ping mode',
-        { backchannel_token_delivery_mode: 'ping' },
-        'backchannel_token_delivery_mode must be poll: the ping and push modes are not supported',
+        'the push mode',
+        { backchannel_token_delivery_mode: 'push' },
+        'backchannel_token_delivery_mode must be poll or ping: the push mode (tokens POSTed to the client) is not supported',
       ],
       [
-        'a notification endpoint',
+        'a notification endpoint in poll mode',
         { backchannel_client_notification_endpoint: 'https://agent.example.com/notify' },
-        'backchannel_client_notification_endpoint is for the ping and push modes, which are not supported: register the poll mode without it',
+        'backchannel_client_notification_endpoint is for the ping mode: register backchannel_token_delivery_mode "ping" with it, or poll without it',
       ],
       [
         'a user code parameter',

@@ -1,0 +1,202 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { AccountService } from '../../../accounts/account.service';
+import { emailOf } from '../../../accounts/account';
+import { CibaConfig } from '../../../config/sections/ciba.config';
+import { MailConfig } from '../../../config/sections/mail.config';
+import { ServerConfig } from '../../../config/sections/server.config';
+import { TokenConfig } from '../../../config/sections/tokens.config';
+import { MailOutbox } from '../../../mail/mail-outbox';
+import { Clock } from '../../../platform/clock/clock';
+import { exponentialBackoffMs } from '../../../platform/concurrency/backoff';
+import { DomainEvents } from '../../../platform/events/domain-events';
+import {
+  GuardedFetcher,
+  OutboundFetchError,
+} from '../../../platform/http/outbound/guarded-fetcher';
+import { OutboxPoller, type AttemptResult } from '../../../platform/outbox/outbox-poller';
+import { APPROVALS_PAGE } from '../../../sessions/return-to';
+import type { AnnouncedRequest, CibaNotification, PingContent } from './ciba-notification';
+import { CibaNotificationRepository } from './ciba-notification.repository';
+import { CibaNotificationSeal } from './ciba-notification.seal';
+import { CibaNotifications } from './ciba-notifications';
+import { CibaNotificationAttempted, CibaNotificationsQueued } from './ciba-notifications.events';
+import { cibaRequestMail } from './ciba-request.mail';
+import { CibaNotifyToken } from './ciba-notify.token';
+
+/** Notifications attempted at once by one instance. */
+const WORKERS = 4;
+/** How often an instance looks for due notifications (besides when it queued one). */
+export const CIBA_NOTIFICATION_POLL_INTERVAL_MS = 2_000;
+/** One attempt's time limit (name resolution, connection, answer). */
+export const CIBA_NOTIFICATION_TIMEOUT_MS = 5_000;
+/** The wait after the first failure; it doubles with each, up to MAX_RETRY_DELAY_MS. */
+export const CIBA_NOTIFICATION_FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_DELAY_MS = 60_000;
+const LEASE_MARGIN_MS = 30_000;
+/** The receiver's answer is not read: a little of it is allowed, then the exchange is cut. */
+const MAX_ANSWER_BYTES = 4 * 1024;
+
+/**
+ * Each instance's poller of the CIBA outbox (OutboxPoller): pings to clients (CIBA Core 1.0
+ * §10.2), announcements worked into a notify row and a mail, and notifications to
+ * CIBA_NOTIFY_URL. A failure is retried with exponential backoff until the request expires; each
+ * POST goes through the SSRF guard (public https only in production).
+ */
+@Injectable()
+export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotification> {
+  private readonly seal: CibaNotificationSeal;
+
+  constructor(
+    private readonly outbox: CibaNotificationRepository,
+    private readonly notifications: CibaNotifications,
+    private readonly fetcher: GuardedFetcher,
+    private readonly accounts: AccountService,
+    private readonly mail: MailOutbox,
+    private readonly mailConfig: MailConfig,
+    private readonly ciba: CibaConfig,
+    private readonly server: ServerConfig,
+    private readonly notifyToken: CibaNotifyToken,
+    clock: Clock,
+    private readonly events: DomainEvents,
+    tokens: TokenConfig,
+  ) {
+    super(new Logger(CibaNotificationPoller.name), clock, outbox, {
+      name: 'CIBA notification',
+      workers: { ciba: WORKERS },
+      pollIntervalMs: CIBA_NOTIFICATION_POLL_INTERVAL_MS,
+    });
+    this.seal = new CibaNotificationSeal(tokens.keyEncryptionSecret);
+  }
+
+  @OnEvent(CibaNotificationsQueued.type)
+  queued(): void {
+    void this.poll();
+  }
+
+  protected async housekeep(now: Date): Promise<void> {
+    const given = await this.outbox.giveUpOverdue(
+      new Date(now.getTime() - MAX_RETRY_DELAY_MS),
+      now,
+    );
+    if (given > 0) this.logger.warn(`${given} CIBA notification(s) given up past their request`);
+  }
+
+  protected claim(): Promise<CibaNotification | null> {
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + CIBA_NOTIFICATION_TIMEOUT_MS + LEASE_MARGIN_MS);
+    return this.outbox.claimDue(this.owner, now, leaseUntil);
+  }
+
+  protected async attempt(row: CibaNotification): Promise<void> {
+    let result: AttemptResult;
+    try {
+      result = await this.deliver(row);
+    } catch (error) {
+      if (!(error instanceof OutboundFetchError)) throw error;
+      result = { ok: false, error: error.message };
+    }
+    const settled = await this.settle(row, result, this.clock.now(), (attempts) =>
+      exponentialBackoffMs(CIBA_NOTIFICATION_FIRST_RETRY_MS, attempts, MAX_RETRY_DELAY_MS),
+    );
+    if (!settled) return;
+    if (!result.ok) {
+      // The reason is the fetcher's (a status, a timeout): never a token nor the auth_req_id.
+      this.logger.warn(
+        `CIBA ${row.kind} for client ${row.clientId} not delivered (attempt ${row.attempts}, ${settled}): ${result.error}`,
+      );
+    }
+    this.events.emit(
+      new CibaNotificationAttempted(row.kind, settled === 'done' ? 'delivered' : settled),
+    );
+  }
+
+  private async deliver(row: CibaNotification): Promise<AttemptResult> {
+    let content: PingContent | AnnouncedRequest;
+    try {
+      content = this.seal.openRow(row.sealed, row.deliveryId);
+    } catch {
+      // KEY_ENCRYPTION_SECRET changed since it was queued: nobody can read it any more.
+      return { ok: false, error: 'UNREADABLE', permanent: true };
+    }
+    switch (row.kind) {
+      case 'ping':
+        return this.ping(content as PingContent);
+      case 'announce':
+        return this.announce(row.deliveryId, content as AnnouncedRequest);
+      case 'notify':
+        return this.notify(content as AnnouncedRequest);
+    }
+  }
+
+  /** CIBA Core 1.0 §10.2: `{ auth_req_id }` with the client's token as Bearer; 2xx accepted. */
+  private async ping(ping: PingContent): Promise<AttemptResult> {
+    return this.post(
+      new URL(ping.endpoint),
+      {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ping.clientNotificationToken}`,
+      },
+      JSON.stringify({ auth_req_id: ping.authReqId }),
+    );
+  }
+
+  /**
+   * Who is told of a new request, decided here, off the request path: nobody for a request
+   * that asks nobody (an unknown or locked account); else the operator's URL (a `notify` row of
+   * its own, retried on its own) and a mail to each verified address of the account.
+   */
+  private async announce(deliveryId: string, announced: AnnouncedRequest): Promise<AttemptResult> {
+    if (announced.sub === undefined) return { ok: true };
+    if (this.ciba.notifyUrl !== undefined) await this.notifications.notify(deliveryId, announced);
+    if (this.mailConfig.transport !== 'none') {
+      const account = await this.accounts.account(announced.sub);
+      const addresses = account.methods
+        .filter((method) => method.type === 'email')
+        .map((method) => emailOf(method.key));
+      for (const to of addresses) {
+        await this.mail.queue(
+          cibaRequestMail(to, {
+            clientName: announced.clientName,
+            ...(announced.bindingMessage === undefined
+              ? {}
+              : { bindingMessage: announced.bindingMessage }),
+            link: `${this.server.issuer}${APPROVALS_PAGE}`,
+          }),
+          'ciba_request',
+          new Date(announced.expiresAt * 1000),
+        );
+      }
+    }
+    return { ok: true };
+  }
+
+  private async notify(announced: AnnouncedRequest): Promise<AttemptResult> {
+    const url = this.ciba.notifyUrl;
+    if (url === undefined || announced.sub === undefined) return { ok: true };
+    const jwt = await this.notifyToken.sign({ ...announced, sub: announced.sub });
+    return this.post(new URL(url), { 'content-type': 'application/jwt' }, jwt);
+  }
+
+  private async post(
+    target: URL,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<AttemptResult> {
+    const { status } = await this.fetcher.exchange(
+      target,
+      { method: 'POST', headers, body },
+      {
+        maxBytes: MAX_ANSWER_BYTES,
+        timeoutMs: CIBA_NOTIFICATION_TIMEOUT_MS,
+        // Outside production a client or receiver under development on loopback; in production
+        // https to public addresses only, whatever was registered.
+        allowPrivate: !this.server.isProduction,
+        accept: '*/*',
+      },
+    );
+    return status >= 200 && status < 300
+      ? { ok: true }
+      : { ok: false, error: `HTTP status ${status}` };
+  }
+}

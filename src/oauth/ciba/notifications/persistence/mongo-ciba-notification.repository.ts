@@ -1,0 +1,60 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { ensureIndexes } from '../../../../platform/database/ensure-indexes';
+import { MongoOutbox, sealedBodyOutbox } from '../../../../platform/outbox/mongo-outbox';
+import type { CibaNotification } from '../ciba-notification';
+import {
+  CibaNotificationRepository,
+  type NewCibaNotification,
+} from '../ciba-notification.repository';
+import { CibaNotificationRecord } from './ciba-notification.schema';
+
+@Injectable()
+export class MongoCibaNotificationRepository
+  extends CibaNotificationRepository
+  implements OnModuleInit
+{
+  readonly leases: MongoOutbox<CibaNotificationRecord>;
+
+  constructor(
+    @InjectModel(CibaNotificationRecord.name)
+    private readonly model: Model<CibaNotificationRecord>,
+  ) {
+    super();
+    this.leases = new MongoOutbox(model, sealedBodyOutbox('delivered'));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.model);
+  }
+
+  async enqueue(row: NewCibaNotification, now: Date): Promise<void> {
+    const { deliveryId, giveUpAt, ...fields } = row;
+    // Insert-if-absent by id: an announcement worked twice (its lease ran out) queues one notify.
+    await this.model
+      .updateOne(
+        { _id: deliveryId },
+        { $setOnInsert: { ...fields, ...this.leases.fresh(now, giveUpAt) } },
+        { upsert: true },
+      )
+      .exec();
+  }
+
+  async claimDue(owner: string, now: Date, leaseUntil: Date): Promise<CibaNotification | null> {
+    const record = await this.leases.claim({}, owner, now, leaseUntil);
+    if (!record) return null;
+    return {
+      deliveryId: record._id,
+      kind: record.kind,
+      clientId: record.clientId,
+      sealed: record.sealed ?? '',
+      giveUpAt: record.giveUpAt,
+      attempts: record.attempts,
+    };
+  }
+
+  giveUpOverdue(before: Date, now: Date): Promise<number> {
+    return this.leases.giveUpOverdue({}, before, now, 'overdue');
+  }
+}

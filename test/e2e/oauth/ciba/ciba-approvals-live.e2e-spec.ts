@@ -1,0 +1,101 @@
+/**
+ * /account/approvals stays live (src/public/account-approvals.js) in the project's Chromium: a
+ * request made while the page is open appears without a reload, and one answered elsewhere goes.
+ * The page's timers run on Playwright's clock (`runFor`), so nothing waits on real seconds; the
+ * page's own problems (CSP violations among them) fail the test.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
+import { openPage, startBrowserApp } from '../../../support/browser-app';
+import { passwordLogin } from '../../../support/login-page';
+import { basic } from '../../../support/oauth';
+import { addOperatorClient } from '../../../support/operator-clients';
+import type { TestApp } from '../../../support/test-app';
+
+const AGENT = 'live-agent';
+/** The script's period (EVERY_MS). */
+const TICK_MS = 4000;
+
+describe('the approvals page, live (CIBA)', () => {
+  let t: TestApp;
+  let issuer: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: string[];
+  let secret: string;
+
+  beforeAll(async () => {
+    ({ t, issuer, browser } = await startBrowserApp({ RATE_LIMIT_LOGIN_PER_IP: '1000' }));
+    secret = (await addOperatorClient(t, {
+      clientId: AGENT,
+      name: 'Live agent',
+      grantTypes: [CIBA_GRANT_TYPE],
+    }))!;
+    ({ context, page, problems } = await openPage(browser));
+    await page.clock.install();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function ask(message: string): Promise<void> {
+    const res = await t
+      .http()
+      .post('/backchannel')
+      .type('form')
+      .set('Authorization', basic(AGENT, secret))
+      .send({ scope: 'openid', login_hint: 'user1', binding_message: message });
+    expect(res.status).toBe(200);
+  }
+
+  const card = (message: string) =>
+    page.locator('#approvals-list [data-approval-id]', { hasText: message });
+
+  it('shows a new request without a reload, and drops one answered elsewhere', async () => {
+    await passwordLogin(page, issuer, 'user1', 'password1', '/account/approvals');
+    await page.locator('#approvals-none').waitFor();
+    // Set on this document: a reload would lose it.
+    await page.evaluate(() => {
+      (globalThis as unknown as { unreloaded: boolean }).unreloaded = true;
+    });
+
+    await ask('live request');
+    await page.clock.runFor(TICK_MS);
+    await card('live request').waitFor();
+    await expect(page.locator('#approvals-none').count()).resolves.toBe(0);
+
+    // Answered from another tab of the same session (here: the page's own fetch).
+    const denied = await page.evaluate(async () => {
+      const list = (await (
+        await fetch('/account/approvals', { headers: { accept: 'application/json' } })
+      ).json()) as { approvals: { id: string }[]; csrf_token: string };
+      const answer = await fetch(`/account/approvals/${list.approvals[0].id}/deny`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ csrf_token: list.csrf_token }),
+      });
+      return answer.status;
+    });
+    expect(denied).toBe(200);
+    await page.clock.runFor(TICK_MS);
+    await card('live request').waitFor({ state: 'detached' });
+    await page.locator('#approvals-none').waitFor();
+
+    // The swapped-in forms still work: a new request, denied with its own button.
+    await ask('second request');
+    await page.clock.runFor(TICK_MS);
+    await card('second request').waitFor();
+    await expect(
+      page.evaluate(() => (globalThis as unknown as { unreloaded?: boolean }).unreloaded),
+    ).resolves.toBe(true);
+    await Promise.all([
+      page.waitForURL(`${issuer}/account/approvals`),
+      card('second request').locator('button.approval-deny').click(),
+    ]);
+    await page.locator('#approvals-none').waitFor();
+    expect(problems).toEqual([]);
+  });
+});
