@@ -8,7 +8,8 @@
  *
  *   npm run bench:profile -- [--requests N]
  *                            [--phases authorize,exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
- *                                      passkey,siws-verify,siwb-verify,siwb-p2tr-verify,machine]
+ *                                      passkey,siws-verify,siwb-verify,siwb-p2tr-verify,machine,
+ *                                      oid4vp]
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
  *                            [--allocations]
  *                            [--dist DIR (a build of another tree, implies --skip-build)]
@@ -35,6 +36,7 @@ import {
   machineClientMetadata,
 } from '../lib/machine-client';
 import { freePort, readMemory } from '../lib/processes';
+import * as identityWallet from '../lib/identity-wallet';
 import * as passkeys from '../lib/passkeys';
 import * as proofgate from '../lib/proofgate';
 import { DEFAULTS } from '../lib/options';
@@ -64,6 +66,7 @@ const PHASES = [
   'siwb-verify',
   'siwb-p2tr-verify',
   'machine',
+  'oid4vp',
 ] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -170,7 +173,10 @@ async function main(): Promise<void> {
       mongoUri: `${database.uri}/proofgate_profile`,
       codeTtlSeconds: 300,
       nodeFlags: [`--inspect=127.0.0.1:${inspectPort}`],
-      env: { OAUTH_CLIENTS: JSON.stringify([machineClientMetadata(machineKey)]) },
+      env: {
+        OAUTH_CLIENTS: JSON.stringify([machineClientMetadata(machineKey)]),
+        OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
+      },
     });
     cleanups.push(() => server.stop());
     const inspector = await InspectorSession.connect(inspectPort);
@@ -193,6 +199,10 @@ async function main(): Promise<void> {
     const authenticator = await passkeys.registerPasskey(browser);
     const signer = dpopSigner();
     const accounts = Array.from({ length: 50 }, () => privateKeyToAccount(generatePrivateKey()));
+    // The identity wallet's one holder, signed in once (its account made), as npm run bench has it.
+    const holder = options.phases.includes('oid4vp')
+      ? await identityWallet.newBenchHolder(origin)
+      : undefined;
     mkdirSync(resolve(ROOT, options.out), { recursive: true });
 
     const drive = async (
@@ -355,6 +365,12 @@ async function main(): Promise<void> {
       if (wanted('machine')) {
         // Each assertion signed before the phase, with a jti of its own.
         await drive('machine', clientCredentialsRequests(machineKey, origin, n), 200, profiled);
+      }
+      if (wanted('oid4vp') && holder !== undefined) {
+        // Issue #50: each request asked for and answered (signed) before the phase.
+        const requests = await identityWallet.presentationRequests(origin, n);
+        const answers = await identityWallet.presentationAnswers(holder, requests);
+        await drive('oid4vp', answers, 200, profiled);
       }
     };
     if (options.warmup > 0) await pass(options.warmup, false);

@@ -2,6 +2,7 @@ import {
   ChallengeBinding,
   ChallengeKind,
   ConsumeResult,
+  RedeemResult,
   IssueChallenge,
   OptionalBinding,
   PayloadFields,
@@ -32,6 +33,15 @@ export abstract class ChallengeStore {
     expectedBinding: ChallengeBinding,
     optionalBinding?: OptionalBinding,
   ): Promise<ConsumeResult<P>>;
+
+  /**
+   * `consume` for a caller that read the challenge already (`peek`) and needs no payload back,
+   * only whether it redeemed it: the same redemption (live, unspent, unexpired; the payload
+   * dropped, the spent marker left), sent with the turn's others. However the answers race, on
+   * one instance or several, at most one caller redeems a challenge. It checks no binding: what
+   * the caller peeked is what it redeems.
+   */
+  abstract redeemPeeked(kind: ChallengeKind, key: string): Promise<RedeemResult>;
 
   /**
    * Counts one more attempt at proving the live challenge for `key` (e.g. a signature check that

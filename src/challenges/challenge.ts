@@ -56,6 +56,13 @@ export interface StoredChallenge<P = unknown> {
   expiresAt: Date;
 }
 
+/** What `ChallengeStore.redeemPeeked` came to: redeemed, or why not (as `ConsumeResult`). */
+export type RedeemResult =
+  | { ok: true }
+  | { ok: false; reason: 'unknown' }
+  | { ok: false; reason: 'expired' }
+  | { ok: false; reason: 'replayed' };
+
 export type ConsumeResult<P> =
   | { ok: true; challenge: StoredChallenge<P> }
   /** Never issued (or long gone). */

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
-import type { ChallengeBinding, ConsumeResult, StoredChallenge } from '../challenges/challenge';
+import type {
+  ChallengeBinding,
+  ConsumeResult,
+  RedeemResult,
+  StoredChallenge,
+} from '../challenges/challenge';
 import type { ClientIdPrefix } from '../config/sections/oid4vp.config';
 import { TokenConfig } from '../config/sections/tokens.config';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
@@ -148,9 +153,12 @@ export class Oid4vpChallenges {
     return JSON.parse(jwk) as Record<string, unknown>;
   }
 
-  /** Redeems the state once, atomically: a verified answer spends it. */
-  redeemState(state: string): Promise<ConsumeResult<Oid4vpStatePayload>> {
-    return this.store.consume<Oid4vpStatePayload>('oid4vp_state', state, {});
+  /**
+   * Redeems the (peeked) state once, atomically: a verified answer spends it. Sent with the
+   * turn's other answers: under load a batch of them costs two commands, not one each.
+   */
+  redeemState(state: string): Promise<RedeemResult> {
+    return this.store.redeemPeeked('oid4vp_state', state);
   }
 
   /**

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,29 +114,52 @@ public class MongoServerLauncher {
   // `_id` equality through the `_id` index
 
   /**
-   * Candidate positions for a filter with a top-level equality on the id field, from the unique
-   * id index, or null when the filter has none (then the stock planning applies).
+   * Candidate positions for a filter with a top-level equality on the id field, or an `$in` of
+   * such values, from the unique id index, or null when the filter has neither (then the stock
+   * planning applies).
    *
-   * mongod answers any filter with `_id: <value>` from the `_id` index and applies the rest of the
-   * filter to the (at most one) document found. The caller does exactly that: it runs the full
-   * filter through the stock matcher on these candidates, so results, sort, skip, limit and
-   * projection are those of a full scan; only the documents that cannot match are never looked at.
+   * mongod answers any filter with `_id: <value>` or `_id: {$in: [...]}` from the `_id` index and
+   * applies the rest of the filter to the documents found. The caller does exactly that: it runs
+   * the full filter through the stock matcher on these candidates, so results, sort, skip, limit
+   * and projection are those of a full scan (without a sort, an `$in`'s documents come in the order
+   * of its values, where a full scan gives them in insertion order: no order is promised either
+   * way); only the documents that cannot match are never looked at. The service's batched reads
+   * and redemptions (one `find` or `updateMany` by `_id: {$in}` for a turn's) stay index lookups.
    */
   static final class IdLookup {
     private IdLookup() {}
 
     static <P> Iterable<P> candidates(List<Index<P>> indexes, String idField, Document query) {
       if (idField == null || query == null || !query.containsKey(idField)) return null;
-      Object value = equalityValue(query.get(idField));
-      if (value == null) return null;
-      Document lookup = new Document(idField, value);
+      Object condition = query.get(idField);
+      Object value = equalityValue(condition);
+      List<Object> values = value != null ? List.of(value) : inValues(condition);
+      if (values == null) return null;
       for (Index<P> index : indexes) {
         List<IndexKey> keys = index.getKeys();
-        if (index.isUnique() && keys.size() == 1 && idField.equals(keys.get(0).getKey()) && index.canHandle(lookup)) {
-          return index.getPositions(lookup);
+        if (!index.isUnique() || keys.size() != 1 || !idField.equals(keys.get(0).getKey())) continue;
+        Set<P> positions = new LinkedHashSet<>();
+        for (Object each : values) {
+          Document lookup = new Document(idField, each);
+          if (!index.canHandle(lookup)) return null;
+          for (P position : index.getPositions(lookup)) positions.add(position);
         }
+        return positions;
       }
       return null;
+    }
+
+    /** The values of `field: {$in: [...]}` when each is one `equalityValue` takes; else null. */
+    static List<Object> inValues(Object condition) {
+      if (!(condition instanceof Document)) return null;
+      Document operators = (Document) condition;
+      if (operators.size() != 1 || !(operators.get("$in") instanceof Collection)) return null;
+      List<Object> values = new ArrayList<>();
+      for (Object each : (Collection<?>) operators.get("$in")) {
+        if (each instanceof Document || equalityValue(each) == null) return null;
+        values.add(each);
+      }
+      return values;
     }
 
     /**

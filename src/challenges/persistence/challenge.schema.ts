@@ -30,6 +30,13 @@ export class ChallengeRecord extends ExpiringRecord {
   /** Set by the one atomic redemption; the spent marker then lives until `expiresAt`. */
   @Prop({ type: Date, default: null })
   spentAt?: Date | null;
+
+  /**
+   * The random id of the batch of redemptions (`redeemPeeked`) that spent it, set in the same
+   * update: how each batch tells the challenges it redeemed from those another spent.
+   */
+  @Prop({ type: String })
+  redeemedBy?: string;
 }
 
 export const ChallengeSchema = SchemaFactory.createForClass(ChallengeRecord);

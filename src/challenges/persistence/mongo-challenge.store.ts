@@ -5,9 +5,9 @@ import { mongo, type Model } from 'mongoose';
 
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
-import { sha256Base64Url } from '../../platform/crypto/hashing';
+import { randomIdentifier, sha256Base64Url } from '../../platform/crypto/hashing';
 import { GroupCommit } from '../../platform/database/group-commit';
-import { TurnBatcher } from '../../platform/database/turn-batcher';
+import { type ItemOutcome, TurnBatcher } from '../../platform/database/turn-batcher';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { DomainEvents } from '../../platform/events/domain-events';
 import {
@@ -17,6 +17,7 @@ import {
   IssueChallenge,
   OptionalBinding,
   PayloadFields,
+  RedeemResult,
   StoredChallenge,
 } from '../challenge';
 import { ChallengeIssued, ChallengeRedeemed, ChallengeSpent } from '../challenge.events';
@@ -51,11 +52,30 @@ function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
   };
 }
 
+/** Why a challenge was not redeemed, from what its key holds now. */
+function notRedeemed(
+  record: Pick<ChallengeRecord, 'kind' | 'spentAt' | 'expiresAt'> | null,
+  kind: ChallengeKind,
+  now: Date,
+): RedeemResult {
+  if (record === null || record.kind !== kind) return { ok: false, reason: 'unknown' };
+  if (record.spentAt) return { ok: false, reason: 'replayed' };
+  if (record.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  // Live and unspent, yet not matched: issued after the update (a key is random: never).
+  return { ok: false, reason: 'unknown' };
+}
+
 /** A peek: the live challenge of `kind` whose key hashes to `keyHash`, as of `at`. */
 interface Peek {
   readonly kind: ChallengeKind;
   readonly keyHash: string;
   readonly at: Date;
+}
+
+/** A redemption of a peeked challenge: its kind and the hash of its key. */
+interface Redemption {
+  readonly kind: ChallengeKind;
+  readonly keyHash: string;
 }
 
 /**
@@ -75,6 +95,10 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
    */
   private readonly peeks = new TurnBatcher<Peek, ChallengeRecord | null>((peeks) =>
     this.read(peeks),
+  );
+  /** Redemptions of peeked challenges asked for in the same turn (`redeemPeeked`). */
+  private readonly redemptions = new TurnBatcher<Redemption, RedeemResult>((redemptions) =>
+    this.redeemAll(redemptions),
   );
 
   constructor(
@@ -219,6 +243,77 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     }
     if (existing.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
     return { ok: false, reason: 'binding_mismatch', mismatched };
+  }
+
+  redeemPeeked(kind: ChallengeKind, key: string): Promise<RedeemResult> {
+    return this.redemptions.add({ kind, keyHash: sha256Base64Url(key) });
+  }
+
+  /**
+   * The turn's redemptions. One alone: one findOneAndUpdate, as `consume`. Several: one
+   * updateMany that spends every live one (each document atomically, so by one batch only, on any
+   * MongoDB and without a transaction) and marks it with this batch's random id, then one find
+   * that tells each caller whether its challenge carries that id (redeemed), or was spent before
+   * (replayed), or is gone or expired. A key asked for twice in the batch is redeemed by its first
+   * caller only. The find reads what the update wrote (primary, majority acknowledged).
+   */
+  private async redeemAll(
+    redemptions: readonly Redemption[],
+  ): Promise<ItemOutcome<RedeemResult>[]> {
+    const now = this.clock.now();
+    if (redemptions.length === 1) {
+      const [{ kind, keyHash }] = redemptions;
+      const redeemed = await this.collection.findOneAndUpdate(
+        { _id: keyHash, kind, spentAt: null, expiresAt: { $gt: now } },
+        { $set: { spentAt: now }, $unset: { payload: '' } },
+        {
+          returnDocument: 'before',
+          projection: { createdAt: 1, expiresAt: 1 },
+          ...SINGLE_USE_WRITE,
+        },
+      );
+      if (redeemed) {
+        this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, redeemed.expiresAt, now));
+        return [{ value: { ok: true } }];
+      }
+      const existing = await this.collection.findOne({ _id: keyHash }, SINGLE_USE_READ);
+      return [{ value: notRedeemed(existing, kind, now) }];
+    }
+    const batch = randomIdentifier(16);
+    const byKind = new Map<ChallengeKind, Set<string>>();
+    for (const { kind, keyHash } of redemptions) {
+      byKind.set(kind, (byKind.get(kind) ?? new Set()).add(keyHash));
+    }
+    await Promise.all(
+      [...byKind].map(([kind, keyHashes]) =>
+        this.collection.updateMany(
+          { _id: { $in: [...keyHashes] }, kind, spentAt: null, expiresAt: { $gt: now } },
+          { $set: { spentAt: now, redeemedBy: batch }, $unset: { payload: '' } },
+          SINGLE_USE_WRITE,
+        ),
+      ),
+    );
+    const ids = [...new Set(redemptions.map((redemption) => redemption.keyHash))];
+    const records = await this.collection
+      .find(
+        { _id: { $in: ids } },
+        {
+          projection: { kind: 1, createdAt: 1, expiresAt: 1, spentAt: 1, redeemedBy: 1 },
+          ...SINGLE_USE_READ,
+        },
+      )
+      .toArray();
+    const byId = new Map(records.map((record) => [record._id, record]));
+    const claimed = new Set<string>();
+    return redemptions.map(({ kind, keyHash }) => {
+      const record = byId.get(keyHash) ?? null;
+      if (record?.kind === kind && record.redeemedBy === batch && !claimed.has(keyHash)) {
+        claimed.add(keyHash);
+        this.events.emit(new ChallengeRedeemed(kind, record.createdAt, record.expiresAt, now));
+        return { value: { ok: true } };
+      }
+      return { value: notRedeemed(record, kind, now) };
+    });
   }
 
   async countAttempt(

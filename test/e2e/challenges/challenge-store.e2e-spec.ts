@@ -140,6 +140,79 @@ describe('ChallengeStore on the test MongoDB server', () => {
     await expect(issueCode(key)).rejects.toThrow(/duplicate key/i);
   });
 
+  it('redeems peeked challenges with the turn: one success per key of 50 racing, alone or in a batch', async () => {
+    const keys = [randomToken(), randomToken(), randomToken()];
+    await Promise.all(keys.map((key) => issueCode(key)));
+
+    // One turn: the redemptions leave as one batch, each key asked for 50 times in it.
+    const batch = await Promise.all(
+      keys.flatMap((key) =>
+        Array.from({ length: 50 }, () => store.redeemPeeked('authorization_code', key)),
+      ),
+    );
+    for (let i = 0; i < keys.length; i++) {
+      const ofKey = batch.slice(i * 50, (i + 1) * 50);
+      expect(ofKey.filter((r) => r.ok)).toHaveLength(1);
+      expect(ofKey.filter((r) => !r.ok)).toEqual(Array(49).fill({ ok: false, reason: 'replayed' }));
+    }
+    // Spent as `consume` spends: no payload left, a later consume is told it was used.
+    const left = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .findOne({ _id: sha256Base64Url(keys[0]) as never });
+    expect(left).not.toHaveProperty('payload');
+    expect(await store.consume('authorization_code', keys[0], binding)).toEqual(replayOf(keys[0]));
+  });
+
+  it('redeems a peeked challenge once however consume and batches of several turns race it', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = randomToken();
+      await issueCode(key);
+      // Across turns: each redemption a batch of its own or with another key's.
+      const results = await Promise.all([
+        store.redeemPeeked('authorization_code', key),
+        store.consume('authorization_code', key, binding),
+        new Promise((resolve) => setImmediate(resolve)).then(() =>
+          Promise.all([
+            store.redeemPeeked('authorization_code', key),
+            store.redeemPeeked('authorization_code', randomToken()),
+          ]).then(([own]) => own),
+        ),
+        new Promise((resolve) => setTimeout(resolve, 1)).then(() =>
+          store.redeemPeeked('authorization_code', key),
+        ),
+      ]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+    }
+  });
+
+  it('tells why a peeked challenge was not redeemed: unknown, another kind, expired, spent', async () => {
+    const expired = randomToken();
+    const spent = randomToken();
+    const code = randomToken();
+    await Promise.all([issueCode(expired, 5), issueCode(spent), issueCode(code)]);
+    await store.spend('authorization_code', spent);
+    t.clock.advance(6);
+    for (const asked of [
+      // Alone (a batch of one) and in a batch of several.
+      [['unknown', randomToken()]],
+      [
+        ['unknown', randomToken()],
+        ['expired', expired],
+        ['replayed', spent],
+      ],
+    ] as const) {
+      const results = await Promise.all(
+        asked.map(([, key]) => store.redeemPeeked('authorization_code', key)),
+      );
+      expect(results).toEqual(asked.map(([reason]) => ({ ok: false, reason })));
+    }
+    expect(await store.redeemPeeked('wallet_nonce', code)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+    expect(await store.redeemPeeked('authorization_code', code)).toEqual({ ok: true });
+  });
+
   it('spends a challenge without redeeming it: a later redemption is told it was used', async () => {
     const key = randomToken();
     await issueCode(key);

@@ -2,8 +2,9 @@
  * Every refusal at the response URI, each with its own test: a presentation the holder library
  * builds (@sd-jwt/sd-jwt-vc) and then spoils one thing of, posted by @openid4vc/openid4vp. A
  * refused post does not spend the state (the right presentation still signs in after it); a
- * verified one does, and a second post of it is refused with the first sign-in unaffected; a
- * response_code presented by another browser is refused and spent.
+ * verified one does, and a second post of it is refused with the first sign-in unaffected (of
+ * concurrent posts, exactly one signs in); a response_code presented by another browser is
+ * refused and spent.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -261,6 +262,21 @@ describe('identity wallet refusals at the response URI', () => {
     await agent.get(back.pathname + back.search).expect(303);
     const page = await agent.get('/login').expect(200);
     expect(page.text).toMatch(/Signed in as/);
+  });
+
+  it('signs in one of several concurrent posts of one verified answer and refuses the others', async () => {
+    const { agent, wallet } = await started();
+    const holder = await newHolder();
+    const presentation = await presentTo(wallet, holder, await issueCredential({ holder }));
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post(wallet, presentation)));
+    const won = answers.filter((answer) => answer.status === 200);
+    expect(won).toHaveLength(1);
+    expect(
+      answers.filter((answer) => answer.status !== 200).map((answer) => answer.body.error),
+    ).toEqual(Array(7).fill('invalid_request'));
+    const back = new URL(won[0].body.redirect_uri as string);
+    await agent.get(back.pathname + back.search).expect(303);
+    expect((await agent.get('/login').expect(200)).text).toMatch(/Signed in as/);
   });
 
   it('refuses a response_code presented by another browser, and spends it', async () => {

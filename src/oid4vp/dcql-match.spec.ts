@@ -1,0 +1,165 @@
+import { DcqlPresentationResult, DcqlQuery } from 'dcql';
+import { compileQueryMatch } from './dcql-match';
+import { dcqlQueryFor } from './dcql-query';
+
+const PID = { id: 'pid', vct: ['urn:eudi:pid:1'] };
+const OTHER = { id: 'other_pid', vct: ['urn:eudi:pid:de:1', 'urn:eudi:pid:1'] };
+const SUBJECT_CLAIMS = [['given_name', 'family_name', 'birthdate'], ['sub_id'], []];
+const SCOPES = [
+  ['openid'],
+  ['openid', 'identity'],
+  ['openid', 'age'],
+  ['openid', 'identity', 'age'],
+];
+const CLAIM_NAMES = ['given_name', 'family_name', 'birthdate', 'age_over_18', 'sub_id'];
+/** Every kind of value a disclosed claim may carry, and absent (undefined). */
+const VALUES: unknown[] = [undefined, null, 'Alice', '', 0, 42, false, true, {}, { a: 1 }, []];
+const VCTS = ['urn:eudi:pid:1', 'urn:eudi:pid:de:1', 'urn:other', ''];
+
+/** The dcql library's answer, as the verifier asked it before: a throw is a refusal. */
+function libraryMatch(
+  query: Record<string, unknown>,
+  credentialId: string,
+  vct: string,
+  claims: Record<string, unknown>,
+): boolean {
+  try {
+    return DcqlPresentationResult.fromDcqlPresentation(
+      {
+        [credentialId]: [
+          {
+            credential_format: 'dc+sd-jwt',
+            vct,
+            claims: claims as Record<string, never>,
+            cryptographic_holder_binding: true,
+          },
+        ],
+      },
+      { dcqlQuery: DcqlQuery.parse(query as DcqlQuery.Input) },
+    ).can_be_satisfied;
+  } catch {
+    return false;
+  }
+}
+
+/** Claims sets: each claim name given each value in turn, the others a plain string. */
+function claimVariants(): Record<string, unknown>[] {
+  const variants: Record<string, unknown>[] = [{}];
+  for (const name of CLAIM_NAMES) {
+    for (const value of VALUES) {
+      const claims: Record<string, unknown> = {};
+      for (const other of CLAIM_NAMES) claims[other] = other === name ? value : 'x';
+      if (value === undefined) delete claims[name];
+      variants.push(claims);
+    }
+  }
+  // Only the claims of one scope each, as a wallet disclosing no more than asked would.
+  variants.push({ age_over_18: true }, { given_name: 'A', family_name: 'B', birthdate: '1990' });
+  return variants;
+}
+
+function expectSameAnswers(
+  query: Record<string, unknown>,
+  credentialIds: readonly string[],
+  answerable = true,
+) {
+  const match = compileQueryMatch(query);
+  expect(match).toBeDefined();
+  let accepted = 0;
+  for (const credentialId of [...credentialIds, 'unknown']) {
+    for (const vct of VCTS) {
+      for (const claims of claimVariants()) {
+        const expected = libraryMatch(query, credentialId, vct, claims);
+        const context = JSON.stringify({ query, credentialId, vct, claims });
+        expect({ context, answer: match!(credentialId, vct, claims) }).toEqual({
+          context,
+          answer: expected,
+        });
+        if (expected) accepted++;
+      }
+    }
+  }
+  // Both answers occur: the comparison is not of two refusals only.
+  expect(accepted > 0).toBe(answerable);
+}
+
+describe('compileQueryMatch answers as the dcql library does', () => {
+  for (const subjectClaims of SUBJECT_CLAIMS.slice(0, 2)) {
+    for (const scope of SCOPES) {
+      it(`one credential, scope ${scope.join(' ')}, subject claims [${subjectClaims.join(',')}]`, () => {
+        expectSameAnswers(dcqlQueryFor([PID], scope, subjectClaims), ['pid']);
+      });
+      it(`two credentials (credential_sets), scope ${scope.join(' ')}, subject claims [${subjectClaims.join(',')}]`, () => {
+        expectSameAnswers(dcqlQueryFor([PID, OTHER], scope, subjectClaims), ['pid', 'other_pid']);
+      });
+    }
+  }
+
+  it('a query without claim_sets (every claim), without meta, and with a set not required', () => {
+    const every = {
+      credentials: [
+        {
+          id: 'pid',
+          format: 'dc+sd-jwt',
+          claims: [
+            { id: 'a', path: ['given_name'] },
+            { id: 'b', path: ['age_over_18'] },
+          ],
+        },
+      ],
+    };
+    expectSameAnswers(every, ['pid']);
+    const two = dcqlQueryFor([PID, OTHER], ['openid', 'age'], []);
+    // An option of both credentials: one presentation alone never answers it.
+    expectSameAnswers(
+      { ...two, credential_sets: [{ options: [['pid', 'other_pid']] }] },
+      ['other_pid', 'pid'],
+      false,
+    );
+    expectSameAnswers(
+      {
+        ...two,
+        credential_sets: [
+          { options: [['pid'], ['other_pid']] },
+          { options: [['pid', 'other_pid']], required: false },
+        ],
+      },
+      ['pid', 'other_pid'],
+    );
+    // Without credential_sets, two credential queries each need their presentation: one alone
+    // never answers the query.
+    const both = { credentials: two.credentials };
+    expect(compileQueryMatch(both)!('pid', 'urn:eudi:pid:1', { age_over_18: true })).toBe(false);
+    expect(libraryMatch(both, 'pid', 'urn:eudi:pid:1', { age_over_18: true })).toBe(false);
+  });
+
+  it('leaves any other query to the library (undefined)', () => {
+    const [pid] = dcqlQueryFor([PID], ['openid'], []).credentials as Record<string, unknown>[];
+    const others: unknown[] = [
+      null,
+      [],
+      { credentials: [] },
+      { credentials: [{ ...pid, format: 'mso_mdoc' }] },
+      { credentials: [{ ...pid, multiple: true }] },
+      { credentials: [{ ...pid, trusted_authorities: [{ type: 'aki', values: ['x'] }] }] },
+      { credentials: [{ ...pid, claims: [{ id: 'a', path: ['address', 'street'] }] }] },
+      { credentials: [{ ...pid, claims: [{ id: 'a', path: ['age_over_18'], values: [true] }] }] },
+      { credentials: [{ ...pid, claim_sets: [['nowhere']] }] },
+      { credentials: [pid, pid] },
+      { credentials: [pid], credential_sets: [{ options: [['nowhere']] }] },
+      { credentials: [pid], credential_sets: [{ options: [['pid']], purpose: 'x' }] },
+      { credentials: [{ ...pid, id: 'not an id' }] },
+    ];
+    for (const query of others) expect(compileQueryMatch(query)).toBeUndefined();
+  });
+
+  it('takes only own claims (the library takes a claim named after an Object.prototype member)', () => {
+    const query = {
+      credentials: [
+        { id: 'pid', format: 'dc+sd-jwt', claims: [{ id: 'c', path: ['constructor'] }] },
+      ],
+    };
+    expect(compileQueryMatch(query)!('pid', 'urn:eudi:pid:1', {})).toBe(false);
+    expect(compileQueryMatch(query)!('pid', 'urn:eudi:pid:1', { constructor: 'x' })).toBe(true);
+  });
+});
