@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { selfSignedCertificate } from '../../test/support/self-signed-certificate';
 import { AppConfig } from './app-config';
 import { ConfigError } from './env-parsers';
+import { DEMO_AUTHORIZATION_DETAILS_TYPES } from './authorization-details-types';
+import { LAB_AUTHORIZATION_DETAILS_TYPES } from '../lab-client/ciba-scenarios';
 import { loadAdminConfig } from './load-config';
 
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate' };
@@ -69,6 +71,23 @@ describe('AppConfig.fromEnv', () => {
       AppConfig.fromEnv({ ...base, NODE_ENV: 'test', CLIENT_METADATA_ALLOW_PRIVATE: 'true' })
         .clientMetadata.allowPrivate,
     ).toBe(true);
+  });
+
+  it('reads AUTHORIZATION_DETAILS_TYPES: the demo payment type outside production when unset (the lab asks for it), none in production unless set', () => {
+    const production = { ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    expect(AppConfig.fromEnv(base).oauth.authorizationDetailsTypes).toEqual(
+      DEMO_AUTHORIZATION_DETAILS_TYPES,
+    );
+    // The attack lab's CIBA rows ask for the type its own copy defines (it imports no service code).
+    expect(DEMO_AUTHORIZATION_DETAILS_TYPES).toEqual(LAB_AUTHORIZATION_DETAILS_TYPES);
+    expect(
+      AppConfig.fromEnv(production, { serves: false }).oauth.authorizationDetailsTypes,
+    ).toEqual({});
+    const own = { invoice: { schema: { type: 'object' }, template: 'Invoice {{number}}' } };
+    expect(
+      AppConfig.fromEnv({ ...base, AUTHORIZATION_DETAILS_TYPES: JSON.stringify(own) }).oauth
+        .authorizationDetailsTypes,
+    ).toEqual(own);
   });
 
   it('reads BACKCHANNEL_LOGOUT_ALLOW_PRIVATE: on outside production, off in production unless set, and it decides OAUTH_CLIENTS http logout URIs', () => {

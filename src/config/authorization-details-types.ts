@@ -18,6 +18,29 @@ export function compileDetailSchema(schema: Readonly<Record<string, unknown>>): 
 }
 
 /**
+ * AUTHORIZATION_DETAILS_TYPES outside production when it is unset: a payment, as the attack lab's
+ * CIBA rows and docs/AGENTS.md's examples ask for (src/lab-client/ciba-scenarios.ts keeps the
+ * lab's own copy: it imports nothing of the service). Production configures none unless told.
+ */
+export const DEMO_AUTHORIZATION_DETAILS_TYPES: Readonly<Record<string, AuthorizationDetailsType>> =
+  Object.freeze({
+    payment_initiation: {
+      schema: {
+        type: 'object',
+        required: ['type', 'amount', 'currency', 'creditor'],
+        properties: {
+          type: { const: 'payment_initiation' },
+          amount: { type: 'string', pattern: '^[0-9]{1,9}\\.[0-9]{2}$' },
+          currency: { enum: ['EUR'] },
+          creditor: { type: 'string', maxLength: 100 },
+        },
+        additionalProperties: false,
+      },
+      template: 'Pay {{amount}} {{currency}} to {{creditor}}',
+    },
+  });
+
+/**
  * AUTHORIZATION_DETAILS_TYPES (`name`), each type's schema compiled once here so that a schema
  * the validator cannot use stops the start (the protocol compiles its own copy).
  */

@@ -8,7 +8,10 @@ import type { RequestObjectSigningAlg } from '../../protocol-rules/request-objec
 import { ServerConfig } from './server.config';
 import { BOOLEAN, setting, settingsSection, choice, text, whole } from '../setting';
 import type { AuthorizationDetailsType } from '../../protocol-rules/authorization-details';
-import { readAuthorizationDetailsTypes } from '../authorization-details-types';
+import {
+  DEMO_AUTHORIZATION_DETAILS_TYPES,
+  readAuthorizationDetailsTypes,
+} from '../authorization-details-types';
 
 export interface ClientConfig {
   readonly clientId: string;
@@ -254,7 +257,11 @@ export const OAUTH_SETTINGS = settingsSection(
     authorizationDetailsTypes: setting({
       name: 'AUTHORIZATION_DETAILS_TYPES',
       type: text('a JSON object', readAuthorizationDetailsTypes),
-      default: { unset: 'none' },
+      default: {
+        unset:
+          'outside production the demo type `payment_initiation` (`{ amount, currency, creditor }`, ' +
+          'src/config/authorization-details-types.ts), none in production',
+      },
       description:
         'RFC 9396 rich authorization requests: `{ "<type>": { "schema": <JSON Schema>, ' +
         '"template": "Pay {{amount}} {{currency}} to {{creditor}}" } }`. A request\'s ' +
@@ -309,7 +316,11 @@ export function readOAuthConfig(
     demoClientIds: demoClients
       .filter((demo) => registered.includes(demo))
       .map((demo) => demo.clientId),
-    authorizationDetailsTypes: env.get(OAUTH_SETTINGS.declared.authorizationDetailsTypes, {}),
+    authorizationDetailsTypes: env.isSet(OAUTH_SETTINGS.declared.authorizationDetailsTypes)
+      ? env.get(OAUTH_SETTINGS.declared.authorizationDetailsTypes, {})
+      : server.isProduction
+        ? {}
+        : DEMO_AUTHORIZATION_DETAILS_TYPES,
   });
 }
 

@@ -78,6 +78,24 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     expect(map(refused).status).toBe(500);
   });
 
+  it('answers a write refused during a replica set election (the primary stepped down) with 503', () => {
+    const steppedDown = new mongo.MongoServerError({
+      message: 'Not primary while writing',
+      code: 10107,
+      codeName: 'NotWritablePrimary',
+    });
+    expect(map(steppedDown)).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
+    const labelled = new mongo.MongoServerError({
+      message: 'operation was interrupted',
+      code: 11602,
+      errorLabels: ['RetryableWriteError'],
+    });
+    expect(map(labelled)).toMatchObject({ status: 503 });
+    // A server refusal that is no election (a duplicate key) is still a bug of ours: a generic 500.
+    const duplicate = new mongo.MongoServerError({ message: 'E11000 duplicate key', code: 11000 });
+    expect(map(duplicate).status).toBe(500);
+  });
+
   it('answers a lost connection the driver did not wrap (Node EPIPE, ECONNRESET) with 503', () => {
     for (const code of ['EPIPE', 'ECONNRESET']) {
       const lost = Object.assign(new Error('This socket has been ended by the other party'), {

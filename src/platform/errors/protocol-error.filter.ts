@@ -70,9 +70,28 @@ function* causes(e: unknown): Generator<unknown> {
   }
 }
 
+/**
+ * A replica set's election under way, as the server answers a write sent to the primary that just
+ * stepped down (or is shutting down): NotWritablePrimary, NotPrimaryNoSecondaryOk,
+ * NotPrimaryOrSecondary, PrimarySteppedDown, InterruptedAtShutdown,
+ * InterruptedDueToReplStateChange, ShutdownInProgress. The driver retries such a write once when
+ * it may (a retryable write); one it may not retry (an updateMany) fails with it. The new primary
+ * takes writes within seconds: an outage to retry after, never a bug of the request.
+ */
+const FAILOVER_CODES = new Set([10107, 13435, 13436, 189, 11600, 11602, 91]);
+
+function isFailover(e: unknown): boolean {
+  return (
+    e instanceof mongo.MongoServerError &&
+    (e.hasErrorLabel('RetryableWriteError') ||
+      (typeof e.code === 'number' && FAILOVER_CODES.has(e.code)))
+  );
+}
+
 function isDatabaseUnavailable(e: unknown): boolean {
   for (const cause of causes(e)) {
     if (DATABASE_UNAVAILABLE.some((type) => cause instanceof type)) return true;
+    if (isFailover(cause)) return true;
   }
   return false;
 }
