@@ -39,6 +39,7 @@ describe('the proof registry', () => {
       client_secret: 'client_secret',
       upstream_state: 'upstream',
       ciba_request: 'ciba',
+      ciba_approval: 'ciba',
     });
   });
 

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -7,6 +9,7 @@ import {
   ApiResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { pageWallets } from '../../proofs/proof-descriptor';
@@ -36,6 +39,9 @@ import {
   ApprovalChallengeRequestDto,
   ApprovalDecisionDto,
   ApprovalIdDto,
+  MessageApprovalChallengeDto,
+  PasskeyApprovalChallengeDto,
+  TypedDataApprovalChallengeDto,
   PendingApprovalsDto,
 } from './ciba-approvals.dto';
 import { renderApprovalsPage } from './ciba-approvals.page';
@@ -139,16 +145,33 @@ export class CibaApprovalsController {
     return this.answer(params.id, 'approve', body, req, res);
   }
 
-  @CsrfFormPost({
-    path: ':id/challenge',
+  // JSON only: the page's script asks it (approval.js), with the page's CSRF token in the body.
+  @Post(':id/challenge')
+  @ApiExtraModels(
+    PasskeyApprovalChallengeDto,
+    TypedDataApprovalChallengeDto,
+    MessageApprovalChallengeDto,
+  )
+  @ApiOperation({
     summary:
       'A fresh challenge to approve a pending request with: WebAuthn request options (passkey), or what a wallet signs (EIP-712 typed data where its chain has it, else a text message), bound to the request’s canonical hash',
-    body: ApprovalChallengeRequestDto,
   })
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     description:
       'passkey: PublicKeyCredentialRequestOptionsJSON; a wallet: { typed_data } (EIP-712) or { message }',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(PasskeyApprovalChallengeDto) },
+        { $ref: getSchemaPath(TypedDataApprovalChallengeDto) },
+        { $ref: getSchemaPath(MessageApprovalChallengeDto) },
+      ],
+    },
+  })
+  @ApiBadRequestResponse({
+    description: 'invalid_request: CSRF check failed, or a malformed body',
+    type: ErrorResponseDto,
   })
   @ApiForbiddenResponse({
     description: 'wallet_not_linked, no_passkey: nothing of the account’s to prove it with',

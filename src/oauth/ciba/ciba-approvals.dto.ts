@@ -79,12 +79,26 @@ export class ApprovalDecisionDto extends ApprovalAnswerDto {
   @ApiPropertyOptional({
     description: 'passkey: the assertion (`PublicKeyCredential.toJSON()`) of the challenge',
     type: Object,
+    example: {
+      id: 'q2xlYXJseS1ub3QtYS1yZWFsLWNyZWRlbnRpYWw',
+      rawId: 'q2xlYXJseS1ub3QtYS1yZWFsLWNyZWRlbnRpYWw',
+      type: 'public-key',
+      response: {
+        clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0',
+        authenticatorData: 'SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ',
+        signature: 'MEUCIQDnot-a-real-signature',
+      },
+      clientExtensionResults: {},
+    },
   })
   @IsOptional()
   @IsObject()
   response?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'A wallet method: as at /challenge' })
+  @ApiPropertyOptional({
+    description: 'A wallet method: as at /challenge',
+    example: '0x9858EfFD232B4033E47d90003D41EC34EcaEda94',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)
@@ -98,6 +112,7 @@ export class ApprovalDecisionDto extends ApprovalAnswerDto {
   @ApiPropertyOptional({
     description:
       'A wallet method: the signature of the typed data (0x-hex) or of the message, as the chain’s wallet sign-in takes it',
+    example: `0x${'ab'.repeat(65)}`,
   })
   @IsOptional()
   @IsString()
@@ -167,4 +182,43 @@ export class ApprovalAnsweredDto {
 
   @ApiProperty({ enum: ['approved', 'denied'], example: 'approved' })
   status!: 'approved' | 'denied';
+}
+
+/** POST /account/approvals/{id}/challenge, passkey: WebAuthn PublicKeyCredentialRequestOptionsJSON. */
+export class PasskeyApprovalChallengeDto {
+  @ApiProperty({
+    description: 'base64url: the request’s canonical hash and a fresh nonce',
+    example: 'q2xlYXJseS1ub3QtYS1yZWFsLWNoYWxsZW5nZS0x',
+  })
+  challenge!: string;
+
+  @ApiPropertyOptional({ example: 'localhost' })
+  rpId?: string;
+
+  @ApiPropertyOptional({
+    description: 'The account’s passkeys',
+    example: [{ id: 'q2xlYXJseS1ub3QtYS1yZWFsLWNyZWRlbnRpYWw', type: 'public-key' }],
+  })
+  allowCredentials?: object[];
+
+  @ApiProperty({ example: 'required' })
+  userVerification!: string;
+
+  @ApiPropertyOptional({ example: 300000 })
+  timeout?: number;
+}
+
+/** POST /account/approvals/{id}/challenge, eip155: the EIP-712 typed data the wallet signs. */
+export class TypedDataApprovalChallengeDto {
+  @ApiProperty({
+    description: 'EIP-712 typed data (eth_signTypedData_v4): domain, types, primaryType, message',
+    type: Object,
+  })
+  typed_data!: Record<string, unknown>;
+}
+
+/** POST /account/approvals/{id}/challenge, solana and bip122: the text the wallet signs. */
+export class MessageApprovalChallengeDto {
+  @ApiProperty({ description: 'The approval statement, one field a line' })
+  message!: string;
 }
