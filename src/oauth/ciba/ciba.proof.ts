@@ -1,7 +1,7 @@
 import type { ProofDescriptor } from '../../proofs/proof-descriptor';
 
 /**
- * A backchannel authentication request (OpenID CIBA Core 1.0, poll mode): a client asks for a
+ * A backchannel authentication request (OpenID CIBA Core 1.0, poll and ping modes): a client asks for a
  * person by a hint, polls with the `auth_req_id`, and the person approves on their account page.
  */
 export const CIBA_PROOF = {
@@ -11,7 +11,7 @@ export const CIBA_PROOF = {
   challengeKinds: ['ciba_request', 'ciba_approval'],
   comparison: {
     protocol: {
-      name: 'OpenID Client-Initiated Backchannel Authentication, poll mode',
+      name: 'OpenID Client-Initiated Backchannel Authentication, poll and ping modes',
       standard: ['CIBA Core 1.0', 'RFC 9396', 'RFC 8707'],
       client_generates: 'nothing secret: the server makes the auth_req_id',
       sent_up_front:
