@@ -136,6 +136,34 @@ describe('AppConfig.fromEnv', () => {
     ).toBe(false);
   });
 
+  it('reads CIBA_NOTIFICATION_ALLOW_PRIVATE: on outside production, off in production unless set, and it opens addresses, not plain http', () => {
+    const production = { ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    expect(AppConfig.fromEnv(base).ciba.allowPrivate).toBe(true);
+    expect(AppConfig.fromEnv(production, { serves: false }).ciba.allowPrivate).toBe(false);
+    const allowed = AppConfig.fromEnv(
+      {
+        ...production,
+        CIBA_NOTIFICATION_ALLOW_PRIVATE: 'true',
+        CIBA_NOTIFY_URL: 'https://push.internal/ciba',
+      },
+      { serves: false },
+    );
+    expect(allowed.ciba).toEqual({ allowPrivate: true, notifyUrl: 'https://push.internal/ciba' });
+    expect(() =>
+      AppConfig.fromEnv(
+        {
+          ...production,
+          CIBA_NOTIFICATION_ALLOW_PRIVATE: 'true',
+          CIBA_NOTIFY_URL: 'http://10.0.0.7/ciba',
+        },
+        { serves: false },
+      ),
+    ).toThrow(/CIBA_NOTIFY_URL must be https/);
+    expect(
+      AppConfig.fromEnv({ ...base, CIBA_NOTIFICATION_ALLOW_PRIVATE: 'false' }).ciba.allowPrivate,
+    ).toBe(false);
+  });
+
   it('reads OAUTH_CLIENTS request object settings (RFC 9101): a private_key_jwt client only', () => {
     const entry = (settings: Record<string, unknown>) =>
       JSON.stringify([

@@ -19,10 +19,11 @@ export function claimsNeeded(scope: readonly string[], subjectClaims: readonly s
 }
 
 /**
- * OpenID4VP 1.0 §6 (DCQL): one SD-JWT VC query per configured credential, each listing every claim
- * a sign-in here may ask for and one `claim_sets` option, the claims this sign-in's scopes need,
- * so that a wallet discloses those and nothing more (§6.4.1). With several credentials, any one
- * of them answers (`credential_sets`).
+ * OpenID4VP 1.0 §6 (DCQL): one SD-JWT VC query per configured credential, each listing the claims
+ * this sign-in's scopes need and one `claim_sets` option naming them all, so that a wallet
+ * discloses those and nothing more (§6.4.1). No claim is listed that no option names: a wallet
+ * could never be asked for it (the OpenID conformance suite warns of such a query). With several
+ * credentials, any one of them answers (`credential_sets`).
  */
 export function dcqlQueryFor(
   credentials: readonly RequestedCredential[],
@@ -30,13 +31,12 @@ export function dcqlQueryFor(
   subjectClaims: readonly string[],
 ): Record<string, unknown> {
   const needed = claimsNeeded(scope, subjectClaims);
-  const every = [...new Set([...subjectClaims, ...IDENTITY_CLAIMS, ...AGE_CLAIMS])];
   const query: Record<string, unknown> = {
     credentials: credentials.map((credential) => ({
       id: credential.id,
       format: 'dc+sd-jwt',
       meta: { vct_values: [...credential.vct] },
-      claims: every.map((claim) => ({ id: claim, path: [claim] })),
+      claims: needed.map((claim) => ({ id: claim, path: [claim] })),
       claim_sets: [needed],
     })),
   };

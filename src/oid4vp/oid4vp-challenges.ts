@@ -217,6 +217,14 @@ export class Oid4vpChallenges {
     return result;
   }
 
+  /**
+   * Spends a response_code presented by a client with no pre-login session: another browser
+   * than the one that asked, so it is spent as redeemResponseCode spends a mismatched one.
+   */
+  async spendResponseCode(code: string): Promise<void> {
+    if (TOKEN.test(code)) await this.store.spend('oid4vp_response_code', code);
+  }
+
   /** Whether `owner` is the one the request is bound to (a read's check before answering). */
   static owns(binding: ChallengeBinding, owner: RequestOwner): boolean {
     const expected = bindingOf(owner);

@@ -411,13 +411,25 @@ export class Oid4vpSignIn {
     return signInOf(redeemed.challenge.payload, redeemed.challenge.keyHash, crossDevice);
   }
 
-  /** OpenID4VP 1.0 §8.2: the same-device redirect, redeemed by the browser that asked only. */
-  async completeSameDevice(code: string, browser: string): Promise<RedeemedSignIn | RedeemedLink> {
+  /**
+   * OpenID4VP 1.0 §8.2: the same-device redirect, redeemed by the browser that asked only
+   * (`browser`: the presenter's pre-login session, undefined when it has none: another browser).
+   */
+  async completeSameDevice(
+    code: string,
+    browser: string | undefined,
+  ): Promise<RedeemedSignIn | RedeemedLink> {
     this.assertEnabled();
     const redeemed = await reportRefusals(
       this.events,
       { kind: 'oid4vp_response_code' },
       async () => {
+        if (browser === undefined) {
+          await this.challenges.spendResponseCode(code);
+          throw new InvalidRequest(
+            'This browser started no identity wallet sign-in; the response_code is now spent',
+          ).because('binding_mismatch');
+        }
         const result = await this.challenges.redeemResponseCode(code, browser);
         if (!result.ok) {
           const text =
@@ -426,10 +438,10 @@ export class Oid4vpSignIn {
               : 'Unknown, expired or used response_code';
           throw new InvalidRequest(text).because(result.reason);
         }
-        return result;
+        return { requestId: result.challenge.payload.requestId, browser };
       },
     );
-    return this.redeem(redeemed.challenge.payload.requestId, { browser }, false);
+    return this.redeem(redeemed.requestId, { browser: redeemed.browser }, false);
   }
 }
 

@@ -24,7 +24,8 @@ export function operatorClientIdProblem(clientId: unknown): string | undefined {
 /**
  * Whether `clientId` is one an operator registered (`OAUTH_CLIENTS`, `proofgate-admin clients
  * add`), not one a client gave itself (RFC 7591's `dcr_…`, or a metadata document's URL): what
- * an operator vouches for may reach the internal network (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE).
+ * an operator vouches for may reach the internal network (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE,
+ * CIBA_NOTIFICATION_ALLOW_PRIVATE).
  */
 export function isOperatorClientId(clientId: string): boolean {
   return operatorClientIdProblem(clientId) === undefined;

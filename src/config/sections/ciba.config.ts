@@ -1,6 +1,6 @@
 import { operatorUrlProblem } from '../../protocol-rules/operator-url';
 import { EnvReader } from '../env-reader';
-import { setting, settingsSection, text } from '../setting';
+import { BOOLEAN, setting, settingsSection, text } from '../setting';
 import type { ServerConfig } from './server.config';
 
 /**
@@ -14,6 +14,14 @@ export abstract class CibaConfig {
    * here as a signed JWT (never its auth_req_id), for the operator to push to the person's phone.
    */
   abstract readonly notifyUrl?: string;
+  /**
+   * CIBA_NOTIFICATION_ALLOW_PRIVATE: CIBA_NOTIFY_URL and operator-registered clients' ping
+   * endpoints may be reached at loopback and private addresses (an operator's push gateway or
+   * agents on its internal network). On by default outside production, off in production, where
+   * an operator turns it on; a self-registered client's endpoint keeps public addresses in
+   * production whatever it says (as BACKCHANNEL_LOGOUT_ALLOW_PRIVATE).
+   */
+  abstract readonly allowPrivate: boolean;
 }
 
 /** The settings this section reads, each declared once for its reader and the reference. */
@@ -31,20 +39,35 @@ export const CIBA_SETTINGS = settingsSection(
         "the issuer's keys (`typ` `ciba-notify+jwt`; `iss`, the account's `sub`, `client_id`, " +
         '`client_name`, `binding_message`, `approvals_uri`, `iat`, `exp`, `jti`; never the ' +
         '`auth_req_id`), for the operator to push it to the person. https, through the SSRF ' +
-        'guard (public addresses only) in production; outside production also `http:` on ' +
-        '`127.0.0.1`, `[::1]` or `localhost`.',
+        'guard (public addresses only in production, unless `CIBA_NOTIFICATION_ALLOW_PRIVATE`); ' +
+        'outside production also `http:` on `127.0.0.1`, `[::1]` or `localhost`.',
+    }),
+    allowPrivate: setting({
+      name: 'CIBA_NOTIFICATION_ALLOW_PRIVATE',
+      type: BOOLEAN,
+      default: true,
+      defaultNote: 'outside production, `false` in production',
+      description:
+        '`CIBA_NOTIFY_URL` and the ping endpoints of operator-registered clients (`OAUTH_CLIENTS`, ' +
+        '`proofgate-admin clients add`) may be reached at loopback and private addresses: a push ' +
+        "gateway or agents on the operator's internal network. https is still required in " +
+        'production (CIBA Core 1.0 §4); this opens addresses, not plain http. A client that ' +
+        'registered itself (RFC 7591) or came from a metadata document keeps public addresses in ' +
+        'production whatever this says, so open registration cannot make the server POST to ' +
+        'internal hosts.',
     }),
   },
 );
 
 export function readCibaConfig(env: EnvReader, server: ServerConfig): CibaConfig {
+  const allowPrivate = env.get(CIBA_SETTINGS.declared.allowPrivate, !server.isProduction);
   const notifyUrl = env.get(CIBA_SETTINGS.declared.notifyUrl, undefined);
-  if (notifyUrl === undefined) return Object.freeze({});
+  if (notifyUrl === undefined) return Object.freeze({ allowPrivate });
   // Checked as the URLs an operator names for the server to call (operator-url.ts).
   const problem = operatorUrlProblem(notifyUrl, server.isProduction);
   if (problem) {
     env.problem(`CIBA_NOTIFY_URL ${problem}`);
-    return Object.freeze({});
+    return Object.freeze({ allowPrivate });
   }
-  return Object.freeze({ notifyUrl });
+  return Object.freeze({ notifyUrl, allowPrivate });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError, type Env, jsonList, str } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
@@ -34,9 +34,13 @@ export interface RequestedCredential {
 export type ClientIdPrefix = 'redirect_uri' | 'x509_hash';
 export const CLIENT_ID_PREFIXES: readonly ClientIdPrefix[] = ['redirect_uri', 'x509_hash'];
 
-/** The verifier's certificate and its private key, PEM. */
+/** The verifier's certificate chain and its private key, PEM. */
 export interface VerifierCertificate {
-  readonly certificatePem: string;
+  /**
+   * The verifier's certificate first, then each intermediate that issued the one before it:
+   * the request object's `x5c` (RFC 7515 §4.1.6), without the trust anchor (HAIP).
+   */
+  readonly chainPem: readonly string[];
   readonly privateKeyPem: string;
 }
 
@@ -52,7 +56,7 @@ export abstract class Oid4vpConfig {
   abstract readonly subjectClaims: readonly string[];
   /** The client identifier prefix requests use unless one asks for another. */
   abstract readonly clientIdPrefix: ClientIdPrefix;
-  /** OID4VP_VERIFIER_CERT/_KEY; absent: a self-signed one made at start (outside production). */
+  /** OID4VP_VERIFIER_CERT/_KEY; absent: one made at start (outside production). */
   abstract readonly verifierCertificate?: VerifierCertificate;
   /** How long a request (and its nonce and state) lives. */
   abstract readonly requestTtlSeconds: number;
@@ -138,10 +142,14 @@ export const OID4VP_SETTINGS = settingsSection(
     oid4vpVerifierCert: setting({
       name: 'OID4VP_VERIFIER_CERT',
       type: text('a file path'),
-      default: { unset: 'a self-signed certificate made at start (outside production)' },
+      default: {
+        unset: 'outside production, one made at start, issued by a development CA made with it',
+      },
       description:
-        "The verifier's X.509 certificate (PEM): its SHA-256 is the `x509_hash:` client " +
-        'identifier. With `OID4VP_VERIFIER_KEY`, its private key (PEM).',
+        "The verifier's X.509 certificate (PEM, P-256), then the intermediates that issued it, " +
+        "in order, as the request object's `x5c` carries them (not the root: wallets hold it). " +
+        "The first certificate's SHA-256 is the `x509_hash:` client identifier. Wallets refuse " +
+        'a self-signed one (HAIP). With `OID4VP_VERIFIER_KEY`, its private key (PEM).',
     }),
     oid4vpVerifierKey: setting({
       name: 'OID4VP_VERIFIER_KEY',
@@ -295,17 +303,56 @@ function verifierCertificateOf(env: Env): VerifierCertificate | undefined {
       throw new ConfigError(`${name}: cannot read "${path}" (${(error as Error).message})`);
     }
   };
-  const certificatePem = read('OID4VP_VERIFIER_CERT', cert);
+  const certificateFile = read('OID4VP_VERIFIER_CERT', cert);
   const privateKeyPem = read('OID4VP_VERIFIER_KEY', key);
+  const chainPem = certificateFile.match(PEM_CERTIFICATE) ?? [];
+  let chain: X509Certificate[];
   try {
-    new X509Certificate(certificatePem);
+    chain = chainPem.map((pem) => new X509Certificate(pem));
   } catch {
+    chain = [];
+  }
+  if (chain.length === 0) {
     throw new ConfigError(`OID4VP_VERIFIER_CERT: "${cert}" is not a PEM certificate`);
   }
+  let privateKey;
   try {
-    createPrivateKey(privateKeyPem);
+    privateKey = createPrivateKey(privateKeyPem);
   } catch {
     throw new ConfigError(`OID4VP_VERIFIER_KEY: "${key}" is not a PEM private key`);
   }
-  return { certificatePem, privateKeyPem };
+  const problem = verifierChainProblem(chain, privateKey);
+  if (problem !== undefined) throw new ConfigError(`OID4VP_VERIFIER_CERT: ${problem}`);
+  return { chainPem, privateKeyPem };
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * Why a wallet would refuse the request objects this chain and key sign, if it would: the
+ * first certificate holds the key's public half (P-256: ES256), and each one after it issued
+ * the one before it.
+ */
+function verifierChainProblem(
+  chain: readonly X509Certificate[],
+  privateKey: ReturnType<typeof createPrivateKey>,
+): string | undefined {
+  const leaf = chain[0];
+  if (
+    leaf.publicKey.asymmetricKeyType !== 'ec' ||
+    leaf.publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+  ) {
+    return 'the first certificate must hold a P-256 key (request objects are signed ES256)';
+  }
+  const der = (key: ReturnType<typeof createPublicKey>) =>
+    key.export({ format: 'der', type: 'spki' }).toString('base64');
+  if (der(createPublicKey(privateKey)) !== der(leaf.publicKey)) {
+    return "the first certificate is not OID4VP_VERIFIER_KEY's (put the verifier's own first)";
+  }
+  for (let i = 1; i < chain.length; i++) {
+    if (!chain[i - 1].checkIssued(chain[i]) || !chain[i - 1].verify(chain[i].publicKey)) {
+      return `certificate ${i + 1} did not issue certificate ${i} (leaf first, then its issuers in order)`;
+    }
+  }
+  return undefined;
 }

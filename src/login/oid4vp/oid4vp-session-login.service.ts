@@ -147,10 +147,8 @@ export class Oid4vpSessionLogin {
 
   /** GET /oid4vp/complete: the wallet's same-device redirect; where the browser goes next. */
   async complete(responseCode: string, http: LoginExchange): Promise<string> {
+    // Without a pre-login session it is another browser's code: refused, and spent too.
     const browser = this.csrf.browserSession(http.req);
-    if (browser === undefined) {
-      throw new InvalidRequest('This browser started no identity wallet sign-in');
-    }
     const signedIn = await this.signIn.completeSameDevice(responseCode, browser);
     // The account page's request: linked when the wallet answered; back to the account page.
     if (signedIn.kind === 'linked') return safeReturnTo(signedIn.returnTo);

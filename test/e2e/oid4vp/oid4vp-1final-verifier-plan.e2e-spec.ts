@@ -86,7 +86,10 @@ describe('oid4vp-1final-verifier-test-plan (SD-JWT VC, x509_hash, request_uri_si
     expect(header.alg).toBe('ES256');
     expect(header.x5c).toHaveLength(1);
     const der = Buffer.from(header.x5c![0], 'base64');
-    const pem = new X509Certificate(der).toString();
+    // ValidateRequestObjectSignatureAgainstX5cHeader (HAIP): the leaf is not self-signed.
+    const leaf = new X509Certificate(der);
+    expect(leaf.checkIssued(leaf)).toBe(false);
+    const pem = leaf.toString();
     await compactVerify(jwt, await importX509(pem, 'ES256'));
     const claims = decodeJwt(jwt);
     // ExtractAndValidateX509HashClientId: x509_hash: and the base64url SHA-256 of the DER.
@@ -180,8 +183,20 @@ describe('oid4vp-1final-verifier-test-plan (SD-JWT VC, x509_hash, request_uri_si
     const otherKeys = (other.claims.client_metadata as { jwks: { keys: JWK[] } }).jwks.keys;
     expect(otherKeys.map((key) => key.x)).not.toContain(keys[0].x);
     // DCQL (§6): the query asks for the configured SD-JWT VC.
-    const dcql = claims.dcql_query as { credentials: { id: string; format: string }[] };
+    const dcql = claims.dcql_query as {
+      credentials: {
+        id: string;
+        format: string;
+        claims: { id: string }[];
+        claim_sets?: string[][];
+      }[];
+    };
     expect(dcql.credentials[0].format).toBe('dc+sd-jwt');
+    // CheckForUnreferencedClaimsInDcqlQuery: every claim listed is in some claim_sets option.
+    for (const credential of dcql.credentials) {
+      const referenced = new Set(credential.claim_sets?.flat());
+      for (const claim of credential.claims) expect(referenced).toContain(claim.id);
+    }
 
     const wallet = await resolveRequest(link.href);
     const holder = await newHolder();

@@ -295,4 +295,25 @@ describe('identity wallet refusals at the response URI', () => {
     const late = await agent.get(back.pathname + back.search).expect(400);
     expect(late.body.error).toBe('invalid_request');
   });
+
+  it('refuses a response_code presented by a client with no cookie at all, and spends it', async () => {
+    const { agent, wallet } = await started();
+    const holder = await newHolder();
+    const answered = await post(
+      wallet,
+      await presentTo(wallet, holder, await issueCredential({ holder })),
+    );
+    const back = new URL(answered.body.redirect_uri as string);
+    const stolen = await request(listening.t.app.getHttpServer())
+      .get(back.pathname + back.search)
+      .expect(400);
+    expect(stolen.body).toEqual({
+      error: 'invalid_request',
+      error_description:
+        'This browser started no identity wallet sign-in; the response_code is now spent',
+    });
+    const late = await agent.get(back.pathname + back.search).expect(400);
+    expect(late.body.error_description).toBe('Unknown, expired or used response_code');
+    expect((await agent.get('/login').expect(200)).text).not.toMatch(/Signed in as/);
+  });
 });

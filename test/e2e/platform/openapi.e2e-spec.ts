@@ -467,7 +467,7 @@ describe('GET /docs (OpenAPI)', () => {
       'get /oid4vp/complete': error(
         400,
         'invalid_request',
-        'This browser started no identity wallet sign-in',
+        'This browser started no identity wallet sign-in; the response_code is now spent',
       ),
       // The example answer mixes both modes' fields; the JWE of direct_post.jwt is read first.
       'post /oid4vp/response': error(400, 'invalid_request', 'response is not a JWE'),

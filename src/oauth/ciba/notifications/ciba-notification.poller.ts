@@ -15,6 +15,7 @@ import {
   OutboundFetchError,
 } from '../../../platform/http/outbound/guarded-fetcher';
 import { OutboxPoller, type AttemptResult } from '../../../platform/outbox/outbox-poller';
+import { isOperatorClientId } from '../../../protocol-rules/client-id';
 import { APPROVALS_PAGE } from '../../../sessions/return-to';
 import type { AnnouncedRequest, CibaNotification, PingContent } from './ciba-notification';
 import { CibaNotificationRepository } from './ciba-notification.repository';
@@ -41,7 +42,8 @@ const MAX_ANSWER_BYTES = 4 * 1024;
  * Each instance's poller of the CIBA outbox (OutboxPoller): pings to clients (CIBA Core 1.0
  * §10.2), announcements worked into a notify row and a mail, and notifications to
  * CIBA_NOTIFY_URL. A failure is retried with exponential backoff until the request expires; each
- * POST goes through the SSRF guard (public https only in production).
+ * POST goes through the SSRF guard (public https only in production, unless
+ * CIBA_NOTIFICATION_ALLOW_PRIVATE opens private addresses to the operator's own receivers).
  */
 @Injectable()
 export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotification> {
@@ -121,7 +123,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
     }
     switch (row.kind) {
       case 'ping':
-        return this.ping(content as PingContent);
+        return this.ping(content as PingContent, row.clientId);
       case 'announce':
         return this.announce(row.deliveryId, content as AnnouncedRequest);
       case 'notify':
@@ -130,7 +132,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
   }
 
   /** CIBA Core 1.0 §10.2: `{ auth_req_id }` with the client's token as Bearer; 2xx accepted. */
-  private async ping(ping: PingContent): Promise<AttemptResult> {
+  private async ping(ping: PingContent, clientId: string): Promise<AttemptResult> {
     return this.post(
       new URL(ping.endpoint),
       {
@@ -138,6 +140,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
         authorization: `Bearer ${ping.clientNotificationToken}`,
       },
       JSON.stringify({ auth_req_id: ping.authReqId }),
+      cibaMayReachPrivate(this.ciba, this.server, clientId),
     );
   }
 
@@ -175,13 +178,20 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
     const url = this.ciba.notifyUrl;
     if (url === undefined || announced.sub === undefined) return { ok: true };
     const jwt = await this.notifyToken.sign({ ...announced, sub: announced.sub });
-    return this.post(new URL(url), { 'content-type': 'application/jwt' }, jwt);
+    // The operator's own URL: its setting alone decides.
+    return this.post(
+      new URL(url),
+      { 'content-type': 'application/jwt' },
+      jwt,
+      this.ciba.allowPrivate,
+    );
   }
 
   private async post(
     target: URL,
     headers: Record<string, string>,
     body: string,
+    allowPrivate: boolean,
   ): Promise<AttemptResult> {
     const { status } = await this.fetcher.exchange(
       target,
@@ -189,9 +199,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
       {
         maxBytes: MAX_ANSWER_BYTES,
         timeoutMs: CIBA_NOTIFICATION_TIMEOUT_MS,
-        // Outside production a client or receiver under development on loopback; in production
-        // https to public addresses only, whatever was registered.
-        allowPrivate: !this.server.isProduction,
+        allowPrivate,
         accept: '*/*',
       },
     );
@@ -199,4 +207,18 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
       ? { ok: true }
       : { ok: false, error: `HTTP status ${status}` };
   }
+}
+
+/**
+ * Whether a ping to `clientId`'s endpoint may reach loopback and private addresses:
+ * CIBA_NOTIFICATION_ALLOW_PRIVATE, in production for operator-registered clients only (a
+ * self-registered client's host name may resolve to an internal address).
+ */
+export function cibaMayReachPrivate(
+  ciba: Pick<CibaConfig, 'allowPrivate'>,
+  server: Pick<ServerConfig, 'isProduction'>,
+  clientId: string,
+): boolean {
+  if (!ciba.allowPrivate) return false;
+  return !server.isProduction || isOperatorClientId(clientId);
 }
