@@ -19,7 +19,7 @@ import { PAYMENT_INITIATION, PAY_12 } from '../../../support/authorization-detai
 import { installTestWallet, screenshot } from '../../../support/browser';
 import { type OpenedPage, openPage, startBrowserApp } from '../../../support/browser-app';
 import { passwordLogin } from '../../../support/login-page';
-import { basic } from '../../../support/oauth';
+import { backchannelRequest, cibaTokenRequest } from '../../../support/ciba';
 import { addOperatorClient } from '../../../support/operator-clients';
 import type { TestApp } from '../../../support/test-app';
 import {
@@ -67,28 +67,22 @@ describe('approving a CIBA request on the page, in the browser (passkey, wallet)
 
   /** POST /backchannel as the agent: its auth_req_id. */
   async function ask(loginHint: string, message: string): Promise<string> {
-    const res = await t
-      .http()
-      .post('/backchannel')
-      .type('form')
-      .set('Authorization', basic(AGENT, secret))
-      .send({
+    const res = await backchannelRequest(
+      t,
+      { clientId: AGENT, secret },
+      {
         scope: SCOPE,
         login_hint: loginHint,
         binding_message: message,
         authorization_details: JSON.stringify([PAY_12]),
-      });
+      },
+    );
     expect(res.status).toBe(200);
     return (res.body as { auth_req_id: string }).auth_req_id;
   }
 
   function poll(authReqId: string) {
-    return t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(AGENT, secret))
-      .send({ grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
+    return cibaTokenRequest(t, { clientId: AGENT, secret }, authReqId);
   }
 
   /** RFC 8785 hash of what the person approved, computed independently of the service. */
