@@ -472,25 +472,21 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     );
     const authReqIds = capturedField(asked.captured, 'auth_req_id');
     const [polled, alone] = [authReqIds.slice(0, m), authReqIds.slice(m)];
-    const pending = await bench.phase(
-      'proofgate.ciba-poll',
-      round,
-      target,
-      ciba.pollRequests(agent, polled),
-      400,
-      ['error'],
-    );
-    ciba.checkPending(capturedField(pending.captured, 'error'));
-    const pendingAlone = await bench.phase(
-      'proofgate.ciba-poll-lone',
-      round,
-      target,
-      ciba.pollRequests(agent, alone),
-      400,
-      ['error'],
-      { connections: 1 },
-    );
-    ciba.checkPending(capturedField(pendingAlone.captured, 'error'));
+    // Each request polled once, in time: every answer must be authorization_pending.
+    const pendingPolls = async (key: PhaseKey, ids: string[], connections?: number) => {
+      const pending = await bench.phase(
+        key,
+        round,
+        target,
+        ciba.pollRequests(agent, ids),
+        400,
+        ['error'],
+        connections === undefined ? {} : { connections },
+      );
+      ciba.checkPending(capturedField(pending.captured, 'error'));
+    };
+    await pendingPolls('proofgate.ciba-poll', polled);
+    await pendingPolls('proofgate.ciba-poll-lone', alone, 1);
     await bench.phase(
       'proofgate.ciba-approve',
       round,
