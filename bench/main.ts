@@ -28,6 +28,7 @@ import {
   machineClientMetadata,
 } from './lib/machine-client';
 import * as oidc from './lib/oidc';
+import * as ciba from './lib/ciba';
 import {
   NONCE_PHASE_FACTOR,
   USAGE,
@@ -64,6 +65,10 @@ const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist-bench');
 /** After the last answer of a phase, writes the server makes afterwards still count for it. */
 const SETTLE_MS = 250;
+/** A server's database traffic is quiet when a SETTLE_MS window has at most this many requests. */
+const QUIET_REQUESTS = 2;
+/** How long a phase waits at most for its server's database traffic to stop. */
+const QUIET_MAX_MS = 30_000;
 const IDLE_WINDOW_MS = 2000;
 /**
  * How long the servers stay idle, at most, while their memory is read each second: V8's memory
@@ -133,8 +138,13 @@ class Bench {
     requests: RequestSpec[],
     expect: number,
     capture?: string[],
-    /** Another number of connections than --connections; the answers' Locations sent back. */
-    shape: { connections?: number; captureLocation?: boolean } = {},
+    /**
+     * Another number of connections than --connections; the answers' Locations sent back;
+     * `untilQuiet`: the phase's database requests counted until the server's database traffic
+     * stops (work the requests queued for later, e.g. an outbox drained in the background),
+     * not only SETTLE_MS after the last answer, so that none of it is counted to the next phase.
+     */
+    shape: { connections?: number; captureLocation?: boolean; untilQuiet?: boolean } = {},
   ) {
     let before: CountSnapshot | undefined;
     let cpuBefore: number | undefined;
@@ -154,6 +164,7 @@ class Bench {
       },
     );
     await sleep(SETTLE_MS);
+    if (shape.untilQuiet) await quiet(target.proxy);
     const trips = roundTripsBetween(before!, target.proxy.counter.snapshot());
     const cpuAfter = cpuOf(target.server.pid);
     if (target.proxy.error) throw new Error(`database proxy: ${target.proxy.error.message}`);
@@ -194,6 +205,20 @@ function otherSections(path: string): string {
   const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const sections = [...previous.matchAll(/<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->\n?/g)];
   return sections.map((section) => `\n${section[0].trimEnd()}\n`).join('');
+}
+
+/**
+ * Resolves once a window of SETTLE_MS passes with no more than QUIET_REQUESTS database requests
+ * through `proxy` (the server's background work: monitors are not counted), or after QUIET_MAX_MS.
+ */
+async function quiet(proxy: CountingProxy): Promise<void> {
+  const deadline = performance.now() + QUIET_MAX_MS;
+  while (performance.now() < deadline) {
+    const before = proxy.counter.snapshot();
+    await sleep(SETTLE_MS);
+    if (roundTripsBetween(before, proxy.counter.snapshot()).total <= QUIET_REQUESTS) return;
+  }
+  log(`the database traffic did not stop within ${QUIET_MAX_MS} ms`);
 }
 
 /** Database requests per second from a server left alone (background work, monitors excluded). */
@@ -240,6 +265,8 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   // The machine client of the client_credentials + private_key_jwt phase, registered with both.
   const machineKey = machineClientKey();
   const machineClient = JSON.stringify(machineClientMetadata(machineKey));
+  // The agent of the CIBA phases (Proofgate only: see cibaPhases).
+  const agent = ciba.cibaAgent();
 
   let buildReused = false;
   if (withProofgate) {
@@ -273,7 +300,10 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       mongoUri: `${uri}/proofgate_bench`,
       codeTtlSeconds: options.codeTtlSeconds,
       env: {
-        OAUTH_CLIENTS: `[${machineClient}]`,
+        OAUTH_CLIENTS: JSON.stringify([
+          machineClientMetadata(machineKey),
+          ciba.cibaAgentMetadata(agent),
+        ]),
         OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
         ...(tracing
           ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
@@ -366,6 +396,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     const target = pg!;
     if (runs('dpop') && round % 2 === 0) await dpopPair(round, m);
     if (runs('oauth')) await oauthPhases(round, n, m);
+    if (runs('ciba')) await cibaPhases(round, m);
     if (runs('dpop') && round % 2 === 1) await dpopPair(round, m);
     if (runs('siwe')) await walletPhases(round, m);
     if (runs('passkey')) {
@@ -422,6 +453,56 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       ['access_token'],
     );
     checkJwtAccessTokens(capturedField(machine.captured, 'access_token'), 'Proofgate');
+  };
+  // Issue #51, CIBA poll mode: the agent asks, polls while pending (under load, then one poll at
+  // a time: what a lone poll costs, unbatched), the person approves, the agent's poll redeems.
+  const cibaPhases = async (round: number, m: number) => {
+    const target = pg!;
+    const lone = Math.min(m, ciba.CIBA_LONE_POLLS);
+    const asked = await bench.phase(
+      'proofgate.ciba-request',
+      round,
+      target,
+      ciba.backchannelRequests(agent, m + lone, round),
+      200,
+      ['auth_req_id'],
+      // Each request queues an announcement in the CIBA outbox, drained in the background: its
+      // cost is the request's, and the polls after it are measured without it.
+      { untilQuiet: true },
+    );
+    const authReqIds = capturedField(asked.captured, 'auth_req_id');
+    const [polled, alone] = [authReqIds.slice(0, m), authReqIds.slice(m)];
+    // Each request polled once, in time: every answer must be authorization_pending.
+    const pendingPolls = async (key: PhaseKey, ids: string[], connections?: number) => {
+      const pending = await bench.phase(
+        key,
+        round,
+        target,
+        ciba.pollRequests(agent, ids),
+        400,
+        ['error'],
+        connections === undefined ? {} : { connections },
+      );
+      ciba.checkPending(capturedField(pending.captured, 'error'));
+    };
+    await pendingPolls('proofgate.ciba-poll', polled);
+    await pendingPolls('proofgate.ciba-poll-lone', alone, 1);
+    await bench.phase(
+      'proofgate.ciba-approve',
+      round,
+      target,
+      await ciba.approvalRequests(pgBrowser!, polled),
+      200,
+    );
+    const redeemed = await bench.phase(
+      'proofgate.ciba-token',
+      round,
+      target,
+      ciba.pollRequests(agent, polled),
+      200,
+      ['access_token'],
+    );
+    ciba.checkCibaAccessTokens(capturedField(redeemed.captured, 'access_token'), agent);
   };
   const walletPhases = async (round: number, m: number) => {
     const target = pg!;

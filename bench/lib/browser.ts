@@ -32,6 +32,11 @@ export class Browser {
     return this.send('GET', path);
   }
 
+  /** A GET asking for JSON (`Accept: application/json`), e.g. the approvals page's data. */
+  async getJson(path: string): Promise<Answer> {
+    return this.send('GET', path, undefined, { accept: 'application/json' });
+  }
+
   async postForm(path: string, form: Record<string, string>): Promise<Answer> {
     return this.send('POST', path, new URLSearchParams(form).toString(), {
       'content-type': 'application/x-www-form-urlencoded',

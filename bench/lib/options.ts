@@ -48,9 +48,20 @@ export interface BenchOptions {
  * Proofgate's phases in the groups that run together (a group's later phases redeem what its
  * earlier ones issued): `oauth` the authorization request, the code exchange, refresh, /api/me
  * and client_credentials; `siwe` nonce issue and verify; `oid4vp` the identity-wallet
- * presentation (compared with SIWE verify, so it brings `siwe` along).
+ * presentation (compared with SIWE verify, so it brings `siwe` along); `ciba` a backchannel
+ * request, its pending poll, the person's approval and the poll that redeems it (compared with
+ * the refresh and the code exchange, so it brings `oauth` along).
  */
-export const PHASE_GROUPS = ['oauth', 'dpop', 'siwe', 'passkey', 'siws', 'siwb', 'oid4vp'] as const;
+export const PHASE_GROUPS = [
+  'oauth',
+  'dpop',
+  'siwe',
+  'passkey',
+  'siws',
+  'siwb',
+  'oid4vp',
+  'ciba',
+] as const;
 export type PhaseGroup = (typeof PHASE_GROUPS)[number];
 
 /** The groups a group's targets compare it with: run with it. */
@@ -60,6 +71,7 @@ const COMPARED_WITH: Partial<Record<PhaseGroup, readonly PhaseGroup[]>> = {
   siws: ['siwe'],
   siwb: ['siwe'],
   oid4vp: ['siwe'],
+  ciba: ['oauth'],
 };
 
 /** Whether the run is of some of Proofgate's phases only (`--phases`). */

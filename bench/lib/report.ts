@@ -1,3 +1,4 @@
+import { CIBA_LONE_POLLS } from './ciba';
 import { NONCE_PHASE_FACTOR, somePhasesOnly } from './options';
 import { PRODUCTION_NODE_FLAGS } from './proofgate';
 import { median as medianOf } from './stats';
@@ -13,6 +14,40 @@ import {
   type PhaseKey,
   type PhaseSummary,
 } from './results';
+
+/** The CIBA phases (#51), in the order they run. */
+const CIBA_PHASES_IN_ORDER: PhaseKey[] = [
+  'proofgate.ciba-request',
+  'proofgate.ciba-poll',
+  'proofgate.ciba-poll-lone',
+  'proofgate.ciba-approve',
+  'proofgate.ciba-token',
+];
+/** The pending polls (#51: at most 2 database commands each), under load and one at a time. */
+const CIBA_POLL_PHASES = ['proofgate.ciba-poll', 'proofgate.ciba-poll-lone'] as const;
+/** Each CIBA phase with the phase of the same round it is compared with, and why. */
+const CIBA_RATIOS = [
+  ['proofgate.ciba-poll', 'proofgate.refresh', 'CIBA pending poll / refresh_token'],
+  ['proofgate.ciba-token', 'proofgate.exchange', 'CIBA redeeming poll / code exchange'],
+] as const;
+
+/** How the CIBA phases are prepared and what they are compared with, for "How it is measured". */
+const CIBA_PHASE = `The CIBA phases (#51, poll mode) run right after the oauth phases: the agent \`bench-agent\`
+  (\`OAUTH_CLIENTS\`, confidential, \`client_secret_basic\`, the CIBA grant only) asks at \`POST /backchannel\`
+  for user0 (\`login_hint\`, scope \`openid\`, a binding message of its own per request; each queues an
+  announcement in the CIBA outbox, whose background delivery is counted to this phase: its database requests
+  are counted until the server's traffic stops), then polls \`/token\`
+  once per pending request (the first poll is in time: \`authorization_pending\`, checked on every answer),
+  under load and then ${CIBA_LONE_POLLS} more one at a time on one connection, so that no two polls share a
+  turn of the event loop and none of the limiter's writes is shared (what a lone agent's poll costs); the
+  signed-in user0 approves each polled request as the approvals page does (\`POST
+  /account/approvals/{id}/approve\`, JSON with the page's CSRF token, its password session: no
+  \`authorization_details\`), and the agent's next poll redeems each for tokens (checked: the agent's, for a
+  person). node-oidc-provider has a CIBA feature (\`features.ciba\`), but the person's approval is the
+  application's code (\`provider.backchannelResult\`) with no HTTP API of its own, and the bench's peer does
+  not enable it: there is no peer here. The pending poll is compared with the refresh in the same round (one
+  conditional write of one document each, at /token with the same client authentication and limiter), the
+  redeeming poll with the code exchange (one atomic redeem, a grant, signed tokens).`;
 
 const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.authorize',
@@ -31,6 +66,7 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.siwb-verify',
   'proofgate.siwb-p2tr-verify',
   'proofgate.oid4vp-verify',
+  ...CIBA_PHASES_IN_ORDER,
 ];
 /** node-oidc-provider's phases, each the counterpart of a Proofgate phase. */
 const OIDC_PHASES: PhaseKey[] = ['oidc.authorize', 'oidc.exchange', 'oidc.client_credentials'];
@@ -336,6 +372,16 @@ function misses(report: BenchReport, key: PhaseKey, factor: number): boolean {
   return ratios.length > 0 && median < factor;
 }
 
+/** The CIBA phases against the phases of the same round they are compared with. */
+function cibaRatios(report: BenchReport): string {
+  return CIBA_RATIOS.map(([key, base, name]) => {
+    const { ratios, median } = roundRatio(report.records, key, base);
+    return ratios.length === 0
+      ? `- ${name}: not measured in this run`
+      : `- ${name} (req/s, same round): median **${f2(median)}** (rounds: ${ratios.map(f2).join(', ')})`;
+  }).join('\n');
+}
+
 /** The issue's targets, each checked against this run (never as a timed test). */
 function targetsSection(report: BenchReport): string {
   const phase = (key: PhaseKey) => summarizePhase(report.records, key);
@@ -457,6 +503,20 @@ function targetsSection(report: BenchReport): string {
       worst <= 1.3,
     );
   }
+  // Issue #51: a pending poll in time is one conditional write of its own, plus the limiter's.
+  const polls = CIBA_POLL_PHASES.map((key) => phase(key)).filter(
+    (summary): summary is PhaseSummary => summary !== undefined,
+  );
+  if (polls.length > 0) {
+    const worst = Math.max(...polls.map((summary) => summary.tripsPerRequest));
+    row(
+      'A pending CIBA poll ≤ 2 database commands (#51), under load and alone',
+      polls
+        .map((summary) => `${PHASES[summary.key]} ${atMost(summary.tripsPerRequest, 2)}`)
+        .join('; '),
+      worst <= 2,
+    );
+  }
   const m = report.memory.proofgate;
   if (m && !somePhasesOnly(report.options)) {
     row(
@@ -537,7 +597,7 @@ ${comparisonSection(report)}
 ## Proofgate, every phase (medians over the rounds)
 
 ${phaseTable(report, PROOFGATE_PHASES)}
-
+${report.options.phases.includes('ciba') ? `\nCIBA (#51), each phase against one of the same round:\n\n${cibaRatios(report)}\n` : ''}
 Memory of the Proofgate process after the whole run: ${mem('proofgate')}; of the oidc-provider
 process: ${mem('oidc')} (VmRSS and VmHWM from \`/proc/<pid>/status\`). At the last answer the
 heap still holds the garbage of the last phases: V8 lets the old generation grow under load and
@@ -596,6 +656,7 @@ ${distanceFromFloor(report)}
   with ${report.walletAccounts} new P2WPKH and ${report.walletAccounts} new P2TR wallets a round (the lab's, signing
   BIP-322 simple with \`@scure/btc-signer\`): one mainnet nonce phase for both, then one verify
   phase per key type, each compared with SIWE verify round by round. ${PRESENTATION_PHASE}
+  ${CIBA_PHASE}
   The DPoP phases send the
   same code exchanges and \`/api/me\` calls, each with a proof of its own (a fresh \`jti\`, an
   \`iat\` of the moment it is signed, \`ath\` at \`/api/me\`), all signed with node:crypto just
@@ -684,7 +745,7 @@ ${busyWarning(report)}
 ${targetsSection(report)}
 
 ${phaseTable(report, PROOFGATE_PHASES)}
-${report.options.phases.includes('oid4vp') ? `\n${PRESENTATION_PHASE.replace(/\n {2}/g, '\n')}\n` : ''}
+${report.options.phases.includes('oid4vp') ? `\n${PRESENTATION_PHASE.replace(/\n {2}/g, '\n')}\n` : ''}${report.options.phases.includes('ciba') ? `\n${CIBA_PHASE.replace(/\n {2}/g, '\n')}\n\n${cibaRatios(report)}\n` : ''}
 <!-- /bench:${name} -->
 `;
 }
@@ -751,6 +812,11 @@ export function renderSummary(report: BenchReport): string {
     lines.push(
       `  SIWB verify (${name}) / SIWE verify: median ${f2(siwb.median)} (rounds: ${siwb.ratios.map(f2).join(', ')}; target >= 0.8)`,
     );
+  }
+  for (const [key, base, name] of CIBA_RATIOS) {
+    const own = roundRatio(report.records, key, base);
+    if (own.ratios.length > 0)
+      lines.push(`  ${name}: median ${f2(own.median)} (rounds: ${own.ratios.map(f2).join(', ')})`);
   }
   for (const [key, name] of [
     ['proofgate.verify', 'Wallet verify'],

@@ -25,6 +25,11 @@ export const PHASES = {
   'proofgate.oid4vp-verify':
     'Proofgate POST /oid4vp/response (identity wallet: an SD-JWT VC presented, direct_post)',
   'proofgate.client_credentials': 'Proofgate POST /token (client_credentials, private_key_jwt)',
+  'proofgate.ciba-request': 'Proofgate POST /backchannel (CIBA: an agent asks for a person)',
+  'proofgate.ciba-poll': 'Proofgate POST /token (CIBA poll, pending, in time)',
+  'proofgate.ciba-poll-lone': 'Proofgate POST /token (CIBA poll, pending, in time, one connection)',
+  'proofgate.ciba-approve': 'Proofgate POST /account/approvals/{id}/approve (the signed-in person)',
+  'proofgate.ciba-token': 'Proofgate POST /token (CIBA poll, approved: the tokens)',
   'oidc.authorize': 'oidc-provider GET /auth (signed in, grant stored: 303 with a code)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
   'oidc.client_credentials': 'oidc-provider POST /token (client_credentials, private_key_jwt)',

@@ -60,6 +60,8 @@ describe('bench options', () => {
     expect(commandLine(options)).toBe(
       'npm run bench -- --only proofgate --no-floor --phases siwe,oid4vp',
     );
+    // The CIBA polls are compared with the refresh and the exchange: oauth runs too, first.
+    expect(parseOptions(['--phases', 'ciba']).phases).toEqual(['oauth', 'ciba']);
     expect(parseOptions(['--phases', 'dpop,siws']).phases).toEqual([
       'oauth',
       'dpop',

@@ -99,6 +99,39 @@ describe('bench report', () => {
     expect(section).not.toContain('Code exchange');
   });
 
+  it('judges the CIBA poll (#51) by its worst phase, loaded or alone, and pairs it by round', () => {
+    // 10 requests a record: 11 commands are 1.1 a poll, 30 are 3.
+    const run: BenchReport = {
+      ...report([
+        ...[1, 2, 3].map((round) => record('proofgate.refresh', round, 1000, 11)),
+        ...[1, 2, 3].map((round) => record('proofgate.exchange', round, 800, 14)),
+        ...[900, 1100, 700].map((rps, i) => record('proofgate.ciba-poll', i + 1, rps, 11)),
+        ...[1, 2, 3].map((round) => record('proofgate.ciba-poll-lone', round, 150, 30)),
+        ...[1, 2, 3].map((round) => record('proofgate.ciba-token', round, 600, 24)),
+      ]),
+      options: parseOptions(['--rounds', '3', '--phases', 'ciba', '--only', 'proofgate']),
+    };
+    const section = renderPhasesSection(run);
+    expect(section).toMatch(/^<!-- bench:phases-oauth-ciba -->\n\n## Some phases: oauth, ciba\n/);
+    expect(section).toMatch(
+      /\| A pending CIBA poll ≤ 2 database commands \(#51\), under load and alone \| Proofgate POST \/token \(CIBA poll, pending, in time\) 1\.10; Proofgate POST \/token \(CIBA poll, pending, in time, one connection\) 3\.00 \| not met \|/,
+    );
+    expect(section).toContain(
+      '- CIBA pending poll / refresh_token (req/s, same round): median **0.90** (rounds: 0.90, 1.10, 0.70)',
+    );
+    expect(section).toContain(
+      '- CIBA redeeming poll / code exchange (req/s, same round): median **0.75** (rounds: 0.75, 0.75, 0.75)',
+    );
+    expect(section).toContain('there is no peer here');
+    const alone = run.records.filter((r) => r.key !== 'proofgate.ciba-poll-lone');
+    expect(renderPhasesSection({ ...run, records: alone })).toMatch(
+      /\| A pending CIBA poll ≤ 2 [^|]+\| Proofgate POST \/token \(CIBA poll, pending, in time\) 1\.10 \| met \|/,
+    );
+    expect(renderSummary(run)).toContain(
+      'CIBA pending poll / refresh_token: median 0.90 (rounds: 0.90, 1.10, 0.70)',
+    );
+  });
+
   it('never rounds a figure onto the other side of its target', () => {
     // Nonce at 1.996x the exchange every round, a wallet sign-in at 1.304 commands per request.
     const close = [

@@ -114,12 +114,21 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number): P
 
 /**
  * Gives the page a `window.ethereum` (EIP-1193) whose accounts and signatures come from `account`
- * in the test process, as a browser wallet extension would provide them.
+ * in the test process, as a browser wallet extension would provide them. EIP-712 typed data
+ * (`eth_signTypedData_v4`) is signed by `typedDataSigner` (default: `account`; another key makes
+ * a wallet whose typed-data signatures are not its account's). `asked` collects the methods the
+ * page called, in order.
  */
-export async function installTestWallet(page: Page, account: PrivateKeyAccount): Promise<void> {
+export async function installTestWallet(
+  page: Page,
+  account: PrivateKeyAccount,
+  { typedDataSigner = account }: { typedDataSigner?: PrivateKeyAccount } = {},
+): Promise<{ asked: string[] }> {
+  const asked: string[] = [];
   await page.exposeFunction(
     '__proofgateTestWallet',
     async (method: string, params: unknown[]): Promise<unknown> => {
+      asked.push(method);
       switch (method) {
         case 'eth_requestAccounts':
         case 'eth_accounts':
@@ -132,6 +141,23 @@ export async function installTestWallet(page: Page, account: PrivateKeyAccount):
             ? Buffer.from(message.slice(2), 'hex').toString('utf8')
             : message;
           return account.signMessage({ message: text });
+        }
+        case 'eth_signTypedData_v4': {
+          const [address, json] = params as [string, string];
+          if (address.toLowerCase() !== account.address.toLowerCase()) {
+            throw new Error('test wallet: typed data for another address');
+          }
+          // viem derives EIP712Domain from the domain itself.
+          const { types, domain, primaryType, message } = JSON.parse(json) as {
+            types: Record<string, { name: string; type: string }[]>;
+            domain: Record<string, unknown>;
+            primaryType: string;
+            message: Record<string, unknown>;
+          };
+          const own = Object.fromEntries(
+            Object.entries(types).filter(([name]) => name !== 'EIP712Domain'),
+          );
+          return typedDataSigner.signTypedData({ domain, types: own, primaryType, message });
         }
         default:
           throw new Error(`test wallet: unsupported method ${method}`);
@@ -147,6 +173,7 @@ export async function installTestWallet(page: Page, account: PrivateKeyAccount):
       removeListener() {},
     };`,
   });
+  return { asked };
 }
 
 /** An Ed25519 keypair the Solana test wallet signs with, in the test process. */

@@ -16,7 +16,7 @@ import { CibaNotificationRecord } from '../../../../src/oauth/ciba/notifications
 import { addOperatorClient } from '../../../support/operator-clients';
 import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
 import { mailbox, signInByEmailAt } from '../../../support/email';
-import { basic } from '../../../support/oauth';
+import { backchannelRequest, cibaTokenRequest } from '../../../support/ciba';
 import { expectRefusal } from '../../../support/refusal';
 import { register } from '../../../support/registration';
 import { eventually } from '../../../support/smtp-server';
@@ -105,12 +105,11 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
   });
 
   function backchannel(parameters: Record<string, string>, clientId = PING_AGENT) {
-    return t
-      .http()
-      .post('/backchannel')
-      .type('form')
-      .set('Authorization', basic(clientId, secrets[clientId]))
-      .send({ scope: 'openid', login_hint: 'user1', ...parameters });
+    return backchannelRequest(
+      t,
+      { clientId, secret: secrets[clientId] },
+      { scope: 'openid', login_hint: 'user1', ...parameters },
+    );
   }
 
   async function started(parameters: Record<string, string>, clientId = PING_AGENT) {
@@ -123,12 +122,7 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
   }
 
   function token(authReqId: string, clientId = PING_AGENT) {
-    return t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(clientId, secrets[clientId]))
-      .send({ grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
+    return cibaTokenRequest(t, { clientId, secret: secrets[clientId] }, authReqId);
   }
 
   /** The person's answer on the page (JSON, as its script posts). */

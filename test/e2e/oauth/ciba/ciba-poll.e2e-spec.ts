@@ -14,6 +14,7 @@ import { UserAccountService } from '../../../../src/accounts/users/user-account.
 import { addOperatorClient } from '../../../support/operator-clients';
 import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
 import { basic } from '../../../support/oauth';
+import { backchannelRequest, cibaTokenRequest } from '../../../support/ciba';
 import { PAYMENT_INITIATION, PAY_12 } from '../../../support/authorization-details';
 import { expectRefusal } from '../../../support/refusal';
 import { register } from '../../../support/registration';
@@ -79,12 +80,7 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
 
   /** POST /backchannel as `clientId` (client_secret_basic): the raw answer. */
   function backchannel(parameters: Record<string, string>, clientId = AGENT) {
-    return t
-      .http()
-      .post('/backchannel')
-      .type('form')
-      .set('Authorization', basic(clientId, secrets[clientId]))
-      .send(parameters);
+    return backchannelRequest(t, { clientId, secret: secrets[clientId] }, parameters);
   }
 
   async function started(
@@ -101,12 +97,7 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
 
   /** One poll of /token as `clientId`: the raw answer. */
   function poll(authReqId: string, clientId = AGENT) {
-    return t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(clientId, secrets[clientId]))
-      .send({ grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
+    return cibaTokenRequest(t, { clientId, secret: secrets[clientId] }, authReqId);
   }
 
   async function pollError(authReqId: string, clientId = AGENT): Promise<string> {
