@@ -37,7 +37,7 @@ import {
   subjectOf,
   walletBrowser,
 } from './people';
-import { useAcceptanceService } from './service';
+import { PHR_RESOURCE, useAcceptanceService } from './service';
 
 const service = useAcceptanceService();
 
@@ -88,7 +88,7 @@ describe('discovery', () => {
     '%s lists CIBA and the authorization details types',
     async (path) => {
       const metadata = (await (await fetch(`${service().issuer}${path}`)).json()) as Json;
-      expect(metadata.backchannel_authentication_endpoint).toEqual(expect.any(String));
+      expect(metadata.backchannel_authentication_endpoint).toBe(`${service().issuer}/backchannel`);
       expect(metadata.backchannel_token_delivery_modes_supported).toEqual(
         expect.arrayContaining(['poll', 'ping']),
       );
@@ -147,6 +147,22 @@ describe('/backchannel', () => {
     expect(shortened.response.expires_in).toBeLessThanOrEqual(45);
     expect(shortened.response.expires_in).toBeGreaterThan(40);
     expect(plain.response.expires_in).toBeGreaterThan(45);
+    const lengthened = await ask(agent, {
+      login_hint: 'user0',
+      binding_message: bindingMessage('long'),
+      requested_expiry: String(plain.response.expires_in * 10),
+    });
+    expect(lengthened.response.expires_in).toBeLessThanOrEqual(plain.response.expires_in);
+  });
+
+  it('refuses a resource that needs phr, which a session could not give: invalid_target', async () => {
+    await expect(
+      refusalOf(agent, {
+        scope: 'openid',
+        login_hint: 'user0',
+        resource: PHR_RESOURCE,
+      }),
+    ).resolves.toEqual({ error: 'invalid_target', status: 400 });
   });
 
   it('refuses a details type it does not know: invalid_authorization_details', async () => {
@@ -208,9 +224,18 @@ describe('/backchannel', () => {
       expires_in: expect.any(Number),
       interval: 1,
     });
+    const known = await ask(agent, {
+      login_hint: 'user0',
+      binding_message: bindingMessage('known'),
+      requested_expiry: '3',
+    });
+    expect(unknown.response.expires_in).toBe(known.response.expires_in);
     await waitInterval(unknown);
     await expect(pollOnce(agent, unknown.response.auth_req_id)).resolves.toEqual({
       error: 'authorization_pending',
+    });
+    await expect(pollOnce(agent, unknown.response.auth_req_id)).resolves.toEqual({
+      error: 'slow_down',
     });
     await new Promise((resolve) => setTimeout(resolve, unknown.response.expires_in * 1000 + 500));
     await expect(pollOnce(agent, unknown.response.auth_req_id)).resolves.toEqual({
@@ -724,6 +749,30 @@ describe('ping mode', () => {
   });
 });
 
+describe('ping mode when the person denies', () => {
+  it('pings too, and the poll answers access_denied', async () => {
+    const pinged = await registerAgent(service(), {
+      backchannel_token_delivery_mode: 'ping',
+      backchannel_client_notification_endpoint: `${service().receiver}/ping-denied`,
+    });
+    const message = bindingMessage('pingdeny');
+    const asked = await ask(pinged, {
+      login_hint: 'user0',
+      binding_message: message,
+      client_notification_token: 'denied-token-1',
+    });
+    const { approval, csrf } = await pendingOfUser0(message);
+    await answerApproval(service(), user0, approval.id, 'deny', { csrf_token: csrf });
+    const ping = await waitForReceived(
+      (item) => item.path === '/ping-denied' && item.body.includes(asked.response.auth_req_id),
+    );
+    expect(ping.headers.authorization).toBe('Bearer denied-token-1');
+    await expect(pollOnce(pinged, asked.response.auth_req_id)).resolves.toEqual({
+      error: 'access_denied',
+    });
+  });
+});
+
 describe('ping mode registration and requests', () => {
   it('refuses a ping request without client_notification_token: invalid_request', async () => {
     const pinged = await registerAgent(service(), {
@@ -761,7 +810,7 @@ describe('CIBA_NOTIFY_URL', () => {
       await fetch(`${service().issuer}/.well-known/openid-configuration`)
     ).json()) as { jwks_uri: string };
     expect(notification.headers['content-type']).toMatch(/^application\/jwt/);
-    const { payload } = await jwtVerify(
+    const { payload, protectedHeader } = await jwtVerify(
       notification.body,
       createRemoteJWKSet(new URL(metadata.jwks_uri)),
       { issuer: service().issuer },
@@ -771,6 +820,7 @@ describe('CIBA_NOTIFY_URL', () => {
       client_id: agent.clientId,
       binding_message: message,
     });
+    expect(protectedHeader.typ).toBe('ciba-notify+jwt');
     expect(JSON.stringify(payload)).toContain('/account/approvals');
     expect(JSON.stringify(payload)).not.toContain(asked.response.auth_req_id);
   });

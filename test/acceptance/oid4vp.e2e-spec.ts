@@ -129,6 +129,15 @@ describe('the script flow (client_id + handle)', () => {
     expect(again.body.tokens).toBeUndefined();
   });
 
+  it('never asks for the account scope', async () => {
+    const answer = await fetch(`${service().issuer}/oid4vp/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 'demo-client', scope: 'openid account' }),
+    });
+    expect(answer.status).toBe(400);
+  });
+
   it('signs the same credential in to the same account every time', async () => {
     const subjects: unknown[] = [];
     for (let i = 0; i < 2; i += 1) {
@@ -219,6 +228,24 @@ describe('the request object, by reference', () => {
 });
 
 describe('the login page flow', () => {
+  it('offers "Sign in with your identity wallet"', async () => {
+    const page = await new CookieBrowser().navigate(`${service().issuer}/login`);
+    expect(await page.text()).toContain('Sign in with your identity wallet');
+  });
+
+  it('answers refused to the page once the wallet declines', async () => {
+    const browser = new CookieBrowser();
+    const created = await pageRequest(browser);
+    const request = await resolve(created.authorization_request);
+    const declined = await fetch(request.response_uri, {
+      method: 'POST',
+      body: new URLSearchParams({ error: 'access_denied', state: request.state }),
+    });
+    expect(declined.status).toBeLessThan(500);
+    const polled = await browser.getJson(`${service().issuer}/oid4vp/requests/${created.id}`);
+    expect(await polled.json()).toMatchObject({ status: 'refused' });
+  });
+
   it('same device, direct_post: the response_code redirect signs the browser in', async () => {
     const browser = new CookieBrowser();
     const created = await pageRequest(browser);
@@ -394,6 +421,36 @@ describe('refusals at response_uri (400 invalid_presentation naming the check)',
       vpTokenOf(request, await presentationFor(request, holder, credential)),
     );
     expect(accepted.status).toBe(200);
+  });
+
+  it('refuses a direct_post.jwt answer with another nonce inside the JWE', async () => {
+    const browser = new CookieBrowser();
+    const created = await pageRequest(browser, { response_mode: 'direct_post.jwt' });
+    const request = await resolve(created.authorization_request);
+    const presentation = await presentationFor(request, holder, credential, { nonce: 'other' });
+    const refused = await submit(request, {
+      [request.dcql_query.credentials[0].id]: [presentation],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_presentation');
+    expect(refused.body.error_description).toMatch(/nonce/i);
+  });
+
+  it.each([
+    ['an unknown state', (r: RequestObject) => ({ vp_token: '{}', state: `${r.state}x` })],
+    ['no state', () => ({ vp_token: '{}' })],
+    [
+      'a response that is no JWE',
+      (r: RequestObject) => ({ response: 'a.b.c.d.e', state: r.state }),
+    ],
+  ])('refuses %s: 400 invalid_request', async (_, body) => {
+    const { request } = await freshRequest();
+    const answer = await fetch(request.response_uri, {
+      method: 'POST',
+      body: new URLSearchParams(body(request)),
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as Json).error).toBe('invalid_request');
   });
 
   it('refuses a malformed answer: 400 invalid_request', async () => {

@@ -43,6 +43,9 @@ export const PAYMENT_TYPE = {
   },
 };
 
+/** A resource whose tokens need a passkey's `acr` (ACR_REQUIRED_BY_RESOURCE). */
+export const PHR_RESOURCE = 'https://payments.example/api';
+
 export interface AcceptanceService {
   /** The issuer, `http://localhost:<port>` (ISSUER's default). */
   readonly issuer: string;
@@ -94,6 +97,7 @@ async function start(): Promise<AcceptanceService> {
     REGISTRATION_INITIAL_ACCESS_TOKEN: initialAccessToken,
     AUTHORIZATION_DETAILS_TYPES: JSON.stringify(PAYMENT_TYPE),
     CIBA_NOTIFY_URL: `${receiver}/notify`,
+    ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [PHR_RESOURCE]: 'phr' }),
     // The least interval, so that a poll in time is a second away.
     CIBA_INTERVAL_SECONDS: '1',
     // One instance: counters in memory; budgets wide enough for a suite from one address.
