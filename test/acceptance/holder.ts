@@ -56,6 +56,8 @@ export interface IssueOptions {
   readonly claims?: Record<string, unknown>;
   readonly exp?: number;
   readonly vct?: string;
+  /** Claims the issuer signs as they are (not selectively disclosable): `status`, … */
+  readonly plain?: Record<string, unknown>;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -77,6 +79,7 @@ export async function issue(holder: KeyPair, options: IssueOptions = {}): Promis
       iat: now() - 60,
       exp: options.exp ?? now() + 3600,
       cnf: { jwk: holder.publicKey },
+      ...options.plain,
       ...claims,
     },
     { _sd: Object.keys(claims) } as never,

@@ -6,13 +6,23 @@
  * scope `age` discloses.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { compactVerify, decodeJwt, decodeProtectedHeader, importX509, UnsecuredJWT } from 'jose';
+import { createHeaderAndPayload, StatusList } from '@sd-jwt/jwt-status-list';
+import {
+  compactVerify,
+  decodeJwt,
+  decodeProtectedHeader,
+  importJWK,
+  importX509,
+  SignJWT,
+  UnsecuredJWT,
+} from 'jose';
 import { CookieBrowser } from '../support/cookie-browser';
 import { csrfOf } from '../support/login-form';
 import {
   ALICE,
   askedClaims,
   DEMO_ISSUER,
+  DEMO_ISSUER_PRIVATE_JWK,
   disclose,
   issue,
   type KeyPair,
@@ -451,6 +461,38 @@ describe('refusals at response_uri (400 invalid_presentation naming the check)',
     });
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as Json).error).toBe('invalid_request');
+  });
+
+  it('refuses a credential revoked in its status list, and accepts one valid there', async () => {
+    const uri = `${service().receiver}/status-list/1`;
+    const list = new StatusList([0, 1, 0, 0, 0, 0, 0, 0], 1);
+    const { header, payload } = createHeaderAndPayload(
+      list,
+      { iss: DEMO_ISSUER, sub: uri, iat: Math.floor(Date.now() / 1000) },
+      { alg: 'ES256', typ: 'statuslist+jwt', kid: DEMO_ISSUER_PRIVATE_JWK.kid },
+    );
+    const statusList = await new SignJWT(payload)
+      .setProtectedHeader(header)
+      .sign(await importJWK(DEMO_ISSUER_PRIVATE_JWK, 'ES256'));
+    service().served.set('/status-list/1', {
+      type: 'application/statuslist+jwt',
+      body: statusList,
+    });
+    const at = (idx: number) => issue(holder, { plain: { status: { status_list: { idx, uri } } } });
+    const { created, request } = await freshRequest();
+    const revoked = await post(
+      request,
+      vpTokenOf(request, await presentationFor(request, holder, await at(1))),
+    );
+    expect(revoked.status).toBe(400);
+    expect(revoked.body).toMatchObject({ error: 'invalid_presentation' });
+    expect(revoked.body.error_description).toMatch(/revoked/i);
+    const valid = await post(
+      request,
+      vpTokenOf(request, await presentationFor(request, holder, await at(0))),
+    );
+    expect(valid.status).toBe(200);
+    await expect(pollWithHandle(created)).resolves.toMatchObject({ body: { status: 'signed_in' } });
   });
 
   it('refuses a malformed answer: 400 invalid_request', async () => {

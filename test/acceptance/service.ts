@@ -55,6 +55,8 @@ export interface AcceptanceService {
   readonly receiver: string;
   /** Every POST the receiver got so far, oldest first. */
   readonly received: Received[];
+  /** What the receiver answers to a GET of a path (a status list, …). */
+  readonly served: Map<string, { type: string; body: string }>;
 }
 
 let holders = 0;
@@ -62,9 +64,17 @@ let starting: Promise<AcceptanceService> | undefined;
 let child: ChildProcess | undefined;
 let receiverServer: Server | undefined;
 
-async function startReceiver(received: Received[]): Promise<string> {
+async function startReceiver(
+  received: Received[],
+  served: AcceptanceService['served'],
+): Promise<string> {
   const port = await freePort();
   receiverServer = createServer((req, res) => {
+    const document = req.method === 'GET' ? served.get(req.url ?? '') : undefined;
+    if (document) {
+      res.writeHead(200, { 'content-type': document.type }).end(document.body);
+      return;
+    }
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
@@ -78,7 +88,8 @@ async function startReceiver(received: Received[]): Promise<string> {
 
 async function start(): Promise<AcceptanceService> {
   const received: Received[] = [];
-  const receiver = await startReceiver(received);
+  const served: AcceptanceService['served'] = new Map();
+  const receiver = await startReceiver(received, served);
   const dist = await sharedBuild();
   const port = await freePort();
   const initialAccessToken = randomBytes(32).toString('base64url');
@@ -135,7 +146,7 @@ async function start(): Promise<AcceptanceService> {
     90_000,
   );
   if (ready !== 200) throw new Error(`the service did not start (${ready}):\n${output}`);
-  return { issuer, initialAccessToken, receiver, received };
+  return { issuer, initialAccessToken, receiver, received, served };
 }
 
 /** Holds the service for the enclosing describe: started by the first holder, stopped by the last. */
