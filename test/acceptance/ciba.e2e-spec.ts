@@ -213,6 +213,26 @@ describe('/backchannel', () => {
     ).resolves.toEqual({ error: 'invalid_scope', status: 400 });
   });
 
+  it('answers for an account an operator locked as for anyone: pending, nobody sees it', async () => {
+    const created = await service().admin(['users', 'add', 'carol'], 'password-of-carol\n');
+    expect(created.code).toBe(0);
+    const carol = await passwordBrowser(service().issuer, 'carol', 'password-of-carol');
+    expect((await service().admin(['users', 'disable', 'carol'])).code).toBe(0);
+    const message = bindingMessage('locked');
+    const locked = await ask(agent, { login_hint: 'carol', binding_message: message });
+    expect(locked.response).toEqual({
+      auth_req_id: expect.any(String),
+      expires_in: expect.any(Number),
+      interval: 1,
+    });
+    await waitInterval(locked);
+    await expect(pollOnce(agent, locked.response.auth_req_id)).resolves.toEqual({
+      error: 'authorization_pending',
+    });
+    // Its old session ended with the lock-down: the page is not served to it.
+    expect((await carol.getJson(`${service().issuer}/account/approvals`)).status).toBe(401);
+  });
+
   it('answers an unknown login_hint as pending, until expired_token', async () => {
     const unknown = await ask(agent, {
       login_hint: 'nobody-by-this-name',

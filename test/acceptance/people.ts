@@ -23,12 +23,13 @@ export function basic(id: string, secret: string): string {
 }
 
 /** A browser signed in at the login page with a demo user's password. */
-export async function passwordBrowser(issuer: string, username: string): Promise<CookieBrowser> {
+export async function passwordBrowser(
+  issuer: string,
+  username: string,
+  password = `password${username.slice(-1)}`,
+): Promise<CookieBrowser> {
   const browser = new CookieBrowser();
-  await passwordSignIn(browser, issuer, {
-    username,
-    password: `password${username.slice(-1)}`,
-  });
+  await passwordSignIn(browser, issuer, { username, password });
   return browser;
 }
 

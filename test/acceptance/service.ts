@@ -10,9 +10,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { sharedBuild } from '../support/build';
-import { freePort, waitFor } from '../support/processes';
+import { freePort, type ScriptRun, waitFor } from '../support/processes';
+
+const ROOT = join(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { testDatabaseUri } = require('../setup/test-database-uri') as {
   testDatabaseUri: (base: string | undefined, name: string) => string;
@@ -57,6 +59,8 @@ export interface AcceptanceService {
   readonly received: Received[];
   /** What the receiver answers to a GET of a path (a status list, …). */
   readonly served: Map<string, { type: string; body: string }>;
+  /** `proofgate-admin <args>` as an operator runs it beside the service (docs/ADMINISTRATION.md). */
+  readonly admin: (args: readonly string[], stdin?: string) => Promise<ScriptRun>;
 }
 
 let holders = 0;
@@ -119,7 +123,7 @@ async function start(): Promise<AcceptanceService> {
     ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '100000',
   };
   child = spawn(process.execPath, [join(dist, 'main.js')], {
-    cwd: join(__dirname, '..', '..'),
+    cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -146,7 +150,28 @@ async function start(): Promise<AcceptanceService> {
     90_000,
   );
   if (ready !== 200) throw new Error(`the service did not start (${ready}):\n${output}`);
-  return { issuer, initialAccessToken, receiver, received, served };
+  // The operator's CLI: the build's, on the service's database and secret.
+  const admin = (args: readonly string[], stdin = '') =>
+    new Promise<ScriptRun>((resolve) => {
+      const cli = spawn(process.execPath, [join(ROOT, 'bin', 'proofgate-admin'), ...args], {
+        cwd: ROOT,
+        env: {
+          PATH: env.PATH,
+          NODE_ENV: env.NODE_ENV,
+          MONGODB_URI: env.MONGODB_URI,
+          KEY_ENCRYPTION_SECRET: env.KEY_ENCRYPTION_SECRET,
+          PROOFGATE_DIST_DIR: relative(ROOT, dist),
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      cli.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      cli.stdin.end(stdin);
+      cli.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  return { issuer, initialAccessToken, receiver, received, served, admin };
 }
 
 /** Holds the service for the enclosing describe: started by the first holder, stopped by the last. */
