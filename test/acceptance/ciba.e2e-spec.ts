@@ -30,7 +30,9 @@ import {
 } from './ciba-client';
 import {
   addPasskey,
+  authorizeLocation,
   basic,
+  DEMO_CLIENT,
   demoClientTokens,
   type Json,
   passwordBrowser,
@@ -701,6 +703,40 @@ describe('approval by an Ethereum wallet (EIP-712 typed data, viem)', () => {
   });
 });
 
+describe('rich authorization requests at /authorize and /par', () => {
+  it('grants the details in the token response and the access token', async () => {
+    const tokens = await demoClientTokens(service().issuer, user0, 'openid', {
+      authorization_details: JSON.stringify([PAY_12]),
+    });
+    expect(tokens.authorization_details).toEqual([PAY_12]);
+    expect(decodeJwt(tokens.access_token as string).authorization_details).toEqual([PAY_12]);
+  });
+
+  it('refuses an unknown type at /authorize to the redirect URI', async () => {
+    const location = await authorizeLocation(service().issuer, user0, 'openid', {
+      authorization_details: JSON.stringify([{ type: 'merge_pull_request' }]),
+    });
+    expect(location.searchParams.get('error')).toBe('invalid_authorization_details');
+  });
+
+  it('refuses details invalid by their schema at /par: 400', async () => {
+    const answer = await fetch(`${service().issuer}/par`, {
+      method: 'POST',
+      headers: { authorization: basic(DEMO_CLIENT.id, DEMO_CLIENT.secret) },
+      body: new URLSearchParams({
+        response_type: 'code',
+        redirect_uri: DEMO_CLIENT.redirectUri,
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        authorization_details: JSON.stringify([{ ...PAY_12, amount: '12' }]),
+      }),
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as Json).error).toBe('invalid_authorization_details');
+  });
+});
+
 describe('token exchange narrows authorization_details, never widens', () => {
   let accessToken: string;
 
@@ -735,6 +771,14 @@ describe('token exchange narrows authorization_details, never widens', () => {
   it('narrows to a subset of the granted objects', async () => {
     const narrowed = await exchange([PAY_30]);
     expect(decodeJwt(narrowed.access_token).authorization_details).toEqual([PAY_30]);
+  });
+
+  it('keeps them all when the exchange names none', async () => {
+    const kept = await client.genericGrantRequest(agent.config, TOKEN_EXCHANGE_GRANT, {
+      subject_token: accessToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    });
+    expect(decodeJwt(kept.access_token).authorization_details).toEqual([PAY_12, PAY_30]);
   });
 
   it('refuses widening: invalid_authorization_details', async () => {

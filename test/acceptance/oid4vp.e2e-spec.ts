@@ -137,6 +137,10 @@ describe('the script flow (client_id + handle)', () => {
     expect(idToken.acr).not.toBe('phr');
     const again = await pollWithHandle(created);
     expect(again.body.tokens).toBeUndefined();
+    // Another request's handle opens nothing of this one (docs/ENDPOINTS.md: 404).
+    const other = await scriptRequest();
+    const wrongHandle = await pollWithHandle({ ...created, handle: other.handle });
+    expect(wrongHandle.status).toBe(404);
   });
 
   it('never asks for the account scope', async () => {
@@ -268,6 +272,8 @@ describe('the login page flow', () => {
     expect(completed.status).toBe(303);
     expect(completed.headers.get('location')).toBe('/account');
     expect((await browser.get(`${service().issuer}/account`)).status).toBe(200);
+    const tokens = await demoClientTokens(service().issuer, browser, 'openid');
+    expect(decodeJwt(tokens.id_token as string).amr).toEqual(['pop']);
   });
 
   it('same device, direct_post.jwt: the answer is a JWE to the request key', async () => {

@@ -65,6 +65,7 @@ export async function demoClientTokens(
   issuer: string,
   browser: CookieBrowser,
   scope: string,
+  extra: Record<string, string> = {},
 ): Promise<Json> {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(8).toString('hex');
@@ -77,6 +78,7 @@ export async function demoClientTokens(
       state,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
+      ...extra,
     }).toString()}`,
   );
   const location = new URL(authorize.headers.get('location') ?? '', issuer);
@@ -103,6 +105,7 @@ export async function authorizeLocation(
   issuer: string,
   browser: CookieBrowser,
   scope: string,
+  extra: Record<string, string> = {},
 ): Promise<URL> {
   const verifier = randomBytes(32).toString('base64url');
   const answer = await browser.get(
@@ -114,6 +117,7 @@ export async function authorizeLocation(
       state: 'st',
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
+      ...extra,
     }).toString()}`,
   );
   return new URL(answer.headers.get('location') ?? '', issuer);
