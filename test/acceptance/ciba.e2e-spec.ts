@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { CookieBrowser } from '../support/cookie-browser';
@@ -356,6 +357,47 @@ describe('/account/approvals', () => {
     await expect(pendingFor(service(), user1, message)).resolves.toMatchObject({
       approval: undefined,
     });
+  });
+});
+
+describe('an agent on oauth4webapi with private_key_jwt', () => {
+  it('registers its key, asks, and redeems the approved request once', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const answer = await register(
+      service(),
+      cibaMetadata({
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' }] },
+      }),
+    );
+    expect(answer.status).toBe(201);
+    const c = { client_id: ((await answer.json()) as Json).client_id as string };
+    const as = agent.as;
+    const auth = oauth.PrivateKeyJwt(privateKey);
+    const insecure = { [oauth.allowInsecureRequests]: true } as const;
+    const message = bindingMessage('o4w');
+    const asked = await oauth.processBackchannelAuthenticationResponse(
+      as,
+      c,
+      await oauth.backchannelAuthenticationRequest(
+        as,
+        c,
+        auth,
+        { scope: 'openid', login_hint: 'user0', binding_message: message },
+        insecure,
+      ),
+    );
+    const { approval, csrf } = await pendingOfUser0(message);
+    await answerApproval(service(), user0, approval.id, 'approve', { csrf_token: csrf });
+    await new Promise((resolve) => setTimeout(resolve, asked.interval! * 1000 + 100));
+    const grant = () =>
+      oauth.backchannelAuthenticationGrantRequest(as, c, auth, asked.auth_req_id, insecure);
+    const tokens = await oauth.processBackchannelAuthenticationGrantResponse(as, c, await grant());
+    expect(oauth.getValidatedIdTokenClaims(tokens)?.sub).toBe(user0Sub);
+    await new Promise((resolve) => setTimeout(resolve, asked.interval! * 1000 + 100));
+    await expect(
+      oauth.processBackchannelAuthenticationGrantResponse(as, c, await grant()),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
 
