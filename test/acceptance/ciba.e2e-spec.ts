@@ -132,6 +132,16 @@ describe('self-registration (RFC 7591, the initial access token)', () => {
 });
 
 describe('/backchannel', () => {
+  it('refuses a client not registered for the grant: unauthorized_client', async () => {
+    const answer = await fetch(`${service().issuer}/backchannel`, {
+      method: 'POST',
+      headers: { authorization: basic(DEMO_CLIENT.id, DEMO_CLIENT.secret) },
+      body: new URLSearchParams({ scope: 'openid', login_hint: 'user0' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as Json).error).toBe('unauthorized_client');
+  });
+
   it('answers { auth_req_id, expires_in, interval }; requested_expiry shortens expires_in', async () => {
     const plain = await ask(agent, {
       login_hint: 'user0',
@@ -536,6 +546,8 @@ describe('approval by a passkey over the exact request', () => {
     };
     const claims = decodeJwt(tokens.access_token);
     expect(claims.approval).toEqual(expected);
+    const { time } = claims.approval as { time: number };
+    expect(Math.abs(time - Date.now() / 1000)).toBeLessThan(120);
     expect(claims.authorization_details).toEqual([PAY_12]);
     expect(tokens.authorization_details).toEqual([PAY_12]);
     // A passkey's approval is phishing-resistant, with user verification (docs/AGENTS.md).

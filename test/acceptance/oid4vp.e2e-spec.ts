@@ -217,6 +217,17 @@ describe('the request object, by reference', () => {
     );
   });
 
+  it('gives each request its own nonce, state and (direct_post.jwt) response key', async () => {
+    const [a, b] = await Promise.all(
+      [1, 2].map(async () =>
+        resolve((await scriptRequest({ response_mode: 'direct_post.jwt' })).authorization_request),
+      ),
+    );
+    expect(a.nonce).not.toBe(b.nonce);
+    expect(a.state).not.toBe(b.state);
+    expect(a.client_metadata?.jwks?.keys[0].x).not.toBe(b.client_metadata?.jwks?.keys[0].x);
+  });
+
   it('answers a POST with wallet_nonce (§5.10), carrying it back', async () => {
     const created = await scriptRequest();
     const answer = await fetch(created.request_uri, {
@@ -373,6 +384,26 @@ describe('refusals at response_uri (400 invalid_presentation naming the check)',
         presentationFor(r, holder, credential, {
           sd_hash: createHash('sha256').update('x').digest('base64url'),
         }),
+    ],
+    [
+      'the client_id without its prefix as audience',
+      /audience/i,
+      (r) =>
+        presentationFor(r, holder, credential, {
+          aud: r.client_id.slice(r.client_id.indexOf(':') + 1),
+        }),
+    ],
+    [
+      'an iat in the future',
+      /iat/i,
+      (r) => presentationFor(r, holder, credential, { iat: Math.floor(Date.now() / 1000) + 3600 }),
+    ],
+    ['no key-binding JWT', /key binding/i, async (r) => disclose(credential, askedClaims(r))],
+    [
+      'a vct the query does not allow',
+      /vct/i,
+      async (r) =>
+        presentationFor(r, holder, await issue(holder, { vct: 'urn:other:credential:1' })),
     ],
     [
       'a key-binding JWT by another key',
