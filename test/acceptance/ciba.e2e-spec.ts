@@ -435,6 +435,48 @@ describe('a session approves only requests without authorization_details', () =>
     });
   });
 
+  it('gives the tokens of an approved request to one of concurrent polls', async () => {
+    const message = bindingMessage('race');
+    const asked = await ask(agent, { login_hint: 'user0', binding_message: message });
+    const { approval, csrf } = await pendingOfUser0(message);
+    await answerApproval(service(), user0, approval.id, 'approve', { csrf_token: csrf });
+    await waitInterval(asked);
+    const polls = await Promise.all(
+      [1, 2, 3].map(() => pollOnce(agent, asked.response.auth_req_id)),
+    );
+    expect(polls.filter((poll) => 'tokens' in poll)).toHaveLength(1);
+  });
+
+  it('lets one of a concurrent approve and deny win, and the agent hears that one', async () => {
+    const message = bindingMessage('approvedeny');
+    const asked = await ask(agent, { login_hint: 'user0', binding_message: message });
+    const { approval, csrf } = await pendingOfUser0(message);
+    const [approved, denied] = await Promise.all(
+      (['approve', 'deny'] as const).map((action) =>
+        answerApproval(service(), user0, approval.id, action, { csrf_token: csrf }),
+      ),
+    );
+    expect([approved.status, denied.status].sort()).toEqual([200, 404]);
+    await waitInterval(asked);
+    const polled = await pollOnce(agent, asked.response.auth_req_id);
+    if (approved.status === 200) expect(polled).toHaveProperty('tokens');
+    else expect(polled).toEqual({ error: 'access_denied' });
+  });
+
+  it('never shows a binding message as markup', async () => {
+    const message = `<img src=x onerror=alert(1)> ${bindingMessage('xss')}`.slice(0, 64);
+    try {
+      await ask(agent, { login_hint: 'user0', binding_message: message });
+    } catch (error) {
+      // Refusing such a message is as good as escaping it.
+      expect(error).toMatchObject({ error: 'invalid_binding_message' });
+      return;
+    }
+    const html = await (await user0.navigate(`${service().issuer}/account/approvals`)).text();
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x');
+  });
+
   it('refuses to approve a request with details without a proof (403 proof_required): still pending', async () => {
     const message = bindingMessage('noproof');
     const asked = await ask(agent, { login_hint: 'user0', binding_message: message }, [PAY_12]);

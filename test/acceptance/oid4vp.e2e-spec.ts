@@ -282,6 +282,7 @@ describe('the login page flow', () => {
     const completed = await browser.get(redirect.href);
     expect(completed.status).toBe(303);
     expect(completed.headers.get('location')).toBe('/account');
+    expect((await browser.get(redirect.href)).status).toBe(400);
     expect((await browser.get(`${service().issuer}/account`)).status).toBe(200);
     const tokens = await demoClientTokens(service().issuer, browser, 'openid');
     expect(decodeJwt(tokens.id_token as string).amr).toEqual(['pop']);
@@ -537,6 +538,20 @@ describe('refusals at response_uri (400 invalid_presentation naming the check)',
     const refused = await post(request, 'not json at all');
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_request');
+  });
+
+  it('verifies one of concurrent posts of one answer', async () => {
+    const { request } = await freshRequest();
+    const vpToken = vpTokenOf(request, await presentationFor(request, holder, credential));
+    const answers = await Promise.all([1, 2, 3].map(() => post(request, vpToken)));
+    expect(answers.map(({ status }) => status).sort()).toEqual([200, 400, 400]);
+  });
+
+  it('gives a script its token response once, to one of concurrent polls', async () => {
+    const { created, request } = await freshRequest();
+    await post(request, vpTokenOf(request, await presentationFor(request, holder, credential)));
+    const polls = await Promise.all([1, 2, 3].map(() => pollWithHandle(created)));
+    expect(polls.filter(({ body }) => body.tokens !== undefined)).toHaveLength(1);
   });
 
   it('spends a state once: a second post is refused and the first sign-in stands', async () => {
