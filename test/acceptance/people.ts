@@ -58,33 +58,53 @@ export async function walletBrowser(
 }
 
 /**
- * The token response of demo-client's code flow (PKCE S256) for `scope`, in a browser that is
- * signed in already (first-party: no consent screen).
+ * Where /authorize sends a signed-in browser for demo-client's code flow (PKCE S256) of `scope`
+ * (first-party: no consent screen): its Location, and the request's verifier.
  */
+async function authorize(
+  issuer: string,
+  browser: CookieBrowser,
+  scope: string,
+  extra: Record<string, string>,
+): Promise<{ status: number; location: URL; verifier: string }> {
+  const verifier = randomBytes(32).toString('base64url');
+  const answer = await browser.get(
+    `${issuer}/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: DEMO_CLIENT.id,
+      redirect_uri: DEMO_CLIENT.redirectUri,
+      scope,
+      state: randomBytes(8).toString('hex'),
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      ...extra,
+    }).toString()}`,
+  );
+  const location = new URL(answer.headers.get('location') ?? '', issuer);
+  return { status: answer.status, location, verifier };
+}
+
+/** Where /authorize sends a signed-in browser for demo-client and `scope`: its Location. */
+export async function authorizeLocation(
+  issuer: string,
+  browser: CookieBrowser,
+  scope: string,
+  extra: Record<string, string> = {},
+): Promise<URL> {
+  return (await authorize(issuer, browser, scope, extra)).location;
+}
+
+/** The token response of demo-client's code flow for `scope`, in a signed-in browser. */
 export async function demoClientTokens(
   issuer: string,
   browser: CookieBrowser,
   scope: string,
   extra: Record<string, string> = {},
 ): Promise<Json> {
-  const verifier = randomBytes(32).toString('base64url');
-  const state = randomBytes(8).toString('hex');
-  const authorize = await browser.get(
-    `${issuer}/authorize?${new URLSearchParams({
-      response_type: 'code',
-      client_id: DEMO_CLIENT.id,
-      redirect_uri: DEMO_CLIENT.redirectUri,
-      scope,
-      state,
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      ...extra,
-    }).toString()}`,
-  );
-  const location = new URL(authorize.headers.get('location') ?? '', issuer);
+  const { status, location, verifier } = await authorize(issuer, browser, scope, extra);
   const code = location.searchParams.get('code');
-  if (authorize.status !== 302 || code === null) {
-    throw new Error(`/authorize answered ${authorize.status} to ${location.href}`);
+  if (status !== 302 || code === null) {
+    throw new Error(`/authorize answered ${status} to ${location.href}`);
   }
   const tokens = await fetch(`${issuer}/token`, {
     method: 'POST',
@@ -98,29 +118,6 @@ export async function demoClientTokens(
   });
   expect(tokens.status).toBe(200);
   return (await tokens.json()) as Json;
-}
-
-/** Where /authorize sends a signed-in browser for demo-client and `scope`: its Location. */
-export async function authorizeLocation(
-  issuer: string,
-  browser: CookieBrowser,
-  scope: string,
-  extra: Record<string, string> = {},
-): Promise<URL> {
-  const verifier = randomBytes(32).toString('base64url');
-  const answer = await browser.get(
-    `${issuer}/authorize?${new URLSearchParams({
-      response_type: 'code',
-      client_id: DEMO_CLIENT.id,
-      redirect_uri: DEMO_CLIENT.redirectUri,
-      scope,
-      state: 'st',
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      ...extra,
-    }).toString()}`,
-  );
-  return new URL(answer.headers.get('location') ?? '', issuer);
 }
 
 /** The account's subject, as GET /account/methods names it. */

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
+import { PAYMENT_INITIATION } from '../support/authorization-details';
 import { sharedBuild } from '../support/build';
 import { freePort, type ScriptRun, waitFor } from '../support/processes';
 
@@ -26,24 +27,6 @@ export interface Received {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
 }
-
-/** An operator's RFC 9396 type, exactly as the issue writes AUTHORIZATION_DETAILS_TYPES. */
-export const PAYMENT_TYPE = {
-  payment_initiation: {
-    schema: {
-      type: 'object',
-      required: ['type', 'amount', 'currency', 'creditor'],
-      properties: {
-        type: { const: 'payment_initiation' },
-        amount: { type: 'string', pattern: '^[0-9]{1,9}\\.[0-9]{2}$' },
-        currency: { enum: ['EUR', 'USD'] },
-        creditor: { type: 'string', maxLength: 100 },
-      },
-      additionalProperties: false,
-    },
-    template: 'Pay {{amount}} {{currency}} to {{creditor}}',
-  },
-};
 
 /** A resource whose tokens need a passkey's `acr` (ACR_REQUIRED_BY_RESOURCE). */
 export const PHR_RESOURCE = 'https://payments.example/api';
@@ -110,7 +93,8 @@ async function start(): Promise<AcceptanceService> {
     ),
     KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
     REGISTRATION_INITIAL_ACCESS_TOKEN: initialAccessToken,
-    AUTHORIZATION_DETAILS_TYPES: JSON.stringify(PAYMENT_TYPE),
+    // The issue's example type: a JSON Schema and the template the page renders.
+    AUTHORIZATION_DETAILS_TYPES: JSON.stringify({ payment_initiation: PAYMENT_INITIATION }),
     CIBA_NOTIFY_URL: `${receiver}/notify`,
     ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [PHR_RESOURCE]: 'phr' }),
     // The least interval, so that a poll in time is a second away.
