@@ -104,7 +104,12 @@ module.exports = {
       displayName: 'e2e',
       testMatch: eachFile
         ? ['<rootDir>/test/**/*.e2e-spec.ts']
-        : ['<rootDir>/test/e2e/**/*.e2e-suite.ts', '<rootDir>/test/tooling/**/*.e2e-spec.ts'],
+        : [
+            '<rootDir>/test/e2e/**/*.e2e-suite.ts',
+            '<rootDir>/test/tooling/**/*.e2e-spec.ts',
+            // The black-box acceptance suite: one service process for the folder (test/acceptance).
+            '<rootDir>/test/acceptance/folder.e2e-suite.ts',
+          ],
       testPathIgnorePatterns: ['/node_modules/', ...(eachFile ? [] : e2eIgnored)],
       setupFiles: [...common.setupFiles, '<rootDir>/test/setup/database-per-file.js'],
       setupFilesAfterEnv: [

@@ -1,0 +1,189 @@
+/**
+ * The one Proofgate the acceptance suite talks to: the service as `npm run build` builds it
+ * (test/support/build.ts), started as a process of its own with a database of its own and an
+ * environment of documented settings only (docs/CONFIGURATION.md), and a loopback receiver for
+ * what it sends out (CIBA_NOTIFY_URL, ping notifications). Everything else is HTTP.
+ *
+ * The folder's suite (folder.e2e-suite.ts) holds it for the whole folder; each spec file holds it
+ * too, so that a spec file run alone (E2E_EACH_FILE=1) starts one of its own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { join, relative } from 'node:path';
+import { PAYMENT_INITIATION } from '../support/authorization-details';
+import { sharedBuild } from '../support/build';
+import { freePort, type ScriptRun, waitFor } from '../support/processes';
+
+const ROOT = join(__dirname, '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { testDatabaseUri } = require('../setup/test-database-uri') as {
+  testDatabaseUri: (base: string | undefined, name: string) => string;
+};
+
+/** A POST the service made to the receiver. */
+export interface Received {
+  readonly path: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/** A resource whose tokens need a passkey's `acr` (ACR_REQUIRED_BY_RESOURCE). */
+export const PHR_RESOURCE = 'https://payments.example/api';
+
+export interface AcceptanceService {
+  /** The issuer, `http://localhost:<port>` (ISSUER's default). */
+  readonly issuer: string;
+  /** REGISTRATION_INITIAL_ACCESS_TOKEN. */
+  readonly initialAccessToken: string;
+  /** The receiver's base URL (`http://127.0.0.1:<port>`). */
+  readonly receiver: string;
+  /** Every POST the receiver got so far, oldest first. */
+  readonly received: Received[];
+  /** What the receiver answers to a GET of a path (a status list, …). */
+  readonly served: Map<string, { type: string; body: string }>;
+  /** `proofgate-admin <args>` as an operator runs it beside the service (docs/ADMINISTRATION.md). */
+  readonly admin: (args: readonly string[], stdin?: string) => Promise<ScriptRun>;
+}
+
+let holders = 0;
+let starting: Promise<AcceptanceService> | undefined;
+let child: ChildProcess | undefined;
+let receiverServer: Server | undefined;
+
+async function startReceiver(
+  received: Received[],
+  served: AcceptanceService['served'],
+): Promise<string> {
+  const port = await freePort();
+  receiverServer = createServer((req, res) => {
+    const document = req.method === 'GET' ? served.get(req.url ?? '') : undefined;
+    if (document) {
+      res.writeHead(200, { 'content-type': document.type }).end(document.body);
+      return;
+    }
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiverServer!.listen(port, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+async function start(): Promise<AcceptanceService> {
+  const received: Received[] = [];
+  const served: AcceptanceService['served'] = new Map();
+  const receiver = await startReceiver(received, served);
+  const dist = await sharedBuild();
+  const port = await freePort();
+  const initialAccessToken = randomBytes(32).toString('base64url');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    // What `npm start` runs: development, the demo data seeded (SEED_DEMO_DATA's default there).
+    NODE_ENV: 'development',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_SECONDS: '1',
+    MONGODB_URI: testDatabaseUri(
+      process.env.PROOFGATE_TEST_MONGODB_BASE,
+      `proofgate_test_acceptance_${randomBytes(4).toString('hex')}`,
+    ),
+    KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
+    REGISTRATION_INITIAL_ACCESS_TOKEN: initialAccessToken,
+    // The issue's example type: a JSON Schema and the template the page renders.
+    AUTHORIZATION_DETAILS_TYPES: JSON.stringify({ payment_initiation: PAYMENT_INITIATION }),
+    CIBA_NOTIFY_URL: `${receiver}/notify`,
+    ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [PHR_RESOURCE]: 'phr' }),
+    // The least interval, so that a poll in time is a second away.
+    CIBA_INTERVAL_SECONDS: '1',
+    // One instance: counters in memory; budgets wide enough for a suite from one address.
+    RATE_LIMIT_STORE: 'memory',
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    RATE_LIMIT_OID4VP_PER_IP: '100000',
+    RATE_LIMIT_REGISTER_PER_IP: '100000',
+    ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '100000',
+  };
+  child = spawn(process.execPath, [join(dist, 'main.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on(
+    'data',
+    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
+  );
+  child.stderr!.on(
+    'data',
+    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
+  );
+  const issuer = `http://localhost:${port}`;
+  const ready = await waitFor(
+    async () => {
+      if (child?.exitCode !== null) return -1;
+      try {
+        return (await fetch(`${issuer}/health/ready`)).status;
+      } catch {
+        return 0;
+      }
+    },
+    (status) => status === 200 || status === -1,
+    90_000,
+  );
+  if (ready !== 200) throw new Error(`the service did not start (${ready}):\n${output}`);
+  // The operator's CLI: the build's, on the service's database and secret.
+  const admin = (args: readonly string[], stdin = '') =>
+    new Promise<ScriptRun>((resolve) => {
+      const cli = spawn(process.execPath, [join(ROOT, 'bin', 'proofgate-admin'), ...args], {
+        cwd: ROOT,
+        env: {
+          PATH: env.PATH,
+          NODE_ENV: env.NODE_ENV,
+          MONGODB_URI: env.MONGODB_URI,
+          KEY_ENCRYPTION_SECRET: env.KEY_ENCRYPTION_SECRET,
+          PROOFGATE_DIST_DIR: relative(ROOT, dist),
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      cli.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      cli.stdin.end(stdin);
+      cli.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  return { issuer, initialAccessToken, receiver, received, served, admin };
+}
+
+/** Holds the service for the enclosing describe: started by the first holder, stopped by the last. */
+export function useAcceptanceService(): () => AcceptanceService {
+  let service: AcceptanceService | undefined;
+  beforeAll(async () => {
+    holders += 1;
+    starting ??= start();
+    service = await starting;
+  }, 180_000);
+  afterAll(async () => {
+    holders -= 1;
+    if (holders > 0) return;
+    starting = undefined;
+    const stopping = child;
+    child = undefined;
+    if (stopping && stopping.exitCode === null) {
+      const exited = new Promise((resolve) => stopping.once('exit', resolve));
+      stopping.kill('SIGTERM');
+      await exited;
+    }
+    await new Promise((resolve) =>
+      receiverServer ? receiverServer.close(resolve) : resolve(null),
+    );
+    receiverServer = undefined;
+  }, 30_000);
+  return () => {
+    if (!service) throw new Error('the acceptance service is not started');
+    return service;
+  };
+}
