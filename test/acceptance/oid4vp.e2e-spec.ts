@@ -328,9 +328,7 @@ describe('the login page flow', () => {
     await expectRefusedAndSpent(thief);
   });
 
-  // Product bug: a response_code presented by a client with no cookie at all is refused, but
-  // not spent: the browser that started the request still signs in with it afterwards.
-  it.failing('refuses a response_code presented without any cookie, and spends it', async () => {
+  it('refuses a response_code presented without any cookie, and spends it', async () => {
     await expectRefusedAndSpent(new CookieBrowser());
   });
 
