@@ -8,6 +8,7 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { acrOfAuthentication } from '../../protocol-rules/acr';
 import type { LoginSession } from '../../sessions/session';
 import {
   type ApprovalMethod,
@@ -82,6 +83,8 @@ export class CibaApprovalProofService {
     asked: ApprovalChallengeRequest,
   ): Promise<ApprovalChallenge> {
     const request = await this.approvals.ownPending(session.sub, id);
+    // Before anything is signed: a method that cannot achieve the request's `acr` is refused.
+    this.approvals.refuseUnmetAcr(request, acrOfAuthentication(asked.method));
     const approved = approvedRequestOf(request);
     const ttlSeconds = this.challenges.webauthnChallengeTtlSeconds;
     const binding = this.bindingOf(session.sub, id, approved, asked.method);
@@ -120,6 +123,8 @@ export class CibaApprovalProofService {
   /** Approves `id` with `proof`; answers the request's hash and the proof that approved it. */
   async approve(session: LoginSession, id: string, proof: ApprovalProof): Promise<void> {
     const request = await this.approvals.ownPending(session.sub, id);
+    // Before the challenge is spent: the request stays pending, its challenge live.
+    this.approvals.refuseUnmetAcr(request, acrOfAuthentication(proof.method));
     const approved = approvedRequestOf(request);
     const binding = this.bindingOf(session.sub, id, approved, proof.method);
     let verified: VerifiedApprovalProof;
