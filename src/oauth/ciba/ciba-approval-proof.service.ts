@@ -14,6 +14,7 @@ import {
   type ApprovalMethod,
   ApprovalProofs,
   type ApprovalStatement,
+  CHALLENGE_OF_ANOTHER_REQUEST,
   type LinkedWallet,
   PASSKEY_APPROVAL,
   type VerifiedApprovalProof,
@@ -221,9 +222,7 @@ function challengeRefusal(result: Exclude<ConsumeResult<unknown>, { ok: true }>)
         'The approval challenge expired: ask for a new one',
       ).because('expired_challenge');
     case 'binding_mismatch':
-      return new InvalidApprovalChallenge(
-        'The approval challenge was issued for another request or method',
-      ).because('binding_mismatch');
+      return new InvalidApprovalChallenge(CHALLENGE_OF_ANOTHER_REQUEST).because('binding_mismatch');
     case 'unknown':
       return new InvalidApprovalChallenge(
         'No approval challenge of this request and wallet: ask for one first',

@@ -362,7 +362,7 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
       await approve(user1, one, { method: 'passkey', response: passkey.assert(otherOptions) }),
       401,
       'invalid_challenge',
-      'The challenge was issued to another account',
+      'The approval challenge was issued for another request or method: ask for this request’s own challenge',
     );
     expect(
       (await approve(user1, other, { method: 'passkey', response: passkey.assert(otherOptions) }))
