@@ -6,34 +6,22 @@
  * /account/approvals; the example polls, then calls `whoami` with the token, which answers with the
  * token's authorization details and how they were approved.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startMcpServer, type RunningMcpServer } from '../../../examples/mcp-server/mcp-server';
-import { freePort } from '../../support/processes';
+import { freePort, startScript } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import { walletBrowser } from '../../support/wallet-login';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const SCRIPT = join(ROOT, 'examples', 'agent-asks.mjs');
+const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'agent-asks.mjs');
 const PAY_12_TO_X = { type: 'payment_initiation', amount: '12.00', currency: 'EUR', creditor: 'X' };
 
 type Agent = ReturnType<typeof request.agent>;
 type TypedData = Parameters<PrivateKeyAccount['signTypedData']>[0];
 
 function runExample(args: string[]) {
-  const child = spawn(process.execPath, [SCRIPT, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  // 'close': the process ended and its output is all read.
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { child, output, closed };
+  return startScript(SCRIPT, args);
 }
 
 describe('examples/agent-asks.mjs', () => {
