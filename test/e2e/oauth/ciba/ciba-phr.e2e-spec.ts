@@ -10,7 +10,12 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { SoftwareAuthenticator } from '../../../../src/lab-client/software-authenticator';
 import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { PAYMENT_INITIATION } from '../../../support/authorization-details';
-import { type Agent, basic, login } from '../../../support/oauth';
+import { type Agent, login } from '../../../support/oauth';
+import {
+  cibaClient,
+  pendingApproval as pendingOf,
+  postApproval as post,
+} from '../../../support/ciba-approvals';
 import { addOperatorClient } from '../../../support/operator-clients';
 import { expectRefusal } from '../../../support/refusal';
 import { addPasskeyOnAccountPage } from '../../../support/step-up';
@@ -23,12 +28,6 @@ const PASSKEY_NEEDED =
   'This request asks for a scope or resource that needs acr phr (a phishing-resistant sign-in): ' +
   'only a passkey approves it (POST /account/approvals/{id}/challenge with method passkey, then ' +
   'approve with the assertion); a session or a wallet signature does not';
-
-interface Approval {
-  id: string;
-  binding_message?: string;
-  required_acr?: string;
-}
 
 describe('CIBA requests that need phr: pending for a passkey (issue #51)', () => {
   let t: TestApp;
@@ -61,50 +60,14 @@ describe('CIBA requests that need phr: pending for a passkey (issue #51)', () =>
   });
   afterAll(() => t.close());
 
-  async function ask(bindingMessage: string, loginHint: string, details?: object[]) {
-    const res = await t
-      .http()
-      .post('/backchannel')
-      .type('form')
-      .set('Authorization', basic(AGENT, secret))
-      .send({
-        scope: 'openid api',
-        login_hint: loginHint,
-        binding_message: bindingMessage,
-        ...(details === undefined ? {} : { authorization_details: JSON.stringify(details) }),
-      });
-    expect(res.status).toBe(200);
-    return (res.body as { auth_req_id: string }).auth_req_id;
-  }
-
-  async function approvals(browser: Agent): Promise<{ approvals: Approval[]; csrf_token: string }> {
-    const res = await browser.get('/account/approvals').set('Accept', 'application/json');
-    expect(res.status).toBe(200);
-    return res.body as { approvals: Approval[]; csrf_token: string };
-  }
-
-  async function pendingOf(browser: Agent, message: string): Promise<Approval> {
-    const found = (await approvals(browser)).approvals.find((a) => a.binding_message === message);
-    if (!found) throw new Error(`no pending approval "${message}"`);
-    return found;
-  }
-
-  async function post(browser: Agent, path: string, body: object = {}) {
-    const { csrf_token } = await approvals(browser);
-    return browser
-      .post(path)
-      .set('Accept', 'application/json')
-      .send({ csrf_token, ...body });
-  }
-
-  function poll(authReqId: string) {
-    return t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(AGENT, secret))
-      .send({ grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
-  }
+  const ask = (bindingMessage: string, loginHint: string, details?: object[]) =>
+    cibaClient(t, AGENT, secret).ask({
+      scope: 'openid api',
+      login_hint: loginHint,
+      binding_message: bindingMessage,
+      ...(details === undefined ? {} : { authorization_details: JSON.stringify(details) }),
+    });
+  const poll = (authReqId: string) => cibaClient(t, AGENT, secret).poll(authReqId);
 
   it('accepts the request, marks it as needing a passkey, refuses a click, approves by a passkey with acr phr', async () => {
     const authReqId = await ask('phr by passkey', 'user1');
@@ -176,18 +139,16 @@ describe('CIBA requests that need phr: pending for a passkey (issue #51)', () =>
 
   it('leaves a request that needs no phr as it was: a session approves it', async () => {
     t.clock.advance(2);
-    const res = await t
-      .http()
-      .post('/backchannel')
-      .type('form')
-      .set('Authorization', basic(AGENT, secret))
-      .send({ scope: 'openid', login_hint: 'user1', binding_message: 'no phr' });
-    expect(res.status).toBe(200);
+    const authReqId = await cibaClient(t, AGENT, secret).ask({
+      scope: 'openid',
+      login_hint: 'user1',
+      binding_message: 'no phr',
+    });
     const pending = await pendingOf(user1, 'no phr');
     expect(pending.required_acr).toBeUndefined();
     const clicked = await post(user1, `/account/approvals/${pending.id}/approve`);
     expect(clicked.body).toEqual({ id: pending.id, status: 'approved' });
-    const tokens = await poll((res.body as { auth_req_id: string }).auth_req_id).expect(200);
+    const tokens = await poll(authReqId).expect(200);
     expect(decodeJwt(tokens.body.access_token as string)).toMatchObject({
       acr: 'urn:proofgate:acr:1fa',
     });
