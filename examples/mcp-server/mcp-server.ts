@@ -52,6 +52,10 @@ interface AccessTokenClaims extends JWTPayload {
   scope?: string;
   /** RFC 9068 §2.2.1: how the user signed in (`phr`: a passkey); absent when nothing special. */
   acr?: string;
+  /** RFC 9396 §9.1: exactly what the token allows (a CIBA request's approved payment). */
+  authorization_details?: unknown[];
+  /** How the person approved the request the token came from (a proof over it), when one did. */
+  approval?: { method: string; hash: string; time: number };
 }
 
 /** Of Proofgate's RFC 8414 document, what a resource server needs. */
@@ -100,7 +104,14 @@ function accessTokenVerifier(
         scopes: claims.scope ? claims.scope.split(' ') : [],
         expiresAt: claims.exp,
         resource: new URL(resource),
-        extra: { sub: claims.sub, ...(claims.acr === undefined ? {} : { acr: claims.acr }) },
+        extra: {
+          sub: claims.sub,
+          ...(claims.acr === undefined ? {} : { acr: claims.acr }),
+          ...(claims.authorization_details === undefined
+            ? {}
+            : { authorization_details: claims.authorization_details }),
+          ...(claims.approval === undefined ? {} : { approval: claims.approval }),
+        },
       };
     },
   };
@@ -155,12 +166,18 @@ function whoamiServer(): McpServer {
   const server = new McpServer({ name: 'proofgate-whoami', version: '1.0.0' });
   server.registerTool(
     'whoami',
-    { description: "Who called: the access token's subject, client and scopes" },
+    {
+      description:
+        "Who called: the access token's subject, client and scopes, and what it allows (RFC 9396 authorization_details) and how the person approved it, when it says",
+    },
     ({ authInfo }) => {
+      const { authorization_details, approval } = authInfo?.extra ?? {};
       const caller = {
         sub: authInfo?.extra?.sub,
         client_id: authInfo?.clientId,
         scope: authInfo?.scopes.join(' '),
+        ...(authorization_details === undefined ? {} : { authorization_details }),
+        ...(approval === undefined ? {} : { approval }),
       };
       return { content: [{ type: 'text', text: JSON.stringify(caller) }] };
     },

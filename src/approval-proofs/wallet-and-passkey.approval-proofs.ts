@@ -14,6 +14,7 @@ import { PHISHING_RESISTANT, SIGNED_IN } from '../protocol-rules/acr';
 import {
   ApprovalProofs,
   type ApprovalStatement,
+  CHALLENGE_OF_ANOTHER_REQUEST,
   type LinkedWallet,
   type VerifiedApprovalProof,
 } from '../oauth/ciba/approval-proofs';
@@ -90,6 +91,7 @@ export class WalletAndPasskeyApprovalProofs extends ApprovalProofs {
     const verified = await this.passkeys.verify(assertion, {
       kind: 'ciba_approval',
       binding,
+      bindingMismatch: CHALLENGE_OF_ANOTHER_REQUEST,
     });
     if (verified.sub !== sub) {
       throw new ApprovalPasskeyRefused('The passkey is not one of this account’s').because(

@@ -556,7 +556,7 @@ describe('AppConfig.fromEnv', () => {
 
   it('seeds demo clients that pass the same redirect URI rules', () => {
     const ids = AppConfig.fromEnv(base).oauth.clients.map((client) => client.clientId);
-    expect(ids).toEqual(['demo-client', 'demo-spa', 'demo-agent']);
+    expect(ids).toEqual(['demo-client', 'demo-spa', 'demo-agent', 'demo-agent-2']);
   });
 
   it('counts rate limits in MongoDB unless RATE_LIMIT_STORE=memory, and refuses other stores', () => {
@@ -578,6 +578,7 @@ describe('AppConfig.fromEnv', () => {
       ['demo-client', true],
       ['demo-spa', true],
       ['demo-agent', true],
+      ['demo-agent-2', true],
       ['own', true],
       ['partner', false],
     ]);

@@ -1,8 +1,41 @@
 import { type Hex } from 'viem';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { CLIENT_ASSERTION_TYPE, type ClientAuthLab } from './client-auth-scenarios';
-import { LabStepFailed, type Outcome, allOf, describeReply, errorOutcome } from './expectations';
+import {
+  ACCESS_TOKEN_TYPE,
+  CLIENT_ASSERTION_TYPE,
+  type ClientAuthLab,
+  TOKEN_EXCHANGE_GRANT,
+} from './client-auth-scenarios';
+import {
+  type ErrorAnswer,
+  LabStepFailed,
+  type Outcome,
+  allOf,
+  describeReply,
+  errorOutcome,
+} from './expectations';
 import { HttpClient, type Reply, field } from './http';
+
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+
+/**
+ * The second demo agent the service seeds with SEED_DEMO_DATA (client_secret_basic, registered for
+ * the CIBA grant only), and its secret: a demo secret, published like `demo-secret`.
+ */
+export const OTHER_AGENT = { id: 'demo-agent-2', secret: 'demo-agent-2-secret' } as const;
+
+export const AUTH_REQ_ID_OF_ANOTHER_CLIENT: ErrorAnswer = {
+  status: 400,
+  error: 'invalid_grant',
+  description: 'auth_req_id was issued to another client',
+};
+
+export const WIDENED_DETAILS: ErrorAnswer = {
+  status: 400,
+  error: 'invalid_authorization_details',
+  description:
+    'authorization_details may only narrow those granted: each object must be one granted',
+};
 
 /**
  * The operator's type the rows ask for (AUTHORIZATION_DETAILS_TYPES must define it: `npm run lab`
@@ -89,29 +122,59 @@ export class CibaLab {
     return { browser, wallet };
   }
 
-  /** The demo agent asks `person` for `details`; answers the request's id on their page. */
-  private async ask(person: Person, message: string, details: object): Promise<string> {
+  /** POST /backchannel as the demo agent: the request's `auth_req_id` and `interval`. */
+  private async backchannel(
+    loginHint: string,
+    message: string,
+    details?: object,
+  ): Promise<{ authReqId: string; interval: number }> {
     const reply = await this.http.post('/backchannel', {
       form: {
         scope: 'openid api',
-        login_hint: `eip155:1:${person.wallet.address}`,
+        login_hint: loginHint,
         binding_message: message,
-        authorization_details: JSON.stringify([details]),
+        ...(details === undefined ? {} : { authorization_details: JSON.stringify([details]) }),
         client_assertion_type: CLIENT_ASSERTION_TYPE,
         client_assertion: await this.agent.assertion(),
       },
     });
-    if (reply.status !== 200 || !field(reply.json, 'auth_req_id')) {
+    const authReqId = field(reply.json, 'auth_req_id');
+    const interval = (reply.json as { interval?: unknown } | undefined)?.interval;
+    if (reply.status !== 200 || !authReqId || typeof interval !== 'number') {
       throw new LabStepFailed(
         `POST /backchannel: ${describeReply(reply)} (SEED_DEMO_DATA, and AUTHORIZATION_DETAILS_TYPES with ${LAB_PAYMENT_TYPE}?)`,
       );
     }
+    return { authReqId, interval };
+  }
+
+  /** The demo agent asks `person`; answers its `auth_req_id` and the request's id on their page. */
+  private async asked(
+    person: Person,
+    message: string,
+    details?: object,
+  ): Promise<{ authReqId: string; id: string }> {
+    const { authReqId } = await this.backchannel(
+      `eip155:1:${person.wallet.address}`,
+      message,
+      details,
+    );
     const page = await person.browser.get('/account/approvals');
     const approvals = (page.json as { approvals?: { id: string; binding_message?: string }[] })
       ?.approvals;
     const id = approvals?.find((approval) => approval.binding_message === message)?.id;
     if (!id) throw new LabStepFailed(`GET /account/approvals: ${describeReply(page)}, no request`);
-    return id;
+    return { authReqId, id };
+  }
+
+  /** The demo agent asks `person` for `details`; answers the request's id on their page. */
+  private async ask(person: Person, message: string, details: object): Promise<string> {
+    return (await this.asked(person, message, details)).id;
+  }
+
+  /** The demo agent's poll of /token (CIBA Core 1.0 §10.1). */
+  private poll(authReqId: string): Promise<Reply> {
+    return this.agent.tokenAsAgent({ grant_type: CIBA_GRANT, auth_req_id: authReqId });
   }
 
   private async csrf(person: Person): Promise<string> {
@@ -185,5 +248,93 @@ export class CibaLab {
     await this.typedData(person, small);
     const signature = await person.wallet.signTypedData(await this.typedData(person, large));
     return errorOutcome(await this.approve(person, small, signature), BAD_SIGNATURE);
+  }
+
+  /** CIBA Core 1.0 §11, RFC 8628 §3.5: a poll before `interval` is up slows down, and waits longer. */
+  async pollTooFast(): Promise<Outcome> {
+    const { authReqId, interval } = await this.backchannel('user0', 'Lab: polled too fast');
+    const first = await this.poll(authReqId);
+    const second = await this.poll(authReqId);
+    const third = await this.poll(authReqId);
+    // Each early poll lengthens the wait by 5 seconds (RFC 8628 §3.5).
+    const slowDown = (seconds: number): ErrorAnswer => ({
+      status: 400,
+      error: 'slow_down',
+      description: `Polled too fast; wait ${seconds} seconds between polls`,
+    });
+    return allOf(
+      errorOutcome(first, { status: 400, error: 'authorization_pending' }),
+      errorOutcome(second, slowDown(interval + 5)),
+      errorOutcome(third, slowDown(interval + 10)),
+    );
+  }
+
+  /**
+   * RFC 6749 §5.2, CIBA Core 1.0 §11: an `auth_req_id` is redeemed only by the client that made
+   * the request: another CIBA client presenting it is refused before and after the person
+   * approves, and the owner then gets its tokens.
+   */
+  async authReqIdOfAnotherClient(): Promise<Outcome> {
+    const person = await this.person();
+    const { authReqId, id } = await this.asked(person, 'Lab: for the demo agent only');
+    const pending = await this.pollAsOtherAgent(authReqId);
+    const approved = await person.browser.post(`/account/approvals/${id}/approve`, {
+      json: { csrf_token: await this.csrf(person) },
+    });
+    if (approved.status !== 200) {
+      throw new LabStepFailed(`POST /account/approvals/{id}/approve: ${describeReply(approved)}`);
+    }
+    const stolen = await this.pollAsOtherAgent(authReqId);
+    const owner = await this.poll(authReqId);
+    return allOf(
+      errorOutcome(pending, AUTH_REQ_ID_OF_ANOTHER_CLIENT),
+      errorOutcome(stolen, AUTH_REQ_ID_OF_ANOTHER_CLIENT),
+      {
+        expected: 'the owner then 200',
+        answered: `the owner then ${describeReply(owner)}`,
+        passed: owner.status === 200 && field(owner.json, 'access_token') !== undefined,
+      },
+    );
+  }
+
+  private pollAsOtherAgent(authReqId: string): Promise<Reply> {
+    const basic = Buffer.from(`${OTHER_AGENT.id}:${OTHER_AGENT.secret}`).toString('base64');
+    return this.http.post('/token', {
+      form: { grant_type: CIBA_GRANT, auth_req_id: authReqId },
+      headers: { authorization: `Basic ${basic}` },
+    });
+  }
+
+  /**
+   * RFC 9396 §7, RFC 8693: token exchange narrows the granted `authorization_details`, never
+   * widens them. The person approves 12 EUR with a signature; the agent exchanges its token
+   * for 9999 EUR: refused; for the 12 EUR it was granted: answered.
+   */
+  async widenedExchange(): Promise<Outcome> {
+    const person = await this.person();
+    const { authReqId, id } = await this.asked(person, 'Lab: pay 12 EUR, then more', PAY_12);
+    const signature = await person.wallet.signTypedData(await this.typedData(person, id));
+    const approved = await this.approve(person, id, signature);
+    const tokens = await this.poll(authReqId);
+    const subject = field(tokens.json, 'access_token');
+    if (approved.status !== 200 || tokens.status !== 200 || !subject) {
+      throw new LabStepFailed(
+        `approve ${describeReply(approved)}; /token ${describeReply(tokens)}`,
+      );
+    }
+    const exchange = (details: object) =>
+      this.agent.tokenAsAgent({
+        grant_type: TOKEN_EXCHANGE_GRANT,
+        subject_token: subject,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        authorization_details: JSON.stringify([details]),
+      });
+    const widened = await exchange(PAY_9999);
+    const narrowed = await exchange(PAY_12);
+    return allOf(errorOutcome(widened, WIDENED_DETAILS), {
+      expected: 'the granted details then 200',
+      answered: `the granted details then ${describeReply(narrowed)}`,
+      passed: narrowed.status === 200,
+    });
   }
 }

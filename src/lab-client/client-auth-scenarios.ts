@@ -31,8 +31,8 @@ const SECRET_CLIENT = { id: 'demo-client', secret: 'demo-secret' };
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 const INVALID_CLIENT: ErrorAnswer = { status: 401, error: 'invalid_client' };
 
@@ -67,6 +67,11 @@ export class ClientAuthLab {
       .setIssuedAt()
       .setExpirationTime('60s')
       .sign(await this.agentKey());
+  }
+
+  /** POST /token as the demo agent, with a fresh client assertion. */
+  async tokenAsAgent(form: Record<string, string>): Promise<Reply> {
+    return this.token(form, await this.assertion());
   }
 
   private token(form: Record<string, string>, assertion: string): Promise<Reply> {

@@ -8,7 +8,7 @@ import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import { StatedSeconds, policySeconds } from './challenge-policy';
 import { LabStepFailed, Outcome, describeError } from './expectations';
 import { CODE_OF_ANOTHER_CLIENT, DeviceLab } from './device-scenarios';
-import { CibaLab } from './ciba-scenarios';
+import { AUTH_REQ_ID_OF_ANOTHER_CLIENT, CibaLab, WIDENED_DETAILS } from './ciba-scenarios';
 import { ClientAuthLab } from './client-auth-scenarios';
 import { DpopLab } from './dpop-scenarios';
 import { HttpClient, field } from './http';
@@ -527,7 +527,9 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
 
   // CIBA (issue #51): the demo agent asks a wallet person, who approves by an EIP-712 signature
-  // over the exact request; a signature is worth that request and that challenge only.
+  // over the exact request; a signature is worth that request and that challenge only, an
+  // auth_req_id its client's only, polled no faster than `interval`, and the details granted
+  // may be narrowed by token exchange, never widened.
   const ciba = new CibaLab(baseUrl, machine, signal);
   await attempt(
     'ciba',
@@ -537,6 +539,24 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   );
   await attempt('ciba', 'signature over other details', '401 invalid_signature', () =>
     ciba.signatureOverOtherDetails(),
+  );
+  await attempt(
+    'ciba',
+    'polled faster than interval',
+    '400 authorization_pending; 400 slow_down; 400 slow_down, 5 seconds longer',
+    () => ciba.pollTooFast(),
+  );
+  await attempt(
+    'ciba',
+    'auth_req_id of another client',
+    `${describeError(AUTH_REQ_ID_OF_ANOTHER_CLIENT)} (pending, then approved); the owner then 200`,
+    () => ciba.authReqIdOfAnotherClient(),
+  );
+  await attempt(
+    'ciba',
+    'widened token exchange',
+    `${describeError(WIDENED_DETAILS)}; the granted details then 200`,
+    () => ciba.widenedExchange(),
   );
 
   const code = await expiringCode;

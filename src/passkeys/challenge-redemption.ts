@@ -20,6 +20,8 @@ export class ChallengeRedemption {
     private readonly events: DomainEvents,
     private readonly kind: ChallengeKind,
     private readonly binding: ChallengeBinding = {},
+    /** What a challenge issued under another binding is told. */
+    private readonly bindingMismatch = 'The challenge was issued to another account',
   ) {}
 
   /** The `expectedChallenge` callback. */
@@ -56,9 +58,7 @@ export class ChallengeRedemption {
           'expired_challenge',
         );
       case 'binding_mismatch':
-        return new InvalidChallenge('The challenge was issued to another account').because(
-          'binding_mismatch',
-        );
+        return new InvalidChallenge(this.bindingMismatch).because('binding_mismatch');
       case 'unknown':
         return new InvalidChallenge(
           'The challenge was not issued by this service for this ceremony',

@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 
 // The harness's own (bench/, tools/ use them too): one free-port and one status check for all.
@@ -28,6 +29,36 @@ export interface ScriptRun {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** A node script of the repository running (see `startScript`): its process and its output so far. */
+export interface RunningScript {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  output: { stdout: string; stderr: string };
+  /** Its exit code, once its output is read to the end. */
+  closed: Promise<number | null>;
+}
+
+/**
+ * Starts a node script of the repository as a user runs it (`node <script> <args>`), from the root
+ * with only PATH and `env`, for a test that answers it while it runs (a device code, an approval).
+ */
+export function startScript(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): RunningScript {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: join(__dirname, '..', '..'),
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  // 'close': the process ended and its output is all read.
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { child, output, closed };
 }
 
 /**

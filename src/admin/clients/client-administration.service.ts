@@ -72,6 +72,8 @@ export interface RegisteredClient {
   readonly backchannelClientNotificationEndpoint?: string;
   /** The client profile it is held to (protocol-rules/client-profile.ts). */
   readonly profile?: ClientProfile;
+  /** RFC 9396 authorization_details_types: the types it may ask for (absent: any configured). */
+  readonly authorizationDetailsTypes?: readonly string[];
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -128,6 +130,11 @@ export interface NewClient {
   readonly backchannelClientNotificationEndpoint?: string;
   /** A client profile to hold it to (`fapi2`), checked as OAUTH_CLIENTS' `profile`. */
   readonly profile?: ClientProfile;
+  /**
+   * RFC 9396 authorization_details_types: the only types of AUTHORIZATION_DETAILS_TYPES it may
+   * ask for; each must be configured, as POST /register checks.
+   */
+  readonly authorizationDetailsTypes?: readonly string[];
 }
 
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
@@ -164,6 +171,7 @@ export class ClientAdministration {
     const secret = wanted.public || withKeys ? undefined : randomToken(SECRET_BYTES);
     const entry = checkedEntry(wanted, secret, this.grantTypes.rules);
     const grantTypes = entry.grantTypes;
+    const detailsTypes = this.configuredDetailsTypes(wanted.authorizationDetailsTypes);
     this.refuseManaged(entry.clientId, 'add');
     const client: OAuthClient = {
       clientId: entry.clientId,
@@ -195,6 +203,7 @@ export class ClientAdministration {
         ? { backchannelClientNotificationEndpoint: entry.backchannelClientNotificationEndpoint }
         : {}),
       ...(entry.profile ? { profile: entry.profile } : {}),
+      ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
     };
     const logoutUriProblem =
       client.backchannelLogoutUri === undefined
@@ -220,6 +229,21 @@ export class ClientAdministration {
       throw new AdminError(`client ${client.clientId} already exists`);
     }
     return { client: this.view(client), ...(secret !== undefined ? { secret } : {}) };
+  }
+
+  /** The types named, each one AUTHORIZATION_DETAILS_TYPES defines (without repeats). */
+  private configuredDetailsTypes(types: readonly string[] | undefined): string[] | undefined {
+    if (types === undefined) return undefined;
+    const configured = Object.keys(this.oauth.authorizationDetailsTypes);
+    const unknown = types.find((type) => !configured.includes(type));
+    if (unknown !== undefined) {
+      throw new AdminError(
+        `authorization details type "${unknown}" is not configured: AUTHORIZATION_DETAILS_TYPES defines ${
+          configured.length === 0 ? 'none' : configured.map((type) => `"${type}"`).join(', ')
+        }`,
+      );
+    }
+    return [...new Set(types)];
   }
 
   async list(): Promise<RegisteredClient[]> {
@@ -393,6 +417,9 @@ export class ClientAdministration {
         ? { backchannelClientNotificationEndpoint: client.backchannelClientNotificationEndpoint }
         : {}),
       ...(client.profile ? { profile: client.profile } : {}),
+      ...(client.authorizationDetailsTypes
+        ? { authorizationDetailsTypes: [...client.authorizationDetailsTypes] }
+        : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.lastUsedAt ? { lastUsedAt: client.lastUsedAt } : {}),

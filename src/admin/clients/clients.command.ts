@@ -65,6 +65,10 @@ function clientJson(client: RegisteredClient) {
       : {}),
     // Proofgate's client profile (protocol-rules/client-profile.ts), shown when set.
     ...(client.profile ? { profile: client.profile } : {}),
+    // RFC 9396 §10 client metadata, shown when set (absent: any configured type).
+    ...(client.authorizationDetailsTypes
+      ? { authorization_details_types: client.authorizationDetailsTypes }
+      : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
@@ -107,6 +111,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
       ? [['CIBA ping', client.backchannelClientNotificationEndpoint] as const]
       : []),
     ...(client.profile ? [['profile', profileSummary(client.profile)] as const] : []),
+    ...(client.authorizationDetailsTypes
+      ? [['authorization details', client.authorizationDetailsTypes.join(' ')] as const]
+      : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredAt ? [['last used', formatDate(client.lastUsedAt)] as const] : []),
@@ -359,6 +366,11 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       'CIBA ping mode (with --grant-type urn:openid:params:grant-type:ciba): the backchannel_client_notification_endpoint told when the person answered (https; http on a loopback host outside production)',
     )
     .option(
+      '--authorization-details-type <type>',
+      'RFC 9396: an authorization_details type of AUTHORIZATION_DETAILS_TYPES the client may ask for (repeat for several; default: any configured type)',
+      collect,
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
       (value: string) => {
@@ -390,6 +402,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           postLogoutRedirectUri?: string[];
           backchannelLogoutUri?: string;
           cibaPing?: string;
+          authorizationDetailsType?: string[];
           profile?: ClientProfile;
         },
         command: Command,
@@ -433,6 +446,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
               ? { backchannelClientNotificationEndpoint: options.cibaPing }
               : {}),
             ...(options.profile !== undefined ? { profile: options.profile } : {}),
+            ...(options.authorizationDetailsType !== undefined
+              ? { authorizationDetailsTypes: options.authorizationDetailsType }
+              : {}),
             ...keys,
           }),
         );

@@ -117,6 +117,19 @@ export const DEMO_CLIENTS: readonly ClientConfig[] = [
     resources: ['http://localhost:25004/mcp'],
     firstParty: true,
   },
+  {
+    // A second agent (client_secret_basic, its secret published like demo-secret) for the attack
+    // lab's CIBA row where one client presents another's auth_req_id: CIBA is for confidential
+    // clients only, and a newcomer's `npm start` has no initial access token to register one.
+    clientId: 'demo-agent-2',
+    clientSecret: 'demo-agent-2-secret',
+    clientSecretHash:
+      'scrypt$32768$8$1$TyTkVMveTnXLbewCQQCVPg$S_u0WdcsMKj7pcvZkiJzUoynyAfrvEqhT6O5n9aq-Gg',
+    redirectUris: [],
+    name: 'Demo second agent',
+    grantTypes: ['urn:openid:params:grant-type:ciba'],
+    firstParty: true,
+  },
 ];
 
 export const REGISTERED_CLIENT_RESOURCE_POLICIES = ['https', 'none'] as const;

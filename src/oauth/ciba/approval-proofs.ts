@@ -7,6 +7,14 @@ import type { ApprovalTypedData } from './approval-statement';
 export type ApprovalMethod = string;
 export const PASSKEY_APPROVAL = 'passkey';
 
+/**
+ * What a proof over an approval challenge bound to something else is told: the challenge names
+ * the request (its id and hash), the account and the method, and the request is the one that
+ * differs when a person's own proof lands on the wrong card.
+ */
+export const CHALLENGE_OF_ANOTHER_REQUEST =
+  'The approval challenge was issued for another request or method: ask for this request’s own challenge';
+
 /** A proof that verified: the sign-in it stands for, as the grant records it. */
 export interface VerifiedApprovalProof {
   readonly authMethod: AuthMethod;

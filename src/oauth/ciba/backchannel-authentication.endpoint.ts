@@ -4,13 +4,12 @@ import type { OAuthClient } from '../../clients/oauth-client';
 import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { InvalidRequest, InvalidScope } from '../../platform/errors/protocol-error';
-import { SIGNED_IN } from '../../protocol-rules/acr';
+import { SIGNED_IN, unmetAcr } from '../../protocol-rules/acr';
 import { ACCOUNT_SCOPE, OPENID_SCOPE, hasScope } from '../../tokens/scopes';
 import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
-import { checkAcrMinimum } from '../token/check-acr-minimum';
 import { checkGrantType } from '../token/check-grant-type';
 import type { BackchannelAuthenticationRequestDto } from './backchannel-authentication-request.dto';
 import { CIBA_GRANT_TYPE, MAX_BINDING_MESSAGE_LENGTH } from './ciba-request';
@@ -56,9 +55,9 @@ export class BackchannelAuthenticationEndpoint {
     return this.budget.alongside(client.clientId, async () => {
       const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
       refuseScope(scope);
-      // Approved by a person in a session (a click, never phishing-resistant): a scope or
-      // resource that needs `phr` is refused now rather than left pending for ever.
-      checkAcrMinimum({ aud: resource, scope, acr: SIGNED_IN }, this.stepUp);
+      // A scope or resource that needs more than a sign-in (`phr`, ACR_REQUIRED_BY_*) waits for
+      // an approval that achieves it (a passkey's proof over the request), never a click.
+      const requiredAcr = unmetAcr({ aud: resource, scope, acr: SIGNED_IN }, this.stepUp)?.acr;
       const authorizationDetails = this.authorizationDetails.check(
         client,
         request.authorization_details,
@@ -77,6 +76,7 @@ export class BackchannelAuthenticationEndpoint {
         ...(bindingMessage === undefined ? {} : { bindingMessage }),
         ...(authorizationDetails === undefined ? {} : { authorizationDetails }),
         ...(requestedExpiry === undefined ? {} : { requestedExpiry }),
+        ...(requiredAcr === undefined ? {} : { requiredAcr }),
         ...(clientNotificationToken === undefined ? {} : { clientNotificationToken }),
       });
       // The same one insert whether the hint named an account that may be asked or nobody

@@ -8,11 +8,13 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { acrOfAuthentication } from '../../protocol-rules/acr';
 import type { LoginSession } from '../../sessions/session';
 import {
   type ApprovalMethod,
   ApprovalProofs,
   type ApprovalStatement,
+  CHALLENGE_OF_ANOTHER_REQUEST,
   type LinkedWallet,
   PASSKEY_APPROVAL,
   type VerifiedApprovalProof,
@@ -82,6 +84,8 @@ export class CibaApprovalProofService {
     asked: ApprovalChallengeRequest,
   ): Promise<ApprovalChallenge> {
     const request = await this.approvals.ownPending(session.sub, id);
+    // Before anything is signed: a method that cannot achieve the request's `acr` is refused.
+    this.approvals.refuseUnmetAcr(request, acrOfAuthentication(asked.method));
     const approved = approvedRequestOf(request);
     const ttlSeconds = this.challenges.webauthnChallengeTtlSeconds;
     const binding = this.bindingOf(session.sub, id, approved, asked.method);
@@ -120,6 +124,8 @@ export class CibaApprovalProofService {
   /** Approves `id` with `proof`; answers the request's hash and the proof that approved it. */
   async approve(session: LoginSession, id: string, proof: ApprovalProof): Promise<void> {
     const request = await this.approvals.ownPending(session.sub, id);
+    // Before the challenge is spent: the request stays pending, its challenge live.
+    this.approvals.refuseUnmetAcr(request, acrOfAuthentication(proof.method));
     const approved = approvedRequestOf(request);
     const binding = this.bindingOf(session.sub, id, approved, proof.method);
     let verified: VerifiedApprovalProof;
@@ -216,9 +222,7 @@ function challengeRefusal(result: Exclude<ConsumeResult<unknown>, { ok: true }>)
         'The approval challenge expired: ask for a new one',
       ).because('expired_challenge');
     case 'binding_mismatch':
-      return new InvalidApprovalChallenge(
-        'The approval challenge was issued for another request or method',
-      ).because('binding_mismatch');
+      return new InvalidApprovalChallenge(CHALLENGE_OF_ANOTHER_REQUEST).because('binding_mismatch');
     case 'unknown':
       return new InvalidApprovalChallenge(
         'No approval challenge of this request and wallet: ask for one first',

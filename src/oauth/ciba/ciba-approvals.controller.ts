@@ -129,7 +129,8 @@ export class CibaApprovalsController {
   @ApiOkResponse({ type: ApprovalAnsweredDto, description: 'JSON: approved' })
   @ApiResponse({ status: 303, description: 'Form: back to /account/approvals' })
   @ApiForbiddenResponse({
-    description: 'proof_required: the request carries authorization_details',
+    description:
+      'proof_required: the request carries authorization_details; passkey_required: its scope or resource needs acr phr, which only a passkey achieves',
     type: ErrorResponseDto,
   })
   @ApiNotFoundResponse({
@@ -174,7 +175,8 @@ export class CibaApprovalsController {
     type: ErrorResponseDto,
   })
   @ApiForbiddenResponse({
-    description: 'wallet_not_linked, no_passkey: nothing of the account’s to prove it with',
+    description:
+      'wallet_not_linked, no_passkey: nothing of the account’s to prove it with; passkey_required: a wallet for a request that needs acr phr',
     type: ErrorResponseDto,
   })
   @ApiNotFoundResponse({

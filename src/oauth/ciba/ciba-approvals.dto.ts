@@ -162,6 +162,14 @@ export class PendingApprovalDto {
   @ApiProperty({ example: 'openid api' })
   scope!: string;
 
+  @ApiPropertyOptional({
+    enum: ['phr'],
+    description:
+      'Present when the scope or resource needs a phishing-resistant sign-in (ACR_REQUIRED_BY_*): only a passkey approves the request',
+    example: 'phr',
+  })
+  required_acr?: 'phr';
+
   @ApiProperty({ example: '2026-01-01T00:10:00.000Z' })
   expires_at!: string;
 }

@@ -61,15 +61,22 @@ function approvalCard(approval: PendingApproval, csrfToken: string): string {
       : `<ul class="approval-details">\n${approval.rendered
           .map((text) => `<li>${escapeHtml(text)}</li>`)
           .join('\n')}\n</ul>\n`;
+  // A request that needs `phr` is approved by a passkey only: no click, no wallet.
+  const passkeyOnly = approval.required_acr !== undefined;
   const approve = `${
-    approval.authorization_details === undefined
-      ? `<form method="post" action="${escapeHtml(action('approve'))}">
+    passkeyOnly
+      ? '<p class="muted approval-passkey-only">This request needs your passkey: it asks for what only a phishing-resistant sign-in may allow.</p>\n'
+      : approval.authorization_details === undefined
+        ? `<form method="post" action="${escapeHtml(action('approve'))}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">
 <button type="submit" class="approval-approve">Approve</button>
 </form>\n`
-      : '<p class="muted">Approving these details needs your passkey or wallet to sign them.</p>\n'
-  }<p><button type="button" class="approval-passkey" hidden>Approve with passkey</button>
-<button type="button" class="approval-wallet" hidden>Approve with wallet</button></p>
+        : '<p class="muted">Approving these details needs your passkey or wallet to sign them.</p>\n'
+  }<p><button type="button" class="approval-passkey" hidden>Approve with passkey</button>${
+    passkeyOnly
+      ? ''
+      : '\n<button type="button" class="approval-wallet" hidden>Approve with wallet</button>'
+  }</p>
 <p class="approval-status muted" role="status" hidden></p>
 <p class="approval-error" role="alert" hidden></p>\n`;
   return `<div class="card approval" data-approval-id="${id}">

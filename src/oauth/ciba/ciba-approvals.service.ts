@@ -5,12 +5,12 @@ import { ClientRegistry } from '../../clients/client-registry.service';
 import { Clock } from '../../platform/clock/clock';
 import { NotFound } from '../../platform/errors/protocol-error';
 import type { PayloadFields } from '../../challenges/challenge';
-import { SIGNED_IN } from '../../protocol-rules/acr';
+import { type AcrValue, SIGNED_IN, meetsAcr } from '../../protocol-rules/acr';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { LoginSession } from '../../sessions/session';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { type CibaRequestPayload, MAX_LISTED_APPROVALS } from './ciba-request';
-import { ApprovalProofRequired } from './ciba.errors';
+import { ApprovalProofRequired, PasskeyRequired } from './ciba.errors';
 import { approvedRequestHash, approvedRequestOf } from './approval-statement';
 import type { VerifiedApprovalProof } from './approval-proofs';
 import { ApprovalAuditLog } from './audit/approval-audit';
@@ -30,6 +30,11 @@ export interface PendingApproval {
   /** Each authorization detail as its type's template reads (plain text). */
   readonly rendered: readonly string[];
   readonly scope: string;
+  /**
+   * `phr` when the request's scope or resource needs it (ACR_REQUIRED_BY_*): only a passkey
+   * approves it.
+   */
+  readonly required_acr?: AcrValue;
   readonly expires_at: string;
 }
 
@@ -41,6 +46,11 @@ const PROOF_NEEDED =
   'This request carries authorization_details: approving it needs a fresh proof over the request ' +
   '(a passkey or a wallet signature: POST /account/approvals/{id}/challenge, then approve with ' +
   'the proof); a session alone approves only requests without authorization_details';
+
+const PASSKEY_NEEDED =
+  'This request asks for a scope or resource that needs acr phr (a phishing-resistant sign-in): ' +
+  'only a passkey approves it (POST /account/approvals/{id}/challenge with method passkey, then ' +
+  'approve with the assertion); a session or a wallet signature does not';
 
 /** A proof that approved a request: how, over which hash, and the sign-in it stands for. */
 export interface ApprovalByProof extends VerifiedApprovalProof {
@@ -103,6 +113,7 @@ export class CibaApprovalsService {
     request: StoredChallenge<CibaRequestPayload>,
     proof: ApprovalByProof,
   ): Promise<void> {
+    this.refuseUnmetAcr(request, proof.acr);
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const updated = await this.store.update<CibaRequestPayload>(
       'ciba_request',
@@ -134,11 +145,12 @@ export class CibaApprovalsService {
   async answer(session: LoginSession, id: string, decision: ApprovalDecision): Promise<void> {
     const changes: PayloadFields =
       decision === 'approve' ? this.approvalBy(session) : { status: 'denied' };
-    // A session approves only a request without authorization_details (the filter's `null`
-    // matches a payload without them); denying needs no proof.
+    // A session approves only a request without authorization_details and without an `acr`
+    // beyond a sign-in (the filter's `null` matches a payload without them); denying needs no
+    // proof.
     const expected: PayloadFields =
       decision === 'approve'
-        ? { status: 'pending', authorizationDetails: null }
+        ? { status: 'pending', authorizationDetails: null, requiredAcr: null }
         : { status: 'pending' };
     const updated = await this.store.update<CibaRequestPayload>(
       'ciba_request',
@@ -150,6 +162,9 @@ export class CibaApprovalsService {
     if (!updated) {
       // Only to say why: a pending request of this account with details, or nothing of its own.
       const own = (await this.pending(session.sub)).find((request) => request.id === id);
+      if (own?.required_acr !== undefined) {
+        throw new PasskeyRequired(PASSKEY_NEEDED).because('passkey_required');
+      }
       if (own?.authorization_details !== undefined) {
         throw new ApprovalProofRequired(PROOF_NEEDED).because('proof_required');
       }
@@ -165,6 +180,17 @@ export class CibaApprovalsService {
       decision === 'approve' ? 'approved' : 'denied',
       decision === 'approve' ? 'session' : undefined,
     );
+  }
+
+  /**
+   * RFC 9470 for an approval: a request whose scope or resource needs an `acr` beyond a sign-in
+   * (`phr`) is approved only by a proof that achieves it, `achieved`; else PasskeyRequired, and
+   * the request stays pending.
+   */
+  refuseUnmetAcr(request: StoredChallenge<CibaRequestPayload>, achieved: string): void {
+    if (!meetsAcr(achieved, request.payload.requiredAcr)) {
+      throw new PasskeyRequired(PASSKEY_NEEDED).because('passkey_required');
+    }
   }
 
   /** The audit record of an answer: who, which client, what (the request and its hash), how, when. */
@@ -210,7 +236,7 @@ export class CibaApprovalsService {
   async viewOf(request: StoredChallenge<CibaRequestPayload>): Promise<PendingApproval> {
     const clientId = request.binding.client_id;
     const client = await this.clients.find(clientId);
-    const { authorizationDetails, bindingMessage, scope } = request.payload;
+    const { authorizationDetails, bindingMessage, scope, requiredAcr } = request.payload;
     return {
       id: request.keyHash,
       client_id: clientId,
@@ -224,6 +250,7 @@ export class CibaApprovalsService {
           ? []
           : this.details.render(authorizationDetails).map((rendered) => rendered.text),
       scope,
+      ...(requiredAcr === undefined ? {} : { required_acr: requiredAcr }),
       expires_at: request.expiresAt.toISOString(),
     };
   }

@@ -4,6 +4,7 @@ import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomToken } from '../../platform/crypto/hashing';
 import type { OAuthClient } from '../../clients/oauth-client';
+import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { CibaRequestBinding, CibaRequestPayload } from './ciba-request';
 import { CibaNotifications } from './notifications/ciba-notifications';
@@ -23,6 +24,8 @@ export interface CibaRequest {
   resource: string;
   bindingMessage?: string;
   authorizationDetails?: AuthorizationDetail[];
+  /** The `acr` the approval must achieve (ACR_REQUIRED_BY_*), when a sign-in is not enough. */
+  requiredAcr?: AcrValue;
   /** `requested_expiry`, seconds, when the client asked for a shorter life. */
   requestedExpiry?: number;
   /** CIBA Core 1.0 §7.1 `client_notification_token` of a ping client. */
@@ -75,6 +78,7 @@ export class CibaRequestService {
         ...(request.authorizationDetails === undefined
           ? {}
           : { authorizationDetails: request.authorizationDetails }),
+        ...(request.requiredAcr === undefined ? {} : { requiredAcr: request.requiredAcr }),
         ...this.ping(client, authReqId, request.clientNotificationToken),
       },
       ttlSeconds,

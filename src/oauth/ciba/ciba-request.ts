@@ -1,4 +1,5 @@
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
+import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { PolledAuthorizationState } from '../token/grants/polled-authorization';
 
@@ -52,6 +53,11 @@ export interface CibaRequestPayload extends PolledAuthorizationState, Partial<Ci
   bindingMessage?: string;
   /** RFC 9396, checked against the operator's types at the request. */
   authorizationDetails?: AuthorizationDetail[];
+  /**
+   * RFC 9470: the `acr` the request's scope or resource needs (ACR_REQUIRED_BY_*) beyond a sign-in:
+   * `phr`, which only a passkey's proof over the request achieves.
+   */
+  requiredAcr?: AcrValue;
   /**
    * A ping client's (CIBA Core 1.0 §10.2): its endpoint, the auth_req_id and its
    * `client_notification_token`, sealed (CibaNotificationSeal): the ping sent once the person

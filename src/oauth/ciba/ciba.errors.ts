@@ -15,6 +15,15 @@ export class ApprovalProofRequired extends ProtocolError {
   readonly status = 403;
 }
 
+/**
+ * The request's scope or resource needs `phr` (ACR_REQUIRED_BY_*): only a passkey's proof over it
+ * approves it; a click in a session or a wallet's signature achieves less (RFC 9470's classes).
+ */
+export class PasskeyRequired extends ProtocolError {
+  readonly error = 'passkey_required';
+  readonly status = 403;
+}
+
 /** No login session behind a JSON request of the approvals page (OpenID Connect Core §3.1.2.6's word). */
 export class LoginRequired extends ProtocolError {
   readonly error = 'login_required';

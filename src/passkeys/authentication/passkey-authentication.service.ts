@@ -76,6 +76,11 @@ export function passkeyAmr(verified: Pick<VerifiedPasskey, 'userVerified'>): str
 export interface PasskeyCeremony {
   readonly kind: ChallengeKind;
   readonly binding: ChallengeBinding;
+  /**
+   * What a challenge issued under another binding is told, in the ceremony's words (a sign-in's:
+   * "issued to another account"; an approval's: for another request).
+   */
+  readonly bindingMismatch?: string;
 }
 
 const SIGN_IN: PasskeyCeremony = { kind: 'webauthn_authentication', binding: {} };
@@ -166,6 +171,7 @@ export class PasskeyAuthenticationService {
       this.events,
       ceremony.kind,
       ceremony.binding,
+      ceremony.bindingMismatch,
     );
     const key = passkeyMethodKey(response.id);
     let method: SignInMethod | null;

@@ -844,6 +844,48 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     expect((await admin(['clients', 'show', 'short-lived'])).code).toBe(1);
   });
 
+  it('clients add --authorization-details-type: the RFC 9396 types a client may ask for, each one configured', async () => {
+    const ciba = ['--grant-type', 'urn:openid:params:grant-type:ciba'];
+    // Outside production, AUTHORIZATION_DETAILS_TYPES unset is the demo payment type.
+    const added = await adminJson([
+      'clients',
+      'add',
+      'cli-payer',
+      ...ciba,
+      '--authorization-details-type',
+      'payment_initiation',
+      '--authorization-details-type',
+      'payment_initiation',
+    ]);
+    expect(added).toMatchObject({ authorization_details_types: ['payment_initiation'] });
+    expect((await admin(['clients', 'show', 'cli-payer'])).stdout).toMatch(
+      /^authorization details: +payment_initiation$/m,
+    );
+    const pay = { type: 'payment_initiation', amount: '12.00', currency: 'EUR', creditor: 'X' };
+    const asked = await t
+      .http()
+      .post('/backchannel')
+      .type('form')
+      .set('Authorization', basic('cli-payer', added.client_secret as string))
+      .send({ scope: 'openid', login_hint: 'user0', authorization_details: JSON.stringify([pay]) });
+    expect(asked.status).toBe(200);
+
+    const unknown = await admin([
+      'clients',
+      'add',
+      'cli-wire',
+      ...ciba,
+      '--authorization-details-type',
+      'wire_transfer',
+    ]);
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr:
+        'proofgate-admin: authorization details type "wire_transfer" is not configured: AUTHORIZATION_DETAILS_TYPES defines "payment_initiation"\n',
+    });
+    expect((await admin(['clients', 'show', 'cli-wire'])).code).toBe(1);
+  });
+
   it('a machine client: client_credentials with private_key_jwt, and set-jwks rotates its keys', async () => {
     const keyPair = async (kid: string) => {
       const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });

@@ -3,28 +3,16 @@
  * port: it registers a public client for the device grant, prints where to go and the code, and
  * polls; the user confirms in a browser; it then prints the tokens and /api/me.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { signedInAtDevicePage, submitUserCode } from '../../support/device-browser';
-import { freePort } from '../../support/processes';
+import { freePort, startScript } from '../../support/processes';
 import { readTerminalQrCode } from '../../support/terminal-qr';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const SCRIPT = join(ROOT, 'examples', 'device-login.mjs');
+const SCRIPT = join(__dirname, '..', '..', '..', 'examples', 'device-login.mjs');
 
 function runExample(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, [SCRIPT, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  // 'close': the process ended and its output is all read.
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { child, output, closed };
+  return startScript(SCRIPT, args, env);
 }
 
 describe('examples/device-login.mjs', () => {

@@ -220,6 +220,12 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
       'approve 200; 401 invalid_signature "The signature is not valid for the message address"; the same signature again 404',
     'signature over other details':
       '401 invalid_signature "The signature is not valid for the message address"',
+    'polled faster than interval':
+      '400 authorization_pending "The user has not answered yet"; 400 slow_down "Polled too fast; wait 10 seconds between polls"; 400 slow_down "Polled too fast; wait 15 seconds between polls"',
+    'auth_req_id of another client':
+      '400 invalid_grant "auth_req_id was issued to another client"; 400 invalid_grant "auth_req_id was issued to another client"; the owner then 200',
+    'widened token exchange':
+      '400 invalid_authorization_details "authorization_details may only narrow those granted: each object must be one granted"; the granted details then 200',
   }),
   ...rows('device', {
     'normal login': '/token 200; /api/me 200 user0',

@@ -15,6 +15,12 @@ import { FLAGS, SoftwareAuthenticator } from '../../../../src/lab-client/softwar
 import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { PAYMENT_INITIATION } from '../../../support/authorization-details';
 import { type Agent, basic, login } from '../../../support/oauth';
+import {
+  cibaClient,
+  pendingApproval,
+  pendingApprovals,
+  postApproval,
+} from '../../../support/ciba-approvals';
 import { addOperatorClient } from '../../../support/operator-clients';
 import { adminCli } from '../../../support/admin-cli';
 import { expectRefusal } from '../../../support/refusal';
@@ -32,12 +38,6 @@ const PAY_12 = {
   creditor: 'X',
 };
 const PAY_9999 = { ...PAY_12, amount: '9999.00', creditor: 'Y' };
-
-interface Approval {
-  id: string;
-  binding_message?: string;
-  rendered: string[];
-}
 
 type TypedData = Parameters<PrivateKeyAccount['signTypedData']>[0];
 
@@ -106,25 +106,13 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     return (res.body as { auth_req_id: string }).auth_req_id;
   }
 
-  async function approvals(browser: Agent): Promise<{ approvals: Approval[]; csrf_token: string }> {
-    const res = await browser.get('/account/approvals').set('Accept', 'application/json');
-    expect(res.status).toBe(200);
-    return res.body as { approvals: Approval[]; csrf_token: string };
-  }
+  const approvals = pendingApprovals;
 
   async function approvalId(browser: Agent, message: string): Promise<string> {
-    const found = (await approvals(browser)).approvals.find((a) => a.binding_message === message);
-    if (!found) throw new Error(`no pending approval "${message}"`);
-    return found.id;
+    return (await pendingApproval(browser, message)).id;
   }
 
-  async function post(browser: Agent, path: string, body: object) {
-    const { csrf_token } = await approvals(browser);
-    return browser
-      .post(path)
-      .set('Accept', 'application/json')
-      .send({ csrf_token, ...body });
-  }
+  const post = postApproval;
 
   const challenge = (browser: Agent, id: string, body: object) =>
     post(browser, `/account/approvals/${id}/challenge`, body);
@@ -147,14 +135,7 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     return (res.body as { typed_data: TypedData }).typed_data;
   }
 
-  function poll(authReqId: string) {
-    return t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', basic(AGENT, secret))
-      .send({ grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
-  }
+  const poll = (authReqId: string) => cibaClient(t, AGENT, secret).poll(authReqId);
 
   it('approves with a passkey: the challenge is bound to the request hash, the token says how', async () => {
     const authReqId = await ask('passkey 12');
@@ -362,7 +343,7 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
       await approve(user1, one, { method: 'passkey', response: passkey.assert(otherOptions) }),
       401,
       'invalid_challenge',
-      'The challenge was issued to another account',
+      'The approval challenge was issued for another request or method: ask for this request’s own challenge',
     );
     expect(
       (await approve(user1, other, { method: 'passkey', response: passkey.assert(otherOptions) }))
