@@ -168,14 +168,24 @@ describe('/backchannel', () => {
     expect(lengthened.response.expires_in).toBeLessThanOrEqual(plain.response.expires_in);
   });
 
-  it('refuses a resource that needs phr, which a session could not give: invalid_target', async () => {
-    await expect(
-      refusalOf(agent, {
-        scope: 'openid',
-        login_hint: 'user0',
-        resource: PHR_RESOURCE,
-      }),
-    ).resolves.toEqual({ error: 'invalid_target', status: 400 });
+  it('takes a resource that needs phr and leaves it to a passkey: a session click is 403 passkey_required', async () => {
+    const message = bindingMessage('phr');
+    const asked = await ask(agent, {
+      login_hint: 'user0',
+      binding_message: message,
+      resource: PHR_RESOURCE,
+    });
+    const { approval, csrf } = await pendingOfUser0(message);
+    expect(approval).toMatchObject({ required_acr: 'phr' });
+    const clicked = await answerApproval(service(), user0, approval.id, 'approve', {
+      csrf_token: csrf,
+    });
+    expect(clicked.status).toBe(403);
+    expect(clicked.body.error).toBe('passkey_required');
+    await waitInterval(asked);
+    await expect(pollOnce(agent, asked.response.auth_req_id)).resolves.toEqual({
+      error: 'authorization_pending',
+    });
   });
 
   it('refuses a details type it does not know: invalid_authorization_details', async () => {
