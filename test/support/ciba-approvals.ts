@@ -3,7 +3,9 @@
  * it: the pending requests of GET /account/approvals, and a post with the page's CSRF token.
  */
 import { CIBA_GRANT_TYPE } from '../../src/protocol-rules/grant-types';
-import { type Agent, basic } from './oauth';
+import { backchannelRequest, cibaTokenRequest } from './ciba';
+import type { Agent } from './oauth';
+import { addOperatorClient } from './operator-clients';
 import type { TestApp } from './test-app';
 
 /** One pending request as GET /account/approvals answers it. */
@@ -42,19 +44,26 @@ export async function postApproval(browser: Agent, path: string, body: object = 
     .send({ csrf_token, ...body });
 }
 
+/** An operator client registered for CIBA only, "Payment agent": its secret. */
+export async function addPaymentAgent(t: TestApp, clientId: string): Promise<string> {
+  return (await addOperatorClient(t, {
+    clientId,
+    name: 'Payment agent',
+    grantTypes: [CIBA_GRANT_TYPE],
+  }))!;
+}
+
 /** A CIBA client authenticating with client_secret_basic: its backchannel requests and polls. */
 export function cibaClient(t: TestApp, clientId: string, secret: string) {
-  const form = (path: string, fields: Record<string, string>) =>
-    t.http().post(path).type('form').set('Authorization', basic(clientId, secret)).send(fields);
+  const agent = { clientId, secret };
   return {
     /** POST /backchannel with `fields` (200, or the test fails): the auth_req_id. */
     async ask(fields: Record<string, string>): Promise<string> {
-      const res = await form('/backchannel', fields);
+      const res = await backchannelRequest(t, agent, fields);
       expect(res.status).toBe(200);
       return (res.body as { auth_req_id: string }).auth_req_id;
     },
     /** A poll of /token with the CIBA grant: the raw answer. */
-    poll: (authReqId: string) =>
-      form('/token', { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId }),
+    poll: (authReqId: string) => cibaTokenRequest(t, agent, authReqId),
   };
 }

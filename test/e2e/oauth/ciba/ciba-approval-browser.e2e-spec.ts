@@ -14,13 +14,12 @@ import canonicalize from 'canonicalize';
 import { decodeJwt } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { PAYMENT_INITIATION, PAY_12 } from '../../../support/authorization-details';
 import { installTestWallet, screenshot } from '../../../support/browser';
 import { type OpenedPage, openPage, startBrowserApp } from '../../../support/browser-app';
 import { passwordLogin } from '../../../support/login-page';
 import { backchannelRequest, cibaTokenRequest } from '../../../support/ciba';
-import { addOperatorClient } from '../../../support/operator-clients';
+import { addPaymentAgent } from '../../../support/ciba-approvals';
 import type { TestApp } from '../../../support/test-app';
 import {
   addVirtualAuthenticator,
@@ -45,11 +44,7 @@ describe('approving a CIBA request on the page, in the browser (passkey, wallet)
       },
       'localhost',
     ));
-    secret = (await addOperatorClient(t, {
-      clientId: AGENT,
-      name: 'Payment agent',
-      grantTypes: [CIBA_GRANT_TYPE],
-    }))!;
+    secret = await addPaymentAgent(t, AGENT);
   });
   afterEach(async () => {
     await opened?.context.close();

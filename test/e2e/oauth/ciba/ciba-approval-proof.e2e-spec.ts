@@ -12,16 +12,15 @@ import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { AccountService } from '../../../../src/accounts/account.service';
 import { FLAGS, SoftwareAuthenticator } from '../../../../src/lab-client/software-authenticator';
-import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { PAYMENT_INITIATION } from '../../../support/authorization-details';
 import { type Agent, basic, login } from '../../../support/oauth';
 import {
+  addPaymentAgent,
   cibaClient,
   pendingApproval,
   pendingApprovals,
   postApproval,
 } from '../../../support/ciba-approvals';
-import { addOperatorClient } from '../../../support/operator-clients';
 import { adminCli } from '../../../support/admin-cli';
 import { expectRefusal } from '../../../support/refusal';
 import { newSolanaWallet } from '../../../support/solana';
@@ -67,11 +66,7 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
       },
       'localhost',
     ));
-    secret = (await addOperatorClient(t, {
-      clientId: AGENT,
-      name: 'Payment agent',
-      grantTypes: [CIBA_GRANT_TYPE],
-    }))!;
+    secret = await addPaymentAgent(t, AGENT);
     user1 = await passwordBrowser('user1');
     user0 = await passwordBrowser('user0');
     passkey = await addPasskeyOnAccountPage(user1, issuer);

@@ -8,15 +8,14 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { SoftwareAuthenticator } from '../../../../src/lab-client/software-authenticator';
-import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { PAYMENT_INITIATION } from '../../../support/authorization-details';
 import { type Agent, login } from '../../../support/oauth';
 import {
+  addPaymentAgent,
   cibaClient,
   pendingApproval as pendingOf,
   postApproval as post,
 } from '../../../support/ciba-approvals';
-import { addOperatorClient } from '../../../support/operator-clients';
 import { expectRefusal } from '../../../support/refusal';
 import { addPasskeyOnAccountPage } from '../../../support/step-up';
 import { type TestApp, startListeningApp } from '../../../support/test-app';
@@ -48,11 +47,7 @@ describe('CIBA requests that need phr: pending for a passkey (issue #51)', () =>
       },
       'localhost',
     ));
-    secret = (await addOperatorClient(t, {
-      clientId: AGENT,
-      name: 'Payment agent',
-      grantTypes: [CIBA_GRANT_TYPE],
-    }))!;
+    secret = await addPaymentAgent(t, AGENT);
     user1 = request.agent(t.app.getHttpServer());
     await login(user1, '/', 'user1', 'password1');
     passkey = await addPasskeyOnAccountPage(user1, issuer);
