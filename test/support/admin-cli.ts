@@ -17,7 +17,7 @@ export interface AdminRun {
  * The admin module's context on the test app's database and clock, started at the app's first
  * in-process command and closed with the app. An operator's process starts one per command; here
  * the commands of one app share it: each start cost ~0.25 s of the worker's CPU and ~0.6 s of wall
- * (~130 commands a run; docs/DEVELOPMENT.md#test-time), and what a start does (configuration,
+ * (docs/DEVELOPMENT.md#test-time), and what a start does (configuration,
  * indexes, OAUTH_CLIENTS, the active key) is the service's, which the app's own start made already.
  * The commands read and write the database, not the context: what one wrote, the next reads there.
  * The start of the CLI's own context per command is run by the process tests
