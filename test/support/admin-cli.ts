@@ -1,4 +1,4 @@
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { PassThrough } from 'node:stream';
 import { runAdminCli } from '../../src/admin/admin-cli';
 import { AdminModule } from '../../src/admin/admin.module';
@@ -14,9 +14,46 @@ export interface AdminRun {
 }
 
 /**
- * `proofgate-admin` in-process, as an operator runs it against the test app's database: its own
- * AdminModule context (on the app's clock, so expiries follow the test's time); `stdin` is what a
- * pipe would carry (nothing by default).
+ * The admin module's context on the test app's database and clock, started at the app's first
+ * in-process command and closed with the app. An operator's process starts one per command; here
+ * the commands of one app share it: each start cost ~0.25 s of the worker's CPU and ~0.6 s of wall
+ * (docs/DEVELOPMENT.md#test-time), and what a start does (configuration,
+ * indexes, OAUTH_CLIENTS, the active key) is the service's, which the app's own start made already.
+ * The commands read and write the database, not the context: what one wrote, the next reads there.
+ * The start of the CLI's own context per command is run by the process tests
+ * (test/e2e/admin/admin-cli.e2e-spec.ts's `adminProcess`).
+ */
+const contexts = new WeakMap<TestApp['app'], Promise<TestingModule>>();
+
+function adminContext(t: TestApp): Promise<TestingModule> {
+  // Keyed by the Nest app: a describe block's stand-in (useTestApp) and the app it stands for share.
+  const app = t.app;
+  let context = contexts.get(app);
+  if (!context) {
+    context = (async () => {
+      const started = await Test.createTestingModule({
+        imports: [AdminModule.forConfig(t.config)],
+      })
+        .overrideProvider(Clock)
+        .useValue(t.clock)
+        .compile();
+      await started.init();
+      return started;
+    })();
+    contexts.set(app, context);
+    const closing = context;
+    t.onClose(async () => {
+      contexts.delete(app);
+      await (await closing.catch(() => undefined))?.close();
+    });
+  }
+  return context;
+}
+
+/**
+ * `proofgate-admin` in-process, as an operator runs it against the test app's database: the app's
+ * admin context (on the app's clock, so expiries follow the test's time); `stdin` is what a pipe
+ * would carry (nothing by default).
  */
 export async function adminCli(
   t: TestApp,
@@ -34,20 +71,7 @@ export async function adminCli(
       stderr: { write: (text: string) => Boolean((stderr += text) && (output += text)) },
       stdin: input,
     },
-    withContext: async (work) => {
-      const context = await Test.createTestingModule({
-        imports: [AdminModule.forConfig(t.config)],
-      })
-        .overrideProvider(Clock)
-        .useValue(t.clock)
-        .compile();
-      await context.init();
-      try {
-        return await work(context);
-      } finally {
-        await context.close();
-      }
-    },
+    withContext: async (work) => work(await adminContext(t)),
   });
   return { code, stdout, stderr, output };
 }

@@ -22,6 +22,8 @@ export interface TestApp {
   connection: Connection;
   /** Every route the app registered with Fastify (its HEAD twins of GET routes aside). */
   routes: readonly RegisteredRoute[];
+  /** Runs `hook` when the app closes, before its database is dropped (e.g. a context on it). */
+  onClose: (hook: () => Promise<void>) => void;
   close: (options?: { dropDatabase?: boolean }) => Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function createTestApp(
   // supertest talks to the Node server: Fastify must have registered its routes first.
   await app.getHttpAdapter().getInstance().ready();
   const connection = app.get<Connection>(getConnectionToken());
+  const closeHooks: Array<() => Promise<void>> = [];
   return {
     app,
     http: () => request(app.getHttpServer()),
@@ -86,7 +89,9 @@ export async function createTestApp(
     config,
     connection,
     routes,
+    onClose: (hook) => closeHooks.push(hook),
     close: async ({ dropDatabase = true } = {}) => {
+      for (const hook of closeHooks.splice(0)) await hook();
       if (dropDatabase) await connection.dropDatabase().catch(() => undefined);
       await app.close();
     },

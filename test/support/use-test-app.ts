@@ -38,6 +38,7 @@ export function bootedTestApp(booted: () => TestApp): TestApp {
     get routes() {
       return booted().routes;
     },
+    onClose: (hook) => booted().onClose(hook),
     close: (options) => booted().close(options),
   };
 }

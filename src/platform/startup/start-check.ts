@@ -8,27 +8,15 @@
  *
  * With --embedded-database the launcher will start the database itself: there is nothing to ping.
  */
-import { createServer } from 'node:net';
 import { loadConfigOrExit } from '../../config/load-config';
 import { databaseUnreachable } from '../database/database-preflight';
-import { listenFailure } from './ready-banner';
-
-/** Binds the service's address for a moment: resolves to why it cannot, or undefined. */
-function portProblem(config: ReturnType<typeof loadConfigOrExit>): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', (error) => resolve(listenFailure(error, config) ?? String(error)));
-    probe.listen({ port: config.server.port, host: config.server.host, exclusive: true }, () => {
-      probe.close(() => resolve(undefined));
-    });
-  });
-}
+import { portUnavailable } from './port-preflight';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const embedded = process.argv.includes('--embedded-database');
   const problems = await Promise.all([
-    portProblem(config),
+    portUnavailable(config),
     embedded ? Promise.resolve(undefined) : databaseUnreachable(config.database),
   ]);
   const lines = problems.filter((line): line is string => line !== undefined);
