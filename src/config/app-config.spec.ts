@@ -148,7 +148,10 @@ describe('AppConfig.fromEnv', () => {
       },
       { serves: false },
     );
-    expect(allowed.ciba).toEqual({ allowPrivate: true, notifyUrl: 'https://push.internal/ciba' });
+    expect(allowed.ciba).toMatchObject({
+      allowPrivate: true,
+      notifyUrl: 'https://push.internal/ciba',
+    });
     expect(() =>
       AppConfig.fromEnv(
         {

@@ -1,6 +1,6 @@
 import { operatorUrlProblem } from '../../protocol-rules/operator-url';
 import { EnvReader } from '../env-reader';
-import { BOOLEAN, setting, settingsSection, text } from '../setting';
+import { BOOLEAN, setting, settingsSection, text, whole } from '../setting';
 import type { ServerConfig } from './server.config';
 
 /**
@@ -22,6 +22,8 @@ export abstract class CibaConfig {
    * production whatever it says (as BACKCHANNEL_LOGOUT_ALLOW_PRIVATE).
    */
   abstract readonly allowPrivate: boolean;
+  /** How often an instance looks for due notifications (besides when it queued one). */
+  abstract readonly pollIntervalMs: number;
 }
 
 /** The settings this section reads, each declared once for its reader and the reference. */
@@ -42,6 +44,14 @@ export const CIBA_SETTINGS = settingsSection(
         'guard (public addresses only in production, unless `CIBA_NOTIFICATION_ALLOW_PRIVATE`); ' +
         'outside production also `http:` on `127.0.0.1`, `[::1]` or `localhost`.',
     }),
+    pollIntervalMs: setting({
+      name: 'CIBA_NOTIFICATION_POLL_INTERVAL_MS',
+      type: whole(50, 60_000),
+      default: 2_000,
+      description:
+        'How often each instance polls the CIBA outbox (pings, `CIBA_NOTIFY_URL`, mails of new ' +
+        'requests) for due notifications, besides at once when it queues one.',
+    }),
     allowPrivate: setting({
       name: 'CIBA_NOTIFICATION_ALLOW_PRIVATE',
       type: BOOLEAN,
@@ -60,14 +70,17 @@ export const CIBA_SETTINGS = settingsSection(
 );
 
 export function readCibaConfig(env: EnvReader, server: ServerConfig): CibaConfig {
-  const allowPrivate = env.get(CIBA_SETTINGS.declared.allowPrivate, !server.isProduction);
+  const common = {
+    allowPrivate: env.get(CIBA_SETTINGS.declared.allowPrivate, !server.isProduction),
+    pollIntervalMs: env.get(CIBA_SETTINGS.declared.pollIntervalMs),
+  };
   const notifyUrl = env.get(CIBA_SETTINGS.declared.notifyUrl, undefined);
-  if (notifyUrl === undefined) return Object.freeze({ allowPrivate });
+  if (notifyUrl === undefined) return Object.freeze(common);
   // Checked as the URLs an operator names for the server to call (operator-url.ts).
   const problem = operatorUrlProblem(notifyUrl, server.isProduction);
   if (problem) {
     env.problem(`CIBA_NOTIFY_URL ${problem}`);
-    return Object.freeze({ allowPrivate });
+    return Object.freeze(common);
   }
-  return Object.freeze({ notifyUrl, allowPrivate });
+  return Object.freeze({ notifyUrl, ...common });
 }

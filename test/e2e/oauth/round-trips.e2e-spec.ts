@@ -53,12 +53,13 @@ describe('database round trips per request (command monitoring)', () => {
   const account = privateKeyToAccount(generatePrivateKey());
 
   beforeAll(async () => {
-    // Figures are written, and the logout and mail outboxes polled, by timers off the request
-    // path: keep them out of the counts.
+    // Figures are written, and the logout, mail and CIBA outboxes polled, by timers off the
+    // request path: keep them out of the counts.
     ({ t, agent } = await createLoggedInApp({
       FIGURES_FLUSH_MS: '600000',
       BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '60000',
       MAIL_POLL_INTERVAL_MS: '60000',
+      CIBA_NOTIFICATION_POLL_INTERVAL_MS: '60000',
     }));
     const client = t.connection.getClient();
     client.on('commandStarted', (event: mongo.CommandStartedEvent) => {

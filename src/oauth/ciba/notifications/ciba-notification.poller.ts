@@ -27,8 +27,6 @@ import { CibaNotifyToken } from './ciba-notify.token';
 
 /** Notifications attempted at once by one instance. */
 const WORKERS = 4;
-/** How often an instance looks for due notifications (besides when it queued one). */
-export const CIBA_NOTIFICATION_POLL_INTERVAL_MS = 2_000;
 /** One attempt's time limit (name resolution, connection, answer). */
 export const CIBA_NOTIFICATION_TIMEOUT_MS = 5_000;
 /** The wait after the first failure; it doubles with each, up to MAX_RETRY_DELAY_MS. */
@@ -66,7 +64,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
     super(new Logger(CibaNotificationPoller.name), clock, outbox, {
       name: 'CIBA notification',
       workers: { ciba: WORKERS },
-      pollIntervalMs: CIBA_NOTIFICATION_POLL_INTERVAL_MS,
+      pollIntervalMs: ciba.pollIntervalMs,
     });
     this.seal = new CibaNotificationSeal(tokens.keyEncryptionSecret);
   }
