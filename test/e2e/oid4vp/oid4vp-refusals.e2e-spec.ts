@@ -279,40 +279,38 @@ describe('identity wallet refusals at the response URI', () => {
     expect((await agent.get('/login').expect(200)).text).toMatch(/Signed in as/);
   });
 
-  it('refuses a response_code presented by another browser, and spends it', async () => {
+  /** A same-device request the wallet answered: the browser that started it, and where it goes back. */
+  async function answeredSameDevice() {
     const { agent, wallet } = await started();
     const holder = await newHolder();
     const answered = await post(
       wallet,
       await presentTo(wallet, holder, await issueCredential({ holder })),
     );
-    const back = new URL(answered.body.redirect_uri as string);
+    const redirect = new URL(answered.body.redirect_uri as string);
+    return { agent, back: redirect.pathname + redirect.search };
+  }
+
+  it('refuses a response_code presented by another browser, and spends it', async () => {
+    const { agent, back } = await answeredSameDevice();
     const other = request.agent(listening.t.app.getHttpServer());
     await other.get('/login').expect(200);
-    const stolen = await other.get(back.pathname + back.search).expect(400);
+    const stolen = await other.get(back).expect(400);
     expect(stolen.body.error).toBe('invalid_request');
     expect(stolen.body.error_description).toContain('another browser');
-    const late = await agent.get(back.pathname + back.search).expect(400);
+    const late = await agent.get(back).expect(400);
     expect(late.body.error).toBe('invalid_request');
   });
 
   it('refuses a response_code presented by a client with no cookie at all, and spends it', async () => {
-    const { agent, wallet } = await started();
-    const holder = await newHolder();
-    const answered = await post(
-      wallet,
-      await presentTo(wallet, holder, await issueCredential({ holder })),
-    );
-    const back = new URL(answered.body.redirect_uri as string);
-    const stolen = await request(listening.t.app.getHttpServer())
-      .get(back.pathname + back.search)
-      .expect(400);
+    const { agent, back } = await answeredSameDevice();
+    const stolen = await request(listening.t.app.getHttpServer()).get(back).expect(400);
     expect(stolen.body).toEqual({
       error: 'invalid_request',
       error_description:
         'This browser started no identity wallet sign-in; the response_code is now spent',
     });
-    const late = await agent.get(back.pathname + back.search).expect(400);
+    const late = await agent.get(back).expect(400);
     expect(late.body.error_description).toBe('Unknown, expired or used response_code');
     expect((await agent.get('/login').expect(200)).text).not.toMatch(/Signed in as/);
   });
