@@ -9,7 +9,11 @@ import {
 } from 'jose';
 import { reportRefusals } from '../../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../../challenges/challenge-store';
-import { ClientKeySets, type KeySetSource } from '../../../../clients/assertion/client-key-sets';
+import {
+  ClientKeySets,
+  type KeySetSource,
+  checkWithRotatedKeys,
+} from '../../../../clients/assertion/client-key-sets';
 import { clientLabel, type OAuthClient } from '../../../../clients/oauth-client';
 import {
   JwtBearerConfig,
@@ -190,21 +194,12 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
       unusable: () =>
         refused("The assertion's issuer keys could not be fetched", 'issuer_keys_unavailable'),
     };
-    const keys = await this.keySets.keysAt(trusted.jwksUri, source);
-    try {
-      return await this.check(assertion, trusted, keys);
-    } catch (error) {
-      const fresher =
-        error instanceof errors.JWKSNoMatchingKey
-          ? await this.keySets.refreshedAt(trusted.jwksUri, source)
-          : undefined;
-      if (!fresher) throw asRefusal(error);
-      try {
-        return await this.check(assertion, trusted, fresher);
-      } catch (again) {
-        throw asRefusal(again);
-      }
-    }
+    return checkWithRotatedKeys(
+      await this.keySets.keysAt(trusted.jwksUri, source),
+      () => this.keySets.refreshedAt(trusted.jwksUri, source),
+      (keys) => this.check(assertion, trusted, keys),
+      asRefusal,
+    );
   }
 
   private async check(
