@@ -44,6 +44,7 @@ import {
   grantedScope,
   trustedIssuerOf,
 } from './check-assertion';
+import { MACHINE_GRANT_RULE } from '../../../../protocol-rules/grant-types';
 
 /** Longest assertion read at all, and longest `jti` kept. */
 const MAX_ASSERTION_LENGTH = 16 * 1024;
@@ -256,11 +257,7 @@ export const JWT_BEARER_GRANT: GrantEntry<typeof JWT_BEARER_GRANT_TYPE, typeof P
   advertised: true,
   // RFC 7523 §2.1 (an ID-JAG, MCP enterprise-managed authorization; or a workload JWT): the
   // ID-JAG draft has the client authenticate when it presents the assertion, which names it.
-  registration: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: false,
-  },
+  registration: MACHINE_GRANT_RULE,
   handler: JwtBearerGrant,
 };
 
