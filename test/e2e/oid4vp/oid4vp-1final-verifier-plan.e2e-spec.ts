@@ -20,7 +20,6 @@ import {
   type JWK,
 } from 'jose';
 import { useListeningApp } from '../../support/use-test-app';
-import { csrfOf } from '../../support/login-form';
 import {
   type Holder,
   type ResolvedRequest,
@@ -29,6 +28,7 @@ import {
   present,
   resolveRequest,
   submit,
+  startFromLoginPage,
 } from '../../support/identity-wallet';
 
 const YEAR = 365 * 24 * 3600;
@@ -60,18 +60,11 @@ describe('oid4vp-1final-verifier-test-plan (SD-JWT VC, x509_hash, request_uri_si
   /** A login page's request in the variant's modes, as a person starts it in a browser. */
   async function started() {
     const agent = request.agent(t.app.getHttpServer());
-    const page = await agent.get('/login').expect(200);
-    const created = await agent
-      .post('/oid4vp/requests')
-      .send({
-        csrf_token: csrfOf(page.text),
-        return_to: '/',
-        response_mode: 'direct_post.jwt',
-        client_id_prefix: 'x509_hash',
-      })
-      .expect(201);
-    const link = new URL(created.body.authorization_request as string);
-    return { agent, link, requestUri: created.body.request_uri as string };
+    const created = await startFromLoginPage(agent, {
+      response_mode: 'direct_post.jwt',
+      client_id_prefix: 'x509_hash',
+    });
+    return { agent, link: new URL(created.authorization_request), requestUri: created.request_uri };
   }
 
   /** The request object the wallet fetches, its header and claims, checked as the plan's wallet checks them. */

@@ -7,7 +7,6 @@
 import request from 'supertest';
 import { DEMO_ISSUER_PUBLIC_JWK } from '../../../src/config/sections/oid4vp.config';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
-import { csrfOf } from '../../support/login-form';
 import {
   DEMO_ISSUER,
   issueCredential,
@@ -15,6 +14,7 @@ import {
   present,
   resolveRequest,
   submit,
+  startFromLoginPage,
 } from '../../support/identity-wallet';
 
 const OTHER_VCT = 'urn:example:membership:1';
@@ -45,12 +45,8 @@ describe('a DCQL query of several credentials', () => {
 
   it('checks a presentation against the credential query it answers, and signs in with the second', async () => {
     const agent = request.agent(listening.t.app.getHttpServer());
-    const page = await agent.get('/login').expect(200);
-    const created = await agent
-      .post('/oid4vp/requests')
-      .send({ csrf_token: csrfOf(page.text), return_to: '/' })
-      .expect(201);
-    const resolved = await resolveRequest(created.body.authorization_request as string);
+    const created = await startFromLoginPage(agent);
+    const resolved = await resolveRequest(created.authorization_request);
     expect(resolved.payload.dcql_query.credentials.map(({ id }) => id)).toEqual([
       'pid',
       'membership',
@@ -75,7 +71,7 @@ describe('a DCQL query of several credentials', () => {
       membership: [await present(holder, membership, resolved.asked, kb)],
     });
     expect(right.status).toBe(200);
-    const polled = await agent.get(`/oid4vp/requests/${created.body.id}`).expect(200);
+    const polled = await agent.get(`/oid4vp/requests/${created.id}`).expect(200);
     expect(polled.body).toEqual({ status: 'signed_in', redirect: '/' });
   });
 });

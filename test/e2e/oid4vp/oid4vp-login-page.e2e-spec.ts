@@ -10,7 +10,12 @@ import { decodeJwt } from 'jose';
 import { type ListeningApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { csrfOf } from '../../support/login-form';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
+import {
+  answer,
+  issueCredential,
+  newHolder,
+  startFromLoginPage,
+} from '../../support/identity-wallet';
 
 const FAST = { RATE_LIMIT_OID4VP_PER_IP: '10000', ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000' };
 const BUTTON =
@@ -103,13 +108,9 @@ describe('the login page’s identity wallet button', () => {
 
   it('a poll without the page’s cookies is 404 not_found, as an unknown request', async () => {
     const agent = request.agent(listening.t.app.getHttpServer());
-    const page = await agent.get('/login').expect(200);
-    const created = await agent
-      .post('/oid4vp/requests')
-      .send({ csrf_token: csrfOf(page.text), return_to: '/' })
-      .expect(201);
+    const created = await startFromLoginPage(agent);
     const http = request(listening.t.app.getHttpServer());
-    const foreign = await http.get(`/oid4vp/requests/${created.body.id}`).expect(404);
+    const foreign = await http.get(`/oid4vp/requests/${created.id}`).expect(404);
     const unknown = await agent.get(`/oid4vp/requests/${'x'.repeat(43)}`).expect(404);
     for (const answered of [foreign, unknown]) {
       expect(answered.body).toEqual({
