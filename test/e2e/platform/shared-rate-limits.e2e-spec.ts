@@ -86,14 +86,22 @@ describe('RATE_LIMIT_STORE=memory counts per instance', () => {
 });
 
 describe('the limiter when its database is unreachable', () => {
-  const t = useAppWithOwnDatabase('proofgate_test_limiter_outage');
+  // A per-IP /token limit of 100: leases of 5 counts (a twentieth). /login's 30: no lease. The
+  // client's record stays cached through the test, which reads none while the database is down.
+  const t = useAppWithOwnDatabase('proofgate_test_limiter_outage', {
+    RATE_LIMIT_TOKEN_PER_IP: '100',
+    CLIENT_CACHE_TTL_SECONDS: '300',
+  });
 
-  it('refuses /token and login with 503 (closed) and still serves metadata (open)', async () => {
+  it('serves the counts leased before the outage, then refuses /token and login with 503 (closed); metadata still served (open)', async () => {
+    placeInWindow([t], 0);
     expect((await badToken(t)).status).toBe(400);
     await t.http().get('/.well-known/oauth-authorization-server').expect(200);
 
     await t.stopDatabase();
 
+    // Counted already: the four counts the first request's write leased beside its own.
+    for (let i = 0; i < 4; i++) expect((await badToken(t)).status).toBe(400);
     for (const res of [
       await badToken(t),
       await t.http().post('/login').type('form').send({ username: 'alice', password: 'x' }),
