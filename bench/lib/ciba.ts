@@ -43,7 +43,8 @@ export const CIBA_LOGIN_HINT = 'user0';
 
 /**
  * Pending polls sent one at a time on one connection after the loaded ones, so that no two share a
- * turn of the event loop: the limiter's batched writes are then each a poll's own.
+ * turn of the event loop: the limiter's writes are then the polls' own, one per lease of counts
+ * (RATE_LIMIT_LEASE) rather than per poll.
  */
 export const CIBA_LONE_POLLS = 200;
 
