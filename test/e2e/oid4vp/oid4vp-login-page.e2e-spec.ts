@@ -9,6 +9,7 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { type ListeningApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { csrfOf } from '../../support/login-form';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
 
@@ -102,14 +103,9 @@ describe('the login page’s identity wallet button', () => {
   });
 
   it('a poll without the page’s cookies is 404 not_found, as an unknown request', async () => {
-    const agent = request.agent(listening.t.app.getHttpServer());
-    const page = await agent.get('/login').expect(200);
-    const created = await agent
-      .post('/oid4vp/requests')
-      .send({ csrf_token: csrfOf(page.text), return_to: '/' })
-      .expect(201);
+    const { agent, id } = await loginPageRequest(listening.t.app.getHttpServer());
     const http = request(listening.t.app.getHttpServer());
-    const foreign = await http.get(`/oid4vp/requests/${created.body.id}`).expect(404);
+    const foreign = await http.get(`/oid4vp/requests/${id}`).expect(404);
     const unknown = await agent.get(`/oid4vp/requests/${'x'.repeat(43)}`).expect(404);
     for (const answered of [foreign, unknown]) {
       expect(answered.body).toEqual({

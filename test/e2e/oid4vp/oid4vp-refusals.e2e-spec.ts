@@ -13,7 +13,7 @@ import { ES256 } from '@sd-jwt/crypto-nodejs';
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
-import { csrfOf } from '../../support/login-form';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 import {
   DEMO_ISSUER,
   DEMO_ISSUER_PRIVATE_JWK,
@@ -87,14 +87,11 @@ describe('identity wallet refusals at the response URI', () => {
 
   /** A login page's request in a browser of its own. */
   async function started(responseMode = 'direct_post') {
-    const agent = request.agent(listening.t.app.getHttpServer());
-    const page = await agent.get('/login').expect(200);
-    const created = await agent
-      .post('/oid4vp/requests')
-      .send({ csrf_token: csrfOf(page.text), return_to: '/', response_mode: responseMode })
-      .expect(201);
-    const wallet = await resolveRequest(created.body.authorization_request as string);
-    return { agent, id: created.body.id as string, wallet };
+    const { agent, id, authorizationRequest } = await loginPageRequest(
+      listening.t.app.getHttpServer(),
+      { response_mode: responseMode },
+    );
+    return { agent, id, wallet: await resolveRequest(authorizationRequest) };
   }
 
   async function presentTo(
