@@ -142,9 +142,16 @@ class Bench {
      * Another number of connections than --connections; the answers' Locations sent back;
      * `untilQuiet`: the phase's database requests counted until the server's database traffic
      * stops (work the requests queued for later, e.g. an outbox drained in the background),
-     * not only SETTLE_MS after the last answer, so that none of it is counted to the next phase.
+     * not only SETTLE_MS after the last answer, so that none of it is counted to the next phase;
+     * `until`: awaited before that, for work whose end the traffic does not show (an outbox
+     * retrying on a timer).
      */
-    shape: { connections?: number; captureLocation?: boolean; untilQuiet?: boolean } = {},
+    shape: {
+      connections?: number;
+      captureLocation?: boolean;
+      untilQuiet?: boolean;
+      until?: () => Promise<void>;
+    } = {},
   ) {
     let before: CountSnapshot | undefined;
     let cpuBefore: number | undefined;
@@ -164,6 +171,7 @@ class Bench {
       },
     );
     await sleep(SETTLE_MS);
+    await shape.until?.();
     if (shape.untilQuiet) await quiet(target.proxy);
     const trips = roundTripsBetween(before!, target.proxy.counter.snapshot());
     const cpuAfter = cpuOf(target.server.pid);
@@ -466,9 +474,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       ciba.backchannelRequests(agent, m + lone, round),
       200,
       ['auth_req_id'],
-      // Each request queues an announcement in the CIBA outbox, drained in the background: its
+      // Each request queues an announcement in the CIBA outbox, worked in the background: its
       // cost is the request's, and the polls after it are measured without it.
-      { untilQuiet: true },
+      { untilQuiet: true, until: () => ciba.outboxDrained(`${database.uri}/proofgate_bench`) },
     );
     const authReqIds = capturedField(asked.captured, 'auth_req_id');
     const [polled, alone] = [authReqIds.slice(0, m), authReqIds.slice(m)];

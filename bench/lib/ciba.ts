@@ -8,6 +8,8 @@
  * session may approve). Nothing here imports the service's code.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mongo } from 'mongoose';
 import type { RequestSpec } from '../loadgen/protocol';
 import { type Browser, basicAuth } from './browser';
 
@@ -41,7 +43,8 @@ export const CIBA_LOGIN_HINT = 'user0';
 
 /**
  * Pending polls sent one at a time on one connection after the loaded ones, so that no two share a
- * turn of the event loop: the limiter's batched writes are then each a poll's own.
+ * turn of the event loop: the limiter's writes are then the polls' own, one per lease of counts
+ * (RATE_LIMIT_LEASE) rather than per poll.
  */
 export const CIBA_LONE_POLLS = 200;
 
@@ -139,5 +142,31 @@ export function checkCibaAccessTokens(tokens: readonly string[], agent: CibaAgen
         `a CIBA access token is not the agent's for a person: ${JSON.stringify(claims)}`,
       );
     }
+  }
+}
+
+/** How long the outbox may take to work the request phase's announcements before the run fails. */
+const OUTBOX_DRAIN_MAX_MS = 120_000;
+
+/**
+ * Resolves once the service's CIBA outbox (`ciba_notifications` in `databaseUri`, read directly,
+ * not through the counting proxy) has no pending row: every request's announcement worked, so
+ * none of that work is counted to the polls measured next. The outbox works its rows in the
+ * background with a few workers, retrying on a timer; a pause of the database traffic between its
+ * rounds is no sign that it is done.
+ */
+export async function outboxDrained(databaseUri: string): Promise<void> {
+  const client = new mongo.MongoClient(databaseUri);
+  try {
+    const rows = client.db().collection('ciba_notifications');
+    const deadline = performance.now() + OUTBOX_DRAIN_MAX_MS;
+    while ((await rows.countDocuments({ status: 'pending' })) > 0) {
+      if (performance.now() > deadline) {
+        throw new Error(`the CIBA outbox still had pending rows after ${OUTBOX_DRAIN_MAX_MS} ms`);
+      }
+      await sleep(200);
+    }
+  } finally {
+    await client.close();
   }
 }

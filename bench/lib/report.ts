@@ -36,10 +36,12 @@ const CIBA_PHASE = `The CIBA phases (#51, poll mode) run right after the oauth p
   (\`OAUTH_CLIENTS\`, confidential, \`client_secret_basic\`, the CIBA grant only) asks at \`POST /backchannel\`
   for user0 (\`login_hint\`, scope \`openid\`, a binding message of its own per request; each queues an
   announcement in the CIBA outbox, whose background delivery is counted to this phase: its database requests
-  are counted until the server's traffic stops), then polls \`/token\`
+  are counted until the outbox has no pending row, read in the database apart from the counted connection, and
+  the server's traffic stops), then polls \`/token\`
   once per pending request (the first poll is in time: \`authorization_pending\`, checked on every answer),
   under load and then ${CIBA_LONE_POLLS} more one at a time on one connection, so that no two polls share a
-  turn of the event loop and none of the limiter's writes is shared (what a lone agent's poll costs); the
+  turn of the event loop and none of the limiter's writes is shared with another request (what a lone agent's
+  poll costs: its limiter writes are once per lease, \`RATE_LIMIT_LEASE\`, here 16 polls); the
   signed-in user0 approves each polled request as the approvals page does (\`POST
   /account/approvals/{id}/approve\`, JSON with the page's CSRF token, its password session: no
   \`authorization_details\`), and the agent's next poll redeems each for tokens (checked: the agent's, for a

@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { decodeSdJwtSync, getClaimsSync } from '@sd-jwt/decode';
 import { digest } from '@sd-jwt/crypto-nodejs';
-import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { DcqlPresentationResult, DcqlQuery } from 'dcql';
 import { type CryptoKey, base64url, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import { Oid4vpConfig, type TrustedIssuer } from '../config/sections/oid4vp.config';
-import { ServerConfig } from '../config/sections/server.config';
 import { LruCache } from '../platform/cache/lru-cache';
 import { Clock } from '../platform/clock/clock';
 import { InvalidRequest } from '../platform/errors/protocol-error';
-import { operatorUrlProblem } from '../protocol-rules/operator-url';
 import { type PresentationMatch, compileQueryMatch } from './dcql-match';
 import { InvalidPresentation, type PresentationCheck } from './oid4vp.errors';
 import { disclosuresReferenced } from './sd-jwt-disclosures';
-import { TrustedIssuerKeys } from './trusted-issuer-keys';
+import { SIGNATURE_ALGORITHMS, TrustedIssuerKeys } from './trusted-issuer-keys';
+import { StatusLists } from './status-lists';
 
 /** SD-JWT VC §3.2.1: the media types of an SD-JWT VC (the older `vc+sd-jwt` still seen). */
 const SD_JWT_VC_TYPES = new Set(['dc+sd-jwt', 'vc+sd-jwt']);
@@ -21,7 +19,6 @@ const SD_JWT_VC_TYPES = new Set(['dc+sd-jwt', 'vc+sd-jwt']);
 const KB_JWT_TYPE = 'kb+jwt';
 /** A key-binding JWT made a little ahead of this server's clock is still fresh. */
 const FUTURE_SKEW_SECONDS = 60;
-const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
 /** Node's hashes, synchronous: a presentation's few disclosures hash in microseconds each. */
 const hasher = (data: string | ArrayBuffer, alg: string) => digest(data, alg);
 /**
@@ -68,8 +65,8 @@ export class PresentationVerifier {
 
   constructor(
     private readonly issuers: TrustedIssuerKeys,
+    private readonly statusLists: StatusLists,
     private readonly config: Oid4vpConfig,
-    private readonly server: ServerConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -120,46 +117,28 @@ export class PresentationVerifier {
 
   private async verifySignature(jws: string, issuer: TrustedIssuer, check: PresentationCheck) {
     try {
-      return await compactVerify(jws, this.issuers.keysOf(issuer), { algorithms: ALGORITHMS });
+      return await this.issuers.verify(jws, issuer);
     } catch {
       throw new InvalidPresentation(check);
     }
   }
 
   /**
-   * Token Status List §8.3: the entry the credential names, in the list its issuer signed; any
-   * status but 0 (VALID) refuses it, as does a list that cannot be fetched or verified.
+   * Token Status List §8.3: the entry the credential names, in the list its issuer signed
+   * (StatusLists); any status but 0 (VALID) refuses it, as does a list that cannot be fetched or
+   * verified, or a `status` or `status_list` claim that is not an object.
    */
   private async checkStatus(status: unknown, issuer: TrustedIssuer): Promise<void> {
     if (status === undefined) return;
-    const entry = (status as { status_list?: { idx?: unknown; uri?: unknown } }).status_list;
+    if (typeof status !== 'object' || status === null) fail('revoked');
+    const entry: unknown = (status as { status_list?: unknown }).status_list;
     if (entry === undefined) return;
-    const { idx, uri } = entry;
+    if (typeof entry !== 'object' || entry === null) fail('revoked');
+    const { idx, uri } = entry as { idx?: unknown; uri?: unknown };
     if (typeof idx !== 'number' || !Number.isInteger(idx) || idx < 0 || typeof uri !== 'string') {
       fail('revoked');
     }
-    if (operatorUrlProblem(uri, this.server.isProduction) !== undefined) fail('revoked');
-    let list: string;
-    try {
-      const response = await fetch(uri, {
-        headers: { accept: 'application/statuslist+jwt' },
-        signal: AbortSignal.timeout(5000),
-        redirect: 'error',
-      });
-      if (!response.ok) fail('revoked');
-      list = (await response.text()).trim();
-    } catch (error) {
-      if (error instanceof InvalidPresentation) throw error;
-      fail('revoked');
-    }
-    await this.verifySignature(list, issuer, 'revoked');
-    let value: number;
-    try {
-      value = getListFromStatusListJWT(list).getStatus(idx);
-    } catch {
-      fail('revoked');
-    }
-    if (value !== 0) fail('revoked');
+    if ((await this.statusLists.statusOf(uri, idx, issuer)) !== 0) fail('revoked');
   }
 
   /**
@@ -177,7 +156,7 @@ export class PresentationVerifier {
       const header = decodeProtectedHeader(kbJwt);
       if (header.typ !== KB_JWT_TYPE || typeof header.alg !== 'string') fail('key_binding');
       const key = await this.holderKey(holderJwk, header.alg);
-      const { payload } = await compactVerify(kbJwt, key, { algorithms: ALGORITHMS });
+      const { payload } = await compactVerify(kbJwt, key, { algorithms: SIGNATURE_ALGORITHMS });
       claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
     } catch (error) {
       if (error instanceof InvalidPresentation) throw error;

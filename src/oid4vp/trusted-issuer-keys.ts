@@ -5,11 +5,26 @@ import {
   type JWSHeaderParameters,
   type FlattenedJWSInput,
   type JWTVerifyGetKey,
+  compactVerify,
   createLocalJWKSet,
   createRemoteJWKSet,
   importX509,
 } from 'jose';
 import { Oid4vpConfig, type TrustedIssuer } from '../config/sections/oid4vp.config';
+
+/**
+ * The signature algorithms accepted from issuers and holders: asymmetric ones only (a MAC proves
+ * nothing of its signer; Token Status List §5.1 refuses one outright).
+ */
+export const SIGNATURE_ALGORITHMS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+  'PS256',
+  'RS256',
+];
 
 type KeyResolver = (
   header: JWSHeaderParameters,
@@ -33,8 +48,13 @@ export class TrustedIssuerKeys {
     return this.config.trustedIssuers.find((issuer) => issuer.issuer === iss);
   }
 
-  /** How jose finds the key of a JWS `issuer` signed (the credential, its status list). */
-  keysOf(issuer: TrustedIssuer): KeyResolver {
+  /** A JWS `issuer` signed (a credential, its status list), verified; throws if it is not. */
+  verify(jws: string, issuer: TrustedIssuer) {
+    return compactVerify(jws, this.keysOf(issuer), { algorithms: SIGNATURE_ALGORITHMS });
+  }
+
+  /** How jose finds the key of a JWS `issuer` signed. */
+  private keysOf(issuer: TrustedIssuer): KeyResolver {
     let resolver = this.resolvers.get(issuer.issuer);
     if (resolver === undefined) {
       resolver = resolverOf(issuer);

@@ -22,9 +22,6 @@ import {
 // The test verifier is on loopback over http (the library refuses http URLs otherwise).
 setGlobalConfig({ allowInsecureUrls: true });
 
-import type { Agent } from './oauth';
-import { csrfOf } from './login-form';
-
 // The holder's own part (its key, the credential, the presentation) is the lab's holder.
 import { type Holder, present } from '../../src/lab-client/identity-wallet-holder';
 export {
@@ -38,23 +35,6 @@ export {
   newHolder,
   present,
 } from '../../src/lab-client/identity-wallet-holder';
-
-/**
- * A sign-in with an identity wallet as the login page's script starts it: GET /login, then POST
- * /oid4vp/requests with the page's CSRF token, return_to `/` and `fields` (a response mode, a
- * client identifier prefix); the created request (`id`, `authorization_request`, `request_uri`).
- */
-export async function startFromLoginPage(
-  agent: Agent,
-  fields: Record<string, string> = {},
-): Promise<Record<string, string>> {
-  const page = await agent.get('/login').expect(200);
-  const created = await agent
-    .post('/oid4vp/requests')
-    .send({ csrf_token: csrfOf(page.text), return_to: '/', ...fields })
-    .expect(201);
-  return created.body as Record<string, string>;
-}
 
 /** What the key-binding JWT says: by default what the request asks. */
 export interface KeyBindingOverrides {

@@ -92,14 +92,18 @@ export interface AppWithOwnDatabase extends TestApp {
 
 /**
  * useTestApp for tests of a database outage: the block's app talks to a server of its own (its
- * database `database`), so stopping it disturbs no other test file; the app gives up on the server
- * after 500 ms. Both are stopped after the block, the database left as it is.
+ * database `database`, and `env` over the defaults), so stopping it disturbs no other test file;
+ * the app gives up on the server after 500 ms. Both are stopped after the block, the database left as it is.
  */
-export function useAppWithOwnDatabase(database: string): AppWithOwnDatabase {
+export function useAppWithOwnDatabase(
+  database: string,
+  env: Record<string, string> = {},
+): AppWithOwnDatabase {
   const booted = useBooted(
     async () => {
       const server = { current: await startMongoServer() };
       const t = await createTestApp({
+        ...env,
         MONGODB_URI: `${server.current.uri}/${database}`,
         MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
       });

@@ -29,6 +29,7 @@ import {
 } from '../../src/proofs/proof-vocabulary';
 import { PROOFS } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
+import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { SETTING_NAMES } from '../../src/config/settings';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
@@ -548,5 +549,17 @@ describe('the README agrees with CI and the code', () => {
     const limit = `at most ${MAX_RESOURCES_PER_REQUEST} times`;
     expect(section(read('docs', 'ENDPOINTS.md'), '### `GET /authorize`')).toContain(limit);
     expect(read('docs', 'OAUTH.md').replace(/\s+/g, ' ')).toContain(limit);
+  });
+
+  it("docs/IDENTITY-WALLETS.md states the status lists' limits as the code has them", () => {
+    const text = section(read('docs', 'IDENTITY-WALLETS.md'), '## Status lists').replace(
+      /\s+/g,
+      ' ',
+    );
+    const mib = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
+    const { maxBytes, timeoutMs, maxListBytes, cacheEntries, cacheBytes } = STATUS_LIST_LIMITS;
+    expect(text).toContain(`at most ${mib(maxBytes)} in ${timeoutMs / 1000} s`);
+    expect(text).toContain(`(ZLIB, at most ${mib(maxListBytes)})`);
+    expect(text).toContain(`At most ${cacheEntries} lists and ${mib(cacheBytes)} are kept`);
   });
 });

@@ -123,3 +123,14 @@ describe('OID4VP_VERIFIER_CERT and OID4VP_VERIFIER_KEY', () => {
     );
   });
 });
+
+describe('OID4VP_STATUS_LIST_MAX_AGE_SECONDS', () => {
+  it('is 300 unset, 0 (no reuse) to a day set, and refused past a day', () => {
+    expect(AppConfig.fromEnv(base).oid4vp.statusListMaxAgeSeconds).toBe(300);
+    const set = (value: string) =>
+      AppConfig.fromEnv({ ...base, OID4VP_STATUS_LIST_MAX_AGE_SECONDS: value }).oid4vp
+        .statusListMaxAgeSeconds;
+    expect([set('0'), set('86400')]).toEqual([0, 86_400]);
+    expect(() => set('86401')).toThrow('OID4VP_STATUS_LIST_MAX_AGE_SECONDS');
+  });
+});

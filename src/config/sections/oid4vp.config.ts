@@ -62,6 +62,11 @@ export abstract class Oid4vpConfig {
   abstract readonly requestTtlSeconds: number;
   /** How old a key-binding JWT's `iat` may be. */
   abstract readonly keyBindingMaxAgeSeconds: number;
+  /**
+   * How long a verified status list is reused at most (its own `ttl` and `exp` may say less);
+   * 0: fetched for every presentation.
+   */
+  abstract readonly statusListMaxAgeSeconds: number;
 }
 
 /**
@@ -166,6 +171,15 @@ export const OID4VP_SETTINGS = settingsSection(
         'How long a presentation request lives: its `nonce` and `state`, redeemed once by the ' +
         "wallet's answer.",
     }),
+    statusListMaxAgeSeconds: setting({
+      name: 'OID4VP_STATUS_LIST_MAX_AGE_SECONDS',
+      type: whole(0, 86_400),
+      default: 300,
+      description:
+        "How long a credential's status list, once fetched and verified, is reused for other " +
+        "presentations at most: less when the list's own `ttl` or `exp` says less; `0` fetches " +
+        'it for every presentation. A revocation is seen at the latest this long after it.',
+    }),
   },
 );
 
@@ -193,6 +207,7 @@ export function readOid4vpConfig(env: EnvReader, server: ServerConfig): Oid4vpCo
     ...(verifierCertificate === undefined ? {} : { verifierCertificate }),
     requestTtlSeconds: env.get(OID4VP_SETTINGS.declared.requestTtlSeconds),
     keyBindingMaxAgeSeconds: 300,
+    statusListMaxAgeSeconds: env.get(OID4VP_SETTINGS.declared.statusListMaxAgeSeconds),
   });
 }
 

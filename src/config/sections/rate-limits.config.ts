@@ -7,6 +7,11 @@ export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
 export abstract class RateLimitConfig {
   /** `mongo`: counted fleet-wide in MongoDB; `memory`: per instance (a single instance only). */
   abstract readonly store: RateLimitStoreKind;
+  /**
+   * The most counts an instance takes from a shared (`mongo`) counter in one write, to give to
+   * its next requests without a write each; 1: every request is its own write.
+   */
+  abstract readonly lease: number;
   /** Requests per minute. */
   abstract readonly tokenPerIp: number;
   abstract readonly tokenPerClient: number;
@@ -54,6 +59,16 @@ export const RATE_LIMIT_SETTINGS = settingsSection(
       description:
         'Where the `RATE_LIMIT_*` counters live: `mongo` (counted fleet-wide, shared by every ' +
         'instance) or `memory` (per instance; a single instance only).',
+    }),
+    lease: setting({
+      name: 'RATE_LIMIT_LEASE',
+      type: whole(1),
+      default: 16,
+      description:
+        'With `mongo`: the most counts an instance takes from a counter in one write, for its next ' +
+        'requests in the same window (at most a twentieth of the limit). Never lets more than the ' +
+        'limit through; another instance may be refused up to that many counts early. ' +
+        '1: one write per request.',
     }),
     tokenPerIp: setting({
       name: 'RATE_LIMIT_TOKEN_PER_IP',
@@ -204,6 +219,7 @@ export const RATE_LIMIT_SETTINGS = settingsSection(
 export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
   return Object.freeze({
     store: env.get(RATE_LIMIT_SETTINGS.declared.store),
+    lease: env.get(RATE_LIMIT_SETTINGS.declared.lease),
     tokenPerIp: env.get(RATE_LIMIT_SETTINGS.declared.tokenPerIp),
     tokenPerClient: env.get(RATE_LIMIT_SETTINGS.declared.tokenPerClient),
     authorizePerIp: env.get(RATE_LIMIT_SETTINGS.declared.authorizePerIp),

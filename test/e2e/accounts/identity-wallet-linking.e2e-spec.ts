@@ -15,8 +15,8 @@ import {
   answer,
   issueCredential,
   newHolder,
-  startFromLoginPage,
 } from '../../support/identity-wallet';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 
 const FAST = {
   RATE_LIMIT_OID4VP_PER_IP: '10000',
@@ -44,10 +44,13 @@ describe('linking an identity credential on the account page', () => {
 
   /** The credential signs in from a fresh browser's login page (cross-device): whom. */
   async function signInWith(holder: Holder, credential: string): Promise<string> {
-    const browser = agent();
-    const created = await startFromLoginPage(browser);
-    expect((await answer(created.authorization_request, holder, credential)).status).toBe(200);
-    await browser.get(`/oid4vp/requests/${created.id}`).expect(200);
+    const {
+      agent: browser,
+      id,
+      authorizationRequest,
+    } = await loginPageRequest(listening.t.app.getHttpServer());
+    expect((await answer(authorizationRequest, holder, credential)).status).toBe(200);
+    await browser.get(`/oid4vp/requests/${id}`).expect(200);
     const signedIn = await browser.get('/login').expect(200);
     return /Signed in as <strong>([^<]+)<\/strong>/.exec(signedIn.text)![1];
   }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { POLL_MS } from '../../../src/compare/challenge-models.page';
 import { LOGIN_MODEL_PROOFS } from '../../../src/proof-registry';
 import { launchBrowser, screenshot, until } from '../../support/browser';
 import { exchangeCode, login, obtainCode, pushAuthorizationRequest } from '../../support/oauth';
@@ -44,6 +45,9 @@ describe('GET /challenge-models in a browser', () => {
         if (m.type() === 'error') problems.push(m.text());
       });
       page.on('pageerror', (e) => problems.push(e.message));
+      // The page's own timers on a clock the test moves (Playwright's page clock): its next poll
+      // comes when the test moves the clock 5 s on, not after 5 s of waiting.
+      await page.clock.install();
       const response = await page.goto(`${base}/challenge-models`);
       expect(response?.headers()['content-type']).toMatch(/^text\/html/);
 
@@ -104,9 +108,9 @@ describe('GET /challenge-models in a browser', () => {
       const { code, verifier } = await obtainCode(agent);
       await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
 
-      // The page polls every 5 s and redraws.
       // The page polls every 5 s and redraws. (Polled from here: the page's CSP forbids the
       // string evaluation a waitForFunction expression would need.)
+      await page.clock.fastForward(POLL_MS);
       await until(async () => (await total('redeemed')) === '1', 20_000);
       expect(await total('issued')).toBe('1');
       expect(await page.getAttribute('figure[data-metric="issued"] svg', 'aria-label')).toMatch(
@@ -132,6 +136,7 @@ describe('GET /challenge-models in a browser', () => {
       );
       // A pushed authorization request (RFC 9126): the DPoP and PAR section redraws too.
       await pushAuthorizationRequest(t);
+      await page.clock.fastForward(POLL_MS);
       const pushed = 'td[data-model="par"][data-figure="since_start.issued"]';
       await until(async () => (await page.textContent(pushed)) === '1', 20_000);
       expect(await page.textContent('td[data-model="par"][data-figure="live"]')).toBe('1');

@@ -2,7 +2,8 @@
  * The dev/test database (tools/mongo-server) deletes TTL-expired documents as mongod's TTL
  * monitor does (mongo-java-server on its own never does): documents whose indexed field is a
  * date, or an array of dates whose earliest one, is at least expireAfterSeconds old. Anything
- * else stays. Run here with a one-second monitor on servers of the spec's own.
+ * else stays. Run here with a quarter-second monitor on servers of the spec's own: the waits for
+ * "passes came and went" are a few periods, not a few seconds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,11 @@ interface Doc {
 const DB = 'proofgate_test_dev_db_ttl';
 const ago = (ms: number) => new Date(Date.now() - ms);
 const ahead = (ms: number) => new Date(Date.now() + ms);
+/** The monitor's period here (PROOFGATE_TTL_MONITOR_SECONDS takes fractions). */
+const PERIOD_MS = 250;
+/** Long enough for a few passes of the monitor. */
+const PASSES_MS = 4 * PERIOD_MS;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function ids(collection: mongo.Collection<Doc>): Promise<string[]> {
   return (await collection.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id).sort();
@@ -103,7 +109,7 @@ describe.each([
   beforeAll(async () => {
     dir = onDisk ? mkdtempSync(join(tmpdir(), 'proofgate-ttl-')) : undefined;
     h2File = dir && join(dir, 'data.mv');
-    server = await startMongoServer({ ttlMonitorSeconds: 1, h2File });
+    server = await startMongoServer({ ttlMonitorSeconds: PERIOD_MS / 1000, h2File });
     client = await mongo.MongoClient.connect(server.uri);
     db = client.db(DB);
   });
@@ -127,7 +133,7 @@ describe.each([
     expect(remaining).not.toEqual(expect.arrayContaining([expired[0]]));
 
     // More passes change nothing: what is left is not due.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await sleep(PASSES_MS);
     expect(await allIds(db)).toEqual(keptSorted);
   }, 30_000);
 
@@ -145,7 +151,8 @@ describe.each([
     // Updated to a later date before it came due: it stays.
     await challenges.insertOne({ _id: 'c-extended', expiresAt: ahead(1_500) });
     await challenges.updateOne({ _id: 'c-extended' }, { $set: { expiresAt: ahead(3_600_000) } });
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    // Past its first date, and passes since.
+    await sleep(1_500 + PASSES_MS);
     expect(await challenges.findOne({ _id: 'c-extended' })).not.toBeNull();
   }, 30_000);
 
@@ -169,8 +176,8 @@ describe.each([
     await client.close();
     await server.stop();
 
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    server = await startMongoServer({ ttlMonitorSeconds: 1, h2File });
+    await sleep(1_000);
+    server = await startMongoServer({ ttlMonitorSeconds: PERIOD_MS / 1000, h2File });
     client = await mongo.MongoClient.connect(server.uri);
     db = client.db(DB);
     const after = await waitFor(

@@ -15,7 +15,7 @@ import {
   getMe,
   demoAuthorizePath,
 } from '../../support/oauth';
-import type { TestApp } from '../../support/test-app';
+import { type TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { accountToken } from '../../support/accounts';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
@@ -32,6 +32,18 @@ import {
 } from '../../../src/lab-client/identity-wallet-holder';
 import { addOperatorClient } from '../../support/operator-clients';
 import { CIBA_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
+import { backchannelRequest, cibaTokenRequest } from '../../support/ciba';
+
+/**
+ * Figures are written, and the logout, mail and CIBA outboxes polled, by timers off the request
+ * path: kept out of the counts.
+ */
+const OFF_THE_REQUEST_PATH = {
+  FIGURES_FLUSH_MS: '600000',
+  BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '60000',
+  MAIL_POLL_INTERVAL_MS: '60000',
+  CIBA_NOTIFICATION_POLL_INTERVAL_MS: '60000',
+};
 
 /**
  * Database round trips per request, counted with the driver's command monitoring, so a change
@@ -53,14 +65,9 @@ describe('database round trips per request (command monitoring)', () => {
   const account = privateKeyToAccount(generatePrivateKey());
 
   beforeAll(async () => {
-    // Figures are written, and the logout, mail and CIBA outboxes polled, by timers off the
-    // request path: keep them out of the counts.
-    ({ t, agent } = await createLoggedInApp({
-      FIGURES_FLUSH_MS: '600000',
-      BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '60000',
-      MAIL_POLL_INTERVAL_MS: '60000',
-      CIBA_NOTIFICATION_POLL_INTERVAL_MS: '60000',
-    }));
+    // Every limited request writes its counters (no lease): each request is measured as the one
+    // that takes a lease, the most a limited request costs. Leases: 'an agent polling alone', below.
+    ({ t, agent } = await createLoggedInApp({ ...OFF_THE_REQUEST_PATH, RATE_LIMIT_LEASE: '1' }));
     const client = t.connection.getClient();
     client.on('commandStarted', (event: mongo.CommandStartedEvent) => {
       if (commands && inFlight++ === 0) rounds += 1;
@@ -558,5 +565,53 @@ describe('database round trips per request (command monitoring)', () => {
       .send({ token: refresh_token })
       .expect(200);
     await t.http().get('/api/me').set('Authorization', bearer).expect(401);
+  });
+});
+
+describe('an agent polling alone at its interval, with the default settings (issue #51)', () => {
+  let t: TestApp;
+  const sent: string[] = [];
+  beforeAll(async () => {
+    t = await createTestApp(OFF_THE_REQUEST_PATH);
+    t.connection.getClient().on('commandStarted', (event: mongo.CommandStartedEvent) => {
+      sent.push(`${event.commandName} ${String(event.command[event.commandName])}`);
+    });
+  });
+  afterAll(() => t.close());
+
+  it('costs at most 2 database commands a poll: the limiter writes once per lease, not per poll', async () => {
+    const agent = {
+      clientId: 'lone-agent',
+      secret: (await addOperatorClient(t, {
+        clientId: 'lone-agent',
+        grantTypes: [CIBA_GRANT_TYPE],
+      }))!,
+    };
+    const asked = await backchannelRequest(t, agent, { scope: 'openid', login_hint: 'user0' });
+    expect(asked.status).toBe(200);
+    const { auth_req_id: authReqId, interval } = asked.body as {
+      auth_req_id: string;
+      interval: number;
+    };
+    // Two minutes of polls, each `interval` seconds after the last, the first one uncounted (it
+    // reads the client and checks its secret, as an agent's first request does).
+    const polls = 120 / interval;
+    const poll = async () => {
+      const answer = await cibaTokenRequest(t, agent, authReqId);
+      expect(answer.body).toEqual(expect.objectContaining({ error: 'authorization_pending' }));
+    };
+    await poll();
+    sent.length = 0;
+    for (let i = 0; i < polls; i++) {
+      t.clock.advance(interval);
+      await poll();
+    }
+    // Each poll's compare-and-set; the limiter's counters once per window and lease (two
+    // commands: before and after the client's proof), and the client's record once its cache
+    // (CLIENT_CACHE_TTL_SECONDS) lets go.
+    const pollWrites = sent.filter((c) => c === 'findAndModify challenges');
+    expect(pollWrites).toHaveLength(polls);
+    expect(sent.filter((c) => c === 'update rate_limit_counters').length).toBeLessThanOrEqual(6);
+    expect(sent.length / polls).toBeLessThanOrEqual(2);
   });
 });

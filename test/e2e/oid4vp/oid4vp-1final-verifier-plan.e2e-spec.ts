@@ -8,7 +8,6 @@
  * JSON), a negative one refused (4xx). Each test is named after its module.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import request from 'supertest';
 import { ES256 } from '@sd-jwt/crypto-nodejs';
 import {
   SignJWT,
@@ -19,6 +18,7 @@ import {
   importX509,
   type JWK,
 } from 'jose';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 import { useListeningApp } from '../../support/use-test-app';
 import {
   type Holder,
@@ -28,7 +28,6 @@ import {
   present,
   resolveRequest,
   submit,
-  startFromLoginPage,
 } from '../../support/identity-wallet';
 
 const YEAR = 365 * 24 * 3600;
@@ -59,12 +58,11 @@ describe('oid4vp-1final-verifier-test-plan (SD-JWT VC, x509_hash, request_uri_si
 
   /** A login page's request in the variant's modes, as a person starts it in a browser. */
   async function started() {
-    const agent = request.agent(t.app.getHttpServer());
-    const created = await startFromLoginPage(agent, {
-      response_mode: 'direct_post.jwt',
-      client_id_prefix: 'x509_hash',
-    });
-    return { agent, link: new URL(created.authorization_request), requestUri: created.request_uri };
+    const { agent, authorizationRequest, requestUri } = await loginPageRequest(
+      t.app.getHttpServer(),
+      { response_mode: 'direct_post.jwt', client_id_prefix: 'x509_hash' },
+    );
+    return { agent, link: new URL(authorizationRequest), requestUri };
   }
 
   /** The request object the wallet fetches, its header and claims, checked as the plan's wallet checks them. */

@@ -4,9 +4,9 @@
  * that query (its vct), not the first's, and signs in; a credential given under a query whose
  * type it is not is refused (invalid_presentation, query) without spending the state.
  */
-import request from 'supertest';
 import { DEMO_ISSUER_PUBLIC_JWK } from '../../../src/config/sections/oid4vp.config';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 import {
   DEMO_ISSUER,
   issueCredential,
@@ -14,7 +14,6 @@ import {
   present,
   resolveRequest,
   submit,
-  startFromLoginPage,
 } from '../../support/identity-wallet';
 
 const OTHER_VCT = 'urn:example:membership:1';
@@ -44,9 +43,10 @@ describe('a DCQL query of several credentials', () => {
   afterAll(() => listening.t.close());
 
   it('checks a presentation against the credential query it answers, and signs in with the second', async () => {
-    const agent = request.agent(listening.t.app.getHttpServer());
-    const created = await startFromLoginPage(agent);
-    const resolved = await resolveRequest(created.authorization_request);
+    const { agent, id, authorizationRequest } = await loginPageRequest(
+      listening.t.app.getHttpServer(),
+    );
+    const resolved = await resolveRequest(authorizationRequest);
     expect(resolved.payload.dcql_query.credentials.map(({ id }) => id)).toEqual([
       'pid',
       'membership',
@@ -71,7 +71,7 @@ describe('a DCQL query of several credentials', () => {
       membership: [await present(holder, membership, resolved.asked, kb)],
     });
     expect(right.status).toBe(200);
-    const polled = await agent.get(`/oid4vp/requests/${created.id}`).expect(200);
+    const polled = await agent.get(`/oid4vp/requests/${id}`).expect(200);
     expect(polled.body).toEqual({ status: 'signed_in', redirect: '/' });
   });
 });

@@ -9,13 +9,9 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { type ListeningApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { csrfOf } from '../../support/login-form';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import {
-  answer,
-  issueCredential,
-  newHolder,
-  startFromLoginPage,
-} from '../../support/identity-wallet';
+import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
 
 const FAST = { RATE_LIMIT_OID4VP_PER_IP: '10000', ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000' };
 const BUTTON =
@@ -107,10 +103,9 @@ describe('the login page’s identity wallet button', () => {
   });
 
   it('a poll without the page’s cookies is 404 not_found, as an unknown request', async () => {
-    const agent = request.agent(listening.t.app.getHttpServer());
-    const created = await startFromLoginPage(agent);
+    const { agent, id } = await loginPageRequest(listening.t.app.getHttpServer());
     const http = request(listening.t.app.getHttpServer());
-    const foreign = await http.get(`/oid4vp/requests/${created.id}`).expect(404);
+    const foreign = await http.get(`/oid4vp/requests/${id}`).expect(404);
     const unknown = await agent.get(`/oid4vp/requests/${'x'.repeat(43)}`).expect(404);
     for (const answered of [foreign, unknown]) {
       expect(answered.body).toEqual({

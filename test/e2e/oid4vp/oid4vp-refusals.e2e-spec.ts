@@ -13,6 +13,7 @@ import { ES256 } from '@sd-jwt/crypto-nodejs';
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 import {
   DEMO_ISSUER,
   DEMO_ISSUER_PRIVATE_JWK,
@@ -23,7 +24,6 @@ import {
   present,
   resolveRequest,
   submit,
-  startFromLoginPage,
 } from '../../support/identity-wallet';
 
 /** A second issuer, trusted through a JWK Set served on loopback (jwks_uri), with a status list. */
@@ -87,10 +87,11 @@ describe('identity wallet refusals at the response URI', () => {
 
   /** A login page's request in a browser of its own. */
   async function started(responseMode = 'direct_post') {
-    const agent = request.agent(listening.t.app.getHttpServer());
-    const created = await startFromLoginPage(agent, { response_mode: responseMode });
-    const wallet = await resolveRequest(created.authorization_request);
-    return { agent, id: created.id, wallet };
+    const { agent, id, authorizationRequest } = await loginPageRequest(
+      listening.t.app.getHttpServer(),
+      { response_mode: responseMode },
+    );
+    return { agent, id, wallet: await resolveRequest(authorizationRequest) };
   }
 
   async function presentTo(

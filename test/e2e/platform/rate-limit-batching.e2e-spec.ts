@@ -5,8 +5,9 @@ import { TestApp, createTestApp } from '../../support/test-app';
 
 /**
  * The MongoDB limiter counts requests that arrive together in one command per batch (group
- * commit). Batching must never loosen a limit: however requests are spread over instances and
- * batches, exactly `limit` of them get through in a window.
+ * commit) and leases counts ahead of a counter's next requests. Neither may loosen a limit: however
+ * requests are spread over instances, batches and leases, no more than `limit` of them get through
+ * in a window, and exactly `limit` once every instance has used what it leased.
  */
 describe('MongoDB rate-limit store: batches of concurrent requests', () => {
   let a: TestApp;
@@ -92,8 +93,31 @@ describe('MongoDB rate-limit store: batches of concurrent requests', () => {
       const own = results.filter((_, i) => requests[i] === account);
       expect(allowedCount(own)).toBe(2);
     });
-    // Every request counted against the IP, refused ones included: 60 of 1000.
-    const left = await Promise.all(Array.from({ length: 950 }, () => storeA.hit([ip])));
-    expect(allowedCount(left)).toBe(940);
+    // Every request counted against the IP, refused ones included: 60 of 1000. Each instance
+    // leased counts of the IP's counter beside its batch: the 940 left are A's and B's to use.
+    const leftA = await Promise.all(Array.from({ length: 950 }, () => storeA.hit([ip])));
+    const leftB = await Promise.all(Array.from({ length: 20 }, () => storeB.hit([ip])));
+    expect(allowedCount(leftA) + allowedCount(leftB)).toBe(940);
+  });
+
+  it('lets a steady caller use a lease: one write per 16 requests against a limit of 600', async () => {
+    const client = counter(600);
+    for (let i = 0; i < 32; i++) await expect(storeA.hit([client])).resolves.toBe(true);
+    expect(commands).toEqual(['update', 'update']);
+  });
+
+  it('lets exactly the limit through when two instances lease from one counter in waves', async () => {
+    // A limit of 200: leases of 10. 40 waves of 5 requests on each instance, one wave at a time.
+    const shared = counter(200);
+    let allowed = 0;
+    for (let wave = 0; wave < 40; wave++) {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? storeA : storeB).hit([shared])),
+      );
+      allowed += allowedCount(results);
+    }
+    expect(allowed).toBe(200);
+    // Once full, each instance refuses without a write: far fewer writes than waves.
+    expect(commands.length).toBeLessThan(40);
   });
 });

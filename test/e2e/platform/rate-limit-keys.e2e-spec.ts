@@ -3,6 +3,7 @@ import { DEMO_CLIENT, basic, demoAuthorizePath } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 /** `Authorization: <scheme> base64(id:secret)` with the id and secret exactly as given. */
 function rawBasic(scheme: string, id: string, secret: string): string {
@@ -31,6 +32,7 @@ describe('the per-client /token limits are keyed on the decoded client id', () =
       .send({ grant_type: 'refresh_token', refresh_token: 'not-a-token' });
 
   it('counts a form-encoded Basic user name (RFC 6749 §2.3.1) as the same client', async () => {
+    placeInWindow([t]);
     for (let i = 0; i < 3; i++) {
       expect((await refresh(basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))).status).toBe(400);
     }
@@ -53,7 +55,7 @@ describe('the per-client /token limits are keyed on the decoded client id', () =
   });
 
   it('counts a request that fails authentication under its decoded claim and address only', async () => {
-    t.clock.advance(60);
+    placeInWindow([t]);
     for (let i = 0; i < 3; i++) {
       expect((await refresh(basic(DEMO_CLIENT.id, `wrong-${i}`))).status).toBe(401);
     }
@@ -65,6 +67,7 @@ describe('the per-client /token limits are keyed on the decoded client id', () =
   });
 
   it('treats a lower-case "basic" scheme like "Basic"', async () => {
+    placeInWindow([t]);
     // The scheme is case-insensitive (RFC 9110 §11.1), for authentication and limits alike.
     expect((await refresh(rawBasic('basic', 'scheme-client', 'scheme-secret'))).status).toBe(400);
     expect((await refresh(rawBasic('Basic', 'scheme-client', 'scheme-secret'))).status).toBe(400);
@@ -85,6 +88,7 @@ describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', 
   });
 
   it('answers 429 with Retry-After past the limit, for that address only', async () => {
+    placeInWindow([t]);
     const path = demoAuthorizePath('s');
     const busy = new LoopbackBrowser(baseUrl, '127.0.0.5');
     for (let i = 0; i < 3; i++) expect((await busy.get(path)).status).toBe(302);
@@ -102,6 +106,7 @@ describe('GET /authorize is rate limited per IP (RATE_LIMIT_AUTHORIZE_PER_IP)', 
   });
 
   it('counts POST /authorize (OpenID Connect Core §3.1.2.1) with GET, under the same limit', async () => {
+    placeInWindow([t]);
     const path = demoAuthorizePath('s');
     const form = Object.fromEntries(new URL(path, baseUrl).searchParams);
     const busy = new LoopbackBrowser(baseUrl, '127.0.0.7');

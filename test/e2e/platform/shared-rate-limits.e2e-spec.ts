@@ -3,6 +3,7 @@ import { TestApp } from '../../support/test-app';
 import { useTwoInstances } from '../../support/two-instances';
 import { useAppWithOwnDatabase } from '../../support/use-test-app';
 import { expectRefusal } from '../../support/refusal';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 /** A /token request every instance answers 400 (an unknown refresh token). */
 const badToken = (t: TestApp) =>
@@ -12,16 +13,6 @@ const badToken = (t: TestApp) =>
     .type('form')
     .set('Authorization', basic(DEMO_CLIENT.id, DEMO_CLIENT.secret))
     .send({ grant_type: 'refresh_token', refresh_token: 'not-a-token' });
-
-/**
- * Moves every app's clock to `secondsIn` seconds (and a half) into the next minute, or into the
- * current one, so a test has one fixed window to itself and knows exactly where in it it stands.
- */
-function placeInWindow(apps: readonly TestApp[], secondsIn: number, next = true): void {
-  const now = apps[0].clock.now().getTime();
-  const target = now - (now % 60_000) + (next ? 60_000 : 0) + secondsIn * 1000 + 500;
-  for (const t of apps) t.clock.advance((target - t.clock.now().getTime()) / 1000);
-}
 
 describe('rate limits shared by two instances on one database (RATE_LIMIT_STORE=mongo)', () => {
   const env = { RATE_LIMIT_TOKEN_PER_IP: '4', RATE_LIMIT_TOKEN_PER_CLIENT: '100' };
@@ -86,14 +77,22 @@ describe('RATE_LIMIT_STORE=memory counts per instance', () => {
 });
 
 describe('the limiter when its database is unreachable', () => {
-  const t = useAppWithOwnDatabase('proofgate_test_limiter_outage');
+  // A per-IP /token limit of 100: leases of 5 counts (a twentieth). /login's 30: no lease. The
+  // client's record stays cached through the test, which reads none while the database is down.
+  const t = useAppWithOwnDatabase('proofgate_test_limiter_outage', {
+    RATE_LIMIT_TOKEN_PER_IP: '100',
+    CLIENT_CACHE_TTL_SECONDS: '300',
+  });
 
-  it('refuses /token and login with 503 (closed) and still serves metadata (open)', async () => {
+  it('serves the counts leased before the outage, then refuses /token and login with 503 (closed); metadata still served (open)', async () => {
+    placeInWindow([t], 0);
     expect((await badToken(t)).status).toBe(400);
     await t.http().get('/.well-known/oauth-authorization-server').expect(200);
 
     await t.stopDatabase();
 
+    // Counted already: the four counts the first request's write leased beside its own.
+    for (let i = 0; i < 4; i++) expect((await badToken(t)).status).toBe(400);
     for (const res of [
       await badToken(t),
       await t.http().post('/login').type('form').send({ username: 'alice', password: 'x' }),

@@ -1,10 +1,14 @@
 import { mongo, type Model } from 'mongoose';
+import type { RateLimitConfig } from '../../../config/sections/rate-limits.config';
 import type { WindowCounter } from '../rate-limit.store';
 import { MongoRateLimitStore } from './mongo-rate-limit.store';
 import type { RateLimitCounterRecord } from './rate-limit-counter.schema';
 
 /** A store whose database answers each `update` command with the next scripted reply. */
-function storeAnswering(replies: ((command: mongo.Document) => Promise<mongo.Document>)[]) {
+function storeAnswering(
+  replies: ((command: mongo.Document) => Promise<mongo.Document>)[],
+  lease = 16,
+) {
   const sent: mongo.Document[] = [];
   const db = {
     command: (command: mongo.Document) => {
@@ -15,8 +19,12 @@ function storeAnswering(replies: ((command: mongo.Document) => Promise<mongo.Doc
     },
   };
   const model = { db: { db } } as unknown as Model<RateLimitCounterRecord>;
-  return { store: new MongoRateLimitStore(model), sent };
+  const limits = { lease } as RateLimitConfig;
+  return { store: new MongoRateLimitStore(model, limits), sent };
 }
+
+/** One statement of a sent `update` command, as the tests read it. */
+type CounterUpdate = { u: { $inc: unknown } };
 
 const counter = (id: string, limit = 10): WindowCounter => ({
   id,
@@ -107,5 +115,93 @@ describe('MongoRateLimitStore batching', () => {
     expect(sent[0].updates).toEqual([
       expect.objectContaining({ q: { _id: 'ip', count: { $lte: 7 } } }),
     ]);
+  });
+});
+
+describe('MongoRateLimitStore leases', () => {
+  const ok = () => Promise.resolve({ ok: 1 });
+  const duplicate = (index: number) => ({ index, code: 11000, errmsg: 'duplicate key' });
+
+  it('takes a lease of a twentieth of the limit in the first write and counts the next requests with it', async () => {
+    const { store, sent } = storeAnswering([ok, ok]);
+    const ip = counter('ip', 300);
+    await expect(store.hit([ip])).resolves.toBe(true);
+    expect(sent[0].updates).toEqual([
+      expect.objectContaining({
+        q: { _id: 'ip', count: { $lte: 285 } },
+        u: expect.objectContaining({ $inc: { count: 15 } }),
+      }),
+    ]);
+    // The 14 counts leased: no write.
+    for (let i = 0; i < 14; i++) await expect(store.hit([ip])).resolves.toBe(true);
+    expect(sent).toHaveLength(1);
+    await expect(store.hit([ip])).resolves.toBe(true);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('leases no more than RATE_LIMIT_LEASE, and nothing with 1', async () => {
+    const capped = storeAnswering([ok], 4);
+    await capped.store.hit([counter('client', 600)]);
+    expect(capped.sent[0].updates[0].u.$inc).toEqual({ count: 4 });
+
+    const none = storeAnswering([ok, ok], 1);
+    await none.store.hit([counter('client', 600)]);
+    await none.store.hit([counter('client', 600)]);
+    expect(none.sent.map((c) => (c.updates as CounterUpdate[])[0].u.$inc)).toEqual([
+      { count: 1 },
+      { count: 1 },
+    ]);
+  });
+
+  it('leases nothing under a limit of 40, and never asks past the limit', async () => {
+    const { store, sent } = storeAnswering([ok, ok]);
+    await store.hit([counter('small', 39)]);
+    expect(sent[0].updates[0].u.$inc).toEqual({ count: 1 });
+    // Three requests of one turn against a limit of 45: theirs and a lease of 2 (less the one
+    // the first request uses).
+    await Promise.all([1, 2, 3].map(() => store.hit([counter('mid', 45)])));
+    expect(sent[1].updates[0].u.$inc).toEqual({ count: 4 });
+  });
+
+  it('falls back to one request at a time when the lease does not fit, and takes no lease there', async () => {
+    const { store, sent } = storeAnswering([
+      () => Promise.resolve({ ok: 1, writeErrors: [duplicate(0)] }),
+      ok,
+      ok,
+    ]);
+    const ip = counter('ip', 300);
+    await expect(store.hit([ip])).resolves.toBe(true);
+    expect(sent[1].updates).toEqual([
+      expect.objectContaining({
+        q: { _id: 'ip', count: { $lte: 299 } },
+        u: expect.objectContaining({ $inc: { count: 1 } }),
+      }),
+    ]);
+    // No lease was kept: the next request writes again.
+    await store.hit([ip]);
+    expect(sent).toHaveLength(3);
+  });
+
+  it('refuses a counter found full for the rest of its window without a write, and still counts the others', async () => {
+    const { store, sent } = storeAnswering([
+      () => Promise.resolve({ ok: 1, writeErrors: [duplicate(0)] }),
+      () => Promise.resolve({ ok: 1, writeErrors: [duplicate(0)] }),
+      () => Promise.resolve({ ok: 1, writeErrors: [duplicate(0)] }),
+      ok,
+    ]);
+    const ip = counter('ip', 5);
+    await expect(store.hit([ip])).resolves.toBe(false);
+    expect(sent).toHaveLength(3);
+    await expect(store.hit([ip])).resolves.toBe(false);
+    expect(sent).toHaveLength(3);
+    // Its other counter is still counted.
+    await expect(store.hit([ip, counter('pair', 5)])).resolves.toBe(false);
+    expect(sent).toHaveLength(4);
+    expect(sent[3].updates).toEqual([
+      expect.objectContaining({ q: { _id: 'pair', count: { $lte: 4 } } }),
+    ]);
+    // The next window's counter is another id: asked again.
+    const next = { ...ip, id: 'ip-next-window' };
+    await expect(store.hit([next])).rejects.toThrow('no reply scripted');
   });
 });

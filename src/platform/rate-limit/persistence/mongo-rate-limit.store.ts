@@ -6,6 +6,8 @@ import { TurnBatcher } from '../../database/turn-batcher';
 import { RateLimitStore, WindowCounter } from '../rate-limit.store';
 import { RATE_LIMIT_COUNTER_COLLECTION, RateLimitCounterRecord } from './rate-limit-counter.schema';
 import { isDuplicateKey } from '../../database/duplicate-key';
+import { RateLimitConfig } from '../../../config/sections/rate-limits.config';
+import { CounterLeases } from './counter-leases';
 
 /** One statement of an `update` command. */
 interface CounterUpdate {
@@ -56,20 +58,27 @@ function increment({ id, limit, expiresAt }: WindowCounter, n: number): CounterU
  * are counted together at the end of that turn (`TurnBatcher`), in one unordered `update`
  * command with one upsert per distinct counter: `{ _id, count: { $lte: limit - n } }` with
  * `$inc: n` for the n requests of the batch counted against it (group commit). Under load one
- * turn reads many requests, so batches grow with the load; a lone request is a batch of one: one
- * round trip, as before batching. Under load, the hot counters (one client, one IP behind a proxy)
- * cost one round trip per batch instead of one per request, and the count stays exact across a
- * fleet: a counter only ever moves by whole batches that fit under its limit.
+ * turn reads many requests, so batches grow with the load; a lone request is a batch of one.
+ * Under load, the hot counters (one client, one IP behind a proxy) cost one round trip per batch
+ * instead of one per request.
+ *
+ * **Leases.** A write takes a few counts more than its batch needs (`CounterLeases`: up to
+ * RATE_LIMIT_LEASE, at most a twentieth of the limit, never past it), and the instance gives them
+ * to the next requests against that counter in the same window without a write: an agent polling
+ * /token alone, or any steady caller, pays the limiter's write once per lease, not per request.
+ * A counter found full refuses the rest of its window without a write either. A counter only
+ * ever moves by whole batches and leases that fit under its limit, so a fleet never lets more
+ * than the limit through; counts one instance leased and did not use are refused to the others.
  *
  * **Refusals.** The command returns no documents, so each write carries its limit. A counter
- * without room for the whole batch does not match, its upsert collides with the existing `_id`,
- * and that duplicate key error, reported per write, says so. Such a counter is then counted one
- * request at a time (one statement each, `count < limit`, all in one more command), so the
- * requests that still fit get through and the others are refused; a statement that fails twice
- * is refused (once could be the race of two first upserts of one window). A refused request is
- * still counted against its other counters, as each counter is its own limit. (An update
- * pipeline that stops at the limit would keep the filter on `_id` alone, but the embedded
- * development server does not run pipelines.)
+ * without room for the whole batch (and its lease) does not match, its upsert collides with the
+ * existing `_id`, and that duplicate key error, reported per write, says so. Such a counter is
+ * then counted one request at a time (one statement each, `count < limit`, all in one more
+ * command), so the requests that still fit get through and the others are refused; a statement
+ * that fails twice is refused (once could be the race of two first upserts of one window). A
+ * refused request is still counted against its other counters, as each counter is its own limit.
+ * (An update pipeline that stops at the limit would keep the filter on `_id` alone, but the
+ * embedded development server does not run pipelines.)
  */
 @Injectable()
 export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit {
@@ -77,11 +86,15 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
     (await this.count(batch)).map((value) => ({ value })),
   );
 
+  private readonly leases: CounterLeases;
+
   constructor(
     @InjectModel(RateLimitCounterRecord.name)
     private readonly model: Model<RateLimitCounterRecord>,
+    rateLimits: RateLimitConfig,
   ) {
     super();
+    this.leases = new CounterLeases(rateLimits.lease);
   }
 
   async onModuleInit(): Promise<void> {
@@ -89,8 +102,16 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
   }
 
   hit(counters: readonly WindowCounter[]): Promise<boolean> {
-    if (counters.length === 0) return Promise.resolve(true);
-    return this.batches.add(counters);
+    let allowed = true;
+    const unknown: WindowCounter[] = [];
+    for (const counter of counters) {
+      const local = this.leases.take(counter);
+      if (local === 'full') allowed = false;
+      else if (local === 'unknown') unknown.push(counter);
+    }
+    if (unknown.length === 0) return Promise.resolve(allowed);
+    const counted = this.batches.add(unknown);
+    return allowed ? counted : counted.then(() => false);
   }
 
   /** Counts a batch of requests; answers whether each is allowed. */
@@ -105,9 +126,14 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
     });
     // More requests than the limit cannot all fit: those are counted one at a time at once.
     const whole = [...tallies.values()].filter((t) => t.requests.length <= t.counter.limit);
+    const leased = whole.map((t) => this.leases.extraFor(t.counter, t.requests.length));
     const failed = await this.duplicateKeyFailures(
-      whole.map(({ counter, requests }) => increment(counter, requests.length)),
+      whole.map(({ counter, requests }, i) => increment(counter, requests.length + leased[i])),
     );
+    const failedSet = new Set(failed);
+    whole.forEach((t, i) => {
+      if (!failedSet.has(i)) this.leases.keep(t.counter, leased[i]);
+    });
     const allowed = batch.map(() => true);
     const one = [
       ...failed.map((i) => whole[i]),
@@ -126,7 +152,10 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
         (i) => single.indexOf(again[i]),
       );
     }
-    for (const i of refused) allowed[single[i].request] = false;
+    for (const i of refused) {
+      allowed[single[i].request] = false;
+      this.leases.markFull(single[i].counter);
+    }
     return allowed;
   }
 
