@@ -25,6 +25,17 @@ export interface GrantTypeRule {
   readonly issuesRefreshTokens: boolean;
 }
 
+/**
+ * A machine grant's rules (client credentials, a JWT bearer assertion, a token exchange): the
+ * client asks for itself or an actor it names, so it never visits the authorization endpoint,
+ * it must authenticate, and it gets no refresh token (it can ask again).
+ */
+export const MACHINE_GRANT_RULE: GrantTypeRule = {
+  usesAuthorizationEndpoint: false,
+  confidentialOnly: true,
+  issuesRefreshTokens: false,
+};
+
 /** RFC 8628 §3.4: the grant type a device client polls /token with. */
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 

@@ -3,7 +3,7 @@
  * (docs/CONFIGURATION.md, one `### \`NAME\`` heading each, written from src/config) and the
  * variables read by the tools and tests (a list in docs/DEVELOPMENT.md).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './readme';
 
@@ -11,6 +11,20 @@ export const TOOLS_HEADING = '## Variables read by the tools and tests';
 
 export function doc(name: string): string {
   return readFileSync(join(ROOT, 'docs', name), 'utf8');
+}
+
+/** The README, every page of docs/ (runbooks included) and the examples' READMEs: the pages read. */
+export function documentationPages(): Array<{ file: string; text: string }> {
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join('docs', name));
+  const examples = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('README.md') && !name.split('/').includes('node_modules'))
+    .map((name) => join('examples', name));
+  return ['README.md', ...docs, ...examples].map((file) => ({
+    file,
+    text: readFileSync(join(ROOT, file), 'utf8'),
+  }));
 }
 
 /** The service's settings: the headings of docs/CONFIGURATION.md, in its order. */

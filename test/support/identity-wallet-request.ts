@@ -8,7 +8,8 @@ import { csrfOf } from './login-form';
 
 /**
  * A login page's identity wallet request (`POST /oid4vp/requests`), in a browser of its own:
- * that browser, the request's id and its `authorization_request` link for the wallet.
+ * that browser, the request's id, its `authorization_request` link for the wallet and the
+ * `request_uri` in it.
  */
 export async function loginPageRequest(server: Server, fields: Record<string, string> = {}) {
   const agent = request.agent(server);
@@ -21,5 +22,6 @@ export async function loginPageRequest(server: Server, fields: Record<string, st
     agent,
     id: created.body.id as string,
     authorizationRequest: created.body.authorization_request as string,
+    requestUri: created.body.request_uri as string,
   };
 }

@@ -3,6 +3,7 @@
  * lines of a response, a cookie's value and attributes, a form's hidden fields, the error shown.
  */
 import type request from 'supertest';
+import type { Agent } from './oauth';
 
 export type HttpResponse = request.Response;
 
@@ -49,4 +50,14 @@ export function csrfOf(html: string): string {
   const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
   if (token === undefined) throw new Error('no CSRF token on the page');
   return token;
+}
+
+/** The login page's "Sign out": GET /login, then POST /logout with the page's CSRF token (303). */
+export async function signOut(agent: Agent): Promise<void> {
+  const page = await agent.get('/login').expect(200);
+  await agent
+    .post('/logout')
+    .type('form')
+    .send({ csrf_token: csrfOf(page.text) })
+    .expect(303);
 }

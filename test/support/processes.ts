@@ -74,10 +74,15 @@ export function runScript(script: string, env: Record<string, string>): Promise<
     env: { PATH: process.env.PATH, TS_NODE_PROJECT: 'tsconfig.jest.json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return runToEnd(child);
+}
+
+/** A process just spawned with its output piped, run to its end: its exit code and all it printed. */
+export function runToEnd(child: ChildProcess): Promise<ScriptRun> {
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // 'close': the process ended and its output is all read.
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }

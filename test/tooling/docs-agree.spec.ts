@@ -33,7 +33,7 @@ import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { SETTING_NAMES } from '../../src/config/settings';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
-import { configurationVariables, toolVariables } from '../support/docs';
+import { configurationVariables, documentationPages, toolVariables } from '../support/docs';
 import { ROOT, readme } from '../support/readme';
 import { LOGIN_MODEL_IDS } from '../support/challenge-models';
 
@@ -76,17 +76,6 @@ function routesCharging(ruleName: string): string[] {
     }
   }
   return routes.sort();
-}
-
-/** The README, every page of docs/ (runbooks included) and the examples' READMEs. */
-function pages(): Array<{ file: string; text: string }> {
-  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => join('docs', name));
-  const examples = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('README.md') && !name.split('/').includes('node_modules'))
-    .map((name) => join('examples', name));
-  return ['README.md', ...docs, ...examples].map((file) => ({ file, text: read(file) }));
 }
 
 /** The text under `heading` (a whole line) up to the next heading of its level or above. */
@@ -290,7 +279,7 @@ describe("counts of models and proofs are the registry's", () => {
       .map((name) => ({ file: join('src', name), text: read('src', name) }));
     const pkg = JSON.parse(read('package.json')) as { description: string };
     const wrong = [
-      ...pages(),
+      ...documentationPages(),
       ...pageTexts,
       { file: 'package.json', text: pkg.description },
     ].flatMap(({ file, text }) => wrongCounts(file, text));
@@ -360,7 +349,7 @@ describe('every setting a page names exists, and every setting is in the referen
     // Read by something other than Proofgate: shells, Node, Compose, the OpenTelemetry SDK.
     const foreign =
       /^(PATH|HOME|CI|NODE_OPTIONS|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|COMPOSE_[A-Z_]+|OTEL_[A-Z_]+)$/;
-    const unknown = pages().flatMap(({ file, text }) =>
+    const unknown = documentationPages().flatMap(({ file, text }) =>
       [...text.matchAll(/`([^`\n]+)`/g)]
         .flatMap((m) => [...m[1].matchAll(/\b([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])\b(?=[=\s]|$)/g)])
         .map((m) => m[1])
@@ -422,7 +411,7 @@ describe('every admin command and flag a page names exists', () => {
   }
 
   it('finds the uses (the check itself works)', () => {
-    const uses = pages().flatMap(({ text }) => usesIn(text));
+    const uses = documentationPages().flatMap(({ text }) => usesIn(text));
     expect(uses.length).toBeGreaterThan(20);
     expect(uses).toContainEqual(
       expect.objectContaining({ command: 'clients add', flags: ['--no-require-pkce'] }),
@@ -430,7 +419,7 @@ describe('every admin command and flag a page names exists', () => {
   });
 
   it('in the README, every page of docs/ and the examples', () => {
-    const wrong = pages().flatMap(({ file, text }) =>
+    const wrong = documentationPages().flatMap(({ file, text }) =>
       usesIn(text).flatMap(({ command, flags, code }) => {
         const known = flagsOf.get(command);
         if (!known) return [`${file}: no command "${command}" (${code})`];
@@ -490,7 +479,7 @@ describe('a curl line calls Proofgate at $PROOFGATE_URL, which its page sets onc
   });
 
   it('in the README, every page of docs/ and the examples', () => {
-    expect(pages().flatMap(({ file, text }) => curlProblems(file, text))).toEqual([]);
+    expect(documentationPages().flatMap(({ file, text }) => curlProblems(file, text))).toEqual([]);
   });
 });
 
@@ -512,7 +501,7 @@ describe('a figure that changes carries its date, or comes from the tool that me
   });
 
   it('in the README and every page of docs/', () => {
-    const undated = pages()
+    const undated = documentationPages()
       .filter(({ file }) => !file.startsWith('examples'))
       .flatMap(({ file, text }) => undatedFigures(file, text));
     expect(undated).toEqual([]);

@@ -7,29 +7,16 @@
  * - every `proofgate-admin` command of the administration table is a command of the CLI.
  * The settings a page names are checked against the config sections by docs-agree.spec.ts.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
+import { documentationPages } from '../support/docs';
 import { ROOT } from '../support/readme';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { routeMatches } from '../support/registered-routes';
 
 const read = (...path: string[]) => readFileSync(join(ROOT, ...path), 'utf8');
-
-/** The README, every page of docs/ (runbooks included) and the examples' READMEs. */
-function documents(): Array<{ file: string; text: string }> {
-  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => join('docs', name));
-  const examples = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('README.md') && !name.split('/').includes('node_modules'))
-    .map((name) => join('examples', name));
-  return ['README.md', ...docs, ...examples].map((file) => ({
-    file,
-    text: readFileSync(join(ROOT, file), 'utf8'),
-  }));
-}
 
 /** Inline code spans of the prose and the lines of fenced blocks, per file. */
 function codeSpans(text: string): string[] {
@@ -56,7 +43,7 @@ interface Endpoint {
 /** The endpoints the service's own pages document (not the example servers'). */
 function documentedEndpoints(): Endpoint[] {
   const endpoints: Endpoint[] = [];
-  for (const { file, text } of documents()) {
+  for (const { file, text } of documentationPages()) {
     if (file.startsWith('examples')) continue;
     for (const span of codeSpans(text)) {
       const m = /^(GET|POST|PUT|PATCH|DELETE) (\/[^\s?#]*)/.exec(span);
@@ -100,7 +87,7 @@ describe('what the documentation names exists', () => {
         }
       ).scripts,
     );
-    const named = documents().flatMap(({ file, text }) =>
+    const named = documentationPages().flatMap(({ file, text }) =>
       [...text.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => ({ file, script: m[1] })),
     );
     expect(named.length).toBeGreaterThan(10);

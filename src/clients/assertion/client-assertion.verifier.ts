@@ -17,7 +17,7 @@ import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 import { clientLabel, type OAuthClient } from '../oauth-client';
 import { type ClientJwsNames, clientJwsRefusal, verifyAssertionJws } from './assertion-jws';
-import { ClientKeySets } from './client-key-sets';
+import { ClientKeySets, checkWithRotatedKeys } from './client-key-sets';
 import {
   CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
   CLIENT_ASSERTION_MAX_LIFETIME_SECONDS,
@@ -108,22 +108,12 @@ export class ClientAssertionVerifier {
         'alg',
       );
     }
-    const keys = await this.keySets.keysOf(client);
-    let payload: JWTPayload;
-    try {
-      payload = await this.check(assertion, header, client, keys);
-    } catch (error) {
-      const fresher =
-        error instanceof errors.JWKSNoMatchingKey
-          ? await this.keySets.refreshed(client)
-          : undefined;
-      if (!fresher) throw asRefusal(error);
-      try {
-        payload = await this.check(assertion, header, client, fresher);
-      } catch (again) {
-        throw asRefusal(again);
-      }
-    }
+    const payload = await checkWithRotatedKeys(
+      await this.keySets.keysOf(client),
+      () => this.keySets.refreshed(client),
+      (keys) => this.check(assertion, header, client, keys),
+      asRefusal,
+    );
     const now = this.clock.nowSeconds();
     const exp = payload.exp as number;
     if (exp > now + CLIENT_ASSERTION_MAX_LIFETIME_SECONDS + CLIENT_ASSERTION_CLOCK_SKEW_SECONDS) {

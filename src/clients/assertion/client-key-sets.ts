@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
 import { ExpiringCache } from '../../platform/cache/expiring-cache';
 import { Clock } from '../../platform/clock/clock';
@@ -22,6 +22,31 @@ const CACHE_ENTRIES = 1_000;
 const INLINE_SET_TTL_MS = 10 * 60_000;
 /** A jwks_uri is fetched again for an unknown `kid` at most this often (a key rotation). */
 const REFRESH_COOLDOWN_MS = 30_000;
+
+/**
+ * A JWS checked against a key set, and once more against the set fetched again when none of its
+ * keys matched (the signer rotated its keys since they were cached); `refreshed` answers
+ * undefined when there is nothing new to try (inline keys, or within the refresh cooldown).
+ * jose's verdict, either time, is what `asRefusal` makes of it; a failure to fetch passes through.
+ */
+export async function checkWithRotatedKeys<T>(
+  keys: JWTVerifyGetKey,
+  refreshed: () => Promise<JWTVerifyGetKey | undefined>,
+  check: (keys: JWTVerifyGetKey) => Promise<T>,
+  asRefusal: (error: unknown) => unknown,
+): Promise<T> {
+  try {
+    return await check(keys);
+  } catch (error) {
+    const fresher = error instanceof errors.JWKSNoMatchingKey ? await refreshed() : undefined;
+    if (!fresher) throw asRefusal(error);
+    try {
+      return await check(fresher);
+    } catch (again) {
+      throw asRefusal(again);
+    }
+  }
+}
 
 interface FetchedSet {
   readonly keys: JWTVerifyGetKey;

@@ -1,7 +1,6 @@
 import { Catch } from '@nestjs/common';
 import type { ProtocolError } from '../../platform/errors/protocol-error';
-import { ProtocolErrorFilter } from '../../platform/errors/protocol-error.filter';
-import { type HttpRequest, acceptedType } from '../../platform/http/http-exchange';
+import { RefusalPagesFilter } from '../../platform/errors/protocol-error.filter';
 import { renderEmailErrorPage } from './email-login.page';
 
 /**
@@ -10,11 +9,8 @@ import { renderEmailErrorPage } from './email-login.page';
  * or an API client (JSON, or no Accept) gets the one envelope.
  */
 @Catch()
-export class EmailLoginErrorPages extends ProtocolErrorFilter {
-  protected override pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
-    if (error.status < 500 && acceptedType(request, ['json', 'html']) === 'html') {
-      return renderEmailErrorPage(error);
-    }
-    return super.pageFor(error, request);
+export class EmailLoginErrorPages extends RefusalPagesFilter {
+  protected refusalPage(error: ProtocolError): string {
+    return renderEmailErrorPage(error);
   }
 }

@@ -12,7 +12,7 @@ import {
   clientJwsRefusal,
   verifyClientJws,
 } from '../../clients/assertion/assertion-jws';
-import { ClientKeySets } from '../../clients/assertion/client-key-sets';
+import { ClientKeySets, checkWithRotatedKeys } from '../../clients/assertion/client-key-sets';
 import { usesPrivateKeyJwt, type OAuthClient } from '../../clients/oauth-client';
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
@@ -131,21 +131,12 @@ export class RequestObjectVerifier {
         'key',
       );
     }
-    const keys = await this.keys(() => this.keySets.keysOf(client));
-    try {
-      return await verifyClientJws(requestObject, header, keys);
-    } catch (error) {
-      const fresher =
-        error instanceof errors.JWKSNoMatchingKey
-          ? await this.keys(() => this.keySets.refreshed(client))
-          : undefined;
-      if (!fresher) throw asRefusal(error);
-      try {
-        return await verifyClientJws(requestObject, header, fresher);
-      } catch (again) {
-        throw asRefusal(again);
-      }
-    }
+    return checkWithRotatedKeys(
+      await this.keys(() => this.keySets.keysOf(client)),
+      () => this.keys(() => this.keySets.refreshed(client)),
+      (keys) => verifyClientJws(requestObject, header, keys),
+      asRefusal,
+    );
   }
 
   /** The client's keys; a key set that cannot be used refuses the object, not the client. */

@@ -28,6 +28,7 @@ import {
 } from './token-grants';
 import { tokenRequestDto } from './token-request.dto';
 import { TokenEndpoint } from './token.endpoint';
+import { MACHINE_GRANT_RULE } from '../../protocol-rules/grant-types';
 
 /*
  * A grant declared the way a grant file declares one (its parameters, its handler, its entry),
@@ -57,12 +58,7 @@ const TINY_GRANT: GrantEntry<typeof TINY_GRANT_TYPE, typeof PARAMETERS> = {
   type: TINY_GRANT_TYPE,
   parameters: PARAMETERS,
   advertised: true,
-  // A machine grant for clients that authenticate, like client credentials.
-  registration: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: false,
-  },
+  registration: MACHINE_GRANT_RULE,
   handler: TinyGrant,
 };
 

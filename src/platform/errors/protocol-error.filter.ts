@@ -196,7 +196,7 @@ export class ProtocolErrorFilter implements ExceptionFilter {
   /**
    * The HTML page a browser reads instead of the envelope, or undefined for the envelope: here a
    * 404 a browser navigated to. A route whose errors a person reads (a page the user was sent to,
-   * not an API) extends this filter and names its page (`@UseFilters`).
+   * not an API) extends RefusalPagesFilter with its page (`@UseFilters`).
    */
   protected pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
     return error instanceof NotFound && browserNavigation(request)
@@ -224,6 +224,24 @@ export class ProtocolErrorFilter implements ExceptionFilter {
       return new NotFound(`No route for ${request.method} ${request.path}`);
     }
     return new ServerError('An unexpected error occurred');
+  }
+}
+
+/**
+ * The filter of a route whose refusals a person reads (a form a browser posts without script, a
+ * link it opens, a page a relying party sent it to): a 4xx to a browser that prefers HTML is
+ * `refusalPage`, a page saying why; a script or an API client (JSON, or no Accept) and any 5xx
+ * get what every route does. Each such route extends it with its page (`@Catch()`, `@UseFilters`).
+ */
+export abstract class RefusalPagesFilter extends ProtocolErrorFilter {
+  protected abstract refusalPage(error: ProtocolError): string;
+
+  protected override pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
+    // `json` first: a wildcard (`*/*`, or no Accept at all) picks it.
+    if (error.status < 500 && acceptedType(request, ['json', 'html']) === 'html') {
+      return this.refusalPage(error);
+    }
+    return super.pageFor(error, request);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Catch } from '@nestjs/common';
 import type { ProtocolError } from '../../platform/errors/protocol-error';
-import { ProtocolErrorFilter } from '../../platform/errors/protocol-error.filter';
-import { type HttpRequest, acceptedType } from '../../platform/http/http-exchange';
+import { RefusalPagesFilter } from '../../platform/errors/protocol-error.filter';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 
 /**
@@ -11,13 +10,10 @@ import { escapeHtml, renderPage } from '../../platform/http/html';
  * URI, an error shown instead), and any other caller the one envelope. Nothing is redirected.
  */
 @Catch()
-export class EndSessionErrorPages extends ProtocolErrorFilter {
-  protected override pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
-    // GET is a navigation, POST the form an RP's page posts: either from a browser that wants HTML.
-    if (error.status < 500 && acceptedType(request, ['json', 'html']) === 'html') {
-      return renderEndSessionErrorPage(error);
-    }
-    return super.pageFor(error, request);
+export class EndSessionErrorPages extends RefusalPagesFilter {
+  // GET is a navigation, POST the form an RP's page posts: either from a browser that wants HTML.
+  protected refusalPage(error: ProtocolError): string {
+    return renderEndSessionErrorPage(error);
   }
 }
 

@@ -8,7 +8,6 @@
  */
 import request from 'supertest';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
-import { csrfOf } from '../../support/login-form';
 import { login, type Agent } from '../../support/oauth';
 import {
   DEMO_ISSUER,
@@ -17,6 +16,7 @@ import {
   issueCredential,
   newHolder,
 } from '../../support/identity-wallet';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 
 const FAST = {
   RATE_LIMIT_OID4VP_PER_IP: '10000',
@@ -44,14 +44,13 @@ describe('linking an identity credential on the account page', () => {
 
   /** The credential signs in from a fresh browser's login page (cross-device): whom. */
   async function signInWith(holder: Holder, credential: string): Promise<string> {
-    const browser = agent();
-    const page = await browser.get('/login').expect(200);
-    const created = await browser
-      .post('/oid4vp/requests')
-      .send({ csrf_token: csrfOf(page.text), return_to: '/' })
-      .expect(201);
-    expect((await answer(created.body.authorization_request, holder, credential)).status).toBe(200);
-    await browser.get(`/oid4vp/requests/${created.body.id}`).expect(200);
+    const {
+      agent: browser,
+      id,
+      authorizationRequest,
+    } = await loginPageRequest(listening.t.app.getHttpServer());
+    expect((await answer(authorizationRequest, holder, credential)).status).toBe(200);
+    await browser.get(`/oid4vp/requests/${id}`).expect(200);
     const signedIn = await browser.get('/login').expect(200);
     return /Signed in as <strong>([^<]+)<\/strong>/.exec(signedIn.text)![1];
   }

@@ -34,6 +34,7 @@ import { basic, login, type Agent, getMe } from '../../support/oauth';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { expectRefusal } from '../../support/refusal';
+import { type ScriptRun, runToEnd } from '../../support/processes';
 
 /** The client registry cache of the service (CLIENT_CACHE_TTL_SECONDS, default 10 s). */
 const CLIENT_CACHE_SECONDS = 10;
@@ -44,11 +45,7 @@ let DIST = '';
 
 type Json = Record<string, unknown>;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type CliRun = ScriptRun;
 
 /** One `proofgate-admin` process on this file's test database; `stdin` is piped, then closed. */
 function adminProcess(
@@ -60,12 +57,9 @@ function adminProcess(
     env: { ...process.env, PROOFGATE_DIST_DIR: DIST, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const run = runToEnd(child);
   child.stdin.end(stdin);
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return run;
 }
 
 interface ClientUnderTest {

@@ -11,15 +11,10 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { removeDatabaseNote, writeDatabaseNote } from '../../../tools/dev-data';
+import { type ScriptRun, runToEnd } from '../../support/processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const LAUNCHER = join(ROOT, 'tools', 'admin.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -35,18 +30,14 @@ process.stdout.write(JSON.stringify({
 }));
 `;
 
-function npmRunAdmin(args: string[], env: Record<string, string>): Promise<Run> {
+function npmRunAdmin(args: string[], env: Record<string, string>): Promise<ScriptRun> {
   const child = spawn(process.execPath, [LAUNCHER, ...args], {
     cwd: ROOT,
     // Empty, not absent: set, so that a developer's .env cannot fill them in.
     env: { ...process.env, MONGODB_URI: '', KEY_ENCRYPTION_SECRET: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return runToEnd(child);
 }
 
 describe('npm run admin in a checkout', () => {

@@ -44,6 +44,20 @@ async function signedInAs(agent: Agent): Promise<string | undefined> {
 /** POST /login/email/verify from `agent` (JSON): the code and the login page's fields. */
 const verify = (agent: Agent, body: object) => agent.post('/login/email/verify').send(body);
 
+/** The right code on a spent challenge: 401 invalid_code, and the browser still signed out. */
+async function expectRefusedForGood(agent: Agent, body: object): Promise<void> {
+  const res = await verify(agent, body).expect(401);
+  expect(res.body).toMatchObject({ error: 'invalid_code' });
+  expect(await signedInAs(agent)).toBeUndefined();
+}
+
+/** A mail's link opened in `agent`'s browser: its token and the confirmation form's CSRF token. */
+async function openLink(agent: Agent, link: string) {
+  const token = new URL(link).searchParams.get('token');
+  const page = await agent.get(`/login/email/link?token=${token}`).expect(200);
+  return { token, csrf: /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1] };
+}
+
 const WRONG = (code: string) => String((Number(code) + 1) % 100_000_000).padStart(8, '0');
 
 describe('email sign-in', () => {
@@ -200,9 +214,7 @@ describe('email sign-in', () => {
     }
     expect(left[0]).toMatch(/4 attempt\(s\) left/);
     expect(left[4]).toMatch(/last attempt/);
-    const res = await verify(agent, { code, ...fields }).expect(401);
-    expect(res.body).toMatchObject({ error: 'invalid_code' });
-    expect(await signedInAs(agent)).toBeUndefined();
+    await expectRefusedForGood(agent, { code, ...fields });
   });
 
   it('signs in after 4 wrong codes (the fifth attempt is the right code)', async () => {
@@ -220,9 +232,7 @@ describe('email sign-in', () => {
     await verify(agent, { code, ...fields }).expect(200);
     const again = await verify(agent, { code, ...fields }).expect(401);
     expect(again.body).toMatchObject({ error: 'invalid_code' });
-    const token = new URL(link).searchParams.get('token');
-    const page = await agent.get(`/login/email/link?token=${token}`).expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const { token, csrf } = await openLink(agent, link);
     const res = await agent.post('/login/email/link').send({ token, csrf_token: csrf }).expect(401);
     expect(res.body).toMatchObject({ error: 'invalid_code' });
   });
@@ -237,9 +247,7 @@ describe('email sign-in', () => {
 
     const other = browser(t);
     const both = await requestCode(t, other, fresh('race-link'));
-    const token = new URL(both.link).searchParams.get('token');
-    const page = await other.get(`/login/email/link?token=${token}`).expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const { token, csrf } = await openLink(other, both.link);
     const [byCode, byLink] = await Promise.all([
       verify(other, { code: both.code, ...both.fields }),
       other.post('/login/email/link').send({ token, csrf_token: csrf }),
@@ -254,9 +262,7 @@ describe('email sign-in', () => {
       Array.from({ length: 10 }, () => verify(agent, { code: WRONG(code), ...fields })),
     );
     expect(wrong.map((res) => res.status)).toEqual(Array(10).fill(401));
-    const res = await verify(agent, { code, ...fields }).expect(401);
-    expect(res.body).toMatchObject({ error: 'invalid_code' });
-    expect(await signedInAs(agent)).toBeUndefined();
+    await expectRefusedForGood(agent, { code, ...fields });
   });
 
   it('refuses a code entered in another browser, counting it against the browser it was sent to', async () => {
@@ -317,9 +323,7 @@ describe('email sign-in', () => {
     const owner = browser(t);
     const { code, link, fields } = await requestCode(t, owner, fresh('link-thief'));
     const thief = browser(t);
-    const token = new URL(link).searchParams.get('token');
-    const page = await thief.get(`/login/email/link?token=${token}`).expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const { token, csrf } = await openLink(thief, link);
     const res = await thief.post('/login/email/link').send({ token, csrf_token: csrf }).expect(401);
     expect(res.body).toMatchObject({ error: 'invalid_code' });
     expect(await signedInAs(thief)).toBeUndefined();
@@ -410,6 +414,15 @@ describe('email sign-in', () => {
 });
 
 describe('email sign-in limits', () => {
+  /** One more code asked for a new address from `agent`'s login page: refused, 429. */
+  async function expectNoMoreCodes(agent: Agent): Promise<void> {
+    const fields = await emailLoginForm(agent);
+    await agent
+      .post('/login/email/start')
+      .send({ email: fresh(), ...fields })
+      .expect(429);
+  }
+
   it('sends at most 5 codes to one address per 15 minutes: then 429 with Retry-After, and no mail', async () => {
     const t = await createTestApp({ ...FAST });
     try {
@@ -440,11 +453,7 @@ describe('email sign-in limits', () => {
       const agent = browser(t);
       await requestCode(t, agent, fresh());
       await requestCode(t, agent, fresh());
-      const fields = await emailLoginForm(agent);
-      await agent
-        .post('/login/email/start')
-        .send({ email: fresh(), ...fields })
-        .expect(429);
+      await expectNoMoreCodes(agent);
     } finally {
       await t.close();
     }
@@ -452,11 +461,7 @@ describe('email sign-in limits', () => {
     try {
       await requestCode(u, browser(u), fresh());
       const agent = browser(u);
-      const fields = await emailLoginForm(agent);
-      await agent
-        .post('/login/email/start')
-        .send({ email: fresh(), ...fields })
-        .expect(429);
+      await expectNoMoreCodes(agent);
     } finally {
       await u.close();
     }

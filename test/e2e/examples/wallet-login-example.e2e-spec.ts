@@ -38,6 +38,14 @@ describe('examples/wallet-login.mjs', () => {
   let url: string;
 
   const t = useTestApp();
+  /** The token response each example prints: a bearer token of the configured lifetime, a refresh token. */
+  const printedTokens = () => ({
+    access_token: expect.any(String),
+    token_type: 'Bearer',
+    expires_in: t.config.tokens.accessTokenTtlSeconds,
+    refresh_token: expect.any(String),
+    scope: expect.any(String),
+  });
   beforeAll(async () => {
     await t.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -51,13 +59,7 @@ describe('examples/wallet-login.mjs', () => {
     const [signedIn, me] = documents(run.stdout);
     expect(signedIn).toEqual({
       address,
-      tokens: {
-        access_token: expect.any(String),
-        token_type: 'Bearer',
-        expires_in: t.config.tokens.accessTokenTtlSeconds,
-        refresh_token: expect.any(String),
-        scope: expect.any(String),
-      },
+      tokens: printedTokens(),
     });
     expect(me).toMatchObject({ sub: `eip155:1:${address}`, auth_method: 'siwe' });
   });
@@ -77,13 +79,7 @@ describe('examples/wallet-login.mjs', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const [signedIn, me] = documents(run.stdout) as [{ address: string; tokens: unknown }, unknown];
     expect(signedIn.address).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
-    expect(signedIn.tokens).toEqual({
-      access_token: expect.any(String),
-      token_type: 'Bearer',
-      expires_in: t.config.tokens.accessTokenTtlSeconds,
-      refresh_token: expect.any(String),
-      scope: expect.any(String),
-    });
+    expect(signedIn.tokens).toEqual(printedTokens());
     expect(me).toMatchObject({
       sub: `${SOLANA_MAINNET}:${signedIn.address}`,
       auth_method: 'siws',
@@ -96,13 +92,7 @@ describe('examples/wallet-login.mjs', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const [signedIn, me] = documents(run.stdout) as [{ address: string; tokens: unknown }, unknown];
     expect(signedIn.address).toMatch(/^bc1q[02-9ac-hj-np-z]{38}$/);
-    expect(signedIn.tokens).toEqual({
-      access_token: expect.any(String),
-      token_type: 'Bearer',
-      expires_in: t.config.tokens.accessTokenTtlSeconds,
-      refresh_token: expect.any(String),
-      scope: expect.any(String),
-    });
+    expect(signedIn.tokens).toEqual(printedTokens());
     expect(me).toMatchObject({
       sub: `${BITCOIN_MAINNET}:${signedIn.address}`,
       auth_method: 'siwb',

@@ -78,6 +78,31 @@ async function rsaKey(kid?: string): Promise<RsaKey> {
   };
 }
 
+/**
+ * The server with one first-party client of profile fapi2 that authenticates with `clientKey`
+ * (private_key_jwt, its public key registered inline), as the suite's configuration registers
+ * it; `env` adds the settings a describe block is about. And its discovered metadata.
+ */
+async function startWithFapiClient(
+  clientKey: RsaKey,
+  env: Record<string, string>,
+): Promise<{ t: TestApp; issuer: string; as: oauth.AuthorizationServer }> {
+  const { t, issuer } = await startListeningApp({
+    ...env,
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: FAPI.id,
+        redirect_uris: [FAPI.redirectUri],
+        first_party: true,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [clientKey.jwk] },
+        profile: 'fapi2',
+      },
+    ]),
+  });
+  return { t, issuer, as: await discover(issuer, 'oidc') };
+}
+
 /** A DPoP proof (RFC 9449 §4.2) signed with `alg` by `key`, `iat` `skew` seconds off. */
 function proof(
   key: RsaKey,
@@ -120,21 +145,10 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
   beforeAll(async () => {
     clientKey = await rsaKey('fapi2-client-1');
     dpopKey = await rsaKey();
-    ({ t, issuer } = await startListeningApp({
+    ({ t, issuer, as } = await startWithFapiClient(clientKey, {
       // A longer setting than FAPI 2.0 allows: the profile caps its client's codes at 60 s.
       AUTH_CODE_TTL_SECONDS: '600',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: FAPI.id,
-          redirect_uris: [FAPI.redirectUri],
-          first_party: true,
-          token_endpoint_auth_method: 'private_key_jwt',
-          jwks: { keys: [clientKey.jwk] },
-          profile: 'fapi2',
-        },
-      ]),
     }));
-    as = await discover(issuer, 'oidc');
   });
   afterAll(() => t.close());
 
@@ -203,21 +217,32 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       { ...options, ...INSECURE },
     );
 
-  /** A code redeemed by hand (the form the suite sends), with `dpop` and `clientAssertion`. */
+  /**
+   * A code redeemed by hand (the form the suite sends) with a DPoP proof of `dpopKey` for /token
+   * and a client assertion, both valid unless the test spoils one: the proof's `alg` or `skew`,
+   * the assertion's claims or its alg.
+   */
   async function redeemByHand(
     code: { params: URLSearchParams; verifier: string },
-    { dpop, clientAssertion }: { dpop?: string; clientAssertion: string },
+    spoilt: {
+      proof?: { alg?: string; skew?: number };
+      claims?: Record<string, unknown>;
+      assertionAlg?: string;
+    } = {},
   ) {
-    const req = t.http().post('/token').type('form');
-    if (dpop !== undefined) req.set('DPoP', dpop);
-    return req.send({
-      grant_type: 'authorization_code',
-      code: code.params.get('code')!,
-      redirect_uri: FAPI.redirectUri,
-      code_verifier: code.verifier,
-      client_assertion_type: ASSERTION_TYPE,
-      client_assertion: clientAssertion,
-    });
+    return t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('DPoP', await proof(dpopKey, { htu: `${issuer}/token`, ...spoilt.proof }))
+      .send({
+        grant_type: 'authorization_code',
+        code: code.params.get('code')!,
+        redirect_uri: FAPI.redirectUri,
+        code_verifier: code.verifier,
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: await assertion(spoilt.claims, spoilt.assertionAlg),
+      });
   }
 
   it('fapi2-security-profile-final-happy-flow: PAR, private_key_jwt, DPoP-bound tokens, iss, userinfo', async () => {
@@ -269,10 +294,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
   it('fapi2-security-profile-final-ensure-signed-client-assertion-with-RS256-fails', async () => {
     // §5.4.1-1: PS256, ES256 or EdDSA; RS256 with the very key registered for PS256 is refused.
     const code = await authorized();
-    const res = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion({}, 'RS256'),
-    });
+    const res = await redeemByHand(code, { assertionAlg: 'RS256' });
     expectRefusal(
       res,
       401,
@@ -280,10 +302,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       'client_assertion must be signed with ES256, PS256, EdDSA for this client, not RS256',
     );
     // The same code and key with PS256: the refusal was the algorithm's alone.
-    const ok = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion(),
-    });
+    const ok = await redeemByHand(code);
     expect(ok.status).toBe(200);
   });
 
@@ -352,18 +371,12 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     expect(pushed.body).toEqual(refusal);
 
     const code = await authorized();
-    const token = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token`, alg: 'RS256' }),
-      clientAssertion: await assertion(),
-    });
+    const token = await redeemByHand(code, { proof: { alg: 'RS256' } });
     expect(token.status).toBe(400);
     expect(token.body).toEqual(refusal);
 
     // A token bound to the RSA key (PS256 proof), then presented with an RS256 proof of that key.
-    const bound = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion(),
-    });
+    const bound = await redeemByHand(code);
     expect(bound.status).toBe(200);
     const accessToken = bound.body.access_token as string;
     const call = async (alg: string) =>
@@ -382,53 +395,37 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     expect((await call('PS256')).status).toBe(200);
   });
 
-  it('fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-after-succeeds: at /par, /token and the resource', async () => {
-    // §5.3.2.1-13: "shall accept JWTs with an iat ... between 0 and 10 seconds in the future".
-    const DPoP = oauth.DPoP(client, dpopKey.pair, {
-      [oauth.modifyAssertion]: (_header, payload) => {
-        payload.iat = (payload.iat as number) + 10;
-      },
-    });
-    const code = await authorized(DPoP);
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await tokenRequest(code, { DPoP }),
-    );
-    const info = await oauth.userInfoRequest(as, client, tokens.access_token, {
-      DPoP,
-      ...INSECURE,
-    });
-    expect(info.status).toBe(200);
-  });
-
-  it('fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-before-succeeds: at /par, /token and the resource', async () => {
-    const DPoP = oauth.DPoP(client, dpopKey.pair, {
-      [oauth.modifyAssertion]: (_header, payload) => {
-        payload.iat = (payload.iat as number) - 10;
-      },
-    });
-    const code = await authorized(DPoP);
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await tokenRequest(code, { DPoP }),
-    );
-    const info = await oauth.userInfoRequest(as, client, tokens.access_token, {
-      DPoP,
-      ...INSECURE,
-    });
-    expect(info.status).toBe(200);
-  });
+  // §5.3.2.1-13: "shall accept JWTs with an iat ... between 0 and 10 seconds in the future".
+  it.each([
+    ['after', 10],
+    ['before', -10],
+  ])(
+    'fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-%s-succeeds: at /par, /token and the resource',
+    async (_when, skew) => {
+      const DPoP = oauth.DPoP(client, dpopKey.pair, {
+        [oauth.modifyAssertion]: (_header, payload) => {
+          payload.iat = (payload.iat as number) + skew;
+        },
+      });
+      const code = await authorized(DPoP);
+      const tokens = await oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await tokenRequest(code, { DPoP }),
+      );
+      const info = await oauth.userInfoRequest(as, client, tokens.access_token, {
+        DPoP,
+        ...INSECURE,
+      });
+      expect(info.status).toBe(200);
+    },
+  );
 
   it('fapi2-security-profile-final-dpop-negative-tests: a proof more than 60 s ahead is refused, the text stating the window', async () => {
     // §5.3.2.1-13: "shall reject JWTs with an iat ... greater than 60 seconds in the future".
     const code = await authorized();
     for (const skew of [61, 3600]) {
-      const res = await redeemByHand(code, {
-        dpop: await proof(dpopKey, { htu: `${issuer}/token`, skew }),
-        clientAssertion: await assertion(),
-      });
+      const res = await redeemByHand(code, { proof: { skew } });
       expectRefusal(res, 400, 'invalid_dpop_proof', DPOP_IAT_WINDOW);
     }
   });
@@ -455,10 +452,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
 
     it('fapi2-security-profile-final-ensure-client-assertion-with-wrong-aud-fails', async () => {
       const code = await authorized();
-      const res = await redeemByHand(code, {
-        dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-        clientAssertion: await assertion({ aud: 'https://another-server.example' }),
-      });
+      const res = await redeemByHand(code, { claims: { aud: 'https://another-server.example' } });
       expect(res.status).toBe(401);
       expect(res.body).toEqual(wrongAudience);
     });
@@ -528,10 +522,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     const invertCase = (text: string) =>
       [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
     const code = await authorized();
-    const tokens = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion(),
-    });
+    const tokens = await redeemByHand(code);
     expect(tokens.status).toBe(200);
     expect(tokens.body.token_type).toBe('DPoP');
     const accessToken = tokens.body.access_token as string;
@@ -598,18 +589,12 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
   it('fapi2-security-profile-final-ensure-client-assertion-with-exp-is-5-minutes-in-past-fails', async () => {
     const now = Math.floor(Date.now() / 1000);
     const code = await authorized();
-    const res = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion({ nbf: now, iat: now, exp: now - 5 * 60 }),
-    });
+    const res = await redeemByHand(code, { claims: { nbf: now, iat: now, exp: now - 5 * 60 } });
     // The suite: JSON, 400 (or 401 for invalid_client), invalid_client or invalid_request.
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expectRefusal(res, 401, 'invalid_client', 'client_assertion expired');
     // The same code with a fresh assertion: the refusal was the expiry's alone.
-    const ok = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion(),
-    });
+    const ok = await redeemByHand(code);
     expect(ok.status).toBe(200);
   });
 
@@ -617,10 +602,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     // RFC 7523 §3 item 2: "The JWT MUST contain a "sub" (subject) claim"; without it a signed
     // request object of the client's could pass for its assertion.
     const code = await authorized();
-    const res = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion({ sub: undefined }),
-    });
+    const res = await redeemByHand(code, { claims: { sub: undefined } });
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expectRefusal(
       res,
@@ -628,10 +610,7 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
       'invalid_client',
       'client_assertion must be a JWT whose sub is the client_id',
     );
-    const ok = await redeemByHand(code, {
-      dpop: await proof(dpopKey, { htu: `${issuer}/token` }),
-      clientAssertion: await assertion(),
-    });
+    const ok = await redeemByHand(code);
     expect(ok.status).toBe(200);
   });
 
@@ -794,20 +773,7 @@ describe('fapi2-security-profile-final-happy-flow with server nonces (DPOP_REQUI
 
   beforeAll(async () => {
     clientKey = await rsaKey('fapi2-nonce-1');
-    ({ t, issuer } = await startListeningApp({
-      DPOP_REQUIRE_NONCE: 'true',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: FAPI.id,
-          redirect_uris: [FAPI.redirectUri],
-          first_party: true,
-          token_endpoint_auth_method: 'private_key_jwt',
-          jwks: { keys: [clientKey.jwk] },
-          profile: 'fapi2',
-        },
-      ]),
-    }));
-    as = await discover(issuer, 'oidc');
+    ({ t, issuer, as } = await startWithFapiClient(clientKey, { DPOP_REQUIRE_NONCE: 'true' }));
   });
   afterAll(() => t.close());
 

@@ -6,24 +6,21 @@
  * the assertion is `invalid_grant` (RFC 7523 §3.1), a scope beyond it `invalid_scope`, another
  * resource `invalid_target`; the jti is spent once.
  */
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
-import {
-  SignJWT,
-  decodeJwt,
-  exportJWK,
-  generateKeyPair,
-  type CryptoKey,
-  type JWTPayload,
-} from 'jose';
+import { SignJWT, decodeJwt, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
 import {
   federatedSubject,
   workloadSubject,
 } from '../../../src/oauth/token/grants/jwt-bearer/check-assertion';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
+import {
+  type EnterpriseIdp,
+  IDP,
+  IDP_SUBJECT,
+  startEnterpriseIdp,
+} from '../../support/enterprise-idp';
 import { basic, getMe, introspect } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { INSECURE, discover } from '../../support/oauth-discovery';
@@ -35,7 +32,6 @@ const AGENT = { id: 'enterprise-agent', secret: 'enterprise-agent-secret-1234' }
 const OTHER = { id: 'other-agent', secret: 'other-agent-secret-1234' };
 const UNREGISTERED = { id: 'no-jwt-bearer', secret: 'no-jwt-bearer-secret-1234' };
 const CALENDAR = 'https://calendar.example.com/';
-const IDP = 'https://idp.example.com';
 const UNTRUSTED = 'https://evil.example.com';
 /** An issuer whose workload JWTs may name no client: its entry lists AGENT (`clients`). */
 const PLATFORM = 'https://platform.example.com';
@@ -46,29 +42,21 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
   let t: TestApp;
   let issuer: string;
   let as: oauth.AuthorizationServer;
-  let jwks: Server;
-  let idpKey: CryptoKey;
+  let idp: EnterpriseIdp;
   let strangerKey: CryptoKey;
   let weakKey: KeyObject;
   const KID = 'idp-key-1';
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('ES256');
-    idpKey = pair.privateKey;
     strangerKey = (await generateKeyPair('ES256')).privateKey;
-    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
     weakKey = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }).privateKey;
     const weakJwk = { ...weakKey.export({ format: 'jwk' }), kid: 'weak-1' };
     for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const) delete weakJwk[member];
-    jwks = createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [req.url === '/weak-jwks' ? weakJwk : publicJwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const jwksUri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
+    idp = await startEnterpriseIdp({ kid: KID, otherSets: { '/weak-jwks': weakJwk } });
+    const jwksUri = idp.jwksUri;
     ({ t, issuer } = await startListeningApp({
       JWT_BEARER_ISSUERS: JSON.stringify([
-        { issuer: IDP, jwks_uri: jwksUri },
+        { issuer: idp.issuer, jwks_uri: jwksUri },
         { issuer: 'https://narrow.example.com', jwks_uri: jwksUri, scopes: ['api'] },
         { issuer: PLATFORM, jwks_uri: jwksUri, clients: [AGENT.id] },
         { issuer: WEAK, jwks_uri: jwksUri.replace('/jwks', '/weak-jwks') },
@@ -92,7 +80,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
   });
   afterAll(async () => {
     await t.close();
-    await new Promise<void>((resolve) => jwks.close(() => resolve()));
+    await idp.close();
   });
 
   /** An ID-JAG for AGENT, as an enterprise IdP issues it; `overrides` change claims or header. */
@@ -106,15 +94,8 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       omit?: string[];
     } = {},
   ): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
     const claims: JWTPayload = {
-      iss: IDP,
-      sub: 'alice@corp.example',
-      aud: issuer,
-      client_id: AGENT.id,
-      jti: randomUUID(),
-      iat: now,
-      exp: now + 300,
+      ...idp.idJagClaims(issuer, AGENT.id),
       resource: CALENDAR,
       scope: 'api profile',
       ...overrides.claims,
@@ -125,7 +106,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
       kid: overrides.kid ?? KID,
     };
     if (overrides.typ !== null) header.typ = overrides.typ ?? 'oauth-id-jag+jwt';
-    return new SignJWT(claims).setProtectedHeader(header).sign(overrides.key ?? idpKey);
+    return new SignJWT(claims).setProtectedHeader(header).sign(overrides.key ?? idp.privateKey);
   }
 
   function grant(
@@ -182,7 +163,7 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     const claims = decodeJwt(answer.access_token);
     expect(claims).toMatchObject({
       iss: issuer,
-      sub: federatedSubject(IDP, 'alice@corp.example'),
+      sub: federatedSubject(IDP, IDP_SUBJECT),
       client_id: AGENT.id,
       aud: CALENDAR,
       scope: 'api',
@@ -333,8 +314,8 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     const [userSub, workloadSub] = [user, workload].map((answer) =>
       String(decodeJwt(answer.access_token).sub),
     );
-    expect(userSub).toBe(federatedSubject(IDP, 'alice@corp.example'));
-    expect(workloadSub).toBe(workloadSubject(IDP, 'alice@corp.example'));
+    expect(userSub).toBe(federatedSubject(IDP, IDP_SUBJECT));
+    expect(workloadSub).toBe(workloadSubject(IDP, IDP_SUBJECT));
     expect(workloadSub).not.toBe(userSub);
     expect(workloadSub).toMatch(/^wl:[A-Za-z0-9_-]{16}:alice@corp\.example$/);
   });

@@ -7,13 +7,11 @@
  * its subject token. A resource refused is `invalid_target`, a scope `invalid_scope`, each naming
  * the acr required.
  */
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
-import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { SignJWT, decodeJwt } from 'jose';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
+import { type EnterpriseIdp, startEnterpriseIdp } from '../../support/enterprise-idp';
 import { INSECURE, discover } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
@@ -24,7 +22,6 @@ const AGENT = { id: 'acr-agent', secret: 'acr-agent-secret-1234' };
 const STRONG = 'https://payroll.example.com/';
 /** A resource with no minimum of its own. */
 const PLAIN = 'https://calendar.example.com/';
-const IDP = 'https://idp.example.com';
 const KID = 'idp-key-1';
 
 const lacking =
@@ -39,29 +36,16 @@ describe('acr minimums at the machine grants (RFC 9470, ACR_REQUIRED_BY_*)', () 
   let t: TestApp;
   let issuer: string;
   let as: oauth.AuthorizationServer;
-  let jwks: Server;
-  let idpKey: CryptoKey;
+  let idp: EnterpriseIdp;
   const client: oauth.Client = { client_id: AGENT.id };
   const auth = oauth.ClientSecretBasic(AGENT.secret);
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('ES256');
-    idpKey = pair.privateKey;
-    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
-    jwks = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [publicJwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    idp = await startEnterpriseIdp({ kid: KID });
     ({ t, issuer } = await startListeningApp({
       ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [STRONG]: 'phr' }),
       ACR_REQUIRED_BY_SCOPE: JSON.stringify({ api: 'phr' }),
-      JWT_BEARER_ISSUERS: JSON.stringify([
-        {
-          issuer: IDP,
-          jwks_uri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-        },
-      ]),
+      JWT_BEARER_ISSUERS: JSON.stringify([{ issuer: idp.issuer, jwks_uri: idp.jwksUri }]),
       OAUTH_CLIENTS: JSON.stringify([
         {
           client_id: AGENT.id,
@@ -75,7 +59,7 @@ describe('acr minimums at the machine grants (RFC 9470, ACR_REQUIRED_BY_*)', () 
   });
   afterAll(async () => {
     await t.close();
-    await new Promise<void>((resolve) => jwks.close(() => resolve()));
+    await idp.close();
   });
 
   /** The answer of a token request: the token response, or the refusal's body. */
@@ -93,19 +77,9 @@ describe('acr minimums at the machine grants (RFC 9470, ACR_REQUIRED_BY_*)', () 
 
   /** An ID-JAG for AGENT from the trusted IdP; `acr` as the IdP asserts it, if at all. */
   function idJag(claims: Record<string, unknown>, typ = 'oauth-id-jag+jwt'): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      iss: IDP,
-      sub: 'alice@corp.example',
-      aud: issuer,
-      client_id: AGENT.id,
-      jti: randomUUID(),
-      iat: now,
-      exp: now + 300,
-      ...claims,
-    })
+    return new SignJWT({ ...idp.idJagClaims(issuer, AGENT.id), ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: KID, typ })
-      .sign(idpKey);
+      .sign(idp.privateKey);
   }
 
   describe('client_credentials: a token for the client itself, no user, no acr', () => {

@@ -5,10 +5,8 @@
  * envelope, never a token, never a 5xx. Every vector of every file runs in
  * jwt-bearer.wycheproof.spec.ts.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT } from 'jose';
+import { type EnterpriseIdp, startEnterpriseIdp } from '../../support/enterprise-idp';
 import { basic } from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import {
@@ -21,7 +19,6 @@ const ISSUER = 'http://localhost:25000';
 const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const AGENT = { id: 'enterprise-agent', secret: 'enterprise-agent-secret-1234' };
 const CALENDAR = 'https://calendar.example.com/';
-const IDP = 'https://idp.example.com';
 const REFUSED = {
   error: 'invalid_grant',
   error_description: "The assertion's signature is invalid",
@@ -29,23 +26,13 @@ const REFUSED = {
 
 describe('ID-JAGs: Wycheproof corner cases over HTTP', () => {
   let t: TestApp;
-  let jwks: Server;
-  let idpKey: CryptoKey;
+  let idp: EnterpriseIdp;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('ES256');
-    idpKey = pair.privateKey;
-    const publicJwk = { ...(await exportJWK(pair.publicKey)), alg: 'ES256', use: 'sig' };
-    jwks = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [publicJwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    idp = await startEnterpriseIdp();
     t = await createTestApp({
       ISSUER,
-      JWT_BEARER_ISSUERS: JSON.stringify([
-        { issuer: IDP, jwks_uri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks` },
-      ]),
+      JWT_BEARER_ISSUERS: JSON.stringify([{ issuer: idp.issuer, jwks_uri: idp.jwksUri }]),
       OAUTH_CLIENTS: JSON.stringify([
         {
           client_id: AGENT.id,
@@ -58,24 +45,13 @@ describe('ID-JAGs: Wycheproof corner cases over HTTP', () => {
   });
   afterAll(async () => {
     await t.close();
-    await new Promise<void>((resolve) => jwks.close(() => resolve()));
+    await idp.close();
   });
 
   async function idJag(): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      iss: IDP,
-      sub: 'alice@corp.example',
-      aud: ISSUER,
-      client_id: AGENT.id,
-      jti: randomUUID(),
-      iat: now,
-      exp: now + 300,
-      resource: CALENDAR,
-      scope: 'api',
-    })
+    return new SignJWT({ ...idp.idJagClaims(ISSUER, AGENT.id), resource: CALENDAR, scope: 'api' })
       .setProtectedHeader({ alg: 'ES256', typ: 'oauth-id-jag+jwt' })
-      .sign(idpKey);
+      .sign(idp.privateKey);
   }
 
   const grant = (assertion: string) =>

@@ -8,7 +8,6 @@
  * JSON), a negative one refused (4xx). Each test is named after its module.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import request from 'supertest';
 import { ES256 } from '@sd-jwt/crypto-nodejs';
 import {
   SignJWT,
@@ -19,8 +18,8 @@ import {
   importX509,
   type JWK,
 } from 'jose';
+import { loginPageRequest } from '../../support/identity-wallet-request';
 import { useListeningApp } from '../../support/use-test-app';
-import { csrfOf } from '../../support/login-form';
 import {
   type Holder,
   type ResolvedRequest,
@@ -59,19 +58,11 @@ describe('oid4vp-1final-verifier-test-plan (SD-JWT VC, x509_hash, request_uri_si
 
   /** A login page's request in the variant's modes, as a person starts it in a browser. */
   async function started() {
-    const agent = request.agent(t.app.getHttpServer());
-    const page = await agent.get('/login').expect(200);
-    const created = await agent
-      .post('/oid4vp/requests')
-      .send({
-        csrf_token: csrfOf(page.text),
-        return_to: '/',
-        response_mode: 'direct_post.jwt',
-        client_id_prefix: 'x509_hash',
-      })
-      .expect(201);
-    const link = new URL(created.body.authorization_request as string);
-    return { agent, link, requestUri: created.body.request_uri as string };
+    const { agent, authorizationRequest, requestUri } = await loginPageRequest(
+      t.app.getHttpServer(),
+      { response_mode: 'direct_post.jwt', client_id_prefix: 'x509_hash' },
+    );
+    return { agent, link: new URL(authorizationRequest), requestUri };
   }
 
   /** The request object the wallet fetches, its header and claims, checked as the plan's wallet checks them. */

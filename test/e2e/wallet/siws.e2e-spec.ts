@@ -11,6 +11,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { newSolanaWallet } from '../../support/solana';
 import {
   type ChainWallet,
+  type IssuedNonce,
   type WalletChain,
   WALLET_CLIENT_STATEMENT as STATEMENT,
   caip122MessageRefusals,
@@ -27,6 +28,21 @@ const SMALL_ORDER =
   'address is a small-order Ed25519 point: no wallet holds its key, and it would verify forged signatures';
 const BAD_SIGNATURE =
   'The signature must be base58 (as Solana wallets return it) or padded base64 of 64 bytes';
+
+/** What a mainnet nonce issued to `address` asks the wallet to sign in with (Wallet Standard). */
+function signInInput(issued: IssuedNonce, address: string, statement: string) {
+  return {
+    domain: issued.domain,
+    address,
+    statement,
+    uri: issued.uri,
+    version: '1',
+    chainId: 'solana:mainnet',
+    nonce: issued.nonce,
+    issuedAt: issued.issuedAt,
+    expirationTime: issued.expirationTime,
+  };
+}
 
 function solanaWallet(): ChainWallet & { publicKey: Uint8Array; raw(message: string): Uint8Array } {
   const wallet = newSolanaWallet();
@@ -52,17 +68,7 @@ const SOLANA: WalletChain = {
   expiresInMessage: true,
   expectIssuedMessage(issued, wallet, statement) {
     expect(issued.message).toBe(
-      createSignInMessageText({
-        domain: issued.domain,
-        address: wallet.address,
-        statement,
-        uri: issued.uri,
-        version: '1',
-        chainId: 'solana:mainnet',
-        nonce: issued.nonce,
-        issuedAt: issued.issuedAt,
-        expirationTime: issued.expirationTime,
-      }),
+      createSignInMessageText(signInInput(issued, wallet.address, statement)),
     );
   },
   foreignUri: {
@@ -165,29 +171,16 @@ describeWalletChain(SOLANA, (w) => {
       const issued = await w.issue(wallet);
       const signature = wallet.raw(issued.message);
       expect(
-        verifySignIn(
-          {
-            domain: issued.domain,
+        verifySignIn(signInInput(issued, wallet.address, STATEMENT), {
+          account: {
             address: wallet.address,
-            statement: STATEMENT,
-            uri: issued.uri,
-            version: '1',
-            chainId: 'solana:mainnet',
-            nonce: issued.nonce,
-            issuedAt: issued.issuedAt,
-            expirationTime: issued.expirationTime,
+            publicKey: wallet.publicKey,
+            chains: ['solana:mainnet'],
+            features: [],
           },
-          {
-            account: {
-              address: wallet.address,
-              publicKey: wallet.publicKey,
-              chains: ['solana:mainnet'],
-              features: [],
-            },
-            signedMessage: new TextEncoder().encode(issued.message),
-            signature,
-          },
-        ),
+          signedMessage: new TextEncoder().encode(issued.message),
+          signature,
+        }),
       ).toBe(true);
       const res = await w.verify({ message: issued.message, signature: bs58.encode(signature) });
       expect(res.status).toBe(200);

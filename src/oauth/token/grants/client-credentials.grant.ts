@@ -5,6 +5,7 @@ import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { type GrantEntry, GrantHandler, type TokenRequest } from '../grant';
 import { MachineGrantTarget } from './machine-grant-target';
+import { MACHINE_GRANT_RULE } from '../../../protocol-rules/grant-types';
 
 /**
  * RFC 6749 §4.4: a confidential client asks for a token for itself. The endpoint has
@@ -43,10 +44,6 @@ export const CLIENT_CREDENTIALS_GRANT: GrantEntry<'client_credentials'> = {
   parameters: {},
   advertised: true,
   // RFC 6749 §4.4: "MUST only be used by confidential clients"; §4.4.3: no refresh token.
-  registration: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: false,
-  },
+  registration: MACHINE_GRANT_RULE,
   handler: ClientCredentialsGrant,
 };

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
 import { LogoutReceiver } from '../../../support/logout-receiver';
 import { exchangeCode, login, obtainCode, type Agent, clientEntry } from '../../../support/oauth';
+import { signOut } from '../../../support/login-form';
 import type { TestApp } from '../../../support/test-app';
 import { useTwoInstances } from '../../../support/two-instances';
 
@@ -55,13 +56,7 @@ describe('Back-Channel Logout from two instances on one database', () => {
       Array.from({ length: SESSIONS }, (_, i) => sessionWithTokens(i % 2 ? apps.b : apps.a)),
     );
     // Sessions opened on both instances; each instance queues its own logouts.
-    await Promise.all(
-      sessions.map(async ({ agent }) => {
-        const page = await agent.get('/login').expect(200);
-        const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
-        await agent.post('/logout').type('form').send({ csrf_token: csrf }).expect(303);
-      }),
-    );
+    await Promise.all(sessions.map(({ agent }) => signOut(agent)));
 
     await receiver.waitFor(SESSIONS);
     // Time for a double delivery to show: several poll intervals past the slow answers.

@@ -23,6 +23,7 @@ import {
   type Agent,
   clientEntry,
 } from '../../../support/oauth';
+import { signOut } from '../../../support/login-form';
 import { sample } from '../../../support/metrics';
 import { register } from '../../../support/registration';
 import { TestApp, createTestApp } from '../../../support/test-app';
@@ -85,12 +86,6 @@ describe('Back-Channel Logout: self-registered tarpits never delay the operatorâ
     const agent = request.agent(server());
     await login(agent, '/', name, 'a-tarpit-password-1');
     return agent;
-  }
-
-  async function signOut(agent: Agent): Promise<void> {
-    const page = await agent.get('/login').expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
-    await agent.post('/logout').type('form').send({ csrf_token: csrf }).expect(303);
   }
 
   /** A client registered by anyone (RFC 7591) whose logout tokens go to `logoutUri`. */

@@ -23,6 +23,7 @@ import {
   introspect,
   clientEntry,
 } from '../../../support/oauth';
+import { signOut } from '../../../support/login-form';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
 const ISSUER = 'http://localhost:25000';
@@ -136,9 +137,6 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     expect(introspected.body).toEqual({ active: false });
   }
 
-  const csrfOfLoginPage = async (agent: Agent) =>
-    /name="csrf_token" value="([^"]+)"/.exec((await agent.get('/login').expect(200)).text)![1];
-
   it('RP-initiated logout: the RP gets a valid logout token with the sid of its ID token', async () => {
     const { agent, username } = await signedIn();
     const tokens = await rpTokens(agent);
@@ -166,11 +164,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     const tokens = await rpTokens(agent);
     const sid = decodeJwt(tokens.id_token).sid as string;
 
-    await agent
-      .post('/logout')
-      .type('form')
-      .send({ csrf_token: await csrfOfLoginPage(agent) })
-      .expect(303);
+    await signOut(agent);
 
     const [received] = await receiver.waitFor(1);
     await expectValidLogoutToken(received, { sub: username, sid });
@@ -233,11 +227,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     const sid = decodeJwt(tokens.id_token).sid as string;
     receiver.failNext = 1;
 
-    await agent
-      .post('/logout')
-      .type('form')
-      .send({ csrf_token: await csrfOfLoginPage(agent) })
-      .expect(303);
+    await signOut(agent);
 
     const [failed, delivered] = await receiver.waitFor(2);
     expect([failed.status, delivered.status]).toEqual([500, 200]);
@@ -266,11 +256,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     const sid = decodeJwt(tokens.id_token).sid as string;
     receiver.failNext = 1_000;
 
-    await agent
-      .post('/logout')
-      .type('form')
-      .send({ csrf_token: await csrfOfLoginPage(agent) })
-      .expect(303);
+    await signOut(agent);
     await receiver.waitFor(1);
     // The retry time (60 s here) passes: the next attempt is the last.
     t.clock.advance(61);
@@ -295,11 +281,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     await obtainCode(agent, { scope: 'openid' }).then(({ code, verifier }) =>
       exchangeCode(server(), code, verifier).expect(200),
     );
-    await agent
-      .post('/logout')
-      .type('form')
-      .send({ csrf_token: await csrfOfLoginPage(agent) })
-      .expect(303);
+    await signOut(agent);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.received).toEqual([]);
   });

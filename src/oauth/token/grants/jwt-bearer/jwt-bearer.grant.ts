@@ -9,7 +9,11 @@ import {
 } from 'jose';
 import { reportRefusals } from '../../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../../challenges/challenge-store';
-import { ClientKeySets, type KeySetSource } from '../../../../clients/assertion/client-key-sets';
+import {
+  ClientKeySets,
+  type KeySetSource,
+  checkWithRotatedKeys,
+} from '../../../../clients/assertion/client-key-sets';
 import { clientLabel, type OAuthClient } from '../../../../clients/oauth-client';
 import {
   JwtBearerConfig,
@@ -40,6 +44,7 @@ import {
   grantedScope,
   trustedIssuerOf,
 } from './check-assertion';
+import { MACHINE_GRANT_RULE } from '../../../../protocol-rules/grant-types';
 
 /** Longest assertion read at all, and longest `jti` kept. */
 const MAX_ASSERTION_LENGTH = 16 * 1024;
@@ -190,21 +195,12 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
       unusable: () =>
         refused("The assertion's issuer keys could not be fetched", 'issuer_keys_unavailable'),
     };
-    const keys = await this.keySets.keysAt(trusted.jwksUri, source);
-    try {
-      return await this.check(assertion, trusted, keys);
-    } catch (error) {
-      const fresher =
-        error instanceof errors.JWKSNoMatchingKey
-          ? await this.keySets.refreshedAt(trusted.jwksUri, source)
-          : undefined;
-      if (!fresher) throw asRefusal(error);
-      try {
-        return await this.check(assertion, trusted, fresher);
-      } catch (again) {
-        throw asRefusal(again);
-      }
-    }
+    return checkWithRotatedKeys(
+      await this.keySets.keysAt(trusted.jwksUri, source),
+      () => this.keySets.refreshedAt(trusted.jwksUri, source),
+      (keys) => this.check(assertion, trusted, keys),
+      asRefusal,
+    );
   }
 
   private async check(
@@ -261,11 +257,7 @@ export const JWT_BEARER_GRANT: GrantEntry<typeof JWT_BEARER_GRANT_TYPE, typeof P
   advertised: true,
   // RFC 7523 §2.1 (an ID-JAG, MCP enterprise-managed authorization; or a workload JWT): the
   // ID-JAG draft has the client authenticate when it presents the assertion, which names it.
-  registration: {
-    usesAuthorizationEndpoint: false,
-    confidentialOnly: true,
-    issuesRefreshTokens: false,
-  },
+  registration: MACHINE_GRANT_RULE,
   handler: JwtBearerGrant,
 };
 

@@ -20,6 +20,7 @@ import {
   exchangeTarget,
   narrowedScope,
 } from './check-exchange';
+import { MACHINE_GRANT_RULE } from '../../../../protocol-rules/grant-types';
 
 /** RFC 8693 §2.1: the exchange's own parameters. */
 const PARAMETERS = {
@@ -178,11 +179,7 @@ export const TOKEN_EXCHANGE_GRANT: GrantEntry<typeof TOKEN_EXCHANGE_GRANT_TYPE, 
     advertised: true,
     // RFC 8693: a client's own access token for a narrower one; `act` names the client, so it
     // must authenticate. No refresh token.
-    registration: {
-      usesAuthorizationEndpoint: false,
-      confidentialOnly: true,
-      issuesRefreshTokens: false,
-    },
+    registration: MACHINE_GRANT_RULE,
     handler: TokenExchangeGrant,
   };
 
