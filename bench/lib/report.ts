@@ -577,7 +577,7 @@ ${busyWarning(report)}
 ${machine.memory}
 \`\`\`
 
-- Service: ${report.source}, compiled as \`npm run build\` compiles it (\`tools/build-service.js\`, SWC) into \`dist-bench/\`${report.buildReused ? ' by an earlier run (`--skip-build`: it may predate src/)' : ''}, run as \`node dist-bench/main.js\` with \`NODE_ENV=production\`, \`SEED_DEMO_DATA=true\`, \`LOG_LEVEL=warn\`, every rate limit raised (still counted in MongoDB: one round trip per request)
+- Service: ${report.source}, compiled as \`npm run build\` compiles it (\`tools/build-service.js\`, SWC) into \`dist-bench/\`${report.buildReused ? ' by an earlier run (`--skip-build`: it may predate src/)' : ''}, run as \`node dist-bench/main.js\` with \`NODE_ENV=production\`, \`SEED_DEMO_DATA=true\`, \`LOG_LEVEL=warn\`, every rate limit raised (still counted in MongoDB, in leases of 16 counts: \`RATE_LIMIT_LEASE\`'s default)
 - Compared with: node-oidc-provider ${report.versions['oidc-provider']} (\`bench/oidc-provider/server.mjs\`, \`NODE_ENV=production\`)
 - Database: ${report.database}, one server for every process of the run, each with its own database
 - Versions: ${Object.entries(report.versions)
