@@ -518,6 +518,22 @@ describe('back-channel logout checks', () => {
     expect(failed(withReceived(received))).toEqual(['logout-after-kill']);
   });
 
+  it('a delivery its sender gave up while it lived is neither a delivery nor a cut by the kill', () => {
+    // The slow RP's answer to sid-2 came after its sender's own time limit, not after a kill.
+    const received = base.received.map((r) =>
+      r.cut
+        ? { ...r, cut: false, abandoned: true }
+        : r.at === 74_500
+          ? { ...r, abandoned: true }
+          : r,
+    );
+    expect(logoutSummary({ ...base, received })).toMatchObject({
+      cut: 0,
+      missing: ['fleet-rp-slow sid-2'],
+    });
+    expect(failed(withReceived(received))).toEqual(['logout-delivered', 'logout-after-kill']);
+  });
+
   it('a run where no delivery was in flight at the kill has not shown the lease taking over', () => {
     const uncut = base.received.filter((r) => !r.cut);
     expect(failed(withReceived(uncut))).toEqual(['logout-after-kill']);

@@ -350,7 +350,7 @@ export function logoutSummary(f: FleetFigures['logout']): LogoutSummary {
     copies.set(k, (copies.get(k) ?? 0) + 1);
     if (r.cut) {
       if (!cutAt.has(k)) cutAt.set(k, r.at);
-    } else {
+    } else if (!r.abandoned) {
       delivered.set(k, [...(delivered.get(k) ?? []), r.at]);
     }
   }

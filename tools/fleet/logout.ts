@@ -23,7 +23,7 @@ import { authorizationRequest } from '../../src/lab-client/authorization-request
 import { codeExchangeRequest, codeFromRedirect, type CodeClient } from '../../bench/lib/pkce';
 import { NoAnswer, type Answer, type FleetClient } from './client';
 import type { Ledger } from './ledger';
-import type { Elapsed } from './processes';
+import { processGone, type Elapsed } from './processes';
 import { socketOwner } from './socket-owner';
 import type { Traffic } from './traffic';
 
@@ -69,8 +69,13 @@ export interface ReceivedLogoutToken {
    * it could not be told (the socket already gone).
    */
   readonly sender?: { readonly slot: number; readonly pid: number };
-  /** The connection closed before the RP answered: the sending instance was killed meanwhile. */
+  /** The connection closed before the RP answered, its sender dead: killed meanwhile. */
   cut: boolean;
+  /**
+   * The connection closed before the RP answered while its sender lived (its own time limit), or
+   * the sender was not told: neither delivered nor counted as cut by a kill.
+   */
+  abandoned?: boolean;
 }
 
 /** A login session the harness ended, with what it got in it. */
@@ -175,7 +180,9 @@ export class LogoutTraffic {
           let answered = false;
           res.on('close', () => {
             this.unanswered.delete(record);
-            if (!answered) record.cut = true;
+            if (answered) return;
+            if (sender && processGone(sender.pid)) record.cut = true;
+            else record.abandoned = true;
           });
           // Before the kill, the slow RP holds the tokens the victim sends until it is gone (at
           // most HOLD_MS): the victim is mid-delivery when it dies. Told by the sender, not by
@@ -295,7 +302,9 @@ export class LogoutTraffic {
 
   private undelivered(): number {
     const got = new Set(
-      this.received.filter((r) => !r.cut).map((r) => `${r.rp} ${String(r.claims?.sid)}`),
+      this.received
+        .filter((r) => !r.cut && !r.abandoned)
+        .map((r) => `${r.rp} ${String(r.claims?.sid)}`),
     );
     return this.sessions.reduce(
       (n, s) => n + s.rps.filter((rp) => !got.has(`${rp} ${s.sid}`)).length,
