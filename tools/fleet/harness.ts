@@ -206,8 +206,8 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         hooks = {
           ready: () => logout.deliveryInFlightFrom(victim),
           readyWithinMs: LOGOUT_READY_WITHIN_MS,
-          killed: (at) => {
-            logout.killedTarget();
+          killed: (at, pid) => {
+            logout.killedTarget(pid);
             logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS);
           },
         };
@@ -236,6 +236,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     // A delivery leased by an instance killed mid-attempt is retried once its lease runs out.
     await logout.settle(BACKCHANNEL_LOGOUT_TIMEOUT_MS + 40_000);
     await logout.tryRefreshTokens();
+    logout.settleCuts();
     const killRecord = records.find((r) => r.kill);
     const killedAt = killRecord?.kill?.killedAt ?? NaN;
     const sent = logout.sentBy(killRecord?.victim ?? -1);
@@ -246,8 +247,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         `${logout.sessions.filter((s) => s.cutTries > 0).length} after a logout request cut by it), ` +
         `${logout.received.length} logout tokens received (${logout.received.filter((r) => near(r.at)).length} within 3 s of the kill, ` +
         `${logout.received.filter((r) => r.cut).length} cut mid-delivery; of the tokens of sessions ended at the victim, ` +
-        `${sent.itself} sent by it, ${sent.others} by another instance, ${sent.unknown} by one not told; ` +
-        `a token it sent ${logout.heldAtKill ? 'was' : 'was not'} in flight when it was killed)`,
+        `${sent.itself} sent by it, ${sent.others} by another instance, ${sent.unknown} by one not told)`,
     );
 
     const figures: FleetFigures = {

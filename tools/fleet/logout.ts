@@ -143,8 +143,8 @@ export class LogoutTraffic {
   private readonly endingAt = new Map<string, number>();
   /** The instance sessions are ended at (`endSessionsAt`) has been killed. */
   private targetKilled = false;
-  /** The slow RP held a token the target sent when it was killed. */
-  heldAtKill = false;
+  /** The pid of the target when it was SIGKILLed. */
+  private killedPid: number | undefined;
   /** POSTs an RP holds, not answered yet. */
   private readonly unanswered = new Set<ReceivedLogoutToken>();
 
@@ -271,9 +271,22 @@ export class LogoutTraffic {
   }
 
   /** The instance sessions were ended at was killed: the slow RP holds nothing more for it. */
-  killedTarget(): void {
-    if (this.target !== undefined) this.heldAtKill = this.deliveryInFlightFrom(this.target);
+  killedTarget(pid: number | undefined): void {
+    this.killedPid = pid;
     this.targetKilled = true;
+  }
+
+  /**
+   * After the run: a delivery whose sender died is cut by the SIGKILL only when that sender was
+   * the killed target; one cut by an instance's exit on SIGTERM (the fleet restart) is abandoned.
+   */
+  settleCuts(): void {
+    for (const r of this.received) {
+      if (r.cut && r.sender?.pid !== this.killedPid) {
+        r.cut = false;
+        r.abandoned = true;
+      }
+    }
   }
 
   /** No session is started after `at` (elapsed ms); a later call cannot extend it. */
