@@ -413,17 +413,27 @@ describe('device checks', () => {
       ...flow,
       polls: [poll({ sinceLastAnswerMs: 3, early: true, afterUncertain: true })],
     };
-    const checks = fleetChecks(figures({ device: [deviceFlow(1), refused, afterOutage] }));
+    // Sent at once, but answered 2.4 s after the poll before it was sent: the service may have
+    // recorded the two more than the 2 s interval apart.
+    const queued = {
+      ...flow,
+      polls: [poll({ sinceLastAnswerMs: 3, spanMs: 2400, early: true })],
+    };
+    const checks = fleetChecks(figures({ device: [deviceFlow(1), refused, afterOutage, queued] }));
     expect(checks.filter((c) => !c.ok).map((c) => c.id)).toEqual([]);
     const detail = checks.find((c) => c.id === 'device-slow-down')!.detail;
     expect(detail).toContain('1 deliberately early polls, 0 of them not told to slow down');
     expect(detail).toContain(
-      '2 more not judged (refused 3× by instances down, sent again later: answered 400 authorization_pending; ' +
-        'the poll before it was answered 503 or lost: answered 400 authorization_pending)',
+      '3 more not judged (refused 3× by instances down, sent again later: answered 400 authorization_pending; ' +
+        'the poll before it was answered 503 or lost: answered 400 authorization_pending; ' +
+        '2.4 s from the poll before it to its answer, interval 2 s: answered 400 authorization_pending)',
     );
     // Seen early by the service and still answered pending: a failure, whatever else happened.
     const plain = { ...flow, polls: [poll({ sinceLastAnswerMs: 3, early: true, refused: 0 })] };
     expect(failed(figures({ device: [deviceFlow(1), plain] }))).toEqual(['device-slow-down']);
+    // Answered within the interval of the poll before it was sent: certainly early.
+    const quick = { ...flow, polls: [poll({ sinceLastAnswerMs: 3, spanMs: 1900, early: true })] };
+    expect(failed(figures({ device: [deviceFlow(1), quick] }))).toEqual(['device-slow-down']);
   });
 });
 
@@ -516,6 +526,22 @@ describe('back-channel logout checks', () => {
       cutThenDelivered: 0,
     });
     expect(failed(withReceived(received))).toEqual(['logout-after-kill']);
+  });
+
+  it('a delivery its sender gave up while it lived is neither a delivery nor a cut by the kill', () => {
+    // The slow RP's answer to sid-2 came after its sender's own time limit, not after a kill.
+    const received = base.received.map((r) =>
+      r.cut
+        ? { ...r, cut: false, abandoned: true }
+        : r.at === 74_500
+          ? { ...r, abandoned: true }
+          : r,
+    );
+    expect(logoutSummary({ ...base, received })).toMatchObject({
+      cut: 0,
+      missing: ['fleet-rp-slow sid-2'],
+    });
+    expect(failed(withReceived(received))).toEqual(['logout-delivered', 'logout-after-kill']);
   });
 
   it('a run where no delivery was in flight at the kill has not shown the lease taking over', () => {

@@ -237,9 +237,10 @@ export interface DeviceSummary {
 /**
  * Why a deliberately early poll cannot be judged, or undefined when the service must answer it
  * slow_down: it was answered 503 or lost a try (it may not have been counted), it was refused by
- * an instance that was down and reached the service only later (no longer early), or the poll
+ * an instance that was down and reached the service only later (no longer early), the poll
  * before it was answered 503 or lost a try (the service may have no previous poll to call it
- * early against).
+ * early against), or `interval` or more passed from the poll before it was sent to this one's
+ * answer (a loaded machine's queues: the service may have seen the two that far apart, in time).
  */
 export function earlyNotJudgedBecause(p: DevicePoll): string | undefined {
   if (!p.early || p.duplicate) return 'not a lone early poll';
@@ -247,6 +248,9 @@ export function earlyNotJudgedBecause(p: DevicePoll): string | undefined {
   if (p.lost > 0) return 'a try lost';
   if ((p.refused ?? 0) > 0) return `refused ${p.refused}× by instances down, sent again later`;
   if (p.afterUncertain) return 'the poll before it was answered 503 or lost';
+  if (p.spanMs != null && p.spanMs >= p.intervalMs) {
+    return `${(p.spanMs / 1000).toFixed(1)} s from the poll before it to its answer, interval ${p.intervalMs / 1000} s`;
+  }
   return undefined;
 }
 
@@ -350,7 +354,7 @@ export function logoutSummary(f: FleetFigures['logout']): LogoutSummary {
     copies.set(k, (copies.get(k) ?? 0) + 1);
     if (r.cut) {
       if (!cutAt.has(k)) cutAt.set(k, r.at);
-    } else {
+    } else if (!r.abandoned) {
       delivered.set(k, [...(delivered.get(k) ?? []), r.at]);
     }
   }

@@ -27,6 +27,12 @@ const MAX_POLLS = 40;
 export interface DevicePoll {
   /** From the answer of the poll before (of any status) to this poll's first try; null: the first. */
   readonly sinceLastAnswerMs: number | null;
+  /**
+   * From the first try of the poll before to this poll's answer: the longest the service's
+   * records of the two can be apart (each poll is recorded between its send and its answer).
+   * Null: the first.
+   */
+  readonly spanMs?: number | null;
   /** The interval the CLI held when it sent this poll (ms). */
   readonly intervalMs: number;
   /** Sent at once after an answer, on purpose: the service must answer slow_down. */
@@ -147,6 +153,7 @@ export class DeviceTraffic {
     const { deviceCode, userCode } = started;
     let intervalMs = started.interval * 1000;
     let lastAnswerAt: number | null = null;
+    let lastSentAt: number | null = null;
     let uncertain = false;
     let previousUncertain = false;
 
@@ -178,6 +185,7 @@ export class DeviceTraffic {
         const error = str(res, 'error');
         flow.polls.push({
           sinceLastAnswerMs: lastAnswerAt === null ? null : sentAt - lastAnswerAt,
+          spanMs: lastSentAt === null ? null : res.answeredAt - lastSentAt,
           intervalMs,
           early,
           duplicate: copies > 1,
@@ -220,6 +228,7 @@ export class DeviceTraffic {
       // RFC 8628 §3.5: every later poll waits 5 s more.
       if (slowDown) intervalMs += SLOW_DOWN_STEP_MS;
       lastAnswerAt = Math.max(...answers.map((a) => a.answeredAt));
+      lastSentAt = sentAt;
     };
 
     // The first poll may come at once (the user has not answered yet).

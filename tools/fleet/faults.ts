@@ -29,7 +29,7 @@ const KILL_AFTER_ANSWERS = 6;
 export interface KillHooks {
   readonly ready: () => boolean;
   readonly readyWithinMs: number;
-  readonly killed: (killedAt: number) => void;
+  readonly killed: (killedAt: number, pid: number | undefined) => void;
 }
 /** Refresh families checked concurrently after a fault. */
 const SWEEP_CONCURRENCY = 3;
@@ -249,8 +249,9 @@ export class FaultRunner {
       return answered >= KILL_AFTER_ANSWERS && (ready() || answered >= 3 * KILL_AFTER_ANSWERS);
     }, 10_000);
     killing = true;
+    const pid = instance.pid;
     const killedAt = await instance.kill();
-    hooks?.killed(killedAt);
+    hooks?.killed(killedAt, pid);
     await Promise.all(loops);
     const cut = outcomes.filter((o) => o.lost);
     const downFor = this.settings.killDownSeconds * 1000 - (this.elapsed() - killedAt);

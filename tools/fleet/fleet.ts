@@ -160,11 +160,12 @@ export class Fleet {
 /** `interval` of the fleet's device codes, in seconds. */
 export const DEVICE_CODE_INTERVAL_SECONDS = 2;
 /**
- * One logout delivery attempt's time limit: 2 s more than the slow RP holds a token at most
- * before the kill (logout.ts, HOLD_MS), room for a busy machine. A delivery leased by a killed
- * instance is claimed again this + 30 s after its claim, inside the run.
+ * One logout delivery attempt's time limit. The slow RP holds a token the kill's victim sends
+ * until the kill (logout.ts): the attempt must outlast the kill's burst of exchanges on a loaded
+ * machine, or the victim gives it up first. A delivery leased by a killed instance is claimed
+ * again this + 30 s after its claim, inside the run.
  */
-export const BACKCHANNEL_LOGOUT_TIMEOUT_MS = 10_000;
+export const BACKCHANNEL_LOGOUT_TIMEOUT_MS = 20_000;
 
 function serviceEnv(port: number, mongoUri: string, secret: string): NodeJS.ProcessEnv {
   const unlimited = '100000000';

@@ -174,7 +174,12 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     const loadStartedAt = elapsed();
     traffic.start(options.workers, options.scenariosPerSecond);
     device.start(options.deviceLoops);
-    logout.start(options.logoutLoops, { client, traffic, ledger });
+    logout.start(options.logoutLoops, {
+      client,
+      traffic,
+      ledger,
+      pids: () => fleet.instances.map((instance) => instance.pid),
+    });
     log(
       `load: ${options.workers} workers, at most ${options.inFlight} requests in flight, ` +
         (options.scenariosPerSecond > 0
@@ -201,8 +206,8 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         hooks = {
           ready: () => logout.deliveryInFlightFrom(victim),
           readyWithinMs: LOGOUT_READY_WITHIN_MS,
-          killed: (at) => {
-            logout.killedTarget();
+          killed: (at, pid) => {
+            logout.killedTarget(pid);
             logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS);
           },
         };
@@ -231,14 +236,18 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     // A delivery leased by an instance killed mid-attempt is retried once its lease runs out.
     await logout.settle(BACKCHANNEL_LOGOUT_TIMEOUT_MS + 40_000);
     await logout.tryRefreshTokens();
-    const killedAt = records.find((r) => r.kill)?.kill?.killedAt ?? NaN;
+    logout.settleCuts();
+    const killRecord = records.find((r) => r.kill);
+    const killedAt = killRecord?.kill?.killedAt ?? NaN;
+    const sent = logout.sentBy(killRecord?.victim ?? -1);
     const near = (at: number) => Math.abs(at - killedAt) < 3000;
     log(
       `logout: ${logout.sessions.length} sessions ended (last at +${((logout.sessions.at(-1)?.endedAt ?? 0) / 1000).toFixed(1)} s; ` +
         `${logout.sessions.filter((s) => near(s.endedAt)).length} within 3 s of the kill at +${(killedAt / 1000).toFixed(1)} s, ` +
         `${logout.sessions.filter((s) => s.cutTries > 0).length} after a logout request cut by it), ` +
         `${logout.received.length} logout tokens received (${logout.received.filter((r) => near(r.at)).length} within 3 s of the kill, ` +
-        `${logout.received.filter((r) => r.cut).length} cut mid-delivery)`,
+        `${logout.received.filter((r) => r.cut).length} cut mid-delivery; of the tokens of sessions ended at the victim, ` +
+        `${sent.itself} sent by it, ${sent.others} by another instance, ${sent.unknown} by one not told)`,
     );
 
     const figures: FleetFigures = {

@@ -6,8 +6,10 @@
  * are in flight when an instance is killed. Each loop signs user1 in from an X-Forwarded-For
  * address of its own, gets tokens for both RPs in that session, then ends it with
  * GET /end_session and the first RP's ID token as `id_token_hint`, on the instances in turn, then
- * at the first kill's victim for a few seconds before it dies (its poller claims the deliveries
- * of the sessions it ended at once, so some are in flight to the slow RP when it is killed).
+ * at the first kill's victim for a few seconds before it dies (its poller is woken at once by the
+ * sessions it ends, so it claims some of their deliveries; the other instances' pollers claim the
+ * rest). Which instance sent a token is told by its connection (socket-owner.ts), and the slow RP
+ * holds what the victim sends until it is killed, so a delivery is in flight when it dies.
  * Sessions are ended until a little after that kill, so that every delivery
  * leased by the killed instance is retried by another within the run (its lease ends
  * BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30 s after the claim). Every POST an RP receives is recorded,
@@ -21,7 +23,8 @@ import { authorizationRequest } from '../../src/lab-client/authorization-request
 import { codeExchangeRequest, codeFromRedirect, type CodeClient } from '../../bench/lib/pkce';
 import { NoAnswer, type Answer, type FleetClient } from './client';
 import type { Ledger } from './ledger';
-import type { Elapsed } from './processes';
+import { processGone, type Elapsed } from './processes';
+import { socketOwner } from './socket-owner';
 import type { Traffic } from './traffic';
 
 /** How long the slow RP takes to answer a logout token. */
@@ -38,16 +41,12 @@ export const LOGOUT_LEAD_MS = 3000;
 export const LOGOUT_AFTER_KILL_MS = 6000;
 /**
  * The kill waits at most this long for a logout token on its way from the victim to the slow RP
- * (`deliveryInFlightFrom`): a fixed lead alone left a busy machine's run with none in flight.
+ * (`deliveryInFlightFrom`): a fixed lead alone left a busy machine's run with none in flight. The
+ * victim sends a token of one session in four or so that it ends (the others' pollers are
+ * quicker, most of all while the kill's burst keeps it busy), and a busy machine ends one
+ * session every 5 s or more: 20 s was not always enough.
  */
-export const LOGOUT_READY_WITHIN_MS = 20_000;
-/**
- * The slow RP holds a token of a session ended at the kill's victim until the kill, at most
- * this long (less than the fleet's BACKCHANNEL_LOGOUT_TIMEOUT_MS, so a held delivery from an
- * instance that lives is answered, not timed out): a busy machine's kill, waiting for its burst
- * of exchanges to be answered, then still finds the delivery in flight.
- */
-export const HOLD_MS = 8000;
+export const LOGOUT_READY_WITHIN_MS = 60_000;
 const USER = { username: 'user1', password: 'password1' };
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -58,8 +57,18 @@ export interface ReceivedLogoutToken {
   /** The JOSE header's `typ` and the payload, decoded (the signature is not verified here). */
   readonly typ?: string;
   readonly claims?: Record<string, unknown>;
-  /** The connection closed before the RP answered: the sending instance was killed meanwhile. */
+  /**
+   * The instance that sent it (its slot and pid), from the connection's socket; undefined when
+   * it could not be told (the socket already gone).
+   */
+  readonly sender?: { readonly slot: number; readonly pid: number };
+  /** The connection closed before the RP answered, its sender dead: killed meanwhile. */
   cut: boolean;
+  /**
+   * The connection closed before the RP answered while its sender lived (its own time limit), or
+   * the sender was not told: neither delivered nor counted as cut by a kill.
+   */
+  abandoned?: boolean;
 }
 
 /** A login session the harness ended, with what it got in it. */
@@ -122,6 +131,8 @@ export class LogoutTraffic {
   private client?: FleetClient;
   private traffic?: Traffic;
   private ledger?: Ledger;
+  /** Each instance's pid, by slot (undefined while it is down). */
+  private pids: () => readonly (number | undefined)[] = () => [];
   private stopAt = Infinity;
   private stopping = false;
   private loops: Promise<void>[] = [];
@@ -132,6 +143,8 @@ export class LogoutTraffic {
   private readonly endingAt = new Map<string, number>();
   /** The instance sessions are ended at (`endSessionsAt`) has been killed. */
   private targetKilled = false;
+  /** The pid of the target when it was SIGKILLed. */
+  private killedPid: number | undefined;
   /** POSTs an RP holds, not answered yet. */
   private readonly unanswered = new Set<ReceivedLogoutToken>();
 
@@ -147,10 +160,12 @@ export class LogoutTraffic {
           const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get(
             'logout_token',
           );
+          const sender = this.senderOf(req.socket.remotePort, req.socket.localPort);
           const record: ReceivedLogoutToken = {
             rp: rp.id,
             at: this.elapsed(),
             ...(token ? payloadOf(token) : {}),
+            ...(sender ? { sender } : {}),
             cut: false,
           };
           this.received.push(record);
@@ -158,18 +173,18 @@ export class LogoutTraffic {
           let answered = false;
           res.on('close', () => {
             this.unanswered.delete(record);
-            if (!answered) record.cut = true;
+            if (answered) return;
+            if (sender && processGone(sender.pid)) record.cut = true;
+            else record.abandoned = true;
           });
-          // Before the kill, the slow RP holds the tokens of sessions ended at the victim until
-          // it is gone (at most HOLD_MS): the victim is mid-delivery when it dies.
-          const receivedAt = this.elapsed();
-          const held =
-            rp.delayMs > 0 &&
-            this.target !== undefined &&
-            this.endingAt.get(String(record.claims?.sid)) === this.target;
+          // Before the kill, the slow RP holds the tokens the victim sends until it is gone: the
+          // victim is mid-delivery when it dies, however long the kill's burst takes (a held
+          // attempt the victim gives up at its own time limit first is abandoned, not cut). Told
+          // by the sender, not by where the session ended: any instance's poller may claim a
+          // delivery, and on a busy machine the others' often do before the victim's does.
+          const held = rp.delayMs > 0 && this.target !== undefined && sender?.slot === this.target;
           const answer = () => {
-            const waited = this.elapsed() - receivedAt;
-            if (held && !this.targetKilled && waited < HOLD_MS) {
+            if (held && !this.targetKilled && !res.destroyed) {
               setTimeout(answer, 100);
               return;
             }
@@ -201,7 +216,15 @@ export class LogoutTraffic {
   }
 
   /** Starts `loops` loops, ending sessions until `endSessionsUntil` or `stop`. */
-  start(loops: number, deps: { client: FleetClient; traffic: Traffic; ledger: Ledger }): void {
+  start(
+    loops: number,
+    deps: {
+      client: FleetClient;
+      traffic: Traffic;
+      ledger: Ledger;
+      pids: () => readonly (number | undefined)[];
+    },
+  ): void {
     Object.assign(this, deps);
     this.stopping = false;
     this.loops = Array.from({ length: loops }, () => this.loop());
@@ -213,20 +236,57 @@ export class LogoutTraffic {
   }
 
   /**
-   * Whether the slow RP is holding a logout token of a session whose logout was sent to
-   * `instance`: that instance queued it and, its poller looking at once, is almost surely the one
-   * delivering it, so killing it now cuts a delivery.
+   * Whether the slow RP is holding a logout token `instance` sent: killing it now cuts a
+   * delivery.
    */
   deliveryInFlightFrom(instance: number): boolean {
     const slow = this.rps.find((rp) => rp.delayMs > 0)!.id;
-    return [...this.unanswered].some(
-      (r) => r.rp === slow && this.endingAt.get(String(r.claims?.sid)) === instance,
+    return [...this.unanswered].some((r) => r.rp === slow && r.sender?.slot === instance);
+  }
+
+  /** The instance whose process holds the connection from `port` to the RP's `rpPort`. */
+  private senderOf(
+    port: number | undefined,
+    rpPort: number | undefined,
+  ): { slot: number; pid: number } | undefined {
+    if (port === undefined || rpPort === undefined) return undefined;
+    const pids = this.pids();
+    const pid = socketOwner(
+      port,
+      rpPort,
+      pids.filter((p): p is number => p !== undefined),
     );
+    const slot = pid === undefined ? -1 : pids.indexOf(pid);
+    return pid === undefined || slot < 0 ? undefined : { slot, pid };
+  }
+
+  /** Of the tokens of sessions ended at `instance`, how many it sent, and how many others did. */
+  sentBy(instance: number): { itself: number; others: number; unknown: number } {
+    const ofIt = this.received.filter((r) => this.endingAt.get(String(r.claims?.sid)) === instance);
+    return {
+      itself: ofIt.filter((r) => r.sender?.slot === instance).length,
+      others: ofIt.filter((r) => r.sender !== undefined && r.sender.slot !== instance).length,
+      unknown: ofIt.filter((r) => r.sender === undefined).length,
+    };
   }
 
   /** The instance sessions were ended at was killed: the slow RP holds nothing more for it. */
-  killedTarget(): void {
+  killedTarget(pid: number | undefined): void {
+    this.killedPid = pid;
     this.targetKilled = true;
+  }
+
+  /**
+   * After the run: a delivery whose sender died is cut by the SIGKILL only when that sender was
+   * the killed target; one cut by an instance's exit on SIGTERM (the fleet restart) is abandoned.
+   */
+  settleCuts(): void {
+    for (const r of this.received) {
+      if (r.cut && r.sender?.pid !== this.killedPid) {
+        r.cut = false;
+        r.abandoned = true;
+      }
+    }
   }
 
   /** No session is started after `at` (elapsed ms); a later call cannot extend it. */
@@ -247,7 +307,9 @@ export class LogoutTraffic {
 
   private undelivered(): number {
     const got = new Set(
-      this.received.filter((r) => !r.cut).map((r) => `${r.rp} ${String(r.claims?.sid)}`),
+      this.received
+        .filter((r) => !r.cut && !r.abandoned)
+        .map((r) => `${r.rp} ${String(r.claims?.sid)}`),
     );
     return this.sessions.reduce(
       (n, s) => n + s.rps.filter((rp) => !got.has(`${rp} ${s.sid}`)).length,

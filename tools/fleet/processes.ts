@@ -264,6 +264,21 @@ export class FleetInstance {
 }
 
 /** Resident set size of a process in MiB, from /proc/<pid>/status (Linux); undefined if gone. */
+/**
+ * Whether process `pid` has ended: gone, or dead and not yet reaped (a zombie). A process killed
+ * with SIGKILL closes its sockets as it dies, so one whose peer saw its connection close is
+ * already at least a zombie.
+ */
+export function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
+  }
+}
+
 export function residentMiB(pid: number): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');

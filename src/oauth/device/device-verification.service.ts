@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
-import type { ConsumeResult } from '../../challenges/challenge';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
@@ -40,8 +39,8 @@ const NOT_VALID = 'That code is not valid, or it has expired. Check the code you
  * The user's side of RFC 8628 (§3.3): a signed-in user types the code their device shows, sees
  * which client asks for what, and confirms or denies. Every submitted code first counts against
  * the throttle (per account and per network), so a guess is refused before it is looked up. The
- * answer spends the user code (one answer per code, atomically) and then moves the device code
- * from pending to approved or denied with a compare-and-set: its client finds out at its next poll.
+ * answer is one compare-and-set of the device code from pending to approved or denied (one answer
+ * per code, atomically; its client finds out at its next poll), and then spends the user code.
  */
 @Injectable()
 export class DeviceVerificationService {
@@ -94,17 +93,17 @@ export class DeviceVerificationService {
         ...(otherResource === undefined ? {} : { resource: otherResource }),
       };
     }
-    return this.answer(code, action, session, client);
+    return this.answer(code, pending.payload, action, session, client);
   }
 
-  /** Why an answer was not taken: the code was answered already (a replay), or is not live. */
-  private async refused(
-    code: string,
-    result?: ConsumeResult<DeviceUserCodePayload>,
-  ): Promise<DeviceVerificationOutcome> {
-    const outcome =
-      result ?? (await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {}));
-    const replayed = !outcome.ok && outcome.reason === 'replayed';
+  /**
+   * Why an answer was not taken: the code was answered already (a replay), or is not live. The
+   * user code is spent on the way: a live one here belongs to a device code that is no longer
+   * pending (an answer whose reply was lost before it spent the user code), so it was answered.
+   */
+  private async refused(code: string): Promise<DeviceVerificationOutcome> {
+    const outcome = await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {});
+    const replayed = outcome.ok || outcome.reason === 'replayed';
     this.events.emit(
       new ChallengeRejected('device_user_code', replayed ? 'replay' : 'unknown_user_code'),
     );
@@ -114,14 +113,11 @@ export class DeviceVerificationService {
 
   private async answer(
     code: string,
+    { deviceCodeHash, scope, resource }: DeviceUserCodePayload,
     decision: 'approve' | 'deny',
     session: LoginSession,
     client: OAuthClient,
   ): Promise<DeviceVerificationOutcome> {
-    // One answer per user code: a second confirm (a replayed form) finds it spent.
-    const spent = await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {});
-    if (!spent.ok) return this.refused(code, spent);
-    const { deviceCodeHash, scope, resource } = spent.challenge.payload;
     const changes: Partial<DeviceApproval> & { status: 'approved' | 'denied' } =
       decision === 'approve'
         ? {
@@ -136,14 +132,21 @@ export class DeviceVerificationService {
             sid: session.sid,
           }
         : { status: 'denied' };
-    const updated = await this.store.update<DeviceCodePayload>(
+    // The answer is this one write: once it holds, the device's next poll finds it, whatever
+    // becomes of the rest of this request. A second answer (a replayed form, a concurrent one, the
+    // retry of one whose reply was lost) finds the device code answered.
+    const answered = await this.store.update<DeviceCodePayload>(
       'device_code',
       deviceCodeHash,
       { client_id: client.clientId },
       { status: 'pending' },
       changes,
     );
-    if (!updated) return { kind: 'form', userCode: formatUserCode(code), error: NOT_VALID };
+    if (!answered) return this.refused(code);
+    // Spent after the answer, not before: spent first, an answer cut between the two writes (the
+    // database gone mid-request) would leave a code the user is told was answered, and a device
+    // that polls it pending until it expires. A concurrent answer may have spent it already.
+    await this.store.consume<DeviceUserCodePayload>('device_user_code', code, {});
     if (decision === 'approve' && !client.firstParty) {
       // As the consent screen's Allow: the user allowed this client these scopes.
       const otherResources = resource === this.tokens.audience ? [] : [resource];
