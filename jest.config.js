@@ -64,6 +64,46 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/examples/dapp-kits/node_modules/'],
 };
 
+// What the command line names to run: jest's positional arguments and --testPathPattern's values.
+// What follows an option that takes a value is that value (an array option's, every value up to
+// the next option), not a path.
+const VALUE_OPTIONS = new Set([
+  ...['c', 'config', 't', 'testNamePattern', 'w', 'maxWorkers', 'maxConcurrency', 'outputFile'],
+  ...['shard', 'seed', 'testTimeout', 'coverageDirectory', 'cacheDirectory', 'rootDir'],
+  ...['changedSince', 'testEnvironment', 'testRunner', 'testSequencer'],
+]);
+const ARRAY_OPTIONS = new Set([
+  ...['selectProjects', 'ignoreProjects', 'reporters', 'coverageReporters', 'roots'],
+  ...['testPathIgnorePatterns', 'testMatch', 'collectCoverageFrom'],
+]);
+const PATTERN_OPTIONS = new Set(['testPathPattern', 'testPathPatterns']);
+function commandLinePatterns(argv) {
+  const patterns = [];
+  let taking = 'none';
+  for (const arg of argv) {
+    if (arg.startsWith('-')) {
+      const name = arg.replace(/^--?/, '').split('=')[0];
+      const inline = arg.includes('=');
+      if (PATTERN_OPTIONS.has(name)) {
+        if (inline) patterns.push(arg.slice(arg.indexOf('=') + 1));
+        taking = inline ? 'none' : 'patterns';
+      } else if (ARRAY_OPTIONS.has(name)) taking = inline ? 'none' : 'values';
+      else taking = VALUE_OPTIONS.has(name) && !inline ? 'one' : 'none';
+    } else if (taking === 'one') taking = 'none';
+    else if (taking !== 'values') patterns.push(arg);
+  }
+  return patterns;
+}
+// argv[0] is node, argv[1] jest's script.
+const patterns = commandLinePatterns(process.argv.slice(2));
+
+// The unit specs run in a few bundles (test/setup/unit-bundles.js: what they import loads once per
+// bundle), unless the command line names what to run: then each spec file is a suite of its own,
+// which a path or a pattern matches as before (or UNIT_EACH_FILE=1).
+const unitEachFile =
+  process.env.UNIT_EACH_FILE === '1' ||
+  patterns.some((pattern) => !/test\/(e2e|acceptance)\/|e2e-(suite|spec)|unit-suite/.test(pattern));
+
 // Each folder of test/e2e runs as one suite (its folder.e2e-suite.ts, see test/support/folder-suite.ts):
 // the app's modules load once per folder rather than once per file, ~40 % of the e2e tests' CPU.
 // A spec file named on the command line (or E2E_EACH_FILE=1) runs as a suite of its own.
@@ -97,7 +137,9 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+      testMatch: unitEachFile
+        ? ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts']
+        : ['<rootDir>/test/unit/*.unit-suite.ts'],
     },
     {
       ...common,

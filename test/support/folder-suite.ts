@@ -20,7 +20,7 @@ const bundles = require('../setup/e2e-bundles') as Record<string, readonly strin
 const E2E = join(__dirname, '..', 'e2e');
 
 /** test/setup/cpu-log.js's hook, when PROOFGATE_TEST_CPU_LOG asks for each file's CPU. */
-function cpuLog(): { fileStarts: (name: string) => void } | undefined {
+export function cpuLog(): { fileStarts: (name: string) => void } | undefined {
   return (globalThis as { __proofgateCpuLog?: { fileStarts: (name: string) => void } })
     .__proofgateCpuLog;
 }
