@@ -5,9 +5,10 @@
 // Each bundle is test/e2e/<name>.e2e-suite.ts, running its folders in this order; each folder's
 // files keep their describe, hooks and database (test/support/folder-suite.ts). A folder keeps its
 // folder.e2e-suite.ts for running it alone: naming any path under test/e2e on the command line
-// runs the folder suites, bundled or not (jest.config.js). Folders that start processes or run
-// long (oauth, platform, dev, pages, examples, admin) stay suites of their own, which the two
-// workers share out (test/setup/sequencer.js).
+// runs the folder suites, bundled or not (jest.config.js). `folders-c` holds the two OAuth folders
+// and the admin CLI's, larger folders that were suites of their own, each paying a module load.
+// The folders that start many processes or run long (platform, dev, pages, examples) stay suites
+// of their own, which the two workers share out (test/setup/sequencer.js).
 module.exports = {
   'folders-a': ['accounts', 'login', 'email', 'mail', 'sessions', 'sessions/logout', 'oid4vp'],
   'folders-b': [
@@ -22,4 +23,5 @@ module.exports = {
     'telemetry',
     'resource-server',
   ],
+  'folders-c': ['oauth', 'oauth/ciba', 'admin'],
 };
