@@ -19,32 +19,52 @@ function feeding(feeds: (metrics: ProofMetrics) => boolean): string {
   return wordList(labels, 'and');
 }
 
+let processRegistry: Registry | undefined;
+
+/**
+ * The process's series (CPU, memory, event loop lag, garbage collection: prom-client's defaults),
+ * collected once per process. Collecting them starts a garbage-collection observer and an event
+ * loop delay timer that nothing stops: collected per app instance, each closed app's kept running
+ * and kept the app reachable (the e2e workers start ~250 apps each).
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'proofgate_' });
+  }
+  return processRegistry;
+}
+
 /**
  * The Prometheus metrics an operator alerts on. Labels are bounded enumerations (model, grant
  * type, outcome, error code, reason): never an address, code, client-supplied string or token.
- * One registry per application instance, so several apps in one process stay apart.
+ * One registry per application instance, so several apps in one process stay apart; the
+ * process's own series (processMetrics) are the same in each.
  */
 @Injectable()
 export class MetricsService {
-  readonly registry = new Registry();
+  /** This instance's series. */
+  private readonly own = new Registry();
+  /** What GET /metrics serves: this instance's series, then the process's. */
+  readonly registry: Registry;
 
-  /** A counter in this instance's registry; `labelNames` bounded enumerations only. */
+  /** A counter of this instance's; `labelNames` bounded enumerations only. */
   private counter<L extends string = string>(
     name: string,
     help: string,
     labelNames: readonly L[] = [],
   ): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+    return new Counter({ name, help, labelNames, registers: [this.own] });
   }
 
-  /** A histogram in this instance's registry; `buckets` in seconds. */
+  /** A histogram of this instance's; `buckets` in seconds. */
   private histogram<L extends string = string>(
     name: string,
     help: string,
     buckets: number[],
     labelNames: readonly L[] = [],
   ): Histogram<L> {
-    return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
+    return new Histogram({ name, help, buckets, labelNames, registers: [this.own] });
   }
 
   readonly authorizationRequests = this.counter(
@@ -183,7 +203,7 @@ export class MetricsService {
   readonly databaseUp = new Gauge({
     name: 'proofgate_database_up',
     help: "1 while the database driver's last heartbeat succeeded, 0 after a failed one",
-    registers: [this.registry],
+    registers: [this.own],
   });
 
   /** The series a proof's descriptor names beyond the shared ones (ProofMetrics), by name. */
@@ -204,7 +224,7 @@ export class MetricsService {
   readonly signingKeyCreated = new Gauge({
     name: 'proofgate_signing_key_created_timestamp_seconds',
     help: 'When the signing key this instance signs with was created (Unix seconds)',
-    registers: [this.registry],
+    registers: [this.own],
     // Read at each scrape from what the instance already knows: no database read.
     collect: () => {
       const createdAt = this.signingKeyCreatedAt();
@@ -225,7 +245,7 @@ export class MetricsService {
   );
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'proofgate_' });
+    this.registry = Registry.merge([this.own, processMetrics()]);
     // Every model's series from the start: a ratio over a series that does not exist yet is no
     // value at all, and an outage that fails every proof would otherwise never alert.
     for (const model of MODEL_IDS) {

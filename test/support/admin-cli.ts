@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { runAdminCli } from '../../src/admin/admin-cli';
 import { AdminModule } from '../../src/admin/admin.module';
 import { Clock } from '../../src/platform/clock/clock';
-import type { TestApp } from './test-app';
+import { type TestApp, forgetConnection } from './test-app';
 
 export interface AdminRun {
   readonly code: number;
@@ -44,7 +44,9 @@ function adminContext(t: TestApp): Promise<TestingModule> {
     const closing = context;
     t.onClose(async () => {
       contexts.delete(app);
-      await (await closing.catch(() => undefined))?.close();
+      const closed = await closing.catch(() => undefined);
+      await closed?.close();
+      if (closed) forgetConnection(closed);
     });
   }
   return context;

@@ -165,8 +165,11 @@ export function connectionOptions(database: DatabaseConfig, server: ServerConfig
     heartbeatFrequencyMS: HEARTBEAT_MS,
     // Fail fast while the database is away (answered 503) instead of queueing requests.
     bufferCommands: false,
-    // Indexes are created explicitly at start-up by the repositories that own them.
+    // Indexes are created explicitly at start-up by the repositories that own them
+    // (ensureIndexes), each once Mongoose has created its model's collection (its default, here
+    // written out because ensureIndexes relies on it).
     autoIndex: false,
+    autoCreate: true,
     // Command events: the round-trip budget tests and the write-concern checks read them. The
     // driver builds each event (a copy of the command and of the reply) whether or not anything
     // listens, about 80 µs of CPU per code exchange, so production, where nothing listens, has

@@ -1,24 +1,17 @@
 import type { Model, mongo } from 'mongoose';
 
 /**
- * Creates a model's collection, then its schema's indexes in one command. Called from each
+ * Creates a model's schema indexes in one command, once its collection exists. Called from each
  * repository's `onModuleInit`, so the service does not take traffic before its TTL and unique
  * indexes exist. The collection is created explicitly first: concurrent implicit creation races on
- * some MongoDB-compatible servers (mongo-java-server's H2 backend fails it).
+ * some MongoDB-compatible servers (mongo-java-server's H2 backend fails it). Mongoose creates it
+ * (`autoCreate`, see connectionOptions) as soon as the connection opens, a NamespaceExists from
+ * another instance taken as done; `init()` is that creation's promise. Listing the collections
+ * and creating the missing ones here as well cost a start one listCollections per model (~20)
+ * that found every collection there.
  */
 export async function ensureIndexes<T>(model: Model<T>): Promise<void> {
-  const db = model.db.db;
-  if (!db) throw new Error('ensureIndexes called before the database connection opened');
-  const name = model.collection.collectionName;
-  const existing = await db.listCollections({ name }, { nameOnly: true }).toArray();
-  if (existing.length === 0) {
-    try {
-      await db.createCollection(name);
-    } catch (error) {
-      // Another instance created it meanwhile (NamespaceExists).
-      if ((error as { code?: number }).code !== 48) throw error;
-    }
-  }
+  await model.init();
   const indexes = model.schema.indexes().map(([fields, options]) => ({
     // Schema index options are driver options here (no mongoose-only forms like `unique: [true, msg]`).
     ...(options as Omit<mongo.IndexDescription, 'key'>),
