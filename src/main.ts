@@ -11,12 +11,16 @@ async function bootstrap(): Promise<void> {
   const { databaseUnreachable } = await import('./platform/database/database-preflight.js');
   const { portUnavailable } = await import('./platform/startup/port-preflight.js');
   const refused = (await databaseUnreachable(config.database)) ?? (await portUnavailable(config));
-  if (refused) {
-    process.stderr.write(`${refused}\n`);
-    process.exit(1);
-  }
+  if (refused) refuse(refused);
   const { startApp } = await import('./app.start.js');
-  await startApp(config);
+  const failed = await startApp(config);
+  if (failed) refuse(failed);
+}
+
+/** Ends a start that cannot go on, with the lines that say why and what to do: nothing else. */
+function refuse(lines: string): never {
+  process.stderr.write(`${lines}\n`);
+  process.exit(1);
 }
 
 void bootstrap();
