@@ -5,7 +5,7 @@ import { loadConfigOrExit } from './config/load-config';
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   // Each step loads what it needs once the one before passed: the database driver, then the
-  // application's modules (~3,400 with their dependencies, ~1.5 s of CPU). A start refused for a
+  // application's modules (~3,000 with their dependencies, ~1.5 s of CPU). A start refused for a
   // setting, an unreachable database or a taken PORT ends in a fraction of that: a crash-looping
   // container with a bad setting costs little, and says why at once.
   const { databaseUnreachable } = await import('./platform/database/database-preflight.js');
