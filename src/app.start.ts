@@ -26,17 +26,13 @@ function startFailure(error: unknown, config: AppConfig): string | undefined {
   return listenFailure(error, config);
 }
 
-/** Ends a start-up that cannot go on, with the one line that says why and what to do. */
-function fail(line: string): never {
-  process.stderr.write(`${line}\n`);
-  process.exit(1);
-}
-
 /**
  * Starts the service on a configuration main.ts has checked and a database that answered: the
- * application's modules load here, once nothing refused the start.
+ * application's modules load here, once nothing refused the start. A start that cannot go on is
+ * closed and answered with its lines (what happened and what to do), which main.ts writes before
+ * it exits, as it writes the preflights' refusals; anything else is thrown.
  */
-export async function startApp(config: AppConfig): Promise<void> {
+export async function startApp(config: AppConfig): Promise<string | undefined> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
     httpAdapter(config.server),
@@ -49,7 +45,7 @@ export async function startApp(config: AppConfig): Promise<void> {
     const line = startFailure(error, config);
     if (!line) throw error;
     await app.close().catch(() => undefined);
-    fail(line);
+    return line;
   }
   app.get(HttpDrain).stopOnSignals(app, config.server.shutdownGraceSeconds * 1000);
   const banner = readyBanner(config);
@@ -66,4 +62,5 @@ export async function startApp(config: AppConfig): Promise<void> {
   } else if (config.server.logLevel !== 'silent') {
     process.stdout.write(`\n${banner.join('\n')}\n\n`);
   }
+  return undefined;
 }

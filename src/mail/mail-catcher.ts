@@ -1,8 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { Clock } from '../platform/clock/clock';
+import { onFirstUse } from '../platform/startup/on-first-use';
+
+/** Loaded when the catcher first starts: a configuration with SMTP_URL never loads either. */
+const smtpServer = onFirstUse(() => import('smtp-server'));
+const mailParser = onFirstUse(() => import('mailparser'));
 
 /** A mail the catcher received, as /dev/mailbox shows it. */
 export interface CaughtMail {
@@ -57,7 +61,8 @@ export class EmbeddedMailCatcher implements OnApplicationShutdown {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private listen(): Promise<{ server: SMTPServer; port: number }> {
+  private async listen(): Promise<{ server: SMTPServer; port: number }> {
+    const [{ SMTPServer }, { simpleParser }] = await Promise.all([smtpServer(), mailParser()]);
     const server = new SMTPServer({
       // Loopback only, no TLS and no password: what reaches it is this instance's own mail.
       authOptional: true,

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { MailConfig } from '../config/sections/mail.config';
+import { onFirstUse } from '../platform/startup/on-first-use';
 import type { OutgoingMail } from './mail';
 import { EmbeddedMailCatcher } from './mail-catcher';
+
+/** Loaded by the first mail sent: an instance that sends none never loads it. */
+const nodemailer = onFirstUse(() => import('nodemailer'));
 
 /**
  * How one attempt went. `permanent`: the SMTP server refused the mail for good (a 5xx reply,
@@ -79,6 +83,7 @@ export class SmtpMailTransport extends MailTransport {
   }
 
   private async create(): Promise<Transporter> {
+    const { createTransport } = await nodemailer();
     const timeouts = {
       connectionTimeout: this.config.sendTimeoutMs,
       greetingTimeout: this.config.sendTimeoutMs,

@@ -624,4 +624,40 @@ describe('layout: dependencies point one way', () => {
     const descriptors = files.map((file) => file.path).filter((path) => path.endsWith('.proof.ts'));
     expect(imported.sort()).toEqual(descriptors.sort());
   });
+
+  it('the packages loaded on first use (platform/startup/on-first-use.ts) are imported elsewhere for their types only', () => {
+    const loadedOnFirstUse = ['mailparser', 'smtp-server', 'nodemailer', 'qrcode', 'viem'];
+    const found = sourceFiles(SRC)
+      .filter((file) => !relative(SRC, file).startsWith('lab-client/'))
+      .flatMap((file) =>
+        eagerPackageImports(readFileSync(file, 'utf8'))
+          .filter((name) => loadedOnFirstUse.includes(name))
+          .map((name) => `${relative(SRC, file)} imports ${name}`),
+      );
+    expect(found).toEqual([]);
+  });
+
+  it('finds an eager import of a package where there is one (the check itself works)', () => {
+    const text = [
+      "import { createTransport } from 'nodemailer';",
+      "import type { Transporter } from 'nodemailer';",
+      "import { type Address, hashTypedData } from 'viem';",
+      "import type { Hex } from 'viem';",
+      "import { keccak256 } from 'viem/utils';",
+      "const smtp = onFirstUse(() => import('smtp-server'));",
+      "const { SMTPServer } = require('smtp-server');",
+    ].join('\n');
+    expect(eagerPackageImports(text)).toEqual(['nodemailer', 'viem', 'viem/utils', 'smtp-server']);
+  });
 });
+
+/**
+ * The packages a module's text loads when it loads: each value import (`import x from`,
+ * `import { a, type B } from`) and `require()`; not `import type` (erased) nor `import()` (when
+ * run). A subpath (`viem/utils`) is a module of its own and named whole.
+ */
+function eagerPackageImports(text: string): string[] {
+  const imports = [...text.matchAll(/^import\s+(?!type\s)[^;]*?\sfrom\s+'([^'.][^']*)'/gm)];
+  const requires = [...text.matchAll(/\brequire\(\s*'([^'.][^']*)'\s*\)/g)];
+  return [...imports, ...requires].map((match) => match[1]);
+}

@@ -8,18 +8,11 @@
  *
  * With --embedded-database the launcher will start the database itself: there is nothing to ping.
  */
-import { loadConfigOrExit } from '../../config/load-config';
-import { databaseUnreachable } from '../database/database-preflight';
-import { portUnavailable } from './port-preflight';
+import { startRefusals } from './start-refusals';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
   const embedded = process.argv.includes('--embedded-database');
-  const problems = await Promise.all([
-    portUnavailable(config),
-    embedded ? Promise.resolve(undefined) : databaseUnreachable(config.database),
-  ]);
-  const lines = problems.filter((line): line is string => line !== undefined);
+  const lines = await startRefusals(process.env, embedded);
   for (const line of lines) process.stderr.write(`${line}\n`);
   process.exit(lines.length === 0 ? 0 : 1);
 }

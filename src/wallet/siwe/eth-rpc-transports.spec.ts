@@ -85,7 +85,7 @@ describe('HttpEthRpcTransports', () => {
     const rpc = await rpcServer(reply);
     servers.push(rpc.server);
     const settings = config({ 1: rpc.url }, rpcTimeoutMs);
-    const transports = new HttpEthRpcTransports(settings);
+    const transports = await HttpEthRpcTransports.create(settings);
     const verifier = new SiweVerifier(settings, new FixedClock(), transports);
     const signature = await owner.signMessage({ message: text });
     const outcome = await verifier.verifySignature(text, fields, signature).then(
@@ -102,8 +102,8 @@ describe('HttpEthRpcTransports', () => {
     }
   });
 
-  it('has no transport for a chain without an RPC URL', () => {
-    const transports = new HttpEthRpcTransports(config({ 1: 'http://127.0.0.1:1' }));
+  it('has no transport for a chain without an RPC URL', async () => {
+    const transports = await HttpEthRpcTransports.create(config({ 1: 'http://127.0.0.1:1' }));
     expect(transports.forChain(1)).toBeDefined();
     expect(transports.forChain(8453)).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import { keccak256 as viemKeccak256 } from 'viem';
+import { keccak256 as viemKeccak256 } from 'viem/utils';
 
 /** `native`: a C implementation through an N-API binding; `viem`: noble (pure JS). */
 export type CryptoImplementation = 'native' | 'viem';

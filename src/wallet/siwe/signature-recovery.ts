@@ -1,13 +1,12 @@
+import type { Address, Hex } from 'viem';
 import {
-  type Address,
-  type Hex,
   bytesToHex,
   concat,
   hashMessage as viemHashMessage,
   hexToBytes,
   isHex,
   recoverAddress as viemRecoverAddress,
-} from 'viem';
+} from 'viem/utils';
 import { eip55 } from './eip55';
 import { type CryptoImplementation, keccak256 } from './keccak';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type Address, hashTypedData } from 'viem';
+import type { Address } from 'viem';
+import { hashTypedData } from 'viem/utils';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { WalletConfig } from '../../config/sections/wallet.config';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';

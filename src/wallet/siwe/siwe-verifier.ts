@@ -1,22 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Address, Hex, Transport } from 'viem';
 import {
-  type Address,
-  BaseError,
-  ExecutionRevertedError,
-  type Hex,
-  type Transport,
-  createPublicClient,
   encodeDeployData,
-  erc6492SignatureValidatorAbi,
-  erc6492SignatureValidatorByteCode,
+  getNodeError,
   hashMessage,
   hexToBigInt,
   hexToBytes,
   isAddressEqual,
   isErc8010Signature,
-} from 'viem';
-import { verifyHash } from 'viem/actions';
-import { getNodeError } from 'viem/utils';
+} from 'viem/utils';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual } from '../../platform/crypto/hashing';
 import { InvalidRequest, TemporarilyUnavailable } from '../../platform/errors/protocol-error';
@@ -32,7 +24,7 @@ import {
   NotYetValid,
   UriMismatch,
 } from '../core/wallet.errors';
-import { EthRpcTransports } from './eth-rpc-transports';
+import { EthRpcTransports, viemRpc } from './eth-rpc-transports';
 import { type EoaRecovery, SIGNATURE_REFUSALS, SignatureRecovery } from './signature-recovery';
 import { SiweFields } from './siwe-message.parser';
 import type { WalletSite } from '../audience/wallet-audience';
@@ -224,8 +216,10 @@ export class SiweVerifier {
     fields: Pick<SiweFields, 'address' | 'chainId'>,
     signature: Hex,
   ): Promise<boolean> {
+    const viem = await viemRpc();
+    const { erc6492SignatureValidatorAbi, erc6492SignatureValidatorByteCode } = viem;
     // No CCIP-read: the wallet's contract must not make us fetch URLs of its choosing.
-    const client = createPublicClient({ transport, ccipRead: false });
+    const client = viem.createPublicClient({ transport, ccipRead: false });
     const data = encodeDeployData({
       abi: erc6492SignatureValidatorAbi,
       bytecode: erc6492SignatureValidatorByteCode,
@@ -237,8 +231,8 @@ export class SiweVerifier {
     } catch (error) {
       // A revert is the wallet's answer (many revert on a bad signature); anything else means
       // we could not ask, which is not the client's fault.
-      if (isRevert(error)) return false;
-      throw this.unreachable(fields.chainId, error);
+      if (isRevert(viem, error)) return false;
+      throw this.unreachable(viem, fields.chainId, error);
     }
   }
 
@@ -257,6 +251,7 @@ export class SiweVerifier {
     fields: Pick<SiweFields, 'address' | 'chainId'>,
     signature: Hex,
   ): Promise<boolean> {
+    const viem = await viemRpc();
     let outage: unknown;
     const watched: Transport = (options) => {
       const inner = transport(options);
@@ -264,30 +259,32 @@ export class SiweVerifier {
         try {
           return await inner.request(args);
         } catch (error) {
-          if (!isRevert(error)) outage ??= error;
+          if (!isRevert(viem, error)) outage ??= error;
           throw error;
         }
       };
       return { ...inner, request };
     };
-    const client = createPublicClient({ transport: watched, ccipRead: false });
+    const client = viem.createPublicClient({ transport: watched, ccipRead: false });
     let valid = false;
     try {
-      valid = await verifyHash(client, {
+      valid = await client.verifyHash({
         address: fields.address,
         hash,
         signature,
       });
     } catch (error) {
-      if (!isRevert(error)) outage ??= error;
+      if (!isRevert(viem, error)) outage ??= error;
     }
-    if (outage !== undefined) throw this.unreachable(fields.chainId, outage);
+    if (outage !== undefined) throw this.unreachable(viem, fields.chainId, outage);
     return valid;
   }
 
-  private unreachable(chainId: number, error: unknown): TemporarilyUnavailable {
+  private unreachable(viem: Viem, chainId: number, error: unknown): TemporarilyUnavailable {
     // Only the error's class: its message may hold the call data or an RPC URL with a key.
-    this.logger.warn(`Contract signature check on chain ${chainId} failed: ${rootName(error)}`);
+    this.logger.warn(
+      `Contract signature check on chain ${chainId} failed: ${rootName(viem, error)}`,
+    );
     return new TemporarilyUnavailable(
       `Could not reach chain ${chainId} to check a contract wallet signature; try again`,
     );
@@ -295,7 +292,10 @@ export class SiweVerifier {
 }
 
 /** The node's answer that the call reverted (many wallets revert on a bad signature), as viem reads it. */
-function isRevert(error: unknown): boolean {
+/** viem whole, loaded by the first contract wallet check (`viemRpc`). */
+type Viem = Awaited<ReturnType<typeof viemRpc>>;
+
+function isRevert({ BaseError, ExecutionRevertedError }: Viem, error: unknown): boolean {
   return (
     error instanceof BaseError &&
     (error.walk((e) => e instanceof ExecutionRevertedError) !== null ||
@@ -329,7 +329,7 @@ function toMillis(dateTime: string): number {
   return millis;
 }
 
-function rootName(error: unknown): string {
+function rootName({ BaseError }: Viem, error: unknown): string {
   if (error instanceof BaseError) return error.walk().name;
   return error instanceof Error ? error.name : typeof error;
 }

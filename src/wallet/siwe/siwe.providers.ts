@@ -1,4 +1,5 @@
 import { Logger, type Provider } from '@nestjs/common';
+import { WalletConfig } from '../../config/sections/wallet.config';
 import { EthRpcTransports, HttpEthRpcTransports } from './eth-rpc-transports';
 import { SignatureRecovery } from './signature-recovery';
 import { SiweVerifier } from './siwe-verifier';
@@ -25,6 +26,10 @@ function signatureRecovery(): SignatureRecovery {
  */
 export const SIWE_PROVIDERS: readonly Provider[] = [
   SiweVerifier,
-  { provide: EthRpcTransports, useClass: HttpEthRpcTransports },
+  {
+    provide: EthRpcTransports,
+    useFactory: (wallet: WalletConfig) => HttpEthRpcTransports.create(wallet),
+    inject: [WalletConfig],
+  },
   { provide: SignatureRecovery, useFactory: signatureRecovery },
 ];

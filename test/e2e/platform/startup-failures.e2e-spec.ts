@@ -1,7 +1,11 @@
 /**
  * A start that cannot go on ends at once with one line saying what happened and what to do, and a
  * non-zero exit: run as users run it, `node tools/dev-start.js` (`npm start`) or the built service,
- * each with the bad condition for real.
+ * each with the bad condition for real. A process for each way a refusal reaches the user (the
+ * launcher's own, its check's, the embedded database's, the service's preflights and its start);
+ * the further settings and start failures each way refuses are checked in this process, through
+ * the same function that process runs (start-check.ts's `startRefusals`, main.ts's `startApp`),
+ * which hands its lines to the code the processes above show writing them and exiting.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +13,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MongoServerHandle, startMongoServer } from '../../../tools/mongo-server/launch';
+import { startApp } from '../../../src/app.start';
+import { AppConfig } from '../../../src/config/app-config';
+import { startRefusals } from '../../../src/platform/startup/start-refusals';
 import { sharedBuild, startBuiltService } from '../../support/build';
 import { exitOf, freePort } from '../../support/processes';
 import { createTestApp } from '../../support/test-app';
@@ -94,75 +101,6 @@ describe('npm start refuses to start, in one line', () => {
     expect(ended.lines[0]).toMatch(/NODE_ENV=production: set MONGODB_URI/);
   });
 
-  it('in production with an http ISSUER, LAB_ENABLED without ADMIN_TOKEN, or EMAIL_LOGIN without SMTP_URL (the production preflight)', async () => {
-    const production = {
-      NODE_ENV: 'production',
-      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
-      MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
-    };
-    const insecure = await devStart({ ...production, ISSUER: 'http://auth.example.test' });
-    expect(insecure.code).toBe(1);
-    expect(insecure.lines).toEqual([
-      'Invalid configuration: ISSUER must be an https URL when NODE_ENV=production, got http://auth.example.test (cookies would not be Secure, and codes and tokens would cross the network in clear text); for a local trial only, set ALLOW_INSECURE_ISSUER=true',
-    ]);
-
-    const lab = await devStart({
-      ...production,
-      ISSUER: 'https://auth.example.test',
-      LAB_ENABLED: 'true',
-    });
-    expect(lab.code).toBe(1);
-    expect(lab.lines).toEqual([
-      'Invalid configuration: LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production: a lab run must present it as a Bearer token',
-    ]);
-
-    const email = await devStart({
-      ...production,
-      ISSUER: 'https://auth.example.test',
-      EMAIL_LOGIN: 'true',
-    });
-    expect(email.code).toBe(1);
-    expect(email.lines).toEqual([
-      'Invalid configuration: EMAIL_LOGIN=true requires SMTP_URL when NODE_ENV=production: the sign-in codes need a mail server to leave through (the embedded catcher runs outside production only)',
-    ]);
-  });
-
-  it('in production with an http CIBA_NOTIFY_URL or an http ping endpoint in OAUTH_CLIENTS (CIBA: https there)', async () => {
-    const ended = await devStart({
-      NODE_ENV: 'production',
-      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
-      MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
-      ISSUER: 'https://auth.example.test',
-      CIBA_NOTIFY_URL: 'http://127.0.0.1:9000/notify',
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: 'ping-agent',
-          client_secret: 'ping-agent-secret',
-          redirect_uris: [],
-          grant_types: ['urn:openid:params:grant-type:ciba'],
-          backchannel_token_delivery_mode: 'ping',
-          backchannel_client_notification_endpoint: 'http://127.0.0.1:9000/ping',
-        },
-      ]),
-    });
-    expect(ended.code).toBe(1);
-    expect(ended.lines).toEqual(
-      expect.arrayContaining([
-        'Invalid configuration: CIBA_NOTIFY_URL must be https when NODE_ENV=production (http is for a loopback issuer in development)',
-        'Invalid configuration: OAUTH_CLIENTS[0].backchannel_client_notification_endpoint must use https',
-      ]),
-    );
-    expect(ended.lines).toHaveLength(2);
-  });
-
-  it('with an ISSUER on an IP address and no WEBAUTHN_RP_ID (no passkey RP ID to derive)', async () => {
-    const ended = await devStart({ ISSUER: 'http://127.0.0.1:25000' });
-    expect(ended.code).toBe(1);
-    expect(ended.lines).toEqual([
-      "Invalid configuration: ISSUER's host 127.0.0.1 is an IP address, which browsers refuse as a WebAuthn RP ID: set WEBAUTHN_RP_ID to the domain the pages are served from (e.g. localhost), and WEBAUTHN_ORIGINS to their origins when their host is not that domain (e.g. http://localhost:25000)",
-    ]);
-  });
-
   it('with every invalid variable on a line of its own, before anything starts', async () => {
     const ended = await devStart({
       PORT: 'abc',
@@ -236,6 +174,90 @@ describe('npm start refuses to start, in one line', () => {
   });
 });
 
+describe("npm start's check (start-check.ts) refuses these settings, each in one line", () => {
+  /**
+   * What `node tools/dev-start.js` hands its check with `extra` in the shell (the processes above):
+   * the shell's environment, and a placeholder MONGODB_URI when it starts the database itself.
+   */
+  const checkedByNpmStart = async (extra: Record<string, string>) => {
+    const env = shell(extra);
+    const lines = await startRefusals(
+      { ...env, MONGODB_URI: env.MONGODB_URI || 'mongodb://127.0.0.1:27017/proofgate' },
+      !env.MONGODB_URI,
+    );
+    return { code: lines.length === 0 ? 0 : 1, lines };
+  };
+
+  it('in production with an http ISSUER, LAB_ENABLED without ADMIN_TOKEN, or EMAIL_LOGIN without SMTP_URL (the production preflight)', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
+    };
+    const insecure = await checkedByNpmStart({ ...production, ISSUER: 'http://auth.example.test' });
+    expect(insecure.code).toBe(1);
+    expect(insecure.lines).toEqual([
+      'Invalid configuration: ISSUER must be an https URL when NODE_ENV=production, got http://auth.example.test (cookies would not be Secure, and codes and tokens would cross the network in clear text); for a local trial only, set ALLOW_INSECURE_ISSUER=true',
+    ]);
+
+    const lab = await checkedByNpmStart({
+      ...production,
+      ISSUER: 'https://auth.example.test',
+      LAB_ENABLED: 'true',
+    });
+    expect(lab.code).toBe(1);
+    expect(lab.lines).toEqual([
+      'Invalid configuration: LAB_ENABLED=true requires ADMIN_TOKEN when NODE_ENV=production: a lab run must present it as a Bearer token',
+    ]);
+
+    const email = await checkedByNpmStart({
+      ...production,
+      ISSUER: 'https://auth.example.test',
+      EMAIL_LOGIN: 'true',
+    });
+    expect(email.code).toBe(1);
+    expect(email.lines).toEqual([
+      'Invalid configuration: EMAIL_LOGIN=true requires SMTP_URL when NODE_ENV=production: the sign-in codes need a mail server to leave through (the embedded catcher runs outside production only)',
+    ]);
+  });
+
+  it('in production with an http CIBA_NOTIFY_URL or an http ping endpoint in OAUTH_CLIENTS (CIBA: https there)', async () => {
+    const ended = await checkedByNpmStart({
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate',
+      ISSUER: 'https://auth.example.test',
+      CIBA_NOTIFY_URL: 'http://127.0.0.1:9000/notify',
+      OAUTH_CLIENTS: JSON.stringify([
+        {
+          client_id: 'ping-agent',
+          client_secret: 'ping-agent-secret',
+          redirect_uris: [],
+          grant_types: ['urn:openid:params:grant-type:ciba'],
+          backchannel_token_delivery_mode: 'ping',
+          backchannel_client_notification_endpoint: 'http://127.0.0.1:9000/ping',
+        },
+      ]),
+    });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toEqual(
+      expect.arrayContaining([
+        'Invalid configuration: CIBA_NOTIFY_URL must be https when NODE_ENV=production (http is for a loopback issuer in development)',
+        'Invalid configuration: OAUTH_CLIENTS[0].backchannel_client_notification_endpoint must use https',
+      ]),
+    );
+    expect(ended.lines).toHaveLength(2);
+  });
+
+  it('with an ISSUER on an IP address and no WEBAUTHN_RP_ID (no passkey RP ID to derive)', async () => {
+    const ended = await checkedByNpmStart({ ISSUER: 'http://127.0.0.1:25000' });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toEqual([
+      "Invalid configuration: ISSUER's host 127.0.0.1 is an IP address, which browsers refuse as a WebAuthn RP ID: set WEBAUTHN_RP_ID to the domain the pages are served from (e.g. localhost), and WEBAUTHN_ORIGINS to their origins when their host is not that domain (e.g. http://localhost:25000)",
+    ]);
+  });
+});
+
 describe('the built service refuses to start, in one line', () => {
   jest.setTimeout(240_000);
   let outDir = '';
@@ -306,40 +328,6 @@ describe('the built service refuses to start, in one line', () => {
     });
   });
 
-  it('when KEY_ENCRYPTION_SECRET does not open the stored signing keys: says so, no stack trace', async () => {
-    const sealed = new URL(TEST_DATABASE_URI);
-    sealed.pathname = `${sealed.pathname}_sealed`;
-    // Keys sealed with one secret (as a first `docker compose up` leaves them)...
-    const first = await createTestApp({
-      MONGODB_URI: sealed.href,
-      KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
-    });
-    await first.close({ dropDatabase: false });
-    try {
-      // ...then a start with another (a new secret generated on the next run).
-      const ended = await run(
-        [main],
-        shell({
-          NODE_ENV: 'test',
-          MONGODB_URI: sealed.href,
-          KEY_ENCRYPTION_SECRET: 'b'.repeat(32),
-          PORT: String(await freePort()),
-        }),
-      );
-      expect(ended.code).toBe(1);
-      expect(ended.lines).toHaveLength(1);
-      expect(ended.lines[0]).toMatch(
-        /^Cannot decrypt signing key \S+ stored in MongoDB: KEY_ENCRYPTION_SECRET is not the secret it was encrypted with\./,
-      );
-    } finally {
-      const cleanup = await createTestApp({
-        MONGODB_URI: sealed.href,
-        KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
-      });
-      await cleanup.close();
-    }
-  });
-
   it('starts quietly: no Nest boot chatter, and the ready line with the URL', async () => {
     const quietDatabase = new URL(TEST_DATABASE_URI);
     quietDatabase.pathname = `${quietDatabase.pathname}_quiet`;
@@ -373,5 +361,69 @@ describe('the built service refuses to start, in one line', () => {
     );
     const chatter = ['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory'];
     expect(records.filter((r) => chatter.includes(r.context ?? ''))).toEqual([]);
+  });
+});
+
+describe("the service's start refuses (main.ts's startApp, in this process), in one line", () => {
+  jest.setTimeout(120_000);
+
+  /**
+   * `startApp` as main.ts runs it once its preflights passed, with `env` as the process's
+   * environment (the modules read theirs from it, as main.ts's configuration): the lines it
+   * refuses the start with (main.ts writes them and exits 1, as the built service's refusals above
+   * show), and whatever it wrote to stdout or stderr itself meanwhile.
+   */
+  async function startedInProcess(
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ refusal: string | undefined; written: string[] }> {
+    const written: string[] = [];
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      }),
+    );
+    const ownEnv = process.env;
+    process.env = env;
+    try {
+      return { refusal: await startApp(AppConfig.fromEnv(env)), written };
+    } finally {
+      process.env = ownEnv;
+      for (const spy of spies) spy.mockRestore();
+    }
+  }
+
+  it('when KEY_ENCRYPTION_SECRET does not open the stored signing keys: says so, no stack trace', async () => {
+    const sealed = new URL(TEST_DATABASE_URI);
+    sealed.pathname = `${sealed.pathname}_sealed`;
+    // Keys sealed with one secret (as a first `docker compose up` leaves them)...
+    const first = await createTestApp({
+      MONGODB_URI: sealed.href,
+      KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
+    });
+    await first.close({ dropDatabase: false });
+    try {
+      // ...then a start with another (a new secret generated on the next run).
+      const ended = await startedInProcess(
+        shell({
+          NODE_ENV: 'test',
+          MONGODB_URI: sealed.href,
+          KEY_ENCRYPTION_SECRET: 'b'.repeat(32),
+          PORT: String(await freePort()),
+        }),
+      );
+      expect(ended.written).toEqual([]);
+      expect(ended.refusal?.split('\n')).toEqual([
+        expect.stringMatching(
+          /^Cannot decrypt signing key \S+ stored in MongoDB: KEY_ENCRYPTION_SECRET is not the secret it was encrypted with\./,
+        ),
+      ]);
+    } finally {
+      const cleanup = await createTestApp({
+        MONGODB_URI: sealed.href,
+        KEY_ENCRYPTION_SECRET: 'a'.repeat(32),
+      });
+      await cleanup.close();
+    }
   });
 });
