@@ -1,9 +1,9 @@
 import type { Model, mongo } from 'mongoose';
 
 /**
- * Creates a model's collection, then its schema's indexes in one command. Called from each
- * repository's `onModuleInit`, so the service does not take traffic before its TTL and unique
- * indexes exist. The collection is created explicitly first: concurrent implicit creation races on
+ * Creates a model's collection, then its schema's indexes in one command. Called at module init
+ * (by each PersistenceModule for its models, else by the repository), so the service does not
+ * take traffic before its TTL and unique indexes exist. The collection is created explicitly first: concurrent implicit creation races on
  * some MongoDB-compatible servers (mongo-java-server's H2 backend fails it).
  */
 export async function ensureIndexes<T>(model: Model<T>): Promise<void> {

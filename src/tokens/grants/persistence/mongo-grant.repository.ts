@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
 import { ActiveGrant, ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from '../grant';
@@ -69,7 +68,7 @@ function byOwner({ sub, clientId, methodKey, sid }: GrantFilter): mongo.Filter<G
  * MongoDB. Administration's filters use the `sub` and `clientId` indexes.
  */
 @Injectable()
-export class MongoGrantRepository extends GrantRepository implements OnModuleInit {
+export class MongoGrantRepository extends GrantRepository {
   private readonly collection: mongo.Collection<GrantRecord>;
   private readonly opening: GroupCommit<GrantRecord>;
 
@@ -77,10 +76,6 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     super();
     this.collection = model.collection as unknown as mongo.Collection<GrantRecord>;
     this.opening = new GroupCommit(this.collection, SINGLE_USE_WRITE);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async open(grant: Grant): Promise<void> {
