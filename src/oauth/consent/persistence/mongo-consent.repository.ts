@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { Consent } from '../consent';
+import type { Consent, ConsentAllowed } from '../consent';
 import { ConsentRepository } from '../consent.repository';
 import { ConsentRecord, consentId } from './consent.schema';
 
@@ -27,12 +27,8 @@ export class MongoConsentRepository extends ConsentRepository {
   }
 
   async allow(
-    sub: string,
-    clientId: string,
-    scopes: readonly string[],
-    resources: readonly string[],
+    { sub, clientId, scopes, resources, expiresAt }: ConsentAllowed,
     now: Date,
-    expiresAt: Date,
   ): Promise<void> {
     // One upsert on _id: two concurrent Allows both land, as a union ($addToSet), never a lost write.
     await this.model
