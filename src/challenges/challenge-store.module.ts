@@ -1,12 +1,9 @@
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { PersistenceModule } from '../platform/database/persistence-module';
 import { ChallengeStore } from './challenge-store';
 import { ChallengeRecord, ChallengeSchema } from './persistence/challenge.schema';
 import { MongoChallengeStore } from './persistence/mongo-challenge.store';
 
-@Module({
-  imports: [MongooseModule.forFeature([{ name: ChallengeRecord.name, schema: ChallengeSchema }])],
-  providers: [{ provide: ChallengeStore, useClass: MongoChallengeStore }],
-  exports: [ChallengeStore],
-})
+@PersistenceModule(ChallengeStore, MongoChallengeStore, [
+  { name: ChallengeRecord.name, schema: ChallengeSchema },
+])
 export class ChallengeStoreModule {}

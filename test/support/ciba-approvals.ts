@@ -2,11 +2,17 @@
  * The person's side of CIBA through its JSON API, as a signed-in browser (supertest agent) drives
  * it: the pending requests of GET /account/approvals, and a post with the page's CSRF token.
  */
+import request from 'supertest';
+import type { PrivateKeyAccount } from 'viem/accounts';
+import type { SoftwareAuthenticator } from '../../src/lab-client/software-authenticator';
 import { CIBA_GRANT_TYPE } from '../../src/protocol-rules/grant-types';
+import { PAYMENT_INITIATION } from './authorization-details';
 import { backchannelRequest, cibaTokenRequest } from './ciba';
-import type { Agent } from './oauth';
+import { type Agent, login } from './oauth';
 import { addOperatorClient } from './operator-clients';
-import type { TestApp } from './test-app';
+import { addPasskeyOnAccountPage } from './step-up';
+import { type TestApp, startListeningApp } from './test-app';
+import { walletBrowser } from './wallet-login';
 
 /** One pending request as GET /account/approvals answers it. */
 export interface PendingApproval {
@@ -66,4 +72,43 @@ export function cibaClient(t: TestApp, clientId: string, secret: string) {
     /** A poll of /token with the CIBA grant: the raw answer. */
     poll: (authReqId: string) => cibaTokenRequest(t, agent, authReqId),
   };
+}
+
+/** The app and the people of a spec of proofs over payment requests (issue #51). */
+export interface PaymentApprovals {
+  t: TestApp;
+  issuer: string;
+  /** The payment agent's client secret. */
+  secret: string;
+  /** user1's browser, signed in with its password, with a passkey it added on the account page. */
+  user1: Agent;
+  passkey: SoftwareAuthenticator;
+  /** The browser of the wallet's account, signed in with the wallet on the login page. */
+  walletUser: Agent;
+}
+
+/**
+ * An app at http://localhost (a WebAuthn RP ID) that knows payment_initiation details and
+ * answers CIBA polls every second, with `env` over that; its payment agent `agentId`; user1
+ * with a passkey, and `wallet`'s account, each signed in in a browser of its own.
+ */
+export async function startPaymentApprovals(
+  agentId: string,
+  wallet: PrivateKeyAccount,
+  env: Record<string, string>,
+): Promise<PaymentApprovals> {
+  const { t, issuer } = await startListeningApp(
+    {
+      AUTHORIZATION_DETAILS_TYPES: JSON.stringify({ payment_initiation: PAYMENT_INITIATION }),
+      CIBA_INTERVAL_SECONDS: '1',
+      RATE_LIMIT_LOGIN_PER_IP: '1000',
+      ...env,
+    },
+    'localhost',
+  );
+  const secret = await addPaymentAgent(t, agentId);
+  const user1 = request.agent(t.app.getHttpServer());
+  await login(user1, '/', 'user1', 'password1');
+  const passkey = await addPasskeyOnAccountPage(user1, issuer);
+  return { t, issuer, secret, user1, passkey, walletUser: await walletBrowser(t, wallet) };
 }

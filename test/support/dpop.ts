@@ -9,9 +9,10 @@ import {
   type JWK,
 } from 'jose';
 import { CookieBrowser, passwordSignIn } from './cookie-browser';
-import { DEMO_SPA, basic, obtainCode, type Agent } from './oauth';
-import type { TestApp } from './test-app';
-import type request from 'supertest';
+import { DEMO_SPA, basic, login, obtainCode, type Agent } from './oauth';
+import { ipIssuer } from './ip-issuer';
+import { type TestApp, createTestApp } from './test-app';
+import request from 'supertest';
 import { expectRefusal } from './refusal';
 
 /** A DPoP key of the test's own: its public JWK, thumbprint, and a way to sign proofs. */
@@ -25,6 +26,27 @@ export async function dpopKey(alg = 'ES256'): Promise<DpopKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = await exportJWK(publicKey);
   return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
+}
+
+/** An app at an IP `issuer`, a browser signed in to it, and a DPoP key of the test's own. */
+export interface DpopSetting {
+  t: TestApp;
+  agent: Agent;
+  key: DpopKey;
+}
+
+/**
+ * What each DPoP spec's block starts from: the app at `issuer` (with `env`), the demo user signed
+ * in on a supertest agent (the demo SPA's code flow needs the session), and a fresh ES256 key.
+ */
+export async function signedInWithDpopKey(
+  issuer: string,
+  env: Record<string, string> = {},
+): Promise<DpopSetting> {
+  const t = await createTestApp({ ...ipIssuer(issuer), ...env });
+  const agent = request.agent(t.app.getHttpServer());
+  await login(agent);
+  return { t, agent, key: await dpopKey() };
 }
 
 export interface ProofClaims {

@@ -1,18 +1,11 @@
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { PersistenceModule } from '../../platform/database/persistence-module';
 import { AccountRepository } from '../account.repository';
 import { AccountMethodRecord, AccountMethodSchema } from './account-method.schema';
 import { AccountRecord, AccountSchema } from './account.schema';
 import { MongoAccountRepository } from './mongo-account.repository';
 
-@Module({
-  imports: [
-    MongooseModule.forFeature([
-      { name: AccountRecord.name, schema: AccountSchema },
-      { name: AccountMethodRecord.name, schema: AccountMethodSchema },
-    ]),
-  ],
-  providers: [{ provide: AccountRepository, useClass: MongoAccountRepository }],
-  exports: [AccountRepository],
-})
+@PersistenceModule(AccountRepository, MongoAccountRepository, [
+  { name: AccountRecord.name, schema: AccountSchema },
+  { name: AccountMethodRecord.name, schema: AccountMethodSchema },
+])
 export class AccountPersistenceModule {}

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
-import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { GroupCommit } from '../../platform/database/group-commit';
 import { TurnBatcher } from '../../platform/database/turn-batcher';
@@ -62,7 +61,7 @@ function sameFields<T extends object>(stored: T | undefined, given: T): boolean 
 }
 
 @Injectable()
-export class MongoAccountRepository extends AccountRepository implements OnModuleInit {
+export class MongoAccountRepository extends AccountRepository {
   /** The driver's collection: the method lookup is on the wallet login's hot path. */
   private readonly index: mongo.Collection<AccountMethodRecord>;
   private readonly records: mongo.Collection<AccountRecord>;
@@ -103,11 +102,6 @@ export class MongoAccountRepository extends AccountRepository implements OnModul
     this.index = methods.collection as unknown as mongo.Collection<AccountMethodRecord>;
     this.records = accounts.collection as unknown as mongo.Collection<AccountRecord>;
     this.credentialUses = new GroupCommit(this.index, SINGLE_USE_WRITE);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.accounts);
-    await ensureIndexes(this.methods);
   }
 
   async findMethod(key: string): Promise<SignInMethod | null> {

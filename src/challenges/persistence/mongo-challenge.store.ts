@@ -1,9 +1,8 @@
 import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
 
-import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier, sha256Base64Url } from '../../platform/crypto/hashing';
 import { GroupCommit } from '../../platform/database/group-commit';
@@ -84,7 +83,7 @@ interface Redemption {
  * starts with `_id`, so each operation is one indexed document, on any MongoDB.
  */
 @Injectable()
-export class MongoChallengeStore extends ChallengeStore implements OnModuleInit {
+export class MongoChallengeStore extends ChallengeStore {
   private readonly collection: mongo.Collection<ChallengeRecord>;
   private readonly issuing: GroupCommit<ChallengeRecord>;
   /** Compare-and-set updates whose callers need no answer (`advance`), in one bulkWrite a turn. */
@@ -110,10 +109,6 @@ export class MongoChallengeStore extends ChallengeStore implements OnModuleInit 
     this.collection = model.collection as unknown as mongo.Collection<ChallengeRecord>;
     this.issuing = new GroupCommit(this.collection, SINGLE_USE_WRITE);
     this.advancing = new GroupCommit(this.collection, SINGLE_USE_WRITE);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   issue<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>> {

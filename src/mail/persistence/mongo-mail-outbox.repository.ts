@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { MongoOutbox, sealedBodyOutbox } from '../../platform/outbox/mongo-outbox';
 import { MAIL_PURPOSES, type MailDelivery, type MailPurpose } from '../mail';
 import { MailOutboxRepository, type NewMailDelivery } from '../mail-outbox.repository';
@@ -19,7 +18,7 @@ function toDelivery(record: MailDeliveryRecord): MailDelivery {
 }
 
 @Injectable()
-export class MongoMailOutboxRepository extends MailOutboxRepository implements OnModuleInit {
+export class MongoMailOutboxRepository extends MailOutboxRepository {
   readonly leases: MongoOutbox<MailDeliveryRecord>;
 
   constructor(
@@ -28,10 +27,6 @@ export class MongoMailOutboxRepository extends MailOutboxRepository implements O
     super();
     // A finished row keeps no body.
     this.leases = new MongoOutbox(model, sealedBodyOutbox('sent'));
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async enqueue(mail: NewMailDelivery, deliveryId: string, now: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Consent } from './consent';
+import type { Consent, ConsentAllowed } from './consent';
 
 /** Remembered consents: one record per user and client. */
 export abstract class ConsentRepository {
@@ -7,14 +7,7 @@ export abstract class ConsentRepository {
    * Adds `scopes` and `resources` to what the user allowed the client (creating the record when
    * needed), and moves its expiry to `expiresAt`.
    */
-  abstract allow(
-    sub: string,
-    clientId: string,
-    scopes: readonly string[],
-    resources: readonly string[],
-    now: Date,
-    expiresAt: Date,
-  ): Promise<void>;
+  abstract allow(allowed: ConsentAllowed, now: Date): Promise<void>;
   /** Gives `expiresAt` to the records written before consents expired; how many there were. */
   abstract expireUndated(expiresAt: Date): Promise<number>;
   /** The user's consents, by client id. */

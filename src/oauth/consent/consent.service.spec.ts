@@ -1,6 +1,6 @@
 import type { OAuthConfig } from '../../config/sections/oauth.config';
 import { Clock } from '../../platform/clock/clock';
-import type { Consent } from './consent';
+import type { Consent, ConsentAllowed } from './consent';
 import { ConsentRepository } from './consent.repository';
 import { ConsentService } from './consent.service';
 
@@ -12,14 +12,7 @@ class InMemoryConsentRepository extends ConsentRepository {
     return Promise.resolve(this.records.get(`${sub} ${clientId}`) ?? null);
   }
 
-  allow(
-    sub: string,
-    clientId: string,
-    scopes: readonly string[],
-    resources: readonly string[],
-    now: Date,
-    expiresAt: Date,
-  ): Promise<void> {
+  allow({ sub, clientId, scopes, resources, expiresAt }: ConsentAllowed, now: Date): Promise<void> {
     const existing = this.records.get(`${sub} ${clientId}`);
     this.records.set(`${sub} ${clientId}`, {
       sub,

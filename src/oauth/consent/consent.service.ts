@@ -71,12 +71,8 @@ export class ConsentService implements OnModuleInit {
   ): Promise<void> {
     const now = this.clock.now();
     return this.consents.allow(
-      sub,
-      clientId,
-      scopeValues(scope),
-      resources,
+      { sub, clientId, scopes: scopeValues(scope), resources, expiresAt: this.expiryFrom(now) },
       now,
-      this.expiryFrom(now),
     );
   }
 

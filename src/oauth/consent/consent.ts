@@ -15,3 +15,12 @@ export interface Consent {
   /** When the user is asked again: CONSENT_TTL_DAYS after the last Allow. */
   readonly expiresAt: Date;
 }
+
+/**
+ * One Allow: the values it adds to what the user allowed the client, and the consent's new
+ * expiry. Named fields: two lists of strings and two dates side by side are easily swapped.
+ */
+export type ConsentAllowed = Pick<
+  Consent,
+  'sub' | 'clientId' | 'scopes' | 'resources' | 'expiresAt'
+>;

@@ -1,16 +1,13 @@
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidClient, InvalidRequest } from '../../platform/errors/protocol-error';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { CallerAddress } from '../../platform/http/client-address';
-import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { ServerConfig } from '../../config/sections/server.config';
-import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
-import { CLIENT_ENDPOINT_LIMITS } from '../oauth.rate-limits';
+import { ClientEndpoint, ClientFormPost } from '../client-endpoint';
 import { FoundToken, TokenLookup } from '../revocation/token-lookup.service';
 import { TokenOperationRequestDto } from '../revocation/token-operation-request.dto';
 import { IntrospectionResponseDto } from './introspection-response.dto';
@@ -19,9 +16,7 @@ import { IntrospectionResponseDto } from './introspection-response.dto';
  * RFC 7662 token introspection, for confidential clients, about their own tokens. The client's
  * budget is charged once its secret is checked; a public client is refused and charged nothing.
  */
-@RateLimit('closed', ...CLIENT_ENDPOINT_LIMITS)
-@ApiTags('oauth')
-@Controller('introspect')
+@ClientEndpoint('introspect')
 export class IntrospectionController {
   constructor(
     private readonly clients: ClientAuthenticator,
@@ -31,13 +26,10 @@ export class IntrospectionController {
     private readonly server: ServerConfig,
   ) {}
 
-  @Post()
-  @ApiClientAuthenticatedForm(
-    'RFC 7662 introspection, for confidential clients about their own tokens',
-    IntrospectionResponseDto,
-  )
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @ClientFormPost({
+    summary: 'RFC 7662 introspection, for confidential clients about their own tokens',
+    response: IntrospectionResponseDto,
+  })
   async introspect(
     @Body() request: TokenOperationRequestDto,
     @AuthorizationHeader() authorization: string | undefined,

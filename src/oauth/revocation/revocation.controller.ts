@@ -1,16 +1,13 @@
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { AuthorizationHeader } from '../../platform/http/authorization-header';
 import { CallerAddress } from '../../platform/http/client-address';
-import { RateLimit } from '../../platform/rate-limit/rate-limit';
-import { ApiClientAuthenticatedForm } from '../../platform/openapi/api-decorators';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
-import { CLIENT_ENDPOINT_LIMITS } from '../oauth.rate-limits';
+import { ClientEndpoint, ClientFormPost } from '../client-endpoint';
 import { RevocationResponseDto } from './revocation-response.dto';
 import { TokenLookup } from './token-lookup.service';
 import { TokenOperationRequestDto } from './token-operation-request.dto';
@@ -20,9 +17,7 @@ import { TokenOperationRequestDto } from './token-operation-request.dto';
  * client by its secret; a public client (RFC 7009 §2.1 lets it revoke without a secret) only by
  * presenting a token of its own. Anything else answers the same 200 and spends nothing of it.
  */
-@RateLimit('closed', ...CLIENT_ENDPOINT_LIMITS)
-@ApiTags('oauth')
-@Controller('revoke')
+@ClientEndpoint('revoke')
 export class RevocationController {
   constructor(
     private readonly clients: ClientAuthenticator,
@@ -32,13 +27,10 @@ export class RevocationController {
     private readonly clock: Clock,
   ) {}
 
-  @Post()
-  @ApiClientAuthenticatedForm(
-    'RFC 7009 revocation: a refresh token ends its grant; an access token alone',
-    RevocationResponseDto,
-  )
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @ClientFormPost({
+    summary: 'RFC 7009 revocation: a refresh token ends its grant; an access token alone',
+    response: RevocationResponseDto,
+  })
   async revoke(
     @Body() request: TokenOperationRequestDto,
     @AuthorizationHeader() authorization: string | undefined,

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { TurnBatcher } from '../../platform/database/turn-batcher';
 import type { StoredSession } from '../session';
 import { SessionRepository } from '../session.repository';
@@ -27,7 +26,7 @@ function toSession(record: SessionRecord): StoredSession {
 }
 
 @Injectable()
-export class MongoSessionRepository extends SessionRepository implements OnModuleInit {
+export class MongoSessionRepository extends SessionRepository {
   /**
    * Every authorization request, consent answer and account page reads the browser's session;
    * the lookups asked for in the same turn of the event loop leave as one `find` by `_id`
@@ -41,10 +40,6 @@ export class MongoSessionRepository extends SessionRepository implements OnModul
 
   constructor(@InjectModel(SessionRecord.name) private readonly model: Model<SessionRecord>) {
     super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async create(session: StoredSession): Promise<void> {

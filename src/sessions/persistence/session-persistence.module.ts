@@ -1,12 +1,9 @@
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { PersistenceModule } from '../../platform/database/persistence-module';
 import { SessionRepository } from '../session.repository';
 import { MongoSessionRepository } from './mongo-session.repository';
 import { SessionRecord, SessionSchema } from './session.schema';
 
-@Module({
-  imports: [MongooseModule.forFeature([{ name: SessionRecord.name, schema: SessionSchema }])],
-  providers: [{ provide: SessionRepository, useClass: MongoSessionRepository }],
-  exports: [SessionRepository],
-})
+@PersistenceModule(SessionRepository, MongoSessionRepository, [
+  { name: SessionRecord.name, schema: SessionSchema },
+])
 export class SessionPersistenceModule {}

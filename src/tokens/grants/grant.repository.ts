@@ -3,6 +3,19 @@ import { ActiveGrant, ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary
 /** How many spent refresh-token hashes a grant keeps for reuse detection. */
 export const MAX_SPENT_REFRESH_TOKENS = 64;
 
+/**
+ * One rotation of a grant's refresh token, by hashes: `presented` gives way to `successor` at
+ * `now`, the family bound to `dpop`'s key where the request proved one (named fields: the two
+ * hashes are strings side by side, easily swapped).
+ */
+export interface RefreshRotation {
+  readonly grantId: string;
+  readonly presented: string;
+  readonly successor: string;
+  readonly now: Date;
+  readonly dpop?: DpopBinding;
+}
+
 export abstract class GrantRepository {
   /**
    * Records a new grant with its first refresh token. If a replay has already revoked this grant
@@ -37,13 +50,7 @@ export abstract class GrantRepository {
    * With `dpop` (the request's proven key) the grant becomes DPoP-bound, and with `bindRefresh`
    * its family bound to that key (the caller has checked it was unbound or the same key).
    */
-  abstract rotateRefresh(
-    grantId: string,
-    presented: string,
-    successor: string,
-    now: Date,
-    dpop?: DpopBinding,
-  ): Promise<boolean>;
+  abstract rotateRefresh(rotation: RefreshRotation): Promise<boolean>;
   /**
    * The usual refresh in one round trip: atomically replaces `presented` by `successor` if it is
    * the current token of a live grant (unrevoked, unexpired at `now`) issued to `clientId`, whose
@@ -51,14 +58,7 @@ export abstract class GrantRepository {
    * DPoP-bound; answers the grant as it was, having bound it as `rotateRefresh` does; null when
    * any of that does not hold, having changed nothing.
    */
-  abstract rotateIfCurrent(
-    grantId: string,
-    clientId: string,
-    presented: string,
-    successor: string,
-    now: Date,
-    dpop?: DpopBinding,
-  ): Promise<Grant | null>;
+  abstract rotateIfCurrent(clientId: string, rotation: RefreshRotation): Promise<Grant | null>;
   /**
    * Counts one grace-window retry of the token that `current` replaced, if `current` is still
    * the live grant's current token and fewer than `maxRetries` retries were answered.

@@ -77,14 +77,13 @@ export class RefreshTokenRotation {
     // narrowing is checked against the grant before anything changes, so it takes the long way).
     if (requested.scope === undefined && requested.resource === undefined) {
       const now = this.clock.now();
-      const rotated = await this.grants.rotateIfCurrent(
+      const rotated = await this.grants.rotateIfCurrent(clientId, {
         grantId,
-        clientId,
-        hash,
-        successorHash,
+        presented: hash,
+        successor: successorHash,
         now,
         dpop,
-      );
+      });
       if (rotated) {
         const resource = grantedResources(rotated, this.tokens.audience)[0];
         return { grant: rotated, refreshToken: successor, scope: rotated.scope, resource };
@@ -127,7 +126,8 @@ export class RefreshTokenRotation {
       requested.resource,
     );
 
-    if (isCurrent && (await this.grants.rotateRefresh(grantId, hash, successorHash, now, dpop))) {
+    const rotation = { grantId, presented: hash, successor: successorHash, now, dpop };
+    if (isCurrent && (await this.grants.rotateRefresh(rotation))) {
       return { grant, refreshToken: successor, scope, resource };
     }
     // A retry, or a concurrent use that lost the rotation to another: both get the successor.

@@ -5,8 +5,7 @@
  * metadata document, the admin CLI; validated like redirect URIs, refused with the RFC 7591
  * §3.2.2 codes.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { JsonDocumentSite } from '../../support/loopback-server';
 import * as oauth from 'oauth4webapi';
 import { ClientRegistry } from '../../../src/clients/client-registry.service';
 import { adminCli } from '../../support/admin-cli';
@@ -19,18 +18,11 @@ const CALLBACK = 'http://127.0.0.1:53690/callback';
 describe('logout metadata of registered clients', () => {
   let t: TestApp;
   let issuer: string;
-  let documents: Server;
+  const site = new JsonDocumentSite();
   let documentBase: string;
-  const served = new Map<string, unknown>();
 
   beforeAll(async () => {
-    documents = createServer((req, res) => {
-      const body = served.get(req.url ?? '');
-      if (body === undefined) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    });
-    await new Promise<void>((resolve) => documents.listen(0, '127.0.0.1', resolve));
-    documentBase = `http://127.0.0.1:${(documents.address() as AddressInfo).port}`;
+    documentBase = await site.listen();
     ({ t, issuer } = await startListeningApp({
       RATE_LIMIT_REGISTER_PER_IP: '1000',
       CLIENT_METADATA_ALLOW_PRIVATE: 'true',
@@ -38,7 +30,7 @@ describe('logout metadata of registered clients', () => {
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => documents.close(resolve));
+    await site.close();
   });
 
   it('RFC 7591: registers them with oauth4webapi, and the client has them', async () => {
@@ -117,7 +109,7 @@ describe('logout metadata of registered clients', () => {
 
   it('reads them from a client ID metadata document', async () => {
     const clientId = `${documentBase}/client.json`;
-    served.set('/client.json', {
+    site.documents.set('/client.json', {
       client_id: clientId,
       redirect_uris: [CALLBACK],
       post_logout_redirect_uris: ['http://127.0.0.1:53690/signed-out'],
@@ -129,7 +121,7 @@ describe('logout metadata of registered clients', () => {
       backchannelLogoutUri: 'http://127.0.0.1:53690/backchannel',
     });
     const badId = `${documentBase}/bad.json`;
-    served.set('/bad.json', {
+    site.documents.set('/bad.json', {
       client_id: badId,
       redirect_uris: [CALLBACK],
       backchannel_logout_uri: 'http://app.example/backchannel',

@@ -7,7 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../support/loopback-server';
 import {
   type KeyPairKeyObjectResult,
   generateKeyPairSync,
@@ -100,8 +100,7 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ keys: published }));
     });
-    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-    jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+    jwksUrl = `${await listenOnLoopback(jwksServer)}/jwks.json`;
     configured = await keyPair('PS256', 'configured-1');
     ({ t, issuer } = await startListeningApp({
       REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
@@ -141,7 +140,7 @@ describe('private_key_jwt client authentication (RFC 7523 §2.2)', () => {
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => jwksServer.close(resolve));
+    await closeServer(jwksServer);
   });
 
   it('advertises the method and its algorithms in the metadata', () => {

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { JsonDocumentSite } from '../../support/loopback-server';
 import request from 'supertest';
 import {
   basic,
@@ -315,10 +314,8 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
   describe("a resource that is another client's id", () => {
     let t: TestApp;
     let agent: Agent;
-    let docs: Server;
+    const site = new JsonDocumentSite();
     let base: string;
-    /** Metadata documents served by path; any other path is a 404. */
-    const documents = new Map<string, object>();
     const documentAt = (path: string) => ({
       client_id: `${base}${path}`,
       client_name: 'Victim relying party',
@@ -327,13 +324,7 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
     });
 
     beforeAll(async () => {
-      docs = createServer((req, res) => {
-        const document = documents.get(req.url ?? '');
-        if (!document) return void res.writeHead(404).end();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
-      });
-      await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+      base = await site.listen();
       // Documents on 127.0.0.1: private addresses allowed, as in the metadata document spec.
       ({ t, agent } = await createLoggedInApp({
         CLIENT_METADATA_ALLOW_PRIVATE: 'true',
@@ -342,12 +333,11 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
     });
     afterAll(async () => {
       await t.close();
-      docs.closeAllConnections();
-      await new Promise((resolve) => docs.close(resolve));
+      await site.close();
     });
 
     it('is refused at /authorize with invalid_target', async () => {
-      documents.set('/client.json', documentAt('/client.json'));
+      site.documents.set('/client.json', documentAt('/client.json'));
       const attacker = await registerPublicClient(t);
       const { location, consentPage } = await authorizeRegistered(
         agent,
@@ -371,7 +361,7 @@ describe('Resource indicators of self-registered public clients (REGISTERED_CLIE
         `${base}/late.json`,
       );
       const code = location.searchParams.get('code')!;
-      documents.set('/late.json', documentAt('/late.json'));
+      site.documents.set('/late.json', documentAt('/late.json'));
       t.clock.advance(31);
       const res = await exchangeCode(t.app.getHttpServer(), code, verifier, {
         id: attacker,

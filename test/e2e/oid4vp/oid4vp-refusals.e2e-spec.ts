@@ -7,7 +7,7 @@
  * refused and spent.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../support/loopback-server';
 import request from 'supertest';
 import { ES256 } from '@sd-jwt/crypto-nodejs';
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
@@ -52,8 +52,7 @@ describe('identity wallet refusals at the response URI', () => {
         res.end();
       }
     });
-    await new Promise<void>((resolve) => issuerServer.listen(0, '127.0.0.1', resolve));
-    issuerBase = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    issuerBase = await listenOnLoopback(issuerServer);
     // Index 1 revoked (status 1), index 0 valid.
     const list = new StatusList([0, 1, 0, 0, 0, 0, 0, 0], 1);
     const { header, payload } = createHeaderAndPayload(
@@ -82,7 +81,7 @@ describe('identity wallet refusals at the response URI', () => {
   });
   afterAll(async () => {
     await listening.t.close();
-    await new Promise((resolve) => issuerServer.close(resolve));
+    await closeServer(issuerServer);
   });
 
   /** A login page's request in a browser of its own. */

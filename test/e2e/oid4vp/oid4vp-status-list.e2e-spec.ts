@@ -7,7 +7,7 @@
  * what one test keeps never answers another.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../support/loopback-server';
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
 import { SignJWT, importJWK } from 'jose';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
@@ -50,8 +50,7 @@ describe('identity wallet status lists', () => {
       res.setHeader('content-type', 'application/statuslist+jwt');
       res.end(answer.body);
     });
-    await new Promise<void>((resolve) => issuerServer.listen(0, '127.0.0.1', resolve));
-    issuerBase = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    issuerBase = await listenOnLoopback(issuerServer);
     listening = await startListeningApp(
       { RATE_LIMIT_OID4VP_PER_IP: '10000', ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000' },
       'localhost',
@@ -59,7 +58,7 @@ describe('identity wallet status lists', () => {
   });
   afterAll(async () => {
     await listening.t.close();
-    await new Promise((resolve) => issuerServer.close(resolve));
+    await closeServer(issuerServer);
   });
 
   const now = () => listening.t.clock.nowSeconds();

@@ -5,18 +5,16 @@
  * the account's own (scope, recent login) included, is a `WWW-Authenticate: DPoP` challenge
  * naming the algorithms (§7.1), never a `Bearer` one; a due nonce comes back in `DPoP-Nonce`.
  */
-import request from 'supertest';
 import { decodeJwt } from 'jose';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { DEMO_SPA, login, type Agent } from '../../support/oauth';
+import { TestApp } from '../../support/test-app';
+import { DEMO_SPA, type Agent } from '../../support/oauth';
 import {
-  dpopKey,
+  signedInWithDpopKey,
   exchangeWithProof,
   expectDpopChallenge,
   signProof,
   type DpopKey,
 } from '../../support/dpop';
-import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefusal } from '../../support/refusal';
 
 describe('DPoP-bound tokens at the account endpoints (RFC 9449 §7)', () => {
@@ -26,10 +24,7 @@ describe('DPoP-bound tokens at the account endpoints (RFC 9449 §7)', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer), RATE_LIMIT_LOGIN_PER_IP: '1000' });
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
-    key = await dpopKey();
+    ({ t, agent, key } = await signedInWithDpopKey(issuer, { RATE_LIMIT_LOGIN_PER_IP: '1000' }));
   });
   afterAll(() => t.close());
 
@@ -143,10 +138,7 @@ describe('DPoP nonces at the account endpoints (DPOP_REQUIRE_NONCE=true, RFC 944
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' });
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
-    key = await dpopKey();
+    ({ t, agent, key } = await signedInWithDpopKey(issuer, { DPOP_REQUIRE_NONCE: 'true' }));
   });
   afterAll(() => t.close());
 

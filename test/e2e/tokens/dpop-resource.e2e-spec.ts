@@ -5,17 +5,11 @@
  */
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
-import {
-  DEMO_CLIENT,
-  DEMO_SPA,
-  login,
-  obtainCode,
-  type Agent,
-  introspect,
-} from '../../support/oauth';
+import { TestApp, startListeningApp } from '../../support/test-app';
+import { DEMO_CLIENT, DEMO_SPA, obtainCode, type Agent, introspect } from '../../support/oauth';
 import {
   dpopKey,
+  signedInWithDpopKey,
   exchangeWithProof,
   signProof,
   withNonceRetry,
@@ -23,7 +17,6 @@ import {
   DPOP_CHALLENGE_ALGS,
   expectDpopChallenge,
 } from '../../support/dpop';
-import { ipIssuer } from '../../support/ip-issuer';
 import {
   INSECURE,
   authorizeWithLibrary,
@@ -95,10 +88,7 @@ describe('DPoP refusals at the protected resources (RFC 9449 §7)', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer) });
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
-    key = await dpopKey();
+    ({ t, agent, key } = await signedInWithDpopKey(issuer));
   });
   afterAll(() => t.close());
 
@@ -293,14 +283,10 @@ describe('DPoP nonces and DPoP-only at /api/me', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({
-      ...ipIssuer(issuer),
+    ({ t, agent, key } = await signedInWithDpopKey(issuer, {
       DPOP_REQUIRE_NONCE: 'true',
       API_DPOP_BOUND_ACCESS_TOKENS_REQUIRED: 'true',
-    });
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
-    key = await dpopKey();
+    }));
   });
   afterAll(() => t.close());
 

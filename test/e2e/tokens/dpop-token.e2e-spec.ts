@@ -7,12 +7,11 @@ import { generateKeyPairSync, randomBytes, randomUUID, sign as signByNode } from
 import * as oauth from 'oauth4webapi';
 import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import request from 'supertest';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { TestApp, startListeningApp } from '../../support/test-app';
 import {
   DEMO_CLIENT,
   DEMO_SPA,
   basic,
-  login,
   obtainCode,
   pkcePair,
   type Agent,
@@ -22,12 +21,12 @@ import { DpopProofKeys } from '../../../src/tokens/dpop/dpop-proof-keys';
 import { DPOP_NONCE_STEP_SECONDS } from '../../../src/tokens/dpop/dpop-nonces';
 import {
   dpopKey,
+  signedInWithDpopKey,
   exchangeWithProof,
   signProof,
   withNonceRetry,
   type DpopKey,
 } from '../../support/dpop';
-import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefusal } from '../../support/refusal';
 import {
   authorizeWithLibrary,
@@ -207,14 +206,10 @@ describe('DPoP proof refusals at /token', () => {
   beforeAll(async () => {
     issuer = 'http://127.0.0.1:25999';
     htu = `${issuer}/token`;
-    t = await createTestApp({
-      ...ipIssuer(issuer),
+    ({ t, agent, key } = await signedInWithDpopKey(issuer, {
       OAUTH_CLIENTS: CLIENTS,
       DPOP_REQUIRE_NONCE: 'false',
-    });
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
-    key = await dpopKey();
+    }));
   });
   afterAll(() => t.close());
 
@@ -501,10 +496,7 @@ describe('A replayed DPoP proof spends nothing (REFRESH_TOKEN_GRACE_SECONDS=0)',
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer), REFRESH_TOKEN_GRACE_SECONDS: '0' });
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
-    key = await dpopKey();
+    ({ t, agent, key } = await signedInWithDpopKey(issuer, { REFRESH_TOKEN_GRACE_SECONDS: '0' }));
   });
   afterAll(() => t.close());
 
@@ -591,10 +583,7 @@ describe('DPoP nonce refusals at /token (DPOP_REQUIRE_NONCE=true)', () => {
   let key: DpopKey;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...ipIssuer(issuer), DPOP_REQUIRE_NONCE: 'true' });
-    agent = request.agent(t.app.getHttpServer());
-    await login(agent);
-    key = await dpopKey();
+    ({ t, agent, key } = await signedInWithDpopKey(issuer, { DPOP_REQUIRE_NONCE: 'true' }));
   });
   afterAll(() => t.close());
 

@@ -7,7 +7,7 @@
  * 127.0.0.1, reached through SIWE_RPC_URLS like an operator's node.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../support/loopback-server';
 import {
   type Address,
   type Hex,
@@ -76,12 +76,11 @@ class Eip7702Node {
   }
 
   async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/rpc`;
+    return `${await listenOnLoopback(this.server)}/rpc`;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

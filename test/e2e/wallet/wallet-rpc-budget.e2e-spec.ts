@@ -6,7 +6,7 @@
  * that counts the calls it answers.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../support/loopback-server';
 import { randomBytes } from 'node:crypto';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge-figures.recorder';
@@ -31,12 +31,11 @@ class CountingRpcNode {
   });
 
   async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/rpc`;
+    return `${await listenOnLoopback(this.server)}/rpc`;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 }
 

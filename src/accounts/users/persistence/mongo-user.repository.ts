@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { type StoredUser, usernameKey } from '../user';
 import { UserRepository } from '../user.repository';
 import { UserRecord } from './user.schema';
@@ -23,13 +22,9 @@ function literally(text: string): string {
 }
 
 @Injectable()
-export class MongoUserRepository extends UserRepository implements OnModuleInit {
+export class MongoUserRepository extends UserRepository {
   constructor(@InjectModel(UserRecord.name) private readonly model: Model<UserRecord>) {
     super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async findByUsername(username: string): Promise<StoredUser | null> {

@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { PersistenceModule } from '../../../platform/database/persistence-module';
 import { UserRepository } from '../user.repository';
 import { MongoUserRepository } from './mongo-user.repository';
 import { UserRecord, UserSchema } from './user.schema';
@@ -9,9 +8,7 @@ import { UserRecord, UserSchema } from './user.schema';
  * `onModuleInit`) before UsersModule's seeder writes to it: Nest initialises imported modules
  * first, but the providers of one module concurrently.
  */
-@Module({
-  imports: [MongooseModule.forFeature([{ name: UserRecord.name, schema: UserSchema }])],
-  providers: [{ provide: UserRepository, useClass: MongoUserRepository }],
-  exports: [UserRepository],
-})
+@PersistenceModule(UserRepository, MongoUserRepository, [
+  { name: UserRecord.name, schema: UserSchema },
+])
 export class UserPersistenceModule {}

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { mongo, type Model } from 'mongoose';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { CounterKey, FailureCounter, LoginFailureStore } from '../login-failure.store';
 import { LOGIN_FAILURE_COLLECTION, LoginFailureRecord } from './login-failure.schema';
 import { isDuplicateKey } from '../../../platform/database/duplicate-key';
@@ -22,15 +21,11 @@ function duplicateKeyRetries(error: unknown, writes: readonly Write[]): Write[] 
 }
 
 @Injectable()
-export class MongoLoginFailureStore extends LoginFailureStore implements OnModuleInit {
+export class MongoLoginFailureStore extends LoginFailureStore {
   constructor(
     @InjectModel(LoginFailureRecord.name) private readonly model: Model<LoginFailureRecord>,
   ) {
     super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async read(ids: readonly string[], now: Date): Promise<ReadonlyMap<string, FailureCounter>> {

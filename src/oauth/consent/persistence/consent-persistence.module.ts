@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { PersistenceModule } from '../../../platform/database/persistence-module';
 import { ConsentRepository } from '../consent.repository';
 import { ConsentRecord, ConsentSchema } from './consent.schema';
 import { MongoConsentRepository } from './mongo-consent.repository';
@@ -9,9 +8,7 @@ import { MongoConsentRepository } from './mongo-consent.repository';
  * repository's `onModuleInit`) before ConsentService's start-up migration writes to it: Nest
  * initialises imported modules first, but the providers of one module concurrently.
  */
-@Module({
-  imports: [MongooseModule.forFeature([{ name: ConsentRecord.name, schema: ConsentSchema }])],
-  providers: [{ provide: ConsentRepository, useClass: MongoConsentRepository }],
-  exports: [ConsentRepository],
-})
+@PersistenceModule(ConsentRepository, MongoConsentRepository, [
+  { name: ConsentRecord.name, schema: ConsentSchema },
+])
 export class ConsentPersistenceModule {}

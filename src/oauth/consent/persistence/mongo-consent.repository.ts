@@ -1,8 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
-import type { Consent } from '../consent';
+import type { Consent, ConsentAllowed } from '../consent';
 import { ConsentRepository } from '../consent.repository';
 import { ConsentRecord, consentId } from './consent.schema';
 
@@ -14,13 +13,9 @@ function toConsent(record: ConsentRecord): Consent {
 }
 
 @Injectable()
-export class MongoConsentRepository extends ConsentRepository implements OnModuleInit {
+export class MongoConsentRepository extends ConsentRepository {
   constructor(@InjectModel(ConsentRecord.name) private readonly model: Model<ConsentRecord>) {
     super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async find(sub: string, clientId: string): Promise<Consent | null> {
@@ -32,12 +27,8 @@ export class MongoConsentRepository extends ConsentRepository implements OnModul
   }
 
   async allow(
-    sub: string,
-    clientId: string,
-    scopes: readonly string[],
-    resources: readonly string[],
+    { sub, clientId, scopes, resources, expiresAt }: ConsentAllowed,
     now: Date,
-    expiresAt: Date,
   ): Promise<void> {
     // One upsert on _id: two concurrent Allows both land, as a union ($addToSet), never a lost write.
     await this.model

@@ -1,18 +1,11 @@
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { PersistenceModule } from '../../../platform/database/persistence-module';
 import { LogoutDeliveryRepository } from '../logout-delivery.repository';
 import { LogoutDeliveryHoldRecord, LogoutDeliveryHoldSchema } from './logout-delivery-hold.schema';
 import { LogoutDeliveryRecord, LogoutDeliverySchema } from './logout-delivery.schema';
 import { MongoLogoutDeliveryRepository } from './mongo-logout-delivery.repository';
 
-@Module({
-  imports: [
-    MongooseModule.forFeature([
-      { name: LogoutDeliveryRecord.name, schema: LogoutDeliverySchema },
-      { name: LogoutDeliveryHoldRecord.name, schema: LogoutDeliveryHoldSchema },
-    ]),
-  ],
-  providers: [{ provide: LogoutDeliveryRepository, useClass: MongoLogoutDeliveryRepository }],
-  exports: [LogoutDeliveryRepository],
-})
+@PersistenceModule(LogoutDeliveryRepository, MongoLogoutDeliveryRepository, [
+  { name: LogoutDeliveryRecord.name, schema: LogoutDeliverySchema },
+  { name: LogoutDeliveryHoldRecord.name, schema: LogoutDeliveryHoldSchema },
+])
 export class LogoutDeliveryPersistenceModule {}

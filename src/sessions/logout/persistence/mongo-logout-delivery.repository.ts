@@ -1,9 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { MongoOutbox } from '../../../platform/outbox/mongo-outbox';
 import {
   DELIVERY_LANES,
@@ -51,10 +50,7 @@ function toDelivery(record: LogoutDeliveryRecord): LogoutDelivery {
 }
 
 @Injectable()
-export class MongoLogoutDeliveryRepository
-  extends LogoutDeliveryRepository
-  implements OnModuleInit
-{
+export class MongoLogoutDeliveryRepository extends LogoutDeliveryRepository {
   readonly leases: MongoOutbox<LogoutDeliveryRecord>;
 
   constructor(
@@ -71,11 +67,6 @@ export class MongoLogoutDeliveryRepository
       // Kept a week past the last possible attempt (for an operator to look at), then TTL may go.
       keepMs: 7 * 24 * 3600 * 1000,
     });
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
-    await ensureIndexes(this.holds);
   }
 
   async enqueue(

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
 import { SINGLE_USE_READ } from '../../../platform/database/single-use';
 import { TurnBatcher } from '../../../platform/database/turn-batcher';
@@ -26,7 +25,7 @@ function toEnding(record: SessionEndingRecord): SessionEnding {
 }
 
 @Injectable()
-export class MongoSessionEndingRepository extends SessionEndingRepository implements OnModuleInit {
+export class MongoSessionEndingRepository extends SessionEndingRepository {
   /**
    * Every code and device-code exchange of a login session asks whether the session has begun
    * ending (SessionLogout.refuseIfEnded); those of one turn of the event loop leave as one
@@ -39,10 +38,6 @@ export class MongoSessionEndingRepository extends SessionEndingRepository implem
     @InjectModel(SessionEndingRecord.name) private readonly model: Model<SessionEndingRecord>,
   ) {
     super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async begin(ending: SessionEnding, owner: string, now: Date, leaseUntil: Date): Promise<boolean> {

@@ -1,12 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
-import { ActiveGrant, ClientGrant, DpopBinding, Grant, GrantFilter, GrantSummary } from '../grant';
+import { ActiveGrant, ClientGrant, Grant, GrantFilter, GrantSummary } from '../grant';
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
-import { GrantRepository, MAX_SPENT_REFRESH_TOKENS } from '../grant.repository';
+import {
+  GrantRepository,
+  MAX_SPENT_REFRESH_TOKENS,
+  type RefreshRotation,
+} from '../grant.repository';
 import { GrantRecord } from './grant.schema';
 import { isDuplicateKey } from '../../../platform/database/duplicate-key';
 
@@ -69,7 +72,7 @@ function byOwner({ sub, clientId, methodKey, sid }: GrantFilter): mongo.Filter<G
  * MongoDB. Administration's filters use the `sub` and `clientId` indexes.
  */
 @Injectable()
-export class MongoGrantRepository extends GrantRepository implements OnModuleInit {
+export class MongoGrantRepository extends GrantRepository {
   private readonly collection: mongo.Collection<GrantRecord>;
   private readonly opening: GroupCommit<GrantRecord>;
 
@@ -77,10 +80,6 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     super();
     this.collection = model.collection as unknown as mongo.Collection<GrantRecord>;
     this.opening = new GroupCommit(this.collection, SINGLE_USE_WRITE);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async open(grant: Grant): Promise<void> {
@@ -204,29 +203,21 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
     };
   }
 
-  async rotateRefresh(
-    grantId: string,
-    presented: string,
-    successor: string,
-    now: Date,
-    dpop?: DpopBinding,
-  ): Promise<boolean> {
+  async rotateRefresh(rotation: RefreshRotation): Promise<boolean> {
     const result = await this.collection.updateOne(
-      { _id: grantId, 'refresh.current': presented, revokedAt: { $exists: false } },
-      rotation(presented, successor, now, dpop),
+      {
+        _id: rotation.grantId,
+        'refresh.current': rotation.presented,
+        revokedAt: { $exists: false },
+      },
+      rotationUpdate(rotation),
       SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
   }
 
-  async rotateIfCurrent(
-    grantId: string,
-    clientId: string,
-    presented: string,
-    successor: string,
-    now: Date,
-    dpop?: DpopBinding,
-  ): Promise<Grant | null> {
+  async rotateIfCurrent(clientId: string, rotation: RefreshRotation): Promise<Grant | null> {
+    const { grantId, presented, now, dpop } = rotation;
     const before = await this.collection.findOneAndUpdate(
       {
         _id: grantId,
@@ -239,7 +230,7 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
           ? { dpopJkt: { $exists: false }, dpopBound: { $ne: true } }
           : { $or: [{ dpopJkt: { $exists: false } }, { dpopJkt: dpop.jkt }] }),
       },
-      rotation(presented, successor, now, dpop),
+      rotationUpdate(rotation),
       { returnDocument: 'before', projection: { revokedJtis: 0 }, ...SINGLE_USE_WRITE },
     );
     return before ? toGrant(before) : null;
@@ -297,12 +288,12 @@ export class MongoGrantRepository extends GrantRepository implements OnModuleIni
  * proof the grant becomes DPoP-bound for good, and a public client's family bound to the key
  * (RFC 9449 §5; the caller's filter admits only an unbound family or one of the same key).
  */
-function rotation(
-  presented: string,
-  successor: string,
-  now: Date,
-  dpop?: DpopBinding,
-): mongo.UpdateFilter<GrantRecord> {
+function rotationUpdate({
+  presented,
+  successor,
+  now,
+  dpop,
+}: RefreshRotation): mongo.UpdateFilter<GrantRecord> {
   return {
     $set: {
       'refresh.current': successor,

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ensureIndexes } from '../../../platform/database/ensure-indexes';
 import type { NewSigningKey, SigningKeySlots, StoredSigningKey } from '../signing-key';
 import { SigningKeyRepository } from '../signing-key.repository';
 import { ACTIVE_SLOT, NEXT_SLOT, SigningKeyRecord } from './signing-key.schema';
@@ -21,13 +20,9 @@ function toSigningKey(record: SigningKeyRecord): StoredSigningKey {
 }
 
 @Injectable()
-export class MongoSigningKeyRepository extends SigningKeyRepository implements OnModuleInit {
+export class MongoSigningKeyRepository extends SigningKeyRepository {
   constructor(@InjectModel(SigningKeyRecord.name) private readonly model: Model<SigningKeyRecord>) {
     super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async findActive(): Promise<StoredSigningKey | null> {

@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { PersistenceModule } from '../../../platform/database/persistence-module';
 import { SigningKeyRepository } from '../signing-key.repository';
 import { MongoSigningKeyRepository } from './mongo-signing-key.repository';
 import { SigningKeyRecord, SigningKeySchema } from './signing-key.schema';
@@ -9,9 +8,7 @@ import { SigningKeyRecord, SigningKeySchema } from './signing-key.schema';
  * module's: Nest initialises imported modules first, but the providers of one module concurrently,
  * and SigningKeyService's first-start election relies on the unique slot index already existing.
  */
-@Module({
-  imports: [MongooseModule.forFeature([{ name: SigningKeyRecord.name, schema: SigningKeySchema }])],
-  providers: [{ provide: SigningKeyRepository, useClass: MongoSigningKeyRepository }],
-  exports: [SigningKeyRepository],
-})
+@PersistenceModule(SigningKeyRepository, MongoSigningKeyRepository, [
+  { name: SigningKeyRecord.name, schema: SigningKeySchema },
+])
 export class SigningKeyPersistenceModule {}

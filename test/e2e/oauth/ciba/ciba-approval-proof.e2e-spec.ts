@@ -12,21 +12,18 @@ import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { AccountService } from '../../../../src/accounts/account.service';
 import { FLAGS, SoftwareAuthenticator } from '../../../../src/lab-client/software-authenticator';
-import { PAYMENT_INITIATION } from '../../../support/authorization-details';
 import { type Agent, basic, login } from '../../../support/oauth';
 import {
-  addPaymentAgent,
   cibaClient,
   pendingApproval,
   pendingApprovals,
   postApproval,
+  startPaymentApprovals,
 } from '../../../support/ciba-approvals';
 import { adminCli } from '../../../support/admin-cli';
 import { expectRefusal } from '../../../support/refusal';
 import { newSolanaWallet } from '../../../support/solana';
-import { addPasskeyOnAccountPage } from '../../../support/step-up';
-import { type TestApp, startListeningApp } from '../../../support/test-app';
-import { walletBrowser } from '../../../support/wallet-login';
+import type { TestApp } from '../../../support/test-app';
 
 const AGENT = 'agent';
 const WEBAUTHN_TTL = 120;
@@ -56,50 +53,31 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
   let walletUser: Agent;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp(
+    ({ t, issuer, secret, user1, passkey, walletUser } = await startPaymentApprovals(
+      AGENT,
+      wallet,
       {
-        AUTHORIZATION_DETAILS_TYPES: JSON.stringify({ payment_initiation: PAYMENT_INITIATION }),
-        CIBA_INTERVAL_SECONDS: '1',
         CIBA_REQUEST_TTL_SECONDS: '600',
         WEBAUTHN_CHALLENGE_TTL_SECONDS: String(WEBAUTHN_TTL),
-        RATE_LIMIT_LOGIN_PER_IP: '1000',
       },
-      'localhost',
     ));
-    secret = await addPaymentAgent(t, AGENT);
-    user1 = await passwordBrowser('user1');
-    user0 = await passwordBrowser('user0');
-    passkey = await addPasskeyOnAccountPage(user1, issuer);
-    walletUser = await walletBrowser(t, wallet);
+    user0 = request.agent(t.app.getHttpServer());
+    await login(user0, '/', 'user0', 'password0');
   });
   afterAll(() => t.close());
 
-  async function passwordBrowser(username: string): Promise<Agent> {
-    const browser = request.agent(t.app.getHttpServer());
-    await login(browser, '/', username, `password${username.slice(-1)}`);
-    return browser;
-  }
-
   /** A backchannel request of the agent for `loginHint`, with `details`: its auth_req_id. */
-  async function ask(
+  const ask = (
     bindingMessage: string,
     details: object[] | undefined = [PAY_12],
     loginHint = 'user1',
-  ): Promise<string> {
-    const res = await t
-      .http()
-      .post('/backchannel')
-      .type('form')
-      .set('Authorization', basic(AGENT, secret))
-      .send({
-        scope: 'openid api',
-        login_hint: loginHint,
-        binding_message: bindingMessage,
-        ...(details === undefined ? {} : { authorization_details: JSON.stringify(details) }),
-      })
-      .expect(200);
-    return (res.body as { auth_req_id: string }).auth_req_id;
-  }
+  ) =>
+    cibaClient(t, AGENT, secret).ask({
+      scope: 'openid api',
+      login_hint: loginHint,
+      binding_message: bindingMessage,
+      ...(details === undefined ? {} : { authorization_details: JSON.stringify(details) }),
+    });
 
   const approvals = pendingApprovals;
 

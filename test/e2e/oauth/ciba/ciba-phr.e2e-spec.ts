@@ -5,21 +5,17 @@
  * a passkey's proof over the request approves it, and its tokens carry `acr` phr.
  */
 import { decodeJwt } from 'jose';
-import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { SoftwareAuthenticator } from '../../../../src/lab-client/software-authenticator';
-import { PAYMENT_INITIATION } from '../../../support/authorization-details';
-import { type Agent, login } from '../../../support/oauth';
+import type { Agent } from '../../../support/oauth';
 import {
-  addPaymentAgent,
   cibaClient,
   pendingApproval as pendingOf,
   postApproval as post,
+  startPaymentApprovals,
 } from '../../../support/ciba-approvals';
 import { expectRefusal } from '../../../support/refusal';
-import { addPasskeyOnAccountPage } from '../../../support/step-up';
-import { type TestApp, startListeningApp } from '../../../support/test-app';
-import { walletBrowser } from '../../../support/wallet-login';
+import type { TestApp } from '../../../support/test-app';
 
 const AGENT = 'agent';
 const PAY_12 = { type: 'payment_initiation', amount: '12.00', currency: 'EUR', creditor: 'X' };
@@ -30,7 +26,6 @@ const PASSKEY_NEEDED =
 
 describe('CIBA requests that need phr: pending for a passkey (issue #51)', () => {
   let t: TestApp;
-  let issuer: string;
   let secret: string;
   let user1: Agent;
   let passkey: SoftwareAuthenticator;
@@ -38,20 +33,9 @@ describe('CIBA requests that need phr: pending for a passkey (issue #51)', () =>
   let walletUser: Agent;
 
   beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp(
-      {
-        AUTHORIZATION_DETAILS_TYPES: JSON.stringify({ payment_initiation: PAYMENT_INITIATION }),
-        ACR_REQUIRED_BY_SCOPE: JSON.stringify({ api: 'phr' }),
-        CIBA_INTERVAL_SECONDS: '1',
-        RATE_LIMIT_LOGIN_PER_IP: '1000',
-      },
-      'localhost',
-    ));
-    secret = await addPaymentAgent(t, AGENT);
-    user1 = request.agent(t.app.getHttpServer());
-    await login(user1, '/', 'user1', 'password1');
-    passkey = await addPasskeyOnAccountPage(user1, issuer);
-    walletUser = await walletBrowser(t, wallet);
+    ({ t, secret, user1, passkey, walletUser } = await startPaymentApprovals(AGENT, wallet, {
+      ACR_REQUIRED_BY_SCOPE: JSON.stringify({ api: 'phr' }),
+    }));
   });
   afterAll(() => t.close());
 

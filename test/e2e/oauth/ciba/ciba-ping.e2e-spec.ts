@@ -5,7 +5,7 @@
  * attempts it started are settled) and time moves on the test clock: no waiting on timers.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../../support/loopback-server';
 import { getModelToken } from '@nestjs/mongoose';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Model } from 'mongoose';
@@ -54,12 +54,11 @@ class Receiver {
   url = '';
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 
   at(path: string): Received[] {

@@ -1,8 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { randomIdentifier } from '../../../../platform/crypto/hashing';
-import { ensureIndexes } from '../../../../platform/database/ensure-indexes';
 import {
   APPROVAL_AUDIT_RETENTION_DAYS,
   ApprovalAuditLog,
@@ -13,15 +12,11 @@ import { ApprovalAuditDocument } from './approval-audit.schema';
 const DAY_MS = 86_400_000;
 
 @Injectable()
-export class MongoApprovalAuditLog extends ApprovalAuditLog implements OnModuleInit {
+export class MongoApprovalAuditLog extends ApprovalAuditLog {
   constructor(
     @InjectModel(ApprovalAuditDocument.name) private readonly model: Model<ApprovalAuditDocument>,
   ) {
     super();
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async record(entry: ApprovalAuditRecord): Promise<void> {

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ensureIndexes } from '../../../../platform/database/ensure-indexes';
 import { MongoOutbox, sealedBodyOutbox } from '../../../../platform/outbox/mongo-outbox';
 import type { CibaNotification } from '../ciba-notification';
 import {
@@ -11,10 +10,7 @@ import {
 import { CibaNotificationRecord } from './ciba-notification.schema';
 
 @Injectable()
-export class MongoCibaNotificationRepository
-  extends CibaNotificationRepository
-  implements OnModuleInit
-{
+export class MongoCibaNotificationRepository extends CibaNotificationRepository {
   readonly leases: MongoOutbox<CibaNotificationRecord>;
 
   constructor(
@@ -23,10 +19,6 @@ export class MongoCibaNotificationRepository
   ) {
     super();
     this.leases = new MongoOutbox(model, sealedBodyOutbox('delivered'));
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.model);
   }
 
   async enqueue(row: NewCibaNotification, now: Date): Promise<void> {
