@@ -45,6 +45,13 @@ export interface OAuthClient extends ClientLogoutMetadata {
   /** RFC 7591: registered by the client itself at POST /register, at this time. */
   dynamicallyRegisteredAt?: Date;
   /**
+   * RFC 7591 §3: its registration carried the operator's initial access token
+   * (REGISTRATION_INITIAL_ACCESS_TOKEN), so whoever registered it holds a token the operator
+   * gave out. Still a client that registered itself (its name and redirect URIs are its own), but
+   * one the operator vouched for: see `sendsErrorsBack`.
+   */
+  registeredWithInitialAccessToken?: true;
+  /**
    * A registered client is unknown from this time on (REGISTERED_CLIENT_UNUSED_TTL_HOURS after
    * registering, REGISTERED_CLIENT_IDLE_TTL_DAYS after its last token). Absent: never expires
    * (configured and operator-added clients).
@@ -149,6 +156,22 @@ export function isSelfRegistered(
   client: Pick<OAuthClient, 'dynamicallyRegisteredAt' | 'metadataDocument'>,
 ): boolean {
   return client.dynamicallyRegisteredAt !== undefined || client.metadataDocument === true;
+}
+
+/**
+ * Whether the browser goes back to the client's registered redirect URI by itself with an
+ * authorization error or a denial (RFC 6749 §4.1.2.1): for a client the operator registered, or
+ * one registered with the operator's initial access token. One that registered itself openly (or
+ * by a metadata document) gets a page with the way back as a link instead (RFC 9700 §4.11.2:
+ * anyone could make its redirect URI a phishing site, then send a request that fails on purpose).
+ */
+export function sendsErrorsBack(
+  client: Pick<
+    OAuthClient,
+    'dynamicallyRegisteredAt' | 'metadataDocument' | 'registeredWithInitialAccessToken'
+  >,
+): boolean {
+  return !isSelfRegistered(client) || client.registeredWithInitialAccessToken === true;
 }
 
 /**

@@ -49,12 +49,16 @@ describe('AppConfig.fromEnv', () => {
     const config = AppConfig.fromEnv(base);
     expect(config.registration).toEqual({
       open: true,
+      requirePkce: true,
       unusedClientTtlHours: 24,
       idleClientTtlDays: 90,
       maxClients: 10_000,
     });
     expect(config.clientMetadata).toEqual({ enabled: true, allowPrivate: false });
     expect(config.rateLimits.registerPerIp).toBe(20);
+    expect(
+      AppConfig.fromEnv({ ...base, REGISTRATION_REQUIRE_PKCE: 'false' }).registration.requirePkce,
+    ).toBe(false);
   });
 
   it('refuses CLIENT_METADATA_ALLOW_PRIVATE in production (an SSRF hole there)', () => {

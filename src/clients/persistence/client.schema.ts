@@ -93,6 +93,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;
 
+  /** Registered with the operator's initial access token (RFC 7591 §3). */
+  @Prop({ type: Boolean })
+  registeredWithInitialAccessToken?: true;
+
   /** Registered clients only: unknown from then on (checked on every lookup; the TTL index cleans up). */
   @Prop({ type: Date })
   expiresAt?: Date;

@@ -49,6 +49,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.dynamicallyRegisteredAt
       ? { dynamicallyRegisteredAt: record.dynamicallyRegisteredAt }
       : {}),
+    ...(record.registeredWithInitialAccessToken ? { registeredWithInitialAccessToken: true } : {}),
     ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
     ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt } : {}),
     ...(record.authorizationDetailsTypes

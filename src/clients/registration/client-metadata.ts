@@ -357,7 +357,17 @@ export function parseClientMetadata(
     production,
     privateLogoutUris = !production,
     grantTypeRules,
-  }: { production: boolean; privateLogoutUris?: boolean; grantTypeRules: GrantTypeRules },
+    requirePkceByDefault = true,
+  }: {
+    production: boolean;
+    privateLogoutUris?: boolean;
+    grantTypeRules: GrantTypeRules;
+    /**
+     * The `require_pkce` of a confidential client whose metadata does not say
+     * (REGISTRATION_REQUIRE_PKCE); a public client always uses PKCE.
+     */
+    requirePkceByDefault?: boolean;
+  },
 ): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
   const malformed = fieldWithLoneSurrogate(body);
@@ -396,10 +406,11 @@ export function parseClientMetadata(
     );
   }
   const confidential = (method ?? defaultAuthMethod) !== 'none';
-  const requirePkce = body.require_pkce;
-  if (requirePkce !== undefined && typeof requirePkce !== 'boolean') {
+  const asked = body.require_pkce;
+  if (asked !== undefined && typeof asked !== 'boolean') {
     throw new InvalidClientMetadata('require_pkce must be true or false');
   }
+  const requirePkce = asked ?? (confidential ? requirePkceByDefault : true);
   // OAuth 2.1 §4.1.1, RFC 9700 §2.1.1: PKCE is what protects a public client's code.
   if (requirePkce === false && !confidential) {
     throw new InvalidClientMetadata(

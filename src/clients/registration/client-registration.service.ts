@@ -70,6 +70,7 @@ export class ClientRegistrationService {
       // open registration, anyone could otherwise have logout tokens POSTed to internal hosts.
       privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
       grantTypeRules: this.grantTypes.rules,
+      requirePkceByDefault: this.registration.requirePkce,
     });
     const unsupported = metadata.authorizationDetailsTypes?.find(
       (type) => !Object.hasOwn(this.oauth.authorizationDetailsTypes, type),
@@ -100,6 +101,7 @@ export class ClientRegistrationService {
       ...registeredFields(metadata, method),
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
       dynamicallyRegisteredAt: now,
+      ...(authorized ? { registeredWithInitialAccessToken: true } : {}),
       expiresAt: this.expiry.atRegistration(now),
     };
     await this.registry.add(client);

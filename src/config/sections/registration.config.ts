@@ -10,6 +10,11 @@ export abstract class RegistrationConfig {
    * token. Unset: confidential clients cannot register dynamically at all.
    */
   abstract readonly initialAccessToken?: string;
+  /**
+   * The `require_pkce` a confidential client gets when its registration does not say (a public
+   * client always uses PKCE).
+   */
+  abstract readonly requirePkce: boolean;
   /** A registered client to which no token was ever issued is forgotten this long after registering. */
   abstract readonly unusedClientTtlHours: number;
   /** A registered client is forgotten this long after the last token issued to it. */
@@ -42,7 +47,21 @@ export const REGISTRATION_SETTINGS = settingsSection(
       description:
         '`Authorization: Bearer <token>` at `POST /register` may register confidential clients ' +
         '(`client_secret_basic`, `client_secret_post`). Unset: confidential registration is ' +
-        'refused with `invalid_client_metadata`.',
+        'refused with `invalid_client_metadata`. A client registered with it, public or ' +
+        'confidential, has its authorization errors and denials sent back to its redirect URI ' +
+        'as an operator client has, not shown as a page with a link ' +
+        '([Security](SECURITY.md#redirects-to-clients-never-an-open-redirector)).',
+    }),
+    requirePkce: setting({
+      name: 'REGISTRATION_REQUIRE_PKCE',
+      type: BOOLEAN,
+      default: true,
+      description:
+        'The `require_pkce` of a confidential client whose registration at `POST /register` does ' +
+        'not say. `false`: such a client may send OpenID Connect requests without PKCE, relying ' +
+        "on `nonce` ([PKCE per client](OAUTH.md#pkce-per-client)), as the OpenID Foundation's " +
+        'dynamic-registration plans register. A registration that says keeps its own; a public ' +
+        'client always uses PKCE.',
     }),
     unusedClientTtlHours: setting({
       name: 'REGISTERED_CLIENT_UNUSED_TTL_HOURS',
@@ -79,6 +98,7 @@ export function readRegistrationConfig(env: EnvReader): RegistrationConfig {
   return Object.freeze({
     open: env.get(REGISTRATION_SETTINGS.declared.open),
     ...(initialAccessToken ? { initialAccessToken } : {}),
+    requirePkce: env.get(REGISTRATION_SETTINGS.declared.requirePkce),
     unusedClientTtlHours: env.get(REGISTRATION_SETTINGS.declared.unusedClientTtlHours),
     idleClientTtlDays: env.get(REGISTRATION_SETTINGS.declared.idleClientTtlDays),
     maxClients: env.get(REGISTRATION_SETTINGS.declared.maxClients),

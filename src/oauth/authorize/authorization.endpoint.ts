@@ -9,7 +9,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../sessions/session';
-import { clientLabel, isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
+import { clientLabel, sendsErrorsBack, type OAuthClient } from '../../clients/oauth-client';
 import { requiresPushedRequests } from '../../protocol-rules/client-profile';
 import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
@@ -99,9 +99,10 @@ export type AuthorizationOutcome =
  * RFC 6749 §4.1.1 with OAuth 2.1's rules. Until client and redirect URI are known to be genuine,
  * errors are shown as a page (§4.1.2.1: never redirect to an unverified URI); after that they
  * go back to the client with `state` and `iss` (RFC 9207), automatically for a client the
- * operator registered, and as a link on the error page for one that registered itself (RFC 9700
- * §4.11.2: anyone can register a phishing site as a redirect URI, then send a request that fails
- * on purpose, or with prompt=none, to be sent there from the issuer's own origin).
+ * operator registered or vouched for (its initial access token), and as a link on the error page
+ * for one that registered itself openly (RFC 9700 §4.11.2: anyone can register a phishing site as a
+ * redirect URI, then send a request that fails on purpose, or with prompt=none, to be sent there
+ * from the issuer's own origin).
  */
 @Injectable()
 export class AuthorizationEndpoint {
@@ -345,7 +346,7 @@ export class AuthorizationEndpoint {
     return page(error);
   }
 
-  /** The error sent back to the client: automatically, or as a link for a self-registered one. */
+  /** The error sent back to the client: automatically, or as a link (`sendsErrorsBack`). */
   private errorResponse(
     client: OAuthClient,
     redirectUri: string,
@@ -357,7 +358,7 @@ export class AuthorizationEndpoint {
       error_description: error.description,
       state,
     });
-    if (isSelfRegistered(client)) return { kind: 'error_page', error, back: back.location };
+    if (!sendsErrorsBack(client)) return { kind: 'error_page', error, back: back.location };
     return { ...back, error: error.error };
   }
 

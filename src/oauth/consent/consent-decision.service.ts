@@ -5,7 +5,7 @@ import { TokenConfig } from '../../config/sections/tokens.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
-import { isSelfRegistered } from '../../clients/oauth-client';
+import { sendsErrorsBack } from '../../clients/oauth-client';
 import { safeReturnTo } from '../../sessions/return-to';
 import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
@@ -92,8 +92,9 @@ export class ConsentDecisionService {
     // Deny needs no session: the login page offers it too ("Cancel and go back"), to a user who
     // cannot or will not sign in (a step-up to a passkey they do not have); the request's own
     // registered redirect URI is all it goes to, as /authorize's errors do: automatically for a
-    // client the operator registered, as a link for one that registered itself (RFC 9700
-    // §4.11.2: a user who declines a phishing client is not sent on to its site).
+    // client the operator registered or vouched for, as a link for one that registered itself
+    // (`sendsErrorsBack`; RFC 9700 §4.11.2: a user who declines a phishing client is not sent on
+    // to its site).
     if (form.decision === 'deny') {
       const session = await this.sessions.current(req);
       this.logger.log(
@@ -106,9 +107,9 @@ export class ConsentDecisionService {
       url.searchParams.set('error_description', 'The user denied the request');
       if (state !== undefined) url.searchParams.set('state', state);
       url.searchParams.set('iss', this.server.issuer);
-      return isSelfRegistered(client)
-        ? { kind: 'denied_page', clientName: client.name, back: url.toString() }
-        : { kind: 'redirect', location: url.toString() };
+      return sendsErrorsBack(client)
+        ? { kind: 'redirect', location: url.toString() }
+        : { kind: 'denied_page', clientName: client.name, back: url.toString() };
     }
 
     const session = await this.sessions.currentOrRefuse(req);

@@ -786,3 +786,56 @@ describe('POST /register is rate limited per IP (RATE_LIMIT_REGISTER_PER_IP)', (
     }
   });
 });
+
+describe('POST /register with REGISTRATION_REQUIRE_PKCE=false (what the OpenID Foundation dynamic plans register)', () => {
+  const t = useListeningApp({
+    REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+    REGISTRATION_REQUIRE_PKCE: 'false',
+  });
+  const rp = {
+    redirect_uris: ['https://rp.example/callback'],
+    client_name: 'Conformance RP',
+    token_endpoint_auth_method: 'client_secret_basic',
+  };
+
+  it('gives a confidential client that does not say require_pkce false: its OpenID Connect code flow needs no PKCE', async () => {
+    const res = await register(t, rp, INITIAL_ACCESS_TOKEN).expect(201);
+    expect(res.body).toMatchObject({ require_pkce: false });
+    const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
+    const url = new URL(`${t.issuer}/authorize`);
+    url.search = new URLSearchParams({
+      client_id: id,
+      redirect_uri: rp.redirect_uris[0],
+      response_type: 'code',
+      scope: 'openid',
+      state: 'st-rp',
+      nonce: 'n-rp',
+    }).toString();
+    const { callback } = await authorizeWithConsent(url, t.issuer);
+    const tokens = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`)
+      .send({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: rp.redirect_uris[0],
+      })
+      .expect(200);
+    expect(tokens.body.id_token).toEqual(expect.any(String));
+  });
+
+  it('keeps require_pkce true where the registration says so, and for every public client', async () => {
+    const said = await register(t, { ...rp, require_pkce: true }, INITIAL_ACCESS_TOKEN).expect(201);
+    expect(said.body).toMatchObject({ require_pkce: true });
+    for (const initialAccessToken of [undefined, INITIAL_ACCESS_TOKEN]) {
+      const open = await register(
+        t,
+        { ...rp, token_endpoint_auth_method: 'none' },
+        initialAccessToken,
+      ).expect(201);
+      expect(open.body).toMatchObject({ token_endpoint_auth_method: 'none', require_pkce: true });
+    }
+  });
+});

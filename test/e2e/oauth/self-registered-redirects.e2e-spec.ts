@@ -4,7 +4,8 @@
  * purpose (a bad scope, prompt=none) or that the user declines, to be sent there from the
  * issuer's own origin. For a client that registered itself, an /authorize error and a consent
  * Deny are a page with the error response as a link; a client the operator registered keeps the
- * automatic redirect (RFC 6749 §4.1.2.1).
+ * automatic redirect (RFC 6749 §4.1.2.1), and so does one registered with the operator's initial
+ * access token (RFC 7591 §3).
  */
 import request from 'supertest';
 import {
@@ -21,13 +22,18 @@ import { consentForm } from '../../support/fetch-browser';
 import { useTestApp } from '../../support/use-test-app';
 
 const PHISH = 'https://phish.example/cb';
+const INITIAL_ACCESS_TOKEN = 'initial-access-token-of-the-self-registered-redirects-spec';
+const VOUCHED = 'https://partner-app.example/cb';
 
 describe('self-registered clients: errors and Deny are links, not redirects (RFC 9700 §4.11.2)', () => {
   let signedIn: Agent;
   let phishing: string;
   const { challenge } = pkcePair();
 
-  const t = useTestApp({ OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]) });
+  const t = useTestApp({
+    OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
+    REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+  });
   beforeAll(async () => {
     const registered = await register(t, {
       client_name: 'Totally Legit',
@@ -126,5 +132,54 @@ describe('self-registered clients: errors and Deny are links, not redirects (RFC
       .send({ csrf_token: csrf, return_to: returnTo, decision: 'deny' })
       .expect(200);
     expect(linkedBack(denied.text).searchParams.get('error')).toBe('access_denied');
+  });
+
+  describe('a client registered with the initial access token: redirected, as an operator client is', () => {
+    const vouched = { public: '', confidential: '' };
+    beforeAll(async () => {
+      for (const kind of ['public', 'confidential'] as const) {
+        const res = await register(
+          t,
+          {
+            client_name: 'Partner app',
+            redirect_uris: [VOUCHED],
+            token_endpoint_auth_method: kind === 'public' ? 'none' : 'client_secret_basic',
+          },
+          INITIAL_ACCESS_TOKEN,
+        ).expect(201);
+        vouched[kind] = (res.body as { client_id: string }).client_id;
+      }
+    });
+
+    it.each(['public', 'confidential'] as const)(
+      'a %s one: prompt=none without a session redirects with login_required, state and iss',
+      async (kind) => {
+        const res = await request(t.app.getHttpServer())
+          .get(params(vouched[kind], VOUCHED, { prompt: 'none', scope: 'openid', nonce: 'n' }))
+          .set('Accept', 'text/html')
+          .expect(302);
+        const back = new URL(res.headers.location);
+        expect(`${back.origin}${back.pathname}`).toBe(VOUCHED);
+        expect(back.searchParams.get('error')).toBe('login_required');
+        expect(back.searchParams.get('state')).toBe('st-x');
+        expect(back.searchParams.get('iss')).toBe(t.config.server.issuer);
+      },
+    );
+
+    it('Deny on its consent screen redirects with access_denied', async () => {
+      const screen = await signedIn
+        .get(params(vouched.public, VOUCHED, { scope: 'profile' }))
+        .expect(200);
+      expect(screen.text).toContain('Partner app');
+      const denied = await signedIn
+        .post('/consent')
+        .type('form')
+        .send({ ...consentForm(screen.text), decision: 'deny' })
+        .expect(303);
+      const back = new URL(denied.headers.location);
+      expect(`${back.origin}${back.pathname}`).toBe(VOUCHED);
+      expect(back.searchParams.get('error')).toBe('access_denied');
+      expect(back.searchParams.get('state')).toBe('st-x');
+    });
   });
 });
