@@ -358,6 +358,7 @@ export function parseClientMetadata(
     privateLogoutUris = !production,
     grantTypeRules,
     requirePkceByDefault = true,
+    idTokenSigningAlg,
   }: {
     production: boolean;
     privateLogoutUris?: boolean;
@@ -367,6 +368,12 @@ export function parseClientMetadata(
      * (REGISTRATION_REQUIRE_PKCE); a public client always uses PKCE.
      */
     requirePkceByDefault?: boolean;
+    /**
+     * The one alg ID tokens are signed with (TOKEN_SIGNING_ALG): an `id_token_signed_response_alg`
+     * that names another is refused rather than ignored, since the client would then reject
+     * every ID token it gets.
+     */
+    idTokenSigningAlg?: string;
   },
 ): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
@@ -374,6 +381,16 @@ export function parseClientMetadata(
   if (malformed !== undefined) {
     throw new InvalidClientMetadata(
       `${malformed} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
+    );
+  }
+  const idTokenAlg = body.id_token_signed_response_alg;
+  if (
+    idTokenSigningAlg !== undefined &&
+    idTokenAlg !== undefined &&
+    idTokenAlg !== idTokenSigningAlg
+  ) {
+    throw new InvalidClientMetadata(
+      `id_token_signed_response_alg must be ${idTokenSigningAlg}: every ID token here is signed with it (TOKEN_SIGNING_ALG)`,
     );
   }
   const uris = redirectUris(body);

@@ -92,6 +92,14 @@ export class ClientRegistrationRequestDto {
   request_object_signing_alg?: string;
 
   @ApiPropertyOptional({
+    enum: ['ES256', 'RS256'],
+    description:
+      'OpenID Connect Registration §2: only the alg every ID token is signed with (TOKEN_SIGNING_ALG) is accepted; another is invalid_client_metadata',
+    example: 'ES256',
+  })
+  id_token_signed_response_alg?: string;
+
+  @ApiPropertyOptional({
     description:
       'RFC 9101 §10.5: every authorization request must be a signed request object (private_key_jwt only; FAPI 2.0 Message Signing)',
     example: false,

@@ -80,6 +80,14 @@ export class ClientRegistrationResponseDto {
   })
   request_object_signing_alg?: string;
 
+  @ApiProperty({
+    description:
+      'OpenID Connect Registration §2: the alg of the ID tokens it gets, always said (TOKEN_SIGNING_ALG; a registration may name only that one)',
+    enum: ['ES256', 'RS256'],
+    example: 'ES256',
+  })
+  id_token_signed_response_alg!: string;
+
   @ApiPropertyOptional({ description: 'RFC 9101 §10.5, when registered', example: true })
   require_signed_request_object?: boolean;
 

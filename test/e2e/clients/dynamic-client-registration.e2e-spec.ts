@@ -69,11 +69,12 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       response_types: ['code'],
       // Every redirect URI is on the device: a native app (OpenID Connect Registration §2).
       application_type: 'native',
+      // TOKEN_SIGNING_ALG (ES256 by default), said: oauth4webapi would otherwise expect RS256.
+      id_token_signed_response_alg: 'ES256',
       require_pkce: true,
     });
     expect(registered.client_id_issued_at).toBeGreaterThanOrEqual(before);
-    // ID tokens are signed with TOKEN_SIGNING_ALG (ES256 by default); oauth4webapi expects RS256.
-    const client: oauth.Client = { ...registered, id_token_signed_response_alg: 'ES256' };
+    const client: oauth.Client = registered;
 
     // A native app on an ephemeral loopback port (RFC 8252 §7.3), as a public client may.
     const redirectUri = 'http://127.0.0.1:61234/callback';
@@ -368,6 +369,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         application_type: 'web',
+        id_token_signed_response_alg: 'ES256',
         require_pkce: true,
       });
       const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
@@ -824,6 +826,26 @@ describe('POST /register with REGISTRATION_REQUIRE_PKCE=false (what the OpenID F
       })
       .expect(200);
     expect(tokens.body.id_token).toEqual(expect.any(String));
+  });
+
+  it('refuses an id_token_signed_response_alg other than the one in use, and accepts that one', async () => {
+    const other = await register(
+      t,
+      { ...rp, id_token_signed_response_alg: 'RS256' },
+      INITIAL_ACCESS_TOKEN,
+    );
+    expectRefusal(
+      other,
+      400,
+      'invalid_client_metadata',
+      'id_token_signed_response_alg must be ES256: every ID token here is signed with it (TOKEN_SIGNING_ALG)',
+    );
+    const same = await register(
+      t,
+      { ...rp, id_token_signed_response_alg: 'ES256' },
+      INITIAL_ACCESS_TOKEN,
+    ).expect(201);
+    expect(same.body).toMatchObject({ id_token_signed_response_alg: 'ES256' });
   });
 
   it('keeps require_pkce true where the registration says so, and for every public client', async () => {
