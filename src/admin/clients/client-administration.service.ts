@@ -77,6 +77,8 @@ export interface RegisteredClient {
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
+  /** Its registration carried the initial access token: its errors go back to it by themselves. */
+  readonly registeredWithInitialAccessToken?: true;
   /** A registered client: when a token was last issued to it (recorded about once a day). */
   readonly lastUsedAt?: Date;
   /** A registered client: unknown to the service from then on. */
@@ -422,6 +424,9 @@ export class ClientAdministration {
         : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
+      ...(client.registeredWithInitialAccessToken
+        ? { registeredWithInitialAccessToken: true }
+        : {}),
       ...(client.lastUsedAt ? { lastUsedAt: client.lastUsedAt } : {}),
       ...(client.expiresAt ? { expiresAt: client.expiresAt } : {}),
       expired: !isLive(client, this.clock.now().getTime()),

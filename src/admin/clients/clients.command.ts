@@ -71,6 +71,9 @@ function clientJson(client: RegisteredClient) {
       : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
+    ...(client.registeredWithInitialAccessToken
+      ? { registered_with_initial_access_token: true }
+      : {}),
     ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
     ...(client.expiresAt
       ? { expires_at: unixSeconds(client.expiresAt), expired: client.expired }
@@ -116,6 +119,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
       : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
+    ...(client.registeredWithInitialAccessToken
+      ? [['registered with', 'the initial access token (errors go back to it)'] as const]
+      : []),
     ...(client.registeredAt ? [['last used', formatDate(client.lastUsedAt)] as const] : []),
     ...(client.expiresAt
       ? [

@@ -804,6 +804,14 @@ describe('POST /register with REGISTRATION_REQUIRE_PKCE=false (what the OpenID F
     const res = await register(t, rp, INITIAL_ACCESS_TOKEN).expect(201);
     expect(res.body).toMatchObject({ require_pkce: false });
     const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
+    // The operator sees it registered with the token, which its automatic redirects come from.
+    expect(JSON.parse((await admin(t, ['clients', 'show', id, '--json'])).stdout)).toMatchObject({
+      require_pkce: false,
+      registered_with_initial_access_token: true,
+    });
+    expect((await admin(t, ['clients', 'show', id])).stdout).toMatch(
+      /registered with:\s+the initial access token \(errors go back to it\)\n/,
+    );
     const url = new URL(`${t.issuer}/authorize`);
     url.search = new URLSearchParams({
       client_id: id,
