@@ -29,6 +29,42 @@ async function admin(t: TestApp, argv: string[]): Promise<{ code: number; stdout
   return { code, stdout: output };
 }
 
+/**
+ * A confidential client's OpenID Connect sign-in without PKCE (`require_pkce` false): the browser
+ * signs in and consents, the client redeems the code with its secret and gets an ID token.
+ */
+async function expectOpenIdCodeFlowWithoutPkce(
+  t: TestApp & { issuer: string },
+  client: { id: string; secret: string },
+  redirectUri: string,
+): Promise<void> {
+  const url = new URL(`${t.issuer}/authorize`);
+  url.search = new URLSearchParams({
+    client_id: client.id,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'openid',
+    state: 'st-rp',
+    nonce: 'n-rp',
+  }).toString();
+  const { callback } = await authorizeWithConsent(url, t.issuer);
+  const tokens = await t
+    .http()
+    .post('/token')
+    .type('form')
+    .set(
+      'Authorization',
+      `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+    )
+    .send({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code')!,
+      redirect_uri: redirectUri,
+    })
+    .expect(200);
+  expect(tokens.body.id_token).toEqual(expect.any(String));
+}
+
 describe('POST /register (RFC 7591), open to public clients', () => {
   const t = useListeningApp({
     REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
@@ -431,25 +467,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         /PKCE:\s+optional for OpenID Connect requests \(nonce instead\)\n/,
       );
 
-      const url = new URL(`${t.issuer}/authorize`);
-      url.search = new URLSearchParams({
-        client_id: id,
-        redirect_uri: rp.redirect_uris[0],
-        response_type: 'code',
-        scope: 'openid',
-        state: 'st-rp',
-        nonce: 'n-rp',
-      }).toString();
-      const { callback } = await authorizeWithConsent(url, t.issuer);
-      const code = callback.searchParams.get('code')!;
-      const tokens = await t
-        .http()
-        .post('/token')
-        .type('form')
-        .set('Authorization', `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`)
-        .send({ grant_type: 'authorization_code', code, redirect_uri: rp.redirect_uris[0] })
-        .expect(200);
-      expect(tokens.body.id_token).toEqual(expect.any(String));
+      await expectOpenIdCodeFlowWithoutPkce(t, { id, secret }, rp.redirect_uris[0]);
     });
   });
 
@@ -812,28 +830,7 @@ describe('POST /register with REGISTRATION_REQUIRE_PKCE=false (what the OpenID F
     expect((await admin(t, ['clients', 'show', id])).stdout).toMatch(
       /registered with:\s+the initial access token \(errors go back to it\)\n/,
     );
-    const url = new URL(`${t.issuer}/authorize`);
-    url.search = new URLSearchParams({
-      client_id: id,
-      redirect_uri: rp.redirect_uris[0],
-      response_type: 'code',
-      scope: 'openid',
-      state: 'st-rp',
-      nonce: 'n-rp',
-    }).toString();
-    const { callback } = await authorizeWithConsent(url, t.issuer);
-    const tokens = await t
-      .http()
-      .post('/token')
-      .type('form')
-      .set('Authorization', `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`)
-      .send({
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: rp.redirect_uris[0],
-      })
-      .expect(200);
-    expect(tokens.body.id_token).toEqual(expect.any(String));
+    await expectOpenIdCodeFlowWithoutPkce(t, { id, secret }, rp.redirect_uris[0]);
   });
 
   it('refuses an id_token_signed_response_alg other than the one in use, and accepts that one', async () => {
