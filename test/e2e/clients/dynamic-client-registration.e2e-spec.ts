@@ -664,12 +664,9 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
       Buffer.from([0xc3, 0x28, 0xff]),
       Buffer.from('"}'),
     ]);
-    // Raw bytes over a socket of its own: superagent would re-encode a Buffer as JSON.
-    // The app's own server, listened on here and closed again after (the app's close would not:
-    // it did not start it), on a connection of its own that is not kept alive.
-    const server = t.app.getHttpServer();
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const { port } = server.address() as AddressInfo;
+    // Raw bytes over a socket of its own: superagent would re-encode a Buffer as JSON. The test
+    // app listens on 127.0.0.1 (test/support/test-app.ts); a connection not kept alive.
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
     const res = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
       const req = httpRequest(
         {
@@ -690,7 +687,7 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
       );
       req.on('error', reject);
       req.end(body);
-    }).finally(() => new Promise((done) => server.close(done)));
+    });
     expectRefusal(res, 400, 'invalid_request', 'The request body is not valid UTF-8');
   });
 

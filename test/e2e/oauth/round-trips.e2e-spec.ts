@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import type { mongo } from 'mongoose';
@@ -339,9 +340,9 @@ describe('database round trips per request (command monitoring)', () => {
     // The limiter and the challenge store send what one turn of the event loop collected in one
     // command (group commit), so under load a nonce costs a fraction of a round trip.
     const accounts = Array.from({ length: 40 }, () => privateKeyToAccount(generatePrivateKey()));
-    const listening = t.app.getHttpServer().listening;
-    if (!listening) await t.app.listen(0, '127.0.0.1');
-    const url = await t.app.getUrl();
+    // The test app listens on 127.0.0.1 (test/support/test-app.ts): fetch as a client would.
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
     let messages: string[] = [];
     const sent = await counted(async () => {
       messages = await Promise.all(
