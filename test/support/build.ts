@@ -146,15 +146,31 @@ export interface BuiltService {
 /**
  * Starts the service built into `outDir` (see buildService) as users run it, on a free port of
  * 127.0.0.1 against the test database (NODE_ENV=test, LOG_LEVEL=info, then `env`), and waits for
- * its ready line (an error if it exits or is not ready within a minute). `track` receives the
- * child first, so that the caller can stop it even when the start fails.
+ * its ready line (an error if it exits or is not ready within a minute). `track` receives each
+ * child first, so that the caller can stop it even when the start fails. The port was free when
+ * chosen; another process may bind it in the seconds the service takes to listen (its start
+ * then refuses the taken PORT and exits): it is started again on another port, at most twice.
  */
 export async function startBuiltService(
   outDir: string,
   env: Record<string, string>,
   track: (child: ChildProcess) => void,
 ): Promise<BuiltService> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const started = await startOnPort(outDir, port, env, track);
+    if (started.ready) return { child: started.child, port, output: () => started.output() };
+    const taken = started.output().includes(`Port ${port} is already in use`);
+    if (!taken || attempt === 3) throw new Error(`did not start:\n${started.output()}`);
+  }
+}
+
+async function startOnPort(
+  outDir: string,
+  port: number,
+  env: Record<string, string>,
+  track: (child: ChildProcess) => void,
+): Promise<{ child: ChildProcess; ready: boolean; output: () => string }> {
   const child = spawn(process.execPath, [join(outDir, 'main.js')], {
     cwd: ROOT,
     env: {
@@ -176,6 +192,6 @@ export async function startBuiltService(
     (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
     60_000,
   );
-  if (!ready.includes('Proofgate is ready')) throw new Error(`did not start:\n${ready}`);
-  return { child, port, output: () => output };
+  // Not ready: it exited (a taken port among the reasons), or hung for a minute.
+  return { child, ready: ready.includes('Proofgate is ready'), output: () => output };
 }
