@@ -124,10 +124,11 @@ const e2eIgnored =
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // Two workers even on a 2-core machine: an e2e suite spends much of its time waiting on the
-  // database server (a JVM) and on the processes it starts, which the other worker fills
-  // (docs/DEVELOPMENT.md#test-time: 754 s against 887 s with one worker).
-  maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
+  // One worker more than the cores: an e2e suite spends part of its time waiting on the database
+  // server (a JVM), on the processes it starts and on real clocks, which another worker fills
+  // (docs/DEVELOPMENT.md#test-time, on 2 cores: one worker 887 s, two 754 s (2026-11-23); three
+  // won each of three pairs of whole runs against two by 5 to 9 % (2026-11-26)).
+  maxWorkers: require('node:os').availableParallelism() + 1,
   testSequencer: '<rootDir>/test/setup/sequencer.js',
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',

@@ -8,7 +8,7 @@
 // runs the folder suites, bundled or not (jest.config.js). `folders-c` holds the two OAuth folders
 // and the admin CLI's, larger folders that were suites of their own, each paying a module load.
 // The folders that start many processes or run long (platform, dev, pages, examples) stay suites
-// of their own, which the two workers share out (test/setup/sequencer.js).
+// of their own, which the workers share out (test/setup/sequencer.js).
 module.exports = {
   'folders-a': ['accounts', 'login', 'email', 'mail', 'sessions', 'sessions/logout', 'oid4vp'],
   'folders-b': [

@@ -1,5 +1,5 @@
 'use strict';
-// The order the suites start in. Two workers finish together only if the long suites start
+// The order the suites start in. The workers finish together only if the long suites start
 // first and short ones fill the end. Jest orders by the durations it cached in earlier runs, and
 // without them (a fresh clone, CI) by file size, which starts the e2e folder suites last: each is
 // a four-line file standing for a whole folder, and a minutes-long folder started last left one
