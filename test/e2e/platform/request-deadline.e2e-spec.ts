@@ -77,8 +77,12 @@ async function outcomeWithin(promise: Promise<unknown>, ms: number): Promise<Out
     () => 'resolved' as const,
     () => 'rejected' as const,
   );
-  const timer = new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms));
-  return Promise.race([settled, timer]);
+  // Cleared once the race is settled: a pending timer would hold the jest worker open at its end.
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'pending'>((resolve) => {
+    timer = setTimeout(() => resolve('pending'), ms);
+  });
+  return Promise.race([settled, expired]).finally(() => clearTimeout(timer));
 }
 
 describe('the MongoDB driver leaves a command waiting for `drain` pending when it destroys the connection', () => {

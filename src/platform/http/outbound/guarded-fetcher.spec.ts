@@ -128,10 +128,11 @@ describe('GuardedFetcher: the time limit covers the whole exchange (a logout del
       .catch((error: unknown) => error);
     // Far past the limit, on a loaded machine too: the attempt has settled, as a failure.
     const pending = Symbol('pending');
+    let timer: NodeJS.Timeout | undefined;
     const settled = await Promise.race([
       outcome,
-      new Promise((resolve) => setTimeout(() => resolve(pending), 20 * timeoutMs)),
-    ]);
+      new Promise((resolve) => (timer = setTimeout(() => resolve(pending), 20 * timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
     expect(settled).toEqual(new OutboundFetchError(`no answer within ${timeoutMs} ms`));
     // Told apart from a fast failure: the host held the request (a breaker may back it off).
     expect(settled).toMatchObject({ timedOut: true, hostUnusable: false });
