@@ -11,7 +11,14 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { authorizeWithConsent } from '../../support/fetch-browser';
-import { authorizePath, clientResponseOf, login, pkcePair, getMe } from '../../support/oauth';
+import {
+  authorizePath,
+  basic,
+  clientResponseOf,
+  login,
+  pkcePair,
+  getMe,
+} from '../../support/oauth';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { adminCli } from '../../support/admin-cli';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';
@@ -52,10 +59,7 @@ async function expectOpenIdCodeFlowWithoutPkce(
     .http()
     .post('/token')
     .type('form')
-    .set(
-      'Authorization',
-      `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
-    )
+    .set('Authorization', basic(client.id, client.secret))
     .send({
       grant_type: 'authorization_code',
       code: callback.searchParams.get('code')!,
@@ -409,19 +413,17 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         require_pkce: true,
       });
       const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
-      const basic = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
       await t
         .http()
         .post('/introspect')
-        .set('Authorization', basic)
+        .set('Authorization', basic(id, secret))
         .type('form')
         .send({ token: 'not-a-token' })
         .expect(200, { active: false });
-      const wrong = `Basic ${Buffer.from(`${id}:wrong-secret`).toString('base64')}`;
       await t
         .http()
         .post('/introspect')
-        .set('Authorization', wrong)
+        .set('Authorization', basic(id, 'wrong-secret'))
         .type('form')
         .send({ token: 'not-a-token' })
         .expect(401);
