@@ -13,6 +13,8 @@ import type { MemorySample } from '../../tools/fleet/fleet';
 import type { EndedSession, ReceivedLogoutToken } from '../../tools/fleet/logout';
 
 const KID = 'k'.repeat(43);
+/** A JWKS as the harness records it: `alg:kid`, sorted; the access tokens' key and RS256's. */
+const JWKS = [`ES256:${KID}`, `RS256:${'r'.repeat(43)}`];
 
 function outage(stoppedAt: number, backAt: number, recoveryMs: number[]): FaultRecord {
   return {
@@ -28,7 +30,7 @@ function outage(stoppedAt: number, backAt: number, recoveryMs: number[]): FaultR
     redeemedUnseen: 0,
     held: { codes: 3, codesRedeemed: 3, nonces: 3, noncesRedeemed: 3 },
     families: { checked: 10, alive: 10 },
-    jwks: [[KID], [KID], [KID]],
+    jwks: [JWKS, JWKS, JWKS],
   };
 }
 
@@ -54,7 +56,7 @@ function kill(cut: number): FaultRecord {
     redeemedUnseen: 0,
     held: { codes: 3, codesRedeemed: 3, nonces: 3, noncesRedeemed: 3 },
     families: { checked: 10, alive: 10 },
-    jwks: [[KID], [KID], [KID]],
+    jwks: [JWKS, JWKS, JWKS],
   };
 }
 
@@ -72,7 +74,7 @@ function restart(forced: boolean): FaultRecord {
     redeemedUnseen: forced ? 2 : 0,
     held: { codes: 3, codesRedeemed: 3, nonces: 3, noncesRedeemed: 3 },
     families: { checked: 10, alive: 10 },
-    jwks: [[KID], [KID], [KID]],
+    jwks: [JWKS, JWKS, JWKS],
   };
 }
 
@@ -214,8 +216,8 @@ function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
     unexpectedCount: 0,
     harnessFailures: [],
     endedFamilies: [],
-    jwksAtStart: [[KID], [KID], [KID]],
-    jwksAtEnd: [[KID], [KID], [KID]],
+    jwksAtStart: [JWKS, JWKS, JWKS],
+    jwksAtEnd: [JWKS, JWKS, JWKS],
     memory: flatMemory(),
     memoryAfterGc: [],
     loadStartedAt: 0,
@@ -315,12 +317,21 @@ describe('fleet checks', () => {
         }),
       ),
     ).toEqual(['signing-key']);
-    expect(failed(figures({ jwksAtEnd: [[KID], [KID, 'other'], [KID]] }))).toEqual(['signing-key']);
+    expect(failed(figures({ jwksAtEnd: [JWKS, [...JWKS, 'ES256:other'], JWKS] }))).toEqual([
+      'signing-key',
+    ]);
+    // Another instance's RS256 key, or a JWKS without the tokens' key.
+    expect(failed(figures({ jwksAtEnd: [JWKS, [JWKS[0], 'RS256:other'], JWKS] }))).toEqual([
+      'signing-key',
+    ]);
+    expect(failed(figures({ jwksAtEnd: [[JWKS[1]], [JWKS[1]], [JWKS[1]]] }))).toEqual([
+      'signing-key',
+    ]);
   });
 
   it('an instance that served no JWKS publishes no other key', () => {
-    expect(failed(figures({ jwksAtEnd: [[KID], null, [KID]] }))).toEqual([]);
-    const check = fleetChecks(figures({ jwksAtEnd: [[KID], null, [KID]] })).find(
+    expect(failed(figures({ jwksAtEnd: [JWKS, null, JWKS] }))).toEqual([]);
+    const check = fleetChecks(figures({ jwksAtEnd: [JWKS, null, JWKS] })).find(
       (c) => c.id === 'signing-key',
     );
     expect(check?.detail).toContain('1 not served');

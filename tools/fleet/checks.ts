@@ -48,7 +48,7 @@ export interface FleetFigures {
     readonly fate?: string;
     readonly history: readonly string[];
   }[];
-  /** JWKS kids per instance, at the start and the end of the load. */
+  /** JWKS keys (`alg:kid`) per instance, at the start and the end of the load. */
   readonly jwksAtStart: readonly (readonly string[] | null)[];
   readonly jwksAtEnd: readonly (readonly string[] | null)[];
   readonly memory: readonly MemorySample[];
@@ -471,20 +471,28 @@ export function fleetChecks(f: FleetFigures): Check[] {
   const snapshots = [f.jwksAtStart, ...f.faults.map((fault) => fault.jwks), f.jwksAtEnd];
   const published = snapshots.flat();
   // An instance that served no JWKS (stuck, see the recovery check) publishes no other key.
-  const served = published.filter((kidList) => kidList !== null);
-  const oneKey =
+  const served = published.filter((keyList) => keyList !== null);
+  // One key per alg (`alg:kid`): TOKEN_SIGNING_ALG's signs the access tokens, another alg's the
+  // ID tokens of the clients that registered it; every JWKS the same list.
+  const [reference] = served;
+  const algs = reference?.map((entry) => entry.slice(0, entry.indexOf(':'))) ?? [];
+  const oneKeyPerAlg =
     kids.length === 1 &&
-    served.length > 0 &&
-    served.every((kidList) => kidList.length === 1 && kidList[0] === kids[0]);
+    reference !== undefined &&
+    new Set(algs).size === algs.length &&
+    reference.some((entry) => entry.endsWith(`:${kids[0]}`)) &&
+    served.every((keyList) => keyList.join(' ') === reference.join(' '));
   const unserved = published.length - served.length;
   add(
     'signing-key',
-    'One signing key: the same kid in every token and every JWKS, across instances and restarts',
-    oneKey,
+    'One signing key per alg: the same kid in every access token, and per alg in every JWKS, across instances and restarts',
+    oneKeyPerAlg,
     `kids in ${[...f.kids.values()].reduce((a, b) => a + b, 0)} access tokens: ${kids.length}; ` +
       `${snapshots.length} JWKS snapshots × ${f.jwksAtStart.length} instances` +
       (unserved > 0 ? ` (${unserved} not served: the instance answered no JWKS)` : '') +
-      (oneKey ? ', all publishing exactly that kid' : `: ${JSON.stringify(snapshots)}`),
+      (oneKeyPerAlg
+        ? `, all publishing ${reference.join(', ')}`
+        : `: ${JSON.stringify(snapshots)}`),
   );
 
   const ended = f.endedFamilies;

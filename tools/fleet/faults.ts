@@ -86,7 +86,7 @@ export interface FaultRecord {
     readonly noncesRedeemed: number;
   };
   readonly families: { readonly checked: number; readonly alive: number };
-  /** The kids of each instance's JWKS after the fault (null: it served none). */
+  /** Each instance's JWKS after the fault, as `alg:kid` (null: it served none). */
   readonly jwks: readonly (readonly string[] | null)[];
 }
 
@@ -142,7 +142,7 @@ export class FaultRunner {
   }
 
   /**
-   * Each instance's published kids, read from that instance itself, retried while it answers 503;
+   * Each instance's published keys as `alg:kid`, read from that instance itself, retried while it answers 503;
    * null for an instance that gave no JWKS within JWKS_PATIENCE_MS (one that is stuck: the
    * recovery check reports it).
    */
@@ -158,7 +158,12 @@ export class FaultRunner {
           );
           const keys = res.json?.keys;
           if (res.status === 200 && Array.isArray(keys)) {
-            return keys.map((key: unknown) => String((key as { kid?: unknown }).kid)).sort();
+            return keys
+              .map((key: unknown) => {
+                const { alg, kid } = key as { alg?: unknown; kid?: unknown };
+                return `${String(alg)}:${String(kid)}`;
+              })
+              .sort();
           }
           await sleep(300, undefined, { signal: this.signal });
         }

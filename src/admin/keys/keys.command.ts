@@ -14,7 +14,9 @@ import { formatDate } from '../io/output';
  */
 function retiresAt(key: SigningKeyStatus, keys: readonly SigningKeyStatus[]): Date | undefined {
   if (key.state === 'retired') return key.retiredAt;
-  if (key.state === 'active') return keys.find((other) => other.state === 'next')?.activatesAt;
+  if (key.state === 'active') {
+    return keys.find((other) => other.state === 'next' && other.alg === key.alg)?.activatesAt;
+  }
   return undefined;
 }
 
@@ -44,7 +46,7 @@ export function registerKeysCommands(program: Command, deps: CommandDeps): void 
 
   keys
     .command('list')
-    .description('every signing key: next, active, retired')
+    .description('every signing key, of every alg: next, active, retired')
     .action(async (_options: unknown, command: Command) => {
       const { list, now } = await deps.withContext(async (app) => ({
         list: await app.get(SigningKeyService).describeKeys(),
@@ -69,8 +71,8 @@ export function registerKeysCommands(program: Command, deps: CommandDeps): void 
   keys
     .command('rotate')
     .description(
-      'publish the next key now; it signs once resource servers have had time to fetch it, ' +
-        'and the active key then keeps verifying until its tokens expire',
+      'publish the next key of every alg now; it signs once resource servers have had time to ' +
+        'fetch it, and the active key then keeps verifying until its tokens expire',
     )
     .option('--now', 'sign with a new key at once (resource servers must re-fetch the JWKS)')
     .action(async (options: { now?: boolean }, command: Command) => {
@@ -80,50 +82,71 @@ export function registerKeysCommands(program: Command, deps: CommandDeps): void 
 }
 
 async function scheduleRotation(deps: CommandDeps, command: Command): Promise<void> {
-  const { scheduled, active } = await deps.withContext(async (app) => {
+  const { scheduled, before } = await deps.withContext(async (app) => {
     const service = app.get(SigningKeyService);
-    const before = await service.describeKeys();
-    return {
-      scheduled: await service.scheduleRotation(),
-      active: before.find((key) => key.state === 'active'),
-    };
+    const keysBefore = await service.describeKeys();
+    return { scheduled: await service.scheduleRotation(), before: keysBefore };
   });
-  const human = scheduled.created
-    ? `Published next signing key ${scheduled.kid} (${scheduled.alg}).\n` +
-      `It signs from ${formatDate(scheduled.activatesAt)}; the active key ` +
-      `${active?.kid ?? '-'} then retires and verifies until its last tokens have expired.\n`
-    : `A rotation is already pending: next key ${scheduled.kid} signs from ` +
-      `${formatDate(scheduled.activatesAt)}.\n`;
-  answer(deps, command, human, {
-    kid: scheduled.kid,
-    alg: scheduled.alg,
-    state: 'next',
-    activates_at: scheduled.activatesAt,
-    created: scheduled.created,
-    replaces: active?.kid ?? null,
-  });
-}
-
-async function rotateNow(deps: CommandDeps, command: Command): Promise<void> {
-  const { rotated, replaced } = await deps.withContext(async (app) => {
-    const service = app.get(SigningKeyService);
-    const active = (await service.describeKeys()).find((key) => key.state === 'active');
-    const rotatedKey = await service.rotate();
-    const after = await service.describeKeys();
-    return { rotated: rotatedKey, replaced: after.find((key) => key.kid === active?.kid) };
-  });
+  const activeOf = (alg: string) =>
+    before.find((key) => key.state === 'active' && key.alg === alg)?.kid ?? null;
+  const human = scheduled
+    .map((next) =>
+      next.created
+        ? `Published next ${next.alg} signing key ${next.kid}.\n` +
+          `It signs from ${formatDate(next.activatesAt)}; the active key ` +
+          `${activeOf(next.alg) ?? '-'} then retires and verifies until its last tokens have expired.\n`
+        : `A ${next.alg} rotation is already pending: next key ${next.kid} signs from ` +
+          `${formatDate(next.activatesAt)}.\n`,
+    )
+    .join('');
   answer(
     deps,
     command,
-    `Signing with key ${rotated.kid} (${rotated.alg}) now; other instances follow within ` +
-      `${ACTIVE_KEY_RECHECK_SECONDS} s. Key ${replaced?.kid ?? '-'} verifies until ` +
-      `${formatDate(replaced?.publishedUntil)}.\n`,
-    {
-      kid: rotated.kid,
-      alg: rotated.alg,
-      state: 'active',
-      replaces: replaced?.kid ?? null,
-      replaced_published_until: replaced?.publishedUntil ?? null,
-    },
+    human,
+    scheduled.map((next) => ({
+      kid: next.kid,
+      alg: next.alg,
+      state: 'next',
+      activates_at: next.activatesAt,
+      created: next.created,
+      replaces: activeOf(next.alg),
+    })),
+  );
+}
+
+async function rotateNow(deps: CommandDeps, command: Command): Promise<void> {
+  const { rotated, after, before } = await deps.withContext(async (app) => {
+    const service = app.get(SigningKeyService);
+    const keysBefore = await service.describeKeys();
+    const rotatedKeys = await service.rotate();
+    return { rotated: rotatedKeys, after: await service.describeKeys(), before: keysBefore };
+  });
+  const replacedOf = (alg: string) => {
+    const kid = before.find((key) => key.state === 'active' && key.alg === alg)?.kid;
+    return after.find((key) => key.kid === kid);
+  };
+  answer(
+    deps,
+    command,
+    rotated
+      .map((key) => {
+        const replaced = replacedOf(key.alg);
+        return (
+          `Signing with ${key.alg} key ${key.kid} now; other instances follow within ` +
+          `${ACTIVE_KEY_RECHECK_SECONDS} s. Key ${replaced?.kid ?? '-'} verifies until ` +
+          `${formatDate(replaced?.publishedUntil)}.\n`
+        );
+      })
+      .join(''),
+    rotated.map((key) => {
+      const replaced = replacedOf(key.alg);
+      return {
+        kid: key.kid,
+        alg: key.alg,
+        state: 'active',
+        replaces: replaced?.kid ?? null,
+        replaced_published_until: replaced?.publishedUntil ?? null,
+      };
+    }),
   );
 }

@@ -27,6 +27,11 @@ function configFor(env: Record<string, string> = {}): AppConfig {
   });
 }
 
+/** The kids the JWKS publishes for `alg`, newest first. */
+async function publishedKids(service: SigningKeyService, alg = 'ES256'): Promise<string[]> {
+  return (await service.publishedJwks()).filter((jwk) => jwk.alg === alg).map((jwk) => jwk.kid);
+}
+
 async function decryptStoredPrivateJwk(repository: InMemorySigningKeyRepository): Promise<JWK> {
   const [stored] = repository.keys;
   const plaintext = await new PrivateKeyCipher(SECRET).open(
@@ -134,24 +139,26 @@ describe('SigningKeyService', () => {
     const old = repository.keys.find((key) => key.kid === oldKid)!;
     expect(old.retiredAt).toEqual(expect.any(Date));
     expect(old.encryptedPrivateKey).toBeUndefined();
-    expect((await rs.publishedJwks()).map((jwk) => [jwk.kid, jwk.alg])).toEqual([
-      [active.kid, 'RS256'],
-      [oldKid, 'ES256'],
-    ]);
+    expect(await publishedKids(rs, 'RS256')).toEqual([active.kid]);
+    // ES256 is another alg now: a key of its own, and the old one verifying its last tokens.
+    const esKids = await publishedKids(rs, 'ES256');
+    expect(esKids).toHaveLength(2);
+    expect(esKids[1]).toBe(oldKid);
+    expect(repository.keys.find((key) => key.kid === esKids[0])!.slot).toBe('active:ES256');
   });
 
   it('publishes only public members, with kid, alg and use', async () => {
     const es = await start();
-    const [esJwk] = await es.publishedJwks();
+    await es.rotate();
+    const jwks = await es.publishedJwks();
+    const esJwk = jwks.find((jwk) => jwk.alg === 'ES256')!;
     expect(Object.keys(esJwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
     expect(esJwk).toMatchObject({ kty: 'EC', alg: 'ES256', use: 'sig' });
-
-    await es.rotate();
-    const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
-    const [rsJwk] = await rs.publishedJwks();
+    const rsJwk = jwks.find((jwk) => jwk.alg === 'RS256')!;
     expect(Object.keys(rsJwk).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
     expect(rsJwk).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', e: 'AQAB' });
-    for (const jwk of await rs.publishedJwks()) {
+    expect(jwks).toHaveLength(3);
+    for (const jwk of jwks) {
       for (const member of PRIVATE_MEMBERS) expect(jwk).not.toHaveProperty(member);
     }
   });
@@ -160,19 +167,19 @@ describe('SigningKeyService', () => {
     const service = await start();
     const oldKid = (await service.signingKey()).kid;
 
-    const { kid: newKid } = await service.rotate();
+    const [{ kid: newKid }] = await service.rotate();
 
     expect(newKid).not.toBe(oldKid);
     expect((await service.signingKey()).kid).toBe(newKid);
     expect(service.retiredKeyLifetimeSeconds).toBe(TTL_SECONDS + ACTIVE_KEY_RECHECK_SECONDS);
-    expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([newKid, oldKid]);
+    expect(await publishedKids(service)).toEqual([newKid, oldKid]);
 
     clock.advance(service.retiredKeyLifetimeSeconds - 1);
-    expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([newKid, oldKid]);
+    expect(await publishedKids(service)).toEqual([newKid, oldKid]);
     expect(await service.verificationKey(oldKid)).toMatchObject({ kid: oldKid });
 
     clock.advance(2);
-    expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([newKid]);
+    expect(await publishedKids(service)).toEqual([newKid]);
     expect(await service.verificationKey(oldKid)).toBeUndefined();
     expect(await service.verificationKey(newKid)).toMatchObject({ kid: newKid });
   });
@@ -180,7 +187,7 @@ describe('SigningKeyService', () => {
   it('coalesces rotations started on two instances at once into one new key', async () => {
     const [a, b] = [await start(), await start()];
 
-    const [fromA, fromB] = await Promise.all([a.rotate(), b.rotate()]);
+    const [[fromA], [fromB]] = await Promise.all([a.rotate(), b.rotate()]);
 
     expect(fromA.kid).toBe(fromB.kid);
     expect(repository.keys).toHaveLength(2);
@@ -192,7 +199,7 @@ describe('SigningKeyService', () => {
     const b = await start();
     const oldKid = (await a.signingKey()).kid;
 
-    const { kid: newKid } = await b.rotate();
+    const [{ kid: newKid }] = await b.rotate();
 
     expect((await a.signingKey()).kid).toBe(oldKid);
     clock.advance(ACTIVE_KEY_RECHECK_SECONDS);
@@ -202,7 +209,7 @@ describe('SigningKeyService', () => {
   it('loads the public key of a kid another instance created', async () => {
     const a = await start();
     const b = await start();
-    const { kid } = await b.rotate();
+    const [{ kid }] = await b.rotate();
 
     expect(await a.verificationKey(kid)).toMatchObject({ kid, alg: 'ES256' });
   });
@@ -213,8 +220,9 @@ describe('SigningKeyService', () => {
       const oldKid = (await service.signingKey()).kid;
 
       const before = clock.now().getTime();
-      const scheduled = await service.scheduleRotation();
+      const [scheduled, ...others] = await service.scheduleRotation();
 
+      expect(others).toEqual([]);
       expect(scheduled).toEqual({
         kid: expect.any(String),
         alg: 'ES256',
@@ -226,10 +234,7 @@ describe('SigningKeyService', () => {
       expect(delay).toBeGreaterThanOrEqual(NEXT_KEY_PUBLISH_SECONDS * 1000);
       expect(delay).toBeLessThan((NEXT_KEY_PUBLISH_SECONDS + 5) * 1000);
       expect(NEXT_KEY_PUBLISH_SECONDS).toBeGreaterThanOrEqual(300);
-      expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([
-        scheduled.kid,
-        oldKid,
-      ]);
+      expect(await publishedKids(service)).toEqual([scheduled.kid, oldKid]);
       // Past the recheck interval, but not yet due: the active key still signs.
       clock.advance(NEXT_KEY_PUBLISH_SECONDS - 5);
       expect((await service.signingKey()).kid).toBe(oldKid);
@@ -238,7 +243,7 @@ describe('SigningKeyService', () => {
 
     it('stores the next key encrypted, like the active one', async () => {
       const service = await start();
-      const { kid } = await service.scheduleRotation();
+      const [{ kid }] = await service.scheduleRotation();
 
       const next = repository.keys.find((key) => key.kid === kid)!;
       expect(next.encryptedPrivateKey).toEqual(expect.objectContaining({ v: 1 }));
@@ -248,7 +253,7 @@ describe('SigningKeyService', () => {
     it('signs with the next key once due, and keeps the old one verifying for its tokens', async () => {
       const service = await start();
       const oldKid = (await service.signingKey()).kid;
-      const { kid: nextKid } = await service.scheduleRotation();
+      const [{ kid: nextKid }] = await service.scheduleRotation();
 
       clock.advance(NEXT_KEY_PUBLISH_SECONDS);
 
@@ -259,18 +264,18 @@ describe('SigningKeyService', () => {
       expect(retired.retiredAt!.getTime()).toBeLessThanOrEqual(clock.now().getTime());
       expect(retired.encryptedPrivateKey).toBeUndefined();
       expect(repository.keys.find((key) => key.kid === nextKid)!.activatesAt).toBeUndefined();
-      expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([nextKid, oldKid]);
+      expect(await publishedKids(service)).toEqual([nextKid, oldKid]);
 
       clock.advance(service.retiredKeyLifetimeSeconds - 1);
       expect(await service.verificationKey(oldKid)).toMatchObject({ kid: oldKid });
       clock.advance(2);
       expect(await service.verificationKey(oldKid)).toBeUndefined();
-      expect((await service.publishedJwks()).map((jwk) => jwk.kid)).toEqual([nextKid]);
+      expect(await publishedKids(service)).toEqual([nextKid]);
     });
 
     it('has every instance settle on the next key, whichever promotes it', async () => {
       const [a, b, c] = [await start(), await start(), await start()];
-      const { kid: nextKid } = await a.scheduleRotation();
+      const [{ kid: nextKid }] = await a.scheduleRotation();
 
       clock.advance(NEXT_KEY_PUBLISH_SECONDS);
       const kids = await Promise.all([a, b, c].map(async (s) => (await s.signingKey()).kid));
@@ -284,8 +289,8 @@ describe('SigningKeyService', () => {
       const a = await start();
       const b = await start();
 
-      const [first, second] = await Promise.all([a.scheduleRotation(), b.scheduleRotation()]);
-      const third = await a.scheduleRotation();
+      const [[first], [second]] = await Promise.all([a.scheduleRotation(), b.scheduleRotation()]);
+      const [third] = await a.scheduleRotation();
 
       expect(second.kid).toBe(first.kid);
       expect(third).toEqual({ ...first, created: false });
@@ -296,9 +301,9 @@ describe('SigningKeyService', () => {
     it('rotates at once to the pending next key when asked to rotate now', async () => {
       const service = await start();
       const oldKid = (await service.signingKey()).kid;
-      const { kid: nextKid } = await service.scheduleRotation();
+      const [{ kid: nextKid }] = await service.scheduleRotation();
 
-      await expect(service.rotate()).resolves.toEqual({ kid: nextKid, alg: 'ES256' });
+      await expect(service.rotate()).resolves.toEqual([{ kid: nextKid, alg: 'ES256' }]);
 
       expect((await service.signingKey()).kid).toBe(nextKid);
       expect(repository.keys.map((key) => key.kid).sort()).toEqual([oldKid, nextKid].sort());
@@ -307,10 +312,10 @@ describe('SigningKeyService', () => {
     it('describes every key: next, active, retired with the time it leaves the JWKS', async () => {
       const service = await start();
       const firstKid = (await service.signingKey()).kid;
-      const { kid: secondKid } = await service.rotate();
+      const [{ kid: secondKid }] = await service.rotate();
       const { retiredAt } = repository.keys.find((key) => key.kid === firstKid)!;
       clock.advance(service.retiredKeyLifetimeSeconds + 60);
-      const { kid: nextKid, activatesAt } = await service.scheduleRotation();
+      const [{ kid: nextKid, activatesAt }] = await service.scheduleRotation();
 
       // Dates as ISO strings: the in-memory store's structuredClone makes Dates of another realm.
       const described = JSON.parse(JSON.stringify(await service.describeKeys())) as unknown;
@@ -341,7 +346,7 @@ describe('SigningKeyService', () => {
     it('replaces a pending next key of another alg than the configured one', async () => {
       await start();
       const es = await start();
-      const { kid: esNext } = await es.scheduleRotation();
+      const [{ kid: esNext }] = await es.scheduleRotation();
 
       const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
 
@@ -351,7 +356,82 @@ describe('SigningKeyService', () => {
         expect.any(Date),
       );
       const scheduled = await rs.scheduleRotation();
-      expect(scheduled).toMatchObject({ alg: 'RS256', created: true });
+      expect(scheduled).toEqual([expect.objectContaining({ alg: 'RS256', created: true })]);
+    });
+  });
+
+  describe('a key per alg (OpenID Connect Registration §2 id_token_signed_response_alg)', () => {
+    it('publishes a key of every alg: the configured one from the start, another on first need', async () => {
+      const service = await start();
+      expect(repository.keys.map((key) => [key.alg, key.slot])).toEqual([['ES256', 'active']]);
+
+      const jwks = await service.publishedJwks();
+
+      expect(jwks.map((jwk) => jwk.alg).sort()).toEqual(['ES256', 'RS256']);
+      expect(repository.keys.map((key) => [key.alg, key.slot])).toEqual([
+        ['ES256', 'active'],
+        ['RS256', 'active:RS256'],
+      ]);
+      const rs = await service.signingKey('RS256');
+      expect(rs).toMatchObject({ alg: 'RS256', kid: jwks.find((jwk) => jwk.alg === 'RS256')!.kid });
+      expect(await service.signingKey()).toMatchObject({ alg: 'ES256' });
+      expect(await service.verificationKey(rs.kid)).toMatchObject({ kid: rs.kid, alg: 'RS256' });
+      // Another instance signs with the same RS256 key, and installs nothing.
+      expect((await (await start()).signingKey('RS256')).kid).toBe(rs.kid);
+      expect(repository.keys).toHaveLength(2);
+    });
+
+    it('lets instances that need another alg at once settle on one key of it', async () => {
+      const [a, b] = [await start(), await start()];
+
+      const [fromA, fromB] = await Promise.all([a.signingKey('RS256'), b.signingKey('RS256')]);
+
+      expect(fromA.kid).toBe(fromB.kid);
+      expect(repository.insertsRefused).toBe(1);
+      expect(repository.keys.filter((key) => key.alg === 'RS256')).toHaveLength(1);
+    });
+
+    it('rotates every installed alg, and the other alg follows on its next use', async () => {
+      const a = await start();
+      const b = await start();
+      const rsBefore = (await a.signingKey('RS256')).kid;
+
+      const scheduled = await b.scheduleRotation();
+
+      expect(scheduled.map((next) => [next.alg, next.created])).toEqual([
+        ['ES256', true],
+        ['RS256', true],
+      ]);
+      expect(await publishedKids(a, 'RS256')).toEqual([scheduled[1].kid, rsBefore]);
+      clock.advance(NEXT_KEY_PUBLISH_SECONDS);
+      expect((await a.signingKey('RS256')).kid).toBe(scheduled[1].kid);
+      expect((await a.signingKey()).kid).toBe(scheduled[0].kid);
+
+      const rotated = await a.rotate();
+      expect(rotated.map((key) => key.alg)).toEqual(['ES256', 'RS256']);
+      expect((await a.signingKey('RS256')).kid).toBe(rotated[1].kid);
+      expect(repository.keys.filter((key) => key.slot !== undefined)).toHaveLength(2);
+    });
+
+    it('retires the own keys of an alg once it is the configured one', async () => {
+      const es = await start();
+      const rsBefore = (await es.signingKey('RS256')).kid;
+
+      const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
+
+      const active = await rs.signingKey();
+      expect(active.kid).not.toBe(rsBefore);
+      expect(repository.keys.find((key) => key.kid === rsBefore)).toMatchObject({
+        retiredAt: expect.any(Date),
+      });
+      expect(repository.keys.find((key) => key.kid === rsBefore)!.slot).toBeUndefined();
+      expect((await rs.signingKey('ES256')).alg).toBe('ES256');
+      expect(
+        repository.keys
+          .filter((key) => key.slot)
+          .map((key) => key.slot)
+          .sort(),
+      ).toEqual(['active', 'active:ES256']);
     });
   });
 

@@ -8,9 +8,17 @@ import {
   type JWK,
 } from 'jose';
 import { Clock } from '../../platform/clock/clock';
-import { TokenConfig, type SigningAlg } from '../../config/sections/tokens.config';
+import { SIGNING_ALGS, TokenConfig, type SigningAlg } from '../../config/sections/tokens.config';
 import { PrivateKeyCipher, PrivateKeyDecryptionError } from './private-key-cipher';
-import type { NewSigningKey, PublicJwk, PublishedJwk, StoredSigningKey } from './signing-key';
+import {
+  ownSlotNames,
+  slotNamesFor,
+  type NewSigningKey,
+  type PublicJwk,
+  type PublishedJwk,
+  type SlotNames,
+  type StoredSigningKey,
+} from './signing-key';
 import { SigningKeyRepository } from './signing-key.repository';
 
 /**
@@ -106,15 +114,21 @@ async function importKey(jwk: JWK, alg: SigningAlg): Promise<CryptoKey> {
 }
 
 /**
- * The service's signing keys: one active key shared by every instance, kept in MongoDB with its
- * private half encrypted, plus the retired keys that still verify tokens signed before a rotation.
+ * The service's signing keys: per alg of SIGNING_ALGS one active key shared by every instance,
+ * kept in MongoDB with its private half encrypted, plus the retired keys that still verify tokens
+ * signed before a rotation. TOKEN_SIGNING_ALG's key signs access tokens and, unless a client
+ * registered another alg, ID tokens; it is installed at start. Another alg's key is installed on
+ * first need (the JWKS, or a client's ID token), and rotates with it.
  */
 @Injectable()
 export class SigningKeyService implements OnModuleInit {
   private readonly logger = new Logger(SigningKeyService.name);
   private readonly cipher: PrivateKeyCipher;
-  private active?: { key: ActiveSigningKey; checkedAtMs: number; createdAt: Date };
-  private refreshing?: Promise<ActiveSigningKey>;
+  private readonly active = new Map<
+    SigningAlg,
+    { key: ActiveSigningKey; checkedAtMs: number; createdAt: Date }
+  >();
+  private readonly refreshing = new Map<SigningAlg, Promise<ActiveSigningKey>>();
   private readonly verificationKeys = new Map<string, { key: VerificationKey; retiredAt?: Date }>();
 
   constructor(
@@ -127,7 +141,7 @@ export class SigningKeyService implements OnModuleInit {
 
   /** Installs or loads the active key before the service takes traffic. */
   async onModuleInit(): Promise<void> {
-    await this.refreshActiveKey();
+    await this.refreshActiveKey(this.tokens.signingAlg);
   }
 
   /** How long a retired key stays in the JWKS and keeps verifying. */
@@ -135,52 +149,87 @@ export class SigningKeyService implements OnModuleInit {
     return this.tokens.accessTokenTtlSeconds + ACTIVE_KEY_RECHECK_SECONDS;
   }
 
-  /** The key to sign with now: the one active key, re-read every ACTIVE_KEY_RECHECK_SECONDS. */
-  async signingKey(): Promise<ActiveSigningKey> {
+  /**
+   * The key to sign with now for `alg` (by default TOKEN_SIGNING_ALG): the alg's one active key,
+   * installed on first need, re-read every ACTIVE_KEY_RECHECK_SECONDS.
+   */
+  async signingKey(alg: SigningAlg = this.tokens.signingAlg): Promise<ActiveSigningKey> {
+    const known = this.active.get(alg);
     if (
-      this.active &&
-      this.clock.now().getTime() - this.active.checkedAtMs < ACTIVE_KEY_RECHECK_SECONDS * 1000
+      known &&
+      this.clock.now().getTime() - known.checkedAtMs < ACTIVE_KEY_RECHECK_SECONDS * 1000
     ) {
-      return this.active.key;
+      return known.key;
     }
-    this.refreshing ??= this.refreshActiveKey().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
+    let refresh = this.refreshing.get(alg);
+    if (!refresh) {
+      refresh = this.refreshActiveKey(alg).finally(() => this.refreshing.delete(alg));
+      this.refreshing.set(alg, refresh);
+    }
+    return refresh;
   }
 
   /**
-   * Rotates now: retires the active key and installs the pending next key, or a new one. Tokens
-   * signed with the new key can reach a resource server whose cached JWKS predates it (it then
-   * has to re-fetch); `scheduleRotation` avoids that and is the routine way. Concurrent rotations
-   * from several instances coalesce into one new key: only one can fill the freed active slot.
+   * Rotates now, TOKEN_SIGNING_ALG's key and every other alg's that is installed: retires each
+   * active key and installs its pending next key, or a new one. Tokens signed with a new key can
+   * reach a resource server whose cached JWKS predates it (it then has to re-fetch);
+   * `scheduleRotation` avoids that and is the routine way. Concurrent rotations from several
+   * instances coalesce into one new key per alg: only one can fill a freed active slot. The new
+   * keys, TOKEN_SIGNING_ALG's first.
    */
-  async rotate(): Promise<{ kid: string; alg: SigningAlg }> {
-    const current = await this.repository.findActive();
-    if (current && (await this.retire(current.kid))) {
-      this.logger.log(`Retired signing key ${current.kid} (rotation)`);
+  async rotate(): Promise<Array<{ kid: string; alg: SigningAlg }>> {
+    const rotated: Array<{ kid: string; alg: SigningAlg }> = [];
+    for (const alg of await this.installedAlgs()) {
+      const { active: current } = await this.repository.findSlots(this.slotsOf(alg));
+      if (current && (await this.retire(current.kid))) {
+        this.logger.log(`Retired signing key ${current.kid} (rotation)`);
+      }
+      const next = await this.refreshActiveKey(alg);
+      rotated.push({ kid: next.kid, alg: next.alg });
     }
-    const next = await this.refreshActiveKey();
-    return { kid: next.kid, alg: next.alg };
+    return rotated;
   }
 
   /**
-   * Pre-publishes the next key: in the JWKS at once, signing from NEXT_KEY_PUBLISH_SECONDS on,
-   * when the first instance to re-check its key after that time promotes it and retires the
-   * active one (which keeps verifying until its tokens have expired). One rotation is pending at
-   * a time: while one is, this returns its next key.
+   * Pre-publishes the next keys, of TOKEN_SIGNING_ALG and of every other alg that is installed:
+   * in the JWKS at once, signing from NEXT_KEY_PUBLISH_SECONDS on, when the first instance to
+   * re-check its key after that time promotes it and retires the active one (which keeps
+   * verifying until its tokens have expired). One rotation per alg is pending at a time: while
+   * one is, this returns its next key. TOKEN_SIGNING_ALG's first.
    */
-  async scheduleRotation(): Promise<ScheduledRotation> {
-    const alg = this.tokens.signingAlg;
+  async scheduleRotation(): Promise<ScheduledRotation[]> {
+    const scheduled: ScheduledRotation[] = [];
+    for (const alg of await this.installedAlgs()) scheduled.push(await this.scheduleNext(alg));
+    return scheduled;
+  }
+
+  /** TOKEN_SIGNING_ALG, then every other alg with a key in its slots. */
+  private async installedAlgs(): Promise<SigningAlg[]> {
+    const configured = this.tokens.signingAlg;
+    const others: SigningAlg[] = [];
+    for (const alg of SIGNING_ALGS) {
+      if (alg === configured) continue;
+      const { active, next } = await this.repository.findSlots(this.slotsOf(alg));
+      if (active || next) others.push(alg);
+    }
+    return [configured, ...others];
+  }
+
+  private slotsOf(alg: SigningAlg): SlotNames {
+    return slotNamesFor(alg, this.tokens.signingAlg);
+  }
+
+  private async scheduleNext(alg: SigningAlg): Promise<ScheduledRotation> {
+    const slots = this.slotsOf(alg);
     for (let attempt = 1; attempt <= MAX_ELECTION_ATTEMPTS; attempt++) {
-      const { next } = await this.repository.findSlots();
+      const { next } = await this.repository.findSlots(slots);
       if (next?.activatesAt && next.alg === alg) {
         return { kid: next.kid, alg, activatesAt: next.activatesAt, created: false };
       }
       if (next) await this.retireStaleNext(next);
       const candidate = await this.generate(alg);
       const activatesAt = new Date(this.clock.now().getTime() + NEXT_KEY_PUBLISH_SECONDS * 1000);
-      if (await this.repository.insertNext({ ...candidate.stored, activatesAt })) {
+      if (await this.repository.insertNext({ ...candidate.stored, activatesAt }, slots.next)) {
         this.logger.log(
           `Published next signing key ${candidate.stored.kid}; it signs from ${activatesAt.toISOString()}`,
         );
@@ -224,8 +273,14 @@ export class SigningKeyService implements OnModuleInit {
     return entry.key;
   }
 
-  /** RFC 7517 JWK Set members: the active key and retired keys whose tokens may still be live. */
+  /**
+   * RFC 7517 JWK Set members: the active and next keys of every alg and the retired keys whose
+   * tokens may still be live. Discovery lists every alg of SIGNING_ALGS for ID tokens (OpenID
+   * Connect Discovery §3 requires RS256), so each has its key here, installed if need be, before
+   * any ID token is signed with it: a relying party that read the JWKS once knows its kid.
+   */
   async publishedJwks(): Promise<PublishedJwk[]> {
+    await Promise.all(SIGNING_ALGS.map((alg) => this.signingKey(alg)));
     const retiredAfter = new Date(
       this.clock.now().getTime() - this.retiredKeyLifetimeSeconds * 1000,
     );
@@ -243,10 +298,10 @@ export class SigningKeyService implements OnModuleInit {
    * A pre-published next key that is due replaces the active key here; a free slot takes the next
    * key, due or not, before any newly generated one.
    */
-  private async refreshActiveKey(): Promise<ActiveSigningKey> {
-    const alg = this.tokens.signingAlg;
+  private async refreshActiveKey(alg: SigningAlg): Promise<ActiveSigningKey> {
+    const slots = this.slotsOf(alg);
     for (let attempt = 1; attempt <= MAX_ELECTION_ATTEMPTS; attempt++) {
-      const { active: current, next } = await this.repository.findSlots();
+      const { active: current, next } = await this.repository.findSlots(slots);
       const successor = next?.alg === alg ? next : undefined;
       if (next && !successor) await this.retireStaleNext(next);
       if (current) {
@@ -256,7 +311,7 @@ export class SigningKeyService implements OnModuleInit {
         const due = successor?.activatesAt !== undefined && this.isDue(successor.activatesAt);
         if (current.alg === alg && !due) {
           if (!this.verificationKeys.has(current.kid)) await this.rememberVerificationKey(current);
-          return this.adopt(key, current.createdAt);
+          return this.adopt(alg, key, current.createdAt);
         }
         if (await this.retire(current.kid)) {
           if (due) {
@@ -270,19 +325,20 @@ export class SigningKeyService implements OnModuleInit {
       }
       if (successor) {
         const key = await this.unseal(successor);
-        if (await this.repository.promoteNext(successor.kid)) {
+        if (await this.repository.promoteNext(successor.kid, slots)) {
           this.logger.log(`Signing with pre-published key ${successor.kid}`);
           await this.rememberVerificationKey(successor);
-          return this.adopt(key, successor.createdAt);
+          return this.adopt(alg, key, successor.createdAt);
         }
         // Another instance promoted it, or filled the free slot first: read the slots again.
         continue;
       }
       const candidate = await this.generate(alg);
-      if (await this.repository.insertActive(candidate.stored)) {
+      if (await this.repository.insertActive(candidate.stored, slots.active)) {
         this.logger.log(`Installed new ${alg} signing key ${candidate.stored.kid}`);
         await this.rememberVerificationKey(candidate.stored);
-        return this.adopt(candidate.key, candidate.stored.createdAt);
+        if (alg === this.tokens.signingAlg) await this.retireOwnSlots(alg);
+        return this.adopt(alg, candidate.key, candidate.stored.createdAt);
       }
     }
     throw new Error(
@@ -305,6 +361,19 @@ export class SigningKeyService implements OnModuleInit {
     }
   }
 
+  /**
+   * Keys of `alg` in its own slots, installed while another alg was TOKEN_SIGNING_ALG: the
+   * configured alg's slots sign for it now, so they would only ever be published.
+   */
+  private async retireOwnSlots(alg: SigningAlg): Promise<void> {
+    const { active, next } = await this.repository.findSlots(ownSlotNames(alg));
+    for (const key of [active, next]) {
+      if (key && (await this.retire(key.kid))) {
+        this.logger.log(`Retired signing key ${key.kid}: ${alg} is TOKEN_SIGNING_ALG now`);
+      }
+    }
+  }
+
   private async retire(kid: string): Promise<boolean> {
     const retiredAt = this.clock.now();
     const retired = await this.repository.retire(kid, retiredAt);
@@ -313,21 +382,23 @@ export class SigningKeyService implements OnModuleInit {
     return retired;
   }
 
-  private adopt(key: ActiveSigningKey, createdAt: Date): ActiveSigningKey {
-    this.active = { key, checkedAtMs: this.clock.now().getTime(), createdAt };
+  private adopt(alg: SigningAlg, key: ActiveSigningKey, createdAt: Date): ActiveSigningKey {
+    this.active.set(alg, { key, checkedAtMs: this.clock.now().getTime(), createdAt });
     return key;
   }
 
   /**
-   * When the key this instance signs with was created (a pre-published key signs
-   * NEXT_KEY_PUBLISH_SECONDS later), for the rotation-overdue alert. No database read.
+   * When the TOKEN_SIGNING_ALG key this instance signs with was created (a pre-published key signs
+   * NEXT_KEY_PUBLISH_SECONDS later), for the rotation-overdue alert; the other algs' keys rotate
+   * with it. No database read.
    */
   get activeKeyCreatedAt(): Date | undefined {
-    return this.active?.createdAt;
+    return this.active.get(this.tokens.signingAlg)?.createdAt;
   }
 
   private async unseal(stored: StoredSigningKey): Promise<ActiveSigningKey> {
-    if (this.active?.key.kid === stored.kid) return this.active.key;
+    const known = this.active.get(stored.alg)?.key;
+    if (known?.kid === stored.kid) return known;
     if (!stored.encryptedPrivateKey) {
       throw new Error(`Active signing key ${stored.kid} has no private key stored`);
     }

@@ -1,4 +1,4 @@
-import type { SigningAlg } from '../../config/sections/tokens.config';
+import { SIGNING_ALGS, type SigningAlg } from '../../config/sections/tokens.config';
 
 /** The public members of a signing key (RFC 7518 §6.2.1 EC P-256, §6.3.1 RSA), nothing else. */
 export type PublicJwk =
@@ -26,6 +26,8 @@ export interface StoredSigningKey {
   kid: string;
   alg: SigningAlg;
   publicJwk: PublicJwk;
+  /** The slot it holds (SIGNING_KEY_SLOTS) while it signs or is about to; absent once retired. */
+  slot?: string;
   /** Absent once the key is retired: a retired key only ever verifies. */
   encryptedPrivateKey?: EncryptedPrivateKey;
   createdAt: Date;
@@ -40,12 +42,47 @@ export interface StoredSigningKey {
 
 export type NewSigningKey = Omit<
   StoredSigningKey,
-  'retiredAt' | 'activatesAt' | 'encryptedPrivateKey'
+  'retiredAt' | 'activatesAt' | 'encryptedPrivateKey' | 'slot'
 > & {
   encryptedPrivateKey: EncryptedPrivateKey;
 };
 
-/** The keys that hold a slot: the one signing now, and the one pre-published to sign next. */
+/** The slot of TOKEN_SIGNING_ALG's active key; retired keys have no slot at all. */
+export const ACTIVE_SLOT = 'active';
+/** The slot of TOKEN_SIGNING_ALG's pre-published key that is to sign next. */
+export const NEXT_SLOT = 'next';
+
+/** The two slots of one alg's keys: one active key, and at most one next key. */
+export interface SlotNames {
+  readonly active: string;
+  readonly next: string;
+}
+
+/**
+ * The slots of `alg`'s keys. The configured alg (TOKEN_SIGNING_ALG) keeps the names of the releases
+ * that had one key, so their instances share its keys through a rolling upgrade; every other alg
+ * has its own pair (`active:RS256`, `next:RS256`), which they never read.
+ */
+export function slotNamesFor(alg: SigningAlg, configuredAlg: SigningAlg): SlotNames {
+  return alg === configuredAlg ? { active: ACTIVE_SLOT, next: NEXT_SLOT } : ownSlotNames(alg);
+}
+
+/** The slots `alg`'s keys hold while another alg is the configured one. */
+export function ownSlotNames(alg: SigningAlg): SlotNames {
+  return { active: `${ACTIVE_SLOT}:${alg}`, next: `${NEXT_SLOT}:${alg}` };
+}
+
+/** Every slot name a key may hold, whichever alg is configured. */
+export const SIGNING_KEY_SLOTS: readonly string[] = [
+  ACTIVE_SLOT,
+  NEXT_SLOT,
+  ...SIGNING_ALGS.flatMap((alg) => {
+    const { active, next } = ownSlotNames(alg);
+    return [active, next];
+  }),
+];
+
+/** The keys that hold an alg's slots: the one signing now, and the one pre-published to sign next. */
 export interface SigningKeySlots {
   active: StoredSigningKey | null;
   next: StoredSigningKey | null;

@@ -969,21 +969,31 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
 
   // Last: these move the service's clock by many minutes.
   describe('keys rotate', () => {
-    const jwksKids = async () =>
-      ((await t.http().get('/jwks.json').expect(200)).body as { keys: { kid: string }[] }).keys.map(
-        (key) => key.kid,
-      );
+    /** The kids /jwks.json publishes for `alg`, newest first. */
+    const jwksKids = async (alg = 'ES256') =>
+      (
+        (await t.http().get('/jwks.json').expect(200)).body as {
+          keys: { kid: string; alg: string }[];
+        }
+      ).keys
+        .filter((key) => key.alg === alg)
+        .map((key) => key.kid);
+    const es256 = (keys: Json[]) => keys.filter((key) => key.alg === 'ES256');
     const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 
     it('rotate --now signs with a new key at once; instances follow within the recheck interval', async () => {
       const client = await addClient('keys-now-app');
       const before = await signIn(await loggedIn('user0', 'password0'), client);
       const oldKid = kidOf(before.access_token);
+      // The JWKS installs the RS256 key (ID tokens of clients that registered RS256).
+      const [oldRsKid] = await jwksKids('RS256');
 
-      const rotated = await adminJson(['keys', 'rotate', '--now']);
+      const [rotated, rsRotated] = await adminJson<Json[]>(['keys', 'rotate', '--now']);
 
-      expect(rotated).toMatchObject({ state: 'active', replaces: oldKid });
+      expect(rotated).toMatchObject({ alg: 'ES256', state: 'active', replaces: oldKid });
+      expect(rsRotated).toMatchObject({ alg: 'RS256', state: 'active', replaces: oldRsKid });
       expect(await jwksKids()).toEqual([rotated.kid, oldKid]);
+      expect(await jwksKids('RS256')).toEqual([rsRotated.kid, oldRsKid]);
       t.clock.advance(ACTIVE_KEY_RECHECK_SECONDS);
       const after = await refresh(client, before.refresh_token!).expect(200);
       expect(kidOf(after.body.access_token)).toBe(rotated.kid);
@@ -995,7 +1005,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       const client = await addClient('keys-app');
       const before = await signIn(await loggedIn('user0', 'password0'), client);
       const oldKid = kidOf(before.access_token);
-      const listed = await adminJson<Json[]>(['keys', 'list']);
+      const listed = es256(await adminJson<Json[]>(['keys', 'list']));
       expect(listed.filter((key) => key.state !== 'retired')).toEqual([
         expect.objectContaining({
           kid: oldKid,
@@ -1005,9 +1015,16 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         }),
       ]);
 
-      const rotation = await adminJson(['keys', 'rotate']);
+      const [rotation, rsRotation] = await adminJson<Json[]>(['keys', 'rotate']);
 
-      expect(rotation).toMatchObject({ state: 'next', created: true, replaces: oldKid });
+      expect(rotation).toMatchObject({
+        alg: 'ES256',
+        state: 'next',
+        created: true,
+        replaces: oldKid,
+      });
+      // The RS256 key, installed by the JWKS the test before fetched, rotates with it.
+      expect(rsRotation).toMatchObject({ alg: 'RS256', state: 'next', created: true });
       const nextKid = rotation.kid as string;
       // The CLI runs on the service's (test) clock.
       const delay = Date.parse(rotation.activates_at as string) - t.clock.now().getTime();
@@ -1017,13 +1034,16 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect((await jwksKids()).slice(0, 2)).toEqual([nextKid, oldKid]);
       const stillOld = await refresh(client, before.refresh_token!).expect(200);
       expect(kidOf(stillOld.body.access_token)).toBe(oldKid);
-      const pending = await adminJson<Json[]>(['keys', 'list']);
+      const pending = es256(await adminJson<Json[]>(['keys', 'list']));
       expect(pending.slice(0, 2).map((key) => [key.kid, key.state])).toEqual([
         [nextKid, 'next'],
         [oldKid, 'active'],
       ]);
       expect(pending[1].retires_at).toBe(rotation.activates_at);
-      expect(await adminJson(['keys', 'rotate'])).toMatchObject({ kid: nextKid, created: false });
+      expect(await adminJson(['keys', 'rotate'])).toEqual([
+        expect.objectContaining({ kid: nextKid, created: false }),
+        expect.objectContaining({ kid: rsRotation.kid, created: false }),
+      ]);
 
       t.clock.advance(NEXT_KEY_PUBLISH_SECONDS + ACTIVE_KEY_RECHECK_SECONDS);
 
@@ -1032,7 +1052,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       // Tokens of the retired key stay valid until they expire.
       await me(before.access_token).expect(200);
       await me(after.body.access_token).expect(200);
-      const rotated = await adminJson<Json[]>(['keys', 'list']);
+      const rotated = es256(await adminJson<Json[]>(['keys', 'list']));
       expect(rotated.slice(0, 2).map((key) => [key.kid, key.state])).toEqual([
         [nextKid, 'active'],
         [oldKid, 'retired'],

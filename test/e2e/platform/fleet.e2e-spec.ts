@@ -91,7 +91,7 @@ describe('a fleet of three instances on one database, under faults', () => {
     }
   });
 
-  it('signs with one key, published by every instance, across every restart', () => {
+  it('signs with one key per alg, published by every instance, across every restart', () => {
     passes('signing-key');
   });
 

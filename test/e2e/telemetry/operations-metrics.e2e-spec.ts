@@ -81,8 +81,9 @@ describe('operations metrics', () => {
     const metrics = await scrape();
     expect(sample(metrics, 'proofgate_database_up')).toBe(1);
     const created = sample(metrics, 'proofgate_signing_key_created_timestamp_seconds');
+    // The access tokens' key (TOKEN_SIGNING_ALG): another alg's rotates with it.
     const active = (await t.app.get(SigningKeyService).describeKeys()).find(
-      (key) => key.state === 'active',
+      (key) => key.state === 'active' && key.alg === t.config.tokens.signingAlg,
     );
     expect(created).toBe((active?.createdAt.getTime() ?? NaN) / 1000);
   });

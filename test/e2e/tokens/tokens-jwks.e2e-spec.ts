@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { InvalidToken } from '../../../src/platform/errors/protocol-error';
 import type { SignAccessTokenInput } from '../../../src/tokens/access-token';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
+import { SIGNING_KEY_COLLECTION } from '../../../src/tokens/signing-keys/persistence/signing-key.schema';
+import { PrivateKeyCipher } from '../../../src/tokens/signing-keys/private-key-cipher';
 import {
   ACTIVE_SLOT,
-  SIGNING_KEY_COLLECTION,
-} from '../../../src/tokens/signing-keys/persistence/signing-key.schema';
-import { PrivateKeyCipher } from '../../../src/tokens/signing-keys/private-key-cipher';
-import type { NewSigningKey } from '../../../src/tokens/signing-keys/signing-key';
+  NEXT_SLOT,
+  type NewSigningKey,
+} from '../../../src/tokens/signing-keys/signing-key';
 import { SigningKeyRepository } from '../../../src/tokens/signing-keys/signing-key.repository';
 import {
   SigningKeyService,
@@ -38,7 +39,10 @@ async function fetchJwks(t: TestApp): Promise<JSONWebKeySet> {
   return response.body as JSONWebKeySet;
 }
 
-const kidsOf = (jwks: JSONWebKeySet) => jwks.keys.map((key) => key.kid);
+/** The kids published for `alg` (ES256, TOKEN_SIGNING_ALG's default), newest first. */
+const kidsOf = (jwks: JSONWebKeySet, alg = 'ES256') =>
+  jwks.keys.filter((key) => key.alg === alg).map((key) => key.kid);
+const SLOTS = { active: ACTIVE_SLOT, next: NEXT_SLOT };
 const activeKid = async (t: TestApp) => (await t.app.get(SigningKeyService).signingKey()).kid;
 const signToken = (t: TestApp) => t.app.get(AccessTokenService).sign(INPUT);
 
@@ -56,13 +60,16 @@ async function verifyWithServedJwks(t: TestApp, token: string, jwks?: JSONWebKey
 describe('Token signing keys and JWKS on the test MongoDB server', () => {
   const t = useTestApp();
 
-  it('serves the active public key at /jwks.json, cacheable, with no private member', async () => {
+  it('serves the active public key of each alg at /jwks.json, cacheable, with no private member', async () => {
     const response = await t.http().get('/jwks.json').expect(200);
 
     expect(response.headers['cache-control']).toBe('public, max-age=300');
     expect(response.headers['content-type']).toMatch(/^application\/json/);
+    // RS256 too, installed on this first need: discovery lists it for ID tokens (Discovery §3).
+    const rsKid = (await t.app.get(SigningKeyService).signingKey('RS256')).kid;
     expect(response.body).toEqual({
       keys: [
+        { kty: 'RSA', n: expect.any(String), e: 'AQAB', kid: rsKid, alg: 'RS256', use: 'sig' },
         {
           kty: 'EC',
           crv: 'P-256',
@@ -74,7 +81,9 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
         },
       ],
     });
-    for (const member of PRIVATE_MEMBERS) expect(response.body.keys[0]).not.toHaveProperty(member);
+    for (const key of response.body.keys) {
+      for (const member of PRIVATE_MEMBERS) expect(key).not.toHaveProperty(member);
+    }
   });
 
   it('issues access tokens that a resource server verifies with the served JWKS', async () => {
@@ -128,6 +137,8 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
   });
 
   it('has a second instance on the same database sign with the same key', async () => {
+    const keys = t.connection.collection(SIGNING_KEY_COLLECTION);
+    const stored = await keys.countDocuments();
     const second = await createTestApp();
     try {
       expect(await activeKid(second)).toBe(await activeKid(t));
@@ -135,7 +146,8 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
       await expect(t.app.get(AccessTokenService).verify(token)).resolves.toMatchObject({
         sub: 'user-1',
       });
-      expect(await t.connection.collection(SIGNING_KEY_COLLECTION).countDocuments()).toBe(1);
+      expect(await keys.countDocuments()).toBe(stored);
+      expect(await keys.countDocuments({ slot: ACTIVE_SLOT })).toBe(1);
     } finally {
       await second.close({ dropDatabase: false });
     }
@@ -185,7 +197,7 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
     it('lets exactly one of many concurrent writers take a free active slot', async () => {
       const app = await open({ MONGODB_URI: freshDatabaseUri('slot') });
       const repository = app.app.get(SigningKeyRepository);
-      const active = (await repository.findActive())!;
+      const active = (await repository.findSlots(SLOTS)).active!;
       const candidate = (n: number): NewSigningKey => ({
         ...active,
         kid: `${active.kid.slice(0, 40)}-${String(n).padStart(2, '0')}`,
@@ -193,14 +205,16 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
       });
 
       const whileHeld = await Promise.all(
-        [1, 2, 3, 4, 5].map((n) => repository.insertActive(candidate(n))),
+        [1, 2, 3, 4, 5].map((n) => repository.insertActive(candidate(n), ACTIVE_SLOT)),
       );
       expect(whileHeld).toEqual([false, false, false, false, false]);
 
       expect(await repository.retire(active.kid, app.clock.now())).toBe(true);
       expect(await repository.retire(active.kid, app.clock.now())).toBe(false);
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, n) => repository.insertActive(candidate(10 + n))),
+        Array.from({ length: 10 }, (_, n) =>
+          repository.insertActive(candidate(10 + n), ACTIVE_SLOT),
+        ),
       );
 
       expect(results.filter(Boolean)).toHaveLength(1);
@@ -216,7 +230,7 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
     it('keeps one next key, promoted only into a free active slot, and by one writer', async () => {
       const app = await open({ MONGODB_URI: freshDatabaseUri('next') });
       const repository = app.app.get(SigningKeyRepository);
-      const active = (await repository.findActive())!;
+      const active = (await repository.findSlots(SLOTS)).active!;
       const activatesAt = new Date(app.clock.now().getTime() + 300_000);
       const candidate = (n: number) => ({
         ...active,
@@ -226,18 +240,20 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
       });
 
       const inserted = await Promise.all(
-        [1, 2, 3, 4, 5].map((n) => repository.insertNext(candidate(n))),
+        [1, 2, 3, 4, 5].map((n) => repository.insertNext(candidate(n), NEXT_SLOT)),
       );
       expect(inserted.filter(Boolean)).toHaveLength(1);
-      const { next } = await repository.findSlots();
+      const { next } = await repository.findSlots(SLOTS);
       expect(next).toMatchObject({ activatesAt });
-      expect(await repository.promoteNext(next!.kid)).toBe(false);
+      expect(await repository.promoteNext(next!.kid, SLOTS)).toBe(false);
 
       expect(await repository.retire(active.kid, app.clock.now())).toBe(true);
-      const promoted = await Promise.all([1, 2, 3].map(() => repository.promoteNext(next!.kid)));
+      const promoted = await Promise.all(
+        [1, 2, 3].map(() => repository.promoteNext(next!.kid, SLOTS)),
+      );
 
       expect(promoted.filter(Boolean)).toHaveLength(1);
-      const slots = await repository.findSlots();
+      const slots = await repository.findSlots(SLOTS);
       expect(slots).toEqual({ active: expect.objectContaining({ kid: next!.kid }), next: null });
       expect(slots.active).not.toHaveProperty('activatesAt');
       const keys = app.connection.collection(SIGNING_KEY_COLLECTION);
@@ -251,7 +267,7 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
       const jwks = await fetchJwks(rs);
       const { token } = await signToken(rs);
 
-      expect(jwks.keys).toEqual([
+      expect(jwks.keys.filter((key) => key.alg === 'RS256')).toEqual([
         {
           kty: 'RSA',
           n: expect.any(String),
@@ -277,10 +293,11 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
 
       const rsKid = await activeKid(rs);
       const jwks = await fetchJwks(rs);
-      expect(jwks.keys.map((key) => [key.kid, key.alg])).toEqual([
-        [rsKid, 'RS256'],
-        [esKid, 'ES256'],
-      ]);
+      expect(kidsOf(jwks, 'RS256')).toEqual([rsKid]);
+      // ES256 is another alg now: a new key in its own slot, and the old one for its tokens.
+      const esKids = kidsOf(jwks, 'ES256');
+      expect(esKids).toHaveLength(2);
+      expect(esKids[1]).toBe(esKid);
       await expect(verifyWithServedJwks(rs, esToken, jwks)).resolves.toBeDefined();
       await expect(rs.app.get(AccessTokenService).verify(esToken)).resolves.toMatchObject({
         sub: 'user-1',
@@ -293,7 +310,7 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
       const oldKid = await activeKid(app);
       const { token: oldToken } = await signToken(app);
 
-      const { kid: newKid } = await keys.rotate();
+      const [{ kid: newKid }] = await keys.rotate();
 
       expect(newKid).not.toBe(oldKid);
       const { token: newToken } = await signToken(app);

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { NewSigningKey, SigningKeySlots, StoredSigningKey } from '../signing-key';
+import type { NewSigningKey, SigningKeySlots, SlotNames, StoredSigningKey } from '../signing-key';
 import { SigningKeyRepository } from '../signing-key.repository';
-import { ACTIVE_SLOT, NEXT_SLOT, SigningKeyRecord } from './signing-key.schema';
+import { SigningKeyRecord } from './signing-key.schema';
 import { firstWriteWins, isDuplicateKey } from '../../../platform/database/duplicate-key';
 
 function toSigningKey(record: SigningKeyRecord): StoredSigningKey {
-  const { kid, alg, publicJwk, encryptedPrivateKey, createdAt, activatesAt, retiredAt } = record;
+  const { kid, alg, slot, publicJwk, encryptedPrivateKey, createdAt, activatesAt, retiredAt } =
+    record;
   return {
     kid,
     alg,
+    ...(slot ? { slot } : {}),
     publicJwk,
     ...(encryptedPrivateKey ? { encryptedPrivateKey: { ...encryptedPrivateKey } } : {}),
     createdAt,
@@ -25,18 +27,13 @@ export class MongoSigningKeyRepository extends SigningKeyRepository {
     super();
   }
 
-  async findActive(): Promise<StoredSigningKey | null> {
-    const record = await this.model.findOne({ slot: ACTIVE_SLOT }).lean<SigningKeyRecord>().exec();
-    return record ? toSigningKey(record) : null;
-  }
-
   async findByKid(kid: string): Promise<StoredSigningKey | null> {
     const record = await this.model.findOne({ kid }).lean<SigningKeyRecord>().exec();
     return record ? toSigningKey(record) : null;
   }
 
-  async insertActive(key: NewSigningKey): Promise<boolean> {
-    const record: SigningKeyRecord = { ...key, slot: ACTIVE_SLOT };
+  async insertActive(key: NewSigningKey, slot: string): Promise<boolean> {
+    const record: SigningKeyRecord = { ...key, slot };
     // False where the slot index refused it: another instance installed its key first. (The other
     // unique index, on kid, cannot collide: kid is the thumbprint of a key generated just now.)
     return firstWriteWins(() => this.model.create(record));
@@ -45,7 +42,7 @@ export class MongoSigningKeyRepository extends SigningKeyRepository {
   async retire(kid: string, retiredAt: Date): Promise<boolean> {
     const retired = await this.model
       .findOneAndUpdate(
-        { kid, slot: { $in: [ACTIVE_SLOT, NEXT_SLOT] } },
+        { kid, slot: { $exists: true } },
         { $set: { retiredAt }, $unset: { slot: 1, encryptedPrivateKey: 1, activatesAt: 1 } },
       )
       .lean<SigningKeyRecord>()
@@ -56,7 +53,7 @@ export class MongoSigningKeyRepository extends SigningKeyRepository {
   async listPublishable(retiredAfter: Date): Promise<StoredSigningKey[]> {
     const records = await this.model
       .find({
-        $or: [{ slot: { $in: [ACTIVE_SLOT, NEXT_SLOT] } }, { retiredAt: { $gt: retiredAfter } }],
+        $or: [{ slot: { $exists: true } }, { retiredAt: { $gt: retiredAfter } }],
       })
       .sort({ createdAt: -1 })
       .lean<SigningKeyRecord[]>()
@@ -64,32 +61,32 @@ export class MongoSigningKeyRepository extends SigningKeyRepository {
     return records.map(toSigningKey);
   }
 
-  async findSlots(): Promise<SigningKeySlots> {
+  async findSlots(names: SlotNames): Promise<SigningKeySlots> {
     const records = await this.model
-      .find({ slot: { $in: [ACTIVE_SLOT, NEXT_SLOT] } })
+      .find({ slot: { $in: [names.active, names.next] } })
       .lean<SigningKeyRecord[]>()
       .exec();
     const inSlot = (slot: string) => records.find((record) => record.slot === slot);
-    const active = inSlot(ACTIVE_SLOT);
-    const next = inSlot(NEXT_SLOT);
+    const active = inSlot(names.active);
+    const next = inSlot(names.next);
     return {
       active: active ? toSigningKey(active) : null,
       next: next ? toSigningKey(next) : null,
     };
   }
 
-  async insertNext(key: NewSigningKey & { activatesAt: Date }): Promise<boolean> {
-    const record: SigningKeyRecord = { ...key, slot: NEXT_SLOT };
+  async insertNext(key: NewSigningKey & { activatesAt: Date }, slot: string): Promise<boolean> {
+    const record: SigningKeyRecord = { ...key, slot };
     // False where the slot index refused it: a rotation is already pending.
     return firstWriteWins(() => this.model.create(record));
   }
 
-  async promoteNext(kid: string): Promise<boolean> {
+  async promoteNext(kid: string, names: SlotNames): Promise<boolean> {
     try {
       const result = await this.model
         .updateOne(
-          { kid, slot: NEXT_SLOT },
-          { $set: { slot: ACTIVE_SLOT }, $unset: { activatesAt: 1 } },
+          { kid, slot: names.next },
+          { $set: { slot: names.active }, $unset: { activatesAt: 1 } },
         )
         .exec();
       return result.modifiedCount === 1;

@@ -1,15 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 import { SIGNING_ALGS, type SigningAlg } from '../../../config/sections/tokens.config';
-import type { PublicJwk } from '../signing-key';
+import { SIGNING_KEY_SLOTS, type PublicJwk } from '../signing-key';
 
 export const SIGNING_KEY_COLLECTION = 'signing_keys';
-
-/** The value of `slot` on the one active key; retired keys have no `slot` at all. */
-export const ACTIVE_SLOT = 'active';
-/** The value of `slot` on the one pre-published key that is to sign next. */
-export const NEXT_SLOT = 'next';
-export type SigningKeySlot = typeof ACTIVE_SLOT | typeof NEXT_SLOT;
 
 @Schema({ _id: false, versionKey: false, strict: 'throw' })
 export class EncryptedPrivateKeyRecord {
@@ -45,8 +39,9 @@ export class SigningKeyRecord {
   @Prop({ type: EncryptedPrivateKeySchema, required: false })
   encryptedPrivateKey?: EncryptedPrivateKeyRecord;
 
-  @Prop({ type: String, required: false, enum: [ACTIVE_SLOT, NEXT_SLOT] })
-  slot?: SigningKeySlot;
+  /** SIGNING_KEY_SLOTS: `active`/`next` for TOKEN_SIGNING_ALG, `active:<alg>`/`next:<alg>` for another. */
+  @Prop({ type: String, required: false, enum: SIGNING_KEY_SLOTS })
+  slot?: string;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;
@@ -61,7 +56,7 @@ export class SigningKeyRecord {
 
 export const SigningKeySchema = SchemaFactory.createForClass(SigningKeyRecord);
 SigningKeySchema.index({ kid: 1 }, { unique: true });
-// At most one document holds the active slot, and one the next slot: this index, not a read before
+// At most one document holds each slot (an alg's active key, its next key): this index, not a read before
 // the write, is what keeps two instances starting (or rotating) at once from both installing a
 // key. Sparse, so the retired keys, which have no slot, do not collide with each other.
 SigningKeySchema.index({ slot: 1 }, { unique: true, sparse: true });
