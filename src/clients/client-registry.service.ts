@@ -7,7 +7,13 @@ import { ClientAuthConfig } from '../config/sections/client-auth.config';
 import { ClientConfig, OAuthConfig } from '../config/sections/oauth.config';
 import { ClientRepository } from './client.repository';
 import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
-import { isLive, logoutFields, OAuthClient, requestObjectFields } from './oauth-client';
+import {
+  idTokenAlgFields,
+  isLive,
+  logoutFields,
+  OAuthClient,
+  requestObjectFields,
+} from './oauth-client';
 import { RegisteredClientExpiry } from './registration/registered-client-expiry';
 import { isWebOrigin, webOriginsOf } from './web-origins';
 import { isNativeClient } from './check-redirect-uri';
@@ -262,6 +268,7 @@ export class ClientRegistry implements OnModuleInit {
           : {}),
         ...(wanted.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
       }),
+      ...idTokenAlgFields(wanted),
       ...logoutFields({
         ...(wanted.postLogoutRedirectUris
           ? { postLogoutRedirectUris: [...wanted.postLogoutRedirectUris] }
@@ -293,6 +300,7 @@ export class ClientRegistry implements OnModuleInit {
       existing.applicationType === client.applicationType &&
       existing.requestObjectSigningAlg === client.requestObjectSigningAlg &&
       existing.requireSignedRequestObject === client.requireSignedRequestObject &&
+      existing.idTokenSignedResponseAlg === client.idTokenSignedResponseAlg &&
       (existing.postLogoutRedirectUris ?? []).join('\n') ===
         (client.postLogoutRedirectUris ?? []).join('\n') &&
       existing.backchannelLogoutUri === client.backchannelLogoutUri &&

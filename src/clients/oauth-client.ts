@@ -1,3 +1,4 @@
+import type { SigningAlg } from '../protocol-rules/signing-algs';
 import type { ClientProfile } from '../protocol-rules/client-profile';
 import type { ApplicationType } from '../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../protocol-rules/request-object';
@@ -108,6 +109,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   requestObjectSigningAlg?: RequestObjectSigningAlg;
   /**
+   * OpenID Connect Registration §2 `id_token_signed_response_alg`: the alg of this client's ID
+   * tokens and logout tokens. Absent (a client the operator configured without one): the
+   * access tokens' alg, TOKEN_SIGNING_ALG.
+   */
+  idTokenSignedResponseAlg?: SigningAlg;
+  /**
    * RFC 9101 §10.5 `require_signed_request_object`: every authorization request of this client
    * is a signed request object (at /authorize or /par), with FAPI 2.0 Message Signing's `exp` and
    * `nbf` rules.
@@ -123,6 +130,22 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * the ping mode, told here when the person answered (§10.2). Absent: the poll mode.
    */
   backchannelClientNotificationEndpoint?: string;
+}
+
+/** The ID token alg of `from`, when it has one (for building an OAuthClient). */
+export function idTokenAlgFields(
+  from: Pick<OAuthClient, 'idTokenSignedResponseAlg'>,
+): Pick<OAuthClient, 'idTokenSignedResponseAlg'> {
+  return from.idTokenSignedResponseAlg
+    ? { idTokenSignedResponseAlg: from.idTokenSignedResponseAlg }
+    : {};
+}
+
+/** What an ID token of `client` is signed with, for IdTokenAuthentication: nothing when unsaid. */
+export function idTokenAlgOf(client: Pick<OAuthClient, 'idTokenSignedResponseAlg'>): {
+  alg?: SigningAlg;
+} {
+  return client.idTokenSignedResponseAlg ? { alg: client.idTokenSignedResponseAlg } : {};
 }
 
 /** The request object settings of `from`, without its absent fields (for building an OAuthClient). */

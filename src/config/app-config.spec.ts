@@ -202,6 +202,24 @@ describe('AppConfig.fromEnv', () => {
     ).toThrow(/request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA/);
   });
 
+  it('reads OAUTH_CLIENTS id_token_signed_response_alg: ES256 or RS256, absent by default', () => {
+    const entry = (settings: Record<string, unknown>) =>
+      JSON.stringify([{ client_id: 'rp', redirect_uris: ['https://rp.example/cb'], ...settings }]);
+    const client = (env: Record<string, string>) =>
+      AppConfig.fromEnv({ ...base, ...env }).oauth.clients.find((c) => c.clientId === 'rp');
+    expect(client({ OAUTH_CLIENTS: entry({}) })).not.toHaveProperty('idTokenSignedResponseAlg');
+    for (const alg of ['ES256', 'RS256']) {
+      expect(client({ OAUTH_CLIENTS: entry({ id_token_signed_response_alg: alg }) })).toMatchObject(
+        { idTokenSignedResponseAlg: alg },
+      );
+    }
+    for (const alg of ['none', 'HS256', 'PS256', 256]) {
+      expect(() => client({ OAUTH_CLIENTS: entry({ id_token_signed_response_alg: alg }) })).toThrow(
+        /OAUTH_CLIENTS\[0\]\.id_token_signed_response_alg must be one of ES256, RS256/,
+      );
+    }
+  });
+
   it('reads CLIENT_METADATA_DNS_SERVERS: addresses with optional ports (unset: the system servers)', () => {
     expect(AppConfig.fromEnv(base).clientMetadata.dnsServers).toBeUndefined();
     expect(

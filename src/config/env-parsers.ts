@@ -13,6 +13,7 @@ import {
   type RequestObjectSigningAlg,
 } from '../protocol-rules/request-object';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
+import { idTokenAlgProblem, type SigningAlg } from '../protocol-rules/signing-algs';
 import {
   SOLANA_CLUSTERS,
   type SolanaCluster,
@@ -237,6 +238,7 @@ export interface ClientEntry {
   jwks_uri?: unknown;
   request_object_signing_alg?: unknown;
   require_signed_request_object?: unknown;
+  id_token_signed_response_alg?: unknown;
   post_logout_redirect_uris?: unknown;
   backchannel_logout_uri?: unknown;
   backchannel_logout_session_required?: unknown;
@@ -270,6 +272,11 @@ export interface ClientEntryConfig {
   requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 require_signed_request_object: a private_key_jwt client's. */
   requireSignedRequestObject?: boolean;
+  /**
+   * OpenID Connect Registration §2 id_token_signed_response_alg: the alg of its ID tokens and
+   * logout tokens; absent: TOKEN_SIGNING_ALG.
+   */
+  idTokenSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   postLogoutRedirectUris?: string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri ... */
@@ -413,7 +420,9 @@ export function jsonList<T>(
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
  * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile?,
- * request_object_signing_alg?, require_signed_request_object? }`. No secret (and no
+ * request_object_signing_alg?, require_signed_request_object?, id_token_signed_response_alg?,
+ * post_logout_redirect_uris?, backchannel_logout_uri?, backchannel_logout_session_required?,
+ * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint? }`. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
@@ -522,6 +531,9 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     Object.keys(keys).length > 0,
   );
   if (requestObjectProblem) throw new ConfigError(`${where}${requestObjectProblem}`);
+  const idTokenAlg = entry.id_token_signed_response_alg;
+  const idTokenProblem = idTokenAlg === undefined ? undefined : idTokenAlgProblem(idTokenAlg);
+  if (idTokenProblem) throw new ConfigError(`${where}${idTokenProblem}`);
   for (const flag of [
     'first_party',
     'dpop_bound_access_tokens',
@@ -567,6 +579,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       ? { requestObjectSigningAlg: entry.request_object_signing_alg }
       : {}),
     ...(entry.require_signed_request_object === true ? { requireSignedRequestObject: true } : {}),
+    ...(idTokenAlg !== undefined ? { idTokenSignedResponseAlg: idTokenAlg as SigningAlg } : {}),
     ...entryLogout(entry, where),
     ...(ciba.endpoint !== undefined
       ? { backchannelClientNotificationEndpoint: ciba.endpoint }

@@ -4,7 +4,8 @@ import { Clock } from '../platform/clock/clock';
 import { randomIdentifier } from '../platform/crypto/hashing';
 import { InvalidToken } from '../platform/errors/protocol-error';
 import { ServerConfig } from '../config/sections/server.config';
-import { SIGNING_ALGS, TokenConfig } from '../config/sections/tokens.config';
+import { TokenConfig } from '../config/sections/tokens.config';
+import { SIGNING_ALGS } from '../protocol-rules/signing-algs';
 import {
   ACCESS_TOKEN_TYP,
   MAX_ACTOR_DEPTH,

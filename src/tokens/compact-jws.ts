@@ -1,6 +1,6 @@
 import { KeyObject, sign } from 'node:crypto';
 import type { CryptoKey } from 'jose';
-import type { SigningAlg } from '../config/sections/tokens.config';
+import type { SigningAlg } from '../protocol-rules/signing-algs';
 import { lowSSignature } from './ecdsa-low-s';
 
 /** The KeyObject behind each signing CryptoKey, taken once (KeyObject.from copies no key material). */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import { ServerConfig } from '../config/sections/server.config';
-import { SIGNING_ALGS } from '../config/sections/tokens.config';
+import { SIGNING_ALGS } from '../protocol-rules/signing-algs';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 

@@ -46,6 +46,27 @@ describe('IdTokenService', () => {
     }
   });
 
+  it.each(['ES256', 'RS256'] as const)(
+    'signs with the client’s id_token_signed_response_alg %s, whatever TOKEN_SIGNING_ALG is',
+    async (alg) => {
+      const clock = new TestClock();
+      const config = configFor(alg === 'ES256' ? 'RS256' : 'ES256');
+      const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
+      await keys.onModuleInit();
+      const idTokens = new IdTokenService(keys, config.server, config.tokens, clock);
+
+      const idToken = await idTokens.sign({ ...INPUT, alg });
+
+      const { protectedHeader } = await jwtVerify(
+        idToken,
+        createLocalJWKSet({ keys: await keys.publishedJwks() }),
+        { issuer: ISSUER, audience: INPUT.clientId, algorithms: [alg] },
+      );
+      expect(protectedHeader.kid).toBe((await keys.signingKey(alg)).kid);
+      expect(protectedHeader.kid).not.toBe((await keys.signingKey()).kid);
+    },
+  );
+
   it.each(['ES256', 'RS256'])(
     'signs with the active %s key: OpenID Connect Core §2 claims, at_hash of that alg',
     async (alg) => {

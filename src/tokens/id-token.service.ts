@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ServerConfig } from '../config/sections/server.config';
-import { TokenConfig, type SigningAlg } from '../config/sections/tokens.config';
+import { TokenConfig } from '../config/sections/tokens.config';
+import type { SigningAlg } from '../protocol-rules/signing-algs';
 import { Clock } from '../platform/clock/clock';
 import { signCompactJws } from './compact-jws';
 import { type SignIdTokenInput } from './id-token';
@@ -22,7 +23,10 @@ export function accessTokenHash(accessToken: string, alg: SigningAlg): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-/** Signs OpenID Connect ID tokens (Core §2) with the keys and alg of the access tokens. */
+/**
+ * Signs OpenID Connect ID tokens (Core §2) with the alg the client registered, by that alg's key,
+ * else with the access tokens' key and alg.
+ */
 @Injectable()
 export class IdTokenService {
   constructor(
@@ -33,7 +37,7 @@ export class IdTokenService {
   ) {}
 
   async sign(input: SignIdTokenInput): Promise<string> {
-    const key = await this.keys.signingKey();
+    const key = await this.keys.signingKey(input.alg);
     const iat = this.clock.nowSeconds();
     return signCompactJws(
       { alg: key.alg, kid: key.kid, typ: 'JWT' },

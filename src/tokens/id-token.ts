@@ -1,3 +1,4 @@
+import type { SigningAlg } from '../protocol-rules/signing-algs';
 import type { AuthMethod } from '../proofs/proof-vocabulary';
 import type { ProfileClaimValues } from '../protocol-rules/claims-request';
 
@@ -19,6 +20,11 @@ export interface IdTokenAuthentication {
    * (never those of the `profile` scope alone, which go to the UserInfo endpoint, §5.4).
    */
   profile?: ProfileClaimValues;
+  /**
+   * The client's OpenID Connect Registration §2 `id_token_signed_response_alg`; absent (a client
+   * the operator configured without one): TOKEN_SIGNING_ALG.
+   */
+  alg?: SigningAlg;
 }
 
 export interface SignIdTokenInput extends IdTokenAuthentication {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServerConfig } from '../config/sections/server.config';
+import type { SigningAlg } from '../protocol-rules/signing-algs';
 import { Clock } from '../platform/clock/clock';
 import { randomToken } from '../platform/crypto/hashing';
 import { signCompactJws } from './compact-jws';
@@ -21,9 +22,11 @@ export interface LogoutTokenInput {
   readonly sub: string;
   /** The `sid` of the ended login session (as in the client's ID tokens). */
   readonly sid: string;
+  /** The alg of the client's ID tokens (absent: TOKEN_SIGNING_ALG). */
+  readonly alg?: SigningAlg;
 }
 
-/** Signs Back-Channel Logout 1.0 logout tokens with the ID tokens' key (§2.4). */
+/** Signs Back-Channel Logout 1.0 logout tokens with the key and alg of the client's ID tokens (§2.4). */
 @Injectable()
 export class LogoutTokenService {
   constructor(
@@ -33,7 +36,7 @@ export class LogoutTokenService {
   ) {}
 
   async sign(input: LogoutTokenInput): Promise<string> {
-    const key = await this.keys.signingKey();
+    const key = await this.keys.signingKey(input.alg);
     const iat = this.clock.nowSeconds();
     // §2.4: never a `nonce` (a logout token must not be mistaken for an ID token).
     return signCompactJws(

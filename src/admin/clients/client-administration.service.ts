@@ -19,6 +19,7 @@ import {
   type ClientJwks,
   type ClientType,
   type OAuthClient,
+  idTokenAlgFields,
   logoutFields,
 } from '../../clients/oauth-client';
 import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
@@ -31,6 +32,7 @@ import {
   type ClientProfile,
 } from '../../protocol-rules/client-profile';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
+import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminError } from '../admin.errors';
@@ -64,6 +66,8 @@ export interface RegisteredClient {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 require_signed_request_object. */
   readonly requireSignedRequestObject: boolean;
+  /** OpenID Connect Registration §2 id_token_signed_response_alg (absent: TOKEN_SIGNING_ALG). */
+  readonly idTokenSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
@@ -124,6 +128,8 @@ export interface NewClient {
   readonly requestObjectSigningAlg?: string;
   /** RFC 9101 §10.5 require_signed_request_object (checked likewise). */
   readonly requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 id_token_signed_response_alg, as typed (checked likewise). */
+  readonly idTokenSignedResponseAlg?: string;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
@@ -195,6 +201,7 @@ export class ClientAdministration {
         ? { requestObjectSigningAlg: entry.requestObjectSigningAlg }
         : {}),
       ...(entry.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+      ...idTokenAlgFields(entry),
       ...logoutFields({
         ...(entry.postLogoutRedirectUris
           ? { postLogoutRedirectUris: entry.postLogoutRedirectUris }
@@ -413,6 +420,7 @@ export class ClientAdministration {
         ? { requestObjectSigningAlg: client.requestObjectSigningAlg }
         : {}),
       requireSignedRequestObject: client.requireSignedRequestObject === true,
+      ...idTokenAlgFields(client),
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
       ...(client.backchannelClientNotificationEndpoint
@@ -470,6 +478,9 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
         : {}),
       ...(wanted.requireSignedRequestObject !== undefined
         ? { require_signed_request_object: wanted.requireSignedRequestObject }
+        : {}),
+      ...(wanted.idTokenSignedResponseAlg !== undefined
+        ? { id_token_signed_response_alg: wanted.idTokenSignedResponseAlg }
         : {}),
       ...(wanted.postLogoutRedirectUris !== undefined
         ? { post_logout_redirect_uris: [...wanted.postLogoutRedirectUris] }

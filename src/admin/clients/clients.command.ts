@@ -10,6 +10,7 @@ import {
   type ClientProfile,
 } from '../../protocol-rules/client-profile';
 import { REQUEST_OBJECT_SIGNING_ALGS } from '../../protocol-rules/request-object';
+import { SIGNING_ALGS } from '../../protocol-rules/signing-algs';
 import { UsageError } from '../admin.errors';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
 import { type Column, formatDate, renderFields, renderTable } from '../io/output';
@@ -51,6 +52,9 @@ function clientJson(client: RegisteredClient) {
       ? { request_object_signing_alg: client.requestObjectSigningAlg }
       : {}),
     ...(client.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
+    ...(client.idTokenSignedResponseAlg
+      ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg }
+      : {}),
     // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
     ...(client.postLogoutRedirectUris.length
       ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
@@ -103,6 +107,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ],
     ...(client.requestObjectSigningAlg || client.requireSignedRequestObject
       ? [['request objects', requestObjectsSummary(client)] as const]
+      : []),
+    ...(client.idTokenSignedResponseAlg
+      ? [['ID tokens', `signed with ${client.idTokenSignedResponseAlg}`] as const]
       : []),
     ...(client.postLogoutRedirectUris.length
       ? [['post-logout URIs', client.postLogoutRedirectUris.join(' ')] as const]
@@ -335,6 +342,10 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       `OpenID Connect Registration §2: sign every request object (RFC 9101) with this algorithm, ${REQUEST_OBJECT_SIGNING_ALGS.join(', ')}, by a key of --jwks-file or --jwks-uri; unsigned ones are refused`,
     )
     .option(
+      '--id-token-signed-response-alg <alg>',
+      `OpenID Connect Registration §2: sign its ID tokens and logout tokens with ${SIGNING_ALGS.join(' or ')} (default: TOKEN_SIGNING_ALG)`,
+    )
+    .option(
       '--require-signed-request-object',
       'RFC 9101 §10.5: accept its authorization requests only as signed request objects (request), verified with the keys of --jwks-file or --jwks-uri',
     )
@@ -402,6 +413,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           requirePkce: boolean;
           requestObjectSigningAlg?: string;
           requireSignedRequestObject?: boolean;
+          idTokenSignedResponseAlg?: string;
           tokenEndpointAuthMethod?: string;
           jwksFile?: string;
           jwksUri?: string;
@@ -439,6 +451,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
               ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
               : {}),
             ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+            ...(options.idTokenSignedResponseAlg !== undefined
+              ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
+              : {}),
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),
             ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),

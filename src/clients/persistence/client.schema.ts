@@ -1,6 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { KeyedRecord, removeOnceExpired } from '../../platform/database/record';
 import { Schema as MongooseSchema } from 'mongoose';
+import { SIGNING_ALGS, type SigningAlg } from '../../protocol-rules/signing-algs';
 import { CLIENT_PROFILES, type ClientProfile } from '../../protocol-rules/client-profile';
 import type { ApplicationType } from '../../protocol-rules/redirect-uri';
 import {
@@ -65,6 +66,10 @@ export class ClientRecord extends KeyedRecord {
   /** OpenID Connect Registration §2 request_object_signing_alg. */
   @Prop({ type: String, enum: REQUEST_OBJECT_SIGNING_ALGS })
   requestObjectSigningAlg?: RequestObjectSigningAlg;
+
+  /** OpenID Connect Registration §2 id_token_signed_response_alg (absent: TOKEN_SIGNING_ALG). */
+  @Prop({ type: String, enum: SIGNING_ALGS })
+  idTokenSignedResponseAlg?: SigningAlg;
 
   /** RFC 9101 §10.5 require_signed_request_object. */
   @Prop({ type: Boolean })

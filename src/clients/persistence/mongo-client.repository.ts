@@ -3,7 +3,13 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
-import { ClientJwks, logoutFields, OAuthClient, requestObjectFields } from '../oauth-client';
+import {
+  ClientJwks,
+  idTokenAlgFields,
+  logoutFields,
+  OAuthClient,
+  requestObjectFields,
+} from '../oauth-client';
 import { webOriginsOf } from '../web-origins';
 import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
 import { ClientRecord } from './client.schema';
@@ -37,6 +43,7 @@ function toClient(record: ClientRecord): OAuthClient {
         : {}),
       ...(record.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
     }),
+    ...idTokenAlgFields(record),
     ...logoutFields({
       ...(record.postLogoutRedirectUris
         ? { postLogoutRedirectUris: record.postLogoutRedirectUris }

@@ -6,7 +6,7 @@ import { parseClientMetadata } from './client-metadata';
 const grantTypeRules = GRANT_TYPE_RULES;
 
 describe('parseClientMetadata (RFC 7591 §2)', () => {
-  it('applies the RFC 7591 defaults and leaves the auth method unset when absent', () => {
+  it('applies the RFC 7591 and OpenID Connect Registration defaults, leaving the auth method unset', () => {
     expect(
       parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }, 'none', {
         production: false,
@@ -17,7 +17,25 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
       applicationType: 'web',
+      // Registration §2's default.
+      idTokenSignedResponseAlg: 'RS256',
     });
+  });
+
+  it('takes id_token_signed_response_alg ES256 or RS256, and refuses every other', () => {
+    const parse = (alg: unknown) =>
+      parseClientMetadata(
+        { redirect_uris: ['https://app.example/cb'], id_token_signed_response_alg: alg },
+        'none',
+        { production: false, grantTypeRules },
+      );
+    expect(parse('ES256').idTokenSignedResponseAlg).toBe('ES256');
+    expect(parse('RS256').idTokenSignedResponseAlg).toBe('RS256');
+    for (const alg of ['none', 'HS256', 'PS256', 'es256', null, ['RS256']]) {
+      expect(() => parse(alg)).toThrow(
+        new InvalidClientMetadata('id_token_signed_response_alg must be one of ES256, RS256'),
+      );
+    }
   });
 
   it('ignores metadata it does not understand, whatever its type', () => {
@@ -40,6 +58,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
       applicationType: 'native',
+      idTokenSignedResponseAlg: 'RS256',
     });
   });
 
@@ -62,6 +81,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       grantTypes: ['client_credentials'],
       responseTypes: [],
       applicationType: 'web',
+      idTokenSignedResponseAlg: 'RS256',
     });
     // Absent response_types: none for a client none of whose grants redirects.
     expect(

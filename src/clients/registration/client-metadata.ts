@@ -5,6 +5,7 @@ import {
   redirectUriProblem,
   type ApplicationType,
 } from '../../protocol-rules/redirect-uri';
+import { idTokenAlgProblem, type SigningAlg } from '../../protocol-rules/signing-algs';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { requestObjectMetadataProblem } from '../../protocol-rules/request-object';
@@ -67,6 +68,11 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly jwks?: ClientJwks;
   /** RFC 7591 §2 `jwks_uri` of a private_key_jwt client. */
   readonly jwksUri?: string;
+  /**
+   * OpenID Connect Registration §2 `id_token_signed_response_alg`, one of SIGNING_ALGS: as sent,
+   * else the default §2 gives it, RS256.
+   */
+  readonly idTokenSignedResponseAlg: SigningAlg;
   /** OpenID Connect Registration §2 `request_object_signing_alg` (keys needed). */
   readonly requestObjectSigningAlg?: OAuthClient['requestObjectSigningAlg'];
   /** RFC 9101 §10.5 `require_signed_request_object` (keys needed; default false). */
@@ -93,6 +99,7 @@ export type RegisteredFields = Pick<
   | 'jwksUri'
   | 'requestObjectSigningAlg'
   | 'requireSignedRequestObject'
+  | 'idTokenSignedResponseAlg'
   | 'authorizationDetailsTypes'
   | 'backchannelClientNotificationEndpoint'
   | keyof ClientLogoutMetadata
@@ -120,6 +127,7 @@ export function registeredFields(
     ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
     ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
     ...requestObjectFields(metadata),
+    idTokenSignedResponseAlg: metadata.idTokenSignedResponseAlg,
     ...logoutFields(metadata),
     ...(metadata.authorizationDetailsTypes
       ? { authorizationDetailsTypes: [...metadata.authorizationDetailsTypes] }
@@ -338,6 +346,18 @@ function authMethod(body: Record<string, unknown>): TokenEndpointAuthMethod | un
 }
 
 /**
+ * OpenID Connect Registration §2 `id_token_signed_response_alg`: an alg this server signs ID tokens
+ * with (idTokenAlgProblem), by default RS256 as §2 says.
+ */
+function idTokenAlg(body: Record<string, unknown>): SigningAlg {
+  const alg = body.id_token_signed_response_alg;
+  if (alg === undefined) return 'RS256';
+  const problem = idTokenAlgProblem(alg);
+  if (problem !== undefined) throw new InvalidClientMetadata(problem);
+  return alg as SigningAlg;
+}
+
+/**
  * Reads RFC 7591 §2 client metadata, from a registration request or a client ID metadata
  * document. Unknown metadata is ignored (§2: "the authorization server MUST ignore any client
  * metadata sent by the client that it does not understand"); a value this server cannot honour
@@ -358,7 +378,6 @@ export function parseClientMetadata(
     privateLogoutUris = !production,
     grantTypeRules,
     requirePkceByDefault = true,
-    idTokenSigningAlg,
   }: {
     production: boolean;
     privateLogoutUris?: boolean;
@@ -368,12 +387,6 @@ export function parseClientMetadata(
      * (REGISTRATION_REQUIRE_PKCE); a public client always uses PKCE.
      */
     requirePkceByDefault?: boolean;
-    /**
-     * The one alg ID tokens are signed with (TOKEN_SIGNING_ALG): an `id_token_signed_response_alg`
-     * that names another is refused rather than ignored, since the client would then reject
-     * every ID token it gets.
-     */
-    idTokenSigningAlg?: string;
   },
 ): ClientMetadata {
   if (!isObject(body)) throw new InvalidClientMetadata('Client metadata must be a JSON object');
@@ -383,16 +396,7 @@ export function parseClientMetadata(
       `${malformed} is not well-formed Unicode (a lone surrogate): metadata must be valid UTF-8`,
     );
   }
-  const idTokenAlg = body.id_token_signed_response_alg;
-  if (
-    idTokenSigningAlg !== undefined &&
-    idTokenAlg !== undefined &&
-    idTokenAlg !== idTokenSigningAlg
-  ) {
-    throw new InvalidClientMetadata(
-      `id_token_signed_response_alg must be ${idTokenSigningAlg}: every ID token here is signed with it (TOKEN_SIGNING_ALG)`,
-    );
-  }
+  const idTokenSignedResponseAlg = idTokenAlg(body);
   const uris = redirectUris(body);
   const appType = applicationType(body, uris, !production);
   const name = clientName(body);
@@ -445,6 +449,7 @@ export function parseClientMetadata(
       : new InvalidClientMetadata(text);
   }
   return {
+    idTokenSignedResponseAlg,
     redirectUris: uris,
     ...(name !== undefined ? { clientName: name } : {}),
     ...(method !== undefined ? { tokenEndpointAuthMethod: method } : {}),

@@ -4,7 +4,6 @@ import { RegistrationConfig } from '../../config/sections/registration.config';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { OAuthConfig } from '../../config/sections/oauth.config';
 import { ServerConfig } from '../../config/sections/server.config';
-import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
@@ -55,7 +54,6 @@ export class ClientRegistrationService {
     private readonly logout: LogoutConfig,
     private readonly oauth: OAuthConfig,
     private readonly grantTypes: RegistrableGrantTypes,
-    private readonly tokens: TokenConfig,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
   }
@@ -73,7 +71,6 @@ export class ClientRegistrationService {
       privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
       grantTypeRules: this.grantTypes.rules,
       requirePkceByDefault: this.registration.requirePkce,
-      idTokenSigningAlg: this.tokens.signingAlg,
     });
     const unsupported = metadata.authorizationDetailsTypes?.find(
       (type) => !Object.hasOwn(this.oauth.authorizationDetailsTypes, type),
@@ -127,8 +124,8 @@ export class ClientRegistrationService {
       grant_types: metadata.grantTypes,
       response_types: metadata.responseTypes,
       application_type: metadata.applicationType,
-      // OpenID Connect Registration §2: the default would be RS256; here it is the one alg in use.
-      id_token_signed_response_alg: this.tokens.signingAlg,
+      // OpenID Connect Registration §2: as asked, else its default RS256; always said.
+      id_token_signed_response_alg: metadata.idTokenSignedResponseAlg,
       ...(metadata.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }

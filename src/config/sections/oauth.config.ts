@@ -5,6 +5,7 @@ import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-lo
 import type { ClientProfile } from '../../protocol-rules/client-profile';
 import { type ApplicationType, redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
+import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { ServerConfig } from './server.config';
 import { BOOLEAN, setting, settingsSection, choice, text, whole } from '../setting';
 import type { AuthorizationDetailsType } from '../../protocol-rules/authorization-details';
@@ -43,6 +44,8 @@ export interface ClientConfig {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 `require_signed_request_object`. */
   readonly requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 `id_token_signed_response_alg`; absent: TOKEN_SIGNING_ALG. */
+  readonly idTokenSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 `backchannel_logout_uri` ... */
@@ -195,8 +198,9 @@ export const OAUTH_SETTINGS = settingsSection(
         '`dpop_bound_access_tokens`, `require_pushed_authorization_requests`, `require_pkce`, ' +
         '`grant_types`, `token_endpoint_auth_method`, `jwks`, `jwks_uri`, ' +
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
-        '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg` and ' +
-        '`require_signed_request_object`. No secret means a public client.\n' +
+        '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
+        '`require_signed_request_object` and `id_token_signed_response_alg`. No secret means a ' +
+        'public client.\n' +
         '\n' +
         '- `client_id`: 1-64 of `[A-Za-z0-9._-]`, not starting with `dcr_`.\n' +
         '- `resources`: the absolute URIs (no fragment) besides `ACCESS_TOKEN_AUDIENCE` the ' +
@@ -223,6 +227,8 @@ export const OAUTH_SETTINGS = settingsSection(
         '- `"post_logout_redirect_uris"` (the rules of redirect URIs) and ' +
         '`"backchannel_logout_uri"` (https; http on a loopback host only outside production): ' +
         'RP-Initiated and Back-Channel Logout (see [Logout](OAUTH.md#logout)).\n' +
+        '- `"id_token_signed_response_alg"`: `ES256` or `RS256`, the alg of the client\'s ID ' +
+        'tokens and logout tokens (OpenID Connect Registration §2); unset, `TOKEN_SIGNING_ALG`.\n' +
         '- `"profile": "fapi2"` holds a private_key_jwt client to the FAPI 2.0 Security Profile ' +
         '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).',
     }),

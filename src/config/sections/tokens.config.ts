@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { setting, settingsSection, choice, text, whole } from '../setting';
-
-export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
-export type SigningAlg = (typeof SIGNING_ALGS)[number];
+import { SIGNING_ALGS, type SigningAlg } from '../../protocol-rules/signing-algs';
 
 /**
  * KEY_ENCRYPTION_SECRET of a process started without one outside production: random, and the
@@ -60,7 +58,12 @@ export const TOKEN_SETTINGS = settingsSection(
       name: 'TOKEN_SIGNING_ALG',
       type: choice(SIGNING_ALGS),
       default: 'ES256',
-      description: 'The algorithm of the signing keys: access tokens, ID tokens and logout tokens.',
+      description:
+        'The algorithm of the access tokens, and of the ID tokens and logout tokens of a client ' +
+        "that registered no `id_token_signed_response_alg` (an operator's client; a client " +
+        "that registers itself gets RS256, OpenID Connect Registration §2's default). " +
+        '`/jwks.json` publishes a key of each alg either way: OpenID Connect Discovery §3 ' +
+        'requires RS256 of every OpenID provider.',
     }),
     accessTokenTtlSeconds: setting({
       name: 'ACCESS_TOKEN_TTL_SECONDS',

@@ -1,3 +1,4 @@
+import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { isOperatorClientId } from '../../protocol-rules/client-id';
 
 /**
@@ -14,6 +15,8 @@ export interface LogoutDelivery {
   readonly sub: string;
   /** The ended login session's `sid`. */
   readonly sid: string;
+  /** The alg of the client's ID tokens, which its logout token is signed with too (§2.4). */
+  readonly alg?: SigningAlg;
   readonly createdAt: Date;
   /** After this, a failure is final (BACKCHANNEL_LOGOUT_RETRY_FOR_SECONDS after `createdAt`). */
   readonly giveUpAt: Date;
@@ -33,6 +36,8 @@ export interface NewLogoutDelivery {
   readonly uri: string;
   readonly sub: string;
   readonly sid: string;
+  /** The client's `id_token_signed_response_alg`, when it registered one. */
+  readonly alg?: SigningAlg;
 }
 
 /**

@@ -205,6 +205,7 @@ export class SessionLogout {
           uri: client.backchannelLogoutUri,
           sub: session.sub,
           sid: session.sid,
+          ...(client.idTokenSignedResponseAlg ? { alg: client.idTokenSignedResponseAlg } : {}),
         });
       }
     }

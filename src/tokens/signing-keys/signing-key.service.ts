@@ -8,7 +8,8 @@ import {
   type JWK,
 } from 'jose';
 import { Clock } from '../../platform/clock/clock';
-import { SIGNING_ALGS, TokenConfig, type SigningAlg } from '../../config/sections/tokens.config';
+import { TokenConfig } from '../../config/sections/tokens.config';
+import { SIGNING_ALGS, type SigningAlg } from '../../protocol-rules/signing-algs';
 import { PrivateKeyCipher, PrivateKeyDecryptionError } from './private-key-cipher';
 import {
   ownSlotNames,

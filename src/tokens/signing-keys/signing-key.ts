@@ -1,4 +1,4 @@
-import { SIGNING_ALGS, type SigningAlg } from '../../config/sections/tokens.config';
+import { SIGNING_ALGS, type SigningAlg } from '../../protocol-rules/signing-algs';
 
 /** The public members of a signing key (RFC 7518 §6.2.1 EC P-256, §6.3.1 RSA), nothing else. */
 export type PublicJwk =

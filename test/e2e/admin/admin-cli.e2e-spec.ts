@@ -14,11 +14,13 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
   SignJWT,
+  createRemoteJWKSet,
   UnsecuredJWT,
   decodeJwt,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
+  jwtVerify,
   type CryptoKey,
   type JWTPayload,
 } from 'jose';
@@ -375,6 +377,44 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         code: 1,
         stderr:
           'proofgate-admin: require_pkce may be false only for a confidential client: a public client always uses PKCE\n',
+      });
+    });
+
+    it('--id-token-signed-response-alg: its ID tokens carry that alg, by the key the JWKS publishes for it', async () => {
+      const rp = await addClient('cli-rs256-rp', ['--id-token-signed-response-alg', 'RS256']);
+      expect(await adminJson(['clients', 'show', rp.id])).toMatchObject({
+        id_token_signed_response_alg: 'RS256',
+      });
+      expect((await admin(['clients', 'show', rp.id])).stdout).toMatch(
+        /ID tokens:\s+signed with RS256\n/,
+      );
+      // A client without one: TOKEN_SIGNING_ALG's, not shown as a setting of its own.
+      expect(await adminJson(['clients', 'show', 'billing'])).not.toHaveProperty(
+        'id_token_signed_response_alg',
+      );
+
+      // oauth4webapi checks the ID token's alg too: RS256 unless told otherwise.
+      const tokens = await signIn(await loggedIn('alice', password), rp, { scope: 'openid' });
+      const { protectedHeader } = await jwtVerify(
+        tokens.id_token!,
+        createRemoteJWKSet(new URL(`${issuer}/jwks.json`)),
+        { issuer, audience: rp.id, algorithms: ['RS256'], currentDate: t.clock.now() },
+      );
+      expect(protectedHeader.alg).toBe('RS256');
+      expect(decodeProtectedHeader(tokens.access_token).alg).toBe('ES256');
+
+      const refused = await admin([
+        'clients',
+        'add',
+        'cli-hs256-rp',
+        '--redirect-uri',
+        'http://127.0.0.1:7001/cli-hs256-rp/callback',
+        '--id-token-signed-response-alg',
+        'HS256',
+      ]);
+      expect(refused).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: id_token_signed_response_alg must be one of ES256, RS256\n',
       });
     });
 

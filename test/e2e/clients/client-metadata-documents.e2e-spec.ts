@@ -133,7 +133,9 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
     const clientId = url('/client.json');
     docs.json('/client.json', documentFor(clientId), { 'cache-control': 'max-age=3600' });
     const as = await discover(issuer);
-    const client: oauth.Client = { client_id: clientId, id_token_signed_response_alg: 'ES256' };
+    // Its ID tokens RS256 (OpenID Connect Registration §2's default: the document names no alg),
+    // which oauth4webapi expects unless told otherwise.
+    const client: oauth.Client = { client_id: clientId };
     const authorization = await authorizationRequest(as, client, CALLBACK, { scope: 'openid' });
 
     const { callback, consentPage } = await authorizeWithConsent(authorization.url, issuer);

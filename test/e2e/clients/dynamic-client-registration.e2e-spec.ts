@@ -4,6 +4,7 @@
  * carry the RFC 7591 §3.2.2 codes; registration is rate limited, can be closed, and a registered
  * client is an ordinary row of the client registry (admin CLI included).
  */
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ClientRegistry } from '../../../src/clients/client-registry.service';
 import { UserAccountService } from '../../../src/accounts/users/user-account.service';
@@ -44,7 +45,7 @@ async function expectOpenIdCodeFlowWithoutPkce(
   t: TestApp & { issuer: string },
   client: { id: string; secret: string },
   redirectUri: string,
-): Promise<void> {
+): Promise<string> {
   const url = new URL(`${t.issuer}/authorize`);
   url.search = new URLSearchParams({
     client_id: client.id,
@@ -67,6 +68,7 @@ async function expectOpenIdCodeFlowWithoutPkce(
     })
     .expect(200);
   expect(tokens.body.id_token).toEqual(expect.any(String));
+  return tokens.body.id_token as string;
 }
 
 describe('POST /register (RFC 7591), open to public clients', () => {
@@ -109,8 +111,8 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       response_types: ['code'],
       // Every redirect URI is on the device: a native app (OpenID Connect Registration §2).
       application_type: 'native',
-      // TOKEN_SIGNING_ALG (ES256 by default), said: oauth4webapi would otherwise expect RS256.
-      id_token_signed_response_alg: 'ES256',
+      // OpenID Connect Registration §2's default, said (oauth4webapi expects it too).
+      id_token_signed_response_alg: 'RS256',
       require_pkce: true,
     });
     expect(registered.client_id_issued_at).toBeGreaterThanOrEqual(before);
@@ -409,7 +411,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         application_type: 'web',
-        id_token_signed_response_alg: 'ES256',
+        id_token_signed_response_alg: 'RS256',
         require_pkce: true,
       });
       const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
@@ -832,24 +834,48 @@ describe('POST /register with REGISTRATION_REQUIRE_PKCE=false (what the OpenID F
     await expectOpenIdCodeFlowWithoutPkce(t, { id, secret }, rp.redirect_uris[0]);
   });
 
-  it('refuses an id_token_signed_response_alg other than the one in use, and accepts that one', async () => {
-    const other = await register(
-      t,
-      { ...rp, id_token_signed_response_alg: 'RS256' },
-      INITIAL_ACCESS_TOKEN,
-    );
-    expectRefusal(
-      other,
-      400,
-      'invalid_client_metadata',
-      'id_token_signed_response_alg must be ES256: every ID token here is signed with it (TOKEN_SIGNING_ALG)',
-    );
-    const same = await register(
-      t,
-      { ...rp, id_token_signed_response_alg: 'ES256' },
-      INITIAL_ACCESS_TOKEN,
-    ).expect(201);
-    expect(same.body).toMatchObject({ id_token_signed_response_alg: 'ES256' });
+  it('signs ID tokens with the alg the client registered: RS256 by default (Registration §2), ES256 when asked', async () => {
+    const jwks = createRemoteJWKSet(new URL(`${t.issuer}/jwks.json`));
+    for (const [asked, alg] of [
+      [undefined, 'RS256'],
+      ['RS256', 'RS256'],
+      ['ES256', 'ES256'],
+    ] as const) {
+      const res = await register(
+        t,
+        asked === undefined ? rp : { ...rp, id_token_signed_response_alg: asked },
+        INITIAL_ACCESS_TOKEN,
+      ).expect(201);
+      expect(res.body).toMatchObject({ id_token_signed_response_alg: alg });
+      const { client_id: id, client_secret: secret } = res.body as Record<string, string>;
+
+      const idToken = await expectOpenIdCodeFlowWithoutPkce(t, { id, secret }, rp.redirect_uris[0]);
+
+      // A relying party's own check: that alg only, by a key the JWKS publishes for it.
+      const { protectedHeader, payload } = await jwtVerify(idToken, jwks, {
+        issuer: t.issuer,
+        audience: id,
+        algorithms: [alg],
+      });
+      expect(protectedHeader.alg).toBe(alg);
+      expect(payload).toMatchObject({ nonce: 'n-rp' });
+    }
+  });
+
+  it('refuses an id_token_signed_response_alg it cannot sign with, naming the ones it can', async () => {
+    for (const alg of ['none', 'HS256', 'PS256', 'rs256', 42]) {
+      const refused = await register(
+        t,
+        { ...rp, id_token_signed_response_alg: alg },
+        INITIAL_ACCESS_TOKEN,
+      );
+      expectRefusal(
+        refused,
+        400,
+        'invalid_client_metadata',
+        'id_token_signed_response_alg must be one of ES256, RS256',
+      );
+    }
   });
 
   it('keeps require_pkce true where the registration says so, and for every public client', async () => {

@@ -32,7 +32,8 @@ describe('consent on step-up: only the new scopes are asked, the union is grante
         INSECURE,
       ),
     );
-    client = { ...registered, id_token_signed_response_alg: 'ES256' };
+    // As registered: its ID tokens RS256, the registration's default, said in the response.
+    client = registered;
   });
 
   const request = (scope: string) => authorizationRequest(as, client, REDIRECT_URI, { scope });

@@ -38,11 +38,8 @@ describe('device authorization grant (RFC 8628)', () => {
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT],
     }).expect(201);
-    // Proofgate signs ID tokens with ES256 (oauth4webapi expects RS256 unless told).
-    return {
-      client_id: (res.body as { client_id: string }).client_id,
-      id_token_signed_response_alg: 'ES256',
-    };
+    // Its ID tokens are RS256, OpenID Connect Registration §2's default (and oauth4webapi's).
+    return { client_id: (res.body as { client_id: string }).client_id };
   }
 
   beforeAll(async () => {

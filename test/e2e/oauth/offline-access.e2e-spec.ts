@@ -31,8 +31,8 @@ describe('offline_access (OpenID Connect Core §11)', () => {
       },
       INSECURE,
     );
-    const registered = await oauth.processDynamicClientRegistrationResponse(response);
-    return { ...registered, id_token_signed_response_alg: 'ES256' };
+    // As registered: its ID tokens RS256, the registration's default, said in the response.
+    return oauth.processDynamicClientRegistrationResponse(response);
   }
 
   /** Consent and code exchange for `scope`: the consent page's scopes and the token response. */

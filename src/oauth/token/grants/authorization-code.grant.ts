@@ -15,7 +15,7 @@ import {
   signedInGrant,
 } from '../../../tokens/grants/grant-token.issuer';
 import type { IdTokenAuthentication } from '../../../tokens/id-token';
-import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
+import { clientLabel, idTokenAlgOf, type OAuthClient } from '../../../clients/oauth-client';
 import {
   DPOP_JKT_BINDING_FIELD,
   type AuthorizationCodeBinding,
@@ -129,7 +129,7 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
       // profile claims the ID token was asked for, if any (no read otherwise).
       const [, authentication] = await Promise.all([
         this.resourceClientIds.refuseClientIds(client, resources),
-        this.idTokenAuthentication(payload),
+        this.idTokenAuthentication(payload, client),
       ]);
       const grantId = grantIdForChallenge(keyHash);
       const sid = payload.sid;
@@ -195,8 +195,9 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
    */
   private async idTokenAuthentication(
     payload: AuthorizationCodePayload,
+    client: OAuthClient,
   ): Promise<IdTokenAuthentication | undefined> {
-    const authentication = idTokenAuthenticationOf(payload);
+    const authentication = idTokenAuthenticationOf(payload, client);
     // Core §5.4 asks for the scope's claims at the UserInfo endpoint when an access token is
     // issued; the `email` scope's go in the ID token too, where most relying parties read them.
     const asked = [
@@ -262,6 +263,7 @@ export const AUTHORIZATION_CODE_GRANT: GrantEntry<'authorization_code', typeof P
  */
 function idTokenAuthenticationOf(
   payload: AuthorizationCodePayload,
+  client: OAuthClient,
 ): IdTokenAuthentication | undefined {
   if (!hasScope(payload.scope, OPENID_SCOPE) || payload.authTime === undefined) return undefined;
   return {
@@ -269,6 +271,7 @@ function idTokenAuthenticationOf(
     nonce: payload.nonce,
     amr: payload.amr,
     ...(payload.sid === undefined ? {} : { sid: payload.sid }),
+    ...idTokenAlgOf(client),
   };
 }
 

@@ -23,7 +23,7 @@ import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import type { AuthMethod } from '../../../proofs/proof-vocabulary';
 import type { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import type { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { clientLabel } from '../../../clients/oauth-client';
+import { clientLabel, idTokenAlgOf } from '../../../clients/oauth-client';
 import { GrantHandler, type GrantParameters, type TokenRequest } from '../grant';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
@@ -272,7 +272,12 @@ export abstract class PolledGrant<
         ...this.grantFields(payload),
       },
       hasScope(payload.scope, OPENID_SCOPE)
-        ? { authTime, ...(payload.amr ? { amr: payload.amr } : {}), ...(sid ? { sid } : {}) }
+        ? {
+            authTime,
+            ...(payload.amr ? { amr: payload.amr } : {}),
+            ...(sid ? { sid } : {}),
+            ...idTokenAlgOf(client),
+          }
         : undefined,
       dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
       // After the grant's write, beside the lock-down check: the session that approved the key,

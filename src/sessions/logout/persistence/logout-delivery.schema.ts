@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SIGNING_ALGS, type SigningAlg } from '../../../protocol-rules/signing-algs';
 import { OutboxRecord, indexOutbox } from '../../../platform/outbox/outbox-record';
 import type { DeliveryLane } from '../logout-delivery';
 
@@ -23,6 +24,10 @@ export class LogoutDeliveryRecord extends OutboxRecord {
 
   @Prop({ type: String, required: true })
   sid!: string;
+
+  /** The client's ID token alg (absent: TOKEN_SIGNING_ALG, and on rows of earlier versions). */
+  @Prop({ type: String, enum: SIGNING_ALGS })
+  alg?: SigningAlg;
 
   @Prop({ type: String, required: true, enum: ['pending', 'delivered', 'failed', 'dropped'] })
   status!: LogoutDeliveryStatus;

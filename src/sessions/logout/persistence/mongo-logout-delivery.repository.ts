@@ -43,6 +43,7 @@ function toDelivery(record: LogoutDeliveryRecord): LogoutDelivery {
     uri: record.uri,
     sub: record.sub,
     sid: record.sid,
+    ...(record.alg ? { alg: record.alg } : {}),
     createdAt: record.createdAt,
     giveUpAt: record.giveUpAt,
     attempts: record.attempts,

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
-import { SIGNING_ALGS, type SigningAlg } from '../../../config/sections/tokens.config';
+import { SIGNING_ALGS, type SigningAlg } from '../../../protocol-rules/signing-algs';
 import { SIGNING_KEY_SLOTS, type PublicJwk } from '../signing-key';
 
 export const SIGNING_KEY_COLLECTION = 'signing_keys';

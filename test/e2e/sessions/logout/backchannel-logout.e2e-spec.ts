@@ -6,7 +6,13 @@
  * are revoked (refresh refused, introspection inactive); a failed delivery is retried, and one
  * that keeps failing is given up and counted.
  */
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JSONWebKeySet,
+} from 'jose';
 import request from 'supertest';
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
@@ -33,7 +39,17 @@ const RP = {
   secret: 'rp-logout-secret',
   redirectUri: 'http://127.0.0.1:7300/callback',
   signedOut: 'http://127.0.0.1:7300/signed-out',
+  /** TOKEN_SIGNING_ALG's: the client names no id_token_signed_response_alg. */
+  alg: 'ES256',
 };
+/** A relying party that registered RS256 for its ID tokens (Registration §2). */
+const RP_RS256 = {
+  id: 'rp-logout-rs256',
+  secret: 'rp-logout-rs256-secret',
+  redirectUri: 'http://127.0.0.1:7301/callback',
+  alg: 'RS256',
+};
+type Rp = typeof RP_RS256;
 
 interface Tokens {
   access_token: string;
@@ -61,6 +77,11 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
           backchannel_logout_uri: receiver.url,
           backchannel_logout_session_required: true,
         }),
+        clientEntry(RP_RS256, {
+          first_party: true,
+          backchannel_logout_uri: receiver.url,
+          id_token_signed_response_alg: 'RS256',
+        }),
       ]),
     });
   });
@@ -81,14 +102,14 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     return { agent, username };
   }
 
-  async function rpTokens(agent: Agent): Promise<Tokens> {
+  async function rpTokens(agent: Agent, rp: Rp = RP): Promise<Tokens> {
     const { code, verifier } = await obtainCode(agent, {
-      client_id: RP.id,
-      redirect_uri: RP.redirectUri,
+      client_id: rp.id,
+      redirect_uri: rp.redirectUri,
       scope: 'openid',
       nonce: 'n-rp',
     });
-    return (await exchangeCode(server(), code, verifier, RP).expect(200)).body as Tokens;
+    return (await exchangeCode(server(), code, verifier, rp).expect(200)).body as Tokens;
   }
 
   async function jwks(): Promise<JSONWebKeySet> {
@@ -99,19 +120,22 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
   async function expectValidLogoutToken(
     received: ReceivedLogout,
     expected: { sub: string; sid: string },
+    rp: Rp = RP,
   ): Promise<string> {
     expect(received.contentType).toBe('application/x-www-form-urlencoded');
     expect(received.fields).toEqual(['logout_token']);
     const token = received.logoutToken!;
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(await jwks()), {
       issuer: ISSUER,
-      audience: RP.id,
+      audience: rp.id,
       typ: 'logout+jwt',
       requiredClaims: ['iat', 'exp', 'jti'],
+      // §2.4: the key and alg of the client's ID tokens.
+      algorithms: [rp.alg],
       currentDate: t.clock.now(),
     });
     expect(protectedHeader.kid).toEqual(expect.any(String));
-    expect(payload.aud).toBe(RP.id);
+    expect(payload.aud).toBe(rp.id);
     expect(payload.sub).toBe(expected.sub);
     expect(payload.sid).toBe(expected.sid);
     expect(payload.events).toEqual({ [EVENT]: {} });
@@ -157,6 +181,23 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     expect(received.status).toBe(200);
     await expectValidLogoutToken(received, { sub: username, sid });
     await expectRevoked(tokens);
+  });
+
+  it('signs each logout token with the alg of its client’s ID tokens (§2.4)', async () => {
+    const { agent, username } = await signedIn();
+    const es = await rpTokens(agent);
+    const rs = await rpTokens(agent, RP_RS256);
+    expect(decodeProtectedHeader(es.id_token).alg).toBe('ES256');
+    expect(decodeProtectedHeader(rs.id_token).alg).toBe('RS256');
+    const sid = decodeJwt(rs.id_token).sid as string;
+
+    await signOut(agent);
+
+    const received = await receiver.waitFor(2);
+    const forRs = received.find((r) => decodeJwt(r.logoutToken!).aud === RP_RS256.id)!;
+    const forEs = received.find((r) => decodeJwt(r.logoutToken!).aud === RP.id)!;
+    await expectValidLogoutToken(forRs, { sub: username, sid }, RP_RS256);
+    await expectValidLogoutToken(forEs, { sub: username, sid });
   });
 
   it('POST /logout: the RP gets a logout token, the session’s grants are revoked', async () => {
