@@ -5,14 +5,15 @@ import { METADATA_LIMITS } from './tokens.rate-limits';
 import { JwksResponseDto } from './jwks-response.dto';
 import { JWKS_MAX_AGE_SECONDS, SigningKeyService } from './signing-keys/signing-key.service';
 
-/** RFC 7517 §5 JWK Set of the keys that verify this service's access tokens. */
+/** RFC 7517 §5 JWK Set of the keys that verify this service's tokens: one signing key per alg. */
 @ApiTags('oauth')
 @Controller()
 export class JwksController {
   constructor(private readonly signingKeys: SigningKeyService) {}
 
   @ApiOperation({
-    summary: 'Public signing keys (next, active, and retired until their tokens expire)',
+    summary:
+      'Public signing keys, of each alg (next, active, and retired until their tokens expire)',
   })
   @ApiOkResponse({ type: JwksResponseDto })
   @Get('jwks.json')
