@@ -7,13 +7,7 @@ import { ClientAuthConfig } from '../config/sections/client-auth.config';
 import { ClientConfig, OAuthConfig } from '../config/sections/oauth.config';
 import { ClientRepository } from './client.repository';
 import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
-import {
-  idTokenAlgFields,
-  isLive,
-  logoutFields,
-  OAuthClient,
-  requestObjectFields,
-} from './oauth-client';
+import { isLive, OAuthClient } from './oauth-client';
 import { RegisteredClientExpiry } from './registration/registered-client-expiry';
 import { isWebOrigin, webOriginsOf } from './web-origins';
 import { isNativeClient } from './check-redirect-uri';
@@ -21,6 +15,7 @@ import { isLoopbackHttpUri } from '../protocol-rules/loopback-port';
 import { RegistrationConfig } from '../config/sections/registration.config';
 import { ConfigError } from '../config/env-parsers';
 import { configuredClientGrantProblems } from './configured-client-grants';
+import { configuredClientFields, sameConfiguredClient } from './configured-client';
 import { RegistrableGrantTypes } from './registration/registrable-grant-types';
 
 /**
@@ -247,68 +242,10 @@ export class ClientRegistry implements OnModuleInit {
     const client: OAuthClient = {
       clientId: wanted.clientId,
       type: secretHash || wanted.jwks || wanted.jwksUri ? 'confidential' : 'public',
-      name: wanted.name,
-      redirectUris: [...wanted.redirectUris],
       ...(secretHash ? { secretHash } : {}),
-      ...(wanted.resources?.length ? { resources: [...wanted.resources] } : {}),
-      ...(wanted.firstParty ? { firstParty: true } : {}),
-      ...(wanted.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
-      ...(wanted.requirePushedAuthorizationRequests
-        ? { requirePushedAuthorizationRequests: true }
-        : {}),
-      ...(wanted.requirePkce === false ? { requirePkce: false } : {}),
-      ...(wanted.grantTypes ? { grantTypes: [...wanted.grantTypes] } : {}),
-      ...(wanted.jwks ? { jwks: { keys: wanted.jwks.keys.map((key) => ({ ...key })) } } : {}),
-      ...(wanted.jwksUri ? { jwksUri: wanted.jwksUri } : {}),
-      ...(wanted.profile ? { profile: wanted.profile } : {}),
-      ...(wanted.applicationType ? { applicationType: wanted.applicationType } : {}),
-      ...requestObjectFields({
-        ...(wanted.requestObjectSigningAlg
-          ? { requestObjectSigningAlg: wanted.requestObjectSigningAlg }
-          : {}),
-        ...(wanted.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
-      }),
-      ...idTokenAlgFields(wanted),
-      ...logoutFields({
-        ...(wanted.postLogoutRedirectUris
-          ? { postLogoutRedirectUris: [...wanted.postLogoutRedirectUris] }
-          : {}),
-        ...(wanted.backchannelLogoutUri
-          ? { backchannelLogoutUri: wanted.backchannelLogoutUri }
-          : {}),
-        ...(wanted.backchannelLogoutSessionRequired
-          ? { backchannelLogoutSessionRequired: true }
-          : {}),
-      }),
-      ...(wanted.backchannelClientNotificationEndpoint
-        ? { backchannelClientNotificationEndpoint: wanted.backchannelClientNotificationEndpoint }
-        : {}),
+      ...configuredClientFields(wanted),
     };
-    const unchanged =
-      existing &&
-      existing.type === client.type &&
-      existing.name === client.name &&
-      existing.secretHash === client.secretHash &&
-      existing.firstParty === client.firstParty &&
-      existing.dpopBoundAccessTokens === client.dpopBoundAccessTokens &&
-      existing.requirePushedAuthorizationRequests === client.requirePushedAuthorizationRequests &&
-      existing.requirePkce === client.requirePkce &&
-      existing.redirectUris.join('\n') === client.redirectUris.join('\n') &&
-      existing.grantTypes?.join('\n') === client.grantTypes?.join('\n') &&
-      existing.jwksUri === client.jwksUri &&
-      existing.profile === client.profile &&
-      existing.applicationType === client.applicationType &&
-      existing.requestObjectSigningAlg === client.requestObjectSigningAlg &&
-      existing.requireSignedRequestObject === client.requireSignedRequestObject &&
-      existing.idTokenSignedResponseAlg === client.idTokenSignedResponseAlg &&
-      (existing.postLogoutRedirectUris ?? []).join('\n') ===
-        (client.postLogoutRedirectUris ?? []).join('\n') &&
-      existing.backchannelLogoutUri === client.backchannelLogoutUri &&
-      existing.backchannelLogoutSessionRequired === client.backchannelLogoutSessionRequired &&
-      existing.backchannelClientNotificationEndpoint ===
-        client.backchannelClientNotificationEndpoint &&
-      JSON.stringify(existing.jwks) === JSON.stringify(client.jwks) &&
-      (existing.resources ?? []).join('\n') === (client.resources ?? []).join('\n');
+    const unchanged = existing !== null && sameConfiguredClient(existing, client);
     if (unchanged) return;
     await this.clients.save(client);
     this.firstPartyOrigins = undefined;

@@ -19,7 +19,11 @@ export interface ClientLogoutMetadata {
 }
 
 /** The logout metadata of `from`, without its absent fields (for building an OAuthClient). */
-export function logoutFields(from: ClientLogoutMetadata): ClientLogoutMetadata {
+export function logoutFields(from: {
+  readonly postLogoutRedirectUris?: readonly string[];
+  readonly backchannelLogoutUri?: string;
+  readonly backchannelLogoutSessionRequired?: boolean;
+}): ClientLogoutMetadata {
   return {
     ...(from.postLogoutRedirectUris?.length
       ? { postLogoutRedirectUris: [...from.postLogoutRedirectUris] }
@@ -149,9 +153,10 @@ export function idTokenAlgOf(client: Pick<OAuthClient, 'idTokenSignedResponseAlg
 }
 
 /** The request object settings of `from`, without its absent fields (for building an OAuthClient). */
-export function requestObjectFields(
-  from: Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject'>,
-): Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
+export function requestObjectFields(from: {
+  readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
+  readonly requireSignedRequestObject?: boolean;
+}): Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
   return {
     ...(from.requestObjectSigningAlg
       ? { requestObjectSigningAlg: from.requestObjectSigningAlg }

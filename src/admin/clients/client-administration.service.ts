@@ -20,9 +20,9 @@ import {
   type ClientType,
   type OAuthClient,
   idTokenAlgFields,
-  logoutFields,
 } from '../../clients/oauth-client';
 import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
+import { configuredClientFields } from '../../clients/configured-client';
 import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { grantTypesOf } from '../../oauth/token/check-grant-type';
 import type { GrantTypeRules } from '../../protocol-rules/grant-types';
@@ -178,40 +178,13 @@ export class ClientAdministration {
     }
     const secret = wanted.public || withKeys ? undefined : randomToken(SECRET_BYTES);
     const entry = checkedEntry(wanted, secret, this.grantTypes.rules);
-    const grantTypes = entry.grantTypes;
     const detailsTypes = this.configuredDetailsTypes(wanted.authorizationDetailsTypes);
     this.refuseManaged(entry.clientId, 'add');
     const client: OAuthClient = {
       clientId: entry.clientId,
       type: wanted.public ? 'public' : 'confidential',
-      name: entry.name,
-      redirectUris: entry.redirectUris,
       ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
-      ...(entry.resources ? { resources: entry.resources } : {}),
-      ...(grantTypes ? { grantTypes } : {}),
-      ...(entry.jwks ? { jwks: entry.jwks } : {}),
-      ...(entry.jwksUri ? { jwksUri: entry.jwksUri } : {}),
-      ...(wanted.firstParty ? { firstParty: true } : {}),
-      ...(wanted.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
-      ...(wanted.requirePushedAuthorizationRequests
-        ? { requirePushedAuthorizationRequests: true }
-        : {}),
-      ...(entry.requirePkce === false ? { requirePkce: false } : {}),
-      ...(entry.requestObjectSigningAlg
-        ? { requestObjectSigningAlg: entry.requestObjectSigningAlg }
-        : {}),
-      ...(entry.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
-      ...idTokenAlgFields(entry),
-      ...logoutFields({
-        ...(entry.postLogoutRedirectUris
-          ? { postLogoutRedirectUris: entry.postLogoutRedirectUris }
-          : {}),
-        ...(entry.backchannelLogoutUri ? { backchannelLogoutUri: entry.backchannelLogoutUri } : {}),
-      }),
-      ...(entry.backchannelClientNotificationEndpoint
-        ? { backchannelClientNotificationEndpoint: entry.backchannelClientNotificationEndpoint }
-        : {}),
-      ...(entry.profile ? { profile: entry.profile } : {}),
+      ...configuredClientFields(entry),
       ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
     };
     const logoutUriProblem =
@@ -465,6 +438,11 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       redirect_uris: [...wanted.redirectUris],
       ...(secret !== undefined ? { client_secret: secret } : {}),
       ...(wanted.name !== undefined ? { name: wanted.name } : {}),
+      ...(wanted.firstParty ? { first_party: true } : {}),
+      ...(wanted.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
+      ...(wanted.requirePushedAuthorizationRequests
+        ? { require_pushed_authorization_requests: true }
+        : {}),
       ...(wanted.resources !== undefined ? { resources: [...wanted.resources] } : {}),
       ...(wanted.grantTypes !== undefined ? { grant_types: [...wanted.grantTypes] } : {}),
       ...(wanted.requirePkce !== undefined ? { require_pkce: wanted.requirePkce } : {}),
